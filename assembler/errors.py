@@ -1,0 +1,125 @@
+"""Exceptions of assembler, and the problem records that carry clerk-facing messages.
+
+Every exception a user can meet derives from :class:`AssemblerError` and knows the
+exit code the command line ends with. The tree::
+
+    AssemblerError                      exit code
+    ├── InputRejected                   1   dossier / meeting files that do not validate
+    ├── UsageError                      2   wrong command-line use, bad configuration
+    │   └── TemplateError               2   a Word template that is missing or broken
+    ├── EnvironmentProblem              3   the machine, not the input
+    │   ├── LibreOfficeMissing          3
+    │   ├── ConversionFailed            3   LibreOffice ran but gave no usable PDF
+    │   ├── OutputNotWritable           3   disk full, read-only, permissions
+    │   └── BuildLocked                 3   another build holds the lock
+    └── ConfidentialityViolation        4   something confidential would become public
+
+Messages are Dutch because clerks read them; they say where, what, and how to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Literal
+
+Severity = Literal["fout", "waarschuwing"]
+
+
+class ExitCode(IntEnum):
+    """Exit codes of the command line (DESIGN §6); the highest one that applies wins."""
+
+    OK = 0
+    INPUT_REJECTED = 1
+    USAGE = 2
+    ENVIRONMENT = 3
+    CONFIDENTIALITY = 4
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in one file, formatted as ``file:line: veld: melding``."""
+
+    bestand: str
+    regel: int | None
+    veld: str
+    melding: str
+    ernst: Severity = "fout"
+
+    def format(self) -> str:
+        """Render the problem the way a clerk reads it on stderr."""
+        where = self.bestand if self.regel is None else f"{self.bestand}:{self.regel}"
+        prefix = "waarschuwing: " if self.ernst == "waarschuwing" else ""
+        if self.veld:
+            return f"{where}: {prefix}{self.veld}: {self.melding}"
+        return f"{where}: {prefix}{self.melding}"
+
+    def as_json(self) -> dict[str, str | int | None]:
+        """The ``--json`` form: ``{bestand, regel, veld, melding, ernst}``."""
+        return {
+            "bestand": self.bestand,
+            "regel": self.regel,
+            "veld": self.veld,
+            "melding": self.melding,
+            "ernst": self.ernst,
+        }
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Order problems by file, then line (problems without a line first), then field."""
+    return sorted(problems, key=lambda p: (p.bestand, p.regel or 0, p.veld, p.melding))
+
+
+class AssemblerError(Exception):
+    """Base of every error assembler raises on purpose; carries the exit code."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems: list[Problem] = list(problems or [])
+
+
+class InputRejected(AssemblerError):
+    """One or more dossier, meeting or organisation files are invalid."""
+
+    exit_code = ExitCode.INPUT_REJECTED
+
+
+class UsageError(AssemblerError):
+    """The command was used wrongly, or the project configuration cannot be used."""
+
+    exit_code = ExitCode.USAGE
+
+
+class TemplateError(UsageError):
+    """A Word template is missing, is not a docx, or has broken Jinja tags."""
+
+
+class EnvironmentProblem(AssemblerError):
+    """Something on the machine (not in the input) stops the build."""
+
+    exit_code = ExitCode.ENVIRONMENT
+
+
+class LibreOfficeMissing(EnvironmentProblem):
+    """LibreOffice (soffice) is not installed or cannot be started."""
+
+
+class ConversionFailed(EnvironmentProblem):
+    """LibreOffice ran but did not produce a PDF that opens."""
+
+
+class OutputNotWritable(EnvironmentProblem):
+    """An output could not be written: disk full, read-only folder, permissions."""
+
+
+class BuildLocked(EnvironmentProblem):
+    """Another build of the same project holds the build lock."""
+
+
+class ConfidentialityViolation(AssemblerError):
+    """A confidential document, page or title would end up on the public side."""
+
+    exit_code = ExitCode.CONFIDENTIALITY

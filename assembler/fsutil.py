@@ -1,0 +1,80 @@
+"""Atomic file output: write to a temporary file beside the target, fsync, rename."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from assembler.errors import OutputNotWritable
+
+TEMP_PREFIX = ".tmp-assembler-"
+
+
+def _not_writable(path: Path, error: OSError) -> OutputNotWritable:
+    if error.errno == errno.ENOSPC:
+        reason = "de schijf is vol (maak ruimte vrij en bouw opnieuw)"
+    elif error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        reason = "de map is alleen-lezen of afgeschermd (controleer de rechten)"
+    else:
+        reason = f"{error.strerror or error} (controleer de map)"
+    return OutputNotWritable(f"{path}: kan niet schrijven: {reason}")
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success fsync it and rename it into place.
+
+    On any failure the temporary file is removed and ``target`` keeps its previous content.
+    """
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(
+            prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent
+        )
+        os.close(fd)
+    except OSError as error:
+        raise _not_writable(target, error) from error
+    temp = Path(temp_name)
+    try:
+        yield temp
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+        _fsync_dir(target.parent)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise _not_writable(target, error) from error
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> Path:
+    """Write ``data`` to ``target`` atomically and return ``target``."""
+    with atomic_path(target) as temp:
+        temp.write_bytes(data)
+    return target
+
+
+def write_text_atomic(target: Path, text: str) -> Path:
+    """Write UTF-8 ``text`` to ``target`` atomically and return ``target``."""
+    return write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename is only durable once the directory entry is on disk.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
