@@ -1,0 +1,184 @@
+"""The command line: a thin Dutch layer over the library. The only module that prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from assembler import __version__
+from assembler.errors import AssemblerError, ExitCode, Problem, UsageError
+from assembler.project import Project, find_project
+from assembler.scaffold import NewDossier, create_dossier
+from assembler.schema import write_schemas
+from assembler.validate import Catalog, load_catalog
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _print_problems(problems: Sequence[Problem], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
+        return
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+
+
+def _fail(error: AssemblerError, as_json: bool = False) -> NoReturn:
+    if error.problems:
+        _print_problems(error.problems, as_json)
+    else:
+        if as_json:
+            click.echo(
+                json.dumps(
+                    [
+                        {
+                            "bestand": "",
+                            "regel": None,
+                            "veld": "",
+                            "melding": error.message,
+                            "ernst": "fout",
+                        }
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        click.echo(f"fout: {error.message}", err=True)
+    sys.exit(int(error.exit_code))
+
+
+def handles_errors(function: F) -> F:
+    """Turn library errors into Dutch messages and exit codes; never a traceback for input."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except AssemblerError as error:
+            _fail(error, bool(kwargs.get("as_json")))
+        except KeyboardInterrupt:
+            click.echo("afgebroken", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _project() -> Project:
+    return find_project(Path.cwd())
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", message="assembler %(version)s")
+def main() -> None:
+    """Stelt voorstellen voor het portefeuillehoudersoverleg samen.
+
+    Beschrijf elk voorstel in een dossier.yaml; assembler controleert het, maakt er een
+    Word-document, een archief-PDF en een bundel met bijlagen van, en een pakket per
+    vergadering voor het vergadersysteem.
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paden", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Meldingen als JSON-lijst (voor scripts).")
+@handles_errors
+def check(paden: tuple[Path, ...], as_json: bool) -> None:
+    """Controleer vergaderingen en dossiers zonder iets te maken.
+
+    Zonder PADEN wordt alles onder dossiers/ gecontroleerd; geef een vergadermap of
+    dossiermap om alleen die te controleren. Meldingen gaan naar stderr als
+    bestand:regel: veld: melding. Afsluitcode 0 als alles klopt, 1 als er fouten zijn.
+    """
+    catalog = load_catalog(_project(), paden)
+    _report_catalog(catalog, as_json)
+    if catalog.errors:
+        sys.exit(int(ExitCode.INPUT_REJECTED))
+
+
+def _report_catalog(catalog: Catalog, as_json: bool) -> None:
+    if as_json:
+        _print_problems(catalog.problems, True)
+        return
+    _print_problems(catalog.problems, False)
+    if not catalog.errors:
+        meetings = len(catalog.meetings)
+        dossiers = catalog.dossier_count
+        click.echo(
+            f"In orde: {meetings} {'vergadering' if meetings == 1 else 'vergaderingen'}, "
+            f"{dossiers} {'dossier' if dossiers == 1 else 'dossiers'} gecontroleerd."
+        )
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("mapnaam")
+@click.option("--onderwerp", help="Onderwerp van het voorstel.")
+@click.option("--contactpersoon", help="Naam van de contactpersoon.")
+@click.option("--eenheid", help="Organisatie-eenheid van de contactpersoon.")
+@click.option("--email", help="E-mailadres van de contactpersoon.")
+@click.option("--datum", help="Datum van het voorstel, JJJJ-MM-DD (standaard: vandaag).")
+@click.option("--kenmerk", help="Kenmerk (standaard: het volgende vrije kenmerk van het jaar).")
+@handles_errors
+def new(
+    vergadermap: Path,
+    mapnaam: str,
+    onderwerp: str | None,
+    contactpersoon: str | None,
+    eenheid: str | None,
+    email: str | None,
+    datum: str | None,
+    kenmerk: str | None,
+) -> None:
+    """Maak een nieuw dossier MAPNAAM in VERGADERMAP en zet het op de agenda.
+
+    Vraagt om ontbrekende gegevens als er een terminal is; anders moeten ze als
+    opties worden meegegeven.
+    """
+    project = _project()
+    answers = {
+        "onderwerp": onderwerp,
+        "contactpersoon": contactpersoon,
+        "eenheid": eenheid,
+        "email": email,
+    }
+    missing = [name for name, value in answers.items() if not value]
+    if missing:
+        if not sys.stdin.isatty():
+            options = ", ".join(f"--{name}" for name in missing)
+            raise UsageError(
+                f"gegevens ontbreken: geef {options} op (er is geen terminal om te vragen)"
+            )
+        for name in missing:
+            answers[name] = click.prompt(name.capitalize())
+    try:
+        chosen_date = date.fromisoformat(datum) if datum else date.today()
+    except ValueError:
+        raise UsageError(f"--datum: '{datum}' is geen datum (schrijf JJJJ-MM-DD)") from None
+    values = NewDossier(
+        onderwerp=str(answers["onderwerp"]),
+        contactpersoon=str(answers["contactpersoon"]),
+        eenheid=str(answers["eenheid"]),
+        email=str(answers["email"]),
+        datum=chosen_date,
+        kenmerk=kenmerk,
+    )
+    target = create_dossier(project, vergadermap.resolve(), mapnaam, values)
+    click.echo(f"Aangemaakt: {project.display(target)} (staat op de agenda)")
+
+
+@main.command(context_settings=CONTEXT)
+@handles_errors
+def schema() -> None:
+    """Schrijf de JSON-schema's van de YAML-bestanden naar schemas/ (voor editors)."""
+    project = _project()
+    for path in write_schemas(project.schemas):
+        click.echo(f"Geschreven: {project.display(path)}")

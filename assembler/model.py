@@ -1,0 +1,507 @@
+"""The data contract: pydantic models of dossier.yaml, vergadering.yaml and organisatie.yaml.
+
+YAML keys are Dutch (aliases, exactly as DESIGN §3 names them); Python names are English.
+The loader hands every scalar over as text, so the types here decide what text means.
+Validation messages are Dutch and end with what to write, because clerks read them.
+
+A document kind is a subclass of :class:`Document` with a ``kind`` class variable equal to
+its ``sjabloon`` value; defining the class registers it, and ``templates/<kind>.docx`` is its
+template. Fields annotated with :data:`MarkdownText` are turned into Word paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+from importlib import resources
+from typing import Annotated, Any, ClassVar, Literal, get_args
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+)
+from pydantic_core import PydanticCustomError
+
+DEFAULT_REFERENCE_PATTERN = r"^\d{2}\.\d{7}$"
+DEFAULT_TOOI = "https://identifier.overheid.nl/tooi/id/so/so0006"
+MeetingType = Literal[
+    "raadsvergadering",
+    "commissievergadering",
+    "presidium",
+    "statenvergadering",
+    "algemene_bestuursvergadering",
+]
+ODS_MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
+
+# Any C0/C1 control character except tab and newline, which multi-line text may hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _fail(kind: str, message: str, **values: Any) -> PydanticCustomError:
+    return PydanticCustomError(kind, message, values)
+
+
+def _quote(value: object) -> str:
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return "'" + text.replace("\n", "\\n") + "'"
+
+
+def _require_text(value: object) -> str:
+    if isinstance(value, list):
+        raise _fail(
+            "tekst", "moet tekst zijn, geen lijst (schrijf de waarde achter de dubbele punt)"
+        )
+    if isinstance(value, dict):
+        raise _fail("tekst", "moet tekst zijn, geen blok met velden (schrijf één waarde)")
+    if not isinstance(value, str):
+        raise _fail("tekst", "moet tekst zijn")
+    return value
+
+
+def _text(max_length: int, *, multiline: bool) -> Any:
+    def check(value: object) -> str:
+        text = _require_text(value)
+        match = _CONTROL.search(text)
+        if match:
+            raise _fail(
+                "stuurteken",
+                f"bevat een onzichtbaar stuurteken (U+{ord(match.group()):04X}) (verwijder het)",
+            )
+        if not multiline and ("\n" in text.strip() or "\t" in text):
+            raise _fail("regel", "moet op één regel staan (haal regeleinden en tabs weg)")
+        text = text.strip()
+        if not text:
+            raise _fail("leeg", "is leeg (vul een waarde in)")
+        if len(text) > max_length:
+            raise _fail(
+                "te_lang",
+                f"is te lang: {len(text)} tekens, maximaal {max_length} (kort de tekst in)",
+            )
+        return text
+
+    return BeforeValidator(check)
+
+
+Line = Annotated[str, _text(200, multiline=False)]
+LongLine = Annotated[str, _text(1000, multiline=False)]
+
+
+class MarkdownMarker:
+    """Marks a field whose text is Markdown, to be rendered as Word paragraphs."""
+
+
+MarkdownText = Annotated[str, _text(50_000, multiline=True), MarkdownMarker()]
+
+
+def _parse_date(value: object) -> date:
+    text = _require_text(value).strip()
+    if not _ISO_DATE.match(text):
+        raise _fail(
+            "datum",
+            f"{_quote(text)} is geen datum in de vorm JJJJ-MM-DD (schrijf bijvoorbeeld 2023-04-11)",
+        )
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _fail(
+            "datum", f"{_quote(text)} is geen bestaande datum (schrijf JJJJ-MM-DD)"
+        ) from None
+
+
+IsoDate = Annotated[date, BeforeValidator(_parse_date)]
+
+
+def _parse_time(value: object) -> str:
+    text = _require_text(value).strip()
+    if not _TIME.match(text):
+        raise _fail(
+            "tijd",
+            f'{_quote(text)} is geen tijd in de vorm UU:MM (schrijf bijvoorbeeld "14:00")',
+        )
+    return text
+
+
+ClockTime = Annotated[str, BeforeValidator(_parse_time)]
+
+
+class Verspreiden(StrEnum):
+    """Whether a document may be distributed: Ja (public) or Nee (confidential)."""
+
+    JA = "Ja"
+    NEE = "Nee"
+
+
+def _parse_verspreiden(value: object) -> Verspreiden:
+    if value is None:
+        raise _fail("verspreiden", "is leeg (schrijf Ja of Nee)")
+    text = _require_text(value)
+    # Deliberately no strip(): "nee " is a sign of a typo, and the rule is "nothing around it".
+    if text.lower() == "ja":
+        return Verspreiden.JA
+    if text.lower() == "nee":
+        return Verspreiden.NEE
+    raise _fail("verspreiden", f"{_quote(text)} is geen geldige waarde (schrijf Ja of Nee)")
+
+
+VerspreidenField = Annotated[Verspreiden, BeforeValidator(_parse_verspreiden)]
+
+
+def _parse_email(value: object) -> str:
+    text = _require_text(value).strip()
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise _fail(
+            "email",
+            f"{_quote(text)} is geen geldig e-mailadres (schrijf bijvoorbeeld a.pols@regiogv.nl)",
+        ) from None
+
+
+Email = Annotated[str, BeforeValidator(_parse_email)]
+
+
+def _check_reference(value: str, info: ValidationInfo) -> str:
+    pattern = DEFAULT_REFERENCE_PATTERN
+    if isinstance(info.context, dict):
+        pattern = info.context.get("kenmerkpatroon", pattern)
+    if not re.fullmatch(pattern, value):
+        hint = (
+            "schrijf twee cijfers van het jaar, een punt en zeven cijfers, bijvoorbeeld 23.0001772"
+            if pattern == DEFAULT_REFERENCE_PATTERN
+            else f"schrijf een kenmerk volgens het patroon {pattern}"
+        )
+        raise _fail("kenmerk", f"{_quote(value)} is geen geldig kenmerk ({hint})")
+    return value
+
+
+Kenmerk = Annotated[str, _text(40, multiline=False), AfterValidator(_check_reference)]
+
+
+def _check_relative_file(value: str) -> str:
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
+        raise _fail(
+            "pad",
+            f"{_quote(value)} is een absoluut pad (schrijf de bestandsnaam in de dossiermap)",
+        )
+    parts = re.split(r"[/\\]", value)
+    if ".." in parts:
+        raise _fail(
+            "pad",
+            f"{_quote(value)} verwijst buiten de dossiermap (zet het bestand in de dossiermap)",
+        )
+    return value
+
+
+RelativeFile = Annotated[str, _text(255, multiline=False), AfterValidator(_check_relative_file)]
+
+
+def _check_folder_name(value: str) -> str:
+    if not _FOLDER_NAME.match(value) or ".." in value:
+        raise _fail(
+            "map",
+            f"{_quote(value)} is geen mapnaam in deze vergadering "
+            "(schrijf alleen de naam van de dossiermap, zonder / of ..)",
+        )
+    return value
+
+
+FolderName = Annotated[str, _text(100, multiline=False), AfterValidator(_check_folder_name)]
+
+
+class Record(BaseModel):
+    """Base of every model: unknown keys are errors, instances are immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, validate_default=False
+    )
+
+
+class Behandeling(Record):
+    """One row of a proposal's treatment history or plan."""
+
+    date: IsoDate | None = Field(
+        None,
+        alias="datum",
+        description="Datum van het overleg (JJJJ-MM-DD); leeg als die nog niet bekend is",
+    )
+    meeting: Line = Field(
+        alias="overleg", description="Naam van het overleg", examples=["Portefeuillehoudersoverleg"]
+    )
+    purpose: Line = Field(
+        alias="doel", description="Doel van de behandeling", examples=["Vaststellen"]
+    )
+    conclusion: LongLine = Field(alias="conclusie", description="Conclusie of verwachte uitkomst")
+
+
+class Bijlage(Record):
+    """A numbered annex: a PDF or office file inside the dossier folder."""
+
+    description: Line = Field(
+        alias="omschrijving",
+        description="Omschrijving van de bijlage",
+        examples=["Projectplan (oktober 2021)"],
+    )
+    file: RelativeFile = Field(
+        alias="bestand",
+        description="Bestandsnaam in de dossiermap (.pdf, .docx, .odt, .xlsx of .ods)",
+        examples=["bijlage-1.pdf"],
+    )
+
+
+DOCUMENT_KINDS: dict[str, type[Document]] = {}
+
+
+class Document(Record):
+    """Fields every document kind has; subclasses are the kinds (voorstel, memo, ...)."""
+
+    kind: ClassVar[str] = ""
+
+    template: str = Field(alias="sjabloon", description="Soort document: de naam van het sjabloon")
+    subject: Line = Field(
+        alias="onderwerp",
+        description="Onderwerp (maximaal 200 tekens)",
+        examples=["Aanpak actieplan Werklocaties"],
+    )
+    distribution: VerspreidenField = Field(
+        alias="verspreiden", description="Ja of Nee; Nee betekent vertrouwelijk", examples=["Ja"]
+    )
+    reference: Kenmerk = Field(
+        alias="kenmerk", description="Kenmerk, uniek over alle dossiers", examples=["23.0001772"]
+    )
+    date: IsoDate = Field(
+        alias="datum", description="Datum van het document (JJJJ-MM-DD)", examples=["2023-04-11"]
+    )
+    annexes: tuple[Bijlage, ...] = Field(
+        (), alias="bijlagen", max_length=50, description="Genummerde bijlagen, in volgorde"
+    )
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if cls.kind:
+            DOCUMENT_KINDS[cls.kind] = cls
+
+    @property
+    def is_public(self) -> bool:
+        """True when the document may be published (verspreiden: Ja)."""
+        return self.distribution is Verspreiden.JA
+
+
+class Voorstel(Document):
+    """A proposal to a meeting of portfolio holders (the default kind)."""
+
+    kind: ClassVar[str] = "voorstel"
+
+    template: Literal["voorstel"] = Field(
+        "voorstel", alias="sjabloon", description="voorstel (standaard)"
+    )
+    portfolio_holder: Line | None = Field(
+        None,
+        alias="portefeuillehouder",
+        description="Portefeuillehouder; staat op de agenda",
+        examples=["J. Jansen"],
+    )
+    contact: Line = Field(
+        alias="contactpersoon", description="Naam van de contactpersoon", examples=["Anouk Pols"]
+    )
+    unit: Line = Field(
+        alias="eenheid", description="Organisatie-eenheid", examples=["Beleid en bestuur"]
+    )
+    email: Email = Field(
+        alias="email",
+        description="E-mailadres van de contactpersoon",
+        examples=["a.pols@regiogv.nl"],
+    )
+    decisions: tuple[LongLine, ...] = Field(
+        alias="voorstel",
+        min_length=1,
+        max_length=100,
+        description="De voorgestelde besluiten, genummerd als Voorstel 1., Voorstel 2., ...",
+    )
+    history: tuple[Behandeling, ...] = Field(
+        (),
+        alias="behandeling",
+        max_length=500,
+        description="Behandeling: eerdere en geplande overleggen, in volgorde",
+    )
+    explanation: MarkdownText = Field(
+        alias="toelichting",
+        description="Toelichting in Markdown: alinea's, ### kopjes, lijsten, **vet**, *cursief*",
+    )
+
+
+class Memo(Document):
+    """A memo to portfolio holders, for information."""
+
+    kind: ClassVar[str] = "memo"
+
+    template: Literal["memo"] = Field(alias="sjabloon", description="memo")
+    to: Line = Field(
+        alias="aan",
+        description="Aan wie de memo gericht is",
+        examples=["Portefeuillehouders Economie"],
+    )
+    sender: Line = Field(
+        alias="van", description="Afzender", examples=["Anouk Pols, Beleid en bestuur"]
+    )
+    text: MarkdownText = Field(alias="tekst", description="Tekst van de memo in Markdown")
+
+
+class AgendaDossier(Record):
+    """An agenda entry that points at a dossier folder of the same meeting."""
+
+    folder: FolderName = Field(
+        alias="dossier", description="Naam van de dossiermap in deze vergaderingmap"
+    )
+
+
+def _agenda_tag(value: object) -> str:
+    return "@dossier" if isinstance(value, dict) else "@punt"
+
+
+AgendaEntry = Annotated[
+    Annotated[Line, Tag("@punt")] | Annotated[AgendaDossier, Tag("@dossier")],
+    Discriminator(_agenda_tag),
+]
+
+
+class Vergadering(Record):
+    """A meeting: its overleg, date, time, place and agenda."""
+
+    meeting: Line = Field(
+        alias="overleg",
+        description="Naam van het overleg",
+        examples=["Portefeuillehoudersoverleg Economie"],
+    )
+    date: IsoDate = Field(
+        alias="datum", description="Datum van de vergadering (JJJJ-MM-DD)", examples=["2023-05-26"]
+    )
+    start: ClockTime = Field(
+        alias="aanvang",
+        description="Aanvangstijd (UU:MM, tussen aanhalingstekens)",
+        examples=["14:00"],
+    )
+    location: Line = Field(
+        alias="locatie",
+        description="Plaats van de vergadering",
+        examples=["Regiokantoor, Hilversum"],
+    )
+    agenda: tuple[AgendaEntry, ...] = Field(
+        alias="agenda",
+        min_length=1,
+        max_length=200,
+        description="De agenda in volgorde: losse punten als tekst, of 'dossier: mapnaam'",
+    )
+
+
+@lru_cache(maxsize=1)
+def known_tooi_organisations() -> frozenset[str]:
+    """The organisation URIs of the DiWoo value lists (diwoo-metadata-lijsten.xsd)."""
+    from lxml import etree
+
+    xsd = resources.files("assembler") / "data" / "standards" / "diwoo-metadata-lijsten.xsd"
+    with xsd.open("rb") as handle:
+        tree = etree.parse(handle)
+    values = tree.xpath(
+        "//xs:enumeration/@value", namespaces={"xs": "http://www.w3.org/2001/XMLSchema"}
+    )
+    assert isinstance(values, list)
+    return frozenset(
+        str(v) for v in values if str(v).startswith("https://identifier.overheid.nl/tooi/id/")
+    )
+
+
+def _check_tooi(value: str) -> str:
+    if value not in known_tooi_organisations():
+        raise _fail(
+            "tooi",
+            f"{_quote(value)} staat niet in de TOOI-lijsten van DiWoo (schrijf de TOOI-URI van "
+            f"de organisatie, bijvoorbeeld {DEFAULT_TOOI})",
+        )
+    return value
+
+
+def _check_pattern(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise _fail(
+            "patroon", f"{_quote(value)} is geen geldig patroon: {error} (controleer het patroon)"
+        ) from None
+    return value
+
+
+def _check_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", value):
+        raise _fail(
+            "url",
+            f"{_quote(value)} is geen webadres (schrijf bijvoorbeeld https://www.regiogv.nl/stukken/)",
+        )
+    return value if value.endswith("/") else value + "/"
+
+
+class Organisatie(Record):
+    """Settings of the organisation (dossiers/organisatie.yaml); every key is optional."""
+
+    name: Line = Field(
+        "Regio Gooi en Vechtstreek",
+        alias="naam",
+        description="Naam van de organisatie (kop van elk document)",
+    )
+    tooi: Annotated[str, _text(200, multiline=False), AfterValidator(_check_tooi)] = Field(
+        DEFAULT_TOOI,
+        alias="tooi",
+        description="TOOI-URI van de organisatie uit de DiWoo-waardelijsten",
+    )
+    reference_pattern: Annotated[
+        str, _text(200, multiline=False), AfterValidator(_check_pattern)
+    ] = Field(
+        DEFAULT_REFERENCE_PATTERN,
+        alias="kenmerkpatroon",
+        description="Reguliere expressie waaraan elk kenmerk moet voldoen",
+    )
+    logo: RelativeFile | None = Field(
+        None,
+        alias="logo",
+        description="Pad naar het logo (PNG of JPEG), ten opzichte van dossiers/",
+    )
+    meeting_type: MeetingType = Field(
+        "commissievergadering",
+        alias="vergaderingstype",
+        description="ODS-vergaderingstype voor de export",
+    )
+    publication_url: Annotated[str, _text(500, multiline=False), AfterValidator(_check_url)] = (
+        Field(
+            "https://www.regiogv.nl/stukken/",
+            alias="publicatie_url",
+            description="Webadres waar gepubliceerde stukken komen te staan",
+        )
+    )
+
+
+def document_class(kind: str) -> type[Document] | None:
+    """The model class of a document kind, or None when no such kind exists."""
+    return DOCUMENT_KINDS.get(kind)
+
+
+def markdown_fields(model: type[BaseModel]) -> list[str]:
+    """Aliases of the fields of ``model`` that hold Markdown."""
+    return [
+        info.alias or name
+        for name, info in model.model_fields.items()
+        if any(isinstance(meta, MarkdownMarker) for meta in info.metadata)
+    ]

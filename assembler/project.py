@@ -1,0 +1,67 @@
+"""The project: its root folder and where dossiers, templates, schemas and outputs live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from assembler.errors import UsageError
+
+DOSSIER_FILE = "dossier.yaml"
+MEETING_FILE = "vergadering.yaml"
+ORGANISATION_FILE = "organisatie.yaml"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder: the nearest folder upward that holds ``dossiers/``."""
+
+    root: Path
+
+    @property
+    def dossiers(self) -> Path:
+        """The clerks' data: one folder per meeting."""
+        return self.root / "dossiers"
+
+    @property
+    def templates(self) -> Path:
+        """Word templates, one per document kind."""
+        return self.root / "templates"
+
+    @property
+    def build(self) -> Path:
+        """Generated output, same shape as ``dossiers/``."""
+        return self.root / "build"
+
+    @property
+    def schemas(self) -> Path:
+        """JSON Schemas of the YAML files, for editors."""
+        return self.root / "schemas"
+
+    @property
+    def organisation_file(self) -> Path:
+        """The optional organisation settings."""
+        return self.dossiers / ORGANISATION_FILE
+
+    def template_for(self, kind: str) -> Path:
+        """The Word template of a document kind."""
+        return self.templates / f"{kind}.docx"
+
+    def display(self, path: Path) -> str:
+        """``path`` relative to the project root, as messages show it."""
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def find_project(start: Path | None = None) -> Project:
+    """Find the project from ``start`` (default: the working folder) upward."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "dossiers").is_dir():
+            return Project(folder)
+    raise UsageError(
+        f"geen project gevonden: er is geen map 'dossiers' in {here} of erboven "
+        "(ga naar de projectmap of maak daar een map 'dossiers' aan)"
+    )

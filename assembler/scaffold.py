@@ -1,0 +1,190 @@
+"""Create and move dossiers by editing YAML text in place, so clerks' comments survive."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from assembler.errors import InputRejected, UsageError
+from assembler.fsutil import write_text_atomic
+from assembler.model import DEFAULT_REFERENCE_PATTERN, Vergadering
+from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
+from assembler.source import Source, load_yaml, parse_yaml
+from assembler.validate import load_organisation, problems_from_validation
+
+_REFERENCE = re.compile(r"^\s*kenmerk\s*:\s*['\"]?(\d{2})\.(\d{7})['\"]?\s*(#.*)?$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class NewDossier:
+    """What a clerk tells ``assembler new``."""
+
+    onderwerp: str
+    contactpersoon: str
+    eenheid: str
+    email: str
+    datum: date
+    kenmerk: str | None = None
+
+
+def next_reference(project: Project, year: int) -> str:
+    """The next free kenmerk of ``year`` in the default pattern (``23.0001773``)."""
+    prefix = f"{year % 100:02d}"
+    highest = 0
+    # Read the raw text, not the models: an invalid dossier still owns its kenmerk.
+    for path in project.dossiers.glob(f"*/*/{DOSSIER_FILE}"):
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for match in _REFERENCE.finditer(text):
+            if match.group(1) == prefix:
+                highest = max(highest, int(match.group(2)))
+    return f"{prefix}.{highest + 1:07d}"
+
+
+def create_dossier(project: Project, meeting_folder: Path, name: str, values: NewDossier) -> Path:
+    """Write ``<meeting>/<name>/dossier.yaml`` and put it on the meeting's agenda."""
+    meeting_file = meeting_folder / MEETING_FILE
+    if not meeting_file.is_file():
+        raise UsageError(
+            f"{project.display(meeting_folder)}: is geen vergadermap, er staat geen "
+            f"{MEETING_FILE} in (kies een map onder dossiers/ met een {MEETING_FILE})"
+        )
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise UsageError(
+            f"'{name}' is geen goede mapnaam (gebruik kleine letters, cijfers en streepjes, "
+            "bijvoorbeeld werklocaties)"
+        )
+    folder = meeting_folder / name
+    if folder.exists():
+        raise UsageError(f"{project.display(folder)}: bestaat al (kies een andere mapnaam)")
+    organisation = load_organisation(project)
+    reference = values.kenmerk
+    if reference is None:
+        if organisation.reference_pattern != DEFAULT_REFERENCE_PATTERN:
+            raise UsageError(
+                "het kenmerkpatroon van deze organisatie is aangepast, dus er kan geen "
+                "volgend kenmerk bedacht worden (geef het op met --kenmerk)"
+            )
+        reference = next_reference(project, values.datum.year)
+    source = _load_meeting(project, meeting_file)
+    agenda_text = add_to_agenda(source, name)
+    schema = _relative_schema(project, folder, "dossier")
+    folder.mkdir(parents=True)
+    target = folder / DOSSIER_FILE
+    write_text_atomic(target, _dossier_text(values, reference, schema))
+    write_text_atomic(meeting_file, agenda_text)
+    return target
+
+
+def _load_meeting(project: Project, meeting_file: Path) -> Source:
+    source = load_yaml(meeting_file, project.display(meeting_file))
+    try:
+        Vergadering.model_validate(source.data)
+    except ValidationError as error:
+        problems = problems_from_validation(error, source, Vergadering)
+        raise InputRejected(
+            f"{source.display}: de agenda kan niet worden aangepast", problems
+        ) from None
+    return source
+
+
+def add_to_agenda(source: Source, name: str) -> str:
+    """The text of a vergadering.yaml with ``- dossier: name`` after its last dossier item."""
+    assert isinstance(source.data, dict)
+    entries = source.data.get("agenda")
+    assert isinstance(entries, list) and entries
+    lines = source.text.splitlines(keepends=True)
+    dossier_indexes = [i for i, entry in enumerate(entries) if isinstance(entry, dict)]
+    if dossier_indexes:
+        anchor = dossier_indexes[-1]
+        insert_at = _end_of_item(lines, source.lines[("agenda", anchor)] - 1)
+    elif len(entries) > 1:
+        # Plain agendas end with "Rondvraag en sluiting": a new item goes before the last one.
+        insert_at = source.lines[("agenda", len(entries) - 1)] - 1
+    else:
+        insert_at = _end_of_item(lines, source.lines[("agenda", 0)] - 1)
+    reference_line = lines[source.lines[("agenda", 0)] - 1]
+    indent = reference_line[: len(reference_line) - len(reference_line.lstrip())]
+    new_line = f"{indent}- dossier: {name}\n"
+    if insert_at > 0 and not lines[insert_at - 1].endswith("\n"):
+        lines[insert_at - 1] += "\n"
+    lines.insert(insert_at, new_line)
+    text = "".join(lines)
+    check = parse_yaml(text.encode("utf-8"), source.path, source.display)
+    Vergadering.model_validate(check.data)
+    assert isinstance(check.data, dict)
+    new_entries = check.data["agenda"]
+    assert isinstance(new_entries, list) and {"dossier": name} in new_entries
+    return text
+
+
+def remove_from_agenda(source: Source, name: str) -> str:
+    """The text of a vergadering.yaml without the agenda item ``dossier: name``."""
+    assert isinstance(source.data, dict)
+    entries = source.data.get("agenda")
+    assert isinstance(entries, list)
+    lines = source.text.splitlines(keepends=True)
+    for index, entry in enumerate(entries):
+        if isinstance(entry, dict) and entry.get("dossier") == name:
+            start = source.lines[("agenda", index)] - 1
+            end = _end_of_item(lines, start)
+            del lines[start:end]
+            return "".join(lines)
+    return source.text
+
+
+def _end_of_item(lines: list[str], start: int) -> int:
+    """Index just after the lines that belong to the list item starting at ``start``."""
+    first = lines[start]
+    dash_column = len(first) - len(first.lstrip())
+    end = start + 1
+    while end < len(lines):
+        stripped = lines[end].strip()
+        column = len(lines[end]) - len(lines[end].lstrip())
+        if not stripped or stripped.startswith("#") or column <= dash_column:
+            break
+        end += 1
+    return end
+
+
+def _relative_schema(project: Project, folder: Path, name: str) -> str:
+    depth = len(folder.resolve().relative_to(project.root).parts)
+    return "../" * depth + f"schemas/{name}.schema.json"
+
+
+def _yaml_text(value: str) -> str:
+    # Double-quoted YAML is a superset of JSON strings, so json.dumps quotes safely.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _dossier_text(values: NewDossier, reference: str, schema: str) -> str:
+    q = _yaml_text
+    return f"""# yaml-language-server: $schema={schema}
+# Dossier voor één voorstel. Vul de velden in en controleer met: assembler check
+onderwerp: {q(values.onderwerp)}
+verspreiden: Ja                 # Ja of Nee (Nee = vertrouwelijk, nooit openbaar)
+portefeuillehouder:             # staat op de agenda; leeg laten mag
+contactpersoon: {q(values.contactpersoon)}
+eenheid: {q(values.eenheid)}
+email: {q(values.email)}
+kenmerk: "{reference}"
+datum: {values.datum.isoformat()}              # JJJJ-MM-DD
+voorstel:                       # de besluiten: Voorstel 1., Voorstel 2., ...
+  - Instemmen met ...
+behandeling:                    # eerdere en geplande overleggen, in volgorde
+  - overleg: Portefeuillehoudersoverleg   # zonder datum: er komt "Datum" te staan
+    doel: Vaststellen
+    conclusie: ...
+toelichting: |                  # Markdown: ### kopje, alinea's, - lijst, **vet**, *cursief*
+  ### Beknopte toelichting
+  ...
+bijlagen: []                    # - omschrijving: ...
+                                #   bestand: bijlage-1.pdf   (in deze map)
+"""

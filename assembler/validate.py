@@ -1,0 +1,556 @@
+"""Validate a whole project: organisation, meetings, dossiers, agendas, annex paths.
+
+Like mkdocs, validation collects every problem of every file first; the caller decides
+what to do with them. A rejected dossier is left out of its meeting, the rest goes on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from assembler.errors import InputRejected, Problem, UsageError, sort_problems
+from assembler.model import (
+    DOCUMENT_KINDS,
+    AgendaDossier,
+    Document,
+    Organisatie,
+    Vergadering,
+)
+from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
+from assembler.source import FieldPath, Source, field_label, load_yaml
+
+PDF_SUFFIXES = {".pdf"}
+OFFICE_SUFFIXES = {".docx", ".odt", ".xlsx", ".ods"}
+
+
+@dataclass(frozen=True)
+class DossierInput:
+    """A dossier that validated: its folder, its source (for line numbers) and its model."""
+
+    folder: Path
+    source: Source
+    document: Document
+
+    @property
+    def name(self) -> str:
+        """The dossier's folder name, as the agenda names it."""
+        return self.folder.name
+
+    def annex_path(self, index: int) -> Path:
+        """The file of annex ``index`` (0-based)."""
+        return self.folder / self.document.annexes[index].file
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """An agenda item, numbered from 1; either plain text or a dossier."""
+
+    number: int
+    text: str | None = None
+    folder_name: str | None = None
+    dossier: DossierInput | None = None
+
+
+@dataclass(frozen=True)
+class MeetingInput:
+    """A meeting folder whose vergadering.yaml validated."""
+
+    folder: Path
+    source: Source
+    meeting: Vergadering
+    items: tuple[AgendaItem, ...]
+
+    @property
+    def name(self) -> str:
+        """The meeting's folder name."""
+        return self.folder.name
+
+    @property
+    def dossiers(self) -> list[DossierInput]:
+        """The valid dossiers on this meeting's agenda, in agenda order."""
+        return [item.dossier for item in self.items if item.dossier is not None]
+
+
+@dataclass
+class Catalog:
+    """Everything that validated, plus every problem found."""
+
+    project: Project
+    organisation: Organisatie
+    meetings: list[MeetingInput] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that reject input (not warnings)."""
+        return [p for p in self.problems if p.ernst == "fout"]
+
+    @property
+    def dossier_count(self) -> int:
+        """Number of valid dossiers in the selected meetings."""
+        return sum(len(m.dossiers) for m in self.meetings)
+
+
+def load_organisation(project: Project) -> Organisatie:
+    """Read ``dossiers/organisatie.yaml`` (defaults when absent); raise UsageError when invalid."""
+    path = project.organisation_file
+    if not path.exists():
+        return Organisatie.model_validate({})
+    display = project.display(path)
+    try:
+        source = load_yaml(path, display)
+        return Organisatie.model_validate(source.data)
+    except InputRejected as rejected:
+        raise UsageError(f"{display}: ongeldige instellingen", rejected.problems) from None
+    except ValidationError as error:
+        problems = problems_from_validation(error, source, Organisatie)
+        raise UsageError(f"{display}: ongeldige instellingen", problems) from None
+
+
+def load_catalog(project: Project, paths: Sequence[Path] = ()) -> Catalog:
+    """Validate the project; keep the meetings and dossiers selected by ``paths`` (default all)."""
+    organisation = load_organisation(project)
+    catalog = Catalog(project, organisation)
+    context = {"kenmerkpatroon": organisation.reference_pattern}
+    all_dossiers: list[DossierInput] = []
+    meetings: list[MeetingInput] = []
+    for folder in _meeting_folders(project, catalog.problems):
+        meeting = _load_meeting(project, folder, context, catalog.problems, all_dossiers)
+        if meeting is not None:
+            meetings.append(meeting)
+    rejected = _check_unique_references(project, all_dossiers, catalog.problems)
+    meetings = [_without(meeting, rejected) for meeting in meetings]
+    catalog.meetings, catalog.problems = _select(project, meetings, catalog.problems, paths)
+    catalog.problems = sort_problems(catalog.problems)
+    return catalog
+
+
+def _meeting_folders(project: Project, problems: list[Problem]) -> list[Path]:
+    if not project.dossiers.is_dir():
+        return []
+    folders: list[Path] = []
+    for folder in sorted(p for p in project.dossiers.iterdir() if p.is_dir()):
+        if folder.name.startswith("."):
+            continue
+        if (folder / MEETING_FILE).is_file():
+            folders.append(folder)
+        elif any((sub / DOSSIER_FILE).is_file() for sub in folder.iterdir() if sub.is_dir()):
+            problems.append(
+                Problem(
+                    project.display(folder),
+                    None,
+                    "",
+                    f"map met dossiers maar zonder {MEETING_FILE} (maak {MEETING_FILE} aan met "
+                    "overleg, datum, aanvang, locatie en agenda)",
+                )
+            )
+    return folders
+
+
+def _dossier_folders(meeting_folder: Path) -> list[Path]:
+    return sorted(
+        sub for sub in meeting_folder.iterdir() if sub.is_dir() and (sub / DOSSIER_FILE).is_file()
+    )
+
+
+def _load_meeting(
+    project: Project,
+    folder: Path,
+    context: dict[str, Any],
+    problems: list[Problem],
+    all_dossiers: list[DossierInput],
+) -> MeetingInput | None:
+    display = project.display(folder / MEETING_FILE)
+    dossiers: dict[str, DossierInput] = {}
+    for dossier_folder in _dossier_folders(folder):
+        dossier = load_dossier(project, dossier_folder, context, problems)
+        if dossier is not None:
+            dossiers[dossier_folder.name] = dossier
+            all_dossiers.append(dossier)
+    try:
+        source = load_yaml(folder / MEETING_FILE, display)
+        meeting = Vergadering.model_validate(source.data)
+    except InputRejected as rejected:
+        problems.extend(rejected.problems)
+        return None
+    except ValidationError as error:
+        problems.extend(problems_from_validation(error, source, Vergadering))
+        return None
+
+    items: list[AgendaItem] = []
+    named: set[str] = set()
+    on_disk = {sub.name for sub in _dossier_folders(folder)}
+    for index, entry in enumerate(meeting.agenda):
+        number = index + 1
+        if isinstance(entry, AgendaDossier):
+            name = entry.folder
+            line = source.line_of(("agenda", index))
+            if name in named:
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        field_label(("agenda", index, "dossier")),
+                        f"dossier '{name}' staat twee keer op de agenda (haal één van beide weg)",
+                    )
+                )
+            elif name not in on_disk:
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        field_label(("agenda", index, "dossier")),
+                        f"er is geen dossiermap '{name}' met een {DOSSIER_FILE} in "
+                        f"{project.display(folder)} (controleer de mapnaam)",
+                    )
+                )
+            named.add(name)
+            items.append(AgendaItem(number, folder_name=name, dossier=dossiers.get(name)))
+        else:
+            items.append(AgendaItem(number, text=entry))
+    for name in sorted(on_disk - named):
+        problems.append(
+            Problem(
+                display,
+                source.line_of(("agenda",)),
+                "agenda",
+                f"dossiermap '{name}' staat niet op de agenda "
+                f"(voeg '- dossier: {name}' toe, of verplaats de map)",
+            )
+        )
+    return MeetingInput(folder, source, meeting, tuple(items))
+
+
+def load_dossier(
+    project: Project, folder: Path, context: dict[str, Any], problems: list[Problem]
+) -> DossierInput | None:
+    """Validate one dossier folder; add its problems to ``problems``; None when rejected."""
+    display = project.display(folder / DOSSIER_FILE)
+    try:
+        source = load_yaml(folder / DOSSIER_FILE, display)
+    except InputRejected as rejected:
+        problems.extend(rejected.problems)
+        return None
+    data = source.data
+    assert isinstance(data, dict)
+    kind = data.get("sjabloon") or "voorstel"
+    model = DOCUMENT_KINDS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        choices = ", ".join(sorted(DOCUMENT_KINDS))
+        problems.append(
+            Problem(
+                display,
+                source.line_of(("sjabloon",)),
+                "sjabloon",
+                f"'{kind}' is geen bekend sjabloon (kies uit: {choices})",
+            )
+        )
+        return None
+    try:
+        document = model.model_validate(data, context=context)
+    except ValidationError as error:
+        problems.extend(problems_from_validation(error, source, model))
+        return None
+    dossier = DossierInput(folder, source, document)
+    annex_problems = check_annex_files(dossier, display)
+    problems.extend(annex_problems)
+    if any(p.ernst == "fout" for p in annex_problems):
+        return None
+    return dossier
+
+
+def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
+    """Check that every annex is a file inside the dossier folder of an accepted type."""
+    problems: list[Problem] = []
+    folder = dossier.folder.resolve()
+    for index, annex in enumerate(dossier.document.annexes):
+        where = ("bijlagen", index, "bestand")
+        line = dossier.source.line_of(where)
+        label = field_label(where)
+
+        def report(message: str, line: int | None = line, label: str = label) -> None:
+            problems.append(Problem(display, line, label, message))
+
+        path = dossier.folder / annex.file
+        suffix = path.suffix.lower()
+        if suffix not in PDF_SUFFIXES | OFFICE_SUFFIXES:
+            report(
+                f"'{annex.file}' heeft een bestandstype dat niet kan "
+                "(lever een PDF aan, of .docx, .odt, .xlsx of .ods)"
+            )
+            continue
+        if not path.exists() and not path.is_symlink():
+            present = ", ".join(
+                sorted(p.name for p in dossier.folder.iterdir() if p.name != DOSSIER_FILE)
+            )
+            hint = f"aanwezig: {present}" if present else "de dossiermap bevat geen bijlagen"
+            report(f"'{annex.file}' bestaat niet in de dossiermap (controleer de naam; {hint})")
+            continue
+        resolved = path.resolve()
+        if not resolved.is_relative_to(folder):
+            report(
+                f"'{annex.file}' verwijst naar een bestand buiten de dossiermap "
+                "(zet een kopie van het bestand in de dossiermap)"
+            )
+            continue
+        if not resolved.is_file():
+            report(f"'{annex.file}' is geen bestand (lever een bestand aan, geen map)")
+            continue
+        message = _file_type_problem(resolved, suffix, annex.file)
+        if message:
+            report(message)
+    return problems
+
+
+def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1024)
+    except OSError as error:
+        return f"'{name}' kan niet gelezen worden ({error.strerror}) (controleer de rechten)"
+    if not head:
+        return f"'{name}' is leeg (0 bytes) (lever het volledige bestand aan)"
+    if suffix in PDF_SUFFIXES:
+        if not head.lstrip(b"\x00\t\n\r ").startswith(b"%PDF-") and b"%PDF-" not in head:
+            if head.startswith(b"PK"):
+                what = "een Office-bestand (zip) met de naam .pdf"
+            elif head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
+                what = "een webpagina (HTML) met de naam .pdf"
+            else:
+                what = "geen PDF: het begint niet met %PDF-"
+            return f"'{name}' is {what} (sla het op als echte PDF)"
+        return None
+    if not zipfile.is_zipfile(path):
+        return f"'{name}' is geen geldig {suffix}-bestand (open en bewaar het opnieuw)"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return f"'{name}' is beschadigd (open en bewaar het opnieuw)"
+    expected = "mimetype" if suffix in {".odt", ".ods"} else "[Content_Types].xml"
+    if expected not in names:
+        return f"'{name}' is geen geldig {suffix}-bestand (open en bewaar het opnieuw)"
+    return None
+
+
+def _check_unique_references(
+    project: Project, dossiers: list[DossierInput], problems: list[Problem]
+) -> set[Path]:
+    by_reference: dict[str, list[DossierInput]] = {}
+    for dossier in dossiers:
+        by_reference.setdefault(dossier.document.reference, []).append(dossier)
+    rejected: set[Path] = set()
+    for reference, group in by_reference.items():
+        if len(group) < 2:
+            continue
+        for dossier in group:
+            others = ", ".join(
+                project.display(other.folder / DOSSIER_FILE)
+                for other in group
+                if other is not dossier
+            )
+            problems.append(
+                Problem(
+                    project.display(dossier.folder / DOSSIER_FILE),
+                    dossier.source.line_of(("kenmerk",)),
+                    "kenmerk",
+                    f"'{reference}' is al gebruikt in {others} "
+                    "(geef elk dossier een eigen kenmerk)",
+                )
+            )
+            rejected.add(dossier.folder)
+    return rejected
+
+
+def _without(meeting: MeetingInput, rejected: set[Path]) -> MeetingInput:
+    if not rejected:
+        return meeting
+    items = tuple(
+        AgendaItem(item.number, item.text, item.folder_name, None)
+        if item.dossier is not None and item.dossier.folder in rejected
+        else item
+        for item in meeting.items
+    )
+    return MeetingInput(meeting.folder, meeting.source, meeting.meeting, items)
+
+
+def _select(
+    project: Project,
+    meetings: list[MeetingInput],
+    problems: list[Problem],
+    paths: Sequence[Path],
+) -> tuple[list[MeetingInput], list[Problem]]:
+    if not paths:
+        return meetings, problems
+    wanted = [_resolve_selection(project, path) for path in paths]
+    if any(path == project.dossiers.resolve() for path in wanted):
+        return meetings, problems
+    selected: list[MeetingInput] = []
+    prefixes: list[str] = []
+    for meeting in meetings:
+        folder = meeting.folder.resolve()
+        if folder in wanted:
+            selected.append(meeting)
+            continue
+        chosen = {p for p in wanted if p.parent == folder}
+        if chosen:
+            items = tuple(
+                item
+                if item.dossier is None or item.dossier.folder.resolve() in chosen
+                else AgendaItem(item.number, item.text, item.folder_name, None)
+                for item in meeting.items
+            )
+            selected.append(MeetingInput(meeting.folder, meeting.source, meeting.meeting, items))
+    for path in wanted:
+        prefixes.append(project.display(path))
+    kept = [
+        p
+        for p in problems
+        if any(p.bestand == prefix or p.bestand.startswith(prefix + "/") for prefix in prefixes)
+        or (
+            p.bestand.endswith("/" + MEETING_FILE)
+            and any(prefix.startswith(p.bestand.rsplit("/", 1)[0] + "/") for prefix in prefixes)
+        )
+    ]
+    return selected, kept
+
+
+def _resolve_selection(project: Project, path: Path) -> Path:
+    resolved = Path(path).resolve()
+    if resolved.is_file() and resolved.name in (DOSSIER_FILE, MEETING_FILE):
+        resolved = resolved.parent
+    if not resolved.exists():
+        raise UsageError(f"{path}: bestaat niet (geef een vergadermap of dossiermap op)")
+    if not resolved.is_relative_to(project.dossiers.resolve()):
+        raise UsageError(
+            f"{path}: ligt niet in {project.display(project.dossiers)} "
+            "(geef een vergadermap of dossiermap op)"
+        )
+    return resolved
+
+
+# --- pydantic errors in the clerk's words -----------------------------------------------
+
+
+def problems_from_validation(
+    error: ValidationError, source: Source, model: type[BaseModel]
+) -> list[Problem]:
+    """Translate pydantic's errors into Dutch problems with file, line and field."""
+    problems: list[Problem] = []
+    for item in error.errors(include_url=False):
+        loc: FieldPath = tuple(part for part in item["loc"] if not str(part).startswith("@"))
+        message = _message(item, loc, model)
+        line = source.line_of(loc)
+        problems.append(Problem(source.display, line, field_label(loc), message))
+    return sort_problems(problems)
+
+
+def _message(item: Any, loc: FieldPath, model: type[BaseModel]) -> str:
+    kind = item["type"]
+    context = item.get("ctx") or {}
+    if kind == "missing":
+        return _missing_message(loc, model)
+    if kind == "extra_forbidden":
+        return _unknown_key_message(loc, model)
+    if kind == "too_short":
+        minimum = context.get("min_length", 1)
+        return f"moet minstens {minimum} punt bevatten (schrijf elk punt op een regel met '- ')"
+    if kind == "too_long":
+        return (
+            f"heeft te veel punten: {context.get('actual_length')}, maximaal "
+            f"{context.get('max_length')} (verdeel ze of zet ze in een bijlage)"
+        )
+    if kind in ("tuple_type", "list_type"):
+        return "moet een lijst zijn (schrijf elk punt op een eigen regel met '- ')"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        keys = ", ".join(_allowed_keys(loc, model)) or "velden"
+        return f"moet een blok met velden zijn (schrijf de velden {keys} ingesprongen eronder)"
+    if kind == "literal_error":
+        return (
+            f"'{item.get('input')}' is geen toegestane waarde "
+            f"(kies uit: {str(context.get('expected', '')).replace(' or ', ', ')})"
+        )
+    message: str = item["msg"]
+    return message
+
+
+def _field_model(loc: FieldPath, model: type[BaseModel]) -> type[BaseModel] | None:
+    """The model class that holds the last part of ``loc``."""
+    current: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        if current is None or isinstance(part, int):
+            continue
+        info = _field_by_alias(current, part)
+        current = _model_in(info.annotation) if info is not None else None
+    return current
+
+
+def _field_by_alias(model: type[BaseModel], alias: str) -> Any:
+    for name, info in model.model_fields.items():
+        if (info.alias or name) == alias:
+            return info
+    return None
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is None and not isinstance(annotation, types.UnionType):
+        return None
+    for argument in typing.get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _allowed_keys(loc: FieldPath, model: type[BaseModel]) -> list[str]:
+    holder = _model_in_path(loc, model)
+    if holder is None:
+        return []
+    return [info.alias or name for name, info in holder.model_fields.items()]
+
+
+def _model_in_path(loc: FieldPath, model: type[BaseModel]) -> type[BaseModel] | None:
+    return _field_model((*loc, ""), model)
+
+
+def _missing_message(loc: FieldPath, model: type[BaseModel]) -> str:
+    holder = _field_model(loc, model)
+    key = str(loc[-1]) if loc else ""
+    info = _field_by_alias(holder, key) if holder is not None else None
+    examples = getattr(info, "examples", None) if info is not None else None
+    if examples:
+        return f"ontbreekt (schrijf bijvoorbeeld '{key}: {examples[0]}')"
+    description = getattr(info, "description", None) if info is not None else None
+    if description:
+        return f"ontbreekt (vul in: {description[0].lower()}{description[1:]})"
+    return f"ontbreekt (schrijf '{key}: ...')"
+
+
+def _unknown_key_message(loc: FieldPath, model: type[BaseModel]) -> str:
+    holder = _field_model(loc, model)
+    allowed = _allowed_keys(loc[:-1], model) if holder is not None else []
+    key = str(loc[-1]) if loc else ""
+    close = difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.6)
+    if close:
+        return f"is geen bekend veld (bedoelt u '{close[0]}'?)"
+    return f"is geen bekend veld (haal het weg; bekende velden: {', '.join(allowed)})"
+
+
+def iter_dossiers(catalog: Catalog) -> Iterable[tuple[MeetingInput, AgendaItem, DossierInput]]:
+    """Every valid, selected dossier with its meeting and agenda item, in agenda order."""
+    for meeting in catalog.meetings:
+        for item in meeting.items:
+            if item.dossier is not None:
+                yield meeting, item, item.dossier
