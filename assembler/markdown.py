@@ -1,0 +1,298 @@
+"""Markdown (toelichting, tekst) to real Word paragraphs in the template's own styles.
+
+markdown-it-py parses; python-docx builds the paragraphs into a docxtpl Subdoc that
+shares the template's part, so styles, numbering and hyperlink relationships are the
+template's. Text is only ever put into Word runs: nothing is evaluated as Jinja.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, Twips
+from docx.text.paragraph import Paragraph
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+__all__ = ["add_markdown", "markdown_subdoc", "xml_safe"]
+
+# Characters XML 1.0 cannot hold; tab and newline stay because Word has runs for them.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+HEADING_STYLES = ("Heading 2", "Heading 3", "Heading 4")
+LIST_INDENT_TWIPS = 425  # matches the indent step of the template's list levels
+MONO_FONT = "Liberation Mono"
+
+
+def xml_safe(text: str) -> str:
+    """Normalise line ends and drop characters that XML 1.0 cannot contain."""
+    return _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _parser() -> MarkdownIt:
+    # CommonMark without raw HTML: a clerk's "<b>" is shown as typed, never interpreted.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+@dataclass
+class _Inline:
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    hyperlink: Any = None  # the w:hyperlink element runs go into, while inside a link
+
+
+@dataclass
+class _Builder:
+    document: Any  # python-docx Document, or the Document inside a docxtpl Subdoc
+    heading_shift: int = 0
+    bullet_num_id: int | None = None
+    number_abstract_id: int | None = None
+    styles: set[tuple[str, WD_STYLE_TYPE]] = field(default_factory=set)
+
+    # ------------------------------------------------------------------ helpers
+
+    def has_style(self, name: str, kind: WD_STYLE_TYPE) -> bool:
+        return (name, kind) in self.styles
+
+    def paragraph(self, style: str | None) -> Paragraph:
+        if style is not None and not self.has_style(style, WD_STYLE_TYPE.PARAGRAPH):
+            style = None
+        paragraph: Paragraph = self.document.add_paragraph(style=style)
+        return paragraph
+
+    def new_number_list(self, start: int) -> int | None:
+        """A fresh w:num over the template's decimal list, so each list counts from start."""
+        if self.number_abstract_id is None:
+            return None
+        numbering = self.document.part.numbering_part.element
+        num = numbering.add_num(self.number_abstract_id)
+        for level in range(9):
+            num.add_lvlOverride(ilvl=level).add_startOverride(start if level == 0 else 1)
+        return int(num.numId)
+
+    # ------------------------------------------------------------------ blocks
+
+    def blocks(self, nodes: list[SyntaxTreeNode], context: _ListContext | None) -> None:
+        for node in nodes:
+            self.block(node, context)
+
+    def block(self, node: SyntaxTreeNode, context: _ListContext | None) -> None:
+        kind = node.type
+        if kind == "heading":
+            level = int(node.tag[1:]) - self.heading_shift
+            style = HEADING_STYLES[max(0, min(level, len(HEADING_STYLES)) - 1)]
+            self.inline(self.paragraph(style), node)
+        elif kind == "paragraph":
+            self.inline(self.list_paragraph(context), node)
+        elif kind in ("bullet_list", "ordered_list"):
+            self.list_block(node, context)
+        elif kind == "blockquote":
+            self.blocks(node.children, _ListContext.in_quote(context))
+        elif kind in ("fence", "code_block"):
+            self.code(node.content, context)
+        elif kind == "hr":
+            return
+        else:
+            # Anything else CommonMark may produce (html_block is off) keeps its text.
+            if node.children:
+                self.blocks(node.children, context)
+            elif node.content:
+                self.list_paragraph(context).add_run(node.content)
+
+    def list_paragraph(self, context: _ListContext | None) -> Paragraph:
+        if context is None:
+            return self.paragraph(None)
+        if context.quote and context.depth < 0:
+            return self.paragraph("Quote")
+        item = context.item
+        if item is not None and not item.used:
+            item.used = True
+            style = "List Number" if context.ordered else "List Bullet"
+            paragraph = self.paragraph(style)
+            if context.num_id is not None:
+                p_pr: Any = paragraph._p.get_or_add_pPr()
+                num_pr = p_pr.get_or_add_numPr()
+                num_pr.get_or_add_ilvl().val = context.depth
+                num_pr.get_or_add_numId().val = context.num_id
+            return paragraph
+        # Second and later paragraphs of an item line up with its text, without a number.
+        paragraph = self.paragraph("List Continue")
+        paragraph.paragraph_format.left_indent = Twips(LIST_INDENT_TWIPS * (context.depth + 1))
+        return paragraph
+
+    def list_block(self, node: SyntaxTreeNode, outer: _ListContext | None) -> None:
+        depth = 0 if outer is None or outer.depth < 0 else outer.depth + 1
+        if node.type == "ordered_list":
+            start = node.attrGet("start")
+            num_id = self.new_number_list(int(start) if start is not None else 1)
+        else:
+            num_id = self.bullet_num_id
+        quote = outer.quote if outer is not None else False
+        for item_node in node.children:
+            context = _ListContext(
+                depth=depth,
+                num_id=num_id,
+                ordered=node.type == "ordered_list",
+                quote=quote,
+                item=_Item(),
+            )
+            self.blocks(item_node.children, context)
+            if context.item is not None and not context.item.used:
+                # An empty item ("- ") still gets its bullet or number.
+                self.list_paragraph(context)
+
+    def code(self, content: str, context: _ListContext | None) -> None:
+        style = "Broncode" if self.has_style("Broncode", WD_STYLE_TYPE.PARAGRAPH) else None
+        paragraph = self.paragraph(style) if context is None else self.list_paragraph(context)
+        run = paragraph.add_run(content.rstrip("\n"))
+        if style is None:
+            run.font.name = MONO_FONT
+            run.font.size = Pt(9)
+
+    # ------------------------------------------------------------------ inline
+
+    def inline(self, paragraph: Paragraph, node: SyntaxTreeNode) -> None:
+        for child in node.children:
+            if child.type == "inline":
+                self.spans(paragraph, child.children, _Inline())
+
+    def spans(self, paragraph: Paragraph, nodes: list[SyntaxTreeNode], state: _Inline) -> None:
+        for node in nodes:
+            kind = node.type
+            if kind == "text":
+                self.run(paragraph, node.content, state)
+            elif kind == "softbreak":
+                self.run(paragraph, " ", state)
+            elif kind == "hardbreak":
+                self.run(paragraph, "\n", state)
+            elif kind == "code_inline":
+                self.run(paragraph, node.content, _replace(state, code=True))
+            elif kind == "strong":
+                self.spans(paragraph, node.children, _replace(state, bold=True))
+            elif kind == "em":
+                self.spans(paragraph, node.children, _replace(state, italic=True))
+            elif kind == "link":
+                self.link(paragraph, node, state)
+            elif kind == "image":
+                # No remote images in an official document: keep the alternative text.
+                self.spans(paragraph, node.children, state)
+            elif node.children:
+                self.spans(paragraph, node.children, state)
+            else:
+                self.run(paragraph, node.content, state)
+
+    def link(self, paragraph: Paragraph, node: SyntaxTreeNode, state: _Inline) -> None:
+        href = str(node.attrGet("href") or "")
+        if not href or state.hyperlink is not None:
+            self.spans(paragraph, node.children, state)
+            return
+        r_id = self.document.part.relate_to(href, RT.HYPERLINK, is_external=True)
+        hyperlink = OxmlElement("w:hyperlink")
+        hyperlink.set(qn("r:id"), r_id)
+        hyperlink.set(qn("w:history"), "1")
+        paragraph._p.append(hyperlink)
+        self.spans(paragraph, node.children, _replace(state, hyperlink=hyperlink))
+
+    def run(self, paragraph: Paragraph, text: str, state: _Inline) -> None:
+        if not text:
+            return
+        run = paragraph.add_run(text)
+        if state.bold:
+            run.bold = True
+        if state.italic:
+            run.italic = True
+        if state.code:
+            run.font.name = MONO_FONT
+        if state.hyperlink is not None:
+            if self.has_style("Hyperlink", WD_STYLE_TYPE.CHARACTER):
+                run.style = "Hyperlink"
+            else:
+                run.underline = True
+            state.hyperlink.append(run._r)
+
+
+@dataclass
+class _Item:
+    used: bool = False
+
+
+@dataclass
+class _ListContext:
+    depth: int
+    num_id: int | None
+    ordered: bool = False
+    quote: bool = False
+    item: _Item | None = None
+
+    @classmethod
+    def in_quote(cls, outer: _ListContext | None) -> _ListContext:
+        if outer is None:
+            return cls(depth=-1, num_id=None, quote=True)
+        return cls(
+            depth=outer.depth,
+            num_id=outer.num_id,
+            ordered=outer.ordered,
+            quote=True,
+            item=outer.item,
+        )
+
+
+def _replace(state: _Inline, **changes: Any) -> _Inline:
+    values = {**state.__dict__, **changes}
+    return _Inline(**values)
+
+
+def _style_numbering(document: Any, style_name: str) -> int | None:
+    """The numId a list style points at in the template, if it has one."""
+    try:
+        style = document.styles[style_name]
+    except KeyError:
+        return None
+    p_pr = style.element.pPr
+    if p_pr is None or p_pr.numPr is None or p_pr.numPr.numId is None:
+        return None
+    return int(p_pr.numPr.numId.val)
+
+
+def _abstract_for(document: Any, num_id: int | None) -> int | None:
+    if num_id is None:
+        return None
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        return None
+    for num in numbering.num_lst:
+        if int(num.numId) == num_id:
+            return int(num.abstractNumId.val)
+    return None
+
+
+def add_markdown(document: Any, text: str) -> None:
+    """Append Markdown ``text`` as Word paragraphs to a python-docx document."""
+    tree = SyntaxTreeNode(_parser().parse(xml_safe(text)))
+    levels = [int(node.tag[1:]) for node in tree.walk() if node.type == "heading"]
+    styles = {(style.name, style.type) for style in document.styles}
+    bullet_num_id = _style_numbering(document, "List Bullet")
+    builder = _Builder(
+        document=document,
+        # The shallowest Markdown heading becomes Heading 2, just under the section heading.
+        heading_shift=min(levels) - 1 if levels else 0,
+        bullet_num_id=bullet_num_id,
+        number_abstract_id=_abstract_for(document, _style_numbering(document, "List Number")),
+        styles=styles,
+    )
+    builder.blocks(tree.children, None)
+
+
+def markdown_subdoc(template: Any, text: str) -> Any:
+    """A docxtpl Subdoc for ``template`` (a DocxTemplate) holding the Markdown ``text``."""
+    subdoc = template.new_subdoc()
+    add_markdown(subdoc.subdocx, text)
+    return subdoc
