@@ -1,0 +1,779 @@
+"""Office documents to archival PDF (PDF/A-2b, tagged) with a pool of headless LibreOffice workers.
+
+One ``soffice`` start costs about a second, a document in a running ``soffice`` a tenth of
+that, so documents are converted in batches: one batch per worker process, each worker with
+its own LibreOffice profile (two processes sharing a profile fail silently). A batch that
+hangs or crashes is killed as a whole process group; its unfinished documents are retried one
+by one, so a single bad document is isolated and reported while the others convert.
+
+LibreOffice ignores ``SOURCE_DATE_EPOCH``; :func:`normalise_pdf` rewrites the dates, IDs and
+checksums it stamps into every PDF so that equal inputs give byte-identical PDFs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import queue
+import shutil
+import signal
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import pikepdf
+from lxml import etree
+
+from assembler.errors import AssemblerError, ConversionFailed, LibreOfficeMissing
+from assembler.fsutil import atomic_path
+
+__all__ = [
+    "CALC_SUFFIXES",
+    "PDF_EXPORT_FILTER",
+    "SUPPORTED_SUFFIXES",
+    "WRITER_SUFFIXES",
+    "ConversionJob",
+    "ConversionReport",
+    "TimeoutPolicy",
+    "convert_to_pdf",
+    "find_soffice",
+    "libreoffice_version",
+    "normalise_pdf",
+]
+
+SOFFICE_ENV = "ASSEMBLER_SOFFICE"
+INSTALL_COMMAND = "sudo apt-get install libreoffice-writer-nogui fonts-liberation fonts-dejavu"
+CALC_INSTALL_COMMAND = "sudo apt-get install libreoffice-calc-nogui"
+
+WRITER_SUFFIXES = frozenset({".docx", ".odt"})
+CALC_SUFFIXES = frozenset({".xlsx", ".ods"})
+SUPPORTED_SUFFIXES = WRITER_SUFFIXES | CALC_SUFFIXES
+
+_PDF_OPTIONS = {
+    "SelectPdfVersion": {"type": "long", "value": "2"},
+    "UseTaggedPDF": {"type": "boolean", "value": "true"},
+}
+# A batch only takes filter options in this JSON form. LibreOffice 7.4 maps the writer filter
+# to calc_pdf_Export for spreadsheets itself, so one command line serves a mixed batch.
+PDF_EXPORT_FILTER = "pdf:writer_pdf_Export:" + json.dumps(_PDF_OPTIONS, separators=(",", ":"))
+
+_POLL_SECONDS = 0.05
+_XMP_NS = "http://ns.adobe.com/xap/1.0/"
+_XMPMM_NS = "http://ns.adobe.com/xap/1.0/mm/"
+_RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XPACKET_BEGIN = '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+_XPACKET_END = '<?xpacket end="w"?>'
+
+
+@dataclass(frozen=True)
+class ConversionJob:
+    """One document to convert: ``source`` (.docx/.odt/.xlsx/.ods) to the PDF at ``target``."""
+
+    source: Path
+    target: Path
+
+
+@dataclass(frozen=True)
+class TimeoutPolicy:
+    """How long a batch of ``n`` documents may take: ``base + n * per_document`` seconds."""
+
+    base: float = 45.0
+    per_document: float = 15.0
+
+    def for_batch(self, size: int) -> float:
+        """Seconds a batch of ``size`` documents may run before it is killed."""
+        return self.base + self.per_document * max(size, 1)
+
+
+@dataclass
+class ConversionReport:
+    """What a conversion run produced: the targets written and the sources that failed."""
+
+    converted: list[Path] = field(default_factory=list)
+    failures: dict[Path, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when every job produced its PDF."""
+        return not self.failures
+
+    def raise_on_failure(self) -> None:
+        """Raise :class:`ConversionFailed` naming every failed source, if any failed."""
+        if self.failures:
+            lines = [f"{source}: {reason}" for source, reason in sorted(self.failures.items())]
+            raise ConversionFailed("\n".join(lines))
+
+
+# --------------------------------------------------------------------------- soffice lookup
+
+
+def find_soffice(soffice: str | None = None) -> str:
+    """Path of the soffice binary: the argument, else $ASSEMBLER_SOFFICE, else PATH."""
+    explicit = soffice or os.environ.get(SOFFICE_ENV)
+    if explicit:
+        found = shutil.which(explicit)
+        if found is None:
+            origin = "" if soffice else f" (uit {SOFFICE_ENV})"
+            raise LibreOfficeMissing(
+                f"LibreOffice niet gevonden: '{explicit}'{origin} bestaat niet of is niet "
+                f"uitvoerbaar (installeer het met: {INSTALL_COMMAND})"
+            )
+        return found
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found is not None:
+            return found
+    raise LibreOfficeMissing(
+        "LibreOffice (soffice) is niet geïnstalleerd; het is nodig om PDF's te maken "
+        f"(installeer het met: {INSTALL_COMMAND})"
+    )
+
+
+def _calc_installed(soffice: str) -> bool:
+    # Debian's libreoffice-calc-nogui adds libsclo.so beside the real soffice; a fake or a
+    # non-Debian layout without that program folder is given the benefit of the doubt.
+    program = Path(os.path.realpath(soffice)).parent
+    if not (program / "libswlo.so").exists() and not (program / "libmergedlo.so").exists():
+        return True
+    return (program / "libsclo.so").exists()
+
+
+def libreoffice_version(soffice: str | None = None) -> str:
+    """The version line of LibreOffice (e.g. ``LibreOffice 7.4.7.2 40(Build:2)``), cached."""
+    return _version_of(find_soffice(soffice))
+
+
+@lru_cache(maxsize=8)
+def _version_of(binary: str) -> str:
+    stamp = _binary_stamp(binary)
+    memo = _version_memo_path()
+    with contextlib.suppress(OSError, ValueError):
+        cached = json.loads(memo.read_text(encoding="utf-8"))
+        if isinstance(cached, dict) and isinstance(cached.get(stamp), str):
+            return str(cached[stamp])
+    version = _ask_version(binary)
+    with contextlib.suppress(OSError, ValueError):
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(memo) as temp:
+            temp.write_text(json.dumps({stamp: version}), encoding="utf-8")
+    return version
+
+
+def _binary_stamp(binary: str) -> str:
+    # The wrapper script rarely changes on an upgrade; the real binary beside it does.
+    real = Path(os.path.realpath(binary))
+    parts = [str(real)]
+    for candidate in (real, real.parent / "soffice.bin"):
+        with contextlib.suppress(OSError):
+            info = candidate.stat()
+            parts.append(f"{info.st_mtime_ns}:{info.st_size}")
+    return "|".join(parts)
+
+
+def _version_memo_path() -> Path:
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "assembler" / "libreoffice-version.json"
+
+
+def _ask_version(binary: str) -> str:
+    try:
+        process = subprocess.Popen(
+            [binary, "--version"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as error:
+        raise LibreOfficeMissing(
+            f"LibreOffice kan niet starten: {error.strerror or error} "
+            f"(installeer het opnieuw met: {INSTALL_COMMAND})"
+        ) from error
+    try:
+        out, _ = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        _kill_group(process.pid)
+        process.wait()
+        raise LibreOfficeMissing(
+            f"LibreOffice reageert niet op '--version' (installeer het opnieuw met: "
+            f"{INSTALL_COMMAND})"
+        ) from None
+    finally:
+        _kill_group(process.pid)
+    lines = [line.strip() for line in out.decode("utf-8", "replace").splitlines()]
+    version = next((line for line in lines if line), "")
+    return version or f"onbekend ({binary})"
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+def normalise_pdf(path: Path, epoch: int) -> None:
+    """Rewrite ``path`` so its dates, /ID and checksums derive from ``epoch`` and its content."""
+    path = Path(path)
+    with pikepdf.open(path) as pdf:
+        _normalise(pdf, epoch)
+        with atomic_path(path) as temp:
+            # qpdf keeps the first /ID element of the input; without one it derives both
+            # elements from an MD5 of the written content.
+            pdf.save(temp, deterministic_id=True)
+
+
+def _normalise(pdf: pikepdf.Pdf, epoch: int) -> None:
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
+    pdf_date = moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+    xmp_date = moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+    for key in ("/ID", "/DocChecksum"):
+        # /DocChecksum is private to LibreOffice and hashes a timestamped stream.
+        if key in pdf.trailer:
+            del pdf.trailer[key]
+
+    info = pdf.docinfo
+    info[pikepdf.Name.CreationDate] = pikepdf.String(pdf_date)
+    info[pikepdf.Name.ModDate] = pikepdf.String(pdf_date)
+
+    if "/Metadata" in pdf.Root:
+        metadata = pdf.Root.Metadata
+        packet = _normalise_xmp(metadata.read_bytes(), xmp_date, pdf)
+        metadata.write(packet)
+
+    for intent in pdf.Root.get("/OutputIntents", pikepdf.Array()):
+        profile = intent.get("/DestOutputProfile")
+        if isinstance(profile, pikepdf.Stream):
+            data = profile.read_bytes()
+            fixed = _normalise_icc(data, moment)
+            if fixed != data:
+                profile.write(zlib.compress(fixed, 9), filter=pikepdf.Name.FlateDecode)
+
+
+def _normalise_xmp(packet: bytes, xmp_date: str, pdf: pikepdf.Pdf) -> bytes:
+    parser = etree.XMLParser(remove_blank_text=False, resolve_entities=False, no_network=True)
+    root = etree.fromstring(packet, parser)
+    rdf = root if root.tag == f"{{{_RDF_NS}}}RDF" else root.find(f".//{{{_RDF_NS}}}RDF")
+    if rdf is None:
+        return packet
+    descriptions = rdf.findall(f"{{{_RDF_NS}}}Description")
+
+    values = {
+        f"{{{_XMP_NS}}}CreateDate": xmp_date,
+        f"{{{_XMP_NS}}}ModifyDate": xmp_date,
+        f"{{{_XMP_NS}}}MetadataDate": xmp_date,
+    }
+    if any(
+        d.find(f"{{{_XMPMM_NS}}}{name}") is not None or d.get(f"{{{_XMPMM_NS}}}{name}")
+        for d in descriptions
+        for name in ("DocumentID", "InstanceID")
+    ):
+        digest = _content_digest(pdf)
+        uid = f"uuid:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+        values[f"{{{_XMPMM_NS}}}DocumentID"] = uid
+        values[f"{{{_XMPMM_NS}}}InstanceID"] = uid
+
+    for tag, value in values.items():
+        found = False
+        for description in descriptions:
+            if description.get(tag) is not None:
+                description.set(tag, value)
+                found = True
+            element = description.find(tag)
+            if element is not None:
+                element.text = value
+                found = True
+        if not found and tag.startswith(f"{{{_XMP_NS}}}"):
+            home = next((d for d in descriptions if d.find(f"{{{_XMP_NS}}}*") is not None), None)
+            if home is None:
+                home = etree.SubElement(
+                    rdf,
+                    f"{{{_RDF_NS}}}Description",
+                    {f"{{{_RDF_NS}}}about": ""},
+                    nsmap={"xmp": _XMP_NS},
+                )
+                descriptions.append(home)
+            siblings = list(home)
+            new = etree.SubElement(home, tag, nsmap={"xmp": _XMP_NS})
+            new.text = value
+            if siblings:
+                # Keep the packet readable: same indentation as the entries before it.
+                new.tail = siblings[-1].tail
+                siblings[-1].tail = home.text
+
+    body = etree.tostring(root, encoding="unicode")
+    # Padding lets later tools edit the XMP in place, as LibreOffice's own packet does.
+    padding = (" " * 99 + "\n") * 20
+    return (_XPACKET_BEGIN + body + "\n" + padding + _XPACKET_END).encode("utf-8")
+
+
+def _content_digest(pdf: pikepdf.Pdf) -> str:
+    digest = hashlib.sha256()
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+        for stream in streams:
+            if isinstance(stream, pikepdf.Stream):
+                digest.update(stream.read_bytes())
+    return digest.hexdigest()
+
+
+def _normalise_icc(data: bytes, moment: datetime) -> bytes:
+    if len(data) < 128 or data[36:40] != b"acsp":
+        return data
+    stamp = struct.pack(
+        ">6H", moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second
+    )
+    fixed = bytearray(data)
+    fixed[24:36] = stamp
+    if any(fixed[84:100]):
+        # The profile ID is an MD5 over the profile with flags, intent and the ID zeroed;
+        # the date is part of it, so it must follow the new date.
+        scratch = bytearray(fixed)
+        scratch[44:48] = bytes(4)
+        scratch[64:68] = bytes(4)
+        scratch[84:100] = bytes(16)
+        fixed[84:100] = hashlib.md5(bytes(scratch)).digest()
+    return bytes(fixed)
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+@dataclass(frozen=True)
+class _Doc:
+    index: int
+    job: ConversionJob
+    weight: float
+
+    @property
+    def stem(self) -> str:
+        return f"d{self.index:05d}"
+
+    @property
+    def staged_name(self) -> str:
+        return self.stem + self.job.source.suffix.lower()
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """An event from a worker thread to the coordinating thread."""
+
+    doc: _Doc | None = None
+    converted: bool = False
+    reason: str = ""
+    unfinished: tuple[tuple[_Doc, str], ...] = ()
+    task_done: bool = False
+    error: BaseException | None = None
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class _Profiles:
+    """Hands each running task a LibreOffice profile folder that no other process uses."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._free: list[Path] = []
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> Path:
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+            self._count += 1
+            return self._root / f"profile-{self._count}"
+
+    def give_back(self, profile: Path, *, clean: bool) -> None:
+        if not clean:
+            # A killed soffice can leave a lock or a half-written registry behind.
+            shutil.rmtree(profile, ignore_errors=True)
+        with self._lock:
+            self._free.append(profile)
+
+
+class _Runner:
+    """Runs batches of documents through soffice; shared by the worker threads of one call."""
+
+    def __init__(
+        self,
+        soffice: str,
+        root: Path,
+        timeout: TimeoutPolicy,
+        epoch: int | None,
+        events: queue.Queue[_Outcome],
+    ) -> None:
+        self.soffice = soffice
+        self.root = root
+        self.timeout = timeout
+        self.epoch = epoch
+        self.events = events
+        self.profiles = _Profiles(root)
+        self.cancel = threading.Event()
+        self._groups: set[int] = set()
+        self._groups_lock = threading.Lock()
+        self._task_ids = iter(range(1, 1 << 30))
+        self._task_lock = threading.Lock()
+
+    def kill_all(self) -> None:
+        self.cancel.set()
+        with self._groups_lock:
+            for group in list(self._groups):
+                _kill_group(group)
+
+    def run_task(self, docs: Sequence[_Doc]) -> None:
+        try:
+            self._run_task(docs)
+        except BaseException as error:
+            self.events.put(_Outcome(error=error, task_done=True))
+        else:
+            self.events.put(_Outcome(task_done=True))
+
+    def _run_task(self, docs: Sequence[_Doc]) -> None:
+        if self.cancel.is_set():
+            return
+        with self._task_lock:
+            task_id = next(self._task_ids)
+        workdir = self.root / f"task-{task_id}"
+        inbox = workdir / "in"
+        outbox = workdir / "out"
+        inbox.mkdir(parents=True)
+        outbox.mkdir()
+        staged: list[_Doc] = []
+        for doc in docs:
+            try:
+                _stage(doc.job.source, inbox / doc.staged_name)
+            except OSError as error:
+                reason = f"kan het bestand niet lezen: {error.strerror or error}"
+                self.events.put(_Outcome(doc=doc, reason=reason))
+                continue
+            staged.append(doc)
+        if not staged:
+            return
+
+        profile = self.profiles.take()
+        finished: set[int] = set()
+        clean = False
+        try:
+            clean, failure = self._run_soffice(staged, inbox, outbox, profile, finished)
+        finally:
+            self.profiles.give_back(profile, clean=clean)
+        unfinished: list[tuple[_Doc, str]] = []
+        for doc in staged:
+            if doc.index in finished:
+                continue
+            problem = self._finish(doc, outbox)
+            if problem is not None:
+                unfinished.append((doc, problem or failure))
+        if unfinished:
+            self.events.put(_Outcome(unfinished=tuple(unfinished)))
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    def _run_soffice(
+        self,
+        docs: Sequence[_Doc],
+        inbox: Path,
+        outbox: Path,
+        profile: Path,
+        finished: set[int],
+    ) -> tuple[bool, str]:
+        """Run one soffice over ``docs``; finish documents as later outputs appear."""
+        command = [
+            self.soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--nodefault",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            PDF_EXPORT_FILTER,
+            "--outdir",
+            str(outbox),
+            *(str(inbox / doc.staged_name) for doc in docs),
+        ]
+        limit = self.timeout.for_batch(len(docs))
+        log = (inbox.parent / "soffice.log").open("wb")
+        try:
+            try:
+                process = subprocess.Popen(
+                    command,
+                    cwd=inbox.parent,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            except OSError as error:
+                raise LibreOfficeMissing(
+                    f"LibreOffice kan niet starten ({self.soffice}): "
+                    f"{error.strerror or error} (installeer het met: {INSTALL_COMMAND})"
+                ) from error
+            with self._groups_lock:
+                self._groups.add(process.pid)
+            try:
+                outcome = self._watch(process, docs, outbox, finished, time.monotonic() + limit)
+            finally:
+                # Reap only after the group is gone: while the leader is a zombie its pid
+                # cannot be reused, so the group id still names our processes.
+                _kill_group(process.pid)
+                process.wait()
+                with self._groups_lock:
+                    self._groups.discard(process.pid)
+        finally:
+            log.close()
+        if outcome == "timeout":
+            return False, (
+                f"LibreOffice was na {limit:.0f} seconden niet klaar en is gestopt "
+                "(controleer of het document in Word of LibreOffice opent)"
+            )
+        if outcome == "cancelled":
+            raise _Cancelled
+        detail = _soffice_error(inbox.parent / "soffice.log")
+        return outcome == "exit-0", detail
+
+    def _watch(
+        self,
+        process: subprocess.Popen[bytes],
+        docs: Sequence[_Doc],
+        outbox: Path,
+        finished: set[int],
+        deadline: float,
+    ) -> str:
+        position = 0
+        while True:
+            try:
+                status = os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            except ChildProcessError:
+                status = None
+            if status is not None:
+                return "exit-0" if status.si_status == 0 else "exit-error"
+            if self.cancel.is_set():
+                return "cancelled"
+            if time.monotonic() > deadline:
+                return "timeout"
+            # soffice converts in command-line order, so once a later document's PDF shows
+            # up, every earlier one is complete (or has failed for good).
+            present = _listdir(outbox)
+            latest = max(
+                (i for i, doc in enumerate(docs) if doc.stem + ".pdf" in present), default=-1
+            )
+            while position < latest:
+                doc = docs[position]
+                if doc.index not in finished and self._finish(doc, outbox) is None:
+                    finished.add(doc.index)
+                position += 1
+            time.sleep(_POLL_SECONDS)
+
+    def _finish(self, doc: _Doc, outbox: Path) -> str | None:
+        """Check the PDF of ``doc`` and move it to its target.
+
+        None when the document is done with (converted, or failed for a reason a retry
+        cannot fix); otherwise why its PDF is unusable ("" when there is none).
+        """
+        produced = outbox / (doc.stem + ".pdf")
+        if not produced.exists():
+            return ""
+        problem = _check_pdf(produced)
+        if problem is not None:
+            return problem
+        try:
+            if self.epoch is not None:
+                normalise_pdf(produced, self.epoch)
+            with atomic_path(doc.job.target) as temp:
+                try:
+                    os.replace(produced, temp)
+                except OSError:
+                    shutil.copyfile(produced, temp)
+        except AssemblerError as error:
+            self.events.put(_Outcome(doc=doc, reason=error.message))
+            return None
+        except (OSError, pikepdf.PdfError) as error:
+            self.events.put(_Outcome(doc=doc, reason=f"PDF niet te verwerken: {error}"))
+            return None
+        self.events.put(_Outcome(doc=doc, converted=True))
+        return None
+
+
+def _stage(source: Path, staged: Path) -> None:
+    # A hard link costs nothing; across file systems a copy also shields the batch from
+    # edits to the source while LibreOffice reads it.
+    try:
+        os.link(source, staged)
+    except OSError:
+        shutil.copyfile(source, staged)
+
+
+def _listdir(folder: Path) -> set[str]:
+    try:
+        return set(os.listdir(folder))
+    except OSError:
+        return set()
+
+
+def _check_pdf(path: Path) -> str | None:
+    """None when ``path`` is a complete PDF that opens; otherwise a Dutch reason."""
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return "LibreOffice gaf een leeg PDF-bestand"
+        with path.open("rb") as handle:
+            handle.seek(max(0, size - 1024))
+            if b"%%EOF" not in handle.read():
+                return "LibreOffice gaf een onvolledig PDF-bestand"
+        with pikepdf.open(path) as pdf:
+            # qpdf silently repairs a truncated file; a warning means it had to.
+            if pdf.get_warnings() or len(pdf.pages) == 0:
+                return "LibreOffice gaf een beschadigd PDF-bestand"
+    except (OSError, pikepdf.PdfError) as error:
+        return f"LibreOffice gaf een PDF die niet opent ({error})"
+    return None
+
+
+def _soffice_error(log: Path) -> str:
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    errors = [line.strip() for line in text.splitlines() if line.strip().startswith("Error")]
+    return errors[-1] if errors else ""
+
+
+def _kill_group(group: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+
+
+def _balance(docs: Sequence[_Doc], bins: int) -> list[list[_Doc]]:
+    """Split ``docs`` into ``bins`` batches of about equal weight, each in job order."""
+    loads = [0.0] * bins
+    batches: list[list[_Doc]] = [[] for _ in range(bins)]
+    for doc in sorted(docs, key=lambda d: (-d.weight, d.index)):
+        lightest = min(range(bins), key=lambda b: (loads[b], b))
+        loads[lightest] += doc.weight
+        batches[lightest].append(doc)
+    return [sorted(batch, key=lambda d: d.index) for batch in batches if batch]
+
+
+def _weight(source: Path) -> float:
+    # Start-up per document is fixed; beyond that, time grows roughly with file size.
+    try:
+        return 1.0 + source.stat().st_size / 250_000
+    except OSError:
+        return 1.0
+
+
+@contextlib.contextmanager
+def _workspace() -> Iterator[Path]:
+    root = Path(tempfile.mkdtemp(prefix="assembler-convert-"))
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _reason_for(problem: str) -> str:
+    if problem.startswith("LibreOffice"):
+        return problem
+    detail = f" (LibreOffice meldt: {problem})" if problem else ""
+    return (
+        f"LibreOffice gaf geen PDF; controleer of het document in Word of LibreOffice opent{detail}"
+    )
+
+
+def convert_to_pdf(
+    jobs: Sequence[ConversionJob],
+    *,
+    workers: int | None = None,
+    soffice: str | None = None,
+    timeout: TimeoutPolicy | None = None,
+    source_date_epoch: int | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> ConversionReport:
+    """Convert office documents to PDF/A-2b (tagged) in parallel LibreOffice batches."""
+    report = ConversionReport()
+    policy = timeout or TimeoutPolicy()
+    docs: list[_Doc] = []
+    pending_calc: list[_Doc] = []
+    for index, job in enumerate(jobs):
+        job = ConversionJob(Path(job.source), Path(job.target))
+        suffix = job.source.suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
+            report.failures[job.source] = (
+                f"kan '{job.source.suffix or job.source.name}' niet omzetten naar PDF "
+                f"(gebruik {allowed} of lever een PDF aan)"
+            )
+            continue
+        if not job.source.is_file():
+            report.failures[job.source] = "bestand niet gevonden"
+            continue
+        doc = _Doc(index, job, _weight(job.source))
+        (pending_calc if suffix in CALC_SUFFIXES else docs).append(doc)
+    if not docs and not pending_calc:
+        return report
+
+    binary = find_soffice(soffice)
+    if pending_calc and not _calc_installed(binary):
+        for doc in pending_calc:
+            report.failures[doc.job.source] = (
+                "rekenbladen omzetten vraagt LibreOffice Calc, dat niet is geïnstalleerd "
+                f"(installeer het met: {CALC_INSTALL_COMMAND})"
+            )
+    else:
+        docs.extend(pending_calc)
+        docs.sort(key=lambda d: d.index)
+    if not docs:
+        return report
+
+    count = max(1, min(workers or os.cpu_count() or 1, len(docs)))
+    events: queue.Queue[_Outcome] = queue.Queue()
+    converted: dict[int, Path] = {}
+    with _workspace() as root, ThreadPoolExecutor(count, "soffice") as pool:
+        runner = _Runner(binary, root, policy, source_date_epoch, events)
+        outstanding = 0
+        error: BaseException | None = None
+        try:
+            for batch in _balance(docs, count):
+                pool.submit(runner.run_task, batch)
+                outstanding += 1
+            while outstanding:
+                event = events.get()
+                if event.task_done:
+                    outstanding -= 1
+                    if event.error is not None and not isinstance(event.error, _Cancelled):
+                        error = error or event.error
+                        runner.kill_all()
+                elif event.doc is not None and event.converted:
+                    converted[event.doc.index] = event.doc.job.target
+                    if progress is not None:
+                        progress(event.doc.job.target)
+                elif event.doc is not None:
+                    report.failures[event.doc.job.source] = event.reason
+                elif len(event.unfinished) == 1:
+                    doc, problem = event.unfinished[0]
+                    report.failures[doc.job.source] = _reason_for(problem)
+                elif error is None:
+                    # Retry one by one, so the document that broke the batch is isolated.
+                    for doc, _ in event.unfinished:
+                        pool.submit(runner.run_task, [doc])
+                        outstanding += 1
+        except BaseException:
+            runner.kill_all()
+            raise
+        if error is not None:
+            raise error
+    report.converted = [converted[index] for index in sorted(converted)]
+    return report
