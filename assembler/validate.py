@@ -446,8 +446,19 @@ def problems_from_validation(
 ) -> list[Problem]:
     """Translate pydantic's errors into Dutch problems with file, line and field."""
     problems: list[Problem] = []
-    for item in error.errors(include_url=False):
-        loc: FieldPath = tuple(part for part in item["loc"] if not str(part).startswith("@"))
+    items = error.errors(include_url=False)
+    suggested: set[FieldPath] = set()
+    for item in items:
+        if item["type"] == "extra_forbidden":
+            loc = _clean(item["loc"])
+            guess = _close_key(loc, model)
+            if guess:
+                suggested.add((*loc[:-1], guess))
+    for item in items:
+        loc = _clean(item["loc"])
+        if item["type"] == "missing" and loc in suggested:
+            # "verspreidne: is geen bekend veld (bedoelt u 'verspreiden'?)" already says it.
+            continue
         message = _message(item, loc, model)
         line = source.line_of(loc)
         problems.append(Problem(source.display, line, field_label(loc), message))
@@ -538,14 +549,24 @@ def _missing_message(loc: FieldPath, model: type[BaseModel]) -> str:
     return f"ontbreekt (schrijf '{key}: ...')"
 
 
-def _unknown_key_message(loc: FieldPath, model: type[BaseModel]) -> str:
-    holder = _field_model(loc, model)
-    allowed = _allowed_keys(loc[:-1], model) if holder is not None else []
+def _clean(loc: tuple[int | str, ...]) -> FieldPath:
+    """Drop the union tags (``@punt``) pydantic puts in locations."""
+    return tuple(part for part in loc if not str(part).startswith("@"))
+
+
+def _close_key(loc: FieldPath, model: type[BaseModel]) -> str | None:
+    allowed = _allowed_keys(loc[:-1], model)
     key = str(loc[-1]) if loc else ""
     close = difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.6)
-    if close:
-        return f"is geen bekend veld (bedoelt u '{close[0]}'?)"
-    return f"is geen bekend veld (haal het weg; bekende velden: {', '.join(allowed)})"
+    return close[0] if close else None
+
+
+def _unknown_key_message(loc: FieldPath, model: type[BaseModel]) -> str:
+    guess = _close_key(loc, model)
+    if guess:
+        return f"is geen bekend veld (bedoelt u '{guess}'?)"
+    allowed = ", ".join(_allowed_keys(loc[:-1], model))
+    return f"is geen bekend veld (haal het weg; bekende velden: {allowed})"
 
 
 def iter_dossiers(catalog: Catalog) -> Iterable[tuple[MeetingInput, AgendaItem, DossierInput]]:

@@ -1,0 +1,53 @@
+"""Shared fixtures: a throw-away copy of the example project, and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assembler.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus" / "annexes"
+SEED_TEXT = SHARED / "seed" / "voorstel-aanpak-actieplan-werklocaties.txt"
+ECONOMIE = "2023-05-26-pfho-economie"
+WONEN = "2023-06-23-pfho-ruimte-wonen"
+
+
+@dataclass
+class CliResult:
+    """What a clerk sees: exit code, stdout and stderr."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Path:
+    """A copy of the repository's dossiers, templates and schemas in a temporary folder."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("dossiers", "templates", "schemas"):
+        source = REPO / name
+        if source.exists():
+            shutil.copytree(source, root / name)
+    return root
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    """Run the assembler CLI in a folder, in-process, with stdin not a terminal."""
+
+    def run(*args: str, cwd: Path) -> CliResult:
+        monkeypatch.chdir(cwd)
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    return run

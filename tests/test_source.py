@@ -1,0 +1,143 @@
+"""The YAML loader: text only, line numbers, and the risky YAML features refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assembler.errors import InputRejected
+from assembler.source import MAX_BYTES, field_label, load_yaml, parse_yaml
+
+
+def load(text: str | bytes) -> object:
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_yaml(raw, Path("d.yaml"), "d.yaml").data
+
+
+def messages(text: str | bytes) -> list[str]:
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    with pytest.raises(InputRejected) as caught:
+        parse_yaml(raw, Path("d.yaml"), "d.yaml")
+    return [problem.format() for problem in caught.value.problems]
+
+
+def test_scalars_stay_the_text_the_clerk_typed() -> None:
+    data = load(
+        "kenmerk: 23.0001772\nander: 23.00017720\nnul: 012\nverspreiden: Nee\nnee: No\n"
+        "uit: Off\nwaar: true\naanvang: 14:00\ndatum: 2023-04-11\n"
+    )
+    assert data == {
+        "kenmerk": "23.0001772",
+        "ander": "23.00017720",
+        "nul": "012",
+        "verspreiden": "Nee",
+        "nee": "No",
+        "uit": "Off",
+        "waar": "true",
+        "aanvang": "14:00",
+        "datum": "2023-04-11",
+    }
+
+
+def test_empty_values_are_none_but_quoted_empty_text_is_text() -> None:
+    assert load("a:\nb: ~\nc: ''\n") == {"a": None, "b": None, "c": ""}
+
+
+def test_every_field_path_has_its_line() -> None:
+    source = parse_yaml(
+        b"# comment\nonderwerp: x\nbehandeling:\n  - overleg: a\n    doel: b\n  - overleg: c\n",
+        Path("d.yaml"),
+        "d.yaml",
+    )
+    assert source.lines[("onderwerp",)] == 2
+    assert source.lines[("behandeling", 0, "doel")] == 5
+    assert source.lines[("behandeling", 1)] == 6
+    assert source.line_of(("behandeling", 1, "datum")) == 6
+    assert field_label(("behandeling", 1, "datum")) == "behandeling[2].datum"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 1\nb: [1, 2\nc: 3\n", "d.yaml:3: ongeldige YAML"),
+        ("a:\n\tb: 1\n", "d.yaml:2: tab gebruikt om in te springen (gebruik spaties)"),
+        ("", "d.yaml:1: het bestand is leeg (vul de velden in)"),
+        (
+            "- a\n- b\n",
+            "d.yaml:1: het bestand bevat een lijst; verwacht velden als 'onderwerp: ...' "
+            "(sleutel: waarde)",
+        ),
+        (
+            "gewoon tekst\n",
+            "d.yaml:1: het bestand bevat losse tekst; verwacht velden als 'onderwerp: ...' "
+            "(sleutel: waarde)",
+        ),
+        (
+            "a: 1\n---\nb: 2\n",
+            "d.yaml:2: bevat meer dan één document (verwijder de regel '---' en wat erna komt)",
+        ),
+        (
+            "a: !!python/object/apply:os.system ['echo']\n",
+            "d.yaml:1: a: label 'tag:yaml.org,2002:python/object/apply:os.system' is niet "
+            "toegestaan (laat het label weg)",
+        ),
+        (
+            "onderwerp: a\nverspreiden: Ja\nonderwerp: b\n",
+            "d.yaml:3: onderwerp: staat twee keer in het bestand, op regel 1 en 3 "
+            "(houd er één over)",
+        ),
+        ("no: 1\non: 2\nno: 3\n", "d.yaml:3: no: staat twee keer in het bestand, op regel 1 en 3"),
+        ("a: x\x0by\n", "d.yaml:1: bevat een onzichtbaar stuurteken (U+000B) (verwijder het)"),
+        (
+            "a: " + "[" * 1000 + "]" * 1000 + "\n",
+            "d.yaml:1: is dieper genest dan 20 niveaus (maak het platter)",
+        ),
+    ],
+)
+def test_refused_yaml_has_a_dutch_message_with_line(text: str, expected: str) -> None:
+    found = messages(text)
+    assert any(message.startswith(expected) for message in found), found
+
+
+def test_nesting_deeper_than_twenty_is_refused_at_its_line() -> None:
+    text = "".join("  " * depth + f"k{depth}:\n" for depth in range(25)) + "  " * 25 + "x\n"
+    (message,) = messages(text)
+    assert message.startswith("d.yaml:22: k0.k1.")
+    assert message.endswith("is dieper genest dan 20 niveaus (maak het platter)")
+
+
+def test_alias_bomb_is_refused_before_expansion() -> None:
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [*{previous},*{previous},*{previous},*{previous},*{previous}]\n"
+    assert len(bomb.encode()) < 500
+    found = messages(bomb)
+    assert found[0] == "d.yaml:1: anker &a is niet toegestaan (schrijf de waarde gewoon uit)"
+    assert "d.yaml:2: verwijzing *a is niet toegestaan (schrijf de waarde gewoon uit)" in found
+
+
+def test_not_utf8_has_no_line_in_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_bytes("onderwerp: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(InputRejected) as caught:
+        load_yaml(path, "d.yaml")
+    (problem,) = caught.value.problems
+    assert problem.regel is None
+    assert problem.format() == (
+        "d.yaml: is geen UTF-8 (onleesbaar teken op regel 1; sla het bestand op als UTF-8)"
+    )
+
+
+def test_file_over_one_megabyte_is_refused_without_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text("toelichting: |\n" + ("  " + "x" * 98 + "\n") * 21_000)
+    assert path.stat().st_size > MAX_BYTES
+    with pytest.raises(InputRejected) as caught:
+        load_yaml(path, "d.yaml")
+    assert caught.value.problems[0].melding.startswith("bestand is te groot:")
+
+
+def test_utf8_bom_is_accepted() -> None:
+    assert load("\ufeffonderwerp: x\n".encode()) == {"onderwerp": "x"}

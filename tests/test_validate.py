@@ -1,0 +1,385 @@
+"""Validation of dossiers, meetings and the organisation, as a clerk sees it in `check`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ECONOMIE, WONEN, CliResult
+
+RunCli = Callable[..., CliResult]
+SEED = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
+
+
+def edit(project: Path, relative: str, old: str, new: str) -> None:
+    path = project / relative
+    text = path.read_text(encoding="utf-8")
+    assert re.search(old, text, flags=re.MULTILINE), f"{old!r} not in {relative}"
+    path.write_text(re.sub(old, lambda _: new, text, count=1, flags=re.MULTILINE), encoding="utf-8")
+
+
+def line_of(project: Path, relative: str, prefix: str) -> int:
+    lines = (project / relative).read_text(encoding="utf-8").splitlines()
+    return next(i + 1 for i, line in enumerate(lines) if line.startswith(prefix))
+
+
+def test_examples_validate_with_a_short_confirmation(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert re.fullmatch(r"In orde: 2 vergaderingen, \d+ dossiers gecontroleerd\.\n", result.stdout)
+
+
+def test_check_works_from_a_subfolder(example_project: Path, run_cli: RunCli) -> None:
+    result = run_cli("check", cwd=example_project / "dossiers" / ECONOMIE / "werklocaties")
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (
+            r"^verspreiden: Ja",
+            "verspreiden: No",
+            "verspreiden",
+            "'No' is geen geldige waarde (schrijf Ja of Nee)",
+        ),
+        (
+            r"^verspreiden: Ja",
+            "verspreiden: Off",
+            "verspreiden",
+            "'Off' is geen geldige waarde (schrijf Ja of Nee)",
+        ),
+        (
+            r"^verspreiden: Ja",
+            "verspreiden: true",
+            "verspreiden",
+            "'true' is geen geldige waarde (schrijf Ja of Nee)",
+        ),
+        (
+            r"^verspreiden: Ja",
+            'verspreiden: "nee "',
+            "verspreiden",
+            "'nee ' is geen geldige waarde (schrijf Ja of Nee)",
+        ),
+        (r"^verspreiden: Ja", "verspreiden:", "verspreiden", "is leeg (schrijf Ja of Nee)"),
+        (
+            r"^kenmerk: 23.0001772",
+            "kenmerk: 23.00017720",
+            "kenmerk",
+            "'23.00017720' is geen geldig kenmerk (schrijf twee cijfers van het jaar, een punt en "
+            "zeven cijfers, bijvoorbeeld 23.0001772)",
+        ),
+        (r"^kenmerk: 23.0001772", "kenmerk: 012", "kenmerk", "'012' is geen geldig kenmerk"),
+        (r"^kenmerk: 23.0001772", "kenmerk: 12:30", "kenmerk", "'12:30' is geen geldig kenmerk"),
+        (
+            r"^datum: 2023-04-11",
+            "datum: 2023-02-30",
+            "datum",
+            "'2023-02-30' is geen bestaande datum (schrijf JJJJ-MM-DD)",
+        ),
+        (
+            r"^datum: 2023-04-11",
+            "datum: 11-04-2023",
+            "datum",
+            "'11-04-2023' is geen datum in de vorm JJJJ-MM-DD (schrijf bijvoorbeeld 2023-04-11)",
+        ),
+        (
+            r"^datum: 2023-04-11",
+            "datum: 2023-4-11",
+            "datum",
+            "'2023-4-11' is geen datum in de vorm JJJJ-MM-DD",
+        ),
+        (
+            r"^email: .*",
+            "email: a.pols@",
+            "email",
+            "'a.pols@' is geen geldig e-mailadres (schrijf bijvoorbeeld a.pols@regiogv.nl)",
+        ),
+        (
+            r"^contactpersoon: .*",
+            'contactpersoon: "A\\x0bP"',
+            "contactpersoon",
+            "bevat een onzichtbaar stuurteken (U+000B) (verwijder het)",
+        ),
+        (
+            r"^contactpersoon: .*",
+            'contactpersoon: "A\\x00P"',
+            "contactpersoon",
+            "bevat een onzichtbaar stuurteken (U+0000) (verwijder het)",
+        ),
+        (
+            r"^onderwerp: .*",
+            "onderwerp: " + "x" * 10_000,
+            "onderwerp",
+            "is te lang: 10000 tekens, maximaal 200 (kort de tekst in)",
+        ),
+        (
+            r"^verspreiden: Ja",
+            "verspreidne: Ja",
+            "verspreidne",
+            "is geen bekend veld (bedoelt u 'verspreiden'?)",
+        ),
+        (
+            r"^sjabloon: voorstel",
+            "sjabloon: brief",
+            "sjabloon",
+            "'brief' is geen bekend sjabloon (kies uit: memo, voorstel)",
+        ),
+        (
+            r"^voorstel:\n  - .*",
+            "voorstel: []",
+            "voorstel",
+            "moet minstens 1 punt bevatten (schrijf elk punt op een regel met '- ')",
+        ),
+        (
+            r"^  - datum: 2022-09-16",
+            "  - datum: 2022-09-31",
+            "behandeling[2].datum",
+            "'2022-09-31' is geen bestaande datum (schrijf JJJJ-MM-DD)",
+        ),
+    ],
+)
+def test_bad_field_gives_file_line_field_message(
+    example_project: Path, run_cli: RunCli, old: str, new: str, field: str, message: str
+) -> None:
+    edit(example_project, SEED, old, new)
+    line = line_of(example_project, SEED, new.split("\n")[0])
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"{SEED}:{line}: {field}: {message}"), result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_neE_in_capitals_is_accepted_as_nee(example_project: Path, run_cli: RunCli) -> None:
+    edit(example_project, SEED, r"^verspreiden: Ja", "verspreiden: NEE")
+    assert run_cli("check", cwd=example_project).exit_code == 0
+
+
+def test_unquoted_kenmerk_is_kept_as_text(example_project: Path, run_cli: RunCli) -> None:
+    from assembler.project import Project
+    from assembler.validate import load_catalog
+
+    catalog = load_catalog(Project(example_project))
+    (item,) = [i for i in catalog.meetings[0].items if i.dossier is not None]
+    assert item.dossier is not None
+    assert item.dossier.document.reference == "23.0001772"
+    assert item.number == 2
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["onderwerp", "verspreiden", "contactpersoon", "eenheid", "email", "kenmerk", "datum"],
+)
+def test_each_required_field_missing_is_named(
+    example_project: Path, run_cli: RunCli, key: str
+) -> None:
+    edit(example_project, SEED, rf"^{key}: .*\n", "")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert re.match(
+        rf"{re.escape(SEED)}:\d+: {key}: ontbreekt \(schrijf bijvoorbeeld '{key}: ", result.stderr
+    ), result.stderr
+
+
+def test_all_problems_of_a_file_at_once_sorted_by_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(example_project, SEED, r"^datum: 2023-04-11", "datum: 2023-13-01")
+    edit(example_project, SEED, r"^verspreiden: Ja", "verspreiden: misschien")
+    edit(example_project, SEED, r"^eenheid: .*", "eenhied: Beleid")
+    result = run_cli("check", cwd=example_project)
+    lines = result.stderr.splitlines()
+    assert [line.split(": ")[1] for line in lines] == ["verspreiden", "eenhied", "datum"]
+    numbers = [int(line.split(":")[1]) for line in lines]
+    assert numbers == sorted(numbers)
+
+
+def test_json_output_lists_problems(example_project: Path, run_cli: RunCli) -> None:
+    edit(example_project, SEED, r"^verspreiden: Ja", "verspreiden: No")
+    result = run_cli("check", "--json", cwd=example_project)
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)
+    assert problems == [
+        {
+            "bestand": SEED,
+            "regel": line_of(example_project, SEED, "verspreiden"),
+            "veld": "verspreiden",
+            "melding": "'No' is geen geldige waarde (schrijf Ja of Nee)",
+            "ernst": "fout",
+        }
+    ]
+
+
+def test_duplicate_kenmerk_names_both_files(example_project: Path, run_cli: RunCli) -> None:
+    other = next((example_project / "dossiers" / WONEN).glob("*/dossier.yaml"))
+    other_rel = other.relative_to(example_project).as_posix()
+    edit(example_project, other_rel, r"^kenmerk: .*", "kenmerk: 23.0001772")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert f"{SEED}:" in result.stderr and f"is al gebruikt in {other_rel}" in result.stderr
+    assert f"is al gebruikt in {SEED}" in result.stderr
+
+
+def _annex_line(project: Path) -> int:
+    return line_of(project, SEED, "    bestand: bijlage-1")
+
+
+@pytest.mark.parametrize(
+    ("bestand", "message"),
+    [
+        (
+            "ontbreekt.pdf",
+            "'ontbreekt.pdf' bestaat niet in de dossiermap (controleer de naam; "
+            "aanwezig: bijlage-1-",
+        ),
+        (
+            "/etc/passwd.pdf",
+            "'/etc/passwd.pdf' is een absoluut pad (schrijf de bestandsnaam in de dossiermap)",
+        ),
+        ("../../x/geheim.pdf", "'../../x/geheim.pdf' verwijst buiten de dossiermap"),
+        ("notities.txt", "'notities.txt' heeft een bestandstype dat niet kan"),
+    ],
+)
+def test_annex_path_rules(
+    example_project: Path, run_cli: RunCli, bestand: str, message: str
+) -> None:
+    line = _annex_line(example_project)
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", f"    bestand: {bestand}")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    expected = f"{SEED}:{line}: bijlagen[1].bestand: {message}"
+    assert result.stderr.startswith(expected), result.stderr
+
+
+def test_annex_symlink_out_of_the_folder_is_refused(
+    example_project: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elders.pdf"
+    outside.write_bytes(b"%PDF-1.4\n")
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    os.symlink(outside, folder / "link.pdf")
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", "    bestand: link.pdf")
+    result = run_cli("check", cwd=example_project)
+    assert "'link.pdf' verwijst naar een bestand buiten de dossiermap" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "'b.pdf' is leeg (0 bytes) (lever het volledige bestand aan)"),
+        (b"<!DOCTYPE html><html></html>", "'b.pdf' is een webpagina (HTML) met de naam .pdf"),
+        (b"PK\x03\x04rest", "'b.pdf' is een Office-bestand (zip) met de naam .pdf"),
+    ],
+)
+def test_annex_that_is_not_a_pdf(
+    example_project: Path, run_cli: RunCli, content: bytes, message: str
+) -> None:
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    (folder / "b.pdf").write_bytes(content)
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", "    bestand: b.pdf")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_corrupt_office_annex(example_project: Path, run_cli: RunCli) -> None:
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    (folder / "b.docx").write_bytes(b"not a zip at all")
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", "    bestand: b.docx")
+    result = run_cli("check", cwd=example_project)
+    assert "'b.docx' is geen geldig .docx-bestand (open en bewaar het opnieuw)" in result.stderr
+
+
+MEETING = f"dossiers/{ECONOMIE}/vergadering.yaml"
+
+
+def test_dossier_folder_not_on_the_agenda(example_project: Path, run_cli: RunCli) -> None:
+    edit(example_project, MEETING, r"^  - dossier: werklocaties\n", "")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, MEETING, "agenda:")
+    assert result.stderr.startswith(
+        f"{MEETING}:{line}: agenda: dossiermap 'werklocaties' staat niet op de agenda "
+        "(voeg '- dossier: werklocaties' toe, of verplaats de map)"
+    )
+
+
+def test_agenda_naming_a_missing_folder(example_project: Path, run_cli: RunCli) -> None:
+    edit(example_project, MEETING, r"^  - dossier: werklocaties", "  - dossier: werklocatie")
+    result = run_cli("check", cwd=example_project)
+    line = line_of(example_project, MEETING, "  - dossier: werklocatie")
+    assert f"{MEETING}:{line}: agenda[3].dossier: er is geen dossiermap 'werklocatie'" in (
+        result.stderr
+    ) or f"{MEETING}:{line}: agenda[2].dossier: er is geen dossiermap 'werklocatie'" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize("name", ["../2023-06-23-pfho-ruimte-wonen/res-voortgang", "a/b", ".."])
+def test_agenda_entry_with_a_path(example_project: Path, run_cli: RunCli, name: str) -> None:
+    edit(example_project, MEETING, r"^  - dossier: werklocaties", f'  - dossier: "{name}"')
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert f"'{name}' is geen mapnaam in deze vergadering" in result.stderr
+
+
+def test_meeting_folder_without_vergadering(example_project: Path, run_cli: RunCli) -> None:
+    (example_project / MEETING).unlink()
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"dossiers/{ECONOMIE}: map met dossiers maar zonder vergadering.yaml"
+    )
+
+
+def test_unknown_tooi_is_a_configuration_error(example_project: Path, run_cli: RunCli) -> None:
+    edit(
+        example_project,
+        "dossiers/organisatie.yaml",
+        r"^tooi: .*",
+        "tooi: https://identifier.overheid.nl/tooi/id/so/so9999",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    line = line_of(example_project, "dossiers/organisatie.yaml", "tooi:")
+    assert result.stderr.startswith(
+        f"dossiers/organisatie.yaml:{line}: tooi: 'https://identifier.overheid.nl/tooi/id/so/"
+        "so9999' staat niet in de TOOI-lijsten van DiWoo"
+    )
+
+
+def test_one_bad_dossier_leaves_the_others_valid(example_project: Path) -> None:
+    from assembler.project import Project
+    from assembler.validate import load_catalog
+
+    edit(example_project, SEED, r"^verspreiden: Ja", "verspreiden: No")
+    catalog = load_catalog(Project(example_project))
+    assert len(catalog.errors) == 1
+    economie = next(m for m in catalog.meetings if m.name == ECONOMIE)
+    assert economie.dossiers == []
+    wonen = next(m for m in catalog.meetings if m.name == WONEN)
+    assert len(wonen.dossiers) >= 4
+
+
+def test_check_of_one_dossier_reports_only_that_dossier(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(example_project, SEED, r"^verspreiden: Ja", "verspreiden: No")
+    other = f"dossiers/{WONEN}"
+    assert run_cli("check", other, cwd=example_project).exit_code == 0
+    assert run_cli("check", f"dossiers/{ECONOMIE}/werklocaties", cwd=example_project).exit_code == 1
+
+
+def test_no_project_is_a_usage_error(tmp_path: Path, run_cli: RunCli) -> None:
+    result = run_cli("check", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("fout: geen project gevonden")
