@@ -1,0 +1,517 @@
+"""Tests of the LibreOffice conversion pool: real soffice on small documents, fakes for failures."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import docx
+import pikepdf
+import pytest
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from assembler import convert
+from assembler.convert import (
+    INSTALL_COMMAND,
+    ConversionJob,
+    TimeoutPolicy,
+    convert_to_pdf,
+    find_soffice,
+    libreoffice_version,
+    normalise_pdf,
+)
+from assembler.errors import ConversionFailed, ExitCode, LibreOfficeMissing
+
+EPOCH = 1681171200  # 2023-04-11 00:00:00 UTC
+REAL_SOFFICE = convert.shutil.which("soffice")
+needs_soffice = pytest.mark.skipif(REAL_SOFFICE is None, reason="LibreOffice is not installed")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Own temp folder (to prove the workspace is removed) and no planted soffice."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(convert.SOFFICE_ENV, raising=False)
+    convert._version_of.cache_clear()
+    return scratch
+
+
+def make_docx(path: Path, title: str, paragraphs: int = 3) -> Path:
+    """A small Dutch Word document; its default language is nl-NL like the real templates."""
+    document = docx.Document()
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_props = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for old in run_props.findall(qn("w:lang")):
+        run_props.remove(old)
+    lang = run_props.makeelement(qn("w:lang"), {qn("w:val"): "nl-NL"})
+    run_props.append(lang)
+    document.add_heading(title, level=1)
+    for number in range(paragraphs):
+        document.add_paragraph(
+            f"Alinea {number + 1}: de regio werkt samen aan werklocaties en woningbouw. " * 6
+        )
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Overleg"
+    table.cell(0, 1).text = "Portefeuillehoudersoverleg"
+    table.cell(1, 0).text = "Doel"
+    table.cell(1, 1).text = "Vaststellen"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def make_xlsx(path: Path) -> Path:
+    """A minimal spreadsheet written by hand (no spreadsheet library is a dependency)."""
+    ns = "http://schemas.openxmlformats.org"
+    rel = f"{ns}/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{ns}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{rel}"><sheets>'
+            '<sheet name="Begroting" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>'
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>Begrotingspost</t></is></c>'
+            '<c r="B1" t="inlineStr"><is><t>Bedrag</t></is></c></row>'
+            '<row r="2"><c r="A2" t="inlineStr"><is><t>Werklocaties</t></is></c>'
+            '<c r="B2"><v>12500</v></c></row></sheetData></worksheet>'
+        ),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return path
+
+
+def make_odf(path: Path, text: str) -> Path:
+    """A minimal OpenDocument text (.odt) or spreadsheet (.ods) written by hand."""
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    if path.suffix == ".ods":
+        mime = "application/vnd.oasis.opendocument.spreadsheet"
+        body = (
+            '<office:spreadsheet><table:table table:name="Blad1"><table:table-row>'
+            f"<table:table-cell><text:p>{text}</text:p></table:table-cell>"
+            "</table:table-row></table:table></office:spreadsheet>"
+        )
+    else:
+        mime = "application/vnd.oasis.opendocument.text"
+        body = f"<office:text><text:p>{text}</text:p></office:text>"
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<office:document-content xmlns:office="{office}" xmlns:text="{text_ns}" '
+        f'xmlns:table="{table_ns}" office:version="1.2"><office:body>{body}'
+        "</office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.2">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mime}"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", mime, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def fonts_all_embedded(path: Path) -> bool:
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    rows = out.stdout.splitlines()[2:]
+    assert rows, "no fonts at all"
+    # Columns end with: emb sub uni object-number generation; read them from the right.
+    return all(row.split()[-5] == "yes" for row in rows)
+
+
+def process_gone(pid: int) -> bool:
+    """True when ``pid`` no longer runs; a zombie waiting for a reaper counts as gone."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in {"Z", "X"}
+
+
+FAKE_SOFFICE = """#!{python}
+# A stand-in for soffice: records its pid, writes a small valid PDF per input, hangs on
+# any input containing HANG (with a child process, to prove the whole group is killed)
+# and writes a truncated PDF for any input containing TRUNCATE.
+import os, subprocess, sys, time
+from pathlib import Path
+import pikepdf
+
+pids = Path({pids!r})
+pids.mkdir(exist_ok=True)
+(pids / str(os.getpid())).write_text("soffice")
+args = sys.argv[1:]
+if "--version" in args:
+    print("LibreOffice 99.1 nep")
+    sys.exit(0)
+outdir, inputs, i = None, [], 0
+while i < len(args):
+    if args[i] in ("--convert-to", "--outdir"):
+        if args[i] == "--outdir":
+            outdir = Path(args[i + 1])
+        i += 2
+        continue
+    if not args[i].startswith("-"):
+        inputs.append(Path(args[i]))
+    i += 1
+outdir.mkdir(parents=True, exist_ok=True)
+for source in inputs:
+    data = source.read_bytes()
+    target = outdir / (source.stem + ".pdf")
+    if b"HANG" in data:
+        child = subprocess.Popen(["sleep", "600"])
+        (pids / str(child.pid)).write_text("child")
+        time.sleep(600)
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(target)
+    if b"TRUNCATE" in data:
+        target.write_bytes(target.read_bytes()[:200])
+"""
+
+
+def plant_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str | None = None) -> Path:
+    """Write a fake soffice and point ASSEMBLER_SOFFICE at it; returns the pid folder."""
+    pids = tmp_path / "pids"
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir(exist_ok=True)
+    fake.write_text(script or FAKE_SOFFICE.format(python=sys.executable, pids=str(pids)))
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv(convert.SOFFICE_ENV, str(fake))
+    return pids
+
+
+def dossier_jobs(tmp_path: Path, contents: list[bytes | str]) -> list[ConversionJob]:
+    """Jobs whose sources all share the basename voorstel.docx, one folder per dossier."""
+    jobs = []
+    for number, content in enumerate(contents, start=1):
+        folder = tmp_path / "dossiers" / f"dossier-{number}"
+        folder.mkdir(parents=True)
+        source = folder / "voorstel.docx"
+        if isinstance(content, bytes):
+            source.write_bytes(content)
+        else:
+            make_docx(source, content)
+        jobs.append(ConversionJob(source, tmp_path / "build" / f"{number:02d}" / "voorstel.pdf"))
+    return jobs
+
+
+# --------------------------------------------------------------------------- real LibreOffice
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_batch_with_identical_basenames_gives_archival_pdfs(
+    tmp_path: Path, _isolated: Path
+) -> None:
+    titles = [f"Voorstel nummer {n} over werklocaties" for n in range(1, 6)]
+    jobs = dossier_jobs(tmp_path, list(titles))
+    seen: list[Path] = []
+
+    report = convert_to_pdf(jobs, workers=2, progress=seen.append)
+
+    assert report.ok, report.failures
+    assert report.converted == [job.target for job in jobs]
+    assert sorted(seen) == sorted(job.target for job in jobs)
+    for job, title in zip(jobs, titles, strict=True):
+        assert title in pdf_text(job.target), "a document ended up at another's target"
+        with pikepdf.open(job.target) as pdf:
+            assert pdf.open_metadata().get("pdfaid:part") == "2"
+            assert "/StructTreeRoot" in pdf.Root
+            assert pdf.Root.MarkInfo.Marked
+            assert str(pdf.Root.Lang) == "nl-NL"
+        assert fonts_all_embedded(job.target)
+        assert sorted(p.name for p in job.target.parent.iterdir()) == ["voorstel.pdf"]
+    assert list(_isolated.iterdir()) == [], "the temporary workspace was left behind"
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_office_annexes_convert_in_the_same_pool(tmp_path: Path) -> None:
+    sources = [
+        make_odf(tmp_path / "a" / "bijlage.odt", "Tekst van de bijlage in OpenDocument"),
+        make_docx(tmp_path / "b" / "bijlage.docx", "Bijlage in Word"),
+    ]
+    if convert._calc_installed(find_soffice()):
+        sources.append(make_xlsx(tmp_path / "c" / "bijlage.xlsx"))
+        sources.append(make_odf(tmp_path / "d" / "bijlage.ods", "Werklocaties"))
+    jobs = [ConversionJob(s, tmp_path / "out" / f"{n}.pdf") for n, s in enumerate(sources)]
+
+    report = convert_to_pdf(jobs, workers=2)
+
+    assert report.ok, report.failures
+    assert "OpenDocument" in pdf_text(jobs[0].target)
+    for job in jobs:
+        with pikepdf.open(job.target) as pdf:
+            assert pdf.open_metadata().get("pdfaid:part") == "2"
+    if len(jobs) > 2:
+        assert "12500" in pdf_text(jobs[2].target)
+        assert "Werklocaties" in pdf_text(jobs[3].target)
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_same_epoch_gives_byte_identical_pdfs(tmp_path: Path) -> None:
+    source = make_docx(tmp_path / "dossier" / "voorstel.docx", "Aanpak actieplan Werklocaties")
+    first = ConversionJob(source, tmp_path / "een" / "voorstel.pdf")
+    second = ConversionJob(source, tmp_path / "twee" / "voorstel.pdf")
+
+    assert convert_to_pdf([first], source_date_epoch=EPOCH).ok
+    time.sleep(1.1)  # LibreOffice's own dates have one-second resolution
+    assert convert_to_pdf([second], source_date_epoch=EPOCH).ok
+
+    one, two = first.target.read_bytes(), second.target.read_bytes()
+    assert hashlib.sha256(one).digest() == hashlib.sha256(two).digest()
+    with pikepdf.open(first.target) as pdf:
+        assert str(pdf.docinfo.CreationDate) == "D:20230411000000+00'00'"
+        assert str(pdf.docinfo.ModDate) == "D:20230411000000+00'00'"
+        meta = pdf.open_metadata()
+        assert meta.get("pdfaid:part") == "2"
+        for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+            assert meta.get(key) == "2023-04-11T00:00:00+00:00"
+        assert "/DocChecksum" not in pdf.trailer
+        icc = pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes()
+        assert icc[24:30] == bytes([0x07, 0xE7, 0, 4, 0, 11])
+        assert "/StructTreeRoot" in pdf.Root
+    assert fonts_all_embedded(first.target)
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_broken_document_is_isolated_and_others_convert(tmp_path: Path) -> None:
+    jobs = dossier_jobs(
+        tmp_path, ["Eerste voorstel", b"PK\x03\x04 afgebroken zip", "Derde voorstel"]
+    )
+
+    report = convert_to_pdf(jobs, workers=1)
+
+    assert report.converted == [jobs[0].target, jobs[2].target]
+    assert list(report.failures) == [jobs[1].source]
+    assert "gaf geen PDF" in report.failures[jobs[1].source]
+    assert not jobs[1].target.exists()
+
+
+@needs_soffice
+def test_real_version_is_reported() -> None:
+    assert libreoffice_version().startswith("LibreOffice 7.")
+
+
+# --------------------------------------------------------------------------- fakes
+
+
+def test_hanging_document_is_killed_and_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _isolated: Path
+) -> None:
+    pids = plant_fake(tmp_path, monkeypatch)
+    jobs = dossier_jobs(tmp_path, [b"een", b"twee HANG", b"drie", b"vier"])
+
+    started = time.monotonic()
+    report = convert_to_pdf(jobs, workers=2, timeout=TimeoutPolicy(base=2.0, per_document=0.5))
+    elapsed = time.monotonic() - started
+
+    assert report.converted == [jobs[0].target, jobs[2].target, jobs[3].target]
+    assert list(report.failures) == [jobs[1].source]
+    assert "seconden" in report.failures[jobs[1].source]
+    assert not jobs[1].target.exists()
+    recorded = {int(p.name): p.read_text() for p in pids.iterdir()}
+    assert "child" in recorded.values()
+    leftover = [pid for pid in recorded if not process_gone(pid)]
+    assert leftover == [], f"processes left running: {leftover}"
+    assert elapsed < 20
+    assert list(_isolated.iterdir()) == []
+
+
+def test_soffice_that_exits_0_without_output_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plant_fake(tmp_path, monkeypatch, "#!/bin/sh\necho 'Error: source file could not be loaded'\n")
+    jobs = dossier_jobs(tmp_path, [b"een", b"twee", b"drie"])
+
+    report = convert_to_pdf(jobs, workers=2)
+
+    assert report.converted == []
+    assert sorted(report.failures) == sorted(job.source for job in jobs)
+    for reason in report.failures.values():
+        assert "gaf geen PDF" in reason
+        assert "could not be loaded" in reason
+    with pytest.raises(ConversionFailed) as caught:
+        report.raise_on_failure()
+    assert caught.value.exit_code == ExitCode.ENVIRONMENT
+
+
+def test_truncated_pdf_is_not_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_fake(tmp_path, monkeypatch)
+    jobs = dossier_jobs(tmp_path, [b"een", b"TRUNCATE", b"drie"])
+
+    report = convert_to_pdf(jobs, workers=1)
+
+    assert report.converted == [jobs[0].target, jobs[2].target]
+    assert "PDF" in report.failures[jobs[1].source]
+    assert not jobs[1].target.exists()
+
+
+def test_previous_output_survives_a_failed_conversion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plant_fake(tmp_path, monkeypatch)
+    jobs = dossier_jobs(tmp_path, [b"TRUNCATE"])
+    jobs[0].target.parent.mkdir(parents=True)
+    jobs[0].target.write_bytes(b"vorige versie")
+
+    report = convert_to_pdf(jobs)
+
+    assert not report.ok
+    assert jobs[0].target.read_bytes() == b"vorige versie"
+    assert [p.name for p in jobs[0].target.parent.iterdir()] == ["voorstel.pdf"]
+
+
+def test_missing_soffice_raises_with_install_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jobs = dossier_jobs(tmp_path, [b"een"])
+    monkeypatch.setenv(convert.SOFFICE_ENV, str(tmp_path / "bestaat-niet" / "soffice"))
+    with pytest.raises(LibreOfficeMissing) as caught:
+        convert_to_pdf(jobs)
+    assert INSTALL_COMMAND in caught.value.message
+    assert caught.value.exit_code == ExitCode.ENVIRONMENT
+
+    monkeypatch.delenv(convert.SOFFICE_ENV)
+    monkeypatch.setenv("PATH", str(tmp_path / "leeg"))
+    with pytest.raises(LibreOfficeMissing) as caught:
+        convert_to_pdf(jobs)
+    assert "sudo apt-get install libreoffice-writer-nogui fonts-liberation fonts-dejavu" in str(
+        caught.value
+    )
+
+
+def test_unsupported_and_missing_sources_are_reported_without_soffice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(convert.SOFFICE_ENV, str(tmp_path / "bestaat-niet"))
+    picture = tmp_path / "foto.jpg"
+    picture.write_bytes(b"\xff\xd8")
+    report = convert_to_pdf(
+        [
+            ConversionJob(picture, tmp_path / "foto.pdf"),
+            ConversionJob(tmp_path / "weg.docx", tmp_path / "weg.pdf"),
+        ]
+    )
+    assert "'.jpg'" in report.failures[picture]
+    assert report.failures[tmp_path / "weg.docx"] == "bestand niet gevonden"
+    assert convert_to_pdf([]).ok
+
+
+def test_version_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pids = plant_fake(tmp_path, monkeypatch)
+    assert libreoffice_version() == "LibreOffice 99.1 nep"
+    convert._version_of.cache_clear()
+    assert libreoffice_version() == "LibreOffice 99.1 nep"
+    assert len(list(pids.iterdir())) == 1, "the second call should use the stored answer"
+
+
+def test_batches_are_balanced_and_keep_job_order() -> None:
+    docs = [
+        convert._Doc(i, ConversionJob(Path(f"{i}.docx"), Path(f"{i}.pdf")), 1.0) for i in range(7)
+    ]
+    docs.append(convert._Doc(7, ConversionJob(Path("big.docx"), Path("big.pdf")), 4.0))
+    batches = convert._balance(docs, 2)
+    assert sorted(d.index for b in batches for d in b) == list(range(8))
+    weights = [sum(d.weight for d in b) for b in batches]
+    assert max(weights) - min(weights) <= 1.0
+    assert all([d.index for d in b] == sorted(d.index for d in b) for b in batches)
+
+
+def test_normalise_pdf_handles_attribute_style_xmp(tmp_path: Path) -> None:
+    path = tmp_path / "a.pdf"
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    xmp = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+        'xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" xmp:CreateDate="2026-01-01T10:00:00Z" '
+        'xmpMM:DocumentID="uuid:1234"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    )
+    pdf.Root.Metadata = pdf.make_stream(xmp.encode())
+    pdf.Root.Metadata.Type = pikepdf.Name.Metadata
+    pdf.Root.Metadata.Subtype = pikepdf.Name.XML
+    pdf.docinfo[pikepdf.Name.CreationDate] = "D:20260101100000Z"
+    pdf.trailer.DocChecksum = pikepdf.Name("/ABCDEF")
+    pdf.save(path)
+
+    normalise_pdf(path, EPOCH)
+    first = path.read_bytes()
+    normalise_pdf(path, EPOCH)
+
+    assert path.read_bytes() == first, "normalising twice must change nothing"
+    with pikepdf.open(path) as result:
+        meta = result.open_metadata()
+        assert meta.get("xmp:CreateDate") == "2023-04-11T00:00:00+00:00"
+        assert meta.get("xmp:ModifyDate") == "2023-04-11T00:00:00+00:00"
+        assert meta.get("xmpMM:DocumentID", "").startswith("uuid:")
+        assert meta.get("xmpMM:DocumentID") != "uuid:1234"
+        assert "/DocChecksum" not in result.trailer
+        assert result.trailer.ID[0] == result.trailer.ID[1]
+
+
+def test_icc_profile_id_follows_the_new_date() -> None:
+    header = bytearray(128)
+    header[36:40] = b"acsp"
+    header[84:100] = b"\x01" * 16
+    fixed = convert._normalise_icc(bytes(header), convert.datetime(2023, 4, 11, 12, 30, 5))
+    assert fixed[24:36] == bytes([0x07, 0xE7, 0, 4, 0, 11, 0, 12, 0, 30, 0, 5])
+    scratch = bytearray(fixed)
+    scratch[84:100] = bytes(16)
+    assert fixed[84:100] == hashlib.md5(bytes(scratch)).digest()
