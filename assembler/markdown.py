@@ -1,26 +1,35 @@
 """Markdown (toelichting, tekst) to real Word paragraphs in the template's own styles.
 
-markdown-it-py parses; python-docx builds the paragraphs into a docxtpl Subdoc that
-shares the template's part, so styles, numbering and hyperlink relationships are the
-template's. Text is only ever put into Word runs: nothing is evaluated as Jinja.
+markdown-it-py parses; python-docx builds the paragraphs on the template's own part, so
+styles, numbering and hyperlink relationships are the template's; docxtpl inserts the
+result where the template says ``{{p toelichting }}``. Text is only ever put into Word
+runs: nothing is evaluated as Jinja.
+
+Why not docxtpl's ``Subdoc``: it needs docxcompose, which on import rebinds python-docx's
+global ``cp`` namespace prefix and so corrupts the core properties (keywords, revision)
+of every document saved afterwards in the process. A paragraph container on the
+template's part is all a Markdown body needs.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+from docx.blkcntnr import BlockItemContainer
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.document import CT_Body
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, Twips
 from docx.text.paragraph import Paragraph
+from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-__all__ = ["add_markdown", "markdown_subdoc", "xml_safe"]
+__all__ = ["WordFragment", "add_markdown", "markdown_subdoc", "xml_safe"]
 
 # Characters XML 1.0 cannot hold; tab and newline stay because Word has runs for them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -50,7 +59,7 @@ class _Inline:
 
 @dataclass
 class _Builder:
-    document: Any  # python-docx Document, or the Document inside a docxtpl Subdoc
+    document: Any  # a python-docx Document or a WordFragment: add_paragraph, styles, part
     heading_shift: int = 0
     bullet_num_id: int | None = None
     number_abstract_id: int | None = None
@@ -291,8 +300,50 @@ def add_markdown(document: Any, text: str) -> None:
     builder.blocks(tree.children, None)
 
 
-def markdown_subdoc(template: Any, text: str) -> Any:
-    """A docxtpl Subdoc for ``template`` (a DocxTemplate) holding the Markdown ``text``."""
-    subdoc = template.new_subdoc()
-    add_markdown(subdoc.subdocx, text)
-    return subdoc
+class WordFragment:
+    """Block content (paragraphs) built on a document's part, inserted by docxtpl as XML."""
+
+    def __init__(self, document: Any) -> None:
+        # Prefixes are declared on the scratch body only; the fragment is placed inside
+        # the template's w:document, which declares them too.
+        self._body: CT_Body = cast(CT_Body, parse_xml(f"<w:body {nsdecls('w', 'r')}/>"))
+        self._container = BlockItemContainer(self._body, document)
+        self.document = document
+
+    @property
+    def part(self) -> Any:
+        """The template's main part: styles, numbering and relationships live there."""
+        return self.document.part
+
+    @property
+    def styles(self) -> Any:
+        """The template's styles."""
+        return self.document.styles
+
+    def add_paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        """Append a paragraph, as python-docx's Document.add_paragraph does."""
+        return self._container.add_paragraph(text, style)
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        """The paragraphs built so far."""
+        paragraphs: list[Paragraph] = self._container.paragraphs
+        return paragraphs
+
+    def xml(self) -> str:
+        """The paragraphs as WordprocessingML, without the scratch body around them."""
+        body = etree.tostring(self._body, encoding="unicode")
+        return re.sub(r"</?w:body[^>]*>", "", body)
+
+    def __html__(self) -> str:
+        return self.xml()
+
+    def __str__(self) -> str:
+        return self.xml()
+
+
+def markdown_subdoc(template: Any, text: str) -> WordFragment:
+    """Word paragraphs for ``template`` (a DocxTemplate) holding the Markdown ``text``."""
+    fragment = WordFragment(template.get_docx())
+    add_markdown(fragment, text)
+    return fragment

@@ -16,7 +16,6 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -95,7 +94,7 @@ def _set_page(doc: DocumentObject) -> None:
     section.page_height = PAGE_HEIGHT
     section.left_margin = MARGIN_SIDE
     section.right_margin = MARGIN_SIDE
-    section.top_margin = Cm(3.0)
+    section.top_margin = Cm(4.0)
     section.bottom_margin = Cm(2.5)
     section.header_distance = Cm(1.2)
     section.footer_distance = Cm(1.2)
@@ -196,6 +195,17 @@ def _set_styles(doc: DocumentObject) -> None:
 
     for name in ("Header", "Footer"):
         style = doc.styles[name]
+        # One right tab at the text edge: the default's centre tab (US Letter) would
+        # catch "NIET OPENBAAR" and "Pagina X van Y" halfway.
+        hf_ppr = style.element.get_or_add_pPr()
+        _replace_child(
+            hf_ppr,
+            parse_xml(
+                f'<w:tabs {nsdecls("w")}><w:tab w:val="right" w:pos="{_twips(TEXT_WIDTH)}"/>'
+                "</w:tabs>"
+            ),
+        )
+        _fix_ppr_order(hf_ppr)
         style.font.size = Pt(8.5)
         style.font.color.rgb = RGBColor.from_string(TEXT_GREY)
         style.paragraph_format.space_after = Pt(0)
@@ -439,7 +449,6 @@ def _bottom_rule(paragraph: Paragraph, side: str = "bottom") -> None:
 
 def _header_footer(doc: DocumentObject, kind: str) -> None:
     section = doc.sections[0]
-    right_tab = TEXT_WIDTH
 
     header = section.header
     header.is_linked_to_previous = False
@@ -450,7 +459,6 @@ def _header_footer(doc: DocumentObject, kind: str) -> None:
     logo.paragraph_format.space_after = Pt(4)
     header.add_paragraph("{%p endif %}", style="Header")
     line = header.add_paragraph(style="Header")
-    line.paragraph_format.tab_stops.add_tab_stop(right_tab, WD_TAB_ALIGNMENT.RIGHT)
     name = line.add_run("{{ organisatie.naam }}")
     name.bold = True
     name.font.size = Pt(10)
@@ -468,7 +476,6 @@ def _header_footer(doc: DocumentObject, kind: str) -> None:
     paragraph = footer.paragraphs[0]
     paragraph.style = "Footer"
     _bottom_rule(paragraph, "top")
-    paragraph.paragraph_format.tab_stops.add_tab_stop(right_tab, WD_TAB_ALIGNMENT.RIGHT)
     paragraph.add_run("Kenmerk {{ kenmerk }}")
     paragraph.add_run("\tPagina ")
     _field(paragraph, "PAGE", "1")

@@ -1,0 +1,399 @@
+"""Render a document kind's Word template (docxtpl) with a dossier's values into a .docx.
+
+Safety rules, because clerks' text goes into XML through Jinja:
+
+* autoescape in a sandboxed environment with StrictUndefined, so ``&``, ``<`` and
+  ``{{ 7*7 }}`` in a value come out literally and a misspelt variable is an error;
+* every value's braces are written as XML character references (``&#123;``), so
+  after Jinja has run, a ``{{`` or ``{%`` still in the XML can only have come from the
+  template itself: a tag that docxtpl could not read. That is checked in every part
+  docxtpl renders, and in every other XML part of the package afterwards.
+
+The context holds plain values; :class:`Markdown` and :class:`Image` mark values that
+become a Subdoc and an InlineImage once the template is open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from docx.image.exceptions import UnrecognizedImageError
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+from markupsafe import Markup, escape
+
+from assembler.errors import TemplateError, UsageError
+from assembler.fsutil import atomic_path
+from assembler.markdown import markdown_subdoc, xml_safe
+from assembler.model import Document, Organisatie, markdown_fields
+
+__all__ = [
+    "DocumentProperties",
+    "Image",
+    "Markdown",
+    "build_context",
+    "document_properties",
+    "dutch_date",
+    "render_document",
+    "short_date",
+]
+
+LANGUAGE = "nl-NL"
+LOGO_HEIGHT_MM = 12.0
+# Docx parts docxtpl renders with the context; any other XML part never sees a value.
+_LEFTOVER = re.compile(r"\{\{|\{%")
+_MAX_PROPERTY = 255  # python-docx refuses longer core properties
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """A context value holding Markdown; rendered as Word paragraphs (a Subdoc)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """A context value holding an image file; rendered as an inline picture."""
+
+    path: Path
+    height_mm: float = LOGO_HEIGHT_MM
+
+
+@dataclass(frozen=True)
+class DocumentProperties:
+    """Core properties of the output: they become the PDF's title, subject and keywords."""
+
+    title: str
+    subject: str
+    keywords: str
+    date: dt.date
+    author: str = ""
+    language: str = LANGUAGE
+
+
+def dutch_date(value: dt.date) -> str:
+    """A date as the documents print it: ``11 april 2023``."""
+    return format_date(value, "long", locale="nl_NL")
+
+
+def short_date(value: dt.date) -> str:
+    """A date in the Behandeling table: ``12-11-21``."""
+    return format_date(value, "dd-MM-yy", locale="nl_NL")
+
+
+# --------------------------------------------------------------------------- context
+
+
+def _plain(value: Any) -> Any:
+    """Model values as template values: dates in Dutch, enums as their text, lists."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return dutch_date(value)
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _behandeling_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    values = {str(key): _plain(item) for key, item in row.items()}
+    when = row.get("datum")
+    values["datum"] = short_date(when) if isinstance(when, dt.date) else "Datum"
+    return values
+
+
+def _organisation_context(organisatie: Organisatie, project_root: Path) -> dict[str, Any]:
+    logo: Image | None = None
+    if organisatie.logo:
+        # organisatie.yaml names the logo relative to dossiers/, where it lives.
+        path = project_root / "dossiers" / organisatie.logo
+        if not path.is_file():
+            raise UsageError(
+                f"dossiers/organisatie.yaml: logo: '{organisatie.logo}' bestaat niet "
+                "(zet het logo in de map dossiers/ of haal de regel weg)"
+            )
+        logo = Image(path)
+    return {"naam": organisatie.name, "logo": logo}
+
+
+def build_context(
+    document: Document, organisatie: Organisatie, project_root: Path
+) -> dict[str, Any]:
+    """The template context of a validated dossier: YAML keys, values as the document prints them.
+
+    Works for any document kind: Markdown fields become :class:`Markdown`, dates are
+    written in Dutch, ``behandeling`` and ``bijlagen`` get their printed form.
+    """
+    fields = document.model_dump(by_alias=True)
+    markdown = set(markdown_fields(type(document)))
+    context: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key in markdown:
+            context[key] = Markdown(str(value))
+        elif key == "behandeling":
+            context[key] = [_behandeling_row(row) for row in value]
+        elif key == "bijlagen":
+            context[key] = [
+                {"nummer": number, "omschrijving": annex["omschrijving"]}
+                for number, annex in enumerate(value, start=1)
+            ]
+        else:
+            context[key] = _plain(value)
+    context["niet_openbaar"] = not document.is_public
+    context["organisatie"] = _organisation_context(organisatie, project_root)
+    return context
+
+
+def document_properties(document: Document, organisatie: Organisatie) -> DocumentProperties:
+    """Title, subject and keywords of a dossier's output document."""
+    kind = type(document).kind or "document"
+    return DocumentProperties(
+        title=document.subject,
+        subject=f"{kind.capitalize()} {organisatie.name}",
+        keywords=document.reference,
+        date=document.date,
+        author=organisatie.name,
+    )
+
+
+# --------------------------------------------------------------------------- Jinja
+
+
+def _finalize(value: Any) -> Markup:
+    """Escape a value for XML and hide its braces from the leftover-tag check."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        value = xml_safe(value)
+    markup = str(escape(value))
+    # Character references are the same characters to any XML reader, but not to the
+    # check for "{{" and "{%" that runs on the rendered XML text.
+    return Markup(markup.replace("{", "&#123;").replace("}", "&#125;"))
+
+
+def _environment(*, autoescape: bool) -> SandboxedEnvironment:
+    if autoescape:
+        return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+def _text_of(xml: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", xml)).strip()
+
+
+def _snippet(xml: str, position: int) -> str:
+    before = _text_of(xml[max(0, position - 400) : position])[-40:]
+    after = _text_of(xml[position : position + 400])[:60]
+    return (before + after).strip()
+
+
+class _Template(DocxTemplate):  # type: ignore[misc]
+    """docxtpl, with a check of every rendered part and text-only core properties."""
+
+    def __init__(self, path: Path, label: str) -> None:
+        super().__init__(str(path))
+        self.label = label
+        self.rendered_parts: set[str] = set()
+
+    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
+        xml: str = super().render_xml_part(src_xml, part, context, jinja_env)
+        partname = str(part.partname)
+        self.rendered_parts.add(partname.lstrip("/"))
+        match = _LEFTOVER.search(xml)
+        if match:
+            raise TemplateError(
+                f"{self.label}: sjabloon bevat een code die niet is verwerkt: "
+                f"'{_snippet(xml, match.start())}' in {partname.lstrip('/')} "
+                "(typ de code opnieuw als één geheel, zonder opmaakwissel erin)"
+            )
+        return xml
+
+    def render_properties(self, context: Any, jinja_env: Any = None) -> None:
+        # Core properties are plain text: escaping them for XML here would escape twice.
+        super().render_properties(context, _environment(autoescape=False))
+
+
+def _resolve(value: Any, template: _Template) -> Any:
+    if isinstance(value, Markdown):
+        return markdown_subdoc(template, value.text)
+    if isinstance(value, Image):
+        try:
+            return InlineImage(template, str(value.path), height=Mm(value.height_mm))
+        except (OSError, UnrecognizedImageError):
+            raise UsageError(
+                f"{value.path}: is geen bruikbare afbeelding (gebruik een PNG- of JPEG-bestand)"
+            ) from None
+    if isinstance(value, Mapping):
+        return {key: _resolve(item, template) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_resolve(item, template) for item in value]
+    return value
+
+
+def _find_tag(template: _Template, name: str) -> str:
+    """The first template tag that mentions ``name``, for a message."""
+    # A fresh copy: a failed render may have replaced parts of the one in hand.
+    fresh = DocxTemplate(template.template_file)
+    fresh.init_docx()
+    texts = [_text_of(fresh.get_xml())]
+    for uri in (fresh.HEADER_URI, fresh.FOOTER_URI):
+        for _key, part in fresh.get_headers_footers(uri):
+            texts.append(_text_of(fresh.get_part_xml(part)))
+    pattern = re.compile(r"\{[{%][^{}%]*\b" + re.escape(name) + r"\b[^{}%]*[}%]\}")
+    for text in texts:
+        match = pattern.search(text)
+        if match:
+            return match.group(0)
+    return name
+
+
+def _jinja_problem(template: _Template, error: JinjaTemplateError) -> TemplateError:
+    label = template.label
+    if isinstance(error, TemplateSyntaxError):
+        lines = [line.strip() for line in getattr(error, "docx_context", []) or []]
+        snippet = " ".join(line for line in lines if line)[:160] or str(error.source or "")[:160]
+        return TemplateError(
+            f"{label}: fout in de sjablooncode: {error.message} bij '{snippet}' "
+            "(controleer de {{ }}- en {% %}-codes op die plek)"
+        )
+    if isinstance(error, UndefinedError):
+        message = error.message or ""
+        found = re.search(r"'([^']+)' is undefined", message) or re.search(
+            r"has no attribute '([^']+)'", message
+        )
+        name = found.group(1) if found else message
+        return TemplateError(
+            f"{label}: het sjabloon gebruikt '{name}', maar dat veld bestaat niet: "
+            f"'{_find_tag(template, name)}' (controleer de spelling of haal de code weg)"
+        )
+    if isinstance(error, SecurityError):
+        return TemplateError(
+            f"{label}: het sjabloon gebruikt code die niet is toegestaan: {error} "
+            "(gebruik alleen velden, if en for)"
+        )
+    return TemplateError(f"{label}: fout in de sjablooncode: {error} (controleer het sjabloon)")
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _timestamp(properties: DocumentProperties) -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime.combine(properties.date, dt.time(0, 0), tzinfo=dt.UTC)
+
+
+def _set_properties(template: _Template, properties: DocumentProperties) -> None:
+    core = template.docx.core_properties  # get_docx() would reload the unrendered template
+    stamp = _timestamp(properties).replace(tzinfo=None)
+    core.title = xml_safe(properties.title)[:_MAX_PROPERTY]
+    core.subject = xml_safe(properties.subject)[:_MAX_PROPERTY]
+    core.keywords = xml_safe(properties.keywords)[:_MAX_PROPERTY]
+    core.language = properties.language
+    core.author = xml_safe(properties.author)[:_MAX_PROPERTY]
+    core.last_modified_by = ""
+    core.revision = 1
+    core.created = stamp
+    core.modified = stamp
+
+
+def _check_other_parts(package: bytes, template: _Template) -> None:
+    """Tags in XML parts docxtpl does not render (comments, endnotes...) are left as typed."""
+    skip = template.rendered_parts | {"docProps/core.xml"}
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        for name in archive.namelist():
+            if name in skip or not name.endswith((".xml", ".rels")):
+                continue
+            xml = archive.read(name).decode("utf-8", errors="replace")
+            match = _LEFTOVER.search(xml)
+            if match:
+                raise TemplateError(
+                    f"{template.label}: sjabloon bevat een code op een plek die niet wordt "
+                    f"ingevuld: '{_snippet(xml, match.start())}' in {name} "
+                    "(zet de code in de tekst, de kop- of de voettekst)"
+                )
+
+
+def _normalised_zip(package: bytes, stamp: dt.datetime) -> bytes:
+    """The same package with fixed entry times, so equal inputs give equal bytes."""
+    date_time = max(stamp, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def _open(template: Path, label: str) -> _Template:
+    if not template.is_file():
+        raise TemplateError(
+            f"{label}: sjabloon bestaat niet (maak het aan of kies een ander sjabloon)"
+        )
+    document = _Template(template, label)
+    try:
+        document.init_docx()
+    except Exception as error:  # any failure to open means: not a usable .docx
+        raise TemplateError(
+            f"{label}: is geen Word-document (.docx) ({type(error).__name__}) "
+            "(sla het sjabloon in Word op als .docx)"
+        ) from None
+    return document
+
+
+def render_document(
+    template: Path,
+    context: Mapping[str, object],
+    output: Path,
+    properties: DocumentProperties,
+    *,
+    label: str | None = None,
+) -> Path:
+    """Render ``template`` with ``context`` into ``output`` (atomically) and return ``output``.
+
+    ``label`` is how messages name the template (default: the path as given).
+    Raises TemplateError for a missing, broken or non-docx template.
+    """
+    name = label or str(template)
+    document = _open(Path(template), name)
+    values = _resolve(dict(context), document)
+    try:
+        document.render(values, jinja_env=_environment(autoescape=True), autoescape=True)
+    except JinjaTemplateError as error:
+        raise _jinja_problem(document, error) from None
+    except etree.XMLSyntaxError as error:
+        raise TemplateError(
+            f"{name}: het ingevulde sjabloon is geen geldige Word-opmaak: {error} "
+            "(controleer of elke {%p %}-, {%tr %}- en {%r %}-code een eigen alinea of rij heeft)"
+        ) from None
+    _set_properties(document, properties)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    package = buffer.getvalue()
+    _check_other_parts(package, document)
+    package = _normalised_zip(package, _timestamp(properties))
+    with atomic_path(Path(output)) as temp:
+        temp.write_bytes(package)
+    return Path(output)
