@@ -182,3 +182,100 @@ def schema() -> None:
     project = _project()
     for path in write_schemas(project.schemas):
         click.echo(f"Geschreven: {project.display(path)}")
+
+
+def _plain_progress(event: str, label: str) -> None:
+    """Progress as plain lines, for logs and pipes."""
+    if event == "dossier":
+        click.echo(f"dossier: {label}", err=True)
+    elif event == "bundel":
+        click.echo(f"bundel: {label}", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paden", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Aantal LibreOffice-processen.")
+@click.option("--force", is_flag=True, help="Alles opnieuw maken, ook wat niet veranderd is.")
+@click.option("--geen-pdf", "no_pdf", is_flag=True, help="Alleen Word-documenten maken.")
+@click.option("--json", "as_json", is_flag=True, help="Samenvatting als JSON (voor scripts).")
+@handles_errors
+def build(
+    paden: tuple[Path, ...], jobs: int | None, force: bool, no_pdf: bool, as_json: bool
+) -> None:
+    """Maak de documenten van vergaderingen en dossiers in build/.
+
+    Zonder PADEN wordt alles onder dossiers/ gebouwd; anders alleen de genoemde
+    vergadermappen of dossiermappen. Wat niet veranderd is, wordt overgeslagen.
+    Een afgekeurd dossier wordt gemeld; de andere worden gewoon gebouwd (afsluitcode 1).
+    """
+    from assembler.build import (
+        BuildOptions,
+        build_project,
+        report_json,
+        source_date_epoch_from_env,
+    )
+
+    project = _project()
+    options = BuildOptions(
+        paths=paden,
+        pdf=not no_pdf,
+        jobs=jobs,
+        force=force,
+        source_date_epoch=source_date_epoch_from_env(),
+    )
+    interactive = sys.stderr.isatty() and not as_json
+    if interactive:
+        report = _build_with_bar(project, options, build_project)
+    else:
+        report = build_project(project, options, None if as_json else _plain_progress)
+    if as_json:
+        click.echo(report_json(report, project))
+    else:
+        _print_problems(report.problems, False)
+        _summary(report, interactive)
+    sys.exit(int(report.exit_code))
+
+
+def _build_with_bar(project: Project, options: Any, build_project: Any) -> Any:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} klaar"),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as bar:
+        dossiers = bar.add_task("Dossiers", total=None)
+        conversions = bar.add_task("PDF's", total=None)
+
+        def advance(event: str, _label: str) -> None:
+            if event == "dossier":
+                bar.advance(dossiers)
+            elif event == "conversie":
+                bar.advance(conversions)
+
+        return build_project(project, options, advance)
+
+
+def _summary(report: Any, interactive: bool) -> None:
+    built, unchanged, failed = (
+        report.count("gebouwd"),
+        report.count("ongewijzigd"),
+        report.count("mislukt"),
+    )
+    if interactive:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="Resultaat", show_header=True)
+        for column in ("gebouwd", "ongewijzigd", "mislukt", "tijd"):
+            table.add_column(column, justify="right")
+        table.add_row(str(built), str(unchanged), str(failed), f"{report.seconds:.1f} s")
+        Console(stderr=True).print(table)
+    else:
+        click.echo(
+            f"Klaar: {built} gebouwd, {unchanged} ongewijzigd, {failed} mislukt "
+            f"in {report.seconds:.1f} s.",
+            err=True,
+        )
