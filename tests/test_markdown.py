@@ -1,0 +1,204 @@
+"""Markdown to Word paragraphs: styles, lists, numbering restarts, links, literal text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from assembler.markdown import WordFragment, add_markdown, markdown_subdoc, xml_safe
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@pytest.fixture(params=["voorstel.docx", "memo.docx"])
+def fragment(request: pytest.FixtureRequest) -> WordFragment:
+    """An empty fragment on the part of a real template (its styles and numbering)."""
+    return WordFragment(Document(str(TEMPLATES / request.param)))
+
+
+def render(fragment: WordFragment, text: str) -> list[Paragraph]:
+    add_markdown(fragment, text)
+    return fragment.paragraphs
+
+
+def num_of(paragraph: Paragraph) -> tuple[int, int] | None:
+    """(numId, ilvl) of a paragraph's own numbering, if it has one."""
+    p_pr = paragraph._p.pPr
+    if p_pr is None or p_pr.numPr is None:
+        return None
+    return int(p_pr.numPr.numId.val), int(p_pr.numPr.ilvl.val)
+
+
+def test_heading_levels_start_just_under_the_section_heading(fragment: WordFragment) -> None:
+    paragraphs = render(fragment, "### Beknopte toelichting\n\nTekst.")
+    assert [(p.style.name, p.text) for p in paragraphs] == [
+        ("Heading 2", "Beknopte toelichting"),
+        ("Normal", "Tekst."),
+    ]
+
+
+def test_nested_headings_keep_their_order_and_stop_at_heading_4(fragment: WordFragment) -> None:
+    paragraphs = render(fragment, "## A\n\n### B\n\n#### C\n\n##### D\n\n###### E")
+    assert [p.style.name for p in paragraphs] == [
+        "Heading 2",
+        "Heading 3",
+        "Heading 4",
+        "Heading 4",
+        "Heading 4",
+    ]
+
+
+def test_paragraphs_bold_italic_and_code(fragment: WordFragment) -> None:
+    paragraphs = render(
+        fragment, "Een **vette** en *schuine* en ***beide*** en `code`.\n\nTweede alinea."
+    )
+    assert [p.text for p in paragraphs] == [
+        "Een vette en schuine en beide en code.",
+        "Tweede alinea.",
+    ]
+    runs = {run.text: run for run in paragraphs[0].runs}
+    assert runs["vette"].bold and not runs["vette"].italic
+    assert runs["schuine"].italic and not runs["schuine"].bold
+    assert runs["beide"].bold and runs["beide"].italic
+    assert runs["code"].font.name == "Liberation Mono"
+    assert not runs["Een "].bold
+
+
+def test_soft_and_hard_line_breaks(fragment: WordFragment) -> None:
+    paragraphs = render(fragment, "regel een\nregel twee  \nregel drie")
+    assert len(paragraphs) == 1
+    assert paragraphs[0].text == "regel een regel twee\nregel drie"
+    assert paragraphs[0]._p.xpath(".//w:br")
+
+
+def test_bulleted_list_with_nesting(fragment: WordFragment) -> None:
+    paragraphs = render(fragment, "- een\n- twee\n  - twee a\n  - twee b\n- drie")
+    assert [p.style.name for p in paragraphs] == ["List Bullet"] * 5
+    levels = [num_of(p) for p in paragraphs]
+    assert all(level is not None for level in levels)
+    assert [level[1] for level in levels if level] == [0, 0, 1, 1, 0]
+    assert len({level[0] for level in levels if level}) == 1
+
+
+def test_numbered_lists_restart_per_list(fragment: WordFragment) -> None:
+    paragraphs = render(fragment, "1. een\n2. twee\n\nTussenalinea.\n\n1. opnieuw een\n2. twee")
+    assert [p.style.name for p in paragraphs] == [
+        "List Number",
+        "List Number",
+        "Normal",
+        "List Number",
+        "List Number",
+    ]
+    first, second = num_of(paragraphs[0]), num_of(paragraphs[3])
+    assert first and second
+    assert num_of(paragraphs[1]) == first
+    assert first[0] != second[0], "each list needs its own w:num to count from 1"
+    numbering = fragment.part.numbering_part.element
+    style_num = fragment.styles["List Number"].element.pPr.numPr.numId.val
+    abstract = {int(n.numId): int(n.abstractNumId.val) for n in numbering.num_lst}
+    for num_id in (first[0], second[0]):
+        assert abstract[num_id] == abstract[int(style_num)]
+        num = numbering.num_having_numId(num_id)
+        starts = num.xpath("./w:lvlOverride[@w:ilvl='0']/w:startOverride/@w:val")
+        assert starts == ["1"]
+
+
+def test_numbered_list_keeps_its_start_number(fragment: WordFragment) -> None:
+    paragraphs = render(fragment, "3. drie\n4. vier")
+    numbering = fragment.part.numbering_part.element
+    level = num_of(paragraphs[0])
+    assert level
+    num = numbering.num_having_numId(level[0])
+    assert num.xpath("./w:lvlOverride[@w:ilvl='0']/w:startOverride/@w:val") == ["3"]
+
+
+def test_numbered_list_nested_in_bullets_and_back(fragment: WordFragment) -> None:
+    paragraphs = render(fragment, "- punt\n  1. stap een\n  2. stap twee\n- punt twee")
+    styles = [p.style.name for p in paragraphs]
+    assert styles == ["List Bullet", "List Number", "List Number", "List Bullet"]
+    levels = [num_of(p) for p in paragraphs]
+    assert [level[1] for level in levels if level] == [0, 1, 1, 0]
+
+
+def test_loose_list_item_with_two_paragraphs(fragment: WordFragment) -> None:
+    paragraphs = render(fragment, "1. eerste alinea\n\n   vervolg van hetzelfde punt\n\n2. tweede")
+    assert [p.style.name for p in paragraphs] == ["List Number", "List Continue", "List Number"]
+    assert num_of(paragraphs[1]) is None
+
+
+def test_links_are_real_hyperlinks(fragment: WordFragment) -> None:
+    paragraphs = render(
+        fragment, "Zie [de regio](https://www.regiogv.nl/stukken/?a=1&b=2) voor **meer**."
+    )
+    paragraph = paragraphs[0]
+    assert paragraph.text == "Zie de regio voor meer."
+    links = paragraph._p.findall(qn("w:hyperlink"))
+    assert len(links) == 1
+    r_id = links[0].get(qn("r:id"))
+    rel = fragment.part.rels[r_id]
+    assert rel.reltype == RT.HYPERLINK
+    assert rel.is_external
+    assert rel.target_ref == "https://www.regiogv.nl/stukken/?a=1&b=2"
+    styles = links[0].xpath(".//w:rStyle/@w:val")
+    assert styles == ["Hyperlink"]
+
+
+def test_unsafe_link_schemes_stay_text(fragment: WordFragment) -> None:
+    paragraphs = render(fragment, "[klik](javascript:alert(1))")
+    assert not paragraphs[0]._p.findall(qn("w:hyperlink"))
+
+
+def test_text_comes_out_literally(fragment: WordFragment) -> None:
+    text = "{{ 7*7 }} {% if x %} <b>vet?</b> & \"quote\" 'apos' Zoë e\u0301 🙂 שלום"
+    paragraphs = render(fragment, text)
+    assert paragraphs[0].text == text
+    xml = fragment.xml()
+    assert "49" not in xml
+    etree.fromstring(f"<root {_ns()}>{xml}</root>")
+
+
+def test_blockquote_and_code_block(fragment: WordFragment) -> None:
+    paragraphs = render(fragment, "> geciteerd\n\n```\nregel 1\nregel 2\n```")
+    assert paragraphs[0].style.name == "Quote"
+    assert paragraphs[0].text == "geciteerd"
+    assert paragraphs[1].text == "regel 1\nregel 2"
+    assert paragraphs[1].style.name == "Broncode"
+
+
+def test_empty_text_gives_no_paragraphs(fragment: WordFragment) -> None:
+    assert render(fragment, "") == []
+    assert render(fragment, "   \n\n") == []
+
+
+def test_xml_safe_drops_what_xml_cannot_hold() -> None:
+    assert xml_safe("a\x07b\x0cc\r\nd\re\tf") == "abc\nd\ne\tf"
+
+
+def test_control_characters_do_not_break_the_document(fragment: WordFragment) -> None:
+    paragraphs = render(fragment, "bel\x07 en\x00 nul")
+    assert paragraphs[0].text == "bel en nul"
+
+
+def test_markdown_subdoc_uses_the_template_part() -> None:
+    template = DocxTemplate(str(TEMPLATES / "voorstel.docx"))
+    fragment = markdown_subdoc(template, "[link](https://example.org)\n\n- punt")
+    assert fragment.part is template.get_docx().part
+    xml = str(fragment)
+    assert xml == fragment.__html__()
+    assert "<w:body" not in xml
+    root = etree.fromstring(f"<root {_ns()}>{xml}</root>")
+    assert len(root) == 2
+
+
+def _ns() -> str:
+    return (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    )
