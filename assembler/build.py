@@ -45,7 +45,7 @@ from assembler.validate import (
 CACHE_VERSION = 1
 Status = Literal["gebouwd", "ongewijzigd", "mislukt"]
 Progress = Callable[[str, str], None]
-"""Called with (event, label): ``dossier``, ``conversie``, ``bundel``, ``klaar``."""
+"""Called with (event, label); events: ``dossier``, ``ongewijzigd``, ``conversie``, ``bundel``."""
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ def build_project(
                 todo.append(plan)
             else:
                 report.results.append(_result(plan, "ongewijzigd", outputs))
-                notify("dossier", plan.dossier.name)
+                notify("ongewijzigd", plan.dossier.name)
         if todo:
             _build_dossiers(project, catalog, todo, options, report, notify)
         _remove_stale(project, catalog, plans, options)

@@ -1,0 +1,109 @@
+"""`assembler new`: a commented dossier with the next kenmerk, put on the agenda."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import ECONOMIE, WONEN, CliResult
+
+RunCli = Callable[..., CliResult]
+OPTIONS = [
+    "--onderwerp",
+    "Regionale aanpak laadpalen",
+    "--contactpersoon",
+    "Piet de Vries",
+    "--eenheid",
+    "Ruimte en economie",
+    "--email",
+    "p.devries@regiogv.nl",
+    "--datum",
+    "2023-05-01",
+]
+
+
+def test_new_dossier_gets_next_kenmerk_and_agenda_entry(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    meeting = example_project / "dossiers" / ECONOMIE
+    before = (meeting / "vergadering.yaml").read_text(encoding="utf-8")
+    result = run_cli("new", f"dossiers/{ECONOMIE}", "laadpalen", *OPTIONS, cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"Aangemaakt: dossiers/{ECONOMIE}/laadpalen/dossier.yaml (staat op de agenda)\n"
+    )
+    text = (meeting / "laadpalen" / "dossier.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../../schemas/dossier.schema.json")
+    highest = max(
+        int(line.split(".")[1].strip().strip('"'))
+        for path in (example_project / "dossiers").glob("*/*/dossier.yaml")
+        if path.parent.name != "laadpalen"
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("kenmerk: 23.")
+    )
+    assert f'kenmerk: "23.{highest + 1:07d}"' in text
+    assert 'onderwerp: "Regionale aanpak laadpalen"' in text
+
+    after = (meeting / "vergadering.yaml").read_text(encoding="utf-8")
+    old_lines = before.splitlines()
+    new_lines = after.splitlines()
+    assert len(new_lines) == len(old_lines) + 1
+    inserted = new_lines.index("  - dossier: laadpalen")
+    assert new_lines[inserted - 1] == "  - dossier: werklocaties"
+    assert [line for line in new_lines if line != "  - dossier: laadpalen"] == old_lines
+    # The new dossier is a valid part of the project at once.
+    check = run_cli("check", cwd=example_project)
+    assert check.exit_code == 0, check.stderr
+
+
+def test_new_in_another_year_starts_a_new_sequence(example_project: Path, run_cli: RunCli) -> None:
+    options = [*OPTIONS[:-1], "2024-01-15"]
+    result = run_cli("new", f"dossiers/{WONEN}", "laadpalen", *options, cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    text = (example_project / "dossiers" / WONEN / "laadpalen" / "dossier.yaml").read_text()
+    assert 'kenmerk: "24.0000001"' in text
+
+
+def test_new_without_terminal_names_missing_options(example_project: Path, run_cli: RunCli) -> None:
+    result = run_cli(
+        "new", f"dossiers/{ECONOMIE}", "laadpalen", "--onderwerp", "X", cwd=example_project
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "fout: gegevens ontbreken: geef --contactpersoon, --eenheid, --email op "
+        "(er is geen terminal om te vragen)\n"
+    )
+    assert not (example_project / "dossiers" / ECONOMIE / "laadpalen").exists()
+
+
+def test_new_refuses_an_existing_folder_and_a_non_meeting(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    exists = run_cli("new", f"dossiers/{ECONOMIE}", "werklocaties", *OPTIONS, cwd=example_project)
+    assert exists.exit_code == 2
+    assert "bestaat al (kies een andere mapnaam)" in exists.stderr
+    not_meeting = run_cli("new", "dossiers", "x", *OPTIONS, cwd=example_project)
+    assert not_meeting.exit_code == 2
+    assert "is geen vergadermap" in not_meeting.stderr
+
+
+def test_schemas_in_the_repository_are_current() -> None:
+    from assembler.schema import all_schemas, render_schema
+
+    folder = Path(__file__).resolve().parent.parent / "schemas"
+    for name, schema in all_schemas().items():
+        committed = (folder / name).read_text(encoding="utf-8")
+        assert committed == render_schema(schema), (
+            f"schemas/{name} is stale: run '.venv/bin/assembler schema' and commit"
+        )
+
+
+def test_examples_point_editors_at_the_schemas() -> None:
+    root = Path(__file__).resolve().parent.parent / "dossiers"
+    for path in root.glob("*/*/dossier.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../../schemas/dossier.schema.json"
+        assert (path.parent / "../../../schemas/dossier.schema.json").resolve().is_file()
+    for path in root.glob("*/vergadering.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../schemas/vergadering.schema.json"
