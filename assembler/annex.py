@@ -10,13 +10,13 @@ killed and the annex refused. Inside the child every Flate stream is inflated in
 only *counted* (never held in memory), so a decompression bomb is recognised at the configured
 decoded size long before the memory limit.
 
-Measured bound (2-core machine, Python 3.11, pikepdf 10.18 / qpdf 12.4; see tests/test_annex.py):
-a check costs one child process of about 0.15-0.25 s (interpreter and pikepdf start-up) plus
-parsing; the 10,000-page file is refused in about 0.3 s, a 1 MB bomb that inflates to 1 GiB in
-about 0.6 s, and the child's peak resident memory stayed below 60 MB for every bad input and for
-every corpus file. The hard bounds are the limits themselves: at most
-``AnnexLimits.timeout_seconds`` (default 30 s) wall-clock and ``AnnexLimits.memory_bytes``
-(default 1 GiB) address space per check.
+Measured bound (2 cores, Python 3.11, pikepdf 10.18 / qpdf 12.4; tests/test_annex.py): a check is
+one child process of 0.13-0.2 s (interpreter and pikepdf start-up dominate) with a peak resident
+size of about 30 MB for every corpus file; the 10,000-page file is refused in 0.26 s at 48 MB, a
+0.5 MB bomb that inflates to 512 MB in 0.39 s at 31 MB; empty, non-PDF and truncated files are
+refused in this process without parsing. The hard bounds are the limits themselves: per check at
+most ``AnnexLimits.timeout_seconds`` (default 30 s) wall-clock and ``AnnexLimits.memory_bytes``
+(default 1 GiB) of address space, after which the child is killed and the annex refused.
 
 Messages are written to follow ``dossiers/…/dossier.yaml:23: bijlagen[2].bestand: ``.
 """
@@ -41,6 +41,10 @@ PDF_HEADER = b"%PDF-"
 HEADER_WINDOW = 1024
 TRAILER_WINDOW = 1024
 _CHUNK = 64 * 1024
+
+TOO_MUCH_MEMORY = (
+    "vraagt te veel geheugen om te lezen (mogelijk een decompressiebom; lever een normale PDF aan)"
+)
 
 
 @dataclass(frozen=True)
@@ -209,12 +213,7 @@ def _run_child(path: Path, limits: AnnexLimits) -> _Findings:
     except (ValueError, IndexError, TypeError):
         pass
     if b"MemoryError" in done.stderr or b"bad_alloc" in done.stderr or done.returncode < 0:
-        return _Findings(
-            reasons=[
-                "vraagt te veel geheugen om te lezen (mogelijk een decompressiebom; "
-                "lever een normale PDF aan)"
-            ]
-        )
+        return _Findings(reasons=[TOO_MUCH_MEMORY])
     return _Findings(
         reasons=["is beschadigd en kan niet worden gelezen (lever de bijlage opnieuw aan)"]
     )
@@ -266,7 +265,20 @@ def _check_pdf(path: Path, limits: AnnexLimits) -> _Findings:
                 _check_contents(pdf, found)
             if not found.reasons:
                 _check_forms_and_outline(pdf, limits, found)
-        except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, AttributeError, KeyError):
+        except MemoryError:
+            found.reasons.append(TOO_MUCH_MEMORY)
+        except (
+            pikepdf.PdfError,
+            RuntimeError,
+            ValueError,
+            TypeError,
+            AttributeError,
+            KeyError,
+        ) as error:
+            # qpdf reports an allocation refused by RLIMIT_AS as std::bad_alloc in its message.
+            if "bad_alloc" in str(error) or "memory" in str(error).lower():
+                found.reasons.append(TOO_MUCH_MEMORY)
+                return found
             found.reasons.append(
                 "is beschadigd: de pagina's kunnen niet worden gelezen "
                 "(lever de bijlage opnieuw aan)"

@@ -1,0 +1,303 @@
+"""Annex intake: the real-world corpus and the annex rows of the bad-input catalogue (issue 7)."""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name
+
+from assembler.annex import AnnexLimits, AnnexReport, inspect_annex
+from assembler.errors import Problem
+
+CORPUS = Path("/work/shared/corpus/annexes")
+PASSWORD_FILE = CORPUS / "005-libreoffice-writer-password--libreoffice-writer-password.pdf"
+# Every bad input must be decided well within this; the default timeout is the hard bound.
+QUICK = 5.0
+
+
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.pdf"))
+
+
+def declared_pages() -> dict[str, int]:
+    data = json.loads((CORPUS / "files.json").read_text())["data"]
+    return {item["path"].replace("/", "--"): item["pages"] for item in data}
+
+
+def timed(path: Path, limits: AnnexLimits | None = None) -> tuple[AnnexReport, float]:
+    started = time.perf_counter()
+    report = inspect_annex(path, limits or AnnexLimits())
+    return report, time.perf_counter() - started
+
+
+def children_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+# --- the corpus ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:40])
+def test_corpus_file_is_accepted_or_refused_clearly(path: Path) -> None:
+    report, seconds = timed(path)
+    assert seconds < QUICK
+    if path == PASSWORD_FILE:
+        assert not report.ok
+        assert report.reasons == (
+            "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)",
+        )
+        return
+    assert report.ok, report.reasons
+    assert report.pages == declared_pages()[path.name]
+    assert report.size == path.stat().st_size
+
+
+def test_password_file_really_has_a_user_password() -> None:
+    with pytest.raises(pikepdf.PasswordError):
+        pikepdf.open(PASSWORD_FILE)
+    with pikepdf.open(PASSWORD_FILE, password="openpassword") as pdf:
+        assert pdf.user_password_matched and not pdf.owner_password_matched
+        assert len(pdf.pages) == 1
+
+
+def test_corpus_features_are_reported() -> None:
+    forms = inspect_annex(CORPUS / "010-pdflatex-forms--pdflatex-forms.pdf")
+    outline = inspect_annex(CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf")
+    plain = inspect_annex(CORPUS / "001-trivial--minimal-document.pdf")
+    assert forms.has_forms and not forms.has_outline
+    assert outline.has_outline and not outline.has_forms
+    assert not plain.has_forms and not plain.has_outline and plain.warnings == ()
+
+
+# --- bad inputs ----------------------------------------------------------------------------
+
+
+def make_docx(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return path
+
+
+def make_pages(path: Path, count: int) -> Path:
+    """``count`` pages sharing one content stream: 10,000 pages cost about 1 MB."""
+    pdf = pikepdf.new()
+    content = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (page) Tj ET")
+    kids = Array()
+    for _ in range(count):
+        page = pdf.make_indirect(
+            Dictionary(
+                Type=Name.Page,
+                MediaBox=Array([0, 0, 595, 842]),
+                Contents=content,
+                Parent=pdf.Root.Pages,
+            )
+        )
+        kids.append(page)
+    pdf.Root.Pages.Kids = kids
+    pdf.Root.Pages.Count = count
+    pdf.save(path)
+    return path
+
+
+def make_bomb(path: Path, inflated: int = 512 * 1024 * 1024, as_content: bool = False) -> Path:
+    """A ~0.5 MB PDF with a Flate stream of ``inflated`` zero bytes."""
+    squeezer = zlib.compressobj(9)
+    zeros = bytes(1024 * 1024)
+    parts = [squeezer.compress(zeros) for _ in range(inflated // len(zeros))]
+    raw = b"".join(parts) + squeezer.flush()
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    stream = pdf.make_stream(b"")
+    stream.write(raw, filter=Name.FlateDecode)
+    if as_content:
+        pdf.pages[0].obj.Contents = stream
+    else:
+        pdf.pages[0].obj.Resources = Dictionary(XObject=Dictionary(Bomb=stream))
+        stream.Type = Name.XObject
+        stream.Subtype = Name.Form
+        stream.BBox = Array([0, 0, 1, 1])
+    pdf.save(path, compress_streams=False)
+    return path
+
+
+def make_outline_loop(path: Path) -> Path:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.add_blank_page()
+    first = pdf.make_indirect(Dictionary(Title="Een", Dest=Array([pdf.pages[0].obj, Name.Fit])))
+    second = pdf.make_indirect(Dictionary(Title="Twee", Dest=Array([pdf.pages[1].obj, Name.Fit])))
+    root = pdf.make_indirect(Dictionary(Type=Name.Outlines, First=first, Last=second, Count=2))
+    first.Parent = second.Parent = root
+    first.Next, second.Prev = second, first
+    # The loop: the second item is its own child and its next sibling is the first again.
+    second.Next, second.First, second.Last = first, second, second
+    pdf.Root.Outlines = root
+    pdf.save(path)
+    return path
+
+
+def permissions_only(path: Path) -> Path:
+    with pikepdf.open(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf") as pdf:
+        pdf.save(
+            path,
+            encryption=pikepdf.Encryption(
+                owner="eigenaar", user="", allow=pikepdf.Permissions(extract=False)
+            ),
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("bad")
+    source = (CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf").read_bytes()
+    (folder / "leeg.pdf").write_bytes(b"")
+    (folder / "half.pdf").write_bytes(source[: len(source) // 2])
+    (folder / "pagina.pdf").write_text(
+        "<!DOCTYPE html>\n<html><head><title>Downloaden</title></head></html>"
+    )
+    (folder / "map.pdf").mkdir()
+    # A file that starts well but whose objects are garbage: qpdf cannot find any page.
+    (folder / "kapot.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n")
+    with pikepdf.open(CORPUS / "001-trivial--minimal-document.pdf") as pdf:
+        pdf.save(folder / "wachtwoord.pdf", encryption=pikepdf.Encryption(owner="x", user="y"))
+    return {
+        "ontbreekt": folder / "ontbreekt.pdf",
+        "map": folder / "map.pdf",
+        "docx": make_docx(folder / "word.pdf"),
+        "html": folder / "pagina.pdf",
+        "leeg": folder / "leeg.pdf",
+        "half": folder / "half.pdf",
+        "kapot": folder / "kapot.pdf",
+        "wachtwoord": folder / "wachtwoord.pdf",
+        "rechten": permissions_only(folder / "rechten.pdf"),
+        "bom": make_bomb(folder / "bom.pdf"),
+        "pagina's": make_pages(folder / "tienduizend.pdf", 10_000),
+        "kring": make_outline_loop(folder / "kring.pdf"),
+    }
+
+
+REFUSED = {
+    "ontbreekt": "bestaat niet (controleer de bestandsnaam en de map)",
+    "map": "is een map en geen bestand (noem een PDF-bestand)",
+    "docx": "is geen PDF (het bestand begint niet met %PDF-; het is een Office-bestand zoals "
+    ".docx, .xlsx of .odt; geef het de juiste extensie of lever een PDF aan)",
+    "html": "is geen PDF (het bestand begint niet met %PDF-; het is een webpagina (HTML); "
+    "sla de pagina op als PDF of download het echte bestand)",
+    "leeg": "is leeg (0 bytes; lever de bijlage opnieuw aan)",
+    "half": "is afgebroken of beschadigd (het einde van het PDF-bestand ontbreekt; "
+    "lever de bijlage opnieuw aan)",
+    "kapot": "is beschadigd",
+    "wachtwoord": "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)",
+    "bom": "is een decompressiebom: een onderdeel pakt uit tot meer dan 256,0 MB "
+    "(lever een normale PDF aan)",
+    "pagina's": "heeft te veel pagina's (10.000; de grens is 2.000; "
+    "splits het bestand in meer bijlagen)",
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_bad_annex_is_refused_in_dutch_in_bounded_time(bad: dict[str, Path], case: str) -> None:
+    report, seconds = timed(bad[case])
+    assert not report.ok
+    assert len(report.reasons) == 1
+    assert report.reasons[0].startswith(REFUSED[case])
+    assert seconds < QUICK, f"{case} took {seconds:.2f} s"
+
+
+def test_permissions_only_is_accepted_with_a_warning(bad: dict[str, Path]) -> None:
+    report = inspect_annex(bad["rechten"])
+    assert report.ok and report.permissions_only and report.pages == 4
+    assert report.warnings == (
+        "is beveiligd met beperkingen (zonder openingswachtwoord); de bijlage wordt opgenomen "
+        "en de bundel wordt niet beveiligd",
+    )
+
+
+def test_outline_loop_is_accepted_with_a_warning_and_does_not_hang(bad: dict[str, Path]) -> None:
+    report, seconds = timed(bad["kring"])
+    assert report.ok and report.has_outline and report.pages == 2
+    assert report.warnings == (
+        "heeft bladwijzers die in een kring naar zichzelf verwijzen; alleen de bladwijzers "
+        "buiten de kring worden overgenomen",
+    )
+    assert seconds < QUICK
+
+
+def test_limits_are_configurable(bad: dict[str, Path]) -> None:
+    generous = AnnexLimits(max_pages=20_000)
+    assert inspect_annex(bad["pagina's"], generous).pages == 10_000
+    small = AnnexLimits(max_file_bytes=10_000)
+    report = inspect_annex(CORPUS / "003-pdflatex-image--pdflatex-image.pdf", small)
+    assert report.reasons == (
+        "is te groot (0,1 MB; de grens is 0,0 MB; verklein het bestand of splits het in meer "
+        "bijlagen)",
+    )
+
+
+def test_timeout_refuses_instead_of_waiting() -> None:
+    report, seconds = timed(
+        CORPUS / "001-trivial--minimal-document.pdf", AnnexLimits(timeout_seconds=0.01)
+    )
+    assert report.reasons == (
+        "kon niet binnen 0.01 seconden worden gecontroleerd (het bestand is te ingewikkeld of "
+        "beschadigd; lever een eenvoudiger PDF aan)",
+    )
+    assert seconds < 1.0
+
+
+def test_memory_limit_stops_a_bomb_the_stream_count_would_let_through(tmp_path: Path) -> None:
+    # With the decoded-size caps switched off, decoding the 512 MB page content runs into the
+    # child's address-space limit: the child dies, the parent refuses, nothing else happens.
+    bomb = make_bomb(tmp_path / "inhoud.pdf", as_content=True)
+    limits = AnnexLimits(
+        max_stream_bytes=2**40, max_decoded_bytes=2**40, memory_bytes=400 * 1024 * 1024
+    )
+    report, seconds = timed(bomb, limits)
+    assert report.reasons == (
+        "vraagt te veel geheugen om te lezen (mogelijk een decompressiebom; lever een normale "
+        "PDF aan)",
+    )
+    assert seconds < QUICK
+
+
+def test_checks_stay_within_memory(bad: dict[str, Path]) -> None:
+    """The measured bound behind the module docstring: child peak RSS on every hostile input."""
+    for path in bad.values():
+        inspect_annex(path)
+    assert children_peak_mb() < 400
+
+
+def test_messages_read_well_after_the_dossier_prefix(bad: dict[str, Path]) -> None:
+    report = inspect_annex(bad["wachtwoord"])
+    problems = report.problems("dossiers/2023/werklocaties/dossier.yaml", 23, "bijlagen[2].bestand")
+    assert [p.format() for p in problems] == [
+        "dossiers/2023/werklocaties/dossier.yaml:23: bijlagen[2].bestand: is beveiligd met een "
+        "wachtwoord (lever de bijlage zonder wachtwoord aan)"
+    ]
+    warned = inspect_annex(bad["rechten"]).problems("d.yaml", 4, "bijlagen[1].bestand")
+    assert warned == [
+        Problem(
+            "d.yaml",
+            4,
+            "bijlagen[1].bestand",
+            "is beveiligd met beperkingen (zonder openingswachtwoord); de bijlage wordt "
+            "opgenomen en de bundel wordt niet beveiligd",
+            "waarschuwing",
+        )
+    ]
+
+
+def test_the_file_is_never_changed(bad: dict[str, Path]) -> None:
+    path = bad["rechten"]
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    inspect_annex(path)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
