@@ -1,0 +1,221 @@
+"""`assembler build` end to end with real LibreOffice: outputs, cache, failures, cleanup."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from tests.conftest import ECONOMIE, WONEN, CliResult
+
+RunCli = Callable[..., CliResult]
+pytestmark = pytest.mark.slow
+
+ITEM = f"build/{ECONOMIE}/02-23.0001772-werklocaties"
+
+
+@pytest.fixture
+def small_project(example_project: Path) -> Path:
+    """The example project with only the first meeting (one dossier, three annexes)."""
+    shutil.rmtree(example_project / "dossiers" / WONEN)
+    return example_project
+
+
+def pdftext(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def outline_titles(path: Path) -> list[tuple[int, str]]:
+    with pikepdf.open(path) as pdf, pdf.open_outline() as outline:
+        found: list[tuple[int, str]] = []
+
+        def walk(items: list[pikepdf.OutlineItem], depth: int) -> None:
+            for item in items:
+                found.append((depth, str(item.title)))
+                walk(list(item.children), depth + 1)
+
+        walk(list(outline.root), 0)
+        return found
+
+
+def test_build_writes_word_pdf_and_bundle(small_project: Path, run_cli: RunCli) -> None:
+    result = run_cli("build", cwd=small_project)
+    assert result.exit_code == 0, result.stderr
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt" in result.stderr
+    item = small_project / ITEM
+    assert sorted(p.name for p in item.iterdir()) == ["bundel.pdf", "voorstel.docx", "voorstel.pdf"]
+    text = " ".join(pdftext(item / "voorstel.pdf").split())
+    for expected in (
+        "Aanpak actieplan Werklocaties",
+        "23.0001772",
+        "11 april 2023",
+        "Voorstel 1.",
+        "Bijlage 3.",
+    ):
+        assert expected in text
+    with pikepdf.open(item / "voorstel.pdf") as voorstel:
+        voorstel_pages = len(voorstel.pages)
+    with pikepdf.open(item / "bundel.pdf") as bundle:
+        annex_pages = 0
+        for annex in sorted((small_project / "dossiers" / ECONOMIE / "werklocaties").glob("*.pdf")):
+            with pikepdf.open(annex) as pdf:
+                annex_pages += len(pdf.pages)
+        assert len(bundle.pages) == voorstel_pages + annex_pages
+    top = [title for depth, title in outline_titles(item / "bundel.pdf") if depth == 0]
+    assert top == [
+        "Voorstel",
+        "Bijlage 1 – Voorstel aanpak actieplan Werklocaties",
+        "Bijlage 2 – Projectplan instrumenten ruimte voor werklocaties (oktober 2021)",
+        "Bijlage 3 – Advies Ruimte voor werk – nieuw instrumentarium (juli 2022)",
+    ]
+    assert "Bijlage 1 bij 23.0001772" in pdftext(item / "bundel.pdf")
+
+
+def test_unchanged_dossier_is_skipped_and_changes_rebuild(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    pdf = small_project / ITEM / "voorstel.pdf"
+    stamp = pdf.stat().st_mtime_ns
+
+    again = run_cli("build", cwd=small_project)
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd" in again.stderr
+    assert pdf.stat().st_mtime_ns == stamp
+
+    dossier = small_project / "dossiers" / ECONOMIE / "werklocaties"
+    touched = [
+        (dossier / "dossier.yaml", b"\n# opmerking\n"),
+        (dossier / "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf", b"\n"),
+        (small_project / "templates" / "voorstel.docx", None),
+        (small_project / "dossiers" / "organisatie.yaml", b"\n# opmerking\n"),
+    ]
+    # A comment in organisatie.yaml changes no setting; a new name does.
+    organisation = small_project / "dossiers" / "organisatie.yaml"
+    for path, extra in touched:
+        if extra is None:
+            data = path.read_bytes()
+            path.write_bytes(data)  # same bytes: a template save that changed nothing
+            unchanged = run_cli("build", "--geen-pdf", cwd=small_project)
+            assert "0 gebouwd, 1 ongewijzigd" in unchanged.stderr, path
+            _change_template(path)
+        else:
+            with open(path, "ab") as handle:
+                handle.write(extra)
+        rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
+        if path == organisation:
+            assert "Klaar: 0 gebouwd, 1 ongewijzigd" in rebuilt.stderr
+            organisation.write_text(
+                organisation.read_text().replace("naam: Regio", "naam: De Regio")
+            )
+            rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
+        assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr, path
+
+
+def _change_template(path: Path) -> None:
+    """Save the template again with one extra (invisible) document property changed."""
+    import docx
+
+    document = docx.Document(str(path))
+    document.core_properties.comments = "gewijzigd"
+    document.save(str(path))
+
+
+def test_bad_dossier_is_reported_and_the_rest_is_built(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    seed = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    seed.write_text(seed.read_text().replace("verspreiden: Ja", "verspreiden: No"))
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 1
+    assert "dossier.yaml:" in result.stderr and "verspreiden: 'No'" in result.stderr
+    assert not (example_project / ITEM).exists()
+    built = list((example_project / "build" / WONEN).glob("*/*.docx"))
+    assert len(built) >= 4
+
+
+def test_failed_dossier_keeps_its_previous_good_output(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    docx = small_project / ITEM / "voorstel.docx"
+    before = docx.read_bytes()
+    seed = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    seed.write_text(seed.read_text().replace("datum: 2023-04-11", "datum: 2023-02-30"))
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 1
+    assert docx.read_bytes() == before
+
+
+def test_removed_dossier_outputs_are_removed(small_project: Path, run_cli: RunCli) -> None:
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    meeting = small_project / "dossiers" / ECONOMIE
+    shutil.rmtree(meeting / "werklocaties")
+    agenda = meeting / "vergadering.yaml"
+    agenda.write_text(agenda.read_text().replace("  - dossier: werklocaties\n", ""))
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 0, result.stderr
+    assert not (small_project / ITEM).exists()
+
+
+def test_renumbered_item_moves_its_output(small_project: Path, run_cli: RunCli) -> None:
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    agenda = small_project / "dossiers" / ECONOMIE / "vergadering.yaml"
+    agenda.write_text(
+        agenda.read_text().replace(
+            "  - Opening en vaststellen agenda\n", "  - Opening\n  - Vaststellen agenda\n"
+        )
+    )
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    assert not (small_project / ITEM).exists()
+    assert (small_project / f"build/{ECONOMIE}/03-23.0001772-werklocaties/voorstel.docx").is_file()
+
+
+def test_corrupted_or_deleted_cache_means_rebuild(small_project: Path, run_cli: RunCli) -> None:
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    cache = small_project / "build" / ".cache" / ECONOMIE / "werklocaties.json"
+    cache.write_bytes(b"\x00{not json")
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 0 and "1 gebouwd" in result.stderr
+    shutil.rmtree(small_project / "build" / ".cache")
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 0 and "1 gebouwd" in result.stderr
+
+
+def test_second_build_at_the_same_time_exits_3(small_project: Path, run_cli: RunCli) -> None:
+    import fcntl
+
+    (small_project / "build").mkdir()
+    with open(small_project / "build" / ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "fout: er loopt al een build van dit project (wacht tot die klaar is en probeer het "
+        "opnieuw)\n"
+    )
+
+
+def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
+    result = run_cli("build", "--geen-pdf", "--json", cwd=small_project)
+    assert result.exit_code == 0
+    summary = json.loads(result.stdout)
+    assert summary["gebouwd"] == 1 and summary["mislukt"] == 0
+    (item,) = summary["dossiers"]
+    assert item["agendapunt"] == 2
+    assert item["uitvoer"] == [f"{ITEM}/voorstel.docx"]
+
+
+def test_build_of_one_dossier_path(example_project: Path, run_cli: RunCli) -> None:
+    result = run_cli(
+        "build", "--geen-pdf", f"dossiers/{ECONOMIE}/werklocaties", cwd=example_project
+    )
+    assert result.exit_code == 0, result.stderr
+    assert (example_project / ITEM / "voorstel.docx").is_file()
+    assert not (example_project / "build" / WONEN).exists()
