@@ -198,9 +198,10 @@ def _text_of(xml: str) -> str:
 
 
 def _snippet(xml: str, position: int) -> str:
-    before = _text_of(xml[max(0, position - 400) : position])[-40:]
-    after = _text_of(xml[position : position + 400])[:60]
-    return (before + after).strip()
+    # Cut at tag boundaries so no half tag ("w:t>") shows up in the message.
+    before = re.sub(r"^[^<]*>", "", xml[max(0, position - 400) : position])
+    after = re.sub(r"<[^>]*$", "", xml[position : position + 400])
+    return (_text_of(before)[-40:] + _text_of(after)[:60]).strip()
 
 
 class _Template(DocxTemplate):  # type: ignore[misc]
@@ -266,10 +267,13 @@ def _find_tag(template: _Template, name: str) -> str:
 def _jinja_problem(template: _Template, error: JinjaTemplateError) -> TemplateError:
     label = template.label
     if isinstance(error, TemplateSyntaxError):
+        # docxtpl attaches the text of the paragraphs around the error: from 3 lines
+        # before the failing one (one paragraph per line).
         lines = [line.strip() for line in getattr(error, "docx_context", []) or []]
-        snippet = " ".join(line for line in lines if line)[:160] or str(error.source or "")[:160]
+        at = min(max(error.lineno - 1, 0), 3)
+        snippet = lines[at] if at < len(lines) and lines[at] else " ".join(filter(None, lines))
         return TemplateError(
-            f"{label}: fout in de sjablooncode: {error.message} bij '{snippet}' "
+            f"{label}: fout in de sjablooncode bij '{snippet[:160]}': {error.message} "
             "(controleer de {{ }}- en {% %}-codes op die plek)"
         )
     if isinstance(error, UndefinedError):

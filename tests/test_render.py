@@ -1,0 +1,565 @@
+"""Rendering the Word templates: seed fidelity, literal values, broken templates, metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from assembler.errors import Problem, TemplateError, UsageError
+from assembler.model import Organisatie
+from assembler.project import Project
+from assembler.render import (
+    DocumentProperties,
+    Image,
+    Markdown,
+    build_context,
+    document_properties,
+    dutch_date,
+    render_document,
+    short_date,
+)
+from assembler.validate import load_dossier
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "templates"
+VOORSTEL = TEMPLATES / "voorstel.docx"
+MEMO = TEMPLATES / "memo.docx"
+SEED_TEXT = REPO.parent / "shared" / "seed" / "voorstel-aanpak-actieplan-werklocaties.txt"
+SEED_DOSSIER = REPO / "dossiers" / "2023-05-26-pfho-economie" / "werklocaties"
+LOGO = REPO / "dossiers" / "huisstijl" / "logo.png"
+
+PROPERTIES = DocumentProperties(
+    title="Aanpak actieplan Werklocaties",
+    subject="Voorstel Regio Gooi en Vechtstreek",
+    keywords="23.0001772",
+    date=dt.date(2023, 4, 11),
+    author="Regio Gooi en Vechtstreek",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+def voorstel_context(**changes: Any) -> dict[str, Any]:
+    """A complete voorstel context as build_context produces it."""
+    context: dict[str, Any] = {
+        "sjabloon": "voorstel",
+        "organisatie": {"naam": "Regio Gooi en Vechtstreek", "logo": None},
+        "niet_openbaar": False,
+        "onderwerp": "Aanpak actieplan Werklocaties",
+        "verspreiden": "Ja",
+        "portefeuillehouder": None,
+        "contactpersoon": "Anouk Pols",
+        "eenheid": "Beleid en bestuur",
+        "email": "a.pols@regiogv.nl",
+        "kenmerk": "23.0001772",
+        "datum": "11 april 2023",
+        "voorstel": ["Instemmen met bijgaand voorstel"],
+        "behandeling": [
+            {"datum": "12-11-21", "overleg": "Pho", "doel": "Vaststellen", "conclusie": "Ja"}
+        ],
+        "toelichting": Markdown("### Beknopte toelichting\n\nTekst."),
+        "bijlagen": [{"nummer": 1, "omschrijving": "Voorstel"}],
+    }
+    context.update(changes)
+    return context
+
+
+def memo_context(**changes: Any) -> dict[str, Any]:
+    """A complete memo context."""
+    context: dict[str, Any] = {
+        "sjabloon": "memo",
+        "organisatie": {"naam": "Regio Gooi en Vechtstreek", "logo": None},
+        "niet_openbaar": False,
+        "aan": "Portefeuillehouders Economie",
+        "van": "Anouk Pols",
+        "datum": "11 april 2023",
+        "onderwerp": "Stand van zaken werklocaties",
+        "kenmerk": "23.0001800",
+        "verspreiden": "Ja",
+        "tekst": Markdown("Beste portefeuillehouders,\n\n- punt een\n- punt twee"),
+        "bijlagen": [],
+    }
+    context.update(changes)
+    return context
+
+
+def body_blocks(document: Any) -> Iterator[Paragraph | Table]:
+    """Paragraphs and tables of the body, in reading order."""
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, document)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, document)
+
+
+def body_lines(path: Path) -> list[str]:
+    """The body text the way the seed is written: a line per paragraph, a row per line."""
+    document = Document(str(path))
+    lines: list[str] = []
+    for block in body_blocks(document):
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        else:
+            for row in block.rows:
+                lines.append("\t".join(cell.text for cell in row.cells))
+    return normalise(lines)
+
+
+def normalise(lines: list[str]) -> list[str]:
+    """Whitespace aside: collapse runs of white space, drop empty lines."""
+    return [" ".join(line.split()) for line in lines if line.strip()]
+
+
+def all_text(path: Path) -> str:
+    """Every w:t and w:br of the document body, headers and footers, as one string."""
+    texts: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        for name in sorted(archive.namelist()):
+            if name.startswith("word/") and name.endswith(".xml"):
+                root = etree.fromstring(archive.read(name))
+                for element in root.iter(qn("w:t"), qn("w:br"), qn("w:tab")):
+                    if element.tag == qn("w:t"):
+                        texts.append(element.text or "")
+                    elif element.tag == qn("w:br"):
+                        texts.append("\n")
+                    else:
+                        texts.append("\t")
+                texts.append("\n")
+    return "".join(texts)
+
+
+def part_xml(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def render(tmp_path: Path, context: dict[str, Any], template: Path = VOORSTEL) -> Path:
+    return render_document(template, context, tmp_path / "out.docx", PROPERTIES)
+
+
+# --------------------------------------------------------------------------- seed
+
+
+def seed_document() -> tuple[Any, Organisatie, Project]:
+    project = Project(REPO)
+    problems: list[Problem] = []
+    dossier = load_dossier(project, SEED_DOSSIER, {}, problems)
+    assert dossier is not None, problems
+    return dossier.document, Organisatie.model_validate({"logo": "huisstijl/logo.png"}), project
+
+
+@pytest.mark.skipif(not SEED_TEXT.exists(), reason="the seed text lives in ../shared")
+def test_seed_fidelity(tmp_path: Path) -> None:
+    document, organisation, project = seed_document()
+    context = build_context(document, organisation, project.root)
+    out = render_document(
+        VOORSTEL, context, tmp_path / "voorstel.docx", document_properties(document, organisation)
+    )
+    expected = normalise(SEED_TEXT.read_text(encoding="utf-8").splitlines())
+    assert body_lines(out) == expected
+
+
+def test_seed_header_footer_and_properties(tmp_path: Path) -> None:
+    document, organisation, project = seed_document()
+    context = build_context(document, organisation, project.root)
+    out = render_document(
+        VOORSTEL, context, tmp_path / "voorstel.docx", document_properties(document, organisation)
+    )
+    word = Document(str(out))
+    header = word.sections[0].header
+    header_text = "\n".join(p.text for p in header.paragraphs)
+    assert "Regio Gooi en Vechtstreek" in header_text
+    assert "NIET OPENBAAR" not in header_text
+    assert header.part.element.xpath(".//pic:pic")
+    with zipfile.ZipFile(out) as archive:
+        assert any(name.startswith("word/media/") for name in archive.namelist())
+    footer = word.sections[0].footer
+    footer_xml = footer.part.element.xml
+    assert "Kenmerk 23.0001772" in footer.paragraphs[0].text
+    instructions = [t.strip() for t in footer.part.element.xpath(".//w:instrText/text()")]
+    assert instructions == ["PAGE", "NUMPAGES"]
+    assert "Pagina" in footer_xml
+    core = word.core_properties
+    assert core.title == "Aanpak actieplan Werklocaties"
+    assert core.keywords == "23.0001772"
+    assert core.subject == "Voorstel Regio Gooi en Vechtstreek"
+    assert core.language == "nl-NL"
+    assert core.created == dt.datetime(2023, 4, 11, tzinfo=dt.UTC)
+
+
+def test_build_context_prints_dates_and_rows_like_the_seed() -> None:
+    document, organisation, project = seed_document()
+    context = build_context(document, organisation, project.root)
+    assert context["datum"] == "11 april 2023"
+    assert context["verspreiden"] == "Ja"
+    assert context["niet_openbaar"] is False
+    assert context["kenmerk"] == "23.0001772"
+    assert [row["datum"] for row in context["behandeling"]][:2] == ["12-11-21", "16-09-22"]
+    assert context["behandeling"][-1]["datum"] == "Datum"
+    assert context["bijlagen"][2] == {
+        "nummer": 3,
+        "omschrijving": "Advies Ruimte voor werk – nieuw instrumentarium (juli 2022)",
+    }
+    assert isinstance(context["toelichting"], Markdown)
+    assert context["organisatie"]["naam"] == "Regio Gooi en Vechtstreek"
+    assert isinstance(context["organisatie"]["logo"], Image)
+    assert context["voorstel"] == ["Instemmen met bijgaand voorstel aanpak actieplan Werklocaties"]
+
+
+def test_missing_logo_is_a_configuration_error() -> None:
+    document, _organisation, project = seed_document()
+    organisation = Organisatie.model_validate({"logo": "huisstijl/bestaat-niet.png"})
+    with pytest.raises(UsageError, match=r"bestaat-niet\.png"):
+        build_context(document, organisation, project.root)
+
+
+def test_dutch_dates() -> None:
+    assert dutch_date(dt.date(2023, 4, 11)) == "11 april 2023"
+    assert dutch_date(dt.date(2023, 3, 1)) == "1 maart 2023"
+    assert short_date(dt.date(2021, 11, 12)) == "12-11-21"
+    assert short_date(dt.date(2023, 1, 5)) == "05-01-23"
+
+
+def test_confidential_document_is_marked_in_the_header(tmp_path: Path) -> None:
+    out = render(tmp_path, voorstel_context(niet_openbaar=True, verspreiden="Nee"))
+    header = Document(str(out)).sections[0].header
+    assert "NIET OPENBAAR" in "\n".join(p.text for p in header.paragraphs)
+
+
+def test_no_logo_leaves_no_empty_picture(tmp_path: Path) -> None:
+    out = render(tmp_path, voorstel_context())
+    header = Document(str(out)).sections[0].header
+    assert not header.part.element.xpath(".//w:drawing")
+
+
+# --------------------------------------------------------------------------- literal values
+
+NASTY = [
+    "A & B <c> \"d\" 'e'",
+    "{{ 7*7 }}",
+    "{% if true %}ja{% endif %}",
+    "{#commentaar#} {%p endfor %} }}",
+    "emoji 🙂 👩🏽‍💼 en RTL: مرحبا שלום",
+    "Zoë, e\u0301, Å\u030a, ǅ",
+    "regel een\nregel twee",
+]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_special_characters_in_every_field_come_out_literally(tmp_path: Path, value: str) -> None:
+    row = {"datum": value, "overleg": value, "doel": value, "conclusie": value}
+    context = voorstel_context(
+        organisatie={"naam": value, "logo": None},
+        onderwerp=value,
+        verspreiden=value,
+        contactpersoon=value,
+        eenheid=value,
+        email=value,
+        kenmerk=value,
+        datum=value,
+        voorstel=[value, value],
+        behandeling=[row, row],
+        toelichting=Markdown(value),
+        bijlagen=[{"nummer": 1, "omschrijving": value}],
+    )
+    out = render_document(
+        VOORSTEL,
+        context,
+        tmp_path / "out.docx",
+        DocumentProperties(title=value, subject=value, keywords=value, date=dt.date(2023, 4, 11)),
+    )
+    with zipfile.ZipFile(out) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                etree.fromstring(archive.read(name))  # every part is well-formed XML
+    text = all_text(out)
+    # 7 Algemeen values, 2 voorstel rows, 8 behandeling cells, 1 bijlage, header naam,
+    # footer kenmerk: 20; the toelichting makes 21, except that Markdown turns a single
+    # newline into a space, as it should.
+    if "\n" in value:
+        assert text.count(value) == 20
+        assert value.replace("\n", " ") in text
+    else:
+        assert text.count(value) == 21
+    assert "49" not in text
+    assert Document(str(out)).core_properties.title == value
+
+
+def test_properties_are_not_escaped_twice(tmp_path: Path) -> None:
+    properties = DocumentProperties(
+        title="Wonen & Werken <2023>",
+        subject="Voorstel",
+        keywords="23.0001772",
+        date=dt.date(2023, 4, 11),
+    )
+    out = render_document(VOORSTEL, voorstel_context(), tmp_path / "out.docx", properties)
+    core_xml = part_xml(out, "docProps/core.xml")
+    assert "<dc:title>Wonen &amp; Werken &lt;2023&gt;</dc:title>" in core_xml
+    assert "&amp;amp;" not in core_xml
+    assert Document(str(out)).core_properties.title == "Wonen & Werken <2023>"
+
+
+def test_many_rows(tmp_path: Path) -> None:
+    rows = [
+        {"datum": "Datum", "overleg": f"Overleg {i}", "doel": "Bespreken", "conclusie": f"C{i}"}
+        for i in range(1, 101)
+    ]
+    context = voorstel_context(voorstel=[f"Besluit {i}" for i in range(1, 41)], behandeling=rows)
+    out = render(tmp_path, context)
+    tables = Document(str(out)).tables
+    voorstel_table, behandeling_table = tables[1], tables[2]
+    assert len(voorstel_table.rows) == 41
+    assert voorstel_table.rows[40].cells[0].text == "Voorstel 40."
+    assert voorstel_table.rows[40].cells[1].text == "Besluit 40"
+    assert len(behandeling_table.rows) == 101
+    assert behandeling_table.rows[100].cells[1].text == "Overleg 100"
+
+
+def test_without_bijlagen_the_section_says_so(tmp_path: Path) -> None:
+    out = render(tmp_path, voorstel_context(bijlagen=[]))
+    lines = body_lines(out)
+    assert lines[-2:] == ["Bijlage(n)", "Geen bijlagen."]
+
+
+def test_memo_renders(tmp_path: Path) -> None:
+    out = render(tmp_path, memo_context(), template=MEMO)
+    lines = body_lines(out)
+    assert lines[:7] == [
+        "Memo",
+        "Aan Portefeuillehouders Economie",
+        "Van Anouk Pols",
+        "Datum 11 april 2023",
+        "Onderwerp Stand van zaken werklocaties",
+        "Kenmerk 23.0001800",
+        "Verspreiden Ja",
+    ]
+    assert lines[7:] == ["Beste portefeuillehouders,", "punt een", "punt twee"]
+    with_annexes = render_document(
+        MEMO,
+        memo_context(bijlagen=[{"nummer": 1, "omschrijving": "Kaart"}]),
+        tmp_path / "memo2.docx",
+        PROPERTIES,
+    )
+    assert body_lines(with_annexes)[-3:] == [
+        "Bijlage(n)",
+        "Nummer Omschrijving",
+        "Bijlage 1. Kaart",
+    ]
+
+
+# --------------------------------------------------------------------------- broken templates
+
+
+def edited_template(tmp_path: Path, text: str, *, where: str = "body") -> Path:
+    """A copy of the voorstel template with ``text`` added as a paragraph."""
+    document = Document(str(VOORSTEL))
+    if where == "body":
+        document.add_paragraph(text)
+    else:
+        document.sections[0].footer.add_paragraph(text)
+    path = tmp_path / "kapot.docx"
+    document.save(str(path))
+    return path
+
+
+def test_jinja_syntax_error_names_template_and_snippet(tmp_path: Path) -> None:
+    template = edited_template(tmp_path, "Let op: {% if onderwerp %} zonder einde")
+    with pytest.raises(TemplateError) as caught:
+        render_document(
+            template,
+            voorstel_context(),
+            tmp_path / "out.docx",
+            PROPERTIES,
+            label="templates/x.docx",
+        )
+    assert caught.value.exit_code == 2
+    assert "templates/x.docx" in caught.value.message
+    assert "zonder einde" in caught.value.message or "if onderwerp" in caught.value.message
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_unclosed_tag_in_footer(tmp_path: Path) -> None:
+    template = edited_template(tmp_path, "Versie {{ onderwerp", where="footer")
+    with pytest.raises(TemplateError, match=r"kapot\.docx"):
+        render_document(template, voorstel_context(), tmp_path / "out.docx", PROPERTIES)
+
+
+def test_unknown_variable_names_the_tag(tmp_path: Path) -> None:
+    template = edited_template(tmp_path, "Portefeuille: {{ portefeuilehouder }}")
+    with pytest.raises(TemplateError) as caught:
+        render_document(template, voorstel_context(), tmp_path / "out.docx", PROPERTIES)
+    assert "portefeuilehouder" in caught.value.message
+    assert "{{ portefeuilehouder }}" in caught.value.message
+
+
+def test_sandbox_refuses_python_internals(tmp_path: Path) -> None:
+    template = edited_template(tmp_path, "{{ onderwerp.__class__.__mro__ }}")
+    with pytest.raises(TemplateError):
+        render_document(template, voorstel_context(), tmp_path / "out.docx", PROPERTIES)
+
+
+def test_tag_left_after_rendering_is_an_error(tmp_path: Path) -> None:
+    template = edited_template(tmp_path, "{% raw %}{{ onderwerp }}{% endraw %}")
+    with pytest.raises(TemplateError, match="niet is verwerkt"):
+        render_document(template, voorstel_context(), tmp_path / "out.docx", PROPERTIES)
+
+
+def test_tag_in_a_part_docxtpl_does_not_render(tmp_path: Path) -> None:
+    source = VOORSTEL.read_bytes()
+    template = tmp_path / "app.docx"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                data = data.replace(
+                    b"</Properties>", b"<Company>{{ organisatie.naam }}</Company></Properties>"
+                )
+            new.writestr(info, data)
+    template.write_bytes(out.getvalue())
+    with pytest.raises(TemplateError, match=r"docProps/app\.xml"):
+        render_document(template, voorstel_context(), tmp_path / "out.docx", PROPERTIES)
+
+
+def test_not_a_docx(tmp_path: Path) -> None:
+    text_file = tmp_path / "tekst.docx"
+    text_file.write_text("dit is geen Word-document", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"tekst\.docx: is geen Word-document"):
+        render_document(text_file, voorstel_context(), tmp_path / "out.docx", PROPERTIES)
+    zip_file = tmp_path / "zip.docx"
+    with zipfile.ZipFile(zip_file, "w") as archive:
+        archive.writestr("hallo.txt", "geen docx")
+    with pytest.raises(TemplateError, match=r"zip\.docx"):
+        render_document(zip_file, voorstel_context(), tmp_path / "out.docx", PROPERTIES)
+
+
+def test_missing_template(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match="bestaat niet"):
+        render_document(
+            tmp_path / "nergens.docx", voorstel_context(), tmp_path / "out.docx", PROPERTIES
+        )
+
+
+def test_failed_render_keeps_previous_output(tmp_path: Path) -> None:
+    out = render(tmp_path, voorstel_context())
+    before = out.read_bytes()
+    template = edited_template(tmp_path, "{{ kapot")
+    with pytest.raises(TemplateError):
+        render_document(template, voorstel_context(), out, PROPERTIES)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kapot.docx", "out.docx"]
+
+
+# --------------------------------------------------------------------------- reproducibility
+
+
+def test_same_inputs_give_identical_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = render_document(VOORSTEL, voorstel_context(), tmp_path / "a.docx", PROPERTIES)
+    second = render_document(VOORSTEL, voorstel_context(), tmp_path / "b.docx", PROPERTIES)
+    assert first.read_bytes() == second.read_bytes()
+    core = Document(str(first)).core_properties
+    assert core.created == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
+    assert core.modified == core.created
+
+
+def test_without_epoch_the_document_date_is_the_timestamp(tmp_path: Path) -> None:
+    out = render(tmp_path, voorstel_context())
+    assert Document(str(out)).core_properties.modified == dt.datetime(2023, 4, 11, tzinfo=dt.UTC)
+    with zipfile.ZipFile(out) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 4, 11, 0, 0, 0)}
+
+
+# --------------------------------------------------------------------------- the templates
+
+
+@pytest.mark.parametrize("template", [VOORSTEL, MEMO], ids=["voorstel", "memo"])
+def test_template_house_style(template: Path) -> None:
+    with zipfile.ZipFile(template) as archive:
+        names = archive.namelist()
+        xml = {name: archive.read(name).decode("utf-8") for name in names if name.endswith(".xml")}
+    assert "docProps/thumbnail.jpeg" not in names
+    assert not any("en-US" in text for text in xml.values())
+    styles = etree.fromstring(xml["word/styles.xml"].encode())
+    langs = styles.xpath("//w:lang/@w:val", namespaces={"w": _W})
+    assert langs and set(langs) == {"nl-NL"}
+    fonts = set(styles.xpath("//w:rFonts/@w:ascii", namespaces={"w": _W}))
+    assert fonts <= {"Liberation Sans", "Liberation Mono"}
+    assert not styles.xpath("//w:rFonts/@w:asciiTheme", namespaces={"w": _W})
+    document = Document(str(template))
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for table in document.tables:
+        tbl = table._tbl
+        assert tbl.xpath("./w:tblPr/w:tblLayout/@w:type") == ["fixed"]
+        grid = [int(w) for w in tbl.xpath("./w:tblGrid/w:gridCol/@w:w")]
+        assert grid and all(width > 0 for width in grid)
+        assert abs(sum(grid) - text_width / 635) < 5  # twips: the tables fill the text width
+        for row in tbl.tr_lst:
+            cell_widths = [int(w) for w in row.xpath("./w:tc/w:tcPr/w:tcW/@w:w")]
+            assert cell_widths == grid[: len(cell_widths)]
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_pdf_has_liberation_fonts_and_dutch_language(tmp_path: Path) -> None:
+    document, organisation, project = seed_document()
+    context = build_context(document, organisation, project.root)
+    docx = render_document(
+        VOORSTEL, context, tmp_path / "voorstel.docx", document_properties(document, organisation)
+    )
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "voorstel.pdf"
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    assert reader.trailer["/Root"]["/Lang"] == "nl-NL"
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Aanpak actieplan Werklocaties"
+    assert len(reader.pages) == 2
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Voorstel 1." in text
+    assert "Pagina 1 van 2" in text
+    if shutil.which("pdffonts"):
+        fonts = subprocess.run(
+            ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
+        ).stdout
+        assert "LiberationSans" in fonts
