@@ -563,3 +563,43 @@ def test_libreoffice_pdf_has_liberation_fonts_and_dutch_language(tmp_path: Path)
             ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
         ).stdout
         assert "LiberationSans" in fonts
+
+
+def test_control_characters_are_dropped_not_turned_into_breaks(tmp_path: Path) -> None:
+    # docxtpl would turn \a and \f into new paragraphs and page breaks.
+    out = render(tmp_path, voorstel_context(contactpersoon="Anouk\x07 Pols\x0c", eenheid="a\x00b"))
+    lines = body_lines(out)
+    assert "Contactpersoon Anouk Pols" in lines
+    assert "Eenheid ab" in lines
+    assert 'w:type="page"' not in part_xml(out, "word/document.xml")
+
+
+def test_memo_from_the_model(tmp_path: Path) -> None:
+    from assembler.model import Memo
+
+    memo = Memo.model_validate(
+        {
+            "sjabloon": "memo",
+            "aan": "Portefeuillehouders",
+            "van": "Anouk Pols",
+            "datum": "2023-04-11",
+            "onderwerp": "Stand & voortgang",
+            "kenmerk": "23.0001800",
+            "verspreiden": "nee",
+            "tekst": "Eerste alinea.\n\n1. een\n2. twee",
+        }
+    )
+    organisation = Organisatie.model_validate({})
+    context = build_context(memo, organisation, REPO)
+    assert context["niet_openbaar"] is True
+    assert context["verspreiden"] == "Nee"
+    assert context["bijlagen"] == []
+    properties = document_properties(memo, organisation)
+    assert properties.subject == "Memo Regio Gooi en Vechtstreek"
+    out = render_document(MEMO, context, tmp_path / "memo.docx", properties)
+    lines = body_lines(out)
+    assert "Onderwerp Stand & voortgang" in lines
+    assert "Datum 11 april 2023" in lines
+    assert lines[-3:] == ["Eerste alinea.", "een", "twee"]
+    header = Document(str(out)).sections[0].header
+    assert "NIET OPENBAAR" in "\n".join(p.text for p in header.paragraphs)
