@@ -163,6 +163,7 @@ def merge_documents(parts: Sequence[MergePart], meta: BundleMeta, output: Path) 
         _write_outline(out, parts, starts, part_outlines)
         _write_page_labels(out, parts, sources, starts)
         _carry_attachments(out, sources)
+        _ensure_appearances(out)
         marks = _plan_marks(parts, starts, ends, meta.niet_openbaar)
         if marks:
             _apply_marks(out, parts, starts, ends, marks, stack)
@@ -245,13 +246,25 @@ def _write_page_labels(
         own = _own_page_labels(src) if part.label_prefix is None else []
         if own:
             for index, label in own:
-                nums += [start + index, out.copy_foreign(label)]
+                nums += [start + index, _label_copy(label)]
             continue
         label = Dictionary(S=Name.D)
         if part.label_prefix:
             label.P = String(part.label_prefix)
         nums += [start, label]
     out.Root.PageLabels = out.make_indirect(Dictionary(Nums=Array(nums)))
+
+
+def _label_copy(label: Dictionary) -> Dictionary:
+    """A page label holds only a style, a prefix and a start number; rebuild it here."""
+    copy = Dictionary()
+    if isinstance(label.get(Name.S), Name):
+        copy.S = Name(str(label.S))
+    if isinstance(label.get(Name.P), String):
+        copy.P = String(str(label.P))
+    if isinstance(label.get(Name.St), int):
+        copy.St = int(label.St)
+    return copy
 
 
 def _own_page_labels(src: Pdf) -> list[tuple[int, Dictionary]]:
@@ -267,6 +280,23 @@ def _own_page_labels(src: Pdf) -> list[tuple[int, Dictionary]]:
     if not found or found[0][0] != 0:
         found.insert(0, (0, Dictionary(S=Name.D)))
     return sorted(found, key=lambda pair: pair[0])
+
+
+def _ensure_appearances(out: Pdf) -> None:
+    """Give form fields without an appearance stream one, so every viewer shows them."""
+    acroform = out.Root.get(Name.AcroForm)
+    if not isinstance(acroform, Dictionary):
+        return
+    missing = any(
+        annot.get(Name.Subtype) == Name.Widget and Name.AP not in annot
+        for page in out.pages
+        for annot in page.obj.get(Name.Annots, Array())
+        if isinstance(annot, Dictionary)
+    )
+    if missing:
+        # qpdf only generates when asked to by NeedAppearances, and clears the flag after.
+        acroform.NeedAppearances = True
+        out.generate_appearance_streams()
 
 
 def _carry_attachments(out: Pdf, sources: Sequence[Pdf]) -> None:
@@ -382,12 +412,22 @@ def _apply_marks(
         if overlay not in forms:
             forms[overlay] = out.copy_foreign(overlay_pdf.pages[overlay].as_form_xobject())
         page = out.pages[index]
-        name = page.add_resource(forms[overlay], Name.XObject, prefix="AsmMark")
+        name = page.add_resource(forms[overlay], Name.XObject, _free_name(page))
         matrix = " ".join(_fmt(v) for v in _visual_to_user(box, rotate))
         # Wrap the page's own content in q/Q so a graphics state it leaves behind cannot
         # move, scale or recolour the mark.
         page.contents_add(opening, prepend=True)
         page.contents_add(f"\nQ\nq {matrix} cm {name} Do Q\n".encode("ascii"))
+
+
+def _free_name(page: pikepdf.Page) -> Name:
+    """An XObject name the page does not use; counted, not random, so output is reproducible."""
+    resources = page.obj.get(Name.Resources)
+    used = resources.get(Name.XObject) if isinstance(resources, Dictionary) else None
+    number = 0
+    while isinstance(used, Dictionary) and Name(f"/AsmMark{number}") in used:
+        number += 1
+    return Name(f"/AsmMark{number}")
 
 
 def _fmt(value: float) -> str:

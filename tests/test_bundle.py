@@ -1,0 +1,397 @@
+"""The bundle: corpus annexes, links, outline, page labels, stamps, confidentiality, metadata."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+from pikepdf import Array, Dictionary, Name
+from reportlab.pdfgen import canvas
+
+from assembler.bundle import (
+    MARK_BAND,
+    BundleAnnex,
+    BundleMeta,
+    MergePart,
+    OutlineEntry,
+    bundle_pdf,
+    merge_documents,
+)
+from assembler.errors import InputRejected
+
+sys.path.insert(0, str(Path(__file__).parent / "data" / "bundle"))
+from pdfcheck import (
+    internal_links,
+    make_named_dest_pdf,
+    outline_targets,
+)
+
+CORPUS = Path("/work/shared/corpus/annexes")
+PASSWORD_FILE = CORPUS / "005-libreoffice-writer-password--libreoffice-writer-password.pdf"
+KENMERK = "23.0001772"
+META = BundleMeta(
+    title="Aanpak actieplan Werklocaties",
+    author="Regio Gooi en Vechtstreek",
+    kenmerk=KENMERK,
+    subject="Voorstel portefeuillehoudersoverleg",
+)
+
+
+def corpus_annexes() -> list[Path]:
+    return [p for p in sorted(CORPUS.glob("*.pdf")) if p != PASSWORD_FILE]
+
+
+def page_count(path: Path) -> int:
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def text_of(path: Path, page: int) -> str:
+    """pdftotext of one 0-based page, whitespace-normalised."""
+    done = subprocess.run(
+        ["pdftotext", "-f", str(page + 1), "-l", str(page + 1), "-layout", str(path), "-"],
+        capture_output=True,
+        check=True,
+    )
+    return " ".join(done.stdout.decode("utf-8", "replace").split())
+
+
+BIDI_CONTROLS = dict.fromkeys(range(0x202A, 0x202F))
+
+
+def words(text: str) -> set[str]:
+    # pdftotext sets bidi embedding marks per line, and the stamp can share a line.
+    return set(text.translate(BIDI_CONTROLS).split())
+
+
+def visible_box(path: Path, page: int) -> list[float]:
+    with pikepdf.open(path) as pdf:
+        obj = pdf.pages[page].obj
+        box = obj.get(Name.CropBox, pdf.pages[page].mediabox)
+        return [float(v) for v in box]
+
+
+@pytest.fixture(scope="module")
+def voorstel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A two-page voorstel stand-in with a link and a named destination of its own."""
+    return make_named_dest_pdf(tmp_path_factory.mktemp("v") / "voorstel.pdf", "Voorstel", [1])
+
+
+@pytest.fixture()
+def out(tmp_path: Path) -> Path:
+    return tmp_path / "bundel.pdf"
+
+
+# --- every corpus file bundles correctly ---------------------------------------------------
+
+
+@pytest.mark.parametrize("annex", corpus_annexes(), ids=lambda p: p.name[:40])
+def test_corpus_annex_bundles_correctly(voorstel: Path, annex: Path, out: Path) -> None:
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Bijlage uit de praktijk")], META, out)
+    start = page_count(voorstel)
+    pages = page_count(annex)
+    assert page_count(out) == start + pages
+
+    # Its text is still there, on the right pages.
+    for index in range(pages):
+        # Characters, not words: bidi reordering may differ once the stamp shares the page.
+        before = Counter("".join(words(text_of(annex, index))))
+        after = Counter("".join(words(text_of(out, start + index))))
+        lost = before - after
+        assert not lost, f"page {index + 1}: lost {sorted(lost.elements())[:20]}"
+
+    # Its links lead to the same pages, shifted by the voorstel.
+    want = [(start + p, None if t is None else start + t) for p, t in internal_links(annex)]
+    assert internal_links(out, start) == want
+
+    # Its outline is nested under its Bijlage entry, leading to the same pages.
+    nested = [
+        (depth - 1, title, None if page is None else page - start)
+        for depth, title, page in outline_targets(out)
+        if depth >= 1 and (page is None or page >= start)
+    ]
+    top = [(title, page) for depth, title, page in outline_targets(out) if depth == 0]
+    assert top == [("Voorstel", 0), ("Bijlage 1 – Bijlage uit de praktijk", start)]
+    expected = [item for item in outline_targets(annex) if item[2] is not None]
+    assert [item for item in nested if item[2] is not None] == expected
+
+
+def test_whole_corpus_in_one_bundle(voorstel: Path, out: Path) -> None:
+    annexes = [BundleAnnex(p, n, p.stem[:20]) for n, p in enumerate(corpus_annexes(), 1)]
+    bundle_pdf(voorstel, annexes, META, out)
+    start = page_count(voorstel)
+    starts = []
+    for annex in annexes:
+        starts.append(start)
+        start += page_count(annex.pdf)
+    assert page_count(out) == start
+    labels = pypdf.PdfReader(out).page_labels
+    assert labels[:2] == ["1", "2"]
+    for annex, first in zip(annexes, starts, strict=True):
+        assert labels[first] == f"B{annex.nummer}-1"
+        stamp = f"Bijlage {annex.nummer} bij {KENMERK}"
+        assert stamp in text_of(out, first)
+    # Forms: the fields of both form annexes are there, with their appearances.
+    with pikepdf.open(out) as pdf:
+        fields = pdf.Root.AcroForm.Fields
+        assert len(fields) >= 2
+        widgets = [
+            a
+            for page in pdf.pages
+            for a in page.obj.get(Name.Annots, Array())
+            if a.get(Name.Subtype) == Name.Widget
+        ]
+        assert len(widgets) >= 3 + 9
+        assert all(Name.AP in w for w in widgets)
+        # The attachment of 025 travels along.
+        assert len(pdf.attachments) == 1
+
+
+# --- links with clashing destination names -------------------------------------------------
+
+
+def test_annexes_sharing_destination_names_keep_their_links(voorstel: Path, tmp_path: Path) -> None:
+    first = make_named_dest_pdf(tmp_path / "a.pdf", "A", [3, 1, 2])
+    second = make_named_dest_pdf(tmp_path / "b.pdf", "B", [2, 3, 1])
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(first, 1, "A"), BundleAnnex(second, 2, "B")], META, out)
+    links = internal_links(out)
+    # voorstel: page 0 links to sec1 on page 1; annex A starts at 2, annex B at 6.
+    assert links == [
+        (0, 1),
+        (2, 2 + 3),
+        (2, 2 + 1),
+        (2, 2 + 2),
+        (6, 6 + 2),
+        (6, 6 + 3),
+        (6, 6 + 1),
+    ]
+    # And each link's target page says so in its text: link k of a document goes to "sec<k>".
+    for label, group in (("A", links[1:4]), ("B", links[4:7])):
+        for number, (_page, target) in enumerate(group, start=1):
+            assert target is not None
+            assert f"{label}: pagina" in text_of(out, target)
+            assert f"sec{number}" in text_of(out, target)
+
+
+# --- stamps --------------------------------------------------------------------------------
+
+
+def make_annex(path: Path, text_at_top: bool, rotate: int = 0) -> Path:
+    drawing = canvas.Canvas(str(path), pagesize=(595, 842), invariant=1)
+    drawing.setFont("Helvetica", 11)
+    if text_at_top:
+        drawing.drawString(400, 830, "Kopregel tot aan de rand")
+    drawing.drawString(72, 700, "Inhoud van de bijlage")
+    drawing.showPage()
+    drawing.drawString(72, 700, "Tweede pagina")
+    drawing.showPage()
+    drawing.save()
+    if rotate:
+        with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+            for page in pdf.pages:
+                page.obj.Rotate = rotate
+            pdf.save(path)
+    return path
+
+
+def test_stamp_is_text_in_an_embedded_font_and_page_box_kept_when_margin_blank(
+    voorstel: Path, tmp_path: Path
+) -> None:
+    annex = make_annex(tmp_path / "blank.pdf", text_at_top=False)
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Kaart")], META, out)
+    reader = pypdf.PdfReader(out)
+    assert "Bijlage 1 bij 23.0001772" in reader.pages[2].extract_text()
+    assert "Bijlage" not in reader.pages[3].extract_text()
+    assert visible_box(out, 2) == [0, 0, 595, 842]
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    row = next(line for line in fonts.splitlines() if "LiberationSans" in line)
+    assert row.split()[-5:-3] == ["yes", "yes"]  # emb, sub
+
+
+def test_page_box_grows_when_the_top_margin_is_not_blank(voorstel: Path, tmp_path: Path) -> None:
+    annex = make_annex(tmp_path / "vol.pdf", text_at_top=True)
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Kaart")], META, out)
+    assert visible_box(out, 2) == [0, 0, 595, 842 + MARK_BAND]
+    assert visible_box(out, 3) == [0, 0, 595, 842]  # only the stamped page
+    text = text_of(out, 2)
+    assert "Bijlage 1 bij 23.0001772" in text and "Kopregel tot aan de rand" in text
+
+
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_stamp_goes_to_the_top_as_seen_on_a_rotated_page(
+    voorstel: Path, tmp_path: Path, rotate: int
+) -> None:
+    annex = make_annex(tmp_path / "gedraaid.pdf", text_at_top=False, rotate=rotate)
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Kaart")], META, out)
+    done = subprocess.run(
+        ["pdftotext", "-f", "3", "-l", "3", "-bbox", str(out), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # pdftotext works on the page as seen, so the stamp's words sit in the top band.
+    rows = [line for line in done.stdout.splitlines() if ">Bijlage<" in line]
+    assert rows, done.stdout
+    y_min = float(rows[0].split('yMin="')[1].split('"')[0])
+    assert y_min < MARK_BAND
+
+
+# --- confidentiality, labels, metadata, determinism ----------------------------------------
+
+
+def test_niet_openbaar_on_every_page(voorstel: Path, tmp_path: Path) -> None:
+    annexes = [
+        BundleAnnex(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", 1, "Vier"),
+        BundleAnnex(CORPUS / "015-arabic--habibi-rotated.pdf", 2, "Gedraaid"),
+    ]
+    out = tmp_path / "bundel.pdf"
+    meta = BundleMeta(title="Geheim", author="Regio", kenmerk=KENMERK, niet_openbaar=True)
+    bundle_pdf(voorstel, annexes, meta, out)
+    total = page_count(out)
+    assert total == 2 + 4 + 4
+    for index in range(total):
+        assert "NIET OPENBAAR" in text_of(out, index), f"page {index + 1}"
+
+
+def test_page_labels(voorstel: Path, tmp_path: Path) -> None:
+    annexes = [
+        BundleAnnex(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", 1, "Vier"),
+        BundleAnnex(CORPUS / "001-trivial--minimal-document.pdf", 2, "Een"),
+    ]
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, annexes, META, out)
+    assert pypdf.PdfReader(out).page_labels == [
+        "1",
+        "2",
+        "B1-1",
+        "B1-2",
+        "B1-3",
+        "B1-4",
+        "B2-1",
+    ]
+
+
+def test_metadata_and_language(voorstel: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bundel.pdf"
+    meta = BundleMeta(
+        title="Aanpak actieplan Werklocaties",
+        author="Regio Gooi en Vechtstreek",
+        kenmerk=KENMERK,
+        subject="Voorstel",
+        producer="assembler 9.9",
+        source_date_epoch=1_681_171_200,
+    )
+    bundle_pdf(voorstel, [], meta, out)
+    info = pypdf.PdfReader(out).metadata
+    assert info is not None
+    assert info.title == "Aanpak actieplan Werklocaties"
+    assert info.author == "Regio Gooi en Vechtstreek"
+    assert info.subject == "Voorstel"
+    assert info["/Keywords"] == KENMERK
+    assert info.producer == "assembler 9.9"
+    assert info["/CreationDate"] == "D:20230411000000Z"
+    with pikepdf.open(out) as pdf:
+        assert str(pdf.Root.Lang) == "nl-NL"
+        xmp = pdf.open_metadata()
+        assert xmp["dc:title"] == "Aanpak actieplan Werklocaties"
+        assert list(xmp["dc:language"]) == ["nl-NL"]
+        assert xmp["dc:creator"] == ["Regio Gooi en Vechtstreek"]
+        assert xmp["pdf:Keywords"] == KENMERK
+        assert xmp["pdf:Producer"] == "assembler 9.9"
+        assert not pdf.is_encrypted
+
+
+def test_equal_inputs_give_identical_bytes(voorstel: Path, tmp_path: Path) -> None:
+    annexes = [
+        BundleAnnex(CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf", 1, "Met inhoud"),
+        BundleAnnex(CORPUS / "010-pdflatex-forms--pdflatex-forms.pdf", 2, "Formulier"),
+    ]
+    meta = BundleMeta(title="T", author="A", kenmerk=KENMERK, niet_openbaar=True)
+    first, second = tmp_path / "1.pdf", tmp_path / "2.pdf"
+    bundle_pdf(voorstel, annexes, meta, first)
+    bundle_pdf(voorstel, annexes, meta, second)
+    assert first.read_bytes() == second.read_bytes()
+    with pikepdf.open(first) as pdf:
+        assert "/CreationDate" not in pdf.docinfo  # no clock without SOURCE_DATE_EPOCH
+
+
+def test_permissions_only_annex_gives_an_unprotected_bundle(voorstel: Path, tmp_path: Path) -> None:
+    protected = tmp_path / "rechten.pdf"
+    with pikepdf.open(CORPUS / "001-trivial--minimal-document.pdf") as pdf:
+        pdf.save(
+            protected,
+            encryption=pikepdf.Encryption(owner="eigenaar", user="", allow=pikepdf.Permissions()),
+        )
+    before = protected.read_bytes()
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(protected, 1, "Beveiligd")], META, out)
+    with pikepdf.open(out) as pdf:
+        assert not pdf.is_encrypted
+    assert "Bijlage 1 bij" in text_of(out, 2)
+    assert protected.read_bytes() == before  # third-party files are never changed
+
+
+def test_user_password_annex_is_rejected_and_previous_output_kept(
+    voorstel: Path, out: Path
+) -> None:
+    out.write_bytes(b"previous good bundle")
+    with pytest.raises(InputRejected, match="is beveiligd met een wachtwoord"):
+        bundle_pdf(voorstel, [BundleAnnex(PASSWORD_FILE, 1, "Geheim")], META, out)
+    assert out.read_bytes() == b"previous good bundle"
+    assert [p.name for p in out.parent.iterdir()] == ["bundel.pdf"]
+
+
+def test_outline_loop_annex_bundles_without_hanging(voorstel: Path, tmp_path: Path) -> None:
+    annex = tmp_path / "kring.pdf"
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.add_blank_page()
+    one = pdf.make_indirect(Dictionary(Title="Een", Dest=Array([pdf.pages[0].obj, Name.Fit])))
+    two = pdf.make_indirect(Dictionary(Title="Twee", Dest=Array([pdf.pages[1].obj, Name.Fit])))
+    root = pdf.make_indirect(Dictionary(Type=Name.Outlines, First=one, Last=two, Count=2))
+    one.Parent = two.Parent = root
+    one.Next, two.Prev, two.Next, two.First, two.Last = two, one, one, two, two
+    pdf.Root.Outlines = root
+    pdf.save(annex)
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Kring")], META, out)
+    titles = [(depth, title, page) for depth, title, page in outline_targets(out)]
+    assert (1, "Een", 2) in titles and (1, "Twee", 3) in titles
+
+
+# --- the general merger --------------------------------------------------------------------
+
+
+def test_merge_documents_nests_bundles_under_a_top_outline(voorstel: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "b1.pdf", tmp_path / "b2.pdf"
+    outline_annex = CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(outline_annex, 1, "Inhoud")], META, first)
+    bundle_pdf(voorstel, [], META, second)
+    out = tmp_path / "vergaderbundel.pdf"
+    parts = [
+        MergePart(first, "Agendapunt 2 – Werklocaties", label_prefix=None),
+        MergePart(
+            second,
+            "Agendapunt 3 – Wonen",
+            label_prefix="3.",
+            children=(OutlineEntry("Tweede pagina", 1),),
+        ),
+    ]
+    merge_documents(parts, META, out)
+    flat = outline_targets(out)
+    assert flat[0] == (0, "Agendapunt 2 – Werklocaties", 0)
+    assert (1, "Voorstel", 0) in flat and (1, "Bijlage 1 – Inhoud", 2) in flat
+    assert any(depth == 2 for depth, _, _ in flat)  # the annex's own outline, two deep
+    assert (0, "Agendapunt 3 – Wonen", 6) in flat and (1, "Tweede pagina", 7) in flat
+    labels = pypdf.PdfReader(out).page_labels
+    assert labels == ["1", "2", "B1-1", "B1-2", "B1-3", "B1-4", "3.1", "3.2"]
+    assert internal_links(out, 6) == [(6, 7)]
