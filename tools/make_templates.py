@@ -38,6 +38,7 @@ HEADER_FILL = "E3E8EF"
 LABEL_FILL = "F3F5F8"
 CONFIDENTIAL_RED = "A4161A"
 
+CELL_MARGIN = 85  # twips, left and right inside every table cell
 PAGE_WIDTH = Cm(21.0)
 PAGE_HEIGHT = Cm(29.7)
 MARGIN_SIDE = Cm(2.5)
@@ -345,12 +346,14 @@ def _table(doc: DocumentObject, widths: Sequence[int], rows: int) -> Table:
     for xml in (
         f'<w:tblW {nsdecls("w")} w:w="{total}" w:type="dxa"/>',
         f'<w:jc {nsdecls("w")} w:val="left"/>',
-        f'<w:tblInd {nsdecls("w")} w:w="0" w:type="dxa"/>',
+        # Indent by the left cell margin: the borders then line up with the text margins
+        # and the heading rules, as LibreOffice and Word (compatibility mode 14) measure it.
+        f'<w:tblInd {nsdecls("w")} w:w="{CELL_MARGIN}" w:type="dxa"/>',
         f"<w:tblBorders {nsdecls('w')}>{borders}</w:tblBorders>",
         f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>',
         f'<w:tblCellMar {nsdecls("w")}><w:top w:w="57" w:type="dxa"/>'
-        '<w:left w:w="85" w:type="dxa"/><w:bottom w:w="57" w:type="dxa"/>'
-        '<w:right w:w="85" w:type="dxa"/></w:tblCellMar>',
+        f'<w:left w:w="{CELL_MARGIN}" w:type="dxa"/><w:bottom w:w="57" w:type="dxa"/>'
+        f'<w:right w:w="{CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>',
         f'<w:tblLook {nsdecls("w")} w:val="0420" w:firstRow="1" w:lastRow="0" '
         'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>',
     ):
