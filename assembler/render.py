@@ -49,6 +49,7 @@ __all__ = [
     "build_context",
     "document_properties",
     "dutch_date",
+    "organisation_context",
     "render_document",
     "short_date",
 ]
@@ -120,7 +121,8 @@ def _behandeling_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _organisation_context(organisatie: Organisatie, project_root: Path) -> dict[str, Any]:
+def organisation_context(organisatie: Organisatie, project_root: Path) -> dict[str, Any]:
+    """The ``organisatie`` value of every template: ``{naam, logo}`` (logo an Image or None)."""
     logo: Image | None = None
     if organisatie.logo:
         # organisatie.yaml names the logo relative to dossiers/, where it lives.
@@ -158,7 +160,7 @@ def build_context(
         else:
             context[key] = _plain(value)
     context["niet_openbaar"] = not document.is_public
-    context["organisatie"] = _organisation_context(organisatie, project_root)
+    context["organisatie"] = organisation_context(organisatie, project_root)
     return context
 
 
