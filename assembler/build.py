@@ -9,6 +9,8 @@ skipped. A rejected dossier gets no output and does not stop the others.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -17,6 +19,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,28 +214,64 @@ def _forget(project: Project, plan: _Plan) -> None:
 # --------------------------------------------------------------------------- annexes
 
 
-def inspect_annexes(catalog: Catalog) -> list[Problem]:
+def inspect_annexes(catalog: Catalog, workers: int | None = None) -> list[Problem]:
     """Run the annex intake on every PDF annex of the valid dossiers; reject failing dossiers."""
-    from assembler.annex import inspect_annex
+    from assembler.annex import AnnexLimits, AnnexReport, inspect_annex
 
-    problems: list[Problem] = []
+    checks: list[tuple[MeetingInput, DossierInput, int, Path]] = []
     for meeting in catalog.meetings:
-        rejected: set[Path] = set()
         for dossier in meeting.dossiers:
-            display = catalog.project.display(dossier.folder / DOSSIER_FILE)
-            for index, _annex in enumerate(dossier.document.annexes):
+            for index in range(len(dossier.document.annexes)):
                 path = dossier.annex_path(index)
-                if path.suffix.lower() != ".pdf":
-                    continue
-                where = ("bijlagen", index, "bestand")
-                report = inspect_annex(path.resolve())
-                found = report.problems(display, dossier.source.line_of(where), field_label(where))
-                problems.extend(found)
-                if not report.ok:
-                    rejected.add(dossier.folder)
-        if rejected:
-            _drop(meeting, rejected, catalog)
+                if path.suffix.lower() == ".pdf":
+                    checks.append((meeting, dossier, index, path.resolve()))
+    cache = catalog.project.build / ".cache" / "bijlagen"
+
+    def inspect(path: Path) -> AnnexReport:
+        digest = hashlib.sha256(f"{__version__} {AnnexLimits()}".encode())
+        _digest_file(path, digest)
+        record = cache / f"{digest.hexdigest()}.json"
+        try:
+            fields = json.loads(record.read_text(encoding="utf-8"))
+            return AnnexReport(
+                **{
+                    **fields,
+                    "path": path,
+                    "reasons": tuple(fields["reasons"]),
+                    "warnings": tuple(fields["warnings"]),
+                }
+            )
+        except (OSError, ValueError, TypeError, KeyError):
+            pass  # not checked before, or a damaged record: check again
+        report = inspect_annex(path)
+        if report.ok or report.reasons:
+            fields = {k: v for k, v in dataclasses.asdict(report).items() if k != "path"}
+            with contextlib.suppress(OutputNotWritable):
+                write_text_atomic(record, json.dumps(fields, ensure_ascii=False))
+        return report
+
+    # Each check runs in its own bounded child process, so threads overlap them fully.
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
+        reports: list[AnnexReport] = list(pool.map(inspect, [c[3] for c in checks]))
+    problems: list[Problem] = []
+    rejected: dict[str, set[Path]] = {}
+    for (meeting, dossier, index, _path), report in zip(checks, reports, strict=True):
+        where = ("bijlagen", index, "bestand")
+        display = catalog.project.display(dossier.folder / DOSSIER_FILE)
+        problems.extend(report.problems(display, dossier.source.line_of(where), field_label(where)))
+        if not report.ok:
+            rejected.setdefault(meeting.name, set()).add(dossier.folder)
+    for meeting in list(catalog.meetings):
+        if meeting.name in rejected:
+            _drop(meeting, rejected[meeting.name], catalog)
     return problems
+
+
+def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
+    """What ``assembler check`` does: validate everything and run the annex intake."""
+    catalog = load_catalog(project, paths)
+    catalog.problems = sort_problems([*catalog.problems, *inspect_annexes(catalog)])
+    return catalog
 
 
 def _drop(meeting: MeetingInput, rejected: set[Path], catalog: Catalog) -> None:
@@ -248,6 +287,38 @@ def _drop(meeting: MeetingInput, rejected: set[Path], catalog: Catalog) -> None:
 
 # --------------------------------------------------------------------------- the build
 
+MEETING_OUTPUTS = (
+    "agenda.docx",
+    "agenda.pdf",
+    "agenda-niet-openbaar.docx",
+    "agenda-niet-openbaar.pdf",
+    "vergaderbundel.pdf",
+    "vergaderbundel-niet-openbaar.pdf",
+)
+
+
+@dataclass(frozen=True)
+class _MeetingPlan:
+    meeting: MeetingInput
+    folder: Path
+    key: str
+    items: tuple[_Plan, ...]
+
+    @property
+    def name(self) -> str:
+        return self.meeting.name
+
+
+@dataclass
+class _Work:
+    """What this run rebuilds, and what became of it."""
+
+    dossiers: list[_Plan]
+    meetings: list[_MeetingPlan]
+    failed: dict[Path, str] = field(default_factory=dict)
+    rendered: dict[Path, Path] = field(default_factory=dict)
+    pdfs: dict[Path, Path] = field(default_factory=dict)
+
 
 def build_project(
     project: Project, options: BuildOptions, progress: Progress | None = None
@@ -260,16 +331,20 @@ def build_project(
     with build_lock(project):
         settings = _settings_digest(project, catalog, options)
         plans = _plan(project, catalog, settings)
-        todo: list[_Plan] = []
+        work = _Work([], [])
         for plan in plans:
             outputs = None if options.force else _cached(project, plan)
             if outputs is None:
-                todo.append(plan)
+                work.dossiers.append(plan)
             else:
                 report.results.append(_result(plan, "ongewijzigd", outputs))
                 notify("ongewijzigd", plan.dossier.name)
-        if todo:
-            _build_dossiers(project, catalog, todo, options, report, notify)
+        if options.pdf:
+            for meeting_plan in _meeting_plans(project, catalog, plans, settings, options, report):
+                if options.force or not _meeting_cached(meeting_plan):
+                    work.meetings.append(meeting_plan)
+        if work.dossiers or work.meetings:
+            _run(project, catalog, work, options, report, notify)
         _remove_stale(project, catalog, plans, options)
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
@@ -289,6 +364,75 @@ def _plan(project: Project, catalog: Catalog, settings: str) -> list[_Plan]:
     return plans
 
 
+def _partial_meetings(project: Project, options: BuildOptions) -> set[Path]:
+    """Meetings of which only some dossiers were asked for: their agenda is left alone."""
+    partial = set()
+    for path in options.paths:
+        resolved = Path(path).resolve()
+        if resolved.name == DOSSIER_FILE:
+            resolved = resolved.parent
+        if resolved.parent.parent == project.dossiers.resolve():
+            partial.add(resolved.parent)
+    return partial
+
+
+def _meeting_plans(
+    project: Project,
+    catalog: Catalog,
+    plans: list[_Plan],
+    settings: str,
+    options: BuildOptions,
+    report: BuildReport,
+) -> list[_MeetingPlan]:
+    partial = _partial_meetings(project, options)
+    by_meeting: dict[str, list[_Plan]] = {}
+    for plan in plans:
+        by_meeting.setdefault(plan.meeting.name, []).append(plan)
+    result = []
+    for meeting in catalog.meetings:
+        if meeting.folder.resolve() in partial:
+            continue
+        missing = [i.folder_name for i in meeting.items if i.folder_name and i.dossier is None]
+        if missing:
+            report.problems.append(
+                Problem(
+                    project.display(meeting.folder / "vergadering.yaml"),
+                    None,
+                    "",
+                    "agenda en vergaderbundel zijn niet bijgewerkt omdat "
+                    f"{', '.join(str(m) for m in missing)} is afgekeurd (herstel dat dossier)",
+                    "waarschuwing",
+                )
+            )
+            continue
+        items = tuple(by_meeting.get(meeting.name, []))
+        digest = hashlib.sha256(settings.encode())
+        digest.update((meeting.folder / "vergadering.yaml").read_bytes())
+        agenda_template = project.template_for("agenda")
+        if agenda_template.is_file():
+            _digest_file(agenda_template, digest)
+        for plan in items:
+            digest.update(f"{plan.output_dir.name} {plan.key}\n".encode())
+        result.append(
+            _MeetingPlan(meeting, project.build / meeting.name, digest.hexdigest(), items)
+        )
+    return result
+
+
+def _meeting_cache(plan: _MeetingPlan) -> Path:
+    return plan.folder.parent / ".cache" / plan.name / "_vergadering.json"
+
+
+def _meeting_cached(plan: _MeetingPlan) -> bool:
+    try:
+        record = json.loads(_meeting_cache(plan).read_text(encoding="utf-8"))
+        if record.get("key") != plan.key:
+            return False
+    except (OSError, ValueError, AttributeError):
+        return False
+    return all((plan.folder / name).is_file() for name in MEETING_OUTPUTS)
+
+
 def _result(plan: _Plan, status: Status, outputs: Sequence[Path]) -> DossierResult:
     return DossierResult(
         plan.meeting.name,
@@ -300,10 +444,10 @@ def _result(plan: _Plan, status: Status, outputs: Sequence[Path]) -> DossierResu
     )
 
 
-def _build_dossiers(
+def _run(
     project: Project,
     catalog: Catalog,
-    todo: list[_Plan],
+    work: _Work,
     options: BuildOptions,
     report: BuildReport,
     notify: Progress,
@@ -311,7 +455,7 @@ def _build_dossiers(
     from assembler.render import build_context, document_properties, render_document
 
     # Intake only for the dossiers that are rebuilt: unchanged annexes were checked before.
-    selected = {plan.dossier.folder for plan in todo}
+    selected = {plan.dossier.folder for plan in work.dossiers}
     sub = Catalog(project, catalog.organisation)
     sub.meetings = [
         MeetingInput(
@@ -330,16 +474,13 @@ def _build_dossiers(
     report.problems.extend(inspect_annexes(sub))
     accepted = {d.folder for m in sub.meetings for d in m.dossiers}
 
-    failed: dict[Path, str] = {}
-    rendered: dict[Path, Path] = {}
-    for plan in todo:
+    for plan in work.dossiers:
         if plan.dossier.folder not in accepted:
-            failed[plan.dossier.folder] = "bijlage geweigerd"
+            work.failed[plan.dossier.folder] = "bijlage geweigerd"
             continue
         document = plan.dossier.document
-        kind = document.kind
-        template = project.template_for(kind)
-        docx = plan.output_dir / f"{kind}.docx"
+        template = project.template_for(document.kind)
+        docx = plan.output_dir / f"{document.kind}.docx"
         render_document(
             template,
             build_context(document, catalog.organisation, project.root),
@@ -347,27 +488,116 @@ def _build_dossiers(
             document_properties(document, catalog.organisation),
             label=project.display(template),
         )
-        rendered[plan.dossier.folder] = docx
+        work.rendered[plan.dossier.folder] = docx
         notify("dossier", plan.dossier.name)
+    agendas = _render_agendas(project, catalog, work.meetings)
 
-    converted: dict[Path, Path] = {}
-    if options.pdf and rendered:
-        converted = _convert(project, todo, rendered, options, report, failed, notify)
+    if options.pdf:
+        _convert(project, work, agendas, options, report, notify)
 
-    for plan in todo:
+    for plan in work.dossiers:
         folder = plan.dossier.folder
-        if folder in failed:
+        if folder in work.failed:
             _forget(project, plan)
             report.results.append(_result(plan, "mislukt", []))
             continue
-        outputs = [rendered[folder]]
+        outputs = [work.rendered[folder]]
         if options.pdf:
-            outputs.append(converted[folder])
-            bundle = _bundle(project, catalog, plan, converted[folder], options)
-            outputs.append(bundle)
+            outputs.append(work.pdfs[folder])
+            outputs.append(_bundle(catalog, plan, work.pdfs[folder], options))
             notify("bundel", plan.dossier.name)
         _remember(project, plan, outputs)
         report.results.append(_result(plan, "gebouwd", outputs))
+
+    for meeting_plan in work.meetings:
+        _meeting_bundles(project, catalog, meeting_plan, work, agendas, options, report)
+        notify("vergadering", meeting_plan.name)
+
+
+def _render_agendas(
+    project: Project, catalog: Catalog, meetings: list[_MeetingPlan]
+) -> dict[Path, Path]:
+    """Render both agendas of each meeting; return docx -> pdf target."""
+    if not meetings:
+        return {}
+    from assembler.agenda import agenda_context
+    from assembler.render import DocumentProperties, organisation_context, render_document
+
+    template = project.template_for("agenda")
+    organisation = organisation_context(catalog.organisation, project.root)
+    targets: dict[Path, Path] = {}
+    for plan in meetings:
+        for confidential, name in ((False, "agenda"), (True, "agenda-niet-openbaar")):
+            docx = plan.folder / f"{name}.docx"
+            title = f"Agenda {plan.meeting.meeting.meeting}"
+            render_document(
+                template,
+                agenda_context(plan.meeting, organisation, confidential=confidential),
+                docx,
+                DocumentProperties(
+                    title=title,
+                    subject=plan.meeting.meeting.meeting,
+                    keywords=plan.meeting.meeting.date.isoformat(),
+                    date=plan.meeting.meeting.date,
+                    author=catalog.organisation.name,
+                ),
+                label=project.display(template),
+            )
+            targets[docx] = docx.with_suffix(".pdf")
+    return targets
+
+
+def _meeting_bundles(
+    project: Project,
+    catalog: Catalog,
+    plan: _MeetingPlan,
+    work: _Work,
+    agendas: dict[Path, Path],
+    options: BuildOptions,
+    report: BuildReport,
+) -> None:
+    from assembler.bundle import BundleMeta, MergePart, merge_documents
+
+    failed = [p.dossier.name for p in plan.items if p.dossier.folder in work.failed]
+    agenda_pdfs = [agendas[plan.folder / f"{n}.docx"] for n in ("agenda", "agenda-niet-openbaar")]
+    if failed or not all(path.is_file() for path in agenda_pdfs):
+        report.problems.append(
+            Problem(
+                project.display(plan.meeting.folder / "vergadering.yaml"),
+                None,
+                "",
+                "vergaderbundel is niet bijgewerkt omdat niet alle stukken gemaakt konden worden "
+                "(zie de meldingen hierboven)",
+                "waarschuwing",
+            )
+        )
+        return
+    meeting = plan.meeting.meeting
+    for confidential, agenda_pdf, name in (
+        (False, agenda_pdfs[0], "vergaderbundel.pdf"),
+        (True, agenda_pdfs[1], "vergaderbundel-niet-openbaar.pdf"),
+    ):
+        parts = [MergePart(pdf=agenda_pdf, title="Agenda", label_prefix="Agenda ")]
+        for item_plan in plan.items:
+            document = item_plan.dossier.document
+            if not document.is_public and not confidential:
+                continue
+            parts.append(
+                MergePart(
+                    pdf=item_plan.output_dir / "bundel.pdf",
+                    title=f"{item_plan.item.number}. {document.subject}",
+                    label_prefix=None,
+                )
+            )
+        meta = BundleMeta(
+            title=f"Vergaderbundel {meeting.meeting} {meeting.date.isoformat()}",
+            author=catalog.organisation.name,
+            subject=meeting.meeting,
+            keywords=meeting.date.isoformat(),
+            source_date_epoch=options.source_date_epoch,
+        )
+        merge_documents(parts, meta, plan.folder / name)
+    write_text_atomic(_meeting_cache(plan), json.dumps({"key": plan.key}) + "\n")
 
 
 def _annex_pdf(plan: _Plan, index: int) -> Path:
@@ -380,19 +610,19 @@ def _annex_pdf(plan: _Plan, index: int) -> Path:
 
 def _convert(
     project: Project,
-    todo: list[_Plan],
-    rendered: dict[Path, Path],
+    work: _Work,
+    agendas: dict[Path, Path],
     options: BuildOptions,
     report: BuildReport,
-    failed: dict[Path, str],
     notify: Progress,
-) -> dict[Path, Path]:
+) -> None:
+    """Convert every rendered document, office annex and agenda in one LibreOffice pool."""
     from assembler.convert import ConversionJob, convert_to_pdf
 
     jobs: list[ConversionJob] = []
     owner: dict[Path, _Plan] = {}
-    for plan in todo:
-        docx = rendered.get(plan.dossier.folder)
+    for plan in work.dossiers:
+        docx = work.rendered.get(plan.dossier.folder)
         if docx is None:
             continue
         jobs.append(ConversionJob(docx, docx.with_suffix(".pdf")))
@@ -402,23 +632,26 @@ def _convert(
             if source.suffix.lower() in OFFICE_SUFFIXES:
                 jobs.append(ConversionJob(source, _annex_pdf(plan, index)))
                 owner[source] = plan
+    jobs.extend(ConversionJob(docx, pdf) for docx, pdf in agendas.items())
     outcome = convert_to_pdf(
         jobs,
         workers=options.jobs,
         source_date_epoch=options.source_date_epoch,
         progress=lambda path: notify("conversie", path.name),
     )
+    ours = set(work.rendered.values()) | set(agendas)
     for source, reason in sorted(outcome.failures.items()):
-        plan = owner[source]
-        failed[plan.dossier.folder] = reason
-        display = project.display(plan.dossier.folder / DOSSIER_FILE)
-        if source in rendered.values():
+        if source in ours:
             # Our own rendered document did not convert: the machine, not the clerk.
             report.environment_failed = True
             report.problems.append(
                 Problem(project.display(source), None, "", f"omzetten naar PDF mislukt: {reason}")
             )
-        else:
+        if source not in owner:
+            continue
+        plan = owner[source]
+        work.failed[plan.dossier.folder] = reason
+        if source not in ours:
             index = next(
                 i
                 for i in range(len(plan.dossier.document.annexes))
@@ -427,22 +660,19 @@ def _convert(
             where = ("bijlagen", index, "bestand")
             report.problems.append(
                 Problem(
-                    display,
+                    project.display(plan.dossier.folder / DOSSIER_FILE),
                     plan.dossier.source.line_of(where),
                     field_label(where),
                     f"'{source.name}' kon niet naar PDF worden omgezet: {reason}",
                 )
             )
-    return {
-        plan.dossier.folder: rendered[plan.dossier.folder].with_suffix(".pdf")
-        for plan in todo
-        if plan.dossier.folder in rendered and plan.dossier.folder not in failed
-    }
+    for plan in work.dossiers:
+        folder = plan.dossier.folder
+        if folder in work.rendered and folder not in work.failed:
+            work.pdfs[folder] = work.rendered[folder].with_suffix(".pdf")
 
 
-def _bundle(
-    project: Project, catalog: Catalog, plan: _Plan, main_pdf: Path, options: BuildOptions
-) -> Path:
+def _bundle(catalog: Catalog, plan: _Plan, main_pdf: Path, options: BuildOptions) -> Path:
     from assembler.bundle import BundleAnnex, BundleMeta, bundle_pdf
 
     document = plan.dossier.document

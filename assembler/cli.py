@@ -17,7 +17,7 @@ from assembler.errors import AssemblerError, ExitCode, Problem, UsageError
 from assembler.project import Project, find_project
 from assembler.scaffold import NewDossier, create_dossier
 from assembler.schema import write_schemas
-from assembler.validate import Catalog, load_catalog
+from assembler.validate import Catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,7 +98,9 @@ def check(paden: tuple[Path, ...], as_json: bool) -> None:
     dossiermap om alleen die te controleren. Meldingen gaan naar stderr als
     bestand:regel: veld: melding. Afsluitcode 0 als alles klopt, 1 als er fouten zijn.
     """
-    catalog = load_catalog(_project(), paden)
+    from assembler.build import check_project
+
+    catalog = check_project(_project(), paden)
     _report_catalog(catalog, as_json)
     if catalog.errors:
         sys.exit(int(ExitCode.INPUT_REJECTED))

@@ -1,0 +1,92 @@
+"""Generate the first version of templates/agenda.docx in the house style of the voorstel.
+
+Kept for the record: once generated, the .docx is the source that people edit in Word.
+
+    .venv/bin/python tools/make_agenda_template.py [OUTPUT_DIR]
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx.document import Document as DocumentObject
+from docx.shared import Cm, Pt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from make_templates import (  # the shared house-style helpers live there
+    ROOT,
+    _closing_paragraph,
+    _label_value_table,
+    _new_document,
+)
+
+
+def make_agenda() -> DocumentObject:
+    """The agenda: meeting details, then the numbered items with their decisions and annexes."""
+    doc = _new_document("Agenda")
+    footer = doc.sections[0].footer.paragraphs[0]
+    # The voorstel's footer shows its kenmerk; an agenda has none, so it names the meeting.
+    for run in footer.runs:
+        if "{{ kenmerk }}" in run.text:
+            run.text = "{{ overleg }}, {{ datum }}"
+
+    doc.add_paragraph("Agenda", style="Title")
+    _label_value_table(
+        doc,
+        [
+            ("Overleg", "{{ overleg }}"),
+            ("Datum", "{{ datum }}"),
+            ("Aanvang", "{{ aanvang }}"),
+            ("Locatie", "{{ locatie }}"),
+        ],
+    )
+    doc.add_heading("Agendapunten", level=1)
+
+    doc.add_paragraph("{%p for punt in punten %}")
+    doc.add_heading("{{ punt.nummer }}. {{ punt.titel }}", level=2)
+    doc.add_paragraph("{%p if punt.dossier %}")
+    details = doc.add_paragraph(style="Body Text")
+    details.add_run("Kenmerk {{ punt.kenmerk }}")
+    details.add_run("{% if punt.portefeuillehouder %} · portefeuillehouder ")
+    details.add_run("{{ punt.portefeuillehouder }}{% endif %} · ")
+    purpose = details.add_run("{{ punt.doel }}")
+    purpose.bold = True
+    doc.add_paragraph("{%p if punt.voorstellen %}")
+    label = doc.add_paragraph(style="Body Text")
+    label.add_run("Voorgesteld besluit").bold = True
+    doc.add_paragraph("{%p for besluit in punt.voorstellen %}")
+    decision = doc.add_paragraph("{{ loop.index }}. {{ besluit }}", style="Body Text")
+    decision.paragraph_format.left_indent = Cm(0.6)
+    decision.paragraph_format.space_after = Pt(2)
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if punt.bijlagen %}")
+    label = doc.add_paragraph(style="Body Text")
+    label.add_run("Bijlagen").bold = True
+    doc.add_paragraph("{%p for bijlage in punt.bijlagen %}")
+    annex = doc.add_paragraph(
+        "Bijlage {{ bijlage.nummer }}. {{ bijlage.omschrijving }}", style="Body Text"
+    )
+    annex.paragraph_format.left_indent = Cm(0.6)
+    annex.paragraph_format.space_after = Pt(2)
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endfor %}")
+    _closing_paragraph(doc)
+    return doc
+
+
+def main(argv: Sequence[str]) -> int:
+    """Write agenda.docx into the given folder (default: templates/)."""
+    out = Path(argv[0]) if argv else ROOT / "templates"
+    out.mkdir(parents=True, exist_ok=True)
+    make_agenda().save(str(out / "agenda.docx"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
