@@ -15,7 +15,7 @@ import click
 from assembler import __version__
 from assembler.errors import AssemblerError, ExitCode, Problem, UsageError
 from assembler.project import Project, find_project
-from assembler.scaffold import NewDossier, create_dossier
+from assembler.scaffold import NewDossier, create_dossier, move_dossier
 from assembler.schema import write_schemas
 from assembler.validate import Catalog
 
@@ -175,6 +175,22 @@ def new(
     )
     target = create_dossier(project, vergadermap.resolve(), mapnaam, values)
     click.echo(f"Aangemaakt: {project.display(target)} (staat op de agenda)")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("dossiermap", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("naar_vergadermap", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@handles_errors
+def verplaats(dossiermap: Path, naar_vergadermap: Path) -> None:
+    """Verplaats een dossier naar een andere vergadering (een uitgesteld agendapunt).
+
+    Haalt het dossier van de oude agenda, zet het op de nieuwe (opmerkingen en volgorde
+    blijven staan) en voegt een regel aan de behandeling toe voor de nieuwe datum.
+    Bouw daarna opnieuw om beide vergaderingen bij te werken.
+    """
+    project = _project()
+    moved = move_dossier(project, dossiermap, naar_vergadermap)
+    click.echo(f"Verplaatst naar {project.display(moved)} (bouw opnieuw om beide bij te werken)")
 
 
 @main.command(context_settings=CONTEXT)

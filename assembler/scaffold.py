@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -188,3 +189,97 @@ toelichting: |                  # Markdown: ### kopje, alinea's, - lijst, **vet*
 bijlagen: []                    # - omschrijving: ...
                                 #   bestand: bijlage-1.pdf   (in deze map)
 """
+
+
+def move_dossier(project: Project, dossier_folder: Path, target_meeting: Path) -> Path:
+    """Move a dossier to another meeting: agendas updated, a behandeling row for the new date."""
+    dossier_folder = dossier_folder.resolve()
+    target_meeting = target_meeting.resolve()
+    old_meeting = dossier_folder.parent
+    name = dossier_folder.name
+    if not (dossier_folder / DOSSIER_FILE).is_file():
+        raise UsageError(
+            f"{project.display(dossier_folder)}: is geen dossiermap, er staat geen "
+            f"{DOSSIER_FILE} in (geef de map van het dossier op)"
+        )
+    if target_meeting == old_meeting:
+        raise UsageError(
+            f"{project.display(dossier_folder)}: staat al in {project.display(target_meeting)} "
+            "(kies een andere vergadering)"
+        )
+    destination = target_meeting / name
+    if destination.exists():
+        raise UsageError(
+            f"{project.display(destination)}: bestaat al (hernoem een van beide dossiermappen)"
+        )
+    old_source = _load_meeting(project, old_meeting / MEETING_FILE)
+    if not (target_meeting / MEETING_FILE).is_file():
+        raise UsageError(
+            f"{project.display(target_meeting)}: is geen vergadermap, er staat geen "
+            f"{MEETING_FILE} in (kies een map onder dossiers/ met een {MEETING_FILE})"
+        )
+    new_source = _load_meeting(project, target_meeting / MEETING_FILE)
+    old_date = Vergadering.model_validate(old_source.data).date
+    new_meeting = Vergadering.model_validate(new_source.data)
+    dossier_source = load_yaml(dossier_folder / DOSSIER_FILE, project.display(dossier_folder))
+
+    old_agenda = remove_from_agenda(old_source, name)
+    new_agenda = add_to_agenda(new_source, name)
+    dossier_text = add_treatment(dossier_source, old_date, new_meeting.date, new_meeting.meeting)
+
+    # Move first: if anything after this fails, the dossier is complete in its new place and
+    # `assembler check` names the agenda to fix; no dossier is ever lost or doubled.
+    os.rename(dossier_folder, destination)
+    write_text_atomic(destination / DOSSIER_FILE, dossier_text)
+    write_text_atomic(old_meeting / MEETING_FILE, old_agenda)
+    write_text_atomic(target_meeting / MEETING_FILE, new_agenda)
+    return destination
+
+
+def add_treatment(source: Source, old: date, new: date, meeting: str) -> str:
+    """The dossier text with a behandeling row dated ``new``, unless it already has one."""
+    data = source.data
+    assert isinstance(data, dict)
+    rows = data.get("behandeling")
+    if "behandeling" not in data and data.get("sjabloon") not in (None, "voorstel"):
+        return source.text  # kinds without a behandeling table (memo) keep their text
+    if isinstance(rows, list) and any(
+        isinstance(row, dict) and row.get("datum") == new.isoformat() for row in rows
+    ):
+        return source.text
+    lines = source.text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    template = {"doel": "Vaststellen", "conclusie": "Uitgesteld van " + old.isoformat()}
+    after = None
+    if isinstance(rows, list) and rows:
+        after = len(rows) - 1
+        for index, row in enumerate(rows):
+            if isinstance(row, dict) and row.get("datum") == old.isoformat():
+                after = index
+                template["doel"] = str(row.get("doel") or template["doel"])
+                template["conclusie"] = str(row.get("conclusie") or template["conclusie"])
+        start = source.lines[("behandeling", after)] - 1
+        first = lines[start]
+        indent = first[: len(first) - len(first.lstrip())]
+        insert_at = _end_of_item(lines, start)
+    else:
+        indent = "  "
+        if "behandeling" in data:
+            key_line = source.lines[("behandeling",)] - 1
+            lines[key_line] = "behandeling:\n"
+            insert_at = key_line + 1
+        else:
+            lines.append("behandeling:\n")
+            insert_at = len(lines)
+    pad = indent + "  "
+    row_text = (
+        f"{indent}- datum: {new.isoformat()}\n"
+        f"{pad}overleg: {_yaml_text(meeting)}\n"
+        f"{pad}doel: {_yaml_text(template['doel'])}\n"
+        f"{pad}conclusie: {_yaml_text(template['conclusie'])}\n"
+    )
+    lines.insert(insert_at, row_text)
+    text = "".join(lines)
+    parse_yaml(text.encode("utf-8"), source.path, source.display)
+    return text

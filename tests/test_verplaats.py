@@ -1,0 +1,105 @@
+"""`assembler verplaats`: a postponed item moves to another meeting, nothing is lost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ECONOMIE, WONEN, CliResult
+
+RunCli = Callable[..., CliResult]
+
+
+def test_move_updates_both_agendas_and_adds_a_treatment_row(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    dossiers = example_project / "dossiers"
+    old_agenda = (dossiers / ECONOMIE / "vergadering.yaml").read_text()
+    new_agenda = (dossiers / WONEN / "vergadering.yaml").read_text()
+    result = run_cli(
+        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"Verplaatst naar dossiers/{WONEN}/werklocaties (bouw opnieuw om beide bij te werken)\n"
+    )
+    assert not (dossiers / ECONOMIE / "werklocaties").exists()
+    moved = dossiers / WONEN / "werklocaties"
+    assert len(list(moved.glob("bijlage-*.pdf"))) == 3
+
+    old_after = (dossiers / ECONOMIE / "vergadering.yaml").read_text()
+    assert old_after.splitlines() == [
+        line for line in old_agenda.splitlines() if line != "  - dossier: werklocaties"
+    ]
+    assert "# Voorstellen: elk dossier is een map in deze vergadermap." in old_after
+
+    new_after = (dossiers / WONEN / "vergadering.yaml").read_text().splitlines()
+    assert len(new_after) == len(new_agenda.splitlines()) + 1
+    index = new_after.index("  - dossier: werklocaties")
+    assert new_after[index - 1].startswith("  - dossier: ")
+
+    text = (moved / "dossier.yaml").read_text()
+    # The row of the old meeting day is followed by one for the new day, same purpose.
+    assert (
+        "  - datum: 2023-05-26\n"
+        "    overleg: Portefeuillehoudersoverleg\n"
+        "    doel: Vaststellen\n"
+        "    conclusie: Aanpak actieplan werklocaties\n"
+        "  - datum: 2023-06-23\n"
+        '    overleg: "Portefeuillehoudersoverleg Ruimte en Wonen"\n'
+        '    doel: "Vaststellen"\n'
+        '    conclusie: "Aanpak actieplan werklocaties"\n'
+    ) in text
+    assert text.startswith("# yaml-language-server:")
+
+    check = run_cli("check", cwd=example_project)
+    assert check.exit_code == 0, check.stderr
+
+
+def test_move_twice_adds_no_second_row(example_project: Path, run_cli: RunCli) -> None:
+    first = run_cli(
+        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
+    )
+    assert first.exit_code == 0
+    back = run_cli(
+        "verplaats", f"dossiers/{WONEN}/werklocaties", f"dossiers/{ECONOMIE}", cwd=example_project
+    )
+    assert back.exit_code == 0, back.stderr
+    text = (example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml").read_text()
+    assert text.count("datum: 2023-05-26") == 1
+    assert text.count("datum: 2023-06-23") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{ECONOMIE}"), "staat al in"),
+        ((f"dossiers/{ECONOMIE}", f"dossiers/{WONEN}"), "is geen dossiermap"),
+        ((f"dossiers/{ECONOMIE}/werklocaties", "dossiers/huisstijl"), "is geen vergadermap"),
+    ],
+)
+def test_move_refusals_change_nothing(
+    example_project: Path, run_cli: RunCli, args: tuple[str, str], message: str
+) -> None:
+    before = {p: p.read_bytes() for p in (example_project / "dossiers").rglob("*.yaml")}
+    result = run_cli("verplaats", *args, cwd=example_project)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    after = {p: p.read_bytes() for p in (example_project / "dossiers").rglob("*.yaml")}
+    assert after == before
+
+
+@pytest.mark.slow
+def test_next_build_updates_both_meetings(example_project: Path, run_cli: RunCli) -> None:
+    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
+    old_output = example_project / "build" / ECONOMIE / "02-23.0001772-werklocaties"
+    assert old_output.is_dir()
+    run_cli(
+        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
+    )
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert not old_output.exists()
+    assert list((example_project / "build" / WONEN).glob("*-23.0001772-werklocaties/voorstel.docx"))
