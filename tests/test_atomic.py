@@ -1,0 +1,121 @@
+"""Atomic and reproducible outputs: kill a real build, build twice, compare bytes."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+pytestmark = pytest.mark.slow
+ASSEMBLER = Path(sys.executable).parent / "assembler"
+
+
+def build(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ASSEMBLER), "build", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+
+
+def outputs(project: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of every output (not the cache or the lock)."""
+    root = project / "build"
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".cache" not in path.parts and path.name != ".lock"
+    }
+
+
+def assert_all_outputs_whole(project: Path) -> None:
+    for path in (project / "build").rglob("*"):
+        assert not path.name.startswith(".tmp-assembler-"), f"temp file left: {path}"
+        if path.suffix == ".pdf":
+            with pikepdf.open(path) as pdf:
+                assert len(pdf.pages) > 0
+        elif path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                assert archive.testzip() is None
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path: Path, example_project: Path) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1685000000"}
+    second = tmp_path / "elders"
+    import shutil
+
+    shutil.copytree(example_project, second)
+    first_run = build(example_project, env=env)
+    second_run = build(second, env=env)
+    assert first_run.returncode == 0, first_run.stderr
+    assert second_run.returncode == 0, second_run.stderr
+    first, other = outputs(example_project), outputs(second)
+    assert len(first) >= 25
+    assert first == other
+    kinds = {Path(name).suffix for name in first}
+    assert kinds == {".docx", ".pdf"}
+
+
+def _kill_leftovers(marker: str) -> None:
+    """End LibreOffice processes the killed build started (found by their temp folder)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if marker in command:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(entry.name), signal.SIGKILL)
+
+
+@pytest.mark.parametrize("delay", [0.3, 1.5, 3.0])
+def test_sigkill_keeps_previous_outputs_and_rebuild_completes(
+    example_project: Path, tmp_path: Path, delay: float
+) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1685000000"}
+    assert build(example_project, env=env).returncode == 0
+    good = outputs(example_project)
+
+    # A change to every dossier and agenda: the killed build was rewriting all of them.
+    for path in (example_project / "dossiers").glob("*/*/dossier.yaml"):
+        path.write_text(path.read_text().replace("verspreiden:", "# gewijzigd\nverspreiden:"))
+    killed_tmp = tmp_path / "killed-tmp"
+    killed_tmp.mkdir()
+    process = subprocess.Popen(
+        [str(ASSEMBLER), "build", "--force"],
+        cwd=example_project,
+        env={**env, "TMPDIR": str(killed_tmp)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    process.kill()
+    process.wait()
+    _kill_leftovers(str(killed_tmp))
+
+    # Whatever is there is whole: either the previous version or a complete new one.
+    assert_all_outputs_whole(example_project)
+    assert set(good) <= set(outputs(example_project))
+
+    rebuilt = build(example_project, env=env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert_all_outputs_whole(example_project)
+    # A comment changes no document: the rebuilt outputs equal the first good ones.
+    assert outputs(example_project) == good
