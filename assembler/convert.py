@@ -69,6 +69,7 @@ _PDF_OPTIONS = {
 PDF_EXPORT_FILTER = "pdf:writer_pdf_Export:" + json.dumps(_PDF_OPTIONS, separators=(",", ":"))
 
 _POLL_SECONDS = 0.05
+_WORKSPACE_PREFIX = "assembler-convert-"
 _XMP_NS = "http://ns.adobe.com/xap/1.0/"
 _XMPMM_NS = "http://ns.adobe.com/xap/1.0/mm/"
 _RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -227,7 +228,8 @@ def normalise_pdf(path: Path, epoch: int) -> None:
         with atomic_path(path) as temp:
             # qpdf keeps the first /ID element of the input; without one it derives both
             # elements from an MD5 of the written content.
-            pdf.save(temp, deterministic_id=True)
+            # fix_metadata_version would re-serialise the XMP packet written above.
+            pdf.save(temp, deterministic_id=True, fix_metadata_version=False)
 
 
 def _normalise(pdf: pikepdf.Pdf, epoch: int) -> None:
@@ -677,11 +679,35 @@ def _weight(source: Path) -> float:
 
 @contextlib.contextmanager
 def _workspace() -> Iterator[Path]:
-    root = Path(tempfile.mkdtemp(prefix="assembler-convert-"))
+    _remove_stale_workspaces()
+    root = Path(tempfile.mkdtemp(prefix=_WORKSPACE_PREFIX))
+    (root / "owner").write_text(str(os.getpid()), encoding="ascii")
     try:
         yield root
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _remove_stale_workspaces() -> None:
+    # A build killed with SIGKILL cannot clean up; the next conversion does it instead.
+    with contextlib.suppress(OSError):
+        for entry in Path(tempfile.gettempdir()).glob(_WORKSPACE_PREFIX + "*"):
+            try:
+                owner = int((entry / "owner").read_text(encoding="ascii"))
+            except (OSError, ValueError):
+                continue
+            if not _alive(owner):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _reason_for(problem: str) -> str:

@@ -515,3 +515,21 @@ def test_icc_profile_id_follows_the_new_date() -> None:
     scratch = bytearray(fixed)
     scratch[84:100] = bytes(16)
     assert fixed[84:100] == hashlib.md5(bytes(scratch)).digest()
+
+
+def test_workspace_of_a_killed_run_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _isolated: Path
+) -> None:
+    plant_fake(tmp_path, monkeypatch)
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    stale = _isolated / "assembler-convert-killed"
+    (stale / "task-1" / "in").mkdir(parents=True)
+    (stale / "owner").write_text(str(finished.pid))
+    alive = _isolated / "assembler-convert-running"
+    alive.mkdir()
+    (alive / "owner").write_text(str(os.getpid()))
+
+    assert convert_to_pdf(dossier_jobs(tmp_path, [b"een"])).ok
+
+    assert sorted(p.name for p in _isolated.iterdir()) == ["assembler-convert-running"]
