@@ -1,0 +1,754 @@
+"""Template lint: check each Word template's Jinja against the values its kind provides.
+
+Rendering finds a misspelt ``{{ kenmerk }}`` only when a dossier is built, and only the
+first one; the lint reads every part docxtpl renders (body, headers, footers, footnotes,
+core properties) exactly as docxtpl prepares it for Jinja, parses it with a sandboxed
+environment like the renderer's, and walks the syntax tree. It reports, per template:
+
+* errors: a variable or attribute the context lacks (with a suggestion), an attribute
+  the sandbox refuses (``__class__``), a Jinja syntax error, ``{% include %}`` and
+  friends (no loader), a tag in a part docxtpl never renders, a file that is missing or
+  is not a .docx;
+* warnings: a required model field (or a required field of a row that the template
+  does show) that the template never uses, and a field that only some rows have.
+
+The known names are derived, not listed: the lint builds a sample model of each kind
+(every field filled, every list one row long), runs :func:`build_context` /
+:func:`agenda_context` on it and takes the shape of the result. Nothing here starts
+LibreOffice or renders a document, so the lint is cheap enough to run on every check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import html
+import re
+import types
+import typing
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Union
+
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2.runtime import LoopContext
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel
+
+from assembler.agenda import agenda_context
+from assembler.errors import Problem, Severity, sort_problems
+from assembler.model import DOCUMENT_KINDS, Document, Organisatie, Vergadering
+from assembler.project import Project
+from assembler.render import build_context, organisation_context
+from assembler.source import Source
+from assembler.validate import AgendaItem, DossierInput, MeetingInput
+
+__all__ = [
+    "AGENDA",
+    "TemplateSpec",
+    "agenda_spec",
+    "document_spec",
+    "lint_template",
+    "lint_templates",
+]
+
+AGENDA = "agenda"
+# Keys build_context and agenda_context add to every template's values besides the
+# model's own fields: shown where needed, never required.
+EXTRA_KEYS = ("niet_openbaar", "organisatie")
+# ``sjabloon`` chooses the template; no document shows it.
+NOT_SHOWN = frozenset({"sjabloon"})
+# What an agenda must show: its own keys (the meeting's fields and the items) and, per
+# item, its number and title. The agenda has no model of its own, so this is explicit.
+AGENDA_ITEM_REQUIRED = ("nummer", "titel")
+
+_LEFTOVER = re.compile(r"\{\{|\{%")
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+# Core properties docxtpl renders with the context (DocxTemplate.render_properties).
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_LOOP_ATTRIBUTES = frozenset(name for name in dir(LoopContext) if not name.startswith("_"))
+# Filters that hand back the rows they got (or one of them) instead of a new value.
+_ROW_FILTERS = frozenset({"sort", "reverse", "list", "unique", "selectattr", "rejectattr"})
+_ONE_ROW_FILTERS = frozenset({"first", "last", "random"})
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+@dataclass
+class _Leaf:
+    """A value printed as it is (text, number, Markdown, picture)."""
+
+    sample: Any = None
+
+
+@dataclass
+class _Record:
+    """A block of named values: the context, ``organisatie``, a row."""
+
+    fields: dict[str, _Shape]
+    partial: frozenset[str]  # keys only some rows have
+    path: tuple[str, ...]
+    label: str  # how a message names it
+
+
+@dataclass
+class _Rows:
+    """A list; ``row`` is the shape of its items."""
+
+    row: _Shape
+    path: tuple[str, ...]
+
+
+@dataclass
+class _Loop:
+    """Jinja's ``loop`` inside a for."""
+
+
+@dataclass
+class _Unknown:
+    """A value the lint cannot follow (a filter's result, a macro argument)."""
+
+    broken: bool = False  # already reported: stay silent about what follows
+
+
+_M = typing.TypeVar("_M", bound=BaseModel)
+
+_Shape = Union[_Leaf, _Record, _Rows, _Loop, _Unknown]  # noqa: UP007 (used at runtime)
+
+
+def _shape(value: Any, path: tuple[str, ...], label: str) -> _Shape:
+    if isinstance(value, Mapping):
+        return _Record(
+            {
+                str(key): _shape(item, (*path, str(key)), f"'{'.'.join((*path, str(key)))}'")
+                for key, item in value.items()
+            },
+            frozenset(),
+            path,
+            label,
+        )
+    if isinstance(value, list | tuple):
+        row_label = f"een rij van '{'.'.join(path)}'"
+        rows = [_shape(item, path, row_label) for item in value]
+        return _Rows(_merge(rows, path, row_label), path)
+    return _Leaf(value)
+
+
+def _merge(shapes: Sequence[_Shape], path: tuple[str, ...], label: str) -> _Shape:
+    """One shape for the rows of a list; keys that not every row has are partial."""
+    records = [shape for shape in shapes if isinstance(shape, _Record)]
+    if not shapes:
+        return _Unknown()
+    if len(records) != len(shapes):
+        return shapes[0] if all(isinstance(s, _Leaf) for s in shapes) else _Unknown()
+    keys: dict[str, list[_Shape]] = {}
+    for record in records:
+        for key, shape in record.fields.items():
+            keys.setdefault(key, []).append(shape)
+    everywhere = set.intersection(*(set(record.fields) for record in records))
+    partial = frozenset(keys) - everywhere
+    fields: dict[str, _Shape] = {}
+    for key, found in keys.items():
+        if all(isinstance(shape, _Rows) for shape in found):
+            inner = [shape.row for shape in found if isinstance(shape, _Rows)]
+            sub = (*path, key)
+            row_label = f"een rij van '{'.'.join(sub)}'"
+            known = [shape for shape in inner if not isinstance(shape, _Unknown)]
+            fields[key] = _Rows(_merge(known, sub, row_label), sub)
+        elif all(isinstance(shape, _Record) for shape in found):
+            fields[key] = _merge(found, (*path, key), f"'{'.'.join((*path, key))}'")
+        else:
+            fields[key] = found[0]
+    return _Record(fields, partial | _inner_partial(records), path, label)
+
+
+def _inner_partial(records: Sequence[_Record]) -> frozenset[str]:
+    return frozenset().union(*(record.partial for record in records))
+
+
+# --------------------------------------------------------------------------- samples
+
+
+def _sample_value(annotation: Any) -> Any:
+    """A value of ``annotation``'s type, for a model built without validation."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _sample_value(args[0])
+    if origin is typing.Literal:
+        return args[0]
+    if origin in (Union, types.UnionType):
+        options = [arg for arg in args if arg is not type(None)]
+        return _sample_value(options[0]) if options else None
+    if origin in (tuple, list):
+        return (_sample_value(args[0]),) if args else ()
+    if isinstance(annotation, type):
+        if issubclass(annotation, BaseModel):
+            return _sample_model(annotation)
+        if issubclass(annotation, Enum):
+            return next(iter(annotation))
+        if issubclass(annotation, dt.date):
+            return dt.date(2023, 4, 11)
+        if issubclass(annotation, bool):
+            return False
+        if issubclass(annotation, int | float):
+            return annotation(1)
+    return "tekst"
+
+
+def _sample_model(model: type[_M]) -> _M:
+    """An instance of ``model`` with every field filled and every list one row long."""
+    values = {name: _sample_value(info.annotation) for name, info in model.model_fields.items()}
+    return model.model_construct(**values)
+
+
+def _row_model(annotation: Any) -> type[BaseModel] | None:
+    """The model of a list field's rows (``tuple[Behandeling, ...]``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _row_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _required(model: type[BaseModel]) -> list[str]:
+    return [
+        info.alias or name
+        for name, info in model.model_fields.items()
+        if info.is_required() and (info.alias or name) not in NOT_SHOWN
+    ]
+
+
+# --------------------------------------------------------------------------- specs
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """What a template may use: its name, how messages name its data, and its values."""
+
+    name: str
+    noun: str  # "het model voorstel", "de agenda"
+    context: Mapping[str, Any]
+    required: tuple[tuple[str, ...], ...]
+
+
+def document_spec(kind: str) -> TemplateSpec:
+    """The spec of a document kind's template, from its model and build_context."""
+    model: type[Document] = DOCUMENT_KINDS[kind]
+    # No logo: organisation_context would look for the file; the key is there either way.
+    context = build_context(_sample_model(model), Organisatie.model_validate({}), Path("."))
+    required: list[tuple[str, ...]] = [(alias,) for alias in _required(model)]
+    for name, info in model.model_fields.items():
+        rows = _row_model(info.annotation)
+        alias = info.alias or name
+        sample = context.get(alias)
+        if rows is None or not isinstance(sample, list) or not sample:
+            continue
+        # Only what reaches the template counts: bijlagen rows carry no 'bestand'.
+        shown = set(sample[0]) if isinstance(sample[0], Mapping) else set()
+        required += [(alias, key) for key in _required(rows) if key in shown]
+    return TemplateSpec(kind, f"het model {kind}", context, tuple(required))
+
+
+def agenda_spec() -> TemplateSpec:
+    """The spec of the agenda template, from agenda_context on a sample meeting."""
+    where = Path(".")
+    source = Source(where, "vergadering.yaml", {})
+    items = [AgendaItem(1, text="Opening")]
+    for number, model in enumerate(DOCUMENT_KINDS.values(), start=2):
+        dossier = DossierInput(where, source, _sample_model(model))
+        items.append(AgendaItem(number, folder_name=model.kind, dossier=dossier))
+    meeting = MeetingInput(where, source, _sample_model(Vergadering), tuple(items))
+    organisation = organisation_context(Organisatie.model_validate({}), where)
+    context = agenda_context(meeting, organisation, confidential=True)
+    required: list[tuple[str, ...]] = [(key,) for key in context if key not in EXTRA_KEYS]
+    required += [("punten", key) for key in AGENDA_ITEM_REQUIRED]
+    return TemplateSpec(AGENDA, "de agenda", context, tuple(required))
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One piece of Jinja source as docxtpl hands it to Jinja."""
+
+    name: str
+    where: str  # Dutch, for messages: "", " (in de koptekst)"
+    source: str
+
+
+class _NotADocx(Exception):
+    pass
+
+
+def _parts(path: Path) -> list[_Part]:
+    """The Jinja source of every part docxtpl renders, prepared as docxtpl prepares it."""
+    template = DocxTemplate(str(path))
+    try:
+        template.init_docx()
+    except Exception as error:  # any failure to open means: not a usable .docx
+        raise _NotADocx(type(error).__name__) from None
+
+    def prepared(xml: str) -> str:
+        # render_xml_part puts each paragraph on its own line; Jinja's line numbers
+        # then point at a paragraph, which is how tags are found for messages.
+        return str(re.sub(r"<w:p([ >])", r"\n<w:p\1", template.patch_xml(xml)))
+
+    parts = [_Part("word/document.xml", "", prepared(template.get_xml()))]
+    for uri, where in ((template.HEADER_URI, "koptekst"), (template.FOOTER_URI, "voettekst")):
+        for _key, part in template.get_headers_footers(uri):
+            xml = template.get_part_xml(part)
+            parts.append(_Part(str(part.partname).lstrip("/"), f" (in de {where})", prepared(xml)))
+    for part in template.docx.part.package.parts:
+        if part.content_type == _FOOTNOTES:
+            blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+            name = str(part.partname).lstrip("/")
+            parts.append(_Part(name, " (in een voetnoot)", prepared(blob)))
+    core = template.docx.core_properties
+    for prop in _PROPERTIES:
+        value = getattr(core, prop) or ""
+        if _LEFTOVER.search(value):
+            parts.append(_Part("docProps/core.xml", f" (in documenteigenschap {prop})", value))
+    return parts
+
+
+def _other_parts(path: Path, rendered: set[str]) -> Iterator[tuple[str, str]]:
+    """Tags in XML parts docxtpl never renders: (part name, the text around the tag)."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name in rendered or not name.endswith((".xml", ".rels")):
+                continue
+            xml = archive.read(name).decode("utf-8", errors="replace")
+            match = _LEFTOVER.search(xml)
+            if match:
+                yield name, _text(xml[match.start() : match.start() + 200])[:60]
+
+
+def _text(xml: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]*>?", "", xml))).strip()
+
+
+def _tags(source: str) -> list[tuple[int, str]]:
+    """Every tag in a part with its line, as a template editor typed it (text only)."""
+    found = []
+    for match in _TAG.finditer(source):
+        line = source.count("\n", 0, match.start()) + 1
+        found.append((line, _text(match.group(0))))
+    return found
+
+
+def _environment() -> SandboxedEnvironment:
+    # Same kind and settings as render.py's: only parsing and the sandbox's attribute
+    # rule matter here, and neither depends on the renderer's finalize.
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+
+
+# --------------------------------------------------------------------------- walker
+
+
+@dataclass
+class _Finding:
+    lineno: int
+    name: str  # what the tag is searched by
+    message: str
+    severity: Severity = "fout"
+
+
+@dataclass
+class _Walker:
+    """Follows names through a template's syntax tree and records what does not fit."""
+
+    context: _Record
+    noun: str
+    undeclared: set[str]
+    globals: frozenset[str]
+    findings: list[_Finding] = field(default_factory=list)
+    used: set[tuple[str, ...]] = field(default_factory=set)
+
+    # statements --------------------------------------------------------------
+
+    def walk(self, node: nodes.Node, scope: dict[str, _Shape]) -> None:
+        if isinstance(node, nodes.Expr):
+            self.visit(node, scope)
+        elif isinstance(node, nodes.For):
+            self._for(node, scope)
+        elif isinstance(node, nodes.Assign):
+            shape = self.visit(node.node, scope)
+            self._bind(node.target, shape, scope)
+        elif isinstance(node, nodes.AssignBlock):
+            self._body(node.body, scope)
+            self._bind(node.target, _Unknown(), scope)
+        elif isinstance(node, nodes.With):
+            inner = dict(scope)
+            for target, value in zip(node.targets, node.values, strict=False):
+                self._bind(target, self.visit(value, scope), inner)
+            self._body(node.body, inner)
+        elif isinstance(node, nodes.Macro | nodes.CallBlock):
+            inner = dict(scope)
+            for default in node.defaults:
+                self.visit(default, scope)
+            for arg in node.args:
+                inner[arg.name] = _Unknown()
+            for name in ("caller", "varargs", "kwargs"):
+                inner[name] = _Unknown()
+            if isinstance(node, nodes.CallBlock):
+                self.visit(node.call, scope)
+            else:
+                scope[node.name] = _Unknown()
+            self._body(node.body, inner)
+        elif isinstance(node, nodes.Include | nodes.Import | nodes.FromImport | nodes.Extends):
+            self.findings.append(
+                _Finding(
+                    node.lineno,
+                    type(node).__name__.lower(),
+                    "een sjabloon kan geen andere sjablonen laden "
+                    "(zet de tekst in dit sjabloon zelf)",
+                )
+            )
+        elif isinstance(node, nodes.TemplateData):
+            self._leftover(node)
+        else:
+            for child in node.iter_child_nodes():
+                self.walk(child, scope)
+
+    def _body(self, body: Sequence[nodes.Node], scope: dict[str, _Shape]) -> None:
+        for child in body:
+            self.walk(child, scope)
+
+    def _for(self, node: nodes.For, scope: dict[str, _Shape]) -> None:
+        rows = self.visit(node.iter, scope)
+        inner = dict(scope)
+        row: _Shape = rows.row if isinstance(rows, _Rows) else _Unknown()
+        self._bind(node.target, row, inner)
+        inner["loop"] = _Loop()
+        if node.test is not None:
+            self.visit(node.test, inner)
+        self._body(node.body, inner)
+        self._body(node.else_, scope)
+
+    def _bind(self, target: nodes.Node, shape: _Shape, scope: dict[str, _Shape]) -> None:
+        if isinstance(target, nodes.Name):
+            scope[target.name] = shape
+        elif isinstance(target, nodes.Tuple):
+            for item in target.items:
+                self._bind(item, _Unknown(), scope)
+
+    def _leftover(self, node: nodes.TemplateData) -> None:
+        # Text Jinja passes through untouched ({% raw %}): the renderer rejects any
+        # tag still in the output, so say so now.
+        match = _LEFTOVER.search(node.data)
+        if match:
+            snippet = _text(node.data[match.start() : match.start() + 200])[:60]
+            self.findings.append(
+                _Finding(
+                    node.lineno,
+                    snippet,
+                    f"'{snippet}' wordt niet ingevuld en blijft als code in het document "
+                    "staan (haal {% raw %} weg)",
+                )
+            )
+
+    # expressions -------------------------------------------------------------
+
+    def visit(self, node: nodes.Node, scope: dict[str, _Shape], guarded: bool = False) -> _Shape:
+        if isinstance(node, nodes.Name):
+            return self._name(node, scope, guarded)
+        if isinstance(node, nodes.Getattr):
+            return self._attribute(node, node.node, node.attr, scope, guarded)
+        if isinstance(node, nodes.Getitem):
+            if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                return self._attribute(node, node.node, node.arg.value, scope, guarded)
+            base = self.visit(node.node, scope)
+            self.visit(node.arg, scope)
+            return base.row if isinstance(base, _Rows) else _Unknown()
+        if isinstance(node, nodes.Const):
+            return _Leaf(node.value)
+        if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
+            self.visit(node.node, scope, guarded=True)
+            return _Leaf(True)
+        if isinstance(node, nodes.Filter) and node.node is not None:
+            return self._filter(node, scope)
+        for child in node.iter_child_nodes():
+            self.visit(child, scope)
+        return _Unknown()
+
+    def _filter(self, node: nodes.Filter, scope: dict[str, _Shape]) -> _Shape:
+        assert node.node is not None
+        base = self.visit(node.node, scope, guarded=node.name in ("default", "d"))
+        for child in (*node.args, *(kw.value for kw in node.kwargs)):
+            self.visit(child, scope)
+        for extra in (node.dyn_args, node.dyn_kwargs):
+            if extra is not None:
+                self.visit(extra, scope)
+        if node.name in _ROW_FILTERS and isinstance(base, _Rows):
+            return base
+        if node.name in _ONE_ROW_FILTERS and isinstance(base, _Rows):
+            return base.row
+        if node.name in ("default", "d"):
+            return base
+        return _Unknown()
+
+    def _name(self, node: nodes.Name, scope: dict[str, _Shape], guarded: bool) -> _Shape:
+        name = node.name
+        if name in scope:
+            return scope[name]
+        if name in self.context.fields:
+            self.used.add((name,))
+            return self.context.fields[name]
+        if name in self.globals or name not in self.undeclared or guarded:
+            return _Unknown()
+        self.findings.append(
+            _Finding(
+                node.lineno,
+                name,
+                f"'{name}' bestaat niet in {self.noun}"
+                + _hint(name, self.context.fields, f"{{{{ {name} }}}}"),
+            )
+        )
+        return _Unknown(broken=True)
+
+    def _attribute(
+        self,
+        node: nodes.Node,
+        base_node: nodes.Node,
+        attr: str,
+        scope: dict[str, _Shape],
+        guarded: bool,
+    ) -> _Shape:
+        base = self.visit(base_node, scope)
+        if isinstance(base, _Unknown) and base.broken:
+            return base
+        if attr.startswith("_"):
+            self.findings.append(
+                _Finding(
+                    node.lineno,
+                    attr,
+                    f"'{attr}' is geen veld en is in een sjabloon niet toegestaan "
+                    "(gebruik alleen velden, if en for)",
+                )
+            )
+            return _Unknown(broken=True)
+        if isinstance(base, _Record):
+            if attr in base.fields:
+                self.used.add((*base.path, attr))
+                if attr in base.partial and not guarded:
+                    self.findings.append(
+                        _Finding(
+                            node.lineno,
+                            attr,
+                            f"'{attr}' bestaat niet in elke {_row_noun(base.label)}; "
+                            "waar het ontbreekt stopt het maken van het document "
+                            f"(schrijf {{% if ... .{attr} is defined %}} eromheen)",
+                            "waarschuwing",
+                        )
+                    )
+                return base.fields[attr]
+            if guarded:
+                return _Unknown()
+            self.findings.append(
+                _Finding(
+                    node.lineno,
+                    attr,
+                    f"'{attr}' bestaat niet in {base.label}"
+                    + _hint(attr, base.fields, "haal de code weg"),
+                )
+            )
+            return _Unknown(broken=True)
+        if isinstance(base, _Loop):
+            if attr in _LOOP_ATTRIBUTES or guarded:
+                return _Unknown()
+            message = f"'loop.{attr}' bestaat niet" + _hint(
+                attr, dict.fromkeys(_LOOP_ATTRIBUTES), "gebruik bijvoorbeeld loop.index"
+            )
+            self.findings.append(_Finding(node.lineno, attr, message))
+            return _Unknown(broken=True)
+        if isinstance(base, _Rows):
+            if attr in ("__len__",):
+                return _Unknown()
+            what = f"de lijst '{'.'.join(base.path)}'"
+            self.findings.append(
+                _Finding(
+                    node.lineno,
+                    attr,
+                    f"{what} heeft geen veld '{attr}' "
+                    f"(gebruik {{% for rij in {base.path[-1]} %}} ... {{{{ rij.{attr} }}}})",
+                )
+            )
+            return _Unknown(broken=True)
+        if isinstance(base, _Leaf):
+            # Text methods ({{ onderwerp.upper() }}) are fine; fields of a value are not.
+            if isinstance(base.sample, str | int) and hasattr(base.sample, attr):
+                return _Unknown()
+            if guarded:
+                return _Unknown()
+            self.findings.append(
+                _Finding(
+                    node.lineno,
+                    attr,
+                    f"'{attr}' bestaat niet: {_describe(base_node)} is een enkele waarde, "
+                    "geen blok met velden (haal '." + attr + "' weg)",
+                )
+            )
+            return _Unknown(broken=True)
+        return _Unknown()
+
+
+def _row_noun(label: str) -> str:
+    return label.replace("een rij van", "rij van") if label.startswith("een rij") else label
+
+
+def _describe(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return f"'{node.name}'"
+    if isinstance(node, nodes.Getattr):
+        return f"{_describe(node.node)[:-1]}.{node.attr}'"
+    return "dit"
+
+
+def _hint(name: str, known: Mapping[str, Any], otherwise: str) -> str:
+    close = difflib.get_close_matches(name, [str(key) for key in known], n=1, cutoff=0.6)
+    if close:
+        return f" (bedoelt u '{close[0]}'?)"
+    if "{{" in otherwise:
+        names = ", ".join(sorted(str(key) for key in known))
+        return f" (haal {otherwise} weg of kies een bestaand veld: {names})"
+    return f" ({otherwise})"
+
+
+# --------------------------------------------------------------------------- lint
+
+
+def _tag_for(tags: list[tuple[int, str]], lineno: int, name: str) -> str:
+    """The tag a finding is about: on its line if possible, else anywhere in the part."""
+    word = re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])")
+    on_line = [text for line, text in tags if line == lineno]
+    for candidates in (on_line, [text for _line, text in tags]):
+        for text in candidates:
+            if word.search(text):
+                return text
+    return on_line[0] if on_line else name
+
+
+def _syntax_problem(label: str, part: _Part, error: TemplateSyntaxError) -> Problem:
+    lines = part.source.splitlines()
+    snippet = ""
+    # The failing paragraph, or the nearest one before it with text in it.
+    for index in range(min(error.lineno, len(lines)) - 1, -1, -1):
+        snippet = _text(lines[index])
+        if snippet:
+            break
+    return Problem(
+        label,
+        None,
+        "",
+        f"fout in de sjablooncode bij '{snippet[:160]}'{part.where}: {error.message} "
+        "(controleer de {{ }}- en {% %}-codes op die plek)",
+    )
+
+
+def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
+    """Lint one template file against ``spec``; ``label`` names the file in messages."""
+    if not path.is_file():
+        return [
+            Problem(
+                label,
+                None,
+                "",
+                f"sjabloon voor '{spec.name}' bestaat niet (maak het aan of zet het terug)",
+            )
+        ]
+    try:
+        parts = _parts(path)
+    except _NotADocx as error:
+        return [
+            Problem(
+                label,
+                None,
+                "",
+                f"is geen Word-document (.docx) ({error}) (sla het sjabloon in Word op als .docx)",
+            )
+        ]
+    problems: list[Problem] = []
+    environment = _environment()
+    context = _shape(spec.context, (), spec.noun)
+    assert isinstance(context, _Record)
+    used: set[tuple[str, ...]] = set()
+    seen: set[tuple[str, str]] = set()
+    for part in parts:
+        try:
+            tree = environment.parse(part.source)
+        except TemplateSyntaxError as error:
+            problems.append(_syntax_problem(label, part, error))
+            continue
+        walker = _Walker(
+            context,
+            spec.noun,
+            meta.find_undeclared_variables(tree),
+            frozenset(environment.globals),
+        )
+        walker.walk(tree, {})
+        used |= walker.used
+        tags = _tags(part.source)
+        for finding in walker.findings:
+            tag = _tag_for(tags, finding.lineno, finding.name)
+            message = finding.message + part.where
+            if (tag, message) not in seen:
+                seen.add((tag, message))
+                problems.append(Problem(label, None, tag, message, finding.severity))
+    rendered = {part.name for part in parts} | {"docProps/core.xml"}
+    for name, snippet in _other_parts(path, rendered):
+        problems.append(
+            Problem(
+                label,
+                None,
+                snippet,
+                f"code op een plek die niet wordt ingevuld ({name}) "
+                "(zet de code in de tekst, de kop- of de voettekst)",
+            )
+        )
+    if not any(problem.ernst == "fout" for problem in problems):
+        problems += _missing(spec, used, label)
+    return problems
+
+
+def _missing(spec: TemplateSpec, used: set[tuple[str, ...]], label: str) -> list[Problem]:
+    """Warnings for required fields the template never uses."""
+    problems = []
+    for path in spec.required:
+        if path in used:
+            continue
+        if len(path) == 1:
+            message = (
+                f"het verplichte veld '{path[0]}' staat nergens in het sjabloon "
+                f"(voeg {{{{ {path[0]} }}}} toe)"
+            )
+        elif path[:-1] in used:
+            rows = ".".join(path[:-1])
+            message = (
+                f"'{path[-1]}' van de rijen in '{rows}' staat nergens in het sjabloon "
+                f"(voeg {{{{ rij.{path[-1]} }}}} toe binnen {{% for rij in {path[-2]} %}})"
+            )
+        else:
+            continue  # the list itself is missing (or optional): said once, above
+        problems.append(Problem(label, None, ".".join(path), message, "waarschuwing"))
+    return problems
+
+
+def lint_templates(project: Project) -> list[Problem]:
+    """Lint every document kind's template and the agenda's; errors and warnings, sorted."""
+    problems: list[Problem] = []
+    specs = [document_spec(kind) for kind in DOCUMENT_KINDS]
+    specs.append(agenda_spec())
+    for spec in specs:
+        path = project.template_for(spec.name)
+        problems += lint_template(path, spec, project.display(path))
+    return sort_problems(problems)
