@@ -87,10 +87,14 @@ class ConversionJob:
 
 @dataclass(frozen=True)
 class TimeoutPolicy:
-    """How long a batch of ``n`` documents may take: ``base + n * per_document`` seconds."""
+    """Time limits of a soffice run: ``base + n * per_document`` seconds for ``n`` documents.
 
-    base: float = 45.0
-    per_document: float = 15.0
+    Within a batch no document may take longer than ``base + per_document`` after the one
+    before it, the limit it would have alone; a hang is caught after that, not at the end.
+    """
+
+    base: float = 30.0
+    per_document: float = 60.0
 
     def for_batch(self, size: int) -> float:
         """Seconds a batch of ``size`` documents may run before it is killed."""
@@ -164,7 +168,8 @@ def _version_of(binary: str) -> str:
         if isinstance(cached, dict) and isinstance(cached.get(stamp), str):
             return str(cached[stamp])
     version = _ask_version(binary)
-    with contextlib.suppress(OSError, ValueError):
+    # The memo only saves a tenth of a second; a read-only home must not stop a build.
+    with contextlib.suppress(OSError, AssemblerError):
         memo.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(memo) as temp:
             temp.write_text(json.dumps({stamp: version}), encoding="utf-8")
@@ -506,7 +511,6 @@ class _Runner:
             str(outbox),
             *(str(inbox / doc.staged_name) for doc in docs),
         ]
-        limit = self.timeout.for_batch(len(docs))
         log = (inbox.parent / "soffice.log").open("wb")
         try:
             try:
@@ -526,7 +530,7 @@ class _Runner:
             with self._groups_lock:
                 self._groups.add(process.pid)
             try:
-                outcome = self._watch(process, docs, outbox, finished, time.monotonic() + limit)
+                outcome, waited = self._watch(process, docs, outbox, finished)
             finally:
                 # Reap only after the group is gone: while the leader is a zombie its pid
                 # cannot be reused, so the group id still names our processes.
@@ -538,7 +542,7 @@ class _Runner:
             log.close()
         if outcome == "timeout":
             return False, (
-                f"LibreOffice was na {limit:.0f} seconden niet klaar en is gestopt "
+                f"LibreOffice kwam {waited:.0f} seconden niet verder en is gestopt "
                 "(controleer of het document in Word of LibreOffice opent)"
             )
         if outcome == "cancelled":
@@ -552,8 +556,15 @@ class _Runner:
         docs: Sequence[_Doc],
         outbox: Path,
         finished: set[int],
-        deadline: float,
-    ) -> str:
+    ) -> tuple[str, float]:
+        """Wait for soffice; the outcome, and for a timeout how long it was given."""
+        started = time.monotonic()
+        batch_limit = self.timeout.for_batch(len(docs))
+        # No document may take longer than it would alone, so a hang early in a long
+        # batch is caught after one document's allowance, not the whole batch's.
+        stall_limit = self.timeout.for_batch(1)
+        last_progress = started
+        highest = -1
         position = 0
         while True:
             try:
@@ -561,17 +572,22 @@ class _Runner:
             except ChildProcessError:
                 status = None
             if status is not None:
-                return "exit-0" if status.si_status == 0 else "exit-error"
+                return ("exit-0" if status.si_status == 0 else "exit-error"), 0.0
             if self.cancel.is_set():
-                return "cancelled"
-            if time.monotonic() > deadline:
-                return "timeout"
+                return "cancelled", 0.0
+            now = time.monotonic()
+            if now > started + batch_limit:
+                return "timeout", batch_limit
+            if now > last_progress + stall_limit:
+                return "timeout", stall_limit
             # soffice converts in command-line order, so once a later document's PDF shows
             # up, every earlier one is complete (or has failed for good).
             present = _listdir(outbox)
             latest = max(
                 (i for i, doc in enumerate(docs) if doc.stem + ".pdf" in present), default=-1
             )
+            if latest > highest:
+                highest, last_progress = latest, now
             while position < latest:
                 doc = docs[position]
                 if doc.index not in finished and self._finish(doc, outbox) is None:

@@ -533,3 +533,19 @@ def test_workspace_of_a_killed_run_is_removed(
     assert convert_to_pdf(dossier_jobs(tmp_path, [b"een"])).ok
 
     assert sorted(p.name for p in _isolated.iterdir()) == ["assembler-convert-running"]
+
+
+def test_hang_early_in_a_long_batch_is_caught_after_one_documents_allowance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plant_fake(tmp_path, monkeypatch)
+    jobs = dossier_jobs(tmp_path, [b"HANG", b"twee", b"drie", b"vier", b"vijf", b"zes"])
+    policy = TimeoutPolicy(base=1.0, per_document=1.0)  # batch 7 s, one document 2 s
+
+    started = time.monotonic()
+    report = convert_to_pdf(jobs, workers=1, timeout=policy)
+    elapsed = time.monotonic() - started
+
+    assert report.converted == [job.target for job in jobs[1:]]
+    assert "2 seconden" in report.failures[jobs[0].source]
+    assert elapsed < 6.5, f"took {elapsed:.1f} s: the batch limit was waited out"
