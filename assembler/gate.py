@@ -1,0 +1,463 @@
+"""The confidentiality gate: prove that nothing confidential is on the public side of an export.
+
+The audit runs before anything is written. It compares every public output (files and texts:
+manifest, sitemap, checksums, file names) with every confidential source and reports a leak as
+a :class:`~assembler.errors.ConfidentialityViolation` (exit 4). Three independent checks:
+
+* **files**: the SHA-256 of each public file and of each file embedded in it, against the
+  confidential files;
+* **pages**: each page is reduced to the hashes of its parts — content streams (decoded),
+  images and form XObjects — so a confidential page copied into a public PDF is found even
+  when a merge wrapped it, stamped it or recompressed it. A confidential page leaks when all of
+  its parts occur on one public page;
+* **terms**: kenmerk, onderwerp and annex descriptions of confidential dossiers, searched in the
+  text, bookmarks and metadata of each public PDF and in every public text. Text is compared
+  without white space and case, so a title wrapped over two lines is still found.
+
+What a public dossier also uses is public: a confidential file, page or term that occurs in a
+public source is taken off the confidential lists first (an annex two dossiers share, the logo
+on every page, a description both annexes carry).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+from pypdf import PdfReader
+
+from assembler.errors import ConfidentialityViolation, Problem
+
+# A content stream shorter than this is a wrapper ("q", "Q", a clip, one image placement) that
+# many unrelated pages share; it says nothing about which page it is.
+MIN_STREAM_BYTES = 64
+# An image smaller than this is a rule, a bullet or a spacer.
+MIN_IMAGE_BYTES = 512
+# Terms shorter than this (after squashing) match by accident in unrelated text; a kenmerk is
+# always checked, whatever its length.
+MIN_TERM_CHARS = 12
+MAX_FORM_DEPTH = 4
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032"), "'") | dict.fromkeys(
+    map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'
+)
+_SPACE = re.compile(r"\s+", re.UNICODE)
+
+
+def squash(text: str) -> str:
+    """Text reduced for matching: NFKC, case-folded, plain dashes and quotes, no white space."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.translate(_DASHES).translate(_QUOTES).replace("\u00ad", "")
+    return _SPACE.sub("", text)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A confidential word or title and where it comes from."""
+
+    text: str
+    what: str  # "onderwerp", "kenmerk", "omschrijving van bijlage 2"
+    source: str  # the dossier it belongs to, as a project path
+    always: bool = False  # check whatever its length (kenmerk)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file of a dossier (voorstel, memo, annex or bundle), with a label for messages."""
+
+    path: Path
+    label: str
+
+
+@dataclass(frozen=True)
+class PublicFile:
+    """A file that would be published, under the name it would be published as."""
+
+    path: Path
+    label: str
+
+
+@dataclass(frozen=True)
+class PublicText:
+    """A text that would be published (manifest, sitemap, checksums, file names)."""
+
+    text: str
+    label: str
+
+
+@dataclass
+class Audit:
+    """What the gate compares: the public side against the confidential sources."""
+
+    public_files: list[PublicFile] = field(default_factory=list)
+    public_texts: list[PublicText] = field(default_factory=list)
+    confidential_files: list[SourceFile] = field(default_factory=list)
+    confidential_terms: list[Term] = field(default_factory=list)
+    public_sources: list[Path] = field(default_factory=list)
+    public_terms: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Leak:
+    """One confidential thing found on the public side."""
+
+    where: str
+    message: str
+
+    def problem(self) -> Problem:
+        """The leak as a problem record for the clerk."""
+        return Problem(self.where, None, "", self.message)
+
+
+# --------------------------------------------------------------------------- PDF analysis
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    """What the gate needs to know about one PDF."""
+
+    sha256: str
+    embedded: tuple[str, ...]  # SHA-256 of each embedded file
+    pages: tuple[frozenset[str], ...]  # the hashes of each page's parts
+    text: str  # squashed: page text, bookmarks, metadata
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stream_bytes(stream: Any) -> bytes:
+    # Generalized decoding undoes Flate/LZW/ASCII filters but keeps DCT/JPX images as stored,
+    # so a page recompressed by a merge hashes the same as the original.
+    try:
+        data: bytes = stream.read_bytes(decode_level=pikepdf.StreamDecodeLevel.generalized)
+    except (pikepdf.PdfError, ValueError, NotImplementedError):
+        data = stream.read_raw_bytes()
+    return data
+
+
+def _content_streams(contents: Any) -> list[Any]:
+    if contents is None:
+        return []
+    if isinstance(contents, pikepdf.Stream):
+        return [contents]
+    if isinstance(contents, pikepdf.Array):
+        return [item for item in contents if isinstance(item, pikepdf.Stream)]
+    return []
+
+
+def _xobject_parts(resources: Any, parts: set[str], depth: int, seen: set[tuple[int, int]]) -> None:
+    if depth > MAX_FORM_DEPTH or not isinstance(resources, pikepdf.Dictionary):
+        return
+    xobjects = resources.get("/XObject")
+    if not isinstance(xobjects, pikepdf.Dictionary):
+        return
+    for _name, xobject in xobjects.items():
+        if not isinstance(xobject, pikepdf.Stream):
+            continue
+        if xobject.is_indirect:
+            ref = xobject.objgen
+            if ref in seen:
+                continue
+            seen.add(ref)
+        subtype = xobject.get("/Subtype")
+        data = _stream_bytes(xobject)
+        if subtype == pikepdf.Name.Image:
+            if len(data) >= MIN_IMAGE_BYTES:
+                parts.add("img:" + _sha(data))
+        elif subtype == pikepdf.Name.Form:
+            if len(data.strip()) >= MIN_STREAM_BYTES:
+                parts.add("txt:" + _sha(data))
+            _xobject_parts(xobject.get("/Resources"), parts, depth + 1, seen)
+
+
+def page_parts(page: pikepdf.Page) -> frozenset[str]:
+    """The hashes of a page's content streams, images and forms that identify it."""
+    parts: set[str] = set()
+    for stream in _content_streams(page.obj.get("/Contents")):
+        data = _stream_bytes(stream)
+        if len(data.strip()) >= MIN_STREAM_BYTES:
+            parts.add("txt:" + _sha(data))
+    _xobject_parts(page.obj.get("/Resources"), parts, 0, set())
+    return frozenset(parts)
+
+
+def _outline_titles(pdf: pikepdf.Pdf) -> list[str]:
+    titles: list[str] = []
+    try:
+        with pdf.open_outline() as outline:
+            stack = list(outline.root)
+            while stack:
+                item = stack.pop()
+                titles.append(str(item.title or ""))
+                stack.extend(item.children)
+    except (pikepdf.PdfError, ValueError, AttributeError):
+        pass
+    return titles
+
+
+def _metadata_texts(pdf: pikepdf.Pdf) -> list[str]:
+    texts = [str(value) for value in pdf.docinfo.values()]
+    metadata = pdf.Root.get("/Metadata")
+    if isinstance(metadata, pikepdf.Stream):
+        texts.append(metadata.read_bytes().decode("utf-8", "replace"))
+    return texts
+
+
+def _embedded_hashes(pdf: pikepdf.Pdf) -> list[str]:
+    hashes: list[str] = []
+    try:
+        for _name, spec in pdf.attachments.items():
+            hashes.append(_sha(spec.get_file().read_bytes()))
+    except (pikepdf.PdfError, ValueError, AttributeError):
+        pass
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots") or []:
+            if isinstance(annot, pikepdf.Dictionary) and annot.get("/Subtype") == "/FileAttachment":
+                filespec = annot.get("/FS")
+                ef = filespec.get("/EF") if isinstance(filespec, pikepdf.Dictionary) else None
+                stream = ef.get("/F") if isinstance(ef, pikepdf.Dictionary) else None
+                if isinstance(stream, pikepdf.Stream):
+                    hashes.append(_sha(stream.read_bytes()))
+    return hashes
+
+
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    # pypdf logs warnings about odd fonts; the library must not print, and the text it does
+    # extract is all the gate needs.
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _page_text(data: bytes) -> str:
+    with _quiet_pypdf():
+        return _extract_text(data)
+
+
+def _extract_text(data: bytes) -> str:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        chunks = []
+        for page in reader.pages:
+            try:
+                chunks.append(page.extract_text() or "")
+            except Exception:  # one odd page must not hide the others' text
+                continue
+        return "\n".join(chunks)
+    except Exception:  # unreadable for pypdf: the other checks still run
+        return ""
+
+
+def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
+    """Hashes of the file, its embedded files and its pages; squashed text when asked."""
+    data = Path(path).read_bytes()
+    with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
+        pages = tuple(page_parts(page) for page in pdf.pages)
+        embedded = tuple(_embedded_hashes(pdf))
+        text = ""
+        if with_text:
+            extra = _outline_titles(pdf) + _metadata_texts(pdf)
+            text = squash(_page_text(data) + "\n" + "\n".join(extra))
+    return PdfFacts(_sha(data), embedded, pages, text)
+
+
+def content_digest(path: Path) -> str:
+    """A digest of what a PDF shows (its pages' parts), blind to dates and IDs in metadata."""
+    facts = analyse_pdf(path, with_text=False)
+    digest = hashlib.sha256(f"pages {len(facts.pages)}\n".encode())
+    for parts in facts.pages:
+        digest.update(("|".join(sorted(parts)) + "\n").encode())
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- the audit
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self._facts: dict[tuple[Path, bool], PdfFacts] = {}
+
+    def facts(self, path: Path, *, with_text: bool) -> PdfFacts | None:
+        key = (Path(path).resolve(), with_text)
+        if key not in self._facts:
+            if not with_text and (key[0], True) in self._facts:
+                return self._facts[(key[0], True)]
+            if not _is_pdf(path):
+                return None
+            try:
+                self._facts[key] = analyse_pdf(path, with_text=with_text)
+            except (pikepdf.PdfError, OSError):
+                return None
+        return self._facts[key]
+
+
+def _is_pdf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return b"%PDF-" in handle.read(1024)
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class _SecretPage:
+    source: str
+    number: int
+    parts: frozenset[str]
+
+
+def find_leaks(audit: Audit) -> list[Leak]:
+    """Every confidential file, page or term that the public side would show."""
+    cache = _Cache()
+    public_hashes: set[str] = set()
+    public_pages: list[frozenset[str]] = []
+    public_text = ""
+    for path in audit.public_sources:
+        public_hashes.add(file_sha256(path))
+        facts = cache.facts(path, with_text=False)
+        if facts is not None:
+            public_pages.extend(facts.pages)
+    public_text = "\n".join(squash(t) for t in audit.public_terms)
+
+    secret_files: dict[str, str] = {}
+    secret_pages: list[_SecretPage] = []
+    for source in audit.confidential_files:
+        digest = file_sha256(source.path)
+        if digest in public_hashes:
+            continue  # a public dossier attaches the same file: it is public
+        secret_files.setdefault(digest, source.label)
+        facts = cache.facts(source.path, with_text=False)
+        if facts is None:
+            continue
+        for number, parts in enumerate(facts.pages, start=1):
+            if parts and not any(parts <= page for page in public_pages):
+                secret_pages.append(_SecretPage(source.label, number, parts))
+    by_part: dict[str, list[_SecretPage]] = {}
+    for secret in secret_pages:
+        by_part.setdefault(min(secret.parts), []).append(secret)
+
+    terms = [
+        term
+        for term in _unique_terms(audit.confidential_terms)
+        if (term.always or len(squash(term.text)) >= MIN_TERM_CHARS)
+        and squash(term.text) not in public_text
+    ]
+
+    leaks: list[Leak] = []
+    for item in audit.public_files:
+        leaks.extend(_file_leaks(item, cache, secret_files, by_part, terms))
+    for text in audit.public_texts:
+        squashed = squash(text.text)
+        leaks.extend(_term_leaks(text.label, squashed, terms))
+    return leaks
+
+
+def _unique_terms(terms: Iterable[Term]) -> list[Term]:
+    seen: set[str] = set()
+    unique = []
+    for term in terms:
+        key = squash(term.text)
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(term)
+    return unique
+
+
+def _file_leaks(
+    item: PublicFile,
+    cache: _Cache,
+    secret_files: dict[str, str],
+    by_part: dict[str, list[_SecretPage]],
+    terms: Sequence[Term],
+) -> list[Leak]:
+    digest = file_sha256(item.path)
+    if digest in secret_files:
+        return [
+            Leak(
+                item.label,
+                f"is hetzelfde bestand als het vertrouwelijke {secret_files[digest]} "
+                "(haal het uit de openbare stukken of zet verspreiden op Ja)",
+            )
+        ]
+    facts = cache.facts(item.path, with_text=True)
+    if facts is None:
+        return []
+    leaks: list[Leak] = []
+    for embedded in facts.embedded:
+        if embedded in secret_files:
+            leaks.append(
+                Leak(
+                    item.label,
+                    f"bevat als bijgevoegd bestand het vertrouwelijke {secret_files[embedded]} "
+                    "(haal de bijlage uit het PDF-bestand)",
+                )
+            )
+    for number, parts in enumerate(facts.pages, start=1):
+        for part in parts:
+            for secret in by_part.get(part, ()):
+                if secret.parts <= parts:
+                    leaks.append(
+                        Leak(
+                            item.label,
+                            f"pagina {number} is pagina {secret.number} van het vertrouwelijke "
+                            f"{secret.source} (haal die pagina uit het openbare stuk)",
+                        )
+                    )
+                    break
+            else:
+                continue
+            break
+    leaks.extend(_term_leaks(item.label, facts.text, terms))
+    return leaks
+
+
+def _term_leaks(label: str, squashed: str, terms: Sequence[Term]) -> list[Leak]:
+    return [
+        Leak(
+            label,
+            f"noemt {term.what} '{term.text}' van het vertrouwelijke dossier {term.source} "
+            "(haal die tekst uit de openbare stukken)",
+        )
+        for term in terms
+        if squash(term.text) in squashed
+    ]
+
+
+def enforce(audit: Audit) -> None:
+    """Raise ConfidentialityViolation (exit 4) naming every leak; return when there is none."""
+    leaks = find_leaks(audit)
+    if not leaks:
+        return
+    problems = sorted({leak.problem() for leak in leaks})
+    count = len(problems)
+    raise ConfidentialityViolation(
+        f"export gestopt: {count} "
+        f"{'vertrouwelijk gegeven' if count == 1 else 'vertrouwelijke gegevens'} "
+        "in de openbare stukken; er is niets geschreven",
+        problems,
+    )

@@ -1,0 +1,1005 @@
+"""The export for agenda systems: per meeting a public and a confidential package.
+
+``build/<meeting>/export/`` gets ``openbaar/`` and ``niet-openbaar/`` (the PDFs, a
+``manifest.json`` in the field names of the VNG ODS Open Raadsinformatie schemas, a
+``SHA256SUMS``; the public side also a DiWoo ``diwoo-sitemap.xml``) and a zip of each side.
+
+Order of work, so that a failure or a leak leaves nothing half-written:
+
+1. build the selected meetings (incremental, so cheap when nothing changed);
+2. plan every meeting: files, names, versions, manifests (validated against
+   ``manifest-v1.schema.json``), sitemap (each ``diwoo:Document`` validated against the DiWoo XSD);
+3. run the confidentiality gate on all of it (:mod:`assembler.gate`) — nothing is written yet;
+4. write each meeting's package to a temporary folder and swap it into place; then record the
+   versions in ``dossiers/<meeting>/publicatie.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import jsonschema  # type: ignore[import-untyped]
+import pikepdf
+from babel.dates import format_date
+from lxml import etree
+
+from assembler import gate
+from assembler.agenda import CONFIDENTIAL_TITLE, purpose
+from assembler.build import (
+    BuildOptions,
+    BuildReport,
+    build_lock,
+    build_project,
+    output_folder_name,
+    source_date_epoch_from_env,
+)
+from assembler.errors import (
+    ExitCode,
+    InputRejected,
+    OutputNotWritable,
+    Problem,
+    UsageError,
+    sort_problems,
+)
+from assembler.fsutil import write_text_atomic
+from assembler.model import Memo, Organisatie, Voorstel
+from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
+from assembler.validate import (
+    OFFICE_SUFFIXES,
+    AgendaItem,
+    Catalog,
+    DossierInput,
+    MeetingInput,
+    load_catalog,
+)
+
+Side = Literal["openbaar", "niet-openbaar"]
+PUBLIC: Side = "openbaar"
+CONFIDENTIAL: Side = "niet-openbaar"
+SIDES: tuple[Side, ...] = (PUBLIC, CONFIDENTIAL)
+
+MANIFEST_VERSION = "1"
+MANIFEST_SCHEMA = "manifest-v1.schema.json"
+PUBLICATION_FILE = "publicatie.json"
+PUBLICATION_FORMAT = 1
+EXPORT_DIR = "export"
+MAX_NAME = 100
+MAX_VERSION = 5
+LANGUAGE = "dut"  # ISO 639-2/B, as the ODS schema asks
+TIMEZONE = ZoneInfo("Europe/Amsterdam")
+
+DIWOO_NS = "https://standaarden.overheid.nl/diwoo/metadata/"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+TOOI_KERN = "https://identifier.overheid.nl/tooi/def/thes/kern/"
+DIWOO_CATEGORY = (TOOI_KERN + "c_db4862c3", "vergaderstukken decentrale overheden")
+DIWOO_ACTION = (TOOI_KERN + "c_641ecd76", "vaststelling")
+DIWOO_LANGUAGE = ("http://publications.europa.eu/resource/authority/language/NLD", "Nederlands")
+DIWOO_FORMAT = ("http://publications.europa.eu/resource/authority/file-type/PDF", "PDF")
+
+# Our meeting kinds, recognised at the start of the overleg's name (DESIGN §5: overlegsoort).
+_MEETING_KINDS = (
+    ("portefeuillehoudersoverleg", "portefeuillehoudersoverleg"),
+    ("algemeen bestuur", "algemeen_bestuur"),
+    ("dagelijks bestuur", "dagelijks_bestuur"),
+    ("bestuurscommissie", "bestuurscommissie"),
+)
+# The meeting-level documents the build makes, per side.
+_MEETING_DOCUMENTS: dict[Side, tuple[tuple[str, str, str], ...]] = {
+    PUBLIC: (
+        ("agenda", "agenda.pdf", "Agenda"),
+        ("vergaderbundel", "vergaderbundel.pdf", "Vergaderbundel"),
+    ),
+    CONFIDENTIAL: (
+        ("agenda-niet-openbaar", "agenda-niet-openbaar.pdf", "Agenda (niet openbaar)"),
+        (
+            "vergaderbundel-niet-openbaar",
+            "vergaderbundel-niet-openbaar.pdf",
+            "Vergaderbundel (niet openbaar)",
+        ),
+    ),
+}
+"""Per side: (key, file name in build/<meeting>/, title word) of the meeting-level documents."""
+
+
+# --------------------------------------------------------------------------- names
+
+
+def slug(text: str) -> str:
+    """An ASCII slug: lower case letters and digits joined by single hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _safe_part(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9.-]+", "-", ascii_text.lower()).strip("-.") or "x"
+
+
+def export_name(number: int, reference: str, part: str, title: str) -> str:
+    """``02_23.0001772_voorstel_aanpak-actieplan-werklocaties.pdf``, at most 100 characters."""
+    head = f"{number:02d}_{_safe_part(reference)}_{part}_"
+    room = MAX_NAME - len(head) - len(".pdf")
+    tail = slug(title) or "document"
+    if len(tail) > room:
+        cut = tail[: room + 1]
+        # Cut at a word (a hyphen) when there is one, so the name stays readable.
+        tail = cut[: cut.rfind("-")] if "-" in cut[1:] else tail[:room]
+        tail = tail.strip("-") or "document"
+    return (head + tail)[: MAX_NAME - 4] + ".pdf"
+
+
+def meeting_document_name(meeting_name: str, key: str) -> str:
+    """``00_2023-05-26-pfho-economie_agenda.pdf``: unique under the shared publication URL."""
+    tail = f"_{key}.pdf"
+    return f"00_{slug(meeting_name)[: MAX_NAME - 3 - len(tail)].strip('-')}{tail}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word with "…" when longer than ``limit``."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.–-") + "…"
+
+
+def overlegsoort(meeting_name: str) -> str:
+    """Our kind of meeting (``portefeuillehoudersoverleg``) from the overleg's name."""
+    lowered = " ".join(meeting_name.lower().split())
+    for prefix, kind in _MEETING_KINDS:
+        if lowered.startswith(prefix):
+            return kind
+    return slug(lowered.split(" ")[0]).replace("-", "_") or "overleg"
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True)
+class ExportDocument:
+    """One PDF of a package: where it comes from, its name and its metadata."""
+
+    key: str  # stable key in publicatie.json: "werklocaties/voorstel", "agenda"
+    side: Side
+    source: Path
+    name: str
+    role: str  # voorstel, memo, bijlage, agenda, vergaderbundel
+    title: str
+    number: int | None = None  # agenda item
+    annex: int | None = None  # annex number, from 1
+    dossier: DossierInput | None = None
+
+
+@dataclass
+class _Facts:
+    size: int
+    sha256: str
+    pages: int
+    digest: str
+
+
+@dataclass
+class MeetingExport:
+    """The package of one meeting, as planned and (after the export) as written."""
+
+    meeting: MeetingInput
+    folder: Path
+    documents: list[ExportDocument]
+    manifests: dict[Side, dict[str, Any]] = field(default_factory=dict)
+    sitemap: bytes = b""
+    zips: dict[Side, Path] = field(default_factory=dict)
+    publication: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, _Facts] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The meeting's folder name."""
+        return self.meeting.name
+
+    def document(self, key: str, side: Side) -> ExportDocument | None:
+        """The document with ``key`` on ``side``, if the package has it."""
+        return next((d for d in self.documents if d.key == key and d.side == side), None)
+
+
+@dataclass
+class ExportReport:
+    """What the export did: the build it ran, the meetings it packaged, problems it met."""
+
+    build: BuildReport
+    meetings: list[MeetingExport] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """The highest exit code that applies (DESIGN §6)."""
+        code = self.build.exit_code
+        if any(p.ernst == "fout" for p in self.problems):
+            code = max(code, ExitCode.INPUT_REJECTED)
+        return ExitCode(code)
+
+
+def _annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
+    source = dossier.annex_path(index)
+    if source.suffix.lower() in OFFICE_SUFFIXES:
+        return output_dir / f"bijlage-{index + 1}.pdf"
+    return source
+
+
+def _dossier_dir(project: Project, meeting: MeetingInput, item: AgendaItem) -> Path:
+    assert item.dossier is not None
+    return project.build / meeting.name / output_folder_name(item, item.dossier)
+
+
+def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocument]:
+    """Every file of the meeting's package, in agenda order; raise InputRejected when missing."""
+    meeting_file = project.display(meeting.folder / MEETING_FILE)
+    rejected = [i.folder_name for i in meeting.items if i.folder_name and i.dossier is None]
+    if rejected:
+        raise InputRejected(
+            f"{meeting_file}: niet geëxporteerd",
+            [
+                Problem(
+                    meeting_file,
+                    None,
+                    "",
+                    f"niet geëxporteerd: dossier '{name}' is afgekeurd (herstel het dossier en "
+                    "exporteer opnieuw)",
+                )
+                for name in rejected
+            ],
+        )
+    documents: list[ExportDocument] = []
+    missing: list[Path] = []
+    build_dir = project.build / meeting.name
+    day = format_date(meeting.meeting.date, "long", locale="nl_NL")
+    for side in SIDES:
+        for key, file_name, word in _MEETING_DOCUMENTS[side]:
+            title = f"{word} {meeting.meeting.meeting} {day}"
+            documents.append(
+                ExportDocument(
+                    key,
+                    side,
+                    build_dir / file_name,
+                    meeting_document_name(meeting.name, key),
+                    key.split("-")[0],
+                    title,
+                )
+            )
+    for item in meeting.items:
+        dossier = item.dossier
+        if dossier is None:
+            continue
+        document = dossier.document
+        side = PUBLIC if document.is_public else CONFIDENTIAL
+        output_dir = _dossier_dir(project, meeting, item)
+        kind = document.kind
+        documents.append(
+            ExportDocument(
+                f"{dossier.name}/{kind}",
+                side,
+                output_dir / f"{kind}.pdf",
+                export_name(item.number, document.reference, kind, document.subject),
+                kind,
+                document.subject,
+                item.number,
+                None,
+                dossier,
+            )
+        )
+        for index, annex in enumerate(document.annexes):
+            number = index + 1
+            documents.append(
+                ExportDocument(
+                    f"{dossier.name}/bijlage-{number:02d}",
+                    side,
+                    _annex_pdf(output_dir, dossier, index),
+                    export_name(
+                        item.number, document.reference, f"bijlage-{number:02d}", annex.description
+                    ),
+                    "bijlage",
+                    annex.description,
+                    item.number,
+                    number,
+                    dossier,
+                )
+            )
+    missing = [d.source for d in documents if not d.source.is_file()]
+    if missing:
+        raise InputRejected(
+            f"{meeting_file}: niet geëxporteerd",
+            [
+                Problem(
+                    project.display(path),
+                    None,
+                    "",
+                    "ontbreekt, dus de vergadering is niet geëxporteerd (herstel de meldingen "
+                    "van de build en exporteer opnieuw)",
+                )
+                for path in missing
+            ],
+        )
+    _check_unique_names(documents)
+    return documents
+
+
+def _check_unique_names(documents: Sequence[ExportDocument]) -> None:
+    for side in SIDES:
+        names = [d.name for d in documents if d.side == side]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        # Names carry agenda number, kenmerk and part, which are unique per meeting; a clash
+        # means the naming scheme broke, which is a bug, not a clerk's error.
+        assert not duplicates, f"duplicate export names: {duplicates}"
+
+
+def _pdf_facts(path: Path) -> _Facts:
+    data = path.read_bytes()
+    with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
+        pages = len(pdf.pages)
+    return _Facts(len(data), hashlib.sha256(data).hexdigest(), pages, gate.content_digest(path))
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def publication_path(meeting: MeetingInput) -> Path:
+    """``dossiers/<meeting>/publicatie.json``: versions and publication ids of a meeting."""
+    return meeting.folder / PUBLICATION_FILE
+
+
+def load_publication(project: Project, meeting: MeetingInput) -> dict[str, Any]:
+    """The meeting's publicatie.json, or an empty record; raise UsageError when damaged."""
+    path = publication_path(meeting)
+    empty: dict[str, Any] = {"formaat": PUBLICATION_FORMAT, "documenten": {}, "publicaties": {}}
+    if not path.exists():
+        return empty
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise UsageError(
+            f"{project.display(path)}: kan niet gelezen worden ({error}) (herstel het bestand "
+            "uit git)"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("documenten", {}), dict):
+        raise UsageError(
+            f"{project.display(path)}: heeft niet de verwachte vorm (herstel het bestand uit git)"
+        )
+    data.setdefault("formaat", PUBLICATION_FORMAT)
+    data.setdefault("documenten", {})
+    data.setdefault("publicaties", {})
+    return data
+
+
+def save_publication(meeting: MeetingInput, data: dict[str, Any]) -> None:
+    """Write publicatie.json atomically, in a stable order so diffs stay small."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    path = publication_path(meeting)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    write_text_atomic(path, text)
+
+
+def _next_version(current: str) -> str:
+    number = int(current) + 1 if current.isdigit() else 1
+    version = str(number)
+    if len(version) > MAX_VERSION:
+        raise UsageError(f"versie {version} is langer dan {MAX_VERSION} tekens")
+    return version
+
+
+def _record_key(side: Side, key: str) -> str:
+    return f"{side}:{key}"
+
+
+def _update_versions(
+    export: MeetingExport, records: dict[str, Any]
+) -> tuple[dict[str, tuple[str, str]], dict[str, Any]]:
+    """New records and, per document, its (versie, reden)."""
+    updated: dict[str, Any] = {k: dict(v) for k, v in records.items() if isinstance(v, dict)}
+    versions: dict[str, tuple[str, str]] = {}
+    current: set[str] = set()
+    for document in export.documents:
+        record_key = _record_key(document.side, document.key)
+        current.add(record_key)
+        facts = export.facts[record_key]
+        old = updated.get(record_key)
+        other_side = _record_key(
+            PUBLIC if document.side == CONFIDENTIAL else CONFIDENTIAL, document.key
+        )
+        moved = updated.get(other_side)
+        if old is None and moved is not None and moved.get("status") != "ingetrokken":
+            version = _next_version(str(moved.get("versie", "0")))
+            reason = "nu openbaar" if document.side == PUBLIC else "niet meer openbaar"
+        elif old is None:
+            version, reason = "1", "eerste versie"
+        elif old.get("status") == "ingetrokken":
+            version, reason = _next_version(str(old.get("versie", "0"))), "weer op de agenda"
+        elif old.get("inhoud") != facts.digest:
+            version, reason = _next_version(str(old.get("versie", "0"))), "inhoud gewijzigd"
+        elif old.get("titel") != document.title:
+            version, reason = _next_version(str(old.get("versie", "0"))), "titel gewijzigd"
+        elif old.get("bestandsnaam") != document.name:
+            version = _next_version(str(old.get("versie", "0")))
+            reason = "bestandsnaam gewijzigd (ander agendapunt of onderwerp)"
+        else:
+            version, reason = str(old.get("versie", "1")), str(old.get("reden", "eerste versie"))
+        updated[record_key] = {
+            "zijde": document.side,
+            "versie": version,
+            "reden": reason,
+            "inhoud": facts.digest,
+            "titel": document.title,
+            "bestandsnaam": document.name,
+            "status": "actueel",
+        }
+        versions[record_key] = (version, reason)
+    for record_key, record in updated.items():
+        if record_key in current or record.get("status") == "ingetrokken":
+            continue
+        side, _, key = record_key.partition(":")
+        moved_to = _record_key(PUBLIC if side == CONFIDENTIAL else CONFIDENTIAL, key)
+        record["status"] = "ingetrokken"
+        if moved_to in current:
+            record["reden"] = "niet meer openbaar" if side == PUBLIC else "nu openbaar"
+        else:
+            record["reden"] = "niet meer op de agenda"
+    return versions, updated
+
+
+# --------------------------------------------------------------------------- manifests
+
+
+def _behandeling(item: AgendaItem, meeting: MeetingInput) -> str:
+    return purpose(item, meeting)
+
+
+def _vergadering(meeting: MeetingInput, organisation: Organisatie) -> dict[str, Any]:
+    data = meeting.meeting
+    hour, minute = (int(part) for part in data.start.split(":"))
+    start = datetime(data.date.year, data.date.month, data.date.day, hour, minute, tzinfo=TIMEZONE)
+    return {
+        "naam": shorten(data.meeting, 100),
+        "vergaderdatum": data.date.isoformat(),
+        "geplandeVergaderdatum": data.date.isoformat(),
+        "geplandeAanvangVergadering": start.isoformat(),
+        "locatie": shorten(data.location, 100),
+        "vergaderingstype": organisation.meeting_type,
+        "status": "gepland",
+        "overlegsoort": overlegsoort(data.meeting),
+    }
+
+
+def _agendapunt(item: AgendaItem, meeting: MeetingInput, side: Side) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "agendapuntvolgnummer": str(item.number),
+        "agendapuntKenmerk": str(item.number),
+    }
+    dossier = item.dossier
+    if dossier is None:
+        entry["agendapuntTitel"] = shorten(item.text or "", 100)
+        if len(" ".join((item.text or "").split())) > 100:
+            entry["agendapuntOmschrijving"] = item.text
+        entry["indicatorBesloten"] = False
+        return entry
+    document = dossier.document
+    hidden = side == PUBLIC and not document.is_public
+    if hidden:
+        entry["agendapuntTitel"] = CONFIDENTIAL_TITLE
+    else:
+        entry["agendapuntTitel"] = shorten(document.subject, 100)
+        entry["agendapuntOmschrijving"] = document.subject
+        entry["behandeling"] = _behandeling(item, meeting)
+    entry["indicatorBesloten"] = not document.is_public
+    entry["verspreiden"] = document.distribution.value
+    return entry
+
+
+def _informatieobject(
+    document: ExportDocument,
+    facts: _Facts,
+    version: tuple[str, str],
+    organisation: Organisatie,
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {"titel": shorten(document.title, 200)}
+    dossier = document.dossier
+    if dossier is not None:
+        source = dossier.document
+        if document.role == "bijlage":
+            entry["informatieobjecttype"] = (
+                "mededeling" if isinstance(source, Memo) else "besluitvormingsstuk"
+            )
+            entry["omschrijving"] = f"Bijlage {document.annex} bij {source.reference}"
+        else:
+            entry["informatieobjecttype"] = "mededeling" if isinstance(source, Memo) else "voorstel"
+            if isinstance(source, Voorstel) and source.portfolio_holder:
+                entry["portefeuillehouder"] = shorten(source.portfolio_holder, 100)
+        entry["creatiedatum"] = source.date.isoformat()
+    entry["versie"] = version[0]
+    entry["vertrouwelijkheidsaanduiding"] = (
+        "openbaar" if document.side == PUBLIC else "vertrouwelijk"
+    )
+    entry["taal"] = LANGUAGE
+    entry["auteur"] = shorten(organisation.name, 200)
+    if document.side == PUBLIC:
+        entry["link"] = organisation.publication_url + document.name
+    entry["rol"] = document.role
+    if dossier is not None:
+        entry["kenmerk"] = dossier.document.reference
+        entry["verspreiden"] = dossier.document.distribution.value
+    if document.number is not None:
+        entry["agendapunt"] = str(document.number)
+    if document.annex is not None:
+        entry["bijlagenummer"] = document.annex
+    entry.update(
+        bestandsnaam=document.name,
+        mimetype="application/pdf",
+        bestandsgrootte=facts.size,
+        sha256=facts.sha256,
+        paginas=facts.pages,
+        versiereden=version[1],
+    )
+    return entry
+
+
+def _withdrawn(
+    records: dict[str, Any], side: Side, confidential_dossiers: set[str]
+) -> list[dict[str, Any]]:
+    entries = []
+    for record_key, record in sorted(records.items()):
+        record_side, _, key = record_key.partition(":")
+        if record_side != side or record.get("status") != "ingetrokken":
+            continue
+        entry: dict[str, Any] = {"versie": str(record.get("versie", "1"))}
+        # A document that became confidential is withdrawn from the public side without
+        # naming it again: its name and title are confidential now.
+        if not (side == PUBLIC and key.split("/")[0] in confidential_dossiers):
+            entry["bestandsnaam"] = str(record.get("bestandsnaam", ""))
+            entry["titel"] = shorten(str(record.get("titel", "")), 200)
+        entry["reden"] = str(record.get("reden", "niet meer op de agenda"))
+        entries.append(entry)
+    return entries
+
+
+@lru_cache(maxsize=1)
+def manifest_schema() -> dict[str, Any]:
+    """The JSON Schema of manifest.json (shipped with the package)."""
+    path = resources.files("assembler") / "data" / "standards" / MANIFEST_SCHEMA
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
+
+
+def validate_manifest(manifest: dict[str, Any]) -> None:
+    """Raise UsageError when ``manifest`` does not match manifest-v1.schema.json."""
+    validator = jsonschema.Draft202012Validator(
+        manifest_schema(), format_checker=jsonschema.FormatChecker()
+    )
+    errors = sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))
+    if errors:
+        details = [
+            Problem(
+                "manifest.json",
+                None,
+                "/".join(str(p) for p in error.absolute_path),
+                error.message,
+            )
+            for error in errors
+        ]
+        raise UsageError(
+            "het manifest voldoet niet aan manifest-v1.schema.json (dit is een fout in "
+            "assembler; meld het)",
+            details,
+        )
+
+
+def _manifest(
+    export: MeetingExport,
+    side: Side,
+    organisation: Organisatie,
+    versions: dict[str, tuple[str, str]],
+    records: dict[str, Any],
+) -> dict[str, Any]:
+    meeting = export.meeting
+    confidential = {d.name for d in meeting.dossiers if not d.document.is_public}
+    return {
+        "manifestversie": MANIFEST_VERSION,
+        "zijde": side,
+        "organisatie": {"naam": organisation.name, "tooi": organisation.tooi},
+        "vergadering": _vergadering(meeting, organisation),
+        "agendapunten": [_agendapunt(item, meeting, side) for item in meeting.items],
+        "informatieobjecten": [
+            _informatieobject(
+                document,
+                export.facts[_record_key(side, document.key)],
+                versions[_record_key(side, document.key)],
+                organisation,
+            )
+            for document in export.documents
+            if document.side == side
+        ],
+        "ingetrokken": _withdrawn(records, side, confidential),
+    }
+
+
+def render_json(data: dict[str, Any]) -> str:
+    """JSON as written in the package: stable key order, UTF-8, readable."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+# --------------------------------------------------------------------------- DiWoo
+
+
+@lru_cache(maxsize=1)
+def diwoo_schema() -> etree.XMLSchema:
+    """The DiWoo metadata XSD (offline copy, vendored in assembler/data/standards)."""
+    folder = resources.files("assembler") / "data" / "standards"
+    with resources.as_file(folder / "diwoo-metadata-offline.xsd") as path:
+        return etree.XMLSchema(etree.parse(str(path)))
+
+
+def _diwoo(tag: str) -> str:
+    return f"{{{DIWOO_NS}}}{tag}"
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> Any:
+    element = etree.SubElement(parent, _diwoo(tag), attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def diwoo_document(
+    document: ExportDocument, meeting: MeetingInput, organisation: Organisatie
+) -> etree._Element:
+    """The ``diwoo:Document`` of one public document."""
+    root = etree.Element(_diwoo("Document"), nsmap={"diwoo": DIWOO_NS})
+    diwoo = _sub(root, "DiWoo")
+    identifiers = _sub(diwoo, "identifiers")
+    dossier = document.dossier
+    if dossier is not None:
+        identifier = dossier.document.reference
+        if document.annex is not None:
+            identifier += f"-bijlage-{document.annex:02d}"
+    else:
+        identifier = f"{meeting.name}-{document.key}"
+    _sub(identifiers, "identifier", identifier)
+    _sub(diwoo, "publisher", organisation.name, resource=organisation.tooi)
+    titles = _sub(diwoo, "titelcollectie")
+    _sub(titles, "officieleTitel", document.title)
+    classification = _sub(diwoo, "classificatiecollectie")
+    categories = _sub(classification, "informatiecategorieen")
+    _sub(categories, "informatiecategorie", DIWOO_CATEGORY[1], resource=DIWOO_CATEGORY[0])
+    if dossier is not None:
+        _sub(diwoo, "creatiedatum", dossier.document.date.isoformat())
+    _sub(diwoo, "language", DIWOO_LANGUAGE[1], resource=DIWOO_LANGUAGE[0])
+    _sub(diwoo, "format", DIWOO_FORMAT[1], resource=DIWOO_FORMAT[0])
+    actions = _sub(diwoo, "documenthandelingen")
+    action = _sub(actions, "documenthandeling")
+    _sub(action, "soortHandeling", DIWOO_ACTION[1], resource=DIWOO_ACTION[0])
+    _sub(action, "atTime", _vergadering(meeting, organisation)["geplandeAanvangVergadering"])
+    _sub(action, "wasAssociatedWith", organisation.name, resource=organisation.tooi)
+    return root
+
+
+def validate_diwoo(element: etree._Element, label: str) -> None:
+    """Raise UsageError when a ``diwoo:Document`` does not validate against the DiWoo XSD."""
+    schema = diwoo_schema()
+    standalone = etree.fromstring(etree.tostring(element))
+    if not schema.validate(standalone):
+        messages = "; ".join(f"regel {e.line}: {e.message}" for e in list(schema.error_log))  # type: ignore[call-overload]
+        raise UsageError(
+            f"{label}: de DiWoo-metadata voldoen niet aan het DiWoo-schema: {messages} "
+            "(controleer tooi in organisatie.yaml)"
+        )
+
+
+def diwoo_sitemap(export: MeetingExport, organisation: Organisatie) -> bytes:
+    """The sitemap of the public documents, each entry with a validated ``diwoo:Document``."""
+    urlset = etree.Element(
+        f"{{{SITEMAP_NS}}}urlset",
+        nsmap={None: SITEMAP_NS, "diwoo": DIWOO_NS},  # type: ignore[dict-item]
+    )
+    for document in export.documents:
+        if document.side != PUBLIC:
+            continue
+        url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+        etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = (
+            organisation.publication_url + document.name
+        )
+        element = diwoo_document(document, export.meeting, organisation)
+        validate_diwoo(element, f"openbaar/{document.name}")
+        url.append(element)
+    data: bytes = etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _sha256sums(entries: dict[str, bytes | Path]) -> str:
+    lines = []
+    for name in sorted(entries):
+        value = entries[name]
+        digest = (
+            hashlib.sha256(value).hexdigest()
+            if isinstance(value, bytes)
+            else gate.file_sha256(value)
+        )
+        lines.append(f"{digest}  {name}\n")
+    return "".join(lines)
+
+
+def _side_entries(export: MeetingExport, side: Side) -> dict[str, bytes | Path]:
+    entries: dict[str, bytes | Path] = {
+        d.name: d.source for d in export.documents if d.side == side
+    }
+    entries["manifest.json"] = render_json(export.manifests[side]).encode("utf-8")
+    if side == PUBLIC:
+        entries["diwoo-sitemap.xml"] = export.sitemap
+    entries["SHA256SUMS"] = _sha256sums(entries).encode("utf-8")
+    return entries
+
+
+def safe_entry_name(name: str) -> bool:
+    """True for a zip entry name without ``..``, absolute paths, drive letters or backslashes."""
+    return bool(
+        name
+        and "\\" not in name
+        and not name.startswith("/")
+        and ".." not in name.split("/")
+        and not re.match(r"^[A-Za-z]:", name)
+    )
+
+
+def zip_bytes(entries: dict[str, bytes | Path], moment: datetime) -> bytes:
+    """A reproducible zip: entries sorted, one fixed date, fixed permissions."""
+    stamp = max(moment, datetime(1980, 1, 1, tzinfo=UTC)).timetuple()[:6]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(entries):
+            if not safe_entry_name(name):
+                raise ValueError(f"unsafe zip entry name: {name!r}")
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            value = entries[name]
+            data = value if isinstance(value, bytes) else value.read_bytes()
+            archive.writestr(info, data, compresslevel=9)
+    return buffer.getvalue()
+
+
+def _zip_moment(meeting: MeetingInput, epoch: int | None) -> datetime:
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, tz=UTC)
+    day: date = meeting.meeting.date
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _write_package(export: MeetingExport, epoch: int | None) -> None:
+    """Write the package into a temporary folder, then swap it into place."""
+    parent = export.folder.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=".export-tmp-", dir=parent))
+    except OSError as error:
+        raise OutputNotWritable(f"{parent}: kan niet schrijven ({error.strerror})") from None
+    old = parent / f".export-old-{os.getpid()}"
+    try:
+        moment = _zip_moment(export.meeting, epoch)
+        for side in SIDES:
+            entries = _side_entries(export, side)
+            folder = temp / side
+            folder.mkdir()
+            for name, value in entries.items():
+                target = folder / name
+                if isinstance(value, bytes):
+                    target.write_bytes(value)
+                else:
+                    shutil.copyfile(value, target)
+            (temp / f"{export.name}-{side}.zip").write_bytes(zip_bytes(entries, moment))
+        for path in temp.rglob("*"):
+            if path.is_file():
+                with open(path, "rb") as handle:
+                    os.fsync(handle.fileno())
+        shutil.rmtree(old, ignore_errors=True)
+        if export.folder.exists():
+            os.replace(export.folder, old)
+        os.replace(temp, export.folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as error:
+        shutil.rmtree(temp, ignore_errors=True)
+        if old.exists() and not export.folder.exists():
+            os.replace(old, export.folder)
+        raise OutputNotWritable(
+            f"{export.folder}: export kan niet geschreven worden ({error.strerror}) "
+            "(controleer schijfruimte en rechten)"
+        ) from None
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    export.zips = {side: export.folder / f"{export.name}-{side}.zip" for side in SIDES}
+
+
+# --------------------------------------------------------------------------- the audit
+
+
+def _dossier_sources(
+    project: Project, catalog: Catalog, public: bool
+) -> list[tuple[DossierInput, list[Path]]]:
+    found = []
+    for meeting in catalog.meetings:
+        for item in meeting.items:
+            dossier = item.dossier
+            if dossier is None or dossier.document.is_public != public:
+                continue
+            output_dir = _dossier_dir(project, meeting, item)
+            kind = dossier.document.kind
+            paths = [output_dir / f"{kind}.pdf", output_dir / "bundel.pdf"]
+            paths += [
+                _annex_pdf(output_dir, dossier, i) for i in range(len(dossier.document.annexes))
+            ]
+            found.append((dossier, [p for p in paths if p.is_file()]))
+    return found
+
+
+def _secrets(project: Project, catalog: Catalog) -> tuple[list[gate.SourceFile], list[gate.Term]]:
+    files: list[gate.SourceFile] = []
+    terms: list[gate.Term] = []
+    for dossier, paths in _dossier_sources(project, catalog, public=False):
+        label = project.display(dossier.folder / DOSSIER_FILE)
+        files.extend(gate.SourceFile(p, project.display(p)) for p in paths)
+        document = dossier.document
+        terms.append(gate.Term(document.reference, "het kenmerk", label, always=True))
+        terms.append(gate.Term(document.subject, "het onderwerp", label))
+        terms.extend(
+            gate.Term(annex.description, f"de omschrijving van bijlage {n}", label)
+            for n, annex in enumerate(document.annexes, start=1)
+        )
+    for meeting in catalog.meetings:
+        if any(not d.document.is_public for d in meeting.dossiers):
+            for _key, name, _title in _MEETING_DOCUMENTS[CONFIDENTIAL]:
+                path = project.build / meeting.name / name
+                if path.is_file():
+                    files.append(gate.SourceFile(path, project.display(path)))
+    return files, terms
+
+
+def _public_sources(project: Project, catalog: Catalog) -> tuple[list[Path], list[str]]:
+    paths: list[Path] = []
+    terms: list[str] = []
+    for dossier, found in _dossier_sources(project, catalog, public=True):
+        paths.extend(found)
+        document = dossier.document
+        terms += [document.reference, document.subject]
+        terms += [annex.description for annex in document.annexes]
+    for meeting in catalog.meetings:
+        terms += [item.text for item in meeting.items if item.text]
+    return paths, terms
+
+
+def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExport]) -> None:
+    """Run the confidentiality gate over the public side of every planned package."""
+    secret_files, secret_terms = _secrets(project, full)
+    public_paths, public_terms = _public_sources(project, full)
+    audit = gate.Audit(
+        confidential_files=secret_files,
+        confidential_terms=secret_terms,
+        public_sources=public_paths,
+        public_terms=public_terms,
+    )
+    for export in exports:
+        prefix = project.display(export.folder / PUBLIC)
+        names = []
+        for document in export.documents:
+            if document.side == PUBLIC:
+                audit.public_files.append(
+                    gate.PublicFile(document.source, f"{prefix}/{document.name}")
+                )
+                names.append(document.name)
+        audit.public_texts += [
+            gate.PublicText(render_json(export.manifests[PUBLIC]), f"{prefix}/manifest.json"),
+            gate.PublicText(export.sitemap.decode("utf-8"), f"{prefix}/diwoo-sitemap.xml"),
+            gate.PublicText("\n".join(names), f"{prefix} (bestandsnamen)"),
+            gate.PublicText(
+                "\n".join(names), project.display(export.folder / f"{export.name}-{PUBLIC}.zip")
+            ),
+        ]
+    gate.enforce(audit)
+
+
+# --------------------------------------------------------------------------- the export
+
+
+def plan_meeting(project: Project, catalog: Catalog, meeting: MeetingInput) -> MeetingExport:
+    """Plan one meeting's package in memory: files, versions, manifests, sitemap."""
+    documents = _plan_documents(project, meeting)
+    export = MeetingExport(meeting, project.build / meeting.name / EXPORT_DIR, documents)
+    for document in documents:
+        export.facts[_record_key(document.side, document.key)] = _pdf_facts(document.source)
+    publication = load_publication(project, meeting)
+    versions, records = _update_versions(export, publication["documenten"])
+    publication["documenten"] = records
+    export.publication = publication
+    organisation = catalog.organisation
+    for side in SIDES:
+        manifest = _manifest(export, side, organisation, versions, records)
+        validate_manifest(manifest)
+        export.manifests[side] = manifest
+    export.sitemap = diwoo_sitemap(export, organisation)
+    return export
+
+
+def export_meetings(
+    project: Project, paths: Sequence[Path] = (), source_date_epoch: int | None = None
+) -> ExportReport:
+    """Build and export the selected meetings (default all) to ``build/<meeting>/export/``."""
+    epoch = source_date_epoch if source_date_epoch is not None else source_date_epoch_from_env()
+    meeting_paths = tuple(_meeting_folder(project, Path(p)) for p in paths)
+    built = build_project(project, BuildOptions(paths=meeting_paths, source_date_epoch=epoch))
+    return package_meetings(project, meeting_paths, epoch, built)
+
+
+def _meeting_folder(project: Project, path: Path) -> Path:
+    """The meeting folder a path points into: a package is always a whole meeting."""
+    resolved = path.resolve()
+    dossiers = project.dossiers.resolve()
+    if resolved.is_file():
+        resolved = resolved.parent
+    if not resolved.is_relative_to(dossiers) or resolved == dossiers:
+        return resolved  # load_catalog reports it, in the clerk's words
+    return dossiers / resolved.relative_to(dossiers).parts[0]
+
+
+def package_meetings(
+    project: Project,
+    paths: Sequence[Path] = (),
+    source_date_epoch: int | None = None,
+    built: BuildReport | None = None,
+) -> ExportReport:
+    """Package already-built meetings; the gate runs before anything is written."""
+    catalog = load_catalog(project, paths)
+    full = load_catalog(project) if paths else catalog
+    report = ExportReport(built or BuildReport(), problems=[])
+    failed = {r.meeting for r in report.build.results if r.status == "mislukt"}
+    exports: list[MeetingExport] = []
+    with build_lock(project):
+        for meeting in catalog.meetings:
+            if meeting.name in failed:
+                report.problems.append(
+                    Problem(
+                        project.display(meeting.folder / MEETING_FILE),
+                        None,
+                        "",
+                        "niet geëxporteerd: niet alle stukken konden gebouwd worden (zie de "
+                        "meldingen hierboven)",
+                    )
+                )
+                continue
+            try:
+                exports.append(plan_meeting(project, catalog, meeting))
+            except InputRejected as rejected:
+                report.problems.extend(rejected.problems)
+        audit_export(project, full, exports)
+        for export in exports:
+            _write_package(export, source_date_epoch)
+            save_publication(export.meeting, export.publication)
+    report.meetings = exports
+    report.problems = sort_problems(report.problems)
+    return report
