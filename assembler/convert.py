@@ -6,9 +6,10 @@ its own LibreOffice profile (two processes sharing a profile fail silently). A b
 hangs or crashes is killed as a whole process group; its unfinished documents are retried one
 by one, so a single bad document is isolated and reported while the others convert.
 
-Worker threads only watch their soffice; results, failures and the ``progress`` callback
-are handled on the caller's thread. Spreadsheets (.xlsx/.ods) need Debian's
-``libreoffice-calc-nogui``; without it they are reported with the command that installs it.
+Worker threads watch their soffice and check, normalise and move each PDF as soon as it is
+complete; the report and the ``progress`` callback stay on the caller's thread.
+Spreadsheets (.xlsx/.ods) need Debian's ``libreoffice-calc-nogui``; without it they are
+reported with the command that installs it.
 
 LibreOffice ignores ``SOURCE_DATE_EPOCH``; :func:`normalise_pdf` rewrites the dates, IDs and
 checksums it stamps into every PDF so that equal inputs give byte-identical PDFs.
