@@ -282,7 +282,7 @@ class _Part:
     """One piece of Jinja source as docxtpl hands it to Jinja."""
 
     name: str
-    where: str  # Dutch, for messages: "", " (in de koptekst)"
+    where: str  # Dutch prefix for messages: "", "in de koptekst: "
     source: str
 
 
@@ -307,17 +307,17 @@ def _parts(path: Path) -> list[_Part]:
     for uri, where in ((template.HEADER_URI, "koptekst"), (template.FOOTER_URI, "voettekst")):
         for _key, part in template.get_headers_footers(uri):
             xml = template.get_part_xml(part)
-            parts.append(_Part(str(part.partname).lstrip("/"), f" (in de {where})", prepared(xml)))
+            parts.append(_Part(str(part.partname).lstrip("/"), f"in de {where}: ", prepared(xml)))
     for part in template.docx.part.package.parts:
         if part.content_type == _FOOTNOTES:
             blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
             name = str(part.partname).lstrip("/")
-            parts.append(_Part(name, " (in een voetnoot)", prepared(blob)))
+            parts.append(_Part(name, "in een voetnoot: ", prepared(blob)))
     core = template.docx.core_properties
     for prop in _PROPERTIES:
         value = getattr(core, prop) or ""
         if _LEFTOVER.search(value):
-            parts.append(_Part("docProps/core.xml", f" (in documenteigenschap {prop})", value))
+            parts.append(_Part("docProps/core.xml", f"in documenteigenschap {prop}: ", value))
     return parts
 
 
@@ -373,12 +373,17 @@ class _Walker:
     globals: frozenset[str]
     findings: list[_Finding] = field(default_factory=list)
     used: set[tuple[str, ...]] = field(default_factory=set)
+    guards: set[str] = field(default_factory=set)  # expressions tested with "is defined"
 
     # statements --------------------------------------------------------------
 
     def walk(self, node: nodes.Node, scope: dict[str, _Shape]) -> None:
-        if isinstance(node, nodes.Expr):
+        if isinstance(node, nodes.TemplateData):
+            self._leftover(node)
+        elif isinstance(node, nodes.Expr):
             self.visit(node, scope)
+        elif isinstance(node, nodes.If):
+            self._if(node, scope)
         elif isinstance(node, nodes.For):
             self._for(node, scope)
         elif isinstance(node, nodes.Assign):
@@ -414,11 +419,20 @@ class _Walker:
                     "(zet de tekst in dit sjabloon zelf)",
                 )
             )
-        elif isinstance(node, nodes.TemplateData):
-            self._leftover(node)
         else:
             for child in node.iter_child_nodes():
                 self.walk(child, scope)
+
+    def _if(self, node: nodes.If, scope: dict[str, _Shape]) -> None:
+        self.visit(node.test, scope)
+        # {% if x is defined %}: inside, x may be used even where it is missing.
+        added = _defined_in(node.test) - self.guards
+        self.guards |= added
+        self._body(node.body, scope)
+        self.guards -= added
+        for branch in node.elif_:
+            self._if(branch, scope)
+        self._body(node.else_, scope)
 
     def _body(self, body: Sequence[nodes.Node], scope: dict[str, _Shape]) -> None:
         for child in body:
@@ -460,6 +474,7 @@ class _Walker:
     # expressions -------------------------------------------------------------
 
     def visit(self, node: nodes.Node, scope: dict[str, _Shape], guarded: bool = False) -> _Shape:
+        guarded = guarded or _key(node) in self.guards
         if isinstance(node, nodes.Name):
             return self._name(node, scope, guarded)
         if isinstance(node, nodes.Getattr):
@@ -472,6 +487,14 @@ class _Walker:
             return base.row if isinstance(base, _Rows) else _Unknown()
         if isinstance(node, nodes.Const):
             return _Leaf(node.value)
+        if isinstance(node, nodes.And):
+            # "x is defined and x == 1": the right side only runs when the left holds.
+            self.visit(node.left, scope)
+            added = _defined_in(node.left) - self.guards
+            self.guards |= added
+            self.visit(node.right, scope)
+            self.guards -= added
+            return _Unknown()
         if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
             self.visit(node.node, scope, guarded=True)
             return _Leaf(True)
@@ -602,6 +625,26 @@ class _Walker:
         return _Unknown()
 
 
+def _key(node: nodes.Node) -> str | None:
+    """``punt.soort`` for a chain of names and attributes, else None."""
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        base = _key(node.node)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def _defined_in(test: nodes.Node) -> set[str]:
+    """The expressions an if's test proves defined: ``x is defined [and y is defined]``."""
+    if isinstance(test, nodes.Test) and test.name == "defined":
+        key = _key(test.node)
+        return {key} if key else set()
+    if isinstance(test, nodes.And):
+        return _defined_in(test.left) | _defined_in(test.right)
+    return set()
+
+
 def _row_noun(label: str) -> str:
     return label.replace("een rij van", "rij van") if label.startswith("een rij") else label
 
@@ -638,6 +681,47 @@ def _tag_for(tags: list[tuple[int, str]], lineno: int, name: str) -> str:
     return on_line[0] if on_line else name
 
 
+# Jinja's most common syntax messages, in the clerks' language, each with its fix; any
+# other message stays as Jinja says it, with a general fix.
+_SYNTAX_MESSAGES = (
+    (
+        r"Unexpected end of template.*'(\w+)'\.?",
+        "het sjabloon houdt op terwijl {{% {0} %}} nog open staat "
+        "(sluit het af met {{% end{0} %}})",
+    ),
+    (
+        r"Encountered unknown tag '(\w+)'.*'(\w+)'\.?",
+        "{{% {0} %}} staat hier verkeerd: eerst moet {{% {1} %}} gesloten worden "
+        "(zet {{% end{1} %}} ervoor of haal {{% {0} %}} weg)",
+    ),
+    (
+        r"Encountered unknown tag '(\w+)'.*",
+        "onbekende code {{% {0} %}} (gebruik alleen if, for en de velden van het sjabloon)",
+    ),
+    (
+        r"unexpected '(?:end of print statement|end of statement block)'",
+        "de code houdt halverwege op (maak de code af of haal hem weg)",
+    ),
+    (
+        r"unexpected '(.+)'",
+        "onverwacht '{0}' in de code (sluit elke {{{{ af met }}}} en elke {{% af met %}})",
+    ),
+    (
+        r"expected token '(?:end of print statement|end of statement block)', got '(.+)'",
+        "'{0}' hoort niet in deze code (controleer spelling en leestekens)",
+    ),
+)
+_GENERAL_FIX = "(controleer de {{ }}- en {% %}-codes op die plek)"
+
+
+def _dutch(message: str) -> str:
+    for pattern, dutch in _SYNTAX_MESSAGES:
+        match = re.fullmatch(pattern, message.strip(), re.DOTALL)
+        if match:
+            return dutch.format(*match.groups())
+    return f"{message} {_GENERAL_FIX}"
+
+
 def _syntax_problem(label: str, part: _Part, error: TemplateSyntaxError) -> Problem:
     lines = part.source.splitlines()
     snippet = ""
@@ -650,8 +734,7 @@ def _syntax_problem(label: str, part: _Part, error: TemplateSyntaxError) -> Prob
         label,
         None,
         "",
-        f"fout in de sjablooncode bij '{snippet[:160]}'{part.where}: {error.message} "
-        "(controleer de {{ }}- en {% %}-codes op die plek)",
+        f"{part.where}fout in de sjablooncode bij '{snippet[:160]}': {_dutch(error.message or '')}",
     )
 
 
@@ -700,7 +783,7 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
         tags = _tags(part.source)
         for finding in walker.findings:
             tag = _tag_for(tags, finding.lineno, finding.name)
-            message = finding.message + part.where
+            message = part.where + finding.message
             if (tag, message) not in seen:
                 seen.add((tag, message))
                 problems.append(Problem(label, None, tag, message, finding.severity))

@@ -1,0 +1,316 @@
+"""Template lint: shipped templates are clean; planted mistakes are found and named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from assembler.errors import Problem, TemplateError
+from assembler.lint import (
+    agenda_spec,
+    document_spec,
+    lint_template,
+    lint_templates,
+)
+from assembler.model import Organisatie, Voorstel
+from assembler.project import Project
+from assembler.render import DocumentProperties, build_context, render_document
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "templates"
+VOORSTEL = TEMPLATES / "voorstel.docx"
+LABEL = "templates/voorstel.docx"
+
+VOORSTEL_DATA = {
+    "onderwerp": "Aanpak actieplan Werklocaties",
+    "verspreiden": "Ja",
+    "contactpersoon": "Anouk Pols",
+    "eenheid": "Beleid en bestuur",
+    "email": "a.pols@regiogv.nl",
+    "kenmerk": "23.0001772",
+    "datum": "2023-04-11",
+    "voorstel": ["Instemmen met bijgaand voorstel"],
+    "behandeling": [{"overleg": "Pho", "doel": "Vaststellen", "conclusie": "Ja"}],
+    "toelichting": "Tekst.",
+}
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.ernst == "fout"]
+
+
+def warnings(problems: list[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.ernst == "waarschuwing"]
+
+
+def lint_voorstel(path: Path) -> list[Problem]:
+    return lint_template(path, document_spec("voorstel"), LABEL)
+
+
+def with_paragraph(tmp_path: Path, text: str, *, where: str = "body") -> Path:
+    """A copy of the voorstel template with ``text`` added as a paragraph."""
+    document = Document(str(VOORSTEL))
+    if where == "body":
+        document.add_paragraph(text)
+    else:
+        document.sections[0].footer.add_paragraph(text)
+    path = tmp_path / "voorstel.docx"
+    document.save(str(path))
+    return path
+
+
+def with_document_xml(tmp_path: Path, edit: Callable[[str], str]) -> Path:
+    """A copy of the voorstel template whose word/document.xml went through ``edit``."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(VOORSTEL) as old,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "word/document.xml":
+                xml = data.decode("utf-8")
+                changed = edit(xml)
+                assert changed != xml, "the edit did not apply"
+                data = changed.encode("utf-8")
+            new.writestr(info, data)
+    path = tmp_path / "voorstel.docx"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+# --------------------------------------------------------------------------- shipped
+
+
+def test_shipped_templates_lint_clean() -> None:
+    problems = lint_templates(Project(REPO))
+    assert errors(problems) == []
+    assert warnings(problems) == []
+
+
+def test_lint_is_cheap() -> None:
+    start = time.perf_counter()
+    lint_templates(Project(REPO))
+    assert time.perf_counter() - start < 5
+
+
+def test_known_names_come_from_the_models_and_build_context() -> None:
+    voorstel = document_spec("voorstel")
+    assert {"portefeuillehouder", "email", "niet_openbaar", "organisatie"} <= set(voorstel.context)
+    assert ("email",) in voorstel.required
+    assert ("behandeling", "conclusie") in voorstel.required
+    assert ("sjabloon",) not in voorstel.required  # chooses the template, never shown
+    assert ("portefeuillehouder",) not in voorstel.required  # optional
+    memo = document_spec("memo")
+    assert {("aan",), ("van",), ("tekst",)} <= set(memo.required)
+    agenda = agenda_spec()
+    assert {"overleg", "datum", "aanvang", "locatie", "punten"} <= set(agenda.context)
+
+
+# --------------------------------------------------------------------------- planted
+
+
+def test_unknown_variable_names_file_and_tag(tmp_path: Path) -> None:
+    path = with_paragraph(tmp_path, "Portefeuille: {{ portefeuilehouder }}")
+    problems = errors(lint_voorstel(path))
+    assert [problem.format() for problem in problems] == [
+        "templates/voorstel.docx: {{ portefeuilehouder }}: 'portefeuilehouder' bestaat niet "
+        "in het model voorstel (bedoelt u 'portefeuillehouder'?)"
+    ]
+
+
+def test_unknown_variable_planted_in_document_xml(tmp_path: Path) -> None:
+    path = with_document_xml(tmp_path, lambda xml: xml.replace("{{ eenheid }}", "{{ afdeling }}"))
+    problems = lint_voorstel(path)
+    [problem] = errors(problems)
+    assert problem.bestand == LABEL
+    assert problem.veld == "{{ afdeling }}"
+    assert "'afdeling' bestaat niet in het model voorstel" in problem.melding
+
+
+def test_unknown_attribute_of_a_row_and_of_organisatie(tmp_path: Path) -> None:
+    path = with_document_xml(
+        tmp_path,
+        lambda xml: xml.replace("{{ rij.conclusie }}", "{{ rij.concluse }}").replace(
+            "{{ bijlage.omschrijving }}", "{{ bijlage.bestand }}"
+        ),
+    )
+    found = {problem.veld: problem.melding for problem in errors(lint_voorstel(path))}
+    assert "bedoelt u 'conclusie'?" in found["{{ rij.concluse }}"]
+    assert "een rij van 'behandeling'" in found["{{ rij.concluse }}"]
+    # The model's bijlagen have a file, but the template never gets it.
+    assert "'bestand' bestaat niet in een rij van 'bijlagen'" in found["{{ bijlage.bestand }}"]
+
+
+def test_unknown_name_in_the_footer_says_where(tmp_path: Path) -> None:
+    path = with_paragraph(tmp_path, "Versie {{ organisatie.naaam }}", where="footer")
+    [problem] = errors(lint_voorstel(path))
+    assert problem.veld == "{{ organisatie.naaam }}"
+    assert "bedoelt u 'naam'?" in problem.melding
+    assert "voettekst" in problem.melding
+
+
+def test_missing_required_field_is_a_warning(tmp_path: Path) -> None:
+    path = with_document_xml(tmp_path, lambda xml: xml.replace("{{ email }}", ""))
+    problems = lint_voorstel(path)
+    assert errors(problems) == []
+    [problem] = warnings(problems)
+    assert problem.veld == "email"
+    assert "'email'" in problem.melding
+    assert problem.format().startswith("templates/voorstel.docx: waarschuwing: email: ")
+
+
+def test_missing_row_field_is_a_warning(tmp_path: Path) -> None:
+    path = with_document_xml(tmp_path, lambda xml: xml.replace("{{ rij.conclusie }}", ""))
+    [problem] = warnings(lint_voorstel(path))
+    assert problem.veld == "behandeling.conclusie"
+
+
+def test_tag_split_across_runs_is_understood(tmp_path: Path) -> None:
+    # Word splits a tag over runs when part of it is edited or formatted differently.
+    split = (
+        "<w:r><w:t>{{ e</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>ma</w:t></w:r>"
+        "<w:r><w:t>il }}</w:t></w:r>"
+    )
+    path = with_document_xml(
+        tmp_path, lambda xml: xml.replace("<w:r><w:t>{{ email }}</w:t></w:r>", split)
+    )
+    assert lint_voorstel(path) == []
+    misspelt = split.replace("ma</w:t>", "mial</w:t>").replace("il }}", " }}")
+    path = with_document_xml(
+        tmp_path, lambda xml: xml.replace("<w:r><w:t>{{ email }}</w:t></w:r>", misspelt)
+    )
+    [problem] = errors(lint_voorstel(path))
+    assert problem.veld == "{{ emial }}"
+    assert "bedoelt u 'email'?" in problem.melding
+
+
+def test_paragraph_and_row_tags_are_read_as_docxtpl_reads_them(tmp_path: Path) -> None:
+    path = with_paragraph(tmp_path, "{%p if niet_openbaar %}")
+    document = Document(str(path))
+    document.add_paragraph("Vertrouwelijk: {{ kenmerk }}")
+    document.add_paragraph("{%p endif %}")
+    document.save(str(path))
+    assert lint_voorstel(path) == []
+
+
+def test_loop_variables_and_guards(tmp_path: Path) -> None:
+    path = with_paragraph(
+        tmp_path,
+        "{% for item in voorstel %}{{ loop.index }} {{ item.upper() }}"
+        "{{ loop.indx }}{% endfor %}{% if punt is defined %}{{ punt }}{% endif %}",
+    )
+    [problem] = errors(lint_voorstel(path))
+    assert "'loop.indx' bestaat niet" in problem.melding
+    assert "bedoelt u 'index'?" in problem.melding
+
+
+def test_field_only_some_agenda_items_have_is_a_warning(tmp_path: Path) -> None:
+    document = Document(str(TEMPLATES / "agenda.docx"))
+    document.add_paragraph("{% for punt in punten %}{{ punt.soort }}{% endfor %}")
+    path = tmp_path / "agenda.docx"
+    document.save(str(path))
+    problems = lint_template(path, agenda_spec(), "templates/agenda.docx")
+    assert errors(problems) == []
+    [problem] = warnings(problems)
+    assert problem.veld == "{{ punt.soort }}"
+    assert "is defined" in problem.melding
+
+    document.add_paragraph(
+        "{% for punt in punten %}{% if punt.soort is defined and punt.soort == 'memo' %}"
+        "Memo: {{ punt.soort }}{% endif %}{% endfor %}"
+    )
+    document.paragraphs[-2].text = ""
+    document.save(str(path))
+    assert lint_template(path, agenda_spec(), "templates/agenda.docx") == []
+
+
+# --------------------------------------------------------------------------- broken
+
+
+def test_jinja_syntax_error_names_template_and_snippet(tmp_path: Path) -> None:
+    path = with_paragraph(tmp_path, "Let op: {% if onderwerp %} zonder einde")
+    [problem] = lint_voorstel(path)
+    assert problem.ernst == "fout"
+    assert problem.bestand == LABEL
+    assert "fout in de sjablooncode" in problem.melding
+    assert "zonder einde" in problem.melding or "if onderwerp" in problem.melding
+
+
+def test_syntax_error_in_the_footer(tmp_path: Path) -> None:
+    path = with_paragraph(tmp_path, "Versie {{ onderwerp", where="footer")
+    [problem] = lint_voorstel(path)
+    assert "Versie {{ onderwerp" in problem.melding
+    assert "voettekst" in problem.melding
+
+
+def test_not_a_docx(tmp_path: Path) -> None:
+    path = tmp_path / "voorstel.docx"
+    path.write_text("dit is geen Word-document")
+    [problem] = lint_voorstel(path)
+    assert problem.ernst == "fout"
+    assert problem.format().startswith("templates/voorstel.docx: is geen Word-document (.docx)")
+
+
+def test_missing_template_is_an_error(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "dossiers").mkdir(parents=True)
+    shutil.copytree(TEMPLATES, root / "templates")
+    (root / "templates" / "memo.docx").unlink()
+    problems = lint_templates(Project(root))
+    assert [(problem.bestand, problem.ernst) for problem in problems] == [
+        ("templates/memo.docx", "fout")
+    ]
+    assert "bestaat niet" in problems[0].melding
+
+
+def test_raw_block_leaves_a_tag_behind(tmp_path: Path) -> None:
+    path = with_paragraph(tmp_path, "{% raw %}{{ onderwerp }}{% endraw %}")
+    [problem] = lint_voorstel(path)
+    assert "wordt niet ingevuld" in problem.melding
+
+
+def test_include_is_refused(tmp_path: Path) -> None:
+    path = with_paragraph(tmp_path, "{% include 'ander.docx' %}")
+    [problem] = lint_voorstel(path)
+    assert "geen andere sjablonen" in problem.melding
+
+
+def test_tag_in_a_part_docxtpl_does_not_render(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(VOORSTEL) as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                data = data.replace(
+                    b"</Properties>", b"<Company>{{ onderwerp }}</Company></Properties>"
+                )
+            new.writestr(info, data)
+    path = tmp_path / "voorstel.docx"
+    path.write_bytes(out.getvalue())
+    problems = lint_voorstel(path)
+    assert any("docProps/app.xml" in problem.melding for problem in errors(problems))
+
+
+def test_python_internals_are_reported_and_refused_by_rendering(tmp_path: Path) -> None:
+    path = with_paragraph(tmp_path, "{{ ''.__class__.__mro__ }}")
+    [problem] = lint_voorstel(path)
+    assert problem.ernst == "fout"
+    assert problem.veld == "{{ ''.__class__.__mro__ }}"
+    assert "'__class__' is geen veld" in problem.melding
+
+    document = Voorstel.model_validate(VOORSTEL_DATA)
+    context = build_context(document, Organisatie.model_validate({}), REPO)
+    properties = DocumentProperties(title="t", subject="s", keywords="k", date=dt.date(2023, 4, 11))
+    with pytest.raises(TemplateError) as caught:
+        render_document(path, context, tmp_path / "out.docx", properties, label=LABEL)
+    assert LABEL in caught.value.message
+    assert not (tmp_path / "out.docx").exists()
