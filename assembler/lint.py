@@ -595,8 +595,6 @@ class _Walker:
             self.findings.append(_Finding(node.lineno, attr, message))
             return _Unknown(broken=True)
         if isinstance(base, _Rows):
-            if attr in ("__len__",):
-                return _Unknown()
             what = f"de lijst '{'.'.join(base.path)}'"
             self.findings.append(
                 _Finding(
@@ -766,11 +764,13 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
     assert isinstance(context, _Record)
     used: set[tuple[str, ...]] = set()
     seen: set[tuple[str, str]] = set()
+    unread = False  # a part that did not parse: what it uses is unknown
     for part in parts:
         try:
             tree = environment.parse(part.source)
         except TemplateSyntaxError as error:
             problems.append(_syntax_problem(label, part, error))
+            unread = True
             continue
         walker = _Walker(
             context,
@@ -798,7 +798,7 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
                 "(zet de code in de tekst, de kop- of de voettekst)",
             )
         )
-    if not any(problem.ernst == "fout" for problem in problems):
+    if not unread:
         problems += _missing(spec, used, label)
     return problems
 

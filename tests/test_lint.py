@@ -188,9 +188,11 @@ def test_tag_split_across_runs_is_understood(tmp_path: Path) -> None:
     path = with_document_xml(
         tmp_path, lambda xml: xml.replace("<w:r><w:t>{{ email }}</w:t></w:r>", misspelt)
     )
-    [problem] = errors(lint_voorstel(path))
+    problems = lint_voorstel(path)
+    [problem] = errors(problems)
     assert problem.veld == "{{ emial }}"
     assert "bedoelt u 'email'?" in problem.melding
+    assert [problem.veld for problem in warnings(problems)] == ["email"]
 
 
 def test_paragraph_and_row_tags_are_read_as_docxtpl_reads_them(tmp_path: Path) -> None:
