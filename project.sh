@@ -70,6 +70,14 @@ setup_test_tools() {
   if command -v apt-get >/dev/null 2>&1; then
     command -v npm >/dev/null 2>&1 || apt_install "${TEST_APT_PACKAGES[@]}"
   fi
+  # Prism: the validating ODS API mock the publish tests run against (git-ignored .tools/).
+  if [ ! -x .tools/node_modules/.bin/prism ]; then
+    log "installing Prism (@stoplight/prism-cli@5) into .tools/"
+    mkdir -p .tools
+    # A package.json of its own keeps npm from installing into a node_modules further up.
+    [ -f .tools/package.json ] || echo '{"private": true}' > .tools/package.json
+    (cd .tools && npm install --no-audit --no-fund --silent @stoplight/prism-cli@5 >/dev/null)
+  fi
 }
 
 run_tests() {

@@ -1,0 +1,406 @@
+"""Deliver a meeting to an agenda system that speaks the VNG ODS Open Raadsinformatie API.
+
+The meeting is exported first (so the confidentiality gate has run and the manifests are
+current); the manifests then say what the agenda system should hold: one ``Vergadering``, its
+``Agendapunt``en and the ``InformatieObject``en, public ones only unless asked. What was sent
+before is remembered per API address in ``dossiers/<meeting>/publicatie.json``: the id the
+server gave each object and a hash of what was sent. So publishing again sends only what
+changed (POST for new, PUT for changed, DELETE for withdrawn) and an unchanged meeting sends
+nothing.
+
+The bearer token is passed in by the caller (the CLI reads ``ASSEMBLER_ODS_TOKEN``); it goes
+into request headers only, never into a file, a message or a report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from assembler.errors import EnvironmentProblem, InputRejected, UsageError
+from assembler.package import (
+    CONFIDENTIAL,
+    PUBLIC,
+    ExportReport,
+    MeetingExport,
+    Side,
+    export_meetings,
+    load_publication,
+    save_publication,
+)
+from assembler.project import MEETING_FILE, Project
+
+TOKEN_VARIABLE = "ASSEMBLER_ODS_TOKEN"
+RETRY_STATUS = frozenset({500, 502, 503, 504})
+DEFAULT_ATTEMPTS = 4
+DEFAULT_BACKOFF = 0.5
+DEFAULT_TIMEOUT = 30.0
+
+# The manifest's own extensions are for the package; an ODS server gets only ODS fields.
+_VERGADERING_FIELDS = (
+    "naam",
+    "vergaderdatum",
+    "geplandeVergaderdatum",
+    "geplandeAanvangVergadering",
+    "locatie",
+    "vergaderingstype",
+    "status",
+)
+_AGENDAPUNT_FIELDS = (
+    "agendapuntvolgnummer",
+    "agendapuntKenmerk",
+    "agendapuntTitel",
+    "agendapuntOmschrijving",
+    "indicatorBesloten",
+)
+_INFORMATIEOBJECT_FIELDS = (
+    "titel",
+    "omschrijving",
+    "informatieobjecttype",
+    "creatiedatum",
+    "versie",
+    "vertrouwelijkheidsaanduiding",
+    "taal",
+    "auteur",
+    "link",
+    "portefeuillehouder",
+)
+
+
+class PublishRejected(UsageError):
+    """The agenda system refused a request (4xx): the data or the token is not accepted."""
+
+
+class PublishFailed(EnvironmentProblem):
+    """The agenda system could not be reached or kept failing (timeouts, 5xx)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request of a publication: planned, or sent with the status the server gave."""
+
+    method: str
+    path: str
+    what: str  # "vergadering", "agendapunt 3", "informatieobject 02_....pdf"
+    reason: str  # nieuw, gewijzigd, ingetrokken
+    status: int | None = None
+
+
+@dataclass
+class PublishReport:
+    """What a publication did (or, in a dry run, would do)."""
+
+    meeting: str
+    url: str
+    dry_run: bool
+    export: ExportReport
+    requests: list[Request] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def sent(self) -> int:
+        """Number of requests the server accepted (0 in a dry run)."""
+        return sum(1 for r in self.requests if r.status is not None)
+
+
+def check_url(url: str) -> str:
+    """The API base URL without a trailing slash; plain http only on this machine."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"'{url}' is geen webadres van een API (schrijf bijvoorbeeld "
+            "https://raad.example.nl/api/ods/v1)"
+        )
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise UsageError(
+            f"'{url}' gebruikt http zonder versleuteling; het token zou leesbaar over het "
+            "netwerk gaan (gebruik https)"
+        )
+    return url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _digest(body: dict[str, Any]) -> str:
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _pick(entry: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: entry[name] for name in fields if name in entry}
+
+
+class _Sender:
+    """Sends requests with retries, or (dry run) only records them."""
+
+    def __init__(
+        self,
+        base: str,
+        client: httpx.Client | None,
+        token: str,
+        report: PublishReport,
+        attempts: int,
+        backoff: float,
+        sleep: Callable[[float], None],
+    ) -> None:
+        self.base = base
+        self.client = client
+        self.headers = {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        }
+        self.report = report
+        self.attempts = max(1, attempts)
+        self.backoff = backoff
+        self.sleep = sleep
+
+    def send(
+        self, method: str, path: str, what: str, reason: str, body: dict[str, Any] | None
+    ) -> str | None:
+        """Send one request; return the object's id from the answer (None for DELETE)."""
+        if self.client is None:
+            self.report.requests.append(Request(method, path, what, reason))
+            return "(nieuw)" if method == "POST" else None
+        response = self._with_retries(method, path, body)
+        self.report.requests.append(Request(method, path, what, reason, response.status_code))
+        if method == "DELETE":
+            return None
+        return _answer_id(response, method, path)
+
+    def _with_retries(self, method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
+        assert self.client is not None
+        problem = ""
+        for attempt in range(self.attempts):
+            if attempt:
+                self.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                response = self.client.request(
+                    method,
+                    self.base + path,
+                    headers=self.headers,
+                    content=None if body is None else json.dumps(body, ensure_ascii=False),
+                )
+            except httpx.TimeoutException:
+                problem = "geen antwoord binnen de wachttijd"
+                continue
+            except httpx.TransportError as error:
+                problem = f"geen verbinding ({type(error).__name__})"
+                continue
+            if response.status_code in RETRY_STATUS:
+                problem = f"de server antwoordde {response.status_code}"
+                continue
+            if response.status_code == 404 and method == "DELETE":
+                return response  # already gone: that is what we wanted
+            if response.status_code >= 400:
+                raise PublishRejected(
+                    f"{method} {path}: de server weigerde het verzoek met "
+                    f"{response.status_code}{_detail(response)} (controleer het token en de "
+                    "gegevens; wat eerder lukte is bewaard in publicatie.json)"
+                )
+            return response
+        raise PublishFailed(
+            f"{method} {path}: {problem}, ook na {self.attempts} pogingen (probeer het later "
+            "opnieuw; wat eerder lukte is bewaard in publicatie.json)"
+        )
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    if isinstance(data, dict):
+        for key in ("detail", "title", "message"):
+            if isinstance(data.get(key), str) and data[key].strip():
+                return ": " + " ".join(data[key].split())[:200]
+    return ""
+
+
+def _answer_id(response: httpx.Response, method: str, path: str) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("id"), str) and data["id"].strip():
+        return str(data["id"])
+    location = response.headers.get("Location", "")
+    tail = urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1] if location else ""
+    if tail:
+        return tail
+    if method == "PUT":
+        return path.rsplit("/", 1)[-1]
+    raise PublishFailed(
+        f"{method} {path}: het antwoord van de server noemt geen id (controleer het adres "
+        "van de API)"
+    )
+
+
+def _object_path(collection: str, object_id: str) -> str:
+    return f"/{collection}/{quote(object_id, safe='')}"
+
+
+def _find_export(report: ExportReport, meeting_folder: Path) -> MeetingExport:
+    name = Path(meeting_folder).resolve().name
+    for export in report.meetings:
+        if export.name == name:
+            return export
+    problems = report.problems or report.build.problems
+    raise InputRejected(
+        f"{name}: de vergadering kon niet geëxporteerd worden, dus er is niets verstuurd",
+        list(problems),
+    )
+
+
+def _documents(
+    export: MeetingExport, include_confidential: bool
+) -> list[tuple[str, dict[str, Any]]]:
+    sides: tuple[Side, ...] = (PUBLIC, CONFIDENTIAL) if include_confidential else (PUBLIC,)
+    found = []
+    for side in sides:
+        documents = [d for d in export.documents if d.side == side]
+        entries = export.manifests[side]["informatieobjecten"]
+        for document, entry in zip(documents, entries, strict=True):
+            found.append((f"{side}:{document.key}", entry))
+    return found
+
+
+def publish_meeting(
+    project: Project,
+    meeting_folder: Path,
+    url: str,
+    *,
+    token: str,
+    include_confidential: bool = False,
+    dry_run: bool = False,
+    client: httpx.Client | None = None,
+    attempts: int = DEFAULT_ATTEMPTS,
+    backoff: float = DEFAULT_BACKOFF,
+    sleep: Callable[[float], None] = time.sleep,
+) -> PublishReport:
+    """Export the meeting, then send what changed since the last publication to ``url``."""
+    base = check_url(url)
+    if not dry_run and not token.strip():
+        raise UsageError(
+            f"er is geen token: zet de omgevingsvariabele {TOKEN_VARIABLE} (het token van de "
+            "API van het vergadersysteem)"
+        )
+    meeting_path = Path(meeting_folder)
+    if not (meeting_path / MEETING_FILE).is_file():
+        raise UsageError(f"{meeting_folder}: is geen vergadermap (geef een map met {MEETING_FILE})")
+    exported = export_meetings(project, [meeting_path])
+    export = _find_export(exported, meeting_path)
+    report = PublishReport(export.name, base, dry_run, exported)
+    own_client = client is None and not dry_run
+    http = None if dry_run else (client or httpx.Client(timeout=DEFAULT_TIMEOUT))
+    sender = _Sender(base, http, token, report, attempts, backoff, sleep)
+    publication = load_publication(project, export.meeting)
+    targets = publication.setdefault("publicaties", {})
+    state: dict[str, Any] = json.loads(json.dumps(targets.get(base) or {}))
+    state.setdefault("vergadering", None)
+    state.setdefault("agendapunten", {})
+    state.setdefault("informatieobjecten", {})
+
+    def remember() -> None:
+        if not dry_run:
+            targets[base] = state
+            save_publication(export.meeting, publication)
+
+    try:
+        _synchronise(export, include_confidential, state, sender, report, remember)
+    finally:
+        remember()
+        if own_client and http is not None:
+            http.close()
+    return report
+
+
+def _synchronise(
+    export: MeetingExport,
+    include_confidential: bool,
+    state: dict[str, Any],
+    sender: _Sender,
+    report: PublishReport,
+    remember: Callable[[], None],
+) -> None:
+    side: Side = CONFIDENTIAL if include_confidential else PUBLIC
+    manifest = export.manifests[side]
+
+    def put_or_post(
+        collection: str, holder: dict[str, Any], key: str, body: dict[str, Any], what: str
+    ) -> str:
+        digest = _digest(body)
+        known = holder.get(key)
+        if isinstance(known, dict) and known.get("id") and known.get("hash") == digest:
+            report.unchanged += 1
+            return str(known["id"])
+        if isinstance(known, dict) and known.get("id"):
+            object_id = str(known["id"])
+            sender.send("PUT", _object_path(collection, object_id), what, "gewijzigd", body)
+        else:
+            new_id = sender.send("POST", f"/{collection}", what, "nieuw", body)
+            assert new_id is not None
+            object_id = new_id
+        if object_id != "(nieuw)":
+            holder[key] = {"id": object_id, "hash": digest}
+            remember()
+        return object_id
+
+    meeting_id = put_or_post(
+        "vergaderingen",
+        state,
+        "vergadering",
+        _pick(manifest["vergadering"], _VERGADERING_FIELDS),
+        "vergadering",
+    )
+
+    items: dict[str, str] = {}
+    for entry in manifest["agendapunten"]:
+        number = entry["agendapuntvolgnummer"]
+        body = _pick(entry, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
+        items[number] = put_or_post(
+            "agendapunten", state["agendapunten"], number, body, f"agendapunt {number}"
+        )
+
+    wanted: set[str] = set()
+    for key, entry in _documents(export, include_confidential):
+        wanted.add(key)
+        body = _pick(entry, _INFORMATIEOBJECT_FIELDS) | {"vergaderingen": [{"id": meeting_id}]}
+        if "agendapunt" in entry:
+            body["agendapunten"] = [{"id": items[entry["agendapunt"]]}]
+        put_or_post(
+            "informatieobjecten",
+            state["informatieobjecten"],
+            key,
+            body,
+            f"informatieobject {entry['bestandsnaam']}",
+        )
+
+    for collection, label, holder, keep in (
+        ("informatieobjecten", "informatieobject", state["informatieobjecten"], wanted),
+        ("agendapunten", "agendapunt", state["agendapunten"], set(items)),
+    ):
+        for key in sorted(set(holder) - keep):
+            known = holder[key]
+            if isinstance(known, dict) and known.get("id"):
+                path = _object_path(collection, str(known["id"]))
+                sender.send("DELETE", path, f"{label} {key}", "ingetrokken", None)
+            if sender.client is not None:
+                del holder[key]
+                remember()
