@@ -10,7 +10,7 @@ from typing import Any
 
 from babel.dates import format_date
 
-from assembler.model import Memo, Voorstel
+from assembler.model import Voorstel
 from assembler.validate import AgendaItem, MeetingInput
 
 CONFIDENTIAL_TITLE = "Niet openbaar"
@@ -67,6 +67,7 @@ def agenda_items(meeting: MeetingInput, *, confidential: bool) -> list[dict[str,
             "doel": "",
             "voorstellen": [],
             "bijlagen": [],
+            "soort": "punt",
         }
         dossier = item.dossier
         if dossier is not None:
@@ -88,8 +89,7 @@ def agenda_items(meeting: MeetingInput, *, confidential: bool) -> list[dict[str,
                         for number, annex in enumerate(document.annexes, start=1)
                     ],
                 )
-                if isinstance(document, Memo):
-                    entry["soort"] = "memo"
+                entry["soort"] = document.kind
         items.append(entry)
     return items
 

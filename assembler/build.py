@@ -60,6 +60,8 @@ class BuildOptions:
     jobs: int | None = None
     force: bool = False
     source_date_epoch: int | None = None
+    # Seconds one document may take in LibreOffice; None: the converter's default.
+    timeout_per_document: float | None = None
 
 
 @dataclass
@@ -268,9 +270,13 @@ def inspect_annexes(catalog: Catalog, workers: int | None = None) -> list[Proble
 
 
 def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
-    """What ``assembler check`` does: validate everything and run the annex intake."""
+    """What ``assembler check`` does: lint the templates, validate, run the annex intake."""
+    from assembler.lint import lint_templates
+
     catalog = load_catalog(project, paths)
-    catalog.problems = sort_problems([*catalog.problems, *inspect_annexes(catalog)])
+    catalog.problems = sort_problems(
+        [*lint_templates(project), *catalog.problems, *inspect_annexes(catalog)]
+    )
     return catalog
 
 
@@ -617,7 +623,7 @@ def _convert(
     notify: Progress,
 ) -> None:
     """Convert every rendered document, office annex and agenda in one LibreOffice pool."""
-    from assembler.convert import ConversionJob, convert_to_pdf
+    from assembler.convert import ConversionJob, TimeoutPolicy, convert_to_pdf
 
     jobs: list[ConversionJob] = []
     owner: dict[Path, _Plan] = {}
@@ -633,9 +639,15 @@ def _convert(
                 jobs.append(ConversionJob(source, _annex_pdf(plan, index)))
                 owner[source] = plan
     jobs.extend(ConversionJob(docx, pdf) for docx, pdf in agendas.items())
+    policy = None
+    if options.timeout_per_document is not None:
+        policy = TimeoutPolicy(
+            base=options.timeout_per_document, per_document=options.timeout_per_document
+        )
     outcome = convert_to_pdf(
         jobs,
         workers=options.jobs,
+        timeout=policy,
         source_date_epoch=options.source_date_epoch,
         progress=lambda path: notify("conversie", path.name),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -21,7 +22,26 @@ from assembler.validate import Catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+_SECTIONS = {"Options": "Opties", "Commands": "Opdrachten", "Arguments": "Argumenten"}
+
+
+class DutchHelpFormatter(click.HelpFormatter):
+    """Click's help layout with Dutch headings: clerks read the help."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Gebruik: ")
+
+    def section(self, name: str) -> Any:
+        return super().section(_SECTIONS.get(name, name))
+
+
+click.Context.formatter_class = DutchHelpFormatter
+CONTEXT: dict[str, Any] = {"help_option_names": [], "max_content_width": 100}
+
+
+def dutch_help(function: F) -> F:
+    """The -h/--help option with Dutch help text."""
+    return click.help_option("-h", "--help", help="Toon deze hulp en stop.")(function)
 
 
 def _print_problems(problems: Sequence[Problem], as_json: bool) -> None:
@@ -72,12 +92,23 @@ def handles_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _terminate(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _project() -> Project:
     return find_project(Path.cwd())
 
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", message="assembler %(version)s")
+@click.group(
+    context_settings=CONTEXT,
+    options_metavar="[OPTIES]",
+    subcommand_metavar="OPDRACHT [ARGUMENTEN]...",
+)
+@click.version_option(
+    __version__, "-V", "--version", message="assembler %(version)s", help="Toon de versie en stop."
+)
+@dutch_help
 def main() -> None:
     """Stelt voorstellen voor het portefeuillehoudersoverleg samen.
 
@@ -85,9 +116,13 @@ def main() -> None:
     Word-document, een archief-PDF en een bundel met bijlagen van, en een pakket per
     vergadering voor het vergadersysteem.
     """
+    # SIGTERM unwinds like Ctrl-C, so running LibreOffice workers are stopped and temp
+    # files removed instead of being left behind.
+    signal.signal(signal.SIGTERM, _terminate)
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@dutch_help
 @click.argument("paden", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Meldingen als JSON-lijst (voor scripts).")
 @handles_errors
@@ -100,8 +135,12 @@ def check(paden: tuple[Path, ...], as_json: bool) -> None:
     """
     from assembler.build import check_project
 
-    catalog = check_project(_project(), paden)
+    project = _project()
+    catalog = check_project(project, paden)
     _report_catalog(catalog, as_json)
+    templates = project.display(project.templates) + "/"
+    if any(p.bestand.startswith(templates) for p in catalog.errors):
+        sys.exit(int(ExitCode.USAGE))
     if catalog.errors:
         sys.exit(int(ExitCode.INPUT_REJECTED))
 
@@ -120,7 +159,38 @@ def _report_catalog(catalog: Catalog, as_json: bool) -> None:
         )
 
 
-@main.command(context_settings=CONTEXT)
+@main.group(
+    context_settings=CONTEXT,
+    options_metavar="[OPTIES]",
+    subcommand_metavar="OPDRACHT [ARGUMENTEN]...",
+)
+@dutch_help
+def templates() -> None:
+    """Werk met de Word-sjablonen in templates/."""
+
+
+@templates.command("check", context_settings=CONTEXT, options_metavar="[OPTIES]")
+@dutch_help
+@click.option("--json", "as_json", is_flag=True, help="Meldingen als JSON-lijst (voor scripts).")
+@handles_errors
+def templates_check(as_json: bool) -> None:
+    """Controleer de sjablonen: onbekende velden, ontbrekende velden, kapotte codes.
+
+    Afsluitcode 2 als een sjabloon fouten heeft; waarschuwingen worden alleen gemeld.
+    """
+    from assembler.lint import lint_templates
+
+    project = _project()
+    problems = lint_templates(project)
+    _print_problems(problems, as_json)
+    if any(p.ernst == "fout" for p in problems):
+        sys.exit(int(ExitCode.USAGE))
+    if not as_json:
+        click.echo("Sjablonen in orde.")
+
+
+@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@dutch_help
 @click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False))
 @click.argument("mapnaam")
 @click.option("--onderwerp", help="Onderwerp van het voorstel.")
@@ -177,7 +247,8 @@ def new(
     click.echo(f"Aangemaakt: {project.display(target)} (staat op de agenda)")
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@dutch_help
 @click.argument("dossiermap", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.argument("naar_vergadermap", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @handles_errors
@@ -193,7 +264,8 @@ def verplaats(dossiermap: Path, naar_vergadermap: Path) -> None:
     click.echo(f"Verplaatst naar {project.display(moved)} (bouw opnieuw om beide bij te werken)")
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@dutch_help
 @handles_errors
 def schema() -> None:
     """Schrijf de JSON-schema's van de YAML-bestanden naar schemas/ (voor editors)."""
@@ -210,15 +282,33 @@ def _plain_progress(event: str, label: str) -> None:
         click.echo(f"bundel: {label}", err=True)
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@dutch_help
 @click.argument("paden", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Aantal LibreOffice-processen.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    metavar="AANTAL",
+    help="Aantal LibreOffice-processen.",
+)
 @click.option("--force", is_flag=True, help="Alles opnieuw maken, ook wat niet veranderd is.")
 @click.option("--geen-pdf", "no_pdf", is_flag=True, help="Alleen Word-documenten maken.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, 3600),
+    metavar="SECONDEN",
+    help="Seconden die LibreOffice per document mag gebruiken (standaard ruim).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Samenvatting als JSON (voor scripts).")
 @handles_errors
 def build(
-    paden: tuple[Path, ...], jobs: int | None, force: bool, no_pdf: bool, as_json: bool
+    paden: tuple[Path, ...],
+    jobs: int | None,
+    force: bool,
+    no_pdf: bool,
+    timeout: float | None,
+    as_json: bool,
 ) -> None:
     """Maak de documenten van vergaderingen en dossiers in build/.
 
@@ -240,6 +330,7 @@ def build(
         jobs=jobs,
         force=force,
         source_date_epoch=source_date_epoch_from_env(),
+        timeout_per_document=timeout,
     )
     interactive = sys.stderr.isatty() and not as_json
     if interactive:

@@ -1,0 +1,121 @@
+"""The build with a misbehaving LibreOffice: one bad document fails, the others are built."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import WONEN
+
+pytestmark = pytest.mark.slow
+ASSEMBLER = Path(sys.executable).parent / "assembler"
+VICTIM = "snelfietsroutes"
+
+FAKE = textwrap.dedent(
+    """\
+    #!{python}
+    # A stand-in for soffice: hangs on a document whose text holds HANGEN, writes nothing for
+    # one that holds LEEG, and a one-page PDF for every other document.
+    import os, sys, time, zipfile
+    from pathlib import Path
+    import pikepdf
+
+    args = sys.argv[1:]
+    if "--version" in args:
+        print("LibreOffice 7.4.0.0 nep")
+        sys.exit(0)
+    Path("{pids}").open("a").write(f"{{os.getpid()}}\\n")
+    outdir = Path(args[args.index("--outdir") + 1])
+    for name in [a for a in args if a.endswith((".docx", ".odt", ".xlsx", ".ods"))]:
+        source = Path(name)
+        with zipfile.ZipFile(source) as archive:
+            text = archive.read("word/document.xml").decode()
+        if "HANGEN" in text:
+            time.sleep(3600)
+        if "LEEG" in text:
+            continue
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        pdf.save(outdir / (source.stem + ".pdf"))
+    sys.exit(0)
+    """
+)
+
+
+def run_build(
+    project: Path, tmp_path: Path, marker: str
+) -> tuple[subprocess.CompletedProcess[str], list[int]]:
+    dossier = project / "dossiers" / WONEN / VICTIM / "dossier.yaml"
+    text = dossier.read_text()
+    dossier.write_text(text.replace("onderwerp: ", f"onderwerp: {marker} ", 1))
+    pids = tmp_path / "pids.txt"
+    fake = tmp_path / "soffice"
+    fake.write_text(FAKE.format(python=sys.executable, pids=pids))
+    fake.chmod(0o755)
+    env = {**os.environ, "ASSEMBLER_SOFFICE": str(fake), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    result = subprocess.run(
+        [str(ASSEMBLER), "build", "--timeout", "4", f"dossiers/{WONEN}"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    started = [int(line) for line in pids.read_text().split()] if pids.exists() else []
+    return result, started
+
+
+def assert_others_built(project: Path) -> None:
+    built = sorted(p.parent.name for p in (project / "build" / WONEN).glob("*/bundel.pdf"))
+    assert len(built) == 4
+    assert not any(VICTIM in name for name in built)
+    assert not list((project / "build").rglob(".tmp-assembler-*"))
+
+
+def test_hanging_soffice_is_killed_and_only_that_dossier_fails(
+    example_project: Path, tmp_path: Path
+) -> None:
+    result, pids = run_build(example_project, tmp_path, "HANGEN")
+    assert result.returncode == 3, result.stderr
+    assert "voorstel.docx: omzetten naar PDF mislukt:" in result.stderr
+    assert "Klaar: 4 gebouwd, 0 ongewijzigd, 1 mislukt" in result.stderr
+    assert_others_built(example_project)
+    assert pids
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+def test_soffice_that_writes_nothing_is_reported(example_project: Path, tmp_path: Path) -> None:
+    result, _ = run_build(example_project, tmp_path, "LEEG")
+    assert result.returncode == 3, result.stderr
+    assert "omzetten naar PDF mislukt: LibreOffice gaf geen PDF" in result.stderr
+    assert_others_built(example_project)
+
+
+def test_missing_libreoffice_exits_3_with_the_install_command(
+    example_project: Path, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "ASSEMBLER_SOFFICE": str(tmp_path / "bestaat-niet"),
+        "PATH": "/usr/bin:/bin",
+    }
+    env["XDG_CACHE_HOME"] = str(tmp_path / "c")
+    result = subprocess.run(
+        [str(ASSEMBLER), "build"],
+        cwd=example_project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 3
+    assert "sudo apt-get install libreoffice-writer-nogui" in result.stderr
+    assert "Traceback" not in result.stderr
