@@ -336,13 +336,14 @@ def find_leaks(audit: Audit) -> list[Leak]:
     cache = _Cache()
     public_hashes: set[str] = set()
     public_pages: list[frozenset[str]] = []
-    public_text = ""
     for path in audit.public_sources:
         public_hashes.add(file_sha256(path))
         facts = cache.facts(path, with_text=False)
         if facts is not None:
             public_pages.extend(facts.pages)
-    public_text = "\n".join(squash(t) for t in audit.public_terms)
+    # Only the very same words count as public: a public text that merely contains a
+    # confidential title is exactly the leak the gate is for.
+    public_words = {squash(t) for t in audit.public_terms}
 
     secret_files: dict[str, str] = {}
     secret_pages: list[_SecretPage] = []
@@ -365,7 +366,7 @@ def find_leaks(audit: Audit) -> list[Leak]:
         term
         for term in _unique_terms(audit.confidential_terms)
         if (term.always or len(squash(term.text)) >= MIN_TERM_CHARS)
-        and squash(term.text) not in public_text
+        and squash(term.text) not in public_words
     ]
 
     leaks: list[Leak] = []

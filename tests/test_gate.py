@@ -1,0 +1,472 @@
+"""The confidentiality gate: generated meetings with random Ja/Nee mixes, and planted leaks."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reportlab.pdfgen import canvas
+
+from assembler import gate
+from assembler.build import BuildOptions, build_project, output_folder_name
+from assembler.errors import ConfidentialityViolation, ExitCode
+from assembler.package import PUBLIC, package_meetings
+from assembler.project import Project
+from assembler.validate import load_catalog
+
+REPO = Path(__file__).resolve().parent.parent
+WONEN = "2023-06-23-pfho-ruimte-wonen"
+SECRET_SUBJECT = "Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls"
+SECRET_KENMERK = "23.0002150"
+
+
+# --------------------------------------------------------------------------- PDF helpers
+
+
+def make_pdf(path: Path, pages: list[list[str]]) -> Path:
+    """A small PDF with one text line per entry, reproducible (reportlab invariant mode)."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    for lines in pages:
+        y = 800
+        for line in lines:
+            pdf.drawString(50, y, line)
+            y -= 16
+        pdf.showPage()
+    pdf.save()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def merge_pdfs(target: Path, parts: list[Path], extra_pages: list[tuple[Path, int]] = ()) -> Path:
+    """Concatenate PDFs (as a meeting bundle does), optionally with single foreign pages."""
+    with pikepdf.Pdf.new() as out:
+        sources = [pikepdf.Pdf.open(p) for p in parts]
+        sources += [pikepdf.Pdf.open(p) for p, _ in extra_pages]
+        try:
+            for src in sources[: len(parts)]:
+                out.add_pages_from(src)
+            for (_, index), src in zip(extra_pages, sources[len(parts) :], strict=True):
+                page = src.pages[index]
+                out.pages.append(page)
+                # Wrap it the way the bundle stamps pages, so the gate sees a changed page.
+                out.pages[-1].contents_add(b"q\n", prepend=True)
+                out.pages[-1].contents_add(b"\nQ\n")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            out.save(target)
+        finally:
+            for src in sources:
+                src.close()
+    return target
+
+
+# --------------------------------------------------------------------------- unit tests
+
+
+def test_squash_ignores_case_white_space_and_dash_kinds() -> None:
+    assert gate.squash("Regionale  Energie–\nstrategie") == gate.squash(
+        "regionale energie-strategie"
+    )
+
+
+def test_identical_page_inside_a_bigger_pdf_is_found(tmp_path: Path) -> None:
+    secret = make_pdf(tmp_path / "secret.pdf", [["Geheime afspraken over grondprijzen " * 3]])
+    public = make_pdf(tmp_path / "public.pdf", [["Openbare tekst over fietsroutes " * 3]])
+    merged = merge_pdfs(tmp_path / "merged.pdf", [public], [(secret, 0)])
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(merged, "openbaar/merged.pdf")],
+        confidential_files=[gate.SourceFile(secret, "secret.pdf")],
+    )
+    leaks = gate.find_leaks(audit)
+    assert [leak.message.split(" (")[0] for leak in leaks] == [
+        "pagina 2 is pagina 1 van het vertrouwelijke secret.pdf"
+    ]
+
+
+def test_page_that_a_public_source_also_has_is_public(tmp_path: Path) -> None:
+    shared = make_pdf(tmp_path / "shared.pdf", [["Gedeelde bijlage met kaartmateriaal " * 3]])
+    secret_copy = tmp_path / "secret-copy.pdf"
+    merge_pdfs(secret_copy, [shared])
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(shared, "openbaar/shared.pdf")],
+        confidential_files=[gate.SourceFile(secret_copy, "secret-copy.pdf")],
+        public_sources=[shared],
+    )
+    assert gate.find_leaks(audit) == []
+    audit.public_sources = []
+    assert len(gate.find_leaks(audit)) == 1
+
+
+def test_title_wrapped_over_two_lines_is_found(tmp_path: Path) -> None:
+    public = make_pdf(
+        tmp_path / "agenda.pdf",
+        [
+            [
+                "7. Onderhandelingsmandaat provinciale",
+                "bijdrage Woningbouwimpuls (ter besluitvorming)",
+            ]
+        ],
+    )
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(public, "openbaar/agenda.pdf")],
+        confidential_terms=[gate.Term(SECRET_SUBJECT, "het onderwerp", "dossier.yaml")],
+    )
+    leaks = gate.find_leaks(audit)
+    assert len(leaks) == 1 and SECRET_SUBJECT in leaks[0].message
+
+
+def test_short_generic_subject_is_not_a_term_but_a_kenmerk_always_is() -> None:
+    audit = gate.Audit(
+        public_texts=[gate.PublicText("Rondvraag 23.0002150", "manifest.json")],
+        confidential_terms=[
+            gate.Term("Rondvraag", "het onderwerp", "a"),
+            gate.Term(SECRET_KENMERK, "het kenmerk", "a", always=True),
+        ],
+    )
+    assert [leak.message.split(" van")[0] for leak in gate.find_leaks(audit)] == [
+        f"noemt het kenmerk '{SECRET_KENMERK}'"
+    ]
+
+
+def test_enforce_raises_exit_4_with_dutch_message(tmp_path: Path) -> None:
+    audit = gate.Audit(
+        public_texts=[gate.PublicText(f"titel: {SECRET_SUBJECT}", "openbaar/manifest.json")],
+        confidential_terms=[gate.Term(SECRET_SUBJECT, "het onderwerp", "dossiers/x/dossier.yaml")],
+    )
+    with pytest.raises(ConfidentialityViolation) as raised:
+        gate.enforce(audit)
+    assert raised.value.exit_code == ExitCode.CONFIDENTIALITY == 4
+    assert "er is niets geschreven" in raised.value.message
+    assert raised.value.problems[0].bestand == "openbaar/manifest.json"
+    assert "dossiers/x/dossier.yaml" in raised.value.problems[0].melding
+
+
+# --------------------------------------------------------------------------- generated meetings
+
+ORGANISATION = """naam: Regio Gooi en Vechtstreek
+tooi: https://identifier.overheid.nl/tooi/id/so/so0006
+vergaderingstype: commissievergadering
+publicatie_url: https://www.regiogv.nl/stukken/
+"""
+WORDS = (
+    "fietsroutes",
+    "grondprijzen",
+    "woningbouw",
+    "energie",
+    "jeugdzorg",
+    "afvalinzameling",
+    "arbeidsmarkt",
+    "bereikbaarheid",
+    "cultuur",
+    "erfgoed",
+    "recreatie",
+    "bedrijventerreinen",
+)
+
+
+@dataclass(frozen=True)
+class GenDossier:
+    folder: str
+    public: bool
+    subject: str
+    kenmerk: str
+    annexes: tuple[str, ...]
+
+
+def _dossier_yaml(dossier: GenDossier, annex_files: list[str]) -> str:
+    lines = [
+        "sjabloon: voorstel",
+        f"onderwerp: {dossier.subject}",
+        f"verspreiden: {'Ja' if dossier.public else 'Nee'}",
+        "contactpersoon: Anouk Pols",
+        "eenheid: Beleid en bestuur",
+        "email: a.pols@regiogv.nl",
+        f"kenmerk: '{dossier.kenmerk}'",
+        "datum: 2023-04-11",
+        "voorstel:",
+        "  - Instemmen met het voorstel",
+        "toelichting: Een korte toelichting.",
+    ]
+    if dossier.annexes:
+        lines.append("bijlagen:")
+        for description, file_name in zip(dossier.annexes, annex_files, strict=True):
+            lines += [f"  - omschrijving: {description}", f"    bestand: {file_name}"]
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def meetings(draw: st.DrawFn) -> list[GenDossier]:
+    count = draw(st.integers(min_value=1, max_value=4))
+    subjects = draw(
+        st.lists(
+            st.lists(st.sampled_from(WORDS), min_size=3, max_size=5, unique=True).map(
+                lambda ws: " ".join(ws).capitalize()
+            ),
+            min_size=count,
+            max_size=count,
+            unique=True,
+        )
+    )
+    dossiers = []
+    for index, subject in enumerate(subjects):
+        public = draw(st.booleans())
+        annexes = tuple(
+            f"Bijlage {n} over {subject.lower()}"
+            for n in range(1, draw(st.integers(min_value=0, max_value=2)) + 1)
+        )
+        dossiers.append(
+            GenDossier(f"punt-{index + 1}", public, subject, f"23.{index + 1:07d}", annexes)
+        )
+    return dossiers
+
+
+def _write_project(root: Path, dossiers: list[GenDossier], shared_annex: bool) -> Project:
+    """A project whose build outputs are made here (no LibreOffice), the way the build lays them."""
+    if root.exists():
+        shutil.rmtree(root)
+    meeting = "2023-06-23-pfho-test"
+    meeting_dir = root / "dossiers" / meeting
+    meeting_dir.mkdir(parents=True)
+    (root / "dossiers" / "organisatie.yaml").write_text(ORGANISATION, encoding="utf-8")
+    agenda = [
+        "overleg: Portefeuillehoudersoverleg Test",
+        "datum: 2023-06-23",
+        'aanvang: "09:30"',
+        "locatie: Regiokantoor, Hilversum",
+        "agenda:",
+        "  - Opening",
+    ]
+    shared = make_pdf(root / "shared-source.pdf", [["Gedeelde kaart van de regio " * 3]])
+    for dossier in dossiers:
+        folder = meeting_dir / dossier.folder
+        folder.mkdir(parents=True)
+        files = []
+        for n, description in enumerate(dossier.annexes, start=1):
+            name = f"bijlage-{n}.pdf"
+            if shared_annex and n == 1:
+                # The same annex in several dossiers, public and confidential: it is public.
+                shutil.copyfile(shared, folder / name)
+            else:
+                make_pdf(
+                    folder / name, [[description, f"Inhoud {dossier.kenmerk} bijlage {n} " * 2]]
+                )
+            files.append(name)
+        (folder / "dossier.yaml").write_text(_dossier_yaml(dossier, files), encoding="utf-8")
+        agenda.append(f"  - dossier: {dossier.folder}")
+    agenda.append("  - Rondvraag en sluiting")
+    (meeting_dir / "vergadering.yaml").write_text("\n".join(agenda) + "\n", encoding="utf-8")
+    project = Project(root)
+    _fake_build(project)
+    return project
+
+
+def _fake_build(project: Project) -> None:
+    catalog = load_catalog(project)
+    assert not catalog.errors, [p.format() for p in catalog.errors]
+    meeting = catalog.meetings[0]
+    build = project.build / meeting.name
+    bundles: list[tuple[bool, Path]] = []
+    public_lines, all_lines = [], []
+    for item in meeting.items:
+        if item.dossier is None:
+            public_lines.append(f"{item.number}. {item.text}")
+            all_lines.append(f"{item.number}. {item.text}")
+            continue
+        document = item.dossier.document
+        out = build / output_folder_name(item, item.dossier)
+        voorstel = make_pdf(
+            out / "voorstel.pdf",
+            [
+                [document.subject, f"Kenmerk {document.reference}", "Voorstel tekst " * 4],
+                [f"Toelichting bij {document.reference} " * 3],
+            ],
+        )
+        annexes = [item.dossier.annex_path(i) for i in range(len(document.annexes))]
+        bundles.append((document.is_public, merge_pdfs(out / "bundel.pdf", [voorstel, *annexes])))
+        title = document.subject if document.is_public else "Niet openbaar"
+        public_lines.append(f"{item.number}. {title}")
+        all_lines.append(f"{item.number}. {document.subject} ({document.reference})")
+    agenda = make_pdf(build / "agenda.pdf", [["Agenda", *public_lines]])
+    secret_agenda = make_pdf(
+        build / "agenda-niet-openbaar.pdf", [["Agenda NIET OPENBAAR", *all_lines]]
+    )
+    merge_pdfs(build / "vergaderbundel.pdf", [agenda, *[b for public, b in bundles if public]])
+    merge_pdfs(
+        build / "vergaderbundel-niet-openbaar.pdf", [secret_agenda, *[b for _, b in bundles]]
+    )
+
+
+def _snapshot(project: Project) -> dict[str, bytes]:
+    files = {}
+    for base in (project.build, project.dossiers):
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and ".lock" not in path.name:
+                files[str(path.relative_to(project.root))] = path.read_bytes()
+    return files
+
+
+def _plant(project: Project, dossiers: list[GenDossier], leak: str) -> None:
+    catalog = load_catalog(project)
+    meeting = catalog.meetings[0]
+    build = project.build / meeting.name
+    secret_item = next(i for i in meeting.items if i.dossier and not i.dossier.document.is_public)
+    assert secret_item.dossier is not None
+    secret_pdf = build / output_folder_name(secret_item, secret_item.dossier) / "voorstel.pdf"
+    if leak == "file":
+        shutil.copyfile(secret_pdf, build / "agenda.pdf")
+    elif leak == "page":
+        bundle = build / "vergaderbundel.pdf"
+        merge_pdfs(bundle, [bundle], [(secret_pdf, 0)])
+    elif leak == "title":
+        subject = secret_item.dossier.document.subject
+        make_pdf(build / "agenda.pdf", [["Agenda", "2. " + subject[:20], subject[20:]]])
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    dossiers=meetings(),
+    shared_annex=st.booleans(),
+    leak=st.sampled_from(["none", "file", "page", "title"]),
+)
+def test_generated_meetings_never_publish_confidential_material(
+    tmp_path_factory: pytest.TempPathFactory,
+    dossiers: list[GenDossier],
+    shared_annex: bool,
+    leak: str,
+) -> None:
+    root = tmp_path_factory.mktemp("gen") / "project"
+    project = _write_project(root, dossiers, shared_annex)
+    has_secret = any(not d.public for d in dossiers)
+    planted = leak != "none" and has_secret
+    if planted:
+        _plant(project, dossiers, leak)
+    before = _snapshot(project)
+    if planted:
+        with pytest.raises(ConfidentialityViolation) as raised:
+            package_meetings(project)
+        assert raised.value.exit_code == 4
+        assert raised.value.problems
+        # Nothing written: build/ and dossiers/ are byte for byte what they were.
+        assert _snapshot(project) == before
+        assert not list(project.build.rglob("export"))
+        return
+    report = package_meetings(project)
+    assert report.exit_code == 0
+    (export,) = report.meetings
+    public_dir = export.folder / PUBLIC
+    secret_hashes = set()
+    secret_terms = []
+    for dossier in dossiers:
+        if dossier.public:
+            continue
+        secret_terms += [dossier.kenmerk, dossier.subject]
+        secret_terms += list(dossier.annexes)
+        for path in (project.dossiers / "2023-06-23-pfho-test" / dossier.folder).glob("*.pdf"):
+            secret_hashes.add(gate.file_sha256(path))
+    public_hashes = {
+        gate.file_sha256(p)
+        for d in dossiers
+        if d.public
+        for p in (project.dossiers / "2023-06-23-pfho-test" / d.folder).glob("*.pdf")
+    }
+    for path in public_dir.iterdir():
+        if path.suffix == ".pdf":
+            digest = gate.file_sha256(path)
+            assert digest not in secret_hashes or digest in public_hashes
+    public_text = gate.squash(
+        (public_dir / "manifest.json").read_text(encoding="utf-8")
+        + (public_dir / "diwoo-sitemap.xml").read_text(encoding="utf-8")
+        + " ".join(p.name for p in public_dir.iterdir())
+    )
+    for term in secret_terms:
+        assert gate.squash(term) not in public_text, term
+    manifest = json.loads((export.folder / "niet-openbaar" / "manifest.json").read_text())
+    secret_count = sum(1 + len(d.annexes) for d in dossiers if not d.public)
+    assert len(manifest["informatieobjecten"]) == secret_count + 2
+
+
+# --------------------------------------------------------------------------- the real build
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example project, built once with LibreOffice."""
+    root = tmp_path_factory.mktemp("gate") / "project"
+    root.mkdir()
+    for name in ("dossiers", "templates", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    report = build_project(Project(root), BuildOptions(source_date_epoch=1_700_000_000))
+    assert report.exit_code == 0, [p.format() for p in report.problems]
+    return root
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Iterator[Project]:
+    root = tmp_path / "project"
+    shutil.copytree(built, root)
+    yield Project(root)
+
+
+def _wonen_secret_voorstel(project: Project) -> Path:
+    (folder,) = (project.build / WONEN).glob(f"*-{SECRET_KENMERK}-*")
+    return folder / "voorstel.pdf"
+
+
+@pytest.mark.slow
+def test_example_project_passes_the_gate(project: Project) -> None:
+    report = package_meetings(project, source_date_epoch=1_700_000_000)
+    assert report.exit_code == 0
+    names = [p.name for p in (project.build / WONEN / "export" / "openbaar").iterdir()]
+    assert not any(SECRET_KENMERK in name for name in names)
+    assert any(
+        SECRET_KENMERK in p.name
+        for p in (project.build / WONEN / "export" / "niet-openbaar").iterdir()
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("leak", ["file", "page", "title"])
+def test_planted_leak_stops_the_export_and_writes_nothing(project: Project, leak: str) -> None:
+    build = project.build / WONEN
+    secret = _wonen_secret_voorstel(project)
+    if leak == "file":
+        shutil.copyfile(secret, build / "agenda.pdf")
+    elif leak == "page":
+        merge_pdfs(build / "vergaderbundel.pdf", [build / "vergaderbundel.pdf"], [(secret, 1)])
+    else:
+        dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        text = text.replace(
+            "omschrijving: Notitie criteria prioritering snelfietsroutes",
+            f"omschrijving: Notitie over {SECRET_SUBJECT}",
+        )
+        dossier.write_text(text, encoding="utf-8")
+        build_project(project, BuildOptions(source_date_epoch=1_700_000_000))
+    before = _snapshot(project)
+    with pytest.raises(ConfidentialityViolation) as raised:
+        package_meetings(project, source_date_epoch=1_700_000_000)
+    assert raised.value.exit_code == 4
+    messages = " ".join(p.format() for p in raised.value.problems)
+    if leak == "file":
+        assert "agenda.pdf: is hetzelfde bestand als het vertrouwelijke" in messages
+    elif leak == "page":
+        assert "vergaderbundel.pdf: pagina" in messages and "voorstel.pdf" in messages
+    else:
+        assert f"noemt het onderwerp '{SECRET_SUBJECT}'" in messages
+        assert "manifest.json" in messages
+    assert _snapshot(project) == before
+    assert not (build / "export").exists()
+    assert not (project.dossiers / WONEN / "publicatie.json").exists()
