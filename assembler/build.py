@@ -33,7 +33,7 @@ from assembler.errors import (
     Problem,
     sort_problems,
 )
-from assembler.fsutil import TEMP_PREFIX, write_text_atomic
+from assembler.fsutil import TEMP_PREFIX, not_writable, write_text_atomic
 from assembler.project import DOSSIER_FILE, Project
 from assembler.source import field_label
 from assembler.validate import (
@@ -120,10 +120,7 @@ def build_lock(project: Project) -> Iterator[None]:
         project.build.mkdir(parents=True, exist_ok=True)
         handle = open(project.build / ".lock", "a+")  # noqa: SIM115 - held for the whole build
     except OSError as error:
-        raise OutputNotWritable(
-            f"{project.display(project.build)}: kan de bouwmap niet gebruiken "
-            f"({error.strerror}) (controleer schijfruimte en rechten)"
-        ) from None
+        raise not_writable(Path(project.display(project.build)), error) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -741,10 +738,7 @@ def _remove_stale(
                     for stray in child.glob(TEMP_PREFIX + "*"):
                         stray.unlink(missing_ok=True)
     except OSError as error:
-        raise OutputNotWritable(
-            f"{project.display(project.build)}: opruimen mislukt ({error.strerror}) "
-            "(controleer de rechten)"
-        ) from None
+        raise not_writable(Path(project.display(project.build)), error) from None
 
 
 def report_json(report: BuildReport, project: Project) -> str:

@@ -14,7 +14,8 @@ from assembler.errors import OutputNotWritable
 TEMP_PREFIX = ".tmp-assembler-"
 
 
-def _not_writable(path: Path, error: OSError) -> OutputNotWritable:
+def not_writable(path: Path, error: OSError) -> OutputNotWritable:
+    """The Dutch error for an output that cannot be written, with the reason in words."""
     if error.errno == errno.ENOSPC:
         reason = "de schijf is vol (maak ruimte vrij en bouw opnieuw)"
     elif error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
@@ -38,7 +39,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         )
         os.close(fd)
     except OSError as error:
-        raise _not_writable(target, error) from error
+        raise not_writable(target, error) from error
     temp = Path(temp_name)
     try:
         yield temp
@@ -48,7 +49,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         _fsync_dir(target.parent)
     except OSError as error:
         temp.unlink(missing_ok=True)
-        raise _not_writable(target, error) from error
+        raise not_writable(target, error) from error
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -1,0 +1,112 @@
+"""build/ on a full disk and on a read-only mount: exit 3, a clear message, nothing lost."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+ASSEMBLER = Path(sys.executable).parent / "assembler"
+
+
+def _can_mount() -> bool:
+    return os.geteuid() == 0 and shutil.which("mount") is not None
+
+
+needs_mount = pytest.mark.skipif(not _can_mount(), reason="mounting needs root")
+
+
+def mount(*args: str) -> None:
+    subprocess.run(["mount", *args], check=True, capture_output=True)
+
+
+def build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ASSEMBLER), "build", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".cache" not in p.parts and p.name not in (".lock", "vulling")
+    }
+
+
+def no_temp_files(folder: Path) -> bool:
+    return not list(folder.rglob(".tmp-assembler-*"))
+
+
+@pytest.fixture
+def small_build_disk(example_project: Path) -> Iterator[Path]:
+    """``build/`` on its own 3 MB tmpfs."""
+    target = example_project / "build"
+    target.mkdir()
+    mount("-t", "tmpfs", "-o", "size=3m", "tmpfs", str(target))
+    try:
+        yield example_project
+    finally:
+        subprocess.run(["umount", "-l", str(target)], check=False)
+
+
+@needs_mount
+def test_full_disk_exits_3_and_keeps_previous_outputs(small_build_disk: Path) -> None:
+    project = small_build_disk
+    first = build(project, "--geen-pdf")
+    assert first.returncode == 0, first.stderr
+    before = snapshot(project / "build")
+    assert before
+
+    # Fill the disk, then ask for everything again, PDFs included.
+    filler = project / "build" / "vulling"
+    with open(filler, "wb") as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+        except OSError:
+            pass
+    result = build(project, "--force")
+    assert result.returncode == 3, result.stderr
+    assert "de schijf is vol" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(project / "build") == before
+    assert no_temp_files(project / "build")
+
+    filler.unlink()
+    shutil.rmtree(project / "build" / ".cache", ignore_errors=True)
+    again = build(project, "--geen-pdf")
+    assert again.returncode == 0, again.stderr
+
+
+@needs_mount
+def test_read_only_build_folder_exits_3_and_keeps_outputs(
+    example_project: Path, tmp_path: Path
+) -> None:
+    project = example_project
+    assert build(project, "--geen-pdf").returncode == 0
+    before = snapshot(project / "build")
+    target = project / "build"
+    mount("--bind", str(target), str(target))
+    try:
+        mount("-o", "remount,bind,ro", str(target))
+        result = build(project, "--geen-pdf", "--force")
+    finally:
+        subprocess.run(["umount", "-l", str(target)], check=False)
+    assert result.returncode == 3, result.stderr
+    assert "alleen-lezen" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(project / "build") == before
+    assert no_temp_files(project / "build")
