@@ -1,0 +1,366 @@
+"""The export package: names, manifests (schema, ODS names and limits), DiWoo, zips, versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pikepdf
+import pytest
+import yaml
+from lxml import etree
+
+from assembler.errors import UsageError
+from assembler.package import (
+    CONFIDENTIAL,
+    PUBLIC,
+    export_meetings,
+    export_name,
+    package_meetings,
+    safe_entry_name,
+    shorten,
+    slug,
+    validate_diwoo,
+    validate_manifest,
+    zip_bytes,
+)
+from assembler.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+STANDARDS = REPO.parent / "shared" / "standards"
+ECONOMIE = "2023-05-26-pfho-economie"
+WONEN = "2023-06-23-pfho-ruimte-wonen"
+EPOCH = 1_700_000_000
+SECRET_KENMERK = "23.0002150"
+SECRET_SUBJECT = "Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls"
+DIWOO = "https://standaarden.overheid.nl/diwoo/metadata/"
+EXTENSIONS = {
+    "Vergadering": {"overlegsoort"},
+    "Agendapunt": {"behandeling", "verspreiden"},
+    "InformatieObject": {
+        "rol",
+        "kenmerk",
+        "verspreiden",
+        "agendapunt",
+        "bijlagenummer",
+        "bestandsnaam",
+        "mimetype",
+        "bestandsgrootte",
+        "sha256",
+        "paginas",
+        "versiereden",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example project, built and exported once (LibreOffice)."""
+    root = tmp_path_factory.mktemp("export") / "project"
+    root.mkdir()
+    for name in ("dossiers", "templates", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    report = export_meetings(Project(root), source_date_epoch=EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    return root
+
+
+@pytest.fixture
+def project(exported: Path, tmp_path: Path) -> Project:
+    root = tmp_path / "project"
+    shutil.copytree(exported, root)
+    return Project(root)
+
+
+@pytest.fixture(scope="module")
+def ods_schemas() -> dict[str, Any]:
+    spec = yaml.safe_load(
+        (STANDARDS / "ods-open-raadsinformatie-openapi-offline.yaml").read_text(encoding="utf-8")
+    )
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    return schemas
+
+
+def _manifest(root: Path, meeting: str, side: str) -> dict[str, Any]:
+    path = root / "build" / meeting / "export" / side / "manifest.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_slug_is_ascii_lower_case() -> None:
+    assert slug("Regionale Energiestrategie – voortgang 2023 en aanpak RES 2.0") == (
+        "regionale-energiestrategie-voortgang-2023-en-aanpak-res-2-0"
+    )
+    assert slug("Café Één ß") == "cafe-een"
+
+
+def test_export_name_is_at_most_100_characters_and_cut_at_a_word() -> None:
+    name = export_name(7, "23.0002150", "bijlage-03", "Zeer lange omschrijving " * 12)
+    assert len(name) <= 100 and name.endswith(".pdf")
+    assert name.startswith("07_23.0002150_bijlage-03_zeer-lange-omschrijving-")
+    assert not name.endswith("-.pdf")
+    assert re.fullmatch(r"[a-z0-9._-]+", name)
+
+
+def test_shorten_cuts_at_a_word_with_ellipsis() -> None:
+    text = "Regionale woningbouwafspraken " * 6
+    short = shorten(text, 100)
+    assert len(short) <= 100 and short.endswith("…")
+    assert text.startswith(short[:-1])
+    assert short[:-1].endswith("woningbouwafspraken")
+    assert shorten("Kort", 100) == "Kort"
+
+
+# --------------------------------------------------------------------------- the package
+
+
+@pytest.mark.slow
+def test_package_layout_and_names(exported: Path) -> None:
+    export = exported / "build" / WONEN / "export"
+    public = sorted(p.name for p in (export / PUBLIC).iterdir())
+    secret = sorted(p.name for p in (export / CONFIDENTIAL).iterdir())
+    assert {"manifest.json", "SHA256SUMS", "diwoo-sitemap.xml"} <= set(public)
+    assert {"manifest.json", "SHA256SUMS"} <= set(secret) and "diwoo-sitemap.xml" not in secret
+    assert f"00_{WONEN}_agenda.pdf" in public and f"00_{WONEN}_vergaderbundel.pdf" in public
+    assert f"00_{WONEN}_vergaderbundel-niet-openbaar.pdf" in secret
+    pattern = re.compile(r"^\d{2}_[0-9.]+_(voorstel|memo|bijlage-\d{2})_[a-z0-9-]+\.pdf$")
+    documents = [n for n in public + secret if n.endswith(".pdf") and not n.startswith("00_")]
+    assert documents and all(pattern.match(n) and len(n) <= 100 for n in documents)
+    assert len(set(documents)) == len(documents)
+    assert "06_23.0002142_memo_stand-van-zaken-regionale-huisvestingsverordening-2024.pdf" in public
+    assert not any(SECRET_KENMERK in n for n in public)
+    assert sum(SECRET_KENMERK in n for n in secret) == 2
+    # Third-party PDF annexes are shipped byte for byte.
+    source = (
+        exported / "dossiers" / WONEN / "snelfietsroutes" / "bijlage-2-kaartbeeld-knelpunten.pdf"
+    )
+    (shipped,) = (export / PUBLIC).glob("05_23.0002131_bijlage-02_*.pdf")
+    assert shipped.read_bytes() == source.read_bytes()
+
+
+@pytest.mark.slow
+def test_manifests_validate_against_the_repository_schema(exported: Path) -> None:
+    schema = json.loads((REPO / "schemas" / "manifest-v1.schema.json").read_text(encoding="utf-8"))
+    shipped = REPO / "assembler" / "data" / "standards" / "manifest-v1.schema.json"
+    assert shipped.read_bytes() == (REPO / "schemas" / "manifest-v1.schema.json").read_bytes()
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    for meeting in (ECONOMIE, WONEN):
+        for side in (PUBLIC, CONFIDENTIAL):
+            manifest = _manifest(exported, meeting, side)
+            assert list(validator.iter_errors(manifest)) == []
+            assert manifest["zijde"] == side and manifest["manifestversie"] == "1"
+
+
+def test_invalid_manifest_is_refused() -> None:
+    manifest = {"manifestversie": "1", "zijde": "openbaar"}
+    with pytest.raises(UsageError) as raised:
+        validate_manifest(manifest)
+    assert "manifest-v1.schema.json" in raised.value.message
+    assert raised.value.problems
+
+
+@pytest.mark.slow
+def test_manifest_uses_ods_field_names_and_limits(
+    exported: Path, ods_schemas: dict[str, Any]
+) -> None:
+    def check(entry: dict[str, Any], name: str) -> None:
+        properties = ods_schemas[name]["properties"]
+        for key, value in entry.items():
+            if key in EXTENSIONS[name]:
+                continue
+            assert key in properties, f"{name}.{key} is not an ODS field"
+            spec = properties[key]
+            if "maxLength" in spec:
+                assert len(value) <= spec["maxLength"], f"{name}.{key} too long"
+            if "$ref" in spec:
+                enum = ods_schemas[spec["$ref"].rsplit("/", 1)[-1]].get("enum")
+                if enum:
+                    assert value in enum, f"{name}.{key}={value!r} not in the ODS enum"
+
+    for side in (PUBLIC, CONFIDENTIAL):
+        manifest = _manifest(exported, WONEN, side)
+        check(manifest["vergadering"], "Vergadering")
+        for item in manifest["agendapunten"]:
+            check(item, "Agendapunt")
+        for document in manifest["informatieobjecten"]:
+            check(document, "InformatieObject")
+    public = _manifest(exported, WONEN, PUBLIC)
+    assert public["vergadering"]["vergaderingstype"] == "commissievergadering"
+    assert public["vergadering"]["overlegsoort"] == "portefeuillehoudersoverleg"
+    item7 = public["agendapunten"][6]
+    assert item7 == {
+        "agendapuntKenmerk": "7",
+        "agendapuntTitel": "Niet openbaar",
+        "agendapuntvolgnummer": "7",
+        "indicatorBesloten": True,
+        "verspreiden": "Nee",
+    }
+    assert public["agendapunten"][2]["behandeling"] == "ter besluitvorming"
+    text = json.dumps(public, ensure_ascii=False)
+    assert SECRET_KENMERK not in text and SECRET_SUBJECT not in text
+    secret = _manifest(exported, WONEN, CONFIDENTIAL)
+    assert secret["agendapunten"][6]["agendapuntTitel"] == SECRET_SUBJECT
+    voorstel = next(d for d in secret["informatieobjecten"] if d.get("rol") == "voorstel")
+    assert voorstel["titel"] == SECRET_SUBJECT and voorstel["taal"] == "dut"
+    assert voorstel["vertrouwelijkheidsaanduiding"] == "vertrouwelijk" and "link" not in voorstel
+
+
+@pytest.mark.slow
+def test_file_facts_and_sha256sums_are_right(exported: Path) -> None:
+    for side in (PUBLIC, CONFIDENTIAL):
+        folder = exported / "build" / WONEN / "export" / side
+        for entry in _manifest(exported, WONEN, side)["informatieobjecten"]:
+            path = folder / entry["bestandsnaam"]
+            data = path.read_bytes()
+            assert entry["bestandsgrootte"] == len(data)
+            assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+            with pikepdf.Pdf.open(path) as pdf:
+                assert entry["paginas"] == len(pdf.pages)
+            if side == PUBLIC:
+                assert entry["link"] == "https://www.regiogv.nl/stukken/" + entry["bestandsnaam"]
+        sums = (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+        listed = {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in sums}
+        assert set(listed) == {p.name for p in folder.iterdir()} - {"SHA256SUMS"}
+        for name, digest in listed.items():
+            assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+
+
+@pytest.mark.slow
+def test_every_diwoo_document_validates_against_the_xsd(exported: Path) -> None:
+    schema = etree.XMLSchema(etree.parse(str(STANDARDS / "diwoo-metadata-offline.xsd")))
+    sitemap = etree.parse(str(exported / "build" / WONEN / "export" / PUBLIC / "diwoo-sitemap.xml"))
+    documents = sitemap.findall(f".//{{{DIWOO}}}Document")
+    public = _manifest(exported, WONEN, PUBLIC)["informatieobjecten"]
+    assert len(documents) == len(public)
+    for document in documents:
+        assert schema.validate(etree.fromstring(etree.tostring(document))), schema.error_log
+        publisher = document.find(f".//{{{DIWOO}}}publisher")
+        assert publisher is not None
+        assert publisher.get("resource") == "https://identifier.overheid.nl/tooi/id/so/so0006"
+    identifiers = [e.text for e in sitemap.iter(f"{{{DIWOO}}}identifier")]
+    assert "23.0002104" in identifiers and SECRET_KENMERK not in str(identifiers)
+
+
+def test_invalid_diwoo_document_is_refused() -> None:
+    element = etree.fromstring(
+        f'<diwoo:Document xmlns:diwoo="{DIWOO}"><diwoo:DiWoo/></diwoo:Document>'
+    )
+    with pytest.raises(UsageError, match="DiWoo-schema"):
+        validate_diwoo(element, "openbaar/x.pdf")
+
+
+def test_zip_is_reproducible_sorted_and_safe(tmp_path: Path) -> None:
+    moment = datetime.fromtimestamp(EPOCH).astimezone()
+    entries: dict[str, bytes | Path] = {"b.pdf": b"%PDF-b", "a.json": b"{}", "SHA256SUMS": b"x"}
+    first = zip_bytes(entries, moment)
+    assert first == zip_bytes(dict(reversed(entries.items())), moment)
+    (tmp_path / "x.zip").write_bytes(first)
+    with zipfile.ZipFile(tmp_path / "x.zip") as archive:
+        assert archive.namelist() == sorted(entries)
+        assert {info.date_time for info in archive.infolist()} == {moment.timetuple()[:6]}
+    for bad in ("../x.pdf", "/etc/x", "a\\b.pdf", "C:x.pdf", "a/../b"):
+        assert not safe_entry_name(bad)
+        with pytest.raises(ValueError):
+            zip_bytes({bad: b""}, moment)
+
+
+@pytest.mark.slow
+def test_zips_hold_the_side_and_repeat_byte_for_byte(project: Project) -> None:
+    export = project.build / WONEN / "export"
+    for side in (PUBLIC, CONFIDENTIAL):
+        with zipfile.ZipFile(export / f"{WONEN}-{side}.zip") as archive:
+            names = archive.namelist()
+            assert names == sorted(names) and all(safe_entry_name(n) for n in names)
+            assert set(names) == {p.name for p in (export / side).iterdir()}
+            for name in names:
+                assert archive.read(name) == (export / side / name).read_bytes()
+    before = {
+        side: (export / f"{WONEN}-{side}.zip").read_bytes() for side in (PUBLIC, CONFIDENTIAL)
+    }
+    package_meetings(project, [project.dossiers / WONEN], EPOCH)
+    for side in (PUBLIC, CONFIDENTIAL):
+        assert (export / f"{WONEN}-{side}.zip").read_bytes() == before[side]
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def _versions(root: Path, meeting: str) -> dict[str, tuple[str, str]]:
+    result = {}
+    for side in (PUBLIC, CONFIDENTIAL):
+        for entry in _manifest(root, meeting, side)["informatieobjecten"]:
+            result[entry["bestandsnaam"]] = (entry["versie"], entry["versiereden"])
+    return result
+
+
+@pytest.mark.slow
+def test_versions_bump_on_change_and_withdraw_removed_documents(project: Project) -> None:
+    first = _versions(project.root, WONEN)
+    assert set(first.values()) == {("1", "eerste versie")}
+    record = json.loads((project.dossiers / WONEN / "publicatie.json").read_text(encoding="utf-8"))
+    assert all(r["versie"] == "1" for r in record["documenten"].values())
+
+    # Deleting build/ loses nothing: the versions live in dossiers/.
+    shutil.rmtree(project.build)
+    export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    assert _versions(project.root, WONEN) == first
+
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    text = re.sub(
+        r"(?m)^  - omschrijving: Notitie criteria prioritering snelfietsroutes\n.*\n", "", text
+    )
+    dossier.write_text(text.replace("cofinanciering", "cofinanciering 2024"), encoding="utf-8")
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    second = _versions(project.root, WONEN)
+    (voorstel,) = [n for n in second if n.startswith("05_23.0002131_voorstel_")]
+    assert second[voorstel] == ("2", "inhoud gewijzigd")
+    assert second["03_23.0002104_voorstel_regionale-woningbouwafspraken-2023-2030.pdf"] == (
+        "1",
+        "eerste versie",
+    )
+    withdrawn = _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]
+    assert {
+        "bestandsnaam": "05_23.0002131_bijlage-03_notitie-criteria-prioritering-"
+        "snelfietsroutes.pdf",
+        "titel": "Notitie criteria prioritering snelfietsroutes",
+        "versie": "1",
+        "reden": "niet meer op de agenda",
+    } in withdrawn
+
+
+@pytest.mark.slow
+def test_export_of_one_meeting_leaves_the_other_alone(project: Project) -> None:
+    other = project.build / ECONOMIE / "export" / PUBLIC / "manifest.json"
+    before = other.read_bytes()
+    shutil.rmtree(project.build / WONEN / "export")
+    report = export_meetings(project, [project.dossiers / WONEN / "snelfietsroutes"], EPOCH)
+    assert [m.name for m in report.meetings] == [WONEN]
+    assert (project.build / WONEN / "export" / PUBLIC / "manifest.json").is_file()
+    assert other.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_rejected_dossier_blocks_its_meeting_only(project: Project) -> None:
+    dossier = project.dossiers / WONEN / "res-voortgang" / "dossier.yaml"
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace("verspreiden: Ja", "verspreiden: Misschien"),
+        encoding="utf-8",
+    )
+    before = (project.build / WONEN / "export" / PUBLIC / "manifest.json").read_bytes()
+    report = export_meetings(project, (), EPOCH)
+    assert report.exit_code == 1
+    assert [m.name for m in report.meetings] == [ECONOMIE]
+    assert any("res-voortgang" in p.melding for p in report.problems)
+    assert (project.build / WONEN / "export" / PUBLIC / "manifest.json").read_bytes() == before
