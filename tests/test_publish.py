@@ -1,0 +1,357 @@
+"""Publishing to an ODS Open Raadsinformatie API: against Prism (the spec itself) and stubs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from assembler.errors import UsageError
+from assembler.package import export_meetings
+from assembler.project import Project
+from assembler.publish import PublishFailed, PublishRejected, publish_meeting
+
+REPO = Path(__file__).resolve().parent.parent
+SPEC = REPO.parent / "shared" / "standards" / "ods-open-raadsinformatie-openapi-offline.yaml"
+PRISM = REPO / ".tools" / "node_modules" / ".bin" / "prism"
+WONEN = "2023-06-23-pfho-ruimte-wonen"
+EPOCH = 1_700_000_000
+TOKEN = "test-token-7f3a"
+SECRET_KENMERK = "23.0002150"
+SECRET_SUBJECT = "Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def prism() -> Iterator[str]:
+    """Prism serving the ODS spec on loopback, validating every request."""
+    if not PRISM.exists():
+        pytest.fail("Prism ontbreekt: run ./project.sh test (it installs it into .tools/)")
+    port = _free_port()
+    log = open(REPO / ".tools" / f"prism-{port}.log", "wb")  # noqa: SIM115 - lives for the session
+    process = subprocess.Popen(
+        [
+            str(PRISM),
+            "mock",
+            "-d",
+            "--seed",
+            "1",
+            "--errors",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            str(SPEC),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                httpx.get(url + "/vergaderingen/x", timeout=2)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("Prism did not start: see " + log.name)
+                time.sleep(0.5)
+        yield url
+    finally:
+        # Prism runs node children in its own session: end that process group, ours only.
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+        log.close()
+
+
+class Recorder(httpx.BaseTransport):
+    """Passes requests to the real server and records them with the answers.
+
+    Prism's seeded generator answers ``"id": ""`` for agendapunten; a real server gives ids, so
+    an empty one is replaced by a unique one (the requests Prism validates are unchanged).
+    """
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.calls: list[tuple[str, str, int, dict[str, Any] | None, str]] = []
+        self.counter = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content) if request.content else None
+        response = self.inner.handle_request(request)
+        response.read()
+        content = response.content
+        if response.status_code < 300 and content:
+            data = json.loads(content)
+            if isinstance(data, dict) and not str(data.get("id", "")).strip():
+                self.counter += 1
+                data["id"] = f"id-{self.counter}"
+                content = json.dumps(data).encode()
+        self.calls.append(
+            (
+                request.method,
+                request.url.path,
+                response.status_code,
+                body,
+                request.headers.get("authorization", ""),
+            )
+        )
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+        return httpx.Response(response.status_code, headers=headers, content=content)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("publish") / "project"
+    root.mkdir()
+    for name in ("dossiers", "templates", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    report = export_meetings(Project(root), source_date_epoch=EPOCH)
+    assert report.exit_code == 0
+    return root
+
+
+@pytest.fixture
+def project(exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    root = tmp_path / "project"
+    shutil.copytree(exported, root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    return Project(root)
+
+
+def _publication(project: Project) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        (project.dossiers / WONEN / "publicatie.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+@pytest.mark.slow
+def test_publish_to_prism_is_accepted_and_idempotent(project: Project, prism: str) -> None:
+    recorder = Recorder()
+    with httpx.Client(transport=recorder, timeout=30) as client:
+        report = publish_meeting(
+            project, project.dossiers / WONEN, prism, token=TOKEN, client=client
+        )
+    statuses = [(m, p, s) for m, p, s, _, _ in recorder.calls]
+    assert statuses and all(200 <= s < 300 for _, _, s in statuses), statuses
+    methods = [(m, p) for m, p, _, _, _ in recorder.calls]
+    assert methods.count(("POST", "/vergaderingen")) == 1
+    assert methods.count(("POST", "/agendapunten")) == 8
+    # Public side: 2 meeting documents + 3 dossiers with their annexes + the memo and its annex.
+    assert methods.count(("POST", "/informatieobjecten")) == 2 + 3 + 4 + 4 + 2
+    assert all(auth == f"Bearer {TOKEN}" for _, _, _, _, auth in recorder.calls)
+    bodies = json.dumps([b for _, _, _, b, _ in recorder.calls], ensure_ascii=False)
+    assert SECRET_KENMERK not in bodies and SECRET_SUBJECT not in bodies
+    assert "overlegsoort" not in bodies and "sha256" not in bodies  # extensions stay home
+    assert report.sent == len(recorder.calls) and report.unchanged == 0
+    record = (project.dossiers / WONEN / "publicatie.json").read_text(encoding="utf-8")
+    assert TOKEN not in record
+    stored = _publication(project)["publicaties"][prism]
+    assert stored["vergadering"]["id"] == "iru"
+    assert len(stored["informatieobjecten"]) == 15
+
+    again = Recorder()
+    with httpx.Client(transport=again, timeout=30) as client:
+        second = publish_meeting(
+            project, project.dossiers / WONEN, prism, token=TOKEN, client=client
+        )
+    assert again.calls == [] and second.sent == 0 and second.requests == []
+    assert second.unchanged == 1 + 8 + 15
+
+
+@pytest.mark.slow
+def test_changed_meeting_sends_only_the_changes(project: Project, prism: str) -> None:
+    with httpx.Client(transport=Recorder(), timeout=30) as client:
+        publish_meeting(project, project.dossiers / WONEN, prism, token=TOKEN, client=client)
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(
+        text.replace("Notitie criteria prioritering snelfietsroutes", "Notitie met criteria"),
+        encoding="utf-8",
+    )
+    recorder = Recorder()
+    with httpx.Client(transport=recorder, timeout=30) as client:
+        publish_meeting(project, project.dossiers / WONEN, prism, token=TOKEN, client=client)
+    calls = [(m, p.split("/")[1], s) for m, p, s, _, _ in recorder.calls]
+    assert calls and all(200 <= s < 300 for _, _, s in calls), calls
+    assert all(m == "PUT" for m, _, _ in calls), calls
+    assert {c for _, c, _ in calls} == {"informatieobjecten"}
+    titles = [b["titel"] for _, _, _, b, _ in recorder.calls if b]
+    assert "Notitie met criteria" in titles
+
+
+@pytest.mark.slow
+def test_confidential_only_when_asked(project: Project, prism: str) -> None:
+    recorder = Recorder()
+    with httpx.Client(transport=recorder, timeout=30) as client:
+        publish_meeting(
+            project,
+            project.dossiers / WONEN,
+            prism,
+            token=TOKEN,
+            client=client,
+            include_confidential=True,
+        )
+    assert all(200 <= s < 300 for _, _, s, _, _ in recorder.calls)
+    secret = [b for _, _, _, b, _ in recorder.calls if b and b.get("titel") == SECRET_SUBJECT]
+    assert secret and secret[0]["vertrouwelijkheidsaanduiding"] == "vertrouwelijk"
+    assert "link" not in secret[0]
+    items = [b for _, p, _, b, _ in recorder.calls if p == "/agendapunten" and b]
+    assert items[6]["agendapuntTitel"] == SECRET_SUBJECT and items[6]["indicatorBesloten"] is True
+
+
+def test_prism_rejects_what_the_spec_forbids(prism: str) -> None:
+    # The harness is not vacuous: Prism answers 4xx to a request outside the spec.
+    response = httpx.post(
+        prism + "/vergaderingen", json={"vergaderingstype": "portefeuillehoudersoverleg"}
+    )
+    assert response.status_code == 422 or 400 <= response.status_code < 500
+    response = httpx.post(
+        prism + "/agendapunten",
+        json={"vergadering": {"id": "x"}, "agendapuntTitel": "x" * 101},
+    )
+    assert 400 <= response.status_code < 500
+
+
+# --------------------------------------------------------------------------- stub servers
+
+
+class Stub:
+    """An ODS-ish server on 127.0.0.1 that answers from a script of status codes."""
+
+    def __init__(self, script: list[int], delay_first: float = 0.0) -> None:
+        self.script = list(script)
+        self.delay_first = delay_first
+        self.requests: list[tuple[str, str]] = []
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                stub.requests.append((self.command, self.path))
+                if stub.delay_first and len(stub.requests) == 1:
+                    time.sleep(stub.delay_first)
+                status = stub.script.pop(0) if stub.script else 201
+                body = json.dumps({"id": f"s{len(stub.requests)}", "detail": "nee"}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_PUT = do_DELETE = _answer
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Stub:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.slow
+def test_503_is_retried_with_backoff(project: Project) -> None:
+    pauses: list[float] = []
+    with Stub([503, 503]) as stub:
+        report = publish_meeting(
+            project,
+            project.dossiers / WONEN,
+            stub.url,
+            token=TOKEN,
+            backoff=0.01,
+            sleep=pauses.append,
+        )
+    assert stub.requests[:3] == [("POST", "/api/v1/vergaderingen")] * 3
+    assert pauses[:2] == [0.01, 0.02]
+    assert report.sent == 1 + 8 + 15
+    assert _publication(project)["publicaties"][stub.url]["vergadering"]["id"] == "s3"
+
+
+@pytest.mark.slow
+def test_timeout_is_retried(project: Project) -> None:
+    with Stub([], delay_first=1.0) as stub, httpx.Client(timeout=0.3) as client:
+        report = publish_meeting(
+            project,
+            project.dossiers / WONEN,
+            stub.url,
+            token=TOKEN,
+            client=client,
+            sleep=lambda _: None,
+        )
+    assert stub.requests[0] == stub.requests[1] == ("POST", "/api/v1/vergaderingen")
+    assert report.sent == 1 + 8 + 15
+
+
+@pytest.mark.slow
+def test_server_that_keeps_failing_stops_with_exit_3_and_keeps_what_worked(
+    project: Project,
+) -> None:
+    with Stub([201] + [500] * 10) as stub, pytest.raises(PublishFailed) as raised:
+        publish_meeting(
+            project, project.dossiers / WONEN, stub.url, token=TOKEN, sleep=lambda _: None
+        )
+    assert raised.value.exit_code == 3
+    assert "na 4 pogingen" in raised.value.message and TOKEN not in raised.value.message
+    # The meeting that was created is remembered, so a retry later does not create it twice.
+    assert _publication(project)["publicaties"][stub.url]["vergadering"]["id"] == "s1"
+
+
+@pytest.mark.slow
+def test_rejected_request_stops_with_usage_error(project: Project) -> None:
+    with Stub([401]) as stub, pytest.raises(PublishRejected) as raised:
+        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+    assert raised.value.exit_code == 2 and "401: nee" in raised.value.message
+    assert TOKEN not in raised.value.message
+    assert len(stub.requests) == 1
+
+
+@pytest.mark.slow
+def test_dry_run_sends_nothing(project: Project) -> None:
+    with Stub([]) as stub:
+        report = publish_meeting(
+            project, project.dossiers / WONEN, stub.url, token="", dry_run=True
+        )
+    assert stub.requests == []
+    assert report.dry_run and report.sent == 0
+    assert [r.method for r in report.requests].count("POST") == 1 + 8 + 15
+    assert all(r.status is None for r in report.requests)
+    assert _publication(project)["publicaties"] == {}
+
+
+def test_plain_http_to_another_host_and_missing_token_are_refused(project: Project) -> None:
+    with pytest.raises(UsageError, match="https"):
+        publish_meeting(
+            project, project.dossiers / WONEN, "http://raad.example.nl/api", token=TOKEN
+        )
+    with pytest.raises(UsageError, match="ASSEMBLER_ODS_TOKEN"):
+        publish_meeting(project, project.dossiers / WONEN, "https://raad.example.nl/api", token="")
