@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -101,6 +102,7 @@ def _project() -> Project:
 
 
 @click.group(
+    "assembler",
     context_settings=CONTEXT,
     options_metavar="[OPTIES]",
     subcommand_metavar="OPDRACHT [ARGUMENTEN]...",
@@ -157,6 +159,79 @@ def _report_catalog(catalog: Catalog, as_json: bool) -> None:
             f"In orde: {meetings} {'vergadering' if meetings == 1 else 'vergaderingen'}, "
             f"{dossiers} {'dossier' if dossiers == 1 else 'dossiers'} gecontroleerd."
         )
+
+
+@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@dutch_help
+@click.argument("vergadermappen", nargs=-1, type=click.Path(path_type=Path))
+@handles_errors
+def export(vergadermappen: tuple[Path, ...]) -> None:
+    """Maak per vergadering het pakket voor het vergadersysteem.
+
+    Schrijft build/<vergadering>/export/ met openbaar/ en niet-openbaar/ (PDF's,
+    manifest.json, SHA256SUMS, DiWoo-sitemap) en een zip per kant. Zonder
+    VERGADERMAPPEN: alle vergaderingen. Bouwt eerst wat verouderd is. Stopt met
+    afsluitcode 4 als er iets vertrouwelijks in de openbare stukken zou komen; dan
+    wordt er niets geschreven.
+    """
+    from assembler.build import source_date_epoch_from_env
+    from assembler.package import export_meetings
+
+    project = _project()
+    report = export_meetings(project, vergadermappen, source_date_epoch_from_env())
+    _print_problems(report.problems, False)
+    for meeting in report.meetings:
+        click.echo(f"Exportpakket: {project.display(meeting.folder)}")
+    sys.exit(int(report.exit_code))
+
+
+@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@dutch_help
+@click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option(
+    "--naar",
+    "url",
+    required=True,
+    metavar="URL",
+    help="Webadres van de API, bijvoorbeeld https://raad.example.nl/api/ods/v1",
+)
+@click.option(
+    "--ook-niet-openbaar",
+    "include_confidential",
+    is_flag=True,
+    help="Stuur ook de niet-openbare stukken mee (standaard alleen openbare).",
+)
+@click.option(
+    "--droog",
+    "dry_run",
+    is_flag=True,
+    help="Laat zien wat er verstuurd zou worden, zonder iets te versturen.",
+)
+@handles_errors
+def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bool) -> None:
+    """Lever een vergadering aan een vergadersysteem met de ODS Open Raadsinformatie-API.
+
+    Alleen wat sinds de vorige keer veranderd is, wordt verstuurd. Het token komt uit
+    de omgevingsvariabele ASSEMBLER_ODS_TOKEN en wordt nergens opgeslagen of getoond.
+    """
+    from assembler.publish import publish_meeting
+
+    project = _project()
+    report = publish_meeting(
+        project,
+        vergadermap,
+        url,
+        token=os.environ.get("ASSEMBLER_ODS_TOKEN", ""),
+        include_confidential=include_confidential,
+        dry_run=dry_run,
+    )
+    for request in report.requests:
+        status = f" → {request.status}" if request.status else ""
+        click.echo(f"{request.method} {request.path}  {request.what} ({request.reason}){status}")
+    if report.dry_run:
+        click.echo(f"Droog: niets verstuurd ({len(report.requests)} verzoeken gepland).")
+    else:
+        click.echo(f"{report.sent} verstuurd, {report.unchanged} ongewijzigd.")
 
 
 @main.group(

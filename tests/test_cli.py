@@ -1,0 +1,95 @@
+"""The command line as a clerk meets it: Dutch help, template check, export, publish plan."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ECONOMIE, CliResult
+
+RunCli = Callable[..., CliResult]
+ASSEMBLER = Path(sys.executable).parent / "assembler"
+
+
+def test_help_is_dutch(example_project: Path, run_cli: RunCli) -> None:
+    result = run_cli("--help", cwd=example_project)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Gebruik: assembler [OPTIES] OPDRACHT [ARGUMENTEN]...")
+    assert "Opties:" in result.stdout and "Opdrachten:" in result.stdout
+    for command in (
+        "build",
+        "check",
+        "export",
+        "new",
+        "publish",
+        "schema",
+        "templates",
+        "verplaats",
+    ):
+        assert f"  {command} " in result.stdout
+    assert "Show this message" not in result.stdout
+
+
+def test_templates_check_clean_and_broken(example_project: Path, run_cli: RunCli) -> None:
+    clean = run_cli("templates", "check", cwd=example_project)
+    assert clean.exit_code == 0, clean.stderr
+    assert clean.stdout == "Sjablonen in orde.\n"
+
+    broken = example_project / "templates" / "memo.docx"
+    broken.write_bytes(b"dit is geen docx")
+    result = run_cli("templates", "check", cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("templates/memo.docx: ")
+    check = run_cli("check", cwd=example_project)
+    assert check.exit_code == 2
+    assert "templates/memo.docx: " in check.stderr
+
+
+def test_version(example_project: Path, run_cli: RunCli) -> None:
+    result = run_cli("--version", cwd=example_project)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("assembler ")
+
+
+@pytest.mark.slow
+def test_export_and_publish_plan_from_the_command_line(example_project: Path) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1685000000", "ASSEMBLER_ODS_TOKEN": "geheim-123"}
+    exported = subprocess.run(
+        [str(ASSEMBLER), "export", f"dossiers/{ECONOMIE}"],
+        cwd=example_project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout == f"Exportpakket: build/{ECONOMIE}/export\n"
+    manifest = json.loads(
+        (example_project / "build" / ECONOMIE / "export" / "openbaar" / "manifest.json").read_text()
+    )
+    assert manifest
+    plan = subprocess.run(
+        [
+            str(ASSEMBLER),
+            "publish",
+            f"dossiers/{ECONOMIE}",
+            "--naar",
+            "https://raad.example.nl/api/ods/v1",
+            "--droog",
+        ],
+        cwd=example_project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert plan.returncode == 0, plan.stderr
+    assert "POST /vergaderingen" in plan.stdout
+    assert plan.stdout.rstrip().endswith("verzoeken gepland).")
+    assert "geheim-123" not in plan.stdout + plan.stderr
