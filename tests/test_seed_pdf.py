@@ -1,0 +1,80 @@
+"""The seed proposal as an archival PDF: PDF/A-2, tagged, fonts embedded, nl-NL, seed text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from tests.conftest import ECONOMIE, REPO, SEED_TEXT
+
+pytestmark = pytest.mark.slow
+ASSEMBLER = Path(sys.executable).parent / "assembler"
+
+
+@pytest.fixture(scope="module")
+def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("seed") / "project"
+    root.mkdir()
+    for name in ("dossiers", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    result = subprocess.run(
+        [str(ASSEMBLER), "build", f"dossiers/{ECONOMIE}/werklocaties"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return root / "build" / ECONOMIE / "02-23.0001772-werklocaties" / "voorstel.pdf"
+
+
+def test_pdfa2_tagged_dutch(seed_pdf: Path) -> None:
+    with pikepdf.open(seed_pdf) as pdf:
+        meta = pdf.open_metadata()
+        assert meta.pdfa_status == "2B"
+        assert "/StructTreeRoot" in pdf.Root
+        assert str(pdf.Root.Lang) == "nl-NL"
+        assert str(pdf.docinfo["/Title"]) == "Aanpak actieplan Werklocaties"
+        assert str(pdf.docinfo["/Keywords"]) == "23.0001772"
+
+
+def test_every_font_embedded(seed_pdf: Path) -> None:
+    listing = subprocess.run(
+        ["pdffonts", str(seed_pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert listing
+    for line in listing:
+        columns = line.split()
+        # name type encoding emb sub uni object ID: 'emb' is the fifth column from the end.
+        assert columns[-5] == "yes", line
+        assert "Liberation" in columns[0] or "DejaVu" in columns[0], line
+
+
+def test_text_in_reading_order_is_the_seed(seed_pdf: Path) -> None:
+    raw = subprocess.run(
+        ["pdftotext", "-raw", str(seed_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    header = {"Regio", "Gooi en Vechtstreek", "Regio Gooi en Vechtstreek", "Voorstel"}
+    footer = re.compile(r"^Kenmerk 23\.0001772 Pagina \d+ van \d+$")
+    body: list[str] = []
+    for page in raw.split("\f"):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        # The running header is the first lines of every page, the footer the last one
+        # (logo text, name, document kind), so the section heading "Voorstel" further down stays.
+        while lines and lines[0] in header and lines[0] != "Voorstel":
+            lines.pop(0)
+        if lines and lines[0] == "Voorstel":
+            lines.pop(0)
+        while lines and footer.match(lines[-1]):
+            lines.pop()
+        body.extend(lines)
+    pdf_words = " ".join(body).split()
+    seed_words = SEED_TEXT.read_text(encoding="utf-8").split()
+    # Table cells wrap inside their column, so compare the words in order, whitespace aside.
+    assert pdf_words[: len(seed_words)] == seed_words
