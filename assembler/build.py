@@ -48,7 +48,9 @@ from assembler.validate import (
 CACHE_VERSION = 1
 Status = Literal["gebouwd", "ongewijzigd", "mislukt"]
 Progress = Callable[[str, str], None]
-"""Called with (event, label); events: ``dossier``, ``ongewijzigd``, ``conversie``, ``bundel``."""
+"""Called with (event, label); events: ``dossiers-totaal`` and ``conversies-totaal`` (label: the
+count), then ``dossier`` (rendered), ``conversie``, ``bundel``, ``klaar`` or ``ongewijzigd``
+(one of these per dossier), ``vergadering``."""
 
 
 @dataclass(frozen=True)
@@ -334,6 +336,7 @@ def build_project(
     with build_lock(project):
         settings = _settings_digest(project, catalog, options)
         plans = _plan(project, catalog, settings)
+        notify("dossiers-totaal", str(len(plans)))
         work = _Work([], [])
         for plan in plans:
             outputs = None if options.force else _cached(project, plan)
@@ -503,6 +506,7 @@ def _run(
         if folder in work.failed:
             _forget(project, plan)
             report.results.append(_result(plan, "mislukt", []))
+            notify("klaar", plan.dossier.name)
             continue
         outputs = [work.rendered[folder]]
         if options.pdf:
@@ -511,6 +515,7 @@ def _run(
             notify("bundel", plan.dossier.name)
         _remember(project, plan, outputs)
         report.results.append(_result(plan, "gebouwd", outputs))
+        notify("klaar", plan.dossier.name)
 
     for meeting_plan in work.meetings:
         _meeting_bundles(project, catalog, meeting_plan, work, agendas, options, report)
@@ -636,6 +641,7 @@ def _convert(
                 jobs.append(ConversionJob(source, _annex_pdf(plan, index)))
                 owner[source] = plan
     jobs.extend(ConversionJob(docx, pdf) for docx, pdf in agendas.items())
+    notify("conversies-totaal", str(len(jobs)))
     policy = None
     if options.timeout_per_document is not None:
         policy = TimeoutPolicy(

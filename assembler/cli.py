@@ -433,8 +433,12 @@ def _build_with_bar(project: Project, options: Any, build_project: Any) -> Any:
         dossiers = bar.add_task("Dossiers", total=None)
         conversions = bar.add_task("PDF's", total=None)
 
-        def advance(event: str, _label: str) -> None:
-            if event == "dossier":
+        def advance(event: str, label: str) -> None:
+            if event == "dossiers-totaal":
+                bar.update(dossiers, total=int(label))
+            elif event == "conversies-totaal":
+                bar.update(conversions, total=int(label))
+            elif event in ("klaar", "ongewijzigd"):
                 bar.advance(dossiers)
             elif event == "conversie":
                 bar.advance(conversions)
