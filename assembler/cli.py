@@ -187,7 +187,7 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
 @dutch_help
-@click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
     "--naar",
     "url",
@@ -324,8 +324,8 @@ def new(
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
 @dutch_help
-@click.argument("dossiermap", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.argument("naar_vergadermap", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("dossiermap", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("naar_vergadermap", type=click.Path(path_type=Path, file_okay=False))
 @handles_errors
 def verplaats(dossiermap: Path, naar_vergadermap: Path) -> None:
     """Verplaats een dossier naar een andere vergadering (een uitgesteld agendapunt).
@@ -467,3 +467,34 @@ def _summary(report: Any, interactive: bool) -> None:
             f"in {report.seconds:.1f} s.",
             err=True,
         )
+
+
+def _usage_message(error: click.UsageError) -> str:
+    """Click's usage errors in Dutch (click itself only speaks English)."""
+    if isinstance(error, click.MissingParameter):
+        name = error.param.human_readable_name if error.param else "een argument"
+        return f"{name} ontbreekt"
+    if isinstance(error, click.NoSuchOption):
+        return f"onbekende optie {error.option_name}"
+    if isinstance(error, click.BadParameter):
+        name = error.param.human_readable_name if error.param else "een waarde"
+        return f"ongeldige waarde voor {name}: {error.message}"
+    if "No such command" in error.message:
+        return "onbekende opdracht " + error.message.split("No such command", 1)[1].strip(" .")
+    if "Got unexpected extra argument" in error.message:
+        return "te veel argumenten " + error.message.split("argument", 1)[1].strip(" s")
+    return error.message
+
+
+def run() -> None:
+    """Entry point of the ``assembler`` command: usage errors in Dutch, exit code 2."""
+    try:
+        main.main(prog_name="assembler", standalone_mode=False)
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "assembler"
+        click.echo(f"fout: {_usage_message(error)} (zie '{command} --help')", err=True)
+        sys.exit(int(ExitCode.USAGE))
+    except click.Abort:
+        click.echo("afgebroken", err=True)
+        sys.exit(130)
+    sys.exit(0)
