@@ -93,3 +93,21 @@ def test_export_and_publish_plan_from_the_command_line(example_project: Path) ->
     assert "POST /vergaderingen" in plan.stdout
     assert plan.stdout.rstrip().endswith("verzoeken gepland).")
     assert "geheim-123" not in plan.stdout + plan.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["verplaats"], "fout: DOSSIERMAP ontbreekt (zie 'assembler verplaats --help')"),
+        (["bouw"], "fout: onbekende opdracht 'bouw' (zie 'assembler --help')"),
+        (["build", "--bla"], "fout: onbekende optie --bla (zie 'assembler build --help')"),
+    ],
+)
+def test_usage_errors_are_dutch_with_exit_2(
+    example_project: Path, args: list[str], expected: str
+) -> None:
+    result = subprocess.run(
+        [str(ASSEMBLER), *args], cwd=example_project, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert result.stderr == expected + "\n"
