@@ -42,8 +42,9 @@ MeetingType = Literal[
 ]
 ODS_MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
 
-# Any C0/C1 control character except tab and newline, which multi-line text may hold.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# Any C0/C1 control character except tab and newline, which multi-line text may hold; and
+# U+FFFE/U+FFFF, which XML 1.0 cannot hold, so a document would silently lose them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -9,6 +9,7 @@ files that are not UTF-8.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +100,11 @@ def parse_yaml(raw: bytes, path: Path, display: str) -> Source:
             None,
             f"is geen UTF-8 (onleesbaar teken op regel {line}; sla het bestand op als UTF-8)",
         ) from None
+    if "\r" in text:
+        # Old Mac and Windows line ends: one line break each, as editors count them.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _UNICODE_BREAK.search(text):
+        _refuse_unicode_breaks(text, display)
     if "&" in text or "*" in text:
         _refuse_anchors(text, display)
     try:
@@ -107,8 +113,10 @@ def parse_yaml(raw: bytes, path: Path, display: str) -> Source:
         raise _syntax_problem(error, display, text) from None
     except yaml.reader.ReaderError as error:
         raise _unreadable_character(error, display, text) from None
-    except yaml.YAMLError as error:  # pragma: no cover - libyaml always gives marks
-        raise _reject(display, None, f"is geen geldige YAML ({error})") from None
+    except yaml.YAMLError:  # pragma: no cover - libyaml always gives marks
+        raise _reject(
+            display, None, "is geen geldige YAML (controleer inspringing en aanhalingstekens)"
+        ) from None
     if node is None:
         raise _reject(display, 1, "het bestand is leeg (vul de velden in)")
     if not isinstance(node, yaml.MappingNode):
@@ -182,6 +190,30 @@ class _Builder:
         self.problems.append(Problem(self.display, line, field_label(path), message))
 
 
+# YAML 1.1 counts NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR as line breaks, editors mostly do
+# not: the value would be cut in two and every later line number would be off by one.
+_UNICODE_BREAK = re.compile("[\u0085\u2028\u2029]")
+
+
+def _refuse_unicode_breaks(text: str, display: str) -> None:
+    problems: list[Problem] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = _UNICODE_BREAK.search(line)
+        if found:
+            problems.append(
+                Problem(
+                    display,
+                    number,
+                    "",
+                    f"bevat een onzichtbaar regeleinde (U+{ord(found.group()):04X}) "
+                    "(verwijder het, of begin een gewone nieuwe regel)",
+                )
+            )
+            if len(problems) >= 20:
+                break
+    raise InputRejected(f"{display}: onzichtbare regeleinden", problems)
+
+
 def _refuse_anchors(text: str, display: str) -> None:
     # Only scanned when '&' or '*' occurs; composing would silently share (and, when
     # expanded, multiply) aliased nodes, which is how a 400-byte file can become gigabytes.
@@ -223,33 +255,134 @@ def _unreadable_character(error: yaml.reader.ReaderError, display: str, text: st
 def _syntax_problem(error: yaml.MarkedYAMLError, display: str, text: str) -> InputRejected:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark is not None else None
-    problem = str(error.problem or "")
     offending = ""
     if mark is not None:
         source_lines = text.splitlines()
         if mark.line < len(source_lines) and mark.column < len(source_lines[mark.line]):
             offending = source_lines[mark.line][mark.column]
-    if (
-        "expected a single document" in str(error.context or "")
-        or "but found another document" in problem
-    ):
-        message = "bevat meer dan één document (verwijder de regel '---' en wat erna komt)"
-    elif offending == "\t" or "tab" in problem.lower():
-        message = "tab gebruikt om in te springen (gebruik spaties)"
-    elif "maximum nesting depth" in problem:
-        message = f"is dieper genest dan {MAX_DEPTH} niveaus (maak het platter)"
-    elif "could not find expected ':'" in problem or "mapping values are not allowed" in problem:
-        message = (
-            "ongeldige YAML: een regel mist ':' of heeft een ':' te veel "
-            "(schrijf 'sleutel: waarde'; zet tekst met ':' tussen aanhalingstekens)"
-        )
-    elif "found undefined tag handle" in problem or "found unknown escape character" in problem:
-        message = f"ongeldige YAML: {problem} (controleer de tekens rond deze plek)"
-    elif "control characters are not allowed" in problem or "special characters" in problem:
-        message = "bevat een onzichtbaar stuurteken (verwijder het)"
-    else:
-        message = f"ongeldige YAML: {problem or error} (controleer inspringing en aanhalingstekens)"
+    context = str(error.context or "")
+    message, at_context = _syntax_message(str(error.problem or ""), context, offending)
+    if at_context and error.context_mark is not None:
+        # An unclosed bracket or quote is noticed lines later; the clerk fixes where it opened.
+        line = error.context_mark.line + 1
+    if "flow" in context and mark is not None and message.startswith("ongeldige YAML"):
+        opened = _open_bracket(text, mark.index)
+        if opened is not None:
+            bracket, line = opened
+            message = _UNCLOSED[bracket]
     return _reject(display, line, message)
+
+
+_UNCLOSED = {
+    "[": "ongeldige YAML: de lijst die hier met '[' begint, wordt niet met ']' gesloten of "
+    "mist een komma (sluit de lijst, of zet de tekst tussen aanhalingstekens)",
+    "{": "ongeldige YAML: het blok dat hier met '{' begint, wordt niet met '}' gesloten of "
+    "mist een komma (sluit het blok, of zet de tekst tussen aanhalingstekens)",
+}
+
+
+def _open_bracket(text: str, index: int) -> tuple[str, int] | None:
+    """The innermost '[' or '{' still open at ``index``, and its line; from libyaml's tokens.
+
+    Inside brackets line breaks mean nothing to YAML, so a value like ``datum: {`` swallows
+    the lines after it and libyaml complains lines later, about whatever it met there.
+    """
+    stack: list[tuple[str, int]] = []
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.start_mark.index >= index:
+                break
+            if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                bracket = "[" if isinstance(token, yaml.FlowSequenceStartToken) else "{"
+                stack.append((bracket, token.start_mark.line + 1))
+            elif isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken) and stack:
+                stack.pop()
+    except yaml.YAMLError:
+        pass  # the scanner stops where the parser did; what was seen until then is enough
+    return stack[-1] if stack else None
+
+
+_STRUCTURE = (
+    "ongeldige YAML: deze regel past niet in de opbouw van het bestand (controleer de "
+    "inspringing met spaties, en zet tekst die met een aanhalingsteken begint helemaal "
+    "tussen aanhalingstekens)"
+)
+
+
+def _syntax_message(problem: str, context: str, offending: str) -> tuple[str, bool]:
+    """Say what libyaml found in the clerk's words; True when the context line is the place.
+
+    libyaml's own texts are English and name parser states, so none of them is passed on.
+    """
+    if "expected a single document" in context or "but found another document" in problem:
+        return "bevat meer dan één document (verwijder de regel '---' en wat erna komt)", False
+    if "expected <document start>" in problem:
+        return (
+            "ongeldige YAML: na het einde van het bestand ('...') of na een verkeerd "
+            "ingesprongen regel volgt nog tekst (laat alle velden aan de linkerkant beginnen)",
+            False,
+        )
+    if offending == "\t" or "tab" in problem.lower():
+        return "tab gebruikt om in te springen (gebruik spaties)", False
+    if "maximum nesting depth" in problem:
+        return f"is dieper genest dan {MAX_DEPTH} niveaus (maak het platter)", False
+    if "flow sequence" in context:
+        return (
+            "ongeldige YAML: de lijst die hier met '[' begint, wordt niet met ']' gesloten of "
+            "mist een komma (sluit de lijst, of zet de tekst tussen aanhalingstekens)",
+            True,
+        )
+    if "flow mapping" in context:
+        return (
+            "ongeldige YAML: het blok dat hier met '{' begint, wordt niet met '}' gesloten of "
+            "mist een komma (sluit het blok, of zet de tekst tussen aanhalingstekens)",
+            True,
+        )
+    if "quoted scalar" in context and "end of stream" in problem:
+        return (
+            "ongeldige YAML: het aanhalingsteken dat hier begint, wordt nergens gesloten "
+            "(zet aan het eind van de tekst hetzelfde aanhalingsteken)",
+            True,
+        )
+    if "unknown escape character" in problem:
+        return (
+            "ongeldige YAML: onbekende code met \\ tussen dubbele aanhalingstekens (schrijf "
+            "\\\\ voor een backslash, of gebruik enkele aanhalingstekens)",
+            False,
+        )
+    if "could not find expected ':'" in problem or "mapping values are not allowed" in problem:
+        return (
+            "ongeldige YAML: een regel mist ':' of heeft een ':' te veel "
+            "(schrijf 'sleutel: waarde'; zet tekst met ':' tussen aanhalingstekens)",
+            False,
+        )
+    starts = {
+        "an alias": "*",
+        "an anchor": "&",
+        "tag handle": "!",
+    }
+    first = next((sign for key, sign in starts.items() if key in context + problem), "")
+    if not first and ("cannot start any token" in problem or "expected node content" in problem):
+        first = offending
+    if first and first.strip():
+        return (
+            f"ongeldige YAML: een waarde mag niet beginnen met '{first}' "
+            "(zet de tekst tussen aanhalingstekens)",
+            False,
+        )
+    if (
+        "expected key" in problem
+        or "'-' indicator" in problem
+        or "block sequence entries" in problem
+    ):
+        return _STRUCTURE, False
+    if "control characters are not allowed" in problem or "special characters" in problem:
+        return "bevat een onzichtbaar stuurteken (verwijder het)", False
+    return (
+        "ongeldige YAML (controleer de inspringing, de dubbele punten en de aanhalingstekens "
+        "op deze regel)",
+        False,
+    )
 
 
 def _reject(display: str, line: int | None, message: str) -> InputRejected:

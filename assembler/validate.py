@@ -178,12 +178,11 @@ def _load_meeting(
             all_dossiers.append(dossier)
     try:
         source = load_yaml(folder / MEETING_FILE, display)
-        meeting = Vergadering.model_validate(source.data)
     except InputRejected as rejected:
         problems.extend(rejected.problems)
         return None
-    except ValidationError as error:
-        problems.extend(problems_from_validation(error, source, Vergadering))
+    meeting, bad_entries = _validate_meeting(source, problems)
+    if meeting is None:
         return None
 
     items: list[AgendaItem] = []
@@ -191,7 +190,11 @@ def _load_meeting(
     on_disk = {sub.name for sub in _dossier_folders(folder)}
     for index, entry in enumerate(meeting.agenda):
         number = index + 1
-        if isinstance(entry, AgendaDossier):
+        if index in bad_entries:
+            # Reported already; the item keeps its number, and a name so that the agenda
+            # is not built with a hole in it.
+            items.append(AgendaItem(number, folder_name=bad_entries[index]))
+        elif isinstance(entry, AgendaDossier):
             name = entry.folder
             line = source.line_of(("agenda", index))
             if name in named:
@@ -228,6 +231,44 @@ def _load_meeting(
             )
         )
     return MeetingInput(folder, source, meeting, tuple(items))
+
+
+_BAD_ENTRY = "(ongeldig agendapunt)"
+
+
+def _validate_meeting(
+    source: Source, problems: list[Problem]
+) -> tuple[Vergadering | None, dict[int, str]]:
+    """The meeting model, and the agenda entries that were rejected (index -> what they said).
+
+    A bad agenda entry rejects only that entry (DESIGN §3: "that dossier is not built, the rest
+    is"); any other problem rejects the whole meeting file.
+    """
+    try:
+        return Vergadering.model_validate(source.data), {}
+    except ValidationError as error:
+        problems.extend(problems_from_validation(error, source, Vergadering))
+        locations = [_clean(item["loc"]) for item in error.errors(include_url=False)]
+    data = source.data
+    entries = data.get("agenda") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(entries, list):
+        return None, {}
+    agenda = list(entries)
+    if not all(
+        len(loc) >= 2 and loc[0] == "agenda" and isinstance(loc[1], int) for loc in locations
+    ):
+        return None, {}
+    bad: dict[int, str] = {}
+    for loc in locations:
+        index = int(loc[1])
+        entry = agenda[index]
+        named = entry.get("dossier") if isinstance(entry, dict) else None
+        bad[index] = named if isinstance(named, str) and named.strip() else _BAD_ENTRY
+        agenda[index] = _BAD_ENTRY
+    try:
+        return Vergadering.model_validate({**data, "agenda": agenda}), bad
+    except ValidationError:  # pragma: no cover - only agenda entries were wrong
+        return None, {}
 
 
 def load_dossier(
@@ -454,10 +495,16 @@ def problems_from_validation(
             guess = _close_key(loc, model)
             if guess:
                 suggested.add((*loc[:-1], guess))
-    for item in items:
-        loc = _clean(item["loc"])
+    locations = [_clean(item["loc"]) for item in items]
+    for item, loc in zip(items, locations, strict=True):
         if item["type"] == "missing" and loc in suggested:
             # "verspreidne: is geen bekend veld (bedoelt u 'verspreiden'?)" already says it.
+            continue
+        if item["type"] == "too_short" and any(
+            len(other) > len(loc) and other[: len(loc)] == loc for other in locations
+        ):
+            # pydantic counts only the valid items, so a list whose one item is wrong is also
+            # "too short"; the item's own message is the one that helps.
             continue
         message = _message(item, loc, model)
         line = source.line_of(loc)

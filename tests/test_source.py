@@ -60,7 +60,11 @@ def test_every_field_path_has_its_line() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a: 1\nb: [1, 2\nc: 3\n", "d.yaml:3: ongeldige YAML"),
+        (
+            "a: 1\nb: [1, 2\nc: 3\n",
+            "d.yaml:2: ongeldige YAML: de lijst die hier met '[' begint, wordt niet met ']' "
+            "gesloten of mist een komma (sluit de lijst, of zet de tekst tussen aanhalingstekens)",
+        ),
         ("a:\n\tb: 1\n", "d.yaml:2: tab gebruikt om in te springen (gebruik spaties)"),
         ("", "d.yaml:1: het bestand is leeg (vul de velden in)"),
         (

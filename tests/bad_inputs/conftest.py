@@ -1,0 +1,387 @@
+"""The catalogue project: the example project with one small meeting to plant bad inputs in.
+
+The meeting ``2023-09-15-pfho-catalogus`` holds three dossiers, in agenda order:
+
+* ``doel``: the voorstel that receives the bad input (fixed text, so lines are fixed);
+* ``memo``: the example memo (a second document kind, for template cases);
+* ``geheim``: the example confidential voorstel (``verspreiden: Nee``).
+
+The example meeting ``2023-05-26-pfho-economie`` stays as a second meeting for the cases
+that break a whole meeting. The large example meeting is left out so that a PDF build of
+the catalogue meeting costs a few seconds.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import traceback
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+from pikepdf import Array, Dictionary, Name
+
+from assembler.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus" / "annexes"
+EXAMPLE_WONEN = REPO / "dossiers" / "2023-06-23-pfho-ruimte-wonen"
+ECONOMIE = "2023-05-26-pfho-economie"
+MEETING = "2023-09-15-pfho-catalogus"
+MEETING_DIR = f"dossiers/{MEETING}"
+DOEL = f"{MEETING_DIR}/doel/dossier.yaml"
+MEMO = f"{MEETING_DIR}/memo/dossier.yaml"
+GEHEIM = f"{MEETING_DIR}/geheim/dossier.yaml"
+AGENDA = f"{MEETING_DIR}/vergadering.yaml"
+ORGANISATIE = "dossiers/organisatie.yaml"
+TEMP_PREFIX = ".tmp-assembler-"
+
+# Output folders per dossier: agenda number, kenmerk, folder name.
+OUTPUT = {
+    "doel": "02-23.0009001-doel",
+    "memo": "03-23.0002142-memo",
+    "geheim": "04-23.0002150-geheim",
+}
+
+MEETING_YAML = """\
+overleg: Portefeuillehoudersoverleg Catalogus
+datum: 2023-09-15
+aanvang: "10:00"
+locatie: Regiokantoor, Hilversum
+agenda:
+  - Opening en vaststellen agenda
+  - dossier: doel
+  - dossier: memo
+  - dossier: geheim
+  - Rondvraag en sluiting
+"""
+
+# Line numbers matter: the catalogue's messages name them (see README.md).
+DOEL_YAML = """\
+# Het dossier waarin de catalogus telkens één fout plant.
+sjabloon: voorstel
+onderwerp: Regionale woningbouwafspraken 2023-2030
+verspreiden: Ja
+portefeuillehouder: M. van der Linden
+contactpersoon: Sanne de Wit
+eenheid: Beleid en bestuur
+email: s.dewit@regiogv.nl
+kenmerk: 23.0009001
+datum: 2023-09-01
+voorstel:
+  - Instemmen met de regionale woningbouwafspraken 2023-2030
+  - De colleges adviseren de afspraken te bekrachtigen
+behandeling:
+  - datum: 2023-05-12
+    overleg: Portefeuillehoudersoverleg
+    doel: Bespreken
+    conclusie: Concept woningbouwafspraken besproken
+  - datum: 2023-09-15
+    overleg: Portefeuillehoudersoverleg
+    doel: Vaststellen
+    conclusie: Regionale woningbouwafspraken 2023-2030
+toelichting: |
+  ### Aanleiding
+
+  Het Rijk vraagt iedere regio om **woningbouwafspraken** te maken.
+bijlagen:
+  - omschrijving: Regionale woningbouwafspraken 2023-2030
+    bestand: bijlage-1-afspraken.pdf
+  - omschrijving: Woningbouwmonitor 2022
+    bestand: bijlage-2-monitor.pdf
+"""
+
+
+@dataclass
+class Run:
+    """What a clerk sees after one command."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stderr.splitlines()
+
+
+class Catalogue:
+    """The catalogue project in a temporary folder, and the ways to spoil it."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.root = root
+        self._monkeypatch = monkeypatch
+
+    # --- paths
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    @property
+    def doel(self) -> Path:
+        return self.root / MEETING_DIR / "doel"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    def output(self, folder: str, meeting: str = MEETING) -> Path:
+        return self.build_dir / meeting / OUTPUT[folder]
+
+    # --- planting
+
+    def replace_line(self, relative: str, number: int, new: str) -> None:
+        """Replace line ``number`` (from 1) of a text file; ``new`` may hold several lines."""
+        path = self.path(relative)
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines[number - 1] = new
+        path.write_text("\n".join(lines), encoding="utf-8")
+
+    def insert_line(self, relative: str, before: int, new: str) -> None:
+        path = self.path(relative)
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines.insert(before - 1, new)
+        path.write_text("\n".join(lines), encoding="utf-8")
+
+    def delete_line(self, relative: str, number: int) -> None:
+        path = self.path(relative)
+        lines = path.read_text(encoding="utf-8").split("\n")
+        del lines[number - 1]
+        path.write_text("\n".join(lines), encoding="utf-8")
+
+    def append(self, relative: str, text: str) -> None:
+        with open(self.path(relative), "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+    def write(self, relative: str, data: str | bytes) -> None:
+        path = self.path(relative)
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+
+    def set_annex(self, name: str, data: bytes | None = None) -> Path:
+        """Point the first annex of ``doel`` (line 29) at ``name``; write ``data`` there."""
+        self.replace_line(DOEL, 29, f"    bestand: {name}")
+        target = self.doel / name
+        if data is not None:
+            target.write_bytes(data)
+        return target
+
+    # --- running
+
+    def cli(self, *args: str) -> Run:
+        """Run the real command line in-process, from the project root.
+
+        An exception escaping the command is turned into the traceback a clerk would see,
+        so the assertions can say so instead of erroring out of the test.
+        """
+        self._monkeypatch.chdir(self.root)
+        result = CliRunner().invoke(main, list(args), catch_exceptions=True)
+        stderr = result.stderr
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            assert result.exc_info is not None
+            stderr += "Traceback (most recent call last):\n" + "".join(
+                traceback.format_exception(*result.exc_info)
+            )
+        return Run(result.exit_code, result.stdout, stderr)
+
+    def build(self, *paths: str, pdf: bool = False) -> Run:
+        args = ["build", *([] if pdf else ["--geen-pdf"]), *paths]
+        return self.cli(*args)
+
+    # --- looking at the result
+
+    def temp_files(self) -> list[Path]:
+        if not self.build_dir.exists():
+            return []
+        return sorted(p for p in self.build_dir.rglob(TEMP_PREFIX + "*"))
+
+    def written_for(self, folder: str, meeting: str = MEETING) -> list[Path]:
+        """Everything under build/ that belongs to dossier ``folder`` of ``meeting``."""
+        found: list[Path] = []
+        meeting_dir = self.build_dir / meeting
+        if meeting_dir.is_dir():
+            found += sorted(meeting_dir.glob(f"*-{folder}"))
+        cache = self.build_dir / ".cache" / meeting / f"{folder}.json"
+        if cache.exists():
+            found.append(cache)
+        return found
+
+
+@pytest.fixture
+def catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Catalogue]:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("templates", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    dossiers = root / "dossiers"
+    dossiers.mkdir()
+    shutil.copy(REPO / ORGANISATIE, dossiers / "organisatie.yaml")
+    shutil.copytree(REPO / "dossiers" / "huisstijl", dossiers / "huisstijl")
+    shutil.copytree(REPO / "dossiers" / ECONOMIE, dossiers / ECONOMIE)
+    meeting = dossiers / MEETING
+    meeting.mkdir()
+    (meeting / "vergadering.yaml").write_text(MEETING_YAML, encoding="utf-8")
+    shutil.copytree(EXAMPLE_WONEN / "memo-huisvestingsverordening", meeting / "memo")
+    shutil.copytree(EXAMPLE_WONEN / "mandaat-woningbouwimpuls", meeting / "geheim")
+    doel = meeting / "doel"
+    doel.mkdir()
+    (doel / "dossier.yaml").write_text(DOEL_YAML, encoding="utf-8")
+    shutil.copy(CORPUS / "001-trivial--minimal-document.pdf", doel / "bijlage-1-afspraken.pdf")
+    shutil.copy(
+        CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", doel / "bijlage-2-monitor.pdf"
+    )
+    yield Catalogue(root, monkeypatch)
+
+
+# --------------------------------------------------------------------------- document text
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def docx_text(path: Path) -> str:
+    """The text of every w:t of every Word part, after checking each part parses as XML."""
+    texts: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        for name in sorted(archive.namelist()):
+            if not name.endswith((".xml", ".rels")):
+                continue
+            root = etree.fromstring(archive.read(name))
+            if name.startswith("word/"):
+                texts.extend(element.text or "" for element in root.iter(W + "t"))
+                texts.append("\n")
+    return "".join(texts)
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+# --------------------------------------------------------------------------- hostile PDFs
+
+
+def pdf_with_pages(count: int) -> bytes:
+    """``count`` pages sharing one content stream: 10,000 pages cost about 1 MB."""
+    pdf = pikepdf.new()
+    content = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (pagina) Tj ET")
+    kids = Array()
+    for _ in range(count):
+        kids.append(
+            pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Page,
+                    MediaBox=Array([0, 0, 595, 842]),
+                    Contents=content,
+                    Parent=pdf.Root.Pages,
+                )
+            )
+        )
+    pdf.Root.Pages.Kids = kids
+    pdf.Root.Pages.Count = count
+    return _saved(pdf)
+
+
+def decompression_bomb(inflated: int = 512 * 1024 * 1024) -> bytes:
+    """A ~0.5 MB PDF with a form XObject that inflates to ``inflated`` zero bytes."""
+    squeezer = zlib.compressobj(9)
+    zeros = bytes(1024 * 1024)
+    raw = b"".join(squeezer.compress(zeros) for _ in range(inflated // len(zeros)))
+    raw += squeezer.flush()
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    stream = pdf.make_stream(b"")
+    stream.write(raw, filter=Name.FlateDecode)
+    stream.Type = Name.XObject
+    stream.Subtype = Name.Form
+    stream.BBox = Array([0, 0, 1, 1])
+    pdf.pages[0].obj.Resources = Dictionary(XObject=Dictionary(Bom=stream))
+    return _saved(pdf, compress_streams=False)
+
+
+def outline_loop() -> bytes:
+    """Two pages whose second bookmark is its own child and points back to the first."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.add_blank_page()
+    first = pdf.make_indirect(Dictionary(Title="Een", Dest=Array([pdf.pages[0].obj, Name.Fit])))
+    second = pdf.make_indirect(Dictionary(Title="Twee", Dest=Array([pdf.pages[1].obj, Name.Fit])))
+    root = pdf.make_indirect(Dictionary(Type=Name.Outlines, First=first, Last=second, Count=2))
+    first.Parent = second.Parent = root
+    first.Next, second.Prev = second, first
+    second.Next, second.First, second.Last = first, second, second
+    pdf.Root.Outlines = root
+    return _saved(pdf)
+
+
+def encrypted(*, user: str) -> bytes:
+    """A corpus PDF encrypted with an owner password and ``user`` ('' = permissions only)."""
+    with pikepdf.open(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf") as pdf:
+        return _saved(
+            pdf,
+            encryption=pikepdf.Encryption(
+                owner="eigenaar", user=user, allow=pikepdf.Permissions(extract=False)
+            ),
+        )
+
+
+def truncated_pdf() -> bytes:
+    data = (CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf").read_bytes()
+    return data[: len(data) // 2]
+
+
+def minimal_docx() -> bytes:
+    """A zip with the two names Word needs: passes as an Office file, not as a PDF."""
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def _saved(pdf: pikepdf.Pdf, **options: object) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    pdf.save(buffer, **options)
+    pdf.close()
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def add_template_paragraph(template: Path, text: str) -> None:
+    """Add ``text`` as a last paragraph of a Word template (one run)."""
+    import docx
+
+    document = docx.Document(str(template))
+    document.add_paragraph(text)
+    document.save(str(template))
+
+
+def add_split_tag(template: Path, parts: list[tuple[str, bool]]) -> None:
+    """Add a paragraph of several runs, bold where asked: a tag typed with a format change."""
+    import docx
+
+    document = docx.Document(str(template))
+    paragraph = document.add_paragraph()
+    for text, bold in parts:
+        paragraph.add_run(text).bold = bold
+    document.save(str(template))

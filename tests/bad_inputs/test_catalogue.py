@@ -1,0 +1,1205 @@
+"""The bad-input catalogue (issue 7): one row per hostile input, through the real `assembler build`.
+
+Every row plants one bad input in the catalogue project (see conftest.py), runs the command line,
+and asserts four things: the exit code; the exact Dutch message lines (file:line: veld: melding);
+that nothing was written for the spoiled dossier (no output folder, no cache record, no temporary
+file anywhere under build/); and that the other dossiers of the meeting were built. README.md holds
+the same table for readers.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pikepdf
+import pytest
+
+from .conftest import (
+    AGENDA,
+    DOEL,
+    ECONOMIE,
+    GEHEIM,
+    MEETING,
+    MEETING_DIR,
+    MEMO,
+    ORGANISATIE,
+    OUTPUT,
+    Catalogue,
+    Run,
+    add_split_tag,
+    add_template_paragraph,
+    decompression_bomb,
+    docx_text,
+    encrypted,
+    minimal_docx,
+    outline_loop,
+    pdf_text,
+    pdf_with_pages,
+    truncated_pdf,
+)
+from .language import english_words
+
+Plant = Callable[[Catalogue], None]
+Check = Callable[[Catalogue, Run], None]
+
+# The lines a build prints besides problems: progress and the summary.
+_CHATTER = re.compile(r"^(dossier|bundel): |^Klaar: ")
+WERKLOCATIES = f"{ECONOMIE}/02-23.0001772-werklocaties"
+SKIPPED_BUNDLE = (
+    f"{AGENDA}: waarschuwing: vergaderbundel is niet bijgewerkt omdat niet alle stukken gemaakt "
+    "konden worden (zie de meldingen hierboven)"
+)
+# Aspects of a row that a known bug elsewhere breaks; see test_known_bug.
+Aspect = Literal["gebouwd", "niets-geschreven", "nederlands"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row of the catalogue."""
+
+    id: str
+    plant: Plant
+    exit_code: int
+    # Every problem line the command prints on stderr, exactly; no other problem line may appear.
+    messages: tuple[str, ...] | Callable[[Catalogue], tuple[str, ...]]
+    # Dossier folders of the catalogue meeting that must have nothing under build/.
+    absent: tuple[str, ...] = ("doel",)
+    # Output folders (relative to build/) that must hold a complete build.
+    built: tuple[str, ...] = (f"{MEETING}/{OUTPUT['memo']}", f"{MEETING}/{OUTPUT['geheim']}")
+    paths: tuple[str, ...] = (MEETING_DIR,)
+    pdf: bool = False
+    check: Check | None = None
+    xfail: str | None = None
+    # Aspects a known bug outside this suite's modules breaks: asserted by test_known_bug only.
+    known_bugs: tuple[tuple[Aspect, str], ...] = ()
+
+
+def _line(relative: str, number: int, new: str) -> Plant:
+    return lambda c: c.replace_line(relative, number, new)
+
+
+def _doel(number: int, new: str) -> Plant:
+    return _line(DOEL, number, new)
+
+
+def _delete(relative: str, number: int) -> Plant:
+    return lambda c: c.delete_line(relative, number)
+
+
+def _delete_lines(relative: str, first: int, last: int) -> Plant:
+    def plant(c: Catalogue) -> None:
+        for _ in range(first, last + 1):
+            c.delete_line(relative, first)
+
+    return plant
+
+
+def _write(relative: str, data: str | bytes) -> Plant:
+    return lambda c: c.write(relative, data)
+
+
+def _annex(name: str, data: bytes | None = None) -> Plant:
+    def plant(c: Catalogue) -> None:
+        c.set_annex(name, data)
+
+    return plant
+
+
+def _msg(line: int | None, field: str, text: str, file: str = DOEL) -> str:
+    where = file if line is None else f"{file}:{line}"
+    return f"{where}: {field}: {text}" if field else f"{where}: {text}"
+
+
+ANNEX = "bijlagen[1].bestand"
+
+
+# --------------------------------------------------------------------------- YAML
+
+ALIAS_BOMB = 'bom: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
+    f"bom{level}: &{level} [*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+    for prev, level in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def _big_file(c: Catalogue) -> None:
+    c.append(DOEL, "  " + ("x" * 98 + "\n  ") * 21_000)
+
+
+YAML_CASES = [
+    Case(
+        "syntaxfout",
+        _doel(3, "onderwerp: [Regionale woningbouwafspraken"),
+        1,
+        (
+            _msg(
+                3,
+                "",
+                "ongeldige YAML: de lijst die hier met '[' begint, wordt niet met ']' gesloten of "
+                "mist een komma (sluit de lijst, of zet de tekst tussen aanhalingstekens)",
+            ),
+        ),
+    ),
+    Case(
+        "tab-inspringing",
+        _doel(16, "\toverleg: Portefeuillehoudersoverleg"),
+        1,
+        (_msg(16, "", "tab gebruikt om in te springen (gebruik spaties)"),),
+    ),
+    Case(
+        "geen-utf8",
+        lambda c: c.write(
+            DOEL, c.path(DOEL).read_text().replace("2030", "2030 café").encode("latin-1")
+        ),
+        1,
+        (
+            _msg(
+                None,
+                "",
+                "is geen UTF-8 (onleesbaar teken op regel 1; sla het bestand op als UTF-8)",
+            ),
+        ),
+    ),
+    Case(
+        "leeg-bestand",
+        _write(DOEL, ""),
+        1,
+        (_msg(1, "", "het bestand is leeg (vul de velden in)"),),
+    ),
+    Case(
+        "lijst-bovenaan",
+        _write(DOEL, "- onderwerp: x\n- kenmerk: y\n"),
+        1,
+        (
+            _msg(
+                1,
+                "",
+                "het bestand bevat een lijst; verwacht velden als 'onderwerp: ...' "
+                "(sleutel: waarde)",
+            ),
+        ),
+    ),
+    Case(
+        "tekst-bovenaan",
+        _write(DOEL, "Regionale woningbouwafspraken\n"),
+        1,
+        (
+            _msg(
+                1,
+                "",
+                "het bestand bevat losse tekst; verwacht velden als 'onderwerp: ...' "
+                "(sleutel: waarde)",
+            ),
+        ),
+    ),
+    Case(
+        "twee-documenten",
+        lambda c: c.append(DOEL, "---\nonderwerp: nog een\n"),
+        1,
+        (_msg(32, "", "bevat meer dan één document (verwijder de regel '---' en wat erna komt)"),),
+    ),
+    Case(
+        "python-tag",
+        _doel(7, "eenheid: !!python/object/apply:os.system ['touch /tmp/gehackt']"),
+        1,
+        (
+            _msg(
+                7,
+                "eenheid",
+                "label 'tag:yaml.org,2002:python/object/apply:os.system' is niet toegestaan "
+                "(laat het label weg)",
+            ),
+        ),
+    ),
+    Case(
+        "alias-bom",
+        lambda c: c.append(DOEL, ALIAS_BOMB),
+        1,
+        (),
+        check=lambda c, run: _check_alias_bomb(run),
+    ),
+    Case(
+        "nesting-1000",
+        lambda c: c.append(DOEL, "extra: " + "[" * 1000 + "]" * 1000 + "\n"),
+        1,
+        (_msg(32, "", "is dieper genest dan 20 niveaus (maak het platter)"),),
+    ),
+    Case(
+        "dubbele-sleutel",
+        _doel(10, "datum: 2023-09-01\nonderwerp: Nog een onderwerp"),
+        1,
+        (
+            _msg(
+                11,
+                "onderwerp",
+                "staat twee keer in het bestand, op regel 3 en 11 (houd er één over)",
+            ),
+        ),
+    ),
+    Case(
+        "dubbele-sleutel-no-on",
+        lambda c: c.append(DOEL, "no: 1\non: 2\nno: 3\n"),
+        1,
+        (_msg(34, "no", "staat twee keer in het bestand, op regel 32 en 34 (houd er één over)"),),
+    ),
+    Case(
+        "onbekende-sleutel",
+        _doel(5, "wethouder: M. van der Linden"),
+        1,
+        (
+            _msg(
+                5,
+                "wethouder",
+                "is geen bekend veld (haal het weg; bekende velden: sjabloon, onderwerp, "
+                "verspreiden, kenmerk, datum, bijlagen, portefeuillehouder, contactpersoon, "
+                "eenheid, email, voorstel, behandeling, toelichting)",
+            ),
+        ),
+    ),
+    Case(
+        "typfout-sleutel",
+        _doel(4, "verspreidne: Ja"),
+        1,
+        (_msg(4, "verspreidne", "is geen bekend veld (bedoelt u 'verspreiden'?)"),),
+    ),
+]
+
+REQUIRED = {
+    "onderwerp": (3, "ontbreekt (schrijf bijvoorbeeld 'onderwerp: Aanpak actieplan Werklocaties')"),
+    "verspreiden": (4, "ontbreekt (schrijf bijvoorbeeld 'verspreiden: Ja')"),
+    "contactpersoon": (6, "ontbreekt (schrijf bijvoorbeeld 'contactpersoon: Anouk Pols')"),
+    "eenheid": (7, "ontbreekt (schrijf bijvoorbeeld 'eenheid: Beleid en bestuur')"),
+    "email": (8, "ontbreekt (schrijf bijvoorbeeld 'email: a.pols@regiogv.nl')"),
+    "kenmerk": (9, "ontbreekt (schrijf bijvoorbeeld 'kenmerk: 23.0001772')"),
+    "datum": (10, "ontbreekt (schrijf bijvoorbeeld 'datum: 2023-04-11')"),
+}
+for key, (number, text) in REQUIRED.items():
+    YAML_CASES.append(Case(f"ontbreekt-{key}", _delete(DOEL, number), 1, (_msg(2, key, text),)))
+YAML_CASES += [
+    Case(
+        "ontbreekt-voorstel",
+        _delete_lines(DOEL, 11, 13),
+        1,
+        (
+            _msg(
+                2,
+                "voorstel",
+                "ontbreekt (vul in: de voorgestelde besluiten, genummerd als Voorstel 1., "
+                "Voorstel 2., ...)",
+            ),
+        ),
+    ),
+    Case(
+        "ontbreekt-toelichting",
+        _delete_lines(DOEL, 23, 26),
+        1,
+        (
+            _msg(
+                2,
+                "toelichting",
+                "ontbreekt (vul in: toelichting in Markdown: alinea's, ### kopjes, lijsten, "
+                "**vet**, *cursief*)",
+            ),
+        ),
+    ),
+    Case(
+        "ontbreekt-behandeling-overleg",
+        _delete(DOEL, 16),
+        1,
+        (
+            _msg(
+                15,
+                "behandeling[1].overleg",
+                "ontbreekt (schrijf bijvoorbeeld 'overleg: Portefeuillehoudersoverleg')",
+            ),
+        ),
+    ),
+    Case(
+        "ontbreekt-bijlage-bestand",
+        _delete(DOEL, 29),
+        1,
+        (
+            _msg(
+                28,
+                "bijlagen[1].bestand",
+                "ontbreekt (schrijf bijvoorbeeld 'bestand: bijlage-1.pdf')",
+            ),
+        ),
+    ),
+]
+# The memo's own required fields (lines of the example memo: aan 4, van 5, tekst 10-30).
+MEMO_REQUIRED = {
+    "aan": (
+        _delete(MEMO, 4),
+        "ontbreekt (schrijf bijvoorbeeld 'aan: Portefeuillehouders Economie')",
+    ),
+    "van": (
+        _delete(MEMO, 5),
+        "ontbreekt (schrijf bijvoorbeeld 'van: Anouk Pols, Beleid en bestuur')",
+    ),
+    "tekst": (_delete_lines(MEMO, 10, 30), "ontbreekt (vul in: tekst van de memo in Markdown)"),
+}
+for key, (plant, text) in MEMO_REQUIRED.items():
+    YAML_CASES.append(
+        Case(
+            f"ontbreekt-memo-{key}",
+            plant,
+            1,
+            (_msg(3, key, text, MEMO),),
+            absent=("memo",),
+            built=(f"{MEETING}/{OUTPUT['doel']}", f"{MEETING}/{OUTPUT['geheim']}"),
+        )
+    )
+
+KENMERK_HINT = (
+    "is geen geldig kenmerk (schrijf twee cijfers van het jaar, een punt en zeven cijfers, "
+    "bijvoorbeeld 23.0001772)"
+)
+
+
+def _kenmerk_kept(c: Catalogue, run: Run) -> None:
+    folder = c.build_dir / MEETING / "02-23.0009010-doel"
+    assert folder.is_dir(), sorted(p.name for p in (c.build_dir / MEETING).iterdir())
+    assert "23.0009010" in docx_text(folder / "voorstel.docx")
+
+
+def _nee_accepted(c: Catalogue, run: Run) -> None:
+    text = docx_text(c.output("doel") / "voorstel.docx")
+    assert "Verspreiden" in text and "Nee" in text
+
+
+YAML_CASES += [
+    Case(
+        "kenmerk-ongequote-float",
+        _doel(9, "kenmerk: 23.0009010"),
+        0,
+        (),
+        absent=(),
+        built=(f"{MEETING}/02-23.0009010-doel", f"{MEETING}/{OUTPUT['memo']}"),
+        check=_kenmerk_kept,
+    ),
+    Case(
+        "kenmerk-23.00017720",
+        _doel(9, "kenmerk: 23.00017720"),
+        1,
+        (_msg(9, "kenmerk", f"'23.00017720' {KENMERK_HINT}"),),
+    ),
+    Case(
+        "kenmerk-012", _doel(9, "kenmerk: 012"), 1, (_msg(9, "kenmerk", f"'012' {KENMERK_HINT}"),)
+    ),
+    Case(
+        "kenmerk-12:30",
+        _doel(9, "kenmerk: 12:30"),
+        1,
+        (_msg(9, "kenmerk", f"'12:30' {KENMERK_HINT}"),),
+    ),
+]
+for value, shown in (("No", "No"), ("Off", "Off"), ("true", "true"), ('"nee "', "nee ")):
+    YAML_CASES.append(
+        Case(
+            f"verspreiden-{shown.strip()}-{'spatie' if shown.endswith(' ') else 'woord'}",
+            _doel(4, f"verspreiden: {value}"),
+            1,
+            (_msg(4, "verspreiden", f"'{shown}' is geen geldige waarde (schrijf Ja of Nee)"),),
+        )
+    )
+YAML_CASES += [
+    Case(
+        "verspreiden-leeg",
+        _doel(4, "verspreiden:"),
+        1,
+        (_msg(4, "verspreiden", "is leeg (schrijf Ja of Nee)"),),
+    ),
+    Case(
+        "verspreiden-NEE",
+        _doel(4, "verspreiden: NEE"),
+        0,
+        (),
+        absent=(),
+        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        check=_nee_accepted,
+    ),
+    Case(
+        "datum-2023-02-30",
+        _doel(10, "datum: 2023-02-30"),
+        1,
+        (_msg(10, "datum", "'2023-02-30' is geen bestaande datum (schrijf JJJJ-MM-DD)"),),
+    ),
+    Case(
+        "datum-11-04-2023",
+        _doel(10, "datum: 11-04-2023"),
+        1,
+        (
+            _msg(
+                10,
+                "datum",
+                "'11-04-2023' is geen datum in de vorm JJJJ-MM-DD "
+                "(schrijf bijvoorbeeld 2023-04-11)",
+            ),
+        ),
+    ),
+    Case(
+        "datum-2023-4-11",
+        _doel(10, "datum: 2023-4-11"),
+        1,
+        (
+            _msg(
+                10,
+                "datum",
+                "'2023-4-11' is geen datum in de vorm JJJJ-MM-DD (schrijf bijvoorbeeld 2023-04-11)",
+            ),
+        ),
+    ),
+    Case(
+        "stuurteken-x0b",
+        _doel(6, 'contactpersoon: "Sanne\\x0bde Wit"'),
+        1,
+        (_msg(6, "contactpersoon", "bevat een onzichtbaar stuurteken (U+000B) (verwijder het)"),),
+    ),
+    Case(
+        "stuurteken-x00",
+        _doel(6, 'contactpersoon: "Sanne\\x00de Wit"'),
+        1,
+        (_msg(6, "contactpersoon", "bevat een onzichtbaar stuurteken (U+0000) (verwijder het)"),),
+    ),
+    Case(
+        "stuurteken-rauw",
+        _doel(6, "contactpersoon: Sanne\x0bde Wit"),
+        1,
+        (_msg(6, "", "bevat een onzichtbaar stuurteken (U+000B) (verwijder het)"),),
+    ),
+    # Found by the property tests (tests/test_properties.py):
+    Case(
+        "regeleinde-u2028",
+        _doel(6, "contactpersoon: Sanne\u2028de Wit"),
+        1,
+        (
+            _msg(
+                6,
+                "",
+                "bevat een onzichtbaar regeleinde (U+2028) (verwijder het, of begin een gewone "
+                "nieuwe regel)",
+            ),
+        ),
+    ),
+    Case(
+        "teken-ufffe",
+        _doel(6, 'contactpersoon: "Sanne\\ufffede Wit"'),
+        1,
+        (_msg(6, "contactpersoon", "bevat een onzichtbaar stuurteken (U+FFFE) (verwijder het)"),),
+    ),
+    Case(
+        "accolade-niet-gesloten",
+        _doel(10, "datum: {2023-09-01"),
+        1,
+        (
+            _msg(
+                10,
+                "",
+                "ongeldige YAML: het blok dat hier met '{' begint, wordt niet met '}' gesloten of "
+                "mist een komma (sluit het blok, of zet de tekst tussen aanhalingstekens)",
+            ),
+        ),
+    ),
+    Case("bestand-2mb", _big_file, 1, (), check=lambda c, run: _check_big_file(c, run)),
+    Case(
+        "onderwerp-10000-tekens",
+        _doel(3, "onderwerp: " + "x" * 10_000),
+        1,
+        (_msg(3, "onderwerp", "is te lang: 10000 tekens, maximaal 200 (kort de tekst in)"),),
+    ),
+    Case(
+        "kenmerk-dubbel",
+        _doel(9, "kenmerk: 23.0002150"),
+        1,
+        (
+            _msg(
+                9,
+                "kenmerk",
+                f"'23.0002150' is al gebruikt in {GEHEIM} (geef elk dossier een eigen kenmerk)",
+            ),
+            _msg(
+                10,
+                "kenmerk",
+                f"'23.0002150' is al gebruikt in {DOEL} (geef elk dossier een eigen kenmerk)",
+                file=GEHEIM,
+            ),
+        ),
+        absent=("doel", "geheim"),
+        built=(f"{MEETING}/{OUTPUT['memo']}",),
+    ),
+]
+
+
+def _check_alias_bomb(run: Run) -> None:
+    problems = [line for line in run.lines if line.startswith(DOEL)]
+    assert problems[0] == _msg(32, "", "anker &a is niet toegestaan (schrijf de waarde gewoon uit)")
+    assert (
+        _msg(33, "", "verwijzing *a is niet toegestaan (schrijf de waarde gewoon uit)") in problems
+    )
+    assert len(problems) <= 20
+
+
+def _check_big_file(c: Catalogue, run: Run) -> None:
+    size = c.path(DOEL).stat().st_size
+    assert size > 2_000_000
+    expected = _msg(
+        None,
+        "",
+        f"bestand is te groot: {size} bytes, maximaal 1000000 (kort de tekst in of zet lange "
+        "stukken in een bijlage)",
+    )
+    assert expected in run.lines
+
+
+# --------------------------------------------------------------------------- content
+
+CONTENT = {
+    "ampersand": "Wonen & Werken",
+    "kleiner-dan": "Minder dan <10% sociale huur",
+    "groter-dan": "Meer dan >30% betaalbaar",
+    "aanhalingsteken": 'Het "Programma Woningbouw"',
+    "jinja-expressie": "Uitkomst {{ 7*7 }} woningen",
+    "jinja-tag": "Als {% if true %}ja{% endif %} dan",
+    "al-ge-escaped": "Wonen &amp; Werken",
+    "rechts-naar-links": "Bewonersinformatie مرحبا بكم שלום",
+    "emoji": "Woningbouw 🏠 en 👩🏽‍💼 team",
+    "combinerende-tekens": "Zoe\u0308 en e\u0301en A\u030a",
+}
+PDF_CONTENT = {"jinja-expressie", "al-ge-escaped"}
+MARKDOWN_BUG = (
+    "markdown.py: the toelichting is CommonMark, which decodes entity references, so a "
+    "clerk's literal '&amp;' (also '&lt;', '&#123;') is printed as '&'"
+)
+
+
+def _plant_content(value: str, *, plain: bool = True, markdown: bool = True) -> Plant:
+    def plant(c: Catalogue) -> None:
+        quoted = "'" + value.replace("'", "''") + "'"
+        if plain:
+            c.replace_line(DOEL, 3, f"onderwerp: {quoted}")
+            c.replace_line(DOEL, 12, f"  - {quoted}")
+            c.replace_line(DOEL, 28, f"  - omschrijving: {quoted}")
+        if markdown:
+            c.replace_line(DOEL, 26, f"  Toelichting: {value} (einde)")
+
+    return plant
+
+
+def _content_check(value: str, *, plain: bool = True, markdown: bool = True, pdf: bool) -> Check:
+    def check(c: Catalogue, run: Run) -> None:
+        text = docx_text(c.output("doel") / "voorstel.docx")  # every XML part parses
+        assert "49" not in text
+        if plain:
+            # Table cells follow their label without a separator in the joined w:t text.
+            for shown in (f"Onderwerp{value}", f"Voorstel 1.{value}", f"Bijlage 1.{value}"):
+                assert shown in text, (shown, text)
+        if markdown:
+            assert f"Toelichting: {value} (einde)" in text, text
+        if pdf:
+            flat = " ".join(pdf_text(c.output("doel") / "voorstel.pdf").split())
+            assert value in flat, flat
+
+    return check
+
+
+def _content_case(
+    name: str, value: str, *, plain: bool = True, markdown: bool = True, xfail: str | None = None
+) -> Case:
+    pdf = name in PDF_CONTENT and plain
+    return Case(
+        f"inhoud-{name}",
+        _plant_content(value, plain=plain, markdown=markdown),
+        0,
+        (),
+        absent=(),
+        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        pdf=pdf,
+        check=_content_check(value, plain=plain, markdown=markdown, pdf=pdf),
+        xfail=xfail,
+    )
+
+
+CONTENT_CASES = [
+    _content_case(name, value, markdown=name != "al-ge-escaped") for name, value in CONTENT.items()
+]
+CONTENT_CASES.append(
+    _content_case(
+        "al-ge-escaped-in-toelichting",
+        CONTENT["al-ge-escaped"],
+        plain=False,
+        xfail=MARKDOWN_BUG,
+    )
+)
+
+
+# --------------------------------------------------------------------------- annexes
+
+
+def _symlink_out(c: Catalogue) -> None:
+    outside = c.root.parent / "elders.pdf"
+    outside.write_bytes((c.doel / "bijlage-1-afspraken.pdf").read_bytes())
+    os.symlink(outside, c.doel / "link.pdf")
+    c.set_annex("link.pdf")
+
+
+def _absolute(c: Catalogue) -> None:
+    c.set_annex(str(c.doel / "bijlage-1-afspraken.pdf"))
+
+
+def _shortened(value: str) -> str:
+    """How messages quote a long value: at most 60 characters."""
+    return "'" + (value if len(value) <= 60 else value[:57] + "...") + "'"
+
+
+def _unprotected_bundle(c: Catalogue, run: Run) -> None:
+    with pikepdf.open(c.output("doel") / "bundel.pdf") as bundle:
+        assert not bundle.is_encrypted
+        assert len(bundle.pages) > 4
+
+
+def _bundle_without_hang(c: Catalogue, run: Run) -> None:
+    with pikepdf.open(c.output("doel") / "bundel.pdf") as bundle:
+        assert len(bundle.pages) >= 2 + 4
+
+
+def _corrupt_docx_zip(c: Catalogue) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\x00\xff kapot \x00" * 50)
+    c.set_annex("bijlage.docx", buffer.getvalue())
+
+
+ANNEX_CASES = [
+    Case(
+        "bijlage-ontbreekt",
+        _annex("ontbreekt.pdf"),
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "'ontbreekt.pdf' bestaat niet in de dossiermap (controleer de naam; aanwezig: "
+                "bijlage-1-afspraken.pdf, bijlage-2-monitor.pdf)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-absoluut-pad",
+        _absolute,
+        1,
+        lambda c: (
+            _msg(
+                29,
+                ANNEX,
+                f"{_shortened(str(c.doel / 'bijlage-1-afspraken.pdf'))} is een absoluut pad "
+                "(schrijf de bestandsnaam in de dossiermap)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-dotdot-vertrouwelijk",
+        _annex("../geheim/bijlage-1-aanvraagformulier-woningbouwimpuls.pdf"),
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "'../geheim/bijlage-1-aanvraagformulier-woningbouwimpuls.pdf' verwijst buiten de "
+                "dossiermap (zet het bestand in de dossiermap)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-symlink-naar-buiten",
+        _symlink_out,
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "'link.pdf' verwijst naar een bestand buiten de dossiermap (zet een kopie van het "
+                "bestand in de dossiermap)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-docx-als-pdf",
+        _annex("bijlage.pdf", minimal_docx()),
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "'bijlage.pdf' is een Office-bestand (zip) met de naam .pdf "
+                "(sla het op als echte PDF)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-html-als-pdf",
+        _annex(
+            "bijlage.pdf", b"<!DOCTYPE html>\n<html><head><title>Downloaden</title></head></html>"
+        ),
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "'bijlage.pdf' is een webpagina (HTML) met de naam .pdf (sla het op als echte PDF)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-0-bytes",
+        _annex("bijlage.pdf", b""),
+        1,
+        (_msg(29, ANNEX, "'bijlage.pdf' is leeg (0 bytes) (lever het volledige bestand aan)"),),
+    ),
+    Case(
+        "bijlage-afgebroken",
+        _annex("bijlage.pdf", truncated_pdf()),
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "is afgebroken of beschadigd (het einde van het PDF-bestand ontbreekt; lever de "
+                "bijlage opnieuw aan)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-wachtwoord",
+        _annex("bijlage.pdf", encrypted(user="geheim")),
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-alleen-rechten",
+        _annex("bijlage.pdf", encrypted(user="")),
+        0,
+        (
+            _msg(
+                29,
+                "waarschuwing: " + ANNEX,
+                "is beveiligd met beperkingen (zonder openingswachtwoord); de bijlage wordt "
+                "opgenomen en de bundel wordt niet beveiligd",
+            ),
+        ),
+        absent=(),
+        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        pdf=True,
+        check=_unprotected_bundle,
+    ),
+    Case(
+        "bijlage-decompressiebom",
+        lambda c: c.set_annex("bijlage.pdf", decompression_bomb()),
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "is een decompressiebom: een onderdeel pakt uit tot meer dan 256,0 MB (lever een "
+                "normale PDF aan)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-10000-paginas",
+        lambda c: c.set_annex("bijlage.pdf", pdf_with_pages(10_000)),
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "heeft te veel pagina's (10.000; de grens is 2.000; splits het bestand in meer "
+                "bijlagen)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-bladwijzers-in-kring",
+        _annex("bijlage.pdf", outline_loop()),
+        0,
+        (
+            _msg(
+                29,
+                "waarschuwing: " + ANNEX,
+                "heeft bladwijzers die in een kring naar zichzelf verwijzen; alleen de "
+                "bladwijzers buiten de kring worden overgenomen",
+            ),
+        ),
+        absent=(),
+        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        pdf=True,
+        check=_bundle_without_hang,
+    ),
+    Case(
+        "bijlage-docx-geen-zip",
+        _annex("bijlage.docx", b"dit is geen Word-bestand"),
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "'bijlage.docx' is geen geldig .docx-bestand (open en bewaar het opnieuw)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-docx-kapotte-inhoud",
+        _corrupt_docx_zip,
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "'bijlage.docx' kon niet naar PDF worden omgezet: LibreOffice gaf geen PDF; "
+                "controleer of het document in Word of LibreOffice opent (LibreOffice meldt: "
+                "Error: source file could not be loaded)",
+            ),
+            SKIPPED_BUNDLE,
+        ),
+        pdf=True,
+        known_bugs=(
+            (
+                "niets-geschreven",
+                "build.py: an office annex that fails to convert fails its dossier only after "
+                "voorstel.docx and voorstel.pdf were written to its output folder (no bundle, "
+                "no cache record); on a rebuild this mixes new voorstel files with the old "
+                "bundel.pdf",
+            ),
+        ),
+    ),
+]
+
+
+# --------------------------------------------------------------------------- templates
+
+MEMO_TEMPLATE = "templates/memo.docx"
+VOORSTELLEN = (f"{MEETING}/{OUTPUT['doel']}", f"{MEETING}/{OUTPUT['geheim']}")
+
+
+def _template_text(text: str) -> Plant:
+    return lambda c: add_template_paragraph(c.path(MEMO_TEMPLATE), text)
+
+
+def _split_tag(c: Catalogue) -> None:
+    add_split_tag(
+        c.path(MEMO_TEMPLATE), [("Kort: {{ onder", False), ("werp", True), (" }}", False)]
+    )
+
+
+def _split_tag_rendered(c: Catalogue, run: Run) -> None:
+    text = docx_text(c.output("memo") / "memo.docx")
+    assert "Kort: Stand van zaken regionale huisvestingsverordening 2024" in text
+
+
+ABORTS_BUILD = (
+    "build.py: a TemplateError from render_document escapes _run and ends the whole build, so "
+    "the voorstel dossiers of the meeting are not built (doel keeps only voorstel.docx, without "
+    "PDF, bundle or cache record)"
+)
+JINJA_ENGLISH = (
+    "render.py: the message passes on Jinja's English text ('Unexpected end of template. Jinja "
+    "was looking for the following tags ...')"
+)
+SANDBOX_ENGLISH = (
+    "render.py: the message passes on Jinja's English text (\"access to attribute '__class__' "
+    "of 'str' object is unsafe.\")"
+)
+
+
+def _template_case(
+    case_id: str, plant: Plant, message: str, bugs: tuple[tuple[Aspect, str], ...] = ()
+) -> Case:
+    return Case(
+        case_id,
+        plant,
+        2,
+        (message,),
+        absent=("memo",),
+        built=VOORSTELLEN,
+        pdf=True,
+        known_bugs=(("gebouwd", ABORTS_BUILD), *bugs),
+    )
+
+
+TEMPLATE_CASES = [
+    _template_case(
+        "sjabloon-jinja-syntaxfout",
+        _template_text("Let op: {% if onderwerp %} zonder einde"),
+        f"fout: {MEMO_TEMPLATE}: fout in de sjablooncode bij 'Let op: {{% if onderwerp %}} "
+        "zonder einde': …",
+        (("nederlands", JINJA_ENGLISH),),
+    ),
+    _template_case(
+        "sjabloon-onbekende-variabele",
+        _template_text("Portefeuille: {{ portefeuilehouder }}"),
+        f"fout: {MEMO_TEMPLATE}: het sjabloon gebruikt 'portefeuilehouder', maar dat veld "
+        "bestaat niet: '{{ portefeuilehouder }}' (controleer de spelling of haal de code weg)",
+    ),
+    Case(
+        "sjabloon-tag-over-runs",
+        _split_tag,
+        0,
+        (),
+        absent=(),
+        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        pdf=True,
+        check=_split_tag_rendered,
+    ),
+    _template_case(
+        "sjabloon-sandbox",
+        _template_text("{{ ''.__class__.__mro__ }}"),
+        f"fout: {MEMO_TEMPLATE}: het sjabloon gebruikt code die niet is toegestaan: …",
+        (("nederlands", SANDBOX_ENGLISH),),
+    ),
+    Case(
+        "sjabloon-onbekend-in-dossier",
+        _line(MEMO, 3, "sjabloon: brief"),
+        1,
+        (_msg(3, "sjabloon", "'brief' is geen bekend sjabloon (kies uit: memo, voorstel)", MEMO),),
+        absent=("memo",),
+        built=VOORSTELLEN,
+    ),
+    _template_case(
+        "sjabloon-bestand-ontbreekt",
+        lambda c: c.path(MEMO_TEMPLATE).unlink(),
+        f"fout: {MEMO_TEMPLATE}: sjabloon bestaat niet (maak het aan of kies een ander sjabloon)",
+    ),
+    _template_case(
+        "sjabloon-geen-docx",
+        _write(MEMO_TEMPLATE, "dit is geen Word-document"),
+        f"fout: {MEMO_TEMPLATE}: is geen Word-document (.docx) (PackageNotFoundError) (sla het "
+        "sjabloon in Word op als .docx)",
+    ),
+]
+
+
+# --------------------------------------------------------------------------- meetings
+
+EVERY_DOSSIER = ("doel", "memo", "geheim")
+
+
+def _bad_agenda_entry(name: str) -> tuple[str, ...]:
+    return (
+        _msg(
+            7,
+            "agenda[2].dossier",
+            f"'{name}' is geen mapnaam in deze vergadering (schrijf alleen de naam van de "
+            "dossiermap, zonder / of ..)",
+            AGENDA,
+        ),
+        _msg(
+            5,
+            "agenda",
+            "dossiermap 'doel' staat niet op de agenda (voeg '- dossier: doel' toe, of "
+            "verplaats de map)",
+            AGENDA,
+        ),
+    )
+
+
+MEETING_CASES = [
+    Case(
+        "agenda-noemt-ontbrekende-map",
+        _line(AGENDA, 8, "  - dossier: memo\n  - dossier: bestaat-niet"),
+        1,
+        (
+            _msg(
+                9,
+                "agenda[4].dossier",
+                f"er is geen dossiermap 'bestaat-niet' met een dossier.yaml in {MEETING_DIR} "
+                "(controleer de mapnaam)",
+                AGENDA,
+            ),
+        ),
+        absent=(),
+        built=(
+            f"{MEETING}/{OUTPUT['doel']}",
+            f"{MEETING}/{OUTPUT['memo']}",
+            f"{MEETING}/05-23.0002150-geheim",
+        ),
+    ),
+    Case(
+        "map-niet-op-agenda",
+        _delete(AGENDA, 7),
+        1,
+        (
+            _msg(
+                5,
+                "agenda",
+                "dossiermap 'doel' staat niet op de agenda (voeg '- dossier: doel' toe, of "
+                "verplaats de map)",
+                AGENDA,
+            ),
+        ),
+        built=(f"{MEETING}/02-23.0002142-memo", f"{MEETING}/03-23.0002150-geheim"),
+    ),
+    Case(
+        "agenda-pad-met-slash",
+        _line(AGENDA, 7, "  - dossier: doel/../doel"),
+        1,
+        _bad_agenda_entry("doel/../doel"),
+    ),
+    Case(
+        "agenda-pad-met-dotdot",
+        _line(AGENDA, 7, f"  - dossier: ../{ECONOMIE}/werklocaties"),
+        1,
+        _bad_agenda_entry(f"../{ECONOMIE}/werklocaties"),
+    ),
+    Case(
+        "vergadering-zonder-vergadering-yaml",
+        lambda c: c.path(AGENDA).unlink(),
+        1,
+        (
+            f"{MEETING_DIR}: map met dossiers maar zonder vergadering.yaml (maak vergadering.yaml "
+            "aan met overleg, datum, aanvang, locatie en agenda)",
+        ),
+        absent=EVERY_DOSSIER,
+        built=(WERKLOCATIES,),
+        paths=(),
+    ),
+    Case(
+        "organisatie-onbekende-tooi",
+        _line(ORGANISATIE, 4, "tooi: https://identifier.overheid.nl/tooi/id/so/so9999"),
+        2,
+        (
+            _msg(
+                4,
+                "tooi",
+                "'https://identifier.overheid.nl/tooi/id/so/so9999' staat niet in de TOOI-lijsten "
+                "van DiWoo (schrijf de TOOI-URI van de organisatie, bijvoorbeeld "
+                "https://identifier.overheid.nl/tooi/id/so/so0006)",
+                ORGANISATIE,
+            ),
+        ),
+        absent=EVERY_DOSSIER,
+        built=(),
+    ),
+]
+
+CASES = YAML_CASES + CONTENT_CASES + ANNEX_CASES + TEMPLATE_CASES + MEETING_CASES
+
+
+def _params() -> list[object]:
+    params: list[object] = []
+    for case in CASES:
+        marks: list[pytest.MarkDecorator] = []
+        if case.pdf:
+            marks.append(pytest.mark.slow)
+        if case.xfail:
+            marks.append(pytest.mark.xfail(strict=True, reason=case.xfail))
+        params.append(pytest.param(case, id=case.id, marks=marks))
+    return params
+
+
+def _bug_params() -> list[object]:
+    return [
+        pytest.param(
+            case,
+            aspect,
+            id=f"{case.id}-{aspect}",
+            marks=[
+                *([pytest.mark.slow] if case.pdf else []),
+                pytest.mark.xfail(strict=True, reason=reason),
+            ],
+        )
+        for case in CASES
+        for aspect, reason in case.known_bugs
+    ]
+
+
+def _problem_lines(run: Run) -> list[str]:
+    return [line for line in run.lines if line and not _CHATTER.match(line)]
+
+
+def _matches(line: str, expected: str) -> bool:
+    if expected.endswith("…"):
+        return line.startswith(expected[:-1])
+    return line == expected
+
+
+def _verify(catalogue: Catalogue, case: Case, run: Run, aspects: set[str]) -> None:
+    """Assert the row's expectations; ``aspects`` picks the ones that a known bug may break."""
+    assert "Traceback" not in run.stderr, run.stderr
+    problems = _problem_lines(run)
+    if "basis" in aspects:
+        assert run.exit_code == case.exit_code, run.stderr
+        expected = case.messages(catalogue) if callable(case.messages) else case.messages
+        if expected:
+            assert len(problems) == len(expected), run.stderr
+            for wanted in expected:
+                assert any(_matches(line, wanted) for line in problems), (wanted, run.stderr)
+        for line in problems:
+            # Every problem says where: a file of the project, or "fout:" for the whole run.
+            assert re.match(r"^(dossiers|templates)/\S+?(:\d+)?: |^fout: ", line), line
+        assert catalogue.temp_files() == []
+        if case.check is not None:
+            case.check(catalogue, run)
+    if "nederlands" in aspects:
+        for line in problems:
+            assert not english_words(line), line
+    if "niets-geschreven" in aspects:
+        for folder in case.absent:
+            assert catalogue.written_for(folder) == [], folder
+    if "gebouwd" in aspects:
+        for relative in case.built:
+            _assert_built(catalogue, relative, case.pdf)
+
+
+ASPECTS = {"basis", "nederlands", "niets-geschreven", "gebouwd"}
+
+
+@pytest.mark.parametrize("case", _params())
+def test_bad_input(catalogue: Catalogue, case: Case) -> None:
+    case.plant(catalogue)
+    run = catalogue.build(*case.paths, pdf=case.pdf)
+    _verify(catalogue, case, run, ASPECTS - {aspect for aspect, _ in case.known_bugs})
+
+
+@pytest.mark.parametrize(("case", "aspect"), _bug_params())
+def test_known_bug(catalogue: Catalogue, case: Case, aspect: Aspect) -> None:
+    """The part of a row that a bug outside this suite's modules breaks, as a strict xfail."""
+    case.plant(catalogue)
+    run = catalogue.build(*case.paths, pdf=case.pdf)
+    _verify(catalogue, case, run, {aspect})
+
+
+def _assert_built(catalogue: Catalogue, relative: str, pdf: bool) -> None:
+    folder = catalogue.build_dir / relative
+    assert folder.is_dir(), f"{relative} not built"
+    names = sorted(p.name for p in folder.iterdir())
+    kind = "memo" if folder.name.endswith("-memo") else "voorstel"
+    expected = [f"{kind}.docx"] + (["bundel.pdf", f"{kind}.pdf"] if pdf else [])
+    assert sorted(names) == sorted(expected), (relative, names)
+    meeting, name = relative.split("/")
+    dossier = name.split("-", 2)[2]
+    assert (catalogue.build_dir / ".cache" / meeting / f"{dossier}.json").is_file()
+
+
+def test_catalogue_ids_are_unique() -> None:
+    ids = [case.id for case in CASES]
+    assert len(ids) == len(set(ids))
+
+
+def test_readme_has_a_row_for_every_case() -> None:
+    readme = (Path(__file__).parent / "README.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| `([^`]+)` \|", readme, flags=re.MULTILINE))
+    assert rows == {case.id for case in CASES}
