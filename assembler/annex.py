@@ -26,10 +26,11 @@ from __future__ import annotations
 import json
 import os
 import resource
+import select
 import subprocess
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,10 +103,60 @@ def _megabytes(size: int) -> str:
 
 def inspect_annex(path: Path, limits: AnnexLimits = AnnexLimits()) -> AnnexReport:
     """Check one annex PDF and say whether it may be bundled, and why not."""
-    path = Path(path)
+    return inspect_annexes([path], limits)[0]
 
-    def refused(reason: str, size: int = 0) -> AnnexReport:
-        return AnnexReport(path=path, ok=False, reasons=(reason,), size=size)
+
+def inspect_annexes(
+    paths: Sequence[Path], limits: AnnexLimits = AnnexLimits()
+) -> list[AnnexReport]:
+    """Check many annex PDFs, in order; one bounded child process parses them all.
+
+    Starting Python and pikepdf costs more than checking a typical annex, so the files share
+    a child. A file that exhausts the child's time or memory is checked again on its own,
+    so its report names it alone and the others are unaffected.
+    """
+    reports: list[AnnexReport | None] = []
+    parse: list[tuple[int, Path, int]] = []
+    for index, path in enumerate(paths):
+        path = Path(path)
+        early, size = _precheck(path, limits)
+        reports.append(early)
+        if early is None:
+            parse.append((index, path, size))
+    pending = list(parse)
+    while pending:
+        findings = _run_batch([path for _i, path, _s in pending], limits)
+        for (index, path, size), found in zip(pending, findings, strict=False):
+            reports[index] = _report(path, size, found)
+        done = len(findings)
+        if done < len(pending):
+            # The child gave up on file `done`: check that one alone for its own reason.
+            index, path, size = pending[done]
+            reports[index] = _report(path, size, _run_child(path, limits))
+            done += 1
+        pending = pending[done:]
+    return [report for report in reports if report is not None]
+
+
+def _report(path: Path, size: int, findings: _Findings) -> AnnexReport:
+    return AnnexReport(
+        path=path,
+        ok=not findings.reasons,
+        reasons=tuple(findings.reasons),
+        warnings=tuple(findings.warnings),
+        pages=findings.pages,
+        size=size,
+        has_forms=findings.has_forms,
+        has_outline=findings.has_outline,
+        permissions_only=findings.permissions_only,
+    )
+
+
+def _precheck(path: Path, limits: AnnexLimits) -> tuple[AnnexReport | None, int]:
+    """The checks that need no parsing; a report when they already refuse the file."""
+
+    def refused(reason: str, size: int = 0) -> tuple[AnnexReport, int]:
+        return AnnexReport(path=path, ok=False, reasons=(reason,), size=size), size
 
     if not path.exists():
         return refused("bestaat niet (controleer de bestandsnaam en de map)")
@@ -137,19 +188,7 @@ def inspect_annex(path: Path, limits: AnnexLimits = AnnexLimits()) -> AnnexRepor
             "lever de bijlage opnieuw aan)",
             size,
         )
-
-    findings = _run_child(path, limits)
-    return AnnexReport(
-        path=path,
-        ok=not findings.reasons,
-        reasons=tuple(findings.reasons),
-        warnings=tuple(findings.warnings),
-        pages=findings.pages,
-        size=size,
-        has_forms=findings.has_forms,
-        has_outline=findings.has_outline,
-        permissions_only=findings.permissions_only,
-    )
+    return None, size
 
 
 def _guess_kind(head: bytes) -> str:
@@ -174,16 +213,7 @@ def _guess_kind(head: bytes) -> str:
 
 def _run_child(path: Path, limits: AnnexLimits) -> _Findings:
     """Parse the PDF in a child process with a memory limit and a timeout."""
-    package_root = str(Path(__file__).resolve().parents[1])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-    command = [
-        sys.executable,
-        "-c",
-        "from assembler.annex import _child_main; _child_main()",
-        str(path),
-        json.dumps(asdict(limits)),
-    ]
+    command, env = _child_command([path], limits)
     memory = limits.memory_bytes
 
     def limit_memory() -> None:  # runs in the child between fork and exec
@@ -219,14 +249,68 @@ def _run_child(path: Path, limits: AnnexLimits) -> _Findings:
     )
 
 
+def _child_command(paths: Sequence[Path], limits: AnnexLimits) -> tuple[list[str], dict[str, str]]:
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    command = [
+        sys.executable,
+        "-c",
+        "from assembler.annex import _child_main; _child_main()",
+        json.dumps(asdict(limits)),
+        *(str(path) for path in paths),
+    ]
+    return command, env
+
+
+def _run_batch(paths: Sequence[Path], limits: AnnexLimits) -> list[_Findings]:
+    """Findings for the first files of ``paths`` that one child managed (maybe all)."""
+    command, env = _child_command(paths, limits)
+    memory = limits.memory_bytes
+
+    def limit_memory() -> None:  # runs in the child between fork and exec
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        preexec_fn=limit_memory,  # setrlimit must run in the child before exec
+    )
+    assert process.stdout is not None
+    found: list[_Findings] = []
+    try:
+        while len(found) < len(paths):
+            # Each file gets the full time limit, counted from the previous answer.
+            ready, _, _ = select.select([process.stdout], [], [], limits.timeout_seconds)
+            if not ready:
+                break
+            line = process.stdout.readline()
+            if not line:
+                break  # the child died (memory limit) on the next file
+            try:
+                found.append(_Findings(**json.loads(line)))
+            except (ValueError, TypeError):
+                break
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        process.stdout.close()
+    return found
+
+
 def _child_main() -> None:
-    """Entry point of the checking child: findings as one JSON line on stdout."""
-    path = Path(sys.argv[1])
-    limits = AnnexLimits(**json.loads(sys.argv[2]))
-    findings = _check_pdf(path, limits)
-    # stdout is the pipe back to the parent, not a terminal.
-    sys.stdout.write(json.dumps(asdict(findings)) + "\n")
-    sys.stdout.flush()
+    """Entry point of the checking child: one JSON line of findings per file, in order."""
+    limits = AnnexLimits(**json.loads(sys.argv[1]))
+    for name in sys.argv[2:]:
+        findings = _check_pdf(Path(name), limits)
+        # stdout is the pipe back to the parent, not a terminal.
+        sys.stdout.write(json.dumps(asdict(findings)) + "\n")
+        sys.stdout.flush()
 
 
 def _check_pdf(path: Path, limits: AnnexLimits) -> _Findings:

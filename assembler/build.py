@@ -9,8 +9,6 @@ skipped. A rejected dossier gets no output and does not stop the others.
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import fcntl
 import hashlib
 import json
@@ -19,7 +17,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +27,6 @@ from assembler import __version__
 from assembler.errors import (
     BuildLocked,
     ExitCode,
-    OutputNotWritable,
     Problem,
     sort_problems,
 )
@@ -215,79 +212,20 @@ def _forget(project: Project, plan: _Plan) -> None:
 # --------------------------------------------------------------------------- annexes
 
 
-def inspect_annexes(catalog: Catalog, workers: int | None = None) -> list[Problem]:
-    """Run the annex intake on every PDF annex of the valid dossiers; reject failing dossiers."""
-    from assembler.annex import AnnexLimits, AnnexReport, inspect_annex
-
-    checks: list[tuple[MeetingInput, DossierInput, int, Path]] = []
-    for meeting in catalog.meetings:
-        for dossier in meeting.dossiers:
-            for index in range(len(dossier.document.annexes)):
-                path = dossier.annex_path(index)
-                if path.suffix.lower() == ".pdf":
-                    checks.append((meeting, dossier, index, path.resolve()))
-    cache = catalog.project.build / ".cache" / "bijlagen"
-
-    def inspect(path: Path) -> AnnexReport:
-        digest = hashlib.sha256(f"{__version__} {AnnexLimits()}".encode())
-        _digest_file(path, digest)
-        record = cache / f"{digest.hexdigest()}.json"
-        try:
-            fields = json.loads(record.read_text(encoding="utf-8"))
-            return AnnexReport(
-                **{
-                    **fields,
-                    "path": path,
-                    "reasons": tuple(fields["reasons"]),
-                    "warnings": tuple(fields["warnings"]),
-                }
-            )
-        except (OSError, ValueError, TypeError, KeyError):
-            pass  # not checked before, or a damaged record: check again
-        report = inspect_annex(path)
-        if report.ok or report.reasons:
-            fields = {k: v for k, v in dataclasses.asdict(report).items() if k != "path"}
-            with contextlib.suppress(OutputNotWritable):
-                write_text_atomic(record, json.dumps(fields, ensure_ascii=False))
-        return report
-
-    # Each check runs in its own bounded child process, so threads overlap them fully.
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
-        reports: list[AnnexReport] = list(pool.map(inspect, [c[3] for c in checks]))
-    problems: list[Problem] = []
-    rejected: dict[str, set[Path]] = {}
-    for (meeting, dossier, index, _path), report in zip(checks, reports, strict=True):
-        where = ("bijlagen", index, "bestand")
-        display = catalog.project.display(dossier.folder / DOSSIER_FILE)
-        problems.extend(report.problems(display, dossier.source.line_of(where), field_label(where)))
-        if not report.ok:
-            rejected.setdefault(meeting.name, set()).add(dossier.folder)
-    for meeting in list(catalog.meetings):
-        if meeting.name in rejected:
-            _drop(meeting, rejected[meeting.name], catalog)
-    return problems
-
-
 def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     """What ``assembler check`` does: lint the templates, validate, run the annex intake."""
+    from assembler.intake import AnnexIntake
     from assembler.lint import lint_templates
 
     catalog = load_catalog(project, paths)
-    catalog.problems = sort_problems(
-        [*lint_templates(project), *catalog.problems, *inspect_annexes(catalog)]
-    )
+    problems = [*lint_templates(project), *catalog.problems]
+    dossiers = [dossier for meeting in catalog.meetings for dossier in meeting.dossiers]
+    with AnnexIntake(project) as intake:
+        intake.start(dossiers)
+        for dossier in dossiers:
+            problems.extend(intake.problems_of(dossier)[0])
+    catalog.problems = sort_problems(problems)
     return catalog
-
-
-def _drop(meeting: MeetingInput, rejected: set[Path], catalog: Catalog) -> None:
-    items = tuple(
-        AgendaItem(item.number, item.text, item.folder_name, None)
-        if item.dossier is not None and item.dossier.folder in rejected
-        else item
-        for item in meeting.items
-    )
-    index = catalog.meetings.index(meeting)
-    catalog.meetings[index] = MeetingInput(meeting.folder, meeting.source, meeting.meeting, items)
 
 
 # --------------------------------------------------------------------------- the build
@@ -458,64 +396,59 @@ def _run(
     report: BuildReport,
     notify: Progress,
 ) -> None:
+    from assembler.intake import AnnexIntake
     from assembler.render import build_context, document_properties, render_document
 
-    # Intake only for the dossiers that are rebuilt: unchanged annexes were checked before.
-    selected = {plan.dossier.folder for plan in work.dossiers}
-    sub = Catalog(project, catalog.organisation)
-    sub.meetings = [
-        MeetingInput(
-            m.folder,
-            m.source,
-            m.meeting,
-            tuple(
-                i
-                if i.dossier and i.dossier.folder in selected
-                else AgendaItem(i.number, i.text, i.folder_name, None)
-                for i in m.items
-            ),
-        )
-        for m in catalog.meetings
-    ]
-    report.problems.extend(inspect_annexes(sub))
-    accepted = {d.folder for m in sub.meetings for d in m.dossiers}
-
-    for plan in work.dossiers:
-        if plan.dossier.folder not in accepted:
-            work.failed[plan.dossier.folder] = "bijlage geweigerd"
-            continue
-        document = plan.dossier.document
-        template = project.template_for(document.kind)
-        docx = plan.output_dir / f"{document.kind}.docx"
-        render_document(
-            template,
-            build_context(document, catalog.organisation, project.root),
-            docx,
-            document_properties(document, catalog.organisation),
-            label=project.display(template),
-        )
-        work.rendered[plan.dossier.folder] = docx
-        notify("dossier", plan.dossier.name)
+    # The intake checks annexes on background threads while this thread renders; a dossier
+    # is rendered only once its own annexes are accepted, so a refused one gets no output.
+    # Unchanged dossiers are not checked again: their annexes were accepted before.
+    with AnnexIntake(project, options.jobs) as intake:
+        intake.start([plan.dossier for plan in work.dossiers])
+        for plan in work.dossiers:
+            problems, accepted = intake.problems_of(plan.dossier)
+            report.problems.extend(problems)
+            if not accepted:
+                work.failed[plan.dossier.folder] = "bijlage geweigerd"
+                continue
+            document = plan.dossier.document
+            template = project.template_for(document.kind)
+            docx = plan.output_dir / f"{document.kind}.docx"
+            render_document(
+                template,
+                build_context(document, catalog.organisation, project.root),
+                docx,
+                document_properties(document, catalog.organisation),
+                label=project.display(template),
+            )
+            work.rendered[plan.dossier.folder] = docx
+            notify("dossier", plan.dossier.name)
     agendas = _render_agendas(project, catalog, work.meetings)
 
     if options.pdf:
         _convert(project, work, agendas, options, report, notify)
 
-    for plan in work.dossiers:
-        folder = plan.dossier.folder
-        if folder in work.failed:
-            _forget(project, plan)
-            report.results.append(_result(plan, "mislukt", []))
+    # Bundling waits on pdftoppm and qpdf much of the time, so two threads overlap well.
+    bundles: dict[Path, Future[Path]] = {}
+    with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2) as pool:
+        for plan in work.dossiers:
+            folder = plan.dossier.folder
+            if options.pdf and folder not in work.failed:
+                bundles[folder] = pool.submit(_bundle, catalog, plan, work.pdfs[folder], options)
+        for plan in work.dossiers:
+            folder = plan.dossier.folder
+            if folder in work.failed:
+                _forget(project, plan)
+                report.results.append(_result(plan, "mislukt", []))
+                notify("klaar", plan.dossier.name)
+                continue
+            outputs = [work.rendered[folder]]
+            if options.pdf:
+                outputs.append(work.pdfs[folder])
+                outputs.append(bundles[folder].result())
+                notify("bundel", plan.dossier.name)
+            _remember(project, plan, outputs)
+            report.results.append(_result(plan, "gebouwd", outputs))
             notify("klaar", plan.dossier.name)
-            continue
-        outputs = [work.rendered[folder]]
-        if options.pdf:
-            outputs.append(work.pdfs[folder])
-            outputs.append(_bundle(catalog, plan, work.pdfs[folder], options))
-            notify("bundel", plan.dossier.name)
-        _remember(project, plan, outputs)
-        report.results.append(_result(plan, "gebouwd", outputs))
-        notify("klaar", plan.dossier.name)
 
     for meeting_plan in work.meetings:
         _meeting_bundles(project, catalog, meeting_plan, work, agendas, options, report)

@@ -58,6 +58,7 @@ __all__ = [
 ]
 
 SOFFICE_ENV = "ASSEMBLER_SOFFICE"
+DOCUMENTS_PER_WORKER = 6
 INSTALL_COMMAND = "sudo apt-get install libreoffice-writer-nogui fonts-liberation fonts-dejavu"
 CALC_INSTALL_COMMAND = "sudo apt-get install libreoffice-calc-nogui"
 
@@ -785,7 +786,10 @@ def convert_to_pdf(
     if not docs:
         return report
 
-    count = max(1, min(workers or os.cpu_count() or 1, len(docs)))
+    # A worker costs about a second to start and a document about a tenth of that, so a
+    # second worker only pays off once each gets several documents.
+    fair_share = workers or min(os.cpu_count() or 1, -(-len(docs) // DOCUMENTS_PER_WORKER))
+    count = max(1, min(fair_share, len(docs)))
     events: queue.Queue[_Outcome] = queue.Queue()
     converted: dict[int, Path] = {}
     with _workspace() as root, ThreadPoolExecutor(count, "soffice") as pool:

@@ -301,3 +301,22 @@ def test_the_file_is_never_changed(bad: dict[str, Path]) -> None:
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     inspect_annex(path)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_batch_isolates_a_file_that_kills_the_shared_child(tmp_path: Path) -> None:
+    # A bomb between good files: the shared child dies on it, the bomb alone is refused,
+    # and the files before and after it are still checked in order.
+    from assembler.annex import inspect_annexes
+
+    bomb = make_bomb(tmp_path / "inhoud.pdf", as_content=True)
+    limits = AnnexLimits(
+        max_stream_bytes=2**40, max_decoded_bytes=2**40, memory_bytes=400 * 1024 * 1024
+    )
+    good = corpus_files()[:3]
+    paths = [good[0], bomb, good[1], tmp_path / "ontbreekt.pdf", good[2]]
+    reports = inspect_annexes(paths, limits)
+    assert [report.path for report in reports] == paths
+    assert [report.ok for report in reports] == [True, False, True, False, True]
+    assert reports[1].reasons[0].startswith("vraagt te veel geheugen")
+    assert reports[3].reasons[0].startswith("bestaat niet")
+    assert all(report.pages > 0 for report in (reports[0], reports[2], reports[4]))

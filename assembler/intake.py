@@ -1,0 +1,134 @@
+"""Annex intake for a whole build: cached by content, batched, running beside the rendering.
+
+The check itself is :func:`assembler.annex.inspect_annexes`; this module decides what still
+needs checking (a file with the same bytes was checked before: its report is in
+``build/.cache/bijlagen``), checks the rest in a few batches on background threads, and turns
+reports into problems at the dossier line that names the annex.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+
+from assembler import __version__
+from assembler.annex import AnnexLimits, AnnexReport, inspect_annexes
+from assembler.errors import OutputNotWritable, Problem
+from assembler.fsutil import write_text_atomic
+from assembler.project import DOSSIER_FILE, Project
+from assembler.source import field_label
+from assembler.validate import DossierInput
+
+BATCH_SIZE = 8
+
+
+class AnnexIntake:
+    """Checks annex PDFs in the background; ``problems_of`` waits for one dossier's files."""
+
+    def __init__(self, project: Project, workers: int | None = None) -> None:
+        self.project = project
+        self.limits = AnnexLimits()
+        self.cache = project.build / ".cache" / "bijlagen"
+        self.pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2)
+        self.pending: dict[Path, tuple[Future[list[AnnexReport]], int]] = {}
+        self.known: dict[Path, AnnexReport] = {}
+
+    def __enter__(self) -> AnnexIntake:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def start(self, dossiers: Sequence[DossierInput]) -> None:
+        """Begin checking every PDF annex of ``dossiers``, in their order."""
+        todo: list[Path] = []
+        for dossier in dossiers:
+            for path in _pdf_annexes(dossier):
+                if path in self.known or path in self.pending or path in todo:
+                    continue
+                cached = self._cached(path)
+                if cached is None:
+                    todo.append(path)
+                else:
+                    self.known[path] = cached
+        for start in range(0, len(todo), BATCH_SIZE):
+            batch = todo[start : start + BATCH_SIZE]
+            future = self.pool.submit(self._check, batch)
+            for index, path in enumerate(batch):
+                self.pending[path] = (future, index)
+
+    def problems_of(self, dossier: DossierInput) -> tuple[list[Problem], bool]:
+        """The intake's problems for one dossier, and whether all its annexes are accepted."""
+        self.start([dossier])
+        display = self.project.display(dossier.folder / DOSSIER_FILE)
+        problems: list[Problem] = []
+        accepted = True
+        for index in range(len(dossier.document.annexes)):
+            path = dossier.annex_path(index).resolve()
+            if path.suffix.lower() != ".pdf":
+                continue
+            report = self._report(path)
+            where = ("bijlagen", index, "bestand")
+            problems.extend(
+                report.problems(display, dossier.source.line_of(where), field_label(where))
+            )
+            accepted = accepted and report.ok
+        return problems, accepted
+
+    def _report(self, path: Path) -> AnnexReport:
+        if path not in self.known:
+            future, index = self.pending.pop(path)
+            self.known[path] = future.result()[index]
+        return self.known[path]
+
+    def _check(self, batch: list[Path]) -> list[AnnexReport]:
+        reports = inspect_annexes(batch, self.limits)
+        for path, report in zip(batch, reports, strict=True):
+            # Only decided reports are kept: a file missing now may be there next time.
+            if path.is_file():
+                fields = {k: v for k, v in dataclasses.asdict(report).items() if k != "path"}
+                with contextlib.suppress(OutputNotWritable, OSError):
+                    write_text_atomic(self._record(path), json.dumps(fields, ensure_ascii=False))
+        return reports
+
+    def _record(self, path: Path) -> Path:
+        digest = hashlib.sha256(f"{__version__} {self.limits}".encode())
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return self.cache / f"{digest.hexdigest()}.json"
+
+    def _cached(self, path: Path) -> AnnexReport | None:
+        try:
+            fields = json.loads(self._record(path).read_text(encoding="utf-8"))
+            return AnnexReport(
+                **{
+                    **fields,
+                    "path": path,
+                    "reasons": tuple(fields["reasons"]),
+                    "warnings": tuple(fields["warnings"]),
+                }
+            )
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # not checked before, or a damaged record: check again
+
+
+def _pdf_annexes(dossier: DossierInput) -> list[Path]:
+    paths = []
+    for index in range(len(dossier.document.annexes)):
+        path = dossier.annex_path(index).resolve()
+        if path.suffix.lower() == ".pdf":
+            paths.append(path)
+    return paths
