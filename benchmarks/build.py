@@ -52,7 +52,7 @@ from assembler.convert import (  # noqa: E402
     libreoffice_version,
 )
 
-CORPUS = Path("/work/shared/corpus/annexes")
+CORPUS = ROOT.parent / "shared" / "corpus" / "annexes"
 ASSEMBLER = ROOT / ".venv" / "bin" / "assembler"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 PAGE = os.sysconf("SC_PAGE_SIZE")
