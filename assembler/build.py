@@ -25,6 +25,7 @@ from typing import Literal
 
 from assembler import __version__
 from assembler.errors import (
+    AssemblerError,
     BuildLocked,
     ExitCode,
     Problem,
@@ -82,13 +83,16 @@ class BuildReport:
     results: list[DossierResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     environment_failed: bool = False
+    template_failed: bool = False
     seconds: float = 0.0
 
     @property
     def exit_code(self) -> ExitCode:
-        """0 all built, 1 some input rejected, 3 the machine failed (highest wins)."""
+        """0 all built, 1 input rejected, 2 a broken template, 3 the machine (highest wins)."""
         if self.environment_failed:
             return ExitCode.ENVIRONMENT
+        if self.template_failed:
+            return ExitCode.USAGE
         if any(p.ernst == "fout" for p in self.problems):
             return ExitCode.INPUT_REJECTED
         return ExitCode.OK
@@ -388,6 +392,35 @@ def _result(plan: _Plan, status: Status, outputs: Sequence[Path]) -> DossierResu
     )
 
 
+def _staging(folder: Path) -> Path:
+    """Where the outputs of ``folder`` are made before they replace the previous ones."""
+    return folder.parent / f"{TEMP_PREFIX}{folder.name}"
+
+
+def _publish(staging: Path, target: Path, names: Sequence[str]) -> list[Path]:
+    """Move finished outputs from ``staging`` into ``target``; drop files no longer made."""
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            os.replace(staging / name, target / name)
+        for old in target.iterdir():
+            if old.is_file() and old.name not in names:
+                old.unlink()
+        shutil.rmtree(staging, ignore_errors=True)
+        fd = os.open(target, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise not_writable(target, error) from None
+    return [target / name for name in names]
+
+
+def _discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
 def _run(
     project: Project,
     catalog: Catalog,
@@ -396,37 +429,82 @@ def _run(
     report: BuildReport,
     notify: Progress,
 ) -> None:
+    """Make the outputs of ``work`` in staging folders; publish each dossier that succeeded.
+
+    A dossier's outputs replace the previous ones only when all of them were made, so a
+    failure at any stage (annex, template, conversion, bundle) leaves the last good set.
+    """
     from assembler.intake import AnnexIntake
+
+    try:
+        # The intake checks annexes on background threads while this thread renders; a
+        # dossier is rendered only once its own annexes are accepted. Unchanged dossiers are
+        # not checked again: their annexes were accepted before.
+        with AnnexIntake(project, options.jobs) as intake:
+            intake.start([plan.dossier for plan in work.dossiers])
+            for plan in work.dossiers:
+                problems, accepted = intake.problems_of(plan.dossier)
+                report.problems.extend(problems)
+                if not accepted:
+                    work.failed[plan.dossier.folder] = "bijlage geweigerd"
+                    continue
+                _render_dossier(project, catalog, plan, work, report)
+                notify("dossier", plan.dossier.name)
+        agendas = _render_agendas(project, catalog, work.meetings, report)
+        if options.pdf:
+            _convert(project, work, agendas, options, report, notify)
+        _finish_dossiers(project, catalog, work, options, report, notify)
+        for meeting_plan in work.meetings:
+            _meeting_bundles(project, catalog, meeting_plan, work, agendas, options, report)
+            notify("vergadering", meeting_plan.name)
+    finally:
+        for plan in work.dossiers:
+            _discard(_staging(plan.output_dir))
+        for meeting_plan in work.meetings:
+            _discard(_staging(meeting_plan.folder / "vergadering"))
+
+
+def _render_dossier(
+    project: Project, catalog: Catalog, plan: _Plan, work: _Work, report: BuildReport
+) -> None:
+    from assembler.errors import TemplateError
     from assembler.render import build_context, document_properties, render_document
 
-    # The intake checks annexes on background threads while this thread renders; a dossier
-    # is rendered only once its own annexes are accepted, so a refused one gets no output.
-    # Unchanged dossiers are not checked again: their annexes were accepted before.
-    with AnnexIntake(project, options.jobs) as intake:
-        intake.start([plan.dossier for plan in work.dossiers])
-        for plan in work.dossiers:
-            problems, accepted = intake.problems_of(plan.dossier)
-            report.problems.extend(problems)
-            if not accepted:
-                work.failed[plan.dossier.folder] = "bijlage geweigerd"
-                continue
-            document = plan.dossier.document
-            template = project.template_for(document.kind)
-            docx = plan.output_dir / f"{document.kind}.docx"
-            render_document(
-                template,
-                build_context(document, catalog.organisation, project.root),
-                docx,
-                document_properties(document, catalog.organisation),
-                label=project.display(template),
-            )
-            work.rendered[plan.dossier.folder] = docx
-            notify("dossier", plan.dossier.name)
-    agendas = _render_agendas(project, catalog, work.meetings)
+    document = plan.dossier.document
+    template = project.template_for(document.kind)
+    staging = _staging(plan.output_dir)
+    _discard(staging)
+    try:
+        docx = render_document(
+            template,
+            build_context(document, catalog.organisation, project.root),
+            staging / f"{document.kind}.docx",
+            document_properties(document, catalog.organisation),
+            label=project.display(template),
+        )
+    except TemplateError as error:
+        # A broken template stops only the dossiers of its kind; the others are built.
+        report.template_failed = True
+        report.problems.append(_template_problem(project, template, error))
+        work.failed[plan.dossier.folder] = error.message
+        return
+    work.rendered[plan.dossier.folder] = docx
 
-    if options.pdf:
-        _convert(project, work, agendas, options, report, notify)
 
+def _template_problem(project: Project, template: Path, error: AssemblerError) -> Problem:
+    label = project.display(template)
+    return Problem(label, None, "", error.message.removeprefix(f"{label}: "))
+
+
+def _finish_dossiers(
+    project: Project,
+    catalog: Catalog,
+    work: _Work,
+    options: BuildOptions,
+    report: BuildReport,
+    notify: Progress,
+) -> None:
+    """Bundle, publish and record every dossier of ``work``; report the ones that failed."""
     # Bundling waits on pdftoppm and qpdf much of the time, so two threads overlap well.
     bundles: dict[Path, Future[Path]] = {}
     with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2) as pool:
@@ -436,54 +514,65 @@ def _run(
                 bundles[folder] = pool.submit(_bundle, catalog, plan, work.pdfs[folder], options)
         for plan in work.dossiers:
             folder = plan.dossier.folder
+            if folder in bundles:
+                try:
+                    bundles[folder].result()
+                except AssemblerError as error:
+                    display = project.display(plan.dossier.folder / DOSSIER_FILE)
+                    report.problems.extend(
+                        error.problems or [Problem(display, None, "", error.message)]
+                    )
+                    work.failed[folder] = error.message
             if folder in work.failed:
                 _forget(project, plan)
                 report.results.append(_result(plan, "mislukt", []))
                 notify("klaar", plan.dossier.name)
                 continue
-            outputs = [work.rendered[folder]]
+            staging = _staging(plan.output_dir)
+            names = sorted(path.name for path in staging.iterdir())
+            outputs = _publish(staging, plan.output_dir, names)
             if options.pdf:
-                outputs.append(work.pdfs[folder])
-                outputs.append(bundles[folder].result())
                 notify("bundel", plan.dossier.name)
             _remember(project, plan, outputs)
             report.results.append(_result(plan, "gebouwd", outputs))
             notify("klaar", plan.dossier.name)
 
-    for meeting_plan in work.meetings:
-        _meeting_bundles(project, catalog, meeting_plan, work, agendas, options, report)
-        notify("vergadering", meeting_plan.name)
-
 
 def _render_agendas(
-    project: Project, catalog: Catalog, meetings: list[_MeetingPlan]
+    project: Project, catalog: Catalog, meetings: list[_MeetingPlan], report: BuildReport
 ) -> dict[Path, Path]:
-    """Render both agendas of each meeting; return docx -> pdf target."""
+    """Render both agendas of each meeting into its staging folder; return docx -> pdf."""
     if not meetings:
         return {}
     from assembler.agenda import agenda_context
+    from assembler.errors import TemplateError
     from assembler.render import DocumentProperties, organisation_context, render_document
 
     template = project.template_for("agenda")
     organisation = organisation_context(catalog.organisation, project.root)
     targets: dict[Path, Path] = {}
     for plan in meetings:
+        staging = _staging(plan.folder / "vergadering")
+        _discard(staging)
         for confidential, name in ((False, "agenda"), (True, "agenda-niet-openbaar")):
-            docx = plan.folder / f"{name}.docx"
-            title = f"Agenda {plan.meeting.meeting.meeting}"
-            render_document(
-                template,
-                agenda_context(plan.meeting, organisation, confidential=confidential),
-                docx,
-                DocumentProperties(
-                    title=title,
-                    subject=plan.meeting.meeting.meeting,
-                    keywords=plan.meeting.meeting.date.isoformat(),
-                    date=plan.meeting.meeting.date,
-                    author=catalog.organisation.name,
-                ),
-                label=project.display(template),
-            )
+            try:
+                docx = render_document(
+                    template,
+                    agenda_context(plan.meeting, organisation, confidential=confidential),
+                    staging / f"{name}.docx",
+                    DocumentProperties(
+                        title=f"Agenda {plan.meeting.meeting.meeting}",
+                        subject=plan.meeting.meeting.meeting,
+                        keywords=plan.meeting.meeting.date.isoformat(),
+                        date=plan.meeting.meeting.date,
+                        author=catalog.organisation.name,
+                    ),
+                    label=project.display(template),
+                )
+            except TemplateError as error:
+                report.template_failed = True
+                report.problems.append(_template_problem(project, template, error))
+                break
             targets[docx] = docx.with_suffix(".pdf")
     return targets
 
@@ -499,16 +588,17 @@ def _meeting_bundles(
 ) -> None:
     from assembler.bundle import BundleMeta, MergePart, merge_documents
 
+    staging = _staging(plan.folder / "vergadering")
     failed = [p.dossier.name for p in plan.items if p.dossier.folder in work.failed]
-    agenda_pdfs = [agendas[plan.folder / f"{n}.docx"] for n in ("agenda", "agenda-niet-openbaar")]
+    agenda_pdfs = [staging / f"{n}.pdf" for n in ("agenda", "agenda-niet-openbaar")]
     if failed or not all(path.is_file() for path in agenda_pdfs):
         report.problems.append(
             Problem(
                 project.display(plan.meeting.folder / "vergadering.yaml"),
                 None,
                 "",
-                "vergaderbundel is niet bijgewerkt omdat niet alle stukken gemaakt konden worden "
-                "(zie de meldingen hierboven)",
+                "agenda en vergaderbundel zijn niet bijgewerkt omdat niet alle stukken gemaakt "
+                "konden worden (zie de meldingen hierboven)",
                 "waarschuwing",
             )
         )
@@ -537,15 +627,21 @@ def _meeting_bundles(
             keywords=meeting.date.isoformat(),
             source_date_epoch=options.source_date_epoch,
         )
-        merge_documents(parts, meta, plan.folder / name)
+        merge_documents(parts, meta, staging / name)
+    # The meeting folder also holds the dossiers' folders, so only these six files move.
+    try:
+        for name in MEETING_OUTPUTS:
+            os.replace(staging / name, plan.folder / name)
+    except OSError as error:
+        raise not_writable(plan.folder, error) from None
     write_text_atomic(_meeting_cache(plan), json.dumps({"key": plan.key}) + "\n")
 
 
-def _annex_pdf(plan: _Plan, index: int) -> Path:
-    """Where the PDF of annex ``index`` is: the file itself, or its conversion."""
-    source = plan.dossier.annex_path(index)
+def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
+    """Where the PDF of annex ``index`` is: the file itself, or its conversion in ``output_dir``."""
+    source = dossier.annex_path(index)
     if source.suffix.lower() in OFFICE_SUFFIXES:
-        return plan.output_dir / f"bijlage-{index + 1}.pdf"
+        return output_dir / f"bijlage-{index + 1}.pdf"
     return source
 
 
@@ -571,7 +667,7 @@ def _convert(
         for index in range(len(plan.dossier.document.annexes)):
             source = plan.dossier.annex_path(index)
             if source.suffix.lower() in OFFICE_SUFFIXES:
-                jobs.append(ConversionJob(source, _annex_pdf(plan, index)))
+                jobs.append(ConversionJob(source, annex_pdf(docx.parent, plan.dossier, index)))
                 owner[source] = plan
     jobs.extend(ConversionJob(docx, pdf) for docx, pdf in agendas.items())
     notify("conversies-totaal", str(len(jobs)))
@@ -589,11 +685,14 @@ def _convert(
     )
     ours = set(work.rendered.values()) | set(agendas)
     for source, reason in sorted(outcome.failures.items()):
+        shown = source
         if source in ours:
             # Our own rendered document did not convert: the machine, not the clerk.
             report.environment_failed = True
+            plan_of = owner.get(source)
+            shown = (plan_of.output_dir if plan_of else source.parent.parent) / source.name
             report.problems.append(
-                Problem(project.display(source), None, "", f"omzetten naar PDF mislukt: {reason}")
+                Problem(project.display(shown), None, "", f"omzetten naar PDF mislukt: {reason}")
             )
         if source not in owner:
             continue
@@ -625,7 +724,7 @@ def _bundle(catalog: Catalog, plan: _Plan, main_pdf: Path, options: BuildOptions
 
     document = plan.dossier.document
     annexes = [
-        BundleAnnex(_annex_pdf(plan, index), index + 1, annex.description)
+        BundleAnnex(annex_pdf(main_pdf.parent, plan.dossier, index), index + 1, annex.description)
         for index, annex in enumerate(document.annexes)
     ]
     meta = BundleMeta(
@@ -636,7 +735,7 @@ def _bundle(catalog: Catalog, plan: _Plan, main_pdf: Path, options: BuildOptions
         niet_openbaar=not document.is_public,
         source_date_epoch=options.source_date_epoch,
     )
-    return bundle_pdf(main_pdf, annexes, meta, plan.output_dir / "bundel.pdf")
+    return bundle_pdf(main_pdf, annexes, meta, main_pdf.parent / "bundel.pdf")
 
 
 _OUTPUT_DIR = re.compile(r"^\d{2}-.+")
@@ -669,7 +768,9 @@ def _remove_stale(
                 shutil.rmtree(project.build / ".cache" / name, ignore_errors=True)
                 continue
             for child in folder.iterdir():
-                if child.name.startswith(TEMP_PREFIX):
+                if child.name.startswith(TEMP_PREFIX) and child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                elif child.name.startswith(TEMP_PREFIX):
                     child.unlink(missing_ok=True)
                 elif child.is_dir() and _OUTPUT_DIR.match(child.name) and child not in keep:
                     shutil.rmtree(child)

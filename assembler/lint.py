@@ -43,7 +43,7 @@ from assembler.agenda import agenda_context
 from assembler.errors import Problem, Severity, sort_problems
 from assembler.model import DOCUMENT_KINDS, Document, Organisatie, Vergadering
 from assembler.project import Project
-from assembler.render import build_context, organisation_context
+from assembler.render import build_context, jinja_message_in_dutch, organisation_context
 from assembler.source import Source
 from assembler.validate import AgendaItem, DossierInput, MeetingInput
 
@@ -681,45 +681,6 @@ def _tag_for(tags: list[tuple[int, str]], lineno: int, name: str) -> str:
 
 # Jinja's most common syntax messages, in the clerks' language, each with its fix; any
 # other message stays as Jinja says it, with a general fix.
-_SYNTAX_MESSAGES = (
-    (
-        r"Unexpected end of template.*'(\w+)'\.?",
-        "het sjabloon houdt op terwijl {{% {0} %}} nog open staat "
-        "(sluit het af met {{% end{0} %}})",
-    ),
-    (
-        r"Encountered unknown tag '(\w+)'.*'(\w+)'\.?",
-        "{{% {0} %}} staat hier verkeerd: eerst moet {{% {1} %}} gesloten worden "
-        "(zet {{% end{1} %}} ervoor of haal {{% {0} %}} weg)",
-    ),
-    (
-        r"Encountered unknown tag '(\w+)'.*",
-        "onbekende code {{% {0} %}} (gebruik alleen if, for en de velden van het sjabloon)",
-    ),
-    (
-        r"unexpected '(?:end of print statement|end of statement block)'",
-        "de code houdt halverwege op (maak de code af of haal hem weg)",
-    ),
-    (
-        r"unexpected '(.+)'",
-        "onverwacht '{0}' in de code (sluit elke {{{{ af met }}}} en elke {{% af met %}})",
-    ),
-    (
-        r"expected token '(?:end of print statement|end of statement block)', got '(.+)'",
-        "'{0}' hoort niet in deze code (controleer spelling en leestekens)",
-    ),
-)
-_GENERAL_FIX = "(controleer de {{ }}- en {% %}-codes op die plek)"
-
-
-def _dutch(message: str) -> str:
-    for pattern, dutch in _SYNTAX_MESSAGES:
-        match = re.fullmatch(pattern, message.strip(), re.DOTALL)
-        if match:
-            return dutch.format(*match.groups())
-    return f"{message} {_GENERAL_FIX}"
-
-
 def _syntax_problem(label: str, part: _Part, error: TemplateSyntaxError) -> Problem:
     lines = part.source.splitlines()
     snippet = ""
@@ -732,7 +693,8 @@ def _syntax_problem(label: str, part: _Part, error: TemplateSyntaxError) -> Prob
         label,
         None,
         "",
-        f"{part.where}fout in de sjablooncode bij '{snippet[:160]}': {_dutch(error.message or '')}",
+        f"{part.where}fout in de sjablooncode bij '{snippet[:160]}': "
+        f"{jinja_message_in_dutch(error.message or '')}",
     )
 
 

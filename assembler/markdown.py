@@ -45,8 +45,11 @@ def xml_safe(text: str) -> str:
 
 
 def _parser() -> MarkdownIt:
-    # CommonMark without raw HTML: a clerk's "<b>" is shown as typed, never interpreted.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # CommonMark without raw HTML: a clerk's "<b>" is shown as typed, never interpreted; and
+    # without entities, so "&amp;" stays the five characters typed, as in every other field.
+    return MarkdownIt(
+        "commonmark", {"html": False, "linkify": False, "typographer": False}
+    ).disable("entity")
 
 
 @dataclass
@@ -64,6 +67,9 @@ class _Builder:
     bullet_num_id: int | None = None
     number_abstract_id: int | None = None
     styles: set[tuple[str, WD_STYLE_TYPE]] = field(default_factory=set)
+    # Paragraph style name -> style id: python-docx looks a name up by scanning every style,
+    # which was a sixth of all rendering time.
+    paragraph_style_ids: dict[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ helpers
 
@@ -71,9 +77,10 @@ class _Builder:
         return (name, kind) in self.styles
 
     def paragraph(self, style: str | None) -> Paragraph:
-        if style is not None and not self.has_style(style, WD_STYLE_TYPE.PARAGRAPH):
-            style = None
-        paragraph: Paragraph = self.document.add_paragraph(style=style)
+        paragraph: Paragraph = self.document.add_paragraph()
+        style_id = self.paragraph_style_ids.get(style) if style is not None else None
+        if style_id is not None:
+            paragraph._p.get_or_add_pPr().style = style_id
         return paragraph
 
     def new_number_list(self, start: int) -> int | None:
@@ -287,7 +294,13 @@ def add_markdown(document: Any, text: str) -> None:
     """Append Markdown ``text`` as Word paragraphs to a python-docx document."""
     tree = SyntaxTreeNode(_parser().parse(xml_safe(text)))
     levels = [int(node.tag[1:]) for node in tree.walk() if node.type == "heading"]
-    styles = {(style.name, style.type) for style in document.styles}
+    all_styles = list(document.styles)
+    styles = {(style.name, style.type) for style in all_styles}
+    paragraph_style_ids = {
+        style.name: style.style_id
+        for style in all_styles
+        if style.type == WD_STYLE_TYPE.PARAGRAPH and style.name
+    }
     bullet_num_id = _style_numbering(document, "List Bullet")
     builder = _Builder(
         document=document,
@@ -296,6 +309,7 @@ def add_markdown(document: Any, text: str) -> None:
         bullet_num_id=bullet_num_id,
         number_abstract_id=_abstract_for(document, _style_numbering(document, "List Number")),
         styles=styles,
+        paragraph_style_ids=paragraph_style_ids,
     )
     builder.blocks(tree.children, None)
 

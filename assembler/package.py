@@ -44,6 +44,7 @@ from assembler.agenda import CONFIDENTIAL_TITLE, purpose
 from assembler.build import (
     BuildOptions,
     BuildReport,
+    annex_pdf,
     build_lock,
     build_project,
     output_folder_name,
@@ -61,7 +62,6 @@ from assembler.fsutil import write_text_atomic
 from assembler.model import Memo, Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.validate import (
-    OFFICE_SUFFIXES,
     AgendaItem,
     Catalog,
     DossierInput,
@@ -236,13 +236,6 @@ class ExportReport:
         return ExitCode(code)
 
 
-def _annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
-    source = dossier.annex_path(index)
-    if source.suffix.lower() in OFFICE_SUFFIXES:
-        return output_dir / f"bijlage-{index + 1}.pdf"
-    return source
-
-
 def _dossier_dir(project: Project, meeting: MeetingInput, item: AgendaItem) -> Path:
     assert item.dossier is not None
     return project.build / meeting.name / output_folder_name(item, item.dossier)
@@ -310,7 +303,7 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
                 ExportDocument(
                     f"{dossier.name}/bijlage-{number:02d}",
                     side,
-                    _annex_pdf(output_dir, dossier, index),
+                    annex_pdf(output_dir, dossier, index),
                     export_name(
                         item.number, document.reference, f"bijlage-{number:02d}", annex.description
                     ),
@@ -853,7 +846,7 @@ def _dossier_sources(
             kind = dossier.document.kind
             paths = [output_dir / f"{kind}.pdf", output_dir / "bundel.pdf"]
             paths += [
-                _annex_pdf(output_dir, dossier, i) for i in range(len(dossier.document.annexes))
+                annex_pdf(output_dir, dossier, i) for i in range(len(dossier.document.annexes))
             ]
             found.append((dossier, [p for p in paths if p.is_file()]))
     return found

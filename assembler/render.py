@@ -16,6 +16,7 @@ become a Subdoc and an InlineImage once the template is open.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 import re
@@ -189,10 +190,30 @@ def _finalize(value: Any) -> Markup:
     return Markup(markup.replace("{", "&#123;").replace("}", "&#125;"))
 
 
+class _CompilingOnceEnvironment(SandboxedEnvironment):
+    """Compiles each template source once: a build renders the same template many times."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compiled: dict[str, Any] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
+@functools.lru_cache(maxsize=2)
 def _environment(*, autoescape: bool) -> SandboxedEnvironment:
     if autoescape:
-        return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+        return _CompilingOnceEnvironment(
+            undefined=StrictUndefined, autoescape=True, finalize=_finalize
+        )
+    return _CompilingOnceEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
 def _text_of(xml: str) -> str:
@@ -266,6 +287,46 @@ def _find_tag(template: _Template, name: str) -> str:
     return name
 
 
+_SYNTAX_MESSAGES = (
+    (
+        r"Unexpected end of template.*'(\w+)'\.?",
+        "het sjabloon houdt op terwijl {{% {0} %}} nog open staat "
+        "(sluit het af met {{% end{0} %}})",
+    ),
+    (
+        r"Encountered unknown tag '(\w+)'.*'(\w+)'\.?",
+        "{{% {0} %}} staat hier verkeerd: eerst moet {{% {1} %}} gesloten worden "
+        "(zet {{% end{1} %}} ervoor of haal {{% {0} %}} weg)",
+    ),
+    (
+        r"Encountered unknown tag '(\w+)'.*",
+        "onbekende code {{% {0} %}} (gebruik alleen if, for en de velden van het sjabloon)",
+    ),
+    (
+        r"unexpected '(?:end of print statement|end of statement block)'",
+        "de code houdt halverwege op (maak de code af of haal hem weg)",
+    ),
+    (
+        r"unexpected '(.+)'",
+        "onverwacht '{0}' in de code (sluit elke {{{{ af met }}}} en elke {{% af met %}})",
+    ),
+    (
+        r"expected token '(?:end of print statement|end of statement block)', got '(.+)'",
+        "'{0}' hoort niet in deze code (controleer spelling en leestekens)",
+    ),
+)
+_GENERAL_FIX = "(controleer de {{ }}- en {% %}-codes op die plek)"
+
+
+def jinja_message_in_dutch(message: str) -> str:
+    """Jinja's English syntax messages as a clerk reads them, with what to fix."""
+    for pattern, dutch in _SYNTAX_MESSAGES:
+        match = re.fullmatch(pattern, message.strip(), re.DOTALL)
+        if match:
+            return dutch.format(*match.groups())
+    return f"{message} {_GENERAL_FIX}"
+
+
 def _jinja_problem(template: _Template, error: JinjaTemplateError) -> TemplateError:
     label = template.label
     if isinstance(error, TemplateSyntaxError):
@@ -275,8 +336,8 @@ def _jinja_problem(template: _Template, error: JinjaTemplateError) -> TemplateEr
         at = min(max(error.lineno - 1, 0), 3)
         snippet = lines[at] if at < len(lines) and lines[at] else " ".join(filter(None, lines))
         return TemplateError(
-            f"{label}: fout in de sjablooncode bij '{snippet[:160]}': {error.message} "
-            "(controleer de {{ }}- en {% %}-codes op die plek)"
+            f"{label}: fout in de sjablooncode bij '{snippet[:160]}': "
+            f"{jinja_message_in_dutch(error.message or '')}"
         )
     if isinstance(error, UndefinedError):
         message = error.message or ""
@@ -289,8 +350,10 @@ def _jinja_problem(template: _Template, error: JinjaTemplateError) -> TemplateEr
             f"'{_find_tag(template, name)}' (controleer de spelling of haal de code weg)"
         )
     if isinstance(error, SecurityError):
+        found = re.search(r"attribute '([^']+)'", str(error))
+        what = f"'{found.group(1)}'" if found else "code"
         return TemplateError(
-            f"{label}: het sjabloon gebruikt code die niet is toegestaan: {error} "
+            f"{label}: het sjabloon gebruikt {what}, en dat is niet toegestaan "
             "(gebruik alleen velden, if en for)"
         )
     return TemplateError(f"{label}: fout in de sjablooncode: {error} (controleer het sjabloon)")
