@@ -10,7 +10,7 @@ import difflib
 import types
 import typing
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,16 @@ class MeetingInput:
     def dossiers(self) -> list[DossierInput]:
         """The valid dossiers on this meeting's agenda, in agenda order."""
         return [item.dossier for item in self.items if item.dossier is not None]
+
+    def keeping(self, wanted: Callable[[DossierInput], bool]) -> MeetingInput:
+        """The same meeting with only the dossiers ``wanted`` keeps; the others' items stay bare."""
+        items = tuple(
+            item
+            if item.dossier is None or wanted(item.dossier)
+            else AgendaItem(item.number, item.text, item.folder_name, None)
+            for item in self.items
+        )
+        return MeetingInput(self.folder, self.source, self.meeting, items)
 
 
 @dataclass
@@ -415,13 +425,7 @@ def _check_unique_references(
 def _without(meeting: MeetingInput, rejected: set[Path]) -> MeetingInput:
     if not rejected:
         return meeting
-    items = tuple(
-        AgendaItem(item.number, item.text, item.folder_name, None)
-        if item.dossier is not None and item.dossier.folder in rejected
-        else item
-        for item in meeting.items
-    )
-    return MeetingInput(meeting.folder, meeting.source, meeting.meeting, items)
+    return meeting.keeping(lambda dossier: dossier.folder not in rejected)
 
 
 def _select(
@@ -444,13 +448,10 @@ def _select(
             continue
         chosen = {p for p in wanted if p.parent == folder}
         if chosen:
-            items = tuple(
-                item
-                if item.dossier is None or item.dossier.folder.resolve() in chosen
-                else AgendaItem(item.number, item.text, item.folder_name, None)
-                for item in meeting.items
+            # The lambda runs inside keeping(), before `chosen` changes: binding is safe.
+            selected.append(
+                meeting.keeping(lambda dossier: dossier.folder.resolve() in chosen)  # noqa: B023
             )
-            selected.append(MeetingInput(meeting.folder, meeting.source, meeting.meeting, items))
     for path in wanted:
         prefixes.append(project.display(path))
     kept = [
