@@ -16,7 +16,7 @@ from pikepdf import Array, Dictionary, Name
 from assembler.annex import AnnexLimits, AnnexReport, inspect_annex
 from assembler.errors import Problem
 
-CORPUS = Path("/work/shared/corpus/annexes")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "annexes"
 PASSWORD_FILE = CORPUS / "005-libreoffice-writer-password--libreoffice-writer-password.pdf"
 # Every bad input must be decided well within this; the default timeout is the hard bound.
 QUICK = 5.0

@@ -31,7 +31,7 @@ from pdfcheck import (
     outline_targets,
 )
 
-CORPUS = Path("/work/shared/corpus/annexes")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "annexes"
 PASSWORD_FILE = CORPUS / "005-libreoffice-writer-password--libreoffice-writer-password.pdf"
 KENMERK = "23.0001772"
 META = BundleMeta(

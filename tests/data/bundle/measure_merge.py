@@ -25,7 +25,7 @@ from pdfcheck import internal_links, make_named_dest_pdf  # noqa: E402
 
 from assembler.bundle import BundleAnnex, BundleMeta, bundle_pdf  # noqa: E402
 
-CORPUS = Path("/work/shared/corpus/annexes")
+CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "annexes"
 LINKED = [
     "006-pdflatex-outline--pdflatex-outline.pdf",
     "014-outlines--mistitled_outlines_example.pdf",
