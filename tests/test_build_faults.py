@@ -39,6 +39,8 @@ FAKE = textwrap.dedent(
             time.sleep(3600)
         if "LEEG" in text:
             continue
+        if "CRASH" in text:
+            os.abort()  # dies half-way through its batch, like a LibreOffice crash
         pdf = pikepdf.new()
         pdf.add_blank_page()
         pdf.save(outdir / (source.stem + ".pdf"))
@@ -97,6 +99,16 @@ def test_soffice_that_writes_nothing_is_reported(example_project: Path, tmp_path
     assert result.returncode == 3, result.stderr
     assert "omzetten naar PDF mislukt: LibreOffice gaf geen PDF" in result.stderr
     assert_others_built(example_project)
+
+
+def test_soffice_crashing_half_way_through_a_batch(example_project: Path, tmp_path: Path) -> None:
+    # The batch dies at the victim; the documents after it are retried one by one.
+    result, pids = run_build(example_project, tmp_path, "CRASH")
+    assert result.returncode == 3, result.stderr
+    assert "voorstel.docx: omzetten naar PDF mislukt:" in result.stderr
+    assert "Klaar: 4 gebouwd, 0 ongewijzigd, 1 mislukt" in result.stderr
+    assert_others_built(example_project)
+    assert len(pids) >= 2
 
 
 def test_missing_libreoffice_exits_3_with_the_install_command(
