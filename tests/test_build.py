@@ -219,3 +219,32 @@ def test_build_of_one_dossier_path(example_project: Path, run_cli: RunCli) -> No
     assert result.exit_code == 0, result.stderr
     assert (example_project / ITEM / "voorstel.docx").is_file()
     assert not (example_project / "build" / WONEN).exists()
+
+
+def test_rendering_in_two_processes_gives_the_same_documents(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assembler import build
+    from assembler.project import Project
+
+    project = Project(example_project)
+    options = build.BuildOptions(pdf=False, source_date_epoch=1685000000)
+    serial = build.build_project(project, options)
+    assert serial.exit_code == 0
+    first = {p: p.read_bytes() for r in serial.results for p in r.outputs}
+    assert len(first) >= 6
+
+    monkeypatch.setattr(build._Renderer, "PARALLEL_FROM", 1)
+    memo = example_project / "templates" / "memo.docx"
+    memo.write_bytes(b"geen docx")
+    parallel = build.build_project(
+        project, build.BuildOptions(**{**options.__dict__, "force": True})
+    )
+    # The broken memo template fails the memo only; every voorstel is rendered as before.
+    assert parallel.exit_code == 2
+    assert [p.bestand for p in parallel.problems if p.ernst == "fout"] == ["templates/memo.docx"]
+    for result in parallel.results:
+        for path in result.outputs:
+            assert path.read_bytes() == first[path]
+    assert parallel.count("gebouwd") == len(first) - 1
+    assert parallel.count("mislukt") == 1
