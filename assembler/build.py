@@ -265,7 +265,6 @@ class _Work:
     meetings: list[_MeetingPlan]
     failed: dict[Path, str] = field(default_factory=dict)
     rendered: dict[Path, Path] = field(default_factory=dict)
-    pdfs: dict[Path, Path] = field(default_factory=dict)
 
 
 def build_project(
@@ -464,9 +463,20 @@ def _run(
                     report.problems.append(_template_problem(project, template, outcome))
                     work.failed[plan.dossier.folder] = outcome.message
         agendas = _render_agendas(project, catalog, work.meetings, report)
-        if options.pdf:
-            _convert(project, work, agendas, options, report, notify)
-        _finish_dossiers(project, catalog, work, options, report, notify)
+        # Bundling waits on pdftoppm and qpdf much of the time, so it runs on threads, and
+        # each dossier is bundled as soon as its last PDF comes out of LibreOffice.
+        with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2) as bundler:
+            bundles: dict[Path, Future[Path]] = {}
+
+            def bundle(plan: _Plan) -> None:
+                main_pdf = work.rendered[plan.dossier.folder].with_suffix(".pdf")
+                bundles[plan.dossier.folder] = bundler.submit(
+                    _bundle, catalog, plan, main_pdf, options
+                )
+
+            if options.pdf:
+                _convert(project, work, agendas, options, report, notify, bundle)
+            _finish_dossiers(project, work, options, report, notify, bundles)
         for meeting_plan in work.meetings:
             _meeting_bundles(project, catalog, meeting_plan, work, agendas, options, report)
             notify("vergadering", meeting_plan.name)
@@ -545,44 +555,39 @@ def _template_problem(project: Project, template: Path, error: AssemblerError) -
 
 def _finish_dossiers(
     project: Project,
-    catalog: Catalog,
     work: _Work,
     options: BuildOptions,
     report: BuildReport,
     notify: Progress,
+    bundles: dict[Path, Future[Path]],
 ) -> None:
-    """Bundle, publish and record every dossier of ``work``; report the ones that failed."""
-    # Bundling waits on pdftoppm and qpdf much of the time, so two threads overlap well.
-    bundles: dict[Path, Future[Path]] = {}
-    with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2) as pool:
-        for plan in work.dossiers:
-            folder = plan.dossier.folder
-            if options.pdf and folder not in work.failed:
-                bundles[folder] = pool.submit(_bundle, catalog, plan, work.pdfs[folder], options)
-        for plan in work.dossiers:
-            folder = plan.dossier.folder
-            if folder in bundles:
-                try:
-                    bundles[folder].result()
-                except AssemblerError as error:
-                    display = project.display(plan.dossier.folder / DOSSIER_FILE)
-                    report.problems.extend(
-                        error.problems or [Problem(display, None, "", error.message)]
-                    )
-                    work.failed[folder] = error.message
-            if folder in work.failed:
-                _forget(project, plan)
-                report.results.append(_result(plan, "mislukt", []))
-                notify("klaar", plan.dossier.name)
-                continue
-            staging = _staging(plan.output_dir)
-            names = sorted(path.name for path in staging.iterdir())
-            outputs = _publish(staging, plan.output_dir, names)
-            if options.pdf:
-                notify("bundel", plan.dossier.name)
-            _remember(project, plan, outputs)
-            report.results.append(_result(plan, "gebouwd", outputs))
+    """Wait for the bundles, publish and record every dossier; report the ones that failed."""
+    for plan in work.dossiers:
+        folder = plan.dossier.folder
+        if folder in bundles:
+            try:
+                bundles[folder].result()
+            except AssemblerError as error:
+                display = project.display(plan.dossier.folder / DOSSIER_FILE)
+                report.problems.extend(
+                    error.problems or [Problem(display, None, "", error.message)]
+                )
+                work.failed[folder] = error.message
+        elif options.pdf and folder not in work.failed:
+            work.failed[folder] = "geen bundel gemaakt"  # not reached: every PDF came or failed
+        if folder in work.failed:
+            _forget(project, plan)
+            report.results.append(_result(plan, "mislukt", []))
             notify("klaar", plan.dossier.name)
+            continue
+        staging = _staging(plan.output_dir)
+        names = sorted(path.name for path in staging.iterdir())
+        outputs = _publish(staging, plan.output_dir, names)
+        if options.pdf:
+            notify("bundel", plan.dossier.name)
+        _remember(project, plan, outputs)
+        report.results.append(_result(plan, "gebouwd", outputs))
+        notify("klaar", plan.dossier.name)
 
 
 def _render_agendas(
@@ -699,8 +704,12 @@ def _convert(
     options: BuildOptions,
     report: BuildReport,
     notify: Progress,
+    on_dossier_done: Callable[[_Plan], None],
 ) -> None:
-    """Convert every rendered document, office annex and agenda in one LibreOffice pool."""
+    """Convert every rendered document, office annex and agenda in one LibreOffice pool.
+
+    ``on_dossier_done`` is called, on this thread, as soon as all PDFs of a dossier exist.
+    """
     from assembler.convert import ConversionJob, TimeoutPolicy, convert_to_pdf
 
     jobs: list[ConversionJob] = []
@@ -718,6 +727,24 @@ def _convert(
                 owner[source] = plan
     jobs.extend(ConversionJob(docx, pdf) for docx, pdf in agendas.items())
     notify("conversies-totaal", str(len(jobs)))
+    waiting: dict[Path, set[Path]] = {}
+    plan_of_target: dict[Path, _Plan] = {}
+    for job in jobs:
+        holder = owner.get(job.source)
+        if holder is not None:
+            waiting.setdefault(holder.dossier.folder, set()).add(job.target)
+            plan_of_target[job.target] = holder
+
+    def landed(target: Path) -> None:
+        notify("conversie", target.name)
+        plan = plan_of_target.get(target)
+        if plan is None:
+            return
+        left = waiting[plan.dossier.folder]
+        left.discard(target)
+        if not left and plan.dossier.folder not in work.failed:
+            on_dossier_done(plan)
+
     policy = None
     if options.timeout_per_document is not None:
         policy = TimeoutPolicy(
@@ -728,7 +755,7 @@ def _convert(
         workers=options.jobs,
         timeout=policy,
         source_date_epoch=options.source_date_epoch,
-        progress=lambda path: notify("conversie", path.name),
+        progress=landed,
     )
     ours = set(work.rendered.values()) | set(agendas)
     for source, reason in sorted(outcome.failures.items()):
@@ -760,10 +787,6 @@ def _convert(
                     f"'{source.name}' kon niet naar PDF worden omgezet: {reason}",
                 )
             )
-    for plan in work.dossiers:
-        folder = plan.dossier.folder
-        if folder in work.rendered and folder not in work.failed:
-            work.pdfs[folder] = work.rendered[folder].with_suffix(".pdf")
 
 
 def _bundle(catalog: Catalog, plan: _Plan, main_pdf: Path, options: BuildOptions) -> Path:
