@@ -36,7 +36,26 @@ class DutchHelpFormatter(click.HelpFormatter):
         return super().section(_SECTIONS.get(name, name))
 
 
-click.Context.formatter_class = DutchHelpFormatter
+class DutchContext(click.Context):
+    """A click context that lays out help with :class:`DutchHelpFormatter`."""
+
+    formatter_class = DutchHelpFormatter
+
+
+class DutchCommand(click.Command):
+    """A command whose help is laid out in Dutch."""
+
+    context_class = DutchContext
+
+
+class DutchGroup(click.Group):
+    """A group whose help, and whose subcommands' help, is laid out in Dutch."""
+
+    context_class = DutchContext
+    command_class = DutchCommand
+    group_class = type
+
+
 CONTEXT: dict[str, Any] = {"help_option_names": [], "max_content_width": 100}
 
 
@@ -103,6 +122,7 @@ def _project() -> Project:
 
 @click.group(
     "assembler",
+    cls=DutchGroup,
     context_settings=CONTEXT,
     options_metavar="[OPTIES]",
     subcommand_metavar="OPDRACHT [ARGUMENTEN]...",
