@@ -45,6 +45,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from machine import machine  # noqa: E402
 
 from assembler.convert import (  # noqa: E402
     PDF_EXPORT_FILTER,
@@ -729,24 +732,6 @@ def floor_of_changed(soffice: str, project: Path, dossier: Path, work: Path) -> 
 
 
 # --------------------------------------------------------------------------- report
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 1024 / 1024:.1f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return f"{model}, nproc {os.cpu_count()}{memory}, {platform.platform()}"
 
 
 def _fmt(values: Sequence[float]) -> str:
