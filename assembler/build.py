@@ -656,6 +656,14 @@ def _meeting_bundles(
         )
         return
     meeting = plan.meeting.meeting
+    meta = BundleMeta(
+        title=f"Vergaderbundel {meeting.meeting} {meeting.date.isoformat()}",
+        author=catalog.organisation.name,
+        subject=meeting.meeting,
+        keywords=meeting.date.isoformat(),
+        source_date_epoch=options.source_date_epoch,
+    )
+    merges: list[tuple[list[MergePart], Path]] = []
     for confidential, agenda_pdf, name in (
         (False, agenda_pdfs[0], "vergaderbundel.pdf"),
         (True, agenda_pdfs[1], "vergaderbundel-niet-openbaar.pdf"),
@@ -672,14 +680,11 @@ def _meeting_bundles(
                     label_prefix=None,
                 )
             )
-        meta = BundleMeta(
-            title=f"Vergaderbundel {meeting.meeting} {meeting.date.isoformat()}",
-            author=catalog.organisation.name,
-            subject=meeting.meeting,
-            keywords=meeting.date.isoformat(),
-            source_date_epoch=options.source_date_epoch,
-        )
-        merge_documents(parts, meta, staging / name)
+        merges.append((parts, staging / name))
+    # The public and the confidential bundle are independent: merge them side by side.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for done in [pool.submit(merge_documents, parts, meta, out) for parts, out in merges]:
+            done.result()
     # The meeting folder also holds the dossiers' folders, so only these six files move.
     try:
         for name in MEETING_OUTPUTS:

@@ -26,7 +26,10 @@ from assembler.project import DOSSIER_FILE, Project
 from assembler.source import field_label
 from assembler.validate import DossierInput
 
-BATCH_SIZE = 8
+# Each child costs a Python and pikepdf start (~0.15 s), so batches are large; the first is
+# small so that rendering, which waits for a dossier's annexes, can begin at once.
+FIRST_BATCH_SIZE = 4
+BATCH_SIZE = 16
 
 
 class AnnexIntake:
@@ -63,11 +66,13 @@ class AnnexIntake:
                     todo.append(path)
                 else:
                     self.known[path] = cached
-        for start in range(0, len(todo), BATCH_SIZE):
-            batch = todo[start : start + BATCH_SIZE]
+        start, size = 0, FIRST_BATCH_SIZE
+        while start < len(todo):
+            batch = todo[start : start + size]
             future = self.pool.submit(self._check, batch)
             for index, path in enumerate(batch):
                 self.pending[path] = (future, index)
+            start, size = start + size, BATCH_SIZE
 
     def problems_of(self, dossier: DossierInput) -> tuple[list[Problem], bool]:
         """The intake's problems for one dossier, and whether all its annexes are accepted."""
