@@ -681,10 +681,9 @@ def _meeting_bundles(
                 )
             )
         merges.append((parts, staging / name))
-    # The public and the confidential bundle are independent: merge them side by side.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for done in [pool.submit(merge_documents, parts, meta, out) for parts, out in merges]:
-            done.result()
+    # One after the other: side by side saved ~0.2 s but added ~100 MB to the peak memory.
+    for parts, out in merges:
+        merge_documents(parts, meta, out)
     # The meeting folder also holds the dossiers' folders, so only these six files move.
     try:
         for name in MEETING_OUTPUTS:
