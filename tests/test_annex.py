@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import resource
 import time
-import zipfile
-import zlib
 from pathlib import Path
 
 import pikepdf
 import pytest
-from pikepdf import Array, Dictionary, Name
 
 from assembler.annex import AnnexLimits, AnnexReport, inspect_annex
 from assembler.errors import Problem
+from tests.hostile_files import (
+    decompression_bomb,
+    encrypted,
+    minimal_docx,
+    outline_loop,
+    pdf_with_pages,
+)
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "annexes"
 PASSWORD_FILE = CORPUS / "005-libreoffice-writer-password--libreoffice-writer-password.pdf"
@@ -79,79 +83,8 @@ def test_corpus_features_are_reported() -> None:
 # --- bad inputs ----------------------------------------------------------------------------
 
 
-def make_docx(path: Path) -> Path:
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return path
-
-
-def make_pages(path: Path, count: int) -> Path:
-    """``count`` pages sharing one content stream: 10,000 pages cost about 1 MB."""
-    pdf = pikepdf.new()
-    content = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (page) Tj ET")
-    kids = Array()
-    for _ in range(count):
-        page = pdf.make_indirect(
-            Dictionary(
-                Type=Name.Page,
-                MediaBox=Array([0, 0, 595, 842]),
-                Contents=content,
-                Parent=pdf.Root.Pages,
-            )
-        )
-        kids.append(page)
-    pdf.Root.Pages.Kids = kids
-    pdf.Root.Pages.Count = count
-    pdf.save(path)
-    return path
-
-
-def make_bomb(path: Path, inflated: int = 512 * 1024 * 1024, as_content: bool = False) -> Path:
-    """A ~0.5 MB PDF with a Flate stream of ``inflated`` zero bytes."""
-    squeezer = zlib.compressobj(9)
-    zeros = bytes(1024 * 1024)
-    parts = [squeezer.compress(zeros) for _ in range(inflated // len(zeros))]
-    raw = b"".join(parts) + squeezer.flush()
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    stream = pdf.make_stream(b"")
-    stream.write(raw, filter=Name.FlateDecode)
-    if as_content:
-        pdf.pages[0].obj.Contents = stream
-    else:
-        pdf.pages[0].obj.Resources = Dictionary(XObject=Dictionary(Bomb=stream))
-        stream.Type = Name.XObject
-        stream.Subtype = Name.Form
-        stream.BBox = Array([0, 0, 1, 1])
-    pdf.save(path, compress_streams=False)
-    return path
-
-
-def make_outline_loop(path: Path) -> Path:
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    pdf.add_blank_page()
-    first = pdf.make_indirect(Dictionary(Title="Een", Dest=Array([pdf.pages[0].obj, Name.Fit])))
-    second = pdf.make_indirect(Dictionary(Title="Twee", Dest=Array([pdf.pages[1].obj, Name.Fit])))
-    root = pdf.make_indirect(Dictionary(Type=Name.Outlines, First=first, Last=second, Count=2))
-    first.Parent = second.Parent = root
-    first.Next, second.Prev = second, first
-    # The loop: the second item is its own child and its next sibling is the first again.
-    second.Next, second.First, second.Last = first, second, second
-    pdf.Root.Outlines = root
-    pdf.save(path)
-    return path
-
-
-def permissions_only(path: Path) -> Path:
-    with pikepdf.open(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf") as pdf:
-        pdf.save(
-            path,
-            encryption=pikepdf.Encryption(
-                owner="eigenaar", user="", allow=pikepdf.Permissions(extract=False)
-            ),
-        )
+def make_bomb(path: Path, *, as_content: bool = False) -> Path:
+    path.write_bytes(decompression_bomb(as_content=as_content))
     return path
 
 
@@ -169,19 +102,23 @@ def bad(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (folder / "kapot.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n")
     with pikepdf.open(CORPUS / "001-trivial--minimal-document.pdf") as pdf:
         pdf.save(folder / "wachtwoord.pdf", encryption=pikepdf.Encryption(owner="x", user="y"))
+    (folder / "word.pdf").write_bytes(minimal_docx())
+    (folder / "rechten.pdf").write_bytes(encrypted(user=""))
+    (folder / "tienduizend.pdf").write_bytes(pdf_with_pages(10_000))
+    (folder / "kring.pdf").write_bytes(outline_loop())
     return {
         "ontbreekt": folder / "ontbreekt.pdf",
         "map": folder / "map.pdf",
-        "docx": make_docx(folder / "word.pdf"),
+        "docx": folder / "word.pdf",
         "html": folder / "pagina.pdf",
         "leeg": folder / "leeg.pdf",
         "half": folder / "half.pdf",
         "kapot": folder / "kapot.pdf",
         "wachtwoord": folder / "wachtwoord.pdf",
-        "rechten": permissions_only(folder / "rechten.pdf"),
+        "rechten": folder / "rechten.pdf",
         "bom": make_bomb(folder / "bom.pdf"),
-        "pagina's": make_pages(folder / "tienduizend.pdf", 10_000),
-        "kring": make_outline_loop(folder / "kring.pdf"),
+        "pagina's": folder / "tienduizend.pdf",
+        "kring": folder / "kring.pdf",
     }
 
 

@@ -19,6 +19,15 @@ from typing import Literal
 import pikepdf
 import pytest
 
+from tests.hostile_files import (
+    decompression_bomb,
+    encrypted,
+    minimal_docx,
+    outline_loop,
+    pdf_with_pages,
+    truncated_pdf,
+)
+
 from .conftest import (
     AGENDA,
     DOEL,
@@ -33,14 +42,8 @@ from .conftest import (
     Run,
     add_split_tag,
     add_template_paragraph,
-    decompression_bomb,
     docx_text,
-    encrypted,
-    minimal_docx,
-    outline_loop,
     pdf_text,
-    pdf_with_pages,
-    truncated_pdf,
 )
 from .language import english_words
 

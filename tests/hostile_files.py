@@ -1,0 +1,101 @@
+"""Hostile and odd files for the annex tests: built in memory, returned as bytes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "annexes"
+
+
+def pdf_with_pages(count: int) -> bytes:
+    """``count`` pages sharing one content stream: 10,000 pages cost about 1 MB."""
+    pdf = pikepdf.new()
+    content = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (pagina) Tj ET")
+    kids = Array()
+    for _ in range(count):
+        kids.append(
+            pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Page,
+                    MediaBox=Array([0, 0, 595, 842]),
+                    Contents=content,
+                    Parent=pdf.Root.Pages,
+                )
+            )
+        )
+    pdf.Root.Pages.Kids = kids
+    pdf.Root.Pages.Count = count
+    return _saved(pdf)
+
+
+def decompression_bomb(inflated: int = 512 * 1024 * 1024, *, as_content: bool = False) -> bytes:
+    """A ~0.5 MB PDF with a stream of ``inflated`` zero bytes: a form XObject, or the page."""
+    squeezer = zlib.compressobj(9)
+    zeros = bytes(1024 * 1024)
+    raw = b"".join(squeezer.compress(zeros) for _ in range(inflated // len(zeros)))
+    raw += squeezer.flush()
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    stream = pdf.make_stream(b"")
+    stream.write(raw, filter=Name.FlateDecode)
+    if as_content:
+        pdf.pages[0].obj.Contents = stream
+    else:
+        stream.Type = Name.XObject
+        stream.Subtype = Name.Form
+        stream.BBox = Array([0, 0, 1, 1])
+        pdf.pages[0].obj.Resources = Dictionary(XObject=Dictionary(Bom=stream))
+    return _saved(pdf, compress_streams=False)
+
+
+def outline_loop() -> bytes:
+    """Two pages whose second bookmark is its own child and points back to the first."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.add_blank_page()
+    first = pdf.make_indirect(Dictionary(Title="Een", Dest=Array([pdf.pages[0].obj, Name.Fit])))
+    second = pdf.make_indirect(Dictionary(Title="Twee", Dest=Array([pdf.pages[1].obj, Name.Fit])))
+    root = pdf.make_indirect(Dictionary(Type=Name.Outlines, First=first, Last=second, Count=2))
+    first.Parent = second.Parent = root
+    first.Next, second.Prev = second, first
+    second.Next, second.First, second.Last = first, second, second
+    pdf.Root.Outlines = root
+    return _saved(pdf)
+
+
+def encrypted(*, user: str) -> bytes:
+    """A corpus PDF encrypted with an owner password and ``user`` ('' = permissions only)."""
+    with pikepdf.open(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf") as pdf:
+        return _saved(
+            pdf,
+            encryption=pikepdf.Encryption(
+                owner="eigenaar", user=user, allow=pikepdf.Permissions(extract=False)
+            ),
+        )
+
+
+def truncated_pdf() -> bytes:
+    data = (CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf").read_bytes()
+    return data[: len(data) // 2]
+
+
+def minimal_docx() -> bytes:
+    """A zip with the two names Word needs: passes as an Office file, not as a PDF."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def _saved(pdf: pikepdf.Pdf, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    pdf.save(buffer, **options)
+    pdf.close()
+    return buffer.getvalue()
