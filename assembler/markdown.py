@@ -283,6 +283,7 @@ def _abstract_for(document: Any, num_id: int | None) -> int | None:
     try:
         numbering = document.part.numbering_part.element
     except (KeyError, NotImplementedError):
+        # python-docx raises NotImplementedError for a template without a numbering part.
         return None
     for num in numbering.num_lst:
         if int(num.numId) == num_id:
