@@ -19,7 +19,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -437,35 +437,12 @@ def _run(
     from assembler.intake import AnnexIntake
 
     try:
-        # The intake checks annexes on background threads while this thread renders; a
-        # dossier is rendered only once its own annexes are accepted. Unchanged dossiers are
-        # not checked again: their annexes were accepted before.
-        with (
-            AnnexIntake(project, options.jobs) as intake,
-            _Renderer(len(work.dossiers)) as renderer,
-        ):
-            intake.start([plan.dossier for plan in work.dossiers])
-            for plan in work.dossiers:
-                problems, accepted = intake.problems_of(plan.dossier)
-                report.problems.extend(problems)
-                if not accepted:
-                    work.failed[plan.dossier.folder] = "bijlage geweigerd"
-                    continue
-                renderer.submit(project, catalog, plan)
-            for plan, outcome in renderer.results():
-                if isinstance(outcome, Path):
-                    work.rendered[plan.dossier.folder] = outcome
-                    notify("dossier", plan.dossier.name)
-                else:
-                    # A broken template stops only the dossiers of its kind.
-                    template = project.template_for(plan.dossier.document.kind)
-                    report.template_failed = True
-                    report.problems.append(_template_problem(project, template, outcome))
-                    work.failed[plan.dossier.folder] = outcome.message
-        agendas = _render_agendas(project, catalog, work.meetings, report)
-        # Bundling waits on pdftoppm and qpdf much of the time, so it runs on threads, and
-        # each dossier is bundled as soon as its last PDF comes out of LibreOffice.
-        with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2) as bundler:
+        with ExitStack() as stack:
+            # Bundling waits on pdftoppm and qpdf much of the time, so it runs on threads, and
+            # each dossier is bundled as soon as its last PDF comes out of LibreOffice.
+            bundler = stack.enter_context(
+                ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2)
+            )
             bundles: dict[Path, Future[Path]] = {}
 
             def bundle(plan: _Plan) -> None:
@@ -474,8 +451,53 @@ def _run(
                     _bundle, catalog, plan, main_pdf, options
                 )
 
-            if options.pdf:
-                _convert(project, work, agendas, options, report, notify, bundle)
+            # LibreOffice starts first: its start-up then overlaps the annex checks and the
+            # rendering, and each document is converted as soon as it is rendered.
+            conversions = (
+                stack.enter_context(_Conversions(project, work, options, report, notify, bundle))
+                if options.pdf
+                else None
+            )
+            intake = stack.enter_context(AnnexIntake(project, options.jobs))
+            # While LibreOffice converts beside it, rendering in this process keeps up with it
+            # and saves the render processes' start-up; otherwise both CPUs render.
+            streaming = conversions is not None and conversions.service.streaming
+            renderer = stack.enter_context(_Renderer(len(work.dossiers), parallel=not streaming))
+            # The intake checks annexes on background threads while this thread renders; a
+            # dossier is rendered only once its own annexes are accepted. Unchanged dossiers
+            # are not checked again: their annexes were accepted before.
+            intake.start([plan.dossier for plan in work.dossiers])
+            agendas = _render_agendas(project, catalog, work.meetings, report)
+            if conversions is not None:
+                conversions.add_agendas(agendas)
+
+            def take(rendered: Iterator[tuple[_Plan, Path | AssemblerError]]) -> None:
+                for plan, outcome in rendered:
+                    if isinstance(outcome, Path):
+                        work.rendered[plan.dossier.folder] = outcome
+                        notify("dossier", plan.dossier.name)
+                        if conversions is not None:
+                            conversions.add_dossier(plan, outcome)
+                    else:
+                        # A broken template stops only the dossiers of its kind.
+                        template = project.template_for(plan.dossier.document.kind)
+                        report.template_failed = True
+                        report.problems.append(_template_problem(project, template, outcome))
+                        work.failed[plan.dossier.folder] = outcome.message
+                if conversions is not None:
+                    conversions.service.poll()
+
+            for plan in work.dossiers:
+                problems, accepted = intake.problems_of(plan.dossier)
+                report.problems.extend(problems)
+                if not accepted:
+                    work.failed[plan.dossier.folder] = "bijlage geweigerd"
+                    continue
+                renderer.submit(project, catalog, plan)
+                take(renderer.results(wait=False))
+            take(renderer.results(wait=True))
+            if conversions is not None:
+                conversions.finish()
             _finish_dossiers(project, work, options, report, notify, bundles)
         for meeting_plan in work.meetings:
             _meeting_bundles(project, catalog, meeting_plan, work, agendas, options, report)
@@ -490,15 +512,16 @@ def _run(
 class _Renderer:
     """Renders dossiers' Word documents: in this process for a few, in two processes for many.
 
-    Rendering is pure Python (about 50 ms a document), so on a full build a second process
-    halves it; for a handful of documents starting that process would cost more than it saves.
+    Rendering is pure Python (about 50 ms a document), so when the CPUs are otherwise idle a
+    second process halves it; for a handful of documents starting that process would cost
+    more than it saves.
     """
 
     PARALLEL_FROM = 8
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, *, parallel: bool = True) -> None:
         self.pool: ProcessPoolExecutor | None = None
-        if count >= self.PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        if parallel and count >= self.PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             # forkserver, not fork: the intake's threads are running, and forking a process
             # with threads can leave a lock held forever in the child.
             self.pool = ProcessPoolExecutor(
@@ -536,16 +559,21 @@ class _Renderer:
         except AssemblerError as error:
             self.jobs.append((plan, error))
 
-    def results(self) -> Iterator[tuple[_Plan, Path | AssemblerError]]:
-        """Each plan with its rendered document, or the template error that stopped it."""
-        for plan, job in self.jobs:
+    def results(self, *, wait: bool) -> Iterator[tuple[_Plan, Path | AssemblerError]]:
+        """Rendered plans in submission order, each once: all of them, or those done so far."""
+        while self.jobs:
+            plan, job = self.jobs[0]
             if isinstance(job, Future):
+                if not wait and not job.done():
+                    return
                 try:
-                    yield plan, job.result()
+                    outcome: Path | AssemblerError = job.result()
                 except AssemblerError as error:
-                    yield plan, error
+                    outcome = error
             else:
-                yield plan, job
+                outcome = job
+            self.jobs.pop(0)
+            yield plan, outcome
 
 
 def _template_problem(project: Project, template: Path, error: AssemblerError) -> Problem:
@@ -701,96 +729,134 @@ def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
     return source
 
 
-def _convert(
-    project: Project,
-    work: _Work,
-    agendas: dict[Path, Path],
-    options: BuildOptions,
-    report: BuildReport,
-    notify: Progress,
-    on_dossier_done: Callable[[_Plan], None],
-) -> None:
-    """Convert every rendered document, office annex and agenda in one LibreOffice pool.
+class _Conversions:
+    """The build's documents on their way through LibreOffice, and whose they are.
 
-    ``on_dossier_done`` is called, on this thread, as soon as all PDFs of a dossier exist.
+    ``on_dossier_done`` is called, on the build's thread, as soon as all PDFs of a dossier
+    exist; failures become problems in :meth:`finish`.
     """
-    from assembler.convert import ConversionJob, TimeoutPolicy, convert_to_pdf
 
-    jobs: list[ConversionJob] = []
-    owner: dict[Path, _Plan] = {}
-    for plan in work.dossiers:
-        docx = work.rendered.get(plan.dossier.folder)
-        if docx is None:
-            continue
-        jobs.append(ConversionJob(docx, docx.with_suffix(".pdf")))
-        owner[docx] = plan
-        for index in range(len(plan.dossier.document.annexes)):
+    def __init__(
+        self,
+        project: Project,
+        work: _Work,
+        options: BuildOptions,
+        report: BuildReport,
+        notify: Progress,
+        on_dossier_done: Callable[[_Plan], None],
+    ) -> None:
+        from assembler.convert import ConversionService, TimeoutPolicy
+
+        self.project = project
+        self.work = work
+        self.report = report
+        self.notify = notify
+        self.on_dossier_done = on_dossier_done
+        self.owner: dict[Path, _Plan] = {}
+        self.ours: set[Path] = set()
+        self.waiting: dict[Path, set[Path]] = {}
+        self.plan_of_target: dict[Path, _Plan] = {}
+        expected = 2 * len(work.meetings)
+        for plan in work.dossiers:
+            expected += 1 + len(_office_annexes(plan.dossier))
+        notify("conversies-totaal", str(expected))
+        policy = None
+        if options.timeout_per_document is not None:
+            policy = TimeoutPolicy(
+                base=options.timeout_per_document, per_document=options.timeout_per_document
+            )
+        self.service = ConversionService(
+            expected=expected,
+            workers=options.jobs,
+            timeout=policy,
+            source_date_epoch=options.source_date_epoch,
+            progress=self._landed,
+        )
+
+    def __enter__(self) -> _Conversions:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.service.close()
+
+    def add_agendas(self, agendas: dict[Path, Path]) -> None:
+        """Convert the meetings' agendas."""
+        from assembler.convert import ConversionJob
+
+        for docx, pdf in agendas.items():
+            self.ours.add(docx)
+            self.service.submit(ConversionJob(docx, pdf))
+
+    def add_dossier(self, plan: _Plan, docx: Path) -> None:
+        """Convert a dossier's rendered document and its office annexes."""
+        from assembler.convert import ConversionJob
+
+        jobs = [ConversionJob(docx, docx.with_suffix(".pdf"))]
+        self.ours.add(docx)
+        self.owner[docx] = plan
+        for index in _office_annexes(plan.dossier):
             source = plan.dossier.annex_path(index)
-            if source.suffix.lower() in OFFICE_SUFFIXES:
-                jobs.append(ConversionJob(source, annex_pdf(docx.parent, plan.dossier, index)))
-                owner[source] = plan
-    jobs.extend(ConversionJob(docx, pdf) for docx, pdf in agendas.items())
-    notify("conversies-totaal", str(len(jobs)))
-    waiting: dict[Path, set[Path]] = {}
-    plan_of_target: dict[Path, _Plan] = {}
-    for job in jobs:
-        holder = owner.get(job.source)
-        if holder is not None:
-            waiting.setdefault(holder.dossier.folder, set()).add(job.target)
-            plan_of_target[job.target] = holder
+            jobs.append(ConversionJob(source, annex_pdf(docx.parent, plan.dossier, index)))
+            self.owner[source] = plan
+        self.waiting[plan.dossier.folder] = {job.target for job in jobs}
+        for job in jobs:
+            self.plan_of_target[job.target] = plan
+        for job in jobs:
+            self.service.submit(job)
 
-    def landed(target: Path) -> None:
-        notify("conversie", target.name)
-        plan = plan_of_target.get(target)
+    def _landed(self, target: Path) -> None:
+        self.notify("conversie", target.name)
+        plan = self.plan_of_target.get(target)
         if plan is None:
             return
-        left = waiting[plan.dossier.folder]
+        left = self.waiting[plan.dossier.folder]
         left.discard(target)
-        if not left and plan.dossier.folder not in work.failed:
-            on_dossier_done(plan)
+        if not left and plan.dossier.folder not in self.work.failed:
+            self.on_dossier_done(plan)
 
-    policy = None
-    if options.timeout_per_document is not None:
-        policy = TimeoutPolicy(
-            base=options.timeout_per_document, per_document=options.timeout_per_document
-        )
-    outcome = convert_to_pdf(
-        jobs,
-        workers=options.jobs,
-        timeout=policy,
-        source_date_epoch=options.source_date_epoch,
-        progress=landed,
-    )
-    ours = set(work.rendered.values()) | set(agendas)
-    for source, reason in sorted(outcome.failures.items()):
-        shown = source
-        if source in ours:
-            # Our own rendered document did not convert: the machine, not the clerk.
-            report.environment_failed = True
-            plan_of = owner.get(source)
-            shown = (plan_of.output_dir if plan_of else source.parent.parent) / source.name
-            report.problems.append(
-                Problem(project.display(shown), None, "", f"omzetten naar PDF mislukt: {reason}")
-            )
-        if source not in owner:
-            continue
-        plan = owner[source]
-        work.failed[plan.dossier.folder] = reason
-        if source not in ours:
-            index = next(
-                i
-                for i in range(len(plan.dossier.document.annexes))
-                if plan.dossier.annex_path(i) == source
-            )
-            where = ("bijlagen", index, "bestand")
-            report.problems.append(
-                Problem(
-                    project.display(plan.dossier.folder / DOSSIER_FILE),
-                    plan.dossier.source.line_of(where),
-                    field_label(where),
-                    f"'{source.name}' kon niet naar PDF worden omgezet: {reason}",
+    def finish(self) -> None:
+        """Wait for every conversion; report the documents that did not convert."""
+        project, report, work = self.project, self.report, self.work
+        outcome = self.service.finish()
+        for source, reason in sorted(outcome.failures.items()):
+            shown = source
+            plan_of = self.owner.get(source)
+            if source in self.ours:
+                # Our own rendered document did not convert: the machine, not the clerk.
+                report.environment_failed = True
+                shown = (plan_of.output_dir if plan_of else source.parent.parent) / source.name
+                report.problems.append(
+                    Problem(
+                        project.display(shown), None, "", f"omzetten naar PDF mislukt: {reason}"
+                    )
                 )
-            )
+            if plan_of is None:
+                continue
+            work.failed[plan_of.dossier.folder] = reason
+            if source not in self.ours:
+                index = next(
+                    i
+                    for i in _office_annexes(plan_of.dossier)
+                    if plan_of.dossier.annex_path(i) == source
+                )
+                where = ("bijlagen", index, "bestand")
+                report.problems.append(
+                    Problem(
+                        project.display(plan_of.dossier.folder / DOSSIER_FILE),
+                        plan_of.dossier.source.line_of(where),
+                        field_label(where),
+                        f"'{source.name}' kon niet naar PDF worden omgezet: {reason}",
+                    )
+                )
+
+
+def _office_annexes(dossier: DossierInput) -> list[int]:
+    """Indexes of the annexes that LibreOffice turns into PDF."""
+    return [
+        index
+        for index in range(len(dossier.document.annexes))
+        if dossier.annex_path(index).suffix.lower() in OFFICE_SUFFIXES
+    ]
 
 
 def _bundle(catalog: Catalog, plan: _Plan, main_pdf: Path, options: BuildOptions) -> Path:

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import queue
+import select
 import shutil
 import signal
 import struct
@@ -50,15 +51,24 @@ __all__ = [
     "WRITER_SUFFIXES",
     "ConversionJob",
     "ConversionReport",
+    "ConversionService",
     "TimeoutPolicy",
     "convert_to_pdf",
     "find_soffice",
     "libreoffice_version",
     "normalise_pdf",
+    "uno_python",
 ]
 
 SOFFICE_ENV = "ASSEMBLER_SOFFICE"
+UNO_ENV = "ASSEMBLER_UNO"
 DOCUMENTS_PER_WORKER = 6
+# LibreOffice's start is not a document's fault: it gets its own, generous limit.
+START_SECONDS = 60.0
+# A worker converts this many documents, then a fresh soffice takes over.
+RECYCLE_AFTER = 200
+BRIDGE_SCRIPT = str(Path(__file__).with_name("uno_bridge.py"))
+_PYUNO_LIBRARIES = ("pyuno.so", "libpyuno.so", "libpyuno.dylib", "pyuno.pyd")
 INSTALL_COMMAND = "sudo apt-get install libreoffice-writer-nogui fonts-liberation fonts-dejavu"
 CALC_INSTALL_COMMAND = "sudo apt-get install libreoffice-calc-nogui"
 
@@ -503,14 +513,7 @@ class _Runner:
     ) -> tuple[bool, str]:
         """Run one soffice over ``docs``; finish documents as later outputs appear."""
         command = [
-            self.soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--nodefault",
-            "--norestore",
-            "--nolockcheck",
+            *_soffice_command(self.soffice, profile),
             "--convert-to",
             PDF_EXPORT_FILTER,
             "--outdir",
@@ -602,33 +605,52 @@ class _Runner:
             time.sleep(_POLL_SECONDS)
 
     def _finish(self, doc: _Doc, outbox: Path) -> str | None:
-        """Check the PDF of ``doc`` and move it to its target.
+        return _deliver(doc, outbox / (doc.stem + ".pdf"), self.epoch, self.events)
 
-        None when the document is done with (converted, or failed for a reason a retry
-        cannot fix); otherwise why its PDF is unusable ("" when there is none).
-        """
-        produced = outbox / (doc.stem + ".pdf")
-        if not produced.exists():
-            return ""
-        problem = _check_pdf(produced)
-        if problem is not None:
-            return problem
-        try:
-            if self.epoch is not None:
-                normalise_pdf(produced, self.epoch)
-            with atomic_path(doc.job.target) as temp:
-                try:
-                    os.replace(produced, temp)
-                except OSError:
-                    shutil.copyfile(produced, temp)
-        except AssemblerError as error:
-            self.events.put(_Outcome(doc=doc, reason=error.message))
-            return None
-        except (OSError, pikepdf.PdfError) as error:
-            self.events.put(_Outcome(doc=doc, reason=f"PDF niet te verwerken: {error}"))
-            return None
-        self.events.put(_Outcome(doc=doc, converted=True))
+
+def _deliver(
+    doc: _Doc, produced: Path, epoch: int | None, events: queue.Queue[_Outcome]
+) -> str | None:
+    """Check the PDF LibreOffice made for ``doc`` and move it to its target.
+
+    None when the document is done with (converted, or failed for a reason a retry cannot
+    fix); otherwise why its PDF is unusable ("" when there is none).
+    """
+    if not produced.exists():
+        return ""
+    problem = _check_pdf(produced)
+    if problem is not None:
+        return problem
+    try:
+        if epoch is not None:
+            normalise_pdf(produced, epoch)
+        with atomic_path(doc.job.target) as temp:
+            try:
+                os.replace(produced, temp)
+            except OSError:
+                shutil.copyfile(produced, temp)
+    except AssemblerError as error:
+        events.put(_Outcome(doc=doc, reason=error.message))
         return None
+    except (OSError, pikepdf.PdfError) as error:
+        events.put(_Outcome(doc=doc, reason=f"PDF niet te verwerken: {error}"))
+        return None
+    events.put(_Outcome(doc=doc, converted=True))
+    return None
+
+
+def _soffice_command(soffice: str, profile: Path) -> list[str]:
+    """soffice without a window, dialogue or recovery, in a profile of its own."""
+    return [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--nodefault",
+        "--norestore",
+        "--nolockcheck",
+    ]
 
 
 def _stage(source: Path, staged: Path) -> None:
@@ -666,13 +688,19 @@ def _check_pdf(path: Path) -> str | None:
     return None
 
 
+_UNREADABLE = "Error: source file could not be loaded"
+
+
 def _soffice_error(log: Path) -> str:
     try:
         text = log.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
     errors = [line.strip() for line in text.splitlines() if line.strip().startswith("Error")]
-    return errors[-1] if errors else ""
+    if not errors or errors[-1] == _UNREADABLE:
+        # An unreadable document: the Dutch reason says all there is (as the workers do).
+        return ""
+    return errors[-1]
 
 
 def _kill_group(group: int) -> None:
@@ -741,6 +769,455 @@ def _reason_for(problem: str) -> str:
     )
 
 
+# --------------------------------------------------------------------------- long-running workers
+
+
+def uno_python(soffice: str) -> str | None:
+    """The Python that can run :mod:`assembler.uno_bridge` for this LibreOffice, or None.
+
+    LibreOffice's own builds bring ``program/python``; Debian's ``python3-uno`` puts the
+    ``uno`` module on the system ``python3`` and ``pyuno.so`` beside soffice. Without the
+    bridge (or with ``ASSEMBLER_UNO=0``) documents go through one-shot batches instead.
+    """
+    if os.environ.get(UNO_ENV, "").strip() == "0":
+        return None
+    program = Path(os.path.realpath(soffice)).parent
+    if not any((program / name).exists() for name in _PYUNO_LIBRARIES):
+        return None
+    bundled = program / "python"
+    if bundled.is_file() and os.access(bundled, os.X_OK):
+        return str(bundled)
+    for candidate in ("/usr/bin/python3", shutil.which("python3")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+class _LineReader:
+    """Whole lines from a pipe, each waited for with a deadline; no buffering surprises."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = b""
+
+    def read(self, deadline: float, cancel: threading.Event) -> bytes | None:
+        """The next line, b"" when the pipe closed, None when the deadline or a cancel came."""
+        while b"\n" not in self.buffer:
+            if cancel.is_set():
+                return None
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([self.fd], [], [], min(remaining, _POLL_SECONDS * 4))
+            if not ready:
+                continue
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                return b""
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line
+
+
+class _UnoWorker:
+    """One soffice that stays up, behind a bridge process; converts one document at a time."""
+
+    def __init__(self, service: ConversionService, number: int, python: str) -> None:
+        self.service = service
+        self.python = python
+        self.workdir = service.root / f"worker-{number}"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.reader: _LineReader | None = None
+        self.profile: Path | None = None
+        self.served = 0
+        self.requests = iter(range(1, 1 << 30))
+
+    def serve(self) -> None:
+        """Take documents from the service's queue until it says stop; report when done."""
+        service = self.service
+        try:
+            usable = self._start()
+            while True:
+                doc = service.queue.get()
+                if doc is None:
+                    break
+                if not usable:
+                    service.to_batches(doc)
+                    continue
+                usable = self._convert(doc)
+        except _Cancelled:
+            service.events.put(_Outcome(task_done=True))
+        except BaseException as error:
+            service.events.put(_Outcome(error=error, task_done=True))
+        else:
+            service.events.put(_Outcome(task_done=True))
+        finally:
+            self._stop(clean=False)
+
+    def _start(self) -> bool:
+        service = self.service
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.profile = service.profiles.take()
+        env = dict(os.environ)
+        command = [self.python, BRIDGE_SCRIPT, *_soffice_command(service.binary, self.profile)]
+        if not self.python.startswith(str(Path(os.path.realpath(service.binary)).parent)):
+            # A system Python must not pick up the virtual environment's settings.
+            for name in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"):
+                env.pop(name, None)
+            command.insert(1, "-s")
+        try:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+                env=env,
+            )
+        except OSError:
+            return False
+        self.process = process
+        assert process.stdout is not None
+        self.reader = _LineReader(process.stdout.fileno())
+        service.track(process.pid)
+        line = self.reader.read(time.monotonic() + START_SECONDS, service.cancel)
+        if service.cancel.is_set():
+            raise _Cancelled
+        try:
+            ready = line is not None and json.loads(line).get("ready") is True
+        except ValueError:
+            ready = False
+        if not ready:
+            self._stop(clean=False)
+        return ready
+
+    def _stop(self, *, clean: bool) -> None:
+        process, self.process = self.process, None
+        if process is not None:
+            # No graceful shutdown: the profile is thrown away, and waiting for LibreOffice
+            # to close would only add to the build's time.
+            _kill_group(process.pid)
+            process.wait()
+            self.service.untrack(process.pid)
+            for stream in (process.stdin, process.stdout):
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()
+        if self.profile is not None:
+            self.service.profiles.give_back(self.profile, clean=clean)
+            self.profile = None
+        self.served = 0
+
+    def _convert(self, doc: _Doc) -> bool:
+        """Convert ``doc``, retrying once on a fresh soffice; False when no soffice starts."""
+        service = self.service
+        problem = ""
+        for _attempt in range(2):
+            if self.process is None and not self._start():
+                service.to_batches(doc)
+                return False
+            outcome, detail = self._request(doc)
+            if outcome == "done":
+                return True
+            if outcome == "timeout":
+                service.events.put(_Outcome(doc=doc, reason=_timeout_reason(detail)))
+                self._stop(clean=False)
+                return True
+            problem = detail
+            if outcome == "died":
+                self._stop(clean=False)
+        service.events.put(_Outcome(doc=doc, reason=_reason_for(problem)))
+        return True
+
+    def _request(self, doc: _Doc) -> tuple[str, str]:
+        """One conversion: ("done", ""), ("retry"/"died", why) or ("timeout", seconds)."""
+        service = self.service
+        assert self.process is not None and self.process.stdin is not None
+        assert self.reader is not None
+        inbox = self.workdir / doc.staged_name
+        produced = self.workdir / (doc.stem + ".pdf")
+        try:
+            _stage(doc.job.source, inbox)
+        except OSError as error:
+            reason = f"kan het bestand niet lezen: {error.strerror or error}"
+            service.events.put(_Outcome(doc=doc, reason=reason))
+            return "done", ""
+        number = next(self.requests)
+        suffix = doc.job.source.suffix.lower()
+        request = {
+            "id": number,
+            "source": str(inbox),
+            "target": str(produced),
+            "filter": "calc_pdf_Export" if suffix in CALC_SUFFIXES else "writer_pdf_Export",
+        }
+        try:
+            try:
+                self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+                self.process.stdin.flush()
+            except OSError:
+                return "died", "LibreOffice stopte onverwacht"
+            limit = service.policy.for_batch(1)
+            line = self.reader.read(time.monotonic() + limit, service.cancel)
+            if service.cancel.is_set():
+                raise _Cancelled
+            if line is None:
+                return "timeout", f"{limit:.0f}"
+            if not line:
+                return "died", "LibreOffice stopte onverwacht"
+            try:
+                reply = json.loads(line)
+            except ValueError:
+                return "died", "LibreOffice gaf een onleesbaar antwoord"
+            self.served += 1
+            if not reply.get("ok"):
+                # As with --convert-to: an unreadable document gets no detail, a failed
+                # export LibreOffice's own words.
+                detail = str(reply.get("error", "")) if reply.get("stage") == "store" else ""
+                service.events.put(_Outcome(doc=doc, reason=_reason_for(detail)))
+                return "done", ""
+            problem = _deliver(doc, produced, service.epoch, service.events)
+            if problem is not None:
+                return "retry", problem
+            if self.served >= RECYCLE_AFTER:
+                # A long-lived soffice slowly grows; a fresh one costs a second.
+                self._stop(clean=False)
+            return "done", ""
+        finally:
+            for leftover in (inbox, produced):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+
+
+def _timeout_reason(seconds: str) -> str:
+    return (
+        f"LibreOffice kwam {seconds} seconden niet verder en is gestopt "
+        "(controleer of het document in Word of LibreOffice opent)"
+    )
+
+
+class ConversionService:
+    """Converts documents while the caller is still submitting them.
+
+    With LibreOffice's Python bridge installed, long-running ``soffice`` workers start at once
+    and take each document as it is submitted, so LibreOffice's start-up overlaps the
+    caller's own work. Without it, documents are collected and converted in one-shot
+    batches by :meth:`finish`. Outcomes reach the caller's thread through :meth:`poll` and
+    :meth:`finish`, which also call ``progress`` for each PDF written.
+    """
+
+    def __init__(
+        self,
+        *,
+        expected: int,
+        workers: int | None = None,
+        soffice: str | None = None,
+        timeout: TimeoutPolicy | None = None,
+        source_date_epoch: int | None = None,
+        progress: Callable[[Path], None] | None = None,
+    ) -> None:
+        # A missing LibreOffice matters only once there is something to convert.
+        self._missing: LibreOfficeMissing | None = None
+        try:
+            self.binary = find_soffice(soffice)
+        except LibreOfficeMissing as missing:
+            self.binary, self._missing = "", missing
+        self.policy = timeout or TimeoutPolicy()
+        self.epoch = source_date_epoch
+        self.progress = progress
+        self.workers = workers
+        self.report = ConversionReport()
+        self.events: queue.Queue[_Outcome] = queue.Queue()
+        self.queue: queue.Queue[_Doc | None] = queue.Queue()
+        self.cancel = threading.Event()
+        self._stack = contextlib.ExitStack()
+        self.root = self._stack.enter_context(_workspace())
+        self.profiles = _Profiles(self.root)
+        self._converted: dict[int, Path] = {}
+        self._batched: list[_Doc] = []
+        self._batched_lock = threading.Lock()
+        self._groups: set[int] = set()
+        self._groups_lock = threading.Lock()
+        self._count = 0
+        self._calc: bool | None = None
+        self._error: BaseException | None = None
+        self._threads: list[threading.Thread] = []
+        self._running = 0
+        python = uno_python(self.binary) if expected > 0 and self.binary else None
+        if python is not None:
+            for number in range(1, _worker_count(expected, workers) + 1):
+                worker = _UnoWorker(self, number, python)
+                thread = threading.Thread(target=worker.serve, name=f"soffice-{number}")
+                thread.start()
+                self._threads.append(thread)
+            self._running = len(self._threads)
+
+    @property
+    def streaming(self) -> bool:
+        """True when documents convert as they are submitted (long-running workers)."""
+        return bool(self._threads)
+
+    def __enter__(self) -> ConversionService:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every worker and remove the workspace; outcomes not yet collected are lost."""
+        self.cancel.set()
+        self.kill_all()
+        for _ in self._threads:
+            self.queue.put(None)
+        for thread in self._threads:
+            thread.join()
+        self._threads = []
+        self._stack.close()
+
+    # -- used by the workers
+
+    def track(self, group: int) -> None:
+        """Remember a process group to kill if the conversion is abandoned."""
+        with self._groups_lock:
+            self._groups.add(group)
+        if self.cancel.is_set():
+            _kill_group(group)
+
+    def untrack(self, group: int) -> None:
+        """Forget a process group that has ended."""
+        with self._groups_lock:
+            self._groups.discard(group)
+
+    def kill_all(self) -> None:
+        """Kill every soffice this service started."""
+        with self._groups_lock:
+            for group in list(self._groups):
+                _kill_group(group)
+
+    def to_batches(self, doc: _Doc) -> None:
+        """Leave ``doc`` to the one-shot batches of :meth:`finish` (no bridge available)."""
+        with self._batched_lock:
+            self._batched.append(doc)
+
+    # -- used by the caller
+
+    def submit(self, job: ConversionJob) -> None:
+        """Queue one document; its outcome arrives through :meth:`poll` or :meth:`finish`."""
+        job = ConversionJob(Path(job.source), Path(job.target))
+        index, self._count = self._count, self._count + 1
+        suffix = job.source.suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
+            self.report.failures[job.source] = (
+                f"kan '{job.source.suffix or job.source.name}' niet omzetten naar PDF "
+                f"(gebruik {allowed} of lever een PDF aan)"
+            )
+            return
+        if not job.source.is_file():
+            self.report.failures[job.source] = "bestand niet gevonden"
+            return
+        if self._missing is not None:
+            raise self._missing
+        if suffix in CALC_SUFFIXES:
+            if self._calc is None:
+                self._calc = _calc_installed(self.binary)
+            if not self._calc:
+                self.report.failures[job.source] = (
+                    "rekenbladen omzetten vraagt LibreOffice Calc, dat niet is geïnstalleerd "
+                    f"(installeer het met: {CALC_INSTALL_COMMAND})"
+                )
+                return
+        doc = _Doc(index, job, _weight(job.source))
+        if self._running:
+            self.queue.put(doc)
+        else:
+            self.to_batches(doc)
+
+    def poll(self) -> None:
+        """Take in the outcomes so far without waiting (calls ``progress``)."""
+        while True:
+            try:
+                event = self.events.get_nowait()
+            except queue.Empty:
+                return
+            self._take(event)
+
+    def finish(self) -> ConversionReport:
+        """Wait until every submitted document is converted or has failed; the report."""
+        try:
+            for _ in self._threads:
+                self.queue.put(None)
+            while self._running:
+                self._take(self.events.get())
+            if self._error is not None:
+                raise self._error
+            if self._batched:
+                self._run_batches(sorted(self._batched, key=lambda d: d.index))
+            self.poll()
+        except BaseException:
+            self.cancel.set()
+            self.kill_all()
+            raise
+        report = self.report
+        report.converted = [self._converted[index] for index in sorted(self._converted)]
+        return report
+
+    def _take(self, event: _Outcome) -> None:
+        if event.task_done:
+            self._running -= 1
+            if event.error is not None and not isinstance(event.error, _Cancelled):
+                self._error = self._error or event.error
+                self.cancel.set()
+                self.kill_all()
+        elif event.doc is not None and event.converted:
+            self._converted[event.doc.index] = event.doc.job.target
+            if self.progress is not None:
+                self.progress(event.doc.job.target)
+        elif event.doc is not None:
+            self.report.failures[event.doc.job.source] = event.reason
+
+    def _run_batches(self, docs: list[_Doc]) -> None:
+        count = max(1, min(_worker_count(len(docs), self.workers), len(docs)))
+        events: queue.Queue[_Outcome] = queue.Queue()
+        with ThreadPoolExecutor(count, "soffice") as pool:
+            runner = _Runner(self.binary, self.root, self.policy, self.epoch, events)
+            outstanding = 0
+            error: BaseException | None = None
+            try:
+                for batch in _balance(docs, count):
+                    pool.submit(runner.run_task, batch)
+                    outstanding += 1
+                while outstanding:
+                    event = events.get()
+                    if event.task_done:
+                        outstanding -= 1
+                        if event.error is not None and not isinstance(event.error, _Cancelled):
+                            error = error or event.error
+                            runner.kill_all()
+                    elif event.doc is not None:
+                        self._take(event)
+                    elif len(event.unfinished) == 1:
+                        doc, problem = event.unfinished[0]
+                        self.report.failures[doc.job.source] = _reason_for(problem)
+                    elif error is None:
+                        # Retry one by one, so the document that broke the batch is isolated.
+                        for doc, _ in event.unfinished:
+                            pool.submit(runner.run_task, [doc])
+                            outstanding += 1
+            except BaseException:
+                runner.kill_all()
+                raise
+        if error is not None:
+            raise error
+
+
+def _worker_count(documents: int, workers: int | None) -> int:
+    # A worker costs about a second to start and a document about a tenth of that, so a
+    # second worker only pays off once each gets several documents.
+    if workers:
+        return max(1, workers)
+    return max(1, min(os.cpu_count() or 1, -(-documents // DOCUMENTS_PER_WORKER)))
+
+
 def convert_to_pdf(
     jobs: Sequence[ConversionJob],
     *,
@@ -750,81 +1227,17 @@ def convert_to_pdf(
     source_date_epoch: int | None = None,
     progress: Callable[[Path], None] | None = None,
 ) -> ConversionReport:
-    """Convert office documents to PDF/A-2b (tagged) in parallel LibreOffice batches."""
-    report = ConversionReport()
-    policy = timeout or TimeoutPolicy()
-    docs: list[_Doc] = []
-    pending_calc: list[_Doc] = []
-    for index, job in enumerate(jobs):
-        job = ConversionJob(Path(job.source), Path(job.target))
-        suffix = job.source.suffix.lower()
-        if suffix not in SUPPORTED_SUFFIXES:
-            allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
-            report.failures[job.source] = (
-                f"kan '{job.source.suffix or job.source.name}' niet omzetten naar PDF "
-                f"(gebruik {allowed} of lever een PDF aan)"
-            )
-            continue
-        if not job.source.is_file():
-            report.failures[job.source] = "bestand niet gevonden"
-            continue
-        doc = _Doc(index, job, _weight(job.source))
-        (pending_calc if suffix in CALC_SUFFIXES else docs).append(doc)
-    if not docs and not pending_calc:
-        return report
-
-    binary = find_soffice(soffice)
-    if pending_calc and not _calc_installed(binary):
-        for doc in pending_calc:
-            report.failures[doc.job.source] = (
-                "rekenbladen omzetten vraagt LibreOffice Calc, dat niet is geïnstalleerd "
-                f"(installeer het met: {CALC_INSTALL_COMMAND})"
-            )
-    else:
-        docs.extend(pending_calc)
-        docs.sort(key=lambda d: d.index)
-    if not docs:
-        return report
-
-    # A worker costs about a second to start and a document about a tenth of that, so a
-    # second worker only pays off once each gets several documents.
-    fair_share = workers or min(os.cpu_count() or 1, -(-len(docs) // DOCUMENTS_PER_WORKER))
-    count = max(1, min(fair_share, len(docs)))
-    events: queue.Queue[_Outcome] = queue.Queue()
-    converted: dict[int, Path] = {}
-    with _workspace() as root, ThreadPoolExecutor(count, "soffice") as pool:
-        runner = _Runner(binary, root, policy, source_date_epoch, events)
-        outstanding = 0
-        error: BaseException | None = None
-        try:
-            for batch in _balance(docs, count):
-                pool.submit(runner.run_task, batch)
-                outstanding += 1
-            while outstanding:
-                event = events.get()
-                if event.task_done:
-                    outstanding -= 1
-                    if event.error is not None and not isinstance(event.error, _Cancelled):
-                        error = error or event.error
-                        runner.kill_all()
-                elif event.doc is not None and event.converted:
-                    converted[event.doc.index] = event.doc.job.target
-                    if progress is not None:
-                        progress(event.doc.job.target)
-                elif event.doc is not None:
-                    report.failures[event.doc.job.source] = event.reason
-                elif len(event.unfinished) == 1:
-                    doc, problem = event.unfinished[0]
-                    report.failures[doc.job.source] = _reason_for(problem)
-                elif error is None:
-                    # Retry one by one, so the document that broke the batch is isolated.
-                    for doc, _ in event.unfinished:
-                        pool.submit(runner.run_task, [doc])
-                        outstanding += 1
-        except BaseException:
-            runner.kill_all()
-            raise
-        if error is not None:
-            raise error
-    report.converted = [converted[index] for index in sorted(converted)]
-    return report
+    """Convert office documents to PDF/A-2b (tagged) with parallel LibreOffice workers."""
+    if not jobs:
+        return ConversionReport()
+    with ConversionService(
+        expected=len(jobs),
+        workers=workers,
+        soffice=soffice,
+        timeout=timeout,
+        source_date_epoch=source_date_epoch,
+        progress=progress,
+    ) as service:
+        for job in jobs:
+            service.submit(job)
+        return service.finish()

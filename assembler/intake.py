@@ -29,7 +29,7 @@ from assembler.validate import DossierInput
 # Each child costs a Python and pikepdf start (~0.15 s), so batches are large; the first is
 # small so that rendering, which waits for a dossier's annexes, can begin at once.
 FIRST_BATCH_SIZE = 4
-BATCH_SIZE = 16
+BATCH_SIZE = 64
 
 
 class AnnexIntake:

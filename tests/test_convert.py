@@ -250,10 +250,18 @@ def dossier_jobs(tmp_path: Path, contents: list[bytes | str]) -> list[Conversion
 # --------------------------------------------------------------------------- real LibreOffice
 
 
+@pytest.fixture(params=["workers", "batches"])
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways to LibreOffice: long-running workers (where the bridge is) and batches."""
+    if request.param == "batches":
+        monkeypatch.setenv(convert.UNO_ENV, "0")
+    return str(request.param)
+
+
 @pytest.mark.slow
 @needs_soffice
 def test_batch_with_identical_basenames_gives_archival_pdfs(
-    tmp_path: Path, _isolated: Path
+    tmp_path: Path, _isolated: Path, backend: str
 ) -> None:
     titles = [f"Voorstel nummer {n} over werklocaties" for n in range(1, 6)]
     jobs = dossier_jobs(tmp_path, list(titles))
@@ -278,7 +286,7 @@ def test_batch_with_identical_basenames_gives_archival_pdfs(
 
 @pytest.mark.slow
 @needs_soffice
-def test_office_annexes_convert_in_the_same_pool(tmp_path: Path) -> None:
+def test_office_annexes_convert_in_the_same_pool(tmp_path: Path, backend: str) -> None:
     sources = [
         make_odf(tmp_path / "a" / "bijlage.odt", "Tekst van de bijlage in OpenDocument"),
         make_docx(tmp_path / "b" / "bijlage.docx", "Bijlage in Word"),
@@ -329,7 +337,7 @@ def test_same_epoch_gives_byte_identical_pdfs(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @needs_soffice
-def test_broken_document_is_isolated_and_others_convert(tmp_path: Path) -> None:
+def test_broken_document_is_isolated_and_others_convert(tmp_path: Path, backend: str) -> None:
     jobs = dossier_jobs(
         tmp_path, ["Eerste voorstel", b"PK\x03\x04 afgebroken zip", "Derde voorstel"]
     )
@@ -375,7 +383,7 @@ def test_hanging_document_is_killed_and_reported(
 def test_soffice_that_exits_0_without_output_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plant_fake(tmp_path, monkeypatch, "#!/bin/sh\necho 'Error: source file could not be loaded'\n")
+    plant_fake(tmp_path, monkeypatch, "#!/bin/sh\necho 'Error: Please verify input parameters'\n")
     jobs = dossier_jobs(tmp_path, [b"een", b"twee", b"drie"])
 
     report = convert_to_pdf(jobs, workers=2)
@@ -384,7 +392,7 @@ def test_soffice_that_exits_0_without_output_is_reported(
     assert sorted(report.failures) == sorted(job.source for job in jobs)
     for reason in report.failures.values():
         assert "gaf geen PDF" in reason
-        assert "could not be loaded" in reason
+        assert "(LibreOffice meldt: Error: Please verify input parameters)" in reason
     with pytest.raises(ConversionFailed) as caught:
         report.raise_on_failure()
     assert caught.value.exit_code == ExitCode.ENVIRONMENT
@@ -549,3 +557,155 @@ def test_hang_early_in_a_long_batch_is_caught_after_one_documents_allowance(
     assert report.converted == [job.target for job in jobs[1:]]
     assert "2 seconden" in report.failures[jobs[0].source]
     assert elapsed < 6.5, f"took {elapsed:.1f} s: the batch limit was waited out"
+
+
+# --------------------------------------------------------------------------- long-running workers
+
+needs_bridge = pytest.mark.skipif(
+    REAL_SOFFICE is None or convert.uno_python(REAL_SOFFICE) is None,
+    reason="LibreOffice's Python bridge (python3-uno) is not installed",
+)
+
+
+def soffice_processes(group: int) -> list[int]:
+    """Pids of the soffice.bin processes in process group ``group``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat_line = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat_line[stat_line.index("(") + 1 : stat_line.rindex(")")]
+        fields = stat_line[stat_line.rindex(")") + 2 :].split()
+        if name == "soffice.bin" and int(fields[2]) == group:
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for_pdfs(service: convert.ConversionService, seen: list[Path], count: int) -> None:
+    deadline = time.monotonic() + 90
+    while len(seen) < count:
+        assert time.monotonic() < deadline, "the conversion did not finish"
+        service.poll()
+        time.sleep(0.05)
+
+
+def the_worker_soffice(service: convert.ConversionService) -> int:
+    deadline = time.monotonic() + 30
+    while True:
+        pids = [pid for group in list(service._groups) for pid in soffice_processes(group)]
+        if len(pids) == 1:
+            return pids[0]
+        assert time.monotonic() < deadline, f"expected one soffice.bin, found {pids}"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+@needs_bridge
+def test_documents_convert_while_more_are_submitted(tmp_path: Path, _isolated: Path) -> None:
+    jobs = dossier_jobs(tmp_path, [f"Voorstel {n} over werklocaties" for n in range(1, 5)])
+    seen: list[Path] = []
+
+    with convert.ConversionService(expected=len(jobs), workers=2, progress=seen.append) as service:
+        service.submit(jobs[0])
+        # The first PDF lands before the rest is even submitted: LibreOffice was already up.
+        wait_for_pdfs(service, seen, 1)
+        for job in jobs[1:]:
+            service.submit(job)
+        report = service.finish()
+
+    assert report.ok, report.failures
+    assert report.converted == [job.target for job in jobs]
+    for number, job in enumerate(jobs, start=1):
+        assert f"Voorstel {number} over werklocaties" in pdf_text(job.target)
+        with pikepdf.open(job.target) as pdf:
+            assert pdf.open_metadata().get("pdfaid:part") == "2"
+            assert str(pdf.Root.Lang) == "nl-NL"
+    assert list(_isolated.iterdir()) == [], "the temporary workspace was left behind"
+
+
+@pytest.mark.slow
+@needs_bridge
+def test_a_killed_worker_is_replaced_and_no_document_is_lost(tmp_path: Path) -> None:
+    jobs = dossier_jobs(tmp_path, ["Een", "Twee", "Drie"])
+    seen: list[Path] = []
+
+    with convert.ConversionService(expected=3, workers=1, progress=seen.append) as service:
+        service.submit(jobs[0])
+        wait_for_pdfs(service, seen, 1)
+        first = the_worker_soffice(service)
+        os.kill(first, 9)  # LibreOffice crashes between two documents
+        service.submit(jobs[1])
+        service.submit(jobs[2])
+        report = service.finish()
+
+    assert report.ok, report.failures
+    assert report.converted == [job.target for job in jobs]
+    assert "Drie" in pdf_text(jobs[2].target)
+    assert process_gone(first)
+
+
+@pytest.mark.slow
+@needs_bridge
+def test_a_hanging_worker_is_killed_and_the_next_document_converts(tmp_path: Path) -> None:
+    jobs = dossier_jobs(tmp_path, ["Een", "Twee", "Drie"])
+    seen: list[Path] = []
+    policy = TimeoutPolicy(base=1.0, per_document=1.0)  # one document: 2 s
+
+    with convert.ConversionService(
+        expected=3, workers=1, timeout=policy, progress=seen.append
+    ) as service:
+        service.submit(jobs[0])
+        wait_for_pdfs(service, seen, 1)
+        stuck = the_worker_soffice(service)
+        os.kill(stuck, 19)  # SIGSTOP: LibreOffice stops responding
+        started = time.monotonic()
+        service.submit(jobs[1])
+        service.submit(jobs[2])
+        report = service.finish()
+        elapsed = time.monotonic() - started
+
+    assert report.converted == [jobs[0].target, jobs[2].target]
+    assert report.failures[jobs[1].source] == (
+        "LibreOffice kwam 2 seconden niet verder en is gestopt "
+        "(controleer of het document in Word of LibreOffice opent)"
+    )
+    assert not jobs[1].target.exists()
+    assert process_gone(stuck)
+    assert elapsed < 30
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_without_a_working_bridge_documents_go_through_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "bridge.py"
+    broken.write_text('print(\'{"ready": false, "error": "geen uno"}\', flush=True)\n')
+    monkeypatch.setattr(convert, "BRIDGE_SCRIPT", str(broken))
+    monkeypatch.setattr(convert, "uno_python", lambda _soffice: sys.executable)
+    jobs = dossier_jobs(tmp_path, ["Een", "Twee"])
+
+    report = convert_to_pdf(jobs, workers=2)
+
+    assert report.ok, report.failures
+    assert "Twee" in pdf_text(jobs[1].target)
+
+
+def test_the_bridge_is_used_only_where_pyuno_is_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program = tmp_path / "program"
+    program.mkdir()
+    soffice = program / "soffice"
+    soffice.write_text("#!/bin/sh\n")
+    assert convert.uno_python(str(soffice)) is None
+    (program / "libpyuno.so").write_bytes(b"")
+    bundled = program / "python"
+    bundled.write_text("#!/bin/sh\n")
+    bundled.chmod(0o755)
+    assert convert.uno_python(str(soffice)) == str(bundled)
+    monkeypatch.setenv(convert.UNO_ENV, "0")
+    assert convert.uno_python(str(soffice)) is None

@@ -853,8 +853,7 @@ ANNEX_CASES = [
                 29,
                 ANNEX,
                 "'bijlage.docx' kon niet naar PDF worden omgezet: LibreOffice gaf geen PDF; "
-                "controleer of het document in Word of LibreOffice opent (LibreOffice meldt: "
-                "Error: source file could not be loaded)",
+                "controleer of het document in Word of LibreOffice opent",
             ),
             SKIPPED_BUNDLE,
         ),
