@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assembler.bands import top_bands_blank
 from assembler.errors import Problem
 
 PDF_HEADER = b"%PDF-"
@@ -77,6 +78,9 @@ class AnnexReport:
     has_forms: bool = False
     has_outline: bool = False
     permissions_only: bool = False
+    # Whether the top band of page 1 is free of ink (where the bundle stamps "Bijlage n");
+    # None when it could not be rendered.
+    first_page_band_blank: bool | None = None
 
     def problems(self, bestand: str, regel: int | None, veld: str) -> list[Problem]:
         """The report as problem records for ``bestand:regel: veld: melding``."""
@@ -95,6 +99,7 @@ class _Findings:
     has_forms: bool = False
     has_outline: bool = False
     permissions_only: bool = False
+    first_page_band_blank: bool | None = None
 
 
 def _megabytes(size: int) -> str:
@@ -149,6 +154,7 @@ def _report(path: Path, size: int, findings: _Findings) -> AnnexReport:
         has_forms=findings.has_forms,
         has_outline=findings.has_outline,
         permissions_only=findings.permissions_only,
+        first_page_band_blank=findings.first_page_band_blank,
     )
 
 
@@ -349,6 +355,9 @@ def _check_pdf(path: Path, limits: AnnexLimits) -> _Findings:
                 _check_contents(pdf, found)
             if not found.reasons:
                 _check_forms_and_outline(pdf, limits, found)
+            if not found.reasons:
+                # pdftoppm runs under this child's limits too.
+                found.first_page_band_blank = top_bands_blank(path, 0, 0).get(0)
         except MemoryError:
             found.reasons.append(TOO_MUCH_MEMORY)
         except (

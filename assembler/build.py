@@ -445,20 +445,23 @@ def _run(
             )
             bundles: dict[Path, Future[Path]] = {}
 
+            intake = stack.enter_context(AnnexIntake(project, options.jobs))
+
             def bundle(plan: _Plan) -> None:
                 main_pdf = work.rendered[plan.dossier.folder].with_suffix(".pdf")
+                annexes = range(len(plan.dossier.document.annexes))
+                bands = [intake.first_page_band(plan.dossier.annex_path(i)) for i in annexes]
                 bundles[plan.dossier.folder] = bundler.submit(
-                    _bundle, catalog, plan, main_pdf, options
+                    _bundle, catalog, plan, main_pdf, options, bands
                 )
 
-            # LibreOffice starts first: its start-up then overlaps the annex checks and the
-            # rendering, and each document is converted as soon as it is rendered.
+            # LibreOffice starts before the annex checks and the rendering, so its start-up
+            # overlaps them, and each document is converted as soon as it is rendered.
             conversions = (
                 stack.enter_context(_Conversions(project, work, options, report, notify, bundle))
                 if options.pdf
                 else None
             )
-            intake = stack.enter_context(AnnexIntake(project, options.jobs))
             # While LibreOffice converts beside it, rendering in this process keeps up with it
             # and saves the render processes' start-up; otherwise both CPUs render.
             streaming = conversions is not None and conversions.service.streaming
@@ -859,13 +862,24 @@ def _office_annexes(dossier: DossierInput) -> list[int]:
     ]
 
 
-def _bundle(catalog: Catalog, plan: _Plan, main_pdf: Path, options: BuildOptions) -> Path:
+def _bundle(
+    catalog: Catalog,
+    plan: _Plan,
+    main_pdf: Path,
+    options: BuildOptions,
+    bands: Sequence[bool | None],
+) -> Path:
     from assembler.bundle import BundleAnnex, BundleMeta, bundle_pdf
 
     document = plan.dossier.document
     annexes = [
-        BundleAnnex(annex_pdf(main_pdf.parent, plan.dossier, index), index + 1, annex.description)
-        for index, annex in enumerate(document.annexes)
+        BundleAnnex(
+            annex_pdf(main_pdf.parent, plan.dossier, index),
+            index + 1,
+            annex.description,
+            first_page_band_blank=band,
+        )
+        for index, (annex, band) in enumerate(zip(document.annexes, bands, strict=True))
     ]
     meta = BundleMeta(
         title=document.subject,

@@ -40,8 +40,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -54,6 +52,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf, String
 
 from assembler import __version__
+from assembler.bands import MARK_BAND, top_bands_blank
 from assembler.errors import InputRejected
 from assembler.fsutil import atomic_path
 
@@ -61,14 +60,8 @@ FONT_DIR = Path("/usr/share/fonts/truetype/liberation")
 FONT_REGULAR = FONT_DIR / "LiberationSans-Regular.ttf"
 FONT_BOLD = FONT_DIR / "LiberationSans-Bold.ttf"
 
-# Height of the band at the top of a page where marks go, in points.
-MARK_BAND = 22.0
 MARK_SIZE = 8.0
 MARK_MARGIN = 24.0
-# Rendering resolution and the grey level below which a pixel counts as ink.
-BLANK_DPI = 36
-INK_THRESHOLD = 235
-RENDER_TIMEOUT = 60.0
 
 CONFIDENTIAL = "NIET OPENBAAR"
 
@@ -95,6 +88,7 @@ class BundleAnnex:
     pdf: Path
     nummer: int
     omschrijving: str
+    first_page_band_blank: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +105,9 @@ class MergePart:
     keep_outline: bool = True
     first_page_mark: str | None = None
     children: tuple[OutlineEntry, ...] = ()
+    # Whether the first page's top band is empty, when already known (the annex intake
+    # finds out once per file); None: render it to see.
+    first_page_band_blank: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +136,7 @@ def bundle_pdf(
                 title=f"Bijlage {annex.nummer} – {annex.omschrijving}",
                 label_prefix=f"B{annex.nummer}-",
                 first_page_mark=f"Bijlage {annex.nummer}{reference}",
+                first_page_band_blank=annex.first_page_band_blank,
             )
         )
     return merge_documents(parts, meta, output)
@@ -543,70 +541,15 @@ def _top_band_blank(
     blank: dict[int, bool] = {}
     for part, start, end in zip(parts, starts, ends, strict=True):
         wanted = sorted(index - start for index in marks if start <= index < end)
+        if wanted and wanted[0] == 0 and part.first_page_band_blank is not None:
+            blank[start] = part.first_page_band_blank
+            wanted = wanted[1:]
         if not wanted:
             continue
-        for offset, is_blank in _render_bands(part.pdf, wanted[0], wanted[-1]).items():
+        for offset, is_blank in top_bands_blank(part.pdf, wanted[0], wanted[-1]).items():
             if start + offset in marks:
                 blank[start + offset] = is_blank
     return blank
-
-
-def _render_bands(pdf: Path, first: int, last: int) -> dict[int, bool]:
-    """Render pages ``first..last`` (0-based) in grey at low resolution; check the top band."""
-    band_rows = max(1, round(MARK_BAND * BLANK_DPI / 72))
-    result: dict[int, bool] = {}
-    with tempfile.TemporaryDirectory(prefix="assembler-band-") as folder:
-        prefix = Path(folder) / "p"
-        command = [
-            "pdftoppm",
-            "-gray",
-            "-r",
-            str(BLANK_DPI),
-            "-f",
-            str(first + 1),
-            "-l",
-            str(last + 1),
-            str(pdf),
-            str(prefix),
-        ]
-        try:
-            subprocess.run(
-                command,
-                capture_output=True,
-                timeout=RENDER_TIMEOUT + (last - first) * 0.5,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return result
-        for image in Path(folder).glob("p-*.pgm"):
-            try:
-                number = int(image.stem.rsplit("-", 1)[1])
-                result[number - 1] = _band_is_blank(image.read_bytes(), band_rows)
-            except (ValueError, IndexError):
-                continue
-    return result
-
-
-def _band_is_blank(pgm: bytes, rows: int) -> bool:
-    """True when the top ``rows`` of a binary PGM (P5) image hold no ink."""
-    fields: list[bytes] = []
-    position = 0
-    while len(fields) < 4:
-        while pgm[position : position + 1].isspace():
-            position += 1
-        if pgm[position : position + 1] == b"#":
-            position = pgm.index(b"\n", position) + 1
-            continue
-        end = position
-        while not pgm[end : end + 1].isspace():
-            end += 1
-        fields.append(pgm[position:end])
-        position = end
-    if fields[0] != b"P5" or int(fields[3]) > 255:
-        return False
-    width = int(fields[1])
-    pixels = pgm[position + 1 : position + 1 + width * rows]
-    return len(pixels) == width * rows and min(pixels) >= INK_THRESHOLD
 
 
 # --- metadata ------------------------------------------------------------------------------

@@ -92,6 +92,11 @@ class AnnexIntake:
             accepted = accepted and report.ok
         return problems, accepted
 
+    def first_page_band(self, path: Path) -> bool | None:
+        """Whether page 1 of the checked PDF ``path`` has an empty top band; None: unknown."""
+        report = self.known.get(path.resolve())
+        return report.first_page_band_blank if report is not None else None
+
     def _report(self, path: Path) -> AnnexReport:
         if path not in self.known:
             future, index = self.pending.pop(path)

@@ -13,8 +13,10 @@ template's part is all a Markdown body needs.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 from docx.blkcntnr import BlockItemContainer
@@ -291,26 +293,48 @@ def _abstract_for(document: Any, num_id: int | None) -> int | None:
     return None
 
 
-def add_markdown(document: Any, text: str) -> None:
+@dataclass(frozen=True)
+class _StyleInfo:
+    """What Markdown needs to know of a template's styles and numbering."""
+
+    styles: frozenset[tuple[str, WD_STYLE_TYPE]]
+    paragraph_style_ids: dict[str, str]
+    bullet_num_id: int | None
+    number_abstract_id: int | None
+
+
+def _style_info(document: Any) -> _StyleInfo:
+    all_styles = list(document.styles)
+    return _StyleInfo(
+        styles=frozenset((style.name, style.type) for style in all_styles),
+        paragraph_style_ids={
+            style.name: style.style_id
+            for style in all_styles
+            if style.type == WD_STYLE_TYPE.PARAGRAPH and style.name
+        },
+        bullet_num_id=_style_numbering(document, "List Bullet"),
+        number_abstract_id=_abstract_for(document, _style_numbering(document, "List Number")),
+    )
+
+
+# Template file (path, mtime, size) -> its style info: every dossier is rendered from the
+# same few templates, and listing a template's styles costs as much as the Markdown itself.
+_STYLE_INFO: dict[tuple[str, int, int], _StyleInfo] = {}
+
+
+def add_markdown(document: Any, text: str, info: _StyleInfo | None = None) -> None:
     """Append Markdown ``text`` as Word paragraphs to a python-docx document."""
     tree = SyntaxTreeNode(_parser().parse(xml_safe(text)))
     levels = [int(node.tag[1:]) for node in tree.walk() if node.type == "heading"]
-    all_styles = list(document.styles)
-    styles = {(style.name, style.type) for style in all_styles}
-    paragraph_style_ids = {
-        style.name: style.style_id
-        for style in all_styles
-        if style.type == WD_STYLE_TYPE.PARAGRAPH and style.name
-    }
-    bullet_num_id = _style_numbering(document, "List Bullet")
+    info = info or _style_info(document)
     builder = _Builder(
         document=document,
         # The shallowest Markdown heading becomes Heading 2, just under the section heading.
         heading_shift=min(levels) - 1 if levels else 0,
-        bullet_num_id=bullet_num_id,
-        number_abstract_id=_abstract_for(document, _style_numbering(document, "List Number")),
-        styles=styles,
-        paragraph_style_ids=paragraph_style_ids,
+        bullet_num_id=info.bullet_num_id,
+        number_abstract_id=info.number_abstract_id,
+        styles=set(info.styles),
+        paragraph_style_ids=info.paragraph_style_ids,
     )
     builder.blocks(tree.children, None)
 
@@ -360,5 +384,17 @@ class WordFragment:
 def markdown_subdoc(template: Any, text: str) -> WordFragment:
     """Word paragraphs for ``template`` (a DocxTemplate) holding the Markdown ``text``."""
     fragment = WordFragment(template.get_docx())
-    add_markdown(fragment, text)
+    info = None
+    source = getattr(template, "template_file", None)
+    if isinstance(source, str | Path):
+        try:
+            stat = os.stat(source)
+        except OSError:
+            pass
+        else:
+            key = (str(source), stat.st_mtime_ns, stat.st_size)
+            info = _STYLE_INFO.get(key)
+            if info is None:
+                info = _STYLE_INFO[key] = _style_info(fragment)
+    add_markdown(fragment, text, info)
     return fragment

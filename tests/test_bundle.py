@@ -13,6 +13,7 @@ import pytest
 from pikepdf import Array, Dictionary, Name
 from reportlab.pdfgen import canvas
 
+from assembler.annex import inspect_annexes
 from assembler.bundle import (
     MARK_BAND,
     BundleAnnex,
@@ -395,3 +396,28 @@ def test_merge_documents_nests_bundles_under_a_top_outline(voorstel: Path, tmp_p
     labels = pypdf.PdfReader(out).page_labels
     assert labels == ["1", "2", "B1-1", "B1-2", "B1-3", "B1-4", "3.1", "3.2"]
     assert internal_links(out, 6) == [(6, 7)]
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_the_intake_tells_whether_the_first_page_top_band_is_free(
+    tmp_path: Path, rotate: int
+) -> None:
+    blank = make_annex(tmp_path / "leeg.pdf", text_at_top=False, rotate=rotate)
+    full = make_annex(tmp_path / "vol.pdf", text_at_top=True, rotate=rotate)
+    reports = inspect_annexes([blank, full])
+    assert [r.first_page_band_blank for r in reports] == [True, rotate != 0]
+
+
+def test_a_known_band_is_trusted_without_rendering(voorstel: Path, tmp_path: Path) -> None:
+    # Told (as the intake would) that the full band is free, the bundle stamps into it; told
+    # that the empty band is taken, it adds a strip. Either way nothing was rendered.
+    full = make_annex(tmp_path / "vol.pdf", text_at_top=True)
+    empty = make_annex(tmp_path / "leeg.pdf", text_at_top=False)
+    out = tmp_path / "bundel.pdf"
+    annexes = [
+        BundleAnnex(full, 1, "Kaart", first_page_band_blank=True),
+        BundleAnnex(empty, 2, "Lijst", first_page_band_blank=False),
+    ]
+    bundle_pdf(voorstel, annexes, META, out)
+    assert visible_box(out, 2) == [0, 0, 595, 842]
+    assert visible_box(out, 4) == [0, 0, 595, 842 + MARK_BAND]

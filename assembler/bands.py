@@ -1,0 +1,92 @@
+"""The band at the top of a page where bundle marks go, and whether anything is drawn there.
+
+Used by :mod:`assembler.bundle` to decide between drawing a mark in the band and adding a
+strip above the page, and by the annex intake, which answers it once per annex file (cached
+with the rest of its report) so a bundle rarely has to render anything.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+__all__ = ["BLANK_DPI", "INK_THRESHOLD", "MARK_BAND", "top_bands_blank"]
+
+# Height of the band at the top of a page where marks go, in points.
+MARK_BAND = 22.0
+# Rendering resolution and the grey level below which a pixel counts as ink.
+BLANK_DPI = 36
+INK_THRESHOLD = 235
+RENDER_TIMEOUT = 60.0
+
+
+def top_bands_blank(pdf: Path, first: int, last: int) -> dict[int, bool]:
+    """Whether the top band of pages ``first..last`` (0-based) is free of ink, per page.
+
+    Only the band is rendered, in grey at low resolution; a page pdftoppm cannot render is
+    left out (callers treat it as not blank).
+    """
+    band_rows = max(1, round(MARK_BAND * BLANK_DPI / 72))
+    result: dict[int, bool] = {}
+    with tempfile.TemporaryDirectory(prefix="assembler-band-") as folder:
+        prefix = Path(folder) / "p"
+        command = [
+            "pdftoppm",
+            "-gray",
+            "-r",
+            str(BLANK_DPI),
+            # Only the band: -y/-H crop the visual top (after /Rotate), -W is "all of it".
+            "-x",
+            "0",
+            "-y",
+            "0",
+            "-W",
+            "100000",
+            "-H",
+            str(band_rows),
+            "-f",
+            str(first + 1),
+            "-l",
+            str(last + 1),
+            str(pdf),
+            str(prefix),
+        ]
+        try:
+            subprocess.run(
+                command,
+                capture_output=True,
+                timeout=RENDER_TIMEOUT + (last - first) * 0.5,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return result
+        for image in Path(folder).glob("p-*.pgm"):
+            try:
+                number = int(image.stem.rsplit("-", 1)[1])
+                result[number - 1] = _band_is_blank(image.read_bytes(), band_rows)
+            except (ValueError, IndexError):
+                continue
+    return result
+
+
+def _band_is_blank(pgm: bytes, rows: int) -> bool:
+    """True when the top ``rows`` of a binary PGM (P5) image hold no ink."""
+    fields: list[bytes] = []
+    position = 0
+    while len(fields) < 4:
+        while pgm[position : position + 1].isspace():
+            position += 1
+        if pgm[position : position + 1] == b"#":
+            position = pgm.index(b"\n", position) + 1
+            continue
+        end = position
+        while not pgm[end : end + 1].isspace():
+            end += 1
+        fields.append(pgm[position:end])
+        position = end
+    if fields[0] != b"P5" or int(fields[3]) > 255:
+        return False
+    width = int(fields[1])
+    pixels = pgm[position + 1 : position + 1 + width * rows]
+    return len(pixels) == width * rows and min(pixels) >= INK_THRESHOLD
