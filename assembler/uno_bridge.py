@@ -23,11 +23,12 @@ The first line out is ``{"ready": true}`` once LibreOffice accepts documents, or
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
@@ -121,8 +122,26 @@ def _connected(desktop: Any) -> bool:
     return True
 
 
+def _end_with_parent(parent: int) -> None:
+    """Kill this bridge and its soffice when the build that started them is gone.
+
+    A build killed with SIGKILL cannot stop its workers; without this, a soffice still
+    starting up would run on for ever. The bridge leads its own process group.
+    """
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    _end_group()
+
+
+def _end_group() -> None:
+    """Kill soffice (and its launcher) with this bridge: the group it leads, or just them."""
+    if os.getpgrp() == os.getpid():
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+
 def main(argv: list[str]) -> int:
     """Start soffice, connect, then convert each requested document in turn."""
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     pipe = f"assembler-{os.getpid()}"
     office = subprocess.Popen(
         [*argv[1:], f"--accept=pipe,name={pipe};urp;"],
@@ -130,6 +149,17 @@ def main(argv: list[str]) -> int:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    try:
+        return _serve(pipe, office)
+    finally:
+        # Whatever the way out (done, a caller that went away mid-answer), soffice must not
+        # outlive the bridge: killing only the launcher would orphan soffice.bin.
+        if office.poll() is None:
+            office.kill()
+        _end_group()
+
+
+def _serve(pipe: str, office: subprocess.Popen[bytes]) -> int:
     try:
         desktop = _connect(pipe, office)
     except Exception as error:  # whatever stops the start is reported
@@ -150,14 +180,8 @@ def main(argv: list[str]) -> int:
             _say({"id": request["id"], "ok": False, "stage": failed.stage, "error": failed.detail})
         else:
             _say({"id": request["id"], "ok": True})
-    # stdin closed: the caller is done with this worker.
-    # The connection drops as the office exits, which the bridge reports as an error.
-    with contextlib.suppress(Exception):
-        desktop.terminate()
-    try:
-        office.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        office.kill()
+    # stdin closed: the caller is done with this worker, or gone. Its profile is thrown away,
+    # so soffice is not asked to shut down cleanly: the whole group ends (see main).
     return 0
 
 

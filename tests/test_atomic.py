@@ -77,18 +77,32 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path, example_project: Pa
     assert kinds == {".docx", ".pdf"}
 
 
-def _kill_leftovers(marker: str) -> None:
-    """End LibreOffice processes the killed build started (found by their temp folder)."""
+def _processes_with(marker: str) -> list[int]:
+    """Running processes whose command line names ``marker`` (the killed build's temp folder)."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             command = (entry / "cmdline").read_bytes().decode(errors="replace")
-        except OSError:
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
             continue
-        if marker in command:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(entry.name), signal.SIGKILL)
+        if marker in command and state not in {"Z", "X"}:
+            found.append(int(entry.name))
+    return found
+
+
+def _leftovers_end_by_themselves(marker: str) -> list[int]:
+    """Wait for the killed build's LibreOffice processes to end; those that did not."""
+    deadline = time.monotonic() + 15
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    leftovers = _processes_with(marker)
+    for pid in leftovers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return leftovers
 
 
 @pytest.mark.parametrize("delay", [0.3, 1.5, 3.0])
@@ -114,7 +128,8 @@ def test_sigkill_keeps_previous_outputs_and_rebuild_completes(
     time.sleep(delay)
     process.kill()
     process.wait()
-    _kill_leftovers(str(killed_tmp))
+    # LibreOffice workers notice that their build is gone and end; none runs on for ever.
+    assert _leftovers_end_by_themselves(str(killed_tmp)) == []
 
     # Whatever is there is whole: either the previous version or a complete new one.
     assert_all_outputs_whole(example_project, temp_allowed=True)
