@@ -1,15 +1,23 @@
-"""Office documents to archival PDF (PDF/A-2b, tagged) with a pool of headless LibreOffice workers.
+"""Office documents to archival PDF (PDF/A-2b, tagged) with headless LibreOffice workers.
 
-One ``soffice`` start costs about a second, a document in a running ``soffice`` a tenth of
-that, so documents are converted in batches: one batch per worker process, each worker with
-its own LibreOffice profile (two processes sharing a profile fail silently). A batch that
-hangs or crashes is killed as a whole process group; its unfinished documents are retried one
-by one, so a single bad document is isolated and reported while the others convert.
+:class:`ConversionService` converts documents while its caller is still producing them. Where
+LibreOffice's Python bridge is installed (Debian's ``python3-uno``), it starts long-running
+``soffice`` workers at once, each behind :mod:`assembler.uno_bridge` in a process group of its
+own and with its own profile (two processes sharing a profile fail silently), and hands each
+document to the next free worker as soon as it is submitted; so LibreOffice's start-up, about a
+second of a CPU, overlaps the caller's own work. A worker that crashes is replaced and its
+document tried once more; a document that stalls past its limit is killed and reported.
 
-Worker threads watch their soffice and check, normalise and move each PDF as soon as it is
-complete; the report and the ``progress`` callback stay on the caller's thread.
-Spreadsheets (.xlsx/.ods) need Debian's ``libreoffice-calc-nogui``; without it they are
-reported with the command that installs it.
+Without the bridge (or with ``ASSEMBLER_UNO=0``), or when a worker cannot start, documents go
+through one-shot ``soffice --convert-to`` batches when the caller finishes: one batch per
+worker process; a batch that hangs or crashes is killed as a whole process group and its
+unfinished documents are retried one by one, so a single bad document is isolated and
+reported while the others convert. :func:`convert_to_pdf` is the whole of it for a list.
+
+Every PDF is checked, normalised if asked and moved into place on a worker thread as soon as it
+is complete; outcomes and the ``progress`` callback stay on the caller's thread. Spreadsheets
+(.xlsx/.ods) need Debian's ``libreoffice-calc-nogui``; without it they are reported with the
+command that installs it.
 
 LibreOffice ignores ``SOURCE_DATE_EPOCH``; :func:`normalise_pdf` rewrites the dates, IDs and
 checksums it stamps into every PDF so that equal inputs give byte-identical PDFs.
