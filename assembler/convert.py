@@ -71,6 +71,7 @@ __all__ = [
 SOFFICE_ENV = "ASSEMBLER_SOFFICE"
 UNO_ENV = "ASSEMBLER_UNO"
 DOCUMENTS_PER_WORKER = 6
+STREAMING_DOCUMENTS_PER_WORKER = 2
 # LibreOffice's start is not a document's fault: it gets its own, generous limit.
 START_SECONDS = 60.0
 # A worker converts this many documents, then a fresh soffice takes over.
@@ -1052,7 +1053,10 @@ class ConversionService:
         self._running = 0
         python = uno_python(self.binary) if expected > 0 and self.binary else None
         if python is not None:
-            for number in range(1, _worker_count(expected, workers) + 1):
+            # A worker starts while the caller is still busy, mostly on a CPU that would
+            # idle otherwise, so a second one pays off from two documents on.
+            count = _worker_count(expected, workers, STREAMING_DOCUMENTS_PER_WORKER)
+            for number in range(1, count + 1):
                 worker = _UnoWorker(self, number, python)
                 thread = threading.Thread(target=worker.serve, name=f"soffice-{number}")
                 thread.start()
@@ -1184,7 +1188,10 @@ class ConversionService:
             self.report.failures[event.doc.job.source] = event.reason
 
     def _run_batches(self, docs: list[_Doc]) -> None:
-        count = max(1, min(_worker_count(len(docs), self.workers), len(docs)))
+        # A batch worker costs about a second to start and a document about a tenth of
+        # that, so a second one only pays off once each gets several documents.
+        count = _worker_count(len(docs), self.workers, DOCUMENTS_PER_WORKER)
+        count = max(1, min(count, len(docs)))
         events: queue.Queue[_Outcome] = queue.Queue()
         with ThreadPoolExecutor(count, "soffice") as pool:
             runner = _Runner(self.binary, self.root, self.policy, self.epoch, events)
@@ -1218,12 +1225,10 @@ class ConversionService:
             raise error
 
 
-def _worker_count(documents: int, workers: int | None) -> int:
-    # A worker costs about a second to start and a document about a tenth of that, so a
-    # second worker only pays off once each gets several documents.
+def _worker_count(documents: int, workers: int | None, per_worker: int) -> int:
     if workers:
         return max(1, workers)
-    return max(1, min(os.cpu_count() or 1, -(-documents // DOCUMENTS_PER_WORKER)))
+    return max(1, min(os.cpu_count() or 1, -(-documents // per_worker)))
 
 
 def convert_to_pdf(
