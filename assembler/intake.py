@@ -57,15 +57,24 @@ class AnnexIntake:
     def start(self, dossiers: Sequence[DossierInput]) -> None:
         """Begin checking every PDF annex of ``dossiers``, in their order."""
         todo: list[Path] = []
+        # The same file under several names (one annex attached to several proposals) is
+        # checked once; its copies wait for that check.
+        copies: dict[Path, Path] = {}
+        first_of: dict[str, Path] = {}
         for dossier in dossiers:
             for path in _pdf_annexes(dossier):
-                if path in self.known or path in self.pending or path in todo:
+                if path in self.known or path in self.pending or path in todo or path in copies:
                     continue
-                cached = self._cached(path)
-                if cached is None:
-                    todo.append(path)
-                else:
+                record = self._record(path)
+                cached = self._cached(path, record)
+                if cached is not None:
                     self.known[path] = cached
+                elif record is not None and record.name in first_of:
+                    copies[path] = first_of[record.name]
+                else:
+                    todo.append(path)
+                    if record is not None:
+                        first_of[record.name] = path
         start, size = 0, FIRST_BATCH_SIZE
         while start < len(todo):
             batch = todo[start : start + size]
@@ -73,6 +82,8 @@ class AnnexIntake:
             for index, path in enumerate(batch):
                 self.pending[path] = (future, index)
             start, size = start + size, BATCH_SIZE
+        for path, original in copies.items():
+            self.pending[path] = self.pending[original]
 
     def problems_of(self, dossier: DossierInput) -> tuple[list[Problem], bool]:
         """The intake's problems for one dossier, and whether all its annexes are accepted."""
@@ -100,29 +111,36 @@ class AnnexIntake:
     def _report(self, path: Path) -> AnnexReport:
         if path not in self.known:
             future, index = self.pending.pop(path)
-            self.known[path] = future.result()[index]
+            self.known[path] = dataclasses.replace(future.result()[index], path=path)
         return self.known[path]
 
     def _check(self, batch: list[Path]) -> list[AnnexReport]:
         reports = inspect_annexes(batch, self.limits)
         for path, report in zip(batch, reports, strict=True):
             # Only decided reports are kept: a file missing now may be there next time.
-            if path.is_file():
+            record = self._record(path) if path.is_file() else None
+            if record is not None:
                 fields = {k: v for k, v in dataclasses.asdict(report).items() if k != "path"}
                 with contextlib.suppress(OutputNotWritable, OSError):
-                    write_text_atomic(self._record(path), json.dumps(fields, ensure_ascii=False))
+                    write_text_atomic(record, json.dumps(fields, ensure_ascii=False))
         return reports
 
-    def _record(self, path: Path) -> Path:
+    def _record(self, path: Path) -> Path | None:
+        """Where the report of ``path``'s content is kept (None: the file cannot be read)."""
         digest = hashlib.sha256(f"{__version__} {self.limits}".encode())
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
+        try:
+            with open(path, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError:
+            return None
         return self.cache / f"{digest.hexdigest()}.json"
 
-    def _cached(self, path: Path) -> AnnexReport | None:
+    def _cached(self, path: Path, record: Path | None) -> AnnexReport | None:
+        if record is None:
+            return None
         try:
-            fields = json.loads(self._record(path).read_text(encoding="utf-8"))
+            fields = json.loads(record.read_text(encoding="utf-8"))
             return AnnexReport(
                 **{
                     **fields,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import resource
+import shutil
 import time
 from pathlib import Path
 
@@ -257,3 +258,31 @@ def test_batch_isolates_a_file_that_kills_the_shared_child(tmp_path: Path) -> No
     assert reports[1].reasons[0].startswith("vraagt te veel geheugen")
     assert reports[3].reasons[0].startswith("bestaat niet")
     assert all(report.pages > 0 for report in (reports[0], reports[2], reports[4]))
+
+
+def test_the_same_file_under_two_names_is_checked_once(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assembler import intake
+    from assembler.build import check_project
+    from assembler.project import find_project
+
+    wonen = example_project / "dossiers" / "2023-06-23-pfho-ruimte-wonen"
+    original = wonen / "snelfietsroutes" / "bijlage-1-kaart-snelfietsroutes.pdf"
+    copy = wonen / "woningbouwafspraken" / "bijlage-2-woningbouwmonitor-2022.pdf"
+    shutil.copyfile(original, copy)
+    checked: list[Path] = []
+    real = intake.inspect_annexes
+
+    def counting(paths: list[Path], limits: AnnexLimits) -> list[AnnexReport]:
+        checked.extend(paths)
+        return real(paths, limits)
+
+    monkeypatch.setattr(intake, "inspect_annexes", counting)
+    catalog = check_project(find_project(example_project))
+
+    assert not catalog.errors
+    assert len(checked) == len(set(checked))
+    assert (original.resolve() in checked) != (copy.resolve() in checked)
+    pdfs = list((example_project / "dossiers").glob("*/*/*.pdf"))
+    assert len(checked) == len(pdfs) - 1
