@@ -742,8 +742,8 @@ def explain(
     lines.append("  build stages (cProfile, cumulative):")
     for function, text in wanted.items():
         if function in found:
-            calls, cumulative = found[function]
-            lines.append(f"      {text:<48} {cumulative:6.3f} s  ({calls} calls)")
+            count, seconds = found[function]
+            lines.append(f"      {text:<48} {seconds:6.3f} s  ({count} calls)")
     top = sorted(
         (
             (row[2], function, Path(filename).name)
@@ -839,7 +839,6 @@ def _benchmark(args: argparse.Namespace, soffice: str, temp: Path) -> int:
     # (1), (2): clean builds and the floor, alternating (the load drifts on a shared machine).
     build_times: list[float] = []
     floor_times: list[float] = []
-    build_cpu: list[float] = []
     floor_cpu: list[float] = []
     for run in range(args.repeat):
         for variant in ("build", "floor") if run % 2 == 0 else ("floor", "build"):
@@ -848,7 +847,6 @@ def _benchmark(args: argparse.Namespace, soffice: str, temp: Path) -> int:
                 result = assembler_build(one.root)
                 _check(result, "full build")
                 build_times.append(result.seconds)
-                build_cpu.append(result.cpu)
             else:
                 seconds, cpu = floor(soffice, staged, work)
                 floor_times.append(seconds)
