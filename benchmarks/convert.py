@@ -202,7 +202,10 @@ def main() -> int:
 
         jobs = [ConversionJob(s, work / "build" / s.parent.name / "voorstel.pdf") for s in sources]
         epoch = 1_681_171_200
-        b_times, b_epoch_times, b_batch_times, c_times = [], [], [], []
+        b_times: list[float] = []
+        b_epoch_times: list[float] = []
+        b_batch_times: list[float] = []
+        c_times: list[float] = []
         variants: list[tuple[list[float], Callable[[], object]]] = [
             (c_times, lambda: floor(soffice, staged, work, workers)),
             (b_times, lambda: _checked(convert_to_pdf(jobs))),
