@@ -865,7 +865,7 @@ class _UnoWorker:
         else:
             service.events.put(_Outcome(task_done=True))
         finally:
-            self._stop(clean=False)
+            self._stop()
 
     def _start(self) -> bool:
         service = self.service
@@ -901,10 +901,10 @@ class _UnoWorker:
         except ValueError:
             ready = False
         if not ready:
-            self._stop(clean=False)
+            self._stop()
         return ready
 
-    def _stop(self, *, clean: bool) -> None:
+    def _stop(self) -> None:
         process, self.process = self.process, None
         if process is not None:
             # No graceful shutdown: the profile is thrown away, and waiting for LibreOffice
@@ -917,7 +917,8 @@ class _UnoWorker:
                     with contextlib.suppress(OSError):
                         stream.close()
         if self.profile is not None:
-            self.service.profiles.give_back(self.profile, clean=clean)
+            # Killed, not closed: the profile may be half-written, so it is not reused.
+            self.service.profiles.give_back(self.profile, clean=False)
             self.profile = None
         self.served = 0
 
@@ -934,11 +935,11 @@ class _UnoWorker:
                 return True
             if outcome == "timeout":
                 service.events.put(_Outcome(doc=doc, reason=_timeout_reason(detail)))
-                self._stop(clean=False)
+                self._stop()
                 return True
             problem = detail
             if outcome == "died":
-                self._stop(clean=False)
+                self._stop()
         service.events.put(_Outcome(doc=doc, reason=_reason_for(problem)))
         return True
 
@@ -968,7 +969,7 @@ class _UnoWorker:
                 self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
                 self.process.stdin.flush()
             except OSError:
-                return "died", "LibreOffice stopte onverwacht"
+                return "died", _STOPPED
             limit = service.policy.for_batch(1)
             line = self.reader.read(time.monotonic() + limit, service.cancel)
             if service.cancel.is_set():
@@ -976,11 +977,14 @@ class _UnoWorker:
             if line is None:
                 return "timeout", f"{limit:.0f}"
             if not line:
-                return "died", "LibreOffice stopte onverwacht"
+                return "died", _STOPPED
             try:
                 reply = json.loads(line)
             except ValueError:
-                return "died", "LibreOffice gaf een onleesbaar antwoord"
+                reply = None
+            if not isinstance(reply, dict) or reply.get("id") != number:
+                # Out of step with the bridge: a fresh worker rather than trust the answer.
+                return "died", _STOPPED
             self.served += 1
             if not reply.get("ok"):
                 # As with --convert-to: an unreadable document gets no detail, a failed
@@ -993,12 +997,18 @@ class _UnoWorker:
                 return "retry", problem
             if self.served >= RECYCLE_AFTER:
                 # A long-lived soffice slowly grows; a fresh one costs a second.
-                self._stop(clean=False)
+                self._stop()
             return "done", ""
         finally:
             for leftover in (inbox, produced):
                 with contextlib.suppress(OSError):
                     leftover.unlink()
+
+
+_STOPPED = (
+    "LibreOffice stopte onverwacht tijdens het omzetten, ook bij een tweede poging "
+    "(controleer of het document in Word of LibreOffice opent)"
+)
 
 
 def _timeout_reason(seconds: str) -> str:

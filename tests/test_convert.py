@@ -709,3 +709,29 @@ def test_the_bridge_is_used_only_where_pyuno_is_installed(
     assert convert.uno_python(str(soffice)) == str(bundled)
     monkeypatch.setenv(convert.UNO_ENV, "0")
     assert convert.uno_python(str(soffice)) is None
+
+
+def test_a_document_that_stops_libreoffice_twice_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A stand-in bridge: ready at once, then gone at the first document, every time.
+    starts = tmp_path / "starts"
+    bridge = tmp_path / "bridge.py"
+    bridge.write_text(
+        "import sys\n"
+        f"open({str(starts)!r}, 'a').write('x')\n"
+        "print('{\"ready\": true}', flush=True)\n"
+        "sys.stdin.readline()\n"
+    )
+    plant_fake(tmp_path, monkeypatch)
+    monkeypatch.setattr(convert, "BRIDGE_SCRIPT", str(bridge))
+    monkeypatch.setattr(convert, "uno_python", lambda _soffice: sys.executable)
+    jobs = dossier_jobs(tmp_path, [b"een"])
+
+    report = convert_to_pdf(jobs, workers=1)
+
+    assert report.failures[jobs[0].source] == (
+        "LibreOffice stopte onverwacht tijdens het omzetten, ook bij een tweede poging "
+        "(controleer of het document in Word of LibreOffice opent)"
+    )
+    assert starts.read_text() == "xx", "the document was not tried on a fresh worker"
