@@ -15,6 +15,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from tests.processes import processes
+
 pytestmark = pytest.mark.slow
 ASSEMBLER = Path(sys.executable).parent / "assembler"
 
@@ -79,18 +81,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path, example_project: Pa
 
 def _processes_with(marker: str) -> list[int]:
     """Running processes whose command line names ``marker`` (the killed build's temp folder)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().decode(errors="replace")
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if marker in command and state not in {"Z", "X"}:
-            found.append(int(entry.name))
-    return found
+    return [p.pid for p in processes() if marker in p.command and p.running]
 
 
 def _leftovers_end_by_themselves(marker: str) -> list[int]:

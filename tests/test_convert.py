@@ -29,6 +29,7 @@ from assembler.convert import (
     normalise_pdf,
 )
 from assembler.errors import ConversionFailed, ExitCode, LibreOfficeMissing
+from tests.processes import processes
 
 EPOCH = 1681171200  # 2023-04-11 00:00:00 UTC
 REAL_SOFFICE = convert.shutil.which("soffice")
@@ -569,19 +570,7 @@ needs_bridge = pytest.mark.skipif(
 
 def soffice_processes(group: int) -> list[int]:
     """Pids of the soffice.bin processes in process group ``group``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat_line = (entry / "stat").read_text()
-        except OSError:
-            continue
-        name = stat_line[stat_line.index("(") + 1 : stat_line.rindex(")")]
-        fields = stat_line[stat_line.rindex(")") + 2 :].split()
-        if name == "soffice.bin" and int(fields[2]) == group:
-            found.append(int(entry.name))
-    return found
+    return [p.pid for p in processes() if p.name == "soffice.bin" and p.group == group]
 
 
 def wait_for_pdfs(service: convert.ConversionService, seen: list[Path], count: int) -> None:
