@@ -437,6 +437,39 @@ class _Profiles:
             self._free.append(profile)
 
 
+class _ProcessGroups:
+    """The soffice process groups started and not yet ended; all killed on a cancel."""
+
+    def __init__(self) -> None:
+        self.cancel = threading.Event()
+        self._groups: set[int] = set()
+        self._lock = threading.Lock()
+
+    def add(self, group: int) -> None:
+        """Remember a group; one started after the cancel is killed at once."""
+        with self._lock:
+            self._groups.add(group)
+        if self.cancel.is_set():
+            _kill_group(group)
+
+    def discard(self, group: int) -> None:
+        """Forget a group that has ended."""
+        with self._lock:
+            self._groups.discard(group)
+
+    def running(self) -> list[int]:
+        """The groups remembered now."""
+        with self._lock:
+            return sorted(self._groups)
+
+    def kill_all(self) -> None:
+        """Cancel: kill every group still running."""
+        self.cancel.set()
+        with self._lock:
+            for group in list(self._groups):
+                _kill_group(group)
+
+
 class _Runner:
     """Runs batches of documents through soffice; shared by the worker threads of one call."""
 
@@ -454,17 +487,13 @@ class _Runner:
         self.epoch = epoch
         self.events = events
         self.profiles = _Profiles(root)
-        self.cancel = threading.Event()
-        self._groups: set[int] = set()
-        self._groups_lock = threading.Lock()
+        self.groups = _ProcessGroups()
+        self.cancel = self.groups.cancel
         self._task_ids = iter(range(1, 1 << 30))
         self._task_lock = threading.Lock()
 
     def kill_all(self) -> None:
-        self.cancel.set()
-        with self._groups_lock:
-            for group in list(self._groups):
-                _kill_group(group)
+        self.groups.kill_all()
 
     def run_task(self, docs: Sequence[_Doc]) -> None:
         try:
@@ -547,8 +576,7 @@ class _Runner:
                     f"LibreOffice kan niet starten ({self.soffice}): "
                     f"{error.strerror or error} (installeer het met: {INSTALL_COMMAND})"
                 ) from error
-            with self._groups_lock:
-                self._groups.add(process.pid)
+            self.groups.add(process.pid)
             try:
                 outcome, waited = self._watch(process, docs, outbox, finished)
             finally:
@@ -556,8 +584,7 @@ class _Runner:
                 # cannot be reused, so the group id still names our processes.
                 _kill_group(process.pid)
                 process.wait()
-                with self._groups_lock:
-                    self._groups.discard(process.pid)
+                self.groups.discard(process.pid)
         finally:
             log.close()
         if outcome == "timeout":
@@ -892,7 +919,7 @@ class _UnoWorker:
         self.process = process
         assert process.stdout is not None
         self.reader = _LineReader(process.stdout.fileno())
-        service.track(process.pid)
+        service.groups.add(process.pid)
         line = self.reader.read(time.monotonic() + START_SECONDS, service.cancel)
         if service.cancel.is_set():
             raise _Cancelled
@@ -911,7 +938,7 @@ class _UnoWorker:
             # to close would only add to the build's time.
             _kill_group(process.pid)
             process.wait()
-            self.service.untrack(process.pid)
+            self.service.groups.discard(process.pid)
             for stream in (process.stdin, process.stdout):
                 if stream is not None:
                     with contextlib.suppress(OSError):
@@ -1051,7 +1078,8 @@ class ConversionService:
         self.report = ConversionReport()
         self.events: queue.Queue[_Outcome] = queue.Queue()
         self.queue: queue.Queue[_Doc | None] = queue.Queue()
-        self.cancel = threading.Event()
+        self.groups = _ProcessGroups()
+        self.cancel = self.groups.cancel
         self.start_delay = 0.0
         self._stack = contextlib.ExitStack()
         self.root = self._stack.enter_context(_workspace())
@@ -1059,8 +1087,6 @@ class ConversionService:
         self._converted: dict[int, Path] = {}
         self._batched: list[_Doc] = []
         self._batched_lock = threading.Lock()
-        self._groups: set[int] = set()
-        self._groups_lock = threading.Lock()
         self._count = 0
         self._calc: bool | None = None
         self._error: BaseException | None = None
@@ -1097,7 +1123,6 @@ class ConversionService:
 
     def close(self) -> None:
         """Stop every worker and remove the workspace; outcomes not yet collected are lost."""
-        self.cancel.set()
         self.kill_all()
         for _ in self._threads:
             self.queue.put(None)
@@ -1108,23 +1133,9 @@ class ConversionService:
 
     # -- used by the workers
 
-    def track(self, group: int) -> None:
-        """Remember a process group to kill if the conversion is abandoned."""
-        with self._groups_lock:
-            self._groups.add(group)
-        if self.cancel.is_set():
-            _kill_group(group)
-
-    def untrack(self, group: int) -> None:
-        """Forget a process group that has ended."""
-        with self._groups_lock:
-            self._groups.discard(group)
-
     def kill_all(self) -> None:
         """Kill every soffice this service started."""
-        with self._groups_lock:
-            for group in list(self._groups):
-                _kill_group(group)
+        self.groups.kill_all()
 
     def to_batches(self, doc: _Doc) -> None:
         """Leave ``doc`` to the one-shot batches of :meth:`finish` (no bridge available)."""
@@ -1187,7 +1198,6 @@ class ConversionService:
                 self._run_batches(sorted(self._batched, key=lambda d: d.index))
             self.poll()
         except BaseException:
-            self.cancel.set()
             self.kill_all()
             raise
         report = self.report
@@ -1199,7 +1209,6 @@ class ConversionService:
             self._running -= 1
             if event.error is not None and not isinstance(event.error, _Cancelled):
                 self._error = self._error or event.error
-                self.cancel.set()
                 self.kill_all()
         elif event.doc is not None and event.converted:
             self._converted[event.doc.index] = event.doc.job.target

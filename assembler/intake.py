@@ -42,6 +42,8 @@ class AnnexIntake:
         self.pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2)
         self.pending: dict[Path, tuple[Future[list[AnnexReport]], int]] = {}
         self.known: dict[Path, AnnexReport] = {}
+        # Where each checked file's report is kept, named by a hash of its content.
+        self.records: dict[Path, Path | None] = {}
 
     def __enter__(self) -> AnnexIntake:
         return self
@@ -65,7 +67,7 @@ class AnnexIntake:
             for path in _pdf_annexes(dossier):
                 if path in self.known or path in self.pending or path in todo or path in copies:
                     continue
-                record = self._record(path)
+                record = self.records[path] = self._record(path)
                 cached = self._cached(path, record)
                 if cached is not None:
                     self.known[path] = cached
@@ -118,7 +120,7 @@ class AnnexIntake:
         reports = inspect_annexes(batch, self.limits)
         for path, report in zip(batch, reports, strict=True):
             # Only decided reports are kept: a file missing now may be there next time.
-            record = self._record(path) if path.is_file() else None
+            record = self.records.get(path) if path.is_file() else None
             if record is not None:
                 fields = {k: v for k, v in dataclasses.asdict(report).items() if k != "path"}
                 with contextlib.suppress(OutputNotWritable, OSError):

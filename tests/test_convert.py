@@ -584,7 +584,7 @@ def wait_for_pdfs(service: convert.ConversionService, seen: list[Path], count: i
 def the_worker_soffice(service: convert.ConversionService) -> int:
     deadline = time.monotonic() + 30
     while True:
-        pids = [pid for group in list(service._groups) for pid in soffice_processes(group)]
+        pids = [pid for group in service.groups.running() for pid in soffice_processes(group)]
         if len(pids) == 1:
             return pids[0]
         assert time.monotonic() < deadline, f"expected one soffice.bin, found {pids}"
