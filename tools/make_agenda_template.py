@@ -21,6 +21,7 @@ from make_templates import (  # the shared house-style helpers live there
     _closing_paragraph,
     _label_value_table,
     _new_document,
+    save,
 )
 
 
@@ -84,7 +85,7 @@ def main(argv: Sequence[str]) -> int:
     """Write agenda.docx into the given folder (default: templates/)."""
     out = Path(argv[0]) if argv else ROOT / "templates"
     out.mkdir(parents=True, exist_ok=True)
-    make_agenda().save(str(out / "agenda.docx"))
+    save(make_agenda(), out / "agenda.docx")
     return 0
 
 

@@ -9,6 +9,7 @@ in Word. Running this again overwrites those edits.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -242,6 +243,77 @@ def _set_styles(doc: DocumentObject) -> None:
     quote.font.color.rgb = RGBColor.from_string(TEXT_GREY)
     quote.paragraph_format.left_indent = Cm(0.75)
     doc.styles["List Continue"].paragraph_format.left_indent = Cm(0.75)
+
+
+# The styles the house style sets up. They stay in the template even where its own text
+# does not use them: Markdown writes headings, lists, code and links in them, and people
+# editing the template in Word pick them from the gallery.
+HOUSE_STYLES = frozenset(
+    {
+        "Normal",
+        "Title",
+        "Heading 1",
+        "Heading 2",
+        "Heading 3",
+        "Heading 4",
+        "Header",
+        "Footer",
+        "Tabeltekst",
+        "Tabelkop",
+        "Hyperlink",
+        "Broncode",
+        "List Bullet",
+        "List Number",
+        "List Continue",
+        "Quote",
+    }
+)
+_STYLE_REFERENCE = re.compile(
+    rb'<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink) w:val="([^"]+)"'
+)
+
+
+def _drop_unused_styles(doc: DocumentObject) -> None:
+    """Drop the default template's unused styles (some 140 table and list styles).
+
+    LibreOffice creates every style of a .docx when it opens one, so unused styles cost
+    every conversion: measured, 320 KB of them took a third of each document's CPU time.
+    Word keeps offering its built-in styles through the latent-style list all the same.
+    """
+    styles = doc.styles.element
+    by_id = {style.get(qn("w:styleId")): style for style in styles.iterchildren(qn("w:style"))}
+    keep: set[str] = set()
+    for part in doc.part.package.iter_parts():
+        if part.partname.endswith(".xml") and part.partname != "/word/styles.xml":
+            keep.update(ref.decode() for ref in _STYLE_REFERENCE.findall(part.blob))
+    for style_id, style in by_id.items():
+        name = style.find(qn("w:name"))
+        if style.get(qn("w:default")) == "1" or (
+            name is not None and name.get(qn("w:val")) in HOUSE_STYLES | _lowercase(HOUSE_STYLES)
+        ):
+            keep.add(style_id)
+    pending = list(keep)
+    while pending:  # a kept style keeps what it is based on, links to and is followed by
+        style = by_id.get(pending.pop())
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            found = style.find(qn(tag)) if style is not None else None
+            if found is not None and found.get(qn("w:val")) not in keep:
+                keep.add(found.get(qn("w:val")))
+                pending.append(found.get(qn("w:val")))
+    for style_id, style in by_id.items():
+        if style_id not in keep:
+            styles.remove(style)
+
+
+def _lowercase(names: frozenset[str]) -> frozenset[str]:
+    # Word's file format spells some built-in style names in lower case ("heading 1").
+    return frozenset(name.lower() for name in names)
+
+
+def save(doc: DocumentObject, path: Path) -> None:
+    """Save a generated template without the styles it neither uses nor offers."""
+    _drop_unused_styles(doc)
+    doc.save(str(path))
 
 
 def _fix_ppr_order(p_pr: BaseOxmlElement) -> None:
@@ -607,8 +679,8 @@ def main(argv: Sequence[str]) -> int:
     """Write voorstel.docx and memo.docx into the given folder (default: templates/)."""
     out = Path(argv[0]) if argv else ROOT / "templates"
     out.mkdir(parents=True, exist_ok=True)
-    make_voorstel().save(str(out / "voorstel.docx"))
-    make_memo().save(str(out / "memo.docx"))
+    save(make_voorstel(), out / "voorstel.docx")
+    save(make_memo(), out / "memo.docx")
     return 0
 
 
