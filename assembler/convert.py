@@ -3,7 +3,8 @@
 :class:`ConversionService` converts documents while its caller is still producing them. Where
 LibreOffice's Python bridge is installed (Debian's ``python3-uno``), it starts long-running
 ``soffice`` workers at once, each behind :mod:`assembler.uno_bridge` in a process group of its
-own and with its own profile (two processes sharing a profile fail silently), and hands each
+own and with its own profile (two processes sharing a profile fail silently; each is a copy of
+one kept in the user's cache, so soffice need not set one up and restart), and hands each
 document to the next free worker as soon as it is submitted; so LibreOffice's start-up, about a
 second of a CPU, overlaps the caller's own work. A worker that crashes is replaced and its
 document tried once more; a document that stalls past its limit is killed and reported.
@@ -97,6 +98,9 @@ PDF_EXPORT_FILTER = "pdf:writer_pdf_Export:" + json.dumps(_PDF_OPTIONS, separato
 
 _POLL_SECONDS = 0.05
 _WORKSPACE_PREFIX = "assembler-convert-"
+_SEED_PREFIX = "libreoffice-profile-"
+# soffice's lock names the process holding the profile; a copy must not carry it.
+_PROFILE_LOCKS = shutil.ignore_patterns(".lock")
 _XMP_NS = "http://ns.adobe.com/xap/1.0/"
 _XMPMM_NS = "http://ns.adobe.com/xap/1.0/mm/"
 _RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -214,9 +218,13 @@ def _binary_stamp(binary: str) -> str:
     return "|".join(parts)
 
 
-def _version_memo_path() -> Path:
+def _cache_root() -> Path:
     root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "assembler" / "libreoffice-version.json"
+    return Path(root) / "assembler"
+
+
+def _version_memo_path() -> Path:
+    return _cache_root() / "libreoffice-version.json"
 
 
 def _ask_version(binary: str) -> str:
@@ -413,21 +421,87 @@ class _Cancelled(Exception):
     pass
 
 
+class _ProfileSeed:
+    """A set-up LibreOffice profile kept between runs, copied into each new profile folder.
+
+    In an empty profile folder soffice sets the profile up and then starts itself a second
+    time, which costs every worker of every build a fifth of a second of CPU and its wait.
+    The first profile that has been through that is kept in the user's cache, one per
+    LibreOffice installation; a profile that then fails to start makes the seed go.
+    """
+
+    def __init__(self, binary: str) -> None:
+        digest = hashlib.sha256(_binary_stamp(binary).encode()).hexdigest()[:16]
+        self.path = _cache_root() / f"{_SEED_PREFIX}{digest}"
+
+    def ready(self) -> bool:
+        return (self.path / "user" / "registrymodifications.xcu").is_file()
+
+    def plant(self, profile: Path) -> bool:
+        """Fill the empty folder ``profile`` from the seed; False when there is none."""
+        if not self.ready():
+            return False
+        try:
+            shutil.copytree(self.path, profile, ignore=_PROFILE_LOCKS, dirs_exist_ok=True)
+        except (OSError, shutil.Error):
+            shutil.rmtree(profile, ignore_errors=True)
+            return False
+        return True
+
+    def keep(self, profile: Path) -> None:
+        """Keep a copy of ``profile``, which a running soffice has set up, if none is kept."""
+        if self.ready() or not (profile / "user" / "registrymodifications.xcu").is_file():
+            return
+        # The seed only saves time: a full disk or a read-only home must not stop a build.
+        with contextlib.suppress(OSError, shutil.Error):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = Path(tempfile.mkdtemp(prefix=".seed-", dir=self.path.parent))
+            try:
+                shutil.copytree(profile, temp, ignore=_PROFILE_LOCKS, dirs_exist_ok=True)
+                etree.parse(str(temp / "user" / "registrymodifications.xcu"))
+                os.rename(temp, self.path)
+            except (OSError, shutil.Error, etree.XMLSyntaxError):
+                shutil.rmtree(temp, ignore_errors=True)
+                return
+            for old in self.path.parent.glob(_SEED_PREFIX + "*"):
+                if old != self.path:  # kept for a LibreOffice that has been replaced
+                    shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
 class _Profiles:
     """Hands each running task a LibreOffice profile folder that no other process uses."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, seed: _ProfileSeed | None = None) -> None:
         self._root = root
+        self._seed = seed
         self._free: list[Path] = []
         self._count = 0
         self._lock = threading.Lock()
 
-    def take(self) -> Path:
+    def take(self) -> tuple[Path, bool]:
+        """A profile folder, and whether it was copied from the seed."""
         with self._lock:
             if self._free:
-                return self._free.pop()
-            self._count += 1
-            return self._root / f"profile-{self._count}"
+                profile = self._free.pop()
+            else:
+                self._count += 1
+                profile = self._root / f"profile-{self._count}"
+        if profile.exists():  # left by a soffice that closed normally: set up already
+            return profile, False
+        return profile, self._seed is not None and self._seed.plant(profile)
+
+    def set_up(self, profile: Path) -> None:
+        """``profile`` has started a soffice: keep it as the seed if there is none yet."""
+        if self._seed is not None:
+            self._seed.keep(profile)
+
+    def failed(self, seeded: bool) -> None:
+        """A soffice did not start in a profile copied from the seed: the seed goes."""
+        if seeded and self._seed is not None:
+            self._seed.discard()
 
     def give_back(self, profile: Path, *, clean: bool) -> None:
         if not clean:
@@ -480,13 +554,14 @@ class _Runner:
         timeout: TimeoutPolicy,
         epoch: int | None,
         events: queue.Queue[_Outcome],
+        profiles: _Profiles,
     ) -> None:
         self.soffice = soffice
         self.root = root
         self.timeout = timeout
         self.epoch = epoch
         self.events = events
-        self.profiles = _Profiles(root)
+        self.profiles = profiles
         self.groups = _ProcessGroups()
         self.cancel = self.groups.cancel
         self._task_ids = iter(range(1, 1 << 30))
@@ -525,11 +600,15 @@ class _Runner:
         if not staged:
             return
 
-        profile = self.profiles.take()
+        profile, seeded = self.profiles.take()
         finished: set[int] = set()
         clean = False
         try:
             clean, failure = self._run_soffice(staged, inbox, outbox, profile, finished)
+            if clean:
+                self.profiles.set_up(profile)
+            elif not finished:
+                self.profiles.failed(seeded)
         finally:
             self.profiles.give_back(profile, clean=clean)
         unfinished: list[tuple[_Doc, str]] = []
@@ -897,7 +976,7 @@ class _UnoWorker:
     def _start(self) -> bool:
         service = self.service
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.profile = service.profiles.take()
+        self.profile, seeded = service.profiles.take()
         env = dict(os.environ)
         command = [self.python, BRIDGE_SCRIPT, *_soffice_command(service.binary, self.profile)]
         if not self.python.startswith(str(Path(os.path.realpath(service.binary)).parent)):
@@ -927,7 +1006,10 @@ class _UnoWorker:
             ready = line is not None and json.loads(line).get("ready") is True
         except ValueError:
             ready = False
-        if not ready:
+        if ready:
+            service.profiles.set_up(self.profile)
+        else:
+            service.profiles.failed(seeded)
             self._stop()
         return ready
 
@@ -1083,7 +1165,7 @@ class ConversionService:
         self.start_delay = 0.0
         self._stack = contextlib.ExitStack()
         self.root = self._stack.enter_context(_workspace())
-        self.profiles = _Profiles(self.root)
+        self.profiles = _Profiles(self.root, _ProfileSeed(self.binary) if self.binary else None)
         self._converted: dict[int, Path] = {}
         self._batched: list[_Doc] = []
         self._batched_lock = threading.Lock()
@@ -1224,7 +1306,7 @@ class ConversionService:
         count = max(1, min(count, len(docs)))
         events: queue.Queue[_Outcome] = queue.Queue()
         with ThreadPoolExecutor(count, "soffice") as pool:
-            runner = _Runner(self.binary, self.root, self.policy, self.epoch, events)
+            runner = _Runner(self.binary, self.root, self.policy, self.epoch, events, self.profiles)
             outstanding = 0
             error: BaseException | None = None
             try:

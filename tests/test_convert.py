@@ -724,3 +724,84 @@ def test_a_document_that_stops_libreoffice_twice_is_reported(
         "(controleer of het document in Word of LibreOffice opent)"
     )
     assert starts.read_text() == "xx", "the document was not tried on a fresh worker"
+
+
+# --------------------------------------------------------------------------- profile seed
+
+
+def soffice_starts(jobs: list[ConversionJob]) -> set[int]:
+    """Convert with one worker; the pids of every soffice.bin it ran, sampled every 20 ms."""
+    seen: set[int] = set()
+    converted: list[Path] = []
+    with convert.ConversionService(expected=len(jobs), workers=1, progress=converted.append) as s:
+        for job in jobs:
+            s.submit(job)
+        deadline = time.monotonic() + 90
+        while len(converted) < len(jobs):
+            assert time.monotonic() < deadline, "the conversion did not finish"
+            seen.update(pid for group in s.groups.running() for pid in soffice_processes(group))
+            s.poll()
+            time.sleep(0.02)
+        report = s.finish()
+    assert report.ok, report.failures
+    return seen
+
+
+@pytest.mark.slow
+@needs_bridge
+def test_a_set_up_profile_is_kept_so_later_workers_start_soffice_once(tmp_path: Path) -> None:
+    soffice_starts(dossier_jobs(tmp_path / "first", ["Een"]))
+    seeds = list((tmp_path / "cache" / "assembler").glob("libreoffice-profile-*"))
+    assert len(seeds) == 1
+    assert (seeds[0] / "user" / "registrymodifications.xcu").is_file()
+    assert not list(seeds[0].rglob(".lock")), "the copy must not carry soffice's lock"
+
+    jobs = dossier_jobs(tmp_path / "second", ["Twee"])
+    assert len(soffice_starts(jobs)) == 1, "soffice set up its profile and restarted again"
+    assert "Twee" in pdf_text(jobs[0].target)
+
+
+def test_the_seed_is_copied_without_its_lock_and_only_once(tmp_path: Path) -> None:
+    seed = convert._ProfileSeed("/usr/bin/soffice-that-is-not-there")
+    profile = tmp_path / "running"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text("<items/>")
+    (profile / "user" / ".lock").write_text("host,1234")
+    seed.keep(profile)
+    (profile / "user" / "registrymodifications.xcu").write_text("<later/>")
+    seed.keep(profile)  # one seed is kept; a later profile does not replace it
+
+    fresh = tmp_path / "fresh"
+    assert seed.plant(fresh)
+    assert (fresh / "user" / "registrymodifications.xcu").read_text() == "<items/>"
+    assert not (fresh / "user" / ".lock").exists()
+
+
+def test_a_half_written_profile_is_not_kept_and_a_failed_seed_goes(tmp_path: Path) -> None:
+    seed = convert._ProfileSeed("/usr/bin/soffice-that-is-not-there")
+    broken = tmp_path / "broken"
+    (broken / "user").mkdir(parents=True)
+    (broken / "user" / "registrymodifications.xcu").write_text("<items><item")
+    seed.keep(broken)
+    assert not seed.ready()
+    assert not seed.plant(tmp_path / "nothing")
+
+    (broken / "user" / "registrymodifications.xcu").write_text("<items/>")
+    seed.keep(broken)
+    profiles = convert._Profiles(tmp_path / "work", seed)
+    profile, seeded = profiles.take()
+    assert seeded and (profile / "user" / "registrymodifications.xcu").is_file()
+    profiles.failed(seeded)  # soffice did not start in it
+    assert not seed.ready()
+    assert list(seed.path.parent.glob(".seed-*")) == []
+
+
+def test_a_seed_of_a_replaced_libreoffice_is_removed(tmp_path: Path) -> None:
+    profile = tmp_path / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text("<items/>")
+    old = convert._ProfileSeed("/opt/libreoffice7.3/program/soffice")
+    old.keep(profile)
+    new = convert._ProfileSeed("/opt/libreoffice7.4/program/soffice")
+    new.keep(profile)
+    assert new.ready() and not old.path.exists()
