@@ -19,10 +19,10 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from assembler import __version__
 from assembler.errors import (
@@ -43,6 +43,9 @@ from assembler.validate import (
     MeetingInput,
     load_catalog,
 )
+
+if TYPE_CHECKING:  # imported where used: a no-op build never loads pikepdf
+    from assembler.convert import ConversionService, TimeoutPolicy
 
 CACHE_VERSION = 1
 Status = Literal["gebouwd", "ongewijzigd", "mislukt"]
@@ -273,6 +276,18 @@ def build_project(
     """Build the selected meetings and dossiers of ``project`` into ``build/``."""
     started = time.monotonic()
     notify = progress or (lambda _event, _label: None)
+    with ExitStack() as stack:
+        service = _speculative_service(project, options)
+        if service is not None:
+            stack.callback(service.close)
+        report = _build(project, options, notify, service)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _build(
+    project: Project, options: BuildOptions, notify: Progress, service: ConversionService | None
+) -> BuildReport:
     catalog = load_catalog(project, options.paths)
     report = BuildReport(problems=list(catalog.problems))
     with build_lock(project):
@@ -292,12 +307,66 @@ def build_project(
                 if options.force or not _meeting_cached(meeting_plan):
                     work.meetings.append(meeting_plan)
         if work.dossiers or work.meetings:
-            _run(project, catalog, work, options, report, notify)
+            _run(project, catalog, work, options, report, notify, service)
+        elif service is not None:
+            service.expect(0)
         _remove_stale(project, catalog, plans, options)
+        if not options.paths:
+            _touch(_last_build_stamp(project))
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
-    report.seconds = time.monotonic() - started
     return report
+
+
+# --------------------------------------------------------------------------- speculation
+
+
+def _speculative_service(project: Project, options: BuildOptions) -> ConversionService | None:
+    """A conversion service whose first LibreOffice starts now, if there is likely work for it.
+
+    LibreOffice takes about a second to start, and reading and planning 300 dossiers a third
+    of one; starting it first lets the two overlap. Whether anything changed is known only
+    after the plan, so file times since the last complete build are the guess: a wrong guess
+    costs a LibreOffice start that is stopped at once, or the third of a second.
+    """
+    if not options.pdf or not (options.force or _inputs_newer_than_last_build(project)):
+        return None
+    from assembler.convert import ConversionService
+
+    return ConversionService(
+        expected=None,
+        workers=options.jobs,
+        timeout=_timeout_policy(options),
+        source_date_epoch=options.source_date_epoch,
+    )
+
+
+def _last_build_stamp(project: Project) -> Path:
+    return project.build / ".cache" / ".last-build"
+
+
+def _inputs_newer_than_last_build(project: Project) -> bool:
+    """True when a file under dossiers/ or templates/ changed after the last complete build."""
+    try:
+        since = _last_build_stamp(project).stat().st_mtime_ns
+    except OSError:
+        return True
+    for root in (project.dossiers, project.templates):
+        for folder, _dirs, files in os.walk(root):
+            for name in files:
+                try:
+                    if os.stat(os.path.join(folder, name)).st_mtime_ns > since:
+                        return True
+                except OSError:
+                    return True
+    return False
+
+
+def _touch(path: Path) -> None:
+    # Only a hint for the next build's guess: a failure to write it changes nothing else.
+    with suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
 
 
 def _plan(project: Project, catalog: Catalog, settings: str) -> list[_Plan]:
@@ -428,6 +497,7 @@ def _run(
     options: BuildOptions,
     report: BuildReport,
     notify: Progress,
+    service: ConversionService | None,
 ) -> None:
     """Make the outputs of ``work`` in staging folders; publish each dossier that succeeded.
 
@@ -458,7 +528,9 @@ def _run(
             # LibreOffice starts before the annex checks and the rendering, so its start-up
             # overlaps them, and each document is converted as soon as it is rendered.
             conversions = (
-                stack.enter_context(_Conversions(project, work, options, report, notify, bundle))
+                stack.enter_context(
+                    _Conversions(project, work, options, report, notify, bundle, service)
+                )
                 if options.pdf
                 else None
             )
@@ -734,6 +806,13 @@ def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
     return source
 
 
+def _timeout_policy(options: BuildOptions) -> TimeoutPolicy | None:
+    from assembler.convert import TimeoutPolicy
+
+    seconds = options.timeout_per_document
+    return None if seconds is None else TimeoutPolicy(base=seconds, per_document=seconds)
+
+
 class _Conversions:
     """The build's documents on their way through LibreOffice, and whose they are.
 
@@ -749,8 +828,9 @@ class _Conversions:
         report: BuildReport,
         notify: Progress,
         on_dossier_done: Callable[[_Plan], None],
+        service: ConversionService | None = None,
     ) -> None:
-        from assembler.convert import ConversionService, TimeoutPolicy
+        from assembler.convert import ConversionService
 
         self.project = project
         self.work = work
@@ -765,18 +845,17 @@ class _Conversions:
         for plan in work.dossiers:
             expected += 1 + len(_office_annexes(plan.dossier))
         notify("conversies-totaal", str(expected))
-        policy = None
-        if options.timeout_per_document is not None:
-            policy = TimeoutPolicy(
-                base=options.timeout_per_document, per_document=options.timeout_per_document
+        if service is None:
+            service = ConversionService(
+                expected=expected,
+                workers=options.jobs,
+                timeout=_timeout_policy(options),
+                source_date_epoch=options.source_date_epoch,
             )
-        self.service = ConversionService(
-            expected=expected,
-            workers=options.jobs,
-            timeout=policy,
-            source_date_epoch=options.source_date_epoch,
-            progress=self._landed,
-        )
+        else:
+            service.expect(expected)
+        service.progress = self._landed
+        self.service = service
 
     def __enter__(self) -> _Conversions:
         return self

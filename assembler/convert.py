@@ -72,7 +72,7 @@ __all__ = [
 SOFFICE_ENV = "ASSEMBLER_SOFFICE"
 UNO_ENV = "ASSEMBLER_UNO"
 DOCUMENTS_PER_WORKER = 6
-STREAMING_DOCUMENTS_PER_WORKER = 2
+STREAMING_DOCUMENTS_PER_WORKER = 6
 STAGGER_FROM = 8
 STAGGER_SECONDS = 1.0
 # LibreOffice's start is not a document's fault: it gets its own, generous limit.
@@ -939,10 +939,13 @@ class _LineReader:
 class _UnoWorker:
     """One soffice that stays up, behind a bridge process; converts one document at a time."""
 
-    def __init__(self, service: ConversionService, number: int, python: str) -> None:
+    def __init__(
+        self, service: ConversionService, number: int, python: str, delay: float = 0.0
+    ) -> None:
         self.service = service
         self.number = number
         self.python = python
+        self.delay = delay
         self.workdir = service.root / f"worker-{number}"
         self.process: subprocess.Popen[bytes] | None = None
         self.reader: _LineReader | None = None
@@ -954,7 +957,7 @@ class _UnoWorker:
         """Take documents from the service's queue until it says stop; report when done."""
         service = self.service
         try:
-            service.cancel.wait(service.start_delay * (self.number - 1))
+            service.cancel.wait(self.delay)
             usable = self._start()
             while True:
                 doc = service.queue.get()
@@ -1140,7 +1143,7 @@ class ConversionService:
     def __init__(
         self,
         *,
-        expected: int,
+        expected: int | None,
         workers: int | None = None,
         soffice: str | None = None,
         timeout: TimeoutPolicy | None = None,
@@ -1162,7 +1165,6 @@ class ConversionService:
         self.queue: queue.Queue[_Doc | None] = queue.Queue()
         self.groups = _ProcessGroups()
         self.cancel = self.groups.cancel
-        self.start_delay = 0.0
         self._stack = contextlib.ExitStack()
         self.root = self._stack.enter_context(_workspace())
         self.profiles = _Profiles(self.root, _ProfileSeed(self.binary) if self.binary else None)
@@ -1174,23 +1176,58 @@ class ConversionService:
         self._error: BaseException | None = None
         self._threads: list[threading.Thread] = []
         self._running = 0
-        python = uno_python(self.binary) if expected > 0 and self.binary else None
-        if python is not None:
-            # A worker starts while the caller is still busy, mostly on a CPU that would
-            # idle otherwise, so a second one pays off from two documents on.
-            count = _worker_count(expected, workers, STREAMING_DOCUMENTS_PER_WORKER)
-            # A starting soffice briefly takes ~50 MB more than a running one. With many
-            # documents the workers start a second apart, so two such peaks never meet;
-            # measured on 30 dossiers: peak RSS 600 -> 530 MB, build time the same. With few,
-            # a later worker would come too late to help.
-            if expected >= STAGGER_FROM:
-                self.start_delay = STAGGER_SECONDS
-            for number in range(1, count + 1):
-                worker = _UnoWorker(self, number, python)
-                thread = threading.Thread(target=worker.serve, name=f"soffice-{number}")
-                thread.start()
-                self._threads.append(thread)
-            self._running = len(self._threads)
+        self._python = uno_python(self.binary) if expected != 0 and self.binary else None
+        self._first_start = 0.0
+        if expected is None:
+            # Whether anything needs converting is not known yet (see expect): one worker
+            # starts on speculation, so its second of start-up overlaps the caller's finding out.
+            self._add_workers(1, stagger=False)
+        elif expected:
+            self.expect(expected)
+
+    def expect(self, count: int) -> None:
+        """Say how many documents will be submitted: start the workers they are worth.
+
+        With none, a worker started on speculation is stopped at once.
+        """
+        if self._python is None:
+            return
+        if count == 0:
+            self._stop_workers()
+            return
+        # A start costs about a CPU-second, a document a tenth of one: for a few documents a
+        # second start only takes CPU from the first and from the caller (measured with one
+        # changed dossier among 300, three documents: one worker was 0.1 s faster than two).
+        wanted = _worker_count(count, self.workers, STREAMING_DOCUMENTS_PER_WORKER)
+        # A starting soffice briefly takes ~50 MB more than a running one. With many
+        # documents the workers start a second apart, so two such peaks never meet;
+        # measured on 30 dossiers: peak RSS 600 -> 530 MB, build time the same. With few,
+        # a later worker would come too late to help.
+        self._add_workers(wanted - len(self._threads), stagger=count >= STAGGER_FROM)
+
+    def _add_workers(self, count: int, *, stagger: bool) -> None:
+        if self._python is None:  # no bridge: documents wait for the batches of finish()
+            return
+        now = time.monotonic()
+        if not self._threads:
+            self._first_start = now
+        for _ in range(count):
+            number = len(self._threads) + 1
+            delay = self._first_start + STAGGER_SECONDS * (number - 1) - now if stagger else 0.0
+            worker = _UnoWorker(self, number, self._python, max(0.0, delay))
+            thread = threading.Thread(target=worker.serve, name=f"soffice-{number}")
+            thread.start()
+            self._threads.append(thread)
+            self._running += 1
+
+    def _stop_workers(self) -> None:
+        self.kill_all()
+        for _ in self._threads:
+            self.queue.put(None)
+        for thread in self._threads:
+            thread.join()
+        self._threads = []
+        self.poll()  # each worker's last word: that it has stopped
 
     @property
     def streaming(self) -> bool:
@@ -1205,12 +1242,7 @@ class ConversionService:
 
     def close(self) -> None:
         """Stop every worker and remove the workspace; outcomes not yet collected are lost."""
-        self.kill_all()
-        for _ in self._threads:
-            self.queue.put(None)
-        for thread in self._threads:
-            thread.join()
-        self._threads = []
+        self._stop_workers()
         self._stack.close()
 
     # -- used by the workers

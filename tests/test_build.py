@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -248,3 +250,56 @@ def test_rendering_in_two_processes_gives_the_same_documents(
             assert path.read_bytes() == first[path]
     assert parallel.count("gebouwd") == len(first) - 1
     assert parallel.count("mislukt") == 1
+
+
+def test_libreoffice_starts_early_only_when_files_changed_since_the_last_build(
+    small_project: Path, run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assembler import build
+    from assembler.build import _inputs_newer_than_last_build
+    from assembler.project import Project
+
+    scratch = tmp_path / "scratch"  # the conversion workspace, named in soffice's arguments
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    speculated: list[bool] = []
+    original = build._speculative_service
+
+    def spy(*args: Any) -> Any:
+        service = original(*args)
+        speculated.append(service is not None)
+        return service
+
+    monkeypatch.setattr(build, "_speculative_service", spy)
+
+    project = Project(small_project)
+    assert _inputs_newer_than_last_build(project)  # never built
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    assert not _inputs_newer_than_last_build(project)
+
+    dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    dossier.write_bytes(dossier.read_bytes())  # saved again, nothing changed
+    assert _inputs_newer_than_last_build(project)
+    # The guess was wrong: the LibreOffice started for it is stopped, nothing is rebuilt.
+    again = run_cli("build", cwd=small_project)
+    assert again.exit_code == 0
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd" in again.stderr
+    assert speculated == [True, True]
+    assert not _inputs_newer_than_last_build(project)
+    assert soffice_processes_under(scratch) == []
+    run_cli("build", cwd=small_project)
+    assert speculated == [True, True, False]  # nothing changed: LibreOffice not started
+
+    template = small_project / "templates" / "voorstel.docx"
+    template.write_bytes(template.read_bytes())
+    assert _inputs_newer_than_last_build(project)
+    # A build of only some paths leaves the guess for the next full build alone.
+    run_cli("build", f"dossiers/{ECONOMIE}/werklocaties", cwd=small_project)
+    assert _inputs_newer_than_last_build(project)
+
+
+def soffice_processes_under(scratch: Path) -> list[int]:
+    """soffice processes still running with a profile in ``scratch``."""
+    from tests.processes import processes
+
+    return [p.pid for p in processes() if p.running and str(scratch) in p.command]

@@ -805,3 +805,38 @@ def test_a_seed_of_a_replaced_libreoffice_is_removed(tmp_path: Path) -> None:
     new = convert._ProfileSeed("/opt/libreoffice7.4/program/soffice")
     new.keep(profile)
     assert new.ready() and not old.path.exists()
+
+
+# --------------------------------------------------------------------------- speculative start
+
+
+@pytest.mark.slow
+@needs_bridge
+def test_a_worker_started_on_speculation_stops_when_nothing_comes(tmp_path: Path) -> None:
+    with convert.ConversionService(expected=None) as service:
+        started = the_worker_soffice(service)  # before anything is known or submitted
+        service.expect(0)
+        assert service.groups.running() == []
+        assert not service.streaming
+        deadline = time.monotonic() + 10
+        while not process_gone(started):  # SIGKILL is sent; the kernel takes a moment
+            assert time.monotonic() < deadline, "the speculative soffice was left running"
+            time.sleep(0.05)
+
+
+@pytest.mark.slow
+@needs_bridge
+def test_a_worker_started_on_speculation_takes_the_documents_that_come(tmp_path: Path) -> None:
+    jobs = dossier_jobs(tmp_path, ["Een", "Twee", "Drie"])
+    seen: list[Path] = []
+    with convert.ConversionService(expected=None, progress=seen.append) as service:
+        the_worker_soffice(service)
+        service.expect(len(jobs))
+        for job in jobs:
+            service.submit(job)
+        wait_for_pdfs(service, seen, len(jobs))
+        # Three documents are not worth a second LibreOffice start: one worker did them all.
+        assert len(service.groups.running()) == 1
+        report = service.finish()
+    assert report.ok, report.failures
+    assert "Drie" in pdf_text(jobs[2].target)
