@@ -34,18 +34,13 @@ from assembler.errors import (
 )
 from assembler.fsutil import TEMP_PREFIX, not_writable, write_text_atomic
 from assembler.project import DOSSIER_FILE, Project
-from assembler.source import field_label
-from assembler.validate import (
-    OFFICE_SUFFIXES,
-    AgendaItem,
-    Catalog,
-    DossierInput,
-    MeetingInput,
-    load_catalog,
-)
 
-if TYPE_CHECKING:  # imported where used: a no-op build never loads pikepdf
+# The heavy modules (pydantic models, docxtpl, pikepdf) are imported where they are used:
+# a build starts LibreOffice before loading them (see _speculative_service), and a no-op
+# build never loads the PDF libraries at all.
+if TYPE_CHECKING:
     from assembler.convert import ConversionService, TimeoutPolicy
+    from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
 
 CACHE_VERSION = 1
 Status = Literal["gebouwd", "ongewijzigd", "mislukt"]
@@ -224,6 +219,7 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     """What ``assembler check`` does: lint the templates, validate, run the annex intake."""
     from assembler.intake import AnnexIntake
     from assembler.lint import lint_templates
+    from assembler.validate import load_catalog
 
     catalog = load_catalog(project, paths)
     problems = [*lint_templates(project), *catalog.problems]
@@ -288,6 +284,8 @@ def build_project(
 def _build(
     project: Project, options: BuildOptions, notify: Progress, service: ConversionService | None
 ) -> BuildReport:
+    from assembler.validate import load_catalog
+
     catalog = load_catalog(project, options.paths)
     report = BuildReport(problems=list(catalog.problems))
     with build_lock(project):
@@ -800,6 +798,8 @@ def _meeting_bundles(
 
 def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
     """Where the PDF of annex ``index`` is: the file itself, or its conversion in ``output_dir``."""
+    from assembler.validate import OFFICE_SUFFIXES
+
     source = dossier.annex_path(index)
     if source.suffix.lower() in OFFICE_SUFFIXES:
         return output_dir / f"bijlage-{index + 1}.pdf"
@@ -900,6 +900,8 @@ class _Conversions:
 
     def finish(self) -> None:
         """Wait for every conversion; report the documents that did not convert."""
+        from assembler.source import field_label
+
         project, report, work = self.project, self.report, self.work
         outcome = self.service.finish()
         for source, reason in sorted(outcome.failures.items()):
@@ -936,6 +938,8 @@ class _Conversions:
 
 def _office_annexes(dossier: DossierInput) -> list[int]:
     """Indexes of the annexes that LibreOffice turns into PDF."""
+    from assembler.validate import OFFICE_SUFFIXES
+
     return [
         index
         for index in range(len(dossier.document.annexes))

@@ -10,16 +10,18 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from assembler import __version__
 from assembler.errors import AssemblerError, ExitCode, Problem, UsageError
 from assembler.project import Project, find_project
-from assembler.scaffold import NewDossier, create_dossier, move_dossier
-from assembler.schema import write_schemas
-from assembler.validate import Catalog
+
+# Each command imports what it needs: `build` starts LibreOffice before pydantic and the
+# PDF libraries are loaded, so that their third of a second overlaps its start.
+if TYPE_CHECKING:
+    from assembler.validate import Catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -310,6 +312,8 @@ def new(
     Vraagt om ontbrekende gegevens als er een terminal is; anders moeten ze als
     opties worden meegegeven.
     """
+    from assembler.scaffold import NewDossier, create_dossier
+
     project = _project()
     answers = {
         "onderwerp": onderwerp,
@@ -354,6 +358,8 @@ def verplaats(dossiermap: Path, naar_vergadermap: Path) -> None:
     blijven staan) en voegt een regel aan de behandeling toe voor de nieuwe datum.
     Bouw daarna opnieuw om beide vergaderingen bij te werken.
     """
+    from assembler.scaffold import move_dossier
+
     project = _project()
     moved = move_dossier(project, dossiermap, naar_vergadermap)
     click.echo(f"Verplaatst naar {project.display(moved)} (bouw opnieuw om beide bij te werken)")
@@ -364,6 +370,8 @@ def verplaats(dossiermap: Path, naar_vergadermap: Path) -> None:
 @handles_errors
 def schema() -> None:
     """Schrijf de JSON-schema's van de YAML-bestanden naar schemas/ (voor editors)."""
+    from assembler.schema import write_schemas
+
     project = _project()
     for path in write_schemas(project.schemas):
         click.echo(f"Geschreven: {project.display(path)}")

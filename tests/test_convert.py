@@ -18,7 +18,7 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from assembler import convert
+from assembler import convert, normalise
 from assembler.convert import (
     INSTALL_COMMAND,
     ConversionJob,
@@ -26,9 +26,9 @@ from assembler.convert import (
     convert_to_pdf,
     find_soffice,
     libreoffice_version,
-    normalise_pdf,
 )
 from assembler.errors import ConversionFailed, ExitCode, LibreOfficeMissing
+from assembler.normalise import normalise_pdf
 from tests.processes import processes
 
 EPOCH = 1681171200  # 2023-04-11 00:00:00 UTC
@@ -519,7 +519,7 @@ def test_icc_profile_id_follows_the_new_date() -> None:
     header = bytearray(128)
     header[36:40] = b"acsp"
     header[84:100] = b"\x01" * 16
-    fixed = convert._normalise_icc(bytes(header), convert.datetime(2023, 4, 11, 12, 30, 5))
+    fixed = normalise._normalise_icc(bytes(header), normalise.datetime(2023, 4, 11, 12, 30, 5))
     assert fixed[24:36] == bytes([0x07, 0xE7, 0, 4, 0, 11, 0, 12, 0, 30, 0, 5])
     scratch = bytearray(fixed)
     scratch[84:100] = bytes(16)
