@@ -12,6 +12,11 @@ from pathlib import Path
 from assembler.errors import OutputNotWritable
 
 TEMP_PREFIX = ".tmp-assembler-"
+# mkstemp makes its file readable by its owner only; an output must get the mode any new
+# file gets (colleagues open the bundles on a shared drive). The umask can only be read by
+# setting it, so once, on import, before any thread runs.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 def not_writable(path: Path, error: OSError) -> OutputNotWritable:
@@ -44,6 +49,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         yield temp
         with open(temp, "rb") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~_UMASK)
             os.fsync(handle.fileno())
         os.replace(temp, target)
         _fsync_dir(target.parent)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -78,6 +80,13 @@ def test_build_writes_word_pdf_and_bundle(small_project: Path, run_cli: RunCli) 
         "Bijlage 3 – Advies Ruimte voor werk – nieuw instrumentarium (juli 2022)",
     ]
     assert "Bijlage 1 bij 23.0001772" in pdftext(item / "bundel.pdf")
+    # Colleagues open the outputs from a shared drive: every one gets the mode of a new file.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    outputs = [*item.iterdir(), *(small_project / "build" / ECONOMIE).glob("*.pdf")]
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in outputs} == {
+        p.name: 0o666 & ~umask for p in outputs
+    }
 
 
 def test_unchanged_dossier_is_skipped_and_changes_rebuild(
