@@ -271,12 +271,17 @@ def build_project(
 ) -> BuildReport:
     """Build the selected meetings and dossiers of ``project`` into ``build/``."""
     started = time.monotonic()
+    began = time.time_ns()  # a file saved from now on is newer than this build
     notify = progress or (lambda _event, _label: None)
     with ExitStack() as stack:
+        # The lock first: a second build that has to give up must not start LibreOffice.
+        stack.enter_context(build_lock(project))
         service = _speculative_service(project, options)
         if service is not None:
             stack.callback(service.close)
         report = _build(project, options, notify, service)
+        if options.pdf and not options.paths:
+            _stamp(_last_build_stamp(project), began)
     report.seconds = time.monotonic() - started
     return report
 
@@ -284,33 +289,31 @@ def build_project(
 def _build(
     project: Project, options: BuildOptions, notify: Progress, service: ConversionService | None
 ) -> BuildReport:
+    """Load, plan and make what changed; the caller holds the build lock."""
     from assembler.validate import load_catalog
 
     catalog = load_catalog(project, options.paths)
     report = BuildReport(problems=list(catalog.problems))
-    with build_lock(project):
-        settings = _settings_digest(project, catalog, options)
-        plans = _plan(project, catalog, settings)
-        notify("dossiers-totaal", str(len(plans)))
-        work = _Work([], [])
-        for plan in plans:
-            outputs = None if options.force else _cached(project, plan)
-            if outputs is None:
-                work.dossiers.append(plan)
-            else:
-                report.results.append(_result(plan, "ongewijzigd", outputs))
-                notify("ongewijzigd", plan.dossier.name)
-        if options.pdf:
-            for meeting_plan in _meeting_plans(project, catalog, plans, settings, options, report):
-                if options.force or not _meeting_cached(meeting_plan):
-                    work.meetings.append(meeting_plan)
-        if work.dossiers or work.meetings:
-            _run(project, catalog, work, options, report, notify, service)
-        elif service is not None:
-            service.expect(0)
-        _remove_stale(project, catalog, plans, options)
-        if not options.paths:
-            _touch(_last_build_stamp(project))
+    settings = _settings_digest(project, catalog, options)
+    plans = _plan(project, catalog, settings)
+    notify("dossiers-totaal", str(len(plans)))
+    work = _Work([], [])
+    for plan in plans:
+        outputs = None if options.force else _cached(project, plan)
+        if outputs is None:
+            work.dossiers.append(plan)
+        else:
+            report.results.append(_result(plan, "ongewijzigd", outputs))
+            notify("ongewijzigd", plan.dossier.name)
+    if options.pdf:
+        for meeting_plan in _meeting_plans(project, catalog, plans, settings, options, report):
+            if options.force or not _meeting_cached(meeting_plan):
+                work.meetings.append(meeting_plan)
+    if work.dossiers or work.meetings:
+        _run(project, catalog, work, options, report, notify, service)
+    elif service is not None:
+        service.expect(0)
+    _remove_stale(project, catalog, plans, options)
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
     return report
@@ -360,11 +363,12 @@ def _inputs_newer_than_last_build(project: Project) -> bool:
     return False
 
 
-def _touch(path: Path) -> None:
+def _stamp(path: Path, moment_ns: int) -> None:
     # Only a hint for the next build's guess: a failure to write it changes nothing else.
     with suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
+        os.utime(path, ns=(moment_ns, moment_ns))
 
 
 def _plan(project: Project, catalog: Catalog, settings: str) -> list[_Plan]:

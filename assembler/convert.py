@@ -286,7 +286,9 @@ class _ProfileSeed:
     In an empty profile folder soffice sets the profile up and then starts itself a second
     time, which costs every worker of every build a fifth of a second of CPU and its wait.
     The first profile that has been through that is kept in the user's cache, one per
-    LibreOffice installation; a profile that then fails to start makes the seed go.
+    LibreOffice installation: a worker's once soffice accepts documents (before it has seen
+    one), a batch's once soffice has ended normally. A worker that fails to start in a copy
+    makes the seed go; the next soffice that starts well leaves a new one.
     """
 
     def __init__(self, binary: str) -> None:
@@ -308,7 +310,7 @@ class _ProfileSeed:
         return True
 
     def keep(self, profile: Path) -> None:
-        """Keep a copy of ``profile``, which a running soffice has set up, if none is kept."""
+        """Keep a copy of ``profile``, which a soffice has set up, if none is kept."""
         if self.ready() or not (profile / "user" / "registrymodifications.xcu").is_file():
             return
         from lxml import etree
@@ -316,20 +318,33 @@ class _ProfileSeed:
         # The seed only saves time: a full disk or a read-only home must not stop a build.
         with contextlib.suppress(OSError, shutil.Error):
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists():  # what an interrupted removal left: not a seed
+                self.discard()
             temp = Path(tempfile.mkdtemp(prefix=".seed-", dir=self.path.parent))
             try:
                 shutil.copytree(profile, temp, ignore=_PROFILE_LOCKS, dirs_exist_ok=True)
                 etree.parse(str(temp / "user" / "registrymodifications.xcu"))
-                os.rename(temp, self.path)
+                os.rename(temp, self.path)  # complete or not there: a seed is never half
             except (OSError, shutil.Error, etree.XMLSyntaxError):
                 shutil.rmtree(temp, ignore_errors=True)
                 return
             for old in self.path.parent.glob(_SEED_PREFIX + "*"):
                 if old != self.path:  # kept for a LibreOffice that has been replaced
-                    shutil.rmtree(old, ignore_errors=True)
+                    _remove_aside(old)
 
     def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        """Remove the seed; a copy already being planted elsewhere is not disturbed."""
+        _remove_aside(self.path)
+
+
+def _remove_aside(folder: Path) -> None:
+    # Renamed first, so that no one ever plants from (or keeps) a half-removed folder.
+    aside = folder.with_name(f".gone-{folder.name}-{os.getpid()}-{threading.get_ident()}")
+    try:
+        os.rename(folder, aside)
+    except OSError:
+        return
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 class _Profiles:
@@ -461,15 +476,15 @@ class _Runner:
         if not staged:
             return
 
-        profile, seeded = self.profiles.take()
+        profile, _seeded = self.profiles.take()
         finished: set[int] = set()
         clean = False
         try:
             clean, failure = self._run_soffice(staged, inbox, outbox, profile, finished)
+            # A batch that fails may be one broken document as well as a broken profile, so
+            # only a worker's failed start (see _UnoWorker._start) makes the seed go.
             if clean:
                 self.profiles.set_up(profile)
-            elif not finished:
-                self.profiles.failed(seeded)
         finally:
             self.profiles.give_back(profile, clean=clean)
         unfinished: list[tuple[_Doc, str]] = []
@@ -1040,6 +1055,7 @@ class ConversionService:
             return
         if count == 0:
             self._stop_workers()
+            self._python = None  # the workers are cancelled: anything later goes to batches
             return
         # A start costs about a CPU-second, a document a tenth of one: for a few documents a
         # second start only takes CPU from the first and from the caller (measured with one
@@ -1061,7 +1077,9 @@ class ConversionService:
             number = len(self._threads) + 1
             delay = self._first_start + STAGGER_SECONDS * (number - 1) - now if stagger else 0.0
             worker = _UnoWorker(self, number, self._python, max(0.0, delay))
-            thread = threading.Thread(target=worker.serve, name=f"soffice-{number}")
+            # A daemon: an interrupt before the caller holds the service must not keep the
+            # interpreter waiting for it (its soffice ends with the process anyway).
+            thread = threading.Thread(target=worker.serve, name=f"soffice-{number}", daemon=True)
             thread.start()
             self._threads.append(thread)
             self._running += 1
@@ -1073,7 +1091,11 @@ class ConversionService:
         for thread in self._threads:
             thread.join()
         self._threads = []
-        self.poll()  # each worker's last word: that it has stopped
+        # Each worker's last word is that it has stopped; outcomes are not delivered any
+        # more (no progress callback while the caller may be unwinding).
+        while self._running:
+            if self.events.get().task_done:
+                self._running -= 1
 
     @property
     def streaming(self) -> bool:
@@ -1088,8 +1110,10 @@ class ConversionService:
 
     def close(self) -> None:
         """Stop every worker and remove the workspace; outcomes not yet collected are lost."""
-        self._stop_workers()
-        self._stack.close()
+        try:
+            self._stop_workers()
+        finally:
+            self._stack.close()
 
     # -- used by the workers
 

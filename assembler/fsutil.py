@@ -49,7 +49,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         yield temp
         with open(temp, "rb") as handle:
-            os.fchmod(handle.fileno(), 0o666 & ~_UMASK)
+            # A file system without Unix modes (a FAT stick) refuses; its files need none.
+            with contextlib.suppress(OSError):
+                os.fchmod(handle.fileno(), 0o666 & ~_UMASK)
             os.fsync(handle.fileno())
         os.replace(temp, target)
         _fsync_dir(target.parent)

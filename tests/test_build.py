@@ -298,6 +298,8 @@ def test_libreoffice_starts_early_only_when_files_changed_since_the_last_build(
     assert soffice_processes_under(scratch) == []
     run_cli("build", cwd=small_project)
     assert speculated == [True, True, False]  # nothing changed: LibreOffice not started
+    run_cli("build", "--geen-pdf", cwd=small_project)
+    assert speculated == [True, True, False, False]
 
     template = small_project / "templates" / "voorstel.docx"
     template.write_bytes(template.read_bytes())

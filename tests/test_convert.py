@@ -822,6 +822,13 @@ def test_a_worker_started_on_speculation_stops_when_nothing_comes(tmp_path: Path
         while not process_gone(started):  # SIGKILL is sent; the kernel takes a moment
             assert time.monotonic() < deadline, "the speculative soffice was left running"
             time.sleep(0.05)
+        # Should a document come after all, it is converted (by a batch), not lost.
+        job = dossier_jobs(tmp_path, ["Alsnog"])[0]
+        service.expect(1)
+        service.submit(job)
+        report = service.finish()
+    assert report.ok, report.failures
+    assert "Alsnog" in pdf_text(job.target)
 
 
 @pytest.mark.slow
