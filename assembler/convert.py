@@ -208,7 +208,13 @@ def _binary_stamp(binary: str) -> str:
 
 
 def _cache_root() -> Path:
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    """The user's cache folder for assembler (the version memo, the kept profile)."""
+    root = os.environ.get("XDG_CACHE_HOME")
+    if not root:
+        try:
+            root = str(Path.home() / ".cache")
+        except RuntimeError:  # no HOME and no passwd entry (a container's random user)
+            root = os.path.join(tempfile.gettempdir(), f"assembler-cache-{os.getuid()}")
     return Path(root) / "assembler"
 
 

@@ -847,3 +847,16 @@ def test_a_worker_started_on_speculation_takes_the_documents_that_come(tmp_path:
         report = service.finish()
     assert report.ok, report.failures
     assert "Drie" in pdf_text(jobs[2].target)
+
+
+def test_without_a_home_folder_the_cache_goes_to_the_temporary_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(convert.Path, "home", staticmethod(no_home))
+    root = convert._cache_root()
+    assert root.parent.parent == Path(tempfile.gettempdir())
+    assert root.name == "assembler"
