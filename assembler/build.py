@@ -39,7 +39,7 @@ from assembler.project import DOSSIER_FILE, Project
 # a build starts LibreOffice before loading them (see _speculative_service), and a no-op
 # build never loads the PDF libraries at all.
 if TYPE_CHECKING:
-    from assembler.convert import ConversionService, TimeoutPolicy
+    from assembler.convert import ConversionService
     from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
 
 CACHE_VERSION = 1
@@ -332,14 +332,7 @@ def _speculative_service(project: Project, options: BuildOptions) -> ConversionS
     """
     if not options.pdf or not (options.force or _inputs_newer_than_last_build(project)):
         return None
-    from assembler.convert import ConversionService
-
-    return ConversionService(
-        expected=None,
-        workers=options.jobs,
-        timeout=_timeout_policy(options),
-        source_date_epoch=options.source_date_epoch,
-    )
+    return _conversion_service(options, expected=None)
 
 
 def _last_build_stamp(project: Project) -> Path:
@@ -810,11 +803,17 @@ def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
     return source
 
 
-def _timeout_policy(options: BuildOptions) -> TimeoutPolicy | None:
-    from assembler.convert import TimeoutPolicy
+def _conversion_service(options: BuildOptions, *, expected: int | None) -> ConversionService:
+    """The build's conversion service; ``expected`` None: not known yet (see expect)."""
+    from assembler.convert import ConversionService, TimeoutPolicy
 
     seconds = options.timeout_per_document
-    return None if seconds is None else TimeoutPolicy(base=seconds, per_document=seconds)
+    return ConversionService(
+        expected=expected,
+        workers=options.jobs,
+        timeout=None if seconds is None else TimeoutPolicy(base=seconds, per_document=seconds),
+        source_date_epoch=options.source_date_epoch,
+    )
 
 
 class _Conversions:
@@ -834,8 +833,6 @@ class _Conversions:
         on_dossier_done: Callable[[_Plan], None],
         service: ConversionService | None = None,
     ) -> None:
-        from assembler.convert import ConversionService
-
         self.project = project
         self.work = work
         self.report = report
@@ -850,12 +847,7 @@ class _Conversions:
             expected += 1 + len(_office_annexes(plan.dossier))
         notify("conversies-totaal", str(expected))
         if service is None:
-            service = ConversionService(
-                expected=expected,
-                workers=options.jobs,
-                timeout=_timeout_policy(options),
-                source_date_epoch=options.source_date_epoch,
-            )
+            service = _conversion_service(options, expected=expected)
         else:
             service.expect(expected)
         service.progress = self._landed
