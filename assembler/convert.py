@@ -337,6 +337,13 @@ class _ProfileSeed:
             for old in self.path.parent.glob(_SEED_PREFIX + "*"):
                 if old != self.path:  # kept for a LibreOffice that has been replaced
                     _remove_aside(old)
+            # Left by a build killed while copying or removing a seed; another build may
+            # be copying one right now, so only an old copy counts as left behind.
+            for left in self.path.parent.glob(".gone-*"):
+                shutil.rmtree(left, ignore_errors=True)
+            for left in self.path.parent.glob(".seed-*"):
+                if time.time() - left.stat().st_mtime > 3600:
+                    shutil.rmtree(left, ignore_errors=True)
 
     def discard(self) -> None:
         """Remove the seed; a copy already being planted elsewhere is not disturbed."""

@@ -860,3 +860,18 @@ def test_without_a_home_folder_the_cache_goes_to_the_temporary_folder(
     root = convert._cache_root()
     assert root.parent.parent == Path(tempfile.gettempdir())
     assert root.name == "assembler"
+
+
+def test_copies_left_by_a_killed_build_are_cleared_when_a_seed_is_kept(tmp_path: Path) -> None:
+    seed = convert._ProfileSeed("/usr/bin/soffice-that-is-not-there")
+    cache = seed.path.parent
+    (cache / ".gone-libreoffice-profile-x-1-2" / "user").mkdir(parents=True)
+    (cache / ".seed-old").mkdir()
+    os.utime(cache / ".seed-old", (time.time() - 7200, time.time() - 7200))
+    (cache / ".seed-busy").mkdir()  # another build copying right now
+    profile = tmp_path / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text("<items/>")
+    seed.keep(profile)
+    assert seed.ready()
+    assert sorted(p.name for p in cache.iterdir()) == [".seed-busy", seed.path.name]
