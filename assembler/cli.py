@@ -506,11 +506,26 @@ def _usage_message(error: click.UsageError) -> str:
         return f"onbekende optie {error.option_name}"
     if isinstance(error, click.BadParameter):
         name = error.param.human_readable_name if error.param else "een waarde"
-        return f"ongeldige waarde voor {name}: {error.message}"
+        if isinstance(error.param, click.Option):
+            name = max(error.param.opts, key=len)  # as typed: --jobs, not jobs
+        return f"ongeldige waarde voor {name}: {_bad_value(error)}"
+    if isinstance(error, click.BadOptionUsage) and "requires an argument" in error.message:
+        return f"optie {error.option_name} heeft een waarde nodig"
     if "No such command" in error.message:
         return "onbekende opdracht " + error.message.split("No such command", 1)[1].strip(" .")
     if "Got unexpected extra argument" in error.message:
         return "te veel argumenten " + error.message.split("argument", 1)[1].strip(" s")
+    return error.message
+
+
+def _bad_value(error: click.BadParameter) -> str:
+    """What is wrong with a value, in Dutch, from the parameter's type."""
+    kind = error.param.type if error.param else None
+    if isinstance(kind, click.IntRange | click.FloatRange):
+        number = "een geheel getal" if isinstance(kind, click.IntRange) else "een getal"
+        return f"geef {number} van {kind.min:g} tot en met {kind.max:g}"
+    if isinstance(kind, click.Path) and "is a file" in error.message:
+        return "dit is een bestand (geef een map op)"
     return error.message
 
 

@@ -101,6 +101,22 @@ def test_export_and_publish_plan_from_the_command_line(example_project: Path) ->
         (["verplaats"], "fout: DOSSIERMAP ontbreekt (zie 'assembler verplaats --help')"),
         (["bouw"], "fout: onbekende opdracht 'bouw' (zie 'assembler --help')"),
         (["build", "--bla"], "fout: onbekende optie --bla (zie 'assembler build --help')"),
+        (
+            ["build", "--jobs", "0"],
+            "fout: ongeldige waarde voor --jobs: geef een geheel getal van 1 tot en met 64 "
+            "(zie 'assembler build --help')",
+        ),
+        (
+            ["build", "--timeout", "lang"],
+            "fout: ongeldige waarde voor --timeout: geef een getal van 1 tot en met 3600 "
+            "(zie 'assembler build --help')",
+        ),
+        (["build", "-j"], "fout: optie -j heeft een waarde nodig (zie 'assembler --help')"),
+        (
+            ["verplaats", "dossiers/organisatie.yaml", "dossiers"],
+            "fout: ongeldige waarde voor DOSSIERMAP: dit is een bestand (geef een map op) "
+            "(zie 'assembler verplaats --help')",
+        ),
     ],
 )
 def test_usage_errors_are_dutch_with_exit_2(
