@@ -875,3 +875,33 @@ def test_copies_left_by_a_killed_build_are_cleared_when_a_seed_is_kept(tmp_path:
     seed.keep(profile)
     assert seed.ready()
     assert sorted(p.name for p in cache.iterdir()) == [".seed-busy", seed.path.name]
+
+
+def test_workers_start_a_second_apart_in_a_build_but_together_for_a_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started: list[tuple[int, float]] = []
+
+    class Recorder:
+        """Stands in for a worker: notes its start delay and stops at once."""
+
+        def __init__(
+            self, service: convert.ConversionService, number: int, python: str, delay: float
+        ) -> None:
+            self.service = service
+            started.append((number, delay))
+
+        def serve(self) -> None:
+            self.service.events.put(convert._Outcome(task_done=True))
+
+    monkeypatch.setattr(convert, "_UnoWorker", Recorder)
+    monkeypatch.setattr(convert, "uno_python", lambda _soffice: sys.executable)
+    monkeypatch.setattr(convert, "find_soffice", lambda _soffice=None: "/usr/bin/soffice")
+    with convert.ConversionService(expected=convert.STAGGER_FROM, workers=2):
+        pass
+    assert [n for n, _ in started] == [1, 2]
+    assert started[0][1] == 0 and started[1][1] == pytest.approx(convert.STAGGER_SECONDS, 0.1)
+    started.clear()
+    with convert.ConversionService(expected=convert.STAGGER_FROM, workers=2, stagger=False):
+        pass
+    assert started == [(1, 0.0), (2, 0.0)]
