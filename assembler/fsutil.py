@@ -12,11 +12,26 @@ from pathlib import Path
 from assembler.errors import OutputNotWritable
 
 TEMP_PREFIX = ".tmp-assembler-"
+
+
+def _current_umask() -> int:
+    """The process's umask, read without changing it where Linux tells it."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    # Elsewhere it can only be read by setting it: once, on import.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 # mkstemp makes its file readable by its owner only; an output must get the mode any new
-# file gets (colleagues open the bundles on a shared drive). The umask can only be read by
-# setting it, so once, on import, before any thread runs.
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
+# file gets (colleagues open the bundles on a shared drive).
+_UMASK = _current_umask()
 
 
 def not_writable(path: Path, error: OSError) -> OutputNotWritable:
