@@ -729,8 +729,9 @@ def test_a_document_that_stops_libreoffice_twice_is_reported(
 # --------------------------------------------------------------------------- profile seed
 
 
-def soffice_starts(jobs: list[ConversionJob]) -> set[int]:
-    """Convert with one worker; the pids of every soffice.bin it ran, sampled every 20 ms."""
+def soffice_starts(jobs: list[ConversionJob]) -> tuple[set[int], bool]:
+    """Convert with one worker: the pids of every soffice.bin it ran, sampled every 20 ms,
+    and whether LibreOffice ran its graphics self-test (it leaves a log in the profile)."""
     seen: set[int] = set()
     converted: list[Path] = []
     with convert.ConversionService(expected=len(jobs), workers=1, progress=converted.append) as s:
@@ -742,22 +743,26 @@ def soffice_starts(jobs: list[ConversionJob]) -> set[int]:
             seen.update(pid for group in s.groups.running() for pid in soffice_processes(group))
             s.poll()
             time.sleep(0.02)
+        self_tested = any(s.root.glob("profile-*/user/GraphicsRenderTests.log"))
         report = s.finish()
     assert report.ok, report.failures
-    return seen
+    return seen, self_tested
 
 
 @pytest.mark.slow
 @needs_bridge
 def test_a_set_up_profile_is_kept_so_later_workers_start_soffice_once(tmp_path: Path) -> None:
-    soffice_starts(dossier_jobs(tmp_path / "first", ["Een"]))
+    _, self_tested = soffice_starts(dossier_jobs(tmp_path / "first", ["Een"]))
+    assert self_tested, "a new profile no longer runs the self-test: this test proves nothing"
     seeds = list((tmp_path / "cache" / "assembler").glob("libreoffice-profile-*"))
     assert len(seeds) == 1
     assert (seeds[0] / "user" / "registrymodifications.xcu").is_file()
     assert not list(seeds[0].rglob(".lock")), "the copy must not carry soffice's lock"
 
     jobs = dossier_jobs(tmp_path / "second", ["Twee"])
-    assert len(soffice_starts(jobs)) == 1, "soffice set up its profile and restarted again"
+    starts, self_tested = soffice_starts(jobs)
+    assert len(starts) == 1, "soffice set up its profile and restarted again"
+    assert not self_tested, "soffice ran its graphics self-test again in the kept profile"
     assert "Twee" in pdf_text(jobs[0].target)
 
 
@@ -775,6 +780,36 @@ def test_the_seed_is_copied_without_its_lock_and_only_once(tmp_path: Path) -> No
     assert seed.plant(fresh)
     assert (fresh / "user" / "registrymodifications.xcu").read_text() == "<items/>"
     assert not (fresh / "user" / ".lock").exists()
+
+
+def test_the_seed_records_the_installed_version_as_seen(tmp_path: Path) -> None:
+    program = tmp_path / "libreoffice" / "program"
+    program.mkdir(parents=True)
+    registry = tmp_path / "libreoffice" / "share" / ".registry"
+    registry.mkdir(parents=True)
+    (registry / "main.xcd").write_text(
+        '<oor:data xmlns:oor="http://openoffice.org/2001/registry">'
+        '<prop oor:name="ooSetupVersion" oor:type="xs:string"/>'
+        '<prop oor:name="ooSetupVersion">\n  <value>24.2</value></prop></oor:data>'
+    )
+    profile = tmp_path / "profile"
+    (profile / "user").mkdir(parents=True)
+    namespace = 'xmlns:oor="http://openoffice.org/2001/registry"'
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        f"<oor:items {namespace}>"
+        '<item oor:path="/org.openoffice.Setup/Product">'
+        '<prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>7.3</value></prop></item>'
+        "</oor:items>"
+    )
+    (profile / "user" / "GraphicsRenderTests.log").write_text("Passed tests: 60")
+    seed = convert._ProfileSeed(str(program / "soffice"))
+    seed.keep(profile)
+
+    kept = (seed.path / "user" / "registrymodifications.xcu").read_text()
+    # One record, the installed version: LibreOffice skips its start-up self-test for it.
+    assert kept.count("ooSetupLastVersion") == 1
+    assert "<value>24.2</value>" in kept and "7.3" not in kept
+    assert not (seed.path / "user" / "GraphicsRenderTests.log").exists()
 
 
 def test_a_half_written_profile_is_not_kept_and_a_failed_seed_goes(tmp_path: Path) -> None:
