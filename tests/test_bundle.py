@@ -14,6 +14,7 @@ from pikepdf import Array, Dictionary, Name
 from reportlab.pdfgen import canvas
 
 from assembler.annex import inspect_annexes
+from assembler.bands import top_bands_blank
 from assembler.bundle import (
     MARK_BAND,
     BundleAnnex,
@@ -421,3 +422,29 @@ def test_a_known_band_is_trusted_without_rendering(voorstel: Path, tmp_path: Pat
     bundle_pdf(voorstel, annexes, META, out)
     assert visible_box(out, 2) == [0, 0, 595, 842]
     assert visible_box(out, 4) == [0, 0, 595, 842 + MARK_BAND]
+
+
+def test_a_pdf_a_band_is_judged_as_without_its_output_intent(tmp_path: Path) -> None:
+    # pdftoppm spends a fifth of a second on an output intent's colour management, so its
+    # pages are rendered from a copy without it: the answer and the page numbers must not move.
+    plain = tmp_path / "gewoon.pdf"
+    drawing = canvas.Canvas(str(plain), pagesize=(595, 842), invariant=1)
+    for number, at_top in enumerate([False, True, False, True], start=1):
+        if at_top:
+            drawing.drawString(400, 830, "Kopregel tot aan de rand")
+        drawing.drawString(72, 700, f"Pagina {number}")
+        drawing.showPage()
+    drawing.save()
+    archival = tmp_path / "pdfa.pdf"
+    with pikepdf.open(plain) as pdf:
+        profile = pdf.make_stream(b"\0" * 128)  # its content is never read for the check
+        pdf.Root.OutputIntents = Array(
+            [Dictionary(Type=Name.OutputIntent, S=Name.GTS_PDFA1, DestOutputProfile=profile)]
+        )
+        pdf.save(archival)
+
+    expected = {0: True, 1: False, 2: True, 3: False}
+    assert top_bands_blank(plain, 0, 3) == expected
+    assert top_bands_blank(archival, 0, 3) == expected
+    assert top_bands_blank(archival, 1, 2) == {1: False, 2: True}
+    assert top_bands_blank(archival, 3, 3) == {3: False}
