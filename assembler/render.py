@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import math
 import os
 import re
 import zipfile
@@ -57,6 +58,9 @@ __all__ = [
 
 LANGUAGE = "nl-NL"
 LOGO_HEIGHT_MM = 12.0
+# LibreOffice's PDF export reduces every image to 300 dpi (its default MaxImageResolution),
+# again for every document; a logo reduced once here is left alone. Word prints it as well.
+PRINT_DPI = 300
 # Docx parts docxtpl renders with the context; any other XML part never sees a value.
 _LEFTOVER = re.compile(r"\{\{|\{%")
 _MAX_PROPERTY = 255  # python-docx refuses longer core properties
@@ -269,7 +273,8 @@ def _resolve(value: Any, template: _Template) -> Any:
         return markdown_subdoc(template, value.text)
     if isinstance(value, Image):
         try:
-            return InlineImage(template, str(value.path), height=Mm(value.height_mm))
+            source = _print_ready(value.path, value.height_mm)
+            return InlineImage(template, source, height=Mm(value.height_mm))
         except (OSError, UnrecognizedImageError):
             raise UsageError(
                 f"{value.path}: is geen bruikbare afbeelding (gebruik een PNG- of JPEG-bestand)"
@@ -279,6 +284,53 @@ def _resolve(value: Any, template: _Template) -> Any:
     if isinstance(value, list | tuple):
         return [_resolve(item, template) for item in value]
     return value
+
+
+def _print_ready(path: Path, height_mm: float) -> str | io.BytesIO:
+    """The image at ``path`` as it is, or reduced to :data:`PRINT_DPI` at its printed height."""
+    info = path.stat()
+    reduced = _reduced_image(str(path), info.st_mtime_ns, info.st_size, height_mm)
+    return str(path) if reduced is None else io.BytesIO(reduced)
+
+
+@functools.lru_cache(maxsize=8)
+def _reduced_image(path: str, _mtime_ns: int, _size: int, height_mm: float) -> bytes | None:
+    """A PNG or JPEG with more pixels than it prints with, reduced; None: use it as it is.
+
+    Cached per file version: a build renders the same logo into every document.
+    """
+    from PIL import Image as Picture
+    from PIL import UnidentifiedImageError
+
+    wanted = max(1, math.floor(height_mm / 25.4 * PRINT_DPI))
+    try:
+        with Picture.open(path) as opened:
+            picture: Picture.Image = opened
+            # A rotated JPEG prints its stored width as its height: left as it is.
+            turned = picture.getexif().get(_EXIF_ORIENTATION, 1) != 1
+            if picture.format not in ("PNG", "JPEG") or picture.height <= wanted or turned:
+                return None
+            kind = picture.format
+            extra = {"dpi": (PRINT_DPI, PRINT_DPI)}
+            if "icc_profile" in picture.info:
+                extra["icc_profile"] = picture.info["icc_profile"]
+            if picture.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
+                # A palette or 1-bit image would be resampled as nearest-neighbour.
+                alpha = "transparency" in picture.info or picture.mode.endswith("A")
+                picture = picture.convert("RGBA" if alpha else "RGB")
+            width = max(1, round(picture.width * wanted / picture.height))
+            reduced = picture.resize((width, wanted), Picture.Resampling.LANCZOS)
+            written = io.BytesIO()
+            if kind == "JPEG":
+                reduced.save(written, "JPEG", quality=95, **extra)
+            else:
+                reduced.save(written, "PNG", **extra)
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None  # python-docx says what is wrong with the file
+    return written.getvalue()
+
+
+_EXIF_ORIENTATION = 0x0112
 
 
 def _find_tag(template: _Template, name: str) -> str:

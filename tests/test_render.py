@@ -630,3 +630,68 @@ def test_shipped_templates_carry_no_unused_table_styles(name: str) -> None:
         if name.getparent().tag == qn("w:style")
     }
     assert {"heading 2", "List Bullet", "List Number", "Hyperlink", "Broncode"} <= names
+
+
+# --------------------------------------------------------------------------- logo
+
+
+def header_picture(out: Path) -> tuple[Any, int]:
+    """The logo picture in the header, opened, and its printed height in EMU."""
+    from PIL import Image as Picture
+
+    header = Document(str(out)).sections[0].header
+    extent = header.part.element.xpath(".//wp:extent")[0]
+    with zipfile.ZipFile(out) as archive:
+        media = [name for name in archive.namelist() if name.startswith("word/media/")]
+        assert len(media) == 1
+        data = archive.read(media[0])
+    return Picture.open(io.BytesIO(data)), int(extent.get("cy"))
+
+
+def test_a_logo_with_more_pixels_than_it_prints_with_is_reduced(tmp_path: Path) -> None:
+    from PIL import Image as Picture
+
+    logo = tmp_path / "groot.png"
+    picture = Picture.new("RGBA", (2400, 600), (0, 90, 160, 0))
+    picture.paste((0, 90, 160, 255), (200, 100, 2200, 500))
+    picture.save(logo)
+    out = render(tmp_path, voorstel_context(organisatie={"naam": "Regio", "logo": Image(logo)}))
+
+    embedded, height = header_picture(out)
+    # 12 mm at 300 dpi is 141.7 pixels: LibreOffice's PDF export leaves 141 alone.
+    assert embedded.size == (564, 141)
+    assert embedded.mode == "RGBA" and embedded.getpixel((0, 0))[3] == 0  # still transparent
+    assert embedded.getpixel((282, 70)) == (0, 90, 160, 255)
+    assert height == 432000  # printed at the same 12 mm
+
+
+def test_only_a_logo_over_print_resolution_is_reduced(tmp_path: Path) -> None:
+    out = render(tmp_path, voorstel_context(organisatie={"naam": "Regio", "logo": Image(LOGO)}))
+    # The example logo (150 pixels high) is only just over 300 dpi: reduced as well.
+    assert header_picture(out)[0].size == (564, 141)
+
+    from PIL import Image as Picture
+
+    small = tmp_path / "klein.png"
+    Picture.new("P", (400, 100), 3).save(small)
+    out = render(tmp_path, voorstel_context(organisatie={"naam": "Regio", "logo": Image(small)}))
+    with zipfile.ZipFile(out) as archive:
+        media = [name for name in archive.namelist() if name.startswith("word/media/")]
+        assert archive.read(media[0]) == small.read_bytes()
+
+
+def test_a_palette_logo_is_reduced_smoothly_not_by_dropping_pixels(tmp_path: Path) -> None:
+    from PIL import Image as Picture
+
+    # Alternating black and white columns: dropping pixels keeps pure black or white,
+    # resampling mixes them to grey.
+    stripes = Picture.new("P", (1200, 300))
+    stripes.putpalette([0, 0, 0, 255, 255, 255])
+    for x in range(0, 1200, 2):
+        stripes.paste(1, (x, 0, x + 1, 300))
+    logo = tmp_path / "strepen.png"
+    stripes.save(logo)
+    out = render(tmp_path, voorstel_context(organisatie={"naam": "Regio", "logo": Image(logo)}))
+    embedded, _ = header_picture(out)
+    assert embedded.mode == "RGB"
+    assert 60 < embedded.getpixel((100, 70))[0] < 200
