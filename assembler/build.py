@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
@@ -534,15 +535,26 @@ def _run(
             streaming = conversions is not None and conversions.service.streaming
             renderer = stack.enter_context(_Renderer(len(work.dossiers), parallel=not streaming))
             # The intake checks annexes on background threads while this thread renders; a
-            # dossier is rendered only once its own annexes are accepted. Unchanged dossiers
-            # are not checked again: their annexes were accepted before.
+            # rendered dossier goes on to LibreOffice once its own annexes are accepted, so
+            # rendering never waits for the intake's first answers. Unchanged dossiers are not
+            # checked again: their annexes were accepted before.
             intake.start([plan.dossier for plan in work.dossiers])
             agendas = _render_agendas(project, catalog, work.meetings, report)
             if conversions is not None:
                 conversions.add_agendas(agendas)
+            # Rendered, in dossier order, until the intake has judged their annexes.
+            judging: deque[tuple[_Plan, Path | AssemblerError]] = deque()
 
-            def take(rendered: Iterator[tuple[_Plan, Path | AssemblerError]]) -> None:
-                for plan, outcome in rendered:
+            def take(rendered: Iterator[tuple[_Plan, Path | AssemblerError]], wait: bool) -> None:
+                judging.extend(rendered)
+                while judging and (wait or intake.judged(judging[0][0].dossier)):
+                    plan, outcome = judging.popleft()
+                    problems, accepted = intake.problems_of(plan.dossier)
+                    report.problems.extend(problems)
+                    if not accepted:
+                        # Its rendering is thrown away with its staging folder.
+                        work.failed[plan.dossier.folder] = "bijlage geweigerd"
+                        continue
                     if isinstance(outcome, Path):
                         work.rendered[plan.dossier.folder] = outcome
                         notify("dossier", plan.dossier.name)
@@ -558,14 +570,9 @@ def _run(
                     conversions.service.poll()
 
             for plan in work.dossiers:
-                problems, accepted = intake.problems_of(plan.dossier)
-                report.problems.extend(problems)
-                if not accepted:
-                    work.failed[plan.dossier.folder] = "bijlage geweigerd"
-                    continue
                 renderer.submit(project, catalog, plan)
-                take(renderer.results(wait=False))
-            take(renderer.results(wait=True))
+                take(renderer.results(wait=False), wait=False)
+            take(renderer.results(wait=True), wait=True)
             if conversions is not None:
                 conversions.finish()
             _finish_dossiers(project, work, options, report, notify, bundles)

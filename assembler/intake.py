@@ -105,6 +105,13 @@ class AnnexIntake:
             accepted = accepted and report.ok
         return problems, accepted
 
+    def judged(self, dossier: DossierInput) -> bool:
+        """Whether every annex of ``dossier`` is checked, so :meth:`problems_of` will not wait."""
+        self.start([dossier])
+        return all(
+            path in self.known or self.pending[path][0].done() for path in _pdf_annexes(dossier)
+        )
+
     def first_page_band(self, path: Path) -> bool | None:
         """Whether page 1 of the checked PDF ``path`` has an empty top band; None: unknown."""
         report = self.known.get(path.resolve())

@@ -151,6 +151,31 @@ def test_bad_dossier_is_reported_and_the_rest_is_built(
     assert len(built) >= 4
 
 
+def test_a_rejected_annex_fails_its_dossier_and_the_rest_is_built(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # Rendering does not wait for the annex checks; a dossier whose annex is refused must
+    # still end with nothing published, and its rendering must not reach a bundle.
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    annex = folder / "bijlage-2-projectplan-instrumenten-ruimte-voor-werklocaties.pdf"
+    # Refused by the intake, yet merging it would work: only the intake can stop it.
+    with pikepdf.open(annex, allow_overwriting_input=True) as pdf:
+        pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(), XFA=pikepdf.Array())
+        pdf.Root.NeedsRendering = True
+        pdf.save(annex)
+    result = run_cli("build", cwd=example_project)
+    assert result.exit_code == 1, result.stderr
+    assert "werklocaties/dossier.yaml:55: bijlagen[2].bestand:" in result.stderr
+    assert "dynamisch XFA-formulier" in result.stderr
+    assert "Klaar: 5 gebouwd, 0 ongewijzigd, 1 mislukt" in result.stderr
+    assert not (example_project / ITEM).exists()
+    assert not list((example_project / "build").rglob(".tmp-assembler-*"))
+    # An incomplete meeting gets no new meeting bundle, and says so.
+    assert "agenda en vergaderbundel zijn niet bijgewerkt" in result.stderr
+    assert not (example_project / "build" / ECONOMIE / "vergaderbundel.pdf").exists()
+    assert (example_project / "build" / WONEN / "vergaderbundel.pdf").is_file()
+
+
 def test_failed_dossier_keeps_its_previous_good_output(
     small_project: Path, run_cli: RunCli
 ) -> None:
