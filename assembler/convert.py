@@ -1134,9 +1134,9 @@ class ConversionService:
             self._stop_workers()
             self._python = None  # the workers are cancelled: anything later goes to batches
             return
-        # A start costs about a CPU-second, a document a tenth of one: for a few documents a
-        # second start only takes CPU from the first and from the caller (measured with one
-        # changed dossier among 300, three documents: one worker was 0.1 s faster than two).
+        # A start costs a third of a CPU-second (in a kept profile), a document a tenth: for a
+        # few documents a second start only takes CPU from the first and from the caller
+        # (one changed dossier among 300, three documents: one worker 2.00 s, two 2.18 s).
         wanted = _worker_count(count, self.workers, STREAMING_DOCUMENTS_PER_WORKER)
         # A starting soffice briefly takes ~50 MB more than a running one. With many
         # documents the workers start a second apart, so two such peaks never meet;
