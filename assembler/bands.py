@@ -11,8 +11,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pikepdf
-
 __all__ = ["BLANK_DPI", "INK_THRESHOLD", "MARK_BAND", "top_bands_blank"]
 
 # Height of the band at the top of a page where marks go, in points.
@@ -78,18 +76,25 @@ def _renderable(pdf: Path, first: int, last: int, folder: Path) -> tuple[Path, i
 
     pdftoppm sets up colour management for a document's output intent (every PDF/A has one,
     among them each voorstel LibreOffice writes) at a cost of 0.1-0.2 CPU-seconds, ten times
-    the rendering of a band. Those pages are copied without the intent: whether a band holds
-    ink does not depend on it. Anything pikepdf cannot read is rendered as it is.
+    the rendering of a band. Those pages are copied without the intent, keeping what else of
+    the catalogue decides what is drawn (hidden layers, form fields). Anything that goes
+    wrong on the way is only a lost speed-up: the original is rendered.
     """
+    import pikepdf  # only for documents with pages to check: not at the intake's import
+
     try:
         with pikepdf.open(pdf) as document:
             if pikepdf.Name.OutputIntents not in document.Root:
                 return pdf, 0
             with pikepdf.new() as copy:
                 copy.pages.extend(document.pages[first : last + 1])
+                for key in (pikepdf.Name.OCProperties, pikepdf.Name.AcroForm):
+                    if key in document.Root:
+                        value = document.make_indirect(document.Root[key])
+                        copy.Root[key] = copy.copy_foreign(value)
                 target = folder / "pages.pdf"
                 copy.save(target)
-    except (pikepdf.PdfError, OSError, IndexError, ValueError):
+    except Exception:  # pikepdf and qpdf raise many kinds for odd files
         return pdf, 0
     return target, first
 

@@ -546,7 +546,15 @@ def _run(
             judging: deque[tuple[_Plan, Path | AssemblerError]] = deque()
 
             def take(rendered: Iterator[tuple[_Plan, Path | AssemblerError]], wait: bool) -> None:
-                judging.extend(rendered)
+                # Each as it comes: with render processes, waiting for all would hold up the
+                # ones done first.
+                for item in rendered:
+                    judging.append(item)
+                    go_on(wait=False)
+                go_on(wait=wait)
+
+            def go_on(wait: bool) -> None:
+                """Pass the judged dossiers on (all of them, waiting for the intake, if wait)."""
                 while judging and (wait or intake.judged(judging[0][0].dossier)):
                     plan, outcome = judging.popleft()
                     problems, accepted = intake.problems_of(plan.dossier)

@@ -351,7 +351,7 @@ class _ProfileSeed:
                     with atomic_path(registry) as written:
                         tree.write(str(written), xml_declaration=True, encoding="UTF-8")
                 os.rename(temp, self.path)  # complete or not there: a seed is never half
-            except (OSError, shutil.Error, etree.XMLSyntaxError, AssemblerError):
+            except Exception:  # a profile that cannot be read or edited is simply not kept
                 shutil.rmtree(temp, ignore_errors=True)
                 return
             for old in self.path.parent.glob(_SEED_PREFIX + "*"):
@@ -371,7 +371,11 @@ class _ProfileSeed:
 
 
 def _product_version(binary: str) -> str | None:
-    """The installation's ``ooSetupVersion`` (``7.4``) from its main.xcd; None if not found."""
+    """The installation's ``ooSetupVersion`` (``7.4``); None if it cannot be found.
+
+    Read from the main.xcd beside the binary, or else taken from ``soffice --version``
+    (LibreOffice compares only the first two numbers).
+    """
     share = Path(os.path.realpath(binary)).parent.parent / "share"
     for candidate in (share / ".registry" / "main.xcd", share / "registry" / "main.xcd"):
         try:
@@ -379,6 +383,10 @@ def _product_version(binary: str) -> str | None:
         except OSError:
             continue
         found = re.search(r'<prop oor:name="ooSetupVersion">\s*<value>([0-9.]+)</value>', text)
+        if found:
+            return found.group(1)
+    with contextlib.suppress(AssemblerError, OSError):
+        found = re.search(r"\b(\d+\.\d+)\.\d", _version_of(binary))
         if found:
             return found.group(1)
     return None
@@ -401,7 +409,9 @@ def _mark_as_seen(tree: etree._ElementTree, version: str) -> None:
         if item.get(path_attribute) == "/org.openoffice.Setup/Product":
             for prop in item.findall("prop"):
                 if prop.get(name_attribute) == "ooSetupLastVersion":
-                    items.remove(item)
+                    item.remove(prop)
+            if len(item) == 0:
+                items.remove(item)
     item = etree.SubElement(items, "item", {path_attribute: "/org.openoffice.Setup/Product"})
     prop = etree.SubElement(
         item,

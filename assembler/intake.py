@@ -27,7 +27,8 @@ from assembler.source import field_label
 from assembler.validate import DossierInput
 
 # Each child costs a Python and pikepdf start (~0.15 s), so batches are large; the first is
-# small so that rendering, which waits for a dossier's annexes, can begin at once.
+# small so that the first dossiers, which go to LibreOffice once their annexes are judged,
+# are not held up.
 FIRST_BATCH_SIZE = 4
 BATCH_SIZE = 64
 

@@ -21,6 +21,7 @@ import io
 import math
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ __all__ = [
 LANGUAGE = "nl-NL"
 LOGO_HEIGHT_MM = 12.0
 # LibreOffice's PDF export reduces every image to 300 dpi (its default MaxImageResolution),
-# again for every document; a logo reduced once here is left alone. Word prints it as well.
+# again for every document; a logo reduced once here is left alone. 300 dpi is print quality.
 PRINT_DPI = 300
 # Docx parts docxtpl renders with the context; any other XML part never sees a value.
 _LEFTOVER = re.compile(r"\{\{|\{%")
@@ -297,39 +298,60 @@ def _print_ready(path: Path, height_mm: float) -> str | io.BytesIO:
 def _reduced_image(path: str, _mtime_ns: int, _size: int, height_mm: float) -> bytes | None:
     """A PNG or JPEG with more pixels than it prints with, reduced; None: use it as it is.
 
-    Cached per file version: a build renders the same logo into every document.
+    Cached per file version in each rendering process: a build renders the same logo into
+    every document. Only a speed-up and a smaller file: whatever is unusual about the image
+    (other modes, unequal dpi, a rotated JPEG, a huge or broken file) leaves it as it is.
     """
     from PIL import Image as Picture
-    from PIL import UnidentifiedImageError
 
     wanted = max(1, math.floor(height_mm / 25.4 * PRINT_DPI))
     try:
-        with Picture.open(path) as opened:
-            picture: Picture.Image = opened
-            # A rotated JPEG prints its stored width as its height: left as it is.
-            turned = picture.getexif().get(_EXIF_ORIENTATION, 1) != 1
-            if picture.format not in ("PNG", "JPEG") or picture.height <= wanted or turned:
-                return None
-            kind = picture.format
-            extra = {"dpi": (PRINT_DPI, PRINT_DPI)}
-            if "icc_profile" in picture.info:
-                extra["icc_profile"] = picture.info["icc_profile"]
-            if picture.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
-                # A palette or 1-bit image would be resampled as nearest-neighbour.
-                alpha = "transparency" in picture.info or picture.mode.endswith("A")
-                picture = picture.convert("RGBA" if alpha else "RGB")
-            width = max(1, round(picture.width * wanted / picture.height))
-            reduced = picture.resize((width, wanted), Picture.Resampling.LANCZOS)
-            written = io.BytesIO()
-            if kind == "JPEG":
-                reduced.save(written, "JPEG", quality=95, **extra)
-            else:
-                reduced.save(written, "PNG", **extra)
-    except (OSError, UnidentifiedImageError, ValueError):
-        return None  # python-docx says what is wrong with the file
+        with warnings.catch_warnings():
+            # Pillow warns about (and refuses) images it finds too large to decode safely.
+            warnings.simplefilter("ignore", Picture.DecompressionBombWarning)
+            with Picture.open(path) as opened:
+                picture: Picture.Image = opened
+                if not _reducible(picture, wanted):
+                    return None
+                kind = picture.format
+                extra: dict[str, Any] = {"dpi": (PRINT_DPI, PRINT_DPI)}
+                if "icc_profile" in picture.info:
+                    extra["icc_profile"] = picture.info["icc_profile"]
+                if kind == "JPEG":
+                    extra.update(quality=95, subsampling=0)  # 4:2:0 would blur coloured text
+                if picture.mode in ("P", "PA", "1") or "transparency" in picture.info:
+                    # Resampling a palette keeps hard edges, and a key colour's smoothed edge
+                    # would become opaque: both go to full colour with alpha first.
+                    alpha = "transparency" in picture.info or picture.mode == "PA"
+                    grey = picture.mode in ("L", "1")
+                    picture = picture.convert(
+                        ("LA" if grey else "RGBA") if alpha else ("L" if grey else "RGB")
+                    )
+                width = max(1, round(picture.width * wanted / picture.height))
+                reduced = picture.resize((width, wanted), Picture.Resampling.LANCZOS)
+                written = io.BytesIO()
+                reduced.save(written, kind, **extra)
+    except Exception:  # Pillow raises many kinds; python-docx says what is wrong with the file
+        return None
     return written.getvalue()
 
 
+def _reducible(picture: Any, wanted: int) -> bool:
+    if picture.format not in ("PNG", "JPEG") or picture.height <= wanted:
+        return False
+    if picture.mode not in ("RGB", "RGBA", "L", "LA", "CMYK", "P", "PA", "1"):
+        return False  # 16-bit and float images: a plain conversion would clip them
+    if picture.width * picture.height > _MAX_LOGO_PIXELS:
+        return False
+    dpi = picture.info.get("dpi")
+    if dpi and abs(float(dpi[0]) - float(dpi[1])) > 0.5:
+        return False  # printed with other proportions than its pixels have
+    # A rotated JPEG prints its stored width as its height.
+    return bool(picture.getexif().get(_EXIF_ORIENTATION, 1) == 1)
+
+
+# Above this a reduction would hold hundreds of MB in every rendering process.
+_MAX_LOGO_PIXELS = 40_000_000
 _EXIF_ORIENTATION = 0x0112
 
 

@@ -654,7 +654,8 @@ def floor(
         profiles = [work / f"profile-kept-{n}" for n in range(workers)]
         for profile in profiles:
             shutil.rmtree(profile, ignore_errors=True)
-            assert seed.plant(profile), "no kept profile: run a build first"
+            if not seed.plant(profile):
+                raise SystemExit("no kept LibreOffice profile: a build should have left one")
     settle()
     cpu = cpu_seconds(children_only=True)
     started = time.perf_counter()

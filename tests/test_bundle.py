@@ -13,6 +13,7 @@ import pytest
 from pikepdf import Array, Dictionary, Name
 from reportlab.pdfgen import canvas
 
+from assembler import bands
 from assembler.annex import inspect_annexes
 from assembler.bands import top_bands_blank
 from assembler.bundle import (
@@ -448,3 +449,7 @@ def test_a_pdf_a_band_is_judged_as_without_its_output_intent(tmp_path: Path) -> 
     assert top_bands_blank(archival, 0, 3) == expected
     assert top_bands_blank(archival, 1, 2) == {1: False, 2: True}
     assert top_bands_blank(archival, 3, 3) == {3: False}
+    # And the copy is what was rendered: pages 2-3 of it are pages 1-2 of a copy.
+    (tmp_path / "kopie").mkdir()
+    assert bands._renderable(archival, 1, 2, tmp_path / "kopie")[1] == 1
+    assert bands._renderable(plain, 1, 2, tmp_path / "kopie") == (plain, 0)

@@ -695,3 +695,41 @@ def test_a_palette_logo_is_reduced_smoothly_not_by_dropping_pixels(tmp_path: Pat
     embedded, _ = header_picture(out)
     assert embedded.mode == "RGB"
     assert 60 < embedded.getpixel((100, 70))[0] < 200
+
+
+def embedded_logo(tmp_path: Path, logo: Path) -> bytes:
+    out = render(tmp_path, voorstel_context(organisatie={"naam": "Regio", "logo": Image(logo)}))
+    with zipfile.ZipFile(out) as archive:
+        media = [name for name in archive.namelist() if name.startswith("word/media/")]
+        return archive.read(media[0])
+
+
+def test_a_key_colour_logo_is_reduced_with_real_transparency(tmp_path: Path) -> None:
+    from PIL import Image as Picture
+
+    keyed = Picture.new("RGB", (1200, 300), (255, 255, 255))
+    keyed.paste((0, 90, 160), (100, 50, 1100, 250))
+    logo = tmp_path / "sleutel.png"
+    keyed.save(logo, transparency=(255, 255, 255))
+    embedded = Picture.open(io.BytesIO(embedded_logo(tmp_path, logo)))
+    assert embedded.size == (564, 141) and embedded.mode == "RGBA"
+    assert embedded.getpixel((0, 0))[3] == 0  # the key colour is transparent, edges blend
+
+
+@pytest.mark.parametrize("case", ["16 bits", "unequal dpi", "too large to decode"])
+def test_an_unusual_logo_is_embedded_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    from PIL import Image as Picture
+
+    logo = tmp_path / "logo.png"
+    if case == "16 bits":
+        # Converting 16-bit grey the plain way clips everything above 255 to white.
+        Picture.new("I;16", (1200, 300), 0x8000).save(logo)
+    elif case == "unequal dpi":
+        Picture.new("RGB", (1200, 300), (0, 90, 160)).save(logo, dpi=(150, 300))
+    else:
+        Picture.new("RGB", (1200, 300), (0, 90, 160)).save(logo)
+        # Pillow refuses to decode more than twice this: the render must not fail on it.
+        monkeypatch.setattr(Picture, "MAX_IMAGE_PIXELS", 1000)
+    assert embedded_logo(tmp_path, logo) == logo.read_bytes()
