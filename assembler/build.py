@@ -220,9 +220,11 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     """What ``assembler check`` does: lint the templates, validate, run the annex intake."""
     from assembler.intake import AnnexIntake
     from assembler.lint import lint_templates
+    from assembler.render import organisation_context
     from assembler.validate import load_catalog
 
     catalog = load_catalog(project, paths)
+    organisation_context(catalog.organisation, project.root)  # a damaged logo, as build finds it
     problems = [*lint_templates(project), *catalog.problems]
     dossiers = [dossier for meeting in catalog.meetings for dossier in meeting.dossiers]
     with AnnexIntake(project) as intake:

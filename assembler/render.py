@@ -31,6 +31,7 @@ from typing import Any
 
 from babel.dates import format_date
 from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image as DocxImage
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
@@ -44,6 +45,7 @@ from assembler.errors import TemplateError, UsageError
 from assembler.fsutil import atomic_path
 from assembler.markdown import markdown_subdoc, xml_safe
 from assembler.model import Document, Organisatie, markdown_fields
+from assembler.validate import logo_problem
 
 __all__ = [
     "DocumentProperties",
@@ -133,10 +135,14 @@ def organisation_context(organisatie: Organisatie, project_root: Path) -> dict[s
     if organisatie.logo:
         # organisatie.yaml names the logo relative to dossiers/, where it lives.
         path = project_root / "dossiers" / organisatie.logo
-        if not path.is_file():
+        problem = logo_problem(path, organisatie.logo)
+        if problem:  # validation says so with its line; this is for callers of the library
+            raise UsageError(f"dossiers/organisatie.yaml: logo: {problem}")
+        if not _readable_image(str(path), *_version(path)):
+            # Word's picture is made lazily, deep in the render: a damaged file is caught here.
             raise UsageError(
-                f"dossiers/organisatie.yaml: logo: '{organisatie.logo}' bestaat niet "
-                "(zet het logo in de map dossiers/ of haal de regel weg)"
+                f"dossiers/organisatie.yaml: logo: '{organisatie.logo}' is geen bruikbare "
+                "afbeelding (gebruik een PNG- of JPEG-bestand)"
             )
         logo = Image(path)
     return {"naam": organisatie.name, "logo": logo}
@@ -289,9 +295,23 @@ def _resolve(value: Any, template: _Template) -> Any:
 
 def _print_ready(path: Path, height_mm: float) -> str | io.BytesIO:
     """The image at ``path`` as it is, or reduced to :data:`PRINT_DPI` at its printed height."""
-    info = path.stat()
-    reduced = _reduced_image(str(path), info.st_mtime_ns, info.st_size, height_mm)
+    reduced = _reduced_image(str(path), *_version(path), height_mm)
     return str(path) if reduced is None else io.BytesIO(reduced)
+
+
+def _version(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _readable_image(path: str, _mtime_ns: int, _size: int) -> bool:
+    """Whether python-docx, which puts the picture into Word, can read the image file."""
+    try:
+        DocxImage.from_file(path)
+    except Exception:  # python-docx raises many kinds for a damaged image
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=8)

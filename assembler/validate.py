@@ -118,12 +118,36 @@ def load_organisation(project: Project) -> Organisatie:
     display = project.display(path)
     try:
         source = load_yaml(path, display)
-        return Organisatie.model_validate(source.data)
+        organisation = Organisatie.model_validate(source.data)
     except InputRejected as rejected:
         raise UsageError(f"{display}: ongeldige instellingen", rejected.problems) from None
     except ValidationError as error:
         problems = problems_from_validation(error, source, Organisatie)
         raise UsageError(f"{display}: ongeldige instellingen", problems) from None
+    if organisation.logo:
+        problem = logo_problem(project.dossiers / organisation.logo, organisation.logo)
+        if problem:
+            where = Problem(display, source.line_of(("logo",)), "logo", problem)
+            raise UsageError(f"{display}: ongeldige instellingen", [where])
+    return organisation
+
+
+# How the image formats Word documents carry begin; the render reads the rest.
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\0", b"MM\0*")
+
+
+def logo_problem(path: Path, named: str) -> str | None:
+    """Why the logo file cannot go into the documents, or None."""
+    if not path.is_file():
+        return f"'{named}' bestaat niet (zet het logo in de map dossiers/ of haal de regel weg)"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return f"'{named}' kan niet worden gelezen (controleer de rechten op het bestand)"
+    if not head.startswith(_IMAGE_SIGNATURES):
+        return f"'{named}' is geen afbeelding (gebruik een PNG- of JPEG-bestand)"
+    return None
 
 
 def load_catalog(project: Project, paths: Sequence[Path] = ()) -> Catalog:

@@ -1050,7 +1050,43 @@ MEETING_CASES = [
         absent=EVERY_DOSSIER,
         built=(),
     ),
+    Case(
+        "logo-geen-afbeelding",
+        lambda c: c.path(LOGO).write_text("geen plaatje\n", encoding="utf-8"),
+        2,
+        (
+            _msg(
+                6,
+                "logo",
+                "'huisstijl/logo.png' is geen afbeelding (gebruik een PNG- of JPEG-bestand)",
+                ORGANISATIE,
+            ),
+        ),
+        absent=EVERY_DOSSIER,
+        built=(),
+    ),
+    Case(
+        # A PNG's signature with nothing readable behind it: only the render can tell, so
+        # the message names the file and the field but no line.
+        "logo-beschadigd",
+        lambda c: c.path(LOGO).write_bytes(c.path(LOGO).read_bytes()[:40]),
+        2,
+        (
+            "fout: "
+            + _msg(
+                None,
+                "logo",
+                "'huisstijl/logo.png' is geen bruikbare afbeelding (gebruik een PNG- of "
+                "JPEG-bestand)",
+                ORGANISATIE,
+            ),
+        ),
+        absent=EVERY_DOSSIER,
+        built=(),
+    ),
 ]
+
+LOGO = "dossiers/huisstijl/logo.png"
 
 CASES = YAML_CASES + CONTENT_CASES + ANNEX_CASES + TEMPLATE_CASES + MEETING_CASES
 
