@@ -139,10 +139,11 @@ def organisation_context(organisatie: Organisatie, project_root: Path) -> dict[s
         if problem:  # validation says so with its line; this is for callers of the library
             raise UsageError(f"dossiers/organisatie.yaml: logo: {problem}")
         if not _readable_image(str(path), *_version(path)):
-            # Word's picture is made lazily, deep in the render: a damaged file is caught here.
+            # Word's picture is made lazily, deep in the render: a file python-docx cannot
+            # read (damaged, or a JPEG without a JFIF or Exif header) is caught here.
             raise UsageError(
-                f"dossiers/organisatie.yaml: logo: '{organisatie.logo}' is geen bruikbare "
-                "afbeelding (gebruik een PNG- of JPEG-bestand)"
+                f"dossiers/organisatie.yaml: logo: '{organisatie.logo}' kan niet in een "
+                "Word-document worden gezet (sla het logo opnieuw op als PNG-bestand)"
             )
         logo = Image(path)
     return {"naam": organisatie.name, "logo": logo}

@@ -28,6 +28,7 @@ from assembler.render import (
     build_context,
     document_properties,
     dutch_date,
+    organisation_context,
     render_document,
     short_date,
 )
@@ -733,3 +734,19 @@ def test_an_unusual_logo_is_embedded_as_it_is(
         # Pillow refuses to decode more than twice this: the render must not fail on it.
         monkeypatch.setattr(Picture, "MAX_IMAGE_PIXELS", 1000)
     assert embedded_logo(tmp_path, logo) == logo.read_bytes()
+
+
+def test_a_logo_python_docx_cannot_read_is_a_configuration_error(tmp_path: Path) -> None:
+    from PIL import Image as Picture
+
+    # Pillow writes a CMYK JPEG with an Adobe header and no JFIF or Exif one, which
+    # python-docx does not recognise; before, every render ended in its traceback.
+    (tmp_path / "dossiers").mkdir()
+    Picture.new("CMYK", (1200, 300), (80, 20, 0, 10)).save(tmp_path / "dossiers" / "logo.jpg")
+    organisation = Organisatie.model_validate({"logo": "logo.jpg"})
+    with pytest.raises(UsageError) as raised:
+        organisation_context(organisation, tmp_path)
+    assert str(raised.value) == (
+        "dossiers/organisatie.yaml: logo: 'logo.jpg' kan niet in een Word-document worden "
+        "gezet (sla het logo opnieuw op als PNG-bestand)"
+    )

@@ -1076,8 +1076,8 @@ MEETING_CASES = [
             + _msg(
                 None,
                 "logo",
-                "'huisstijl/logo.png' is geen bruikbare afbeelding (gebruik een PNG- of "
-                "JPEG-bestand)",
+                "'huisstijl/logo.png' kan niet in een Word-document worden gezet (sla het "
+                "logo opnieuw op als PNG-bestand)",
                 ORGANISATIE,
             ),
         ),
