@@ -414,8 +414,9 @@ def _meeting_plans(
                     project.display(meeting.folder / "vergadering.yaml"),
                     None,
                     "",
-                    "agenda en vergaderbundel zijn niet bijgewerkt omdat "
-                    f"{', '.join(str(m) for m in missing)} is afgekeurd (herstel dat dossier)",
+                    "agenda en vergaderbundel zijn niet bijgewerkt omdat het agendapunt voor "
+                    f"{', '.join(str(m) for m in missing)} is afgekeurd (zie de melding bij "
+                    "dat agendapunt)",
                     "waarschuwing",
                 )
             )

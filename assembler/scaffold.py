@@ -8,12 +8,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from assembler.errors import InputRejected, UsageError
 from assembler.fsutil import write_text_atomic
-from assembler.model import DEFAULT_REFERENCE_PATTERN, Vergadering
+from assembler.model import DEFAULT_REFERENCE_PATTERN, FolderName, Vergadering
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.source import Source, load_yaml, parse_yaml
 from assembler.validate import load_organisation, problems_from_validation
@@ -62,6 +63,10 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
             f"'{name}' is geen goede mapnaam (gebruik kleine letters, cijfers en streepjes, "
             "bijvoorbeeld werklocaties)"
         )
+    try:  # the agenda's own rules for a folder name (its length)
+        TypeAdapter(FolderName).validate_python(name)
+    except ValidationError as error:
+        raise UsageError(f"mapnaam: {error.errors()[0]['msg']}") from None
     folder = meeting_folder / name
     if folder.exists():
         raise UsageError(f"{project.display(folder)}: bestaat al (kies een andere mapnaam)")
@@ -118,11 +123,13 @@ def add_to_agenda(source: Source, name: str) -> str:
         lines[insert_at - 1] += "\n"
     lines.insert(insert_at, new_line)
     text = "".join(lines)
-    check = parse_yaml(text.encode("utf-8"), source.path, source.display)
-    Vergadering.model_validate(check.data)
-    assert isinstance(check.data, dict)
-    new_entries = check.data["agenda"]
-    assert isinstance(new_entries, list) and {"dossier": name} in new_entries
+    new_entries = _agenda_after_edit(source, text, name)
+    added = {"dossier": name}
+    if added not in new_entries:
+        raise _cannot_edit(source, name)
+    last = len(new_entries) - 1 - new_entries[::-1].index(added)
+    if new_entries[:last] + new_entries[last + 1 :] != entries:
+        raise _cannot_edit(source, name)
     return text
 
 
@@ -137,8 +144,34 @@ def remove_from_agenda(source: Source, name: str) -> str:
             start = source.lines[("agenda", index)] - 1
             end = _end_of_item(lines, start)
             del lines[start:end]
-            return "".join(lines)
+            text = "".join(lines)
+            # The edit works on lines; an agenda written otherwise (on one line, or an item
+            # over two) must not lose more than this item.
+            if _agenda_after_edit(source, text, name) != entries[:index] + entries[index + 1 :]:
+                raise _cannot_edit(source, name)
+            return text
     return source.text
+
+
+def _agenda_after_edit(source: Source, text: str, name: str) -> list[Any]:
+    """The agenda entries of the edited text; refuses an edit that breaks the file."""
+    try:
+        check = parse_yaml(text.encode("utf-8"), source.path, source.display)
+        Vergadering.model_validate(check.data)
+    except (InputRejected, ValidationError):
+        raise _cannot_edit(source, name) from None
+    assert isinstance(check.data, dict)
+    entries = check.data.get("agenda")
+    assert isinstance(entries, list)
+    return entries
+
+
+def _cannot_edit(source: Source, name: str) -> UsageError:
+    return UsageError(
+        f"{source.display}: de agenda kan niet automatisch worden aangepast; er is niets "
+        f"veranderd (zet elk agendapunt op een eigen regel, zoals '- dossier: {name}', "
+        "en probeer het opnieuw)"
+    )
 
 
 def _end_of_item(lines: list[str], start: int) -> int:

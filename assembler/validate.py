@@ -240,7 +240,10 @@ def _load_meeting(
                         f"dossier '{name}' staat twee keer op de agenda (haal één van beide weg)",
                     )
                 )
-            elif name not in on_disk:
+                # Like a bad entry: it keeps its number, but the dossier is built once.
+                items.append(AgendaItem(number, folder_name=name))
+                continue
+            if name not in on_disk:
                 problems.append(
                     Problem(
                         display,

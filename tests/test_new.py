@@ -85,6 +85,14 @@ def test_new_refuses_an_existing_folder_and_a_non_meeting(
     not_meeting = run_cli("new", "dossiers", "x", *OPTIONS, cwd=example_project)
     assert not_meeting.exit_code == 2
     assert "is geen vergadermap" in not_meeting.stderr
+    agenda = (example_project / "dossiers" / ECONOMIE / "vergadering.yaml").read_bytes()
+    too_long = run_cli("new", f"dossiers/{ECONOMIE}", "x" * 250, *OPTIONS, cwd=example_project)
+    assert too_long.exit_code == 2  # was a pydantic traceback
+    assert (
+        too_long.stderr
+        == "fout: mapnaam: is te lang: 250 tekens, maximaal 100 (kort de tekst in)\n"
+    )
+    assert (example_project / "dossiers" / ECONOMIE / "vergadering.yaml").read_bytes() == agenda
 
 
 def test_schemas_in_the_repository_are_current() -> None:

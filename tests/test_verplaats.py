@@ -103,3 +103,35 @@ def test_next_build_updates_both_meetings(example_project: Path, run_cli: RunCli
     assert result.exit_code == 0, result.stderr
     assert not old_output.exists()
     assert list((example_project / "build" / WONEN).glob("*-23.0001772-werklocaties/voorstel.docx"))
+
+
+@pytest.mark.parametrize("where", ["old", "new", "two lines"])
+def test_an_agenda_the_line_edit_cannot_handle_is_left_alone(
+    example_project: Path, run_cli: RunCli, where: str
+) -> None:
+    # The agenda edit works on lines. An agenda written on one line, or an item spread over
+    # two, once lost the whole agenda (or left a bare '-'): now nothing changes at all.
+    dossiers = example_project / "dossiers"
+    meeting = dossiers / (WONEN if where == "new" else ECONOMIE) / "vergadering.yaml"
+    text = meeting.read_text()
+    if where == "two lines":
+        text = text.replace("  - dossier: werklocaties\n", "  -\n    dossier: werklocaties\n")
+    else:
+        start = text.index("agenda:")
+        names = "{dossier: werklocaties}" if where == "old" else "{dossier: res-voortgang}"
+        text = text[:start] + f"agenda: [Opening, {names}, Rondvraag]\n"
+    meeting.write_text(text)
+    before = {path: path.read_bytes() for path in dossiers.rglob("*.yaml")}
+
+    result = run_cli(
+        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
+    )
+    assert result.exit_code == 2, result.stderr
+    shown = "dossiers/" + (WONEN if where == "new" else ECONOMIE) + "/vergadering.yaml"
+    assert result.stderr == (
+        f"fout: {shown}: de agenda kan niet automatisch worden aangepast; er is niets "
+        "veranderd (zet elk agendapunt op een eigen regel, zoals '- dossier: werklocaties', "
+        "en probeer het opnieuw)\n"
+    )
+    assert {path: path.read_bytes() for path in dossiers.rglob("*.yaml")} == before
+    assert (dossiers / ECONOMIE / "werklocaties" / "dossier.yaml").is_file()

@@ -975,6 +975,29 @@ def _bad_agenda_entry(name: str) -> tuple[str, ...]:
 
 MEETING_CASES = [
     Case(
+        # Once built twice, the second copy's bundle then blamed as a damaged annex.
+        "agenda-dossier-twee-keer",
+        _line(AGENDA, 8, "  - dossier: memo\n  - dossier: doel"),
+        1,
+        (
+            _msg(
+                9,
+                "agenda[4].dossier",
+                "dossier 'doel' staat twee keer op de agenda (haal één van beide weg)",
+                AGENDA,
+            ),
+            f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet bijgewerkt omdat het "
+            "agendapunt voor doel is afgekeurd (zie de melding bij dat agendapunt)",
+        ),
+        absent=(),
+        built=(
+            f"{MEETING}/{OUTPUT['doel']}",
+            f"{MEETING}/{OUTPUT['memo']}",
+            f"{MEETING}/05-23.0002150-geheim",
+        ),
+        pdf=True,
+    ),
+    Case(
         "agenda-noemt-ontbrekende-map",
         _line(AGENDA, 8, "  - dossier: memo\n  - dossier: bestaat-niet"),
         1,
