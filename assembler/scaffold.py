@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from assembler.errors import InputRejected, UsageError
+from assembler.errors import InputRejected, Problem, UsageError
 from assembler.fsutil import write_text_atomic
-from assembler.model import DEFAULT_REFERENCE_PATTERN, FolderName, Vergadering
+from assembler.model import DEFAULT_REFERENCE_PATTERN, FolderName, Vergadering, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.source import Source, load_yaml, parse_yaml
 from assembler.validate import load_organisation, problems_from_validation
@@ -82,11 +82,55 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
     source = _load_meeting(project, meeting_file)
     agenda_text = add_to_agenda(source, name)
     schema = _relative_schema(project, folder, "dossier")
+    text = _dossier_text(values, reference, schema)
+    _check_new_values(project, folder, text, organisation.reference_pattern, values.kenmerk)
     folder.mkdir(parents=True)
     target = folder / DOSSIER_FILE
-    write_text_atomic(target, _dossier_text(values, reference, schema))
+    write_text_atomic(target, text)
     write_text_atomic(meeting_file, agenda_text)
     return target
+
+
+# The options of `assembler new` that fill a field, by field.
+_OPTION_OF = {
+    name: f"--{name}"
+    for name in ("onderwerp", "contactpersoon", "eenheid", "email", "kenmerk", "datum")
+}
+_ANY_REFERENCE = re.compile(r"^kenmerk\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", re.MULTILINE)
+
+
+def _check_new_values(
+    project: Project, folder: Path, text: str, pattern: str, given: str | None
+) -> None:
+    """Refuse, before anything is written, values that ``assembler check`` would reject."""
+    display = project.display(folder / DOSSIER_FILE)
+    source = parse_yaml(text.encode("utf-8"), folder / DOSSIER_FILE, display)
+    problems: list[Problem] = []
+    try:
+        Voorstel.model_validate(source.data, context={"kenmerkpatroon": pattern})
+    except ValidationError as error:
+        for problem in problems_from_validation(error, source, Voorstel):
+            option = _OPTION_OF.get(problem.veld, problem.veld)
+            problems.append(Problem("assembler new", None, option, problem.melding))
+    if given is not None:
+        for path in sorted(project.dossiers.glob(f"*/*/{DOSSIER_FILE}")):
+            try:
+                found = _ANY_REFERENCE.search(path.read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                continue
+            if found and found.group(1).strip() == given:
+                problems.append(
+                    Problem(
+                        "assembler new",
+                        None,
+                        "--kenmerk",
+                        f"'{given}' is al gebruikt in {project.display(path)} "
+                        "(geef elk dossier een eigen kenmerk)",
+                    )
+                )
+                break
+    if problems:
+        raise UsageError("de gegevens voor het nieuwe dossier kloppen niet", problems)
 
 
 def _load_meeting(project: Project, meeting_file: Path) -> Source:

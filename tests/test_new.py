@@ -115,3 +115,35 @@ def test_examples_point_editors_at_the_schemas() -> None:
     for path in root.glob("*/vergadering.yaml"):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../../schemas/vergadering.schema.json"
+
+
+def test_new_refuses_values_that_check_would_reject(example_project: Path, run_cli: RunCli) -> None:
+    # These used to be written and only rejected by the next check.
+    meeting = example_project / "dossiers" / ECONOMIE
+    agenda = (meeting / "vergadering.yaml").read_bytes()
+    result = run_cli(
+        "new",
+        f"dossiers/{ECONOMIE}",
+        "nieuw",
+        "--onderwerp",
+        "regel een\nregel twee",
+        "--contactpersoon",
+        "Anouk Pols",
+        "--eenheid",
+        "Beleid en bestuur",
+        "--email",
+        "geen-email",
+        "--kenmerk",
+        "23.0001772",
+        cwd=example_project,
+    )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "assembler new: --onderwerp: moet op één regel staan (haal regeleinden en tabs weg)",
+        "assembler new: --email: 'geen-email' is geen geldig e-mailadres (schrijf bijvoorbeeld "
+        "a.pols@regiogv.nl)",
+        f"assembler new: --kenmerk: '23.0001772' is al gebruikt in dossiers/{ECONOMIE}/"
+        "werklocaties/dossier.yaml (geef elk dossier een eigen kenmerk)",
+    ]
+    assert not (meeting / "nieuw").exists()
+    assert (meeting / "vergadering.yaml").read_bytes() == agenda
