@@ -29,6 +29,7 @@ from assembler import __version__
 from assembler.errors import (
     AssemblerError,
     BuildLocked,
+    EnvironmentProblem,
     ExitCode,
     Problem,
     sort_problems,
@@ -571,6 +572,8 @@ def _run(
                         notify("dossier", plan.dossier.name)
                         if conversions is not None:
                             conversions.add_dossier(plan, outcome)
+                    elif isinstance(outcome, EnvironmentProblem):
+                        raise outcome  # the machine, not the template: the build stops
                     else:
                         # A broken template stops only the dossiers of its kind.
                         template = project.template_for(plan.dossier.document.kind)

@@ -40,6 +40,8 @@ def not_writable(path: Path, error: OSError) -> OutputNotWritable:
         reason = "de schijf is vol (maak ruimte vrij en bouw opnieuw)"
     elif error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         reason = "de map is alleen-lezen of afgeschermd (controleer de rechten)"
+    elif error.errno in (errno.ENOTDIR, errno.EEXIST):
+        reason = "er staat een bestand waar een map hoort (verwijder of hernoem dat bestand)"
     else:
         reason = f"{error.strerror or error} (controleer de map)"
     return OutputNotWritable(f"{path}: kan niet schrijven: {reason}")

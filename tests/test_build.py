@@ -339,3 +339,20 @@ def soffice_processes_under(scratch: Path) -> list[int]:
     from tests.processes import processes
 
     return [p.pid for p in processes() if p.running and str(scratch) in p.command]
+
+
+def test_a_file_where_a_build_folder_belongs_is_the_machine_not_the_template(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    # Was: "templates/voorstel.docx: …: kan niet schrijven: Not a directory", exit 2.
+    (small_project / "build").mkdir()
+    (small_project / "build" / ECONOMIE).write_text("")
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 3, result.stderr
+    problem = result.stderr.splitlines()[-1]
+    assert problem.startswith(f"fout: {small_project}/build/{ECONOMIE}/")
+    assert problem.endswith(
+        "kan niet schrijven: er staat een bestand waar een map hoort (verwijder of hernoem dat "
+        "bestand)"
+    )
+    assert "templates/" not in result.stderr and "Traceback" not in result.stderr
