@@ -440,8 +440,12 @@ def _check_pattern(value: str) -> str:
     try:
         re.compile(value)
     except re.error as error:
+        # Python's own explanation is English; its position is what a clerk can use.
+        where = f" bij teken {error.pos + 1}" if error.pos is not None else ""
         raise _fail(
-            "patroon", f"{_quote(value)} is geen geldig patroon: {error} (controleer het patroon)"
+            "patroon",
+            f"{_quote(value)} is geen geldig patroon: het klopt niet{where} (controleer de "
+            "haakjes, accolades en backslashes)",
         ) from None
     return value
 

@@ -1074,6 +1074,22 @@ MEETING_CASES = [
         built=(),
     ),
     Case(
+        "organisatie-kenmerkpatroon-ongeldig",
+        _line(ORGANISATIE, 5, 'kenmerkpatroon: "^(\\\\d{2"'),
+        2,
+        (
+            _msg(
+                5,
+                "kenmerkpatroon",
+                "'^(\\d{2' is geen geldig patroon: het klopt niet bij teken 2 (controleer de "
+                "haakjes, accolades en backslashes)",
+                ORGANISATIE,
+            ),
+        ),
+        absent=EVERY_DOSSIER,
+        built=(),
+    ),
+    Case(
         "logo-geen-afbeelding",
         lambda c: c.path(LOGO).write_text("geen plaatje\n", encoding="utf-8"),
         2,
