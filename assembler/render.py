@@ -61,6 +61,8 @@ __all__ = [
 
 LANGUAGE = "nl-NL"
 LOGO_HEIGHT_MM = 12.0
+# A wide logo is made lower rather than run off the page: the header's left half.
+LOGO_MAX_WIDTH_MM = 80.0
 # LibreOffice's PDF export reduces every image to 300 dpi (its default MaxImageResolution),
 # again for every document; a logo reduced once here is left alone. 300 dpi is print quality.
 PRINT_DPI = 300
@@ -138,7 +140,7 @@ def organisation_context(organisatie: Organisatie, project_root: Path) -> dict[s
         problem = logo_problem(path, organisatie.logo)
         if problem:  # validation says so with its line; this is for callers of the library
             raise UsageError(f"dossiers/organisatie.yaml: logo: {problem}")
-        if not _readable_image(str(path), *_version(path)):
+        if _pixel_size(str(path), *_version(path)) is None:
             # Word's picture is made lazily, deep in the render: a file python-docx cannot
             # read (damaged, or a JPEG without a JFIF or Exif header) is caught here.
             raise UsageError(
@@ -281,8 +283,9 @@ def _resolve(value: Any, template: _Template) -> Any:
         return markdown_subdoc(template, value.text)
     if isinstance(value, Image):
         try:
-            source = _print_ready(value.path, value.height_mm)
-            return InlineImage(template, source, height=Mm(value.height_mm))
+            height = _printed_height(value)
+            source = _print_ready(value.path, height)
+            return InlineImage(template, source, height=Mm(height))
         except (OSError, UnrecognizedImageError):
             raise UsageError(
                 f"{value.path}: is geen bruikbare afbeelding (gebruik een PNG- of JPEG-bestand)"
@@ -306,13 +309,25 @@ def _version(path: Path) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=8)
-def _readable_image(path: str, _mtime_ns: int, _size: int) -> bool:
-    """Whether python-docx, which puts the picture into Word, can read the image file."""
+def _pixel_size(path: str, _mtime_ns: int, _size: int) -> tuple[int, int] | None:
+    """Width and height in pixels as python-docx, which puts the picture into Word, reads
+    them; None when it cannot read the file."""
     try:
-        DocxImage.from_file(path)
+        image = DocxImage.from_file(path)
     except Exception:  # python-docx raises many kinds for a damaged image
-        return False
-    return True
+        return None
+    return int(image.px_width), int(image.px_height)
+
+
+def _printed_height(image: Image) -> float:
+    """The logo's height in mm: its own, or lower for a logo wider than the maximum."""
+    size = _pixel_size(str(image.path), *_version(image.path))
+    if size is None or min(size) <= 0:
+        return image.height_mm
+    width = image.height_mm * size[0] / size[1]
+    if width <= LOGO_MAX_WIDTH_MM:
+        return image.height_mm
+    return LOGO_MAX_WIDTH_MM * size[1] / size[0]
 
 
 @functools.lru_cache(maxsize=8)

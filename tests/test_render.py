@@ -750,3 +750,17 @@ def test_a_logo_python_docx_cannot_read_is_a_configuration_error(tmp_path: Path)
         "dossiers/organisatie.yaml: logo: 'logo.jpg' kan niet in een Word-document worden "
         "gezet (sla het logo opnieuw op als PNG-bestand)"
     )
+
+
+def test_a_very_wide_logo_is_made_lower_instead_of_running_off_the_page(tmp_path: Path) -> None:
+    from PIL import Image as Picture
+
+    logo = tmp_path / "breed.png"
+    Picture.new("RGB", (3000, 150), (0, 90, 160)).save(logo)
+    out = render(tmp_path, voorstel_context(organisatie={"naam": "Regio", "logo": Image(logo)}))
+    header = Document(str(out)).sections[0].header
+    extent = header.part.element.xpath(".//wp:extent")[0]
+    # 80 mm wide (at 12 mm high it would be 240 mm, wider than the page), 4 mm high.
+    assert (int(extent.get("cx")), int(extent.get("cy"))) == (2880000, 144000)
+    embedded, _ = header_picture(out)
+    assert embedded.size == (940, 47)  # 300 dpi at the height it is printed
