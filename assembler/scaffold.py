@@ -10,14 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from assembler.errors import InputRejected, Problem, UsageError
 from assembler.fsutil import write_text_atomic
-from assembler.model import DEFAULT_REFERENCE_PATTERN, FolderName, Vergadering, Voorstel
+from assembler.model import DEFAULT_REFERENCE_PATTERN, Vergadering, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.source import Source, load_yaml, parse_yaml
-from assembler.validate import load_organisation, problems_from_validation
+from assembler.validate import folder_name_problem, load_organisation, problems_from_validation
 
 _REFERENCE = re.compile(r"^\s*kenmerk\s*:\s*['\"]?(\d{2})\.(\d{7})['\"]?\s*(#.*)?$", re.MULTILINE)
 
@@ -63,10 +63,9 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
             f"'{name}' is geen goede mapnaam (gebruik kleine letters, cijfers en streepjes, "
             "bijvoorbeeld werklocaties)"
         )
-    try:  # the agenda's own rules for a folder name (its length)
-        TypeAdapter(FolderName).validate_python(name)
-    except ValidationError as error:
-        raise UsageError(f"mapnaam: {error.errors()[0]['msg']}") from None
+    problem = folder_name_problem(name)  # the agenda's own rules (its length)
+    if problem:
+        raise UsageError(f"mapnaam: {problem}")
     folder = meeting_folder / name
     if folder.exists():
         raise UsageError(f"{project.display(folder)}: bestaat al (kies een andere mapnaam)")
@@ -150,6 +149,12 @@ def add_to_agenda(source: Source, name: str) -> str:
     assert isinstance(source.data, dict)
     entries = source.data.get("agenda")
     assert isinstance(entries, list) and entries
+    if len(entries) >= _MAX_AGENDA:
+        raise UsageError(
+            f"{source.display}: agenda: de agenda is vol ({len(entries)} punten, hoogstens "
+            f"{_MAX_AGENDA}); er is niets veranderd (haal een punt weg of kies een andere "
+            "vergadering)"
+        )
     lines = source.text.splitlines(keepends=True)
     dossier_indexes = [i for i, entry in enumerate(entries) if isinstance(entry, dict)]
     if dossier_indexes:
@@ -195,6 +200,14 @@ def remove_from_agenda(source: Source, name: str) -> str:
                 raise _cannot_edit(source, name)
             return text
     return source.text
+
+
+# The most items an agenda may hold, as the model says.
+_MAX_AGENDA = next(
+    int(rule.max_length)
+    for rule in Vergadering.model_fields["agenda"].metadata
+    if getattr(rule, "max_length", None) is not None
+)
 
 
 def _agenda_after_edit(source: Source, text: str, name: str) -> list[Any]:

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from assembler.errors import InputRejected, Problem, UsageError, sort_problems
 from assembler.model import (
     DOCUMENT_KINDS,
     AgendaDossier,
     Document,
+    FolderName,
     Organisatie,
     Vergadering,
 )
@@ -258,16 +259,32 @@ def _load_meeting(
         else:
             items.append(AgendaItem(number, text=entry))
     for name in sorted(on_disk - named):
+        if folder_name_problem(name):
+            # The agenda cannot name it as it is: advice to add it would go round in circles.
+            advice = (
+                "hernoem de map eerst: alleen letters, cijfers, punten en streepjes; "
+                "zet dan die naam op de agenda"
+            )
+        else:
+            advice = f"voeg '- dossier: {name}' toe, of verplaats de map"
         problems.append(
             Problem(
                 display,
                 source.line_of(("agenda",)),
                 "agenda",
-                f"dossiermap '{name}' staat niet op de agenda "
-                f"(voeg '- dossier: {name}' toe, of verplaats de map)",
+                f"dossiermap '{name}' staat niet op de agenda ({advice})",
             )
         )
     return MeetingInput(folder, source, meeting, tuple(items))
+
+
+def folder_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot stand on an agenda as ``dossier: name``, or None."""
+    try:
+        TypeAdapter(FolderName).validate_python(name)
+    except ValidationError as error:
+        return str(error.errors()[0]["msg"])
+    return None
 
 
 _BAD_ENTRY = "(ongeldig agendapunt)"

@@ -147,3 +147,36 @@ def test_new_refuses_values_that_check_would_reject(example_project: Path, run_c
     ]
     assert not (meeting / "nieuw").exists()
     assert (meeting / "vergadering.yaml").read_bytes() == agenda
+
+
+def test_new_into_a_full_agenda_says_it_is_full(example_project: Path, run_cli: RunCli) -> None:
+    meeting = example_project / "dossiers" / ECONOMIE / "vergadering.yaml"
+    text = meeting.read_text()
+    start = text.index("agenda:")
+    items = "".join(f"  - Punt {number}\n" for number in range(199))
+    meeting.write_text(text[:start] + "agenda:\n  - dossier: werklocaties\n" + items)
+    before = meeting.read_bytes()
+    result = run_cli("new", f"dossiers/{ECONOMIE}", "nieuw", *OPTIONS, cwd=example_project)
+    assert result.exit_code == 2  # was a pydantic traceback, in English
+    assert result.stderr == (
+        f"fout: dossiers/{ECONOMIE}/vergadering.yaml: agenda: de agenda is vol (200 punten, "
+        "hoogstens 200); er is niets veranderd (haal een punt weg of kies een andere "
+        "vergadering)\n"
+    )
+    assert meeting.read_bytes() == before
+    assert not (example_project / "dossiers" / ECONOMIE / "nieuw").exists()
+
+
+def test_a_folder_name_the_agenda_cannot_hold_gets_advice_to_rename(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # The advice used to be to put 'werk locaties' on the agenda, which check then refused.
+    meeting = example_project / "dossiers" / ECONOMIE
+    (meeting / "werklocaties").rename(meeting / "werk locaties")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert (
+        f"dossiers/{ECONOMIE}/vergadering.yaml:6: agenda: dossiermap 'werk locaties' staat "
+        "niet op de agenda (hernoem de map eerst: alleen letters, cijfers, punten en "
+        "streepjes; zet dan die naam op de agenda)"
+    ) in result.stderr.splitlines()
