@@ -7,8 +7,10 @@ what to do with them. A rejected dossier is left out of its meeting, the rest go
 from __future__ import annotations
 
 import difflib
+import os
 import types
 import typing
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -48,7 +50,26 @@ class DossierInput:
 
     def annex_path(self, index: int) -> Path:
         """The file of annex ``index`` (0-based)."""
-        return self.folder / self.document.annexes[index].file
+        return _as_stored(self.folder / self.document.annexes[index].file)
+
+
+def _as_stored(path: Path) -> Path:
+    """``path``, or the file beside it whose name differs only in how accents are stored.
+
+    macOS stores "é" as "e" plus an accent, a clerk's editor writes the one letter: the two
+    names look the same and compare different.
+    """
+    if path.name.isascii() or path.exists() or path.is_symlink():
+        return path
+    wanted = unicodedata.normalize("NFC", path.name)
+    try:
+        with os.scandir(path.parent) as entries:
+            for entry in entries:
+                if unicodedata.normalize("NFC", entry.name) == wanted:
+                    return path.parent / entry.name
+    except OSError:
+        pass
+    return path
 
 
 @dataclass(frozen=True)
@@ -375,7 +396,7 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
         def report(message: str, line: int | None = line, label: str = label) -> None:
             problems.append(Problem(display, line, label, message))
 
-        path = dossier.folder / annex.file
+        path = dossier.annex_path(index)
         suffix = path.suffix.lower()
         if suffix not in PDF_SUFFIXES | OFFICE_SUFFIXES:
             report(

@@ -356,3 +356,28 @@ def test_a_file_where_a_build_folder_belongs_is_the_machine_not_the_template(
         "bestand)"
     )
     assert "templates/" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_annex_name_with_accents_stored_the_mac_way_is_found(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    import unicodedata
+
+    folder = small_project / "dossiers" / ECONOMIE / "werklocaties"
+    written = "bijlage-2-projectplan-één.pdf"  # as the clerk's editor writes it
+    stored = unicodedata.normalize("NFD", written)  # as macOS stores the file's name
+    assert stored != written
+    (folder / "bijlage-2-projectplan-instrumenten-ruimte-voor-werklocaties.pdf").rename(
+        folder / stored
+    )
+    dossier = folder / "dossier.yaml"
+    dossier.write_text(
+        dossier.read_text().replace(
+            "bijlage-2-projectplan-instrumenten-ruimte-voor-werklocaties.pdf", written
+        )
+    )
+    result = run_cli("build", cwd=small_project)
+    assert result.exit_code == 0, result.stderr  # was: "'…één.pdf' bestaat niet"
+    titles = [title for _depth, title in outline_titles(small_project / ITEM / "bundel.pdf")]
+    assert any(title.startswith("Bijlage 2 ") for title in titles), titles
+    assert "Bijlage 2 bij 23.0001772" in pdftext(small_project / ITEM / "bundel.pdf")
