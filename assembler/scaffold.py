@@ -326,6 +326,13 @@ def move_dossier(project: Project, dossier_folder: Path, target_meeting: Path) -
     return destination
 
 
+def _iso_date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
 def add_treatment(source: Source, old: date, new: date, meeting: str) -> str:
     """The dossier text with a behandeling row dated ``new``, unless it already has one."""
     data = source.data
@@ -341,18 +348,25 @@ def add_treatment(source: Source, old: date, new: date, meeting: str) -> str:
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     template = {"doel": "Vaststellen", "conclusie": "Uitgesteld van " + old.isoformat()}
-    after = None
     if isinstance(rows, list) and rows:
-        after = len(rows) - 1
+        earlier = []  # rows dated before the new date: the new row goes after the last one
         for index, row in enumerate(rows):
-            if isinstance(row, dict) and row.get("datum") == old.isoformat():
-                after = index
+            if not isinstance(row, dict):
+                continue
+            if row.get("datum") == old.isoformat():
                 template["doel"] = str(row.get("doel") or template["doel"])
                 template["conclusie"] = str(row.get("conclusie") or template["conclusie"])
-        start = source.lines[("behandeling", after)] - 1
+            when = _iso_date(row.get("datum"))
+            if when is not None and when < new:
+                earlier.append(index)
+        if earlier:
+            start = source.lines[("behandeling", earlier[-1])] - 1
+            insert_at = _end_of_item(lines, start)
+        else:  # moved before every dated row: it becomes the first
+            start = source.lines[("behandeling", 0)] - 1
+            insert_at = start
         first = lines[start]
         indent = first[: len(first) - len(first.lstrip())]
-        insert_at = _end_of_item(lines, start)
     else:
         indent = "  "
         if "behandeling" in data:

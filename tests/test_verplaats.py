@@ -135,3 +135,28 @@ def test_an_agenda_the_line_edit_cannot_handle_is_left_alone(
     )
     assert {path: path.read_bytes() for path in dossiers.rglob("*.yaml")} == before
     assert (dossiers / ECONOMIE / "werklocaties" / "dossier.yaml").is_file()
+
+
+def test_a_move_to_an_earlier_meeting_keeps_the_rows_in_date_order(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    earlier = example_project / "dossiers" / "2023-04-14-pfho-economie"
+    earlier.mkdir()
+    (earlier / "vergadering.yaml").write_text(
+        "overleg: Portefeuillehoudersoverleg Economie\n"
+        "datum: 2023-04-14\n"
+        'aanvang: "14:00"\n'
+        "locatie: Regiokantoor, Hilversum\n"
+        "agenda:\n"
+        "  - Opening en vaststellen agenda\n"
+        "  - Rondvraag en sluiting\n"
+    )
+    result = run_cli(
+        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", str(earlier), cwd=example_project
+    )
+    assert result.exit_code == 0, result.stderr
+    text = (earlier / "werklocaties" / "dossier.yaml").read_text()
+    dates = [line.split(":", 1)[1].strip() for line in text.splitlines() if "- datum:" in line]
+    # The new row sits between 31 March and 26 May, not after the last dated row.
+    assert dates[dates.index("2023-03-31") + 1] == "2023-04-14"
+    assert dates[dates.index("2023-04-14") + 1] == "2023-05-26"
