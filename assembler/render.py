@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
-from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -283,10 +282,11 @@ def _resolve(value: Any, template: _Template) -> Any:
         return markdown_subdoc(template, value.text)
     if isinstance(value, Image):
         try:
-            height = _printed_height(value)
-            source = _print_ready(value.path, height)
+            version = _version(value.path)
+            height = _printed_height(value, version)
+            source = _print_ready(value.path, version, height)
             return InlineImage(template, source, height=Mm(height))
-        except (OSError, UnrecognizedImageError):
+        except OSError:  # gone since the context was made (python-docx reads it later)
             raise UsageError(
                 f"{value.path}: is geen bruikbare afbeelding (gebruik een PNG- of JPEG-bestand)"
             ) from None
@@ -297,9 +297,9 @@ def _resolve(value: Any, template: _Template) -> Any:
     return value
 
 
-def _print_ready(path: Path, height_mm: float) -> str | io.BytesIO:
+def _print_ready(path: Path, version: tuple[int, int], height_mm: float) -> str | io.BytesIO:
     """The image at ``path`` as it is, or reduced to :data:`PRINT_DPI` at its printed height."""
-    reduced = _reduced_image(str(path), *_version(path), height_mm)
+    reduced = _reduced_image(str(path), *version, height_mm)
     return str(path) if reduced is None else io.BytesIO(reduced)
 
 
@@ -319,9 +319,9 @@ def _pixel_size(path: str, _mtime_ns: int, _size: int) -> tuple[int, int] | None
     return int(image.px_width), int(image.px_height)
 
 
-def _printed_height(image: Image) -> float:
+def _printed_height(image: Image, version: tuple[int, int]) -> float:
     """The logo's height in mm: its own, or lower for a logo wider than the maximum."""
-    size = _pixel_size(str(image.path), *_version(image.path))
+    size = _pixel_size(str(image.path), *version)
     if size is None or min(size) <= 0:
         return image.height_mm
     width = image.height_mm * size[0] / size[1]
