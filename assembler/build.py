@@ -9,6 +9,7 @@ skipped. A rejected dossier gets no output and does not stop the others.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -16,6 +17,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -41,6 +43,7 @@ from assembler.project import DOSSIER_FILE, Project
 # a build starts LibreOffice before loading them (see _speculative_service), and a no-op
 # build never loads the PDF libraries at all.
 if TYPE_CHECKING:
+    from assembler.bundle import BundleMeta, MergePart, Merger
     from assembler.convert import ConversionService
     from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
 
@@ -510,10 +513,16 @@ def _run(
         with ExitStack() as stack:
             # Bundling waits on pdftoppm and qpdf much of the time, so it runs on threads, and
             # each dossier is bundled as soon as its last PDF comes out of LibreOffice.
+            bundles: dict[Path, Future[list[Path]]] = {}
+            # Entered before the bundler, so it is left after it: no bundle is offered late.
+            merges = stack.enter_context(_MeetingMerges(catalog, work.meetings, options))
+            rebuilt = {plan.output_dir for plan in work.dossiers}
+            merges.already_made(
+                [p for m in work.meetings for p in m.items if p.output_dir not in rebuilt]
+            )
             bundler = stack.enter_context(
                 ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2)
             )
-            bundles: dict[Path, Future[Path]] = {}
 
             intake = stack.enter_context(AnnexIntake(project, options.jobs))
 
@@ -522,14 +531,14 @@ def _run(
                 annexes = range(len(plan.dossier.document.annexes))
                 bands = [intake.first_page_band(plan.dossier.annex_path(i)) for i in annexes]
                 bundles[plan.dossier.folder] = bundler.submit(
-                    _bundle, catalog, plan, main_pdf, options, bands
+                    _bundle_and_publish, project, catalog, plan, main_pdf, options, bands, merges
                 )
 
             # LibreOffice starts before the annex checks and the rendering, so its start-up
             # overlaps them, and each document is converted as soon as it is rendered.
             conversions = (
                 stack.enter_context(
-                    _Conversions(project, work, options, report, notify, bundle, service)
+                    _Conversions(project, work, options, report, notify, bundle, merges, service)
                 )
                 if options.pdf
                 else None
@@ -589,10 +598,14 @@ def _run(
             take(renderer.results(wait=True), wait=True)
             if conversions is not None:
                 conversions.finish()
+                # LibreOffice is done with: its memory goes before the meetings are finished.
+                conversions.service.close()
             _finish_dossiers(project, work, options, report, notify, bundles)
-        for meeting_plan in work.meetings:
-            _meeting_bundles(project, catalog, meeting_plan, work, agendas, options, report)
-            notify("vergadering", meeting_plan.name)
+            bundler.shutdown(wait=True)  # every bundle is offered to the meeting bundles
+            merges.finish()
+            for meeting_plan in work.meetings:
+                _meeting_bundles(project, catalog, meeting_plan, work, merges, options, report)
+                notify("vergadering", meeting_plan.name)
     finally:
         for plan in work.dossiers:
             _discard(_staging(plan.output_dir))
@@ -678,14 +691,17 @@ def _finish_dossiers(
     options: BuildOptions,
     report: BuildReport,
     notify: Progress,
-    bundles: dict[Path, Future[Path]],
+    bundles: dict[Path, Future[list[Path]]],
 ) -> None:
     """Wait for the bundles, publish and record every dossier; report the ones that failed."""
     for plan in work.dossiers:
         folder = plan.dossier.folder
+        outputs: list[Path] | None = None
         if folder in bundles:
             try:
-                bundles[folder].result()
+                outputs = bundles[folder].result()
+            except EnvironmentProblem:
+                raise  # a full disk, say: not the dossier's fault, and the build stops
             except AssemblerError as error:
                 display = project.display(plan.dossier.folder / DOSSIER_FILE)
                 report.problems.extend(
@@ -699,14 +715,21 @@ def _finish_dossiers(
             report.results.append(_result(plan, "mislukt", []))
             notify("klaar", plan.dossier.name)
             continue
-        staging = _staging(plan.output_dir)
-        names = sorted(path.name for path in staging.iterdir())
-        outputs = _publish(staging, plan.output_dir, names)
-        if options.pdf:
+        if outputs is None:  # no PDFs asked for: nothing was published on the way
+            outputs = _publish_dossier(project, plan)
+        else:
             notify("bundel", plan.dossier.name)
-        _remember(project, plan, outputs)
         report.results.append(_result(plan, "gebouwd", outputs))
         notify("klaar", plan.dossier.name)
+
+
+def _publish_dossier(project: Project, plan: _Plan) -> list[Path]:
+    """Move a dossier's outputs from staging into place and record them in the cache."""
+    staging = _staging(plan.output_dir)
+    names = sorted(path.name for path in staging.iterdir())
+    outputs = _publish(staging, plan.output_dir, names)
+    _remember(project, plan, outputs)
+    return outputs
 
 
 def _render_agendas(
@@ -748,16 +771,56 @@ def _render_agendas(
     return targets
 
 
+def _meeting_meta(catalog: Catalog, plan: _MeetingPlan, options: BuildOptions) -> BundleMeta:
+    from assembler.bundle import BundleMeta
+
+    meeting = plan.meeting.meeting
+    return BundleMeta(
+        title=f"Vergaderbundel {meeting.meeting} {meeting.date.isoformat()}",
+        author=catalog.organisation.name,
+        subject=meeting.meeting,
+        keywords=meeting.date.isoformat(),
+        source_date_epoch=options.source_date_epoch,
+    )
+
+
+def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str]]:
+    """The parts of both meeting bundles, each with its file name; PDFs where they end up."""
+    from assembler.bundle import MergePart
+
+    staging = _staging(plan.folder / "vergadering")
+    merges: list[tuple[list[MergePart], str]] = []
+    for confidential, agenda, name in (
+        (False, "agenda", "vergaderbundel.pdf"),
+        (True, "agenda-niet-openbaar", "vergaderbundel-niet-openbaar.pdf"),
+    ):
+        parts = [MergePart(pdf=staging / f"{agenda}.pdf", title="Agenda", label_prefix="Agenda ")]
+        for item_plan in plan.items:
+            document = item_plan.dossier.document
+            if not document.is_public and not confidential:
+                continue
+            parts.append(
+                MergePart(
+                    pdf=item_plan.output_dir / "bundel.pdf",
+                    title=f"{item_plan.item.number}. {document.subject}",
+                    label_prefix=None,
+                )
+            )
+        merges.append((parts, name))
+    return merges
+
+
 def _meeting_bundles(
     project: Project,
     catalog: Catalog,
     plan: _MeetingPlan,
     work: _Work,
-    agendas: dict[Path, Path],
+    merges: _MeetingMerges,
     options: BuildOptions,
     report: BuildReport,
 ) -> None:
-    from assembler.bundle import BundleMeta, MergePart, merge_documents
+    """Put the meeting's agendas and bundles in place, when all of its items were made."""
+    from assembler.bundle import merge_documents
 
     staging = _staging(plan.folder / "vergadering")
     failed = [p.dossier.name for p in plan.items if p.dossier.folder in work.failed]
@@ -774,37 +837,12 @@ def _meeting_bundles(
             )
         )
         return
-    meeting = plan.meeting.meeting
-    meta = BundleMeta(
-        title=f"Vergaderbundel {meeting.meeting} {meeting.date.isoformat()}",
-        author=catalog.organisation.name,
-        subject=meeting.meeting,
-        keywords=meeting.date.isoformat(),
-        source_date_epoch=options.source_date_epoch,
-    )
-    merges: list[tuple[list[MergePart], Path]] = []
-    for confidential, agenda_pdf, name in (
-        (False, agenda_pdfs[0], "vergaderbundel.pdf"),
-        (True, agenda_pdfs[1], "vergaderbundel-niet-openbaar.pdf"),
-    ):
-        parts = [MergePart(pdf=agenda_pdf, title="Agenda", label_prefix="Agenda ")]
-        for item_plan in plan.items:
-            document = item_plan.dossier.document
-            if not document.is_public and not confidential:
-                continue
-            parts.append(
-                MergePart(
-                    pdf=item_plan.output_dir / "bundel.pdf",
-                    title=f"{item_plan.item.number}. {document.subject}",
-                    label_prefix=None,
-                )
-            )
-        merges.append((parts, staging / name))
-    # Side by side: qpdf writes without holding the GIL, and LibreOffice has stopped by now,
-    # so the second merge no longer adds to the build's peak memory.
-    with ThreadPoolExecutor(max_workers=len(merges)) as merging:
-        for done in [merging.submit(merge_documents, parts, meta, out) for parts, out in merges]:
-            done.result()
+    if not merges.written(plan):
+        # Not merged along the way (something went wrong there): merged here from the
+        # published files, so any problem is reported as it would be anyway.
+        meta = _meeting_meta(catalog, plan, options)
+        for parts, name in _meeting_parts(plan):
+            merge_documents(parts, meta, staging / name)
     # The meeting folder also holds the dossiers' folders, so only these six files move.
     try:
         for name in MEETING_OUTPUTS:
@@ -812,6 +850,117 @@ def _meeting_bundles(
     except OSError as error:
         raise not_writable(plan.folder, error) from None
     write_text_atomic(_meeting_cache(plan), json.dumps({"key": plan.key}) + "\n")
+
+
+class _MeetingMerges:
+    """The meeting bundles, merged while the dossiers are still being made.
+
+    Merging the bundles of 30 dossiers into the two meeting bundles takes a third of a
+    second; after the last dossier, that was the build's tail, with one CPU idle. Here each
+    meeting bundle takes its parts in agenda order as soon as they are there (an agenda once
+    converted, a dossier's bundle once made), on a thread of its own, one meeting at a time
+    (an open merge keeps all its sources open). A meeting that cannot be finished this way
+    is left to :func:`_meeting_bundles`.
+    """
+
+    def __init__(
+        self, catalog: Catalog, meetings: Sequence[_MeetingPlan], options: BuildOptions
+    ) -> None:
+        self._catalog = catalog
+        self._options = options
+        self._pending: deque[_MeetingPlan] = deque(meetings)
+        self._merging = {plan.name for plan in meetings}
+        self._open: list[tuple[Merger, list[MergePart], Path]] = []
+        self._written: set[str] = set()
+        self._lock = threading.Lock()
+        # Where each part can be read now, by the path it is known by in _meeting_parts.
+        self._ready: dict[Path, Path] = {}
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vergaderbundel")
+
+    def __enter__(self) -> _MeetingMerges:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._thread.shutdown(wait=True, cancel_futures=True)
+        self._close()
+
+    def already_made(self, plans: Sequence[_Plan]) -> None:
+        """Dossiers not rebuilt this time: their published bundles are parts from the start."""
+        self._offer(
+            {plan.output_dir / "bundel.pdf": plan.output_dir / "bundel.pdf" for plan in plans}
+        )
+
+    def agenda_converted(self, pdf: Path) -> None:
+        """An agenda's PDF is there (in the meeting's staging folder, where it stays)."""
+        self._offer({pdf: pdf})
+
+    def bundle_made(self, plan: _Plan, bundle: Path) -> None:
+        """A dossier's bundle is made; called on the thread that made it."""
+        if plan.meeting.name not in self._merging:
+            return
+        # The bundle moves into place when its dossier is published, maybe while it is being
+        # merged: the merge reads it through a link of its own in the meeting's staging
+        # folder (made by _render_agendas before any dossier is rendered).
+        link = (
+            _staging(plan.output_dir.parent / "vergadering") / f"bundel-{plan.output_dir.name}.pdf"
+        )
+        try:
+            link.unlink(missing_ok=True)
+            os.link(bundle, link)
+        except OSError:
+            return  # merged at the end, from the published file
+        self._offer({plan.output_dir / "bundel.pdf": link})
+
+    def finish(self) -> None:
+        """Merge what can still be merged; give up the rest (see _meeting_bundles)."""
+        self._thread.submit(self._advance, final=True).result()
+
+    def written(self, plan: _MeetingPlan) -> bool:
+        """Whether both meeting bundles of ``plan`` were written to its staging folder."""
+        return plan.name in self._written
+
+    def _offer(self, parts: dict[Path, Path]) -> None:
+        with self._lock:
+            self._ready.update(parts)
+        self._thread.submit(self._advance, final=False)
+
+    def _advance(self, *, final: bool) -> None:
+        with self._lock:
+            ready = dict(self._ready)
+        while self._pending:
+            plan = self._pending[0]
+            try:
+                if not self._open:
+                    self._start(plan)
+                complete = True
+                for merger, parts, _output in self._open:
+                    while parts and parts[0].pdf in ready:
+                        merger.add(dataclasses.replace(parts[0], pdf=ready[parts[0].pdf]))
+                        parts.pop(0)
+                    complete = complete and not parts
+                if not complete and not final:
+                    return
+                if complete:
+                    for merger, _parts, output in self._open:
+                        merger.write(output)
+                    self._written.add(plan.name)
+            except Exception:  # merged again at the end, and reported there
+                self._written.discard(plan.name)
+            self._close()
+            self._pending.popleft()
+
+    def _start(self, plan: _MeetingPlan) -> None:
+        from assembler.bundle import Merger
+
+        meta = _meeting_meta(self._catalog, plan, self._options)
+        staging = _staging(plan.folder / "vergadering")
+        for parts, name in _meeting_parts(plan):
+            self._open.append((Merger(meta), list(parts), staging / name))
+
+    def _close(self) -> None:
+        for merger, _parts, _output in self._open:
+            merger.close()
+        self._open = []
 
 
 def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
@@ -852,6 +1001,7 @@ class _Conversions:
         report: BuildReport,
         notify: Progress,
         on_dossier_done: Callable[[_Plan], None],
+        merges: _MeetingMerges,
         service: ConversionService | None = None,
     ) -> None:
         self.project = project
@@ -859,6 +1009,8 @@ class _Conversions:
         self.report = report
         self.notify = notify
         self.on_dossier_done = on_dossier_done
+        self.merges = merges
+        self.agenda_pdfs: set[Path] = set()
         self.owner: dict[Path, _Plan] = {}
         self.ours: set[Path] = set()
         self.waiting: dict[Path, set[Path]] = {}
@@ -886,6 +1038,7 @@ class _Conversions:
 
         for docx, pdf in agendas.items():
             self.ours.add(docx)
+            self.agenda_pdfs.add(pdf)
             self.service.submit(ConversionJob(docx, pdf))
 
     def add_dossier(self, plan: _Plan, docx: Path) -> None:
@@ -907,6 +1060,8 @@ class _Conversions:
 
     def _landed(self, target: Path) -> None:
         self.notify("conversie", target.name)
+        if target in self.agenda_pdfs:
+            self.merges.agenda_converted(target)
         plan = self.plan_of_target.get(target)
         if plan is None:
             return
@@ -992,6 +1147,23 @@ def _bundle(
         source_date_epoch=options.source_date_epoch,
     )
     return bundle_pdf(main_pdf, annexes, meta, main_pdf.parent / "bundel.pdf")
+
+
+def _bundle_and_publish(
+    project: Project,
+    catalog: Catalog,
+    plan: _Plan,
+    main_pdf: Path,
+    options: BuildOptions,
+    bands: Sequence[bool | None],
+    merges: _MeetingMerges,
+) -> list[Path]:
+    """Bundle a dossier whose PDFs are all there, then publish it; on a bundler thread."""
+    bundle = _bundle(catalog, plan, main_pdf, options, bands)
+    merges.bundle_made(plan, bundle)
+    # At once rather than after the last dossier: publishing waits on the disk (fsync) and
+    # would otherwise add to the build's tail.
+    return _publish_dossier(project, plan)
 
 
 _OUTPUT_DIR = re.compile(r"^\d{2}-.+")

@@ -146,25 +146,69 @@ def merge_documents(parts: Sequence[MergePart], meta: BundleMeta, output: Path) 
     """Merge PDFs in order, each under its own bookmark, and write ``output`` atomically."""
     if not parts:
         raise ValueError("merge_documents needs at least one part")
-    with contextlib.ExitStack() as stack:
-        out = stack.enter_context(Pdf.new())
-        # qpdf copies stream data lazily, so every source stays open until the save.
-        sources = [stack.enter_context(_open_part(part.pdf)) for part in parts]
-        starts: list[int] = []
-        part_outlines: list[list[OutlineItem]] = []
-        for part, src in zip(parts, sources, strict=True):
-            starts.append(len(out.pages))
-            out.add_pages_from(src, outlines="preserve" if part.keep_outline else "ignore")
-            part_outlines.append(_detach_outline(out))
-        ends = [*starts[1:], len(out.pages)]
+    with Merger(meta) as merger:
+        for part in parts:
+            merger.add(part)
+        return merger.write(output)
 
-        _write_outline(out, parts, starts, part_outlines)
+
+class Merger:
+    """A merge built up one part at a time, for parts that are ready one after the other.
+
+    The meeting bundle takes each dossier's bundle as soon as it is made, so that little is
+    left to do once the last one is. ``add`` then ``write`` gives the same bytes as
+    :func:`merge_documents` with the same parts. Not for use by two threads at once.
+    """
+
+    def __init__(self, meta: BundleMeta) -> None:
+        self.meta = meta
+        self._stack = contextlib.ExitStack()
+        self._out = self._stack.enter_context(Pdf.new())
+        self._parts: list[MergePart] = []
+        # qpdf copies stream data lazily, so every source stays open until the save.
+        self._sources: list[Pdf] = []
+        self._starts: list[int] = []
+        self._outlines: list[list[OutlineItem]] = []
+
+    def __enter__(self) -> Merger:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the sources (a merger that was not written is simply dropped)."""
+        self._stack.close()
+
+    def add(self, part: MergePart) -> None:
+        """Append the pages of ``part``, to go under a bookmark of its own."""
+        src = self._stack.enter_context(_open_part(part.pdf))
+        out = self._out
+        self._starts.append(len(out.pages))
+        out.add_pages_from(src, outlines="preserve" if part.keep_outline else "ignore")
+        self._outlines.append(_detach_outline(out))
+        self._parts.append(part)
+        self._sources.append(src)
+
+    def write(self, output: Path) -> Path:
+        """Add bookmarks, page labels, marks and metadata; write ``output`` atomically."""
+        if not self._parts:
+            raise ValueError("a merge needs at least one part")
+        out, parts, sources, starts, meta = (
+            self._out,
+            self._parts,
+            self._sources,
+            self._starts,
+            self.meta,
+        )
+        ends = [*starts[1:], len(out.pages)]
+        _write_outline(out, parts, starts, self._outlines)
         _write_page_labels(out, parts, sources, starts)
         _carry_attachments(out, sources)
         _ensure_appearances(out)
         marks = _plan_marks(parts, starts, ends, meta.niet_openbaar)
         if marks:
-            _apply_marks(out, parts, starts, ends, marks, stack)
+            _apply_marks(out, parts, starts, ends, marks, self._stack)
         _write_metadata(out, meta)
         version = max((src.pdf_version for src in sources), default="1.7")
         with atomic_path(Path(output)) as temp:
@@ -174,7 +218,7 @@ def merge_documents(parts: Sequence[MergePart], meta: BundleMeta, output: Path) 
                 deterministic_id=True,
                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
             )
-    return Path(output)
+        return Path(output)
 
 
 @contextlib.contextmanager

@@ -32,9 +32,8 @@ import threading
 import time
 from typing import Any
 
-import uno  # type: ignore[import-not-found]  # only LibreOffice's Python has it
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
-from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+# ``uno`` (only LibreOffice's Python has it) is imported in the functions that use it, after
+# soffice has been started: loading it takes 25 ms, which soffice spends starting up.
 
 CONNECT_SECONDS = 60.0
 # The same PDF/A-2b, tagged export as the one-shot batches' JSON filter options.
@@ -42,6 +41,8 @@ PDF_FILTER_DATA = (("SelectPdfVersion", 2), ("UseTaggedPDF", True))
 
 
 def _props(**values: Any) -> tuple[Any, ...]:
+    from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
     result = []
     for name, value in values.items():
         prop = PropertyValue()
@@ -57,6 +58,9 @@ def _say(message: dict[str, Any]) -> None:
 
 
 def _connect(pipe: str, office: subprocess.Popen[bytes]) -> Any:
+    import uno  # type: ignore[import-not-found]
+    from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local
@@ -85,6 +89,8 @@ class _Failed(Exception):
 
 
 def _convert(desktop: Any, source: str, target: str, filter_name: str) -> None:
+    import uno
+
     try:
         document = desktop.loadComponentFromURL(
             uno.systemPathToFileUrl(source),

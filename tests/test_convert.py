@@ -920,6 +920,7 @@ def test_workers_start_a_second_apart_in_a_build_but_together_for_a_list(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     started: list[tuple[int, float]] = []
+    launched: list[int] = []  # started on the caller's thread, at once
 
     class Recorder:
         """Stands in for a worker: notes its start delay and stops at once."""
@@ -928,7 +929,12 @@ def test_workers_start_a_second_apart_in_a_build_but_together_for_a_list(
             self, service: convert.ConversionService, number: int, python: str, delay: float
         ) -> None:
             self.service = service
+            self.number = number
             started.append((number, delay))
+
+        def launch(self) -> bool:
+            launched.append(self.number)
+            return True
 
         def serve(self) -> None:
             self.service.events.put(convert._Outcome(task_done=True))
@@ -940,7 +946,10 @@ def test_workers_start_a_second_apart_in_a_build_but_together_for_a_list(
         pass
     assert [n for n, _ in started] == [1, 2]
     assert started[0][1] == 0 and started[1][1] == pytest.approx(convert.STAGGER_SECONDS, 0.1)
+    assert launched == [1]
     started.clear()
+    launched.clear()
     with convert.ConversionService(expected=convert.STAGGER_FROM, workers=2, stagger=False):
         pass
     assert started == [(1, 0.0), (2, 0.0)]
+    assert launched == [1, 2]

@@ -120,3 +120,64 @@ def test_meeting_outputs_rebuilt_only_when_an_item_changed(built: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (meeting / "vergaderbundel.pdf").stat().st_mtime_ns != stamp
     assert "10.00 uur" in text(meeting / "agenda.pdf")
+
+
+def _meeting_bundles_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("vergaderbundel*")}
+
+
+def test_meeting_bundles_merged_on_the_way_equal_those_merged_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Merged while the dossiers are made, or from the published files: the same bytes.
+
+    Also after one changed dossier, when the other bundles are parts from the start.
+    """
+    from assembler import build, bundle
+    from assembler.project import Project
+
+    merged_at_end: list[str] = []
+    merge_documents = bundle.merge_documents
+
+    def spy(parts: list[bundle.MergePart], meta: bundle.BundleMeta, output: Path) -> Path:
+        if output.name.startswith("vergaderbundel"):
+            merged_at_end.append(output.name)
+        return merge_documents(parts, meta, output)
+
+    monkeypatch.setattr(bundle, "merge_documents", spy)
+    options = build.BuildOptions(source_date_epoch=1685000000)
+    roots = []
+    for name in ("onderweg", "achteraf"):
+        root = tmp_path / name
+        for folder in ("dossiers", "templates"):
+            shutil.copytree(REPO / folder, root / folder)
+        roots.append(root)
+    on_the_way, at_the_end = roots
+
+    assert build.build_project(Project(on_the_way), options).exit_code == 0
+    assert merged_at_end == []  # both meetings' bundles were written on the way
+    with monkeypatch.context() as patched:
+        # No bundle reaches the merges: everything is left to the end.
+        patched.setattr(build._MeetingMerges, "bundle_made", lambda *_args: None)
+        assert build.build_project(Project(at_the_end), options).exit_code == 0
+    assert sorted(merged_at_end) == sorted(
+        ["vergaderbundel.pdf", "vergaderbundel-niet-openbaar.pdf"] * 2
+    )
+    first = _meeting_bundles_of(on_the_way / "build")
+    assert len(first) == 4
+    assert first == _meeting_bundles_of(at_the_end / "build")
+
+    merged_at_end.clear()
+    for root in roots:
+        dossier = root / "dossiers" / WONEN / "snelfietsroutes" / "dossier.yaml"
+        dossier.write_text(dossier.read_text().replace("snelfietsroutes", "doorfietsroutes", 1))
+    assert build.build_project(Project(on_the_way), options).exit_code == 0
+    assert merged_at_end == []
+    with monkeypatch.context() as patched:
+        patched.setattr(build._MeetingMerges, "bundle_made", lambda *_args: None)
+        assert build.build_project(Project(at_the_end), options).exit_code == 0
+    changed = _meeting_bundles_of(on_the_way / "build")
+    assert changed == _meeting_bundles_of(at_the_end / "build")
+    public = f"{WONEN}/vergaderbundel.pdf"
+    assert changed[public] != first[public]
+    assert "doorfietsroutes" in text(on_the_way / "build" / public).lower()
