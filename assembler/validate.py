@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from assembler.errors import InputRejected, Problem, UsageError, sort_problems
+from assembler.errors import InputRejected, Problem, Severity, UsageError, sort_problems
 from assembler.model import (
     DOCUMENT_KINDS,
     AgendaDossier,
@@ -388,13 +388,16 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
     """Check that every annex is a file inside the dossier folder of an accepted type."""
     problems: list[Problem] = []
     folder = dossier.folder.resolve()
+    numbers: dict[Path, int] = {}  # each annex file, by the number it first has
     for index, annex in enumerate(dossier.document.annexes):
         where = ("bijlagen", index, "bestand")
         line = dossier.source.line_of(where)
         label = field_label(where)
 
-        def report(message: str, line: int | None = line, label: str = label) -> None:
-            problems.append(Problem(display, line, label, message))
+        def report(
+            message: str, line: int | None = line, label: str = label, ernst: Severity = "fout"
+        ) -> None:
+            problems.append(Problem(display, line, label, message, ernst))
 
         path = dossier.annex_path(index)
         suffix = path.suffix.lower()
@@ -424,6 +427,15 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
         message = _file_type_problem(resolved, suffix, annex.file)
         if message:
             report(message)
+        elif resolved in numbers:
+            # Allowed, but far more often a line copied and not changed than meant.
+            report(
+                f"'{annex.file}' is ook bijlage {numbers[resolved]}, dus komt twee keer in de "
+                "bundel (verwijs naar het juiste bestand, of haal deze bijlage weg)",
+                ernst="waarschuwing",
+            )
+        else:
+            numbers[resolved] = index + 1
     return problems
 
 

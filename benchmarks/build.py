@@ -751,8 +751,14 @@ def explain(
         lines.append(f"      {name:<22} {micros / 1e6:6.3f} s")
 
     # Stages: cProfile of the whole command; cumulative time of the build's own functions.
+    # The command itself ends with os._exit, before `python -m cProfile` would write its
+    # file, so the profile runs the CLI's dispatcher, which returns (or raises SystemExit).
     profile = work / f"{label.replace(' ', '-')}.prof"
-    wall([str(PYTHON), "-m", "cProfile", "-o", str(profile), str(ASSEMBLER), "build"])
+    script = (
+        "import cProfile, sys; sys.argv = ['assembler', 'build']; "
+        f"cProfile.run('from assembler.cli import _dispatch; _dispatch()', {str(profile)!r})"
+    )
+    wall([str(PYTHON), "-c", script, "build"])
     stats = pstats.Stats(str(profile))
     wanted = {
         "build_project": "build_project (after imports)",

@@ -663,6 +663,23 @@ def _corrupt_docx_zip(c: Catalogue) -> None:
 
 ANNEX_CASES = [
     Case(
+        # Allowed (the build goes on), but far more often a copied line than meant.
+        "bijlage-twee-keer",
+        _doel(31, "    bestand: bijlage-1-afspraken.pdf"),
+        0,
+        (
+            _msg(
+                31,
+                "waarschuwing: bijlagen[2].bestand",
+                "'bijlage-1-afspraken.pdf' is ook bijlage 1, dus komt twee keer in de bundel "
+                "(verwijs naar het juiste bestand, of haal deze bijlage weg)",
+            ),
+        ),
+        absent=(),
+        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        pdf=True,
+    ),
+    Case(
         "bijlage-ontbreekt",
         _annex("ontbreekt.pdf"),
         1,
