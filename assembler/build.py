@@ -52,7 +52,8 @@ Status = Literal["gebouwd", "ongewijzigd", "mislukt"]
 Progress = Callable[[str, str], None]
 """Called with (event, label); events: ``dossiers-totaal`` and ``conversies-totaal`` (label: the
 count), then ``dossier`` (rendered), ``conversie``, ``bundel``, ``klaar`` or ``ongewijzigd``
-(one of these per dossier), ``vergadering``."""
+(one of these per dossier), ``vergadering``. ``bundel`` and ``klaar`` of a dossier with PDFs
+come from the thread that bundled it; never two calls at once."""
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,7 @@ def build_project(
     """Build the selected meetings and dossiers of ``project`` into ``build/``."""
     started = time.monotonic()
     began = time.time_ns()  # a file saved from now on is newer than this build
-    notify = progress or (lambda _event, _label: None)
+    notify = _one_at_a_time(progress or (lambda _event, _label: None))
     with ExitStack() as stack:
         # The lock first: a second build that has to give up must not start LibreOffice.
         stack.enter_context(build_lock(project))
@@ -531,7 +532,15 @@ def _run(
                 annexes = range(len(plan.dossier.document.annexes))
                 bands = [intake.first_page_band(plan.dossier.annex_path(i)) for i in annexes]
                 bundles[plan.dossier.folder] = bundler.submit(
-                    _bundle_and_publish, project, catalog, plan, main_pdf, options, bands, merges
+                    _bundle_and_publish,
+                    project,
+                    catalog,
+                    plan,
+                    main_pdf,
+                    options,
+                    bands,
+                    merges,
+                    notify,
                 )
 
             # LibreOffice starts before the annex checks and the rendering, so its start-up
@@ -717,10 +726,8 @@ def _finish_dossiers(
             continue
         if outputs is None:  # no PDFs asked for: nothing was published on the way
             outputs = _publish_dossier(project, plan)
-        else:
-            notify("bundel", plan.dossier.name)
+            notify("klaar", plan.dossier.name)
         report.results.append(_result(plan, "gebouwd", outputs))
-        notify("klaar", plan.dossier.name)
 
 
 def _publish_dossier(project: Project, plan: _Plan) -> list[Path]:
@@ -1157,13 +1164,28 @@ def _bundle_and_publish(
     options: BuildOptions,
     bands: Sequence[bool | None],
     merges: _MeetingMerges,
+    notify: Progress,
 ) -> list[Path]:
     """Bundle a dossier whose PDFs are all there, then publish it; on a bundler thread."""
     bundle = _bundle(catalog, plan, main_pdf, options, bands)
     merges.bundle_made(plan, bundle)
     # At once rather than after the last dossier: publishing waits on the disk (fsync) and
-    # would otherwise add to the build's tail.
-    return _publish_dossier(project, plan)
+    # would otherwise add to the build's tail; and the clerk sees each dossier finish.
+    outputs = _publish_dossier(project, plan)
+    notify("bundel", plan.dossier.name)
+    notify("klaar", plan.dossier.name)
+    return outputs
+
+
+def _one_at_a_time(progress: Progress) -> Progress:
+    """``progress``, called by one thread at a time (bundler threads report too)."""
+    lock = threading.Lock()
+
+    def serialised(event: str, label: str) -> None:
+        with lock:
+            progress(event, label)
+
+    return serialised
 
 
 _OUTPUT_DIR = re.compile(r"^\d{2}-.+")

@@ -381,3 +381,42 @@ def test_an_annex_name_with_accents_stored_the_mac_way_is_found(
     titles = [title for _depth, title in outline_titles(small_project / ITEM / "bundel.pdf")]
     assert any(title.startswith("Bijlage 2 ") for title in titles), titles
     assert "Bijlage 2 bij 23.0001772" in pdftext(small_project / ITEM / "bundel.pdf")
+
+
+def test_progress_reports_each_dossier_as_it_is_finished(example_project: Path) -> None:
+    """Each dossier is reported done when it is published, not all at the end of the build."""
+    import threading
+
+    from assembler import build
+    from assembler.project import Project
+
+    events: list[tuple[str, str]] = []
+    in_call = threading.Lock()
+    published: dict[str, bool] = {}
+
+    def progress(event: str, label: str) -> None:
+        assert in_call.acquire(blocking=False), "two progress calls at once"
+        try:
+            events.append((event, label))
+            if event == "klaar":
+                # Its outputs are in place when a dossier is reported done.
+                published[label] = any(
+                    (p / "bundel.pdf").is_file()
+                    for p in (example_project / "build").glob(f"*/*-{label}")
+                )
+        finally:
+            in_call.release()
+
+    report = build.build_project(Project(example_project), build.BuildOptions(), progress)
+    assert report.exit_code == 0
+    names = sorted(r.folder for r in report.results)
+    assert sorted(label for event, label in events if event == "klaar") == names
+    assert sorted(label for event, label in events if event == "bundel") == names
+    assert all(published.values()) and len(published) == len(names)
+    kinds = [event for event, _label in events]
+    # The meetings come last: every dossier was reported before them.
+    assert kinds.index("vergadering") > max(i for i, k in enumerate(kinds) if k == "klaar")
+    # Reported while LibreOffice was still converting: some dossier is done before the last
+    # conversion (the example has 6 dossiers and 2 meetings of 2 agendas each).
+    last_conversion = max(i for i, k in enumerate(kinds) if k == "conversie")
+    assert kinds.index("klaar") < last_conversion
