@@ -244,7 +244,10 @@ def _refuse_anchors(text: str, display: str) -> None:
 
 
 def _unreadable_character(error: yaml.reader.ReaderError, display: str, text: str) -> InputRejected:
-    line = text[: error.position].count("\n") + 1
+    # The reader stops at the first such character, so that is the one to point at; its
+    # position counts differently once accented letters come before it.
+    found = text.find(chr(error.character))
+    line = text.count("\n", 0, found if found >= 0 else error.position) + 1
     return _reject(
         display,
         line,

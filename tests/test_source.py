@@ -94,6 +94,11 @@ def test_every_field_path_has_its_line() -> None:
         ("no: 1\non: 2\nno: 3\n", "d.yaml:3: no: staat twee keer in het bestand, op regel 1 en 3"),
         ("a: x\x0by\n", "d.yaml:1: bevat een onzichtbaar stuurteken (U+000B) (verwijder het)"),
         (
+            # Accented letters before it used to shift the line down by one.
+            "a: één café\n" * 10 + "b: x\x07y\n",
+            "d.yaml:11: bevat een onzichtbaar stuurteken (U+0007) (verwijder het)",
+        ),
+        (
             "a: " + "[" * 1000 + "]" * 1000 + "\n",
             "d.yaml:1: is dieper genest dan 20 niveaus (maak het platter)",
         ),
