@@ -895,6 +895,8 @@ class _UnoWorker:
         self.process: subprocess.Popen[bytes] | None = None
         self.reader: _LineReader | None = None
         self.profile: Path | None = None
+        self.seeded = False  # whether the profile came from the kept seed
+        self.deadline = 0.0  # when a launched soffice must have said it is ready
         self.served = 0
         self.requests = iter(range(1, 1 << 30))
 
@@ -902,8 +904,10 @@ class _UnoWorker:
         """Take documents from the service's queue until it says stop; report when done."""
         service = self.service
         try:
-            service.cancel.wait(self.delay)
-            usable = self._start()
+            if self.process is None:  # not launched by the caller (a later, staggered worker)
+                service.cancel.wait(self.delay)
+                self.launch()
+            usable = self.process is not None and self._ready()
             while True:
                 doc = service.queue.get()
                 if doc is None:
@@ -922,9 +926,13 @@ class _UnoWorker:
             self._stop()
 
     def _start(self) -> bool:
+        return self.launch() and self._ready()
+
+    def launch(self) -> bool:
+        """Start soffice behind its bridge without waiting for it; False when it cannot start."""
         service = self.service
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.profile, seeded = service.profiles.take()
+        self.profile, self.seeded = service.profiles.take()
         env = dict(os.environ)
         command = [self.python, BRIDGE_SCRIPT, *_soffice_command(service.binary, self.profile)]
         if not self.python.startswith(str(Path(os.path.realpath(service.binary)).parent)):
@@ -947,7 +955,14 @@ class _UnoWorker:
         assert process.stdout is not None
         self.reader = _LineReader(process.stdout.fileno())
         service.groups.add(process.pid)
-        line = self.reader.read(time.monotonic() + START_SECONDS, service.cancel)
+        self.deadline = time.monotonic() + START_SECONDS
+        return True
+
+    def _ready(self) -> bool:
+        """Wait for the launched soffice to say it is ready; False (and stopped) if it does not."""
+        service = self.service
+        assert self.reader is not None and self.profile is not None
+        line = self.reader.read(self.deadline, service.cancel)
         if service.cancel.is_set():
             raise _Cancelled
         try:
@@ -957,7 +972,7 @@ class _UnoWorker:
         if ready:
             service.profiles.set_up(self.profile)
         else:
-            service.profiles.failed(seeded)
+            service.profiles.failed(self.seeded)
             self._stop()
         return ready
 
@@ -1166,6 +1181,11 @@ class ConversionService:
             number = len(self._threads) + 1
             delay = self._first_start + STAGGER_SECONDS * (number - 1) - now if stagger else 0.0
             worker = _UnoWorker(self, number, self._python, max(0.0, delay))
+            if delay <= 0:
+                # Started here, not on the worker's thread: a new thread waits for the GIL at
+                # each system call of copying the profile, which delayed soffice by 0.1-0.2 s.
+                with contextlib.suppress(OSError):
+                    worker.launch()
             # A daemon: an interrupt before the caller holds the service must not keep the
             # interpreter waiting for it (its soffice ends with the process anyway).
             thread = threading.Thread(target=worker.serve, name=f"soffice-{number}", daemon=True)

@@ -224,6 +224,25 @@ def test_corrupted_or_deleted_cache_means_rebuild(small_project: Path, run_cli: 
     assert result.exit_code == 0 and "1 gebouwd" in result.stderr
 
 
+def test_temporary_files_of_a_killed_build_are_cleared_by_the_next(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    build = small_project / "build"
+    # Where a build killed half-way leaves its temporary files: beside each kind of output.
+    strays = [
+        build / ".cache" / ".tmp-assembler-1.last-build",
+        build / ".cache" / ECONOMIE / ".tmp-assembler-2.json",
+        build / ECONOMIE / ".tmp-assembler-3.pdf",
+        small_project / ITEM / ".tmp-assembler-4.docx",
+    ]
+    for stray in strays:
+        stray.write_bytes(b"half")
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 0 and "0 gebouwd, 1 ongewijzigd" in result.stderr
+    assert [s for s in strays if s.exists()] == []
+
+
 def test_second_build_at_the_same_time_exits_3(small_project: Path, run_cli: RunCli) -> None:
     import fcntl
 
