@@ -1227,10 +1227,11 @@ def _remove_stale(
                 elif child.is_dir():
                     for stray in child.glob(TEMP_PREFIX + "*"):
                         stray.unlink(missing_ok=True)
-        # A build killed while writing a cache record leaves its temporary file behind.
+        # A build killed while writing a cache record (a dossier's, a meeting's, an annex
+        # check's) leaves its temporary file behind; the build lock says none is being written.
         cache = project.build / ".cache"
-        for folder in [cache, *(cache / name for name in sorted(meetings))]:
-            for stray in folder.glob(TEMP_PREFIX + "*"):
+        for pattern in (TEMP_PREFIX + "*", "*/" + TEMP_PREFIX + "*"):
+            for stray in cache.glob(pattern):
                 stray.unlink(missing_ok=True)
     except OSError as error:
         raise not_writable(Path(project.display(project.build)), error) from None

@@ -233,6 +233,7 @@ def test_temporary_files_of_a_killed_build_are_cleared_by_the_next(
     strays = [
         build / ".cache" / ".tmp-assembler-1.last-build",
         build / ".cache" / ECONOMIE / ".tmp-assembler-2.json",
+        build / ".cache" / "bijlagen" / ".tmp-assembler-5.json",
         build / ECONOMIE / ".tmp-assembler-3.pdf",
         small_project / ITEM / ".tmp-assembler-4.docx",
     ]
