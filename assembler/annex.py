@@ -27,6 +27,7 @@ import json
 import os
 import resource
 import select
+import signal
 import subprocess
 import sys
 import zlib
@@ -47,6 +48,10 @@ _CHUNK = 64 * 1024
 TOO_MUCH_MEMORY = (
     "vraagt te veel geheugen om te lezen (mogelijk een decompressiebom; lever een normale PDF aan)"
 )
+CHECK_STOPPED = "kon niet worden gecontroleerd: de controle werd afgebroken (probeer het opnieuw)"
+# A checking child ended by one of these was stopped from outside (Ctrl-C reaches the whole
+# process group; a shutdown), not by its file: that is no verdict on the file.
+_STOPPED_BY = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ class AnnexReport:
     # Whether the top band of page 1 is free of ink (where the bundle stamps "Bijlage n");
     # None when it could not be rendered.
     first_page_band_blank: bool | None = None
+    # False when the check was cut short from outside: the report is not to be remembered.
+    final: bool = True
 
     def problems(self, bestand: str, regel: int | None, veld: str) -> list[Problem]:
         """The report as problem records for ``bestand:regel: veld: melding``."""
@@ -100,6 +107,7 @@ class _Findings:
     has_outline: bool = False
     permissions_only: bool = False
     first_page_band_blank: bool | None = None
+    final: bool = True
 
 
 def _megabytes(size: int) -> str:
@@ -155,6 +163,7 @@ def _report(path: Path, size: int, findings: _Findings) -> AnnexReport:
         has_outline=findings.has_outline,
         permissions_only=findings.permissions_only,
         first_page_band_blank=findings.first_page_band_blank,
+        final=findings.final,
     )
 
 
@@ -248,6 +257,8 @@ def _run_child(path: Path, limits: AnnexLimits) -> _Findings:
         return _Findings(**data)
     except (ValueError, IndexError, TypeError):
         pass
+    if -done.returncode in _STOPPED_BY:
+        return _Findings(reasons=[CHECK_STOPPED], final=False)
     if b"MemoryError" in done.stderr or b"bad_alloc" in done.stderr or done.returncode < 0:
         return _Findings(reasons=[TOO_MUCH_MEMORY])
     return _Findings(

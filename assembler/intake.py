@@ -127,8 +127,9 @@ class AnnexIntake:
     def _check(self, batch: list[Path]) -> list[AnnexReport]:
         reports = inspect_annexes(batch, self.limits)
         for path, report in zip(batch, reports, strict=True):
-            # Only decided reports are kept: a file missing now may be there next time.
-            record = self.records.get(path) if path.is_file() else None
+            # Only decided reports are kept: a file missing now may be there next time, and a
+            # check stopped by Ctrl-C said nothing about its file.
+            record = self.records.get(path) if report.final and path.is_file() else None
             if record is not None:
                 fields = {k: v for k, v in dataclasses.asdict(report).items() if k != "path"}
                 with contextlib.suppress(OutputNotWritable, OSError):

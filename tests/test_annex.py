@@ -286,3 +286,30 @@ def test_the_same_file_under_two_names_is_checked_once(
     assert (original.resolve() in checked) != (copy.resolve() in checked)
     pdfs = list((example_project / "dossiers").glob("*/*/*.pdf"))
     assert len(checked) == len(pdfs) - 1
+
+
+def test_a_check_stopped_by_ctrl_c_is_no_verdict_and_is_not_remembered(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+    import sys
+
+    from assembler import annex
+    from assembler.build import check_project
+    from assembler.project import find_project
+
+    def stopped_child(paths: list[Path], limits: AnnexLimits) -> tuple[list[str], dict[str, str]]:
+        # What Ctrl-C does to the checking child: it reaches the whole process group.
+        kill = f"import os; os.kill(os.getpid(), {int(signal.SIGINT)})"
+        return [sys.executable, "-c", kill], {}
+
+    monkeypatch.setattr(annex, "_child_command", stopped_child)
+    report = inspect_annex(CORPUS / "001-trivial--minimal-document.pdf")
+    assert (report.ok, report.final) == (False, False)
+    assert report.reasons == (annex.CHECK_STOPPED,)
+    stopped = check_project(find_project(example_project))
+    assert any(annex.CHECK_STOPPED in p.melding for p in stopped.errors)
+
+    # The next check decides for itself; nothing of the stopped one was kept.
+    monkeypatch.undo()
+    assert not check_project(find_project(example_project)).errors
