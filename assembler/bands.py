@@ -59,6 +59,9 @@ def top_bands_blank(pdf: Path, first: int, last: int) -> dict[int, bool]:
                 capture_output=True,
                 timeout=RENDER_TIMEOUT + (last - first) * 0.5,
                 check=False,
+                # Out of reach of Ctrl-C (it takes a few hundredths of a second): pages it
+                # did not render would count as inked, and the bundle would be made wrongly.
+                start_new_session=True,
             )
         except (OSError, subprocess.TimeoutExpired):
             return result

@@ -524,6 +524,7 @@ def _run(
             bundler = stack.enter_context(
                 ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2)
             )
+            stopping = threading.Event()
 
             intake = stack.enter_context(AnnexIntake(project, options.jobs))
 
@@ -541,6 +542,7 @@ def _run(
                     bands,
                     merges,
                     notify,
+                    stopping,
                 )
 
             # LibreOffice starts before the annex checks and the rendering, so its start-up
@@ -556,6 +558,10 @@ def _run(
             # and saves the render processes' start-up; otherwise both CPUs render.
             streaming = conversions is not None and conversions.service.streaming
             renderer = stack.enter_context(_Renderer(len(work.dossiers), parallel=not streaming))
+            # Left first when the build stops early (Ctrl-C, a full disk): bundles not begun
+            # are dropped and none still being made is published, as it may have been made
+            # with a helper program that the interrupt ended too.
+            stack.callback(_stop_bundling, bundler, stopping)
             # The intake checks annexes on background threads while this thread renders; a
             # rendered dossier goes on to LibreOffice once its own annexes are accepted, so
             # rendering never waits for the intake's first answers. Unchanged dossiers are not
@@ -1165,9 +1171,12 @@ def _bundle_and_publish(
     bands: Sequence[bool | None],
     merges: _MeetingMerges,
     notify: Progress,
+    stopping: threading.Event,
 ) -> list[Path]:
     """Bundle a dossier whose PDFs are all there, then publish it; on a bundler thread."""
     bundle = _bundle(catalog, plan, main_pdf, options, bands)
+    if stopping.is_set():
+        raise _Stopped
     merges.bundle_made(plan, bundle)
     # At once rather than after the last dossier: publishing waits on the disk (fsync) and
     # would otherwise add to the build's tail; and the clerk sees each dossier finish.
@@ -1175,6 +1184,15 @@ def _bundle_and_publish(
     notify("bundel", plan.dossier.name)
     notify("klaar", plan.dossier.name)
     return outputs
+
+
+class _Stopped(Exception):
+    """A dossier's bundle was made while the build was stopping: it is not published."""
+
+
+def _stop_bundling(bundler: ThreadPoolExecutor, stopping: threading.Event) -> None:
+    stopping.set()
+    bundler.shutdown(wait=True, cancel_futures=True)
 
 
 def _one_at_a_time(progress: Progress) -> Progress:

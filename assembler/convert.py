@@ -1141,12 +1141,18 @@ class ConversionService:
         self._running = 0
         self._python = uno_python(self.binary) if expected != 0 and self.binary else None
         self._first_start = 0.0
-        if expected is None:
-            # Whether anything needs converting is not known yet (see expect): one worker
-            # starts on speculation, so its second of start-up overlaps the caller's finding out.
-            self._add_workers(1, stagger=False)
-        elif expected:
-            self.expect(expected)
+        try:
+            if expected is None:
+                # Whether anything needs converting is not known yet (see expect): one worker
+                # starts on speculation, so its start-up overlaps the caller's finding out.
+                self._add_workers(1, stagger=False)
+            elif expected:
+                self.expect(expected)
+        except BaseException:
+            # Ctrl-C while the first soffice is launched here: the caller gets no service to
+            # close, so its soffice and workspace are cleared now.
+            self.close()
+            raise
 
     def expect(self, count: int) -> None:
         """Say how many documents will be submitted: start the workers they are worth.

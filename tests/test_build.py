@@ -440,3 +440,37 @@ def test_progress_reports_each_dossier_as_it_is_finished(example_project: Path) 
     # conversion (the example has 6 dossiers and 2 meetings of 2 agendas each).
     last_conversion = max(i for i, k in enumerate(kinds) if k == "conversie")
     assert kinds.index("klaar") < last_conversion
+
+
+def test_an_interrupted_build_publishes_nothing_it_was_still_bundling(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+    import threading
+    import time
+
+    from assembler import build
+    from assembler.project import Project
+
+    real_bundle = build._bundle
+    interrupted = threading.Event()
+
+    def bundle_then_interrupt(*args: Any, **kwargs: Any) -> Path:
+        bundle = real_bundle(*args, **kwargs)
+        # Ctrl-C arrives as the first dossier's bundle is made, before it is published: it
+        # may have been made with a pdftoppm that the same Ctrl-C ended.
+        if not interrupted.is_set():
+            interrupted.set()
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+            time.sleep(0.5)
+        return bundle
+
+    monkeypatch.setattr(build, "_bundle", bundle_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        build.build_project(Project(example_project), build.BuildOptions())
+    assert interrupted.is_set()
+    # Nothing was published, and no cache record claims a dossier is up to date.
+    assert list((example_project / "build").glob("*/*/bundel.pdf")) == []
+    records = (example_project / "build" / ".cache").glob("*/*.json")
+    assert [r for r in records if r.parent.name != "bijlagen"] == []  # annex checks may stay
+    assert not list((example_project / "build").rglob(".tmp-assembler-*"))
