@@ -953,3 +953,20 @@ def test_workers_start_a_second_apart_in_a_build_but_together_for_a_list(
         pass
     assert started == [(1, 0.0), (2, 0.0)]
     assert launched == [1, 2]
+
+
+def test_ctrl_c_while_the_first_soffice_is_launched_leaves_nothing_behind(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    killed: list[bool] = []
+
+    def interrupted_launch(self: convert._UnoWorker) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(convert._UnoWorker, "launch", interrupted_launch)
+    monkeypatch.setattr(convert._ProcessGroups, "kill_all", lambda self: killed.append(True))
+    with pytest.raises(KeyboardInterrupt):
+        convert.ConversionService(expected=None)
+    assert list(tmp_path.glob(convert._WORKSPACE_PREFIX + "*")) == []
+    assert killed  # any soffice it had started is killed
