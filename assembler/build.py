@@ -301,7 +301,7 @@ def _build(
     from assembler.validate import load_catalog
 
     catalog = load_catalog(project, options.paths)
-    report = BuildReport(problems=list(catalog.problems))
+    report = BuildReport(problems=list(catalog.problems), results=_refused(project, catalog))
     settings = _settings_digest(project, catalog, options)
     plans = _plan(project, catalog, settings)
     notify("dossiers-totaal", str(len(plans)))
@@ -382,6 +382,28 @@ def _plan(project: Project, catalog: Catalog, settings: str) -> list[_Plan]:
             key = _dossier_key(project, settings, output_dir, item.dossier)
             plans.append(_Plan(meeting, item, item.dossier, output_dir, key))
     return plans
+
+
+def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
+    """Dossiers on an agenda whose dossier.yaml was refused: failed, and nothing made."""
+    refused = {p.bestand for p in catalog.problems if p.ernst == "fout"}
+    results = []
+    for meeting in catalog.meetings:
+        for item in meeting.items:
+            if item.dossier is not None or item.folder_name is None:
+                continue
+            if project.display(meeting.folder / item.folder_name / DOSSIER_FILE) in refused:
+                # Its previous good outputs, if any, stay where they are (see _remove_stale).
+                previous = sorted(
+                    (project.build / meeting.name).glob(f"{item.number:02d}-*-{item.folder_name}")
+                )
+                output_dir = previous[0] if previous else project.build / meeting.name
+                results.append(
+                    DossierResult(
+                        meeting.name, item.folder_name, item.number, output_dir, "mislukt"
+                    )
+                )
+    return results
 
 
 def _partial_meetings(project: Project, options: BuildOptions) -> set[Path]:

@@ -970,7 +970,18 @@ def package_meetings(
     catalog = load_catalog(project, paths)
     full = load_catalog(project) if paths else catalog
     report = ExportReport(built or BuildReport(), problems=[])
-    failed = {r.meeting for r in report.build.results if r.status == "mislukt"}
+    # A dossier refused by the checks is named by plan_meeting, which says what to mend.
+    refused = {
+        (meeting.name, item.folder_name)
+        for meeting in catalog.meetings
+        for item in meeting.items
+        if item.dossier is None
+    }
+    failed = {
+        r.meeting
+        for r in report.build.results
+        if r.status == "mislukt" and (r.meeting, r.folder) not in refused
+    }
     exports: list[MeetingExport] = []
     with build_lock(project):
         for meeting in catalog.meetings:

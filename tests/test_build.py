@@ -146,9 +146,23 @@ def test_bad_dossier_is_reported_and_the_rest_is_built(
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 1
     assert "dossier.yaml:" in result.stderr and "verspreiden: 'No'" in result.stderr
+    # The refused dossier counts as failed, as one refused for its annex or template does.
+    assert "Klaar: 5 gebouwd, 0 ongewijzigd, 1 mislukt" in result.stderr
     assert not (example_project / ITEM).exists()
     built = list((example_project / "build" / WONEN).glob("*/*.docx"))
     assert len(built) >= 4
+    summary = json.loads(run_cli("build", "--geen-pdf", "--json", cwd=example_project).stdout)
+    assert (summary["gebouwd"], summary["ongewijzigd"], summary["mislukt"]) == (0, 5, 1)
+    refused = [d for d in summary["dossiers"] if d["status"] == "mislukt"]
+    assert refused == [
+        {
+            "vergadering": ECONOMIE,
+            "dossier": "werklocaties",
+            "agendapunt": 2,
+            "status": "mislukt",
+            "uitvoer": [],
+        }
+    ]
 
 
 def test_a_rejected_annex_fails_its_dossier_and_the_rest_is_built(
