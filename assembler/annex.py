@@ -48,6 +48,9 @@ _CHUNK = 64 * 1024
 TOO_MUCH_MEMORY = (
     "vraagt te veel geheugen om te lezen (mogelijk een decompressiebom; lever een normale PDF aan)"
 )
+# Raised when the checks change: reports kept in build/.cache/bijlagen by older checks are
+# not reused, whatever the assembler version.
+CHECKS_VERSION = 2
 CHECK_STOPPED = "kon niet worden gecontroleerd: de controle werd afgebroken (probeer het opnieuw)"
 # A checking child ended by one of these was stopped from outside (Ctrl-C reaches the whole
 # process group; a shutdown), not by its file: that is no verdict on the file.
@@ -367,6 +370,8 @@ def _check_pdf(path: Path, limits: AnnexLimits) -> _Findings:
             if not found.reasons:
                 _check_forms_and_outline(pdf, limits, found)
             if not found.reasons:
+                _check_attachments(pdf, found)
+            if not found.reasons:
                 # pdftoppm runs under this child's limits too.
                 found.first_page_band_blank = top_bands_blank(path, 0, 0).get(0)
         except MemoryError:
@@ -523,6 +528,40 @@ def _check_forms_and_outline(pdf: Any, limits: AnnexLimits, found: _Findings) ->
         found.warnings.append(
             "heeft bladwijzers die in een kring naar zichzelf verwijzen; alleen de "
             "bladwijzers buiten de kring worden overgenomen"
+        )
+
+
+def _check_attachments(pdf: Any, found: _Findings) -> None:
+    """Warn about files attached to the PDF: they travel into the bundles unseen."""
+    import pikepdf
+
+    try:
+        names = [str(name) for name in pdf.attachments]
+    except (pikepdf.PdfError, ValueError, TypeError, KeyError):
+        names = []  # a broken list of attachments: the bundle cannot carry them either
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots") or []:
+            if isinstance(annot, pikepdf.Dictionary) and annot.get("/Subtype") == "/FileAttachment":
+                spec = annot.get("/FS")
+                name = (
+                    spec.get("/UF", spec.get("/F"))
+                    if isinstance(spec, pikepdf.Dictionary)
+                    else None
+                )
+                names.append(str(name) if name is not None else "zonder naam")
+    if not names:
+        return
+    shown = ", ".join(names[:3]) + (f" en {len(names) - 3} meer" if len(names) > 3 else "")
+    if len(names) == 1:
+        found.warnings.append(
+            f"bevat een bijgevoegd bestand ({shown}) dat ongezien meegaat in de bundel "
+            "(controleer of het erin mag, of lever de PDF aan zonder bijgevoegd bestand)"
+        )
+    else:
+        found.warnings.append(
+            f"bevat {len(names)} bijgevoegde bestanden ({shown}) die ongezien meegaan in de "
+            "bundel (controleer of ze erin mogen, of lever de PDF aan zonder bijgevoegde "
+            "bestanden)"
         )
 
 

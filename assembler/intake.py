@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 from assembler import __version__
-from assembler.annex import AnnexLimits, AnnexReport, inspect_annexes
+from assembler.annex import CHECKS_VERSION, AnnexLimits, AnnexReport, inspect_annexes
 from assembler.errors import OutputNotWritable, Problem
 from assembler.fsutil import write_text_atomic
 from assembler.project import DOSSIER_FILE, Project
@@ -138,7 +138,7 @@ class AnnexIntake:
 
     def _record(self, path: Path) -> Path | None:
         """Where the report of ``path``'s content is kept (None: the file cannot be read)."""
-        digest = hashlib.sha256(f"{__version__} {self.limits}".encode())
+        digest = hashlib.sha256(f"{__version__} {CHECKS_VERSION} {self.limits}".encode())
         try:
             with open(path, "rb") as handle:
                 for chunk in iter(lambda: handle.read(1 << 20), b""):

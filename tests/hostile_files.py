@@ -69,6 +69,22 @@ def outline_loop() -> bytes:
     return _saved(pdf)
 
 
+def with_attachments() -> bytes:
+    """A corpus PDF carrying two attached files and a third in a page's paperclip note."""
+    with pikepdf.open(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf") as pdf:
+        for name, data in (("deelnemers.xlsx", b"naam;adres"), ("notitie.docx", b"intern")):
+            pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, data, filename=name)
+        note = pikepdf.AttachedFileSpec(pdf, b"concept", filename="concept.txt")
+        paperclip = Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.FileAttachment,
+            Rect=Array([72, 72, 90, 90]),
+            FS=note.obj,
+        )
+        pdf.pages[1].obj.Annots = pdf.make_indirect(Array([pdf.make_indirect(paperclip)]))
+        return _saved(pdf)
+
+
 def encrypted(*, user: str) -> bytes:
     """A corpus PDF encrypted with an owner password and ``user`` ('' = permissions only)."""
     with pikepdf.open(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf") as pdf:

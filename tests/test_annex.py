@@ -313,3 +313,12 @@ def test_a_check_stopped_by_ctrl_c_is_no_verdict_and_is_not_remembered(
     # The next check decides for itself; nothing of the stopped one was kept.
     monkeypatch.undo()
     assert not check_project(find_project(example_project)).errors
+
+
+def test_attached_files_are_named_in_a_warning() -> None:
+    report = inspect_annex(CORPUS / "025-attachment--with-attachment.pdf")
+    assert report.ok
+    assert report.warnings == (
+        "bevat een bijgevoegd bestand (image.png) dat ongezien meegaat in de bundel "
+        "(controleer of het erin mag, of lever de PDF aan zonder bijgevoegd bestand)",
+    )

@@ -26,6 +26,7 @@ from tests.hostile_files import (
     outline_loop,
     pdf_with_pages,
     truncated_pdf,
+    with_attachments,
 )
 
 from .conftest import (
@@ -645,6 +646,14 @@ def _unprotected_bundle(c: Catalogue, run: Run) -> None:
         assert len(bundle.pages) > 4
 
 
+def _attachments_travel_along(c: Catalogue, run: Run) -> None:
+    # What the warning says is true: the files are in the bundle.
+    with pikepdf.open(c.output("doel") / "bundel.pdf") as bundle:
+        assert sorted(bundle.attachments) == ["deelnemers.xlsx", "notitie.docx"]
+        annots = [a for page in bundle.pages for a in page.obj.get("/Annots") or []]
+        assert any(a.get("/Subtype") == "/FileAttachment" for a in annots)
+
+
 def _bundle_without_hang(c: Catalogue, run: Run) -> None:
     with pikepdf.open(c.output("doel") / "bundel.pdf") as bundle:
         assert len(bundle.pages) >= 2 + 4
@@ -805,6 +814,25 @@ ANNEX_CASES = [
         built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
         pdf=True,
         check=_unprotected_bundle,
+    ),
+    Case(
+        # Allowed, but nobody sees attached files on the pages: they could be published unseen.
+        "bijlage-met-bijgevoegde-bestanden",
+        _annex("bijlage.pdf", with_attachments()),
+        0,
+        (
+            _msg(
+                29,
+                "waarschuwing: " + ANNEX,
+                "bevat 3 bijgevoegde bestanden (deelnemers.xlsx, notitie.docx, concept.txt) die "
+                "ongezien meegaan in de bundel (controleer of ze erin mogen, of lever de PDF aan "
+                "zonder bijgevoegde bestanden)",
+            ),
+        ),
+        absent=(),
+        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        pdf=True,
+        check=_attachments_travel_along,
     ),
     Case(
         "bijlage-decompressiebom",
