@@ -627,10 +627,7 @@ class _Runner:
         finally:
             log.close()
         if outcome == "timeout":
-            return False, (
-                f"LibreOffice kwam {waited:.0f} seconden niet verder en is gestopt "
-                "(controleer of het document in Word of LibreOffice opent)"
-            )
+            return False, _timeout_reason(f"{waited:.0f}")
         if outcome == "cancelled":
             raise _Cancelled
         detail = _soffice_error(inbox.parent / "soffice.log")
@@ -1086,7 +1083,8 @@ _STOPPED = (
 def _timeout_reason(seconds: str) -> str:
     return (
         f"LibreOffice kwam {seconds} seconden niet verder en is gestopt "
-        "(controleer of het document in Word of LibreOffice opent)"
+        "(controleer of het document in Word of LibreOffice opent; een groot document kan "
+        "meer tijd krijgen met --timeout)"
     )
 
 

@@ -659,7 +659,8 @@ def test_a_hanging_worker_is_killed_and_the_next_document_converts(tmp_path: Pat
     assert report.converted == [jobs[0].target, jobs[2].target]
     assert report.failures[jobs[1].source] == (
         "LibreOffice kwam 2 seconden niet verder en is gestopt "
-        "(controleer of het document in Word of LibreOffice opent)"
+        "(controleer of het document in Word of LibreOffice opent; een groot document kan "
+        "meer tijd krijgen met --timeout)"
     )
     assert not jobs[1].target.exists()
     assert process_gone(stuck)
