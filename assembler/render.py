@@ -40,10 +40,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
-from assembler.errors import TemplateError, UsageError
+from assembler.errors import InputRejected, TemplateError, UsageError
 from assembler.fsutil import atomic_path
 from assembler.markdown import markdown_subdoc, xml_safe
 from assembler.model import Document, Organisatie, markdown_fields
+from assembler.source import load_yaml
 from assembler.validate import logo_problem
 
 __all__ = [
@@ -130,6 +131,16 @@ def _behandeling_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _organisation_line(project_root: Path, field: str) -> str:
+    """``dossiers/organisatie.yaml:N``, N the line of ``field``, for a problem found late."""
+    display = "dossiers/organisatie.yaml"
+    try:
+        line = load_yaml(project_root / display, display).line_of((field,))
+    except (InputRejected, OSError):
+        line = None
+    return display if line is None else f"{display}:{line}"
+
+
 def organisation_context(organisatie: Organisatie, project_root: Path) -> dict[str, Any]:
     """The ``organisatie`` value of every template: ``{naam, logo}`` (logo an Image or None)."""
     logo: Image | None = None
@@ -143,8 +154,8 @@ def organisation_context(organisatie: Organisatie, project_root: Path) -> dict[s
             # Word's picture is made lazily, deep in the render: a file python-docx cannot
             # read (damaged, or a JPEG without a JFIF or Exif header) is caught here.
             raise UsageError(
-                f"dossiers/organisatie.yaml: logo: '{organisatie.logo}' kan niet in een "
-                "Word-document worden gezet (sla het logo opnieuw op als PNG-bestand)"
+                f"{_organisation_line(project_root, 'logo')}: logo: '{organisatie.logo}' kan "
+                "niet in een Word-document worden gezet (sla het logo opnieuw op als PNG-bestand)"
             )
         logo = Image(path)
     return {"naam": organisatie.name, "logo": logo}

@@ -1150,15 +1150,15 @@ MEETING_CASES = [
         built=(),
     ),
     Case(
-        # A PNG's signature with nothing readable behind it: only the render can tell, so
-        # the message names the file and the field but no line.
+        # A PNG's signature with nothing readable behind it: only the render can tell, and
+        # it looks up the line of the logo setting then.
         "logo-beschadigd",
         lambda c: c.path(LOGO).write_bytes(c.path(LOGO).read_bytes()[:40]),
         2,
         (
             "fout: "
             + _msg(
-                None,
+                6,
                 "logo",
                 "'huisstijl/logo.png' kan niet in een Word-document worden gezet (sla het "
                 "logo opnieuw op als PNG-bestand)",
