@@ -311,7 +311,8 @@ class _Cache:
                 return None
             try:
                 self._facts[key] = analyse_pdf(path, with_text=with_text)
-            except (pikepdf.PdfError, OSError):
+            except (pikepdf.PdfError, pikepdf.PasswordError, OSError):
+                # Only annexes can be like this, and the intake refuses them: never bundled.
                 return None
         return self._facts[key]
 

@@ -352,6 +352,30 @@ def test_export_of_one_meeting_leaves_the_other_alone(project: Project) -> None:
 
 
 @pytest.mark.slow
+def test_an_annex_with_a_password_is_refused_by_export_in_dutch(project: Project) -> None:
+    # The gate reads every annex of the project; a password PDF stopped it with a traceback.
+    folder = project.dossiers / WONEN / "snelfietsroutes"
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "annexes"
+    shutil.copyfile(
+        corpus / "005-libreoffice-writer-password--libreoffice-writer-password.pdf",
+        folder / "geheim.pdf",
+    )
+    dossier = folder / "dossier.yaml"
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8") + "  - omschrijving: Geheim\n    bestand: geheim.pdf\n",
+        encoding="utf-8",
+    )
+    report = export_meetings(project, (), EPOCH)
+    assert report.exit_code == 1
+    assert [m.name for m in report.meetings] == [ECONOMIE]
+    assert any(
+        p.bestand.endswith("snelfietsroutes/dossier.yaml")
+        and p.melding == "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
+        for p in report.build.problems
+    ), report.build.problems
+
+
+@pytest.mark.slow
 def test_rejected_dossier_blocks_its_meeting_only(project: Project) -> None:
     dossier = project.dossiers / WONEN / "res-voortgang" / "dossier.yaml"
     dossier.write_text(
