@@ -11,24 +11,9 @@ from typing import Any
 from babel.dates import format_date
 
 from assembler.model import Voorstel
-from assembler.validate import AgendaItem, MeetingInput
+from assembler.validate import DEFAULT_PURPOSE, AgendaItem, MeetingInput, agenda_purpose
 
 CONFIDENTIAL_TITLE = "Niet openbaar"
-
-# The behandeling row's doel, as the agenda names the purpose of the item.
-_PURPOSES = {
-    "vaststellen": "ter besluitvorming",
-    "besluiten": "ter besluitvorming",
-    "besluitvorming": "ter besluitvorming",
-    "instemmen": "ter besluitvorming",
-    "bespreken": "ter bespreking",
-    "adviseren": "ter bespreking",
-    "advies": "ter bespreking",
-    "informeren": "ter informatie",
-    "informatie": "ter informatie",
-    "kennisnemen": "ter informatie",
-    "kennisname": "ter informatie",
-}
 
 
 def meeting_date(meeting: MeetingInput) -> str:
@@ -48,8 +33,9 @@ def purpose(item: AgendaItem, meeting: MeetingInput) -> str:
     if isinstance(document, Voorstel):
         for row in document.history:
             if row.date == meeting.meeting.date:
-                return _PURPOSES.get(row.purpose.strip().lower(), f"ter {row.purpose.lower()}")
-        return "ter besluitvorming"
+                # Validation refused any other: the agenda never guesses from unknown words.
+                return agenda_purpose(row.purpose) or DEFAULT_PURPOSE
+        return DEFAULT_PURPOSE
     return "ter informatie"
 
 

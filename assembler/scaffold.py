@@ -81,7 +81,8 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
     source = _load_meeting(project, meeting_file)
     agenda_text = add_to_agenda(source, name)
     schema = _relative_schema(project, folder, "dossier")
-    text = _dossier_text(values, reference, schema)
+    meeting = Vergadering.model_validate(source.data)
+    text = _dossier_text(values, reference, schema, meeting)
     _check_new_values(project, folder, text, organisation.reference_pattern, values.kenmerk)
     folder.mkdir(parents=True)
     target = folder / DOSSIER_FILE
@@ -255,7 +256,7 @@ def _yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _dossier_text(values: NewDossier, reference: str, schema: str) -> str:
+def _dossier_text(values: NewDossier, reference: str, schema: str, meeting: Vergadering) -> str:
     q = _yaml_text
     return f"""# yaml-language-server: $schema={schema}
 # Dossier voor één voorstel. Vul de velden in en controleer met: assembler check
@@ -270,8 +271,9 @@ datum: {values.datum.isoformat()}              # JJJJ-MM-DD
 voorstel:                       # de besluiten: Voorstel 1., Voorstel 2., ...
   - Instemmen met ...
 behandeling:                    # eerdere en geplande overleggen, in volgorde
-  - overleg: Portefeuillehoudersoverleg   # zonder datum: er komt "Datum" te staan
-    doel: Vaststellen
+  - datum: {meeting.date.isoformat()}          # deze vergadering: de agenda neemt het doel over
+    overleg: {q(meeting.meeting)}
+    doel: Vaststellen           # Vaststellen, Bespreken of Informeren
     conclusie: ...
 toelichting: |                  # Markdown: ### kopje, alinea's, - lijst, **vet**, *cursief*
   ### Beknopte toelichting

@@ -27,6 +27,7 @@ from assembler.model import (
     FolderName,
     Organisatie,
     Vergadering,
+    Voorstel,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.source import FieldPath, Source, field_label, load_yaml
@@ -212,6 +213,73 @@ def _meeting_folders(project: Project, problems: list[Problem]) -> list[Path]:
     return folders
 
 
+# A behandeling row's doel, as the agenda (and the ODS manifest) names the item's purpose.
+_PURPOSES = {
+    "vaststellen": "ter besluitvorming",
+    "besluiten": "ter besluitvorming",
+    "besluitvorming": "ter besluitvorming",
+    "instemmen": "ter besluitvorming",
+    "bespreken": "ter bespreking",
+    "bespreking": "ter bespreking",
+    "adviseren": "ter bespreking",
+    "advies": "ter bespreking",
+    "opiniërend": "ter bespreking",
+    "opinievorming": "ter bespreking",
+    "informeren": "ter informatie",
+    "informatie": "ter informatie",
+    "kennisnemen": "ter informatie",
+    "kennisname": "ter informatie",
+}
+DEFAULT_PURPOSE = "ter besluitvorming"
+
+
+def agenda_purpose(doel: str) -> str | None:
+    """``ter besluitvorming``, ``ter bespreking`` or ``ter informatie`` for a doel; None if unknown.
+
+    Clerks write the verb ("Vaststellen") as well as the agenda's own words ("Ter bespreking").
+    """
+    key = " ".join(doel.lower().split())
+    return _PURPOSES.get(key.removeprefix("ter "))
+
+
+def _purpose_is_known(
+    project: Project, dossier: DossierInput, meeting: Vergadering, problems: list[Problem]
+) -> bool:
+    """Check the row dated on the meeting day: the agenda takes its purpose from it."""
+    document = dossier.document
+    if not isinstance(document, Voorstel):
+        return True  # a memo is on the agenda ter informatie
+    display = project.display(dossier.folder / DOSSIER_FILE)
+    day = meeting.date
+    for index, row in enumerate(document.history):
+        if row.date != day:
+            continue
+        if agenda_purpose(row.purpose) is not None:
+            return True
+        path = ("behandeling", index, "doel")
+        problems.append(
+            Problem(
+                display,
+                dossier.source.line_of(path),
+                field_label(path),
+                f"'{row.purpose}' zegt niet waarvoor het punt op de agenda van "
+                f"{day.isoformat()} staat (schrijf Vaststellen, Bespreken of Informeren)",
+            )
+        )
+        return False
+    problems.append(
+        Problem(
+            display,
+            dossier.source.line_of(("behandeling",)),
+            "behandeling",
+            f"geen regel met de datum van de vergadering ({day.isoformat()}); de agenda zet er "
+            f"'{DEFAULT_PURPOSE}' bij (vul bij die regel datum: {day.isoformat()} in)",
+            "waarschuwing",
+        )
+    )
+    return True
+
+
 def _dossier_folders(meeting_folder: Path) -> list[Path]:
     return sorted(
         sub for sub in meeting_folder.iterdir() if sub.is_dir() and (sub / DOSSIER_FILE).is_file()
@@ -240,6 +308,9 @@ def _load_meeting(
     meeting, bad_entries = _validate_meeting(source, problems)
     if meeting is None:
         return None
+    for name, dossier in list(dossiers.items()):
+        if not _purpose_is_known(project, dossier, meeting, problems):
+            del dossiers[name]  # refused: the agenda cannot say why the item is on it
 
     items: list[AgendaItem] = []
     named: set[str] = set()

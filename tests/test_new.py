@@ -54,6 +54,10 @@ def test_new_dossier_gets_next_kenmerk_and_agenda_entry(
     # The new dossier is a valid part of the project at once.
     check = run_cli("check", cwd=example_project)
     assert check.exit_code == 0, check.stderr
+    # Its behandeling row is this meeting's, so the agenda's purpose is not a guess.
+    assert "  - datum: 2023-05-26 " in text
+    assert '    overleg: "Portefeuillehoudersoverleg Economie"' in text
+    assert "waarschuwing" not in check.stderr
 
 
 def test_new_in_another_year_starts_a_new_sequence(example_project: Path, run_cli: RunCli) -> None:

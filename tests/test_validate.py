@@ -383,3 +383,22 @@ def test_no_project_is_a_usage_error(tmp_path: Path, run_cli: RunCli) -> None:
     result = run_cli("check", cwd=tmp_path)
     assert result.exit_code == 2
     assert result.stderr.startswith("fout: geen project gevonden")
+
+
+@pytest.mark.parametrize(
+    ("doel", "expected"),
+    [
+        ("Vaststellen", "ter besluitvorming"),
+        ("Ter besluitvorming", "ter besluitvorming"),
+        ("ter  Bespreking", "ter bespreking"),
+        ("Opiniërend", "ter bespreking"),
+        ("Kennisname", "ter informatie"),
+        ("Ter kennisgeving aannemen", None),
+    ],
+)
+def test_a_doel_is_read_as_one_of_the_agendas_three_purposes(
+    doel: str, expected: str | None
+) -> None:
+    from assembler.validate import agenda_purpose
+
+    assert agenda_purpose(doel) == expected

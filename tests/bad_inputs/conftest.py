@@ -230,6 +230,12 @@ def catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Catal
     (meeting / "vergadering.yaml").write_text(MEETING_YAML, encoding="utf-8")
     shutil.copytree(EXAMPLE_WONEN / "memo-huisvestingsverordening", meeting / "memo")
     shutil.copytree(EXAMPLE_WONEN / "mandaat-woningbouwimpuls", meeting / "geheim")
+    # On this meeting's agenda, so treated on its date (the agenda's purpose comes from it).
+    geheim = meeting / "geheim" / "dossier.yaml"
+    geheim.write_text(
+        geheim.read_text(encoding="utf-8").replace("- datum: 2023-06-23", "- datum: 2023-09-15"),
+        encoding="utf-8",
+    )
     doel = meeting / "doel"
     doel.mkdir()
     (doel / "dossier.yaml").write_text(DOEL_YAML, encoding="utf-8")

@@ -1020,6 +1020,37 @@ def _bad_agenda_entry(name: str) -> tuple[str, ...]:
 
 MEETING_CASES = [
     Case(
+        # The agenda and the ODS manifest know three purposes; the agenda printed "ter ter …"
+        # and the export failed in English before.
+        "behandeling-doel-onbekend",
+        _doel(21, "    doel: Ter kennisgeving aannemen"),
+        1,
+        (
+            _msg(
+                21,
+                "behandeling[2].doel",
+                "'Ter kennisgeving aannemen' zegt niet waarvoor het punt op de agenda van "
+                "2023-09-15 staat (schrijf Vaststellen, Bespreken of Informeren)",
+            ),
+        ),
+    ),
+    Case(
+        # Allowed (a new dossier has no date yet), but the agenda's purpose is then a guess.
+        "behandeling-zonder-vergaderdatum",
+        _doel(19, "  - datum: 2023-09-22"),
+        0,
+        (
+            _msg(
+                14,
+                "waarschuwing: behandeling",
+                "geen regel met de datum van de vergadering (2023-09-15); de agenda zet er "
+                "'ter besluitvorming' bij (vul bij die regel datum: 2023-09-15 in)",
+            ),
+        ),
+        absent=(),
+        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+    ),
+    Case(
         # Once built twice, the second copy's bundle then blamed as a damaged annex.
         "agenda-dossier-twee-keer",
         _line(AGENDA, 8, "  - dossier: memo\n  - dossier: doel"),
