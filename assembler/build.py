@@ -1181,7 +1181,9 @@ def _bundle(
         niet_openbaar=not document.is_public,
         source_date_epoch=options.source_date_epoch,
     )
-    return bundle_pdf(main_pdf, annexes, meta, main_pdf.parent / "bundel.pdf")
+    # The bookmark names what the document is: "Voorstel", "Memo".
+    title = document.kind.capitalize()
+    return bundle_pdf(main_pdf, annexes, meta, main_pdf.parent / "bundel.pdf", title)
 
 
 def _bundle_and_publish(

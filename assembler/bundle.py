@@ -124,10 +124,14 @@ OutlinePart = MergePart
 
 
 def bundle_pdf(
-    main_pdf: Path, annexes: Sequence[BundleAnnex], meta: BundleMeta, output: Path
+    main_pdf: Path,
+    annexes: Sequence[BundleAnnex],
+    meta: BundleMeta,
+    output: Path,
+    main_title: str = "Voorstel",
 ) -> Path:
-    """Write the voorstel followed by its annexes to ``output`` as one bundle."""
-    parts = [MergePart(pdf=main_pdf, title="Voorstel", label_prefix="")]
+    """Write the main document (bookmarked ``main_title``) and its annexes to ``output``."""
+    parts = [MergePart(pdf=main_pdf, title=main_title, label_prefix="")]
     for annex in annexes:
         reference = f" bij {meta.kenmerk}" if meta.kenmerk else ""
         parts.append(

@@ -103,6 +103,19 @@ def test_meeting_bundle_pages_add_up(built: Path) -> None:
         assert len(pdf.pages) == expected
 
 
+def test_each_item_bookmarks_its_document_by_its_kind(built: Path) -> None:
+    bundle = built / "build" / WONEN / "vergaderbundel.pdf"
+    with pikepdf.open(bundle) as pdf, pdf.open_outline() as outline:
+        first_children = {
+            str(item.title): str(item.children[0].title)
+            for item in outline.root
+            if item.children and str(item.title)[0].isdigit()
+        }
+    memo = [t for t in first_children if "huisvestingsverordening" in t.lower()]
+    assert memo and all(first_children[t] == "Memo" for t in memo), first_children
+    assert sum(kind == "Voorstel" for kind in first_children.values()) >= 3, first_children
+
+
 def test_meeting_outputs_rebuilt_only_when_an_item_changed(built: Path) -> None:
     meeting = built / "build" / WONEN
     stamp = (meeting / "vergaderbundel.pdf").stat().st_mtime_ns
