@@ -436,14 +436,24 @@ def _meeting_plans(
             continue
         missing = [i.folder_name for i in meeting.items if i.folder_name and i.dossier is None]
         if missing:
+            names = [str(m) for m in missing]
+            if len(names) == 1:
+                why = (
+                    f"het agendapunt voor {names[0]} is afgekeurd (zie de melding bij dat "
+                    "agendapunt)"
+                )
+            else:
+                listed = ", ".join(names[:-1]) + " en " + names[-1]
+                why = (
+                    f"de agendapunten voor {listed} zijn afgekeurd (zie de meldingen bij die "
+                    "agendapunten)"
+                )
             report.problems.append(
                 Problem(
                     project.display(meeting.folder / "vergadering.yaml"),
                     None,
                     "",
-                    "agenda en vergaderbundel zijn niet bijgewerkt omdat het agendapunt voor "
-                    f"{', '.join(str(m) for m in missing)} is afgekeurd (zie de melding bij "
-                    "dat agendapunt)",
+                    f"agenda en vergaderbundel zijn niet bijgewerkt omdat {why}",
                     "waarschuwing",
                 )
             )

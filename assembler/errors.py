@@ -66,8 +66,12 @@ class Problem:
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
-    """Order problems by file, then line (problems without a line first), then field."""
-    return sorted(problems, key=lambda p: (p.bestand, p.regel or 0, p.veld, p.melding))
+    """Order problems by file, then line (problems without a line first), then field; once each.
+
+    A broken template fails every dossier of its kind with the very same problem: said once.
+    """
+    unique = dict.fromkeys(problems)
+    return sorted(unique, key=lambda p: (p.bestand, p.regel or 0, p.veld, p.melding))
 
 
 class AssemblerError(Exception):

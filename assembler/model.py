@@ -62,6 +62,8 @@ def _quote(value: object) -> str:
 
 
 def _require_text(value: object) -> str:
+    if value is None:  # `onderwerp:` with nothing behind it
+        raise _fail("leeg", "is leeg (vul een waarde in)")
     if isinstance(value, list):
         raise _fail(
             "tekst", "moet tekst zijn, geen lijst (schrijf de waarde achter de dubbele punt)"

@@ -677,6 +677,8 @@ def _message(item: Any, loc: FieldPath, model: type[BaseModel]) -> str:
             f"{context.get('max_length')} (verdeel ze of zet ze in een bijlage)"
         )
     if kind in ("tuple_type", "list_type"):
+        if item.get("input") is None:  # `voorstel:` with nothing under it
+            return "is leeg (schrijf elk punt op een eigen regel met '- ')"
         return "moet een lijst zijn (schrijf elk punt op een eigen regel met '- ')"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         keys = ", ".join(_allowed_keys(loc, model)) or "velden"

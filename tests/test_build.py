@@ -488,3 +488,26 @@ def test_an_interrupted_build_publishes_nothing_it_was_still_bundling(
     records = (example_project / "build" / ".cache").glob("*/*.json")
     assert [r for r in records if r.parent.name != "bijlagen"] == []  # annex checks may stay
     assert not list((example_project / "build").rglob(".tmp-assembler-*"))
+
+
+def test_a_broken_template_is_reported_once_not_per_dossier(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    import zipfile
+
+    template = example_project / "templates" / "voorstel.docx"
+    with zipfile.ZipFile(template) as original:
+        parts = {info: original.read(info.filename) for info in original.infolist()}
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as broken:
+        for info, data in parts.items():
+            if info.filename == "word/document.xml":
+                data = data.replace(b"{{ eenheid }}", b"{{ eenhied }}")
+            broken.writestr(info, data)
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 2
+    problem = (
+        "templates/voorstel.docx: het sjabloon gebruikt 'eenhied', maar dat veld bestaat niet: "
+        "'{{ eenhied }}' (controleer de spelling of haal de code weg)"
+    )
+    assert result.stderr.count(problem) == 1, result.stderr
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 5 mislukt" in result.stderr

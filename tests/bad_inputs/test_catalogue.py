@@ -416,6 +416,19 @@ YAML_CASES += [
         (_msg(4, "verspreiden", "is leeg (schrijf Ja of Nee)"),),
     ),
     Case(
+        # Said like `onderwerp: ""`, not as a wrong type ("moet tekst zijn").
+        "onderwerp-leeg",
+        _doel(3, "onderwerp:"),
+        1,
+        (_msg(3, "onderwerp", "is leeg (vul een waarde in)"),),
+    ),
+    Case(
+        "voorstel-leeg",
+        _delete_lines(DOEL, 12, 13),
+        1,
+        (_msg(11, "voorstel", "is leeg (schrijf elk punt op een eigen regel met '- ')"),),
+    ),
+    Case(
         "verspreiden-NEE",
         _doel(4, "verspreiden: NEE"),
         0,
@@ -529,9 +542,13 @@ YAML_CASES += [
                 f"'23.0002150' is al gebruikt in {DOEL} (geef elk dossier een eigen kenmerk)",
                 file=GEHEIM,
             ),
+            f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet bijgewerkt omdat de "
+            "agendapunten voor doel en geheim zijn afgekeurd (zie de meldingen bij die "
+            "agendapunten)",
         ),
         absent=("doel", "geheim"),
         built=(f"{MEETING}/{OUTPUT['memo']}",),
+        pdf=True,
     ),
 ]
 
