@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import types
 import typing
 import unicodedata
@@ -28,6 +29,7 @@ from assembler.model import (
     Organisatie,
     Vergadering,
     Voorstel,
+    markdown_fields,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.source import FieldPath, Source, field_label, load_yaml
@@ -448,11 +450,61 @@ def load_dossier(
         problems.extend(problems_from_validation(error, source, model))
         return None
     dossier = DossierInput(folder, source, document)
+    problems.extend(_content_warnings(source, display, markdown_fields(model)))
     annex_problems = check_annex_files(dossier, display)
     problems.extend(annex_problems)
     if any(p.ernst == "fout" for p in annex_problems):
         return None
     return dossier
+
+
+# GFM's row under a table's header ("| --- | :-: |"): CommonMark, which the render follows,
+# has no tables, so the rows come out as text full of "|".
+_TABLE_RULE = re.compile(r"^ *\|? *:?-{3,}:? *(\| *:?-{3,}:? *)+\|? *$", re.MULTILINE)
+# Tags clerks paste from web pages and mail; raw HTML is shown as typed, never interpreted.
+_HTML_TAG = re.compile(
+    r"</?(b|i|u|em|strong|br|p|div|span|a|table|tr|td|ul|ol|li|h[1-6])\b[^>]*>", re.IGNORECASE
+)
+
+
+def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> list[Problem]:
+    """Text that validates but will not look as meant: placeholders left, tables, HTML."""
+    problems: list[Problem] = []
+
+    def warn(path: FieldPath, message: str) -> None:
+        problems.append(
+            Problem(display, source.line_of(path), field_label(path), message, "waarschuwing")
+        )
+
+    def walk(value: object, path: FieldPath) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*path, str(key)))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+        elif isinstance(value, str):
+            lines = [line.strip() for line in value.splitlines()]
+            if any(line == "..." or line.endswith(" ...") for line in lines):
+                warn(path, "bevat nog '...' uit het nieuwe dossier (vul de tekst in)")
+            if path and path[0] in markdown:
+                if _TABLE_RULE.search(value):
+                    warn(
+                        path,
+                        "een tabel wordt niet als tabel opgemaakt, maar komt als tekst met "
+                        "|-tekens in het document (zet de tabel in een bijlage, of schrijf de "
+                        "rijen als lijst met '- ')",
+                    )
+                tag = _HTML_TAG.search(value)
+                if tag:
+                    warn(
+                        path,
+                        f"HTML zoals '{tag.group()}' komt letterlijk in het document (gebruik "
+                        "**vet**, *cursief* of een lijst met '- ')",
+                    )
+
+    walk(source.data, ())
+    return problems
 
 
 def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:

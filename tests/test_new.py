@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,7 +58,15 @@ def test_new_dossier_gets_next_kenmerk_and_agenda_entry(
     # Its behandeling row is this meeting's, so the agenda's purpose is not a guess.
     assert "  - datum: 2023-05-26 " in text
     assert '    overleg: "Portefeuillehoudersoverleg Economie"' in text
-    assert "waarschuwing" not in check.stderr
+    assert "geen regel met de datum van de vergadering" not in check.stderr
+    # What is left to fill in is pointed out, each at its line.
+    shown = f"dossiers/{ECONOMIE}/laadpalen/dossier.yaml"
+    unfinished = "bevat nog '...' uit het nieuwe dossier (vul de tekst in)"
+    for field in ("voorstel[1]", "behandeling[1].conclusie", "toelichting"):
+        assert re.search(
+            rf"{re.escape(shown)}:\d+: waarschuwing: {re.escape(field)}: {re.escape(unfinished)}",
+            check.stderr,
+        ), (field, check.stderr)
 
 
 def test_new_in_another_year_starts_a_new_sequence(example_project: Path, run_cli: RunCli) -> None:

@@ -429,6 +429,53 @@ YAML_CASES += [
         (_msg(11, "voorstel", "is leeg (schrijf elk punt op een eigen regel met '- ')"),),
     ),
     Case(
+        # CommonMark has no tables: allowed, but the clerk should know how it will look.
+        "toelichting-tabel",
+        _doel(26, "  | Jaar | Bedrag |\n  |------|--------|\n  | 2024 | 1,2 mln |"),
+        0,
+        (
+            _msg(
+                23,
+                "waarschuwing: toelichting",
+                "een tabel wordt niet als tabel opgemaakt, maar komt als tekst met |-tekens in "
+                "het document (zet de tabel in een bijlage, of schrijf de rijen als lijst met "
+                "'- ')",
+            ),
+        ),
+        absent=(),
+        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+    ),
+    Case(
+        "toelichting-html",
+        _doel(26, "  Het Rijk vraagt <b>iedere regio</b> om afspraken."),
+        0,
+        (
+            _msg(
+                23,
+                "waarschuwing: toelichting",
+                "HTML zoals '<b>' komt letterlijk in het document (gebruik **vet**, *cursief* of "
+                "een lijst met '- ')",
+            ),
+        ),
+        absent=(),
+        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+    ),
+    Case(
+        # What `assembler new` writes where the clerk is to fill in the text.
+        "voorstel-nog-invullen",
+        _doel(12, "  - Instemmen met ..."),
+        0,
+        (
+            _msg(
+                12,
+                "waarschuwing: voorstel[1]",
+                "bevat nog '...' uit het nieuwe dossier (vul de tekst in)",
+            ),
+        ),
+        absent=(),
+        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+    ),
+    Case(
         "verspreiden-NEE",
         _doel(4, "verspreiden: NEE"),
         0,
