@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -108,6 +109,9 @@ class MergePart:
     # Whether the first page's top band is empty, when already known (the annex intake
     # finds out once per file); None: render it to see.
     first_page_band_blank: bool | None = None
+    # Pages (0-based, in this part) that say NIET OPENBAAR themselves, as a confidential
+    # voorstel's header does: not stamped a second time.
+    confidential_shown: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,8 @@ def bundle_pdf(
     main_title: str = "Voorstel",
 ) -> Path:
     """Write the main document (bookmarked ``main_title``) and its annexes to ``output``."""
-    parts = [MergePart(pdf=main_pdf, title=main_title, label_prefix="")]
+    shown = _pages_showing(main_pdf, CONFIDENTIAL) if meta.niet_openbaar else frozenset()
+    parts = [MergePart(pdf=main_pdf, title=main_title, label_prefix="", confidential_shown=shown)]
     for annex in annexes:
         reference = f" bij {meta.kenmerk}" if meta.kenmerk else ""
         parts.append(
@@ -391,10 +396,29 @@ def _plan_marks(
     for part, start, end in zip(parts, starts, ends, strict=True):
         for index in range(start, end):
             right = part.first_page_mark if index == start else None
-            center = CONFIDENTIAL if confidential else None
+            shown = index - start in part.confidential_shown
+            center = CONFIDENTIAL if confidential and not shown else None
             if right or center:
                 marks[index] = _Mark(right=right, center=center)
     return marks
+
+
+def _pages_showing(pdf: Path, text: str) -> frozenset[int]:
+    """The pages (0-based) of ``pdf`` whose text includes ``text``; none if it cannot be read."""
+    try:
+        done = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+            start_new_session=True,  # out of reach of Ctrl-C, like pdftoppm (see bands)
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    if done.returncode != 0:
+        return frozenset()  # stamped then: a mark twice is better than none
+    pages = done.stdout.decode("utf-8", "replace").split("\f")
+    return frozenset(i for i, page in enumerate(pages) if text in " ".join(page.split()))
 
 
 def _visible_box(page: pikepdf.Page) -> list[float]:

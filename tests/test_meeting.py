@@ -103,6 +103,21 @@ def test_meeting_bundle_pages_add_up(built: Path) -> None:
         assert len(pdf.pages) == expected
 
 
+def test_a_confidential_page_says_niet_openbaar_once(built: Path) -> None:
+    # The voorstel's header says it; the bundle stamps it only where nothing does (annexes).
+    bundle = next((built / "build" / WONEN).glob(f"*{CONFIDENTIAL_KENMERK}*/bundel.pdf"))
+    with pikepdf.open(bundle) as pdf:
+        count = len(pdf.pages)
+    for page in range(1, count + 1):
+        shown = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(bundle), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert " ".join(shown.split()).count("NIET OPENBAAR") == 1, f"page {page}"
+
+
 def test_each_item_bookmarks_its_document_by_its_kind(built: Path) -> None:
     bundle = built / "build" / WONEN / "vergaderbundel.pdf"
     with pikepdf.open(bundle) as pdf, pdf.open_outline() as outline:
