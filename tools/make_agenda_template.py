@@ -8,8 +8,9 @@ Kept for the record: once generated, the .docx is the source that people edit in
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from docx.document import Document as DocumentObject
 from docx.shared import Cm, Pt
@@ -49,36 +50,61 @@ def make_agenda() -> DocumentObject:
     doc.add_paragraph("{%p for punt in punten %}")
     doc.add_heading("{{ punt.nummer }}. {{ punt.titel }}", level=2)
     doc.add_paragraph("{%p if punt.dossier %}")
-    details = doc.add_paragraph(style="Body Text")
-    details.add_run("Kenmerk {{ punt.kenmerk }}")
-    details.add_run("{% if punt.portefeuillehouder %} · portefeuillehouder ")
-    details.add_run("{{ punt.portefeuillehouder }}{% endif %} · ")
-    purpose = details.add_run("{{ punt.doel }}")
-    purpose.bold = True
+    # Each line of an item is kept with the next, except the item's last: an item that does
+    # not fit at the foot of a page moves over whole instead of leaving its annexes behind.
+    _either(doc, "punt.voorstellen or punt.bijlagen", _details)
     doc.add_paragraph("{%p if punt.voorstellen %}")
     label = doc.add_paragraph(style="Body Text")
     label.add_run("Voorgesteld besluit").bold = True
+    label.paragraph_format.keep_with_next = True
     doc.add_paragraph("{%p for besluit in punt.voorstellen %}")
-    decision = doc.add_paragraph("{{ loop.index }}. {{ besluit }}", style="Body Text")
-    decision.paragraph_format.left_indent = Cm(0.6)
-    decision.paragraph_format.space_after = Pt(2)
+    _either(doc, "punt.bijlagen or not loop.last", _line("{{ loop.index }}. {{ besluit }}"))
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if punt.bijlagen %}")
     label = doc.add_paragraph(style="Body Text")
     label.add_run("Bijlagen").bold = True
+    label.paragraph_format.keep_with_next = True
     doc.add_paragraph("{%p for bijlage in punt.bijlagen %}")
-    annex = doc.add_paragraph(
-        "Bijlage {{ bijlage.nummer }}. {{ bijlage.omschrijving }}", style="Body Text"
-    )
-    annex.paragraph_format.left_indent = Cm(0.6)
-    annex.paragraph_format.space_after = Pt(2)
+    annex = "Bijlage {{ bijlage.nummer }}. {{ bijlage.omschrijving }}"
+    _either(doc, "not loop.last", _line(annex))
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endfor %}")
     _closing_paragraph(doc)
     return doc
+
+
+def _details(doc: Any, keep: bool) -> None:
+    details = doc.add_paragraph(style="Body Text")
+    details.add_run("Kenmerk {{ punt.kenmerk }}")
+    details.add_run("{% if punt.portefeuillehouder %} · portefeuillehouder ")
+    details.add_run("{{ punt.portefeuillehouder }}{% endif %} · ")
+    purpose = details.add_run("{{ punt.doel }}")
+    purpose.bold = True
+    details.paragraph_format.keep_with_next = keep
+
+
+def _line(text: str) -> Callable[[Any, bool], None]:
+    """A numbered line of an item (a decision, an annex), indented."""
+
+    def add(doc: Any, keep: bool) -> None:
+        line = doc.add_paragraph(text, style="Body Text")
+        line.paragraph_format.left_indent = Cm(0.6)
+        line.paragraph_format.space_after = Pt(2)
+        line.paragraph_format.keep_with_next = keep
+
+    return add
+
+
+def _either(doc: Any, more_follows: str, add: Callable[[Any, bool], None]) -> None:
+    """The paragraph kept with the next one when ``more_follows`` (Jinja), otherwise not."""
+    doc.add_paragraph(f"{{%p if {more_follows} %}}")
+    add(doc, True)
+    doc.add_paragraph("{%p else %}")
+    add(doc, False)
+    doc.add_paragraph("{%p endif %}")
 
 
 def main(argv: Sequence[str]) -> int:
