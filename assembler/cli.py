@@ -287,6 +287,15 @@ def templates_check(as_json: bool) -> None:
         click.echo("Sjablonen in orde.")
 
 
+# How `new` asks for what was not given, in the words of the documents.
+_PROMPTS = {
+    "onderwerp": "Onderwerp",
+    "contactpersoon": "Contactpersoon",
+    "eenheid": "Eenheid",
+    "email": "E-mailadres",
+}
+
+
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
 @dutch_help
 @click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False))
@@ -330,7 +339,7 @@ def new(
                 f"gegevens ontbreken: geef {options} op (er is geen terminal om te vragen)"
             )
         for name in missing:
-            answers[name] = click.prompt(name.capitalize())
+            answers[name] = click.prompt(_PROMPTS[name])
     try:
         chosen_date = date.fromisoformat(datum) if datum else date.today()
     except ValueError:
