@@ -11,6 +11,7 @@ template. Fields annotated with :data:`MarkdownText` are turned into Word paragr
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from enum import StrEnum
@@ -505,6 +506,7 @@ def document_class(kind: str) -> type[Document] | None:
     return DOCUMENT_KINDS.get(kind)
 
 
+@functools.cache  # asked once per dossier; the answer is the class's
 def markdown_fields(model: type[BaseModel]) -> list[str]:
     """Aliases of the fields of ``model`` that hold Markdown."""
     return [

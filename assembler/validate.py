@@ -244,14 +244,11 @@ def agenda_purpose(doel: str) -> str | None:
     return _PURPOSES.get(key.removeprefix("ter "))
 
 
-def _purpose_is_known(
-    project: Project, dossier: DossierInput, meeting: Vergadering, problems: list[Problem]
-) -> bool:
+def _purpose_is_known(dossier: DossierInput, meeting: Vergadering, problems: list[Problem]) -> bool:
     """Check the row dated on the meeting day: the agenda takes its purpose from it."""
     document = dossier.document
     if not isinstance(document, Voorstel):
         return True  # a memo is on the agenda ter informatie
-    display = project.display(dossier.folder / DOSSIER_FILE)
     day = meeting.date
     for index, row in enumerate(document.history):
         if row.date != day:
@@ -261,7 +258,7 @@ def _purpose_is_known(
         path = ("behandeling", index, "doel")
         problems.append(
             Problem(
-                display,
+                dossier.source.display,
                 dossier.source.line_of(path),
                 field_label(path),
                 f"'{row.purpose}' zegt niet waarvoor het punt op de agenda van "
@@ -271,7 +268,7 @@ def _purpose_is_known(
         return False
     problems.append(
         Problem(
-            display,
+            dossier.source.display,
             dossier.source.line_of(("behandeling",)),
             "behandeling",
             f"geen regel met de datum van de vergadering ({day.isoformat()}); de agenda zet er "
@@ -311,7 +308,7 @@ def _load_meeting(
     if meeting is None:
         return None
     for name, dossier in list(dossiers.items()):
-        if not _purpose_is_known(project, dossier, meeting, problems):
+        if not _purpose_is_known(dossier, meeting, problems):
             del dossiers[name]  # refused: the agenda cannot say why the item is on it
 
     items: list[AgendaItem] = []
@@ -470,6 +467,9 @@ _HTML_TAG = re.compile(
 def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> list[Problem]:
     """Text that validates but will not look as meant: placeholders left, tables, HTML."""
     problems: list[Problem] = []
+    data = source.data
+    if not isinstance(data, dict):
+        return problems
 
     def warn(path: FieldPath, message: str) -> None:
         problems.append(
@@ -483,27 +483,32 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 walk(item, (*path, index))
-        elif isinstance(value, str):
+        elif isinstance(value, str) and "..." in value:
             lines = [line.strip() for line in value.splitlines()]
             if any(line == "..." or line.endswith(" ...") for line in lines):
                 warn(path, "bevat nog '...' uit het nieuwe dossier (vul de tekst in)")
-            if path and path[0] in markdown:
-                if _TABLE_RULE.search(value):
-                    warn(
-                        path,
-                        "een tabel wordt niet als tabel opgemaakt, maar komt als tekst met "
-                        "|-tekens in het document (zet de tabel in een bijlage, of schrijf de "
-                        "rijen als lijst met '- ')",
-                    )
-                tag = _HTML_TAG.search(value)
-                if tag:
-                    warn(
-                        path,
-                        f"HTML zoals '{tag.group()}' komt letterlijk in het document (gebruik "
-                        "**vet**, *cursief* of een lijst met '- ')",
-                    )
 
-    walk(source.data, ())
+    # Every build reads every dossier: the walk only when the file has a '...' at all.
+    if "..." in source.text:
+        walk(data, ())
+    for name in markdown:
+        value = data.get(name)
+        if not isinstance(value, str):
+            continue
+        if "---" in value and _TABLE_RULE.search(value):
+            warn(
+                (name,),
+                "een tabel wordt niet als tabel opgemaakt, maar komt als tekst met |-tekens in "
+                "het document (zet de tabel in een bijlage, of schrijf de rijen als lijst met "
+                "'- ')",
+            )
+        tag = _HTML_TAG.search(value) if "<" in value else None
+        if tag:
+            warn(
+                (name,),
+                f"HTML zoals '{tag.group()}' komt letterlijk in het document (gebruik **vet**, "
+                "*cursief* of een lijst met '- ')",
+            )
     return problems
 
 
