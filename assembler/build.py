@@ -384,6 +384,14 @@ def _plan(project: Project, catalog: Catalog, settings: str) -> list[_Plan]:
     return plans
 
 
+def _previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) -> list[Path]:
+    """The output folders an earlier build made for the dossier of agenda item ``item``."""
+    if item.folder_name is None:
+        return []
+    pattern = f"{item.number:02d}-*-{item.folder_name}"
+    return sorted((project.build / meeting.name).glob(pattern))
+
+
 def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
     """Dossiers on an agenda whose dossier.yaml was refused: failed, and nothing made."""
     refused = {p.bestand for p in catalog.problems if p.ernst == "fout"}
@@ -394,9 +402,7 @@ def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
                 continue
             if project.display(meeting.folder / item.folder_name / DOSSIER_FILE) in refused:
                 # Its previous good outputs, if any, stay where they are (see _remove_stale).
-                previous = sorted(
-                    (project.build / meeting.name).glob(f"{item.number:02d}-*-{item.folder_name}")
-                )
+                previous = _previous_outputs(project, meeting, item)
                 output_dir = previous[0] if previous else project.build / meeting.name
                 results.append(
                     DossierResult(
@@ -1256,10 +1262,7 @@ def _remove_stale(
     # Folders of dossiers that failed this time keep their previous good output.
     for meeting in catalog.meetings:
         for item in meeting.items:
-            if item.folder_name:
-                keep.update(
-                    (project.build / meeting.name).glob(f"{item.number:02d}-*-{item.folder_name}")
-                )
+            keep.update(_previous_outputs(project, meeting, item))
     try:
         for name in sorted(meetings):
             folder = project.build / name
