@@ -536,9 +536,16 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             )
             continue
         if not path.exists() and not path.is_symlink():
-            present = ", ".join(
-                sorted(p.name for p in dossier.folder.iterdir() if p.name != DOSSIER_FILE)
-            )
+            names = sorted(p.name for p in dossier.folder.iterdir() if p.name != DOSSIER_FILE)
+            same_letters = [n for n in names if n.casefold() == path.name.casefold()]
+            if same_letters:
+                # Windows and macOS find it anyway; the server that builds does not.
+                report(
+                    f"'{annex.file}' bestaat niet in de dossiermap, '{same_letters[0]}' wel: "
+                    "hoofdletters en kleine letters tellen mee (schrijf de naam precies zo)"
+                )
+                continue
+            present = ", ".join(names)
             hint = f"aanwezig: {present}" if present else "de dossiermap bevat geen bijlagen"
             report(f"'{annex.file}' bestaat niet in de dossiermap (controleer de naam; {hint})")
             continue

@@ -766,6 +766,21 @@ ANNEX_CASES = [
         ),
     ),
     Case(
+        # Found on the clerk's Windows or Mac, not on the server that builds.
+        "bijlage-hoofdletters",
+        _annex("Bijlage-1-Afspraken.pdf"),
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "'Bijlage-1-Afspraken.pdf' bestaat niet in de dossiermap, "
+                "'bijlage-1-afspraken.pdf' wel: hoofdletters en kleine letters tellen mee "
+                "(schrijf de naam precies zo)",
+            ),
+        ),
+    ),
+    Case(
         "bijlage-absoluut-pad",
         _absolute,
         1,
