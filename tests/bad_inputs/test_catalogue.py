@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pikepdf
 import pytest
@@ -114,6 +114,16 @@ def _annex(name: str, data: bytes | None = None) -> Plant:
 def _msg(line: int | None, field: str, text: str, file: str = DOEL) -> str:
     where = file if line is None else f"{file}:{line}"
     return f"{where}: {field}: {text}" if field else f"{where}: {text}"
+
+
+# Every output of the catalogue meeting: what a row that only warns must leave built.
+EVERY_OUTPUT = tuple(f"{MEETING}/{o}" for o in OUTPUT.values())
+
+
+def _warned(id: str, plant: Plant, line: int, field: str, text: str, **extra: Any) -> Case:
+    """A row whose input is allowed with one warning at ``line``: everything is built."""
+    message = _msg(line, "waarschuwing: " + field, text)
+    return Case(id, plant, 0, (message,), absent=(), built=EVERY_OUTPUT, **extra)
 
 
 ANNEX = "bijlagen[1].bestand"
@@ -428,52 +438,30 @@ YAML_CASES += [
         1,
         (_msg(11, "voorstel", "is leeg (schrijf elk punt op een eigen regel met '- ')"),),
     ),
-    Case(
-        # CommonMark has no tables: allowed, but the clerk should know how it will look.
+    # CommonMark has no tables: allowed, but the clerk should know how it will look.
+    _warned(
         "toelichting-tabel",
         _doel(26, "  | Jaar | Bedrag |\n  |------|--------|\n  | 2024 | 1,2 mln |"),
-        0,
-        (
-            _msg(
-                23,
-                "waarschuwing: toelichting",
-                "een tabel wordt niet als tabel opgemaakt, maar komt als tekst met |-tekens in "
-                "het document (zet de tabel in een bijlage, of schrijf de rijen als lijst met "
-                "'- ')",
-            ),
-        ),
-        absent=(),
-        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        23,
+        "toelichting",
+        "een tabel wordt niet als tabel opgemaakt, maar komt als tekst met |-tekens in het "
+        "document (zet de tabel in een bijlage, of schrijf de rijen als lijst met '- ')",
     ),
-    Case(
+    _warned(
         "toelichting-html",
         _doel(26, "  Het Rijk vraagt <b>iedere regio</b> om afspraken."),
-        0,
-        (
-            _msg(
-                23,
-                "waarschuwing: toelichting",
-                "HTML zoals '<b>' komt letterlijk in het document (gebruik **vet**, *cursief* of "
-                "een lijst met '- ')",
-            ),
-        ),
-        absent=(),
-        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        23,
+        "toelichting",
+        "HTML zoals '<b>' komt letterlijk in het document (gebruik **vet**, *cursief* of een "
+        "lijst met '- ')",
     ),
-    Case(
-        # What `assembler new` writes where the clerk is to fill in the text.
+    # What `assembler new` writes where the clerk is to fill in the text.
+    _warned(
         "voorstel-nog-invullen",
         _doel(12, "  - Instemmen met ..."),
-        0,
-        (
-            _msg(
-                12,
-                "waarschuwing: voorstel[1]",
-                "bevat nog '...' uit het nieuwe dossier (vul de tekst in)",
-            ),
-        ),
-        absent=(),
-        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        12,
+        "voorstel[1]",
+        "bevat nog '...' uit het nieuwe dossier (vul de tekst in)",
     ),
     Case(
         "verspreiden-NEE",
@@ -481,7 +469,7 @@ YAML_CASES += [
         0,
         (),
         absent=(),
-        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        built=EVERY_OUTPUT,
         check=_nee_accepted,
     ),
     Case(
@@ -676,7 +664,7 @@ def _content_case(name: str, value: str, *, plain: bool = True, markdown: bool =
         0,
         (),
         absent=(),
-        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        built=EVERY_OUTPUT,
         pdf=pdf,
         check=_content_check(value, plain=plain, markdown=markdown, pdf=pdf),
     )
@@ -749,7 +737,7 @@ ANNEX_CASES = [
             ),
         ),
         absent=(),
-        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        built=EVERY_OUTPUT,
         pdf=True,
     ),
     Case(
@@ -890,26 +878,19 @@ ANNEX_CASES = [
             ),
         ),
         absent=(),
-        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        built=EVERY_OUTPUT,
         pdf=True,
         check=_unprotected_bundle,
     ),
-    Case(
-        # Allowed, but nobody sees attached files on the pages: they could be published unseen.
+    # Allowed, but nobody sees attached files on the pages: they could be published unseen.
+    _warned(
         "bijlage-met-bijgevoegde-bestanden",
         _annex("bijlage.pdf", with_attachments()),
-        0,
-        (
-            _msg(
-                29,
-                "waarschuwing: " + ANNEX,
-                "bevat 3 bijgevoegde bestanden (deelnemers.xlsx, notitie.docx, concept.txt) die "
-                "ongezien meegaan in de bundel (controleer of ze erin mogen, of lever de PDF aan "
-                "zonder bijgevoegde bestanden)",
-            ),
-        ),
-        absent=(),
-        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        29,
+        ANNEX,
+        "bevat 3 bijgevoegde bestanden (deelnemers.xlsx, notitie.docx, concept.txt) die "
+        "ongezien meegaan in de bundel (controleer of ze erin mogen, of lever de PDF aan "
+        "zonder bijgevoegde bestanden)",
         pdf=True,
         check=_attachments_travel_along,
     ),
@@ -952,7 +933,7 @@ ANNEX_CASES = [
             ),
         ),
         absent=(),
-        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        built=EVERY_OUTPUT,
         pdf=True,
         check=_bundle_without_hang,
     ),
@@ -1041,7 +1022,7 @@ TEMPLATE_CASES = [
         0,
         (),
         absent=(),
-        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        built=EVERY_OUTPUT,
         pdf=True,
         check=_split_tag_rendered,
     ),
@@ -1113,21 +1094,14 @@ MEETING_CASES = [
             ),
         ),
     ),
-    Case(
-        # Allowed (a new dossier has no date yet), but the agenda's purpose is then a guess.
+    # Allowed (a new dossier has no date yet), but the agenda's purpose is then a guess.
+    _warned(
         "behandeling-zonder-vergaderdatum",
         _doel(19, "  - datum: 2023-09-22"),
-        0,
-        (
-            _msg(
-                14,
-                "waarschuwing: behandeling",
-                "geen regel met de datum van de vergadering (2023-09-15); de agenda zet er "
-                "'ter besluitvorming' bij (vul bij die regel datum: 2023-09-15 in)",
-            ),
-        ),
-        absent=(),
-        built=tuple(f"{MEETING}/{o}" for o in OUTPUT.values()),
+        14,
+        "behandeling",
+        "geen regel met de datum van de vergadering (2023-09-15); de agenda zet er "
+        "'ter besluitvorming' bij (vul bij die regel datum: 2023-09-15 in)",
     ),
     Case(
         # Once built twice, the second copy's bundle then blamed as a damaged annex.
