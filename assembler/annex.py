@@ -531,6 +531,17 @@ def _check_forms_and_outline(pdf: Any, limits: AnnexLimits, found: _Findings) ->
         )
 
 
+def paperclip_files(pdf: Any) -> Iterator[Any]:
+    """The file specification of each FileAttachment annotation (None when it has none)."""
+    import pikepdf
+
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots") or []:
+            if isinstance(annot, pikepdf.Dictionary) and annot.get("/Subtype") == "/FileAttachment":
+                spec = annot.get("/FS")
+                yield spec if isinstance(spec, pikepdf.Dictionary) else None
+
+
 def _check_attachments(pdf: Any, found: _Findings) -> None:
     """Warn about files attached to the PDF: they travel into the bundles unseen."""
     import pikepdf
@@ -539,16 +550,9 @@ def _check_attachments(pdf: Any, found: _Findings) -> None:
         names = [str(name) for name in pdf.attachments]
     except (pikepdf.PdfError, ValueError, TypeError, KeyError):
         names = []  # a broken list of attachments: the bundle cannot carry them either
-    for page in pdf.pages:
-        for annot in page.obj.get("/Annots") or []:
-            if isinstance(annot, pikepdf.Dictionary) and annot.get("/Subtype") == "/FileAttachment":
-                spec = annot.get("/FS")
-                name = (
-                    spec.get("/UF", spec.get("/F"))
-                    if isinstance(spec, pikepdf.Dictionary)
-                    else None
-                )
-                names.append(str(name) if name is not None else "zonder naam")
+    for spec in paperclip_files(pdf):
+        name = spec.get("/UF", spec.get("/F")) if spec is not None else None
+        names.append(str(name) if name is not None else "zonder naam")
     if not names:
         return
     shown = ", ".join(names[:3]) + (f" en {len(names) - 3} meer" if len(names) > 3 else "")

@@ -35,6 +35,7 @@ from typing import Any
 import pikepdf
 from pypdf import PdfReader
 
+from assembler.annex import paperclip_files
 from assembler.errors import ConfidentialityViolation, Problem
 
 # A content stream shorter than this is a wrapper ("q", "Q", a clip, one image placement) that
@@ -230,14 +231,11 @@ def _embedded_hashes(pdf: pikepdf.Pdf) -> list[str]:
             hashes.append(_sha(spec.get_file().read_bytes()))
     except (pikepdf.PdfError, ValueError, AttributeError):
         pass
-    for page in pdf.pages:
-        for annot in page.obj.get("/Annots") or []:
-            if isinstance(annot, pikepdf.Dictionary) and annot.get("/Subtype") == "/FileAttachment":
-                filespec = annot.get("/FS")
-                ef = filespec.get("/EF") if isinstance(filespec, pikepdf.Dictionary) else None
-                stream = ef.get("/F") if isinstance(ef, pikepdf.Dictionary) else None
-                if isinstance(stream, pikepdf.Stream):
-                    hashes.append(_sha(stream.read_bytes()))
+    for filespec in paperclip_files(pdf):
+        ef = filespec.get("/EF") if filespec is not None else None
+        stream = ef.get("/F") if isinstance(ef, pikepdf.Dictionary) else None
+        if isinstance(stream, pikepdf.Stream):
+            hashes.append(_sha(stream.read_bytes()))
     return hashes
 
 
