@@ -360,18 +360,25 @@ def new(
 @dutch_help
 @click.argument("dossiermap", type=click.Path(path_type=Path, file_okay=False))
 @click.argument("naar_vergadermap", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--toch",
+    "anyway",
+    is_flag=True,
+    help="Verplaats ook naar een eerdere vergadering of een die al geweest is.",
+)
 @handles_errors
-def verplaats(dossiermap: Path, naar_vergadermap: Path) -> None:
+def verplaats(dossiermap: Path, naar_vergadermap: Path, anyway: bool) -> None:
     """Verplaats een dossier naar een andere vergadering (een uitgesteld agendapunt).
 
     Haalt het dossier van de oude agenda, zet het op de nieuwe (opmerkingen en volgorde
     blijven staan) en voegt een regel aan de behandeling toe voor de nieuwe datum.
-    Bouw daarna opnieuw om beide vergaderingen bij te werken.
+    Een vergadering die eerder is dan de huidige, of die al geweest is, wordt geweigerd,
+    tenzij --toch gegeven is. Bouw daarna opnieuw om beide vergaderingen bij te werken.
     """
     from assembler.scaffold import move_dossier
 
     project = _project()
-    moved = move_dossier(project, dossiermap, naar_vergadermap)
+    moved = move_dossier(project, dossiermap, naar_vergadermap, today=date.today(), anyway=anyway)
     click.echo(f"Verplaatst naar {project.display(moved)} (bouw opnieuw om beide bij te werken)")
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from pydantic import ValidationError
 
 from assembler.errors import InputRejected, Problem, UsageError
@@ -283,8 +284,16 @@ bijlagen: []                    # - omschrijving: ...
 """
 
 
-def move_dossier(project: Project, dossier_folder: Path, target_meeting: Path) -> Path:
-    """Move a dossier to another meeting: agendas updated, a behandeling row for the new date."""
+def move_dossier(
+    project: Project, dossier_folder: Path, target_meeting: Path, *, today: date, anyway: bool
+) -> Path:
+    """Move a dossier to another meeting: agendas updated, a behandeling row for the new date.
+
+    A postponed item goes to a later meeting that is still to come. A move to an earlier
+    meeting, or to one before ``today``, is most likely the wrong folder and is not cleanly
+    undone (the old agenda position and the history rows stay changed), so it is refused
+    unless ``anyway`` is set.
+    """
     dossier_folder = dossier_folder.resolve()
     target_meeting = target_meeting.resolve()
     old_meeting = dossier_folder.parent
@@ -313,6 +322,8 @@ def move_dossier(project: Project, dossier_folder: Path, target_meeting: Path) -
     new_source = _load_meeting(project, target_meeting / MEETING_FILE)
     old_date = Vergadering.model_validate(old_source.data).date
     new_meeting = Vergadering.model_validate(new_source.data)
+    if not anyway:
+        _check_move_date(project.display(target_meeting), old_date, new_meeting.date, today)
     dossier_source = load_yaml(dossier_folder / DOSSIER_FILE, project.display(dossier_folder))
 
     old_agenda = remove_from_agenda(old_source, name)
@@ -326,6 +337,29 @@ def move_dossier(project: Project, dossier_folder: Path, target_meeting: Path) -
     write_text_atomic(old_meeting / MEETING_FILE, old_agenda)
     write_text_atomic(target_meeting / MEETING_FILE, new_agenda)
     return destination
+
+
+def _check_move_date(shown: str, old: date, new: date, today: date) -> None:
+    """Refuse a move back in time: to an earlier meeting, or to one that has been held."""
+    earlier, past = new < old, new < today
+    if not (earlier or past):
+        return
+    reasons = []
+    if past:
+        reasons.append("is al geweest")
+    if earlier:
+        reasons.append(f"is eerder dan die waar het dossier nu op staat ({_dutch_date(old)})")
+    choice = "een latere vergadering" if earlier else "een vergadering"
+    if past:
+        choice += " die nog moet komen"
+    raise UsageError(
+        f"{shown}: deze vergadering ({_dutch_date(new)}) {' en '.join(reasons)}; er is niets "
+        f"veranderd (kies {choice}, of geef --toch als dit echt de bedoeling is)"
+    )
+
+
+def _dutch_date(day: date) -> str:
+    return format_date(day, "long", locale="nl_NL")
 
 
 def _iso_date(value: object) -> date | None:

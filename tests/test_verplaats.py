@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,23 @@ import pytest
 from tests.conftest import ECONOMIE, WONEN, CliResult
 
 RunCli = Callable[..., CliResult]
+SetToday = Callable[[date], None]
+
+
+@pytest.fixture(autouse=True)
+def set_today(monkeypatch: pytest.MonkeyPatch) -> SetToday:
+    """Pin the day the command runs on: 1 May 2023 (before both example meetings) unless set."""
+
+    def pin(day: date) -> None:
+        class Pinned(date):
+            @classmethod
+            def today(cls) -> Pinned:
+                return cls(day.year, day.month, day.day)
+
+        monkeypatch.setattr("assembler.cli.date", Pinned)
+
+    pin(date(2023, 5, 1))
+    return pin
 
 
 def test_move_updates_both_agendas_and_adds_a_treatment_row(
@@ -64,7 +82,11 @@ def test_move_twice_adds_no_second_row(example_project: Path, run_cli: RunCli) -
     )
     assert first.exit_code == 0
     back = run_cli(
-        "verplaats", f"dossiers/{WONEN}/werklocaties", f"dossiers/{ECONOMIE}", cwd=example_project
+        "verplaats",
+        f"dossiers/{WONEN}/werklocaties",
+        f"dossiers/{ECONOMIE}",
+        "--toch",
+        cwd=example_project,
     )
     assert back.exit_code == 0, back.stderr
     text = (example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml").read_text()
@@ -152,7 +174,11 @@ def test_a_move_to_an_earlier_meeting_keeps_the_rows_in_date_order(
         "  - Rondvraag en sluiting\n"
     )
     result = run_cli(
-        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", str(earlier), cwd=example_project
+        "verplaats",
+        f"dossiers/{ECONOMIE}/werklocaties",
+        str(earlier),
+        "--toch",
+        cwd=example_project,
     )
     assert result.exit_code == 0, result.stderr
     text = (earlier / "werklocaties" / "dossier.yaml").read_text()
@@ -160,3 +186,85 @@ def test_a_move_to_an_earlier_meeting_keeps_the_rows_in_date_order(
     # The new row sits between 31 March and 26 May, not after the last dated row.
     assert dates[dates.index("2023-03-31") + 1] == "2023-04-14"
     assert dates[dates.index("2023-04-14") + 1] == "2023-05-26"
+
+
+def _meeting(project: Path, folder: str, day: str) -> Path:
+    meeting = project / "dossiers" / folder
+    meeting.mkdir()
+    (meeting / "vergadering.yaml").write_text(
+        "overleg: Portefeuillehoudersoverleg Economie\n"
+        f"datum: {day}\n"
+        'aanvang: "14:00"\n'
+        "locatie: Regiokantoor, Hilversum\n"
+        "agenda:\n"
+        "  - Opening en vaststellen agenda\n"
+        "  - Rondvraag en sluiting\n"
+    )
+    return meeting
+
+
+@pytest.mark.parametrize(
+    ("today", "target", "reason", "advice"),
+    [
+        (
+            date(2023, 4, 1),
+            "2023-04-14-pfho-economie",
+            "(14 april 2023) is eerder dan die waar het dossier nu op staat (26 mei 2023)",
+            "kies een latere vergadering",
+        ),
+        (
+            date(2023, 7, 1),
+            WONEN,
+            "(23 juni 2023) is al geweest",
+            "kies een vergadering die nog moet komen",
+        ),
+        (
+            date(2023, 5, 1),
+            "2022-12-16-pfho-economie",
+            "(16 december 2022) is al geweest en is eerder dan die waar het dossier nu op "
+            "staat (26 mei 2023)",
+            "kies een latere vergadering die nog moet komen",
+        ),
+    ],
+    ids=["earlier", "past", "both"],
+)
+def test_a_move_back_in_time_is_refused_unless_toch(
+    example_project: Path,
+    run_cli: RunCli,
+    set_today: SetToday,
+    today: date,
+    target: str,
+    reason: str,
+    advice: str,
+) -> None:
+    # A postponed item goes to a later meeting that is still to come; anything else is most
+    # likely the wrong folder, and moving it back would not restore the old agenda order.
+    set_today(today)
+    dossiers = example_project / "dossiers"
+    if not (dossiers / target).exists():
+        _meeting(example_project, target, target[:10])
+    before = {path: path.read_bytes() for path in dossiers.rglob("*.yaml")}
+    args = ("verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{target}")
+
+    refused = run_cli(*args, cwd=example_project)
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"fout: dossiers/{target}: deze vergadering {reason}; er is niets veranderd "
+        f"({advice}, of geef --toch als dit echt de bedoeling is)\n"
+    )
+    assert {path: path.read_bytes() for path in dossiers.rglob("*.yaml")} == before
+
+    forced = run_cli(*args, "--toch", cwd=example_project)
+    assert forced.exit_code == 0, forced.stderr
+    assert forced.stderr == ""
+    assert (dossiers / target / "werklocaties" / "dossier.yaml").is_file()
+
+
+def test_a_meeting_held_today_is_not_in_the_past(
+    example_project: Path, run_cli: RunCli, set_today: SetToday
+) -> None:
+    set_today(date(2023, 6, 23))
+    result = run_cli(
+        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
+    )
+    assert result.exit_code == 0, result.stderr
