@@ -1,8 +1,9 @@
-"""The band at the top of a page where bundle marks go, and whether anything is drawn there.
+"""What is on a page already, asked of poppler: ink in the band where bundle marks go, and text.
 
 Used by :mod:`assembler.bundle` to decide between drawing a mark in the band and adding a
-strip above the page, and by the annex intake, which answers it once per annex file (cached
-with the rest of its report) so a bundle rarely has to render anything.
+strip above the page, and whether a page already says it is confidential; and by the annex
+intake, which answers the band question once per annex file (cached with the rest of its
+report) so a bundle rarely has to render anything.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-__all__ = ["BLANK_DPI", "INK_THRESHOLD", "MARK_BAND", "top_bands_blank"]
+__all__ = ["BLANK_DPI", "INK_THRESHOLD", "MARK_BAND", "pages_showing", "top_bands_blank"]
 
 # Height of the band at the top of a page where marks go, in points.
 MARK_BAND = 22.0
@@ -31,7 +32,7 @@ def top_bands_blank(pdf: Path, first: int, last: int) -> dict[int, bool]:
     result: dict[int, bool] = {}
     with tempfile.TemporaryDirectory(prefix="assembler-band-") as folder:
         prefix = Path(folder) / "p"
-        source, offset = _renderable(pdf, first, last, Path(folder))
+        source, offset = _without_intent(pdf, first, last, Path(folder))
         command = [
             "pdftoppm",
             "-gray",
@@ -74,14 +75,35 @@ def top_bands_blank(pdf: Path, first: int, last: int) -> dict[int, bool]:
     return result
 
 
-def _renderable(pdf: Path, first: int, last: int, folder: Path) -> tuple[Path, int]:
-    """What pdftoppm should render for pages ``first..last`` of ``pdf``, and its page offset.
+def pages_showing(pdf: Path, text: str) -> frozenset[int]:
+    """The pages (0-based) of ``pdf`` whose text includes ``text``; none if it cannot be read."""
+    with tempfile.TemporaryDirectory(prefix="assembler-text-") as folder:
+        source, _offset = _without_intent(pdf, 0, None, Path(folder))
+        try:
+            done = subprocess.run(
+                ["pdftotext", "-enc", "UTF-8", str(source), "-"],
+                capture_output=True,
+                timeout=RENDER_TIMEOUT,
+                check=False,
+                start_new_session=True,  # out of reach of Ctrl-C, like pdftoppm
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return frozenset()
+    if done.returncode != 0:
+        return frozenset()  # marked then: a mark twice is better than none
+    pages = done.stdout.decode("utf-8", "replace").split("\f")
+    return frozenset(i for i, page in enumerate(pages) if text in " ".join(page.split()))
 
-    pdftoppm sets up colour management for a document's output intent (every PDF/A has one,
+
+def _without_intent(pdf: Path, first: int, last: int | None, folder: Path) -> tuple[Path, int]:
+    """What poppler should read for pages ``first..last`` of ``pdf``, and its page offset.
+
+    Poppler sets up colour management for a document's output intent (every PDF/A has one,
     among them each voorstel LibreOffice writes) at a cost of 0.1-0.2 CPU-seconds, ten times
-    the rendering of a band. Those pages are copied without the intent, keeping what else of
-    the catalogue decides what is drawn (hidden layers, form fields). Anything that goes
-    wrong on the way is only a lost speed-up: the original is rendered.
+    the rendering of a band or the reading of a voorstel's text. Those pages are copied
+    without the intent, keeping what else of the catalogue decides what is drawn (hidden
+    layers, form fields). Anything that goes wrong on the way is only a lost speed-up: the
+    original is read. ``last`` None is the last page.
     """
     import pikepdf  # only for documents with pages to check: not at the intake's import
 
@@ -90,7 +112,8 @@ def _renderable(pdf: Path, first: int, last: int, folder: Path) -> tuple[Path, i
             if pikepdf.Name.OutputIntents not in document.Root:
                 return pdf, 0
             with pikepdf.new() as copy:
-                copy.pages.extend(document.pages[first : last + 1])
+                end = None if last is None else last + 1
+                copy.pages.extend(document.pages[first:end])
                 for key in (pikepdf.Name.OCProperties, pikepdf.Name.AcroForm):
                     if key in document.Root:
                         value = document.make_indirect(document.Root[key])

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -53,7 +52,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf, String
 
 from assembler import __version__
-from assembler.bands import MARK_BAND, top_bands_blank
+from assembler.bands import MARK_BAND, pages_showing, top_bands_blank
 from assembler.errors import InputRejected
 from assembler.fsutil import atomic_path
 
@@ -135,7 +134,7 @@ def bundle_pdf(
     main_title: str = "Voorstel",
 ) -> Path:
     """Write the main document (bookmarked ``main_title``) and its annexes to ``output``."""
-    shown = _pages_showing(main_pdf, CONFIDENTIAL) if meta.niet_openbaar else frozenset()
+    shown = pages_showing(main_pdf, CONFIDENTIAL) if meta.niet_openbaar else frozenset()
     parts = [MergePart(pdf=main_pdf, title=main_title, label_prefix="", confidential_shown=shown)]
     for annex in annexes:
         reference = f" bij {meta.kenmerk}" if meta.kenmerk else ""
@@ -401,24 +400,6 @@ def _plan_marks(
             if right or center:
                 marks[index] = _Mark(right=right, center=center)
     return marks
-
-
-def _pages_showing(pdf: Path, text: str) -> frozenset[int]:
-    """The pages (0-based) of ``pdf`` whose text includes ``text``; none if it cannot be read."""
-    try:
-        done = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-            capture_output=True,
-            timeout=60,
-            check=False,
-            start_new_session=True,  # out of reach of Ctrl-C, like pdftoppm (see bands)
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return frozenset()
-    if done.returncode != 0:
-        return frozenset()  # stamped then: a mark twice is better than none
-    pages = done.stdout.decode("utf-8", "replace").split("\f")
-    return frozenset(i for i, page in enumerate(pages) if text in " ".join(page.split()))
 
 
 def _visible_box(page: pikepdf.Page) -> list[float]:
