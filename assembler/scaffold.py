@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -10,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml
 from babel.dates import format_date
 from pydantic import ValidationError
 
@@ -17,7 +19,7 @@ from assembler.errors import InputRejected, Problem, UsageError
 from assembler.fsutil import write_text_atomic
 from assembler.model import DEFAULT_REFERENCE_PATTERN, Vergadering, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
-from assembler.source import Source, load_yaml, parse_yaml
+from assembler.source import Source, YamlValue, load_yaml, parse_yaml
 from assembler.validate import folder_name_problem, load_organisation, problems_from_validation
 
 _REFERENCE = re.compile(r"^\s*kenmerk\s*:\s*['\"]?(\d{2})\.(\d{7})['\"]?\s*(#.*)?$", re.MULTILINE)
@@ -324,11 +326,12 @@ def move_dossier(
     new_meeting = Vergadering.model_validate(new_source.data)
     if not anyway:
         _check_move_date(project.display(target_meeting), old_date, new_meeting.date, today)
-    dossier_source = load_yaml(dossier_folder / DOSSIER_FILE, project.display(dossier_folder))
+    dossier_file = dossier_folder / DOSSIER_FILE
+    dossier_source = load_yaml(dossier_file, project.display(dossier_file))
 
     old_agenda = remove_from_agenda(old_source, name)
     new_agenda = add_to_agenda(new_source, name)
-    dossier_text = add_treatment(dossier_source, old_date, new_meeting.date, new_meeting.meeting)
+    dossier_text = record_move(dossier_source, old_date, new_meeting.date, new_meeting.meeting)
 
     # Move first: if anything after this fails, the dossier is complete in its new place and
     # `assembler check` names the agenda to fix; no dossier is ever lost or doubled.
@@ -369,57 +372,169 @@ def _iso_date(value: object) -> date | None:
         return None
 
 
-def add_treatment(source: Source, old: date, new: date, meeting: str) -> str:
-    """The dossier text with a behandeling row dated ``new``, unless it already has one."""
+# The conclusie a move gives the row of the meeting the item leaves.
+_MOVE_NOTE = re.compile(r"^(Uitgesteld|Vervroegd) naar \d{1,2} \w+ \d{4}$")
+
+# A text edit: replace text[start:end] with the string.
+_Edit = tuple[int, int, str]
+
+
+def record_move(source: Source, old: date, new: date, meeting: str) -> str:
+    """The dossier text after a move from the meeting of ``old`` to the meeting of ``new``.
+
+    The row of the old day stays, for the record, and its conclusie says where the item went
+    ("Uitgesteld naar 23 juni 2023"); its doel and conclusie, the plan, go along to a new row
+    for the new day, unless the dossier already has a row of that day. Such a row that an
+    earlier move marked (the item comes back) gets the plan back as its conclusie. Values are
+    replaced where they stand, so comments and layout around them stay.
+    """
     data = source.data
     assert isinstance(data, dict)
     rows = data.get("behandeling")
     if "behandeling" not in data and data.get("sjabloon") not in (None, "voorstel"):
         return source.text  # kinds without a behandeling table (memo) keep their text
-    if isinstance(rows, list) and any(
-        isinstance(row, dict) and row.get("datum") == new.isoformat() for row in rows
-    ):
-        return source.text
+    if new == old:
+        return source.text  # another meeting on the same day: the row of that day stands
+    expected = copy.deepcopy(data)
+    root = yaml.compose(source.text, Loader=yaml.SafeLoader)
+    assert root is not None  # the text holds a mapping
+    edits: list[_Edit] = []
+    old_row = _row_dated(rows, old)
+    new_row = _row_dated(rows, new)
+    plan = {"doel": "Vaststellen", "conclusie": "Uitgesteld van " + _dutch_date(old)}
+    if old_row is not None:
+        index, row = old_row
+        plan["doel"] = str(row.get("doel") or plan["doel"]).strip()
+        plan["conclusie"] = str(row.get("conclusie") or plan["conclusie"]).strip()
+        if isinstance(row.get("conclusie"), str):
+            note = ("Uitgesteld" if new > old else "Vervroegd") + " naar " + _dutch_date(new)
+            edits.append(_replace_conclusie(source, root, index, note, expected))
+    if new_row is None:
+        edits.append(_add_row(source, root, new, meeting, plan, expected))
+    elif old_row is not None and _MOVE_NOTE.match(str(new_row[1].get("conclusie"))):
+        edits.append(_replace_conclusie(source, root, new_row[0], plan["conclusie"], expected))
+    text = source.text
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    try:
+        edited = parse_yaml(text.encode("utf-8"), source.path, source.display)
+    except InputRejected:
+        edited = None
+    # The edits work on text; a behandeling written otherwise than one key per line must not
+    # lose or change anything else.
+    if edited is None or edited.data != expected:
+        raise UsageError(
+            f"{source.display}: de behandeling kan niet automatisch worden "
+            "aangepast; er is niets veranderd (schrijf elke behandeling als '- datum: ...' "
+            "met overleg, doel en conclusie elk op een eigen regel, en probeer het opnieuw)"
+        )
+    return text
+
+
+def _row_dated(rows: YamlValue, day: date) -> tuple[int, dict[str, YamlValue]] | None:
+    """The index and content of the first behandeling row dated ``day``."""
+    if not isinstance(rows, list):
+        return None
+    for index, row in enumerate(rows):
+        if isinstance(row, dict) and _iso_date(row.get("datum")) == day:
+            return index, row
+    return None
+
+
+def _replace_conclusie(
+    source: Source, root: yaml.Node, index: int, value: str, expected: Any
+) -> _Edit:
+    """The edit that makes ``behandeling[index].conclusie`` read ``value``."""
+    expected["behandeling"][index]["conclusie"] = value
+    node = _child(_child(_child(root, "behandeling"), index), "conclusie")
+    start, end = node.start_mark.index, node.end_mark.index
+    written = source.text[start:end]
+    # A block scalar (| or >) ends with its line breaks: they stay, so the next key keeps its line.
+    tail = written[len(written.rstrip()) :]
+    return start, end, _yaml_text(value) + tail
+
+
+def _value_end(node: yaml.Node) -> int:
+    """Where the last value written in ``node`` ends in the text."""
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and not node.flow_style:
+        children: list[Any] = node.value
+        if children:
+            last = children[-1]
+            return _value_end(last[1] if isinstance(last, tuple) else last)
+    end: int = node.end_mark.index
+    return end
+
+
+def _child(node: yaml.Node, key: str | int) -> yaml.Node:
+    """The node at ``key`` in a mapping or sequence node (the caller knows it is there)."""
+    children: list[Any]
+    if isinstance(key, int):
+        assert isinstance(node, yaml.SequenceNode)
+        children = node.value
+        child: yaml.Node = children[key]
+        return child
+    assert isinstance(node, yaml.MappingNode)
+    children = node.value
+    found: yaml.Node = next(value for name, value in children if name.value == key)
+    return found
+
+
+def _add_row(
+    source: Source, root: yaml.Node, new: date, meeting: str, plan: dict[str, str], expected: Any
+) -> _Edit:
+    """The edit that adds a behandeling row for ``new``, after the rows dated before it."""
+    data = source.data
+    assert isinstance(data, dict)
+    rows = data.get("behandeling")
     lines = source.text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    template = {"doel": "Vaststellen", "conclusie": "Uitgesteld van " + old.isoformat()}
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    row = {
+        "datum": new.isoformat(),
+        "overleg": meeting,
+        "doel": plan["doel"],
+        "conclusie": plan["conclusie"],
+    }
     if isinstance(rows, list) and rows:
         earlier = []  # rows dated before the new date: the new row goes after the last one
-        for index, row in enumerate(rows):
-            if not isinstance(row, dict):
-                continue
-            if row.get("datum") == old.isoformat():
-                template["doel"] = str(row.get("doel") or template["doel"])
-                template["conclusie"] = str(row.get("conclusie") or template["conclusie"])
-            when = _iso_date(row.get("datum"))
+        for index, entry in enumerate(rows):
+            when = _iso_date(entry.get("datum")) if isinstance(entry, dict) else None
             if when is not None and when < new:
                 earlier.append(index)
         if earlier:
             start = source.lines[("behandeling", earlier[-1])] - 1
+            # After its lines, and after its last value: a block scalar may hold blank lines.
+            last = _value_end(_child(_child(root, "behandeling"), earlier[-1]))
+            after_value = source.text.find("\n", last - 1) + 1 or len(source.text)
             insert_at = _end_of_item(lines, start)
+            while offsets[insert_at] < after_value:
+                insert_at += 1
+            expected["behandeling"].insert(earlier[-1] + 1, row)
         else:  # moved before every dated row: it becomes the first
             start = source.lines[("behandeling", 0)] - 1
             insert_at = start
+            expected["behandeling"].insert(0, row)
         first = lines[start]
         indent = first[: len(first) - len(first.lstrip())]
+        begin = end = offsets[insert_at]
+        lead = ""
     else:
         indent = "  "
-        if "behandeling" in data:
+        expected["behandeling"] = [row]
+        if "behandeling" in data:  # `behandeling:` or `behandeling: []`
             key_line = source.lines[("behandeling",)] - 1
-            lines[key_line] = "behandeling:\n"
-            insert_at = key_line + 1
+            begin, end = offsets[key_line], offsets[key_line + 1]
         else:
-            lines.append("behandeling:\n")
-            insert_at = len(lines)
+            begin = end = len(source.text)
+        lead = "behandeling:\n"
+    if begin == len(source.text) and source.text and not source.text.endswith("\n"):
+        lead = "\n" + lead
     pad = indent + "  "
     row_text = (
         f"{indent}- datum: {new.isoformat()}\n"
         f"{pad}overleg: {_yaml_text(meeting)}\n"
-        f"{pad}doel: {_yaml_text(template['doel'])}\n"
-        f"{pad}conclusie: {_yaml_text(template['conclusie'])}\n"
+        f"{pad}doel: {_yaml_text(plan['doel'])}\n"
+        f"{pad}conclusie: {_yaml_text(plan['conclusie'])}\n"
     )
-    lines.insert(insert_at, row_text)
-    text = "".join(lines)
-    parse_yaml(text.encode("utf-8"), source.path, source.display)
-    return text
+    return begin, end, lead + row_text

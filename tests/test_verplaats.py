@@ -59,12 +59,13 @@ def test_move_updates_both_agendas_and_adds_a_treatment_row(
     assert new_after[index - 1].startswith("  - dossier: ")
 
     text = (moved / "dossier.yaml").read_text()
-    # The row of the old meeting day is followed by one for the new day, same purpose.
+    # The row of the old meeting day stays for the record and says where the item went; the
+    # plan (doel and conclusie) moves to a row for the new day.
     assert (
         "  - datum: 2023-05-26\n"
         "    overleg: Portefeuillehoudersoverleg\n"
         "    doel: Vaststellen\n"
-        "    conclusie: Aanpak actieplan werklocaties\n"
+        '    conclusie: "Uitgesteld naar 23 juni 2023"\n'
         "  - datum: 2023-06-23\n"
         '    overleg: "Portefeuillehoudersoverleg Ruimte en Wonen"\n'
         '    doel: "Vaststellen"\n'
@@ -92,6 +93,17 @@ def test_move_twice_adds_no_second_row(example_project: Path, run_cli: RunCli) -
     text = (example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml").read_text()
     assert text.count("datum: 2023-05-26") == 1
     assert text.count("datum: 2023-06-23") == 1
+    # Back where it was: the old day's row has its plan again; the other day says it was moved.
+    assert (
+        "  - datum: 2023-05-26\n"
+        "    overleg: Portefeuillehoudersoverleg\n"
+        "    doel: Vaststellen\n"
+        '    conclusie: "Aanpak actieplan werklocaties"\n'
+        "  - datum: 2023-06-23\n"
+        '    overleg: "Portefeuillehoudersoverleg Ruimte en Wonen"\n'
+        '    doel: "Vaststellen"\n'
+        '    conclusie: "Vervroegd naar 26 mei 2023"\n'
+    ) in text
 
 
 @pytest.mark.parametrize(
@@ -268,3 +280,86 @@ def test_a_meeting_held_today_is_not_in_the_past(
         "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
     )
     assert result.exit_code == 0, result.stderr
+
+
+OLD_ROW = (
+    "  - datum: 2023-05-26\n"
+    "    overleg: Portefeuillehoudersoverleg\n"
+    "    doel: Vaststellen\n"
+    "    conclusie: Aanpak actieplan werklocaties\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "after"),
+    [
+        (
+            OLD_ROW.replace("werklocaties\n", "werklocaties   # eerst advies BOT\n"),
+            OLD_ROW.replace(
+                "Aanpak actieplan werklocaties\n",
+                '"Uitgesteld naar 23 juni 2023"   # eerst advies BOT\n',
+            ),
+        ),
+        (
+            OLD_ROW.replace("conclusie: Aanpak actieplan werklocaties\n", "conclusie: >\n")
+            + "      Aanpak actieplan\n      werklocaties\n\n",
+            OLD_ROW.replace(
+                "Aanpak actieplan werklocaties\n", '"Uitgesteld naar 23 juni 2023"\n\n'
+            ),
+        ),
+        (
+            "  - {datum: 2023-05-26, overleg: Portefeuillehoudersoverleg, doel: Vaststellen,\n"
+            "     conclusie: Aanpak actieplan werklocaties}  # vorm van de oude tool\n",
+            "  - {datum: 2023-05-26, overleg: Portefeuillehoudersoverleg, doel: Vaststellen,\n"
+            '     conclusie: "Uitgesteld naar 23 juni 2023"}  # vorm van de oude tool\n',
+        ),
+    ],
+    ids=["comment", "block", "flow"],
+)
+def test_the_old_row_is_marked_where_it_stands(
+    example_project: Path, run_cli: RunCli, written: str, after: str
+) -> None:
+    path = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    original = path.read_text()
+    assert OLD_ROW in original
+    path.write_text(original.replace(OLD_ROW, written))
+    result = run_cli(
+        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
+    )
+    assert result.exit_code == 0, result.stderr
+    text = (example_project / "dossiers" / WONEN / "werklocaties" / "dossier.yaml").read_text()
+    # Only the old row's conclusie changed, and a row for the new day came after it.
+    new_row = (
+        "  - datum: 2023-06-23\n"
+        '    overleg: "Portefeuillehoudersoverleg Ruimte en Wonen"\n'
+        '    doel: "Vaststellen"\n'
+        '    conclusie: "Aanpak actieplan werklocaties"\n'
+    )
+    assert text == original.replace(OLD_ROW, after + new_row)
+    check = run_cli("check", cwd=example_project)
+    assert check.exit_code == 0, check.stderr
+
+
+def test_a_behandeling_the_text_edit_cannot_handle_is_left_alone(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    dossiers = example_project / "dossiers"
+    path = dossiers / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = path.read_text()
+    start, end = text.index("behandeling:"), text.index("toelichting:")
+    path.write_text(
+        text[:start] + "behandeling: [{datum: 2023-05-26, overleg: Portefeuillehoudersoverleg, "
+        "doel: Vaststellen, conclusie: Aanpak}]\n" + text[end:]
+    )
+    before = {p: p.read_bytes() for p in dossiers.rglob("*.yaml")}
+    result = run_cli(
+        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"fout: dossiers/{ECONOMIE}/werklocaties/dossier.yaml: de behandeling kan niet "
+        "automatisch worden aangepast; er is niets veranderd (schrijf elke behandeling als "
+        "'- datum: ...' met overleg, doel en conclusie elk op een eigen regel, en probeer het "
+        "opnieuw)\n"
+    )
+    assert {p: p.read_bytes() for p in dossiers.rglob("*.yaml")} == before
