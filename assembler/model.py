@@ -12,6 +12,7 @@ template. Fields annotated with :data:`MarkdownText` are turned into Word paragr
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from datetime import date
 from enum import StrEnum
@@ -34,6 +35,7 @@ from pydantic_core import PydanticCustomError
 
 DEFAULT_REFERENCE_PATTERN = r"^\d{2}\.\d{7}$"
 DEFAULT_TOOI = "https://identifier.overheid.nl/tooi/id/so/so0006"
+MAX_REFERENCE_LENGTH = 40
 MeetingType = Literal[
     "raadsvergadering",
     "commissievergadering",
@@ -192,7 +194,9 @@ def _check_reference(value: str, info: ValidationInfo) -> str:
     return value
 
 
-Kenmerk = Annotated[str, _text(40, multiline=False), AfterValidator(_check_reference)]
+Kenmerk = Annotated[
+    str, _text(MAX_REFERENCE_LENGTH, multiline=False), AfterValidator(_check_reference)
+]
 
 
 def _check_relative_file(value: str) -> str:
@@ -450,7 +454,59 @@ def _check_pattern(value: str) -> str:
             f"{_quote(value)} is geen geldig patroon: het klopt niet{where} (controleer de "
             "haakjes, accolades en backslashes)",
         ) from None
+    if _tries(_RE_PARSER.parse(value)) > _MAX_TRIES:
+        raise _fail(
+            "patroon",
+            f"{_quote(value)} laat de controle vastlopen: een kenmerk dat niet past, wordt op te "
+            "veel manieren geprobeerd (zet geen herhaling binnen een herhaling, zoals (a+)+, en "
+            "niet veel * of + achter elkaar)",
+        )
     return value
+
+
+# Python's re backtracks: for a kenmerk that does not match, (a+)+ tries every way of cutting
+# it into pieces, 2**39 for 40 characters, and the check hangs for hours. The number of tries
+# is bounded from the pattern's parse tree, made by the parser re.compile itself uses: an upper
+# bound over kenmerken of at most MAX_REFERENCE_LENGTH characters. Counted once per run, when
+# organisatie.yaml is read, so the dossiers pay nothing. 10**7 refuses every nesting of
+# repetitions that can grow, and five unbounded repetitions in a row; what it allows gives up on
+# a kenmerk well within a second. Atomic groups and possessive repetitions, (?>...) and a++,
+# never go back into what they matched, so they count as one try.
+_MAX_TRIES = 10**7
+_RE_PARSER: Any = importlib.import_module("re._parser")  # private, but re's own; from 3.11 on
+_NO_WAY_BACK = {"ATOMIC_GROUP", "POSSESSIVE_REPEAT", "ASSERT", "ASSERT_NOT"}
+
+
+def _tries(items: Any) -> int:
+    """At most how many ways parsed ``items`` can try a kenmerk, capped just above the limit."""
+    total = 1
+    for op, argument in items:
+        total = min(total * _item_tries(str(op), argument), _MAX_TRIES + 1)
+    return total
+
+
+def _item_tries(op: str, argument: Any) -> int:
+    if op == "SUBPATTERN":  # (group, added flags, removed flags, content)
+        return _tries(argument[3])
+    if op == "BRANCH":  # (None, alternatives)
+        return min(sum(_tries(branch) for branch in argument[1]), _MAX_TRIES + 1)
+    if op == "GROUPREF_EXISTS":  # (group, yes, no)
+        return _tries(argument[1]) + (_tries(argument[2]) if argument[2] else 1)
+    if op in _NO_WAY_BACK:
+        # One try from outside; but what is inside can still try too much each time.
+        inner = argument if op == "ATOMIC_GROUP" else argument[-1]
+        return 1 if _tries(inner) <= _MAX_TRIES else _MAX_TRIES + 1
+    if op in ("MAX_REPEAT", "MIN_REPEAT"):  # (least, most, content), greedy or lazy
+        least, most, body = argument
+        each = _tries(body)
+        most = min(most, MAX_REFERENCE_LENGTH // max(body.getwidth()[0], 1))
+        ways, power = 0, 1
+        for count in range(most + 1):
+            if count >= least:
+                ways = min(ways + power, _MAX_TRIES + 1)
+            power = min(power * each, _MAX_TRIES + 1)
+        return max(ways, 1)
+    return 1  # a character, a set, an anchor, a back reference
 
 
 def _check_url(value: str) -> str:

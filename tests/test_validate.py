@@ -402,3 +402,46 @@ def test_a_doel_is_read_as_one_of_the_agendas_three_purposes(
     from assembler.validate import agenda_purpose
 
     assert agenda_purpose(doel) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^(a+)+$",
+        r"(\w+\s?)*$",
+        r"^(?:a|aa)*$",
+        r"(.*a){20}",
+        r"\d*\d*\d*\d*\d*x",
+        r"^(?=(a+)+$)\d+$",
+        r"(?>(\d+)*)x",
+    ],
+)
+def test_a_kenmerkpatroon_that_backtracks_without_end_is_refused(pattern: str) -> None:
+    from pydantic import ValidationError
+
+    from assembler.model import Organisatie
+
+    with pytest.raises(ValidationError) as caught:
+        Organisatie.model_validate({"kenmerkpatroon": pattern})
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("kenmerkpatroon",)
+    assert "laat de controle vastlopen" in error["msg"]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^\d{2}\.\d{7}$",
+        r"^\d{4}-\d{6}$",
+        r"^[A-Z]{2,5}/\d{4}/\d+$",
+        r"^(RGV|GV)-\d{4}/\d+$",
+        r"^[A-Z]+-\d+-\d+-\d+$",
+        r"^(\d{1,3}\.){3}\d{1,3}$",
+        r"^(?>\w+\s?)*$",
+        r"^(\w++)+$",
+    ],
+)
+def test_a_kenmerkpatroon_that_gives_up_quickly_is_accepted(pattern: str) -> None:
+    from assembler.model import Organisatie
+
+    assert Organisatie.model_validate({"kenmerkpatroon": pattern}).reference_pattern == pattern

@@ -1078,6 +1078,13 @@ def _bad_agenda_entry(name: str) -> tuple[str, ...]:
     )
 
 
+def _backtracking_pattern(c: Catalogue) -> None:
+    c.replace_line(ORGANISATIE, 5, "kenmerkpatroon: '(\\w+\\s?)*$'")
+    # Short enough for the old check to refuse in a fraction of a second; each character more
+    # about doubled that, to hours at 40.
+    c.replace_line(DOEL, 9, 'kenmerk: "2300090012300090012!"')
+
+
 MEETING_CASES = [
     Case(
         # The agenda and the ODS manifest know three purposes; the agenda printed "ter ter …"
@@ -1212,6 +1219,25 @@ MEETING_CASES = [
                 "kenmerkpatroon",
                 "'^(\\d{2' is geen geldig patroon: het klopt niet bij teken 2 (controleer de "
                 "haakjes, accolades en backslashes)",
+                ORGANISATIE,
+            ),
+        ),
+        absent=EVERY_DOSSIER,
+        built=(),
+    ),
+    Case(
+        # Python's re backtracks: with this pattern, a 40-character kenmerk that does not fit
+        # took hours to refuse. It is refused when organisatie.yaml is read, before any dossier.
+        "organisatie-kenmerkpatroon-traag",
+        _backtracking_pattern,
+        2,
+        (
+            _msg(
+                5,
+                "kenmerkpatroon",
+                "'(\\w+\\s?)*$' laat de controle vastlopen: een kenmerk dat niet past, wordt op te "
+                "veel manieren geprobeerd (zet geen herhaling binnen een herhaling, zoals (a+)+, "
+                "en niet veel * of + achter elkaar)",
                 ORGANISATIE,
             ),
         ),
