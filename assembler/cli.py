@@ -352,7 +352,16 @@ def new(
         datum=chosen_date,
         kenmerk=kenmerk,
     )
-    target = create_dossier(project, vergadermap.resolve(), mapnaam, values)
+    try:
+        target = create_dossier(project, vergadermap.resolve(), mapnaam, values)
+    except UsageError as error:
+        if not error.problems or any(problem.bestand for problem in error.problems):
+            raise
+        # Wrong values for options: no file yet, so each is said as every message without a
+        # file is, "fout: --optie: melding", all of them at once.
+        for problem in error.problems:
+            click.echo(f"fout: {problem.veld}: {problem.melding}", err=True)
+        sys.exit(int(error.exit_code))
     click.echo(f"Aangemaakt: {project.display(target)} (staat op de agenda)")
 
 

@@ -63,8 +63,8 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
         )
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise UsageError(
-            f"'{name}' is geen goede mapnaam (gebruik kleine letters, cijfers en streepjes, "
-            "bijvoorbeeld werklocaties)"
+            f"mapnaam: '{name}' is geen goede mapnaam (gebruik kleine letters, cijfers en "
+            "streepjes, bijvoorbeeld werklocaties)"
         )
     problem = folder_name_problem(name)  # the agenda's own rules (its length)
     if problem:
@@ -105,7 +105,11 @@ _ANY_REFERENCE = re.compile(r"^kenmerk\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$
 def _check_new_values(
     project: Project, folder: Path, text: str, pattern: str, given: str | None
 ) -> None:
-    """Refuse, before anything is written, values that ``assembler check`` would reject."""
+    """Refuse, before anything is written, values that ``assembler check`` would reject.
+
+    The problems name the option that gave the value and no file (``bestand`` is empty):
+    nothing is written yet.
+    """
     display = project.display(folder / DOSSIER_FILE)
     source = parse_yaml(text.encode("utf-8"), folder / DOSSIER_FILE, display)
     problems: list[Problem] = []
@@ -114,7 +118,7 @@ def _check_new_values(
     except ValidationError as error:
         for problem in problems_from_validation(error, source, Voorstel):
             option = _OPTION_OF.get(problem.veld, problem.veld)
-            problems.append(Problem("assembler new", None, option, problem.melding))
+            problems.append(Problem("", None, option, problem.melding))
     if given is not None:
         for path in sorted(project.dossiers.glob(f"*/*/{DOSSIER_FILE}")):
             try:
@@ -124,7 +128,7 @@ def _check_new_values(
             if found and found.group(1).strip() == given:
                 problems.append(
                     Problem(
-                        "assembler new",
+                        "",
                         None,
                         "--kenmerk",
                         f"'{given}' is al gebruikt in {project.display(path)} "

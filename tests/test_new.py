@@ -108,6 +108,35 @@ def test_new_refuses_an_existing_folder_and_a_non_meeting(
     assert (example_project / "dossiers" / ECONOMIE / "vergadering.yaml").read_bytes() == agenda
 
 
+def test_new_says_every_problem_as_the_other_commands_do(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # Each message starts "fout:" and names what is wrong as a field, like "--datum: ...";
+    # problems with option values once started "assembler new:", and a bad folder name
+    # named no field.
+    bad_name = run_cli(
+        "new", f"dossiers/{ECONOMIE}", "Werk_Locaties", *OPTIONS, cwd=example_project
+    )
+    assert bad_name.exit_code == 2
+    assert bad_name.stderr == (
+        "fout: mapnaam: 'Werk_Locaties' is geen goede mapnaam (gebruik kleine letters, cijfers "
+        "en streepjes, bijvoorbeeld werklocaties)\n"
+    )
+    bad_date = run_cli(
+        "new", f"dossiers/{ECONOMIE}", "nieuw", *OPTIONS[:-1], "1 mei", cwd=example_project
+    )
+    assert bad_date.stderr == "fout: --datum: '1 mei' is geen datum (schrijf JJJJ-MM-DD)\n"
+    bad_email = run_cli(
+        "new", f"dossiers/{ECONOMIE}", "nieuw", *OPTIONS[:-3], "p.devries", cwd=example_project
+    )
+    assert bad_email.exit_code == 2
+    assert bad_email.stderr == (
+        "fout: --email: 'p.devries' is geen geldig e-mailadres (schrijf bijvoorbeeld "
+        "a.pols@regiogv.nl)\n"
+    )
+    assert not (example_project / "dossiers" / ECONOMIE / "nieuw").exists()
+
+
 def test_schemas_in_the_repository_are_current() -> None:
     from assembler.schema import all_schemas, render_schema
 
@@ -152,10 +181,10 @@ def test_new_refuses_values_that_check_would_reject(example_project: Path, run_c
     )
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "assembler new: --onderwerp: moet op één regel staan (haal regeleinden en tabs weg)",
-        "assembler new: --email: 'geen-email' is geen geldig e-mailadres (schrijf bijvoorbeeld "
+        "fout: --onderwerp: moet op één regel staan (haal regeleinden en tabs weg)",
+        "fout: --email: 'geen-email' is geen geldig e-mailadres (schrijf bijvoorbeeld "
         "a.pols@regiogv.nl)",
-        f"assembler new: --kenmerk: '23.0001772' is al gebruikt in dossiers/{ECONOMIE}/"
+        f"fout: --kenmerk: '23.0001772' is al gebruikt in dossiers/{ECONOMIE}/"
         "werklocaties/dossier.yaml (geef elk dossier een eigen kenmerk)",
     ]
     assert not (meeting / "nieuw").exists()
