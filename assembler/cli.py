@@ -380,7 +380,8 @@ def verplaats(dossiermap: Path, naar_vergadermap: Path, anyway: bool) -> None:
     """Verplaats een dossier naar een andere vergadering (een uitgesteld agendapunt).
 
     Haalt het dossier van de oude agenda, zet het op de nieuwe (opmerkingen en volgorde
-    blijven staan) en voegt een regel aan de behandeling toe voor de nieuwe datum.
+    blijven staan) en voegt een regel aan de behandeling toe voor de nieuwe datum. De regel
+    van de oude datum blijft staan, met als conclusie 'Uitgesteld naar <nieuwe datum>'.
     Een vergadering die eerder is dan de huidige, of die al geweest is, wordt geweigerd,
     tenzij --toch gegeven is. Bouw daarna opnieuw om beide vergaderingen bij te werken.
     """
