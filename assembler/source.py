@@ -141,7 +141,14 @@ class _Builder:
         self.lines: dict[FieldPath, int] = {}
         self.problems: list[Problem] = []
 
-    def build(self, node: yaml.Node, path: FieldPath, depth: int) -> YamlValue:
+    def build(
+        self,
+        node: yaml.Node,
+        path: FieldPath,
+        depth: int,
+        siblings: yaml.SequenceNode | None = None,
+    ) -> YamlValue:
+        """Plain data of ``node``; ``siblings`` is the list it is an item of, if any."""
         line = node.start_mark.line + 1
         self.lines.setdefault(path, line)
         if depth > MAX_DEPTH:
@@ -159,11 +166,12 @@ class _Builder:
             return value
         if isinstance(node, yaml.SequenceNode):
             return [
-                self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
+                self.build(item, (*path, index), depth + 1, node)
+                for index, item in enumerate(node.value)
             ]
         assert isinstance(node, yaml.MappingNode)
         result: dict[str, YamlValue] = {}
-        first_line: dict[str, int] = {}
+        first_line: dict[str, int] = {}  # the keys of this item, since a forgotten dash if any
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
@@ -174,6 +182,13 @@ class _Builder:
                 self._problem(path, key_line, "samenvoegen met '<<' is niet toegestaan")
                 continue
             if key in first_line:
+                start = _merged_entry(first_line, key, key_line, node, siblings)
+                if start is not None:
+                    # The rest of the item is the next item: its keys are met a second time.
+                    self._problem(path[:-1], start, _dash_message(node.start_mark.line + 1))
+                    first_line = {k: n for k, n in first_line.items() if n >= start}
+                    first_line[key] = key_line
+                    continue
                 self._problem(
                     (*path, key),
                     key_line,
@@ -188,6 +203,47 @@ class _Builder:
 
     def _problem(self, path: FieldPath, line: int, message: str) -> None:
         self.problems.append(Problem(self.display, line, field_label(path), message))
+
+
+def _dash_message(example: int) -> str:
+    return (
+        "hier begint een nieuw punt van de lijst zonder '- ' (begin de regel met '- ' en spring "
+        f"in zoals het punt op regel {example})"
+    )
+
+
+def _merged_entry(
+    seen: dict[str, int],
+    key: str,
+    key_line: int,
+    item: yaml.MappingNode,
+    siblings: yaml.SequenceNode | None,
+) -> int | None:
+    """The line where a list item that lost its '- ' begins inside ``item``, or None.
+
+    Written at the indentation of the keys above it, an item without its dash merges into the
+    item before it, and the first key it shares with that item is met twice. It begins after
+    the first ``key``: at the earliest key that can begin an item, from where on the keys
+    keep the order the other items have (a behandeling row without datum begins at overleg,
+    and one with datum at datum). A key met twice otherwise is just that.
+    """
+    if siblings is None:
+        return None
+    others = [
+        [k.value for k, _ in entry.value if isinstance(k, yaml.ScalarNode)]
+        for entry in siblings.value
+        if isinstance(entry, yaml.MappingNode) and entry is not item
+    ]
+    starts = {keys[0] for keys in others if keys} | {next(iter(seen))}
+    before = {(a, b) for keys in others for i, a in enumerate(keys) for b in keys[i + 1 :]}
+    run = [(name, line) for name, line in seen.items() if line > seen[key]] + [(key, key_line)]
+    for index, (name, line) in enumerate(run):
+        rest = [later for later, _ in run[index:]]
+        if name in starts and not any(
+            (b, a) in before for i, a in enumerate(rest) for b in rest[i + 1 :]
+        ):
+            return line
+    return None
 
 
 # YAML 1.1 counts NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR as line breaks, editors mostly do
@@ -264,6 +320,10 @@ def _syntax_problem(error: yaml.MarkedYAMLError, display: str, text: str) -> Inp
         if mark.line < len(source_lines) and mark.column < len(source_lines[mark.line]):
             offending = source_lines[mark.line][mark.column]
     context = str(error.context or "")
+    forgotten = _forgotten_dash(error, text.split("\n"))
+    if forgotten is not None:
+        line, key, example = forgotten
+        return _reject(display, line, _dash_message(example), key)
     message, at_context = _syntax_message(str(error.problem or ""), context, offending)
     if at_context and error.context_mark is not None:
         # An unclosed bracket or quote is noticed lines later; the clerk fixes where it opened.
@@ -274,6 +334,117 @@ def _syntax_problem(error: yaml.MarkedYAMLError, display: str, text: str) -> Inp
             bracket, line = opened
             message = _UNCLOSED[bracket]
     return _reject(display, line, message)
+
+
+def _forgotten_dash(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str, int] | None:
+    """Where a list item lost its '- ', when that is what broke the file: line, list, example.
+
+    libyaml notices it at the line itself when the item stands where its dash stood ("expected
+    '-' indicator"), but when it is the list's first item, only at the next item's dash
+    ("expected key"): the lines between then read as the keys of a block, which the dash
+    cannot follow. A plain text item of a list without its dash makes the next line a key
+    without ':'. Only said when the lines around it are list items of the same form.
+    """
+    problem = str(error.problem or "")
+    mark = error.problem_mark
+    if mark is None or mark.line >= len(lines):
+        return None
+    line: int | None
+    example: int | None
+    if "expected '-' indicator" in problem:
+        line, example = mark.line, _item_above(lines, mark.line)
+    elif "expected key" in problem and _is_item(lines[mark.line]):
+        example, line = mark.line, _first_of_block_above(lines, mark.line)
+    elif "expected ':'" in problem and error.context_mark is not None:
+        line = min(error.context_mark.line, mark.line)
+        example = _item_above(lines, line)
+        if example is None or ":" in lines[line] or ":" in lines[example]:
+            return None  # only for a list of plain text, like voorstel
+    else:
+        return None
+    if line is None or example is None or _is_item(lines[line]):
+        return None
+    if _key(lines[line]) not in _item_keys(lines, example):
+        return None  # not the same form as the item beside it
+    return line + 1, _list_key(lines, min(line, example), _indent(lines[example])), example + 1
+
+
+_KEY = re.compile(r"^\s*(?:-\s+)?([^\s#'\"\-\[{][^:#]*?)\s*:(?:\s|$)")
+
+
+def _key(line: str) -> str | None:
+    found = _KEY.match(line)
+    return found.group(1) if found else None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_item(line: str) -> bool:
+    stripped = line.lstrip(" ")
+    return stripped == "-" or stripped.startswith("- ")
+
+
+def _is_blank(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _item_above(lines: list[str], index: int) -> int | None:
+    """The nearest list item above line ``index`` at its indentation."""
+    indent = _indent(lines[index])
+    for above in range(index - 1, -1, -1):
+        line = lines[above]
+        if _is_blank(line) or _indent(line) > indent:
+            continue
+        return above if _indent(line) == indent and _is_item(line) else None
+    return None
+
+
+def _first_of_block_above(lines: list[str], item: int) -> int | None:
+    """The first line of what stands between the list item at ``item`` and what holds it."""
+    indent = _indent(lines[item])
+    first: int | None = None  # the first line of the block
+    level: int | None = None  # its first line at the indentation of the items
+    for above in range(item - 1, -1, -1):
+        line = lines[above]
+        if _is_blank(line):
+            continue
+        if _indent(line) < indent:
+            return first if line.rstrip().endswith(":") else None
+        if _is_item(line) and _indent(line) == indent:
+            # A list written without indentation: what is deeper belongs to the item above.
+            return level
+        first = above
+        if _indent(line) == indent:
+            level = above
+    return None
+
+
+def _item_keys(lines: list[str], item: int) -> set[str | None]:
+    """The keys of the list item at line ``item``, or {None} for an item of plain text."""
+    keys = {_key(lines[item])}
+    indent = _indent(lines[item])
+    for line in lines[item + 1 :]:
+        if _is_blank(line):
+            continue
+        if _indent(line) <= indent:
+            break
+        keys.add(_key(line))
+    return keys
+
+
+def _list_key(lines: list[str], first: int, indent: int) -> str:
+    """The key that holds the list whose items, from line ``first``, stand at ``indent``."""
+    for above in range(first - 1, -1, -1):
+        line = lines[above]
+        if _is_blank(line) or _indent(line) > indent:
+            continue
+        if _indent(line) == indent and _is_item(line):
+            continue
+        return _key(line) or ""
+    return ""
 
 
 _UNCLOSED = {
@@ -388,5 +559,5 @@ def _syntax_message(problem: str, context: str, offending: str) -> tuple[str, bo
     )
 
 
-def _reject(display: str, line: int | None, message: str) -> InputRejected:
-    return InputRejected(f"{display}: {message}", [Problem(display, line, "", message)])
+def _reject(display: str, line: int | None, message: str, label: str = "") -> InputRejected:
+    return InputRejected(f"{display}: {message}", [Problem(display, line, label, message)])

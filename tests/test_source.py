@@ -150,3 +150,38 @@ def test_file_over_one_megabyte_is_refused_without_parsing(tmp_path: Path) -> No
 
 def test_utf8_bom_is_accepted() -> None:
     assert load("\ufeffonderwerp: x\n".encode()) == {"onderwerp": "x"}
+
+
+def _dash(line: int, example: int, label: str = "behandeling") -> str:
+    """The message, for lines counted from the first line after 'behandeling:' (line 3)."""
+    line, example = line + 2, example + 2
+    return (
+        f"d.yaml:{line}: {label}: hier begint een nieuw punt van de lijst zonder '- ' (begin de "
+        f"regel met '- ' en spring in zoals het punt op regel {example})"
+    )
+
+
+ROW = "  - datum: 2023-01-01\n    overleg: a\n    doel: b\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # merged into the row above: its keys come twice
+        (ROW + "    datum: 2023-02-02\n    overleg: c\n    doel: d\n", _dash(4, 1)),
+        # the row above has no datum, this one has: it begins at datum, not at the first repeat
+        (
+            "  - overleg: a\n    doel: b\n    datum: 2023-02-02\n    overleg: c\n" + ROW,
+            _dash(3, 1),
+        ),
+        # where the dash stood
+        (ROW + "  datum: 2023-02-02\n  overleg: c\n  doel: d\n", _dash(4, 1)),
+        # the first row: noticed by libyaml only at the next row's dash
+        ("    datum: 2023-02-02\n    overleg: c\n    doel: d\n" + ROW, _dash(1, 4)),
+        ("  datum: 2023-02-02\n  overleg: c\n  doel: d\n" + ROW, _dash(1, 4)),
+        # a list of text
+        ("  - een\n  twee\n  - drie\n", _dash(2, 1)),
+    ],
+)
+def test_a_list_item_without_its_dash_is_refused_at_its_line(text: str, expected: str) -> None:
+    assert messages("onderwerp: x\nbehandeling:\n" + text) == [expected]

@@ -141,6 +141,11 @@ def _big_file(c: Catalogue) -> None:
     c.append(DOEL, "  " + ("x" * 98 + "\n  ") * 21_000)
 
 
+MISSING_DASH = (
+    "hier begint een nieuw punt van de lijst zonder '- ' (begin de regel met '- ' en spring in "
+    "zoals het punt op regel {})"
+)
+
 YAML_CASES = [
     Case(
         "syntaxfout",
@@ -256,6 +261,26 @@ YAML_CASES = [
         lambda c: c.append(DOEL, "no: 1\non: 2\nno: 3\n"),
         1,
         (_msg(34, "no", "staat twee keer in het bestand, op regel 32 en 34 (houd er één over)"),),
+    ),
+    # A list item that lost its '- ': said at the line that needs it, not at the next item's
+    # dash or as a key to delete.
+    Case(
+        "bijlage-zonder-streepje",
+        _doel(30, "    omschrijving: Woningbouwmonitor 2022"),
+        1,
+        (_msg(30, "bijlagen", MISSING_DASH.format(28)),),
+    ),
+    Case(
+        "bijlage-zonder-streepje-uitgelijnd",
+        _doel(30, "  omschrijving: Woningbouwmonitor 2022\n  bestand: bijlage-2-monitor.pdf"),
+        1,
+        (_msg(30, "bijlagen", MISSING_DASH.format(28)),),
+    ),
+    Case(
+        "behandeling-zonder-streepje",
+        _doel(15, "    datum: 2023-05-12"),
+        1,
+        (_msg(15, "behandeling", MISSING_DASH.format(19)),),
     ),
     Case(
         "onbekende-sleutel",
