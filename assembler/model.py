@@ -277,6 +277,9 @@ class Document(Record):
     """Fields every document kind has; subclasses are the kinds (voorstel, memo, ...)."""
 
     kind: ClassVar[str] = ""
+    # The order in which the examples and `assembler new` write the keys, where it is not the
+    # order of the fields: a missing key is reported where it belongs in it.
+    key_order: ClassVar[tuple[str, ...]] = ()
 
     template: str = Field(alias="sjabloon", description="Soort document: de naam van het sjabloon")
     subject: Line = Field(
@@ -313,6 +316,21 @@ class Voorstel(Document):
     """A proposal to a meeting of portfolio holders (the default kind)."""
 
     kind: ClassVar[str] = "voorstel"
+    key_order: ClassVar[tuple[str, ...]] = (
+        "sjabloon",
+        "onderwerp",
+        "verspreiden",
+        "portefeuillehouder",
+        "contactpersoon",
+        "eenheid",
+        "email",
+        "kenmerk",
+        "datum",
+        "voorstel",
+        "behandeling",
+        "toelichting",
+        "bijlagen",
+    )
 
     template: Literal["voorstel"] = Field(
         "voorstel", alias="sjabloon", description="voorstel (standaard)"
@@ -356,6 +374,17 @@ class Memo(Document):
     """A memo to portfolio holders, for information."""
 
     kind: ClassVar[str] = "memo"
+    key_order: ClassVar[tuple[str, ...]] = (
+        "sjabloon",
+        "aan",
+        "van",
+        "datum",
+        "onderwerp",
+        "kenmerk",
+        "verspreiden",
+        "tekst",
+        "bijlagen",
+    )
 
     template: Literal["memo"] = Field(alias="sjabloon", description="memo")
     to: Line = Field(

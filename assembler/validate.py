@@ -719,10 +719,31 @@ def problems_from_validation(
             # pydantic counts only the valid items, so a list whose one item is wrong is also
             # "too short"; the item's own message is the one that helps.
             continue
-        message = _message(item, loc, model)
         line = source.line_of(loc)
+        if item["type"] == "missing" and len(loc) == 1:
+            line, where = _place_of_missing(str(loc[0]), source, model)
+            message = _missing_message(loc, model, where)
+        else:
+            message = _message(item, loc, model)
         problems.append(Problem(source.display, line, field_label(loc), message))
     return sort_problems(problems)
+
+
+def _place_of_missing(key: str, source: Source, model: type[BaseModel]) -> tuple[int, str]:
+    """Where a missing top-level key goes: the line of the key it belongs above, and in words.
+
+    A row or an annex that misses a key is reported at its own first line; the file as a whole
+    has no such line (its first key is just whichever came first), so the clerk is sent to the
+    key that follows the missing one in the usual order.
+    """
+    order = list(getattr(model, "key_order", ()) or _allowed_keys((), model))
+    present = source.data if isinstance(source.data, dict) else {}
+    following = order[order.index(key) + 1 :] if key in order else []
+    for name in following:
+        line = source.lines.get((name,)) if name in present else None
+        if line is not None:
+            return line, f" boven '{name}:'"
+    return len(source.text.splitlines()), " aan het eind van het bestand"
 
 
 def _message(item: Any, loc: FieldPath, model: type[BaseModel]) -> str:
@@ -798,17 +819,17 @@ def _model_in_path(loc: FieldPath, model: type[BaseModel]) -> type[BaseModel] | 
     return _field_model((*loc, ""), model)
 
 
-def _missing_message(loc: FieldPath, model: type[BaseModel]) -> str:
+def _missing_message(loc: FieldPath, model: type[BaseModel], where: str = "") -> str:
     holder = _field_model(loc, model)
     key = str(loc[-1]) if loc else ""
     info = _field_by_alias(holder, key) if holder is not None else None
     examples = getattr(info, "examples", None) if info is not None else None
     if examples:
-        return f"ontbreekt (schrijf bijvoorbeeld '{key}: {examples[0]}')"
+        return f"ontbreekt{where} (schrijf bijvoorbeeld '{key}: {examples[0]}')"
     description = getattr(info, "description", None) if info is not None else None
     if description:
-        return f"ontbreekt (vul in: {description[0].lower()}{description[1:]})"
-    return f"ontbreekt (schrijf '{key}: ...')"
+        return f"ontbreekt{where} (vul in: {description[0].lower()}{description[1:]})"
+    return f"ontbreekt{where} (schrijf '{key}: ...')"
 
 
 def _clean(loc: tuple[int | str, ...]) -> FieldPath:

@@ -182,11 +182,42 @@ def test_unquoted_kenmerk_is_kept_as_text(example_project: Path, run_cli: RunCli
 def test_each_required_field_missing_is_named(
     example_project: Path, run_cli: RunCli, key: str
 ) -> None:
+    line = line_of(example_project, SEED, f"{key}:")
     edit(example_project, SEED, rf"^{key}: .*\n", "")
+    # Said where the key belongs: above the next key, which moved up into its line.
+    following = (example_project / SEED).read_text(encoding="utf-8").splitlines()[line - 1]
+    above = following.split(":")[0]
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
-    assert re.match(
-        rf"{re.escape(SEED)}:\d+: {key}: ontbreekt \(schrijf bijvoorbeeld '{key}: ", result.stderr
+    assert result.stderr.startswith(
+        f"{SEED}:{line}: {key}: ontbreekt boven '{above}:' (schrijf bijvoorbeeld '{key}: "
+    ), result.stderr
+
+
+def test_a_missing_key_that_comes_last_is_said_at_the_end(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    path = example_project / SEED
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("toelichting:")], encoding="utf-8")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    last = len(path.read_text(encoding="utf-8").splitlines())
+    assert result.stderr.startswith(
+        f"{SEED}:{last}: toelichting: ontbreekt aan het eind van het bestand (vul in: "
+    ), result.stderr
+
+
+def test_a_missing_key_of_a_meeting_is_said_where_it_belongs(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    line = line_of(example_project, MEETING, "locatie:")
+    edit(example_project, MEETING, r"^locatie: .*\n", "")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"{MEETING}:{line}: locatie: ontbreekt boven 'agenda:' (schrijf bijvoorbeeld "
+        "'locatie: Regiokantoor, Hilversum')"
     ), result.stderr
 
 

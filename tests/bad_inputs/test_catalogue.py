@@ -304,17 +304,26 @@ YAML_CASES = [
     ),
 ]
 
+# A missing key is reported where it belongs: above the key that follows it in the usual order,
+# which after the deletion stands on the deleted key's line.
 REQUIRED = {
-    "onderwerp": (3, "ontbreekt (schrijf bijvoorbeeld 'onderwerp: Aanpak actieplan Werklocaties')"),
-    "verspreiden": (4, "ontbreekt (schrijf bijvoorbeeld 'verspreiden: Ja')"),
-    "contactpersoon": (6, "ontbreekt (schrijf bijvoorbeeld 'contactpersoon: Anouk Pols')"),
-    "eenheid": (7, "ontbreekt (schrijf bijvoorbeeld 'eenheid: Beleid en bestuur')"),
-    "email": (8, "ontbreekt (schrijf bijvoorbeeld 'email: a.pols@regiogv.nl')"),
-    "kenmerk": (9, "ontbreekt (schrijf bijvoorbeeld 'kenmerk: 23.0001772')"),
-    "datum": (10, "ontbreekt (schrijf bijvoorbeeld 'datum: 2023-04-11')"),
+    "onderwerp": (3, "verspreiden", "'onderwerp: Aanpak actieplan Werklocaties'"),
+    "verspreiden": (4, "portefeuillehouder", "'verspreiden: Ja'"),
+    "contactpersoon": (6, "eenheid", "'contactpersoon: Anouk Pols'"),
+    "eenheid": (7, "email", "'eenheid: Beleid en bestuur'"),
+    "email": (8, "kenmerk", "'email: a.pols@regiogv.nl'"),
+    "kenmerk": (9, "datum", "'kenmerk: 23.0001772'"),
+    "datum": (10, "voorstel", "'datum: 2023-04-11'"),
 }
-for key, (number, text) in REQUIRED.items():
-    YAML_CASES.append(Case(f"ontbreekt-{key}", _delete(DOEL, number), 1, (_msg(2, key, text),)))
+for key, (number, above, example) in REQUIRED.items():
+    YAML_CASES.append(
+        Case(
+            f"ontbreekt-{key}",
+            _delete(DOEL, number),
+            1,
+            (_msg(number, key, f"ontbreekt boven '{above}:' (schrijf bijvoorbeeld {example})"),),
+        )
+    )
 YAML_CASES += [
     Case(
         "ontbreekt-voorstel",
@@ -322,10 +331,10 @@ YAML_CASES += [
         1,
         (
             _msg(
-                2,
+                11,
                 "voorstel",
-                "ontbreekt (vul in: de voorgestelde besluiten, genummerd als Voorstel 1., "
-                "Voorstel 2., ...)",
+                "ontbreekt boven 'behandeling:' (vul in: de voorgestelde besluiten, genummerd als "
+                "Voorstel 1., Voorstel 2., ...)",
             ),
         ),
     ),
@@ -335,10 +344,10 @@ YAML_CASES += [
         1,
         (
             _msg(
-                2,
+                23,
                 "toelichting",
-                "ontbreekt (vul in: toelichting in Markdown: alinea's, ### kopjes, lijsten, "
-                "**vet**, *cursief*)",
+                "ontbreekt boven 'bijlagen:' (vul in: toelichting in Markdown: alinea's, ### "
+                "kopjes, lijsten, **vet**, *cursief*)",
             ),
         ),
     ),
@@ -371,21 +380,27 @@ YAML_CASES += [
 MEMO_REQUIRED = {
     "aan": (
         _delete(MEMO, 4),
-        "ontbreekt (schrijf bijvoorbeeld 'aan: Portefeuillehouders Economie')",
+        4,
+        "ontbreekt boven 'van:' (schrijf bijvoorbeeld 'aan: Portefeuillehouders Economie')",
     ),
     "van": (
         _delete(MEMO, 5),
-        "ontbreekt (schrijf bijvoorbeeld 'van: Anouk Pols, Beleid en bestuur')",
+        5,
+        "ontbreekt boven 'datum:' (schrijf bijvoorbeeld 'van: Anouk Pols, Beleid en bestuur')",
     ),
-    "tekst": (_delete_lines(MEMO, 10, 30), "ontbreekt (vul in: tekst van de memo in Markdown)"),
+    "tekst": (
+        _delete_lines(MEMO, 10, 30),
+        10,
+        "ontbreekt boven 'bijlagen:' (vul in: tekst van de memo in Markdown)",
+    ),
 }
-for key, (plant, text) in MEMO_REQUIRED.items():
+for key, (plant, number, text) in MEMO_REQUIRED.items():
     YAML_CASES.append(
         Case(
             f"ontbreekt-memo-{key}",
             plant,
             1,
-            (_msg(3, key, text, MEMO),),
+            (_msg(number, key, text, MEMO),),
             absent=("memo",),
             built=(f"{MEETING}/{OUTPUT['doel']}", f"{MEETING}/{OUTPUT['geheim']}"),
         )
