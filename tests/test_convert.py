@@ -971,3 +971,123 @@ def test_ctrl_c_while_the_first_soffice_is_launched_leaves_nothing_behind(
         convert.ConversionService(expected=None)
     assert list(tmp_path.glob(convert._WORKSPACE_PREFIX + "*")) == []
     assert killed  # any soffice it had started is killed
+
+
+# --------------------------------------------------------------------------- warm-up
+
+STAND_IN_BRIDGE = """
+import json, sys
+import pikepdf
+log = open({log!r}, "a")
+log.write("start\\n"); log.flush()
+print('{{"ready": true}}', flush=True)
+for line in sys.stdin:
+    request = json.loads(line)
+    log.write(("warm-up " if request.get("warm_up") else "document ") + request["target"] + "\\n")
+    log.flush()
+    if request.get("warm_up") and {die_at_warm_up}:
+        sys.exit(3)
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(request["target"])
+    print(json.dumps({{"id": request["id"], "ok": True}}), flush=True)
+"""
+
+
+def stand_in_bridge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, die_at_warm_up: bool
+) -> Path:
+    """A bridge that makes blank PDFs and logs its starts and requests; returns the log."""
+    log = tmp_path / "bridge.log"
+    bridge = tmp_path / "bridge.py"
+    bridge.write_text(STAND_IN_BRIDGE.format(log=str(log), die_at_warm_up=die_at_warm_up))
+    plant_fake(tmp_path, monkeypatch)
+    monkeypatch.setattr(convert, "BRIDGE_SCRIPT", str(bridge))
+    monkeypatch.setattr(convert, "uno_python", lambda _soffice: sys.executable)
+    return log
+
+
+def convert_after_an_idle_start(
+    jobs: list[ConversionJob], log: Path, requests_before: int
+) -> convert.ConversionReport:
+    """Start one worker with nothing to do, wait for its requests, then convert ``jobs``."""
+    with convert.ConversionService(expected=len(jobs), workers=1) as service:
+        deadline = time.monotonic() + 30
+        while not log.exists() or log.read_text().count("\n") < requests_before:
+            assert time.monotonic() < deadline, "the worker did not warm up"
+            time.sleep(0.02)
+        for job in jobs:
+            service.submit(job)
+        return service.finish()
+
+
+def test_an_idle_worker_warms_up_before_the_first_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _isolated: Path
+) -> None:
+    log = stand_in_bridge(tmp_path, monkeypatch, die_at_warm_up=False)
+    jobs = dossier_jobs(tmp_path, ["Een"])
+
+    report = convert_after_an_idle_start(jobs, log, requests_before=2)
+
+    assert report.ok, report.failures
+    assert report.converted == [jobs[0].target]
+    start, warm_up, document = log.read_text().splitlines()
+    assert (start, warm_up.split()[0], document.split()[0]) == ("start", "warm-up", "document")
+    assert Path(warm_up.split()[1]).name == "opwarmen.pdf"
+    assert list(_isolated.iterdir()) == [], "the warm-up left files behind"
+
+
+def test_a_worker_that_dies_warming_up_is_started_afresh_for_the_first_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = stand_in_bridge(tmp_path, monkeypatch, die_at_warm_up=True)
+    jobs = dossier_jobs(tmp_path, ["Een"])
+
+    report = convert_after_an_idle_start(jobs, log, requests_before=2)
+
+    assert report.ok, report.failures
+    assert [line.split()[0] for line in log.read_text().splitlines()] == [
+        "start",
+        "warm-up",
+        "start",
+        "document",
+    ]
+
+
+def test_a_worker_with_documents_waiting_does_not_warm_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = stand_in_bridge(tmp_path, monkeypatch, die_at_warm_up=False)
+    jobs = dossier_jobs(tmp_path, ["Een", "Twee"])
+
+    report = convert_to_pdf(jobs, workers=1)
+
+    assert report.ok, report.failures
+    assert [line.split()[0] for line in log.read_text().splitlines()] == [
+        "start",
+        "document",
+        "document",
+    ]
+
+
+@pytest.mark.slow
+@needs_bridge
+def test_the_real_warm_up_leaves_the_first_document_right(tmp_path: Path, _isolated: Path) -> None:
+    jobs = dossier_jobs(tmp_path, ["Voorstel over werklocaties"])
+    seen: list[Path] = []
+
+    with convert.ConversionService(expected=1, workers=1, progress=seen.append) as service:
+        worker_dir = service.root / "worker-1"
+        deadline = time.monotonic() + 60
+        # The warm-up's own PDF comes and goes in the worker's folder.
+        while not (worker_dir / "opwarmen.pdf.docx").exists():
+            assert time.monotonic() < deadline, "no warm-up seen"
+            time.sleep(0.005)
+        service.submit(jobs[0])
+        report = service.finish()
+
+    assert report.ok, report.failures
+    assert "Voorstel over werklocaties" in pdf_text(jobs[0].target)
+    with pikepdf.open(jobs[0].target) as pdf:
+        assert pdf.open_metadata().get("pdfaid:part") == "2"
+    assert list(_isolated.iterdir()) == []
