@@ -513,9 +513,15 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
 
 
 def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
-    """Check that every annex is a file inside the dossier folder of an accepted type."""
+    """Check that every annex is a file inside the dossier folder of an accepted type.
+
+    And warn about a PDF in the folder that no annex names: an annex forgotten in the list, or
+    a file left behind. Every build checks every dossier, so the folder is listed once.
+    """
     problems: list[Problem] = []
     folder = dossier.folder.resolve()
+    listing = _listing(dossier.folder)
+    named: set[str] = set()  # files of the folder that an annex names, or that a message does
     numbers: dict[Path, int] = {}  # each annex file, by the number it first has
     for index, annex in enumerate(dossier.document.annexes):
         where = ("bijlagen", index, "bestand")
@@ -528,6 +534,7 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             problems.append(Problem(display, line, label, message, ernst))
 
         path = dossier.annex_path(index)
+        named.add(path.name)
         suffix = path.suffix.lower()
         if suffix not in PDF_SUFFIXES | OFFICE_SUFFIXES:
             report(
@@ -535,8 +542,12 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
                 "(lever een PDF aan, of .docx, .odt, .xlsx of .ods)"
             )
             continue
-        if not path.exists() and not path.is_symlink():
-            names = sorted(p.name for p in dossier.folder.iterdir() if p.name != DOSSIER_FILE)
+        # The listing answers for a plain file of the folder itself, what most annexes are;
+        # anything else (a link, a sub-folder) is asked of the file system.
+        entry = listing.get(path.name) if path.parent == dossier.folder else None
+        plain = entry if entry is not None and not entry.is_symlink() else None
+        if entry is None and not path.exists() and not path.is_symlink():
+            names = sorted(name for name in listing if name != DOSSIER_FILE)
             same_letters = [n for n in names if n.casefold() == path.name.casefold()]
             if same_letters:
                 # Windows and macOS find it anyway; the server that builds does not.
@@ -544,19 +555,23 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
                     f"'{annex.file}' bestaat niet in de dossiermap, '{same_letters[0]}' wel: "
                     "hoofdletters en kleine letters tellen mee (schrijf de naam precies zo)"
                 )
+                named.add(same_letters[0])
                 continue
+            named.update(names)  # listed in the message below
             present = ", ".join(names)
             hint = f"aanwezig: {present}" if present else "de dossiermap bevat geen bijlagen"
             report(f"'{annex.file}' bestaat niet in de dossiermap (controleer de naam; {hint})")
             continue
-        resolved = path.resolve()
+        resolved = folder / path.name if plain is not None else path.resolve()
         if not resolved.is_relative_to(folder):
             report(
                 f"'{annex.file}' verwijst naar een bestand buiten de dossiermap "
                 "(zet een kopie van het bestand in de dossiermap)"
             )
             continue
-        if not resolved.is_file():
+        if resolved.parent == folder:
+            named.add(resolved.name)  # a link to a file beside it brings that file along
+        if not (plain.is_file() if plain is not None else resolved.is_file()):
             report(f"'{annex.file}' is geen bestand (lever een bestand aan, geen map)")
             continue
         message = _file_type_problem(resolved, suffix, annex.file)
@@ -571,7 +586,51 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             )
         else:
             numbers[resolved] = index + 1
+    problems.extend(_unnamed_pdfs(dossier, display, listing, named))
     return problems
+
+
+def _listing(folder: Path) -> dict[str, os.DirEntry[str]]:
+    """The entries of ``folder`` by name (empty when it cannot be read)."""
+    try:
+        with os.scandir(folder) as entries:
+            return {entry.name: entry for entry in entries}
+    except OSError:
+        return {}
+
+
+def _unnamed_pdfs(
+    dossier: DossierInput,
+    display: str,
+    listing: dict[str, os.DirEntry[str]],
+    named: set[str],
+) -> list[Problem]:
+    """A warning for each PDF of the folder that no annex (and no other message) names."""
+    unnamed = sorted(
+        name
+        for name, entry in listing.items()
+        if name not in named
+        and name.lower().endswith(".pdf")
+        and not name.startswith(".")  # hidden: macOS's ._x.pdf, an editor's lock file
+        and entry.is_file()
+    )
+    if not unnamed:
+        return []
+    source = dossier.source
+    line = source.lines.get(("bijlagen",))
+    if line is None:
+        line, _ = _place_of_missing("bijlagen", source, type(dossier.document))
+    return [
+        Problem(
+            display,
+            line,
+            "bijlagen",
+            f"'{name}' ligt in de dossiermap maar staat niet bij de bijlagen (voeg het toe als "
+            "bijlage, of haal het weg)",
+            "waarschuwing",
+        )
+        for name in unnamed
+    ]
 
 
 def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:

@@ -28,6 +28,14 @@ def line_of(project: Path, relative: str, prefix: str) -> int:
     return next(i + 1 for i, line in enumerate(lines) if line.startswith(prefix))
 
 
+def cut_seed_at(project: Path, key: str) -> int:
+    """Leave out the seed dossier's ``key`` and all after it; the number of its last line."""
+    path = project / SEED
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index(key)], encoding="utf-8")
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
 def test_examples_validate_with_a_short_confirmation(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -197,12 +205,9 @@ def test_each_required_field_missing_is_named(
 def test_a_missing_key_that_comes_last_is_said_at_the_end(
     example_project: Path, run_cli: RunCli
 ) -> None:
-    path = example_project / SEED
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text[: text.index("toelichting:")], encoding="utf-8")
+    last = cut_seed_at(example_project, "toelichting:")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
-    last = len(path.read_text(encoding="utf-8").splitlines())
     assert result.stderr.startswith(
         f"{SEED}:{last}: toelichting: ontbreekt aan het eind van het bestand (vul in: "
     ), result.stderr
@@ -288,7 +293,37 @@ def test_annex_path_rules(
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
     expected = f"{SEED}:{line}: bijlagen[1].bestand: {message}"
-    assert result.stderr.startswith(expected), result.stderr
+    assert any(shown.startswith(expected) for shown in result.stderr.splitlines()), result.stderr
+
+
+def test_a_pdf_that_no_annex_names_is_warned_about_once(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    for name in ("oud-concept.pdf", "._oud-concept.pdf", "aantekeningen.docx"):
+        (folder / name).write_bytes(b"%PDF-1.4\n")
+    (folder / "map.pdf").mkdir()
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    line = line_of(example_project, SEED, "bijlagen:")
+    # Hidden files, other types and folders are not annexes a clerk forgot.
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line}: waarschuwing: bijlagen: 'oud-concept.pdf' ligt in de dossiermap maar "
+        "staat niet bij de bijlagen (voeg het toe als bijlage, of haal het weg)"
+    ]
+
+
+def test_pdfs_without_any_bijlagen_are_warned_about_where_bijlagen_goes(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    last = cut_seed_at(example_project, "bijlagen:")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    warned = result.stderr.splitlines()
+    assert len(warned) == 3, result.stderr
+    assert all(
+        line.startswith(f"{SEED}:{last}: waarschuwing: bijlagen: 'bijlage-") for line in warned
+    ), result.stderr
 
 
 def test_annex_symlink_out_of_the_folder_is_refused(

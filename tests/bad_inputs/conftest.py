@@ -39,6 +39,7 @@ GEHEIM = f"{MEETING_DIR}/geheim/dossier.yaml"
 AGENDA = f"{MEETING_DIR}/vergadering.yaml"
 ORGANISATIE = "dossiers/organisatie.yaml"
 TEMP_PREFIX = ".tmp-assembler-"
+FIRST_ANNEX = "bijlage-1-afspraken.pdf"  # the file of doel's first annex
 
 # Output folders per dossier: agenda number, kenmerk, folder name.
 OUTPUT = {
@@ -165,11 +166,18 @@ class Catalogue:
             path.write_bytes(data)
 
     def set_annex(self, name: str, data: bytes | None = None) -> Path:
-        """Point the first annex of ``doel`` (line 29) at ``name``; write ``data`` there."""
+        """Point the first annex of ``doel`` (line 29) at ``name``; write ``data`` there.
+
+        A file that is then there replaces the annex's old file, which goes, as a clerk's
+        would: left behind, it would be warned about as a PDF that no annex names.
+        """
         self.replace_line(DOEL, 29, f"    bestand: {name}")
         target = self.doel / name
         if data is not None:
             target.write_bytes(data)
+        old = self.doel / FIRST_ANNEX
+        if (target.exists() or target.is_symlink()) and target != old:
+            old.unlink()
         return target
 
     # --- running
@@ -239,7 +247,7 @@ def catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Catal
     doel = meeting / "doel"
     doel.mkdir()
     (doel / "dossier.yaml").write_text(DOEL_YAML, encoding="utf-8")
-    shutil.copy(CORPUS / "001-trivial--minimal-document.pdf", doel / "bijlage-1-afspraken.pdf")
+    shutil.copy(CORPUS / "001-trivial--minimal-document.pdf", doel / FIRST_ANNEX)
     shutil.copy(
         CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", doel / "bijlage-2-monitor.pdf"
     )

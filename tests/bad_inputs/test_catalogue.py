@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -762,6 +763,11 @@ def _corrupt_docx_zip(c: Catalogue) -> None:
     c.set_annex("bijlage.docx", buffer.getvalue())
 
 
+UNNAMED = (
+    "'{}' ligt in de dossiermap maar staat niet bij de bijlagen (voeg het toe als bijlage, of "
+    "haal het weg)"
+)
+
 ANNEX_CASES = [
     Case(
         # Allowed (the build goes on), but far more often a copied line than meant.
@@ -775,10 +781,20 @@ ANNEX_CASES = [
                 "'bijlage-1-afspraken.pdf' is ook bijlage 1, dus komt twee keer in de bundel "
                 "(verwijs naar het juiste bestand, of haal deze bijlage weg)",
             ),
+            # and the file it most likely meant:
+            _msg(27, "waarschuwing: bijlagen", UNNAMED.format("bijlage-2-monitor.pdf")),
         ),
         absent=(),
         built=EVERY_OUTPUT,
         pdf=True,
+    ),
+    # A file in the folder that no annex names: forgotten in the list, or left behind.
+    _warned(
+        "bijlage-niet-genoemd",
+        lambda c: shutil.copy(c.doel / "bijlage-1-afspraken.pdf", c.doel / "Kaart regio.PDF"),
+        27,
+        "bijlagen",
+        UNNAMED.format("Kaart regio.PDF"),
     ),
     Case(
         "bijlage-ontbreekt",
