@@ -340,10 +340,12 @@ def _forgotten_dash(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int,
     """Where a list item lost its '- ', when that is what broke the file: line, list, example.
 
     libyaml notices it at the line itself when the item stands where its dash stood ("expected
-    '-' indicator"), but when it is the list's first item, only at the next item's dash
-    ("expected key"): the lines between then read as the keys of a block, which the dash
-    cannot follow. A plain text item of a list without its dash makes the next line a key
-    without ':'. Only said when the lines around it are list items of the same form.
+    '-' indicator"), but when it is the list's first item, only later: at the next item's dash
+    ("expected key": the lines between read as the keys of a block, which a dash cannot
+    follow), or at its own second line, when that kept the item's indentation ("mapping values
+    are not allowed": it reads as the rest of the first line's text). A plain text item of a
+    list without its dash makes the next line a key without ':'. Only said when the lines
+    around it are list items of the same form.
     """
     problem = str(error.problem or "")
     mark = error.problem_mark
@@ -355,6 +357,11 @@ def _forgotten_dash(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int,
         line, example = mark.line, _item_above(lines, mark.line)
     elif "expected key" in problem and _is_item(lines[mark.line]):
         example, line = mark.line, _first_of_block_above(lines, mark.line)
+    elif "mapping values are not allowed" in problem and mark.line > 0:
+        # The first item's first line at the items' indentation, its other lines deeper.
+        above = mark.line - 1
+        example = _item_below(lines, mark.line, _indent(lines[above]))
+        line = None if example is None else _first_of_block_above(lines, example)
     elif "expected ':'" in problem and error.context_mark is not None:
         line = min(error.context_mark.line, mark.line)
         example = _item_above(lines, line)
@@ -399,6 +406,16 @@ def _item_above(lines: list[str], index: int) -> int | None:
         if _is_blank(line) or _indent(line) > indent:
             continue
         return above if _indent(line) == indent and _is_item(line) else None
+    return None
+
+
+def _item_below(lines: list[str], index: int, indent: int) -> int | None:
+    """The nearest list item below line ``index`` at ``indent``."""
+    for below in range(index + 1, len(lines)):
+        line = lines[below]
+        if _is_blank(line) or _indent(line) > indent:
+            continue
+        return below if _indent(line) == indent and _is_item(line) else None
     return None
 
 

@@ -179,6 +179,8 @@ ROW = "  - datum: 2023-01-01\n    overleg: a\n    doel: b\n"
         # the first row: noticed by libyaml only at the next row's dash
         ("    datum: 2023-02-02\n    overleg: c\n    doel: d\n" + ROW, _dash(1, 4)),
         ("  datum: 2023-02-02\n  overleg: c\n  doel: d\n" + ROW, _dash(1, 4)),
+        # ... or at its own second line, when only the dash was taken out
+        ("  datum: 2023-02-02\n    overleg: c\n    doel: d\n" + ROW, _dash(1, 4)),
         # a list of text
         ("  - een\n  twee\n  - drie\n", _dash(2, 1)),
     ],

@@ -278,6 +278,13 @@ YAML_CASES = [
         (_msg(30, "bijlagen", MISSING_DASH.format(28)),),
     ),
     Case(
+        # Only the two characters taken out: the next line keeps its indentation.
+        "bijlage-zonder-streepje-eerste",
+        _doel(28, "  omschrijving: Regionale woningbouwafspraken 2023-2030"),
+        1,
+        (_msg(28, "bijlagen", MISSING_DASH.format(30)),),
+    ),
+    Case(
         "behandeling-zonder-streepje",
         _doel(15, "    datum: 2023-05-12"),
         1,
