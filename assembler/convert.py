@@ -609,6 +609,8 @@ class _Runner:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
+                    # A killed soffice leaves its temporary folder: here, in the workspace.
+                    env=dict(os.environ, TMPDIR=str(inbox.parent)),
                 )
             except OSError as error:
                 raise LibreOfficeMissing(
@@ -932,7 +934,9 @@ class _UnoWorker:
         service = self.service
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.profile, self.seeded = service.profiles.take()
-        env = dict(os.environ)
+        # soffice makes its temporary folder under TMPDIR and, killed, leaves it there: in the
+        # worker's folder it goes with the service's workspace.
+        env = dict(os.environ, TMPDIR=str(self.workdir))
         command = [self.python, BRIDGE_SCRIPT, *_soffice_command(service.binary, self.profile)]
         if not self.python.startswith(str(Path(os.path.realpath(service.binary)).parent)):
             # A system Python must not pick up the virtual environment's settings.
@@ -983,6 +987,7 @@ class _UnoWorker:
             _kill_group(process.pid)
             process.wait()
             self.service.groups.discard(process.pid)
+            _remove_pipe(process.pid)
             for stream in (process.stdin, process.stdout):
                 if stream is not None:
                     with contextlib.suppress(OSError):
@@ -1097,6 +1102,17 @@ class _UnoWorker:
             for leftover in (inbox, produced):
                 with contextlib.suppress(OSError):
                     leftover.unlink()
+
+
+# Where LibreOffice's named pipes live (sal's pipe code fixes the folder and the name), and
+# the name the bridge gives soffice's pipe (uno_bridge.main).
+_PIPE_FOLDER = Path("/tmp")
+
+
+def _remove_pipe(bridge_pid: int) -> None:
+    """Remove the socket of a killed worker's pipe, which soffice could not remove itself."""
+    with contextlib.suppress(OSError, AttributeError):
+        (_PIPE_FOLDER / f"OSL_PIPE_{os.getuid()}_assembler-{bridge_pid}").unlink()
 
 
 _STOPPED = (

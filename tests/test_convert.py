@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -1091,3 +1092,44 @@ def test_the_real_warm_up_leaves_the_first_document_right(tmp_path: Path, _isola
     with pikepdf.open(jobs[0].target) as pdf:
         assert pdf.open_metadata().get("pdfaid:part") == "2"
     assert list(_isolated.iterdir()) == []
+
+
+@pytest.mark.slow
+@needs_bridge
+def test_a_stopped_worker_leaves_nothing_in_the_system_temp_folder(tmp_path: Path) -> None:
+    # A killed soffice removes neither its pipe's socket nor its temporary folder: a clerk's
+    # /tmp collected two folders and two sockets at every build.
+    jobs = dossier_jobs(tmp_path, ["Een"])
+    seen: list[Path] = []
+    folders = (Path("/tmp"), Path(tempfile.gettempdir()))
+
+    started = time.time() - 1
+
+    def temporary_folders_of(office: int) -> list[Path]:
+        # soffice names it lu<pid><five characters>.tmp; older ones, of a process that had
+        # the same pid, and other tests' are not this worker's.
+        name = re.compile(rf"lu{office}\w{{5}}\.tmp")
+        return [
+            path
+            for folder in folders
+            for path in folder.iterdir()
+            if name.fullmatch(path.name) and path.stat().st_mtime >= started
+        ]
+
+    with convert.ConversionService(expected=1, workers=1, progress=seen.append) as service:
+        service.submit(jobs[0])
+        wait_for_pdfs(service, seen, 1)
+        office = the_worker_soffice(service)
+        (bridge,) = service.groups.running()
+        pipe = Path("/tmp") / f"OSL_PIPE_{os.getuid()}_assembler-{bridge}"
+        assert pipe.exists(), "the worker's pipe is not where soffice puts it"
+        assert list(service.root.rglob(f"lu{office}*.tmp")), "soffice's own folder is elsewhere"
+        report = service.finish()
+
+    assert report.ok, report.failures
+    deadline = time.monotonic() + 10
+    while not process_gone(office):
+        assert time.monotonic() < deadline, "the worker's soffice did not end"
+        time.sleep(0.05)
+    assert not pipe.exists()
+    assert temporary_folders_of(office) == []
