@@ -31,7 +31,7 @@ import signal
 import subprocess
 import sys
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ TOO_MUCH_MEMORY = (
 )
 # Raised when the checks change: reports kept in build/.cache/bijlagen by older checks are
 # not reused, whatever the assembler version.
-CHECKS_VERSION = 2
+CHECKS_VERSION = 3
 CHECK_STOPPED = "kon niet worden gecontroleerd: de controle werd afgebroken (probeer het opnieuw)"
 # A checking child ended by one of these was stopped from outside (Ctrl-C reaches the whole
 # process group; a shutdown), not by its file: that is no verdict on the file.
@@ -86,9 +86,10 @@ class AnnexReport:
     has_forms: bool = False
     has_outline: bool = False
     permissions_only: bool = False
-    # Whether the top band of page 1 is free of ink (where the bundle stamps "Bijlage n");
-    # None when it could not be rendered.
-    first_page_band_blank: bool | None = None
+    # Per page from the first, whether its top band is free of ink (where the bundle stamps
+    # "Bijlage n", and NIET OPENBAAR on every page of a confidential bundle): of page 1 only,
+    # or of every page when asked. A page that could not be rendered counts as not blank.
+    bands_blank: tuple[bool, ...] = ()
     # False when the check was cut short from outside: the report is not to be remembered.
     final: bool = True
 
@@ -109,7 +110,7 @@ class _Findings:
     has_forms: bool = False
     has_outline: bool = False
     permissions_only: bool = False
-    first_page_band_blank: bool | None = None
+    bands_blank: list[bool] = field(default_factory=list)
     final: bool = True
 
 
@@ -117,19 +118,25 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " MB"
 
 
-def inspect_annex(path: Path, limits: AnnexLimits = AnnexLimits()) -> AnnexReport:
+def inspect_annex(
+    path: Path, limits: AnnexLimits = AnnexLimits(), *, every_page: bool = False
+) -> AnnexReport:
     """Check one annex PDF and say whether it may be bundled, and why not."""
-    return inspect_annexes([path], limits)[0]
+    return inspect_annexes([path], limits, every_page=[path] if every_page else ())[0]
 
 
 def inspect_annexes(
-    paths: Sequence[Path], limits: AnnexLimits = AnnexLimits()
+    paths: Sequence[Path],
+    limits: AnnexLimits = AnnexLimits(),
+    *,
+    every_page: Collection[Path] = (),
 ) -> list[AnnexReport]:
     """Check many annex PDFs, in order; one bounded child process parses them all.
 
     Starting Python and pikepdf costs more than checking a typical annex, so the files share
     a child. A file that exhausts the child's time or memory is checked again on its own,
-    so its report names it alone and the others are unaffected.
+    so its report names it alone and the others are unaffected. The top band of page 1 is
+    judged for each file, that of every page for the files in ``every_page``.
     """
     reports: list[AnnexReport | None] = []
     parse: list[tuple[int, Path, int]] = []
@@ -141,14 +148,14 @@ def inspect_annexes(
             parse.append((index, path, size))
     pending = list(parse)
     while pending:
-        findings = _run_batch([path for _i, path, _s in pending], limits)
+        findings = _run_batch([(path, path in every_page) for _i, path, _s in pending], limits)
         for (index, path, size), found in zip(pending, findings, strict=False):
             reports[index] = _report(path, size, found)
         done = len(findings)
         if done < len(pending):
             # The child gave up on file `done`: check that one alone for its own reason.
             index, path, size = pending[done]
-            reports[index] = _report(path, size, _run_child(path, limits))
+            reports[index] = _report(path, size, _run_child((path, path in every_page), limits))
             done += 1
         pending = pending[done:]
     return [report for report in reports if report is not None]
@@ -165,7 +172,7 @@ def _report(path: Path, size: int, findings: _Findings) -> AnnexReport:
         has_forms=findings.has_forms,
         has_outline=findings.has_outline,
         permissions_only=findings.permissions_only,
-        first_page_band_blank=findings.first_page_band_blank,
+        bands_blank=tuple(findings.bands_blank),
         final=findings.final,
     )
 
@@ -229,9 +236,9 @@ def _guess_kind(head: bytes) -> str:
 # --- the child process ---------------------------------------------------------------------
 
 
-def _run_child(path: Path, limits: AnnexLimits) -> _Findings:
+def _run_child(file: tuple[Path, bool], limits: AnnexLimits) -> _Findings:
     """Parse the PDF in a child process with a memory limit and a timeout."""
-    command, env = _child_command([path], limits)
+    command, env = _child_command([file], limits)
     memory = limits.memory_bytes
 
     def limit_memory() -> None:  # runs in the child between fork and exec
@@ -269,7 +276,9 @@ def _run_child(path: Path, limits: AnnexLimits) -> _Findings:
     )
 
 
-def _child_command(paths: Sequence[Path], limits: AnnexLimits) -> tuple[list[str], dict[str, str]]:
+def _child_command(
+    files: Sequence[tuple[Path, bool]], limits: AnnexLimits
+) -> tuple[list[str], dict[str, str]]:
     package_root = str(Path(__file__).resolve().parents[1])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
@@ -278,14 +287,14 @@ def _child_command(paths: Sequence[Path], limits: AnnexLimits) -> tuple[list[str
         "-c",
         "from assembler.annex import _child_main; _child_main()",
         json.dumps(asdict(limits)),
-        *(str(path) for path in paths),
+        json.dumps([[str(path), every_page] for path, every_page in files]),
     ]
     return command, env
 
 
-def _run_batch(paths: Sequence[Path], limits: AnnexLimits) -> list[_Findings]:
-    """Findings for the first files of ``paths`` that one child managed (maybe all)."""
-    command, env = _child_command(paths, limits)
+def _run_batch(files: Sequence[tuple[Path, bool]], limits: AnnexLimits) -> list[_Findings]:
+    """Findings for the first of ``files`` (path, every page) that one child managed (maybe all)."""
+    command, env = _child_command(files, limits)
     memory = limits.memory_bytes
 
     def limit_memory() -> None:  # runs in the child between fork and exec
@@ -303,7 +312,7 @@ def _run_batch(paths: Sequence[Path], limits: AnnexLimits) -> list[_Findings]:
     assert process.stdout is not None
     found: list[_Findings] = []
     try:
-        while len(found) < len(paths):
+        while len(found) < len(files):
             # Each file gets the full time limit, counted from the previous answer.
             ready, _, _ = select.select([process.stdout], [], [], limits.timeout_seconds)
             if not ready:
@@ -326,14 +335,14 @@ def _run_batch(paths: Sequence[Path], limits: AnnexLimits) -> list[_Findings]:
 def _child_main() -> None:
     """Entry point of the checking child: one JSON line of findings per file, in order."""
     limits = AnnexLimits(**json.loads(sys.argv[1]))
-    for name in sys.argv[2:]:
-        findings = _check_pdf(Path(name), limits)
+    for name, every_page in json.loads(sys.argv[2]):
+        findings = _check_pdf(Path(name), limits, every_page=bool(every_page))
         # stdout is the pipe back to the parent, not a terminal.
         sys.stdout.write(json.dumps(asdict(findings)) + "\n")
         sys.stdout.flush()
 
 
-def _check_pdf(path: Path, limits: AnnexLimits) -> _Findings:
+def _check_pdf(path: Path, limits: AnnexLimits, *, every_page: bool = False) -> _Findings:
     """Parse a PDF and collect findings; runs in the child, unprotected by limits of its own."""
     import pikepdf
 
@@ -372,8 +381,10 @@ def _check_pdf(path: Path, limits: AnnexLimits) -> _Findings:
             if not found.reasons:
                 _check_attachments(pdf, found)
             if not found.reasons:
-                # pdftoppm runs under this child's limits too.
-                found.first_page_band_blank = top_bands_blank(path, 0, 0).get(0)
+                # Rendered here, under this child's limits, never in the build's own process.
+                last = found.pages - 1 if every_page else 0
+                blank = top_bands_blank(path, 0, last)
+                found.bands_blank = [blank.get(page, False) for page in range(last + 1)]
         except MemoryError:
             found.reasons.append(TOO_MUCH_MEMORY)
         except (

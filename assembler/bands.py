@@ -1,16 +1,21 @@
-"""What is on a page already, asked of poppler: ink in the band where bundle marks go, and text.
+"""What is on a page already: ink in the band where bundle marks go (PDFium), and text (poppler).
 
 Used by :mod:`assembler.bundle` to decide between drawing a mark in the band and adding a
 strip above the page, and whether a page already says it is confidential; and by the annex
-intake, which answers the band question once per annex file (cached with the rest of its
-report) so a bundle rarely has to render anything.
+intake, which answers the band question for an annex file in its checking child (cached with
+the rest of its report), so a build never renders an annex in its own process.
+
+The bands are rendered by PDFium in the calling process: pdftoppm took 15-30 ms a page, most
+of it starting up, where PDFium takes 1-2 ms.
 """
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 __all__ = ["BLANK_DPI", "INK_THRESHOLD", "MARK_BAND", "pages_showing", "top_bands_blank"]
 
@@ -19,71 +24,67 @@ MARK_BAND = 22.0
 # Rendering resolution and the grey level below which a pixel counts as ink.
 BLANK_DPI = 36
 INK_THRESHOLD = 235
-RENDER_TIMEOUT = 60.0
+TEXT_TIMEOUT = 60.0
 
 
-def top_bands_blank(pdf: Path, first: int, last: int) -> dict[int, bool]:
-    """Whether the top band of pages ``first..last`` (0-based) is free of ink, per page.
+def top_bands_blank(pdf: Path, first: int = 0, last: int | None = None) -> dict[int, bool]:
+    """Whether the top band of pages ``first..last`` (0-based; None: the last page) is free of
+    ink, per page, as seen (after /Rotate, inside the crop box, forms and annotations drawn).
 
-    Only the band is rendered, in grey at low resolution; a page pdftoppm cannot render is
-    left out (callers treat it as not blank).
+    A page PDFium cannot render is left out (callers treat it as not blank).
     """
-    band_rows = max(1, round(MARK_BAND * BLANK_DPI / 72))
+    import pypdfium2 as pdfium  # 50 ms to import: only where pages are rendered
+
     result: dict[int, bool] = {}
-    with tempfile.TemporaryDirectory(prefix="assembler-band-") as folder:
-        prefix = Path(folder) / "p"
-        source, offset = _without_intent(pdf, first, last, Path(folder))
-        command = [
-            "pdftoppm",
-            "-gray",
-            "-r",
-            str(BLANK_DPI),
-            # Only the band: -y/-H crop the visual top (after /Rotate), -W is "all of it".
-            "-x",
-            "0",
-            "-y",
-            "0",
-            "-W",
-            "100000",
-            "-H",
-            str(band_rows),
-            "-f",
-            str(first - offset + 1),
-            "-l",
-            str(last - offset + 1),
-            str(source),
-            str(prefix),
-        ]
-        try:
-            subprocess.run(
-                command,
-                capture_output=True,
-                timeout=RENDER_TIMEOUT + (last - first) * 0.5,
-                check=False,
-                # Out of reach of Ctrl-C (it takes a few hundredths of a second): pages it
-                # did not render would count as inked, and the bundle would be made wrongly.
-                start_new_session=True,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return result
-        for image in Path(folder).glob("p-*.pgm"):
-            try:
-                number = int(image.stem.rsplit("-", 1)[1])
-                result[number - 1 + offset] = _band_is_blank(image.read_bytes(), band_rows)
-            except (ValueError, IndexError):
-                continue
+    try:
+        document = pdfium.PdfDocument(str(pdf))
+    except (pdfium.PdfiumError, OSError):
+        return result
+    try:
+        with contextlib.suppress(pdfium.PdfiumError):
+            document.init_forms()  # form fields as a viewer draws them (before any page loads)
+        end = len(document) if last is None else min(last + 1, len(document))
+        for index in range(max(first, 0), end):
+            with contextlib.suppress(pdfium.PdfiumError, ValueError):
+                result[index] = _band_is_blank(document[index])
+    finally:
+        document.close()
     return result
+
+
+def _band_is_blank(page: Any) -> bool:
+    """True when the top band of a PDFium page, as seen, holds no ink."""
+    try:
+        height = page.get_size()[1]  # after /Rotate
+        band = min(MARK_BAND, height)
+        bitmap = page.render(
+            scale=BLANK_DPI / 72, grayscale=True, crop=(0, height - band, 0, 0), draw_annots=True
+        )
+        try:
+            if bitmap.n_channels == 1:
+                pixels, stride = bytes(bitmap.buffer), bitmap.stride
+            else:  # a grey rendering in a colour format: judged as grey
+                pixels, stride = bitmap.to_pil().convert("L").tobytes(), bitmap.width
+            width = bitmap.width
+            return all(
+                min(pixels[row * stride : row * stride + width], default=255) >= INK_THRESHOLD
+                for row in range(bitmap.height)
+            )
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
 
 
 def pages_showing(pdf: Path, text: str) -> frozenset[int]:
     """The pages (0-based) of ``pdf`` whose text includes ``text``; none if it cannot be read."""
     with tempfile.TemporaryDirectory(prefix="assembler-text-") as folder:
-        source, _offset = _without_intent(pdf, 0, None, Path(folder))
+        source = _without_intent(pdf, Path(folder))
         try:
             done = subprocess.run(
                 ["pdftotext", "-enc", "UTF-8", str(source), "-"],
                 capture_output=True,
-                timeout=RENDER_TIMEOUT,
+                timeout=TEXT_TIMEOUT,
                 check=False,
                 start_new_session=True,  # out of reach of Ctrl-C, like pdftoppm
             )
@@ -95,53 +96,24 @@ def pages_showing(pdf: Path, text: str) -> frozenset[int]:
     return frozenset(i for i, page in enumerate(pages) if text in " ".join(page.split()))
 
 
-def _without_intent(pdf: Path, first: int, last: int | None, folder: Path) -> tuple[Path, int]:
-    """What poppler should read for pages ``first..last`` of ``pdf``, and its page offset.
+def _without_intent(pdf: Path, folder: Path) -> Path:
+    """What poppler should read of ``pdf``: itself, or a copy without its output intent.
 
     Poppler sets up colour management for a document's output intent (every PDF/A has one,
     among them each voorstel LibreOffice writes) at a cost of 0.1-0.2 CPU-seconds, ten times
-    the rendering of a band or the reading of a voorstel's text. Those pages are copied
-    without the intent, keeping what else of the catalogue decides what is drawn (hidden
-    layers, form fields). Anything that goes wrong on the way is only a lost speed-up: the
-    original is read. ``last`` None is the last page.
+    the reading of a voorstel's text. Such a document's pages are copied without the intent.
+    Anything that goes wrong on the way is only a lost speed-up: the original is read.
     """
-    import pikepdf  # only for documents with pages to check: not at the intake's import
+    import pikepdf
 
     try:
         with pikepdf.open(pdf) as document:
             if pikepdf.Name.OutputIntents not in document.Root:
-                return pdf, 0
+                return pdf
             with pikepdf.new() as copy:
-                end = None if last is None else last + 1
-                copy.pages.extend(document.pages[first:end])
-                for key in (pikepdf.Name.OCProperties, pikepdf.Name.AcroForm):
-                    if key in document.Root:
-                        value = document.make_indirect(document.Root[key])
-                        copy.Root[key] = copy.copy_foreign(value)
+                copy.pages.extend(document.pages)
                 target = folder / "pages.pdf"
                 copy.save(target)
     except Exception:  # pikepdf and qpdf raise many kinds for odd files
-        return pdf, 0
-    return target, first
-
-
-def _band_is_blank(pgm: bytes, rows: int) -> bool:
-    """True when the top ``rows`` of a binary PGM (P5) image hold no ink."""
-    fields: list[bytes] = []
-    position = 0
-    while len(fields) < 4:
-        while pgm[position : position + 1].isspace():
-            position += 1
-        if pgm[position : position + 1] == b"#":
-            position = pgm.index(b"\n", position) + 1
-            continue
-        end = position
-        while not pgm[end : end + 1].isspace():
-            end += 1
-        fields.append(pgm[position:end])
-        position = end
-    if fields[0] != b"P5" or int(fields[3]) > 255:
-        return False
-    width = int(fields[1])
-    pixels = pgm[position + 1 : position + 1 + width * rows]
-    return len(pixels) == width * rows and min(pixels) >= INK_THRESHOLD
+        return pdf
+    return target

@@ -553,7 +553,7 @@ def _run(
 
     try:
         with ExitStack() as stack:
-            # Bundling waits on pdftoppm and qpdf much of the time, so it runs on threads, and
+            # Bundling waits on qpdf much of the time, so it runs on threads, and
             # each dossier is bundled as soon as its last PDF comes out of LibreOffice.
             bundles: dict[Path, Future[list[Path]]] = {}
             # Entered before the bundler, so it is left after it: no bundle is offered late.
@@ -572,7 +572,7 @@ def _run(
             def bundle(plan: _Plan) -> None:
                 main_pdf = work.rendered[plan.dossier.folder].with_suffix(".pdf")
                 annexes = range(len(plan.dossier.document.annexes))
-                bands = [intake.first_page_band(plan.dossier.annex_path(i)) for i in annexes]
+                bands = [intake.bands(plan.dossier.annex_path(i)) for i in annexes]
                 bundles[plan.dossier.folder] = bundler.submit(
                     _bundle_and_publish,
                     project,
@@ -1189,7 +1189,7 @@ def _bundle(
     plan: _Plan,
     main_pdf: Path,
     options: BuildOptions,
-    bands: Sequence[bool | None],
+    bands: Sequence[tuple[bool, ...]],
 ) -> Path:
     from assembler.bundle import BundleAnnex, BundleMeta, bundle_pdf
 
@@ -1199,7 +1199,7 @@ def _bundle(
             annex_pdf(main_pdf.parent, plan.dossier, index),
             index + 1,
             annex.description,
-            first_page_band_blank=band,
+            bands_blank=band,
         )
         for index, (annex, band) in enumerate(zip(document.annexes, bands, strict=True))
     ]
@@ -1222,7 +1222,7 @@ def _bundle_and_publish(
     plan: _Plan,
     main_pdf: Path,
     options: BuildOptions,
-    bands: Sequence[bool | None],
+    bands: Sequence[tuple[bool, ...]],
     merges: _MeetingMerges,
     notify: Progress,
     stopping: threading.Event,

@@ -6,7 +6,7 @@ each under its own top-level bookmark with its own bookmarks nested below, page 
 marks drawn at the top of pages, document info and XMP metadata, and a deterministic ``/ID``.
 
 Marks ("Bijlage 2 bij 23.0001772", "NIET OPENBAAR") go in a band at the visual top of the page.
-The band is rendered first (``pdftoppm``); if anything is drawn there, the page box is enlarged by
+The band is rendered first (PDFium); if anything is drawn there, the page box is enlarged by
 a strip above the page instead (on the side that is the top after ``/Rotate``), so a mark never
 covers content. Marks are drawn with reportlab in LiberationSans, embedded as a subset.
 
@@ -26,8 +26,8 @@ pikepdf ``Pdf.add_pages_from``           0 of 522       0.24 s
 :func:`bundle_pdf` (adds the rest)       0 of 522       1.99 s
 =====================================  ===============  ========
 
-(:func:`bundle_pdf` also renders the first page of each annex with ``pdftoppm`` for the stamp,
-draws the stamps and writes outline, labels and metadata: about 65 ms a bundle.)
+(:func:`bundle_pdf` also renders the top of each page that gets a stamp, unless the annex
+intake has done so, draws the stamps and writes outline, labels and metadata.)
 
 ``add_pages_from`` carries the named destinations a page's links use (renaming a clashing name
 with a suffix), the AcroForm fields (renaming clashing field names), optional-content layers and
@@ -88,7 +88,9 @@ class BundleAnnex:
     pdf: Path
     nummer: int
     omschrijving: str
-    first_page_band_blank: bool | None = None
+    # Per page from the first, whether its top band is empty, as far as already known (the
+    # annex intake finds out once per file, in its checking child); the rest is rendered.
+    bands_blank: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,9 @@ class MergePart:
     keep_outline: bool = True
     first_page_mark: str | None = None
     children: tuple[OutlineEntry, ...] = ()
-    # Whether the first page's top band is empty, when already known (the annex intake
-    # finds out once per file); None: render it to see.
-    first_page_band_blank: bool | None = None
+    # Per page from the first, whether its top band is empty, as far as already known; the
+    # pages after those are rendered to see.
+    bands_blank: tuple[bool, ...] = ()
     # Pages (0-based, in this part) that say NIET OPENBAAR themselves, as a confidential
     # voorstel's header does: not stamped a second time.
     confidential_shown: frozenset[int] = frozenset()
@@ -144,7 +146,7 @@ def bundle_pdf(
                 title=f"Bijlage {annex.nummer} – {annex.omschrijving}",
                 label_prefix=f"B{annex.nummer}-",
                 first_page_mark=f"Bijlage {annex.nummer}{reference}",
-                first_page_band_blank=annex.first_page_band_blank,
+                bands_blank=annex.bands_blank,
             )
         )
     return merge_documents(parts, meta, output)
@@ -593,10 +595,12 @@ def _top_band_blank(
     """
     blank: dict[int, bool] = {}
     for part, start, end in zip(parts, starts, ends, strict=True):
-        wanted = sorted(index - start for index in marks if start <= index < end)
-        if wanted and wanted[0] == 0 and part.first_page_band_blank is not None:
-            blank[start] = part.first_page_band_blank
-            wanted = wanted[1:]
+        wanted = []
+        for offset in sorted(index - start for index in marks if start <= index < end):
+            if offset < len(part.bands_blank):
+                blank[start + offset] = part.bands_blank[offset]
+            else:
+                wanted.append(offset)
         if not wanted:
             continue
         for offset, is_blank in top_bands_blank(part.pdf, wanted[0], wanted[-1]).items():

@@ -45,6 +45,9 @@ class AnnexIntake:
         self.known: dict[Path, AnnexReport] = {}
         # Where each checked file's report is kept, named by a hash of its content.
         self.records: dict[Path, Path | None] = {}
+        # Files of confidential dossiers: NIET OPENBAAR goes on each of their pages, so the
+        # top band of every page is judged, not only that of page 1.
+        self.every_page: set[Path] = set()
 
     def __enter__(self) -> AnnexIntake:
         return self
@@ -65,6 +68,9 @@ class AnnexIntake:
         copies: dict[Path, Path] = {}
         first_of: dict[str, Path] = {}
         for dossier in dossiers:
+            if not dossier.document.is_public:
+                self.every_page.update(_pdf_annexes(dossier))
+        for dossier in dossiers:
             for path in _pdf_annexes(dossier):
                 if path in self.known or path in self.pending or path in todo or path in copies:
                     continue
@@ -74,6 +80,8 @@ class AnnexIntake:
                     self.known[path] = cached
                 elif record is not None and record.name in first_of:
                     copies[path] = first_of[record.name]
+                    if path in self.every_page:
+                        self.every_page.add(first_of[record.name])
                 else:
                     todo.append(path)
                     if record is not None:
@@ -113,10 +121,10 @@ class AnnexIntake:
             path in self.known or self.pending[path][0].done() for path in _pdf_annexes(dossier)
         )
 
-    def first_page_band(self, path: Path) -> bool | None:
-        """Whether page 1 of the checked PDF ``path`` has an empty top band; None: unknown."""
+    def bands(self, path: Path) -> tuple[bool, ...]:
+        """Per page from the first, whether the checked PDF ``path`` has an empty top band."""
         report = self.known.get(path.resolve())
-        return report.first_page_band_blank if report is not None else None
+        return report.bands_blank if report is not None else ()
 
     def _report(self, path: Path) -> AnnexReport:
         if path not in self.known:
@@ -125,7 +133,7 @@ class AnnexIntake:
         return self.known[path]
 
     def _check(self, batch: list[Path]) -> list[AnnexReport]:
-        reports = inspect_annexes(batch, self.limits)
+        reports = inspect_annexes(batch, self.limits, every_page=self.every_page)
         for path, report in zip(batch, reports, strict=True):
             # Only decided reports are kept: a file missing now may be there next time, and a
             # check stopped by Ctrl-C said nothing about its file.
@@ -152,16 +160,20 @@ class AnnexIntake:
             return None
         try:
             fields = json.loads(record.read_text(encoding="utf-8"))
-            return AnnexReport(
+            report = AnnexReport(
                 **{
                     **fields,
                     "path": path,
                     "reasons": tuple(fields["reasons"]),
                     "warnings": tuple(fields["warnings"]),
+                    "bands_blank": tuple(fields["bands_blank"]),
                 }
             )
         except (OSError, ValueError, TypeError, KeyError):
             return None  # not checked before, or a damaged record: check again
+        if report.ok and path in self.every_page and len(report.bands_blank) < report.pages:
+            return None  # judged for page 1 only, in a public dossier: check every page now
+        return report
 
 
 def _pdf_annexes(dossier: DossierInput) -> list[Path]:

@@ -6,6 +6,7 @@ import json
 import resource
 import shutil
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 import pikepdf
@@ -274,9 +275,11 @@ def test_the_same_file_under_two_names_is_checked_once(
     checked: list[Path] = []
     real = intake.inspect_annexes
 
-    def counting(paths: list[Path], limits: AnnexLimits) -> list[AnnexReport]:
+    def counting(
+        paths: list[Path], limits: AnnexLimits, *, every_page: Collection[Path] = ()
+    ) -> list[AnnexReport]:
         checked.extend(paths)
-        return real(paths, limits)
+        return real(paths, limits, every_page=every_page)
 
     monkeypatch.setattr(intake, "inspect_annexes", counting)
     catalog = check_project(find_project(example_project))
@@ -322,3 +325,44 @@ def test_attached_files_are_named_in_a_warning() -> None:
         "bevat een bijgevoegd bestand (image.png) dat ongezien meegaat in de bundel "
         "(controleer of het erin mag, of lever de PDF aan zonder bijgevoegd bestand)",
     )
+
+
+def test_an_annex_judged_for_page_one_is_judged_again_when_its_dossier_turns_confidential(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assembler import intake
+    from assembler.build import check_project
+    from assembler.project import find_project
+
+    folder = (
+        example_project / "dossiers" / "2023-06-23-pfho-ruimte-wonen" / "mandaat-woningbouwimpuls"
+    )
+    annex = folder / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf"
+    shutil.copyfile(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", annex)
+    dossier = folder / "dossier.yaml"
+    confidential = dossier.read_text(encoding="utf-8")
+    dossier.write_text(confidential.replace("verspreiden: Nee", "verspreiden: Ja"), "utf-8")
+    checked: list[list[Path]] = []
+    real = intake.inspect_annexes
+
+    def counting(
+        paths: list[Path], limits: AnnexLimits, *, every_page: Collection[Path] = ()
+    ) -> list[AnnexReport]:
+        checked.append([path for path in paths if path in every_page])
+        return real(paths, limits, every_page=every_page)
+
+    monkeypatch.setattr(intake, "inspect_annexes", counting)
+    project = find_project(example_project)
+    check_project(project)
+    assert checked and not any(checked), "no page beyond the first was asked for"
+    records = sorted((example_project / "build" / ".cache" / "bijlagen").glob("*.json"))
+    bands = [json.loads(record.read_text())["bands_blank"] for record in records]
+    assert all(len(judged) == 1 for judged in bands)
+
+    checked.clear()
+    dossier.write_text(confidential, "utf-8")
+    check_project(project)
+
+    assert [paths for paths in checked if paths] == [[annex.resolve()]]
+    bands = [json.loads(record.read_text())["bands_blank"] for record in records]
+    assert sorted(len(judged) for judged in bands)[-1] == 4

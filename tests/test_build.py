@@ -15,7 +15,7 @@ from typing import Any
 import pikepdf
 import pytest
 
-from tests.conftest import ECONOMIE, WONEN, CliResult
+from tests.conftest import CORPUS, ECONOMIE, WONEN, CliResult
 
 RunCli = Callable[..., CliResult]
 pytestmark = pytest.mark.slow
@@ -511,3 +511,35 @@ def test_a_broken_template_is_reported_once_not_per_dossier(
     )
     assert result.stderr.count(problem) == 1, result.stderr
     assert "Klaar: 1 gebouwd, 0 ongewijzigd, 5 mislukt" in result.stderr
+
+
+def test_the_build_never_renders_an_annex_in_its_own_process(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Annexes are third-party files: their pages are rendered only in the intake's checking
+    # child, under its memory and time limits, including every page of a confidential
+    # dossier's annexes, which get NIET OPENBAAR.
+    from assembler import build, bundle
+    from assembler.project import Project
+
+    rendered: list[Path] = []
+    real = bundle.top_bands_blank
+
+    def recording(pdf: Path, first: int = 0, last: int | None = None) -> dict[int, bool]:
+        rendered.append(Path(pdf))
+        return real(pdf, first, last)
+
+    folder = example_project / "dossiers" / WONEN / "mandaat-woningbouwimpuls"
+    four_pages = CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf"
+    shutil.copyfile(four_pages, folder / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf")
+    monkeypatch.setattr(bundle, "top_bands_blank", recording)
+    report = build.build_project(Project(example_project), build.BuildOptions())
+
+    assert report.exit_code == 0
+    confidential = next((example_project / "build" / WONEN).glob("*-mandaat-woningbouwimpuls"))
+    with pikepdf.open(confidential / "bundel.pdf") as pdf:
+        assert len(pdf.pages) == 2 + 4
+    pages = pdftext(confidential / "bundel.pdf").split("\f")
+    assert all("NIET OPENBAAR" in page for page in pages[2:6]), "an annex page is not marked"
+    dossiers = (example_project / "dossiers").resolve()
+    assert [path for path in rendered if path.resolve().is_relative_to(dossiers)] == []

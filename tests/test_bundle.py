@@ -407,7 +407,17 @@ def test_the_intake_tells_whether_the_first_page_top_band_is_free(
     blank = make_annex(tmp_path / "leeg.pdf", text_at_top=False, rotate=rotate)
     full = make_annex(tmp_path / "vol.pdf", text_at_top=True, rotate=rotate)
     reports = inspect_annexes([blank, full])
-    assert [r.first_page_band_blank for r in reports] == [True, rotate != 0]
+    assert [r.bands_blank for r in reports] == [(True,), (rotate != 0,)]
+
+
+def test_the_intake_judges_every_page_of_a_confidential_dossier_annex(tmp_path: Path) -> None:
+    # NIET OPENBAAR goes on every page: the checking child judges them all, so the build's own
+    # process never renders a page of an annex.
+    annex = make_annex(tmp_path / "vol.pdf", text_at_top=True)
+    (once,) = inspect_annexes([annex])
+    (every,) = inspect_annexes([annex], every_page=[annex])
+    assert once.bands_blank == (False,)
+    assert every.bands_blank == (False, True)
 
 
 def test_a_known_band_is_trusted_without_rendering(voorstel: Path, tmp_path: Path) -> None:
@@ -417,17 +427,15 @@ def test_a_known_band_is_trusted_without_rendering(voorstel: Path, tmp_path: Pat
     empty = make_annex(tmp_path / "leeg.pdf", text_at_top=False)
     out = tmp_path / "bundel.pdf"
     annexes = [
-        BundleAnnex(full, 1, "Kaart", first_page_band_blank=True),
-        BundleAnnex(empty, 2, "Lijst", first_page_band_blank=False),
+        BundleAnnex(full, 1, "Kaart", bands_blank=(True,)),
+        BundleAnnex(empty, 2, "Lijst", bands_blank=(False,)),
     ]
     bundle_pdf(voorstel, annexes, META, out)
     assert visible_box(out, 2) == [0, 0, 595, 842]
     assert visible_box(out, 4) == [0, 0, 595, 842 + MARK_BAND]
 
 
-def test_a_pdf_a_band_is_judged_as_without_its_output_intent(tmp_path: Path) -> None:
-    # pdftoppm spends a fifth of a second on an output intent's colour management, so its
-    # pages are rendered from a copy without it: the answer and the page numbers must not move.
+def test_bands_are_judged_per_page_of_a_pdf_a_too(tmp_path: Path) -> None:
     plain = tmp_path / "gewoon.pdf"
     drawing = canvas.Canvas(str(plain), pagesize=(595, 842), invariant=1)
     for number, at_top in enumerate([False, True, False, True], start=1):
@@ -446,13 +454,11 @@ def test_a_pdf_a_band_is_judged_as_without_its_output_intent(tmp_path: Path) -> 
 
     expected = {0: True, 1: False, 2: True, 3: False}
     assert top_bands_blank(plain, 0, 3) == expected
-    assert top_bands_blank(archival, 0, 3) == expected
+    assert top_bands_blank(archival) == expected
     assert top_bands_blank(archival, 1, 2) == {1: False, 2: True}
     assert top_bands_blank(archival, 3, 3) == {3: False}
-    # And the copy is what was rendered: pages 2-3 of it are pages 1-2 of a copy.
-    (tmp_path / "kopie").mkdir()
-    assert bands._without_intent(archival, 1, 2, tmp_path / "kopie")[1] == 1
-    assert bands._without_intent(plain, 1, 2, tmp_path / "kopie") == (plain, 0)
+    assert top_bands_blank(archival, 3, 9) == {3: False}
+    assert top_bands_blank(tmp_path / "bestaat-niet.pdf") == {}
 
 
 def test_the_text_of_a_pdf_a_is_read_without_its_output_intent(tmp_path: Path) -> None:
@@ -475,8 +481,9 @@ def test_the_text_of_a_pdf_a_is_read_without_its_output_intent(tmp_path: Path) -
     assert pages_showing(plain, "NIET OPENBAAR") == {1, 3}
     assert pages_showing(archival, "NIET OPENBAAR") == {1, 3}
     (tmp_path / "kopie").mkdir()
-    copy, offset = bands._without_intent(archival, 0, None, tmp_path / "kopie")
-    assert (copy, offset) == (tmp_path / "kopie" / "pages.pdf", 0)
+    copy = bands._without_intent(archival, tmp_path / "kopie")
+    assert copy == tmp_path / "kopie" / "pages.pdf"
+    assert bands._without_intent(plain, tmp_path / "kopie") == plain
     with pikepdf.open(copy) as pdf:
         assert len(pdf.pages) == 4
         assert Name.OutputIntents not in pdf.Root
