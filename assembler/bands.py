@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ MARK_BAND = 22.0
 BLANK_DPI = 36
 INK_THRESHOLD = 235
 TEXT_TIMEOUT = 60.0
+# PDFium may not be called from two threads at once, not even for different documents, and
+# a build bundles on several threads.
+_PDFIUM = threading.Lock()
 
 
 def top_bands_blank(pdf: Path, first: int = 0, last: int | None = None) -> dict[int, bool]:
@@ -33,6 +37,11 @@ def top_bands_blank(pdf: Path, first: int = 0, last: int | None = None) -> dict[
 
     A page PDFium cannot render is left out (callers treat it as not blank).
     """
+    with _PDFIUM:
+        return _bands_blank(pdf, first, last)
+
+
+def _bands_blank(pdf: Path, first: int, last: int | None) -> dict[int, bool]:
     import pypdfium2 as pdfium  # 50 ms to import: only where pages are rendered
 
     result: dict[int, bool] = {}

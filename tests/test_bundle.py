@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
@@ -487,3 +488,14 @@ def test_the_text_of_a_pdf_a_is_read_without_its_output_intent(tmp_path: Path) -
     with pikepdf.open(copy) as pdf:
         assert len(pdf.pages) == 4
         assert Name.OutputIntents not in pdf.Root
+
+
+def test_bands_are_judged_from_several_threads_at_once(tmp_path: Path) -> None:
+    # Bundles are made on several threads, and PDFium crashes when called from two at once.
+    annexes = [make_annex(tmp_path / f"{n}.pdf", text_at_top=n % 2 == 0) for n in range(4)]
+    expected = [top_bands_blank(annex) for annex in annexes]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        judged = list(pool.map(top_bands_blank, annexes * 25))
+
+    assert judged == expected * 25
