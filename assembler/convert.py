@@ -45,7 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assembler.errors import AssemblerError, ConversionFailed, LibreOfficeMissing
 from assembler.fsutil import atomic_path
@@ -907,8 +907,6 @@ class _UnoWorker:
                 service.cancel.wait(self.delay)
                 self.launch()
             usable = self.process is not None and self._ready()
-            if usable and service.queue.empty():
-                self._warm_up()
             while True:
                 doc = service.queue.get()
                 if doc is None:
@@ -1019,49 +1017,11 @@ class _UnoWorker:
         service.events.put(_Outcome(doc=doc, reason=_reason_for(problem)))
         return True
 
-    def _warm_up(self) -> None:
-        """Have soffice export a document of its own, so the first real one is not slowed.
-
-        LibreOffice loads Writer, its Word import and the PDF export at its first document,
-        which then takes 0.2 s instead of 0.1. A worker with nothing to convert yet has that
-        done beforehand. A worker that fails at it is stopped, and started afresh for the
-        first real document.
-        """
-        target = self.workdir / "opwarmen.pdf"
-        request = {"id": next(self.requests), "warm_up": True, "target": str(target)}
-        try:
-            if not isinstance(self._exchange(request, self.service.policy.for_batch(1)), dict):
-                self._stop()
-        finally:
-            with contextlib.suppress(OSError):
-                target.unlink()
-
-    def _exchange(self, request: dict[str, Any], limit: float) -> dict[str, Any] | str:
-        """Send ``request`` to the bridge; its reply, or "timeout" or "died"."""
-        assert self.process is not None and self.process.stdin is not None
-        assert self.reader is not None
-        try:
-            self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
-            self.process.stdin.flush()
-        except OSError:
-            return "died"
-        line = self.reader.read(time.monotonic() + limit, self.service.cancel)
-        if self.service.cancel.is_set():
-            raise _Cancelled
-        if line is None:
-            return "timeout"
-        try:
-            reply = json.loads(line) if line else None
-        except ValueError:
-            reply = None
-        if not isinstance(reply, dict) or reply.get("id") != request["id"]:
-            # Out of step with the bridge, or gone: a fresh worker rather than trust it.
-            return "died"
-        return reply
-
     def _request(self, doc: _Doc) -> tuple[str, str]:
         """One conversion: ("done", ""), ("retry"/"died", why) or ("timeout", seconds)."""
         service = self.service
+        assert self.process is not None and self.process.stdin is not None
+        assert self.reader is not None
         inbox = self.workdir / doc.staged_name
         produced = self.workdir / (doc.stem + ".pdf")
         try:
@@ -1070,19 +1030,34 @@ class _UnoWorker:
             reason = f"kan het bestand niet lezen: {error.strerror or error}"
             service.events.put(_Outcome(doc=doc, reason=reason))
             return "done", ""
+        number = next(self.requests)
         suffix = doc.job.source.suffix.lower()
         request = {
-            "id": next(self.requests),
+            "id": number,
             "source": str(inbox),
             "target": str(produced),
             "filter": "calc_pdf_Export" if suffix in CALC_SUFFIXES else "writer_pdf_Export",
         }
         try:
+            try:
+                self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+                self.process.stdin.flush()
+            except OSError:
+                return "died", _STOPPED
             limit = service.policy.for_batch(1)
-            reply = self._exchange(request, limit)
-            if reply == "timeout":
+            line = self.reader.read(time.monotonic() + limit, service.cancel)
+            if service.cancel.is_set():
+                raise _Cancelled
+            if line is None:
                 return "timeout", f"{limit:.0f}"
-            if not isinstance(reply, dict):
+            if not line:
+                return "died", _STOPPED
+            try:
+                reply = json.loads(line)
+            except ValueError:
+                reply = None
+            if not isinstance(reply, dict) or reply.get("id") != number:
+                # Out of step with the bridge: a fresh worker rather than trust the answer.
                 return "died", _STOPPED
             self.served += 1
             if not reply.get("ok"):

@@ -17,17 +17,12 @@ each JSON line on stdin::
 ``stage`` says what failed: ``open`` (LibreOffice cannot read the document) or ``store``
 (it could not write the PDF); ``error`` is LibreOffice's own message, if it gave one.
 
-A request ``{"id": 1, "warm_up": true, "target": "/a/w.pdf"}`` has a Word document of
-LibreOffice's own making converted to ``target``: LibreOffice loads its Word import and PDF
-export at its first document, which a caller with nothing to convert yet can have done.
-
 The first line out is ``{"ready": true}`` once LibreOffice accepts documents, or
 ``{"ready": false, "error": "..."}``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -125,31 +120,6 @@ def _convert(desktop: Any, source: str, target: str, filter_name: str) -> None:
         document.close(True)
 
 
-def _warm_up(desktop: Any, target: str) -> None:
-    """Convert a Word document of LibreOffice's own making, as the real ones will be."""
-    import uno
-
-    word = target + ".docx"
-    try:
-        document = desktop.loadComponentFromURL(
-            "private:factory/swriter", "_blank", 0, _props(Hidden=True)
-        )
-        try:
-            document.getText().setString("Opwarmen")
-            document.storeToURL(
-                uno.systemPathToFileUrl(word), _props(FilterName="MS Word 2007 XML")
-            )
-        finally:
-            document.close(True)
-    except Exception as error:
-        raise _Failed("store", error) from error
-    try:
-        _convert(desktop, word, target, "writer_pdf_Export")
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(word)
-
-
 def _connected(desktop: Any) -> bool:
     try:
         desktop.getFrames()
@@ -206,10 +176,7 @@ def _serve(pipe: str, office: subprocess.Popen[bytes]) -> int:
     for line in sys.stdin:
         request = json.loads(line)
         try:
-            if request.get("warm_up"):
-                _warm_up(desktop, request["target"])
-            else:
-                _convert(desktop, request["source"], request["target"], request["filter"])
+            _convert(desktop, request["source"], request["target"], request["filter"])
         except _Failed as failed:
             if not _connected(desktop):
                 # LibreOffice itself is gone: end without an answer, so the caller starts a
