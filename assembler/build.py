@@ -242,9 +242,6 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
 
 # --------------------------------------------------------------------------- the build
 
-# The agendas are rendered once a dossier has gone to LibreOffice, or after this many.
-AGENDAS_AFTER = 2
-
 MEETING_OUTPUTS = (
     "agenda.docx",
     "agenda.pdf",
@@ -608,6 +605,9 @@ def _run(
             # rendering never waits for the intake's first answers. Unchanged dossiers are not
             # checked again: their annexes were accepted before.
             intake.start([plan.dossier for plan in work.dossiers])
+            agendas = _render_agendas(project, catalog, work.meetings, report)
+            if conversions is not None:
+                conversions.add_agendas(agendas)
             # Rendered, in dossier order, until the intake has judged their annexes.
             judging: deque[tuple[_Plan, Path | AssemblerError]] = deque()
 
@@ -645,23 +645,9 @@ def _run(
                 if conversions is not None:
                     conversions.service.poll()
 
-            def render_agendas() -> None:
-                agendas = _render_agendas(project, catalog, work.meetings, report)
-                if conversions is not None:
-                    conversions.add_agendas(agendas)
-
-            # The agendas (a few tenths of a second) come after the first dossiers have gone
-            # to LibreOffice: it is ready before this process has rendered anything, and the
-            # agendas are needed only when the meeting bundles are merged.
-            agendas_due = True
-            for number, plan in enumerate(work.dossiers, start=1):
+            for plan in work.dossiers:
                 renderer.submit(project, catalog, plan)
                 take(renderer.results(wait=False), wait=False)
-                if agendas_due and (work.rendered or number >= AGENDAS_AFTER):
-                    render_agendas()
-                    agendas_due = False
-            if agendas_due:
-                render_agendas()
             take(renderer.results(wait=True), wait=True)
             if conversions is not None:
                 conversions.finish()
