@@ -95,7 +95,7 @@ def pages_showing(pdf: Path, text: str) -> frozenset[int]:
                 capture_output=True,
                 timeout=TEXT_TIMEOUT,
                 check=False,
-                start_new_session=True,  # out of reach of Ctrl-C, like pdftoppm
+                start_new_session=True,  # out of reach of Ctrl-C: a cut-off text reads as none
             )
         except (OSError, subprocess.TimeoutExpired):
             return frozenset()

@@ -472,7 +472,7 @@ def test_an_interrupted_build_publishes_nothing_it_was_still_bundling(
     def bundle_then_interrupt(*args: Any, **kwargs: Any) -> Path:
         bundle = real_bundle(*args, **kwargs)
         # Ctrl-C arrives as the first dossier's bundle is made, before it is published: it
-        # may have been made with a pdftoppm that the same Ctrl-C ended.
+        # may have been made with a helper program that the same Ctrl-C ended.
         if not interrupted.is_set():
             interrupted.set()
             signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
