@@ -362,7 +362,7 @@ class TreeSampler(threading.Thread):
 
     It also keeps the last CPU time seen of every process in the tree, by kind: LibreOffice
     workers are killed when a build is done, so their CPU time never reaches the build's
-    rusage. A process living less than a sample apart can be missed (a few pdftoppm runs).
+    rusage. A process living less than a sample apart can be missed (a few pdftotext runs).
     """
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
