@@ -381,9 +381,11 @@ def _check_pdf(path: Path, limits: AnnexLimits, *, every_page: bool = False) -> 
             if not found.reasons:
                 _check_attachments(pdf, found)
             if not found.reasons:
-                # Rendered here, under this child's limits, never in the build's own process.
+                # Rendered here, under this child's limits, never in the build's own process;
+                # within a part of the file's time, so that judging the bands of a long scan
+                # cannot refuse it: a page not judged counts as not blank (a strip is added).
                 last = found.pages - 1 if every_page else 0
-                blank = top_bands_blank(path, 0, last)
+                blank = top_bands_blank(path, 0, last, seconds=limits.timeout_seconds / 3)
                 found.bands_blank = [blank.get(page, False) for page in range(last + 1)]
         except MemoryError:
             found.reasons.append(TOO_MUCH_MEMORY)

@@ -3,7 +3,8 @@
 Used by :mod:`assembler.bundle` to decide between drawing a mark in the band and adding a
 strip above the page, and whether a page already says it is confidential; and by the annex
 intake, which answers the band question for an annex file in its checking child (cached with
-the rest of its report), so a build never renders an annex in its own process.
+the rest of its report), so a build never renders a PDF annex in its own process (it
+does render its own PDFs: the voorstel, and office annexes as LibreOffice wrote them).
 
 The bands are rendered by PDFium in the calling process: pdftoppm took 15-30 ms a page, most
 of it starting up, where PDFium takes 1-2 ms.
@@ -12,9 +13,11 @@ of it starting up, where PDFium takes 1-2 ms.
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,29 +34,38 @@ TEXT_TIMEOUT = 60.0
 _PDFIUM = threading.Lock()
 
 
-def top_bands_blank(pdf: Path, first: int = 0, last: int | None = None) -> dict[int, bool]:
+def top_bands_blank(
+    pdf: Path, first: int = 0, last: int | None = None, *, seconds: float | None = None
+) -> dict[int, bool]:
     """Whether the top band of pages ``first..last`` (0-based; None: the last page) is free of
     ink, per page, as seen (after /Rotate, inside the crop box, forms and annotations drawn).
 
-    A page PDFium cannot render is left out (callers treat it as not blank).
+    A page PDFium cannot render, or did not get to within ``seconds``, is left out (callers
+    treat it as not blank: a strip above the page is always safe).
     """
     with _PDFIUM:
-        return _bands_blank(pdf, first, last)
+        deadline = None if seconds is None else time.monotonic() + seconds
+        return _bands_blank(pdf, first, last, deadline)
 
 
-def _bands_blank(pdf: Path, first: int, last: int | None) -> dict[int, bool]:
+def _bands_blank(
+    pdf: Path, first: int, last: int | None, deadline: float | None
+) -> dict[int, bool]:
     import pypdfium2 as pdfium  # 50 ms to import: only where pages are rendered
 
     result: dict[int, bool] = {}
     try:
-        document = pdfium.PdfDocument(str(pdf))
-    except (pdfium.PdfiumError, OSError):
+        # Absolute: PDFium's loader would take a leading "~" for a home folder.
+        document = pdfium.PdfDocument(os.path.abspath(pdf))
+    except (pdfium.PdfiumError, OSError, RuntimeError):
         return result
     try:
         with contextlib.suppress(pdfium.PdfiumError):
             document.init_forms()  # form fields as a viewer draws them (before any page loads)
         end = len(document) if last is None else min(last + 1, len(document))
         for index in range(max(first, 0), end):
+            if deadline is not None and time.monotonic() > deadline:
+                break
             with contextlib.suppress(pdfium.PdfiumError, ValueError):
                 result[index] = _band_is_blank(document[index])
     finally:
@@ -65,9 +77,13 @@ def _band_is_blank(page: Any) -> bool:
     """True when the top band of a PDFium page, as seen, holds no ink."""
     try:
         height = page.get_size()[1]  # after /Rotate
-        band = min(MARK_BAND, height)
+        if height < MARK_BAND:
+            return False  # a mark in the band would run off the page
         bitmap = page.render(
-            scale=BLANK_DPI / 72, grayscale=True, crop=(0, height - band, 0, 0), draw_annots=True
+            scale=BLANK_DPI / 72,
+            grayscale=True,
+            crop=(0, height - MARK_BAND, 0, 0),
+            draw_annots=True,
         )
         try:
             if bitmap.n_channels == 1:
@@ -110,7 +126,8 @@ def _without_intent(pdf: Path, folder: Path) -> Path:
 
     Poppler sets up colour management for a document's output intent (every PDF/A has one,
     among them each voorstel LibreOffice writes) at a cost of 0.1-0.2 CPU-seconds, ten times
-    the reading of a voorstel's text. Such a document's pages are copied without the intent.
+    the reading of a voorstel's text. Such a document's pages are copied without the intent,
+    keeping what else of the catalogue decides what is shown (hidden layers, form fields).
     Anything that goes wrong on the way is only a lost speed-up: the original is read.
     """
     import pikepdf
@@ -121,6 +138,10 @@ def _without_intent(pdf: Path, folder: Path) -> Path:
                 return pdf
             with pikepdf.new() as copy:
                 copy.pages.extend(document.pages)
+                for key in (pikepdf.Name.OCProperties, pikepdf.Name.AcroForm):
+                    if key in document.Root:
+                        value = document.make_indirect(document.Root[key])
+                        copy.Root[key] = copy.copy_foreign(value)
                 target = folder / "pages.pdf"
                 copy.save(target)
     except Exception:  # pikepdf and qpdf raise many kinds for odd files

@@ -1186,6 +1186,8 @@ def _bundle(
             index + 1,
             annex.description,
             bands_blank=band,
+            # A PDF annex was judged by the intake; an office annex's PDF is LibreOffice's.
+            judged=plan.dossier.annex_path(index).suffix.lower() == ".pdf",
         )
         for index, (annex, band) in enumerate(zip(document.annexes, bands, strict=True))
     ]

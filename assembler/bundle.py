@@ -89,8 +89,11 @@ class BundleAnnex:
     nummer: int
     omschrijving: str
     # Per page from the first, whether its top band is empty, as far as already known (the
-    # annex intake finds out once per file, in its checking child); the rest is rendered.
+    # annex intake finds out once per file, in its checking child); the rest is rendered,
+    # unless ``judged``: a third-party file is never rendered here, its unknown pages count
+    # as not blank.
     bands_blank: tuple[bool, ...] = ()
+    judged: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,10 @@ class MergePart:
     first_page_mark: str | None = None
     children: tuple[OutlineEntry, ...] = ()
     # Per page from the first, whether its top band is empty, as far as already known; the
-    # pages after those are rendered to see.
+    # pages after those are rendered to see, unless ``render_rest`` is False (then they
+    # count as not blank).
     bands_blank: tuple[bool, ...] = ()
+    render_rest: bool = True
     # Pages (0-based, in this part) that say NIET OPENBAAR themselves, as a confidential
     # voorstel's header does: not stamped a second time.
     confidential_shown: frozenset[int] = frozenset()
@@ -147,6 +152,7 @@ def bundle_pdf(
                 label_prefix=f"B{annex.nummer}-",
                 first_page_mark=f"Bijlage {annex.nummer}{reference}",
                 bands_blank=annex.bands_blank,
+                render_rest=not annex.judged,
             )
         )
     return merge_documents(parts, meta, output)
@@ -444,7 +450,9 @@ def _apply_marks(
         box = _visible_box(page)
         width, height = box[2] - box[0], box[3] - box[1]
         visual_width = width if rotate in (0, 180) else height
-        top = 0.0 if blank.get(index, False) else MARK_BAND
+        # A /Rotate that is no multiple of 90 is read differently by every program: the band
+        # judged may not be the one marked, so a strip is added.
+        top = 0.0 if blank.get(index, False) and rotate % 90 == 0 else MARK_BAND
         # A page narrower than its mark (a small image) is widened rather than cut off.
         right = max(0.0, _required_width(mark) - visual_width)
         opening = b"q\n"
@@ -599,7 +607,7 @@ def _top_band_blank(
         for offset in sorted(index - start for index in marks if start <= index < end):
             if offset < len(part.bands_blank):
                 blank[start + offset] = part.bands_blank[offset]
-            else:
+            elif part.render_rest:
                 wanted.append(offset)
         if not wanted:
             continue

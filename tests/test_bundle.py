@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from collections import Counter
@@ -11,11 +12,12 @@ from pathlib import Path
 import pikepdf
 import pypdf
 import pytest
-from pikepdf import Array, Dictionary, Name
+from pikepdf import Array, Dictionary, Name, String
 from reportlab.pdfgen import canvas
 
-from assembler import bands
-from assembler.annex import inspect_annexes
+from assembler import bands, bundle
+from assembler.annex import AnnexLimits, inspect_annexes
+from assembler.annex import _check_pdf as check_in_child
 from assembler.bands import pages_showing, top_bands_blank
 from assembler.bundle import (
     MARK_BAND,
@@ -27,6 +29,7 @@ from assembler.bundle import (
     merge_documents,
 )
 from assembler.errors import InputRejected
+from tests.hostile_files import pdf_with_pages
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "bundle"))
 from pdfcheck import (
@@ -499,3 +502,82 @@ def test_bands_are_judged_from_several_threads_at_once(tmp_path: Path) -> None:
         judged = list(pool.map(top_bands_blank, annexes * 25))
 
     assert judged == expected * 25
+
+
+# --- from a review of the PDFium band check ------------------------------------------------
+
+
+def test_a_page_lower_than_the_band_is_never_blank(tmp_path: Path) -> None:
+    # A mark in its band would run off such a page: it gets a strip instead.
+    low = tmp_path / "laag.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(300, 10))
+        pdf.save(low)
+    assert top_bands_blank(low) == {0: False}
+
+
+def test_judging_bands_stops_at_its_time_and_leaves_the_rest_not_blank(tmp_path: Path) -> None:
+    # The intake's child judges every page of a confidential dossier's annexes within a part
+    # of the file's time, so a long scan is not refused for its bands.
+    many = tmp_path / "veel.pdf"
+    many.write_bytes(pdf_with_pages(10_000))
+    assert top_bands_blank(many, seconds=0) == {}
+    limits = AnnexLimits(max_pages=20_000, timeout_seconds=0.3)  # 0.1 s for the bands
+    found = check_in_child(many, limits, every_page=True)
+    assert found.reasons == []
+    assert len(found.bands_blank) == 10_000
+    assert found.bands_blank[0] is True
+    assert found.bands_blank[-1] is False, "not reached, so not blank"
+
+
+def test_text_in_a_hidden_layer_of_a_pdf_a_is_not_shown(tmp_path: Path) -> None:
+    # The copy without the output intent keeps the layers: hidden text does not count as the
+    # page saying NIET OPENBAAR, or the page would go unmarked.
+    archival = tmp_path / "laag.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        layer = pdf.make_indirect(Dictionary(Type=Name.OCG, Name=String("Verborgen")))
+        font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+        page = pdf.pages[0]
+        page.obj.Resources = Dictionary(Font=Dictionary(F1=font), Properties=Dictionary(oc1=layer))
+        page.obj.Contents = pdf.make_stream(
+            b"/OC /oc1 BDC BT /F1 12 Tf 72 800 Td (NIET OPENBAAR) Tj ET EMC"
+        )
+        pdf.Root.OCProperties = Dictionary(
+            OCGs=Array([layer]), D=Dictionary(OFF=Array([layer]), Order=Array([layer]))
+        )
+        profile = pdf.make_stream(b"\0" * 128)
+        pdf.Root.OutputIntents = Array(
+            [Dictionary(Type=Name.OutputIntent, S=Name.GTS_PDFA1, DestOutputProfile=profile)]
+        )
+        pdf.save(archival)
+    assert pages_showing(archival, "NIET OPENBAAR") == frozenset()
+
+
+def test_a_page_turned_by_no_multiple_of_90_gets_a_strip(voorstel: Path, tmp_path: Path) -> None:
+    annex_pdf = make_annex(tmp_path / "scheef.pdf", text_at_top=False)
+    with pikepdf.open(annex_pdf, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].obj.Rotate = 135
+        pdf.save(annex_pdf)
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex_pdf, 1, "Kaart", bands_blank=(True,))], META, out)
+    assert visible_box(out, 2) == [0, 0, 595, 842 + MARK_BAND]
+
+
+def test_a_judged_annex_is_never_rendered_in_this_process(
+    voorstel: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Told about page 1 only (the file changed after its check, say), the other pages of a
+    # third-party annex count as not blank: they get a strip, nothing is rendered here.
+    annex_pdf = make_annex(tmp_path / "bijlage.pdf", text_at_top=False)
+    rendered: list[Path] = []
+    monkeypatch.setattr(
+        bundle, "top_bands_blank", lambda pdf, *args, **kwargs: rendered.append(pdf) or {}
+    )
+    out = tmp_path / "bundel.pdf"
+    secret = dataclasses.replace(META, niet_openbaar=True)
+    annexes = [BundleAnnex(annex_pdf, 1, "Kaart", bands_blank=(True,), judged=True)]
+    bundle_pdf(voorstel, annexes, secret, out, main_title="Voorstel")
+    assert annex_pdf not in rendered
+    assert visible_box(out, 2) == [0, 0, 595, 842]  # page 1: judged blank, marked in its band
+    assert visible_box(out, 3) == [0, 0, 595, 842 + MARK_BAND]  # page 2: not judged
