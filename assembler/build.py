@@ -1180,6 +1180,7 @@ def _bundle(
     from assembler.bundle import BundleAnnex, BundleMeta, bundle_pdf
 
     document = plan.dossier.document
+    office = set(_office_annexes(plan.dossier))
     annexes = [
         BundleAnnex(
             annex_pdf(main_pdf.parent, plan.dossier, index),
@@ -1187,7 +1188,7 @@ def _bundle(
             annex.description,
             bands_blank=band,
             # A PDF annex was judged by the intake; an office annex's PDF is LibreOffice's.
-            judged=plan.dossier.annex_path(index).suffix.lower() == ".pdf",
+            judged=index not in office,
         )
         for index, (annex, band) in enumerate(zip(document.annexes, bands, strict=True))
     ]
