@@ -626,6 +626,7 @@ class _Runner:
                 _kill_group(process.pid)
                 process.wait()
                 self.groups.discard(process.pid)
+                _remove_pipes(profile)
         finally:
             log.close()
         if outcome == "timeout":
@@ -985,7 +986,8 @@ class _UnoWorker:
             _kill_group(process.pid)
             process.wait()
             self.service.groups.discard(process.pid)
-            _remove_pipe(process.pid)
+            if self.profile is not None:
+                _remove_pipes(self.profile, process.pid)
             for stream in (process.stdin, process.stdout):
                 if stream is not None:
                     with contextlib.suppress(OSError):
@@ -1079,15 +1081,30 @@ class _UnoWorker:
                     leftover.unlink()
 
 
-# Where LibreOffice's named pipes live (sal's pipe code fixes the folder and the name), and
-# the name the bridge gives soffice's pipe (uno_bridge.main).
+# Where LibreOffice's named pipes live: sal's pipe code fixes the folder, whatever TMPDIR
+# says, and soffice removes a socket only when it closes, never when it is killed.
 _PIPE_FOLDER = Path("/tmp")
 
 
-def _remove_pipe(bridge_pid: int) -> None:
-    """Remove the socket of a killed worker's pipe, which soffice could not remove itself."""
-    with contextlib.suppress(OSError, AttributeError):
-        (_PIPE_FOLDER / f"OSL_PIPE_{os.getuid()}_assembler-{bridge_pid}").unlink()
+def pipe_names(profile: Path, bridge_pid: int | None = None) -> list[str]:
+    """The names of the pipes a soffice in ``profile`` makes: its own, and the bridge's."""
+    uid = os.getuid()
+    # The single-instance pipe is named after the profile: desktop's CreateMD5FromString
+    # hashes the UTF-16 of its URL and writes each byte in hex without a leading zero.
+    digest = hashlib.md5(profile.as_uri().encode("utf-16-le"), usedforsecurity=False)
+    hexits = "".join(f"{byte:x}" for byte in digest.digest())
+    names = [f"OSL_PIPE_{uid}_SingleOfficeIPC_{hexits}"]
+    if bridge_pid is not None:
+        # The name the bridge gives the pipe it accepts on (uno_bridge.main).
+        names.append(f"OSL_PIPE_{uid}_assembler-{bridge_pid}")
+    return names
+
+
+def _remove_pipes(profile: Path, bridge_pid: int | None = None) -> None:
+    """Remove the sockets of a killed soffice's pipes, which it could not remove itself."""
+    for name in pipe_names(profile, bridge_pid):
+        with contextlib.suppress(OSError):
+            (_PIPE_FOLDER / name).unlink()
 
 
 _STOPPED = (

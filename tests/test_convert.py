@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import zipfile
 from pathlib import Path
 
@@ -977,8 +978,8 @@ def test_ctrl_c_while_the_first_soffice_is_launched_leaves_nothing_behind(
 @pytest.mark.slow
 @needs_bridge
 def test_a_stopped_worker_leaves_nothing_in_the_system_temp_folder(tmp_path: Path) -> None:
-    # A killed soffice removes neither its pipe's socket nor its temporary folder: a clerk's
-    # /tmp collected two folders and two sockets at every build.
+    # A killed soffice removes neither its pipes' sockets nor its temporary folder: a clerk's
+    # /tmp collected two folders and four sockets at every build.
     jobs = dossier_jobs(tmp_path, ["Een"])
     seen: list[Path] = []
     folders = (Path("/tmp"), Path(tempfile.gettempdir()))
@@ -1001,8 +1002,13 @@ def test_a_stopped_worker_leaves_nothing_in_the_system_temp_folder(tmp_path: Pat
         wait_for_pdfs(service, seen, 1)
         office = the_worker_soffice(service)
         (bridge,) = service.groups.running()
-        pipe = Path("/tmp") / f"OSL_PIPE_{os.getuid()}_assembler-{bridge}"
-        assert pipe.exists(), "the worker's pipe is not where soffice puts it"
+        arguments = Path(f"/proc/{office}/cmdline").read_bytes().decode().split("\0")
+        (profile_url,) = [a for a in arguments if a.startswith("-env:UserInstallation=")]
+        profile = Path(urllib.parse.unquote(profile_url.split("=", 1)[1].removeprefix("file://")))
+        pipes = [Path("/tmp") / name for name in convert.pipe_names(profile, bridge)]
+        assert pipes[1].name == f"OSL_PIPE_{os.getuid()}_assembler-{bridge}"
+        for pipe in pipes:
+            assert pipe.is_socket(), f"{pipe.name}: not where soffice puts its pipe"
         assert list(service.root.rglob(f"lu{office}*.tmp")), "soffice's own folder is elsewhere"
         report = service.finish()
 
@@ -1011,5 +1017,5 @@ def test_a_stopped_worker_leaves_nothing_in_the_system_temp_folder(tmp_path: Pat
     while not process_gone(office):
         assert time.monotonic() < deadline, "the worker's soffice did not end"
         time.sleep(0.05)
-    assert not pipe.exists()
+    assert [pipe.name for pipe in pipes if pipe.exists()] == []
     assert temporary_folders_of(office) == []
