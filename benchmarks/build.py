@@ -40,7 +40,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -508,6 +508,7 @@ def assembler_build(
     sample: bool = False,
     progress: Callable[[str], None] | None = None,
     bytecode: bool = True,
+    environment: Mapping[str, str] | None = None,
 ) -> Run:
     """Run ``assembler build`` in ``project`` as a clerk does, timed from exec to exit."""
     settle()
@@ -516,7 +517,7 @@ def assembler_build(
     process = subprocess.Popen(
         [str(ASSEMBLER), "build"],
         cwd=project,
-        env=_environment(bytecode),
+        env=dict(environment) if environment is not None else _environment(bytecode),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
