@@ -250,6 +250,10 @@ MEETING_OUTPUTS = (
     "vergaderbundel.pdf",
     "vergaderbundel-niet-openbaar.pdf",
 )
+MEETING_DOCUMENTS = ("agenda.docx", "agenda-niet-openbaar.docx")
+"""What a meeting gets from ``build --geen-pdf``."""
+# What a warning says was not brought up to date, by whether PDFs were asked for.
+_MEETING_OUTPUTS_ARE = {True: "agenda en vergaderbundel zijn", False: "de agenda's zijn"}
 
 
 @dataclass(frozen=True)
@@ -313,10 +317,9 @@ def _build(
         else:
             report.results.append(_result(plan, "ongewijzigd", outputs))
             notify("ongewijzigd", plan.dossier.name)
-    if options.pdf:
-        for meeting_plan in _meeting_plans(project, catalog, plans, settings, options, report):
-            if options.force or not _meeting_cached(meeting_plan):
-                work.meetings.append(meeting_plan)
+    for meeting_plan in _meeting_plans(project, catalog, plans, settings, options, report):
+        if options.force or not _meeting_cached(meeting_plan):
+            work.meetings.append(meeting_plan)
     if work.dossiers or work.meetings:
         _run(project, catalog, work, options, report, notify, service)
     elif service is not None:
@@ -459,7 +462,7 @@ def _meeting_plans(
                     project.display(meeting.folder / "vergadering.yaml"),
                     None,
                     "",
-                    f"agenda en vergaderbundel zijn niet bijgewerkt omdat {why}",
+                    f"{_MEETING_OUTPUTS_ARE[options.pdf]} niet bijgewerkt omdat {why}",
                     "waarschuwing",
                 )
             )
@@ -487,9 +490,11 @@ def _meeting_cached(plan: _MeetingPlan) -> bool:
         record = json.loads(_meeting_cache(plan).read_text(encoding="utf-8"))
         if record.get("key") != plan.key:
             return False
-    except (OSError, ValueError, AttributeError):
+        # The key says whether PDFs were made; records of older builds do not list them.
+        outputs = record.get("outputs", MEETING_OUTPUTS)
+        return all((plan.folder / str(name)).is_file() for name in outputs)
+    except (OSError, ValueError, AttributeError, TypeError):
         return False
-    return all((plan.folder / name).is_file() for name in MEETING_OUTPUTS)
 
 
 def _result(plan: _Plan, status: Status, outputs: Sequence[Path]) -> DossierResult:
@@ -554,7 +559,9 @@ def _run(
             # each dossier is bundled as soon as its last PDF comes out of LibreOffice.
             bundles: dict[Path, Future[list[Path]]] = {}
             # Entered before the bundler, so it is left after it: no bundle is offered late.
-            merges = stack.enter_context(_MeetingMerges(catalog, work.meetings, options))
+            merges = stack.enter_context(
+                _MeetingMerges(catalog, work.meetings if options.pdf else [], options)
+            )
             rebuilt = {plan.output_dir for plan in work.dossiers}
             merges.already_made(
                 [p for m in work.meetings for p in m.items if p.output_dir not in rebuilt]
@@ -875,32 +882,38 @@ def _meeting_bundles(
 
     staging = _staging(plan.folder / "vergadering")
     failed = [p.dossier.name for p in plan.items if p.dossier.folder in work.failed]
-    agenda_pdfs = [staging / f"{n}.pdf" for n in ("agenda", "agenda-niet-openbaar")]
-    if failed or not all(path.is_file() for path in agenda_pdfs):
+    made = MEETING_OUTPUTS if options.pdf else MEETING_DOCUMENTS
+    agendas = [staging / name for name in made if name.startswith("agenda")]
+    if failed or not all(path.is_file() for path in agendas):
         report.problems.append(
             Problem(
                 project.display(plan.meeting.folder / "vergadering.yaml"),
                 None,
                 "",
-                "agenda en vergaderbundel zijn niet bijgewerkt omdat niet alle stukken gemaakt "
-                "konden worden (zie de meldingen hierboven)",
+                f"{_MEETING_OUTPUTS_ARE[options.pdf]} niet bijgewerkt omdat niet alle stukken "
+                "gemaakt konden worden (zie de meldingen hierboven)",
                 "waarschuwing",
             )
         )
         return
-    if not merges.written(plan):
+    if options.pdf and not merges.written(plan):
         # Not merged along the way (something went wrong there): merged here from the
         # published files, so any problem is reported as it would be anyway.
         meta = _meeting_meta(catalog, plan, options)
         for parts, name in _meeting_parts(plan):
             merge_documents(parts, meta, staging / name)
-    # The meeting folder also holds the dossiers' folders, so only these six files move.
+    # The meeting folder also holds the dossiers' folders, so only these six files move;
+    # without PDFs, the old ones go, as a dossier's do: they would not match the agendas.
     try:
         for name in MEETING_OUTPUTS:
-            os.replace(staging / name, plan.folder / name)
+            if name in made:
+                os.replace(staging / name, plan.folder / name)
+            else:
+                (plan.folder / name).unlink(missing_ok=True)
     except OSError as error:
         raise not_writable(plan.folder, error) from None
-    write_text_atomic(_meeting_cache(plan), json.dumps({"key": plan.key}) + "\n")
+    record = {"key": plan.key, "outputs": list(made)}
+    write_text_atomic(_meeting_cache(plan), json.dumps(record) + "\n")
 
 
 class _MeetingMerges:

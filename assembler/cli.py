@@ -423,7 +423,12 @@ def _plain_progress(event: str, label: str) -> None:
     help="Aantal LibreOffice-processen.",
 )
 @click.option("--force", is_flag=True, help="Alles opnieuw maken, ook wat niet veranderd is.")
-@click.option("--geen-pdf", "no_pdf", is_flag=True, help="Alleen Word-documenten maken.")
+@click.option(
+    "--geen-pdf",
+    "no_pdf",
+    is_flag=True,
+    help="Alleen Word-documenten maken (voorstellen en agenda's), geen PDF's.",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(1, 3600),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import docx
 import pikepdf
 import pytest
 
@@ -188,6 +189,51 @@ def test_a_rejected_annex_fails_its_dossier_and_the_rest_is_built(
     assert "agenda en vergaderbundel zijn niet bijgewerkt" in result.stderr
     assert not (example_project / "build" / ECONOMIE / "vergaderbundel.pdf").exists()
     assert (example_project / "build" / WONEN / "vergaderbundel.pdf").is_file()
+
+
+def docx_lines(path: Path) -> list[str]:
+    document = docx.Document(str(path))
+    lines = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        lines += [cell.text for row in table.rows for cell in row.cells]
+    return [line for line in lines if line.strip()]
+
+
+def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("build", cwd=example_project).exit_code == 0
+    meeting = example_project / "build" / WONEN
+    assert (meeting / "vergaderbundel.pdf").is_file()
+
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    # As a dossier's PDFs go, so do the meeting's: they would not match the new agendas.
+    files = sorted(path.name for path in meeting.iterdir() if path.is_file())
+    assert files == ["agenda-niet-openbaar.docx", "agenda.docx"]
+    public = docx_lines(meeting / "agenda.docx")
+    assert "3. Regionale woningbouwafspraken 2023-2030" in public
+    assert "7. Niet openbaar" in public
+    assert not any("Woningbouwimpuls" in line or "23.0002150" in line for line in public)
+    full = docx_lines(meeting / "agenda-niet-openbaar.docx")
+    assert "7. Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls" in full
+
+    again = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert "Klaar: 0 gebouwd, 6 ongewijzigd, 0 mislukt" in again.stderr
+    assert sorted(path.name for path in meeting.iterdir() if path.is_file()) == files
+
+    # A rejected item keeps the previous agendas, and the clerk is told.
+    before = (meeting / "agenda.docx").read_bytes()
+    seed = example_project / "dossiers" / WONEN / "snelfietsroutes" / "dossier.yaml"
+    seed.write_text(seed.read_text().replace("datum: 2023-06-07", "datum: 2023-06-31"))
+    refused = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert refused.exit_code == 1, refused.stderr
+    assert (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de agenda's zijn niet bijgewerkt "
+        "omdat het agendapunt voor snelfietsroutes is afgekeurd (zie de melding bij dat "
+        "agendapunt)"
+    ) in refused.stderr
+    assert (meeting / "agenda.docx").read_bytes() == before
 
 
 def test_failed_dossier_keeps_its_previous_good_output(
