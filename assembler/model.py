@@ -488,7 +488,7 @@ def _check_pattern(value: str) -> str:
             "patroon",
             f"{_quote(value)} laat de controle vastlopen: een kenmerk dat niet past, wordt op te "
             "veel manieren geprobeerd (zet geen herhaling binnen een herhaling, zoals (a+)+, en "
-            "niet veel * of + achter elkaar)",
+            "niet veel * of + achter elkaar; of schrijf de groep atomair, als (?>...))",
         )
     return value
 

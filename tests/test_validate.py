@@ -494,6 +494,14 @@ def test_a_kenmerkpatroon_that_backtracks_without_end_is_refused(pattern: str) -
     assert "laat de controle vastlopen" in error["msg"]
 
 
+def test_the_atomic_group_the_refusal_suggests_is_accepted() -> None:
+    from assembler.model import Organisatie
+
+    # The catalogue's refused pattern, written as the message says: (?>...) for its group.
+    accepted = Organisatie.model_validate({"kenmerkpatroon": r"(?>\w+\s?)*$"})
+    assert accepted.reference_pattern == r"(?>\w+\s?)*$"
+
+
 @pytest.mark.parametrize(
     "pattern",
     [

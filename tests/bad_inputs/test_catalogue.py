@@ -1323,7 +1323,7 @@ MEETING_CASES = [
                 "kenmerkpatroon",
                 "'(\\w+\\s?)*$' laat de controle vastlopen: een kenmerk dat niet past, wordt op te "
                 "veel manieren geprobeerd (zet geen herhaling binnen een herhaling, zoals (a+)+, "
-                "en niet veel * of + achter elkaar)",
+                "en niet veel * of + achter elkaar; of schrijf de groep atomair, als (?>...))",
                 ORGANISATIE,
             ),
         ),
