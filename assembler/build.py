@@ -659,7 +659,8 @@ def _run(
             if conversions is not None:
                 conversions.finish()
                 # LibreOffice is done with: its memory goes before the meetings are finished.
-                conversions.service.close()
+                # Its workspace goes with the service, once nothing else needs the GIL.
+                conversions.service.stop_office()
             _finish_dossiers(project, work, options, report, notify, bundles)
             bundler.shutdown(wait=True)  # every bundle is offered to the meeting bundles
             merges.finish()
