@@ -202,7 +202,8 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
 
     project = _project()
     report = export_meetings(project, vergadermappen, source_date_epoch_from_env())
-    _print_problems(report.problems, False)
+    # The build's problems first: the export's own refer to them ("zie de meldingen hierboven").
+    _print_problems([*report.build.problems, *report.problems], False)
     for meeting in report.meetings:
         click.echo(f"Exportpakket: {project.display(meeting.folder)}")
     sys.exit(int(report.exit_code))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ECONOMIE, CliResult
+from tests.conftest import ECONOMIE, WONEN, CliResult
 
 RunCli = Callable[..., CliResult]
 ASSEMBLER = Path(sys.executable).parent / "assembler"
@@ -93,6 +93,31 @@ def test_export_and_publish_plan_from_the_command_line(example_project: Path) ->
     assert "POST /vergaderingen" in plan.stdout
     assert plan.stdout.rstrip().endswith("verzoeken gepland).")
     assert "geheim-123" not in plan.stdout + plan.stderr
+
+
+@pytest.mark.slow
+def test_export_says_why_a_meeting_was_not_exported(example_project: Path) -> None:
+    # The refused dossier's own message, not only the export's "zie de meldingen hierboven".
+    dossier = example_project / "dossiers" / WONEN / "res-voortgang" / "dossier.yaml"
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace("verspreiden: Ja", "verspreiden: Misschien"),
+        encoding="utf-8",
+    )
+    exported = subprocess.run(
+        [str(ASSEMBLER), "export"],
+        cwd=example_project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert exported.returncode == 1, exported.stderr
+    lines = exported.stderr.splitlines()
+    refused = next(i for i, line in enumerate(lines) if "verspreiden: 'Misschien'" in line)
+    assert lines[refused].startswith(f"dossiers/{WONEN}/res-voortgang/dossier.yaml:")
+    assert lines[refused].endswith("(schrijf Ja of Nee)")
+    export_line = next(i for i, line in enumerate(lines) if "niet geëxporteerd" in line)
+    assert refused < export_line
+    assert exported.stdout == f"Exportpakket: build/{ECONOMIE}/export\n"
 
 
 @pytest.mark.parametrize(
