@@ -130,6 +130,44 @@ def test_unchanged_dossier_is_skipped_and_changes_rebuild(
         assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr, path
 
 
+def test_a_renamed_overleg_rebuilds_the_bundles_that_name_it(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    meeting = small_project / "dossiers" / ECONOMIE / "vergadering.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text + "# alleen een opmerking\n", encoding="utf-8")
+    unchanged = run_cli("build", cwd=small_project)
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd" in unchanged.stderr
+
+    assert "overleg: Portefeuillehoudersoverleg Economie" in text
+    meeting.write_text(
+        text.replace("overleg: Portefeuillehoudersoverleg Economie", "overleg: PHO Economie"),
+        encoding="utf-8",
+    )
+    rebuilt = run_cli("build", cwd=small_project)
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr, rebuilt.stderr
+    with pikepdf.open(small_project / ITEM / "bundel.pdf") as bundle:
+        assert str(bundle.docinfo["/Subject"]) == "Voorstel PHO Economie"
+
+
+def test_an_upgraded_library_that_writes_outputs_means_a_rebuild(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib import metadata
+
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    assert "0 gebouwd, 1 ongewijzigd" in run_cli("build", "--geen-pdf", cwd=small_project).stderr
+    installed = metadata.version
+
+    def upgraded(name: str) -> str:
+        return "99.0" if name == "python-docx" else installed(name)
+
+    monkeypatch.setattr(metadata, "version", upgraded)
+    rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr, rebuilt.stderr
+
+
 def _change_template(path: Path) -> None:
     """Save the template again with one extra (invisible) document property changed."""
     import docx
