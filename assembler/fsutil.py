@@ -34,10 +34,24 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
-def not_writable(path: Path, error: OSError) -> OutputNotWritable:
-    """The Dutch error for an output that cannot be written, with the reason in words."""
+def unreadable(error: OSError) -> str:
+    """Why a file cannot be read, in Dutch, with what to do; the system's words otherwise."""
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "geen leesrechten (controleer de rechten)"
+    if error.errno == errno.ELOOP:
+        return "een snelkoppeling die naar zichzelf verwijst (vervang die door het bestand)"
+    if error.errno == errno.EIO:
+        return "leesfout van de schijf (kopieer het bestand opnieuw)"
+    return f"{error.strerror or error} (controleer het bestand)"
+
+
+def not_writable(path: Path, error: OSError, again: str = "bouw") -> OutputNotWritable:
+    """The Dutch error for an output that cannot be written, with the reason in words.
+
+    ``again`` is the command's verb for trying once more ("bouw", "exporteer").
+    """
     if error.errno == errno.ENOSPC:
-        reason = "de schijf is vol (maak ruimte vrij en bouw opnieuw)"
+        reason = f"de schijf is vol (maak ruimte vrij en {again} opnieuw)"
     elif error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         reason = "de map is alleen-lezen of afgeschermd (controleer de rechten)"
     elif error.errno in (errno.ENOTDIR, errno.EEXIST):

@@ -53,12 +53,11 @@ from assembler.build import (
 from assembler.errors import (
     ExitCode,
     InputRejected,
-    OutputNotWritable,
     Problem,
     UsageError,
     sort_problems,
 )
-from assembler.fsutil import write_text_atomic
+from assembler.fsutil import not_writable, write_text_atomic
 from assembler.model import Memo, Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.validate import (
@@ -785,15 +784,39 @@ def _zip_moment(meeting: MeetingInput, epoch: int | None) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
+# A package is written beside export/ and swapped in; the previous one waits aside meanwhile.
+_TEMP_EXPORT = ".export-tmp-"
+_OLD_EXPORT = ".export-old-"
+
+
+def _recover_exports(project: Project) -> None:
+    """Undo what an export killed mid-way left: its half-written folder, its swap half done.
+
+    Runs under the build lock, so no other export is writing. A package set aside and not
+    replaced (killed between the two renames) is put back: it is the last complete one.
+    """
+    for parent in project.build.glob("*/"):
+        try:
+            for temp in parent.glob(_TEMP_EXPORT + "*"):
+                shutil.rmtree(temp, ignore_errors=True)
+            for old in sorted(parent.glob(_OLD_EXPORT + "*")):
+                if (parent / "export").exists():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    os.replace(old, parent / "export")
+        except OSError as error:
+            raise not_writable(parent, error, "exporteer") from None
+
+
 def _write_package(export: MeetingExport, epoch: int | None) -> None:
     """Write the package into a temporary folder, then swap it into place."""
     parent = export.folder.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=".export-tmp-", dir=parent))
+        temp = Path(tempfile.mkdtemp(prefix=_TEMP_EXPORT, dir=parent))
     except OSError as error:
-        raise OutputNotWritable(f"{parent}: kan niet schrijven ({error.strerror})") from None
-    old = parent / f".export-old-{os.getpid()}"
+        raise not_writable(parent, error, "exporteer") from None
+    old = parent / f"{_OLD_EXPORT}{os.getpid()}"
     try:
         moment = _zip_moment(export.meeting, epoch)
         for side in SIDES:
@@ -820,10 +843,7 @@ def _write_package(export: MeetingExport, epoch: int | None) -> None:
         shutil.rmtree(temp, ignore_errors=True)
         if old.exists() and not export.folder.exists():
             os.replace(old, export.folder)
-        raise OutputNotWritable(
-            f"{export.folder}: export kan niet geschreven worden ({error.strerror}) "
-            "(controleer schijfruimte en rechten)"
-        ) from None
+        raise not_writable(export.folder, error, "exporteer") from None
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -984,6 +1004,7 @@ def package_meetings(
     }
     exports: list[MeetingExport] = []
     with build_lock(project):
+        _recover_exports(project)
         for meeting in catalog.meetings:
             if meeting.name in failed:
                 report.problems.append(

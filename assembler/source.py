@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from assembler.errors import InputRejected, Problem
+from assembler.fsutil import unreadable
 
 try:  # libyaml parses 300 dossiers in ~0.05 s, the pure-Python loader in ~1 s
     from yaml import CSafeLoader as _Loader
@@ -85,7 +86,7 @@ def load_yaml(path: Path, display: str | None = None) -> Source:
     except IsADirectoryError:
         raise _reject(shown, None, "is een map, geen YAML-bestand") from None
     except OSError as error:
-        raise _reject(shown, None, f"kan niet gelezen worden ({error.strerror})") from None
+        raise _reject(shown, None, f"kan niet gelezen worden: {unreadable(error)}") from None
     return parse_yaml(raw, path, shown)
 
 

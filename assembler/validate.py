@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from assembler.errors import InputRejected, Problem, Severity, UsageError, sort_problems
+from assembler.fsutil import unreadable
 from assembler.model import (
     DOCUMENT_KINDS,
     AgendaDossier,
@@ -638,7 +639,7 @@ def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:
         with open(path, "rb") as handle:
             head = handle.read(1024)
     except OSError as error:
-        return f"'{name}' kan niet gelezen worden ({error.strerror}) (controleer de rechten)"
+        return f"'{name}' kan niet gelezen worden: {unreadable(error)}"
     if not head:
         return f"'{name}' is leeg (0 bytes) (lever het volledige bestand aan)"
     if suffix in PDF_SUFFIXES:

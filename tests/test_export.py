@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import zipfile
@@ -373,6 +374,27 @@ def test_an_annex_with_a_password_is_refused_by_export_in_dutch(project: Project
         and p.melding == "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
         for p in report.build.problems
     ), report.build.problems
+
+
+@pytest.mark.slow
+def test_an_export_killed_mid_swap_is_undone_by_the_next(project: Project) -> None:
+    # Killed between setting the old package aside and moving the new one in: no export/,
+    # the last complete package aside, a half-written one beside it.
+    parent = project.build / WONEN
+    before = (parent / "export" / PUBLIC / "manifest.json").read_bytes()
+    os.replace(parent / "export", parent / ".export-old-4242")
+    (parent / ".export-tmp-x1y2").mkdir()
+    (parent / ".export-tmp-x1y2" / "half.zip").write_bytes(b"PK")
+    # The next export refuses this meeting, so only the recovery can bring its package back.
+    dossier = project.dossiers / WONEN / "res-voortgang" / "dossier.yaml"
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace("verspreiden: Ja", "verspreiden: Misschien"),
+        encoding="utf-8",
+    )
+    report = export_meetings(project, (), EPOCH)
+    assert report.exit_code == 1
+    assert (parent / "export" / PUBLIC / "manifest.json").read_bytes() == before
+    assert sorted(p.name for p in parent.iterdir() if p.name.startswith(".export")) == []
 
 
 @pytest.mark.slow

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
 
 from assembler.errors import InputRejected
+from assembler.fsutil import unreadable
 from assembler.source import MAX_BYTES, field_label, load_yaml, parse_yaml
 
 
@@ -137,6 +139,31 @@ def test_not_utf8_has_no_line_in_its_place(tmp_path: Path) -> None:
     assert problem.format() == (
         "d.yaml: is geen UTF-8 (onleesbaar teken op regel 1; sla het bestand op als UTF-8)"
     )
+
+
+def test_an_unreadable_file_is_explained_in_dutch(tmp_path: Path) -> None:
+    # A link to itself cannot be read even by root; the system's words were English.
+    path = tmp_path / "d.yaml"
+    path.symlink_to(path)
+    with pytest.raises(InputRejected) as caught:
+        load_yaml(path, "d.yaml")
+    assert caught.value.problems[0].format() == (
+        "d.yaml: kan niet gelezen worden: een snelkoppeling die naar zichzelf verwijst "
+        "(vervang die door het bestand)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (PermissionError(errno.EACCES, "Permission denied"), "geen leesrechten"),
+        (OSError(errno.EIO, "Input/output error"), "leesfout van de schijf"),
+        (OSError(errno.ENAMETOOLONG, "File name too long"), "File name too long"),
+    ],
+)
+def test_why_a_file_cannot_be_read(error: OSError, expected: str) -> None:
+    assert unreadable(error).startswith(expected)
+    assert unreadable(error).endswith(")")
 
 
 def test_file_over_one_megabyte_is_refused_without_parsing(tmp_path: Path) -> None:
