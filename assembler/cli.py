@@ -39,6 +39,17 @@ class DutchHelpFormatter(click.HelpFormatter):
         return super().section(_SECTIONS.get(name, name))
 
 
+class DutchOption(click.Option):
+    """An option whose help says [verplicht] where click writes [required]."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        names, text = record
+        return names, text.replace("[required]", "[verplicht]")
+
+
 class DutchContext(click.Context):
     """A click context that lays out help with :class:`DutchHelpFormatter`."""
 
@@ -215,6 +226,7 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
 @click.option(
     "--naar",
     "url",
+    cls=DutchOption,
     required=True,
     metavar="URL",
     help="Webadres van de API, bijvoorbeeld https://raad.example.nl/api/ods/v1",
@@ -301,12 +313,16 @@ _PROMPTS = {
 @dutch_help
 @click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False))
 @click.argument("mapnaam")
-@click.option("--onderwerp", help="Onderwerp van het voorstel.")
-@click.option("--contactpersoon", help="Naam van de contactpersoon.")
-@click.option("--eenheid", help="Organisatie-eenheid van de contactpersoon.")
-@click.option("--email", help="E-mailadres van de contactpersoon.")
-@click.option("--datum", help="Datum van het voorstel, JJJJ-MM-DD (standaard: vandaag).")
-@click.option("--kenmerk", help="Kenmerk (standaard: het volgende vrije kenmerk van het jaar).")
+@click.option("--onderwerp", metavar="TEKST", help="Onderwerp van het voorstel.")
+@click.option("--contactpersoon", metavar="NAAM", help="Naam van de contactpersoon.")
+@click.option("--eenheid", metavar="TEKST", help="Organisatie-eenheid van de contactpersoon.")
+@click.option("--email", metavar="ADRES", help="E-mailadres van de contactpersoon.")
+@click.option("--datum", metavar="JJJJ-MM-DD", help="Datum van het voorstel (standaard: vandaag).")
+@click.option(
+    "--kenmerk",
+    metavar="KENMERK",
+    help="Kenmerk (standaard: het volgende vrije kenmerk van het jaar).",
+)
 @handles_errors
 def new(
     vergadermap: Path,

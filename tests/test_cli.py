@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -34,6 +35,34 @@ def test_help_is_dutch(example_project: Path, run_cli: RunCli) -> None:
     ):
         assert f"  {command} " in result.stdout
     assert "Show this message" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["build"],
+        ["check"],
+        ["export"],
+        ["new"],
+        ["publish"],
+        ["schema"],
+        ["templates"],
+        ["templates", "check"],
+        ["verplaats"],
+    ],
+)
+def test_every_command_help_is_dutch(
+    example_project: Path, run_cli: RunCli, command: list[str]
+) -> None:
+    result = run_cli(*command, "--help", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Gebruik: assembler ")
+    # Click's own words: its section titles, type names and markers.
+    english = re.compile(
+        r"\b(Usage|Options|Arguments|Commands|TEXT|INTEGER|FLOAT|PATH|FILENAME|DIRECTORY|"
+        r"required|default|Show this message)\b"
+    )
+    assert not english.search(result.stdout), english.findall(result.stdout)
 
 
 def test_templates_check_clean_and_broken(example_project: Path, run_cli: RunCli) -> None:
