@@ -1337,6 +1337,24 @@ def _remove_stale(
         raise not_writable(Path(project.display(project.build)), error) from None
 
 
+def failure_json(error: AssemblerError) -> str:
+    """The ``--json`` summary of a build that stopped (no project, the lock, LibreOffice…).
+
+    The same shape as :func:`report_json`, so a script reads one kind of answer.
+    """
+    problems = error.problems or [Problem("", None, "", error.message)]
+    data = {
+        "afsluitcode": int(error.exit_code),
+        "seconden": 0.0,
+        "gebouwd": 0,
+        "ongewijzigd": 0,
+        "mislukt": 0,
+        "dossiers": [],
+        "meldingen": [p.as_json() for p in problems],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
 def report_json(report: BuildReport, project: Project) -> str:
     """The ``--json`` summary for scripts and agenda automation."""
     data = {

@@ -354,6 +354,17 @@ def test_second_build_at_the_same_time_exits_3(small_project: Path, run_cli: Run
         "fout: er loopt al een build van dit project (wacht tot die klaar is en probeer het "
         "opnieuw)\n"
     )
+    # A script gets the summary's shape here too, not a bare list of problems.
+    with open(small_project / "build" / ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        scripted = run_cli("build", "--geen-pdf", "--json", cwd=small_project)
+    assert scripted.exit_code == 3
+    summary = json.loads(scripted.stdout)
+    assert summary["afsluitcode"] == 3
+    assert (summary["gebouwd"], summary["mislukt"], summary["dossiers"]) == (0, 0, [])
+    (problem,) = summary["meldingen"]
+    assert problem["ernst"] == "fout"
+    assert problem["melding"].startswith("er loopt al een build van dit project")
 
 
 def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
