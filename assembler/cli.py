@@ -469,12 +469,28 @@ def build(
     Een afgekeurd dossier wordt gemeld; de andere worden gewoon gebouwd (afsluitcode 1).
     """
     from assembler.build import (
+        BuildOptions,
+        build_project,
         failure_json,
         report_json,
+        source_date_epoch_from_env,
     )
 
     try:
-        report = _build(paden, jobs, force, no_pdf, timeout, as_json)
+        project = _project()
+        options = BuildOptions(
+            paths=paden,
+            pdf=not no_pdf,
+            jobs=jobs,
+            force=force,
+            source_date_epoch=source_date_epoch_from_env(),
+            timeout_per_document=timeout,
+        )
+        interactive = sys.stderr.isatty() and not as_json
+        if interactive:
+            report = _build_with_bar(project, options, build_project)
+        else:
+            report = build_project(project, options, None if as_json else _plain_progress)
     except AssemblerError as error:
         if not as_json:
             raise
@@ -483,35 +499,11 @@ def build(
         click.echo(f"fout: {error.message}", err=True)
         sys.exit(int(error.exit_code))
     if as_json:
-        click.echo(report_json(report, _project()))
+        click.echo(report_json(report, project))
     else:
         _print_problems(report.problems, False)
-        _summary(report, sys.stderr.isatty())
+        _summary(report, interactive)
     sys.exit(int(report.exit_code))
-
-
-def _build(
-    paden: tuple[Path, ...],
-    jobs: int | None,
-    force: bool,
-    no_pdf: bool,
-    timeout: float | None,
-    as_json: bool,
-) -> Any:
-    from assembler.build import BuildOptions, build_project, source_date_epoch_from_env
-
-    project = _project()
-    options = BuildOptions(
-        paths=paden,
-        pdf=not no_pdf,
-        jobs=jobs,
-        force=force,
-        source_date_epoch=source_date_epoch_from_env(),
-        timeout_per_document=timeout,
-    )
-    if sys.stderr.isatty() and not as_json:
-        return _build_with_bar(project, options, build_project)
-    return build_project(project, options, None if as_json else _plain_progress)
 
 
 def _build_with_bar(project: Project, options: Any, build_project: Any) -> Any:
