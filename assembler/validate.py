@@ -25,6 +25,7 @@ from assembler.fsutil import unreadable
 from assembler.model import (
     DOCUMENT_KINDS,
     AgendaDossier,
+    Bijlage,
     Document,
     FolderName,
     Organisatie,
@@ -446,6 +447,12 @@ def load_dossier(
         document = model.model_validate(data, context=context)
     except ValidationError as error:
         problems.extend(problems_from_validation(error, source, model))
+        # All problems of a file at once: its annex files are checked too, when the annex
+        # entries themselves are valid, so a clerk does not mend it in two rounds.
+        annexes = _annexes_alone(data, error)
+        if annexes:
+            stand_in = DossierInput(folder, source, model.model_construct(annexes=annexes))
+            problems.extend(check_annex_files(stand_in, display))
         return None
     dossier = DossierInput(folder, source, document)
     problems.extend(_content_warnings(source, display, markdown_fields(model)))
@@ -511,6 +518,19 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
                 "*cursief* of een lijst met '- ')",
             )
     return problems
+
+
+_ANNEXES: TypeAdapter[tuple[Bijlage, ...]] = TypeAdapter(tuple[Bijlage, ...])
+
+
+def _annexes_alone(data: dict[str, Any], error: ValidationError) -> tuple[Bijlage, ...]:
+    """The annexes of a dossier that failed validation elsewhere; () if they failed too."""
+    if any(problem["loc"][:1] == ("bijlagen",) for problem in error.errors()):
+        return ()
+    try:
+        return _ANNEXES.validate_python(data.get("bijlagen") or ())
+    except ValidationError:
+        return ()
 
 
 def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
@@ -587,7 +607,10 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             )
         else:
             numbers[resolved] = index + 1
-    problems.extend(_unnamed_pdfs(dossier, display, listing, named))
+    # A refused entry is mended first: the file it was meant to name would be warned about
+    # as forgotten, away from the line to fix.
+    if not any(problem.ernst == "fout" for problem in problems):
+        problems.extend(_unnamed_pdfs(dossier, display, listing, named))
     return problems
 
 

@@ -294,6 +294,38 @@ def test_annex_path_rules(
     assert result.exit_code == 1
     expected = f"{SEED}:{line}: bijlagen[1].bestand: {message}"
     assert any(shown.startswith(expected) for shown in result.stderr.splitlines()), result.stderr
+    # The file the entry was meant to name is not also warned about as forgotten.
+    assert "ligt in de dossiermap maar staat niet bij de bijlagen" not in result.stderr
+
+
+def test_a_dossier_with_a_bad_field_also_has_its_annex_files_checked(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # All problems of a file at once: the clerk mends the date and the annex in one round.
+    line = _annex_line(example_project)
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", "    bestand: bijlage-een.pdf")
+    edit(example_project, SEED, r"^datum: 2023-04-11", "datum: 2023-02-30")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    date_line = line_of(example_project, SEED, "datum: 2023-02-30")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{date_line}: datum: '2023-02-30' is geen bestaande datum (schrijf JJJJ-MM-DD)",
+        f"{SEED}:{line}: bijlagen[1].bestand: 'bijlage-een.pdf' bestaat niet in de dossiermap "
+        "(controleer de naam; aanwezig: bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf, "
+        "bijlage-2-projectplan-instrumenten-ruimte-voor-werklocaties.pdf, "
+        "bijlage-3-advies-ruimte-voor-werk-nieuw-instrumentarium.pdf)",
+    ]
+
+
+def test_invalid_annex_entries_are_reported_once_not_checked_as_files(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", "    bestand: ''")
+    edit(example_project, SEED, r"^datum: 2023-04-11", "datum: 2023-02-30")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    annex_lines = [line for line in result.stderr.splitlines() if "bijlagen[1]" in line]
+    assert len(annex_lines) == 1, result.stderr
 
 
 def test_a_pdf_that_no_annex_names_is_warned_about_once(
