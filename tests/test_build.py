@@ -274,6 +274,19 @@ def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
     assert (meeting / "agenda.docx").read_bytes() == before
 
 
+def test_when_several_exit_codes_apply_the_highest_wins(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # A rejected dossier (1) and a broken template (2) in one run: 2, and both are said.
+    seed = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    seed.write_text(seed.read_text().replace("verspreiden: Ja", "verspreiden: Misschien"))
+    (example_project / "templates" / "memo.docx").write_bytes(b"geen Word-document")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 2, result.stderr
+    assert "werklocaties/dossier.yaml:5: verspreiden: 'Misschien'" in result.stderr
+    assert "templates/memo.docx: is geen Word-document (.docx)" in result.stderr
+
+
 def test_failed_dossier_keeps_its_previous_good_output(
     small_project: Path, run_cli: RunCli
 ) -> None:

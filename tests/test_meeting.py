@@ -62,6 +62,7 @@ def test_public_agenda_shows_a_confidential_item_only_as_niet_openbaar(built: Pa
     assert "NIET OPENBAAR" not in agenda
     assert "3. Regionale woningbouwafspraken 2023-2030" in agenda
     assert "Kenmerk 23.0002104" in agenda and "ter besluitvorming" in agenda
+    assert "portefeuillehouder M. van der Linden" in agenda
     assert "5. Prioritering regionale snelfietsroutes en cofinanciering" in agenda
     assert "ter bespreking" in agenda
     assert "ter informatie" in agenda  # the memo

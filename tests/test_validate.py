@@ -265,6 +265,27 @@ def test_duplicate_kenmerk_names_both_files(example_project: Path, run_cli: RunC
     assert f"is al gebruikt in {SEED}" in result.stderr
 
 
+def test_the_organisations_kenmerkpatroon_is_what_kenmerken_are_checked_against(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(
+        example_project,
+        "dossiers/organisatie.yaml",
+        r"^kenmerkpatroon: .*",
+        "kenmerkpatroon: '^RGV-[0-9]{4}$'",
+    )
+    edit(example_project, SEED, r"^kenmerk: .*", "kenmerk: RGV-0042")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    refused = [line for line in result.stderr.splitlines() if ": kenmerk: " in line]
+    # Every example dossier but the seed keeps its old kenmerk, which no longer fits.
+    assert len(refused) == 5, result.stderr
+    assert not any(line.startswith(f"{SEED}:") for line in refused)
+    assert refused[0].endswith(
+        "is geen geldig kenmerk (schrijf een kenmerk volgens het patroon ^RGV-[0-9]{4}$)"
+    )
+
+
 def _annex_line(project: Path) -> int:
     return line_of(project, SEED, "    bestand: bijlage-1")
 
