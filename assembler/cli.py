@@ -357,16 +357,12 @@ def new(
             )
         for name in missing:
             answers[name] = click.prompt(_PROMPTS[name])
-    try:
-        chosen_date = date.fromisoformat(datum) if datum else date.today()
-    except ValueError:
-        raise UsageError(f"--datum: '{datum}' is geen datum (schrijf JJJJ-MM-DD)") from None
     values = NewDossier(
         onderwerp=str(answers["onderwerp"]),
         contactpersoon=str(answers["contactpersoon"]),
         eenheid=str(answers["eenheid"]),
         email=str(answers["email"]),
-        datum=chosen_date,
+        datum=datum or date.today().isoformat(),
         kenmerk=kenmerk,
     )
     try:

@@ -33,7 +33,8 @@ class NewDossier:
     contactpersoon: str
     eenheid: str
     email: str
-    datum: date
+    # As typed (JJJJ-MM-DD): checked with the other values, so every problem is said at once.
+    datum: str
     kenmerk: str | None = None
 
 
@@ -80,7 +81,7 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
                 "het kenmerkpatroon van deze organisatie is aangepast, dus er kan geen "
                 "volgend kenmerk bedacht worden (geef het op met --kenmerk)"
             )
-        reference = next_reference(project, values.datum.year)
+        reference = next_reference(project, _year_of(values.datum))
     source = _load_meeting(project, meeting_file)
     agenda_text = add_to_agenda(source, name)
     schema = _relative_schema(project, folder, "dossier")
@@ -263,6 +264,19 @@ def _yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _plain_date(datum: str) -> str:
+    """A date as the examples write it, bare; anything else quoted, to be refused as typed."""
+    return datum if re.fullmatch(r"\d{4}-\d{2}-\d{2}", datum) else _yaml_text(datum)
+
+
+def _year_of(datum: str) -> int:
+    """The year of the new dossier's date; this year's when the date is wrong (said later)."""
+    try:
+        return date.fromisoformat(datum).year
+    except ValueError:
+        return date.today().year
+
+
 def _dossier_text(values: NewDossier, reference: str, schema: str, meeting: Vergadering) -> str:
     q = _yaml_text
     return f"""# yaml-language-server: $schema={schema}
@@ -273,8 +287,8 @@ portefeuillehouder:             # staat op de agenda; leeg laten mag
 contactpersoon: {q(values.contactpersoon)}
 eenheid: {q(values.eenheid)}
 email: {q(values.email)}
-kenmerk: "{reference}"
-datum: {values.datum.isoformat()}              # JJJJ-MM-DD
+kenmerk: {q(reference)}
+datum: {_plain_date(values.datum)}              # JJJJ-MM-DD
 voorstel:                       # de besluiten: Voorstel 1., Voorstel 2., ...
   - Instemmen met ...
 behandeling:                    # eerdere en geplande overleggen, in volgorde

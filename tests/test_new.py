@@ -125,7 +125,31 @@ def test_new_says_every_problem_as_the_other_commands_do(
     bad_date = run_cli(
         "new", f"dossiers/{ECONOMIE}", "nieuw", *OPTIONS[:-1], "1 mei", cwd=example_project
     )
-    assert bad_date.stderr == "fout: --datum: '1 mei' is geen datum (schrijf JJJJ-MM-DD)\n"
+    assert bad_date.stderr == (
+        "fout: --datum: '1 mei' is geen datum in de vorm JJJJ-MM-DD (schrijf bijvoorbeeld "
+        "2023-04-11)\n"
+    )
+    # Every wrong value at once, the date among them; a value cannot add a key of its own.
+    several = run_cli(
+        "new",
+        f"dossiers/{ECONOMIE}",
+        "nieuw",
+        *OPTIONS[:-3],
+        "p.devries",
+        "--datum",
+        "1 mei",
+        "--kenmerk",
+        '23.0000001"\nverspreiden: Nee\n#',
+        cwd=example_project,
+    )
+    assert several.exit_code == 2
+    assert several.stderr.splitlines() == [
+        "fout: --email: 'p.devries' is geen geldig e-mailadres (schrijf bijvoorbeeld "
+        "a.pols@regiogv.nl)",
+        "fout: --kenmerk: moet op één regel staan (haal regeleinden en tabs weg)",
+        "fout: --datum: '1 mei' is geen datum in de vorm JJJJ-MM-DD (schrijf bijvoorbeeld "
+        "2023-04-11)",
+    ]
     bad_email = run_cli(
         "new", f"dossiers/{ECONOMIE}", "nieuw", *OPTIONS[:-3], "p.devries", cwd=example_project
     )
