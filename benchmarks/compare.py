@@ -23,8 +23,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import build as bench  # the benchmark next to this file, first on sys.path when run
 from assembler.convert import find_soffice
+
+import build as bench  # the benchmark next to this file, first on sys.path when run
 
 FLOOR = "floor"
 
