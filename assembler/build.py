@@ -278,7 +278,7 @@ MEETING_OUTPUTS = (
     "vergaderbundel.pdf",
     "vergaderbundel-niet-openbaar.pdf",
 )
-MEETING_DOCUMENTS = ("agenda.docx", "agenda-niet-openbaar.docx")
+MEETING_DOCUMENTS = tuple(name for name in MEETING_OUTPUTS if name.endswith(".docx"))
 """What a meeting gets from ``build --geen-pdf``."""
 # What a warning says was not brought up to date, by whether PDFs were asked for.
 _MEETING_OUTPUTS_ARE = {True: "agenda en vergaderbundel zijn", False: "de agenda's zijn"}
@@ -346,7 +346,7 @@ def _build(
             report.results.append(_result(plan, "ongewijzigd", outputs))
             notify("ongewijzigd", plan.dossier.name)
     for meeting_plan in _meeting_plans(project, catalog, plans, settings, options, report):
-        if options.force or not _meeting_cached(meeting_plan):
+        if options.force or not _meeting_cached(meeting_plan, options):
             work.meetings.append(meeting_plan)
     if work.dossiers or work.meetings:
         _run(project, catalog, work, options, report, notify, service)
@@ -513,16 +513,18 @@ def _meeting_cache(plan: _MeetingPlan) -> Path:
     return plan.folder.parent / ".cache" / plan.name / "_vergadering.json"
 
 
-def _meeting_cached(plan: _MeetingPlan) -> bool:
+def _meeting_outputs(options: BuildOptions) -> tuple[str, ...]:
+    return MEETING_OUTPUTS if options.pdf else MEETING_DOCUMENTS
+
+
+def _meeting_cached(plan: _MeetingPlan, options: BuildOptions) -> bool:
     try:
         record = json.loads(_meeting_cache(plan).read_text(encoding="utf-8"))
-        if record.get("key") != plan.key:
+        if record.get("key") != plan.key:  # the key says whether PDFs were made
             return False
-        # The key says whether PDFs were made; records of older builds do not list them.
-        outputs = record.get("outputs", MEETING_OUTPUTS)
-        return all((plan.folder / str(name)).is_file() for name in outputs)
-    except (OSError, ValueError, AttributeError, TypeError):
+    except (OSError, ValueError, AttributeError):
         return False
+    return all((plan.folder / name).is_file() for name in _meeting_outputs(options))
 
 
 def _result(plan: _Plan, status: Status, outputs: Sequence[Path]) -> DossierResult:
@@ -911,7 +913,7 @@ def _meeting_bundles(
 
     staging = _staging(plan.folder / "vergadering")
     failed = [p.dossier.name for p in plan.items if p.dossier.folder in work.failed]
-    made = MEETING_OUTPUTS if options.pdf else MEETING_DOCUMENTS
+    made = _meeting_outputs(options)
     agendas = [staging / name for name in made if name.startswith("agenda")]
     if failed or not all(path.is_file() for path in agendas):
         report.problems.append(
@@ -941,8 +943,7 @@ def _meeting_bundles(
                 (plan.folder / name).unlink(missing_ok=True)
     except OSError as error:
         raise not_writable(plan.folder, error) from None
-    record = {"key": plan.key, "outputs": list(made)}
-    write_text_atomic(_meeting_cache(plan), json.dumps(record) + "\n")
+    write_text_atomic(_meeting_cache(plan), json.dumps({"key": plan.key}) + "\n")
 
 
 class _MeetingMerges:
@@ -1338,27 +1339,23 @@ def _remove_stale(
 
 
 def failure_json(error: AssemblerError) -> str:
-    """The ``--json`` summary of a build that stopped (no project, the lock, LibreOffice…).
+    """The ``--json`` summary of a build that stopped with an error (the lock, no project…).
 
-    The same shape as :func:`report_json`, so a script reads one kind of answer.
+    The same shape as :func:`report_json`, so a script reads one kind of answer; what was
+    built before the error is not counted.
     """
     problems = error.problems or [Problem("", None, "", error.message)]
-    data = {
-        "afsluitcode": int(error.exit_code),
-        "seconden": 0.0,
-        "gebouwd": 0,
-        "ongewijzigd": 0,
-        "mislukt": 0,
-        "dossiers": [],
-        "meldingen": [p.as_json() for p in problems],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return _summary_json(error.exit_code, BuildReport(problems=list(problems)), None)
 
 
 def report_json(report: BuildReport, project: Project) -> str:
     """The ``--json`` summary for scripts and agenda automation."""
+    return _summary_json(report.exit_code, report, project)
+
+
+def _summary_json(exit_code: ExitCode, report: BuildReport, project: Project | None) -> str:
     data = {
-        "afsluitcode": int(report.exit_code),
+        "afsluitcode": int(exit_code),
         "seconden": round(report.seconds, 3),
         "gebouwd": report.count("gebouwd"),
         "ongewijzigd": report.count("ongewijzigd"),
@@ -1369,7 +1366,7 @@ def report_json(report: BuildReport, project: Project) -> str:
                 "dossier": r.folder,
                 "agendapunt": r.number,
                 "status": r.status,
-                "uitvoer": [project.display(p) for p in r.outputs],
+                "uitvoer": [project.display(p) if project else str(p) for p in r.outputs],
             }
             for r in report.results
         ],

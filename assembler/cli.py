@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -47,7 +48,8 @@ class DutchOption(click.Option):
         if record is None:
             return None
         names, text = record
-        return names, text.replace("[required]", "[verplicht]")
+        # Click writes "[required]", or "[default: …; required]" with other extras.
+        return names, re.sub(r"\brequired\]", "verplicht]", text)
 
 
 class DutchContext(click.Context):

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assembler.errors import AssemblerError, ConversionFailed, LibreOfficeMissing
-from assembler.fsutil import atomic_path
+from assembler.fsutil import atomic_path, unreadable
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -440,7 +440,6 @@ class _Profiles:
         self._free: list[Path] = []
         self._count = 0
         self._lock = threading.Lock()
-        self._retired = False
 
     def take(self) -> tuple[Path, bool]:
         """A profile folder, and whether it was copied from the seed."""
@@ -465,25 +464,17 @@ class _Profiles:
             self._seed.discard()
 
     def give_back(self, profile: Path, *, clean: bool) -> None:
-        """Take ``profile`` back for reuse; one of a killed soffice is emptied first."""
-        with self._lock:
-            if self._retired:
-                return
-        if not clean:
-            # A killed soffice can leave a lock or a half-written registry behind.
-            shutil.rmtree(profile, ignore_errors=True)
-        with self._lock:
-            self._free.append(profile)
+        """Take ``profile`` back for reuse, unless a killed soffice left it.
 
-    def retire(self) -> None:
-        """Reuse nothing given back from now on: it goes with the workspace.
-
-        Emptying a profile takes 4 ms alone, but 0.25 s at the end of a build: each of its
-        hundred-odd system calls gives up the GIL, and the threads still bundling hold it for
-        a switch interval each time. That was the build's tail, waiting for it.
+        A killed soffice can leave a lock or a half-written registry behind, so its profile
+        is not reused; it goes with the workspace. Emptying it for reuse would gain nothing
+        (a new profile is a 4-ms copy of the seed) and cost 0.25 s at the end of a build:
+        each of its hundred-odd system calls gives up the GIL, and the threads writing the
+        meeting bundles hold it for a switch interval each time.
         """
-        with self._lock:
-            self._retired = True
+        if clean:
+            with self._lock:
+                self._free.append(profile)
 
 
 class _ProcessGroups:
@@ -568,7 +559,7 @@ class _Runner:
             try:
                 _stage(doc.job.source, inbox / doc.staged_name)
             except OSError as error:
-                reason = f"kan het bestand niet lezen: {error.strerror or error}"
+                reason = f"kan het bestand niet lezen: {unreadable(error)}"
                 self.events.put(_Outcome(doc=doc, reason=reason))
                 continue
             staged.append(doc)
@@ -1044,7 +1035,7 @@ class _UnoWorker:
         try:
             _stage(doc.job.source, inbox)
         except OSError as error:
-            reason = f"kan het bestand niet lezen: {error.strerror or error}"
+            reason = f"kan het bestand niet lezen: {unreadable(error)}"
             service.events.put(_Outcome(doc=doc, reason=reason))
             return "done", ""
         number = next(self.requests)
@@ -1250,7 +1241,6 @@ class ConversionService:
 
         Documents submitted later are converted by one-shot batches.
         """
-        self.profiles.retire()
         self._stop_workers()
         self._python = None
 
@@ -1342,8 +1332,6 @@ class ConversionService:
     def finish(self) -> ConversionReport:
         """Wait until every submitted document is converted or has failed; the report."""
         try:
-            # No document comes after these: the workers' profiles go with the workspace.
-            self.profiles.retire()
             for _ in self._threads:
                 self.queue.put(None)
             while self._running:

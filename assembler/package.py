@@ -57,7 +57,7 @@ from assembler.errors import (
     UsageError,
     sort_problems,
 )
-from assembler.fsutil import not_writable, write_text_atomic
+from assembler.fsutil import TEMP_PREFIX, not_writable, write_text_atomic
 from assembler.model import Memo, Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.validate import (
@@ -785,25 +785,23 @@ def _zip_moment(meeting: MeetingInput, epoch: int | None) -> datetime:
 
 
 # A package is written beside export/ and swapped in; the previous one waits aside meanwhile.
-_TEMP_EXPORT = ".export-tmp-"
+# A half-written one has the build's temporary prefix, so the build's clean-up removes it.
+_TEMP_EXPORT = TEMP_PREFIX + "export-"
 _OLD_EXPORT = ".export-old-"
 
 
 def _recover_exports(project: Project) -> None:
-    """Undo what an export killed mid-way left: its half-written folder, its swap half done.
+    """Put back a package an export killed mid-swap had set aside: the last complete one.
 
-    Runs under the build lock, so no other export is writing. A package set aside and not
-    replaced (killed between the two renames) is put back: it is the last complete one.
+    Runs under the build lock, so no other export is swapping.
     """
     for parent in project.build.glob("*/"):
         try:
-            for temp in parent.glob(_TEMP_EXPORT + "*"):
-                shutil.rmtree(temp, ignore_errors=True)
             for old in sorted(parent.glob(_OLD_EXPORT + "*")):
-                if (parent / "export").exists():
+                if (parent / EXPORT_DIR).exists():
                     shutil.rmtree(old, ignore_errors=True)
                 else:
-                    os.replace(old, parent / "export")
+                    os.replace(old, parent / EXPORT_DIR)
         except OSError as error:
             raise not_writable(parent, error, "exporteer") from None
 

@@ -562,6 +562,9 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
                 f"'{annex.file}' heeft een bestandstype dat niet kan "
                 "(lever een PDF aan, of .docx, .odt, .xlsx of .ods)"
             )
+            # The file it was meant to name would be warned about as forgotten, away from
+            # the line to mend: this entry is mended first.
+            named.update(listing)
             continue
         # The listing answers for a plain file of the folder itself, what most annexes are;
         # anything else (a link, a sub-folder) is asked of the file system.
@@ -607,10 +610,7 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             )
         else:
             numbers[resolved] = index + 1
-    # A refused entry is mended first: the file it was meant to name would be warned about
-    # as forgotten, away from the line to fix.
-    if not any(problem.ernst == "fout" for problem in problems):
-        problems.extend(_unnamed_pdfs(dossier, display, listing, named))
+    problems.extend(_unnamed_pdfs(dossier, display, listing, named))
     return problems
 
 

@@ -383,8 +383,9 @@ def test_an_export_killed_mid_swap_is_undone_by_the_next(project: Project) -> No
     parent = project.build / WONEN
     before = (parent / "export" / PUBLIC / "manifest.json").read_bytes()
     os.replace(parent / "export", parent / ".export-old-4242")
-    (parent / ".export-tmp-x1y2").mkdir()
-    (parent / ".export-tmp-x1y2" / "half.zip").write_bytes(b"PK")
+    half = parent / ".tmp-assembler-export-x1y2"  # what mkdtemp named the package being written
+    half.mkdir()
+    (half / "half.zip").write_bytes(b"PK")
     # The next export refuses this meeting, so only the recovery can bring its package back.
     dossier = project.dossiers / WONEN / "res-voortgang" / "dossier.yaml"
     dossier.write_text(
@@ -394,7 +395,7 @@ def test_an_export_killed_mid_swap_is_undone_by_the_next(project: Project) -> No
     report = export_meetings(project, (), EPOCH)
     assert report.exit_code == 1
     assert (parent / "export" / PUBLIC / "manifest.json").read_bytes() == before
-    assert sorted(p.name for p in parent.iterdir() if p.name.startswith(".export")) == []
+    assert [p.name for p in parent.iterdir() if p.name.startswith((".export", ".tmp-"))] == []
 
 
 @pytest.mark.slow

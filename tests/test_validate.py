@@ -338,6 +338,18 @@ def test_a_dossier_with_a_bad_field_also_has_its_annex_files_checked(
     ]
 
 
+def test_an_empty_annex_and_a_forgotten_pdf_are_both_said(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    (folder / "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf").write_bytes(b"")
+    (folder / "vergeten.pdf").write_bytes(b"%PDF-1.4\n")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert "is leeg (0 bytes)" in result.stderr
+    assert "'vergeten.pdf' ligt in de dossiermap maar staat niet bij de bijlagen" in result.stderr
+
+
 def test_invalid_annex_entries_are_reported_once_not_checked_as_files(
     example_project: Path, run_cli: RunCli
 ) -> None:
