@@ -809,13 +809,30 @@ def _workspace() -> Iterator[Path]:
 def _remove_stale_workspaces() -> None:
     # A build killed with SIGKILL cannot clean up; the next conversion does it instead.
     with contextlib.suppress(OSError):
+        killed = False
         for entry in Path(tempfile.gettempdir()).glob(_WORKSPACE_PREFIX + "*"):
             try:
                 owner = int((entry / "owner").read_text(encoding="ascii"))
             except (OSError, ValueError):
                 continue
             if not _alive(owner):
+                # Its soffices' pipes are named after their profiles, which are going now.
+                for profile in entry.glob("profile-*"):
+                    _remove_pipes(profile)
                 shutil.rmtree(entry, ignore_errors=True)
+                killed = True
+        if killed:
+            _remove_dead_bridge_pipes()
+
+
+def _remove_dead_bridge_pipes() -> None:
+    """Remove the pipes of bridges that are gone (killed with their build)."""
+    prefix = f"OSL_PIPE_{os.getuid()}_assembler-"
+    for name in os.listdir(_PIPE_FOLDER):
+        bridge = name.removeprefix(prefix)
+        if bridge != name and bridge.isdigit() and not _alive(int(bridge)):
+            with contextlib.suppress(OSError):
+                (_PIPE_FOLDER / name).unlink()
 
 
 def _alive(pid: int) -> bool:

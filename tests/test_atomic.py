@@ -15,6 +15,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from assembler import convert
 from tests.processes import processes
 
 pytestmark = pytest.mark.slow
@@ -126,8 +127,15 @@ def test_sigkill_keeps_previous_outputs_and_rebuild_completes(
     assert_all_outputs_whole(example_project, temp_allowed=True)
     assert set(good) <= set(outputs(example_project))
 
-    rebuilt = build(example_project, env=env)
+    # The next build, in the same environment, also clears the killed one's sockets in /tmp.
+    killed_pipes = [
+        Path("/tmp") / name
+        for profile in killed_tmp.glob(convert._WORKSPACE_PREFIX + "*/profile-*")
+        for name in convert.pipe_names(profile)
+    ]
+    rebuilt = build(example_project, env={**env, "TMPDIR": str(killed_tmp)})
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert_all_outputs_whole(example_project)
     # A comment changes no document: the rebuilt outputs equal the first good ones.
     assert outputs(example_project) == good
+    assert [pipe.name for pipe in killed_pipes if pipe.exists()] == []

@@ -546,6 +546,34 @@ def test_workspace_of_a_killed_run_is_removed(
     assert sorted(p.name for p in _isolated.iterdir()) == ["assembler-convert-running"]
 
 
+def test_pipes_of_a_killed_run_are_removed_with_its_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _isolated: Path
+) -> None:
+    # soffice's sockets stay in /tmp when a build is killed with SIGKILL, two per worker.
+    pipes = tmp_path / "pipes"
+    pipes.mkdir()
+    monkeypatch.setattr(convert, "_PIPE_FOLDER", pipes)
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    stale = _isolated / "assembler-convert-killed"
+    (stale / "profile-1" / "user").mkdir(parents=True)
+    (stale / "owner").write_text(str(finished.pid))
+    own_pipe, bridge_pipe = convert.pipe_names(stale / "profile-1", finished.pid)
+    uid = os.getuid()
+    kept = [
+        f"OSL_PIPE_{uid}_assembler-{os.getpid()}",  # a bridge still running
+        f"OSL_PIPE_{uid}_SingleOfficeIPC_{'e' * 32}",  # another soffice's
+        f"OSL_PIPE_{uid}_assembler-x",
+    ]
+    for name in [own_pipe, bridge_pipe, *kept]:
+        (pipes / name).touch()
+
+    convert._remove_stale_workspaces()
+
+    assert not stale.exists()
+    assert sorted(p.name for p in pipes.iterdir()) == sorted(kept)
+
+
 def test_hang_early_in_a_long_batch_is_caught_after_one_documents_allowance(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
