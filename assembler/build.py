@@ -371,7 +371,7 @@ def _speculative_service(project: Project, options: BuildOptions) -> ConversionS
     """
     if not options.pdf or not (options.force or _inputs_newer_than_last_build(project)):
         return None
-    return _conversion_service(options, expected=None)
+    return _conversion_service(project, options, expected=None)
 
 
 def _last_build_stamp(project: Project) -> Path:
@@ -1067,16 +1067,22 @@ def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
     return source
 
 
-def _conversion_service(options: BuildOptions, *, expected: int | None) -> ConversionService:
+def _conversion_service(
+    project: Project, options: BuildOptions, *, expected: int | None
+) -> ConversionService:
     """The build's conversion service; ``expected`` None: not known yet (see expect)."""
     from assembler.convert import ConversionService, TimeoutPolicy
 
     seconds = options.timeout_per_document
+    # The voorstel template is what most documents are made of, so converting it warms up
+    # the parts of LibreOffice they need; a project without one just goes without.
+    template = project.template_for("voorstel")
     return ConversionService(
         expected=expected,
         workers=options.jobs,
         timeout=None if seconds is None else TimeoutPolicy(base=seconds, per_document=seconds),
         source_date_epoch=options.source_date_epoch,
+        warm_up=template if template.is_file() else None,
     )
 
 
@@ -1114,7 +1120,7 @@ class _Conversions:
             expected += 1 + len(_office_annexes(plan.dossier))
         notify("conversies-totaal", str(expected))
         if service is None:
-            service = _conversion_service(options, expected=expected)
+            service = _conversion_service(project, options, expected=expected)
         else:
             service.expect(expected)
         service.progress = self._landed

@@ -45,7 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assembler.errors import AssemblerError, ConversionFailed, LibreOfficeMissing
 from assembler.fsutil import atomic_path, unreadable
@@ -931,6 +931,8 @@ class _UnoWorker:
                 service.cancel.wait(self.delay)
                 self.launch()
             usable = self.process is not None and self._ready()
+            if usable and service.warm_up is not None and service.queue.empty():
+                self._warm_up(service.warm_up)
             while True:
                 doc = service.queue.get()
                 if doc is None:
@@ -1045,8 +1047,6 @@ class _UnoWorker:
     def _request(self, doc: _Doc) -> tuple[str, str]:
         """One conversion: ("done", ""), ("retry"/"died", why) or ("timeout", seconds)."""
         service = self.service
-        assert self.process is not None and self.process.stdin is not None
-        assert self.reader is not None
         inbox = self.workdir / doc.staged_name
         produced = self.workdir / (doc.stem + ".pdf")
         try:
@@ -1055,35 +1055,10 @@ class _UnoWorker:
             reason = f"kan het bestand niet lezen: {unreadable(error)}"
             service.events.put(_Outcome(doc=doc, reason=reason))
             return "done", ""
-        number = next(self.requests)
-        suffix = doc.job.source.suffix.lower()
-        request = {
-            "id": number,
-            "source": str(inbox),
-            "target": str(produced),
-            "filter": "calc_pdf_Export" if suffix in CALC_SUFFIXES else "writer_pdf_Export",
-        }
         try:
-            try:
-                self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
-                self.process.stdin.flush()
-            except OSError:
-                return "died", _STOPPED
-            limit = service.policy.for_batch(1)
-            line = self.reader.read(time.monotonic() + limit, service.cancel)
-            if service.cancel.is_set():
-                raise _Cancelled
-            if line is None:
-                return "timeout", f"{limit:.0f}"
-            if not line:
-                return "died", _STOPPED
-            try:
-                reply = json.loads(line)
-            except ValueError:
-                reply = None
-            if not isinstance(reply, dict) or reply.get("id") != number:
-                # Out of step with the bridge: a fresh worker rather than trust the answer.
-                return "died", _STOPPED
+            outcome, reply = self._exchange(inbox, produced)
+            if outcome != "done":
+                return outcome, reply.get("why", "")
             self.served += 1
             if not reply.get("ok"):
                 # As with --convert-to: an unreadable document gets no detail, a failed
@@ -1102,6 +1077,67 @@ class _UnoWorker:
             for leftover in (inbox, produced):
                 with contextlib.suppress(OSError):
                     leftover.unlink()
+
+    def _exchange(self, source: Path, target: Path) -> tuple[str, dict[str, Any]]:
+        """Ask the bridge to convert ``source`` to ``target``; ("done", its reply) or why not.
+
+        Otherwise ("timeout", {"why": seconds}) or ("died", {"why": ...}).
+        """
+        service = self.service
+        assert self.process is not None and self.process.stdin is not None
+        assert self.reader is not None
+        number = next(self.requests)
+        request = {
+            "id": number,
+            "source": str(source),
+            "target": str(target),
+            "filter": (
+                "calc_pdf_Export" if source.suffix.lower() in CALC_SUFFIXES else "writer_pdf_Export"
+            ),
+        }
+        try:
+            self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+            self.process.stdin.flush()
+        except OSError:
+            return "died", {"why": _STOPPED}
+        limit = service.policy.for_batch(1)
+        line = self.reader.read(time.monotonic() + limit, service.cancel)
+        if service.cancel.is_set():
+            raise _Cancelled
+        if line is None:
+            return "timeout", {"why": f"{limit:.0f}"}
+        if not line:
+            return "died", {"why": _STOPPED}
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            reply = None
+        if not isinstance(reply, dict) or reply.get("id") != number:
+            # Out of step with the bridge: a fresh worker rather than trust the answer.
+            return "died", {"why": _STOPPED}
+        return "done", reply
+
+    def _warm_up(self, source: Path) -> None:
+        """Convert ``source`` and throw the PDF away, so the first real document goes fast.
+
+        A fresh soffice spends most of a second on its first document, loading the Word
+        import, the PDF export and the fonts; until the caller has rendered one, it would
+        otherwise sit idle. A warm-up that fails costs nothing more: the worker starts again
+        with its first document.
+        """
+        inbox = self.workdir / f"warm-up{source.suffix.lower()}"
+        produced = self.workdir / "warm-up.pdf"
+        try:
+            _stage(source, inbox)
+            outcome, _reply = self._exchange(inbox, produced)
+        except OSError:
+            return
+        finally:
+            for leftover in (inbox, produced):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+        if outcome != "done":
+            self._stop()
 
 
 # Where LibreOffice's named pipes live: sal's pipe code fixes the folder, whatever TMPDIR
@@ -1152,7 +1188,9 @@ class ConversionService:
     caller's own work. Without it, documents are collected and converted in one-shot
     batches by :meth:`finish`. Outcomes reach the caller's thread through :meth:`poll` and
     :meth:`finish`, which also call ``progress`` for each PDF written. With ``stagger`` and
-    many documents, a second worker starts a second after the first.
+    many documents, a second worker starts a second after the first. With ``warm_up``, a
+    worker that is up before any document is there converts that file first, to a PDF it
+    throws away.
     """
 
     def __init__(
@@ -1165,6 +1203,7 @@ class ConversionService:
         source_date_epoch: int | None = None,
         progress: Callable[[Path], None] | None = None,
         stagger: bool = True,
+        warm_up: Path | None = None,
     ) -> None:
         # A missing LibreOffice matters only once there is something to convert.
         self._missing: LibreOfficeMissing | None = None
@@ -1177,6 +1216,7 @@ class ConversionService:
         self.progress = progress
         self.workers = workers
         self.stagger = stagger
+        self.warm_up = warm_up
         self.report = ConversionReport()
         self.events: queue.Queue[_Outcome] = queue.Queue()
         self.queue: queue.Queue[_Doc | None] = queue.Queue()

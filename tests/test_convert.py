@@ -1089,3 +1089,98 @@ def test_stop_office_ends_soffice_and_close_then_removes_the_workspace(tmp_path:
     assert report.ok, report.failures
     assert jobs[0].target.is_file()
     assert not service.root.exists()
+
+
+VOORSTEL_TEMPLATE = Path(__file__).parent.parent / "templates" / "voorstel.docx"
+
+
+class ExchangeSpy:
+    """Records what each worker asked its bridge to convert, and whether it came back."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.asked: list[tuple[str, str, bool]] = []
+        real = convert._UnoWorker._exchange
+
+        def spied(
+            worker: convert._UnoWorker, source: Path, target: Path
+        ) -> tuple[str, dict[str, object]]:
+            outcome, reply = real(worker, source, target)
+            self.asked.append((source.name, outcome, bool(reply.get("ok"))))
+            return outcome, reply
+
+        monkeypatch.setattr(convert._UnoWorker, "_exchange", spied)
+
+    def wait_for(self, count: int) -> None:
+        deadline = time.monotonic() + 60
+        while len(self.asked) < count:
+            assert time.monotonic() < deadline, f"expected {count} conversions, saw {self.asked}"
+            time.sleep(0.05)
+
+
+@pytest.mark.slow
+@needs_bridge
+def test_a_waiting_worker_warms_up_on_the_template_and_throws_the_pdf_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = ExchangeSpy(monkeypatch)
+    jobs = dossier_jobs(tmp_path, ["Een", "Twee"])
+
+    with convert.ConversionService(expected=None, warm_up=VOORSTEL_TEMPLATE) as service:
+        spy.wait_for(1)  # the caller is still busy: LibreOffice converts the template
+        service.expect(len(jobs))
+        for job in jobs:
+            service.submit(job)
+        report = service.finish()
+        left = sorted(p.name for p in service.root.rglob("*") if "warm-up" in p.name)
+
+    assert spy.asked == [
+        ("warm-up.docx", "done", True),
+        ("d00000.docx", "done", True),
+        ("d00001.docx", "done", True),
+    ]
+    assert report.ok, report.failures
+    assert "Twee" in pdf_text(jobs[1].target)
+    assert left == []
+    assert VOORSTEL_TEMPLATE.stat().st_nlink == 1, "the template was linked into the workspace"
+
+
+@pytest.mark.slow
+@needs_bridge
+def test_a_warm_up_libreoffice_cannot_read_leaves_the_documents_unharmed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = ExchangeSpy(monkeypatch)
+    jobs = dossier_jobs(tmp_path, ["Een", "Twee"])
+    broken = tmp_path / "templates" / "voorstel.docx"
+    broken.parent.mkdir()
+    broken.write_bytes(b"PK\x03\x04 no zip after all")
+
+    with convert.ConversionService(expected=None, warm_up=broken) as service:
+        spy.wait_for(1)
+        service.expect(len(jobs))
+        for job in jobs:
+            service.submit(job)
+        report = service.finish()
+
+    assert spy.asked[0] == ("warm-up.docx", "done", False)
+    assert report.ok, report.failures
+    assert report.converted == [job.target for job in jobs]
+    assert "Twee" in pdf_text(jobs[1].target)
+
+
+@pytest.mark.slow
+@needs_bridge
+def test_no_warm_up_when_documents_are_already_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = ExchangeSpy(monkeypatch)
+    jobs = dossier_jobs(tmp_path, ["Een", "Twee"])
+
+    # Submitted before LibreOffice can have started: a warm-up would only hold them up.
+    with convert.ConversionService(expected=2, workers=1, warm_up=VOORSTEL_TEMPLATE) as service:
+        for job in jobs:
+            service.submit(job)
+        report = service.finish()
+
+    assert report.ok, report.failures
+    assert [name for name, _outcome, _ok in spy.asked] == ["d00000.docx", "d00001.docx"]
