@@ -428,6 +428,38 @@ def test_rendering_in_two_processes_gives_the_same_documents(
     assert parallel.count("mislukt") == 1
 
 
+@pytest.mark.slow
+def test_libreoffice_warming_up_on_the_template_changes_no_output(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assembler import build, convert
+    from assembler.project import Project
+
+    # The same soffice converts the template and then the documents: nothing of the first
+    # may show in the others (styles, numbering, fonts LibreOffice keeps between documents).
+    warmed: list[Path] = []
+    real_warm_up = convert._UnoWorker._warm_up
+
+    def counted(worker: convert._UnoWorker, source: Path) -> None:
+        warmed.append(source)
+        real_warm_up(worker, source)
+
+    monkeypatch.setattr(convert._UnoWorker, "_warm_up", counted)
+    project = Project(example_project)
+    options = build.BuildOptions(source_date_epoch=1685000000)
+    warm = build.build_project(project, options)
+    assert warm.exit_code == 0, warm.problems
+    # A later worker warms up too, should it find no document waiting.
+    assert warmed and set(warmed) == {example_project / "templates" / "voorstel.docx"}
+    first = {p: p.read_bytes() for r in warm.results for p in r.outputs}
+    assert len(first) >= 12
+
+    monkeypatch.setattr(convert._UnoWorker, "_warm_up", lambda worker, source: None)
+    cold = build.build_project(project, build.BuildOptions(**{**options.__dict__, "force": True}))
+    assert cold.exit_code == 0, cold.problems
+    assert {p: p.read_bytes() for r in cold.results for p in r.outputs} == first
+
+
 def test_libreoffice_starts_early_only_when_files_changed_since_the_last_build(
     small_project: Path, run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
