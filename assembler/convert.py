@@ -1056,9 +1056,9 @@ class _UnoWorker:
             service.events.put(_Outcome(doc=doc, reason=reason))
             return "done", ""
         try:
-            outcome, reply = self._exchange(inbox, produced)
-            if outcome != "done":
-                return outcome, reply.get("why", "")
+            reply = self._exchange(inbox, produced)
+            if isinstance(reply, tuple):
+                return reply
             self.served += 1
             if not reply.get("ok"):
                 # As with --convert-to: an unreadable document gets no detail, a failed
@@ -1078,10 +1078,10 @@ class _UnoWorker:
                 with contextlib.suppress(OSError):
                     leftover.unlink()
 
-    def _exchange(self, source: Path, target: Path) -> tuple[str, dict[str, Any]]:
-        """Ask the bridge to convert ``source`` to ``target``; ("done", its reply) or why not.
+    def _exchange(self, source: Path, target: Path) -> dict[str, Any] | tuple[str, str]:
+        """Ask the bridge to convert ``source`` to ``target``: its reply, or why there is none.
 
-        Otherwise ("timeout", {"why": seconds}) or ("died", {"why": ...}).
+        Why: ("timeout", seconds) or ("died", what happened).
         """
         service = self.service
         assert self.process is not None and self.process.stdin is not None
@@ -1099,23 +1099,23 @@ class _UnoWorker:
             self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
             self.process.stdin.flush()
         except OSError:
-            return "died", {"why": _STOPPED}
+            return "died", _STOPPED
         limit = service.policy.for_batch(1)
         line = self.reader.read(time.monotonic() + limit, service.cancel)
         if service.cancel.is_set():
             raise _Cancelled
         if line is None:
-            return "timeout", {"why": f"{limit:.0f}"}
+            return "timeout", f"{limit:.0f}"
         if not line:
-            return "died", {"why": _STOPPED}
+            return "died", _STOPPED
         try:
             reply = json.loads(line)
         except ValueError:
             reply = None
         if not isinstance(reply, dict) or reply.get("id") != number:
             # Out of step with the bridge: a fresh worker rather than trust the answer.
-            return "died", {"why": _STOPPED}
-        return "done", reply
+            return "died", _STOPPED
+        return reply
 
     def _warm_up(self, source: Path) -> None:
         """Convert ``source`` and throw the PDF away, so the first real document goes fast.
@@ -1129,14 +1129,14 @@ class _UnoWorker:
         produced = self.workdir / "warm-up.pdf"
         try:
             _stage(source, inbox)
-            outcome, _reply = self._exchange(inbox, produced)
+            answered = not isinstance(self._exchange(inbox, produced), tuple)
         except OSError:
             return
         finally:
             for leftover in (inbox, produced):
                 with contextlib.suppress(OSError):
                     leftover.unlink()
-        if outcome != "done":
+        if not answered:
             self._stop()
 
 

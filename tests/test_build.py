@@ -8,6 +8,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -433,27 +434,39 @@ def test_libreoffice_warming_up_on_the_template_changes_no_output(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from assembler import build, convert
+    from assembler.convert import ConversionJob
     from assembler.project import Project
 
     # The same soffice converts the template and then the documents: nothing of the first
     # may show in the others (styles, numbering, fonts LibreOffice keeps between documents).
     warmed: list[Path] = []
+    started = threading.Event()
     real_warm_up = convert._UnoWorker._warm_up
+    real_submit = convert.ConversionService.submit
 
     def counted(worker: convert._UnoWorker, source: Path) -> None:
         warmed.append(source)
+        started.set()
         real_warm_up(worker, source)
 
+    def after_the_warm_up(service: convert.ConversionService, job: ConversionJob) -> None:
+        # In this process nothing is left to import, so documents could be waiting before
+        # LibreOffice is up (and then it rightly skips the warm-up): they wait for it here.
+        assert started.wait(60), "no LibreOffice worker warmed up"
+        real_submit(service, job)
+
     monkeypatch.setattr(convert._UnoWorker, "_warm_up", counted)
+    monkeypatch.setattr(convert.ConversionService, "submit", after_the_warm_up)
     project = Project(example_project)
     options = build.BuildOptions(source_date_epoch=1685000000)
     warm = build.build_project(project, options)
     assert warm.exit_code == 0, warm.problems
     # A later worker warms up too, should it find no document waiting.
-    assert warmed and set(warmed) == {example_project / "templates" / "voorstel.docx"}
+    assert set(warmed) == {example_project / "templates" / "voorstel.docx"}
     first = {p: p.read_bytes() for r in warm.results for p in r.outputs}
     assert len(first) >= 12
 
+    monkeypatch.setattr(convert.ConversionService, "submit", real_submit)
     monkeypatch.setattr(convert._UnoWorker, "_warm_up", lambda worker, source: None)
     cold = build.build_project(project, build.BuildOptions(**{**options.__dict__, "force": True}))
     assert cold.exit_code == 0, cold.problems

@@ -1103,10 +1103,13 @@ class ExchangeSpy:
 
         def spied(
             worker: convert._UnoWorker, source: Path, target: Path
-        ) -> tuple[str, dict[str, object]]:
-            outcome, reply = real(worker, source, target)
-            self.asked.append((source.name, outcome, bool(reply.get("ok"))))
-            return outcome, reply
+        ) -> dict[str, object] | tuple[str, str]:
+            reply = real(worker, source, target)
+            if isinstance(reply, tuple):
+                self.asked.append((source.name, reply[0], False))
+            else:
+                self.asked.append((source.name, "done", bool(reply.get("ok"))))
+            return reply
 
         monkeypatch.setattr(convert._UnoWorker, "_exchange", spied)
 
