@@ -78,6 +78,9 @@ STAGGER_SECONDS = 1.0
 START_SECONDS = 60.0
 # A worker converts this many documents, then a fresh soffice takes over.
 RECYCLE_AFTER = 200
+# A warm-up is a second's work: one that takes longer is given up, so documents do not wait
+# behind it for a whole document's allowance.
+WARM_UP_SECONDS = 20.0
 BRIDGE_SCRIPT = str(Path(__file__).with_name("uno_bridge.py"))
 _PYUNO_LIBRARIES = ("pyuno.so", "libpyuno.so", "libpyuno.dylib", "pyuno.pyd")
 INSTALL_COMMAND = "sudo apt-get install libreoffice-writer-nogui fonts-liberation fonts-dejavu"
@@ -931,7 +934,7 @@ class _UnoWorker:
                 service.cancel.wait(self.delay)
                 self.launch()
             usable = self.process is not None and self._ready()
-            if usable and service.warm_up is not None and service.queue.empty():
+            if usable and service.warm_up is not None and service.submitted == 0:
                 self._warm_up(service.warm_up)
             while True:
                 doc = service.queue.get()
@@ -1074,14 +1077,15 @@ class _UnoWorker:
                 self._stop()
             return "done", ""
         finally:
-            for leftover in (inbox, produced):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+            _unlink_quietly(inbox, produced)
 
-    def _exchange(self, source: Path, target: Path) -> dict[str, Any] | tuple[str, str]:
+    def _exchange(
+        self, source: Path, target: Path, limit: float | None = None
+    ) -> dict[str, Any] | tuple[str, str]:
         """Ask the bridge to convert ``source`` to ``target``: its reply, or why there is none.
 
-        Why: ("timeout", seconds) or ("died", what happened).
+        Why: ("timeout", seconds) or ("died", what happened). ``limit`` defaults to one
+        document's allowance.
         """
         service = self.service
         assert self.process is not None and self.process.stdin is not None
@@ -1100,7 +1104,8 @@ class _UnoWorker:
             self.process.stdin.flush()
         except OSError:
             return "died", _STOPPED
-        limit = service.policy.for_batch(1)
+        if limit is None:
+            limit = service.policy.for_batch(1)
         line = self.reader.read(time.monotonic() + limit, service.cancel)
         if service.cancel.is_set():
             raise _Cancelled
@@ -1122,20 +1127,22 @@ class _UnoWorker:
 
         A fresh soffice spends most of a second on its first document, loading the Word
         import, the PDF export and the fonts; until the caller has rendered one, it would
-        otherwise sit idle. A warm-up that fails costs nothing more: the worker starts again
-        with its first document.
+        otherwise sit idle. A warm-up that fails costs little more: without an answer the
+        worker is stopped and starts again with its first document.
         """
         inbox = self.workdir / f"warm-up{source.suffix.lower()}"
         produced = self.workdir / "warm-up.pdf"
         try:
             _stage(source, inbox)
-            answered = not isinstance(self._exchange(inbox, produced), tuple)
         except OSError:
-            return
+            return  # an unreadable template is the render's to report
+        limit = min(self.service.policy.for_batch(1), WARM_UP_SECONDS)
+        try:
+            answered = not isinstance(self._exchange(inbox, produced, limit), tuple)
+        except OSError:
+            answered = False
         finally:
-            for leftover in (inbox, produced):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+            _unlink_quietly(inbox, produced)
         if not answered:
             self._stop()
 
@@ -1159,11 +1166,15 @@ def pipe_names(profile: Path, bridge_pid: int | None = None) -> list[str]:
     return names
 
 
+def _unlink_quietly(*paths: Path) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 def _remove_pipes(profile: Path, bridge_pid: int | None = None) -> None:
     """Remove the sockets of a killed soffice's pipes, which it could not remove itself."""
-    for name in pipe_names(profile, bridge_pid):
-        with contextlib.suppress(OSError):
-            (_PIPE_FOLDER / name).unlink()
+    _unlink_quietly(*(_PIPE_FOLDER / name for name in pipe_names(profile, bridge_pid)))
 
 
 _STOPPED = (
@@ -1189,8 +1200,8 @@ class ConversionService:
     batches by :meth:`finish`. Outcomes reach the caller's thread through :meth:`poll` and
     :meth:`finish`, which also call ``progress`` for each PDF written. With ``stagger`` and
     many documents, a second worker starts a second after the first. With ``warm_up``, a
-    worker that is up before any document is there converts that file first, to a PDF it
-    throws away.
+    worker that is up before the caller has submitted anything converts that file first, to
+    a PDF it throws away.
     """
 
     def __init__(
@@ -1318,6 +1329,11 @@ class ConversionService:
     def streaming(self) -> bool:
         """True when documents convert as they are submitted (long-running workers)."""
         return bool(self._threads)
+
+    @property
+    def submitted(self) -> int:
+        """How many documents the caller has submitted so far."""
+        return self._count
 
     def __enter__(self) -> ConversionService:
         return self

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from assembler import convert
 from assembler.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -18,6 +19,14 @@ CORPUS = SHARED / "corpus" / "annexes"
 SEED_TEXT = SHARED / "seed" / "voorstel-aanpak-actieplan-werklocaties.txt"
 ECONOMIE = "2023-05-26-pfho-economie"
 WONEN = "2023-06-23-pfho-ruimte-wonen"
+
+_SOFFICE = shutil.which("soffice")
+# Long-running LibreOffice workers need its Python bridge; without it documents go through
+# one-shot batches, and tests of the workers themselves are skipped.
+needs_bridge = pytest.mark.skipif(
+    _SOFFICE is None or convert.uno_python(_SOFFICE) is None,
+    reason="LibreOffice's Python bridge (python3-uno) is not installed",
+)
 
 
 @dataclass

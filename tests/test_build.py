@@ -17,7 +17,7 @@ import docx
 import pikepdf
 import pytest
 
-from tests.conftest import CORPUS, ECONOMIE, WONEN, CliResult
+from tests.conftest import CORPUS, ECONOMIE, WONEN, CliResult, needs_bridge
 
 RunCli = Callable[..., CliResult]
 pytestmark = pytest.mark.slow
@@ -430,6 +430,7 @@ def test_rendering_in_two_processes_gives_the_same_documents(
 
 
 @pytest.mark.slow
+@needs_bridge
 def test_libreoffice_warming_up_on_the_template_changes_no_output(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
