@@ -280,7 +280,7 @@ MEETING_OUTPUTS = (
 )
 MEETING_DOCUMENTS = tuple(name for name in MEETING_OUTPUTS if name.endswith(".docx"))
 """What a meeting gets from ``build --geen-pdf``."""
-# What a warning says was not brought up to date, by whether PDFs were asked for.
+# What a warning says was not made, by whether PDFs were asked for.
 _MEETING_OUTPUTS_ARE = {True: "agenda en vergaderbundel zijn", False: "de agenda's zijn"}
 
 
@@ -490,7 +490,8 @@ def _meeting_plans(
                     project.display(meeting.folder / "vergadering.yaml"),
                     None,
                     "",
-                    f"{_MEETING_OUTPUTS_ARE[options.pdf]} niet bijgewerkt omdat {why}",
+                    f"{_meeting_outputs_not_made(project.build / meeting.name, options)} "
+                    f"omdat {why}",
                     "waarschuwing",
                 )
             )
@@ -515,6 +516,13 @@ def _meeting_cache(plan: _MeetingPlan) -> Path:
 
 def _meeting_outputs(options: BuildOptions) -> tuple[str, ...]:
     return MEETING_OUTPUTS if options.pdf else MEETING_DOCUMENTS
+
+
+def _meeting_outputs_not_made(folder: Path, options: BuildOptions) -> str:
+    """How a warning starts when a meeting's outputs stay as they are: updated, or made."""
+    # After an earlier build the clerk still has its agenda; before one there is none to find.
+    earlier = any((folder / name).is_file() for name in _meeting_outputs(options))
+    return f"{_MEETING_OUTPUTS_ARE[options.pdf]} niet {'bijgewerkt' if earlier else 'gemaakt'}"
 
 
 def _meeting_cached(plan: _MeetingPlan, options: BuildOptions) -> bool:
@@ -921,7 +929,7 @@ def _meeting_bundles(
                 project.display(plan.meeting.folder / "vergadering.yaml"),
                 None,
                 "",
-                f"{_MEETING_OUTPUTS_ARE[options.pdf]} niet bijgewerkt omdat niet alle stukken "
+                f"{_meeting_outputs_not_made(plan.folder, options)} omdat niet alle stukken "
                 "gemaakt konden worden (zie de meldingen hierboven)",
                 "waarschuwing",
             )

@@ -56,7 +56,7 @@ Check = Callable[[Catalogue, Run], None]
 _CHATTER = re.compile(r"^(dossier|bundel): |^Klaar: ")
 WERKLOCATIES = f"{ECONOMIE}/02-23.0001772-werklocaties"
 SKIPPED_BUNDLE = (
-    f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet bijgewerkt omdat niet alle "
+    f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet gemaakt omdat niet alle "
     "stukken gemaakt konden worden (zie de meldingen hierboven)"
 )
 
@@ -638,7 +638,7 @@ YAML_CASES += [
                 f"'23.0002150' is al gebruikt in {DOEL} (geef elk dossier een eigen kenmerk)",
                 file=GEHEIM,
             ),
-            f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet bijgewerkt omdat de "
+            f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet gemaakt omdat de "
             "agendapunten voor doel en geheim zijn afgekeurd (zie de meldingen bij die "
             "agendapunten)",
         ),
@@ -1203,7 +1203,7 @@ MEETING_CASES = [
                 "dossier 'doel' staat twee keer op de agenda (haal één van beide weg)",
                 AGENDA,
             ),
-            f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet bijgewerkt omdat het "
+            f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet gemaakt omdat het "
             "agendapunt voor doel is afgekeurd (zie de melding bij dat agendapunt)",
         ),
         absent=(),
@@ -1401,7 +1401,7 @@ def _verify(catalogue: Catalogue, case: Case, run: Run, aspects: set[str]) -> No
         if expected and case.exit_code == 1 and not case.pdf and case.agendas_kept_because:
             expected = (
                 *expected,
-                f"{AGENDA}: waarschuwing: de agenda's zijn niet bijgewerkt omdat "
+                f"{AGENDA}: waarschuwing: de agenda's zijn niet gemaakt omdat "
                 f"{case.agendas_kept_because}",
             )
         if expected:
