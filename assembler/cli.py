@@ -188,13 +188,26 @@ def _report_catalog(catalog: Catalog, as_json: bool) -> None:
         _print_problems(catalog.problems, True)
         return
     _print_problems(catalog.problems, False)
-    if not catalog.errors:
-        meetings = len(catalog.meetings)
-        dossiers = catalog.dossier_count
+    errors = catalog.errors
+    warnings = len(catalog.problems) - len(errors)
+    noted = f" ({_counted(warnings, 'waarschuwing', 'waarschuwingen')})" if warnings else ""
+    if not errors:
         click.echo(
-            f"In orde: {meetings} {'vergadering' if meetings == 1 else 'vergaderingen'}, "
-            f"{dossiers} {'dossier' if dossiers == 1 else 'dossiers'} gecontroleerd."
+            f"In orde: {_counted(len(catalog.meetings), 'vergadering', 'vergaderingen')}, "
+            f"{_counted(catalog.dossier_count, 'dossier', 'dossiers')} gecontroleerd{noted}."
         )
+        return
+    # The lines above can be many; this one says how far from done the clerk is.
+    files = len({problem.bestand for problem in errors})
+    click.echo(
+        f"Niet in orde: {_counted(len(errors), 'fout', 'fouten')} in "
+        f"{_counted(files, 'bestand', 'bestanden')}{noted}; "
+        f"{_counted(catalog.dossier_count, 'dossier', 'dossiers')} in orde."
+    )
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")

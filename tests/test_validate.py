@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ECONOMIE, WONEN, CliResult
+from tests.conftest import ECONOMIE, REPO, WONEN, CliResult
 
 RunCli = Callable[..., CliResult]
 SEED = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
@@ -43,6 +44,33 @@ def test_examples_validate_with_a_short_confirmation(
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     assert re.fullmatch(r"In orde: 2 vergaderingen, \d+ dossiers gecontroleerd\.\n", result.stdout)
+
+
+def test_check_counts_errors_files_and_warnings_when_not_in_order(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(example_project, SEED, r"^datum: 2023-04-11", "datum: 2023-02-30")
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", "    bestand: bijlage-een.pdf")
+    memo = example_project / "dossiers" / WONEN / "memo-huisvestingsverordening" / "dossier.yaml"
+    memo.write_text(memo.read_text().replace("kenmerk:", "kenmerk: x\nkenmerk_oud:", 1))
+    folder = example_project / "dossiers" / WONEN / "snelfietsroutes"
+    (folder / "vergeten.pdf").write_bytes(b"%PDF-1.4\n")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if ": waarschuwing: " not in line]
+    assert len(errors) == 4, result.stderr
+    assert result.stdout == (
+        "Niet in orde: 4 fouten in 2 bestanden (1 waarschuwing); 4 dossiers in orde.\n"
+    )
+
+    # Once mended, only the warning is left; the confirmation says so.
+    shutil.copy(REPO / SEED, example_project / SEED)
+    shutil.copy(REPO / memo.relative_to(example_project), memo)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "In orde: 2 vergaderingen, 6 dossiers gecontroleerd (1 waarschuwing).\n"
+    )
 
 
 def test_check_works_from_a_subfolder(example_project: Path, run_cli: RunCli) -> None:
@@ -162,7 +190,7 @@ def test_bad_field_gives_file_line_field_message(
     line = line_of(example_project, SEED, new.split("\n")[0])
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
-    assert result.stdout == ""
+    assert result.stdout == "Niet in orde: 1 fout in 1 bestand; 5 dossiers in orde.\n"
     assert result.stderr.startswith(f"{SEED}:{line}: {field}: {message}"), result.stderr
     assert len(result.stderr.splitlines()) == 1, result.stderr
 
