@@ -1122,6 +1122,16 @@ class ExchangeSpy:
             assert time.monotonic() < deadline, f"expected {count} conversions, saw {self.asked}"
             time.sleep(0.05)
 
+    def convert_after_the_warm_up(
+        self, service: convert.ConversionService, jobs: list[ConversionJob]
+    ) -> convert.ConversionReport:
+        """Wait for the worker's warm-up (the caller still busy), then convert ``jobs``."""
+        self.wait_for(1)
+        service.expect(len(jobs))
+        for job in jobs:
+            service.submit(job)
+        return service.finish()
+
 
 @pytest.mark.slow
 @needs_bridge
@@ -1132,11 +1142,7 @@ def test_a_waiting_worker_warms_up_on_the_template_and_throws_the_pdf_away(
     jobs = dossier_jobs(tmp_path, ["Een", "Twee"])
 
     with convert.ConversionService(expected=None, warm_up=VOORSTEL_TEMPLATE) as service:
-        spy.wait_for(1)  # the caller is still busy: LibreOffice converts the template
-        service.expect(len(jobs))
-        for job in jobs:
-            service.submit(job)
-        report = service.finish()
+        report = spy.convert_after_the_warm_up(service, jobs)
         left = sorted(p.name for p in service.root.rglob("*") if "warm-up" in p.name)
 
     assert spy.asked == [
@@ -1161,11 +1167,7 @@ def test_a_warm_up_libreoffice_cannot_read_leaves_the_documents_unharmed(
     broken.write_bytes(b"PK\x03\x04 no zip after all")
 
     with convert.ConversionService(expected=None, warm_up=broken) as service:
-        spy.wait_for(1)
-        service.expect(len(jobs))
-        for job in jobs:
-            service.submit(job)
-        report = service.finish()
+        report = spy.convert_after_the_warm_up(service, jobs)
 
     assert spy.asked[0] == ("warm-up.docx", "done", False)
     assert report.ok, report.failures
@@ -1221,11 +1223,7 @@ def test_a_warm_up_without_an_answer_stops_the_worker_and_a_fresh_one_converts(
     jobs = dossier_jobs(tmp_path, ["Een", "Twee"])
 
     with convert.ConversionService(expected=None, warm_up=VOORSTEL_TEMPLATE) as service:
-        spy.wait_for(1)
-        service.expect(len(jobs))
-        for job in jobs:
-            service.submit(job)
-        report = service.finish()
+        report = spy.convert_after_the_warm_up(service, jobs)
 
     assert [name for name, _outcome, _ok in spy.asked] == [
         "warm-up.docx",
