@@ -520,8 +520,10 @@ def _meeting_outputs(options: BuildOptions) -> tuple[str, ...]:
 
 def _meeting_outputs_not_made(folder: Path, options: BuildOptions) -> str:
     """How a warning starts when a meeting's outputs stay as they are: updated, or made."""
-    # After an earlier build the clerk still has its agenda; before one there is none to find.
-    earlier = any((folder / name).is_file() for name in _meeting_outputs(options))
+    # After an earlier build the clerk still has what the warning names; before one (or after
+    # a Word-only one, for the meeting bundle) there is none to find.
+    named = "vergaderbundel.pdf" if options.pdf else "agenda.docx"
+    earlier = (folder / named).is_file()
     return f"{_MEETING_OUTPUTS_ARE[options.pdf]} niet {'bijgewerkt' if earlier else 'gemaakt'}"
 
 

@@ -278,6 +278,23 @@ def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
     ) in refused.stderr
     assert (meeting / "agenda.docx").read_bytes() == before
 
+    # With PDFs asked for, the warning names the meeting bundle: the Word-only builds made
+    # none, so there is none to find; after a complete build there is, and it stays.
+    bundle_warning = (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: agenda en vergaderbundel zijn niet "
+        "{} omdat het agendapunt voor snelfietsroutes is afgekeurd (zie de melding bij dat "
+        "agendapunt)"
+    )
+    refused = run_cli("build", cwd=example_project)
+    assert bundle_warning.format("gemaakt") in refused.stderr, refused.stderr
+    seed.write_text(seed.read_text().replace("datum: 2023-06-31", "datum: 2023-06-07"))
+    assert run_cli("build", cwd=example_project).exit_code == 0
+    made = (meeting / "vergaderbundel.pdf").read_bytes()
+    seed.write_text(seed.read_text().replace("datum: 2023-06-07", "datum: 2023-06-31"))
+    refused = run_cli("build", cwd=example_project)
+    assert bundle_warning.format("bijgewerkt") in refused.stderr, refused.stderr
+    assert (meeting / "vergaderbundel.pdf").read_bytes() == made
+
 
 def test_when_several_exit_codes_apply_the_highest_wins(
     example_project: Path, run_cli: RunCli
