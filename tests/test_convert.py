@@ -1133,13 +1133,22 @@ class ExchangeSpy:
         return service.finish()
 
 
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> ExchangeSpy:
+    return ExchangeSpy(monkeypatch)
+
+
+@pytest.fixture
+def two_jobs(tmp_path: Path) -> list[ConversionJob]:
+    return dossier_jobs(tmp_path, ["Een", "Twee"])
+
+
 @pytest.mark.slow
 @needs_bridge
 def test_a_waiting_worker_warms_up_on_the_template_and_throws_the_pdf_away(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    spy: ExchangeSpy, two_jobs: list[ConversionJob]
 ) -> None:
-    spy = ExchangeSpy(monkeypatch)
-    jobs = dossier_jobs(tmp_path, ["Een", "Twee"])
+    jobs = two_jobs
 
     with convert.ConversionService(expected=None, warm_up=VOORSTEL_TEMPLATE) as service:
         report = spy.convert_after_the_warm_up(service, jobs)
@@ -1158,10 +1167,9 @@ def test_a_waiting_worker_warms_up_on_the_template_and_throws_the_pdf_away(
 @pytest.mark.slow
 @needs_bridge
 def test_a_warm_up_libreoffice_cannot_read_leaves_the_documents_unharmed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, spy: ExchangeSpy, two_jobs: list[ConversionJob]
 ) -> None:
-    spy = ExchangeSpy(monkeypatch)
-    jobs = dossier_jobs(tmp_path, ["Een", "Twee"])
+    jobs = two_jobs
     broken = tmp_path / "templates" / "voorstel.docx"
     broken.parent.mkdir()
     broken.write_bytes(b"PK\x03\x04 no zip after all")
@@ -1178,10 +1186,9 @@ def test_a_warm_up_libreoffice_cannot_read_leaves_the_documents_unharmed(
 @pytest.mark.slow
 @needs_bridge
 def test_no_warm_up_when_documents_are_already_waiting(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    spy: ExchangeSpy, two_jobs: list[ConversionJob]
 ) -> None:
-    spy = ExchangeSpy(monkeypatch)
-    jobs = dossier_jobs(tmp_path, ["Een", "Twee"])
+    jobs = two_jobs
 
     # Submitted before LibreOffice can have started: a warm-up would only hold them up.
     with convert.ConversionService(expected=2, workers=1, warm_up=VOORSTEL_TEMPLATE) as service:
@@ -1196,9 +1203,8 @@ def test_no_warm_up_when_documents_are_already_waiting(
 @pytest.mark.slow
 @needs_bridge
 def test_a_warm_up_without_an_answer_stops_the_worker_and_a_fresh_one_converts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch, spy: ExchangeSpy, two_jobs: list[ConversionJob]
 ) -> None:
-    spy = ExchangeSpy(monkeypatch)
     answering = convert._UnoWorker._exchange  # the spy
     allowed: list[float | None] = []
 
@@ -1220,7 +1226,7 @@ def test_a_warm_up_without_an_answer_stops_the_worker_and_a_fresh_one_converts(
         return real_launch(worker)
 
     monkeypatch.setattr(convert._UnoWorker, "launch", counted_launch)
-    jobs = dossier_jobs(tmp_path, ["Een", "Twee"])
+    jobs = two_jobs
 
     with convert.ConversionService(expected=None, warm_up=VOORSTEL_TEMPLATE) as service:
         report = spy.convert_after_the_warm_up(service, jobs)
