@@ -13,7 +13,6 @@ import dataclasses
 import fcntl
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -21,7 +20,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -44,6 +43,8 @@ from assembler.project import DOSSIER_FILE, Project
 # a build starts LibreOffice before loading them (see _speculative_service), and a no-op
 # build never loads the PDF libraries at all.
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from assembler.bundle import BundleMeta, MergePart, Merger
     from assembler.convert import ConversionService
     from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
@@ -727,6 +728,9 @@ class _Renderer:
     def __init__(self, count: int, *, parallel: bool = True) -> None:
         self.pool: ProcessPoolExecutor | None = None
         if parallel and count >= self.PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            import multiprocessing  # with the process pool: 15 ms a no-op build does not need
+            from concurrent.futures import ProcessPoolExecutor
+
             # forkserver, not fork: the intake's threads are running, and forking a process
             # with threads can leave a lock held forever in the child.
             self.pool = ProcessPoolExecutor(

@@ -516,6 +516,23 @@ def test_unknown_tooi_is_a_configuration_error(example_project: Path, run_cli: R
     )
 
 
+def test_tooi_organisations_are_the_organisation_values_of_the_diwoo_lists() -> None:
+    # The check reads the list with a pattern, for speed; an XML parser must read the same.
+    from lxml import etree
+
+    from assembler.model import known_tooi_organisations
+
+    xsd = REPO / "assembler" / "data" / "standards" / "diwoo-metadata-lijsten.xsd"
+    values = etree.parse(str(xsd)).xpath(
+        "//xs:enumeration/@value", namespaces={"xs": "http://www.w3.org/2001/XMLSchema"}
+    )
+    prefix = "https://identifier.overheid.nl/tooi/id/"
+    parsed = {str(value) for value in values if str(value).startswith(prefix)}
+    assert len(parsed) > 1000
+    assert known_tooi_organisations() == parsed
+    assert "https://identifier.overheid.nl/tooi/id/gemeente/gm0402" in parsed  # Hilversum
+
+
 def test_one_bad_dossier_leaves_the_others_valid(example_project: Path) -> None:
     from assembler.project import Project
     from assembler.validate import load_catalog
