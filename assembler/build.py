@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from assembler import __version__
+from assembler.digests import FileDigests
 from assembler.errors import (
     AssemblerError,
     BuildLocked,
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from assembler.convert import ConversionService
     from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 # The libraries whose version is part of every output's cache key: they write the .docx
 # (docxtpl, python-docx, Jinja2, markdown-it-py, Babel, lxml, Pillow) and the bundles
 # (pikepdf, reportlab, pypdfium2).
@@ -171,20 +172,16 @@ class _Plan:
     key: str
 
 
-def _digest_file(path: Path, into: hashlib._Hash) -> None:
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            into.update(chunk)
-
-
-def _settings_digest(project: Project, catalog: Catalog, options: BuildOptions) -> str:
+def _settings_digest(
+    project: Project, catalog: Catalog, options: BuildOptions, files: FileDigests
+) -> str:
     digest = hashlib.sha256()
     digest.update(f"assembler {__version__}\ncache {CACHE_VERSION}\n".encode())
     digest.update(catalog.organisation.model_dump_json().encode())
     if catalog.organisation.logo:
         logo = project.dossiers / catalog.organisation.logo
         if logo.is_file():
-            _digest_file(logo, digest)
+            digest.update(files.sha256(logo).encode())
     digest.update(f"pdf={options.pdf} epoch={options.source_date_epoch}\n".encode())
     # An upgraded library can change the bytes it writes: outputs made with the old one are
     # not reused (8 ms on a no-op build).
@@ -201,7 +198,12 @@ def _settings_digest(project: Project, catalog: Catalog, options: BuildOptions) 
 
 
 def _dossier_key(
-    project: Project, settings: str, plan_dir: Path, dossier: DossierInput, overleg: str
+    project: Project,
+    settings: str,
+    plan_dir: Path,
+    dossier: DossierInput,
+    overleg: str,
+    files: FileDigests,
 ) -> str:
     digest = hashlib.sha256(settings.encode())
     digest.update(plan_dir.name.encode())
@@ -211,11 +213,11 @@ def _dossier_key(
     digest.update((dossier.folder / DOSSIER_FILE).read_bytes())
     template = project.template_for(dossier.document.kind)
     if template.is_file():
-        _digest_file(template, digest)
+        digest.update(files.sha256(template).encode())
     for index in range(len(dossier.document.annexes)):
         path = dossier.annex_path(index)
         digest.update(f"\nbijlage {index}\n".encode())
-        _digest_file(path, digest)
+        digest.update(files.sha256(path).encode())
     return digest.hexdigest()
 
 
@@ -335,8 +337,10 @@ def _build(
 
     catalog = load_catalog(project, options.paths)
     report = BuildReport(problems=list(catalog.problems), results=_refused(project, catalog))
-    settings = _settings_digest(project, catalog, options)
-    plans = _plan(project, catalog, settings)
+    # Inputs are known by their content; a file not changed since the last build is not read.
+    files = FileDigests(project.build / ".cache" / "bestanden.json")
+    settings = _settings_digest(project, catalog, options, files)
+    plans = _plan(project, catalog, settings, files)
     notify("dossiers-totaal", str(len(plans)))
     work = _Work([], [])
     for plan in plans:
@@ -346,7 +350,7 @@ def _build(
         else:
             report.results.append(_result(plan, "ongewijzigd", outputs))
             notify("ongewijzigd", plan.dossier.name)
-    for meeting_plan in _meeting_plans(project, catalog, plans, settings, options, report):
+    for meeting_plan in _meeting_plans(project, catalog, plans, settings, files, options, report):
         if options.force or not _meeting_cached(meeting_plan, options):
             work.meetings.append(meeting_plan)
     if work.dossiers or work.meetings:
@@ -354,6 +358,7 @@ def _build(
     elif service is not None:
         service.expect(0)
     _remove_stale(project, catalog, plans, options)
+    files.save()
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
     return report
@@ -404,14 +409,16 @@ def _stamp(path: Path, moment_ns: int) -> None:
         os.utime(path, ns=(moment_ns, moment_ns))
 
 
-def _plan(project: Project, catalog: Catalog, settings: str) -> list[_Plan]:
+def _plan(project: Project, catalog: Catalog, settings: str, files: FileDigests) -> list[_Plan]:
     plans = []
     for meeting in catalog.meetings:
         for item in meeting.items:
             if item.dossier is None:
                 continue
             output_dir = project.build / meeting.name / output_folder_name(item, item.dossier)
-            key = _dossier_key(project, settings, output_dir, item.dossier, meeting.meeting.meeting)
+            key = _dossier_key(
+                project, settings, output_dir, item.dossier, meeting.meeting.meeting, files
+            )
             plans.append(_Plan(meeting, item, item.dossier, output_dir, key))
     return plans
 
@@ -461,6 +468,7 @@ def _meeting_plans(
     catalog: Catalog,
     plans: list[_Plan],
     settings: str,
+    files: FileDigests,
     options: BuildOptions,
     report: BuildReport,
 ) -> list[_MeetingPlan]:
@@ -502,7 +510,7 @@ def _meeting_plans(
         digest.update((meeting.folder / "vergadering.yaml").read_bytes())
         agenda_template = project.template_for("agenda")
         if agenda_template.is_file():
-            _digest_file(agenda_template, digest)
+            digest.update(files.sha256(agenda_template).encode())
         for plan in items:
             digest.update(f"{plan.output_dir.name} {plan.key}\n".encode())
         result.append(

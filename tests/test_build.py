@@ -169,6 +169,37 @@ def test_an_upgraded_library_that_writes_outputs_means_a_rebuild(
     assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr, rebuilt.stderr
 
 
+def test_a_no_op_build_reads_no_annex_but_sees_one_replaced_in_place(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assembler import digests
+    from tests.test_digests import refuse_reading, rewrite_in_place
+
+    # Files written in the last seconds are read every time; these were copied just now.
+    monkeypatch.setattr(digests, "SETTLED_SECONDS", 0.0)
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    annex = (
+        small_project
+        / "dossiers"
+        / ECONOMIE
+        / "werklocaties"
+        / "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
+    )
+    with monkeypatch.context() as reading:
+        tried = refuse_reading(reading)
+        unchanged = run_cli("build", "--geen-pdf", cwd=small_project)
+        assert "Klaar: 0 gebouwd, 1 ongewijzigd" in unchanged.stderr, unchanged.stderr
+        assert tried == []
+
+    # Another version of the same size, with the old time kept (as some copy tools do): the
+    # kernel's change time still shows it.
+    data = annex.read_bytes()
+    assert b"ReportLab Generated PDF" in data[:60]
+    rewrite_in_place(annex, data.replace(b"ReportLab", b"ReportLAB", 1))
+    rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr, rebuilt.stderr
+
+
 def _change_template(path: Path) -> None:
     """Save the template again with one extra (invisible) document property changed."""
     import docx
