@@ -358,7 +358,7 @@ def _build(
     elif service is not None:
         service.expect(0)
     _remove_stale(project, catalog, plans, options)
-    files.save()
+    files.save(keep_others=bool(options.paths))
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
     return report

@@ -3,27 +3,34 @@
 A build decides what changed from the SHA-256 of every input, so a build in which nothing
 changed used to read every annex in full: with a clerk's annexes of a few megabytes each, that
 took longer than all the rest of a no-op build. As git's index does, a file whose size, inode,
-modification time and change time are those recorded with its digest is not read again.
+device, modification time and change time are those recorded with its digest is not read again.
 
-The change time (ctime) is set by the kernel on every write and cannot be set by a program, so
-a file copied into place over another, even with its old modification time kept, is read
-again. A file written in the last few seconds is not remembered: on a file system with coarse
-times (a network share, a FAT stick) it could change again within the same tick, unnoticed.
+On a local file system the change time (ctime) is set by the kernel on every write and cannot
+be set by a program, so a file copied into place over another, even with its old modification
+time kept, is read again. Some network mounts (sshfs, SMB from Windows) report a change time
+that a copy tool can set; there, as with git, ``build --force`` rebuilds regardless. A file
+written in the last few seconds is not remembered: on a file system with coarse times (a
+network share, a FAT stick) it could change again within the same tick, unnoticed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import time
 from pathlib import Path
 
-from assembler.fsutil import write_text_atomic
+from assembler.errors import OutputNotWritable
+from assembler.fsutil import digest_stream, write_text_atomic
 
 # Older than this, a file's times would show any later change (FAT keeps times in 2-s steps).
 SETTLED_SECONDS = 3.0
 _FORMAT = 1
+
+Record = list[int | str]
+"""A file's size, inode, device, modification and change time (ns), then its hex SHA-256."""
 
 
 class FileDigests:
@@ -31,53 +38,68 @@ class FileDigests:
 
     def __init__(self, store: Path) -> None:
         self.store = store
-        self._known: dict[str, list[int | str]] = {}
-        self._used: dict[str, list[int | str]] = {}
-        self._changed = False
+        self._stored: dict[str, Record] = {}
+        self._remembered: dict[str, Record] = {}  # this build's answers worth keeping
+        self._seen: dict[str, Record] = {}  # all of this build's answers
         try:
             data = json.loads(store.read_text(encoding="utf-8"))
             if data.get("format") == _FORMAT and isinstance(data.get("files"), dict):
-                self._known = data["files"]
+                self._stored = data["files"]
         except (OSError, ValueError, AttributeError):
             pass  # missing or damaged: every file is read, and the store written anew
 
     def sha256(self, path: Path) -> str:
         """The hex SHA-256 of the file at ``path``; OSError when it cannot be read."""
         name = os.fspath(path)
-        status = os.stat(name)
-        identity: list[int | str] = [
-            status.st_size,
-            status.st_ino,
-            status.st_dev,
-            status.st_mtime_ns,
-            status.st_ctime_ns,
-        ]
-        record = self._known.get(name)
-        if isinstance(record, list) and record[:-1] == identity and isinstance(record[-1], str):
-            self._used[name] = record
-            return record[-1]
-        if self._known.pop(name, None) is not None:
-            self._changed = True
-        digest = hashlib.sha256()
+        # Before the file is looked at, so a slow read does not count towards its settling.
+        now = time.time_ns()
+        # Opened before its times are compared: on NFS an open asks the server again where a
+        # stat may be answered from a cache up to a minute old; and what is read is the file
+        # whose times were compared.
         with open(name, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        answer = digest.hexdigest()
-        settled = time.time_ns() - int(SETTLED_SECONDS * 1e9)
+            status = os.fstat(handle.fileno())
+            identity: Record = [
+                status.st_size,
+                status.st_ino,
+                status.st_dev,
+                status.st_mtime_ns,
+                status.st_ctime_ns,
+            ]
+            answer = self._known_answer(name, identity)
+            if answer is None:
+                answer = digest_stream(handle, hashlib.sha256()).hexdigest()
+        record = [*identity, answer]
+        self._seen[name] = record
+        settled = now - int(SETTLED_SECONDS * 1e9)
         if status.st_mtime_ns < settled and status.st_ctime_ns < settled:
-            self._used[name] = [*identity, answer]
-            self._changed = True
+            self._remembered[name] = record
         return answer
 
-    def save(self) -> None:
-        """Write this build's answers to the store, with the earlier ones still of use."""
-        # A build of some meetings leaves the others' answers for the next full build; only
-        # the answers of files that are gone are dropped.
-        gone = [name for name in self._known if name not in self._used and not os.path.isfile(name)]
-        if not self._changed and not gone:
+    def _known_answer(self, name: str, identity: Record) -> str | None:
+        # This build's answers first: a template is asked about once per dossier.
+        for known in (self._seen, self._stored):
+            record = known.get(name)
+            if isinstance(record, list) and record[:-1] == identity and isinstance(record[-1], str):
+                return record[-1]
+        return None
+
+    def save(self, *, keep_others: bool) -> None:
+        """Write this build's answers to the store, if they changed it.
+
+        ``keep_others`` keeps the earlier answers for files this build did not ask about and
+        that are still there: a build of one meeting leaves the others' answers for the next
+        full build. A full build keeps only its own, so the store does not outgrow the project.
+        """
+        files = dict(self._remembered)
+        if keep_others:
+            for name, record in self._stored.items():
+                if name not in self._seen and os.path.isfile(name):
+                    files[name] = record
+        files = dict(sorted(files.items()))
+        if files == self._stored:
             return
-        self._known = dict(sorted({**self._known, **self._used}.items()))
-        for name in gone:
-            del self._known[name]
-        write_text_atomic(self.store, json.dumps({"format": _FORMAT, "files": self._known}) + "\n")
-        self._changed = False
+        # Only a later build's speed depends on the store: a build that made its outputs does
+        # not fail for want of it (a colleague without write access to build/.cache, say).
+        with contextlib.suppress(OutputNotWritable):
+            write_text_atomic(self.store, json.dumps({"format": _FORMAT, "files": files}) + "\n")
+        self._stored = files

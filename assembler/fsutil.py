@@ -8,8 +8,12 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from assembler.errors import OutputNotWritable
+
+if TYPE_CHECKING:
+    from hashlib import _Hash as Hash
 
 TEMP_PREFIX = ".tmp-assembler-"
 
@@ -92,6 +96,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def digest_stream(handle: BinaryIO, digest: Hash) -> Hash:
+    """Feed ``digest`` the rest of ``handle``, a megabyte at a time; return ``digest``."""
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
+    return digest
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> Path:

@@ -37,6 +37,7 @@ from pypdf import PdfReader
 
 from assembler.annex import paperclip_files
 from assembler.errors import ConfidentialityViolation, Problem
+from assembler.fsutil import digest_stream
 
 # A content stream shorter than this is a wrapper ("q", "Q", a clip, one image placement) that
 # many unrelated pages share; it says nothing about which page it is.
@@ -139,11 +140,8 @@ def _sha(data: bytes) -> str:
 
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return digest_stream(handle, hashlib.sha256()).hexdigest()
 
 
 def _stream_bytes(stream: Any) -> bytes:

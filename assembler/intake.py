@@ -21,7 +21,7 @@ from types import TracebackType
 from assembler import __version__
 from assembler.annex import CHECKS_VERSION, AnnexLimits, AnnexReport, inspect_annexes
 from assembler.errors import OutputNotWritable, Problem
-from assembler.fsutil import write_text_atomic
+from assembler.fsutil import digest_stream, write_text_atomic
 from assembler.project import DOSSIER_FILE, Project
 from assembler.source import field_label
 from assembler.validate import DossierInput
@@ -149,8 +149,7 @@ class AnnexIntake:
         digest = hashlib.sha256(f"{__version__} {CHECKS_VERSION} {self.limits}".encode())
         try:
             with open(path, "rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
+                digest_stream(handle, digest)
         except OSError:
             return None
         return self.cache / f"{digest.hexdigest()}.json"

@@ -7,7 +7,7 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 
@@ -21,16 +21,17 @@ def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(digests, "SETTLED_SECONDS", 0.0)
 
 
-def refuse_reading(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Make every file read by the digests module fail; return the names it tried."""
-    tried: list[str] = []
+def spy_on_reading(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the name of every file whose bytes the digests module reads."""
+    read: list[str] = []
+    real = digests.digest_stream
 
-    def refused(name: str, *_args: Any, **_kwargs: Any) -> Any:
-        tried.append(name)
-        raise AssertionError(f"{name} was read")
+    def reading(handle: BinaryIO, digest: Any) -> Any:
+        read.append(handle.name)
+        return real(handle, digest)
 
-    monkeypatch.setattr(digests, "open", refused, raising=False)
-    return tried
+    monkeypatch.setattr(digests, "digest_stream", reading)
+    return read
 
 
 def rewrite_in_place(path: Path, data: bytes) -> None:
@@ -62,14 +63,28 @@ def test_an_unchanged_file_is_not_read_again(
     annex = tmp_path / "bijlage.pdf"
     annex.write_bytes(b"%PDF-1.7 eerste versie")
     expected = hashlib.sha256(annex.read_bytes()).hexdigest()
+    read = spy_on_reading(monkeypatch)
     first = FileDigests(tmp_path / "store.json")
     assert first.sha256(annex) == expected
-    first.save()
+    first.save(keep_others=False)
+    assert read == [str(annex)]
 
-    tried = refuse_reading(monkeypatch)
     again = FileDigests(tmp_path / "store.json")
     assert again.sha256(annex) == expected
-    assert tried == []
+    assert read == [str(annex)]
+
+
+def test_a_file_asked_about_again_in_one_build_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A template is asked about for every dossier, also when it was saved a second ago.
+    template = tmp_path / "voorstel.docx"
+    template.write_bytes(b"PK sjabloon")
+    read = spy_on_reading(monkeypatch)
+    files = FileDigests(tmp_path / "store.json")
+    answers = {files.sha256(template) for _ in range(5)}
+    assert answers == {hashlib.sha256(b"PK sjabloon").hexdigest()}
+    assert read == [str(template)]
 
 
 def test_a_file_rewritten_with_its_old_size_and_time_is_read_again(
@@ -79,7 +94,7 @@ def test_a_file_rewritten_with_its_old_size_and_time_is_read_again(
     annex.write_bytes(b"%PDF-1.7 eerste versie")
     first = FileDigests(tmp_path / "store.json")
     first.sha256(annex)
-    first.save()
+    first.save(keep_others=False)
 
     rewrite_in_place(annex, b"%PDF-1.7 tweede versie")
     again = FileDigests(tmp_path / "store.json")
@@ -92,13 +107,13 @@ def test_a_file_written_just_now_is_not_remembered(tmp_path: Path) -> None:
     annex.write_bytes(b"%PDF-1.7")
     files = FileDigests(tmp_path / "store.json")
     files.sha256(annex)
-    files.save()
+    files.save(keep_others=False)
     assert not (tmp_path / "store.json").exists()
 
     old = time.time_ns() - 3600 * 10**9
     os.utime(annex, ns=(old, old))  # an old modification time, but the change time is now
     files.sha256(annex)
-    files.save()
+    files.save(keep_others=False)
     assert not (tmp_path / "store.json").exists()
 
 
@@ -112,7 +127,7 @@ def test_a_damaged_store_means_reading_the_files(
         store.write_bytes(damage)
         files = FileDigests(store)
         assert files.sha256(annex) == hashlib.sha256(b"%PDF-1.7").hexdigest()
-        files.save()
+        files.save(keep_others=True)
         assert json.loads(store.read_text())["files"][str(annex)][-1] == files.sha256(annex)
 
     store.write_bytes(
@@ -121,26 +136,51 @@ def test_a_damaged_store_means_reading_the_files(
     assert FileDigests(store).sha256(annex) == hashlib.sha256(b"%PDF-1.7").hexdigest()
 
 
-def test_answers_for_files_not_asked_about_stay_until_the_file_is_gone(
+def test_a_build_of_some_meetings_keeps_the_answers_for_the_others(
     tmp_path: Path, settled_at_once: None
 ) -> None:
-    # A build of one meeting keeps what the other meetings' files were known by.
     one, other = tmp_path / "een.pdf", tmp_path / "ander.pdf"
     one.write_bytes(b"een")
     other.write_bytes(b"ander")
     store = tmp_path / "store.json"
+
+    def stored() -> set[str]:
+        return set(json.loads(store.read_text())["files"])
+
     both = FileDigests(store)
     both.sha256(one)
     both.sha256(other)
-    both.save()
+    both.save(keep_others=False)
 
     only_one = FileDigests(store)
     only_one.sha256(one)
-    only_one.save()
-    assert set(json.loads(store.read_text())["files"]) == {str(one), str(other)}
+    only_one.save(keep_others=True)
+    assert stored() == {str(one), str(other)}
 
-    other.unlink()
+    other.unlink()  # gone: its answer goes, also from a build of some meetings
     again = FileDigests(store)
     again.sha256(one)
-    again.save()
-    assert set(json.loads(store.read_text())["files"]) == {str(one)}
+    again.save(keep_others=True)
+    assert stored() == {str(one)}
+
+    other.write_bytes(b"ander")
+    partial = FileDigests(store)
+    partial.sha256(other)
+    partial.save(keep_others=True)
+    assert stored() == {str(one), str(other)}
+    full = FileDigests(store)
+    full.sha256(one)
+    full.save(keep_others=False)  # a full build keeps only what it asked about
+    assert stored() == {str(one)}
+
+
+def test_a_store_that_cannot_be_written_does_not_fail_the_build(
+    tmp_path: Path, settled_at_once: None
+) -> None:
+    annex = tmp_path / "bijlage.pdf"
+    annex.write_bytes(b"%PDF-1.7")
+    (tmp_path / "build").write_text("een bestand waar een map hoort")
+    files = FileDigests(tmp_path / "build" / ".cache" / "bestanden.json")
+    files.sha256(annex)
+    files.save(keep_others=False)
+    assert (tmp_path / "build").read_text() == "een bestand waar een map hoort"
