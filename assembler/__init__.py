@@ -4,4 +4,18 @@
 # installed metadata instead costs every command 30 ms of imports.
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "library_versions"]
+
+
+def library_versions(*names: str) -> str:
+    """A line "name version" per installed distribution ("-" when missing), for cache keys."""
+    from importlib import metadata
+
+    lines = []
+    for name in names:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        lines.append(f"{name} {version}\n")
+    return "".join(lines)

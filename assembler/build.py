@@ -23,11 +23,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from assembler import __version__
+from assembler import __version__, library_versions
 from assembler.digests import FileDigests
 from assembler.errors import (
     AssemblerError,
@@ -185,11 +184,7 @@ def _settings_digest(
     digest.update(f"pdf={options.pdf} epoch={options.source_date_epoch}\n".encode())
     # An upgraded library can change the bytes it writes: outputs made with the old one are
     # not reused (8 ms on a no-op build).
-    for library in _OUTPUT_LIBRARIES:
-        try:
-            digest.update(f"{library} {metadata.version(library)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library} -\n".encode())
+    digest.update(library_versions(*_OUTPUT_LIBRARIES).encode())
     if options.pdf:
         from assembler.convert import libreoffice_version
 

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
-from assembler import __version__
+from assembler import __version__, library_versions
 from assembler.annex import CHECKS_VERSION, AnnexLimits, AnnexReport, inspect_annexes
 from assembler.errors import OutputNotWritable, Problem
 from assembler.fsutil import digest_stream, write_text_atomic
@@ -39,6 +39,9 @@ class AnnexIntake:
     def __init__(self, project: Project, workers: int | None = None) -> None:
         self.project = project
         self.limits = AnnexLimits()
+        # A report made by another version of the libraries that judge is not reused: a newer
+        # qpdf may repair a file another way, a newer PDFium draw a page's top band otherwise.
+        self.judges = library_versions("pikepdf", "pypdfium2")
         self.cache = project.build / ".cache" / "bijlagen"
         self.pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2)
         self.pending: dict[Path, tuple[Future[list[AnnexReport]], int]] = {}
@@ -146,7 +149,9 @@ class AnnexIntake:
 
     def _record(self, path: Path) -> Path | None:
         """Where the report of ``path``'s content is kept (None: the file cannot be read)."""
-        digest = hashlib.sha256(f"{__version__} {CHECKS_VERSION} {self.limits}".encode())
+        digest = hashlib.sha256(
+            f"{__version__} {CHECKS_VERSION} {self.limits}\n{self.judges}".encode()
+        )
         try:
             with open(path, "rb") as handle:
                 digest_stream(handle, digest)

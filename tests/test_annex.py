@@ -366,3 +366,42 @@ def test_an_annex_judged_for_page_one_is_judged_again_when_its_dossier_turns_con
     assert [paths for paths in checked if paths] == [[annex.resolve()]]
     bands = [json.loads(record.read_text())["bands_blank"] for record in records]
     assert sorted(len(judged) for judged in bands)[-1] == 4
+
+
+def test_an_annex_is_judged_again_after_an_upgrade_of_the_libraries_that_judge_it(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib import metadata
+
+    from assembler import intake
+    from assembler.build import check_project
+    from assembler.project import find_project
+
+    checked: list[Path] = []
+    real = intake.inspect_annexes
+
+    def counting(
+        paths: list[Path], limits: AnnexLimits, *, every_page: Collection[Path] = ()
+    ) -> list[AnnexReport]:
+        checked.extend(paths)
+        return real(paths, limits, every_page=every_page)
+
+    monkeypatch.setattr(intake, "inspect_annexes", counting)
+    project = find_project(example_project)
+    assert not check_project(project).errors
+    annexes = len(checked)
+    assert annexes > 0
+    checked.clear()
+    check_project(project)
+    assert checked == [], "the reports of unchanged annexes are kept"
+
+    installed = metadata.version
+    for library in ("pypdfium2", "pikepdf"):
+
+        def upgraded(name: str, library: str = library) -> str:
+            return "99.0" if name == library else installed(name)
+
+        monkeypatch.setattr(metadata, "version", upgraded)
+        checked.clear()
+        check_project(project)
+        assert len(checked) == annexes, library
