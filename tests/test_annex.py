@@ -261,10 +261,27 @@ def test_batch_isolates_a_file_that_kills_the_shared_child(tmp_path: Path) -> No
     assert all(report.pages > 0 for report in (reports[0], reports[2], reports[4]))
 
 
-def test_the_same_file_under_two_names_is_checked_once(
-    example_project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The annex files the intake sends to its checking child, in order."""
     from assembler import intake
+
+    paths_checked: list[Path] = []
+    real = intake.inspect_annexes
+
+    def counting(
+        paths: list[Path], limits: AnnexLimits, *, every_page: Collection[Path] = ()
+    ) -> list[AnnexReport]:
+        paths_checked.extend(paths)
+        return real(paths, limits, every_page=every_page)
+
+    monkeypatch.setattr(intake, "inspect_annexes", counting)
+    return paths_checked
+
+
+def test_the_same_file_under_two_names_is_checked_once(
+    example_project: Path, checked: list[Path]
+) -> None:
     from assembler.build import check_project
     from assembler.project import find_project
 
@@ -272,16 +289,6 @@ def test_the_same_file_under_two_names_is_checked_once(
     original = wonen / "snelfietsroutes" / "bijlage-1-kaart-snelfietsroutes.pdf"
     copy = wonen / "woningbouwafspraken" / "bijlage-2-woningbouwmonitor-2022.pdf"
     shutil.copyfile(original, copy)
-    checked: list[Path] = []
-    real = intake.inspect_annexes
-
-    def counting(
-        paths: list[Path], limits: AnnexLimits, *, every_page: Collection[Path] = ()
-    ) -> list[AnnexReport]:
-        checked.extend(paths)
-        return real(paths, limits, every_page=every_page)
-
-    monkeypatch.setattr(intake, "inspect_annexes", counting)
     catalog = check_project(find_project(example_project))
 
     assert not catalog.errors
@@ -369,24 +376,13 @@ def test_an_annex_judged_for_page_one_is_judged_again_when_its_dossier_turns_con
 
 
 def test_an_annex_is_judged_again_after_an_upgrade_of_the_libraries_that_judge_it(
-    example_project: Path, monkeypatch: pytest.MonkeyPatch
+    example_project: Path, checked: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from importlib import metadata
 
-    from assembler import intake
     from assembler.build import check_project
     from assembler.project import find_project
 
-    checked: list[Path] = []
-    real = intake.inspect_annexes
-
-    def counting(
-        paths: list[Path], limits: AnnexLimits, *, every_page: Collection[Path] = ()
-    ) -> list[AnnexReport]:
-        checked.extend(paths)
-        return real(paths, limits, every_page=every_page)
-
-    monkeypatch.setattr(intake, "inspect_annexes", counting)
     project = find_project(example_project)
     assert not check_project(project).errors
     annexes = len(checked)
