@@ -37,7 +37,7 @@ from assembler.errors import (
     sort_problems,
 )
 from assembler.fsutil import TEMP_PREFIX, not_writable, write_text_atomic
-from assembler.project import DOSSIER_FILE, Project
+from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 
 # The heavy modules (pydantic models, docxtpl, pikepdf) are imported where they are used:
 # a build starts LibreOffice before loading them (see _speculative_service), and a no-op
@@ -234,7 +234,12 @@ def _cached(project: Project, plan: _Plan) -> list[Path] | None:
 
 
 def _remember(project: Project, plan: _Plan, outputs: Sequence[Path]) -> None:
-    record = {"key": plan.key, "dir": plan.output_dir.name, "outputs": [p.name for p in outputs]}
+    record = {
+        "key": plan.key,
+        "dir": plan.output_dir.name,
+        "outputs": [p.name for p in outputs],
+        "openbaar": plan.dossier.document.is_public,  # see _withdraw_public_outputs
+    }
     write_text_atomic(
         _cache_file(project, plan.meeting.name, plan.dossier.name), json.dumps(record) + "\n"
     )
@@ -352,6 +357,7 @@ def _build(
         _run(project, catalog, work, options, report, notify, service)
     elif service is not None:
         service.expect(0)
+    _withdraw_public_outputs(project, catalog, work, report)
     _remove_stale(project, catalog, plans, options)
     files.save(keep_others=bool(options.paths))
     report.problems = sort_problems(report.problems)
@@ -515,7 +521,11 @@ def _meeting_plans(
 
 
 def _meeting_cache(plan: _MeetingPlan) -> Path:
-    return plan.folder.parent / ".cache" / plan.name / "_vergadering.json"
+    return _meeting_cache_of(plan.folder.parent, plan.name)
+
+
+def _meeting_cache_of(build: Path, meeting: str) -> Path:
+    return build / ".cache" / meeting / "_vergadering.json"
 
 
 def _meeting_outputs(options: BuildOptions) -> tuple[str, ...]:
@@ -960,7 +970,11 @@ def _meeting_bundles(
                 (plan.folder / name).unlink(missing_ok=True)
     except OSError as error:
         raise not_writable(plan.folder, error) from None
-    write_text_atomic(_meeting_cache(plan), json.dumps({"key": plan.key}) + "\n")
+    # Which items its public agenda and bundle show in full (see _withdraw_public_outputs).
+    public = [p.dossier.name for p in plan.items if p.dossier.document.is_public]
+    write_text_atomic(
+        _meeting_cache(plan), json.dumps({"key": plan.key, "openbaar": public}) + "\n"
+    )
 
 
 class _MeetingMerges:
@@ -1316,6 +1330,99 @@ def _one_at_a_time(progress: Progress) -> Progress:
 
 
 _OUTPUT_DIR = re.compile(r"^\d{2}-.+")
+
+
+# What a meeting shows of its items to anyone: a confidential item only as "Niet openbaar".
+PUBLIC_MEETING_OUTPUTS = ("agenda.docx", "agenda.pdf", "vergaderbundel.pdf")
+
+
+def _withdraw_public_outputs(
+    project: Project, catalog: Catalog, work: _Work, report: BuildReport
+) -> None:
+    """Remove kept public outputs that show an item in full that may no longer be public.
+
+    A meeting's agenda and bundle, and a dossier's outputs, stay at their last version when
+    something of them could not be made this time. When that version shows in full an item
+    that is now confidential (verspreiden: Nee), or whose dossier.yaml was refused without
+    saying verspreiden: Ja, a clerk could still pass it on from build/: it goes, and comes
+    back with the next build that can make it.
+    """
+    from assembler.validate import declared_public
+
+    for meeting in catalog.meetings:
+        not_public: set[str] = set()
+        kept: list[AgendaItem] = []  # items whose outputs were not made this time
+        for item in meeting.items:
+            if item.dossier is not None:
+                if not item.dossier.document.is_public:
+                    not_public.add(item.dossier.name)
+                if item.dossier.folder in work.failed:
+                    kept.append(item)
+            elif item.folder_name is not None:
+                kept.append(item)
+                if not declared_public(meeting.folder / item.folder_name):
+                    not_public.add(item.folder_name)
+        if not not_public:
+            continue
+        folder = project.build / meeting.name
+        shown = _meeting_shown_in_full(project.build, meeting.name)
+        withdrawn = sorted(not_public & shown if shown is not None else not_public)
+        public = [folder / name for name in PUBLIC_MEETING_OUTPUTS if (folder / name).is_file()]
+        if public and withdrawn:
+            for path in public:
+                path.unlink(missing_ok=True)
+            named = " en ".join(", ".join(withdrawn).rsplit(", ", 1))
+            which = "dat agendapunt is" if len(withdrawn) == 1 else "die agendapunten zijn"
+            report.problems.append(
+                Problem(
+                    project.display(meeting.folder / MEETING_FILE),
+                    None,
+                    "",
+                    f"de openbare agenda en vergaderbundel zijn weggehaald: ze toonden {named} "
+                    f"als openbaar agendapunt, en {which} nu niet openbaar of afgekeurd (ze "
+                    "komen terug zodra de hele vergadering weer gebouwd kan worden)",
+                    "waarschuwing",
+                )
+            )
+        for item in kept:
+            name = item.dossier.name if item.dossier is not None else str(item.folder_name)
+            previous = _previous_outputs(project, meeting, item)
+            if name not in not_public or not previous:
+                continue
+            if not _dossier_outputs_public(project, meeting.name, name):
+                continue
+            for output_dir in previous:
+                shutil.rmtree(output_dir, ignore_errors=True)
+            report.problems.append(
+                Problem(
+                    project.display(meeting.folder / name / DOSSIER_FILE),
+                    None,
+                    "",
+                    "de eerder gemaakte stukken van dit dossier zijn weggehaald: ze waren "
+                    "openbaar, en het dossier is nu niet openbaar of afgekeurd (ze komen terug "
+                    "zodra het dossier weer gebouwd kan worden)",
+                    "waarschuwing",
+                )
+            )
+
+
+def _meeting_shown_in_full(build: Path, meeting: str) -> set[str] | None:
+    """The items a meeting's kept public outputs show in full; None when not known."""
+    try:
+        record = json.loads(_meeting_cache_of(build, meeting).read_text(encoding="utf-8"))
+        names = record["openbaar"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return {str(name) for name in names} if isinstance(names, list) else None
+
+
+def _dossier_outputs_public(project: Project, meeting: str, folder: str) -> bool:
+    """Whether a dossier's kept outputs were made as public ones; True when not known."""
+    try:
+        record = json.loads(_cache_file(project, meeting, folder).read_text(encoding="utf-8"))
+        return bool(record.get("openbaar", True))
+    except (OSError, ValueError, AttributeError):
+        return True
 
 
 def _remove_stale(

@@ -151,7 +151,8 @@ class Verspreiden(StrEnum):
     NEE = "Nee"
 
 
-def _parse_verspreiden(value: object) -> Verspreiden:
+def parse_verspreiden(value: object) -> Verspreiden:
+    """The value of ``verspreiden`` (Ja or Nee, any case); PydanticCustomError otherwise."""
     if value is None:
         raise _fail("verspreiden", "is leeg (schrijf Ja of Nee)")
     text = _require_text(value)
@@ -163,7 +164,7 @@ def _parse_verspreiden(value: object) -> Verspreiden:
     raise _fail("verspreiden", f"{_quote(text)} is geen geldige waarde (schrijf Ja of Nee)")
 
 
-VerspreidenField = Annotated[Verspreiden, BeforeValidator(_parse_verspreiden)]
+VerspreidenField = Annotated[Verspreiden, BeforeValidator(parse_verspreiden)]
 
 
 @lru_cache(maxsize=1024)

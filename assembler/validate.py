@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
 
 from assembler.errors import InputRejected, Problem, Severity, UsageError, sort_problems
 from assembler.fsutil import unreadable
@@ -30,8 +31,10 @@ from assembler.model import (
     FolderName,
     Organisatie,
     Vergadering,
+    Verspreiden,
     Voorstel,
     markdown_fields,
+    parse_verspreiden,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.source import FieldPath, Source, field_label, load_yaml
@@ -416,6 +419,16 @@ def _validate_meeting(
         return Vergadering.model_validate({**data, "agenda": agenda}), bad
     except ValidationError:  # pragma: no cover - only agenda entries were wrong
         return None, {}
+
+
+def declared_public(folder: Path) -> bool:
+    """Whether the dossier.yaml in ``folder`` says verspreiden: Ja, also if it was refused."""
+    try:
+        data = load_yaml(folder / DOSSIER_FILE).data
+        value = data.get("verspreiden") if isinstance(data, dict) else None
+        return parse_verspreiden(value) is Verspreiden.JA
+    except (InputRejected, PydanticCustomError):
+        return False
 
 
 def load_dossier(

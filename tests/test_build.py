@@ -353,6 +353,84 @@ def test_failed_dossier_keeps_its_previous_good_output(
     assert docx.read_bytes() == before
 
 
+PUBLIC_WITHDRAWN = (
+    "dossiers/{meeting}/vergadering.yaml: waarschuwing: de openbare agenda en vergaderbundel "
+    "zijn weggehaald: ze toonden {item} als openbaar agendapunt, en dat agendapunt is nu niet "
+    "openbaar of afgekeurd (ze komen terug zodra de hele vergadering weer gebouwd kan worden)"
+)
+DOSSIER_WITHDRAWN = (
+    "dossiers/{meeting}/{item}/dossier.yaml: waarschuwing: de eerder gemaakte stukken van dit "
+    "dossier zijn weggehaald: ze waren openbaar, en het dossier is nu niet openbaar of "
+    "afgekeurd (ze komen terug zodra het dossier weer gebouwd kan worden)"
+)
+
+
+def test_a_refused_dossier_turned_confidential_takes_its_public_outputs_along(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    # Kept outputs show it in full; a clerk mailing them from build/ would pass it on.
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    meeting = small_project / "build" / ECONOMIE
+    public = ["agenda.docx", "agenda.pdf", "vergaderbundel.pdf"]
+    confidential = [
+        "agenda-niet-openbaar.docx",
+        "agenda-niet-openbaar.pdf",
+        "vergaderbundel-niet-openbaar.pdf",
+    ]
+    assert all((meeting / name).is_file() for name in public + confidential)
+    seed = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = seed.read_text(encoding="utf-8")
+    confidential_text = text.replace("verspreiden: Ja", "verspreiden: Nee")
+    seed.write_text(confidential_text.replace("datum: 2023-04-11", "datum: 2023-02-30"))
+
+    refused = run_cli("build", cwd=small_project)
+    assert refused.exit_code == 1
+    assert PUBLIC_WITHDRAWN.format(meeting=ECONOMIE, item="werklocaties") in refused.stderr
+    assert DOSSIER_WITHDRAWN.format(meeting=ECONOMIE, item="werklocaties") in refused.stderr
+    assert [name for name in public if (meeting / name).exists()] == []
+    assert not (small_project / ITEM).exists()
+    assert all((meeting / name).is_file() for name in confidential)
+    assert not list(meeting.glob(".tmp-*"))
+
+    seed.write_text(confidential_text)
+    mended = run_cli("build", cwd=small_project)
+    assert mended.exit_code == 0, mended.stderr
+    assert "weggehaald" not in mended.stderr
+    agenda = " ".join(pdftext(meeting / "agenda.pdf").split())
+    assert "Niet openbaar" in agenda
+    assert "Werklocaties" not in agenda
+    assert "NIET OPENBAAR" in pdftext(small_project / ITEM / "bundel.pdf")
+
+
+def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_public_agenda(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
+    meeting = example_project / "build" / WONEN
+    dossiers = example_project / "dossiers" / WONEN
+    res = dossiers / "res-voortgang" / "dossier.yaml"
+    res.write_text(res.read_text().replace("datum: 2023-06-05", "datum: 2023-06-31"))
+
+    # An item that was confidential already is shown only as "Niet openbaar": all stays.
+    refused = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert refused.exit_code == 1
+    assert "weggehaald" not in refused.stderr
+    assert (meeting / "agenda.docx").is_file()
+    res_outputs = sorted(meeting.glob("*-res-voortgang"))
+    assert res_outputs  # refused, but still verspreiden: Ja: its last good outputs stay
+
+    routes = dossiers / "snelfietsroutes" / "dossier.yaml"
+    routes.write_text(routes.read_text().replace("verspreiden: Ja", "verspreiden: Nee"))
+    withdrawn = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert withdrawn.exit_code == 1
+    assert "Klaar: 1 gebouwd, 4 ongewijzigd, 1 mislukt" in withdrawn.stderr
+    assert PUBLIC_WITHDRAWN.format(meeting=WONEN, item="snelfietsroutes") in withdrawn.stderr
+    assert "dossier zijn weggehaald" not in withdrawn.stderr  # its own were made anew
+    assert not (meeting / "agenda.docx").exists()
+    assert (meeting / "agenda-niet-openbaar.docx").is_file()
+    assert sorted(meeting.glob("*-res-voortgang")) == res_outputs
+
+
 def test_removed_dossier_outputs_are_removed(small_project: Path, run_cli: RunCli) -> None:
     assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
     meeting = small_project / "dossiers" / ECONOMIE
