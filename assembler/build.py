@@ -220,25 +220,29 @@ def _cache_file(project: Project, meeting: str, folder: str) -> Path:
     return project.build / ".cache" / meeting / f"{folder}.json"
 
 
-def _cached(project: Project, plan: _Plan) -> list[Path] | None:
-    """The outputs of an earlier identical build, when they are all still there."""
+def _cached(project: Project, plan: _Plan) -> tuple[list[Path], list[Problem]] | None:
+    """The outputs of an earlier identical build and its annex warnings, if all still there."""
     path = _cache_file(project, plan.meeting.name, plan.dossier.name)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         if record.get("key") != plan.key or record.get("dir") != plan.output_dir.name:
             return None
         outputs = [plan.output_dir / name for name in record["outputs"]]
+        warnings = [Problem.from_json(item) for item in record["meldingen"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # a missing or damaged cache only means: build again
-    return outputs if outputs and all(p.is_file() for p in outputs) else None
+    return (outputs, warnings) if outputs and all(p.is_file() for p in outputs) else None
 
 
-def _remember(project: Project, plan: _Plan, outputs: Sequence[Path]) -> None:
+def _remember(
+    project: Project, plan: _Plan, outputs: Sequence[Path], warnings: Sequence[Problem]
+) -> None:
     record = {
         "key": plan.key,
         "dir": plan.output_dir.name,
         "outputs": [p.name for p in outputs],
         "openbaar": plan.dossier.document.is_public,  # see _withdraw_public_outputs
+        "meldingen": [problem.as_json() for problem in warnings],
     }
     write_text_atomic(
         _cache_file(project, plan.meeting.name, plan.dossier.name), json.dumps(record) + "\n"
@@ -307,6 +311,9 @@ class _Work:
     meetings: list[_MeetingPlan]
     failed: dict[Path, str] = field(default_factory=dict)
     rendered: dict[Path, Path] = field(default_factory=dict)
+    # The annex intake's warnings of each dossier, kept with its outputs: a build that finds
+    # the dossier unchanged says them again, as it says the warnings of validation.
+    warnings: dict[Path, list[Problem]] = field(default_factory=dict)
 
 
 def build_project(
@@ -344,10 +351,12 @@ def _build(
     notify("dossiers-totaal", str(len(plans)))
     work = _Work([], [])
     for plan in plans:
-        outputs = None if options.force else _cached(project, plan)
-        if outputs is None:
+        cached = None if options.force else _cached(project, plan)
+        if cached is None:
             work.dossiers.append(plan)
         else:
+            outputs, warnings = cached
+            report.problems.extend(warnings)
             report.results.append(_result(plan, "ongewijzigd", outputs))
             notify("ongewijzigd", plan.dossier.name)
     for meeting_plan in _meeting_plans(project, catalog, plans, settings, files, options, report):
@@ -640,6 +649,7 @@ def _run(
                     options,
                     bands,
                     merges,
+                    work.warnings.get(plan.dossier.folder, []),
                     notify,
                     stopping,
                 )
@@ -686,6 +696,9 @@ def _run(
                     plan, outcome = judging.popleft()
                     problems, accepted = intake.problems_of(plan.dossier)
                     report.problems.extend(problems)
+                    work.warnings[plan.dossier.folder] = [
+                        p for p in problems if p.ernst == "waarschuwing"
+                    ]
                     if not accepted:
                         # Its rendering is thrown away with its staging folder.
                         work.failed[plan.dossier.folder] = "bijlage geweigerd"
@@ -834,17 +847,17 @@ def _finish_dossiers(
             notify("klaar", plan.dossier.name)
             continue
         if outputs is None:  # no PDFs asked for: nothing was published on the way
-            outputs = _publish_dossier(project, plan)
+            outputs = _publish_dossier(project, plan, work.warnings.get(folder, []))
             notify("klaar", plan.dossier.name)
         report.results.append(_result(plan, "gebouwd", outputs))
 
 
-def _publish_dossier(project: Project, plan: _Plan) -> list[Path]:
+def _publish_dossier(project: Project, plan: _Plan, warnings: Sequence[Problem]) -> list[Path]:
     """Move a dossier's outputs from staging into place and record them in the cache."""
     staging = _staging(plan.output_dir)
     names = sorted(path.name for path in staging.iterdir())
     outputs = _publish(staging, plan.output_dir, names)
-    _remember(project, plan, outputs)
+    _remember(project, plan, outputs, warnings)
     return outputs
 
 
@@ -1293,6 +1306,7 @@ def _bundle_and_publish(
     options: BuildOptions,
     bands: Sequence[tuple[bool, ...]],
     merges: _MeetingMerges,
+    warnings: Sequence[Problem],
     notify: Progress,
     stopping: threading.Event,
 ) -> list[Path]:
@@ -1303,7 +1317,7 @@ def _bundle_and_publish(
     merges.bundle_made(plan, bundle)
     # At once rather than after the last dossier: publishing waits on the disk (fsync) and
     # would otherwise add to the build's tail; and the clerk sees each dossier finish.
-    outputs = _publish_dossier(project, plan)
+    outputs = _publish_dossier(project, plan, warnings)
     notify("bundel", plan.dossier.name)
     notify("klaar", plan.dossier.name)
     return outputs

@@ -64,6 +64,19 @@ class Problem:
             "ernst": self.ernst,
         }
 
+    @classmethod
+    def from_json(cls, data: object) -> Problem:
+        """The problem of an :meth:`as_json` dict; ValueError for anything else."""
+        if not isinstance(data, dict):
+            raise ValueError("not a problem")
+        bestand, regel, veld = data.get("bestand"), data.get("regel"), data.get("veld")
+        melding, ernst = data.get("melding"), data.get("ernst")
+        if not (isinstance(bestand, str) and isinstance(veld, str) and isinstance(melding, str)):
+            raise ValueError("not a problem")
+        if not (regel is None or isinstance(regel, int)) or ernst not in ("fout", "waarschuwing"):
+            raise ValueError("not a problem")
+        return cls(bestand, regel, veld, melding, "fout" if ernst == "fout" else "waarschuwing")
+
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
     """Order problems by file, then line (problems without a line first), then field; once each.

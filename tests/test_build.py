@@ -431,6 +431,35 @@ def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_publ
     assert sorted(meeting.glob("*-res-voortgang")) == res_outputs
 
 
+def test_an_annex_warning_is_said_again_by_every_build(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    # As validation's warnings are: the clerk who missed it once sees it on the next build.
+    folder = small_project / "dossiers" / ECONOMIE / "werklocaties"
+    shutil.copyfile(
+        CORPUS / "025-attachment--with-attachment.pdf",
+        folder / "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf",
+    )
+    warning = (
+        f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:53: waarschuwing: bijlagen[1].bestand: "
+        "bevat een bijgevoegd bestand (image.png) dat ongezien meegaat in de bundel"
+    )
+    first = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert first.exit_code == 0, first.stderr
+    assert "Klaar: 1 gebouwd" in first.stderr
+    assert warning in first.stderr
+    again = run_cli("build", "--geen-pdf", "--json", cwd=small_project)
+    summary = json.loads(again.stdout)
+    assert summary["ongewijzigd"] == 1
+    assert [m["melding"] for m in summary["meldingen"] if m["veld"] == "bijlagen[1].bestand"] == [
+        "bevat een bijgevoegd bestand (image.png) dat ongezien meegaat in de bundel (controleer "
+        "of het erin mag, of lever de PDF aan zonder bijgevoegd bestand)"
+    ]
+    plain = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd" in plain.stderr
+    assert warning in plain.stderr
+
+
 def test_removed_dossier_outputs_are_removed(small_project: Path, run_cli: RunCli) -> None:
     assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
     meeting = small_project / "dossiers" / ECONOMIE
@@ -464,6 +493,13 @@ def test_corrupted_or_deleted_cache_means_rebuild(small_project: Path, run_cli: 
     shutil.rmtree(small_project / "build" / ".cache")
     result = run_cli("build", "--geen-pdf", cwd=small_project)
     assert result.exit_code == 0 and "1 gebouwd" in result.stderr
+    # A record whose warnings are damaged is no record either.
+    record = json.loads(cache.read_text())
+    for damaged in ([{"bestand": 3}], [{"bestand": "x", "veld": "", "melding": "m"}], "x"):
+        cache.write_text(json.dumps({**record, "meldingen": damaged}))
+        result = run_cli("build", "--geen-pdf", cwd=small_project)
+        assert result.exit_code == 0 and "1 gebouwd" in result.stderr, damaged
+    assert "0 gebouwd, 1 ongewijzigd" in run_cli("build", "--geen-pdf", cwd=small_project).stderr
 
 
 def test_temporary_files_of_a_killed_build_are_cleared_by_the_next(
