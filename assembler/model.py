@@ -80,6 +80,15 @@ def _require_text(value: object) -> str:
 
 def _text(max_length: int, *, multiline: bool) -> Any:
     def check(value: object) -> str:
+        if multiline and isinstance(value, list | dict):
+            # Running text without '|' behind its key: a line ending in ':' or starting with
+            # '- ' made YAML read the lines as fields or a list.
+            raise _fail(
+                "tekst",
+                "moet doorlopende tekst zijn, maar staat er zonder '|': dan leest YAML een regel "
+                "die op ':' eindigt of met '- ' begint als veld of lijst (zet '|' achter de "
+                "dubbele punt, dan blijven kopjes, lijsten en lege regels zoals ze zijn)",
+            )
         text = _require_text(value)
         match = _CONTROL.search(text)
         if match:

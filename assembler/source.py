@@ -10,6 +10,7 @@ files that are not UTF-8.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,9 @@ class Source:
     data: YamlValue
     lines: dict[FieldPath, int] = field(default_factory=dict)
     text: str = ""
+    # Plain text (no '|' or '>') that starts below its key or runs over several lines: YAML
+    # joins its lines and takes lines starting with '#' for comments.
+    loose_text: frozenset[FieldPath] = frozenset()
 
     def line_of(self, path: FieldPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -68,8 +72,12 @@ def field_label(path: FieldPath) -> str:
     return label
 
 
-def load_yaml(path: Path, display: str | None = None) -> Source:
-    """Read ``path`` as a single YAML mapping of text; raise InputRejected listing every problem."""
+def load_yaml(path: Path, display: str | None = None, text_keys: Collection[str] = ()) -> Source:
+    """Read ``path`` as a single YAML mapping of text; raise InputRejected listing every problem.
+
+    ``text_keys`` are the top-level fields that hold running text: a syntax error inside one
+    written without '|' is explained as that.
+    """
     shown = display or str(path)
     try:
         size = path.stat().st_size
@@ -87,10 +95,10 @@ def load_yaml(path: Path, display: str | None = None) -> Source:
         raise _reject(shown, None, "is een map, geen YAML-bestand") from None
     except OSError as error:
         raise _reject(shown, None, f"kan niet gelezen worden: {unreadable(error)}") from None
-    return parse_yaml(raw, path, shown)
+    return parse_yaml(raw, path, shown, text_keys)
 
 
-def parse_yaml(raw: bytes, path: Path, display: str) -> Source:
+def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] = ()) -> Source:
     """Parse the bytes of a YAML file; see :func:`load_yaml`."""
     try:
         text = raw.decode("utf-8-sig")
@@ -111,7 +119,7 @@ def parse_yaml(raw: bytes, path: Path, display: str) -> Source:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        raise _syntax_problem(error, display, text) from None
+        raise _syntax_problem(error, display, text, text_keys) from None
     except yaml.reader.ReaderError as error:
         raise _unreadable_character(error, display, text) from None
     except yaml.YAMLError:  # pragma: no cover - libyaml always gives marks
@@ -131,7 +139,14 @@ def parse_yaml(raw: bytes, path: Path, display: str) -> Source:
     data = builder.build(node, (), 0)
     if builder.problems:
         raise InputRejected(f"{display}: ongeldige YAML", builder.problems)
-    return Source(path=path, display=display, data=data, lines=builder.lines, text=text)
+    return Source(
+        path=path,
+        display=display,
+        data=data,
+        lines=builder.lines,
+        text=text,
+        loose_text=frozenset(builder.loose_text),
+    )
 
 
 class _Builder:
@@ -141,6 +156,7 @@ class _Builder:
         self.display = display
         self.lines: dict[FieldPath, int] = {}
         self.problems: list[Problem] = []
+        self.loose_text: set[FieldPath] = set()
 
     def build(
         self,
@@ -200,6 +216,12 @@ class _Builder:
             first_line[key] = key_line
             self.lines[(*path, key)] = key_line
             result[key] = self.build(value_node, (*path, key), depth + 1)
+            if (
+                isinstance(value_node, yaml.ScalarNode)
+                and not value_node.style
+                and value_node.end_mark.line != key_node.start_mark.line
+            ):
+                self.loose_text.add((*path, key))
         return result
 
     def _problem(self, path: FieldPath, line: int, message: str) -> None:
@@ -312,9 +334,15 @@ def _unreadable_character(error: yaml.reader.ReaderError, display: str, text: st
     )
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError, display: str, text: str) -> InputRejected:
+def _syntax_problem(
+    error: yaml.MarkedYAMLError, display: str, text: str, text_keys: Collection[str] = ()
+) -> InputRejected:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark is not None else None
+    loose = _loose_text_block(text.split("\n"), mark.line, text_keys) if mark else None
+    if loose is not None:
+        key_line, key = loose
+        return _reject(display, key_line, loose_text_message(key), key)
     offending = ""
     if mark is not None:
         source_lines = text.splitlines()
@@ -375,6 +403,41 @@ def _forgotten_dash(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int,
     if _key(lines[line]) not in _item_keys(lines, example):
         return None  # not the same form as the item beside it
     return line + 1, _list_key(lines, min(line, example), _indent(lines[example])), example + 1
+
+
+def loose_text_message(key: str) -> str:
+    """What is said of running text under ``key`` written without '|'."""
+    return (
+        f"de tekst onder '{key}:' staat er zonder '|': dan lopen de regels in elkaar over en "
+        f"vallen regels die met # beginnen weg (zet '|' achter '{key}:', dan blijven kopjes, "
+        "lijsten en lege regels zoals ze zijn)"
+    )
+
+
+def _loose_text_block(
+    lines: list[str], error_line: int, text_keys: Collection[str]
+) -> tuple[int, str] | None:
+    """The line and key of a running-text field written without '|' that ``error_line`` is in.
+
+    Such text reads as YAML: a heading '### …' as a comment that ends it, a line ending in ':'
+    as a key, '- ' as a list. Said only when the field's first line of text is plain text.
+    """
+    if not text_keys or error_line >= len(lines):
+        return None
+    owner = error_line
+    while owner >= 0 and (_indent(lines[owner]) > 0 or _is_blank(lines[owner])):
+        owner -= 1
+    if owner < 0 or owner == error_line:
+        return None
+    key = _key(lines[owner])
+    after = lines[owner].split(":", 1)[1].strip() if key else ""
+    if key is None or key not in text_keys or after.startswith(("|", ">", '"', "'", "[", "{")):
+        return None
+    if not after or after.startswith("#"):
+        first = next((n for n in range(owner + 1, error_line + 1) if not _is_blank(lines[n])), None)
+        if first is None or _key(lines[first]) is not None or _is_item(lines[first]):
+            return None
+    return owner + 1, key
 
 
 _KEY = re.compile(r"^\s*(?:-\s+)?([^\s#'\"\-\[{][^:#]*?)\s*:(?:\s|$)")

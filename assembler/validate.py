@@ -37,7 +37,7 @@ from assembler.model import (
     parse_verspreiden,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
-from assembler.source import FieldPath, Source, field_label, load_yaml
+from assembler.source import FieldPath, Source, field_label, load_yaml, loose_text_message
 
 PDF_SUFFIXES = {".pdf"}
 OFFICE_SUFFIXES = {".docx", ".odt", ".xlsx", ".ods"}
@@ -421,6 +421,10 @@ def _validate_meeting(
         return None, {}
 
 
+# The fields of running text (Markdown), of every kind of document.
+_TEXT_KEYS = frozenset(name for model in DOCUMENT_KINDS.values() for name in markdown_fields(model))
+
+
 def declared_public(folder: Path) -> bool:
     """Whether the dossier.yaml in ``folder`` says verspreiden: Ja, also if it was refused."""
     try:
@@ -437,7 +441,7 @@ def load_dossier(
     """Validate one dossier folder; add its problems to ``problems``; None when rejected."""
     display = project.display(folder / DOSSIER_FILE)
     try:
-        source = load_yaml(folder / DOSSIER_FILE, display)
+        source = load_yaml(folder / DOSSIER_FILE, display, _TEXT_KEYS)
     except InputRejected as rejected:
         problems.extend(rejected.problems)
         return None
@@ -516,6 +520,8 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
         value = data.get(name)
         if not isinstance(value, str):
             continue
+        if (name,) in source.loose_text:
+            warn((name,), loose_text_message(name))
         if "---" in value and _TABLE_RULE.search(value):
             warn(
                 (name,),

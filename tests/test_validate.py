@@ -629,3 +629,84 @@ def test_a_kenmerkpatroon_that_gives_up_quickly_is_accepted(pattern: str) -> Non
     from assembler.model import Organisatie
 
     assert Organisatie.model_validate({"kenmerkpatroon": pattern}).reference_pattern == pattern
+
+
+LOOSE_TEXT = (
+    "de tekst onder 'toelichting:' staat er zonder '|': dan lopen de regels in elkaar over en "
+    "vallen regels die met # beginnen weg (zet '|' achter 'toelichting:', dan blijven kopjes, "
+    "lijsten en lege regels zoals ze zijn)"
+)
+
+
+def _write_toelichting(project: Path, block: str) -> int:
+    """Replace the seed's toelichting with ``block``; return the line of 'toelichting:'."""
+    path = project / SEED
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("toelichting: |"), text.index("bijlagen:")
+    path.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    return text[:start].count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        # The heading is read as a comment and dropped; the paragraphs are joined.
+        "toelichting:\n  ### Aanleiding\n\n  De regio wil fietsen.\n\n  Tweede alinea.\n",
+        # The list becomes part of the sentence.
+        "toelichting:\n  De regio wil meer fietsparkeren.\n  - punt een\n  - punt twee\n",
+    ],
+)
+def test_running_text_without_a_bar_that_still_reads_is_warned_about(
+    example_project: Path, run_cli: RunCli, block: str
+) -> None:
+    line = _write_toelichting(example_project, block)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"{SEED}:{line}: waarschuwing: toelichting: {LOOSE_TEXT}\n"
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        # A second heading ends the text as a comment would, and the next line breaks the file.
+        "toelichting:\n  ### Aanleiding\n\n  Fietsen.\n\n  ### Geld\n\n  Er is geld.\n",
+        "toelichting: De regio wil\n  ### Kop\n  meer fietsparkeren.\n",
+    ],
+)
+def test_running_text_without_a_bar_that_breaks_the_file_is_explained(
+    example_project: Path, run_cli: RunCli, block: str
+) -> None:
+    line = _write_toelichting(example_project, block)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr == f"{SEED}:{line}: toelichting: {LOOSE_TEXT}\n"
+
+
+def test_running_text_read_as_a_list_says_to_add_the_bar(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    block = "toelichting:\n  De regio wil meer fietsparkeren:\n\n  - punt een\n  - punt twee\n"
+    line = _write_toelichting(example_project, block)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{SEED}:{line}: toelichting: moet doorlopende tekst zijn, maar staat er zonder '|': "
+        "dan leest YAML een regel die op ':' eindigt of met '- ' begint als veld of lijst (zet "
+        "'|' achter de dubbele punt, dan blijven kopjes, lijsten en lege regels zoals ze zijn)\n"
+    )
+
+
+def test_a_list_item_without_its_dash_is_still_said_as_such(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # voorstel is a list, not running text: its first item lost its dash, not a '|'.
+    edit(
+        example_project,
+        SEED,
+        r"^  - Instemmen met bijgaand voorstel aanpak actieplan Werklocaties",
+        "  Instemmen met bijgaand voorstel\n  - Kennisnemen van het actieplan",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert "'|'" not in result.stderr
+    assert "met '- '" in result.stderr, result.stderr
