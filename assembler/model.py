@@ -429,9 +429,25 @@ def _agenda_tag(value: object) -> str:
     return "@dossier" if isinstance(value, dict) else "@punt"
 
 
+def _text_with_a_colon(value: object) -> object:
+    # "- Mededeling: stand van zaken" reads as a field "Mededeling": say it as the colon it is,
+    # not as an unknown field and a missing 'dossier'.
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, text),) = value.items()
+        if isinstance(key, str) and key != "dossier" and (text is None or isinstance(text, str)):
+            shown = f"{key}: {text}" if text else f"{key}:"
+            raise _fail(
+                "punt",
+                f"{_quote(shown)} leest door de ':' als een veld (zet het hele agendapunt tussen "
+                f'aanhalingstekens, zoals - "{key}: …")',
+            )
+    return value
+
+
 AgendaEntry = Annotated[
     Annotated[Line, Tag("@punt")] | Annotated[AgendaDossier, Tag("@dossier")],
     Discriminator(_agenda_tag),
+    BeforeValidator(_text_with_a_colon),
 ]
 
 

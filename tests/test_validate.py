@@ -483,6 +483,28 @@ def test_agenda_naming_a_missing_folder(example_project: Path, run_cli: RunCli) 
     )
 
 
+def test_a_loose_agenda_item_with_a_colon_is_said_as_the_colon_it_is(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(
+        example_project,
+        MEETING,
+        r"^  - dossier: werklocaties\n",
+        "  - dossier: werklocaties\n  - Mededeling: stand van zaken Bloemendalerpolder\n",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, MEETING, "  - Mededeling:")
+    assert result.stderr == (
+        f"{MEETING}:{line}: agenda[3]: 'Mededeling: stand van zaken Bloemendalerpolder' "
+        "leest door de ':' als een veld (zet het hele agendapunt tussen aanhalingstekens, zoals "
+        '- "Mededeling: …")\n'
+    )
+
+    edit(example_project, MEETING, r"^  - Mededeling: (.*)$", '  - "Mededeling: stand van zaken"')
+    assert run_cli("check", cwd=example_project).exit_code == 0
+
+
 @pytest.mark.parametrize("name", ["../2023-06-23-pfho-ruimte-wonen/res-voortgang", "a/b", ".."])
 def test_agenda_entry_with_a_path(example_project: Path, run_cli: RunCli, name: str) -> None:
     edit(example_project, MEETING, r"^  - dossier: werklocaties", f'  - dossier: "{name}"')
