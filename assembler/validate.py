@@ -354,6 +354,18 @@ def _load_meeting(
             items.append(AgendaItem(number, folder_name=name, dossier=dossiers.get(name)))
         else:
             items.append(AgendaItem(number, text=entry))
+            if _SAYS_CONFIDENTIAL.search(entry):
+                problems.append(
+                    Problem(
+                        display,
+                        source.line_of(("agenda", index)),
+                        field_label(("agenda", index)),
+                        "een los agendapunt staat met zijn tekst op de openbare agenda, ook als "
+                        "die 'vertrouwelijk' of 'niet openbaar' zegt (maak er een dossier van "
+                        "met verspreiden: Nee, of laat dat woord weg)",
+                        "waarschuwing",
+                    )
+                )
     for name in sorted(on_disk - named):
         if folder_name_problem(name):
             # The agenda cannot name it as it is: advice to add it would go round in circles.
@@ -384,6 +396,10 @@ def folder_name_problem(name: str) -> str | None:
 
 
 _BAD_ENTRY = "(ongeldig agendapunt)"
+# Words in a loose agenda item that show the clerk meant it to stay off the public agenda.
+_SAYS_CONFIDENTIAL = re.compile(
+    r"\b(vertrouwelijk\w*|niet[- ]openbaar|geheim\w*|gesloten deuren)\b", re.IGNORECASE
+)
 
 
 def _validate_meeting(

@@ -505,6 +505,30 @@ def test_a_loose_agenda_item_with_a_colon_is_said_as_the_colon_it_is(
     assert run_cli("check", cwd=example_project).exit_code == 0
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Aankoop Bloemendalerpolder (vertrouwelijk)", "Personeel: NIET-OPENBAAR", "Geheime stukken"],
+)
+def test_a_loose_agenda_item_that_says_confidential_is_warned_about(
+    example_project: Path, run_cli: RunCli, text: str
+) -> None:
+    # A loose item has no verspreiden: it stands on the public agenda as typed.
+    edit(
+        example_project,
+        MEETING,
+        r"^  - dossier: werklocaties\n",
+        f'  - dossier: werklocaties\n  - "{text}"\n',
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0
+    line = line_of(example_project, MEETING, f'  - "{text}"')
+    assert result.stderr == (
+        f"{MEETING}:{line}: waarschuwing: agenda[3]: een los agendapunt staat met zijn tekst op de "
+        "openbare agenda, ook als die 'vertrouwelijk' of 'niet openbaar' zegt (maak er een "
+        "dossier van met verspreiden: Nee, of laat dat woord weg)\n"
+    )
+
+
 @pytest.mark.parametrize("name", ["../2023-06-23-pfho-ruimte-wonen/res-voortgang", "a/b", ".."])
 def test_agenda_entry_with_a_path(example_project: Path, run_cli: RunCli, name: str) -> None:
     edit(example_project, MEETING, r"^  - dossier: werklocaties", f'  - dossier: "{name}"')
