@@ -353,6 +353,9 @@ def _syntax_problem(
     if forgotten is not None:
         line, key, example = forgotten
         return _reject(display, line, _dash_message(example), key)
+    misaligned = _misaligned_key(text.split("\n"), mark.line) if mark is not None else None
+    if misaligned is not None:
+        return _reject(display, line, misaligned)
     message, at_context = _syntax_message(str(error.problem or ""), context, offending)
     if at_context and error.context_mark is not None:
         # An unclosed bracket or quote is noticed lines later; the clerk fixes where it opened.
@@ -460,6 +463,41 @@ def _is_item(line: str) -> bool:
 def _is_blank(line: str) -> bool:
     stripped = line.strip()
     return not stripped or stripped.startswith("#")
+
+
+def _misaligned_key(lines: list[str], index: int) -> str | None:
+    """Say a key a few spaces off from the key above it, which has its value on its line.
+
+    One space too many makes the line read as the rest of the value above ("mapping values
+    are not allowed"), one too few as a block that ends nowhere; libyaml says neither.
+    """
+    if index >= len(lines) or _key(lines[index]) is None or _is_item(lines[index]):
+        return None
+    above = next((n for n in range(index - 1, -1, -1) if not _is_blank(lines[n])), None)
+    if above is None:
+        return None
+    key, key_above = _key(lines[index]), _key(lines[above])
+    if key is None or key_above is None:
+        return None
+    value_above = lines[above].split(":", 1)[1].strip()
+    if not value_above or value_above.startswith(("|", ">", "#")):
+        return None  # a block opens above: a deeper line may be its content
+    column, column_above = _key_column(lines[index]), _key_column(lines[above])
+    if not 1 <= abs(column - column_above) <= 3:
+        return None
+    way = "verder" if column > column_above else "minder ver"
+    return (
+        f"ongeldige YAML: '{key}:' springt {way} in dan '{key_above}:' op regel {above + 1} "
+        f"(laat '{key}:' recht onder '{key_above}:' beginnen, met spaties)"
+    )
+
+
+def _key_column(line: str) -> int:
+    """Where the key of ``line`` starts, after the indentation and a list dash if any."""
+    stripped = line.lstrip(" ")
+    if stripped.startswith("- "):
+        return len(line) - len(stripped[2:].lstrip(" "))
+    return len(line) - len(stripped)
 
 
 def _item_above(lines: list[str], index: int) -> int | None:

@@ -214,3 +214,37 @@ ROW = "  - datum: 2023-01-01\n    overleg: a\n    doel: b\n"
 )
 def test_a_list_item_without_its_dash_is_refused_at_its_line(text: str, expected: str) -> None:
     assert messages("onderwerp: x\nbehandeling:\n" + text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # One space too many: the line reads as the rest of the value above.
+        (
+            "bijlagen:\n  - omschrijving: Kaart\n     bestand: kaart.pdf\n",
+            "d.yaml:3: ongeldige YAML: 'bestand:' springt verder in dan 'omschrijving:' op regel "
+            "2 (laat 'bestand:' recht onder 'omschrijving:' beginnen, met spaties)",
+        ),
+        # One too few: a block that fits nowhere.
+        (
+            "bijlagen:\n  - omschrijving: Kaart\n   bestand: kaart.pdf\n",
+            "d.yaml:3: ongeldige YAML: 'bestand:' springt minder ver in dan 'omschrijving:' op "
+            "regel 2 (laat 'bestand:' recht onder 'omschrijving:' beginnen, met spaties)",
+        ),
+        (
+            "onderwerp: x\neenheid: Beleid\n  email: a@b.nl\n",
+            "d.yaml:3: ongeldige YAML: 'email:' springt verder in dan 'eenheid:' op regel 2 "
+            "(laat 'email:' recht onder 'eenheid:' beginnen, met spaties)",
+        ),
+    ],
+)
+def test_a_key_a_few_spaces_off_is_said_as_indentation(text: str, expected: str) -> None:
+    assert messages(text) == [expected]
+
+
+def test_a_key_with_a_colon_too_many_is_not_said_as_indentation() -> None:
+    # The line above opens a block: its deeper lines are its content, not misaligned keys.
+    assert messages("onderwerp:\n  x: y: z\n") == [
+        "d.yaml:2: ongeldige YAML: een regel mist ':' of heeft een ':' te veel (schrijf "
+        "'sleutel: waarde'; zet tekst met ':' tussen aanhalingstekens)"
+    ]
