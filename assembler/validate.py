@@ -187,10 +187,18 @@ def load_catalog(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     context = {"kenmerkpatroon": organisation.reference_pattern}
     all_dossiers: list[DossierInput] = []
     meetings: list[MeetingInput] = []
-    for folder in _meeting_folders(project, catalog.problems):
-        meeting = _load_meeting(project, folder, context, catalog.problems, all_dossiers)
+    folders = _meeting_folders(project, catalog.problems)
+    # Every meeting's dossier folders, so that a folder moved by hand to another meeting is
+    # said as that, from both sides.
+    on_disk = {folder: [sub.name for sub in _dossier_folders(folder)] for folder in folders}
+    unlisted: list[tuple[MeetingInput, str]] = []
+    for folder in folders:
+        meeting = _load_meeting(
+            project, folder, context, catalog.problems, all_dossiers, on_disk, unlisted
+        )
         if meeting is not None:
             meetings.append(meeting)
+    catalog.problems.extend(_unlisted_folders(project, meetings, unlisted))
     rejected = _check_unique_references(project, all_dossiers, catalog.problems)
     meetings = [_without(meeting, rejected) for meeting in meetings]
     catalog.meetings, catalog.problems = _select(project, meetings, catalog.problems, paths)
@@ -296,10 +304,13 @@ def _load_meeting(
     context: dict[str, Any],
     problems: list[Problem],
     all_dossiers: list[DossierInput],
+    on_disk: dict[Path, list[str]],
+    unlisted: list[tuple[MeetingInput, str]],
 ) -> MeetingInput | None:
+    """Validate a meeting and its dossiers; add to ``unlisted`` what its agenda leaves out."""
     display = project.display(folder / MEETING_FILE)
     dossiers: dict[str, DossierInput] = {}
-    for dossier_folder in _dossier_folders(folder):
+    for dossier_folder in (folder / name for name in on_disk[folder]):
         dossier = load_dossier(project, dossier_folder, context, problems)
         if dossier is not None:
             dossiers[dossier_folder.name] = dossier
@@ -312,13 +323,16 @@ def _load_meeting(
     meeting, bad_entries = _validate_meeting(source, problems)
     if meeting is None:
         return None
+    on_agenda = {e.folder for e in meeting.agenda if isinstance(e, AgendaDossier)}
     for name, dossier in list(dossiers.items()):
+        if name not in on_agenda | set(bad_entries.values()):
+            continue  # not on this agenda: that is the problem to mend first (below)
         if not _purpose_is_known(dossier, meeting, problems):
             del dossiers[name]  # refused: the agenda cannot say why the item is on it
 
     items: list[AgendaItem] = []
     named: set[str] = set()
-    on_disk = {sub.name for sub in _dossier_folders(folder)}
+    here = set(on_disk[folder])
     for index, entry in enumerate(meeting.agenda):
         number = index + 1
         if index in bad_entries:
@@ -340,14 +354,20 @@ def _load_meeting(
                 # Like a bad entry: it keeps its number, but the dossier is built once.
                 items.append(AgendaItem(number, folder_name=name))
                 continue
-            if name not in on_disk:
+            if name not in here:
+                moved_to = [other for other, names in on_disk.items() if name in names]
+                where = (
+                    f", wel in {project.display(moved_to[0])} ({_MOVED_BY_HAND})"
+                    if moved_to
+                    else " (controleer de mapnaam)"
+                )
                 problems.append(
                     Problem(
                         display,
                         line,
                         field_label(("agenda", index, "dossier")),
                         f"er is geen dossiermap '{name}' met een {DOSSIER_FILE} in "
-                        f"{project.display(folder)} (controleer de mapnaam)",
+                        f"{project.display(folder)}{where}",
                     )
                 )
             named.add(name)
@@ -366,24 +386,48 @@ def _load_meeting(
                         "waarschuwing",
                     )
                 )
-    for name in sorted(on_disk - named):
-        if folder_name_problem(name):
+    result = MeetingInput(folder, source, meeting, tuple(items))
+    unlisted.extend((result, name) for name in sorted(here - named))
+    return result
+
+
+_MOVED_BY_HAND = (
+    "is de map verplaatst? zet hem terug; 'assembler verplaats' zet een punt op een andere "
+    "vergadering en past beide agenda's aan"
+)
+
+
+def _unlisted_folders(
+    project: Project, meetings: list[MeetingInput], unlisted: list[tuple[MeetingInput, str]]
+) -> list[Problem]:
+    """A problem for each dossier folder that its meeting's agenda does not name."""
+    problems = []
+    for meeting, name in unlisted:
+        named_by = [
+            other.name
+            for other in meetings
+            if other is not meeting and any(item.folder_name == name for item in other.items)
+        ]
+        message = f"dossiermap '{name}' staat niet op de agenda"
+        if named_by:
+            message += f", wel op die van {named_by[0]} ({_MOVED_BY_HAND})"
+        elif folder_name_problem(name):
             # The agenda cannot name it as it is: advice to add it would go round in circles.
-            advice = (
-                "hernoem de map eerst: alleen letters, cijfers, punten en streepjes; "
-                "zet dan die naam op de agenda"
+            message += (
+                " (hernoem de map eerst: alleen letters, cijfers, punten en streepjes; "
+                "zet dan die naam op de agenda)"
             )
         else:
-            advice = f"voeg '- dossier: {name}' toe, of verplaats de map"
+            message += f" (voeg '- dossier: {name}' toe, of verplaats de map)"
         problems.append(
             Problem(
-                display,
-                source.line_of(("agenda",)),
+                project.display(meeting.folder / MEETING_FILE),
+                meeting.source.line_of(("agenda",)),
                 "agenda",
-                f"dossiermap '{name}' staat niet op de agenda ({advice})",
+                message,
             )
         )
-    return MeetingInput(folder, source, meeting, tuple(items))
+    return problems
 
 
 def folder_name_problem(name: str) -> str | None:

@@ -472,6 +472,30 @@ def test_dossier_folder_not_on_the_agenda(example_project: Path, run_cli: RunCli
     )
 
 
+def test_a_dossier_folder_moved_by_hand_to_another_meeting_is_said_from_both_sides(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    wonen = f"dossiers/{WONEN}"
+    shutil.move(
+        example_project / wonen / "snelfietsroutes", example_project / "dossiers" / ECONOMIE
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    moved = (
+        "(is de map verplaatst? zet hem terug; 'assembler verplaats' zet een punt op een andere "
+        "vergadering en past beide agenda's aan)"
+    )
+    agenda_line = line_of(example_project, MEETING, "agenda:")
+    item_line = line_of(example_project, f"{wonen}/vergadering.yaml", "  - dossier: snelfiets")
+    # Not the new meeting's purpose warning: the agenda is what to mend first.
+    assert result.stderr == (
+        f"{MEETING}:{agenda_line}: agenda: dossiermap 'snelfietsroutes' staat niet op de agenda, "
+        f"wel op die van {WONEN} {moved}\n"
+        f"{wonen}/vergadering.yaml:{item_line}: agenda[5].dossier: er is geen dossiermap "
+        f"'snelfietsroutes' met een dossier.yaml in {wonen}, wel in dossiers/{ECONOMIE} {moved}\n"
+    )
+
+
 def test_agenda_naming_a_missing_folder(example_project: Path, run_cli: RunCli) -> None:
     edit(example_project, MEETING, r"^  - dossier: werklocaties", "  - dossier: werklocatie")
     result = run_cli("check", cwd=example_project)
