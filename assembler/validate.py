@@ -6,6 +6,7 @@ what to do with them. A rejected dossier is left out of its meeting, the rest go
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -257,8 +258,16 @@ def agenda_purpose(doel: str) -> str | None:
     return _PURPOSES.get(key.removeprefix("ter "))
 
 
-def _purpose_is_known(dossier: DossierInput, meeting: Vergadering, problems: list[Problem]) -> bool:
-    """Check the row dated on the meeting day: the agenda takes its purpose from it."""
+def _purpose_is_known(
+    dossier: DossierInput,
+    meeting: Vergadering,
+    problems: list[Problem],
+    named_day: dt.date | None = None,
+) -> bool:
+    """Check the row dated on the meeting day: the agenda takes its purpose from it.
+
+    ``named_day`` is the day the meeting folder's name gives, when it is another one.
+    """
     document = dossier.document
     if not isinstance(document, Voorstel):
         return True  # a memo is on the agenda ter informatie
@@ -279,13 +288,20 @@ def _purpose_is_known(dossier: DossierInput, meeting: Vergadering, problems: lis
             )
         )
         return False
+    if named_day is not None and any(row.date == named_day for row in document.history):
+        advice = (
+            f"er is wel een regel van {named_day.isoformat()}, de dag in de naam van de "
+            "vergadermap: controleer de datum in vergadering.yaml"
+        )
+    else:
+        advice = f"vul bij die regel datum: {day.isoformat()} in"
     problems.append(
         Problem(
             dossier.source.display,
             dossier.source.line_of(("behandeling",)),
             "behandeling",
             f"geen regel met de datum van de vergadering ({day.isoformat()}); de agenda zet er "
-            f"'{DEFAULT_PURPOSE}' bij (vul bij die regel datum: {day.isoformat()} in)",
+            f"'{DEFAULT_PURPOSE}' bij ({advice})",
             "waarschuwing",
         )
     )
@@ -323,11 +339,26 @@ def _load_meeting(
     meeting, bad_entries = _validate_meeting(source, problems)
     if meeting is None:
         return None
+    named_day = _day_in_name(folder.name)
+    if named_day is not None and named_day != meeting.date:
+        named_day_text = named_day.isoformat()
+        problems.append(
+            Problem(
+                display,
+                source.line_of(("datum",)),
+                "datum",
+                f"{meeting.date.isoformat()} is een andere dag dan de naam van de vergadermap "
+                f"noemt ({named_day_text}) (controleer de datum, of hernoem de map)",
+                "waarschuwing",
+            )
+        )
+    else:
+        named_day = None
     on_agenda = {e.folder for e in meeting.agenda if isinstance(e, AgendaDossier)}
     for name, dossier in list(dossiers.items()):
         if name not in on_agenda | set(bad_entries.values()):
             continue  # not on this agenda: that is the problem to mend first (below)
-        if not _purpose_is_known(dossier, meeting, problems):
+        if not _purpose_is_known(dossier, meeting, problems, named_day):
             del dossiers[name]  # refused: the agenda cannot say why the item is on it
 
     items: list[AgendaItem] = []
@@ -389,6 +420,14 @@ def _load_meeting(
     result = MeetingInput(folder, source, meeting, tuple(items))
     unlisted.extend((result, name) for name in sorted(here - named))
     return result
+
+
+def _day_in_name(name: str) -> dt.date | None:
+    """The day a meeting folder's name starts with ("2023-05-26-pfho-economie"), if any."""
+    try:
+        return dt.date.fromisoformat(name[:10]) if len(name) >= 10 else None
+    except ValueError:
+        return None
 
 
 _MOVED_BY_HAND = (

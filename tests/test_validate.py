@@ -496,6 +496,25 @@ def test_a_dossier_folder_moved_by_hand_to_another_meeting_is_said_from_both_sid
     )
 
 
+def test_a_meeting_date_other_than_its_folder_name_says_is_warned_about_once(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # Not only each dossier's missing behandeling row: the meeting's date is the likely typo.
+    edit(example_project, MEETING, r"^datum: 2023-05-26", "datum: 2023-06-02")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0
+    date_line = line_of(example_project, MEETING, "datum:")
+    rows_line = line_of(example_project, SEED, "behandeling:")
+    assert result.stderr == (
+        f"{MEETING}:{date_line}: waarschuwing: datum: 2023-06-02 is een andere dag dan de naam "
+        f"van de vergadermap noemt (2023-05-26) (controleer de datum, of hernoem de map)\n"
+        f"{SEED}:{rows_line}: waarschuwing: behandeling: geen regel met de datum van de "
+        "vergadering (2023-06-02); de agenda zet er 'ter besluitvorming' bij (er is wel een "
+        "regel van 2023-05-26, de dag in de naam van de vergadermap: controleer de datum in "
+        "vergadering.yaml)\n"
+    )
+
+
 def test_agenda_naming_a_missing_folder(example_project: Path, run_cli: RunCli) -> None:
     edit(example_project, MEETING, r"^  - dossier: werklocaties", "  - dossier: werklocatie")
     result = run_cli("check", cwd=example_project)
