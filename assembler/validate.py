@@ -200,7 +200,8 @@ def load_catalog(project: Project, paths: Sequence[Path] = ()) -> Catalog:
         if meeting is not None:
             meetings.append(meeting)
     catalog.problems.extend(_unlisted_folders(project, meetings, unlisted))
-    rejected = _check_unique_references(project, all_dossiers, catalog.problems)
+    days = {meeting.folder: meeting.meeting.date for meeting in meetings}
+    rejected = _check_unique_references(project, all_dossiers, days, catalog.problems)
     meetings = [_without(meeting, rejected) for meeting in meetings]
     catalog.meetings, catalog.problems = _select(project, meetings, catalog.problems, paths)
     catalog.problems = sort_problems(catalog.problems)
@@ -807,8 +808,17 @@ def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:
 
 
 def _check_unique_references(
-    project: Project, dossiers: list[DossierInput], problems: list[Problem]
+    project: Project,
+    dossiers: list[DossierInput],
+    days: dict[Path, dt.date],
+    problems: list[Problem],
 ) -> set[Path]:
+    """Refuse dossiers that share a kenmerk; the one of the earliest meeting keeps it.
+
+    A dossier copied into a later meeting instead of moved (DESIGN: a postponed item moves)
+    is the copy: refusing the first one too would block a meeting that was held already.
+    Where no one meeting came first, every one of them is refused.
+    """
     by_reference: dict[str, list[DossierInput]] = {}
     for dossier in dossiers:
         by_reference.setdefault(dossier.document.reference, []).append(dossier)
@@ -816,23 +826,45 @@ def _check_unique_references(
     for reference, group in by_reference.items():
         if len(group) < 2:
             continue
+        first = _first_holder(group, days)
         for dossier in group:
-            others = ", ".join(
-                project.display(other.folder / DOSSIER_FILE)
-                for other in group
-                if other is not dossier
-            )
+            if dossier is first:
+                continue
+            if first is not None:
+                message = (
+                    f"'{reference}' is al het kenmerk van "
+                    f"{project.display(first.folder / DOSSIER_FILE)}, op een eerdere "
+                    "vergadering (geef dit dossier een eigen kenmerk; een uitgesteld punt "
+                    "verplaatst u met 'assembler verplaats', niet met een kopie)"
+                )
+            else:
+                others = ", ".join(
+                    project.display(other.folder / DOSSIER_FILE)
+                    for other in group
+                    if other is not dossier
+                )
+                message = (
+                    f"'{reference}' is al gebruikt in {others} (geef elk dossier een eigen kenmerk)"
+                )
             problems.append(
                 Problem(
                     project.display(dossier.folder / DOSSIER_FILE),
                     dossier.source.line_of(("kenmerk",)),
                     "kenmerk",
-                    f"'{reference}' is al gebruikt in {others} "
-                    "(geef elk dossier een eigen kenmerk)",
+                    message,
                 )
             )
             rejected.add(dossier.folder)
     return rejected
+
+
+def _first_holder(group: list[DossierInput], days: dict[Path, dt.date]) -> DossierInput | None:
+    """The one dossier of ``group`` on the earliest meeting, if one alone is."""
+    dated = [(days.get(dossier.folder.parent), dossier) for dossier in group]
+    known = sorted((day, index) for index, (day, _) in enumerate(dated) if day is not None)
+    if len(known) < len(dated) or (len(known) > 1 and known[0][0] == known[1][0]):
+        return None
+    return dated[known[0][1]][1]
 
 
 def _without(meeting: MeetingInput, rejected: set[Path]) -> MeetingInput:

@@ -283,14 +283,36 @@ def test_json_output_lists_problems(example_project: Path, run_cli: RunCli) -> N
     ]
 
 
-def test_duplicate_kenmerk_names_both_files(example_project: Path, run_cli: RunCli) -> None:
-    other = next((example_project / "dossiers" / WONEN).glob("*/dossier.yaml"))
-    other_rel = other.relative_to(example_project).as_posix()
-    edit(example_project, other_rel, r"^kenmerk: .*", "kenmerk: 23.0001772")
+def test_a_kenmerk_copied_into_a_later_meeting_refuses_only_the_copy(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # The earlier meeting may have been held and published: its dossier keeps its kenmerk.
+    copy = f"dossiers/{WONEN}/res-voortgang/dossier.yaml"
+    edit(example_project, copy, r"^kenmerk: .*", "kenmerk: 23.0001772")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
-    assert f"{SEED}:" in result.stderr and f"is al gebruikt in {other_rel}" in result.stderr
-    assert f"is al gebruikt in {SEED}" in result.stderr
+    assert result.stderr.startswith(
+        f"{copy}:{line_of(example_project, copy, 'kenmerk:')}: kenmerk: '23.0001772' is al het "
+        f"kenmerk van {SEED}, op een eerdere vergadering (geef dit dossier een eigen kenmerk; "
+        "een uitgesteld punt verplaatst u met 'assembler verplaats', niet met een kopie)\n"
+    )
+    assert SEED not in result.stderr.replace(f"kenmerk van {SEED}", "")
+    economie = run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert economie.exit_code == 0, economie.stderr
+
+
+def test_a_kenmerk_twice_in_one_meeting_refuses_both(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # Neither came first: which one is the copy only the clerk knows.
+    first = f"dossiers/{WONEN}/res-voortgang/dossier.yaml"
+    second = f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml"
+    edit(example_project, first, r"^kenmerk: .*", "kenmerk: 23.0009999")
+    edit(example_project, second, r"^kenmerk: .*", "kenmerk: 23.0009999")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert f"{first}:" in result.stderr and f"is al gebruikt in {second}" in result.stderr
+    assert f"{second}:" in result.stderr and f"is al gebruikt in {first}" in result.stderr
 
 
 def test_the_organisations_kenmerkpatroon_is_what_kenmerken_are_checked_against(
