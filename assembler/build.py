@@ -107,6 +107,8 @@ class BuildReport:
     environment_failed: bool = False
     template_failed: bool = False
     seconds: float = 0.0
+    # PDFs of an earlier build that a Word-only build removed (they no longer matched).
+    pdfs_removed: int = 0
 
     @property
     def exit_code(self) -> ExitCode:
@@ -344,6 +346,7 @@ def _build(
 
     catalog = load_catalog(project, options.paths)
     report = BuildReport(problems=list(catalog.problems), results=_refused(project, catalog))
+    pdfs_before = 0 if options.pdf else _count_pdfs(project, catalog)
     # Inputs are known by their content; a file not changed since the last build is not read.
     files = FileDigests(project.build / ".cache" / "bestanden.json")
     settings = _settings_digest(project, catalog, options, files)
@@ -369,6 +372,8 @@ def _build(
     _withdraw_public_outputs(project, catalog, work, report)
     _remove_stale(project, catalog, plans, options)
     files.save(keep_others=bool(options.paths))
+    if pdfs_before:
+        report.pdfs_removed = max(pdfs_before - _count_pdfs(project, catalog), 0)
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
     return report
@@ -1344,6 +1349,16 @@ def _one_at_a_time(progress: Progress) -> Progress:
 
 
 _OUTPUT_DIR = re.compile(r"^\d{2}-.+")
+
+
+def _count_pdfs(project: Project, catalog: Catalog) -> int:
+    """The PDFs in the build folders of the meetings in ``catalog`` (not their exports)."""
+    count = 0
+    for meeting in catalog.meetings:
+        folder = project.build / meeting.name
+        count += sum(1 for _ in folder.glob("*.pdf")) + sum(1 for _ in folder.glob("*/*.pdf"))
+        count -= sum(1 for _ in folder.glob("export/*.pdf"))
+    return count
 
 
 # What a meeting shows of its items to anyone: a confidential item only as "Niet openbaar".

@@ -564,6 +564,16 @@ def _summary(report: Any, interactive: bool) -> None:
             f"in {report.seconds:.1f} s.",
             err=True,
         )
+    if report.pdfs_removed:
+        # A Word-only build removes the PDFs it would leave out of step; said, not silent.
+        count = report.pdfs_removed
+        files = "PDF" if count == 1 else "PDF's"
+        click.echo(
+            f"{count} {files} van een eerdere build weggehaald: "
+            "ze hoorden niet meer bij de Word-documenten (bouw zonder --geen-pdf om ze "
+            "opnieuw te maken).",
+            err=True,
+        )
 
 
 def _usage_message(error: click.UsageError) -> str:

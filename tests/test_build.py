@@ -279,9 +279,17 @@ def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
     assert run_cli("build", cwd=example_project).exit_code == 0
     meeting = example_project / "build" / WONEN
     assert (meeting / "vergaderbundel.pdf").is_file()
+    made = list((example_project / "build").glob("*/*.pdf"))
+    made += (example_project / "build").glob("*/*/*.pdf")
+    assert len(made) >= 20  # 6 dossiers × 2, 2 meetings × 4
 
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 0, result.stderr
+    assert result.stderr.endswith(
+        f"{len(made)} PDF's van een eerdere build weggehaald: ze hoorden niet meer bij de "
+        "Word-documenten (bouw zonder --geen-pdf om ze opnieuw te maken).\n"
+    )
+    assert not any(path.exists() for path in made)
     # As a dossier's PDFs go, so do the meeting's: they would not match the new agendas.
     files = sorted(path.name for path in meeting.iterdir() if path.is_file())
     assert files == ["agenda-niet-openbaar.docx", "agenda.docx"]
@@ -294,6 +302,7 @@ def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
 
     again = run_cli("build", "--geen-pdf", cwd=example_project)
     assert "Klaar: 0 gebouwd, 6 ongewijzigd, 0 mislukt" in again.stderr
+    assert "weggehaald" not in again.stderr
     assert sorted(path.name for path in meeting.iterdir() if path.is_file()) == files
 
     # A rejected item keeps the previous agendas, and the clerk is told.
