@@ -677,10 +677,10 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
         named.add(path.name)
         suffix = path.suffix.lower()
         if suffix not in PDF_SUFFIXES | OFFICE_SUFFIXES:
-            report(
-                f"'{annex.file}' heeft een bestandstype dat niet kan "
-                "(lever een PDF aan, of .docx, .odt, .xlsx of .ods)"
-            )
+            newer = _NEWER_FORMAT.get(suffix)
+            kind = f"is een {suffix}-bestand" if suffix else "heeft geen extensie zoals .pdf"
+            advice = f"open het en {newer}" if newer else _ACCEPTED_TYPES
+            report(f"'{annex.file}' {kind}, en dat kan geen bijlage zijn ({advice})")
             # The file it was meant to name would be warned about as forgotten, away from
             # the line to mend: this entry is mended first.
             named.update(listing)
@@ -731,6 +731,17 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             numbers[resolved] = index + 1
     problems.extend(_unnamed_pdfs(dossier, display, listing, named))
     return problems
+
+
+# Office's formats before 2007: LibreOffice reads them, but they carry macros and old
+# quirks; the clerk saves them again in the format of today.
+_ACCEPTED_TYPES = "lever een PDF aan, of .docx, .odt, .xlsx of .ods"
+_NEWER_FORMAT = {
+    ".doc": "bewaar het in Word als .docx of als PDF",
+    ".rtf": "bewaar het in Word als .docx of als PDF",
+    ".xls": "bewaar het in Excel als .xlsx of als PDF",
+    ".ppt": "bewaar het in PowerPoint als PDF",
+}
 
 
 def _listing(folder: Path) -> dict[str, os.DirEntry[str]]:

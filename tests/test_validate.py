@@ -353,7 +353,21 @@ def _annex_line(project: Path) -> int:
             "'/etc/passwd.pdf' is een absoluut pad (schrijf de bestandsnaam in de dossiermap)",
         ),
         ("../../x/geheim.pdf", "'../../x/geheim.pdf' verwijst buiten de dossiermap"),
-        ("notities.txt", "'notities.txt' heeft een bestandstype dat niet kan"),
+        (
+            "notities.txt",
+            "'notities.txt' is een .txt-bestand, en dat kan geen bijlage zijn (lever een PDF "
+            "aan, of .docx, .odt, .xlsx of .ods)",
+        ),
+        (
+            "Begroting 2024.DOC",
+            "'Begroting 2024.DOC' is een .doc-bestand, en dat kan geen bijlage zijn (open het en "
+            "bewaar het in Word als .docx of als PDF)",
+        ),
+        (
+            "kaart",
+            "'kaart' heeft geen extensie zoals .pdf, en dat kan geen bijlage zijn (lever een "
+            "PDF aan, of .docx, .odt, .xlsx of .ods)",
+        ),
     ],
 )
 def test_annex_path_rules(
