@@ -905,12 +905,16 @@ def _render_agendas(
     return targets
 
 
-def _meeting_meta(catalog: Catalog, plan: _MeetingPlan, options: BuildOptions) -> BundleMeta:
+def _meeting_meta(
+    catalog: Catalog, plan: _MeetingPlan, options: BuildOptions, name: str
+) -> BundleMeta:
     from assembler.bundle import BundleMeta
 
     meeting = plan.meeting.meeting
+    # The title a reader shows in its window and tab: the two bundles must not look alike.
+    which = " (niet openbaar)" if "niet-openbaar" in name else ""
     return BundleMeta(
-        title=f"Vergaderbundel {meeting.meeting} {meeting.date.isoformat()}",
+        title=f"Vergaderbundel {meeting.meeting} {meeting.date.isoformat()}{which}",
         author=catalog.organisation.name,
         subject=meeting.meeting,
         keywords=meeting.date.isoformat(),
@@ -975,9 +979,8 @@ def _meeting_bundles(
     if options.pdf and not merges.written(plan):
         # Not merged along the way (something went wrong there): merged here from the
         # published files, so any problem is reported as it would be anyway.
-        meta = _meeting_meta(catalog, plan, options)
         for parts, name in _meeting_parts(plan):
-            merge_documents(parts, meta, staging / name)
+            merge_documents(parts, _meeting_meta(catalog, plan, options, name), staging / name)
     # The meeting folder also holds the dossiers' folders, so only these six files move;
     # without PDFs, the old ones go, as a dossier's do: they would not match the agendas.
     try:
@@ -1095,9 +1098,9 @@ class _MeetingMerges:
     def _start(self, plan: _MeetingPlan) -> None:
         from assembler.bundle import Merger
 
-        meta = _meeting_meta(self._catalog, plan, self._options)
         staging = _staging(plan.folder / "vergadering")
         for parts, name in _meeting_parts(plan):
+            meta = _meeting_meta(self._catalog, plan, self._options, name)
             self._open.append((Merger(meta), list(parts), staging / name))
 
     def _close(self) -> None:

@@ -89,6 +89,12 @@ def test_public_meeting_bundle_has_no_confidential_page_or_title(built: Path) ->
     assert (0, f"7. {CONFIDENTIAL_SUBJECT}") in outline(everything)
     with pikepdf.open(public) as a, pikepdf.open(everything) as b:
         assert len(b.pages) > len(a.pages)
+        # What a reader shows in its title bar tells the two apart.
+        title = "Vergaderbundel Portefeuillehoudersoverleg Ruimte en Wonen 2023-06-23"
+        assert str(a.docinfo["/Title"]) == title
+        assert str(b.docinfo["/Title"]) == f"{title} (niet openbaar)"
+        with b.open_metadata() as xmp:
+            assert xmp["dc:title"] == f"{title} (niet openbaar)"
 
 
 def test_meeting_bundle_pages_add_up(built: Path) -> None:
