@@ -729,12 +729,23 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             )
         else:
             numbers[resolved] = index + 1
+            numbered = _ANNEX_NUMBER.match(path.name)
+            if numbered and int(numbered.group(1)) != index + 1:
+                # The bundle numbers annexes by their place in the list, not by their names.
+                report(
+                    f"'{annex.file}' heet bijlage {int(numbered.group(1))}, maar wordt bijlage "
+                    f"{index + 1} in de bundel (zet de bijlagen in de volgorde van hun nummers, "
+                    "of hernoem het bestand)",
+                    ernst="waarschuwing",
+                )
     problems.extend(_unnamed_pdfs(dossier, display, listing, named))
     return problems
 
 
 # Office's formats before 2007: LibreOffice reads them, but they carry macros and old
 # quirks; the clerk saves them again in the format of today.
+# "bijlage-3-kaart.pdf", "Bijlage 3 kaart.pdf", "bijlage_03.pdf"
+_ANNEX_NUMBER = re.compile(r"bijlage[\s_-]*0*(\d{1,3})(?!\d)", re.IGNORECASE)
 _ACCEPTED_TYPES = "lever een PDF aan, of .docx, .odt, .xlsx of .ods"
 _NEWER_FORMAT = {
     ".doc": "bewaar het in Word als .docx of als PDF",

@@ -340,6 +340,31 @@ def _annex_line(project: Path) -> int:
     return line_of(project, SEED, "    bestand: bijlage-1")
 
 
+def test_an_annex_named_with_another_number_than_its_place_is_warned_about(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # The bundle numbers annexes by their place in the list; the file names say otherwise.
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    seed = folder / "dossier.yaml"
+    text = seed.read_text(encoding="utf-8")
+    first = "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
+    second = "bijlage-2-projectplan-instrumenten-ruimte-voor-werklocaties.pdf"
+    seed.write_text(
+        text.replace(first, "\0").replace(second, first).replace("\0", second), encoding="utf-8"
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0
+    line = line_of(example_project, SEED, "    bestand: ")
+    assert result.stderr == (
+        f"{SEED}:{line}: waarschuwing: bijlagen[1].bestand: '{second}' heet bijlage 2, maar "
+        "wordt bijlage 1 in de bundel (zet de bijlagen in de volgorde van hun nummers, of "
+        "hernoem het bestand)\n"
+        f"{SEED}:{line + 2}: waarschuwing: bijlagen[2].bestand: '{first}' heet bijlage 1, maar "
+        "wordt bijlage 2 in de bundel (zet de bijlagen in de volgorde van hun nummers, of "
+        "hernoem het bestand)\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("bestand", "message"),
     [
