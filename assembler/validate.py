@@ -359,6 +359,17 @@ def _load_meeting(
     for name, dossier in list(dossiers.items()):
         if name not in on_agenda | set(bad_entries.values()):
             continue  # not on this agenda: that is the problem to mend first (below)
+        if dossier.document.date > meeting.date:
+            problems.append(
+                Problem(
+                    dossier.source.display,
+                    dossier.source.line_of(("datum",)),
+                    "datum",
+                    f"{dossier.document.date.isoformat()} ligt na de vergadering van "
+                    f"{meeting.date.isoformat()} (controleer de datum van het stuk)",
+                    "waarschuwing",
+                )
+            )
         if not _purpose_is_known(dossier, meeting, problems, named_day):
             del dossiers[name]  # refused: the agenda cannot say why the item is on it
 

@@ -557,6 +557,18 @@ def test_a_dossier_folder_moved_by_hand_to_another_meeting_is_said_from_both_sid
     )
 
 
+def test_a_document_dated_after_its_meeting_is_warned_about(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(example_project, SEED, r"^datum: 2023-04-11", "datum: 2023-06-01")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{SEED}:{line_of(example_project, SEED, 'datum:')}: waarschuwing: datum: 2023-06-01 "
+        "ligt na de vergadering van 2023-05-26 (controleer de datum van het stuk)\n"
+    )
+
+
 def test_a_meeting_date_other_than_its_folder_name_says_is_warned_about_once(
     example_project: Path, run_cli: RunCli
 ) -> None:
