@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from assembler.convert import ConversionService
     from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 # The libraries whose version is part of every output's cache key: they write the .docx
 # (docxtpl, python-docx, Jinja2, markdown-it-py, Babel, lxml, Pillow) and the bundles
 # (pikepdf, reportlab, pypdfium2).
@@ -252,7 +252,15 @@ def _remember(
 
 
 def _forget(project: Project, plan: _Plan) -> None:
-    _cache_file(project, plan.meeting.name, plan.dossier.name).unlink(missing_ok=True)
+    """Make the next build remake the dossier; keep whether its kept outputs are public."""
+    path = _cache_file(project, plan.meeting.name, plan.dossier.name)
+    try:
+        public = json.loads(path.read_text(encoding="utf-8"))["openbaar"]
+    except (OSError, ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)
+        return
+    # Without a key the record is no cache hit; _withdraw_public_outputs still reads it.
+    write_text_atomic(path, json.dumps({"openbaar": bool(public)}) + "\n")
 
 
 # --------------------------------------------------------------------------- annexes
@@ -287,6 +295,8 @@ MEETING_OUTPUTS = (
     "vergaderbundel.pdf",
     "vergaderbundel-niet-openbaar.pdf",
 )
+EXPORT_DIR = "export"
+"""The folder in ``build/<meeting>/`` that ``assembler export`` writes the package to."""
 MEETING_DOCUMENTS = tuple(name for name in MEETING_OUTPUTS if name.endswith(".docx"))
 """What a meeting gets from ``build --geen-pdf``."""
 # What a warning says was not made, by whether PDFs were asked for.
@@ -362,18 +372,20 @@ def _build(
             report.problems.extend(warnings)
             report.results.append(_result(plan, "ongewijzigd", outputs))
             notify("ongewijzigd", plan.dossier.name)
-    for meeting_plan in _meeting_plans(project, catalog, plans, settings, files, options, report):
+    meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
+    for meeting_plan in meeting_plans:
         if options.force or not _meeting_cached(meeting_plan, options):
             work.meetings.append(meeting_plan)
     if work.dossiers or work.meetings:
         _run(project, catalog, work, options, report, notify, service)
     elif service is not None:
         service.expect(0)
-    _withdraw_public_outputs(project, catalog, work, report)
+    if pdfs_before:  # counted before the withdrawals and the sweep below, which say their own
+        report.pdfs_removed = max(pdfs_before - _count_pdfs(project, catalog), 0)
+    current = {plan.name for plan in meeting_plans if _meeting_cached(plan, options)}
+    _withdraw_public_outputs(project, catalog, work, current, options, report)
     _remove_stale(project, catalog, plans, options)
     files.save(keep_others=bool(options.paths))
-    if pdfs_before:
-        report.pdfs_removed = max(pdfs_before - _count_pdfs(project, catalog), 0)
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
     return report
@@ -504,10 +516,9 @@ def _meeting_plans(
                     "agendapunt)"
                 )
             else:
-                listed = ", ".join(names[:-1]) + " en " + names[-1]
                 why = (
-                    f"de agendapunten voor {listed} zijn afgekeurd (zie de meldingen bij die "
-                    "agendapunten)"
+                    f"de agendapunten voor {dutch_list(names)} zijn afgekeurd (zie de meldingen "
+                    "bij die agendapunten)"
                 )
             report.problems.append(
                 Problem(
@@ -906,13 +917,13 @@ def _render_agendas(
 
 
 def _meeting_meta(
-    catalog: Catalog, plan: _MeetingPlan, options: BuildOptions, name: str
+    catalog: Catalog, plan: _MeetingPlan, options: BuildOptions, confidential: bool
 ) -> BundleMeta:
     from assembler.bundle import BundleMeta
 
     meeting = plan.meeting.meeting
     # The title a reader shows in its window and tab: the two bundles must not look alike.
-    which = " (niet openbaar)" if "niet-openbaar" in name else ""
+    which = " (niet openbaar)" if confidential else ""
     return BundleMeta(
         title=f"Vergaderbundel {meeting.meeting} {meeting.date.isoformat()}{which}",
         author=catalog.organisation.name,
@@ -922,12 +933,12 @@ def _meeting_meta(
     )
 
 
-def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str]]:
-    """The parts of both meeting bundles, each with its file name; PDFs where they end up."""
+def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str, bool]]:
+    """Both meeting bundles' parts, file name and whether confidential; PDFs where they end up."""
     from assembler.bundle import MergePart
 
     staging = _staging(plan.folder / "vergadering")
-    merges: list[tuple[list[MergePart], str]] = []
+    merges: list[tuple[list[MergePart], str, bool]] = []
     for confidential, agenda, name in (
         (False, "agenda", "vergaderbundel.pdf"),
         (True, "agenda-niet-openbaar", "vergaderbundel-niet-openbaar.pdf"),
@@ -944,7 +955,7 @@ def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str]]:
                     label_prefix=None,
                 )
             )
-        merges.append((parts, name))
+        merges.append((parts, name, confidential))
     return merges
 
 
@@ -979,8 +990,9 @@ def _meeting_bundles(
     if options.pdf and not merges.written(plan):
         # Not merged along the way (something went wrong there): merged here from the
         # published files, so any problem is reported as it would be anyway.
-        for parts, name in _meeting_parts(plan):
-            merge_documents(parts, _meeting_meta(catalog, plan, options, name), staging / name)
+        for parts, name, confidential in _meeting_parts(plan):
+            meta = _meeting_meta(catalog, plan, options, confidential)
+            merge_documents(parts, meta, staging / name)
     # The meeting folder also holds the dossiers' folders, so only these six files move;
     # without PDFs, the old ones go, as a dossier's do: they would not match the agendas.
     try:
@@ -1099,8 +1111,8 @@ class _MeetingMerges:
         from assembler.bundle import Merger
 
         staging = _staging(plan.folder / "vergadering")
-        for parts, name in _meeting_parts(plan):
-            meta = _meeting_meta(self._catalog, plan, self._options, name)
+        for parts, name, confidential in _meeting_parts(plan):
+            meta = _meeting_meta(self._catalog, plan, self._options, confidential)
             self._open.append((Merger(meta), list(parts), staging / name))
 
     def _close(self) -> None:
@@ -1369,73 +1381,158 @@ PUBLIC_MEETING_OUTPUTS = ("agenda.docx", "agenda.pdf", "vergaderbundel.pdf")
 
 
 def _withdraw_public_outputs(
-    project: Project, catalog: Catalog, work: _Work, report: BuildReport
+    project: Project,
+    catalog: Catalog,
+    work: _Work,
+    current: set[str],
+    options: BuildOptions,
+    report: BuildReport,
 ) -> None:
-    """Remove kept public outputs that show an item in full that may no longer be public.
+    """Remove kept public outputs that show in full an item that may no longer be public.
 
     A meeting's agenda and bundle, and a dossier's outputs, stay at their last version when
     something of them could not be made this time. When that version shows in full an item
     that is now confidential (verspreiden: Nee), or whose dossier.yaml was refused without
     saying verspreiden: Ja, a clerk could still pass it on from build/: it goes, and comes
-    back with the next build that can make it.
+    back with the next build that can make it. ``current`` names the meetings whose outputs
+    match their items now (made this time, or unchanged).
     """
     from assembler.validate import declared_public
 
+    public_now = _PublicNow(catalog, declared_public)
     for meeting in catalog.meetings:
-        not_public: set[str] = set()
-        kept: list[AgendaItem] = []  # items whose outputs were not made this time
+        if meeting.name not in current:
+            _withdraw_meeting_outputs(project, meeting, public_now, report)
         for item in meeting.items:
-            if item.dossier is not None:
-                if not item.dossier.document.is_public:
-                    not_public.add(item.dossier.name)
-                if item.dossier.folder in work.failed:
-                    kept.append(item)
-            elif item.folder_name is not None:
-                kept.append(item)
-                if not declared_public(meeting.folder / item.folder_name):
-                    not_public.add(item.folder_name)
-        if not not_public:
-            continue
-        folder = project.build / meeting.name
-        shown = _meeting_shown_in_full(project.build, meeting.name)
-        withdrawn = sorted(not_public & shown if shown is not None else not_public)
-        public = [folder / name for name in PUBLIC_MEETING_OUTPUTS if (folder / name).is_file()]
-        if public and withdrawn:
-            for path in public:
-                path.unlink(missing_ok=True)
-            named = " en ".join(", ".join(withdrawn).rsplit(", ", 1))
-            which = "dat agendapunt is" if len(withdrawn) == 1 else "die agendapunten zijn"
-            report.problems.append(
-                Problem(
-                    project.display(meeting.folder / MEETING_FILE),
-                    None,
-                    "",
-                    f"de openbare agenda en vergaderbundel zijn weggehaald: ze toonden {named} "
-                    f"als openbaar agendapunt, en {which} nu niet openbaar of afgekeurd (ze "
-                    "komen terug zodra de hele vergadering weer gebouwd kan worden)",
-                    "waarschuwing",
-                )
-            )
-        for item in kept:
-            name = item.dossier.name if item.dossier is not None else str(item.folder_name)
-            previous = _previous_outputs(project, meeting, item)
-            if name not in not_public or not previous:
+            name = item.dossier.name if item.dossier is not None else item.folder_name
+            made = item.dossier is not None and item.dossier.folder not in work.failed
+            if name is None or made or public_now(meeting.name, name):
                 continue
-            if not _dossier_outputs_public(project, meeting.name, name):
-                continue
-            for output_dir in previous:
-                shutil.rmtree(output_dir, ignore_errors=True)
-            report.problems.append(
-                Problem(
-                    project.display(meeting.folder / name / DOSSIER_FILE),
-                    None,
-                    "",
-                    "de eerder gemaakte stukken van dit dossier zijn weggehaald: ze waren "
-                    "openbaar, en het dossier is nu niet openbaar of afgekeurd (ze komen terug "
-                    "zodra het dossier weer gebouwd kan worden)",
-                    "waarschuwing",
-                )
-            )
+            if _dossier_outputs_public(project, meeting.name, name):
+                _withdraw_dossier_outputs(project, meeting, item, name, report)
+    if not options.paths:
+        # A meeting whose vergadering.yaml is refused keeps its build folder too.
+        loaded = {meeting.name for meeting in catalog.meetings}
+        for record in sorted(project.build.glob(".cache/*/_vergadering.json")):
+            name = record.parent.name
+            folder = project.dossiers / name
+            if name not in loaded and (folder / MEETING_FILE).is_file():
+                unloaded = _Unloaded(folder)
+
+                def public_there(meeting: str, item: str, folder: Path = folder) -> bool:
+                    return declared_public(folder / item)
+
+                _withdraw_meeting_outputs(project, unloaded, public_there, report)
+
+
+@dataclass(frozen=True)
+class _Unloaded:
+    """A meeting folder whose vergadering.yaml did not load: a name and a folder only."""
+
+    folder: Path
+
+    @property
+    def name(self) -> str:
+        """The meeting's folder name."""
+        return self.folder.name
+
+
+def dutch_list(names: Sequence[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+
+
+class _PublicNow:
+    """Whether each dossier on a loaded agenda is public now (a refused one: if it says so)."""
+
+    def __init__(self, catalog: Catalog, declared_public: Callable[[Path], bool]) -> None:
+        self.by_item: dict[tuple[str, str], bool] = {}
+        for meeting in catalog.meetings:
+            for item in meeting.items:
+                if item.dossier is not None:
+                    public = item.dossier.document.is_public
+                elif item.folder_name is not None:
+                    public = declared_public(meeting.folder / item.folder_name)
+                else:
+                    continue
+                self.by_item[
+                    (meeting.name, item.dossier.name if item.dossier else str(item.folder_name))
+                ] = public
+
+    def __call__(self, meeting: str, name: str) -> bool:
+        """Public now: on this meeting's agenda, or else (moved) on every other that has it."""
+        if (meeting, name) in self.by_item:
+            return self.by_item[(meeting, name)]
+        elsewhere = [public for (_m, n), public in self.by_item.items() if n == name]
+        return bool(elsewhere) and all(elsewhere)
+
+
+def _withdraw_meeting_outputs(
+    project: Project,
+    meeting: MeetingInput | _Unloaded,
+    public_now: Callable[[str, str], bool],
+    report: BuildReport,
+) -> None:
+    """Remove a kept meeting's public outputs if they show in full what is not public now."""
+    folder = project.build / meeting.name
+    public = [folder / name for name in PUBLIC_MEETING_OUTPUTS if (folder / name).is_file()]
+    export = folder / EXPORT_DIR
+    if not public and not export.exists():
+        return
+    shown = _meeting_shown_in_full(project.build, meeting.name)
+    if shown is None:  # not known what they show: any item of the meeting may be in them
+        items = () if isinstance(meeting, _Unloaded) else meeting.items
+        shown = {str(item.folder_name) for item in items if item.folder_name is not None}
+    # An item no longer on any loaded agenda (taken off, or its meeting not built now) may have
+    # become confidential as well: it is not known to be public.
+    withdrawn = sorted(name for name in shown if not public_now(meeting.name, name))
+    if not withdrawn:
+        return
+    try:
+        for path in public:
+            path.unlink(missing_ok=True)
+        if export.exists():
+            shutil.rmtree(export)
+    except OSError as error:
+        raise not_writable(folder, error) from None
+    which = "dat agendapunt is" if len(withdrawn) == 1 else "die agendapunten zijn"
+    report.problems.append(
+        Problem(
+            project.display(meeting.folder / MEETING_FILE),
+            None,
+            "",
+            "de openbare agenda, de vergaderbundel en het exportpakket zijn weggehaald: ze "
+            f"toonden {dutch_list(withdrawn)} als openbaar agendapunt, en {which} nu niet "
+            "openbaar, afgekeurd of niet te vinden (ze komen terug zodra de hele vergadering "
+            "weer gebouwd kan worden)",
+            "waarschuwing",
+        )
+    )
+
+
+def _withdraw_dossier_outputs(
+    project: Project, meeting: MeetingInput, item: AgendaItem, name: str, report: BuildReport
+) -> None:
+    """Remove a dossier's kept public outputs now that it is not known to be public."""
+    previous = _previous_outputs(project, meeting, item)
+    if not previous:
+        return
+    try:
+        for output_dir in previous:
+            shutil.rmtree(output_dir)
+    except OSError as error:
+        raise not_writable(output_dir, error) from None
+    report.problems.append(
+        Problem(
+            project.display(meeting.folder / name / DOSSIER_FILE),
+            None,
+            "",
+            "de eerder gemaakte stukken van dit dossier zijn weggehaald: ze waren openbaar, en "
+            "het dossier is nu niet openbaar of afgekeurd (ze komen terug zodra het dossier "
+            "weer gebouwd kan worden)",
+            "waarschuwing",
+        )
+    )
 
 
 def _meeting_shown_in_full(build: Path, meeting: str) -> set[str] | None:

@@ -11,6 +11,7 @@ template. Fields annotated with :data:`MarkdownText` are turned into Word paragr
 
 from __future__ import annotations
 
+import difflib
 import functools
 import importlib
 import re
@@ -434,7 +435,13 @@ def _text_with_a_colon(value: object) -> object:
     # not as an unknown field and a missing 'dossier'.
     if isinstance(value, dict) and len(value) == 1:
         ((key, text),) = value.items()
-        if isinstance(key, str) and key != "dossier" and (text is None or isinstance(text, str)):
+        # A typo of 'dossier' ("Dossier", "dosier") is said as an unknown field, with a guess.
+        looks_like_dossier = difflib.SequenceMatcher(None, str(key).lower(), "dossier").ratio()
+        if (
+            isinstance(key, str)
+            and looks_like_dossier < 0.75
+            and (text is None or isinstance(text, str))
+        ):
             shown = f"{key}: {text}" if text else f"{key}:"
             raise _fail(
                 "punt",

@@ -42,6 +42,7 @@ from lxml import etree
 from assembler import gate
 from assembler.agenda import CONFIDENTIAL_TITLE, purpose
 from assembler.build import (
+    EXPORT_DIR,
     BuildOptions,
     BuildReport,
     annex_pdf,
@@ -77,7 +78,6 @@ MANIFEST_VERSION = "1"
 MANIFEST_SCHEMA = "manifest-v1.schema.json"
 PUBLICATION_FILE = "publicatie.json"
 PUBLICATION_FORMAT = 1
-EXPORT_DIR = "export"
 MAX_NAME = 100
 MAX_VERSION = 5
 LANGUAGE = "dut"  # ISO 639-2/B, as the ODS schema asks

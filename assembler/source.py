@@ -47,9 +47,22 @@ class Source:
     data: YamlValue
     lines: dict[FieldPath, int] = field(default_factory=dict)
     text: str = ""
-    # Plain text (no '|' or '>') that starts below its key or runs over several lines: YAML
-    # joins its lines and takes lines starting with '#' for comments.
-    loose_text: frozenset[FieldPath] = frozenset()
+    # Plain text (no '|' or '>') that starts below its key or runs over several lines, with
+    # the lines from its key to its end: YAML joins them and takes '#' lines for comments.
+    loose_text: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+
+    def loses_text(self, path: FieldPath) -> bool:
+        """Whether joining ``path``'s loose lines loses something Markdown would have kept.
+
+        A wrapped paragraph comes out the same; a heading, a list item or a blank line
+        between paragraphs does not.
+        """
+        if path not in self.loose_text:
+            return False
+        first, last = self.loose_text[path]
+        lines = self.text.split("\n")[first:last]  # below the key line, to the value's end
+        stripped = "\n".join(line.strip() for line in lines).strip("\n").split("\n")
+        return any(not line or _MARKDOWN_BLOCK.match(line) for line in stripped)
 
     def line_of(self, path: FieldPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -145,7 +158,7 @@ def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] 
         data=data,
         lines=builder.lines,
         text=text,
-        loose_text=frozenset(builder.loose_text),
+        loose_text=builder.loose_text,
     )
 
 
@@ -156,7 +169,7 @@ class _Builder:
         self.display = display
         self.lines: dict[FieldPath, int] = {}
         self.problems: list[Problem] = []
-        self.loose_text: set[FieldPath] = set()
+        self.loose_text: dict[FieldPath, tuple[int, int]] = {}
 
     def build(
         self,
@@ -221,7 +234,7 @@ class _Builder:
                 and not value_node.style
                 and value_node.end_mark.line != key_node.start_mark.line
             ):
-                self.loose_text.add((*path, key))
+                self.loose_text[(*path, key)] = (key_line, value_node.end_mark.line + 1)
         return result
 
     def _problem(self, path: FieldPath, line: int, message: str) -> None:
@@ -443,6 +456,8 @@ def _loose_text_block(
     return owner + 1, key
 
 
+# Lines that start a Markdown block of their own: a heading, a list item, a quote.
+_MARKDOWN_BLOCK = re.compile(r"(#|[-*+]\s|\d+[.)]\s|>)")
 _KEY = re.compile(r"^\s*(?:-\s+)?([^\s#'\"\-\[{][^:#]*?)\s*:(?:\s|$)")
 
 
@@ -485,10 +500,16 @@ def _misaligned_key(lines: list[str], index: int) -> str | None:
     column, column_above = _key_column(lines[index]), _key_column(lines[above])
     if not 1 <= abs(column - column_above) <= 3:
         return None
-    way = "verder" if column > column_above else "minder ver"
+    if column > column_above:
+        return (
+            f"ongeldige YAML: '{key}:' springt verder in dan '{key_above}:' op regel "
+            f"{above + 1} (laat '{key}:' recht onder '{key_above}:' beginnen, met spaties)"
+        )
+    # Less: it may belong under '{key_above}:' or under a key further up; both are said.
     return (
-        f"ongeldige YAML: '{key}:' springt {way} in dan '{key_above}:' op regel {above + 1} "
-        f"(laat '{key}:' recht onder '{key_above}:' beginnen, met spaties)"
+        f"ongeldige YAML: '{key}:' springt minder ver in dan '{key_above}:' op regel "
+        f"{above + 1}, maar niet zo ver terug als een sleutel daarboven (laat '{key}:' recht "
+        "onder de sleutel beginnen waar het bij hoort, met spaties)"
     )
 
 

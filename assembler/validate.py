@@ -193,13 +193,14 @@ def load_catalog(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     # said as that, from both sides.
     on_disk = {folder: [sub.name for sub in _dossier_folders(folder)] for folder in folders}
     unlisted: list[tuple[MeetingInput, str]] = []
+    absent: list[tuple[MeetingInput, int, str]] = []
     for folder in folders:
         meeting = _load_meeting(
-            project, folder, context, catalog.problems, all_dossiers, on_disk, unlisted
+            project, folder, context, catalog.problems, all_dossiers, on_disk, unlisted, absent
         )
         if meeting is not None:
             meetings.append(meeting)
-    catalog.problems.extend(_unlisted_folders(project, meetings, unlisted))
+    catalog.problems.extend(_folder_problems(project, unlisted, absent))
     days = {meeting.folder: meeting.meeting.date for meeting in meetings}
     rejected = _check_unique_references(project, all_dossiers, days, catalog.problems)
     meetings = [_without(meeting, rejected) for meeting in meetings]
@@ -263,11 +264,11 @@ def _purpose_is_known(
     dossier: DossierInput,
     meeting: Vergadering,
     problems: list[Problem],
-    named_day: dt.date | None = None,
+    other_day: dt.date | None = None,
 ) -> bool:
     """Check the row dated on the meeting day: the agenda takes its purpose from it.
 
-    ``named_day`` is the day the meeting folder's name gives, when it is another one.
+    ``other_day`` is the day the meeting folder's name gives, when that is another one.
     """
     document = dossier.document
     if not isinstance(document, Voorstel):
@@ -289,9 +290,9 @@ def _purpose_is_known(
             )
         )
         return False
-    if named_day is not None and any(row.date == named_day for row in document.history):
+    if other_day is not None and any(row.date == other_day for row in document.history):
         advice = (
-            f"er is wel een regel van {named_day.isoformat()}, de dag in de naam van de "
+            f"er is wel een regel van {other_day.isoformat()}, de dag in de naam van de "
             "vergadermap: controleer de datum in vergadering.yaml"
         )
     else:
@@ -323,8 +324,13 @@ def _load_meeting(
     all_dossiers: list[DossierInput],
     on_disk: dict[Path, list[str]],
     unlisted: list[tuple[MeetingInput, str]],
+    absent: list[tuple[MeetingInput, int, str]],
 ) -> MeetingInput | None:
-    """Validate a meeting and its dossiers; add to ``unlisted`` what its agenda leaves out."""
+    """Validate a meeting and its dossiers; note the folders its agenda and its disk disagree on.
+
+    ``unlisted`` gets the folders its agenda leaves out, ``absent`` the agenda entries (by
+    index) that name no folder: said once every meeting is read (see _folder_problems).
+    """
     display = project.display(folder / MEETING_FILE)
     dossiers: dict[str, DossierInput] = {}
     for dossier_folder in (folder / name for name in on_disk[folder]):
@@ -341,23 +347,22 @@ def _load_meeting(
     if meeting is None:
         return None
     named_day = _day_in_name(folder.name)
-    if named_day is not None and named_day != meeting.date:
-        named_day_text = named_day.isoformat()
+    other_day = named_day if named_day is not None and named_day != meeting.date else None
+    if other_day is not None:
         problems.append(
             Problem(
                 display,
                 source.line_of(("datum",)),
                 "datum",
                 f"{meeting.date.isoformat()} is een andere dag dan de naam van de vergadermap "
-                f"noemt ({named_day_text}) (controleer de datum, of hernoem de map)",
+                f"noemt ({other_day.isoformat()}) (controleer de datum, of hernoem de map)",
                 "waarschuwing",
             )
         )
-    else:
-        named_day = None
     on_agenda = {e.folder for e in meeting.agenda if isinstance(e, AgendaDossier)}
+    on_agenda.update(bad_entries.values())
     for name, dossier in list(dossiers.items()):
-        if name not in on_agenda | set(bad_entries.values()):
+        if name not in on_agenda:
             continue  # not on this agenda: that is the problem to mend first (below)
         if dossier.document.date > meeting.date:
             problems.append(
@@ -370,11 +375,12 @@ def _load_meeting(
                     "waarschuwing",
                 )
             )
-        if not _purpose_is_known(dossier, meeting, problems, named_day):
+        if not _purpose_is_known(dossier, meeting, problems, other_day):
             del dossiers[name]  # refused: the agenda cannot say why the item is on it
 
     items: list[AgendaItem] = []
     named: set[str] = set()
+    missing: list[tuple[int, str]] = []
     here = set(on_disk[folder])
     for index, entry in enumerate(meeting.agenda):
         number = index + 1
@@ -398,21 +404,7 @@ def _load_meeting(
                 items.append(AgendaItem(number, folder_name=name))
                 continue
             if name not in here:
-                moved_to = [other for other, names in on_disk.items() if name in names]
-                where = (
-                    f", wel in {project.display(moved_to[0])} ({_MOVED_BY_HAND})"
-                    if moved_to
-                    else " (controleer de mapnaam)"
-                )
-                problems.append(
-                    Problem(
-                        display,
-                        line,
-                        field_label(("agenda", index, "dossier")),
-                        f"er is geen dossiermap '{name}' met een {DOSSIER_FILE} in "
-                        f"{project.display(folder)}{where}",
-                    )
-                )
+                missing.append((index, name))
             named.add(name)
             items.append(AgendaItem(number, folder_name=name, dossier=dossiers.get(name)))
         else:
@@ -431,6 +423,7 @@ def _load_meeting(
                 )
     result = MeetingInput(folder, source, meeting, tuple(items))
     unlisted.extend((result, name) for name in sorted(here - named))
+    absent.extend((result, index, name) for index, name in missing)
     return result
 
 
@@ -448,20 +441,24 @@ _MOVED_BY_HAND = (
 )
 
 
-def _unlisted_folders(
-    project: Project, meetings: list[MeetingInput], unlisted: list[tuple[MeetingInput, str]]
+def _folder_problems(
+    project: Project,
+    unlisted: list[tuple[MeetingInput, str]],
+    absent: list[tuple[MeetingInput, int, str]],
 ) -> list[Problem]:
-    """A problem for each dossier folder that its meeting's agenda does not name."""
+    """Folders an agenda leaves out, agenda entries without a folder; a move by hand as that.
+
+    A folder moved by hand from one meeting to another is both: named by the agenda it left,
+    left out by the agenda of the meeting it came to.
+    """
+    left_out = {name: meeting for meeting, name in unlisted}
+    named_without = {name: meeting for meeting, _index, name in absent}
     problems = []
     for meeting, name in unlisted:
-        named_by = [
-            other.name
-            for other in meetings
-            if other is not meeting and any(item.folder_name == name for item in other.items)
-        ]
+        came_from = named_without.get(name)
         message = f"dossiermap '{name}' staat niet op de agenda"
-        if named_by:
-            message += f", wel op die van {named_by[0]} ({_MOVED_BY_HAND})"
+        if came_from is not None and came_from is not meeting:
+            message += f", wel op die van {came_from.name} ({_MOVED_BY_HAND})"
         elif folder_name_problem(name):
             # The agenda cannot name it as it is: advice to add it would go round in circles.
             message += (
@@ -476,6 +473,22 @@ def _unlisted_folders(
                 meeting.source.line_of(("agenda",)),
                 "agenda",
                 message,
+            )
+        )
+    for meeting, index, name in absent:
+        went_to = left_out.get(name)
+        where = (
+            f", wel in {project.display(went_to.folder)} ({_MOVED_BY_HAND})"
+            if went_to is not None and went_to is not meeting
+            else " (controleer de mapnaam)"
+        )
+        problems.append(
+            Problem(
+                project.display(meeting.folder / MEETING_FILE),
+                meeting.source.line_of(("agenda", index)),
+                field_label(("agenda", index, "dossier")),
+                f"er is geen dossiermap '{name}' met een {DOSSIER_FILE} in "
+                f"{project.display(meeting.folder)}{where}",
             )
         )
     return problems
@@ -493,7 +506,7 @@ def folder_name_problem(name: str) -> str | None:
 _BAD_ENTRY = "(ongeldig agendapunt)"
 # Words in a loose agenda item that show the clerk meant it to stay off the public agenda.
 _SAYS_CONFIDENTIAL = re.compile(
-    r"\b(vertrouwelijk\w*|niet[- ]openbaar|geheim\w*|gesloten deuren)\b", re.IGNORECASE
+    r"\b(vertrouwelijk\w*|niet[- ]openbaar|geheime?|gesloten deuren)\b", re.IGNORECASE
 )
 
 
@@ -631,7 +644,7 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
         value = data.get(name)
         if not isinstance(value, str):
             continue
-        if (name,) in source.loose_text:
+        if source.loses_text((name,)):
             warn((name,), loose_text_message(name))
         if "---" in value and _TABLE_RULE.search(value):
             warn(
@@ -753,11 +766,11 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
     return problems
 
 
+# "bijlage-3-kaart.pdf", "Bijlage 3 kaart.pdf", "bijlage_03.pdf"
+_ANNEX_NUMBER = re.compile(r"bijlage[\s_-]*0*(\d{1,3})(?![\da-z])", re.IGNORECASE)
+_ACCEPTED_TYPES = "lever een PDF aan, of .docx, .odt, .xlsx of .ods"
 # Office's formats before 2007: LibreOffice reads them, but they carry macros and old
 # quirks; the clerk saves them again in the format of today.
-# "bijlage-3-kaart.pdf", "Bijlage 3 kaart.pdf", "bijlage_03.pdf"
-_ANNEX_NUMBER = re.compile(r"bijlage[\s_-]*0*(\d{1,3})(?!\d)", re.IGNORECASE)
-_ACCEPTED_TYPES = "lever een PDF aan, of .docx, .odt, .xlsx of .ods"
 _NEWER_FORMAT = {
     ".doc": "bewaar het in Word als .docx of als PDF",
     ".rtf": "bewaar het in Word als .docx of als PDF",

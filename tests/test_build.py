@@ -363,9 +363,10 @@ def test_failed_dossier_keeps_its_previous_good_output(
 
 
 PUBLIC_WITHDRAWN = (
-    "dossiers/{meeting}/vergadering.yaml: waarschuwing: de openbare agenda en vergaderbundel "
-    "zijn weggehaald: ze toonden {item} als openbaar agendapunt, en dat agendapunt is nu niet "
-    "openbaar of afgekeurd (ze komen terug zodra de hele vergadering weer gebouwd kan worden)"
+    "dossiers/{meeting}/vergadering.yaml: waarschuwing: de openbare agenda, de vergaderbundel "
+    "en het exportpakket zijn weggehaald: ze toonden {item} als openbaar agendapunt, en dat "
+    "agendapunt is nu niet openbaar, afgekeurd of niet te vinden (ze komen terug zodra de hele "
+    "vergadering weer gebouwd kan worden)"
 )
 DOSSIER_WITHDRAWN = (
     "dossiers/{meeting}/{item}/dossier.yaml: waarschuwing: de eerder gemaakte stukken van dit "
@@ -438,6 +439,41 @@ def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_publ
     assert not (meeting / "agenda.docx").exists()
     assert (meeting / "agenda-niet-openbaar.docx").is_file()
     assert sorted(meeting.glob("*-res-voortgang")) == res_outputs
+
+
+def test_kept_outputs_that_show_nothing_confidential_stay(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
+    meeting = example_project / "build" / WONEN
+    # A record that does not say what the public agenda shows (an older build's) of a meeting
+    # that is unchanged: its outputs match its items, whatever the record lacks.
+    record = example_project / "build" / ".cache" / WONEN / "_vergadering.json"
+    complete = record.read_text()
+    assert json.loads(complete)["openbaar"] == [
+        "woningbouwafspraken",
+        "res-voortgang",
+        "snelfietsroutes",
+        "memo-huisvestingsverordening",
+    ]
+    record.write_text(json.dumps({"key": json.loads(complete)["key"]}))
+    unchanged = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert "weggehaald" not in unchanged.stderr
+    assert (meeting / "agenda.docx").is_file()
+    record.write_text(complete)
+
+    # A confidential dossier whose rebuild fails keeps its last outputs: they are NIET OPENBAAR.
+    confidential = example_project / "dossiers" / WONEN / "mandaat-woningbouwimpuls"
+    kept = sorted(meeting.glob("*-mandaat-woningbouwimpuls"))
+    assert kept
+    annex = confidential / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf"
+    annex.write_bytes(b"%PDF-1.7\n% afgebroken bij het downloaden\n")
+    failed = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert failed.exit_code == 1
+    assert "1 mislukt" in failed.stderr
+    assert "weggehaald" not in failed.stderr
+    assert sorted(meeting.glob("*-mandaat-woningbouwimpuls")) == kept
+    assert (meeting / "agenda.docx").is_file()
 
 
 def test_an_annex_warning_is_said_again_by_every_build(

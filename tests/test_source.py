@@ -229,7 +229,8 @@ def test_a_list_item_without_its_dash_is_refused_at_its_line(text: str, expected
         (
             "bijlagen:\n  - omschrijving: Kaart\n   bestand: kaart.pdf\n",
             "d.yaml:3: ongeldige YAML: 'bestand:' springt minder ver in dan 'omschrijving:' op "
-            "regel 2 (laat 'bestand:' recht onder 'omschrijving:' beginnen, met spaties)",
+            "regel 2, maar niet zo ver terug als een sleutel daarboven (laat 'bestand:' recht "
+            "onder de sleutel beginnen waar het bij hoort, met spaties)",
         ),
         (
             "onderwerp: x\neenheid: Beleid\n  email: a@b.nl\n",

@@ -866,3 +866,35 @@ def test_a_list_item_without_its_dash_is_still_said_as_such(
     assert result.exit_code == 1
     assert "'|'" not in result.stderr
     assert "met '- '" in result.stderr, result.stderr
+
+
+def test_what_the_new_checks_leave_alone(example_project: Path, run_cli: RunCli) -> None:
+    # A wrapped paragraph without '|' comes out as Markdown would join it anyway; a public
+    # item about secrecy is no confidential item; 'bijlage-1a' is not 'bijlage 1'.
+    path = example_project / SEED
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("toelichting: |"), text.index("bijlagen:")
+    wrapped = "toelichting:\n  De regio wil meer\n  fietsparkeren bij stations.\n"
+    path.write_text(text[:start] + wrapped + text[end:], encoding="utf-8")
+    edit(
+        example_project,
+        MEETING,
+        r"^  - dossier: werklocaties\n",
+        "  - dossier: werklocaties\n  - Bekrachtiging geheimhouding\n",
+    )
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    first = "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
+    (folder / first).rename(folder / "bijlage-2a-voorstel.pdf")  # listed first: no '2'
+    edit(example_project, SEED, re.escape(first), "bijlage-2a-voorstel.pdf")
+    result = run_cli("check", cwd=example_project)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_a_misspelt_dossier_key_on_the_agenda_is_said_as_a_misspelling(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(example_project, MEETING, r"^  - dossier: werklocaties", "  - Dossier: werklocaties")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert "leest door de ':'" not in result.stderr
+    assert "bedoelt u 'dossier'?" in result.stderr, result.stderr
