@@ -441,6 +441,23 @@ def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_publ
     assert sorted(meeting.glob("*-res-voortgang")) == res_outputs
 
 
+def test_a_meeting_that_does_not_load_still_withdraws_what_is_no_longer_public(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
+    meeting = example_project / "build" / WONEN
+    dossiers = example_project / "dossiers" / WONEN
+    routes = dossiers / "snelfietsroutes" / "dossier.yaml"
+    routes.write_text(routes.read_text().replace("verspreiden: Ja", "verspreiden: Nee"))
+    agenda = dossiers / "vergadering.yaml"
+    agenda.write_text(agenda.read_text().replace("datum: 2023-06-23", "datum: 2023-06-31"))
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 1
+    assert PUBLIC_WITHDRAWN.format(meeting=WONEN, item="snelfietsroutes") in result.stderr
+    assert not (meeting / "agenda.docx").exists()
+    assert (meeting / "agenda-niet-openbaar.docx").is_file()
+
+
 def test_kept_outputs_that_show_nothing_confidential_stay(
     example_project: Path, run_cli: RunCli
 ) -> None:
