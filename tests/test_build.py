@@ -412,14 +412,24 @@ def test_a_refused_dossier_turned_confidential_takes_its_public_outputs_along(
     assert "NIET OPENBAAR" in pdftext(small_project / ITEM / "bundel.pdf")
 
 
-def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_public_agenda(
-    example_project: Path, run_cli: RunCli
-) -> None:
+@pytest.fixture
+def wonen_built(example_project: Path, run_cli: RunCli) -> tuple[Path, Path]:
+    """The example project built without PDFs: the WONEN meeting's build and dossier folders."""
     assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
-    meeting = example_project / "build" / WONEN
-    dossiers = example_project / "dossiers" / WONEN
-    res = dossiers / "res-voortgang" / "dossier.yaml"
-    res.write_text(res.read_text().replace("datum: 2023-06-05", "datum: 2023-06-31"))
+    return example_project / "build" / WONEN, example_project / "dossiers" / WONEN
+
+
+def rewrite(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_public_agenda(
+    example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
+) -> None:
+    meeting, dossiers = wonen_built
+    rewrite(dossiers / "res-voortgang" / "dossier.yaml", "datum: 2023-06-05", "datum: 2023-06-31")
 
     # An item that was confidential already is shown only as "Niet openbaar": all stays.
     refused = run_cli("build", "--geen-pdf", cwd=example_project)
@@ -429,8 +439,7 @@ def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_publ
     res_outputs = sorted(meeting.glob("*-res-voortgang"))
     assert res_outputs  # refused, but still verspreiden: Ja: its last good outputs stay
 
-    routes = dossiers / "snelfietsroutes" / "dossier.yaml"
-    routes.write_text(routes.read_text().replace("verspreiden: Ja", "verspreiden: Nee"))
+    rewrite(dossiers / "snelfietsroutes" / "dossier.yaml", "verspreiden: Ja", "verspreiden: Nee")
     withdrawn = run_cli("build", "--geen-pdf", cwd=example_project)
     assert withdrawn.exit_code == 1
     assert "Klaar: 1 gebouwd, 4 ongewijzigd, 1 mislukt" in withdrawn.stderr
@@ -442,15 +451,11 @@ def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_publ
 
 
 def test_a_meeting_that_does_not_load_still_withdraws_what_is_no_longer_public(
-    example_project: Path, run_cli: RunCli
+    example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
 ) -> None:
-    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
-    meeting = example_project / "build" / WONEN
-    dossiers = example_project / "dossiers" / WONEN
-    routes = dossiers / "snelfietsroutes" / "dossier.yaml"
-    routes.write_text(routes.read_text().replace("verspreiden: Ja", "verspreiden: Nee"))
-    agenda = dossiers / "vergadering.yaml"
-    agenda.write_text(agenda.read_text().replace("datum: 2023-06-23", "datum: 2023-06-31"))
+    meeting, dossiers = wonen_built
+    rewrite(dossiers / "snelfietsroutes" / "dossier.yaml", "verspreiden: Ja", "verspreiden: Nee")
+    rewrite(dossiers / "vergadering.yaml", "datum: 2023-06-23", "datum: 2023-06-31")
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 1
     assert PUBLIC_WITHDRAWN.format(meeting=WONEN, item="snelfietsroutes") in result.stderr
