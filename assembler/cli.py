@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from assembler import __version__
-from assembler.errors import AssemblerError, ExitCode, Problem, UsageError
+from assembler.errors import AssemblerError, ExitCode, OutputNotWritable, Problem, UsageError
 from assembler.project import Project, find_project
 
 # Each command imports what it needs: `build` starts LibreOffice before pydantic and the
@@ -88,7 +88,19 @@ def _print_problems(problems: Sequence[Problem], as_json: bool) -> None:
         click.echo(problem.format(), err=True)
 
 
+def _shown_from_root(error: AssemblerError) -> AssemblerError:
+    """``error`` with the path it names relative to the project root, as every message has."""
+    if not isinstance(error, OutputNotWritable):
+        return error
+    try:
+        project = find_project(Path.cwd())
+    except (UsageError, OSError):
+        return error
+    return error.shown_as(project.display(Path(error.path)))
+
+
 def _fail(error: AssemblerError, as_json: bool = False) -> NoReturn:
+    error = _shown_from_root(error)
     if error.problems:
         _print_problems(error.problems, as_json)
     else:
@@ -506,6 +518,7 @@ def build(
         if not as_json:
             raise
         # A script gets the summary's shape whatever happened, not a bare list.
+        error = _shown_from_root(error)
         click.echo(failure_json(error))
         click.echo(f"fout: {error.message}", err=True)
         sys.exit(int(error.exit_code))

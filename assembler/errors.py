@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from pathlib import PurePath
 from typing import Literal
 
 Severity = Literal["fout", "waarschuwing"]
@@ -130,6 +131,15 @@ class ConversionFailed(EnvironmentProblem):
 
 class OutputNotWritable(EnvironmentProblem):
     """An output could not be written: disk full, read-only folder, permissions."""
+
+    def __init__(self, path: PurePath, reason: str) -> None:
+        super().__init__(f"{path}: kan niet schrijven: {reason}")
+        self.path = path
+        self.reason = reason
+
+    def shown_as(self, path: str) -> OutputNotWritable:
+        """The same error with ``path`` written as given (relative to the project root)."""
+        return OutputNotWritable(PurePath(path), self.reason)
 
 
 class BuildLocked(EnvironmentProblem):

@@ -62,7 +62,7 @@ def not_writable(path: Path, error: OSError, again: str = "bouw") -> OutputNotWr
         reason = "er staat een bestand waar een map hoort (verwijder of hernoem dat bestand)"
     else:
         reason = f"{error.strerror or error} (controleer de map)"
-    return OutputNotWritable(f"{path}: kan niet schrijven: {reason}")
+    return OutputNotWritable(path, reason)
 
 
 @contextlib.contextmanager

@@ -776,12 +776,19 @@ def test_a_file_where_a_build_folder_belongs_is_the_machine_not_the_template(
     result = run_cli("build", "--geen-pdf", cwd=small_project)
     assert result.exit_code == 3, result.stderr
     problem = result.stderr.splitlines()[-1]
-    assert problem.startswith(f"fout: {small_project}/build/{ECONOMIE}/")
+    # Shown from the project root, as every other path in a message is (DESIGN §2).
+    assert problem.startswith(f"fout: build/{ECONOMIE}/")
     assert problem.endswith(
         "kan niet schrijven: er staat een bestand waar een map hoort (verwijder of hernoem dat "
         "bestand)"
     )
     assert "templates/" not in result.stderr and "Traceback" not in result.stderr
+    assert str(small_project) not in result.stderr
+
+    from_inside = run_cli("build", "--geen-pdf", "--json", cwd=small_project / "dossiers")
+    assert from_inside.exit_code == 3
+    [melding] = [p["melding"] for p in json.loads(from_inside.stdout)["meldingen"]]
+    assert melding.startswith(f"build/{ECONOMIE}/"), melding
 
 
 def test_an_annex_name_with_accents_stored_the_mac_way_is_found(
