@@ -343,7 +343,12 @@ def _synchronise(
     manifest = export.manifests[side]
 
     def put_or_post(
-        collection: str, holder: dict[str, Any], key: str, body: dict[str, Any], what: str
+        collection: str,
+        holder: dict[str, Any],
+        key: str,
+        body: dict[str, Any],
+        what: str,
+        cleared: tuple[str, ...] = (),
     ) -> str:
         digest = _digest(body)
         known = holder.get(key)
@@ -352,7 +357,11 @@ def _synchronise(
             return str(known["id"])
         if isinstance(known, dict) and known.get("id"):
             object_id = str(known["id"])
-            sender.send("PUT", _object_path(collection, object_id), what, "gewijzigd", body)
+            # A PUT replaces the whole object, but a server that merges it into the old one
+            # would keep a text left out, such as the onderwerp of an item that is now
+            # confidential: texts that are no longer there are sent empty.
+            sent = {name: "" for name in cleared} | body
+            sender.send("PUT", _object_path(collection, object_id), what, "gewijzigd", sent)
         else:
             new_id = sender.send("POST", f"/{collection}", what, "nieuw", body)
             assert new_id is not None
@@ -375,7 +384,12 @@ def _synchronise(
         number = entry["agendapuntvolgnummer"]
         body = _pick(entry, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
         items[number] = put_or_post(
-            "agendapunten", state["agendapunten"], number, body, f"agendapunt {number}"
+            "agendapunten",
+            state["agendapunten"],
+            number,
+            body,
+            f"agendapunt {number}",
+            cleared=("agendapuntOmschrijving",),
         )
 
     wanted: set[str] = set()

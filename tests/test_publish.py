@@ -202,6 +202,37 @@ def test_changed_meeting_sends_only_the_changes(project: Project, prism: str) ->
 
 
 @pytest.mark.slow
+def test_an_item_made_confidential_is_cleared_and_its_documents_deleted(
+    project: Project, prism: str
+) -> None:
+    subject = "Prioritering regionale snelfietsroutes en cofinanciering"
+    first = Recorder()
+    with httpx.Client(transport=first, timeout=30) as client:
+        publish_meeting(project, project.dossiers / WONEN, prism, token=TOKEN, client=client)
+    [number] = [
+        b["agendapuntvolgnummer"]
+        for _, p, _, b, _ in first.calls
+        if p == "/agendapunten" and b and b.get("agendapuntOmschrijving") == subject
+    ]
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+
+    recorder = Recorder()
+    with httpx.Client(transport=recorder, timeout=30) as client:
+        publish_meeting(project, project.dossiers / WONEN, prism, token=TOKEN, client=client)
+    assert all(200 <= s < 300 for _, _, s, _, _ in recorder.calls), recorder.calls
+    [item] = [b for m, p, _, b, _ in recorder.calls if m == "PUT" and "agendapunten" in p]
+    # Sent empty, not left out: a server that merges a PUT must not keep the onderwerp.
+    assert item["agendapuntvolgnummer"] == number
+    assert item["agendapuntTitel"] == "Niet openbaar"
+    assert item["agendapuntOmschrijving"] == ""
+    deleted = [p for m, p, _, _, _ in recorder.calls if m == "DELETE"]
+    assert deleted and all(p.startswith("/informatieobjecten/") for p in deleted)
+    assert subject not in json.dumps([b for _, _, _, b, _ in recorder.calls])
+
+
+@pytest.mark.slow
 def test_confidential_only_when_asked(project: Project, prism: str) -> None:
     recorder = Recorder()
     with httpx.Client(transport=recorder, timeout=30) as client:
