@@ -292,6 +292,19 @@ class Bijlage(Record):
 
 DOCUMENT_KINDS: dict[str, type[Document]] = {}
 
+# The ODS Open Raadsinformatie values of Informatieobjecttype.
+OdsType = Literal[
+    "vraag",
+    "antwoord",
+    "motie",
+    "besluitvormingsstuk",
+    "ingekomen_stuk",
+    "toezegging",
+    "mededeling",
+    "amendement",
+    "voorstel",
+]
+
 
 class Document(Record):
     """Fields every document kind has; subclasses are the kinds (voorstel, memo, ...)."""
@@ -300,6 +313,11 @@ class Document(Record):
     # The order in which the examples and `assembler new` write the keys, where it is not the
     # order of the fields: a missing key is reported where it belongs in it.
     key_order: ClassVar[tuple[str, ...]] = ()
+    # What the export tells agenda systems the document and its annexes are (ODS
+    # informatieobjecttype). A kind that does not say is for information, so a new kind is
+    # never filed as a proposal that asks for a decision.
+    ods_type: ClassVar[OdsType] = "mededeling"
+    ods_annex_type: ClassVar[OdsType] = "mededeling"
 
     template: str = Field(alias="sjabloon", description="Soort document: de naam van het sjabloon")
     subject: Line = Field(
@@ -336,6 +354,8 @@ class Voorstel(Document):
     """A proposal to a meeting of portfolio holders (the default kind)."""
 
     kind: ClassVar[str] = "voorstel"
+    ods_type: ClassVar[OdsType] = "voorstel"
+    ods_annex_type: ClassVar[OdsType] = "besluitvormingsstuk"
     key_order: ClassVar[tuple[str, ...]] = (
         "sjabloon",
         "onderwerp",

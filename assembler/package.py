@@ -8,7 +8,7 @@ Order of work, so that a failure or a leak leaves nothing half-written:
 
 1. build the selected meetings (incremental, so cheap when nothing changed);
 2. plan every meeting: files, names, versions, manifests (validated against
-   ``manifest-v1.schema.json``), sitemap (each ``diwoo:Document`` validated against the DiWoo XSD);
+   ``manifest-v2.schema.json``), sitemap (each ``diwoo:Document`` validated against the DiWoo XSD);
 3. run the confidentiality gate on all of it (:mod:`assembler.gate`) — nothing is written yet;
 4. write each meeting's package to a temporary folder and swap it into place; then record the
    versions in ``dossiers/<meeting>/publicatie.json``.
@@ -24,6 +24,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+import uuid
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ from assembler.errors import (
     sort_problems,
 )
 from assembler.fsutil import TEMP_PREFIX, not_writable, write_text_atomic
-from assembler.model import Memo, Organisatie, Voorstel
+from assembler.model import Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.validate import (
     AgendaItem,
@@ -74,8 +75,8 @@ PUBLIC: Side = "openbaar"
 CONFIDENTIAL: Side = "niet-openbaar"
 SIDES: tuple[Side, ...] = (PUBLIC, CONFIDENTIAL)
 
-MANIFEST_VERSION = "1"
-MANIFEST_SCHEMA = "manifest-v1.schema.json"
+MANIFEST_VERSION = "2"
+MANIFEST_SCHEMA = "manifest-v2.schema.json"
 PUBLICATION_FILE = "publicatie.json"
 PUBLICATION_FORMAT = 1
 MAX_NAME = 100
@@ -350,6 +351,10 @@ def _pdf_facts(path: Path) -> _Facts:
 
 # --------------------------------------------------------------------------- versions
 
+# The namespace of document ids (a random UUID, fixed once): ids are uuid5 names in it.
+_DOCUMENT_IDS = uuid.UUID("6f1d3c52-4b8e-4f5e-9a57-0c2f8e4b7d19")
+_DOCUMENT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
 
 def publication_path(meeting: MeetingInput) -> Path:
     """``dossiers/<meeting>/publicatie.json``: versions and publication ids of a meeting."""
@@ -400,6 +405,21 @@ def _record_key(side: Side, key: str) -> str:
     return f"{side}:{key}"
 
 
+def _known_id(record: dict[str, Any] | None) -> str | None:
+    value = record.get("documentid") if isinstance(record, dict) else None
+    return value if isinstance(value, str) and _DOCUMENT_ID.fullmatch(value) else None
+
+
+def _document_id(document: ExportDocument, facts: _Facts) -> str:
+    """A new document's id: stable, and telling nothing of the document without its pages.
+
+    Made from what the pages showed when it was first exported, not drawn at random, so that
+    two clean exports of the same dossiers give the same package. An id that says nothing
+    lets the public side withdraw a document that became confidential without naming it.
+    """
+    return str(uuid.uuid5(_DOCUMENT_IDS, f"{document.key}\n{facts.digest}"))
+
+
 def _update_versions(
     export: MeetingExport, records: dict[str, Any]
 ) -> tuple[dict[str, tuple[str, str]], dict[str, Any]]:
@@ -433,6 +453,8 @@ def _update_versions(
         else:
             version, reason = str(old.get("versie", "1")), str(old.get("reden", "eerste versie"))
         updated[record_key] = {
+            # Kept for ever, and taken along to the other side when the document moves.
+            "documentid": _known_id(old) or _known_id(moved) or _document_id(document, facts),
             "zijde": document.side,
             "versie": version,
             "reden": reason,
@@ -507,19 +529,21 @@ def _informatieobject(
     document: ExportDocument,
     facts: _Facts,
     version: tuple[str, str],
+    record: dict[str, Any],
     organisation: Organisatie,
 ) -> dict[str, Any]:
-    entry: dict[str, Any] = {"titel": shorten(document.title, 200)}
+    entry: dict[str, Any] = {
+        "documentid": record["documentid"],
+        "titel": shorten(document.title, 200),
+    }
     dossier = document.dossier
     if dossier is not None:
         source = dossier.document
         if document.role == "bijlage":
-            entry["informatieobjecttype"] = (
-                "mededeling" if isinstance(source, Memo) else "besluitvormingsstuk"
-            )
+            entry["informatieobjecttype"] = source.ods_annex_type
             entry["omschrijving"] = f"Bijlage {document.annex} bij {source.reference}"
         else:
-            entry["informatieobjecttype"] = "mededeling" if isinstance(source, Memo) else "voorstel"
+            entry["informatieobjecttype"] = source.ods_type
             if isinstance(source, Voorstel) and source.portfolio_holder:
                 entry["portefeuillehouder"] = shorten(source.portfolio_holder, 100)
         entry["creatiedatum"] = source.date.isoformat()
@@ -559,6 +583,8 @@ def _withdrawn(
         if record_side != side or record.get("status") != "ingetrokken":
             continue
         entry: dict[str, Any] = {"versie": str(record.get("versie", "1"))}
+        if _known_id(record):
+            entry["documentid"] = record["documentid"]
         # A document that became confidential is withdrawn from the public side without
         # naming it again: its name and title are confidential now.
         if not (side == PUBLIC and key.split("/")[0] in confidential_dossiers):
@@ -578,7 +604,7 @@ def manifest_schema() -> dict[str, Any]:
 
 
 def validate_manifest(manifest: dict[str, Any]) -> None:
-    """Raise UsageError when ``manifest`` does not match manifest-v1.schema.json."""
+    """Raise UsageError when ``manifest`` does not match the manifest schema."""
     validator = jsonschema.Draft202012Validator(
         manifest_schema(), format_checker=jsonschema.FormatChecker()
     )
@@ -594,7 +620,7 @@ def validate_manifest(manifest: dict[str, Any]) -> None:
             for error in errors
         ]
         raise UsageError(
-            "het manifest voldoet niet aan manifest-v1.schema.json (dit is een fout in "
+            f"het manifest voldoet niet aan {MANIFEST_SCHEMA} (dit is een fout in "
             "assembler; meld het)",
             details,
         )
@@ -620,6 +646,7 @@ def _manifest(
                 document,
                 export.facts[_record_key(side, document.key)],
                 versions[_record_key(side, document.key)],
+                records[_record_key(side, document.key)],
                 organisation,
             )
             for document in export.documents

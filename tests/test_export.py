@@ -46,6 +46,7 @@ EXTENSIONS = {
     "Vergadering": {"overlegsoort"},
     "Agendapunt": {"behandeling", "verspreiden"},
     "InformatieObject": {
+        "documentid",
         "rol",
         "kenmerk",
         "verspreiden",
@@ -151,22 +152,22 @@ def test_package_layout_and_names(exported: Path) -> None:
 
 @pytest.mark.slow
 def test_manifests_validate_against_the_repository_schema(exported: Path) -> None:
-    schema = json.loads((REPO / "schemas" / "manifest-v1.schema.json").read_text(encoding="utf-8"))
-    shipped = REPO / "assembler" / "data" / "standards" / "manifest-v1.schema.json"
-    assert shipped.read_bytes() == (REPO / "schemas" / "manifest-v1.schema.json").read_bytes()
+    schema = json.loads((REPO / "schemas" / "manifest-v2.schema.json").read_text(encoding="utf-8"))
+    shipped = REPO / "assembler" / "data" / "standards" / "manifest-v2.schema.json"
+    assert shipped.read_bytes() == (REPO / "schemas" / "manifest-v2.schema.json").read_bytes()
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     for meeting in (ECONOMIE, WONEN):
         for side in (PUBLIC, CONFIDENTIAL):
             manifest = _manifest(exported, meeting, side)
             assert list(validator.iter_errors(manifest)) == []
-            assert manifest["zijde"] == side and manifest["manifestversie"] == "1"
+            assert manifest["zijde"] == side and manifest["manifestversie"] == "2"
 
 
 def test_invalid_manifest_is_refused() -> None:
-    manifest = {"manifestversie": "1", "zijde": "openbaar"}
+    manifest = {"manifestversie": "2", "zijde": "openbaar"}
     with pytest.raises(UsageError) as raised:
         validate_manifest(manifest)
-    assert "manifest-v1.schema.json" in raised.value.message
+    assert "manifest-v2.schema.json" in raised.value.message
     assert raised.value.problems
 
 
@@ -304,9 +305,19 @@ def _versions(root: Path, meeting: str) -> dict[str, tuple[str, str]]:
     return result
 
 
+def _ids(root: Path, meeting: str, side: str) -> dict[str, str]:
+    """File name -> documentid of one side's manifest."""
+    return {
+        entry["bestandsnaam"]: entry["documentid"]
+        for entry in _manifest(root, meeting, side)["informatieobjecten"]
+    }
+
+
 @pytest.mark.slow
 def test_versions_bump_on_change_and_withdraw_removed_documents(project: Project) -> None:
     first = _versions(project.root, WONEN)
+    first_ids = _ids(project.root, WONEN, PUBLIC)
+    assert len(set(first_ids.values())) == len(first_ids)
     assert set(first.values()) == {("1", "eerste versie")}
     record = json.loads((project.dossiers / WONEN / "publicatie.json").read_text(encoding="utf-8"))
     assert all(r["versie"] == "1" for r in record["documenten"].values())
@@ -332,13 +343,42 @@ def test_versions_bump_on_change_and_withdraw_removed_documents(project: Project
         "eerste versie",
     )
     withdrawn = _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]
+    gone = "05_23.0002131_bijlage-03_notitie-criteria-prioritering-snelfietsroutes.pdf"
     assert {
-        "bestandsnaam": "05_23.0002131_bijlage-03_notitie-criteria-prioritering-"
-        "snelfietsroutes.pdf",
+        "documentid": first_ids[gone],
+        "bestandsnaam": gone,
         "titel": "Notitie criteria prioritering snelfietsroutes",
         "versie": "1",
         "reden": "niet meer op de agenda",
     } in withdrawn
+    # A new onderwerp gives the voorstel a new file name, but it keeps its id: an agenda
+    # system replaces the old file instead of keeping both.
+    (old_voorstel,) = [n for n in first_ids if n.startswith("05_23.0002131_voorstel_")]
+    assert voorstel != old_voorstel
+    assert _ids(project.root, WONEN, PUBLIC)[voorstel] == first_ids[old_voorstel]
+
+
+@pytest.mark.slow
+def test_a_document_made_confidential_is_withdrawn_by_its_id_only(project: Project) -> None:
+    before = _ids(project.root, WONEN, PUBLIC)
+    ours = {n: i for n, i in before.items() if n.startswith("05_23.0002131_")}
+    assert len(ours) == 4  # the voorstel and three annexes
+
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+
+    public = _manifest(project.root, WONEN, PUBLIC)
+    withdrawn = [e for e in public["ingetrokken"] if e.get("documentid") in ours.values()]
+    # The id says which file to take down; the name and title are confidential now.
+    assert sorted(e["documentid"] for e in withdrawn) == sorted(ours.values())
+    assert all(set(e) == {"documentid", "versie", "reden"} for e in withdrawn), withdrawn
+    assert all(e["reden"] == "niet meer openbaar" for e in withdrawn)
+    # On the confidential side the same documents carry the same ids.
+    secret = _ids(project.root, WONEN, CONFIDENTIAL)
+    assert set(ours.values()) <= set(secret.values())
 
 
 @pytest.mark.slow
