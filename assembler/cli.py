@@ -103,6 +103,9 @@ def _fail(error: AssemblerError, as_json: bool = False) -> NoReturn:
     error = _shown_from_root(error)
     if error.problems:
         _print_problems(error.problems, as_json)
+        # The problems say where; the message says what came of them ("er is niets
+        # geschreven"), so it ends the output.
+        click.echo(f"fout: {error.message}", err=True)
     else:
         if as_json:
             click.echo(

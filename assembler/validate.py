@@ -147,19 +147,24 @@ def load_organisation(project: Project) -> Organisatie:
     if not path.exists():
         return Organisatie.model_validate({})
     display = project.display(path)
+    # Every dossier is checked against these settings (the kenmerkpatroon), so nothing else is.
+    refused = (
+        f"{display}: ongeldige instellingen, daarom is niets anders gedaan "
+        "(verbeter eerst dit bestand)"
+    )
     try:
         source = load_yaml(path, display)
         organisation = Organisatie.model_validate(source.data)
     except InputRejected as rejected:
-        raise UsageError(f"{display}: ongeldige instellingen", rejected.problems) from None
+        raise UsageError(refused, rejected.problems) from None
     except ValidationError as error:
         problems = problems_from_validation(error, source, Organisatie)
-        raise UsageError(f"{display}: ongeldige instellingen", problems) from None
+        raise UsageError(refused, problems) from None
     if organisation.logo:
         problem = logo_problem(project.dossiers / organisation.logo, organisation.logo)
         if problem:
             where = Problem(display, source.line_of(("logo",)), "logo", problem)
-            raise UsageError(f"{display}: ongeldige instellingen", [where])
+            raise UsageError(refused, [where])
     return organisation
 
 
@@ -962,10 +967,12 @@ def _resolve_selection(project: Project, path: Path) -> Path:
     if resolved.is_file() and resolved.name in (DOSSIER_FILE, MEETING_FILE):
         resolved = resolved.parent
     if not resolved.exists():
-        raise UsageError(f"{path}: bestaat niet (geef een vergadermap of dossiermap op)")
+        raise UsageError(
+            f"{project.display(path)}: bestaat niet (geef een vergadermap of dossiermap op)"
+        )
     if not resolved.is_relative_to(project.dossiers.resolve()):
         raise UsageError(
-            f"{path}: ligt niet in {project.display(project.dossiers)} "
+            f"{project.display(path)}: ligt niet in {project.display(project.dossiers)} "
             "(geef een vergadermap of dossiermap op)"
         )
     return resolved

@@ -791,6 +791,21 @@ def test_a_file_where_a_build_folder_belongs_is_the_machine_not_the_template(
     assert melding.startswith(f"build/{ECONOMIE}/"), melding
 
 
+def test_a_path_to_build_that_is_not_a_meeting_is_named_from_the_project_root(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    missing = run_cli("build", "--geen-pdf", "nergens", cwd=small_project / "dossiers")
+    assert missing.exit_code == 2
+    assert missing.stderr == (
+        "fout: dossiers/nergens: bestaat niet (geef een vergadermap of dossiermap op)\n"
+    )
+    outside = run_cli("build", "--geen-pdf", "templates", cwd=small_project)
+    assert outside.exit_code == 2
+    assert outside.stderr == (
+        "fout: templates: ligt niet in dossiers (geef een vergadermap of dossiermap op)\n"
+    )
+
+
 def test_an_annex_name_with_accents_stored_the_mac_way_is_found(
     small_project: Path, run_cli: RunCli
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from assembler.errors import ConfidentialityViolation, ExitCode
 from assembler.package import PUBLIC, package_meetings
 from assembler.project import Project
 from assembler.validate import load_catalog
+from tests.conftest import CliResult
 
 REPO = Path(__file__).resolve().parent.parent
 WONEN = "2023-06-23-pfho-ruimte-wonen"
@@ -420,6 +421,17 @@ def project(built: Path, tmp_path: Path) -> Iterator[Project]:
     yield Project(root)
 
 
+def _name_the_secret_in_a_public_annex(project: Project) -> None:
+    """Give a public dossier's annex a description that names the confidential onderwerp."""
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    text = text.replace(
+        "omschrijving: Notitie criteria prioritering snelfietsroutes",
+        f"omschrijving: Notitie over {SECRET_SUBJECT}",
+    )
+    dossier.write_text(text, encoding="utf-8")
+
+
 def _wonen_secret_voorstel(project: Project) -> Path:
     (folder,) = (project.build / WONEN).glob(f"*-{SECRET_KENMERK}-*")
     return folder / "voorstel.pdf"
@@ -447,13 +459,7 @@ def test_planted_leak_stops_the_export_and_writes_nothing(project: Project, leak
     elif leak == "page":
         merge_pdfs(build / "vergaderbundel.pdf", [build / "vergaderbundel.pdf"], [(secret, 1)])
     else:
-        dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
-        text = dossier.read_text(encoding="utf-8")
-        text = text.replace(
-            "omschrijving: Notitie criteria prioritering snelfietsroutes",
-            f"omschrijving: Notitie over {SECRET_SUBJECT}",
-        )
-        dossier.write_text(text, encoding="utf-8")
+        _name_the_secret_in_a_public_annex(project)
         build_project(project, BuildOptions(source_date_epoch=1_700_000_000))
     before = _snapshot(project)
     with pytest.raises(ConfidentialityViolation) as raised:
@@ -470,3 +476,18 @@ def test_planted_leak_stops_the_export_and_writes_nothing(project: Project, leak
     assert _snapshot(project) == before
     assert not (build / "export").exists()
     assert not (project.dossiers / WONEN / "publicatie.json").exists()
+
+
+@pytest.mark.slow
+def test_the_command_says_nothing_was_written_after_the_leaks(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    _name_the_secret_in_a_public_annex(project)
+    result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert result.exit_code == 4, result.stderr
+    lines = result.stderr.splitlines()
+    assert any(f"noemt het onderwerp '{SECRET_SUBJECT}'" in line for line in lines), lines
+    # The problems say where; the last line says that none of it went out.
+    assert lines[-1].startswith("fout: export gestopt: ")
+    assert lines[-1].endswith("in de openbare stukken; er is niets geschreven")
+    assert not (project.build / WONEN / "export").exists()

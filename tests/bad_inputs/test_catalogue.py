@@ -55,6 +55,11 @@ Check = Callable[[Catalogue, Run], None]
 # The lines a build prints besides problems: progress and the summary.
 _CHATTER = re.compile(r"^(dossier|bundel): |^Klaar: ")
 WERKLOCATIES = f"{ECONOMIE}/02-23.0001772-werklocaties"
+# The last line when organisatie.yaml is refused: the problems above say where.
+SETTINGS_REFUSED = (
+    "fout: dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets anders gedaan "
+    "(verbeter eerst dit bestand)"
+)
 SKIPPED_BUNDLE = (
     f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet gemaakt omdat niet alle "
     "stukken gemaakt konden worden (zie de meldingen hierboven)"
@@ -1291,6 +1296,7 @@ MEETING_CASES = [
                 "https://identifier.overheid.nl/tooi/id/so/so0006)",
                 ORGANISATIE,
             ),
+            SETTINGS_REFUSED,
         ),
         absent=EVERY_DOSSIER,
         built=(),
@@ -1307,6 +1313,7 @@ MEETING_CASES = [
                 "haakjes, accolades en backslashes)",
                 ORGANISATIE,
             ),
+            SETTINGS_REFUSED,
         ),
         absent=EVERY_DOSSIER,
         built=(),
@@ -1326,6 +1333,7 @@ MEETING_CASES = [
                 "en niet veel * of + achter elkaar; of schrijf de groep atomair, als (?>...))",
                 ORGANISATIE,
             ),
+            SETTINGS_REFUSED,
         ),
         absent=EVERY_DOSSIER,
         built=(),
@@ -1341,6 +1349,7 @@ MEETING_CASES = [
                 "'huisstijl/logo.png' is geen afbeelding (gebruik een PNG- of JPEG-bestand)",
                 ORGANISATIE,
             ),
+            SETTINGS_REFUSED,
         ),
         absent=EVERY_DOSSIER,
         built=(),
