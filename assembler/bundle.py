@@ -129,10 +129,6 @@ class OutlineEntry:
     children: tuple[OutlineEntry, ...] = field(default=())
 
 
-# Kept as the name the meeting-bundle issue asks for.
-OutlinePart = MergePart
-
-
 def bundle_pdf(
     main_pdf: Path,
     annexes: Sequence[BundleAnnex],

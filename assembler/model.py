@@ -646,11 +646,6 @@ class Organisatie(Record):
     )
 
 
-def document_class(kind: str) -> type[Document] | None:
-    """The model class of a document kind, or None when no such kind exists."""
-    return DOCUMENT_KINDS.get(kind)
-
-
 @functools.cache  # asked once per dossier; the answer is the class's
 def markdown_fields(model: type[BaseModel]) -> list[str]:
     """Aliases of the fields of ``model`` that hold Markdown."""

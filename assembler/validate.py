@@ -14,7 +14,7 @@ import types
 import typing
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1136,11 +1136,3 @@ def _unknown_key_message(loc: FieldPath, model: type[BaseModel]) -> str:
         return f"is geen bekend veld (bedoelt u '{guess}'?)"
     allowed = ", ".join(_allowed_keys(loc[:-1], model))
     return f"is geen bekend veld (haal het weg; bekende velden: {allowed})"
-
-
-def iter_dossiers(catalog: Catalog) -> Iterable[tuple[MeetingInput, AgendaItem, DossierInput]]:
-    """Every valid, selected dossier with its meeting and agenda item, in agenda order."""
-    for meeting in catalog.meetings:
-        for item in meeting.items:
-            if item.dossier is not None:
-                yield meeting, item, item.dossier

@@ -13,11 +13,12 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from assembler.markdown import WordFragment, add_markdown, markdown_subdoc, xml_safe
+from assembler.model import DOCUMENT_KINDS
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-@pytest.fixture(params=["voorstel.docx", "memo.docx"])
+@pytest.fixture(params=[f"{kind}.docx" for kind in sorted(DOCUMENT_KINDS)])
 def fragment(request: pytest.FixtureRequest) -> WordFragment:
     """An empty fragment on the part of a real template (its styles and numbering)."""
     return WordFragment(Document(str(TEMPLATES / request.param)))

@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from assembler.errors import Problem, TemplateError, UsageError
-from assembler.model import Organisatie
+from assembler.model import DOCUMENT_KINDS, Organisatie
 from assembler.project import Project
 from assembler.render import (
     DocumentProperties,
@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
 VOORSTEL = TEMPLATES / "voorstel.docx"
 MEMO = TEMPLATES / "memo.docx"
+KINDS = sorted(DOCUMENT_KINDS)  # every document kind has its template in templates/
 SEED_TEXT = REPO.parent / "shared" / "seed" / "voorstel-aanpak-actieplan-werklocaties.txt"
 SEED_DOSSIER = REPO / "dossiers" / "2023-05-26-pfho-economie" / "werklocaties"
 LOGO = REPO / "dossiers" / "huisstijl" / "logo.png"
@@ -490,7 +491,7 @@ def test_without_epoch_the_document_date_is_the_timestamp(tmp_path: Path) -> Non
 # --------------------------------------------------------------------------- the templates
 
 
-@pytest.mark.parametrize("template", [VOORSTEL, MEMO], ids=["voorstel", "memo"])
+@pytest.mark.parametrize("template", [TEMPLATES / f"{kind}.docx" for kind in KINDS], ids=KINDS)
 def test_template_house_style(template: Path) -> None:
     with zipfile.ZipFile(template) as archive:
         names = archive.namelist()
@@ -606,7 +607,7 @@ def test_memo_from_the_model(tmp_path: Path) -> None:
     assert "NIET OPENBAAR" in "\n".join(p.text for p in header.paragraphs)
 
 
-@pytest.mark.parametrize("name", ["voorstel", "memo", "agenda"])
+@pytest.mark.parametrize("name", [*KINDS, "agenda"])
 def test_shipped_templates_carry_no_unused_table_styles(name: str) -> None:
     # LibreOffice creates every style of a document it opens: the ~140 table styles of
     # python-docx's default template cost a third of each conversion.
