@@ -336,6 +336,8 @@ _PROMPTS = {
     "contactpersoon": "Contactpersoon",
     "eenheid": "Eenheid",
     "email": "E-mailadres",
+    "aan": "Aan",
+    "van": "Van",
 }
 
 
@@ -343,11 +345,19 @@ _PROMPTS = {
 @dutch_help
 @click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False))
 @click.argument("mapnaam")
-@click.option("--onderwerp", metavar="TEKST", help="Onderwerp van het voorstel.")
-@click.option("--contactpersoon", metavar="NAAM", help="Naam van de contactpersoon.")
-@click.option("--eenheid", metavar="TEKST", help="Organisatie-eenheid van de contactpersoon.")
-@click.option("--email", metavar="ADRES", help="E-mailadres van de contactpersoon.")
-@click.option("--datum", metavar="JJJJ-MM-DD", help="Datum van het voorstel (standaard: vandaag).")
+@click.option(
+    "--sjabloon",
+    metavar="SOORT",
+    default="voorstel",
+    help="Soort dossier: voorstel of memo (standaard: voorstel).",
+)
+@click.option("--onderwerp", metavar="TEKST", help="Onderwerp van het voorstel of de memo.")
+@click.option("--contactpersoon", metavar="NAAM", help="Voorstel: naam van de contactpersoon.")
+@click.option("--eenheid", metavar="TEKST", help="Voorstel: eenheid van de contactpersoon.")
+@click.option("--email", metavar="ADRES", help="Voorstel: e-mailadres van de contactpersoon.")
+@click.option("--aan", metavar="TEKST", help="Memo: aan wie de memo gericht is.")
+@click.option("--van", metavar="TEKST", help="Memo: afzender.")
+@click.option("--datum", metavar="JJJJ-MM-DD", help="Datum van het stuk (standaard: vandaag).")
 @click.option(
     "--kenmerk",
     metavar="KENMERK",
@@ -357,27 +367,27 @@ _PROMPTS = {
 def new(
     vergadermap: Path,
     mapnaam: str,
-    onderwerp: str | None,
-    contactpersoon: str | None,
-    eenheid: str | None,
-    email: str | None,
+    sjabloon: str,
     datum: str | None,
     kenmerk: str | None,
+    **given: str | None,
 ) -> None:
     """Maak een nieuw dossier MAPNAAM in VERGADERMAP en zet het op de agenda.
 
-    Vraagt om ontbrekende gegevens als er een terminal is; anders moeten ze als
-    opties worden meegegeven.
+    Een voorstel vraagt onderwerp, contactpersoon, eenheid en e-mailadres; een memo
+    (--sjabloon memo) onderwerp, aan en van. Vraagt om ontbrekende gegevens als er een
+    terminal is; anders moeten ze als opties worden meegegeven.
     """
-    from assembler.scaffold import NewDossier, create_dossier
+    from assembler.scaffold import NewDossier, asked_for, create_dossier
 
     project = _project()
-    answers = {
-        "onderwerp": onderwerp,
-        "contactpersoon": contactpersoon,
-        "eenheid": eenheid,
-        "email": email,
-    }
+    answers = {name: given[name] for name in asked_for(sjabloon)}
+    others = sorted(f"--{name}" for name, value in given.items() if value and name not in answers)
+    if others:
+        raise UsageError(
+            f"{', '.join(others)}: hoort niet bij een {sjabloon} (geef "
+            f"{', '.join('--' + name for name in answers)} op)"
+        )
     missing = [name for name, value in answers.items() if not value]
     if missing:
         if not sys.stdin.isatty():
@@ -388,12 +398,10 @@ def new(
         for name in missing:
             answers[name] = click.prompt(_PROMPTS[name])
     values = NewDossier(
-        onderwerp=str(answers["onderwerp"]),
-        contactpersoon=str(answers["contactpersoon"]),
-        eenheid=str(answers["eenheid"]),
-        email=str(answers["email"]),
+        sjabloon=sjabloon,
         datum=datum or date.today().isoformat(),
         kenmerk=kenmerk,
+        **{name: str(value) for name, value in answers.items()},
     )
     try:
         target = create_dossier(project, vergadermap.resolve(), mapnaam, values)

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from assembler.errors import InputRejected, Problem, UsageError
 from assembler.fsutil import write_text_atomic
-from assembler.model import DEFAULT_REFERENCE_PATTERN, Vergadering, Voorstel
+from assembler.model import DEFAULT_REFERENCE_PATTERN, DOCUMENT_KINDS, Vergadering
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.source import Source, YamlValue, load_yaml, parse_yaml
 from assembler.validate import folder_name_problem, load_organisation, problems_from_validation
@@ -25,17 +25,39 @@ from assembler.validate import folder_name_problem, load_organisation, problems_
 _REFERENCE = re.compile(r"^\s*kenmerk\s*:\s*['\"]?(\d{2})\.(\d{7})['\"]?\s*(#.*)?$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NewDossier:
-    """What a clerk tells ``assembler new``."""
+    """What a clerk tells ``assembler new``: the kind, and the values :data:`ASKED` for it."""
 
+    sjabloon: str = "voorstel"
     onderwerp: str
-    contactpersoon: str
-    eenheid: str
-    email: str
     # As typed (JJJJ-MM-DD): checked with the other values, so every problem is said at once.
     datum: str
     kenmerk: str | None = None
+    contactpersoon: str = ""  # voorstel
+    eenheid: str = ""
+    email: str = ""
+    aan: str = ""  # memo
+    van: str = ""
+
+
+# The kinds `assembler new` can write, and the values it needs for each: the rest of the
+# dossier is a commented outline to fill in.
+ASKED: dict[str, tuple[str, ...]] = {
+    "voorstel": ("onderwerp", "contactpersoon", "eenheid", "email"),
+    "memo": ("onderwerp", "aan", "van"),
+}
+
+
+def asked_for(kind: str) -> tuple[str, ...]:
+    """The values ``assembler new`` needs for a ``kind``; UsageError for one it cannot write."""
+    try:
+        return ASKED[kind]
+    except KeyError:
+        raise UsageError(
+            f"--sjabloon: '{kind}' kan assembler new niet maken (kies uit: {', '.join(ASKED)}; "
+            "een ander soort dossier maakt u met de hand, naar een voorbeeld)"
+        ) from None
 
 
 def next_reference(project: Project, year: int) -> str:
@@ -56,6 +78,7 @@ def next_reference(project: Project, year: int) -> str:
 
 def create_dossier(project: Project, meeting_folder: Path, name: str, values: NewDossier) -> Path:
     """Write ``<meeting>/<name>/dossier.yaml`` and put it on the meeting's agenda."""
+    asked_for(values.sjabloon)
     meeting_file = meeting_folder / MEETING_FILE
     if not meeting_file.is_file():
         raise UsageError(
@@ -86,8 +109,10 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
     agenda_text = add_to_agenda(source, name)
     schema = _relative_schema(project, folder, "dossier")
     meeting = Vergadering.model_validate(source.data)
-    text = _dossier_text(values, reference, schema, meeting)
-    _check_new_values(project, folder, text, organisation.reference_pattern, values.kenmerk)
+    text = _DOSSIER_TEXT[values.sjabloon](values, reference, schema, meeting)
+    _check_new_values(
+        project, folder, text, organisation.reference_pattern, values.kenmerk, values.sjabloon
+    )
     folder.mkdir(parents=True)
     target = folder / DOSSIER_FILE
     write_text_atomic(target, text)
@@ -97,14 +122,13 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
 
 # The options of `assembler new` that fill a field, by field.
 _OPTION_OF = {
-    name: f"--{name}"
-    for name in ("onderwerp", "contactpersoon", "eenheid", "email", "kenmerk", "datum")
+    name: f"--{name}" for fields in ASKED.values() for name in (*fields, "kenmerk", "datum")
 }
 _ANY_REFERENCE = re.compile(r"^kenmerk\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", re.MULTILINE)
 
 
 def _check_new_values(
-    project: Project, folder: Path, text: str, pattern: str, given: str | None
+    project: Project, folder: Path, text: str, pattern: str, given: str | None, kind: str
 ) -> None:
     """Refuse, before anything is written, values that ``assembler check`` would reject.
 
@@ -114,10 +138,11 @@ def _check_new_values(
     display = project.display(folder / DOSSIER_FILE)
     source = parse_yaml(text.encode("utf-8"), folder / DOSSIER_FILE, display)
     problems: list[Problem] = []
+    model = DOCUMENT_KINDS[kind]
     try:
-        Voorstel.model_validate(source.data, context={"kenmerkpatroon": pattern})
+        model.model_validate(source.data, context={"kenmerkpatroon": pattern})
     except ValidationError as error:
-        for problem in problems_from_validation(error, source, Voorstel):
+        for problem in problems_from_validation(error, source, model):
             option = _OPTION_OF.get(problem.veld, problem.veld)
             problems.append(Problem("", None, option, problem.melding))
     if given is not None:
@@ -277,7 +302,7 @@ def _year_of(datum: str) -> int:
         return date.today().year
 
 
-def _dossier_text(values: NewDossier, reference: str, schema: str, meeting: Vergadering) -> str:
+def _voorstel_text(values: NewDossier, reference: str, schema: str, meeting: Vergadering) -> str:
     q = _yaml_text
     return f"""# yaml-language-server: $schema={schema}
 # Dossier voor één voorstel. Vul de velden in en controleer met: assembler check
@@ -302,6 +327,27 @@ toelichting: |                  # Markdown: ### kopje, alinea's, - lijst, **vet*
 bijlagen: []                    # - omschrijving: ...
                                 #   bestand: bijlage-1.pdf   (in deze map)
 """
+
+
+def _memo_text(values: NewDossier, reference: str, schema: str, meeting: Vergadering) -> str:
+    q = _yaml_text
+    return f"""# yaml-language-server: $schema={schema}
+# Memo ter informatie. Vul de tekst in en controleer met: assembler check
+sjabloon: memo
+aan: {q(values.aan)}
+van: {q(values.van)}
+datum: {_plain_date(values.datum)}              # JJJJ-MM-DD
+onderwerp: {q(values.onderwerp)}
+kenmerk: {q(reference)}
+verspreiden: Ja                 # Ja of Nee (Nee = vertrouwelijk, nooit openbaar)
+tekst: |                        # Markdown: ### kopje, alinea's, - lijst, **vet**, *cursief*
+  ...
+bijlagen: []                    # - omschrijving: ...
+                                #   bestand: bijlage-1.pdf   (in deze map)
+"""
+
+
+_DOSSIER_TEXT = {"voorstel": _voorstel_text, "memo": _memo_text}
 
 
 def move_dossier(

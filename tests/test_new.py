@@ -89,6 +89,61 @@ def test_new_without_terminal_names_missing_options(example_project: Path, run_c
     assert not (example_project / "dossiers" / ECONOMIE / "laadpalen").exists()
 
 
+def test_new_memo_asks_aan_and_van_and_builds(example_project: Path, run_cli: RunCli) -> None:
+    memo = [
+        "--sjabloon",
+        "memo",
+        "--onderwerp",
+        "Stand van zaken laadpalen",
+        "--aan",
+        "Portefeuillehouders Economie",
+        "--van",
+        "Anouk Pols, Beleid en bestuur",
+        "--datum",
+        "2023-05-10",
+    ]
+    result = run_cli("new", f"dossiers/{ECONOMIE}", "laadpalen", *memo, cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    folder = example_project / "dossiers" / ECONOMIE / "laadpalen"
+    text = (folder / "dossier.yaml").read_text(encoding="utf-8")
+    assert "sjabloon: memo\n" in text
+    assert 'aan: "Portefeuillehouders Economie"\n' in text
+    assert 'van: "Anouk Pols, Beleid en bestuur"\n' in text
+    assert "contactpersoon" not in text and "behandeling" not in text
+    check = run_cli("check", cwd=example_project)
+    assert check.exit_code == 0, check.stderr
+    assert re.search(
+        r"laadpalen/dossier.yaml:\d+: waarschuwing: tekst: bevat nog '...' uit het nieuwe dossier",
+        check.stderr,
+    ), check.stderr
+    build = run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}/laadpalen", cwd=example_project)
+    assert build.exit_code == 0, build.stderr
+    assert list((example_project / "build" / ECONOMIE).glob("*-laadpalen/memo.docx"))
+
+
+def test_new_says_which_values_belong_to_which_kind(example_project: Path, run_cli: RunCli) -> None:
+    meeting = f"dossiers/{ECONOMIE}"
+    unknown = run_cli("new", meeting, "x", "--sjabloon", "brief", cwd=example_project)
+    assert unknown.exit_code == 2
+    assert unknown.stderr == (
+        "fout: --sjabloon: 'brief' kan assembler new niet maken (kies uit: voorstel, memo; "
+        "een ander soort dossier maakt u met de hand, naar een voorbeeld)\n"
+    )
+    mixed = run_cli("new", meeting, "x", "--sjabloon", "memo", *OPTIONS[:4], cwd=example_project)
+    assert mixed.exit_code == 2
+    assert mixed.stderr == (
+        "fout: --contactpersoon: hoort niet bij een memo (geef --onderwerp, --aan, --van op)\n"
+    )
+    missing = run_cli(
+        "new", meeting, "x", "--sjabloon", "memo", "--onderwerp", "X", cwd=example_project
+    )
+    assert missing.exit_code == 2
+    assert missing.stderr == (
+        "fout: gegevens ontbreken: geef --aan, --van op (er is geen terminal om te vragen)\n"
+    )
+    assert not (example_project / meeting / "x").exists()
+
+
 def test_new_refuses_an_existing_folder_and_a_non_meeting(
     example_project: Path, run_cli: RunCli
 ) -> None:
