@@ -592,8 +592,11 @@ def _staging(folder: Path) -> Path:
     return folder.parent / f"{TEMP_PREFIX}{folder.name}"
 
 
-def _publish(staging: Path, target: Path, names: Sequence[str]) -> list[Path]:
-    """Move finished outputs from ``staging`` into ``target``; drop files no longer made."""
+def _install(staging: Path, target: Path, names: Sequence[str]) -> list[Path]:
+    """Move finished outputs from ``staging`` into ``target``; drop files no longer made.
+
+    Called installing, not publishing: ``publish`` is the delivery to an agenda system.
+    """
     try:
         target.mkdir(parents=True, exist_ok=True)
         for name in names:
@@ -625,7 +628,7 @@ def _run(
     notify: Progress,
     service: ConversionService | None,
 ) -> None:
-    """Make the outputs of ``work`` in staging folders; publish each dossier that succeeded.
+    """Make the outputs of ``work`` in staging folders; install (move into place) each success.
 
     A dossier's outputs replace the previous ones only when all of them were made, so a
     failure at any stage (annex, template, conversion, bundle) leaves the last good set.
@@ -657,7 +660,7 @@ def _run(
                 annexes = range(len(plan.dossier.document.annexes))
                 bands = [intake.bands(plan.dossier.annex_path(i)) for i in annexes]
                 bundles[plan.dossier.folder] = bundler.submit(
-                    _bundle_and_publish,
+                    _bundle_and_install,
                     project,
                     catalog,
                     plan,
@@ -684,7 +687,7 @@ def _run(
             streaming = conversions is not None and conversions.service.streaming
             renderer = stack.enter_context(_Renderer(len(work.dossiers), parallel=not streaming))
             # Left first when the build stops early (Ctrl-C, a full disk): bundles not begun
-            # are dropped and none still being made is published, as it may have been made
+            # are dropped and none still being made is installed, as it may have been made
             # with a helper program that the interrupt ended too.
             stack.callback(_stop_bundling, bundler, stopping)
             # The intake checks annexes on background threads while this thread renders; a
@@ -840,7 +843,7 @@ def _finish_dossiers(
     notify: Progress,
     bundles: dict[Path, Future[list[Path]]],
 ) -> None:
-    """Wait for the bundles, publish and record every dossier; report the ones that failed."""
+    """Wait for the bundles, install and record every dossier; report the ones that failed."""
     for plan in work.dossiers:
         folder = plan.dossier.folder
         outputs: list[Path] | None = None
@@ -862,17 +865,17 @@ def _finish_dossiers(
             report.results.append(_result(plan, "mislukt", []))
             notify("klaar", plan.dossier.name)
             continue
-        if outputs is None:  # no PDFs asked for: nothing was published on the way
-            outputs = _publish_dossier(project, plan, work.warnings.get(folder, []))
+        if outputs is None:  # no PDFs asked for: nothing was installed on the way
+            outputs = _install_dossier(project, plan, work.warnings.get(folder, []))
             notify("klaar", plan.dossier.name)
         report.results.append(_result(plan, "gebouwd", outputs))
 
 
-def _publish_dossier(project: Project, plan: _Plan, warnings: Sequence[Problem]) -> list[Path]:
+def _install_dossier(project: Project, plan: _Plan, warnings: Sequence[Problem]) -> list[Path]:
     """Move a dossier's outputs from staging into place and record them in the cache."""
     staging = _staging(plan.output_dir)
     names = sorted(path.name for path in staging.iterdir())
-    outputs = _publish(staging, plan.output_dir, names)
+    outputs = _install(staging, plan.output_dir, names)
     _remember(project, plan, outputs, warnings)
     return outputs
 
@@ -989,7 +992,7 @@ def _meeting_bundles(
         return
     if options.pdf and not merges.written(plan):
         # Not merged along the way (something went wrong there): merged here from the
-        # published files, so any problem is reported as it would be anyway.
+        # installed files, so any problem is reported as it would be anyway.
         for parts, name, confidential in _meeting_parts(plan):
             meta = _meeting_meta(catalog, plan, options, confidential)
             merge_documents(parts, meta, staging / name)
@@ -1043,7 +1046,7 @@ class _MeetingMerges:
         self._close()
 
     def already_made(self, plans: Sequence[_Plan]) -> None:
-        """Dossiers not rebuilt this time: their published bundles are parts from the start."""
+        """Dossiers not rebuilt this time: their installed bundles are parts from the start."""
         self._offer(
             {plan.output_dir / "bundel.pdf": plan.output_dir / "bundel.pdf" for plan in plans}
         )
@@ -1056,7 +1059,7 @@ class _MeetingMerges:
         """A dossier's bundle is made; called on the thread that made it."""
         if plan.meeting.name not in self._merging:
             return
-        # The bundle moves into place when its dossier is published, maybe while it is being
+        # The bundle moves into place when its dossier is installed, maybe while it is being
         # merged: the merge reads it through a link of its own in the meeting's staging
         # folder (made by _render_agendas before any dossier is rendered).
         link = (
@@ -1066,7 +1069,7 @@ class _MeetingMerges:
             link.unlink(missing_ok=True)
             os.link(bundle, link)
         except OSError:
-            return  # merged at the end, from the published file
+            return  # merged at the end, from the installed file
         self._offer({plan.output_dir / "bundel.pdf": link})
 
     def finish(self) -> None:
@@ -1318,7 +1321,7 @@ def _bundle(
     return bundle_pdf(main_pdf, annexes, meta, main_pdf.parent / "bundel.pdf", title)
 
 
-def _bundle_and_publish(
+def _bundle_and_install(
     project: Project,
     catalog: Catalog,
     plan: _Plan,
@@ -1330,21 +1333,21 @@ def _bundle_and_publish(
     notify: Progress,
     stopping: threading.Event,
 ) -> list[Path]:
-    """Bundle a dossier whose PDFs are all there, then publish it; on a bundler thread."""
+    """Bundle a dossier whose PDFs are all there, then install it; on a bundler thread."""
     bundle = _bundle(catalog, plan, main_pdf, options, bands)
     if stopping.is_set():
         raise _Stopped
     merges.bundle_made(plan, bundle)
-    # At once rather than after the last dossier: publishing waits on the disk (fsync) and
+    # At once rather than after the last dossier: installing waits on the disk (fsync) and
     # would otherwise add to the build's tail; and the clerk sees each dossier finish.
-    outputs = _publish_dossier(project, plan, warnings)
+    outputs = _install_dossier(project, plan, warnings)
     notify("bundel", plan.dossier.name)
     notify("klaar", plan.dossier.name)
     return outputs
 
 
 class _Stopped(Exception):
-    """A dossier's bundle was made while the build was stopping: it is not published."""
+    """A dossier's bundle was made while the build was stopping: it is not installed."""
 
 
 def _stop_bundling(bundler: ThreadPoolExecutor, stopping: threading.Event) -> None:
