@@ -410,14 +410,16 @@ def _known_id(record: dict[str, Any] | None) -> str | None:
     return value if isinstance(value, str) and _DOCUMENT_ID.fullmatch(value) else None
 
 
-def _document_id(document: ExportDocument, facts: _Facts) -> str:
+def _document_id(meeting: str, document: ExportDocument, facts: _Facts) -> str:
     """A new document's id: stable, and telling nothing of the document without its pages.
 
     Made from what the pages showed when it was first exported, not drawn at random, so that
     two clean exports of the same dossiers give the same package. An id that says nothing
     lets the public side withdraw a document that became confidential without naming it.
+    The meeting is part of it: a postponed item's annex is withdrawn from the old meeting
+    and new in the next, and an agenda system must not take the new one down.
     """
-    return str(uuid.uuid5(_DOCUMENT_IDS, f"{document.key}\n{facts.digest}"))
+    return str(uuid.uuid5(_DOCUMENT_IDS, f"{meeting}/{document.key}\n{facts.digest}"))
 
 
 def _update_versions(
@@ -454,7 +456,9 @@ def _update_versions(
             version, reason = str(old.get("versie", "1")), str(old.get("reden", "eerste versie"))
         updated[record_key] = {
             # Kept for ever, and taken along to the other side when the document moves.
-            "documentid": _known_id(old) or _known_id(moved) or _document_id(document, facts),
+            "documentid": _known_id(old)
+            or _known_id(moved)
+            or _document_id(export.meeting.name, document, facts),
             "zijde": document.side,
             "versie": version,
             "reden": reason,

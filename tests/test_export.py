@@ -382,6 +382,38 @@ def test_a_document_made_confidential_is_withdrawn_by_its_id_only(project: Proje
 
 
 @pytest.mark.slow
+def test_a_postponed_item_is_new_in_its_next_meeting_not_withdrawn_there(
+    project: Project,
+) -> None:
+    from datetime import date
+
+    from assembler.scaffold import move_dossier
+
+    moved = {n: i for n, i in _ids(project.root, ECONOMIE, PUBLIC).items() if "23.0001772" in n}
+    assert len(moved) == 4  # the voorstel and its three annexes
+    move_dossier(
+        project,
+        project.dossiers / ECONOMIE / "werklocaties",
+        project.dossiers / WONEN,
+        today=date(2023, 5, 1),
+        anyway=False,
+    )
+    report = export_meetings(project, source_date_epoch=EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    withdrawn = {
+        e["documentid"]: e["reden"]
+        for e in _manifest(project.root, ECONOMIE, PUBLIC)["ingetrokken"]
+    }
+    assert set(moved.values()) <= set(withdrawn)
+    assert {withdrawn[i] for i in moved.values()} == {"niet meer op de agenda"}
+    # In the next meeting they are new documents: an agenda system that reads the old
+    # meeting's withdrawals after the new meeting's package must not take them down there.
+    current = _ids(project.root, WONEN, PUBLIC)
+    assert sum("23.0001772" in name for name in current) == 4
+    assert not set(withdrawn) & set(current.values())
+
+
+@pytest.mark.slow
 def test_export_of_one_meeting_leaves_the_other_alone(project: Project) -> None:
     other = project.build / ECONOMIE / "export" / PUBLIC / "manifest.json"
     before = other.read_bytes()
