@@ -33,6 +33,7 @@ from assembler.errors import (
     BuildLocked,
     EnvironmentProblem,
     ExitCode,
+    OutputNotWritable,
     Problem,
     sort_problems,
 )
@@ -192,6 +193,37 @@ def _settings_digest(
 
         digest.update(libreoffice_version().encode())
     return digest.hexdigest()
+
+
+def _template_warnings(project: Project, files: FileDigests) -> list[Problem]:
+    """The template check's warnings, said by every build, as ``templates check`` says them.
+
+    A template that lost a field the model requires still renders (the Onderwerp row stands
+    empty in every voorstel), so only the check can tell. Its imports would cost a no-op
+    build a third of a second: its answer is kept under the templates' digests.
+    """
+    from assembler.model import DOCUMENT_KINDS
+
+    key = hashlib.sha256(f"assembler {__version__}\n".encode())
+    for name in sorted({*DOCUMENT_KINDS, "agenda"}):
+        template = project.template_for(name)
+        seen = files.sha256(template) if template.is_file() else "-"
+        key.update(f"{name} {seen}\n".encode())
+    store = project.build / ".cache" / "sjablonen.json"
+    try:
+        record = json.loads(store.read_text(encoding="utf-8"))
+        if record["sleutel"] == key.hexdigest():
+            return [Problem.from_json(item) for item in record["meldingen"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # none yet, or damaged: checked again
+    from assembler.lint import lint_templates
+
+    # Errors are not repeated here: rendering says each in its own words.
+    warnings = [p for p in lint_templates(project) if p.ernst == "waarschuwing"]
+    record = {"sleutel": key.hexdigest(), "meldingen": [p.as_json() for p in warnings]}
+    with suppress(OutputNotWritable):  # the build itself says why it cannot write
+        write_text_atomic(store, json.dumps(record, ensure_ascii=False) + "\n")
+    return warnings
 
 
 def _dossier_key(
@@ -359,6 +391,7 @@ def _build(
     pdfs_before = 0 if options.pdf else _count_pdfs(project, catalog)
     # Inputs are known by their content; a file not changed since the last build is not read.
     files = FileDigests(project.build / ".cache" / "bestanden.json")
+    report.problems.extend(_template_warnings(project, files))
     settings = _settings_digest(project, catalog, options, files)
     plans = _plan(project, catalog, settings, files)
     notify("dossiers-totaal", str(len(plans)))
@@ -979,13 +1012,25 @@ def _meeting_bundles(
     made = _meeting_outputs(options)
     agendas = [staging / name for name in made if name.startswith("agenda")]
     if failed or not all(path.is_file() for path in agendas):
+        # Named, not "see above": problems are sorted by file, and a dossier's may come after.
+        if len(failed) == 1:
+            why = (
+                f"het agendapunt voor {failed[0]} niet gemaakt kon worden (zie de meldingen bij "
+                "dat agendapunt)"
+            )
+        elif failed:
+            why = (
+                f"de agendapunten voor {dutch_list(failed)} niet gemaakt konden worden (zie de "
+                "meldingen bij die agendapunten)"
+            )
+        else:
+            why = "de agenda niet gemaakt kon worden (zie de melding over het agendasjabloon)"
         report.problems.append(
             Problem(
                 project.display(plan.meeting.folder / "vergadering.yaml"),
                 None,
                 "",
-                f"{_meeting_outputs_not_made(plan.folder, options)} omdat niet alle stukken "
-                "gemaakt konden worden (zie de meldingen hierboven)",
+                f"{_meeting_outputs_not_made(plan.folder, options)} omdat {why}",
                 "waarschuwing",
             )
         )

@@ -327,7 +327,9 @@ def templates_check(as_json: bool) -> None:
     if any(p.ernst == "fout" for p in problems):
         sys.exit(int(ExitCode.USAGE))
     if not as_json:
-        click.echo("Sjablonen in orde.")
+        count = len(problems)
+        warnings = f" ({count} waarschuwing{'en' if count != 1 else ''})" if count else ""
+        click.echo(f"Sjablonen in orde{warnings}.")
 
 
 # How `new` asks for what was not given, in the words of the documents.
@@ -573,6 +575,7 @@ def _summary(report: Any, interactive: bool) -> None:
         report.count("ongewijzigd"),
         report.count("mislukt"),
     )
+    seconds = f"{report.seconds:.1f} s".replace(".", ",")  # Dutch writes 1,5 s
     if interactive:
         from rich.console import Console
         from rich.table import Table
@@ -580,14 +583,17 @@ def _summary(report: Any, interactive: bool) -> None:
         table = Table(title="Resultaat", show_header=True)
         for column in ("gebouwd", "ongewijzigd", "mislukt", "tijd"):
             table.add_column(column, justify="right")
-        table.add_row(str(built), str(unchanged), str(failed), f"{report.seconds:.1f} s")
+        table.add_row(str(built), str(unchanged), str(failed), seconds)
         Console(stderr=True).print(table)
     else:
         click.echo(
-            f"Klaar: {built} gebouwd, {unchanged} ongewijzigd, {failed} mislukt "
-            f"in {report.seconds:.1f} s.",
+            f"Klaar: {built} gebouwd, {unchanged} ongewijzigd, {failed} mislukt in {seconds}.",
             err=True,
         )
+    if report.exit_code and not failed:
+        # Every dossier made, yet not all went well (an agenda, a template): the counts alone
+        # would say all is fine.
+        click.echo("Niet alles is gemaakt: zie de meldingen hierboven.", err=True)
     if report.pdfs_removed:
         # A Word-only build removes the PDFs it would leave out of step; said, not silent.
         count = report.pdfs_removed

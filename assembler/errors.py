@@ -79,13 +79,27 @@ class Problem:
         return cls(bestand, regel, veld, melding, "fout" if ernst == "fout" else "waarschuwing")
 
 
+# Files whose problems affect every dossier: said first, before what follows from them (a
+# meeting whose agenda could not be made because its template is broken).
+_CAUSES = ("templates/", "dossiers/organisatie.yaml")
+
+
 def sort_problems(problems: list[Problem]) -> list[Problem]:
-    """Order problems by file, then line (problems without a line first), then field; once each.
+    """Templates and settings first; then by file, line (none first) and field; once each.
 
     A broken template fails every dossier of its kind with the very same problem: said once.
     """
     unique = dict.fromkeys(problems)
-    return sorted(unique, key=lambda p: (p.bestand, p.regel or 0, p.veld, p.melding))
+    return sorted(
+        unique,
+        key=lambda p: (
+            not p.bestand.startswith(_CAUSES),
+            p.bestand,
+            p.regel or 0,
+            p.veld,
+            p.melding,
+        ),
+    )
 
 
 class AssemblerError(Exception):

@@ -556,10 +556,9 @@ def _open(template: Path, label: str) -> _Template:
     document = _Template(template, label)
     try:
         document.init_docx()
-    except Exception as error:  # any failure to open means: not a usable .docx
+    except Exception:  # any failure to open means: not a usable .docx
         raise TemplateError(
-            f"{label}: is geen Word-document (.docx) ({type(error).__name__}) "
-            "(sla het sjabloon in Word op als .docx)"
+            f"{label}: is geen Word-document (.docx) (sla het sjabloon in Word op als .docx)"
         ) from None
     return document
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -259,7 +260,8 @@ def test_a_rejected_annex_fails_its_dossier_and_the_rest_is_built(
     # first build (after an earlier one, "updated": see the --geen-pdf test).
     assert (
         f"dossiers/{ECONOMIE}/vergadering.yaml: waarschuwing: agenda en vergaderbundel zijn "
-        "niet gemaakt omdat niet alle stukken gemaakt konden worden (zie de meldingen hierboven)"
+        "niet gemaakt omdat het agendapunt voor werklocaties niet gemaakt kon worden (zie de "
+        "meldingen bij dat agendapunt)"
     ) in result.stderr
     assert not (example_project / "build" / ECONOMIE / "vergaderbundel.pdf").exists()
     assert (example_project / "build" / WONEN / "vergaderbundel.pdf").is_file()
@@ -789,6 +791,26 @@ def test_a_file_where_a_build_folder_belongs_is_the_machine_not_the_template(
     assert from_inside.exit_code == 3
     [melding] = [p["melding"] for p in json.loads(from_inside.stdout)["meldingen"]]
     assert melding.startswith(f"build/{ECONOMIE}/"), melding
+
+
+def test_a_broken_agenda_template_is_given_as_the_reason(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    (small_project / "templates" / "agenda.docx").write_text("geen Word-document\n")
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 2, result.stderr
+    said = [line for line in result.stderr.splitlines() if not line.startswith("dossier: ")]
+    # The cause first, then what follows from it; every dossier was made, so the reason is
+    # the agenda, not "niet alle stukken".
+    assert said[:2] == [
+        "templates/agenda.docx: is geen Word-document (.docx) (sla het sjabloon in Word op als "
+        ".docx)",
+        f"dossiers/{ECONOMIE}/vergadering.yaml: waarschuwing: de agenda's zijn niet gemaakt "
+        "omdat de agenda niet gemaakt kon worden (zie de melding over het agendasjabloon)",
+    ], said
+    assert re.fullmatch(r"Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt in \d+,\d s\.", said[2])
+    assert said[3:] == ["Niet alles is gemaakt: zie de meldingen hierboven."]
+    assert (small_project / ITEM / "voorstel.docx").is_file()
 
 
 def test_a_path_to_build_that_is_not_a_meeting_is_named_from_the_project_root(

@@ -23,6 +23,7 @@ from assembler.lint import (
 from assembler.model import Organisatie, Voorstel
 from assembler.project import Project
 from assembler.render import DocumentProperties, build_context, render_document
+from tests.conftest import CliResult
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -308,3 +309,24 @@ def test_python_internals_are_reported_and_refused_by_rendering(tmp_path: Path) 
         render_document(path, context, tmp_path / "out.docx", properties, label=LABEL)
     assert LABEL in caught.value.message
     assert not (tmp_path / "out.docx").exists()
+
+
+def test_every_build_says_what_the_template_check_warns_about(
+    tmp_path: Path, example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    path = with_document_xml(tmp_path, lambda xml: xml.replace("{{ onderwerp }}", ""))
+    shutil.copyfile(path, example_project / "templates" / "voorstel.docx")
+    warning = (
+        "templates/voorstel.docx: waarschuwing: onderwerp: het verplichte veld 'onderwerp' "
+        "staat nergens in het sjabloon (voeg {{ onderwerp }} toe)"
+    )
+    check = run_cli("templates", "check", cwd=example_project)
+    assert check.exit_code == 0
+    assert check.stderr.splitlines() == [warning]
+    assert check.stdout == "Sjablonen in orde (1 waarschuwing).\n"
+    # The template still renders (with an empty Onderwerp), so only the check can tell: every
+    # build says it, the first from the check, the next from what the first kept.
+    for _build in range(2):
+        built = run_cli("build", "--geen-pdf", cwd=example_project)
+        assert built.exit_code == 0, built.stderr
+        assert warning in built.stderr.splitlines(), built.stderr

@@ -53,24 +53,31 @@ Plant = Callable[[Catalogue], None]
 Check = Callable[[Catalogue, Run], None]
 
 # The lines a build prints besides problems: progress and the summary.
-_CHATTER = re.compile(r"^(dossier|bundel): |^Klaar: ")
+_CHATTER = re.compile(r"^(dossier|bundel): |^Klaar: |^Niet alles is gemaakt: ")
 WERKLOCATIES = f"{ECONOMIE}/02-23.0001772-werklocaties"
 # The last line when organisatie.yaml is refused: the problems above say where.
 SETTINGS_REFUSED = (
     "fout: dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets anders gedaan "
     "(verbeter eerst dit bestand)"
 )
-SKIPPED_BUNDLE = (
-    f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet gemaakt omdat niet alle "
-    "stukken gemaakt konden worden (zie de meldingen hierboven)"
-)
+
+
+def _skipped_bundle(item: str) -> str:
+    """The warning of a meeting whose bundle waits for ``item``, which could not be made."""
+    return (
+        f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet gemaakt omdat het "
+        f"agendapunt voor {item} niet gemaakt kon worden (zie de meldingen bij dat agendapunt)"
+    )
 
 
 def _rejected(item: str) -> str:
     return f"het agendapunt voor {item} is afgekeurd (zie de melding bij dat agendapunt)"
 
 
-UNFINISHED = "niet alle stukken gemaakt konden worden (zie de meldingen hierboven)"
+# The annex rows spoil the annex of the dossier "doel": its agenda item cannot be made.
+UNFINISHED = (
+    "het agendapunt voor doel niet gemaakt kon worden (zie de meldingen bij dat agendapunt)"
+)
 
 # The parts of a row's expectations, checked by _verify.
 Aspect = Literal["gebouwd", "niets-geschreven", "nederlands"]
@@ -1045,7 +1052,7 @@ ANNEX_CASES = [
                 "'bijlage.docx' kon niet naar PDF worden omgezet: LibreOffice gaf geen PDF; "
                 "controleer of het document in Word of LibreOffice opent",
             ),
-            SKIPPED_BUNDLE,
+            _skipped_bundle("doel"),
         ),
         pdf=True,
     ),
@@ -1080,7 +1087,7 @@ def _template_case(case_id: str, plant: Plant, message: str) -> Case:
         case_id,
         plant,
         2,
-        (message, SKIPPED_BUNDLE),
+        (message, _skipped_bundle("memo")),
         absent=("memo",),
         built=VOORSTELLEN,
         pdf=True,
@@ -1134,8 +1141,7 @@ TEMPLATE_CASES = [
     _template_case(
         "sjabloon-geen-docx",
         _write(MEMO_TEMPLATE, "dit is geen Word-document"),
-        f"{MEMO_TEMPLATE}: is geen Word-document (.docx) (PackageNotFoundError) (sla het "
-        "sjabloon in Word op als .docx)",
+        f"{MEMO_TEMPLATE}: is geen Word-document (.docx) (sla het sjabloon in Word op als .docx)",
     ),
 ]
 
