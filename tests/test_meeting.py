@@ -71,6 +71,10 @@ def test_public_agenda_shows_a_confidential_item_only_as_niet_openbaar(built: Pa
 def test_confidential_agenda_shows_everything_and_is_marked(built: Path) -> None:
     agenda = text(built / "build" / WONEN / "agenda-niet-openbaar.pdf")
     assert f"7. {CONFIDENTIAL_SUBJECT}" in agenda
+    # The chair sees which item is for closed doors; the public ones are not marked.
+    words = " ".join(agenda.split())
+    assert f"7. {CONFIDENTIAL_SUBJECT} (niet openbaar)" in words
+    assert words.count("(niet openbaar)") == 1
     assert CONFIDENTIAL_KENMERK in agenda
     assert "NIET OPENBAAR" in agenda
     assert "Bijlage 1. Aanvraagformulier Woningbouwimpuls (vertrouwelijk)" in agenda

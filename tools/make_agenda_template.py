@@ -48,7 +48,9 @@ def make_agenda() -> DocumentObject:
     doc.add_heading("Agendapunten", level=1)
 
     doc.add_paragraph("{%p for punt in punten %}")
-    doc.add_heading("{{ punt.nummer }}. {{ punt.titel }}", level=2)
+    heading = doc.add_heading("{{ punt.nummer }}. {{ punt.titel }}", level=2)
+    # On the full agenda the chair sees which items are for closed doors.
+    heading.add_run("{% if punt.dossier and punt.niet_openbaar %} (niet openbaar){% endif %}")
     doc.add_paragraph("{%p if punt.dossier %}")
     # Each line of an item is kept with the next, except the item's last: an item that does
     # not fit at the foot of a page moves over whole instead of leaving its annexes behind.
