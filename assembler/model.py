@@ -15,6 +15,7 @@ import difflib
 import functools
 import importlib
 import re
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
@@ -219,22 +220,32 @@ Kenmerk = Annotated[
 ]
 
 
-def _check_relative_file(value: str) -> str:
-    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
-        raise _fail(
-            "pad",
-            f"{_quote(value)} is een absoluut pad (schrijf de bestandsnaam in de dossiermap)",
-        )
-    parts = re.split(r"[/\\]", value)
-    if ".." in parts:
-        raise _fail(
-            "pad",
-            f"{_quote(value)} verwijst buiten de dossiermap (zet het bestand in de dossiermap)",
-        )
-    return value
+def _relative_in(folder: str) -> Callable[[str], str]:
+    """A check that a path is relative and stays inside ``folder`` (as a clerk names it)."""
+
+    def check(value: str) -> str:
+        if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
+            raise _fail(
+                "pad",
+                f"{_quote(value)} is een absoluut pad (schrijf de bestandsnaam in {folder})",
+            )
+        if ".." in re.split(r"[/\\]", value):
+            raise _fail(
+                "pad",
+                f"{_quote(value)} verwijst buiten {folder} (zet het bestand in {folder})",
+            )
+        return value
+
+    return check
 
 
-RelativeFile = Annotated[str, _text(255, multiline=False), AfterValidator(_check_relative_file)]
+# An annex: in its dossier's folder. The logo: under dossiers/, which organisatie.yaml is in.
+RelativeFile = Annotated[
+    str, _text(255, multiline=False), AfterValidator(_relative_in("de dossiermap"))
+]
+LogoFile = Annotated[
+    str, _text(255, multiline=False), AfterValidator(_relative_in("de map dossiers/"))
+]
 
 
 def _check_folder_name(value: str) -> str:
@@ -627,7 +638,7 @@ class Organisatie(Record):
         alias="kenmerkpatroon",
         description="Reguliere expressie waaraan elk kenmerk moet voldoen",
     )
-    logo: RelativeFile | None = Field(
+    logo: LogoFile | None = Field(
         None,
         alias="logo",
         description="Pad naar het logo (PNG of JPEG), ten opzichte van dossiers/",

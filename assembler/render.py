@@ -358,6 +358,12 @@ def _reduced_image(path: str, _mtime_ns: int, _size: int, height_mm: float) -> b
             warnings.simplefilter("ignore", Picture.DecompressionBombWarning)
             with Picture.open(path) as opened:
                 picture: Picture.Image = opened
+                if picture.format == "JPEG" and picture.width * picture.height > _MAX_LOGO_PIXELS:
+                    # A photo-sized JPEG is decoded at a half, a quarter or an eighth of its
+                    # size, still above what it prints with: it is reduced, not left at tens
+                    # of MB in every document.
+                    width = math.ceil(picture.width * wanted / max(picture.height, 1))
+                    picture.draft(picture.mode, (width, wanted))
                 if not _reducible(picture, wanted):
                     return None
                 kind = picture.format

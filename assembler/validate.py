@@ -174,6 +174,11 @@ _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM", b"II
 
 def logo_problem(path: Path, named: str) -> str | None:
     """Why the logo file cannot go into the documents, or None."""
+    if path.is_dir():
+        return (
+            f"'{named}' is een map, geen bestand (schrijf het pad naar het logo zelf, "
+            "bijvoorbeeld huisstijl/logo.png)"
+        )
     if not path.is_file():
         return f"'{named}' bestaat niet (zet het logo in de map dossiers/ of haal de regel weg)"
     try:

@@ -718,6 +718,22 @@ def test_a_key_colour_logo_is_reduced_with_real_transparency(tmp_path: Path) -> 
     assert embedded.getpixel((0, 0))[3] == 0  # the key colour is transparent, edges blend
 
 
+def test_a_photo_sized_jpeg_logo_is_decoded_small_and_reduced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image as Picture
+
+    import assembler.render
+
+    # A clerk's 42-megapixel photo of the logo made every document 32 MB. 100,000 pixels
+    # stands in for the 40 megapixels above which a full decode is not attempted.
+    monkeypatch.setattr(assembler.render, "_MAX_LOGO_PIXELS", 100_000)
+    logo = tmp_path / "foto.jpg"
+    Picture.new("RGB", (2400, 600), (0, 90, 160)).save(logo, quality=90)
+    embedded = Picture.open(io.BytesIO(embedded_logo(tmp_path, logo)))
+    assert embedded.format == "JPEG" and embedded.size == (564, 141)
+
+
 @pytest.mark.parametrize("case", ["16 bits", "unequal dpi", "too large to decode"])
 def test_an_unusual_logo_is_embedded_as_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str

@@ -678,6 +678,35 @@ def test_unknown_tooi_is_a_configuration_error(example_project: Path, run_cli: R
     )
 
 
+@pytest.mark.parametrize(
+    ("logo", "message"),
+    [
+        (
+            "/etc/logo.png",
+            "'/etc/logo.png' is een absoluut pad (schrijf de bestandsnaam in de map dossiers/)",
+        ),
+        (
+            "../logo.png",
+            "'../logo.png' verwijst buiten de map dossiers/ (zet het bestand in de map dossiers/)",
+        ),
+        (
+            "huisstijl",
+            "'huisstijl' is een map, geen bestand (schrijf het pad naar het logo zelf, "
+            "bijvoorbeeld huisstijl/logo.png)",
+        ),
+    ],
+    ids=["absoluut", "erbuiten", "een-map"],
+)
+def test_a_logo_path_is_said_from_the_folder_organisatie_yaml_is_in(
+    example_project: Path, run_cli: RunCli, logo: str, message: str
+) -> None:
+    edit(example_project, "dossiers/organisatie.yaml", r"^logo: .*", f"logo: {logo}")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    line = line_of(example_project, "dossiers/organisatie.yaml", "logo:")
+    assert result.stderr.splitlines()[0] == f"dossiers/organisatie.yaml:{line}: logo: {message}"
+
+
 def test_tooi_organisations_are_the_organisation_values_of_the_diwoo_lists() -> None:
     # The check reads the list with a pattern, for speed; an XML parser must read the same.
     from lxml import etree
