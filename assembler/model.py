@@ -209,7 +209,10 @@ def _check_reference(value: str, info: ValidationInfo) -> str:
         hint = (
             "schrijf twee cijfers van het jaar, een punt en zeven cijfers, bijvoorbeeld 23.0001772"
             if pattern == DEFAULT_REFERENCE_PATTERN
-            else f"schrijf een kenmerk volgens het patroon {pattern}"
+            # The pattern is the organisation's own: a changed one fails every old kenmerk,
+            # and the clerk must know where it comes from.
+            else f"schrijf een kenmerk volgens het kenmerkpatroon {pattern} uit "
+            "dossiers/organisatie.yaml"
         )
         raise _fail("kenmerk", f"{_quote(value)} is geen geldig kenmerk ({hint})")
     return value

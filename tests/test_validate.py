@@ -332,7 +332,8 @@ def test_the_organisations_kenmerkpatroon_is_what_kenmerken_are_checked_against(
     assert len(refused) == 5, result.stderr
     assert not any(line.startswith(f"{SEED}:") for line in refused)
     assert refused[0].endswith(
-        "is geen geldig kenmerk (schrijf een kenmerk volgens het patroon ^RGV-[0-9]{4}$)"
+        "is geen geldig kenmerk (schrijf een kenmerk volgens het kenmerkpatroon ^RGV-[0-9]{4}$ "
+        "uit dossiers/organisatie.yaml)"
     )
 
 
