@@ -392,30 +392,45 @@ def new(
         )
     missing = [name for name, value in answers.items() if not value]
     if missing:
-        if not sys.stdin.isatty():
+        if not _interactive():
             options = ", ".join(f"--{name}" for name in missing)
             raise UsageError(
                 f"gegevens ontbreken: geef {options} op (er is geen terminal om te vragen)"
             )
         for name in missing:
             answers[name] = click.prompt(_PROMPTS[name])
-    values = NewDossier(
-        sjabloon=sjabloon,
-        datum=datum or date.today().isoformat(),
-        kenmerk=kenmerk,
-        **{name: str(value) for name, value in answers.items()},
-    )
-    try:
-        target = create_dossier(project, vergadermap.resolve(), mapnaam, values)
-    except UsageError as error:
-        if not error.problems or any(problem.bestand for problem in error.problems):
-            raise
-        # Wrong values for options: no file yet, so each is said as every message without a
-        # file is, "fout: --optie: melding", all of them at once.
-        for problem in error.problems:
-            click.echo(f"fout: {problem.veld}: {problem.melding}", err=True)
-        sys.exit(int(error.exit_code))
+    while True:
+        values = NewDossier(
+            sjabloon=sjabloon,
+            datum=datum or date.today().isoformat(),
+            kenmerk=kenmerk,
+            **{name: str(value) for name, value in answers.items()},
+        )
+        try:
+            target = create_dossier(project, vergadermap.resolve(), mapnaam, values)
+            break
+        except UsageError as error:
+            if not error.problems or any(problem.bestand for problem in error.problems):
+                raise
+            wrong = {problem.veld.removeprefix("--"): problem for problem in error.problems}
+            if not set(wrong) <= set(missing):
+                # Wrong values for options: no file yet, so each is said as every message
+                # without a file is, "fout: --optie: melding", all of them at once; an
+                # answer to a question by its question.
+                for name, problem in wrong.items():
+                    where = _PROMPTS[name] if name in missing else problem.veld
+                    click.echo(f"fout: {where}: {problem.melding}", err=True)
+                sys.exit(int(error.exit_code))
+            # Only answers typed at a question were wrong: asked again, the others kept.
+            for name, problem in wrong.items():
+                click.echo(f"{_PROMPTS[name]}: {problem.melding}", err=True)
+                answers[name] = click.prompt(_PROMPTS[name])
     click.echo(f"Aangemaakt: {project.display(target)} (staat op de agenda)")
+
+
+def _interactive() -> bool:
+    """Whether someone at a terminal can answer questions."""
+    return sys.stdin.isatty()
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")

@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ECONOMIE, WONEN, CliResult
 
 RunCli = Callable[..., CliResult]
@@ -142,6 +144,31 @@ def test_new_says_which_values_belong_to_which_kind(example_project: Path, run_c
         "fout: gegevens ontbreken: geef --aan, --van op (er is geen terminal om te vragen)\n"
     )
     assert not (example_project / meeting / "x").exists()
+
+
+def test_new_asks_again_for_a_wrong_answer_and_keeps_the_others(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    import assembler.cli
+    from assembler.cli import main
+
+    monkeypatch.setattr(assembler.cli, "_interactive", lambda: True)
+    monkeypatch.chdir(example_project)
+    answers = "Regionale aanpak laadpalen\nPiet de Vries\nRuimte en economie\n"
+    answers += "p.devries@regiogv\np.devries@regiogv.nl\n"  # a typo, then right
+    result = CliRunner().invoke(
+        main, ["new", f"dossiers/{ECONOMIE}", "laadpalen", "--datum", "2023-05-01"], input=answers
+    )
+    assert result.exit_code == 0, result.output
+    # Said by the question's name, not by an option the clerk never typed.
+    assert "E-mailadres: 'p.devries@regiogv' is geen geldig e-mailadres" in result.stderr
+    assert "--email" not in result.stderr
+    assert result.stdout.count("E-mailadres: ") == 2 and result.stdout.count("Onderwerp: ") == 1
+    text = (example_project / "dossiers" / ECONOMIE / "laadpalen" / "dossier.yaml").read_text()
+    assert 'email: "p.devries@regiogv.nl"' in text
+    assert 'contactpersoon: "Piet de Vries"' in text
 
 
 def test_new_refuses_an_existing_folder_and_a_non_meeting(
