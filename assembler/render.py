@@ -24,6 +24,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -150,9 +151,10 @@ def organisation_context(organisatie: Organisatie, project_root: Path) -> dict[s
         problem = logo_problem(path, organisatie.logo)
         if problem:  # validation says so with its line; this is for callers of the library
             raise UsageError(f"dossiers/organisatie.yaml: logo: {problem}")
-        if _pixel_size(str(path), *_version(path)) is None:
-            # Word's picture is made lazily, deep in the render: a file python-docx cannot
-            # read (damaged, or a JPEG without a JFIF or Exif header) is caught here.
+        version = _version(path)
+        if _pixel_size(str(path), *version) is None and _word_ready(str(path), *version) is None:
+            # Word's picture is made lazily, deep in the render: a file neither python-docx
+            # nor Pillow can read (damaged) is caught here.
             raise UsageError(
                 f"{_organisation_line(project_root, 'logo')}: logo: '{organisatie.logo}' kan "
                 "niet in een Word-document worden gezet (sla het logo opnieuw op als PNG-bestand)"
@@ -309,9 +311,68 @@ def _resolve(value: Any, template: _Template) -> Any:
 
 
 def _print_ready(path: Path, version: tuple[int, int], height_mm: float) -> str | io.BytesIO:
-    """The image at ``path`` as it is, or reduced to :data:`PRINT_DPI` at its printed height."""
+    """The image at ``path`` as it is, reduced to :data:`PRINT_DPI` at its printed height, or
+    converted to a PNG when python-docx cannot read it."""
     reduced = _reduced_image(str(path), *version, height_mm)
-    return str(path) if reduced is None else io.BytesIO(reduced)
+    if reduced is not None:
+        return io.BytesIO(reduced)
+    if _pixel_size(str(path), *version) is None:
+        converted = _word_ready(str(path), *version)
+        if converted is not None:
+            return io.BytesIO(converted)
+    return str(path)
+
+
+def _converted_size(path: str, mtime_ns: int, size: int) -> tuple[int, int] | None:
+    """Width and height in pixels of the PNG :func:`_word_ready` makes, if it makes one."""
+    from PIL import Image as Picture
+
+    converted = _word_ready(path, mtime_ns, size)
+    if converted is None:
+        return None
+    with Picture.open(io.BytesIO(converted)) as picture:
+        width, height = picture.size
+    return width, height
+
+
+@functools.lru_cache(maxsize=8)
+def _word_ready(path: str, _mtime_ns: int, _size: int) -> bytes | None:
+    """A PNG of an image python-docx cannot read, or None when Pillow cannot read it either.
+
+    Designers hand over logos as CMYK JPEGs, which carry no JFIF or Exif header, and python-
+    docx (and so Word's picture) knows no other JPEG. Their colours go to sRGB through the
+    file's own colour profile where it has one.
+    """
+    from PIL import Image as Picture
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Picture.DecompressionBombWarning)
+            with Picture.open(path) as opened:
+                if opened.width * opened.height > _MAX_LOGO_PIXELS:
+                    return None
+                picture = _in_rgb(opened)
+                written = io.BytesIO()
+                picture.save(written, "PNG", dpi=opened.info.get("dpi", (PRINT_DPI, PRINT_DPI)))
+    except Exception:  # Pillow raises many kinds for a file it cannot read
+        return None
+    return written.getvalue()
+
+
+def _in_rgb(picture: Any) -> Any:
+    """``picture`` in RGB or RGBA (CMYK through its colour profile, when it has one)."""
+    from PIL import ImageCms
+
+    if picture.mode == "CMYK" and "icc_profile" in picture.info:
+        with suppress(Exception):  # a damaged profile: the plain conversion below
+            return ImageCms.profileToProfile(
+                picture,
+                ImageCms.ImageCmsProfile(io.BytesIO(picture.info["icc_profile"])),
+                ImageCms.createProfile("sRGB"),
+                outputMode="RGB",
+            )
+    alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+    return picture.convert("RGBA" if alpha else "RGB")
 
 
 def _version(path: Path) -> tuple[int, int]:
@@ -332,7 +393,7 @@ def _pixel_size(path: str, _mtime_ns: int, _size: int) -> tuple[int, int] | None
 
 def _printed_height(image: Image, version: tuple[int, int]) -> float:
     """The logo's height in mm: its own, or lower for a logo wider than the maximum."""
-    size = _pixel_size(str(image.path), *version)
+    size = _pixel_size(str(image.path), *version) or _converted_size(str(image.path), *version)
     if size is None or min(size) <= 0:
         return image.height_mm
     width = image.height_mm * size[0] / size[1]
@@ -368,7 +429,10 @@ def _reduced_image(path: str, _mtime_ns: int, _size: int, height_mm: float) -> b
                     return None
                 kind = picture.format
                 extra: dict[str, Any] = {"dpi": (PRINT_DPI, PRINT_DPI)}
-                if "icc_profile" in picture.info:
+                if picture.mode == "CMYK":
+                    # python-docx reads no CMYK JPEG (no JFIF header): to sRGB, as Word shows it.
+                    picture = _in_rgb(picture)
+                elif "icc_profile" in picture.info:
                     extra["icc_profile"] = picture.info["icc_profile"]
                 if kind == "JPEG":
                     extra.update(quality=95, subsampling=0)  # 4:2:0 would blur coloured text

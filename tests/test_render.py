@@ -753,13 +753,49 @@ def test_an_unusual_logo_is_embedded_as_it_is(
     assert embedded_logo(tmp_path, logo) == logo.read_bytes()
 
 
-def test_a_logo_python_docx_cannot_read_is_a_configuration_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("height", "size", "kind"), [(300, (564, 141), "JPEG"), (100, (400, 100), "PNG")]
+)
+def test_a_cmyk_jpeg_logo_goes_into_word_in_rgb(
+    tmp_path: Path, height: int, size: tuple[int, int], kind: str
+) -> None:
     from PIL import Image as Picture
 
-    # Pillow writes a CMYK JPEG with an Adobe header and no JFIF or Exif one, which
-    # python-docx does not recognise; before, every render ended in its traceback.
+    # Pillow writes a CMYK JPEG with an Adobe header and no JFIF or Exif one, as designers'
+    # files often are; python-docx reads no such JPEG, and the logo was refused. Over print
+    # resolution it is reduced, otherwise converted; either way in RGB.
     (tmp_path / "dossiers").mkdir()
-    Picture.new("CMYK", (1200, 300), (80, 20, 0, 10)).save(tmp_path / "dossiers" / "logo.jpg")
+    logo = tmp_path / "dossiers" / "logo.jpg"
+    Picture.new("CMYK", (height * 4, height), (80, 20, 0, 10)).save(logo)
+    organisation = organisation_context(Organisatie.model_validate({"logo": "logo.jpg"}), tmp_path)
+    embedded = Picture.open(io.BytesIO(embedded_logo(tmp_path, organisation["logo"].path)))
+    assert (embedded.format, embedded.mode, embedded.size) == (kind, "RGB", size)
+    # Without a colour profile: 1 - C and 1 - K per channel, (168, 225, 245).
+    red, green, blue = embedded.getpixel((size[0] // 2, size[1] // 2))
+    assert abs(red - 168) < 8 and abs(green - 225) < 8 and abs(blue - 245) < 8
+
+
+def test_a_cmyk_logo_with_a_profile_that_does_not_fit_is_converted_plainly(
+    tmp_path: Path,
+) -> None:
+    import pikepdf
+    from PIL import Image as Picture
+
+    # An RGB profile in a CMYK file: the colour-managed conversion cannot be built.
+    srgb = (Path(pikepdf.__file__).parent / "pdfa" / "data" / "sRGB.icc").read_bytes()
+    (tmp_path / "dossiers").mkdir()
+    logo = tmp_path / "dossiers" / "logo.jpg"
+    Picture.new("CMYK", (400, 100), (80, 20, 0, 10)).save(logo, icc_profile=srgb)
+    organisation = organisation_context(Organisatie.model_validate({"logo": "logo.jpg"}), tmp_path)
+    embedded = Picture.open(io.BytesIO(embedded_logo(tmp_path, organisation["logo"].path)))
+    assert (embedded.mode, embedded.size) == ("RGB", (400, 100))
+    assert embedded.getpixel((200, 50)) == (168, 226, 245)
+
+
+def test_a_logo_neither_word_nor_pillow_can_read_is_a_configuration_error(tmp_path: Path) -> None:
+    (tmp_path / "dossiers").mkdir()
+    # A JPEG's first bytes and nothing a decoder can use.
+    (tmp_path / "dossiers" / "logo.jpg").write_bytes(b"\xff\xd8\xff\xee" + b"\x00" * 200)
     organisation = Organisatie.model_validate({"logo": "logo.jpg"})
     with pytest.raises(UsageError) as raised:
         organisation_context(organisation, tmp_path)
