@@ -101,29 +101,13 @@ def _shown_from_root(error: AssemblerError) -> AssemblerError:
 
 def _fail(error: AssemblerError, as_json: bool = False) -> NoReturn:
     error = _shown_from_root(error)
-    if error.problems:
-        _print_problems(error.problems, as_json)
-        # The problems say where; the message says what came of them ("er is niets
-        # geschreven"), so it ends the output.
-        click.echo(f"fout: {error.message}", err=True)
+    # The problems say where; the message says what came of them ("er is niets geschreven"),
+    # so it ends the output: on stderr, and for a script as the list's last entry.
+    if as_json:
+        _print_problems([*error.problems, Problem("", None, "", error.message)], as_json)
     else:
-        if as_json:
-            click.echo(
-                json.dumps(
-                    [
-                        {
-                            "bestand": "",
-                            "regel": None,
-                            "veld": "",
-                            "melding": error.message,
-                            "ernst": "fout",
-                        }
-                    ],
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
-        click.echo(f"fout: {error.message}", err=True)
+        _print_problems(error.problems, as_json)
+    click.echo(f"fout: {error.message}", err=True)
     sys.exit(int(error.exit_code))
 
 

@@ -708,6 +708,22 @@ def test_a_logo_path_is_said_from_the_folder_organisatie_yaml_is_in(
     assert result.stderr.splitlines()[0] == f"dossiers/organisatie.yaml:{line}: logo: {message}"
 
 
+def test_a_script_reads_why_nothing_else_was_done(example_project: Path, run_cli: RunCli) -> None:
+    edit(example_project, "dossiers/organisatie.yaml", r"^tooi: .*", "tooi: x")
+    result = run_cli("check", "--json", cwd=example_project)
+    assert result.exit_code == 2
+    said = json.loads(result.stdout)
+    assert said[0]["veld"] == "tooi" and said[0]["bestand"] == "dossiers/organisatie.yaml"
+    assert said[-1] == {
+        "bestand": "",
+        "regel": None,
+        "veld": "",
+        "melding": "dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets anders "
+        "gedaan (verbeter eerst dit bestand)",
+        "ernst": "fout",
+    }
+
+
 def test_tooi_organisations_are_the_organisation_values_of_the_diwoo_lists() -> None:
     # The check reads the list with a pattern, for speed; an XML parser must read the same.
     from lxml import etree
