@@ -51,6 +51,9 @@ if TYPE_CHECKING:
     from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
 
 CACHE_VERSION = 3
+# Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
+# kept ones are remade without remaking every dossier (2: page labels under item numbers).
+MEETING_FORMAT = 2
 # The libraries whose version is part of every output's cache key: they write the .docx
 # (docxtpl, python-docx, Jinja2, markdown-it-py, Babel, lxml, Pillow) and the bundles
 # (pikepdf, reportlab, pypdfium2).
@@ -566,6 +569,7 @@ def _meeting_plans(
             continue
         items = tuple(by_meeting.get(meeting.name, []))
         digest = hashlib.sha256(settings.encode())
+        digest.update(f"meeting outputs {MEETING_FORMAT}\n".encode())
         digest.update((meeting.folder / "vergadering.yaml").read_bytes())
         agenda_template = project.template_for("agenda")
         if agenda_template.is_file():
@@ -989,6 +993,7 @@ def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str, bool]
                     pdf=item_plan.output_dir / "bundel.pdf",
                     title=f"{item_plan.item.number}. {document.subject}",
                     label_prefix=None,
+                    own_labels_under=f"{item_plan.item.number}.",
                 )
             )
         merges.append((parts, name, confidential))

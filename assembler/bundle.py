@@ -107,6 +107,9 @@ class MergePart:
     pdf: Path
     title: str
     label_prefix: str | None = ""
+    # Written before each of the part's own labels (label_prefix None), so that a meeting
+    # bundle's labels stay unique: "3." makes item 3's "1" and "B1-1" into "3.1", "3.B1-1".
+    own_labels_under: str = ""
     keep_outline: bool = True
     first_page_mark: str | None = None
     children: tuple[OutlineEntry, ...] = ()
@@ -300,11 +303,15 @@ def _write_page_labels(
         own = _own_page_labels(src) if part.label_prefix is None else []
         if own:
             for index, label in own:
-                nums += [start + index, _label_copy(label)]
+                copied = _label_copy(label)
+                if part.own_labels_under:
+                    copied.P = String(part.own_labels_under + str(copied.get(Name.P, "")))
+                nums += [start + index, copied]
             continue
         label = Dictionary(S=Name.D)
-        if part.label_prefix:
-            label.P = String(part.label_prefix)
+        prefix = part.label_prefix if part.label_prefix is not None else part.own_labels_under
+        if prefix:
+            label.P = String(prefix)
         nums += [start, label]
     out.Root.PageLabels = out.make_indirect(Dictionary(Nums=Array(nums)))
 

@@ -793,6 +793,23 @@ def test_a_file_where_a_build_folder_belongs_is_the_machine_not_the_template(
     assert melding.startswith(f"build/{ECONOMIE}/"), melding
 
 
+def test_a_new_meeting_format_remakes_the_agendas_and_no_dossier(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assembler.build
+
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    agenda = small_project / "build" / ECONOMIE / "agenda.docx"
+    voorstel = small_project / ITEM / "voorstel.docx"
+    before = agenda.stat().st_ino, voorstel.stat().st_ino
+    # What an upgrade that changes the meeting bundles (not their inputs) does.
+    monkeypatch.setattr(assembler.build, "MEETING_FORMAT", assembler.build.MEETING_FORMAT + 1)
+    again = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd" in again.stderr
+    assert agenda.stat().st_ino != before[0]  # written anew (renamed into place)
+    assert voorstel.stat().st_ino == before[1]
+
+
 def test_a_broken_agenda_template_is_given_as_the_reason(
     small_project: Path, run_cli: RunCli
 ) -> None:

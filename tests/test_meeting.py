@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pikepdf
+import pypdf
 import pytest
 
 from tests.conftest import REPO, WONEN
@@ -112,6 +113,15 @@ def test_meeting_bundle_pages_add_up(built: Path) -> None:
             expected += len(pdf.pages)
     with pikepdf.open(meeting / "vergaderbundel.pdf") as pdf:
         assert len(pdf.pages) == expected
+
+
+def test_meeting_bundle_page_labels_are_unique_under_item_numbers(built: Path) -> None:
+    labels = pypdf.PdfReader(built / "build" / WONEN / "vergaderbundel.pdf").page_labels
+    # "Go to page 5.B1-1" finds one page: item 5's first annex, its first page.
+    assert len(set(labels)) == len(labels)
+    assert labels[0] == "Agenda 1"
+    assert "3.1" in labels and "5.1" in labels and "5.B1-1" in labels
+    assert labels.index("5.B1-1") > labels.index("5.1") > labels.index("3.1")
 
 
 def test_a_confidential_page_says_niet_openbaar_once(built: Path) -> None:
