@@ -300,7 +300,7 @@ def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
     assert "7. Niet openbaar" in public
     assert not any("Woningbouwimpuls" in line or "23.0002150" in line for line in public)
     full = docx_lines(meeting / "agenda-niet-openbaar.docx")
-    assert "7. Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls" in full
+    assert "7. Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls (niet openbaar)" in full
 
     again = run_cli("build", "--geen-pdf", cwd=example_project)
     assert "Klaar: 0 gebouwd, 6 ongewijzigd, 0 mislukt" in again.stderr
