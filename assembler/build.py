@@ -182,7 +182,11 @@ def _settings_digest(
 ) -> str:
     digest = hashlib.sha256()
     digest.update(f"assembler {__version__}\ncache {CACHE_VERSION}\n".encode())
-    digest.update(catalog.organisation.model_dump_json().encode())
+    # What of organisatie.yaml reaches a document: the name (headers, the PDFs' author) and
+    # the logo. The TOOI, kenmerkpatroon, vergaderingstype and publicatie_url are for the
+    # check and the export: changing one remakes nothing.
+    organisation = catalog.organisation
+    digest.update(f"naam {organisation.name!r}\nlogo {organisation.logo!r}\n".encode())
     if catalog.organisation.logo:
         logo = project.dossiers / catalog.organisation.logo
         if logo.is_file():

@@ -125,6 +125,15 @@ def test_unchanged_dossier_is_skipped_and_changes_rebuild(
         rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
         if path == organisation:
             assert "Klaar: 0 gebouwd, 1 ongewijzigd" in rebuilt.stderr
+            # Nor does a setting that only the export uses.
+            organisation.write_text(
+                organisation.read_text().replace(
+                    "publicatie_url: https://www.regiogv.nl/stukken/",
+                    "publicatie_url: https://www.regiogv.nl/vergaderstukken/",
+                )
+            )
+            rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
+            assert "Klaar: 0 gebouwd, 1 ongewijzigd" in rebuilt.stderr
             organisation.write_text(
                 organisation.read_text().replace("naam: Regio", "naam: De Regio")
             )
