@@ -88,6 +88,8 @@ class BuildOptions:
     source_date_epoch: int | None = None
     # Seconds one document may take in LibreOffice; None: the converter's default.
     timeout_per_document: float | None = None
+    # Set by the export, which packages the meetings anew right after: no word of old packages.
+    export_follows: bool = False
 
 
 @dataclass
@@ -424,6 +426,8 @@ def _build(
         report.pdfs_removed = max(pdfs_before - _count_pdfs(project, catalog), 0)
     current = {plan.name for plan in meeting_plans if _meeting_cached(plan, options)}
     _withdraw_public_outputs(project, catalog, work, current, options, report)
+    if not options.export_follows:
+        report.problems.extend(_stale_exports(project, work.meetings, options))
     _remove_stale(project, catalog, plans, options)
     files.save(keep_others=bool(options.paths))
     report.problems = sort_problems(report.problems)
@@ -1435,6 +1439,28 @@ def _count_pdfs(project: Project, catalog: Catalog) -> int:
 
 # What a meeting shows of its items to anyone: a confidential item only as "Niet openbaar".
 PUBLIC_MEETING_OUTPUTS = ("agenda.docx", "agenda.pdf", "vergaderbundel.pdf")
+
+
+def _stale_exports(
+    project: Project, remade: Sequence[_MeetingPlan], options: BuildOptions
+) -> list[Problem]:
+    """A warning for each meeting remade this time whose export package is the old one's."""
+    problems = []
+    for plan in remade:
+        package = plan.folder / EXPORT_DIR
+        if package.is_dir() and _meeting_cached(plan, options):
+            problems.append(
+                Problem(
+                    project.display(plan.meeting.folder / MEETING_FILE),
+                    None,
+                    "",
+                    f"het exportpakket in {project.display(package)} hoort nog bij de vorige "
+                    "stukken (maak het opnieuw met 'assembler export "
+                    f"{project.display(plan.meeting.folder)}')",
+                    "waarschuwing",
+                )
+            )
+    return problems
 
 
 def _withdraw_public_outputs(

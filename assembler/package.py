@@ -994,7 +994,9 @@ def export_meetings(
     """Build and export the selected meetings (default all) to ``build/<meeting>/export/``."""
     epoch = source_date_epoch if source_date_epoch is not None else source_date_epoch_from_env()
     meeting_paths = tuple(_meeting_folder(project, Path(p)) for p in paths)
-    built = build_project(project, BuildOptions(paths=meeting_paths, source_date_epoch=epoch))
+    built = build_project(
+        project, BuildOptions(paths=meeting_paths, source_date_epoch=epoch, export_follows=True)
+    )
     return package_meetings(project, meeting_paths, epoch, built)
 
 

@@ -819,6 +819,36 @@ def test_a_new_meeting_format_remakes_the_agendas_and_no_dossier(
     assert voorstel.stat().st_ino == before[1]
 
 
+def test_a_build_that_remakes_a_meeting_says_its_export_package_is_old(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    exported = run_cli("export", cwd=small_project)
+    assert exported.exit_code == 0, exported.stderr
+    stale = (
+        f"dossiers/{ECONOMIE}/vergadering.yaml: waarschuwing: het exportpakket in "
+        f"build/{ECONOMIE}/export hoort nog bij de vorige stukken (maak het opnieuw met "
+        f"'assembler export dossiers/{ECONOMIE}')"
+    )
+    assert stale not in exported.stderr
+    dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    onderwerp = "onderwerp: Aanpak actieplan Werklocaties"
+    dossier.write_text(text.replace(onderwerp, f"{onderwerp} 2023"), encoding="utf-8")
+    rebuilt = run_cli("build", cwd=small_project)
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert stale in rebuilt.stderr.splitlines()
+    # The export, which remakes the meeting and packages it anew, does not say so; nor does a
+    # build that remakes nothing.
+    dossier.write_text(text.replace(onderwerp, f"{onderwerp} 2024"), encoding="utf-8")
+    again = run_cli("export", cwd=small_project)
+    assert again.exit_code == 0, again.stderr
+    assert stale not in again.stderr
+    manifest = small_project / "build" / ECONOMIE / "export" / "openbaar" / "manifest.json"
+    assert "Aanpak actieplan Werklocaties 2024" in manifest.read_text(encoding="utf-8")
+    unchanged = run_cli("build", cwd=small_project)
+    assert stale not in unchanged.stderr
+
+
 def test_a_broken_agenda_template_is_given_as_the_reason(
     small_project: Path, run_cli: RunCli
 ) -> None:
