@@ -105,10 +105,20 @@ class DossierResult:
 
 
 @dataclass
+class MeetingResult:
+    """The outcome for one meeting's agendas and meeting bundles."""
+
+    meeting: str
+    status: Literal["gebouwd", "ongewijzigd", "niet gemaakt"]
+    outputs: list[Path] = field(default_factory=list)
+
+
+@dataclass
 class BuildReport:
     """Everything a build did and every problem it met."""
 
     results: list[DossierResult] = field(default_factory=list)
+    meetings: list[MeetingResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     environment_failed: bool = False
     template_failed: bool = False
@@ -428,6 +438,13 @@ def _build(
     _withdraw_public_outputs(project, catalog, work, current, options, report)
     if not options.export_follows:
         report.problems.extend(_stale_exports(project, work.meetings, options))
+    planned = {plan.name: plan for plan in meeting_plans}
+    partial = _partial_meetings(project, options)
+    report.meetings = [
+        _meeting_result(project.build / meeting.name, planned.get(meeting.name), work, options)
+        for meeting in catalog.meetings
+        if meeting.folder.resolve() not in partial
+    ]
     _remove_stale(project, catalog, plans, options)
     files.save(keep_others=bool(options.paths))
     report.problems = sort_problems(report.problems)
@@ -1441,6 +1458,17 @@ def _count_pdfs(project: Project, catalog: Catalog) -> int:
 PUBLIC_MEETING_OUTPUTS = ("agenda.docx", "agenda.pdf", "vergaderbundel.pdf")
 
 
+def _meeting_result(
+    folder: Path, plan: _MeetingPlan | None, work: _Work, options: BuildOptions
+) -> MeetingResult:
+    """What became of a meeting's outputs (no plan: an item was refused), and which are there."""
+    status: Literal["gebouwd", "ongewijzigd", "niet gemaakt"] = "niet gemaakt"
+    if plan is not None and _meeting_cached(plan, options):
+        status = "gebouwd" if plan in work.meetings else "ongewijzigd"
+    there = [folder / name for name in _meeting_outputs(options)]
+    return MeetingResult(folder.name, status, [path for path in there if path.is_file()])
+
+
 def _stale_exports(
     project: Project, remade: Sequence[_MeetingPlan], options: BuildOptions
 ) -> list[Problem]:
@@ -1711,6 +1739,14 @@ def _summary_json(exit_code: ExitCode, report: BuildReport, project: Project | N
                 "uitvoer": [project.display(p) if project else str(p) for p in r.outputs],
             }
             for r in report.results
+        ],
+        "vergaderingen": [
+            {
+                "vergadering": m.meeting,
+                "status": m.status,
+                "uitvoer": [project.display(p) if project else str(p) for p in m.outputs],
+            }
+            for m in report.meetings
         ],
         "meldingen": [p.as_json() for p in report.problems],
     }

@@ -244,6 +244,15 @@ def test_bad_dossier_is_reported_and_the_rest_is_built(
             "uitvoer": [],
         }
     ]
+    # The meetings too: where a script finds each agenda, and which could not be made.
+    assert summary["vergaderingen"] == [
+        {"vergadering": ECONOMIE, "status": "niet gemaakt", "uitvoer": []},
+        {
+            "vergadering": WONEN,
+            "status": "ongewijzigd",
+            "uitvoer": [f"build/{WONEN}/agenda.docx", f"build/{WONEN}/agenda-niet-openbaar.docx"],
+        },
+    ]
 
 
 def test_a_rejected_annex_fails_its_dossier_and_the_rest_is_built(
@@ -638,6 +647,19 @@ def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
     (item,) = summary["dossiers"]
     assert item["agendapunt"] == 2
     assert item["uitvoer"] == [f"{ITEM}/voorstel.docx"]
+    meeting = f"build/{ECONOMIE}"
+    assert summary["vergaderingen"] == [
+        {
+            "vergadering": ECONOMIE,
+            "status": "gebouwd",
+            "uitvoer": [f"{meeting}/agenda.docx", f"{meeting}/agenda-niet-openbaar.docx"],
+        }
+    ]
+    # A build that cannot start has the same shape: no meetings.
+    from assembler.build import failure_json
+    from assembler.errors import BuildLocked
+
+    assert json.loads(failure_json(BuildLocked("x")))["vergaderingen"] == []
 
 
 def test_build_of_one_dossier_path(example_project: Path, run_cli: RunCli) -> None:
