@@ -348,6 +348,8 @@ MEETING_OUTPUTS = (
 )
 EXPORT_DIR = "export"
 """The folder in ``build/<meeting>/`` that ``assembler export`` writes the package to."""
+EXPORT_PUBLIC_MANIFEST = "openbaar/manifest.json"
+"""Where in ``EXPORT_DIR`` the public side's manifest is (package.py writes it)."""
 MEETING_DOCUMENTS = tuple(name for name in MEETING_OUTPUTS if name.endswith(".docx"))
 """What a meeting gets from ``build --geen-pdf``."""
 # What a warning says was not made, by whether PDFs were asked for.
@@ -437,7 +439,7 @@ def _build(
     current = {plan.name for plan in meeting_plans if _meeting_cached(plan, options)}
     _withdraw_public_outputs(project, catalog, work, current, options, report)
     if not options.export_follows:
-        report.problems.extend(_stale_exports(project, work.meetings, options))
+        report.problems.extend(_stale_exports(project, catalog))
     planned = {plan.name: plan for plan in meeting_plans}
     partial = _partial_meetings(project, options)
     report.meetings = [
@@ -1469,26 +1471,40 @@ def _meeting_result(
     return MeetingResult(folder.name, status, [path for path in there if path.is_file()])
 
 
-def _stale_exports(
-    project: Project, remade: Sequence[_MeetingPlan], options: BuildOptions
-) -> list[Problem]:
-    """A warning for each meeting remade this time whose export package is the old one's."""
+def _stale_exports(project: Project, catalog: Catalog) -> list[Problem]:
+    """A warning for each meeting whose export package is older than its outputs or settings.
+
+    Said by every build until the package is made anew: the meeting's record is written
+    whenever its agendas and bundles are, and the export's own build writes it before the
+    package.
+    """
     problems = []
-    for plan in remade:
-        package = plan.folder / EXPORT_DIR
-        if package.is_dir() and _meeting_cached(plan, options):
+    for meeting in catalog.meetings:
+        manifest = project.build / meeting.name / EXPORT_DIR / EXPORT_PUBLIC_MANIFEST
+        try:
+            packaged = manifest.stat().st_mtime_ns
+        except OSError:
+            continue  # no package (or not a whole one: the export repairs that itself)
+        sources = (_meeting_cache_of(project.build, meeting.name), project.organisation_file)
+        if any(_newer(source, packaged) for source in sources):
             problems.append(
-                Problem(
-                    project.display(plan.meeting.folder / MEETING_FILE),
-                    None,
-                    "",
-                    f"het exportpakket in {project.display(package)} hoort nog bij de vorige "
-                    "stukken (maak het opnieuw met 'assembler export "
-                    f"{project.display(plan.meeting.folder)}')",
-                    "waarschuwing",
+                _meeting_warning(
+                    project,
+                    meeting.folder,
+                    "het exportpakket in "
+                    f"{project.display(project.build / meeting.name / EXPORT_DIR)} hoort nog bij "
+                    "de vorige stukken (maak het opnieuw met 'assembler export "
+                    f"{project.display(meeting.folder)}')",
                 )
             )
     return problems
+
+
+def _newer(path: Path, moment_ns: int) -> bool:
+    try:
+        return path.stat().st_mtime_ns > moment_ns
+    except OSError:
+        return False
 
 
 def _withdraw_public_outputs(
@@ -1511,9 +1527,16 @@ def _withdraw_public_outputs(
     from assembler.validate import declared_public
 
     public_now = _PublicNow(catalog, declared_public)
+    references = {
+        item.dossier.document.reference: (item.dossier.name, item.dossier.document.is_public)
+        for meeting in catalog.meetings
+        for item in meeting.items
+        if item.dossier is not None
+    }
     for meeting in catalog.meetings:
         if meeting.name not in current:
             _withdraw_meeting_outputs(project, meeting, public_now, report)
+        _withdraw_export(project, meeting, references, options, report)
         for item in meeting.items:
             name = item.dossier.name if item.dossier is not None else item.folder_name
             made = item.dossier is not None and item.dossier.folder not in work.failed
@@ -1608,15 +1631,68 @@ def _withdraw_meeting_outputs(
         raise not_writable(folder, error) from None
     which = "dat agendapunt is" if len(withdrawn) == 1 else "die agendapunten zijn"
     report.problems.append(
-        Problem(
-            project.display(meeting.folder / MEETING_FILE),
-            None,
-            "",
+        _meeting_warning(
+            project,
+            meeting.folder,
             "de openbare agenda, de vergaderbundel en het exportpakket zijn weggehaald: ze "
             f"toonden {dutch_list(withdrawn)} als openbaar agendapunt, en {which} nu niet "
             "openbaar, afgekeurd of niet te vinden (ze komen terug zodra de hele vergadering "
             "weer gebouwd kan worden)",
-            "waarschuwing",
+        )
+    )
+
+
+def _meeting_warning(project: Project, meeting_folder: Path, message: str) -> Problem:
+    """A warning about a meeting's outputs, at its vergadering.yaml."""
+    where = project.display(meeting_folder / MEETING_FILE)
+    return Problem(where, None, "", message, "waarschuwing")
+
+
+def _withdraw_export(
+    project: Project,
+    meeting: MeetingInput,
+    references: dict[str, tuple[str, bool]],
+    options: BuildOptions,
+    report: BuildReport,
+) -> None:
+    """Remove an export package whose public side shows a dossier not known to be public now.
+
+    The agendas and bundles of a meeting that is made again are made anew; its package is
+    not, until the next export. What its public side shows is read from its manifest: the
+    kenmerk of each public document. A kenmerk no valid dossier has now (refused, renamed,
+    taken off) is not known to be public either.
+    """
+    export = project.build / meeting.name / EXPORT_DIR
+    if not export.exists():
+        return
+    try:
+        manifest = json.loads((export / EXPORT_PUBLIC_MANIFEST).read_text(encoding="utf-8"))
+        shown = {
+            str(entry["kenmerk"]) for entry in manifest["informatieobjecten"] if "kenmerk" in entry
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # not a whole package: the export sweeps it before it writes
+    withdrawn = sorted(
+        references[kenmerk][0] if kenmerk in references else kenmerk
+        for kenmerk in shown
+        if not references.get(kenmerk, ("", False))[1]
+    )
+    if not withdrawn:
+        return
+    try:
+        shutil.rmtree(export)
+    except OSError as error:
+        raise not_writable(project.build / meeting.name, error) from None
+    if options.export_follows:
+        return  # the export writes the package anew, or says why it cannot
+    which = "dat is" if len(withdrawn) == 1 else "die zijn"
+    report.problems.append(
+        _meeting_warning(
+            project,
+            meeting.folder,
+            f"het exportpakket is weggehaald: het toonde {dutch_list(withdrawn)} als openbaar, "
+            f"en {which} nu niet openbaar, afgekeurd of niet te vinden (maak het opnieuw met "
+            f"'assembler export {project.display(meeting.folder)}')",
         )
     )
 

@@ -859,6 +859,8 @@ def test_a_build_that_remakes_a_meeting_says_its_export_package_is_old(
     rebuilt = run_cli("build", cwd=small_project)
     assert rebuilt.exit_code == 0, rebuilt.stderr
     assert stale in rebuilt.stderr.splitlines()
+    # Said by every build until the package is made anew.
+    assert stale in run_cli("build", cwd=small_project).stderr.splitlines()
     # The export, which remakes the meeting and packages it anew, does not say so; nor does a
     # build that remakes nothing.
     dossier.write_text(text.replace(onderwerp, f"{onderwerp} 2024"), encoding="utf-8")
@@ -869,6 +871,30 @@ def test_a_build_that_remakes_a_meeting_says_its_export_package_is_old(
     assert "Aanpak actieplan Werklocaties 2024" in manifest.read_text(encoding="utf-8")
     unchanged = run_cli("build", cwd=small_project)
     assert stale not in unchanged.stderr
+
+
+def test_an_export_package_that_shows_an_item_now_confidential_is_removed(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("export", f"dossiers/{WONEN}", cwd=example_project).exit_code == 0
+    package = example_project / "build" / WONEN / "export"
+    dossier = example_project / "dossiers" / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+    # The meeting is made anew and its public agenda and bundle leave the item out; the old
+    # package still had it on its public side, and a clerk could pass that on.
+    rebuilt = run_cli("build", f"dossiers/{WONEN}", cwd=example_project)
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert not package.exists()
+    assert (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: het exportpakket is weggehaald: het "
+        "toonde snelfietsroutes als openbaar, en dat is nu niet openbaar, afgekeurd of niet te "
+        f"vinden (maak het opnieuw met 'assembler export dossiers/{WONEN}')"
+    ) in rebuilt.stderr.splitlines()
+    again = run_cli("export", f"dossiers/{WONEN}", cwd=example_project)
+    assert again.exit_code == 0, again.stderr
+    assert "weggehaald" not in again.stderr
+    assert "23.0002131" not in (package / "openbaar" / "manifest.json").read_text()
 
 
 def test_a_broken_agenda_template_is_given_as_the_reason(
