@@ -51,6 +51,9 @@ if TYPE_CHECKING:
     from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
 
 CACHE_VERSION = 3
+# Raised when the template check's rules change (assembler.lint), so that its kept answer is
+# not reused (see _template_warnings).
+TEMPLATE_CHECK_VERSION = 1
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2
@@ -70,6 +73,7 @@ _OUTPUT_LIBRARIES = (
     "pypdfium2",
 )
 Status = Literal["gebouwd", "ongewijzigd", "mislukt"]
+MeetingStatus = Literal["gebouwd", "ongewijzigd", "niet bijgewerkt", "niet gemaakt"]
 Progress = Callable[[str, str], None]
 """Called with (event, label); events: ``dossiers-totaal`` and ``conversies-totaal`` (label: the
 count), then ``dossier`` (rendered), ``conversie``, ``bundel``, ``klaar`` or ``ongewijzigd``
@@ -109,7 +113,7 @@ class MeetingResult:
     """The outcome for one meeting's agendas and meeting bundles."""
 
     meeting: str
-    status: Literal["gebouwd", "ongewijzigd", "niet gemaakt"]
+    status: MeetingStatus
     outputs: list[Path] = field(default_factory=list)
 
 
@@ -163,7 +167,7 @@ def build_lock(project: Project) -> Iterator[None]:
         project.build.mkdir(parents=True, exist_ok=True)
         handle = open(project.build / ".lock", "a+")  # noqa: SIM115 - held for the whole build
     except OSError as error:
-        raise not_writable(Path(project.display(project.build)), error) from None
+        raise not_writable(project.build, error) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -223,7 +227,13 @@ def _template_warnings(project: Project, files: FileDigests) -> list[Problem]:
     """
     from assembler.model import DOCUMENT_KINDS
 
-    key = hashlib.sha256(f"assembler {__version__}\n".encode())
+    # The answer follows from the templates, the models' fields, the check's rules and the
+    # libraries that read the templates; the version stays the same while code changes.
+    key = hashlib.sha256(f"assembler {__version__} check {TEMPLATE_CHECK_VERSION}\n".encode())
+    key.update(library_versions("docxtpl", "Jinja2").encode())
+    for kind, model in sorted(DOCUMENT_KINDS.items()):
+        fields = sorted((f.alias or n, f.is_required()) for n, f in model.model_fields.items())
+        key.update(f"{kind} {fields}\n".encode())
     for name in sorted({*DOCUMENT_KINDS, "agenda"}):
         template = project.template_for(name)
         seen = files.sha256(template) if template.is_file() else "-"
@@ -572,17 +582,7 @@ def _meeting_plans(
             continue
         missing = [i.folder_name for i in meeting.items if i.folder_name and i.dossier is None]
         if missing:
-            names = [str(m) for m in missing]
-            if len(names) == 1:
-                why = (
-                    f"het agendapunt voor {names[0]} is afgekeurd (zie de melding bij dat "
-                    "agendapunt)"
-                )
-            else:
-                why = (
-                    f"de agendapunten voor {dutch_list(names)} zijn afgekeurd (zie de meldingen "
-                    "bij die agendapunten)"
-                )
+            why = _items_that([str(m) for m in missing], "is afgekeurd", "zijn afgekeurd")
             report.problems.append(
                 Problem(
                     project.display(meeting.folder / "vergadering.yaml"),
@@ -615,6 +615,15 @@ def _meeting_cache(plan: _MeetingPlan) -> Path:
 
 def _meeting_cache_of(build: Path, meeting: str) -> Path:
     return build / ".cache" / meeting / "_vergadering.json"
+
+
+def _items_that(names: Sequence[str], singular: str, plural: str) -> str:
+    """'het agendapunt voor a <singular> (zie …)', or the plural for several items."""
+    if len(names) == 1:
+        return f"het agendapunt voor {names[0]} {singular} (zie de meldingen bij dat agendapunt)"
+    return (
+        f"de agendapunten voor {dutch_list(names)} {plural} (zie de meldingen bij die agendapunten)"
+    )
 
 
 def _meeting_outputs(options: BuildOptions) -> tuple[str, ...]:
@@ -1045,18 +1054,15 @@ def _meeting_bundles(
     agendas = [staging / name for name in made if name.startswith("agenda")]
     if failed or not all(path.is_file() for path in agendas):
         # Named, not "see above": problems are sorted by file, and a dossier's may come after.
-        if len(failed) == 1:
-            why = (
-                f"het agendapunt voor {failed[0]} niet gemaakt kon worden (zie de meldingen bij "
-                "dat agendapunt)"
-            )
-        elif failed:
-            why = (
-                f"de agendapunten voor {dutch_list(failed)} niet gemaakt konden worden (zie de "
-                "meldingen bij die agendapunten)"
-            )
+        if failed:
+            why = _items_that(failed, "niet gemaakt kon worden", "niet gemaakt konden worden")
+        elif (staging / "agenda.docx").is_file():
+            why = "LibreOffice van de agenda geen PDF kon maken (zie de melding daarover)"
         else:
-            why = "de agenda niet gemaakt kon worden (zie de melding over het agendasjabloon)"
+            why = (
+                "het agendasjabloon niet gebruikt kon worden (zie de melding over "
+                f"{project.display(project.template_for('agenda'))})"
+            )
         report.problems.append(
             Problem(
                 project.display(plan.meeting.folder / "vergadering.yaml"),
@@ -1464,11 +1470,12 @@ def _meeting_result(
     folder: Path, plan: _MeetingPlan | None, work: _Work, options: BuildOptions
 ) -> MeetingResult:
     """What became of a meeting's outputs (no plan: an item was refused), and which are there."""
-    status: Literal["gebouwd", "ongewijzigd", "niet gemaakt"] = "niet gemaakt"
+    there = [path for path in (folder / n for n in _meeting_outputs(options)) if path.is_file()]
+    # As the warning says it: not updated when earlier outputs stay, else not made.
+    status: MeetingStatus = "niet bijgewerkt" if there else "niet gemaakt"
     if plan is not None and _meeting_cached(plan, options):
         status = "gebouwd" if plan in work.meetings else "ongewijzigd"
-    there = [folder / name for name in _meeting_outputs(options)]
-    return MeetingResult(folder.name, status, [path for path in there if path.is_file()])
+    return MeetingResult(folder.name, status, there)
 
 
 def _stale_exports(project: Project, catalog: Catalog) -> list[Problem]:
@@ -1781,7 +1788,7 @@ def _remove_stale(
             for stray in cache.glob(pattern):
                 stray.unlink(missing_ok=True)
     except OSError as error:
-        raise not_writable(Path(project.display(project.build)), error) from None
+        raise not_writable(project.build, error) from None
 
 
 def failure_json(error: AssemblerError) -> str:
@@ -1790,8 +1797,9 @@ def failure_json(error: AssemblerError) -> str:
     The same shape as :func:`report_json`, so a script reads one kind of answer; what was
     built before the error is not counted.
     """
-    problems = error.problems or [Problem("", None, "", error.message)]
-    return _summary_json(error.exit_code, BuildReport(problems=list(problems)), None)
+    # The problems say where, the message what came of them: last, as on stderr.
+    problems = [*error.problems, Problem("", None, "", error.message)]
+    return _summary_json(error.exit_code, BuildReport(problems=problems), None)
 
 
 def report_json(report: BuildReport, project: Project) -> str:

@@ -90,8 +90,8 @@ def _print_problems(problems: Sequence[Problem], as_json: bool) -> None:
 
 def _shown_from_root(error: AssemblerError) -> AssemblerError:
     """``error`` with the path it names relative to the project root, as every message has."""
-    if not isinstance(error, OutputNotWritable):
-        return error
+    if not isinstance(error, OutputNotWritable) or not Path(error.path).is_absolute():
+        return error  # a relative path is from the root already
     try:
         project = find_project(Path.cwd())
     except (UsageError, OSError):
@@ -367,7 +367,8 @@ def new(
     from assembler.scaffold import NewDossier, asked_for, create_dossier
 
     project = _project()
-    answers = {name: given[name] for name in asked_for(sjabloon)}
+    # A value without an option of its own (a kind added without one) is asked for.
+    answers = {name: given.get(name) for name in asked_for(sjabloon)}
     others = sorted(f"--{name}" for name, value in given.items() if value and name not in answers)
     if others:
         raise UsageError(
@@ -382,7 +383,7 @@ def new(
                 f"gegevens ontbreken: geef {options} op (er is geen terminal om te vragen)"
             )
         for name in missing:
-            answers[name] = click.prompt(_PROMPTS[name])
+            answers[name] = click.prompt(_question(name))
     while True:
         values = NewDossier(
             sjabloon=sjabloon,
@@ -402,14 +403,19 @@ def new(
                 # without a file is, "fout: --optie: melding", all of them at once; an
                 # answer to a question by its question.
                 for name, problem in wrong.items():
-                    where = _PROMPTS[name] if name in missing else problem.veld
+                    where = _question(name) if name in missing else problem.veld
                     click.echo(f"fout: {where}: {problem.melding}", err=True)
                 sys.exit(int(error.exit_code))
             # Only answers typed at a question were wrong: asked again, the others kept.
             for name, problem in wrong.items():
-                click.echo(f"{_PROMPTS[name]}: {problem.melding}", err=True)
-                answers[name] = click.prompt(_PROMPTS[name])
+                click.echo(f"{_question(name)}: {problem.melding}", err=True)
+                answers[name] = click.prompt(_question(name))
     click.echo(f"Aangemaakt: {project.display(target)} (staat op de agenda)")
+
+
+def _question(name: str) -> str:
+    """How ``new`` asks for a value: in the documents' words, else by its field name."""
+    return _PROMPTS.get(name, name.capitalize())
 
 
 def _interactive() -> bool:

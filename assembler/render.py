@@ -349,6 +349,11 @@ def _word_ready(path: str, _mtime_ns: int, _size: int) -> bytes | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Picture.DecompressionBombWarning)
             with Picture.open(path) as opened:
+                pixels = opened.width * opened.height
+                if opened.format == "JPEG" and pixels > _MAX_LOGO_PIXELS:
+                    # Decoded at a fraction of its size, under the limit (see _reduced_image).
+                    half = 2 * math.sqrt(pixels / _MAX_LOGO_PIXELS)
+                    opened.draft(opened.mode, (int(opened.width / half), int(opened.height / half)))
                 if opened.width * opened.height > _MAX_LOGO_PIXELS:
                     return None
                 picture = _in_rgb(opened)

@@ -52,6 +52,7 @@ ASKED: dict[str, tuple[str, ...]] = {
 def asked_for(kind: str) -> tuple[str, ...]:
     """The values ``assembler new`` needs for a ``kind``; UsageError for one it cannot write."""
     try:
+        _DOSSIER_TEXT[kind]  # the outline it writes
         return ASKED[kind]
     except KeyError:
         raise UsageError(

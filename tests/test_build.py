@@ -333,7 +333,7 @@ def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
     assert refused.exit_code == 1, refused.stderr
     assert (
         f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de agenda's zijn niet bijgewerkt "
-        "omdat het agendapunt voor snelfietsroutes is afgekeurd (zie de melding bij dat "
+        "omdat het agendapunt voor snelfietsroutes is afgekeurd (zie de meldingen bij dat "
         "agendapunt)"
     ) in refused.stderr
     assert (meeting / "agenda.docx").read_bytes() == before
@@ -342,7 +342,7 @@ def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
     # none, so there is none to find; after a complete build there is, and it stays.
     bundle_warning = (
         f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: agenda en vergaderbundel zijn niet "
-        "{} omdat het agendapunt voor snelfietsroutes is afgekeurd (zie de melding bij dat "
+        "{} omdat het agendapunt voor snelfietsroutes is afgekeurd (zie de meldingen bij dat "
         "agendapunt)"
     )
     refused = run_cli("build", cwd=example_project)
@@ -660,6 +660,15 @@ def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
     from assembler.errors import BuildLocked
 
     assert json.loads(failure_json(BuildLocked("x")))["vergaderingen"] == []
+    # Refused settings: their problems, then what came of them, as the text output says.
+    organisation = small_project / "dossiers" / "organisatie.yaml"
+    organisation.write_text(organisation.read_text().replace("tooi: ", "tooi: x"))
+    refused = json.loads(run_cli("build", "--geen-pdf", "--json", cwd=small_project).stdout)
+    assert refused["afsluitcode"] == 2
+    assert refused["meldingen"][0]["veld"] == "tooi"
+    assert refused["meldingen"][-1]["melding"].startswith(
+        "dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets anders gedaan"
+    )
 
 
 def test_build_of_one_dossier_path(example_project: Path, run_cli: RunCli) -> None:
@@ -910,7 +919,8 @@ def test_a_broken_agenda_template_is_given_as_the_reason(
         "templates/agenda.docx: is geen Word-document (.docx) (sla het sjabloon in Word op als "
         ".docx)",
         f"dossiers/{ECONOMIE}/vergadering.yaml: waarschuwing: de agenda's zijn niet gemaakt "
-        "omdat de agenda niet gemaakt kon worden (zie de melding over het agendasjabloon)",
+        "omdat het agendasjabloon niet gebruikt kon worden (zie de melding over "
+        "templates/agenda.docx)",
     ], said
     assert re.fullmatch(r"Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt in \d+,\d s\.", said[2])
     assert said[3:] == ["Niet alles is gemaakt: zie de meldingen hierboven."]
@@ -929,6 +939,18 @@ def test_a_path_to_build_that_is_not_a_meeting_is_named_from_the_project_root(
     assert outside.exit_code == 2
     assert outside.stderr == (
         "fout: templates: ligt niet in dossiers (geef een vergadermap of dossiermap op)\n"
+    )
+
+
+def test_a_file_named_build_is_named_from_the_root_also_from_a_subfolder(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    (small_project / "build").write_text("")
+    result = run_cli("build", "--geen-pdf", cwd=small_project / "dossiers" / ECONOMIE)
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "fout: build: kan niet schrijven: er staat een bestand waar een map hoort (verwijder of "
+        "hernoem dat bestand)\n"
     )
 
 

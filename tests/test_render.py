@@ -775,6 +775,22 @@ def test_a_cmyk_jpeg_logo_goes_into_word_in_rgb(
     assert abs(red - 168) < 8 and abs(green - 225) < 8 and abs(blue - 245) < 8
 
 
+def test_a_photo_sized_cmyk_jpeg_logo_is_accepted_and_reduced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image as Picture
+
+    import assembler.render
+
+    monkeypatch.setattr(assembler.render, "_MAX_LOGO_PIXELS", 100_000)  # for 40 megapixels
+    (tmp_path / "dossiers").mkdir()
+    logo = tmp_path / "dossiers" / "logo.jpg"
+    Picture.new("CMYK", (2400, 600), (80, 20, 0, 10)).save(logo)
+    organisation = organisation_context(Organisatie.model_validate({"logo": "logo.jpg"}), tmp_path)
+    embedded = Picture.open(io.BytesIO(embedded_logo(tmp_path, organisation["logo"].path)))
+    assert (embedded.format, embedded.mode, embedded.size) == ("JPEG", "RGB", (564, 141))
+
+
 def test_a_cmyk_logo_with_a_profile_that_does_not_fit_is_converted_plainly(
     tmp_path: Path,
 ) -> None:

@@ -71,7 +71,7 @@ def _skipped_bundle(item: str) -> str:
 
 
 def _rejected(item: str) -> str:
-    return f"het agendapunt voor {item} is afgekeurd (zie de melding bij dat agendapunt)"
+    return f"het agendapunt voor {item} is afgekeurd (zie de meldingen bij dat agendapunt)"
 
 
 # The annex rows spoil the annex of the dossier "doel": its agenda item cannot be made.
@@ -1215,7 +1215,7 @@ MEETING_CASES = [
                 AGENDA,
             ),
             f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet gemaakt omdat het "
-            "agendapunt voor doel is afgekeurd (zie de melding bij dat agendapunt)",
+            "agendapunt voor doel is afgekeurd (zie de meldingen bij dat agendapunt)",
         ),
         absent=(),
         built=(
