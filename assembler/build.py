@@ -218,12 +218,14 @@ def _settings_digest(
     return digest.hexdigest()
 
 
-def _template_warnings(project: Project, files: FileDigests) -> list[Problem]:
+def _template_warnings(project: Project, files: FileDigests) -> Callable[[], list[Problem]]:
     """The template check's warnings, said by every build, as ``templates check`` says them.
 
     A template that lost a field the model requires still renders (the Onderwerp row stands
     empty in every voorstel), so only the check can tell. Its imports would cost a no-op
-    build a third of a second: its answer is kept under the templates' digests.
+    build a third of a second: its answer is kept under the templates' digests. When it must
+    run, it runs beside the build, off the path to LibreOffice's first document; the caller
+    gets the warnings when it asks.
     """
     from assembler.model import DOCUMENT_KINDS
 
@@ -242,14 +244,23 @@ def _template_warnings(project: Project, files: FileDigests) -> list[Problem]:
     try:
         record = json.loads(store.read_text(encoding="utf-8"))
         if record["sleutel"] == key.hexdigest():
-            return [Problem.from_json(item) for item in record["meldingen"]]
+            kept = [Problem.from_json(item) for item in record["meldingen"]]
+            return lambda: kept
     except (OSError, ValueError, KeyError, TypeError):
         pass  # none yet, or damaged: checked again
+    checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sjablonen")
+    checked = checker.submit(_check_templates, project, store, key.hexdigest())
+    checker.shutdown(wait=False)
+    return checked.result
+
+
+def _check_templates(project: Project, store: Path, key: str) -> list[Problem]:
+    """Run the template check and keep its warnings under ``key``."""
     from assembler.lint import lint_templates
 
     # Errors are not repeated here: rendering says each in its own words.
     warnings = [p for p in lint_templates(project) if p.ernst == "waarschuwing"]
-    record = {"sleutel": key.hexdigest(), "meldingen": [p.as_json() for p in warnings]}
+    record = {"sleutel": key, "meldingen": [p.as_json() for p in warnings]}
     with suppress(OutputNotWritable):  # the build itself says why it cannot write
         write_text_atomic(store, json.dumps(record, ensure_ascii=False) + "\n")
     return warnings
@@ -422,7 +433,7 @@ def _build(
     pdfs_before = 0 if options.pdf else _count_pdfs(project, catalog)
     # Inputs are known by their content; a file not changed since the last build is not read.
     files = FileDigests(project.build / ".cache" / "bestanden.json")
-    report.problems.extend(_template_warnings(project, files))
+    template_warnings = _template_warnings(project, files)
     settings = _settings_digest(project, catalog, options, files)
     plans = _plan(project, catalog, settings, files)
     notify("dossiers-totaal", str(len(plans)))
@@ -459,6 +470,7 @@ def _build(
     ]
     _remove_stale(project, catalog, plans, options)
     files.save(keep_others=bool(options.paths))
+    report.problems.extend(template_warnings())
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
     return report
