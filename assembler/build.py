@@ -1038,7 +1038,7 @@ def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str, bool]
                 continue
             parts.append(
                 MergePart(
-                    pdf=item_plan.output_dir / "bundel.pdf",
+                    pdf=item_plan.output_dir / BUNDLE_FILE,
                     title=f"{item_plan.item.number}. {document.subject}",
                     label_prefix=None,
                     own_labels_under=f"{item_plan.item.number}.",
@@ -1143,7 +1143,7 @@ class _MeetingMerges:
     def already_made(self, plans: Sequence[_Plan]) -> None:
         """Dossiers not rebuilt this time: their installed bundles are parts from the start."""
         self._offer(
-            {plan.output_dir / "bundel.pdf": plan.output_dir / "bundel.pdf" for plan in plans}
+            {plan.output_dir / BUNDLE_FILE: plan.output_dir / BUNDLE_FILE for plan in plans}
         )
 
     def agenda_converted(self, pdf: Path) -> None:
@@ -1165,7 +1165,7 @@ class _MeetingMerges:
             os.link(bundle, link)
         except OSError:
             return  # merged at the end, from the installed file
-        self._offer({plan.output_dir / "bundel.pdf": link})
+        self._offer({plan.output_dir / BUNDLE_FILE: link})
 
     def finish(self) -> None:
         """Merge what can still be merged; give up the rest (see _meeting_bundles)."""
@@ -1217,6 +1217,15 @@ class _MeetingMerges:
         for merger, _parts, _output in self._open:
             merger.close()
         self._open = []
+
+
+BUNDLE_FILE = "bundel.pdf"
+"""A dossier's bundle (its document and annexes) in its output folder."""
+
+
+def document_pdf(output_dir: Path, dossier: DossierInput) -> Path:
+    """Where a dossier's own document's PDF is: named after its kind (voorstel.pdf, memo.pdf)."""
+    return output_dir / f"{dossier.document.kind}.pdf"
 
 
 def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
@@ -1413,7 +1422,7 @@ def _bundle(
     )
     # The bookmark names what the document is: "Voorstel", "Memo".
     title = document.kind.capitalize()
-    return bundle_pdf(main_pdf, annexes, meta, main_pdf.parent / "bundel.pdf", title)
+    return bundle_pdf(main_pdf, annexes, meta, main_pdf.parent / BUNDLE_FILE, title)
 
 
 def _bundle_and_install(

@@ -43,12 +43,14 @@ from lxml import etree
 from assembler import gate
 from assembler.agenda import CONFIDENTIAL_TITLE, purpose
 from assembler.build import (
+    BUNDLE_FILE,
     EXPORT_DIR,
     BuildOptions,
     BuildReport,
     annex_pdf,
     build_lock,
     build_project,
+    document_pdf,
     output_folder_name,
     source_date_epoch_from_env,
 )
@@ -288,7 +290,7 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
             ExportDocument(
                 f"{dossier.name}/{kind}",
                 side,
-                output_dir / f"{kind}.pdf",
+                document_pdf(output_dir, dossier),
                 export_name(item.number, document.reference, kind, document.subject),
                 kind,
                 document.subject,
@@ -892,8 +894,7 @@ def _dossier_sources(
             if dossier is None or dossier.document.is_public != public:
                 continue
             output_dir = _dossier_dir(project, meeting, item)
-            kind = dossier.document.kind
-            paths = [output_dir / f"{kind}.pdf", output_dir / "bundel.pdf"]
+            paths = [document_pdf(output_dir, dossier), output_dir / BUNDLE_FILE]
             paths += [
                 annex_pdf(output_dir, dossier, i) for i in range(len(dossier.document.annexes))
             ]
