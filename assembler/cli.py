@@ -559,7 +559,8 @@ def _build_with_bar(project: Project, options: Any, build_project: Any) -> Any:
         transient=True,
     ) as bar:
         dossiers = bar.add_task("Dossiers", total=None)
-        conversions = bar.add_task("PDF's", total=None)
+        # A Word-only build converts nothing: no bar that stays at 0.
+        conversions = bar.add_task("PDF's", total=None, visible=bool(options.pdf))
 
         def advance(event: str, label: str) -> None:
             if event == "dossiers-totaal":

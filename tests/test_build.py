@@ -671,6 +671,41 @@ def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
     )
 
 
+@pytest.mark.parametrize("pdf", [True, False], ids=["met-pdf", "geen-pdf"])
+def test_a_terminal_gets_progress_bars_and_a_summary_table(small_project: Path, pdf: bool) -> None:
+    import sys
+
+    # A real pseudo-terminal: what a clerk sees, not what a pipe gets.
+    leader, follower = os.openpty()
+    command = [str(Path(sys.executable).parent / "assembler"), "build", "--force"]
+    process = subprocess.Popen(
+        command if pdf else [*command, "--geen-pdf"],
+        cwd=small_project,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "TERM": "xterm", "COLUMNS": "100"},
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal's other end closed: the build is done
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert process.wait(timeout=300) == 0
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
+    assert "Dossiers" in shown and "klaar" in shown
+    # Conversions get a bar of their own, unless there are none to make.
+    assert ("PDF's" in shown) is pdf
+    assert "Resultaat" in shown and "gebouwd" in shown and "ongewijzigd" in shown
+    assert "Klaar:" not in shown  # the plain line is for pipes and logs
+
+
 def test_build_of_one_dossier_path(example_project: Path, run_cli: RunCli) -> None:
     result = run_cli(
         "build", "--geen-pdf", f"dossiers/{ECONOMIE}/werklocaties", cwd=example_project
