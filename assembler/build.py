@@ -464,7 +464,9 @@ def _build(
     planned = {plan.name: plan for plan in meeting_plans}
     partial = _partial_meetings(project, options)
     report.meetings = [
-        _meeting_result(project.build / meeting.name, planned.get(meeting.name), work, options)
+        _meeting_result(
+            project.build / meeting.name, planned.get(meeting.name), work, current, options
+        )
         for meeting in catalog.meetings
         if meeting.folder.resolve() not in partial
     ]
@@ -1488,13 +1490,16 @@ PUBLIC_MEETING_OUTPUTS = ("agenda.docx", "agenda.pdf", "vergaderbundel.pdf")
 
 
 def _meeting_result(
-    folder: Path, plan: _MeetingPlan | None, work: _Work, options: BuildOptions
+    folder: Path, plan: _MeetingPlan | None, work: _Work, current: set[str], options: BuildOptions
 ) -> MeetingResult:
-    """What became of a meeting's outputs (no plan: an item was refused), and which are there."""
+    """What became of a meeting's outputs (no plan: an item was refused), and which are there.
+
+    ``current`` names the meetings whose outputs match their items now (see _build).
+    """
     there = [path for path in (folder / n for n in _meeting_outputs(options)) if path.is_file()]
     # As the warning says it: not updated when earlier outputs stay, else not made.
     status: MeetingStatus = "niet bijgewerkt" if there else "niet gemaakt"
-    if plan is not None and _meeting_cached(plan, options):
+    if plan is not None and plan.name in current:
         status = "gebouwd" if plan in work.meetings else "ongewijzigd"
     return MeetingResult(folder.name, status, there)
 
