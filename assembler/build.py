@@ -77,7 +77,8 @@ MeetingStatus = Literal["gebouwd", "ongewijzigd", "niet bijgewerkt", "niet gemaa
 Progress = Callable[[str, str], None]
 """Called with (event, label); events: ``dossiers-totaal`` and ``conversies-totaal`` (label: the
 count), then ``dossier`` (rendered), ``conversie``, ``bundel``, ``klaar`` or ``ongewijzigd``
-(one of these per dossier), ``vergadering``. ``bundel`` and ``klaar`` of a dossier with PDFs
+(one of these per dossier), ``vergadering``. A dossier's label is ``meeting/dossier`` (folder
+names), as several meetings have a ``punt-01``. ``bundel`` and ``klaar`` of a dossier with PDFs
 come from the thread that bundled it; never two calls at once."""
 
 
@@ -191,6 +192,11 @@ class _Plan:
     dossier: DossierInput
     output_dir: Path
     key: str
+
+    @property
+    def label(self) -> str:
+        """How progress names the dossier: ``meeting/dossier``."""
+        return f"{self.meeting.name}/{self.dossier.name}"
 
 
 def _settings_digest(
@@ -446,7 +452,7 @@ def _build(
             outputs, warnings = cached
             report.problems.extend(warnings)
             report.results.append(_result(plan, "ongewijzigd", outputs))
-            notify("ongewijzigd", plan.dossier.name)
+            notify("ongewijzigd", plan.label)
     meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
     for meeting_plan in meeting_plans:
         if options.force or not _meeting_cached(meeting_plan, options):
@@ -811,7 +817,7 @@ def _run(
                         continue
                     if isinstance(outcome, Path):
                         work.rendered[plan.dossier.folder] = outcome
-                        notify("dossier", plan.dossier.name)
+                        notify("dossier", plan.label)
                         if conversions is not None:
                             conversions.add_dossier(plan, outcome)
                     elif isinstance(outcome, EnvironmentProblem):
@@ -950,11 +956,11 @@ def _finish_dossiers(
         if folder in work.failed:
             _forget(project, plan)
             report.results.append(_result(plan, "mislukt", []))
-            notify("klaar", plan.dossier.name)
+            notify("klaar", plan.label)
             continue
         if outputs is None:  # no PDFs asked for: nothing was installed on the way
             outputs = _install_dossier(project, plan, work.warnings.get(folder, []))
-            notify("klaar", plan.dossier.name)
+            notify("klaar", plan.label)
         report.results.append(_result(plan, "gebouwd", outputs))
 
 
@@ -1447,8 +1453,8 @@ def _bundle_and_install(
     # At once rather than after the last dossier: installing waits on the disk (fsync) and
     # would otherwise add to the build's tail; and the clerk sees each dossier finish.
     outputs = _install_dossier(project, plan, warnings)
-    notify("bundel", plan.dossier.name)
-    notify("klaar", plan.dossier.name)
+    notify("bundel", plan.label)
+    notify("klaar", plan.label)
     return outputs
 
 

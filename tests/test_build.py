@@ -941,6 +941,19 @@ def test_an_export_package_that_shows_an_item_now_confidential_is_removed(
     assert "23.0002131" not in (package / "openbaar" / "manifest.json").read_text()
 
 
+def test_plain_progress_names_each_dossier_with_its_meeting(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """In a log of a build of several meetings, each line says which meeting's dossier it is."""
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    progress = [line for line in result.stderr.splitlines() if line.startswith("dossier: ")]
+    assert f"dossier: {ECONOMIE}/werklocaties" in progress
+    assert len(progress) == 6 and all(
+        line.startswith((f"dossier: {ECONOMIE}/", f"dossier: {WONEN}/")) for line in progress
+    ), progress
+
+
 def test_a_broken_agenda_template_is_given_as_the_reason(
     small_project: Path, run_cli: RunCli
 ) -> None:
@@ -1031,16 +1044,18 @@ def test_progress_reports_each_dossier_as_it_is_finished(example_project: Path) 
             events.append((event, label))
             if event == "klaar":
                 # Its outputs are in place when a dossier is reported done.
+                meeting, folder = label.split("/")
                 published[label] = any(
                     (p / "bundel.pdf").is_file()
-                    for p in (example_project / "build").glob(f"*/*-{label}")
+                    for p in (example_project / "build" / meeting).glob(f"*-{folder}")
                 )
         finally:
             in_call.release()
 
     report = build.build_project(Project(example_project), build.BuildOptions(), progress)
     assert report.exit_code == 0
-    names = sorted(r.folder for r in report.results)
+    # Named with their meeting: two meetings may each have a punt-01.
+    names = sorted(f"{r.meeting}/{r.folder}" for r in report.results)
     assert sorted(label for event, label in events if event == "klaar") == names
     assert sorted(label for event, label in events if event == "bundel") == names
     assert all(published.values()) and len(published) == len(names)
