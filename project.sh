@@ -86,7 +86,7 @@ run_tests() {
   .venv/bin/ruff check assembler tests tools benchmarks
   .venv/bin/ruff format --check assembler tests tools benchmarks
   log "mypy --strict"
-  .venv/bin/mypy assembler benchmarks
+  .venv/bin/mypy assembler benchmarks tools
   log "pytest"
   local status=0
   .venv/bin/python -m pytest "$@" || status=$?

@@ -125,7 +125,7 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-class Heading(Paragraph):
+class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
     """A paragraph that becomes an outline entry (bookmark) of the given level."""
 
     def __init__(self, text: str, style: ParagraphStyle, level: int) -> None:

@@ -102,7 +102,8 @@ def _set_page(doc: DocumentObject) -> None:
     section.footer_distance = Cm(1.2)
     sect_pr = section._sectPr
     for attr in ("w:rsidR", "w:rsidRPr", "w:rsidSect"):
-        sect_pr.attrib.pop(qn(attr), None)
+        if qn(attr) in sect_pr.attrib:
+            del sect_pr.attrib[qn(attr)]
 
 
 # --------------------------------------------------------------------------- styles
@@ -404,7 +405,7 @@ def _twips(length: int) -> int:
 
 def _table(doc: DocumentObject, widths: Sequence[int], rows: int) -> Table:
     """A fixed-layout table with light borders and explicit grid widths LibreOffice keeps."""
-    table = doc.add_table(rows=rows, cols=len(widths))
+    table: Table = doc.add_table(rows=rows, cols=len(widths))
     tbl_pr = table._tbl.tblPr
     for child in list(tbl_pr):
         tbl_pr.remove(child)
@@ -452,7 +453,7 @@ def _row_properties(table: Table, index: int, *, header: bool = False) -> None:
 
 
 def _write(cell: _Cell, text: str, style: str = "Tabeltekst") -> Paragraph:
-    paragraph = cell.paragraphs[0]
+    paragraph: Paragraph = cell.paragraphs[0]
     paragraph.style = style
     paragraph.add_run(text)
     return paragraph
