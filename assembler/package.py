@@ -425,9 +425,14 @@ def _document_id(meeting: str, document: ExportDocument, facts: _Facts) -> str:
 
 
 def _update_versions(
-    export: MeetingExport, records: dict[str, Any]
+    export: MeetingExport, records: dict[str, Any], moment: datetime
 ) -> tuple[dict[str, tuple[str, str]], dict[str, Any]]:
-    """New records and, per document, its (versie, reden)."""
+    """New records and, per document, its (versie, reden).
+
+    A record keeps when its document last changed (``gewijzigd``, ``moment`` for a new
+    version): the sitemap's ``lastmod``, by which the Woo-harvester knows to fetch it again.
+    """
+    changed_at = moment.astimezone(TIMEZONE).isoformat(timespec="seconds")
     updated: dict[str, Any] = {k: dict(v) for k, v in records.items() if isinstance(v, dict)}
     versions: dict[str, tuple[str, str]] = {}
     current: set[str] = set()
@@ -456,6 +461,7 @@ def _update_versions(
             reason = "bestandsnaam gewijzigd (ander agendapunt of onderwerp)"
         else:
             version, reason = str(old.get("versie", "1")), str(old.get("reden", "eerste versie"))
+        unchanged = old is not None and version == str(old.get("versie"))
         updated[record_key] = {
             # Kept for ever, and taken along to the other side when the document moves.
             "documentid": _known_id(old)
@@ -468,6 +474,9 @@ def _update_versions(
             "titel": document.title,
             "bestandsnaam": document.name,
             "status": "actueel",
+            "gewijzigd": str((old or {}).get("gewijzigd") or changed_at)
+            if unchanged
+            else changed_at,
         }
         versions[record_key] = (version, reason)
     for record_key, record in updated.items():
@@ -747,6 +756,8 @@ def diwoo_sitemap(export: MeetingExport, organisation: Organisatie) -> bytes:
         etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = (
             organisation.publication_url + document.name
         )
+        record = export.publication["documenten"][_record_key(document.side, document.key)]
+        etree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = record["gewijzigd"]
         element = diwoo_document(document, export.meeting, organisation)
         validate_diwoo(element, f"openbaar/{document.name}")
         url.append(element)
@@ -970,14 +981,19 @@ def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExpor
 # --------------------------------------------------------------------------- the export
 
 
-def plan_meeting(project: Project, catalog: Catalog, meeting: MeetingInput) -> MeetingExport:
-    """Plan one meeting's package in memory: files, versions, manifests, sitemap."""
+def plan_meeting(
+    project: Project, catalog: Catalog, meeting: MeetingInput, moment: datetime
+) -> MeetingExport:
+    """Plan one meeting's package in memory: files, versions, manifests, sitemap.
+
+    ``moment`` is when a document that changed now counts as changed.
+    """
     documents = _plan_documents(project, meeting)
     export = MeetingExport(meeting, project.build / meeting.name / EXPORT_DIR, documents)
     for document in documents:
         export.facts[_record_key(document.side, document.key)] = _pdf_facts(document.source)
     publication = load_publication(project, meeting)
-    versions, records = _update_versions(export, publication["documenten"])
+    versions, records = _update_versions(export, publication["documenten"], moment)
     publication["documenten"] = records
     export.publication = publication
     organisation = catalog.organisation
@@ -1035,6 +1051,12 @@ def package_meetings(
         if r.status == "mislukt" and (r.meeting, r.folder) not in refused
     }
     exports: list[MeetingExport] = []
+    # With SOURCE_DATE_EPOCH a package follows from its inputs alone, its dates included.
+    moment = (
+        datetime.fromtimestamp(source_date_epoch, tz=UTC)
+        if source_date_epoch is not None
+        else datetime.now(UTC)
+    )
     with build_lock(project):
         _recover_exports(project)
         for meeting in catalog.meetings:
@@ -1050,7 +1072,7 @@ def package_meetings(
                 )
                 continue
             try:
-                exports.append(plan_meeting(project, catalog, meeting))
+                exports.append(plan_meeting(project, catalog, meeting, moment))
             except InputRejected as rejected:
                 report.problems.extend(rejected.problems)
         audit_export(project, full, exports)

@@ -251,6 +251,11 @@ def test_every_diwoo_document_validates_against_the_xsd(exported: Path) -> None:
         assert publisher.get("resource") == "https://identifier.overheid.nl/tooi/id/so/so0006"
     identifiers = [e.text for e in sitemap.iter(f"{{{DIWOO}}}identifier")]
     assert "23.0002104" in identifiers and SECRET_KENMERK not in str(identifiers)
+    # Each url in the sitemap protocol's order: loc, lastmod (first export: the epoch, in
+    # Dutch time), then the extension.
+    for url in sitemap.getroot():
+        assert [etree.QName(child).localname for child in url] == ["loc", "lastmod", "Document"]
+    assert set(_lastmods(exported, WONEN).values()) == {"2023-11-14T23:13:20+01:00"}
 
 
 def test_invalid_diwoo_document_is_refused() -> None:
@@ -305,6 +310,18 @@ def _versions(root: Path, meeting: str) -> dict[str, tuple[str, str]]:
     return result
 
 
+def _lastmods(root: Path, meeting: str) -> dict[str, str]:
+    """File name -> the public sitemap's lastmod."""
+    sitemap = etree.parse(str(root / "build" / meeting / "export" / PUBLIC / "diwoo-sitemap.xml"))
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    return {
+        url.findtext(f"{namespace}loc", "").rsplit("/", 1)[1]: url.findtext(
+            f"{namespace}lastmod", ""
+        )
+        for url in sitemap.getroot()
+    }
+
+
 def _ids(root: Path, meeting: str, side: str) -> dict[str, str]:
     """File name -> documentid of one side's manifest."""
     return {
@@ -333,15 +350,17 @@ def test_versions_bump_on_change_and_withdraw_removed_documents(project: Project
         r"(?m)^  - omschrijving: Notitie criteria prioritering snelfietsroutes\n.*\n", "", text
     )
     dossier.write_text(text.replace("cofinanciering", "cofinanciering 2024"), encoding="utf-8")
-    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH + 86_400)
     assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     second = _versions(project.root, WONEN)
     (voorstel,) = [n for n in second if n.startswith("05_23.0002131_voorstel_")]
     assert second[voorstel] == ("2", "inhoud gewijzigd")
-    assert second["03_23.0002104_voorstel_regionale-woningbouwafspraken-2023-2030.pdf"] == (
-        "1",
-        "eerste versie",
-    )
+    unchanged = "03_23.0002104_voorstel_regionale-woningbouwafspraken-2023-2030.pdf"
+    assert second[unchanged] == ("1", "eerste versie")
+    # The sitemap tells the Woo-harvester which document to fetch again.
+    lastmods = _lastmods(project.root, WONEN)
+    assert lastmods[voorstel] == "2023-11-15T23:13:20+01:00"
+    assert lastmods[unchanged] == "2023-11-14T23:13:20+01:00"
     withdrawn = _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]
     gone = "05_23.0002131_bijlage-03_notitie-criteria-prioritering-snelfietsroutes.pdf"
     assert {
