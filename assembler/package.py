@@ -1050,6 +1050,11 @@ def package_meetings(
         for r in report.build.results
         if r.status == "mislukt" and (r.meeting, r.folder) not in refused
     }
+    # An agenda or meeting bundle the build could not make anew (a broken agenda template,
+    # LibreOffice) is the previous one: it may still show what a dossier no longer says.
+    stale = {
+        m.meeting for m in report.build.meetings if m.status in ("niet bijgewerkt", "niet gemaakt")
+    }
     exports: list[MeetingExport] = []
     # With SOURCE_DATE_EPOCH a package follows from its inputs alone, its dates included.
     moment = (
@@ -1060,14 +1065,18 @@ def package_meetings(
     with build_lock(project):
         _recover_exports(project)
         for meeting in catalog.meetings:
+            why = None
             if meeting.name in failed:
+                why = "niet alle stukken konden gebouwd worden"
+            elif meeting.name in stale:
+                why = "de agenda en vergaderbundel konden niet opnieuw gemaakt worden"
+            if why is not None:
                 report.problems.append(
                     Problem(
                         project.display(meeting.folder / MEETING_FILE),
                         None,
                         "",
-                        "niet geëxporteerd: niet alle stukken konden gebouwd worden (zie de "
-                        "meldingen hierboven)",
+                        f"niet geëxporteerd: {why} (zie de meldingen hierboven)",
                     )
                 )
                 continue

@@ -508,3 +508,24 @@ def test_rejected_dossier_blocks_its_meeting_only(project: Project) -> None:
         p.bestand == f"dossiers/{WONEN}/vergadering.yaml" and "exportpakket" in p.melding
         for p in report.build.problems
     )
+
+
+def test_a_meeting_whose_agenda_could_not_be_made_anew_is_not_exported(
+    project: Project,
+) -> None:
+    """The agenda and meeting bundle left from before may still show an old onderwerp."""
+    (project.root / "templates" / "agenda.docx").write_text("geen Word-document\n")
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    old_subject = re.search(r"(?m)^onderwerp: (.*)$", text)
+    assert old_subject is not None
+    dossier.write_text(text.replace(old_subject.group(1), "Nieuwe titel"), encoding="utf-8")
+    before = (project.build / WONEN / "export" / PUBLIC / "manifest.json").read_bytes()
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    assert report.exit_code == 2
+    assert report.meetings == []
+    assert [p.format() for p in report.problems] == [
+        f"dossiers/{WONEN}/vergadering.yaml: niet geëxporteerd: de agenda en vergaderbundel "
+        "konden niet opnieuw gemaakt worden (zie de meldingen hierboven)"
+    ]
+    assert (project.build / WONEN / "export" / PUBLIC / "manifest.json").read_bytes() == before
