@@ -371,6 +371,26 @@ def _synchronise(
             remember()
         return object_id
 
+    def withdraw(collection: str, label: str, holder: dict[str, Any], keep: set[str]) -> None:
+        for key in sorted(set(holder) - keep):
+            known = holder[key]
+            if isinstance(known, dict) and known.get("id"):
+                path = _object_path(collection, str(known["id"]))
+                sender.send("DELETE", path, f"{label} {key}", "ingetrokken", None)
+            if sender.client is not None:
+                del holder[key]
+                remember()
+
+    # Documents that went, such as those of an item that became confidential, go first: a
+    # refused request further on stops the publish, and must not leave them public.
+    documents = list(_documents(export, include_confidential))
+    withdraw(
+        "informatieobjecten",
+        "informatieobject",
+        state["informatieobjecten"],
+        {key for key, _entry in documents},
+    )
+
     meeting_id = put_or_post(
         "vergaderingen",
         state,
@@ -392,9 +412,7 @@ def _synchronise(
             cleared=("agendapuntOmschrijving",),
         )
 
-    wanted: set[str] = set()
-    for key, entry in _documents(export, include_confidential):
-        wanted.add(key)
+    for key, entry in documents:
         body = _pick(entry, _INFORMATIEOBJECT_FIELDS) | {"vergaderingen": [{"id": meeting_id}]}
         if "agendapunt" in entry:
             body["agendapunten"] = [{"id": items[entry["agendapunt"]]}]
@@ -406,15 +424,5 @@ def _synchronise(
             f"informatieobject {entry['bestandsnaam']}",
         )
 
-    for collection, label, holder, keep in (
-        ("informatieobjecten", "informatieobject", state["informatieobjecten"], wanted),
-        ("agendapunten", "agendapunt", state["agendapunten"], set(items)),
-    ):
-        for key in sorted(set(holder) - keep):
-            known = holder[key]
-            if isinstance(known, dict) and known.get("id"):
-                path = _object_path(collection, str(known["id"]))
-                sender.send("DELETE", path, f"{label} {key}", "ingetrokken", None)
-            if sender.client is not None:
-                del holder[key]
-                remember()
+    # Items last: a document kept may point at an item that goes until it is sent anew above.
+    withdraw("agendapunten", "agendapunt", state["agendapunten"], set(items))

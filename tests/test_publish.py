@@ -274,6 +274,7 @@ class Stub:
     def __init__(self, script: list[int], delay_first: float = 0.0) -> None:
         self.script = list(script)
         self.delay_first = delay_first
+        self.refuse: str | None = None  # a method answered 422 whatever the script says
         self.requests: list[tuple[str, str]] = []
         stub = self
 
@@ -285,6 +286,8 @@ class Stub:
                 if stub.delay_first and len(stub.requests) == 1:
                     time.sleep(stub.delay_first)
                 status = stub.script.pop(0) if stub.script else 201
+                if self.command == stub.refuse:
+                    status = 422
                 body = json.dumps({"id": f"s{len(stub.requests)}", "detail": "nee"}).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -364,6 +367,26 @@ def test_rejected_request_stops_with_usage_error(project: Project) -> None:
     assert raised.value.exit_code == 2 and "401: nee" in raised.value.message
     assert TOKEN not in raised.value.message
     assert len(stub.requests) == 1
+
+
+@pytest.mark.slow
+def test_documents_made_confidential_are_deleted_even_when_a_change_is_refused(
+    project: Project,
+) -> None:
+    with Stub([]) as stub:
+        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+        first = len(stub.requests)
+        dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+        stub.refuse = "PUT"  # the server turns down every change, of anything
+        with pytest.raises(PublishRejected):
+            publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+    second = stub.requests[first:]
+    # The item's voorstel and its three annexes went first; then the refused PUT stopped it.
+    assert [method for method, _path in second] == ["DELETE"] * 4 + ["PUT"], second
+    informatieobjecten = _publication(project)["publicaties"][stub.url]["informatieobjecten"]
+    assert not any(key.startswith("snelfietsroutes/") for key in informatieobjecten)
 
 
 @pytest.mark.slow
