@@ -440,27 +440,34 @@ def _build(
     # Inputs are known by their content; a file not changed since the last build is not read.
     files = FileDigests(project.build / ".cache" / "bestanden.json")
     template_warnings = _template_warnings(project, files)
-    settings = _settings_digest(project, catalog, options, files)
-    plans = _plan(project, catalog, settings, files)
-    notify("dossiers-totaal", str(len(plans)))
     work = _Work([], [])
-    for plan in plans:
-        cached = None if options.force else _cached(project, plan)
-        if cached is None:
-            work.dossiers.append(plan)
-        else:
-            outputs, warnings = cached
-            report.problems.extend(warnings)
-            report.results.append(_result(plan, "ongewijzigd", outputs))
-            notify("ongewijzigd", plan.label)
-    meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
-    for meeting_plan in meeting_plans:
-        if options.force or not _meeting_cached(meeting_plan, options):
-            work.meetings.append(meeting_plan)
-    if work.dossiers or work.meetings:
-        _run(project, catalog, work, options, report, notify, service)
-    elif service is not None:
-        service.expect(0)
+    plans: list[_Plan] = []
+    meeting_plans: list[_MeetingPlan] = []
+    try:
+        # The cache key holds LibreOffice's version: a missing LibreOffice stops here.
+        settings = _settings_digest(project, catalog, options, files)
+        plans = _plan(project, catalog, settings, files)
+        notify("dossiers-totaal", str(len(plans)))
+        for plan in plans:
+            cached = None if options.force else _cached(project, plan)
+            if cached is None:
+                work.dossiers.append(plan)
+            else:
+                outputs, warnings = cached
+                report.problems.extend(warnings)
+                report.results.append(_result(plan, "ongewijzigd", outputs))
+                notify("ongewijzigd", plan.label)
+        meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
+        for meeting_plan in meeting_plans:
+            if options.force or not _meeting_cached(meeting_plan, options):
+                work.meetings.append(meeting_plan)
+        if work.dossiers or work.meetings:
+            _run(project, catalog, work, options, report, notify, service)
+        elif service is not None:
+            service.expect(0)
+    except BaseException:
+        _withdraw_after_stop(project, catalog, work, meeting_plans, options, report)
+        raise
     if pdfs_before:  # counted before the withdrawals and the sweep below, which say their own
         report.pdfs_removed = max(pdfs_before - _count_pdfs(project, catalog), 0)
     current = {plan.name for plan in meeting_plans if _meeting_cached(plan, options)}
@@ -497,7 +504,12 @@ def _speculative_service(project: Project, options: BuildOptions) -> ConversionS
     """
     if not options.pdf or not (options.force or _inputs_newer_than_last_build(project)):
         return None
-    return _conversion_service(project, options, expected=None)
+    try:
+        return _conversion_service(project, options, expected=None)
+    except EnvironmentProblem:
+        # Said when a document needs it, after what no longer is public has been withdrawn;
+        # a build that converts nothing does not need LibreOffice.
+        return None
 
 
 def _last_build_stamp(project: Project) -> Path:
@@ -1596,6 +1608,30 @@ def _withdraw_public_outputs(
                     return declared_public(folder / item)
 
                 _withdraw_meeting_outputs(project, unloaded, public_there, report)
+
+
+def _withdraw_after_stop(
+    project: Project,
+    catalog: Catalog,
+    work: _Work,
+    meeting_plans: Sequence[_MeetingPlan],
+    options: BuildOptions,
+    report: BuildReport,
+) -> None:
+    """The withdrawal of a build that stopped part-way (no LibreOffice, a full disk, Ctrl-C).
+
+    What shows in full an item that is no longer public goes as after a whole build: a
+    dossier neither made nor unchanged counts as failed, a meeting not made as not current.
+    The stop itself is what the clerk is told; a withdrawal that fails too does not hide it.
+    """
+    done = {(r.meeting, r.folder) for r in report.results if r.status != "mislukt"}
+    for meeting in catalog.meetings:
+        for dossier in meeting.dossiers:
+            if (meeting.name, dossier.name) not in done:
+                work.failed.setdefault(dossier.folder, "niet afgemaakt")
+    current = {plan.name for plan in meeting_plans if _meeting_cached(plan, options)}
+    with suppress(OSError, AssemblerError):
+        _withdraw_public_outputs(project, catalog, work, current, options, report)
 
 
 @dataclass(frozen=True)

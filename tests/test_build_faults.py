@@ -131,3 +131,34 @@ def test_missing_libreoffice_exits_3_with_the_install_command(
     assert result.returncode == 3
     assert "sudo apt-get install libreoffice-writer-nogui" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_build_stopped_by_missing_libreoffice_still_withdraws_what_is_no_longer_public(
+    example_project: Path, tmp_path: Path
+) -> None:
+    """An item made confidential: its public copies go even when nothing can be converted."""
+    first = subprocess.run(
+        [str(ASSEMBLER), "build"], cwd=example_project, capture_output=True, text=True
+    )
+    assert first.returncode == 0, first.stderr
+    meeting = example_project / "build" / WONEN
+    (item,) = meeting.glob(f"*-{VICTIM}")
+    assert (meeting / "agenda.pdf").is_file() and (item / "bundel.pdf").is_file()
+    dossier = example_project / "dossiers" / WONEN / VICTIM / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+    env = {
+        **os.environ,
+        "ASSEMBLER_SOFFICE": str(tmp_path / "bestaat-niet"),
+        "PATH": "/usr/bin:/bin",
+    }
+    env["XDG_CACHE_HOME"] = str(tmp_path / "c")
+    stopped = subprocess.run(
+        [str(ASSEMBLER), "build"], cwd=example_project, env=env, capture_output=True, text=True
+    )
+    assert stopped.returncode == 3, stopped.stderr
+    # The public agenda and meeting bundle showed the item in full, its own PDFs unmarked.
+    for public in ("agenda.pdf", "agenda.docx", "vergaderbundel.pdf"):
+        assert not (meeting / public).exists(), public
+    assert not (item / "bundel.pdf").exists() and not (item / "voorstel.pdf").exists()
+    assert (meeting / "vergaderbundel-niet-openbaar.pdf").is_file()
