@@ -645,8 +645,11 @@ def _meeting_cache(plan: _MeetingPlan) -> Path:
     return _meeting_cache_of(plan.folder.parent, plan.name)
 
 
+MEETING_RECORD = "_vergadering.json"
+
+
 def _meeting_cache_of(build: Path, meeting: str) -> Path:
-    return build / ".cache" / meeting / "_vergadering.json"
+    return build / ".cache" / meeting / MEETING_RECORD
 
 
 def _items_that(names: Sequence[str], singular: str, plural: str) -> str:
@@ -1598,7 +1601,7 @@ def _withdraw_public_outputs(
     if not options.paths:
         # A meeting whose vergadering.yaml is refused keeps its build folder too.
         loaded = {meeting.name for meeting in catalog.meetings}
-        for record in sorted(project.build.glob(".cache/*/_vergadering.json")):
+        for record in sorted(project.build.glob(f".cache/*/{MEETING_RECORD}")):
             name = record.parent.name
             folder = project.dossiers / name
             if name not in loaded and (folder / MEETING_FILE).is_file():
@@ -1608,6 +1611,7 @@ def _withdraw_public_outputs(
                     return declared_public(folder / item)
 
                 _withdraw_meeting_outputs(project, unloaded, public_there, report)
+                _withdraw_unloaded_dossier_outputs(project, folder, report)
 
 
 def _withdraw_after_stop(
@@ -1784,17 +1788,44 @@ def _withdraw_dossier_outputs(
             shutil.rmtree(output_dir)
     except OSError as error:
         raise not_writable(output_dir, error) from None
-    report.problems.append(
-        Problem(
-            project.display(meeting.folder / name / DOSSIER_FILE),
-            None,
-            "",
-            "de eerder gemaakte stukken van dit dossier zijn weggehaald: ze waren openbaar, en "
-            "het dossier is nu niet openbaar of afgekeurd (ze komen terug zodra het dossier "
-            "weer gebouwd kan worden)",
-            "waarschuwing",
-        )
+    report.problems.append(_dossier_outputs_withdrawn(project, meeting.folder / name))
+
+
+def _dossier_outputs_withdrawn(project: Project, dossier: Path) -> Problem:
+    return Problem(
+        project.display(dossier / DOSSIER_FILE),
+        None,
+        "",
+        "de eerder gemaakte stukken van dit dossier zijn weggehaald: ze waren openbaar, en "
+        "het dossier is nu niet openbaar of afgekeurd (ze komen terug zodra het dossier "
+        "weer gebouwd kan worden)",
+        "waarschuwing",
     )
+
+
+def _withdraw_unloaded_dossier_outputs(
+    project: Project, meeting: Path, report: BuildReport
+) -> None:
+    """Withdraw the kept public outputs of dossiers in a meeting whose vergadering.yaml was
+    refused, where the dossier no longer says verspreiden: Ja; the others stay."""
+    from assembler.validate import declared_public
+
+    for record_file in sorted((project.build / ".cache" / meeting.name).glob("*.json")):
+        if record_file.name == MEETING_RECORD:
+            continue
+        try:
+            record = json.loads(record_file.read_text(encoding="utf-8"))
+            output_dir = project.build / meeting.name / str(record["dir"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        dossier = meeting / record_file.stem
+        if not record.get("openbaar", True) or declared_public(dossier) or not output_dir.is_dir():
+            continue
+        try:
+            shutil.rmtree(output_dir)
+        except OSError as error:
+            raise not_writable(output_dir, error) from None
+        report.problems.append(_dossier_outputs_withdrawn(project, dossier))
 
 
 def _meeting_shown_in_full(build: Path, meeting: str) -> set[str] | None:
@@ -1839,12 +1870,20 @@ def _remove_stale(
                 shutil.rmtree(folder)
                 shutil.rmtree(project.build / ".cache" / name, ignore_errors=True)
                 continue
+            # A meeting whose vergadering.yaml was refused keeps its dossiers' outputs (those
+            # no longer public were withdrawn), as a refused dossier keeps its own.
+            unloaded = name not in valid
             for child in folder.iterdir():
                 if child.name.startswith(TEMP_PREFIX) and child.is_dir():
                     shutil.rmtree(child, ignore_errors=True)
                 elif child.name.startswith(TEMP_PREFIX):
                     child.unlink(missing_ok=True)
-                elif child.is_dir() and _OUTPUT_DIR.match(child.name) and child not in keep:
+                elif (
+                    child.is_dir()
+                    and _OUTPUT_DIR.match(child.name)
+                    and child not in keep
+                    and not unloaded
+                ):
                     shutil.rmtree(child)
                 elif child.is_dir():
                     for stray in child.glob(TEMP_PREFIX + "*"):

@@ -474,6 +474,7 @@ def test_a_meeting_that_does_not_load_still_withdraws_what_is_no_longer_public(
     example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
 ) -> None:
     meeting, dossiers = wonen_built
+    items = sorted(p.name for p in meeting.glob("[0-9][0-9]-*"))
     rewrite(dossiers / "snelfietsroutes" / "dossier.yaml", "verspreiden: Ja", "verspreiden: Nee")
     rewrite(dossiers / "vergadering.yaml", "datum: 2023-06-23", "datum: 2023-06-31")
     result = run_cli("build", "--geen-pdf", cwd=example_project)
@@ -481,6 +482,28 @@ def test_a_meeting_that_does_not_load_still_withdraws_what_is_no_longer_public(
     assert PUBLIC_WITHDRAWN.format(meeting=WONEN, item="snelfietsroutes") in result.stderr
     assert not (meeting / "agenda.docx").exists()
     assert (meeting / "agenda-niet-openbaar.docx").is_file()
+    # The item's own public outputs go, with a word; the other items keep theirs.
+    assert (
+        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml: waarschuwing: de eerder gemaakte "
+        "stukken van dit dossier zijn weggehaald" in result.stderr
+    )
+    assert sorted(p.name for p in meeting.glob("[0-9][0-9]-*")) == [
+        name for name in items if not name.endswith("-snelfietsroutes")
+    ]
+
+
+def test_a_typo_in_vergadering_yaml_keeps_the_meetings_outputs(
+    example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
+) -> None:
+    """Its dossiers are not removed, moved or renumbered: only the meeting could not be read."""
+    meeting, dossiers = wonen_built
+    before = sorted(p.relative_to(meeting) for p in meeting.rglob("*"))
+    rewrite(dossiers / "vergadering.yaml", "datum: 2023-06-23", "datum: 2023-02-30")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 1
+    assert f"dossiers/{WONEN}/vergadering.yaml:" in result.stderr
+    assert "weggehaald" not in result.stderr
+    assert sorted(p.relative_to(meeting) for p in meeting.rglob("*")) == before
 
 
 def test_kept_outputs_that_show_nothing_confidential_stay(
