@@ -333,12 +333,16 @@ def _forget(project: Project, plan: _Plan) -> None:
     """Make the next build remake the dossier; keep whether its kept outputs are public."""
     path = _cache_file(project, plan.meeting.name, plan.dossier.name)
     try:
-        public = json.loads(path.read_text(encoding="utf-8"))["openbaar"]
+        record = json.loads(path.read_text(encoding="utf-8"))
+        kept: dict[str, bool | str] = {"openbaar": bool(record["openbaar"])}
+        if "dir" in record:
+            kept["dir"] = str(record["dir"])
     except (OSError, ValueError, KeyError, TypeError):
         path.unlink(missing_ok=True)
         return
-    # Without a key the record is no cache hit; _withdraw_public_outputs still reads it.
-    write_text_atomic(path, json.dumps({"openbaar": bool(public)}) + "\n")
+    # Without a key the record is no cache hit; _withdraw_public_outputs and _previous_outputs
+    # still read it.
+    write_text_atomic(path, json.dumps(kept) + "\n")
 
 
 # --------------------------------------------------------------------------- annexes
@@ -556,11 +560,23 @@ def _plan(project: Project, catalog: Catalog, settings: str, files: FileDigests)
 
 
 def _previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) -> list[Path]:
-    """The output folders an earlier build made for the dossier of agenda item ``item``."""
+    """The output folders an earlier build made for the dossier of agenda item ``item``.
+
+    The dossier's cache record names its folder; a folder of an older kenmerk or number is
+    not the dossier's any more. Without a record (the cache deleted), folders are found by
+    number and name.
+    """
     if item.folder_name is None:
         return []
-    pattern = f"{item.number:02d}-*-{item.folder_name}"
-    return sorted((project.build / meeting.name).glob(pattern))
+    meeting_build = project.build / meeting.name
+    try:
+        record = json.loads(
+            _cache_file(project, meeting.name, item.folder_name).read_text(encoding="utf-8")
+        )
+        folder = meeting_build / str(record["dir"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return sorted(meeting_build.glob(f"{item.number:02d}-*-{item.folder_name}"))
+    return [folder] if folder.is_dir() else []
 
 
 def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:

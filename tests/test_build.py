@@ -1178,3 +1178,26 @@ def test_the_build_never_renders_an_annex_in_its_own_process(
     assert all("NIET OPENBAAR" in page for page in pages[2:6]), "an annex page is not marked"
     dossiers = (example_project / "dossiers").resolve()
     assert [path for path in rendered if path.resolve().is_relative_to(dossiers)] == []
+
+
+def test_a_new_kenmerk_leaves_one_output_folder_and_a_refused_dossier_keeps_its_last(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    meeting = example_project / "build" / ECONOMIE
+    dossier = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
+    assert [p.name for p in meeting.glob("*-werklocaties")] == ["02-23.0001772-werklocaties"]
+
+    rewrite(dossier, "kenmerk: 23.0001772", "kenmerk: 23.0009999")
+    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
+    assert [p.name for p in meeting.glob("*-werklocaties")] == ["02-23.0009999-werklocaties"]
+
+    # Refused with yet another kenmerk: its last good outputs stay, under the old one.
+    rewrite(dossier, "kenmerk: 23.0009999", "kenmerk: 23.0001772")
+    rewrite(dossier, "datum: 2023-04-11", "datum: 2023-04-31")
+    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 1
+    assert [p.name for p in meeting.glob("*-werklocaties")] == ["02-23.0009999-werklocaties"]
+
+    rewrite(dossier, "datum: 2023-04-31", "datum: 2023-04-11")
+    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
+    assert [p.name for p in meeting.glob("*-werklocaties")] == ["02-23.0001772-werklocaties"]
