@@ -589,9 +589,7 @@ def _informatieobject(
     return entry
 
 
-def _withdrawn(
-    records: dict[str, Any], side: Side, confidential_dossiers: set[str]
-) -> list[dict[str, Any]]:
+def _withdrawn(records: dict[str, Any], side: Side, named: set[str]) -> list[dict[str, Any]]:
     entries = []
     for record_key, record in sorted(records.items()):
         record_side, _, key = record_key.partition(":")
@@ -601,8 +599,10 @@ def _withdrawn(
         if _known_id(record):
             entry["documentid"] = record["documentid"]
         # A document that became confidential is withdrawn from the public side without
-        # naming it again: its name and title are confidential now.
-        if not (side == PUBLIC and key.split("/")[0] in confidential_dossiers):
+        # naming it again: its name and title are confidential now. So is one of a dossier
+        # that is not known to be public, here or in another meeting it moved to.
+        dossier, has_dossier, _document = key.partition("/")
+        if side != PUBLIC or not has_dossier or dossier in named:
             entry["bestandsnaam"] = str(record.get("bestandsnaam", ""))
             entry["titel"] = shorten(str(record.get("titel", "")), 200)
         entry["reden"] = str(record.get("reden", "niet meer op de agenda"))
@@ -647,9 +647,9 @@ def _manifest(
     organisation: Organisatie,
     versions: dict[str, tuple[str, str]],
     records: dict[str, Any],
+    named: set[str],
 ) -> dict[str, Any]:
     meeting = export.meeting
-    confidential = {d.name for d in meeting.dossiers if not d.document.is_public}
     return {
         "manifestversie": MANIFEST_VERSION,
         "zijde": side,
@@ -667,7 +667,7 @@ def _manifest(
             for document in export.documents
             if document.side == side
         ],
-        "ingetrokken": _withdrawn(records, side, confidential),
+        "ingetrokken": _withdrawn(records, side, named),
     }
 
 
@@ -986,6 +986,7 @@ def plan_meeting(
 ) -> MeetingExport:
     """Plan one meeting's package in memory: files, versions, manifests, sitemap.
 
+    ``catalog`` holds every meeting of the project (a dossier may have moved to another);
     ``moment`` is when a document that changed now counts as changed.
     """
     documents = _plan_documents(project, meeting)
@@ -997,8 +998,13 @@ def plan_meeting(
     publication["documenten"] = records
     export.publication = publication
     organisation = catalog.organisation
+    # Withdrawn public documents are named only for dossiers that are public wherever they are.
+    dossiers = [d for m in catalog.meetings for d in m.dossiers]
+    named = {d.name for d in dossiers if d.document.is_public} - {
+        d.name for d in dossiers if not d.document.is_public
+    }
     for side in SIDES:
-        manifest = _manifest(export, side, organisation, versions, records)
+        manifest = _manifest(export, side, organisation, versions, records, named)
         validate_manifest(manifest)
         export.manifests[side] = manifest
     export.sitemap = diwoo_sitemap(export, organisation)
@@ -1043,7 +1049,7 @@ def package_meetings(
         (meeting.name, item.folder_name)
         for meeting in catalog.meetings
         for item in meeting.items
-        if item.dossier is None
+        if item.dossier is None and item.folder_name is not None
     }
     failed = {
         r.meeting
@@ -1051,10 +1057,11 @@ def package_meetings(
         if r.status == "mislukt" and (r.meeting, r.folder) not in refused
     }
     # An agenda or meeting bundle the build could not make anew (a broken agenda template,
-    # LibreOffice) is the previous one: it may still show what a dossier no longer says.
+    # LibreOffice) is the previous one: it may still show what a dossier no longer says. A
+    # refused dossier holds it up too, and plan_meeting says what to mend of that.
     stale = {
         m.meeting for m in report.build.meetings if m.status in ("niet bijgewerkt", "niet gemaakt")
-    }
+    } - {meeting for meeting, _folder in refused}
     exports: list[MeetingExport] = []
     # With SOURCE_DATE_EPOCH a package follows from its inputs alone, its dates included.
     moment = (
@@ -1081,7 +1088,7 @@ def package_meetings(
                 )
                 continue
             try:
-                exports.append(plan_meeting(project, catalog, meeting, moment))
+                exports.append(plan_meeting(project, full, meeting, moment))
             except InputRejected as rejected:
                 report.problems.extend(rejected.problems)
         audit_export(project, full, exports)

@@ -433,6 +433,34 @@ def test_a_postponed_item_is_new_in_its_next_meeting_not_withdrawn_there(
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_an_item_moved_and_then_made_confidential_is_withdrawn_without_its_name(
+    project: Project,
+) -> None:
+    """Its old meeting's withdrawals must not name it: the kenmerk is in the file names."""
+    from datetime import date
+
+    from assembler.scaffold import move_dossier
+
+    moved = {n: i for n, i in _ids(project.root, ECONOMIE, PUBLIC).items() if "23.0001772" in n}
+    move_dossier(
+        project,
+        project.dossiers / ECONOMIE / "werklocaties",
+        project.dossiers / WONEN,
+        today=date(2023, 5, 1),
+        anyway=False,
+    )
+    dossier = project.dossiers / WONEN / "werklocaties" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+    report = export_meetings(project, source_date_epoch=EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    withdrawn = _manifest(project.root, ECONOMIE, PUBLIC)["ingetrokken"]
+    gone = [e for e in withdrawn if e["documentid"] in set(moved.values())]
+    assert len(gone) == 4
+    assert all(set(e) == {"documentid", "versie", "reden"} for e in gone), gone
+
+
 def test_export_of_one_meeting_leaves_the_other_alone(project: Project) -> None:
     other = project.build / ECONOMIE / "export" / PUBLIC / "manifest.json"
     before = other.read_bytes()
