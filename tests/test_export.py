@@ -400,16 +400,12 @@ def test_a_document_made_confidential_is_withdrawn_by_its_id_only(project: Proje
     assert set(ours.values()) <= set(secret.values())
 
 
-@pytest.mark.slow
-def test_a_postponed_item_is_new_in_its_next_meeting_not_withdrawn_there(
-    project: Project,
-) -> None:
+def _postpone_werklocaties(project: Project) -> None:
+    """Move the economie meeting's werklocaties to the wonen meeting, as ``verplaats`` does."""
     from datetime import date
 
     from assembler.scaffold import move_dossier
 
-    moved = {n: i for n, i in _ids(project.root, ECONOMIE, PUBLIC).items() if "23.0001772" in n}
-    assert len(moved) == 4  # the voorstel and its three annexes
     move_dossier(
         project,
         project.dossiers / ECONOMIE / "werklocaties",
@@ -417,6 +413,15 @@ def test_a_postponed_item_is_new_in_its_next_meeting_not_withdrawn_there(
         today=date(2023, 5, 1),
         anyway=False,
     )
+
+
+@pytest.mark.slow
+def test_a_postponed_item_is_new_in_its_next_meeting_not_withdrawn_there(
+    project: Project,
+) -> None:
+    moved = {n: i for n, i in _ids(project.root, ECONOMIE, PUBLIC).items() if "23.0001772" in n}
+    assert len(moved) == 4  # the voorstel and its three annexes
+    _postpone_werklocaties(project)
     report = export_meetings(project, source_date_epoch=EPOCH)
     assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     withdrawn = {
@@ -438,18 +443,8 @@ def test_an_item_moved_and_then_made_confidential_is_withdrawn_without_its_name(
     project: Project,
 ) -> None:
     """Its old meeting's withdrawals must not name it: the kenmerk is in the file names."""
-    from datetime import date
-
-    from assembler.scaffold import move_dossier
-
     moved = {n: i for n, i in _ids(project.root, ECONOMIE, PUBLIC).items() if "23.0001772" in n}
-    move_dossier(
-        project,
-        project.dossiers / ECONOMIE / "werklocaties",
-        project.dossiers / WONEN,
-        today=date(2023, 5, 1),
-        anyway=False,
-    )
+    _postpone_werklocaties(project)
     dossier = project.dossiers / WONEN / "werklocaties" / "dossier.yaml"
     text = dossier.read_text(encoding="utf-8")
     dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
