@@ -577,8 +577,15 @@ def _draw_overlays(keys: Sequence[tuple[float, float, _Mark]]) -> bytes:
 
     _register_fonts()
     buffer = io.BytesIO()
-    # invariant=1: no timestamps or random IDs, so equal input gives equal bytes.
-    drawing = canvas.Canvas(buffer, invariant=1, pageCompression=1)
+    # invariant=1: no timestamps or random IDs, so equal input gives equal bytes. Each page
+    # starts by selecting the initial font: the embedded one, not an unembedded Helvetica.
+    drawing = canvas.Canvas(
+        buffer,
+        invariant=1,
+        pageCompression=1,
+        initialFontName="AsmSans",
+        initialFontSize=MARK_SIZE,
+    )
     for width, height, mark in keys:
         drawing.setPageSize((width, height))
         baseline = height - MARK_BAND + 8

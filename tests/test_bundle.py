@@ -220,6 +220,20 @@ def test_stamp_is_text_in_an_embedded_font_and_page_box_kept_when_margin_blank(
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
     row = next(line for line in fonts.splitlines() if "LiberationSans" in line)
     assert row.split()[-5:-3] == ["yes", "yes"]  # emb, sub
+    # The stamp adds no font of its own that is not embedded (reportlab's initial Helvetica).
+    assert unembedded_fonts(out, page=3) == unembedded_fonts(annex, page=1)
+
+
+def unembedded_fonts(path: Path, page: int) -> list[str]:
+    """The names of the fonts on a 1-based page that pdffonts says are not embedded."""
+    listing = subprocess.run(
+        ["pdffonts", "-f", str(page), "-l", str(page), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = [line.split() for line in listing.splitlines()[2:]]
+    return sorted(row[0] for row in rows if row[-5] == "no")  # emb sub uni object-id generation
 
 
 def test_page_box_grows_when_the_top_margin_is_not_blank(voorstel: Path, tmp_path: Path) -> None:
