@@ -184,6 +184,7 @@ class Merger:
         self._sources: list[Pdf] = []
         self._starts: list[int] = []
         self._outlines: list[list[OutlineItem]] = []
+        self._need_appearances = False
 
     def __enter__(self) -> Merger:
         return self
@@ -199,6 +200,7 @@ class Merger:
         """Append the pages of ``part``, to go under a bookmark of its own."""
         src = self._stack.enter_context(_open_part(part.pdf))
         out = self._out
+        self._need_appearances |= _keep_form_defaults(src)
         self._starts.append(len(out.pages))
         out.add_pages_from(src, outlines="preserve" if part.keep_outline else "ignore")
         self._outlines.append(_detach_outline(out))
@@ -220,7 +222,8 @@ class Merger:
         _write_outline(out, parts, starts, self._outlines)
         _write_page_labels(out, parts, sources, starts)
         _carry_attachments(out, sources)
-        _ensure_appearances(out)
+        if self._need_appearances and isinstance(out.Root.get(Name.AcroForm), Dictionary):
+            out.Root.AcroForm.NeedAppearances = True
         marks = _plan_marks(parts, starts, ends, meta.niet_openbaar)
         if marks:
             _apply_marks(out, parts, starts, ends, marks, self._stack)
@@ -343,21 +346,25 @@ def _own_page_labels(src: Pdf) -> list[tuple[int, Dictionary]]:
     return sorted(found, key=lambda pair: pair[0])
 
 
-def _ensure_appearances(out: Pdf) -> None:
-    """Give form fields without an appearance stream one, so every viewer shows them."""
-    acroform = out.Root.get(Name.AcroForm)
-    if not isinstance(acroform, Dictionary):
-        return
-    missing = any(
-        annot.get(Name.Subtype) == Name.Widget and Name.AP not in annot
-        for page in out.pages
-        for annot in page.obj.get(Name.Annots, Array())
-        if isinstance(annot, Dictionary)
-    )
-    if missing:
-        # qpdf only generates when asked to by NeedAppearances, and clears the flag after.
-        acroform.NeedAppearances = True
-        out.generate_appearance_streams()
+def _keep_form_defaults(src: Pdf) -> bool:
+    """Let a part's form fields keep what its own form dictionary gave them, which the merged
+    document's does not carry: the default appearance (font, size, colour) goes onto each
+    field without its own; returns whether the part asks viewers to draw its fields.
+
+    A form that asks (NeedAppearances) has fields without an appearance of their own, or with
+    one the viewer is to redraw from the field's border and colours: a viewer draws them as
+    in the received annex only if the bundle asks too. qpdf's own drawing leaves out the
+    borders and colours, so it is not used.
+    """
+    form = src.Root.get(Name.AcroForm)
+    if not isinstance(form, Dictionary):
+        return False
+    default = form.get(Name.DA)
+    if default is not None:
+        for field in form.get(Name.Fields, Array()):
+            if isinstance(field, Dictionary) and Name.DA not in field:
+                field.DA = default  # its kids inherit it from here
+    return bool(form.get(Name.NeedAppearances, False))
 
 
 def _carry_attachments(out: Pdf, sources: Sequence[Pdf]) -> None:
