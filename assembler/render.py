@@ -85,6 +85,7 @@ class Image:
 
     path: Path
     height_mm: float = LOGO_HEIGHT_MM
+    description: str = ""  # the alternative text: what a screen reader says of it
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def organisation_context(organisatie: Organisatie, project_root: Path) -> dict[s
                 f"{_organisation_line(project_root, 'logo')}: logo: '{organisatie.logo}' kan "
                 "niet in een Word-document worden gezet (sla het logo opnieuw op als PNG-bestand)"
             )
-        logo = Image(path)
+        logo = Image(path, description=f"Logo {organisatie.name}")
     return {"naam": organisatie.name, "logo": logo}
 
 
@@ -298,7 +299,7 @@ def _resolve(value: Any, template: _Template) -> Any:
             version = _version(value.path)
             height = _printed_height(value, version)
             source = _print_ready(value.path, version, height)
-            return InlineImage(template, source, height=Mm(height))
+            return _Picture(template, source, height=Mm(height), description=value.description)
         except OSError:  # gone since the context was made (python-docx reads it later)
             raise UsageError(
                 f"{value.path}: is geen bruikbare afbeelding (gebruik een PNG- of JPEG-bestand)"
@@ -308,6 +309,31 @@ def _resolve(value: Any, template: _Template) -> Any:
     if isinstance(value, list | tuple):
         return [_resolve(item, template) for item in value]
     return value
+
+
+class _Picture(InlineImage):  # type: ignore[misc]  # docxtpl has no type hints
+    """An inline picture as Word places one: flush with the text, and with alternative text.
+
+    python-docx leaves out the picture's distances to the text, and LibreOffice then takes a
+    floating picture's (3.2 mm on either side): the logo stood in from the margin.
+    """
+
+    def __init__(self, template: Any, source: Any, *, height: Any, description: str) -> None:
+        super().__init__(template, source, height=height)
+        self.description = description
+
+    def _insert_image(self) -> str:
+        inline = self.tpl.current_rendering_part.new_pic_inline(
+            self.image_descriptor, self.width, self.height
+        )
+        for side in ("distT", "distB", "distL", "distR"):
+            inline.set(side, "0")
+        if self.description:
+            inline.docPr.set("descr", self.description)
+        return (
+            f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+            '<w:t xml:space="preserve">'
+        )
 
 
 def _print_ready(path: Path, version: tuple[int, int], height_mm: float) -> str | io.BytesIO:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -78,3 +80,18 @@ def test_text_in_reading_order_is_the_seed(seed_pdf: Path) -> None:
     seed_words = SEED_TEXT.read_text(encoding="utf-8").split()
     # Table cells wrap inside their column, so compare the words in order, whitespace aside.
     assert pdf_words[: len(seed_words)] == seed_words
+
+
+def test_the_logo_stands_at_the_margin_and_says_what_it_is(seed_pdf: Path) -> None:
+    """Flush with the text below it (2.5 cm), as in Word; its alternative text in the .docx."""
+    with pikepdf.open(seed_pdf) as pdf:
+        instructions = pikepdf.parse_content_stream(pdf.pages[0])
+    (placement,) = [
+        operands
+        for (operands, operator), (_, following) in itertools.pairwise(instructions)
+        if str(operator) == "cm" and str(following) == "Do"
+    ]
+    assert abs(float(placement[4]) - 70.87) < 0.5  # 2.5 cm in points
+    docx = seed_pdf.with_suffix(".docx")
+    header = zipfile.ZipFile(docx).read("word/header1.xml").decode("utf-8")
+    assert 'descr="Logo Regio Gooi en Vechtstreek"' in header
