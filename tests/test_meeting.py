@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -230,3 +231,23 @@ def test_meeting_bundles_merged_on_the_way_equal_those_merged_at_the_end(
     public = f"{WONEN}/vergaderbundel.pdf"
     assert changed[public] != first[public]
     assert "doorfietsroutes" in text(on_the_way / "build" / public).lower()
+
+
+def test_a_decision_that_wraps_continues_under_its_text_not_under_its_number(
+    built: Path,
+) -> None:
+    """Item 3's second decision takes two lines: '2.' hangs in the margin of the list."""
+    agenda = built / "build" / WONEN / "agenda.pdf"
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(agenda), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', boxes)
+    words = [(word, float(x)) for x, word in found]
+    texts = [word for word, _x in words]
+    number = texts.index("2.", texts.index("Voorgesteld"))
+    text_x = words[number + 1][1]
+    assert words[number][1] + 10 < text_x
+    assert abs(words[texts.index("bekrachtigen")][1] - text_x) < 1

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from docx.document import Document as DocumentObject
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -50,23 +51,23 @@ def make_agenda() -> DocumentObject:
     doc.add_paragraph("{%p for punt in punten %}")
     heading = doc.add_heading("{{ punt.nummer }}. {{ punt.titel }}", level=2)
     # On the full agenda the chair sees which items are for closed doors.
-    heading.add_run("{% if punt.dossier and punt.niet_openbaar %} (niet openbaar){% endif %}")
+    closed = heading.add_run(
+        "{% if punt.dossier and punt.niet_openbaar %} (niet openbaar){% endif %}"
+    )
+    # The rendered text starts with a space, which Word drops from a run not marked to keep it.
+    closed._r.t_lst[0].set(qn("xml:space"), "preserve")
     doc.add_paragraph("{%p if punt.dossier %}")
     # Each line of an item is kept with the next, except the item's last: an item that does
     # not fit at the foot of a page moves over whole instead of leaving its annexes behind.
     _either(doc, "punt.voorstellen or punt.bijlagen", _details)
     doc.add_paragraph("{%p if punt.voorstellen %}")
-    label = doc.add_paragraph(style="Body Text")
-    label.add_run("Voorgesteld besluit").bold = True
-    label.paragraph_format.keep_with_next = True
+    _label(doc, "Voorgesteld besluit")
     doc.add_paragraph("{%p for besluit in punt.voorstellen %}")
-    _either(doc, "punt.bijlagen or not loop.last", _line("{{ loop.index }}. {{ besluit }}"))
+    _either(doc, "punt.bijlagen or not loop.last", _numbered("{{ loop.index }}.\t{{ besluit }}"))
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if punt.bijlagen %}")
-    label = doc.add_paragraph(style="Body Text")
-    label.add_run("Bijlagen").bold = True
-    label.paragraph_format.keep_with_next = True
+    _label(doc, "Bijlagen")
     doc.add_paragraph("{%p for bijlage in punt.bijlagen %}")
     annex = "Bijlage {{ bijlage.nummer }}. {{ bijlage.omschrijving }}"
     _either(doc, "not loop.last", _line(annex))
@@ -88,12 +89,36 @@ def _details(doc: Any, keep: bool) -> None:
     details.paragraph_format.keep_with_next = keep
 
 
+def _label(doc: Any, text: str) -> None:
+    """A bold label over a list of an item, closer to its list than to what comes before."""
+    label = doc.add_paragraph(style="Body Text")
+    label.add_run(text).bold = True
+    label.paragraph_format.space_before = Pt(6)
+    label.paragraph_format.space_after = Pt(2)
+    label.paragraph_format.keep_with_next = True
+
+
 def _line(text: str) -> Callable[[Any, bool], None]:
-    """A numbered line of an item (a decision, an annex), indented."""
+    """A line of an item (an annex), indented."""
 
     def add(doc: Any, keep: bool) -> None:
         line = doc.add_paragraph(text, style="Body Text")
         line.paragraph_format.left_indent = Cm(0.6)
+        line.paragraph_format.space_after = Pt(2)
+        line.paragraph_format.keep_with_next = keep
+
+    return add
+
+
+def _numbered(text: str) -> Callable[[Any, bool], None]:
+    """A numbered line of an item (a decision): "1." then a tab, and a wrapped line under the
+    text, not under the number."""
+
+    def add(doc: Any, keep: bool) -> None:
+        line = doc.add_paragraph(text, style="Body Text")
+        line.paragraph_format.left_indent = Cm(1.2)
+        line.paragraph_format.first_line_indent = Cm(-0.6)
+        line.paragraph_format.tab_stops.add_tab_stop(Cm(1.2))
         line.paragraph_format.space_after = Pt(2)
         line.paragraph_format.keep_with_next = keep
 
