@@ -98,6 +98,16 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise
 
 
+def temporary_folder(parent: Path, prefix: str) -> Path:
+    """A new empty folder in ``parent``, to be renamed into place as an output when complete.
+
+    mkdtemp makes it accessible to its owner only; it gets the mode any new folder gets.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    folder.chmod(0o777 & ~_UMASK)
+    return folder
+
+
 def digest_stream(handle: BinaryIO, digest: Hash) -> Hash:
     """Feed ``digest`` the rest of ``handle``, a megabyte at a time; return ``digest``."""
     for chunk in iter(lambda: handle.read(1 << 20), b""):

@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import unicodedata
 import uuid
 import zipfile
@@ -61,7 +60,7 @@ from assembler.errors import (
     UsageError,
     sort_problems,
 )
-from assembler.fsutil import TEMP_PREFIX, not_writable, write_text_atomic
+from assembler.fsutil import TEMP_PREFIX, not_writable, temporary_folder, write_text_atomic
 from assembler.model import Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.validate import (
@@ -855,7 +854,7 @@ def _write_package(export: MeetingExport, epoch: int | None) -> None:
     parent = export.folder.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=_TEMP_EXPORT, dir=parent))
+        temp = temporary_folder(parent, _TEMP_EXPORT)
     except OSError as error:
         raise not_writable(parent, error, "exporteer") from None
     old = parent / f"{_OLD_EXPORT}{os.getpid()}"

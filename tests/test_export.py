@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -148,6 +149,12 @@ def test_package_layout_and_names(exported: Path) -> None:
     )
     (shipped,) = (export / PUBLIC).glob("05_23.0002131_bijlage-02_*.pdf")
     assert shipped.read_bytes() == source.read_bytes()
+    # Colleagues open the package on a shared drive: folders and files get a new one's mode.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for path in [export, *export.rglob("*")]:
+        expected = (0o777 if path.is_dir() else 0o666) & ~umask
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
 
 
 @pytest.mark.slow
