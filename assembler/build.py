@@ -1290,7 +1290,8 @@ def _conversion_service(
     return ConversionService(
         expected=expected,
         workers=options.jobs,
-        timeout=None if seconds is None else TimeoutPolicy(base=seconds, per_document=seconds),
+        # --timeout is per document, as its help says; LibreOffice's start keeps its own.
+        timeout=None if seconds is None else TimeoutPolicy(per_document=seconds),
         source_date_epoch=options.source_date_epoch,
         warm_up=template if template.is_file() else None,
     )

@@ -122,8 +122,10 @@ class ConversionJob:
 class TimeoutPolicy:
     """Time limits of a soffice run: ``base + n * per_document`` seconds for ``n`` documents.
 
-    Within a batch no document may take longer than ``base + per_document`` after the one
-    before it, the limit it would have alone; a hang is caught after that, not at the end.
+    ``base`` is for LibreOffice's start. Within a batch no document may take longer than
+    ``base + per_document`` after the one before it, the limit it would have alone; a hang is
+    caught after that, not at the end. A long-running worker, started already, gives each
+    document ``per_document``.
     """
 
     base: float = 30.0
@@ -1105,7 +1107,8 @@ class _UnoWorker:
         except OSError:
             return "died", _STOPPED
         if limit is None:
-            limit = service.policy.for_batch(1)
+            # A worker is up already: a document gets its own allowance, not a start's too.
+            limit = service.policy.per_document
         line = self.reader.read(time.monotonic() + limit, service.cancel)
         if service.cancel.is_set():
             raise _Cancelled

@@ -677,7 +677,7 @@ def test_a_killed_worker_is_replaced_and_no_document_is_lost(tmp_path: Path) -> 
 def test_a_hanging_worker_is_killed_and_the_next_document_converts(tmp_path: Path) -> None:
     jobs = dossier_jobs(tmp_path, ["Een", "Twee", "Drie"])
     seen: list[Path] = []
-    policy = TimeoutPolicy(base=1.0, per_document=1.0)  # one document: 2 s
+    policy = TimeoutPolicy(base=1.0, per_document=2.0)  # one document in a worker: 2 s
 
     with convert.ConversionService(
         expected=3, workers=1, timeout=policy, progress=seen.append
