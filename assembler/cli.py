@@ -18,7 +18,7 @@ import click
 
 from assembler import __version__
 from assembler.errors import AssemblerError, ExitCode, OutputNotWritable, Problem, UsageError
-from assembler.project import Project, find_project
+from assembler.project import DOSSIER_FILE, Project, find_project
 
 # Each command imports what it needs: `build` starts LibreOffice before pydantic and the
 # PDF libraries are loaded, so that their third of a second overlaps its start.
@@ -197,11 +197,18 @@ def _report_catalog(catalog: Catalog, as_json: bool) -> None:
         )
         return
     # The lines above can be many; this one says how far from done the clerk is.
-    files = len({problem.bestand for problem in errors})
+    files = {problem.bestand for problem in errors}
+    # A dossier that validated can still be refused by the annex check: it is not in order.
+    display = catalog.project.display
+    in_order = sum(
+        display(dossier.folder / DOSSIER_FILE) not in files
+        for meeting in catalog.meetings
+        for dossier in meeting.dossiers
+    )
     click.echo(
         f"Niet in orde: {_counted(len(errors), 'fout', 'fouten')} in "
-        f"{_counted(files, 'bestand', 'bestanden')}{noted}; "
-        f"{_counted(catalog.dossier_count, 'dossier', 'dossiers')} in orde."
+        f"{_counted(len(files), 'bestand', 'bestanden')}{noted}; "
+        f"{_counted(in_order, 'dossier', 'dossiers')} in orde."
     )
 
 

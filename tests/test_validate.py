@@ -78,6 +78,22 @@ def test_check_works_from_a_subfolder(example_project: Path, run_cli: RunCli) ->
     assert result.exit_code == 0, result.stderr
 
 
+def test_a_dossier_refused_by_the_annex_check_is_not_counted_in_order(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Its dossier.yaml validates; the annex with a password makes it not in order."""
+    locked = REPO.parent / "shared" / "corpus" / "annexes"
+    (password_pdf,) = locked.glob("005-*password*.pdf")
+    annex = example_project / SEED.replace(
+        "dossier.yaml", "bijlage-2-projectplan-instrumenten-ruimte-voor-werklocaties.pdf"
+    )
+    shutil.copyfile(password_pdf, annex)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stdout == "Niet in orde: 1 fout in 1 bestand; 5 dossiers in orde.\n"
+    assert result.stderr.startswith(f"{SEED}:"), result.stderr
+
+
 @pytest.mark.parametrize(
     ("old", "new", "field", "message"),
     [
