@@ -363,8 +363,65 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
         intake.start(dossiers)
         for dossier in dossiers:
             problems.extend(intake.problems_of(dossier)[0])
+    # Files are hashed, not kept: check makes nothing in build/.
+    files = FileDigests(project.build / ".cache" / "bestanden.json")
+    problems.extend(confidential_annexes_made_public(project, catalog, files))
     catalog.problems = sort_problems(problems)
     return catalog
+
+
+def confidential_annexes_made_public(
+    project: Project, catalog: Catalog, files: FileDigests
+) -> list[Problem]:
+    """A warning for each annex of a public dossier that is a confidential dossier's file.
+
+    A file that a public dossier also uses counts as public (one map attached to several
+    proposals), so the export lets it pass; a clerk who copied a confidential annex into a
+    public dossier by mistake hears it here, at the line that attaches it.
+    """
+    from assembler.source import field_label
+
+    confidential: dict[int, list[tuple[Path, DossierInput, int]]] = {}
+    for meeting in catalog.meetings:
+        for dossier in meeting.dossiers:
+            if dossier.document.is_public:
+                continue
+            for index in range(len(dossier.document.annexes)):
+                path = dossier.annex_path(index)
+                with suppress(OSError):  # validation says so
+                    confidential.setdefault(path.stat().st_size, []).append((path, dossier, index))
+    problems: list[Problem] = []
+    if not confidential:
+        return problems
+    for meeting in catalog.meetings:
+        for dossier in meeting.dossiers:
+            if not dossier.document.is_public:
+                continue
+            for index in range(len(dossier.document.annexes)):
+                path = dossier.annex_path(index)
+                try:
+                    # Only a file of a confidential annex's size is read.
+                    same_size = confidential.get(path.stat().st_size, [])
+                    digest = files.sha256(path) if same_size else ""
+                    twins = [(d, n) for p, d, n in same_size if files.sha256(p) == digest]
+                except OSError:
+                    continue
+                if not twins:
+                    continue
+                other, number = twins[0]
+                where = ("bijlagen", index, "bestand")
+                problems.append(
+                    Problem(
+                        project.display(dossier.folder / DOSSIER_FILE),
+                        dossier.source.line_of(where),
+                        field_label(where),
+                        f"is hetzelfde bestand als bijlage {number + 1} van "
+                        f"{project.display(other.folder)}, dat niet openbaar is: met dit "
+                        "dossier wordt het openbaar (haal het hier weg als het vertrouwelijk is)",
+                        "waarschuwing",
+                    )
+                )
+    return problems
 
 
 # --------------------------------------------------------------------------- the build
@@ -461,6 +518,7 @@ def _build(
                 report.problems.extend(warnings)
                 report.results.append(_result(plan, "ongewijzigd", outputs))
                 notify("ongewijzigd", plan.label)
+        report.problems.extend(confidential_annexes_made_public(project, catalog, files))
         meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
         for meeting_plan in meeting_plans:
             if options.force or not _meeting_cached(meeting_plan, options):

@@ -78,6 +78,33 @@ def test_check_works_from_a_subfolder(example_project: Path, run_cli: RunCli) ->
     assert result.exit_code == 0, result.stderr
 
 
+def test_a_confidential_dossiers_annex_attached_to_a_public_one_is_said(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Allowed (a file a public dossier uses counts as public), but never unnoticed."""
+    wonen = example_project / "dossiers" / WONEN
+    shutil.copyfile(
+        wonen / "mandaat-woningbouwimpuls" / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf",
+        wonen / "snelfietsroutes" / "bijlage-4-achtergrond.pdf",
+    )
+    dossier = wonen / "snelfietsroutes" / "dossier.yaml"
+    with dossier.open("a", encoding="utf-8") as text:
+        text.write("  - omschrijving: Achtergrond\n    bestand: bijlage-4-achtergrond.pdf\n")
+    line = len(dossier.read_text(encoding="utf-8").splitlines())  # its "bestand:"
+    warning = (
+        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:{line}: waarschuwing: "
+        "bijlagen[4].bestand: is hetzelfde bestand als bijlage 1 van "
+        f"dossiers/{WONEN}/mandaat-woningbouwimpuls, dat niet openbaar is: met dit dossier "
+        "wordt het openbaar (haal het hier weg als het vertrouwelijk is)"
+    )
+    checked = run_cli("check", cwd=example_project)
+    assert checked.exit_code == 0, checked.stderr
+    assert warning in checked.stderr.splitlines()
+    built = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert built.exit_code == 0, built.stderr
+    assert warning in built.stderr.splitlines()
+
+
 def test_a_dossier_refused_by_the_annex_check_is_not_counted_in_order(
     example_project: Path, run_cli: RunCli
 ) -> None:
