@@ -62,7 +62,7 @@ from assembler.errors import (
 )
 from assembler.fsutil import TEMP_PREFIX, not_writable, temporary_folder, write_text_atomic
 from assembler.model import Organisatie, Voorstel
-from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
+from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.validate import (
     AgendaItem,
     Catalog,
@@ -78,7 +78,6 @@ SIDES: tuple[Side, ...] = (PUBLIC, CONFIDENTIAL)
 
 MANIFEST_VERSION = "2"
 MANIFEST_SCHEMA = "manifest-v2.schema.json"
-PUBLICATION_FILE = "publicatie.json"
 PUBLICATION_FORMAT = 1
 MAX_NAME = 100
 MAX_VERSION = 5

@@ -10,6 +10,7 @@ from assembler.errors import UsageError
 DOSSIER_FILE = "dossier.yaml"
 MEETING_FILE = "vergadering.yaml"
 ORGANISATION_FILE = "organisatie.yaml"
+PUBLICATION_FILE = "publicatie.json"  # in a meeting folder: what its exports published
 
 
 @dataclass(frozen=True)

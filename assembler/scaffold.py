@@ -18,11 +18,13 @@ from pydantic import ValidationError
 from assembler.errors import InputRejected, Problem, UsageError
 from assembler.fsutil import write_text_atomic
 from assembler.model import DEFAULT_REFERENCE_PATTERN, DOCUMENT_KINDS, Vergadering
-from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
+from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.source import Source, YamlValue, load_yaml, parse_yaml
 from assembler.validate import folder_name_problem, load_organisation, problems_from_validation
 
 _REFERENCE = re.compile(r"^\s*kenmerk\s*:\s*['\"]?(\d{2})\.(\d{7})['\"]?\s*(#.*)?$", re.MULTILINE)
+# A published file's name: "03_23.0002104_voorstel_....pdf" (see package.export_name).
+_PUBLISHED_REFERENCE = re.compile(r'"bestandsnaam"\s*:\s*"\d{2}_(\d{2})\.(\d{7})_')
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,18 +64,26 @@ def asked_for(kind: str) -> tuple[str, ...]:
 
 
 def next_reference(project: Project, year: int) -> str:
-    """The next free kenmerk of ``year`` in the default pattern (``23.0001773``)."""
+    """The next free kenmerk of ``year`` in the default pattern (``23.0001773``).
+
+    Taken are those of the dossiers, and those an export published: a kenmerk stays taken
+    after its dossier was deleted, as the agenda systems know it.
+    """
     prefix = f"{year % 100:02d}"
     highest = 0
     # Read the raw text, not the models: an invalid dossier still owns its kenmerk.
-    for path in project.dossiers.glob(f"*/*/{DOSSIER_FILE}"):
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        for match in _REFERENCE.finditer(text):
-            if match.group(1) == prefix:
-                highest = max(highest, int(match.group(2)))
+    for pattern, found in (
+        (f"*/*/{DOSSIER_FILE}", _REFERENCE),
+        (f"*/{PUBLICATION_FILE}", _PUBLISHED_REFERENCE),
+    ):
+        for path in project.dossiers.glob(pattern):
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for match in found.finditer(text):
+                if match.group(1) == prefix:
+                    highest = max(highest, int(match.group(2)))
     return f"{prefix}.{highest + 1:07d}"
 
 

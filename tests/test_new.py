@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -328,3 +329,23 @@ def test_a_folder_name_the_agenda_cannot_hold_gets_advice_to_rename(
         "niet op de agenda (hernoem de map eerst: alleen letters, cijfers, punten en "
         "streepjes; zet dan die naam op de agenda)"
     ) in result.stderr.splitlines()
+
+
+def test_a_kenmerk_once_published_is_not_handed_out_again(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Its dossier was deleted after an export; the agenda systems still know the number."""
+    published = {
+        "documenten": {
+            "openbaar:oud-dossier/voorstel": {
+                "bestandsnaam": "09_23.0009000_voorstel_oud-dossier.pdf",
+                "status": "ingetrokken",
+            }
+        }
+    }
+    meeting = example_project / "dossiers" / ECONOMIE
+    (meeting / "publicatie.json").write_text(json.dumps(published), encoding="utf-8")
+    result = run_cli("new", f"dossiers/{ECONOMIE}", "laadpalen", *OPTIONS, cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    text = (meeting / "laadpalen" / "dossier.yaml").read_text(encoding="utf-8")
+    assert 'kenmerk: "23.0009001"' in text
