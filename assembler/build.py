@@ -285,7 +285,9 @@ def _dossier_key(
     # The bundle's subject names the meeting ("Voorstel Portefeuillehoudersoverleg …"); the
     # rest of vergadering.yaml does not reach a dossier's outputs.
     digest.update(f"\noverleg {overleg}\n".encode())
-    digest.update((dossier.folder / DOSSIER_FILE).read_bytes())
+    # The text that was read and checked, not the file again: a save since would otherwise
+    # be kept as made, under the outputs of the text before it.
+    digest.update(dossier.source.text.encode("utf-8"))
     template = project.template_for(dossier.document.kind)
     if template.is_file():
         digest.update(files.sha256(template).encode())
@@ -703,7 +705,7 @@ def _meeting_plans(
         items = tuple(by_meeting.get(meeting.name, []))
         digest = hashlib.sha256(settings.encode())
         digest.update(f"meeting outputs {MEETING_FORMAT}\n".encode())
-        digest.update((meeting.folder / "vergadering.yaml").read_bytes())
+        digest.update(meeting.source.text.encode("utf-8"))  # as read (see _dossier_key)
         agenda_template = project.template_for("agenda")
         if agenda_template.is_file():
             digest.update(files.sha256(agenda_template).encode())

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import tempfile
 import threading
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -1201,3 +1202,29 @@ def test_a_new_kenmerk_leaves_one_output_folder_and_a_refused_dossier_keeps_its_
     rewrite(dossier, "datum: 2023-04-31", "datum: 2023-04-11")
     assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
     assert [p.name for p in meeting.glob("*-werklocaties")] == ["02-23.0001772-werklocaties"]
+
+
+def test_a_dossier_saved_while_the_build_reads_it_is_made_again_by_the_next(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outputs are kept under the text the build read, not under the file saved since."""
+    from assembler import build
+    from assembler.project import Project
+
+    dossier = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    plan = build._plan
+
+    def saved_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        rewrite(dossier, "onderwerp: Aanpak actieplan Werklocaties", "onderwerp: Later opgeslagen")
+        return plan(*args, **kwargs)
+
+    project = Project(example_project)
+    options = build.BuildOptions(pdf=False)
+    with monkeypatch.context() as patched:
+        patched.setattr(build, "_plan", saved_meanwhile)
+        assert build.build_project(project, options).exit_code == 0
+    again = build.build_project(project, options)
+    [result] = [r for r in again.results if r.folder == "werklocaties"]
+    assert result.status == "gebouwd"
+    docx = next((example_project / "build" / ECONOMIE).glob("*-werklocaties")) / "voorstel.docx"
+    assert "Later opgeslagen" in zipfile.ZipFile(docx).read("word/document.xml").decode()
