@@ -424,16 +424,25 @@ def _document_id(meeting: str, document: ExportDocument, facts: _Facts) -> str:
 
 def _update_versions(
     export: MeetingExport, records: dict[str, Any], moment: datetime
-) -> tuple[dict[str, tuple[str, str]], dict[str, Any]]:
-    """New records and, per document, its (versie, reden).
+) -> tuple[dict[str, tuple[str, str]], dict[str, Any], dict[str, str]]:
+    """New records, per document its (versie, reden), and the records renamed (old key: new).
 
     A record keeps when its document last changed (``gewijzigd``, ``moment`` for a new
     version): the sitemap's ``lastmod``, by which the Woo-harvester knows to fetch it again.
+    A document whose dossier folder was renamed keeps its record: same side, same file name.
     """
     changed_at = moment.astimezone(TIMEZONE).isoformat(timespec="seconds")
     updated: dict[str, Any] = {k: dict(v) for k, v in records.items() if isinstance(v, dict)}
     versions: dict[str, tuple[str, str]] = {}
     current: set[str] = set()
+    wanted = {_record_key(d.side, d.key) for d in export.documents}
+    # Records of this meeting's documents that are about to go, by side and file name.
+    leaving = {
+        (key.partition(":")[0], str(record.get("bestandsnaam"))): key
+        for key, record in updated.items()
+        if key not in wanted and record.get("status") != "ingetrokken"
+    }
+    renamed: dict[str, str] = {}
     for document in export.documents:
         record_key = _record_key(document.side, document.key)
         current.add(record_key)
@@ -443,6 +452,10 @@ def _update_versions(
             PUBLIC if document.side == CONFIDENTIAL else CONFIDENTIAL, document.key
         )
         moved = updated.get(other_side)
+        before = leaving.pop((document.side, document.name), None)
+        if old is None and moved is None and before is not None:
+            old = updated.pop(before)
+            renamed[before] = record_key
         if old is None and moved is not None and moved.get("status") != "ingetrokken":
             version = _next_version(str(moved.get("versie", "0")))
             reason = "nu openbaar" if document.side == PUBLIC else "niet meer openbaar"
@@ -487,7 +500,7 @@ def _update_versions(
             record["reden"] = "niet meer openbaar" if side == PUBLIC else "nu openbaar"
         else:
             record["reden"] = "niet meer op de agenda"
-    return versions, updated
+    return versions, updated, renamed
 
 
 # --------------------------------------------------------------------------- manifests
@@ -992,8 +1005,15 @@ def plan_meeting(
     for document in documents:
         export.facts[_record_key(document.side, document.key)] = _pdf_facts(document.source)
     publication = load_publication(project, meeting)
-    versions, records = _update_versions(export, publication["documenten"], moment)
+    versions, records, renamed = _update_versions(export, publication["documenten"], moment)
     publication["documenten"] = records
+    # What was published of a renamed record stays the same object on each agenda system.
+    for state in publication.get("publicaties", {}).values():
+        objects = state.get("informatieobjecten") if isinstance(state, dict) else None
+        if isinstance(objects, dict):
+            for before, after in renamed.items():
+                if before in objects and after not in objects:
+                    objects[after] = objects.pop(before)
     export.publication = publication
     organisation = catalog.organisation
     # Withdrawn public documents are named only for dossiers that are public wherever they are.

@@ -559,3 +559,28 @@ def test_a_meeting_whose_agenda_could_not_be_made_anew_is_not_exported(
         "konden niet opnieuw gemaakt worden (zie de meldingen hierboven)"
     ]
     assert (project.build / WONEN / "export" / PUBLIC / "manifest.json").read_bytes() == before
+
+
+def _rename_snelfietsroutes(project: Project) -> None:
+    """Rename the dossier folder and its agenda entry, as a clerk tidying up does."""
+    wonen = project.dossiers / WONEN
+    (wonen / "snelfietsroutes").rename(wonen / "snelfietsroutes-2023")
+    agenda = wonen / "vergadering.yaml"
+    text = agenda.read_text(encoding="utf-8")
+    agenda.write_text(
+        text.replace("dossier: snelfietsroutes\n", "dossier: snelfietsroutes-2023\n"),
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.slow
+def test_a_renamed_dossier_folder_keeps_its_documents(project: Project) -> None:
+    """Same file names, same ids and versions: nothing withdrawn, nothing new."""
+    before = _ids(project.root, WONEN, PUBLIC)
+    versions = _versions(project.root, WONEN)
+    _rename_snelfietsroutes(project)
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    assert _ids(project.root, WONEN, PUBLIC) == before
+    assert _versions(project.root, WONEN) == versions
+    assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []

@@ -390,6 +390,21 @@ def test_documents_made_confidential_are_deleted_even_when_a_change_is_refused(
 
 
 @pytest.mark.slow
+def test_a_renamed_dossier_folder_is_neither_deleted_nor_posted_again(project: Project) -> None:
+    with Stub([]) as stub:
+        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+        first = len(stub.requests)
+        wonen = project.dossiers / WONEN
+        (wonen / "snelfietsroutes").rename(wonen / "snelfietsroutes-2023")
+        agenda = wonen / "vergadering.yaml"
+        text = agenda.read_text(encoding="utf-8")
+        agenda.write_text(text.replace("snelfietsroutes\n", "snelfietsroutes-2023\n"), "utf-8")
+        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+    again = stub.requests[first:]
+    assert not [r for r in again if r[0] in ("POST", "DELETE")], again
+
+
+@pytest.mark.slow
 def test_dry_run_sends_nothing(project: Project) -> None:
     with Stub([]) as stub:
         report = publish_meeting(
