@@ -1059,6 +1059,16 @@ def _install_dossier(project: Project, plan: _Plan, warnings: Sequence[Problem])
     """Move a dossier's outputs from staging into place and record them in the cache."""
     staging = _staging(plan.output_dir)
     names = sorted(path.name for path in staging.iterdir())
+    if plan.dossier.document.is_public and not _dossier_outputs_public(
+        project, plan.meeting.name, plan.dossier.name
+    ):
+        # Public outputs replace confidential ones: the record says so before they do, so a
+        # build stopped in between never leaves public outputs recorded as confidential
+        # (and kept when the dossier goes back to Nee; see _withdraw_public_outputs).
+        write_text_atomic(
+            _cache_file(project, plan.meeting.name, plan.dossier.name),
+            json.dumps({"openbaar": True, "dir": plan.output_dir.name}) + "\n",
+        )
     outputs = _install(staging, plan.output_dir, names)
     _remember(project, plan, outputs, warnings)
     return outputs
@@ -1190,6 +1200,15 @@ def _meeting_bundles(
         for parts, name, confidential in _meeting_parts(plan):
             meta = _meeting_meta(catalog, plan, options, confidential)
             merge_documents(parts, meta, staging / name)
+    # Which items its public agenda and bundle show in full (see _withdraw_public_outputs):
+    # recorded before they are installed too, with those shown so far, for the same reason
+    # as a dossier's (see _install_dossier).
+    public = [p.dossier.name for p in plan.items if p.dossier.document.is_public]
+    shown = _meeting_shown_in_full(project.build, plan.name)
+    if shown is not None and not shown.issuperset(public):
+        write_text_atomic(
+            _meeting_cache(plan), json.dumps({"openbaar": sorted(shown.union(public))}) + "\n"
+        )
     # The meeting folder also holds the dossiers' folders, so only these six files move;
     # without PDFs, the old ones go, as a dossier's do: they would not match the agendas.
     try:
@@ -1200,8 +1219,6 @@ def _meeting_bundles(
                 (plan.folder / name).unlink(missing_ok=True)
     except OSError as error:
         raise not_writable(plan.folder, error) from None
-    # Which items its public agenda and bundle show in full (see _withdraw_public_outputs).
-    public = [p.dossier.name for p in plan.items if p.dossier.document.is_public]
     write_text_atomic(
         _meeting_cache(plan), json.dumps({"key": plan.key, "openbaar": public}) + "\n"
     )

@@ -1228,3 +1228,39 @@ def test_a_dossier_saved_while_the_build_reads_it_is_made_again_by_the_next(
     assert result.status == "gebouwd"
     docx = next((example_project / "build" / ECONOMIE).glob("*-werklocaties")) / "voorstel.docx"
     assert "Later opgeslagen" in zipfile.ZipFile(docx).read("word/document.xml").decode()
+
+
+def test_public_outputs_are_recorded_as_public_before_they_are_installed(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build stopped between installing and recording must not hide public outputs."""
+    from assembler import build
+    from assembler.project import Project
+
+    project = Project(example_project)
+    options = build.BuildOptions(pdf=False)
+    dossier = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    rewrite(dossier, "verspreiden: Ja", "verspreiden: Nee")
+    assert build.build_project(project, options).exit_code == 0
+
+    rewrite(dossier, "verspreiden: Nee", "verspreiden: Ja")
+
+    def stop(*_args: Any) -> None:
+        raise KeyboardInterrupt  # after its outputs are in place, before their record
+
+    with monkeypatch.context() as patched:
+        patched.setattr(build, "_remember", stop)
+        with pytest.raises(KeyboardInterrupt):
+            build.build_project(project, options)
+    (item,) = (example_project / "build" / ECONOMIE).glob("*-werklocaties")
+    assert (
+        "NIET OPENBAAR"
+        not in zipfile.ZipFile(item / "voorstel.docx").read("word/header1.xml").decode()
+    )  # the public one is installed
+
+    # Confidential again, and refused: its public outputs must go.
+    rewrite(dossier, "verspreiden: Ja", "verspreiden: Nee")
+    rewrite(dossier, "datum: 2023-04-11", "datum: 2023-04-31")
+    report = build.build_project(project, options)
+    assert report.exit_code == 1
+    assert not item.exists()
