@@ -690,7 +690,17 @@ def _meeting_plans(
             continue
         missing = [i.folder_name for i in meeting.items if i.folder_name and i.dossier is None]
         if missing:
-            why = _items_that([str(m) for m in missing], "is afgekeurd", "zijn afgekeurd")
+            # A dossier refused by the checks, or a folder that is not there (any more).
+            refused = [m for m in missing if (meeting.folder / m / DOSSIER_FILE).is_file()]
+            absent = [m for m in missing if m not in refused]
+            why = " en ".join(
+                _items_that(names, singular, plural)
+                for names, singular, plural in (
+                    (refused, "is afgekeurd", "zijn afgekeurd"),
+                    (absent, "geen dossiermap heeft", "geen dossiermap hebben"),
+                )
+                if names
+            )
             report.problems.append(
                 Problem(
                     project.display(meeting.folder / "vergadering.yaml"),
@@ -1809,8 +1819,9 @@ def _withdraw_meeting_outputs(
             meeting.folder,
             "de openbare agenda, de vergaderbundel en het exportpakket zijn weggehaald: ze "
             f"toonden {dutch_list(withdrawn)} als openbaar agendapunt, en {which} nu niet "
-            "openbaar, afgekeurd of niet te vinden (ze komen terug zodra de hele vergadering "
-            "weer gebouwd kan worden)",
+            "openbaar, afgekeurd of niet te vinden (agenda en vergaderbundel komen terug zodra "
+            "de hele vergadering weer gebouwd kan worden, het exportpakket met de volgende "
+            "export)",
         )
     )
 

@@ -386,8 +386,9 @@ def test_failed_dossier_keeps_its_previous_good_output(
 PUBLIC_WITHDRAWN = (
     "dossiers/{meeting}/vergadering.yaml: waarschuwing: de openbare agenda, de vergaderbundel "
     "en het exportpakket zijn weggehaald: ze toonden {item} als openbaar agendapunt, en dat "
-    "agendapunt is nu niet openbaar, afgekeurd of niet te vinden (ze komen terug zodra de hele "
-    "vergadering weer gebouwd kan worden)"
+    "agendapunt is nu niet openbaar, afgekeurd of niet te vinden (agenda en vergaderbundel "
+    "komen terug zodra de hele vergadering weer gebouwd kan worden, het exportpakket met de "
+    "volgende export)"
 )
 DOSSIER_WITHDRAWN = (
     "dossiers/{meeting}/{item}/dossier.yaml: waarschuwing: de eerder gemaakte stukken van dit "
@@ -1264,3 +1265,17 @@ def test_public_outputs_are_recorded_as_public_before_they_are_installed(
     report = build.build_project(project, options)
     assert report.exit_code == 1
     assert not item.exists()
+
+
+def test_a_deleted_dossier_still_on_the_agenda_is_named_as_missing_not_refused(
+    example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
+) -> None:
+    _meeting, dossiers = wonen_built
+    shutil.rmtree(dossiers / "memo-huisvestingsverordening")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 1
+    assert (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de agenda's zijn niet bijgewerkt "
+        "omdat het agendapunt voor memo-huisvestingsverordening geen dossiermap heeft (zie de "
+        "meldingen bij dat agendapunt)"
+    ) in result.stderr.splitlines(), result.stderr
