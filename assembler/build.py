@@ -1127,12 +1127,14 @@ def _meeting_meta(
     catalog: Catalog, plan: _MeetingPlan, options: BuildOptions, confidential: bool
 ) -> BundleMeta:
     from assembler.bundle import BundleMeta
+    from assembler.render import dutch_date
 
     meeting = plan.meeting.meeting
     # The title a reader shows in its window and tab: the two bundles must not look alike.
+    # The date as the agenda and the export write it; the keywords keep it sortable.
     which = " (niet openbaar)" if confidential else ""
     return BundleMeta(
-        title=f"Vergaderbundel {meeting.meeting} {meeting.date.isoformat()}{which}",
+        title=f"Vergaderbundel {meeting.meeting} {dutch_date(meeting.date)}{which}",
         author=catalog.organisation.name,
         subject=meeting.meeting,
         keywords=meeting.date.isoformat(),

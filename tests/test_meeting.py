@@ -96,7 +96,7 @@ def test_public_meeting_bundle_has_no_confidential_page_or_title(built: Path) ->
     with pikepdf.open(public) as a, pikepdf.open(everything) as b:
         assert len(b.pages) > len(a.pages)
         # What a reader shows in its title bar tells the two apart.
-        title = "Vergaderbundel Portefeuillehoudersoverleg Ruimte en Wonen 2023-06-23"
+        title = "Vergaderbundel Portefeuillehoudersoverleg Ruimte en Wonen 23 juni 2023"
         assert str(a.docinfo["/Title"]) == title
         assert str(b.docinfo["/Title"]) == f"{title} (niet openbaar)"
         with b.open_metadata() as xmp:
