@@ -331,6 +331,9 @@ _PROMPTS = {
     "email": "E-mailadres",
     "aan": "Aan",
     "van": "Van",
+    "overleg": "Naam van het overleg",
+    "aanvang": "Aanvangstijd (UU:MM)",
+    "locatie": "Locatie",
 }
 
 
@@ -428,6 +431,42 @@ def _question(name: str) -> str:
 def _interactive() -> bool:
     """Whether someone at a terminal can answer questions."""
     return sys.stdin.isatty()
+
+
+@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@dutch_help
+@click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--overleg", metavar="TEKST", help="Naam van het overleg.")
+@click.option("--datum", metavar="JJJJ-MM-DD", help="Datum (standaard: uit de mapnaam).")
+@click.option("--aanvang", metavar="UU:MM", help="Aanvangstijd.")
+@click.option("--locatie", metavar="TEKST", help="Plaats van de vergadering.")
+@handles_errors
+def vergadering(
+    vergadermap: Path,
+    overleg: str | None,
+    datum: str | None,
+    aanvang: str | None,
+    locatie: str | None,
+) -> None:
+    """Maak een nieuwe vergadering: VERGADERMAP met een vergadering.yaml.
+
+    Geef de map als dossiers/JJJJ-MM-DD-naam (bijvoorbeeld dossiers/2024-03-15-pfho-economie):
+    de datum komt uit de mapnaam. Overleg, aanvang en locatie komen van de laatste eerdere
+    vergadering met dezelfde naam, tenzij ze als opties gegeven worden; is er geen, dan wordt
+    erom gevraagd als er een terminal is. De agenda krijgt de vaste punten; zet er dossiers op
+    met 'assembler new'.
+    """
+    from assembler.scaffold import MEETING_ASKED, NewMeeting, create_meeting, previous_meeting
+
+    project = _project()
+    folder = vergadermap.resolve()
+    values = {"overleg": overleg or "", "aanvang": aanvang or "", "locatie": locatie or ""}
+    if previous_meeting(project, folder) is None and _interactive():
+        for name in MEETING_ASKED:
+            if not values[name]:
+                values[name] = click.prompt(_question(name))
+    target = create_meeting(project, folder, NewMeeting(datum=datum or "", **values))
+    click.echo(f"Aangemaakt: {project.display(target)} (zet er dossiers op met 'assembler new')")
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")

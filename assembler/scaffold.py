@@ -94,7 +94,8 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
     if not meeting_file.is_file():
         raise UsageError(
             f"{project.display(meeting_folder)}: is geen vergadermap, er staat geen "
-            f"{MEETING_FILE} in (kies een map onder dossiers/ met een {MEETING_FILE})"
+            f"{MEETING_FILE} in (kies een map onder dossiers/ met een {MEETING_FILE}, of maak "
+            "de vergadering eerst met 'assembler vergadering')"
         )
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise UsageError(
@@ -394,7 +395,8 @@ def move_dossier(
     if not (target_meeting / MEETING_FILE).is_file():
         raise UsageError(
             f"{project.display(target_meeting)}: is geen vergadermap, er staat geen "
-            f"{MEETING_FILE} in (kies een map onder dossiers/ met een {MEETING_FILE})"
+            f"{MEETING_FILE} in (kies een map onder dossiers/ met een {MEETING_FILE}, of maak "
+            "de vergadering eerst met 'assembler vergadering')"
         )
     new_source = _load_meeting(project, target_meeting / MEETING_FILE)
     old_date = Vergadering.model_validate(old_source.data).date
@@ -613,3 +615,124 @@ def _add_row(
         f"{pad}conclusie: {_yaml_text(plan['conclusie'])}\n"
     )
     return begin, end, lead + row_text
+
+
+# --------------------------------------------------------------------------- a new meeting
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewMeeting:
+    """What a clerk tells ``assembler vergadering``; empty values come from the last meeting."""
+
+    datum: str = ""  # JJJJ-MM-DD; empty: from the folder name
+    overleg: str = ""
+    aanvang: str = ""  # UU:MM
+    locatie: str = ""
+
+
+MEETING_ASKED = ("overleg", "aanvang", "locatie")
+_DATED_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+
+
+def previous_meeting(project: Project, folder: Path) -> Vergadering | None:
+    """The latest meeting before ``folder`` of the same kind (``<date>-pfho-economie``).
+
+    Its overleg, time and place are what the next one most likely has.
+    """
+    match = _DATED_FOLDER.match(folder.name)
+    if not match:
+        return None
+    earlier = sorted(
+        candidate
+        for candidate in project.dossiers.glob(f"*-{match.group(2)}/{MEETING_FILE}")
+        if (dated := _DATED_FOLDER.match(candidate.parent.name)) is not None
+        and dated.group(2) == match.group(2)
+        and dated.group(1) < match.group(1)
+    )
+    for meeting_file in reversed(earlier):
+        try:
+            source = load_yaml(meeting_file, project.display(meeting_file))
+            return Vergadering.model_validate(source.data)
+        except (InputRejected, ValidationError):
+            continue  # a damaged one says nothing about the next
+    return None
+
+
+def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
+    """Write ``<folder>/vergadering.yaml`` for a new meeting; the agenda's fixed items only.
+
+    What is not given is taken from the latest meeting of the same kind; UsageError names
+    what is still missing, or wrong.
+    """
+    display = project.display(folder)
+    if folder.parent.resolve() != project.dossiers.resolve():
+        raise UsageError(
+            f"{display}: een vergadermap staat direct in dossiers/ (bijvoorbeeld "
+            "dossiers/2024-03-15-pfho-economie)"
+        )
+    if (folder / MEETING_FILE).exists():
+        raise UsageError(f"{display}: deze vergadering bestaat al (er staat een {MEETING_FILE})")
+    problem = folder_name_problem(folder.name)
+    if problem:
+        raise UsageError(f"{display}: {problem}")
+    dated = _DATED_FOLDER.match(folder.name)
+    day = values.datum or (dated.group(1) if dated else "")
+    if dated and values.datum and values.datum != dated.group(1):
+        raise UsageError(
+            f"--datum: {values.datum} is een andere datum dan die in de mapnaam "
+            f"({dated.group(1)}); er is niets gemaakt (laat --datum weg of geef de map de "
+            "datum van de vergadering)"
+        )
+    previous = previous_meeting(project, folder)
+    given = {
+        "overleg": values.overleg or (previous.meeting if previous else ""),
+        "aanvang": values.aanvang or (previous.start if previous else ""),
+        "locatie": values.locatie or (previous.location if previous else ""),
+    }
+    known = {"datum": day, **given}
+    missing = [f"--{name}" for name in ("datum", *MEETING_ASKED) if not known[name]]
+    if missing:
+        raise UsageError(
+            f"gegevens ontbreken: geef {', '.join(missing)} op (er is geen eerdere vergadering "
+            "van dit overleg om ze van over te nemen)"
+        )
+    items = ["Opening en vaststellen agenda"]
+    if previous is not None:
+        items.append(
+            "Verslag en actielijst van het overleg van "
+            + format_date(previous.date, "d MMMM y", locale="nl_NL")
+        )
+    items.append("Rondvraag en sluiting")
+    text = _MEETING_TEXT.format(
+        schema=_relative_schema(project, folder, "vergadering"),
+        overleg=_yaml_text(given["overleg"]),
+        datum=day,
+        aanvang=_yaml_text(given["aanvang"]),
+        locatie=_yaml_text(given["locatie"]),
+        agenda="".join(f"  - {item}\n" for item in items),  # our own words: no quotes needed
+    )
+    target = folder / MEETING_FILE
+    source = parse_yaml(text.encode("utf-8"), target, project.display(target))
+    try:
+        Vergadering.model_validate(source.data)
+    except ValidationError as error:
+        problems = problems_from_validation(error, source, Vergadering)
+        raise UsageError(
+            "er is geen vergadering gemaakt: "
+            + "; ".join(f"--{p.veld}: {p.melding}" for p in problems)
+        ) from None
+    folder.mkdir(exist_ok=True)
+    write_text_atomic(target, text)
+    return target
+
+
+_MEETING_TEXT = """\
+# yaml-language-server: $schema={schema}
+overleg: {overleg}
+datum: {datum}
+aanvang: {aanvang}
+locatie: {locatie}
+agenda:
+{agenda}\
+  # 'assembler new' zet een nieuw dossier voor de rondvraag; een los punt is een regel tekst.
+"""

@@ -349,3 +349,74 @@ def test_a_kenmerk_once_published_is_not_handed_out_again(
     assert result.exit_code == 0, result.stderr
     text = (meeting / "laadpalen" / "dossier.yaml").read_text(encoding="utf-8")
     assert 'kenmerk: "23.0009001"' in text
+
+
+# --------------------------------------------------------------------------- a new meeting
+
+
+def test_a_new_meeting_takes_its_details_from_the_last_one_of_its_kind(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    folder = "dossiers/2023-07-14-pfho-ruimte-wonen"
+    made = run_cli("vergadering", folder, cwd=example_project)
+    assert made.exit_code == 0, made.stderr
+    assert made.stdout == (
+        f"Aangemaakt: {folder}/vergadering.yaml (zet er dossiers op met 'assembler new')\n"
+    )
+    text = (example_project / folder / "vergadering.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/vergadering.schema.json")
+    assert 'overleg: "Portefeuillehoudersoverleg Ruimte en Wonen"' in text
+    assert "datum: 2023-07-14" in text and 'aanvang: "09:30"' in text
+    assert "  - Verslag en actielijst van het overleg van 23 juni 2023\n" in text
+    # Ready for its dossiers: new puts one before the rondvraag, and check finds it in order.
+    added = run_cli("new", folder, "laadpalen", *OPTIONS, cwd=example_project)
+    assert added.exit_code == 0, added.stderr
+    lines = (example_project / folder / "vergadering.yaml").read_text(encoding="utf-8")
+    assert "  - dossier: laadpalen\n  - Rondvraag en sluiting\n" in lines
+    checked = run_cli("check", folder, cwd=example_project)
+    assert checked.exit_code == 0, checked.stderr
+
+
+def test_a_first_meeting_of_its_kind_needs_its_details(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    folder = "dossiers/2024-03-15-pfho-sociaal"
+    asked = run_cli("vergadering", folder, cwd=example_project)
+    assert asked.exit_code == 2
+    assert asked.stderr == (
+        "fout: gegevens ontbreken: geef --overleg, --aanvang, --locatie op (er is geen eerdere "
+        "vergadering van dit overleg om ze van over te nemen)\n"
+    )
+    assert not (example_project / folder).exists()
+    wrong = run_cli(
+        "vergadering",
+        folder,
+        "--overleg",
+        "Pfho Sociaal",
+        "--aanvang",
+        "9 uur",
+        "--locatie",
+        "Hilversum",
+        cwd=example_project,
+    )
+    assert wrong.exit_code == 2
+    assert wrong.stderr.startswith("fout: er is geen vergadering gemaakt: --aanvang: ")
+    made = run_cli(
+        "vergadering",
+        folder,
+        "--overleg",
+        "Pfho Sociaal",
+        "--aanvang",
+        "14:00",
+        "--locatie",
+        "Hilversum",
+        cwd=example_project,
+    )
+    assert made.exit_code == 0, made.stderr
+    text = (example_project / folder / "vergadering.yaml").read_text(encoding="utf-8")
+    assert "Verslag" not in text  # no earlier meeting to report on
+    again = run_cli("vergadering", folder, cwd=example_project)
+    assert again.exit_code == 2
+    assert again.stderr == (
+        f"fout: {folder}: deze vergadering bestaat al (er staat een vergadering.yaml)\n"
+    )
