@@ -63,6 +63,7 @@ from assembler.errors import (
 from assembler.fsutil import TEMP_PREFIX, not_writable, temporary_folder, write_text_atomic
 from assembler.model import Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
+from assembler.source import field_label
 from assembler.validate import (
     AgendaItem,
     Catalog,
@@ -975,7 +976,7 @@ def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExpor
         for document in export.documents:
             if document.side == PUBLIC:
                 audit.public_files.append(
-                    gate.PublicFile(document.source, f"{prefix}/{document.name}")
+                    gate.PublicFile(document.source, _leak_label(project, document, prefix))
                 )
                 names.append(document.name)
         audit.public_texts += [
@@ -990,6 +991,18 @@ def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExpor
 
 
 # --------------------------------------------------------------------------- the export
+
+
+def _leak_label(project: Project, document: ExportDocument, prefix: str) -> str:
+    """How the gate names a public document: an annex by the dossier line that attaches it,
+    which is what the clerk mends; the others by their place in the package."""
+    dossier = document.dossier
+    if document.role != "bijlage" or dossier is None or document.annex is None:
+        return f"{prefix}/{document.name}"
+    where = ("bijlagen", document.annex - 1, "bestand")
+    display = project.display(dossier.folder / DOSSIER_FILE)
+    line = dossier.source.line_of(where)
+    return f"{display}:{line}: {field_label(where)}" if line else f"{display}: {field_label(where)}"
 
 
 def plan_meeting(

@@ -491,3 +491,22 @@ def test_the_command_says_nothing_was_written_after_the_leaks(
     assert lines[-1].startswith("fout: export gestopt: ")
     assert lines[-1].endswith("in de openbare stukken; er is niets geschreven")
     assert not (project.build / WONEN / "export").exists()
+
+
+@pytest.mark.slow
+def test_a_leak_in_an_annex_is_named_by_the_dossier_line_that_attaches_it(
+    project: Project,
+) -> None:
+    """The confidential voorstel attached to a public dossier: the clerk mends that line."""
+    folder = project.dossiers / WONEN / "snelfietsroutes"
+    shutil.copyfile(_wonen_secret_voorstel(project), folder / "bijlage-4-achtergrond.pdf")
+    dossier = folder / "dossier.yaml"
+    with dossier.open("a", encoding="utf-8") as text:
+        text.write("  - omschrijving: Achtergrond\n    bestand: bijlage-4-achtergrond.pdf\n")
+    line = len(dossier.read_text(encoding="utf-8").splitlines())
+    build_project(project, BuildOptions(source_date_epoch=1_700_000_000))
+    with pytest.raises(ConfidentialityViolation) as raised:
+        package_meetings(project, source_date_epoch=1_700_000_000)
+    where = f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:{line}: bijlagen[4].bestand"
+    leaks = [p.format() for p in raised.value.problems if p.bestand == where]
+    assert leaks and all(SECRET_KENMERK in leak or "vertrouwelijke" in leak for leak in leaks)
