@@ -340,7 +340,9 @@ class Document(Record):
         examples=["Aanpak actieplan Werklocaties"],
     )
     distribution: VerspreidenField = Field(
-        alias="verspreiden", description="Ja of Nee; Nee betekent vertrouwelijk", examples=["Ja"]
+        alias="verspreiden",
+        description="Ja of Nee; Nee betekent vertrouwelijk",
+        examples=["Ja", "Nee"],
     )
     reference: Kenmerk = Field(
         alias="kenmerk", description="Kenmerk, uniek over alle dossiers", examples=["23.0001772"]

@@ -1115,6 +1115,10 @@ def _missing_message(loc: FieldPath, model: type[BaseModel], where: str = "") ->
     key = str(loc[-1]) if loc else ""
     info = _field_by_alias(holder, key) if holder is not None else None
     examples = getattr(info, "examples", None) if info is not None else None
+    if examples and len(examples) > 1:
+        # The choices (verspreiden: Ja or Nee): none is suggested over the other.
+        choices = " of ".join(f"'{key}: {example}'" for example in examples)
+        return f"ontbreekt{where} (schrijf {choices})"
     if examples:
         return f"ontbreekt{where} (schrijf bijvoorbeeld '{key}: {examples[0]}')"
     description = getattr(info, "description", None) if info is not None else None

@@ -268,8 +268,10 @@ def test_each_required_field_missing_is_named(
     above = following.split(":")[0]
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
+    # verspreiden is a choice: both are given, neither suggested.
+    hint = "'verspreiden: Ja' of 'verspreiden: Nee')" if key == "verspreiden" else "bijvoorbeeld "
     assert result.stderr.startswith(
-        f"{SEED}:{line}: {key}: ontbreekt boven '{above}:' (schrijf bijvoorbeeld '{key}: "
+        f"{SEED}:{line}: {key}: ontbreekt boven '{above}:' (schrijf {hint}"
     ), result.stderr
 
 

@@ -74,6 +74,10 @@ def _rejected(item: str) -> str:
     return f"het agendapunt voor {item} is afgekeurd (zie de meldingen bij dat agendapunt)"
 
 
+def _without_folder(item: str) -> str:
+    return f"het agendapunt voor {item} geen dossiermap heeft (zie de meldingen bij dat agendapunt)"
+
+
 # The annex rows spoil the annex of the dossier "doel": its agenda item cannot be made.
 UNFINISHED = (
     "het agendapunt voor doel niet gemaakt kon worden (zie de meldingen bij dat agendapunt)"
@@ -339,21 +343,22 @@ YAML_CASES = [
 # A missing key is reported where it belongs: above the key that follows it in the usual order,
 # which after the deletion stands on the deleted key's line.
 REQUIRED = {
-    "onderwerp": (3, "verspreiden", "'onderwerp: Aanpak actieplan Werklocaties'"),
-    "verspreiden": (4, "portefeuillehouder", "'verspreiden: Ja'"),
-    "contactpersoon": (6, "eenheid", "'contactpersoon: Anouk Pols'"),
-    "eenheid": (7, "email", "'eenheid: Beleid en bestuur'"),
-    "email": (8, "kenmerk", "'email: a.pols@regiogv.nl'"),
-    "kenmerk": (9, "datum", "'kenmerk: 23.0001772'"),
-    "datum": (10, "voorstel", "'datum: 2023-04-11'"),
+    "onderwerp": (3, "verspreiden", "bijvoorbeeld 'onderwerp: Aanpak actieplan Werklocaties'"),
+    # A choice: neither is suggested over the other.
+    "verspreiden": (4, "portefeuillehouder", "'verspreiden: Ja' of 'verspreiden: Nee'"),
+    "contactpersoon": (6, "eenheid", "bijvoorbeeld 'contactpersoon: Anouk Pols'"),
+    "eenheid": (7, "email", "bijvoorbeeld 'eenheid: Beleid en bestuur'"),
+    "email": (8, "kenmerk", "bijvoorbeeld 'email: a.pols@regiogv.nl'"),
+    "kenmerk": (9, "datum", "bijvoorbeeld 'kenmerk: 23.0001772'"),
+    "datum": (10, "voorstel", "bijvoorbeeld 'datum: 2023-04-11'"),
 }
-for key, (number, above, example) in REQUIRED.items():
+for key, (number, above, hint) in REQUIRED.items():
     YAML_CASES.append(
         Case(
             f"ontbreekt-{key}",
             _delete(DOEL, number),
             1,
-            (_msg(number, key, f"ontbreekt boven '{above}:' (schrijf bijvoorbeeld {example})"),),
+            (_msg(number, key, f"ontbreekt boven '{above}:' (schrijf {hint})"),),
         )
     )
 YAML_CASES += [
@@ -1244,7 +1249,7 @@ MEETING_CASES = [
             f"{MEETING}/{OUTPUT['memo']}",
             f"{MEETING}/05-23.0002150-geheim",
         ),
-        agendas_kept_because=_rejected("bestaat-niet"),
+        agendas_kept_because=_without_folder("bestaat-niet"),
     ),
     Case(
         "map-niet-op-agenda",
