@@ -262,7 +262,9 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
     "--droog",
     "dry_run",
     is_flag=True,
-    help="Laat zien wat er verstuurd zou worden, zonder iets te versturen.",
+    help=(
+        "Maak het exportpakket en laat zien wat er verstuurd zou worden, zonder iets te versturen."
+    ),
 )
 @handles_errors
 def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bool) -> None:
@@ -270,7 +272,11 @@ def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bo
 
     Alleen wat sinds de vorige keer veranderd is, wordt verstuurd. Het token komt uit
     de omgevingsvariabele ASSEMBLER_ODS_TOKEN en wordt nergens opgeslagen of getoond.
+    Verstuurd worden de gegevens: de vergadering, de agendapunten en per stuk een link
+    (publicatie_url in organisatie.yaml plus de bestandsnaam). De PDF's zelf staan in
+    build/<vergadering>/export/openbaar/ en horen op dat adres te staan.
     """
+    from assembler.package import PUBLIC
     from assembler.publish import publish_meeting
 
     project = _project()
@@ -289,6 +295,13 @@ def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bo
         click.echo(f"Droog: niets verstuurd ({len(report.requests)} verzoeken gepland).")
     else:
         click.echo(f"{report.sent} verstuurd, {report.unchanged} ongewijzigd.")
+    exported = [meeting.folder / PUBLIC for meeting in report.export.meetings]
+    if report.requests and exported:
+        # Only the metadata travels: the files must stand where their links point.
+        click.echo(
+            f"De PDF's staan in {project.display(exported[0])}/; de links wijzen naar "
+            "publicatie_url uit dossiers/organisatie.yaml: zet ze daar neer."
+        )
 
 
 @main.group(

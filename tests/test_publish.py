@@ -10,7 +10,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from assembler.errors import UsageError
 from assembler.package import export_meetings
 from assembler.project import Project
 from assembler.publish import PublishFailed, PublishRejected, publish_meeting
+from tests.conftest import CliResult
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO.parent / "shared" / "standards" / "ods-open-raadsinformatie-openapi-offline.yaml"
@@ -402,6 +403,23 @@ def test_a_renamed_dossier_folder_is_neither_deleted_nor_posted_again(project: P
         publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
     again = stub.requests[first:]
     assert not [r for r in again if r[0] in ("POST", "DELETE")], again
+
+
+@pytest.mark.slow
+def test_the_command_says_where_the_pdfs_are_that_the_links_point_to(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the metadata is sent: the clerk puts the files where publicatie_url says."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Stub([]) as stub:
+        result = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-2] == f"{1 + 8 + 15} verstuurd, 0 ongewijzigd."
+    assert lines[-1] == (
+        f"De PDF's staan in build/{WONEN}/export/openbaar/; de links wijzen naar publicatie_url "
+        "uit dossiers/organisatie.yaml: zet ze daar neer."
+    )
 
 
 @pytest.mark.slow
