@@ -291,10 +291,6 @@ def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bo
     for request in report.requests:
         status = f" → {request.status}" if request.status else ""
         click.echo(f"{request.method} {request.path}  {request.what} ({request.reason}){status}")
-    if report.dry_run:
-        click.echo(f"Droog: niets verstuurd ({len(report.requests)} verzoeken gepland).")
-    else:
-        click.echo(f"{report.sent} verstuurd, {report.unchanged} ongewijzigd.")
     exported = [meeting.folder / PUBLIC for meeting in report.export.meetings]
     if report.requests and exported:
         # Only the metadata travels: the files must stand where their links point.
@@ -302,6 +298,10 @@ def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bo
             f"De PDF's staan in {project.display(exported[0])}/; de links wijzen naar "
             "publicatie_url uit dossiers/organisatie.yaml: zet ze daar neer."
         )
+    if report.dry_run:
+        click.echo(f"Droog: niets verstuurd ({len(report.requests)} verzoeken gepland).")
+    else:
+        click.echo(f"{report.sent} verstuurd, {report.unchanged} ongewijzigd.")
 
 
 @main.group(

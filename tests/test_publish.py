@@ -415,11 +415,11 @@ def test_the_command_says_where_the_pdfs_are_that_the_links_point_to(
         result = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[-2] == f"{1 + 8 + 15} verstuurd, 0 ongewijzigd."
-    assert lines[-1] == (
+    assert lines[-2] == (
         f"De PDF's staan in build/{WONEN}/export/openbaar/; de links wijzen naar publicatie_url "
         "uit dossiers/organisatie.yaml: zet ze daar neer."
     )
+    assert lines[-1] == f"{1 + 8 + 15} verstuurd, 0 ongewijzigd."
 
 
 @pytest.mark.slow
