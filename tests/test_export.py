@@ -445,7 +445,6 @@ def test_a_postponed_item_is_new_in_its_next_meeting_not_withdrawn_there(
 
 
 @pytest.mark.slow
-@pytest.mark.slow
 def test_an_item_moved_and_then_made_confidential_is_withdrawn_without_its_name(
     project: Project,
 ) -> None:
@@ -463,6 +462,7 @@ def test_an_item_moved_and_then_made_confidential_is_withdrawn_without_its_name(
     assert all(set(e) == {"documentid", "versie", "reden"} for e in gone), gone
 
 
+@pytest.mark.slow
 def test_export_of_one_meeting_leaves_the_other_alone(project: Project) -> None:
     other = project.build / ECONOMIE / "export" / PUBLIC / "manifest.json"
     before = other.read_bytes()
@@ -540,6 +540,7 @@ def test_rejected_dossier_blocks_its_meeting_only(project: Project) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_meeting_whose_agenda_could_not_be_made_anew_is_not_exported(
     project: Project,
 ) -> None:

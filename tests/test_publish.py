@@ -253,6 +253,7 @@ def test_confidential_only_when_asked(project: Project, prism: str) -> None:
     assert items[6]["agendapuntTitel"] == SECRET_SUBJECT and items[6]["indicatorBesloten"] is True
 
 
+@pytest.mark.slow
 def test_prism_rejects_what_the_spec_forbids(prism: str) -> None:
     # The harness is not vacuous: Prism answers 4xx to a request outside the spec.
     response = httpx.post(
@@ -435,6 +436,7 @@ def test_dry_run_sends_nothing(project: Project) -> None:
     assert _publication(project)["publicaties"] == {}
 
 
+@pytest.mark.slow
 def test_plain_http_to_another_host_and_missing_token_are_refused(project: Project) -> None:
     with pytest.raises(UsageError, match="https"):
         publish_meeting(
