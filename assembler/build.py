@@ -529,8 +529,12 @@ def _build(
             _run(project, catalog, work, options, report, notify, service)
         elif service is not None:
             service.expect(0)
-    except BaseException:
+    except BaseException as stop:
+        said = len(report.problems)
         _withdraw_after_stop(project, catalog, work, meeting_plans, options, report)
+        if isinstance(stop, AssemblerError):
+            # The report goes with the stop: what was withdrawn is said with it.
+            stop.problems[:0] = report.problems[said:]
         raise
     if pdfs_before:  # counted before the withdrawals and the sweep below, which say their own
         report.pdfs_removed = max(pdfs_before - _count_pdfs(project, catalog), 0)
@@ -1705,12 +1709,15 @@ def _withdraw_public_outputs(
             if _dossier_outputs_public(project, meeting.name, name):
                 _withdraw_dossier_outputs(project, meeting, item, name, report)
     if not options.paths:
-        # A meeting whose vergadering.yaml is refused keeps its build folder too.
+        # A meeting whose vergadering.yaml is refused, or gone, keeps its build folder too
+        # (see _remove_stale): what of it is no longer public goes all the same.
         loaded = {meeting.name for meeting in catalog.meetings}
-        for record in sorted(project.build.glob(f".cache/*/{MEETING_RECORD}")):
-            name = record.parent.name
+        cache = project.build / ".cache"
+        records = sorted(p for p in cache.iterdir() if p.is_dir()) if cache.is_dir() else []
+        for record_dir in records:
+            name = record_dir.name
             folder = project.dossiers / name
-            if name not in loaded and (folder / MEETING_FILE).is_file():
+            if name not in loaded and folder.is_dir():
                 unloaded = _Unloaded(folder)
 
                 def public_there(meeting: str, item: str, folder: Path = folder) -> bool:

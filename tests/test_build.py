@@ -494,6 +494,19 @@ def test_a_meeting_that_does_not_load_still_withdraws_what_is_no_longer_public(
     ]
 
 
+def test_a_meeting_whose_vergadering_yaml_is_gone_still_withdraws_what_is_no_longer_public(
+    example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
+) -> None:
+    """Renamed to vergadering.yml: not a meeting now, but its build folder stays."""
+    meeting, dossiers = wonen_built
+    rewrite(dossiers / "snelfietsroutes" / "dossier.yaml", "verspreiden: Ja", "verspreiden: Nee")
+    (dossiers / "vergadering.yaml").rename(dossiers / "vergadering.yml")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert DOSSIER_WITHDRAWN.format(meeting=WONEN, item="snelfietsroutes") in result.stderr
+    assert not list(meeting.glob("*-snelfietsroutes"))
+    assert not (meeting / "agenda.docx").exists()
+
+
 def test_a_typo_in_vergadering_yaml_keeps_the_meetings_outputs(
     example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
 ) -> None:

@@ -157,6 +157,10 @@ def test_a_build_stopped_by_missing_libreoffice_still_withdraws_what_is_no_longe
         [str(ASSEMBLER), "build"], cwd=example_project, env=env, capture_output=True, text=True
     )
     assert stopped.returncode == 3, stopped.stderr
+    # Said with the stop, before its own message.
+    said = stopped.stderr.splitlines()
+    withdrawn = [i for i, line in enumerate(said) if "zijn weggehaald" in line]
+    assert len(withdrawn) == 2 and withdrawn[-1] < len(said) - 1, stopped.stderr
     # The public agenda and meeting bundle showed the item in full, its own PDFs unmarked.
     for public in ("agenda.pdf", "agenda.docx", "vergaderbundel.pdf"):
         assert not (meeting / public).exists(), public
