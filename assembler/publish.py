@@ -391,16 +391,9 @@ def _synchronise(
         {key for key, _entry in documents},
     )
 
-    meeting_id = put_or_post(
-        "vergaderingen",
-        state,
-        "vergadering",
-        _pick(manifest["vergadering"], _VERGADERING_FIELDS),
-        "vergadering",
-    )
-
     items: dict[str, str] = {}
-    for entry in manifest["agendapunten"]:
+
+    def send_item(entry: dict[str, Any], meeting_id: str) -> None:
         number = entry["agendapuntvolgnummer"]
         body = _pick(entry, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
         items[number] = put_or_post(
@@ -411,6 +404,25 @@ def _synchronise(
             f"agendapunt {number}",
             cleared=("agendapuntOmschrijving",),
         )
+
+    # So do the onderwerpen of confidential items (cleared on the public side), when the
+    # meeting is known already: its id does not wait for the meeting's own change.
+    known = state.get("vergadering")
+    if isinstance(known, dict) and known.get("id"):
+        for entry in manifest["agendapunten"]:
+            if entry.get("verspreiden") == "Nee":
+                send_item(entry, str(known["id"]))
+
+    meeting_id = put_or_post(
+        "vergaderingen",
+        state,
+        "vergadering",
+        _pick(manifest["vergadering"], _VERGADERING_FIELDS),
+        "vergadering",
+    )
+    for entry in manifest["agendapunten"]:
+        if entry["agendapuntvolgnummer"] not in items:
+            send_item(entry, meeting_id)
 
     for key, entry in documents:
         body = _pick(entry, _INFORMATIEOBJECT_FIELDS) | {"vergaderingen": [{"id": meeting_id}]}

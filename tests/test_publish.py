@@ -276,7 +276,8 @@ class Stub:
     def __init__(self, script: list[int], delay_first: float = 0.0) -> None:
         self.script = list(script)
         self.delay_first = delay_first
-        self.refuse: str | None = None  # a method answered 422 whatever the script says
+        # Requests answered 422 whatever the script says: "PUT", or "PUT /api/v1/vergaderingen".
+        self.refuse: str | None = None
         self.requests: list[tuple[str, str]] = []
         stub = self
 
@@ -288,7 +289,7 @@ class Stub:
                 if stub.delay_first and len(stub.requests) == 1:
                     time.sleep(stub.delay_first)
                 status = stub.script.pop(0) if stub.script else 201
-                if self.command == stub.refuse:
+                if stub.refuse and f"{self.command} {self.path}".startswith(stub.refuse):
                     status = 422
                 body = json.dumps({"id": f"s{len(stub.requests)}", "detail": "nee"}).encode()
                 self.send_response(status)
@@ -385,10 +386,37 @@ def test_documents_made_confidential_are_deleted_even_when_a_change_is_refused(
         with pytest.raises(PublishRejected):
             publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
     second = stub.requests[first:]
-    # The item's voorstel and its three annexes went first; then the refused PUT stopped it.
+    # The item's voorstel and its three annexes went first, then the PUT clearing its
+    # onderwerp, which the server refused: that stopped it.
     assert [method for method, _path in second] == ["DELETE"] * 4 + ["PUT"], second
+    assert second[-1][1].startswith("/api/v1/agendapunten/"), second
     informatieobjecten = _publication(project)["publicaties"][stub.url]["informatieobjecten"]
-    assert not any(key.startswith("snelfietsroutes/") for key in informatieobjecten)
+    assert any(key.startswith("openbaar:res-voortgang/") for key in informatieobjecten)
+    assert not any(key.startswith("openbaar:snelfietsroutes/") for key in informatieobjecten)
+
+
+@pytest.mark.slow
+def test_an_item_made_confidential_is_cleared_before_the_meeting_is_changed(
+    project: Project,
+) -> None:
+    """A refused change of the meeting itself must not leave the item's onderwerp public."""
+    with Stub([]) as stub:
+        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+        first = len(stub.requests)
+        wonen = project.dossiers / WONEN
+        dossier = wonen / "snelfietsroutes" / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+        meeting = wonen / "vergadering.yaml"
+        text = meeting.read_text(encoding="utf-8")
+        meeting.write_text(text.replace("Hilversum", "Bussum"), encoding="utf-8")
+        stub.refuse = "PUT /api/v1/vergaderingen"
+        with pytest.raises(PublishRejected):
+            publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+    second = stub.requests[first:]
+    assert [method for method, _path in second] == ["DELETE"] * 4 + ["PUT", "PUT"], second
+    assert second[4][1].startswith("/api/v1/agendapunten/")
+    assert second[5][1].startswith("/api/v1/vergaderingen/")
 
 
 @pytest.mark.slow
