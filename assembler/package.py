@@ -612,7 +612,7 @@ def _withdrawn(records: dict[str, Any], side: Side, named: set[str]) -> list[dic
             entry["documentid"] = record["documentid"]
         # A document that became confidential is withdrawn from the public side without
         # naming it again: its name and title are confidential now. So is one of a dossier
-        # that is not known to be public, here or in another meeting it moved to.
+        # not known to be public (see plan_meeting).
         dossier, has_dossier, _document = key.partition("/")
         if side != PUBLIC or not has_dossier or dossier in named:
             entry["bestandsnaam"] = str(record.get("bestandsnaam", ""))
@@ -1010,7 +1010,6 @@ def plan_meeting(
 ) -> MeetingExport:
     """Plan one meeting's package in memory: files, versions, manifests, sitemap.
 
-    ``catalog`` holds every meeting of the project (a dossier may have moved to another);
     ``moment`` is when a document that changed now counts as changed.
     """
     documents = _plan_documents(project, meeting)
@@ -1029,11 +1028,10 @@ def plan_meeting(
                     objects[after] = objects.pop(before)
     export.publication = publication
     organisation = catalog.organisation
-    # Withdrawn public documents are named only for dossiers that are public wherever they are.
-    dossiers = [d for m in catalog.meetings for d in m.dossiers]
-    named = {d.name for d in dossiers if d.document.is_public} - {
-        d.name for d in dossiers if not d.document.is_public
-    }
+    # Withdrawn public documents are named only for dossiers public in this meeting now (an
+    # annex taken off): one moved away may be confidential where it went, and a folder name
+    # says nothing across meetings, where several have a punt-01.
+    named = {d.name for d in meeting.dossiers if d.document.is_public}
     for side in SIDES:
         manifest = _manifest(export, side, organisation, versions, records, named)
         validate_manifest(manifest)

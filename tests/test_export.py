@@ -585,3 +585,36 @@ def test_a_renamed_dossier_folder_keeps_its_documents(project: Project) -> None:
     assert _ids(project.root, WONEN, PUBLIC) == before
     assert _versions(project.root, WONEN) == versions
     assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
+
+
+@pytest.mark.slow
+def test_a_confidential_item_deleted_later_stays_unnamed_beside_a_namesake(
+    project: Project,
+) -> None:
+    """Another meeting's public dossier of the same folder name makes it no less secret."""
+    wonen = project.dossiers / WONEN
+    dossier = wonen / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+    assert export_meetings(project, (), EPOCH).exit_code == 0
+    # Then it goes, and the economie meeting gets a public dossier of the same folder name.
+    namesake = project.dossiers / ECONOMIE / "snelfietsroutes"
+    shutil.copytree(wonen / "snelfietsroutes", namesake)
+    text = (namesake / "dossier.yaml").read_text(encoding="utf-8")
+    text = text.replace("kenmerk: 23.0002131", "kenmerk: 23.0009131")
+    (namesake / "dossier.yaml").write_text(text.replace("verspreiden: Nee", "verspreiden: Ja"))
+    shutil.rmtree(wonen / "snelfietsroutes")
+    for folder, old, new in (
+        (wonen, "  - dossier: snelfietsroutes\n", ""),
+        (
+            project.dossiers / ECONOMIE,
+            "  - dossier: werklocaties\n",
+            "  - dossier: werklocaties\n  - dossier: snelfietsroutes\n",
+        ),
+    ):
+        agenda = folder / "vergadering.yaml"
+        agenda.write_text(agenda.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    report = export_meetings(project, (), EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    withdrawn = _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]
+    assert withdrawn and "23.0002131" not in json.dumps(withdrawn)
