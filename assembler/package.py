@@ -27,7 +27,7 @@ import uuid
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -423,6 +423,18 @@ def _document_id(meeting: str, document: ExportDocument, facts: _Facts) -> str:
     return str(uuid.uuid5(_DOCUMENT_IDS, f"{meeting}/{document.key}\n{facts.digest}"))
 
 
+def _newer_than(record: dict[str, Any] | None, moment: datetime) -> str:
+    """When a new version changed: ``moment``, or a second after the version before when that
+    is not earlier (a fixed SOURCE_DATE_EPOCH), so that a harvester sees a newer lastmod."""
+    try:
+        before = datetime.fromisoformat(str((record or {})["gewijzigd"]))
+        if before.tzinfo is not None and before >= moment:
+            moment = before + timedelta(seconds=1)
+    except (KeyError, ValueError):
+        pass
+    return moment.astimezone(TIMEZONE).isoformat(timespec="seconds")
+
+
 def _update_versions(
     export: MeetingExport, records: dict[str, Any], moment: datetime
 ) -> tuple[dict[str, tuple[str, str]], dict[str, Any], dict[str, str]]:
@@ -432,7 +444,7 @@ def _update_versions(
     version): the sitemap's ``lastmod``, by which the Woo-harvester knows to fetch it again.
     A document whose dossier folder was renamed keeps its record: same side, same file name.
     """
-    changed_at = moment.astimezone(TIMEZONE).isoformat(timespec="seconds")
+    changed_at = _newer_than(None, moment)
     updated: dict[str, Any] = {k: dict(v) for k, v in records.items() if isinstance(v, dict)}
     versions: dict[str, tuple[str, str]] = {}
     current: set[str] = set()
@@ -488,7 +500,7 @@ def _update_versions(
             "status": "actueel",
             "gewijzigd": str((old or {}).get("gewijzigd") or changed_at)
             if unchanged
-            else changed_at,
+            else _newer_than(old or moved, moment),
         }
         versions[record_key] = (version, reason)
     for record_key, record in updated.items():

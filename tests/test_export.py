@@ -383,6 +383,12 @@ def test_versions_bump_on_change_and_withdraw_removed_documents(project: Project
     assert voorstel != old_voorstel
     assert _ids(project.root, WONEN, PUBLIC)[voorstel] == first_ids[old_voorstel]
 
+    # Changed again under the same fixed SOURCE_DATE_EPOCH: still newer than the last one.
+    dossier.write_text(text.replace("cofinanciering", "cofinanciering 2025"), encoding="utf-8")
+    export_meetings(project, [project.dossiers / WONEN], EPOCH + 86_400)
+    (third,) = [n for n in _versions(project.root, WONEN) if n.startswith("05_23.0002131_voor")]
+    assert _lastmods(project.root, WONEN)[third] == "2023-11-15T23:13:21+01:00"
+
 
 @pytest.mark.slow
 def test_a_document_made_confidential_is_withdrawn_by_its_id_only(project: Project) -> None:
