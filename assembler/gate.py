@@ -22,6 +22,7 @@ on every page, a description both annexes carry).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import logging
@@ -83,10 +84,16 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class PublicFile:
-    """A file that would be published, under the name it would be published as."""
+    """A file that would be published, under the name it would be published as.
+
+    An annex is named by the dossier that attaches it: ``label`` its dossier.yaml, with the
+    ``line`` and ``field`` of the attachment.
+    """
 
     path: Path
     label: str
+    line: int | None = None
+    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,10 +122,12 @@ class Leak:
 
     where: str
     message: str
+    line: int | None = None
+    field: str = ""
 
     def problem(self) -> Problem:
         """The leak as a problem record for the clerk."""
-        return Problem(self.where, None, "", self.message)
+        return Problem(self.where, self.line, self.field, self.message)
 
 
 # --------------------------------------------------------------------------- PDF analysis
@@ -368,7 +377,8 @@ def find_leaks(audit: Audit) -> list[Leak]:
 
     leaks: list[Leak] = []
     for item in audit.public_files:
-        leaks.extend(_file_leaks(item, cache, secret_files, by_part, terms))
+        found = _file_leaks(item, cache, secret_files, by_part, terms)
+        leaks.extend(dataclasses.replace(f, line=item.line, field=item.field) for f in found)
     for text in audit.public_texts:
         squashed = squash(text.text)
         leaks.extend(_term_leaks(text.label, squashed, terms))

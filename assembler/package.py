@@ -987,9 +987,7 @@ def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExpor
         names = []
         for document in export.documents:
             if document.side == PUBLIC:
-                audit.public_files.append(
-                    gate.PublicFile(document.source, _leak_label(project, document, prefix))
-                )
+                audit.public_files.append(_public_file(project, document, prefix))
                 names.append(document.name)
         audit.public_texts += [
             gate.PublicText(render_json(export.manifests[PUBLIC]), f"{prefix}/manifest.json"),
@@ -1005,16 +1003,19 @@ def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExpor
 # --------------------------------------------------------------------------- the export
 
 
-def _leak_label(project: Project, document: ExportDocument, prefix: str) -> str:
-    """How the gate names a public document: an annex by the dossier line that attaches it,
+def _public_file(project: Project, document: ExportDocument, prefix: str) -> gate.PublicFile:
+    """A public document for the gate: an annex named by the dossier line that attaches it,
     which is what the clerk mends; the others by their place in the package."""
     dossier = document.dossier
     if document.role != "bijlage" or dossier is None or document.annex is None:
-        return f"{prefix}/{document.name}"
+        return gate.PublicFile(document.source, f"{prefix}/{document.name}")
     where = ("bijlagen", document.annex - 1, "bestand")
-    display = project.display(dossier.folder / DOSSIER_FILE)
-    line = dossier.source.line_of(where)
-    return f"{display}:{line}: {field_label(where)}" if line else f"{display}: {field_label(where)}"
+    return gate.PublicFile(
+        document.source,
+        project.display(dossier.folder / DOSSIER_FILE),
+        dossier.source.line_of(where),
+        field_label(where),
+    )
 
 
 def plan_meeting(
