@@ -469,10 +469,17 @@ def vergadering(
     erom gevraagd als er een terminal is. De agenda krijgt de vaste punten; zet er dossiers op
     met 'assembler new'.
     """
-    from assembler.scaffold import MEETING_ASKED, NewMeeting, create_meeting, previous_meeting
+    from assembler.scaffold import (
+        MEETING_ASKED,
+        NewMeeting,
+        create_meeting,
+        meeting_day,
+        previous_meeting,
+    )
 
     project = _project()
     folder = vergadermap.resolve()
+    meeting_day(folder, datum or "")  # a date it cannot have is said before anything is asked
     values = {"overleg": overleg or "", "aanvang": aanvang or "", "locatie": locatie or ""}
     if previous_meeting(project, folder) is None and _interactive():
         for name in MEETING_ASKED:

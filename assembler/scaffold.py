@@ -658,6 +658,22 @@ def previous_meeting(project: Project, folder: Path) -> Vergadering | None:
     return None
 
 
+def meeting_day(folder: Path, datum: str) -> str:
+    """The new meeting's date as written: ``datum``, or the one its folder name starts with."""
+    dated = _DATED_FOLDER.match(folder.name)
+    if dated and datum and datum != dated.group(1):
+        raise UsageError(
+            f"--datum: {datum} is een andere datum dan die in de mapnaam ({dated.group(1)}); "
+            "er is niets gemaakt (laat --datum weg of geef de map de datum van de vergadering)"
+        )
+    if not datum and not dated:
+        raise UsageError(
+            f"{folder.name}: de mapnaam begint niet met een datum; er is niets gemaakt (noem de "
+            "map naar de datum, zoals 2024-03-15-pfho-economie, of geef --datum op)"
+        )
+    return datum or (dated.group(1) if dated else "")
+
+
 def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
     """Write ``<folder>/vergadering.yaml`` for a new meeting; the agenda's fixed items only.
 
@@ -675,22 +691,14 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
     problem = folder_name_problem(folder.name)
     if problem:
         raise UsageError(f"{display}: {problem}")
-    dated = _DATED_FOLDER.match(folder.name)
-    day = values.datum or (dated.group(1) if dated else "")
-    if dated and values.datum and values.datum != dated.group(1):
-        raise UsageError(
-            f"--datum: {values.datum} is een andere datum dan die in de mapnaam "
-            f"({dated.group(1)}); er is niets gemaakt (laat --datum weg of geef de map de "
-            "datum van de vergadering)"
-        )
+    day = meeting_day(folder, values.datum)
     previous = previous_meeting(project, folder)
     given = {
         "overleg": values.overleg or (previous.meeting if previous else ""),
         "aanvang": values.aanvang or (previous.start if previous else ""),
         "locatie": values.locatie or (previous.location if previous else ""),
     }
-    known = {"datum": day, **given}
-    missing = [f"--{name}" for name in ("datum", *MEETING_ASKED) if not known[name]]
+    missing = [f"--{name}" for name in MEETING_ASKED if not given[name]]
     if missing:
         raise UsageError(
             f"gegevens ontbreken: geef {', '.join(missing)} op (er is geen eerdere vergadering "

@@ -420,3 +420,24 @@ def test_a_first_meeting_of_its_kind_needs_its_details(
     assert again.stderr == (
         f"fout: {folder}: deze vergadering bestaat al (er staat een vergadering.yaml)\n"
     )
+
+
+def test_a_meeting_folder_without_a_date_needs_datum(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    undated = run_cli("vergadering", "dossiers/pfho-sociaal-maart", cwd=example_project)
+    assert undated.exit_code == 2
+    assert undated.stderr == (
+        "fout: pfho-sociaal-maart: de mapnaam begint niet met een datum; er is niets gemaakt "
+        "(noem de map naar de datum, zoals 2024-03-15-pfho-economie, of geef --datum op)\n"
+    )
+    dated = run_cli(
+        "vergadering", "dossiers/pfho-sociaal-maart", "--datum", "2024-03-15",
+        "--overleg", "Pfho Sociaal", "--aanvang", "14:00", "--locatie", "Hilversum",
+        cwd=example_project,
+    )  # fmt: skip
+    assert dated.exit_code == 0, dated.stderr
+    text = (example_project / "dossiers" / "pfho-sociaal-maart" / "vergadering.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert "datum: 2024-03-15" in text
