@@ -367,24 +367,27 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
             problems.extend(intake.problems_of(dossier)[0])
     # Files are hashed, not kept: check makes nothing in build/.
     files = FileDigests(project.build / ".cache" / "bestanden.json")
-    problems.extend(confidential_annexes_made_public(project, catalog, files))
+    # A copy of a confidential annex from a meeting not asked for is found too.
+    everything = load_catalog(project) if paths else catalog
+    problems.extend(confidential_annexes_made_public(project, catalog, files, everything))
     catalog.problems = sort_problems(problems)
     return catalog
 
 
 def confidential_annexes_made_public(
-    project: Project, catalog: Catalog, files: FileDigests
+    project: Project, catalog: Catalog, files: FileDigests, everything: Catalog | None = None
 ) -> list[Problem]:
     """A warning for each annex of a public dossier that is a confidential dossier's file.
 
     A file that a public dossier also uses counts as public (one map attached to several
     proposals), so the export lets it pass; a clerk who copied a confidential annex into a
-    public dossier by mistake hears it here, at the line that attaches it.
+    public dossier by mistake hears it here, at the line that attaches it. The confidential
+    dossiers are those of ``everything`` (default: ``catalog``).
     """
     from assembler.source import field_label
 
     confidential: dict[int, list[tuple[Path, DossierInput, int]]] = {}
-    for meeting in catalog.meetings:
+    for meeting in (everything or catalog).meetings:
         for dossier in meeting.dossiers:
             if dossier.document.is_public:
                 continue

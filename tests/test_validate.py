@@ -100,6 +100,9 @@ def test_a_confidential_dossiers_annex_attached_to_a_public_one_is_said(
     checked = run_cli("check", cwd=example_project)
     assert checked.exit_code == 0, checked.stderr
     assert warning in checked.stderr.splitlines()
+    # Also when only the public dossier is checked.
+    alone = run_cli("check", f"dossiers/{WONEN}/snelfietsroutes", cwd=example_project)
+    assert warning in alone.stderr.splitlines(), alone.stderr
     built = run_cli("build", "--geen-pdf", cwd=example_project)
     assert built.exit_code == 0, built.stderr
     assert warning in built.stderr.splitlines()
