@@ -367,27 +367,25 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
             problems.extend(intake.problems_of(dossier)[0])
     # Files are hashed, not kept: check makes nothing in build/.
     files = FileDigests(project.build / ".cache" / "bestanden.json")
-    # A copy of a confidential annex from a meeting not asked for is found too.
-    everything = load_catalog(project) if paths else catalog
-    problems.extend(confidential_annexes_made_public(project, catalog, files, everything))
+    problems.extend(confidential_annexes_made_public(project, catalog, files))
     catalog.problems = sort_problems(problems)
     return catalog
 
 
 def confidential_annexes_made_public(
-    project: Project, catalog: Catalog, files: FileDigests, everything: Catalog | None = None
+    project: Project, catalog: Catalog, files: FileDigests
 ) -> list[Problem]:
-    """A warning for each annex of a public dossier that is a confidential dossier's file.
+    """A warning for each annex of a selected public dossier that is a file of a confidential
+    dossier anywhere in the project.
 
     A file that a public dossier also uses counts as public (one map attached to several
     proposals), so the export lets it pass; a clerk who copied a confidential annex into a
-    public dossier by mistake hears it here, at the line that attaches it. The confidential
-    dossiers are those of ``everything`` (default: ``catalog``).
+    public dossier by mistake hears it here, at the line that attaches it.
     """
     from assembler.source import field_label
 
     confidential: dict[int, list[tuple[Path, DossierInput, int]]] = {}
-    for meeting in (everything or catalog).meetings:
+    for meeting in catalog.everything or catalog.meetings:
         for dossier in meeting.dossiers:
             if dossier.document.is_public:
                 continue

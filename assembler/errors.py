@@ -153,7 +153,9 @@ class OutputNotWritable(EnvironmentProblem):
 
     def shown_as(self, path: str) -> OutputNotWritable:
         """The same error with ``path`` written as given (relative to the project root)."""
-        return OutputNotWritable(PurePath(path), self.reason)
+        shown = OutputNotWritable(PurePath(path), self.reason)
+        shown.problems = list(self.problems)  # what the build said before it stopped
+        return shown
 
 
 class BuildLocked(EnvironmentProblem):

@@ -129,6 +129,9 @@ class Catalog:
     organisation: Organisatie
     meetings: list[MeetingInput] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Every meeting that validated, also those the paths did not select: what is confidential
+    # anywhere in the project (see build.confidential_annexes_made_public).
+    everything: list[MeetingInput] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -214,6 +217,7 @@ def load_catalog(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     days = {meeting.folder: meeting.meeting.date for meeting in meetings}
     rejected = _check_unique_references(project, all_dossiers, days, catalog.problems)
     meetings = [_without(meeting, rejected) for meeting in meetings]
+    catalog.everything = meetings
     catalog.meetings, catalog.problems = _select(project, meetings, catalog.problems, paths)
     catalog.problems = sort_problems(catalog.problems)
     return catalog

@@ -110,3 +110,15 @@ def test_read_only_build_folder_exits_3_and_keeps_outputs(
     assert "Traceback" not in result.stderr
     assert snapshot(project / "build") == before
     assert no_temp_files(project / "build")
+
+
+def test_an_unwritable_output_shown_from_the_root_keeps_what_was_said_before() -> None:
+    """The withdrawals of a build stopped by a full disk are said with the stop."""
+    from pathlib import PurePath
+
+    from assembler.errors import OutputNotWritable, Problem
+
+    said = Problem("dossiers/x/vergadering.yaml", None, "", "weggehaald", "waarschuwing")
+    error = OutputNotWritable(PurePath("/ergens/build/x"), "de schijf is vol")
+    error.problems = [said]
+    assert error.shown_as("build/x").problems == [said]

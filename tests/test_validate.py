@@ -106,6 +106,17 @@ def test_a_confidential_dossiers_annex_attached_to_a_public_one_is_said(
     built = run_cli("build", "--geen-pdf", cwd=example_project)
     assert built.exit_code == 0, built.stderr
     assert warning in built.stderr.splitlines()
+    # And from another meeting, when only the public dossier's meeting is built (as export
+    # and publish do).
+    economie = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    shutil.copyfile(wonen / "snelfietsroutes" / "bijlage-4-achtergrond.pdf", economie / "b4.pdf")
+    with (economie / "dossier.yaml").open("a", encoding="utf-8") as text:
+        text.write("  - omschrijving: Achtergrond\n    bestand: b4.pdf\n")
+    meeting = run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert any(
+        line.startswith(f"{SEED}:") and "mandaat-woningbouwimpuls, dat niet openbaar is" in line
+        for line in meeting.stderr.splitlines()
+    ), meeting.stderr
 
 
 def test_a_dossier_refused_by_the_annex_check_is_not_counted_in_order(
