@@ -405,13 +405,13 @@ def _synchronise(
             cleared=("agendapuntOmschrijving",),
         )
 
-    # So do the onderwerpen of confidential items (cleared on the public side), when the
-    # meeting is known already: its id does not wait for the meeting's own change.
+    # So do the items, which clear the onderwerp of one made confidential, when the meeting
+    # is known already: they need only its id, not its own change. All of them, as the
+    # server knows them by number and a confidential item may have moved to another.
     known = state.get("vergadering")
     if isinstance(known, dict) and known.get("id"):
         for entry in manifest["agendapunten"]:
-            if entry.get("verspreiden") == "Nee":
-                send_item(entry, str(known["id"]))
+            send_item(entry, str(known["id"]))
 
     meeting_id = put_or_post(
         "vergaderingen",

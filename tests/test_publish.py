@@ -420,6 +420,35 @@ def test_an_item_made_confidential_is_cleared_before_the_meeting_is_changed(
 
 
 @pytest.mark.slow
+def test_an_item_made_confidential_and_moved_to_the_end_is_cleared_before_the_meeting(
+    project: Project,
+) -> None:
+    """The server knows items by number: the old number's object loses the onderwerp first."""
+    with Stub([]) as stub:
+        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+        first = len(stub.requests)
+        old_item = _publication(project)["publicaties"][stub.url]["agendapunten"]["5"]["id"]
+        wonen = project.dossiers / WONEN
+        dossier = wonen / "snelfietsroutes" / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+        meeting = wonen / "vergadering.yaml"
+        text = meeting.read_text(encoding="utf-8").replace("Hilversum", "Bussum")
+        text = text.replace("  - dossier: snelfietsroutes\n", "")
+        text = text.replace(
+            "  - dossier: mandaat-woningbouwimpuls\n",
+            "  - dossier: mandaat-woningbouwimpuls\n  - dossier: snelfietsroutes\n",
+        )
+        meeting.write_text(text, encoding="utf-8")
+        stub.refuse = "PUT /api/v1/vergaderingen"
+        with pytest.raises(PublishRejected):
+            publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+    second = stub.requests[first:]
+    assert second[-1][1].startswith("/api/v1/vergaderingen/"), second
+    assert ("PUT", f"/api/v1/agendapunten/{old_item}") in second[:-1], second
+
+
+@pytest.mark.slow
 def test_a_renamed_dossier_folder_is_neither_deleted_nor_posted_again(project: Project) -> None:
     with Stub([]) as stub:
         publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
