@@ -613,10 +613,10 @@ def _informatieobject(
     return entry
 
 
-def _withdrawn(records: dict[str, Any], side: Side, named: set[str]) -> list[dict[str, Any]]:
+def _withdrawn(records: dict[str, Any], side: Side) -> list[dict[str, Any]]:
     entries = []
     for record_key, record in sorted(records.items()):
-        record_side, _, key = record_key.partition(":")
+        record_side = record_key.partition(":")[0]
         if record_side != side or record.get("status") != "ingetrokken":
             continue
         entry: dict[str, Any] = {"versie": str(record.get("versie", "1"))}
@@ -624,9 +624,8 @@ def _withdrawn(records: dict[str, Any], side: Side, named: set[str]) -> list[dic
             entry["documentid"] = record["documentid"]
         # A document that became confidential is withdrawn from the public side without
         # naming it again: its name and title are confidential now. So is one of a dossier
-        # not known to be public (see plan_meeting).
-        dossier, has_dossier, _document = key.partition("/")
-        if side != PUBLIC or not has_dossier or dossier in named:
+        # not known to be public (see _hide_withdrawn).
+        if not record.get("verborgen"):
             entry["bestandsnaam"] = str(record.get("bestandsnaam", ""))
             entry["titel"] = shorten(str(record.get("titel", "")), 200)
         entry["reden"] = str(record.get("reden", "niet meer op de agenda"))
@@ -671,7 +670,6 @@ def _manifest(
     organisation: Organisatie,
     versions: dict[str, tuple[str, str]],
     records: dict[str, Any],
-    named: set[str],
 ) -> dict[str, Any]:
     meeting = export.meeting
     return {
@@ -691,7 +689,7 @@ def _manifest(
             for document in export.documents
             if document.side == side
         ],
-        "ingetrokken": _withdrawn(records, side, named),
+        "ingetrokken": _withdrawn(records, side),
     }
 
 
@@ -1018,6 +1016,24 @@ def _public_file(project: Project, document: ExportDocument, prefix: str) -> gat
     )
 
 
+def _hide_withdrawn(records: dict[str, Any], meeting: MeetingInput) -> None:
+    """Mark the withdrawn public documents whose names must not be given again (verborgen).
+
+    Names are given only for dossiers public in this meeting now (an annex taken off): one
+    moved away may be confidential where it went, and a folder name says nothing across
+    meetings, where several have a punt-01. Once hidden, a record stays hidden: a name that was
+    confidential once is not given later because the folder is public again.
+    """
+    named = {d.name for d in meeting.dossiers if d.document.is_public}
+    for record_key, record in records.items():
+        side, _, key = record_key.partition(":")
+        dossier, has_dossier, _document = key.partition("/")
+        if side != PUBLIC or record.get("status") != "ingetrokken" or not has_dossier:
+            continue
+        if dossier not in named:
+            record["verborgen"] = True
+
+
 def plan_meeting(
     project: Project, catalog: Catalog, meeting: MeetingInput, moment: datetime
 ) -> MeetingExport:
@@ -1041,12 +1057,9 @@ def plan_meeting(
                     objects[after] = objects.pop(before)
     export.publication = publication
     organisation = catalog.organisation
-    # Withdrawn public documents are named only for dossiers public in this meeting now (an
-    # annex taken off): one moved away may be confidential where it went, and a folder name
-    # says nothing across meetings, where several have a punt-01.
-    named = {d.name for d in meeting.dossiers if d.document.is_public}
+    _hide_withdrawn(records, meeting)
     for side in SIDES:
-        manifest = _manifest(export, side, organisation, versions, records, named)
+        manifest = _manifest(export, side, organisation, versions, records)
         validate_manifest(manifest)
         export.manifests[side] = manifest
     export.sitemap = diwoo_sitemap(export, organisation)

@@ -624,3 +624,18 @@ def test_a_confidential_item_deleted_later_stays_unnamed_beside_a_namesake(
     assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     withdrawn = _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]
     assert withdrawn and "23.0002131" not in json.dumps(withdrawn)
+
+
+@pytest.mark.slow
+def test_a_name_once_withdrawn_unnamed_is_not_given_later(project: Project) -> None:
+    """Confidential for a while: its annexes taken off then stay unnamed when it is public again."""
+    dossier = project.dossiers / WONEN / "res-voortgang" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+    assert export_meetings(project, [project.dossiers / WONEN], EPOCH).exit_code == 0
+    kept = text.split("  - omschrijving: Invulformulier")[0]  # annex 1 only
+    dossier.write_text(kept, encoding="utf-8")
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    withdrawn = json.dumps(_manifest(project.root, WONEN, PUBLIC)["ingetrokken"])
+    assert "23.0002117_bijlage-02" not in withdrawn and "23.0002117_bijlage-03" not in withdrawn
