@@ -473,13 +473,13 @@ def vergadering(
         MEETING_ASKED,
         NewMeeting,
         create_meeting,
-        meeting_day,
+        new_meeting_day,
         previous_meeting,
     )
 
     project = _project()
     folder = vergadermap.resolve()
-    meeting_day(folder, datum or "")  # a date it cannot have is said before anything is asked
+    new_meeting_day(project, folder, datum or "")  # what is wrong is said before any question
     values = {"overleg": overleg or "", "aanvang": aanvang or "", "locatie": locatie or ""}
     if previous_meeting(project, folder) is None and _interactive():
         for name in MEETING_ASKED:

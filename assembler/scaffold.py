@@ -658,8 +658,20 @@ def previous_meeting(project: Project, folder: Path) -> Vergadering | None:
     return None
 
 
-def meeting_day(folder: Path, datum: str) -> str:
-    """The new meeting's date as written: ``datum``, or the one its folder name starts with."""
+def new_meeting_day(project: Project, folder: Path, datum: str) -> str:
+    """The date of a meeting to be made in ``folder``: ``datum``, or the one its folder name
+    starts with; UsageError when the folder cannot become a new meeting."""
+    display = project.display(folder)
+    if folder.parent.resolve() != project.dossiers.resolve():
+        raise UsageError(
+            f"{display}: een vergadermap staat direct in dossiers/ (bijvoorbeeld "
+            "dossiers/2024-03-15-pfho-economie)"
+        )
+    if (folder / MEETING_FILE).exists():
+        raise UsageError(f"{display}: deze vergadering bestaat al (er staat een {MEETING_FILE})")
+    problem = folder_name_problem(folder.name)
+    if problem:
+        raise UsageError(f"{display}: {problem}")
     dated = _DATED_FOLDER.match(folder.name)
     if dated and datum and datum != dated.group(1):
         raise UsageError(
@@ -680,18 +692,7 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
     What is not given is taken from the latest meeting of the same kind; UsageError names
     what is still missing, or wrong.
     """
-    display = project.display(folder)
-    if folder.parent.resolve() != project.dossiers.resolve():
-        raise UsageError(
-            f"{display}: een vergadermap staat direct in dossiers/ (bijvoorbeeld "
-            "dossiers/2024-03-15-pfho-economie)"
-        )
-    if (folder / MEETING_FILE).exists():
-        raise UsageError(f"{display}: deze vergadering bestaat al (er staat een {MEETING_FILE})")
-    problem = folder_name_problem(folder.name)
-    if problem:
-        raise UsageError(f"{display}: {problem}")
-    day = meeting_day(folder, values.datum)
+    day = new_meeting_day(project, folder, values.datum)
     previous = previous_meeting(project, folder)
     given = {
         "overleg": values.overleg or (previous.meeting if previous else ""),
