@@ -270,6 +270,13 @@ def test_prism_rejects_what_the_spec_forbids(prism: str) -> None:
 # --------------------------------------------------------------------------- stub servers
 
 
+def _make_confidential(project: Project, item: str = "snelfietsroutes") -> None:
+    """Set a dossier of the wonen meeting to verspreiden: Nee."""
+    dossier = project.dossiers / WONEN / item / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+
+
 class Stub:
     """An ODS-ish server on 127.0.0.1 that answers from a script of status codes."""
 
@@ -379,9 +386,7 @@ def test_documents_made_confidential_are_deleted_even_when_a_change_is_refused(
     with Stub([]) as stub:
         publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
         first = len(stub.requests)
-        dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
-        text = dossier.read_text(encoding="utf-8")
-        dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+        _make_confidential(project)
         stub.refuse = "PUT"  # the server turns down every change, of anything
         with pytest.raises(PublishRejected):
             publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
@@ -404,9 +409,7 @@ def test_an_item_made_confidential_is_cleared_before_the_meeting_is_changed(
         publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
         first = len(stub.requests)
         wonen = project.dossiers / WONEN
-        dossier = wonen / "snelfietsroutes" / "dossier.yaml"
-        text = dossier.read_text(encoding="utf-8")
-        dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+        _make_confidential(project)
         meeting = wonen / "vergadering.yaml"
         text = meeting.read_text(encoding="utf-8")
         meeting.write_text(text.replace("Hilversum", "Bussum"), encoding="utf-8")
@@ -429,9 +432,7 @@ def test_an_item_made_confidential_and_moved_to_the_end_is_cleared_before_the_me
         first = len(stub.requests)
         old_item = _publication(project)["publicaties"][stub.url]["agendapunten"]["5"]["id"]
         wonen = project.dossiers / WONEN
-        dossier = wonen / "snelfietsroutes" / "dossier.yaml"
-        text = dossier.read_text(encoding="utf-8")
-        dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+        _make_confidential(project)
         meeting = wonen / "vergadering.yaml"
         text = meeting.read_text(encoding="utf-8").replace("Hilversum", "Bussum")
         text = text.replace("  - dossier: snelfietsroutes\n", "")
