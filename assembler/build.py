@@ -533,9 +533,11 @@ def _build(
     except BaseException as stop:
         said = len(report.problems)
         _withdraw_after_stop(project, catalog, work, meeting_plans, options, report)
+        # The report goes with the stop: what was withdrawn is said with it (Ctrl-C too).
         if isinstance(stop, AssemblerError):
-            # The report goes with the stop: what was withdrawn is said with it.
             stop.problems[:0] = report.problems[said:]
+        elif isinstance(stop, KeyboardInterrupt):
+            stop.problems = report.problems[said:]  # type: ignore[attr-defined]
         raise
     if pdfs_before:  # counted before the withdrawals and the sweep below, which say their own
         report.pdfs_removed = max(pdfs_before - _count_pdfs(project, catalog), 0)

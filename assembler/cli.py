@@ -120,7 +120,10 @@ def handles_errors(function: F) -> F:
             return function(*args, **kwargs)
         except AssemblerError as error:
             _fail(error, bool(kwargs.get("as_json")))
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
+            # What a stopped build still did (withdrawals) is said before it stops.
+            if said := getattr(interrupt, "problems", []):
+                _print_problems(said, bool(kwargs.get("as_json")))
             click.echo("afgebroken", err=True)
             sys.exit(130)
 

@@ -1292,3 +1292,26 @@ def test_a_deleted_dossier_still_on_the_agenda_is_named_as_missing_not_refused(
         "omdat het agendapunt voor memo-huisvestingsverordening geen dossiermap heeft (zie de "
         "meldingen bij dat agendapunt)"
     ) in result.stderr.splitlines(), result.stderr
+
+
+def test_a_build_stopped_with_ctrl_c_says_what_it_withdrew(
+    example_project: Path,
+    run_cli: RunCli,
+    wonen_built: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assembler import build
+
+    meeting, dossiers = wonen_built
+    rewrite(dossiers / "snelfietsroutes" / "dossier.yaml", "verspreiden: Ja", "verspreiden: Nee")
+
+    def interrupted(*_args: Any, **_kwargs: Any) -> Any:
+        raise KeyboardInterrupt  # Ctrl-C while the agendas are made
+
+    monkeypatch.setattr(build, "_render_agendas", interrupted)
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 130
+    said = result.stderr.splitlines()
+    assert said[-1] == "afgebroken"
+    assert PUBLIC_WITHDRAWN.format(meeting=WONEN, item="snelfietsroutes") in said
+    assert not (meeting / "agenda.docx").exists()
