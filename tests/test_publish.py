@@ -400,23 +400,32 @@ def test_documents_made_confidential_are_deleted_even_when_a_change_is_refused(
     assert not any(key.startswith("openbaar:snelfietsroutes/") for key in informatieobjecten)
 
 
+def _confidential_while_the_meeting_change_is_refused(
+    project: Project, edit_agenda: Callable[[str], str]
+) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """Publish; make snelfietsroutes confidential, move the meeting to Bussum, apply
+    ``edit_agenda`` to vergadering.yaml, and publish again to a server that refuses the
+    meeting's change. The second publish's requests, and what the first stored."""
+    with Stub([]) as stub:
+        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+        first = len(stub.requests)
+        stored = _publication(project)["publicaties"][stub.url]
+        _make_confidential(project)
+        meeting = project.dossiers / WONEN / "vergadering.yaml"
+        text = meeting.read_text(encoding="utf-8").replace("Hilversum", "Bussum")
+        meeting.write_text(edit_agenda(text), encoding="utf-8")
+        stub.refuse = "PUT /api/v1/vergaderingen"
+        with pytest.raises(PublishRejected):
+            publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+    return stub.requests[first:], stored
+
+
 @pytest.mark.slow
 def test_an_item_made_confidential_is_cleared_before_the_meeting_is_changed(
     project: Project,
 ) -> None:
     """A refused change of the meeting itself must not leave the item's onderwerp public."""
-    with Stub([]) as stub:
-        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
-        first = len(stub.requests)
-        wonen = project.dossiers / WONEN
-        _make_confidential(project)
-        meeting = wonen / "vergadering.yaml"
-        text = meeting.read_text(encoding="utf-8")
-        meeting.write_text(text.replace("Hilversum", "Bussum"), encoding="utf-8")
-        stub.refuse = "PUT /api/v1/vergaderingen"
-        with pytest.raises(PublishRejected):
-            publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
-    second = stub.requests[first:]
+    second, _stored = _confidential_while_the_meeting_change_is_refused(project, lambda t: t)
     assert [method for method, _path in second] == ["DELETE"] * 4 + ["PUT", "PUT"], second
     assert second[4][1].startswith("/api/v1/agendapunten/")
     assert second[5][1].startswith("/api/v1/vergaderingen/")
@@ -427,24 +436,16 @@ def test_an_item_made_confidential_and_moved_to_the_end_is_cleared_before_the_me
     project: Project,
 ) -> None:
     """The server knows items by number: the old number's object loses the onderwerp first."""
-    with Stub([]) as stub:
-        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
-        first = len(stub.requests)
-        old_item = _publication(project)["publicaties"][stub.url]["agendapunten"]["5"]["id"]
-        wonen = project.dossiers / WONEN
-        _make_confidential(project)
-        meeting = wonen / "vergadering.yaml"
-        text = meeting.read_text(encoding="utf-8").replace("Hilversum", "Bussum")
+
+    def to_the_end(text: str) -> str:
         text = text.replace("  - dossier: snelfietsroutes\n", "")
-        text = text.replace(
+        return text.replace(
             "  - dossier: mandaat-woningbouwimpuls\n",
             "  - dossier: mandaat-woningbouwimpuls\n  - dossier: snelfietsroutes\n",
         )
-        meeting.write_text(text, encoding="utf-8")
-        stub.refuse = "PUT /api/v1/vergaderingen"
-        with pytest.raises(PublishRejected):
-            publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
-    second = stub.requests[first:]
+
+    second, stored = _confidential_while_the_meeting_change_is_refused(project, to_the_end)
+    old_item = stored["agendapunten"]["5"]["id"]
     assert second[-1][1].startswith("/api/v1/vergaderingen/"), second
     assert ("PUT", f"/api/v1/agendapunten/{old_item}") in second[:-1], second
 
