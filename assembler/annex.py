@@ -50,7 +50,7 @@ TOO_MUCH_MEMORY = (
 )
 # Raised when the checks change: reports kept in build/.cache/bijlagen by older checks are
 # not reused, whatever the assembler version.
-CHECKS_VERSION = 3
+CHECKS_VERSION = 4
 CHECK_STOPPED = "kon niet worden gecontroleerd: de controle werd afgebroken (probeer het opnieuw)"
 # A checking child ended by one of these was stopped from outside (Ctrl-C reaches the whole
 # process group; a shutdown), not by its file: that is no verdict on the file.
@@ -380,6 +380,7 @@ def _check_pdf(path: Path, limits: AnnexLimits, *, every_page: bool = False) -> 
                 _check_forms_and_outline(pdf, limits, found)
             if not found.reasons:
                 _check_attachments(pdf, found)
+                _check_active_content(pdf, found)
             if not found.reasons:
                 # Rendered here, under this child's limits, never in the build's own process;
                 # within a part of the file's time, so that judging the bands of a long scan
@@ -580,6 +581,20 @@ def _check_attachments(pdf: Any, found: _Findings) -> None:
             "bundel (controleer of ze erin mogen, of lever de PDF aan zonder bijgevoegde "
             "bestanden)"
         )
+
+
+def _check_active_content(pdf: Any, found: _Findings) -> None:
+    """Warn about scripts and other actions: the bundles leave them out, the export does not."""
+    from assembler.actions import active_content
+
+    kinds = active_content(pdf)
+    if not kinds:
+        return
+    named = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " en " + kinds[-1]
+    found.warnings.append(
+        f"bevat {named}; de bundels laten dat weg, het exportpakket geeft de bijlage "
+        "ongewijzigd door (lever de bijlage zonder aan als dat niet mag)"
+    )
 
 
 def _outline_has_loop(first: Any, max_items: int) -> bool:

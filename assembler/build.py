@@ -50,7 +50,10 @@ if TYPE_CHECKING:
     from assembler.convert import ConversionService
     from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
 
-CACHE_VERSION = 3
+# Raised when what every dossier's outputs hold changes while their inputs do not, so outputs
+# of an older build are made again (4: annexes' scripts and actions left out of the bundles;
+# the stamps' embedded font; the logo at the margin).
+CACHE_VERSION = 4
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _template_warnings).
 TEMPLATE_CHECK_VERSION = 1

@@ -11,6 +11,8 @@ a strip above the page instead (on the side that is the top after ``/Rotate``), 
 covers content. Marks are drawn with reportlab in LiberationSans, embedded as a subset.
 
 Third-party files are only read: pages are copied into a new document, written atomically.
+What of a part would run when the bundle is opened (scripts, a program's start, a form that
+sends its data) is left out of the copy (:mod:`assembler.actions`).
 
 Merge library: pikepdf (qpdf), not pypdf. Measured on this machine (2 cores) with
 ``tests/data/bundle/measure_merge.py``: 30 bundles of a voorstel stand-in and 3 annexes each,
@@ -52,6 +54,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf, String
 
 from assembler import __version__
+from assembler.actions import strip_active_content
 from assembler.bands import MARK_BAND, pages_showing, top_bands_blank
 from assembler.errors import InputRejected
 from assembler.fsutil import atomic_path
@@ -200,6 +203,8 @@ class Merger:
         """Append the pages of ``part``, to go under a bookmark of its own."""
         src = self._stack.enter_context(_open_part(part.pdf))
         out = self._out
+        # Only in memory: the source file is never written.
+        strip_active_content(src)
         self._need_appearances |= _keep_form_defaults(src)
         self._starts.append(len(out.pages))
         out.add_pages_from(src, outlines="preserve" if part.keep_outline else "ignore")

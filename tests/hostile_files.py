@@ -85,6 +85,57 @@ def with_attachments() -> bytes:
         return _saved(pdf)
 
 
+def with_active_content() -> bytes:
+    """A corpus PDF with bookmarks and internal links, given every kind of active content.
+
+    A script when the document and its second page open, a link that runs a script, one that
+    starts a program, a form button that sends its data (its field also has a format script),
+    a bookmark that runs a script, and an internal link whose chained action imports data.
+    """
+    with pikepdf.open(CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf") as pdf:
+
+        def script(text: str) -> Dictionary:
+            return Dictionary(S=Name.JavaScript, JS=pikepdf.String(text))
+
+        def link(top: int, action: Dictionary) -> Dictionary:
+            rect = Array([72, top, 200, top + 20])
+            return pdf.make_indirect(
+                Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=rect, A=action)
+            )
+
+        pdf.Root.OpenAction = pdf.make_indirect(script("app.alert('open');"))
+        page = pdf.pages[1].obj
+        page.AA = Dictionary(O=script("app.alert('page');"))
+        submit = Dictionary(
+            S=Name.SubmitForm,
+            F=Dictionary(FS=Name.URL, F=pikepdf.String("https://verzamelen.example/")),
+        )
+        button = pdf.make_indirect(
+            Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Widget,
+                FT=Name.Btn,
+                Ff=65536,  # a push button
+                T=pikepdf.String("verstuur"),
+                Rect=Array([300, 72, 400, 92]),
+                A=submit,
+                AA=Dictionary(F=script("AFNumber_Format(2);")),
+                P=page,
+            )
+        )
+        launch = Dictionary(S=Name.Launch, F=pikepdf.String("cmd.exe"))
+        import_data = Dictionary(S=Name.ImportData, F=pikepdf.String("gegevens.fdf"))
+        goto = Dictionary(S=Name.GoTo, D=Array([pdf.pages[0].obj, Name.Fit]), Next=import_data)
+        annots = page.get("/Annots") or Array()
+        annots.extend(
+            [link(100, script("app.alert('link');")), link(130, launch), link(160, goto), button]
+        )
+        page.Annots = pdf.make_indirect(annots)
+        pdf.Root.AcroForm = Dictionary(Fields=Array([button]))
+        pdf.Root.Outlines.First.A = script("app.alert('bookmark');")
+        return _saved(pdf)
+
+
 def encrypted(*, user: str) -> bytes:
     """A corpus PDF encrypted with an owner password and ``user`` ('' = permissions only)."""
     with pikepdf.open(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf") as pdf:

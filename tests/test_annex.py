@@ -20,6 +20,7 @@ from tests.hostile_files import (
     minimal_docx,
     outline_loop,
     pdf_with_pages,
+    with_active_content,
 )
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "annexes"
@@ -332,6 +333,54 @@ def test_attached_files_are_named_in_a_warning() -> None:
         "bevat een bijgevoegd bestand (image.png) dat ongezien meegaat in de bundel "
         "(controleer of het erin mag, of lever de PDF aan zonder bijgevoegd bestand)",
     )
+
+
+SCRIPTS_LEFT_OUT = (
+    "; de bundels laten dat weg, het exportpakket geeft de bijlage ongewijzigd door (lever de "
+    "bijlage zonder aan als dat niet mag)"
+)
+
+
+def test_scripts_and_other_actions_are_named_in_a_warning(tmp_path: Path) -> None:
+    annex = tmp_path / "bijlage.pdf"
+    annex.write_bytes(with_active_content())
+    report = inspect_annex(annex)
+    assert report.ok and report.pages == 4
+    assert report.warnings == (
+        "bevat JavaScript, een actie die een programma start, een formulier dat gegevens "
+        "verstuurt en een actie die gegevens uit een ander bestand haalt" + SCRIPTS_LEFT_OUT,
+    )
+
+
+def test_a_script_the_document_runs_when_opened_is_named_too(tmp_path: Path) -> None:
+    annex = tmp_path / "bijlage.pdf"
+    with pikepdf.open(CORPUS / "001-trivial--minimal-document.pdf") as pdf:
+        script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.beep(0);"))
+        pdf.Root.OpenAction = pdf.make_indirect(script)
+        pdf.save(annex)
+    assert inspect_annex(annex).warnings == ("bevat JavaScript" + SCRIPTS_LEFT_OUT,)
+
+
+def test_actions_chained_in_a_ring_are_judged_without_hanging(tmp_path: Path) -> None:
+    annex = tmp_path / "bijlage.pdf"
+    with pikepdf.open(CORPUS / "001-trivial--minimal-document.pdf") as pdf:
+        first = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.Named, N=pikepdf.Name.NextPage))
+        second = pdf.make_indirect(
+            pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("x.exe"), Next=first)
+        )
+        first.Next = second
+        pdf.Root.OpenAction = first
+        pdf.save(annex)
+    report, seconds = timed(annex)
+    assert seconds < QUICK
+    assert report.warnings == ("bevat een actie die een programma start" + SCRIPTS_LEFT_OUT,)
+
+
+def test_no_corpus_file_carries_scripts_or_actions() -> None:
+    # Their links go to pages and web addresses only: the warning must not cry wolf.
+    for path in corpus_files():
+        if path != PASSWORD_FILE:
+            assert not any("JavaScript" in w or "actie" in w for w in inspect_annex(path).warnings)
 
 
 def test_an_annex_judged_for_page_one_is_judged_again_when_its_dossier_turns_confidential(

@@ -18,6 +18,7 @@ from PIL import Image, ImageChops
 from reportlab.pdfgen import canvas
 
 from assembler import bands, bundle
+from assembler.actions import active_content
 from assembler.annex import AnnexLimits, inspect_annexes
 from assembler.annex import _check_pdf as check_in_child
 from assembler.bands import pages_showing, top_bands_blank
@@ -31,7 +32,7 @@ from assembler.bundle import (
     merge_documents,
 )
 from assembler.errors import InputRejected
-from tests.hostile_files import pdf_with_pages
+from tests.hostile_files import pdf_with_pages, with_active_content
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "bundle"))
 from pdfcheck import (
@@ -414,6 +415,41 @@ def test_outline_loop_annex_bundles_without_hanging(voorstel: Path, tmp_path: Pa
     bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Kring")], META, out)
     titles = [(depth, title, page) for depth, title, page in outline_targets(out)]
     assert (1, "Een", 2) in titles and (1, "Twee", 3) in titles
+
+
+def test_scripts_and_actions_of_an_annex_are_left_out_and_its_links_kept(
+    voorstel: Path, tmp_path: Path
+) -> None:
+    annex = tmp_path / "scripts.pdf"
+    annex.write_bytes(with_active_content())
+    received = annex.read_bytes()
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Met scripts")], META, out)
+    assert annex.read_bytes() == received  # only the copy in memory was changed
+
+    active = {Name.JavaScript, Name.Launch, Name.SubmitForm, Name.ImportData}
+    with pikepdf.open(out) as pdf:
+        assert active_content(pdf) == []
+        for obj in pdf.objects:
+            if isinstance(obj, Dictionary):
+                assert Name.JS not in obj and obj.get(Name.S) not in active, repr(obj)
+    # What only shows the document stays: the links to pages (also the one whose chained
+    # import went), the bookmarks that go to a page (as ever: the one that only ran a script
+    # has none), the form button; the links that ran a script or started a program are gone.
+    start = page_count(voorstel)
+    want = [(start + p, None if t is None else start + t) for p, t in internal_links(annex)]
+    assert len(want) == 10
+    assert internal_links(out, start) == want
+    with pikepdf.open(out) as pdf:
+        kinds = [a.Subtype for a in pdf.pages[start + 1].obj.Annots]
+        assert kinds == [Name.Link, Name.Widget]
+        button = pdf.pages[start + 1].obj.Annots[1]
+        assert Name.A not in button and Name.AA not in button
+        assert Name.AA not in pdf.pages[start + 1].obj
+    titles = [(title, page) for depth, title, page in outline_targets(out) if depth >= 1]
+    kept = [(title, start + page) for _, title, page in outline_targets(annex) if page is not None]
+    assert len(kept) == 8
+    assert titles == kept
 
 
 # --- the general merger --------------------------------------------------------------------

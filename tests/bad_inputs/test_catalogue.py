@@ -27,6 +27,7 @@ from tests.hostile_files import (
     outline_loop,
     pdf_with_pages,
     truncated_pdf,
+    with_active_content,
     with_attachments,
 )
 
@@ -784,6 +785,16 @@ def _attachments_travel_along(c: Catalogue, run: Run) -> None:
         assert any(a.get("/Subtype") == "/FileAttachment" for a in annots)
 
 
+def _scripts_left_out(c: Catalogue, run: Run) -> None:
+    # What the warning says is true: the bundle has none of it, and still has the annex's pages.
+    with pikepdf.open(c.output("doel") / "bundel.pdf") as bundle:
+        assert len(bundle.pages) > 4
+        for obj in bundle.objects:
+            if isinstance(obj, pikepdf.Dictionary):
+                assert pikepdf.Name.JS not in obj
+                assert obj.get(pikepdf.Name.S) not in (pikepdf.Name.Launch, pikepdf.Name.SubmitForm)
+
+
 def _bundle_without_hang(c: Catalogue, run: Run) -> None:
     with pikepdf.open(c.output("doel") / "bundel.pdf") as bundle:
         assert len(bundle.pages) >= 2 + 4
@@ -988,6 +999,19 @@ ANNEX_CASES = [
         "zonder bijgevoegde bestanden)",
         pdf=True,
         check=_attachments_travel_along,
+    ),
+    # Allowed too: the bundles show the pages as received, without what would run.
+    _warned(
+        "bijlage-met-scripts",
+        _annex("bijlage.pdf", with_active_content()),
+        29,
+        ANNEX,
+        "bevat JavaScript, een actie die een programma start, een formulier dat gegevens "
+        "verstuurt en een actie die gegevens uit een ander bestand haalt; de bundels laten dat "
+        "weg, het exportpakket geeft de bijlage ongewijzigd door (lever de bijlage zonder aan als "
+        "dat niet mag)",
+        pdf=True,
+        check=_scripts_left_out,
     ),
     Case(
         "bijlage-decompressiebom",
