@@ -4,11 +4,13 @@ A bundle shows an annex's pages as they were received, but whoever opens the bun
 have a third party's script run, a program started or form data sent somewhere. A bundle copies
 four things of a part that can hold such actions: its pages (their additional actions, ``/AA``),
 the annotations on them (links and form widgets: ``/A`` and ``/AA``), its form fields (their
-calculation and format scripts) and its bookmarks. :func:`active_content` names what a PDF
-carries, for the annex check's warning; :func:`strip_active_content` takes it out of an open
-source, in memory, before its pages are copied. The document's own actions (``/OpenAction``,
-the catalogue's ``/AA``, ``/Names/JavaScript``) are named too but never need taking out: a
-bundle does not copy a part's catalogue.
+calculation and format scripts) and its bookmarks. :func:`strip_active_content` takes all of
+it out of an open source, in memory, before its pages are copied. :func:`active_content` names
+the scripts and program starts a PDF carries, for the annex check's warning, also the
+document's own (``/OpenAction``, the catalogue's ``/AA``, ``/Names/JavaScript``), which never
+need taking out: a bundle does not copy a part's catalogue. Form buttons that send or fetch
+data go unnamed: many a received form has a "Verzenden" button, and a warning for each would
+teach clerks to skip the warnings.
 
 What only shows the document stays: links to a page or a web address, bookmarks, and every
 field's appearance as received.
@@ -22,20 +24,16 @@ from pikepdf import Array, Dictionary, Name, Pdf
 
 __all__ = ["active_content", "strip_active_content"]
 
-# Action types (ISO 32000-1, 12.6.4) that do more than show the document, with how the clerk's
-# warning names them, in the order the warning lists them.
-_KINDS = {
-    "/JavaScript": "JavaScript",
-    "/Launch": "een actie die een programma start",
-    "/SubmitForm": "een formulier dat gegevens verstuurt",
-    "/ImportData": "een actie die gegevens uit een ander bestand haalt",
-}
+# Action types (ISO 32000-1, 12.6.4) that run something, with how the clerk's warning names
+# them, in the order the warning lists them; and those that send or fetch form data.
+_RUNS = {"/JavaScript": "JavaScript", "/Launch": "een actie die een programma start"}
+_ACTIVE = frozenset({*_RUNS, "/SubmitForm", "/ImportData"})
 # A hostile file can chain or nest without end: past this many objects, the walk stops.
 _MAX_NODES = 100_000
 
 
 def active_content(pdf: Pdf) -> list[str]:
-    """What active content ``pdf`` carries, in Dutch and a fixed order; empty when none."""
+    """The scripts and program starts ``pdf`` carries, in Dutch and a fixed order; or none."""
     root = pdf.Root
     found = _action_kinds(root.get(Name.OpenAction)) | _additional_kinds(root.get(Name.AA))
     names = root.get(Name.Names)
@@ -43,7 +41,7 @@ def active_content(pdf: Pdf) -> list[str]:
         found.add("/JavaScript")
     for holder in _holders(pdf):
         found |= _action_kinds(holder.get(Name.A)) | _additional_kinds(holder.get(Name.AA))
-    return [text for kind, text in _KINDS.items() if kind in found]
+    return [text for kind, text in _RUNS.items() if kind in found]
 
 
 def strip_active_content(pdf: Pdf) -> bool:
@@ -162,7 +160,7 @@ def _own_kinds(action: Dictionary) -> set[str]:
     """The active kind of one action, leaving aside what it chains to."""
     found: set[str] = set()
     kind = action.get(Name.S)
-    if isinstance(kind, Name) and str(kind) in _KINDS:
+    if isinstance(kind, Name) and str(kind) in _ACTIVE:
         found.add(str(kind))
     if Name.JS in action:  # a rendition action can carry a script of its own
         found.add("/JavaScript")

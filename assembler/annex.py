@@ -50,7 +50,7 @@ TOO_MUCH_MEMORY = (
 )
 # Raised when the checks change: reports kept in build/.cache/bijlagen by older checks are
 # not reused, whatever the assembler version.
-CHECKS_VERSION = 4
+CHECKS_VERSION = 5
 CHECK_STOPPED = "kon niet worden gecontroleerd: de controle werd afgebroken (probeer het opnieuw)"
 # A checking child ended by one of these was stopped from outside (Ctrl-C reaches the whole
 # process group; a shutdown), not by its file: that is no verdict on the file.

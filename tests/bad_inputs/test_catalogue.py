@@ -1006,10 +1006,9 @@ ANNEX_CASES = [
         _annex("bijlage.pdf", with_active_content()),
         29,
         ANNEX,
-        "bevat JavaScript, een actie die een programma start, een formulier dat gegevens "
-        "verstuurt en een actie die gegevens uit een ander bestand haalt; de bundels laten dat "
-        "weg, het exportpakket geeft de bijlage ongewijzigd door (lever de bijlage zonder aan als "
-        "dat niet mag)",
+        "bevat JavaScript en een actie die een programma start; de bundels laten dat weg, het "
+        "exportpakket geeft de bijlage ongewijzigd door (lever de bijlage zonder aan als dat "
+        "niet mag)",
         pdf=True,
         check=_scripts_left_out,
     ),
