@@ -378,17 +378,20 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
 def confidential_annexes_made_public(
     project: Project, catalog: Catalog, files: FileDigests
 ) -> list[Problem]:
-    """A warning for each annex of a selected public dossier that is a file of a confidential
-    dossier anywhere in the project.
+    """A warning for each file that is an annex of both a public and a confidential dossier,
+    one of them selected, anywhere in the project.
 
     A file that a public dossier also uses counts as public (one map attached to several
     proposals), so the export lets it pass; a clerk who copied a confidential annex into a
-    public dossier by mistake hears it here, at the line that attaches it.
+    public dossier by mistake hears it here, at the public dossier's line that attaches it; or,
+    when only the confidential dossier is selected, at its own line.
     """
     from assembler.source import field_label
 
+    everything = catalog.everything or catalog.meetings
+    selected = {dossier.folder for meeting in catalog.meetings for dossier in meeting.dossiers}
     confidential: dict[int, list[tuple[Path, DossierInput, int]]] = {}
-    for meeting in catalog.everything or catalog.meetings:
+    for meeting in everything:
         for dossier in meeting.dossiers:
             if dossier.document.is_public:
                 continue
@@ -399,34 +402,57 @@ def confidential_annexes_made_public(
     problems: list[Problem] = []
     if not confidential:
         return problems
-    for meeting in catalog.meetings:
+
+    def said(at: DossierInput, index: int, text: str) -> None:
+        where = ("bijlagen", index, "bestand")
+        problems.append(
+            Problem(
+                project.display(at.folder / DOSSIER_FILE),
+                at.source.line_of(where),
+                field_label(where),
+                text,
+                "waarschuwing",
+            )
+        )
+
+    for meeting in everything:
         for dossier in meeting.dossiers:
             if not dossier.document.is_public:
                 continue
+            chosen = dossier.folder in selected
             for index in range(len(dossier.document.annexes)):
                 path = dossier.annex_path(index)
                 try:
                     # Only a file of a confidential annex's size is read.
-                    same_size = confidential.get(path.stat().st_size, [])
+                    same_size = [
+                        twin
+                        for twin in confidential.get(path.stat().st_size, [])
+                        if chosen or twin[1].folder in selected
+                    ]
                     digest = files.sha256(path) if same_size else ""
                     twins = [(d, n) for p, d, n in same_size if files.sha256(p) == digest]
                 except OSError:
                     continue
                 if not twins:
                     continue
-                other, number = twins[0]
-                where = ("bijlagen", index, "bestand")
-                problems.append(
-                    Problem(
-                        project.display(dossier.folder / DOSSIER_FILE),
-                        dossier.source.line_of(where),
-                        field_label(where),
+                if chosen:
+                    other, number = twins[0]
+                    said(
+                        dossier,
+                        index,
                         f"is hetzelfde bestand als bijlage {number + 1} van "
                         f"{project.display(other.folder)}, dat niet openbaar is: met dit "
                         "dossier wordt het openbaar (haal het hier weg als het vertrouwelijk is)",
-                        "waarschuwing",
                     )
-                )
+                    continue
+                for other, number in twins:
+                    said(
+                        other,
+                        number,
+                        f"is hetzelfde bestand als bijlage {index + 1} van "
+                        f"{project.display(dossier.folder)}, dat openbaar is: met dat dossier "
+                        "wordt het openbaar (haal het daar weg als het vertrouwelijk is)",
+                    )
     return problems
 
 

@@ -78,6 +78,11 @@ def test_check_works_from_a_subfolder(example_project: Path, run_cli: RunCli) ->
     assert result.exit_code == 0, result.stderr
 
 
+def _line_of(path: Path, text: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
 def test_a_confidential_dossiers_annex_attached_to_a_public_one_is_said(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -103,6 +108,16 @@ def test_a_confidential_dossiers_annex_attached_to_a_public_one_is_said(
     # Also when only the public dossier is checked.
     alone = run_cli("check", f"dossiers/{WONEN}/snelfietsroutes", cwd=example_project)
     assert warning in alone.stderr.splitlines(), alone.stderr
+    # And when only the confidential one is: then at its own line, naming the public one.
+    mandaat = f"dossiers/{WONEN}/mandaat-woningbouwimpuls"
+    secret = run_cli("check", mandaat, cwd=example_project)
+    assert secret.exit_code == 0, secret.stderr
+    own_line = _line_of(example_project / mandaat / "dossier.yaml", "bijlage-1-aanvraag")
+    assert secret.stderr.splitlines() == [
+        f"{mandaat}/dossier.yaml:{own_line}: waarschuwing: bijlagen[1].bestand: is hetzelfde "
+        f"bestand als bijlage 4 van dossiers/{WONEN}/snelfietsroutes, dat openbaar is: met dat "
+        "dossier wordt het openbaar (haal het daar weg als het vertrouwelijk is)"
+    ]
     built = run_cli("build", "--geen-pdf", cwd=example_project)
     assert built.exit_code == 0, built.stderr
     assert warning in built.stderr.splitlines()
