@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -27,6 +28,7 @@ from docx.oxml.document import CT_Body
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, Twips
 from docx.text.paragraph import Paragraph
+from linkify_it import LinkifyIt
 from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -46,12 +48,32 @@ def xml_safe(text: str) -> str:
     return _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+class _LinksAsWordMakesThem(LinkifyIt):  # type: ignore[misc]
+    """Bare addresses that become links as Word makes them while typing: with a scheme
+    ("https://…"), starting with "www.", or an e-mail address; not every "woord.nl"."""
+
+    def match(self, text: str) -> list[Any] | None:
+        found: list[Any] | None = super().match(text)
+        if found is None:
+            return None
+        return [link for link in found if link.schema or link.text.lower().startswith("www.")]
+
+
+_parsers = threading.local()
+
+
 def _parser() -> MarkdownIt:
-    # CommonMark without raw HTML: a clerk's "<b>" is shown as typed, never interpreted; and
-    # without entities, so "&amp;" stays the five characters typed, as in every other field.
-    return MarkdownIt(
-        "commonmark", {"html": False, "linkify": False, "typographer": False}
-    ).disable("entity")
+    """This thread's parser: the link finder keeps state between its calls."""
+    parser: MarkdownIt | None = getattr(_parsers, "parser", None)
+    if parser is None:
+        # CommonMark without raw HTML: a clerk's "<b>" is shown as typed, never interpreted;
+        # without entities, so "&amp;" stays the five characters typed, as in every other
+        # field; and with a pasted web or e-mail address made a link, as Word would.
+        parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+        parser.disable("entity").enable("linkify")
+        parser.linkify = _LinksAsWordMakesThem()
+        _parsers.parser = parser
+    return parser
 
 
 @dataclass

@@ -151,6 +151,28 @@ def test_links_are_real_hyperlinks(fragment: WordFragment) -> None:
     assert styles == ["Hyperlink"]
 
 
+def test_pasted_addresses_become_links_as_word_makes_them(fragment: WordFragment) -> None:
+    text = (
+        "Zie https://wetten.overheid.nl/BWBR0045754/. Of www.regiogv.nl, mail a.pols@regiogv.nl; "
+        "niet ruimte.nl, niet `https://code.nl`."
+    )
+    (paragraph,) = render(fragment, text)
+    assert paragraph.text == text.replace("`", "")  # the text stays exactly as typed
+    links = paragraph._p.findall(qn("w:hyperlink"))
+    shown = ["".join(link.xpath(".//w:t/text()")) for link in links]
+    assert shown == [
+        "https://wetten.overheid.nl/BWBR0045754/",
+        "www.regiogv.nl",
+        "a.pols@regiogv.nl",
+    ]
+    targets = [fragment.part.rels[link.get(qn("r:id"))].target_ref for link in links]
+    assert targets == [
+        "https://wetten.overheid.nl/BWBR0045754/",
+        "http://www.regiogv.nl",
+        "mailto:a.pols@regiogv.nl",
+    ]
+
+
 def test_unsafe_link_schemes_stay_text(fragment: WordFragment) -> None:
     paragraphs = render(fragment, "[klik](javascript:alert(1))")
     assert not paragraphs[0]._p.findall(qn("w:hyperlink"))
