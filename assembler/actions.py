@@ -1,35 +1,52 @@
-"""Active content in third-party PDFs: actions that run a script, start a program or send data.
+"""Active content in third-party PDFs: actions that run a script, open a program or send data.
 
 A bundle shows an annex's pages as they were received, but whoever opens the bundle must not
-have a third party's script run, a program started or form data sent somewhere. A bundle copies
-four things of a part that can hold such actions: its pages (their additional actions, ``/AA``),
-the annotations on them (links and form widgets: ``/A`` and ``/AA``), its form fields (their
-calculation and format scripts) and its bookmarks. :func:`strip_active_content` takes all of
-it out of an open source, in memory, before its pages are copied. :func:`active_content` names
-the scripts and program starts a PDF carries, for the annex check's warning, also the
-document's own (``/OpenAction``, the catalogue's ``/AA``, ``/Names/JavaScript``), which never
-need taking out: a bundle does not copy a part's catalogue. Form buttons that send or fetch
-data go unnamed: many a received form has a "Verzenden" button, and a warning for each would
-teach clerks to skip the warnings.
+have a third party's script run, a program or file opened or form data sent somewhere. What a
+bundle copies of a part is its pages: their additional actions (``/AA``), the annotations on
+them (links and form widgets: ``/A`` and ``/AA``) and, through each widget's ``/Parent`` chain,
+its form fields (their calculation and format scripts). :func:`strip_active_content` takes the
+active actions out of an open source, in memory, before its pages are copied.
+:func:`active_content` names the scripts and program starts a PDF carries, for the annex
+check's warning, also the document's own (``/OpenAction``, the catalogue's ``/AA``,
+``/Names/JavaScript``), which need no taking out: a bundle does not copy a part's catalogue,
+and its bookmarks are made anew from their titles and destinations.
 
-What only shows the document stays: links to a page or a web address, bookmarks, and every
-field's appearance as received.
+Left out unnamed: form buttons that send or fetch data (many a received form has a "Verzenden"
+button, and a warning for each would teach clerks to skip the warnings), links that open a
+file attached to the PDF, and commands to embedded media. Kept: Acrobat's own formatting,
+validating and calculating functions called with plain values (``AFNumber_Format(2, 0, 0, 0,
+"€ ", true);``), which form designers put on nearly every field and which only shape how a
+value looks; links to a page or a web address; every field's appearance as received.
+
+Hostile structures are walked with a limit: a chain too long to follow counts as active.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import Any
 
-from pikepdf import Array, Dictionary, Name, Pdf
+from pikepdf import Array, Dictionary, Name, Pdf, PdfError, Stream
 
 __all__ = ["active_content", "strip_active_content"]
 
-# Action types (ISO 32000-1, 12.6.4) that run something, with how the clerk's warning names
-# them, in the order the warning lists them; and those that send or fetch form data.
-_RUNS = {"/JavaScript": "JavaScript", "/Launch": "een actie die een programma start"}
-_ACTIVE = frozenset({*_RUNS, "/SubmitForm", "/ImportData"})
-# A hostile file can chain or nest without end: past this many objects, the walk stops.
-_MAX_NODES = 100_000
+# Action types (ISO 32000-1, 12.6.4) that run something, as the clerk's warning names them, in
+# the order it lists them; and every type that is left out of a bundle.
+_RUNS = {"/JavaScript": "JavaScript", "/Launch": "een actie die een programma of bestand opent"}
+_ACTIVE = frozenset({*_RUNS, "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute"})
+# Left out too, unnamed: what could not be followed to its end.
+_TOO_LONG = "/TooLong"
+# Real files chain a handful of actions and nest fields a few deep.
+_MAX_NODES = 10_000
+# Longer than any call of Acrobat's own functions: not read, counted as a script of its own.
+_MAX_SCRIPT_BYTES = 4096
+
+_VALUE = r"""(?:"[^"\\]*"|'[^'\\]*'|-?\d+(?:\.\d+)?|true|false)"""
+_ARGUMENT = rf"(?:{_VALUE}|new\s+Array\s*\(\s*(?:{_VALUE}\s*(?:,\s*{_VALUE}\s*)*)?\))"
+_BUILT_IN_CALLS = re.compile(
+    rf"\s*(?:AF[A-Za-z]+_[A-Za-z]+\s*\(\s*(?:{_ARGUMENT}\s*(?:,\s*{_ARGUMENT}\s*)*)?\)\s*;?\s*)+"
+)
 
 
 def active_content(pdf: Pdf) -> list[str]:
@@ -47,47 +64,47 @@ def active_content(pdf: Pdf) -> list[str]:
 def strip_active_content(pdf: Pdf) -> bool:
     """Take the active content out of what a bundle copies of ``pdf``; True if there was any.
 
-    A link left with nowhere to go would be a dead spot on the page: it goes too.
+    A link left with nowhere to go would be a dead spot on the page: it goes too, from every
+    page that shares its list of annotations.
     """
     stripped = False
-    for page in pdf.pages:
-        stripped |= _strip(page.obj)
-        annots = page.obj.get(Name.Annots)
-        if not isinstance(annots, Array):
-            continue
-        kept = Array()
-        for annot in annots:
-            if isinstance(annot, Dictionary) and _strip(annot):
-                stripped = True
-                dead = Name.A not in annot and Name.Dest not in annot
-                if annot.get(Name.Subtype) == Name.Link and dead:
-                    continue
-            kept.append(annot)
-        if len(kept) != len(annots):
-            page.obj.Annots = kept
-    for holder in _fields_and_bookmarks(pdf):
+    for holder in _holders(pdf):
         stripped |= _strip(holder)
+    if stripped:
+        for page in pdf.pages:
+            annots = page.obj.get(Name.Annots)
+            if not isinstance(annots, Array):
+                continue
+            for index in reversed(range(len(annots))):
+                annot = annots[index]
+                if (
+                    isinstance(annot, Dictionary)
+                    and annot.get(Name.Subtype) == Name.Link
+                    and Name.A not in annot
+                    and Name.Dest not in annot
+                ):
+                    del annots[index]
     return stripped
 
 
-def _strip(holder: Dictionary) -> bool:
+def _strip(holder: Any) -> bool:
     """Remove the active actions of one dictionary; True if it had any."""
     stripped = _strip_action(holder, Name.A)
     additional = holder.get(Name.AA)
     if isinstance(additional, Dictionary):
         for key in list(additional.keys()):
-            stripped |= _strip_action(additional, Name(key))
+            stripped |= _strip_action(additional, key)
         if not additional.keys():
             del holder[Name.AA]
     return stripped
 
 
-def _strip_action(holder: Dictionary, key: Name) -> bool:
+def _strip_action(holder: Any, key: Any) -> bool:
     """Remove the action under ``key`` if it is active; keep one that only chains to some."""
     action = holder.get(key)
     if not _action_kinds(action):
         return False
-    if isinstance(action, Dictionary) and not _own_kinds(action):
+    if isinstance(action, Dictionary | Stream) and not _own_kinds(action):
         # A link to a page that then runs a script still goes to its page.
         del action[Name.Next]
     else:
@@ -95,50 +112,53 @@ def _strip_action(holder: Dictionary, key: Name) -> bool:
     return True
 
 
-def _holders(pdf: Pdf) -> Iterator[Dictionary]:
-    """Every dictionary a bundle copies that can hold an action."""
+def _holders(pdf: Pdf) -> Iterator[Any]:
+    """Every dictionary a bundle copies that can hold an action: pages, annotations, fields."""
     for page in pdf.pages:
         yield page.obj
         annots = page.obj.get(Name.Annots)
-        if isinstance(annots, Array):
-            yield from (annot for annot in annots if isinstance(annot, Dictionary))
-    yield from _fields_and_bookmarks(pdf)
-
-
-def _fields_and_bookmarks(pdf: Pdf) -> Iterator[Dictionary]:
+        if not isinstance(annots, Array):
+            continue
+        for annot in annots:
+            if isinstance(annot, Dictionary):
+                yield annot
+                # qpdf copies a widget's field, and the field's parents, through /Parent.
+                parents, _gave_up = _walk(annot.get(Name.Parent), Name.Parent)
+                yield from parents
     form = pdf.Root.get(Name.AcroForm)
     if isinstance(form, Dictionary):
-        yield from _tree(form.get(Name.Fields), Name.Kids, None)
-    outlines = pdf.Root.get(Name.Outlines)
-    if isinstance(outlines, Dictionary):
-        yield from _tree(outlines.get(Name.First), Name.First, Name.Next)
+        fields, _gave_up = _walk(form.get(Name.Fields), Name.Kids)
+        yield from fields
 
 
-def _tree(start: object, child: Name, sibling: Name | None) -> Iterator[Dictionary]:
-    """The nodes of a field tree (kids in arrays) or an outline (first child, next sibling)."""
+def _walk(start: Any, child: Name) -> tuple[list[Any], bool]:
+    """The dictionaries reached from ``start`` through ``child`` (arrays of them too), each once;
+    and whether the walk gave up, past :data:`_MAX_NODES`."""
     seen: set[tuple[int, int]] = set()
-    todo: list[object] = [start]
-    count = 0
-    while todo and count < _MAX_NODES:
+    found: list[Any] = []
+    todo: list[Any] = [start]
+    steps = 0
+    while todo:
         node = todo.pop()
-        count += 1
-        if isinstance(node, Array):
-            todo.extend(node)
-            continue
-        if not isinstance(node, Dictionary):
+        if not isinstance(node, Array | Dictionary | Stream):
             continue
         key = node.objgen
         if key != (0, 0):
             if key in seen:
                 continue
             seen.add(key)
-        yield node
+        steps += 1
+        if steps > _MAX_NODES:
+            return found, True
+        if isinstance(node, Array):
+            todo.extend(node)
+            continue
+        found.append(node)
         todo.append(node.get(child))
-        if sibling is not None:
-            todo.append(node.get(sibling))
+    return found, False
 
 
-def _additional_kinds(additional: object) -> set[str]:
+def _additional_kinds(additional: Any) -> set[str]:
     """The kinds of action in an additional-actions dictionary (``/AA``)."""
     if not isinstance(additional, Dictionary):
         return set()
@@ -148,20 +168,40 @@ def _additional_kinds(additional: object) -> set[str]:
     return found
 
 
-def _action_kinds(action: object) -> set[str]:
+def _action_kinds(action: Any) -> set[str]:
     """The active kinds in an action and the actions it chains to (``/Next``)."""
-    found: set[str] = set()
-    for node in _tree(action, Name.Next, None):
+    nodes, gave_up = _walk(action, Name.Next)
+    found = {_TOO_LONG} if gave_up else set()
+    for node in nodes:
         found |= _own_kinds(node)
     return found
 
 
-def _own_kinds(action: Dictionary) -> set[str]:
+def _own_kinds(action: Any) -> set[str]:
     """The active kind of one action, leaving aside what it chains to."""
     found: set[str] = set()
     kind = action.get(Name.S)
-    if isinstance(kind, Name) and str(kind) in _ACTIVE:
+    if isinstance(kind, Name) and str(kind) in _ACTIVE and kind != Name.JavaScript:
         found.add(str(kind))
-    if Name.JS in action:  # a rendition action can carry a script of its own
+    # A rendition action can carry a script of its own.
+    if (kind == Name.JavaScript or Name.JS in action) and not _built_in(action.get(Name.JS)):
         found.add("/JavaScript")
     return found
+
+
+def _built_in(script: Any) -> bool:
+    """Whether a script only calls Acrobat's own functions with plain values."""
+    if isinstance(script, Stream):
+        length = script.get(Name.Length)
+        if not isinstance(length, int) or length > _MAX_SCRIPT_BYTES:
+            return False
+        try:
+            data = script.read_bytes()
+            text = data.decode("utf-16" if data.startswith(b"\xfe\xff") else "latin-1")
+        except (PdfError, UnicodeDecodeError):
+            return False
+    elif script is not None and not isinstance(script, Dictionary | Array):
+        text = str(script)
+    else:
+        return False
+    return len(text) <= _MAX_SCRIPT_BYTES and _BUILT_IN_CALLS.fullmatch(text) is not None

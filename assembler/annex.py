@@ -50,7 +50,11 @@ TOO_MUCH_MEMORY = (
 )
 # Raised when the checks change: reports kept in build/.cache/bijlagen by older checks are
 # not reused, whatever the assembler version.
-CHECKS_VERSION = 5
+CHECKS_VERSION = 6
+TOO_DEEP = (
+    "is beschadigd: het bestand is zo diep genest dat het niet kan worden gelezen (lever de "
+    "bijlage opnieuw aan, bijvoorbeeld opnieuw afgedrukt als PDF)"
+)
 CHECK_STOPPED = "kon niet worden gecontroleerd: de controle werd afgebroken (probeer het opnieuw)"
 # A checking child ended by one of these was stopped from outside (Ctrl-C reaches the whole
 # process group; a shutdown), not by its file: that is no verdict on the file.
@@ -269,7 +273,12 @@ def _run_child(file: tuple[Path, bool], limits: AnnexLimits) -> _Findings:
         pass
     if -done.returncode in _STOPPED_BY:
         return _Findings(reasons=[CHECK_STOPPED], final=False)
-    if b"MemoryError" in done.stderr or b"bad_alloc" in done.stderr or done.returncode < 0:
+    if b"MemoryError" in done.stderr or b"bad_alloc" in done.stderr:
+        return _Findings(reasons=[TOO_MUCH_MEMORY])
+    if done.returncode == -signal.SIGSEGV:
+        # qpdf ran out of stack in a structure nested without end (see _check_copy).
+        return _Findings(reasons=[TOO_DEEP])
+    if done.returncode < 0:
         return _Findings(reasons=[TOO_MUCH_MEMORY])
     return _Findings(
         reasons=["is beschadigd en kan niet worden gelezen (lever de bijlage opnieuw aan)"]
@@ -381,6 +390,7 @@ def _check_pdf(path: Path, limits: AnnexLimits, *, every_page: bool = False) -> 
             if not found.reasons:
                 _check_attachments(pdf, found)
                 _check_active_content(pdf, found)
+                _check_copy(pdf)
             if not found.reasons:
                 # Rendered here, under this child's limits, never in the build's own process;
                 # within a part of the file's time, so that judging the bands of a long scan
@@ -584,7 +594,7 @@ def _check_attachments(pdf: Any, found: _Findings) -> None:
 
 
 def _check_active_content(pdf: Any, found: _Findings) -> None:
-    """Warn about scripts and other actions: the bundles leave them out, the export does not."""
+    """Warn about scripts and program starts: the bundles leave them out, the export does not."""
     from assembler.actions import active_content
 
     kinds = active_content(pdf)
@@ -592,9 +602,22 @@ def _check_active_content(pdf: Any, found: _Findings) -> None:
         return
     named = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " en " + kinds[-1]
     found.warnings.append(
-        f"bevat {named}; de bundels laten dat weg, het exportpakket geeft de bijlage "
-        "ongewijzigd door (lever de bijlage zonder aan als dat niet mag)"
+        f"bevat {named}: de bundels laten dat weg, maar het exportpakket geeft de bijlage "
+        "ongewijzigd door (vraag de afzender om een versie zonder scripts en acties als de "
+        "bijlage zo niet openbaar mag)"
     )
+
+
+def _check_copy(pdf: Any) -> None:
+    """Copy the pages as a bundle will: a file that makes qpdf crash there (a structure nested
+    a hundred thousand deep) crashes this child instead, and is refused."""
+    import pikepdf
+
+    from assembler.actions import strip_active_content
+
+    strip_active_content(pdf)
+    with pikepdf.new() as trial:
+        trial.add_pages_from(pdf, outlines="preserve")
 
 
 def _outline_has_loop(first: Any, max_items: int) -> bool:

@@ -203,8 +203,14 @@ class Merger:
         """Append the pages of ``part``, to go under a bookmark of its own."""
         src = self._stack.enter_context(_open_part(part.pdf))
         out = self._out
-        # Only in memory: the source file is never written.
-        strip_active_content(src)
+        try:
+            # Only in memory: the source file is never written.
+            strip_active_content(src)
+        except (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError) as error:
+            raise InputRejected(
+                f"{part.pdf}: is beschadigd: de pagina's kunnen niet worden gelezen "
+                "(lever de bijlage opnieuw aan)"
+            ) from error
         self._need_appearances |= _keep_form_defaults(src)
         self._starts.append(len(out.pages))
         out.add_pages_from(src, outlines="preserve" if part.keep_outline else "ignore")

@@ -119,7 +119,7 @@ def with_active_content() -> bytes:
                 T=pikepdf.String("verstuur"),
                 Rect=Array([300, 72, 400, 92]),
                 A=submit,
-                AA=Dictionary(F=script("AFNumber_Format(2);")),
+                AA=Dictionary(F=script("event.value = util.printd('dd-mm', new Date());")),
                 P=page,
             )
         )

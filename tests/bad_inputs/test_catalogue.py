@@ -792,7 +792,11 @@ def _scripts_left_out(c: Catalogue, run: Run) -> None:
         for obj in bundle.objects:
             if isinstance(obj, pikepdf.Dictionary):
                 assert pikepdf.Name.JS not in obj
-                assert obj.get(pikepdf.Name.S) not in (pikepdf.Name.Launch, pikepdf.Name.SubmitForm)
+                assert obj.get(pikepdf.Name.S) not in (
+                    pikepdf.Name.Launch,
+                    pikepdf.Name.SubmitForm,
+                    pikepdf.Name.ImportData,
+                )
 
 
 def _bundle_without_hang(c: Catalogue, run: Run) -> None:
@@ -1006,9 +1010,9 @@ ANNEX_CASES = [
         _annex("bijlage.pdf", with_active_content()),
         29,
         ANNEX,
-        "bevat JavaScript en een actie die een programma start; de bundels laten dat weg, het "
-        "exportpakket geeft de bijlage ongewijzigd door (lever de bijlage zonder aan als dat "
-        "niet mag)",
+        "bevat JavaScript en een actie die een programma of bestand opent: de bundels laten dat "
+        "weg, maar het exportpakket geeft de bijlage ongewijzigd door (vraag de afzender om een "
+        "versie zonder scripts en acties als de bijlage zo niet openbaar mag)",
         pdf=True,
         check=_scripts_left_out,
     ),
