@@ -415,6 +415,22 @@ def confidential_annexes_made_public(
             )
         )
 
+    def places(twins: Sequence[tuple[DossierInput, int]]) -> str:
+        """'bijlage 4 van X', 'bijlagen 4 en 6 van X en bijlage 1 van Y'."""
+        numbers: dict[Path, list[str]] = {}
+        for other, index in twins:
+            numbers.setdefault(other.folder, []).append(str(index + 1))
+        return dutch_list(
+            [
+                f"{'bijlage' if len(found) == 1 else 'bijlagen'} {dutch_list(found)} van "
+                f"{project.display(folder)}"
+                for folder, found in numbers.items()
+            ]
+        )
+
+    # Said at the confidential dossier's line when only it is selected: per annex of it, every
+    # public dossier that uses the file.
+    made_public: dict[tuple[Path, int], tuple[DossierInput, list[tuple[DossierInput, int]]]] = {}
     for meeting in everything:
         for dossier in meeting.dossiers:
             if not dossier.document.is_public:
@@ -436,23 +452,27 @@ def confidential_annexes_made_public(
                 if not twins:
                     continue
                 if chosen:
-                    other, number = twins[0]
+                    one = len({other.folder for other, _n in twins}) == 1
                     said(
                         dossier,
                         index,
-                        f"is hetzelfde bestand als bijlage {number + 1} van "
-                        f"{project.display(other.folder)}, dat niet openbaar is: met dit "
+                        f"is hetzelfde bestand als {places(twins)}, "
+                        f"{'dat niet openbaar is' if one else 'die niet openbaar zijn'}: met dit "
                         "dossier wordt het openbaar (haal het hier weg als het vertrouwelijk is)",
                     )
                     continue
                 for other, number in twins:
-                    said(
-                        other,
-                        number,
-                        f"is hetzelfde bestand als bijlage {index + 1} van "
-                        f"{project.display(dossier.folder)}, dat openbaar is: met dat dossier "
-                        "wordt het openbaar (haal het daar weg als het vertrouwelijk is)",
-                    )
+                    key = (other.folder, number)
+                    made_public.setdefault(key, (other, []))[1].append((dossier, index))
+    for (_folder, number), (other, users) in made_public.items():
+        one = len({user.folder for user, _i in users}) == 1
+        which = "dat openbaar is: met dat dossier" if one else "die openbaar zijn: met die dossiers"
+        said(
+            other,
+            number,
+            f"is hetzelfde bestand als {places(users)}, {which} wordt het openbaar (haal het "
+            "daar weg als het vertrouwelijk is)",
+        )
     return problems
 
 
