@@ -342,6 +342,7 @@ def templates_check(as_json: bool) -> None:
 # How `new` asks for what was not given, in the words of the documents.
 _PROMPTS = {
     "onderwerp": "Onderwerp",
+    "verspreiden": "Openbaar? (verspreiden: Ja of Nee; Nee = vertrouwelijk)",
     "contactpersoon": "Contactpersoon",
     "eenheid": "Eenheid",
     "email": "E-mailadres",
@@ -364,6 +365,11 @@ _PROMPTS = {
     help="Soort dossier: voorstel of memo (standaard: voorstel).",
 )
 @click.option("--onderwerp", metavar="TEKST", help="Onderwerp van het voorstel of de memo.")
+@click.option(
+    "--verspreiden",
+    metavar="JA|NEE",
+    help="Ja: openbaar; Nee: vertrouwelijk, nooit openbaar. Er is geen standaard.",
+)
 @click.option("--contactpersoon", metavar="NAAM", help="Voorstel: naam van de contactpersoon.")
 @click.option("--eenheid", metavar="TEKST", help="Voorstel: eenheid van de contactpersoon.")
 @click.option("--email", metavar="ADRES", help="Voorstel: e-mailadres van de contactpersoon.")
@@ -386,9 +392,9 @@ def new(
 ) -> None:
     """Maak een nieuw dossier MAPNAAM in VERGADERMAP en zet het op de agenda.
 
-    Een voorstel vraagt onderwerp, contactpersoon, eenheid en e-mailadres; een memo
-    (--sjabloon memo) onderwerp, aan en van. Vraagt om ontbrekende gegevens als er een
-    terminal is; anders moeten ze als opties worden meegegeven.
+    Een voorstel vraagt onderwerp, verspreiden, contactpersoon, eenheid en e-mailadres;
+    een memo (--sjabloon memo) onderwerp, verspreiden, aan en van. Vraagt om ontbrekende
+    gegevens als er een terminal is; anders moeten ze als opties worden meegegeven.
     """
     from assembler.scaffold import NewDossier, asked_for, create_dossier
 

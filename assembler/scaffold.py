@@ -33,6 +33,8 @@ class NewDossier:
 
     sjabloon: str = "voorstel"
     onderwerp: str
+    # Ja or Nee, as typed: DESIGN gives it no default, so new asks for it too.
+    verspreiden: str = ""
     # As typed (JJJJ-MM-DD): checked with the other values, so every problem is said at once.
     datum: str
     kenmerk: str | None = None
@@ -46,8 +48,8 @@ class NewDossier:
 # The kinds `assembler new` can write, and the values it needs for each: the rest of the
 # dossier is a commented outline to fill in.
 ASKED: dict[str, tuple[str, ...]] = {
-    "voorstel": ("onderwerp", "contactpersoon", "eenheid", "email"),
-    "memo": ("onderwerp", "aan", "van"),
+    "voorstel": ("onderwerp", "verspreiden", "contactpersoon", "eenheid", "email"),
+    "memo": ("onderwerp", "verspreiden", "aan", "van"),
 }
 
 
@@ -306,6 +308,14 @@ def _plain_date(datum: str) -> str:
     return datum if re.fullmatch(r"\d{4}-\d{2}-\d{2}", datum) else _yaml_text(datum)
 
 
+def _spread_line(answer: str) -> str:
+    """The verspreiden line: Ja or Nee as the examples write them; anything else quoted, to
+    be refused as typed."""
+    word = answer.strip().capitalize()
+    value = word if word in ("Ja", "Nee") else _yaml_text(answer)
+    return f"verspreiden: {value}".ljust(32) + "# Ja of Nee (Nee = vertrouwelijk, nooit openbaar)"
+
+
 def _year_of(datum: str) -> int:
     """The year of the new dossier's date; this year's when the date is wrong (said later)."""
     try:
@@ -319,7 +329,7 @@ def _voorstel_text(values: NewDossier, reference: str, schema: str, meeting: Ver
     return f"""# yaml-language-server: $schema={schema}
 # Dossier voor één voorstel. Vul de velden in en controleer met: assembler check
 onderwerp: {q(values.onderwerp)}
-verspreiden: Ja                 # Ja of Nee (Nee = vertrouwelijk, nooit openbaar)
+{_spread_line(values.verspreiden)}
 portefeuillehouder:             # staat op de agenda; leeg laten mag
 contactpersoon: {q(values.contactpersoon)}
 eenheid: {q(values.eenheid)}
@@ -351,7 +361,7 @@ van: {q(values.van)}
 datum: {_plain_date(values.datum)}              # JJJJ-MM-DD
 onderwerp: {q(values.onderwerp)}
 kenmerk: {q(reference)}
-verspreiden: Ja                 # Ja of Nee (Nee = vertrouwelijk, nooit openbaar)
+{_spread_line(values.verspreiden)}
 tekst: |                        # Markdown: ### kopje, alinea's, - lijst, **vet**, *cursief*
   ...
 bijlagen: []                    # - omschrijving: ...

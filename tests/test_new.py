@@ -13,6 +13,8 @@ from tests.conftest import ECONOMIE, WONEN, CliResult
 
 RunCli = Callable[..., CliResult]
 OPTIONS = [
+    "--verspreiden",
+    "Ja",
     "--onderwerp",
     "Regionale aanpak laadpalen",
     "--contactpersoon",
@@ -73,11 +75,13 @@ def test_new_dossier_gets_next_kenmerk_and_agenda_entry(
 
 
 def test_new_in_another_year_starts_a_new_sequence(example_project: Path, run_cli: RunCli) -> None:
-    options = [*OPTIONS[:-1], "2024-01-15"]
+    options = ["--verspreiden", "NEE", *OPTIONS[2:-1], "2024-01-15"]
     result = run_cli("new", f"dossiers/{WONEN}", "laadpalen", *options, cwd=example_project)
     assert result.exit_code == 0, result.stderr
     text = (example_project / "dossiers" / WONEN / "laadpalen" / "dossier.yaml").read_text()
     assert 'kenmerk: "24.0000001"' in text
+    # Confidential from the start, as asked: never a public default.
+    assert "\nverspreiden: Nee   " in text
 
 
 def test_new_without_terminal_names_missing_options(example_project: Path, run_cli: RunCli) -> None:
@@ -86,7 +90,7 @@ def test_new_without_terminal_names_missing_options(example_project: Path, run_c
     )
     assert result.exit_code == 2
     assert result.stderr == (
-        "fout: gegevens ontbreken: geef --contactpersoon, --eenheid, --email op "
+        "fout: gegevens ontbreken: geef --verspreiden, --contactpersoon, --eenheid, --email op "
         "(er is geen terminal om te vragen)\n"
     )
     assert not (example_project / "dossiers" / ECONOMIE / "laadpalen").exists()
@@ -98,6 +102,8 @@ def test_new_memo_asks_aan_and_van_and_builds(example_project: Path, run_cli: Ru
         "memo",
         "--onderwerp",
         "Stand van zaken laadpalen",
+        "--verspreiden",
+        "ja",
         "--aan",
         "Portefeuillehouders Economie",
         "--van",
@@ -110,6 +116,7 @@ def test_new_memo_asks_aan_and_van_and_builds(example_project: Path, run_cli: Ru
     folder = example_project / "dossiers" / ECONOMIE / "laadpalen"
     text = (folder / "dossier.yaml").read_text(encoding="utf-8")
     assert "sjabloon: memo\n" in text
+    assert "\nverspreiden: Ja   " in text  # as typed ("ja"), written as the examples write it
     assert 'aan: "Portefeuillehouders Economie"\n' in text
     assert 'van: "Anouk Pols, Beleid en bestuur"\n' in text
     assert "contactpersoon" not in text and "behandeling" not in text
@@ -132,17 +139,19 @@ def test_new_says_which_values_belong_to_which_kind(example_project: Path, run_c
         "fout: --sjabloon: 'brief' kan assembler new niet maken (kies uit: voorstel, memo; "
         "een ander soort dossier maakt u met de hand, naar een voorbeeld)\n"
     )
-    mixed = run_cli("new", meeting, "x", "--sjabloon", "memo", *OPTIONS[:4], cwd=example_project)
+    mixed = run_cli("new", meeting, "x", "--sjabloon", "memo", *OPTIONS[:6], cwd=example_project)
     assert mixed.exit_code == 2
     assert mixed.stderr == (
-        "fout: --contactpersoon: hoort niet bij een memo (geef --onderwerp, --aan, --van op)\n"
+        "fout: --contactpersoon: hoort niet bij een memo (geef --onderwerp, --verspreiden, --aan, "
+        "--van op)\n"
     )
     missing = run_cli(
         "new", meeting, "x", "--sjabloon", "memo", "--onderwerp", "X", cwd=example_project
     )
     assert missing.exit_code == 2
     assert missing.stderr == (
-        "fout: gegevens ontbreken: geef --aan, --van op (er is geen terminal om te vragen)\n"
+        "fout: gegevens ontbreken: geef --verspreiden, --aan, --van op (er is geen terminal om "
+        "te vragen)\n"
     )
     assert not (example_project / meeting / "x").exists()
 
@@ -157,7 +166,7 @@ def test_new_asks_again_for_a_wrong_answer_and_keeps_the_others(
 
     monkeypatch.setattr(assembler.cli, "_interactive", lambda: True)
     monkeypatch.chdir(example_project)
-    answers = "Regionale aanpak laadpalen\nPiet de Vries\nRuimte en economie\n"
+    answers = "Regionale aanpak laadpalen\nJa\nPiet de Vries\nRuimte en economie\n"
     answers += "p.devries@regiogv\np.devries@regiogv.nl\n"  # a typo, then right
     result = CliRunner().invoke(
         main, ["new", f"dossiers/{ECONOMIE}", "laadpalen", "--datum", "2023-05-01"], input=answers
@@ -276,6 +285,8 @@ def test_new_refuses_values_that_check_would_reject(example_project: Path, run_c
         "nieuw",
         "--onderwerp",
         "regel een\nregel twee",
+        "--verspreiden",
+        "Misschien",
         "--contactpersoon",
         "Anouk Pols",
         "--eenheid",
@@ -289,6 +300,7 @@ def test_new_refuses_values_that_check_would_reject(example_project: Path, run_c
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "fout: --onderwerp: moet op één regel staan (haal regeleinden en tabs weg)",
+        "fout: --verspreiden: 'Misschien' is geen geldige waarde (schrijf Ja of Nee)",
         "fout: --email: 'geen-email' is geen geldig e-mailadres (schrijf bijvoorbeeld "
         "a.pols@regiogv.nl)",
         f"fout: --kenmerk: '23.0001772' is al gebruikt in dossiers/{ECONOMIE}/"
