@@ -935,6 +935,9 @@ def _dossier_sources(
     return found
 
 
+_TITLE_TERMS = ("het kenmerk", "het onderwerp")
+
+
 def _secrets(project: Project, catalog: Catalog) -> tuple[list[gate.SourceFile], list[gate.Term]]:
     files: list[gate.SourceFile] = []
     terms: list[gate.Term] = []
@@ -942,8 +945,9 @@ def _secrets(project: Project, catalog: Catalog) -> tuple[list[gate.SourceFile],
         label = project.display(dossier.folder / DOSSIER_FILE)
         files.extend(gate.SourceFile(p, project.display(p)) for p in paths)
         document = dossier.document
-        terms.append(gate.Term(document.reference, "het kenmerk", label, always=True))
-        terms.append(gate.Term(document.subject, "het onderwerp", label))
+        kenmerk, onderwerp = _TITLE_TERMS
+        terms.append(gate.Term(document.reference, kenmerk, label, always=True))
+        terms.append(gate.Term(document.subject, onderwerp, label))
         terms.extend(
             gate.Term(annex.description, f"de omschrijving van bijlage {n}", label)
             for n, annex in enumerate(document.annexes, start=1)
@@ -957,7 +961,9 @@ def _secrets(project: Project, catalog: Catalog) -> tuple[list[gate.SourceFile],
     return files, terms
 
 
-def _public_sources(project: Project, catalog: Catalog) -> tuple[list[Path], list[str]]:
+def _public_sources(
+    project: Project, catalog: Catalog, secret_terms: Sequence[gate.Term]
+) -> tuple[list[Path], list[str]]:
     paths: list[Path] = []
     terms: list[str] = []
     for dossier, found in _dossier_sources(project, catalog, public=True):
@@ -965,15 +971,18 @@ def _public_sources(project: Project, catalog: Catalog) -> tuple[list[Path], lis
         document = dossier.document
         terms += [document.reference, document.subject]
         terms += [annex.description for annex in document.annexes]
+    # A loose agenda item's text is on the public agenda, so it is public; but not one that
+    # is a confidential dossier's kenmerk or onderwerp typed again: that is the leak itself.
+    titles = {gate.squash(t.text) for t in secret_terms if t.what in _TITLE_TERMS}
     for meeting in catalog.meetings:
-        terms += [item.text for item in meeting.items if item.text]
+        terms += [t.text for t in meeting.items if t.text and gate.squash(t.text) not in titles]
     return paths, terms
 
 
 def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExport]) -> None:
     """Run the confidentiality gate over the public side of every planned package."""
     secret_files, secret_terms = _secrets(project, full)
-    public_paths, public_terms = _public_sources(project, full)
+    public_paths, public_terms = _public_sources(project, full, secret_terms)
     audit = gate.Audit(
         confidential_files=secret_files,
         confidential_terms=secret_terms,

@@ -217,6 +217,7 @@ def load_catalog(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     days = {meeting.folder: meeting.meeting.date for meeting in meetings}
     rejected = _check_unique_references(project, all_dossiers, days, catalog.problems)
     meetings = [_without(meeting, rejected) for meeting in meetings]
+    catalog.problems.extend(_loose_items_naming_confidential(project, meetings))
     catalog.everything = meetings
     catalog.meetings, catalog.problems = _select(project, meetings, catalog.problems, paths)
     catalog.problems = sort_problems(catalog.problems)
@@ -439,6 +440,44 @@ def _load_meeting(
     unlisted.extend((result, name) for name in sorted(here - named))
     absent.extend((result, index, name) for index, name in missing)
     return result
+
+
+def _loose_items_naming_confidential(
+    project: Project, meetings: Sequence[MeetingInput]
+) -> list[Problem]:
+    """A warning for a loose agenda item that is a confidential dossier's onderwerp or kenmerk
+    typed again: the public agenda shows a loose item's text in full."""
+
+    def plain(text: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).casefold())
+
+    secret: dict[str, tuple[DossierInput, str]] = {}
+    for meeting in meetings:
+        for dossier in meeting.dossiers:
+            if not dossier.document.is_public:
+                secret.setdefault(plain(dossier.document.subject), (dossier, "het onderwerp"))
+                secret.setdefault(plain(dossier.document.reference), (dossier, "het kenmerk"))
+    problems: list[Problem] = []
+    for meeting in meetings:
+        for item in meeting.items:
+            found = secret.get(plain(item.text)) if item.text else None
+            if found is None:
+                continue
+            dossier, what = found
+            where = ("agenda", item.number - 1)
+            problems.append(
+                Problem(
+                    meeting.source.display,
+                    meeting.source.line_of(where),
+                    field_label(where),
+                    f"is {what} van {project.display(dossier.folder)}, dat niet openbaar is: als "
+                    "los agendapunt staat het zo op de openbare agenda (haal de regel weg; een "
+                    "vertrouwelijk dossier komt op de agenda als '- dossier: "
+                    f"{dossier.folder.name}')",
+                    "waarschuwing",
+                )
+            )
+    return problems
 
 
 def _day_in_name(name: str) -> dt.date | None:

@@ -479,6 +479,31 @@ def test_planted_leak_stops_the_export_and_writes_nothing(project: Project, leak
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("typed", [SECRET_SUBJECT, f"  {SECRET_SUBJECT.upper()}", SECRET_KENMERK])
+def test_a_confidential_title_typed_as_a_loose_agenda_item_is_a_leak(
+    project: Project, run_cli: Callable[..., CliResult], typed: str
+) -> None:
+    """A loose item's text counts as public, but not when it is a confidential dossier's
+    onderwerp or kenmerk typed again: the public agenda would show it in full."""
+    meeting = project.dossiers / WONEN / "vergadering.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("agenda:\n", f'agenda:\n  - "{typed}"\n', 1), "utf-8")
+    checked = run_cli("check", cwd=project.root)
+    assert checked.exit_code == 0, checked.stderr
+    what = "het kenmerk" if typed == SECRET_KENMERK else "het onderwerp"
+    assert checked.stderr.splitlines() == [
+        f"dossiers/{WONEN}/vergadering.yaml:7: waarschuwing: agenda[1]: is {what} van "
+        f"dossiers/{WONEN}/mandaat-woningbouwimpuls, dat niet openbaar is: als los agendapunt "
+        "staat het zo op de openbare agenda (haal de regel weg; een vertrouwelijk dossier komt "
+        "op de agenda als '- dossier: mandaat-woningbouwimpuls')"
+    ]
+    result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert result.exit_code == 4, result.stderr
+    assert f"export/openbaar/manifest.json: noemt {what} '" in result.stderr
+    assert not (project.build / WONEN / "export").exists()
+
+
+@pytest.mark.slow
 def test_the_command_says_nothing_was_written_after_the_leaks(
     project: Project, run_cli: Callable[..., CliResult]
 ) -> None:
