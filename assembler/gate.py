@@ -11,7 +11,8 @@ a :class:`~assembler.errors.ConfidentialityViolation` (exit 4). Three independen
   when a merge wrapped it, stamped it or recompressed it. A confidential page leaks when all of
   its parts occur on one public page;
 * **terms**: kenmerk, onderwerp and annex descriptions of confidential dossiers, searched in the
-  text, bookmarks and metadata of each public PDF and in every public text. Text is compared
+  text, bookmarks, metadata, annotations (notes, typed text, filled-in fields, link addresses)
+  and page labels of each public PDF and in every public text. Text is compared
   without white space and case, so a title wrapped over two lines is still found.
 
 What a public dossier also uses is public: a confidential file, page or term that occurs in a
@@ -140,7 +141,7 @@ class PdfFacts:
     sha256: str
     embedded: tuple[str, ...]  # SHA-256 of each embedded file
     pages: tuple[frozenset[str], ...]  # the hashes of each page's parts
-    text: str  # squashed: page text, bookmarks, metadata
+    text: str  # squashed: page text, bookmarks, metadata, annotations, page labels
 
 
 def _sha(data: bytes) -> str:
@@ -231,6 +232,54 @@ def _metadata_texts(pdf: pikepdf.Pdf) -> list[str]:
     return texts
 
 
+# What an annotation or form field says besides the page's own text: a note's or a
+# typewriter's text (and its rich-text form), a filled-in value, a tooltip, a link's address.
+_ANNOTATION_TEXTS = ("/Contents", "/RC", "/V", "/TU", "/T")
+_MAX_ANNOTATIONS = 100_000
+
+
+def _annotation_texts(pdf: pikepdf.Pdf) -> list[str]:
+    """The texts of annotations, form fields, link addresses and page labels."""
+    texts: list[str] = []
+    holders: list[Any] = []
+    try:
+        for page in pdf.pages:
+            annots = page.obj.get("/Annots")
+            if isinstance(annots, pikepdf.Array):
+                holders.extend(a for a in annots if isinstance(a, pikepdf.Dictionary))
+            if len(holders) > _MAX_ANNOTATIONS:
+                break
+        form = pdf.Root.get("/AcroForm")
+        fields = form.get("/Fields") if isinstance(form, pikepdf.Dictionary) else None
+        seen: set[tuple[int, int]] = set()
+        stack = list(fields) if isinstance(fields, pikepdf.Array) else []
+        while stack and len(seen) < _MAX_ANNOTATIONS:
+            field = stack.pop()
+            if not isinstance(field, pikepdf.Dictionary) or field.objgen in seen:
+                continue
+            seen.add(field.objgen)
+            holders.append(field)
+            kids = field.get("/Kids")
+            if isinstance(kids, pikepdf.Array):
+                stack.extend(kids)
+        for holder in holders:
+            for key in _ANNOTATION_TEXTS:
+                value = holder.get(key)
+                if isinstance(value, pikepdf.String | pikepdf.Name):
+                    texts.append(str(value))
+                elif isinstance(value, pikepdf.Stream):
+                    texts.append(value.read_bytes().decode("utf-8", "replace"))
+            action = holder.get("/A")
+            if isinstance(action, pikepdf.Dictionary) and "/URI" in action:
+                texts.append(str(action.URI))
+        labels = pdf.Root.get("/PageLabels")
+        if isinstance(labels, pikepdf.Dictionary):
+            texts += [str(label.get("/P", "")) for _n, label in pikepdf.NumberTree(labels).items()]
+    except (pikepdf.PdfError, ValueError, TypeError, AttributeError):
+        pass  # what was read so far is checked; the page text is checked anyway
+    return texts
+
+
 def _embedded_hashes(pdf: pikepdf.Pdf) -> list[str]:
     hashes: list[str] = []
     try:
@@ -286,7 +335,7 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
         embedded = tuple(_embedded_hashes(pdf))
         text = ""
         if with_text:
-            extra = _outline_titles(pdf) + _metadata_texts(pdf)
+            extra = _outline_titles(pdf) + _metadata_texts(pdf) + _annotation_texts(pdf)
             text = squash(_page_text(data) + "\n" + "\n".join(extra))
     return PdfFacts(_sha(data), embedded, pages, text)
 

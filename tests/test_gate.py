@@ -13,6 +13,7 @@ import pikepdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pikepdf import Array, Dictionary, Name, String
 from reportlab.pdfgen import canvas
 
 from assembler import gate
@@ -500,6 +501,54 @@ def test_a_confidential_title_typed_as_a_loose_agenda_item_is_a_leak(
     result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
     assert result.exit_code == 4, result.stderr
     assert f"export/openbaar/manifest.json: noemt {what} '" in result.stderr
+    assert not (project.build / WONEN / "export").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["typewriter", "note", "field", "link", "label", "toelichting"])
+def test_a_title_in_an_annotation_field_link_or_label_is_found(
+    project: Project, run_cli: Callable[..., CliResult], where: str
+) -> None:
+    """Text that is not the page's own: typed on top of it, in a note, in a filled-in field,
+    in a link's address, in a page label; and a link the clerk typed in a public toelichting."""
+    folder = project.dossiers / WONEN / "snelfietsroutes"
+    if where == "toelichting":
+        dossier = folder / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        link = f"(https://zaken.regiogv.nl/zaak/{SECRET_KENMERK}/mandaat)"
+        dossier.write_text(text.replace("(https://www.regiogv.nl/)", link), encoding="utf-8")
+    else:
+        annex = folder / "bijlage-3-notitie-criteria-prioritering.pdf"
+        with pikepdf.open(annex, allow_overwriting_input=True) as pdf:
+            page = pdf.pages[0].obj
+            rect = Array([72, 72, 300, 92])
+            said = String(f"Zie ook {SECRET_KENMERK}")
+            if where == "typewriter":
+                note = Dictionary(Type=Name.Annot, Subtype=Name.FreeText, Rect=rect, Contents=said)
+            elif where == "note":
+                note = Dictionary(Type=Name.Annot, Subtype=Name.Text, Rect=rect, Contents=said)
+            elif where == "field":
+                note = Dictionary(
+                    Type=Name.Annot,
+                    Subtype=Name.Widget,
+                    FT=Name.Tx,
+                    T=String("k"),
+                    V=said,
+                    Rect=rect,
+                )
+                pdf.Root.AcroForm = Dictionary(Fields=Array([pdf.make_indirect(note)]))
+            elif where == "link":
+                target = Dictionary(S=Name.URI, URI=String(f"https://x.example/{SECRET_KENMERK}"))
+                note = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=rect, A=target)
+            if where == "label":
+                labels = Array([0, Dictionary(P=String(f"{SECRET_KENMERK}-"))])
+                pdf.Root.PageLabels = Dictionary(Nums=labels)
+            else:
+                page.Annots = Array([pdf.make_indirect(note) if not note.is_indirect else note])
+            pdf.save(annex)
+    result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert result.exit_code == 4, result.stderr
+    assert f"noemt het kenmerk '{SECRET_KENMERK}' van het vertrouwelijke dossier" in result.stderr
     assert not (project.build / WONEN / "export").exists()
 
 
