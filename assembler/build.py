@@ -490,6 +490,8 @@ EXPORT_DIR = "export"
 """The folder in ``build/<meeting>/`` that ``assembler export`` writes the package to."""
 EXPORT_PUBLIC_MANIFEST = "openbaar/manifest.json"
 """Where in ``EXPORT_DIR`` the public side's manifest is (package.py writes it)."""
+OLD_EXPORT_PREFIX = ".export-old-"
+"""Beside ``EXPORT_DIR``: the previous package, set aside while a new one is swapped in."""
 MEETING_DOCUMENTS = tuple(name for name in MEETING_OUTPUTS if name.endswith(".docx"))
 """What a meeting gets from ``build --geen-pdf``."""
 # What a warning says was not made, by whether PDFs were asked for.
@@ -541,10 +543,28 @@ def build_project(
     return report
 
 
+def recover_exports(project: Project) -> None:
+    """Put back a package an export killed mid-swap had set aside: the last complete one.
+
+    Called under the build lock, so no export is swapping; by every build before it looks at
+    what is public, so that a package put back is judged (and withdrawn) like any other.
+    """
+    for parent in project.build.glob("*/"):
+        try:
+            for old in sorted(parent.glob(OLD_EXPORT_PREFIX + "*")):
+                if (parent / EXPORT_DIR).exists():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    os.replace(old, parent / EXPORT_DIR)
+        except OSError as error:
+            raise not_writable(parent, error, "exporteer") from None
+
+
 def _build(
     project: Project, options: BuildOptions, notify: Progress, service: ConversionService | None
 ) -> BuildReport:
     """Load, plan and make what changed; the caller holds the build lock."""
+    recover_exports(project)
     from assembler.validate import load_catalog
 
     catalog = load_catalog(project, options.paths)

@@ -44,6 +44,7 @@ from assembler.agenda import CONFIDENTIAL_TITLE, purpose
 from assembler.build import (
     BUNDLE_FILE,
     EXPORT_DIR,
+    OLD_EXPORT_PREFIX,
     BuildOptions,
     BuildReport,
     annex_pdf,
@@ -51,6 +52,7 @@ from assembler.build import (
     build_project,
     document_pdf,
     output_folder_name,
+    recover_exports,
     source_date_epoch_from_env,
 )
 from assembler.errors import (
@@ -853,23 +855,6 @@ def _zip_moment(meeting: MeetingInput, epoch: int | None) -> datetime:
 # A package is written beside export/ and swapped in; the previous one waits aside meanwhile.
 # A half-written one has the build's temporary prefix, so the build's clean-up removes it.
 _TEMP_EXPORT = TEMP_PREFIX + "export-"
-_OLD_EXPORT = ".export-old-"
-
-
-def _recover_exports(project: Project) -> None:
-    """Put back a package an export killed mid-swap had set aside: the last complete one.
-
-    Runs under the build lock, so no other export is swapping.
-    """
-    for parent in project.build.glob("*/"):
-        try:
-            for old in sorted(parent.glob(_OLD_EXPORT + "*")):
-                if (parent / EXPORT_DIR).exists():
-                    shutil.rmtree(old, ignore_errors=True)
-                else:
-                    os.replace(old, parent / EXPORT_DIR)
-        except OSError as error:
-            raise not_writable(parent, error, "exporteer") from None
 
 
 def _write_package(export: MeetingExport, epoch: int | None) -> None:
@@ -880,7 +865,7 @@ def _write_package(export: MeetingExport, epoch: int | None) -> None:
         temp = temporary_folder(parent, _TEMP_EXPORT)
     except OSError as error:
         raise not_writable(parent, error, "exporteer") from None
-    old = parent / f"{_OLD_EXPORT}{os.getpid()}"
+    old = parent / f"{OLD_EXPORT_PREFIX}{os.getpid()}"
     try:
         moment = _zip_moment(export.meeting, epoch)
         for side in SIDES:
@@ -1134,7 +1119,7 @@ def package_meetings(
         else datetime.now(UTC)
     )
     with build_lock(project):
-        _recover_exports(project)
+        recover_exports(project)
         for meeting in catalog.meetings:
             why = None
             if meeting.name in failed:
