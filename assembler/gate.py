@@ -386,6 +386,15 @@ class _SecretPage:
     parts: frozenset[str]
 
 
+def searched_terms(terms: Iterable[Term]) -> list[str]:
+    """The squashed confidential terms the gate looks for (long enough, or a kenmerk)."""
+    return [
+        squash(term.text)
+        for term in terms
+        if term.text and (term.always or len(squash(term.text)) >= MIN_TERM_CHARS)
+    ]
+
+
 def find_leaks(audit: Audit) -> list[Leak]:
     """Every confidential file, page or term that the public side would show."""
     cache = _Cache()

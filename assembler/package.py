@@ -1010,21 +1010,27 @@ def _public_file(project: Project, document: ExportDocument, prefix: str) -> gat
     )
 
 
-def _hide_withdrawn(records: dict[str, Any], meeting: MeetingInput) -> None:
+def _hide_withdrawn(
+    records: dict[str, Any], meeting: MeetingInput, secret_terms: Sequence[gate.Term]
+) -> None:
     """Mark the withdrawn public documents whose names must not be given again (verborgen).
 
     Names are given only for dossiers public in this meeting now (an annex taken off): one
     moved away may be confidential where it went, and a folder name says nothing across
-    meetings, where several have a punt-01. Once hidden, a record stays hidden: a name that was
-    confidential once is not given later because the folder is public again.
+    meetings, where several have a punt-01. Nor for a document whose name or title says what
+    a confidential dossier says (an annex moved into one, under its description). Once hidden,
+    a record stays hidden: a name that was confidential once is not given later because the
+    folder is public again.
     """
     named = {d.name for d in meeting.dossiers if d.document.is_public}
+    secrets = gate.searched_terms(secret_terms)
     for record_key, record in records.items():
         side, _, key = record_key.partition(":")
         dossier, has_dossier, _document = key.partition("/")
         if side != PUBLIC or record.get("status") != "ingetrokken" or not has_dossier:
             continue
-        if dossier not in named:
+        said = gate.squash(f"{record.get('titel', '')} {record.get('bestandsnaam', '')}")
+        if dossier not in named or any(secret in said for secret in secrets):
             record["verborgen"] = True
 
 
@@ -1051,7 +1057,8 @@ def plan_meeting(
                     objects[after] = objects.pop(before)
     export.publication = publication
     organisation = catalog.organisation
-    _hide_withdrawn(records, meeting)
+    _secret_files, secret_terms = _secrets(project, catalog)
+    _hide_withdrawn(records, meeting, secret_terms)
     for side in SIDES:
         manifest = _manifest(export, side, organisation, versions, records)
         validate_manifest(manifest)

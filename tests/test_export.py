@@ -498,6 +498,33 @@ def test_exporting_only_its_new_meeting_withdraws_a_moved_confidential_item_from
 
 
 @pytest.mark.slow
+def test_an_annex_moved_into_a_confidential_dossier_is_withdrawn_without_its_title(
+    project: Project,
+) -> None:
+    """Its title is the confidential annex's description now: the withdrawal must not give
+    it, or the gate stops every export of the meeting for a text the clerk cannot mend."""
+    wonen = project.dossiers / WONEN
+    name = "bijlage-3-notitie-criteria-prioritering.pdf"
+    title = "Notitie criteria prioritering snelfietsroutes"
+    os.replace(wonen / "snelfietsroutes" / name, wonen / "mandaat-woningbouwimpuls" / name)
+    entry = f"  - omschrijving: {title}\n    bestand: {name}\n"
+    public = wonen / "snelfietsroutes" / "dossier.yaml"
+    public.write_text(public.read_text(encoding="utf-8").replace(entry, ""), encoding="utf-8")
+    with (wonen / "mandaat-woningbouwimpuls" / "dossier.yaml").open("a", encoding="utf-8") as f:
+        f.write(entry)
+    report = export_meetings(project, (), EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    manifest = _manifest(project.root, WONEN, PUBLIC)
+    gone = [e for e in manifest["ingetrokken"] if "documentid" in e]
+    assert len(gone) == 1 and set(gone[0]) == {"documentid", "versie", "reden"}, gone
+    shown = json.dumps(manifest, ensure_ascii=False)
+    assert title not in shown and "notitie-criteria" not in shown
+    public_files = list((project.build / WONEN / "export" / PUBLIC).iterdir())
+    moved = (wonen / "mandaat-woningbouwimpuls" / name).read_bytes()
+    assert all(p.read_bytes() != moved for p in public_files)
+
+
+@pytest.mark.slow
 def test_export_of_one_meeting_leaves_the_other_alone(project: Project) -> None:
     other = project.build / ECONOMIE / "export" / PUBLIC / "manifest.json"
     before = other.read_bytes()
