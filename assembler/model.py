@@ -423,8 +423,7 @@ class Voorstel(Document):
     explanation: MarkdownText = Field(
         alias="toelichting",
         description=(
-            "Toelichting in Markdown: alinea's, ### kopjes, lijsten, **vet**, *cursief*, "
-            "[tekst](https://…); een los webadres of e-mailadres wordt een link"
+            "Toelichting in Markdown: alinea's, ### kopjes, lijsten, **vet**, *cursief*, links"
         ),
     )
 

@@ -385,7 +385,7 @@ YAML_CASES += [
                 23,
                 "toelichting",
                 "ontbreekt boven 'bijlagen:' (vul in: toelichting in Markdown: alinea's, ### "
-                "kopjes, lijsten, **vet**, *cursief*)",
+                "kopjes, lijsten, **vet**, *cursief*, links)",
             ),
         ),
     ),
