@@ -291,6 +291,8 @@ def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bo
         include_confidential=include_confidential,
         dry_run=dry_run,
     )
+    for note in report.notes:
+        click.echo(f"waarschuwing: {note}", err=True)
     for request in report.requests:
         status = f" → {request.status}" if request.status else ""
         click.echo(f"{request.method} {request.path}  {request.what} ({request.reason}){status}")

@@ -105,6 +105,8 @@ class PublishReport:
     export: ExportReport
     requests: list[Request] = field(default_factory=list)
     unchanged: int = 0
+    # What the clerk should know that is not a request (warnings, in Dutch).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def sent(self) -> int:
@@ -125,7 +127,13 @@ def check_url(url: str) -> str:
             f"'{url}' gebruikt http zonder versleuteling; het token zou leesbaar over het "
             "netwerk gaan (gebruik https)"
         )
-    return url.rstrip("/")
+    # One API, one key in publicatie.json: case of scheme and host, a default port and a
+    # trailing slash do not make another address.
+    default = {"http": 80, "https": 443}[parts.scheme]
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    port = f":{parts.port}" if parts.port not in (None, default) else ""
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme}://{host}{port}{parts.path.rstrip('/')}{query}"
 
 
 def _is_loopback(host: str) -> bool:
@@ -312,6 +320,15 @@ def publish_meeting(
     sender = _Sender(base, http, token, report, attempts, backoff, sleep)
     publication = load_publication(project, export.meeting)
     targets = publication.setdefault("publicaties", {})
+    others = sorted(str(known) for known in targets if known != base)
+    if base not in targets and others:
+        # Nothing is known of what stands at this address; what stands at the other one is
+        # neither updated nor taken down from here.
+        report.notes.append(
+            f"naar {base} is deze vergadering nog niet gepubliceerd, wel naar "
+            f"{' en '.join(others)}: wat daar staat, wordt niet bijgewerkt en niet weggehaald "
+            "(geef hetzelfde adres als de vorige keer als het dezelfde API is)"
+        )
     state: dict[str, Any] = json.loads(json.dumps(targets.get(base) or {}))
     state.setdefault("vergadering", None)
     state.setdefault("agendapunten", {})

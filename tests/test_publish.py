@@ -495,6 +495,47 @@ def test_dry_run_sends_nothing(project: Project) -> None:
     assert _publication(project)["publicaties"] == {}
 
 
+def test_one_api_has_one_address_whatever_its_spelling() -> None:
+    from assembler.publish import check_url
+
+    assert (
+        check_url("HTTPS://Raad.Example.NL:443/api/ods/v1/") == "https://raad.example.nl/api/ods/v1"
+    )
+    assert check_url("http://LOCALHOST:8080/Api/") == "http://localhost:8080/Api"
+    assert check_url("http://[::1]:80/x?sleutel=1") == "http://[::1]/x?sleutel=1"
+
+
+@pytest.mark.slow
+def test_publishing_to_another_address_says_what_stays_at_the_first(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """What stands at an address this meeting went to before is not updated from another."""
+    first = "http://127.0.0.1:18765/api"
+    publication = project.dossiers / WONEN / "publicatie.json"
+    data = json.loads(publication.read_text(encoding="utf-8"))
+    data["publicaties"] = {first: {"vergadering": "v-1", "agendapunten": {}}}
+    publication.write_text(json.dumps(data), encoding="utf-8")
+    same = run_cli(
+        "publish", f"dossiers/{WONEN}", "--naar", first + "/", "--droog", cwd=project.root
+    )
+    assert same.exit_code == 0, same.stderr
+    assert "waarschuwing" not in same.stderr
+    other = run_cli(
+        "publish",
+        f"dossiers/{WONEN}",
+        "--naar",
+        "http://localhost:18765/api",
+        "--droog",
+        cwd=project.root,
+    )
+    assert other.exit_code == 0, other.stderr
+    assert other.stderr.splitlines() == [
+        "waarschuwing: naar http://localhost:18765/api is deze vergadering nog niet "
+        f"gepubliceerd, wel naar {first}: wat daar staat, wordt niet bijgewerkt en niet "
+        "weggehaald (geef hetzelfde adres als de vorige keer als het dezelfde API is)"
+    ]
+
+
 @pytest.mark.slow
 def test_plain_http_to_another_host_and_missing_token_are_refused(project: Project) -> None:
     with pytest.raises(UsageError, match="https"):
