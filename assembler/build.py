@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
-import functools
 import hashlib
 import json
 import os
@@ -1796,32 +1795,26 @@ def _withdraw_public_outputs(
                 continue
             if _dossier_outputs_public(project, meeting.name, name):
                 _withdraw_dossier_outputs(project, meeting, item, name, report)
-    # A meeting whose vergadering.yaml is refused, or gone, keeps its build folder too (see
-    # _remove_stale): what of it is no longer public goes all the same. So does, in a partial
-    # build, what the build folder of a meeting folder renamed or removed shows (a whole build
-    # removes that folder).
-    loaded = {meeting.name for meeting in everything}
-    cache = project.build / ".cache"
-    records = sorted(p for p in cache.iterdir() if p.is_dir()) if cache.is_dir() else []
-    for record_dir in records:
-        name = record_dir.name
-        folder = project.dossiers / name
-        if name in loaded or not (folder.is_dir() or options.paths):
-            continue
-        # Its own dossiers say whether they are public; of a folder that is gone, whether
-        # its items are public where they are now.
-        judge: Callable[[str, str], bool] = public_now
-        if folder.is_dir():
-            judge = functools.partial(_declared_in, folder, declared_public)
-        _withdraw_meeting_outputs(project, _Unloaded(folder), judge, report)
-        _withdraw_recorded_dossier_outputs(project, folder, functools.partial(judge, name), report)
+    if not options.paths:
+        # A meeting whose vergadering.yaml is refused, or gone, keeps its build folder too
+        # (see _remove_stale): what of it is no longer public goes all the same.
+        loaded = {meeting.name for meeting in catalog.meetings}
+        cache = project.build / ".cache"
+        records = sorted(p for p in cache.iterdir() if p.is_dir()) if cache.is_dir() else []
+        for record_dir in records:
+            name = record_dir.name
+            folder = project.dossiers / name
+            if name not in loaded and folder.is_dir():
+                unloaded = _Unloaded(folder)
 
+                def public_there(meeting: str, item: str, folder: Path = folder) -> bool:
+                    return declared_public(folder / item)
 
-def _declared_in(
-    folder: Path, declared_public: Callable[[Path], bool], _meeting: str, item: str
-) -> bool:
-    """Whether a dossier of an unloaded meeting folder says verspreiden: Ja."""
-    return declared_public(folder / item)
+                def declared(name: str, folder: Path = folder) -> bool:
+                    return declared_public(folder / name)
+
+                _withdraw_meeting_outputs(project, unloaded, public_there, report)
+                _withdraw_recorded_dossier_outputs(project, folder, declared, report)
 
 
 def _withdraw_after_stop(

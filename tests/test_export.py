@@ -498,29 +498,6 @@ def test_exporting_only_its_new_meeting_withdraws_a_moved_confidential_item_from
 
 
 @pytest.mark.slow
-def test_a_renamed_meeting_folders_old_outputs_lose_what_is_no_longer_public(
-    project: Project,
-) -> None:
-    """Its old build folder stays until a whole build; a partial one takes from it what
-    shows in full an item that is no longer public where it is now."""
-    old = project.build / WONEN
-    renamed = project.dossiers / f"{WONEN}-nieuw"
-    os.replace(project.dossiers / WONEN, renamed)
-    kept = {p.relative_to(old) for p in old.rglob("*") if p.is_file()}
-    report = export_meetings(project, [renamed], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
-    assert {p.relative_to(old) for p in old.rglob("*") if p.is_file()} == kept
-    dossier = renamed / "snelfietsroutes" / "dossier.yaml"
-    text = dossier.read_text(encoding="utf-8")
-    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
-    report = export_meetings(project, [renamed], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
-    left = sorted(str(p.relative_to(old)) for p in old.rglob("*") if p.is_file())
-    assert not any("23.0002131" in name for name in left), left
-    assert not (old / "export").exists() and not (old / "vergaderbundel.pdf").exists()
-
-
-@pytest.mark.slow
 def test_an_annex_moved_into_a_confidential_dossier_is_withdrawn_without_its_title(
     project: Project,
 ) -> None:
