@@ -1762,32 +1762,17 @@ def _withdraw_public_outputs(
     """
     from assembler.validate import declared_public
 
-    everything = catalog.everything or catalog.meetings
-    public_now = _PublicNow(everything, declared_public)
+    public_now = _PublicNow(catalog, declared_public)
     references = {
         item.dossier.document.reference: (item.dossier.name, item.dossier.document.is_public)
-        for meeting in everything
+        for meeting in catalog.meetings
         for item in meeting.items
         if item.dossier is not None
     }
-    selected = {meeting.name for meeting in catalog.meetings}
-    for meeting in everything:
-        chosen = meeting.name in selected
-        if not chosen and not options.paths:
-            continue
-        # A partial build leaves the other meetings' outputs as they are, except what of them
-        # shows in full an item no longer public (moved here and made confidential, say).
-        if not chosen or meeting.name not in current:
+    for meeting in catalog.meetings:
+        if meeting.name not in current:
             _withdraw_meeting_outputs(project, meeting, public_now, report)
-        follows = options if chosen else dataclasses.replace(options, export_follows=False)
-        _withdraw_export(project, meeting, references, follows, report)
-        if not chosen:
-            # Its dossiers' outputs by their records: a dossier moved away is on no agenda here.
-            def public_here(name: str, meeting: str = meeting.name) -> bool:
-                return public_now(meeting, name)
-
-            _withdraw_recorded_dossier_outputs(project, meeting.folder, public_here, report)
-            continue
+        _withdraw_export(project, meeting, references, options, report)
         for item in meeting.items:
             name = item.dossier.name if item.dossier is not None else item.folder_name
             made = item.dossier is not None and item.dossier.folder not in work.failed
@@ -1810,11 +1795,8 @@ def _withdraw_public_outputs(
                 def public_there(meeting: str, item: str, folder: Path = folder) -> bool:
                     return declared_public(folder / item)
 
-                def declared(name: str, folder: Path = folder) -> bool:
-                    return declared_public(folder / name)
-
                 _withdraw_meeting_outputs(project, unloaded, public_there, report)
-                _withdraw_recorded_dossier_outputs(project, folder, declared, report)
+                _withdraw_unloaded_dossier_outputs(project, folder, report)
 
 
 def _withdraw_after_stop(
@@ -1859,14 +1841,11 @@ def dutch_list(names: Sequence[str]) -> str:
 
 
 class _PublicNow:
-    """Whether each dossier on a loaded agenda is public now (a refused one: if it says so),
-    across every loaded meeting, also in a partial build."""
+    """Whether each dossier on a loaded agenda is public now (a refused one: if it says so)."""
 
-    def __init__(
-        self, meetings: Sequence[MeetingInput], declared_public: Callable[[Path], bool]
-    ) -> None:
+    def __init__(self, catalog: Catalog, declared_public: Callable[[Path], bool]) -> None:
         self.by_item: dict[tuple[str, str], bool] = {}
-        for meeting in meetings:
+        for meeting in catalog.meetings:
             for item in meeting.items:
                 if item.dossier is not None:
                     public = item.dossier.document.is_public
@@ -2010,12 +1989,13 @@ def _dossier_outputs_withdrawn(project: Project, dossier: Path) -> Problem:
     )
 
 
-def _withdraw_recorded_dossier_outputs(
-    project: Project, meeting: Path, public: Callable[[str], bool], report: BuildReport
+def _withdraw_unloaded_dossier_outputs(
+    project: Project, meeting: Path, report: BuildReport
 ) -> None:
-    """Withdraw the kept public outputs, found by their cache records, of a meeting's dossiers
-    that are not ``public`` now (by folder name); the others stay. For a meeting whose
-    vergadering.yaml was refused, and for the meetings a partial build leaves alone."""
+    """Withdraw the kept public outputs of dossiers in a meeting whose vergadering.yaml was
+    refused, where the dossier no longer says verspreiden: Ja; the others stay."""
+    from assembler.validate import declared_public
+
     for record_file in sorted((project.build / ".cache" / meeting.name).glob("*.json")):
         if record_file.name == MEETING_RECORD:
             continue
@@ -2025,7 +2005,7 @@ def _withdraw_recorded_dossier_outputs(
         except (OSError, ValueError, KeyError, TypeError):
             continue
         dossier = meeting / record_file.stem
-        if not record.get("openbaar", True) or public(record_file.stem) or not output_dir.is_dir():
+        if not record.get("openbaar", True) or declared_public(dossier) or not output_dir.is_dir():
             continue
         try:
             shutil.rmtree(output_dir)

@@ -470,34 +470,6 @@ def test_an_item_moved_and_then_made_confidential_is_withdrawn_without_its_name(
 
 
 @pytest.mark.slow
-def test_exporting_only_its_new_meeting_withdraws_a_moved_confidential_item_from_the_old(
-    project: Project,
-) -> None:
-    """A partial export leaves the other meetings alone, but not what of them shows in full
-    an item that is no longer public: moved there and made confidential."""
-    old = project.build / ECONOMIE
-    _postpone_werklocaties(project)
-    # While it is public, exporting only its new meeting changes nothing of the old one.
-    kept = {p.relative_to(old) for p in old.rglob("*") if p.is_file()}
-    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
-    assert {p.relative_to(old) for p in old.rglob("*") if p.is_file()} == kept
-    dossier = project.dossiers / WONEN / "werklocaties" / "dossier.yaml"
-    text = dossier.read_text(encoding="utf-8")
-    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
-    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
-    left = sorted(str(p.relative_to(old)) for p in old.rglob("*") if p.is_file())
-    assert not any("23.0001772" in name for name in left), left
-    assert not (old / "export").exists() and not (old / "agenda.pdf").exists()
-    said = [p.format() for p in report.build.problems]
-    assert any(
-        f"dossiers/{ECONOMIE}/vergadering.yaml: waarschuwing: de openbare agenda" in line
-        for line in said
-    ), said
-
-
-@pytest.mark.slow
 def test_an_annex_moved_into_a_confidential_dossier_is_withdrawn_without_its_title(
     project: Project,
 ) -> None:
