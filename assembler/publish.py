@@ -117,7 +117,11 @@ class PublishReport:
 def check_url(url: str) -> str:
     """The API base URL without a trailing slash; plain http only on this machine."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        port = parts.port  # a port that is not a number, or out of range, raises here
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
         raise UsageError(
             f"'{url}' is geen webadres van een API (schrijf bijvoorbeeld "
             "https://raad.example.nl/api/ods/v1)"
@@ -131,9 +135,17 @@ def check_url(url: str) -> str:
     # trailing slash do not make another address.
     default = {"http": 80, "https": 443}[parts.scheme]
     host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
-    port = f":{parts.port}" if parts.port not in (None, default) else ""
+    shown_port = f":{port}" if port not in (None, default) else ""
     query = f"?{parts.query}" if parts.query else ""
-    return f"{parts.scheme}://{host}{port}{parts.path.rstrip('/')}{query}"
+    return f"{parts.scheme}://{host}{shown_port}{parts.path.rstrip('/')}{query}"
+
+
+def _normal(url: str) -> str:
+    """``url`` as check_url writes it, or as it is when check_url refuses it."""
+    try:
+        return check_url(url)
+    except UsageError:
+        return url
 
 
 def _is_loopback(host: str) -> bool:
@@ -320,7 +332,11 @@ def publish_meeting(
     sender = _Sender(base, http, token, report, attempts, backoff, sleep)
     publication = load_publication(project, export.meeting)
     targets = publication.setdefault("publicaties", {})
-    others = sorted(str(known) for known in targets if known != base)
+    # Addresses kept before they were normalised are found by their normal form.
+    for known in list(targets):
+        if known != base and base not in targets and _normal(known) == base:
+            targets[base] = targets.pop(known)
+    others = sorted({_normal(str(known)) for known in targets if known != base})
     if base not in targets and others:
         # Nothing is known of what stands at this address; what stands at the other one is
         # neither updated nor taken down from here.

@@ -503,6 +503,9 @@ def test_one_api_has_one_address_whatever_its_spelling() -> None:
     )
     assert check_url("http://LOCALHOST:8080/Api/") == "http://localhost:8080/Api"
     assert check_url("http://[::1]:80/x?sleutel=1") == "http://[::1]/x?sleutel=1"
+    for wrong in ("https://raad.example.nl:abc/api", "https://raad.example.nl:99999/api"):
+        with pytest.raises(UsageError, match="is geen webadres van een API"):
+            check_url(wrong)
 
 
 @pytest.mark.slow
@@ -513,7 +516,8 @@ def test_publishing_to_another_address_says_what_stays_at_the_first(
     first = "http://127.0.0.1:18765/api"
     publication = project.dossiers / WONEN / "publicatie.json"
     data = json.loads(publication.read_text(encoding="utf-8"))
-    data["publicaties"] = {first: {"vergadering": "v-1", "agendapunten": {}}}
+    # Kept as typed, before addresses were normalised: found all the same.
+    data["publicaties"] = {"HTTP://127.0.0.1:18765/api/": {"vergadering": "v-1"}}
     publication.write_text(json.dumps(data), encoding="utf-8")
     same = run_cli(
         "publish", f"dossiers/{WONEN}", "--naar", first + "/", "--droog", cwd=project.root
