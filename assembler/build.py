@@ -552,6 +552,8 @@ def recover_exports(project: Project) -> None:
     for parent in project.build.glob("*/"):
         try:
             for old in sorted(parent.glob(OLD_EXPORT_PREFIX + "*")):
+                if not old.is_dir() or old.is_symlink():
+                    continue  # not a package set aside by an export
                 if (parent / EXPORT_DIR).exists():
                     shutil.rmtree(old, ignore_errors=True)
                 else:
@@ -2001,9 +2003,12 @@ def _withdraw_unloaded_dossier_outputs(
             continue
         try:
             record = json.loads(record_file.read_text(encoding="utf-8"))
-            output_dir = project.build / meeting.name / str(record["dir"])
+            name = str(record["dir"])
         except (OSError, ValueError, KeyError, TypeError):
             continue
+        if not name or name != Path(name).name or name in (".", ".."):
+            continue  # not a record this build wrote: only a folder of its own meeting goes
+        output_dir = project.build / meeting.name / name
         dossier = meeting / record_file.stem
         if not record.get("openbaar", True) or declared_public(dossier) or not output_dir.is_dir():
             continue

@@ -263,20 +263,30 @@ def _annotation_texts(pdf: pikepdf.Pdf) -> list[str]:
             if isinstance(kids, pikepdf.Array):
                 stack.extend(kids)
         for holder in holders:
-            for key in _ANNOTATION_TEXTS:
-                value = holder.get(key)
-                if isinstance(value, pikepdf.String | pikepdf.Name):
-                    texts.append(str(value))
-                elif isinstance(value, pikepdf.Stream):
-                    texts.append(value.read_bytes().decode("utf-8", "replace"))
-            action = holder.get("/A")
-            if isinstance(action, pikepdf.Dictionary) and "/URI" in action:
-                texts.append(str(action.URI))
+            # One broken value (a stream that does not inflate) must not hide the others.
+            with contextlib.suppress(pikepdf.PdfError, ValueError, TypeError, AttributeError):
+                texts += _texts_of(holder)
         labels = pdf.Root.get("/PageLabels")
         if isinstance(labels, pikepdf.Dictionary):
             texts += [str(label.get("/P", "")) for _n, label in pikepdf.NumberTree(labels).items()]
     except (pikepdf.PdfError, ValueError, TypeError, AttributeError):
         pass  # what was read so far is checked; the page text is checked anyway
+    return texts
+
+
+def _texts_of(holder: pikepdf.Dictionary) -> list[str]:
+    texts = []
+    for key in _ANNOTATION_TEXTS:
+        value = holder.get(key)
+        if isinstance(value, pikepdf.String | pikepdf.Name):
+            texts.append(str(value))
+        elif isinstance(value, pikepdf.Array):  # a list box's several choices
+            texts += [str(v) for v in value if isinstance(v, pikepdf.String)]
+        elif isinstance(value, pikepdf.Stream):
+            texts.append(value.read_bytes().decode("utf-8", "replace"))
+    action = holder.get("/A")
+    if isinstance(action, pikepdf.Dictionary) and "/URI" in action:
+        texts.append(str(action.URI))
     return texts
 
 

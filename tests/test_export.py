@@ -574,6 +574,26 @@ def test_a_package_put_back_is_withdrawn_like_any_when_it_is_no_longer_public(
 
 
 @pytest.mark.slow
+def test_junk_beside_the_outputs_is_never_taken_for_a_package_or_an_output(
+    project: Project,
+) -> None:
+    """A file named like a package set aside is no package; a cache record naming a folder
+    outside its own meeting's (a hand-made one) does not make a build remove that folder."""
+    parent = project.build / WONEN
+    (parent / ".export-old-1").write_text("geen pakket", encoding="utf-8")
+    (project.dossiers / "rommel").mkdir()
+    (project.build / "rommel").mkdir()
+    (project.build / ".cache" / "rommel").mkdir()
+    record = {"dir": f"../{ECONOMIE}", "openbaar": True}
+    (project.build / ".cache" / "rommel" / "x.json").write_text(json.dumps(record), "utf-8")
+    report = build_project(project, BuildOptions(source_date_epoch=EPOCH))
+    assert report.exit_code == 0, [p.format() for p in report.problems]
+    assert (parent / "export" / PUBLIC / "manifest.json").is_file()
+    assert (project.build / ECONOMIE / "agenda.pdf").is_file()
+    assert list((project.build / ECONOMIE).glob("*-werklocaties/bundel.pdf"))
+
+
+@pytest.mark.slow
 def test_rejected_dossier_blocks_its_meeting_only(project: Project) -> None:
     dossier = project.dossiers / WONEN / "res-voortgang" / "dossier.yaml"
     dossier.write_text(

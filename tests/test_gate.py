@@ -74,6 +74,28 @@ def merge_pdfs(target: Path, parts: list[Path], extra_pages: list[tuple[Path, in
 # --------------------------------------------------------------------------- unit tests
 
 
+def test_one_broken_annotation_does_not_hide_the_others(tmp_path: Path) -> None:
+    path = tmp_path / "bijlage.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        broken = pdf.make_stream(b"geen flate")
+        broken.Filter = Name.FlateDecode
+        note = Dictionary(Type=Name.Annot, Subtype=Name.Text, Rect=Array([0, 0, 9, 9]), RC=broken)
+        link = Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Link,
+            Rect=Array([0, 20, 9, 29]),
+            A=Dictionary(S=Name.URI, URI=String(f"https://x.example/{SECRET_KENMERK}")),
+        )
+        choice = Dictionary(FT=Name.Ch, T=String("keuze"), V=Array([String("a"), String("b7x")]))
+        pdf.pages[0].obj.Annots = Array([pdf.make_indirect(note), pdf.make_indirect(link)])
+        pdf.Root.AcroForm = Dictionary(Fields=Array([pdf.make_indirect(choice)]))
+        pdf.save(path)
+    text = gate.analyse_pdf(path).text
+    assert gate.squash(SECRET_KENMERK) in text
+    assert "b7x" in text
+
+
 def test_squash_ignores_case_white_space_and_dash_kinds() -> None:
     assert gate.squash("Regionale  Energie–\nstrategie") == gate.squash(
         "regionale energie-strategie"
