@@ -27,8 +27,6 @@ import dataclasses
 import hashlib
 import io
 import logging
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,29 +38,14 @@ from pypdf import PdfReader
 from assembler.annex import paperclip_files
 from assembler.errors import ConfidentialityViolation, Problem
 from assembler.fsutil import digest_stream
+from assembler.terms import MIN_TERM_CHARS, squash
 
 # A content stream shorter than this is a wrapper ("q", "Q", a clip, one image placement) that
 # many unrelated pages share; it says nothing about which page it is.
 MIN_STREAM_BYTES = 64
 # An image smaller than this is a rule, a bullet or a spacer.
 MIN_IMAGE_BYTES = 512
-# Terms shorter than this (after squashing) match by accident in unrelated text; a kenmerk is
-# always checked, whatever its length.
-MIN_TERM_CHARS = 12
 MAX_FORM_DEPTH = 4
-
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
-_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032"), "'") | dict.fromkeys(
-    map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'
-)
-_SPACE = re.compile(r"\s+", re.UNICODE)
-
-
-def squash(text: str) -> str:
-    """Text reduced for matching: NFKC, case-folded, plain dashes and quotes, no white space."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.translate(_DASHES).translate(_QUOTES).replace("\u00ad", "")
-    return _SPACE.sub("", text)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ from assembler.fsutil import TEMP_PREFIX, not_writable, temporary_folder, write_
 from assembler.model import Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.source import field_label
+from assembler.terms import squash
 from assembler.validate import (
     AgendaItem,
     Catalog,
@@ -957,10 +958,11 @@ def _public_sources(
         terms += [document.reference, document.subject]
         terms += [annex.description for annex in document.annexes]
     # A loose agenda item's text is on the public agenda, so it is public; but not one that
-    # is a confidential dossier's kenmerk or onderwerp typed again: that is the leak itself.
-    titles = {gate.squash(t.text) for t in secret_terms if t.what in _TITLE_TERMS}
+    # is a confidential dossier's kenmerk, onderwerp or annex description typed again: that
+    # is the leak itself.
+    titles = set(gate.searched_terms(secret_terms))
     for meeting in catalog.meetings:
-        terms += [t.text for t in meeting.items if t.text and gate.squash(t.text) not in titles]
+        terms += [t.text for t in meeting.items if t.text and squash(t.text) not in titles]
     return paths, terms
 
 
@@ -1029,7 +1031,7 @@ def _hide_withdrawn(
         dossier, has_dossier, _document = key.partition("/")
         if side != PUBLIC or record.get("status") != "ingetrokken" or not has_dossier:
             continue
-        said = gate.squash(f"{record.get('titel', '')} {record.get('bestandsnaam', '')}")
+        said = squash(f"{record.get('titel', '')} {record.get('bestandsnaam', '')}")
         if dossier not in named or any(secret in said for secret in secrets):
             record["verborgen"] = True
 

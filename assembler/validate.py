@@ -39,6 +39,7 @@ from assembler.model import (
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.source import FieldPath, Source, field_label, load_yaml, loose_text_message
+from assembler.terms import MIN_TERM_CHARS, squash
 
 PDF_SUFFIXES = {".pdf"}
 OFFICE_SUFFIXES = {".docx", ".odt", ".xlsx", ".ods"}
@@ -445,35 +446,46 @@ def _load_meeting(
 def _loose_items_naming_confidential(
     project: Project, meetings: Sequence[MeetingInput]
 ) -> list[Problem]:
-    """A warning for a loose agenda item that is a confidential dossier's onderwerp or kenmerk
-    typed again: the public agenda shows a loose item's text in full."""
-
-    def plain(text: str) -> str:
-        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).casefold())
-
-    secret: dict[str, tuple[DossierInput, str]] = {}
+    """A warning for a loose agenda item that is a confidential dossier's kenmerk, onderwerp
+    or annex description typed again, as the export's gate would find it: the public agenda
+    shows a loose item's text in full."""
+    secret: dict[str, tuple[DossierInput, MeetingInput, str]] = {}
     for meeting in meetings:
         for dossier in meeting.dossiers:
-            if not dossier.document.is_public:
-                secret.setdefault(plain(dossier.document.subject), (dossier, "het onderwerp"))
-                secret.setdefault(plain(dossier.document.reference), (dossier, "het kenmerk"))
+            document = dossier.document
+            if document.is_public:
+                continue
+            said = [("het kenmerk", document.reference), ("het onderwerp", document.subject)]
+            said += [
+                (f"de omschrijving van bijlage {number}", annex.description)
+                for number, annex in enumerate(document.annexes, start=1)
+            ]
+            for what, text in said:
+                term = squash(text)
+                if what == "het kenmerk" or len(term) >= MIN_TERM_CHARS:
+                    secret.setdefault(term, (dossier, meeting, what))
     problems: list[Problem] = []
     for meeting in meetings:
         for item in meeting.items:
-            found = secret.get(plain(item.text)) if item.text else None
+            found = secret.get(squash(item.text)) if item.text else None
             if found is None:
                 continue
-            dossier, what = found
+            dossier, home, what = found
             where = ("agenda", item.number - 1)
+            instead = (
+                "; een vertrouwelijk dossier komt op de agenda als "
+                f"'- dossier: {dossier.folder.name}'"
+                if home.folder == meeting.folder
+                else ""
+            )
             problems.append(
                 Problem(
                     meeting.source.display,
                     meeting.source.line_of(where),
                     field_label(where),
                     f"is {what} van {project.display(dossier.folder)}, dat niet openbaar is: als "
-                    "los agendapunt staat het zo op de openbare agenda (haal de regel weg; een "
-                    "vertrouwelijk dossier komt op de agenda als '- dossier: "
-                    f"{dossier.folder.name}')",
+                    "los agendapunt staat het zo op de openbare agenda (haal de regel "
+                    f"weg{instead})",
                     "waarschuwing",
                 )
             )

@@ -732,6 +732,37 @@ def test_a_loose_agenda_item_that_says_confidential_is_warned_about(
     )
 
 
+def test_a_loose_item_that_is_a_confidential_title_is_warned_about_as_the_gate_sees_it(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Also a confidential annex's description; also from another meeting, where the
+    dossier cannot go on this agenda; dashes and quotes as the gate compares them."""
+    mandaat = example_project / "dossiers" / WONEN / "mandaat-woningbouwimpuls" / "dossier.yaml"
+    text = mandaat.read_text(encoding="utf-8")
+    text = text.replace(
+        "Aanvraagformulier Woningbouwimpuls (vertrouwelijk)", "Aanvraag – Woningbouwimpuls"
+    )
+    mandaat.write_text(text, encoding="utf-8")
+    edit(
+        example_project,
+        MEETING,
+        r"^  - dossier: werklocaties\n",
+        "  - dossier: werklocaties\n"
+        "  - Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls\n"
+        "  - Aanvraag - woningbouwimpuls\n",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    line = line_of(example_project, MEETING, "  - Onderhandelingsmandaat")
+    where = f"dossiers/{WONEN}/mandaat-woningbouwimpuls, dat niet openbaar is: als los agendapunt"
+    assert result.stderr.splitlines() == [
+        f"{MEETING}:{line}: waarschuwing: agenda[3]: is het onderwerp van {where} staat het zo "
+        "op de openbare agenda (haal de regel weg)",
+        f"{MEETING}:{line + 1}: waarschuwing: agenda[4]: is de omschrijving van bijlage 1 van "
+        f"{where} staat het zo op de openbare agenda (haal de regel weg)",
+    ]
+
+
 @pytest.mark.parametrize("name", ["../2023-06-23-pfho-ruimte-wonen/res-voortgang", "a/b", ".."])
 def test_agenda_entry_with_a_path(example_project: Path, run_cli: RunCli, name: str) -> None:
     edit(example_project, MEETING, r"^  - dossier: werklocaties", f'  - dossier: "{name}"')
