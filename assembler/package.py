@@ -56,6 +56,7 @@ from assembler.build import (
     source_date_epoch_from_env,
 )
 from assembler.errors import (
+    AssemblerError,
     ExitCode,
     InputRejected,
     Problem,
@@ -1149,7 +1150,13 @@ def package_meetings(
                 exports.append(plan_meeting(project, full, meeting, moment))
             except InputRejected as rejected:
                 report.problems.extend(rejected.problems)
-        audit_export(project, full, exports)
+        try:
+            audit_export(project, full, exports)
+        except AssemblerError as stopped:
+            # What the build said (a warning at an agenda line, what it withdrew) goes with
+            # the stop: it may be what the clerk needs to mend.
+            stopped.problems[:0] = sort_problems([*report.build.problems, *report.problems])
+            raise
         for export in exports:
             _write_package(export, source_date_epoch)
             save_publication(export.meeting, export.publication)

@@ -523,6 +523,8 @@ def test_a_confidential_title_typed_as_a_loose_agenda_item_is_a_leak(
     result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
     assert result.exit_code == 4, result.stderr
     assert f"export/openbaar/manifest.json: noemt {what} '" in result.stderr
+    # The stop says the build's warning too: the agenda line is what the clerk mends.
+    assert checked.stderr.splitlines()[0] in result.stderr.splitlines()
     assert not (project.build / WONEN / "export").exists()
 
 
