@@ -38,7 +38,7 @@ from pypdf import PdfReader
 from assembler.annex import paperclip_files
 from assembler.errors import ConfidentialityViolation, Problem
 from assembler.fsutil import digest_stream
-from assembler.terms import MIN_TERM_CHARS, squash
+from assembler.terms import searched, squash
 
 # A content stream shorter than this is a wrapper ("q", "Q", a clip, one image placement) that
 # many unrelated pages share; it says nothing about which page it is.
@@ -381,11 +381,7 @@ class _SecretPage:
 
 def searched_terms(terms: Iterable[Term]) -> list[str]:
     """The squashed confidential terms the gate looks for (long enough, or a kenmerk)."""
-    return [
-        squash(term.text)
-        for term in terms
-        if term.text and (term.always or len(squash(term.text)) >= MIN_TERM_CHARS)
-    ]
+    return [squash(term.text) for term in terms if searched(term.text, always=term.always)]
 
 
 def find_leaks(audit: Audit) -> list[Leak]:
@@ -422,8 +418,7 @@ def find_leaks(audit: Audit) -> list[Leak]:
     terms = [
         term
         for term in _unique_terms(audit.confidential_terms)
-        if (term.always or len(squash(term.text)) >= MIN_TERM_CHARS)
-        and squash(term.text) not in public_words
+        if searched(term.text, always=term.always) and squash(term.text) not in public_words
     ]
 
     leaks: list[Leak] = []

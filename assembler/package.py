@@ -922,9 +922,6 @@ def _dossier_sources(
     return found
 
 
-_TITLE_TERMS = ("het kenmerk", "het onderwerp")
-
-
 def _secrets(project: Project, catalog: Catalog) -> tuple[list[gate.SourceFile], list[gate.Term]]:
     files: list[gate.SourceFile] = []
     terms: list[gate.Term] = []
@@ -932,9 +929,8 @@ def _secrets(project: Project, catalog: Catalog) -> tuple[list[gate.SourceFile],
         label = project.display(dossier.folder / DOSSIER_FILE)
         files.extend(gate.SourceFile(p, project.display(p)) for p in paths)
         document = dossier.document
-        kenmerk, onderwerp = _TITLE_TERMS
-        terms.append(gate.Term(document.reference, kenmerk, label, always=True))
-        terms.append(gate.Term(document.subject, onderwerp, label))
+        terms.append(gate.Term(document.reference, "het kenmerk", label, always=True))
+        terms.append(gate.Term(document.subject, "het onderwerp", label))
         terms.extend(
             gate.Term(annex.description, f"de omschrijving van bijlage {n}", label)
             for n, annex in enumerate(document.annexes, start=1)

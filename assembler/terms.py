@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MIN_TERM_CHARS", "squash"]
+__all__ = ["MIN_TERM_CHARS", "searched", "squash"]
 
 # Terms shorter than this (after squashing) match by accident in unrelated text; a kenmerk is
 # always checked, whatever its length.
@@ -26,3 +26,8 @@ def squash(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.translate(_DASHES).translate(_QUOTES).replace("\u00ad", "")
     return _SPACE.sub("", text)
+
+
+def searched(text: str, *, always: bool = False) -> bool:
+    """Whether the gate looks for ``text``: long enough to mean something, or a kenmerk."""
+    return bool(text) and (always or len(squash(text)) >= MIN_TERM_CHARS)

@@ -39,7 +39,7 @@ from assembler.model import (
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.source import FieldPath, Source, field_label, load_yaml, loose_text_message
-from assembler.terms import MIN_TERM_CHARS, squash
+from assembler.terms import searched, squash
 
 PDF_SUFFIXES = {".pdf"}
 OFFICE_SUFFIXES = {".docx", ".odt", ".xlsx", ".ods"}
@@ -461,9 +461,8 @@ def _loose_items_naming_confidential(
                 for number, annex in enumerate(document.annexes, start=1)
             ]
             for what, text in said:
-                term = squash(text)
-                if what == "het kenmerk" or len(term) >= MIN_TERM_CHARS:
-                    secret.setdefault(term, (dossier, meeting, what))
+                if searched(text, always=what == "het kenmerk"):
+                    secret.setdefault(squash(text), (dossier, meeting, what))
     problems: list[Problem] = []
     for meeting in meetings:
         for item in meeting.items:
