@@ -1782,7 +1782,9 @@ def _withdraw_public_outputs(
                 continue
             if _dossier_outputs_public(project, meeting.name, name):
                 _withdraw_dossier_outputs(project, meeting, item, name, report)
-    if not options.paths:
+    if options.paths:
+        _withdraw_elsewhere(project, catalog, report)
+    else:
         # A meeting whose vergadering.yaml is refused, or gone, keeps its build folder too
         # (see _remove_stale): what of it is no longer public goes all the same.
         loaded = {meeting.name for meeting in catalog.meetings}
@@ -1799,6 +1801,92 @@ def _withdraw_public_outputs(
 
                 _withdraw_meeting_outputs(project, unloaded, public_there, report)
                 _withdraw_unloaded_dossier_outputs(project, folder, report)
+
+
+def _withdraw_elsewhere(project: Project, catalog: Catalog, report: BuildReport) -> None:
+    """In a partial build: withdraw from the meetings it leaves alone what shows in full a
+    dossier that is confidential now, known by its kenmerk (moved there with verplaats and
+    made confidential, or its meeting folder renamed).
+
+    Only on that evidence: a meeting whose records are gone, or whose dossier was renamed or
+    refused, is left as it is until it is built itself.
+    """
+    everything = catalog.everything or catalog.meetings
+    secret = {
+        d.document.reference: d for m in everything for d in m.dossiers if not d.document.is_public
+    }
+    if not secret:
+        return
+    selected = {meeting.name for meeting in catalog.meetings}
+    folders = {meeting.name: meeting.folder for meeting in everything}
+    cache = project.build / ".cache"
+    for record_dir in sorted(p for p in cache.iterdir() if p.is_dir()) if cache.is_dir() else []:
+        meeting = record_dir.name
+        if meeting in selected or not (project.build / meeting).is_dir():
+            continue
+        # Each kept dossier folder by its record: the folder name, and the kenmerk in it.
+        kept: dict[str, tuple[Path, str, bool]] = {}
+        for record_file in sorted(record_dir.glob("*.json")):
+            if record_file.name == MEETING_RECORD:
+                continue
+            try:
+                record = json.loads(record_file.read_text(encoding="utf-8"))
+                name, public = str(record["dir"]), bool(record.get("openbaar", True))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue
+            number, _, rest = name.partition("-")
+            reference = rest.removesuffix(f"-{record_file.stem}")
+            if name != Path(name).name or not number.isdigit() or reference == rest:
+                continue  # not a folder name this build wrote
+            kept[record_file.stem] = (project.build / meeting / name, reference, public)
+        where = folders.get(meeting, project.dossiers / meeting)
+        shown = _meeting_shown_in_full(project.build, meeting) or set()
+        now_secret = sorted(n for n in shown if n in kept and kept[n][1] in secret)
+        export = project.build / meeting / EXPORT_DIR
+        with suppress(OSError, ValueError, KeyError, TypeError):
+            manifest = json.loads((export / EXPORT_PUBLIC_MANIFEST).read_text(encoding="utf-8"))
+            listed = {str(entry.get("kenmerk")) for entry in manifest["informatieobjecten"]}
+            now_secret += sorted(
+                secret[k].name for k in listed & secret.keys() if secret[k].name not in now_secret
+            )
+        public_outputs = [project.build / meeting / n for n in PUBLIC_MEETING_OUTPUTS]
+        if now_secret and (export.exists() or any(p.is_file() for p in public_outputs)):
+            try:
+                for path in public_outputs:
+                    path.unlink(missing_ok=True)
+                if export.exists():
+                    shutil.rmtree(export)
+            except OSError as error:
+                raise not_writable(project.build / meeting, error) from None
+            report.problems.append(
+                _meeting_warning(
+                    project,
+                    where,
+                    "de openbare agenda, de vergaderbundel en het exportpakket in "
+                    f"{project.display(project.build / meeting)} zijn weggehaald: ze toonden "
+                    f"{dutch_list(now_secret)} als openbaar agendapunt, en dat dossier is nu niet "
+                    "openbaar (bouw deze vergadering opnieuw om ze terug te krijgen)",
+                )
+            )
+        for output_dir, reference, public in kept.values():
+            if not public or reference not in secret or not output_dir.is_dir():
+                continue
+            try:
+                shutil.rmtree(output_dir)
+            except OSError as error:
+                raise not_writable(output_dir, error) from None
+            now = project.display(secret[reference].folder)
+            report.problems.append(
+                Problem(
+                    project.display(where / MEETING_FILE),
+                    None,
+                    "",
+                    f"de eerder gemaakte stukken in {project.display(output_dir)} zijn "
+                    f"weggehaald: ze waren openbaar, en het dossier met kenmerk {reference} "
+                    f"({now}) is nu niet openbaar",
+                    "waarschuwing",
+                )
+            )
 
 
 def _withdraw_after_stop(

@@ -469,6 +469,73 @@ def test_an_item_moved_and_then_made_confidential_is_withdrawn_without_its_name(
     assert all(set(e) == {"documentid", "versie", "reden"} for e in gone), gone
 
 
+def _files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["verplaatst", "vergadermap hernoemd"])
+def test_a_partial_export_withdraws_elsewhere_what_shows_a_dossier_confidential_now(
+    project: Project, how: str
+) -> None:
+    """Known by its kenmerk: moved to another meeting, or its meeting folder renamed, and
+    then made confidential there; the old build folder loses what shows it in full."""
+    if how == "verplaatst":
+        _postpone_werklocaties(project)
+        old, meeting, dossier, kenmerk = ECONOMIE, WONEN, "werklocaties", "23.0001772"
+    else:
+        os.replace(project.dossiers / WONEN, project.dossiers / f"{WONEN}-nieuw")
+        old, meeting, dossier, kenmerk = WONEN, f"{WONEN}-nieuw", "snelfietsroutes", "23.0002131"
+    before = _files(project.build / old)
+    report = export_meetings(project, [project.dossiers / meeting], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    assert _files(project.build / old) == before  # still public: left alone
+    text = project.dossiers / meeting / dossier / "dossier.yaml"
+    text.write_text(
+        text.read_text(encoding="utf-8").replace("verspreiden: Ja", "verspreiden: Nee"), "utf-8"
+    )
+    report = export_meetings(project, [project.dossiers / meeting], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    left = _files(project.build / old)
+    assert not any(kenmerk in name for name in left), left
+    assert not {"agenda.pdf", "vergaderbundel.pdf"} & left
+    assert not any(name.startswith("export/") for name in left)
+    assert "agenda-niet-openbaar.pdf" in left  # what is not public stays
+    said = [p.format() for p in report.build.problems]
+    assert any(
+        f"de openbare agenda, de vergaderbundel en het exportpakket in build/{old} zijn "
+        f"weggehaald: ze toonden {dossier} als openbaar agendapunt" in line
+        for line in said
+    ), said
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("change", ["zonder vergaderrecord", "dossiermap hernoemd", "tikfout"])
+def test_a_partial_build_leaves_another_meetings_public_outputs_on_no_evidence(
+    project: Project, change: str
+) -> None:
+    """Nothing there is known to be confidential now: its outputs stay as they are."""
+    wonen = project.dossiers / WONEN
+    if change == "zonder vergaderrecord":
+        shutil.rmtree(project.build / ".cache")
+    elif change == "dossiermap hernoemd":
+        os.replace(wonen / "snelfietsroutes", wonen / "fietsroutes")
+        agenda = wonen / "vergadering.yaml"
+        agenda.write_text(
+            agenda.read_text(encoding="utf-8").replace("snelfietsroutes", "fietsroutes"), "utf-8"
+        )
+    else:
+        text = wonen / "res-voortgang" / "dossier.yaml"
+        text.write_text(
+            re.sub(r"(?m)^datum: .*$", "datum: 2023-02-30", text.read_text(encoding="utf-8")),
+            encoding="utf-8",
+        )
+    before = _files(project.build / WONEN)
+    report = build_project(project, BuildOptions(paths=(project.dossiers / ECONOMIE,)))
+    assert report.exit_code == 0, [p.format() for p in report.problems]
+    assert _files(project.build / WONEN) == before
+
+
 @pytest.mark.slow
 def test_an_annex_moved_into_a_confidential_dossier_is_withdrawn_without_its_title(
     project: Project,
