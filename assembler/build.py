@@ -1843,7 +1843,7 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, report: BuildReport)
         shown = _meeting_shown_in_full(project.build, meeting) or set()
         now_secret = sorted(n for n in shown if n in kept and kept[n][1] in secret)
         export = project.build / meeting / EXPORT_DIR
-        with suppress(OSError, ValueError, KeyError, TypeError):
+        with suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
             manifest = json.loads((export / EXPORT_PUBLIC_MANIFEST).read_text(encoding="utf-8"))
             listed = {str(entry.get("kenmerk")) for entry in manifest["informatieobjecten"]}
             now_secret += sorted(

@@ -510,7 +510,9 @@ def test_a_partial_export_withdraws_elsewhere_what_shows_a_dossier_confidential_
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("change", ["zonder vergaderrecord", "dossiermap hernoemd", "tikfout"])
+@pytest.mark.parametrize(
+    "change", ["zonder vergaderrecord", "dossiermap hernoemd", "tikfout", "rommel"]
+)
 def test_a_partial_build_leaves_another_meetings_public_outputs_on_no_evidence(
     project: Project, change: str
 ) -> None:
@@ -524,12 +526,16 @@ def test_a_partial_build_leaves_another_meetings_public_outputs_on_no_evidence(
         agenda.write_text(
             agenda.read_text(encoding="utf-8").replace("snelfietsroutes", "fietsroutes"), "utf-8"
         )
-    else:
+    elif change == "tikfout":
         text = wonen / "res-voortgang" / "dossier.yaml"
         text.write_text(
             re.sub(r"(?m)^datum: .*$", "datum: 2023-02-30", text.read_text(encoding="utf-8")),
             encoding="utf-8",
         )
+    else:  # records and a manifest that this build did not write
+        (project.build / ".cache" / WONEN / "x.json").write_text("[1, 2]", encoding="utf-8")
+        manifest = project.build / WONEN / "export" / PUBLIC / "manifest.json"
+        manifest.write_text(json.dumps({"informatieobjecten": ["x", 3]}), encoding="utf-8")
     before = _files(project.build / WONEN)
     report = build_project(project, BuildOptions(paths=(project.dossiers / ECONOMIE,)))
     assert report.exit_code == 0, [p.format() for p in report.problems]
