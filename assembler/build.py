@@ -1840,14 +1840,26 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, report: BuildReport)
                 continue  # not a folder name this build wrote
             kept[record_file.stem] = (project.build / meeting / name, reference, public)
         where = folders.get(meeting, project.dossiers / meeting)
+        # A record is evidence only when no other dossier is in its folder now: a public one
+        # that shares the kenmerk by mistake (and is refused for it) keeps its outputs.
+        kept = {
+            stem: entry
+            for stem, entry in kept.items()
+            if entry[1] in secret
+            and (
+                not (where / stem / DOSSIER_FILE).is_file()
+                or (where / stem).resolve() == secret[entry[1]].folder.resolve()
+            )
+        }
+        evidence = {reference for _dir, reference, _public in kept.values()}
         shown = _meeting_shown_in_full(project.build, meeting) or set()
-        now_secret = sorted(n for n in shown if n in kept and kept[n][1] in secret)
+        now_secret = sorted(n for n in shown if n in kept)
         export = project.build / meeting / EXPORT_DIR
         with suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
             manifest = json.loads((export / EXPORT_PUBLIC_MANIFEST).read_text(encoding="utf-8"))
             listed = {str(entry.get("kenmerk")) for entry in manifest["informatieobjecten"]}
             now_secret += sorted(
-                secret[k].name for k in listed & secret.keys() if secret[k].name not in now_secret
+                secret[k].name for k in listed & evidence if secret[k].name not in now_secret
             )
         public_outputs = [project.build / meeting / n for n in PUBLIC_MEETING_OUTPUTS]
         if now_secret and (export.exists() or any(p.is_file() for p in public_outputs)):
@@ -1864,12 +1876,13 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, report: BuildReport)
                     where,
                     "de openbare agenda, de vergaderbundel en het exportpakket in "
                     f"{project.display(project.build / meeting)} zijn weggehaald: ze toonden "
-                    f"{dutch_list(now_secret)} als openbaar agendapunt, en dat dossier is nu niet "
+                    f"{dutch_list(now_secret)} als openbaar agendapunt, en "
+                    f"{'dat dossier is' if len(now_secret) == 1 else 'die dossiers zijn'} nu niet "
                     "openbaar (bouw deze vergadering opnieuw om ze terug te krijgen)",
                 )
             )
         for output_dir, reference, public in kept.values():
-            if not public or reference not in secret or not output_dir.is_dir():
+            if not public or not output_dir.is_dir():
                 continue
             try:
                 shutil.rmtree(output_dir)
