@@ -158,7 +158,9 @@ def source_date_epoch_from_env() -> int | None:
 
 def output_folder_name(item: AgendaItem, dossier: DossierInput) -> str:
     """``02-23.0001772-werklocaties``: agenda number, kenmerk, folder."""
-    return f"{item.number:02d}-{dossier.document.reference}-{dossier.name}"
+    # An organisation's own kenmerkpatroon may allow "Z/23/1234": one folder all the same.
+    reference = re.sub(r"[/\\]", "-", dossier.document.reference)
+    return f"{item.number:02d}-{reference}-{dossier.name}"
 
 
 # --------------------------------------------------------------------------- lock

@@ -53,6 +53,27 @@ def outline_titles(path: Path) -> list[tuple[int, str]]:
         return found
 
 
+def test_a_kenmerk_with_a_slash_gives_one_output_folder(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """An organisation's own kenmerkpatroon may allow "RGV/12": its outputs stay together."""
+    organisation = small_project / "dossiers" / "organisatie.yaml"
+    text = organisation.read_text(encoding="utf-8")
+    organisation.write_text(
+        text.replace("kenmerkpatroon: '^\\d{2}\\.\\d{7}$'", "kenmerkpatroon: '^RGV/\\d+$'"),
+        encoding="utf-8",
+    )
+    dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(re.sub(r"(?m)^kenmerk: .*$", 'kenmerk: "RGV/12"', text), encoding="utf-8")
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 0, result.stderr
+    folder = small_project / "build" / ECONOMIE / "02-RGV-12-werklocaties"
+    assert sorted(p.name for p in folder.iterdir()) == ["voorstel.docx"]
+    again = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd" in again.stderr, again.stderr
+
+
 def test_build_writes_word_pdf_and_bundle(small_project: Path, run_cli: RunCli) -> None:
     result = run_cli("build", cwd=small_project)
     assert result.exit_code == 0, result.stderr
