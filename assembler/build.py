@@ -1865,13 +1865,7 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, report: BuildReport)
             )
         public_outputs = [project.build / meeting / n for n in PUBLIC_MEETING_OUTPUTS]
         if now_secret and (export.exists() or any(p.is_file() for p in public_outputs)):
-            try:
-                for path in public_outputs:
-                    path.unlink(missing_ok=True)
-                if export.exists():
-                    shutil.rmtree(export)
-            except OSError as error:
-                raise not_writable(project.build / meeting, error) from None
+            _remove_public_meeting_outputs(project.build / meeting)
             report.problems.append(
                 _meeting_warning(
                     project,
@@ -1886,10 +1880,7 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, report: BuildReport)
         for output_dir, reference, public in kept.values():
             if not public or not output_dir.is_dir():
                 continue
-            try:
-                shutil.rmtree(output_dir)
-            except OSError as error:
-                raise not_writable(output_dir, error) from None
+            _remove_folder(output_dir)
             now = project.display(secret[reference].folder)
             report.problems.append(
                 Problem(
@@ -1902,6 +1893,25 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, report: BuildReport)
                     "waarschuwing",
                 )
             )
+
+
+def _remove_public_meeting_outputs(folder: Path) -> None:
+    """Remove a meeting's public agenda, meeting bundle and export package from ``folder``."""
+    try:
+        for name in PUBLIC_MEETING_OUTPUTS:
+            (folder / name).unlink(missing_ok=True)
+        if (folder / EXPORT_DIR).exists():
+            shutil.rmtree(folder / EXPORT_DIR)
+    except OSError as error:
+        raise not_writable(folder, error) from None
+
+
+def _remove_folder(folder: Path) -> None:
+    """Remove an output folder that is withdrawn; a clerk is told when it cannot be."""
+    try:
+        shutil.rmtree(folder)
+    except OSError as error:
+        raise not_writable(folder, error) from None
 
 
 def _withdraw_after_stop(
@@ -1991,13 +2001,7 @@ def _withdraw_meeting_outputs(
     withdrawn = sorted(name for name in shown if not public_now(meeting.name, name))
     if not withdrawn:
         return
-    try:
-        for path in public:
-            path.unlink(missing_ok=True)
-        if export.exists():
-            shutil.rmtree(export)
-    except OSError as error:
-        raise not_writable(folder, error) from None
+    _remove_public_meeting_outputs(folder)
     which = "dat agendapunt is" if len(withdrawn) == 1 else "die agendapunten zijn"
     report.problems.append(
         _meeting_warning(
@@ -2074,11 +2078,8 @@ def _withdraw_dossier_outputs(
     previous = _previous_outputs(project, meeting, item)
     if not previous:
         return
-    try:
-        for output_dir in previous:
-            shutil.rmtree(output_dir)
-    except OSError as error:
-        raise not_writable(output_dir, error) from None
+    for output_dir in previous:
+        _remove_folder(output_dir)
     report.problems.append(_dossier_outputs_withdrawn(project, meeting.folder / name))
 
 
@@ -2115,10 +2116,7 @@ def _withdraw_unloaded_dossier_outputs(
         dossier = meeting / record_file.stem
         if not record.get("openbaar", True) or declared_public(dossier) or not output_dir.is_dir():
             continue
-        try:
-            shutil.rmtree(output_dir)
-        except OSError as error:
-            raise not_writable(output_dir, error) from None
+        _remove_folder(output_dir)
         report.problems.append(_dossier_outputs_withdrawn(project, dossier))
 
 
