@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from assembler.bands import top_bands_blank
-from assembler.errors import Problem
+from assembler.errors import Problem, dutch_list
 
 PDF_HEADER = b"%PDF-"
 # Acrobat looks for the header in the first 1024 bytes and for %%EOF in the last 1024.
@@ -600,10 +600,9 @@ def _check_active_content(pdf: Any, found: _Findings) -> None:
     kinds = active_content(pdf)
     if not kinds:
         return
-    named = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " en " + kinds[-1]
     found.warnings.append(
-        f"bevat {named}: de bundels laten dat weg, maar het exportpakket geeft de bijlage "
-        "ongewijzigd door (vraag de afzender om een versie zonder scripts en acties als de "
+        f"bevat {dutch_list(kinds)}: de bundels laten dat weg, maar het exportpakket geeft de "
+        "bijlage ongewijzigd door (vraag de afzender om een versie zonder scripts en acties als de "
         "bijlage zo niet openbaar mag)"
     )
 

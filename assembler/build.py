@@ -14,7 +14,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import shutil
 import threading
 import time
@@ -35,10 +34,28 @@ from assembler.errors import (
     ExitCode,
     OutputNotWritable,
     Problem,
+    dutch_list,
     sort_problems,
 )
 from assembler.fsutil import TEMP_PREFIX, not_writable, write_text_atomic
-from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
+from assembler.layout import (
+    BUNDLE_FILE,
+    EXPORT_DIR,
+    EXPORT_PUBLIC_MANIFEST,
+    MEETING_DOCUMENTS,
+    MEETING_OUTPUTS,
+    OLD_EXPORT_PREFIX,
+    OUTPUT_DIR_PATTERN,
+    annex_pdf,
+    dossier_outputs_public,
+    dossier_record,
+    meeting_record,
+    meeting_shown_in_full,
+    output_folder_name,
+    previous_outputs,
+)
+from assembler.project import DOSSIER_FILE, Project
+from assembler.withdraw import meeting_warning, withdraw_public_outputs
 
 # The heavy modules (pydantic models, docxtpl, pikepdf) are imported where they are used:
 # a build starts LibreOffice before loading them (see _speculative_service), and a no-op
@@ -154,13 +171,6 @@ def source_date_epoch_from_env() -> int | None:
     """``SOURCE_DATE_EPOCH`` as an int, or None when unset or not a number."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return int(value) if value.isdigit() else None
-
-
-def output_folder_name(item: AgendaItem, dossier: DossierInput) -> str:
-    """``02-23.0001772-werklocaties``: agenda number, kenmerk, folder."""
-    # An organisation's own kenmerkpatroon may allow "Z/23/1234": one folder all the same.
-    reference = re.sub(r"[/\\]", "-", dossier.document.reference)
-    return f"{item.number:02d}-{reference}-{dossier.name}"
 
 
 # --------------------------------------------------------------------------- lock
@@ -303,13 +313,9 @@ def _dossier_key(
     return digest.hexdigest()
 
 
-def _cache_file(project: Project, meeting: str, folder: str) -> Path:
-    return project.build / ".cache" / meeting / f"{folder}.json"
-
-
 def _cached(project: Project, plan: _Plan) -> tuple[list[Path], list[Problem]] | None:
     """The outputs of an earlier identical build and its annex warnings, if all still there."""
-    path = _cache_file(project, plan.meeting.name, plan.dossier.name)
+    path = dossier_record(project, plan.meeting.name, plan.dossier.name)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         if record.get("key") != plan.key or record.get("dir") != plan.output_dir.name:
@@ -328,17 +334,17 @@ def _remember(
         "key": plan.key,
         "dir": plan.output_dir.name,
         "outputs": [p.name for p in outputs],
-        "openbaar": plan.dossier.document.is_public,  # see _withdraw_public_outputs
+        "openbaar": plan.dossier.document.is_public,  # see withdraw.py
         "meldingen": [problem.as_json() for problem in warnings],
     }
     write_text_atomic(
-        _cache_file(project, plan.meeting.name, plan.dossier.name), json.dumps(record) + "\n"
+        dossier_record(project, plan.meeting.name, plan.dossier.name), json.dumps(record) + "\n"
     )
 
 
 def _forget(project: Project, plan: _Plan) -> None:
     """Make the next build remake the dossier; keep whether its kept outputs are public."""
-    path = _cache_file(project, plan.meeting.name, plan.dossier.name)
+    path = dossier_record(project, plan.meeting.name, plan.dossier.name)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         kept: dict[str, bool | str] = {"openbaar": bool(record["openbaar"])}
@@ -347,7 +353,7 @@ def _forget(project: Project, plan: _Plan) -> None:
     except (OSError, ValueError, KeyError, TypeError):
         path.unlink(missing_ok=True)
         return
-    # Without a key the record is no cache hit; _withdraw_public_outputs and _previous_outputs
+    # Without a key the record is no cache hit; the withdrawals and previous_outputs
     # still read it.
     write_text_atomic(path, json.dumps(kept) + "\n")
 
@@ -480,22 +486,6 @@ def confidential_annexes_made_public(
 
 # --------------------------------------------------------------------------- the build
 
-MEETING_OUTPUTS = (
-    "agenda.docx",
-    "agenda.pdf",
-    "agenda-niet-openbaar.docx",
-    "agenda-niet-openbaar.pdf",
-    "vergaderbundel.pdf",
-    "vergaderbundel-niet-openbaar.pdf",
-)
-EXPORT_DIR = "export"
-"""The folder in ``build/<meeting>/`` that ``assembler export`` writes the package to."""
-EXPORT_PUBLIC_MANIFEST = "openbaar/manifest.json"
-"""Where in ``EXPORT_DIR`` the public side's manifest is (package.py writes it)."""
-OLD_EXPORT_PREFIX = ".export-old-"
-"""Beside ``EXPORT_DIR``: the previous package, set aside while a new one is swapped in."""
-MEETING_DOCUMENTS = tuple(name for name in MEETING_OUTPUTS if name.endswith(".docx"))
-"""What a meeting gets from ``build --geen-pdf``."""
 # What a warning says was not made, by whether PDFs were asked for.
 _MEETING_OUTPUTS_ARE = {True: "agenda en vergaderbundel zijn", False: "de agenda's zijn"}
 
@@ -615,7 +605,7 @@ def _build(
     if pdfs_before:  # counted before the withdrawals and the sweep below, which say their own
         report.pdfs_removed = max(pdfs_before - _count_pdfs(project, catalog), 0)
     current = {plan.name for plan in meeting_plans if _meeting_cached(plan, options)}
-    _withdraw_public_outputs(project, catalog, work, current, options, report)
+    _withdraw(project, catalog, work, current, options, report)
     if not options.export_follows:
         report.problems.extend(_stale_exports(project, catalog))
     planned = {plan.name: plan for plan in meeting_plans}
@@ -699,26 +689,6 @@ def _plan(project: Project, catalog: Catalog, settings: str, files: FileDigests)
     return plans
 
 
-def _previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) -> list[Path]:
-    """The output folders an earlier build made for the dossier of agenda item ``item``.
-
-    The dossier's cache record names its folder; a folder of an older kenmerk or number is
-    not the dossier's any more. Without a record (the cache deleted), folders are found by
-    number and name.
-    """
-    if item.folder_name is None:
-        return []
-    meeting_build = project.build / meeting.name
-    try:
-        record = json.loads(
-            _cache_file(project, meeting.name, item.folder_name).read_text(encoding="utf-8")
-        )
-        folder = meeting_build / str(record["dir"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return sorted(meeting_build.glob(f"{item.number:02d}-*-{item.folder_name}"))
-    return [folder] if folder.is_dir() else []
-
-
 def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
     """Dossiers on an agenda whose dossier.yaml was refused: failed, and nothing made."""
     refused = {p.bestand for p in catalog.problems if p.ernst == "fout"}
@@ -729,7 +699,7 @@ def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
                 continue
             if project.display(meeting.folder / item.folder_name / DOSSIER_FILE) in refused:
                 # Its previous good outputs, if any, stay where they are (see _remove_stale).
-                previous = _previous_outputs(project, meeting, item)
+                previous = previous_outputs(project, meeting, item)
                 output_dir = previous[0] if previous else project.build / meeting.name
                 results.append(
                     DossierResult(
@@ -808,14 +778,7 @@ def _meeting_plans(
 
 
 def _meeting_cache(plan: _MeetingPlan) -> Path:
-    return _meeting_cache_of(plan.folder.parent, plan.name)
-
-
-MEETING_RECORD = "_vergadering.json"
-
-
-def _meeting_cache_of(build: Path, meeting: str) -> Path:
-    return build / ".cache" / meeting / MEETING_RECORD
+    return meeting_record(plan.folder.parent, plan.name)
 
 
 def _items_that(names: Sequence[str], singular: str, plural: str) -> str:
@@ -1149,14 +1112,14 @@ def _install_dossier(project: Project, plan: _Plan, warnings: Sequence[Problem])
     """Move a dossier's outputs from staging into place and record them in the cache."""
     staging = _staging(plan.output_dir)
     names = sorted(path.name for path in staging.iterdir())
-    if plan.dossier.document.is_public and not _dossier_outputs_public(
+    if plan.dossier.document.is_public and not dossier_outputs_public(
         project, plan.meeting.name, plan.dossier.name
     ):
         # Public outputs replace confidential ones: the record says so before they do, so a
         # build stopped in between never leaves public outputs recorded as confidential
-        # (and kept when the dossier goes back to Nee; see _withdraw_public_outputs).
+        # (and kept when the dossier goes back to Nee; see withdraw.py).
         write_text_atomic(
-            _cache_file(project, plan.meeting.name, plan.dossier.name),
+            dossier_record(project, plan.meeting.name, plan.dossier.name),
             json.dumps({"openbaar": True, "dir": plan.output_dir.name}) + "\n",
         )
     outputs = _install(staging, plan.output_dir, names)
@@ -1292,11 +1255,11 @@ def _meeting_bundles(
         for parts, name, confidential in _meeting_parts(plan):
             meta = _meeting_meta(catalog, plan, options, confidential)
             merge_documents(parts, meta, staging / name)
-    # Which items its public agenda and bundle show in full (see _withdraw_public_outputs):
+    # Which items its public agenda and bundle show in full (see withdraw.py):
     # recorded before they are installed too, with those shown so far, for the same reason
     # as a dossier's (see _install_dossier).
     public = [p.dossier.name for p in plan.items if p.dossier.document.is_public]
-    shown = _meeting_shown_in_full(project.build, plan.name)
+    shown = meeting_shown_in_full(project.build, plan.name)
     if shown is not None and not shown.issuperset(public):
         write_text_atomic(
             _meeting_cache(plan), json.dumps({"openbaar": sorted(shown.union(public))}) + "\n"
@@ -1425,25 +1388,6 @@ class _MeetingMerges:
         for merger, _parts, _output in self._open:
             merger.close()
         self._open = []
-
-
-BUNDLE_FILE = "bundel.pdf"
-"""A dossier's bundle (its document and annexes) in its output folder."""
-
-
-def document_pdf(output_dir: Path, dossier: DossierInput) -> Path:
-    """Where a dossier's own document's PDF is: named after its kind (voorstel.pdf, memo.pdf)."""
-    return output_dir / f"{dossier.document.kind}.pdf"
-
-
-def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
-    """Where the PDF of annex ``index`` is: the file itself, or its conversion in ``output_dir``."""
-    from assembler.validate import OFFICE_SUFFIXES
-
-    source = dossier.annex_path(index)
-    if source.suffix.lower() in OFFICE_SUFFIXES:
-        return output_dir / f"bijlage-{index + 1}.pdf"
-    return source
 
 
 def _conversion_service(
@@ -1679,9 +1623,6 @@ def _one_at_a_time(progress: Progress) -> Progress:
     return serialised
 
 
-_OUTPUT_DIR = re.compile(r"^\d{2}-.+")
-
-
 def _count_pdfs(project: Project, catalog: Catalog) -> int:
     """The PDFs in the build folders of the meetings in ``catalog`` (not their exports)."""
     count = 0
@@ -1690,10 +1631,6 @@ def _count_pdfs(project: Project, catalog: Catalog) -> int:
         count += sum(1 for _ in folder.glob("*.pdf")) + sum(1 for _ in folder.glob("*/*.pdf"))
         count -= sum(1 for _ in folder.glob("export/*.pdf"))
     return count
-
-
-# What a meeting shows of its items to anyone: a confidential item only as "Niet openbaar".
-PUBLIC_MEETING_OUTPUTS = ("agenda.docx", "agenda.pdf", "vergaderbundel.pdf")
 
 
 def _meeting_result(
@@ -1725,10 +1662,10 @@ def _stale_exports(project: Project, catalog: Catalog) -> list[Problem]:
             packaged = manifest.stat().st_mtime_ns
         except OSError:
             continue  # no package (or not a whole one: the export repairs that itself)
-        sources = (_meeting_cache_of(project.build, meeting.name), project.organisation_file)
+        sources = (meeting_record(project.build, meeting.name), project.organisation_file)
         if any(_newer(source, packaged) for source in sources):
             problems.append(
-                _meeting_warning(
+                meeting_warning(
                     project,
                     meeting.folder,
                     "het exportpakket in "
@@ -1747,7 +1684,7 @@ def _newer(path: Path, moment_ns: int) -> bool:
         return False
 
 
-def _withdraw_public_outputs(
+def _withdraw(
     project: Project,
     catalog: Catalog,
     work: _Work,
@@ -1755,163 +1692,16 @@ def _withdraw_public_outputs(
     options: BuildOptions,
     report: BuildReport,
 ) -> None:
-    """Remove kept public outputs that show in full an item that may no longer be public.
-
-    A meeting's agenda and bundle, and a dossier's outputs, stay at their last version when
-    something of them could not be made this time. When that version shows in full an item
-    that is now confidential (verspreiden: Nee), or whose dossier.yaml was refused without
-    saying verspreiden: Ja, a clerk could still pass it on from build/: it goes, and comes
-    back with the next build that can make it. ``current`` names the meetings whose outputs
-    match their items now (made this time, or unchanged).
-    """
-    from assembler.validate import declared_public
-
-    public_now = _PublicNow(catalog, declared_public)
-    references = {
-        item.dossier.document.reference: (item.dossier.name, item.dossier.document.is_public)
-        for meeting in catalog.meetings
-        for item in meeting.items
-        if item.dossier is not None
-    }
-    for meeting in catalog.meetings:
-        if meeting.name not in current:
-            _withdraw_meeting_outputs(project, meeting, public_now, report)
-        _withdraw_export(project, meeting, references, options, report)
-        for item in meeting.items:
-            name = item.dossier.name if item.dossier is not None else item.folder_name
-            made = item.dossier is not None and item.dossier.folder not in work.failed
-            if name is None or made or public_now(meeting.name, name):
-                continue
-            if _dossier_outputs_public(project, meeting.name, name):
-                _withdraw_dossier_outputs(project, meeting, item, name, report)
-    if options.paths:
-        _withdraw_elsewhere(project, catalog, report)
-    else:
-        # A meeting whose vergadering.yaml is refused, or gone, keeps its build folder too
-        # (see _remove_stale): what of it is no longer public goes all the same.
-        loaded = {meeting.name for meeting in catalog.meetings}
-        cache = project.build / ".cache"
-        records = sorted(p for p in cache.iterdir() if p.is_dir()) if cache.is_dir() else []
-        for record_dir in records:
-            name = record_dir.name
-            folder = project.dossiers / name
-            if name not in loaded and folder.is_dir():
-                unloaded = _Unloaded(folder)
-
-                def public_there(meeting: str, item: str, folder: Path = folder) -> bool:
-                    return declared_public(folder / item)
-
-                _withdraw_meeting_outputs(project, unloaded, public_there, report)
-                _withdraw_unloaded_dossier_outputs(project, folder, report)
-
-
-def _withdraw_elsewhere(project: Project, catalog: Catalog, report: BuildReport) -> None:
-    """In a partial build: withdraw from the meetings it leaves alone what shows in full a
-    dossier that is confidential now, known by its kenmerk (moved there with verplaats and
-    made confidential, or its meeting folder renamed).
-
-    Only on that evidence: a meeting whose records are gone, or whose dossier was renamed or
-    refused, is left as it is until it is built itself.
-    """
-    everything = catalog.everything or catalog.meetings
-    secret = {
-        d.document.reference: d for m in everything for d in m.dossiers if not d.document.is_public
-    }
-    if not secret:
-        return
-    selected = {meeting.name for meeting in catalog.meetings}
-    folders = {meeting.name: meeting.folder for meeting in everything}
-    cache = project.build / ".cache"
-    for record_dir in sorted(p for p in cache.iterdir() if p.is_dir()) if cache.is_dir() else []:
-        meeting = record_dir.name
-        if meeting in selected or not (project.build / meeting).is_dir():
-            continue
-        # Each kept dossier folder by its record: the folder name, and the kenmerk in it.
-        kept: dict[str, tuple[Path, str, bool]] = {}
-        for record_file in sorted(record_dir.glob("*.json")):
-            if record_file.name == MEETING_RECORD:
-                continue
-            try:
-                record = json.loads(record_file.read_text(encoding="utf-8"))
-                name, public = str(record["dir"]), bool(record.get("openbaar", True))
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                continue
-            number, _, rest = name.partition("-")
-            reference = rest.removesuffix(f"-{record_file.stem}")
-            if name != Path(name).name or not number.isdigit() or reference == rest:
-                continue  # not a folder name this build wrote
-            kept[record_file.stem] = (project.build / meeting / name, reference, public)
-        where = folders.get(meeting, project.dossiers / meeting)
-        # A record is evidence only when no other dossier is in its folder now: a public one
-        # that shares the kenmerk by mistake (and is refused for it) keeps its outputs.
-        kept = {
-            stem: entry
-            for stem, entry in kept.items()
-            if entry[1] in secret
-            and (
-                not (where / stem / DOSSIER_FILE).is_file()
-                or (where / stem).resolve() == secret[entry[1]].folder.resolve()
-            )
-        }
-        evidence = {reference for _dir, reference, _public in kept.values()}
-        shown = _meeting_shown_in_full(project.build, meeting) or set()
-        now_secret = sorted(n for n in shown if n in kept)
-        export = project.build / meeting / EXPORT_DIR
-        with suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
-            manifest = json.loads((export / EXPORT_PUBLIC_MANIFEST).read_text(encoding="utf-8"))
-            listed = {str(entry.get("kenmerk")) for entry in manifest["informatieobjecten"]}
-            now_secret += sorted(
-                secret[k].name for k in listed & evidence if secret[k].name not in now_secret
-            )
-        public_outputs = [project.build / meeting / n for n in PUBLIC_MEETING_OUTPUTS]
-        if now_secret and (export.exists() or any(p.is_file() for p in public_outputs)):
-            _remove_public_meeting_outputs(project.build / meeting)
-            report.problems.append(
-                _meeting_warning(
-                    project,
-                    where,
-                    "de openbare agenda, de vergaderbundel en het exportpakket in "
-                    f"{project.display(project.build / meeting)} zijn weggehaald: ze toonden "
-                    f"{dutch_list(now_secret)} als openbaar agendapunt, en "
-                    f"{'dat dossier is' if len(now_secret) == 1 else 'die dossiers zijn'} nu niet "
-                    "openbaar (bouw deze vergadering opnieuw om ze terug te krijgen)",
-                )
-            )
-        for output_dir, reference, public in kept.values():
-            if not public or not output_dir.is_dir():
-                continue
-            _remove_folder(output_dir)
-            now = project.display(secret[reference].folder)
-            report.problems.append(
-                Problem(
-                    project.display(where / MEETING_FILE),
-                    None,
-                    "",
-                    f"de eerder gemaakte stukken in {project.display(output_dir)} zijn "
-                    f"weggehaald: ze waren openbaar, en het dossier met kenmerk {reference} "
-                    f"({now}) is nu niet openbaar",
-                    "waarschuwing",
-                )
-            )
-
-
-def _remove_public_meeting_outputs(folder: Path) -> None:
-    """Remove a meeting's public agenda, meeting bundle and export package from ``folder``."""
-    try:
-        for name in PUBLIC_MEETING_OUTPUTS:
-            (folder / name).unlink(missing_ok=True)
-        if (folder / EXPORT_DIR).exists():
-            shutil.rmtree(folder / EXPORT_DIR)
-    except OSError as error:
-        raise not_writable(folder, error) from None
-
-
-def _remove_folder(folder: Path) -> None:
-    """Remove an output folder that is withdrawn; a clerk is told when it cannot be."""
-    try:
-        shutil.rmtree(folder)
-    except OSError as error:
-        raise not_writable(folder, error) from None
+    """Withdraw what shows in full an item no longer public (see withdraw.py)."""
+    withdraw_public_outputs(
+        project,
+        catalog,
+        work.failed,
+        current,
+        partial=bool(options.paths),
+        export_follows=options.export_follows,
+        problems=report.problems,
+    )
 
 
 def _withdraw_after_stop(
@@ -1935,208 +1725,7 @@ def _withdraw_after_stop(
                 work.failed.setdefault(dossier.folder, "niet afgemaakt")
     current = {plan.name for plan in meeting_plans if _meeting_cached(plan, options)}
     with suppress(OSError, AssemblerError):
-        _withdraw_public_outputs(project, catalog, work, current, options, report)
-
-
-@dataclass(frozen=True)
-class _Unloaded:
-    """A meeting folder whose vergadering.yaml did not load: a name and a folder only."""
-
-    folder: Path
-
-    @property
-    def name(self) -> str:
-        """The meeting's folder name."""
-        return self.folder.name
-
-
-def dutch_list(names: Sequence[str]) -> str:
-    """'a', 'a en b', 'a, b en c'."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
-
-
-class _PublicNow:
-    """Whether each dossier on a loaded agenda is public now (a refused one: if it says so)."""
-
-    def __init__(self, catalog: Catalog, declared_public: Callable[[Path], bool]) -> None:
-        self.by_item: dict[tuple[str, str], bool] = {}
-        for meeting in catalog.meetings:
-            for item in meeting.items:
-                if item.dossier is not None:
-                    public = item.dossier.document.is_public
-                elif item.folder_name is not None:
-                    public = declared_public(meeting.folder / item.folder_name)
-                else:
-                    continue
-                self.by_item[
-                    (meeting.name, item.dossier.name if item.dossier else str(item.folder_name))
-                ] = public
-
-    def __call__(self, meeting: str, name: str) -> bool:
-        """Public now: on this meeting's agenda, or else (moved) on every other that has it."""
-        if (meeting, name) in self.by_item:
-            return self.by_item[(meeting, name)]
-        elsewhere = [public for (_m, n), public in self.by_item.items() if n == name]
-        return bool(elsewhere) and all(elsewhere)
-
-
-def _withdraw_meeting_outputs(
-    project: Project,
-    meeting: MeetingInput | _Unloaded,
-    public_now: Callable[[str, str], bool],
-    report: BuildReport,
-) -> None:
-    """Remove a kept meeting's public outputs if they show in full what is not public now."""
-    folder = project.build / meeting.name
-    public = [folder / name for name in PUBLIC_MEETING_OUTPUTS if (folder / name).is_file()]
-    export = folder / EXPORT_DIR
-    if not public and not export.exists():
-        return
-    shown = _meeting_shown_in_full(project.build, meeting.name)
-    if shown is None:  # not known what they show: any item of the meeting may be in them
-        items = () if isinstance(meeting, _Unloaded) else meeting.items
-        shown = {str(item.folder_name) for item in items if item.folder_name is not None}
-    # An item no longer on any loaded agenda (taken off, or its meeting not built now) may have
-    # become confidential as well: it is not known to be public.
-    withdrawn = sorted(name for name in shown if not public_now(meeting.name, name))
-    if not withdrawn:
-        return
-    _remove_public_meeting_outputs(folder)
-    which = "dat agendapunt is" if len(withdrawn) == 1 else "die agendapunten zijn"
-    report.problems.append(
-        _meeting_warning(
-            project,
-            meeting.folder,
-            "de openbare agenda, de vergaderbundel en het exportpakket zijn weggehaald: ze "
-            f"toonden {dutch_list(withdrawn)} als openbaar agendapunt, en {which} nu niet "
-            "openbaar, afgekeurd of niet te vinden (agenda en vergaderbundel komen terug zodra "
-            "de hele vergadering weer gebouwd kan worden, het exportpakket met de volgende "
-            "export)",
-        )
-    )
-
-
-def _meeting_warning(project: Project, meeting_folder: Path, message: str) -> Problem:
-    """A warning about a meeting's outputs, at its vergadering.yaml."""
-    where = project.display(meeting_folder / MEETING_FILE)
-    return Problem(where, None, "", message, "waarschuwing")
-
-
-def _withdraw_export(
-    project: Project,
-    meeting: MeetingInput,
-    references: dict[str, tuple[str, bool]],
-    options: BuildOptions,
-    report: BuildReport,
-) -> None:
-    """Remove an export package whose public side shows a dossier not known to be public now.
-
-    The agendas and bundles of a meeting that is made again are made anew; its package is
-    not, until the next export. What its public side shows is read from its manifest: the
-    kenmerk of each public document. A kenmerk no valid dossier has now (refused, renamed,
-    taken off) is not known to be public either.
-    """
-    export = project.build / meeting.name / EXPORT_DIR
-    if not export.exists():
-        return
-    try:
-        manifest = json.loads((export / EXPORT_PUBLIC_MANIFEST).read_text(encoding="utf-8"))
-        shown = {
-            str(entry["kenmerk"]) for entry in manifest["informatieobjecten"] if "kenmerk" in entry
-        }
-    except (OSError, ValueError, KeyError, TypeError):
-        return  # not a whole package: the export sweeps it before it writes
-    withdrawn = sorted(
-        references[kenmerk][0] if kenmerk in references else kenmerk
-        for kenmerk in shown
-        if not references.get(kenmerk, ("", False))[1]
-    )
-    if not withdrawn:
-        return
-    try:
-        shutil.rmtree(export)
-    except OSError as error:
-        raise not_writable(project.build / meeting.name, error) from None
-    if options.export_follows:
-        return  # the export writes the package anew, or says why it cannot
-    which = "dat is" if len(withdrawn) == 1 else "die zijn"
-    report.problems.append(
-        _meeting_warning(
-            project,
-            meeting.folder,
-            f"het exportpakket is weggehaald: het toonde {dutch_list(withdrawn)} als openbaar, "
-            f"en {which} nu niet openbaar, afgekeurd of niet te vinden (maak het opnieuw met "
-            f"'assembler export {project.display(meeting.folder)}')",
-        )
-    )
-
-
-def _withdraw_dossier_outputs(
-    project: Project, meeting: MeetingInput, item: AgendaItem, name: str, report: BuildReport
-) -> None:
-    """Remove a dossier's kept public outputs now that it is not known to be public."""
-    previous = _previous_outputs(project, meeting, item)
-    if not previous:
-        return
-    for output_dir in previous:
-        _remove_folder(output_dir)
-    report.problems.append(_dossier_outputs_withdrawn(project, meeting.folder / name))
-
-
-def _dossier_outputs_withdrawn(project: Project, dossier: Path) -> Problem:
-    return Problem(
-        project.display(dossier / DOSSIER_FILE),
-        None,
-        "",
-        "de eerder gemaakte stukken van dit dossier zijn weggehaald: ze waren openbaar, en "
-        "het dossier is nu niet openbaar of afgekeurd (ze komen terug zodra het dossier "
-        "weer gebouwd kan worden)",
-        "waarschuwing",
-    )
-
-
-def _withdraw_unloaded_dossier_outputs(
-    project: Project, meeting: Path, report: BuildReport
-) -> None:
-    """Withdraw the kept public outputs of dossiers in a meeting whose vergadering.yaml was
-    refused, where the dossier no longer says verspreiden: Ja; the others stay."""
-    from assembler.validate import declared_public
-
-    for record_file in sorted((project.build / ".cache" / meeting.name).glob("*.json")):
-        if record_file.name == MEETING_RECORD:
-            continue
-        try:
-            record = json.loads(record_file.read_text(encoding="utf-8"))
-            name = str(record["dir"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        if not name or name != Path(name).name or name in (".", ".."):
-            continue  # not a record this build wrote: only a folder of its own meeting goes
-        output_dir = project.build / meeting.name / name
-        dossier = meeting / record_file.stem
-        if not record.get("openbaar", True) or declared_public(dossier) or not output_dir.is_dir():
-            continue
-        _remove_folder(output_dir)
-        report.problems.append(_dossier_outputs_withdrawn(project, dossier))
-
-
-def _meeting_shown_in_full(build: Path, meeting: str) -> set[str] | None:
-    """The items a meeting's kept public outputs show in full; None when not known."""
-    try:
-        record = json.loads(_meeting_cache_of(build, meeting).read_text(encoding="utf-8"))
-        names = record["openbaar"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return {str(name) for name in names} if isinstance(names, list) else None
-
-
-def _dossier_outputs_public(project: Project, meeting: str, folder: str) -> bool:
-    """Whether a dossier's kept outputs were made as public ones; True when not known."""
-    try:
-        record = json.loads(_cache_file(project, meeting, folder).read_text(encoding="utf-8"))
-        return bool(record.get("openbaar", True))
-    except (OSError, ValueError, AttributeError):
-        return True
+        _withdraw(project, catalog, work, current, options, report)
 
 
 def _remove_stale(
@@ -2152,7 +1741,7 @@ def _remove_stale(
     # Folders of dossiers that failed this time keep their previous good output.
     for meeting in catalog.meetings:
         for item in meeting.items:
-            keep.update(_previous_outputs(project, meeting, item))
+            keep.update(previous_outputs(project, meeting, item))
     try:
         for name in sorted(meetings):
             folder = project.build / name
@@ -2172,7 +1761,7 @@ def _remove_stale(
                     child.unlink(missing_ok=True)
                 elif (
                     child.is_dir()
-                    and _OUTPUT_DIR.match(child.name)
+                    and OUTPUT_DIR_PATTERN.match(child.name)
                     and child not in keep
                     and not unloaded
                 ):

@@ -19,6 +19,7 @@ Messages are Dutch because clerks read them; they say where, what, and how to fi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import PurePath
@@ -82,6 +83,13 @@ class Problem:
 # Files whose problems affect every dossier: said first, before what follows from them (a
 # meeting whose agenda could not be made because its template is broken).
 _CAUSES = ("templates/", "dossiers/organisatie.yaml")
+
+
+def dutch_list(names: Sequence[str]) -> str:
+    """'a', 'a en b', 'a, b en c': names as a message lists them."""
+    from babel.lists import format_list
+
+    return format_list(list(names), locale="nl")
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

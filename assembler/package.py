@@ -42,16 +42,10 @@ from lxml import etree
 from assembler import gate
 from assembler.agenda import CONFIDENTIAL_TITLE, purpose
 from assembler.build import (
-    BUNDLE_FILE,
-    EXPORT_DIR,
-    OLD_EXPORT_PREFIX,
     BuildOptions,
     BuildReport,
-    annex_pdf,
     build_lock,
     build_project,
-    document_pdf,
-    output_folder_name,
     recover_exports,
     source_date_epoch_from_env,
 )
@@ -64,6 +58,14 @@ from assembler.errors import (
     sort_problems,
 )
 from assembler.fsutil import TEMP_PREFIX, not_writable, temporary_folder, write_text_atomic
+from assembler.layout import (
+    BUNDLE_FILE,
+    EXPORT_DIR,
+    OLD_EXPORT_PREFIX,
+    annex_pdf,
+    document_pdf,
+    output_folder_name,
+)
 from assembler.model import Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.source import field_label

@@ -17,8 +17,9 @@ from pikepdf import Array, Dictionary, Name, String
 from reportlab.pdfgen import canvas
 
 from assembler import gate
-from assembler.build import BuildOptions, build_project, output_folder_name
+from assembler.build import BuildOptions, build_project
 from assembler.errors import ConfidentialityViolation, ExitCode
+from assembler.layout import output_folder_name
 from assembler.package import PUBLIC, package_meetings
 from assembler.project import Project
 from assembler.validate import load_catalog

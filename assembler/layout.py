@@ -1,0 +1,126 @@
+"""Where a build puts things: the names under ``build/``, and what its records say of them.
+
+::
+
+    build/<meeting>/agenda.pdf, vergaderbundel.pdf, …     MEETING_OUTPUTS
+    build/<meeting>/<nn>-<kenmerk>-<folder>/bundel.pdf    output_folder_name, BUNDLE_FILE
+    build/<meeting>/export/openbaar/manifest.json          EXPORT_DIR, EXPORT_PUBLIC_MANIFEST
+    build/.cache/<meeting>/<folder>.json                   dossier_record
+    build/.cache/<meeting>/_vergadering.json               meeting_record
+
+Shared by the build orchestrator, its withdrawals and the export; only those write there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assembler.project import Project
+
+if TYPE_CHECKING:
+    from assembler.validate import AgendaItem, DossierInput, MeetingInput
+
+
+def output_folder_name(item: AgendaItem, dossier: DossierInput) -> str:
+    """``02-23.0001772-werklocaties``: agenda number, kenmerk, folder."""
+    # An organisation's own kenmerkpatroon may allow "Z/23/1234": one folder all the same.
+    reference = re.sub(r"[/\\]", "-", dossier.document.reference)
+    return f"{item.number:02d}-{reference}-{dossier.name}"
+
+
+MEETING_OUTPUTS = (
+    "agenda.docx",
+    "agenda.pdf",
+    "agenda-niet-openbaar.docx",
+    "agenda-niet-openbaar.pdf",
+    "vergaderbundel.pdf",
+    "vergaderbundel-niet-openbaar.pdf",
+)
+EXPORT_DIR = "export"
+"""The folder in ``build/<meeting>/`` that ``assembler export`` writes the package to."""
+EXPORT_PUBLIC_MANIFEST = "openbaar/manifest.json"
+"""Where in ``EXPORT_DIR`` the public side's manifest is (package.py writes it)."""
+OLD_EXPORT_PREFIX = ".export-old-"
+"""Beside ``EXPORT_DIR``: the previous package, set aside while a new one is swapped in."""
+MEETING_DOCUMENTS = tuple(name for name in MEETING_OUTPUTS if name.endswith(".docx"))
+"""What a meeting gets from ``build --geen-pdf``."""
+# What a meeting shows of its items to anyone: a confidential item only as "Niet openbaar".
+PUBLIC_MEETING_OUTPUTS = ("agenda.docx", "agenda.pdf", "vergaderbundel.pdf")
+
+
+OUTPUT_DIR_PATTERN = re.compile(r"^\d{2}-.+")
+"""A dossier's output folder in ``build/<meeting>/`` (see output_folder_name)."""
+
+
+BUNDLE_FILE = "bundel.pdf"
+"""A dossier's bundle (its document and annexes) in its output folder."""
+
+
+def document_pdf(output_dir: Path, dossier: DossierInput) -> Path:
+    """Where a dossier's own document's PDF is: named after its kind (voorstel.pdf, memo.pdf)."""
+    return output_dir / f"{dossier.document.kind}.pdf"
+
+
+def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
+    """Where the PDF of annex ``index`` is: the file itself, or its conversion in ``output_dir``."""
+    from assembler.validate import OFFICE_SUFFIXES
+
+    source = dossier.annex_path(index)
+    if source.suffix.lower() in OFFICE_SUFFIXES:
+        return output_dir / f"bijlage-{index + 1}.pdf"
+    return source
+
+
+MEETING_RECORD = "_vergadering.json"
+
+
+def dossier_record(project: Project, meeting: str, folder: str) -> Path:
+    """The cache record of a dossier's outputs: key, folder, files, public or not, warnings."""
+    return project.build / ".cache" / meeting / f"{folder}.json"
+
+
+def meeting_record(build: Path, meeting: str) -> Path:
+    """The cache record of a meeting's agendas and bundles: key, items shown in full."""
+    return build / ".cache" / meeting / MEETING_RECORD
+
+
+def previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) -> list[Path]:
+    """The output folders an earlier build made for the dossier of agenda item ``item``.
+
+    The dossier's cache record names its folder; a folder of an older kenmerk or number is
+    not the dossier's any more. Without a record (the cache deleted), folders are found by
+    number and name.
+    """
+    if item.folder_name is None:
+        return []
+    meeting_build = project.build / meeting.name
+    try:
+        record = json.loads(
+            dossier_record(project, meeting.name, item.folder_name).read_text(encoding="utf-8")
+        )
+        folder = meeting_build / str(record["dir"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return sorted(meeting_build.glob(f"{item.number:02d}-*-{item.folder_name}"))
+    return [folder] if folder.is_dir() else []
+
+
+def meeting_shown_in_full(build: Path, meeting: str) -> set[str] | None:
+    """The items a meeting's kept public outputs show in full; None when not known."""
+    try:
+        record = json.loads(meeting_record(build, meeting).read_text(encoding="utf-8"))
+        names = record["openbaar"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return {str(name) for name in names} if isinstance(names, list) else None
+
+
+def dossier_outputs_public(project: Project, meeting: str, folder: str) -> bool:
+    """Whether a dossier's kept outputs were made as public ones; True when not known."""
+    try:
+        record = json.loads(dossier_record(project, meeting, folder).read_text(encoding="utf-8"))
+        return bool(record.get("openbaar", True))
+    except (OSError, ValueError, AttributeError):
+        return True

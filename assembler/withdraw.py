@@ -1,0 +1,383 @@
+"""Withdrawing kept outputs that show in full what is no longer public.
+
+A build keeps a meeting's agendas and bundles, a dossier's outputs and the export package at
+their last version when it cannot make them anew. When that version shows a dossier that is
+confidential now (verspreiden: Nee), refused, or no longer to be found, a clerk could still
+pass it on from ``build/``: :func:`withdraw_public_outputs` removes it, and says so at the
+line of the meeting or dossier. Only on evidence: what the records under ``build/.cache`` and
+the package's manifest say the outputs show.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Collection
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assembler.errors import Problem, dutch_list
+from assembler.fsutil import not_writable
+from assembler.layout import (
+    EXPORT_DIR,
+    EXPORT_PUBLIC_MANIFEST,
+    MEETING_RECORD,
+    PUBLIC_MEETING_OUTPUTS,
+    dossier_outputs_public,
+    meeting_shown_in_full,
+    previous_outputs,
+)
+from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
+
+if TYPE_CHECKING:
+    from assembler.validate import AgendaItem, Catalog, MeetingInput
+
+
+def withdraw_public_outputs(
+    project: Project,
+    catalog: Catalog,
+    failed: Collection[Path],
+    current: set[str],
+    *,
+    partial: bool,
+    export_follows: bool,
+    problems: list[Problem],
+) -> None:
+    """Remove kept public outputs that show in full an item that may no longer be public.
+
+    A meeting's agenda and bundle, and a dossier's outputs, stay at their last version when
+    something of them could not be made this time. When that version shows in full an item
+    that is now confidential (verspreiden: Nee), or whose dossier.yaml was refused without
+    saying verspreiden: Ja, a clerk could still pass it on from build/: it goes, and comes
+    back with the next build that can make it. ``current`` names the meetings whose outputs
+    match their items now (made this time, or unchanged); ``failed`` holds the dossier
+    folders not made. What is withdrawn is said in ``problems`` as it goes, so that it is
+    told also when a later removal fails.
+    """
+    from assembler.validate import declared_public
+
+    public_now = _PublicNow(catalog, declared_public)
+    references = {
+        item.dossier.document.reference: (item.dossier.name, item.dossier.document.is_public)
+        for meeting in catalog.meetings
+        for item in meeting.items
+        if item.dossier is not None
+    }
+    for meeting in catalog.meetings:
+        if meeting.name not in current:
+            _withdraw_meeting_outputs(project, meeting, public_now, problems)
+        _withdraw_export(project, meeting, references, export_follows, problems)
+        for item in meeting.items:
+            name = item.dossier.name if item.dossier is not None else item.folder_name
+            made = item.dossier is not None and item.dossier.folder not in failed
+            if name is None or made or public_now(meeting.name, name):
+                continue
+            if dossier_outputs_public(project, meeting.name, name):
+                _withdraw_dossier_outputs(project, meeting, item, name, problems)
+    if partial:
+        _withdraw_elsewhere(project, catalog, problems)
+    else:
+        # A meeting whose vergadering.yaml is refused, or gone, keeps its build folder too
+        # (see _remove_stale): what of it is no longer public goes all the same.
+        loaded = {meeting.name for meeting in catalog.meetings}
+        cache = project.build / ".cache"
+        records = sorted(p for p in cache.iterdir() if p.is_dir()) if cache.is_dir() else []
+        for record_dir in records:
+            name = record_dir.name
+            folder = project.dossiers / name
+            if name not in loaded and folder.is_dir():
+                unloaded = _Unloaded(folder)
+
+                def public_there(meeting: str, item: str, folder: Path = folder) -> bool:
+                    return declared_public(folder / item)
+
+                _withdraw_meeting_outputs(project, unloaded, public_there, problems)
+                _withdraw_unloaded_dossier_outputs(project, folder, problems)
+
+
+class _PublicNow:
+    """Whether each dossier on a loaded agenda is public now (a refused one: if it says so)."""
+
+    def __init__(self, catalog: Catalog, declared_public: Callable[[Path], bool]) -> None:
+        self.by_item: dict[tuple[str, str], bool] = {}
+        for meeting in catalog.meetings:
+            for item in meeting.items:
+                if item.dossier is not None:
+                    public = item.dossier.document.is_public
+                elif item.folder_name is not None:
+                    public = declared_public(meeting.folder / item.folder_name)
+                else:
+                    continue
+                self.by_item[
+                    (meeting.name, item.dossier.name if item.dossier else str(item.folder_name))
+                ] = public
+
+    def __call__(self, meeting: str, name: str) -> bool:
+        """Public now: on this meeting's agenda, or else (moved) on every other that has it."""
+        if (meeting, name) in self.by_item:
+            return self.by_item[(meeting, name)]
+        elsewhere = [public for (_m, n), public in self.by_item.items() if n == name]
+        return bool(elsewhere) and all(elsewhere)
+
+
+@dataclass(frozen=True)
+class _Unloaded:
+    """A meeting folder whose vergadering.yaml did not load: a name and a folder only."""
+
+    folder: Path
+
+    @property
+    def name(self) -> str:
+        """The meeting's folder name."""
+        return self.folder.name
+
+
+def _withdraw_meeting_outputs(
+    project: Project,
+    meeting: MeetingInput | _Unloaded,
+    public_now: Callable[[str, str], bool],
+    problems: list[Problem],
+) -> None:
+    """Remove a kept meeting's public outputs if they show in full what is not public now."""
+    folder = project.build / meeting.name
+    public = [folder / name for name in PUBLIC_MEETING_OUTPUTS if (folder / name).is_file()]
+    export = folder / EXPORT_DIR
+    if not public and not export.exists():
+        return
+    shown = meeting_shown_in_full(project.build, meeting.name)
+    if shown is None:  # not known what they show: any item of the meeting may be in them
+        items = () if isinstance(meeting, _Unloaded) else meeting.items
+        shown = {str(item.folder_name) for item in items if item.folder_name is not None}
+    # An item no longer on any loaded agenda (taken off, or its meeting not built now) may have
+    # become confidential as well: it is not known to be public.
+    withdrawn = sorted(name for name in shown if not public_now(meeting.name, name))
+    if not withdrawn:
+        return
+    _remove_public_meeting_outputs(folder)
+    which = "dat agendapunt is" if len(withdrawn) == 1 else "die agendapunten zijn"
+    problems.append(
+        meeting_warning(
+            project,
+            meeting.folder,
+            "de openbare agenda, de vergaderbundel en het exportpakket zijn weggehaald: ze "
+            f"toonden {dutch_list(withdrawn)} als openbaar agendapunt, en {which} nu niet "
+            "openbaar, afgekeurd of niet te vinden (agenda en vergaderbundel komen terug zodra "
+            "de hele vergadering weer gebouwd kan worden, het exportpakket met de volgende "
+            "export)",
+        )
+    )
+
+
+def _withdraw_export(
+    project: Project,
+    meeting: MeetingInput,
+    references: dict[str, tuple[str, bool]],
+    export_follows: bool,
+    problems: list[Problem],
+) -> None:
+    """Remove an export package whose public side shows a dossier not known to be public now.
+
+    The agendas and bundles of a meeting that is made again are made anew; its package is
+    not, until the next export. What its public side shows is read from its manifest: the
+    kenmerk of each public document. A kenmerk no valid dossier has now (refused, renamed,
+    taken off) is not known to be public either.
+    """
+    export = project.build / meeting.name / EXPORT_DIR
+    if not export.exists():
+        return
+    try:
+        manifest = json.loads((export / EXPORT_PUBLIC_MANIFEST).read_text(encoding="utf-8"))
+        shown = {
+            str(entry["kenmerk"]) for entry in manifest["informatieobjecten"] if "kenmerk" in entry
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # not a whole package: the export sweeps it before it writes
+    withdrawn = sorted(
+        references[kenmerk][0] if kenmerk in references else kenmerk
+        for kenmerk in shown
+        if not references.get(kenmerk, ("", False))[1]
+    )
+    if not withdrawn:
+        return
+    try:
+        shutil.rmtree(export)
+    except OSError as error:
+        raise not_writable(project.build / meeting.name, error) from None
+    if export_follows:
+        return  # the export writes the package anew, or says why it cannot
+    which = "dat is" if len(withdrawn) == 1 else "die zijn"
+    problems.append(
+        meeting_warning(
+            project,
+            meeting.folder,
+            f"het exportpakket is weggehaald: het toonde {dutch_list(withdrawn)} als openbaar, "
+            f"en {which} nu niet openbaar, afgekeurd of niet te vinden (maak het opnieuw met "
+            f"'assembler export {project.display(meeting.folder)}')",
+        )
+    )
+
+
+def _withdraw_dossier_outputs(
+    project: Project, meeting: MeetingInput, item: AgendaItem, name: str, problems: list[Problem]
+) -> None:
+    """Remove a dossier's kept public outputs now that it is not known to be public."""
+    previous = previous_outputs(project, meeting, item)
+    if not previous:
+        return
+    for output_dir in previous:
+        _remove_folder(output_dir)
+    problems.append(_dossier_outputs_withdrawn(project, meeting.folder / name))
+
+
+def _dossier_outputs_withdrawn(project: Project, dossier: Path) -> Problem:
+    return Problem(
+        project.display(dossier / DOSSIER_FILE),
+        None,
+        "",
+        "de eerder gemaakte stukken van dit dossier zijn weggehaald: ze waren openbaar, en "
+        "het dossier is nu niet openbaar of afgekeurd (ze komen terug zodra het dossier "
+        "weer gebouwd kan worden)",
+        "waarschuwing",
+    )
+
+
+def _withdraw_unloaded_dossier_outputs(
+    project: Project, meeting: Path, problems: list[Problem]
+) -> None:
+    """Withdraw the kept public outputs of dossiers in a meeting whose vergadering.yaml was
+    refused, where the dossier no longer says verspreiden: Ja; the others stay."""
+    from assembler.validate import declared_public
+
+    for record_file in sorted((project.build / ".cache" / meeting.name).glob("*.json")):
+        if record_file.name == MEETING_RECORD:
+            continue
+        try:
+            record = json.loads(record_file.read_text(encoding="utf-8"))
+            name = str(record["dir"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if not name or name != Path(name).name or name in (".", ".."):
+            continue  # not a record this build wrote: only a folder of its own meeting goes
+        output_dir = project.build / meeting.name / name
+        dossier = meeting / record_file.stem
+        if not record.get("openbaar", True) or declared_public(dossier) or not output_dir.is_dir():
+            continue
+        _remove_folder(output_dir)
+        problems.append(_dossier_outputs_withdrawn(project, dossier))
+
+
+def _withdraw_elsewhere(project: Project, catalog: Catalog, problems: list[Problem]) -> None:
+    """In a partial build: withdraw from the meetings it leaves alone what shows in full a
+    dossier that is confidential now, known by its kenmerk (moved there with verplaats and
+    made confidential, or its meeting folder renamed).
+
+    Only on that evidence: a meeting whose records are gone, or whose dossier was renamed or
+    refused, is left as it is until it is built itself.
+    """
+    everything = catalog.everything or catalog.meetings
+    secret = {
+        d.document.reference: d for m in everything for d in m.dossiers if not d.document.is_public
+    }
+    if not secret:
+        return
+    selected = {meeting.name for meeting in catalog.meetings}
+    folders = {meeting.name: meeting.folder for meeting in everything}
+    cache = project.build / ".cache"
+    for record_dir in sorted(p for p in cache.iterdir() if p.is_dir()) if cache.is_dir() else []:
+        meeting = record_dir.name
+        if meeting in selected or not (project.build / meeting).is_dir():
+            continue
+        # Each kept dossier folder by its record: the folder name, and the kenmerk in it.
+        kept: dict[str, tuple[Path, str, bool]] = {}
+        for record_file in sorted(record_dir.glob("*.json")):
+            if record_file.name == MEETING_RECORD:
+                continue
+            try:
+                record = json.loads(record_file.read_text(encoding="utf-8"))
+                name, public = str(record["dir"]), bool(record.get("openbaar", True))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue
+            number, _, rest = name.partition("-")
+            reference = rest.removesuffix(f"-{record_file.stem}")
+            if name != Path(name).name or not number.isdigit() or reference == rest:
+                continue  # not a folder name this build wrote
+            kept[record_file.stem] = (project.build / meeting / name, reference, public)
+        where = folders.get(meeting, project.dossiers / meeting)
+        # A record is evidence only when no other dossier is in its folder now: a public one
+        # that shares the kenmerk by mistake (and is refused for it) keeps its outputs.
+        kept = {
+            stem: entry
+            for stem, entry in kept.items()
+            if entry[1] in secret
+            and (
+                not (where / stem / DOSSIER_FILE).is_file()
+                or (where / stem).resolve() == secret[entry[1]].folder.resolve()
+            )
+        }
+        evidence = {reference for _dir, reference, _public in kept.values()}
+        shown = meeting_shown_in_full(project.build, meeting) or set()
+        now_secret = sorted(n for n in shown if n in kept)
+        export = project.build / meeting / EXPORT_DIR
+        with suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
+            manifest = json.loads((export / EXPORT_PUBLIC_MANIFEST).read_text(encoding="utf-8"))
+            listed = {str(entry.get("kenmerk")) for entry in manifest["informatieobjecten"]}
+            now_secret += sorted(
+                secret[k].name for k in listed & evidence if secret[k].name not in now_secret
+            )
+        public_outputs = [project.build / meeting / n for n in PUBLIC_MEETING_OUTPUTS]
+        if now_secret and (export.exists() or any(p.is_file() for p in public_outputs)):
+            _remove_public_meeting_outputs(project.build / meeting)
+            problems.append(
+                meeting_warning(
+                    project,
+                    where,
+                    "de openbare agenda, de vergaderbundel en het exportpakket in "
+                    f"{project.display(project.build / meeting)} zijn weggehaald: ze toonden "
+                    f"{dutch_list(now_secret)} als openbaar agendapunt, en "
+                    f"{'dat dossier is' if len(now_secret) == 1 else 'die dossiers zijn'} nu niet "
+                    "openbaar (bouw deze vergadering opnieuw om ze terug te krijgen)",
+                )
+            )
+        for output_dir, reference, public in kept.values():
+            if not public or not output_dir.is_dir():
+                continue
+            _remove_folder(output_dir)
+            now = project.display(secret[reference].folder)
+            problems.append(
+                Problem(
+                    project.display(where / MEETING_FILE),
+                    None,
+                    "",
+                    f"de eerder gemaakte stukken in {project.display(output_dir)} zijn "
+                    f"weggehaald: ze waren openbaar, en het dossier met kenmerk {reference} "
+                    f"({now}) is nu niet openbaar",
+                    "waarschuwing",
+                )
+            )
+
+
+def _remove_public_meeting_outputs(folder: Path) -> None:
+    """Remove a meeting's public agenda, meeting bundle and export package from ``folder``."""
+    try:
+        for name in PUBLIC_MEETING_OUTPUTS:
+            (folder / name).unlink(missing_ok=True)
+        if (folder / EXPORT_DIR).exists():
+            shutil.rmtree(folder / EXPORT_DIR)
+    except OSError as error:
+        raise not_writable(folder, error) from None
+
+
+def _remove_folder(folder: Path) -> None:
+    """Remove an output folder that is withdrawn; a clerk is told when it cannot be."""
+    try:
+        shutil.rmtree(folder)
+    except OSError as error:
+        raise not_writable(folder, error) from None
+
+
+def meeting_warning(project: Project, meeting_folder: Path, message: str) -> Problem:
+    """A warning about a meeting's outputs, at its vergadering.yaml."""
+    where = project.display(meeting_folder / MEETING_FILE)
+    return Problem(where, None, "", message, "waarschuwing")
