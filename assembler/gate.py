@@ -13,7 +13,9 @@ a :class:`~assembler.errors.ConfidentialityViolation` (exit 4). Three independen
 * **terms**: kenmerk, onderwerp and annex descriptions of confidential dossiers, searched in the
   text, bookmarks, metadata, annotations (notes, typed text, filled-in fields, link addresses)
   and page labels of each public PDF and in every public text. Text is compared
-  without white space and case, so a title wrapped over two lines is still found.
+  without white space and case, so a title wrapped over two lines is still found. A kenmerk
+  is searched in every meeting's package, a title in its own meeting's (see
+  :func:`assembler.terms.confidential_terms`).
 
 What a public dossier also uses is public: a confidential file, page or term that occurs in a
 public source is taken off the confidential lists first (an annex two dossiers share, the logo
@@ -38,7 +40,7 @@ from pypdf import PdfReader
 from assembler.annex import paperclip_files
 from assembler.errors import ConfidentialityViolation, Problem
 from assembler.fsutil import digest_stream
-from assembler.terms import searched, squash
+from assembler.terms import Term, searched, squash
 
 # A content stream shorter than this is a wrapper ("q", "Q", a clip, one image placement) that
 # many unrelated pages share; it says nothing about which page it is.
@@ -46,16 +48,6 @@ MIN_STREAM_BYTES = 64
 # An image smaller than this is a rule, a bullet or a spacer.
 MIN_IMAGE_BYTES = 512
 MAX_FORM_DEPTH = 4
-
-
-@dataclass(frozen=True)
-class Term:
-    """A confidential word or title and where it comes from."""
-
-    text: str
-    what: str  # "onderwerp", "kenmerk", "omschrijving van bijlage 2"
-    source: str  # the dossier it belongs to, as a project path
-    always: bool = False  # check whatever its length (kenmerk)
 
 
 @dataclass(frozen=True)
@@ -76,6 +68,7 @@ class PublicFile:
 
     path: Path
     label: str
+    meeting: str  # whose package it is in: what is searched for depends on it (see Term)
     line: int | None = None
     field: str = ""
 
@@ -86,6 +79,7 @@ class PublicText:
 
     text: str
     label: str
+    meeting: str
 
 
 @dataclass
@@ -427,16 +421,16 @@ def find_leaks(audit: Audit) -> list[Leak]:
         leaks.extend(dataclasses.replace(f, line=item.line, field=item.field) for f in found)
     for text in audit.public_texts:
         squashed = squash(text.text)
-        leaks.extend(_term_leaks(text.label, squashed, terms))
+        leaks.extend(_term_leaks(text.label, squashed, terms, text.meeting))
     return leaks
 
 
 def _unique_terms(terms: Iterable[Term]) -> list[Term]:
-    seen: set[str] = set()
+    seen: set[tuple[str, str | None]] = set()
     unique = []
     for term in terms:
-        key = squash(term.text)
-        if key and key not in seen:
+        key = (squash(term.text), term.meeting)
+        if key[0] and key not in seen:
             seen.add(key)
             unique.append(term)
     return unique
@@ -486,19 +480,19 @@ def _file_leaks(
             else:
                 continue
             break
-    leaks.extend(_term_leaks(item.label, facts.text, terms))
+    leaks.extend(_term_leaks(item.label, facts.text, terms, item.meeting))
     return leaks
 
 
-def _term_leaks(label: str, squashed: str, terms: Sequence[Term]) -> list[Leak]:
+def _term_leaks(label: str, squashed: str, terms: Sequence[Term], meeting: str) -> list[Leak]:
     return [
         Leak(
             label,
             f"noemt {term.what} '{term.text}' van het vertrouwelijke dossier {term.source} "
-            "(haal die tekst uit de openbare stukken)",
+            f"({term.advice()})",
         )
         for term in terms
-        if squash(term.text) in squashed
+        if term.searched_in(meeting) and squash(term.text) in squashed
     ]
 
 

@@ -69,7 +69,7 @@ from assembler.layout import (
 from assembler.model import Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.source import field_label
-from assembler.terms import squash
+from assembler.terms import Term, confidential_terms, squash
 from assembler.validate import (
     AgendaItem,
     Catalog,
@@ -924,30 +924,21 @@ def _dossier_sources(
     return found
 
 
-def _secrets(project: Project, catalog: Catalog) -> tuple[list[gate.SourceFile], list[gate.Term]]:
+def _secrets(project: Project, catalog: Catalog) -> tuple[list[gate.SourceFile], list[Term]]:
     files: list[gate.SourceFile] = []
-    terms: list[gate.Term] = []
-    for dossier, paths in _dossier_sources(project, catalog, public=False):
-        label = project.display(dossier.folder / DOSSIER_FILE)
+    for _dossier, paths in _dossier_sources(project, catalog, public=False):
         files.extend(gate.SourceFile(p, project.display(p)) for p in paths)
-        document = dossier.document
-        terms.append(gate.Term(document.reference, "het kenmerk", label, always=True))
-        terms.append(gate.Term(document.subject, "het onderwerp", label))
-        terms.extend(
-            gate.Term(annex.description, f"de omschrijving van bijlage {n}", label)
-            for n, annex in enumerate(document.annexes, start=1)
-        )
     for meeting in catalog.meetings:
         if any(not d.document.is_public for d in meeting.dossiers):
             for _key, name, _title in _MEETING_DOCUMENTS[CONFIDENTIAL]:
                 path = project.build / meeting.name / name
                 if path.is_file():
                     files.append(gate.SourceFile(path, project.display(path)))
-    return files, terms
+    return files, confidential_terms(project, catalog.meetings)
 
 
 def _public_sources(
-    project: Project, catalog: Catalog, secret_terms: Sequence[gate.Term]
+    project: Project, catalog: Catalog, secret_terms: Sequence[Term]
 ) -> tuple[list[Path], list[str]]:
     paths: list[Path] = []
     terms: list[str] = []
@@ -980,15 +971,17 @@ def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExpor
         names = []
         for document in export.documents:
             if document.side == PUBLIC:
-                audit.public_files.append(_public_file(project, document, prefix))
+                audit.public_files.append(_public_file(project, document, prefix, export.name))
                 names.append(document.name)
+        zip_name = project.display(export.folder / f"{export.name}-{PUBLIC}.zip")
         audit.public_texts += [
-            gate.PublicText(render_json(export.manifests[PUBLIC]), f"{prefix}/manifest.json"),
-            gate.PublicText(export.sitemap.decode("utf-8"), f"{prefix}/diwoo-sitemap.xml"),
-            gate.PublicText("\n".join(names), f"{prefix} (bestandsnamen)"),
-            gate.PublicText(
-                "\n".join(names), project.display(export.folder / f"{export.name}-{PUBLIC}.zip")
-            ),
+            gate.PublicText(text, label, export.name)
+            for text, label in (
+                (render_json(export.manifests[PUBLIC]), f"{prefix}/manifest.json"),
+                (export.sitemap.decode("utf-8"), f"{prefix}/diwoo-sitemap.xml"),
+                ("\n".join(names), f"{prefix} (bestandsnamen)"),
+                ("\n".join(names), zip_name),
+            )
         ]
     gate.enforce(audit)
 
@@ -996,23 +989,26 @@ def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExpor
 # --------------------------------------------------------------------------- the export
 
 
-def _public_file(project: Project, document: ExportDocument, prefix: str) -> gate.PublicFile:
+def _public_file(
+    project: Project, document: ExportDocument, prefix: str, meeting: str
+) -> gate.PublicFile:
     """A public document for the gate: an annex named by the dossier line that attaches it,
     which is what the clerk mends; the others by their place in the package."""
     dossier = document.dossier
     if document.role != "bijlage" or dossier is None or document.annex is None:
-        return gate.PublicFile(document.source, f"{prefix}/{document.name}")
+        return gate.PublicFile(document.source, f"{prefix}/{document.name}", meeting)
     where = ("bijlagen", document.annex - 1, "bestand")
     return gate.PublicFile(
         document.source,
         project.display(dossier.folder / DOSSIER_FILE),
+        meeting,
         dossier.source.line_of(where),
         field_label(where),
     )
 
 
 def _hide_withdrawn(
-    records: dict[str, Any], meeting: MeetingInput, secret_terms: Sequence[gate.Term]
+    records: dict[str, Any], meeting: MeetingInput, secret_terms: Sequence[Term]
 ) -> None:
     """Mark the withdrawn public documents whose names must not be given again (verborgen).
 

@@ -7,12 +7,31 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["MIN_TERM_CHARS", "searched", "squash"]
+from assembler.project import DOSSIER_FILE, Project
+
+if TYPE_CHECKING:
+    from assembler.validate import MeetingInput
+
+__all__ = [
+    "MIN_TERM_CHARS",
+    "MIN_TERM_CHARS_ELSEWHERE",
+    "Term",
+    "confidential_terms",
+    "public_words",
+    "searched",
+    "squash",
+]
 
 # Terms shorter than this (after squashing) match by accident in unrelated text; a kenmerk is
 # always checked, whatever its length.
 MIN_TERM_CHARS = 12
+# A title at least this long (after squashing) is searched in other meetings too; a shorter
+# one ("Stand van zaken", "Begroting 2025") only in its own.
+MIN_TERM_CHARS_ELSEWHERE = 30
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032"), "'") | dict.fromkeys(
@@ -31,3 +50,71 @@ def squash(text: str) -> str:
 def searched(text: str, *, always: bool = False) -> bool:
     """Whether the gate looks for ``text``: long enough to mean something, or a kenmerk."""
     return bool(text) and (always or len(squash(text)) >= MIN_TERM_CHARS)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A confidential dossier's kenmerk, onderwerp or annex description: not for the public."""
+
+    text: str
+    what: str  # "het kenmerk", "het onderwerp", "de omschrijving van bijlage 2"
+    source: str  # the dossier's dossier.yaml, as a project path
+    # The meeting whose public side must not show it; None: every meeting's.
+    meeting: str | None = None
+    always: bool = False  # checked whatever its length (kenmerk)
+
+    def advice(self, mend: str = "haal die tekst uit de openbare stukken") -> str:
+        """How to mend a public text that shows it: a common title may be the wrong one."""
+        if self.always:
+            return mend
+        return (
+            f"{mend}, of maak, als het een gangbare titel is, {self.what} van het "
+            "vertrouwelijke dossier specifieker"
+        )
+
+    def searched_in(self, meeting: str) -> bool:
+        """Whether the public side of ``meeting`` is searched for this term."""
+        return self.meeting is None or self.meeting == meeting
+
+
+def confidential_terms(project: Project, meetings: Iterable[MeetingInput]) -> list[Term]:
+    """What the public side must not show of each confidential dossier in ``meetings``.
+
+    A kenmerk is one dossier's alone, so it is searched in every meeting; so is a long title.
+    A short onderwerp or annex description is searched in its own meeting only: a common
+    title ("Stand van zaken", "Begroting 2025") is as likely to stand in an unrelated
+    document of another meeting, published long before, which no clerk can mend.
+    """
+    terms: list[Term] = []
+    for meeting in meetings:
+        for dossier in meeting.dossiers:
+            document = dossier.document
+            if document.is_public:
+                continue
+            label = project.display(dossier.folder / DOSSIER_FILE)
+            terms.append(Term(document.reference, "het kenmerk", label, None, always=True))
+            titles = [("het onderwerp", document.subject)]
+            titles += [
+                (f"de omschrijving van bijlage {n}", annex.description)
+                for n, annex in enumerate(document.annexes, start=1)
+            ]
+            for what, text in titles:
+                everywhere = len(squash(text)) >= MIN_TERM_CHARS_ELSEWHERE
+                terms.append(Term(text, what, label, None if everywhere else meeting.name))
+    return [term for term in terms if searched(term.text, always=term.always)]
+
+
+def public_words(meetings: Iterable[MeetingInput]) -> set[str]:
+    """The kenmerken, onderwerpen and annex descriptions of public dossiers, squashed.
+
+    A confidential term that is one of these word for word is public (a description both
+    annexes carry); one that a public title merely contains is not.
+    """
+    words: set[str] = set()
+    for meeting in meetings:
+        for dossier in meeting.dossiers:
+            document = dossier.document
+            if document.is_public:
+                words.update(squash(t) for t in (document.reference, document.subject))
+                words.update(squash(annex.description) for annex in document.annexes)
+    return words

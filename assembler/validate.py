@@ -14,7 +14,7 @@ import types
 import typing
 import unicodedata
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,8 +38,15 @@ from assembler.model import (
     parse_verspreiden,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
-from assembler.source import FieldPath, Source, field_label, load_yaml, loose_text_message
-from assembler.terms import searched, squash
+from assembler.source import (
+    FieldPath,
+    Source,
+    YamlValue,
+    field_label,
+    load_yaml,
+    loose_text_message,
+)
+from assembler.terms import Term, confidential_terms, public_words, squash
 
 PDF_SUFFIXES = {".pdf"}
 OFFICE_SUFFIXES = {".docx", ".odt", ".xlsx", ".ods"}
@@ -218,7 +225,7 @@ def load_catalog(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     days = {meeting.folder: meeting.meeting.date for meeting in meetings}
     rejected = _check_unique_references(project, all_dossiers, days, catalog.problems)
     meetings = [_without(meeting, rejected) for meeting in meetings]
-    catalog.problems.extend(_loose_items_naming_confidential(project, meetings))
+    catalog.problems.extend(_texts_naming_confidential(project, meetings))
     catalog.everything = meetings
     catalog.meetings, catalog.problems = _select(project, meetings, catalog.problems, paths)
     catalog.problems = sort_problems(catalog.problems)
@@ -443,52 +450,87 @@ def _load_meeting(
     return result
 
 
-def _loose_items_naming_confidential(
-    project: Project, meetings: Sequence[MeetingInput]
-) -> list[Problem]:
-    """A warning for a loose agenda item that is a confidential dossier's kenmerk, onderwerp
-    or annex description typed again, as the export's gate would find it: the public agenda
-    shows a loose item's text in full."""
-    secret: dict[str, tuple[DossierInput, MeetingInput, str]] = {}
-    for meeting in meetings:
-        for dossier in meeting.dossiers:
-            document = dossier.document
-            if document.is_public:
-                continue
-            said = [("het kenmerk", document.reference), ("het onderwerp", document.subject)]
-            said += [
-                (f"de omschrijving van bijlage {number}", annex.description)
-                for number, annex in enumerate(document.annexes, start=1)
-            ]
-            for what, text in said:
-                if searched(text, always=what == "het kenmerk"):
-                    secret.setdefault(squash(text), (dossier, meeting, what))
+def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput]) -> list[Problem]:
+    """A warning for public text that names a confidential dossier as the export's gate would
+    find it: a loose agenda item (the public agenda shows it in full) or a field of a public
+    dossier, naming the dossier's kenmerk, onderwerp or an annex description."""
+    public = public_words(meetings)
+    terms = [t for t in confidential_terms(project, meetings) if squash(t.text) not in public]
     problems: list[Problem] = []
     for meeting in meetings:
+        searched_here = [(squash(t.text), t) for t in terms if t.searched_in(meeting.name)]
+        if not searched_here:
+            continue
         for item in meeting.items:
-            found = secret.get(squash(item.text)) if item.text else None
-            if found is None:
-                continue
-            dossier, home, what = found
-            where = ("agenda", item.number - 1)
-            instead = (
-                "; een vertrouwelijk dossier komt op de agenda als "
-                f"'- dossier: {dossier.folder.name}'"
-                if home.folder == meeting.folder
-                else ""
-            )
-            problems.append(
-                Problem(
-                    meeting.source.display,
-                    meeting.source.line_of(where),
-                    field_label(where),
-                    f"is {what} van {project.display(dossier.folder)}, dat niet openbaar is: als "
-                    "los agendapunt staat het zo op de openbare agenda (haal de regel "
-                    f"weg{instead})",
-                    "waarschuwing",
+            said = squash(item.text) if item.text else ""
+            for term in (t for squashed, t in searched_here if squashed in said):
+                problems.append(
+                    _loose_item_naming(meeting, item, term, exact=said == squash(term.text))
                 )
-            )
+        for dossier in meeting.dossiers:
+            if not dossier.document.is_public:
+                continue
+            for path, text in _texts_of(dossier.source.data):
+                said = squash(text)
+                for term in (t for squashed, t in searched_here if squashed in said):
+                    problems.append(
+                        Problem(
+                            dossier.source.display,
+                            _line_saying(dossier.source, path, text, squash(term.text)),
+                            field_label(path),
+                            f"noemt {term.what} '{term.text}' van {term.source}, dat niet "
+                            "openbaar is: zo komt het in de openbare stukken en stopt de export "
+                            f"({term.advice('haal het hier weg')})",
+                            "waarschuwing",
+                        )
+                    )
     return problems
+
+
+def _loose_item_naming(
+    meeting: MeetingInput, item: AgendaItem, term: Term, *, exact: bool
+) -> Problem:
+    where = ("agenda", item.number - 1)
+    dossier = term.source.removesuffix(f"/{DOSSIER_FILE}")
+    home = Path(dossier).parent.name == meeting.name
+    instead = (
+        f"; een vertrouwelijk dossier komt op de agenda als '- dossier: {Path(dossier).name}'"
+        if exact and home
+        else ""
+    )
+    said = f"is {term.what} van" if exact else f"noemt {term.what} '{term.text}' van"
+    return Problem(
+        meeting.source.display,
+        meeting.source.line_of(where),
+        field_label(where),
+        f"{said} {dossier}, dat niet openbaar is: als los agendapunt staat het zo op de "
+        f"openbare agenda (haal {'de regel' if exact else 'het'} weg{instead})",
+        "waarschuwing",
+    )
+
+
+def _line_saying(source: Source, path: FieldPath, text: str, squashed: str) -> int | None:
+    """The line within a field's (multi-line) text that says ``squashed``; else the key's."""
+    first = source.line_of(path)
+    if first is None:
+        return None
+    lines = source.text.split("\n")
+    for index in range(first - 1, min(first + text.count("\n") + 1, len(lines))):
+        if squashed in squash(lines[index]):
+            return index + 1
+    return first
+
+
+def _texts_of(value: YamlValue, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    """Every text in a YAML value, with its field path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, list):
+        for index, element in enumerate(value):
+            yield from _texts_of(element, (*path, index))
+    elif isinstance(value, dict):
+        for key, element in value.items():
+            yield from _texts_of(element, (*path, key))
 
 
 def _day_in_name(name: str) -> dt.date | None:

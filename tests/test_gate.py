@@ -22,6 +22,7 @@ from assembler.errors import ConfidentialityViolation, ExitCode
 from assembler.layout import output_folder_name
 from assembler.package import PUBLIC, package_meetings
 from assembler.project import Project
+from assembler.terms import Term
 from assembler.validate import load_catalog
 from tests.conftest import CliResult
 
@@ -108,7 +109,7 @@ def test_identical_page_inside_a_bigger_pdf_is_found(tmp_path: Path) -> None:
     public = make_pdf(tmp_path / "public.pdf", [["Openbare tekst over fietsroutes " * 3]])
     merged = merge_pdfs(tmp_path / "merged.pdf", [public], [(secret, 0)])
     audit = gate.Audit(
-        public_files=[gate.PublicFile(merged, "openbaar/merged.pdf")],
+        public_files=[gate.PublicFile(merged, "openbaar/merged.pdf", "m")],
         confidential_files=[gate.SourceFile(secret, "secret.pdf")],
     )
     leaks = gate.find_leaks(audit)
@@ -122,7 +123,7 @@ def test_page_that_a_public_source_also_has_is_public(tmp_path: Path) -> None:
     secret_copy = tmp_path / "secret-copy.pdf"
     merge_pdfs(secret_copy, [shared])
     audit = gate.Audit(
-        public_files=[gate.PublicFile(shared, "openbaar/shared.pdf")],
+        public_files=[gate.PublicFile(shared, "openbaar/shared.pdf", "m")],
         confidential_files=[gate.SourceFile(secret_copy, "secret-copy.pdf")],
         public_sources=[shared],
     )
@@ -142,8 +143,8 @@ def test_title_wrapped_over_two_lines_is_found(tmp_path: Path) -> None:
         ],
     )
     audit = gate.Audit(
-        public_files=[gate.PublicFile(public, "openbaar/agenda.pdf")],
-        confidential_terms=[gate.Term(SECRET_SUBJECT, "het onderwerp", "dossier.yaml")],
+        public_files=[gate.PublicFile(public, "openbaar/agenda.pdf", "m")],
+        confidential_terms=[Term(SECRET_SUBJECT, "het onderwerp", "dossier.yaml")],
     )
     leaks = gate.find_leaks(audit)
     assert len(leaks) == 1 and SECRET_SUBJECT in leaks[0].message
@@ -151,10 +152,10 @@ def test_title_wrapped_over_two_lines_is_found(tmp_path: Path) -> None:
 
 def test_short_generic_subject_is_not_a_term_but_a_kenmerk_always_is() -> None:
     audit = gate.Audit(
-        public_texts=[gate.PublicText("Rondvraag 23.0002150", "manifest.json")],
+        public_texts=[gate.PublicText("Rondvraag 23.0002150", "manifest.json", "m")],
         confidential_terms=[
-            gate.Term("Rondvraag", "het onderwerp", "a"),
-            gate.Term(SECRET_KENMERK, "het kenmerk", "a", always=True),
+            Term("Rondvraag", "het onderwerp", "a"),
+            Term(SECRET_KENMERK, "het kenmerk", "a", always=True),
         ],
     )
     assert [leak.message.split(" van")[0] for leak in gate.find_leaks(audit)] == [
@@ -162,10 +163,33 @@ def test_short_generic_subject_is_not_a_term_but_a_kenmerk_always_is() -> None:
     ]
 
 
+def test_a_short_title_is_searched_in_its_own_meeting_a_kenmerk_and_long_title_everywhere() -> None:
+    """A common title of one meeting's confidential dossier is no leak in another meeting."""
+    said = f"Stand van zaken; {SECRET_KENMERK}; {SECRET_SUBJECT}"
+    audit = gate.Audit(
+        public_texts=[gate.PublicText(said, f"{m}/manifest.json", m) for m in ("a", "b")],
+        confidential_terms=[
+            Term("Stand van zaken", "het onderwerp", "a/x/dossier.yaml", "a"),
+            Term(SECRET_KENMERK, "het kenmerk", "a/x/dossier.yaml", always=True),
+            Term(SECRET_SUBJECT, "de omschrijving van bijlage 1", "a/x/dossier.yaml"),
+        ],
+    )
+    leaks = gate.find_leaks(audit)
+    found = [(leak.where, leak.message.split(" van het vertrouwelijke")[0]) for leak in leaks]
+    annex = f"noemt de omschrijving van bijlage 1 '{SECRET_SUBJECT}'"
+    assert found == [
+        ("a/manifest.json", "noemt het onderwerp 'Stand van zaken'"),
+        ("a/manifest.json", f"noemt het kenmerk '{SECRET_KENMERK}'"),
+        ("a/manifest.json", annex),
+        ("b/manifest.json", f"noemt het kenmerk '{SECRET_KENMERK}'"),
+        ("b/manifest.json", annex),
+    ]
+
+
 def test_enforce_raises_exit_4_with_dutch_message(tmp_path: Path) -> None:
     audit = gate.Audit(
-        public_texts=[gate.PublicText(f"titel: {SECRET_SUBJECT}", "openbaar/manifest.json")],
-        confidential_terms=[gate.Term(SECRET_SUBJECT, "het onderwerp", "dossiers/x/dossier.yaml")],
+        public_texts=[gate.PublicText(f"titel: {SECRET_SUBJECT}", "openbaar/manifest.json", "m")],
+        confidential_terms=[Term(SECRET_SUBJECT, "het onderwerp", "dossiers/x/dossier.yaml")],
     )
     with pytest.raises(ConfidentialityViolation) as raised:
         gate.enforce(audit)
@@ -610,3 +634,47 @@ def test_a_leak_in_an_annex_is_named_by_the_dossier_line_that_attaches_it(
     leaks = [p for p in raised.value.problems if (p.bestand, p.regel, p.veld) == attached]
     assert leaks and all("vertrouwelijke" in leak.melding for leak in leaks)
     assert leaks[0].format().startswith(f"{attached[0]}:{line}: bijlagen[4].bestand: ")
+
+
+@pytest.mark.slow
+def test_a_common_confidential_title_stops_only_its_own_meetings_export(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """A confidential memo 'Stand van zaken' in one meeting; the other meeting's public memo
+    'Stand van zaken regionale huisvestingsverordening 2024' is no leak of it."""
+    economie = "2023-05-26-pfho-economie"
+    for meeting in (economie, WONEN):
+        made = run_cli(
+            "new",
+            f"dossiers/{meeting}",
+            "stand",
+            "--sjabloon",
+            "memo",
+            "--onderwerp",
+            "Stand van zaken",
+            "--verspreiden",
+            "Nee",
+            "--aan",
+            "Portefeuillehouders",
+            "--van",
+            "Secretaris",
+            cwd=project.root,
+        )
+        assert made.exit_code == 0, made.stderr
+        result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+        if meeting == economie:
+            assert result.exit_code == 0, result.stderr
+            assert (project.build / WONEN / "export").is_dir()
+            shutil.rmtree(project.dossiers / economie / "stand")
+            text = (project.dossiers / economie / "vergadering.yaml").read_text("utf-8")
+            (project.dossiers / economie / "vergadering.yaml").write_text(
+                text.replace("  - dossier: stand\n", ""), "utf-8"
+            )
+        else:
+            assert result.exit_code == 4, result.stderr
+            assert (
+                f"export/openbaar/manifest.json: noemt het onderwerp 'Stand van zaken' van het "
+                f"vertrouwelijke dossier dossiers/{WONEN}/stand/dossier.yaml (haal die tekst "
+                "uit de openbare stukken, of maak, als het een gangbare titel is, het onderwerp "
+                "van het vertrouwelijke dossier specifieker)"
+            ) in result.stderr

@@ -735,31 +735,42 @@ def test_a_loose_agenda_item_that_says_confidential_is_warned_about(
 def test_a_loose_item_that_is_a_confidential_title_is_warned_about_as_the_gate_sees_it(
     example_project: Path, run_cli: RunCli
 ) -> None:
-    """Also a confidential annex's description; also from another meeting, where the
-    dossier cannot go on this agenda; dashes and quotes as the gate compares them."""
+    """Also a confidential annex's description; a long title also from another meeting, where
+    the dossier cannot go on this agenda, a short one only in its own; dashes and quotes as
+    the gate compares them."""
     mandaat = example_project / "dossiers" / WONEN / "mandaat-woningbouwimpuls" / "dossier.yaml"
     text = mandaat.read_text(encoding="utf-8")
     text = text.replace(
         "Aanvraagformulier Woningbouwimpuls (vertrouwelijk)", "Aanvraag – Woningbouwimpuls"
     )
     mandaat.write_text(text, encoding="utf-8")
+    loose = (
+        "  - Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls\n"
+        "  - Aanvraag - woningbouwimpuls\n"
+    )
     edit(
         example_project,
         MEETING,
         r"^  - dossier: werklocaties\n",
-        "  - dossier: werklocaties\n"
-        "  - Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls\n"
-        "  - Aanvraag - woningbouwimpuls\n",
+        "  - dossier: werklocaties\n" + loose,
     )
+    home = f"dossiers/{WONEN}/vergadering.yaml"
+    edit(example_project, home, r"^agenda:\n", "agenda:\n" + loose)
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 0, result.stderr
     line = line_of(example_project, MEETING, "  - Onderhandelingsmandaat")
+    here = line_of(example_project, home, "  - Onderhandelingsmandaat")
     where = f"dossiers/{WONEN}/mandaat-woningbouwimpuls, dat niet openbaar is: als los agendapunt"
+    instead = (
+        "; een vertrouwelijk dossier komt op de agenda als '- dossier: mandaat-woningbouwimpuls'"
+    )
     assert result.stderr.splitlines() == [
         f"{MEETING}:{line}: waarschuwing: agenda[3]: is het onderwerp van {where} staat het zo "
         "op de openbare agenda (haal de regel weg)",
-        f"{MEETING}:{line + 1}: waarschuwing: agenda[4]: is de omschrijving van bijlage 1 van "
-        f"{where} staat het zo op de openbare agenda (haal de regel weg)",
+        f"{home}:{here}: waarschuwing: agenda[1]: is het onderwerp van {where} staat het zo "
+        f"op de openbare agenda (haal de regel weg{instead})",
+        f"{home}:{here + 1}: waarschuwing: agenda[2]: is de omschrijving van bijlage 1 van "
+        f"{where} staat het zo op de openbare agenda (haal de regel weg{instead})",
     ]
 
 
@@ -1061,3 +1072,36 @@ def test_a_misspelt_dossier_key_on_the_agenda_is_said_as_a_misspelling(
     assert result.exit_code == 1
     assert "leest door de ':'" not in result.stderr
     assert "bedoelt u 'dossier'?" in result.stderr, result.stderr
+
+
+def test_a_public_dossier_naming_a_confidential_one_is_warned_about_at_the_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """As the export's gate would stop on it: a kenmerk from any meeting, a short title only
+    from the dossier's own meeting (a common title in another meeting is not its leak)."""
+    mandaat = f"dossiers/{WONEN}/mandaat-woningbouwimpuls/dossier.yaml"
+    edit(example_project, mandaat, r"^onderwerp: .*$", "onderwerp: Stand van zaken")
+    edit(
+        example_project,
+        SEED,
+        r"^  - Instemmen met bijgaand voorstel aanpak actieplan Werklocaties$",
+        "  - Instemmen met bijgaand voorstel aanpak actieplan Werklocaties (zie 23.0002150 en "
+        "de stand van zaken)",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    secret = f"van {mandaat}, dat niet openbaar is: zo komt het in de openbare stukken en stopt"
+    common = (
+        "(haal het hier weg, of maak, als het een gangbare titel is, het onderwerp van het "
+        "vertrouwelijke dossier specifieker)"
+    )
+    memo = f"dossiers/{WONEN}/memo-huisvestingsverordening/dossier.yaml"
+    res = f"dossiers/{WONEN}/res-voortgang/dossier.yaml"
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, '  - Instemmen')}: waarschuwing: "
+        f"voorstel[1]: noemt het kenmerk '23.0002150' {secret} de export (haal het hier weg)",
+        f"{memo}:{line_of(example_project, memo, 'onderwerp:')}: waarschuwing: onderwerp: "
+        f"noemt het onderwerp 'Stand van zaken' {secret} de export {common}",
+        f"{res}:{line_of(example_project, res, '  ### Stand van zaken')}: waarschuwing: "
+        f"toelichting: noemt het onderwerp 'Stand van zaken' {secret} de export {common}",
+    ]
