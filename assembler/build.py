@@ -690,14 +690,16 @@ def _plan(project: Project, catalog: Catalog, settings: str, files: FileDigests)
 
 
 def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
-    """Dossiers on an agenda whose dossier.yaml was refused: failed, and nothing made."""
+    """Dossiers on an agenda whose dossier.yaml was refused, or is not there: failed, and
+    nothing made."""
     refused = {p.bestand for p in catalog.problems if p.ernst == "fout"}
     results = []
     for meeting in catalog.meetings:
         for item in meeting.items:
             if item.dossier is not None or item.folder_name is None:
                 continue
-            if project.display(meeting.folder / item.folder_name / DOSSIER_FILE) in refused:
+            file = meeting.folder / item.folder_name / DOSSIER_FILE
+            if project.display(file) in refused or not file.is_file():
                 # Its previous good outputs, if any, stay where they are (see _remove_stale).
                 previous = previous_outputs(project, meeting, item)
                 output_dir = previous[0] if previous else project.build / meeting.name

@@ -586,7 +586,8 @@ def _folder_problems(
         where = (
             f", wel in {project.display(went_to.folder)} ({_MOVED_BY_HAND})"
             if went_to is not None and went_to is not meeting
-            else " (controleer de mapnaam)"
+            else " (controleer de mapnaam; is het dossier weggehaald, haal dan ook deze regel van "
+            "de agenda)"
         )
         problems.append(
             Problem(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,7 @@ from assembler.layout import (
     previous_outputs,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
+from assembler.source import field_label
 
 if TYPE_CHECKING:
     from assembler.validate import AgendaItem, Catalog, MeetingInput
@@ -155,17 +156,25 @@ def _withdraw_meeting_outputs(
     withdrawn = sorted(name for name in shown if not public_now(meeting.name, name))
     if not withdrawn:
         return
-    _remove_public_meeting_outputs(folder)
+    removed = _remove_public_meeting_outputs(folder)
     which = "dat agendapunt is" if len(withdrawn) == 1 else "die agendapunten zijn"
+    made = [name for name in removed if name != _PACKAGE]
+    back = (
+        [
+            f"{dutch_list(made)} {'komt' if len(made) == 1 else 'komen'} terug zodra de hele "
+            "vergadering weer gebouwd kan worden"
+        ]
+        if made
+        else []
+    )
+    if _PACKAGE in removed:
+        back.append(f"het exportpakket {'' if made else 'komt terug '}met de volgende export")
     problems.append(
         meeting_warning(
             project,
             meeting.folder,
-            "de openbare agenda, de vergaderbundel en het exportpakket zijn weggehaald: ze "
-            f"toonden {dutch_list(withdrawn)} als openbaar agendapunt, en {which} nu niet "
-            "openbaar, afgekeurd of niet te vinden (agenda en vergaderbundel komen terug zodra "
-            "de hele vergadering weer gebouwd kan worden, het exportpakket met de volgende "
-            "export)",
+            f"{_removed_for_showing(removed, '', withdrawn)}, en {which} nu niet openbaar, "
+            f"afgekeurd of niet te vinden ({', '.join(back)})",
         )
     )
 
@@ -228,7 +237,23 @@ def _withdraw_dossier_outputs(
         return
     for output_dir in previous:
         _remove_folder(output_dir)
-    problems.append(_dossier_outputs_withdrawn(project, meeting.folder / name))
+    if (meeting.folder / name / DOSSIER_FILE).is_file():
+        problems.append(_dossier_outputs_withdrawn(project, meeting.folder / name))
+        return
+    # Taken away, or renamed: said at its agenda line, as the file it names is not there.
+    where = ("agenda", item.number - 1)
+    problems.append(
+        Problem(
+            project.display(meeting.folder / MEETING_FILE),
+            meeting.source.line_of(where),
+            field_label(where),
+            f"de eerder gemaakte stukken van {name} in "
+            f"{dutch_list([project.display(d) for d in previous])} zijn weggehaald: ze waren "
+            f"openbaar, en er is geen {name}/{DOSSIER_FILE} meer (ze komen terug zodra het "
+            "dossier weer gebouwd kan worden)",
+            "waarschuwing",
+        )
+    )
 
 
 def _dossier_outputs_withdrawn(project: Project, dossier: Path) -> Problem:
@@ -328,16 +353,18 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, problems: list[Probl
             )
         public_outputs = [project.build / meeting / n for n in PUBLIC_MEETING_OUTPUTS]
         if now_secret and (export.exists() or any(p.is_file() for p in public_outputs)):
-            _remove_public_meeting_outputs(project.build / meeting)
+            removed = _remove_public_meeting_outputs(project.build / meeting)
+            again = "bouw en exporteer" if _PACKAGE in removed else "bouw"
             problems.append(
                 meeting_warning(
                     project,
                     where,
-                    "de openbare agenda, de vergaderbundel en het exportpakket in "
-                    f"{project.display(project.build / meeting)} zijn weggehaald: ze toonden "
-                    f"{dutch_list(now_secret)} als openbaar agendapunt, en "
-                    f"{'dat dossier is' if len(now_secret) == 1 else 'die dossiers zijn'} nu niet "
-                    "openbaar (bouw deze vergadering opnieuw om ze terug te krijgen)",
+                    _removed_for_showing(
+                        removed, f" in {project.display(project.build / meeting)}", now_secret
+                    )
+                    + f", en {'dat dossier is' if len(now_secret) == 1 else 'die dossiers zijn'} "
+                    f"nu niet openbaar ({again} deze vergadering opnieuw om "
+                    f"{'het' if len(removed) == 1 else 'ze'} terug te krijgen)",
                 )
             )
         for output_dir, reference, public in kept.values():
@@ -358,8 +385,16 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, problems: list[Probl
             )
 
 
-def _remove_public_meeting_outputs(folder: Path) -> None:
-    """Remove a meeting's public agenda, meeting bundle and export package from ``folder``."""
+_AGENDA, _BUNDLE, _PACKAGE = "de openbare agenda", "de vergaderbundel", "het exportpakket"
+
+
+def _remove_public_meeting_outputs(folder: Path) -> list[str]:
+    """Remove a meeting's public agenda, meeting bundle and export package from ``folder``;
+    what was there, as a message names it."""
+    there = {name for name in PUBLIC_MEETING_OUTPUTS if (folder / name).is_file()}
+    removed = [_AGENDA] if there - {"vergaderbundel.pdf"} else []
+    removed += [_BUNDLE] if "vergaderbundel.pdf" in there else []
+    removed += [_PACKAGE] if (folder / EXPORT_DIR).exists() else []
     try:
         for name in PUBLIC_MEETING_OUTPUTS:
             (folder / name).unlink(missing_ok=True)
@@ -367,6 +402,17 @@ def _remove_public_meeting_outputs(folder: Path) -> None:
             shutil.rmtree(folder / EXPORT_DIR)
     except OSError as error:
         raise not_writable(folder, error) from None
+    return removed
+
+
+def _removed_for_showing(removed: Sequence[str], where: str, items: Sequence[str]) -> str:
+    """'de openbare agenda en de vergaderbundel zijn weggehaald: daarin stond x als openbaar
+    agendapunt'."""
+    return (
+        f"{dutch_list(removed)}{where} {'is' if len(removed) == 1 else 'zijn'} weggehaald: "
+        f"daarin {'stond' if len(items) == 1 else 'stonden'} {dutch_list(items)} als openbaar "
+        "agendapunt"
+    )
 
 
 def _remove_folder(folder: Path) -> None:

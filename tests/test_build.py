@@ -404,13 +404,18 @@ def test_failed_dossier_keeps_its_previous_good_output(
     assert docx.read_bytes() == before
 
 
-PUBLIC_WITHDRAWN = (
-    "dossiers/{meeting}/vergadering.yaml: waarschuwing: de openbare agenda, de vergaderbundel "
-    "en het exportpakket zijn weggehaald: ze toonden {item} als openbaar agendapunt, en dat "
-    "agendapunt is nu niet openbaar, afgekeurd of niet te vinden (agenda en vergaderbundel "
-    "komen terug zodra de hele vergadering weer gebouwd kan worden, het exportpakket met de "
-    "volgende export)"
-)
+def public_withdrawn(meeting: str, item: str, *, bundle: bool = True) -> str:
+    """The warning that a meeting's public agenda (and meeting bundle) were withdrawn."""
+    what = "de openbare agenda en de vergaderbundel" if bundle else "de openbare agenda"
+    return (
+        f"dossiers/{meeting}/vergadering.yaml: waarschuwing: {what} "
+        f"{'zijn' if bundle else 'is'} weggehaald: daarin stond {item} als openbaar agendapunt, "
+        "en dat agendapunt is nu niet openbaar, afgekeurd of niet te vinden "
+        f"({what} {'komen' if bundle else 'komt'} terug zodra de hele vergadering weer gebouwd "
+        "kan worden)"
+    )
+
+
 DOSSIER_WITHDRAWN = (
     "dossiers/{meeting}/{item}/dossier.yaml: waarschuwing: de eerder gemaakte stukken van dit "
     "dossier zijn weggehaald: ze waren openbaar, en het dossier is nu niet openbaar of "
@@ -438,7 +443,7 @@ def test_a_refused_dossier_turned_confidential_takes_its_public_outputs_along(
 
     refused = run_cli("build", cwd=small_project)
     assert refused.exit_code == 1
-    assert PUBLIC_WITHDRAWN.format(meeting=ECONOMIE, item="werklocaties") in refused.stderr
+    assert public_withdrawn(ECONOMIE, "werklocaties") in refused.stderr
     assert DOSSIER_WITHDRAWN.format(meeting=ECONOMIE, item="werklocaties") in refused.stderr
     assert [name for name in public if (meeting / name).exists()] == []
     assert not (small_project / ITEM).exists()
@@ -486,11 +491,54 @@ def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_publ
     withdrawn = run_cli("build", "--geen-pdf", cwd=example_project)
     assert withdrawn.exit_code == 1
     assert "Klaar: 1 gebouwd, 4 ongewijzigd, 1 mislukt" in withdrawn.stderr
-    assert PUBLIC_WITHDRAWN.format(meeting=WONEN, item="snelfietsroutes") in withdrawn.stderr
+    assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in withdrawn.stderr
     assert "dossier zijn weggehaald" not in withdrawn.stderr  # its own were made anew
     assert not (meeting / "agenda.docx").exists()
     assert (meeting / "agenda-niet-openbaar.docx").is_file()
     assert sorted(meeting.glob("*-res-voortgang")) == res_outputs
+
+
+def test_a_dossier_folder_taken_away_is_said_at_its_agenda_line_and_counted_as_failed(
+    example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
+) -> None:
+    """Its public outputs go (it is no longer known to be public), said where it still stands:
+    the agenda line, which is also what to mend."""
+    meeting, dossiers = wonen_built
+    (output,) = meeting.glob("*-snelfietsroutes")
+    shutil.rmtree(dossiers / "snelfietsroutes")
+    result = run_cli("build", "--geen-pdf", "--json", cwd=example_project)
+    assert result.exit_code == 1
+    agenda = f"dossiers/{WONEN}/vergadering.yaml"
+    line = next(
+        number
+        for number, text in enumerate((dossiers / "vergadering.yaml").read_text().splitlines(), 1)
+        if text == "  - dossier: snelfietsroutes"
+    )
+    summary = json.loads(result.stdout)
+    said = [(m["bestand"], m["regel"], m["veld"], m["melding"]) for m in summary["meldingen"]]
+    assert (
+        agenda,
+        line,
+        "agenda[5]",
+        f"de eerder gemaakte stukken van snelfietsroutes in build/{WONEN}/{output.name} zijn "
+        "weggehaald: ze waren openbaar, en er is geen snelfietsroutes/dossier.yaml meer (ze "
+        "komen terug zodra het dossier weer gebouwd kan worden)",
+    ) in said
+    assert (
+        agenda,
+        line,
+        "agenda[5].dossier",
+        f"er is geen dossiermap 'snelfietsroutes' met een dossier.yaml in dossiers/{WONEN} "
+        "(controleer de mapnaam; is het dossier weggehaald, haal dan ook deze regel van de "
+        "agenda)",
+    ) in said
+    # Nothing is said at the dossier.yaml that is not there.
+    assert not any(where.endswith("snelfietsroutes/dossier.yaml") for where, *_ in said)
+    assert (summary["gebouwd"], summary["mislukt"]) == (0, 1)
+    assert [d["status"] for d in summary["dossiers"] if d["dossier"] == "snelfietsroutes"] == [
+        "mislukt"
+    ]
+    assert not output.exists()
 
 
 def test_a_meeting_that_does_not_load_still_withdraws_what_is_no_longer_public(
@@ -502,7 +550,7 @@ def test_a_meeting_that_does_not_load_still_withdraws_what_is_no_longer_public(
     rewrite(dossiers / "vergadering.yaml", "datum: 2023-06-23", "datum: 2023-06-31")
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 1
-    assert PUBLIC_WITHDRAWN.format(meeting=WONEN, item="snelfietsroutes") in result.stderr
+    assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in result.stderr
     assert not (meeting / "agenda.docx").exists()
     assert (meeting / "agenda-niet-openbaar.docx").is_file()
     # The item's own public outputs go, with a word; the other items keep theirs.
@@ -1334,5 +1382,5 @@ def test_a_build_stopped_with_ctrl_c_says_what_it_withdrew(
     assert result.exit_code == 130
     said = result.stderr.splitlines()
     assert said[-1] == "afgebroken"
-    assert PUBLIC_WITHDRAWN.format(meeting=WONEN, item="snelfietsroutes") in said
+    assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in said
     assert not (meeting / "agenda.docx").exists()

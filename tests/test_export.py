@@ -504,7 +504,7 @@ def test_a_partial_export_withdraws_elsewhere_what_shows_a_dossier_confidential_
     said = [p.format() for p in report.build.problems]
     assert any(
         f"de openbare agenda, de vergaderbundel en het exportpakket in build/{old} zijn "
-        f"weggehaald: ze toonden {dossier} als openbaar agendapunt" in line
+        f"weggehaald: daarin stond {dossier} als openbaar agendapunt" in line
         for line in said
     ), said
 

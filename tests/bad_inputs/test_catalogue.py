@@ -1266,7 +1266,8 @@ MEETING_CASES = [
                 9,
                 "agenda[4].dossier",
                 f"er is geen dossiermap 'bestaat-niet' met een dossier.yaml in {MEETING_DIR} "
-                "(controleer de mapnaam)",
+                "(controleer de mapnaam; is het dossier weggehaald, haal dan ook deze regel van "
+                "de agenda)",
                 AGENDA,
             ),
         ),
