@@ -369,6 +369,15 @@ def _syntax_problem(
     misaligned = _misaligned_key(text.split("\n"), mark.line) if mark is not None else None
     if misaligned is not None:
         return _reject(display, line, misaligned)
+    runaway = _runaway_quote(text, mark.line) if mark is not None else None
+    if runaway is not None:
+        quote_line, closed = runaway
+        return _reject(
+            display,
+            quote_line,
+            "ongeldige YAML: het aanhalingsteken dat hier begint, wordt pas op regel "
+            f"{closed} gesloten (zet aan het eind van deze tekst hetzelfde aanhalingsteken)",
+        )
     message, at_context = _syntax_message(str(error.problem or ""), context, offending)
     if at_context and error.context_mark is not None:
         # An unclosed bracket or quote is noticed lines later; the clerk fixes where it opened.
@@ -379,6 +388,25 @@ def _syntax_problem(
             bracket, line = opened
             message = _UNCLOSED[bracket]
     return _reject(display, line, message)
+
+
+def _runaway_quote(text: str, error_line: int) -> tuple[int, int] | None:
+    """A quoted text opened on an earlier line that ran on to the line where YAML gave up,
+    closed there by the next text's opening quote: (opened, closed), counted from 1."""
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > error_line:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                last = token
+    except yaml.YAMLError:
+        pass
+    if last is None or last.end_mark.line != error_line:
+        return None
+    if last.start_mark.line >= error_line:
+        return None
+    return last.start_mark.line + 1, error_line + 1
 
 
 def _forgotten_dash(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str, int] | None:

@@ -111,6 +111,26 @@ def test_refused_yaml_has_a_dutch_message_with_line(text: str, expected: str) ->
     assert any(message.startswith(expected) for message in found), found
 
 
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_quote_left_open_is_said_where_it_opens_not_where_yaml_gives_up(quote: str) -> None:
+    """The next quoted value closes it: YAML fails lines later, at text that is fine."""
+    text = (
+        f"onderwerp: {quote}Regionale aanpak\nverspreiden: Ja\nportefeuillehouder:\n"
+        f"contactpersoon: {quote}K{quote}\neenheid: {quote}S{quote}\n"
+    )
+    assert messages(text) == [
+        "d.yaml:1: ongeldige YAML: het aanhalingsteken dat hier begint, wordt pas op regel 4 "
+        "gesloten (zet aan het eind van deze tekst hetzelfde aanhalingsteken)"
+    ]
+
+
+def test_a_quoted_text_over_two_lines_is_fine() -> None:
+    assert load('onderwerp: "Regionale\n  aanpak"\nverspreiden: Ja\n') == {
+        "onderwerp": "Regionale aanpak",
+        "verspreiden": "Ja",
+    }
+
+
 def test_nesting_deeper_than_twenty_is_refused_at_its_line() -> None:
     text = "".join("  " * depth + f"k{depth}:\n" for depth in range(25)) + "  " * 25 + "x\n"
     (message,) = messages(text)
