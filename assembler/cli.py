@@ -735,7 +735,14 @@ def _dispatch() -> None:
         main.main(prog_name="assembler", standalone_mode=False)
     except click.UsageError as error:
         command = error.ctx.command_path if error.ctx else "assembler"
-        click.echo(f"fout: {_usage_message(error)} (zie '{command} --help')", err=True)
+        message = f"{_usage_message(error)} (zie '{command} --help')"
+        if error.ctx is not None and error.ctx.command.name == "build" and "--json" in sys.argv:
+            from assembler.build import failure_json
+            from assembler.errors import UsageError as Refused
+
+            # A script that asked for the summary gets its shape, also for a wrong option.
+            click.echo(failure_json(Refused(message)))
+        click.echo(f"fout: {message}", err=True)
         sys.exit(int(ExitCode.USAGE))
     except click.Abort:
         click.echo("afgebroken", err=True)

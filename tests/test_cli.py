@@ -181,3 +181,39 @@ def test_usage_errors_are_dutch_with_exit_2(
     )
     assert result.returncode == 2
     assert result.stderr == expected + "\n"
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        ("--jobs=99", "ongeldige waarde voor --jobs: geef een geheel getal van 1 tot en met 64"),
+        ("--bla", "onbekende optie --bla"),
+    ],
+)
+def test_a_usage_error_of_build_json_gives_the_summary_too(
+    example_project: Path, option: str, said: str
+) -> None:
+    """A script that asked for --json reads one shape, whatever went wrong."""
+    result = subprocess.run(
+        [str(ASSEMBLER), "build", "--json", option],
+        cwd=example_project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    message = f"{said} (zie 'assembler build --help')"
+    assert json.loads(result.stdout) == {
+        "afsluitcode": 2,
+        "seconden": 0.0,
+        "gebouwd": 0,
+        "ongewijzigd": 0,
+        "mislukt": 0,
+        "dossiers": [],
+        "vergaderingen": [],
+        "meldingen": [
+            {"bestand": "", "regel": None, "veld": "", "melding": message, "ernst": "fout"}
+        ],
+    }
+    assert result.stderr == f"fout: {message}\n"
+    assert not (example_project / "build").exists()
