@@ -11,14 +11,21 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import wraps
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from assembler import __version__
-from assembler.errors import AssemblerError, ExitCode, OutputNotWritable, Problem, UsageError
-from assembler.project import DOSSIER_FILE, Project, find_project
+from assembler.errors import (
+    AssemblerError,
+    ExitCode,
+    OutputNotWritable,
+    Problem,
+    UsageError,
+    dutch_list,
+)
+from assembler.project import DOSSIER_FILE, MEETING_FILE, Project, find_project
 
 # Each command imports what it needs: `build` starts LibreOffice before pydantic and the
 # PDF libraries are loaded, so that their third of a second overlaps its start.
@@ -208,10 +215,21 @@ def _report_catalog(catalog: Catalog, as_json: bool) -> None:
         for meeting in catalog.meetings
         for dossier in meeting.dossiers
     )
+    # A meeting whose vergadering.yaml is refused is not loaded: its dossiers are not counted.
+    loaded = {display(meeting.folder / MEETING_FILE) for meeting in catalog.meetings}
+    refused = sorted(
+        PurePosixPath(name).parent.name
+        for name in files
+        if name.endswith(f"/{MEETING_FILE}") and name not in loaded
+    )
+    files_are = "die vergadering.yaml is" if len(refused) == 1 else "die vergadering.yaml's zijn"
+    uncounted = (
+        f" (zonder de dossiers van {dutch_list(refused)}: {files_are} afgekeurd)" if refused else ""
+    )
     click.echo(
         f"Niet in orde: {_counted(len(errors), 'fout', 'fouten')} in "
         f"{_counted(len(files), 'bestand', 'bestanden')}{noted}; "
-        f"{_counted(in_order, 'dossier', 'dossiers')} in orde."
+        f"{_counted(in_order, 'dossier', 'dossiers')} in orde{uncounted}."
     )
 
 

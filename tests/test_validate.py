@@ -1105,3 +1105,16 @@ def test_a_public_dossier_naming_a_confidential_one_is_warned_about_at_the_line(
         f"{res}:{line_of(example_project, res, '  ### Stand van zaken')}: waarschuwing: "
         f"toelichting: noemt het onderwerp 'Stand van zaken' {secret} de export {common}",
     ]
+
+
+def test_the_summary_says_which_meetings_dossiers_it_did_not_count(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A refused vergadering.yaml leaves its dossiers out of '… in orde': said so, not hidden."""
+    edit(example_project, f"dossiers/{WONEN}/vergadering.yaml", r"^aanvang: .*$", "aanvang: 9.30")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == (
+        f"Niet in orde: 1 fout in 1 bestand; 1 dossier in orde (zonder de dossiers van {WONEN}: "
+        "die vergadering.yaml is afgekeurd)."
+    )
