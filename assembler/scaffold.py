@@ -339,7 +339,7 @@ datum: {_plain_date(values.datum)}              # JJJJ-MM-DD
 voorstel:                       # de besluiten: Voorstel 1., Voorstel 2., ...
   - Instemmen met ...
 behandeling:                    # eerdere en geplande overleggen, in volgorde
-  - datum: {meeting.date.isoformat()}          # deze vergadering: de agenda neemt het doel over
+  - datum: {meeting.date.isoformat()}          {THIS_MEETING_NOTE}
     overleg: {q(meeting.meeting)}
     doel: Vaststellen           # Vaststellen, Bespreken of Informeren
     conclusie: ...
@@ -459,6 +459,9 @@ def _iso_date(value: object) -> date | None:
         return None
 
 
+# The comment the row of a dossier's own meeting gets in a new dossier; a move takes it along.
+THIS_MEETING_NOTE = "# deze vergadering: de agenda neemt het doel over"
+
 # The conclusie a move gives the row of the meeting the item leaves.
 _MOVE_NOTE = re.compile(r"^(Uitgesteld|Vervroegd) naar \d{1,2} \w+ \d{4}$")
 
@@ -496,8 +499,11 @@ def record_move(source: Source, old: date, new: date, meeting: str) -> str:
         if isinstance(row.get("conclusie"), str):
             note = ("Uitgesteld" if new > old else "Vervroegd") + " naar " + _dutch_date(new)
             edits.append(_replace_conclusie(source, root, index, note, expected))
+    taken = _note_on_date_line(source, old_row[0]) if old_row is not None else None
+    if taken is not None:
+        edits.append(taken)
     if new_row is None:
-        edits.append(_add_row(source, root, new, meeting, plan, expected))
+        edits.append(_add_row(source, root, new, meeting, plan, expected, noted=taken is not None))
     elif old_row is not None and _MOVE_NOTE.match(str(new_row[1].get("conclusie"))):
         edits.append(_replace_conclusie(source, root, new_row[0], plan["conclusie"], expected))
     text = source.text
@@ -516,6 +522,22 @@ def record_move(source: Source, old: date, new: date, meeting: str) -> str:
             "met overleg, doel en conclusie elk op een eigen regel, en probeer het opnieuw)"
         )
     return text
+
+
+def _note_on_date_line(source: Source, index: int) -> _Edit | None:
+    """The edit that takes THIS_MEETING_NOTE off the datum line of row ``index``, if it is
+    there: the row is of the meeting the item leaves."""
+    line = source.lines.get(("behandeling", index, "datum"))
+    if line is None:
+        return None
+    lines = source.text.splitlines(keepends=True)
+    start = sum(len(text) for text in lines[: line - 1])
+    text = lines[line - 1].rstrip("\r\n")
+    found = text.find(THIS_MEETING_NOTE)
+    if found < 0 or text[found:].strip() != THIS_MEETING_NOTE:
+        return None
+    begin = len(text[:found].rstrip())
+    return start + begin, start + len(text), ""
 
 
 def _row_dated(rows: YamlValue, day: date) -> tuple[int, dict[str, YamlValue]] | None:
@@ -567,9 +589,17 @@ def _child(node: yaml.Node, key: str | int) -> yaml.Node:
 
 
 def _add_row(
-    source: Source, root: yaml.Node, new: date, meeting: str, plan: dict[str, str], expected: Any
+    source: Source,
+    root: yaml.Node,
+    new: date,
+    meeting: str,
+    plan: dict[str, str],
+    expected: Any,
+    *,
+    noted: bool = False,
 ) -> _Edit:
-    """The edit that adds a behandeling row for ``new``, after the rows dated before it."""
+    """The edit that adds a behandeling row for ``new``, after the rows dated before it;
+    ``noted``: with THIS_MEETING_NOTE, taken from the row of the meeting it leaves."""
     data = source.data
     assert isinstance(data, dict)
     rows = data.get("behandeling")
@@ -619,7 +649,7 @@ def _add_row(
         lead = "\n" + lead
     pad = indent + "  "
     row_text = (
-        f"{indent}- datum: {new.isoformat()}\n"
+        f"{indent}- datum: {new.isoformat()}{'          ' + THIS_MEETING_NOTE if noted else ''}\n"
         f"{pad}overleg: {_yaml_text(meeting)}\n"
         f"{pad}doel: {_yaml_text(plan['doel'])}\n"
         f"{pad}conclusie: {_yaml_text(plan['conclusie'])}\n"

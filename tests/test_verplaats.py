@@ -363,3 +363,38 @@ def test_a_behandeling_the_text_edit_cannot_handle_is_left_alone(
         "opnieuw)\n"
     )
     assert {p: p.read_bytes() for p in dossiers.rglob("*.yaml")} == before
+
+
+def test_the_note_of_the_meeting_day_goes_along_to_the_new_row(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A dossier made with `new` marks its meeting's row; after a move that is the new row."""
+    made = run_cli(
+        "new",
+        f"dossiers/{ECONOMIE}",
+        "proef",
+        "--onderwerp",
+        "Proef met uitstel",
+        "--verspreiden",
+        "Ja",
+        "--contactpersoon",
+        "K. de Vries",
+        "--eenheid",
+        "Strategie",
+        "--email",
+        "k.devries@regiogv.nl",
+        cwd=example_project,
+    )
+    assert made.exit_code == 0, made.stderr
+    moved = run_cli(
+        "verplaats", f"dossiers/{ECONOMIE}/proef", f"dossiers/{WONEN}", cwd=example_project
+    )
+    assert moved.exit_code == 0, moved.stderr
+    text = (example_project / "dossiers" / WONEN / "proef" / "dossier.yaml").read_text()
+    note = "# deze vergadering: de agenda neemt het doel over"
+    assert [line for line in text.splitlines() if "  - datum: " in line] == [
+        "  - datum: 2023-05-26",
+        f"  - datum: 2023-06-23          {note}",
+    ]
+    check = run_cli("check", cwd=example_project)
+    assert check.exit_code == 0, check.stderr
