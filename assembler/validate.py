@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from assembler.errors import InputRejected, Problem, Severity, UsageError, sort_problems
 from assembler.fsutil import unreadable
+from assembler.markdown_check import markdown_mistakes
 from assembler.model import (
     DOCUMENT_KINDS,
     AgendaDossier,
@@ -767,6 +768,15 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
                 f"HTML zoals '{tag.group()}' komt letterlijk in het document (gebruik **vet**, "
                 "*cursief* of een lijst met '- ')",
             )
+        first = source.line_of((name,))
+        for offset, message in markdown_mistakes(value):
+            # The mistake's own line where the text's lines follow the key's ('|'), else the key's.
+            line = first
+            if first is not None:
+                below = source.text.split("\n")[first + offset : first + offset + 1]
+                if [typed.strip() for typed in below] == [value.split("\n")[offset].strip()]:
+                    line = first + 1 + offset
+            problems.append(Problem(display, line, name, message, "waarschuwing"))
     return problems
 
 

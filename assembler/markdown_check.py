@@ -1,0 +1,211 @@
+"""Markdown typing mistakes that CommonMark quietly prints as typed, for `check` to warn about.
+
+A heading without a space after its '#', bold without its closing '**', a list item without a
+space after its '-', a numbered list that does not count on: each validates and builds, and
+comes out as literal characters, or with other numbers than typed. The text is parsed by the
+renderer's own parser, so what is said is what would be printed; only what the parser left
+as text is looked at (never code, a pasted address or a correct **vet**).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+_Mistake = tuple[int, str]  # 0-based line within the text, and the Dutch message
+
+# A quote from the text is cut to this many words, with "…" where it was cut.
+_QUOTED_WORDS = 5
+
+# At the start of a paragraph line: '###Vervolg', '##1. Inleiding', '#Vervolg' (not '#12').
+_HEADING = re.compile(r"#{2,6}[^\s#]|#[^\W\d_]")
+# At the start of a line glued to a list item: '-minimaal', '*ook', '+ook', '-5', '2.Tweede'.
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[^\W\d_])|-(?=\d)")
+# At the start of a line of a paragraph outside a list: '-minimaal' (no number: '2.5 miljoen').
+_DASH = re.compile(r"-(?=[^\W\d_])")
+# Emphasis markers left as text: two or three of the same, not part of a longer run.
+_STRONG = re.compile(r"(?<!\*)\*{2,3}(?!\*)|(?<!_)_{2,3}(?!_)")
+_MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
+
+
+def markdown_mistakes(text: str) -> list[tuple[int, str]]:
+    """Typing mistakes in Markdown ``text`` that print as typed: (0-based line, Dutch message)."""
+    # The renderer's own parser (with python-docx, which `assembler new` does not need).
+    from assembler.markdown import _parser, xml_safe
+
+    source = xml_safe(text)
+    lines = source.split("\n")
+    tokens = _parser().parse(source)
+    found: list[_Mistake] = []
+    items: list[int] = []  # the first line of each list item the token is in
+    for index, token in enumerate(tokens):
+        if token.type == "list_item_open":
+            items.append(_line(token))
+        elif token.type == "list_item_close":
+            items.pop()
+        elif token.type == "ordered_list_open":
+            found.extend(_numbering(tokens, index, lines))
+        elif token.type == "inline" and token.map is not None:
+            in_paragraph = tokens[index - 1].type == "paragraph_open"
+            found.extend(_inline(token, in_paragraph, items[-1] if items else None))
+    return sorted(found, key=lambda mistake: mistake[0])
+
+
+def _line(token: Token) -> int:
+    assert token.map is not None  # every block token has its lines
+    return token.map[0]
+
+
+def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterator[_Mistake]:
+    """Mistakes in one paragraph's or heading's text, line by line."""
+    first = _line(inline)
+    typed = inline.content.split("\n")  # its lines as typed, without their indentation
+    counted = 0  # line breaks so far; a code span over two lines hides one
+    at_line_start = True
+    in_bare_link = False  # a pasted address: its characters are the address
+    for token in inline.children or []:
+        kind = token.type
+        if kind in ("softbreak", "hardbreak"):
+            counted += 1
+            at_line_start = True
+            continue
+        if kind == "link_open":
+            in_bare_link = token.markup in ("linkify", "autolink")
+        elif kind == "link_close":
+            in_bare_link = False
+        elif kind == "text" and not in_bare_link:
+            here = next(
+                (i for i in range(counted, len(typed)) if token.content in typed[i]), counted
+            )
+            # The line that holds a list item's marker is the item's own: not glued to it.
+            if at_line_start and in_paragraph and first + here != item_line:
+                yield from _line_start(first + here, typed[here].lstrip(), item_line is not None)
+            yield from _unclosed(first + here, token.content, inline.content)
+        at_line_start = False
+
+
+def _line_start(line: int, typed: str, in_list: bool) -> Iterator[_Mistake]:
+    """A line of a paragraph that was meant as a heading or as a list item."""
+    if _HEADING.match(typed):
+        hashes = typed[: len(typed) - len(typed.lstrip("#"))]
+        fixed = f"{hashes} {typed[len(hashes) :]}"
+        yield (
+            line,
+            f"{_quoted(typed)} wordt geen kopje maar gewone tekst (zet een spatie na de "
+            f"#-tekens: {_quoted(fixed)})",
+        )
+        return
+    marker = (_LIST_MARKER if in_list else _DASH).match(typed)
+    if marker is None:
+        return
+    fixed = f"{marker.group()} {typed[marker.end() :]}"
+    what = (
+        "wordt geen nieuw punt van de lijst, maar komt als tekst achter het punt erboven"
+        if in_list
+        else "wordt geen punt van een lijst, maar gewone tekst"
+    )
+    yield line, f"{_quoted(typed)} {what} (zet een spatie na '{marker.group()}': {_quoted(fixed)})"
+
+
+def _unclosed(line: int, typed: str, paragraph: str) -> Iterator[_Mistake]:
+    """'**' or '__' the parser left as text: bold (or italic) that was not closed or opened."""
+    for run in _STRONG.finditer(typed):
+        marks = run.group()
+        if "\\" + marks[0] in paragraph:
+            continue  # escaped markers ("\*") come out as text on purpose
+        before, after = typed[: run.start()], typed[run.end() :]
+        names = _MARKER_NAMES[marks[0]]
+        short = names.split()[-1]
+        if _opens(before[-1:], after[:1]):
+            yield (
+                line,
+                f"{_quoted(marks + after)} heeft geen afsluitende {marks} en komt met de {names} "
+                f"in het document (sluit af met {marks} direct achter het laatste woord, of haal "
+                f"de {short} weg)",
+            )
+        elif _opens(after[:1], before[-1:]):
+            yield (
+                line,
+                f"{_quoted(before + marks, tail=True)} heeft geen openende {marks} en komt met de "
+                f"{names} in het document (zet {marks} direct voor het eerste woord, of haal de "
+                f"{short} weg)",
+            )
+
+
+def _opens(outside: str, inside: str) -> bool:
+    """Whether markers between ``outside`` and ``inside`` (a character or "") start a span.
+
+    Near CommonMark's flanking rule, and stricter: a letter or digit on the inside, and a space,
+    punctuation or the edge on the outside; '15**000', ' ** ' or '`x`__.' is neither.
+    """
+    return inside.isalnum() and (not outside or not outside.isalnum())
+
+
+def _numbering(tokens: list[Token], index: int, lines: list[str]) -> Iterator[_Mistake]:
+    """A numbered list that does not count on as typed, or that mixes '1.' with '1)'."""
+    opening = tokens[index]
+    items = _items(tokens, index)
+    first = int(items[0].info)
+    before = tokens[index - 1] if index else opening
+    if before.type == "ordered_list_close" and before.level == opening.level and first != 1:
+        # A list right below one with the other mark: a new list, that keeps its own numbers.
+        above = _items(tokens, _opening_of(tokens, index - 1))
+        typed = _item_text(items[0], lines)
+        number = int(above[0].info) + len(above)
+        fixed = f"{number}{before.markup} {typed[len(items[0].info) + 1 :]}"
+        yield (
+            _line(items[0]),
+            f"{_quoted(typed)} hoort niet bij de lijst erboven, want daar staat "
+            f"'{before.markup}' achter de nummers en hier '{opening.markup}' (schrijf de punten "
+            f"op dezelfde manier: {_quoted(fixed)})",
+        )
+    numbers = [int(item.info) for item in items]
+    if all(number == first for number in numbers):
+        return  # '1.' before every item is a common way to let the list count by itself
+    for position, item in enumerate(items):
+        if numbers[position] != first + position:
+            yield (
+                _line(item),
+                f"{_quoted(_item_text(item, lines))} wordt in het document punt "
+                f"{first + position}, want een genummerde lijst telt gewoon door (nummer de "
+                "punten doorlopend; een nieuwe lijst begint pas na een regel gewone tekst)",
+            )
+            return
+
+
+def _items(tokens: list[Token], index: int) -> list[Token]:
+    """The items of the list that opens at ``index``."""
+    level = tokens[index].level
+    items: list[Token] = []
+    for token in tokens[index + 1 :]:
+        if token.level == level:  # its closing
+            return items
+        if token.type == "list_item_open" and token.level == level + 1:
+            items.append(token)
+    return items
+
+
+def _opening_of(tokens: list[Token], index: int) -> int:
+    """Where the block that closes at ``index`` opens."""
+    level = tokens[index].level
+    return next(i for i in range(index - 1, -1, -1) if tokens[i].level == level)
+
+
+def _item_text(item: Token, lines: list[str]) -> str:
+    """A numbered item's line from its number on: '4. Evaluatie'."""
+    line = lines[_line(item)]
+    return line[max(0, line.find(item.info + item.markup)) :].strip()
+
+
+def _quoted(text: str, *, tail: bool = False) -> str:
+    """``text`` between quotes, cut to its first (or last) few words."""
+    words = text.split()
+    if len(words) <= _QUOTED_WORDS:
+        return f"'{' '.join(words)}'"
+    if tail:
+        return f"'…{' '.join(words[-_QUOTED_WORDS:])}'"
+    return f"'{' '.join(words[:_QUOTED_WORDS])}…'"

@@ -1,0 +1,250 @@
+"""Markdown typing mistakes that would print as typed: warned about by `check`, never refused."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assembler.markdown_check import markdown_mistakes
+from tests.conftest import ECONOMIE, CliResult
+
+RunCli = Callable[..., CliResult]
+SEED = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
+
+UNCLOSED = (
+    "'**ruim 15.000 woningen' heeft geen afsluitende ** en komt met de sterretjes in het "
+    "document (sluit af met ** direct achter het laatste woord, of haal de sterretjes weg)"
+)
+GLUED = (
+    "'-minimaal 30% sociale huur' wordt geen nieuw punt van de lijst, maar komt als tekst "
+    "achter het punt erboven (zet een spatie na '-': '- minimaal 30% sociale huur')"
+)
+MIXED = (
+    "'3. Woningbouw' hoort niet bij de lijst erboven, want daar staat ')' achter de nummers "
+    "en hier '.' (schrijf de punten op dezelfde manier: '2) Woningbouw')"
+)
+
+
+def _heading(typed: str, fixed: str) -> str:
+    return (
+        f"'{typed}' wordt geen kopje maar gewone tekst (zet een spatie na de #-tekens: '{fixed}')"
+    )
+
+
+HEADING = _heading("###Vervolg", "### Vervolg")
+
+
+def _skipped(typed: str, number: int) -> str:
+    return (
+        f"'{typed}' wordt in het document punt {number}, want een genummerde lijst telt gewoon "
+        "door (nummer de punten doorlopend; een nieuwe lijst begint pas na een regel gewone tekst)"
+    )
+
+
+# Each text with its one mistake: the line (from 0) it is on, and the message.
+MISTAKES = {
+    # Headings.
+    "heading": ("###Vervolg\n\nDe regio gaat door.", 0, HEADING),
+    "heading-below-a-paragraph": ("De regio gaat door.\n###Vervolg", 1, HEADING),
+    "heading-glued-to-a-list-item": ("- eerste punt\n###Vervolg", 1, HEADING),
+    "heading-single-hash": ("#Inleiding", 0, _heading("#Inleiding", "# Inleiding")),
+    "heading-long-quoted-cut-at-a-word": (
+        "##Vervolg van het traject in de regio",
+        0,
+        _heading("##Vervolg van het traject in…", "## Vervolg van het traject…"),
+    ),
+    # Bold.
+    "bold-unclosed": ("Het Rijk vraagt\nom **ruim 15.000 woningen", 1, UNCLOSED),
+    "bold-unclosed-in-a-list-item": ("- eerste punt\n- **ruim 15.000 woningen", 1, UNCLOSED),
+    "bold-unopened": (
+        "Het Rijk vraagt om ruim 15.000 woningen** in de regio.",
+        0,
+        "'…vraagt om ruim 15.000 woningen**' heeft geen openende ** en komt met de sterretjes "
+        "in het document (zet ** direct voor het eerste woord, of haal de sterretjes weg)",
+    ),
+    "bold-closed-after-a-space": (
+        "Dit is **belangrijk ** voor de regio.",
+        0,
+        "'**belangrijk ** voor de regio.' heeft geen afsluitende ** en komt met de sterretjes "
+        "in het document (sluit af met ** direct achter het laatste woord, of haal de "
+        "sterretjes weg)",
+    ),
+    "bold-underscores-unclosed": (
+        "Het gaat om __ruim 15.000 woningen",
+        0,
+        "'__ruim 15.000 woningen' heeft geen afsluitende __ en komt met de liggende streepjes "
+        "in het document (sluit af met __ direct achter het laatste woord, of haal de "
+        "streepjes weg)",
+    ),
+    # List items.
+    "item-without-a-space": (
+        "- maximaal 40% vrije sector\n- 30% middenhuur\n-minimaal 30% sociale huur",
+        2,
+        GLUED,
+    ),
+    "item-without-a-space-indented": ("- 30% middenhuur\n  -minimaal 30% sociale huur", 1, GLUED),
+    "numbered-item-without-a-space": (
+        "1. Inleiding\n2.Planning",
+        1,
+        "'2.Planning' wordt geen nieuw punt van de lijst, maar komt als tekst achter het punt "
+        "erboven (zet een spatie na '2.': '2. Planning')",
+    ),
+    # Numbered lists.
+    "numbers-skipped": (
+        "1. Inleiding\n2. Planning\n4. Evaluatie\n5. Besluit",
+        2,
+        _skipped("4. Evaluatie", 3),
+    ),
+    "numbers-restarted-after-a-blank-line": (
+        "1. Inleiding\n2. Planning\n\n1. Evaluatie",
+        3,
+        _skipped("1. Evaluatie", 3),
+    ),
+    "numbers-with-another-mark": ("1) Inleiding\n3. Woningbouw", 1, MIXED),
+    "numbers-nested-list-on-its-own": (
+        "1. Inleiding\n   1. Doel\n   3. Evaluatie\n2. Planning",
+        2,
+        _skipped("3. Evaluatie", 2),
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "line", "message"), MISTAKES.values(), ids=MISTAKES.keys())
+def test_a_mistake_is_said_on_its_line(text: str, line: int, message: str) -> None:
+    assert markdown_mistakes(text) == [(line, message)]
+
+
+def test_dashes_without_a_space_outside_a_list_are_said() -> None:
+    message = (
+        "'-{0}' wordt geen punt van een lijst, maar gewone tekst (zet een spatie na '-': '- {0}')"
+    )
+    assert markdown_mistakes("Afspraken:\n-woningbouw\n-mobiliteit") == [
+        (1, message.format("woningbouw")),
+        (2, message.format("mobiliteit")),
+    ]
+
+
+# --------------------------------------------------------------------------- no mistake
+
+CORRECT = {
+    "hash-in-text": "Zie ticket #12 en #3.",
+    "hash-number-at-line-start": "Dit staat in ticket\n#12 van de servicedesk.",
+    "heading": "### Vervolg\n\n## Planning ##",
+    "hash-alone": "#\n\n######",
+    "dash-with-space": "- 5 graden\n- noord-zuidverbinding\n- ook -5 graden",
+    "hyphen-mid-line": "Het woon-werkverkeer en de regio-afspraken, en -woorden midden in",
+    "dash-number-outside-list": "De temperatuur daalt tot\n-5 graden.",
+    "thematic-break": "- eerste punt\n- tweede punt\n\n---\n\nTekst.",
+    "thematic-break-below-text": "Tekst\n\n***\n\n___",
+    "setext-heading": "Vervolg\n-------",
+    "bold": "Het gaat om **ruim 15.000 woningen** in de regio.",
+    "bold-over-lines": "Het gaat om **ruim\n15.000 woningen** in de regio.",
+    "italic-in-bold": "***heel belangrijk*** en __ook vet__ en _cursief_",
+    "bold-with-punctuation": "(**ruim**) en woningen **(2023)**.",
+    "stars-in-code-span": "Schrijf `**vet**` of `**` voor vet.",
+    "stars-in-code-block": "```\n###Vervolg\n**niet gesloten\n-geen punt\n```",
+    "indented-code": "    ###Vervolg\n    **code",
+    "escaped-stars": "Schrijf \\*\\*vet\\*\\* voor vet.",
+    "escaped-hash": "\\###Vervolg",
+    "power": "Het is 5 ** 2 en 15**000.",
+    "after-a-code-span": "Zie `CONTRIBUTING.md`__.",
+    "underscores-in-a-word": "Het bestand heet plan__oud__v2.docx, of __init__.",
+    "signature-line": "Handtekening: ________",
+    "address": "Zie https://example.nl/a**b en www.example.nl/__c__d",
+    "emphasis-at-a-list-line-start": "- eerste punt\n*Let op:* dit hoort erbij",
+    "phone-number-in-a-list": "- Contact: Jan\n+31 6 12345678",
+    "decimal-in-a-list": "- bedrag\n2.5 miljoen",
+    "item-marker-line": "- ###Vervolg\n- -minimaal",
+    "numbered-from-three": "3. drie\n4. vier\n5. vijf",
+    "numbered-all-ones": "1. een\n1. twee\n1. drie",
+    "numbered-lists-with-text-between": "1. een\n2. twee\n\nTekst.\n\n1. een\n2. twee",
+    "numbered-restart-with-other-mark": "1. een\n2. twee\n1) een\n2) twee",
+    "bullets-then-numbers": "- een\n- twee\n\n3. drie",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("text", CORRECT.values(), ids=CORRECT.keys())
+def test_correct_markdown_is_not_said(text: str) -> None:
+    assert markdown_mistakes(text) == []
+
+
+# --------------------------------------------------------------------------- through check
+
+
+def _replace_toelichting(project: Path, text: str) -> None:
+    """Put ``text`` in place of the seed dossier's whole toelichting (key line included)."""
+    path = project / SEED
+    old = path.read_text(encoding="utf-8")
+    new, count = re.subn(r"^toelichting: \|\n(?:  .*\n|\n)*", lambda _: text, old, flags=re.M)
+    assert count == 1
+    path.write_text(new, encoding="utf-8")
+
+
+def _line_of(project: Path, typed: str) -> int:
+    lines = (project / SEED).read_text(encoding="utf-8").split("\n")
+    return lines.index(typed) + 1
+
+
+def test_check_warns_on_the_mistakes_own_line_and_still_passes(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    _replace_toelichting(
+        example_project,
+        "toelichting: |\n"
+        "  ###Vervolg\n"
+        "\n"
+        "  Het Rijk vraagt om **ruim 15.000 woningen\n"
+        "  in de regio.\n"
+        "\n"
+        "  - maximaal 40% vrije sector\n"
+        "  - 30% middenhuur\n"
+        "  -minimaal 30% sociale huur\n"
+        "\n"
+        "  1) Inleiding\n"
+        "  3. Woningbouw\n"
+        "\n"
+        "  Stappen:\n"
+        "\n"
+        "  1. Inleiding\n"
+        "  2. Planning\n"
+        "  4. Evaluatie\n",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+
+    def warned(typed: str, message: str) -> str:
+        line = _line_of(example_project, typed)
+        return f"{SEED}:{line}: waarschuwing: toelichting: {message}"
+
+    assert result.stderr.splitlines() == [
+        warned("  ###Vervolg", HEADING),
+        warned("  Het Rijk vraagt om **ruim 15.000 woningen", UNCLOSED),
+        warned("  -minimaal 30% sociale huur", GLUED),
+        warned("  3. Woningbouw", MIXED),
+        warned("  4. Evaluatie", _skipped("4. Evaluatie", 3)),
+    ]
+    assert result.stdout == (
+        "In orde: 2 vergaderingen, 6 dossiers gecontroleerd (5 waarschuwingen).\n"
+    )
+
+
+def test_check_warns_on_the_key_line_for_text_without_a_bar(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Plain text over several lines is joined by YAML: its lines are not the text's."""
+    _replace_toelichting(
+        example_project,
+        "toelichting:\n  Het Rijk vraagt om\n  **ruim 15.000 woningen\n  in de regio.\n",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    line = _line_of(example_project, "toelichting:")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line}: waarschuwing: toelichting: '**ruim 15.000 woningen in de…' heeft geen "
+        "afsluitende ** en komt met de sterretjes in het document (sluit af met ** direct "
+        "achter het laatste woord, of haal de sterretjes weg)"
+    ]
