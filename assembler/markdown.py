@@ -31,9 +31,10 @@ from docx.text.paragraph import Paragraph
 from linkify_it import LinkifyIt
 from lxml import etree
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-__all__ = ["WordFragment", "add_markdown", "markdown_subdoc", "xml_safe"]
+__all__ = ["WordFragment", "add_markdown", "markdown_subdoc", "parse", "xml_safe"]
 
 # Characters XML 1.0 cannot hold; tab and newline stay because Word has runs for them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -56,23 +57,46 @@ class _LinksAsWordMakesThem(LinkifyIt):  # type: ignore[misc]
         found: list[Any] | None = super().match(text)
         if found is None:
             return None
-        return [link for link in found if link.schema or link.text.lower().startswith("www.")]
+        return [link for link in found if _as_word_makes_it(link)]
+
+    def match_at_start(self, text: str) -> Any:
+        # What markdown-it's own rule asks at a "://": the same links, or none.
+        link = super().match_at_start(text)
+        return link if link is not None and _as_word_makes_it(link) else None
+
+
+def _as_word_makes_it(link: Any) -> bool:
+    """A scheme ("https:", "mailto:"; not the scheme-less "//x.nl") or "www." at its start."""
+    return bool(link.schema and link.schema != "//") or link.text.lower().startswith("www.")
 
 
 _parsers = threading.local()
 
 
-def _parser() -> MarkdownIt:
+def parse(text: str) -> list[Token]:
+    """The tokens of Markdown ``text`` as the documents show it (after xml_safe)."""
+    try:
+        return _parser().parse(text)
+    except RuntimeError:
+        # markdown-it-py's link rule can stall on odd text ("[//x.p://"): the text is then
+        # shown without links made of bare addresses rather than not at all.
+        return _parser(linkify=False).parse(text)
+
+
+def _parser(*, linkify: bool = True) -> MarkdownIt:
     """This thread's parser: the link finder keeps state between its calls."""
-    parser: MarkdownIt | None = getattr(_parsers, "parser", None)
+    name = "parser" if linkify else "plain_parser"
+    parser: MarkdownIt | None = getattr(_parsers, name, None)
     if parser is None:
         # CommonMark without raw HTML: a clerk's "<b>" is shown as typed, never interpreted;
         # without entities, so "&amp;" stays the five characters typed, as in every other
         # field; and with a pasted web or e-mail address made a link, as Word would.
-        parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
-        parser.disable("entity").enable("linkify")
-        parser.linkify = _LinksAsWordMakesThem()
-        _parsers.parser = parser
+        options = {"html": False, "linkify": linkify, "typographer": False}
+        parser = MarkdownIt("commonmark", options).disable("entity")
+        if linkify:
+            parser.enable("linkify")
+            parser.linkify = _LinksAsWordMakesThem()
+        setattr(_parsers, name, parser)
     return parser
 
 
@@ -346,7 +370,7 @@ _STYLE_INFO: dict[tuple[str, int, int], _StyleInfo] = {}
 
 def add_markdown(document: Any, text: str, info: _StyleInfo | None = None) -> None:
     """Append Markdown ``text`` as Word paragraphs to a python-docx document."""
-    tree = SyntaxTreeNode(_parser().parse(xml_safe(text)))
+    tree = SyntaxTreeNode(parse(xml_safe(text)))
     levels = [int(node.tag[1:]) for node in tree.walk() if node.type == "heading"]
     info = info or _style_info(document)
     builder = _Builder(

@@ -35,11 +35,11 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
     """Typing mistakes in Markdown ``text`` that print as typed: (0-based line, Dutch message)."""
     # The renderer's own parser (with python-docx, which `assembler new` does not need).
-    from assembler.markdown import _parser, xml_safe
+    from assembler.markdown import parse, xml_safe
 
     source = xml_safe(text)
     lines = source.split("\n")
-    tokens = _parser().parse(source)
+    tokens = parse(source)
     found: list[_Mistake] = []
     items: list[int] = []  # the first line of each list item the token is in
     for index, token in enumerate(tokens):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -171,6 +172,35 @@ def test_pasted_addresses_become_links_as_word_makes_them(fragment: WordFragment
         "http://www.regiogv.nl",
         "mailto:a.pols@regiogv.nl",
     ]
+
+
+@pytest.mark.parametrize("text", ["ord1.[//x.p://", "zie //regiogv.nl/x://y"])
+def test_odd_text_around_a_scheme_is_shown_as_typed(fragment: WordFragment, text: str) -> None:
+    """markdown-it-py's link rule stalled on the first (a traceback in build and check)."""
+    (paragraph,) = render(fragment, text)
+    assert paragraph.text == text
+    assert not paragraph._p.findall(qn("w:hyperlink"))
+
+
+def test_a_stalling_link_rule_still_shows_the_text(
+    fragment: WordFragment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should another odd text stall the link rule, the text comes without made links."""
+    import assembler.markdown
+
+    original = assembler.markdown._parser
+
+    class Stalling:
+        def parse(self, text: str) -> Any:
+            raise RuntimeError("inline rule didn't increment state.pos")
+
+    def parser(*, linkify: bool = True) -> Any:
+        return Stalling() if linkify else original(linkify=False)
+
+    monkeypatch.setattr(assembler.markdown, "_parser", parser)
+    (paragraph,) = render(fragment, "Zie https://www.regiogv.nl/ voor meer.")
+    assert paragraph.text == "Zie https://www.regiogv.nl/ voor meer."
+    assert not paragraph._p.findall(qn("w:hyperlink"))
 
 
 def test_unsafe_link_schemes_stay_text(fragment: WordFragment) -> None:

@@ -248,3 +248,7 @@ def test_check_warns_on_the_key_line_for_text_without_a_bar(
         "afsluitende ** en komt met de sterretjes in het document (sluit af met ** direct "
         "achter het laatste woord, of haal de sterretjes weg)"
     ]
+
+
+def test_text_that_stalled_the_link_rule_is_checked_without_a_traceback() -> None:
+    assert markdown_mistakes("ord1.[//x.p://") == []
