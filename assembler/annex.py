@@ -97,10 +97,16 @@ class AnnexReport:
     # False when the check was cut short from outside: the report is not to be remembered.
     final: bool = True
 
-    def problems(self, bestand: str, regel: int | None, veld: str) -> list[Problem]:
-        """The report as problem records for ``bestand:regel: veld: melding``."""
-        found = [Problem(bestand, regel, veld, reason, "fout") for reason in self.reasons]
-        found += [Problem(bestand, regel, veld, text, "waarschuwing") for text in self.warnings]
+    def problems(self, bestand: str, regel: int | None, veld: str, name: str = "") -> list[Problem]:
+        """The report as problem records for ``bestand:regel: veld: 'name' melding``.
+
+        A report is kept by content, so it does not know the annex's name: the caller gives it.
+        """
+        said = f"'{name}' " if name else ""
+        found = [Problem(bestand, regel, veld, said + text, "fout") for text in self.reasons]
+        found += [
+            Problem(bestand, regel, veld, said + text, "waarschuwing") for text in self.warnings
+        ]
         return found
 
 

@@ -111,9 +111,9 @@ class AnnexIntake:
                 continue
             report = self._report(path)
             where = ("bijlagen", index, "bestand")
-            problems.extend(
-                report.problems(display, dossier.source.line_of(where), field_label(where))
-            )
+            line = dossier.source.line_of(where)
+            name = dossier.document.annexes[index].file
+            problems.extend(report.problems(display, line, field_label(where), name))
             accepted = accepted and report.ok
         return problems, accepted
 

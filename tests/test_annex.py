@@ -218,10 +218,11 @@ def test_checks_stay_within_memory(bad: dict[str, Path]) -> None:
 
 def test_messages_read_well_after_the_dossier_prefix(bad: dict[str, Path]) -> None:
     report = inspect_annex(bad["wachtwoord"])
-    problems = report.problems("dossiers/2023/werklocaties/dossier.yaml", 23, "bijlagen[2].bestand")
+    where = ("dossiers/2023/werklocaties/dossier.yaml", 23, "bijlagen[2].bestand")
+    problems = report.problems(*where, "bijlage-2.pdf")
     assert [p.format() for p in problems] == [
-        "dossiers/2023/werklocaties/dossier.yaml:23: bijlagen[2].bestand: is beveiligd met een "
-        "wachtwoord (lever de bijlage zonder wachtwoord aan)"
+        "dossiers/2023/werklocaties/dossier.yaml:23: bijlagen[2].bestand: 'bijlage-2.pdf' is "
+        "beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
     ]
     warned = inspect_annex(bad["rechten"]).problems("d.yaml", 4, "bijlagen[1].bestand")
     assert warned == [

@@ -625,18 +625,18 @@ def test_kept_outputs_that_show_nothing_confidential_stay(
     assert (meeting / "agenda.docx").is_file()
 
 
+ANNEX_1 = "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
+
+
 def test_an_annex_warning_is_said_again_by_every_build(
     small_project: Path, run_cli: RunCli
 ) -> None:
     # As validation's warnings are: the clerk who missed it once sees it on the next build.
     folder = small_project / "dossiers" / ECONOMIE / "werklocaties"
-    shutil.copyfile(
-        CORPUS / "025-attachment--with-attachment.pdf",
-        folder / "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf",
-    )
+    shutil.copyfile(CORPUS / "025-attachment--with-attachment.pdf", folder / ANNEX_1)
     warning = (
         f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:53: waarschuwing: bijlagen[1].bestand: "
-        "bevat een bijgevoegd bestand (image.png) dat ongezien meegaat in de bundel"
+        f"'{ANNEX_1}' bevat een bijgevoegd bestand (image.png) dat ongezien meegaat in de bundel"
     )
     first = run_cli("build", "--geen-pdf", cwd=small_project)
     assert first.exit_code == 0, first.stderr
@@ -646,8 +646,8 @@ def test_an_annex_warning_is_said_again_by_every_build(
     summary = json.loads(again.stdout)
     assert summary["ongewijzigd"] == 1
     assert [m["melding"] for m in summary["meldingen"] if m["veld"] == "bijlagen[1].bestand"] == [
-        "bevat een bijgevoegd bestand (image.png) dat ongezien meegaat in de bundel (controleer "
-        "of het erin mag, of lever de PDF aan zonder bijgevoegd bestand)"
+        f"'{ANNEX_1}' bevat een bijgevoegd bestand (image.png) dat ongezien meegaat in de bundel "
+        "(controleer of het erin mag, of lever de PDF aan zonder bijgevoegd bestand)"
     ]
     plain = run_cli("build", "--geen-pdf", cwd=small_project)
     assert "Klaar: 0 gebouwd, 1 ongewijzigd" in plain.stderr

@@ -615,7 +615,8 @@ def test_an_annex_with_a_password_is_refused_by_export_in_dutch(project: Project
     assert [m.name for m in report.meetings] == [ECONOMIE]
     assert any(
         p.bestand.endswith("snelfietsroutes/dossier.yaml")
-        and p.melding == "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
+        and p.melding
+        == "'geheim.pdf' is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
         for p in report.build.problems
     ), report.build.problems
 

@@ -956,6 +956,7 @@ ANNEX_CASES = [
             _msg(
                 29,
                 ANNEX,
+                "'bijlage.pdf' "
                 "is afgebroken of beschadigd (het einde van het PDF-bestand ontbreekt; lever de "
                 "bijlage opnieuw aan)",
             ),
@@ -970,6 +971,7 @@ ANNEX_CASES = [
             _msg(
                 29,
                 ANNEX,
+                "'bijlage.pdf' "
                 "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)",
             ),
         ),
@@ -983,6 +985,7 @@ ANNEX_CASES = [
             _msg(
                 29,
                 "waarschuwing: " + ANNEX,
+                "'bijlage.pdf' "
                 "is beveiligd met beperkingen (zonder openingswachtwoord); de bijlage wordt "
                 "opgenomen en de bundel wordt niet beveiligd",
             ),
@@ -998,6 +1001,7 @@ ANNEX_CASES = [
         _annex("bijlage.pdf", with_attachments()),
         29,
         ANNEX,
+        "'bijlage.pdf' "
         "bevat 3 bijgevoegde bestanden (deelnemers.xlsx, notitie.docx, concept.txt) die "
         "ongezien meegaan in de bundel (controleer of ze erin mogen, of lever de PDF aan "
         "zonder bijgevoegde bestanden)",
@@ -1010,6 +1014,7 @@ ANNEX_CASES = [
         _annex("bijlage.pdf", with_active_content()),
         29,
         ANNEX,
+        "'bijlage.pdf' "
         "bevat JavaScript en een actie die een programma of bestand opent: de bundels laten dat "
         "weg, maar het exportpakket geeft de bijlage ongewijzigd door (vraag de afzender om een "
         "versie zonder scripts en acties als de bijlage zo niet openbaar mag)",
@@ -1024,6 +1029,7 @@ ANNEX_CASES = [
             _msg(
                 29,
                 ANNEX,
+                "'bijlage.pdf' "
                 "is een decompressiebom: een onderdeel pakt uit tot meer dan 256,0 MB (lever een "
                 "normale PDF aan)",
             ),
@@ -1038,6 +1044,7 @@ ANNEX_CASES = [
             _msg(
                 29,
                 ANNEX,
+                "'bijlage.pdf' "
                 "heeft te veel pagina's (10.000; de grens is 2.000; splits het bestand in meer "
                 "bijlagen)",
             ),
@@ -1052,6 +1059,7 @@ ANNEX_CASES = [
             _msg(
                 29,
                 "waarschuwing: " + ANNEX,
+                "'bijlage.pdf' "
                 "heeft bladwijzers die in een kring naar zichzelf verwijzen; alleen de "
                 "bladwijzers buiten de kring worden overgenomen",
             ),
