@@ -14,7 +14,7 @@ a :class:`~assembler.errors.ConfidentialityViolation` (exit 4). Three independen
   text, bookmarks, metadata, annotations (notes, typed text, filled-in fields, link addresses)
   and page labels of each public PDF and in every public text. Text is compared
   without white space and case, so a title wrapped over two lines is still found. A kenmerk
-  is searched in every meeting's package, a title in its own meeting's (see
+  is searched in every meeting's package, a short title from its dossier's time on (see
   :func:`assembler.terms.confidential_terms`).
 
 What a public dossier also uses is public: a confidential file, page or term that occurs in a
@@ -426,10 +426,10 @@ def find_leaks(audit: Audit) -> list[Leak]:
 
 
 def _unique_terms(terms: Iterable[Term]) -> list[Term]:
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str, frozenset[str] | None]] = set()
     unique = []
     for term in terms:
-        key = (squash(term.text), term.meeting)
+        key = (squash(term.text), term.meetings)
         if key[0] and key not in seen:
             seen.add(key)
             unique.append(term)

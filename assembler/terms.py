@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,8 +29,8 @@ __all__ = [
 # Terms shorter than this (after squashing) match by accident in unrelated text; a kenmerk is
 # always checked, whatever its length.
 MIN_TERM_CHARS = 12
-# A title at least this long (after squashing) is searched in other meetings too; a shorter
-# one ("Stand van zaken", "Begroting 2025") only in its own.
+# A title at least this long (after squashing) is searched in every meeting; a shorter one
+# ("Stand van zaken", "Begroting 2025") only from its dossier's time on (see confidential_terms).
 MIN_TERM_CHARS_ELSEWHERE = 30
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
@@ -59,8 +59,8 @@ class Term:
     text: str
     what: str  # "het kenmerk", "het onderwerp", "de omschrijving van bijlage 2"
     source: str  # the dossier's dossier.yaml, as a project path
-    # The meeting whose public side must not show it; None: every meeting's.
-    meeting: str | None = None
+    # The meetings whose public side must not show it; None: every meeting's.
+    meetings: frozenset[str] | None = None
     always: bool = False  # checked whatever its length (kenmerk)
 
     def advice(self, mend: str = "haal die tekst uit de openbare stukken") -> str:
@@ -74,17 +74,20 @@ class Term:
 
     def searched_in(self, meeting: str) -> bool:
         """Whether the public side of ``meeting`` is searched for this term."""
-        return self.meeting is None or self.meeting == meeting
+        return self.meetings is None or meeting in self.meetings
 
 
-def confidential_terms(project: Project, meetings: Iterable[MeetingInput]) -> list[Term]:
+def confidential_terms(project: Project, meetings: Sequence[MeetingInput]) -> list[Term]:
     """What the public side must not show of each confidential dossier in ``meetings``.
 
     A kenmerk is one dossier's alone, so it is searched in every meeting; so is a long title.
-    A short onderwerp or annex description is searched in its own meeting only: a common
-    title ("Stand van zaken", "Begroting 2025") is as likely to stand in an unrelated
-    document of another meeting, published long before, which no clerk can mend.
+    A short onderwerp or annex description ("Stand van zaken", "Begroting 2025") is searched
+    in its own meeting and every meeting on or after the day the dossier's document is dated
+    (or its meeting, if earlier): only what was written once it existed can name it. An
+    unrelated public document of years before, already published, may well carry the same
+    common words, and no clerk can mend that.
     """
+    days = [(meeting.name, meeting.meeting.date) for meeting in meetings]
     terms: list[Term] = []
     for meeting in meetings:
         for dossier in meeting.dossiers:
@@ -93,6 +96,8 @@ def confidential_terms(project: Project, meetings: Iterable[MeetingInput]) -> li
                 continue
             label = project.display(dossier.folder / DOSSIER_FILE)
             terms.append(Term(document.reference, "het kenmerk", label, None, always=True))
+            since = min(document.date, meeting.meeting.date)
+            later = frozenset(name for name, day in days if day >= since) | {meeting.name}
             titles = [("het onderwerp", document.subject)]
             titles += [
                 (f"de omschrijving van bijlage {n}", annex.description)
@@ -100,7 +105,7 @@ def confidential_terms(project: Project, meetings: Iterable[MeetingInput]) -> li
             ]
             for what, text in titles:
                 everywhere = len(squash(text)) >= MIN_TERM_CHARS_ELSEWHERE
-                terms.append(Term(text, what, label, None if everywhere else meeting.name))
+                terms.append(Term(text, what, label, None if everywhere else later))
     return [term for term in terms if searched(term.text, always=term.always)]
 
 
