@@ -605,7 +605,13 @@ def _build(
     if pdfs_before:  # counted before the withdrawals and the sweep below, which say their own
         report.pdfs_removed = max(pdfs_before - _count_pdfs(project, catalog), 0)
     current = {plan.name for plan in meeting_plans if _meeting_cached(plan, options)}
-    _withdraw(project, catalog, work, current, options, report)
+    said = len(report.problems)
+    try:
+        _withdraw(project, catalog, work, current, options, report)
+    except AssemblerError as stop:
+        # A removal that failed (a file locked on a share): what went before it is told too.
+        stop.problems[:0] = report.problems[said:]
+        raise
     if not options.export_follows:
         report.problems.extend(_stale_exports(project, catalog))
     planned = {plan.name: plan for plan in meeting_plans}
@@ -692,12 +698,16 @@ def _plan(project: Project, catalog: Catalog, settings: str, files: FileDigests)
 def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
     """Dossiers on an agenda whose dossier.yaml was refused, or is not there: failed, and
     nothing made."""
+    from assembler.validate import folder_name_problem
+
     refused = {p.bestand for p in catalog.problems if p.ernst == "fout"}
     results = []
     for meeting in catalog.meetings:
         for item in meeting.items:
             if item.dossier is not None or item.folder_name is None:
                 continue
+            if folder_name_problem(item.folder_name):
+                continue  # an agenda entry that names no folder at all: the agenda's error
             file = meeting.folder / item.folder_name / DOSSIER_FILE
             if project.display(file) in refused or not file.is_file():
                 # Its previous good outputs, if any, stay where they are (see _remove_stale).
@@ -740,19 +750,34 @@ def _meeting_plans(
     for meeting in catalog.meetings:
         if meeting.folder.resolve() in partial:
             continue
-        missing = [i.folder_name for i in meeting.items if i.folder_name and i.dossier is None]
-        if missing:
-            # A dossier refused by the checks, or a folder that is not there (any more).
+        unmade = [i for i in meeting.items if i.folder_name and i.dossier is None]
+        if unmade:
+            from assembler.validate import folder_name_problem
+
+            # An entry that names no folder, a dossier refused by the checks, or a folder
+            # that is not there (any more).
+            invalid = [str(i.number) for i in unmade if folder_name_problem(str(i.folder_name))]
+            missing = [str(i.folder_name) for i in unmade if str(i.number) not in invalid]
             refused = [m for m in missing if (meeting.folder / m / DOSSIER_FILE).is_file()]
             absent = [m for m in missing if m not in refused]
-            why = " en ".join(
+            reasons = (
+                [
+                    f"agendapunt {invalid[0]} ongeldig is"
+                    if len(invalid) == 1
+                    else f"de agendapunten {dutch_list(invalid)} ongeldig zijn"
+                ]
+                if invalid
+                else []
+            )
+            reasons += [
                 _items_that(names, singular, plural)
                 for names, singular, plural in (
                     (refused, "is afgekeurd", "zijn afgekeurd"),
                     (absent, "geen dossiermap heeft", "geen dossiermap hebben"),
                 )
                 if names
-            )
+            ]
+            why = " en ".join(reasons)
             report.problems.append(
                 Problem(
                     project.display(meeting.folder / "vergadering.yaml"),

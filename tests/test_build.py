@@ -541,6 +541,43 @@ def test_a_dossier_folder_taken_away_is_said_at_its_agenda_line_and_counted_as_f
     assert not output.exists()
 
 
+def test_a_withdrawal_that_fails_part_way_still_says_what_it_withdrew(
+    example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The public agenda went before a dossier folder could not be removed (a link here, a
+    file locked on a share in real life): the stop says both."""
+    meeting, dossiers = wonen_built
+    (output,) = meeting.glob("*-snelfietsroutes")
+    elsewhere = tmp_path / "elders"
+    output.rename(elsewhere)
+    output.symlink_to(elsewhere, target_is_directory=True)
+    shutil.rmtree(dossiers / "snelfietsroutes")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 3
+    said = result.stderr.splitlines()
+    assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in said, said
+    assert not (meeting / "agenda.docx").exists()
+    assert said[-1].startswith(f"fout: build/{WONEN}/{output.name}: kan niet schrijven"), said
+
+
+def test_a_misspelt_agenda_entry_is_the_agendas_error_not_a_failed_dossier(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    agenda = example_project / "dossiers" / ECONOMIE / "vergadering.yaml"
+    rewrite(agenda, "agenda:\n", "agenda:\n  - dosier: iets\n")
+    result = run_cli("build", "--geen-pdf", "--json", cwd=example_project)
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert summary["mislukt"] == 0
+    assert all(d["status"] == "gebouwd" for d in summary["dossiers"]), summary["dossiers"]
+    said = [(m["bestand"], m["veld"], m["melding"]) for m in summary["meldingen"]]
+    where = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    assert said == [
+        (where, "", "de agenda's zijn niet gemaakt omdat agendapunt 1 ongeldig is"),
+        (where, "agenda[1].dosier", "is geen bekend veld (bedoelt u 'dossier'?)"),
+    ]
+
+
 def test_a_meeting_that_does_not_load_still_withdraws_what_is_no_longer_public(
     example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
 ) -> None:
