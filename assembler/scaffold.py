@@ -500,12 +500,15 @@ def record_move(source: Source, old: date, new: date, meeting: str) -> str:
             note = ("Uitgesteld" if new > old else "Vervroegd") + " naar " + _dutch_date(new)
             edits.append(_replace_conclusie(source, root, index, note, expected))
     taken = _note_on_date_line(source, old_row[0]) if old_row is not None else None
-    if taken is not None:
-        edits.append(taken)
     if new_row is None:
+        edits += [taken] if taken is not None else []
         edits.append(_add_row(source, root, new, meeting, plan, expected, noted=taken is not None))
-    elif old_row is not None and _MOVE_NOTE.match(str(new_row[1].get("conclusie"))):
-        edits.append(_replace_conclusie(source, root, new_row[0], plan["conclusie"], expected))
+    else:
+        placed = _note_put_on_date_line(source, new_row[0]) if taken is not None else None
+        if taken is not None and placed is not None:  # else it stays: the row has a comment
+            edits += [taken, placed]
+        if old_row is not None and _MOVE_NOTE.match(str(new_row[1].get("conclusie"))):
+            edits.append(_replace_conclusie(source, root, new_row[0], plan["conclusie"], expected))
     text = source.text
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
@@ -522,6 +525,20 @@ def record_move(source: Source, old: date, new: date, meeting: str) -> str:
             "met overleg, doel en conclusie elk op een eigen regel, en probeer het opnieuw)"
         )
     return text
+
+
+def _note_put_on_date_line(source: Source, index: int) -> _Edit | None:
+    """The edit that puts THIS_MEETING_NOTE on the datum line of row ``index``, unless that
+    line has a comment already (or cannot be found)."""
+    line = source.lines.get(("behandeling", index, "datum"))
+    if line is None:
+        return None
+    lines = source.text.splitlines(keepends=True)
+    text = lines[line - 1].rstrip("\r\n")
+    if "#" in text:
+        return None
+    end = sum(len(part) for part in lines[: line - 1]) + len(text)
+    return end, end, "          " + THIS_MEETING_NOTE
 
 
 def _note_on_date_line(source: Source, index: int) -> _Edit | None:

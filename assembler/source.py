@@ -390,6 +390,9 @@ def _syntax_problem(
     return _reject(display, line, message)
 
 
+_FIELD_LINE = re.compile(r"^\s*(- +)?[^\s:#'\"-][^:]*:(\s|$)")
+
+
 def _runaway_quote(text: str, error_line: int) -> tuple[int, int] | None:
     """A quoted text opened on an earlier line that ran on to the line where YAML gave up,
     closed there by the next text's opening quote: (opened, closed), counted from 1."""
@@ -405,6 +408,11 @@ def _runaway_quote(text: str, error_line: int) -> tuple[int, int] | None:
     if last is None or last.end_mark.line != error_line:
         return None
     if last.start_mark.line >= error_line:
+        return None
+    # Only when it swallowed what reads as a next field; a text meant to run over lines, with
+    # a mistake after its closing quote, is said where that mistake is.
+    swallowed = text.split("\n")[last.start_mark.line + 1 : error_line + 1]
+    if not any(_FIELD_LINE.match(line) for line in swallowed):
         return None
     return last.start_mark.line + 1, error_line + 1
 

@@ -410,8 +410,8 @@ def _removed_for_showing(removed: Sequence[str], where: str, items: Sequence[str
     agendapunt'."""
     return (
         f"{dutch_list(removed)}{where} {'is' if len(removed) == 1 else 'zijn'} weggehaald: "
-        f"daarin {'stond' if len(items) == 1 else 'stonden'} {dutch_list(items)} als openbaar "
-        "agendapunt"
+        f"daarin {'stond' if len(items) == 1 else 'stonden'} {dutch_list(items)} als "
+        f"{'openbaar agendapunt' if len(items) == 1 else 'openbare agendapunten'}"
     )
 
 

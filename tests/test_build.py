@@ -578,6 +578,24 @@ def test_a_misspelt_agenda_entry_is_the_agendas_error_not_a_failed_dossier(
     ]
 
 
+def test_two_items_made_confidential_are_named_together(
+    example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
+) -> None:
+    meeting, dossiers = wonen_built
+    rewrite(dossiers / "res-voortgang" / "dossier.yaml", "datum: 2023-06-05", "datum: 2023-06-31")
+    assert (meeting / "agenda.docx").is_file()
+    for name in ("snelfietsroutes", "woningbouwafspraken"):
+        rewrite(dossiers / name / "dossier.yaml", "verspreiden: Ja", "verspreiden: Nee")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 1
+    assert (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de openbare agenda is weggehaald: "
+        "daarin stonden snelfietsroutes en woningbouwafspraken als openbare agendapunten, en "
+        "die agendapunten zijn nu niet openbaar, afgekeurd of niet te vinden (de openbare "
+        "agenda komt terug zodra de hele vergadering weer gebouwd kan worden)"
+    ) in result.stderr.splitlines(), result.stderr
+
+
 def test_a_meeting_that_does_not_load_still_withdraws_what_is_no_longer_public(
     example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
 ) -> None:

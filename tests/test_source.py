@@ -124,6 +124,13 @@ def test_a_quote_left_open_is_said_where_it_opens_not_where_yaml_gives_up(quote:
     ]
 
 
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_text_after_a_closed_quote_over_two_lines_is_not_a_quote_left_open(quote: str) -> None:
+    text = f"onderwerp: {quote}Aanpak actieplan\n  Werklocaties{quote} (concept)\nverspreiden: Ja\n"
+    (message,) = messages(text)
+    assert message.startswith("d.yaml:2: ongeldige YAML: deze regel past niet"), message
+
+
 def test_a_quoted_text_over_two_lines_is_fine() -> None:
     assert load('onderwerp: "Regionale\n  aanpak"\nverspreiden: Ja\n') == {
         "onderwerp": "Regionale aanpak",

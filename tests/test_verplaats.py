@@ -398,3 +398,17 @@ def test_the_note_of_the_meeting_day_goes_along_to_the_new_row(
     ]
     check = run_cli("check", cwd=example_project)
     assert check.exit_code == 0, check.stderr
+    # Back again: the row of that day is there already, and gets the note back.
+    back = run_cli(
+        "verplaats",
+        f"dossiers/{WONEN}/proef",
+        f"dossiers/{ECONOMIE}",
+        "--toch",
+        cwd=example_project,
+    )
+    assert back.exit_code == 0, back.stderr
+    text = (example_project / "dossiers" / ECONOMIE / "proef" / "dossier.yaml").read_text()
+    assert [line for line in text.splitlines() if "  - datum: " in line] == [
+        f"  - datum: 2023-05-26          {note}",
+        "  - datum: 2023-06-23",
+    ]
