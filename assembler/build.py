@@ -752,11 +752,11 @@ def _meeting_plans(
             continue
         unmade = [i for i in meeting.items if i.folder_name and i.dossier is None]
         if unmade:
-            from assembler.validate import folder_name_problem
+            from assembler.validate import BAD_ENTRY
 
             # An entry that names no folder, a dossier refused by the checks, or a folder
             # that is not there (any more).
-            invalid = [str(i.number) for i in unmade if folder_name_problem(str(i.folder_name))]
+            invalid = [str(i.number) for i in unmade if i.folder_name == BAD_ENTRY]
             missing = [str(i.folder_name) for i in unmade if str(i.number) not in invalid]
             refused = [m for m in missing if (meeting.folder / m / DOSSIER_FILE).is_file()]
             absent = [m for m in missing if m not in refused]

@@ -611,7 +611,8 @@ def folder_name_problem(name: str) -> str | None:
     return None
 
 
-_BAD_ENTRY = "(ongeldig agendapunt)"
+BAD_ENTRY = "(ongeldig agendapunt)"
+"""The folder name an agenda item gets when its entry names none ('- dosier: x')."""
 # Words in a loose agenda item that show the clerk meant it to stay off the public agenda.
 _SAYS_CONFIDENTIAL = re.compile(
     r"\b(vertrouwelijk\w*|niet[- ]openbaar|geheime?|gesloten deuren)\b", re.IGNORECASE
@@ -645,8 +646,8 @@ def _validate_meeting(
         index = int(loc[1])
         entry = agenda[index]
         named = entry.get("dossier") if isinstance(entry, dict) else None
-        bad[index] = named if isinstance(named, str) and named.strip() else _BAD_ENTRY
-        agenda[index] = _BAD_ENTRY
+        bad[index] = named if isinstance(named, str) and named.strip() else BAD_ENTRY
+        agenda[index] = BAD_ENTRY
     try:
         return Vergadering.model_validate({**data, "agenda": agenda}), bad
     except ValidationError:  # pragma: no cover - only agenda entries were wrong
