@@ -559,9 +559,11 @@ def _build(
 ) -> BuildReport:
     """Load, plan and make what changed; the caller holds the build lock."""
     recover_exports(project)
+    from assembler.memo import remembered
     from assembler.validate import load_catalog
 
-    catalog = load_catalog(project, options.paths)
+    with remembered(project.build / ".cache" / "controles.json"):
+        catalog = load_catalog(project, options.paths)
     report = BuildReport(problems=list(catalog.problems), results=_refused(project, catalog))
     pdfs_before = 0 if options.pdf else _count_pdfs(project, catalog)
     # Inputs are known by their content; a file not changed since the last build is not read.

@@ -87,9 +87,10 @@ _CAUSES = ("templates/", "dossiers/organisatie.yaml")
 
 def dutch_list(names: Sequence[str]) -> str:
     """'a', 'a en b', 'a, b en c': names as a message lists them."""
-    from babel.lists import format_list
-
-    return format_list(list(names), locale="nl")
+    # Not Babel's format_list: loading its Dutch locale data cost a no-op build 0.05 s.
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " en " + names[-1]
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

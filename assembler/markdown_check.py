@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from assembler.memo import key_of, recall
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
@@ -32,8 +34,21 @@ _STRONG = re.compile(r"(?<!\*)\*{2,3}(?!\*)|(?<!_)_{2,3}(?!_)")
 _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
+# Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
+CHECK_VERSION = 1
+
+
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
     """Typing mistakes in Markdown ``text`` that print as typed: (0-based line, Dutch message)."""
+    return recall(
+        key_of(f"markdown {CHECK_VERSION}", text),
+        lambda: _mistakes(text),
+        lambda found: [[line, message] for line, message in found],
+        lambda kept: [(int(line), str(message)) for line, message in kept],
+    )
+
+
+def _mistakes(text: str) -> list[_Mistake]:
     # The renderer's own parser (with python-docx, which `assembler new` does not need).
     from assembler.markdown import parse, xml_safe
 

@@ -33,17 +33,20 @@ MIN_TERM_CHARS = 12
 # ("Stand van zaken", "Begroting 2025") only from its dossier's time on (see confidential_terms).
 MIN_TERM_CHARS_ELSEWHERE = 30
 
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
-_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032"), "'") | dict.fromkeys(
-    map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'
-)
-_SPACE = re.compile(r"\s+", re.UNICODE)
+# Character classes, not translate tables: a regular expression skips text without them at C
+# speed, where str.translate looks up every character (three times slower over a dossier).
+_DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
+_SINGLE_QUOTES = re.compile("[\u2018\u2019\u201a\u201b\u2032]")
+_DOUBLE_QUOTES = re.compile("[\u201c\u201d\u201e\u201f\u2033]")
+_SPACE = re.compile(r"[\s\u00ad]+", re.UNICODE)  # and soft hyphens
 
 
 def squash(text: str) -> str:
     """Text reduced for matching: NFKC, case-folded, plain dashes and quotes, no white space."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.translate(_DASHES).translate(_QUOTES).replace("\u00ad", "")
+    text = _DASHES.sub("-", text)
+    text = _SINGLE_QUOTES.sub("'", text)
+    text = _DOUBLE_QUOTES.sub('"', text)
     return _SPACE.sub("", text)
 
 

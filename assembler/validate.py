@@ -16,6 +16,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from pydantic_core import PydanticCustomError
 from assembler.errors import InputRejected, Problem, Severity, UsageError, sort_problems
 from assembler.fsutil import unreadable
 from assembler.markdown_check import markdown_mistakes
+from assembler.memo import key_of, recall
 from assembler.model import (
     DOCUMENT_KINDS,
     AgendaDossier,
@@ -456,10 +458,11 @@ def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput
     find it: a loose agenda item (the public agenda shows it in full) or a field of a public
     dossier, naming the dossier's kenmerk, onderwerp or an annex description."""
     public = public_words(meetings)
-    terms = [t for t in confidential_terms(project, meetings) if squash(t.text) not in public]
+    squashed_terms = [(squash(t.text), t) for t in confidential_terms(project, meetings)]
+    terms = [(squashed, t) for squashed, t in squashed_terms if squashed not in public]
     problems: list[Problem] = []
     for meeting in meetings:
-        searched_here = [(squash(t.text), t) for t in terms if t.searched_in(meeting.name)]
+        searched_here = [(squashed, t) for squashed, t in terms if t.searched_in(meeting.name)]
         if not searched_here:
             continue
         for item in meeting.items:
@@ -468,23 +471,50 @@ def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput
                 problems.append(
                     _loose_item_naming(meeting, item, term, exact=said == squash(term.text))
                 )
+        # What a dossier's fields name depends on its text and the terms only: kept by a build.
+        asked = key_of(
+            f"vertrouwelijk {_NAMING_VERSION}",
+            *(f"{t.text}\0{t.what}\0{t.source}\0{t.always}" for _squashed, t in searched_here),
+        )
         for dossier in meeting.dossiers:
-            if not dossier.document.is_public:
+            if dossier.document.is_public:
+                problems += recall(
+                    key_of(asked, dossier.source.display, dossier.source.text),
+                    partial(_fields_naming, dossier, searched_here),
+                    lambda found: [problem.as_json() for problem in found],
+                    lambda kept: [Problem.from_json(problem) for problem in kept],
+                )
+    return problems
+
+
+# Raised when what _fields_naming says changes, so answers kept by a build are not reused.
+_NAMING_VERSION = 1
+
+
+def _fields_naming(dossier: DossierInput, terms: Sequence[tuple[str, Term]]) -> list[Problem]:
+    """A warning for each field of a public dossier that names one of the confidential
+    ``terms`` (squashed, term)."""
+    # The file as a whole first (one comparison, not one per field): nearly always nothing.
+    whole = squash(dossier.source.text.replace("''", "'"))
+    if not any(squashed in whole for squashed, _term in terms):
+        return []
+    problems = []
+    for path, text in _texts_of(dossier.source.data):
+        said = squash(text)
+        for squashed, term in terms:
+            if squashed not in said:
                 continue
-            for path, text in _texts_of(dossier.source.data):
-                said = squash(text)
-                for term in (t for squashed, t in searched_here if squashed in said):
-                    problems.append(
-                        Problem(
-                            dossier.source.display,
-                            _line_saying(dossier.source, path, text, squash(term.text)),
-                            field_label(path),
-                            f"noemt {term.what} '{term.text}' van {term.source}, dat niet "
-                            "openbaar is: zo komt het in de openbare stukken en stopt de export "
-                            f"({term.advice('haal het hier weg')})",
-                            "waarschuwing",
-                        )
-                    )
+            problems.append(
+                Problem(
+                    dossier.source.display,
+                    _line_saying(dossier.source, path, text, squashed),
+                    field_label(path),
+                    f"noemt {term.what} '{term.text}' van {term.source}, dat niet openbaar is: "
+                    "zo komt het in de openbare stukken en stopt de export "
+                    f"({term.advice('haal het hier weg')})",
+                    "waarschuwing",
+                )
+            )
     return problems
 
 

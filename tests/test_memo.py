@@ -1,0 +1,104 @@
+"""Answers a build keeps for the next one: reused when the question is the same, never wrong."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from assembler.memo import key_of, recall, remembered
+from tests.conftest import ECONOMIE, WONEN, CliResult
+
+RunCli = Callable[..., CliResult]
+
+
+def _ask(key: str, answer: list[int], asked: list[str]) -> list[int]:
+    def work_out() -> list[int]:
+        asked.append(key)
+        return answer
+
+    return recall(key, work_out, list, lambda kept: [int(x) for x in kept])
+
+
+def test_an_answer_is_worked_out_once_and_then_recalled(tmp_path: Path) -> None:
+    store = tmp_path / ".cache" / "controles.json"
+    asked: list[str] = []
+    with remembered(store):
+        assert _ask("a", [1, 2], asked) == [1, 2]
+    assert asked == ["a"]
+    with remembered(store):
+        assert _ask("a", [9], asked) == [1, 2]  # the kept answer, not worked out again
+        assert _ask("b", [3], asked) == [3]
+    assert asked == ["a", "b"]
+    # Outside a build, every answer is worked out.
+    assert _ask("a", [7], asked) == [7]
+
+
+def test_the_store_keeps_only_the_questions_of_the_last_build(tmp_path: Path) -> None:
+    store = tmp_path / "controles.json"
+    with remembered(store):
+        _ask("a", [1], [])
+        _ask("b", [2], [])
+    with remembered(store):
+        _ask("b", [2], [])
+    assert set(json.loads(store.read_text())["antwoorden"]) == {"b"}
+    written = store.stat().st_mtime_ns
+    with remembered(store):
+        _ask("b", [2], [])
+    assert store.stat().st_mtime_ns == written  # nothing changed, nothing written
+
+
+def test_a_damaged_or_unwritable_store_only_means_working_it_out(tmp_path: Path) -> None:
+    store = tmp_path / "controles.json"
+    store.write_text('{"versie": 1, "antwoorden": {"a": ["x"]}}')
+    asked: list[str] = []
+    with remembered(store):
+        assert _ask("a", [5], asked) == [5]
+    assert asked == ["a"]
+    store.write_text("{kapot")
+    with remembered(store):
+        assert _ask("a", [6], asked) == [6]
+    blocked = tmp_path / "bestand"
+    blocked.write_text("")
+    with remembered(blocked / "controles.json"):  # its folder is a file: cannot be kept
+        assert _ask("a", [8], asked) == [8]
+
+
+def test_keys_differ_with_any_part() -> None:
+    assert key_of("a", "bc") != key_of("ab", "c")
+    assert key_of("a") == key_of("a")
+
+
+def test_a_build_says_the_same_warnings_from_its_kept_answers(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Markdown mistakes and a confidential title named in a public dossier, said by the first
+    build from the text and by the next from what it kept; a changed title is asked anew."""
+    seed = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = seed.read_text(encoding="utf-8")
+    text = re.sub(
+        r"^(toelichting: \|.*\n)", r"\1  ###Vervolg\n\n", text, count=1, flags=re.MULTILINE
+    )
+    text = text.replace(
+        "  - Instemmen met bijgaand voorstel aanpak actieplan Werklocaties\n",
+        "  - Instemmen met bijgaand voorstel aanpak actieplan Werklocaties (zie 23.0002150)\n",
+    )
+    seed.write_text(text, encoding="utf-8")
+    first = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert first.exit_code == 0, first.stderr
+    said = [line for line in first.stderr.splitlines() if "werklocaties/dossier.yaml" in line]
+    assert any("'###Vervolg' wordt geen kopje" in line for line in said), said
+    assert any("noemt het kenmerk '23.0002150'" in line for line in said), said
+    assert (example_project / "build" / ".cache" / "controles.json").is_file()
+    again = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert [line for line in again.stderr.splitlines() if "werklocaties/dossier.yaml" in line] == (
+        said
+    )
+    mandaat = example_project / "dossiers" / WONEN / "mandaat-woningbouwimpuls" / "dossier.yaml"
+    mandaat.write_text(
+        mandaat.read_text(encoding="utf-8").replace("kenmerk: 23.0002150", "kenmerk: 23.0002151"),
+        encoding="utf-8",
+    )
+    changed = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert "noemt het kenmerk '23.0002150'" not in changed.stderr
