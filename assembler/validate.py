@@ -542,13 +542,20 @@ def _loose_item_naming(
 
 def _line_saying(source: Source, path: FieldPath, text: str, squashed: str) -> int | None:
     """The line within a field's (multi-line) text that says ``squashed``; else the key's."""
+    lines = text.split("\n")
+    offset = next((i for i, line in enumerate(lines) if squashed in squash(line)), None)
+    return _text_line(source, path, text, offset)
+
+
+def _text_line(source: Source, path: FieldPath, text: str, offset: int | None) -> int | None:
+    """The file's line of line ``offset`` of a field's text: below the key for a '|' block,
+    where the file shows that line as typed; else (folded or joined text) the key's line."""
     first = source.line_of(path)
-    if first is None:
-        return None
-    lines = source.text.split("\n")
-    for index in range(first - 1, min(first + text.count("\n") + 1, len(lines))):
-        if squashed in squash(lines[index]):
-            return index + 1
+    if first is None or offset is None or len(text.split("\n")) == 1:
+        return first
+    below = source.text.split("\n")[first + offset : first + offset + 1]
+    if [typed.strip() for typed in below] == [text.split("\n")[offset].strip()]:
+        return first + 1 + offset
     return first
 
 
@@ -764,21 +771,11 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
             Problem(display, source.line_of(path), field_label(path), message, "waarschuwing")
         )
 
-    def walk(value: object, path: FieldPath) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, (*path, str(key)))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                walk(item, (*path, index))
-        elif isinstance(value, str) and "..." in value:
-            lines = [line.strip() for line in value.splitlines()]
-            if any(line == "..." or line.endswith(" ...") for line in lines):
-                warn(path, "bevat nog '...' uit het nieuwe dossier (vul de tekst in)")
-
     # Every build reads every dossier: the walk only when the file has a '...' at all.
-    if "..." in source.text:
-        walk(data, ())
+    for path, text in _texts_of(data) if "..." in source.text else ():
+        lines = [line.strip() for line in text.splitlines()]
+        if any(line == "..." or line.endswith(" ...") for line in lines):
+            warn(path, "bevat nog '...' uit het nieuwe dossier (vul de tekst in)")
     for name in markdown:
         value = data.get(name)
         if not isinstance(value, str):
@@ -799,14 +796,8 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
                 f"HTML zoals '{tag.group()}' komt letterlijk in het document (gebruik **vet**, "
                 "*cursief* of een lijst met '- ')",
             )
-        first = source.line_of((name,))
         for offset, message in markdown_mistakes(value):
-            # The mistake's own line where the text's lines follow the key's ('|'), else the key's.
-            line = first
-            if first is not None:
-                below = source.text.split("\n")[first + offset : first + offset + 1]
-                if [typed.strip() for typed in below] == [value.split("\n")[offset].strip()]:
-                    line = first + 1 + offset
+            line = _text_line(source, (name,), value, offset)
             problems.append(Problem(display, line, name, message, "waarschuwing"))
     return problems
 
