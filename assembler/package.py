@@ -69,7 +69,7 @@ from assembler.layout import (
 from assembler.model import Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.source import field_label
-from assembler.terms import Term, confidential_terms, squash
+from assembler.terms import Term, confidential_terms, public_words, squash
 from assembler.validate import (
     AgendaItem,
     Catalog,
@@ -940,13 +940,8 @@ def _secrets(project: Project, catalog: Catalog) -> tuple[list[gate.SourceFile],
 def _public_sources(
     project: Project, catalog: Catalog, secret_terms: Sequence[Term]
 ) -> tuple[list[Path], list[str]]:
-    paths: list[Path] = []
-    terms: list[str] = []
-    for dossier, found in _dossier_sources(project, catalog, public=True):
-        paths.extend(found)
-        document = dossier.document
-        terms += [document.reference, document.subject]
-        terms += [annex.description for annex in document.annexes]
+    paths = [path for _dossier, found in _dossier_sources(project, catalog, True) for path in found]
+    terms = sorted(public_words(catalog.meetings))
     # A loose agenda item's text is on the public agenda, so it is public; but not one that
     # is a confidential dossier's kenmerk, onderwerp or annex description typed again: that
     # is the leak itself.
