@@ -140,6 +140,14 @@ def check_url(url: str) -> str:
     return f"{parts.scheme}://{host}{shown_port}{parts.path.rstrip('/')}{query}"
 
 
+def _holds(state: object) -> bool:
+    """Whether the kept state of an address says something stands there."""
+    if not isinstance(state, dict):
+        return False
+    parts = ("vergadering", "agendapunten", "informatieobjecten")
+    return any(state.get(part) for part in parts)
+
+
 def _normal(url: str) -> str:
     """``url`` as check_url writes it, or as it is when check_url refuses it."""
     try:
@@ -220,8 +228,11 @@ class _Sender:
             except httpx.TimeoutException:
                 problem = "geen antwoord binnen de wachttijd"
                 continue
-            except httpx.TransportError as error:
-                problem = f"geen verbinding ({type(error).__name__})"
+            except httpx.ConnectError:
+                problem = "geen verbinding met de server"
+                continue
+            except httpx.TransportError:
+                problem = "de verbinding met de server werd verbroken"
                 continue
             if response.status_code in RETRY_STATUS:
                 problem = f"de server antwoordde {response.status_code}"
@@ -231,14 +242,25 @@ class _Sender:
             if response.status_code >= 400:
                 raise PublishRejected(
                     f"{method} {path}: de server weigerde het verzoek met "
-                    f"{response.status_code}{_detail(response)} (controleer het token en de "
-                    "gegevens; wat eerder lukte is bewaard in publicatie.json)"
+                    f"{response.status_code}{_detail(response)} "
+                    f"({_REJECTED.get(response.status_code, _REJECTED[0])}; wat eerder lukte is "
+                    "bewaard in publicatie.json)"
                 )
             return response
         raise PublishFailed(
             f"{method} {path}: {problem}, ook na {self.attempts} pogingen (probeer het later "
             "opnieuw; wat eerder lukte is bewaard in publicatie.json)"
         )
+
+
+# What to check when the server refuses a request, by its status; 0: any other.
+_REJECTED = {
+    401: "controleer het token",
+    403: "controleer het token",
+    404: "controleer het adres van de API bij --naar",
+    405: "controleer het adres van de API bij --naar",
+    0: "controleer het token en de gegevens",
+}
 
 
 def _detail(response: httpx.Response) -> str:
@@ -336,7 +358,9 @@ def publish_meeting(
     for known in list(targets):
         if known != base and base not in targets and _normal(known) == base:
             targets[base] = targets.pop(known)
-    others = sorted({_normal(str(known)) for known in targets if known != base})
+    others = sorted(
+        {_normal(str(known)) for known, held in targets.items() if known != base and _holds(held)}
+    )
     if base not in targets and others:
         # Nothing is known of what stands at this address; what stands at the other one is
         # neither updated nor taken down from here.
@@ -351,7 +375,9 @@ def publish_meeting(
     state.setdefault("informatieobjecten", {})
 
     def remember() -> None:
-        if not dry_run:
+        # An address that never accepted anything (a typo, a refused token) is not kept: it
+        # would be said at every later publication to another address.
+        if not dry_run and (base in targets or _holds(state)):
             targets[base] = state
             save_publication(export.meeting, publication)
 

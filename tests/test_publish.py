@@ -380,6 +380,40 @@ def test_rejected_request_stops_with_usage_error(project: Project) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("status", "check"), [(401, "het token"), (404, "het adres van de API")])
+def test_an_address_that_accepted_nothing_is_not_kept(
+    project: Project, run_cli: Callable[..., CliResult], status: int, check: str
+) -> None:
+    """A typo in --naar, or a refused token: publishing to the right address later is not
+    warned about the wrong one, as if something stood there."""
+    with Stub([status]) as stub, pytest.raises(PublishRejected) as raised:
+        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+    assert f"de server weigerde het verzoek met {status}: nee (controleer {check}" in (
+        raised.value.message
+    )
+    assert stub.url not in _publication(project).get("publicaties", {})
+    with pytest.raises(PublishFailed) as failed:
+        publish_meeting(
+            project,
+            project.dossiers / WONEN,
+            f"http://127.0.0.1:{_free_port()}/api",
+            token=TOKEN,
+            sleep=lambda _: None,
+        )
+    assert ": geen verbinding met de server, ook na 4 pogingen" in failed.value.message
+    later = run_cli(
+        "publish",
+        f"dossiers/{WONEN}",
+        "--naar",
+        "http://127.0.0.1:18765/api",
+        "--droog",
+        cwd=project.root,
+    )
+    assert later.exit_code == 0, later.stderr
+    assert "waarschuwing" not in later.stderr
+
+
+@pytest.mark.slow
 def test_documents_made_confidential_are_deleted_even_when_a_change_is_refused(
     project: Project,
 ) -> None:
