@@ -509,6 +509,8 @@ class _Work:
     dossiers: list[_Plan]
     meetings: list[_MeetingPlan]
     failed: dict[Path, str] = field(default_factory=dict)
+    # The template that could not be used, of each dossier failed for it.
+    failed_templates: dict[Path, Path] = field(default_factory=dict)
     rendered: dict[Path, Path] = field(default_factory=dict)
     # The annex intake's warnings of each dossier, kept with its outputs: a build that finds
     # the dossier unchanged says them again, as it says the warnings of validation.
@@ -1001,6 +1003,7 @@ def _run(
                         report.template_failed = True
                         report.problems.append(_template_problem(project, template, outcome))
                         work.failed[plan.dossier.folder] = outcome.message
+                        work.failed_templates[plan.dossier.folder] = template
                 if conversions is not None:
                     conversions.service.poll()
 
@@ -1254,13 +1257,25 @@ def _meeting_bundles(
     from assembler.bundle import merge_documents
 
     staging = _staging(plan.folder / "vergadering")
-    failed = [p.dossier.name for p in plan.items if p.dossier.folder in work.failed]
+    failed = [p.dossier for p in plan.items if p.dossier.folder in work.failed]
     made = _meeting_outputs(options)
     agendas = [staging / name for name in made if name.startswith("agenda")]
     if failed or not all(path.is_file() for path in agendas):
         # Named, not "see above": problems are sorted by file, and a dossier's may come after.
         if failed:
-            why = _items_that(failed, "niet gemaakt kon worden", "niet gemaakt konden worden")
+            # A broken template is said once, at the template: its dossiers have no message.
+            if all(d.folder in work.failed_templates for d in failed):
+                templates = sorted(
+                    {project.display(work.failed_templates[d.folder]) for d in failed}
+                )
+                why = (
+                    f"het sjabloon {templates[0]} niet gebruikt kon worden"
+                    if len(templates) == 1
+                    else f"de sjablonen {dutch_list(templates)} niet gebruikt konden worden"
+                ) + " (zie de melding daarover)"
+            else:
+                names = [d.name for d in failed]
+                why = _items_that(names, "niet gemaakt kon worden", "niet gemaakt konden worden")
         elif (staging / "agenda.docx").is_file():
             why = "LibreOffice van de agenda geen PDF kon maken (zie de melding daarover)"
         else:

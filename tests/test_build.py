@@ -596,6 +596,26 @@ def test_two_items_made_confidential_are_named_together(
     ) in result.stderr.splitlines(), result.stderr
 
 
+def test_a_missing_template_is_named_as_why_the_agendas_were_not_made(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Its dossiers have no message of their own: the meeting's warning points at the template."""
+    (example_project / "templates" / "voorstel.docx").unlink()
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 2
+    said = result.stderr.splitlines()
+    assert (
+        "templates/voorstel.docx: sjabloon bestaat niet (maak het aan of kies een ander sjabloon)"
+        in said
+    )
+    for meeting in (ECONOMIE, WONEN):
+        assert (
+            f"dossiers/{meeting}/vergadering.yaml: waarschuwing: de agenda's zijn niet gemaakt "
+            "omdat het sjabloon templates/voorstel.docx niet gebruikt kon worden (zie de melding "
+            "daarover)"
+        ) in said, said
+
+
 def test_a_meeting_that_does_not_load_still_withdraws_what_is_no_longer_public(
     example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
 ) -> None:

@@ -1122,12 +1122,16 @@ def _split_tag_rendered(c: Catalogue, run: Run) -> None:
 
 def _template_case(case_id: str, plant: Plant, message: str) -> Case:
     # A broken memo template fails the memo only: the voorstellen are built, the meeting's
-    # agenda and bundles keep their previous version.
+    # agenda and bundles keep their previous version, and say it is for the template.
     return Case(
         case_id,
         plant,
         2,
-        (message, _skipped_bundle("memo")),
+        (
+            message,
+            f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet gemaakt omdat het "
+            f"sjabloon {MEMO_TEMPLATE} niet gebruikt kon worden (zie de melding daarover)",
+        ),
         absent=("memo",),
         built=VOORSTELLEN,
         pdf=True,
