@@ -408,6 +408,16 @@ def _next_version(current: str) -> str:
     return version
 
 
+def _latest_version(*records: dict[str, Any] | None) -> str:
+    """The highest version the records of one document (either side) have had."""
+    numbers = [
+        int(str(record.get("versie")))
+        for record in records
+        if record is not None and str(record.get("versie")).isdigit()
+    ]
+    return str(max(numbers, default=0))
+
+
 def _record_key(side: Side, key: str) -> str:
     return f"{side}:{key}"
 
@@ -475,13 +485,16 @@ def _update_versions(
         if old is None and moved is None and before is not None:
             old = updated.pop(before)
             renamed[before] = record_key
-        if old is None and moved is not None and moved.get("status") != "ingetrokken":
-            version = _next_version(str(moved.get("versie", "0")))
+        # One document id, one count of versions, whichever side the document was on.
+        latest = _latest_version(old, moved)
+        moved_here = moved is not None and moved.get("status") != "ingetrokken"
+        if moved_here and (old is None or old.get("status") == "ingetrokken"):
+            version = _next_version(latest)
             reason = "nu openbaar" if document.side == PUBLIC else "niet meer openbaar"
         elif old is None:
             version, reason = "1", "eerste versie"
         elif old.get("status") == "ingetrokken":
-            version, reason = _next_version(str(old.get("versie", "0"))), "weer op de agenda"
+            version, reason = _next_version(latest), "weer op de agenda"
         elif old.get("inhoud") != facts.digest:
             version, reason = _next_version(str(old.get("versie", "0"))), "inhoud gewijzigd"
         elif old.get("titel") != document.title:

@@ -797,3 +797,40 @@ def test_a_name_once_withdrawn_unnamed_is_not_given_later(project: Project) -> N
     assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     withdrawn = json.dumps(_manifest(project.root, WONEN, PUBLIC)["ingetrokken"])
     assert "23.0002117_bijlage-02" not in withdrawn and "23.0002117_bijlage-03" not in withdrawn
+
+
+@pytest.mark.slow
+def test_a_document_that_goes_back_and_forth_keeps_counting_its_versions(
+    project: Project,
+) -> None:
+    """One document id, one count of versions: confidential, public again, confidential again."""
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    publication = project.dossiers / WONEN / "publicatie.json"
+
+    def live() -> tuple[str, str, str, str]:
+        records = json.loads(publication.read_text(encoding="utf-8"))["documenten"]
+        (record,) = [
+            r
+            for key, r in records.items()
+            if key.endswith(":snelfietsroutes/voorstel") and r["status"] == "actueel"
+        ]
+        return record["zijde"], record["versie"], record["reden"], record["documentid"]
+
+    first = live()
+    seen = [first[:3]]
+    for spread in ("Nee", "Ja", "Nee"):
+        text = dossier.read_text(encoding="utf-8")
+        dossier.write_text(
+            re.sub(r"^verspreiden: \w+", f"verspreiden: {spread}", text, flags=re.M), "utf-8"
+        )
+        report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+        assert report.exit_code == 0, [p.format() for p in report.problems]
+        now = live()
+        assert now[3] == first[3]  # the same document id throughout
+        seen.append(now[:3])
+    assert seen == [
+        ("openbaar", "1", "eerste versie"),
+        ("niet-openbaar", "2", "niet meer openbaar"),
+        ("openbaar", "3", "nu openbaar"),
+        ("niet-openbaar", "4", "niet meer openbaar"),
+    ]
