@@ -105,6 +105,8 @@ class PublishReport:
     export: ExportReport
     requests: list[Request] = field(default_factory=list)
     unchanged: int = 0
+    # Files at publicatie_url that no link points to any more: withdrawn, or renamed.
+    take_down: list[str] = field(default_factory=list)
     # What the clerk should know that is not a request (warnings, in Dutch).
     notes: list[str] = field(default_factory=list)
 
@@ -408,12 +410,15 @@ def _synchronise(
         body: dict[str, Any],
         what: str,
         cleared: tuple[str, ...] = (),
+        file_name: str | None = None,
     ) -> str:
         digest = _digest(body)
         known = holder.get(key)
         if isinstance(known, dict) and known.get("id") and known.get("hash") == digest:
             report.unchanged += 1
             return str(known["id"])
+        if isinstance(known, dict) and known.get("bestand") not in (None, file_name):
+            report.take_down.append(str(known["bestand"]))  # renamed: the old file stays
         if isinstance(known, dict) and known.get("id"):
             object_id = str(known["id"])
             # A PUT replaces the whole object, but a server that merges it into the old one
@@ -427,8 +432,12 @@ def _synchronise(
             object_id = new_id
         if object_id != "(nieuw)":
             holder[key] = {"id": object_id, "hash": digest}
+            if file_name is not None:
+                holder[key]["bestand"] = file_name
             remember()
         return object_id
+
+    records = export.publication.get("documenten", {})
 
     def withdraw(collection: str, label: str, holder: dict[str, Any], keep: set[str]) -> None:
         for key in sorted(set(holder) - keep):
@@ -436,6 +445,9 @@ def _synchronise(
             if isinstance(known, dict) and known.get("id"):
                 path = _object_path(collection, str(known["id"]))
                 sender.send("DELETE", path, f"{label} {key}", "ingetrokken", None)
+                if collection == "informatieobjecten":
+                    name = known.get("bestand") or records.get(key, {}).get("bestandsnaam")
+                    report.take_down += [str(name)] if name else []
             if sender.client is not None:
                 del holder[key]
                 remember()
@@ -493,6 +505,7 @@ def _synchronise(
             key,
             body,
             f"informatieobject {entry['bestandsnaam']}",
+            file_name=str(entry["bestandsnaam"]),
         )
 
     # Items last: a document kept may point at an item that goes until it is sent anew above.

@@ -582,3 +582,27 @@ def test_plain_http_to_another_host_and_missing_token_are_refused(project: Proje
         )
     with pytest.raises(UsageError, match="ASSEMBLER_ODS_TOKEN"):
         publish_meeting(project, project.dossiers / WONEN, "https://raad.example.nl/api", token="")
+
+
+@pytest.mark.slow
+def test_the_command_says_which_files_to_take_down_where_the_links_pointed(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API forgets a withdrawn document; the web server at publicatie_url does not."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Stub([]) as stub:
+        first = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        assert first.exit_code == 0, first.stderr
+        assert "Haal daar weg" not in first.stdout
+        records = _publication(project)["documenten"]
+        names = sorted(
+            r["bestandsnaam"] for k, r in records.items() if k.startswith("openbaar:snelfiets")
+        )
+        assert len(names) == 4  # the voorstel and its three annexes
+        _make_confidential(project)
+        again = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+    assert again.exit_code == 0, again.stderr
+    assert (
+        "Haal daar weg, want geen link wijst er nog naar (niet meer openbaar, niet meer op de "
+        f"agenda of hernoemd): {', '.join(names)}."
+    ) in again.stdout.splitlines(), again.stdout
