@@ -7,13 +7,14 @@ import io
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -33,6 +34,7 @@ from assembler.render import (
     short_date,
 )
 from assembler.validate import load_dossier
+from tests.conftest import ECONOMIE, CliResult
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -833,3 +835,26 @@ def test_a_very_wide_logo_is_made_lower_instead_of_running_off_the_page(tmp_path
     assert (int(extent.get("cx")), int(extent.get("cy"))) == (2880000, 144000)
     embedded, _ = header_picture(out)
     assert embedded.size == (940, 47)  # 300 dpi at the height it is printed
+
+
+@pytest.mark.slow
+def test_a_last_table_that_ends_at_the_foot_of_a_page_adds_no_empty_page(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Word wants a paragraph after a final table; at a line's height it took a page of its own
+    when the table ended within a line of the page's foot (found with a clerk's voorstel)."""
+    import pypdf
+
+    dossier = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    # Tuned so that the Bijlage(n) table ends just above the footer of page 2.
+    extra = "".join(f"  Extra regel {i}.\n\n" for i in range(18)) + "  ### Kop\n\n"
+    dossier.write_text(text.replace("toelichting: |\n", "toelichting: |\n" + extra, 1), "utf-8")
+    result = run_cli("build", f"dossiers/{ECONOMIE}/werklocaties", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    (pdf,) = (example_project / "build" / ECONOMIE).glob("*werklocaties/voorstel.pdf")
+    pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    assert "Bijlage 3." in pages[-1]  # the table's last row is on the last page
+    for template in ("voorstel", "memo"):
+        closing = Document(str(example_project / "templates" / f"{template}.docx")).paragraphs[-1]
+        assert closing.text == "" and closing.paragraph_format.line_spacing == Pt(1)

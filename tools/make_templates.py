@@ -17,8 +17,9 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
@@ -593,9 +594,27 @@ def _bijlagen_section(doc: DocumentObject, widths: Sequence[int]) -> None:
 
 def _closing_paragraph(doc: DocumentObject) -> None:
     # Word wants a paragraph after a final table; keep it tiny so it adds no page.
-    closing = doc.add_paragraph()
+    shrink_closing_paragraph(doc.add_paragraph())
+
+
+def shrink_closing_paragraph(closing: Paragraph) -> None:
+    """Make the empty paragraph that ends a template 1 pt high: at a normal line's height it
+    went to a page of its own when the last table ended within a line of the page's foot."""
     closing.paragraph_format.space_after = Pt(0)
     closing.paragraph_format.space_before = Pt(0)
+    closing.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    closing.paragraph_format.line_spacing = Pt(1)
+    p_pr = closing._p.get_or_add_pPr()
+    mark = p_pr.find(qn("w:rPr"))
+    if mark is None:
+        mark = OxmlElement("w:rPr")
+        p_pr.append(mark)
+    for old_size in mark.findall(qn("w:sz")):
+        mark.remove(old_size)
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")  # half-points: the paragraph mark is 1 pt
+    mark.append(size)
+    _fix_ppr_order(p_pr)
 
 
 def make_voorstel() -> DocumentObject:
