@@ -118,7 +118,9 @@ class PdfFacts:
     sha256: str
     embedded: tuple[str, ...]  # SHA-256 of each embedded file
     pages: tuple[frozenset[str], ...]  # the hashes of each page's parts
-    text: str  # squashed: page text, bookmarks, metadata, annotations, page labels
+    # Squashed, by where a reader finds it: "" for the pages' own text, then the bookmarks,
+    # the document properties, and annotations, form fields, links and page labels.
+    texts: tuple[tuple[str, str], ...]
 
 
 def _sha(data: bytes) -> str:
@@ -320,11 +322,18 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
     with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
         pages = tuple(page_parts(page) for page in pdf.pages)
         embedded = tuple(_embedded_hashes(pdf))
-        text = ""
+        texts: tuple[tuple[str, str], ...] = ()
         if with_text:
-            extra = _outline_titles(pdf) + _metadata_texts(pdf) + _annotation_texts(pdf)
-            text = squash(_page_text(data) + "\n" + "\n".join(extra))
-    return PdfFacts(_sha(data), embedded, pages, text)
+            texts = (
+                ("", squash(_page_text(data))),
+                ("in de bladwijzers", squash("\n".join(_outline_titles(pdf)))),
+                ("in de documenteigenschappen", squash("\n".join(_metadata_texts(pdf)))),
+                (
+                    "in een aantekening, formulierveld, link of paginanummer",
+                    squash("\n".join(_annotation_texts(pdf))),
+                ),
+            )
+    return PdfFacts(_sha(data), embedded, pages, texts)
 
 
 def content_digest(path: Path) -> str:
@@ -480,16 +489,22 @@ def _file_leaks(
             else:
                 continue
             break
-    leaks.extend(_term_leaks(item.label, facts.text, terms, item.meeting))
+    said: set[str] = set()  # one leak per term, where a reader finds it first
+    for where, text in facts.texts:
+        found = [t for t in terms if t.text not in said]
+        leaks.extend(_term_leaks(item.label, text, found, item.meeting, where))
+        said.update(t.text for t in found if t.searched_in(item.meeting) and squash(t.text) in text)
     return leaks
 
 
-def _term_leaks(label: str, squashed: str, terms: Sequence[Term], meeting: str) -> list[Leak]:
+def _term_leaks(
+    label: str, squashed: str, terms: Sequence[Term], meeting: str, where: str = ""
+) -> list[Leak]:
     return [
         Leak(
             label,
-            f"noemt {term.what} '{term.text}' van het vertrouwelijke dossier {term.source} "
-            f"({term.advice()})",
+            f"noemt {where + ' ' if where else ''}{term.what} '{term.text}' van het "
+            f"vertrouwelijke dossier {term.source} ({term.advice()})",
         )
         for term in terms
         if term.searched_in(meeting) and squash(term.text) in squashed

@@ -979,7 +979,7 @@ def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExpor
         names = []
         for document in export.documents:
             if document.side == PUBLIC:
-                audit.public_files.append(_public_file(project, document, prefix, export.name))
+                audit.public_files.append(_public_file(project, document, export.name))
                 names.append(document.name)
         zip_name = project.display(export.folder / f"{export.name}-{PUBLIC}.zip")
         audit.public_texts += [
@@ -997,14 +997,13 @@ def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExpor
 # --------------------------------------------------------------------------- the export
 
 
-def _public_file(
-    project: Project, document: ExportDocument, prefix: str, meeting: str
-) -> gate.PublicFile:
+def _public_file(project: Project, document: ExportDocument, meeting: str) -> gate.PublicFile:
     """A public document for the gate: an annex named by the dossier line that attaches it,
-    which is what the clerk mends; the others by their place in the package."""
+    which is what the clerk mends; the others by the file in build/ that the package would
+    copy (the package itself is not written when the gate stops it)."""
     dossier = document.dossier
     if document.role != "bijlage" or dossier is None or document.annex is None:
-        return gate.PublicFile(document.source, f"{prefix}/{document.name}", meeting)
+        return gate.PublicFile(document.source, project.display(document.source), meeting)
     where = ("bijlagen", document.annex - 1, "bestand")
     return gate.PublicFile(
         document.source,

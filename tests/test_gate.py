@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 WONEN = "2023-06-23-pfho-ruimte-wonen"
 SECRET_SUBJECT = "Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls"
 SECRET_KENMERK = "23.0002150"
+ANNOTATIONS = "in een aantekening, formulierveld, link of paginanummer"
 
 
 # --------------------------------------------------------------------------- PDF helpers
@@ -93,7 +94,7 @@ def test_one_broken_annotation_does_not_hide_the_others(tmp_path: Path) -> None:
         pdf.pages[0].obj.Annots = Array([pdf.make_indirect(note), pdf.make_indirect(link)])
         pdf.Root.AcroForm = Dictionary(Fields=Array([pdf.make_indirect(choice)]))
         pdf.save(path)
-    text = gate.analyse_pdf(path).text
+    text = dict(gate.analyse_pdf(path).texts)[ANNOTATIONS]
     assert gate.squash(SECRET_KENMERK) in text
     assert "b7x" in text
 
@@ -183,6 +184,29 @@ def test_a_short_title_is_searched_in_its_own_meeting_a_kenmerk_and_long_title_e
         ("a/manifest.json", annex),
         ("b/manifest.json", f"noemt het kenmerk '{SECRET_KENMERK}'"),
         ("b/manifest.json", annex),
+    ]
+
+
+def test_a_leak_says_where_in_the_pdf_a_reader_finds_it(tmp_path: Path) -> None:
+    """A kenmerk in the document properties is not found by searching the pages."""
+    path = make_pdf(tmp_path / "bijlage.pdf", [[f"Zie {SECRET_SUBJECT} hierover."]])
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.docinfo["/Title"] = f"Werkdocument {SECRET_KENMERK}"
+        with pdf.open_outline() as outline:
+            outline.root.append(pikepdf.OutlineItem(f"Over {SECRET_SUBJECT}", 0))
+        pdf.save(path)
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(path, "d.yaml", "m", 33, "bijlagen[4].bestand")],
+        confidential_terms=[
+            Term(SECRET_SUBJECT, "het onderwerp", "x/dossier.yaml"),
+            Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True),
+        ],
+    )
+    said = sorted(leak.message.split(" van het")[0] for leak in gate.find_leaks(audit))
+    # Once each, where a reader finds it first: the subject on the page, not in the bookmark.
+    assert said == [
+        f"noemt het onderwerp '{SECRET_SUBJECT}'",
+        f"noemt in de documenteigenschappen het kenmerk '{SECRET_KENMERK}'",
     ]
 
 
@@ -597,7 +621,8 @@ def test_a_title_in_an_annotation_field_link_or_label_is_found(
             pdf.save(annex)
     result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
     assert result.exit_code == 4, result.stderr
-    assert f"noemt het kenmerk '{SECRET_KENMERK}' van het vertrouwelijke dossier" in result.stderr
+    said = f"noemt {ANNOTATIONS} het kenmerk '{SECRET_KENMERK}' van het vertrouwelijke dossier"
+    assert said in result.stderr
     assert not (project.build / WONEN / "export").exists()
 
 
