@@ -783,9 +783,17 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
         Vergadering.model_validate(source.data)
     except ValidationError as error:
         problems = problems_from_validation(error, source, Vergadering)
+        # Each value came from an option, or the date from the folder name: said as such.
+        from_name = not values.datum
         raise UsageError(
             "er is geen vergadering gemaakt: "
-            + "; ".join(f"--{p.veld}: {p.melding}" for p in problems)
+            + "; ".join(
+                f"de datum in de mapnaam, {day}, bestaat niet (geef de map de datum van de "
+                "vergadering)"
+                if p.veld == "datum" and from_name
+                else f"--{p.veld}: {p.melding}"
+                for p in problems
+            )
         ) from None
     folder.mkdir(exist_ok=True)
     write_text_atomic(target, text)

@@ -453,3 +453,16 @@ def test_a_meeting_folder_without_a_date_needs_datum(
         encoding="utf-8"
     )
     assert "datum: 2024-03-15" in text
+
+
+def test_a_day_that_does_not_exist_in_the_folder_name_is_said_as_the_folder_name(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """No --datum was given: the message does not name it."""
+    result = run_cli("vergadering", "dossiers/2027-02-30-pfho-economie", cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "fout: er is geen vergadering gemaakt: de datum in de mapnaam, 2027-02-30, bestaat niet "
+        "(geef de map de datum van de vergadering)\n"
+    )
+    assert not (example_project / "dossiers" / "2027-02-30-pfho-economie").exists()
