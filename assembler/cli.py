@@ -357,12 +357,21 @@ def templates_check(as_json: bool) -> None:
     project = _project()
     problems = lint_templates(project)
     _print_problems(problems, as_json)
-    if any(p.ernst == "fout" for p in problems):
-        sys.exit(int(ExitCode.USAGE))
+    errors = [p for p in problems if p.ernst == "fout"]
+    count = len(problems) - len(errors)
+    warnings = f" ({_counted(count, 'waarschuwing', 'waarschuwingen')})" if count else ""
     if not as_json:
-        count = len(problems)
-        warnings = f" ({count} waarschuwing{'en' if count != 1 else ''})" if count else ""
-        click.echo(f"Sjablonen in orde{warnings}.")
+        # As check ends: how far from done, on stdout, after the messages.
+        if errors:
+            files = {problem.bestand for problem in errors}
+            click.echo(
+                f"Niet in orde: {_counted(len(errors), 'fout', 'fouten')} in "
+                f"{_counted(len(files), 'sjabloon', 'sjablonen')}{warnings}."
+            )
+        else:
+            click.echo(f"Sjablonen in orde{warnings}.")
+    if errors:
+        sys.exit(int(ExitCode.USAGE))
 
 
 # How `new` asks for what was not given, in the words of the documents.

@@ -75,6 +75,8 @@ def test_templates_check_clean_and_broken(example_project: Path, run_cli: RunCli
     result = run_cli("templates", "check", cwd=example_project)
     assert result.exit_code == 2
     assert result.stderr.startswith("templates/memo.docx: ")
+    # As check ends: how far from done, on stdout.
+    assert result.stdout == "Niet in orde: 1 fout in 1 sjabloon.\n"
     check = run_cli("check", cwd=example_project)
     assert check.exit_code == 2
     assert "templates/memo.docx: " in check.stderr
