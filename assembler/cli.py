@@ -118,6 +118,10 @@ def _fail(error: AssemblerError, as_json: bool = False) -> NoReturn:
     sys.exit(int(error.exit_code))
 
 
+# Said on Ctrl-C: every output is written to a temporary file and renamed into place.
+STOPPED = "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te maken)"
+
+
 def handles_errors(function: F) -> F:
     """Turn library errors into Dutch messages and exit codes; never a traceback for input."""
 
@@ -131,7 +135,7 @@ def handles_errors(function: F) -> F:
             # What a stopped build still did (withdrawals) is said before it stops.
             if said := getattr(interrupt, "problems", []):
                 _print_problems(said, bool(kwargs.get("as_json")))
-            click.echo("afgebroken", err=True)
+            click.echo(STOPPED, err=True)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
@@ -778,7 +782,7 @@ def _dispatch() -> None:
         click.echo(f"fout: {message}", err=True)
         sys.exit(int(ExitCode.USAGE))
     except click.Abort:
-        click.echo("afgebroken", err=True)
+        click.echo(STOPPED, err=True)
         sys.exit(130)
 
 

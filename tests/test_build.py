@@ -1456,6 +1456,8 @@ def test_a_build_stopped_with_ctrl_c_says_what_it_withdrew(
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 130
     said = result.stderr.splitlines()
-    assert said[-1] == "afgebroken"
+    assert said[-1] == (
+        "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te maken)"
+    )
     assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in said
     assert not (meeting / "agenda.docx").exists()
