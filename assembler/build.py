@@ -54,7 +54,7 @@ from assembler.layout import (
     output_folder_name,
     previous_outputs,
 )
-from assembler.project import DOSSIER_FILE, Project
+from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.withdraw import meeting_warning, withdraw_public_outputs
 
 # The heavy modules (pydantic models, docxtpl, pikepdf) are imported where they are used:
@@ -370,7 +370,20 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
 
     catalog = load_catalog(project, paths)
     organisation_context(catalog.organisation, project.root)  # a damaged logo, as build finds it
-    problems = [*lint_templates(project), *catalog.problems]
+    # Checking one dossier: only the templates it needs (a broken voorstel template is no
+    # reason to refuse a memo); a whole meeting needs the agenda's too.
+    names: set[str] | None = None
+    if paths:
+        names = {d.document.kind for meeting in catalog.meetings for d in meeting.dossiers}
+        chosen = [Path(path) for path in paths]
+        if any(
+            path.name == MEETING_FILE
+            or (path / MEETING_FILE).is_file()
+            or path.resolve() == project.dossiers.resolve()
+            for path in chosen
+        ):
+            names.add("agenda")
+    problems = [*lint_templates(project, names), *catalog.problems]
     dossiers = [dossier for meeting in catalog.meetings for dossier in meeting.dossiers]
     with AnnexIntake(project) as intake:
         intake.start(dossiers)

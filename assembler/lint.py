@@ -27,7 +27,7 @@ import re
 import types
 import typing
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -788,12 +788,15 @@ def _missing(spec: TemplateSpec, used: set[tuple[str, ...]], label: str) -> list
     return problems
 
 
-def lint_templates(project: Project) -> list[Problem]:
-    """Lint every document kind's template and the agenda's; errors and warnings, sorted."""
+def lint_templates(project: Project, names: Collection[str] | None = None) -> list[Problem]:
+    """Lint every document kind's template and the agenda's (or those ``names``); errors and
+    warnings, sorted."""
     problems: list[Problem] = []
     specs = [document_spec(kind) for kind in DOCUMENT_KINDS]
     specs.append(agenda_spec())
     for spec in specs:
+        if names is not None and spec.name not in names:
+            continue
         path = project.template_for(spec.name)
         problems += lint_template(path, spec, project.display(path))
     return sort_problems(problems)

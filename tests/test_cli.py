@@ -219,3 +219,23 @@ def test_a_usage_error_of_build_json_gives_the_summary_too(
     }
     assert result.stderr == f"fout: {message}\n"
     assert not (example_project / "build").exists()
+
+
+def test_checking_one_dossier_needs_only_its_own_template(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A broken voorstel template is no reason to refuse the memo a clerk is working on."""
+    (example_project / "templates" / "voorstel.docx").write_bytes(b"dit is geen docx")
+    memo = "dossiers/2023-06-23-pfho-ruimte-wonen/memo-huisvestingsverordening"
+    alone = run_cli("check", memo, cwd=example_project)
+    assert alone.exit_code == 0, alone.stderr
+    assert "templates/voorstel.docx" not in alone.stderr
+    for whole in ([], ["dossiers/2023-06-23-pfho-ruimte-wonen"]):
+        result = run_cli("check", *whole, cwd=example_project)
+        assert result.exit_code == 2
+        assert result.stderr.startswith("templates/voorstel.docx: ")
+    (example_project / "templates" / "agenda.docx").write_bytes(b"dit is geen docx")
+    meeting = run_cli(
+        "check", "dossiers/2023-06-23-pfho-ruimte-wonen/vergadering.yaml", cwd=example_project
+    )
+    assert meeting.exit_code == 2 and "templates/agenda.docx: " in meeting.stderr
