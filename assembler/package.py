@@ -1061,7 +1061,7 @@ def plan_meeting(
                     objects[after] = objects.pop(before)
     export.publication = publication
     organisation = catalog.organisation
-    _secret_files, secret_terms = _secrets(project, catalog)
+    secret_terms = confidential_terms(project, catalog.meetings)  # not the files: names only
     _hide_withdrawn(records, meeting, secret_terms)
     for side in SIDES:
         manifest = _manifest(export, side, organisation, versions, records)
