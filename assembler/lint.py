@@ -374,6 +374,8 @@ class _Walker:
     findings: list[_Finding] = field(default_factory=list)
     used: set[tuple[str, ...]] = field(default_factory=set)
     guards: set[str] = field(default_factory=set)  # expressions tested with "is defined"
+    # The name each list's rows get in the template's own for loop, for hints in its words.
+    row_names: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     # statements --------------------------------------------------------------
 
@@ -443,6 +445,8 @@ class _Walker:
         inner = dict(scope)
         row: _Shape = rows.row if isinstance(rows, _Rows) else _Unknown()
         self._bind(node.target, row, inner)
+        if isinstance(rows, _Rows) and isinstance(node.target, nodes.Name):
+            self.row_names.setdefault(rows.path, node.target.name)
         inner["loop"] = _Loop()
         if node.test is not None:
             self.visit(node.test, inner)
@@ -596,12 +600,13 @@ class _Walker:
             return _Unknown(broken=True)
         if isinstance(base, _Rows):
             what = f"de lijst '{'.'.join(base.path)}'"
+            row = self.row_names.get(base.path, "rij")
             self.findings.append(
                 _Finding(
                     node.lineno,
                     attr,
                     f"{what} heeft geen veld '{attr}' "
-                    f"(gebruik {{% for rij in {base.path[-1]} %}} ... {{{{ rij.{attr} }}}})",
+                    f"(gebruik {{% for {row} in {base.path[-1]} %}} ... {{{{ {row}.{attr} }}}})",
                 )
             )
             return _Unknown(broken=True)
@@ -725,6 +730,7 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
     context = _shape(spec.context, (), spec.noun)
     assert isinstance(context, _Record)
     used: set[tuple[str, ...]] = set()
+    row_names: dict[tuple[str, ...], str] = {}
     seen: set[tuple[str, str]] = set()
     unread = False  # a part that did not parse: what it uses is unknown
     for part in parts:
@@ -742,6 +748,7 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
         )
         walker.walk(tree, {})
         used |= walker.used
+        row_names = walker.row_names | row_names
         tags = _tags(part.source)
         for finding in walker.findings:
             tag = _tag_for(tags, finding.lineno, finding.name)
@@ -761,11 +768,16 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
             )
         )
     if not unread:
-        problems += _missing(spec, used, label)
+        problems += _missing(spec, used, row_names, label)
     return problems
 
 
-def _missing(spec: TemplateSpec, used: set[tuple[str, ...]], label: str) -> list[Problem]:
+def _missing(
+    spec: TemplateSpec,
+    used: set[tuple[str, ...]],
+    row_names: dict[tuple[str, ...], str],
+    label: str,
+) -> list[Problem]:
     """Warnings for required fields the template never uses."""
     problems = []
     for path in spec.required:
@@ -778,9 +790,10 @@ def _missing(spec: TemplateSpec, used: set[tuple[str, ...]], label: str) -> list
             )
         elif path[:-1] in used:
             rows = ".".join(path[:-1])
+            row = row_names.get(path[:-1], "rij")
             message = (
                 f"'{path[-1]}' van de rijen in '{rows}' staat nergens in het sjabloon "
-                f"(voeg {{{{ rij.{path[-1]} }}}} toe binnen {{% for rij in {path[-2]} %}})"
+                f"(voeg {{{{ {row}.{path[-1]} }}}} toe binnen {{% for {row} in {path[-2]} %}})"
             )
         else:
             continue  # the list itself is missing (or optional): said once, above

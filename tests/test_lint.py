@@ -68,11 +68,13 @@ def with_paragraph(tmp_path: Path, text: str, *, where: str = "body") -> Path:
     return path
 
 
-def with_document_xml(tmp_path: Path, edit: Callable[[str], str]) -> Path:
-    """A copy of the voorstel template whose word/document.xml went through ``edit``."""
+def with_document_xml(
+    tmp_path: Path, edit: Callable[[str], str], template: Path = VOORSTEL
+) -> Path:
+    """A copy of a template (the voorstel's) whose word/document.xml went through ``edit``."""
     out = io.BytesIO()
     with (
-        zipfile.ZipFile(VOORSTEL) as old,
+        zipfile.ZipFile(template) as old,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
     ):
         for info in old.infolist():
@@ -83,7 +85,7 @@ def with_document_xml(tmp_path: Path, edit: Callable[[str], str]) -> Path:
                 assert changed != xml, "the edit did not apply"
                 data = changed.encode("utf-8")
             new.writestr(info, data)
-    path = tmp_path / "voorstel.docx"
+    path = tmp_path / template.name
     path.write_bytes(out.getvalue())
     return path
 
@@ -173,6 +175,17 @@ def test_missing_row_field_is_a_warning(tmp_path: Path) -> None:
     path = with_document_xml(tmp_path, lambda xml: xml.replace("{{ rij.conclusie }}", ""))
     [problem] = warnings(lint_voorstel(path))
     assert problem.veld == "behandeling.conclusie"
+
+
+def test_missing_row_field_hint_uses_the_templates_own_loop_name(tmp_path: Path) -> None:
+    path = with_document_xml(
+        tmp_path, lambda xml: xml.replace("{{ punt.titel }}", ""), TEMPLATES / "agenda.docx"
+    )
+    [problem] = warnings(lint_template(path, agenda_spec(), "templates/agenda.docx"))
+    assert problem.melding == (
+        "'titel' van de rijen in 'punten' staat nergens in het sjabloon "
+        "(voeg {{ punt.titel }} toe binnen {% for punt in punten %})"
+    )
 
 
 def test_tag_split_across_runs_is_understood(tmp_path: Path) -> None:
