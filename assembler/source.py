@@ -50,6 +50,9 @@ class Source:
     # Plain text (no '|' or '>') that starts below its key or runs over several lines, with
     # the lines from its key to its end: YAML joins them and takes '#' lines for comments.
     loose_text: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    # Plain text cut short by what YAML takes for a comment ("plan #3 en ..."): the line, and
+    # what was cut off.
+    cut_by_comment: dict[FieldPath, tuple[int, str]] = field(default_factory=dict)
 
     def loses_text(self, path: FieldPath) -> bool:
         """Whether joining ``path``'s loose lines loses something Markdown would have kept.
@@ -148,7 +151,7 @@ def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] 
             node.start_mark.line + 1,
             f"het bestand bevat {kind}; verwacht velden als 'onderwerp: ...' (sleutel: waarde)",
         )
-    builder = _Builder(display)
+    builder = _Builder(display, text.split("\n"))
     data = builder.build(node, (), 0)
     if builder.problems:
         raise InputRejected(f"{display}: ongeldige YAML", builder.problems)
@@ -159,17 +162,20 @@ def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] 
         lines=builder.lines,
         text=text,
         loose_text=builder.loose_text,
+        cut_by_comment=builder.cut_by_comment,
     )
 
 
 class _Builder:
     """Turns composed nodes into plain data, recording lines and refusing risky features."""
 
-    def __init__(self, display: str) -> None:
+    def __init__(self, display: str, text_lines: list[str]) -> None:
         self.display = display
+        self.text_lines = text_lines
         self.lines: dict[FieldPath, int] = {}
         self.problems: list[Problem] = []
         self.loose_text: dict[FieldPath, tuple[int, int]] = {}
+        self.cut_by_comment: dict[FieldPath, tuple[int, str]] = {}
 
     def build(
         self,
@@ -193,6 +199,11 @@ class _Builder:
             value: str = node.value
             if not node.style and value in _NULL_WORDS:
                 return None
+            if not node.style:
+                end = node.end_mark
+                cut = _NUMBER_SIGN.match(self.text_lines[end.line], end.column)
+                if cut:
+                    self.cut_by_comment[path] = (end.line + 1, cut.group(1).rstrip())
             return value
         if isinstance(node, yaml.SequenceNode):
             return [
@@ -493,6 +504,9 @@ def _loose_text_block(
 
 
 # Lines that start a Markdown block of their own: a heading, a list item, a quote.
+# A '#' glued to what follows ("#3", "#werk"), after plain text on its line: meant as text,
+# but YAML takes ' #' for the start of a comment. A comment has a space after '#'.
+_NUMBER_SIGN = re.compile(r"[ \t]+(#[^\s#].*)")
 _MARKDOWN_BLOCK = re.compile(r"(#|[-*+]\s|\d+[.)]\s|>)")
 _KEY = re.compile(r"^\s*(?:-\s+)?([^\s#'\"\-\[{][^:#]*?)\s*:(?:\s|$)")
 

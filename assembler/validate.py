@@ -369,6 +369,7 @@ def _load_meeting(
     except InputRejected as rejected:
         problems.extend(rejected.problems)
         return None
+    problems += comment_cuts(source, display)
     meeting, bad_entries = _validate_meeting(source, problems)
     if meeting is None:
         return None
@@ -759,6 +760,21 @@ _HTML_TAG = re.compile(
 )
 
 
+def comment_cuts(source: Source, display: str) -> list[Problem]:
+    """A warning for each text that YAML cut short at a '#' the clerk meant as text."""
+    return [
+        Problem(
+            display,
+            line,
+            field_label(path),
+            f"de tekst vanaf '{cut}' valt weg: YAML leest ' #' als het begin van een opmerking "
+            '(zet de hele tekst tussen aanhalingstekens: "...")',
+            "waarschuwing",
+        )
+        for path, (line, cut) in source.cut_by_comment.items()
+    ]
+
+
 def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> list[Problem]:
     """Text that validates but will not look as meant: placeholders left, tables, HTML."""
     problems: list[Problem] = []
@@ -771,6 +787,7 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
             Problem(display, source.line_of(path), field_label(path), message, "waarschuwing")
         )
 
+    problems += comment_cuts(source, display)
     # Every build reads every dossier: the walk only when the file has a '...' at all.
     for path, text in _texts_of(data) if "..." in source.text else ():
         lines = [line.strip() for line in text.splitlines()]

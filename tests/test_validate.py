@@ -1118,3 +1118,25 @@ def test_the_summary_says_which_meetings_dossiers_it_did_not_count(
         f"Niet in orde: 1 fout in 1 bestand; 1 dossier in orde (zonder de dossiers van {WONEN}: "
         "die vergadering.yaml is afgekeurd)."
     )
+
+
+def test_text_cut_short_at_a_number_sign_is_said(example_project: Path, run_cli: RunCli) -> None:
+    """YAML takes ' #' for a comment: 'plan #3 en ...' silently loses all after 'plan'."""
+    edit(example_project, SEED, r"^  - Instemmen met", "  - Instemmen met plan #3 en")
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - Opening.*", "  - Verslag #3 en actielijst")
+    # A comment after a value, as in the examples of the docs, is left alone.
+    edit(example_project, SEED, r"^eenheid: .*", "eenheid: Beleid   # zoals in de ondertekening")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    decision = line_of(example_project, SEED, "  - Instemmen met plan")
+    item = line_of(example_project, meeting, "  - Verslag")
+    cut = (
+        "valt weg: YAML leest ' #' als het begin van een opmerking "
+        '(zet de hele tekst tussen aanhalingstekens: "...")'
+    )
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{item}: waarschuwing: agenda[1]: de tekst vanaf '#3 en actielijst' {cut}",
+        f"{SEED}:{decision}: waarschuwing: voorstel[1]: de tekst vanaf "
+        f"'#3 en bijgaand voorstel aanpak actieplan Werklocaties' {cut}",
+    ]
