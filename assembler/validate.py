@@ -885,7 +885,14 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             hint = f"aanwezig: {present}" if present else "de dossiermap bevat geen bijlagen"
             report(f"'{annex.file}' bestaat niet in de dossiermap (controleer de naam; {hint})")
             continue
-        resolved = folder / path.name if plain is not None else path.resolve()
+        try:
+            resolved = folder / path.name if plain is not None else path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a link to itself, or to a link that is gone
+            report(
+                f"'{annex.file}' is een snelkoppeling die nergens heen leidt "
+                "(zet het bestand zelf in de dossiermap)"
+            )
+            continue
         if not resolved.is_relative_to(folder):
             report(
                 f"'{annex.file}' verwijst naar een bestand buiten de dossiermap "
@@ -950,14 +957,15 @@ def _unnamed_pdfs(
     listing: dict[str, os.DirEntry[str]],
     named: set[str],
 ) -> list[Problem]:
-    """A warning for each PDF of the folder that no annex (and no other message) names."""
+    """A warning for each file of the folder that could be an annex (a PDF, an office
+    document) but that no annex (and no other message) names."""
     unnamed = sorted(
         name
         for name, entry in listing.items()
         if name not in named
-        and name.lower().endswith(".pdf")
-        and not name.startswith(".")  # hidden: macOS's ._x.pdf, an editor's lock file
-        and entry.is_file()
+        and os.path.splitext(name)[1].lower() in PDF_SUFFIXES | OFFICE_SUFFIXES
+        and not name.startswith((".", "~$"))  # macOS's ._x.pdf, lock files of editors
+        and _is_file(entry)
     )
     if not unnamed:
         return []
@@ -976,6 +984,13 @@ def _unnamed_pdfs(
         )
         for name in unnamed
     ]
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a link to itself: nothing a clerk put there to hand in
+        return False
 
 
 def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:

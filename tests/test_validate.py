@@ -526,6 +526,46 @@ def test_an_empty_annex_and_a_forgotten_pdf_are_both_said(
     assert "'vergeten.pdf' ligt in de dossiermap maar staat niet bij de bijlagen" in result.stderr
 
 
+def test_forgotten_office_annexes_are_said_and_lock_files_are_not(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    for name in ("begroting.XLSX", "notitie.odt", "~$notitie.docx", ".~lock.notitie.odt#"):
+        (folder / name).write_bytes(b"PK\x03\x04")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    said = [line.split(": bijlagen: ")[1] for line in result.stderr.splitlines()]
+    assert said == [
+        f"'{name}' ligt in de dossiermap maar staat niet bij de bijlagen (voeg het toe als "
+        "bijlage, of haal het weg)"
+        for name in ("begroting.XLSX", "notitie.odt")
+    ]
+
+
+def test_an_annex_link_that_leads_nowhere_is_said_and_the_rest_is_checked(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    os.symlink("lus.pdf", folder / "lus.pdf")  # a link to itself
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr  # not an annex: nothing to say
+
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", "    bestand: lus.pdf")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, SEED, "    bestand: lus.pdf")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line - 2}: waarschuwing: bijlagen: "
+        "'bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf' ligt in de dossiermap maar "
+        "staat niet bij de bijlagen (voeg het toe als bijlage, of haal het weg)",
+        f"{SEED}:{line}: bijlagen[1].bestand: 'lus.pdf' is een snelkoppeling die nergens heen "
+        "leidt (zet het bestand zelf in de dossiermap)",
+    ]
+    assert (
+        result.stdout == "Niet in orde: 1 fout in 1 bestand (1 waarschuwing); 5 dossiers in orde.\n"
+    )
+
+
 def test_invalid_annex_entries_are_reported_once_not_checked_as_files(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -541,7 +581,7 @@ def test_a_pdf_that_no_annex_names_is_warned_about_once(
     example_project: Path, run_cli: RunCli
 ) -> None:
     folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
-    for name in ("oud-concept.pdf", "._oud-concept.pdf", "aantekeningen.docx"):
+    for name in ("oud-concept.pdf", "._oud-concept.pdf", "aantekeningen.txt"):
         (folder / name).write_bytes(b"%PDF-1.4\n")
     (folder / "map.pdf").mkdir()
     result = run_cli("check", cwd=example_project)
