@@ -11,8 +11,9 @@ a :class:`~assembler.errors.ConfidentialityViolation` (exit 4). Three independen
   when a merge wrapped it, stamped it or recompressed it. A confidential page leaks when all of
   its parts occur on one public page;
 * **terms**: kenmerk, onderwerp and annex descriptions of confidential dossiers, searched in the
-  text, bookmarks, metadata, annotations (notes, typed text, filled-in fields, link addresses)
-  and page labels of each public PDF and in every public text. Text is compared
+  text (also across a hyphen at a line's end), bookmarks, metadata, annotations (notes, typed
+  text, filled-in fields, link addresses), page labels and embedded files (their names and
+  text) of each public PDF and in every public text. Text is compared
   without white space and case, so a title wrapped over two lines is still found. A kenmerk
   is searched in every meeting's package, a short title from its dossier's time on (see
   :func:`assembler.terms.confidential_terms`).
@@ -27,8 +28,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import html
 import io
 import logging
+import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,19 +273,53 @@ def _texts_of(holder: pikepdf.Dictionary) -> list[str]:
     return texts
 
 
-def _embedded_hashes(pdf: pikepdf.Pdf) -> list[str]:
-    hashes: list[str] = []
-    try:
-        for _name, spec in pdf.attachments.items():
-            hashes.append(_sha(spec.get_file().read_bytes()))
-    except (pikepdf.PdfError, ValueError, AttributeError):
-        pass
-    for filespec in paperclip_files(pdf):
-        ef = filespec.get("/EF") if filespec is not None else None
-        stream = ef.get("/F") if isinstance(ef, pikepdf.Dictionary) else None
-        if isinstance(stream, pikepdf.Stream):
-            hashes.append(_sha(stream.read_bytes()))
-    return hashes
+def _embedded_files(pdf: pikepdf.Pdf) -> list[tuple[list[str], bytes]]:
+    """Each file embedded in a PDF: the names and description it is shown with, its bytes."""
+    specs: list[pikepdf.Dictionary] = []
+    with contextlib.suppress(pikepdf.PdfError, ValueError, AttributeError):
+        specs += [spec.obj for _name, spec in pdf.attachments.items()]
+    specs += [spec for spec in paperclip_files(pdf) if spec is not None]
+    files: list[tuple[list[str], bytes]] = []
+    for spec in specs:
+        with contextlib.suppress(pikepdf.PdfError, ValueError, TypeError, AttributeError):
+            names = [str(spec[key]) for key in ("/UF", "/F", "/Desc") if key in spec]
+            ef = spec.get("/EF")
+            stream = ef.get("/UF", ef.get("/F")) if isinstance(ef, pikepdf.Dictionary) else None
+            data = stream.read_bytes() if isinstance(stream, pikepdf.Stream) else b""
+            files.append((names, data))
+    return files
+
+
+# Text read from an embedded file: more than this is not a note someone attached.
+_MAX_EMBEDDED_TEXT_BYTES = 50 * 1024 * 1024
+_OFFICE_TEXT_PARTS = ("word/document.xml", "content.xml", "xl/sharedStrings.xml")
+
+
+def _embedded_text(data: bytes) -> str:
+    """What a reader of an embedded file sees: a PDF's text, an office file's, plain text."""
+    if len(data) > _MAX_EMBEDDED_TEXT_BYTES:
+        return ""
+    if b"%PDF-" in data[:1024]:
+        return _extract_text(data)
+    if data.startswith(b"PK\x03\x04"):
+        texts = []
+        with (
+            contextlib.suppress(zipfile.BadZipFile, OSError, KeyError, ValueError),
+            zipfile.ZipFile(io.BytesIO(data)) as archive,
+        ):
+            for info in archive.infolist():
+                if (
+                    info.filename in _OFFICE_TEXT_PARTS
+                    and info.file_size < _MAX_EMBEDDED_TEXT_BYTES
+                ):
+                    xml = archive.read(info).decode("utf-8", "replace")
+                    # Tags out (squashing drops the spaces, so a word split over runs is whole).
+                    texts.append(html.unescape(re.sub(r"<[^>]+>", " ", xml)))
+        return "\n".join(texts)
+    for encoding in ("utf-8", "utf-16", "cp1252"):
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode(encoding)
+    return ""
 
 
 @contextlib.contextmanager
@@ -295,6 +333,9 @@ def _quiet_pypdf() -> Iterator[None]:
         yield
     finally:
         logger.setLevel(level)
+
+
+_LINE_END_HYPHEN = re.compile(r"-[ \t]*\n\s*")
 
 
 def _page_text(data: bytes) -> str:
@@ -321,17 +362,29 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
     data = Path(path).read_bytes()
     with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
         pages = tuple(page_parts(page) for page in pdf.pages)
-        embedded = tuple(_embedded_hashes(pdf))
+        attached = _embedded_files(pdf)
+        embedded = tuple(_sha(content) for _names, content in attached)
         texts: tuple[tuple[str, str], ...] = ()
         if with_text:
+            shown = _page_text(data)
+            with _quiet_pypdf():
+                inside = [_embedded_text(content) for _names, content in attached]
             texts = (
-                ("", squash(_page_text(data))),
+                ("", squash(shown)),
+                # Word and LibreOffice break long compounds at a hyphen: "Onderhandelings-" at
+                # a line's end, "mandaat" on the next. Searched both ways: "Noord-Holland" too.
+                ("", squash(_LINE_END_HYPHEN.sub("", shown))),
                 ("in de bladwijzers", squash("\n".join(_outline_titles(pdf)))),
                 ("in de documenteigenschappen", squash("\n".join(_metadata_texts(pdf)))),
                 (
                     "in een aantekening, formulierveld, link of paginanummer",
                     squash("\n".join(_annotation_texts(pdf))),
                 ),
+                (
+                    "in een bijgevoegd bestand",
+                    squash("\n".join(name for names, _data in attached for name in names)),
+                ),
+                ("in een bijgevoegd bestand", squash("\n".join(inside))),
             )
     return PdfFacts(_sha(data), embedded, pages, texts)
 

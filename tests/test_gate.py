@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pikepdf import Array, Dictionary, Name, String
@@ -149,6 +150,54 @@ def test_title_wrapped_over_two_lines_is_found(tmp_path: Path) -> None:
     )
     leaks = gate.find_leaks(audit)
     assert len(leaks) == 1 and SECRET_SUBJECT in leaks[0].message
+
+
+def test_title_hyphenated_at_a_line_end_is_found(tmp_path: Path) -> None:
+    public = make_pdf(
+        tmp_path / "notitie.pdf",
+        [["Zie het Onderhandelings-", "mandaat provinciale bijdrage Woningbouwimpuls."]],
+    )
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(public, "openbaar/notitie.pdf", "m")],
+        confidential_terms=[Term(SECRET_SUBJECT, "het onderwerp", "dossier.yaml")],
+    )
+    assert [leak.message.split(" van het")[0] for leak in gate.find_leaks(audit)] == [
+        f"noemt het onderwerp '{SECRET_SUBJECT}'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (f"{SECRET_KENMERK} notitie.txt", b"Een notitie."),
+        ("notitie.txt", f"Zie dossier {SECRET_KENMERK}: ondergrens 4,8 miljoen.".encode("cp1252")),
+        ("notitie.pdf", None),  # a PDF inside the PDF
+        ("notitie.docx", None),
+    ],
+)
+def test_a_confidential_term_in_an_embedded_file_is_found(
+    tmp_path: Path, name: str, content: bytes | None
+) -> None:
+    if name.endswith(".pdf"):
+        content = make_pdf(tmp_path / "binnen.pdf", [[f"Kenmerk {SECRET_KENMERK}"]]).read_bytes()
+    elif name.endswith(".docx"):
+        document = Document()
+        document.add_paragraph(f"Kenmerk {SECRET_KENMERK}")
+        buffer = io.BytesIO()
+        document.save(buffer)
+        content = buffer.getvalue()
+    assert content is not None
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Een openbare notitie."]])
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, content, filename=name)
+        pdf.save(path)
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(path, "openbaar/bijlage.pdf", "m")],
+        confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
+    )
+    assert [leak.message.split(" van het")[0] for leak in gate.find_leaks(audit)] == [
+        f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"
+    ]
 
 
 def test_short_generic_subject_is_not_a_term_but_a_kenmerk_always_is() -> None:
