@@ -489,19 +489,22 @@ def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput
 
 
 # Raised when what _fields_naming says changes, so answers kept by a build are not reused.
-_NAMING_VERSION = 1
+_NAMING_VERSION = 2
+# Markdown's emphasis and code marks: "het **Onderhandelingsmandaat** provinciale ..." prints,
+# and reaches the gate, without them.
+_MARKUP = re.compile(r"[*_`]")
 
 
 def _fields_naming(dossier: DossierInput, terms: Sequence[tuple[str, Term]]) -> list[Problem]:
     """A warning for each field of a public dossier that names one of the confidential
     ``terms`` (squashed, term)."""
     # The file as a whole first (one comparison, not one per field): nearly always nothing.
-    whole = squash(dossier.source.text.replace("''", "'"))
+    whole = squash(_MARKUP.sub("", dossier.source.text.replace("''", "'")))
     if not any(squashed in whole for squashed, _term in terms):
         return []
     problems = []
     for path, text in _texts_of(dossier.source.data):
-        said = squash(text)
+        said = squash(_MARKUP.sub("", text))
         for squashed, term in terms:
             if squashed not in said:
                 continue
@@ -544,7 +547,9 @@ def _loose_item_naming(
 def _line_saying(source: Source, path: FieldPath, text: str, squashed: str) -> int | None:
     """The line within a field's (multi-line) text that says ``squashed``; else the key's."""
     lines = text.split("\n")
-    offset = next((i for i, line in enumerate(lines) if squashed in squash(line)), None)
+    offset = next(
+        (i for i, line in enumerate(lines) if squashed in squash(_MARKUP.sub("", line))), None
+    )
     return _text_line(source, path, text, offset)
 
 

@@ -1147,6 +1147,26 @@ def test_a_public_dossier_naming_a_confidential_one_is_warned_about_at_the_line(
     ]
 
 
+def test_a_confidential_title_in_bold_or_with_an_invisible_space_is_warned_about(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """The gate reads the printed PDF, where '**' is gone and a zero-width space unseen."""
+    edit(
+        example_project,
+        SEED,
+        r"^  - Instemmen met bijgaand voorstel aanpak actieplan Werklocaties$",
+        "  - Instemmen, zie 23.000\u200b2150 en het **Onderhandelingsmandaat** provinciale "
+        "bijdrage Woningbouwimpuls",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    said = [line.split(": noemt ")[1].split(" van ")[0] for line in result.stderr.splitlines()]
+    assert said == [
+        "het kenmerk '23.0002150'",
+        "het onderwerp 'Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls'",
+    ]
+
+
 def test_the_summary_says_which_meetings_dossiers_it_did_not_count(
     example_project: Path, run_cli: RunCli
 ) -> None:
