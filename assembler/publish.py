@@ -37,10 +37,14 @@ from assembler.package import (
     load_publication,
     save_publication,
 )
-from assembler.project import MEETING_FILE, Project
+from assembler.project import MEETING_FILE, PUBLICATION_FILE, Project
 
 TOKEN_VARIABLE = "ASSEMBLER_ODS_TOKEN"
 RETRY_STATUS = frozenset({500, 502, 503, 504})
+# A POST done twice makes two objects: it is repeated only when it cannot have been carried out,
+# when no connection was made or the server says it is unavailable (503); after a timeout, a
+# dropped connection or another 5xx the server may have made the object all the same.
+POST_RETRY_STATUS = frozenset({503})
 DEFAULT_ATTEMPTS = 4
 DEFAULT_BACKOFF = 0.5
 DEFAULT_TIMEOUT = 30.0
@@ -208,18 +212,21 @@ class _Sender:
         if self.client is None:
             self.report.requests.append(Request(method, path, what, reason))
             return "(nieuw)" if method == "POST" else None
-        response = self._with_retries(method, path, body)
+        response = self._with_retries(method, path, what, body)
         self.report.requests.append(Request(method, path, what, reason, response.status_code))
         if method == "DELETE":
             return None
         return _answer_id(response, method, path)
 
-    def _with_retries(self, method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
+    def _with_retries(
+        self, method: str, path: str, what: str, body: dict[str, Any] | None
+    ) -> httpx.Response:
         assert self.client is not None
         problem = ""
         for attempt in range(self.attempts):
             if attempt:
                 self.sleep(self.backoff * 2 ** (attempt - 1))
+            carried_out = False  # whether the server may have done it although it failed
             try:
                 response = self.client.request(
                     method,
@@ -227,28 +234,36 @@ class _Sender:
                     headers=self.headers,
                     content=None if body is None else json.dumps(body, ensure_ascii=False),
                 )
+            except (httpx.ConnectError, httpx.ConnectTimeout):
+                problem = "geen verbinding met de server"
             except httpx.TimeoutException:
                 problem = "geen antwoord binnen de wachttijd"
-                continue
-            except httpx.ConnectError:
-                problem = "geen verbinding met de server"
-                continue
+                carried_out = True
             except httpx.TransportError:
                 problem = "de verbinding met de server werd verbroken"
-                continue
-            if response.status_code in RETRY_STATUS:
-                problem = f"de server antwoordde {response.status_code}"
-                continue
-            if response.status_code == 404 and method == "DELETE":
-                return response  # already gone: that is what we wanted
-            if response.status_code >= 400:
-                raise PublishRejected(
-                    f"{method} {path}: de server weigerde het verzoek met "
-                    f"{response.status_code}{_detail(response)} "
-                    f"({_REJECTED.get(response.status_code, _REJECTED[0])}; wat eerder lukte is "
-                    "bewaard in publicatie.json)"
+                carried_out = True
+            else:
+                if response.status_code in RETRY_STATUS:
+                    problem = f"de server antwoordde {response.status_code}"
+                    carried_out = response.status_code not in POST_RETRY_STATUS
+                elif response.status_code == 404 and method == "DELETE":
+                    return response  # already gone: that is what we wanted
+                elif response.status_code >= 400:
+                    raise PublishRejected(
+                        f"{method} {path}: de server weigerde het verzoek met "
+                        f"{response.status_code}{_detail(response)} "
+                        f"({_REJECTED.get(response.status_code, _REJECTED[0])}; wat eerder lukte "
+                        "is bewaard in publicatie.json)"
+                    )
+                else:
+                    return response
+            if method == "POST" and carried_out:
+                raise PublishFailed(
+                    f"{method} {path}: {problem}; niet herhaald, want misschien heeft de server "
+                    f"{what} toch aangemaakt (kijk in het vergadersysteem of het er staat, en haal "
+                    "het daar weg voor u opnieuw publiceert: anders komt het er twee keer; wat "
+                    "eerder lukte is bewaard in publicatie.json)"
                 )
-            return response
         raise PublishFailed(
             f"{method} {path}: {problem}, ook na {self.attempts} pogingen (probeer het later "
             "opnieuw; wat eerder lukte is bewaard in publicatie.json)"
@@ -385,11 +400,43 @@ def publish_meeting(
 
     try:
         _synchronise(export, include_confidential, state, sender, report, remember)
+    except (PublishFailed, PublishRejected) as error:
+        state["weghalen"] = _not_linked_elsewhere(project, export.name, state.get("weghalen", []))
+        if state["weghalen"]:
+            error.message += (
+                "; al ingetrokken, dus haal deze bestanden weg van publicatie_url: "
+                + ", ".join(sorted(state["weghalen"]))
+            )
+            error.args = (error.message,)
+        raise
     finally:
         remember()
         if own_client and http is not None:
             http.close()
+    report.take_down = _not_linked_elsewhere(project, export.name, report.take_down)
     return report
+
+
+def _not_linked_elsewhere(project: Project, meeting: str, names: list[str]) -> list[str]:
+    """The files of ``names`` that no other meeting publishes: a dossier moved to another
+    meeting keeps its file name there (same number and kenmerk), and its file must stay."""
+    if not names:
+        return names
+    linked: set[str] = set()
+    for path in project.dossiers.glob(f"*/{PUBLICATION_FILE}"):
+        if path.parent.name == meeting:
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            for record in data.get("documenten", {}).values():
+                if record.get("zijde") == PUBLIC and record.get("status") == "actueel":
+                    linked.add(str(record.get("bestandsnaam")))
+            for held in data.get("publicaties", {}).values():
+                for known in held.get("informatieobjecten", {}).values():
+                    linked.add(str(known.get("bestand")))
+        except (OSError, ValueError, AttributeError, TypeError):
+            continue  # another meeting's damaged record is said when that meeting is published
+    return sorted({name for name in names if name not in linked})
 
 
 def _synchronise(
@@ -402,6 +449,14 @@ def _synchronise(
 ) -> None:
     side: Side = CONFIDENTIAL if include_confidential else PUBLIC
     manifest = export.manifests[side]
+
+    def take_down(name: str) -> None:
+        # Kept with what the server holds until the publish ends: one that stops part-way
+        # says, and the next one says again, which files of withdrawn documents to take down.
+        if sender.client is None:
+            report.take_down.append(name)
+        elif name not in state.setdefault("weghalen", []):
+            state["weghalen"].append(name)
 
     def put_or_post(
         collection: str,
@@ -418,7 +473,7 @@ def _synchronise(
             report.unchanged += 1
             return str(known["id"])
         if isinstance(known, dict) and known.get("bestand") not in (None, file_name):
-            report.take_down.append(str(known["bestand"]))  # renamed: the old file stays
+            take_down(str(known["bestand"]))  # renamed: the old file stays
         if isinstance(known, dict) and known.get("id"):
             object_id = str(known["id"])
             # A PUT replaces the whole object, but a server that merges it into the old one
@@ -447,7 +502,8 @@ def _synchronise(
                 sender.send("DELETE", path, f"{label} {key}", "ingetrokken", None)
                 if collection == "informatieobjecten":
                     name = known.get("bestand") or records.get(key, {}).get("bestandsnaam")
-                    report.take_down += [str(name)] if name else []
+                    if name:
+                        take_down(str(name))
             if sender.client is not None:
                 del holder[key]
                 remember()
@@ -510,3 +566,5 @@ def _synchronise(
 
     # Items last: a document kept may point at an item that goes until it is sent anew above.
     withdraw("agendapunten", "agendapunt", state["agendapunten"], set(items))
+    report.take_down += state.pop("weghalen", [])
+    remember()

@@ -280,9 +280,10 @@ def _make_confidential(project: Project, item: str = "snelfietsroutes") -> None:
 class Stub:
     """An ODS-ish server on 127.0.0.1 that answers from a script of status codes."""
 
-    def __init__(self, script: list[int], delay_first: float = 0.0) -> None:
+    def __init__(self, script: list[int], delay: float = 0.0, delay_at: int = 1) -> None:
         self.script = list(script)
-        self.delay_first = delay_first
+        self.delay = delay  # seconds before answering request number delay_at (from 1)
+        self.delay_at = delay_at
         # Requests answered 422 whatever the script says: "PUT", or "PUT /api/v1/vergaderingen".
         self.refuse: str | None = None
         self.requests: list[tuple[str, str]] = []
@@ -293,8 +294,8 @@ class Stub:
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
                 stub.requests.append((self.command, self.path))
-                if stub.delay_first and len(stub.requests) == 1:
-                    time.sleep(stub.delay_first)
+                if stub.delay and len(stub.requests) == stub.delay_at:
+                    time.sleep(stub.delay)
                 status = stub.script.pop(0) if stub.script else 201
                 if stub.refuse and f"{self.command} {self.path}".startswith(stub.refuse):
                     status = 422
@@ -342,9 +343,29 @@ def test_503_is_retried_with_backoff(project: Project) -> None:
 
 
 @pytest.mark.slow
-def test_timeout_is_retried(project: Project) -> None:
-    with Stub([], delay_first=1.0) as stub, httpx.Client(timeout=0.3) as client:
-        report = publish_meeting(
+def test_a_put_that_timed_out_is_repeated_a_post_is_not(project: Project) -> None:
+    """A POST the server may have carried out, repeated, makes a second object."""
+    with Stub([], delay=1.0) as stub, httpx.Client(timeout=0.3) as client:
+        with pytest.raises(PublishFailed) as raised:
+            publish_meeting(
+                project,
+                project.dossiers / WONEN,
+                stub.url,
+                token=TOKEN,
+                client=client,
+                sleep=lambda _: None,
+            )
+        assert stub.requests == [("POST", "/api/v1/vergaderingen")]
+        assert raised.value.message == (
+            "POST /vergaderingen: geen antwoord binnen de wachttijd; niet herhaald, want "
+            "misschien heeft de server vergadering toch aangemaakt (kijk in het vergadersysteem "
+            "of het er staat, en haal het daar weg voor u opnieuw publiceert: anders komt het er "
+            "twee keer; wat eerder lukte is bewaard in publicatie.json)"
+        )
+        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+        _make_confidential(project)  # its documents are deleted, its item changed (PUT)
+        stub.requests.clear()  # the next request waits past the timeout again
+        publish_meeting(
             project,
             project.dossiers / WONEN,
             stub.url,
@@ -352,15 +373,29 @@ def test_timeout_is_retried(project: Project) -> None:
             client=client,
             sleep=lambda _: None,
         )
-    assert stub.requests[0] == stub.requests[1] == ("POST", "/api/v1/vergaderingen")
-    assert report.sent == 1 + 8 + 15
+    assert stub.requests[0] == stub.requests[1]
+    assert stub.requests[0][0] == "DELETE"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("status", [500, 502])
+def test_a_post_the_server_failed_on_is_not_repeated(project: Project, status: int) -> None:
+    with Stub([201, status]) as stub, pytest.raises(PublishFailed) as raised:
+        publish_meeting(
+            project, project.dossiers / WONEN, stub.url, token=TOKEN, sleep=lambda _: None
+        )
+    assert stub.requests == [("POST", "/api/v1/vergaderingen"), ("POST", "/api/v1/agendapunten")]
+    assert raised.value.message.startswith(
+        f"POST /agendapunten: de server antwoordde {status}; niet herhaald, want misschien heeft "
+        "de server agendapunt 1 toch aangemaakt"
+    )
 
 
 @pytest.mark.slow
 def test_server_that_keeps_failing_stops_with_exit_3_and_keeps_what_worked(
     project: Project,
 ) -> None:
-    with Stub([201] + [500] * 10) as stub, pytest.raises(PublishFailed) as raised:
+    with Stub([201] + [503] * 10) as stub, pytest.raises(PublishFailed) as raised:
         publish_meeting(
             project, project.dossiers / WONEN, stub.url, token=TOKEN, sleep=lambda _: None
         )
@@ -606,3 +641,55 @@ def test_the_command_says_which_files_to_take_down_where_the_links_pointed(
         "Haal daar weg, want geen link wijst er nog naar (niet meer openbaar, niet meer op de "
         f"agenda of hernoemd): {', '.join(names)}."
     ) in again.stdout.splitlines(), again.stdout
+
+
+@pytest.mark.slow
+def test_files_withdrawn_before_a_failure_are_said_then_and_at_the_next_publish(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Stub([]) as stub:
+        assert run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        records = _publication(project)["documenten"]
+        names = sorted(
+            r["bestandsnaam"] for k, r in records.items() if k.startswith("openbaar:snelfiets")
+        )
+        _make_confidential(project)
+        stub.script = [200, 200, 200] + [503] * 4  # three of the four deletions, then down
+        failed = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        assert failed.exit_code == 3
+        assert failed.stderr.rstrip().endswith(
+            "; al ingetrokken, dus haal deze bestanden weg van publicatie_url: "
+            f"{', '.join(names[:3])}"
+        ), failed.stderr
+        again = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+    assert again.exit_code == 0, again.stderr
+    assert (
+        "Haal daar weg, want geen link wijst er nog naar (niet meer openbaar, niet meer op de "
+        f"agenda of hernoemd): {', '.join(names)}."
+    ) in again.stdout.splitlines(), again.stdout
+    assert "weghalen" not in _publication(project)["publicaties"][stub.url]
+
+
+@pytest.mark.slow
+def test_a_file_another_meeting_links_to_is_not_to_be_taken_down(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dossier moved to a later meeting keeps its number and kenmerk, so its file names."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    later = "dossiers/2023-07-14-pfho-ruimte-wonen"
+    with Stub([]) as stub:
+        assert run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        assert run_cli("vergadering", later, cwd=project.root).exit_code == 0
+        moved = run_cli(
+            "verplaats", f"dossiers/{WONEN}/woningbouwafspraken", later, "--toch", cwd=project.root
+        )
+        assert moved.exit_code == 0, moved.stderr
+        new = run_cli("publish", later, "--naar", stub.url, cwd=project.root)
+        assert new.exit_code == 0, new.stderr
+        old = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+    assert old.exit_code == 0, old.stderr
+    linked = json.loads((project.root / later / "publicatie.json").read_text(encoding="utf-8"))
+    names = {r["bestandsnaam"] for r in linked["documenten"].values() if r["zijde"] == "openbaar"}
+    assert any(name.startswith("03_23.0002104_voorstel") for name in names), names
+    assert not any(name in old.stdout for name in names), old.stdout
