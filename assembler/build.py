@@ -640,6 +640,7 @@ def _build(
         for meeting in catalog.meetings
         if meeting.folder.resolve() not in partial
     ]
+    report.problems.extend(_left_behind(project, catalog, partial, report, options))
     _remove_stale(project, catalog, plans, options)
     files.save(keep_others=bool(options.paths))
     report.problems.extend(template_warnings())
@@ -819,6 +820,60 @@ def _meeting_plans(
             _MeetingPlan(meeting, project.build / meeting.name, digest.hexdigest(), items)
         )
     return result
+
+
+def _left_behind(
+    project: Project,
+    catalog: Catalog,
+    partial: set[Path],
+    report: BuildReport,
+    options: BuildOptions,
+) -> list[Problem]:
+    """A warning for each meeting whose agenda or meeting bundle is older than a dossier asked
+    for alone: they still show it as it was (or not at all, when it is new)."""
+    problems = []
+    for meeting in catalog.meetings:
+        if meeting.folder.resolve() not in partial:
+            continue
+        shown = (
+            project.build / meeting.name / ("vergaderbundel.pdf" if options.pdf else "agenda.docx")
+        )
+        try:
+            made_ns = shown.stat().st_mtime_ns
+        except OSError:
+            made_ns = -1
+        behind = [
+            r.folder
+            for r in report.results
+            if r.meeting == meeting.name and any(_newer(path, made_ns) for path in r.outputs)
+        ]
+        if not behind:
+            continue
+        if made_ns >= 0:
+            which = (
+                f"het dossier {behind[0]} is nieuwer"
+                if len(behind) == 1
+                else f"de dossiers {dutch_list(behind)} zijn nieuwer"
+            )
+        else:
+            which = (
+                f"alleen het dossier {behind[0]} is gebouwd"
+                if len(behind) == 1
+                else f"alleen de dossiers {dutch_list(behind)} zijn gebouwd"
+            )
+        to = "bij te werken" if made_ns >= 0 else "te maken"
+        problems.append(
+            Problem(
+                project.display(meeting.folder / MEETING_FILE),
+                None,
+                "",
+                f"{_meeting_outputs_not_made(project.build / meeting.name, options)}: {which} "
+                f"(bouw de vergadermap om ze {to}: assembler build "
+                f"{project.display(meeting.folder)})",
+                "waarschuwing",
+            )
+        )
+    return problems
 
 
 def _meeting_cache(plan: _MeetingPlan) -> Path:

@@ -895,6 +895,34 @@ def test_build_of_one_dossier_path(example_project: Path, run_cli: RunCli) -> No
     assert result.exit_code == 0, result.stderr
     assert (example_project / ITEM / "voorstel.docx").is_file()
     assert not (example_project / "build" / WONEN).exists()
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml: waarschuwing: de agenda's zijn niet"
+    rebuild = f"(bouw de vergadermap om ze {{}}: assembler build dossiers/{ECONOMIE})"
+    assert (
+        f"{meeting} gemaakt: alleen het dossier werklocaties is gebouwd "
+        + rebuild.format("te maken")
+    ) in result.stderr.splitlines()
+
+    # Once the meeting is built, a dossier built alone after a change leaves it behind.
+    assert (
+        run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}", cwd=example_project).exit_code == 0
+    )
+    dossier = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    dossier.write_text(dossier.read_text().replace("Aanpak actieplan", "Aanpak van het actieplan"))
+    for _ in range(2):  # and says so until the meeting is built
+        result = run_cli(
+            "build", "--geen-pdf", f"dossiers/{ECONOMIE}/werklocaties", cwd=example_project
+        )
+        assert result.exit_code == 0, result.stderr
+        assert (
+            f"{meeting} bijgewerkt: het dossier werklocaties is nieuwer "
+            + rebuild.format("bij te werken")
+        ) in result.stderr.splitlines()
+    result = run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert "waarschuwing" not in result.stderr
+    result = run_cli(
+        "build", "--geen-pdf", f"dossiers/{ECONOMIE}/werklocaties", cwd=example_project
+    )
+    assert "waarschuwing" not in result.stderr
 
 
 def test_rendering_in_two_processes_gives_the_same_documents(
