@@ -251,3 +251,59 @@ def test_a_decision_that_wraps_continues_under_its_text_not_under_its_number(
     text_x = words[number + 1][1]
     assert words[number][1] + 10 < text_x
     assert abs(words[texts.index("bekrachtigen")][1] - text_x) < 1
+
+
+def _page_texts(path: Path) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in pypdf.PdfReader(path).pages]
+
+
+def test_a_long_item_starts_on_the_first_page_and_short_items_stay_whole(
+    tmp_path: Path,
+) -> None:
+    """Kept whole, an item of fifteen decisions left page 1 with only the meeting's details."""
+    root = tmp_path / "project"
+    for name in ("dossiers", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    meeting = root / "dossiers" / "2023-05-26-pfho-economie"
+    (meeting / "vergadering.yaml").write_text(
+        "overleg: Portefeuillehoudersoverleg Economie\ndatum: 2023-05-26\naanvang: '14:00'\n"
+        "locatie: Regiokantoor\nagenda:\n  - Opening\n  - dossier: werklocaties\n"
+        "  - Rondvraag en sluiting\n",
+        encoding="utf-8",
+    )
+    dossier = meeting / "werklocaties" / "dossier.yaml"
+    decisions = "".join(
+        f"  - Instemmen met onderdeel {n} van het actieplan werklocaties, inclusief de "
+        "bijbehorende afspraken over financiering en uitvoering door de gemeenten\n"
+        for n in range(1, 16)
+    )
+    text = dossier.read_text(encoding="utf-8").replace(
+        "onderwerp: Aanpak actieplan Werklocaties",
+        "onderwerp: Aanpak actieplan Werklocaties voor de regio Gooi en Vechtstreek met een "
+        "uitwerking van de instrumenten voor ruimte voor werk en de borging daarvan in de "
+        "gemeentelijke omgevingsplannen 2024",
+    )
+    start = text.index("voorstel:\n") + len("voorstel:\n")
+    end = text.index("\n", text.index("  - Instemmen", start)) + 1
+    dossier.write_text(text[:start] + decisions + text[end:], encoding="utf-8")
+    result = subprocess.run(
+        [str(ASSEMBLER), "build", "dossiers/2023-05-26-pfho-economie"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    pages = _page_texts(root / "build" / "2023-05-26-pfho-economie" / "agenda.pdf")
+    assert len(pages) == 2
+    assert "Voorgesteld besluit 1. Instemmen met onderdeel 1 " in pages[0]
+    assert "Bijlagen Bijlage 1." in pages[1]
+
+
+def test_short_items_are_not_split_over_pages(built: Path) -> None:
+    for name in ("agenda.pdf", "agenda-niet-openbaar.pdf"):
+        pages = _page_texts(built / "build" / WONEN / name)
+        for page in pages[1:]:
+            # A page starts with the heading of an item, never with the rest of one.
+            body = page.split("Agenda ", 1)[1]
+            assert re.match(r"\d+\. ", body), body[:80]

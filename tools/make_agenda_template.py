@@ -26,6 +26,9 @@ from make_templates import (  # the shared house-style helpers live there
     save,
 )
 
+# An item with more decisions and annexes than this is not kept on one page as a whole.
+LONG_ITEM = 8
+
 
 def make_agenda() -> DocumentObject:
     """The agenda: meeting details, then the numbered items with their decisions and annexes."""
@@ -49,6 +52,40 @@ def make_agenda() -> DocumentObject:
     doc.add_heading("Agendapunten", level=1)
 
     doc.add_paragraph("{%p for punt in punten %}")
+    # A plain item (Opening, Rondvraag) is one line: kept with the next item's heading, a chain
+    # of them would pull the whole agenda after a long item onto the next page.
+    _either(doc, "punt.dossier", _item_heading)
+    doc.add_paragraph("{%p if punt.dossier %}")
+    # Each line of an item is kept with the next, except the item's last: an item that does
+    # not fit at the foot of a page moves over whole instead of leaving its annexes behind.
+    # A long one (more than LONG_ITEM decisions and annexes) would leave most of a page blank:
+    # only its first decision and first annex are kept with the next line.
+    short = f"punt.voorstellen|length + punt.bijlagen|length <= {LONG_ITEM}"
+    _either(doc, "punt.voorstellen or punt.bijlagen", _details)
+    doc.add_paragraph("{%p if punt.voorstellen %}")
+    _label(doc, "Voorgesteld besluit")
+    doc.add_paragraph("{%p for besluit in punt.voorstellen %}")
+    _either(
+        doc,
+        f"(punt.bijlagen or not loop.last) and (loop.first or {short})",
+        _numbered("{{ loop.index }}.\t{{ besluit }}"),
+    )
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if punt.bijlagen %}")
+    _label(doc, "Bijlagen")
+    doc.add_paragraph("{%p for bijlage in punt.bijlagen %}")
+    annex = "Bijlage {{ bijlage.nummer }}. {{ bijlage.omschrijving }}"
+    _either(doc, f"not loop.last and (loop.first or {short})", _line(annex))
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endfor %}")
+    _closing_paragraph(doc)
+    return doc
+
+
+def _item_heading(doc: Any, keep: bool) -> None:
     heading = doc.add_heading("{{ punt.nummer }}. {{ punt.titel }}", level=2)
     # On the full agenda the chair sees which items are for closed doors.
     closed = heading.add_run(
@@ -56,27 +93,7 @@ def make_agenda() -> DocumentObject:
     )
     # The rendered text starts with a space, which Word drops from a run not marked to keep it.
     closed._r.t_lst[0].set(qn("xml:space"), "preserve")
-    doc.add_paragraph("{%p if punt.dossier %}")
-    # Each line of an item is kept with the next, except the item's last: an item that does
-    # not fit at the foot of a page moves over whole instead of leaving its annexes behind.
-    _either(doc, "punt.voorstellen or punt.bijlagen", _details)
-    doc.add_paragraph("{%p if punt.voorstellen %}")
-    _label(doc, "Voorgesteld besluit")
-    doc.add_paragraph("{%p for besluit in punt.voorstellen %}")
-    _either(doc, "punt.bijlagen or not loop.last", _numbered("{{ loop.index }}.\t{{ besluit }}"))
-    doc.add_paragraph("{%p endfor %}")
-    doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("{%p if punt.bijlagen %}")
-    _label(doc, "Bijlagen")
-    doc.add_paragraph("{%p for bijlage in punt.bijlagen %}")
-    annex = "Bijlage {{ bijlage.nummer }}. {{ bijlage.omschrijving }}"
-    _either(doc, "not loop.last", _line(annex))
-    doc.add_paragraph("{%p endfor %}")
-    doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("{%p endfor %}")
-    _closing_paragraph(doc)
-    return doc
+    heading.paragraph_format.keep_with_next = keep
 
 
 def _details(doc: Any, keep: bool) -> None:
