@@ -27,6 +27,10 @@ _QUOTED_WORDS = 5
 _HEADING = re.compile(r"#{2,6}[^\s#]|#[^\W\d_]")
 # At the start of a line glued to a list item: '-minimaal', '*ook', '+ook', '-5', '2.Tweede'.
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[^\W\d_])|-(?=\d)")
+# At the start of a line: a bullet from Word or Outlook ('•\tpunt', 'o\tsubpunt', '– punt'),
+# or a letter where Markdown wants a number ('a. eerste', 'b) tweede').
+_PASTED_BULLET = re.compile(r"([•·▪◦‣●○■□–—])\s|(o)\t")
+_LETTER_ITEM = re.compile(r"([a-z])[.)]\s+[^\W\d_]{2}")
 # At the start of a line of a paragraph outside a list: '-minimaal' (no number: '2.5 miljoen').
 _DASH = re.compile(r"-(?=[^\W\d_])")
 # Emphasis markers left as text: two or three of the same, not part of a longer run.
@@ -35,7 +39,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 1
+CHECK_VERSION = 2
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -98,13 +102,16 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
             )
             # The line that holds a list item's marker is the item's own: not glued to it.
             if at_line_start and in_paragraph and first + here != item_line:
-                yield from _line_start(first + here, typed[here].lstrip(), item_line is not None)
+                yield from _line_start(
+                    first + here, typed[here].lstrip(), item_line is not None, here > 0
+                )
             yield from _unclosed(first + here, token.content, inline.content)
         at_line_start = False
 
 
-def _line_start(line: int, typed: str, in_list: bool) -> Iterator[_Mistake]:
-    """A line of a paragraph that was meant as a heading or as a list item."""
+def _line_start(line: int, typed: str, in_list: bool, follows: bool) -> Iterator[_Mistake]:
+    """A line of a paragraph that was meant as a heading or as a list item; ``follows``: a line
+    of the paragraph is above it."""
     if _HEADING.match(typed):
         hashes = typed[: len(typed) - len(typed.lstrip("#"))]
         fixed = f"{hashes} {typed[len(hashes) :]}"
@@ -112,6 +119,23 @@ def _line_start(line: int, typed: str, in_list: bool) -> Iterator[_Mistake]:
             line,
             f"{_quoted(typed)} wordt geen kopje maar gewone tekst (zet een spatie na de "
             f"#-tekens: {_quoted(fixed)})",
+        )
+        return
+    text = "gewone tekst achter de regel erboven" if follows else "gewone tekst"
+    bullet = _PASTED_BULLET.match(typed)
+    if bullet:
+        pasted = bullet.group(1) or bullet.group(2)
+        yield (
+            line,
+            f"{_quoted(typed)} wordt geen punt van een lijst, maar {text} (begin de regel met "
+            f"'- ' in plaats van '{pasted}')",
+        )
+        return
+    if _LETTER_ITEM.match(typed):
+        yield (
+            line,
+            f"{_quoted(typed)} wordt geen punt van een lijst, maar {text}: een lijst telt met "
+            "cijfers (begin de regels met '1. ', '2. ', of met '- ')",
         )
         return
     marker = (_LIST_MARKER if in_list else _DASH).match(typed)

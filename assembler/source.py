@@ -9,6 +9,7 @@ files that are not UTF-8.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ class Source:
     # Plain text (no '|' or '>') that starts below its key or runs over several lines, with
     # the lines from its key to its end: YAML joins them and takes '#' lines for comments.
     loose_text: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    # Text written with '>' (folded), by its lines in the file: first and last.
+    folded: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
     # Plain text cut short by what YAML takes for a comment ("plan #3 en ..."): the line, and
     # what was cut off.
     cut_by_comment: dict[FieldPath, tuple[int, str]] = field(default_factory=dict)
@@ -66,6 +69,17 @@ class Source:
         lines = self.text.split("\n")[first:last]  # below the key line, to the value's end
         stripped = "\n".join(line.strip() for line in lines).strip("\n").split("\n")
         return any(not line or _MARKDOWN_BLOCK.match(line) for line in stripped)
+
+    def folds_blocks(self, path: FieldPath) -> bool:
+        """Whether ``path``, written with '>', joins a heading or list item and a line."""
+        if path not in self.folded:
+            return False
+        first, last = self.folded[path]
+        lines = [line.strip() for line in self.text.split("\n")[first:last]]
+        return any(
+            line and above and (_MARKDOWN_BLOCK.match(line) or above.startswith("#"))
+            for above, line in itertools.pairwise(lines)
+        )
 
     def line_of(self, path: FieldPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -162,6 +176,7 @@ def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] 
         lines=builder.lines,
         text=text,
         loose_text=builder.loose_text,
+        folded=builder.folded,
         cut_by_comment=builder.cut_by_comment,
     )
 
@@ -176,6 +191,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.loose_text: dict[FieldPath, tuple[int, int]] = {}
         self.cut_by_comment: dict[FieldPath, tuple[int, str]] = {}
+        self.folded: dict[FieldPath, tuple[int, int]] = {}
 
     def build(
         self,
@@ -199,6 +215,8 @@ class _Builder:
             value: str = node.value
             if not node.style and value in _NULL_WORDS:
                 return None
+            if node.style == ">":
+                self.folded[path] = (node.start_mark.line + 1, node.end_mark.line + 1)
             if not node.style:
                 end = node.end_mark
                 cut = _NUMBER_SIGN.match(self.text_lines[end.line], end.column)
@@ -474,6 +492,14 @@ def loose_text_message(key: str) -> str:
         f"de tekst onder '{key}:' staat er zonder '|': dan lopen de regels in elkaar over en "
         f"vallen regels die met # beginnen weg (zet '|' achter '{key}:', dan blijven kopjes, "
         "lijsten en lege regels zoals ze zijn)"
+    )
+
+
+def folded_text_message(key: str) -> str:
+    """What is said of running text under ``key`` written with '>' that joins its blocks."""
+    return (
+        f"de tekst onder '{key}: >' loopt in elkaar over: een kopje of een punt van een lijst "
+        f"komt achter de regel erboven (zet '|' in plaats van '>' achter '{key}:')"
     )
 
 

@@ -46,6 +46,7 @@ from assembler.source import (
     Source,
     YamlValue,
     field_label,
+    folded_text_message,
     load_yaml,
     loose_text_message,
 )
@@ -793,6 +794,12 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
         )
 
     problems += comment_cuts(source, display)
+
+    def warn_at(name: str, value: str, at: int, message: str) -> None:
+        # At the line of the text's character ``at``, where the file shows the text as typed.
+        line = _text_line(source, (name,), value, value.count("\n", 0, at))
+        problems.append(Problem(display, line, name, message, "waarschuwing"))
+
     # Every build reads every dossier: the walk only when the file has a '...' at all.
     for path, text in _texts_of(data) if "..." in source.text else ():
         lines = [line.strip() for line in text.splitlines()]
@@ -804,17 +811,25 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
             continue
         if source.loses_text((name,)):
             warn((name,), loose_text_message(name))
-        if "---" in value and _TABLE_RULE.search(value):
-            warn(
-                (name,),
+        elif source.folds_blocks((name,)):
+            warn((name,), folded_text_message(name))
+
+        table = _TABLE_RULE.search(value) if "---" in value else None
+        if table:
+            warn_at(
+                name,
+                value,
+                value.rfind("\n", 0, max(table.start() - 1, 0)) + 1,  # the header row's line
                 "een tabel wordt niet als tabel opgemaakt, maar komt als tekst met |-tekens in "
                 "het document (zet de tabel in een bijlage, of schrijf de rijen als lijst met "
                 "'- ')",
             )
         tag = _HTML_TAG.search(value) if "<" in value else None
         if tag:
-            warn(
-                (name,),
+            warn_at(
+                name,
+                value,
+                tag.start(),
                 f"HTML zoals '{tag.group()}' komt letterlijk in het document (gebruik **vet**, "
                 "*cursief* of een lijst met '- ')",
             )

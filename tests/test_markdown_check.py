@@ -104,6 +104,32 @@ MISTAKES = {
         _skipped("1. Evaluatie", 3),
     ),
     "numbers-with-another-mark": ("1) Inleiding\n3. Woningbouw", 1, MIXED),
+    # Lists pasted from Word or Outlook.
+    "word-bullet": (
+        "Inleiding\n•\tWoningbouw",
+        1,
+        "'• Woningbouw' wordt geen punt van een lijst, maar gewone tekst achter de regel erboven "
+        "(begin de regel met '- ' in plaats van '•')",
+    ),
+    "word-sub-bullet": (
+        "- Woningbouw\n  o\tsociale huur",
+        1,
+        "'o sociale huur' wordt geen punt van een lijst, maar gewone tekst achter de regel "
+        "erboven (begin de regel met '- ' in plaats van 'o')",
+    ),
+    "dash-bullet-first-line": (
+        "– Woningbouw",
+        0,
+        "'– Woningbouw' wordt geen punt van een lijst, maar gewone tekst (begin de regel met "
+        "'- ' in plaats van '–')",
+    ),
+    "letter-list": (
+        "Wij stellen voor:\na) Woningbouw versnellen",
+        1,
+        "'a) Woningbouw versnellen' wordt geen punt van een lijst, maar gewone tekst achter de "
+        "regel erboven: een lijst telt met cijfers (begin de regels met '1. ', '2. ', of met "
+        "'- ')",
+    ),
     "numbers-nested-list-on-its-own": (
         "1. Inleiding\n   1. Doel\n   3. Evaluatie\n2. Planning",
         2,
@@ -163,6 +189,8 @@ CORRECT = {
     "numbered-lists-with-text-between": "1. een\n2. twee\n\nTekst.\n\n1. een\n2. twee",
     "numbered-restart-with-other-mark": "1. een\n2. twee\n1) een\n2) twee",
     "bullets-then-numbers": "- een\n- twee\n\n3. drie",
+    "dash-mid-line": "Het bedrag – ruim 5 miljoen – is hoog.",
+    "abbreviations-at-a-line-start": "Tekst\nz. o. z.\na.s. vrijdag\no.a. de regio",
     "empty": "",
 }
 

@@ -1052,6 +1052,32 @@ def test_running_text_without_a_bar_is_said_as_such(
     assert result.stderr == f"{SEED}:{line}: {severity}toelichting: {LOOSE_TEXT}\n"
 
 
+@pytest.mark.parametrize(
+    ("block", "warned"),
+    [
+        ("toelichting: >\n  ### Aanleiding\n  De regio wil fietsen.\n", True),
+        ("toelichting: >-\n  De regio wil:\n  - meer fietsparkeren\n  - snelfietsroutes\n", True),
+        # Folding a wrapped paragraph is what '>' is for; a blank line keeps paragraphs apart.
+        (
+            "toelichting: >\n  De regio wil meer\n  fietsparkeren.\n\n  ### Geld\n\n  Er is.\n",
+            False,
+        ),
+    ],
+)
+def test_running_text_folded_with_a_greater_than_sign_is_said_where_it_joins(
+    example_project: Path, run_cli: RunCli, block: str, warned: bool
+) -> None:
+    line = _write_toelichting(example_project, block)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    folded = (
+        f"{SEED}:{line}: waarschuwing: toelichting: de tekst onder 'toelichting: >' loopt in "
+        "elkaar over: een kopje of een punt van een lijst komt achter de regel erboven (zet '|' "
+        "in plaats van '>' achter 'toelichting:')\n"
+    )
+    assert result.stderr == (folded if warned else "")
+
+
 def test_running_text_read_as_a_list_says_to_add_the_bar(
     example_project: Path, run_cli: RunCli
 ) -> None:

@@ -521,7 +521,7 @@ YAML_CASES += [
     _warned(
         "toelichting-tabel",
         _doel(26, "  | Jaar | Bedrag |\n  |------|--------|\n  | 2024 | 1,2 mln |"),
-        23,
+        26,
         "toelichting",
         "een tabel wordt niet als tabel opgemaakt, maar komt als tekst met |-tekens in het "
         "document (zet de tabel in een bijlage, of schrijf de rijen als lijst met '- ')",
@@ -529,7 +529,7 @@ YAML_CASES += [
     _warned(
         "toelichting-html",
         _doel(26, "  Het Rijk vraagt <b>iedere regio</b> om afspraken."),
-        23,
+        26,
         "toelichting",
         "HTML zoals '<b>' komt letterlijk in het document (gebruik **vet**, *cursief* of een "
         "lijst met '- ')",
