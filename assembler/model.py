@@ -15,6 +15,7 @@ import difflib
 import functools
 import importlib
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
@@ -252,13 +253,22 @@ LogoFile = Annotated[
 
 
 def _check_folder_name(value: str) -> str:
-    if not _FOLDER_NAME.match(value) or ".." in value:
+    if _FOLDER_NAME.match(value) and ".." not in value:
+        return value
+    if "/" in value or "\\" in value or ".." in value:
         raise _fail(
             "map",
             f"{_quote(value)} is geen mapnaam in deze vergadering "
             "(schrijf alleen de naam van de dossiermap, zonder / of ..)",
         )
-    return value
+    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    suggested = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "dossier"
+    raise _fail(
+        "map",
+        f"{_quote(value)} kan niet op de agenda: de naam van een dossiermap mag alleen letters "
+        "zonder accent, cijfers, punten en streepjes bevatten (hernoem de map, bijvoorbeeld naar "
+        f"'{suggested}', en schrijf die naam hier)",
+    )
 
 
 FolderName = Annotated[str, _text(100, multiline=False), AfterValidator(_check_folder_name)]

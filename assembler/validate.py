@@ -416,6 +416,7 @@ def _load_meeting(
             # Reported already; the item keeps its number, and a name so that the agenda
             # is not built with a hole in it.
             items.append(AgendaItem(number, folder_name=bad_entries[index]))
+            named.add(bad_entries[index])  # its folder is on the agenda, under a bad name
         elif isinstance(entry, AgendaDossier):
             name = entry.folder
             line = source.line_of(("agenda", index))
@@ -435,6 +436,20 @@ def _load_meeting(
                 missing.append((index, name))
             named.add(name)
             items.append(AgendaItem(number, folder_name=name, dossier=dossiers.get(name)))
+        elif glued := _GLUED_DOSSIER.match(entry):
+            # Meant to name the folder: an invalid entry (no agendas), not a loose item, and
+            # the folder is not also said to be missing from the agenda.
+            items.append(AgendaItem(number, folder_name=BAD_ENTRY))
+            named.add(glued.group(1))
+            problems.append(
+                Problem(
+                    display,
+                    source.line_of(("agenda", index)),
+                    field_label(("agenda", index)),
+                    f"'{entry}' is geen dossier maar tekst (zet een spatie na de dubbele punt: "
+                    f"'- dossier: {glued.group(1)}')",
+                )
+            )
         else:
             items.append(AgendaItem(number, text=entry))
             if _SAYS_CONFIDENTIAL.search(entry):
@@ -628,12 +643,16 @@ def _folder_problems(
         )
     for meeting, index, name in absent:
         went_to = left_out.get(name)
-        where = (
-            f", wel in {project.display(went_to.folder)} ({_MOVED_BY_HAND})"
-            if went_to is not None and went_to is not meeting
-            else " (controleer de mapnaam; is het dossier weggehaald, haal dan ook deze regel van "
-            "de agenda)"
-        )
+        misnamed = _misnamed_dossier_file(meeting.folder / name)
+        if went_to is not None and went_to is not meeting:
+            where = f", wel in {project.display(went_to.folder)} ({_MOVED_BY_HAND})"
+        elif misnamed is not None:
+            where = f": de map heeft '{misnamed}' (hernoem het naar {DOSSIER_FILE})"
+        else:
+            where = (
+                " (controleer de mapnaam; is het dossier weggehaald, haal dan ook deze regel van "
+                "de agenda)"
+            )
         problems.append(
             Problem(
                 project.display(meeting.folder / MEETING_FILE),
@@ -644,6 +663,16 @@ def _folder_problems(
             )
         )
     return problems
+
+
+def _misnamed_dossier_file(folder: Path) -> str | None:
+    """A file in ``folder`` that was meant as its dossier.yaml: 'dossier.yml', 'Dossier.yaml',
+    'dossier.yaml.txt' (Windows hides the last extension)."""
+    try:
+        names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
+    except OSError:
+        return None
+    return next((n for n in names if n.casefold().startswith(("dossier.y", "dossier.txt"))), None)
 
 
 def folder_name_problem(name: str) -> str | None:
@@ -657,6 +686,8 @@ def folder_name_problem(name: str) -> str | None:
 
 BAD_ENTRY = "(ongeldig agendapunt)"
 """The folder name an agenda item gets when its entry names none ('- dosier: x')."""
+# "- dossier:memo": without the space YAML reads one word, a loose item, not a field.
+_GLUED_DOSSIER = re.compile(r"^dossier:(\S+)$", re.IGNORECASE)
 # Words in a loose agenda item that show the clerk meant it to stay off the public agenda.
 _SAYS_CONFIDENTIAL = re.compile(
     r"\b(vertrouwelijk\w*|niet[- ]openbaar|geheime?|gesloten deuren)\b", re.IGNORECASE

@@ -1226,3 +1226,53 @@ def test_text_cut_short_at_a_number_sign_is_said(example_project: Path, run_cli:
         f"{SEED}:{decision}: waarschuwing: voorstel[1]: de tekst vanaf "
         f"'#3 en bijgaand voorstel aanpak actieplan Werklocaties' {cut}",
     ]
+
+
+def test_a_dossier_folder_with_a_space_or_accent_is_said_once_with_a_name_to_use(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    folder = example_project / "dossiers" / ECONOMIE
+    (folder / "werklocaties").rename(folder / "Café Plan")
+    edit(example_project, meeting, r"^  - dossier: werklocaties", "  - dossier: Café Plan")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, '  - dossier: Café')}: agenda[2].dossier: "
+        "'Café Plan' kan niet op de agenda: de naam van een dossiermap mag alleen letters zonder "
+        "accent, cijfers, punten en streepjes bevatten (hernoem de map, bijvoorbeeld naar "
+        "'cafe-plan', en schrijf die naam hier)"
+    ]
+
+
+@pytest.mark.parametrize("name", ["dossier.yml", "Dossier.yaml", "dossier.yaml.txt"])
+def test_a_dossier_file_under_another_name_is_said_with_its_name(
+    example_project: Path, run_cli: RunCli, name: str
+) -> None:
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    (folder / "dossier.yaml").rename(folder / name)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.rstrip().endswith(
+        f": de map heeft '{name}' (hernoem het naar dossier.yaml)"
+    ), result.stderr
+
+
+def test_a_dossier_entry_without_a_space_is_said_and_makes_no_agenda(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - dossier: werklocaties", "  - dossier:werklocaties")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, meeting, "  - dossier:werklocaties")
+    said = result.stderr.splitlines()
+    assert (
+        f"{meeting}: waarschuwing: de agenda's zijn niet gemaakt omdat agendapunt 2 ongeldig is"
+    ) in said
+    assert (
+        f"{meeting}:{line}: agenda[2]: 'dossier:werklocaties' is geen dossier maar tekst (zet een "
+        "spatie na de dubbele punt: '- dossier: werklocaties')"
+    ) in said
+    assert not any("staat niet op de agenda" in line for line in said)
+    assert not (example_project / "build" / ECONOMIE / "agenda.docx").exists()
