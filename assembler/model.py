@@ -53,6 +53,7 @@ ODS_MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_LOOSE_TIME = re.compile(r"^(\d{1,2})[:.]([0-5]\d)$")
 _FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -125,12 +126,43 @@ class MarkdownMarker:
 MarkdownText = Annotated[str, _text(50_000, multiline=True), MarkdownMarker()]
 
 
+# How clerks write a date: 26-5-2023, 26/05/2023, 26.5.2023, 26 mei 2023; 2023-5-26.
+_DAY_FIRST = re.compile(r"^(\d{1,2})[-/. ](\d{1,2}|[a-z]+)[-/. ](\d{4})$")
+_YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+
+
+def _as_iso(text: str) -> str | None:
+    """``text`` as JJJJ-MM-DD when it is a date written otherwise, else None."""
+    year_first = _YEAR_FIRST.match(text)
+    found = _DAY_FIRST.match(text.lower())
+    if year_first:
+        year, month, day = year_first.groups()
+    elif found:
+        day, month, year = found.groups()
+    else:
+        return None
+    if not month.isdigit():
+        # Only on a date that is refused: Babel's locale data takes a while to load.
+        from babel.dates import get_month_names
+
+        months = get_month_names("wide", locale="nl")
+        numbers = [n for n, name in months.items() if name.startswith(month[:3])]
+        if len(month) < 3 or len(numbers) != 1:
+            return None
+        month = str(numbers[0])
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
 def _parse_date(value: object) -> date:
     text = _require_text(value).strip()
     if not _ISO_DATE.match(text):
+        iso = _as_iso(text)
+        example = iso if iso else "bijvoorbeeld 2023-04-11"
         raise _fail(
-            "datum",
-            f"{_quote(text)} is geen datum in de vorm JJJJ-MM-DD (schrijf bijvoorbeeld 2023-04-11)",
+            "datum", f"{_quote(text)} is geen datum in de vorm JJJJ-MM-DD (schrijf {example})"
         )
     try:
         return date.fromisoformat(text)
@@ -145,6 +177,10 @@ IsoDate = Annotated[date, BeforeValidator(_parse_date)]
 
 def _parse_time(value: object) -> str:
     text = _require_text(value).strip()
+    # "9:30" and "14.00" (as the agenda prints it) are clear enough: kept as "09:30", "14:00".
+    loose = _LOOSE_TIME.match(text)
+    if loose:
+        text = f"{int(loose.group(1)):02d}:{loose.group(2)}"
     if not _TIME.match(text):
         raise _fail(
             "tijd",
@@ -173,6 +209,12 @@ def parse_verspreiden(value: object) -> Verspreiden:
         return Verspreiden.JA
     if text.lower() == "nee":
         return Verspreiden.NEE
+    if text.strip().lower() in ("ja", "nee"):
+        raise _fail(
+            "verspreiden",
+            f"{_quote(text)} heeft een spatie ervoor of erachter (schrijf Ja of Nee, zonder "
+            "spatie)",
+        )
     raise _fail("verspreiden", f"{_quote(text)} is geen geldige waarde (schrijf Ja of Nee)")
 
 

@@ -735,6 +735,12 @@ def new_meeting_day(project: Project, folder: Path, datum: str) -> str:
             f"--datum: {datum} is een andere datum dan die in de mapnaam ({dated.group(1)}); "
             "er is niets gemaakt (laat --datum weg of geef de map de datum van de vergadering)"
         )
+    if not datum and not dated and re.fullmatch(r"\d{4}-\d{2}-\d{2}-?", folder.name):
+        raise UsageError(
+            f"{folder.name}: de mapnaam heeft een datum maar geen naam erachter; er is niets "
+            f"gemaakt (zet de naam van het overleg achter de datum, zoals "
+            f"{folder.name.rstrip('-')}-pfho-economie)"
+        )
     if not datum and not dated:
         raise UsageError(
             f"{folder.name}: de mapnaam begint niet met een datum; er is niets gemaakt (noem de "

@@ -136,8 +136,9 @@ def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] 
         line = raw[: error.start].count(b"\n") + 1
         raise _reject(
             display,
-            None,
-            f"is geen UTF-8 (onleesbaar teken op regel {line}; sla het bestand op als UTF-8)",
+            line,
+            "is geen UTF-8: op deze regel staat het eerste teken dat niet te lezen is (sla het "
+            "bestand op als UTF-8)",
         ) from None
     if "\r" in text:
         # Old Mac and Windows line ends: one line break each, as editors count them.
@@ -156,7 +157,7 @@ def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] 
         raise _reject(
             display, None, "is geen geldige YAML (controleer inspringing en aanhalingstekens)"
         ) from None
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style):
         raise _reject(display, 1, "het bestand is leeg (vul de velden in)")
     if not isinstance(node, yaml.MappingNode):
         kind = "een lijst" if isinstance(node, yaml.SequenceNode) else "losse tekst"

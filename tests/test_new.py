@@ -434,6 +434,18 @@ def test_a_first_meeting_of_its_kind_needs_its_details(
     )
 
 
+def test_a_meeting_folder_of_only_a_date_is_said_to_need_a_name(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    result = run_cli("vergadering", "dossiers/2024-11-14", cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "fout: 2024-11-14: de mapnaam heeft een datum maar geen naam erachter; er is niets "
+        "gemaakt (zet de naam van het overleg achter de datum, zoals 2024-11-14-pfho-economie)\n"
+    )
+    assert not (example_project / "dossiers" / "2024-11-14").exists()
+
+
 def test_a_meeting_folder_without_a_date_needs_datum(
     example_project: Path, run_cli: RunCli
 ) -> None:

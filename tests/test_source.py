@@ -69,6 +69,8 @@ def test_every_field_path_has_its_line() -> None:
         ),
         ("a:\n\tb: 1\n", "d.yaml:2: tab gebruikt om in te springen (gebruik spaties)"),
         ("", "d.yaml:1: het bestand is leeg (vul de velden in)"),
+        ("---\n", "d.yaml:1: het bestand is leeg (vul de velden in)"),
+        ("# alleen een opmerking\n---\n...\n", "d.yaml:1: het bestand is leeg (vul de velden in)"),
         (
             "- a\n- b\n",
             "d.yaml:1: het bestand bevat een lijst; verwacht velden als 'onderwerp: ...' "
@@ -156,15 +158,15 @@ def test_alias_bomb_is_refused_before_expansion() -> None:
     assert "d.yaml:2: verwijzing *a is niet toegestaan (schrijf de waarde gewoon uit)" in found
 
 
-def test_not_utf8_has_no_line_in_its_place(tmp_path: Path) -> None:
+def test_not_utf8_is_said_at_the_line_of_the_first_unreadable_character(tmp_path: Path) -> None:
     path = tmp_path / "d.yaml"
-    path.write_bytes("onderwerp: caf\xe9\n".encode("latin-1"))
+    path.write_bytes("sjabloon: memo\nonderwerp: caf\xe9\n".encode("latin-1"))
     with pytest.raises(InputRejected) as caught:
         load_yaml(path, "d.yaml")
     (problem,) = caught.value.problems
-    assert problem.regel is None
     assert problem.format() == (
-        "d.yaml: is geen UTF-8 (onleesbaar teken op regel 1; sla het bestand op als UTF-8)"
+        "d.yaml:2: is geen UTF-8: op deze regel staat het eerste teken dat niet te lezen is (sla "
+        "het bestand op als UTF-8)"
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -187,7 +189,7 @@ def test_a_dossier_refused_by_the_annex_check_is_not_counted_in_order(
             r"^verspreiden: Ja",
             'verspreiden: "nee "',
             "verspreiden",
-            "'nee ' is geen geldige waarde (schrijf Ja of Nee)",
+            "'nee ' heeft een spatie ervoor of erachter (schrijf Ja of Nee, zonder spatie)",
         ),
         (r"^verspreiden: Ja", "verspreiden:", "verspreiden", "is leeg (schrijf Ja of Nee)"),
         (
@@ -209,7 +211,7 @@ def test_a_dossier_refused_by_the_annex_check_is_not_counted_in_order(
             r"^datum: 2023-04-11",
             "datum: 11-04-2023",
             "datum",
-            "'11-04-2023' is geen datum in de vorm JJJJ-MM-DD (schrijf bijvoorbeeld 2023-04-11)",
+            "'11-04-2023' is geen datum in de vorm JJJJ-MM-DD (schrijf 2023-04-11)",
         ),
         (
             r"^datum: 2023-04-11",
@@ -1193,11 +1195,57 @@ def test_a_confidential_title_in_bold_or_with_an_invisible_space_is_warned_about
     ]
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "datum: 26-5-2023",
+            "'26-5-2023' is geen datum in de vorm JJJJ-MM-DD (schrijf 2023-05-26)",
+        ),
+        (
+            "datum: 26 mei 2023",
+            "'26 mei 2023' is geen datum in de vorm JJJJ-MM-DD (schrijf 2023-05-26)",
+        ),
+        (
+            "datum: 31-2-2023",
+            "'31-2-2023' is geen datum in de vorm JJJJ-MM-DD (schrijf bijvoorbeeld 2023-04-11)",
+        ),
+        (
+            "verspreiden: 'Ja '",
+            "'Ja ' heeft een spatie ervoor of erachter (schrijf Ja of Nee, zonder spatie)",
+        ),
+    ],
+)
+def test_a_date_or_value_written_otherwise_is_said_with_what_to_write(
+    example_project: Path, run_cli: RunCli, typed: str, said: str
+) -> None:
+    key = typed.split(":")[0]
+    edit(example_project, SEED, rf"^{key}: .*$", typed)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, SEED, f"{key}:")
+    assert f"{SEED}:{line}: {key}: {said}" in result.stderr.splitlines(), result.stderr
+
+
+@pytest.mark.parametrize("typed", ["9:30", "09.30", '"9.30"'])
+def test_a_start_time_as_the_agenda_prints_it_is_understood(
+    example_project: Path, run_cli: RunCli, typed: str
+) -> None:
+    edit(
+        example_project, f"dossiers/{WONEN}/vergadering.yaml", r"^aanvang: .*$", f"aanvang: {typed}"
+    )
+    result = run_cli("build", "--geen-pdf", f"dossiers/{WONEN}", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    document = (example_project / "build" / WONEN / "agenda.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(document)) as archive:
+        assert "09.30 uur" in archive.read("word/document.xml").decode("utf-8")
+
+
 def test_the_summary_says_which_meetings_dossiers_it_did_not_count(
     example_project: Path, run_cli: RunCli
 ) -> None:
     """A refused vergadering.yaml leaves its dossiers out of '… in orde': said so, not hidden."""
-    edit(example_project, f"dossiers/{WONEN}/vergadering.yaml", r"^aanvang: .*$", "aanvang: 9.30")
+    edit(example_project, f"dossiers/{WONEN}/vergadering.yaml", r"^aanvang: .*$", "aanvang: 9 uur")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[-1] == (

@@ -204,9 +204,10 @@ YAML_CASES = [
         1,
         (
             _msg(
-                None,
+                1,
                 "",
-                "is geen UTF-8 (onleesbaar teken op regel 1; sla het bestand op als UTF-8)",
+                "is geen UTF-8: op deze regel staat het eerste teken dat niet te lezen is (sla "
+                "het bestand op als UTF-8)",
             ),
         ),
     ),
@@ -494,7 +495,16 @@ for value, shown in (("No", "No"), ("Off", "Off"), ("true", "true"), ('"nee "', 
             f"verspreiden-{shown.strip()}-{'spatie' if shown.endswith(' ') else 'woord'}",
             _doel(4, f"verspreiden: {value}"),
             1,
-            (_msg(4, "verspreiden", f"'{shown}' is geen geldige waarde (schrijf Ja of Nee)"),),
+            (
+                _msg(
+                    4,
+                    "verspreiden",
+                    f"'{shown}' heeft een spatie ervoor of erachter (schrijf Ja of Nee, zonder "
+                    "spatie)"
+                    if shown.endswith(" ")
+                    else f"'{shown}' is geen geldige waarde (schrijf Ja of Nee)",
+                ),
+            ),
         )
     )
 YAML_CASES += [
@@ -565,8 +575,7 @@ YAML_CASES += [
             _msg(
                 10,
                 "datum",
-                "'11-04-2023' is geen datum in de vorm JJJJ-MM-DD "
-                "(schrijf bijvoorbeeld 2023-04-11)",
+                "'11-04-2023' is geen datum in de vorm JJJJ-MM-DD (schrijf 2023-04-11)",
             ),
         ),
     ),
@@ -578,7 +587,7 @@ YAML_CASES += [
             _msg(
                 10,
                 "datum",
-                "'2023-4-11' is geen datum in de vorm JJJJ-MM-DD (schrijf bijvoorbeeld 2023-04-11)",
+                "'2023-4-11' is geen datum in de vorm JJJJ-MM-DD (schrijf 2023-04-11)",
             ),
         ),
     ),
