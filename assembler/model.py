@@ -82,6 +82,12 @@ def _require_text(value: object) -> str:
     return value
 
 
+# Zero-width space, word joiner, byte order mark; and in a one-line text a soft hyphen too.
+# (Zero-width joiners are kept: scripts and emoji need them.)
+_UNSEEN = re.compile("[\u200b\u2060\ufeff]")
+_UNSEEN_IN_A_LINE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+
+
 def _text(max_length: int, *, multiline: bool) -> Any:
     def check(value: object) -> str:
         if multiline and isinstance(value, list | dict):
@@ -102,7 +108,9 @@ def _text(max_length: int, *, multiline: bool) -> Any:
             )
         if not multiline and ("\n" in text.strip() or "\t" in text):
             raise _fail("regel", "moet op één regel staan (haal regeleinden en tabs weg)")
-        text = text.strip()
+        # Pasted along unseen; in a title they would go into bookmarks, file names and the
+        # manifest, where an agenda system's search trips over them.
+        text = (_UNSEEN if multiline else _UNSEEN_IN_A_LINE).sub("", text).strip()
         if not text:
             raise _fail("leeg", "is leeg (vul een waarde in)")
         if len(text) > max_length:

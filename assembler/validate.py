@@ -10,13 +10,14 @@ import datetime as dt
 import difflib
 import os
 import re
+import subprocess
 import types
 import typing
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -812,6 +813,26 @@ def comment_cuts(source: Source, display: str) -> list[Problem]:
     ]
 
 
+# Emoji and pictographs: most fonts have none of them, some a few (DejaVu has ☺ and ✓).
+_SYMBOL = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff]")
+
+
+@lru_cache(maxsize=256)
+def has_glyph(char: str) -> bool:
+    """Whether a font on this machine has ``char``: LibreOffice takes it from any of them."""
+    try:
+        found = subprocess.run(
+            ["fc-list", f":charset={ord(char):x}", "family"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return True  # no fontconfig to ask: nothing to warn about with certainty
+    return bool(found.stdout.strip())
+
+
 def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> list[Problem]:
     """Text that validates but will not look as meant: placeholders left, tables, HTML."""
     problems: list[Problem] = []
@@ -831,6 +852,27 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
         line = _text_line(source, (name,), value, value.count("\n", 0, at))
         problems.append(Problem(display, line, name, message, "waarschuwing"))
 
+    if _SYMBOL.search(source.text):
+        for path, text in _texts_of(data):
+            missing = [c for c in dict.fromkeys(_SYMBOL.findall(text)) if not has_glyph(c)]
+            if missing:
+                chars = " ".join(missing)
+                said = (
+                    f"het teken {chars} staat in geen lettertype op deze computer en komt als een "
+                    "leeg vakje in het document (haal het weg, of schrijf het in woorden)"
+                    if len(missing) == 1
+                    else f"de tekens {chars} staan in geen lettertype op deze computer en komen "
+                    "als lege vakjes in het document (haal ze weg, of schrijf ze in woorden)"
+                )
+                problems.append(
+                    Problem(
+                        display,
+                        _line_saying(source, path, text, missing[0]),
+                        field_label(path),
+                        said,
+                        "waarschuwing",
+                    )
+                )
     # Every build reads every dossier: the walk only when the file has a '...' at all.
     for path, text in _texts_of(data) if "..." in source.text else ():
         lines = [line.strip() for line in text.splitlines()]

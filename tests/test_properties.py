@@ -297,8 +297,10 @@ def test_plain_words_in_the_toelichting_come_out_literally(
     assume(value.strip())
     prop_project.write(dossier_yaml({"toelichting": double_quoted(value)}))
     catalog = load_catalog(prop_project.project)
-    if catalog.problems:
-        assert_clear_rejection(catalog.problems, "toelichting")
+    # A warning (a pictograph no font has) leaves the text as it is.
+    errors = [problem for problem in catalog.problems if problem.ernst == "fout"]
+    if errors:
+        assert_clear_rejection(errors, "toelichting")
         return
     text = render_accepted(prop_project, catalog, tmp_path / "toelichting.docx")
     assert kept_value(catalog, "toelichting") in text

@@ -1324,3 +1324,44 @@ def test_a_dossier_entry_without_a_space_is_said_and_makes_no_agenda(
     ) in said
     assert not any("staat niet op de agenda" in line for line in said)
     assert not (example_project / "build" / ECONOMIE / "agenda.docx").exists()
+
+
+def test_emoji_that_no_font_has_are_said_at_their_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    from assembler.validate import has_glyph
+
+    if has_glyph("🎉") or has_glyph("👍"):
+        pytest.skip("this machine has a font with emoji")
+    edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: Aanpak actieplan 🎉 ✓")
+    edit(example_project, SEED, r"^  De ambitie om", "  De 👍🏽 ambitie om")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    font = "in geen lettertype op deze computer en"
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, 'onderwerp:')}: waarschuwing: onderwerp: het "
+        f"teken 🎉 staat {font} komt als een leeg vakje in het document (haal het weg, of "
+        "schrijf het in woorden)",
+        f"{SEED}:{line_of(example_project, SEED, '  De 👍')}: waarschuwing: toelichting: de "
+        f"tekens 👍 🏽 staan {font} komen als lege vakjes in het document (haal ze weg, of "
+        "schrijf ze in woorden)",
+    ]
+
+
+def test_unseen_characters_pasted_into_a_title_are_left_out(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A zero-width space or soft hyphen in an onderwerp went into bookmarks and the manifest."""
+    from docx import Document
+
+    edit(
+        example_project,
+        SEED,
+        r"^onderwerp: .*$",
+        "onderwerp: Aanpak\u200b actieplan Werk\u00adlocaties\ufeff",
+    )
+    result = run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    agenda = Document(str(example_project / "build" / ECONOMIE / "agenda.docx"))
+    titles = [p.text for p in agenda.paragraphs if p.text.startswith("2. ")]
+    assert titles == ["2. Aanpak actieplan Werklocaties"]
