@@ -92,7 +92,8 @@ def _parser(*, linkify: bool = True) -> MarkdownIt:
         # without entities, so "&amp;" stays the five characters typed, as in every other
         # field; and with a pasted web or e-mail address made a link, as Word would.
         options = {"html": False, "linkify": linkify, "typographer": False}
-        parser = MarkdownIt("commonmark", options).disable("entity")
+        # ~~doorgehaald~~ (GFM's strikethrough) too: amended decisions show what was struck.
+        parser = MarkdownIt("commonmark", options).disable("entity").enable("strikethrough")
         if linkify:
             parser.enable("linkify")
             parser.linkify = _LinksAsWordMakesThem()
@@ -105,6 +106,7 @@ class _Inline:
     bold: bool = False
     italic: bool = False
     code: bool = False
+    strike: bool = False
     hyperlink: Any = None  # the w:hyperlink element runs go into, while inside a link
 
 
@@ -242,6 +244,8 @@ class _Builder:
                 self.spans(paragraph, node.children, _replace(state, bold=True))
             elif kind == "em":
                 self.spans(paragraph, node.children, _replace(state, italic=True))
+            elif kind == "s":
+                self.spans(paragraph, node.children, _replace(state, strike=True))
             elif kind == "link":
                 self.link(paragraph, node, state)
             elif kind == "image":
@@ -274,6 +278,8 @@ class _Builder:
             run.italic = True
         if state.code:
             run.font.name = MONO_FONT
+        if state.strike:
+            run.font.strike = True
         if state.hyperlink is not None:
             if self.has_style("Hyperlink", WD_STYLE_TYPE.CHARACTER):
                 run.style = "Hyperlink"

@@ -39,7 +39,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 2
+CHECK_VERSION = 3
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -92,6 +92,13 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
             counted += 1
             at_line_start = True
             continue
+        if kind == "image":
+            instead = f", alleen haar tekst '{token.content}'" if token.content else ""
+            yield (
+                first + counted,
+                f"de afbeelding '{token.attrGet('src')}' komt niet in het document{instead} (zet "
+                "de afbeelding in een bijlage)",
+            )
         if kind == "link_open":
             in_bare_link = token.markup in ("linkify", "autolink")
         elif kind == "link_close":

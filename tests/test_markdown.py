@@ -73,6 +73,15 @@ def test_paragraphs_bold_italic_and_code(fragment: WordFragment) -> None:
     assert not runs["Een "].bold
 
 
+def test_struck_text_is_struck_through(fragment: WordFragment) -> None:
+    """As an amended decision shows what it replaces; one '~' is left as typed."""
+    (paragraph,) = render(fragment, "Het bedrag is ~~1,2~~ 1,4 miljoen, ~ongeveer~.")
+    assert paragraph.text == "Het bedrag is 1,2 1,4 miljoen, ~ongeveer~."
+    runs = {run.text: run for run in paragraph.runs}
+    assert runs["1,2"].font.strike
+    assert not any(run.font.strike for run in paragraph.runs if run.text != "1,2")
+
+
 def test_soft_and_hard_line_breaks(fragment: WordFragment) -> None:
     paragraphs = render(fragment, "regel een\nregel twee  \nregel drie")
     assert len(paragraphs) == 1

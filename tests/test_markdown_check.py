@@ -104,6 +104,12 @@ MISTAKES = {
         _skipped("1. Evaluatie", 3),
     ),
     "numbers-with-another-mark": ("1) Inleiding\n3. Woningbouw", 1, MIXED),
+    "image": (
+        "Zie de kaart:\n![Kaart van de regio](kaart.png)",
+        1,
+        "de afbeelding 'kaart.png' komt niet in het document, alleen haar tekst 'Kaart van de "
+        "regio' (zet de afbeelding in een bijlage)",
+    ),
     # Lists pasted from Word or Outlook.
     "word-bullet": (
         "Inleiding\n•\tWoningbouw",
@@ -191,6 +197,7 @@ CORRECT = {
     "bullets-then-numbers": "- een\n- twee\n\n3. drie",
     "dash-mid-line": "Het bedrag – ruim 5 miljoen – is hoog.",
     "abbreviations-at-a-line-start": "Tekst\nz. o. z.\na.s. vrijdag\no.a. de regio",
+    "strikethrough": "Dit ~~was~~ is het besluit, en ~dit~ blijft staan.",
     "empty": "",
 }
 
