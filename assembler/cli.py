@@ -414,7 +414,11 @@ _PROMPTS = {
 @click.option("--email", metavar="ADRES", help="Voorstel: e-mailadres van de contactpersoon.")
 @click.option("--aan", metavar="TEKST", help="Memo: aan wie de memo gericht is.")
 @click.option("--van", metavar="TEKST", help="Memo: afzender.")
-@click.option("--datum", metavar="JJJJ-MM-DD", help="Datum van het stuk (standaard: vandaag).")
+@click.option(
+    "--datum",
+    metavar="JJJJ-MM-DD",
+    help="Datum van het stuk (standaard: vandaag, of de vergaderdatum als die al voorbij is).",
+)
 @click.option(
     "--kenmerk",
     metavar="KENMERK",
@@ -458,7 +462,7 @@ def new(
     while True:
         values = NewDossier(
             sjabloon=sjabloon,
-            datum=datum or date.today().isoformat(),
+            datum=datum or "",
             kenmerk=kenmerk,
             **{name: str(value) for name, value in answers.items()},
         )

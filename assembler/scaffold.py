@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 import re
@@ -36,7 +37,9 @@ class NewDossier:
     # Ja or Nee, as typed: DESIGN gives it no default, so new asks for it too.
     verspreiden: str = ""
     # As typed (JJJJ-MM-DD): checked with the other values, so every problem is said at once.
-    datum: str
+    # Empty: today, or the meeting's day when that has passed (a document is not dated after
+    # the meeting it goes to).
+    datum: str = ""
     kenmerk: str | None = None
     contactpersoon: str = ""  # voorstel
     eenheid: str = ""
@@ -111,6 +114,10 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
     if folder.exists():
         raise UsageError(f"{project.display(folder)}: bestaat al (kies een andere mapnaam)")
     organisation = load_organisation(project)
+    source = _load_meeting(project, meeting_file)
+    meeting = Vergadering.model_validate(source.data)
+    if not values.datum:
+        values = dataclasses.replace(values, datum=min(date.today(), meeting.date).isoformat())
     reference = values.kenmerk
     if reference is None:
         if organisation.reference_pattern != DEFAULT_REFERENCE_PATTERN:
@@ -119,10 +126,8 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
                 "volgend kenmerk bedacht worden (geef het op met --kenmerk)"
             )
         reference = next_reference(project, _year_of(values.datum))
-    source = _load_meeting(project, meeting_file)
     agenda_text = add_to_agenda(source, name)
     schema = _relative_schema(project, folder, "dossier")
-    meeting = Vergadering.model_validate(source.data)
     text = _DOSSIER_TEXT[values.sjabloon](values, reference, schema, meeting)
     _check_new_values(
         project, folder, text, organisation.reference_pattern, values.kenmerk, values.sjabloon

@@ -478,3 +478,19 @@ def test_a_day_that_does_not_exist_in_the_folder_name_is_said_as_the_folder_name
         "(geef de map de datum van de vergadering)\n"
     )
     assert not (example_project / "dossiers" / "2027-02-30-pfho-economie").exists()
+
+
+def test_a_dossier_for_a_meeting_that_has_passed_is_dated_on_its_day(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Dated today, it was warned about at once: 'ligt na de vergadering'."""
+    without_date = OPTIONS[: OPTIONS.index("--datum")]
+    result = run_cli("new", f"dossiers/{ECONOMIE}", "laadpalen", *without_date, cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    text = (example_project / "dossiers" / ECONOMIE / "laadpalen" / "dossier.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert "\ndatum: 2023-05-26 " in text
+    assert 'kenmerk: "23.' in text  # the kenmerk of the document's year
+    check = run_cli("check", cwd=example_project)
+    assert "ligt na de vergadering" not in check.stderr
