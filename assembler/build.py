@@ -1914,6 +1914,7 @@ def _summary_json(exit_code: ExitCode, report: BuildReport, project: Project | N
         "gebouwd": report.count("gebouwd"),
         "ongewijzigd": report.count("ongewijzigd"),
         "mislukt": report.count("mislukt"),
+        "pdfs_weggehaald": report.pdfs_removed,
         "dossiers": [
             {
                 "vergadering": r.meeting,

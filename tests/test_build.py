@@ -324,6 +324,7 @@ def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
     made = list((example_project / "build").glob("*/*.pdf"))
     made += (example_project / "build").glob("*/*/*.pdf")
     assert len(made) >= 20  # 6 dossiers × 2, 2 meetings × 4
+    kept = {path: path.read_bytes() for path in made}
 
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 0, result.stderr
@@ -331,6 +332,12 @@ def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
         f"{len(made)} PDF's van een eerdere build weggehaald: ze hoorden niet meer bij de "
         "Word-documenten (bouw zonder --geen-pdf om ze opnieuw te maken).\n"
     )
+    assert not any(path.exists() for path in made)
+    # A script is told the same.
+    for path, data in kept.items():
+        path.write_bytes(data)
+    scripted = run_cli("build", "--geen-pdf", "--force", "--json", cwd=example_project)
+    assert json.loads(scripted.stdout)["pdfs_weggehaald"] == len(made)
     assert not any(path.exists() for path in made)
     # As a dossier's PDFs go, so do the meeting's: they would not match the new agendas.
     files = sorted(path.name for path in meeting.iterdir() if path.is_file())
