@@ -396,6 +396,16 @@ def _syntax_problem(
     if forgotten is not None:
         line, key, example = forgotten
         return _reject(display, line, _dash_message(example), key)
+    unindented = _unindented_text(text.split("\n"), mark.line) if mark is not None else None
+    if unindented is not None:
+        text_line, key = unindented
+        return _reject(
+            display,
+            text_line,
+            f"deze regel staat niet ingesprongen, dus hoort hij niet meer bij de tekst onder "
+            f"'{key}: |' (spring hem in met twee spaties, zoals de regels erboven)",
+            key,
+        )
     misaligned = _misaligned_key(text.split("\n"), mark.line) if mark is not None else None
     if misaligned is not None:
         return _reject(display, line, misaligned)
@@ -421,6 +431,30 @@ def _syntax_problem(
 
 
 _FIELD_LINE = re.compile(r"^\s*(- +)?[^\s:#'\"-][^:]*:(\s|$)")
+
+
+_BLOCK_KEY = re.compile(r"^([^\s:#'\"-][^:]*):\s*[|>][-+0-9]*\s*(#.*)?$")
+
+
+def _unindented_text(lines: list[str], error_line: int) -> tuple[int, str] | None:
+    """The first line of text pasted at the left margin into a '|' block above ``error_line``
+    (0-based), and the block's key: YAML ends the block there and fails lines later."""
+    for index in range(min(error_line, len(lines)) - 1, -1, -1):
+        line = lines[index]
+        if not line or line[0].isspace() or line.startswith("#"):
+            continue
+        block = _BLOCK_KEY.match(line)
+        if block is None:
+            if _key(line) is not None or line.startswith("-"):
+                return None  # a field or list item at the margin: not inside a block
+            continue  # text at the margin: what is looked for
+        for below in range(index + 1, min(error_line + 1, len(lines))):
+            text = lines[below]
+            at_margin = text and not text[0].isspace() and not text.startswith(("#", "-"))
+            if at_margin and _key(text) is None:
+                return below + 1, block.group(1)
+        return None
+    return None
 
 
 def _runaway_quote(text: str, error_line: int) -> tuple[int, int] | None:

@@ -68,6 +68,13 @@ def test_every_field_path_has_its_line() -> None:
             "gesloten of mist een komma (sluit de lijst, of zet de tekst tussen aanhalingstekens)",
         ),
         ("a:\n\tb: 1\n", "d.yaml:2: tab gebruikt om in te springen (gebruik spaties)"),
+        (
+            "toelichting: |\n  Eerste alinea.\n\nGeplakt zonder inspringen.\n\n  Verder.\n"
+            "bijlagen: []\n",
+            "d.yaml:4: toelichting: deze regel staat niet ingesprongen, dus hoort hij niet meer "
+            "bij de tekst onder 'toelichting: |' (spring hem in met twee spaties, zoals de regels "
+            "erboven)",
+        ),
         ("", "d.yaml:1: het bestand is leeg (vul de velden in)"),
         ("---\n", "d.yaml:1: het bestand is leeg (vul de velden in)"),
         ("# alleen een opmerking\n---\n...\n", "d.yaml:1: het bestand is leeg (vul de velden in)"),
