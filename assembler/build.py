@@ -640,7 +640,7 @@ def _build(
         for meeting in catalog.meetings
         if meeting.folder.resolve() not in partial
     ]
-    report.problems.extend(_left_behind(project, catalog, partial, report, options))
+    report.problems.extend(_left_behind(project, catalog, partial, plans, options))
     _remove_stale(project, catalog, plans, options)
     files.save(keep_others=bool(options.paths))
     report.problems.extend(template_warnings())
@@ -826,34 +826,36 @@ def _left_behind(
     project: Project,
     catalog: Catalog,
     partial: set[Path],
-    report: BuildReport,
+    plans: Sequence[_Plan],
     options: BuildOptions,
 ) -> list[Problem]:
-    """A warning for each meeting whose agenda or meeting bundle is older than a dossier asked
-    for alone: they still show it as it was (or not at all, when it is new)."""
+    """A warning for each meeting whose agendas and meeting bundles do not show a dossier asked
+    for alone as it is now (changed since, or new): they were made from other versions."""
     problems = []
     for meeting in catalog.meetings:
         if meeting.folder.resolve() not in partial:
             continue
-        shown = (
-            project.build / meeting.name / ("vergaderbundel.pdf" if options.pdf else "agenda.docx")
-        )
         try:
-            made_ns = shown.stat().st_mtime_ns
-        except OSError:
-            made_ns = -1
+            record = json.loads(meeting_record(project.build, meeting.name).read_text("utf-8"))
+            shown: dict[str, str] | None = record["punten"]
+        except (OSError, ValueError, KeyError, TypeError):
+            # No agenda yet; or one of an older assembler, which did not record its items.
+            shown = None if (project.build / meeting.name / "agenda.docx").is_file() else {}
+        if shown is None:
+            continue
         behind = [
-            r.folder
-            for r in report.results
-            if r.meeting == meeting.name and any(_newer(path, made_ns) for path in r.outputs)
+            plan.dossier.name
+            for plan in plans
+            if plan.meeting.name == meeting.name and shown.get(plan.output_dir.name) != plan.key
         ]
         if not behind:
             continue
-        if made_ns >= 0:
+        made = bool(shown)
+        if made:
             which = (
-                f"het dossier {behind[0]} is nieuwer"
+                f"het dossier {behind[0]} is veranderd"
                 if len(behind) == 1
-                else f"de dossiers {dutch_list(behind)} zijn nieuwer"
+                else f"de dossiers {dutch_list(behind)} zijn veranderd"
             )
         else:
             which = (
@@ -861,15 +863,14 @@ def _left_behind(
                 if len(behind) == 1
                 else f"alleen de dossiers {dutch_list(behind)} zijn gebouwd"
             )
-        to = "bij te werken" if made_ns >= 0 else "te maken"
         problems.append(
             Problem(
                 project.display(meeting.folder / MEETING_FILE),
                 None,
                 "",
                 f"{_meeting_outputs_not_made(project.build / meeting.name, options)}: {which} "
-                f"(bouw de vergadermap om ze {to}: assembler build "
-                f"{project.display(meeting.folder)})",
+                f"(bouw de vergadermap om ze {'bij te werken' if made else 'te maken'}: "
+                f"assembler build {project.display(meeting.folder)})",
                 "waarschuwing",
             )
         )
@@ -1386,8 +1387,12 @@ def _meeting_bundles(
                 (plan.folder / name).unlink(missing_ok=True)
     except OSError as error:
         raise not_writable(plan.folder, error) from None
+    # Each item's key too: a build of one dossier tells from it whether the agenda shows the
+    # dossier as it is now (see _left_behind).
+    items = {p.output_dir.name: p.key for p in plan.items}
     write_text_atomic(
-        _meeting_cache(plan), json.dumps({"key": plan.key, "openbaar": public}) + "\n"
+        _meeting_cache(plan),
+        json.dumps({"key": plan.key, "openbaar": public, "punten": items}) + "\n",
     )
 
 
