@@ -273,20 +273,30 @@ def _texts_of(holder: pikepdf.Dictionary) -> list[str]:
     return texts
 
 
-def _embedded_files(pdf: pikepdf.Pdf) -> list[tuple[list[str], bytes]]:
-    """Each file embedded in a PDF: the names and description it is shown with, its bytes."""
+@dataclass(frozen=True)
+class _Attached:
+    """A file embedded in a PDF, as the gate needs it."""
+
+    names: tuple[str, ...]  # the names and description it is shown with
+    sha256: str
+    text: str  # what a reader of it sees, when asked for ("" otherwise)
+
+
+def _embedded_files(pdf: pikepdf.Pdf, *, with_text: bool) -> list[_Attached]:
+    """Each file embedded in a PDF, read one at a time (only its hash and text are kept)."""
     specs: list[pikepdf.Dictionary] = []
     with contextlib.suppress(pikepdf.PdfError, ValueError, AttributeError):
         specs += [spec.obj for _name, spec in pdf.attachments.items()]
     specs += [spec for spec in paperclip_files(pdf) if spec is not None]
-    files: list[tuple[list[str], bytes]] = []
+    files: list[_Attached] = []
     for spec in specs:
         with contextlib.suppress(pikepdf.PdfError, ValueError, TypeError, AttributeError):
-            names = [str(spec[key]) for key in ("/UF", "/F", "/Desc") if key in spec]
+            names = tuple(str(spec[key]) for key in ("/UF", "/F", "/Desc") if key in spec)
             ef = spec.get("/EF")
             stream = ef.get("/UF", ef.get("/F")) if isinstance(ef, pikepdf.Dictionary) else None
             data = stream.read_bytes() if isinstance(stream, pikepdf.Stream) else b""
-            files.append((names, data))
+            text = _embedded_text(data) if with_text else ""
+            files.append(_Attached(names, _sha(data), text))
     return files
 
 
@@ -299,27 +309,30 @@ def _embedded_text(data: bytes) -> str:
     """What a reader of an embedded file sees: a PDF's text, an office file's, plain text."""
     if len(data) > _MAX_EMBEDDED_TEXT_BYTES:
         return ""
-    if b"%PDF-" in data[:1024]:
-        return _extract_text(data)
-    if data.startswith(b"PK\x03\x04"):
-        texts = []
-        with (
-            contextlib.suppress(zipfile.BadZipFile, OSError, KeyError, ValueError),
-            zipfile.ZipFile(io.BytesIO(data)) as archive,
-        ):
-            for info in archive.infolist():
-                if (
-                    info.filename in _OFFICE_TEXT_PARTS
-                    and info.file_size < _MAX_EMBEDDED_TEXT_BYTES
-                ):
-                    xml = archive.read(info).decode("utf-8", "replace")
-                    # Tags out (squashing drops the spaces, so a word split over runs is whole).
-                    texts.append(html.unescape(re.sub(r"<[^>]+>", " ", xml)))
-        return "\n".join(texts)
-    for encoding in ("utf-8", "utf-16", "cp1252"):
-        with contextlib.suppress(UnicodeDecodeError):
-            return data.decode(encoding)
-    return ""
+    try:
+        if b"%PDF-" in data[:1024]:
+            return _extract_text(data)
+        if data.startswith(b"PK\x03\x04"):
+            return _office_text(data)
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("cp1252", "replace")
+    except Exception:  # a damaged attachment (a broken zip, a bad stream): the rest is checked
+        return ""
+
+
+def _office_text(data: bytes) -> str:
+    texts = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.filename in _OFFICE_TEXT_PARTS and info.file_size < _MAX_EMBEDDED_TEXT_BYTES:
+                xml = archive.read(info).decode("utf-8", "replace")
+                # Tags out (squashing drops the spaces, so a word split over runs is whole).
+                texts.append(html.unescape(re.sub(r"<[^>]+>", " ", xml)))
+    return "\n".join(texts)
 
 
 @contextlib.contextmanager
@@ -362,18 +375,19 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
     data = Path(path).read_bytes()
     with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
         pages = tuple(page_parts(page) for page in pdf.pages)
-        attached = _embedded_files(pdf)
-        embedded = tuple(_sha(content) for _names, content in attached)
+        with _quiet_pypdf():
+            attached = _embedded_files(pdf, with_text=with_text)
+        embedded = tuple(file.sha256 for file in attached)
         texts: tuple[tuple[str, str], ...] = ()
         if with_text:
             shown = _page_text(data)
-            with _quiet_pypdf():
-                inside = [_embedded_text(content) for _names, content in attached]
+            # Word and LibreOffice break long compounds at a hyphen: "Onderhandelings-" at a
+            # line's end, "mandaat" on the next. Searched both ways: "Noord-Holland" too.
+            hyphens = "-\n" in shown or "- \n" in shown
+            joined = _LINE_END_HYPHEN.sub("", shown) if hyphens else ""
             texts = (
                 ("", squash(shown)),
-                # Word and LibreOffice break long compounds at a hyphen: "Onderhandelings-" at
-                # a line's end, "mandaat" on the next. Searched both ways: "Noord-Holland" too.
-                ("", squash(_LINE_END_HYPHEN.sub("", shown))),
+                ("", squash(joined)),
                 ("in de bladwijzers", squash("\n".join(_outline_titles(pdf)))),
                 ("in de documenteigenschappen", squash("\n".join(_metadata_texts(pdf)))),
                 (
@@ -382,9 +396,9 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
                 ),
                 (
                     "in een bijgevoegd bestand",
-                    squash("\n".join(name for names, _data in attached for name in names)),
+                    squash("\n".join(name for file in attached for name in file.names)),
                 ),
-                ("in een bijgevoegd bestand", squash("\n".join(inside))),
+                ("in een bijgevoegd bestand", squash("\n".join(f.text for f in attached))),
             )
     return PdfFacts(_sha(data), embedded, pages, texts)
 

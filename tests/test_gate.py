@@ -170,7 +170,9 @@ def test_title_hyphenated_at_a_line_end_is_found(tmp_path: Path) -> None:
     ("name", "content"),
     [
         (f"{SECRET_KENMERK} notitie.txt", b"Een notitie."),
-        ("notitie.txt", f"Zie dossier {SECRET_KENMERK}: ondergrens 4,8 miljoen.".encode("cp1252")),
+        # Windows text of an even length (once read as UTF-16) and with a 'é'.
+        ("notitie.txt", f"Zie dossier {SECRET_KENMERK}, café.".encode("cp1252")),
+        ("notitie-utf16.txt", f"Zie dossier {SECRET_KENMERK}.".encode("utf-16")),
         ("notitie.pdf", None),  # a PDF inside the PDF
         ("notitie.docx", None),
     ],
@@ -190,6 +192,28 @@ def test_a_confidential_term_in_an_embedded_file_is_found(
     path = make_pdf(tmp_path / "bijlage.pdf", [["Een openbare notitie."]])
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, content, filename=name)
+        pdf.save(path)
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(path, "openbaar/bijlage.pdf", "m")],
+        confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
+    )
+    assert [leak.message.split(" van het")[0] for leak in gate.find_leaks(audit)] == [
+        f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"
+    ]
+
+
+def test_a_damaged_embedded_file_is_checked_by_its_name_and_breaks_nothing(
+    tmp_path: Path,
+) -> None:
+    buffer = io.BytesIO()
+    Document().save(buffer)
+    damaged = bytearray(buffer.getvalue())
+    start = damaged.index(b"word/document.xml") + 40  # into the entry's compressed bytes
+    damaged[start : start + 20] = bytes(20)
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Een openbare notitie."]])
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        name = f"{SECRET_KENMERK}.docx"
+        pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, bytes(damaged), filename=name)
         pdf.save(path)
     audit = gate.Audit(
         public_files=[gate.PublicFile(path, "openbaar/bijlage.pdf", "m")],
