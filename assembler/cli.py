@@ -325,12 +325,13 @@ def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bo
             f"De PDF's staan in {project.display(exported[0])}/; de links wijzen naar "
             "publicatie_url uit dossiers/organisatie.yaml: zet ze daar neer."
         )
-        if report.take_down:
-            # The API forgets them; the web server does not: what went must go there too.
-            click.echo(
-                "Haal daar weg, want geen link wijst er nog naar (niet meer openbaar, niet "
-                f"meer op de agenda of hernoemd): {', '.join(sorted(set(report.take_down)))}."
-            )
+    if report.take_down:
+        # The API forgets them; the web server does not: what went must go there too (also
+        # when a publish that stopped part-way is finished with nothing left to send).
+        click.echo(
+            "Haal weg van publicatie_url, want geen link wijst er nog naar (niet meer openbaar, "
+            f"niet meer op de agenda of hernoemd): {', '.join(sorted(set(report.take_down)))}."
+        )
     if report.dry_run:
         click.echo(f"Droog: niets verstuurd ({len(report.requests)} verzoeken gepland).")
     else:

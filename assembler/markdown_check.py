@@ -39,7 +39,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 3
+CHECK_VERSION = 4
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -93,11 +93,13 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
             at_line_start = True
             continue
         if kind == "image":
-            instead = f", alleen haar tekst '{token.content}'" if token.content else ""
+            source = str(token.attrGet("src") or "")
+            named = "" if source.startswith("data:") or len(source) > 80 else f" '{source}'"
+            instead = f", alleen de beschrijving '{token.content}'" if token.content else ""
             yield (
                 first + counted,
-                f"de afbeelding '{token.attrGet('src')}' komt niet in het document{instead} (zet "
-                "de afbeelding in een bijlage)",
+                f"de afbeelding{named} komt niet in het document{instead} (zet de afbeelding in "
+                "een bijlage)",
             )
         if kind == "link_open":
             in_bare_link = token.markup in ("linkify", "autolink")
@@ -109,16 +111,20 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
             )
             # The line that holds a list item's marker is the item's own: not glued to it.
             if at_line_start and in_paragraph and first + here != item_line:
+                above = typed[here - 1].strip() if here > 0 else ""
                 yield from _line_start(
-                    first + here, typed[here].lstrip(), item_line is not None, here > 0
+                    first + here, typed[here].lstrip(), item_line is not None, above, typed
                 )
             yield from _unclosed(first + here, token.content, inline.content)
         at_line_start = False
 
 
-def _line_start(line: int, typed: str, in_list: bool, follows: bool) -> Iterator[_Mistake]:
-    """A line of a paragraph that was meant as a heading or as a list item; ``follows``: a line
-    of the paragraph is above it."""
+def _line_start(
+    line: int, typed: str, in_list: bool, above: str, paragraph: list[str]
+) -> Iterator[_Mistake]:
+    """A line of a paragraph that was meant as a heading or as a list item; ``above`` is the
+    paragraph's line above it ("" for its first), ``paragraph`` all its lines."""
+    follows = bool(above)
     if _HEADING.match(typed):
         hashes = typed[: len(typed) - len(typed.lstrip("#"))]
         fixed = f"{hashes} {typed[len(hashes) :]}"
@@ -130,6 +136,8 @@ def _line_start(line: int, typed: str, in_list: bool, follows: bool) -> Iterator
         return
     text = "gewone tekst achter de regel erboven" if follows else "gewone tekst"
     bullet = _PASTED_BULLET.match(typed)
+    if bullet and bullet.group(1) in _DASHES and not _dash_list(above, paragraph):
+        bullet = None  # "… de regio\n– na overleg met de gemeenten – te vragen": a dash aside
     if bullet:
         pasted = bullet.group(1) or bullet.group(2)
         yield (
@@ -138,7 +146,8 @@ def _line_start(line: int, typed: str, in_list: bool, follows: bool) -> Iterator
             f"'- ' in plaats van '{pasted}')",
         )
         return
-    if _LETTER_ITEM.match(typed):
+    letter = _LETTER_ITEM.match(typed)
+    if letter and _letter_list(letter.group(1), above):
         yield (
             line,
             f"{_quoted(typed)} wordt geen punt van een lijst, maar {text}: een lijst telt met "
@@ -155,6 +164,23 @@ def _line_start(line: int, typed: str, in_list: bool, follows: bool) -> Iterator
         else "wordt geen punt van een lijst, maar gewone tekst"
     )
     yield line, f"{_quoted(typed)} {what} (zet een spatie na '{marker.group()}': {_quoted(fixed)})"
+
+
+_DASHES = ("–", "—")
+
+
+def _dash_list(above: str, paragraph: list[str]) -> bool:
+    """Whether dashes at line starts make a list: after a line ending in ':', or on two lines."""
+    starts = sum(1 for line in paragraph if line.lstrip().startswith(("– ", "— ")))
+    return above.endswith(":") or starts >= 2
+
+
+def _letter_list(letter: str, above: str) -> bool:
+    """Whether 'b. …' is an item of a list by letters: 'a' starts one, 'b' follows 'a'."""
+    if letter == "a":
+        return True
+    previous = _LETTER_ITEM.match(above)
+    return previous is not None and ord(previous.group(1)) == ord(letter) - 1
 
 
 def _unclosed(line: int, typed: str, paragraph: str) -> Iterator[_Mistake]:

@@ -135,7 +135,7 @@ MarkdownText = Annotated[str, _text(50_000, multiline=True), MarkdownMarker()]
 
 
 # How clerks write a date: 26-5-2023, 26/05/2023, 26.5.2023, 26 mei 2023; 2023-5-26.
-_DAY_FIRST = re.compile(r"^(\d{1,2})[-/. ](\d{1,2}|[a-z]+)[-/. ](\d{4})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[-/. ](\d{1,2}|[a-z]+\.?)[-/. ]\s*(\d{4})$")
 _YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 
 
@@ -154,8 +154,12 @@ def _as_iso(text: str) -> str | None:
         from babel.dates import get_month_names
 
         months = get_month_names("wide", locale="nl")
-        numbers = [n for n, name in months.items() if name.startswith(month[:3])]
-        if len(month) < 3 or len(numbers) != 1:
+        short = get_month_names("abbreviated", locale="nl")  # "mrt", "okt"
+        month = month.rstrip(".")
+        numbers = [
+            n for n, name in months.items() if name.startswith(month[:3]) or short[n] == month
+        ]
+        if len(month) < 3 or len(set(numbers)) != 1:
             return None
         month = str(numbers[0])
     try:
@@ -184,15 +188,14 @@ IsoDate = Annotated[date, BeforeValidator(_parse_date)]
 
 
 def _parse_time(value: object) -> str:
-    text = _require_text(value).strip()
+    typed = _require_text(value).strip()
     # "9:30" and "14.00" (as the agenda prints it) are clear enough: kept as "09:30", "14:00".
-    loose = _LOOSE_TIME.match(text)
-    if loose:
-        text = f"{int(loose.group(1)):02d}:{loose.group(2)}"
+    loose = _LOOSE_TIME.match(typed)
+    text = f"{int(loose.group(1)):02d}:{loose.group(2)}" if loose else typed
     if not _TIME.match(text):
         raise _fail(
             "tijd",
-            f'{_quote(text)} is geen tijd in de vorm UU:MM (schrijf bijvoorbeeld "14:00")',
+            f'{_quote(typed)} is geen tijd in de vorm UU:MM (schrijf bijvoorbeeld "14:00")',
         )
     return text
 

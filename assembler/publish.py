@@ -234,8 +234,8 @@ class _Sender:
                     headers=self.headers,
                     content=None if body is None else json.dumps(body, ensure_ascii=False),
                 )
-            except (httpx.ConnectError, httpx.ConnectTimeout):
-                problem = "geen verbinding met de server"
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
+                problem = "geen verbinding met de server"  # the request never left
             except httpx.TimeoutException:
                 problem = "geen antwoord binnen de wachttijd"
                 carried_out = True
@@ -261,7 +261,7 @@ class _Sender:
                 raise PublishFailed(
                     f"{method} {path}: {problem}; niet herhaald, want misschien heeft de server "
                     f"{what} toch aangemaakt (kijk in het vergadersysteem of het er staat, en haal "
-                    "het daar weg voor u opnieuw publiceert: anders komt het er twee keer; wat "
+                    "het daar weg voordat u opnieuw publiceert: anders komt het er twee keer; wat "
                     "eerder lukte is bewaard in publicatie.json)"
                 )
         raise PublishFailed(
@@ -404,8 +404,8 @@ def publish_meeting(
         state["weghalen"] = _not_linked_elsewhere(project, export.name, state.get("weghalen", []))
         if state["weghalen"]:
             error.message += (
-                "; al ingetrokken, dus haal deze bestanden weg van publicatie_url: "
-                + ", ".join(sorted(state["weghalen"]))
+                "; deze documenten zijn al ingetrokken, haal hun bestanden weg van "
+                "publicatie_url: " + ", ".join(sorted(state["weghalen"]))
             )
             error.args = (error.message,)
         raise

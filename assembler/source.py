@@ -75,9 +75,17 @@ class Source:
         if path not in self.folded:
             return False
         first, last = self.folded[path]
-        lines = [line.strip() for line in self.text.split("\n")[first:last]]
+        typed = self.text.split("\n")[first:last]
+        indent = next((_indent(line) for line in typed if line.strip()), 0)
+        lines = []
+        for line in typed:  # the block ends at the first line less indented than its first
+            if line.strip() and _indent(line) < indent:
+                break
+            lines.append(line.strip())
+        # Joined where '|' would have kept them apart: a line that can start a block below a
+        # paragraph line (CommonMark: a heading, a bullet, '1.', a quote), or one below a heading.
         return any(
-            line and above and (_MARKDOWN_BLOCK.match(line) or above.startswith("#"))
+            line and above and (_INTERRUPTS.match(line) or above.startswith("#"))
             for above, line in itertools.pairwise(lines)
         )
 
@@ -214,15 +222,16 @@ class _Builder:
             return None
         if isinstance(node, yaml.ScalarNode):
             value: str = node.value
-            if not node.style and value in _NULL_WORDS:
-                return None
-            if node.style == ">":
-                self.folded[path] = (node.start_mark.line + 1, node.end_mark.line + 1)
-            if not node.style:
+            # Plain text, or nothing, followed by '#3 ...'; not a date or number with a note.
+            if not node.style and (not value or _LETTER.search(value)):
                 end = node.end_mark
                 cut = _NUMBER_SIGN.match(self.text_lines[end.line], end.column)
                 if cut:
                     self.cut_by_comment[path] = (end.line + 1, cut.group(1).rstrip())
+            if not node.style and value in _NULL_WORDS:
+                return None
+            if node.style == ">":
+                self.folded[path] = (node.start_mark.line + 1, node.end_mark.line + 1)
             return value
         if isinstance(node, yaml.SequenceNode):
             return [
@@ -398,12 +407,12 @@ def _syntax_problem(
         return _reject(display, line, _dash_message(example), key)
     unindented = _unindented_text(text.split("\n"), mark.line) if mark is not None else None
     if unindented is not None:
-        text_line, key = unindented
+        text_line, key, sign = unindented
         return _reject(
             display,
             text_line,
             f"deze regel staat niet ingesprongen, dus hoort hij niet meer bij de tekst onder "
-            f"'{key}: |' (spring hem in met twee spaties, zoals de regels erboven)",
+            f"'{key}: {sign}' (spring hem in met twee spaties, zoals de regels erboven)",
             key,
         )
     misaligned = _misaligned_key(text.split("\n"), mark.line) if mark is not None else None
@@ -433,26 +442,30 @@ def _syntax_problem(
 _FIELD_LINE = re.compile(r"^\s*(- +)?[^\s:#'\"-][^:]*:(\s|$)")
 
 
-_BLOCK_KEY = re.compile(r"^([^\s:#'\"-][^:]*):\s*[|>][-+0-9]*\s*(#.*)?$")
+_BLOCK_KEY = re.compile(r"^([^\s:#'\"-][^:]*):\s*([|>])[-+0-9]*\s*(#.*)?$")
+_FIELD_WITHOUT_COLON = re.compile(r"[a-z_]+(\s|$)")
 
 
-def _unindented_text(lines: list[str], error_line: int) -> tuple[int, str] | None:
-    """The first line of text pasted at the left margin into a '|' block above ``error_line``
-    (0-based), and the block's key: YAML ends the block there and fails lines later."""
+def _unindented_text(lines: list[str], error_line: int) -> tuple[int, str, str] | None:
+    """The first line of text pasted at the left margin into a '|' or '>' block above
+    ``error_line`` (0-based), the block's key and its sign: YAML ends the block there and fails
+    lines later. A line that starts with a word in lower case is left alone: more likely a
+    field without its ':' than pasted text."""
     for index in range(min(error_line, len(lines)) - 1, -1, -1):
         line = lines[index]
-        if not line or line[0].isspace() or line.startswith("#"):
+        if not line or line[0].isspace():
             continue
         block = _BLOCK_KEY.match(line)
         if block is None:
-            if _key(line) is not None or line.startswith("-"):
-                return None  # a field or list item at the margin: not inside a block
-            continue  # text at the margin: what is looked for
+            if _key(line) is not None:
+                return None  # a field at the margin: not inside a block
+            continue  # text, a list item or a heading at the margin: what is looked for
         for below in range(index + 1, min(error_line + 1, len(lines))):
             text = lines[below]
-            at_margin = text and not text[0].isspace() and not text.startswith(("#", "-"))
-            if at_margin and _key(text) is None:
-                return below + 1, block.group(1)
+            if text and not text[0].isspace() and _key(text) is None:
+                if _FIELD_WITHOUT_COLON.match(text):
+                    return None
+                return below + 1, block.group(1), block.group(2)
         return None
     return None
 
@@ -568,6 +581,8 @@ def _loose_text_block(
 # A '#' glued to what follows ("#3", "#werk"), after plain text on its line: meant as text,
 # but YAML takes ' #' for the start of a comment. A comment has a space after '#'.
 _NUMBER_SIGN = re.compile(r"[ \t]+(#[^\s#].*)")
+_LETTER = re.compile(r"[^\W\d_]")
+_INTERRUPTS = re.compile(r"#{1,6}(\s|$)|[-*+]\s|1[.)]\s|>")
 _MARKDOWN_BLOCK = re.compile(r"(#|[-*+]\s|\d+[.)]\s|>)")
 _KEY = re.compile(r"^\s*(?:-\s+)?([^\s#'\"\-\[{][^:#]*?)\s*:(?:\s|$)")
 

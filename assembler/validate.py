@@ -506,7 +506,7 @@ def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput
 
 
 # Raised when what _fields_naming says changes, so answers kept by a build are not reused.
-_NAMING_VERSION = 2
+_NAMING_VERSION = 3
 # Markdown's emphasis and code marks: "het **Onderhandelingsmandaat** provinciale ..." prints,
 # and reaches the gate, without them.
 _MARKUP = re.compile(r"[*_`]")
@@ -515,6 +515,8 @@ _MARKUP = re.compile(r"[*_`]")
 def _fields_naming(dossier: DossierInput, terms: Sequence[tuple[str, Term]]) -> list[Problem]:
     """A warning for each field of a public dossier that names one of the confidential
     ``terms`` (squashed, term)."""
+    # Compared as printed: without Markdown's marks, in the text and in the terms alike.
+    terms = [(_MARKUP.sub("", squashed), term) for squashed, term in terms]
     # The file as a whole first (one comparison, not one per field): nearly always nothing.
     whole = squash(_MARKUP.sub("", dossier.source.text.replace("''", "'")))
     if not any(squashed in whole for squashed, _term in terms):
@@ -648,7 +650,7 @@ def _folder_problems(
         if went_to is not None and went_to is not meeting:
             where = f", wel in {project.display(went_to.folder)} ({_MOVED_BY_HAND})"
         elif misnamed is not None:
-            where = f": de map heeft '{misnamed}' (hernoem het naar {DOSSIER_FILE})"
+            where = f": de map bevat '{misnamed}' (hernoem dat bestand naar {DOSSIER_FILE})"
         else:
             where = (
                 " (controleer de mapnaam; is het dossier weggehaald, haal dan ook deze regel van "
@@ -805,21 +807,30 @@ def comment_cuts(source: Source, display: str) -> list[Problem]:
             display,
             line,
             field_label(path),
-            f"de tekst vanaf '{cut}' valt weg: YAML leest ' #' als het begin van een opmerking "
-            '(zet de hele tekst tussen aanhalingstekens: "...")',
+            f"de tekst vanaf '{_first_words(cut)}' valt weg: YAML leest ' #' als het begin van "
+            'een opmerking (zet de hele tekst tussen aanhalingstekens: "...")',
             "waarschuwing",
         )
         for path, (line, cut) in source.cut_by_comment.items()
     ]
 
 
-# Emoji and pictographs: most fonts have none of them, some a few (DejaVu has ☺ and ✓).
-_SYMBOL = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff]")
+def _first_words(text: str, count: int = 6) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
+# Emoji and pictographs: most fonts have none of them, some a few (DejaVu has ☺ and ✓). Skin
+# tones (U+1F3FB-1F3FF) are part of the emoji before them, and said with it.
+_SYMBOL = re.compile("[\u2600-\u27bf\U0001f000-\U0001f3fa\U0001f400-\U0001faff]")
 
 
 @lru_cache(maxsize=256)
 def has_glyph(char: str) -> bool:
     """Whether a font on this machine has ``char``: LibreOffice takes it from any of them."""
+    global _FONTCONFIG_WORKS
+    if not _FONTCONFIG_WORKS:
+        return True
     try:
         found = subprocess.run(
             ["fc-list", f":charset={ord(char):x}", "family"],
@@ -829,8 +840,16 @@ def has_glyph(char: str) -> bool:
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return True  # no fontconfig to ask: nothing to warn about with certainty
+        found = None
+    if found is None or found.returncode != 0:
+        # No fontconfig to ask, or one that fails: nothing to warn about with certainty, and
+        # not asked again in this run.
+        _FONTCONFIG_WORKS = False
+        return True
     return bool(found.stdout.strip())
+
+
+_FONTCONFIG_WORKS = True
 
 
 def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> list[Problem]:
@@ -1052,12 +1071,19 @@ def _unnamed_pdfs(
 ) -> list[Problem]:
     """A warning for each file of the folder that could be an annex (a PDF, an office
     document) but that no annex (and no other message) names."""
+    # The Word or Excel file a listed PDF annex was made from ('bijlage-1.docx' beside
+    # 'bijlage-1.pdf') is a source kept beside it, not an annex forgotten.
+    sources = {os.path.splitext(name)[0].casefold() for name in named}
     unnamed = sorted(
         name
         for name, entry in listing.items()
         if name not in named
         and os.path.splitext(name)[1].lower() in PDF_SUFFIXES | OFFICE_SUFFIXES
         and not name.startswith((".", "~$"))  # macOS's ._x.pdf, lock files of editors
+        and not (
+            os.path.splitext(name)[1].lower() in OFFICE_SUFFIXES
+            and os.path.splitext(name)[0].casefold() in sources
+        )
         and _is_file(entry)
     )
     if not unnamed:

@@ -107,8 +107,8 @@ MISTAKES = {
     "image": (
         "Zie de kaart:\n![Kaart van de regio](kaart.png)",
         1,
-        "de afbeelding 'kaart.png' komt niet in het document, alleen haar tekst 'Kaart van de "
-        "regio' (zet de afbeelding in een bijlage)",
+        "de afbeelding 'kaart.png' komt niet in het document, alleen de beschrijving 'Kaart "
+        "van de regio' (zet de afbeelding in een bijlage)",
     ),
     # Lists pasted from Word or Outlook.
     "word-bullet": (
@@ -123,11 +123,17 @@ MISTAKES = {
         "'o sociale huur' wordt geen punt van een lijst, maar gewone tekst achter de regel "
         "erboven (begin de regel met '- ' in plaats van 'o')",
     ),
-    "dash-bullet-first-line": (
-        "– Woningbouw",
+    "bullet-first-line": (
+        "• Woningbouw",
         0,
-        "'– Woningbouw' wordt geen punt van een lijst, maar gewone tekst (begin de regel met "
-        "'- ' in plaats van '–')",
+        "'• Woningbouw' wordt geen punt van een lijst, maar gewone tekst (begin de regel met "
+        "'- ' in plaats van '•')",
+    ),
+    "dash-bullet-after-a-colon": (
+        "Plannen:\n– Woningbouw",
+        1,
+        "'– Woningbouw' wordt geen punt van een lijst, maar gewone tekst achter de regel "
+        "erboven (begin de regel met '- ' in plaats van '–')",
     ),
     "letter-list": (
         "Wij stellen voor:\na) Woningbouw versnellen",
@@ -196,6 +202,8 @@ CORRECT = {
     "numbered-restart-with-other-mark": "1. een\n2. twee\n1) een\n2) twee",
     "bullets-then-numbers": "- een\n- twee\n\n3. drie",
     "dash-mid-line": "Het bedrag – ruim 5 miljoen – is hoog.",
+    "dash-aside-on-a-wrapped-line": "Wij stellen de regio voor\n– na overleg – te besluiten.",
+    "letter-that-starts-no-list": "Wij informeren u\nu. Met vriendelijke groet",
     "abbreviations-at-a-line-start": "Tekst\nz. o. z.\na.s. vrijdag\no.a. de regio",
     "strikethrough": "Dit ~~was~~ is het besluit, en ~dit~ blijft staan.",
     "empty": "",

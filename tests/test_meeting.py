@@ -303,6 +303,7 @@ def test_a_long_item_starts_on_the_first_page_and_short_items_stay_whole(
 def test_short_items_are_not_split_over_pages(built: Path) -> None:
     for name in ("agenda.pdf", "agenda-niet-openbaar.pdf"):
         pages = _page_texts(built / "build" / WONEN / name)
+        assert len(pages) > 1  # else there is no page break to look at
         for page in pages[1:]:
             # A page starts with the heading of an item, never with the rest of one.
             body = page.split("Agenda ", 1)[1]

@@ -343,7 +343,7 @@ def test_503_is_retried_with_backoff(project: Project) -> None:
 
 
 @pytest.mark.slow
-def test_a_put_that_timed_out_is_repeated_a_post_is_not(project: Project) -> None:
+def test_a_post_that_timed_out_is_not_repeated_a_delete_is(project: Project) -> None:
     """A POST the server may have carried out, repeated, makes a second object."""
     with Stub([], delay=1.0) as stub, httpx.Client(timeout=0.3) as client:
 
@@ -363,8 +363,8 @@ def test_a_put_that_timed_out_is_repeated_a_post_is_not(project: Project) -> Non
         assert raised.value.message == (
             "POST /vergaderingen: geen antwoord binnen de wachttijd; niet herhaald, want "
             "misschien heeft de server vergadering toch aangemaakt (kijk in het vergadersysteem "
-            "of het er staat, en haal het daar weg voor u opnieuw publiceert: anders komt het er "
-            "twee keer; wat eerder lukte is bewaard in publicatie.json)"
+            "of het er staat, en haal het daar weg voordat u opnieuw publiceert: anders komt het "
+            "er twee keer; wat eerder lukte is bewaard in publicatie.json)"
         )
         publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
         _make_confidential(project)  # its documents are deleted, its item changed (PUT)
@@ -625,7 +625,7 @@ def test_the_command_says_which_files_to_take_down_where_the_links_pointed(
     with Stub([]) as stub:
         first = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
         assert first.exit_code == 0, first.stderr
-        assert "Haal daar weg" not in first.stdout
+        assert "Haal weg" not in first.stdout
         records = _publication(project)["documenten"]
         names = sorted(
             r["bestandsnaam"] for k, r in records.items() if k.startswith("openbaar:snelfiets")
@@ -635,8 +635,8 @@ def test_the_command_says_which_files_to_take_down_where_the_links_pointed(
         again = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
     assert again.exit_code == 0, again.stderr
     assert (
-        "Haal daar weg, want geen link wijst er nog naar (niet meer openbaar, niet meer op de "
-        f"agenda of hernoemd): {', '.join(names)}."
+        "Haal weg van publicatie_url, want geen link wijst er nog naar (niet meer openbaar, niet "
+        f"meer op de agenda of hernoemd): {', '.join(names)}."
     ) in again.stdout.splitlines(), again.stdout
 
 
@@ -646,7 +646,8 @@ def test_files_withdrawn_before_a_failure_are_said_then_and_at_the_next_publish(
 ) -> None:
     monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
     with Stub([]) as stub:
-        assert run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        first = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        assert first.exit_code == 0, first.stderr
         records = _publication(project)["documenten"]
         names = sorted(
             r["bestandsnaam"] for k, r in records.items() if k.startswith("openbaar:snelfiets")
@@ -656,14 +657,14 @@ def test_files_withdrawn_before_a_failure_are_said_then_and_at_the_next_publish(
         failed = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
         assert failed.exit_code == 3
         assert failed.stderr.rstrip().endswith(
-            "; al ingetrokken, dus haal deze bestanden weg van publicatie_url: "
+            "; deze documenten zijn al ingetrokken, haal hun bestanden weg van publicatie_url: "
             f"{', '.join(names[:3])}"
         ), failed.stderr
         again = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
     assert again.exit_code == 0, again.stderr
     assert (
-        "Haal daar weg, want geen link wijst er nog naar (niet meer openbaar, niet meer op de "
-        f"agenda of hernoemd): {', '.join(names)}."
+        "Haal weg van publicatie_url, want geen link wijst er nog naar (niet meer openbaar, niet "
+        f"meer op de agenda of hernoemd): {', '.join(names)}."
     ) in again.stdout.splitlines(), again.stdout
     assert "weghalen" not in _publication(project)["publicaties"][stub.url]
 
@@ -676,8 +677,9 @@ def test_a_file_another_meeting_links_to_is_not_to_be_taken_down(
     monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
     later = "dossiers/2023-07-14-pfho-ruimte-wonen"
     with Stub([]) as stub:
-        assert run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
-        assert run_cli("vergadering", later, cwd=project.root).exit_code == 0
+        first = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        assert first.exit_code == 0, first.stderr
+        assert run_cli("vergadering", later, cwd=project.root).exit_code == 0  # a new meeting
         moved = run_cli(
             "verplaats", f"dossiers/{WONEN}/woningbouwafspraken", later, "--toch", cwd=project.root
         )

@@ -75,6 +75,12 @@ def test_every_field_path_has_its_line() -> None:
             "bij de tekst onder 'toelichting: |' (spring hem in met twee spaties, zoals de regels "
             "erboven)",
         ),
+        (
+            "toelichting: >\n  Tekst.\n- meer fietsparkeren\n  Verder.\nbijlagen: []\n",
+            "d.yaml:3: toelichting: deze regel staat niet ingesprongen, dus hoort hij niet meer "
+            "bij de tekst onder 'toelichting: >' (spring hem in met twee spaties, zoals de regels "
+            "erboven)",
+        ),
         ("", "d.yaml:1: het bestand is leeg (vul de velden in)"),
         ("---\n", "d.yaml:1: het bestand is leeg (vul de velden in)"),
         ("# alleen een opmerking\n---\n...\n", "d.yaml:1: het bestand is leeg (vul de velden in)"),
@@ -285,3 +291,16 @@ def test_a_key_with_a_colon_too_many_is_not_said_as_indentation() -> None:
         "d.yaml:2: ongeldige YAML: een regel mist ':' of heeft een ':' te veel (schrijf "
         "'sleutel: waarde'; zet tekst met ':' tussen aanhalingstekens)"
     ]
+
+
+def test_text_that_yaml_cuts_at_a_number_sign_is_kept_for_a_warning() -> None:
+    source = parse_yaml(
+        b"onderwerp: #3 Aanpak\nagenda:\n  - Verslag #3 en actielijst\ndatum: 2023-04-11 #oud\n",
+        Path("d.yaml"),
+        "d.yaml",
+    )
+    assert source.cut_by_comment == {
+        ("onderwerp",): (1, "#3 Aanpak"),  # nothing before it: YAML reads an empty value
+        ("agenda", 0): (3, "#3 en actielijst"),
+        # A date with a note after it is not text that falls away.
+    }

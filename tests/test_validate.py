@@ -534,6 +534,8 @@ def test_forgotten_office_annexes_are_said_and_lock_files_are_not(
     folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
     for name in ("begroting.XLSX", "notitie.odt", "~$notitie.docx", ".~lock.notitie.odt#"):
         (folder / name).write_bytes(b"PK\x03\x04")
+    # The Word file a listed PDF annex was saved from is its source, kept beside it.
+    (folder / "bijlage-1-voorstel-aanpak-actieplan-werklocaties.docx").write_bytes(b"PK\x03\x04")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 0, result.stderr
     said = [line.split(": bijlagen: ")[1] for line in result.stderr.splitlines()]
@@ -1064,6 +1066,9 @@ def test_running_text_without_a_bar_is_said_as_such(
             "toelichting: >\n  De regio wil meer\n  fietsparkeren.\n\n  ### Geld\n\n  Er is.\n",
             False,
         ),
+        # '3.' does not start a list below a paragraph line, with '|' neither; a comment below
+        # the text is not part of it.
+        ("toelichting: >\n  Zie punt\n  3. van de agenda.\n# Bijlagen\n", False),
     ],
 )
 def test_running_text_folded_with_a_greater_than_sign_is_said_where_it_joins(
@@ -1257,10 +1262,11 @@ def test_the_summary_says_which_meetings_dossiers_it_did_not_count(
 def test_text_cut_short_at_a_number_sign_is_said(example_project: Path, run_cli: RunCli) -> None:
     """YAML takes ' #' for a comment: 'plan #3 en ...' silently loses all after 'plan'."""
     edit(example_project, SEED, r"^  - Instemmen met", "  - Instemmen met plan #3 en")
+    edit(example_project, SEED, r"^eenheid: .*", "eenheid: Beleid   # zoals in de ondertekening")
+    edit(example_project, SEED, r"^datum: .*", "datum: 2023-04-11 #gewijzigd")
     meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
     edit(example_project, meeting, r"^  - Opening.*", "  - Verslag #3 en actielijst")
-    # A comment after a value, as in the examples of the docs, is left alone.
-    edit(example_project, SEED, r"^eenheid: .*", "eenheid: Beleid   # zoals in de ondertekening")
+    # A comment after a value, as in the examples of the docs, or after a date, is left alone.
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 0, result.stderr
     decision = line_of(example_project, SEED, "  - Instemmen met plan")
@@ -1272,7 +1278,7 @@ def test_text_cut_short_at_a_number_sign_is_said(example_project: Path, run_cli:
     assert result.stderr.splitlines() == [
         f"{meeting}:{item}: waarschuwing: agenda[1]: de tekst vanaf '#3 en actielijst' {cut}",
         f"{SEED}:{decision}: waarschuwing: voorstel[1]: de tekst vanaf "
-        f"'#3 en bijgaand voorstel aanpak actieplan Werklocaties' {cut}",
+        f"'#3 en bijgaand voorstel aanpak actieplan…' {cut}",
     ]
 
 
@@ -1302,7 +1308,7 @@ def test_a_dossier_file_under_another_name_is_said_with_its_name(
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
     assert result.stderr.rstrip().endswith(
-        f": de map heeft '{name}' (hernoem het naar dossier.yaml)"
+        f": de map bevat '{name}' (hernoem dat bestand naar dossier.yaml)"
     ), result.stderr
 
 
@@ -1327,14 +1333,12 @@ def test_a_dossier_entry_without_a_space_is_said_and_makes_no_agenda(
 
 
 def test_emoji_that_no_font_has_are_said_at_their_line(
-    example_project: Path, run_cli: RunCli
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assembler.validate import has_glyph
-
-    if has_glyph("🎉") or has_glyph("👍"):
-        pytest.skip("this machine has a font with emoji")
+    # As on a machine with DejaVu and no emoji font, whatever this one has.
+    monkeypatch.setattr("assembler.validate.has_glyph", lambda char: char in "✓☺")
     edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: Aanpak actieplan 🎉 ✓")
-    edit(example_project, SEED, r"^  De ambitie om", "  De 👍🏽 ambitie om")
+    edit(example_project, SEED, r"^  De ambitie om", "  De 👍🏽 ambitie om 🚲")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 0, result.stderr
     font = "in geen lettertype op deze computer en"
@@ -1343,9 +1347,25 @@ def test_emoji_that_no_font_has_are_said_at_their_line(
         f"teken 🎉 staat {font} komt als een leeg vakje in het document (haal het weg, of "
         "schrijf het in woorden)",
         f"{SEED}:{line_of(example_project, SEED, '  De 👍')}: waarschuwing: toelichting: de "
-        f"tekens 👍 🏽 staan {font} komen als lege vakjes in het document (haal ze weg, of "
+        f"tekens 👍 🚲 staan {font} komen als lege vakjes in het document (haal ze weg, of "
         "schrijf ze in woorden)",
     ]
+
+
+def test_a_machine_without_fontconfig_warns_about_no_emoji(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assembler import validate
+
+    def missing(*_args: object, **_kwargs: object) -> None:
+        raise FileNotFoundError("fc-list")
+
+    validate.has_glyph.cache_clear()
+    monkeypatch.setattr(validate.subprocess, "run", missing)
+    monkeypatch.setattr(validate, "_FONTCONFIG_WORKS", True)
+    assert validate.has_glyph("🎉")
+    assert not validate._FONTCONFIG_WORKS  # not asked again
+    validate.has_glyph.cache_clear()
 
 
 def test_unseen_characters_pasted_into_a_title_are_left_out(
