@@ -223,8 +223,12 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             value: str = node.value
             # Plain text, or nothing, followed by '#3 ...'; not a date or number with a note.
-            if not node.style and (not value or _LETTER.search(value)):
-                end = node.end_mark
+            end = node.end_mark
+            if (
+                not node.style
+                and "#" in self.text_lines[end.line]  # a plain substring test first: fast
+                and (not value or _LETTER.search(value))
+            ):
                 cut = _NUMBER_SIGN.match(self.text_lines[end.line], end.column)
                 if cut:
                     self.cut_by_comment[path] = (end.line + 1, cut.group(1).rstrip())
