@@ -711,7 +711,7 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
                 label,
                 None,
                 "",
-                f"sjabloon voor '{spec.name}' bestaat niet (maak het aan of zet het terug)",
+                f"sjabloon voor '{spec.name}' bestaat niet (zet het terug of maak het opnieuw aan)",
             )
         ]
     try:

@@ -652,7 +652,7 @@ def _normalised_zip(package: bytes, stamp: dt.datetime) -> bytes:
 def _open(template: Path, label: str) -> _Template:
     if not template.is_file():
         raise TemplateError(
-            f"{label}: sjabloon bestaat niet (maak het aan of kies een ander sjabloon)"
+            f"{label}: sjabloon bestaat niet (zet het terug of maak het opnieuw aan)"
         )
     document = _Template(template, label)
     try:

@@ -612,7 +612,7 @@ def test_a_missing_template_is_named_as_why_the_agendas_were_not_made(
     assert result.exit_code == 2
     said = result.stderr.splitlines()
     assert (
-        "templates/voorstel.docx: sjabloon bestaat niet (maak het aan of kies een ander sjabloon)"
+        "templates/voorstel.docx: sjabloon bestaat niet (zet het terug of maak het opnieuw aan)"
         in said
     )
     for meeting in (ECONOMIE, WONEN):

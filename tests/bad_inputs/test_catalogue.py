@@ -1189,7 +1189,7 @@ TEMPLATE_CASES = [
     _template_case(
         "sjabloon-bestand-ontbreekt",
         lambda c: c.path(MEMO_TEMPLATE).unlink(),
-        f"{MEMO_TEMPLATE}: sjabloon bestaat niet (maak het aan of kies een ander sjabloon)",
+        f"{MEMO_TEMPLATE}: sjabloon bestaat niet (zet het terug of maak het opnieuw aan)",
     ),
     _template_case(
         "sjabloon-geen-docx",
