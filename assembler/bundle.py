@@ -212,9 +212,10 @@ class Merger:
                 "(lever de bijlage opnieuw aan)"
             ) from error
         self._need_appearances |= _keep_form_defaults(src)
-        self._starts.append(len(out.pages))
+        start = len(out.pages)
+        self._starts.append(start)
         out.add_pages_from(src, outlines="preserve" if part.keep_outline else "ignore")
-        self._outlines.append(_detach_outline(out))
+        self._outlines.append(_without_a_lone_first_page_item(out, _detach_outline(out), start))
         self._parts.append(part)
         self._sources.append(src)
 
@@ -277,6 +278,21 @@ def _detach_outline(out: Pdf) -> list[OutlineItem]:
     with out.open_outline() as outline:
         items = list(outline.root)
         outline.root.clear()
+    return items
+
+
+def _without_a_lone_first_page_item(
+    out: Pdf, items: list[OutlineItem], start: int
+) -> list[OutlineItem]:
+    """``items``, unless they are one bookmark to the part's first page: a spreadsheet's one
+    sheet ('Blad1'), a document's own title. The part's own bookmark says that already."""
+    if len(items) != 1 or items[0].children:
+        return items
+    destination = items[0].destination
+    if isinstance(destination, Array) and len(destination) > 0:
+        with contextlib.suppress(AttributeError, TypeError, IndexError):
+            if destination[0].objgen == out.pages[start].obj.objgen:
+                return []
     return items
 
 

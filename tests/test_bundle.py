@@ -738,3 +738,21 @@ def test_a_judged_annex_is_never_rendered_in_this_process(
     assert annex_pdf not in rendered
     assert visible_box(out, 2) == [0, 0, 595, 842]  # page 1: judged blank, marked in its band
     assert visible_box(out, 3) == [0, 0, 595, 842 + MARK_BAND]  # page 2: not judged
+
+
+@pytest.mark.parametrize(("page", "kept"), [(0, False), (1, True)])
+def test_an_annexs_one_bookmark_to_its_first_page_is_left_out(
+    voorstel: Path, tmp_path: Path, page: int, kept: bool
+) -> None:
+    """A spreadsheet's one sheet ('Blad1') said again under 'Bijlage 1 – Begroting'."""
+    annex = tmp_path / "begroting.pdf"
+    annex.write_bytes(pdf_with_pages(2))
+    with pikepdf.open(annex, allow_overwriting_input=True) as pdf:
+        with pdf.open_outline() as outline:
+            outline.root.append(pikepdf.OutlineItem("Blad1", page))
+        pdf.save(annex)
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Begroting")], META, out)
+    start = page_count(voorstel)
+    below = [(title, at) for depth, title, at in outline_targets(out) if depth == 1 and at >= start]
+    assert below == ([("Blad1", start + page)] if kept else [])
