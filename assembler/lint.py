@@ -37,13 +37,19 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 from pydantic import BaseModel
 
 from assembler.agenda import agenda_context
 from assembler.errors import Problem, Severity, sort_problems
 from assembler.model import DOCUMENT_KINDS, Document, Organisatie, Vergadering
 from assembler.project import Project
-from assembler.render import build_context, jinja_message_in_dutch, organisation_context
+from assembler.render import (
+    Markdown,
+    build_context,
+    jinja_message_in_dutch,
+    organisation_context,
+)
 from assembler.source import Source
 from assembler.validate import AgendaItem, DossierInput, MeetingInput
 
@@ -284,6 +290,7 @@ class _Part:
     name: str
     where: str  # Dutch prefix for messages: "", "in de koptekst: "
     source: str
+    raw: str = ""  # the part's XML as the template has it, before docxtpl's preparation
 
 
 class _NotADocx(Exception):
@@ -303,22 +310,81 @@ def _parts(path: Path) -> list[_Part]:
         # then point at a paragraph, which is how tags are found for messages.
         return str(re.sub(r"<w:p([ >])", r"\n<w:p\1", template.patch_xml(xml)))
 
-    parts = [_Part("word/document.xml", "", prepared(template.get_xml()))]
+    body = template.get_xml()
+    parts = [_Part("word/document.xml", "", prepared(body), body)]
     for uri, where in ((template.HEADER_URI, "koptekst"), (template.FOOTER_URI, "voettekst")):
         for _key, part in template.get_headers_footers(uri):
             xml = template.get_part_xml(part)
-            parts.append(_Part(str(part.partname).lstrip("/"), f"in de {where}: ", prepared(xml)))
+            name = str(part.partname).lstrip("/")
+            parts.append(_Part(name, f"in de {where}: ", prepared(xml), xml))
     for part in template.docx.part.package.parts:
         if part.content_type == _FOOTNOTES:
             blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
             name = str(part.partname).lstrip("/")
-            parts.append(_Part(name, "in een voetnoot: ", prepared(blob)))
+            parts.append(_Part(name, "in een voetnoot: ", prepared(blob), blob))
     core = template.docx.core_properties
     for prop in _PROPERTIES:
         value = getattr(core, prop) or ""
         if _LEFTOVER.search(value):
             parts.append(_Part("docProps/core.xml", f"in documenteigenschap {prop}: ", value))
     return parts
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# A block tag without docxtpl's p, tr, tc or r: it stays where it is typed, inside its paragraph.
+_INLINE_BLOCK = re.compile(r"\{%-?\s*(for|endfor|if|endif)\b[^%]*%\}")
+_INLINE_PRINT = re.compile(r"\{\{-?\s*(\w+)\s*-?\}\}")
+
+
+def _paragraph_problems(raw: str, formatted: Collection[str]) -> list[tuple[str, str]]:
+    """(tag, message) for each paragraph that would tear the document apart when filled in:
+    a plain {% for %} or {% if %} closed in another paragraph, or formatted text (Markdown)
+    printed with {{ }} inside a paragraph instead of {{p }} on a line of its own."""
+    if "{" not in raw:
+        return []
+    try:
+        root = etree.fromstring(raw.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return []  # not for this check to say
+    found: list[tuple[str, str]] = []
+    for paragraph in root.iter(f"{_W}p"):
+        if any(True for _ in paragraph.iterdescendants(f"{_W}p")):
+            continue  # a paragraph holding a text box: its own paragraphs are looked at
+        text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
+        depth = {"for": 0, "if": 0}
+        for tag in _INLINE_BLOCK.finditer(text):
+            word = tag.group(1)
+            kind = word.removeprefix("end")
+            depth[kind] += -1 if word.startswith("end") else 1
+            if depth[kind] < 0:
+                said = f"{tag.group()} sluit een {{% {kind} %}} uit een andere alinea of tabelrij"
+                found.append((tag.group(), said + _TORN.format(kind=kind)))
+                depth[kind] = 0
+        for kind, open_ in depth.items():
+            if open_ > 0:
+                opening = next(
+                    t.group() for t in _INLINE_BLOCK.finditer(text) if t.group(1) == kind
+                )
+                said = f"{opening} wordt pas in een andere alinea of tabelrij gesloten"
+                found.append((opening, said + _TORN.format(kind=kind)))
+        for tag in _INLINE_PRINT.finditer(text):
+            if tag.group(1) in formatted:
+                name = tag.group(1)
+                found.append(
+                    (
+                        tag.group(),
+                        f"{name} is opgemaakte tekst met alinea's en komt zo niet in het "
+                        f"document (schrijf {{{{p {name} }}}} op een eigen regel)",
+                    )
+                )
+    return found
+
+
+_TORN = (
+    ": zo valt het ingevulde document uit elkaar (schrijf {{%p {kind} ... %}} en "
+    "{{%p end{kind} %}} elk op een eigen regel, of in een tabel {{%tr {kind} ... %}} en "
+    "{{%tr end{kind} %}})"
+)
 
 
 def _other_parts(path: Path, rendered: set[str]) -> Iterator[tuple[str, str]]:
@@ -371,6 +437,8 @@ class _Walker:
     noun: str
     undeclared: set[str]
     globals: frozenset[str]
+    filters: frozenset[str]
+    tests: frozenset[str]
     findings: list[_Finding] = field(default_factory=list)
     used: set[tuple[str, ...]] = field(default_factory=set)
     guards: set[str] = field(default_factory=set)  # expressions tested with "is defined"
@@ -502,6 +570,32 @@ class _Walker:
         if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
             self.visit(node.node, scope, guarded=True)
             return _Leaf(True)
+        if isinstance(node, nodes.Test) and node.name not in self.tests:
+            self.findings.append(
+                _Finding(
+                    node.lineno,
+                    node.name,
+                    f"'is {node.name}' bestaat niet"
+                    + _hint(
+                        node.name,
+                        dict.fromkeys(t for t in self.tests if len(t) > 3),  # not 'le', 'ne
+                        "gebruik bijvoorbeeld 'is defined', of vergelijk met ==",
+                    ),
+                )
+            )
+        if isinstance(node, nodes.Filter) and node.name not in self.filters:
+            self.findings.append(
+                _Finding(
+                    node.lineno,
+                    node.name,
+                    f"de bewerking '|{node.name}' bestaat niet"
+                    + _hint(
+                        node.name,
+                        dict.fromkeys(self.filters),
+                        "gebruik bijvoorbeeld |upper, |lower of |default",
+                    ),
+                )
+            )
         if isinstance(node, nodes.Filter) and node.node is not None:
             return self._filter(node, scope)
         for child in node.iter_child_nodes():
@@ -733,6 +827,7 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
     row_names: dict[tuple[str, ...], str] = {}
     seen: set[tuple[str, str]] = set()
     unread = False  # a part that did not parse: what it uses is unknown
+    read: list[_Part] = []  # the parts that did (a syntax error is said on its own)
     for part in parts:
         try:
             tree = environment.parse(part.source)
@@ -740,11 +835,18 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
             problems.append(_syntax_problem(label, part, error))
             unread = True
             continue
+        read.append(part)
+        try:
+            undeclared = meta.find_undeclared_variables(tree)
+        except TemplateSyntaxError:  # an unknown filter: the walker says it, at its tag
+            undeclared = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"}
         walker = _Walker(
             context,
             spec.noun,
-            meta.find_undeclared_variables(tree),
+            undeclared,
             frozenset(environment.globals),
+            frozenset(environment.filters),
+            frozenset(environment.tests),
         )
         walker.walk(tree, {})
         used |= walker.used
@@ -756,6 +858,12 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
             if (tag, message) not in seen:
                 seen.add((tag, message))
                 problems.append(Problem(label, None, tag, message, finding.severity))
+    formatted = {key for key, value in spec.context.items() if isinstance(value, Markdown)}
+    for part in read:
+        for tag, message in _paragraph_problems(part.raw, formatted):
+            if (tag, message) not in seen:
+                seen.add((tag, message))
+                problems.append(Problem(label, None, tag, part.where + message))
     rendered = {part.name for part in parts} | {"docProps/core.xml"}
     for name, snippet in _other_parts(path, rendered):
         problems.append(

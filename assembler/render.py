@@ -260,6 +260,9 @@ def _patched(src_xml: str) -> str:
     return patched
 
 
+_STRICT = etree.XMLParser(recover=False, huge_tree=True, resolve_entities=False)
+
+
 class _Template(DocxTemplate):  # type: ignore[misc]
     """docxtpl, with a check of every rendered part and text-only core properties."""
 
@@ -277,6 +280,17 @@ class _Template(DocxTemplate):  # type: ignore[misc]
         xml: str = super().render_xml_part(src_xml, part, context, jinja_env)
         partname = str(part.partname)
         self.rendered_parts.add(partname.lstrip("/"))
+        try:
+            # docxtpl reads the result leniently, and a lenient reading of broken markup cuts
+            # the document short (no header, footer, or text after the break): refused here.
+            etree.fromstring(xml.encode("utf-8"), _STRICT)
+        except etree.XMLSyntaxError:
+            raise TemplateError(
+                f"{self.label}: het ingevulde sjabloon valt uit elkaar in "
+                f"{partname.lstrip('/')}: een {{% for %}} of {{% if %}} opent in de ene alinea of "
+                "tabelrij en sluit in een andere (schrijf {%p ... %} voor een code op een eigen "
+                "regel en {%tr ... %} voor een code in een tabelrij, bij het openen én sluiten)"
+            ) from None
         match = _LEFTOVER.search(xml)
         if match:
             raise TemplateError(

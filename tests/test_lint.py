@@ -188,6 +188,53 @@ def test_missing_row_field_hint_uses_the_templates_own_loop_name(tmp_path: Path)
     )
 
 
+TORN = (
+    ": zo valt het ingevulde document uit elkaar (schrijf {%p for ... %} en {%p endfor %} elk op "
+    "een eigen regel, of in een tabel {%tr for ... %} en {%tr endfor %})"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "tag", "message"),
+    [
+        (
+            "{%tr endfor %}",
+            "{% endfor %}",
+            "{% endfor %}",
+            "{% endfor %} sluit een {% for %} uit een andere alinea of tabelrij" + TORN,
+        ),
+        (
+            "{{p toelichting }}",
+            "{{ toelichting }}",
+            "{{ toelichting }}",
+            "toelichting is opgemaakte tekst met alinea's en komt zo niet in het document "
+            "(schrijf {{p toelichting }} op een eigen regel)",
+        ),
+        (
+            "{{ onderwerp }}",
+            "{{ onderwerp|hoofdletters }}",
+            "{{ onderwerp|hoofdletters }}",
+            "de bewerking '|hoofdletters' bestaat niet (gebruik bijvoorbeeld |upper, |lower of "
+            "|default)",
+        ),
+        (
+            "{%p if bijlagen %}",
+            "{%p if bijlagen is leeg %}",
+            "{% if bijlagen is leeg %}",
+            "'is leeg' bestaat niet (gebruik bijvoorbeeld 'is defined', of vergelijk met ==)",
+        ),
+    ],
+)
+def test_template_mistakes_that_built_a_wrong_document_are_errors(
+    tmp_path: Path, old: str, new: str, tag: str, message: str
+) -> None:
+    """Each built with exit 0 before: a document cut short, a Toelichting left out, or a
+    traceback."""
+    path = with_document_xml(tmp_path, lambda xml: xml.replace(old, new, 1))
+    problems = errors(lint_voorstel(path))
+    assert [(p.veld, p.melding) for p in problems] == [(tag, message)]
+
+
 def test_tag_split_across_runs_is_understood(tmp_path: Path) -> None:
     # Word splits a tag over runs when part of it is edited or formatted differently.
     split = (

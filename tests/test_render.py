@@ -398,6 +398,30 @@ def test_jinja_syntax_error_names_template_and_snippet(tmp_path: Path) -> None:
     assert not (tmp_path / "out.docx").exists()
 
 
+def test_a_block_closed_in_another_paragraph_is_refused_not_cut_short(tmp_path: Path) -> None:
+    """docxtpl reads broken markup leniently: a voorstel stopped after a table row, without
+    header or footer, and was built with exit 0."""
+    with zipfile.ZipFile(VOORSTEL) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    body = parts["word/document.xml"].decode("utf-8")
+    assert "{%tr endfor %}" in body
+    parts["word/document.xml"] = body.replace("{%tr endfor %}", "{% endfor %}", 1).encode()
+    template = tmp_path / "kapot.docx"
+    with zipfile.ZipFile(template, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    decisions = ["Instemmen", "Bespreken", "Vaststellen"]  # one row would close what it opened
+    with pytest.raises(TemplateError) as caught:
+        render_document(
+            template, voorstel_context(voorstel=decisions), tmp_path / "out.docx", PROPERTIES
+        )
+    assert caught.value.message.startswith(
+        f"{template}: het ingevulde sjabloon valt uit elkaar in word/document.xml: een "
+        "{% for %} of {% if %} opent in de ene alinea of tabelrij en sluit in een andere"
+    )
+    assert not (tmp_path / "out.docx").exists()
+
+
 def test_unclosed_tag_in_footer(tmp_path: Path) -> None:
     template = edited_template(tmp_path, "Versie {{ onderwerp", where="footer")
     with pytest.raises(TemplateError, match=r"kapot\.docx"):
