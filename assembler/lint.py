@@ -331,6 +331,8 @@ def _parts(path: Path) -> list[_Part]:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Tracked changes: inserted, deleted or moved text that Word shows as marked.
+_REVISION = re.compile(r"<w:(ins|del|moveFrom|moveTo)[ >]")
 # A block tag without docxtpl's p, tr, tc or r: it stays where it is typed, inside its paragraph.
 _INLINE_BLOCK = re.compile(r"\{%-?\s*(for|endfor|if|endif)\b[^%]*%\}")
 _INLINE_PRINT = re.compile(r"\{\{-?\s*(\w+)\s*-?\}\}")
@@ -860,6 +862,17 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
                 problems.append(Problem(label, None, tag, message, finding.severity))
     formatted = {key for key, value in spec.context.items() if isinstance(value, Markdown)}
     for part in read:
+        if _REVISION.search(part.raw):
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    "",
+                    part.where + "het sjabloon bevat bijgehouden wijzigingen: ook weggehaalde "
+                    "tekst en codes zouden worden ingevuld (accepteer of weiger ze in Word via "
+                    "Controleren, en zet Wijzigingen bijhouden uit)",
+                )
+            )
         for tag, message in _paragraph_problems(part.raw, formatted):
             if (tag, message) not in seen:
                 seen.add((tag, message))

@@ -32,6 +32,7 @@ from typing import Any
 
 from babel.dates import format_date
 from docx.image.image import Image as DocxImage
+from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
@@ -616,6 +617,32 @@ def _timestamp(properties: DocumentProperties) -> dt.datetime:
     return dt.datetime.combine(properties.date, dt.time(0, 0), tzinfo=dt.UTC)
 
 
+# Comments (and the people who wrote them) in a template: an editor's notes, not the document's.
+_COMMENT_RELATIONS = ("/comments", "/commentsExtended", "/commentsIds", "/commentsExtensible")
+_COMMENT_MARKS = ("commentRangeStart", "commentRangeEnd", "commentReference")
+
+
+def _drop_comments(template: _Template) -> None:
+    """Leave the template's comments out of the document: they would be published with it,
+    and LibreOffice's conversion through UNO stops on a document that has them."""
+    part = template.docx.part
+    for r_id, relation in list(part.rels.items()):
+        if relation.reltype.endswith(_COMMENT_RELATIONS) or relation.reltype.endswith("/people"):
+            part.drop_rel(r_id)
+    body = template.docx.element
+    marks = [mark for name in _COMMENT_MARKS for mark in body.iter(qn(f"w:{name}"))]
+    for mark in marks:
+        holder = mark.getparent()
+        if holder is None:
+            continue
+        holder.remove(mark)
+        # A reference stands in a run of its own (with its style): the empty run goes too.
+        if holder.tag == qn("w:r") and all(child.tag == qn("w:rPr") for child in holder):
+            outer = holder.getparent()
+            if outer is not None:
+                outer.remove(holder)
+
+
 def _set_properties(template: _Template, properties: DocumentProperties) -> None:
     core = template.docx.core_properties  # get_docx() would reload the unrendered template
     stamp = _timestamp(properties).replace(tzinfo=None)
@@ -704,6 +731,7 @@ def render_document(
             "(controleer of elke {%p %}-, {%tr %}- en {%r %}-code een eigen alinea of rij heeft)"
         ) from None
     _set_properties(document, properties)
+    _drop_comments(document)
     buffer = io.BytesIO()
     document.save(buffer)
     package = buffer.getvalue()

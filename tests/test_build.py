@@ -1503,3 +1503,24 @@ def test_a_build_stopped_with_ctrl_c_says_what_it_withdrew(
     )
     assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in said
     assert not (meeting / "agenda.docx").exists()
+
+
+def test_a_comment_in_a_template_is_left_out_and_the_pdf_is_made(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """LibreOffice's conversion stopped on a document with a comment (exit 3), and the
+    editor's note went into every voorstel.docx."""
+    from docx import Document
+
+    template = example_project / "templates" / "voorstel.docx"
+    document = Document(str(template))
+    heading = next(p for p in document.paragraphs if p.text.strip() == "Toelichting")
+    document.add_comment(heading.runs, text="Hier de naam invullen?", author="Communicatie")
+    document.save(str(template))
+    result = run_cli("build", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    item = example_project / ITEM
+    with zipfile.ZipFile(item / "voorstel.docx") as archive:
+        assert not [name for name in archive.namelist() if "comment" in name]
+        assert b"commentReference" not in archive.read("word/document.xml")
+    assert "Toelichting" in pdftext(item / "voorstel.pdf")

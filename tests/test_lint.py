@@ -235,6 +235,24 @@ def test_template_mistakes_that_built_a_wrong_document_are_errors(
     assert [(p.veld, p.melding) for p in problems] == [(tag, message)]
 
 
+def test_tracked_changes_in_a_template_are_an_error(tmp_path: Path) -> None:
+    """Deleted text and tags would be filled in and printed as struck-through text."""
+    tracked = (
+        '<w:del w:id="1" w:author="C" w:date="2026-01-01T00:00:00Z"><w:r><w:delText>'
+        "{{ contactpersoon }}</w:delText></w:r></w:del>"
+        '<w:ins w:id="2" w:author="C" w:date="2026-01-01T00:00:00Z"><w:r><w:t>{{ eenheid }}'
+        "</w:t></w:r></w:ins>"
+    )
+    path = with_document_xml(
+        tmp_path, lambda xml: xml.replace("<w:r><w:t>{{ eenheid }}</w:t></w:r>", tracked, 1)
+    )
+    assert [p.melding for p in errors(lint_voorstel(path))] == [
+        "het sjabloon bevat bijgehouden wijzigingen: ook weggehaalde tekst en codes zouden "
+        "worden ingevuld (accepteer of weiger ze in Word via Controleren, en zet Wijzigingen "
+        "bijhouden uit)"
+    ]
+
+
 def test_tag_split_across_runs_is_understood(tmp_path: Path) -> None:
     # Word splits a tag over runs when part of it is edited or formatted differently.
     split = (
