@@ -331,6 +331,8 @@ def _parts(path: Path) -> list[_Part]:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# What is left of a code typed wrongly: '{ {', '{ %', a closing '}}' or '%}' without its opening.
+_HALF_TYPED = re.compile(r"\{\s+[{%]|\}\}|%\}")
 # Tracked changes: inserted, deleted or moved text that Word shows as marked.
 _REVISION = re.compile(r"<w:(ins|del|moveFrom|moveTo)[ >]")
 # A block tag without docxtpl's p, tr, tc or r: it stays where it is typed, inside its paragraph.
@@ -429,6 +431,7 @@ class _Finding:
     name: str  # what the tag is searched by
     message: str
     severity: Severity = "fout"
+    as_typed: bool = False  # ``name`` is the text to show as the place, not a tag's word
 
 
 @dataclass
@@ -542,6 +545,24 @@ class _Walker:
                     snippet,
                     f"'{snippet}' wordt niet ingevuld en blijft als code in het document "
                     "staan (haal {% raw %} weg)",
+                )
+            )
+            return
+        if "}" not in node.data and "{" not in node.data:
+            return
+        shown = _text(node.data)
+        stray = _HALF_TYPED.search(shown)
+        if stray:
+            # '{ { eenheid }}', '{ eenheid }}': not a code for Jinja, printed as typed.
+            start = shown.rfind(" ", 0, max(stray.start() - 12, 0)) + 1
+            snippet = shown[start : stray.end() + 12].strip()[:60]
+            self.findings.append(
+                _Finding(
+                    node.lineno,
+                    snippet,
+                    f"'{snippet}' is een half getypte code en komt zo in het document (schrijf "
+                    "{{ veld }} met twee accolades aan elke kant, zonder spatie ertussen)",
+                    as_typed=True,
                 )
             )
 
@@ -855,7 +876,7 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
         row_names = walker.row_names | row_names
         tags = _tags(part.source)
         for finding in walker.findings:
-            tag = _tag_for(tags, finding.lineno, finding.name)
+            tag = finding.name if finding.as_typed else _tag_for(tags, finding.lineno, finding.name)
             message = part.where + finding.message
             if (tag, message) not in seen:
                 seen.add((tag, message))

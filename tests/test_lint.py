@@ -235,6 +235,17 @@ def test_template_mistakes_that_built_a_wrong_document_are_errors(
     assert [(p.veld, p.melding) for p in problems] == [(tag, message)]
 
 
+@pytest.mark.parametrize("typed", ["{ { eenheid }}", "{ eenheid }}"])
+def test_a_half_typed_tag_is_an_error_not_printed(tmp_path: Path, typed: str) -> None:
+    path = with_document_xml(tmp_path, lambda xml: xml.replace("{{ eenheid }}", typed, 1))
+    [problem] = errors(lint_voorstel(path))
+    assert typed in problem.veld
+    assert problem.melding.endswith(
+        "is een half getypte code en komt zo in het document (schrijf {{ veld }} met twee "
+        "accolades aan elke kant, zonder spatie ertussen)"
+    )
+
+
 def test_tracked_changes_in_a_template_are_an_error(tmp_path: Path) -> None:
     """Deleted text and tags would be filled in and printed as struck-through text."""
     tracked = (
