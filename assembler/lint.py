@@ -335,6 +335,9 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HALF_TYPED = re.compile(r"\{\s+[{%]|\}\}|%\}")
 # Tracked changes: inserted, deleted or moved text that Word shows as marked.
 _REVISION = re.compile(r"<w:(ins|del|moveFrom|moveTo)[ >]")
+# docxtpl's codes that take their paragraph's place, and any code at all.
+_PARAGRAPH_TAG = re.compile(r"\{%p\s.*?%\}|\{\{p\s.*?\}\}")
+_ANY_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}")
 # A block tag without docxtpl's p, tr, tc or r: it stays where it is typed, inside its paragraph.
 _INLINE_BLOCK = re.compile(r"\{%-?\s*(for|endfor|if|endif)\b[^%]*%\}")
 _INLINE_PRINT = re.compile(r"\{\{-?\s*(\w+)\s*-?\}\}")
@@ -355,6 +358,27 @@ def _paragraph_problems(raw: str, formatted: Collection[str]) -> list[tuple[str,
         if any(True for _ in paragraph.iterdescendants(f"{_W}p")):
             continue  # a paragraph holding a text box: its own paragraphs are looked at
         text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
+        whole = _PARAGRAPH_TAG.search(text)
+        if whole:
+            # docxtpl puts the code in the paragraph's place: the rest of the paragraph goes.
+            rest = _ANY_TAG.sub("", text).strip()
+            cell = paragraph.getparent()
+            if rest:
+                found.append(
+                    (
+                        whole.group(),
+                        f"de tekst '{rest[:40]}' staat in dezelfde alinea als {whole.group()} "
+                        "en valt weg (zet de code op een eigen regel)",
+                    )
+                )
+            elif cell is not None and cell.tag == f"{_W}tc" and len(cell.findall(f"{_W}p")) == 1:
+                found.append(
+                    (
+                        whole.group(),
+                        f"{whole.group()} is alles in een tabelcel en laat een lege cel achter "
+                        "(herhaal of laat een tabelrij weg met {%tr ... %})",
+                    )
+                )
         depth = {"for": 0, "if": 0}
         for tag in _INLINE_BLOCK.finditer(text):
             word = tag.group(1)

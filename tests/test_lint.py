@@ -235,6 +235,39 @@ def test_template_mistakes_that_built_a_wrong_document_are_errors(
     assert [(p.veld, p.melding) for p in problems] == [(tag, message)]
 
 
+def test_text_beside_a_paragraph_code_is_said_to_fall_away(tmp_path: Path) -> None:
+    """'Bijlage(n) {%p if bijlagen %}' on one line: the heading was gone from the PDF."""
+    heading = "<w:r><w:t>Bijlage(n)</w:t></w:r></w:p><w:p><w:r><w:t>{%p if bijlagen %}"
+    path = with_document_xml(
+        tmp_path, lambda xml: xml.replace(heading, "<w:r><w:t>Bijlage(n) {%p if bijlagen %}", 1)
+    )
+    assert [(p.veld, p.melding) for p in errors(lint_voorstel(path))] == [
+        (
+            "{%p if bijlagen %}",
+            "de tekst 'Bijlage(n)' staat in dezelfde alinea als {%p if bijlagen %} en valt weg "
+            "(zet de code op een eigen regel)",
+        )
+    ]
+
+
+def test_a_paragraph_code_alone_in_a_table_cell_is_said(tmp_path: Path) -> None:
+    """'{%p for %}' where '{%tr for %}' belongs: an empty row between every row."""
+    path = with_document_xml(
+        tmp_path,
+        lambda xml: (
+            xml.replace("{%tr for rij in behandeling %}", "{%p for rij in behandeling %}", 1)
+            .replace("{%tr endfor %}", "{%p endfor %}", 2)
+            .replace("{%p endfor %}", "{%tr endfor %}", 1)
+        ),
+    )
+    found = [(p.veld, p.melding) for p in errors(lint_voorstel(path))]
+    assert (
+        "{%p for rij in behandeling %}",
+        "{%p for rij in behandeling %} is alles in een tabelcel en laat een lege cel achter "
+        "(herhaal of laat een tabelrij weg met {%tr ... %})",
+    ) in found
+
+
 @pytest.mark.parametrize("typed", ["{ { eenheid }}", "{ eenheid }}"])
 def test_a_half_typed_tag_is_an_error_not_printed(tmp_path: Path, typed: str) -> None:
     path = with_document_xml(tmp_path, lambda xml: xml.replace("{{ eenheid }}", typed, 1))
