@@ -539,7 +539,8 @@ _SYNTAX_MESSAGES = (
     (
         r"Unexpected end of template.*'(\w+)'\.?",
         "het sjabloon houdt op terwijl {{% {0} %}} nog open staat "
-        "(sluit het af met {{% end{0} %}})",
+        "(sluit het af zoals het begint: met {{% end{0} %}} in dezelfde alinea, {{%p end{0} %}} "
+        "op een eigen regel of {{%tr end{0} %}} in een tabelrij)",
     ),
     (
         r"Encountered unknown tag '(\w+)'.*'(\w+)'\.?",

@@ -1153,7 +1153,8 @@ TEMPLATE_CASES = [
         _template_text("Let op: {% if onderwerp %} zonder einde"),
         f"{MEMO_TEMPLATE}: fout in de sjablooncode bij 'Let op: {{% if onderwerp %}} "
         "zonder einde': het sjabloon houdt op terwijl {% if %} nog open staat (sluit het af "
-        "met {% endif %})",
+        "zoals het begint: met {% endif %} in dezelfde alinea, {%p endif %} op een eigen regel "
+        "of {%tr endif %} in een tabelrij)",
     ),
     _template_case(
         "sjabloon-onbekende-variabele",
