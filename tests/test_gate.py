@@ -189,15 +189,7 @@ def test_a_confidential_term_in_an_embedded_file_is_found(
         document.save(buffer)
         content = buffer.getvalue()
     assert content is not None
-    path = make_pdf(tmp_path / "bijlage.pdf", [["Een openbare notitie."]])
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, content, filename=name)
-        pdf.save(path)
-    audit = gate.Audit(
-        public_files=[gate.PublicFile(path, "openbaar/bijlage.pdf", "m")],
-        confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
-    )
-    assert [leak.message.split(" van het")[0] for leak in gate.find_leaks(audit)] == [
+    assert kenmerk_leaks_of_an_attachment(tmp_path, name, content) == [
         f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"
     ]
 
@@ -210,18 +202,23 @@ def test_a_damaged_embedded_file_is_checked_by_its_name_and_breaks_nothing(
     damaged = bytearray(buffer.getvalue())
     start = damaged.index(b"word/document.xml") + 40  # into the entry's compressed bytes
     damaged[start : start + 20] = bytes(20)
+    name = f"{SECRET_KENMERK}.docx"
+    assert kenmerk_leaks_of_an_attachment(tmp_path, name, bytes(damaged)) == [
+        f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"
+    ]
+
+
+def kenmerk_leaks_of_an_attachment(tmp_path: Path, name: str, content: bytes) -> list[str]:
+    """What the gate says of a public PDF with ``content`` attached as ``name``."""
     path = make_pdf(tmp_path / "bijlage.pdf", [["Een openbare notitie."]])
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        name = f"{SECRET_KENMERK}.docx"
-        pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, bytes(damaged), filename=name)
+        pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, content, filename=name)
         pdf.save(path)
     audit = gate.Audit(
         public_files=[gate.PublicFile(path, "openbaar/bijlage.pdf", "m")],
         confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
     )
-    assert [leak.message.split(" van het")[0] for leak in gate.find_leaks(audit)] == [
-        f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"
-    ]
+    return [leak.message.split(" van het")[0] for leak in gate.find_leaks(audit)]
 
 
 def test_short_generic_subject_is_not_a_term_but_a_kenmerk_always_is() -> None:
