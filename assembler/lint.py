@@ -344,9 +344,8 @@ _INLINE_PRINT = re.compile(r"\{\{-?\s*(\w+)\s*-?\}\}")
 
 
 def _paragraph_problems(raw: str, formatted: Collection[str]) -> list[tuple[str, str]]:
-    """(tag, message) for each paragraph that would tear the document apart when filled in:
-    a plain {% for %} or {% if %} closed in another paragraph, or formatted text (Markdown)
-    printed with {{ }} inside a paragraph instead of {{p }} on a line of its own."""
+    """(tag, message) for each paragraph that would come out wrong when filled in: see
+    :func:`_beside_a_paragraph_code`, :func:`_torn_blocks` and :func:`_formatted_inline`."""
     if "{" not in raw:
         return []
     try:
@@ -358,54 +357,74 @@ def _paragraph_problems(raw: str, formatted: Collection[str]) -> list[tuple[str,
         if any(True for _ in paragraph.iterdescendants(f"{_W}p")):
             continue  # a paragraph holding a text box: its own paragraphs are looked at
         text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
-        whole = _PARAGRAPH_TAG.search(text)
-        if whole:
-            # docxtpl puts the code in the paragraph's place: the rest of the paragraph goes.
-            rest = _ANY_TAG.sub("", text).strip()
-            cell = paragraph.getparent()
-            if rest:
-                found.append(
-                    (
-                        whole.group(),
-                        f"de tekst '{rest[:40]}' staat in dezelfde alinea als {whole.group()} "
-                        "en valt weg (zet de code op een eigen regel)",
-                    )
-                )
-            elif cell is not None and cell.tag == f"{_W}tc" and len(cell.findall(f"{_W}p")) == 1:
-                found.append(
-                    (
-                        whole.group(),
-                        f"{whole.group()} is alles in een tabelcel en laat een lege cel achter "
-                        "(herhaal of laat een tabelrij weg met {%tr ... %})",
-                    )
-                )
-        depth = {"for": 0, "if": 0}
-        for tag in _INLINE_BLOCK.finditer(text):
-            word = tag.group(1)
-            kind = word.removeprefix("end")
-            depth[kind] += -1 if word.startswith("end") else 1
-            if depth[kind] < 0:
-                said = f"{tag.group()} sluit een {{% {kind} %}} uit een andere alinea of tabelrij"
-                found.append((tag.group(), said + _TORN.format(kind=kind)))
-                depth[kind] = 0
-        for kind, open_ in depth.items():
-            if open_ > 0:
-                opening = next(
-                    t.group() for t in _INLINE_BLOCK.finditer(text) if t.group(1) == kind
-                )
-                said = f"{opening} wordt pas in een andere alinea of tabelrij gesloten"
-                found.append((opening, said + _TORN.format(kind=kind)))
-        for tag in _INLINE_PRINT.finditer(text):
-            if tag.group(1) in formatted:
-                name = tag.group(1)
-                found.append(
-                    (
-                        tag.group(),
-                        f"{name} is opgemaakte tekst met alinea's en komt zo niet in het "
-                        f"document (schrijf {{{{p {name} }}}} op een eigen regel)",
-                    )
-                )
+        if "{" in text:
+            found += _beside_a_paragraph_code(paragraph, text)
+            found += _torn_blocks(text)
+            found += _formatted_inline(text, formatted)
     return found
+
+
+def _beside_a_paragraph_code(paragraph: Any, text: str) -> list[tuple[str, str]]:
+    """docxtpl puts a {%p %} code in its paragraph's place: text beside it goes, and a cell
+    that held only the code is left empty."""
+    whole = _PARAGRAPH_TAG.search(text)
+    if whole is None:
+        return []
+    code = whole.group()
+    rest = _ANY_TAG.sub("", text).strip()
+    if rest:
+        return [
+            (
+                code,
+                f"de tekst '{rest[:40]}' staat in dezelfde alinea als {code} en valt weg (zet "
+                "de code op een eigen regel)",
+            )
+        ]
+    cell = paragraph.getparent()
+    if cell is not None and cell.tag == f"{_W}tc" and len(cell.findall(f"{_W}p")) == 1:
+        return [
+            (
+                code,
+                f"{code} is alles in een tabelcel en laat een lege cel achter (herhaal of laat "
+                "een tabelrij weg met {%tr ... %})",
+            )
+        ]
+    return []
+
+
+def _torn_blocks(text: str) -> list[tuple[str, str]]:
+    """A plain {% for %} or {% if %} that opens or closes in another paragraph: the filled-in
+    document falls apart."""
+    found = []
+    depth = {"for": 0, "if": 0}
+    first: dict[str, str] = {}
+    for tag in _INLINE_BLOCK.finditer(text):
+        word = tag.group(1)
+        kind = word.removeprefix("end")
+        first.setdefault(word, tag.group())
+        depth[kind] += -1 if word.startswith("end") else 1
+        if depth[kind] < 0:
+            said = f"{tag.group()} sluit een {{% {kind} %}} uit een andere alinea of tabelrij"
+            found.append((tag.group(), said + _TORN.format(kind=kind)))
+            depth[kind] = 0
+    for kind, still_open in depth.items():
+        if still_open > 0:
+            said = f"{first[kind]} wordt pas in een andere alinea of tabelrij gesloten"
+            found.append((first[kind], said + _TORN.format(kind=kind)))
+    return found
+
+
+def _formatted_inline(text: str, formatted: Collection[str]) -> list[tuple[str, str]]:
+    """Formatted text (Markdown) printed with {{ }} inside a paragraph, not with {{p }}."""
+    return [
+        (
+            tag.group(),
+            f"{tag.group(1)} is opgemaakte tekst met alinea's en komt zo niet in het document "
+            f"(schrijf {{{{p {tag.group(1)} }}}} op een eigen regel)",
+        )
+        for tag in _INLINE_PRINT.finditer(text)
+        if tag.group(1) in formatted
+    ]
 
 
 _TORN = (
