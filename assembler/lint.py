@@ -333,6 +333,8 @@ def _parts(path: Path) -> list[_Part]:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # What is left of a code typed wrongly: '{ {', '{ %', a closing '}}' or '%}' without its opening.
 _HALF_TYPED = re.compile(r"\{\s+[{%]|\}\}|%\}")
+# Word's own mail merge ('Verzendlijsten'), which only Word fills in: «kenmerk» as typed.
+_MERGE_FIELD = re.compile(r"MERGEFIELD\s+\"?([^\s\"\\<]+)")
 # Tracked changes: inserted, deleted or moved text that Word shows as marked.
 _REVISION = re.compile(r"<w:(ins|del|moveFrom|moveTo)[ >]")
 # docxtpl's codes that take their paragraph's place, and any code at all.
@@ -935,6 +937,16 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
                     part.where + "het sjabloon bevat bijgehouden wijzigingen: ook weggehaalde "
                     "tekst en codes zouden worden ingevuld (accepteer of weiger ze in Word via "
                     "Controleren, en zet Wijzigingen bijhouden uit)",
+                )
+            )
+        for field_name in dict.fromkeys(_MERGE_FIELD.findall(part.raw)):
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    f"«{field_name}»",
+                    part.where + f"een Word-samenvoegveld «{field_name}» wordt niet ingevuld en "
+                    f"komt zo in het document (vervang het door {{{{ {field_name} }}}})",
                 )
             )
         for tag, message in _paragraph_problems(part.raw, formatted):

@@ -268,6 +268,25 @@ def test_a_paragraph_code_alone_in_a_table_cell_is_said(tmp_path: Path) -> None:
     ) in found
 
 
+def test_a_word_merge_field_is_an_error(tmp_path: Path) -> None:
+    """Word fills in its own merge fields; the PDF said «kenmerk»."""
+    field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> '
+        'MERGEFIELD kenmerk </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        '<w:r><w:t>«kenmerk»</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    path = with_document_xml(
+        tmp_path, lambda xml: xml.replace("<w:r><w:t>{{ kenmerk }}</w:t></w:r>", field, 1)
+    )
+    assert [(p.veld, p.melding) for p in errors(lint_voorstel(path))] == [
+        (
+            "«kenmerk»",
+            "een Word-samenvoegveld «kenmerk» wordt niet ingevuld en komt zo in het document "
+            "(vervang het door {{ kenmerk }})",
+        )
+    ]
+
+
 @pytest.mark.parametrize("typed", ["{ { eenheid }}", "{ eenheid }}"])
 def test_a_half_typed_tag_is_an_error_not_printed(tmp_path: Path, typed: str) -> None:
     path = with_document_xml(tmp_path, lambda xml: xml.replace("{{ eenheid }}", typed, 1))
