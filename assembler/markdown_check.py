@@ -25,8 +25,11 @@ _QUOTED_WORDS = 5
 
 # At the start of a paragraph line: '###Vervolg', '##1. Inleiding', '#Vervolg' (not '#12').
 _HEADING = re.compile(r"#{2,6}[^\s#]|#[^\W\d_]")
-# At the start of a line glued to a list item: '-minimaal', '*ook', '+ook', '-5', '2.Tweede'.
-_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[^\W\d_])|-(?=\d)")
+# '#regiowerkt #thuisinderegio': hashtags, not a heading (a heading starts with a capital).
+_HASHTAG = re.compile(r"#[^\W\d_A-Z][\w-]*")
+# At the start of a line glued to a list item: '-minimaal', '+ook', '2.Tweede'; not '-420.000'
+# (an amount) nor '*excl. btw' (a footnote mark).
+_LIST_MARKER = re.compile(r"(?:[-+]|\d{1,9}[.)])(?=[^\W\d_])")
 # At the start of a line: a bullet from Word or Outlook ('•\tpunt', 'o\tsubpunt', '– punt'),
 # or a letter where Markdown wants a number ('a. eerste', 'b) tweede').
 _PASTED_BULLET = re.compile(r"([•·▪◦‣●○■□–—])\s|(o)\t")
@@ -39,7 +42,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 4
+CHECK_VERSION = 5
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -113,19 +116,17 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
             if at_line_start and in_paragraph and first + here != item_line:
                 above = typed[here - 1].strip() if here > 0 else ""
                 yield from _line_start(
-                    first + here, typed[here].lstrip(), item_line is not None, above, typed
+                    first + here, typed[here].lstrip(), item_line is not None, above
                 )
             yield from _unclosed(first + here, token.content, inline.content)
         at_line_start = False
 
 
-def _line_start(
-    line: int, typed: str, in_list: bool, above: str, paragraph: list[str]
-) -> Iterator[_Mistake]:
+def _line_start(line: int, typed: str, in_list: bool, above: str) -> Iterator[_Mistake]:
     """A line of a paragraph that was meant as a heading or as a list item; ``above`` is the
-    paragraph's line above it ("" for its first), ``paragraph`` all its lines."""
+    paragraph's line above it ("" for its first)."""
     follows = bool(above)
-    if _HEADING.match(typed):
+    if _HEADING.match(typed) and not _HASHTAG.match(typed):
         hashes = typed[: len(typed) - len(typed.lstrip("#"))]
         fixed = f"{hashes} {typed[len(hashes) :]}"
         yield (
@@ -136,7 +137,7 @@ def _line_start(
         return
     text = "gewone tekst achter de regel erboven" if follows else "gewone tekst"
     bullet = _PASTED_BULLET.match(typed)
-    if bullet and bullet.group(1) in _DASHES and not _dash_list(above, paragraph):
+    if bullet and bullet.group(1) in _DASHES and not _dash_list(above, typed):
         bullet = None  # "… de regio\n– na overleg met de gemeenten – te vragen": a dash aside
     if bullet:
         pasted = bullet.group(1) or bullet.group(2)
@@ -169,10 +170,12 @@ def _line_start(
 _DASHES = ("–", "—")
 
 
-def _dash_list(above: str, paragraph: list[str]) -> bool:
-    """Whether dashes at line starts make a list: after a line ending in ':', or on two lines."""
-    starts = sum(1 for line in paragraph if line.lstrip().startswith(("– ", "— ")))
-    return above.endswith(":") or starts >= 2
+def _dash_list(above: str, typed: str) -> bool:
+    """Whether a dash at a line's start makes a list item: after a line ending in ':' or below
+    another such item; not a dash that opens an aside closed on the same line ('– na overleg
+    met de gemeenten – laten weten')."""
+    aside = " – " in typed[2:] or " — " in typed[2:]
+    return not aside and (above.endswith(":") or above.startswith(("– ", "— ")))
 
 
 def _letter_list(letter: str, above: str) -> bool:

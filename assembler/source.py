@@ -9,7 +9,6 @@ files that are not UTF-8.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -68,7 +67,7 @@ class Source:
         first, last = self.loose_text[path]
         lines = self.text.split("\n")[first:last]  # below the key line, to the value's end
         stripped = "\n".join(line.strip() for line in lines).strip("\n").split("\n")
-        return any(not line or _MARKDOWN_BLOCK.match(line) for line in stripped)
+        return any(not line or _JOINED_AWAY.match(line) for line in stripped)
 
     def folds_blocks(self, path: FieldPath) -> bool:
         """Whether ``path``, written with '>', joins a heading or list item and a line."""
@@ -82,11 +81,16 @@ class Source:
             if line.strip() and _indent(line) < indent:
                 break
             lines.append(line.strip())
+        while lines and not lines[-1]:
+            lines.pop()  # blank lines below the text belong to no paragraph
         # Joined where '|' would have kept them apart: a line that can start a block below a
-        # paragraph line (CommonMark: a heading, a bullet, '1.', a quote), or one below a heading.
+        # paragraph line (CommonMark: a heading, a bullet, '1.', a quote; not a dash opening an
+        # aside that closes on the line), one below a heading; and two paragraphs, as YAML
+        # makes a blank line between them one line break.
         return any(
-            line and above and (_INTERRUPTS.match(line) or above.startswith("#"))
-            for above, line in itertools.pairwise(lines)
+            (line and above and (_starts_a_block(line) or _HEADING_LINE.match(above)))
+            or (not line and _prose(above) and _prose(below))
+            for above, line, below in zip(lines[:-1], lines[1:], [*lines[2:], ""], strict=True)
         )
 
     def line_of(self, path: FieldPath) -> int | None:
@@ -550,8 +554,8 @@ def loose_text_message(key: str) -> str:
 def folded_text_message(key: str) -> str:
     """What is said of running text under ``key`` written with '>' that joins its blocks."""
     return (
-        f"de tekst onder '{key}: >' loopt in elkaar over: een kopje of een punt van een lijst "
-        f"komt achter de regel erboven (zet '|' in plaats van '>' achter '{key}:')"
+        f"de tekst onder '{key}: >' loopt in elkaar over: alinea's, kopjes en punten van een "
+        f"lijst komen achter de regel erboven (zet '|' in plaats van '>' achter '{key}:')"
     )
 
 
@@ -587,7 +591,24 @@ def _loose_text_block(
 _NUMBER_SIGN = re.compile(r"[ \t]+(#[^\s#].*)")
 _LETTER = re.compile(r"[^\W\d_]")
 _INTERRUPTS = re.compile(r"#{1,6}(\s|$)|[-*+]\s|1[.)]\s|>")
-_MARKDOWN_BLOCK = re.compile(r"(#|[-*+]\s|\d+[.)]\s|>)")
+_HEADING_LINE = re.compile(r"#{1,6}(\s|$)")
+# A line of loose text that joining loses: a YAML comment ('#…'), or a block that '|' keeps.
+_JOINED_AWAY = re.compile(r"#|[-*+]\s|1[.)]\s|>")
+
+
+def _prose(line: str) -> bool:
+    """Whether ``line`` is a paragraph's text: not blank, not a heading."""
+    return bool(line) and not _HEADING_LINE.match(line)
+
+
+def _starts_a_block(line: str) -> bool:
+    """Whether ``line`` starts a block below a paragraph line: not '- 42 van hen - vooral…',
+    a dash that opens an aside closed on the same line."""
+    if not _INTERRUPTS.match(line):
+        return False
+    return not (line[:2] in ("- ", "– ") and (" - " in line[2:] or " – " in line[2:]))
+
+
 _KEY = re.compile(r"^\s*(?:-\s+)?([^\s#'\"\-\[{][^:#]*?)\s*:(?:\s|$)")
 
 

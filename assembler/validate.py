@@ -796,7 +796,8 @@ def load_dossier(
 _TABLE_RULE = re.compile(r"^ *\|? *:?-{3,}:? *(\| *:?-{3,}:? *)+\|? *$", re.MULTILINE)
 # Tags clerks paste from web pages and mail; raw HTML is shown as typed, never interpreted.
 _HTML_TAG = re.compile(
-    r"</?(b|i|u|em|strong|br|p|div|span|a|table|tr|td|ul|ol|li|h[1-6])\b[^>]*>", re.IGNORECASE
+    r"</?(b|i|u|em|strong|br|p|div|span|a|table|tr|td|ul|ol|li|h[1-6])(?=[\s/>])[^>]*>",
+    re.IGNORECASE,
 )
 
 
@@ -822,7 +823,10 @@ def _first_words(text: str, count: int = 6) -> str:
 
 # Emoji and pictographs: most fonts have none of them, some a few (DejaVu has ☺ and ✓). Skin
 # tones (U+1F3FB-1F3FF) are part of the emoji before them, and said with it.
-_SYMBOL = re.compile("[\u2600-\u27bf\U0001f000-\U0001f3fa\U0001f400-\U0001faff]")
+_SYMBOL = re.compile(
+    "[\u2300-\u23ff\u2460-\u24ff\u2600-\u27bf\u2b00-\u2bff"
+    "\U0001f000-\U0001f3fa\U0001f400-\U0001faff]"
+)
 
 
 @lru_cache(maxsize=256)

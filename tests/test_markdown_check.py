@@ -129,6 +129,12 @@ MISTAKES = {
         "'• Woningbouw' wordt geen punt van een lijst, maar gewone tekst (begin de regel met "
         "'- ' in plaats van '•')",
     ),
+    "dash-bullet-below-a-dash-bullet": (
+        "– Woningbouw\n– Mobiliteit",
+        1,
+        "'– Mobiliteit' wordt geen punt van een lijst, maar gewone tekst achter de regel "
+        "erboven (begin de regel met '- ' in plaats van '–')",
+    ),
     "dash-bullet-after-a-colon": (
         "Plannen:\n– Woningbouw",
         1,
@@ -203,6 +209,14 @@ CORRECT = {
     "bullets-then-numbers": "- een\n- twee\n\n3. drie",
     "dash-mid-line": "Het bedrag – ruim 5 miljoen – is hoog.",
     "dash-aside-on-a-wrapped-line": "Wij stellen de regio voor\n– na overleg – te besluiten.",
+    "dash-asides-on-two-lines": (
+        "Het college heeft\n– na overleg met de gemeenten – laten weten de overeenkomst\n"
+        "– in afwachting van de evaluatie – aan te gaan."
+    ),
+    "dash-aside-after-a-colon": "stelt voor:\n– gelet op de termijn – de zienswijze te geven.",
+    "hashtags-at-a-line-start": "Op LinkedIn met de hashtags\n#regiowerkt en #thuisinderegio.",
+    "negative-amount-in-a-list": "- Saldo na deze wijziging:\n  -420.000 (nadelig).",
+    "footnote-star-in-a-list": "- Kosten: 5.000*\n  *excl. btw",
     "letter-that-starts-no-list": "Wij informeren u\nu. Met vriendelijke groet",
     "abbreviations-at-a-line-start": "Tekst\nz. o. z.\na.s. vrijdag\no.a. de regio",
     "strikethrough": "Dit ~~was~~ is het besluit, en ~dit~ blijft staan.",

@@ -1069,6 +1069,15 @@ def test_running_text_without_a_bar_is_said_as_such(
         # '3.' does not start a list below a paragraph line, with '|' neither; a comment below
         # the text is not part of it.
         ("toelichting: >\n  Zie punt\n  3. van de agenda.\n# Bijlagen\n", False),
+        # One blank line folds to one line break: two paragraphs become one.
+        ("toelichting: >\n  Eerste alinea.\n\n  Tweede alinea.\n", True),
+        ("toelichting: >\n  Eerste alinea.\n\n\n  Tweede alinea.\n", False),
+        # A dash that opens an aside closed on its line, and a hashtag line, are text.
+        (
+            "toelichting: >\n  Er wachten 187 jongeren\n  - 42 van hen lang - op hulp.\n"
+            "  #regiowerkt\n  en meer.\n",
+            False,
+        ),
     ],
 )
 def test_running_text_folded_with_a_greater_than_sign_is_said_where_it_joins(
@@ -1079,8 +1088,8 @@ def test_running_text_folded_with_a_greater_than_sign_is_said_where_it_joins(
     assert result.exit_code == 0, result.stderr
     folded = (
         f"{SEED}:{line}: waarschuwing: toelichting: de tekst onder 'toelichting: >' loopt in "
-        "elkaar over: een kopje of een punt van een lijst komt achter de regel erboven (zet '|' "
-        "in plaats van '>' achter 'toelichting:')\n"
+        "elkaar over: alinea's, kopjes en punten van een lijst komen achter de regel erboven "
+        "(zet '|' in plaats van '>' achter 'toelichting:')\n"
     )
     assert result.stderr == (folded if warned else "")
 
@@ -1385,3 +1394,27 @@ def test_unseen_characters_pasted_into_a_title_are_left_out(
     agenda = Document(str(example_project / "build" / ECONOMIE / "agenda.docx"))
     titles = [p.text for p in agenda.paragraphs if p.text.startswith("2. ")]
     assert titles == ["2. Aanpak actieplan Werklocaties"]
+
+
+def test_an_address_in_angle_brackets_is_no_html(example_project: Path, run_cli: RunCli) -> None:
+    """As Outlook pastes it: 'Pieter de Jong <p.dejong@regiogv.nl>' becomes a link."""
+    edit(
+        example_project,
+        SEED,
+        r"^  De ambitie om",
+        "  Pieter de Jong <p.dejong@regiogv.nl> en <a.bakker@regiogv.nl>. De ambitie om",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert (result.exit_code, result.stderr) == (0, "")
+    edit(example_project, SEED, r"^  Pieter de Jong", "  Zie <b>dit</b>. Pieter de Jong")
+    result = run_cli("check", cwd=example_project)
+    assert "HTML zoals '<b>' komt letterlijk in het document" in result.stderr
+
+
+def test_pictographs_outside_the_emoji_blocks_are_looked_up_too(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("assembler.validate.has_glyph", lambda char: False)
+    edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: Aanpak ⭐ ⏰ Ⓜ")
+    result = run_cli("check", cwd=example_project)
+    assert "de tekens ⭐ ⏰ Ⓜ staan in geen lettertype" in result.stderr
