@@ -42,7 +42,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 5
+CHECK_VERSION = 6
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -71,6 +71,8 @@ def _mistakes(text: str) -> list[_Mistake]:
             items.pop()
         elif token.type == "ordered_list_open":
             found.extend(_numbering(tokens, index, lines))
+        elif token.type == "bullet_list_open":
+            found.extend(_dash_aside(tokens, index, lines))
         elif token.type == "inline" and token.map is not None:
             in_paragraph = tokens[index - 1].type == "paragraph_open"
             found.extend(_inline(token, in_paragraph, items[-1] if items else None))
@@ -250,6 +252,30 @@ def _numbering(tokens: list[Token], index: int, lines: list[str]) -> Iterator[_M
                 "punten doorlopend; een nieuwe lijst begint pas na een regel gewone tekst)",
             )
             return
+
+
+def _dash_aside(tokens: list[Token], index: int, lines: list[str]) -> Iterator[_Mistake]:
+    """'- vooral in Hilversum - naar werk' on the line below a sentence: a hyphen typed as a
+    dash, which CommonMark makes a one-item list that breaks the sentence."""
+    opening = tokens[index]
+    before = tokens[index - 1] if index else None
+    items = _items(tokens, index)
+    if (
+        opening.markup != "-"
+        or before is None
+        or before.type != "paragraph_close"
+        or len(items) != 1
+        or opening.map is None
+    ):
+        return
+    typed = lines[opening.map[0]].strip()
+    above = lines[opening.map[0] - 1].strip() if opening.map[0] else ""
+    if " - " in typed[2:] and above and not above.endswith(":"):
+        yield (
+            opening.map[0],
+            f"{_quoted(typed)} wordt een punt van een lijst, los van de zin erboven (typ voor een "
+            "gedachtestreepje '–', of zet de regel achter de vorige)",
+        )
 
 
 def _items(tokens: list[Token], index: int) -> list[Token]:

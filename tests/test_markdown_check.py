@@ -110,6 +110,12 @@ MISTAKES = {
         "de afbeelding 'kaart.png' komt niet in het document, alleen de beschrijving 'Kaart "
         "van de regio' (zet de afbeelding in een bijlage)",
     ),
+    "hyphen-as-a-dash-below-a-sentence": (
+        "De regio heeft ruim 400 jongeren begeleid\n- vooral in Hilversum - naar werk.",
+        1,
+        "'- vooral in Hilversum -…' wordt een punt van een lijst, los van de zin erboven (typ "
+        "voor een gedachtestreepje '–', of zet de regel achter de vorige)",
+    ),
     # Lists pasted from Word or Outlook.
     "word-bullet": (
         "Inleiding\n•\tWoningbouw",
@@ -214,6 +220,8 @@ CORRECT = {
         "– in afwachting van de evaluatie – aan te gaan."
     ),
     "dash-aside-after-a-colon": "stelt voor:\n– gelet op de termijn – de zienswijze te geven.",
+    "one-item-list-below-a-colon": "Wij stellen voor:\n- de afspraken - zoals bijgevoegd - vast.",
+    "list-of-two-below-a-sentence": "Het gaat om\n- woningbouw - vooral sociaal\n- mobiliteit",
     "hashtags-at-a-line-start": "Op LinkedIn met de hashtags\n#regiowerkt en #thuisinderegio.",
     "negative-amount-in-a-list": "- Saldo na deze wijziging:\n  -420.000 (nadelig).",
     "footnote-star-in-a-list": "- Kosten: 5.000*\n  *excl. btw",
