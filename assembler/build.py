@@ -49,6 +49,7 @@ from assembler.layout import (
     annex_pdf,
     dossier_outputs_public,
     dossier_record,
+    meeting_items_made,
     meeting_record,
     meeting_shown_in_full,
     output_folder_name,
@@ -835,14 +836,10 @@ def _left_behind(
     for meeting in catalog.meetings:
         if meeting.folder.resolve() not in partial:
             continue
-        try:
-            record = json.loads(meeting_record(project.build, meeting.name).read_text("utf-8"))
-            shown: dict[str, str] | None = record["punten"]
-        except (OSError, ValueError, KeyError, TypeError):
-            # No agenda yet; or one of an older assembler, which did not record its items.
-            shown = None if (project.build / meeting.name / "agenda.docx").is_file() else {}
-        if shown is None:
-            continue
+        shown = meeting_items_made(project.build, meeting.name)
+        if shown is None and (project.build / meeting.name / "agenda.docx").is_file():
+            continue  # made by an older assembler, which did not record its items
+        shown = shown or {}  # no agenda yet
         behind = [
             plan.dossier.name
             for plan in plans

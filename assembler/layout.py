@@ -117,6 +117,17 @@ def meeting_shown_in_full(build: Path, meeting: str) -> set[str] | None:
     return {str(name) for name in names} if isinstance(names, list) else None
 
 
+def meeting_items_made(build: Path, meeting: str) -> dict[str, str] | None:
+    """The key of each item (by output folder) a meeting's kept agendas were made from; None
+    when not known (no record, or one of an older assembler)."""
+    try:
+        record = json.loads(meeting_record(build, meeting).read_text(encoding="utf-8"))
+        items = record["punten"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return {str(k): str(v) for k, v in items.items()} if isinstance(items, dict) else None
+
+
 def dossier_outputs_public(project: Project, meeting: str, folder: str) -> bool:
     """Whether a dossier's kept outputs were made as public ones; True when not known."""
     try:

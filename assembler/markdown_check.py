@@ -133,8 +133,8 @@ def _line_start(line: int, typed: str, in_list: bool, above: str) -> Iterator[_M
         fixed = f"{hashes} {typed[len(hashes) :]}"
         yield (
             line,
-            f"{_quoted(typed)} wordt geen kopje maar gewone tekst (zet een spatie na de "
-            f"#-tekens: {_quoted(fixed)})",
+            f"{quoted(typed)} wordt geen kopje maar gewone tekst (zet een spatie na de "
+            f"#-tekens: {quoted(fixed)})",
         )
         return
     text = "gewone tekst achter de regel erboven" if follows else "gewone tekst"
@@ -145,7 +145,7 @@ def _line_start(line: int, typed: str, in_list: bool, above: str) -> Iterator[_M
         pasted = bullet.group(1) or bullet.group(2)
         yield (
             line,
-            f"{_quoted(typed)} wordt geen punt van een lijst, maar {text} (begin de regel met "
+            f"{quoted(typed)} wordt geen punt van een lijst, maar {text} (begin de regel met "
             f"'- ' in plaats van '{pasted}')",
         )
         return
@@ -153,7 +153,7 @@ def _line_start(line: int, typed: str, in_list: bool, above: str) -> Iterator[_M
     if letter and _letter_list(letter.group(1), above):
         yield (
             line,
-            f"{_quoted(typed)} wordt geen punt van een lijst, maar {text}: een lijst telt met "
+            f"{quoted(typed)} wordt geen punt van een lijst, maar {text}: een lijst telt met "
             "cijfers (begin de regels met '1. ', '2. ', of met '- ')",
         )
         return
@@ -166,7 +166,7 @@ def _line_start(line: int, typed: str, in_list: bool, above: str) -> Iterator[_M
         if in_list
         else "wordt geen punt van een lijst, maar gewone tekst"
     )
-    yield line, f"{_quoted(typed)} {what} (zet een spatie na '{marker.group()}': {_quoted(fixed)})"
+    yield line, f"{quoted(typed)} {what} (zet een spatie na '{marker.group()}': {quoted(fixed)})"
 
 
 _DASHES = ("–", "—")
@@ -200,14 +200,14 @@ def _unclosed(line: int, typed: str, paragraph: str) -> Iterator[_Mistake]:
         if _opens(before[-1:], after[:1]):
             yield (
                 line,
-                f"{_quoted(marks + after)} heeft geen afsluitende {marks} en komt met de {names} "
+                f"{quoted(marks + after)} heeft geen afsluitende {marks} en komt met de {names} "
                 f"in het document (sluit af met {marks} direct achter het laatste woord, of haal "
                 f"de {short} weg)",
             )
         elif _opens(after[:1], before[-1:]):
             yield (
                 line,
-                f"{_quoted(before + marks, tail=True)} heeft geen openende {marks} en komt met de "
+                f"{quoted(before + marks, tail=True)} heeft geen openende {marks} en komt met de "
                 f"{names} in het document (zet {marks} direct voor het eerste woord, of haal de "
                 f"{short} weg)",
             )
@@ -236,9 +236,9 @@ def _numbering(tokens: list[Token], index: int, lines: list[str]) -> Iterator[_M
         fixed = f"{number}{before.markup} {typed[len(items[0].info) + 1 :]}"
         yield (
             _line(items[0]),
-            f"{_quoted(typed)} hoort niet bij de lijst erboven, want daar staat "
+            f"{quoted(typed)} hoort niet bij de lijst erboven, want daar staat "
             f"'{before.markup}' achter de nummers en hier '{opening.markup}' (schrijf de punten "
-            f"op dezelfde manier: {_quoted(fixed)})",
+            f"op dezelfde manier: {quoted(fixed)})",
         )
     numbers = [int(item.info) for item in items]
     if all(number == first for number in numbers):
@@ -247,7 +247,7 @@ def _numbering(tokens: list[Token], index: int, lines: list[str]) -> Iterator[_M
         if numbers[position] != first + position:
             yield (
                 _line(item),
-                f"{_quoted(_item_text(item, lines))} wordt in het document punt "
+                f"{quoted(_item_text(item, lines))} wordt in het document punt "
                 f"{first + position}, want een genummerde lijst telt gewoon door (nummer de "
                 "punten doorlopend; een nieuwe lijst begint pas na een regel gewone tekst)",
             )
@@ -273,7 +273,7 @@ def _dash_aside(tokens: list[Token], index: int, lines: list[str]) -> Iterator[_
     if " - " in typed[2:] and above and not above.endswith(":"):
         yield (
             opening.map[0],
-            f"{_quoted(typed)} wordt een punt van een lijst, los van de zin erboven (typ voor een "
+            f"{quoted(typed)} wordt een punt van een lijst, los van de zin erboven (typ voor een "
             "gedachtestreepje '–', of zet de regel achter de vorige)",
         )
 
@@ -302,11 +302,11 @@ def _item_text(item: Token, lines: list[str]) -> str:
     return line[max(0, line.find(item.info + item.markup)) :].strip()
 
 
-def _quoted(text: str, *, tail: bool = False) -> str:
-    """``text`` between quotes, cut to its first (or last) few words."""
+def quoted(text: str, *, tail: bool = False, count: int = _QUOTED_WORDS) -> str:
+    """``text`` between quotes, cut to its first (or last) ``count`` words."""
     words = text.split()
-    if len(words) <= _QUOTED_WORDS:
+    if len(words) <= count:
         return f"'{' '.join(words)}'"
     if tail:
-        return f"'…{' '.join(words[-_QUOTED_WORDS:])}'"
-    return f"'{' '.join(words[:_QUOTED_WORDS])}…'"
+        return f"'…{' '.join(words[-count:])}'"
+    return f"'{' '.join(words[:count])}…'"

@@ -67,7 +67,8 @@ class Source:
         first, last = self.loose_text[path]
         lines = self.text.split("\n")[first:last]  # below the key line, to the value's end
         stripped = "\n".join(line.strip() for line in lines).strip("\n").split("\n")
-        return any(not line or _JOINED_AWAY.match(line) for line in stripped)
+        # A line that starts with '#' is a YAML comment here, whatever follows it.
+        return any(not line or line.startswith("#") or _INTERRUPTS.match(line) for line in stripped)
 
     def folds_blocks(self, path: FieldPath) -> bool:
         """Whether ``path``, written with '>', joins a heading or list item and a line."""
@@ -592,8 +593,6 @@ _NUMBER_SIGN = re.compile(r"[ \t]+(#[^\s#].*)")
 _LETTER = re.compile(r"[^\W\d_]")
 _INTERRUPTS = re.compile(r"#{1,6}(\s|$)|[-*+]\s|1[.)]\s|>")
 _HEADING_LINE = re.compile(r"#{1,6}(\s|$)")
-# A line of loose text that joining loses: a YAML comment ('#…'), or a block that '|' keeps.
-_JOINED_AWAY = re.compile(r"#|[-*+]\s|1[.)]\s|>")
 
 
 def _prose(line: str) -> bool:

@@ -26,7 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from assembler.errors import InputRejected, Problem, Severity, UsageError, sort_problems
 from assembler.fsutil import unreadable
-from assembler.markdown_check import markdown_mistakes
+from assembler.markdown_check import markdown_mistakes, quoted
 from assembler.memo import key_of, recall
 from assembler.model import (
     DOCUMENT_KINDS,
@@ -808,17 +808,12 @@ def comment_cuts(source: Source, display: str) -> list[Problem]:
             display,
             line,
             field_label(path),
-            f"de tekst vanaf '{_first_words(cut)}' valt weg: YAML leest ' #' als het begin van "
+            f"de tekst vanaf {quoted(cut, count=6)} valt weg: YAML leest ' #' als het begin van "
             'een opmerking (zet de hele tekst tussen aanhalingstekens: "...")',
             "waarschuwing",
         )
         for path, (line, cut) in source.cut_by_comment.items()
     ]
-
-
-def _first_words(text: str, count: int = 6) -> str:
-    words = text.split()
-    return " ".join(words[:count]) + ("…" if len(words) > count else "")
 
 
 # Emoji and pictographs: most fonts have none of them, some a few (DejaVu has ☺ and ✓). Skin

@@ -270,6 +270,16 @@ def test_prism_rejects_what_the_spec_forbids(prism: str) -> None:
 # --------------------------------------------------------------------------- stub servers
 
 
+def publish_cli(
+    run_cli: Callable[..., CliResult],
+    project: Project,
+    url: str,
+    meeting: str = f"dossiers/{WONEN}",
+) -> CliResult:
+    """``assembler publish MEETING --naar URL`` in the project, as a clerk types it."""
+    return run_cli("publish", meeting, "--naar", url, cwd=project.root)
+
+
 def _make_confidential(project: Project, item: str = "snelfietsroutes") -> None:
     """Set a dossier of the wonen meeting to verspreiden: Nee."""
     dossier = project.dossiers / WONEN / item / "dossier.yaml"
@@ -538,7 +548,7 @@ def test_the_command_says_where_the_pdfs_are_that_the_links_point_to(
     """Only the metadata is sent: the clerk puts the files where publicatie_url says."""
     monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
     with Stub([]) as stub:
-        result = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        result = publish_cli(run_cli, project, stub.url)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[-2] == (
@@ -623,7 +633,7 @@ def test_the_command_says_which_files_to_take_down_where_the_links_pointed(
     """The API forgets a withdrawn document; the web server at publicatie_url does not."""
     monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
     with Stub([]) as stub:
-        first = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        first = publish_cli(run_cli, project, stub.url)
         assert first.exit_code == 0, first.stderr
         assert "Haal weg" not in first.stdout
         records = _publication(project)["documenten"]
@@ -632,7 +642,7 @@ def test_the_command_says_which_files_to_take_down_where_the_links_pointed(
         )
         assert len(names) == 4  # the voorstel and its three annexes
         _make_confidential(project)
-        again = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        again = publish_cli(run_cli, project, stub.url)
     assert again.exit_code == 0, again.stderr
     assert (
         "Haal weg van publicatie_url, want geen link wijst er nog naar (niet meer openbaar, niet "
@@ -646,7 +656,7 @@ def test_files_withdrawn_before_a_failure_are_said_then_and_at_the_next_publish(
 ) -> None:
     monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
     with Stub([]) as stub:
-        first = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        first = publish_cli(run_cli, project, stub.url)
         assert first.exit_code == 0, first.stderr
         records = _publication(project)["documenten"]
         names = sorted(
@@ -654,13 +664,13 @@ def test_files_withdrawn_before_a_failure_are_said_then_and_at_the_next_publish(
         )
         _make_confidential(project)
         stub.script = [200, 200, 200] + [503] * 4  # three of the four deletions, then down
-        failed = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        failed = publish_cli(run_cli, project, stub.url)
         assert failed.exit_code == 3
         assert failed.stderr.rstrip().endswith(
             "; deze documenten zijn al ingetrokken, haal hun bestanden weg van publicatie_url: "
             f"{', '.join(names[:3])}"
         ), failed.stderr
-        again = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        again = publish_cli(run_cli, project, stub.url)
     assert again.exit_code == 0, again.stderr
     assert (
         "Haal weg van publicatie_url, want geen link wijst er nog naar (niet meer openbaar, niet "
@@ -677,16 +687,16 @@ def test_a_file_another_meeting_links_to_is_not_to_be_taken_down(
     monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
     later = "dossiers/2023-07-14-pfho-ruimte-wonen"
     with Stub([]) as stub:
-        first = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        first = publish_cli(run_cli, project, stub.url)
         assert first.exit_code == 0, first.stderr
         assert run_cli("vergadering", later, cwd=project.root).exit_code == 0  # a new meeting
         moved = run_cli(
             "verplaats", f"dossiers/{WONEN}/woningbouwafspraken", later, "--toch", cwd=project.root
         )
         assert moved.exit_code == 0, moved.stderr
-        new = run_cli("publish", later, "--naar", stub.url, cwd=project.root)
+        new = publish_cli(run_cli, project, stub.url, later)
         assert new.exit_code == 0, new.stderr
-        old = run_cli("publish", f"dossiers/{WONEN}", "--naar", stub.url, cwd=project.root)
+        old = publish_cli(run_cli, project, stub.url)
     assert old.exit_code == 0, old.stderr
     linked = json.loads((project.root / later / "publicatie.json").read_text(encoding="utf-8"))
     names = {r["bestandsnaam"] for r in linked["documenten"].values() if r["zijde"] == "openbaar"}
