@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from assembler.memo import key_of, recall
+from assembler.source import opens_a_dash_aside
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -42,7 +43,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 6
+CHECK_VERSION = 7
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -139,7 +140,7 @@ def _line_start(line: int, typed: str, in_list: bool, above: str) -> Iterator[_M
         return
     text = "gewone tekst achter de regel erboven" if follows else "gewone tekst"
     bullet = _PASTED_BULLET.match(typed)
-    if bullet and bullet.group(1) in _DASHES and not _dash_list(above, typed):
+    if bullet and bullet.group(1) in _TYPED_DASHES and not _dash_list(above, typed):
         bullet = None  # "… de regio\n– na overleg met de gemeenten – te vragen": a dash aside
     if bullet:
         pasted = bullet.group(1) or bullet.group(2)
@@ -169,15 +170,16 @@ def _line_start(line: int, typed: str, in_list: bool, above: str) -> Iterator[_M
     yield line, f"{quoted(typed)} {what} (zet een spatie na '{marker.group()}': {quoted(fixed)})"
 
 
-_DASHES = ("–", "—")
+_TYPED_DASHES = ("–", "—")  # en and em dash: a list pasted from Word, or an aside
 
 
 def _dash_list(above: str, typed: str) -> bool:
     """Whether a dash at a line's start makes a list item: after a line ending in ':' or below
     another such item; not a dash that opens an aside closed on the same line ('– na overleg
     met de gemeenten – laten weten')."""
-    aside = " – " in typed[2:] or " — " in typed[2:]
-    return not aside and (above.endswith(":") or above.startswith(("– ", "— ")))
+    return not opens_a_dash_aside(typed) and (
+        above.endswith(":") or (above[:1] in _TYPED_DASHES and above[1:2] == " ")
+    )
 
 
 def _letter_list(letter: str, above: str) -> bool:
@@ -270,7 +272,7 @@ def _dash_aside(tokens: list[Token], index: int, lines: list[str]) -> Iterator[_
         return
     typed = lines[opening.map[0]].strip()
     above = lines[opening.map[0] - 1].strip() if opening.map[0] else ""
-    if " - " in typed[2:] and above and not above.endswith(":"):
+    if opens_a_dash_aside(typed) and above and not above.endswith(":"):
         yield (
             opening.map[0],
             f"{quoted(typed)} wordt een punt van een lijst, los van de zin erboven (typ voor een "

@@ -600,12 +600,22 @@ def _prose(line: str) -> bool:
     return bool(line) and not _HEADING_LINE.match(line)
 
 
+_DASHES = ("-", "–", "—")  # a hyphen typed for a dash, an en dash, an em dash
+
+
+def opens_a_dash_aside(line: str) -> bool:
+    """Whether ``line`` opens with a dash that starts an aside closed on the same line
+    ('– na overleg met de gemeenten – te laten weten'): text, not a list item."""
+    return (
+        line[:1] in _DASHES
+        and line[1:2] == " "
+        and any(f" {dash} " in line[2:] for dash in _DASHES)
+    )
+
+
 def _starts_a_block(line: str) -> bool:
-    """Whether ``line`` starts a block below a paragraph line: not '- 42 van hen - vooral…',
-    a dash that opens an aside closed on the same line."""
-    if not _INTERRUPTS.match(line):
-        return False
-    return not (line[:2] in ("- ", "– ") and (" - " in line[2:] or " – " in line[2:]))
+    """Whether ``line`` starts a block below a paragraph line: not '- 42 van hen - vooral…'."""
+    return bool(_INTERRUPTS.match(line)) and not opens_a_dash_aside(line)
 
 
 _KEY = re.compile(r"^\s*(?:-\s+)?([^\s#'\"\-\[{][^:#]*?)\s*:(?:\s|$)")

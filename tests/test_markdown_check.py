@@ -116,6 +116,12 @@ MISTAKES = {
         "'- vooral in Hilversum -…' wordt een punt van een lijst, los van de zin erboven (typ "
         "voor een gedachtestreepje '–', of zet de regel achter de vorige)",
     ),
+    "hyphen-as-a-dash-closed-by-a-dash": (
+        "De regio heeft ruim 400 jongeren begeleid\n- vooral in Hilversum – naar werk.",
+        1,
+        "'- vooral in Hilversum –…' wordt een punt van een lijst, los van de zin erboven (typ "
+        "voor een gedachtestreepje '–', of zet de regel achter de vorige)",
+    ),
     # Lists pasted from Word or Outlook.
     "word-bullet": (
         "Inleiding\n•\tWoningbouw",
@@ -220,6 +226,7 @@ CORRECT = {
         "– in afwachting van de evaluatie – aan te gaan."
     ),
     "dash-aside-after-a-colon": "stelt voor:\n– gelet op de termijn – de zienswijze te geven.",
+    "dash-aside-closed-by-a-hyphen": "stelt voor:\n– gelet op de termijn - de zienswijze te geven.",
     "one-item-list-below-a-colon": "Wij stellen voor:\n- de afspraken - zoals bijgevoegd - vast.",
     "list-of-two-below-a-sentence": "Het gaat om\n- woningbouw - vooral sociaal\n- mobiliteit",
     "hashtags-at-a-line-start": "Op LinkedIn met de hashtags\n#regiowerkt en #thuisinderegio.",
