@@ -32,12 +32,11 @@ from assembler.errors import (
     BuildLocked,
     EnvironmentProblem,
     ExitCode,
-    OutputNotWritable,
     Problem,
     dutch_list,
     sort_problems,
 )
-from assembler.fsutil import TEMP_PREFIX, not_writable, write_text_atomic
+from assembler.fsutil import TEMP_PREFIX, not_writable, write_cache_text, write_text_atomic
 from assembler.layout import (
     BUNDLE_FILE,
     EXPORT_DIR,
@@ -283,8 +282,7 @@ def _check_templates(project: Project, store: Path, key: str) -> list[Problem]:
     # Errors are not repeated here: rendering says each in its own words.
     warnings = [p for p in lint_templates(project) if p.ernst == "waarschuwing"]
     record = {"sleutel": key, "meldingen": [p.as_json() for p in warnings]}
-    with suppress(OutputNotWritable):  # the build itself says why it cannot write
-        write_text_atomic(store, json.dumps(record, ensure_ascii=False) + "\n")
+    write_cache_text(store, json.dumps(record, ensure_ascii=False) + "\n")
     return warnings
 
 
@@ -934,7 +932,7 @@ def _install(staging: Path, target: Path, names: Sequence[str]) -> list[Path]:
     try:
         target.mkdir(parents=True, exist_ok=True)
         for name in names:
-            os.replace(staging / name, target / name)
+            _move(staging / name, target / name)
         for old in target.iterdir():
             if old.is_file() and old.name not in names:
                 old.unlink()
@@ -947,6 +945,14 @@ def _install(staging: Path, target: Path, names: Sequence[str]) -> list[Path]:
     except OSError as error:
         raise not_writable(target, error) from None
     return [target / name for name in names]
+
+
+def _move(source: Path, target: Path) -> None:
+    """Rename ``source`` to ``target``; a refusal names ``target`` (a folder in its place)."""
+    try:
+        os.replace(source, target)
+    except OSError as error:
+        raise not_writable(target, error) from None
 
 
 def _discard(staging: Path) -> None:
@@ -1376,14 +1382,14 @@ def _meeting_bundles(
         )
     # The meeting folder also holds the dossiers' folders, so only these six files move;
     # without PDFs, the old ones go, as a dossier's do: they would not match the agendas.
-    try:
-        for name in MEETING_OUTPUTS:
-            if name in made:
-                os.replace(staging / name, plan.folder / name)
-            else:
-                (plan.folder / name).unlink(missing_ok=True)
-    except OSError as error:
-        raise not_writable(plan.folder, error) from None
+    for name in MEETING_OUTPUTS:
+        if name in made:
+            _move(staging / name, plan.folder / name)
+            continue
+        try:
+            (plan.folder / name).unlink(missing_ok=True)
+        except OSError as error:
+            raise not_writable(plan.folder / name, error) from None
     # Each item's key too: a build of one dossier tells from it whether the agenda shows the
     # dossier as it is now (see _left_behind).
     items = {p.output_dir.name: p.key for p in plan.items}

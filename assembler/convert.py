@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assembler.errors import AssemblerError, ConversionFailed, LibreOfficeMissing
-from assembler.fsutil import atomic_path, unreadable
+from assembler.fsutil import atomic_path, unreadable, write_cache_text
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -203,11 +203,7 @@ def _version_of(binary: str) -> str:
         if isinstance(cached, dict) and isinstance(cached.get(stamp), str):
             return str(cached[stamp])
     version = _ask_version(binary)
-    # The memo only saves a tenth of a second; a read-only home must not stop a build.
-    with contextlib.suppress(OSError, AssemblerError):
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(memo) as temp:
-            temp.write_text(json.dumps({stamp: version}), encoding="utf-8")
+    write_cache_text(memo, json.dumps({stamp: version}))
     return version
 
 

@@ -15,15 +15,13 @@ network share, a FAT stick) it could change again within the same tick, unnotice
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import time
 from pathlib import Path
 
-from assembler.errors import OutputNotWritable
-from assembler.fsutil import digest_stream, write_text_atomic
+from assembler.fsutil import digest_stream, write_cache_text
 
 # Older than this, a file's times would show any later change (FAT keeps times in 2-s steps).
 SETTLED_SECONDS = 3.0
@@ -98,8 +96,5 @@ class FileDigests:
         files = dict(sorted(files.items()))
         if files == self._stored:
             return
-        # Only a later build's speed depends on the store: a build that made its outputs does
-        # not fail for want of it (a colleague without write access to build/.cache, say).
-        with contextlib.suppress(OutputNotWritable):
-            write_text_atomic(self.store, json.dumps({"format": _FORMAT, "files": files}) + "\n")
+        write_cache_text(self.store, json.dumps({"format": _FORMAT, "files": files}) + "\n")
         self._stored = files

@@ -60,6 +60,8 @@ def not_writable(path: Path, error: OSError, again: str = "bouw") -> OutputNotWr
         reason = "de map is alleen-lezen of afgeschermd (controleer de rechten)"
     elif error.errno in (errno.ENOTDIR, errno.EEXIST):
         reason = "er staat een bestand waar een map hoort (verwijder of hernoem dat bestand)"
+    elif error.errno == errno.EISDIR:
+        reason = "er staat een map waar dit bestand hoort (verwijder of hernoem die map)"
     else:
         reason = f"{error.strerror or error} (controleer de map)"
     return OutputNotWritable(path, reason)
@@ -125,6 +127,14 @@ def write_bytes_atomic(target: Path, data: bytes) -> Path:
 def write_text_atomic(target: Path, text: str) -> Path:
     """Write UTF-8 ``text`` to ``target`` atomically and return ``target``."""
     return write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def write_cache_text(target: Path, text: str) -> None:
+    """Write a cache file atomically, or leave it unwritten when the disk or folder refuses."""
+    # A cache only saves a later build time: a build that made its outputs does not fail for
+    # want of one (a read-only home, a colleague without write access to build/.cache).
+    with contextlib.suppress(OutputNotWritable):
+        write_text_atomic(target, text)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -8,7 +8,6 @@ reports into problems at the dossier line that names the annex.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -20,8 +19,8 @@ from types import TracebackType
 
 from assembler import __version__, library_versions
 from assembler.annex import CHECKS_VERSION, AnnexLimits, AnnexReport, inspect_annexes
-from assembler.errors import OutputNotWritable, Problem
-from assembler.fsutil import digest_stream, write_text_atomic
+from assembler.errors import Problem
+from assembler.fsutil import digest_stream, write_cache_text
 from assembler.project import DOSSIER_FILE, Project
 from assembler.source import field_label
 from assembler.validate import DossierInput
@@ -143,8 +142,7 @@ class AnnexIntake:
             record = self.records.get(path) if report.final and path.is_file() else None
             if record is not None:
                 fields = {k: v for k, v in dataclasses.asdict(report).items() if k != "path"}
-                with contextlib.suppress(OutputNotWritable, OSError):
-                    write_text_atomic(record, json.dumps(fields, ensure_ascii=False))
+                write_cache_text(record, json.dumps(fields, ensure_ascii=False))
         return reports
 
     def _record(self, path: Path) -> Path | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assembler.fsutil import write_text_atomic
+from assembler.fsutil import write_cache_text
 
 __all__ = ["key_of", "recall", "remembered"]
 
@@ -56,11 +56,8 @@ def remembered(store: Path) -> Iterator[None]:
     finally:
         _ANSWERS.reset(token)
     if answers.now != answers.before:
-        # Only a cache: a build that cannot keep it is slower next time, not wrong.
-        with suppress(OSError):
-            store.parent.mkdir(parents=True, exist_ok=True)
-            kept = {"versie": STORE_VERSION, "antwoorden": answers.now}
-            write_text_atomic(store, json.dumps(kept, ensure_ascii=False) + "\n")
+        kept = {"versie": STORE_VERSION, "antwoorden": answers.now}
+        write_cache_text(store, json.dumps(kept, ensure_ascii=False) + "\n")
 
 
 def key_of(*parts: str) -> str:

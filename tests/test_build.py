@@ -1092,6 +1092,19 @@ def test_a_file_where_a_build_folder_belongs_is_the_machine_not_the_template(
     assert melding.startswith(f"build/{ECONOMIE}/"), melding
 
 
+def test_a_folder_where_an_output_belongs_is_named_with_what_to_do(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    # Was: "build/<meeting>: kan niet schrijven: Is a directory (controleer de map)".
+    (small_project / "build" / ECONOMIE / "agenda.docx").mkdir(parents=True)
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"fout: build/{ECONOMIE}/agenda.docx: kan niet schrijven: er staat een map waar dit "
+        "bestand hoort (verwijder of hernoem die map)"
+    )
+
+
 def test_a_new_meeting_format_remakes_the_agendas_and_no_dossier(
     small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

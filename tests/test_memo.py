@@ -63,6 +63,23 @@ def test_a_damaged_or_unwritable_store_only_means_working_it_out(tmp_path: Path)
     blocked.write_text("")
     with remembered(blocked / "controles.json"):  # its folder is a file: cannot be kept
         assert _ask("a", [8], asked) == [8]
+    taken = tmp_path / "bezet.json"
+    taken.mkdir()
+    with remembered(taken):  # a folder where the store goes: cannot be kept either
+        assert _ask("a", [9], asked) == [9]
+
+
+def test_a_build_that_cannot_keep_its_answers_still_builds(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Every cache of the build, made impossible to write: the outputs are made all the same."""
+    cache = example_project / "build" / ".cache"
+    for name in ("controles.json", "bestanden.json", "sjablonen.json"):
+        (cache / name).mkdir(parents=True)
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert "kan niet schrijven" not in result.stderr
+    assert list((example_project / "build" / ECONOMIE).glob("*-werklocaties/voorstel.docx"))
 
 
 def test_keys_differ_with_any_part() -> None:
