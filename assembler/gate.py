@@ -106,9 +106,14 @@ class Leak:
     message: str
     line: int | None = None
     field: str = ""
+    # A part the gate could not read is no leak found, but not one ruled out either: said,
+    # so that a person looks, without stopping the export.
+    unread: bool = False
 
     def problem(self) -> Problem:
         """The leak as a problem record for the clerk."""
+        if self.unread:
+            return Problem(self.where, self.line, self.field, self.message, "waarschuwing")
         return Problem(self.where, self.line, self.field, self.message)
 
 
@@ -125,6 +130,7 @@ class PdfFacts:
     # Squashed, by where a reader finds it: "" for the pages' own text, then the bookmarks,
     # the document properties, and annotations, form fields, links and page labels.
     texts: tuple[tuple[str, str], ...]
+    unread: tuple[str, ...] = ()  # what of its text could not be read: "pagina 3", …
 
 
 def _sha(data: bytes) -> str:
@@ -280,6 +286,7 @@ class _Attached:
     names: tuple[str, ...]  # the names and description it is shown with
     sha256: str
     text: str  # what a reader of it sees, when asked for ("" otherwise)
+    read: bool = True  # False when its text was asked for and could not be read
 
 
 def _embedded_files(pdf: pikepdf.Pdf, *, with_text: bool) -> list[_Attached]:
@@ -296,7 +303,7 @@ def _embedded_files(pdf: pikepdf.Pdf, *, with_text: bool) -> list[_Attached]:
             stream = ef.get("/UF", ef.get("/F")) if isinstance(ef, pikepdf.Dictionary) else None
             data = stream.read_bytes() if isinstance(stream, pikepdf.Stream) else b""
             text = _embedded_text(data) if with_text else ""
-            files.append(_Attached(names, _sha(data), text))
+            files.append(_Attached(names, _sha(data), text or "", text is not None))
     return files
 
 
@@ -305,13 +312,15 @@ _MAX_EMBEDDED_TEXT_BYTES = 50 * 1024 * 1024
 _OFFICE_TEXT_PARTS = ("word/document.xml", "content.xml", "xl/sharedStrings.xml")
 
 
-def _embedded_text(data: bytes) -> str:
-    """What a reader of an embedded file sees: a PDF's text, an office file's, plain text."""
+def _embedded_text(data: bytes) -> str | None:
+    """What a reader of an embedded file sees: a PDF's text, an office file's, plain text;
+    None when it cannot be read."""
     if len(data) > _MAX_EMBEDDED_TEXT_BYTES:
-        return ""
+        return None
     try:
         if b"%PDF-" in data[:1024]:
-            return _extract_text(data)
+            text, unread = _extract_text(data)
+            return None if unread else text
         if data.startswith(b"PK\x03\x04"):
             return _office_text(data)
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -321,7 +330,7 @@ def _embedded_text(data: bytes) -> str:
         except UnicodeDecodeError:
             return data.decode("cp1252", "replace")
     except Exception:  # a damaged attachment (a broken zip, a bad stream): the rest is checked
-        return ""
+        return None
 
 
 def _office_text(data: bytes) -> str:
@@ -351,23 +360,25 @@ def _quiet_pypdf() -> Iterator[None]:
 _LINE_END_HYPHEN = re.compile(r"-[ \t]*\n\s*")
 
 
-def _page_text(data: bytes) -> str:
+def _page_text(data: bytes) -> tuple[str, list[str]]:
     with _quiet_pypdf():
         return _extract_text(data)
 
 
-def _extract_text(data: bytes) -> str:
+def _extract_text(data: bytes) -> tuple[str, list[str]]:
+    """A PDF's text, and what of it could not be read ("pagina 3", "de tekst")."""
+    chunks: list[str] = []
+    unread: list[str] = []
     try:
         reader = PdfReader(io.BytesIO(data))
-        chunks = []
-        for page in reader.pages:
+        for number, page in enumerate(reader.pages, start=1):
             try:
                 chunks.append(page.extract_text() or "")
             except Exception:  # one odd page must not hide the others' text
-                continue
-        return "\n".join(chunks)
+                unread.append(f"pagina {number}")
     except Exception:  # unreadable for pypdf: the other checks still run
-        return ""
+        unread.append("de tekst" if not chunks else f"de pagina's na pagina {len(chunks)}")
+    return "\n".join(chunks), unread
 
 
 def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
@@ -379,8 +390,14 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
             attached = _embedded_files(pdf, with_text=with_text)
         embedded = tuple(file.sha256 for file in attached)
         texts: tuple[tuple[str, str], ...] = ()
+        unread: list[str] = []
         if with_text:
-            shown = _page_text(data)
+            shown, unread = _page_text(data)
+            unread += [
+                f"het bijgevoegde bestand '{f.names[0] if f.names else '?'}'"
+                for f in attached
+                if not f.read
+            ]
             # Word and LibreOffice break long compounds at a hyphen: "Onderhandelings-" at a
             # line's end, "mandaat" on the next. Searched both ways: "Noord-Holland" too.
             hyphens = "-\n" in shown or "- \n" in shown
@@ -400,7 +417,7 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
                 ),
                 ("in een bijgevoegd bestand", squash("\n".join(f.text for f in attached))),
             )
-    return PdfFacts(_sha(data), embedded, pages, texts)
+    return PdfFacts(_sha(data), embedded, pages, texts, tuple(unread))
 
 
 def content_digest(path: Path) -> str:
@@ -556,6 +573,15 @@ def _file_leaks(
             else:
                 continue
             break
+    if facts.unread and terms:
+        leaks.append(
+            Leak(
+                item.label,
+                f"de tekst van {_listed(facts.unread)} kon niet gelezen worden, en is dus niet "
+                "nagezien op kenmerken en titels van vertrouwelijke dossiers (kijk dat zelf na)",
+                unread=True,
+            )
+        )
     said: set[str] = set()  # one leak per term, where a reader finds it first
     for where, text in facts.texts:
         found = [t for t in terms if t.text not in said]
@@ -578,13 +604,18 @@ def _term_leaks(
     ]
 
 
-def enforce(audit: Audit) -> None:
-    """Raise ConfidentialityViolation (exit 4) naming every leak; return when there is none."""
+def _listed(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} en {parts[-1]}"
+
+
+def enforce(audit: Audit) -> list[Problem]:
+    """Raise ConfidentialityViolation (exit 4) naming every leak; when there is none, return
+    the warnings for what could not be read."""
     leaks = find_leaks(audit)
-    if not leaks:
-        return
     problems = sorted({leak.problem() for leak in leaks})
-    count = len(problems)
+    if all(leak.unread for leak in leaks):
+        return problems
+    count = sum(problem.ernst == "fout" for problem in problems)
     raise ConfidentialityViolation(
         f"export gestopt: {count} "
         f"{'vertrouwelijk gegeven' if count == 1 else 'vertrouwelijke gegevens'} "

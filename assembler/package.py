@@ -964,8 +964,11 @@ def _public_sources(
     return paths, terms
 
 
-def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExport]) -> None:
-    """Run the confidentiality gate over the public side of every planned package."""
+def audit_export(
+    project: Project, full: Catalog, exports: Sequence[MeetingExport]
+) -> list[Problem]:
+    """Run the confidentiality gate over the public side of every planned package; return
+    its warnings (what it could not read)."""
     secret_files, secret_terms = _secrets(project, full)
     public_paths, public_terms = _public_sources(project, full, secret_terms)
     audit = gate.Audit(
@@ -991,7 +994,7 @@ def audit_export(project: Project, full: Catalog, exports: Sequence[MeetingExpor
                 ("\n".join(names), zip_name),
             )
         ]
-    gate.enforce(audit)
+    return gate.enforce(audit)
 
 
 # --------------------------------------------------------------------------- the export
@@ -1152,7 +1155,7 @@ def package_meetings(
             except InputRejected as rejected:
                 report.problems.extend(rejected.problems)
         try:
-            audit_export(project, full, exports)
+            report.problems += audit_export(project, full, exports)
         except AssemblerError as stopped:
             # What the build said (a warning at an agenda line, what it withdrew) goes with
             # the stop: it may be what the clerk needs to mend.

@@ -204,8 +204,44 @@ def test_a_damaged_embedded_file_is_checked_by_its_name_and_breaks_nothing(
     damaged[start : start + 20] = bytes(20)
     name = f"{SECRET_KENMERK}.docx"
     assert kenmerk_leaks_of_an_attachment(tmp_path, name, bytes(damaged)) == [
-        f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"
+        # Its text could not be read: said, so that a person looks (a warning, see below).
+        f"de tekst van het bijgevoegde bestand '{name}' kon niet gelezen worden, en is dus "
+        "niet nagezien op kenmerken en titels van vertrouwelijke dossiers (kijk dat zelf na)",
+        f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'",
     ]
+
+
+def test_a_page_whose_text_cannot_be_read_is_a_warning_not_a_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, an error reading a page's text left that page unsearched, and nothing said."""
+    from pypdf import PageObject
+
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Een"], ["Twee"], ["Drie"]])
+    extract = PageObject.extract_text
+
+    def odd_second_page(page: PageObject, *args: object, **kwargs: object) -> str:
+        if "Twee" in extract(page):
+            raise KeyError("/Font")
+        return extract(page)
+
+    monkeypatch.setattr(PageObject, "extract_text", odd_second_page)
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(path, "openbaar/bijlage.pdf", "m")],
+        confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
+    )
+    assert [p.format() for p in gate.enforce(audit)] == [
+        "openbaar/bijlage.pdf: waarschuwing: de tekst van pagina 2 kon niet gelezen worden, en is "
+        "dus niet nagezien op kenmerken en titels van vertrouwelijke dossiers (kijk dat zelf na)"
+    ]
+    # Said with the leaks when there are any; only the leaks count.
+    audit.public_texts.append(
+        gate.PublicText(f"zie {SECRET_KENMERK}", "openbaar/manifest.json", "m")
+    )
+    with pytest.raises(ConfidentialityViolation) as raised:
+        gate.enforce(audit)
+    assert raised.value.message.startswith("export gestopt: 1 vertrouwelijk gegeven ")
+    assert [p.ernst for p in raised.value.problems] == ["waarschuwing", "fout"]
 
 
 def kenmerk_leaks_of_an_attachment(tmp_path: Path, name: str, content: bytes) -> list[str]:
@@ -218,7 +254,7 @@ def kenmerk_leaks_of_an_attachment(tmp_path: Path, name: str, content: bytes) ->
         public_files=[gate.PublicFile(path, "openbaar/bijlage.pdf", "m")],
         confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
     )
-    return [leak.message.split(" van het")[0] for leak in gate.find_leaks(audit)]
+    return [leak.message.split(" van het vertrouwelijke")[0] for leak in gate.find_leaks(audit)]
 
 
 def test_short_generic_subject_is_not_a_term_but_a_kenmerk_always_is() -> None:
@@ -694,6 +730,34 @@ def test_a_title_in_an_annotation_field_link_or_label_is_found(
     said = f"noemt {ANNOTATIONS} het kenmerk '{SECRET_KENMERK}' van het vertrouwelijke dossier"
     assert said in result.stderr
     assert not (project.build / WONEN / "export").exists()
+
+
+@pytest.mark.slow
+def test_an_annex_attachment_the_gate_cannot_read_is_said_at_its_dossier_line(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    folder = project.dossiers / WONEN / "snelfietsroutes"
+    buffer = io.BytesIO()
+    Document().save(buffer)
+    damaged = bytearray(buffer.getvalue())
+    start = damaged.index(b"word/document.xml") + 40  # into the entry's compressed bytes
+    damaged[start : start + 20] = bytes(20)
+    annex = folder / "bijlage-3-notitie-criteria-prioritering.pdf"
+    with pikepdf.open(annex, allow_overwriting_input=True) as pdf:
+        spec = pikepdf.AttachedFileSpec(pdf, bytes(damaged), filename="aantekeningen.docx")
+        pdf.attachments["aantekeningen.docx"] = spec
+        pdf.save(annex)
+    dossier = folder / "dossier.yaml"
+    lines = dossier.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if annex.name in text)
+    result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:{line}: waarschuwing: bijlagen[3].bestand: "
+        "de tekst van het bijgevoegde bestand 'aantekeningen.docx' kon niet gelezen worden, en is "
+        "dus niet nagezien op kenmerken en titels van vertrouwelijke dossiers (kijk dat zelf na)"
+    ) in result.stderr.splitlines()
+    assert (project.build / WONEN / "export" / "openbaar").is_dir()
 
 
 @pytest.mark.slow
