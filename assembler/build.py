@@ -1035,7 +1035,9 @@ def _run(
             # rendering never waits for the intake's first answers. Unchanged dossiers are not
             # checked again: their annexes were accepted before.
             intake.start([plan.dossier for plan in work.dossiers])
-            agendas = _render_agendas(project, catalog, work.meetings, report)
+            agendas = _render_agendas(
+                project, catalog, work.meetings, report, options.source_date_epoch
+            )
             if conversions is not None:
                 conversions.add_agendas(agendas)
             # Rendered, in dossier order, until the intake has judged their annexes.
@@ -1080,7 +1082,7 @@ def _run(
                     conversions.service.poll()
 
             for plan in work.dossiers:
-                renderer.submit(project, catalog, plan)
+                renderer.submit(project, catalog, plan, options.source_date_epoch)
                 take(renderer.results(wait=False), wait=False)
             take(renderer.results(wait=True), wait=True)
             if conversions is not None:
@@ -1131,7 +1133,9 @@ class _Renderer:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def submit(self, project: Project, catalog: Catalog, plan: _Plan) -> None:
+    def submit(
+        self, project: Project, catalog: Catalog, plan: _Plan, source_date_epoch: int | None
+    ) -> None:
         """Start rendering ``plan``'s document into its staging folder."""
         from assembler.render import build_context, document_properties, render_document
 
@@ -1143,7 +1147,7 @@ class _Renderer:
             template,
             build_context(document, catalog.organisation, project.root),
             staging / f"{document.kind}.docx",
-            document_properties(document, catalog.organisation),
+            document_properties(document, catalog.organisation, source_date_epoch),
         )
         label = project.display(template)
         if self.pool is not None:
@@ -1232,7 +1236,11 @@ def _install_dossier(project: Project, plan: _Plan, warnings: Sequence[Problem])
 
 
 def _render_agendas(
-    project: Project, catalog: Catalog, meetings: list[_MeetingPlan], report: BuildReport
+    project: Project,
+    catalog: Catalog,
+    meetings: list[_MeetingPlan],
+    report: BuildReport,
+    source_date_epoch: int | None,
 ) -> dict[Path, Path]:
     """Render both agendas of each meeting into its staging folder; return docx -> pdf."""
     if not meetings:
@@ -1259,6 +1267,7 @@ def _render_agendas(
                         keywords=plan.meeting.meeting.date.isoformat(),
                         date=plan.meeting.meeting.date,
                         author=catalog.organisation.name,
+                        source_date_epoch=source_date_epoch,
                     ),
                     label=project.display(template),
                 )

@@ -19,7 +19,6 @@ import datetime as dt
 import functools
 import io
 import math
-import os
 import re
 import warnings
 import zipfile
@@ -99,6 +98,9 @@ class DocumentProperties:
     date: dt.date
     author: str = ""
     language: str = LANGUAGE
+    # The creation and modification time written: SOURCE_DATE_EPOCH when the build has one
+    # (as its PDFs and bundles get), the document's date otherwise.
+    source_date_epoch: int | None = None
 
 
 def dutch_date(value: dt.date) -> str:
@@ -193,7 +195,9 @@ def build_context(
     return context
 
 
-def document_properties(document: Document, organisatie: Organisatie) -> DocumentProperties:
+def document_properties(
+    document: Document, organisatie: Organisatie, source_date_epoch: int | None = None
+) -> DocumentProperties:
     """Title, subject and keywords of a dossier's output document."""
     kind = type(document).kind or "document"
     return DocumentProperties(
@@ -202,6 +206,7 @@ def document_properties(document: Document, organisatie: Organisatie) -> Documen
         keywords=document.reference,
         date=document.date,
         author=organisatie.name,
+        source_date_epoch=source_date_epoch,
     )
 
 
@@ -612,9 +617,8 @@ def _jinja_problem(template: _Template, error: JinjaTemplateError) -> TemplateEr
 
 
 def _timestamp(properties: DocumentProperties) -> dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    if properties.source_date_epoch is not None:
+        return dt.datetime.fromtimestamp(properties.source_date_epoch, tz=dt.UTC)
     return dt.datetime.combine(properties.date, dt.time(0, 0), tzinfo=dt.UTC)
 
 

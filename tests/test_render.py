@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import shutil
@@ -497,14 +498,38 @@ def test_failed_render_keeps_previous_output(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- reproducibility
 
 
-def test_same_inputs_give_identical_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    first = render_document(VOORSTEL, voorstel_context(), tmp_path / "a.docx", PROPERTIES)
-    second = render_document(VOORSTEL, voorstel_context(), tmp_path / "b.docx", PROPERTIES)
+def test_same_inputs_give_identical_bytes(tmp_path: Path) -> None:
+    properties = dataclasses.replace(PROPERTIES, source_date_epoch=1_700_000_000)
+    first = render_document(VOORSTEL, voorstel_context(), tmp_path / "a.docx", properties)
+    second = render_document(VOORSTEL, voorstel_context(), tmp_path / "b.docx", properties)
     assert first.read_bytes() == second.read_bytes()
     core = Document(str(first)).core_properties
     assert core.created == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
     assert core.modified == core.created
+
+
+def test_a_build_given_an_epoch_dates_its_word_documents_by_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Called as a library, with no SOURCE_DATE_EPOCH in the environment: the Word documents
+    took the document's date while the PDFs and bundles took the epoch given."""
+    from assembler.build import BuildOptions, build_project
+    from assembler.project import Project
+
+    root = tmp_path / "project"
+    for name in ("dossiers", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    options = BuildOptions(paths=(root / "dossiers" / SEED_DOSSIER.parent.name,), pdf=False)
+    report = build_project(
+        Project(root), dataclasses.replace(options, source_date_epoch=1_700_000_000)
+    )
+    assert report.exit_code == 0
+    made = [*(root / "build").rglob("voorstel.docx"), *(root / "build").rglob("agenda.docx")]
+    assert len(made) == 2
+    for docx in made:
+        assert Document(str(docx)).core_properties.created == dt.datetime(
+            2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC
+        )
 
 
 def test_without_epoch_the_document_date_is_the_timestamp(tmp_path: Path) -> None:
