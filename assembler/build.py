@@ -1147,7 +1147,9 @@ class _Renderer:
             template,
             build_context(document, catalog.organisation, project.root),
             staging / f"{document.kind}.docx",
-            document_properties(document, catalog.organisation, source_date_epoch),
+            document_properties(
+                document, catalog.organisation, plan.meeting.meeting.meeting, source_date_epoch
+            ),
         )
         label = project.display(template)
         if self.pool is not None:
@@ -1680,6 +1682,7 @@ def _bundle(
     bands: Sequence[tuple[bool, ...]],
 ) -> Path:
     from assembler.bundle import BundleAnnex, BundleMeta, bundle_pdf
+    from assembler.render import document_properties
 
     document = plan.dossier.document
     office = set(_office_annexes(plan.dossier))
@@ -1698,7 +1701,9 @@ def _bundle(
         title=document.subject,
         author=catalog.organisation.name,
         kenmerk=document.reference,
-        subject=f"{document.kind.capitalize()} {plan.meeting.meeting.meeting}",
+        subject=document_properties(
+            document, catalog.organisation, plan.meeting.meeting.meeting
+        ).subject,
         niet_openbaar=not document.is_public,
         source_date_epoch=options.source_date_epoch,
     )

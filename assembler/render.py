@@ -196,13 +196,17 @@ def build_context(
 
 
 def document_properties(
-    document: Document, organisatie: Organisatie, source_date_epoch: int | None = None
+    document: Document,
+    organisatie: Organisatie,
+    overleg: str,
+    source_date_epoch: int | None = None,
 ) -> DocumentProperties:
-    """Title, subject and keywords of a dossier's output document."""
+    """Title, subject and keywords of a dossier's output document (and of its bundle)."""
     kind = type(document).kind or "document"
     return DocumentProperties(
         title=document.subject,
-        subject=f"{kind.capitalize()} {organisatie.name}",
+        # Which meeting it is for; the organisation is the author.
+        subject=f"{kind.capitalize()} {overleg}",
         keywords=document.reference,
         date=document.date,
         author=organisatie.name,

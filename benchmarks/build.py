@@ -623,7 +623,7 @@ def naive(project: Project, soffice: str, work: Path) -> tuple[float, float]:
             project.root / "templates" / "voorstel.docx",
             build_context(document, organisatie, project.root),
             folder / "voorstel.docx",
-            document_properties(document, organisatie),
+            document_properties(document, organisatie, "Portefeuillehoudersoverleg"),
         )
         subprocess.run(
             _soffice_command(soffice, profile, folder, [docx]), check=True, capture_output=True

@@ -95,7 +95,7 @@ def _render_from_template(folder: Path, count: int) -> list[Path]:
             ROOT / "templates" / "voorstel.docx",
             build_context(document, organisatie, ROOT),
             output,
-            document_properties(document, organisatie),
+            document_properties(document, organisatie, "Portefeuillehoudersoverleg"),
         )
         paths.append(output)
     return paths

@@ -215,7 +215,7 @@ def render_accepted(prop_project: PropertyProject, catalog: Catalog, out: Path) 
         prop_project.project.template_for(document.kind),
         build_context(document, catalog.organisation, prop_project.root),
         out,
-        document_properties(document, catalog.organisation),
+        document_properties(document, catalog.organisation, catalog.meetings[0].meeting.meeting),
     )
     return docx_texts(out)
 

@@ -174,7 +174,10 @@ def test_seed_fidelity(tmp_path: Path) -> None:
     document, organisation, project = seed_document()
     context = build_context(document, organisation, project.root)
     out = render_document(
-        VOORSTEL, context, tmp_path / "voorstel.docx", document_properties(document, organisation)
+        VOORSTEL,
+        context,
+        tmp_path / "voorstel.docx",
+        document_properties(document, organisation, "Portefeuillehoudersoverleg Economie"),
     )
     expected = normalise(SEED_TEXT.read_text(encoding="utf-8").splitlines())
     assert body_lines(out) == expected
@@ -184,7 +187,10 @@ def test_seed_header_footer_and_properties(tmp_path: Path) -> None:
     document, organisation, project = seed_document()
     context = build_context(document, organisation, project.root)
     out = render_document(
-        VOORSTEL, context, tmp_path / "voorstel.docx", document_properties(document, organisation)
+        VOORSTEL,
+        context,
+        tmp_path / "voorstel.docx",
+        document_properties(document, organisation, "Portefeuillehoudersoverleg Economie"),
     )
     word = Document(str(out))
     header = word.sections[0].header
@@ -203,7 +209,7 @@ def test_seed_header_footer_and_properties(tmp_path: Path) -> None:
     core = word.core_properties
     assert core.title == "Aanpak actieplan Werklocaties"
     assert core.keywords == "23.0001772"
-    assert core.subject == "Voorstel Regio Gooi en Vechtstreek"
+    assert core.subject == "Voorstel Portefeuillehoudersoverleg Economie"
     assert core.language == "nl-NL"
     assert core.created == dt.datetime(2023, 4, 11, tzinfo=dt.UTC)
 
@@ -582,7 +588,10 @@ def test_libreoffice_pdf_has_liberation_fonts_and_dutch_language(tmp_path: Path)
     document, organisation, project = seed_document()
     context = build_context(document, organisation, project.root)
     docx = render_document(
-        VOORSTEL, context, tmp_path / "voorstel.docx", document_properties(document, organisation)
+        VOORSTEL,
+        context,
+        tmp_path / "voorstel.docx",
+        document_properties(document, organisation, "Portefeuillehoudersoverleg Economie"),
     )
     profile = tmp_path / "profile"
     subprocess.run(
@@ -647,8 +656,10 @@ def test_memo_from_the_model(tmp_path: Path) -> None:
     assert context["niet_openbaar"] is True
     assert context["verspreiden"] == "Nee"
     assert context["bijlagen"] == []
-    properties = document_properties(memo, organisation)
-    assert properties.subject == "Memo Regio Gooi en Vechtstreek"
+    properties = document_properties(
+        memo, organisation, "Portefeuillehoudersoverleg Ruimte en Wonen"
+    )
+    assert properties.subject == "Memo Portefeuillehoudersoverleg Ruimte en Wonen"
     out = render_document(MEMO, context, tmp_path / "memo.docx", properties)
     lines = body_lines(out)
     assert "Onderwerp Stand & voortgang" in lines
