@@ -69,11 +69,12 @@ if TYPE_CHECKING:
 
 # Raised when what every dossier's outputs hold changes while their inputs do not, so outputs
 # of an older build are made again (4: annexes' scripts and actions left out of the bundles;
-# the stamps' embedded font; the logo at the margin).
-CACHE_VERSION = 4
+# the stamps' embedded font; the logo at the margin; 5: template comments left out, the
+# voorstel's subject naming the overleg).
+CACHE_VERSION = 5
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
-# not reused (see _template_warnings).
-TEMPLATE_CHECK_VERSION = 1
+# not reused (see _template_warnings). 2: torn blocks, half-typed tags, merge fields, loop names.
+TEMPLATE_CHECK_VERSION = 2
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2
