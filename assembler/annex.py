@@ -390,7 +390,7 @@ def _check_pdf(path: Path, limits: AnnexLimits, *, every_page: bool = False) -> 
             if not found.reasons:
                 _check_streams(pdf, limits, found)
             if not found.reasons:
-                _check_contents(pdf, found)
+                _check_contents(pdf)
             if not found.reasons:
                 _check_forms_and_outline(pdf, limits, found)
             if not found.reasons:
@@ -518,7 +518,7 @@ def _inflate(chunks: Iterator[bytes], cap: int) -> Iterator[bytes]:
             return
 
 
-def _check_contents(pdf: Any, found: _Findings) -> None:
+def _check_contents(pdf: Any) -> None:
     """Every page's content must decode; qpdf raises on streams it cannot read."""
     import pikepdf
 

@@ -389,11 +389,20 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
         intake.start(dossiers)
         for dossier in dossiers:
             problems.extend(intake.problems_of(dossier)[0])
-    # Files are hashed, not kept: check makes nothing in build/.
+    # Files are hashed, not kept: check makes no outputs (the annex checks' answers alone
+    # are kept in build/.cache, as a build keeps them).
     files = FileDigests(project.build / ".cache" / "bestanden.json")
     problems.extend(confidential_annexes_made_public(project, catalog, files))
     catalog.problems = sort_problems(problems)
     return catalog
+
+
+def check_exit_code(project: Project, catalog: Catalog) -> ExitCode:
+    """The exit code of ``assembler check``: 2 for a template at fault, 1 for an input, else 0."""
+    templates = project.display(project.templates) + "/"
+    if any(problem.bestand.startswith(templates) for problem in catalog.errors):
+        return ExitCode.USAGE
+    return ExitCode.INPUT_REJECTED if catalog.errors else ExitCode.OK
 
 
 def confidential_annexes_made_public(
@@ -574,7 +583,7 @@ def _build(
 ) -> BuildReport:
     """Load, plan and make what changed; the caller holds the build lock."""
     recover_exports(project)
-    from assembler.memo import remembered
+    from assembler.answers import remembered
     from assembler.validate import load_catalog
 
     with remembered(project.build / ".cache" / "controles.json"):

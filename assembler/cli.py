@@ -184,16 +184,14 @@ def check(paden: tuple[Path, ...], as_json: bool) -> None:
     dossiermap om alleen die te controleren. Meldingen gaan naar stderr als
     bestand:regel: veld: melding. Afsluitcode 0 als alles klopt, 1 als er fouten zijn.
     """
-    from assembler.build import check_project
+    from assembler.build import check_exit_code, check_project
 
     project = _project()
     catalog = check_project(project, paden)
     _report_catalog(catalog, as_json)
-    templates = project.display(project.templates) + "/"
-    if any(p.bestand.startswith(templates) for p in catalog.errors):
-        sys.exit(int(ExitCode.USAGE))
-    if catalog.errors:
-        sys.exit(int(ExitCode.INPUT_REJECTED))
+    code = check_exit_code(project, catalog)
+    if code != ExitCode.OK:
+        sys.exit(int(code))
 
 
 def _report_catalog(catalog: Catalog, as_json: bool) -> None:

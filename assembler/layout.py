@@ -8,7 +8,9 @@
     build/.cache/<meeting>/<folder>.json                   dossier_record
     build/.cache/<meeting>/_vergadering.json               meeting_record
 
-Shared by the build orchestrator, its withdrawals and the export; only those write there.
+Shared by the build orchestrator, its withdrawals and the export, which write the outputs
+there; the stages they call write only into the staging folders they are given, and caches
+keep their answers in ``build/.cache``.
 """
 
 from __future__ import annotations

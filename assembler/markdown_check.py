@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from assembler.memo import key_of, recall
+from assembler.answers import key_of, recall
 from assembler.source import opens_a_dash_aside
 
 if TYPE_CHECKING:

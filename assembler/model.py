@@ -21,7 +21,7 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -46,8 +46,6 @@ MeetingType = Literal[
     "statenvergadering",
     "algemene_bestuursvergadering",
 ]
-ODS_MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
-
 # Any C0/C1 control character except tab and newline, which multi-line text may hold; and
 # U+FFFE/U+FFFF, which XML 1.0 cannot hold, so a document would silently lose them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")

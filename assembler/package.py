@@ -538,10 +538,6 @@ def _update_versions(
 # --------------------------------------------------------------------------- manifests
 
 
-def _behandeling(item: AgendaItem, meeting: MeetingInput) -> str:
-    return purpose(item, meeting)
-
-
 def _vergadering(meeting: MeetingInput, organisation: Organisatie) -> dict[str, Any]:
     data = meeting.meeting
     hour, minute = (int(part) for part in data.start.split(":"))
@@ -577,7 +573,7 @@ def _agendapunt(item: AgendaItem, meeting: MeetingInput, side: Side) -> dict[str
     else:
         entry["agendapuntTitel"] = shorten(document.subject, 100)
         entry["agendapuntOmschrijving"] = document.subject
-        entry["behandeling"] = _behandeling(item, meeting)
+        entry["behandeling"] = purpose(item, meeting)
     entry["indicatorBesloten"] = not document.is_public
     entry["verspreiden"] = document.distribution.value
     return entry

@@ -67,7 +67,8 @@ LOGO_MAX_WIDTH_MM = 80.0
 # LibreOffice's PDF export reduces every image to 300 dpi (its default MaxImageResolution),
 # again for every document; a logo reduced once here is left alone. 300 dpi is print quality.
 PRINT_DPI = 300
-# Docx parts docxtpl renders with the context; any other XML part never sees a value.
+# A Jinja code left in a part after rendering: typed where docxtpl does not render (a
+# comment, an endnote), or broken by a change of formatting inside it.
 _LEFTOVER = re.compile(r"\{\{|\{%")
 _MAX_PROPERTY = 255  # python-docx refuses longer core properties
 
@@ -667,7 +668,8 @@ def _set_properties(template: _Template, properties: DocumentProperties) -> None
 
 
 def _check_other_parts(package: bytes, template: _Template) -> None:
-    """Tags in XML parts docxtpl does not render (comments, endnotes...) are left as typed."""
+    """Refuse tags in XML parts docxtpl does not render (comments, endnotes...): they would
+    be printed as typed."""
     skip = template.rendered_parts | {"docProps/core.xml"}
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         for name in archive.namelist():

@@ -24,10 +24,10 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
+from assembler.answers import key_of, recall
 from assembler.errors import InputRejected, Problem, Severity, UsageError, sort_problems
 from assembler.fsutil import unreadable
 from assembler.markdown_check import markdown_mistakes, quoted
-from assembler.memo import key_of, recall
 from assembler.model import (
     DOCUMENT_KINDS,
     AgendaDossier,

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from assembler.memo import key_of, recall, remembered
+from assembler.answers import key_of, recall, remembered
 from tests.conftest import ECONOMIE, WONEN, CliResult
 
 RunCli = Callable[..., CliResult]
