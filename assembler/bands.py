@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assembler.fsutil import library_output
+
 __all__ = ["BLANK_DPI", "INK_THRESHOLD", "MARK_BAND", "pages_showing", "top_bands_blank"]
 
 # Height of the band at the top of a page where marks go, in points.
@@ -143,7 +145,8 @@ def _without_intent(pdf: Path, folder: Path) -> Path:
                         value = document.make_indirect(document.Root[key])
                         copy.Root[key] = copy.copy_foreign(value)
                 target = folder / "pages.pdf"
-                copy.save(target)
+                with library_output(target) as stream:
+                    copy.save(stream)
     except Exception:  # pikepdf and qpdf raise many kinds for odd files
         return pdf
     return target

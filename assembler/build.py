@@ -32,6 +32,7 @@ from assembler.errors import (
     BuildLocked,
     EnvironmentProblem,
     ExitCode,
+    OutputNotWritable,
     Problem,
     dutch_list,
     sort_problems,
@@ -543,6 +544,16 @@ def build_project(
     project: Project, options: BuildOptions, progress: Progress | None = None
 ) -> BuildReport:
     """Build the selected meetings and dossiers of ``project`` into ``build/``."""
+    try:
+        return _build_project(project, options, progress)
+    except OutputNotWritable as error:
+        # Named as the output it was to become, not as the hidden folder it was made in.
+        raise error.shown_as(str(_installed_place(Path(error.path)))) from None
+
+
+def _build_project(
+    project: Project, options: BuildOptions, progress: Progress | None
+) -> BuildReport:
     started = time.monotonic()
     began = time.time_ns()  # a file saved from now on is newer than this build
     notify = _one_at_a_time(progress or (lambda _event, _label: None))
@@ -929,9 +940,24 @@ def _result(plan: _Plan, status: Status, outputs: Sequence[Path]) -> DossierResu
     )
 
 
+# A meeting's own outputs are made in a staging folder of this name (see _staging).
+_MEETING_STAGING = "vergadering"
+
+
 def _staging(folder: Path) -> Path:
     """Where the outputs of ``folder`` are made before they replace the previous ones."""
     return folder.parent / f"{TEMP_PREFIX}{folder.name}"
+
+
+def _installed_place(path: Path) -> Path:
+    """Where a file made in a staging folder goes once it is done; other paths as they are."""
+    staging = path.parent
+    if not staging.name.startswith(TEMP_PREFIX):
+        return path
+    folder = staging.name.removeprefix(TEMP_PREFIX)
+    if folder == _MEETING_STAGING:
+        return staging.parent / path.name
+    return staging.parent / folder / path.name
 
 
 def _install(staging: Path, target: Path, names: Sequence[str]) -> list[Path]:
@@ -1110,7 +1136,7 @@ def _run(
         for plan in work.dossiers:
             _discard(_staging(plan.output_dir))
         for meeting_plan in work.meetings:
-            _discard(_staging(meeting_plan.folder / "vergadering"))
+            _discard(_staging(meeting_plan.folder / _MEETING_STAGING))
 
 
 class _Renderer:
@@ -1265,7 +1291,7 @@ def _render_agendas(
     organisation = organisation_context(catalog.organisation, project.root)
     targets: dict[Path, Path] = {}
     for plan in meetings:
-        staging = _staging(plan.folder / "vergadering")
+        staging = _staging(plan.folder / _MEETING_STAGING)
         _discard(staging)
         for confidential, name in ((False, "agenda"), (True, "agenda-niet-openbaar")):
             try:
@@ -1314,7 +1340,7 @@ def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str, bool]
     """Both meeting bundles' parts, file name and whether confidential; PDFs where they end up."""
     from assembler.bundle import MergePart
 
-    staging = _staging(plan.folder / "vergadering")
+    staging = _staging(plan.folder / _MEETING_STAGING)
     merges: list[tuple[list[MergePart], str, bool]] = []
     for confidential, agenda, name in (
         (False, "agenda", "vergaderbundel.pdf"),
@@ -1349,7 +1375,7 @@ def _meeting_bundles(
     """Put the meeting's agendas and bundles in place, when all of its items were made."""
     from assembler.bundle import merge_documents
 
-    staging = _staging(plan.folder / "vergadering")
+    staging = _staging(plan.folder / _MEETING_STAGING)
     failed = [p.dossier for p in plan.items if p.dossier.folder in work.failed]
     made = _meeting_outputs(options)
     agendas = [staging / name for name in made if name.startswith("agenda")]
@@ -1469,9 +1495,8 @@ class _MeetingMerges:
         # The bundle moves into place when its dossier is installed, maybe while it is being
         # merged: the merge reads it through a link of its own in the meeting's staging
         # folder (made by _render_agendas before any dossier is rendered).
-        link = (
-            _staging(plan.output_dir.parent / "vergadering") / f"bundel-{plan.output_dir.name}.pdf"
-        )
+        staging = _staging(plan.output_dir.parent / _MEETING_STAGING)
+        link = staging / f"bundel-{plan.output_dir.name}.pdf"
         try:
             link.unlink(missing_ok=True)
             os.link(bundle, link)
@@ -1520,7 +1545,7 @@ class _MeetingMerges:
     def _start(self, plan: _MeetingPlan) -> None:
         from assembler.bundle import Merger
 
-        staging = _staging(plan.folder / "vergadering")
+        staging = _staging(plan.folder / _MEETING_STAGING)
         for parts, name, confidential in _meeting_parts(plan):
             meta = _meeting_meta(self._catalog, plan, self._options, confidential)
             self._open.append((Merger(meta), list(parts), staging / name))

@@ -57,7 +57,7 @@ from assembler import __version__
 from assembler.actions import strip_active_content
 from assembler.bands import MARK_BAND, pages_showing, top_bands_blank
 from assembler.errors import InputRejected
-from assembler.fsutil import atomic_path
+from assembler.fsutil import atomic_path, library_output
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation")
 FONT_REGULAR = FONT_DIR / "LiberationSans-Regular.ttf"
@@ -241,9 +241,9 @@ class Merger:
             _apply_marks(out, parts, starts, ends, marks, self._stack)
         _write_metadata(out, meta)
         version = max((src.pdf_version for src in sources), default="1.7")
-        with atomic_path(Path(output)) as temp:
+        with atomic_path(Path(output)) as temp, library_output(temp) as stream:
             out.save(
-                temp,
+                stream,
                 min_version=max(version, "1.7"),
                 deterministic_id=True,
                 object_stream_mode=pikepdf.ObjectStreamMode.generate,

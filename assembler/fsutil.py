@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from assembler.errors import OutputNotWritable
 
@@ -149,3 +150,47 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class _ErrorKeepingFile(io.RawIOBase):
+    """A file that keeps a failed write's error instead of raising it to its writer."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        super().__init__()
+        self._handle = handle
+        self.error: OSError | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._handle.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        if self.error is None:
+            try:
+                self._handle.write(data)
+            except OSError as error:
+                self.error = error
+        return len(data)
+
+
+@contextlib.contextmanager
+def library_output(path: Path) -> Iterator[BinaryIO]:
+    """A file for qpdf (pikepdf) to write ``path`` into; a failed write raises when it is done.
+
+    qpdf writing straight to a file it was given by name or descriptor aborts the whole
+    process when a write fails at the wrong moment (a full disk, measured with pikepdf 10.18):
+    written through Python instead, the error waits until qpdf has finished.
+    """
+    with open(path, "wb") as handle:
+        stream = _ErrorKeepingFile(handle)
+        yield cast(BinaryIO, stream)
+        if stream.error is not None:
+            raise stream.error

@@ -19,7 +19,7 @@ from pathlib import Path
 import pikepdf
 from lxml import etree
 
-from assembler.fsutil import atomic_path
+from assembler.fsutil import atomic_path, library_output
 
 __all__ = ["check_pdf", "normalise_pdf"]
 
@@ -35,11 +35,11 @@ def normalise_pdf(path: Path, epoch: int) -> None:
     path = Path(path)
     with pikepdf.open(path) as pdf:
         _normalise(pdf, epoch)
-        with atomic_path(path) as temp:
-            # qpdf keeps the first /ID element of the input; without one it derives both
-            # elements from an MD5 of the written content.
-            # fix_metadata_version would re-serialise the XMP packet written above.
-            pdf.save(temp, deterministic_id=True, fix_metadata_version=False)
+        # qpdf keeps the first /ID element of the input; without one it derives both
+        # elements from an MD5 of the written content.
+        # fix_metadata_version would re-serialise the XMP packet written above.
+        with atomic_path(path) as temp, library_output(temp) as stream:
+            pdf.save(stream, deterministic_id=True, fix_metadata_version=False)
 
 
 def _normalise(pdf: pikepdf.Pdf, epoch: int) -> None:

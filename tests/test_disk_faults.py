@@ -92,6 +92,32 @@ def test_full_disk_exits_3_and_keeps_previous_outputs(small_build_disk: Path) ->
 
 
 @needs_mount
+@pytest.mark.parametrize("free_kb", [800, 1500])
+def test_a_disk_that_fills_while_pdfs_are_saved_exits_3_and_names_the_output(
+    example_project: Path, free_kb: int
+) -> None:
+    """Was: qpdf aborted the whole process (exit 134, 'terminate called after throwing an
+    instance of QPDFSystemError'), leaving hidden folders and no message in Dutch."""
+    target = example_project / "build"
+    target.mkdir()
+    mount("-t", "tmpfs", "-o", "size=8m", "tmpfs", str(target))
+    try:
+        assert build(example_project).returncode == 0
+        available = os.statvfs(target).f_bavail * os.statvfs(target).f_frsize
+        (target / "vulling").write_bytes(bytes(available - free_kb * 1024))
+        result = build(example_project, "--force")
+        assert result.returncode == 3, result.stderr
+        last = result.stderr.splitlines()[-1]
+        assert last.startswith("fout: build/") and last.endswith(
+            ": kan niet schrijven: de schijf is vol (maak ruimte vrij en bouw opnieuw)"
+        ), last
+        assert ".tmp-assembler" not in result.stderr
+        assert no_temp_files(target)
+    finally:
+        subprocess.run(["umount", "-l", str(target)], check=False)
+
+
+@needs_mount
 def test_read_only_build_folder_exits_3_and_keeps_outputs(
     example_project: Path, tmp_path: Path
 ) -> None:
