@@ -248,6 +248,17 @@ class _Sender:
                     carried_out = response.status_code not in POST_RETRY_STATUS
                 elif response.status_code == 404 and method == "DELETE":
                     return response  # already gone: that is what we wanted
+                elif response.is_redirect or 300 <= response.status_code < 400:
+                    # A sign-in page or a proxy in front of the API: its answer is no object
+                    # (its Location's last part read as an id made every object "login").
+                    where = response.headers.get("Location", "")
+                    raise PublishRejected(
+                        f"{method} {path}: de server stuurt door"
+                        f"{f' naar {where}' if where else ''} ({response.status_code}) in plaats "
+                        "van te antwoorden: staat er een inlogpagina of proxy voor de API? "
+                        "(controleer het adres van de API bij --naar; wat eerder lukte is bewaard "
+                        "in publicatie.json)"
+                    )
                 elif response.status_code >= 400:
                     raise PublishRejected(
                         f"{method} {path}: de server weigerde het verzoek met "

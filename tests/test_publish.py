@@ -311,6 +311,8 @@ class Stub:
                     status = 422
                 body = json.dumps({"id": f"s{len(stub.requests)}", "detail": "nee"}).encode()
                 self.send_response(status)
+                if 300 <= status < 400:  # a sign-in page in front of the API
+                    self.send_header("Location", "http://127.0.0.1:1/login")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -350,6 +352,26 @@ def test_503_is_retried_with_backoff(project: Project) -> None:
     assert pauses[:2] == [0.01, 0.02]
     assert report.sent == 1 + 8 + 15
     assert _publication(project)["publicaties"][stub.url]["vergadering"]["id"] == "s3"
+
+
+@pytest.mark.slow
+def test_a_redirect_is_refused_not_taken_for_an_answer(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: exit 0, '24 verstuurd', and every object recorded with the id 'login'."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Stub([201, 302]) as stub:
+        result = publish_cli(run_cli, project, stub.url)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "fout: POST /agendapunten: de server stuurt door naar http://127.0.0.1:1/login (302) in "
+        "plaats van te antwoorden: staat er een inlogpagina of proxy voor de API? (controleer het "
+        "adres van de API bij --naar; wat eerder lukte is bewaard in publicatie.json)"
+    )
+    assert len(stub.requests) == 2
+    kept = _publication(project)["publicaties"][stub.url]
+    assert kept["vergadering"]["id"] == "s1"
+    assert not kept.get("agendapunten")
 
 
 @pytest.mark.slow
