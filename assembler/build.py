@@ -34,6 +34,7 @@ from assembler.errors import (
     ExitCode,
     OutputNotWritable,
     Problem,
+    UsageError,
     dutch_list,
     sort_problems,
 )
@@ -169,10 +170,22 @@ class BuildReport:
         return sum(1 for result in self.results if result.status == status)
 
 
+# The last second a date in a document can hold (31 December 9999).
+_LAST_EPOCH = 253_402_300_799
+
+
 def source_date_epoch_from_env() -> int | None:
-    """``SOURCE_DATE_EPOCH`` as an int, or None when unset or not a number."""
+    """``SOURCE_DATE_EPOCH`` as an int, or None when unset; UsageError when it is no time."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if not value.isdigit() or int(value) > _LAST_EPOCH:
+        # Milliseconds (date +%s%3N) is an easy mistake, and year 58882 cannot be written.
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={value}: is geen tijdstip in seconden sinds 1 januari 1970 "
+            "(zet het zoals 'date +%s' het geeft, of haal de variabele weg)"
+        )
+    return int(value)
 
 
 # --------------------------------------------------------------------------- lock

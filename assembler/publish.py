@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -169,6 +170,17 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _new_client() -> httpx.Client:
+    try:
+        return httpx.Client(timeout=DEFAULT_TIMEOUT)
+    except (OSError, ssl.SSLError) as error:
+        raise PublishFailed(
+            f"de certificaten voor https konden niet geladen worden: {error} (controleer "
+            "SSL_CERT_FILE en SSL_CERT_DIR, of haal ze weg om de certificaten van het systeem "
+            "te gebruiken)"
+        ) from None
 
 
 def _digest(body: dict[str, Any]) -> str:
@@ -374,11 +386,17 @@ def publish_meeting(
     meeting_path = Path(meeting_folder)
     if not (meeting_path / MEETING_FILE).is_file():
         raise UsageError(f"{meeting_folder}: is geen vergadermap (geef een map met {MEETING_FILE})")
-    exported = export_meetings(project, [meeting_path])
+    # Before the export: a machine that cannot make a connection has nothing to export for.
+    own_client = client is None and not dry_run
+    http = None if dry_run else (client or _new_client())
+    try:
+        exported = export_meetings(project, [meeting_path])
+    except BaseException:
+        if own_client and http is not None:
+            http.close()
+        raise
     export = _find_export(exported, meeting_path)
     report = PublishReport(export.name, base, dry_run, exported)
-    own_client = client is None and not dry_run
-    http = None if dry_run else (client or httpx.Client(timeout=DEFAULT_TIMEOUT))
     sender = _Sender(base, http, token, report, attempts, backoff, sleep)
     publication = load_publication(project, export.meeting)
     targets = publication.setdefault("publicaties", {})

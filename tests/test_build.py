@@ -1094,6 +1094,25 @@ def test_a_file_where_a_build_folder_belongs_is_the_machine_not_the_template(
     assert melding.startswith(f"build/{ECONOMIE}/"), melding
 
 
+@pytest.mark.parametrize("value", ["1700000000000", "gisteren"])
+def test_a_source_date_epoch_that_is_no_time_is_said_before_anything_is_made(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    # Was, for milliseconds: "ValueError: year 58882 is out of range", exit 1; for text: ignored.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    said = (
+        f"SOURCE_DATE_EPOCH={value}: is geen tijdstip in seconden sinds 1 januari 1970 (zet het "
+        "zoals 'date +%s' het geeft, of haal de variabele weg)"
+    )
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines() == [f"fout: {said}"]
+    as_json = run_cli("build", "--json", cwd=small_project)
+    assert as_json.exit_code == 2
+    assert [p["melding"] for p in json.loads(as_json.stdout)["meldingen"]] == [said]
+    assert not list((small_project / "build").rglob("*.docx"))
+
+
 def test_a_folder_where_an_output_belongs_is_named_with_what_to_do(
     small_project: Path, run_cli: RunCli
 ) -> None:

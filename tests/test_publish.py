@@ -374,6 +374,25 @@ def test_a_redirect_is_refused_not_taken_for_an_answer(
     assert not kept.get("agendapunten")
 
 
+def test_certificates_that_cannot_be_loaded_are_the_machine_said_before_the_export(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: a FileNotFoundError traceback, exit 1, after the export had been written."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    monkeypatch.setenv("SSL_CERT_FILE", str(project.root / "bestaat-niet.pem"))
+    export = project.build / WONEN / "export"
+    before = {p: p.stat().st_mtime_ns for p in export.rglob("*")}
+    result = publish_cli(run_cli, project, "https://ods.example.nl/api/v1")
+    assert result.exit_code == 3, result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("fout: de certificaten voor https konden niet geladen worden: ")
+    assert last.endswith(
+        "(controleer SSL_CERT_FILE en SSL_CERT_DIR, of haal ze weg om de certificaten van het "
+        "systeem te gebruiken)"
+    )
+    assert {p: p.stat().st_mtime_ns for p in export.rglob("*")} == before
+
+
 @pytest.mark.slow
 def test_a_post_that_timed_out_is_not_repeated_a_delete_is(project: Project) -> None:
     """A POST the server may have carried out, repeated, makes a second object."""
