@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -12,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from functools import wraps
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -494,7 +495,12 @@ def _question(name: str) -> str:
 
 def _interactive() -> bool:
     """Whether someone at a terminal can answer questions."""
-    return sys.stdin.isatty()
+    return _terminal(sys.stdin)
+
+
+def _terminal(stream: TextIO | None) -> bool:
+    # A process started with the stream closed (cron's ">&-") has none at all.
+    return stream is not None and stream.isatty()
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
@@ -644,7 +650,7 @@ def build(
             source_date_epoch=source_date_epoch_from_env(),
             timeout_per_document=timeout,
         )
-        interactive = sys.stderr.isatty() and not as_json
+        interactive = _terminal(sys.stderr) and not as_json
         if interactive:
             report = _build_with_bar(project, options, build_project)
         else:
@@ -657,10 +663,11 @@ def build(
         click.echo(failure_json(error))
         click.echo(f"fout: {error.message}", err=True)
         sys.exit(int(error.exit_code))
+    # The messages go to stderr with --json too: a cron job's mail shows them to a person.
+    _print_problems(report.problems, False)
     if as_json:
         click.echo(report_json(report, project))
     else:
-        _print_problems(report.problems, False)
         _summary(report, interactive)
     sys.exit(int(report.exit_code))
 
@@ -767,7 +774,25 @@ def run() -> NoReturn:
         _dispatch()
     except SystemExit as leaving:
         _leave(leaving.code)
+    except OSError as error:
+        if not _writing_output(error):
+            raise
+        # A log on a full disk, a closed stream: what was made is made, but a script did not
+        # get its summary; the code says so, not "some input rejected" (Python's 1).
+        reason = "de schijf is vol" if error.errno == errno.ENOSPC else error.strerror or error
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.write(f"fout: de uitvoer kon niet geschreven worden: {reason}\n")
+        _leave(int(ExitCode.ENVIRONMENT))
     _leave(0)
+
+
+def _writing_output(error: OSError) -> bool:
+    """Whether ``error`` came from writing to stdout or stderr (click's echo, rich's table)."""
+    trace = error.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    where = Path(trace.tb_frame.f_code.co_filename) if trace is not None else Path()
+    return where.parts[-2:] in (("click", "utils.py"), ("rich", "console.py"))
 
 
 def _dispatch() -> None:
@@ -803,7 +828,9 @@ def _leave(code: object) -> NoReturn:
         click.echo(str(code), err=True)
         status = 1
     for stream in (sys.stdout, sys.stderr):
-        # A closed pipe (``| head``): nothing more can be said.
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
+        # A closed pipe (``| head``): nothing more can be said; started with it closed (cron's
+        # ``>&-``), Python has no stream at all.
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
     os._exit(status)

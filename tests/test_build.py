@@ -585,6 +585,11 @@ def test_a_misspelt_agenda_entry_is_the_agendas_error_not_a_failed_dossier(
         (where, "", "de agenda's zijn niet gemaakt omdat agendapunt 1 ongeldig is"),
         (where, "agenda[1].dosier", "is geen bekend veld (bedoelt u 'dossier'?)"),
     ]
+    # For a person reading the job's log, as docs/build-json.md says (was: nothing).
+    assert [line.split(": ", 1)[1] for line in result.stderr.splitlines()] == [
+        "waarschuwing: de agenda's zijn niet gemaakt omdat agendapunt 1 ongeldig is",
+        "agenda[1].dosier: is geen bekend veld (bedoelt u 'dossier'?)",
+    ]
 
 
 def test_two_items_made_confidential_are_named_together(

@@ -222,6 +222,36 @@ def test_a_usage_error_of_build_json_gives_the_summary_too(
     assert not (example_project / "build").exists()
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_exit_3_not_a_traceback(example_project: Path) -> None:
+    """A cron job's log on a full disk; stdout or stderr closed (``>&-``, ``2>&-``)."""
+    command = [str(ASSEMBLER), "build", "--geen-pdf", "--json"]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            command, cwd=example_project, stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    # Was: exit 1 ("input rejected") with "OSError: [Errno 28] No space left on device".
+    assert result.returncode == 3
+    assert result.stderr == "fout: de uitvoer kon niet geschreven worden: de schijf is vol\n"
+    assert (example_project / "build").is_dir()
+
+    def closed(fd: int) -> Callable[[], None]:
+        return lambda: os.close(fd)
+
+    # Was: exit 1 after the build, "'NoneType' object has no attribute 'flush'".
+    no_stdout = subprocess.run(
+        command[:-1], cwd=example_project, preexec_fn=closed(1), stderr=subprocess.PIPE, text=True
+    )
+    assert no_stdout.returncode == 0, no_stdout.stderr
+    assert "Klaar: 0 gebouwd, 6 ongewijzigd" in no_stdout.stderr
+    # Was: exit 1 and no summary, "'NoneType' object has no attribute 'isatty'".
+    no_stderr = subprocess.run(
+        command, cwd=example_project, preexec_fn=closed(2), stdout=subprocess.PIPE, text=True
+    )
+    assert no_stderr.returncode == 0
+    assert json.loads(no_stderr.stdout)["ongewijzigd"] == 6
+
+
 def test_checking_one_dossier_needs_only_its_own_template(
     example_project: Path, run_cli: RunCli
 ) -> None:
