@@ -551,6 +551,8 @@ class _Work:
     # The annex intake's warnings of each dossier, kept with its outputs: a build that finds
     # the dossier unchanged says them again, as it says the warnings of validation.
     warnings: dict[Path, list[Problem]] = field(default_factory=dict)
+    # The meetings whose agendas and bundles this run put in place.
+    installed_meetings: set[str] = field(default_factory=set)
 
 
 def build_project(
@@ -1457,6 +1459,7 @@ def _meeting_bundles(
         _meeting_cache(plan),
         json.dumps({"key": plan.key, "openbaar": public, "punten": items}) + "\n",
     )
+    work.installed_meetings.add(plan.name)
 
 
 class _MeetingMerges:
@@ -1679,6 +1682,21 @@ class _Conversions:
 
         project, report, work = self.project, self.report, self.work
         outcome = self.service.finish()
+        ours_failed = [source for source in outcome.failures if source in self.ours]
+        if len(ours_failed) >= 2 and len(ours_failed) == len(self.ours):
+            # Each document's message says to check that document; when not one converted,
+            # LibreOffice or the machine is the likelier cause.
+            report.problems.append(
+                Problem(
+                    "LibreOffice",
+                    None,
+                    "",
+                    f"maakte van geen van de {len(ours_failed)} documenten een PDF: dan ligt "
+                    "het eerder aan LibreOffice of aan de machine dan aan de documenten (zet "
+                    "één document om met 'soffice --headless --convert-to pdf', en kijk of er "
+                    "schijfruimte en geheugen vrij is)",
+                )
+            )
         for source, reason in sorted(outcome.failures.items()):
             shown = source
             plan_of = self.owner.get(source)
@@ -1826,7 +1844,9 @@ def _meeting_result(
     # As the warning says it: not updated when earlier outputs stay, else not made.
     status: MeetingStatus = "niet bijgewerkt" if there else "niet gemaakt"
     if plan is not None and plan.name in current:
-        status = "gebouwd" if plan in work.meetings else "ongewijzigd"
+        # Current but not put in place now: kept from a build of the same inputs (--force
+        # whose conversions failed, say).
+        status = "gebouwd" if plan.name in work.installed_meetings else "ongewijzigd"
     return MeetingResult(folder.name, status, there)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -109,6 +110,43 @@ def test_soffice_crashing_half_way_through_a_batch(example_project: Path, tmp_pa
     assert "Klaar: 4 gebouwd, 0 ongewijzigd, 1 mislukt" in result.stderr
     assert_others_built(example_project)
     assert len(pids) >= 2
+
+
+def test_a_libreoffice_that_converts_nothing_is_said_as_the_likelier_cause(
+    example_project: Path, tmp_path: Path
+) -> None:
+    """Every document's own message says to check that document; the first line says that
+    not one converted. Meetings kept from the first build are not said to be built now."""
+    first = subprocess.run(
+        [str(ASSEMBLER), "build"], cwd=example_project, capture_output=True, text=True
+    )
+    assert first.returncode == 0, first.stderr
+    fake = tmp_path / "soffice"
+    # The real version: the outputs of the first build stay current.
+    fake.write_text(
+        f"#!{sys.executable}\nimport os, sys\n"
+        "if '--version' in sys.argv:\n    os.execvp('soffice', ['soffice', '--version'])\n"
+    )
+    fake.chmod(0o755)
+    env = {**os.environ, "ASSEMBLER_SOFFICE": str(fake), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    result = subprocess.run(
+        [str(ASSEMBLER), "build", "--force", "--json"],
+        cwd=example_project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 3, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["meldingen"][0]["bestand"] == "LibreOffice"
+    assert summary["meldingen"][0]["melding"] == (
+        "maakte van geen van de 10 documenten een PDF: dan ligt het eerder aan LibreOffice of "
+        "aan de machine dan aan de documenten (zet één document om met 'soffice --headless "
+        "--convert-to pdf', en kijk of er schijfruimte en geheugen vrij is)"
+    )
+    # Was "gebouwd": the agendas and meeting bundles of the first build stayed.
+    assert {m["status"] for m in summary["vergaderingen"]} == {"ongewijzigd"}
 
 
 def test_missing_libreoffice_exits_3_with_the_install_command(
