@@ -34,6 +34,7 @@ from assembler.errors import (
     ExitCode,
     OutputNotWritable,
     Problem,
+    SettingsRejected,
     UsageError,
     dutch_list,
     sort_problems,
@@ -613,7 +614,11 @@ def _build(
     from assembler.validate import load_catalog
 
     with remembered(project.build / ".cache" / "controles.json"):
-        catalog = load_catalog(project, options.paths)
+        try:
+            catalog = load_catalog(project, options.paths)
+        except SettingsRejected as refused:
+            refused.problems += _withdraw_without_settings(project, options)
+            raise
     report = BuildReport(problems=list(catalog.problems), results=_refused(project, catalog))
     pdfs_before = 0 if options.pdf else _count_pdfs(project, catalog)
     # Inputs are known by their content; a file not changed since the last build is not read.
@@ -1904,6 +1909,37 @@ def _withdraw(
         export_follows=options.export_follows,
         problems=report.problems,
     )
+
+
+def _withdraw_without_settings(project: Project, options: BuildOptions) -> list[Problem]:
+    """The withdrawal of a build refused for its organisation settings: nothing is made, but
+    what shows in full an item that is no longer public goes, as after any build."""
+    from assembler.model import Organisatie
+    from assembler.validate import load_catalog
+
+    problems: list[Problem] = []
+    # The settings' kenmerkpatroon may refuse dossiers the real one accepts: a refused
+    # dossier is not known to be public, so that errs on the side of withdrawing.
+    try:
+        catalog = load_catalog(project, options.paths, Organisatie.model_validate({}))
+        every_dossier = {
+            item.dossier.folder
+            for meeting in catalog.meetings
+            for item in meeting.items
+            if item.dossier is not None
+        }
+        withdraw_public_outputs(
+            project,
+            catalog,
+            every_dossier,  # none was made now
+            set(),  # nor any meeting's outputs
+            partial=bool(options.paths),
+            export_follows=False,
+            problems=problems,
+        )
+    except (AssemblerError, OSError):
+        pass  # the settings' own problem is what the clerk mends first
+    return problems
 
 
 def _withdraw_after_stop(

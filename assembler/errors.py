@@ -134,6 +134,10 @@ class UsageError(AssemblerError):
     exit_code = ExitCode.USAGE
 
 
+class SettingsRejected(UsageError):
+    """``dossiers/organisatie.yaml`` is invalid: nothing is checked or made against it."""
+
+
 class TemplateError(UsageError):
     """A Word template is missing, is not a docx, or has broken Jinja tags."""
 

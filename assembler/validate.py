@@ -25,7 +25,14 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
 from assembler.answers import key_of, recall
-from assembler.errors import InputRejected, Problem, Severity, UsageError, sort_problems
+from assembler.errors import (
+    InputRejected,
+    Problem,
+    SettingsRejected,
+    Severity,
+    UsageError,
+    sort_problems,
+)
 from assembler.fsutil import unreadable
 from assembler.markdown_check import markdown_mistakes, quoted
 from assembler.model import (
@@ -165,22 +172,22 @@ def load_organisation(project: Project) -> Organisatie:
     display = project.display(path)
     # Every dossier is checked against these settings (the kenmerkpatroon), so nothing else is.
     refused = (
-        f"{display}: ongeldige instellingen, daarom is niets anders gedaan "
+        f"{display}: ongeldige instellingen, daarom is niets gecontroleerd of gemaakt "
         "(verbeter eerst dit bestand)"
     )
     try:
         source = load_yaml(path, display)
         organisation = Organisatie.model_validate(source.data)
     except InputRejected as rejected:
-        raise UsageError(refused, rejected.problems) from None
+        raise SettingsRejected(refused, rejected.problems) from None
     except ValidationError as error:
         problems = problems_from_validation(error, source, Organisatie)
-        raise UsageError(refused, problems) from None
+        raise SettingsRejected(refused, problems) from None
     if organisation.logo:
         problem = logo_problem(project.dossiers / organisation.logo, organisation.logo)
         if problem:
             where = Problem(display, source.line_of(("logo",)), "logo", problem)
-            raise UsageError(refused, [where])
+            raise SettingsRejected(refused, [where])
     return organisation
 
 
@@ -207,9 +214,15 @@ def logo_problem(path: Path, named: str) -> str | None:
     return None
 
 
-def load_catalog(project: Project, paths: Sequence[Path] = ()) -> Catalog:
-    """Validate the project; keep the meetings and dossiers selected by ``paths`` (default all)."""
-    organisation = load_organisation(project)
+def load_catalog(
+    project: Project, paths: Sequence[Path] = (), organisation: Organisatie | None = None
+) -> Catalog:
+    """Validate the project; keep the meetings and dossiers selected by ``paths`` (default all).
+
+    ``organisation`` stands in for ``dossiers/organisatie.yaml`` when given.
+    """
+    if organisation is None:
+        organisation = load_organisation(project)
     catalog = Catalog(project, organisation)
     context = {"kenmerkpatroon": organisation.reference_pattern}
     all_dossiers: list[DossierInput] = []

@@ -482,6 +482,35 @@ def rewrite(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def test_refused_settings_still_withdraw_what_shows_an_item_no_longer_public(
+    example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
+) -> None:
+    """Was: exit 2 and nothing removed, so the public agenda still showed the item in full."""
+    meeting, dossiers = wonen_built
+    (snelfietsroutes,) = meeting.glob("*-snelfietsroutes")
+    rewrite(dossiers / "snelfietsroutes" / "dossier.yaml", "verspreiden: Ja", "verspreiden: Nee")
+    organisation = example_project / "dossiers" / "organisatie.yaml"
+    rewrite(organisation, "tooi: https://", "tooi: x-https://")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 2, result.stderr
+    assert not (meeting / "agenda.docx").exists()
+    assert (meeting / "agenda-niet-openbaar.docx").is_file()
+    assert not snelfietsroutes.exists()
+    lines = result.stderr.splitlines()
+    assert lines[-1] == (
+        "fout: dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets gecontroleerd "
+        "of gemaakt (verbeter eerst dit bestand)"
+    )
+    assert (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de openbare agenda is weggehaald: "
+        "daarin stond snelfietsroutes als openbaar agendapunt, en dat agendapunt is nu niet "
+        "openbaar, afgekeurd of niet te vinden (de openbare agenda komt terug zodra de hele "
+        "vergadering weer gebouwd kan worden)" in lines
+    )
+    # The other meeting shows nothing confidential: its outputs stay.
+    assert (example_project / "build" / ECONOMIE / "agenda.docx").is_file()
+
+
 def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_public_agenda(
     example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
 ) -> None:
@@ -863,7 +892,8 @@ def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
     assert refused["afsluitcode"] == 2
     assert refused["meldingen"][0]["veld"] == "tooi"
     assert refused["meldingen"][-1]["melding"].startswith(
-        "dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets anders gedaan"
+        "dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets gecontroleerd of "
+        "gemaakt"
     )
 
 

@@ -58,8 +58,8 @@ _CHATTER = re.compile(r"^(dossier|bundel): |^Klaar: |^Niet alles is gemaakt: ")
 WERKLOCATIES = f"{ECONOMIE}/02-23.0001772-werklocaties"
 # The last line when organisatie.yaml is refused: the problems above say where.
 SETTINGS_REFUSED = (
-    "fout: dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets anders gedaan "
-    "(verbeter eerst dit bestand)"
+    "fout: dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets gecontroleerd of "
+    "gemaakt (verbeter eerst dit bestand)"
 )
 
 
