@@ -25,8 +25,10 @@ from assembler.fsutil import library_output
 
 __all__ = ["BLANK_DPI", "INK_THRESHOLD", "MARK_BAND", "pages_showing", "top_bands_blank"]
 
-# Height of the band at the top of a page where marks go, in points.
-MARK_BAND = 22.0
+# Height of the band at the top of a page where marks go, in points (10.6 mm): room for a
+# mark below the 4 to 5 mm at a sheet's edge that office printers cannot print, and still
+# above a Word header (1.25 cm) or a typical top margin.
+MARK_BAND = 30.0
 # Rendering resolution and the grey level below which a pixel counts as ink.
 BLANK_DPI = 36
 INK_THRESHOLD = 235

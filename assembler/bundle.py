@@ -63,8 +63,10 @@ FONT_DIR = Path("/usr/share/fonts/truetype/liberation")
 FONT_REGULAR = FONT_DIR / "LiberationSans-Regular.ttf"
 FONT_BOLD = FONT_DIR / "LiberationSans-Bold.ttf"
 
-MARK_SIZE = 8.0
+MARK_SIZE = 9.0
 MARK_MARGIN = 24.0
+# The marks' baseline, below the top edge: their capitals start 5 mm from the edge.
+MARK_BASELINE = 21.0
 
 CONFIDENTIAL = "NIET OPENBAAR"
 
@@ -622,7 +624,7 @@ def _draw_overlays(keys: Sequence[tuple[float, float, _Mark]]) -> bytes:
     )
     for width, height, mark in keys:
         drawing.setPageSize((width, height))
-        baseline = height - MARK_BAND + 8
+        baseline = height - MARK_BASELINE
         if mark.center:
             drawing.setFillColorRGB(0.7, 0, 0)
             drawing.setFont("AsmSans-Bold", MARK_SIZE + 1)
