@@ -19,6 +19,7 @@ from types import TracebackType
 
 from assembler import __version__, library_versions
 from assembler.annex import CHECKS_VERSION, AnnexLimits, AnnexReport, inspect_annexes
+from assembler.bands import MARK_BAND
 from assembler.errors import Problem
 from assembler.fsutil import digest_stream, write_cache_text
 from assembler.project import DOSSIER_FILE, Project
@@ -147,8 +148,9 @@ class AnnexIntake:
 
     def _record(self, path: Path) -> Path | None:
         """Where the report of ``path``'s content is kept (None: the file cannot be read)."""
+        # The band height too: a report says whether each page's top band is blank.
         digest = hashlib.sha256(
-            f"{__version__} {CHECKS_VERSION} {self.limits}\n{self.judges}".encode()
+            f"{__version__} {CHECKS_VERSION} {self.limits} {MARK_BAND}\n{self.judges}".encode()
         )
         try:
             with open(path, "rb") as handle:
