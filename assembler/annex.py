@@ -50,7 +50,7 @@ TOO_MUCH_MEMORY = (
 )
 # Raised when the checks change: reports kept in build/.cache/bijlagen by older checks are
 # not reused, whatever the assembler version.
-CHECKS_VERSION = 6
+CHECKS_VERSION = 7
 TOO_DEEP = (
     "is beschadigd: het bestand is zo diep genest dat het niet kan worden gelezen (lever de "
     "bijlage opnieuw aan, bijvoorbeeld opnieuw afgedrukt als PDF)"
@@ -391,6 +391,7 @@ def _check_pdf(path: Path, limits: AnnexLimits, *, every_page: bool = False) -> 
                 _check_streams(pdf, limits, found)
             if not found.reasons:
                 _check_contents(pdf)
+                _check_page_sizes(pdf, found)
             if not found.reasons:
                 _check_forms_and_outline(pdf, limits, found)
             if not found.reasons:
@@ -449,6 +450,36 @@ def _check_pages(pdf: Any, limits: AnnexLimits, found: _Findings) -> None:
         found.reasons.append("bevat geen pagina's (lever de bijlage opnieuw aan)")
         return
     found.pages = count
+
+
+# A page smaller than this on either side (25 mm, in points) cannot be read, on paper or on
+# screen: an image saved as PDF at its pixel count in points, most often.
+_SMALLEST_READABLE = 25 / 25.4 * 72
+
+
+def _check_page_sizes(pdf: Any, found: _Findings) -> None:
+    small: list[tuple[int, float, float]] = []
+    for number, page in enumerate(pdf.pages, start=1):
+        x0, y0, x1, y1 = (float(value) for value in page.cropbox)
+        width, height = abs(x1 - x0), abs(y1 - y0)
+        if min(width, height) < _SMALLEST_READABLE:
+            small.append((number, width, height))
+    if not small:
+        return
+    number, width, height = small[0]
+    size = f"{_millimetres(width)} × {_millimetres(height)} mm"
+    which = (
+        f"heeft een pagina van maar {size} (pagina {number})"
+        if len(small) == 1
+        else f"heeft {len(small)} pagina's kleiner dan 2,5 cm (pagina {number}: {size})"
+    )
+    found.warnings.append(
+        f"{which}: op papier en op het scherm nauwelijks te zien (lever een versie op A4 aan)"
+    )
+
+
+def _millimetres(points: float) -> str:
+    return f"{points / 72 * 25.4:.1f}".replace(".", ",")
 
 
 def _check_streams(pdf: Any, limits: AnnexLimits, found: _Findings) -> None:

@@ -74,6 +74,20 @@ def test_password_file_really_has_a_user_password() -> None:
         assert len(pdf.pages) == 1
 
 
+def test_pages_too_small_to_read_are_warned_about() -> None:
+    """ImageMagick's PDFs of a few pixels: 3.84 points a side, a page that is all mark."""
+    one = inspect_annex(CORPUS / "007-imagemagick-images--imagemagick-lzw.pdf")
+    assert one.ok and one.warnings == (
+        "heeft een pagina van maar 1,4 × 1,4 mm (pagina 1): op papier en op het scherm "
+        "nauwelijks te zien (lever een versie op A4 aan)",
+    )
+    several = inspect_annex(CORPUS / "007-imagemagick-images--imagemagick-images.pdf")
+    assert several.ok and several.warnings == (
+        f"heeft {several.pages} pagina's kleiner dan 2,5 cm (pagina 1: 1,4 × 1,4 mm): op papier "
+        "en op het scherm nauwelijks te zien (lever een versie op A4 aan)",
+    )
+
+
 def test_corpus_features_are_reported() -> None:
     forms = inspect_annex(CORPUS / "010-pdflatex-forms--pdflatex-forms.pdf")
     outline = inspect_annex(CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf")
