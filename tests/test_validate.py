@@ -880,7 +880,7 @@ def test_a_logo_path_is_said_from_the_folder_organisatie_yaml_is_in(
     assert result.stderr.splitlines()[0] == f"dossiers/organisatie.yaml:{line}: logo: {message}"
 
 
-def test_a_script_reads_why_nothing_else_was_done(example_project: Path, run_cli: RunCli) -> None:
+def test_a_script_reads_why_nothing_was_checked(example_project: Path, run_cli: RunCli) -> None:
     edit(example_project, "dossiers/organisatie.yaml", r"^tooi: .*", "tooi: x")
     result = run_cli("check", "--json", cwd=example_project)
     assert result.exit_code == 2
@@ -890,8 +890,8 @@ def test_a_script_reads_why_nothing_else_was_done(example_project: Path, run_cli
         "bestand": "",
         "regel": None,
         "veld": "",
-        "melding": "dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets anders "
-        "gedaan (verbeter eerst dit bestand)",
+        "melding": "dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets "
+        "gecontroleerd of gemaakt (verbeter eerst dit bestand)",
         "ernst": "fout",
     }
 
