@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import filecmp
 import os
 import re
 import subprocess
@@ -967,6 +968,7 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
     listing = _listing(dossier.folder)
     named: set[str] = set()  # files of the folder that an annex names, or that a message does
     numbers: dict[Path, int] = {}  # each annex file, by the number it first has
+    sizes: dict[int, list[Path]] = {}  # the annex files, by size: copies have the same
     for index, annex in enumerate(dossier.document.annexes):
         where = ("bijlagen", index, "bestand")
         line = dossier.source.line_of(where)
@@ -1040,6 +1042,14 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             )
         else:
             numbers[resolved] = index + 1
+            copy = _same_content(resolved, sizes)
+            if copy is not None:
+                report(
+                    f"'{annex.file}' heeft dezelfde inhoud als bijlage {numbers[copy]} "
+                    f"('{copy.name}'), dus komt twee keer in de bundel (verwijs naar het juiste "
+                    "bestand, of haal deze bijlage weg)",
+                    ernst="waarschuwing",
+                )
             numbered = _ANNEX_NUMBER.match(path.name)
             if numbered and int(numbered.group(1)) != index + 1:
                 # The bundle numbers annexes by their place in the list, not by their names.
@@ -1051,6 +1061,18 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
                 )
     problems.extend(_unnamed_pdfs(dossier, display, listing, named))
     return problems
+
+
+def _same_content(path: Path, sizes: dict[int, list[Path]]) -> Path | None:
+    """An earlier annex file with the bytes of ``path`` (only one of its size is read)."""
+    try:
+        size = path.stat().st_size
+        earlier = sizes.setdefault(size, [])
+        copy = next((other for other in earlier if filecmp.cmp(other, path, shallow=False)), None)
+    except OSError:
+        return None
+    earlier.append(path)
+    return copy
 
 
 # "bijlage-3-kaart.pdf", "Bijlage 3 kaart.pdf", "bijlage_03.pdf"

@@ -849,6 +849,16 @@ ANNEX_CASES = [
         built=EVERY_OUTPUT,
         pdf=True,
     ),
+    # The same file saved twice under two names (a download repeated, a copy not replaced).
+    _warned(
+        "bijlage-kopie",
+        lambda c: shutil.copy(c.doel / "bijlage-1-afspraken.pdf", c.doel / "bijlage-2-monitor.pdf"),
+        31,
+        "bijlagen[2].bestand",
+        "'bijlage-2-monitor.pdf' heeft dezelfde inhoud als bijlage 1 ('bijlage-1-afspraken.pdf'), "
+        "dus komt twee keer in de bundel (verwijs naar het juiste bestand, of haal deze bijlage "
+        "weg)",
+    ),
     # A file in the folder that no annex names: forgotten in the list, or left behind.
     _warned(
         "bijlage-niet-genoemd",
