@@ -493,13 +493,13 @@ def _apply_marks(
         # judged may not be the one marked, so a strip is added.
         top = 0.0 if blank.get(index, False) and rotate % 90 == 0 else MARK_BAND
         # A page narrower than its mark (a small image) is widened rather than cut off.
-        right = max(0.0, _required_width(mark) - visual_width)
+        wider = max(0.0, _required_width(mark) - visual_width)
         opening = b"q\n"
-        if top or right:
+        if top or wider:
             # Content outside the old box was invisible; clip it so the strip shows only the mark.
             x0, y0, x1, y1 = (_fmt(v) for v in (box[0], box[1], box[2] - box[0], box[3] - box[1]))
             opening = f"q {x0} {y0} {x1} {y1} re W n\n".encode("ascii")
-            box = _enlarge(page, box, rotate, top, right)
+            box = _enlarge(page, box, rotate, top, wider)
         width, height = box[2] - box[0], box[3] - box[1]
         visual = (width, height) if rotate in (0, 180) else (height, width)
         key = (round(visual[0], 2), round(visual[1], 2), mark)
@@ -536,19 +536,22 @@ def _fmt(value: float) -> str:
 
 
 def _enlarge(
-    page: pikepdf.Page, box: list[float], rotate: int, top: float, right: float
+    page: pikepdf.Page, box: list[float], rotate: int, top: float, wider: float
 ) -> list[float]:
-    """Add strips above and right of the page as seen, and return the new visible box."""
+    """Add a strip above the page as seen, and half of ``wider`` at either side of it (the
+    page stays centred under a centred mark); return the new visible box."""
     x0, y0, x1, y1 = box
-    # Which user-space edge is the visual top (and right) depends on /Rotate (clockwise).
+    side = wider / 2
+    # Which user-space edge is the visual top depends on /Rotate (clockwise); the sides are
+    # the other axis, widened alike at both ends.
     if rotate == 90:
-        x0, y1 = x0 - top, y1 + right
+        x0, y0, y1 = x0 - top, y0 - side, y1 + side
     elif rotate == 180:
-        y0, x0 = y0 - top, x0 - right
+        y0, x0, x1 = y0 - top, x0 - side, x1 + side
     elif rotate == 270:
-        x1, y0 = x1 + top, y0 - right
+        x1, y0, y1 = x1 + top, y0 - side, y1 + side
     else:
-        y1, x1 = y1 + top, x1 + right
+        y1, x0, x1 = y1 + top, x0 - side, x1 + side
     new = [x0, y0, x1, y1]
     media = _normalised(page.mediabox)
     union = [min(media[0], x0), min(media[1], y0), max(media[2], x1), max(media[3], y1)]

@@ -62,10 +62,11 @@ def page_count(path: Path) -> int:
         return len(pdf.pages)
 
 
-def text_of(path: Path, page: int) -> str:
-    """pdftotext of one 0-based page, whitespace-normalised."""
+def text_of(path: Path, page: int, *, layout: bool = True) -> str:
+    """pdftotext of one 0-based page, whitespace-normalised (as laid out, or as drawn)."""
+    mode = "-layout" if layout else "-raw"
     done = subprocess.run(
-        ["pdftotext", "-f", str(page + 1), "-l", str(page + 1), "-layout", str(path), "-"],
+        ["pdftotext", "-f", str(page + 1), "-l", str(page + 1), mode, str(path), "-"],
         capture_output=True,
         check=True,
     )
@@ -146,7 +147,9 @@ def test_whole_corpus_in_one_bundle(voorstel: Path, out: Path) -> None:
     for annex, first in zip(annexes, starts, strict=True):
         assert labels[first] == f"B{annex.nummer}-1"
         stamp = f"Bijlage {annex.nummer} bij {KENMERK}"
-        assert stamp in text_of(out, first)
+        # In the order drawn: on a page narrower than the mark (widened at both sides, so
+        # centred under it) a layout reading mixes it with the page's own hidden text.
+        assert stamp in text_of(out, first, layout=False)
     # Forms: the fields of both form annexes are there (how they look: see below).
     with pikepdf.open(out) as pdf:
         fields = pdf.Root.AcroForm.Fields
@@ -234,6 +237,33 @@ def make_annex(path: Path, text_at_top: bool, rotate: int = 0) -> Path:
                 page.obj.Rotate = rotate
             pdf.save(path)
     return path
+
+
+@pytest.mark.parametrize("rotate", [0, 90, 180, 270])
+def test_a_page_narrower_than_its_marks_is_widened_at_both_sides(
+    voorstel: Path, tmp_path: Path, rotate: int
+) -> None:
+    """A photo 243 points wide, confidential: before, its width went to the right only,
+    leaving 'NIET OPENBAAR' beside the photo rather than above it."""
+    sideways = rotate in (90, 270)
+    annex = tmp_path / "foto.pdf"
+    size = (337.5, 243.0) if sideways else (243.0, 337.5)  # 243 wide as seen
+    drawing = canvas.Canvas(str(annex), pagesize=size, invariant=1)
+    drawing.setFillGray(0.5)
+    drawing.rect(0, 0, *size, fill=1, stroke=0)
+    drawing.save()
+    with pikepdf.open(annex, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].obj.Rotate = rotate
+        pdf.save(annex)
+    out = tmp_path / "bundel.pdf"
+    meta = dataclasses.replace(META, niet_openbaar=True)
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Foto")], meta, out)
+    with pikepdf.open(annex) as pdf:
+        x0, y0, x1, y1 = (float(v) for v in pdf.pages[0].mediabox)
+    new = visible_box(out, 2)
+    before, after = ((y0, y1), (new[1], new[3])) if sideways else ((x0, x1), (new[0], new[2]))
+    assert after[1] - after[0] > before[1] - before[0]  # widened for the marks
+    assert before[0] - after[0] == pytest.approx(after[1] - before[1])  # alike at both sides
 
 
 def test_stamp_is_text_in_an_embedded_font_and_page_box_kept_when_margin_blank(
