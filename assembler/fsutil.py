@@ -47,7 +47,12 @@ def unreadable(error: OSError) -> str:
         return "een snelkoppeling die naar zichzelf verwijst (vervang die door het bestand)"
     if error.errno == errno.EIO:
         return "leesfout van de schijf (kopieer het bestand opnieuw)"
+    if error.errno == errno.ENAMETOOLONG:
+        return _TOO_LONG
     return f"{error.strerror or error} (controleer het bestand)"
+
+
+_TOO_LONG = "de naam of het pad is te lang (kies kortere namen voor de mappen)"
 
 
 def not_writable(path: Path, error: OSError, again: str = "bouw") -> OutputNotWritable:
@@ -63,6 +68,8 @@ def not_writable(path: Path, error: OSError, again: str = "bouw") -> OutputNotWr
         reason = "er staat een bestand waar een map hoort (verwijder of hernoem dat bestand)"
     elif error.errno == errno.EISDIR:
         reason = "er staat een map waar dit bestand hoort (verwijder of hernoem die map)"
+    elif error.errno == errno.ENAMETOOLONG:
+        reason = _TOO_LONG
     else:
         reason = f"{error.strerror or error} (controleer de map)"
     return OutputNotWritable(path, reason)

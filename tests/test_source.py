@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assembler.errors import InputRejected
-from assembler.fsutil import unreadable
+from assembler.fsutil import not_writable, unreadable
 from assembler.source import MAX_BYTES, field_label, load_yaml, parse_yaml
 
 
@@ -200,12 +200,21 @@ def test_an_unreadable_file_is_explained_in_dutch(tmp_path: Path) -> None:
     [
         (PermissionError(errno.EACCES, "Permission denied"), "geen leesrechten"),
         (OSError(errno.EIO, "Input/output error"), "leesfout van de schijf"),
-        (OSError(errno.ENAMETOOLONG, "File name too long"), "File name too long"),
+        (OSError(errno.ENAMETOOLONG, "File name too long"), "de naam of het pad is te lang"),
+        (OSError(errno.ENOTTY, "Inappropriate ioctl for device"), "Inappropriate ioctl"),
     ],
 )
 def test_why_a_file_cannot_be_read(error: OSError, expected: str) -> None:
     assert unreadable(error).startswith(expected)
     assert unreadable(error).endswith(")")
+
+
+def test_why_an_output_cannot_be_written() -> None:
+    too_long = OSError(errno.ENAMETOOLONG, "File name too long")
+    assert not_writable(Path("build/x.pdf"), too_long).message == (
+        "build/x.pdf: kan niet schrijven: de naam of het pad is te lang (kies kortere namen voor "
+        "de mappen)"
+    )
 
 
 def test_file_over_one_megabyte_is_refused_without_parsing(tmp_path: Path) -> None:
