@@ -168,9 +168,10 @@ def main() -> None:
     Word-document, een archief-PDF en een bundel met bijlagen van, en een pakket per
     vergadering voor het vergadersysteem.
     """
-    # SIGTERM unwinds like Ctrl-C, so running LibreOffice workers are stopped and temp
-    # files removed instead of being left behind.
+    # SIGTERM, and SIGHUP (a closed terminal, a dropped SSH session), unwind like Ctrl-C, so
+    # running LibreOffice workers are stopped and temp files removed instead of left behind.
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")

@@ -97,6 +97,37 @@ def _leftovers_end_by_themselves(marker: str) -> list[int]:
     return leftovers
 
 
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["term", "hup"])
+def test_a_build_stopped_by_a_signal_cleans_up_and_says_so(
+    example_project: Path, tmp_path: Path, stop: signal.Signals
+) -> None:
+    """SIGHUP (a dropped SSH session) ended the build on the spot: exit 129, no word, and
+    hidden staging folders left in build/ until the next build."""
+    assert build(example_project).returncode == 0
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [str(ASSEMBLER), "build", "--force"],
+        cwd=example_project,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    first = process.stderr.readline()  # the first dossier under way
+    assert first.startswith("dossier: "), first
+    process.send_signal(stop)
+    _, said = process.communicate(timeout=60)
+    assert process.returncode == 130, said
+    assert said.splitlines()[-1] == (
+        "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te maken)"
+    )
+    assert not list((example_project / "build").rglob(".tmp-assembler-*"))
+    assert_all_outputs_whole(example_project)
+    assert _leftovers_end_by_themselves(str(scratch)) == []
+
+
 @pytest.mark.parametrize("delay", [0.3, 1.5, 3.0])
 def test_sigkill_keeps_previous_outputs_and_rebuild_completes(
     example_project: Path, tmp_path: Path, delay: float
