@@ -21,7 +21,7 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -732,4 +732,13 @@ def markdown_fields(model: type[BaseModel]) -> list[str]:
         info.alias or name
         for name, info in model.model_fields.items()
         if any(isinstance(meta, MarkdownMarker) for meta in info.metadata)
+        or _marked(info.annotation)
     ]
+
+
+def _marked(annotation: Any) -> bool:
+    """Whether ``annotation`` holds MarkdownText: pydantic keeps the marker of a plain
+    ``MarkdownText`` field in its metadata, but of ``MarkdownText | None`` only in the type."""
+    if get_origin(annotation) is Annotated:
+        return any(isinstance(meta, MarkdownMarker) for meta in get_args(annotation)[1:])
+    return any(_marked(argument) for argument in get_args(annotation))

@@ -181,7 +181,8 @@ def build_context(
     context: dict[str, Any] = {}
     for key, value in fields.items():
         if key in markdown:
-            context[key] = Markdown(str(value))
+            # An optional text left out stays None, for the template's {%p if %}.
+            context[key] = None if value is None else Markdown(str(value))
         elif key == "behandeling":
             context[key] = [_behandeling_row(row) for row in value]
         elif key == "bijlagen":

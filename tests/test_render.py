@@ -636,6 +636,39 @@ def test_control_characters_are_dropped_not_turned_into_breaks(tmp_path: Path) -
     assert 'w:type="page"' not in part_xml(out, "word/document.xml")
 
 
+def test_an_optional_markdown_field_is_markdown_and_none_when_left_out() -> None:
+    """A field typed ``MarkdownText | None`` was taken for plain text: pydantic keeps the
+    Markdown marker of an optional field only in its type (found adding a field)."""
+    from typing import ClassVar
+
+    from pydantic import Field
+
+    from assembler.model import MarkdownText, Memo, markdown_fields
+
+    class MemoWithFinances(Memo):
+        kind: ClassVar[str] = ""  # no kind of its own: not registered beside the memo
+        finances: MarkdownText | None = Field(None, alias="financien")
+
+    assert markdown_fields(MemoWithFinances) == ["tekst", "financien"]
+    data = {
+        "sjabloon": "memo",
+        "aan": "Portefeuillehouders",
+        "van": "Anouk Pols",
+        "datum": "2023-04-11",
+        "onderwerp": "Stand van zaken",
+        "kenmerk": "23.0001800",
+        "verspreiden": "ja",
+        "tekst": "Tekst.",
+    }
+    organisation = Organisatie.model_validate({})
+    left_out = build_context(MemoWithFinances.model_validate(data), organisation, REPO)
+    assert left_out["financien"] is None
+    given = MemoWithFinances.model_validate({**data, "financien": "**Dekking** uit de reserve."})
+    assert build_context(given, organisation, REPO)["financien"] == Markdown(
+        "**Dekking** uit de reserve."
+    )
+
+
 def test_memo_from_the_model(tmp_path: Path) -> None:
     from assembler.model import Memo
 
