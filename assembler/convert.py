@@ -136,6 +136,43 @@ class TimeoutPolicy:
         return self.base + self.per_document * max(size, 1)
 
 
+class _Breaker:
+    """Gives up on LibreOffice once it has hung on several documents without converting one.
+
+    A LibreOffice that hangs on everything would otherwise take each document's whole
+    allowance, start included: hours for a meeting, and a cron job's next run waiting on the
+    lock. Shared by the workers and batches of one service.
+    """
+
+    LIMIT = 3
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._converted = 0
+        self._timeouts = 0
+
+    def converted(self) -> None:
+        with self._lock:
+            self._converted += 1
+
+    def timed_out(self) -> None:
+        with self._lock:
+            self._timeouts += 1
+
+    @property
+    def open(self) -> bool:
+        """Whether the documents still to come are not tried."""
+        with self._lock:
+            return self._converted == 0 and self._timeouts >= self.LIMIT
+
+
+_GAVE_UP = (
+    f"niet geprobeerd: LibreOffice liep al {_Breaker.LIMIT} keer vast zonder één document om te "
+    "zetten (zet één document om met 'soffice --headless --convert-to pdf' om LibreOffice zelf "
+    "te controleren)"
+)
+
+
 @dataclass
 class ConversionReport:
     """What a conversion run produced: the targets written and the sources that failed."""
@@ -522,6 +559,7 @@ class _Runner:
         epoch: int | None,
         events: queue.Queue[_Outcome],
         profiles: _Profiles,
+        breaker: _Breaker,
     ) -> None:
         self.soffice = soffice
         self.root = root
@@ -529,6 +567,7 @@ class _Runner:
         self.epoch = epoch
         self.events = events
         self.profiles = profiles
+        self.breaker = breaker
         self.groups = _ProcessGroups()
         self.cancel = self.groups.cancel
         self._task_ids = iter(range(1, 1 << 30))
@@ -547,6 +586,10 @@ class _Runner:
 
     def _run_task(self, docs: Sequence[_Doc]) -> None:
         if self.cancel.is_set():
+            return
+        if self.breaker.open:
+            for doc in docs:
+                self.events.put(_Outcome(doc=doc, reason=_GAVE_UP))
             return
         with self._task_lock:
             task_id = next(self._task_ids)
@@ -637,6 +680,7 @@ class _Runner:
         finally:
             log.close()
         if outcome == "timeout":
+            self.breaker.timed_out()
             return False, _timeout_reason(f"{waited:.0f}")
         if outcome == "cancelled":
             raise _Cancelled
@@ -689,11 +733,15 @@ class _Runner:
             time.sleep(_POLL_SECONDS)
 
     def _finish(self, doc: _Doc, outbox: Path) -> str | None:
-        return _deliver(doc, outbox / (doc.stem + ".pdf"), self.epoch, self.events)
+        return _deliver(doc, outbox / (doc.stem + ".pdf"), self.epoch, self.events, self.breaker)
 
 
 def _deliver(
-    doc: _Doc, produced: Path, epoch: int | None, events: queue.Queue[_Outcome]
+    doc: _Doc,
+    produced: Path,
+    epoch: int | None,
+    events: queue.Queue[_Outcome],
+    breaker: _Breaker,
 ) -> str | None:
     """Check the PDF LibreOffice made for ``doc`` and move it to its target.
 
@@ -723,6 +771,7 @@ def _deliver(
     except (OSError, pikepdf.PdfError) as error:
         events.put(_Outcome(doc=doc, reason=f"PDF niet te verwerken: {error}"))
         return None
+    breaker.converted()
     events.put(_Outcome(doc=doc, converted=True))
     return None
 
@@ -1027,6 +1076,9 @@ class _UnoWorker:
     def _convert(self, doc: _Doc) -> bool:
         """Convert ``doc``, retrying once on a fresh soffice; False when no soffice starts."""
         service = self.service
+        if service.breaker.open:
+            service.events.put(_Outcome(doc=doc, reason=_GAVE_UP))
+            return True
         problem = ""
         for _attempt in range(2):
             if self.process is None and not self._start():
@@ -1036,6 +1088,7 @@ class _UnoWorker:
             if outcome == "done":
                 return True
             if outcome == "timeout":
+                service.breaker.timed_out()
                 service.events.put(_Outcome(doc=doc, reason=_timeout_reason(detail)))
                 self._stop()
                 return True
@@ -1067,7 +1120,7 @@ class _UnoWorker:
                 detail = str(reply.get("error", "")) if reply.get("stage") == "store" else ""
                 service.events.put(_Outcome(doc=doc, reason=_reason_for(detail)))
                 return "done", ""
-            problem = _deliver(doc, produced, service.epoch, service.events)
+            problem = _deliver(doc, produced, service.epoch, service.events, service.breaker)
             if problem is not None:
                 return "retry", problem
             if self.served >= RECYCLE_AFTER:
@@ -1228,6 +1281,7 @@ class ConversionService:
         self.stagger = stagger
         self.warm_up = warm_up
         self.report = ConversionReport()
+        self.breaker = _Breaker()
         self.events: queue.Queue[_Outcome] = queue.Queue()
         self.queue: queue.Queue[_Doc | None] = queue.Queue()
         self.groups = _ProcessGroups()
@@ -1440,7 +1494,9 @@ class ConversionService:
         count = max(1, min(count, len(docs)))
         events: queue.Queue[_Outcome] = queue.Queue()
         with ThreadPoolExecutor(count, "soffice") as pool:
-            runner = _Runner(self.binary, self.root, self.policy, self.epoch, events, self.profiles)
+            runner = _Runner(
+                self.binary, self.root, self.policy, self.epoch, events, self.profiles, self.breaker
+            )
             outstanding = 0
             error: BaseException | None = None
             try:

@@ -601,6 +601,44 @@ def test_hang_early_in_a_long_batch_is_caught_after_one_documents_allowance(
     assert elapsed < 6.5, f"took {elapsed:.1f} s: the batch limit was waited out"
 
 
+def test_a_libreoffice_that_hangs_on_everything_is_given_up_after_three_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, every document got its whole allowance: hours for a meeting, in a cron job."""
+    plant_fake(tmp_path, monkeypatch)
+    jobs = dossier_jobs(tmp_path, [f"HANG {n}".encode() for n in range(8)])
+    policy = TimeoutPolicy(base=1.0, per_document=1.0)  # one document 2 s
+
+    started = time.monotonic()
+    report = convert_to_pdf(jobs, workers=1, timeout=policy)
+    elapsed = time.monotonic() - started
+
+    assert report.converted == []
+    reasons = [report.failures[job.source] for job in jobs]
+    given_up = [reason for reason in reasons if reason.startswith("niet geprobeerd")]
+    # The batch of eight, then the first two alone: three hangs; the other six not tried.
+    assert len(given_up) == 6, reasons
+    assert given_up[0] == (
+        "niet geprobeerd: LibreOffice liep al 3 keer vast zonder één document om te zetten (zet "
+        "één document om met 'soffice --headless --convert-to pdf' om LibreOffice zelf te "
+        "controleren)"
+    )
+    assert elapsed < 10, f"took {elapsed:.1f} s"
+
+
+def test_hangs_after_a_document_converted_are_not_given_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A LibreOffice that converts one document works: three large ones that time out after
+    it are no reason to skip the rest."""
+    plant_fake(tmp_path, monkeypatch)
+    texts = [b"een", b"HANG 1", b"HANG 2", b"HANG 3", b"vijf"]
+    jobs = dossier_jobs(tmp_path, texts)
+    report = convert_to_pdf(jobs, workers=1, timeout=TimeoutPolicy(base=1.0, per_document=1.0))
+    assert report.converted == [jobs[0].target, jobs[4].target]
+    assert all("seconden" in report.failures[job.source] for job in jobs[1:4])
+
+
 # --------------------------------------------------------------------------- long-running workers
 
 
