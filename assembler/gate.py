@@ -302,8 +302,8 @@ def _embedded_files(pdf: pikepdf.Pdf, *, with_text: bool) -> list[_Attached]:
             ef = spec.get("/EF")
             stream = ef.get("/UF", ef.get("/F")) if isinstance(ef, pikepdf.Dictionary) else None
             data = stream.read_bytes() if isinstance(stream, pikepdf.Stream) else b""
-            text = _embedded_text(data) if with_text else ""
-            files.append(_Attached(names, _sha(data), text or "", text is not None))
+            text, read = _embedded_text(data) if with_text else ("", True)
+            files.append(_Attached(names, _sha(data), text, read))
     return files
 
 
@@ -312,25 +312,25 @@ _MAX_EMBEDDED_TEXT_BYTES = 50 * 1024 * 1024
 _OFFICE_TEXT_PARTS = ("word/document.xml", "content.xml", "xl/sharedStrings.xml")
 
 
-def _embedded_text(data: bytes) -> str | None:
-    """What a reader of an embedded file sees: a PDF's text, an office file's, plain text;
-    None when it cannot be read."""
+def _embedded_text(data: bytes) -> tuple[str, bool]:
+    """What a reader of an embedded file sees (a PDF's text, an office file's, plain text),
+    and whether all of it could be read: what could is searched all the same."""
     if len(data) > _MAX_EMBEDDED_TEXT_BYTES:
-        return None
+        return "", False
     try:
         if b"%PDF-" in data[:1024]:
             text, unread = _extract_text(data)
-            return None if unread else text
+            return text, not unread
         if data.startswith(b"PK\x03\x04"):
-            return _office_text(data)
+            return _office_text(data), True
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16")
+            return data.decode("utf-16"), True
         try:
-            return data.decode("utf-8")
+            return data.decode("utf-8"), True
         except UnicodeDecodeError:
-            return data.decode("cp1252", "replace")
+            return data.decode("cp1252", "replace"), True
     except Exception:  # a damaged attachment (a broken zip, a bad stream): the rest is checked
-        return None
+        return "", False
 
 
 def _office_text(data: bytes) -> str:
@@ -369,15 +369,16 @@ def _extract_text(data: bytes) -> tuple[str, list[str]]:
     """A PDF's text, and what of it could not be read ("pagina 3", "de tekst")."""
     chunks: list[str] = []
     unread: list[str] = []
+    reached = 0
     try:
         reader = PdfReader(io.BytesIO(data))
-        for number, page in enumerate(reader.pages, start=1):
+        for reached, page in enumerate(reader.pages, start=1):
             try:
                 chunks.append(page.extract_text() or "")
             except Exception:  # one odd page must not hide the others' text
-                unread.append(f"pagina {number}")
+                unread.append(f"pagina {reached}")
     except Exception:  # unreadable for pypdf: the other checks still run
-        unread.append("de tekst" if not chunks else f"de pagina's na pagina {len(chunks)}")
+        unread.append(f"de pagina's na pagina {reached}" if reached else "de tekst")
     return "\n".join(chunks), unread
 
 
