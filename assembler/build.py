@@ -1918,10 +1918,11 @@ def _withdraw_without_settings(project: Project, options: BuildOptions) -> list[
     from assembler.validate import load_catalog
 
     problems: list[Problem] = []
-    # The settings' kenmerkpatroon may refuse dossiers the real one accepts: a refused
-    # dossier is not known to be public, so that errs on the side of withdrawing.
+    # Any kenmerk is accepted: a default kenmerkpatroon would refuse every dossier of an
+    # organisation with its own, and withdraw what is public for no reason.
+    anything = Organisatie.model_validate({"kenmerkpatroon": ".+"})
     try:
-        catalog = load_catalog(project, options.paths, Organisatie.model_validate({}))
+        catalog = load_catalog(project, options.paths, anything)
         every_dossier = {
             item.dossier.folder
             for meeting in catalog.meetings

@@ -511,6 +511,27 @@ def test_refused_settings_still_withdraw_what_shows_an_item_no_longer_public(
     assert (example_project / "build" / ECONOMIE / "agenda.docx").is_file()
 
 
+def test_refused_settings_withdraw_nothing_that_is_still_public(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """An organisation with its own kenmerkpatroon: read with the default one, every dossier
+    was refused, so every public output went (and the export with them) for a typo."""
+    organisation = example_project / "dossiers" / "organisatie.yaml"
+    rewrite(organisation, "kenmerkpatroon: '^", "kenmerkpatroon: '^Z")
+    for dossier in (example_project / "dossiers").glob("*/*/dossier.yaml"):
+        rewrite(dossier, "kenmerk: 23.", "kenmerk: Z23.")
+    exported = run_cli("export", cwd=example_project)
+    assert exported.exit_code == 0, exported.stderr
+    before = sorted(p.relative_to(example_project) for p in (example_project / "build").rglob("*"))
+    assert any("export" in p.parts for p in before)
+    rewrite(organisation, "tooi: https://", "tooi: x-https://")
+    result = run_cli("build", cwd=example_project)
+    assert result.exit_code == 2, result.stderr
+    assert "weggehaald" not in result.stderr
+    after = sorted(p.relative_to(example_project) for p in (example_project / "build").rglob("*"))
+    assert after == before
+
+
 def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_public_agenda(
     example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
 ) -> None:
