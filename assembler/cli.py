@@ -93,7 +93,19 @@ def _print_problems(problems: Sequence[Problem], as_json: bool) -> None:
         click.echo(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
         return
     for problem in problems:
-        click.echo(problem.format(), err=True)
+        _say(problem.format())
+
+
+# Lines for people that stderr refused (a log on a full disk): the exit code says so at the end.
+_UNSAID: list[OSError] = []
+
+
+def _say(line: str) -> None:
+    """Write ``line`` to stderr; a refusal is kept, not raised: the work goes on."""
+    try:
+        click.echo(line, err=True)
+    except OSError as error:
+        _UNSAID.append(error)
 
 
 def _shown_from_root(error: AssemblerError) -> AssemblerError:
@@ -171,7 +183,8 @@ def main() -> None:
     # SIGTERM, and SIGHUP (a closed terminal, a dropped SSH session), unwind like Ctrl-C, so
     # running LibreOffice workers are stopped and temp files removed instead of left behind.
     signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGHUP, _terminate)
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # nohup asked to run on
+        signal.signal(signal.SIGHUP, _terminate)
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
@@ -589,9 +602,9 @@ def schema() -> None:
 def _plain_progress(event: str, label: str) -> None:
     """Progress as plain lines, for logs and pipes."""
     if event == "dossier":
-        click.echo(f"dossier: {label}", err=True)
+        _say(f"dossier: {label}")
     elif event == "bundel":
-        click.echo(f"bundel: {label}", err=True)
+        _say(f"bundel: {label}")
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
@@ -659,16 +672,18 @@ def build(
     except AssemblerError as error:
         if not as_json:
             raise
-        # A script gets the summary's shape whatever happened, not a bare list.
+        # A script gets the summary's shape whatever happened, not a bare list; a person
+        # reading the job's log, the messages (which field of the settings, say).
         error = _shown_from_root(error)
         click.echo(failure_json(error))
-        click.echo(f"fout: {error.message}", err=True)
+        _print_problems(error.problems, False)
+        _say(f"fout: {error.message}")
         sys.exit(int(error.exit_code))
-    # The messages go to stderr with --json too: a cron job's mail shows them to a person.
-    _print_problems(report.problems, False)
     if as_json:
         click.echo(report_json(report, project))
-    else:
+    # With --json too: a cron job's mail shows them to a person.
+    _print_problems(report.problems, False)
+    if not as_json:
         _summary(report, interactive)
     sys.exit(int(report.exit_code))
 
@@ -717,23 +732,19 @@ def _summary(report: Any, interactive: bool) -> None:
         table.add_row(str(built), str(unchanged), str(failed), seconds)
         Console(stderr=True).print(table)
     else:
-        click.echo(
-            f"Klaar: {built} gebouwd, {unchanged} ongewijzigd, {failed} mislukt in {seconds}.",
-            err=True,
-        )
+        _say(f"Klaar: {built} gebouwd, {unchanged} ongewijzigd, {failed} mislukt in {seconds}.")
     if report.exit_code and not failed:
         # Every dossier made, yet not all went well (an agenda, a template): the counts alone
         # would say all is fine.
-        click.echo("Niet alles is gemaakt: zie de meldingen hierboven.", err=True)
+        _say("Niet alles is gemaakt: zie de meldingen hierboven.")
     if report.pdfs_removed:
         # A Word-only build removes the PDFs it would leave out of step; said, not silent.
         count = report.pdfs_removed
         files = "PDF" if count == 1 else "PDF's"
-        click.echo(
+        _say(
             f"{count} {files} van een eerdere build weggehaald: "
             "ze hoorden niet meer bij de Word-documenten (bouw zonder --geen-pdf om ze "
-            "opnieuw te maken).",
-            err=True,
+            "opnieuw te maken)."
         )
 
 
@@ -828,6 +839,8 @@ def _leave(code: object) -> NoReturn:
     else:
         click.echo(str(code), err=True)
         status = 1
+    if _UNSAID and status < ExitCode.ENVIRONMENT:
+        status = int(ExitCode.ENVIRONMENT)  # what had to be said was lost: the log's disk
     for stream in (sys.stdout, sys.stderr):
         # A closed pipe (``| head``): nothing more can be said; started with it closed (cron's
         # ``>&-``), Python has no stream at all.

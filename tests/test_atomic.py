@@ -97,6 +97,25 @@ def _leftovers_end_by_themselves(marker: str) -> list[int]:
     return leftovers
 
 
+def test_a_build_under_nohup_runs_on_after_sighup(example_project: Path) -> None:
+    """nohup ignores SIGHUP for the command it starts; the build must not undo that."""
+    process = subprocess.Popen(
+        [str(ASSEMBLER), "build", "--force"],
+        cwd=example_project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+    )
+    assert process.stderr is not None
+    assert process.stderr.readline().startswith("dossier: ")
+    process.send_signal(signal.SIGHUP)
+    _, said = process.communicate(timeout=120)
+    assert process.returncode == 0, said
+    assert "Klaar: 6 gebouwd" in said
+    assert_all_outputs_whole(example_project)
+
+
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["term", "hup"])
 def test_a_build_stopped_by_a_signal_cleans_up_and_says_so(
     example_project: Path, tmp_path: Path, stop: signal.Signals

@@ -909,8 +909,13 @@ def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
     # Refused settings: their problems, then what came of them, as the text output says.
     organisation = small_project / "dossiers" / "organisatie.yaml"
     organisation.write_text(organisation.read_text().replace("tooi: ", "tooi: x"))
-    refused = json.loads(run_cli("build", "--geen-pdf", "--json", cwd=small_project).stdout)
+    result = run_cli("build", "--geen-pdf", "--json", cwd=small_project)
+    refused = json.loads(result.stdout)
     assert refused["afsluitcode"] == 2
+    # A person reading the job's log sees which field, too (was: only the last line).
+    said = result.stderr.splitlines()
+    assert said[0].startswith("dossiers/organisatie.yaml:") and ": tooi: " in said[0], said
+    assert said[-1].startswith("fout: dossiers/organisatie.yaml: ongeldige instellingen")
     assert refused["meldingen"][0]["veld"] == "tooi"
     assert refused["meldingen"][-1]["melding"].startswith(
         "dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets gecontroleerd of "

@@ -252,6 +252,40 @@ def test_output_that_cannot_be_written_is_exit_3_not_a_traceback(example_project
     assert json.loads(no_stderr.stdout)["ongewijzigd"] == 6
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_log_that_cannot_be_written_stops_no_build_and_loses_no_summary(
+    example_project: Path,
+) -> None:
+    """stderr on a full disk: the build goes on to the end, a script still gets its JSON,
+    and the exit code says that what had to be said was lost."""
+    seed = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    seed.write_text(
+        seed.read_text(encoding="utf-8").replace(
+            "toelichting: |\n", "toelichting: |\n  ###Kop\n\n", 1
+        ),
+        encoding="utf-8",
+    )
+    with open("/dev/full", "w") as full:
+        # Was: stopped at the first progress line, exit 3, nothing built.
+        built = subprocess.run(
+            [str(ASSEMBLER), "build", "--geen-pdf"], cwd=example_project, stderr=full
+        )
+        assert built.returncode == 3
+        assert len(list((example_project / "build").rglob("*.docx"))) == 10  # 6 + 4 agendas
+        # Was: the messages first, so their failure left stdout without the summary.
+        scripted = subprocess.run(
+            [str(ASSEMBLER), "build", "--geen-pdf", "--json"],
+            cwd=example_project,
+            stderr=full,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+    assert scripted.returncode == 3
+    summary = json.loads(scripted.stdout)
+    assert summary["afsluitcode"] == 0 and summary["ongewijzigd"] == 6
+    assert any("###Kop" in m["melding"] for m in summary["meldingen"])
+
+
 def test_checking_one_dossier_needs_only_its_own_template(
     example_project: Path, run_cli: RunCli
 ) -> None:
