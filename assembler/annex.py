@@ -460,7 +460,10 @@ _SMALLEST_READABLE = 25 / 25.4 * 72
 def _check_page_sizes(pdf: Any, found: _Findings) -> None:
     small: list[tuple[int, float, float]] = []
     for number, page in enumerate(pdf.pages, start=1):
-        x0, y0, x1, y1 = (float(value) for value in page.cropbox)
+        try:
+            x0, y0, x1, y1 = (float(value) for value in page.cropbox)
+        except (ValueError, TypeError):
+            continue  # an odd box is the bundle's to judge; a warning is no reason to refuse
         width, height = abs(x1 - x0), abs(y1 - y0)
         if min(width, height) < _SMALLEST_READABLE:
             small.append((number, width, height))

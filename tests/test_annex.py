@@ -88,6 +88,18 @@ def test_pages_too_small_to_read_are_warned_about() -> None:
     )
 
 
+@pytest.mark.parametrize("box", [[0, 0, 100], [0, 0, "x", 100]], ids=["three", "a-name"])
+def test_an_odd_crop_box_is_no_reason_to_refuse(tmp_path: Path, box: list[object]) -> None:
+    """The page-size warning read every page's box where a failure refuses the file."""
+    path = tmp_path / "bijlage.pdf"
+    with pikepdf.open(CORPUS / "001-trivial--minimal-document.pdf") as pdf:
+        values = [pikepdf.Name("/X") if v == "x" else v for v in box]
+        pdf.pages[0].obj.CropBox = pikepdf.Array(values)
+        pdf.save(path)
+    report = inspect_annex(path)
+    assert report.ok, report.reasons
+
+
 def test_corpus_features_are_reported() -> None:
     forms = inspect_annex(CORPUS / "010-pdflatex-forms--pdflatex-forms.pdf")
     outline = inspect_annex(CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf")
