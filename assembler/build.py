@@ -264,7 +264,7 @@ def _template_warnings(project: Project, files: FileDigests) -> Callable[[], lis
     run, it runs beside the build, off the path to LibreOffice's first document; the caller
     gets the warnings when it asks.
     """
-    from assembler.model import DOCUMENT_KINDS
+    from assembler.model import DOCUMENT_KINDS, markdown_fields
 
     # The answer follows from the templates, the models' fields, the check's rules and the
     # libraries that read the templates; the version stays the same while code changes.
@@ -272,7 +272,7 @@ def _template_warnings(project: Project, files: FileDigests) -> Callable[[], lis
     key.update(library_versions("docxtpl", "Jinja2").encode())
     for kind, model in sorted(DOCUMENT_KINDS.items()):
         fields = sorted((f.alias or n, f.is_required()) for n, f in model.model_fields.items())
-        key.update(f"{kind} {fields}\n".encode())
+        key.update(f"{kind} {fields} {sorted(markdown_fields(model))}\n".encode())
     for name in sorted({*DOCUMENT_KINDS, "agenda"}):
         template = project.template_for(name)
         seen = files.sha256(template) if template.is_file() else "-"

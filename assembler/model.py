@@ -21,7 +21,8 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
-from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
+from types import UnionType
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -741,4 +742,7 @@ def _marked(annotation: Any) -> bool:
     ``MarkdownText`` field in its metadata, but of ``MarkdownText | None`` only in the type."""
     if get_origin(annotation) is Annotated:
         return any(isinstance(meta, MarkdownMarker) for meta in get_args(annotation)[1:])
-    return any(_marked(argument) for argument in get_args(annotation))
+    # Only a choice of types, not a container of texts (a tuple of MarkdownText is no text).
+    if get_origin(annotation) in (Union, UnionType):
+        return any(_marked(argument) for argument in get_args(annotation))
+    return False

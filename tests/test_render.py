@@ -648,6 +648,8 @@ def test_an_optional_markdown_field_is_markdown_and_none_when_left_out() -> None
     class MemoWithFinances(Memo):
         kind: ClassVar[str] = ""  # no kind of its own: not registered beside the memo
         finances: MarkdownText | None = Field(None, alias="financien")
+        # Texts in a list are no Markdown text themselves.
+        notes: tuple[MarkdownText, ...] = Field((), alias="notities")
 
     assert markdown_fields(MemoWithFinances) == ["tekst", "financien"]
     data = {
