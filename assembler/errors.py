@@ -81,8 +81,9 @@ class Problem:
 
 
 # Files whose problems affect every dossier: said first, before what follows from them (a
-# meeting whose agenda could not be made because its template is broken).
-_CAUSES = ("templates/", "dossiers/organisatie.yaml")
+# meeting whose agenda could not be made because its template is broken); and LibreOffice,
+# when it converted not one document.
+_CAUSES = ("LibreOffice", "templates/", "dossiers/organisatie.yaml")
 
 
 def dutch_list(names: Sequence[str]) -> str:

@@ -968,7 +968,7 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
     listing = _listing(dossier.folder)
     named: set[str] = set()  # files of the folder that an annex names, or that a message does
     numbers: dict[Path, int] = {}  # each annex file, by the number it first has
-    sizes: dict[int, list[Path]] = {}  # the annex files, by size: copies have the same
+    sizes: dict[int, list[tuple[Path, str]]] = {}  # annex files and names, by size
     for index, annex in enumerate(dossier.document.annexes):
         where = ("bijlagen", index, "bestand")
         line = dossier.source.line_of(where)
@@ -1042,11 +1042,11 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             )
         else:
             numbers[resolved] = index + 1
-            copy = _same_content(resolved, sizes)
+            copy = _same_content(resolved, annex.file, sizes)
             if copy is not None:
                 report(
-                    f"'{annex.file}' heeft dezelfde inhoud als bijlage {numbers[copy]} "
-                    f"('{copy.name}'), dus komt twee keer in de bundel (verwijs naar het juiste "
+                    f"'{annex.file}' heeft dezelfde inhoud als bijlage {numbers[copy[0]]} "
+                    f"('{copy[1]}'), dus komt twee keer in de bundel (verwijs naar het juiste "
                     "bestand, of haal deze bijlage weg)",
                     ernst="waarschuwing",
                 )
@@ -1063,15 +1063,17 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
     return problems
 
 
-def _same_content(path: Path, sizes: dict[int, list[Path]]) -> Path | None:
-    """An earlier annex file with the bytes of ``path`` (only one of its size is read)."""
+def _same_content(
+    path: Path, typed: str, sizes: dict[int, list[tuple[Path, str]]]
+) -> tuple[Path, str] | None:
+    """An earlier annex with the bytes of ``path``, and its name as typed (only files of
+    equal size are read)."""
     try:
-        size = path.stat().st_size
-        earlier = sizes.setdefault(size, [])
-        copy = next((other for other in earlier if filecmp.cmp(other, path, shallow=False)), None)
+        earlier = sizes.setdefault(path.stat().st_size, [])
+        copy = next((o for o in earlier if filecmp.cmp(o[0], path, shallow=False)), None)
     except OSError:
         return None
-    earlier.append(path)
+    earlier.append((path, typed))
     return copy
 
 
