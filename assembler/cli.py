@@ -127,7 +127,7 @@ def _fail(error: AssemblerError, as_json: bool = False) -> NoReturn:
         _print_problems([*error.problems, Problem("", None, "", error.message)], as_json)
     else:
         _print_problems(error.problems, as_json)
-    click.echo(f"fout: {error.message}", err=True)
+    _say(f"fout: {error.message}")  # a refused log must not turn exit 4 into 3
     sys.exit(int(error.exit_code))
 
 
@@ -148,7 +148,7 @@ def handles_errors(function: F) -> F:
             # What a stopped build still did (withdrawals) is said before it stops.
             if said := getattr(interrupt, "problems", []):
                 _print_problems(said, bool(kwargs.get("as_json")))
-            click.echo(STOPPED, err=True)
+            _say(STOPPED)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]

@@ -784,6 +784,23 @@ def test_an_annex_attachment_the_gate_cannot_read_is_said_at_its_dossier_line(
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_leak_is_exit_4_also_when_its_messages_cannot_be_written(project: Project) -> None:
+    """A cron job's log on a full disk: the gate's stop must still read as the gate's."""
+    import subprocess
+    import sys
+
+    _name_the_secret_in_a_public_annex(project)
+    assembler = Path(sys.executable).parent / "assembler"
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [str(assembler), "export", f"dossiers/{WONEN}"], cwd=project.root, stderr=full
+        )
+    assert result.returncode == 4
+    assert not (project.build / WONEN / "export").exists()
+
+
+@pytest.mark.slow
 def test_the_command_says_nothing_was_written_after_the_leaks(
     project: Project, run_cli: Callable[..., CliResult]
 ) -> None:
