@@ -14,6 +14,7 @@ into request headers only, never into a file, a message or a report.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
 import json
@@ -389,61 +390,63 @@ def publish_meeting(
     # Before the export: a machine that cannot make a connection has nothing to export for.
     own_client = client is None and not dry_run
     http = None if dry_run else (client or _new_client())
-    try:
+    with contextlib.ExitStack() as closing:
+        if own_client and http is not None:
+            closing.callback(http.close)  # on every way out, the export's failure too
         exported = export_meetings(project, [meeting_path])
-    except BaseException:
-        if own_client and http is not None:
-            http.close()
-        raise
-    export = _find_export(exported, meeting_path)
-    report = PublishReport(export.name, base, dry_run, exported)
-    sender = _Sender(base, http, token, report, attempts, backoff, sleep)
-    publication = load_publication(project, export.meeting)
-    targets = publication.setdefault("publicaties", {})
-    # Addresses kept before they were normalised are found by their normal form.
-    for known in list(targets):
-        if known != base and base not in targets and _normal(known) == base:
-            targets[base] = targets.pop(known)
-    others = sorted(
-        {_normal(str(known)) for known, held in targets.items() if known != base and _holds(held)}
-    )
-    if base not in targets and others:
-        # Nothing is known of what stands at this address; what stands at the other one is
-        # neither updated nor taken down from here.
-        report.notes.append(
-            f"naar {base} is deze vergadering nog niet gepubliceerd, wel naar "
-            f"{' en '.join(others)}: wat daar staat, wordt niet bijgewerkt en niet weggehaald "
-            "(geef hetzelfde adres als de vorige keer als het dezelfde API is)"
+        export = _find_export(exported, meeting_path)
+        report = PublishReport(export.name, base, dry_run, exported)
+        sender = _Sender(base, http, token, report, attempts, backoff, sleep)
+        publication = load_publication(project, export.meeting)
+        targets = publication.setdefault("publicaties", {})
+        # Addresses kept before they were normalised are found by their normal form.
+        for known in list(targets):
+            if known != base and base not in targets and _normal(known) == base:
+                targets[base] = targets.pop(known)
+        others = sorted(
+            {
+                _normal(str(known))
+                for known, held in targets.items()
+                if known != base and _holds(held)
+            }
         )
-    state: dict[str, Any] = json.loads(json.dumps(targets.get(base) or {}))
-    state.setdefault("vergadering", None)
-    state.setdefault("agendapunten", {})
-    state.setdefault("informatieobjecten", {})
-
-    def remember() -> None:
-        # An address that never accepted anything (a typo, a refused token) is not kept: it
-        # would be said at every later publication to another address.
-        if not dry_run and (base in targets or _holds(state)):
-            targets[base] = state
-            save_publication(export.meeting, publication)
-
-    try:
-        _synchronise(export, include_confidential, state, sender, report, remember)
-    except (PublishFailed, PublishRejected) as error:
-        state["weghalen"] = _not_linked_elsewhere(project, export.name, state.get("weghalen", []))
-        if state["weghalen"]:
-            error.message += (
-                "; deze documenten zijn al ingetrokken, haal hun bestanden weg van "
-                "publicatie_url: " + ", ".join(sorted(state["weghalen"]))
+        if base not in targets and others:
+            # Nothing is known of what stands at this address; what stands at the other one is
+            # neither updated nor taken down from here.
+            report.notes.append(
+                f"naar {base} is deze vergadering nog niet gepubliceerd, wel naar "
+                f"{' en '.join(others)}: wat daar staat, wordt niet bijgewerkt en niet weggehaald "
+                "(geef hetzelfde adres als de vorige keer als het dezelfde API is)"
             )
-            error.args = (error.message,)
-        raise
-    finally:
-        remember()
-        if own_client and http is not None:
-            http.close()
-    report.take_down = _not_linked_elsewhere(project, export.name, report.take_down)
-    return report
+        state: dict[str, Any] = json.loads(json.dumps(targets.get(base) or {}))
+        state.setdefault("vergadering", None)
+        state.setdefault("agendapunten", {})
+        state.setdefault("informatieobjecten", {})
+
+        def remember() -> None:
+            # An address that never accepted anything (a typo, a refused token) is not kept: it
+            # would be said at every later publication to another address.
+            if not dry_run and (base in targets or _holds(state)):
+                targets[base] = state
+                save_publication(export.meeting, publication)
+
+        try:
+            _synchronise(export, include_confidential, state, sender, report, remember)
+        except (PublishFailed, PublishRejected) as error:
+            state["weghalen"] = _not_linked_elsewhere(
+                project, export.name, state.get("weghalen", [])
+            )
+            if state["weghalen"]:
+                error.message += (
+                    "; deze documenten zijn al ingetrokken, haal hun bestanden weg van "
+                    "publicatie_url: " + ", ".join(sorted(state["weghalen"]))
+                )
+                error.args = (error.message,)
+            raise
+        finally:
+            remember()
+        report.take_down = _not_linked_elsewhere(project, export.name, report.take_down)
+        return report
 
 
 def _not_linked_elsewhere(project: Project, meeting: str, names: list[str]) -> list[str]:

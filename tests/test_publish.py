@@ -374,6 +374,27 @@ def test_a_redirect_is_refused_not_taken_for_an_answer(
     assert not kept.get("agendapunten")
 
 
+def test_the_connection_is_closed_when_the_export_fails(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: left open when the meeting could not be exported (only the send closed it)."""
+    from assembler import publish
+    from assembler.errors import InputRejected
+
+    made: list[httpx.Client] = []
+
+    def client() -> httpx.Client:
+        made.append(httpx.Client())
+        return made[-1]
+
+    monkeypatch.setattr(publish, "_new_client", client)
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    dossier.write_text(dossier.read_text(encoding="utf-8") + "onbekend: x\n", encoding="utf-8")
+    with pytest.raises(InputRejected):
+        publish_meeting(project, project.dossiers / WONEN, "https://ods.example.nl", token=TOKEN)
+    assert len(made) == 1 and made[0].is_closed
+
+
 def test_certificates_that_cannot_be_loaded_are_the_machine_said_before_the_export(
     project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
