@@ -910,6 +910,49 @@ def _left_behind(
                 "waarschuwing",
             )
         )
+    return problems + _moved_away(project, catalog, partial, plans, options)
+
+
+def _moved_away(
+    project: Project,
+    catalog: Catalog,
+    partial: set[Path],
+    plans: Sequence[_Plan],
+    options: BuildOptions,
+) -> list[Problem]:
+    """A warning for each meeting not built now whose agendas still show a dossier that was
+    built now for another meeting (moved with ``verplaats``, then built alone)."""
+    if not options.paths:
+        return []  # a full build makes every meeting's agendas anew
+    # An output folder's name is "<number>-<kenmerk>-<folder>": the part after the number
+    # stays when a dossier moves.
+    moved = {plan.output_dir.name.split("-", 1)[1]: plan for plan in plans}
+    problems = []
+    for meeting in catalog.everything or catalog.meetings:
+        if meeting in catalog.meetings and meeting.folder.resolve() not in partial:
+            continue  # built as a whole now
+        shown = meeting_items_made(project.build, meeting.name) or {}
+        gone = sorted(
+            {
+                plan.dossier.name: plan
+                for name in shown
+                if (plan := moved.get(name.split("-", 1)[-1])) is not None
+                and plan.meeting.name != meeting.name
+            }.items()
+        )
+        for folder, plan in gone:
+            problems.append(
+                Problem(
+                    project.display(meeting.folder / MEETING_FILE),
+                    None,
+                    "",
+                    f"{_meeting_outputs_not_made(project.build / meeting.name, options)}: ze "
+                    f"tonen nog {folder}, dat nu op de agenda van {plan.meeting.name} staat "
+                    f"(bouw de vergadermap om ze bij te werken: assembler build "
+                    f"{project.display(meeting.folder)})",
+                    "waarschuwing",
+                )
+            )
     return problems
 
 

@@ -139,6 +139,31 @@ def test_next_build_updates_both_meetings(example_project: Path, run_cli: RunCli
     assert list((example_project / "build" / WONEN).glob("*-23.0001772-werklocaties/voorstel.docx"))
 
 
+def test_a_moved_dossier_built_alone_leaves_the_old_meeting_said(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: only the new meeting was said, while the old one's agenda still listed the item."""
+    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
+    moved = run_cli(
+        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
+    )
+    assert moved.exit_code == 0, moved.stderr
+    alone = f"dossiers/{WONEN}/werklocaties"
+    result = run_cli("build", "--geen-pdf", alone, cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    said = (
+        f"dossiers/{ECONOMIE}/vergadering.yaml: waarschuwing: de agenda's zijn niet bijgewerkt: "
+        f"ze tonen nog werklocaties, dat nu op de agenda van {WONEN} staat (bouw de vergadermap "
+        f"om ze bij te werken: assembler build dossiers/{ECONOMIE})"
+    )
+    assert said in result.stderr.splitlines()
+    # Built, the old meeting no longer shows it: not said again.
+    old = run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert old.exit_code == 0, old.stderr
+    again = run_cli("build", "--geen-pdf", alone, cwd=example_project)
+    assert f"dossiers/{ECONOMIE}/vergadering.yaml" not in again.stderr
+
+
 @pytest.mark.parametrize("where", ["old", "new", "two lines"])
 def test_an_agenda_the_line_edit_cannot_handle_is_left_alone(
     example_project: Path, run_cli: RunCli, where: str
