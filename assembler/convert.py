@@ -614,7 +614,7 @@ class _Runner:
         finished: set[int] = set()
         clean = False
         try:
-            clean, failure = self._run_soffice(staged, inbox, outbox, profile, finished)
+            clean, failure, timed_out = self._run_soffice(staged, inbox, outbox, profile, finished)
             # A batch that fails may be one broken document as well as a broken profile, so
             # only a worker's failed start (see _UnoWorker._start) makes the seed go.
             if clean:
@@ -628,6 +628,10 @@ class _Runner:
             problem = self._finish(doc, outbox)
             if problem is not None:
                 unfinished.append((doc, problem or failure))
+        if timed_out and len(unfinished) == 1:
+            # Counted once per document that hung: a batch's other documents are tried
+            # again one by one (see ConversionService._run_batches), this one is not.
+            self.breaker.timed_out()
         if unfinished:
             self.events.put(_Outcome(unfinished=tuple(unfinished)))
         shutil.rmtree(workdir, ignore_errors=True)
@@ -639,8 +643,11 @@ class _Runner:
         outbox: Path,
         profile: Path,
         finished: set[int],
-    ) -> tuple[bool, str]:
-        """Run one soffice over ``docs``; finish documents as later outputs appear."""
+    ) -> tuple[bool, str, bool]:
+        """Run one soffice over ``docs``; finish documents as later outputs appear.
+
+        Returns whether it ended cleanly, why not, and whether it was stopped for time.
+        """
         command = [
             *_soffice_command(self.soffice, profile),
             "--convert-to",
@@ -680,12 +687,11 @@ class _Runner:
         finally:
             log.close()
         if outcome == "timeout":
-            self.breaker.timed_out()
-            return False, _timeout_reason(f"{waited:.0f}")
+            return False, _timeout_reason(f"{waited:.0f}"), True
         if outcome == "cancelled":
             raise _Cancelled
         detail = _soffice_error(inbox.parent / "soffice.log")
-        return outcome == "exit-0", detail
+        return outcome == "exit-0", detail, False
 
     def _watch(
         self,
