@@ -327,7 +327,7 @@ def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bo
         dry_run=dry_run,
     )
     for note in report.notes:
-        click.echo(f"waarschuwing: {note}", err=True)
+        _say(f"waarschuwing: {note}")
     for request in report.requests:
         status = f" → {request.status}" if request.status else ""
         click.echo(f"{request.method} {request.path}  {request.what} ({request.reason}){status}")
@@ -493,11 +493,11 @@ def new(
                 # answer to a question by its question.
                 for name, problem in wrong.items():
                     where = _question(name) if name in missing else problem.veld
-                    click.echo(f"fout: {where}: {problem.melding}", err=True)
+                    _say(f"fout: {where}: {problem.melding}")
                 sys.exit(int(error.exit_code))
             # Only answers typed at a question were wrong: asked again, the others kept.
             for name, problem in wrong.items():
-                click.echo(f"{_question(name)}: {problem.melding}", err=True)
+                _say(f"{_question(name)}: {problem.melding}")
                 answers[name] = click.prompt(_question(name))
     click.echo(f"Aangemaakt: {project.display(target)} (staat op de agenda)")
 
@@ -675,17 +675,29 @@ def build(
         # A script gets the summary's shape whatever happened, not a bare list; a person
         # reading the job's log, the messages (which field of the settings, say).
         error = _shown_from_root(error)
-        click.echo(failure_json(error))
+        refused = _write_summary(failure_json(error))
         _print_problems(error.problems, False)
         _say(f"fout: {error.message}")
+        if refused is not None:
+            raise refused from None
         sys.exit(int(error.exit_code))
-    if as_json:
-        click.echo(report_json(report, project))
+    refused = _write_summary(report_json(report, project)) if as_json else None
     # With --json too: a cron job's mail shows them to a person.
     _print_problems(report.problems, False)
     if not as_json:
         _summary(report, interactive)
+    if refused is not None:
+        raise refused  # the summary a script asked for was lost: exit 3 (see run)
     sys.exit(int(report.exit_code))
+
+
+def _write_summary(summary: str) -> OSError | None:
+    """Write ``summary`` to stdout; a refusal is returned, so the messages still go out."""
+    try:
+        click.echo(summary)
+    except OSError as error:
+        return error
+    return None
 
 
 def _build_with_bar(project: Project, options: Any, build_project: Any) -> Any:
@@ -819,10 +831,10 @@ def _dispatch() -> None:
 
             # A script that asked for the summary gets its shape, also for a wrong option.
             click.echo(failure_json(Refused(message)))
-        click.echo(f"fout: {message}", err=True)
+        _say(f"fout: {message}")
         sys.exit(int(ExitCode.USAGE))
     except click.Abort:
-        click.echo(STOPPED, err=True)
+        _say(STOPPED)
         sys.exit(130)
 
 
@@ -837,7 +849,7 @@ def _leave(code: object) -> NoReturn:
     elif isinstance(code, int):
         status = code
     else:
-        click.echo(str(code), err=True)
+        _say(str(code))
         status = 1
     if _UNSAID and status < ExitCode.ENVIRONMENT:
         status = int(ExitCode.ENVIRONMENT)  # what had to be said was lost: the log's disk

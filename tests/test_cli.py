@@ -253,6 +253,26 @@ def test_output_that_cannot_be_written_is_exit_3_not_a_traceback(example_project
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_summary_that_cannot_be_written_loses_no_message(example_project: Path) -> None:
+    """Was: the JSON first, and its refusal left before the messages were said."""
+    seed = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("toelichting: |\n", "toelichting: |\n  ###Kop\n\n", 1), "utf-8")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [str(ASSEMBLER), "build", "--geen-pdf", "--json"],
+            cwd=example_project,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert result.returncode == 3
+    lines = result.stderr.splitlines()
+    assert any("'###Kop' wordt geen kopje" in line for line in lines), lines
+    assert lines[-1] == "fout: de uitvoer kon niet geschreven worden: de schijf is vol"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_log_that_cannot_be_written_stops_no_build_and_loses_no_summary(
     example_project: Path,
 ) -> None:
