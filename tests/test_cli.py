@@ -252,12 +252,17 @@ def test_output_that_cannot_be_written_is_exit_3_not_a_traceback(example_project
     assert json.loads(no_stderr.stdout)["ongewijzigd"] == 6
 
 
+def _plant_a_warning(project: Path) -> None:
+    """A heading without its space in the seed's toelichting: one warning, still built."""
+    seed = project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("toelichting: |\n", "toelichting: |\n  ###Kop\n\n", 1), "utf-8")
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_summary_that_cannot_be_written_loses_no_message(example_project: Path) -> None:
     """Was: the JSON first, and its refusal left before the messages were said."""
-    seed = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
-    text = seed.read_text(encoding="utf-8")
-    seed.write_text(text.replace("toelichting: |\n", "toelichting: |\n  ###Kop\n\n", 1), "utf-8")
+    _plant_a_warning(example_project)
     with open("/dev/full", "w") as full:
         result = subprocess.run(
             [str(ASSEMBLER), "build", "--geen-pdf", "--json"],
@@ -278,13 +283,7 @@ def test_a_log_that_cannot_be_written_stops_no_build_and_loses_no_summary(
 ) -> None:
     """stderr on a full disk: the build goes on to the end, a script still gets its JSON,
     and the exit code says that what had to be said was lost."""
-    seed = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
-    seed.write_text(
-        seed.read_text(encoding="utf-8").replace(
-            "toelichting: |\n", "toelichting: |\n  ###Kop\n\n", 1
-        ),
-        encoding="utf-8",
-    )
+    _plant_a_warning(example_project)
     with open("/dev/full", "w") as full:
         # Was: stopped at the first progress line, exit 3, nothing built.
         built = subprocess.run(
