@@ -211,22 +211,27 @@ def test_a_damaged_embedded_file_is_checked_by_its_name_and_breaks_nothing(
     ]
 
 
+def pages_with_unreadable_text(monkeypatch: pytest.MonkeyPatch, word: str) -> None:
+    """Make pypdf fail on the text of every page that shows ``word`` (an odd font, say)."""
+    from pypdf import PageObject
+
+    extract = PageObject.extract_text
+
+    def odd_page(page: PageObject, *args: object, **kwargs: object) -> str:
+        if word in extract(page):
+            raise KeyError("/Font")
+        return extract(page)
+
+    monkeypatch.setattr(PageObject, "extract_text", odd_page)
+
+
 def test_a_leak_in_an_attached_pdf_is_found_beside_a_page_that_cannot_be_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Was: one unreadable page dropped the whole attachment's text, and the leak on the page
     before it passed with only a warning (exit 0 where the export had stopped)."""
-    from pypdf import PageObject
-
     inner = make_pdf(tmp_path / "binnen.pdf", [[f"Kenmerk {SECRET_KENMERK}"], ["Kapot"]])
-    extract = PageObject.extract_text
-
-    def odd_second_page(page: PageObject, *args: object, **kwargs: object) -> str:
-        if "Kapot" in extract(page):
-            raise KeyError("/Font")
-        return extract(page)
-
-    monkeypatch.setattr(PageObject, "extract_text", odd_second_page)
+    pages_with_unreadable_text(monkeypatch, "Kapot")
     assert kenmerk_leaks_of_an_attachment(tmp_path, "notitie.pdf", inner.read_bytes()) == [
         "de tekst van het bijgevoegde bestand 'notitie.pdf' kon niet gelezen worden, en is dus "
         "niet nagezien op kenmerken en titels van vertrouwelijke dossiers (kijk dat zelf na)",
@@ -238,17 +243,8 @@ def test_a_page_whose_text_cannot_be_read_is_a_warning_not_a_pass(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Before, an error reading a page's text left that page unsearched, and nothing said."""
-    from pypdf import PageObject
-
     path = make_pdf(tmp_path / "bijlage.pdf", [["Een"], ["Twee"], ["Drie"]])
-    extract = PageObject.extract_text
-
-    def odd_second_page(page: PageObject, *args: object, **kwargs: object) -> str:
-        if "Twee" in extract(page):
-            raise KeyError("/Font")
-        return extract(page)
-
-    monkeypatch.setattr(PageObject, "extract_text", odd_second_page)
+    pages_with_unreadable_text(monkeypatch, "Twee")
     audit = gate.Audit(
         public_files=[gate.PublicFile(path, "openbaar/bijlage.pdf", "m")],
         confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
