@@ -277,7 +277,7 @@ def _template_warnings(project: Project, files: FileDigests) -> Callable[[], lis
         template = project.template_for(name)
         seen = files.sha256(template) if template.is_file() else "-"
         key.update(f"{name} {seen}\n".encode())
-    store = project.build / ".cache" / "sjablonen.json"
+    store = project.cache / "sjablonen.json"
     try:
         record = json.loads(store.read_text(encoding="utf-8"))
         if record["sleutel"] == key.hexdigest():
@@ -406,7 +406,7 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
             problems.extend(intake.problems_of(dossier)[0])
     # Files are hashed, not kept: check makes no outputs (the annex checks' answers alone
     # are kept in build/.cache, as a build keeps them).
-    files = FileDigests(project.build / ".cache" / "bestanden.json")
+    files = FileDigests(project.cache / "bestanden.json")
     problems.extend(confidential_annexes_made_public(project, catalog, files))
     catalog.problems = sort_problems(problems)
     return catalog
@@ -613,7 +613,7 @@ def _build(
     from assembler.answers import remembered
     from assembler.validate import load_catalog
 
-    with remembered(project.build / ".cache" / "controles.json"):
+    with remembered(project.cache / "controles.json"):
         try:
             catalog = load_catalog(project, options.paths)
         except SettingsRejected as refused:
@@ -622,7 +622,7 @@ def _build(
     report = BuildReport(problems=list(catalog.problems), results=_refused(project, catalog))
     pdfs_before = 0 if options.pdf else _count_pdfs(project, catalog)
     # Inputs are known by their content; a file not changed since the last build is not read.
-    files = FileDigests(project.build / ".cache" / "bestanden.json")
+    files = FileDigests(project.cache / "bestanden.json")
     template_warnings = _template_warnings(project, files)
     work = _Work([], [])
     plans: list[_Plan] = []
@@ -644,7 +644,7 @@ def _build(
         report.problems.extend(confidential_annexes_made_public(project, catalog, files))
         meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
         for meeting_plan in meeting_plans:
-            if options.force or not _meeting_cached(meeting_plan, options):
+            if options.force or not _meeting_cached(project, meeting_plan, options):
                 work.meetings.append(meeting_plan)
         if work.dossiers or work.meetings:
             _run(project, catalog, work, options, report, notify, service)
@@ -661,7 +661,7 @@ def _build(
         raise
     if pdfs_before:  # counted before the withdrawals and the sweep below, which say their own
         report.pdfs_removed = max(pdfs_before - _count_pdfs(project, catalog), 0)
-    current = {plan.name for plan in meeting_plans if _meeting_cached(plan, options)}
+    current = {plan.name for plan in meeting_plans if _meeting_cached(project, plan, options)}
     said = len(report.problems)
     try:
         _withdraw(project, catalog, work, current, options, report)
@@ -711,7 +711,7 @@ def _speculative_service(project: Project, options: BuildOptions) -> ConversionS
 
 
 def _last_build_stamp(project: Project) -> Path:
-    return project.build / ".cache" / ".last-build"
+    return project.cache / ".last-build"
 
 
 def _inputs_newer_than_last_build(project: Project) -> bool:
@@ -875,7 +875,7 @@ def _left_behind(
     for meeting in catalog.meetings:
         if meeting.folder.resolve() not in partial:
             continue
-        shown = meeting_items_made(project.build, meeting.name)
+        shown = meeting_items_made(project, meeting.name)
         if shown is None and (project.build / meeting.name / "agenda.docx").is_file():
             continue  # made by an older assembler, which did not record its items
         shown = shown or {}  # no agenda yet
@@ -931,7 +931,7 @@ def _moved_away(
     for meeting in catalog.everything or catalog.meetings:
         if meeting in catalog.meetings and meeting.folder.resolve() not in partial:
             continue  # built as a whole now
-        shown = meeting_items_made(project.build, meeting.name) or {}
+        shown = meeting_items_made(project, meeting.name) or {}
         gone = sorted(
             {
                 plan.dossier.name: plan
@@ -956,10 +956,6 @@ def _moved_away(
     return problems
 
 
-def _meeting_cache(plan: _MeetingPlan) -> Path:
-    return meeting_record(plan.folder.parent, plan.name)
-
-
 def _items_that(names: Sequence[str], singular: str, plural: str) -> str:
     """'het agendapunt voor a <singular> (zie …)', or the plural for several items."""
     if len(names) == 1:
@@ -982,9 +978,9 @@ def _meeting_outputs_not_made(folder: Path, options: BuildOptions) -> str:
     return f"{_MEETING_OUTPUTS_ARE[options.pdf]} niet {'bijgewerkt' if earlier else 'gemaakt'}"
 
 
-def _meeting_cached(plan: _MeetingPlan, options: BuildOptions) -> bool:
+def _meeting_cached(project: Project, plan: _MeetingPlan, options: BuildOptions) -> bool:
     try:
-        record = json.loads(_meeting_cache(plan).read_text(encoding="utf-8"))
+        record = json.loads(meeting_record(project, plan.name).read_text(encoding="utf-8"))
         if record.get("key") != plan.key:  # the key says whether PDFs were made
             return False
     except (OSError, ValueError, AttributeError):
@@ -1485,10 +1481,11 @@ def _meeting_bundles(
     # recorded before they are installed too, with those shown so far, for the same reason
     # as a dossier's (see _install_dossier).
     public = [p.dossier.name for p in plan.items if p.dossier.document.is_public]
-    shown = meeting_shown_in_full(project.build, plan.name)
+    shown = meeting_shown_in_full(project, plan.name)
     if shown is not None and not shown.issuperset(public):
         write_text_atomic(
-            _meeting_cache(plan), json.dumps({"openbaar": sorted(shown.union(public))}) + "\n"
+            meeting_record(project, plan.name),
+            json.dumps({"openbaar": sorted(shown.union(public))}) + "\n",
         )
     # The meeting folder also holds the dossiers' folders, so only these six files move;
     # without PDFs, the old ones go, as a dossier's do: they would not match the agendas.
@@ -1504,7 +1501,7 @@ def _meeting_bundles(
     # dossier as it is now (see _left_behind).
     items = {p.output_dir.name: p.key for p in plan.items}
     write_text_atomic(
-        _meeting_cache(plan),
+        meeting_record(project, plan.name),
         json.dumps({"key": plan.key, "openbaar": public, "punten": items}) + "\n",
     )
     work.installed_meetings.add(plan.name)
@@ -1912,7 +1909,7 @@ def _stale_exports(project: Project, catalog: Catalog) -> list[Problem]:
             packaged = manifest.stat().st_mtime_ns
         except OSError:
             continue  # no package (or not a whole one: the export repairs that itself)
-        sources = (meeting_record(project.build, meeting.name), project.organisation_file)
+        sources = (meeting_record(project, meeting.name), project.organisation_file)
         if any(_newer(source, packaged) for source in sources):
             problems.append(
                 meeting_warning(
@@ -2005,7 +2002,7 @@ def _withdraw_after_stop(
         for dossier in meeting.dossiers:
             if (meeting.name, dossier.name) not in done:
                 work.failed.setdefault(dossier.folder, "niet afgemaakt")
-    current = {plan.name for plan in meeting_plans if _meeting_cached(plan, options)}
+    current = {plan.name for plan in meeting_plans if _meeting_cached(project, plan, options)}
     with suppress(OSError, AssemblerError):
         _withdraw(project, catalog, work, current, options, report)
 
@@ -2031,7 +2028,7 @@ def _remove_stale(
                 continue
             if name not in valid and not (project.dossiers / name).is_dir() and not options.paths:
                 shutil.rmtree(folder)
-                shutil.rmtree(project.build / ".cache" / name, ignore_errors=True)
+                shutil.rmtree(project.cache / name, ignore_errors=True)
                 continue
             # A meeting whose vergadering.yaml was refused keeps its dossiers' outputs (those
             # no longer public were withdrawn), as a refused dossier keeps its own.
@@ -2053,7 +2050,7 @@ def _remove_stale(
                         stray.unlink(missing_ok=True)
         # A build killed while writing a cache record (a dossier's, a meeting's, an annex
         # check's) leaves its temporary file behind; the build lock says none is being written.
-        cache = project.build / ".cache"
+        cache = project.cache
         for pattern in (TEMP_PREFIX + "*", "*/" + TEMP_PREFIX + "*"):
             for stray in cache.glob(pattern):
                 stray.unlink(missing_ok=True)

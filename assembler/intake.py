@@ -42,7 +42,7 @@ class AnnexIntake:
         # A report made by another version of the libraries that judge is not reused: a newer
         # qpdf may repair a file another way, a newer PDFium draw a page's top band otherwise.
         self.judges = library_versions("pikepdf", "pypdfium2")
-        self.cache = project.build / ".cache" / "bijlagen"
+        self.cache = project.cache / "bijlagen"
         self.pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2)
         self.pending: dict[Path, tuple[Future[list[AnnexReport]], int]] = {}
         self.known: dict[Path, AnnexReport] = {}

@@ -81,12 +81,12 @@ MEETING_RECORD = "_vergadering.json"
 
 def dossier_record(project: Project, meeting: str, folder: str) -> Path:
     """The cache record of a dossier's outputs: key, folder, files, public or not, warnings."""
-    return project.build / ".cache" / meeting / f"{folder}.json"
+    return project.cache / meeting / f"{folder}.json"
 
 
-def meeting_record(build: Path, meeting: str) -> Path:
+def meeting_record(project: Project, meeting: str) -> Path:
     """The cache record of a meeting's agendas and bundles: key, items shown in full."""
-    return build / ".cache" / meeting / MEETING_RECORD
+    return project.cache / meeting / MEETING_RECORD
 
 
 def previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) -> list[Path]:
@@ -109,21 +109,21 @@ def previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) 
     return [folder] if folder.is_dir() else []
 
 
-def meeting_shown_in_full(build: Path, meeting: str) -> set[str] | None:
+def meeting_shown_in_full(project: Project, meeting: str) -> set[str] | None:
     """The items a meeting's kept public outputs show in full; None when not known."""
     try:
-        record = json.loads(meeting_record(build, meeting).read_text(encoding="utf-8"))
+        record = json.loads(meeting_record(project, meeting).read_text(encoding="utf-8"))
         names = record["openbaar"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return {str(name) for name in names} if isinstance(names, list) else None
 
 
-def meeting_items_made(build: Path, meeting: str) -> dict[str, str] | None:
+def meeting_items_made(project: Project, meeting: str) -> dict[str, str] | None:
     """The key of each item (by output folder) a meeting's kept agendas were made from; None
     when not known (no record, or one of an older assembler)."""
     try:
-        record = json.loads(meeting_record(build, meeting).read_text(encoding="utf-8"))
+        record = json.loads(meeting_record(project, meeting).read_text(encoding="utf-8"))
         items = record["punten"]
     except (OSError, ValueError, KeyError, TypeError):
         return None

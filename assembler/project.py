@@ -35,6 +35,11 @@ class Project:
         return self.root / "build"
 
     @property
+    def cache(self) -> Path:
+        """Answers kept between builds (records, digests, checks); safe to delete."""
+        return self.build / ".cache"
+
+    @property
     def schemas(self) -> Path:
         """JSON Schemas of the YAML files, for editors."""
         return self.root / "schemas"

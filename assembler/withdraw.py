@@ -83,7 +83,7 @@ def withdraw_public_outputs(
         # A meeting whose vergadering.yaml is refused, or gone, keeps its build folder too
         # (see _remove_stale): what of it is no longer public goes all the same.
         loaded = {meeting.name for meeting in catalog.meetings}
-        cache = project.build / ".cache"
+        cache = project.cache
         records = sorted(p for p in cache.iterdir() if p.is_dir()) if cache.is_dir() else []
         for record_dir in records:
             name = record_dir.name
@@ -147,7 +147,7 @@ def _withdraw_meeting_outputs(
     export = folder / EXPORT_DIR
     if not public and not export.exists():
         return
-    shown = meeting_shown_in_full(project.build, meeting.name)
+    shown = meeting_shown_in_full(project, meeting.name)
     if shown is None:  # not known what they show: any item of the meeting may be in them
         items = () if isinstance(meeting, _Unloaded) else meeting.items
         shown = {str(item.folder_name) for item in items if item.folder_name is not None}
@@ -275,7 +275,7 @@ def _withdraw_unloaded_dossier_outputs(
     refused, where the dossier no longer says verspreiden: Ja; the others stay."""
     from assembler.validate import declared_public
 
-    for record_file in sorted((project.build / ".cache" / meeting.name).glob("*.json")):
+    for record_file in sorted((project.cache / meeting.name).glob("*.json")):
         if record_file.name == MEETING_RECORD:
             continue
         try:
@@ -309,7 +309,7 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, problems: list[Probl
         return
     selected = {meeting.name for meeting in catalog.meetings}
     folders = {meeting.name: meeting.folder for meeting in everything}
-    cache = project.build / ".cache"
+    cache = project.cache
     for record_dir in sorted(p for p in cache.iterdir() if p.is_dir()) if cache.is_dir() else []:
         meeting = record_dir.name
         if meeting in selected or not (project.build / meeting).is_dir():
@@ -342,7 +342,7 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, problems: list[Probl
             )
         }
         evidence = {reference for _dir, reference, _public in kept.values()}
-        shown = meeting_shown_in_full(project.build, meeting) or set()
+        shown = meeting_shown_in_full(project, meeting) or set()
         now_secret = sorted(n for n in shown if n in kept)
         export = project.build / meeting / EXPORT_DIR
         with suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
