@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel.dates import format_date
-
+from assembler.dates import weekday_date
 from assembler.model import Voorstel
 from assembler.validate import DEFAULT_PURPOSE, AgendaItem, MeetingInput, agenda_purpose
 
@@ -18,7 +17,7 @@ CONFIDENTIAL_TITLE = "Niet openbaar"
 
 def meeting_date(meeting: MeetingInput) -> str:
     """``vrijdag 26 mei 2023``."""
-    return format_date(meeting.meeting.date, "EEEE d MMMM y", locale="nl_NL")
+    return weekday_date(meeting.meeting.date)
 
 
 def meeting_time(meeting: MeetingInput) -> str:

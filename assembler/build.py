@@ -1380,7 +1380,7 @@ def _meeting_meta(
     catalog: Catalog, plan: _MeetingPlan, options: BuildOptions, confidential: bool
 ) -> BundleMeta:
     from assembler.bundle import BundleMeta
-    from assembler.render import dutch_date
+    from assembler.dates import dutch_date
 
     meeting = plan.meeting.meeting
     # The title a reader shows in its window and tab: the two bundles must not look alike.

@@ -36,7 +36,6 @@ from zoneinfo import ZoneInfo
 
 import jsonschema  # type: ignore[import-untyped]
 import pikepdf
-from babel.dates import format_date
 from lxml import etree
 
 from assembler import gate
@@ -49,6 +48,7 @@ from assembler.build import (
     recover_exports,
     source_date_epoch_from_env,
 )
+from assembler.dates import dutch_date
 from assembler.errors import (
     AssemblerError,
     ExitCode,
@@ -269,7 +269,7 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
     documents: list[ExportDocument] = []
     missing: list[Path] = []
     build_dir = project.build / meeting.name
-    day = format_date(meeting.meeting.date, "long", locale="nl_NL")
+    day = dutch_date(meeting.meeting.date)
     for side in SIDES:
         for key, file_name, word in _MEETING_DOCUMENTS[side]:
             title = f"{word} {meeting.meeting.meeting} {day}"

@@ -29,7 +29,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
 from docx.image.image import Image as DocxImage
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -41,6 +40,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
+from assembler.dates import dutch_date, short_date
 from assembler.errors import InputRejected, TemplateError, UsageError
 from assembler.fsutil import atomic_path
 from assembler.markdown import markdown_subdoc, xml_safe
@@ -54,10 +54,8 @@ __all__ = [
     "Markdown",
     "build_context",
     "document_properties",
-    "dutch_date",
     "organisation_context",
     "render_document",
-    "short_date",
 ]
 
 LANGUAGE = "nl-NL"
@@ -102,16 +100,6 @@ class DocumentProperties:
     # The creation and modification time written: SOURCE_DATE_EPOCH when the build has one
     # (as its PDFs and bundles get), the document's date otherwise.
     source_date_epoch: int | None = None
-
-
-def dutch_date(value: dt.date) -> str:
-    """A date as the documents print it: ``11 april 2023``."""
-    return format_date(value, "long", locale="nl_NL")
-
-
-def short_date(value: dt.date) -> str:
-    """A date in the Behandeling table: ``12-11-21``."""
-    return format_date(value, "dd-MM-yy", locale="nl_NL")
 
 
 # --------------------------------------------------------------------------- context

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from babel.dates import format_date
 from pydantic import ValidationError
 
+from assembler.dates import dutch_date
 from assembler.errors import InputRejected, Problem, UsageError
 from assembler.fsutil import write_text_atomic
 from assembler.model import DEFAULT_REFERENCE_PATTERN, DOCUMENT_KINDS, Vergadering
@@ -443,18 +443,14 @@ def _check_move_date(shown: str, old: date, new: date, today: date) -> None:
     if past:
         reasons.append("is al geweest")
     if earlier:
-        reasons.append(f"is eerder dan die waar het dossier nu op staat ({_dutch_date(old)})")
+        reasons.append(f"is eerder dan die waar het dossier nu op staat ({dutch_date(old)})")
     choice = "een latere vergadering" if earlier else "een vergadering"
     if past:
         choice += " die nog moet komen"
     raise UsageError(
-        f"{shown}: deze vergadering ({_dutch_date(new)}) {' en '.join(reasons)}; er is niets "
+        f"{shown}: deze vergadering ({dutch_date(new)}) {' en '.join(reasons)}; er is niets "
         f"veranderd (kies {choice}, of geef --toch als dit echt de bedoeling is)"
     )
-
-
-def _dutch_date(day: date) -> str:
-    return format_date(day, "long", locale="nl_NL")
 
 
 def _iso_date(value: object) -> date | None:
@@ -496,13 +492,13 @@ def record_move(source: Source, old: date, new: date, meeting: str) -> str:
     edits: list[_Edit] = []
     old_row = _row_dated(rows, old)
     new_row = _row_dated(rows, new)
-    plan = {"doel": "Vaststellen", "conclusie": "Uitgesteld van " + _dutch_date(old)}
+    plan = {"doel": "Vaststellen", "conclusie": "Uitgesteld van " + dutch_date(old)}
     if old_row is not None:
         index, row = old_row
         plan["doel"] = str(row.get("doel") or plan["doel"]).strip()
         plan["conclusie"] = str(row.get("conclusie") or plan["conclusie"]).strip()
         if isinstance(row.get("conclusie"), str):
-            note = ("Uitgesteld" if new > old else "Vervroegd") + " naar " + _dutch_date(new)
+            note = ("Uitgesteld" if new > old else "Vervroegd") + " naar " + dutch_date(new)
             edits.append(_replace_conclusie(source, root, index, note, expected))
     taken = _note_on_date_line(source, old_row[0]) if old_row is not None else None
     if new_row is None:
@@ -775,10 +771,7 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
         )
     items = ["Opening en vaststellen agenda"]
     if previous is not None:
-        items.append(
-            "Verslag en actielijst van het overleg van "
-            + format_date(previous.date, "d MMMM y", locale="nl_NL")
-        )
+        items.append("Verslag en actielijst van het overleg van " + dutch_date(previous.date))
     items.append("Rondvraag en sluiting")
     text = _MEETING_TEXT.format(
         schema=_relative_schema(project, folder, "vergadering"),

@@ -20,6 +20,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from assembler.dates import dutch_date, short_date
 from assembler.errors import Problem, TemplateError, UsageError
 from assembler.model import DOCUMENT_KINDS, Organisatie
 from assembler.project import Project
@@ -29,10 +30,8 @@ from assembler.render import (
     Markdown,
     build_context,
     document_properties,
-    dutch_date,
     organisation_context,
     render_document,
-    short_date,
 )
 from assembler.validate import load_dossier
 from tests.conftest import ECONOMIE, CliResult
