@@ -58,6 +58,7 @@ from assembler.actions import strip_active_content
 from assembler.bands import MARK_BAND, pages_showing, top_bands_blank
 from assembler.errors import InputRejected
 from assembler.fsutil import atomic_path, library_output
+from assembler.normalise import XPACKET_BEGIN, XPACKET_END
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation")
 FONT_REGULAR = FONT_DIR / "LiberationSans-Regular.ttf"
@@ -710,7 +711,7 @@ def _xmp(meta: BundleMeta, keywords: str, moment: datetime | None) -> bytes:
             f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate>"
         )
     body = (
-        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        f"{XPACKET_BEGIN}"
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
@@ -728,6 +729,6 @@ def _xmp(meta: BundleMeta, keywords: str, moment: datetime | None) -> bytes:
         f"<xmp:CreatorTool>{escape(meta.producer)}</xmp:CreatorTool>"
         f"{dates}"
         "</rdf:Description></rdf:RDF></x:xmpmeta>\n"
-        '<?xpacket end="w"?>'
+        f"{XPACKET_END}"
     )
     return body.encode("utf-8")

@@ -21,13 +21,14 @@ from lxml import etree
 
 from assembler.fsutil import atomic_path, library_output
 
-__all__ = ["check_pdf", "normalise_pdf"]
+__all__ = ["XPACKET_BEGIN", "XPACKET_END", "check_pdf", "normalise_pdf"]
 
 _XMP_NS = "http://ns.adobe.com/xap/1.0/"
 _XMPMM_NS = "http://ns.adobe.com/xap/1.0/mm/"
 _RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XPACKET_BEGIN = '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-_XPACKET_END = '<?xpacket end="w"?>'
+# The packet's wrapper as XMP writers put it (the bundles' XMP is written whole).
+XPACKET_BEGIN = '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+XPACKET_END = '<?xpacket end="w"?>'
 
 
 def normalise_pdf(path: Path, epoch: int) -> None:
@@ -124,7 +125,7 @@ def _normalise_xmp(packet: bytes, xmp_date: str, pdf: pikepdf.Pdf) -> bytes:
     body = etree.tostring(root, encoding="unicode")
     # Padding lets later tools edit the XMP in place, as LibreOffice's own packet does.
     padding = (" " * 99 + "\n") * 20
-    return (_XPACKET_BEGIN + body + "\n" + padding + _XPACKET_END).encode("utf-8")
+    return (XPACKET_BEGIN + body + "\n" + padding + XPACKET_END).encode("utf-8")
 
 
 def _content_digest(pdf: pikepdf.Pdf) -> str:
