@@ -44,10 +44,14 @@ from assembler.layout import (
     BUNDLE_FILE,
     EXPORT_DIR,
     EXPORT_PUBLIC_MANIFEST,
+    FULL_AGENDA,
+    FULL_MEETING_BUNDLE,
     MEETING_DOCUMENTS,
     MEETING_OUTPUTS,
     OLD_EXPORT_PREFIX,
     OUTPUT_DIR_PATTERN,
+    PUBLIC_AGENDA,
+    PUBLIC_MEETING_BUNDLE,
     annex_pdf,
     dossier_outputs_public,
     dossier_record,
@@ -876,7 +880,7 @@ def _left_behind(
         if meeting.folder.resolve() not in partial:
             continue
         shown = meeting_items_made(project, meeting.name)
-        if shown is None and (project.build / meeting.name / "agenda.docx").is_file():
+        if shown is None and (project.build / meeting.name / f"{PUBLIC_AGENDA}.docx").is_file():
             continue  # made by an older assembler, which did not record its items
         shown = shown or {}  # no agenda yet
         behind = [
@@ -973,7 +977,7 @@ def _meeting_outputs_not_made(folder: Path, options: BuildOptions) -> str:
     """How a warning starts when a meeting's outputs stay as they are: updated, or made."""
     # After an earlier build the clerk still has what the warning names; before one (or after
     # a Word-only one, for the meeting bundle) there is none to find.
-    named = "vergaderbundel.pdf" if options.pdf else "agenda.docx"
+    named = PUBLIC_MEETING_BUNDLE if options.pdf else f"{PUBLIC_AGENDA}.docx"
     earlier = (folder / named).is_file()
     return f"{_MEETING_OUTPUTS_ARE[options.pdf]} niet {'bijgewerkt' if earlier else 'gemaakt'}"
 
@@ -1352,7 +1356,7 @@ def _render_agendas(
     for plan in meetings:
         staging = _staging(plan.folder / _MEETING_STAGING)
         _discard(staging)
-        for confidential, name in ((False, "agenda"), (True, "agenda-niet-openbaar")):
+        for confidential, name in ((False, PUBLIC_AGENDA), (True, FULL_AGENDA)):
             try:
                 docx = render_document(
                     template,
@@ -1402,8 +1406,8 @@ def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str, bool]
     staging = _staging(plan.folder / _MEETING_STAGING)
     merges: list[tuple[list[MergePart], str, bool]] = []
     for confidential, agenda, name in (
-        (False, "agenda", "vergaderbundel.pdf"),
-        (True, "agenda-niet-openbaar", "vergaderbundel-niet-openbaar.pdf"),
+        (False, PUBLIC_AGENDA, PUBLIC_MEETING_BUNDLE),
+        (True, FULL_AGENDA, FULL_MEETING_BUNDLE),
     ):
         parts = [MergePart(pdf=staging / f"{agenda}.pdf", title="Agenda", label_prefix="Agenda ")]
         for item_plan in plan.items:
@@ -1454,7 +1458,7 @@ def _meeting_bundles(
             else:
                 names = [d.name for d in failed]
                 why = _items_that(names, "niet gemaakt kon worden", "niet gemaakt konden worden")
-        elif (staging / "agenda.docx").is_file():
+        elif (staging / f"{PUBLIC_AGENDA}.docx").is_file():
             why = "LibreOffice van de agenda geen PDF kon maken (zie de melding daarover)"
         else:
             why = (

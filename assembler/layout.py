@@ -33,13 +33,19 @@ def output_folder_name(item: AgendaItem, dossier: DossierInput) -> str:
     return f"{item.number:02d}-{reference}-{dossier.name}"
 
 
+PUBLIC_AGENDA = "agenda"
+"""The public agenda, without its suffix: ``agenda.docx`` and ``agenda.pdf``."""
+FULL_AGENDA = "agenda-niet-openbaar"
+"""The agenda that shows every item, without its suffix."""
+PUBLIC_MEETING_BUNDLE = "vergaderbundel.pdf"
+FULL_MEETING_BUNDLE = "vergaderbundel-niet-openbaar.pdf"
 MEETING_OUTPUTS = (
-    "agenda.docx",
-    "agenda.pdf",
-    "agenda-niet-openbaar.docx",
-    "agenda-niet-openbaar.pdf",
-    "vergaderbundel.pdf",
-    "vergaderbundel-niet-openbaar.pdf",
+    f"{PUBLIC_AGENDA}.docx",
+    f"{PUBLIC_AGENDA}.pdf",
+    f"{FULL_AGENDA}.docx",
+    f"{FULL_AGENDA}.pdf",
+    PUBLIC_MEETING_BUNDLE,
+    FULL_MEETING_BUNDLE,
 )
 EXPORT_DIR = "export"
 """The folder in ``build/<meeting>/`` that ``assembler export`` writes the package to."""
@@ -50,7 +56,7 @@ OLD_EXPORT_PREFIX = ".export-old-"
 MEETING_DOCUMENTS = tuple(name for name in MEETING_OUTPUTS if name.endswith(".docx"))
 """What a meeting gets from ``build --geen-pdf``."""
 # What a meeting shows of its items to anyone: a confidential item only as "Niet openbaar".
-PUBLIC_MEETING_OUTPUTS = ("agenda.docx", "agenda.pdf", "vergaderbundel.pdf")
+PUBLIC_MEETING_OUTPUTS = (f"{PUBLIC_AGENDA}.docx", f"{PUBLIC_AGENDA}.pdf", PUBLIC_MEETING_BUNDLE)
 
 
 OUTPUT_DIR_PATTERN = re.compile(r"^\d{2}-.+")

@@ -61,7 +61,11 @@ from assembler.fsutil import TEMP_PREFIX, not_writable, temporary_folder, write_
 from assembler.layout import (
     BUNDLE_FILE,
     EXPORT_DIR,
+    FULL_AGENDA,
+    FULL_MEETING_BUNDLE,
     OLD_EXPORT_PREFIX,
+    PUBLIC_AGENDA,
+    PUBLIC_MEETING_BUNDLE,
     annex_pdf,
     document_pdf,
     output_folder_name,
@@ -109,16 +113,12 @@ _MEETING_KINDS = (
 # The meeting-level documents the build makes, per side.
 _MEETING_DOCUMENTS: dict[Side, tuple[tuple[str, str, str], ...]] = {
     PUBLIC: (
-        ("agenda", "agenda.pdf", "Agenda"),
-        ("vergaderbundel", "vergaderbundel.pdf", "Vergaderbundel"),
+        (PUBLIC_AGENDA, f"{PUBLIC_AGENDA}.pdf", "Agenda"),
+        (Path(PUBLIC_MEETING_BUNDLE).stem, PUBLIC_MEETING_BUNDLE, "Vergaderbundel"),
     ),
     CONFIDENTIAL: (
-        ("agenda-niet-openbaar", "agenda-niet-openbaar.pdf", "Agenda (niet openbaar)"),
-        (
-            "vergaderbundel-niet-openbaar",
-            "vergaderbundel-niet-openbaar.pdf",
-            "Vergaderbundel (niet openbaar)",
-        ),
+        (FULL_AGENDA, f"{FULL_AGENDA}.pdf", "Agenda (niet openbaar)"),
+        (Path(FULL_MEETING_BUNDLE).stem, FULL_MEETING_BUNDLE, "Vergaderbundel (niet openbaar)"),
     ),
 }
 """Per side: (key, file name in build/<meeting>/, title word) of the meeting-level documents."""

@@ -24,6 +24,7 @@ from assembler.layout import (
     EXPORT_DIR,
     EXPORT_PUBLIC_MANIFEST,
     MEETING_RECORD,
+    PUBLIC_MEETING_BUNDLE,
     PUBLIC_MEETING_OUTPUTS,
     dossier_outputs_public,
     meeting_shown_in_full,
@@ -392,8 +393,8 @@ def _remove_public_meeting_outputs(folder: Path) -> list[str]:
     """Remove a meeting's public agenda, meeting bundle and export package from ``folder``;
     what was there, as a message names it."""
     there = {name for name in PUBLIC_MEETING_OUTPUTS if (folder / name).is_file()}
-    removed = [_AGENDA] if there - {"vergaderbundel.pdf"} else []
-    removed += [_BUNDLE] if "vergaderbundel.pdf" in there else []
+    removed = [_AGENDA] if there - {PUBLIC_MEETING_BUNDLE} else []
+    removed += [_BUNDLE] if PUBLIC_MEETING_BUNDLE in there else []
     removed += [_PACKAGE] if (folder / EXPORT_DIR).exists() else []
     try:
         for name in PUBLIC_MEETING_OUTPUTS:
