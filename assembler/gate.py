@@ -12,9 +12,12 @@ a :class:`~assembler.errors.ConfidentialityViolation` (exit 4). Three independen
   its parts occur on one public page;
 * **terms**: kenmerk, onderwerp and annex descriptions of confidential dossiers, searched in the
   text (also across a hyphen at a line's end), bookmarks, metadata, annotations (notes, typed
-  text, filled-in fields, link addresses), page labels and embedded files (their names and
-  text) of each public PDF and in every public text. Text is compared
-  without white space and case, so a title wrapped over two lines is still found. A kenmerk
+  text, filled-in fields, link addresses), page labels, embedded files (their names and
+  text) and every other string and XML metadata the file's objects hold (layer names, named
+  destinations, scripts, alternative texts) of each public PDF, and in every public text. Text
+  is compared without white space and case, so a title wrapped over two lines is still found;
+  where names are written (properties, links, file names, the objects), without punctuation
+  too, so a title written as a slug is found. A kenmerk
   is searched in every meeting's package, a short title from its dossier's time on (see
   :func:`assembler.terms.confidential_terms`).
 
@@ -44,7 +47,7 @@ from pypdf import PdfReader
 from assembler.annex import paperclip_files
 from assembler.errors import ConfidentialityViolation, Problem
 from assembler.fsutil import digest_stream
-from assembler.terms import Term, searched, squash
+from assembler.terms import Term, loosen, searched, squash
 
 # A content stream shorter than this is a wrapper ("q", "Q", a clip, one image placement) that
 # many unrelated pages share; it says nothing about which page it is.
@@ -127,9 +130,11 @@ class PdfFacts:
     sha256: str
     embedded: tuple[str, ...]  # SHA-256 of each embedded file
     pages: tuple[frozenset[str], ...]  # the hashes of each page's parts
-    # Squashed, by where a reader finds it: "" for the pages' own text, then the bookmarks,
-    # the document properties, and annotations, form fields, links and page labels.
-    texts: tuple[tuple[str, str], ...]
+    # By where a reader finds it: "" for the pages' own text, then the bookmarks, the
+    # document properties, annotations, form fields, links and page labels, embedded files
+    # and every other text of the file's objects. Each squashed, and loosened (see
+    # terms.loosen) where names and slugs are written, "" in running text.
+    texts: tuple[tuple[str, str, str], ...]
     unread: tuple[str, ...] = ()  # what of its text could not be read: "pagina 3", …
 
 
@@ -219,6 +224,58 @@ def _metadata_texts(pdf: pikepdf.Pdf) -> list[str]:
     if isinstance(metadata, pikepdf.Stream):
         texts.append(metadata.read_bytes().decode("utf-8", "replace"))
     return texts
+
+
+def _object_texts(pdf: pikepdf.Pdf) -> list[str]:
+    """Every text of the file's objects, wherever it is kept, with its XML metadata and scripts.
+
+    Layer names, named destinations, scripts, alternative texts, article threads, piece info
+    and the metadata of pages and images are each shown by some reader or tool; rather than
+    name every place, the gate reads every string the file holds (and pages' text apart).
+    """
+    texts: list[str] = []
+    stack: list[Any] = [pdf.trailer, *pdf.objects]
+    while stack:
+        holder = stack.pop()
+        # One broken stream must not hide the rest.
+        with contextlib.suppress(pikepdf.PdfError, ValueError, TypeError, AttributeError):
+            if not isinstance(holder, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array):
+                continue
+            if isinstance(holder, pikepdf.Stream) and (
+                holder.get("/Type") == pikepdf.Name.Metadata
+                or holder.get("/Subtype") == pikepdf.Name.XML
+            ):
+                texts.append(_stream_text(holder))
+            values = list(holder) if isinstance(holder, pikepdf.Array) else holder.values()
+            if isinstance(holder, pikepdf.Dictionary) and holder.get("/S") == "/JavaScript":
+                script = holder.get("/JS")
+                if isinstance(script, pikepdf.Stream):
+                    texts.append(_stream_text(script))
+            for value in values:
+                if isinstance(value, pikepdf.String):
+                    texts.append(str(value))
+                elif (
+                    isinstance(value, pikepdf.Dictionary | pikepdf.Array) and not value.is_indirect
+                ):
+                    stack.append(value)  # an indirect one is among pdf.objects
+    # Old-style named destinations are the names of a dictionary's keys.
+    with contextlib.suppress(pikepdf.PdfError, ValueError, TypeError, AttributeError):
+        dests = pdf.Root.get("/Dests")
+        if isinstance(dests, pikepdf.Dictionary):
+            texts += [str(key).lstrip("/") for key in dests]
+    return texts
+
+
+_MAX_STREAM_TEXT_BYTES = 50 * 1024 * 1024
+
+
+def _stream_text(stream: pikepdf.Stream) -> str:
+    data = stream.read_bytes()
+    if len(data) > _MAX_STREAM_TEXT_BYTES:
+        return ""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    return data.decode("utf-8", "replace")
 
 
 # What an annotation or form field says besides the page's own text: a note's or a
@@ -390,7 +447,7 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
         with _quiet_pypdf():
             attached = _embedded_files(pdf, with_text=with_text)
         embedded = tuple(file.sha256 for file in attached)
-        texts: tuple[tuple[str, str], ...] = ()
+        texts: tuple[tuple[str, str, str], ...] = ()
         unread: list[str] = []
         if with_text:
             shown, unread = _page_text(data)
@@ -403,9 +460,7 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
             # line's end, "mandaat" on the next. Searched both ways: "Noord-Holland" too.
             hyphens = "-\n" in shown or "- \n" in shown
             joined = _LINE_END_HYPHEN.sub("", shown) if hyphens else ""
-            texts = (
-                ("", squash(shown)),
-                ("", squash(joined)),
+            named = (
                 ("in de bladwijzers", squash("\n".join(_outline_titles(pdf)))),
                 ("in de documenteigenschappen", squash("\n".join(_metadata_texts(pdf)))),
                 (
@@ -416,9 +471,20 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
                     "in een bijgevoegd bestand",
                     squash("\n".join(name for file in attached for name in file.names)),
                 ),
-                ("in een bijgevoegd bestand", squash("\n".join(f.text for f in attached))),
+            )
+            texts = (
+                ("", squash(shown), ""),
+                ("", squash(joined), ""),
+                *((where, text, loosen(text)) for where, text in named),
+                ("in een bijgevoegd bestand", squash("\n".join(f.text for f in attached)), ""),
+                (_ELSEWHERE, (rest := squash("\n".join(_object_texts(pdf)))), loosen(rest)),
             )
     return PdfFacts(_sha(data), embedded, pages, texts, tuple(unread))
+
+
+_ELSEWHERE = (
+    "elders in het bestand (in een laagnaam, script, verwijzing, alternatieve tekst of metadata)"
+)
 
 
 def content_digest(path: Path) -> str:
@@ -515,7 +581,9 @@ def find_leaks(audit: Audit) -> list[Leak]:
         leaks.extend(dataclasses.replace(f, line=item.line, field=item.field) for f in found)
     for text in audit.public_texts:
         squashed = squash(text.text)
-        leaks.extend(_term_leaks(text.label, squashed, terms, text.meeting))
+        loose = loosen(squashed)
+        shown = [term for term in terms if _names(term, squashed, loose, text.meeting)]
+        leaks.extend(_term_leaks(text.label, shown))
     return leaks
 
 
@@ -584,16 +652,24 @@ def _file_leaks(
             )
         )
     said: set[str] = set()  # one leak per term, where a reader finds it first
-    for where, text in facts.texts:
-        found = [t for t in terms if t.text not in said]
-        leaks.extend(_term_leaks(item.label, text, found, item.meeting, where))
-        said.update(t.text for t in found if t.searched_in(item.meeting) and squash(t.text) in text)
+    for where, text, loose in facts.texts:
+        found = [t for t in terms if t.text not in said and _names(t, text, loose, item.meeting)]
+        leaks.extend(_term_leaks(item.label, found, where))
+        said.update(t.text for t in found)
     return leaks
 
 
-def _term_leaks(
-    label: str, squashed: str, terms: Sequence[Term], meeting: str, where: str = ""
-) -> list[Leak]:
+def _names(term: Term, squashed: str, loose: str, meeting: str) -> bool:
+    """Whether a text (squashed, and loosened where names are written) shows ``term``."""
+    if not term.searched_in(meeting):
+        return False
+    if squash(term.text) in squashed:
+        return True
+    wanted = loosen(squash(term.text))
+    return bool(loose and wanted and wanted in loose)
+
+
+def _term_leaks(label: str, terms: Sequence[Term], where: str = "") -> list[Leak]:
     return [
         Leak(
             label,
@@ -601,7 +677,6 @@ def _term_leaks(
             f"vertrouwelijke dossier {term.source} ({term.advice()})",
         )
         for term in terms
-        if term.searched_in(meeting) and squash(term.text) in squashed
     ]
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "MIN_TERM_CHARS_ELSEWHERE",
     "Term",
     "confidential_terms",
+    "loosen",
     "public_words",
     "searched",
     "squash",
@@ -50,6 +51,20 @@ def squash(text: str) -> str:
     text = _SINGLE_QUOTES.sub("'", text)
     text = _DOUBLE_QUOTES.sub('"', text)
     return _SPACE.sub("", text)
+
+
+# Squashed text without its punctuation: a title written as a file name or a slug
+# ("onderhandelingsmandaat-provinciale-bijdrage") is the title all the same.
+_PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
+# A term shorter than this without its punctuation ("Z/23/1234" as z231234) would turn up by
+# accident among the numbers and names a PDF's objects hold.
+MIN_LOOSE_CHARS = 9
+
+
+def loosen(squashed: str) -> str:
+    """Squashed text without punctuation, for names and metadata; "" for a term too short."""
+    loose = _PUNCTUATION.sub("", squashed)
+    return loose if len(loose) >= MIN_LOOSE_CHARS else ""
 
 
 def searched(text: str, *, always: bool = False) -> bool:

@@ -95,7 +95,7 @@ def test_one_broken_annotation_does_not_hide_the_others(tmp_path: Path) -> None:
         pdf.pages[0].obj.Annots = Array([pdf.make_indirect(note), pdf.make_indirect(link)])
         pdf.Root.AcroForm = Dictionary(Fields=Array([pdf.make_indirect(choice)]))
         pdf.save(path)
-    text = dict(gate.analyse_pdf(path).texts)[ANNOTATIONS]
+    text = {where: text for where, text, _loose in gate.analyse_pdf(path).texts}[ANNOTATIONS]
     assert gate.squash(SECRET_KENMERK) in text
     assert "b7x" in text
 
@@ -333,6 +333,111 @@ def test_a_leak_says_where_in_the_pdf_a_reader_finds_it(tmp_path: Path) -> None:
         f"noemt het onderwerp '{SECRET_SUBJECT}'",
         f"noemt in de documenteigenschappen het kenmerk '{SECRET_KENMERK}'",
     ]
+
+
+ELSEWHERE = (
+    "elders in het bestand (in een laagnaam, script, verwijzing, alternatieve tekst of metadata)"
+)
+XMP = (
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{}</dc:title>'
+    "</rdf:Description></rdf:RDF></x:xmpmeta>"
+)
+
+
+def hide_in(pdf: pikepdf.Pdf, where: str, text: str) -> None:
+    """Put ``text`` where no page shows it, but a reader or a tool does."""
+    page = pdf.pages[0]
+    if where == "layer":
+        layer = pdf.make_indirect(Dictionary(Type=Name.OCG, Name=String(text)))
+        pdf.Root.OCProperties = Dictionary(OCGs=Array([layer]), D=Dictionary(Order=Array([layer])))
+    elif where == "script":
+        script = Dictionary(S=Name.JavaScript, JS=String(f"// {text}"))
+        pdf.Root.Names = Dictionary(JavaScript=Dictionary(Names=Array([String("a"), script])))
+    elif where == "script stream":
+        script = Dictionary(S=Name.JavaScript, JS=pdf.make_stream(f"// {text}".encode()))
+        pdf.Root.OpenAction = pdf.make_indirect(script)
+    elif where == "destination":
+        target = Array([page.obj, Name.Fit])
+        pdf.Root.Names = Dictionary(Dests=Dictionary(Names=Array([String(text), target])))
+    elif where == "old destination":
+        pdf.Root.Dests = Dictionary({"/" + text.replace(" ", "_"): Array([page.obj, Name.Fit])})
+    elif where == "piece info":
+        pdf.Root.PieceInfo = Dictionary(X=Dictionary(Private=String(text)))
+    elif where == "alt text":
+        figure = Dictionary(Type=Name.StructElem, S=Name.Figure, Alt=String(text))
+        pdf.Root.StructTreeRoot = Dictionary(Type=Name.StructTreeRoot, K=figure)
+    elif where == "thread":
+        bead = pdf.make_indirect(Dictionary(Type=Name.Bead, P=page.obj))
+        thread = Dictionary(Type=Name.Thread, I=Dictionary(Title=String(text)), F=bead)
+        pdf.Root.Threads = Array([pdf.make_indirect(thread)])
+    elif where == "page metadata":
+        xmp = pdf.make_stream(XMP.format(text).encode(), Type=Name.Metadata, Subtype=Name.XML)
+        page.obj.Metadata = xmp
+    elif where == "utf-16 page metadata":
+        xmp = pdf.make_stream(XMP.format(text).encode("utf-16"), Type=Name.Metadata)
+        page.obj.Metadata = xmp
+
+
+HIDING_PLACES = [
+    "layer",
+    "script",
+    "script stream",
+    "destination",
+    "old destination",
+    "piece info",
+    "alt text",
+    "thread",
+    "page metadata",
+    "utf-16 page metadata",
+]
+
+
+@pytest.mark.parametrize("where", HIDING_PLACES)
+def test_a_title_kept_anywhere_in_the_file_is_found(tmp_path: Path, where: str) -> None:
+    """Layer names, scripts, destinations, alt texts and metadata of a page are read too."""
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        hide_in(pdf, where, SECRET_SUBJECT)
+        pdf.save(path)
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(path, "d.yaml", "m", 33, "bijlagen[1].bestand")],
+        confidential_terms=[Term(SECRET_SUBJECT, "het onderwerp", "x/dossier.yaml")],
+    )
+    (leak,) = gate.find_leaks(audit)
+    assert leak.message.startswith(f"noemt {ELSEWHERE} het onderwerp '{SECRET_SUBJECT}'")
+    assert (leak.where, leak.line, leak.unread) == ("d.yaml", 33, False)
+
+
+def test_a_title_or_kenmerk_written_as_a_name_is_found_where_names_are_written(
+    tmp_path: Path,
+) -> None:
+    """A slug in the document properties, a kenmerk with dashes in an attachment's name."""
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
+    slug = "onderhandelingsmandaat-provinciale-bijdrage_woningbouwimpuls"
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.docinfo["/Title"] = slug
+        pdf.attachments["zaak-23-0002150.txt"] = pikepdf.AttachedFileSpec(pdf, b"notitie")
+        pdf.save(path)
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(path, "d.yaml", "m")],
+        confidential_terms=[
+            Term(SECRET_SUBJECT, "het onderwerp", "x/dossier.yaml"),
+            Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True),
+        ],
+    )
+    said = sorted(leak.message.split(" van het")[0] for leak in gate.find_leaks(audit))
+    assert said == [
+        f"noemt in de documenteigenschappen het onderwerp '{SECRET_SUBJECT}'",
+        f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'",
+    ]
+
+
+def test_loosened_terms_keep_letters_and_digits_and_drop_short_ones() -> None:
+    assert gate.loosen(gate.squash("Onderhandelings-mandaat_2023")) == "onderhandelingsmandaat2023"
+    # An own kenmerkpatroon's short kenmerk would match numbers in a file's objects by chance.
+    assert gate.loosen(gate.squash("Z/23/1234")) == ""
 
 
 def test_enforce_raises_exit_4_with_dutch_message(tmp_path: Path) -> None:
@@ -747,6 +852,26 @@ def test_a_title_in_an_annotation_field_link_or_label_is_found(
     result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
     assert result.exit_code == 4, result.stderr
     said = f"noemt {ANNOTATIONS} het kenmerk '{SECRET_KENMERK}' van het vertrouwelijke dossier"
+    assert said in result.stderr
+    assert not (project.build / WONEN / "export").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["layer", "alt text"])
+def test_a_title_in_a_layer_name_or_alt_text_of_a_public_annex_stops_the_export(
+    project: Project, run_cli: Callable[..., CliResult], where: str
+) -> None:
+    """A map annex's layer, a figure's alternative text: shown by readers, not on the page."""
+    annex = (
+        project.dossiers / WONEN / "snelfietsroutes" / "bijlage-3-notitie-criteria-prioritering.pdf"
+    )
+    with pikepdf.open(annex, allow_overwriting_input=True) as pdf:
+        hide_in(pdf, where, SECRET_SUBJECT)
+        pdf.save(annex)
+    result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert result.exit_code == 4, result.stderr
+    said = f"noemt {ELSEWHERE} het onderwerp '{SECRET_SUBJECT}' van het vertrouwelijke dossier"
+    assert f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:" in result.stderr
     assert said in result.stderr
     assert not (project.build / WONEN / "export").exists()
 
