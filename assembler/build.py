@@ -80,8 +80,9 @@ if TYPE_CHECKING:
 # voorstel's subject naming the overleg; 6: the marks larger and 5 mm from the edge).
 CACHE_VERSION = 6
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
-# not reused (see _template_warnings). 2: torn blocks, half-typed tags, merge fields, loop names.
-TEMPLATE_CHECK_VERSION = 2
+# not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
+# 3: errors kept too (they refuse what the template made), comments only warned about.
+TEMPLATE_CHECK_VERSION = 3
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2
@@ -259,51 +260,71 @@ def _settings_digest(
     return digest.hexdigest()
 
 
-def _template_warnings(project: Project, files: FileDigests) -> Callable[[], list[Problem]]:
-    """The template check's warnings, said by every build, as ``templates check`` says them.
+class _TemplateCheck:
+    """The template check (``templates check``) in every build: its warnings are said, and
+    what a template it finds wrong made is not installed.
 
-    A template that lost a field the model requires still renders (the Onderwerp row stands
-    empty in every voorstel), so only the check can tell. Its imports would cost a no-op
-    build a third of a second: its answer is kept under the templates' digests. When it must
-    run, it runs beside the build, off the path to LibreOffice's first document; the caller
-    gets the warnings when it asks.
+    Rendering stops at what it cannot fill in, but not at tracked changes, half-typed tags or
+    a Markdown field inside a sentence: those documents come out wrong without a word. Only
+    the check tells, and its imports would cost a no-op build a third of a second, so its
+    answer is kept under the templates' digests. When it must run, it runs in the build's
+    own thread once the documents are rendered (while LibreOffice converts them), not on a
+    thread of its own beside the rendering: two threads importing the render stack at once
+    can deadlock in Python's import locks. The bundler threads wait for it before they
+    install a dossier.
     """
-    from assembler.model import DOCUMENT_KINDS, markdown_fields
 
-    # The answer follows from the templates, the models' fields, the check's rules and the
-    # libraries that read the templates; the version stays the same while code changes.
-    key = hashlib.sha256(f"assembler {__version__} check {TEMPLATE_CHECK_VERSION}\n".encode())
-    key.update(library_versions("docxtpl", "Jinja2").encode())
-    for kind, model in sorted(DOCUMENT_KINDS.items()):
-        fields = sorted((f.alias or n, f.is_required()) for n, f in model.model_fields.items())
-        key.update(f"{kind} {fields} {sorted(markdown_fields(model))}\n".encode())
-    for name in sorted({*DOCUMENT_KINDS, "agenda"}):
-        template = project.template_for(name)
-        seen = files.sha256(template) if template.is_file() else "-"
-        key.update(f"{name} {seen}\n".encode())
-    store = project.cache / "sjablonen.json"
-    try:
-        record = json.loads(store.read_text(encoding="utf-8"))
-        if record["sleutel"] == key.hexdigest():
-            kept = [Problem.from_json(item) for item in record["meldingen"]]
-            return lambda: kept
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # none yet, or damaged: checked again
-    checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sjablonen")
-    checked = checker.submit(_check_templates, project, store, key.hexdigest())
-    checker.shutdown(wait=False)
-    return checked.result
+    def __init__(self, project: Project, files: FileDigests) -> None:
+        from assembler.model import DOCUMENT_KINDS, markdown_fields
 
+        self.project = project
+        # The answer follows from the templates, the models' fields, the check's rules and
+        # the libraries that read the templates; the version stays the same while code
+        # changes.
+        key = hashlib.sha256(f"assembler {__version__} check {TEMPLATE_CHECK_VERSION}\n".encode())
+        key.update(library_versions("docxtpl", "Jinja2").encode())
+        for kind, model in sorted(DOCUMENT_KINDS.items()):
+            fields = sorted((f.alias or n, f.is_required()) for n, f in model.model_fields.items())
+            key.update(f"{kind} {fields} {sorted(markdown_fields(model))}\n".encode())
+        for name in sorted({*DOCUMENT_KINDS, "agenda"}):
+            template = project.template_for(name)
+            seen = files.sha256(template) if template.is_file() else "-"
+            key.update(f"{name} {seen}\n".encode())
+        self.key = key.hexdigest()
+        self.store = project.cache / "sjablonen.json"
+        self.answer: list[Problem] | None = None
+        self.done = threading.Event()
+        try:
+            record = json.loads(self.store.read_text(encoding="utf-8"))
+            if record["sleutel"] == self.key:
+                self.answer = [Problem.from_json(item) for item in record["meldingen"]]
+                self.done.set()
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # none yet, or damaged: checked again
 
-def _check_templates(project: Project, store: Path, key: str) -> list[Problem]:
-    """Run the template check and keep its warnings under ``key``."""
-    from assembler.lint import lint_templates
+    def run(self) -> None:
+        """Check the templates now, unless the answer is known; in the build's own thread."""
+        if self.done.is_set():
+            return
+        try:
+            from assembler.lint import lint_templates
 
-    # Errors are not repeated here: rendering says each in its own words.
-    warnings = [p for p in lint_templates(project) if p.ernst == "waarschuwing"]
-    record = {"sleutel": key, "meldingen": [p.as_json() for p in warnings]}
-    write_cache_text(store, json.dumps(record, ensure_ascii=False) + "\n")
-    return warnings
+            self.answer = lint_templates(self.project)
+            record = {"sleutel": self.key, "meldingen": [p.as_json() for p in self.answer]}
+            write_cache_text(self.store, json.dumps(record, ensure_ascii=False) + "\n")
+        finally:
+            self.done.set()  # a bundler thread waiting must not wait for ever
+
+    def refuses(self, template: Path) -> bool:
+        """Whether the check found ``template`` wrong; waits for the check."""
+        self.done.wait()
+        label = self.project.display(template)
+        return any(p.bestand == label and p.ernst == "fout" for p in self.answer or [])
+
+    def problems(self) -> list[Problem]:
+        """What the check says, warnings and errors, as ``templates check`` says it."""
+        self.run()
+        return list(self.answer or [])
 
 
 def _dossier_key(
@@ -627,7 +648,7 @@ def _build(
     pdfs_before = 0 if options.pdf else _count_pdfs(project, catalog)
     # Inputs are known by their content; a file not changed since the last build is not read.
     files = FileDigests(project.cache / "bestanden.json")
-    template_warnings = _template_warnings(project, files)
+    template_check = _TemplateCheck(project, files)
     work = _Work([], [])
     plans: list[_Plan] = []
     meeting_plans: list[_MeetingPlan] = []
@@ -651,7 +672,7 @@ def _build(
             if options.force or not _meeting_cached(project, meeting_plan, options):
                 work.meetings.append(meeting_plan)
         if work.dossiers or work.meetings:
-            _run(project, catalog, work, options, report, notify, service)
+            _run(project, catalog, work, options, report, notify, service, template_check)
         elif service is not None:
             service.expect(0)
     except BaseException as stop:
@@ -687,7 +708,15 @@ def _build(
     report.problems.extend(_left_behind(project, catalog, partial, plans, options))
     _remove_stale(project, catalog, plans, options)
     files.save(keep_others=bool(options.paths))
-    report.problems.extend(template_warnings())
+    checked = template_check.problems()
+    wrong = {p.bestand for p in checked if p.ernst == "fout"}
+    if wrong:
+        # Said as the check says it, where rendering said less (or nothing).
+        report.template_failed = True
+        report.problems = [
+            p for p in report.problems if not (p.bestand in wrong and p.ernst == "fout")
+        ]
+    report.problems.extend(checked)
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
     return report
@@ -1066,6 +1095,7 @@ def _run(
     report: BuildReport,
     notify: Progress,
     service: ConversionService | None,
+    template_check: _TemplateCheck,
 ) -> None:
     """Make the outputs of ``work`` in staging folders; install (move into place) each success.
 
@@ -1110,6 +1140,7 @@ def _run(
                     work.warnings.get(plan.dossier.folder, []),
                     notify,
                     stopping,
+                    template_check,
                 )
 
             # LibreOffice starts before the annex checks and the rendering, so its start-up
@@ -1129,6 +1160,8 @@ def _run(
             # are dropped and none still being made is installed, as it may have been made
             # with a helper program that the interrupt ended too.
             stack.callback(_stop_bundling, bundler, stopping)
+            # Before the bundler is waited for: a thread waiting for the check goes on.
+            stack.callback(template_check.done.set)
             # The intake checks annexes on background threads while this thread renders; a
             # rendered dossier goes on to LibreOffice once its own annexes are accepted, so
             # rendering never waits for the intake's first answers. Unchanged dossiers are not
@@ -1163,6 +1196,13 @@ def _run(
                         # Its rendering is thrown away with its staging folder.
                         work.failed[plan.dossier.folder] = "bijlage geweigerd"
                         continue
+                    template = project.template_for(plan.dossier.document.kind)
+                    known = template_check.done.is_set()  # from a build before: not converted
+                    if isinstance(outcome, Path) and known and template_check.refuses(template):
+                        report.template_failed = True
+                        work.failed[plan.dossier.folder] = "sjabloon geweigerd"
+                        work.failed_templates[plan.dossier.folder] = template
+                        continue
                     if isinstance(outcome, Path):
                         work.rendered[plan.dossier.folder] = outcome
                         notify("dossier", plan.label)
@@ -1172,7 +1212,6 @@ def _run(
                         raise outcome  # the machine, not the template: the build stops
                     else:
                         # A broken template stops only the dossiers of its kind.
-                        template = project.template_for(plan.dossier.document.kind)
                         report.template_failed = True
                         report.problems.append(_template_problem(project, template, outcome))
                         work.failed[plan.dossier.folder] = outcome.message
@@ -1184,16 +1223,19 @@ def _run(
                 renderer.submit(project, catalog, plan, options.source_date_epoch)
                 take(renderer.results(wait=False), wait=False)
             take(renderer.results(wait=True), wait=True)
+            template_check.run()
             if conversions is not None:
                 conversions.finish()
                 # LibreOffice is done with: its memory goes before the meetings are finished.
                 # Its workspace goes with the service, once nothing else needs the GIL.
                 conversions.service.stop_office()
-            _finish_dossiers(project, work, options, report, notify, bundles)
+            _finish_dossiers(project, work, options, report, notify, bundles, template_check)
             bundler.shutdown(wait=True)  # every bundle is offered to the meeting bundles
             merges.finish()
             for meeting_plan in work.meetings:
-                _meeting_bundles(project, catalog, meeting_plan, work, merges, options, report)
+                _meeting_bundles(
+                    project, catalog, meeting_plan, work, merges, options, report, template_check
+                )
                 notify("vergadering", meeting_plan.name)
     finally:
         for plan in work.dossiers:
@@ -1288,14 +1330,18 @@ def _finish_dossiers(
     report: BuildReport,
     notify: Progress,
     bundles: dict[Path, Future[list[Path]]],
+    template_check: _TemplateCheck,
 ) -> None:
     """Wait for the bundles, install and record every dossier; report the ones that failed."""
     for plan in work.dossiers:
         folder = plan.dossier.folder
+        template = project.template_for(plan.dossier.document.kind)
         outputs: list[Path] | None = None
         if folder in bundles:
             try:
                 outputs = bundles[folder].result()
+            except _TemplateRefused:
+                work.failed[folder] = "sjabloon geweigerd"
             except EnvironmentProblem:
                 raise  # a full disk, say: not the dossier's fault, and the build stops
             except AssemblerError as error:
@@ -1306,6 +1352,12 @@ def _finish_dossiers(
                 work.failed[folder] = error.message
         elif options.pdf and folder not in work.failed:
             work.failed[folder] = "geen bundel gemaakt"  # not reached: every PDF came or failed
+        elif folder not in work.failed and template_check.refuses(template):
+            work.failed[folder] = "sjabloon geweigerd"
+        if work.failed.get(folder) == "sjabloon geweigerd":
+            # Said once, at the template, by the check (see _build).
+            report.template_failed = True
+            work.failed_templates[folder] = template
         if folder in work.failed:
             _forget(project, plan)
             report.results.append(_result(plan, "mislukt", []))
@@ -1434,6 +1486,7 @@ def _meeting_bundles(
     merges: _MeetingMerges,
     options: BuildOptions,
     report: BuildReport,
+    template_check: _TemplateCheck,
 ) -> None:
     """Put the meeting's agendas and bundles in place, when all of its items were made."""
     from assembler.bundle import merge_documents
@@ -1442,6 +1495,10 @@ def _meeting_bundles(
     failed = [p.dossier for p in plan.items if p.dossier.folder in work.failed]
     made = _meeting_outputs(options)
     agendas = [staging / name for name in made if name.startswith("agenda")]
+    if template_check.refuses(project.template_for("agenda")):
+        report.template_failed = True
+        for path in agendas:
+            path.unlink(missing_ok=True)  # made with it: the agenda template's message below
     if failed or not all(path.is_file() for path in agendas):
         # Named, not "see above": problems are sorted by file, and a dossier's may come after.
         if failed:
@@ -1838,9 +1895,12 @@ def _bundle_and_install(
     warnings: Sequence[Problem],
     notify: Progress,
     stopping: threading.Event,
+    template_check: _TemplateCheck,
 ) -> list[Path]:
     """Bundle a dossier whose PDFs are all there, then install it; on a bundler thread."""
     bundle = _bundle(catalog, plan, main_pdf, options, bands)
+    if template_check.refuses(project.template_for(plan.dossier.document.kind)):
+        raise _TemplateRefused
     if stopping.is_set():
         raise _Stopped
     merges.bundle_made(plan, bundle)
@@ -1854,6 +1914,10 @@ def _bundle_and_install(
 
 class _Stopped(Exception):
     """A dossier's bundle was made while the build was stopping: it is not installed."""
+
+
+class _TemplateRefused(Exception):
+    """A dossier's document was made with a template the template check found wrong."""
 
 
 def _stop_bundling(bundler: ThreadPoolExecutor, stopping: threading.Event) -> None:

@@ -955,6 +955,14 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
                 problems.append(Problem(label, None, tag, part.where + message))
     rendered = {part.name for part in parts} | {"docProps/core.xml"}
     for name, snippet in _other_parts(path, rendered):
+        if name.startswith("word/comments"):
+            # The documents are made without the template's comments: nothing shows it.
+            message = (
+                "code in een opmerking wordt niet ingevuld, en de opmerkingen komen niet in de "
+                "documenten (zet de code in de tekst als die ingevuld moet worden)"
+            )
+            problems.append(Problem(label, None, snippet, message, "waarschuwing"))
+            continue
         problems.append(
             Problem(
                 label,

@@ -669,8 +669,8 @@ def test_a_missing_template_is_named_as_why_the_agendas_were_not_made(
     assert result.exit_code == 2
     said = result.stderr.splitlines()
     assert (
-        "templates/voorstel.docx: sjabloon bestaat niet (zet het terug of maak het opnieuw aan)"
-        in said
+        "templates/voorstel.docx: sjabloon voor 'voorstel' bestaat niet (zet het terug of maak "
+        "het opnieuw aan)" in said
     )
     for meeting in (ECONOMIE, WONEN):
         assert (
@@ -1436,9 +1436,10 @@ def test_a_broken_template_is_reported_once_not_per_dossier(
             broken.writestr(info, data)
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 2
+    # As `templates check` says it, with what was meant.
     problem = (
-        "templates/voorstel.docx: het sjabloon gebruikt 'eenhied', maar dat veld bestaat niet: "
-        "'{{ eenhied }}' (controleer de spelling of haal de code weg)"
+        "templates/voorstel.docx: {{ eenhied }}: 'eenhied' bestaat niet in het model voorstel "
+        "(bedoelt u 'eenheid'?)"
     )
     assert result.stderr.count(problem) == 1, result.stderr
     assert "Klaar: 1 gebouwd, 0 ongewijzigd, 5 mislukt" in result.stderr

@@ -488,3 +488,145 @@ def test_every_build_says_what_the_template_check_warns_about(
     (example_project / "templates" / "voorstel.docx").write_bytes(original)
     mended = run_cli("build", "--geen-pdf", cwd=example_project)
     assert mended.exit_code == 0 and "verplichte veld" not in mended.stderr, mended.stderr
+
+
+def with_part(template: Path, target: Path, name: str, xml: bytes) -> Path:
+    """A copy of ``template`` with the zip part ``name`` added or replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(template) as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            if info.filename != name:
+                new.writestr(info, old.read(info.filename))
+        new.writestr(name, xml)
+    target.write_bytes(out.getvalue())
+    return target
+
+
+def test_a_tag_in_a_template_comment_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    """The documents are made without the template's comments: a tag there shows nowhere."""
+    comments = (
+        b'<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b'<w:comment w:id="0" w:author="C"><w:p><w:r><w:t>Hier komt {{ kenmerk }}</w:t></w:r>'
+        b"</w:p></w:comment></w:comments>"
+    )
+    path = with_part(VOORSTEL, tmp_path / "voorstel.docx", "word/comments.xml", comments)
+    assert [(p.ernst, p.melding) for p in lint_voorstel(path)] == [
+        (
+            "waarschuwing",
+            "code in een opmerking wordt niet ingevuld, en de opmerkingen komen niet in de "
+            "documenten (zet de code in de tekst als die ingevuld moet worden)",
+        )
+    ]
+
+
+TRACKED = (
+    '<w:del w:id="1" w:author="C" w:date="2026-01-01T00:00:00Z"><w:r><w:delText>'
+    "{{ contactpersoon }}</w:delText></w:r></w:del>"
+    '<w:ins w:id="2" w:author="C" w:date="2026-01-01T00:00:00Z"><w:r><w:t>Team Communicatie'
+    "</w:t></w:r></w:ins>"
+)
+
+
+def _outputs(root: Path) -> dict[str, bytes]:
+    build = root / "build"
+    return {
+        p.relative_to(build).as_posix(): p.read_bytes()
+        for p in sorted(build.rglob("*"))
+        if p.is_file() and ".cache" not in p.parts
+    }
+
+
+def _problems(stderr: str) -> list[str]:
+    """The build's messages, without its progress and summary."""
+    return [line for line in stderr.splitlines() if line.startswith(("templates/", "dossiers/"))]
+
+
+def test_a_build_installs_nothing_a_template_the_check_finds_wrong_made(
+    tmp_path: Path, example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Tracked changes render without an error, struck through in every voorstel: the build
+    says the check's error (exit 2) and keeps the voorstellen and meetings it had."""
+    first = run_cli("build", cwd=example_project)
+    assert first.exit_code == 0, first.stderr
+    before = _outputs(example_project)
+    template = example_project / "templates" / "voorstel.docx"
+    original = template.read_bytes()
+    broken = with_document_xml(
+        tmp_path, lambda xml: xml.replace("<w:r><w:t>{{ eenheid }}</w:t></w:r>", TRACKED, 1)
+    )
+    shutil.copyfile(broken, template)
+    check = run_cli("templates", "check", cwd=example_project)
+    assert check.exit_code == 2
+    said = check.stderr.splitlines()
+    assert "bijgehouden wijzigingen" in said[0], said
+    meetings = [
+        f"dossiers/{name}/vergadering.yaml: waarschuwing: agenda en vergaderbundel zijn niet "
+        "bijgewerkt omdat het sjabloon templates/voorstel.docx niet gebruikt kon worden (zie de "
+        "melding daarover)"
+        for name in ("2023-05-26-pfho-economie", "2023-06-23-pfho-ruimte-wonen")
+    ]
+    # The first build checks the templates while LibreOffice converts; the second knows the
+    # answer and converts nothing made with the template.
+    for attempt in ("first", "second"):
+        result = run_cli("build", cwd=example_project)
+        assert result.exit_code == 2, (attempt, result.stderr)
+        assert _problems(result.stderr) == [*said, *meetings], (attempt, result.stderr)
+        after = _outputs(example_project)
+        assert after == before, attempt
+    template.write_bytes(original)
+    mended = run_cli("build", cwd=example_project)
+    assert mended.exit_code == 0 and _problems(mended.stderr) == [], mended.stderr
+    assert _outputs(example_project).keys() == before.keys()
+
+
+def test_a_build_keeps_the_agendas_an_agenda_template_the_check_finds_wrong_made(
+    tmp_path: Path, example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    first = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert first.exit_code == 0, first.stderr
+    before = _outputs(example_project)
+    template = example_project / "templates" / "agenda.docx"
+    broken = with_document_xml(
+        tmp_path,
+        lambda xml: xml.replace(
+            "</w:body>",
+            "<w:p>" + TRACKED.replace("contactpersoon", "overleg") + "</w:p></w:body>",
+            1,
+        ),
+        template=TEMPLATES / "agenda.docx",
+    )
+    shutil.copyfile(broken, template)
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 2, result.stderr
+    lines = _problems(result.stderr)
+    assert lines[0].startswith("templates/agenda.docx: "), lines
+    assert "bijgehouden wijzigingen" in lines[0]
+    assert lines[1:] == [
+        f"dossiers/{name}/vergadering.yaml: waarschuwing: de agenda's zijn niet bijgewerkt "
+        "omdat het agendasjabloon niet gebruikt kon worden (zie de melding over "
+        "templates/agenda.docx)"
+        for name in ("2023-05-26-pfho-economie", "2023-06-23-pfho-ruimte-wonen")
+    ]
+    assert _outputs(example_project) == before
+
+
+def test_the_template_check_runs_in_the_builds_own_thread(
+    example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two threads importing the render stack at once deadlocked in Python's import locks
+    (about one build in ten after a template change)."""
+    import threading
+
+    import assembler.lint
+
+    threads: list[str] = []
+    real = assembler.lint.lint_templates
+
+    def recorded(project: Project, names: object = None) -> list[Problem]:
+        threads.append(threading.current_thread().name)
+        return real(project)
+
+    monkeypatch.setattr(assembler.lint, "lint_templates", recorded)
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert threads == [threading.main_thread().name]

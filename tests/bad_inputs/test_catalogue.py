@@ -1169,8 +1169,10 @@ TEMPLATE_CASES = [
     _template_case(
         "sjabloon-onbekende-variabele",
         _template_text("Portefeuille: {{ portefeuilehouder }}"),
-        f"{MEMO_TEMPLATE}: het sjabloon gebruikt 'portefeuilehouder', maar dat veld "
-        "bestaat niet: '{{ portefeuilehouder }}' (controleer de spelling of haal de code weg)",
+        f"{MEMO_TEMPLATE}: {{{{ portefeuilehouder }}}}: 'portefeuilehouder' bestaat niet in het "
+        "model memo (haal {{ portefeuilehouder }} weg of kies een bestaand veld: aan, bijlagen, "
+        "datum, kenmerk, niet_openbaar, onderwerp, organisatie, sjabloon, tekst, van, "
+        "verspreiden)",
     ),
     Case(
         "sjabloon-tag-over-runs",
@@ -1185,8 +1187,8 @@ TEMPLATE_CASES = [
     _template_case(
         "sjabloon-sandbox",
         _template_text("{{ ''.__class__.__mro__ }}"),
-        f"{MEMO_TEMPLATE}: het sjabloon gebruikt '__class__', en dat is niet toegestaan "
-        "(gebruik alleen velden, if en for)",
+        f"{MEMO_TEMPLATE}: {{{{ ''.__class__.__mro__ }}}}: '__class__' is geen veld en is in een "
+        "sjabloon niet toegestaan (gebruik alleen velden, if en for)",
     ),
     Case(
         "sjabloon-onbekend-in-dossier",
@@ -1200,7 +1202,8 @@ TEMPLATE_CASES = [
     _template_case(
         "sjabloon-bestand-ontbreekt",
         lambda c: c.path(MEMO_TEMPLATE).unlink(),
-        f"{MEMO_TEMPLATE}: sjabloon bestaat niet (zet het terug of maak het opnieuw aan)",
+        f"{MEMO_TEMPLATE}: sjabloon voor 'memo' bestaat niet (zet het terug of maak het opnieuw "
+        "aan)",
     ),
     _template_case(
         "sjabloon-geen-docx",
