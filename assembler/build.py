@@ -55,6 +55,7 @@ from assembler.layout import (
     annex_pdf,
     dossier_outputs_public,
     dossier_record,
+    export_record,
     meeting_items_made,
     meeting_record,
     meeting_shown_in_full,
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
 
     from assembler.bundle import BundleMeta, MergePart, Merger
     from assembler.convert import ConversionService
+    from assembler.model import Organisatie
     from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
 
 # Raised when what every dossier's outputs hold changes while their inputs do not, so outputs
@@ -695,7 +697,7 @@ def _build(
         stop.problems[:0] = report.problems[said:]
         raise
     if not options.export_follows:
-        report.problems.extend(_stale_exports(project, catalog))
+        report.problems.extend(_stale_exports(project, catalog, files))
     planned = {plan.name: plan for plan in meeting_plans}
     partial = _partial_meetings(project, options)
     report.meetings = [
@@ -706,7 +708,7 @@ def _build(
         if meeting.folder.resolve() not in partial
     ]
     report.problems.extend(_left_behind(project, catalog, partial, plans, options))
-    _remove_stale(project, catalog, plans, options)
+    report.problems.extend(_remove_stale(project, catalog, plans, options))
     files.save(keep_others=bool(options.paths))
     checked = template_check.problems()
     wrong = {p.bestand for p in checked if p.ernst == "fout"}
@@ -1963,22 +1965,27 @@ def _meeting_result(
     return MeetingResult(folder.name, status, there)
 
 
-def _stale_exports(project: Project, catalog: Catalog) -> list[Problem]:
-    """A warning for each meeting whose export package is older than its outputs or settings.
+def _stale_exports(project: Project, catalog: Catalog, files: FileDigests) -> list[Problem]:
+    """A warning for each meeting whose export package no longer holds its outputs or settings.
 
-    Said by every build until the package is made anew: the meeting's record is written
-    whenever its agendas and bundles are, and the export's own build writes it before the
-    package.
+    Said by every build until the package is made anew. The export keeps the SHA-256 of every
+    file it packaged and a digest of the settings (see layout.export_record); a package of an
+    older assembler, without that record, is judged by the files' times.
     """
     problems = []
+    settings = organisation_digest(catalog.organisation)
     for meeting in catalog.meetings:
         manifest = project.build / meeting.name / EXPORT_DIR / EXPORT_PUBLIC_MANIFEST
         try:
             packaged = manifest.stat().st_mtime_ns
         except OSError:
             continue  # no package (or not a whole one: the export repairs that itself)
-        sources = (meeting_record(project, meeting.name), project.organisation_file)
-        if any(_newer(source, packaged) for source in sources):
+        try:
+            behind = _export_behind(project, meeting.name, settings, files)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            sources = (meeting_record(project, meeting.name), project.organisation_file)
+            behind = any(_newer(source, packaged) for source in sources)
+        if behind:
             problems.append(
                 meeting_warning(
                     project,
@@ -1990,6 +1997,52 @@ def _stale_exports(project: Project, catalog: Catalog) -> list[Problem]:
                 )
             )
     return problems
+
+
+def organisation_digest(organisation: Organisatie) -> str:
+    """A digest of the settings a package shows (name, TOOI, publication address …)."""
+    return hashlib.sha256(organisation.model_dump_json().encode()).hexdigest()
+
+
+def _export_behind(project: Project, meeting: str, settings: str, files: FileDigests) -> bool:
+    """Whether a meeting's package no longer holds what its outputs and settings show.
+
+    Without SOURCE_DATE_EPOCH a forced build writes the same pages with new dates: a file
+    whose bytes changed is compared by what it shows (the gate's page digest), and when that
+    is the same, its new bytes are kept as the package's, so the pages are read once.
+    """
+    path = export_record(project, meeting)
+    record = json.loads(path.read_text(encoding="utf-8"))
+    if record["organisatie"] != settings:
+        return True
+    sources: dict[str, str] = record["bronnen"]
+    shown: dict[str, str] = record["inhoud"]
+    renewed = {}
+    for name, digest in sources.items():
+        now = _sha256_or_none(files, project.root / name)
+        if now == digest:
+            continue
+        if now is None:
+            return True  # gone: the package holds what is no longer there
+        from assembler.gate import content_digest
+
+        try:
+            if content_digest(project.root / name) != shown[name]:
+                return True
+        except Exception:  # not a PDF pikepdf reads any more: not the same
+            return True
+        renewed[name] = now
+    if renewed:
+        record["bronnen"] = {**sources, **renewed}
+        write_cache_text(path, json.dumps(record, sort_keys=True) + "\n")
+    return False
+
+
+def _sha256_or_none(files: FileDigests, path: Path) -> str | None:
+    try:
+        return files.sha256(path)
+    except OSError:
+        return None
 
 
 def _newer(path: Path, moment_ns: int) -> bool:
@@ -2077,8 +2130,13 @@ def _withdraw_after_stop(
 
 def _remove_stale(
     project: Project, catalog: Catalog, plans: list[_Plan], options: BuildOptions
-) -> None:
-    """Remove outputs of dossiers that were removed, moved or renumbered; and stray temp files."""
+) -> list[Problem]:
+    """Remove outputs of dossiers that were removed, moved or renumbered; and stray temp files.
+
+    A meeting folder gone from dossiers/ takes its outputs along; when they held an export
+    package, that is said (the folder may have been renamed, its package still online).
+    """
+    problems: list[Problem] = []
     if options.paths:
         meetings = {m.name for m in catalog.meetings}
     else:
@@ -2095,8 +2153,11 @@ def _remove_stale(
             if not folder.is_dir():
                 continue
             if name not in valid and not (project.dossiers / name).is_dir() and not options.paths:
+                exported = (folder / EXPORT_DIR).is_dir()
                 shutil.rmtree(folder)
                 shutil.rmtree(project.cache / name, ignore_errors=True)
+                if exported:
+                    problems.append(_package_removed(project, name))
                 continue
             # A meeting whose vergadering.yaml was refused keeps its dossiers' outputs (those
             # no longer public were withdrawn), as a refused dossier keeps its own.
@@ -2124,6 +2185,20 @@ def _remove_stale(
                 stray.unlink(missing_ok=True)
     except OSError as error:
         raise not_writable(project.build, error) from None
+    return problems
+
+
+def _package_removed(project: Project, name: str) -> Problem:
+    return Problem(
+        project.display(project.dossiers / name),
+        None,
+        "",
+        f"de vergadermap bestaat niet meer, dus zijn de stukken en het exportpakket in "
+        f"{project.display(project.build / name)} weggehaald (is de map hernoemd, maak het "
+        "pakket dan opnieuw met 'assembler export' en de nieuwe vergadermap; wat het "
+        "vergadersysteem al heeft, werkt 'assembler publish' daarna bij)",
+        "waarschuwing",
+    )
 
 
 def failure_json(error: AssemblerError) -> str:

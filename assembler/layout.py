@@ -7,6 +7,7 @@
     build/<meeting>/export/openbaar/manifest.json          EXPORT_DIR, EXPORT_PUBLIC_MANIFEST
     build/.cache/<meeting>/<folder>.json                   dossier_record
     build/.cache/<meeting>/_vergadering.json               meeting_record
+    build/.cache/<meeting>/_export.json                    export_record
 
 Shared by the build orchestrator, its withdrawals and the export, which write the outputs
 there; the stages they call write only into the staging folders they are given, and caches
@@ -83,6 +84,8 @@ def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
 
 
 MEETING_RECORD = "_vergadering.json"
+EXPORT_RECORD = "_export.json"
+"""Beside a meeting's record: what its export package was made from (see export_record)."""
 
 
 def dossier_record(project: Project, meeting: str, folder: str) -> Path:
@@ -93,6 +96,12 @@ def dossier_record(project: Project, meeting: str, folder: str) -> Path:
 def meeting_record(project: Project, meeting: str) -> Path:
     """The cache record of a meeting's agendas and bundles: key, items shown in full."""
     return project.cache / meeting / MEETING_RECORD
+
+
+def export_record(project: Project, meeting: str) -> Path:
+    """What a meeting's export package was made from: each source file's SHA-256, and the
+    organisation settings'. A build compares them with what is there now."""
+    return project.cache / meeting / EXPORT_RECORD
 
 
 def previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) -> list[Path]:

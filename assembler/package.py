@@ -45,6 +45,7 @@ from assembler.build import (
     BuildReport,
     build_lock,
     build_project,
+    organisation_digest,
     recover_exports,
     source_date_epoch_from_env,
 )
@@ -57,7 +58,13 @@ from assembler.errors import (
     UsageError,
     sort_problems,
 )
-from assembler.fsutil import TEMP_PREFIX, not_writable, temporary_folder, write_text_atomic
+from assembler.fsutil import (
+    TEMP_PREFIX,
+    not_writable,
+    temporary_folder,
+    write_cache_text,
+    write_text_atomic,
+)
 from assembler.layout import (
     BUNDLE_FILE,
     EXPORT_DIR,
@@ -68,6 +75,7 @@ from assembler.layout import (
     PUBLIC_MEETING_BUNDLE,
     annex_pdf,
     document_pdf,
+    export_record,
     output_folder_name,
 )
 from assembler.model import Organisatie, Voorstel
@@ -870,6 +878,21 @@ def _zip_moment(meeting: MeetingInput, epoch: int | None) -> datetime:
 _TEMP_EXPORT = TEMP_PREFIX + "export-"
 
 
+def _remember_sources(project: Project, organisation: Organisatie, export: MeetingExport) -> None:
+    """Keep what the package was made from, so a build can tell when it is behind: by content,
+    not file times (a forced build writes the same outputs anew)."""
+    facts = {
+        project.display(document.source): export.facts[_record_key(document.side, document.key)]
+        for document in export.documents
+    }
+    record = {
+        "bronnen": {path: fact.sha256 for path, fact in facts.items()},
+        "inhoud": {path: fact.digest for path, fact in facts.items()},
+        "organisatie": organisation_digest(organisation),
+    }
+    write_cache_text(export_record(project, export.name), json.dumps(record, sort_keys=True) + "\n")
+
+
 def _write_package(export: MeetingExport, epoch: int | None) -> None:
     """Write the package into a temporary folder, then swap it into place."""
     parent = export.folder.parent
@@ -1160,6 +1183,7 @@ def package_meetings(
         for export in exports:
             _write_package(export, source_date_epoch)
             save_publication(export.meeting, export.publication)
+            _remember_sources(project, full.organisation, export)
     report.meetings = exports
     report.problems = sort_problems(report.problems)
     return report

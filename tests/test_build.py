@@ -1236,6 +1236,53 @@ def test_a_build_that_remakes_a_meeting_says_its_export_package_is_old(
     assert stale not in unchanged.stderr
 
 
+def test_an_export_package_is_old_only_when_what_it_holds_changed(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """A forced build, or a comment in vergadering.yaml, writes the same outputs anew: the
+    package still holds them. A setting the package shows makes it old."""
+    assert run_cli("export", cwd=small_project).exit_code == 0
+    stale = (
+        f"dossiers/{ECONOMIE}/vergadering.yaml: waarschuwing: het exportpakket in "
+        f"build/{ECONOMIE}/export hoort nog bij de vorige stukken (maak het opnieuw met "
+        f"'assembler export dossiers/{ECONOMIE}')"
+    )
+    forced = run_cli("build", "--force", cwd=small_project)
+    assert forced.exit_code == 0, forced.stderr
+    assert stale not in forced.stderr
+    meeting = small_project / "dossiers" / ECONOMIE / "vergadering.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8") + "# nagekeken\n", encoding="utf-8")
+    commented = run_cli("build", cwd=small_project)
+    assert commented.exit_code == 0 and stale not in commented.stderr, commented.stderr
+    assert stale not in run_cli("build", cwd=small_project).stderr
+    settings = small_project / "dossiers" / "organisatie.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text + "# alleen een opmerking\n", encoding="utf-8")
+    assert stale not in run_cli("build", cwd=small_project).stderr
+    settings.write_text(text.replace("Regio Gooi en Vechtstreek", "Regio Gooi & Vecht"), "utf-8")
+    renamed = run_cli("build", cwd=small_project)
+    assert renamed.exit_code == 0, renamed.stderr
+    assert stale in renamed.stderr.splitlines()
+
+
+def test_a_meeting_folder_gone_says_its_package_went_with_it(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("export", cwd=small_project).exit_code == 0
+    dossiers = small_project / "dossiers"
+    (dossiers / ECONOMIE).rename(dossiers / "2023-05-25-pfho-economie")
+    said = (
+        f"dossiers/{ECONOMIE}: waarschuwing: de vergadermap bestaat niet meer, dus zijn de "
+        f"stukken en het exportpakket in build/{ECONOMIE} weggehaald (is de map hernoemd, maak "
+        "het pakket dan opnieuw met 'assembler export' en de nieuwe vergadermap; wat het "
+        "vergadersysteem al heeft, werkt 'assembler publish' daarna bij)"
+    )
+    moved = run_cli("build", cwd=small_project)
+    assert said in moved.stderr.splitlines(), moved.stderr
+    assert not (small_project / "build" / ECONOMIE).exists()
+    assert said not in run_cli("build", cwd=small_project).stderr  # said once
+
+
 def test_an_export_package_that_shows_an_item_now_confidential_is_removed(
     example_project: Path, run_cli: RunCli
 ) -> None:
