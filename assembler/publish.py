@@ -459,6 +459,14 @@ def publish_meeting(
         return report
 
 
+def _at_publication_url(key: str) -> bool:
+    """Whether the document kept under ``key`` was sent with a link to publicatie_url.
+
+    Only public documents are: confidential ones (``--ook-niet-openbaar``) go without one, and
+    so were never at publicatie_url to be taken down from there."""
+    return key.startswith(f"{PUBLIC}:")
+
+
 def _not_linked_elsewhere(project: Project, meeting: str, names: list[str]) -> list[str]:
     """The files of ``names`` that no other meeting publishes: a dossier moved to another
     meeting keeps its file name there (same number and kenmerk), and its file must stay."""
@@ -474,8 +482,9 @@ def _not_linked_elsewhere(project: Project, meeting: str, names: list[str]) -> l
                 if record.get("zijde") == PUBLIC and record.get("status") == "actueel":
                     linked.add(str(record.get("bestandsnaam")))
             for held in data.get("publicaties", {}).values():
-                for known in held.get("informatieobjecten", {}).values():
-                    linked.add(str(known.get("bestand")))
+                for key, known in held.get("informatieobjecten", {}).items():
+                    if _at_publication_url(key):
+                        linked.add(str(known.get("bestand")))
         except (OSError, ValueError, AttributeError, TypeError):
             continue  # another meeting's damaged record is said when that meeting is published
     return sorted({name for name in names if name not in linked})
@@ -527,7 +536,11 @@ def _synchronise(
         ):
             report.unchanged += 1
             return str(known["id"])
-        if isinstance(known, dict) and known.get("bestand") not in (None, file_name):
+        if (
+            isinstance(known, dict)
+            and known.get("bestand") not in (None, file_name)
+            and _at_publication_url(key)
+        ):
             take_down(str(known["bestand"]))  # renamed: the old file stays
         if isinstance(known, dict) and known.get("id") and missing is None:
             object_id = str(known["id"])
@@ -570,7 +583,7 @@ def _synchronise(
             if isinstance(known, dict) and known.get("id"):
                 path = _object_path(collection, str(known["id"]))
                 sender.send("DELETE", path, f"{label} {key}", "ingetrokken", None)
-                if collection == "informatieobjecten":
+                if collection == "informatieobjecten" and _at_publication_url(key):
                     name = known.get("bestand") or records.get(key, {}).get("bestandsnaam")
                     if name:
                         take_down(str(name))

@@ -1067,3 +1067,96 @@ def test_a_document_already_gone_from_the_agenda_system_is_withdrawn_all_the_sam
     [take_down] = [line for line in lines if line.startswith("Haal weg")]
     assert known["bestand"] in take_down
     assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 verstuurd")
+
+
+def _take_down(result: CliResult) -> list[str]:
+    """The files the closing line asks to take down from publicatie_url."""
+    prefix = "Haal weg van publicatie_url, want geen link wijst er nog naar"
+    lines = [line for line in result.stdout.splitlines() if line.startswith(prefix)]
+    return lines[0].split("): ", 1)[1].rstrip(".").split(", ") if lines else []
+
+
+@pytest.mark.slow
+def test_confidential_files_sent_without_a_link_are_not_to_be_taken_down(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: renamed or withdrawn, they were listed as files to take down from publicatie_url,
+    where they never were."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    meeting = f"dossiers/{WONEN}"
+    with Store() as store:
+        both = run_cli(
+            "publish", meeting, "--naar", store.url, "--ook-niet-openbaar", cwd=project.root
+        )
+        assert both.exit_code == 0, both.stderr
+        confidential = {
+            k: o["bestand"]
+            for k, o in _held(project, store)["informatieobjecten"].items()
+            if k.startswith("niet-openbaar:")
+        }
+        assert any(SECRET_KENMERK in name for name in confidential.values())
+        dossier = project.dossiers / WONEN / "mandaat-woningbouwimpuls" / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        dossier.write_text(text.replace(SECRET_SUBJECT, "Mandaat Woningbouwimpuls"), "utf-8")
+        renamed = run_cli(
+            "publish", meeting, "--naar", store.url, "--ook-niet-openbaar", cwd=project.root
+        )
+        assert renamed.exit_code == 0, renamed.stderr
+        held = _held(project, store)["informatieobjecten"]
+        assert {k: o["bestand"] for k, o in held.items() if k in confidential} != confidential
+        public = publish_cli(run_cli, project, store.url)
+        assert public.exit_code == 0, public.stderr
+        held = _held(project, store)["informatieobjecten"]
+    assert _take_down(public) == []
+    assert _take_down(renamed) == []
+    assert held and all(key.startswith("openbaar:") for key in held)
+    assert all(
+        o["vertrouwelijkheidsaanduiding"] == "openbaar"
+        for o in store.objects["informatieobjecten"].values()
+    )
+
+
+@pytest.mark.slow
+def test_a_file_another_meeting_sends_without_a_link_is_to_be_taken_down(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dossier moved to a later meeting and made confidential there keeps its file name; the
+    later meeting sending it with --ook-niet-openbaar does not make it public at that name."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    later = "2023-07-14-pfho-ruimte-wonen"
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        names = sorted(
+            o["bestand"]
+            for k, o in _held(project, store)["informatieobjecten"].items()
+            if k.startswith("openbaar:woningbouwafspraken/")
+        )
+        assert names
+        assert run_cli("vergadering", f"dossiers/{later}", cwd=project.root).exit_code == 0
+        moved = run_cli(
+            "verplaats",
+            f"dossiers/{WONEN}/woningbouwafspraken",
+            f"dossiers/{later}",
+            "--toch",
+            cwd=project.root,
+        )
+        assert moved.exit_code == 0, moved.stderr
+        dossier = project.dossiers / later / "woningbouwafspraken" / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), "utf-8")
+        new = run_cli(
+            "publish",
+            f"dossiers/{later}",
+            "--naar",
+            store.url,
+            "--ook-niet-openbaar",
+            cwd=project.root,
+        )
+        assert new.exit_code == 0, new.stderr
+        sent = json.loads((project.dossiers / later / "publicatie.json").read_text("utf-8"))
+        assert set(names) <= {
+            o["bestand"] for o in sent["publicaties"][store.url]["informatieobjecten"].values()
+        }
+        old = publish_cli(run_cli, project, store.url)
+    assert old.exit_code == 0, old.stderr
+    assert set(names) <= set(_take_down(old)), _take_down(old)
