@@ -90,6 +90,10 @@ class PublishFailed(EnvironmentProblem):
     """The agenda system could not be reached or kept failing (timeouts, 5xx)."""
 
 
+class _Gone(Exception):
+    """A PUT was answered 404: the agenda system no longer holds the object."""
+
+
 @dataclass(frozen=True)
 class Request:
     """One request of a publication: planned, or sent with the status the server gave."""
@@ -97,7 +101,7 @@ class Request:
     method: str
     path: str
     what: str  # "vergadering", "agendapunt 3", "informatieobject 02_....pdf"
-    reason: str  # nieuw, gewijzigd, ingetrokken
+    reason: str  # nieuw, gewijzigd, ingetrokken, opnieuw aangemaakt
     status: int | None = None
 
 
@@ -118,7 +122,7 @@ class PublishReport:
 
     @property
     def sent(self) -> int:
-        """Number of requests the server accepted (0 in a dry run)."""
+        """Number of requests the server answered (0 in a dry run)."""
         return sum(1 for r in self.requests if r.status is not None)
 
 
@@ -221,7 +225,9 @@ class _Sender:
     def send(
         self, method: str, path: str, what: str, reason: str, body: dict[str, Any] | None
     ) -> str | None:
-        """Send one request; return the object's id from the answer (None for DELETE)."""
+        """Send one request; return the object's id from the answer (None for DELETE).
+
+        A DELETE answered 404 is done; a PUT answered 404 raises ``_Gone``."""
         if self.client is None:
             self.report.requests.append(Request(method, path, what, reason))
             return "(nieuw)" if method == "POST" else None
@@ -229,6 +235,8 @@ class _Sender:
         self.report.requests.append(Request(method, path, what, reason, response.status_code))
         if method == "DELETE":
             return None
+        if method == "PUT" and response.status_code == 404:
+            raise _Gone
         return _answer_id(response, method, path)
 
     def _with_retries(
@@ -259,8 +267,10 @@ class _Sender:
                 if response.status_code in RETRY_STATUS:
                     problem = f"de server antwoordde {response.status_code}"
                     carried_out = response.status_code not in POST_RETRY_STATUS
-                elif response.status_code == 404 and method == "DELETE":
-                    return response  # already gone: that is what we wanted
+                elif response.status_code == 404 and method in ("DELETE", "PUT"):
+                    # Already gone: for a DELETE that is what we wanted; a PUT's object is
+                    # created anew, and a POST answered 404 too says the address is wrong.
+                    return response
                 elif response.is_redirect or 300 <= response.status_code < 400:
                     # A sign-in page or a proxy in front of the API: its answer is no object
                     # (its Location's last part read as an id made every object "login").
@@ -449,6 +459,14 @@ def publish_meeting(
         return report
 
 
+def _at_publication_url(key: str) -> bool:
+    """Whether the document kept under ``key`` was sent with a link to publicatie_url.
+
+    Only public documents are: confidential ones (``--ook-niet-openbaar``) go without one, and
+    so were never at publicatie_url to be taken down from there."""
+    return key.startswith(f"{PUBLIC}:")
+
+
 def _not_linked_elsewhere(project: Project, meeting: str, names: list[str]) -> list[str]:
     """The files of ``names`` that no other meeting publishes: a dossier moved to another
     meeting keeps its file name there (same number and kenmerk), and its file must stay."""
@@ -464,8 +482,9 @@ def _not_linked_elsewhere(project: Project, meeting: str, names: list[str]) -> l
                 if record.get("zijde") == PUBLIC and record.get("status") == "actueel":
                     linked.add(str(record.get("bestandsnaam")))
             for held in data.get("publicaties", {}).values():
-                for known in held.get("informatieobjecten", {}).values():
-                    linked.add(str(known.get("bestand")))
+                for key, known in held.get("informatieobjecten", {}).items():
+                    if _at_publication_url(key):
+                        linked.add(str(known.get("bestand")))
         except (OSError, ValueError, AttributeError, TypeError):
             continue  # another meeting's damaged record is said when that meeting is published
     return sorted({name for name in names if name not in linked})
@@ -490,6 +509,11 @@ def _synchronise(
         elif name not in state.setdefault("weghalen", []):
             state["weghalen"].append(name)
 
+    # Objects the agenda system answered a PUT with 404 for, by collection and key, with that
+    # PUT: someone took them away there. Their records keep the old id until the POST that
+    # makes them anew succeeds, so a 404 for the whole API (a wrong address) loses nothing.
+    gone: dict[tuple[str, str], str] = {}
+
     def put_or_post(
         collection: str,
         holder: dict[str, Any],
@@ -498,22 +522,49 @@ def _synchronise(
         what: str,
         cleared: tuple[str, ...] = (),
         file_name: str | None = None,
-    ) -> str:
+        recreate: bool = True,
+    ) -> str | None:
+        """The object's id; None when it was gone and ``recreate`` is false."""
         digest = _digest(body)
         known = holder.get(key)
-        if isinstance(known, dict) and known.get("id") and known.get("hash") == digest:
+        missing = gone.get((collection, key))
+        if (
+            isinstance(known, dict)
+            and known.get("id")
+            and known.get("hash") == digest
+            and missing is None
+        ):
             report.unchanged += 1
             return str(known["id"])
-        if isinstance(known, dict) and known.get("bestand") not in (None, file_name):
+        if (
+            isinstance(known, dict)
+            and known.get("bestand") not in (None, file_name)
+            and _at_publication_url(key)
+        ):
             take_down(str(known["bestand"]))  # renamed: the old file stays
-        if isinstance(known, dict) and known.get("id"):
+        if isinstance(known, dict) and known.get("id") and missing is None:
             object_id = str(known["id"])
+            path = _object_path(collection, object_id)
             # A PUT replaces the whole object, but a server that merges it into the old one
             # would keep a text left out, such as the onderwerp of an item that is now
             # confidential: texts that are no longer there are sent empty.
             sent = {name: "" for name in cleared} | body
-            sender.send("PUT", _object_path(collection, object_id), what, "gewijzigd", sent)
-        else:
+            try:
+                sender.send("PUT", path, what, "gewijzigd", sent)
+            except _Gone:
+                missing = gone[(collection, key)] = f"PUT {path}"
+                if not recreate:
+                    return None
+        if missing is not None:
+            new_id = sender.send("POST", f"/{collection}", what, "opnieuw aangemaakt", body)
+            assert new_id is not None
+            object_id = new_id
+            del gone[(collection, key)]
+            report.notes.append(
+                f"{what} stond niet meer in het vergadersysteem ({missing} gaf 404) en is "
+                f"opnieuw aangemaakt: /{collection}/{object_id} (bewaard in publicatie.json)"
+            )
+        elif not (isinstance(known, dict) and known.get("id")):
             new_id = sender.send("POST", f"/{collection}", what, "nieuw", body)
             assert new_id is not None
             object_id = new_id
@@ -532,7 +583,7 @@ def _synchronise(
             if isinstance(known, dict) and known.get("id"):
                 path = _object_path(collection, str(known["id"]))
                 sender.send("DELETE", path, f"{label} {key}", "ingetrokken", None)
-                if collection == "informatieobjecten":
+                if collection == "informatieobjecten" and _at_publication_url(key):
                     name = known.get("bestand") or records.get(key, {}).get("bestandsnaam")
                     if name:
                         take_down(str(name))
@@ -551,26 +602,33 @@ def _synchronise(
     )
 
     items: dict[str, str] = {}
+    items_meeting: dict[str, str] = {}  # the meeting id each item was sent with
 
-    def send_item(entry: dict[str, Any], meeting_id: str) -> None:
+    def send_item(entry: dict[str, Any], meeting_id: str, recreate: bool = True) -> None:
         number = entry["agendapuntvolgnummer"]
         body = _pick(entry, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
-        items[number] = put_or_post(
+        item_id = put_or_post(
             "agendapunten",
             state["agendapunten"],
             number,
             body,
             f"agendapunt {number}",
             cleared=("agendapuntOmschrijving",),
+            recreate=recreate,
         )
+        if item_id is not None:
+            items[number] = item_id
+            items_meeting[number] = meeting_id
 
     # So do the items, which clear the onderwerp of one made confidential, when the meeting
     # is known already: they need only its id, not its own change. All of them, as the
-    # server knows them by number and a confidential item may have moved to another.
+    # server knows them by number and a confidential item may have moved to another. One that
+    # is gone from the agenda system shows nothing there; it is made anew after the meeting,
+    # which may be gone too (a server may refuse an item that points at no meeting).
     known = state.get("vergadering")
     if isinstance(known, dict) and known.get("id"):
         for entry in manifest["agendapunten"]:
-            send_item(entry, str(known["id"]))
+            send_item(entry, str(known["id"]), recreate=False)
 
     meeting_id = put_or_post(
         "vergaderingen",
@@ -579,8 +637,10 @@ def _synchronise(
         _pick(manifest["vergadering"], _VERGADERING_FIELDS),
         "vergadering",
     )
+    assert meeting_id is not None
+    # A meeting made anew has another id: the items sent above point at the old one.
     for entry in manifest["agendapunten"]:
-        if entry["agendapuntvolgnummer"] not in items:
+        if items_meeting.get(entry["agendapuntvolgnummer"]) != meeting_id:
             send_item(entry, meeting_id)
 
     for key, entry in documents:

@@ -764,3 +764,399 @@ def test_a_file_another_meeting_links_to_is_not_to_be_taken_down(
     names = {r["bestandsnaam"] for r in linked["documenten"].values() if r["zijde"] == "openbaar"}
     assert any(name.startswith("03_23.0002104_voorstel") for name in names), names
     assert not any(name in old.stdout for name in names), old.stdout
+
+
+class Store:
+    """An ODS server on 127.0.0.1 that keeps what it is sent, as an agenda system does.
+
+    POST makes an object, PUT replaces one, DELETE removes one; a PUT or DELETE of an object it
+    does not hold is answered 404, and so is every request once ``lost`` is set (the API is no
+    longer at its address). With ``cascade`` it keeps its references whole, as a database
+    would: deleting a meeting deletes its items and the documents that point at either, and an
+    object that points at one it does not hold is refused (422).
+    """
+
+    COLLECTIONS = ("vergaderingen", "agendapunten", "informatieobjecten")
+
+    def __init__(self, cascade: bool = False) -> None:
+        self.objects: dict[str, dict[str, dict[str, Any]]] = {c: {} for c in self.COLLECTIONS}
+        self.cascade = cascade
+        self.lost = False
+        self.counter = 0
+        self.lock = threading.Lock()
+        store = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                with store.lock:
+                    status, answer = store.handle(
+                        self.command, self.path, json.loads(raw) if raw else None
+                    )
+                body = b"" if answer is None else json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_PUT = do_DELETE = _answer
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def handle(
+        self, method: str, path: str, body: dict[str, Any] | None
+    ) -> tuple[int, dict[str, Any] | None]:
+        """The status and JSON answer to one request."""
+        not_found = (404, {"detail": "not found"})
+        parts = path.removeprefix("/api/v1/").split("/")
+        if self.lost or not path.startswith("/api/v1/") or parts[0] not in self.objects:
+            return not_found
+        held = self.objects[parts[0]]
+        if self.cascade and method == "POST" and body is not None and self.dangling(body):
+            return 422, {"detail": f"verwijst naar wat er niet is: {self.dangling(body)}"}
+        if method == "POST" and len(parts) == 1 and body is not None:
+            self.counter += 1
+            object_id = f"{parts[0][:3]}-{self.counter}"
+            held[object_id] = body
+            return 201, {"id": object_id} | body
+        if len(parts) != 2 or parts[1] not in held:
+            return not_found
+        if self.cascade and method == "PUT" and body is not None and self.dangling(body):
+            return 422, {"detail": f"verwijst naar wat er niet is: {self.dangling(body)}"}
+        if method == "PUT" and body is not None:
+            held[parts[1]] = body
+            return 200, {"id": parts[1]} | body
+        if method == "DELETE":
+            self.remove(parts[0], parts[1])
+            return 204, None
+        return 405, {"detail": "not allowed"}
+
+    def remove(self, collection: str, object_id: str) -> None:
+        """Delete an object, and with ``cascade`` what points at a meeting or item that goes."""
+        del self.objects[collection][object_id]
+        if not self.cascade or collection == "informatieobjecten":
+            return
+        if collection == "vergaderingen":
+            for item_id, item in list(self.objects["agendapunten"].items()):
+                if item["vergadering"]["id"] == object_id:
+                    self.remove("agendapunten", item_id)
+        field = {"vergaderingen": "vergaderingen", "agendapunten": "agendapunten"}[collection]
+        for document_id, document in list(self.objects["informatieobjecten"].items()):
+            if {"id": object_id} in document.get(field, []):
+                del self.objects["informatieobjecten"][document_id]
+
+    def dangling(self, body: dict[str, Any]) -> list[str]:
+        """The ids ``body`` refers to that the server does not hold."""
+        refs = [("vergaderingen", body["vergadering"])] if "vergadering" in body else []
+        for field in ("vergaderingen", "agendapunten"):
+            refs += [(field, ref) for ref in body.get(field, [])]
+        return [ref["id"] for field, ref in refs if ref["id"] not in self.objects[field]]
+
+    def all_dangling(self) -> list[str]:
+        """References between the objects held to objects not held."""
+        return [
+            f"{object_id} -> {missing}"
+            for objects in self.objects.values()
+            for object_id, body in objects.items()
+            for missing in self.dangling(body)
+        ]
+
+    def __enter__(self) -> Store:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _held(project: Project, store: Store) -> dict[str, Any]:
+    """What publicatie.json says stands at ``store``, checked against what does stand there."""
+    held: dict[str, Any] = _publication(project)["publicaties"][store.url]
+    recorded = {
+        "vergaderingen": {held["vergadering"]["id"]},
+        "agendapunten": {known["id"] for known in held["agendapunten"].values()},
+        "informatieobjecten": {known["id"] for known in held["informatieobjecten"].values()},
+    }
+    assert recorded == {c: set(objects) for c, objects in store.objects.items()}
+    assert store.all_dangling() == []
+    return held
+
+
+def _change_subject(project: Project, item: str = "snelfietsroutes") -> None:
+    """Give a dossier of the wonen meeting another onderwerp (its item and the agenda change)."""
+    dossier = project.dossiers / WONEN / item / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    old = "onderwerp: Prioritering regionale snelfietsroutes en cofinanciering"
+    assert old in text
+    dossier.write_text(
+        text.replace(old, "onderwerp: Prioritering van de regionale snelfietsroutes"), "utf-8"
+    )
+
+
+@pytest.mark.slow
+def test_a_document_taken_away_in_the_agenda_system_is_made_anew(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: exit 2, 'PUT ...: de server weigerde het verzoek met 404' at every later publish."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    name = f"00_{WONEN}_agenda.pdf"
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        before = _held(project, store)
+        [key] = [k for k, o in before["informatieobjecten"].items() if o["bestand"] == name]
+        old = before["informatieobjecten"][key]["id"]
+        assert httpx.delete(f"{store.url}/informatieobjecten/{old}").status_code == 204
+        _change_subject(project)
+        result = publish_cli(run_cli, project, store.url)
+        assert result.exit_code == 0, result.stderr
+        after = _held(project, store)
+        new = after["informatieobjecten"][key]["id"]
+        assert new != old
+        assert after["informatieobjecten"][key]["bestand"] == name
+        assert store.objects["informatieobjecten"][new]["link"].endswith("/" + name)
+        assert store.objects["informatieobjecten"][new]["vergaderingen"] == [
+            {"id": after["vergadering"]["id"]}
+        ]
+        again = publish_cli(run_cli, project, store.url)
+    assert result.stderr.splitlines() == [
+        f"waarschuwing: informatieobject {name} stond niet meer in het vergadersysteem (PUT "
+        f"/informatieobjecten/{old} gaf 404) en is opnieuw aangemaakt: /informatieobjecten/{new} "
+        "(bewaard in publicatie.json)"
+    ]
+    lines = result.stdout.splitlines()
+    put = lines.index(f"PUT /informatieobjecten/{old}  informatieobject {name} (gewijzigd) → 404")
+    assert lines[put + 1] == (
+        f"POST /informatieobjecten  informatieobject {name} (opnieuw aangemaakt) → 201"
+    )
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.splitlines()[-1] == f"0 verstuurd, {1 + 8 + 15} ongewijzigd."
+
+
+@pytest.mark.slow
+def test_an_item_taken_away_is_made_anew_and_its_documents_point_at_it(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        old = _held(project, store)["agendapunten"]["5"]["id"]
+        documents = {
+            k
+            for k, o in store.objects["informatieobjecten"].items()
+            if o.get("agendapunten") == [{"id": old}]
+        }
+        assert len(documents) == 4  # the voorstel and its three annexes
+        assert httpx.delete(f"{store.url}/agendapunten/{old}").status_code == 204
+        _change_subject(project)
+        result = publish_cli(run_cli, project, store.url)
+        assert result.exit_code == 0, result.stderr
+        after = _held(project, store)
+    new = after["agendapunten"]["5"]["id"]
+    assert result.stderr.splitlines() == [
+        f"waarschuwing: agendapunt 5 stond niet meer in het vergadersysteem (PUT "
+        f"/agendapunten/{old} gaf 404) en is opnieuw aangemaakt: /agendapunten/{new} (bewaard "
+        "in publicatie.json)"
+    ]
+    item = store.objects["agendapunten"][new]
+    assert item["agendapuntOmschrijving"] == "Prioritering van de regionale snelfietsroutes"
+    assert item["vergadering"] == {"id": after["vergadering"]["id"]}
+    assert {
+        k
+        for k, o in store.objects["informatieobjecten"].items()
+        if o.get("agendapunten") == [{"id": new}]
+    } == documents
+    assert old not in json.dumps(store.objects)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cascade", [False, True], ids=["kept", "cascaded"])
+def test_a_meeting_taken_away_is_made_anew_and_what_points_at_it_follows(
+    project: Project,
+    run_cli: Callable[..., CliResult],
+    monkeypatch: pytest.MonkeyPatch,
+    cascade: bool,
+) -> None:
+    """With ``cascade`` the server took its items and documents too: all are made anew, the
+    changed item after the meeting (before it, the server would refuse it: no meeting)."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store(cascade=cascade) as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        before = _held(project, store)
+        old = before["vergadering"]["id"]
+        assert httpx.delete(f"{store.url}/vergaderingen/{old}").status_code == 204
+        assert len(store.objects["informatieobjecten"]) == (0 if cascade else 15)
+        meeting = project.dossiers / WONEN / "vergadering.yaml"
+        meeting.write_text(
+            meeting.read_text(encoding="utf-8").replace("Hilversum", "Bussum"), "utf-8"
+        )
+        _change_subject(project)  # item 5 is changed before the meeting, with its old id
+        result = publish_cli(run_cli, project, store.url)
+        assert result.exit_code == 0, result.stderr
+        after = _held(project, store)
+        again = publish_cli(run_cli, project, store.url)
+    new = after["vergadering"]["id"]
+    warnings = result.stderr.splitlines()
+    assert (
+        f"waarschuwing: vergadering stond niet meer in het vergadersysteem (PUT "
+        f"/vergaderingen/{old} gaf 404) en is opnieuw aangemaakt: /vergaderingen/{new} "
+        "(bewaard in publicatie.json)"
+    ) in warnings
+    assert len(warnings) == (1 + 8 + 15 if cascade else 1), warnings
+    assert {o["vergadering"]["id"] for o in store.objects["agendapunten"].values()} == {new}
+    assert len(store.objects["agendapunten"]) == 8
+    assert len(store.objects["informatieobjecten"]) == 15
+    assert all(
+        o["vergaderingen"] == [{"id": new}] for o in store.objects["informatieobjecten"].values()
+    )
+    assert store.objects["vergaderingen"][new]["locatie"].endswith("Bussum")
+    assert again.stdout.splitlines()[-1] == f"0 verstuurd, {1 + 8 + 15} ongewijzigd."
+
+
+@pytest.mark.slow
+def test_an_api_gone_from_its_address_is_said_and_what_stood_there_kept(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 404 for every request is the address, not objects to make anew."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        before = _held(project, store)
+        store.lost = True
+        _change_subject(project)
+        result = publish_cli(run_cli, project, store.url)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "fout: POST /agendapunten: de server weigerde het verzoek met 404: not found (controleer "
+        "het adres van de API bij --naar; wat eerder lukte is bewaard in publicatie.json)"
+    )
+    assert "waarschuwing" not in result.stderr
+    kept = _publication(project)["publicaties"][store.url]
+    assert not kept.pop("weghalen", None)  # nothing was withdrawn
+    assert kept == before
+
+
+@pytest.mark.slow
+def test_a_document_already_gone_from_the_agenda_system_is_withdrawn_all_the_same(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    key = "openbaar:snelfietsroutes/voorstel"
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        known = _held(project, store)["informatieobjecten"][key]
+        assert httpx.delete(f"{store.url}/informatieobjecten/{known['id']}").status_code == 204
+        _make_confidential(project)
+        result = publish_cli(run_cli, project, store.url)
+        assert result.exit_code == 0, result.stderr
+        after = _held(project, store)
+        again = publish_cli(run_cli, project, store.url)
+    assert key not in after["informatieobjecten"]
+    lines = result.stdout.splitlines()
+    assert (
+        f"DELETE /informatieobjecten/{known['id']}  informatieobject {key} (ingetrokken) → 404"
+        in (lines)
+    )
+    [take_down] = [line for line in lines if line.startswith("Haal weg")]
+    assert known["bestand"] in take_down
+    assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 verstuurd")
+
+
+def _take_down(result: CliResult) -> list[str]:
+    """The files the closing line asks to take down from publicatie_url."""
+    prefix = "Haal weg van publicatie_url, want geen link wijst er nog naar"
+    lines = [line for line in result.stdout.splitlines() if line.startswith(prefix)]
+    return lines[0].split("): ", 1)[1].rstrip(".").split(", ") if lines else []
+
+
+@pytest.mark.slow
+def test_confidential_files_sent_without_a_link_are_not_to_be_taken_down(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: renamed or withdrawn, they were listed as files to take down from publicatie_url,
+    where they never were."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    meeting = f"dossiers/{WONEN}"
+    with Store() as store:
+        both = run_cli(
+            "publish", meeting, "--naar", store.url, "--ook-niet-openbaar", cwd=project.root
+        )
+        assert both.exit_code == 0, both.stderr
+        confidential = {
+            k: o["bestand"]
+            for k, o in _held(project, store)["informatieobjecten"].items()
+            if k.startswith("niet-openbaar:")
+        }
+        assert any(SECRET_KENMERK in name for name in confidential.values())
+        dossier = project.dossiers / WONEN / "mandaat-woningbouwimpuls" / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        dossier.write_text(text.replace(SECRET_SUBJECT, "Mandaat Woningbouwimpuls"), "utf-8")
+        renamed = run_cli(
+            "publish", meeting, "--naar", store.url, "--ook-niet-openbaar", cwd=project.root
+        )
+        assert renamed.exit_code == 0, renamed.stderr
+        held = _held(project, store)["informatieobjecten"]
+        assert {k: o["bestand"] for k, o in held.items() if k in confidential} != confidential
+        public = publish_cli(run_cli, project, store.url)
+        assert public.exit_code == 0, public.stderr
+        held = _held(project, store)["informatieobjecten"]
+    assert _take_down(public) == []
+    assert _take_down(renamed) == []
+    assert held and all(key.startswith("openbaar:") for key in held)
+    assert all(
+        o["vertrouwelijkheidsaanduiding"] == "openbaar"
+        for o in store.objects["informatieobjecten"].values()
+    )
+
+
+@pytest.mark.slow
+def test_a_file_another_meeting_sends_without_a_link_is_to_be_taken_down(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dossier moved to a later meeting and made confidential there keeps its file name; the
+    later meeting sending it with --ook-niet-openbaar does not make it public at that name."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    later = "2023-07-14-pfho-ruimte-wonen"
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        names = sorted(
+            o["bestand"]
+            for k, o in _held(project, store)["informatieobjecten"].items()
+            if k.startswith("openbaar:woningbouwafspraken/")
+        )
+        assert names
+        assert run_cli("vergadering", f"dossiers/{later}", cwd=project.root).exit_code == 0
+        moved = run_cli(
+            "verplaats",
+            f"dossiers/{WONEN}/woningbouwafspraken",
+            f"dossiers/{later}",
+            "--toch",
+            cwd=project.root,
+        )
+        assert moved.exit_code == 0, moved.stderr
+        dossier = project.dossiers / later / "woningbouwafspraken" / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), "utf-8")
+        new = run_cli(
+            "publish",
+            f"dossiers/{later}",
+            "--naar",
+            store.url,
+            "--ook-niet-openbaar",
+            cwd=project.root,
+        )
+        assert new.exit_code == 0, new.stderr
+        sent = json.loads((project.dossiers / later / "publicatie.json").read_text("utf-8"))
+        assert set(names) <= {
+            o["bestand"] for o in sent["publicaties"][store.url]["informatieobjecten"].values()
+        }
+        old = publish_cli(run_cli, project, store.url)
+    assert old.exit_code == 0, old.stderr
+    assert set(names) <= set(_take_down(old)), _take_down(old)
