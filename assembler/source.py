@@ -236,7 +236,8 @@ class _Builder:
             ):
                 cut = _NUMBER_SIGN.match(self.text_lines[end.line], end.column)
                 if cut:
-                    self.cut_by_comment[path] = (end.line + 1, cut.group(1).rstrip())
+                    said = cut.group(1) or cut.group(2)
+                    self.cut_by_comment[path] = (end.line + 1, said.rstrip())
             if not node.style and value in _NULL_WORDS:
                 return None
             if node.style == ">":
@@ -588,8 +589,9 @@ def _loose_text_block(
 
 # Lines that start a Markdown block of their own: a heading, a list item, a quote.
 # A '#' glued to what follows ("#3", "#werk"), after plain text on its line: meant as text,
-# but YAML takes ' #' for the start of a comment. A comment has a space after '#'.
-_NUMBER_SIGN = re.compile(r"[ \t]+(#[^\s#].*)")
+# but YAML takes ' #' for the start of a comment. So is "regeling # 2" with one space before
+# the '#', as in running text; a comment is set apart with more space ("Beleid   # zoals ...").
+_NUMBER_SIGN = re.compile(r"[ \t]+(#[^\s#].*)| (#[ \t]+\S.*)")
 _LETTER = re.compile(r"[^\W\d_]")
 _INTERRUPTS = re.compile(r"#{1,6}(\s|$)|[-*+]\s|1[.)]\s|>")
 _HEADING_LINE = re.compile(r"#{1,6}(\s|$)")

@@ -815,6 +815,14 @@ _HTML_TAG = re.compile(
 )
 
 
+# Fields whose value is one word or a checked form: a note after it ("verspreiden: Ja # intern")
+# cuts nothing off, and a value it did cut short is refused by its own check.
+_COMPLETE_VALUES = frozenset(
+    {"sjabloon", "verspreiden", "kenmerk", "datum", "doel", "email", "aanvang", "dossier"}
+    | {"bestand", "logo", "tooi", "kenmerkpatroon", "vergaderingstype", "publicatie_url"}
+)
+
+
 def comment_cuts(source: Source, display: str) -> list[Problem]:
     """A warning for each text that YAML cut short at a '#' the clerk meant as text."""
     return [
@@ -827,7 +835,13 @@ def comment_cuts(source: Source, display: str) -> list[Problem]:
             "waarschuwing",
         )
         for path, (line, cut) in source.cut_by_comment.items()
+        if not (cut[1:2].isspace() and _last_key(path) in _COMPLETE_VALUES)
     ]
+
+
+def _last_key(path: FieldPath) -> str | None:
+    """The name of the field ``path`` is in: 'voorstel' for a decision ('voorstel', 0)."""
+    return next((part for part in reversed(path) if isinstance(part, str)), None)
 
 
 # Emoji and pictographs: most fonts have none of them, some a few (DejaVu has ☺ and ✓). Skin

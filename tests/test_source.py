@@ -313,3 +313,17 @@ def test_text_that_yaml_cuts_at_a_number_sign_is_kept_for_a_warning() -> None:
         ("agenda", 0): (3, "#3 en actielijst"),
         # A date with a note after it is not text that falls away.
     }
+
+
+def test_text_that_yaml_cuts_at_a_number_sign_and_a_space_is_kept_for_a_warning() -> None:
+    source = parse_yaml(
+        b"onderwerp: Regeling # 2 werklocaties\neenheid: Beleid   # zoals ondertekend\n"
+        b"agenda:\n  - Verslag # 3\n  # een opmerking\n",
+        Path("d.yaml"),
+        "d.yaml",
+    )
+    assert source.cut_by_comment == {
+        ("onderwerp",): (1, "# 2 werklocaties"),
+        ("agenda", 0): (4, "# 3"),
+        # A note set apart by more than one space is a comment, as in the documentation.
+    }

@@ -1291,6 +1291,31 @@ def test_text_cut_short_at_a_number_sign_is_said(example_project: Path, run_cli:
     ]
 
 
+def test_text_cut_short_at_a_number_sign_with_a_space_is_said(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """'regeling # 2 werklocaties' loses '# 2 werklocaties' as much as 'regeling #2' does."""
+    edit(example_project, SEED, r"^onderwerp: .*", "onderwerp: Wijziging regeling # 2 werklocaties")
+    edit(example_project, SEED, r"^  - Instemmen met", "  - Instemmen met plan # 3 en")
+    # A one-word value with a note after it cuts nothing off; nor does a note on its own line.
+    edit(example_project, SEED, r"^verspreiden: Ja", "verspreiden: Ja # openbaar")
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - dossier: werklocaties", "  - dossier: werklocaties # zie")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    subject = line_of(example_project, SEED, "onderwerp:")
+    decision = line_of(example_project, SEED, "  - Instemmen met plan")
+    cut = (
+        "valt weg: YAML leest ' #' als het begin van een opmerking "
+        '(zet de hele tekst tussen aanhalingstekens: "...")'
+    )
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{subject}: waarschuwing: onderwerp: de tekst vanaf '# 2 werklocaties' {cut}",
+        f"{SEED}:{decision}: waarschuwing: voorstel[1]: de tekst vanaf "
+        f"'# 3 en bijgaand voorstel aanpak…' {cut}",
+    ]
+
+
 def test_a_dossier_folder_with_a_space_or_accent_is_said_once_with_a_name_to_use(
     example_project: Path, run_cli: RunCli
 ) -> None:
