@@ -49,7 +49,7 @@ from assembler.model import (
     markdown_fields,
     parse_verspreiden,
 )
-from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
+from assembler.project import DOSSIER_FILE, MEETING_FILE, ORGANISATION_FILE, Project
 from assembler.source import (
     FieldPath,
     Source,
@@ -169,7 +169,24 @@ def load_organisation(project: Project) -> Organisatie:
     """Read ``dossiers/organisatie.yaml`` (defaults when absent); raise UsageError when invalid."""
     path = project.organisation_file
     if not path.exists():
-        return Organisatie.model_validate({})
+        misnamed = _misnamed_file(path.parent, ORGANISATION_FILE)
+        if misnamed is None:
+            return Organisatie.model_validate({})
+        # Its settings would silently give way to the defaults in every document.
+        shown = project.display(path.parent / misnamed)
+        raise SettingsRejected(
+            f"{shown}: de instellingen worden niet gelezen, daarom is niets gecontroleerd of "
+            f"gemaakt (hernoem eerst dit bestand naar {ORGANISATION_FILE})",
+            [
+                Problem(
+                    shown,
+                    None,
+                    "",
+                    f"heet niet {ORGANISATION_FILE}, dus zou elk document de standaardinstellingen "
+                    f"krijgen (hernoem dat bestand naar {ORGANISATION_FILE})",
+                )
+            ],
+        )
     display = project.display(path)
     # Every dossier is checked against these settings (the kenmerkpatroon), so nothing else is.
     refused = (
@@ -260,6 +277,18 @@ def _meeting_folders(project: Project, problems: list[Problem]) -> list[Path]:
             continue
         if (folder / MEETING_FILE).is_file():
             folders.append(folder)
+            continue
+        misnamed = _misnamed_file(folder, MEETING_FILE)
+        if misnamed is not None:
+            problems.append(
+                Problem(
+                    project.display(folder),
+                    None,
+                    "",
+                    f"map zonder {MEETING_FILE}: de map bevat '{misnamed}' (hernoem dat bestand "
+                    f"naar {MEETING_FILE})",
+                )
+            )
         elif any((sub / DOSSIER_FILE).is_file() for sub in folder.iterdir() if sub.is_dir()):
             problems.append(
                 Problem(
@@ -660,7 +689,7 @@ def _folder_problems(
         )
     for meeting, index, name in absent:
         went_to = left_out.get(name)
-        misnamed = _misnamed_dossier_file(meeting.folder / name)
+        misnamed = _misnamed_file(meeting.folder / name)
         if went_to is not None and went_to is not meeting:
             where = f", wel in {project.display(went_to.folder)} ({_MOVED_BY_HAND})"
         elif misnamed is not None:
@@ -682,14 +711,18 @@ def _folder_problems(
     return problems
 
 
-def _misnamed_dossier_file(folder: Path) -> str | None:
-    """A file in ``folder`` that was meant as its dossier.yaml: 'dossier.yml', 'Dossier.yaml',
-    'dossier.yaml.txt' (Windows hides the last extension)."""
+def _misnamed_file(folder: Path, meant: str = DOSSIER_FILE) -> str | None:
+    """A file in ``folder`` that was meant as ``meant`` ('dossier.yaml'): 'dossier.yml',
+    'Dossier.yaml', 'dossier.yaml.txt' (Windows hides the last extension)."""
+    stem = meant.removesuffix(".yaml")
     try:
         names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
     except OSError:
         return None
-    return next((n for n in names if n.casefold().startswith(("dossier.y", "dossier.txt"))), None)
+    return next(
+        (n for n in names if n != meant and n.casefold().startswith((f"{stem}.y", f"{stem}.txt"))),
+        None,
+    )
 
 
 def folder_name_problem(name: str) -> str | None:

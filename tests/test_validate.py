@@ -1346,6 +1346,36 @@ def test_a_dossier_file_under_another_name_is_said_with_its_name(
     ), result.stderr
 
 
+@pytest.mark.parametrize("name", ["vergadering.yml", "Vergadering.yaml", "vergadering.yaml.txt"])
+def test_a_meeting_file_under_another_name_is_said_with_its_name(
+    example_project: Path, run_cli: RunCli, name: str
+) -> None:
+    (example_project / MEETING).rename(example_project / "dossiers" / ECONOMIE / name)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"dossiers/{ECONOMIE}: map zonder vergadering.yaml: de map bevat '{name}' (hernoem dat "
+        "bestand naar vergadering.yaml)"
+    ]
+
+
+@pytest.mark.parametrize("name", ["organisatie.yml", "Organisatie.yaml", "organisatie.yaml.txt"])
+def test_an_organisation_file_under_another_name_stops_everything(
+    example_project: Path, run_cli: RunCli, name: str
+) -> None:
+    """Read under no name, its settings would give way to the defaults in every document."""
+    dossiers = example_project / "dossiers"
+    (dossiers / "organisatie.yaml").rename(dossiers / name)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"dossiers/{name}: heet niet organisatie.yaml, dus zou elk document de "
+        "standaardinstellingen krijgen (hernoem dat bestand naar organisatie.yaml)",
+        f"fout: dossiers/{name}: de instellingen worden niet gelezen, daarom is niets "
+        "gecontroleerd of gemaakt (hernoem eerst dit bestand naar organisatie.yaml)",
+    ]
+
+
 def test_a_dossier_entry_without_a_space_is_said_and_makes_no_agenda(
     example_project: Path, run_cli: RunCli
 ) -> None:
