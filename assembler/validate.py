@@ -484,14 +484,13 @@ def _load_meeting(
             # Meant to name the folder: an invalid entry (no agendas), not a loose item, and
             # the folder is not also said to be missing from the agenda.
             items.append(AgendaItem(number, folder_name=BAD_ENTRY))
-            named.add(glued.group(1))
+            named.add(glued.group(2))
             problems.append(
                 Problem(
                     display,
                     source.line_of(("agenda", index)),
                     field_label(("agenda", index)),
-                    f"'{entry}' is geen dossier maar tekst (zet een spatie na de dubbele punt: "
-                    f"'- dossier: {glued.group(1)}')",
+                    _glued_dossier_message(entry, glued),
                 )
             )
         else:
@@ -736,8 +735,25 @@ def folder_name_problem(name: str) -> str | None:
 
 BAD_ENTRY = "(ongeldig agendapunt)"
 """The folder name an agenda item gets when its entry names none ('- dosier: x')."""
-# "- dossier:memo": without the space YAML reads one word, a loose item, not a field.
-_GLUED_DOSSIER = re.compile(r"^dossier:(\S+)$", re.IGNORECASE)
+# "- dossier:memo": without the space YAML reads one word, a loose item, not a field; so with
+# a no-break space pasted from Word or Outlook, which YAML does not count as a space.
+_GLUED_DOSSIER = re.compile(r"^dossier:([\u00a0\u2007\u202f]*)(\S+)$", re.IGNORECASE)
+
+
+def _glued_dossier_message(entry: str, glued: re.Match[str]) -> str:
+    """Why ``entry`` ('dossier:memo', 'dossier' and a no-break space) names no dossier."""
+    instead = f"'- dossier: {glued.group(2)}'"
+    if not glued.group(1):
+        return (
+            f"'{entry}' is geen dossier maar tekst (zet een spatie na de dubbele punt: {instead})"
+        )
+    return (
+        f"'{entry}' is geen dossier maar tekst: na de dubbele punt staat een vaste spatie "
+        f"(U+{ord(glued.group(1)[0]):04X}), en die leest YAML niet als spatie (typ daar een "
+        f"gewone spatie: {instead})"
+    )
+
+
 # Words in a loose agenda item that show the clerk meant it to stay off the public agenda.
 _SAYS_CONFIDENTIAL = re.compile(
     r"\b(vertrouwelijk\w*|niet[- ]openbaar|geheime?|gesloten deuren)\b", re.IGNORECASE

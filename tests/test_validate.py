@@ -1396,6 +1396,22 @@ def test_a_dossier_entry_without_a_space_is_said_and_makes_no_agenda(
     assert not (example_project / "build" / ECONOMIE / "agenda.docx").exists()
 
 
+def test_a_dossier_entry_with_a_no_break_space_is_said_as_that(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Pasted from Word or Outlook: it looks like a space, but YAML reads one word."""
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - dossier: werklocaties", "  - dossier:\u00a0werklocaties")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, meeting, "  - dossier:\u00a0werklocaties")
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line}: agenda[2]: 'dossier:\u00a0werklocaties' is geen dossier maar tekst: "
+        "na de dubbele punt staat een vaste spatie (U+00A0), en die leest YAML niet als spatie "
+        "(typ daar een gewone spatie: '- dossier: werklocaties')"
+    ]
+
+
 def test_emoji_that_no_font_has_are_said_at_their_line(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
