@@ -173,6 +173,9 @@ def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] 
     if node is None or (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style):
         raise _reject(display, 1, "het bestand is leeg (vul de velden in)")
     if not isinstance(node, yaml.MappingNode):
+        hard = _hard_space_after_key(text.split("\n"), node.start_mark.line)
+        if isinstance(node, yaml.ScalarNode) and hard is not None:
+            raise _reject(display, hard[0], _hard_space_message(hard[1], hard[2]))
         kind = "een lijst" if isinstance(node, yaml.SequenceNode) else "losse tekst"
         raise _reject(
             display,
@@ -405,6 +408,9 @@ def _syntax_problem(
     if loose is not None:
         key_line, key = loose
         return _reject(display, key_line, loose_text_message(key), key)
+    hard = _hard_space_after_key(text.split("\n"), mark.line) if mark is not None else None
+    if hard is not None:
+        return _reject(display, hard[0], _hard_space_message(hard[1], hard[2]))
     offending = ""
     if mark is not None:
         source_lines = text.splitlines()
@@ -447,6 +453,30 @@ def _syntax_problem(
             bracket, line = opened
             message = _UNCLOSED[bracket]
     return _reject(display, line, message)
+
+
+# "kenmerk:<NBSP>23.0001772": Word and Outlook paste a no-break space, which YAML does not take
+# for the space after a key's ':', so the line is one word of text and libyaml fails at it or
+# at the line below.
+_HARD_SPACE_AFTER_KEY = re.compile(r"^\s*(?:-\s+)?([^\s#'\"\-\[{][^:#]*?):([\u00a0\u2007\u202f])")
+
+
+def _hard_space_after_key(lines: list[str], error_line: int) -> tuple[int, str, str] | None:
+    """The line (from 1), key and space of a key with a no-break space after its ':', on the
+    line of the error or the one above it."""
+    for index in (error_line - 1, error_line):
+        if 0 <= index < len(lines):
+            found = _HARD_SPACE_AFTER_KEY.match(lines[index])
+            if found:
+                return index + 1, found.group(1), found.group(2)
+    return None
+
+
+def _hard_space_message(key: str, space: str) -> str:
+    return (
+        f"bevat een vaste spatie (U+{ord(space):04X}) na '{key}:', en die leest YAML niet als "
+        "spatie (typ daar een gewone spatie)"
+    )
 
 
 _FIELD_LINE = re.compile(r"^\s*(- +)?[^\s:#'\"-][^:]*:(\s|$)")

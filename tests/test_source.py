@@ -302,6 +302,27 @@ def test_a_key_with_a_colon_too_many_is_not_said_as_indentation() -> None:
     ]
 
 
+HARD_SPACE = (
+    "bevat een vaste spatie (U+00A0) na '{}:', en die leest YAML niet als spatie (typ daar een "
+    "gewone spatie)"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key"),
+    [
+        # libyaml stops at the line below, or at the line itself when it is the file's last.
+        ("onderwerp: Aanpak\nkenmerk:\u00a023.0001772\ndatum: 2023-04-11\n", 2, "kenmerk"),
+        ("onderwerp: Aanpak\nkenmerk:\u00a023.0001772\n", 2, "kenmerk"),
+        ("behandeling:\n  - datum:\u00a02023-04-11\n    overleg: PHO\n", 2, "datum"),
+        ("kenmerk:\u00a023.0001772\n", 1, "kenmerk"),  # the whole file one word of text
+    ],
+    ids=["boven", "laatste-regel", "in-een-lijst", "enige-regel"],
+)
+def test_a_no_break_space_after_a_key_is_said_at_its_line(text: str, line: int, key: str) -> None:
+    assert messages(text) == [f"d.yaml:{line}: {HARD_SPACE.format(key)}"]
+
+
 def test_text_that_yaml_cuts_at_a_number_sign_is_kept_for_a_warning() -> None:
     source = parse_yaml(
         b"onderwerp: #3 Aanpak\nagenda:\n  - Verslag #3 en actielijst\ndatum: 2023-04-11 #oud\n",

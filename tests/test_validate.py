@@ -1412,6 +1412,19 @@ def test_a_dossier_entry_with_a_no_break_space_is_said_as_that(
     ]
 
 
+def test_a_no_break_space_after_a_key_is_said_at_its_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(example_project, SEED, r"^kenmerk: .*", "kenmerk:\u00a023.0001772")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, SEED, "kenmerk:")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line}: bevat een vaste spatie (U+00A0) na 'kenmerk:', en die leest YAML niet "
+        "als spatie (typ daar een gewone spatie)"
+    ]
+
+
 def test_emoji_that_no_font_has_are_said_at_their_line(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
