@@ -901,6 +901,25 @@ _SYMBOL = re.compile(
 )
 
 
+# Characters of the Private Use Area: what they look like is up to one font. Word writes its
+# Symbol and Wingdings bullets (U+F0B7, U+F0A7) as these; in any other font they are an empty
+# box or some other sign, whether or not a font on this machine happens to have the code.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def _private_use_message(codes: str, count: int) -> str:
+    if count == 1:
+        return (
+            f"bevat het teken {codes} uit een symboollettertype, waarschijnlijk een "
+            "opsommingsteken uit Word; het komt als een leeg vakje of een ander teken in het "
+            "document (haal het weg)"
+        )
+    return (
+        f"bevat de tekens {codes} uit een symboollettertype, waarschijnlijk opsommingstekens "
+        "uit Word; ze komen als lege vakjes of andere tekens in het document (haal ze weg)"
+    )
+
+
 @lru_cache(maxsize=256)
 def has_glyph(char: str) -> bool:
     """Whether a font on this machine has ``char``: LibreOffice takes it from any of them."""
@@ -965,6 +984,20 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
                         _line_saying(source, path, text, missing[0]),
                         field_label(path),
                         said,
+                        "waarschuwing",
+                    )
+                )
+    if _PRIVATE_USE.search(source.text):
+        for path, text in _texts_of(data):
+            found = list(dict.fromkeys(_PRIVATE_USE.findall(text)))
+            if found:
+                codes = " ".join(f"U+{ord(char):04X}" for char in found)
+                problems.append(
+                    Problem(
+                        display,
+                        _line_saying(source, path, text, found[0]),
+                        field_label(path),
+                        _private_use_message(codes, len(found)),
                         "waarschuwing",
                     )
                 )

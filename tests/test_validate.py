@@ -1445,6 +1445,32 @@ def test_emoji_that_no_font_has_are_said_at_their_line(
     ]
 
 
+def test_bullets_from_a_symbol_font_are_said_whatever_the_fonts(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Word's Symbol bullet U+F0B7 means a bullet only in Symbol: elsewhere a box."""
+    monkeypatch.setattr("assembler.validate.has_glyph", lambda char: True)
+    edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: \uf0b7 Aanpak actieplan")
+    edit(example_project, SEED, r"^  - Instemmen met", "  - \uf0a7\uf0b7 Instemmen met")
+    edit(example_project, SEED, r"^  De ambitie om", "  \uf0b7\tDe ambitie om")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    one = (
+        "bevat het teken U+F0B7 uit een symboollettertype, waarschijnlijk een opsommingsteken "
+        "uit Word; het komt als een leeg vakje of een ander teken in het document (haal het weg)"
+    )
+    decision = line_of(example_project, SEED, "  - \uf0a7")
+    text = line_of(example_project, SEED, "  \uf0b7")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, 'onderwerp:')}: waarschuwing: onderwerp: {one}",
+        f"{SEED}:{decision}: waarschuwing: voorstel[1]: "
+        "bevat de tekens U+F0A7 U+F0B7 uit een symboollettertype, waarschijnlijk "
+        "opsommingstekens uit Word; ze komen als lege vakjes of andere tekens in het document "
+        "(haal ze weg)",
+        f"{SEED}:{text}: waarschuwing: toelichting: {one}",
+    ]
+
+
 def test_a_machine_without_fontconfig_warns_about_no_emoji(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
