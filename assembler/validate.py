@@ -46,6 +46,7 @@ from assembler.model import (
     Vergadering,
     Verspreiden,
     Voorstel,
+    invisible_characters,
     markdown_fields,
     parse_verspreiden,
 )
@@ -1553,6 +1554,9 @@ def _close_key(loc: FieldPath, model: type[BaseModel]) -> str | None:
 
 def _unknown_key_message(loc: FieldPath, model: type[BaseModel]) -> str:
     guess = _close_key(loc, model)
+    unseen = invisible_characters(str(loc[-1])) if loc else None
+    if unseen and guess:
+        return f"{unseen} in de naam van het veld '{guess}' (haal het weg; typ de regel opnieuw)"
     if guess:
         return f"is geen bekend veld (bedoelt u '{guess}'?)"
     allowed = ", ".join(_allowed_keys(loc[:-1], model))

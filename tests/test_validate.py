@@ -1425,6 +1425,37 @@ def test_a_no_break_space_after_a_key_is_said_at_its_line(
     ]
 
 
+def test_invisible_characters_are_said_by_their_code(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Pasted from mail or the web: the value looks right, so the message names what is there."""
+    edit(example_project, SEED, r"^verspreiden: Ja", "verspreiden: Ja\u200b")
+    edit(example_project, SEED, r"^contactpersoon: ", "contactpersoon: \u202e")
+    edit(example_project, SEED, r"^eenheid:", "\u200beenheid:")
+    edit(example_project, SEED, r"^kenmerk: 23.0001772", "kenmerk: 23.0001772\u200d")
+    # Dropped, as a zero-width space is in every one-line text: nothing to say.
+    edit(example_project, SEED, r"^email: .*", "email: a.pols@regiogv.nl\u200b\u200e")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+
+    def at(prefix: str) -> int:
+        return line_of(example_project, SEED, prefix)
+
+    zwsp = "\u200b"
+
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{at('verspreiden:')}: verspreiden: 'Ja' bevat een onzichtbaar teken (U+200B) "
+        "(haal het weg; schrijf Ja of Nee)",
+        f"{SEED}:{at('contactpersoon:')}: contactpersoon: bevat een onzichtbaar teken (U+202E) "
+        "dat de tekst in het document achterstevoren kan zetten (haal het weg; typ de tekst zo "
+        "nodig opnieuw)",
+        f"{SEED}:{at(zwsp + 'eenheid:')}: {zwsp}eenheid: bevat een onzichtbaar teken (U+200B) in "
+        "de naam van het veld 'eenheid' (haal het weg; typ de regel opnieuw)",
+        f"{SEED}:{at('kenmerk:')}: kenmerk: '23.0001772' bevat een onzichtbaar teken (U+200D) "
+        "(haal het weg; typ het kenmerk zo nodig opnieuw)",
+    ]
+
+
 def test_emoji_that_no_font_has_are_said_at_their_line(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
