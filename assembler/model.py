@@ -329,6 +329,13 @@ def _relative_in(folder: str) -> Callable[[str], str]:
                 "pad",
                 f"{_quote(value)} verwijst buiten {folder} (zet het bestand in {folder})",
             )
+        if "\\" in value:
+            # As Windows writes a path; this one is read on a server where '\' is a letter.
+            forward = value.replace("\\", "/")
+            raise _fail(
+                "pad",
+                f"{_quote(value)} heeft '\\' tussen map en bestand (schrijf '/': '{forward}')",
+            )
         return value
 
     return check

@@ -210,6 +210,25 @@ def load_organisation(project: Project) -> Organisatie:
     return organisation
 
 
+def _same_letters(path: Path, named: str) -> str | None:
+    """``named`` (the relative path that gave ``path``) as it is on disk when only its
+    capitals differ, folder by folder; else None."""
+    parts = Path(named).parts
+    folder = path.parents[len(parts) - 1]  # what ``named`` is relative to
+    found: list[str] = []
+    for part in parts:
+        try:
+            names = [entry.name for entry in os.scandir(folder)]
+        except OSError:
+            return None
+        match = next((name for name in names if name.casefold() == part.casefold()), None)
+        if match is None:
+            return None
+        found.append(match)
+        folder = folder / match
+    return "/".join(found) if folder.is_file() else None
+
+
 # How the image formats Word documents carry begin; the render reads the rest.
 _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\0", b"MM\0*")
 
@@ -222,6 +241,13 @@ def logo_problem(path: Path, named: str) -> str | None:
             "bijvoorbeeld huisstijl/logo.png)"
         )
     if not path.is_file():
+        same_letters = _same_letters(path, named)
+        if same_letters is not None:
+            # Windows and macOS find it anyway; the server that builds does not.
+            return (
+                f"'{named}' bestaat niet, '{same_letters}' wel: hoofdletters en kleine letters "
+                "tellen mee (schrijf de naam precies zo)"
+            )
         return f"'{named}' bestaat niet (zet het logo in de map dossiers/ of haal de regel weg)"
     try:
         with open(path, "rb") as handle:
@@ -1083,6 +1109,10 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             newer = _NEWER_FORMAT.get(suffix)
             kind = f"is een {suffix}-bestand" if suffix else "heeft geen extensie zoals .pdf"
             advice = f"open het en {newer}" if newer else _ACCEPTED_TYPES
+            meant = None if newer else _with_extension(path)
+            if meant is not None:
+                # "bijlage-1" for bijlage-1.pdf: Windows hides the extension it has.
+                advice = f"bedoelt u '{annex.file}{meant.removeprefix(path.name)}'?"
             report(f"'{annex.file}' {kind}, en dat kan geen bijlage zijn ({advice})")
             # The file it was meant to name would be warned about as forgotten, away from
             # the line to mend: this entry is mended first.
@@ -1176,6 +1206,17 @@ def _same_content(
 
 # "bijlage-3-kaart.pdf", "Bijlage 3 kaart.pdf", "bijlage_03.pdf"
 _ANNEX_NUMBER = re.compile(r"bijlage[\s_-]*0*(\d{1,3})(?![\da-z])", re.IGNORECASE)
+
+
+def _with_extension(path: Path) -> str | None:
+    """The name of the file beside ``path`` that is its name plus an annex's extension."""
+    for suffix in sorted(PDF_SUFFIXES) + sorted(OFFICE_SUFFIXES):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.is_file():
+            return candidate.name
+    return None
+
+
 _ACCEPTED_TYPES = "lever een PDF aan, of .docx, .odt, .xlsx of .ods"
 # Office's formats before 2007: LibreOffice reads them, but they carry macros and old
 # quirks; the clerk saves them again in the format of today.

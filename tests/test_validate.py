@@ -482,6 +482,18 @@ def test_an_annex_named_with_another_number_than_its_place_is_warned_about(
             "'kaart' heeft geen extensie zoals .pdf, en dat kan geen bijlage zijn (lever een "
             "PDF aan, of .docx, .odt, .xlsx of .ods)",
         ),
+        (
+            # Windows hides the extension the file has.
+            "bijlage-1-voorstel-aanpak-actieplan-werklocaties",
+            "'bijlage-1-voorstel-aanpak-actieplan-werklocaties' heeft geen extensie zoals .pdf, "
+            "en dat kan geen bijlage zijn (bedoelt u "
+            "'bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf'?)",
+        ),
+        (
+            "stukken\\kaart.pdf",
+            "'stukken\\kaart.pdf' heeft '\\' tussen map en bestand (schrijf '/': "
+            "'stukken/kaart.pdf')",
+        ),
     ],
 )
 def test_annex_path_rules(
@@ -867,8 +879,18 @@ def test_unknown_tooi_is_a_configuration_error(example_project: Path, run_cli: R
             "'huisstijl' is een map, geen bestand (schrijf het pad naar het logo zelf, "
             "bijvoorbeeld huisstijl/logo.png)",
         ),
+        (
+            "huisstijl\\logo.png",
+            "'huisstijl\\logo.png' heeft '\\' tussen map en bestand (schrijf '/': "
+            "'huisstijl/logo.png')",
+        ),
+        (
+            "Huisstijl/Logo.png",
+            "'Huisstijl/Logo.png' bestaat niet, 'huisstijl/logo.png' wel: hoofdletters en kleine "
+            "letters tellen mee (schrijf de naam precies zo)",
+        ),
     ],
-    ids=["absoluut", "erbuiten", "een-map"],
+    ids=["absoluut", "erbuiten", "een-map", "backslash", "hoofdletters"],
 )
 def test_a_logo_path_is_said_from_the_folder_organisatie_yaml_is_in(
     example_project: Path, run_cli: RunCli, logo: str, message: str
