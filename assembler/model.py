@@ -37,6 +37,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from assembler.source import CURLY, CURLY_QUOTES
+
 DEFAULT_REFERENCE_PATTERN = r"^\d{2}\.\d{7}$"
 DEFAULT_TOOI = "https://identifier.overheid.nl/tooi/id/so/so0006"
 MAX_REFERENCE_LENGTH = 40
@@ -93,9 +95,19 @@ def _quote(value: object) -> str:
     return "'" + text.replace("\n", "\\n") + "'"
 
 
+def _curly_quoted_field(value: object) -> bool:
+    """Whether ``value`` is text in curly quotes with a ':' in it, which YAML made a field."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    key = next(iter(value))
+    return isinstance(key, str) and key[:1] in CURLY
+
+
 def _require_text(value: object) -> str:
     if value is None:  # `onderwerp:` with nothing behind it
         raise _fail("leeg", "is leeg (vul een waarde in)")
+    if _curly_quoted_field(value):
+        raise _fail("tekst", CURLY_QUOTES)
     if isinstance(value, list):
         raise _fail(
             "tekst", "moet tekst zijn, geen lijst (schrijf de waarde achter de dubbele punt)"
@@ -115,7 +127,7 @@ _UNSEEN_IN_A_LINE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u00ad]")
 
 def _text(max_length: int, *, multiline: bool) -> Any:
     def check(value: object) -> str:
-        if multiline and isinstance(value, list | dict):
+        if multiline and isinstance(value, list | dict) and not _curly_quoted_field(value):
             # Running text without '|' behind its key: a line ending in ':' or starting with
             # '- ' made YAML read the lines as fields or a list.
             raise _fail(
@@ -580,6 +592,8 @@ def _agenda_tag(value: object) -> str:
 def _text_with_a_colon(value: object) -> object:
     # "- Mededeling: stand van zaken" reads as a field "Mededeling": say it as the colon it is,
     # not as an unknown field and a missing 'dossier'.
+    if _curly_quoted_field(value):
+        raise _fail("punt", CURLY_QUOTES)
     if isinstance(value, dict) and len(value) == 1:
         ((key, text),) = value.items()
         # A typo of 'dossier' ("Dossier", "dosier") is said as an unknown field, with a guess.

@@ -443,6 +443,10 @@ def _syntax_problem(
             "ongeldige YAML: het aanhalingsteken dat hier begint, wordt pas op regel "
             f"{closed} gesloten (zet aan het eind van deze tekst hetzelfde aanhalingsteken)",
         )
+    problem = str(error.problem or "")
+    curly = _curly_quoted(text.split("\n"), mark.line) if mark is not None else None
+    if curly is not None and ("expected ':'" in problem or "mapping values" in problem):
+        return _reject(display, curly, f"ongeldige YAML: {CURLY_QUOTES}")
     message, at_context = _syntax_message(str(error.problem or ""), context, offending)
     if at_context and error.context_mark is not None:
         # An unclosed bracket or quote is noticed lines later; the clerk fixes where it opened.
@@ -477,6 +481,25 @@ def _hard_space_message(key: str, space: str) -> str:
         f"bevat een vaste spatie (U+{ord(space):04X}) na '{key}:', en die leest YAML niet als "
         "spatie (typ daar een gewone spatie)"
     )
+
+
+# Quotes a word processor or mail program makes of '"' and "'": text to YAML, not quotes.
+CURLY = "“”„‘’‚«»"
+CURLY_QUOTES = (
+    "de tekst staat tussen gekrulde aanhalingstekens, en die telt YAML niet als "
+    "aanhalingstekens, dus leest het de ':' erin als een veld (typ rechte aanhalingstekens: "
+    "\"...\" of '...')"
+)
+_OPENS_CURLY = re.compile(rf"^\s*(?:-\s+)?(?:[^\s#'\"\-\[{{][^:#]*?:\s+)?[{CURLY}]")
+
+
+def _curly_quoted(lines: list[str], error_line: int) -> int | None:
+    """The line (from 1) of a value opened with a curly quote, on the line of the error or
+    the one above it."""
+    for index in (error_line, error_line - 1):
+        if 0 <= index < len(lines) and _OPENS_CURLY.match(lines[index]):
+            return index + 1
+    return None
 
 
 _FIELD_LINE = re.compile(r"^\s*(- +)?[^\s:#'\"-][^:]*:(\s|$)")

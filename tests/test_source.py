@@ -323,6 +323,23 @@ def test_a_no_break_space_after_a_key_is_said_at_its_line(text: str, line: int, 
     assert messages(text) == [f"d.yaml:{line}: {HARD_SPACE.format(key)}"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sjabloon: memo\nonderwerp: “Aanpak: actieplan”\nverspreiden: Ja\n",
+        "sjabloon: memo\nonderwerp: „Aanpak: actieplan”\n",
+        "sjabloon: memo\nonderwerp: ‘Aanpak: actieplan’\n",
+    ],
+    ids=["engels", "nederlands", "enkel"],
+)
+def test_text_in_curly_quotes_with_a_colon_asks_for_straight_quotes(text: str) -> None:
+    assert messages(text) == [
+        "d.yaml:2: ongeldige YAML: de tekst staat tussen gekrulde aanhalingstekens, en die telt "
+        "YAML niet als aanhalingstekens, dus leest het de ':' erin als een veld (typ rechte "
+        "aanhalingstekens: \"...\" of '...')"
+    ]
+
+
 def test_text_that_yaml_cuts_at_a_number_sign_is_kept_for_a_warning() -> None:
     source = parse_yaml(
         b"onderwerp: #3 Aanpak\nagenda:\n  - Verslag #3 en actielijst\ndatum: 2023-04-11 #oud\n",

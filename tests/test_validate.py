@@ -1478,6 +1478,38 @@ def test_invisible_characters_are_said_by_their_code(
     ]
 
 
+CURLY = (
+    "de tekst staat tussen gekrulde aanhalingstekens, en die telt YAML niet als "
+    "aanhalingstekens, dus leest het de ':' erin als een veld (typ rechte aanhalingstekens: "
+    "\"...\" of '...')"
+)
+
+
+def test_text_in_curly_quotes_with_a_colon_is_said_as_that(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Word makes '“' of '"': the clerk did quote the ':', but not as YAML reads quotes."""
+    edit(example_project, SEED, r"^onderwerp: .*", "onderwerp: “Aanpak: actieplan werklocaties”")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, SEED, "onderwerp:")
+    assert result.stderr.splitlines() == [f"{SEED}:{line}: ongeldige YAML: {CURLY}"]
+
+
+def test_a_list_item_in_curly_quotes_with_a_colon_is_said_as_that(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(example_project, SEED, r"^  - Instemmen met (.*)$", r"  - ‘Instemmen: met \1’")
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - Opening.*", "  - “Mededeling: stand van zaken”")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, '  - “')}: agenda[1]: {CURLY}",
+        f"{SEED}:{line_of(example_project, SEED, '  - ‘')}: voorstel[1]: {CURLY}",
+    ]
+
+
 def test_emoji_that_no_font_has_are_said_at_their_line(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
