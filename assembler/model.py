@@ -37,6 +37,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from assembler.source import CURLY, CURLY_QUOTES
+
 DEFAULT_REFERENCE_PATTERN = r"^\d{2}\.\d{7}$"
 DEFAULT_TOOI = "https://identifier.overheid.nl/tooi/id/so/so0006"
 MAX_REFERENCE_LENGTH = 40
@@ -60,16 +62,52 @@ def _fail(kind: str, message: str, **values: Any) -> PydanticCustomError:
     return PydanticCustomError(kind, message, values)
 
 
+# Characters that show nothing: soft hyphen, zero-width (non-)joiners and space, direction
+# marks, embeddings, overrides and isolates, word joiner, invisible operators, byte order mark.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Bidi embeddings, overrides and isolates: they turn the text after them around in the PDF.
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def invisible_characters(text: str) -> str | None:
+    """'bevat een onzichtbaar teken (U+200B)' when ``text`` holds one, else None."""
+    found = list(dict.fromkeys(_INVISIBLE.findall(text)))
+    if not found:
+        return None
+    codes = ", ".join(f"U+{ord(char):04X}" for char in found)
+    if len(found) == 1:
+        return f"bevat een onzichtbaar teken ({codes})"
+    return f"bevat onzichtbare tekens ({codes})"
+
+
+def _refuse_invisible(text: str, advice: str) -> None:
+    """Refuse a value the clerk cannot see is wrong: it holds an invisible character."""
+    said = invisible_characters(text)
+    if said:
+        raise _fail("onzichtbaar", f"{_quote(text)} {said} (haal het weg; {advice})")
+
+
 def _quote(value: object) -> str:
-    text = str(value)
+    # Shown without its invisible characters: a message says them by their code.
+    text = _INVISIBLE.sub("", str(value))
     if len(text) > 60:
         text = text[:57] + "..."
     return "'" + text.replace("\n", "\\n") + "'"
 
 
+def _curly_quoted_field(value: object) -> bool:
+    """Whether ``value`` is text in curly quotes with a ':' in it, which YAML made a field."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    key = next(iter(value))
+    return isinstance(key, str) and key[:1] in CURLY
+
+
 def _require_text(value: object) -> str:
     if value is None:  # `onderwerp:` with nothing behind it
         raise _fail("leeg", "is leeg (vul een waarde in)")
+    if _curly_quoted_field(value):
+        raise _fail("tekst", CURLY_QUOTES)
     if isinstance(value, list):
         raise _fail(
             "tekst", "moet tekst zijn, geen lijst (schrijf de waarde achter de dubbele punt)"
@@ -81,15 +119,15 @@ def _require_text(value: object) -> str:
     return value
 
 
-# Zero-width space, word joiner, byte order mark; and in a one-line text a soft hyphen too.
-# (Zero-width joiners are kept: scripts and emoji need them.)
-_UNSEEN = re.compile("[\u200b\u2060\ufeff]")
-_UNSEEN_IN_A_LINE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+# Zero-width space, direction marks, word joiner, byte order mark; and in a one-line text a
+# soft hyphen too. (Zero-width joiners are kept: scripts and emoji need them.)
+_UNSEEN = re.compile("[\u200b\u200e\u200f\u2060\ufeff]")
+_UNSEEN_IN_A_LINE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u00ad]")
 
 
 def _text(max_length: int, *, multiline: bool) -> Any:
     def check(value: object) -> str:
-        if multiline and isinstance(value, list | dict):
+        if multiline and isinstance(value, list | dict) and not _curly_quoted_field(value):
             # Running text without '|' behind its key: a line ending in ':' or starting with
             # '- ' made YAML read the lines as fields or a list.
             raise _fail(
@@ -107,6 +145,13 @@ def _text(max_length: int, *, multiline: bool) -> Any:
             )
         if not multiline and ("\n" in text.strip() or "\t" in text):
             raise _fail("regel", "moet op één regel staan (haal regeleinden en tabs weg)")
+        turning = _BIDI_CONTROL.search(text) if not multiline else None
+        if turning:
+            raise _fail(
+                "richting",
+                f"bevat een onzichtbaar teken (U+{ord(turning.group()):04X}) dat de tekst in het "
+                "document achterstevoren kan zetten (haal het weg; typ de tekst zo nodig opnieuw)",
+            )
         # Pasted along unseen; in a title they would go into bookmarks, file names and the
         # manifest, where an agenda system's search trips over them.
         text = (_UNSEEN if multiline else _UNSEEN_IN_A_LINE).sub("", text).strip()
@@ -169,6 +214,7 @@ def _as_iso(text: str) -> str | None:
 
 def _parse_date(value: object) -> date:
     text = _require_text(value).strip()
+    _refuse_invisible(text, "schrijf JJJJ-MM-DD")
     if not _ISO_DATE.match(text):
         iso = _as_iso(text)
         example = iso if iso else "bijvoorbeeld 2023-04-11"
@@ -188,6 +234,7 @@ IsoDate = Annotated[date, BeforeValidator(_parse_date)]
 
 def _parse_time(value: object) -> str:
     typed = _require_text(value).strip()
+    _refuse_invisible(typed, 'schrijf bijvoorbeeld "14:00"')
     # "9:30" and "14.00" (as the agenda prints it) are clear enough: kept as "09:30", "14:00".
     loose = _LOOSE_TIME.match(typed)
     text = f"{int(loose.group(1)):02d}:{loose.group(2)}" if loose else typed
@@ -214,6 +261,7 @@ def parse_verspreiden(value: object) -> Verspreiden:
     if value is None:
         raise _fail("verspreiden", "is leeg (schrijf Ja of Nee)")
     text = _require_text(value)
+    _refuse_invisible(text, "schrijf Ja of Nee")
     # Deliberately no strip(): "nee " is a sign of a typo, and the rule is "nothing around it".
     if text.lower() == "ja":
         return Verspreiden.JA
@@ -241,7 +289,9 @@ def _normalised_email(text: str) -> str | None:
 
 
 def _parse_email(value: object) -> str:
-    text = _require_text(value).strip()
+    # Pasted along unseen, as in every one-line text.
+    text = _UNSEEN_IN_A_LINE.sub("", _require_text(value)).strip()
+    _refuse_invisible(text, "schrijf bijvoorbeeld a.pols@regiogv.nl")
     normalised = _normalised_email(text)
     if normalised is None:
         raise _fail(
@@ -258,6 +308,7 @@ def _check_reference(value: str, info: ValidationInfo) -> str:
     pattern = DEFAULT_REFERENCE_PATTERN
     if isinstance(info.context, dict):
         pattern = info.context.get("kenmerkpatroon", pattern)
+    _refuse_invisible(value, "typ het kenmerk zo nodig opnieuw")
     if not re.fullmatch(pattern, value):
         hint = (
             "schrijf twee cijfers van het jaar, een punt en zeven cijfers, bijvoorbeeld 23.0001772"
@@ -290,6 +341,13 @@ def _relative_in(folder: str) -> Callable[[str], str]:
                 "pad",
                 f"{_quote(value)} verwijst buiten {folder} (zet het bestand in {folder})",
             )
+        if "\\" in value:
+            # As Windows writes a path; this one is read on a server where '\' is a letter.
+            forward = value.replace("\\", "/")
+            raise _fail(
+                "pad",
+                f"{_quote(value)} heeft '\\' tussen map en bestand (schrijf '/': '{forward}')",
+            )
         return value
 
     return check
@@ -307,6 +365,7 @@ LogoFile = Annotated[
 def _check_folder_name(value: str) -> str:
     if _FOLDER_NAME.match(value) and ".." not in value:
         return value
+    _refuse_invisible(value, "schrijf alleen de naam van de dossiermap")
     if "/" in value or "\\" in value or ".." in value:
         raise _fail(
             "map",
@@ -533,6 +592,8 @@ def _agenda_tag(value: object) -> str:
 def _text_with_a_colon(value: object) -> object:
     # "- Mededeling: stand van zaken" reads as a field "Mededeling": say it as the colon it is,
     # not as an unknown field and a missing 'dossier'.
+    if _curly_quoted_field(value):
+        raise _fail("punt", CURLY_QUOTES)
     if isinstance(value, dict) and len(value) == 1:
         ((key, text),) = value.items()
         # A typo of 'dossier' ("Dossier", "dosier") is said as an unknown field, with a guess.

@@ -173,6 +173,9 @@ def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] 
     if node is None or (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style):
         raise _reject(display, 1, "het bestand is leeg (vul de velden in)")
     if not isinstance(node, yaml.MappingNode):
+        hard = _hard_space_after_key(text.split("\n"), node.start_mark.line)
+        if isinstance(node, yaml.ScalarNode) and hard is not None:
+            raise _reject(display, hard[0], _hard_space_message(hard[1], hard[2]))
         kind = "een lijst" if isinstance(node, yaml.SequenceNode) else "losse tekst"
         raise _reject(
             display,
@@ -236,7 +239,8 @@ class _Builder:
             ):
                 cut = _NUMBER_SIGN.match(self.text_lines[end.line], end.column)
                 if cut:
-                    self.cut_by_comment[path] = (end.line + 1, cut.group(1).rstrip())
+                    said = cut.group(1) or cut.group(2)
+                    self.cut_by_comment[path] = (end.line + 1, said.rstrip())
             if not node.style and value in _NULL_WORDS:
                 return None
             if node.style == ">":
@@ -404,6 +408,9 @@ def _syntax_problem(
     if loose is not None:
         key_line, key = loose
         return _reject(display, key_line, loose_text_message(key), key)
+    hard = _hard_space_after_key(text.split("\n"), mark.line) if mark is not None else None
+    if hard is not None:
+        return _reject(display, hard[0], _hard_space_message(hard[1], hard[2]))
     offending = ""
     if mark is not None:
         source_lines = text.splitlines()
@@ -436,6 +443,10 @@ def _syntax_problem(
             "ongeldige YAML: het aanhalingsteken dat hier begint, wordt pas op regel "
             f"{closed} gesloten (zet aan het eind van deze tekst hetzelfde aanhalingsteken)",
         )
+    problem = str(error.problem or "")
+    curly = _curly_quoted(text.split("\n"), mark.line) if mark is not None else None
+    if curly is not None and ("expected ':'" in problem or "mapping values" in problem):
+        return _reject(display, curly, f"ongeldige YAML: {CURLY_QUOTES}")
     message, at_context = _syntax_message(str(error.problem or ""), context, offending)
     if at_context and error.context_mark is not None:
         # An unclosed bracket or quote is noticed lines later; the clerk fixes where it opened.
@@ -446,6 +457,49 @@ def _syntax_problem(
             bracket, line = opened
             message = _UNCLOSED[bracket]
     return _reject(display, line, message)
+
+
+# "kenmerk:<NBSP>23.0001772": Word and Outlook paste a no-break space, which YAML does not take
+# for the space after a key's ':', so the line is one word of text and libyaml fails at it or
+# at the line below.
+_HARD_SPACE_AFTER_KEY = re.compile(r"^\s*(?:-\s+)?([^\s#'\"\-\[{][^:#]*?):([\u00a0\u2007\u202f])")
+
+
+def _hard_space_after_key(lines: list[str], error_line: int) -> tuple[int, str, str] | None:
+    """The line (from 1), key and space of a key with a no-break space after its ':', on the
+    line of the error or the one above it."""
+    for index in (error_line - 1, error_line):
+        if 0 <= index < len(lines):
+            found = _HARD_SPACE_AFTER_KEY.match(lines[index])
+            if found:
+                return index + 1, found.group(1), found.group(2)
+    return None
+
+
+def _hard_space_message(key: str, space: str) -> str:
+    return (
+        f"bevat een vaste spatie (U+{ord(space):04X}) na '{key}:', en die leest YAML niet als "
+        "spatie (typ daar een gewone spatie)"
+    )
+
+
+# Quotes a word processor or mail program makes of '"' and "'": text to YAML, not quotes.
+CURLY = "“”„‘’‚«»"
+CURLY_QUOTES = (
+    "de tekst staat tussen gekrulde aanhalingstekens, en die telt YAML niet als "
+    "aanhalingstekens, dus leest het de ':' erin als een veld (typ rechte aanhalingstekens: "
+    "\"...\" of '...')"
+)
+_OPENS_CURLY = re.compile(rf"^\s*(?:-\s+)?(?:[^\s#'\"\-\[{{][^:#]*?:\s+)?[{CURLY}]")
+
+
+def _curly_quoted(lines: list[str], error_line: int) -> int | None:
+    """The line (from 1) of a value opened with a curly quote, on the line of the error or
+    the one above it."""
+    for index in (error_line, error_line - 1):
+        if 0 <= index < len(lines) and _OPENS_CURLY.match(lines[index]):
+            return index + 1
+    return None
 
 
 _FIELD_LINE = re.compile(r"^\s*(- +)?[^\s:#'\"-][^:]*:(\s|$)")
@@ -588,8 +642,9 @@ def _loose_text_block(
 
 # Lines that start a Markdown block of their own: a heading, a list item, a quote.
 # A '#' glued to what follows ("#3", "#werk"), after plain text on its line: meant as text,
-# but YAML takes ' #' for the start of a comment. A comment has a space after '#'.
-_NUMBER_SIGN = re.compile(r"[ \t]+(#[^\s#].*)")
+# but YAML takes ' #' for the start of a comment. So is "regeling # 2" with one space before
+# the '#', as in running text; a comment is set apart with more space ("Beleid   # zoals ...").
+_NUMBER_SIGN = re.compile(r"[ \t]+(#[^\s#].*)| (#[ \t]+\S.*)")
 _LETTER = re.compile(r"[^\W\d_]")
 _INTERRUPTS = re.compile(r"#{1,6}(\s|$)|[-*+]\s|1[.)]\s|>")
 _HEADING_LINE = re.compile(r"#{1,6}(\s|$)")

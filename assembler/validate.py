@@ -46,10 +46,11 @@ from assembler.model import (
     Vergadering,
     Verspreiden,
     Voorstel,
+    invisible_characters,
     markdown_fields,
     parse_verspreiden,
 )
-from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
+from assembler.project import DOSSIER_FILE, MEETING_FILE, ORGANISATION_FILE, Project
 from assembler.source import (
     FieldPath,
     Source,
@@ -169,7 +170,24 @@ def load_organisation(project: Project) -> Organisatie:
     """Read ``dossiers/organisatie.yaml`` (defaults when absent); raise UsageError when invalid."""
     path = project.organisation_file
     if not path.exists():
-        return Organisatie.model_validate({})
+        misnamed = _misnamed_file(path.parent, ORGANISATION_FILE)
+        if misnamed is None:
+            return Organisatie.model_validate({})
+        # Its settings would silently give way to the defaults in every document.
+        shown = project.display(path.parent / misnamed)
+        raise SettingsRejected(
+            f"{shown}: de instellingen worden niet gelezen, daarom is niets gecontroleerd of "
+            f"gemaakt (hernoem eerst dit bestand naar {ORGANISATION_FILE})",
+            [
+                Problem(
+                    shown,
+                    None,
+                    "",
+                    f"heet niet {ORGANISATION_FILE}, dus zou elk document de standaardinstellingen "
+                    f"krijgen (hernoem dat bestand naar {ORGANISATION_FILE})",
+                )
+            ],
+        )
     display = project.display(path)
     # Every dossier is checked against these settings (the kenmerkpatroon), so nothing else is.
     refused = (
@@ -192,6 +210,25 @@ def load_organisation(project: Project) -> Organisatie:
     return organisation
 
 
+def _same_letters(path: Path, named: str) -> str | None:
+    """``named`` (the relative path that gave ``path``) as it is on disk when only its
+    capitals differ, folder by folder; else None."""
+    parts = Path(named).parts
+    folder = path.parents[len(parts) - 1]  # what ``named`` is relative to
+    found: list[str] = []
+    for part in parts:
+        try:
+            names = [entry.name for entry in os.scandir(folder)]
+        except OSError:
+            return None
+        match = next((name for name in names if name.casefold() == part.casefold()), None)
+        if match is None:
+            return None
+        found.append(match)
+        folder = folder / match
+    return "/".join(found) if folder.is_file() else None
+
+
 # How the image formats Word documents carry begin; the render reads the rest.
 _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\0", b"MM\0*")
 
@@ -204,6 +241,13 @@ def logo_problem(path: Path, named: str) -> str | None:
             "bijvoorbeeld huisstijl/logo.png)"
         )
     if not path.is_file():
+        same_letters = _same_letters(path, named)
+        if same_letters is not None:
+            # Windows and macOS find it anyway; the server that builds does not.
+            return (
+                f"'{named}' bestaat niet, '{same_letters}' wel: hoofdletters en kleine letters "
+                "tellen mee (schrijf de naam precies zo)"
+            )
         return f"'{named}' bestaat niet (zet het logo in de map dossiers/ of haal de regel weg)"
     try:
         with open(path, "rb") as handle:
@@ -260,6 +304,18 @@ def _meeting_folders(project: Project, problems: list[Problem]) -> list[Path]:
             continue
         if (folder / MEETING_FILE).is_file():
             folders.append(folder)
+            continue
+        misnamed = _misnamed_file(folder, MEETING_FILE)
+        if misnamed is not None:
+            problems.append(
+                Problem(
+                    project.display(folder),
+                    None,
+                    "",
+                    f"map zonder {MEETING_FILE}: de map bevat '{misnamed}' (hernoem dat bestand "
+                    f"naar {MEETING_FILE})",
+                )
+            )
         elif any((sub / DOSSIER_FILE).is_file() for sub in folder.iterdir() if sub.is_dir()):
             problems.append(
                 Problem(
@@ -455,14 +511,13 @@ def _load_meeting(
             # Meant to name the folder: an invalid entry (no agendas), not a loose item, and
             # the folder is not also said to be missing from the agenda.
             items.append(AgendaItem(number, folder_name=BAD_ENTRY))
-            named.add(glued.group(1))
+            named.add(glued.group(2))
             problems.append(
                 Problem(
                     display,
                     source.line_of(("agenda", index)),
                     field_label(("agenda", index)),
-                    f"'{entry}' is geen dossier maar tekst (zet een spatie na de dubbele punt: "
-                    f"'- dossier: {glued.group(1)}')",
+                    _glued_dossier_message(entry, glued),
                 )
             )
         else:
@@ -660,7 +715,7 @@ def _folder_problems(
         )
     for meeting, index, name in absent:
         went_to = left_out.get(name)
-        misnamed = _misnamed_dossier_file(meeting.folder / name)
+        misnamed = _misnamed_file(meeting.folder / name)
         if went_to is not None and went_to is not meeting:
             where = f", wel in {project.display(went_to.folder)} ({_MOVED_BY_HAND})"
         elif misnamed is not None:
@@ -682,14 +737,18 @@ def _folder_problems(
     return problems
 
 
-def _misnamed_dossier_file(folder: Path) -> str | None:
-    """A file in ``folder`` that was meant as its dossier.yaml: 'dossier.yml', 'Dossier.yaml',
-    'dossier.yaml.txt' (Windows hides the last extension)."""
+def _misnamed_file(folder: Path, meant: str = DOSSIER_FILE) -> str | None:
+    """A file in ``folder`` that was meant as ``meant`` ('dossier.yaml'): 'dossier.yml',
+    'Dossier.yaml', 'dossier.yaml.txt' (Windows hides the last extension)."""
+    stem = meant.removesuffix(".yaml")
     try:
         names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
     except OSError:
         return None
-    return next((n for n in names if n.casefold().startswith(("dossier.y", "dossier.txt"))), None)
+    return next(
+        (n for n in names if n != meant and n.casefold().startswith((f"{stem}.y", f"{stem}.txt"))),
+        None,
+    )
 
 
 def folder_name_problem(name: str) -> str | None:
@@ -703,8 +762,25 @@ def folder_name_problem(name: str) -> str | None:
 
 BAD_ENTRY = "(ongeldig agendapunt)"
 """The folder name an agenda item gets when its entry names none ('- dosier: x')."""
-# "- dossier:memo": without the space YAML reads one word, a loose item, not a field.
-_GLUED_DOSSIER = re.compile(r"^dossier:(\S+)$", re.IGNORECASE)
+# "- dossier:memo": without the space YAML reads one word, a loose item, not a field; so with
+# a no-break space pasted from Word or Outlook, which YAML does not count as a space.
+_GLUED_DOSSIER = re.compile(r"^dossier:([\u00a0\u2007\u202f]*)(\S+)$", re.IGNORECASE)
+
+
+def _glued_dossier_message(entry: str, glued: re.Match[str]) -> str:
+    """Why ``entry`` ('dossier:memo', 'dossier' and a no-break space) names no dossier."""
+    instead = f"'- dossier: {glued.group(2)}'"
+    if not glued.group(1):
+        return (
+            f"'{entry}' is geen dossier maar tekst (zet een spatie na de dubbele punt: {instead})"
+        )
+    return (
+        f"'{entry}' is geen dossier maar tekst: na de dubbele punt staat een vaste spatie "
+        f"(U+{ord(glued.group(1)[0]):04X}), en die leest YAML niet als spatie (typ daar een "
+        f"gewone spatie: {instead})"
+    )
+
+
 # Words in a loose agenda item that show the clerk meant it to stay off the public agenda.
 _SAYS_CONFIDENTIAL = re.compile(
     r"\b(vertrouwelijk\w*|niet[- ]openbaar|geheime?|gesloten deuren)\b", re.IGNORECASE
@@ -815,6 +891,14 @@ _HTML_TAG = re.compile(
 )
 
 
+# Fields whose value is one word or a checked form: a note after it ("verspreiden: Ja # intern")
+# cuts nothing off, and a value it did cut short is refused by its own check.
+_COMPLETE_VALUES = frozenset(
+    {"sjabloon", "verspreiden", "kenmerk", "datum", "doel", "email", "aanvang", "dossier"}
+    | {"bestand", "logo", "tooi", "kenmerkpatroon", "vergaderingstype", "publicatie_url"}
+)
+
+
 def comment_cuts(source: Source, display: str) -> list[Problem]:
     """A warning for each text that YAML cut short at a '#' the clerk meant as text."""
     return [
@@ -827,7 +911,13 @@ def comment_cuts(source: Source, display: str) -> list[Problem]:
             "waarschuwing",
         )
         for path, (line, cut) in source.cut_by_comment.items()
+        if not (cut[1:2].isspace() and _last_key(path) in _COMPLETE_VALUES)
     ]
+
+
+def _last_key(path: FieldPath) -> str | None:
+    """The name of the field ``path`` is in: 'voorstel' for a decision ('voorstel', 0)."""
+    return next((part for part in reversed(path) if isinstance(part, str)), None)
 
 
 # Emoji and pictographs: most fonts have none of them, some a few (DejaVu has ☺ and ✓). Skin
@@ -836,6 +926,25 @@ _SYMBOL = re.compile(
     "[\u2300-\u23ff\u2460-\u24ff\u2600-\u27bf\u2b00-\u2bff"
     "\U0001f000-\U0001f3fa\U0001f400-\U0001faff]"
 )
+
+
+# Characters of the Private Use Area: what they look like is up to one font. Word writes its
+# Symbol and Wingdings bullets (U+F0B7, U+F0A7) as these; in any other font they are an empty
+# box or some other sign, whether or not a font on this machine happens to have the code.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def _private_use_message(codes: str, count: int) -> str:
+    if count == 1:
+        return (
+            f"bevat het teken {codes} uit een symboollettertype, waarschijnlijk een "
+            "opsommingsteken uit Word; het komt als een leeg vakje of een ander teken in het "
+            "document (haal het weg)"
+        )
+    return (
+        f"bevat de tekens {codes} uit een symboollettertype, waarschijnlijk opsommingstekens "
+        "uit Word; ze komen als lege vakjes of andere tekens in het document (haal ze weg)"
+    )
 
 
 @lru_cache(maxsize=256)
@@ -902,6 +1011,20 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
                         _line_saying(source, path, text, missing[0]),
                         field_label(path),
                         said,
+                        "waarschuwing",
+                    )
+                )
+    if _PRIVATE_USE.search(source.text):
+        for path, text in _texts_of(data):
+            found = list(dict.fromkeys(_PRIVATE_USE.findall(text)))
+            if found:
+                codes = " ".join(f"U+{ord(char):04X}" for char in found)
+                problems.append(
+                    Problem(
+                        display,
+                        _line_saying(source, path, text, found[0]),
+                        field_label(path),
+                        _private_use_message(codes, len(found)),
                         "waarschuwing",
                     )
                 )
@@ -986,6 +1109,10 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             newer = _NEWER_FORMAT.get(suffix)
             kind = f"is een {suffix}-bestand" if suffix else "heeft geen extensie zoals .pdf"
             advice = f"open het en {newer}" if newer else _ACCEPTED_TYPES
+            meant = None if newer else _with_extension(path)
+            if meant is not None:
+                # "bijlage-1" for bijlage-1.pdf: Windows hides the extension it has.
+                advice = f"bedoelt u '{annex.file}{meant.removeprefix(path.name)}'?"
             report(f"'{annex.file}' {kind}, en dat kan geen bijlage zijn ({advice})")
             # The file it was meant to name would be warned about as forgotten, away from
             # the line to mend: this entry is mended first.
@@ -1079,6 +1206,17 @@ def _same_content(
 
 # "bijlage-3-kaart.pdf", "Bijlage 3 kaart.pdf", "bijlage_03.pdf"
 _ANNEX_NUMBER = re.compile(r"bijlage[\s_-]*0*(\d{1,3})(?![\da-z])", re.IGNORECASE)
+
+
+def _with_extension(path: Path) -> str | None:
+    """The name of the file beside ``path`` that is its name plus an annex's extension."""
+    for suffix in sorted(PDF_SUFFIXES) + sorted(OFFICE_SUFFIXES):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.is_file():
+            return candidate.name
+    return None
+
+
 _ACCEPTED_TYPES = "lever een PDF aan, of .docx, .odt, .xlsx of .ods"
 # Office's formats before 2007: LibreOffice reads them, but they carry macros and old
 # quirks; the clerk saves them again in the format of today.
@@ -1457,6 +1595,9 @@ def _close_key(loc: FieldPath, model: type[BaseModel]) -> str | None:
 
 def _unknown_key_message(loc: FieldPath, model: type[BaseModel]) -> str:
     guess = _close_key(loc, model)
+    unseen = invisible_characters(str(loc[-1])) if loc else None
+    if unseen and guess:
+        return f"{unseen} in de naam van het veld '{guess}' (haal het weg; typ de regel opnieuw)"
     if guess:
         return f"is geen bekend veld (bedoelt u '{guess}'?)"
     allowed = ", ".join(_allowed_keys(loc[:-1], model))

@@ -98,6 +98,23 @@ def test_bulleted_list_with_nesting(fragment: WordFragment) -> None:
     assert len({level[0] for level in levels if level}) == 1
 
 
+def test_a_no_break_space_after_a_marker_works_as_a_space(fragment: WordFragment) -> None:
+    """Pasted from Word or Outlook, it looks like a space: a heading and lists, not text."""
+    paragraphs = render(
+        fragment,
+        "###\u00a0Kop\n\n-\u00a0een\n-\u00a0twee\n\n1.\u00a0eerste\n2.\u00a0tweede\n\n"
+        "Een\u00a0vaste spatie in de tekst blijft.",
+    )
+    assert [(p.style.name, p.text) for p in paragraphs] == [
+        ("Heading 2", "Kop"),
+        ("List Bullet", "een"),
+        ("List Bullet", "twee"),
+        ("List Number", "eerste"),
+        ("List Number", "tweede"),
+        ("Normal", "Een\u00a0vaste spatie in de tekst blijft."),
+    ]
+
+
 def test_numbered_lists_restart_per_list(fragment: WordFragment) -> None:
     paragraphs = render(fragment, "1. een\n2. twee\n\nTussenalinea.\n\n1. opnieuw een\n2. twee")
     assert [p.style.name for p in paragraphs] == [

@@ -304,6 +304,33 @@ def test_check_warns_on_the_mistakes_own_line_and_still_passes(
     )
 
 
+def test_a_no_break_space_after_a_marker_reads_as_a_space(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Word and Outlook paste '###\u00a0Kop' and '1.\u00a0punt': read as the clerk sees them."""
+    _replace_toelichting(
+        example_project,
+        "toelichting: |\n"
+        "  ###\u00a0Vervolg\n"
+        "\n"
+        "  -\u00a0maximaal 40% vrije sector\n"
+        "  -\u00a030% middenhuur\n"
+        "\n"
+        "  Stappen:\n"
+        "\n"
+        "  1.\u00a0Inleiding\n"
+        "  2.\u00a0Planning\n"
+        "  4.\u00a0Evaluatie\n",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    # A list: its numbering is checked as that of one typed with plain spaces.
+    line = _line_of(example_project, "  4.\u00a0Evaluatie")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line}: waarschuwing: toelichting: {_skipped('4. Evaluatie', 3)}"
+    ]
+
+
 def test_check_warns_on_the_key_line_for_text_without_a_bar(
     example_project: Path, run_cli: RunCli
 ) -> None:

@@ -302,6 +302,44 @@ def test_a_key_with_a_colon_too_many_is_not_said_as_indentation() -> None:
     ]
 
 
+HARD_SPACE = (
+    "bevat een vaste spatie (U+00A0) na '{}:', en die leest YAML niet als spatie (typ daar een "
+    "gewone spatie)"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key"),
+    [
+        # libyaml stops at the line below, or at the line itself when it is the file's last.
+        ("onderwerp: Aanpak\nkenmerk:\u00a023.0001772\ndatum: 2023-04-11\n", 2, "kenmerk"),
+        ("onderwerp: Aanpak\nkenmerk:\u00a023.0001772\n", 2, "kenmerk"),
+        ("behandeling:\n  - datum:\u00a02023-04-11\n    overleg: PHO\n", 2, "datum"),
+        ("kenmerk:\u00a023.0001772\n", 1, "kenmerk"),  # the whole file one word of text
+    ],
+    ids=["boven", "laatste-regel", "in-een-lijst", "enige-regel"],
+)
+def test_a_no_break_space_after_a_key_is_said_at_its_line(text: str, line: int, key: str) -> None:
+    assert messages(text) == [f"d.yaml:{line}: {HARD_SPACE.format(key)}"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sjabloon: memo\nonderwerp: “Aanpak: actieplan”\nverspreiden: Ja\n",
+        "sjabloon: memo\nonderwerp: „Aanpak: actieplan”\n",
+        "sjabloon: memo\nonderwerp: ‘Aanpak: actieplan’\n",
+    ],
+    ids=["engels", "nederlands", "enkel"],
+)
+def test_text_in_curly_quotes_with_a_colon_asks_for_straight_quotes(text: str) -> None:
+    assert messages(text) == [
+        "d.yaml:2: ongeldige YAML: de tekst staat tussen gekrulde aanhalingstekens, en die telt "
+        "YAML niet als aanhalingstekens, dus leest het de ':' erin als een veld (typ rechte "
+        "aanhalingstekens: \"...\" of '...')"
+    ]
+
+
 def test_text_that_yaml_cuts_at_a_number_sign_is_kept_for_a_warning() -> None:
     source = parse_yaml(
         b"onderwerp: #3 Aanpak\nagenda:\n  - Verslag #3 en actielijst\ndatum: 2023-04-11 #oud\n",
@@ -312,4 +350,18 @@ def test_text_that_yaml_cuts_at_a_number_sign_is_kept_for_a_warning() -> None:
         ("onderwerp",): (1, "#3 Aanpak"),  # nothing before it: YAML reads an empty value
         ("agenda", 0): (3, "#3 en actielijst"),
         # A date with a note after it is not text that falls away.
+    }
+
+
+def test_text_that_yaml_cuts_at_a_number_sign_and_a_space_is_kept_for_a_warning() -> None:
+    source = parse_yaml(
+        b"onderwerp: Regeling # 2 werklocaties\neenheid: Beleid   # zoals ondertekend\n"
+        b"agenda:\n  - Verslag # 3\n  # een opmerking\n",
+        Path("d.yaml"),
+        "d.yaml",
+    )
+    assert source.cut_by_comment == {
+        ("onderwerp",): (1, "# 2 werklocaties"),
+        ("agenda", 0): (4, "# 3"),
+        # A note set apart by more than one space is a comment, as in the documentation.
     }

@@ -482,6 +482,18 @@ def test_an_annex_named_with_another_number_than_its_place_is_warned_about(
             "'kaart' heeft geen extensie zoals .pdf, en dat kan geen bijlage zijn (lever een "
             "PDF aan, of .docx, .odt, .xlsx of .ods)",
         ),
+        (
+            # Windows hides the extension the file has.
+            "bijlage-1-voorstel-aanpak-actieplan-werklocaties",
+            "'bijlage-1-voorstel-aanpak-actieplan-werklocaties' heeft geen extensie zoals .pdf, "
+            "en dat kan geen bijlage zijn (bedoelt u "
+            "'bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf'?)",
+        ),
+        (
+            "stukken\\kaart.pdf",
+            "'stukken\\kaart.pdf' heeft '\\' tussen map en bestand (schrijf '/': "
+            "'stukken/kaart.pdf')",
+        ),
     ],
 )
 def test_annex_path_rules(
@@ -867,8 +879,18 @@ def test_unknown_tooi_is_a_configuration_error(example_project: Path, run_cli: R
             "'huisstijl' is een map, geen bestand (schrijf het pad naar het logo zelf, "
             "bijvoorbeeld huisstijl/logo.png)",
         ),
+        (
+            "huisstijl\\logo.png",
+            "'huisstijl\\logo.png' heeft '\\' tussen map en bestand (schrijf '/': "
+            "'huisstijl/logo.png')",
+        ),
+        (
+            "Huisstijl/Logo.png",
+            "'Huisstijl/Logo.png' bestaat niet, 'huisstijl/logo.png' wel: hoofdletters en kleine "
+            "letters tellen mee (schrijf de naam precies zo)",
+        ),
     ],
-    ids=["absoluut", "erbuiten", "een-map"],
+    ids=["absoluut", "erbuiten", "een-map", "backslash", "hoofdletters"],
 )
 def test_a_logo_path_is_said_from_the_folder_organisatie_yaml_is_in(
     example_project: Path, run_cli: RunCli, logo: str, message: str
@@ -1291,6 +1313,31 @@ def test_text_cut_short_at_a_number_sign_is_said(example_project: Path, run_cli:
     ]
 
 
+def test_text_cut_short_at_a_number_sign_with_a_space_is_said(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """'regeling # 2 werklocaties' loses '# 2 werklocaties' as much as 'regeling #2' does."""
+    edit(example_project, SEED, r"^onderwerp: .*", "onderwerp: Wijziging regeling # 2 werklocaties")
+    edit(example_project, SEED, r"^  - Instemmen met", "  - Instemmen met plan # 3 en")
+    # A one-word value with a note after it cuts nothing off; nor does a note on its own line.
+    edit(example_project, SEED, r"^verspreiden: Ja", "verspreiden: Ja # openbaar")
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - dossier: werklocaties", "  - dossier: werklocaties # zie")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    subject = line_of(example_project, SEED, "onderwerp:")
+    decision = line_of(example_project, SEED, "  - Instemmen met plan")
+    cut = (
+        "valt weg: YAML leest ' #' als het begin van een opmerking "
+        '(zet de hele tekst tussen aanhalingstekens: "...")'
+    )
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{subject}: waarschuwing: onderwerp: de tekst vanaf '# 2 werklocaties' {cut}",
+        f"{SEED}:{decision}: waarschuwing: voorstel[1]: de tekst vanaf "
+        f"'# 3 en bijgaand voorstel aanpak…' {cut}",
+    ]
+
+
 def test_a_dossier_folder_with_a_space_or_accent_is_said_once_with_a_name_to_use(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -1321,6 +1368,36 @@ def test_a_dossier_file_under_another_name_is_said_with_its_name(
     ), result.stderr
 
 
+@pytest.mark.parametrize("name", ["vergadering.yml", "Vergadering.yaml", "vergadering.yaml.txt"])
+def test_a_meeting_file_under_another_name_is_said_with_its_name(
+    example_project: Path, run_cli: RunCli, name: str
+) -> None:
+    (example_project / MEETING).rename(example_project / "dossiers" / ECONOMIE / name)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"dossiers/{ECONOMIE}: map zonder vergadering.yaml: de map bevat '{name}' (hernoem dat "
+        "bestand naar vergadering.yaml)"
+    ]
+
+
+@pytest.mark.parametrize("name", ["organisatie.yml", "Organisatie.yaml", "organisatie.yaml.txt"])
+def test_an_organisation_file_under_another_name_stops_everything(
+    example_project: Path, run_cli: RunCli, name: str
+) -> None:
+    """Read under no name, its settings would give way to the defaults in every document."""
+    dossiers = example_project / "dossiers"
+    (dossiers / "organisatie.yaml").rename(dossiers / name)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"dossiers/{name}: heet niet organisatie.yaml, dus zou elk document de "
+        "standaardinstellingen krijgen (hernoem dat bestand naar organisatie.yaml)",
+        f"fout: dossiers/{name}: de instellingen worden niet gelezen, daarom is niets "
+        "gecontroleerd of gemaakt (hernoem eerst dit bestand naar organisatie.yaml)",
+    ]
+
+
 def test_a_dossier_entry_without_a_space_is_said_and_makes_no_agenda(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -1341,6 +1418,98 @@ def test_a_dossier_entry_without_a_space_is_said_and_makes_no_agenda(
     assert not (example_project / "build" / ECONOMIE / "agenda.docx").exists()
 
 
+def test_a_dossier_entry_with_a_no_break_space_is_said_as_that(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Pasted from Word or Outlook: it looks like a space, but YAML reads one word."""
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - dossier: werklocaties", "  - dossier:\u00a0werklocaties")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, meeting, "  - dossier:\u00a0werklocaties")
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line}: agenda[2]: 'dossier:\u00a0werklocaties' is geen dossier maar tekst: "
+        "na de dubbele punt staat een vaste spatie (U+00A0), en die leest YAML niet als spatie "
+        "(typ daar een gewone spatie: '- dossier: werklocaties')"
+    ]
+
+
+def test_a_no_break_space_after_a_key_is_said_at_its_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(example_project, SEED, r"^kenmerk: .*", "kenmerk:\u00a023.0001772")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, SEED, "kenmerk:")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line}: bevat een vaste spatie (U+00A0) na 'kenmerk:', en die leest YAML niet "
+        "als spatie (typ daar een gewone spatie)"
+    ]
+
+
+def test_invisible_characters_are_said_by_their_code(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Pasted from mail or the web: the value looks right, so the message names what is there."""
+    edit(example_project, SEED, r"^verspreiden: Ja", "verspreiden: Ja\u200b")
+    edit(example_project, SEED, r"^contactpersoon: ", "contactpersoon: \u202e")
+    edit(example_project, SEED, r"^eenheid:", "\u200beenheid:")
+    edit(example_project, SEED, r"^kenmerk: 23.0001772", "kenmerk: 23.0001772\u200d")
+    # Dropped, as a zero-width space is in every one-line text: nothing to say.
+    edit(example_project, SEED, r"^email: .*", "email: a.pols@regiogv.nl\u200b\u200e")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+
+    def at(prefix: str) -> int:
+        return line_of(example_project, SEED, prefix)
+
+    zwsp = "\u200b"
+
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{at('verspreiden:')}: verspreiden: 'Ja' bevat een onzichtbaar teken (U+200B) "
+        "(haal het weg; schrijf Ja of Nee)",
+        f"{SEED}:{at('contactpersoon:')}: contactpersoon: bevat een onzichtbaar teken (U+202E) "
+        "dat de tekst in het document achterstevoren kan zetten (haal het weg; typ de tekst zo "
+        "nodig opnieuw)",
+        f"{SEED}:{at(zwsp + 'eenheid:')}: {zwsp}eenheid: bevat een onzichtbaar teken (U+200B) in "
+        "de naam van het veld 'eenheid' (haal het weg; typ de regel opnieuw)",
+        f"{SEED}:{at('kenmerk:')}: kenmerk: '23.0001772' bevat een onzichtbaar teken (U+200D) "
+        "(haal het weg; typ het kenmerk zo nodig opnieuw)",
+    ]
+
+
+CURLY = (
+    "de tekst staat tussen gekrulde aanhalingstekens, en die telt YAML niet als "
+    "aanhalingstekens, dus leest het de ':' erin als een veld (typ rechte aanhalingstekens: "
+    "\"...\" of '...')"
+)
+
+
+def test_text_in_curly_quotes_with_a_colon_is_said_as_that(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Word makes '“' of '"': the clerk did quote the ':', but not as YAML reads quotes."""
+    edit(example_project, SEED, r"^onderwerp: .*", "onderwerp: “Aanpak: actieplan werklocaties”")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, SEED, "onderwerp:")
+    assert result.stderr.splitlines() == [f"{SEED}:{line}: ongeldige YAML: {CURLY}"]
+
+
+def test_a_list_item_in_curly_quotes_with_a_colon_is_said_as_that(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(example_project, SEED, r"^  - Instemmen met (.*)$", r"  - ‘Instemmen: met \1’")
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - Opening.*", "  - “Mededeling: stand van zaken”")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, '  - “')}: agenda[1]: {CURLY}",
+        f"{SEED}:{line_of(example_project, SEED, '  - ‘')}: voorstel[1]: {CURLY}",
+    ]
+
+
 def test_emoji_that_no_font_has_are_said_at_their_line(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1358,6 +1527,32 @@ def test_emoji_that_no_font_has_are_said_at_their_line(
         f"{SEED}:{line_of(example_project, SEED, '  De 👍')}: waarschuwing: toelichting: de "
         f"tekens 👍 🚲 staan {font} komen als lege vakjes in het document (haal ze weg, of "
         "schrijf ze in woorden)",
+    ]
+
+
+def test_bullets_from_a_symbol_font_are_said_whatever_the_fonts(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Word's Symbol bullet U+F0B7 means a bullet only in Symbol: elsewhere a box."""
+    monkeypatch.setattr("assembler.validate.has_glyph", lambda char: True)
+    edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: \uf0b7 Aanpak actieplan")
+    edit(example_project, SEED, r"^  - Instemmen met", "  - \uf0a7\uf0b7 Instemmen met")
+    edit(example_project, SEED, r"^  De ambitie om", "  \uf0b7\tDe ambitie om")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    one = (
+        "bevat het teken U+F0B7 uit een symboollettertype, waarschijnlijk een opsommingsteken "
+        "uit Word; het komt als een leeg vakje of een ander teken in het document (haal het weg)"
+    )
+    decision = line_of(example_project, SEED, "  - \uf0a7")
+    text = line_of(example_project, SEED, "  \uf0b7")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, 'onderwerp:')}: waarschuwing: onderwerp: {one}",
+        f"{SEED}:{decision}: waarschuwing: voorstel[1]: "
+        "bevat de tekens U+F0A7 U+F0B7 uit een symboollettertype, waarschijnlijk "
+        "opsommingstekens uit Word; ze komen als lege vakjes of andere tekens in het document "
+        "(haal ze weg)",
+        f"{SEED}:{text}: waarschuwing: toelichting: {one}",
     ]
 
 

@@ -673,6 +673,67 @@ YAML_CASES += [
         built=(f"{MEETING}/{OUTPUT['memo']}",),
         pdf=True,
     ),
+    # Files from Word, Outlook and mail (the tester's round of Windows, macOS and e-mail input):
+    _warned(
+        "onderwerp-hekje-spatie",
+        _doel(3, "onderwerp: Wijziging regeling # 2 woningbouw"),
+        3,
+        "onderwerp",
+        "de tekst vanaf '# 2 woningbouw' valt weg: YAML leest ' #' als het begin van een "
+        'opmerking (zet de hele tekst tussen aanhalingstekens: "...")',
+    ),
+    Case(
+        "kenmerk-vaste-spatie",
+        _doel(9, "kenmerk:\u00a023.0009001"),
+        1,
+        (
+            _msg(
+                9,
+                "",
+                "bevat een vaste spatie (U+00A0) na 'kenmerk:', en die leest YAML niet als "
+                "spatie (typ daar een gewone spatie)",
+            ),
+        ),
+    ),
+    Case(
+        "onderwerp-gekrulde-aanhalingstekens",
+        _doel(3, "onderwerp: “Regionale afspraken: woningbouw 2023-2030”"),
+        1,
+        (
+            _msg(
+                3,
+                "",
+                "ongeldige YAML: de tekst staat tussen gekrulde aanhalingstekens, en die telt "
+                "YAML niet als aanhalingstekens, dus leest het de ':' erin als een veld (typ "
+                "rechte aanhalingstekens: \"...\" of '...')",
+            ),
+        ),
+    ),
+    Case(
+        "verspreiden-onzichtbaar-teken",
+        _doel(4, "verspreiden: Nee\u200b"),
+        1,
+        (
+            _msg(
+                4,
+                "verspreiden",
+                "'Nee' bevat een onzichtbaar teken (U+200B) (haal het weg; schrijf Ja of Nee)",
+            ),
+        ),
+    ),
+    Case(
+        "contactpersoon-richtingteken",
+        _doel(6, "contactpersoon: \u202eSanne de Wit"),
+        1,
+        (
+            _msg(
+                6,
+                "contactpersoon",
+                "bevat een onzichtbaar teken (U+202E) dat de tekst in het document "
+                "achterstevoren kan zetten (haal het weg; typ de tekst zo nodig opnieuw)",
+            ),
+        ),
+    ),
 ]
 
 
@@ -892,6 +953,32 @@ ANNEX_CASES = [
                 "'Bijlage-1-Afspraken.pdf' bestaat niet in de dossiermap, "
                 "'bijlage-1-afspraken.pdf' wel: hoofdletters en kleine letters tellen mee "
                 "(schrijf de naam precies zo)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-zonder-extensie",
+        _doel(29, "    bestand: bijlage-1-afspraken"),
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "'bijlage-1-afspraken' heeft geen extensie zoals .pdf, en dat kan geen bijlage "
+                "zijn (bedoelt u 'bijlage-1-afspraken.pdf'?)",
+            ),
+        ),
+    ),
+    Case(
+        "bijlage-backslash",
+        _doel(29, "    bestand: stukken\\bijlage-1-afspraken.pdf"),
+        1,
+        (
+            _msg(
+                29,
+                ANNEX,
+                "'stukken\\bijlage-1-afspraken.pdf' heeft '\\' tussen map en bestand (schrijf "
+                "'/': 'stukken/bijlage-1-afspraken.pdf')",
             ),
         ),
     ),
@@ -1356,6 +1443,32 @@ MEETING_CASES = [
         built=(WERKLOCATIES,),
         paths=(),
         agendas_kept_because=None,
+    ),
+    Case(
+        "vergadering-yaml-andere-naam",
+        lambda c: c.path(AGENDA).rename(c.path(MEETING_DIR) / "Vergadering.yaml"),
+        1,
+        (
+            f"{MEETING_DIR}: map zonder vergadering.yaml: de map bevat 'Vergadering.yaml' "
+            "(hernoem dat bestand naar vergadering.yaml)",
+        ),
+        absent=EVERY_DOSSIER,
+        built=(WERKLOCATIES,),
+        paths=(),
+        agendas_kept_because=None,
+    ),
+    Case(
+        "organisatie-yaml-andere-naam",
+        lambda c: c.path(ORGANISATIE).rename(c.path("dossiers") / "organisatie.yaml.txt"),
+        2,
+        (
+            "dossiers/organisatie.yaml.txt: heet niet organisatie.yaml, dus zou elk document de "
+            "standaardinstellingen krijgen (hernoem dat bestand naar organisatie.yaml)",
+            "fout: dossiers/organisatie.yaml.txt: de instellingen worden niet gelezen, daarom is "
+            "niets gecontroleerd of gemaakt (hernoem eerst dit bestand naar organisatie.yaml)",
+        ),
+        absent=EVERY_DOSSIER,
+        built=(),
     ),
     Case(
         "organisatie-onbekende-tooi",
