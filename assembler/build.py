@@ -84,7 +84,8 @@ if TYPE_CHECKING:
 CACHE_VERSION = 7
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
-# 3: errors kept too (they refuse what the template made), comments only warned about.
+# 3: errors kept too (they refuse what the template made), comments only warned about, a
+# template that never says a document is not public.
 TEMPLATE_CHECK_VERSION = 3
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).

@@ -974,6 +974,18 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
         )
     if not unread:
         problems += _missing(spec, used, row_names, label)
+        if "niet_openbaar" in spec.context and ("niet_openbaar",) not in used:
+            # The bundles are stamped, but voorstel.pdf and the Word file travel alone too.
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    "niet_openbaar",
+                    "het sjabloon zet nergens dat een stuk niet openbaar is (zet "
+                    "{% if niet_openbaar %}NIET OPENBAAR{% endif %} in de koptekst)",
+                    "waarschuwing",
+                )
+            )
     return problems
 
 

@@ -630,3 +630,25 @@ def test_the_template_check_runs_in_the_builds_own_thread(
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 0, result.stderr
     assert threads == [threading.main_thread().name]
+
+
+def test_a_template_that_never_marks_a_confidential_document_is_warned_about(
+    tmp_path: Path,
+) -> None:
+    """Only the bundles are stamped: voorstel.pdf and the Word file go out on their own too."""
+    path = tmp_path / "voorstel.docx"
+    out = io.BytesIO()
+    with zipfile.ZipFile(VOORSTEL) as original, zipfile.ZipFile(out, "w") as new:
+        marked = [n for n in original.namelist() if b"niet_openbaar" in original.read(n)]
+        assert marked, "the shipped template marks confidential documents"
+        for info in original.infolist():
+            new.writestr(info, original.read(info.filename).replace(b"niet_openbaar", b"False"))
+    path.write_bytes(out.getvalue())
+    assert [(p.ernst, p.veld, p.melding) for p in lint_voorstel(path)] == [
+        (
+            "waarschuwing",
+            "niet_openbaar",
+            "het sjabloon zet nergens dat een stuk niet openbaar is (zet "
+            "{% if niet_openbaar %}NIET OPENBAAR{% endif %} in de koptekst)",
+        )
+    ]
