@@ -2179,6 +2179,8 @@ def _remove_stale(
                 elif child.is_dir():
                     for stray in child.glob(TEMP_PREFIX + "*"):
                         stray.unlink(missing_ok=True)
+        if not options.paths:
+            _prune_cache(project, catalog)
         # A build killed while writing a cache record (a dossier's, a meeting's, an annex
         # check's) leaves its temporary file behind; the build lock says none is being written.
         cache = project.cache
@@ -2188,6 +2190,26 @@ def _remove_stale(
     except OSError as error:
         raise not_writable(project.build, error) from None
     return problems
+
+
+def _prune_cache(project: Project, catalog: Catalog) -> None:
+    """Remove records nothing will read again, so a year of builds does not pile them up: a
+    dossier's whose folder is gone from its meeting (deleted, moved, renamed; its outputs went
+    above), and annex reports not written for REPORT_KEPT_DAYS."""
+    from assembler.intake import REPORT_KEPT_DAYS, REPORTS_FOLDER
+
+    for meeting in catalog.meetings:
+        for record in (project.cache / meeting.name).glob("*.json"):
+            # The meeting's own records (_vergadering.json, _export.json) start with '_'.
+            if not record.name.startswith("_") and not (meeting.folder / record.stem).is_dir():
+                record.unlink(missing_ok=True)
+    oldest = time.time() - REPORT_KEPT_DAYS * 24 * 3600
+    for report in (project.cache / REPORTS_FOLDER).glob("*.json"):
+        try:
+            if report.stat().st_mtime < oldest:
+                report.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove: left
 
 
 def _package_removed(project: Project, name: str) -> Problem:

@@ -33,6 +33,13 @@ FIRST_BATCH_SIZE = 4
 BATCH_SIZE = 64
 
 
+REPORTS_FOLDER = "bijlagen"
+"""In ``build/.cache``: one report per checked annex file, named by a hash of its content."""
+REPORT_KEPT_DAYS = 90
+"""A report not written for this long is removed by a full build; needed again, it is made
+anew (annexes are replaced often, and each version left a report behind)."""
+
+
 class AnnexIntake:
     """Checks annex PDFs in the background; ``problems_of`` waits for one dossier's files."""
 
@@ -42,7 +49,7 @@ class AnnexIntake:
         # A report made by another version of the libraries that judge is not reused: a newer
         # qpdf may repair a file another way, a newer PDFium draw a page's top band otherwise.
         self.judges = library_versions("pikepdf", "pypdfium2")
-        self.cache = project.cache / "bijlagen"
+        self.cache = project.cache / REPORTS_FOLDER
         self.pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2)
         self.pending: dict[Path, tuple[Future[list[AnnexReport]], int]] = {}
         self.known: dict[Path, AnnexReport] = {}

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import tempfile
 import threading
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -1667,3 +1668,29 @@ def test_a_comment_in_a_template_is_left_out_and_the_pdf_is_made(
         assert not [name for name in archive.namelist() if "comment" in name]
         assert b"commentReference" not in archive.read("word/document.xml")
     assert "Toelichting" in pdftext(item / "voorstel.pdf")
+
+
+def test_a_full_build_removes_records_nothing_reads_again(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """A year of builds must not pile up the records of deleted dossiers and of every annex
+    version ever checked; a build of one path leaves them."""
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    cache = small_project / "build" / ".cache"
+    record = cache / ECONOMIE / "werklocaties.json"
+    reports = sorted((cache / "bijlagen").glob("*.json"))
+    assert record.is_file() and reports
+    old, recent = reports[0], cache / "bijlagen" / ("0" * 64 + ".json")
+    recent.write_text("{}\n", encoding="utf-8")
+    ninety_one_days = time.time() - 91 * 24 * 3600
+    os.utime(old, (ninety_one_days, ninety_one_days))
+    meeting = small_project / "dossiers" / ECONOMIE
+    assert run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}", cwd=small_project).exit_code == 0
+    assert old.is_file()  # a partial build leaves the cache as it is
+    shutil.rmtree(meeting / "werklocaties")
+    agenda = meeting / "vergadering.yaml"
+    agenda.write_text(agenda.read_text().replace("  - dossier: werklocaties\n", ""))
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    assert not record.exists()
+    assert not old.exists() and recent.is_file()
+    assert (cache / ECONOMIE / "_vergadering.json").is_file()
