@@ -848,11 +848,33 @@ def _tag_for(tags: list[tuple[int, str]], lineno: int, name: str) -> str:
 
 # Jinja's most common syntax messages, in the clerks' language, each with its fix; any
 # other message stays as Jinja says it, with a general fix.
+# A block's opening and closing tags, as docxtpl leaves them ({%tr for %} and {%p if %} too).
+_OPENS = re.compile(r"\{%-?\s*(?:(?:p|tr|tc|r)\s+)?(for|if)\b")
+_CLOSES = re.compile(r"\{%-?\s*(?:(?:p|tr|tc|r)\s+)?end(for|if)\b")
+
+
+def _unclosed(source: str) -> int | None:
+    """The line of the innermost block that is never closed, or None."""
+    open_blocks: list[tuple[int, str]] = []
+    for line, tag in _tags(source):
+        if opened := _OPENS.match(tag):
+            open_blocks.append((line, opened.group(1)))
+        elif closed := _CLOSES.match(tag):
+            kinds = [kind for _line, kind in open_blocks]
+            if closed.group(1) in kinds:
+                del open_blocks[len(kinds) - 1 - kinds[::-1].index(closed.group(1)) :]
+    return open_blocks[-1][0] if open_blocks else None
+
+
 def _syntax_problem(label: str, part: _Part, error: TemplateSyntaxError) -> Problem:
     lines = part.source.splitlines()
     snippet = ""
+    where = error.lineno
+    if (error.message or "").startswith("Unexpected end of template"):
+        # Jinja notices at the document's end; the clerk looks for the block left open.
+        where = _unclosed(part.source) or where
     # The failing paragraph, or the nearest one before it with text in it.
-    for index in range(min(error.lineno, len(lines)) - 1, -1, -1):
+    for index in range(min(where, len(lines)) - 1, -1, -1):
         snippet = _text(lines[index])
         if snippet:
             break

@@ -652,3 +652,17 @@ def test_a_template_that_never_marks_a_confidential_document_is_warned_about(
             "{% if niet_openbaar %}NIET OPENBAAR{% endif %} in de koptekst)",
         )
     ]
+
+
+def test_a_block_never_closed_is_said_where_it_opens_not_at_the_end(tmp_path: Path) -> None:
+    """Jinja notices at the document's end; the message quotes the row that opens the loop."""
+    path = with_document_xml(
+        tmp_path,
+        lambda xml: xml.replace("{%tr endfor %}", "", 1) if "{%tr endfor %}" in xml else xml,
+    )
+    with zipfile.ZipFile(VOORSTEL) as original:
+        assert b"{%tr endfor %}" in original.read("word/document.xml")
+    problems = errors(lint_voorstel(path))
+    assert len(problems) == 1, problems
+    assert "bij 'Omschrijving{% for item in voorstel %}':" in problems[0].melding, problems
+    assert "het sjabloon houdt op terwijl {% for %} nog open staat" in problems[0].melding
