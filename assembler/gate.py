@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import html
 import io
@@ -460,26 +461,28 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
             # line's end, "mandaat" on the next. Searched both ways: "Noord-Holland" too.
             hyphens = "-\n" in shown or "- \n" in shown
             joined = _LINE_END_HYPHEN.sub("", shown) if hyphens else ""
-            named = (
-                ("in de bladwijzers", squash("\n".join(_outline_titles(pdf)))),
-                ("in de documenteigenschappen", squash("\n".join(_metadata_texts(pdf)))),
-                (
-                    "in een aantekening, formulierveld, link of paginanummer",
-                    squash("\n".join(_annotation_texts(pdf))),
-                ),
-                (
-                    "in een bijgevoegd bestand",
-                    squash("\n".join(name for file in attached for name in file.names)),
-                ),
-            )
             texts = (
                 ("", squash(shown), ""),
                 ("", squash(joined), ""),
-                *((where, text, loosen(text)) for where, text in named),
+                ("in de bladwijzers", *_apart(_outline_titles(pdf))),
+                ("in de documenteigenschappen", *_apart(_metadata_texts(pdf))),
+                (
+                    "in een aantekening, formulierveld, link of paginanummer",
+                    *_apart(_annotation_texts(pdf)),
+                ),
+                ("in een bijgevoegd bestand", *_apart(n for f in attached for n in f.names)),
                 ("in een bijgevoegd bestand", squash("\n".join(f.text for f in attached)), ""),
-                (_ELSEWHERE, (rest := squash("\n".join(_object_texts(pdf)))), loosen(rest)),
+                (_ELSEWHERE, *_apart(_object_texts(pdf))),
             )
     return PdfFacts(_sha(data), embedded, pages, texts, tuple(unread))
+
+
+def _apart(texts: Iterable[str]) -> tuple[str, str]:
+    """Separate texts (titles, properties, strings of objects) squashed and loosened, each on
+    its own: squashing drops the white space between two of them, and a term must not be
+    found across two unrelated strings."""
+    squashed = [squash(text) for text in texts]
+    return "\x00".join(squashed), "\x00".join(loosen(text) for text in squashed)
 
 
 _ELSEWHERE = (
@@ -581,7 +584,7 @@ def find_leaks(audit: Audit) -> list[Leak]:
         leaks.extend(dataclasses.replace(f, line=item.line, field=item.field) for f in found)
     for text in audit.public_texts:
         squashed = squash(text.text)
-        loose = loosen(squashed)
+        _lines, loose = _apart(text.text.splitlines())  # a manifest's field, a file's name
         shown = [term for term in terms if _names(term, squashed, loose, text.meeting)]
         leaks.extend(_term_leaks(text.label, shown))
     return leaks
@@ -663,10 +666,30 @@ def _names(term: Term, squashed: str, loose: str, meeting: str) -> bool:
     """Whether a text (squashed, and loosened where names are written) shows ``term``."""
     if not term.searched_in(meeting):
         return False
-    if squash(term.text) in squashed:
+    key = squash(term.text)
+    if key in squashed:
         return True
-    wanted = loosen(squash(term.text))
-    return bool(loose and wanted and wanted in loose)
+    if term.always:
+        # A kenmerk with another separator between its parts ("zaak-23-0002150.pdf"); with
+        # none it would be any number with those digits (an amount: 230.002.150).
+        variant = _separated(key)
+        return variant is not None and variant.search(squashed) is not None
+    wanted = loosen(key)
+    if not (loose and wanted):
+        return False
+    if wanted[0].isdigit() or wanted[-1].isdigit():
+        # "Begroting 2025" is not in "begroting20251": a number is not part of a longer one.
+        return re.search(rf"(?<!\d){re.escape(wanted)}(?!\d)", loose) is not None
+    return wanted in loose
+
+
+@functools.lru_cache(maxsize=1024)
+def _separated(key: str) -> re.Pattern[str] | None:
+    """A kenmerk's parts with any one separator between them, not inside a longer number."""
+    parts = [part for part in re.split(r"[\W_]+", key) if part]
+    if len(parts) < 2:
+        return None
+    return re.compile(r"(?<!\d)" + r"[\W_]".join(map(re.escape, parts)) + r"(?!\d)")
 
 
 def _term_leaks(label: str, terms: Sequence[Term], where: str = "") -> list[Leak]:

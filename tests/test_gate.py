@@ -434,6 +434,32 @@ def test_a_title_or_kenmerk_written_as_a_name_is_found_where_names_are_written(
     ]
 
 
+def test_numbers_and_unrelated_strings_are_no_kenmerk_or_title(tmp_path: Path) -> None:
+    """An amount with the kenmerk's digits, a date whose digits hold them, a title's words in
+    two unrelated strings: nothing confidential, and the export must not stop for them."""
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.docinfo["/Subject"] = "Totale investering € 230.002.150"
+        pdf.docinfo["/CreationDate"] = "D:20231023000215+01'00'"
+        pdf.docinfo["/Keywords"] = "fietsroutes 230002150"
+        pdf.Root.PieceInfo = Dictionary(
+            A=Dictionary(Private=String("Onderhandelingsmandaat provinciale")),
+            B=Dictionary(Private=String("bijdrage Woningbouwimpuls")),
+        )
+        pdf.save(path)
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(path, "d.yaml", "m")],
+        public_texts=[
+            gate.PublicText("onderwerp: Cofinanciering (totaal € 230.002.150)", "x", "m")
+        ],
+        confidential_terms=[
+            Term(SECRET_SUBJECT, "het onderwerp", "x/dossier.yaml"),
+            Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True),
+        ],
+    )
+    assert gate.find_leaks(audit) == []
+
+
 def test_loosened_terms_keep_letters_and_digits_and_drop_short_ones() -> None:
     assert gate.loosen(gate.squash("Onderhandelings-mandaat_2023")) == "onderhandelingsmandaat2023"
     # An own kenmerkpatroon's short kenmerk would match numbers in a file's objects by chance.
