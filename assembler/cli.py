@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import faulthandler
 import json
 import os
 import re
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import wraps
@@ -154,8 +156,36 @@ def handles_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# How long a stopped build may take to unwind (stop LibreOffice, remove staging folders).
+UNWIND_SECONDS = 30.0
+_STOPPING = threading.Event()
+
+
 def _terminate(_signum: int, _frame: object) -> None:
+    # The interrupt lands wherever the build is, possibly inside a lock the unwinding needs
+    # (a thread pool's, a queue's): it would then wait for ever, holding the build lock, and
+    # the next cron job with it. A second signal, or an unwinding past UNWIND_SECONDS, ends the
+    # process at once; its LibreOffice workers end with it, and the next build sweeps the rest.
+    if _STOPPING.is_set():
+        _end_now("afgebroken: meteen gestopt bij het tweede signaal")
+    _STOPPING.set()
+    watchdog = threading.Timer(
+        UNWIND_SECONDS,
+        _end_now,
+        args=(f"afgebroken: het opruimen duurde langer dan {UNWIND_SECONDS:.0f} seconden",),
+    )
+    watchdog.daemon = True
+    watchdog.start()
     raise KeyboardInterrupt
+
+
+def _end_now(why: str) -> NoReturn:
+    # Straight to the descriptor: the writer for people may be what the unwinding waits on.
+    with contextlib.suppress(OSError):
+        os.write(2, f"{why}; wat half gemaakt is, ruimt de volgende build op\n".encode())
+    if faulthandler.is_enabled():  # PYTHONFAULTHANDLER=1: where each thread waited
+        faulthandler.dump_traceback(all_threads=True)
+    os._exit(130)
 
 
 def _project() -> Project:

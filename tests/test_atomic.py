@@ -147,6 +147,43 @@ def test_a_build_stopped_by_a_signal_cleans_up_and_says_so(
     assert _leftovers_end_by_themselves(str(scratch)) == []
 
 
+_STUCK = """
+import signal, time
+import assembler.cli as cli
+cli.UNWIND_SECONDS = {seconds}
+try:
+    cli._terminate(signal.SIGTERM, None)
+except KeyboardInterrupt:
+    {then}
+"""
+
+
+@pytest.mark.parametrize(
+    ("then", "said"),
+    [
+        ("time.sleep(60)", "afgebroken: het opruimen duurde langer dan 1 seconden"),
+        (
+            "cli._terminate(signal.SIGTERM, None)",
+            "afgebroken: meteen gestopt bij het tweede signaal",
+        ),
+    ],
+    ids=["stuck", "second-signal"],
+)
+def test_a_stop_that_cannot_unwind_ends_the_process_by_itself(then: str, said: str) -> None:
+    """An interrupt that lands inside a lock the unwinding needs waited for ever, holding the
+    build lock (seen once in CI: a SIGHUP'd build silent for 60 seconds)."""
+    started = time.monotonic()
+    ended = subprocess.run(
+        [sys.executable, "-c", _STUCK.format(seconds=1.0, then=then)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert time.monotonic() - started < 20
+    assert ended.returncode == 130
+    assert ended.stderr == f"{said}; wat half gemaakt is, ruimt de volgende build op\n"
+
+
 @pytest.mark.parametrize("delay", [0.3, 1.5, 3.0])
 def test_sigkill_keeps_previous_outputs_and_rebuild_completes(
     example_project: Path, tmp_path: Path, delay: float
