@@ -84,9 +84,9 @@ if TYPE_CHECKING:
 CACHE_VERSION = 7
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
-# 3: errors kept too (they refuse what the template made), comments only warned about, a
-# template that never says a document is not public.
-TEMPLATE_CHECK_VERSION = 3
+# 3: errors kept too (they refuse what the template made), comments only warned about.
+# 4: a template that never says a document is not public is wrong.
+TEMPLATE_CHECK_VERSION = 4
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2
@@ -298,6 +298,7 @@ class _TemplateCheck:
         self.store = project.cache / "sjablonen.json"
         self.answer: list[Problem] | None = None
         self.done = threading.Event()
+        self.refused: set[str] = set()  # the templates whose documents were not installed
         try:
             record = json.loads(self.store.read_text(encoding="utf-8"))
             if record["sleutel"] == self.key:
@@ -320,15 +321,45 @@ class _TemplateCheck:
             self.done.set()  # a bundler thread waiting must not wait for ever
 
     def refuses(self, template: Path) -> bool:
-        """Whether the check found ``template`` wrong; waits for the check."""
+        """Whether the check found ``template`` wrong; waits for the check.
+
+        Without an answer (the build stopping, the check failing) nothing it made is trusted.
+        """
         self.done.wait()
         label = self.project.display(template)
-        return any(p.bestand == label and p.ernst == "fout" for p in self.answer or [])
+        if self.answer is not None and not any(
+            p.bestand == label and p.ernst == "fout" for p in self.answer
+        ):
+            return False
+        self.refused.add(label)
+        return True
 
     def problems(self) -> list[Problem]:
         """What the check says, warnings and errors, as ``templates check`` says it."""
         self.run()
         return list(self.answer or [])
+
+
+def _template_problems(
+    project: Project, template_check: _TemplateCheck, work: _Work, report: BuildReport
+) -> list[Problem]:
+    """What the template check says, as ``templates check`` says it: errors where a template
+    failed documents of this build (rendering's own, less precise messages of them go), and
+    warnings for a wrong template this build did not use (it made nothing wrong)."""
+    checked = template_check.problems()
+    wrong = {p.bestand for p in checked if p.ernst == "fout"}
+    failed = {p.bestand for p in report.problems if p.bestand in wrong and p.ernst == "fout"}
+    failed |= template_check.refused | {project.display(t) for t in work.failed_templates.values()}
+    report.problems = [p for p in report.problems if not (p.bestand in wrong and p.ernst == "fout")]
+    if failed & wrong:
+        report.template_failed = True
+    unused = " (dit sjabloon is bij deze build niet gebruikt)"
+    return [
+        dataclasses.replace(p, melding=p.melding + unused, ernst="waarschuwing")
+        if p.ernst == "fout" and p.bestand not in failed
+        else p
+        for p in checked
+    ]
 
 
 def _dossier_key(
@@ -712,15 +743,8 @@ def _build(
     report.problems.extend(_left_behind(project, catalog, partial, plans, options))
     report.problems.extend(_remove_stale(project, catalog, plans, options))
     files.save(keep_others=bool(options.paths))
-    checked = template_check.problems()
-    wrong = {p.bestand for p in checked if p.ernst == "fout"}
-    if wrong:
-        # Said as the check says it, where rendering said less (or nothing).
-        report.template_failed = True
-        report.problems = [
-            p for p in report.problems if not (p.bestand in wrong and p.ernst == "fout")
-        ]
-    report.problems.extend(checked)
+    from_check = _template_problems(project, template_check, work, report)  # filters report
+    report.problems.extend(from_check)
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
     return report
@@ -1164,7 +1188,9 @@ def _run(
             # are dropped and none still being made is installed, as it may have been made
             # with a helper program that the interrupt ended too.
             stack.callback(_stop_bundling, bundler, stopping)
-            # Before the bundler is waited for: a thread waiting for the check goes on.
+            # Left before it (callbacks run in reverse): the bundler is waited for, and a
+            # thread waiting for the template check must go on; without the check's answer
+            # it installs nothing.
             stack.callback(template_check.done.set)
             # The intake checks annexes on background threads while this thread renders; a
             # rendered dossier goes on to LibreOffice once its own annexes are accepted, so
@@ -2019,25 +2045,32 @@ def _export_behind(project: Project, meeting: str, settings: str, files: FileDig
         return True
     sources: dict[str, str] = record["bronnen"]
     shown: dict[str, str] = record["inhoud"]
-    renewed = {}
+    renewed: dict[str, str] = {}
+    behind = False
     for name, digest in sources.items():
         now = _sha256_or_none(files, project.root / name)
         if now == digest:
             continue
-        if now is None:
-            return True  # gone: the package holds what is no longer there
-        from assembler.gate import content_digest
-
-        try:
-            if content_digest(project.root / name) != shown[name]:
-                return True
-        except Exception:  # not a PDF pikepdf reads any more: not the same
-            return True
+        if now is None or not _shows(project.root / name, shown[name]):
+            behind = True  # gone, or other pages: the package holds what is not there now
+            break
         renewed[name] = now
-    if renewed:
+    if renewed:  # read once: the next build finds these bytes known
         record["bronnen"] = {**sources, **renewed}
         write_cache_text(path, json.dumps(record, sort_keys=True) + "\n")
-    return False
+    return behind
+
+
+def _shows(path: Path, pages: str) -> bool:
+    """Whether the PDF at ``path`` shows the pages with the gate's digest ``pages``."""
+    from pikepdf import PdfError
+
+    from assembler.gate import content_digest
+
+    try:
+        return content_digest(path) == pages
+    except (PdfError, OSError, ValueError):
+        return False  # not a PDF that can be read any more: not the same
 
 
 def _sha256_or_none(files: FileDigests, path: Path) -> str | None:

@@ -7,7 +7,7 @@
     build/<meeting>/export/openbaar/manifest.json          EXPORT_DIR, EXPORT_PUBLIC_MANIFEST
     build/.cache/<meeting>/<folder>.json                   dossier_record
     build/.cache/<meeting>/_vergadering.json               meeting_record
-    build/.cache/<meeting>/_export.json                    export_record
+    build/<meeting>/.pakketbronnen.json                    export_record
 
 Shared by the build orchestrator, its withdrawals and the export, which write the outputs
 there; the stages they call write only into the staging folders they are given, and caches
@@ -84,8 +84,8 @@ def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
 
 
 MEETING_RECORD = "_vergadering.json"
-EXPORT_RECORD = "_export.json"
-"""Beside a meeting's record: what its export package was made from (see export_record)."""
+EXPORT_RECORD = ".pakketbronnen.json"
+"""Beside the package in ``build/<meeting>/``: what it was made from (see export_record)."""
 
 
 def dossier_record(project: Project, meeting: str, folder: str) -> Path:
@@ -99,9 +99,13 @@ def meeting_record(project: Project, meeting: str) -> Path:
 
 
 def export_record(project: Project, meeting: str) -> Path:
-    """What a meeting's export package was made from: each source file's SHA-256, and the
-    organisation settings'. A build compares them with what is there now."""
-    return project.cache / meeting / EXPORT_RECORD
+    """What a meeting's export package was made from: each source file's SHA-256 and page
+    digest, and the organisation settings'. A build compares them with what is there now.
+
+    Kept with the package, not in ``build/.cache``: a cache deleted would leave every package
+    judged by file times again, all of them older than the records the next build writes.
+    """
+    return project.build / meeting / EXPORT_RECORD
 
 
 def previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) -> list[Path]:

@@ -1003,9 +1003,9 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
                     label,
                     None,
                     "niet_openbaar",
-                    "het sjabloon zet nergens dat een stuk niet openbaar is (zet "
+                    "het sjabloon zet nergens dat een stuk niet openbaar is, en vertrouwelijke "
+                    "stukken moeten dat op elke pagina tonen (zet "
                     "{% if niet_openbaar %}NIET OPENBAAR{% endif %} in de koptekst)",
-                    "waarschuwing",
                 )
             )
     return problems

@@ -61,9 +61,11 @@ def withdraw_public_outputs(
     from assembler.validate import declared_public
 
     public_now = _PublicNow(catalog, declared_public)
+    # Every dossier that validated, also those a build of one dossier did not select: a
+    # package showing them is still right about them.
     references = {
         item.dossier.document.reference: (item.dossier.name, item.dossier.document.is_public)
-        for meeting in catalog.meetings
+        for meeting in catalog.everything or catalog.meetings
         for item in meeting.items
         if item.dossier is not None
     }

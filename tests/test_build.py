@@ -1251,6 +1251,9 @@ def test_an_export_package_is_old_only_when_what_it_holds_changed(
     forced = run_cli("build", "--force", cwd=small_project)
     assert forced.exit_code == 0, forced.stderr
     assert stale not in forced.stderr
+    shutil.rmtree(small_project / "build" / ".cache")  # "safe to delete"
+    uncached = run_cli("build", cwd=small_project)
+    assert uncached.exit_code == 0 and stale not in uncached.stderr, uncached.stderr
     meeting = small_project / "dossiers" / ECONOMIE / "vergadering.yaml"
     meeting.write_text(meeting.read_text(encoding="utf-8") + "# nagekeken\n", encoding="utf-8")
     commented = run_cli("build", cwd=small_project)
@@ -1282,6 +1285,22 @@ def test_a_meeting_folder_gone_says_its_package_went_with_it(
     assert said in moved.stderr.splitlines(), moved.stderr
     assert not (small_project / "build" / ECONOMIE).exists()
     assert said not in run_cli("build", cwd=small_project).stderr  # said once
+
+
+def test_a_build_of_one_dossier_keeps_a_package_that_shows_the_others_rightly(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """The others were not read by this build, but they validate and are public: the
+    package is behind (said), not wrong about them (removed)."""
+    assert run_cli("export", f"dossiers/{WONEN}", cwd=example_project).exit_code == 0
+    dossier = example_project / "dossiers" / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("onderwerp: ", "onderwerp: Nieuw - ", 1), encoding="utf-8")
+    one = run_cli("build", f"dossiers/{WONEN}/snelfietsroutes", cwd=example_project)
+    assert one.exit_code == 0, one.stderr
+    assert "exportpakket is weggehaald" not in one.stderr, one.stderr
+    assert (example_project / "build" / WONEN / "export" / "openbaar").is_dir()
+    assert "hoort nog bij de vorige stukken" in one.stderr
 
 
 def test_an_export_package_that_shows_an_item_now_confidential_is_removed(

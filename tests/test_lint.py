@@ -632,7 +632,7 @@ def test_the_template_check_runs_in_the_builds_own_thread(
     assert threads == [threading.main_thread().name]
 
 
-def test_a_template_that_never_marks_a_confidential_document_is_warned_about(
+def test_a_template_that_never_marks_a_confidential_document_is_wrong(
     tmp_path: Path,
 ) -> None:
     """Only the bundles are stamped: voorstel.pdf and the Word file go out on their own too."""
@@ -646,10 +646,11 @@ def test_a_template_that_never_marks_a_confidential_document_is_warned_about(
     path.write_bytes(out.getvalue())
     assert [(p.ernst, p.veld, p.melding) for p in lint_voorstel(path)] == [
         (
-            "waarschuwing",
+            "fout",
             "niet_openbaar",
-            "het sjabloon zet nergens dat een stuk niet openbaar is (zet "
-            "{% if niet_openbaar %}NIET OPENBAAR{% endif %} in de koptekst)",
+            "het sjabloon zet nergens dat een stuk niet openbaar is, en vertrouwelijke stukken "
+            "moeten dat op elke pagina tonen (zet {% if niet_openbaar %}NIET OPENBAAR{% endif %} "
+            "in de koptekst)",
         )
     ]
 
@@ -666,3 +667,25 @@ def test_a_block_never_closed_is_said_where_it_opens_not_at_the_end(tmp_path: Pa
     assert len(problems) == 1, problems
     assert "bij 'Omschrijving{% for item in voorstel %}':" in problems[0].melding, problems
     assert "het sjabloon houdt op terwijl {% for %} nog open staat" in problems[0].melding
+
+
+def test_a_wrong_template_this_build_does_not_use_is_a_warning_not_exit_2(
+    tmp_path: Path, example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """The memo template is wrong, the meeting built has no memo: nothing it made is wrong."""
+    broken = with_document_xml(
+        tmp_path,
+        lambda xml: xml.replace(
+            "</w:body>", "<w:p>" + TRACKED.replace("contactpersoon", "van") + "</w:p></w:body>", 1
+        ),
+        template=TEMPLATES / "memo.docx",
+    )
+    shutil.copyfile(broken, example_project / "templates" / "memo.docx")
+    result = run_cli(
+        "build", "--geen-pdf", "dossiers/2023-05-26-pfho-economie", cwd=example_project
+    )
+    assert result.exit_code == 0, result.stderr
+    (line,) = _problems(result.stderr)
+    assert line.startswith("templates/memo.docx: waarschuwing: ")
+    assert line.endswith("(dit sjabloon is bij deze build niet gebruikt)")
+    assert "bijgehouden wijzigingen" in line
