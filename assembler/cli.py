@@ -348,7 +348,7 @@ def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bo
     if report.dry_run:
         click.echo(f"Droog: niets verstuurd ({len(report.requests)} verzoeken gepland).")
     else:
-        click.echo(f"{report.sent} verstuurd, {report.unchanged} ongewijzigd.")
+        click.echo(f"{report.accepted} verwerkt, {report.unchanged} ongewijzigd.")
 
 
 @main.group(

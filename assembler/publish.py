@@ -121,9 +121,10 @@ class PublishReport:
     notes: list[str] = field(default_factory=list)
 
     @property
-    def sent(self) -> int:
-        """Number of requests the server answered (0 in a dry run)."""
-        return sum(1 for r in self.requests if r.status is not None)
+    def accepted(self) -> int:
+        """Number of requests the agenda system carried out, answered 2xx (0 in a dry run)."""
+        # Not every request answered: a PUT answered 404 changed nothing, the POST after it did.
+        return sum(1 for r in self.requests if r.status is not None and 200 <= r.status < 300)
 
 
 def check_url(url: str) -> str:
@@ -268,8 +269,8 @@ class _Sender:
                     problem = f"de server antwoordde {response.status_code}"
                     carried_out = response.status_code not in POST_RETRY_STATUS
                 elif response.status_code == 404 and method in ("DELETE", "PUT"):
-                    # Already gone: for a DELETE that is what we wanted; a PUT's object is
-                    # created anew, and a POST answered 404 too says the address is wrong.
+                    # The object is gone: for a DELETE that is what we wanted, a PUT's object is
+                    # made anew. A POST answered 404 is refused below: its address is wrong.
                     return response
                 elif response.is_redirect or 300 <= response.status_code < 400:
                     # A sign-in page or a proxy in front of the API: its answer is no object

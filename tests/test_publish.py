@@ -165,7 +165,7 @@ def test_publish_to_prism_is_accepted_and_idempotent(project: Project, prism: st
     bodies = json.dumps([b for _, _, _, b, _ in recorder.calls], ensure_ascii=False)
     assert SECRET_KENMERK not in bodies and SECRET_SUBJECT not in bodies
     assert "overlegsoort" not in bodies and "sha256" not in bodies  # extensions stay home
-    assert report.sent == len(recorder.calls) and report.unchanged == 0
+    assert report.accepted == len(recorder.calls) and report.unchanged == 0
     record = (project.dossiers / WONEN / "publicatie.json").read_text(encoding="utf-8")
     assert TOKEN not in record
     stored = _publication(project)["publicaties"][prism]
@@ -177,7 +177,7 @@ def test_publish_to_prism_is_accepted_and_idempotent(project: Project, prism: st
         second = publish_meeting(
             project, project.dossiers / WONEN, prism, token=TOKEN, client=client
         )
-    assert again.calls == [] and second.sent == 0 and second.requests == []
+    assert again.calls == [] and second.accepted == 0 and second.requests == []
     assert second.unchanged == 1 + 8 + 15
 
 
@@ -350,7 +350,7 @@ def test_503_is_retried_with_backoff(project: Project) -> None:
         )
     assert stub.requests[:3] == [("POST", "/api/v1/vergaderingen")] * 3
     assert pauses[:2] == [0.01, 0.02]
-    assert report.sent == 1 + 8 + 15
+    assert report.accepted == 1 + 8 + 15
     assert _publication(project)["publicaties"][stub.url]["vergadering"]["id"] == "s3"
 
 
@@ -617,7 +617,7 @@ def test_the_command_says_where_the_pdfs_are_that_the_links_point_to(
         f"De PDF's staan in build/{WONEN}/export/openbaar/; de links wijzen naar publicatie_url "
         "uit dossiers/organisatie.yaml: zet ze daar neer."
     )
-    assert lines[-1] == f"{1 + 8 + 15} verstuurd, 0 ongewijzigd."
+    assert lines[-1] == f"{1 + 8 + 15} verwerkt, 0 ongewijzigd."
 
 
 @pytest.mark.slow
@@ -627,7 +627,7 @@ def test_dry_run_sends_nothing(project: Project) -> None:
             project, project.dossiers / WONEN, stub.url, token="", dry_run=True
         )
     assert stub.requests == []
-    assert report.dry_run and report.sent == 0
+    assert report.dry_run and report.accepted == 0
     assert [r.method for r in report.requests].count("POST") == 1 + 8 + 15
     assert all(r.status is None for r in report.requests)
     assert _publication(project)["publicaties"] == {}
@@ -936,8 +936,11 @@ def test_a_document_taken_away_in_the_agenda_system_is_made_anew(
     assert lines[put + 1] == (
         f"POST /informatieobjecten  informatieobject {name} (opnieuw aangemaakt) → 201"
     )
+    # Five requests, of which the PUT answered 404 changed nothing: four were carried out.
+    assert len([line for line in lines if " → " in line]) == 5
+    assert lines[-1] == f"4 verwerkt, {1 + 8 + 15 - 4} ongewijzigd."
     assert again.exit_code == 0, again.stderr
-    assert again.stdout.splitlines()[-1] == f"0 verstuurd, {1 + 8 + 15} ongewijzigd."
+    assert again.stdout.splitlines()[-1] == f"0 verwerkt, {1 + 8 + 15} ongewijzigd."
 
 
 @pytest.mark.slow
@@ -1017,7 +1020,7 @@ def test_a_meeting_taken_away_is_made_anew_and_what_points_at_it_follows(
         o["vergaderingen"] == [{"id": new}] for o in store.objects["informatieobjecten"].values()
     )
     assert store.objects["vergaderingen"][new]["locatie"].endswith("Bussum")
-    assert again.stdout.splitlines()[-1] == f"0 verstuurd, {1 + 8 + 15} ongewijzigd."
+    assert again.stdout.splitlines()[-1] == f"0 verwerkt, {1 + 8 + 15} ongewijzigd."
 
 
 @pytest.mark.slow
@@ -1066,7 +1069,7 @@ def test_a_document_already_gone_from_the_agenda_system_is_withdrawn_all_the_sam
     )
     [take_down] = [line for line in lines if line.startswith("Haal weg")]
     assert known["bestand"] in take_down
-    assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 verstuurd")
+    assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 verwerkt")
 
 
 def _take_down(result: CliResult) -> list[str]:
