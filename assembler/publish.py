@@ -85,9 +85,14 @@ _INFORMATIEOBJECT_FIELDS = (
 class PublishRejected(UsageError):
     """The agenda system refused a request (4xx): the data or the token is not accepted."""
 
+    # What was sent before it stopped, and the warnings: the clerk sees them on a failure too.
+    report: PublishReport | None = None
+
 
 class PublishFailed(EnvironmentProblem):
     """The agenda system could not be reached or kept failing (timeouts, 5xx)."""
+
+    report: PublishReport | None = None
 
 
 class _Gone(Exception):
@@ -444,6 +449,7 @@ def publish_meeting(
         try:
             _synchronise(export, include_confidential, state, sender, report, remember)
         except (PublishFailed, PublishRejected) as error:
+            error.report = report
             state["weghalen"] = _not_linked_elsewhere(
                 project, export.name, state.get("weghalen", [])
             )

@@ -944,6 +944,50 @@ def test_a_document_taken_away_in_the_agenda_system_is_made_anew(
 
 
 @pytest.mark.slow
+def test_a_failed_publish_says_what_it_sent_before_it_stopped(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: only the error; the 404, the object made anew and its warning were not said."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    name = f"00_{WONEN}_agenda.pdf"
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        held = _held(project, store)
+        [key] = [k for k, o in held["informatieobjecten"].items() if o["bestand"] == name]
+        old = held["informatieobjecten"][key]["id"]
+        [bundle] = [
+            o["id"] for o in held["informatieobjecten"].values() if "bundel" in o["bestand"]
+        ]
+        item = held["agendapunten"]["5"]["id"]
+        assert httpx.delete(f"{store.url}/informatieobjecten/{old}").status_code == 204
+        handle = store.handle
+
+        def refusing(method: str, path: str, body: dict[str, Any] | None) -> Any:
+            if path == f"/api/v1/informatieobjecten/{bundle}":
+                return 422, {"detail": "titel te lang"}
+            return handle(method, path, body)
+
+        store.handle = refusing  # type: ignore[method-assign]
+        _change_subject(project)
+        result = publish_cli(run_cli, project, store.url)
+        new = _publication(project)["publicaties"][store.url]["informatieobjecten"][key]["id"]
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"waarschuwing: informatieobject {name} stond niet meer in het vergadersysteem (PUT "
+        f"/informatieobjecten/{old} gaf 404) en is opnieuw aangemaakt: /informatieobjecten/{new} "
+        "(bewaard in publicatie.json)",
+        f"fout: PUT /informatieobjecten/{bundle}: de server weigerde het verzoek met 422: titel "
+        "te lang (controleer het token en de gegevens; wat eerder lukte is bewaard in "
+        "publicatie.json)",
+    ]
+    assert result.stdout.splitlines() == [
+        f"PUT /agendapunten/{item}  agendapunt 5 (gewijzigd) → 200",
+        f"PUT /informatieobjecten/{old}  informatieobject {name} (gewijzigd) → 404",
+        f"POST /informatieobjecten  informatieobject {name} (opnieuw aangemaakt) → 201",
+    ]
+
+
+@pytest.mark.slow
 def test_an_item_taken_away_is_made_anew_and_its_documents_point_at_it(
     project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
