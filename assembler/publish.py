@@ -224,6 +224,10 @@ class _Sender:
             "Content-Type": "application/json",
         }
         self.report = report
+        # Whether a request of this run was carried out (2xx): only then does a 404 say that
+        # an object is gone, and not that the API is no longer at its address.
+        self.present = False
+        self.last_status: int | None = None  # the answer to the last request sent
         self.attempts = max(1, attempts)
         self.backoff = backoff
         self.sleep = sleep
@@ -233,12 +237,16 @@ class _Sender:
     ) -> str | None:
         """Send one request; return the object's id from the answer (None for DELETE).
 
-        A DELETE answered 404 is done; a PUT answered 404 raises ``_Gone``."""
+        A DELETE answered 404 returns (``last_status`` says so); a PUT answered 404 raises
+        ``_Gone``."""
         if self.client is None:
             self.report.requests.append(Request(method, path, what, reason))
             return "(nieuw)" if method == "POST" else None
         response = self._with_retries(method, path, what, body)
         self.report.requests.append(Request(method, path, what, reason, response.status_code))
+        self.last_status = response.status_code
+        if 200 <= response.status_code < 300:
+            self.present = True
         if method == "DELETE":
             return None
         if method == "PUT" and response.status_code == 404:
@@ -516,6 +524,9 @@ def _synchronise(
         elif name not in state.setdefault("weghalen", []):
             state["weghalen"].append(name)
 
+    # Objects to send a PUT for even when unchanged, to see that the agenda system holds them.
+    check: set[tuple[str, str]] = set()
+
     # Objects the agenda system answered a PUT with 404 for, by collection and key, with that
     # PUT: someone took them away there. Their records keep the old id until the POST that
     # makes them anew succeeds, so a 404 for the whole API (a wrong address) loses nothing.
@@ -535,11 +546,13 @@ def _synchronise(
         digest = _digest(body)
         known = holder.get(key)
         missing = gone.get((collection, key))
+        same = isinstance(known, dict) and known.get("hash") == digest
         if (
             isinstance(known, dict)
             and known.get("id")
-            and known.get("hash") == digest
+            and same
             and missing is None
+            and (collection, key) not in check
         ):
             report.unchanged += 1
             return str(known["id"])
@@ -557,7 +570,7 @@ def _synchronise(
             # confidential: texts that are no longer there are sent empty.
             sent = {name: "" for name in cleared} | body
             try:
-                sender.send("PUT", path, what, "gewijzigd", sent)
+                sender.send("PUT", path, what, "ter controle" if same else "gewijzigd", sent)
             except _Gone:
                 missing = gone[(collection, key)] = f"PUT {path}"
                 if not recreate:
@@ -584,86 +597,116 @@ def _synchronise(
 
     records = export.publication.get("documenten", {})
 
+    # Withdrawn objects a DELETE was answered 404 for before any request of this run was
+    # carried out, with the file to take down: an API no longer at its address deleted nothing,
+    # so their records stay until a request shows it is there, and the next publish sends the
+    # DELETE again if none does.
+    unproven: list[tuple[dict[str, Any], str, str | None]] = []
+
     def withdraw(collection: str, label: str, holder: dict[str, Any], keep: set[str]) -> None:
         for key in sorted(set(holder) - keep):
             known = holder[key]
             if isinstance(known, dict) and known.get("id"):
                 path = _object_path(collection, str(known["id"]))
                 sender.send("DELETE", path, f"{label} {key}", "ingetrokken", None)
+                name = None
                 if collection == "informatieobjecten" and _at_publication_url(key):
                     name = known.get("bestand") or records.get(key, {}).get("bestandsnaam")
-                    if name:
-                        take_down(str(name))
+                if sender.last_status == 404 and not sender.present:
+                    unproven.append((holder, key, str(name) if name else None))
+                    continue
+                if name:
+                    take_down(str(name))
             if sender.client is not None:
                 del holder[key]
                 remember()
 
-    # Documents that went, such as those of an item that became confidential, go first: a
-    # refused request further on stops the publish, and must not leave them public.
-    documents = list(_documents(export, include_confidential))
-    withdraw(
-        "informatieobjecten",
-        "informatieobject",
-        state["informatieobjecten"],
-        {key for key, _entry in documents},
-    )
+    def settle() -> None:
+        """Count the DELETEs answered 404 as done once the API has shown it is there."""
+        if sender.present and unproven:
+            for holder, key, name in unproven:
+                holder.pop(key, None)
+                if name:
+                    take_down(name)
+            unproven.clear()
+            remember()
 
-    items: dict[str, str] = {}
-    items_meeting: dict[str, str] = {}  # the meeting id each item was sent with
-
-    def send_item(entry: dict[str, Any], meeting_id: str, recreate: bool = True) -> None:
-        number = entry["agendapuntvolgnummer"]
-        body = _pick(entry, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
-        item_id = put_or_post(
-            "agendapunten",
-            state["agendapunten"],
-            number,
-            body,
-            f"agendapunt {number}",
-            cleared=("agendapuntOmschrijving",),
-            recreate=recreate,
-        )
-        if item_id is not None:
-            items[number] = item_id
-            items_meeting[number] = meeting_id
-
-    # So do the items, which clear the onderwerp of one made confidential, when the meeting
-    # is known already: they need only its id, not its own change. All of them, as the
-    # server knows them by number and a confidential item may have moved to another. One that
-    # is gone from the agenda system shows nothing there; it is made anew after the meeting,
-    # which may be gone too (a server may refuse an item that points at no meeting).
-    known = state.get("vergadering")
-    if isinstance(known, dict) and known.get("id"):
-        for entry in manifest["agendapunten"]:
-            send_item(entry, str(known["id"]), recreate=False)
-
-    meeting_id = put_or_post(
-        "vergaderingen",
-        state,
-        "vergadering",
-        _pick(manifest["vergadering"], _VERGADERING_FIELDS),
-        "vergadering",
-    )
-    assert meeting_id is not None
-    # A meeting made anew has another id: the items sent above point at the old one.
-    for entry in manifest["agendapunten"]:
-        if items_meeting.get(entry["agendapuntvolgnummer"]) != meeting_id:
-            send_item(entry, meeting_id)
-
-    for key, entry in documents:
-        body = _pick(entry, _INFORMATIEOBJECT_FIELDS) | {"vergaderingen": [{"id": meeting_id}]}
-        if "agendapunt" in entry:
-            body["agendapunten"] = [{"id": items[entry["agendapunt"]]}]
-        put_or_post(
+    try:
+        # Documents that went, such as those of an item that became confidential, go first: a
+        # refused request further on stops the publish, and must not leave them public.
+        documents = list(_documents(export, include_confidential))
+        withdraw(
             "informatieobjecten",
+            "informatieobject",
             state["informatieobjecten"],
-            key,
-            body,
-            f"informatieobject {entry['bestandsnaam']}",
-            file_name=str(entry["bestandsnaam"]),
+            {key for key, _entry in documents},
         )
 
-    # Items last: a document kept may point at an item that goes until it is sent anew above.
-    withdraw("agendapunten", "agendapunt", state["agendapunten"], set(items))
+        items: dict[str, str] = {}
+        items_meeting: dict[str, str] = {}  # the meeting id each item was sent with
+
+        def send_item(entry: dict[str, Any], meeting_id: str, recreate: bool = True) -> None:
+            number = entry["agendapuntvolgnummer"]
+            body = _pick(entry, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
+            item_id = put_or_post(
+                "agendapunten",
+                state["agendapunten"],
+                number,
+                body,
+                f"agendapunt {number}",
+                cleared=("agendapuntOmschrijving",),
+                recreate=recreate,
+            )
+            if item_id is not None:
+                items[number] = item_id
+                items_meeting[number] = meeting_id
+
+        # So do the items, which clear the onderwerp of one made confidential, when the meeting
+        # is known already: they need only its id, not its own change. All of them, as the
+        # server knows them by number and a confidential item may have moved to another. One that
+        # is gone from the agenda system shows nothing there; it is made anew after the meeting,
+        # which may be gone too (a server may refuse an item that points at no meeting).
+        known = state.get("vergadering")
+        if isinstance(known, dict) and known.get("id"):
+            for entry in manifest["agendapunten"]:
+                send_item(entry, str(known["id"]), recreate=False)
+
+        # A DELETE answered 404 is done only once a request was carried out. When none was
+        # yet, the meeting's PUT is sent though unchanged: an API no longer at its address then
+        # stops the publish here, before the items that went are deleted (answered 404 too).
+        numbers = {entry["agendapuntvolgnummer"] for entry in manifest["agendapunten"]}
+        withdrawn = unproven or set(state["agendapunten"]) - numbers
+        if sender.client is not None and not sender.present and withdrawn:
+            check.add(("vergaderingen", "vergadering"))
+        meeting_id = put_or_post(
+            "vergaderingen",
+            state,
+            "vergadering",
+            _pick(manifest["vergadering"], _VERGADERING_FIELDS),
+            "vergadering",
+        )
+        assert meeting_id is not None
+        # A meeting made anew has another id: the items sent above point at the old one.
+        for entry in manifest["agendapunten"]:
+            if items_meeting.get(entry["agendapuntvolgnummer"]) != meeting_id:
+                send_item(entry, meeting_id)
+
+        for key, entry in documents:
+            body = _pick(entry, _INFORMATIEOBJECT_FIELDS) | {"vergaderingen": [{"id": meeting_id}]}
+            if "agendapunt" in entry:
+                body["agendapunten"] = [{"id": items[entry["agendapunt"]]}]
+            put_or_post(
+                "informatieobjecten",
+                state["informatieobjecten"],
+                key,
+                body,
+                f"informatieobject {entry['bestandsnaam']}",
+                file_name=str(entry["bestandsnaam"]),
+            )
+
+        # Items last: a document kept may point at an item that goes until it is sent anew above.
+        withdraw("agendapunten", "agendapunt", state["agendapunten"], set(items))
+    finally:
+        settle()  # also when it stops: a DELETE after a request that was carried out
     report.take_down += state.pop("weghalen", [])
     remember()

@@ -1116,6 +1116,95 @@ def test_a_document_already_gone_from_the_agenda_system_is_withdrawn_all_the_sam
     assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 verwerkt")
 
 
+LOST = (
+    "fout: POST /vergaderingen: de server weigerde het verzoek met 404: not found (controleer het "
+    "adres van de API bij --naar; wat eerder lukte is bewaard in publicatie.json)"
+)
+
+
+@pytest.mark.slow
+def test_documents_withdrawn_while_the_api_is_gone_are_deleted_when_it_is_back(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: their DELETEs answered 404 counted as done and their records went; when the API
+    was back, '3 verstuurd', and the documents stayed public in the agenda system for ever."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        before = _held(project, store)
+        withdrawn = {
+            k: o for k, o in before["informatieobjecten"].items() if "snelfietsroutes/" in k
+        }
+        assert len(withdrawn) == 4  # the voorstel and its three annexes
+        store.lost = True
+        _make_confidential(project)
+        failed = publish_cli(run_cli, project, store.url)
+        kept = _publication(project)["publicaties"][store.url]
+        store.lost = False
+        result = publish_cli(run_cli, project, store.url)
+        after = _held(project, store)
+    assert failed.exit_code == 2, failed.stderr
+    assert failed.stderr.splitlines() == [LOST]
+    meeting, item = before["vergadering"]["id"], before["agendapunten"]["5"]["id"]
+    deletions = [
+        f"DELETE /informatieobjecten/{o['id']}  informatieobject {k} (ingetrokken) → 404"
+        for k, o in sorted(withdrawn.items())
+    ]
+    assert failed.stdout.splitlines() == [
+        *deletions,
+        f"PUT /agendapunten/{item}  agendapunt 5 (gewijzigd) → 404",
+        f"PUT /vergaderingen/{meeting}  vergadering (ter controle) → 404",
+    ]
+    assert not kept.pop("weghalen", None)  # nothing was shown to be withdrawn
+    assert kept == before
+    assert result.exit_code == 0, result.stderr
+    assert [line.replace("→ 204", "→ 404") for line in result.stdout.splitlines()[:4]] == (
+        deletions
+    )
+    assert not set(withdrawn) & set(after["informatieobjecten"])
+    assert not {o["id"] for o in withdrawn.values()} & set(store.objects["informatieobjecten"])
+    assert _take_down(result) == sorted(o["bestand"] for o in withdrawn.values())
+
+
+@pytest.mark.slow
+def test_an_item_withdrawn_while_the_api_is_gone_is_deleted_when_it_is_back(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing else to send, the meeting's PUT shows whether the API is there at all."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        before = _held(project, store)
+        # An item 9 published before and since taken off the agenda with its documents.
+        meeting = before["vergadering"]["id"]
+        body = {"agendapuntvolgnummer": "9", "vergadering": {"id": meeting}}
+        extra = httpx.post(f"{store.url}/agendapunten", json=body).json()["id"]
+        data = json.loads((project.dossiers / WONEN / "publicatie.json").read_text("utf-8"))
+        data["publicaties"][store.url]["agendapunten"]["9"] = {"id": extra, "hash": "x"}
+        (project.dossiers / WONEN / "publicatie.json").write_text(json.dumps(data), "utf-8")
+        store.lost = True
+        failed = publish_cli(run_cli, project, store.url)
+        kept = _publication(project)["publicaties"][store.url]
+        store.lost = False
+        result = publish_cli(run_cli, project, store.url)
+        after = _held(project, store)
+    assert failed.exit_code == 2, failed.stderr
+    assert failed.stderr.splitlines() == [LOST]
+    assert failed.stdout.splitlines() == [
+        f"PUT /vergaderingen/{meeting}  vergadering (ter controle) → 404"
+    ]
+    assert kept["agendapunten"]["9"]["id"] == extra
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"PUT /vergaderingen/{meeting}  vergadering (ter controle) → 200",
+        f"DELETE /agendapunten/{extra}  agendapunt 9 (ingetrokken) → 204",
+        f"De PDF's staan in build/{WONEN}/export/openbaar/; de links wijzen naar publicatie_url "
+        "uit dossiers/organisatie.yaml: zet ze daar neer.",
+        f"2 verwerkt, {8 + 15} ongewijzigd.",
+    ]
+    assert after == before
+
+
 def _take_down(result: CliResult) -> list[str]:
     """The files the closing line asks to take down from publicatie_url."""
     prefix = "Haal weg van publicatie_url, want geen link wijst er nog naar"
