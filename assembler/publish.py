@@ -50,6 +50,8 @@ POST_RETRY_STATUS = frozenset({503})
 DEFAULT_ATTEMPTS = 4
 DEFAULT_BACKOFF = 0.5
 DEFAULT_TIMEOUT = 30.0
+# The meeting as put_or_post knows objects: by collection and key.
+_MEETING = ("vergaderingen", "vergadering")
 
 # The manifest's own extensions are for the package; an ODS server gets only ODS fields.
 _VERGADERING_FIELDS = (
@@ -97,6 +99,10 @@ class PublishFailed(EnvironmentProblem):
 
 class _Gone(Exception):
     """A PUT was answered 404: the agenda system no longer holds the object."""
+
+
+class _Unsure(Exception):
+    """An object to make anew points at one this run has not seen the agenda system hold."""
 
 
 @dataclass(frozen=True)
@@ -524,8 +530,18 @@ def _synchronise(
         elif name not in state.setdefault("weghalen", []):
             state["weghalen"].append(name)
 
-    # Objects to send a PUT for even when unchanged, to see that the agenda system holds them.
+    # Objects to send a PUT for even when unchanged, to see that the agenda system holds them;
+    # and those it showed it holds in this run (a PUT carried out, or made by a POST).
     check: set[tuple[str, str]] = set()
+    confirmed: set[tuple[str, str]] = set()
+    # By collection and key, objects sent in this run and those found unchanged: one sent in
+    # an earlier pass (see _Unsure) is not unchanged in a later one.
+    touched: set[tuple[str, str]] = set()
+    untouched: set[tuple[str, str]] = set()
+
+    def count(object_key: tuple[str, str], sent: bool) -> None:
+        (touched if sent else untouched).add(object_key)
+        report.unchanged = len(untouched - touched)
 
     # Objects the agenda system answered a PUT with 404 for, by collection and key, with that
     # PUT: someone took them away there. Their records keep the old id until the POST that
@@ -541,20 +557,19 @@ def _synchronise(
         cleared: tuple[str, ...] = (),
         file_name: str | None = None,
         recreate: bool = True,
+        parents: tuple[tuple[str, str], ...] = (),
     ) -> str | None:
-        """The object's id; None when it was gone and ``recreate`` is false."""
+        """The object's id; None when it was gone and ``recreate`` is false.
+
+        ``parents`` are the objects it points at: made anew, it is sent with their ids only once
+        this run has seen the agenda system hold them (raising ``_Unsure`` until then)."""
         digest = _digest(body)
         known = holder.get(key)
         missing = gone.get((collection, key))
         same = isinstance(known, dict) and known.get("hash") == digest
-        if (
-            isinstance(known, dict)
-            and known.get("id")
-            and same
-            and missing is None
-            and (collection, key) not in check
-        ):
-            report.unchanged += 1
+        forced = (collection, key) in check - confirmed
+        if isinstance(known, dict) and known.get("id") and same and missing is None and not forced:
+            count((collection, key), sent=False)
             return str(known["id"])
         if (
             isinstance(known, dict)
@@ -573,9 +588,17 @@ def _synchronise(
                 sender.send("PUT", path, what, "ter controle" if same else "gewijzigd", sent)
             except _Gone:
                 missing = gone[(collection, key)] = f"PUT {path}"
+                # Someone took it away there, so perhaps what it points at too: a meeting
+                # deleted with its items, say. It is made anew pointing at their ids only
+                # once their PUTs, sent although unchanged, show they are there (or they were
+                # made anew themselves).
+                check.update(parents)
                 if not recreate:
                     return None
         if missing is not None:
+            if set(parents) - confirmed:
+                check.update(parents)
+                raise _Unsure
             new_id = sender.send("POST", f"/{collection}", what, "opnieuw aangemaakt", body)
             assert new_id is not None
             object_id = new_id
@@ -588,6 +611,8 @@ def _synchronise(
             new_id = sender.send("POST", f"/{collection}", what, "nieuw", body)
             assert new_id is not None
             object_id = new_id
+        count((collection, key), sent=True)
+        confirmed.add((collection, key))
         if object_id != "(nieuw)":
             holder[key] = {"id": object_id, "hash": digest}
             if file_name is not None:
@@ -656,6 +681,7 @@ def _synchronise(
                 f"agendapunt {number}",
                 cleared=("agendapuntOmschrijving",),
                 recreate=recreate,
+                parents=(_MEETING,),
             )
             if item_id is not None:
                 items[number] = item_id
@@ -665,7 +691,8 @@ def _synchronise(
         # is known already: they need only its id, not its own change. All of them, as the
         # server knows them by number and a confidential item may have moved to another. One that
         # is gone from the agenda system shows nothing there; it is made anew after the meeting,
-        # which may be gone too (a server may refuse an item that points at no meeting).
+        # which may be gone too (a server may refuse an item that points at no meeting): the
+        # meeting's PUT is sent then, changed or not, and makes it anew if it is gone.
         known = state.get("vergadering")
         if isinstance(known, dict) and known.get("id"):
             for entry in manifest["agendapunten"]:
@@ -677,32 +704,49 @@ def _synchronise(
         numbers = {entry["agendapuntvolgnummer"] for entry in manifest["agendapunten"]}
         withdrawn = unproven or set(state["agendapunten"]) - numbers
         if sender.client is not None and not sender.present and withdrawn:
-            check.add(("vergaderingen", "vergadering"))
-        meeting_id = put_or_post(
-            "vergaderingen",
-            state,
-            "vergadering",
-            _pick(manifest["vergadering"], _VERGADERING_FIELDS),
-            "vergadering",
-        )
-        assert meeting_id is not None
-        # A meeting made anew has another id: the items sent above point at the old one.
-        for entry in manifest["agendapunten"]:
-            if items_meeting.get(entry["agendapuntvolgnummer"]) != meeting_id:
-                send_item(entry, meeting_id)
+            check.add(_MEETING)
+        while True:
+            try:
+                meeting_id = put_or_post(
+                    "vergaderingen",
+                    state,
+                    "vergadering",
+                    _pick(manifest["vergadering"], _VERGADERING_FIELDS),
+                    "vergadering",
+                )
+                assert meeting_id is not None
+                # A meeting made anew has another id: the items sent above point at the old
+                # one. An item to be seen to be there is sent too.
+                for entry in manifest["agendapunten"]:
+                    number = entry["agendapuntvolgnummer"]
+                    if items_meeting.get(number) != meeting_id or (
+                        ("agendapunten", number) in check - confirmed
+                    ):
+                        send_item(entry, meeting_id)
 
-        for key, entry in documents:
-            body = _pick(entry, _INFORMATIEOBJECT_FIELDS) | {"vergaderingen": [{"id": meeting_id}]}
-            if "agendapunt" in entry:
-                body["agendapunten"] = [{"id": items[entry["agendapunt"]]}]
-            put_or_post(
-                "informatieobjecten",
-                state["informatieobjecten"],
-                key,
-                body,
-                f"informatieobject {entry['bestandsnaam']}",
-                file_name=str(entry["bestandsnaam"]),
-            )
+                for key, entry in documents:
+                    body = _pick(entry, _INFORMATIEOBJECT_FIELDS) | {
+                        "vergaderingen": [{"id": meeting_id}]
+                    }
+                    parents = [_MEETING]
+                    if "agendapunt" in entry:
+                        body["agendapunten"] = [{"id": items[entry["agendapunt"]]}]
+                        parents.append(("agendapunten", entry["agendapunt"]))
+                    put_or_post(
+                        "informatieobjecten",
+                        state["informatieobjecten"],
+                        key,
+                        body,
+                        f"informatieobject {entry['bestandsnaam']}",
+                        file_name=str(entry["bestandsnaam"]),
+                        parents=tuple(parents),
+                    )
+            except _Unsure:
+                # A document gone from the agenda system points at what may be gone too: the
+                # meeting, items and documents are gone through again, now seeing those there
+                # (or making them anew); what is unchanged since is not sent again.
+                continue
+            break
 
         # Items last: a document kept may point at an item that goes until it is sent anew above.
         withdraw("agendapunten", "agendapunt", state["agendapunten"], set(items))

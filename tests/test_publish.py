@@ -933,12 +933,14 @@ def test_a_document_taken_away_in_the_agenda_system_is_made_anew(
     ]
     lines = result.stdout.splitlines()
     put = lines.index(f"PUT /informatieobjecten/{old}  informatieobject {name} (gewijzigd) → 404")
-    assert lines[put + 1] == (
-        f"POST /informatieobjecten  informatieobject {name} (opnieuw aangemaakt) → 201"
-    )
-    # Five requests, of which the PUT answered 404 changed nothing: four were carried out.
-    assert len([line for line in lines if " → " in line]) == 5
-    assert lines[-1] == f"4 verwerkt, {1 + 8 + 15 - 4} ongewijzigd."
+    # Made anew pointing at the meeting once the agenda system showed it still holds it.
+    assert lines[put + 1 : put + 3] == [
+        f"PUT /vergaderingen/{after['vergadering']['id']}  vergadering (ter controle) → 200",
+        f"POST /informatieobjecten  informatieobject {name} (opnieuw aangemaakt) → 201",
+    ]
+    # Six requests, of which the PUT answered 404 changed nothing: five were carried out.
+    assert len([line for line in lines if " → " in line]) == 6
+    assert lines[-1] == f"5 verwerkt, {1 + 8 + 15 - 5} ongewijzigd."
     assert again.exit_code == 0, again.stderr
     assert again.stdout.splitlines()[-1] == f"0 verwerkt, {1 + 8 + 15} ongewijzigd."
 
@@ -983,6 +985,7 @@ def test_a_failed_publish_says_what_it_sent_before_it_stopped(
     assert result.stdout.splitlines() == [
         f"PUT /agendapunten/{item}  agendapunt 5 (gewijzigd) → 200",
         f"PUT /informatieobjecten/{old}  informatieobject {name} (gewijzigd) → 404",
+        f"PUT /vergaderingen/{held['vergadering']['id']}  vergadering (ter controle) → 200",
         f"POST /informatieobjecten  informatieobject {name} (opnieuw aangemaakt) → 201",
     ]
 
@@ -1068,6 +1071,97 @@ def test_a_meeting_taken_away_is_made_anew_and_what_points_at_it_follows(
 
 
 @pytest.mark.slow
+def test_a_meeting_taken_away_while_unchanged_is_made_anew_for_its_changed_item(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: exit 2 at every publish, 'POST /agendapunten: ... 422: verwijst naar wat er niet
+    is: ['ver-1']': the item was made anew pointing at the meeting, unchanged so not sent."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store(cascade=True) as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        before = _held(project, store)
+        old, item = before["vergadering"]["id"], before["agendapunten"]["5"]["id"]
+        assert httpx.delete(f"{store.url}/vergaderingen/{old}").status_code == 204
+        assert store.objects == {c: {} for c in Store.COLLECTIONS}
+        _change_subject(project)
+        result = publish_cli(run_cli, project, store.url)
+        assert result.exit_code == 0, result.stderr
+        after = _held(project, store)
+        again = publish_cli(run_cli, project, store.url)
+    new = after["vergadering"]["id"]
+    assert result.stdout.splitlines()[:3] == [
+        f"PUT /agendapunten/{item}  agendapunt 5 (gewijzigd) → 404",
+        f"PUT /vergaderingen/{old}  vergadering (ter controle) → 404",
+        "POST /vergaderingen  vergadering (opnieuw aangemaakt) → 201",
+    ]
+    assert result.stderr.splitlines()[0] == (
+        f"waarschuwing: vergadering stond niet meer in het vergadersysteem (PUT "
+        f"/vergaderingen/{old} gaf 404) en is opnieuw aangemaakt: /vergaderingen/{new} "
+        "(bewaard in publicatie.json)"
+    )
+    assert len(result.stderr.splitlines()) == 1 + 8 + 15
+    assert len(store.objects["agendapunten"]) == 8
+    assert len(store.objects["informatieobjecten"]) == 15
+    assert store.objects["agendapunten"][after["agendapunten"]["5"]["id"]][
+        "agendapuntOmschrijving"
+    ] == ("Prioritering van de regionale snelfietsroutes")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.splitlines()[-1] == f"0 verwerkt, {1 + 8 + 15} ongewijzigd."
+
+
+@pytest.mark.slow
+def test_an_item_taken_away_while_unchanged_is_made_anew_for_its_changed_annex(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: exit 2 at every publish, 'POST /informatieobjecten: ... 422: verwijst naar wat er
+    niet is: ['age-6']': the annex was made anew pointing at its item, unchanged so not sent."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store(cascade=True) as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        before = _held(project, store)
+        meeting, old = before["vergadering"]["id"], before["agendapunten"]["5"]["id"]
+        documents = {k for k in before["informatieobjecten"] if "snelfietsroutes/" in k}
+        assert httpx.delete(f"{store.url}/agendapunten/{old}").status_code == 204
+        assert len(store.objects["informatieobjecten"]) == 15 - len(documents) == 11
+        dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        title = "Notitie criteria prioritering snelfietsroutes"
+        dossier.write_text(text.replace(title, "Notitie met criteria"), encoding="utf-8")
+        result = publish_cli(run_cli, project, store.url)
+        assert result.exit_code == 0, result.stderr
+        after = _held(project, store)
+        again = publish_cli(run_cli, project, store.url)
+    new = after["agendapunten"]["5"]["id"]
+    lines = result.stdout.splitlines()
+    check = lines.index(f"PUT /vergaderingen/{meeting}  vergadering (ter controle) → 200")
+    assert lines[check + 1 : check + 3] == [
+        f"PUT /agendapunten/{old}  agendapunt 5 (ter controle) → 404",
+        "POST /agendapunten  agendapunt 5 (opnieuw aangemaakt) → 201",
+    ]
+    assert result.stderr.splitlines()[0] == (
+        f"waarschuwing: agendapunt 5 stond niet meer in het vergadersysteem (PUT "
+        f"/agendapunten/{old} gaf 404) en is opnieuw aangemaakt: /agendapunten/{new} (bewaard "
+        "in publicatie.json)"
+    )
+    assert len(result.stderr.splitlines()) == 1 + len(documents)
+    assert {
+        k
+        for k, o in after["informatieobjecten"].items()
+        if store.objects["informatieobjecten"][o["id"]].get("agendapunten") == [{"id": new}]
+    } == documents
+    assert "Notitie met criteria" in json.dumps(store.objects["informatieobjecten"])
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.splitlines()[-1] == f"0 verwerkt, {1 + 8 + 15} ongewijzigd."
+
+
+# What a publish to an API no longer at its address ends with.
+LOST = (
+    "fout: POST /vergaderingen: de server weigerde het verzoek met 404: not found (controleer het "
+    "adres van de API bij --naar; wat eerder lukte is bewaard in publicatie.json)"
+)
+
+
+@pytest.mark.slow
 def test_an_api_gone_from_its_address_is_said_and_what_stood_there_kept(
     project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1080,10 +1174,8 @@ def test_an_api_gone_from_its_address_is_said_and_what_stood_there_kept(
         _change_subject(project)
         result = publish_cli(run_cli, project, store.url)
     assert result.exit_code == 2, result.stderr
-    assert result.stderr.splitlines()[-1] == (
-        "fout: POST /agendapunten: de server weigerde het verzoek met 404: not found (controleer "
-        "het adres van de API bij --naar; wat eerder lukte is bewaard in publicatie.json)"
-    )
+    # The item's PUT answered 404, then the meeting's, sent to see that it is there.
+    assert result.stderr.splitlines()[-1] == LOST
     assert "waarschuwing" not in result.stderr
     kept = _publication(project)["publicaties"][store.url]
     assert not kept.pop("weghalen", None)  # nothing was withdrawn
@@ -1114,12 +1206,6 @@ def test_a_document_already_gone_from_the_agenda_system_is_withdrawn_all_the_sam
     [take_down] = [line for line in lines if line.startswith("Haal weg")]
     assert known["bestand"] in take_down
     assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 verwerkt")
-
-
-LOST = (
-    "fout: POST /vergaderingen: de server weigerde het verzoek met 404: not found (controleer het "
-    "adres van de API bij --naar; wat eerder lukte is bewaard in publicatie.json)"
-)
 
 
 @pytest.mark.slow
