@@ -33,6 +33,7 @@ from assembler.project import DOSSIER_FILE, MEETING_FILE, Project, find_project
 # Each command imports what it needs: `build` starts LibreOffice before pydantic and the
 # PDF libraries are loaded, so that their third of a second overlaps its start.
 if TYPE_CHECKING:
+    from assembler.publish import PublishReport
     from assembler.validate import Catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -345,22 +346,25 @@ def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bo
     build/<vergadering>/export/openbaar/ en horen op dat adres te staan.
     """
     from assembler.package import PUBLIC
-    from assembler.publish import publish_meeting
+    from assembler.publish import PublishFailed, PublishRejected, publish_meeting
 
     project = _project()
-    report = publish_meeting(
-        project,
-        vergadermap,
-        url,
-        token=os.environ.get("ASSEMBLER_ODS_TOKEN", ""),
-        include_confidential=include_confidential,
-        dry_run=dry_run,
-    )
-    for note in report.notes:
-        _say(f"waarschuwing: {note}")
-    for request in report.requests:
-        status = f" → {request.status}" if request.status else ""
-        click.echo(f"{request.method} {request.path}  {request.what} ({request.reason}){status}")
+    try:
+        report = publish_meeting(
+            project,
+            vergadermap,
+            url,
+            token=os.environ.get("ASSEMBLER_ODS_TOKEN", ""),
+            include_confidential=include_confidential,
+            dry_run=dry_run,
+        )
+    except (PublishFailed, PublishRejected) as error:
+        # What the agenda system holds now is what was sent before it stopped: the 404s and
+        # the objects made anew are said before the error that ends the output.
+        if error.report is not None:
+            _say_requests(error.report)
+        raise
+    _say_requests(report)
     exported = [meeting.folder / PUBLIC for meeting in report.export.meetings]
     if report.requests and exported:
         # Only the metadata travels: the files must stand where their links point.
@@ -378,7 +382,16 @@ def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bo
     if report.dry_run:
         click.echo(f"Droog: niets verstuurd ({len(report.requests)} verzoeken gepland).")
     else:
-        click.echo(f"{report.sent} verstuurd, {report.unchanged} ongewijzigd.")
+        click.echo(f"{report.accepted} verwerkt, {report.unchanged} ongewijzigd.")
+
+
+def _say_requests(report: PublishReport) -> None:
+    """The warnings of a publication on stderr, and its requests with their answers."""
+    for note in report.notes:
+        _say(f"waarschuwing: {note}")
+    for request in report.requests:
+        status = f" → {request.status}" if request.status else ""
+        click.echo(f"{request.method} {request.path}  {request.what} ({request.reason}){status}")
 
 
 @main.group(

@@ -50,6 +50,8 @@ POST_RETRY_STATUS = frozenset({503})
 DEFAULT_ATTEMPTS = 4
 DEFAULT_BACKOFF = 0.5
 DEFAULT_TIMEOUT = 30.0
+# The meeting as put_or_post knows objects: by collection and key.
+_MEETING = ("vergaderingen", "vergadering")
 
 # The manifest's own extensions are for the package; an ODS server gets only ODS fields.
 _VERGADERING_FIELDS = (
@@ -85,13 +87,22 @@ _INFORMATIEOBJECT_FIELDS = (
 class PublishRejected(UsageError):
     """The agenda system refused a request (4xx): the data or the token is not accepted."""
 
+    # What was sent before it stopped, and the warnings: the clerk sees them on a failure too.
+    report: PublishReport | None = None
+
 
 class PublishFailed(EnvironmentProblem):
     """The agenda system could not be reached or kept failing (timeouts, 5xx)."""
 
+    report: PublishReport | None = None
+
 
 class _Gone(Exception):
     """A PUT was answered 404: the agenda system no longer holds the object."""
+
+
+class _Unsure(Exception):
+    """An object to make anew points at one this run has not seen the agenda system hold."""
 
 
 @dataclass(frozen=True)
@@ -121,9 +132,10 @@ class PublishReport:
     notes: list[str] = field(default_factory=list)
 
     @property
-    def sent(self) -> int:
-        """Number of requests the server answered (0 in a dry run)."""
-        return sum(1 for r in self.requests if r.status is not None)
+    def accepted(self) -> int:
+        """Number of requests the agenda system carried out, answered 2xx (0 in a dry run)."""
+        # Not every request answered: a PUT answered 404 changed nothing, the POST after it did.
+        return sum(1 for r in self.requests if r.status is not None and 200 <= r.status < 300)
 
 
 def check_url(url: str) -> str:
@@ -218,6 +230,10 @@ class _Sender:
             "Content-Type": "application/json",
         }
         self.report = report
+        # Whether a request of this run was carried out (2xx): only then does a 404 say that
+        # an object is gone, and not that the API is no longer at its address.
+        self.present = False
+        self.last_status: int | None = None  # the answer to the last request sent
         self.attempts = max(1, attempts)
         self.backoff = backoff
         self.sleep = sleep
@@ -227,12 +243,16 @@ class _Sender:
     ) -> str | None:
         """Send one request; return the object's id from the answer (None for DELETE).
 
-        A DELETE answered 404 is done; a PUT answered 404 raises ``_Gone``."""
+        A DELETE answered 404 returns (``last_status`` says so); a PUT answered 404 raises
+        ``_Gone``."""
         if self.client is None:
             self.report.requests.append(Request(method, path, what, reason))
             return "(nieuw)" if method == "POST" else None
         response = self._with_retries(method, path, what, body)
         self.report.requests.append(Request(method, path, what, reason, response.status_code))
+        self.last_status = response.status_code
+        if 200 <= response.status_code < 300:
+            self.present = True
         if method == "DELETE":
             return None
         if method == "PUT" and response.status_code == 404:
@@ -268,8 +288,8 @@ class _Sender:
                     problem = f"de server antwoordde {response.status_code}"
                     carried_out = response.status_code not in POST_RETRY_STATUS
                 elif response.status_code == 404 and method in ("DELETE", "PUT"):
-                    # Already gone: for a DELETE that is what we wanted; a PUT's object is
-                    # created anew, and a POST answered 404 too says the address is wrong.
+                    # The object is gone: for a DELETE that is what we wanted, a PUT's object is
+                    # made anew. A POST answered 404 is refused below: its address is wrong.
                     return response
                 elif response.is_redirect or 300 <= response.status_code < 400:
                     # A sign-in page or a proxy in front of the API: its answer is no object
@@ -443,6 +463,7 @@ def publish_meeting(
         try:
             _synchronise(export, include_confidential, state, sender, report, remember)
         except (PublishFailed, PublishRejected) as error:
+            error.report = report
             state["weghalen"] = _not_linked_elsewhere(
                 project, export.name, state.get("weghalen", [])
             )
@@ -509,6 +530,19 @@ def _synchronise(
         elif name not in state.setdefault("weghalen", []):
             state["weghalen"].append(name)
 
+    # Objects to send a PUT for even when unchanged, to see that the agenda system holds them;
+    # and those it showed it holds in this run (a PUT carried out, or made by a POST).
+    check: set[tuple[str, str]] = set()
+    confirmed: set[tuple[str, str]] = set()
+    # By collection and key, objects sent in this run and those found unchanged: one sent in
+    # an earlier pass (see _Unsure) is not unchanged in a later one.
+    touched: set[tuple[str, str]] = set()
+    untouched: set[tuple[str, str]] = set()
+
+    def count(object_key: tuple[str, str], sent: bool) -> None:
+        (touched if sent else untouched).add(object_key)
+        report.unchanged = len(untouched - touched)
+
     # Objects the agenda system answered a PUT with 404 for, by collection and key, with that
     # PUT: someone took them away there. Their records keep the old id until the POST that
     # makes them anew succeeds, so a 404 for the whole API (a wrong address) loses nothing.
@@ -523,18 +557,19 @@ def _synchronise(
         cleared: tuple[str, ...] = (),
         file_name: str | None = None,
         recreate: bool = True,
+        parents: tuple[tuple[str, str], ...] = (),
     ) -> str | None:
-        """The object's id; None when it was gone and ``recreate`` is false."""
+        """The object's id; None when it was gone and ``recreate`` is false.
+
+        ``parents`` are the objects it points at: made anew, it is sent with their ids only once
+        this run has seen the agenda system hold them (raising ``_Unsure`` until then)."""
         digest = _digest(body)
         known = holder.get(key)
         missing = gone.get((collection, key))
-        if (
-            isinstance(known, dict)
-            and known.get("id")
-            and known.get("hash") == digest
-            and missing is None
-        ):
-            report.unchanged += 1
+        same = isinstance(known, dict) and known.get("hash") == digest
+        forced = (collection, key) in check - confirmed
+        if isinstance(known, dict) and known.get("id") and same and missing is None and not forced:
+            count((collection, key), sent=False)
             return str(known["id"])
         if (
             isinstance(known, dict)
@@ -550,12 +585,20 @@ def _synchronise(
             # confidential: texts that are no longer there are sent empty.
             sent = {name: "" for name in cleared} | body
             try:
-                sender.send("PUT", path, what, "gewijzigd", sent)
+                sender.send("PUT", path, what, "ter controle" if same else "gewijzigd", sent)
             except _Gone:
                 missing = gone[(collection, key)] = f"PUT {path}"
+                # Someone took it away there, so perhaps what it points at too: a meeting
+                # deleted with its items, say. It is made anew pointing at their ids only
+                # once their PUTs, sent although unchanged, show they are there (or they were
+                # made anew themselves).
+                check.update(parents)
                 if not recreate:
                     return None
         if missing is not None:
+            if set(parents) - confirmed:
+                check.update(parents)
+                raise _Unsure
             new_id = sender.send("POST", f"/{collection}", what, "opnieuw aangemaakt", body)
             assert new_id is not None
             object_id = new_id
@@ -568,6 +611,8 @@ def _synchronise(
             new_id = sender.send("POST", f"/{collection}", what, "nieuw", body)
             assert new_id is not None
             object_id = new_id
+        count((collection, key), sent=True)
+        confirmed.add((collection, key))
         if object_id != "(nieuw)":
             holder[key] = {"id": object_id, "hash": digest}
             if file_name is not None:
@@ -577,86 +622,135 @@ def _synchronise(
 
     records = export.publication.get("documenten", {})
 
+    # Withdrawn objects a DELETE was answered 404 for before any request of this run was
+    # carried out, with the file to take down: an API no longer at its address deleted nothing,
+    # so their records stay until a request shows it is there, and the next publish sends the
+    # DELETE again if none does.
+    unproven: list[tuple[dict[str, Any], str, str | None]] = []
+
     def withdraw(collection: str, label: str, holder: dict[str, Any], keep: set[str]) -> None:
         for key in sorted(set(holder) - keep):
             known = holder[key]
             if isinstance(known, dict) and known.get("id"):
                 path = _object_path(collection, str(known["id"]))
                 sender.send("DELETE", path, f"{label} {key}", "ingetrokken", None)
+                name = None
                 if collection == "informatieobjecten" and _at_publication_url(key):
                     name = known.get("bestand") or records.get(key, {}).get("bestandsnaam")
-                    if name:
-                        take_down(str(name))
+                if sender.last_status == 404 and not sender.present:
+                    unproven.append((holder, key, str(name) if name else None))
+                    continue
+                if name:
+                    take_down(str(name))
             if sender.client is not None:
                 del holder[key]
                 remember()
 
-    # Documents that went, such as those of an item that became confidential, go first: a
-    # refused request further on stops the publish, and must not leave them public.
-    documents = list(_documents(export, include_confidential))
-    withdraw(
-        "informatieobjecten",
-        "informatieobject",
-        state["informatieobjecten"],
-        {key for key, _entry in documents},
-    )
+    def settle() -> None:
+        """Count the DELETEs answered 404 as done once the API has shown it is there."""
+        if sender.present and unproven:
+            for holder, key, name in unproven:
+                holder.pop(key, None)
+                if name:
+                    take_down(name)
+            unproven.clear()
+            remember()
 
-    items: dict[str, str] = {}
-    items_meeting: dict[str, str] = {}  # the meeting id each item was sent with
-
-    def send_item(entry: dict[str, Any], meeting_id: str, recreate: bool = True) -> None:
-        number = entry["agendapuntvolgnummer"]
-        body = _pick(entry, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
-        item_id = put_or_post(
-            "agendapunten",
-            state["agendapunten"],
-            number,
-            body,
-            f"agendapunt {number}",
-            cleared=("agendapuntOmschrijving",),
-            recreate=recreate,
-        )
-        if item_id is not None:
-            items[number] = item_id
-            items_meeting[number] = meeting_id
-
-    # So do the items, which clear the onderwerp of one made confidential, when the meeting
-    # is known already: they need only its id, not its own change. All of them, as the
-    # server knows them by number and a confidential item may have moved to another. One that
-    # is gone from the agenda system shows nothing there; it is made anew after the meeting,
-    # which may be gone too (a server may refuse an item that points at no meeting).
-    known = state.get("vergadering")
-    if isinstance(known, dict) and known.get("id"):
-        for entry in manifest["agendapunten"]:
-            send_item(entry, str(known["id"]), recreate=False)
-
-    meeting_id = put_or_post(
-        "vergaderingen",
-        state,
-        "vergadering",
-        _pick(manifest["vergadering"], _VERGADERING_FIELDS),
-        "vergadering",
-    )
-    assert meeting_id is not None
-    # A meeting made anew has another id: the items sent above point at the old one.
-    for entry in manifest["agendapunten"]:
-        if items_meeting.get(entry["agendapuntvolgnummer"]) != meeting_id:
-            send_item(entry, meeting_id)
-
-    for key, entry in documents:
-        body = _pick(entry, _INFORMATIEOBJECT_FIELDS) | {"vergaderingen": [{"id": meeting_id}]}
-        if "agendapunt" in entry:
-            body["agendapunten"] = [{"id": items[entry["agendapunt"]]}]
-        put_or_post(
+    try:
+        # Documents that went, such as those of an item that became confidential, go first: a
+        # refused request further on stops the publish, and must not leave them public.
+        documents = list(_documents(export, include_confidential))
+        withdraw(
             "informatieobjecten",
+            "informatieobject",
             state["informatieobjecten"],
-            key,
-            body,
-            f"informatieobject {entry['bestandsnaam']}",
-            file_name=str(entry["bestandsnaam"]),
+            {key for key, _entry in documents},
         )
 
-    # Items last: a document kept may point at an item that goes until it is sent anew above.
-    withdraw("agendapunten", "agendapunt", state["agendapunten"], set(items))
+        items: dict[str, str] = {}
+        items_meeting: dict[str, str] = {}  # the meeting id each item was sent with
+
+        def send_item(entry: dict[str, Any], meeting_id: str, recreate: bool = True) -> None:
+            number = entry["agendapuntvolgnummer"]
+            body = _pick(entry, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
+            item_id = put_or_post(
+                "agendapunten",
+                state["agendapunten"],
+                number,
+                body,
+                f"agendapunt {number}",
+                cleared=("agendapuntOmschrijving",),
+                recreate=recreate,
+                parents=(_MEETING,),
+            )
+            if item_id is not None:
+                items[number] = item_id
+                items_meeting[number] = meeting_id
+
+        # So do the items, which clear the onderwerp of one made confidential, when the meeting
+        # is known already: they need only its id, not its own change. All of them, as the
+        # server knows them by number and a confidential item may have moved to another. One that
+        # is gone from the agenda system shows nothing there; it is made anew after the meeting,
+        # which may be gone too (a server may refuse an item that points at no meeting): the
+        # meeting's PUT is sent then, changed or not, and makes it anew if it is gone.
+        known = state.get("vergadering")
+        if isinstance(known, dict) and known.get("id"):
+            for entry in manifest["agendapunten"]:
+                send_item(entry, str(known["id"]), recreate=False)
+
+        # A DELETE answered 404 is done only once a request was carried out. When none was
+        # yet, the meeting's PUT is sent though unchanged: an API no longer at its address then
+        # stops the publish here, before the items that went are deleted (answered 404 too).
+        numbers = {entry["agendapuntvolgnummer"] for entry in manifest["agendapunten"]}
+        withdrawn = unproven or set(state["agendapunten"]) - numbers
+        if sender.client is not None and not sender.present and withdrawn:
+            check.add(_MEETING)
+        while True:
+            try:
+                meeting_id = put_or_post(
+                    "vergaderingen",
+                    state,
+                    "vergadering",
+                    _pick(manifest["vergadering"], _VERGADERING_FIELDS),
+                    "vergadering",
+                )
+                assert meeting_id is not None
+                # A meeting made anew has another id: the items sent above point at the old
+                # one. An item to be seen to be there is sent too.
+                for entry in manifest["agendapunten"]:
+                    number = entry["agendapuntvolgnummer"]
+                    if items_meeting.get(number) != meeting_id or (
+                        ("agendapunten", number) in check - confirmed
+                    ):
+                        send_item(entry, meeting_id)
+
+                for key, entry in documents:
+                    body = _pick(entry, _INFORMATIEOBJECT_FIELDS) | {
+                        "vergaderingen": [{"id": meeting_id}]
+                    }
+                    parents = [_MEETING]
+                    if "agendapunt" in entry:
+                        body["agendapunten"] = [{"id": items[entry["agendapunt"]]}]
+                        parents.append(("agendapunten", entry["agendapunt"]))
+                    put_or_post(
+                        "informatieobjecten",
+                        state["informatieobjecten"],
+                        key,
+                        body,
+                        f"informatieobject {entry['bestandsnaam']}",
+                        file_name=str(entry["bestandsnaam"]),
+                        parents=tuple(parents),
+                    )
+            except _Unsure:
+                # A document gone from the agenda system points at what may be gone too: the
+                # meeting, items and documents are gone through again, now seeing those there
+                # (or making them anew); what is unchanged since is not sent again.
+                continue
+            break
+
+        # Items last: a document kept may point at an item that goes until it is sent anew above.
+        withdraw("agendapunten", "agendapunt", state["agendapunten"], set(items))
+    finally:
+        settle()  # also when it stops: a DELETE after a request that was carried out
     report.take_down += state.pop("weghalen", [])
     remember()

@@ -165,7 +165,7 @@ def test_publish_to_prism_is_accepted_and_idempotent(project: Project, prism: st
     bodies = json.dumps([b for _, _, _, b, _ in recorder.calls], ensure_ascii=False)
     assert SECRET_KENMERK not in bodies and SECRET_SUBJECT not in bodies
     assert "overlegsoort" not in bodies and "sha256" not in bodies  # extensions stay home
-    assert report.sent == len(recorder.calls) and report.unchanged == 0
+    assert report.accepted == len(recorder.calls) and report.unchanged == 0
     record = (project.dossiers / WONEN / "publicatie.json").read_text(encoding="utf-8")
     assert TOKEN not in record
     stored = _publication(project)["publicaties"][prism]
@@ -177,7 +177,7 @@ def test_publish_to_prism_is_accepted_and_idempotent(project: Project, prism: st
         second = publish_meeting(
             project, project.dossiers / WONEN, prism, token=TOKEN, client=client
         )
-    assert again.calls == [] and second.sent == 0 and second.requests == []
+    assert again.calls == [] and second.accepted == 0 and second.requests == []
     assert second.unchanged == 1 + 8 + 15
 
 
@@ -350,7 +350,7 @@ def test_503_is_retried_with_backoff(project: Project) -> None:
         )
     assert stub.requests[:3] == [("POST", "/api/v1/vergaderingen")] * 3
     assert pauses[:2] == [0.01, 0.02]
-    assert report.sent == 1 + 8 + 15
+    assert report.accepted == 1 + 8 + 15
     assert _publication(project)["publicaties"][stub.url]["vergadering"]["id"] == "s3"
 
 
@@ -617,7 +617,7 @@ def test_the_command_says_where_the_pdfs_are_that_the_links_point_to(
         f"De PDF's staan in build/{WONEN}/export/openbaar/; de links wijzen naar publicatie_url "
         "uit dossiers/organisatie.yaml: zet ze daar neer."
     )
-    assert lines[-1] == f"{1 + 8 + 15} verstuurd, 0 ongewijzigd."
+    assert lines[-1] == f"{1 + 8 + 15} verwerkt, 0 ongewijzigd."
 
 
 @pytest.mark.slow
@@ -627,7 +627,7 @@ def test_dry_run_sends_nothing(project: Project) -> None:
             project, project.dossiers / WONEN, stub.url, token="", dry_run=True
         )
     assert stub.requests == []
-    assert report.dry_run and report.sent == 0
+    assert report.dry_run and report.accepted == 0
     assert [r.method for r in report.requests].count("POST") == 1 + 8 + 15
     assert all(r.status is None for r in report.requests)
     assert _publication(project)["publicaties"] == {}
@@ -933,11 +933,61 @@ def test_a_document_taken_away_in_the_agenda_system_is_made_anew(
     ]
     lines = result.stdout.splitlines()
     put = lines.index(f"PUT /informatieobjecten/{old}  informatieobject {name} (gewijzigd) → 404")
-    assert lines[put + 1] == (
-        f"POST /informatieobjecten  informatieobject {name} (opnieuw aangemaakt) → 201"
-    )
+    # Made anew pointing at the meeting once the agenda system showed it still holds it.
+    assert lines[put + 1 : put + 3] == [
+        f"PUT /vergaderingen/{after['vergadering']['id']}  vergadering (ter controle) → 200",
+        f"POST /informatieobjecten  informatieobject {name} (opnieuw aangemaakt) → 201",
+    ]
+    # Six requests, of which the PUT answered 404 changed nothing: five were carried out.
+    assert len([line for line in lines if " → " in line]) == 6
+    assert lines[-1] == f"5 verwerkt, {1 + 8 + 15 - 5} ongewijzigd."
     assert again.exit_code == 0, again.stderr
-    assert again.stdout.splitlines()[-1] == f"0 verstuurd, {1 + 8 + 15} ongewijzigd."
+    assert again.stdout.splitlines()[-1] == f"0 verwerkt, {1 + 8 + 15} ongewijzigd."
+
+
+@pytest.mark.slow
+def test_a_failed_publish_says_what_it_sent_before_it_stopped(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: only the error; the 404, the object made anew and its warning were not said."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    name = f"00_{WONEN}_agenda.pdf"
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        held = _held(project, store)
+        [key] = [k for k, o in held["informatieobjecten"].items() if o["bestand"] == name]
+        old = held["informatieobjecten"][key]["id"]
+        [bundle] = [
+            o["id"] for o in held["informatieobjecten"].values() if "bundel" in o["bestand"]
+        ]
+        item = held["agendapunten"]["5"]["id"]
+        assert httpx.delete(f"{store.url}/informatieobjecten/{old}").status_code == 204
+        handle = store.handle
+
+        def refusing(method: str, path: str, body: dict[str, Any] | None) -> Any:
+            if path == f"/api/v1/informatieobjecten/{bundle}":
+                return 422, {"detail": "titel te lang"}
+            return handle(method, path, body)
+
+        store.handle = refusing  # type: ignore[method-assign]
+        _change_subject(project)
+        result = publish_cli(run_cli, project, store.url)
+        new = _publication(project)["publicaties"][store.url]["informatieobjecten"][key]["id"]
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"waarschuwing: informatieobject {name} stond niet meer in het vergadersysteem (PUT "
+        f"/informatieobjecten/{old} gaf 404) en is opnieuw aangemaakt: /informatieobjecten/{new} "
+        "(bewaard in publicatie.json)",
+        f"fout: PUT /informatieobjecten/{bundle}: de server weigerde het verzoek met 422: titel "
+        "te lang (controleer het token en de gegevens; wat eerder lukte is bewaard in "
+        "publicatie.json)",
+    ]
+    assert result.stdout.splitlines() == [
+        f"PUT /agendapunten/{item}  agendapunt 5 (gewijzigd) → 200",
+        f"PUT /informatieobjecten/{old}  informatieobject {name} (gewijzigd) → 404",
+        f"PUT /vergaderingen/{held['vergadering']['id']}  vergadering (ter controle) → 200",
+        f"POST /informatieobjecten  informatieobject {name} (opnieuw aangemaakt) → 201",
+    ]
 
 
 @pytest.mark.slow
@@ -1017,7 +1067,98 @@ def test_a_meeting_taken_away_is_made_anew_and_what_points_at_it_follows(
         o["vergaderingen"] == [{"id": new}] for o in store.objects["informatieobjecten"].values()
     )
     assert store.objects["vergaderingen"][new]["locatie"].endswith("Bussum")
-    assert again.stdout.splitlines()[-1] == f"0 verstuurd, {1 + 8 + 15} ongewijzigd."
+    assert again.stdout.splitlines()[-1] == f"0 verwerkt, {1 + 8 + 15} ongewijzigd."
+
+
+@pytest.mark.slow
+def test_a_meeting_taken_away_while_unchanged_is_made_anew_for_its_changed_item(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: exit 2 at every publish, 'POST /agendapunten: ... 422: verwijst naar wat er niet
+    is: ['ver-1']': the item was made anew pointing at the meeting, unchanged so not sent."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store(cascade=True) as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        before = _held(project, store)
+        old, item = before["vergadering"]["id"], before["agendapunten"]["5"]["id"]
+        assert httpx.delete(f"{store.url}/vergaderingen/{old}").status_code == 204
+        assert store.objects == {c: {} for c in Store.COLLECTIONS}
+        _change_subject(project)
+        result = publish_cli(run_cli, project, store.url)
+        assert result.exit_code == 0, result.stderr
+        after = _held(project, store)
+        again = publish_cli(run_cli, project, store.url)
+    new = after["vergadering"]["id"]
+    assert result.stdout.splitlines()[:3] == [
+        f"PUT /agendapunten/{item}  agendapunt 5 (gewijzigd) → 404",
+        f"PUT /vergaderingen/{old}  vergadering (ter controle) → 404",
+        "POST /vergaderingen  vergadering (opnieuw aangemaakt) → 201",
+    ]
+    assert result.stderr.splitlines()[0] == (
+        f"waarschuwing: vergadering stond niet meer in het vergadersysteem (PUT "
+        f"/vergaderingen/{old} gaf 404) en is opnieuw aangemaakt: /vergaderingen/{new} "
+        "(bewaard in publicatie.json)"
+    )
+    assert len(result.stderr.splitlines()) == 1 + 8 + 15
+    assert len(store.objects["agendapunten"]) == 8
+    assert len(store.objects["informatieobjecten"]) == 15
+    assert store.objects["agendapunten"][after["agendapunten"]["5"]["id"]][
+        "agendapuntOmschrijving"
+    ] == ("Prioritering van de regionale snelfietsroutes")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.splitlines()[-1] == f"0 verwerkt, {1 + 8 + 15} ongewijzigd."
+
+
+@pytest.mark.slow
+def test_an_item_taken_away_while_unchanged_is_made_anew_for_its_changed_annex(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: exit 2 at every publish, 'POST /informatieobjecten: ... 422: verwijst naar wat er
+    niet is: ['age-6']': the annex was made anew pointing at its item, unchanged so not sent."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store(cascade=True) as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        before = _held(project, store)
+        meeting, old = before["vergadering"]["id"], before["agendapunten"]["5"]["id"]
+        documents = {k for k in before["informatieobjecten"] if "snelfietsroutes/" in k}
+        assert httpx.delete(f"{store.url}/agendapunten/{old}").status_code == 204
+        assert len(store.objects["informatieobjecten"]) == 15 - len(documents) == 11
+        dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        title = "Notitie criteria prioritering snelfietsroutes"
+        dossier.write_text(text.replace(title, "Notitie met criteria"), encoding="utf-8")
+        result = publish_cli(run_cli, project, store.url)
+        assert result.exit_code == 0, result.stderr
+        after = _held(project, store)
+        again = publish_cli(run_cli, project, store.url)
+    new = after["agendapunten"]["5"]["id"]
+    lines = result.stdout.splitlines()
+    check = lines.index(f"PUT /vergaderingen/{meeting}  vergadering (ter controle) → 200")
+    assert lines[check + 1 : check + 3] == [
+        f"PUT /agendapunten/{old}  agendapunt 5 (ter controle) → 404",
+        "POST /agendapunten  agendapunt 5 (opnieuw aangemaakt) → 201",
+    ]
+    assert result.stderr.splitlines()[0] == (
+        f"waarschuwing: agendapunt 5 stond niet meer in het vergadersysteem (PUT "
+        f"/agendapunten/{old} gaf 404) en is opnieuw aangemaakt: /agendapunten/{new} (bewaard "
+        "in publicatie.json)"
+    )
+    assert len(result.stderr.splitlines()) == 1 + len(documents)
+    assert {
+        k
+        for k, o in after["informatieobjecten"].items()
+        if store.objects["informatieobjecten"][o["id"]].get("agendapunten") == [{"id": new}]
+    } == documents
+    assert "Notitie met criteria" in json.dumps(store.objects["informatieobjecten"])
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.splitlines()[-1] == f"0 verwerkt, {1 + 8 + 15} ongewijzigd."
+
+
+# What a publish to an API no longer at its address ends with.
+LOST = (
+    "fout: POST /vergaderingen: de server weigerde het verzoek met 404: not found (controleer het "
+    "adres van de API bij --naar; wat eerder lukte is bewaard in publicatie.json)"
+)
 
 
 @pytest.mark.slow
@@ -1033,10 +1174,8 @@ def test_an_api_gone_from_its_address_is_said_and_what_stood_there_kept(
         _change_subject(project)
         result = publish_cli(run_cli, project, store.url)
     assert result.exit_code == 2, result.stderr
-    assert result.stderr.splitlines()[-1] == (
-        "fout: POST /agendapunten: de server weigerde het verzoek met 404: not found (controleer "
-        "het adres van de API bij --naar; wat eerder lukte is bewaard in publicatie.json)"
-    )
+    # The item's PUT answered 404, then the meeting's, sent to see that it is there.
+    assert result.stderr.splitlines()[-1] == LOST
     assert "waarschuwing" not in result.stderr
     kept = _publication(project)["publicaties"][store.url]
     assert not kept.pop("weghalen", None)  # nothing was withdrawn
@@ -1066,7 +1205,90 @@ def test_a_document_already_gone_from_the_agenda_system_is_withdrawn_all_the_sam
     )
     [take_down] = [line for line in lines if line.startswith("Haal weg")]
     assert known["bestand"] in take_down
-    assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 verstuurd")
+    assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 verwerkt")
+
+
+@pytest.mark.slow
+def test_documents_withdrawn_while_the_api_is_gone_are_deleted_when_it_is_back(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: their DELETEs answered 404 counted as done and their records went; when the API
+    was back, '3 verstuurd', and the documents stayed public in the agenda system for ever."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        before = _held(project, store)
+        withdrawn = {
+            k: o for k, o in before["informatieobjecten"].items() if "snelfietsroutes/" in k
+        }
+        assert len(withdrawn) == 4  # the voorstel and its three annexes
+        store.lost = True
+        _make_confidential(project)
+        failed = publish_cli(run_cli, project, store.url)
+        kept = _publication(project)["publicaties"][store.url]
+        store.lost = False
+        result = publish_cli(run_cli, project, store.url)
+        after = _held(project, store)
+    assert failed.exit_code == 2, failed.stderr
+    assert failed.stderr.splitlines() == [LOST]
+    meeting, item = before["vergadering"]["id"], before["agendapunten"]["5"]["id"]
+    deletions = [
+        f"DELETE /informatieobjecten/{o['id']}  informatieobject {k} (ingetrokken) → 404"
+        for k, o in sorted(withdrawn.items())
+    ]
+    assert failed.stdout.splitlines() == [
+        *deletions,
+        f"PUT /agendapunten/{item}  agendapunt 5 (gewijzigd) → 404",
+        f"PUT /vergaderingen/{meeting}  vergadering (ter controle) → 404",
+    ]
+    assert not kept.pop("weghalen", None)  # nothing was shown to be withdrawn
+    assert kept == before
+    assert result.exit_code == 0, result.stderr
+    assert [line.replace("→ 204", "→ 404") for line in result.stdout.splitlines()[:4]] == (
+        deletions
+    )
+    assert not set(withdrawn) & set(after["informatieobjecten"])
+    assert not {o["id"] for o in withdrawn.values()} & set(store.objects["informatieobjecten"])
+    assert _take_down(result) == sorted(o["bestand"] for o in withdrawn.values())
+
+
+@pytest.mark.slow
+def test_an_item_withdrawn_while_the_api_is_gone_is_deleted_when_it_is_back(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing else to send, the meeting's PUT shows whether the API is there at all."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        before = _held(project, store)
+        # An item 9 published before and since taken off the agenda with its documents.
+        meeting = before["vergadering"]["id"]
+        body = {"agendapuntvolgnummer": "9", "vergadering": {"id": meeting}}
+        extra = httpx.post(f"{store.url}/agendapunten", json=body).json()["id"]
+        data = json.loads((project.dossiers / WONEN / "publicatie.json").read_text("utf-8"))
+        data["publicaties"][store.url]["agendapunten"]["9"] = {"id": extra, "hash": "x"}
+        (project.dossiers / WONEN / "publicatie.json").write_text(json.dumps(data), "utf-8")
+        store.lost = True
+        failed = publish_cli(run_cli, project, store.url)
+        kept = _publication(project)["publicaties"][store.url]
+        store.lost = False
+        result = publish_cli(run_cli, project, store.url)
+        after = _held(project, store)
+    assert failed.exit_code == 2, failed.stderr
+    assert failed.stderr.splitlines() == [LOST]
+    assert failed.stdout.splitlines() == [
+        f"PUT /vergaderingen/{meeting}  vergadering (ter controle) → 404"
+    ]
+    assert kept["agendapunten"]["9"]["id"] == extra
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"PUT /vergaderingen/{meeting}  vergadering (ter controle) → 200",
+        f"DELETE /agendapunten/{extra}  agendapunt 9 (ingetrokken) → 204",
+        f"De PDF's staan in build/{WONEN}/export/openbaar/; de links wijzen naar publicatie_url "
+        "uit dossiers/organisatie.yaml: zet ze daar neer.",
+        f"2 verwerkt, {8 + 15} ongewijzigd.",
+    ]
+    assert after == before
 
 
 def _take_down(result: CliResult) -> list[str]:
