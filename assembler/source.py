@@ -238,8 +238,10 @@ class _Builder:
                 and (not value or _LETTER.search(value))
             ):
                 cut = _NUMBER_SIGN.match(self.text_lines[end.line], end.column)
-                if cut:
-                    said = cut.group(1) or cut.group(2)
+                # "portefeuillehouder: # nog niet bekend": a note where the value would be, which
+                # cuts nothing off; quoted, the note would be the value.
+                said = (cut.group(1) or (cut.group(2) if value else None)) if cut else None
+                if said:
                     self.cut_by_comment[path] = (end.line + 1, said.rstrip())
             if not node.style and value in _NULL_WORDS:
                 return None

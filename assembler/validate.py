@@ -168,11 +168,16 @@ class Catalog:
 
 def load_organisation(project: Project) -> Organisatie:
     """Read ``dossiers/organisatie.yaml`` (defaults when absent); raise UsageError when invalid."""
+    return _read_organisation(project)[0]
+
+
+def _read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
+    """The organisation's settings (see load_organisation) and the warnings about its file."""
     path = project.organisation_file
     if not path.exists():
         misnamed = _misnamed_file(path.parent, ORGANISATION_FILE)
         if misnamed is None:
-            return Organisatie.model_validate({})
+            return Organisatie.model_validate({}), []
         # Its settings would silently give way to the defaults in every document.
         shown = project.display(path.parent / misnamed)
         raise SettingsRejected(
@@ -207,7 +212,8 @@ def load_organisation(project: Project) -> Organisatie:
         if problem:
             where = Problem(display, source.line_of(("logo",)), "logo", problem)
             raise SettingsRejected(refused, [where])
-    return organisation
+    # "naam: Regio # 2" would head every document as "Regio".
+    return organisation, comment_cuts(source, display)
 
 
 def _same_letters(path: Path, named: str) -> str | None:
@@ -266,8 +272,9 @@ def load_catalog(
 
     ``organisation`` stands in for ``dossiers/organisatie.yaml`` when given.
     """
+    settings_warnings: list[Problem] = []
     if organisation is None:
-        organisation = load_organisation(project)
+        organisation, settings_warnings = _read_organisation(project)
     catalog = Catalog(project, organisation)
     context = {"kenmerkpatroon": organisation.reference_pattern}
     all_dossiers: list[DossierInput] = []
@@ -291,7 +298,8 @@ def load_catalog(
     catalog.problems.extend(_texts_naming_confidential(project, meetings))
     catalog.everything = meetings
     catalog.meetings, catalog.problems = _select(project, meetings, catalog.problems, paths)
-    catalog.problems = sort_problems(catalog.problems)
+    # The settings go into every document, whichever are checked.
+    catalog.problems = sort_problems(settings_warnings + catalog.problems)
     return catalog
 
 
@@ -901,18 +909,24 @@ _COMPLETE_VALUES = frozenset(
 
 def comment_cuts(source: Source, display: str) -> list[Problem]:
     """A warning for each text that YAML cut short at a '#' the clerk meant as text."""
-    return [
-        Problem(
-            display,
-            line,
-            field_label(path),
-            f"de tekst vanaf {quoted(cut, count=6)} valt weg: YAML leest ' #' als het begin van "
-            'een opmerking (zet de hele tekst tussen aanhalingstekens: "...")',
-            "waarschuwing",
+    problems: list[Problem] = []
+    for path, (line, cut) in source.cut_by_comment.items():
+        spaced = cut[1:2].isspace()  # "# 2", not "#2"
+        if spaced and _last_key(path) in _COMPLETE_VALUES:
+            continue
+        # "R. Verhoeven # wethouder" may be a note meant as one: said how to keep it one too.
+        note = ", of zet twee spaties voor '#' als het een opmerking is" if spaced else ""
+        problems.append(
+            Problem(
+                display,
+                line,
+                field_label(path),
+                f"de tekst vanaf {quoted(cut, count=6)} valt weg: YAML leest ' #' als het begin "
+                f'van een opmerking (zet de hele tekst tussen aanhalingstekens: "..."{note})',
+                "waarschuwing",
+            )
         )
-        for path, (line, cut) in source.cut_by_comment.items()
-        if not (cut[1:2].isspace() and _last_key(path) in _COMPLETE_VALUES)
-    ]
+    return problems
 
 
 def _last_key(path: FieldPath) -> str | None:

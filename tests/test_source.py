@@ -356,12 +356,13 @@ def test_text_that_yaml_cuts_at_a_number_sign_is_kept_for_a_warning() -> None:
 def test_text_that_yaml_cuts_at_a_number_sign_and_a_space_is_kept_for_a_warning() -> None:
     source = parse_yaml(
         b"onderwerp: Regeling # 2 werklocaties\neenheid: Beleid   # zoals ondertekend\n"
-        b"agenda:\n  - Verslag # 3\n  # een opmerking\n",
+        b"agenda:\n  - Verslag # 3\n  # een opmerking\nportefeuillehouder: # nog niet bekend\n",
         Path("d.yaml"),
         "d.yaml",
     )
     assert source.cut_by_comment == {
         ("onderwerp",): (1, "# 2 werklocaties"),
         ("agenda", 0): (4, "# 3"),
-        # A note set apart by more than one space is a comment, as in the documentation.
+        # A note set apart by more than one space is a comment, as in the documentation; so is
+        # one where the value would be: nothing is cut off.
     }

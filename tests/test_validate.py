@@ -1319,19 +1319,30 @@ def test_text_cut_short_at_a_number_sign_with_a_space_is_said(
     """'regeling # 2 werklocaties' loses '# 2 werklocaties' as much as 'regeling #2' does."""
     edit(example_project, SEED, r"^onderwerp: .*", "onderwerp: Wijziging regeling # 2 werklocaties")
     edit(example_project, SEED, r"^  - Instemmen met", "  - Instemmen met plan # 3 en")
-    # A one-word value with a note after it cuts nothing off; nor does a note on its own line.
+    # A one-word value with a note after it cuts nothing off; nor does a note on its own line,
+    # nor one where the value would be (quoted, as the advice says, it would be the value).
     edit(example_project, SEED, r"^verspreiden: Ja", "verspreiden: Ja # openbaar")
+    edit(example_project, SEED, r"^portefeuillehouder: .*", "portefeuillehouder: # nog niet bekend")
     meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
     edit(example_project, meeting, r"^  - dossier: werklocaties", "  - dossier: werklocaties # zie")
+    edit(example_project, meeting, r"^locatie: .*", "locatie: Regiokantoor # tweede verdieping")
+    # The organisation's name heads every document.
+    edit(example_project, "dossiers/organisatie.yaml", r"^naam: .*", "naam: Regio # 2")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 0, result.stderr
     subject = line_of(example_project, SEED, "onderwerp:")
     decision = line_of(example_project, SEED, "  - Instemmen met plan")
+    place = line_of(example_project, meeting, "locatie:")
+    name = line_of(example_project, "dossiers/organisatie.yaml", "naam:")
+    # It may be a note meant as one: the advice says how to keep it one too.
     cut = (
         "valt weg: YAML leest ' #' als het begin van een opmerking "
-        '(zet de hele tekst tussen aanhalingstekens: "...")'
+        "(zet de hele tekst tussen aanhalingstekens: \"...\", of zet twee spaties voor '#' als "
+        "het een opmerking is)"
     )
     assert result.stderr.splitlines() == [
+        f"dossiers/organisatie.yaml:{name}: waarschuwing: naam: de tekst vanaf '# 2' {cut}",
+        f"{meeting}:{place}: waarschuwing: locatie: de tekst vanaf '# tweede verdieping' {cut}",
         f"{SEED}:{subject}: waarschuwing: onderwerp: de tekst vanaf '# 2 werklocaties' {cut}",
         f"{SEED}:{decision}: waarschuwing: voorstel[1]: de tekst vanaf "
         f"'# 3 en bijgaand voorstel aanpak…' {cut}",

@@ -680,7 +680,8 @@ YAML_CASES += [
         3,
         "onderwerp",
         "de tekst vanaf '# 2 woningbouw' valt weg: YAML leest ' #' als het begin van een "
-        'opmerking (zet de hele tekst tussen aanhalingstekens: "...")',
+        'opmerking (zet de hele tekst tussen aanhalingstekens: "...", of zet twee spaties voor '
+        "'#' als het een opmerking is)",
     ),
     Case(
         "kenmerk-vaste-spatie",
