@@ -37,7 +37,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from assembler.source import CURLY, CURLY_QUOTES
+from assembler.source import CURLY, CURLY_QUOTES, between_curly_quotes
 
 DEFAULT_REFERENCE_PATTERN = r"^\d{2}\.\d{7}$"
 DEFAULT_TOOI = "https://identifier.overheid.nl/tooi/id/so/so0006"
@@ -95,12 +95,20 @@ def _quote(value: object) -> str:
     return "'" + text.replace("\n", "\\n") + "'"
 
 
+def _field_as_typed(value: object) -> str | None:
+    """The line 'Mededeling: stand van zaken' that YAML made the field ``value``, else None."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    ((key, text),) = value.items()
+    if not isinstance(key, str) or not (text is None or isinstance(text, str)):
+        return None
+    return f"{key}: {text}" if text else f"{key}:"
+
+
 def _curly_quoted_field(value: object) -> bool:
     """Whether ``value`` is text in curly quotes with a ':' in it, which YAML made a field."""
-    if not isinstance(value, dict) or len(value) != 1:
-        return False
-    key = next(iter(value))
-    return isinstance(key, str) and key[:1] in CURLY
+    typed = _field_as_typed(value)
+    return typed is not None and between_curly_quotes(typed)
 
 
 def _require_text(value: object) -> str:
@@ -108,6 +116,14 @@ def _require_text(value: object) -> str:
         raise _fail("leeg", "is leeg (vul een waarde in)")
     if _curly_quoted_field(value):
         raise _fail("tekst", CURLY_QUOTES)
+    typed = _field_as_typed(value)
+    if typed is not None and any(char in CURLY for char in typed):
+        # "- ’s-Graveland: aanpak": "between quotes" alone would be typed with Word's again.
+        raise _fail(
+            "tekst",
+            f"{_quote(typed)} leest door de ':' als een veld (zet de hele tekst tussen rechte "
+            'aanhalingstekens: "...")',
+        )
     if isinstance(value, list):
         raise _fail(
             "tekst", "moet tekst zijn, geen lijst (schrijf de waarde achter de dubbele punt)"
@@ -212,9 +228,20 @@ def _as_iso(text: str) -> str | None:
         return None
 
 
+def _refuse_curly_quotes(text: str, what: str, instead: str) -> None:
+    """Refuse '“14:00”': Word's quotes, which YAML keeps as part of the value."""
+    if between_curly_quotes(text):
+        raise _fail(
+            "aanhalingstekens",
+            f"{_quote(text)} is geen {what}: YAML telt gekrulde aanhalingstekens niet als "
+            f"aanhalingstekens, maar als deel van de waarde (typ {instead})",
+        )
+
+
 def _parse_date(value: object) -> date:
     text = _require_text(value).strip()
     _refuse_invisible(text, "schrijf JJJJ-MM-DD")
+    _refuse_curly_quotes(text, "datum", f"de datum zonder aanhalingstekens: {text[1:-1].strip()}")
     if not _ISO_DATE.match(text):
         iso = _as_iso(text)
         example = iso if iso else "bijvoorbeeld 2023-04-11"
@@ -235,6 +262,7 @@ IsoDate = Annotated[date, BeforeValidator(_parse_date)]
 def _parse_time(value: object) -> str:
     typed = _require_text(value).strip()
     _refuse_invisible(typed, 'schrijf bijvoorbeeld "14:00"')
+    _refuse_curly_quotes(typed, "tijd", f'rechte aanhalingstekens: "{typed[1:-1].strip()}"')
     # "9:30" and "14.00" (as the agenda prints it) are clear enough: kept as "09:30", "14:00".
     loose = _LOOSE_TIME.match(typed)
     text = f"{int(loose.group(1)):02d}:{loose.group(2)}" if loose else typed
@@ -604,10 +632,12 @@ def _text_with_a_colon(value: object) -> object:
             and (text is None or isinstance(text, str))
         ):
             shown = f"{key}: {text}" if text else f"{key}:"
+            # "’s-Graveland: …": "between quotes" alone would be typed with Word's again.
+            straight = " rechte" if any(char in CURLY for char in shown) else ""
             raise _fail(
                 "punt",
-                f"{_quote(shown)} leest door de ':' als een veld (zet het hele agendapunt tussen "
-                f'aanhalingstekens, zoals - "{key}: …")',
+                f"{_quote(shown)} leest door de ':' als een veld (zet het hele agendapunt tussen"
+                f'{straight} aanhalingstekens, zoals - "{key}: …")',
             )
     return value
 

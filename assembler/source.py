@@ -446,9 +446,14 @@ def _syntax_problem(
             f"{closed} gesloten (zet aan het eind van deze tekst hetzelfde aanhalingsteken)",
         )
     problem = str(error.problem or "")
-    curly = _curly_quoted(text.split("\n"), mark.line) if mark is not None else None
-    if curly is not None and ("expected ':'" in problem or "mapping values" in problem):
-        return _reject(display, curly, f"ongeldige YAML: {CURLY_QUOTES}")
+    if mark is not None and ("expected ':'" in problem or "mapping values" in problem):
+        curly = _curly_quoted(text.split("\n"), mark.line)
+        if curly is not None:
+            return _reject(display, curly, f"ongeldige YAML: {CURLY_QUOTES}")
+        if "mapping values" in problem and _has_curly(text.split("\n"), mark.line):
+            # "’s-Graveland: aanpak", "“Ruimte voor werk”: aanpak": curly quotes that do not
+            # hold the ':'; "between quotes" alone would be typed with Word's quotes again.
+            return _reject(display, line, f"ongeldige YAML: {COLON_AMONG_CURLY}")
     message, at_context = _syntax_message(str(error.problem or ""), context, offending)
     if at_context and error.context_mark is not None:
         # An unclosed bracket or quote is noticed lines later; the clerk fixes where it opened.
@@ -487,21 +492,52 @@ def _hard_space_message(key: str, space: str) -> str:
 
 # Quotes a word processor or mail program makes of '"' and "'": text to YAML, not quotes.
 CURLY = "“”„‘’‚«»"
+# Each opening quote with the ones that close it (“…”, „…” or „…“, ‘…’, «…»). '’' opens
+# nothing: it is the apostrophe of "’s-Graveland" too.
+_CLOSING = {"“": "”“", "„": "”“", "‘": "’‘", "‚": "’‘", "«": "»", "»": "«", "”": "”"}
 CURLY_QUOTES = (
     "de tekst staat tussen gekrulde aanhalingstekens, en die telt YAML niet als "
     "aanhalingstekens, dus leest het de ':' erin als een veld (typ rechte aanhalingstekens: "
     "\"...\" of '...')"
 )
-_OPENS_CURLY = re.compile(rf"^\s*(?:-\s+)?(?:[^\s#'\"\-\[{{][^:#]*?:\s+)?[{CURLY}]")
+COLON_AMONG_CURLY = (
+    "een regel mist ':' of heeft een ':' te veel (schrijf 'sleutel: waarde'; zet de hele tekst "
+    'tussen rechte aanhalingstekens: "...")'
+)
+_ITEM = re.compile(r"^\s*(?:-\s+)?(.*?)\s*$")
+_KEY = re.compile(r"^[^\s#'\"\-\[{][^:#]*?:\s+")
+_NOTE = re.compile(r"\s+#.*$")
+
+
+def between_curly_quotes(text: str) -> bool:
+    """Whether all of ``text`` lies between one pair of curly quotes: '“Aanpak: plan”', not
+    '“Ruimte voor werk”: aanpak' or '“Ruimte”: “werk”'."""
+    text = text.strip()
+    closing = _CLOSING.get(text[:1], "")
+    return (
+        len(text) >= 2
+        and text[-1] in closing
+        and not any(text[at] in closing and text[at + 1] == ":" for at in range(1, len(text) - 2))
+    )
 
 
 def _curly_quoted(lines: list[str], error_line: int) -> int | None:
-    """The line (from 1) of a value opened with a curly quote, on the line of the error or
-    the one above it."""
+    """The line (from 1) of a value between curly quotes, on the line of the error or the one
+    above it."""
     for index in (error_line, error_line - 1):
-        if 0 <= index < len(lines) and _OPENS_CURLY.match(lines[index]):
+        if not 0 <= index < len(lines):
+            continue
+        item = _ITEM.match(lines[index])
+        whole = item.group(1) if item else ""
+        # A list item or a field's value; with a note after it, or without: a '#' may be text.
+        values = (whole, _KEY.sub("", whole, count=1))
+        if any(between_curly_quotes(v) or between_curly_quotes(_NOTE.sub("", v)) for v in values):
             return index + 1
     return None
+
+
+def _has_curly(lines: list[str], error_line: int) -> bool:
+    return 0 <= error_line < len(lines) and any(char in CURLY for char in lines[error_line])
 
 
 _FIELD_LINE = re.compile(r"^\s*(- +)?[^\s:#'\"-][^:]*:(\s|$)")

@@ -340,6 +340,37 @@ def test_text_in_curly_quotes_with_a_colon_asks_for_straight_quotes(text: str) -
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A Dutch apostrophe opens no quote; quotes that close before the ':' do not hold it.
+        "sjabloon: memo\nonderwerp: ’s-Graveland: aanpak werklocaties\n",
+        "sjabloon: memo\nonderwerp: “Ruimte voor werk”: aanpak werklocaties\n",
+        "sjabloon: memo\nonderwerp: “Ruimte”: “werk”\n",
+    ],
+    ids=["apostrof", "dubbele-punt-erbuiten", "twee-paren"],
+)
+def test_a_colon_outside_curly_quotes_asks_to_quote_the_whole_text_with_straight_ones(
+    text: str,
+) -> None:
+    assert messages(text) == [
+        "d.yaml:2: ongeldige YAML: een regel mist ':' of heeft een ':' te veel (schrijf "
+        "'sleutel: waarde'; zet de hele tekst tussen rechte aanhalingstekens: \"...\")"
+    ]
+
+
+def test_a_curly_quoted_text_with_an_apostrophe_or_a_note_is_said_as_curly_quoted() -> None:
+    for text in (
+        "sjabloon: memo\nonderwerp: ‘Gemeente ’s-Graveland: aanpak’\n",
+        "sjabloon: memo\nonderwerp: “Aanpak: werklocaties” # zie memo\n",
+    ):
+        assert messages(text) == [
+            "d.yaml:2: ongeldige YAML: de tekst staat tussen gekrulde aanhalingstekens, en die "
+            "telt YAML niet als aanhalingstekens, dus leest het de ':' erin als een veld (typ "
+            "rechte aanhalingstekens: \"...\" of '...')"
+        ]
+
+
 def test_text_that_yaml_cuts_at_a_number_sign_is_kept_for_a_warning() -> None:
     source = parse_yaml(
         b"onderwerp: #3 Aanpak\nagenda:\n  - Verslag #3 en actielijst\ndatum: 2023-04-11 #oud\n",

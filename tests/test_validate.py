@@ -1521,6 +1521,40 @@ def test_a_list_item_in_curly_quotes_with_a_colon_is_said_as_that(
     ]
 
 
+def test_a_list_item_with_an_apostrophe_before_its_colon_asks_for_straight_quotes(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """'’s-Graveland' is no curly-quoted text: the ':' is to be quoted, with straight quotes."""
+    edit(example_project, SEED, r"^  - Instemmen met .*$", "  - ’s-Graveland: instemmen met plan")
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - Opening.*", "  - ’s-Graveland: stand van zaken")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, '  - ’')}: agenda[1]: '’s-Graveland: "
+        "stand van zaken' leest door de ':' als een veld (zet het hele agendapunt tussen rechte "
+        'aanhalingstekens, zoals - "’s-Graveland: …")',
+        f"{SEED}:{line_of(example_project, SEED, '  - ’')}: voorstel[1]: '’s-Graveland: "
+        "instemmen met plan' leest door de ':' als een veld (zet de hele tekst tussen rechte "
+        'aanhalingstekens: "...")',
+    ]
+
+
+def test_a_time_or_date_in_curly_quotes_names_them(example_project: Path, run_cli: RunCli) -> None:
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^aanvang: .*", "aanvang: “14:00”")
+    edit(example_project, SEED, r"^datum: .*", "datum: „2023-04-11”")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    curly = "YAML telt gekrulde aanhalingstekens niet als aanhalingstekens, maar als deel van de"
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, 'aanvang:')}: aanvang: '“14:00”' is geen "
+        f'tijd: {curly} waarde (typ rechte aanhalingstekens: "14:00")',
+        f"{SEED}:{line_of(example_project, SEED, 'datum:')}: datum: '„2023-04-11”' is geen datum: "
+        f"{curly} waarde (typ de datum zonder aanhalingstekens: 2023-04-11)",
+    ]
+
+
 def test_emoji_that_no_font_has_are_said_at_their_line(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
