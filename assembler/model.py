@@ -80,6 +80,11 @@ def invisible_characters(text: str) -> str | None:
     return f"bevat onzichtbare tekens ({codes})"
 
 
+def without_invisible(text: str) -> str:
+    """``text`` as a message shows it: without its invisible characters, said by their code."""
+    return _INVISIBLE.sub("", text)
+
+
 def _refuse_invisible(text: str, advice: str) -> None:
     """Refuse a value the clerk cannot see is wrong: it holds an invisible character."""
     said = invisible_characters(text)
@@ -135,10 +140,11 @@ def _require_text(value: object) -> str:
     return value
 
 
-# Zero-width space, direction marks, word joiner, byte order mark; and in a one-line text a
-# soft hyphen too. (Zero-width joiners are kept: scripts and emoji need them.)
-_UNSEEN = re.compile("[\u200b\u200e\u200f\u2060\ufeff]")
-_UNSEEN_IN_A_LINE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u00ad]")
+# Zero-width space, word joiner, byte order mark; and in a one-line text a soft hyphen too.
+# (Zero-width joiners are kept: scripts and emoji need them. So are direction marks, U+200E and
+# U+200F: they keep "Bewonersavond שלום 2023" in the order it was typed, and cannot hide text.)
+_UNSEEN = re.compile("[\u200b\u2060\ufeff]")
+_UNSEEN_IN_A_LINE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 
 
 def _text(max_length: int, *, multiline: bool) -> Any:
@@ -359,6 +365,7 @@ def _relative_in(folder: str) -> Callable[[str], str]:
     """A check that a path is relative and stays inside ``folder`` (as a clerk names it)."""
 
     def check(value: str) -> str:
+        _refuse_invisible(value, "typ de naam zo nodig opnieuw")
         if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
             raise _fail(
                 "pad",
@@ -695,6 +702,7 @@ def known_tooi_organisations() -> frozenset[str]:
 
 def _check_tooi(value: str) -> str:
     if value not in known_tooi_organisations():
+        _refuse_invisible(value, "typ de TOOI-URI zo nodig opnieuw")
         raise _fail(
             "tooi",
             f"{_quote(value)} staat niet in de TOOI-lijsten van DiWoo (schrijf de TOOI-URI van "
@@ -704,6 +712,7 @@ def _check_tooi(value: str) -> str:
 
 
 def _check_pattern(value: str) -> str:
+    _refuse_invisible(value, "typ het patroon zo nodig opnieuw")
     try:
         re.compile(value)
     except re.error as error:
@@ -770,6 +779,7 @@ def _item_tries(op: str, argument: Any) -> int:
 
 
 def _check_url(value: str) -> str:
+    _refuse_invisible(value, "typ het webadres zo nodig opnieuw")
     if not re.match(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", value):
         raise _fail(
             "url",

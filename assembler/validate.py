@@ -49,6 +49,7 @@ from assembler.model import (
     invisible_characters,
     markdown_fields,
     parse_verspreiden,
+    without_invisible,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, ORGANISATION_FILE, Project
 from assembler.source import (
@@ -582,8 +583,9 @@ def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput
     return problems
 
 
-# Raised when what _fields_naming says changes, so answers kept by a build are not reused.
-_NAMING_VERSION = 3
+# Raised when what _fields_naming says changes, so answers kept by a build are not reused (4:
+# direction marks kept in texts, and left out when texts are compared).
+_NAMING_VERSION = 4
 # Markdown's emphasis and code marks: "het **Onderhandelingsmandaat** provinciale ..." prints,
 # and reaches the gate, without them.
 _MARKUP = re.compile(r"[*_`]")
@@ -860,12 +862,15 @@ def load_dossier(
     model = DOCUMENT_KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
         choices = ", ".join(sorted(DOCUMENT_KINDS))
+        unseen = invisible_characters(kind) if isinstance(kind, str) else None
         problems.append(
             Problem(
                 display,
                 source.line_of(("sjabloon",)),
                 "sjabloon",
-                f"'{kind}' is geen bekend sjabloon (kies uit: {choices})",
+                f"'{without_invisible(str(kind))}' {unseen} (haal het weg; kies uit: {choices})"
+                if unseen
+                else f"'{kind}' is geen bekend sjabloon (kies uit: {choices})",
             )
         )
         return None
@@ -1528,10 +1533,12 @@ def _message(item: Any, loc: FieldPath, model: type[BaseModel]) -> str:
         keys = ", ".join(_allowed_keys(loc, model)) or "velden"
         return f"moet een blok met velden zijn (schrijf de velden {keys} ingesprongen eronder)"
     if kind == "literal_error":
-        return (
-            f"'{item.get('input')}' is geen toegestane waarde "
-            f"(kies uit: {str(context.get('expected', '')).replace(' or ', ', ')})"
-        )
+        typed = str(item.get("input"))
+        choices = str(context.get("expected", "")).replace(" or ", ", ")
+        unseen = invisible_characters(typed)
+        if unseen:
+            return f"'{without_invisible(typed)}' {unseen} (haal het weg; kies uit: {choices})"
+        return f"'{typed}' is geen toegestane waarde (kies uit: {choices})"
     message: str = item["msg"]
     return message
 

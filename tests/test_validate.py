@@ -1466,7 +1466,8 @@ def test_invisible_characters_are_said_by_their_code(
     edit(example_project, SEED, r"^contactpersoon: ", "contactpersoon: \u202e")
     edit(example_project, SEED, r"^eenheid:", "\u200beenheid:")
     edit(example_project, SEED, r"^kenmerk: 23.0001772", "kenmerk: 23.0001772\u200d")
-    # Dropped, as a zero-width space is in every one-line text: nothing to say.
+    # The zero-width space is dropped, as in every one-line text; a direction mark is kept in
+    # texts (right-to-left words need it), so it is said in an address.
     edit(example_project, SEED, r"^email: .*", "email: a.pols@regiogv.nl\u200b\u200e")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
@@ -1484,8 +1485,58 @@ def test_invisible_characters_are_said_by_their_code(
         "nodig opnieuw)",
         f"{SEED}:{at(zwsp + 'eenheid:')}: {zwsp}eenheid: bevat een onzichtbaar teken (U+200B) in "
         "de naam van het veld 'eenheid' (haal het weg; typ de regel opnieuw)",
+        f"{SEED}:{at('email:')}: email: 'a.pols@regiogv.nl' bevat een onzichtbaar teken (U+200E) "
+        "(haal het weg; schrijf bijvoorbeeld a.pols@regiogv.nl)",
         f"{SEED}:{at('kenmerk:')}: kenmerk: '23.0001772' bevat een onzichtbaar teken (U+200D) "
         "(haal het weg; typ het kenmerk zo nodig opnieuw)",
+    ]
+
+
+def test_direction_marks_are_kept_in_texts_and_said_in_plain_values(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A direction mark keeps right-to-left words in the order typed; a kenmerk needs none."""
+    from docx import Document
+
+    edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: Bewonersavond שלום\u200e 2023")
+    result = run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    agenda = Document(str(example_project / "build" / ECONOMIE / "agenda.docx"))
+    titles = [p.text for p in agenda.paragraphs if p.text.startswith("2. ")]
+    assert titles == ["2. Bewonersavond שלום\u200e 2023"]
+
+    edit(example_project, SEED, r"^kenmerk: .*", "kenmerk: 23.0001772\u200f")
+    edit(example_project, SEED, r"^sjabloon: .*", "sjabloon: voorstel\u200e")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, 'sjabloon:')}: sjabloon: 'voorstel' bevat een "
+        "onzichtbaar teken (U+200E) (haal het weg; kies uit: memo, voorstel)",
+    ]
+    edit(example_project, SEED, r"^sjabloon: .*", "sjabloon: voorstel")
+    result = run_cli("check", cwd=example_project)
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, 'kenmerk:')}: kenmerk: '23.0001772' bevat een "
+        "onzichtbaar teken (U+200F) (haal het weg; typ het kenmerk zo nodig opnieuw)",
+    ]
+
+
+def test_direction_marks_in_the_organisations_settings_are_said(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    settings = "dossiers/organisatie.yaml"
+    edit(example_project, settings, r"^publicatie_url: .*", "publicatie_url: https://a.nl/\u200e")
+    edit(example_project, settings, r"^vergaderingstype: .*", "vergaderingstype: presidium\u200f")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:2] == [
+        f"{settings}:{line_of(example_project, settings, 'vergaderingstype:')}: vergaderingstype: "
+        "'presidium' bevat een onzichtbaar teken (U+200F) (haal het weg; kies uit: "
+        "'raadsvergadering', 'commissievergadering', 'presidium', 'statenvergadering', "
+        "'algemene_bestuursvergadering')",
+        f"{settings}:{line_of(example_project, settings, 'publicatie_url:')}: publicatie_url: "
+        "'https://a.nl/' bevat een onzichtbaar teken (U+200E) (haal het weg; typ het webadres "
+        "zo nodig opnieuw)",
     ]
 
 
