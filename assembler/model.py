@@ -65,8 +65,11 @@ def _fail(kind: str, message: str, **values: Any) -> PydanticCustomError:
 # Characters that show nothing: soft hyphen, zero-width (non-)joiners and space, direction
 # marks, embeddings, overrides and isolates, word joiner, invisible operators, byte order mark.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-# Bidi embeddings, overrides and isolates: they turn the text after them around in the PDF.
-_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Bidi overrides: the letters after them are shown in the reverse order ("\u202e000.05 EUR"
+# reads "RUE 50.000"), so the document says what the file does not. Isolates and embeddings
+# (U+2066-U+2069, U+202A-U+202C) are how right-to-left words are set in a text; they order
+# words, never the letters of one, and are kept.
+_BIDI_OVERRIDE = re.compile("[\u202d\u202e]")
 
 
 def invisible_characters(text: str) -> str | None:
@@ -167,12 +170,14 @@ def _text(max_length: int, *, multiline: bool) -> Any:
             )
         if not multiline and ("\n" in text.strip() or "\t" in text):
             raise _fail("regel", "moet op één regel staan (haal regeleinden en tabs weg)")
-        turning = _BIDI_CONTROL.search(text) if not multiline else None
+        turning = _BIDI_OVERRIDE.search(text)
         if turning:
             raise _fail(
                 "richting",
                 f"bevat een onzichtbaar teken (U+{ord(turning.group()):04X}) dat de tekst in het "
                 "document achterstevoren kan zetten (haal het weg; typ de tekst zo nodig opnieuw)",
+                # Which line of a running text: said at that line.
+                regel=text.count("\n", 0, turning.start()),
             )
         # Pasted along unseen; in a title they would go into bookmarks, file names and the
         # manifest, where an agenda system's search trips over them.

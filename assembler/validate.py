@@ -1484,6 +1484,9 @@ def problems_from_validation(
             # "too short"; the item's own message is the one that helps.
             continue
         line = source.line_of(loc)
+        within = item.get("ctx", {}).get("regel")
+        if isinstance(within, int) and isinstance(item.get("input"), str):
+            line = _text_line(source, loc, item["input"], within)
         if item["type"] == "missing" and len(loc) == 1:
             line, where = _place_of_missing(str(loc[0]), source, model)
             message = _missing_message(loc, model, where)

@@ -1521,6 +1521,41 @@ def test_direction_marks_are_kept_in_texts_and_said_in_plain_values(
     ]
 
 
+def test_a_bidi_override_is_refused_in_running_text_at_its_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """U+202E shows '000.05 EUR' as 'RUE 50.000': the document would say what the file does not."""
+    edit(
+        example_project,
+        SEED,
+        r"^  De ambitie om",
+        "  Het budget is \u202e000.05 EUR\u202c.\n  De ambitie om",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, '  Het budget')}: toelichting: bevat een "
+        "onzichtbaar teken (U+202E) dat de tekst in het document achterstevoren kan zetten (haal "
+        "het weg; typ de tekst zo nodig opnieuw)",
+    ]
+
+
+def test_bidi_isolates_and_embeddings_around_right_to_left_words_are_accepted(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """The recommended way to set a Hebrew or Arabic word in Dutch text; no letter is turned."""
+    edit(
+        example_project,
+        SEED,
+        r"^onderwerp: .*$",
+        "onderwerp: Bewonersavond \u2067שלום\u2069 2023 en \u202bمرحبا\u202c",
+    )
+    edit(example_project, SEED, r"^contactpersoon: .*$", "contactpersoon: \u2068Anouk Pols\u2069")
+    edit(example_project, SEED, r"^  De ambitie om", "  Zie \u2067שלום\u2069. De ambitie om")
+    result = run_cli("check", cwd=example_project)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
 def test_direction_marks_in_the_organisations_settings_are_said(
     example_project: Path, run_cli: RunCli
 ) -> None:
