@@ -179,22 +179,15 @@ def _read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
         misnamed = _misnamed_file(path.parent, ORGANISATION_FILE)
         if misnamed is None:
             return Organisatie.model_validate({}), []
-        # Its settings would silently give way to the defaults in every document.
+        # Its settings would silently give way to the defaults in every document. Said once,
+        # as what ends the run: no problem line above that says the same.
         shown = project.display(path.parent / misnamed)
         raise SettingsRejected(
-            f"{shown}: de instellingen worden niet gelezen, daarom is niets gecontroleerd of "
-            f"gemaakt (hernoem eerst dit bestand naar {ORGANISATION_FILE})",
-            [
-                Problem(
-                    shown,
-                    None,
-                    "",
-                    f"heet niet {ORGANISATION_FILE}, dus zou elk document de standaardinstellingen "
-                    f"krijgen (hernoem dat bestand naar {ORGANISATION_FILE})",
-                )
-            ],
+            f"{shown}: heet niet {ORGANISATION_FILE}, dus worden de instellingen niet gelezen en "
+            f"is niets gecontroleerd of gemaakt (hernoem het bestand naar {ORGANISATION_FILE})"
         )
     display = project.display(path)
+    beside = _read_beside(path, display)
     # Every dossier is checked against these settings (the kenmerkpatroon), so nothing else is.
     refused = (
         f"{display}: ongeldige instellingen, daarom is niets gecontroleerd of gemaakt "
@@ -204,17 +197,17 @@ def _read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
         source = load_yaml(path, display)
         organisation = Organisatie.model_validate(source.data)
     except InputRejected as rejected:
-        raise SettingsRejected(refused, rejected.problems) from None
+        raise SettingsRejected(refused, beside + rejected.problems) from None
     except ValidationError as error:
         problems = problems_from_validation(error, source, Organisatie)
-        raise SettingsRejected(refused, problems) from None
+        raise SettingsRejected(refused, beside + problems) from None
     if organisation.logo:
         problem = logo_problem(project.dossiers / organisation.logo, organisation.logo)
         if problem:
             where = Problem(display, source.line_of(("logo",)), "logo", problem)
-            raise SettingsRejected(refused, [where])
+            raise SettingsRejected(refused, [*beside, where])
     # "naam: Regio # 2" would head every document as "Regio".
-    return organisation, comment_cuts(source, display)
+    return organisation, beside + comment_cuts(source, display)
 
 
 def _same_letters(path: Path, named: str) -> str | None:
@@ -439,6 +432,7 @@ def _load_meeting(
     index) that name no folder: said once every meeting is read (see _folder_problems).
     """
     display = project.display(folder / MEETING_FILE)
+    problems += _read_beside(folder / MEETING_FILE, display)
     dossiers: dict[str, DossierInput] = {}
     for dossier_folder in (folder / name for name in on_disk[folder]):
         dossier = load_dossier(project, dossier_folder, context, problems)
@@ -747,18 +741,49 @@ def _folder_problems(
     return problems
 
 
+# What a settings file's name becomes on Windows and macOS: other capitals, '.yml', a '.txt'
+# that Windows hides ('dossier.yaml.txt'). A copy kept aside ('organisatie.yaml.bak') is not one.
+_VARIANT_ENDINGS = (".yaml", ".yml", ".yaml.txt", ".yml.txt", ".txt")
+
+
+def _variants(folder: Path, meant: str) -> list[str]:
+    """The files in ``folder`` named as ``meant`` ('dossier.yaml') would be, written otherwise."""
+    stem = meant.removesuffix(".yaml").casefold()
+    names = {stem + ending for ending in _VARIANT_ENDINGS}
+    try:
+        found = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
+    except OSError:
+        return []
+    return [name for name in found if name != meant and name.casefold() in names]
+
+
 def _misnamed_file(folder: Path, meant: str = DOSSIER_FILE) -> str | None:
     """A file in ``folder`` that was meant as ``meant`` ('dossier.yaml'): 'dossier.yml',
     'Dossier.yaml', 'dossier.yaml.txt' (Windows hides the last extension)."""
-    stem = meant.removesuffix(".yaml")
-    try:
-        names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
-    except OSError:
-        return None
-    return next(
-        (n for n in names if n != meant and n.casefold().startswith((f"{stem}.y", f"{stem}.txt"))),
-        None,
-    )
+    return next(iter(_variants(folder, meant)), None)
+
+
+def _read_beside(path: Path, display: str) -> list[Problem]:
+    """A warning for each file beside ``path`` named as a variant of it, with other content:
+    the clerk may be editing the one that is not read."""
+    problems: list[Problem] = []
+    for other in _variants(path.parent, path.name):
+        try:
+            same = filecmp.cmp(path, path.parent / other, shallow=False)
+        except OSError:
+            continue  # said where the file itself is read
+        if not same:
+            problems.append(
+                Problem(
+                    display,
+                    None,
+                    "",
+                    f"naast dit bestand staat '{other}' met een andere inhoud, en dat wordt niet "
+                    f"gelezen (haal '{other}' weg, of zet wat erin hoort in {path.name})",
+                    "waarschuwing",
+                )
+            )
+    return problems
 
 
 def folder_name_problem(name: str) -> str | None:
@@ -851,6 +876,7 @@ def load_dossier(
 ) -> DossierInput | None:
     """Validate one dossier folder; add its problems to ``problems``; None when rejected."""
     display = project.display(folder / DOSSIER_FILE)
+    problems += _read_beside(folder / DOSSIER_FILE, display)
     try:
         source = load_yaml(folder / DOSSIER_FILE, display, _TEXT_KEYS)
     except InputRejected as rejected:

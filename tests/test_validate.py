@@ -1392,7 +1392,9 @@ def test_a_meeting_file_under_another_name_is_said_with_its_name(
     ]
 
 
-@pytest.mark.parametrize("name", ["organisatie.yml", "Organisatie.yaml", "organisatie.yaml.txt"])
+@pytest.mark.parametrize(
+    "name", ["organisatie.yml", "Organisatie.yaml", "organisatie.yaml.txt", "organisatie.txt"]
+)
 def test_an_organisation_file_under_another_name_stops_everything(
     example_project: Path, run_cli: RunCli, name: str
 ) -> None:
@@ -1402,10 +1404,53 @@ def test_an_organisation_file_under_another_name_stops_everything(
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"dossiers/{name}: heet niet organisatie.yaml, dus zou elk document de "
-        "standaardinstellingen krijgen (hernoem dat bestand naar organisatie.yaml)",
-        f"fout: dossiers/{name}: de instellingen worden niet gelezen, daarom is niets "
-        "gecontroleerd of gemaakt (hernoem eerst dit bestand naar organisatie.yaml)",
+        f"fout: dossiers/{name}: heet niet organisatie.yaml, dus worden de instellingen niet "
+        "gelezen en is niets gecontroleerd of gemaakt (hernoem het bestand naar organisatie.yaml)",
+    ]
+
+
+def test_a_copy_kept_aside_is_no_misnamed_settings_file(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """'organisatie.yaml.bak' is a backup: without organisatie.yaml the defaults hold."""
+    dossiers = example_project / "dossiers"
+    (dossiers / "organisatie.yaml").rename(dossiers / "organisatie.yaml.bak")
+    folder = dossiers / ECONOMIE / "werklocaties"
+    (folder / "dossier.yaml").rename(folder / "dossier.yaml.oud")
+    (dossiers / WONEN / "vergadering.yaml").rename(dossiers / WONEN / "vergadering.yaml.bak")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, '  - dossier: werklocaties')}: "
+        f"agenda[2].dossier: er is geen dossiermap 'werklocaties' met een dossier.yaml in "
+        f"dossiers/{ECONOMIE} (controleer de mapnaam; is het dossier weggehaald, haal dan ook "
+        "deze regel van de agenda)",
+        f"dossiers/{WONEN}: map met dossiers maar zonder vergadering.yaml (maak vergadering.yaml "
+        "aan met overleg, datum, aanvang, locatie en agenda)",
+    ]
+
+
+def test_a_settings_file_beside_one_named_otherwise_is_said_when_they_differ(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """On Windows one of the two is hidden or seen as the same: the clerk may edit the other."""
+    dossiers = example_project / "dossiers"
+    other = (dossiers / "organisatie.yaml").read_text(encoding="utf-8")
+    (dossiers / "Organisatie.yaml").write_text(other.replace("naam: Regio", "naam: De Regio"))
+    folder = dossiers / ECONOMIE / "werklocaties"
+    shutil.copy(folder / "dossier.yaml", folder / "dossier.yml")
+    edit(example_project, f"{SEED[: -len('.yaml')]}.yml", r"^onderwerp: .*", "onderwerp: Anders")
+    # The same content in both is no matter: whichever is read says the same.
+    shutil.copy(example_project / MEETING, dossiers / ECONOMIE / "vergadering.yml")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "dossiers/organisatie.yaml: waarschuwing: naast dit bestand staat 'Organisatie.yaml' met "
+        "een andere inhoud, en dat wordt niet gelezen (haal 'Organisatie.yaml' weg, of zet wat "
+        "erin hoort in organisatie.yaml)",
+        f"{SEED}: waarschuwing: naast dit bestand staat 'dossier.yml' met een andere inhoud, en "
+        "dat wordt niet gelezen (haal 'dossier.yml' weg, of zet wat erin hoort in dossier.yaml)",
     ]
 
 

@@ -1463,10 +1463,9 @@ MEETING_CASES = [
         lambda c: c.path(ORGANISATIE).rename(c.path("dossiers") / "organisatie.yaml.txt"),
         2,
         (
-            "dossiers/organisatie.yaml.txt: heet niet organisatie.yaml, dus zou elk document de "
-            "standaardinstellingen krijgen (hernoem dat bestand naar organisatie.yaml)",
-            "fout: dossiers/organisatie.yaml.txt: de instellingen worden niet gelezen, daarom is "
-            "niets gecontroleerd of gemaakt (hernoem eerst dit bestand naar organisatie.yaml)",
+            "fout: dossiers/organisatie.yaml.txt: heet niet organisatie.yaml, dus worden de "
+            "instellingen niet gelezen en is niets gecontroleerd of gemaakt (hernoem het bestand "
+            "naar organisatie.yaml)",
         ),
         absent=EVERY_DOSSIER,
         built=(),
