@@ -230,6 +230,9 @@ class _Builder:
             return None
         if isinstance(node, yaml.ScalarNode):
             value: str = node.value
+            if _starts_a_line_with_a_hard_dash(node, self.text_lines):
+                self._problem(path, line, _hard_dash_message(value[1]))
+                return None
             # Plain text, or nothing, followed by '#3 ...'; not a date or number with a note.
             end = node.end_mark
             if (
@@ -262,6 +265,9 @@ class _Builder:
                 self._problem(path, key_line, "een sleutel moet een woord zijn, geen lijst of blok")
                 continue
             key = key_node.value
+            if _starts_a_line_with_a_hard_dash(key_node, self.text_lines):
+                self._problem(path, key_line, _hard_dash_message(key[1]))
+                continue
             if key == "<<":
                 self._problem(path, key_line, "samenvoegen met '<<' is niet toegestaan")
                 continue
@@ -413,6 +419,15 @@ def _syntax_problem(
     hard = _hard_space_after_key(text.split("\n"), mark.line) if mark is not None else None
     if hard is not None:
         return _reject(display, hard[0], _hard_space_message(hard[1], hard[2]))
+    dash = _hard_dash_before(text, mark.line) if mark is not None else None
+    if dash is None and "simple key" in str(error.context or "") and error.context_mark:
+        # The scanner gave up inside the text it took for a key, before it was a token.
+        key_mark = error.context_mark
+        before, at = text.split("\n")[key_mark.line][: key_mark.column], key_mark.column
+        found = _HARD_DASH.match(text.split("\n")[key_mark.line], at)
+        dash = (key_mark.line + 1, found.group(1)) if found and not before.strip() else None
+    if dash is not None:
+        return _reject(display, dash[0], _hard_dash_message(dash[1]))
     offending = ""
     if mark is not None:
         source_lines = text.splitlines()
@@ -487,6 +502,49 @@ def _hard_space_message(key: str, space: str) -> str:
     return (
         f"bevat een vaste spatie (U+{ord(space):04X}) na '{key}:', en die leest YAML niet als "
         "spatie (typ daar een gewone spatie)"
+    )
+
+
+# "-<NBSP>Instemmen met ...": a list's dash with a no-break space after it, from Word or Outlook.
+# YAML reads one word of text, not an item of a list; the line looks right to the clerk.
+_HARD_DASH = re.compile("-([\u00a0\u2007\u202f])")
+
+
+def _starts_a_line_with_a_hard_dash(node: yaml.ScalarNode, lines: list[str]) -> bool:
+    """Whether ``node`` is plain text that starts its line with '-' and a no-break space."""
+    mark = node.start_mark
+    return (
+        not node.style
+        and _HARD_DASH.match(node.value) is not None
+        and not lines[mark.line][: mark.column].strip()
+    )
+
+
+def _hard_dash_before(text: str, error_line: int) -> tuple[int, str] | None:
+    """The line (from 1) and space of the last text up to ``error_line`` (0-based) that starts
+    its line with '-' and a no-break space: what made YAML fail there."""
+    if not any(space in text for space in "\u00a0\u2007\u202f"):
+        return None
+    lines = text.split("\n")
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > error_line:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.plain:
+                mark = token.start_mark
+                dash = _HARD_DASH.match(token.value)
+                if dash and not lines[mark.line][: mark.column].strip():
+                    found = (mark.line + 1, dash.group(1))
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _hard_dash_message(space: str) -> str:
+    return (
+        f"deze regel begint met '-' en een vaste spatie (U+{ord(space):04X}), en die leest YAML "
+        "niet als spatie, dus is het geen punt van een lijst (typ na '-' een gewone spatie)"
     )
 
 

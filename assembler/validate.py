@@ -1518,7 +1518,9 @@ def problems_from_validation(
             message = _missing_message(loc, model, where)
         else:
             message = _message(item, loc, model)
-        problems.append(Problem(source.display, line, field_label(loc), message))
+        # "kenmerk<NBSP>" is shown as the field it was meant to be: the message says the space.
+        label = field_label(tuple(_HARD_SPACE.sub("", p) if isinstance(p, str) else p for p in loc))
+        problems.append(Problem(source.display, line, label, message))
     return sort_problems(problems)
 
 
@@ -1643,11 +1645,26 @@ def _close_key(loc: FieldPath, model: type[BaseModel]) -> str | None:
     return close[0] if close else None
 
 
+# No-break spaces (Word, Outlook): to YAML a letter like any other.
+_HARD_SPACE = re.compile("[\u00a0\u2007\u202f]")
+
+
 def _unknown_key_message(loc: FieldPath, model: type[BaseModel]) -> str:
     guess = _close_key(loc, model)
     unseen = invisible_characters(str(loc[-1])) if loc else None
     if unseen and guess:
         return f"{unseen} in de naam van het veld '{guess}' (haal het weg; typ de regel opnieuw)"
+    key = str(loc[-1]) if loc else ""
+    hard = _HARD_SPACE.search(key)
+    if hard and guess:
+        # "kenmerk<NBSP>: ...": to YAML the space is part of the name. Before the ':' a plain
+        # space does no harm; elsewhere in the name it does not belong.
+        before_colon = _HARD_SPACE.search(key.rstrip("\u00a0\u2007\u202f")) is None
+        advice = "typ daar een gewone spatie" if before_colon else "haal hem weg"
+        return (
+            f"bevat een vaste spatie (U+{ord(hard.group()):04X}) in de naam van het veld "
+            f"'{guess}', en die leest YAML niet als spatie ({advice})"
+        )
     if guess:
         return f"is geen bekend veld (bedoelt u '{guess}'?)"
     allowed = ", ".join(_allowed_keys(loc[:-1], model))

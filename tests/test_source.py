@@ -323,6 +323,38 @@ def test_a_no_break_space_after_a_key_is_said_at_its_line(text: str, line: int, 
     assert messages(text) == [f"d.yaml:{line}: {HARD_SPACE.format(key)}"]
 
 
+HARD_DASH = (
+    "deze regel begint met '-' en een vaste spatie (U+{:04X}), en die leest YAML niet als spatie, "
+    "dus is het geen punt van een lijst (typ na '-' een gewone spatie)"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # The only item: YAML reads the list as one text.
+        ("voorstel:\n  -\u00a0Instemmen met plan\n", "d.yaml:2: voorstel: {}"),
+        # After an item: the scanner fails inside it, at the line below.
+        ("voorstel:\n  - Eerste\n  -\u00a0Tweede\nbehandeling: x\n", "d.yaml:3: {}"),
+        # The first item, failing two lines on.
+        ("agenda:\n  -\u202fOpening\n  # vast\n  - dossier: x\n", "d.yaml:2: {}"),
+        ("agenda:\n  - Opening\n  -\u2007dossier: x\n  - Rondvraag\n", "d.yaml:3: {}"),
+    ],
+    ids=["enige-punt", "tweede-punt", "eerste-punt", "dossier"],
+)
+def test_a_dash_with_a_no_break_space_is_said_at_its_line(text: str, said: str) -> None:
+    space = next(char for char in text if char in "\u00a0\u2007\u202f")
+    assert messages(text) == [said.format(HARD_DASH.format(ord(space)))]
+
+
+def test_a_dash_with_a_no_break_space_in_running_text_is_markdown() -> None:
+    # In a '|' block it is a Markdown list's marker, which the renderer reads as a space.
+    source = parse_yaml(
+        "toelichting: |\n  -\u00a0punt\n  -\u00a0punt\n".encode(), Path("d.yaml"), "d.yaml"
+    )
+    assert source.data == {"toelichting": "-\u00a0punt\n-\u00a0punt\n"}
+
+
 @pytest.mark.parametrize(
     "text",
     [

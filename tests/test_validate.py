@@ -1503,6 +1503,35 @@ def test_a_no_break_space_after_a_key_is_said_at_its_line(
     ]
 
 
+def test_no_break_spaces_in_a_list_or_before_a_colon_are_said_at_their_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """The clerk sees '- ' and 'kenmerk :'; YAML reads the no-break space as a letter."""
+    edit(example_project, SEED, r"^  - Instemmen met", "  -\u00a0Instemmen met")
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - dossier: werklocaties", "  -\u00a0dossier: werklocaties")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    dash = (
+        "deze regel begint met '-' en een vaste spatie (U+00A0), en die leest YAML niet als "
+        "spatie, dus is het geen punt van een lijst (typ na '-' een gewone spatie)"
+    )
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, '  -' + chr(0xA0) + 'dossier')}: {dash}",
+        f"{SEED}:{line_of(example_project, SEED, '  -' + chr(0xA0))}: voorstel: {dash}",
+    ]
+    shutil.copy(REPO / SEED, example_project / SEED)
+    shutil.copy(REPO / meeting, example_project / meeting)
+    edit(example_project, SEED, r"^kenmerk: ", "kenmerk\u00a0: ")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, 'kenmerk')}: kenmerk: bevat een vaste spatie "
+        "(U+00A0) in de naam van het veld 'kenmerk', en die leest YAML niet als spatie (typ daar "
+        "een gewone spatie)",
+    ]
+
+
 def test_invisible_characters_are_said_by_their_code(
     example_project: Path, run_cli: RunCli
 ) -> None:
