@@ -80,8 +80,9 @@ if TYPE_CHECKING:
 # of an older build are made again (4: annexes' scripts and actions left out of the bundles;
 # the stamps' embedded font; the logo at the margin; 5: template comments left out, the
 # voorstel's subject naming the overleg; 6: the marks larger and 5 mm from the edge; 7: a
-# no-break space after a Markdown heading's '#' or a list's marker read as a space).
-CACHE_VERSION = 7
+# no-break space after a Markdown heading's '#' or a list's marker read as a space; 8: direction
+# marks, U+200E and U+200F, kept in texts again, where 7 also had builds that left them out).
+CACHE_VERSION = 8
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
 # 3: errors kept too (they refuse what the template made), comments only warned about.

@@ -37,7 +37,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from assembler.source import CURLY, CURLY_QUOTES
+from assembler.source import CURLY, CURLY_QUOTES, between_curly_quotes
 
 DEFAULT_REFERENCE_PATTERN = r"^\d{2}\.\d{7}$"
 DEFAULT_TOOI = "https://identifier.overheid.nl/tooi/id/so/so0006"
@@ -65,8 +65,11 @@ def _fail(kind: str, message: str, **values: Any) -> PydanticCustomError:
 # Characters that show nothing: soft hyphen, zero-width (non-)joiners and space, direction
 # marks, embeddings, overrides and isolates, word joiner, invisible operators, byte order mark.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-# Bidi embeddings, overrides and isolates: they turn the text after them around in the PDF.
-_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Bidi overrides: the letters after them are shown in the reverse order ("\u202e000.05 EUR"
+# reads "RUE 50.000"), so the document says what the file does not. Isolates and embeddings
+# (U+2066-U+2069, U+202A-U+202C) are how right-to-left words are set in a text; they order
+# words, never the letters of one, and are kept.
+_BIDI_OVERRIDE = re.compile("[\u202d\u202e]")
 
 
 def invisible_characters(text: str) -> str | None:
@@ -78,6 +81,11 @@ def invisible_characters(text: str) -> str | None:
     if len(found) == 1:
         return f"bevat een onzichtbaar teken ({codes})"
     return f"bevat onzichtbare tekens ({codes})"
+
+
+def without_invisible(text: str) -> str:
+    """``text`` as a message shows it: without its invisible characters, said by their code."""
+    return _INVISIBLE.sub("", text)
 
 
 def _refuse_invisible(text: str, advice: str) -> None:
@@ -95,12 +103,20 @@ def _quote(value: object) -> str:
     return "'" + text.replace("\n", "\\n") + "'"
 
 
+def _field_as_typed(value: object) -> str | None:
+    """The line 'Mededeling: stand van zaken' that YAML made the field ``value``, else None."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    ((key, text),) = value.items()
+    if not isinstance(key, str) or not (text is None or isinstance(text, str)):
+        return None
+    return f"{key}: {text}" if text else f"{key}:"
+
+
 def _curly_quoted_field(value: object) -> bool:
     """Whether ``value`` is text in curly quotes with a ':' in it, which YAML made a field."""
-    if not isinstance(value, dict) or len(value) != 1:
-        return False
-    key = next(iter(value))
-    return isinstance(key, str) and key[:1] in CURLY
+    typed = _field_as_typed(value)
+    return typed is not None and between_curly_quotes(typed)
 
 
 def _require_text(value: object) -> str:
@@ -108,6 +124,14 @@ def _require_text(value: object) -> str:
         raise _fail("leeg", "is leeg (vul een waarde in)")
     if _curly_quoted_field(value):
         raise _fail("tekst", CURLY_QUOTES)
+    typed = _field_as_typed(value)
+    if typed is not None and any(char in CURLY for char in typed):
+        # "- ’s-Graveland: aanpak": "between quotes" alone would be typed with Word's again.
+        raise _fail(
+            "tekst",
+            f"{_quote(typed)} leest door de ':' als een veld (zet de hele tekst tussen rechte "
+            'aanhalingstekens: "...")',
+        )
     if isinstance(value, list):
         raise _fail(
             "tekst", "moet tekst zijn, geen lijst (schrijf de waarde achter de dubbele punt)"
@@ -119,10 +143,11 @@ def _require_text(value: object) -> str:
     return value
 
 
-# Zero-width space, direction marks, word joiner, byte order mark; and in a one-line text a
-# soft hyphen too. (Zero-width joiners are kept: scripts and emoji need them.)
-_UNSEEN = re.compile("[\u200b\u200e\u200f\u2060\ufeff]")
-_UNSEEN_IN_A_LINE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u00ad]")
+# Zero-width space, word joiner, byte order mark; and in a one-line text a soft hyphen too.
+# (Zero-width joiners are kept: scripts and emoji need them. So are direction marks, U+200E and
+# U+200F: they keep "Bewonersavond שלום 2023" in the order it was typed, and cannot hide text.)
+_UNSEEN = re.compile("[\u200b\u2060\ufeff]")
+_UNSEEN_IN_A_LINE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 
 
 def _text(max_length: int, *, multiline: bool) -> Any:
@@ -145,12 +170,14 @@ def _text(max_length: int, *, multiline: bool) -> Any:
             )
         if not multiline and ("\n" in text.strip() or "\t" in text):
             raise _fail("regel", "moet op één regel staan (haal regeleinden en tabs weg)")
-        turning = _BIDI_CONTROL.search(text) if not multiline else None
+        turning = _BIDI_OVERRIDE.search(text)
         if turning:
             raise _fail(
                 "richting",
                 f"bevat een onzichtbaar teken (U+{ord(turning.group()):04X}) dat de tekst in het "
                 "document achterstevoren kan zetten (haal het weg; typ de tekst zo nodig opnieuw)",
+                # Which line of a running text: said at that line.
+                regel=text.count("\n", 0, turning.start()),
             )
         # Pasted along unseen; in a title they would go into bookmarks, file names and the
         # manifest, where an agenda system's search trips over them.
@@ -212,9 +239,20 @@ def _as_iso(text: str) -> str | None:
         return None
 
 
+def _refuse_curly_quotes(text: str, what: str, instead: str) -> None:
+    """Refuse '“14:00”': Word's quotes, which YAML keeps as part of the value."""
+    if between_curly_quotes(text):
+        raise _fail(
+            "aanhalingstekens",
+            f"{_quote(text)} is geen {what}: YAML telt gekrulde aanhalingstekens niet als "
+            f"aanhalingstekens, maar als deel van de waarde (typ {instead})",
+        )
+
+
 def _parse_date(value: object) -> date:
     text = _require_text(value).strip()
     _refuse_invisible(text, "schrijf JJJJ-MM-DD")
+    _refuse_curly_quotes(text, "datum", f"de datum zonder aanhalingstekens: {text[1:-1].strip()}")
     if not _ISO_DATE.match(text):
         iso = _as_iso(text)
         example = iso if iso else "bijvoorbeeld 2023-04-11"
@@ -235,6 +273,7 @@ IsoDate = Annotated[date, BeforeValidator(_parse_date)]
 def _parse_time(value: object) -> str:
     typed = _require_text(value).strip()
     _refuse_invisible(typed, 'schrijf bijvoorbeeld "14:00"')
+    _refuse_curly_quotes(typed, "tijd", f'rechte aanhalingstekens: "{typed[1:-1].strip()}"')
     # "9:30" and "14.00" (as the agenda prints it) are clear enough: kept as "09:30", "14:00".
     loose = _LOOSE_TIME.match(typed)
     text = f"{int(loose.group(1)):02d}:{loose.group(2)}" if loose else typed
@@ -331,6 +370,7 @@ def _relative_in(folder: str) -> Callable[[str], str]:
     """A check that a path is relative and stays inside ``folder`` (as a clerk names it)."""
 
     def check(value: str) -> str:
+        _refuse_invisible(value, "typ de naam zo nodig opnieuw")
         if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
             raise _fail(
                 "pad",
@@ -604,10 +644,12 @@ def _text_with_a_colon(value: object) -> object:
             and (text is None or isinstance(text, str))
         ):
             shown = f"{key}: {text}" if text else f"{key}:"
+            # "’s-Graveland: …": "between quotes" alone would be typed with Word's again.
+            straight = " rechte" if any(char in CURLY for char in shown) else ""
             raise _fail(
                 "punt",
-                f"{_quote(shown)} leest door de ':' als een veld (zet het hele agendapunt tussen "
-                f'aanhalingstekens, zoals - "{key}: …")',
+                f"{_quote(shown)} leest door de ':' als een veld (zet het hele agendapunt tussen"
+                f'{straight} aanhalingstekens, zoals - "{key}: …")',
             )
     return value
 
@@ -665,6 +707,7 @@ def known_tooi_organisations() -> frozenset[str]:
 
 def _check_tooi(value: str) -> str:
     if value not in known_tooi_organisations():
+        _refuse_invisible(value, "typ de TOOI-URI zo nodig opnieuw")
         raise _fail(
             "tooi",
             f"{_quote(value)} staat niet in de TOOI-lijsten van DiWoo (schrijf de TOOI-URI van "
@@ -674,6 +717,7 @@ def _check_tooi(value: str) -> str:
 
 
 def _check_pattern(value: str) -> str:
+    _refuse_invisible(value, "typ het patroon zo nodig opnieuw")
     try:
         re.compile(value)
     except re.error as error:
@@ -740,6 +784,7 @@ def _item_tries(op: str, argument: Any) -> int:
 
 
 def _check_url(value: str) -> str:
+    _refuse_invisible(value, "typ het webadres zo nodig opnieuw")
     if not re.match(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", value):
         raise _fail(
             "url",

@@ -230,6 +230,9 @@ class _Builder:
             return None
         if isinstance(node, yaml.ScalarNode):
             value: str = node.value
+            if _starts_a_line_with_a_hard_dash(node, self.text_lines):
+                self._problem(path, line, _hard_dash_message(value[1]))
+                return None
             # Plain text, or nothing, followed by '#3 ...'; not a date or number with a note.
             end = node.end_mark
             if (
@@ -238,8 +241,10 @@ class _Builder:
                 and (not value or _LETTER.search(value))
             ):
                 cut = _NUMBER_SIGN.match(self.text_lines[end.line], end.column)
-                if cut:
-                    said = cut.group(1) or cut.group(2)
+                # "portefeuillehouder: # nog niet bekend": a note where the value would be, which
+                # cuts nothing off; quoted, the note would be the value.
+                said = (cut.group(1) or (cut.group(2) if value else None)) if cut else None
+                if said:
                     self.cut_by_comment[path] = (end.line + 1, said.rstrip())
             if not node.style and value in _NULL_WORDS:
                 return None
@@ -260,6 +265,9 @@ class _Builder:
                 self._problem(path, key_line, "een sleutel moet een woord zijn, geen lijst of blok")
                 continue
             key = key_node.value
+            if _starts_a_line_with_a_hard_dash(key_node, self.text_lines):
+                self._problem(path, key_line, _hard_dash_message(key[1]))
+                continue
             if key == "<<":
                 self._problem(path, key_line, "samenvoegen met '<<' is niet toegestaan")
                 continue
@@ -411,6 +419,15 @@ def _syntax_problem(
     hard = _hard_space_after_key(text.split("\n"), mark.line) if mark is not None else None
     if hard is not None:
         return _reject(display, hard[0], _hard_space_message(hard[1], hard[2]))
+    dash = _hard_dash_before(text, mark.line) if mark is not None else None
+    if dash is None and "simple key" in str(error.context or "") and error.context_mark:
+        # The scanner gave up inside the text it took for a key, before it was a token.
+        key_mark = error.context_mark
+        before, at = text.split("\n")[key_mark.line][: key_mark.column], key_mark.column
+        found = _HARD_DASH.match(text.split("\n")[key_mark.line], at)
+        dash = (key_mark.line + 1, found.group(1)) if found and not before.strip() else None
+    if dash is not None:
+        return _reject(display, dash[0], _hard_dash_message(dash[1]))
     offending = ""
     if mark is not None:
         source_lines = text.splitlines()
@@ -444,9 +461,14 @@ def _syntax_problem(
             f"{closed} gesloten (zet aan het eind van deze tekst hetzelfde aanhalingsteken)",
         )
     problem = str(error.problem or "")
-    curly = _curly_quoted(text.split("\n"), mark.line) if mark is not None else None
-    if curly is not None and ("expected ':'" in problem or "mapping values" in problem):
-        return _reject(display, curly, f"ongeldige YAML: {CURLY_QUOTES}")
+    if mark is not None and ("expected ':'" in problem or "mapping values" in problem):
+        curly = _curly_quoted(text.split("\n"), mark.line)
+        if curly is not None:
+            return _reject(display, curly, f"ongeldige YAML: {CURLY_QUOTES}")
+        if "mapping values" in problem and _has_curly(text.split("\n"), mark.line):
+            # "’s-Graveland: aanpak", "“Ruimte voor werk”: aanpak": curly quotes that do not
+            # hold the ':'; "between quotes" alone would be typed with Word's quotes again.
+            return _reject(display, line, f"ongeldige YAML: {COLON_AMONG_CURLY}")
     message, at_context = _syntax_message(str(error.problem or ""), context, offending)
     if at_context and error.context_mark is not None:
         # An unclosed bracket or quote is noticed lines later; the clerk fixes where it opened.
@@ -483,23 +505,97 @@ def _hard_space_message(key: str, space: str) -> str:
     )
 
 
+# "-<NBSP>Instemmen met ...": a list's dash with a no-break space after it, from Word or Outlook.
+# YAML reads one word of text, not an item of a list; the line looks right to the clerk.
+_HARD_DASH = re.compile("-([\u00a0\u2007\u202f])")
+
+
+def _starts_a_line_with_a_hard_dash(node: yaml.ScalarNode, lines: list[str]) -> bool:
+    """Whether ``node`` is plain text that starts its line with '-' and a no-break space."""
+    mark = node.start_mark
+    return (
+        not node.style
+        and _HARD_DASH.match(node.value) is not None
+        and not lines[mark.line][: mark.column].strip()
+    )
+
+
+def _hard_dash_before(text: str, error_line: int) -> tuple[int, str] | None:
+    """The line (from 1) and space of the last text up to ``error_line`` (0-based) that starts
+    its line with '-' and a no-break space: what made YAML fail there."""
+    if not any(space in text for space in "\u00a0\u2007\u202f"):
+        return None
+    lines = text.split("\n")
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > error_line:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.plain:
+                mark = token.start_mark
+                dash = _HARD_DASH.match(token.value)
+                if dash and not lines[mark.line][: mark.column].strip():
+                    found = (mark.line + 1, dash.group(1))
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _hard_dash_message(space: str) -> str:
+    return (
+        f"deze regel begint met '-' en een vaste spatie (U+{ord(space):04X}), en die leest YAML "
+        "niet als spatie, dus is het geen punt van een lijst (typ na '-' een gewone spatie)"
+    )
+
+
 # Quotes a word processor or mail program makes of '"' and "'": text to YAML, not quotes.
 CURLY = "“”„‘’‚«»"
+# Each opening quote with the ones that close it (“…”, „…” or „…“, ‘…’, «…»). '’' opens
+# nothing: it is the apostrophe of "’s-Graveland" too.
+_CLOSING = {"“": "”“", "„": "”“", "‘": "’‘", "‚": "’‘", "«": "»", "»": "«", "”": "”"}
 CURLY_QUOTES = (
     "de tekst staat tussen gekrulde aanhalingstekens, en die telt YAML niet als "
     "aanhalingstekens, dus leest het de ':' erin als een veld (typ rechte aanhalingstekens: "
     "\"...\" of '...')"
 )
-_OPENS_CURLY = re.compile(rf"^\s*(?:-\s+)?(?:[^\s#'\"\-\[{{][^:#]*?:\s+)?[{CURLY}]")
+COLON_AMONG_CURLY = (
+    "een regel mist ':' of heeft een ':' te veel (schrijf 'sleutel: waarde'; zet de hele tekst "
+    'tussen rechte aanhalingstekens: "...")'
+)
+_ITEM = re.compile(r"^\s*(?:-\s+)?(.*?)\s*$")
+_KEY = re.compile(r"^[^\s#'\"\-\[{][^:#]*?:\s+")
+_NOTE = re.compile(r"\s+#.*$")
+
+
+def between_curly_quotes(text: str) -> bool:
+    """Whether all of ``text`` lies between one pair of curly quotes: '“Aanpak: plan”', not
+    '“Ruimte voor werk”: aanpak' or '“Ruimte”: “werk”'."""
+    text = text.strip()
+    closing = _CLOSING.get(text[:1], "")
+    return (
+        len(text) >= 2
+        and text[-1] in closing
+        and not any(text[at] in closing and text[at + 1] == ":" for at in range(1, len(text) - 2))
+    )
 
 
 def _curly_quoted(lines: list[str], error_line: int) -> int | None:
-    """The line (from 1) of a value opened with a curly quote, on the line of the error or
-    the one above it."""
+    """The line (from 1) of a value between curly quotes, on the line of the error or the one
+    above it."""
     for index in (error_line, error_line - 1):
-        if 0 <= index < len(lines) and _OPENS_CURLY.match(lines[index]):
+        if not 0 <= index < len(lines):
+            continue
+        item = _ITEM.match(lines[index])
+        whole = item.group(1) if item else ""
+        # A list item or a field's value; with a note after it, or without: a '#' may be text.
+        values = (whole, _KEY.sub("", whole, count=1))
+        if any(between_curly_quotes(v) or between_curly_quotes(_NOTE.sub("", v)) for v in values):
             return index + 1
     return None
+
+
+def _has_curly(lines: list[str], error_line: int) -> bool:
+    return 0 <= error_line < len(lines) and any(char in CURLY for char in lines[error_line])
 
 
 _FIELD_LINE = re.compile(r"^\s*(- +)?[^\s:#'\"-][^:]*:(\s|$)")

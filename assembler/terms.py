@@ -39,9 +39,9 @@ MIN_TERM_CHARS_ELSEWHERE = 30
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
 _SINGLE_QUOTES = re.compile("[\u2018\u2019\u201a\u201b\u2032]")
 _DOUBLE_QUOTES = re.compile("[\u201c\u201d\u201e\u201f\u2033]")
-# And soft hyphens, zero-width spaces and joiners, word joiners and BOMs: pasted text carries
-# them unseen, and a PDF's text often lacks them.
-_SPACE = re.compile(r"[\s\u00ad\u200b-\u200d\u2060\ufeff]+", re.UNICODE)
+# And soft hyphens, zero-width spaces and joiners, direction marks, word joiners and BOMs:
+# pasted text carries them unseen, and a PDF's text often lacks them.
+_SPACE = re.compile(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", re.UNICODE)
 
 
 def squash(text: str) -> str:

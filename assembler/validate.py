@@ -49,6 +49,7 @@ from assembler.model import (
     invisible_characters,
     markdown_fields,
     parse_verspreiden,
+    without_invisible,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, ORGANISATION_FILE, Project
 from assembler.source import (
@@ -168,27 +169,25 @@ class Catalog:
 
 def load_organisation(project: Project) -> Organisatie:
     """Read ``dossiers/organisatie.yaml`` (defaults when absent); raise UsageError when invalid."""
+    return _read_organisation(project)[0]
+
+
+def _read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
+    """The organisation's settings (see load_organisation) and the warnings about its file."""
     path = project.organisation_file
     if not path.exists():
         misnamed = _misnamed_file(path.parent, ORGANISATION_FILE)
         if misnamed is None:
-            return Organisatie.model_validate({})
-        # Its settings would silently give way to the defaults in every document.
+            return Organisatie.model_validate({}), []
+        # Its settings would silently give way to the defaults in every document. Said once,
+        # as what ends the run: no problem line above that says the same.
         shown = project.display(path.parent / misnamed)
         raise SettingsRejected(
-            f"{shown}: de instellingen worden niet gelezen, daarom is niets gecontroleerd of "
-            f"gemaakt (hernoem eerst dit bestand naar {ORGANISATION_FILE})",
-            [
-                Problem(
-                    shown,
-                    None,
-                    "",
-                    f"heet niet {ORGANISATION_FILE}, dus zou elk document de standaardinstellingen "
-                    f"krijgen (hernoem dat bestand naar {ORGANISATION_FILE})",
-                )
-            ],
+            f"{shown}: heet niet {ORGANISATION_FILE}, dus worden de instellingen niet gelezen en "
+            f"is niets gecontroleerd of gemaakt (hernoem het bestand naar {ORGANISATION_FILE})"
         )
     display = project.display(path)
+    beside = _read_beside(path, display)
     # Every dossier is checked against these settings (the kenmerkpatroon), so nothing else is.
     refused = (
         f"{display}: ongeldige instellingen, daarom is niets gecontroleerd of gemaakt "
@@ -198,16 +197,17 @@ def load_organisation(project: Project) -> Organisatie:
         source = load_yaml(path, display)
         organisation = Organisatie.model_validate(source.data)
     except InputRejected as rejected:
-        raise SettingsRejected(refused, rejected.problems) from None
+        raise SettingsRejected(refused, beside + rejected.problems) from None
     except ValidationError as error:
         problems = problems_from_validation(error, source, Organisatie)
-        raise SettingsRejected(refused, problems) from None
+        raise SettingsRejected(refused, beside + problems) from None
     if organisation.logo:
         problem = logo_problem(project.dossiers / organisation.logo, organisation.logo)
         if problem:
             where = Problem(display, source.line_of(("logo",)), "logo", problem)
-            raise SettingsRejected(refused, [where])
-    return organisation
+            raise SettingsRejected(refused, [*beside, where])
+    # "naam: Regio # 2" would head every document as "Regio".
+    return organisation, beside + comment_cuts(source, display)
 
 
 def _same_letters(path: Path, named: str) -> str | None:
@@ -266,8 +266,9 @@ def load_catalog(
 
     ``organisation`` stands in for ``dossiers/organisatie.yaml`` when given.
     """
+    settings_warnings: list[Problem] = []
     if organisation is None:
-        organisation = load_organisation(project)
+        organisation, settings_warnings = _read_organisation(project)
     catalog = Catalog(project, organisation)
     context = {"kenmerkpatroon": organisation.reference_pattern}
     all_dossiers: list[DossierInput] = []
@@ -291,7 +292,8 @@ def load_catalog(
     catalog.problems.extend(_texts_naming_confidential(project, meetings))
     catalog.everything = meetings
     catalog.meetings, catalog.problems = _select(project, meetings, catalog.problems, paths)
-    catalog.problems = sort_problems(catalog.problems)
+    # The settings go into every document, whichever are checked.
+    catalog.problems = sort_problems(settings_warnings + catalog.problems)
     return catalog
 
 
@@ -430,6 +432,7 @@ def _load_meeting(
     index) that name no folder: said once every meeting is read (see _folder_problems).
     """
     display = project.display(folder / MEETING_FILE)
+    problems += _read_beside(folder / MEETING_FILE, display)
     dossiers: dict[str, DossierInput] = {}
     for dossier_folder in (folder / name for name in on_disk[folder]):
         dossier = load_dossier(project, dossier_folder, context, problems)
@@ -574,8 +577,9 @@ def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput
     return problems
 
 
-# Raised when what _fields_naming says changes, so answers kept by a build are not reused.
-_NAMING_VERSION = 3
+# Raised when what _fields_naming says changes, so answers kept by a build are not reused (4:
+# direction marks kept in texts, and left out when texts are compared).
+_NAMING_VERSION = 4
 # Markdown's emphasis and code marks: "het **Onderhandelingsmandaat** provinciale ..." prints,
 # and reaches the gate, without them.
 _MARKUP = re.compile(r"[*_`]")
@@ -737,18 +741,49 @@ def _folder_problems(
     return problems
 
 
+# What a settings file's name becomes on Windows and macOS: other capitals, '.yml', a '.txt'
+# that Windows hides ('dossier.yaml.txt'). A copy kept aside ('organisatie.yaml.bak') is not one.
+_VARIANT_ENDINGS = (".yaml", ".yml", ".yaml.txt", ".yml.txt", ".txt")
+
+
+def _variants(folder: Path, meant: str) -> list[str]:
+    """The files in ``folder`` named as ``meant`` ('dossier.yaml') would be, written otherwise."""
+    stem = meant.removesuffix(".yaml").casefold()
+    names = {stem + ending for ending in _VARIANT_ENDINGS}
+    try:
+        found = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
+    except OSError:
+        return []
+    return [name for name in found if name != meant and name.casefold() in names]
+
+
 def _misnamed_file(folder: Path, meant: str = DOSSIER_FILE) -> str | None:
     """A file in ``folder`` that was meant as ``meant`` ('dossier.yaml'): 'dossier.yml',
     'Dossier.yaml', 'dossier.yaml.txt' (Windows hides the last extension)."""
-    stem = meant.removesuffix(".yaml")
-    try:
-        names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
-    except OSError:
-        return None
-    return next(
-        (n for n in names if n != meant and n.casefold().startswith((f"{stem}.y", f"{stem}.txt"))),
-        None,
-    )
+    return next(iter(_variants(folder, meant)), None)
+
+
+def _read_beside(path: Path, display: str) -> list[Problem]:
+    """A warning for each file beside ``path`` named as a variant of it, with other content:
+    the clerk may be editing the one that is not read."""
+    problems: list[Problem] = []
+    for other in _variants(path.parent, path.name):
+        try:
+            same = filecmp.cmp(path, path.parent / other, shallow=False)
+        except OSError:
+            continue  # said where the file itself is read
+        if not same:
+            problems.append(
+                Problem(
+                    display,
+                    None,
+                    "",
+                    f"naast dit bestand staat '{other}' met een andere inhoud, en dat wordt niet "
+                    f"gelezen (haal '{other}' weg, of zet wat erin hoort in {path.name})",
+                    "waarschuwing",
+                )
+            )
+    return problems
 
 
 def folder_name_problem(name: str) -> str | None:
@@ -841,6 +876,7 @@ def load_dossier(
 ) -> DossierInput | None:
     """Validate one dossier folder; add its problems to ``problems``; None when rejected."""
     display = project.display(folder / DOSSIER_FILE)
+    problems += _read_beside(folder / DOSSIER_FILE, display)
     try:
         source = load_yaml(folder / DOSSIER_FILE, display, _TEXT_KEYS)
     except InputRejected as rejected:
@@ -852,12 +888,15 @@ def load_dossier(
     model = DOCUMENT_KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
         choices = ", ".join(sorted(DOCUMENT_KINDS))
+        unseen = invisible_characters(kind) if isinstance(kind, str) else None
         problems.append(
             Problem(
                 display,
                 source.line_of(("sjabloon",)),
                 "sjabloon",
-                f"'{kind}' is geen bekend sjabloon (kies uit: {choices})",
+                f"'{without_invisible(str(kind))}' {unseen} (haal het weg; kies uit: {choices})"
+                if unseen
+                else f"'{kind}' is geen bekend sjabloon (kies uit: {choices})",
             )
         )
         return None
@@ -901,18 +940,24 @@ _COMPLETE_VALUES = frozenset(
 
 def comment_cuts(source: Source, display: str) -> list[Problem]:
     """A warning for each text that YAML cut short at a '#' the clerk meant as text."""
-    return [
-        Problem(
-            display,
-            line,
-            field_label(path),
-            f"de tekst vanaf {quoted(cut, count=6)} valt weg: YAML leest ' #' als het begin van "
-            'een opmerking (zet de hele tekst tussen aanhalingstekens: "...")',
-            "waarschuwing",
+    problems: list[Problem] = []
+    for path, (line, cut) in source.cut_by_comment.items():
+        spaced = cut[1:2].isspace()  # "# 2", not "#2"
+        if spaced and _last_key(path) in _COMPLETE_VALUES:
+            continue
+        # "R. Verhoeven # wethouder" may be a note meant as one: said how to keep it one too.
+        note = ", of zet twee spaties voor '#' als het een opmerking is" if spaced else ""
+        problems.append(
+            Problem(
+                display,
+                line,
+                field_label(path),
+                f"de tekst vanaf {quoted(cut, count=6)} valt weg: YAML leest ' #' als het begin "
+                f'van een opmerking (zet de hele tekst tussen aanhalingstekens: "..."{note})',
+                "waarschuwing",
+            )
         )
-        for path, (line, cut) in source.cut_by_comment.items()
-        if not (cut[1:2].isspace() and _last_key(path) in _COMPLETE_VALUES)
-    ]
+    return problems
 
 
 def _last_key(path: FieldPath) -> str | None:
@@ -1465,12 +1510,17 @@ def problems_from_validation(
             # "too short"; the item's own message is the one that helps.
             continue
         line = source.line_of(loc)
+        within = item.get("ctx", {}).get("regel")
+        if isinstance(within, int) and isinstance(item.get("input"), str):
+            line = _text_line(source, loc, item["input"], within)
         if item["type"] == "missing" and len(loc) == 1:
             line, where = _place_of_missing(str(loc[0]), source, model)
             message = _missing_message(loc, model, where)
         else:
             message = _message(item, loc, model)
-        problems.append(Problem(source.display, line, field_label(loc), message))
+        # "kenmerk<NBSP>" is shown as the field it was meant to be: the message says the space.
+        label = field_label(tuple(_HARD_SPACE.sub("", p) if isinstance(p, str) else p for p in loc))
+        problems.append(Problem(source.display, line, label, message))
     return sort_problems(problems)
 
 
@@ -1514,10 +1564,12 @@ def _message(item: Any, loc: FieldPath, model: type[BaseModel]) -> str:
         keys = ", ".join(_allowed_keys(loc, model)) or "velden"
         return f"moet een blok met velden zijn (schrijf de velden {keys} ingesprongen eronder)"
     if kind == "literal_error":
-        return (
-            f"'{item.get('input')}' is geen toegestane waarde "
-            f"(kies uit: {str(context.get('expected', '')).replace(' or ', ', ')})"
-        )
+        typed = str(item.get("input"))
+        choices = str(context.get("expected", "")).replace(" or ", ", ")
+        unseen = invisible_characters(typed)
+        if unseen:
+            return f"'{without_invisible(typed)}' {unseen} (haal het weg; kies uit: {choices})"
+        return f"'{typed}' is geen toegestane waarde (kies uit: {choices})"
     message: str = item["msg"]
     return message
 
@@ -1593,11 +1645,26 @@ def _close_key(loc: FieldPath, model: type[BaseModel]) -> str | None:
     return close[0] if close else None
 
 
+# No-break spaces (Word, Outlook): to YAML a letter like any other.
+_HARD_SPACE = re.compile("[\u00a0\u2007\u202f]")
+
+
 def _unknown_key_message(loc: FieldPath, model: type[BaseModel]) -> str:
     guess = _close_key(loc, model)
     unseen = invisible_characters(str(loc[-1])) if loc else None
     if unseen and guess:
         return f"{unseen} in de naam van het veld '{guess}' (haal het weg; typ de regel opnieuw)"
+    key = str(loc[-1]) if loc else ""
+    hard = _HARD_SPACE.search(key)
+    if hard and guess:
+        # "kenmerk<NBSP>: ...": to YAML the space is part of the name. Before the ':' a plain
+        # space does no harm; elsewhere in the name it does not belong.
+        before_colon = _HARD_SPACE.search(key.rstrip("\u00a0\u2007\u202f")) is None
+        advice = "typ daar een gewone spatie" if before_colon else "haal hem weg"
+        return (
+            f"bevat een vaste spatie (U+{ord(hard.group()):04X}) in de naam van het veld "
+            f"'{guess}', en die leest YAML niet als spatie ({advice})"
+        )
     if guess:
         return f"is geen bekend veld (bedoelt u '{guess}'?)"
     allowed = ", ".join(_allowed_keys(loc[:-1], model))

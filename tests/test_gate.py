@@ -106,6 +106,13 @@ def test_squash_ignores_case_white_space_and_dash_kinds() -> None:
     )
 
 
+def test_squash_ignores_direction_marks() -> None:
+    """Kept in a title ("Bewonersavond שלום 2023"), they are often not in a PDF's text."""
+    assert gate.squash("Bewonersavond שלום\u200e 2023\u200f") == gate.squash(
+        "Bewonersavond שלום 2023"
+    )
+
+
 def test_identical_page_inside_a_bigger_pdf_is_found(tmp_path: Path) -> None:
     secret = make_pdf(tmp_path / "secret.pdf", [["Geheime afspraken over grondprijzen " * 3]])
     public = make_pdf(tmp_path / "public.pdf", [["Openbare tekst over fietsroutes " * 3]])

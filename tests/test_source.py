@@ -323,6 +323,38 @@ def test_a_no_break_space_after_a_key_is_said_at_its_line(text: str, line: int, 
     assert messages(text) == [f"d.yaml:{line}: {HARD_SPACE.format(key)}"]
 
 
+HARD_DASH = (
+    "deze regel begint met '-' en een vaste spatie (U+{:04X}), en die leest YAML niet als spatie, "
+    "dus is het geen punt van een lijst (typ na '-' een gewone spatie)"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # The only item: YAML reads the list as one text.
+        ("voorstel:\n  -\u00a0Instemmen met plan\n", "d.yaml:2: voorstel: {}"),
+        # After an item: the scanner fails inside it, at the line below.
+        ("voorstel:\n  - Eerste\n  -\u00a0Tweede\nbehandeling: x\n", "d.yaml:3: {}"),
+        # The first item, failing two lines on.
+        ("agenda:\n  -\u202fOpening\n  # vast\n  - dossier: x\n", "d.yaml:2: {}"),
+        ("agenda:\n  - Opening\n  -\u2007dossier: x\n  - Rondvraag\n", "d.yaml:3: {}"),
+    ],
+    ids=["enige-punt", "tweede-punt", "eerste-punt", "dossier"],
+)
+def test_a_dash_with_a_no_break_space_is_said_at_its_line(text: str, said: str) -> None:
+    space = next(char for char in text if char in "\u00a0\u2007\u202f")
+    assert messages(text) == [said.format(HARD_DASH.format(ord(space)))]
+
+
+def test_a_dash_with_a_no_break_space_in_running_text_is_markdown() -> None:
+    # In a '|' block it is a Markdown list's marker, which the renderer reads as a space.
+    source = parse_yaml(
+        "toelichting: |\n  -\u00a0punt\n  -\u00a0punt\n".encode(), Path("d.yaml"), "d.yaml"
+    )
+    assert source.data == {"toelichting": "-\u00a0punt\n-\u00a0punt\n"}
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -338,6 +370,37 @@ def test_text_in_curly_quotes_with_a_colon_asks_for_straight_quotes(text: str) -
         "YAML niet als aanhalingstekens, dus leest het de ':' erin als een veld (typ rechte "
         "aanhalingstekens: \"...\" of '...')"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A Dutch apostrophe opens no quote; quotes that close before the ':' do not hold it.
+        "sjabloon: memo\nonderwerp: ’s-Graveland: aanpak werklocaties\n",
+        "sjabloon: memo\nonderwerp: “Ruimte voor werk”: aanpak werklocaties\n",
+        "sjabloon: memo\nonderwerp: “Ruimte”: “werk”\n",
+    ],
+    ids=["apostrof", "dubbele-punt-erbuiten", "twee-paren"],
+)
+def test_a_colon_outside_curly_quotes_asks_to_quote_the_whole_text_with_straight_ones(
+    text: str,
+) -> None:
+    assert messages(text) == [
+        "d.yaml:2: ongeldige YAML: een regel mist ':' of heeft een ':' te veel (schrijf "
+        "'sleutel: waarde'; zet de hele tekst tussen rechte aanhalingstekens: \"...\")"
+    ]
+
+
+def test_a_curly_quoted_text_with_an_apostrophe_or_a_note_is_said_as_curly_quoted() -> None:
+    for text in (
+        "sjabloon: memo\nonderwerp: ‘Gemeente ’s-Graveland: aanpak’\n",
+        "sjabloon: memo\nonderwerp: “Aanpak: werklocaties” # zie memo\n",
+    ):
+        assert messages(text) == [
+            "d.yaml:2: ongeldige YAML: de tekst staat tussen gekrulde aanhalingstekens, en die "
+            "telt YAML niet als aanhalingstekens, dus leest het de ':' erin als een veld (typ "
+            "rechte aanhalingstekens: \"...\" of '...')"
+        ]
 
 
 def test_text_that_yaml_cuts_at_a_number_sign_is_kept_for_a_warning() -> None:
@@ -356,12 +419,13 @@ def test_text_that_yaml_cuts_at_a_number_sign_is_kept_for_a_warning() -> None:
 def test_text_that_yaml_cuts_at_a_number_sign_and_a_space_is_kept_for_a_warning() -> None:
     source = parse_yaml(
         b"onderwerp: Regeling # 2 werklocaties\neenheid: Beleid   # zoals ondertekend\n"
-        b"agenda:\n  - Verslag # 3\n  # een opmerking\n",
+        b"agenda:\n  - Verslag # 3\n  # een opmerking\nportefeuillehouder: # nog niet bekend\n",
         Path("d.yaml"),
         "d.yaml",
     )
     assert source.cut_by_comment == {
         ("onderwerp",): (1, "# 2 werklocaties"),
         ("agenda", 0): (4, "# 3"),
-        # A note set apart by more than one space is a comment, as in the documentation.
+        # A note set apart by more than one space is a comment, as in the documentation; so is
+        # one where the value would be: nothing is cut off.
     }

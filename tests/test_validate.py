@@ -1319,19 +1319,30 @@ def test_text_cut_short_at_a_number_sign_with_a_space_is_said(
     """'regeling # 2 werklocaties' loses '# 2 werklocaties' as much as 'regeling #2' does."""
     edit(example_project, SEED, r"^onderwerp: .*", "onderwerp: Wijziging regeling # 2 werklocaties")
     edit(example_project, SEED, r"^  - Instemmen met", "  - Instemmen met plan # 3 en")
-    # A one-word value with a note after it cuts nothing off; nor does a note on its own line.
+    # A one-word value with a note after it cuts nothing off; nor does a note on its own line,
+    # nor one where the value would be (quoted, as the advice says, it would be the value).
     edit(example_project, SEED, r"^verspreiden: Ja", "verspreiden: Ja # openbaar")
+    edit(example_project, SEED, r"^portefeuillehouder: .*", "portefeuillehouder: # nog niet bekend")
     meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
     edit(example_project, meeting, r"^  - dossier: werklocaties", "  - dossier: werklocaties # zie")
+    edit(example_project, meeting, r"^locatie: .*", "locatie: Regiokantoor # tweede verdieping")
+    # The organisation's name heads every document.
+    edit(example_project, "dossiers/organisatie.yaml", r"^naam: .*", "naam: Regio # 2")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 0, result.stderr
     subject = line_of(example_project, SEED, "onderwerp:")
     decision = line_of(example_project, SEED, "  - Instemmen met plan")
+    place = line_of(example_project, meeting, "locatie:")
+    name = line_of(example_project, "dossiers/organisatie.yaml", "naam:")
+    # It may be a note meant as one: the advice says how to keep it one too.
     cut = (
         "valt weg: YAML leest ' #' als het begin van een opmerking "
-        '(zet de hele tekst tussen aanhalingstekens: "...")'
+        "(zet de hele tekst tussen aanhalingstekens: \"...\", of zet twee spaties voor '#' als "
+        "het een opmerking is)"
     )
     assert result.stderr.splitlines() == [
+        f"dossiers/organisatie.yaml:{name}: waarschuwing: naam: de tekst vanaf '# 2' {cut}",
+        f"{meeting}:{place}: waarschuwing: locatie: de tekst vanaf '# tweede verdieping' {cut}",
         f"{SEED}:{subject}: waarschuwing: onderwerp: de tekst vanaf '# 2 werklocaties' {cut}",
         f"{SEED}:{decision}: waarschuwing: voorstel[1]: de tekst vanaf "
         f"'# 3 en bijgaand voorstel aanpak…' {cut}",
@@ -1381,7 +1392,9 @@ def test_a_meeting_file_under_another_name_is_said_with_its_name(
     ]
 
 
-@pytest.mark.parametrize("name", ["organisatie.yml", "Organisatie.yaml", "organisatie.yaml.txt"])
+@pytest.mark.parametrize(
+    "name", ["organisatie.yml", "Organisatie.yaml", "organisatie.yaml.txt", "organisatie.txt"]
+)
 def test_an_organisation_file_under_another_name_stops_everything(
     example_project: Path, run_cli: RunCli, name: str
 ) -> None:
@@ -1391,10 +1404,53 @@ def test_an_organisation_file_under_another_name_stops_everything(
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"dossiers/{name}: heet niet organisatie.yaml, dus zou elk document de "
-        "standaardinstellingen krijgen (hernoem dat bestand naar organisatie.yaml)",
-        f"fout: dossiers/{name}: de instellingen worden niet gelezen, daarom is niets "
-        "gecontroleerd of gemaakt (hernoem eerst dit bestand naar organisatie.yaml)",
+        f"fout: dossiers/{name}: heet niet organisatie.yaml, dus worden de instellingen niet "
+        "gelezen en is niets gecontroleerd of gemaakt (hernoem het bestand naar organisatie.yaml)",
+    ]
+
+
+def test_a_copy_kept_aside_is_no_misnamed_settings_file(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """'organisatie.yaml.bak' is a backup: without organisatie.yaml the defaults hold."""
+    dossiers = example_project / "dossiers"
+    (dossiers / "organisatie.yaml").rename(dossiers / "organisatie.yaml.bak")
+    folder = dossiers / ECONOMIE / "werklocaties"
+    (folder / "dossier.yaml").rename(folder / "dossier.yaml.oud")
+    (dossiers / WONEN / "vergadering.yaml").rename(dossiers / WONEN / "vergadering.yaml.bak")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, '  - dossier: werklocaties')}: "
+        f"agenda[2].dossier: er is geen dossiermap 'werklocaties' met een dossier.yaml in "
+        f"dossiers/{ECONOMIE} (controleer de mapnaam; is het dossier weggehaald, haal dan ook "
+        "deze regel van de agenda)",
+        f"dossiers/{WONEN}: map met dossiers maar zonder vergadering.yaml (maak vergadering.yaml "
+        "aan met overleg, datum, aanvang, locatie en agenda)",
+    ]
+
+
+def test_a_settings_file_beside_one_named_otherwise_is_said_when_they_differ(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """On Windows one of the two is hidden or seen as the same: the clerk may edit the other."""
+    dossiers = example_project / "dossiers"
+    other = (dossiers / "organisatie.yaml").read_text(encoding="utf-8")
+    (dossiers / "Organisatie.yaml").write_text(other.replace("naam: Regio", "naam: De Regio"))
+    folder = dossiers / ECONOMIE / "werklocaties"
+    shutil.copy(folder / "dossier.yaml", folder / "dossier.yml")
+    edit(example_project, f"{SEED[: -len('.yaml')]}.yml", r"^onderwerp: .*", "onderwerp: Anders")
+    # The same content in both is no matter: whichever is read says the same.
+    shutil.copy(example_project / MEETING, dossiers / ECONOMIE / "vergadering.yml")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "dossiers/organisatie.yaml: waarschuwing: naast dit bestand staat 'Organisatie.yaml' met "
+        "een andere inhoud, en dat wordt niet gelezen (haal 'Organisatie.yaml' weg, of zet wat "
+        "erin hoort in organisatie.yaml)",
+        f"{SEED}: waarschuwing: naast dit bestand staat 'dossier.yml' met een andere inhoud, en "
+        "dat wordt niet gelezen (haal 'dossier.yml' weg, of zet wat erin hoort in dossier.yaml)",
     ]
 
 
@@ -1447,6 +1503,35 @@ def test_a_no_break_space_after_a_key_is_said_at_its_line(
     ]
 
 
+def test_no_break_spaces_in_a_list_or_before_a_colon_are_said_at_their_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """The clerk sees '- ' and 'kenmerk :'; YAML reads the no-break space as a letter."""
+    edit(example_project, SEED, r"^  - Instemmen met", "  -\u00a0Instemmen met")
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - dossier: werklocaties", "  -\u00a0dossier: werklocaties")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    dash = (
+        "deze regel begint met '-' en een vaste spatie (U+00A0), en die leest YAML niet als "
+        "spatie, dus is het geen punt van een lijst (typ na '-' een gewone spatie)"
+    )
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, '  -' + chr(0xA0) + 'dossier')}: {dash}",
+        f"{SEED}:{line_of(example_project, SEED, '  -' + chr(0xA0))}: voorstel: {dash}",
+    ]
+    shutil.copy(REPO / SEED, example_project / SEED)
+    shutil.copy(REPO / meeting, example_project / meeting)
+    edit(example_project, SEED, r"^kenmerk: ", "kenmerk\u00a0: ")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, 'kenmerk')}: kenmerk: bevat een vaste spatie "
+        "(U+00A0) in de naam van het veld 'kenmerk', en die leest YAML niet als spatie (typ daar "
+        "een gewone spatie)",
+    ]
+
+
 def test_invisible_characters_are_said_by_their_code(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -1455,7 +1540,8 @@ def test_invisible_characters_are_said_by_their_code(
     edit(example_project, SEED, r"^contactpersoon: ", "contactpersoon: \u202e")
     edit(example_project, SEED, r"^eenheid:", "\u200beenheid:")
     edit(example_project, SEED, r"^kenmerk: 23.0001772", "kenmerk: 23.0001772\u200d")
-    # Dropped, as a zero-width space is in every one-line text: nothing to say.
+    # The zero-width space is dropped, as in every one-line text; a direction mark is kept in
+    # texts (right-to-left words need it), so it is said in an address.
     edit(example_project, SEED, r"^email: .*", "email: a.pols@regiogv.nl\u200b\u200e")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
@@ -1473,8 +1559,93 @@ def test_invisible_characters_are_said_by_their_code(
         "nodig opnieuw)",
         f"{SEED}:{at(zwsp + 'eenheid:')}: {zwsp}eenheid: bevat een onzichtbaar teken (U+200B) in "
         "de naam van het veld 'eenheid' (haal het weg; typ de regel opnieuw)",
+        f"{SEED}:{at('email:')}: email: 'a.pols@regiogv.nl' bevat een onzichtbaar teken (U+200E) "
+        "(haal het weg; schrijf bijvoorbeeld a.pols@regiogv.nl)",
         f"{SEED}:{at('kenmerk:')}: kenmerk: '23.0001772' bevat een onzichtbaar teken (U+200D) "
         "(haal het weg; typ het kenmerk zo nodig opnieuw)",
+    ]
+
+
+def test_direction_marks_are_kept_in_texts_and_said_in_plain_values(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A direction mark keeps right-to-left words in the order typed; a kenmerk needs none."""
+    from docx import Document
+
+    edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: Bewonersavond שלום\u200e 2023")
+    result = run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    agenda = Document(str(example_project / "build" / ECONOMIE / "agenda.docx"))
+    titles = [p.text for p in agenda.paragraphs if p.text.startswith("2. ")]
+    assert titles == ["2. Bewonersavond שלום\u200e 2023"]
+
+    edit(example_project, SEED, r"^kenmerk: .*", "kenmerk: 23.0001772\u200f")
+    edit(example_project, SEED, r"^sjabloon: .*", "sjabloon: voorstel\u200e")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, 'sjabloon:')}: sjabloon: 'voorstel' bevat een "
+        "onzichtbaar teken (U+200E) (haal het weg; kies uit: memo, voorstel)",
+    ]
+    edit(example_project, SEED, r"^sjabloon: .*", "sjabloon: voorstel")
+    result = run_cli("check", cwd=example_project)
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, 'kenmerk:')}: kenmerk: '23.0001772' bevat een "
+        "onzichtbaar teken (U+200F) (haal het weg; typ het kenmerk zo nodig opnieuw)",
+    ]
+
+
+def test_a_bidi_override_is_refused_in_running_text_at_its_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """U+202E shows '000.05 EUR' as 'RUE 50.000': the document would say what the file does not."""
+    edit(
+        example_project,
+        SEED,
+        r"^  De ambitie om",
+        "  Het budget is \u202e000.05 EUR\u202c.\n  De ambitie om",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, '  Het budget')}: toelichting: bevat een "
+        "onzichtbaar teken (U+202E) dat de tekst in het document achterstevoren kan zetten (haal "
+        "het weg; typ de tekst zo nodig opnieuw)",
+    ]
+
+
+def test_bidi_isolates_and_embeddings_around_right_to_left_words_are_accepted(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """The recommended way to set a Hebrew or Arabic word in Dutch text; no letter is turned."""
+    edit(
+        example_project,
+        SEED,
+        r"^onderwerp: .*$",
+        "onderwerp: Bewonersavond \u2067שלום\u2069 2023 en \u202bمرحبا\u202c",
+    )
+    edit(example_project, SEED, r"^contactpersoon: .*$", "contactpersoon: \u2068Anouk Pols\u2069")
+    edit(example_project, SEED, r"^  De ambitie om", "  Zie \u2067שלום\u2069. De ambitie om")
+    result = run_cli("check", cwd=example_project)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_direction_marks_in_the_organisations_settings_are_said(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    settings = "dossiers/organisatie.yaml"
+    edit(example_project, settings, r"^publicatie_url: .*", "publicatie_url: https://a.nl/\u200e")
+    edit(example_project, settings, r"^vergaderingstype: .*", "vergaderingstype: presidium\u200f")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:2] == [
+        f"{settings}:{line_of(example_project, settings, 'vergaderingstype:')}: vergaderingstype: "
+        "'presidium' bevat een onzichtbaar teken (U+200F) (haal het weg; kies uit: "
+        "'raadsvergadering', 'commissievergadering', 'presidium', 'statenvergadering', "
+        "'algemene_bestuursvergadering')",
+        f"{settings}:{line_of(example_project, settings, 'publicatie_url:')}: publicatie_url: "
+        "'https://a.nl/' bevat een onzichtbaar teken (U+200E) (haal het weg; typ het webadres "
+        "zo nodig opnieuw)",
     ]
 
 
@@ -1507,6 +1678,40 @@ def test_a_list_item_in_curly_quotes_with_a_colon_is_said_as_that(
     assert result.stderr.splitlines() == [
         f"{meeting}:{line_of(example_project, meeting, '  - “')}: agenda[1]: {CURLY}",
         f"{SEED}:{line_of(example_project, SEED, '  - ‘')}: voorstel[1]: {CURLY}",
+    ]
+
+
+def test_a_list_item_with_an_apostrophe_before_its_colon_asks_for_straight_quotes(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """'’s-Graveland' is no curly-quoted text: the ':' is to be quoted, with straight quotes."""
+    edit(example_project, SEED, r"^  - Instemmen met .*$", "  - ’s-Graveland: instemmen met plan")
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - Opening.*", "  - ’s-Graveland: stand van zaken")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, '  - ’')}: agenda[1]: '’s-Graveland: "
+        "stand van zaken' leest door de ':' als een veld (zet het hele agendapunt tussen rechte "
+        'aanhalingstekens, zoals - "’s-Graveland: …")',
+        f"{SEED}:{line_of(example_project, SEED, '  - ’')}: voorstel[1]: '’s-Graveland: "
+        "instemmen met plan' leest door de ':' als een veld (zet de hele tekst tussen rechte "
+        'aanhalingstekens: "...")',
+    ]
+
+
+def test_a_time_or_date_in_curly_quotes_names_them(example_project: Path, run_cli: RunCli) -> None:
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^aanvang: .*", "aanvang: “14:00”")
+    edit(example_project, SEED, r"^datum: .*", "datum: „2023-04-11”")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    curly = "YAML telt gekrulde aanhalingstekens niet als aanhalingstekens, maar als deel van de"
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, 'aanvang:')}: aanvang: '“14:00”' is geen "
+        f'tijd: {curly} waarde (typ rechte aanhalingstekens: "14:00")',
+        f"{SEED}:{line_of(example_project, SEED, 'datum:')}: datum: '„2023-04-11”' is geen datum: "
+        f"{curly} waarde (typ de datum zonder aanhalingstekens: 2023-04-11)",
     ]
 
 

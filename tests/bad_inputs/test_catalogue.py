@@ -680,7 +680,8 @@ YAML_CASES += [
         3,
         "onderwerp",
         "de tekst vanaf '# 2 woningbouw' valt weg: YAML leest ' #' als het begin van een "
-        'opmerking (zet de hele tekst tussen aanhalingstekens: "...")',
+        'opmerking (zet de hele tekst tussen aanhalingstekens: "...", of zet twee spaties voor '
+        "'#' als het een opmerking is)",
     ),
     Case(
         "kenmerk-vaste-spatie",
@@ -1462,10 +1463,9 @@ MEETING_CASES = [
         lambda c: c.path(ORGANISATIE).rename(c.path("dossiers") / "organisatie.yaml.txt"),
         2,
         (
-            "dossiers/organisatie.yaml.txt: heet niet organisatie.yaml, dus zou elk document de "
-            "standaardinstellingen krijgen (hernoem dat bestand naar organisatie.yaml)",
-            "fout: dossiers/organisatie.yaml.txt: de instellingen worden niet gelezen, daarom is "
-            "niets gecontroleerd of gemaakt (hernoem eerst dit bestand naar organisatie.yaml)",
+            "fout: dossiers/organisatie.yaml.txt: heet niet organisatie.yaml, dus worden de "
+            "instellingen niet gelezen en is niets gecontroleerd of gemaakt (hernoem het bestand "
+            "naar organisatie.yaml)",
         ),
         absent=EVERY_DOSSIER,
         built=(),
