@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import pytest
@@ -287,36 +287,24 @@ def _make_confidential(project: Project, item: str = "snelfietsroutes") -> None:
     dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
 
 
-class Stub:
-    """An ODS-ish server on 127.0.0.1 that answers from a script of status codes."""
+class LocalApi:
+    """An HTTP server on 127.0.0.1 for ``publish`` to talk to; subclasses say what it answers."""
 
-    def __init__(self, script: list[int], delay: float = 0.0, delay_at: int = 1) -> None:
-        self.script = list(script)
-        self.delay = delay  # seconds before answering request number delay_at (from 1)
-        self.delay_at = delay_at
-        # Requests answered 422 whatever the script says: "PUT", or "PUT /api/v1/vergaderingen".
-        self.refuse: str | None = None
-        self.requests: list[tuple[str, str]] = []
-        stub = self
+    def __init__(self) -> None:
+        api = self
 
         class Handler(BaseHTTPRequestHandler):
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
-                stub.requests.append((self.command, self.path))
-                if stub.delay and len(stub.requests) == stub.delay_at:
-                    time.sleep(stub.delay)
-                status = stub.script.pop(0) if stub.script else 201
-                if stub.refuse and f"{self.command} {self.path}".startswith(stub.refuse):
-                    status = 422
-                body = json.dumps({"id": f"s{len(stub.requests)}", "detail": "nee"}).encode()
+                raw = self.rfile.read(length)
+                status, answer, headers = api.answer(self.command, self.path, raw)
                 self.send_response(status)
-                if 300 <= status < 400:  # a sign-in page in front of the API
-                    self.send_header("Location", "http://127.0.0.1:1/login")
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
-                self.wfile.write(body)
+                self.wfile.write(answer)
 
             do_POST = do_PUT = do_DELETE = _answer
 
@@ -327,13 +315,43 @@ class Stub:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/v1"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> Stub:
+    def answer(self, method: str, path: str, raw: bytes) -> tuple[int, bytes, dict[str, str]]:
+        """The status, body and extra headers for one request."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class Stub(LocalApi):
+    """An ODS-ish server on 127.0.0.1 that answers from a script of status codes."""
+
+    def __init__(self, script: list[int], delay: float = 0.0, delay_at: int = 1) -> None:
+        self.script = list(script)
+        self.delay = delay  # seconds before answering request number delay_at (from 1)
+        self.delay_at = delay_at
+        # Requests answered 422 whatever the script says: "PUT", or "PUT /api/v1/vergaderingen".
+        self.refuse: str | None = None
+        self.requests: list[tuple[str, str]] = []
+        super().__init__()
+
+    def answer(self, method: str, path: str, raw: bytes) -> tuple[int, bytes, dict[str, str]]:
+        """The next status of the script, with a made-up id."""
+        self.requests.append((method, path))
+        if self.delay and len(self.requests) == self.delay_at:
+            time.sleep(self.delay)
+        status = self.script.pop(0) if self.script else 201
+        if self.refuse and f"{method} {path}".startswith(self.refuse):
+            status = 422
+        body = json.dumps({"id": f"s{len(self.requests)}", "detail": "nee"}).encode()
+        # A sign-in page in front of the API.
+        headers = {"Location": "http://127.0.0.1:1/login"} if 300 <= status < 400 else {}
+        return status, body, headers
 
 
 @pytest.mark.slow
@@ -766,7 +784,7 @@ def test_a_file_another_meeting_links_to_is_not_to_be_taken_down(
     assert not any(name in old.stdout for name in names), old.stdout
 
 
-class Store:
+class Store(LocalApi):
     """An ODS server on 127.0.0.1 that keeps what it is sent, as an agenda system does.
 
     POST makes an object, PUT replaces one, DELETE removes one; a PUT or DELETE of an object it
@@ -784,31 +802,13 @@ class Store:
         self.lost = False
         self.counter = 0
         self.lock = threading.Lock()
-        store = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                with store.lock:
-                    status, answer = store.handle(
-                        self.command, self.path, json.loads(raw) if raw else None
-                    )
-                body = b"" if answer is None else json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_POST = do_PUT = do_DELETE = _answer
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    def answer(self, method: str, path: str, raw: bytes) -> tuple[int, bytes, dict[str, str]]:
+        """What :meth:`handle` makes of the request, one request at a time."""
+        with self.lock:
+            status, answer = self.handle(method, path, json.loads(raw) if raw else None)
+        return status, b"" if answer is None else json.dumps(answer).encode(), {}
 
     def handle(
         self, method: str, path: str, body: dict[str, Any] | None
@@ -867,14 +867,6 @@ class Store:
             for object_id, body in objects.items()
             for missing in self.dangling(body)
         ]
-
-    def __enter__(self) -> Store:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _held(project: Project, store: Store) -> dict[str, Any]:
