@@ -299,7 +299,6 @@ class _TemplateCheck:
         self.store = project.cache / "sjablonen.json"
         self.answer: list[Problem] | None = None
         self.done = threading.Event()
-        self.refused: set[str] = set()  # the templates whose documents were not installed
         try:
             record = json.loads(self.store.read_text(encoding="utf-8"))
             if record["sleutel"] == self.key:
@@ -328,12 +327,9 @@ class _TemplateCheck:
         """
         self.done.wait()
         label = self.project.display(template)
-        if self.answer is not None and not any(
+        return self.answer is None or any(
             p.bestand == label and p.ernst == "fout" for p in self.answer
-        ):
-            return False
-        self.refused.add(label)
-        return True
+        )
 
     def problems(self) -> list[Problem]:
         """What the check says, warnings and errors, as ``templates check`` says it."""
@@ -342,22 +338,27 @@ class _TemplateCheck:
 
 
 def _template_problems(
-    project: Project, template_check: _TemplateCheck, work: _Work, report: BuildReport
+    project: Project,
+    template_check: _TemplateCheck,
+    report: BuildReport,
+    plans: Sequence[_Plan],
+    meetings: Sequence[_MeetingPlan],
 ) -> list[Problem]:
-    """What the template check says, as ``templates check`` says it: errors where a template
-    failed documents of this build (rendering's own, less precise messages of them go), and
-    warnings for a wrong template this build did not use (it made nothing wrong)."""
+    """What the template check says, as ``templates check`` says it: errors for a template
+    this build's documents are made with (rendering's own, less precise messages of them go),
+    and warnings for a wrong template none of them uses (it made nothing wrong here)."""
     checked = template_check.problems()
     wrong = {p.bestand for p in checked if p.ernst == "fout"}
-    failed = {p.bestand for p in report.problems if p.bestand in wrong and p.ernst == "fout"}
-    failed |= template_check.refused | {project.display(t) for t in work.failed_templates.values()}
+    # Kept outputs count too: made with a template a newer check finds wrong.
+    used = {project.display(project.template_for(p.dossier.document.kind)) for p in plans}
+    used |= {project.display(project.template_for("agenda"))} if meetings else set()
     report.problems = [p for p in report.problems if not (p.bestand in wrong and p.ernst == "fout")]
-    if failed & wrong:
+    if used & wrong:
         report.template_failed = True
-    unused = " (dit sjabloon is bij deze build niet gebruikt)"
+    unused = "; dit sjabloon is bij deze build niet gebruikt"
     return [
         dataclasses.replace(p, melding=p.melding + unused, ernst="waarschuwing")
-        if p.ernst == "fout" and p.bestand not in failed
+        if p.ernst == "fout" and p.bestand not in used
         else p
         for p in checked
     ]
@@ -744,7 +745,8 @@ def _build(
     report.problems.extend(_left_behind(project, catalog, partial, plans, options))
     report.problems.extend(_remove_stale(project, catalog, plans, options))
     files.save(keep_others=bool(options.paths))
-    from_check = _template_problems(project, template_check, work, report)  # filters report
+    # Filters what the report says of the templates, so it is called before the extend.
+    from_check = _template_problems(project, template_check, report, plans, meeting_plans)
     report.problems.extend(from_check)
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))

@@ -166,7 +166,8 @@ def _terminate(_signum: int, _frame: object) -> None:
     # The interrupt lands wherever the build is, possibly inside a lock the unwinding needs
     # (a thread pool's, a queue's): it would then wait for ever, holding the build lock, and
     # the next cron job with it. A second signal, or an unwinding past UNWIND_SECONDS, ends the
-    # process at once; its LibreOffice workers end with it, and the next build sweeps the rest.
+    # process at once; its LibreOffice workers end with it (a one-shot batch runs to its end),
+    # and the next build sweeps the rest.
     if _STOPPING.is_set():
         _end_now("afgebroken: meteen gestopt bij het tweede signaal")
     _STOPPING.set()

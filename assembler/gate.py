@@ -670,8 +670,9 @@ def _names(term: Term, squashed: str, loose: str, meeting: str) -> bool:
     if key in squashed:
         return True
     if term.always:
-        # A kenmerk with another separator between its parts ("zaak-23-0002150.pdf"); with
-        # none it would be any number with those digits (an amount: 230.002.150).
+        # A kenmerk with another separator between its parts ("zaak-23-0002150.pdf") or a
+        # space (squashed away), but not inside a longer number: an amount (230.002.150) has
+        # its separators elsewhere.
         variant = _separated(key)
         return variant is not None and variant.search(squashed) is not None
     wanted = loosen(key)
@@ -685,11 +686,15 @@ def _names(term: Term, squashed: str, loose: str, meeting: str) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def _separated(key: str) -> re.Pattern[str] | None:
-    """A kenmerk's parts with any one separator between them, not inside a longer number."""
+    """A kenmerk's parts with one separator or none between them, not inside a longer number.
+
+    Not across two strings: ``_apart`` joins them with a NUL, which is no separator here.
+    """
     parts = [part for part in re.split(r"[\W_]+", key) if part]
     if len(parts) < 2:
         return None
-    return re.compile(r"(?<!\d)" + r"[\W_]".join(map(re.escape, parts)) + r"(?!\d)")
+    separator = r"(?:[^\w\x00]|_)?"
+    return re.compile(r"(?<!\d)" + separator.join(map(re.escape, parts)) + r"(?!\d)")
 
 
 def _term_leaks(label: str, terms: Sequence[Term], where: str = "") -> list[Leak]:

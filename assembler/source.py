@@ -500,7 +500,7 @@ def _hard_space_after_key(lines: list[str], error_line: int) -> tuple[int, str, 
 
 def _hard_space_message(key: str, space: str) -> str:
     return (
-        f"bevat een vaste spatie (U+{ord(space):04X}) na '{key}:', en die leest YAML niet als "
+        f"bevat een vaste spatie (U+{ord(space):04X}) na '{key}:', en YAML leest die niet als "
         "spatie (typ daar een gewone spatie)"
     )
 
@@ -543,7 +543,7 @@ def _hard_dash_before(text: str, error_line: int) -> tuple[int, str] | None:
 
 def _hard_dash_message(space: str) -> str:
     return (
-        f"deze regel begint met '-' en een vaste spatie (U+{ord(space):04X}), en die leest YAML "
+        f"deze regel begint met '-' en een vaste spatie (U+{ord(space):04X}), en YAML leest die "
         "niet als spatie, dus is het geen punt van een lijst (typ na '-' een gewone spatie)"
     )
 

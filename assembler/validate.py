@@ -811,7 +811,7 @@ def _glued_dossier_message(entry: str, glued: re.Match[str]) -> str:
         )
     return (
         f"'{entry}' is geen dossier maar tekst: na de dubbele punt staat een vaste spatie "
-        f"(U+{ord(glued.group(1)[0]):04X}), en die leest YAML niet als spatie (typ daar een "
+        f"(U+{ord(glued.group(1)[0]):04X}), en YAML leest die niet als spatie (typ daar een "
         f"gewone spatie: {instead})"
     )
 
@@ -1663,7 +1663,7 @@ def _unknown_key_message(loc: FieldPath, model: type[BaseModel]) -> str:
         advice = "typ daar een gewone spatie" if before_colon else "haal hem weg"
         return (
             f"bevat een vaste spatie (U+{ord(hard.group()):04X}) in de naam van het veld "
-            f"'{guess}', en die leest YAML niet als spatie ({advice})"
+            f"'{guess}', en YAML leest die niet als spatie ({advice})"
         )
     if guess:
         return f"is geen bekend veld (bedoelt u '{guess}'?)"

@@ -426,6 +426,7 @@ def test_a_title_or_kenmerk_written_as_a_name_is_found_where_names_are_written(
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         pdf.docinfo["/Title"] = slug
         pdf.attachments["zaak-23-0002150.txt"] = pikepdf.AttachedFileSpec(pdf, b"notitie")
+        pdf.docinfo["/Subject"] = "Notitie bij zaak 23 0002150"
         pdf.save(path)
     audit = gate.Audit(
         public_files=[gate.PublicFile(path, "d.yaml", "m")],
@@ -436,8 +437,8 @@ def test_a_title_or_kenmerk_written_as_a_name_is_found_where_names_are_written(
     )
     said = sorted(leak.message.split(" van het")[0] for leak in gate.find_leaks(audit))
     assert said == [
+        f"noemt in de documenteigenschappen het kenmerk '{SECRET_KENMERK}'",
         f"noemt in de documenteigenschappen het onderwerp '{SECRET_SUBJECT}'",
-        f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'",
     ]
 
 
@@ -448,10 +449,11 @@ def test_numbers_and_unrelated_strings_are_no_kenmerk_or_title(tmp_path: Path) -
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         pdf.docinfo["/Subject"] = "Totale investering € 230.002.150"
         pdf.docinfo["/CreationDate"] = "D:20231023000215+01'00'"
-        pdf.docinfo["/Keywords"] = "fietsroutes 230002150"
         pdf.Root.PieceInfo = Dictionary(
             A=Dictionary(Private=String("Onderhandelingsmandaat provinciale")),
             B=Dictionary(Private=String("bijdrage Woningbouwimpuls")),
+            C=Dictionary(Private=String("zaak 23")),
+            D=Dictionary(Private=String("0002150")),
         )
         pdf.save(path)
     audit = gate.Audit(

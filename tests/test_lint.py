@@ -687,5 +687,23 @@ def test_a_wrong_template_this_build_does_not_use_is_a_warning_not_exit_2(
     assert result.exit_code == 0, result.stderr
     (line,) = _problems(result.stderr)
     assert line.startswith("templates/memo.docx: waarschuwing: ")
-    assert line.endswith("(dit sjabloon is bij deze build niet gebruikt)")
+    assert line.endswith("; dit sjabloon is bij deze build niet gebruikt")
     assert "bijgehouden wijzigingen" in line
+
+
+def test_a_template_a_newer_check_finds_wrong_is_an_error_while_its_documents_stay(
+    example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept voorstellen were made with it: the template is used, whatever this build remade."""
+    import assembler.build
+    import assembler.lint
+
+    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
+    newer = assembler.build.TEMPLATE_CHECK_VERSION + 1
+    monkeypatch.setattr(assembler.build, "TEMPLATE_CHECK_VERSION", newer)
+    ruled = Problem("templates/voorstel.docx", None, "", "een nieuwe regel")
+    monkeypatch.setattr(assembler.lint, "lint_templates", lambda _project, _names=None: [ruled])
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 2, result.stderr
+    assert _problems(result.stderr) == ["templates/voorstel.docx: een nieuwe regel"]
+    assert "Klaar: 0 gebouwd, 6 ongewijzigd, 0 mislukt" in result.stderr

@@ -303,7 +303,7 @@ def test_a_key_with_a_colon_too_many_is_not_said_as_indentation() -> None:
 
 
 HARD_SPACE = (
-    "bevat een vaste spatie (U+00A0) na '{}:', en die leest YAML niet als spatie (typ daar een "
+    "bevat een vaste spatie (U+00A0) na '{}:', en YAML leest die niet als spatie (typ daar een "
     "gewone spatie)"
 )
 
@@ -324,7 +324,7 @@ def test_a_no_break_space_after_a_key_is_said_at_its_line(text: str, line: int, 
 
 
 HARD_DASH = (
-    "deze regel begint met '-' en een vaste spatie (U+{:04X}), en die leest YAML niet als spatie, "
+    "deze regel begint met '-' en een vaste spatie (U+{:04X}), en YAML leest die niet als spatie, "
     "dus is het geen punt van een lijst (typ na '-' een gewone spatie)"
 )
 

@@ -1485,7 +1485,7 @@ def test_a_dossier_entry_with_a_no_break_space_is_said_as_that(
     line = line_of(example_project, meeting, "  - dossier:\u00a0werklocaties")
     assert result.stderr.splitlines() == [
         f"{meeting}:{line}: agenda[2]: 'dossier:\u00a0werklocaties' is geen dossier maar tekst: "
-        "na de dubbele punt staat een vaste spatie (U+00A0), en die leest YAML niet als spatie "
+        "na de dubbele punt staat een vaste spatie (U+00A0), en YAML leest die niet als spatie "
         "(typ daar een gewone spatie: '- dossier: werklocaties')"
     ]
 
@@ -1498,7 +1498,7 @@ def test_a_no_break_space_after_a_key_is_said_at_its_line(
     assert result.exit_code == 1
     line = line_of(example_project, SEED, "kenmerk:")
     assert result.stderr.splitlines() == [
-        f"{SEED}:{line}: bevat een vaste spatie (U+00A0) na 'kenmerk:', en die leest YAML niet "
+        f"{SEED}:{line}: bevat een vaste spatie (U+00A0) na 'kenmerk:', en YAML leest die niet "
         "als spatie (typ daar een gewone spatie)"
     ]
 
@@ -1513,7 +1513,7 @@ def test_no_break_spaces_in_a_list_or_before_a_colon_are_said_at_their_line(
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
     dash = (
-        "deze regel begint met '-' en een vaste spatie (U+00A0), en die leest YAML niet als "
+        "deze regel begint met '-' en een vaste spatie (U+00A0), en YAML leest die niet als "
         "spatie, dus is het geen punt van een lijst (typ na '-' een gewone spatie)"
     )
     assert result.stderr.splitlines() == [
@@ -1527,7 +1527,7 @@ def test_no_break_spaces_in_a_list_or_before_a_colon_are_said_at_their_line(
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{SEED}:{line_of(example_project, SEED, 'kenmerk')}: kenmerk: bevat een vaste spatie "
-        "(U+00A0) in de naam van het veld 'kenmerk', en die leest YAML niet als spatie (typ daar "
+        "(U+00A0) in de naam van het veld 'kenmerk', en YAML leest die niet als spatie (typ daar "
         "een gewone spatie)",
     ]
 

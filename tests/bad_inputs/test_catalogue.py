@@ -691,7 +691,7 @@ YAML_CASES += [
             _msg(
                 9,
                 "",
-                "bevat een vaste spatie (U+00A0) na 'kenmerk:', en die leest YAML niet als "
+                "bevat een vaste spatie (U+00A0) na 'kenmerk:', en YAML leest die niet als "
                 "spatie (typ daar een gewone spatie)",
             ),
         ),
