@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import faulthandler
+import itertools
 import json
 import os
 import re
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from functools import wraps
 from pathlib import Path, PurePosixPath
+from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
@@ -160,14 +162,26 @@ def handles_errors(function: F) -> F:
 # How long a stopped build may take to unwind (stop LibreOffice, remove staging folders).
 UNWIND_SECONDS = 30.0
 _STOPPING = threading.Event()
+# A signal that lands in a `with`'s entry or exit is sent again 50 ms later, this many times
+# at most (a second), so a stop never waits on a `with` that does not end.
+_MAX_DEFERRALS = 20
+_DEFERRED = itertools.count()
 
 
-def _terminate(_signum: int, _frame: object) -> None:
+def _terminate(signum: int, frame: FrameType | None) -> None:
     # The interrupt lands wherever the build is, possibly inside a lock the unwinding needs
     # (a thread pool's, a queue's): it would then wait for ever, holding the build lock, and
     # the next cron job with it. A second signal, or an unwinding past UNWIND_SECONDS, ends the
     # process at once; its LibreOffice workers end with it (a one-shot batch runs to its end),
     # and the next build sweeps the rest.
+    entering = frame is not None and frame.f_code.co_name in ("__enter__", "__exit__")
+    if entering and next(_DEFERRED) < _MAX_DEFERRALS:
+        # Raised here, the lock a `with` just took (a queue's, in the hang this was found by)
+        # would never be released: the signal comes again in a moment, outside it.
+        again = threading.Timer(0.05, os.kill, args=(os.getpid(), signum))
+        again.daemon = True
+        again.start()
+        return
     if _STOPPING.is_set():
         _end_now("afgebroken: meteen gestopt bij het tweede signaal")
     _STOPPING.set()

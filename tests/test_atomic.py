@@ -184,6 +184,40 @@ def test_a_stop_that_cannot_unwind_ends_the_process_by_itself(then: str, said: s
     assert ended.stderr == f"{said}; wat half gemaakt is, ruimt de volgende build op\n"
 
 
+_IN_ENTER = """
+import os, signal, threading, time
+import assembler.cli as cli
+signal.signal(signal.SIGTERM, cli._terminate)
+lock = threading.Lock()
+class Taking:
+    def __enter__(self):
+        lock.acquire()
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler runs in this frame
+        started = time.monotonic()
+        while time.monotonic() - started < 0.3:
+            pass
+        return self
+    def __exit__(self, *exc):
+        lock.release()
+try:
+    with Taking():
+        time.sleep(5)
+except KeyboardInterrupt:
+    print("vrij" if lock.acquire(timeout=1) else "vast")
+"""
+
+
+def test_a_stop_signal_in_a_with_statements_entry_waits_until_its_lock_is_held_by_the_with() -> (
+    None
+):
+    """The hang's cause: SIGHUP landed in Queue.put's `with`, after its lock was taken and
+    before the block that releases it; the unwinding then waited for that lock for ever."""
+    ended = subprocess.run(
+        [sys.executable, "-c", _IN_ENTER], capture_output=True, text=True, timeout=30
+    )
+    assert ended.stdout == "vrij\n", ended.stderr
+
+
 @pytest.mark.parametrize("delay", [0.3, 1.5, 3.0])
 def test_sigkill_keeps_previous_outputs_and_rebuild_completes(
     example_project: Path, tmp_path: Path, delay: float
