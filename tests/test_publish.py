@@ -869,6 +869,12 @@ class Store(LocalApi):
         ]
 
 
+def _document_held(held: dict[str, Any], name: str) -> tuple[str, str]:
+    """The key in publicatie.json and the agenda system's id of the document named ``name``."""
+    [(key, known)] = [(k, o) for k, o in held["informatieobjecten"].items() if o["bestand"] == name]
+    return key, str(known["id"])
+
+
 def _held(project: Project, store: Store) -> dict[str, Any]:
     """What publicatie.json says stands at ``store``, checked against what does stand there."""
     held: dict[str, Any] = _publication(project)["publicaties"][store.url]
@@ -903,8 +909,7 @@ def test_a_document_taken_away_in_the_agenda_system_is_made_anew(
     with Store() as store:
         assert publish_cli(run_cli, project, store.url).exit_code == 0
         before = _held(project, store)
-        [key] = [k for k, o in before["informatieobjecten"].items() if o["bestand"] == name]
-        old = before["informatieobjecten"][key]["id"]
+        key, old = _document_held(before, name)
         assert httpx.delete(f"{store.url}/informatieobjecten/{old}").status_code == 204
         _change_subject(project)
         result = publish_cli(run_cli, project, store.url)
@@ -947,8 +952,7 @@ def test_a_failed_publish_says_what_it_sent_before_it_stopped(
     with Store() as store:
         assert publish_cli(run_cli, project, store.url).exit_code == 0
         held = _held(project, store)
-        [key] = [k for k, o in held["informatieobjecten"].items() if o["bestand"] == name]
-        old = held["informatieobjecten"][key]["id"]
+        key, old = _document_held(held, name)
         [bundle] = [
             o["id"] for o in held["informatieobjecten"].values() if "bundel" in o["bestand"]
         ]
