@@ -169,7 +169,9 @@ def _content_streams(contents: Any) -> list[Any]:
     return []
 
 
-def _xobject_parts(resources: Any, parts: set[str], depth: int, seen: set[tuple[int, int]]) -> None:
+def _form_streams(
+    resources: Any, depth: int, seen: set[tuple[int, int]]
+) -> Iterator[tuple[pikepdf.Stream, bytes]]:
     if depth > MAX_FORM_DEPTH or not isinstance(resources, pikepdf.Dictionary):
         return
     xobjects = resources.get("/XObject")
@@ -184,25 +186,60 @@ def _xobject_parts(resources: Any, parts: set[str], depth: int, seen: set[tuple[
                 continue
             seen.add(ref)
         subtype = xobject.get("/Subtype")
-        data = _stream_bytes(xobject)
         if subtype == pikepdf.Name.Image:
+            yield xobject, _stream_bytes(xobject)
+        elif subtype == pikepdf.Name.Form:
+            yield xobject, _stream_bytes(xobject)
+            yield from _form_streams(xobject.get("/Resources"), depth + 1, seen)
+
+
+def _page_streams(page: pikepdf.Page) -> list[tuple[pikepdf.Stream, bytes]]:
+    """A page's content streams and the images and forms it draws, each with its data."""
+    streams = [
+        (stream, _stream_bytes(stream)) for stream in _content_streams(page.obj.get("/Contents"))
+    ]
+    streams += _form_streams(page.obj.get("/Resources"), 0, set())
+    return streams
+
+
+def _parts(streams: Iterable[tuple[pikepdf.Stream, bytes]]) -> frozenset[str]:
+    parts: set[str] = set()
+    for stream, data in streams:
+        if stream.get("/Subtype") == pikepdf.Name.Image:
             if len(data) >= MIN_IMAGE_BYTES:
                 parts.add("img:" + _sha(data))
-        elif subtype == pikepdf.Name.Form:
-            if len(data.strip()) >= MIN_STREAM_BYTES:
-                parts.add("txt:" + _sha(data))
-            _xobject_parts(xobject.get("/Resources"), parts, depth + 1, seen)
+        elif len(data.strip()) >= MIN_STREAM_BYTES:
+            parts.add("txt:" + _sha(data))
+    return frozenset(parts)
 
 
 def page_parts(page: pikepdf.Page) -> frozenset[str]:
     """The hashes of a page's content streams, images and forms that identify it."""
-    parts: set[str] = set()
-    for stream in _content_streams(page.obj.get("/Contents")):
-        data = _stream_bytes(stream)
-        if len(data.strip()) >= MIN_STREAM_BYTES:
-            parts.add("txt:" + _sha(data))
-    _xobject_parts(page.obj.get("/Resources"), parts, 0, set())
-    return frozenset(parts)
+    return _parts(_page_streams(page))
+
+
+# Marked content may carry its own alternative text, replacement text or expansion in the
+# drawing instructions themselves: readers read it aloud or copy it instead of the glyphs.
+_MARKED_TEXT = re.compile(rb"/(?:Alt|ActualText|E)\s*[(<]")
+
+
+def _marked_texts(streams: Iterable[tuple[pikepdf.Stream, bytes]]) -> list[str]:
+    """The strings in the properties of a page's marked content (BDC and DP operators)."""
+    texts: list[str] = []
+    for stream, data in streams:
+        if stream.get("/Subtype") == pikepdf.Name.Image or not _MARKED_TEXT.search(data):
+            continue
+        with contextlib.suppress(pikepdf.PdfError, ValueError, TypeError):
+            for instruction in pikepdf.parse_content_stream(stream, "BDC DP"):
+                operands = getattr(instruction, "operands", [])
+                stack = [value for value in operands if isinstance(value, pikepdf.Dictionary)]
+                while stack:
+                    for value in stack.pop().values():
+                        if isinstance(value, pikepdf.String):
+                            texts.append(str(value))
+                        elif isinstance(value, pikepdf.Dictionary):
+                            stack.append(value)
+    return texts
 
 
 def _outline_titles(pdf: pikepdf.Pdf) -> list[str]:
@@ -444,7 +481,13 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
     """Hashes of the file, its embedded files and its pages; squashed text when asked."""
     data = Path(path).read_bytes()
     with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
-        pages = tuple(page_parts(page) for page in pdf.pages)
+        pages: list[frozenset[str]] = []
+        marked: list[str] = []
+        for page in pdf.pages:
+            streams = _page_streams(page)
+            pages.append(_parts(streams))
+            if with_text:
+                marked += _marked_texts(streams)
         with _quiet_pypdf():
             attached = _embedded_files(pdf, with_text=with_text)
         embedded = tuple(file.sha256 for file in attached)
@@ -472,9 +515,9 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
                 ),
                 ("in een bijgevoegd bestand", *_apart(n for f in attached for n in f.names)),
                 ("in een bijgevoegd bestand", squash("\n".join(f.text for f in attached)), ""),
-                (_ELSEWHERE, *_apart(_object_texts(pdf))),
+                (_ELSEWHERE, *_apart([*_object_texts(pdf), *marked])),
             )
-    return PdfFacts(_sha(data), embedded, pages, texts, tuple(unread))
+    return PdfFacts(_sha(data), embedded, tuple(pages), texts, tuple(unread))
 
 
 def _apart(texts: Iterable[str]) -> tuple[str, str]:

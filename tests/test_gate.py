@@ -385,6 +385,18 @@ def hide_in(pdf: pikepdf.Pdf, where: str, text: str) -> None:
     elif where == "utf-16 page metadata":
         xmp = pdf.make_stream(XMP.format(text).encode("utf-16"), Type=Name.Metadata)
         page.obj.Metadata = xmp
+    elif where in ("marked alt text", "marked actual text", "marked figure in a form"):
+        # Marked content keeps its properties in the page's own drawing instructions.
+        key = "Alt" if where != "marked actual text" else "ActualText"
+        properties = b"<</" + key.encode() + b" " + _literal(text) + b">>"
+        marked = pdf.make_stream(b"/Figure " + properties + b" BDC EMC")
+        if where == "marked figure in a form":
+            form = pdf.make_stream(
+                marked.read_bytes(), Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 10, 10]
+            )
+            page.obj.Resources.XObject = Dictionary(F1=form)
+            marked = pdf.make_stream(b"q /F1 Do Q")
+        page.contents_add(marked)
 
 
 HIDING_PLACES = [
@@ -398,7 +410,15 @@ HIDING_PLACES = [
     "thread",
     "page metadata",
     "utf-16 page metadata",
+    "marked alt text",
+    "marked actual text",
+    "marked figure in a form",
 ]
+
+
+def _literal(text: str) -> bytes:
+    """``text`` as a PDF string literal in the page's instructions (UTF-16 with its mark)."""
+    return b"<" + ("\ufeff" + text).encode("utf-16-be").hex().encode() + b">"
 
 
 @pytest.mark.parametrize("where", HIDING_PLACES)
