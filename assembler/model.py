@@ -34,6 +34,7 @@ from pydantic import (
     Field,
     Tag,
     ValidationInfo,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -431,6 +432,23 @@ class Record(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, validate_default=False
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_left_out(cls, data: Any) -> Any:
+        """An optional key left blank (``""``, a ``|`` with nothing under it) is left out, as
+        ``veld:`` with nothing after it is: the clerk prepared it and did not fill it in."""
+        if not isinstance(data, dict):
+            return data
+        optional = {
+            info.alias or name for name, info in cls.model_fields.items() if not info.is_required()
+        }
+        return {
+            key: value
+            for key, value in data.items()
+            if key not in optional
+            or not (value is None or (isinstance(value, str) and not value.strip()))
+        }
 
 
 class Behandeling(Record):

@@ -884,10 +884,21 @@ def load_dossier(
         return None
     data = source.data
     assert isinstance(data, dict)
-    kind = data.get("sjabloon") or "voorstel"
+    kind = data.get("sjabloon", "voorstel")
+    choices = ", ".join(sorted(DOCUMENT_KINDS))
+    if kind is None or (isinstance(kind, str) and not kind.strip()):
+        # `sjabloon:` left empty is no voorstel: checked as one, a memo got nine wrong messages.
+        problems.append(
+            Problem(
+                display,
+                source.line_of(("sjabloon",)),
+                "sjabloon",
+                f"is leeg (kies uit: {choices}; zonder deze regel is het een voorstel)",
+            )
+        )
+        return None
     model = DOCUMENT_KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
-        choices = ", ".join(sorted(DOCUMENT_KINDS))
         unseen = invisible_characters(kind) if isinstance(kind, str) else None
         problems.append(
             Problem(
@@ -1609,7 +1620,10 @@ def _allowed_keys(loc: FieldPath, model: type[BaseModel]) -> list[str]:
     holder = _model_in_path(loc, model)
     if holder is None:
         return []
-    return [info.alias or name for name, info in holder.model_fields.items()]
+    keys = [info.alias or name for name, info in holder.model_fields.items()]
+    # In the order a clerk writes them (the model's order is the order of its classes).
+    order: tuple[str, ...] = getattr(holder, "key_order", ())
+    return sorted(keys, key=lambda key: order.index(key) if key in order else len(order))
 
 
 def _model_in_path(loc: FieldPath, model: type[BaseModel]) -> type[BaseModel] | None:

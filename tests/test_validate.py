@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ECONOMIE, REPO, WONEN, CliResult
+from tests.conftest import CORPUS, ECONOMIE, REPO, WONEN, CliResult
 
 RunCli = Callable[..., CliResult]
 SEED = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
@@ -152,7 +152,7 @@ def test_a_dossier_refused_by_the_annex_check_is_not_counted_in_order(
     example_project: Path, run_cli: RunCli
 ) -> None:
     """Its dossier.yaml validates; the annex with a password makes it not in order."""
-    locked = REPO.parent / "shared" / "corpus" / "annexes"
+    locked = CORPUS
     (password_pdf,) = locked.glob("005-*password*.pdf")
     annex = example_project / SEED.replace(
         "dossier.yaml", "bijlage-2-projectplan-instrumenten-ruimte-voor-werklocaties.pdf"
@@ -192,6 +192,20 @@ def test_a_dossier_refused_by_the_annex_check_is_not_counted_in_order(
             "'nee ' heeft een spatie ervoor of erachter (schrijf Ja of Nee, zonder spatie)",
         ),
         (r"^verspreiden: Ja", "verspreiden:", "verspreiden", "is leeg (schrijf Ja of Nee)"),
+        (r"^onderwerp: .*", 'onderwerp: ""', "onderwerp", "is leeg (vul een waarde in)"),
+        # Was: "'None' is geen toegestane waarde (kies uit: 'voorstel')", and eight more.
+        (
+            r"^sjabloon: voorstel",
+            "sjabloon:",
+            "sjabloon",
+            "is leeg (kies uit: memo, voorstel; zonder deze regel is het een voorstel)",
+        ),
+        (
+            r"^sjabloon: voorstel",
+            'sjabloon: " "',
+            "sjabloon",
+            "is leeg (kies uit: memo, voorstel; zonder deze regel is het een voorstel)",
+        ),
         (
             r"^kenmerk: 23.0001772",
             "kenmerk: 23.00017720",
@@ -279,6 +293,17 @@ def test_bad_field_gives_file_line_field_message(
     assert result.stdout == "Niet in orde: 1 fout in 1 bestand; 5 dossiers in orde.\n"
     assert result.stderr.startswith(f"{SEED}:{line}: {field}: {message}"), result.stderr
     assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_an_optional_key_left_blank_is_left_out(example_project: Path, run_cli: RunCli) -> None:
+    """Was: 'is leeg (vul een waarde in)' for `portefeuillehouder: ""`, while `portefeuillehouder:`
+    passed; and "'None' is geen toegestane waarde" for an empty organisation setting."""
+    edit(example_project, SEED, r"^portefeuillehouder: .*", 'portefeuillehouder: ""')
+    settings = "dossiers/organisatie.yaml"
+    edit(example_project, settings, r"^vergaderingstype: .*", "vergaderingstype:")
+    edit(example_project, settings, r"^publicatie_url: .*", "publicatie_url: |")
+    result = run_cli("check", cwd=example_project)
+    assert (result.exit_code, result.stderr) == (0, "")
 
 
 def test_neE_in_capitals_is_accepted_as_nee(example_project: Path, run_cli: RunCli) -> None:

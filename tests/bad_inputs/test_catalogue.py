@@ -329,8 +329,8 @@ YAML_CASES = [
                 5,
                 "wethouder",
                 "is geen bekend veld (haal het weg; bekende velden: sjabloon, onderwerp, "
-                "verspreiden, kenmerk, datum, bijlagen, portefeuillehouder, contactpersoon, "
-                "eenheid, email, voorstel, behandeling, toelichting)",
+                "verspreiden, portefeuillehouder, contactpersoon, eenheid, email, kenmerk, "
+                "datum, voorstel, behandeling, toelichting, bijlagen)",
             ),
         ),
     ),
@@ -1648,10 +1648,37 @@ def test_catalogue_ids_are_unique() -> None:
     assert len(ids) == len(set(ids))
 
 
-def test_readme_has_a_row_for_every_case() -> None:
+def _readme_messages() -> dict[str, str]:
+    """Each README row's message column, by id, as printed (Markdown escapes undone)."""
     readme = (Path(__file__).parent / "README.md").read_text(encoding="utf-8")
-    rows = set(re.findall(r"^\| `([^`]+)` \|", readme, flags=re.MULTILINE))
-    assert rows == {case.id for case in CASES}
+    rows: dict[str, str] = {}
+    for line in readme.splitlines():
+        found = re.match(r"^\| `([^`]+)` \|", line)
+        if found:
+            cells = re.split(r"(?<!\\) \| ", line.strip().strip("|"))
+            rows[found.group(1)] = re.sub(r"\\([|*<_`])", r"\1", cells[3])
+    return rows
+
+
+# Rows whose messages the README sums up instead of quoting: one line per anchor, a size.
+SUMMED_UP = ("alias-bom", "bestand-2mb")
+
+
+def test_readme_has_a_row_for_every_case() -> None:
+    assert set(_readme_messages()) == {case.id for case in CASES}
+
+
+def test_readme_quotes_each_case_s_messages() -> None:
+    """The table is what a reader checks a message against: it must not drift from the test."""
+    rows = _readme_messages()
+    for case in CASES:
+        if callable(case.messages) or case.id in SUMMED_UP:
+            continue
+        quoted = [m.replace(MEETING_DIR + "/", "…/") for m in case.messages]
+        if quoted:
+            assert rows[case.id] == "<br>".join(quoted), case.id
+        else:
+            assert rows[case.id].startswith("—"), case.id  # "— (gebouwd; …)": no message
 
 
 # --------------------------------------------------------------------------- previous output
