@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,28 @@ from assembler import convert
 from assembler.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+
+
+def _shared_folder() -> Path:
+    """``../shared`` beside the repository, or beside its main checkout from a git worktree
+    (where the seed, corpus and standards tests would otherwise be skipped or fail)."""
+    beside = REPO.parent / "shared"
+    if beside.is_dir():
+        return beside
+    found = subprocess.run(
+        ["git", "rev-parse", "--path-format=absolute", "--git-common-dir"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    main_checkout = Path(found.stdout.strip()).parent
+    if found.returncode == 0 and (main_checkout.parent / "shared").is_dir():
+        return main_checkout.parent / "shared"
+    return beside
+
+
+SHARED = _shared_folder()
 CORPUS = SHARED / "corpus" / "annexes"
 SEED_TEXT = SHARED / "seed" / "voorstel-aanpak-actieplan-werklocaties.txt"
 ECONOMIE = "2023-05-26-pfho-economie"

@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "annexes"
+from tests.conftest import CORPUS
 
 
 def pdf_with_pages(count: int) -> bytes:

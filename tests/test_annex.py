@@ -14,6 +14,7 @@ import pytest
 
 from assembler.annex import AnnexLimits, AnnexReport, inspect_annex
 from assembler.errors import Problem
+from tests.conftest import CORPUS
 from tests.hostile_files import (
     decompression_bomb,
     encrypted,
@@ -23,7 +24,6 @@ from tests.hostile_files import (
     with_active_content,
 )
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "annexes"
 PASSWORD_FILE = CORPUS / "005-libreoffice-writer-password--libreoffice-writer-password.pdf"
 # Every bad input must be decided well within this; the default timeout is the hard bound.
 QUICK = 5.0

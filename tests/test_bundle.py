@@ -33,6 +33,7 @@ from assembler.bundle import (
     merge_documents,
 )
 from assembler.errors import InputRejected
+from tests.conftest import CORPUS
 from tests.hostile_files import pdf_with_pages, with_active_content
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "bundle"))
@@ -42,7 +43,6 @@ from pdfcheck import (
     outline_targets,
 )
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "annexes"
 PASSWORD_FILE = CORPUS / "005-libreoffice-writer-password--libreoffice-writer-password.pdf"
 KENMERK = "23.0001772"
 META = BundleMeta(

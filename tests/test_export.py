@@ -35,9 +35,10 @@ from assembler.package import (
     zip_bytes,
 )
 from assembler.project import Project
+from tests.conftest import CORPUS, SHARED
 
 REPO = Path(__file__).resolve().parent.parent
-STANDARDS = REPO.parent / "shared" / "standards"
+STANDARDS = SHARED / "standards"
 ECONOMIE = "2023-05-26-pfho-economie"
 WONEN = "2023-06-23-pfho-ruimte-wonen"
 EPOCH = 1_700_000_000
@@ -600,7 +601,7 @@ def test_export_of_one_meeting_leaves_the_other_alone(project: Project) -> None:
 def test_an_annex_with_a_password_is_refused_by_export_in_dutch(project: Project) -> None:
     # The gate reads every annex of the project; a password PDF stopped it with a traceback.
     folder = project.dossiers / WONEN / "snelfietsroutes"
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "annexes"
+    corpus = CORPUS
     shutil.copyfile(
         corpus / "005-libreoffice-writer-password--libreoffice-writer-password.pdf",
         folder / "geheim.pdf",

@@ -31,9 +31,10 @@ from assembler.project import Project
 from assembler.render import build_context, document_properties, render_document
 from assembler.validate import Catalog, load_catalog
 from tests.bad_inputs.language import english_words
+from tests.conftest import CORPUS
 
 REPO = Path(__file__).resolve().parent.parent
-ANNEX = REPO.parent / "shared" / "corpus" / "annexes" / "001-trivial--minimal-document.pdf"
+ANNEX = CORPUS / "001-trivial--minimal-document.pdf"
 MEETING = "2023-09-15-pfho-eigenschappen"
 DOSSIER = f"dossiers/{MEETING}/voorstel/dossier.yaml"
 W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"

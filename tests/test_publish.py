@@ -22,10 +22,10 @@ from assembler.errors import UsageError
 from assembler.package import export_meetings
 from assembler.project import Project
 from assembler.publish import PublishFailed, PublishRejected, publish_meeting
-from tests.conftest import CliResult
+from tests.conftest import SHARED, CliResult
 
 REPO = Path(__file__).resolve().parent.parent
-SPEC = REPO.parent / "shared" / "standards" / "ods-open-raadsinformatie-openapi-offline.yaml"
+SPEC = SHARED / "standards" / "ods-open-raadsinformatie-openapi-offline.yaml"
 PRISM = REPO / ".tools" / "node_modules" / ".bin" / "prism"
 WONEN = "2023-06-23-pfho-ruimte-wonen"
 EPOCH = 1_700_000_000

@@ -34,14 +34,13 @@ from assembler.render import (
     render_document,
 )
 from assembler.validate import load_dossier
-from tests.conftest import ECONOMIE, CliResult
+from tests.conftest import ECONOMIE, SEED_TEXT, CliResult
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
 VOORSTEL = TEMPLATES / "voorstel.docx"
 MEMO = TEMPLATES / "memo.docx"
 KINDS = sorted(DOCUMENT_KINDS)  # every document kind has its template in templates/
-SEED_TEXT = REPO.parent / "shared" / "seed" / "voorstel-aanpak-actieplan-werklocaties.txt"
 SEED_DOSSIER = REPO / "dossiers" / "2023-05-26-pfho-economie" / "werklocaties"
 LOGO = REPO / "dossiers" / "huisstijl" / "logo.png"
 

@@ -26,9 +26,10 @@ from click.testing import CliRunner
 from lxml import etree
 
 from assembler.cli import main
+from tests.conftest import SHARED
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus" / "annexes"
+CORPUS = SHARED / "corpus" / "annexes"
 EXAMPLE_WONEN = REPO / "dossiers" / "2023-06-23-pfho-ruimte-wonen"
 ECONOMIE = "2023-05-26-pfho-economie"
 MEETING = "2023-09-15-pfho-catalogus"
