@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ECONOMIE, WONEN, CliResult
+from tests.conftest import ECONOMIE, REPO, WONEN, CliResult
 
 RunCli = Callable[..., CliResult]
 ASSEMBLER = Path(sys.executable).parent / "assembler"
@@ -323,3 +323,20 @@ def test_checking_one_dossier_needs_only_its_own_template(
         "check", "dossiers/2023-06-23-pfho-ruimte-wonen/vergadering.yaml", cwd=example_project
     )
     assert meeting.exit_code == 2 and "templates/agenda.docx: " in meeting.stderr
+
+
+def test_python_dash_m_runs_the_same_command(example_project: Path) -> None:
+    """``python -m assembler`` is the ``assembler`` command, as a developer types it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "assembler", "check"],
+        cwd=example_project,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        "In orde: 2 vergaderingen, 6 dossiers gecontroleerd.\n",
+        "",
+    )
