@@ -367,13 +367,13 @@ def _template_problems(
 def _dossier_key(
     project: Project,
     settings: str,
-    plan_dir: Path,
     dossier: DossierInput,
     overleg: str,
     files: FileDigests,
 ) -> str:
     digest = hashlib.sha256(settings.encode())
-    digest.update(plan_dir.name.encode())
+    # Not the output folder's name: its agenda number reaches no output of the dossier, and a
+    # dossier renumbered by a postponed or withdrawn item is moved, not made again.
     # The bundle's subject names the meeting ("Voorstel Portefeuillehoudersoverleg …"); the
     # rest of vergadering.yaml does not reach a dossier's outputs.
     digest.update(f"\noverleg {overleg}\n".encode())
@@ -388,6 +388,28 @@ def _dossier_key(
         digest.update(f"\nbijlage {index}\n".encode())
         digest.update(files.sha256(path).encode())
     return digest.hexdigest()
+
+
+def _renumber(project: Project, plan: _Plan) -> None:
+    """Move an unchanged dossier's outputs to the folder of its new agenda number."""
+    path = dossier_record(project, plan.meeting.name, plan.dossier.name)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record.get("key") != plan.key or record.get("dir") == plan.output_dir.name:
+            return
+        old = plan.output_dir.parent / str(record["dir"])
+        if old.name != record["dir"] or not OUTPUT_DIR_PATTERN.match(old.name):
+            return
+        if not old.is_dir() or old.is_symlink():
+            return
+        if plan.output_dir.exists():
+            return  # made again below, and the old folder goes as stale
+        # The record first: killed between the two, the next build finds no outputs at the
+        # recorded place and makes them again, and the old folder goes as stale.
+        write_text_atomic(path, json.dumps(record | {"dir": plan.output_dir.name}) + "\n")
+        os.replace(old, plan.output_dir)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return  # a missing or damaged cache only means: build again
 
 
 def _cached(project: Project, plan: _Plan) -> tuple[list[Path], list[Problem]] | None:
@@ -695,6 +717,8 @@ def _build(
         plans = _plan(project, catalog, settings, files)
         notify("dossiers-totaal", str(len(plans)))
         for plan in plans:
+            if not options.force:
+                _renumber(project, plan)
             cached = None if options.force else _cached(project, plan)
             if cached is None:
                 work.dossiers.append(plan)
@@ -810,9 +834,7 @@ def _plan(project: Project, catalog: Catalog, settings: str, files: FileDigests)
             if item.dossier is None:
                 continue
             output_dir = project.build / meeting.name / output_folder_name(item, item.dossier)
-            key = _dossier_key(
-                project, settings, output_dir, item.dossier, meeting.meeting.meeting, files
-            )
+            key = _dossier_key(project, settings, item.dossier, meeting.meeting.meeting, files)
             plans.append(_Plan(meeting, item, item.dossier, output_dir, key))
     return plans
 
