@@ -3,11 +3,12 @@
 Kept for the record: once generated, the .docx files are the sources that people edit
 in Word. Running this again overwrites those edits.
 
-    .venv/bin/python tools/make_templates.py [OUTPUT_DIR]
+    .venv/bin/python tools/make_templates.py [OUTPUT_DIR] [--kind voorstel] [--kind memo]
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import re
 import sys
@@ -695,12 +696,19 @@ def make_memo() -> DocumentObject:
     return doc
 
 
+MAKERS = {"voorstel": make_voorstel, "memo": make_memo}
+
+
 def main(argv: Sequence[str]) -> int:
-    """Write voorstel.docx and memo.docx into the given folder (default: templates/)."""
-    out = Path(argv[0]) if argv else ROOT / "templates"
-    out.mkdir(parents=True, exist_ok=True)
-    save(make_voorstel(), out / "voorstel.docx")
-    save(make_memo(), out / "memo.docx")
+    """Write the templates asked for (default: all) into a folder (default: templates/)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("folder", nargs="?", type=Path, default=ROOT / "templates")
+    # One kind alone, so regenerating the voorstel does not rewrite a memo edited in Word.
+    parser.add_argument("--kind", action="append", choices=sorted(MAKERS))
+    args = parser.parse_args(argv)
+    args.folder.mkdir(parents=True, exist_ok=True)
+    for kind in args.kind or sorted(MAKERS):
+        save(MAKERS[kind](), args.folder / f"{kind}.docx")
     return 0
 
 
