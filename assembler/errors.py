@@ -19,6 +19,7 @@ Messages are Dutch because clerks read them; they say where, what, and how to fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -38,6 +39,20 @@ class ExitCode(IntEnum):
     CONFIDENTIALITY = 4
 
 
+# Characters of a name (a folder's, a file's) that would break a message's one line or steer
+# the terminal: C0 but tab, DEL, C1, the Unicode line and paragraph separators.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# A byte of a file name that is not UTF-8 (a folder from a Windows zip), as Python holds it.
+_UNDECODED = re.compile(r"[\udc80-\udcff]")
+
+
+def readable(text: str) -> str:
+    """``text`` as a message line shows it: a byte that is no UTF-8 as "\ufffd", a line break
+    or other control character by its escape ("\\n", "\\x01"), so one problem is one line."""
+    text = _UNDECODED.sub("\ufffd", text)
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem in one file, formatted as ``file:line: veld: melding``."""
@@ -49,12 +64,15 @@ class Problem:
     ernst: Severity = "fout"
 
     def format(self) -> str:
-        """Render the problem the way a clerk reads it on stderr."""
-        where = self.bestand if self.regel is None else f"{self.bestand}:{self.regel}"
+        """Render the problem the way a clerk reads it on stderr: on one line."""
+        bestand, veld, melding = (
+            readable(part) for part in (self.bestand, self.veld, self.melding)
+        )
+        where = bestand if self.regel is None else f"{bestand}:{self.regel}"
         prefix = "waarschuwing: " if self.ernst == "waarschuwing" else ""
-        if self.veld:
-            return f"{where}: {prefix}{self.veld}: {self.melding}"
-        return f"{where}: {prefix}{self.melding}"
+        if veld:
+            return f"{where}: {prefix}{veld}: {melding}"
+        return f"{where}: {prefix}{melding}"
 
     def as_json(self) -> dict[str, str | int | None]:
         """The ``--json`` form: ``{bestand, regel, veld, melding, ernst}``."""

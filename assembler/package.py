@@ -56,6 +56,7 @@ from assembler.errors import (
     InputRejected,
     Problem,
     UsageError,
+    dutch_list,
     sort_problems,
 )
 from assembler.fsutil import (
@@ -99,6 +100,7 @@ MANIFEST_VERSION = "2"
 MANIFEST_SCHEMA = "manifest-v2.schema.json"
 PUBLICATION_FORMAT = 1
 MAX_NAME = 100
+MEETING_DIGEST = 8  # hex digits of a cut meeting name's digest: 32 bits
 MAX_VERSION = 5
 LANGUAGE = "dut"  # ISO 639-2/B, as the ODS schema asks
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
@@ -160,9 +162,24 @@ def export_name(number: int, reference: str, part: str, title: str) -> str:
 
 
 def meeting_document_name(meeting_name: str, key: str) -> str:
-    """``00_2023-05-26-pfho-economie_agenda.pdf``: unique under the shared publication URL."""
+    """``00_2023-05-26-pfho-economie_agenda.pdf``: unique under the shared publication URL.
+
+    A slug that fits is the name as it always was, so names published before stay. One that
+    does not is cut at a word and gets a digest of the whole folder name: two folders that
+    differ only after the cut ("…-deel-1", "…-deel-2") would otherwise share every link.
+    """
     tail = f"_{key}.pdf"
-    return f"00_{slug(meeting_name)[: MAX_NAME - 3 - len(tail)].strip('-')}{tail}"
+    room = MAX_NAME - 3 - len(tail)
+    whole = slug(meeting_name)
+    if len(whole) <= room:
+        return f"00_{whole}{tail}"
+    folder = meeting_name.encode("utf-8", "surrogateescape")
+    digest = "-" + hashlib.sha256(folder).hexdigest()[:MEETING_DIGEST]
+    room -= len(digest)
+    cut = whole[: room + 1]
+    # Cut at a word (a hyphen) when there is one, so the name stays readable.
+    head = cut[: cut.rfind("-")] if "-" in cut[1:] else whole[:room]
+    return f"00_{head.strip('-')}{digest}{tail}"
 
 
 def shorten(text: str, limit: int) -> str:
@@ -1116,6 +1133,29 @@ def _meeting_folder(project: Project, path: Path) -> Path:
     return dossiers / resolved.relative_to(dossiers).parts[0]
 
 
+def _name_clashes(project: Project, catalog: Catalog) -> dict[str, str]:
+    """Why a meeting cannot be exported: its documents' names are another meeting's too.
+
+    Only folder names that differ in capitals, spaces or punctuation alone ("PFHO economie",
+    "pfho-economie") give the same names: a longer one is told apart by its digest.
+    """
+    named: dict[str, list[MeetingInput]] = {}
+    for meeting in catalog.everything:
+        named.setdefault(meeting_document_name(meeting.name, PUBLIC_AGENDA), []).append(meeting)
+    clashes = {}
+    for name, meetings in named.items():
+        for meeting in meetings:
+            others = dutch_list([project.display(m.folder) for m in meetings if m is not meeting])
+            if others:
+                clashes[meeting.name] = (
+                    f"de openbare stukken krijgen dezelfde namen als die van {others} ({name}), "
+                    "en zouden elkaar op de publicatieplek overschrijven (hernoem een van de "
+                    "vergadermappen, zodat de namen niet alleen in hoofdletters, spaties of "
+                    "leestekens verschillen)"
+                )
+    return clashes
+
+
 def package_meetings(
     project: Project,
     paths: Sequence[Path] = (),
@@ -1144,6 +1184,7 @@ def package_meetings(
     stale = {
         m.meeting for m in report.build.meetings if m.status in ("niet bijgewerkt", "niet gemaakt")
     } - {meeting for meeting, _folder in refused}
+    clashes = _name_clashes(project, full)
     exports: list[MeetingExport] = []
     # With SOURCE_DATE_EPOCH a package follows from its inputs alone, its dates included.
     moment = (
@@ -1160,12 +1201,15 @@ def package_meetings(
             elif meeting.name in stale:
                 why = "de agenda en vergaderbundel konden niet opnieuw gemaakt worden"
             if why is not None:
+                why = f"{why} (zie de meldingen hierboven)"
+            why = clashes.get(meeting.name, why)
+            if why is not None:
                 report.problems.append(
                     Problem(
                         project.display(meeting.folder / MEETING_FILE),
                         None,
                         "",
-                        f"niet geëxporteerd: {why} (zie de meldingen hierboven)",
+                        f"niet geëxporteerd: {why}",
                     )
                 )
                 continue

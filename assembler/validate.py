@@ -305,7 +305,11 @@ def _meeting_folders(project: Project, problems: list[Problem]) -> list[Path]:
         if folder.name.startswith("."):
             continue
         if (folder / MEETING_FILE).is_file():
-            folders.append(folder)
+            refused = meeting_name_problem(folder.name)
+            if refused is not None:
+                problems.append(Problem(project.display(folder), None, "", refused))
+            else:
+                folders.append(folder)
             continue
         misnamed = _misnamed_file(folder, MEETING_FILE)
         if misnamed is not None:
@@ -329,6 +333,35 @@ def _meeting_folders(project: Project, problems: list[Problem]) -> list[Path]:
                 )
             )
     return folders
+
+
+# The checks of an agenda's dossier names that a meeting folder's name has to pass too: its
+# name goes into file names, zip names and XML, and into every message about the meeting.
+_UNUSABLE_IN_A_NAME = frozenset({"stuurteken", "regel", "richting", "onzichtbaar"})
+
+
+def meeting_name_problem(name: str) -> str | None:
+    """Why a meeting folder cannot be one by its name, or None.
+
+    Any other name is taken as it is: it may have capitals, spaces and accents.
+    """
+    undecoded = sorted({ord(char) - 0xDC00 for char in name if "\udc80" <= char <= "\udcff"})
+    if undecoded:
+        codes = ", ".join(f"0x{byte:02X}" for byte in undecoded)
+        which = "byte" if len(undecoded) == 1 else "bytes"
+        return (
+            f"de naam van deze vergadermap is geen UTF-8: {which} {codes} is geen teken dat te "
+            "lezen is (hier getoond als \ufffd; komt de map uit een zip van Windows?) (hernoem "
+            "de map en typ de letter op die plek opnieuw)"
+        )
+    try:
+        TypeAdapter(FolderName).validate_python(name)
+    except ValidationError as error:
+        first = error.errors()[0]
+        if first["type"] in _UNUSABLE_IN_A_NAME:
+            reason = str(first["msg"]).rsplit(" (", 1)[0]
+            return f"de naam van deze vergadermap {reason} (hernoem de map: typ de naam opnieuw)"
+    return None
 
 
 # A behandeling row's doel, as the agenda (and the ODS manifest) names the item's purpose.

@@ -26,6 +26,7 @@ from assembler.package import (
     PUBLIC,
     export_meetings,
     export_name,
+    meeting_document_name,
     package_meetings,
     safe_entry_name,
     shorten,
@@ -115,6 +116,24 @@ def test_export_name_is_at_most_100_characters_and_cut_at_a_word() -> None:
     assert name.startswith("07_23.0002150_bijlage-03_zeer-lange-omschrijving-")
     assert not name.endswith("-.pdf")
     assert re.fullmatch(r"[a-z0-9._-]+", name)
+
+
+LONG_MEETING = "2023-06-23-pfho-economie-wonen-extra-ingelaste-vergadering-over-markeringen-deel-"
+MEETING_KEYS = ("agenda", "agenda-niet-openbaar", "vergaderbundel", "vergaderbundel-niet-openbaar")
+
+
+def test_meeting_document_names_are_unique_when_cut_and_stay_when_not() -> None:
+    for key in MEETING_KEYS:
+        one, two = (meeting_document_name(LONG_MEETING + n, key) for n in "12")
+        assert one != two and len(one) <= 100 and len(two) <= 100
+        assert meeting_document_name(LONG_MEETING + "1", key) == one
+        # Names published before, of folder names that fit, do not change.
+        assert meeting_document_name(WONEN, key) == f"00_{WONEN}_{key}.pdf"
+    # Cut at a word, never inside "markeringen"; the digest tells the folders apart.
+    assert meeting_document_name(LONG_MEETING + "1", "agenda-niet-openbaar") == (
+        "00_2023-06-23-pfho-economie-wonen-extra-ingelaste-vergadering-over-b69e7ae8"
+        "_agenda-niet-openbaar.pdf"
+    )
 
 
 def test_shorten_cuts_at_a_word_with_ellipsis() -> None:
@@ -584,6 +603,61 @@ def test_an_annex_moved_into_a_confidential_dossier_is_withdrawn_without_its_tit
     public_files = list((project.build / WONEN / "export" / PUBLIC).iterdir())
     moved = (wonen / "mandaat-woningbouwimpuls" / name).read_bytes()
     assert all(p.read_bytes() != moved for p in public_files)
+
+
+def _rename_meeting(project: Project, old: str, new: str) -> None:
+    """Rename a meeting folder and its build outputs: packaged again without a build."""
+    (project.dossiers / old).rename(project.dossiers / new)
+    (project.build / old).rename(project.build / new)
+
+
+@pytest.mark.slow
+def test_two_meetings_named_alike_up_to_the_cut_get_their_own_names_and_links(
+    project: Project,
+) -> None:
+    """'…-deel-1' and '…-deel-2' were cut to the same name: one overwrote the other online."""
+    first, second = LONG_MEETING + "1", LONG_MEETING + "2"
+    _rename_meeting(project, ECONOMIE, first)
+    _rename_meeting(project, WONEN, second)
+    report = package_meetings(project, (), EPOCH)
+    assert sorted(m.name for m in report.meetings) == [first, second]
+    files, links, locs = [], [], []
+    for meeting in (first, second):
+        public = project.build / meeting / "export" / PUBLIC
+        files += [p.name for p in public.glob("00_*.pdf")]
+        links += [
+            o["link"]
+            for o in _manifest(project.root, meeting, PUBLIC)["informatieobjecten"]
+            if o["rol"] in ("agenda", "vergaderbundel")
+        ]
+        sitemap = etree.parse(str(public / "diwoo-sitemap.xml"))
+        locs += [
+            loc.text
+            for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+            if "/00_" in (loc.text or "")
+        ]
+    assert len(files) == len(set(files)) == 4
+    assert len(links) == len(set(links)) == 4 and len(locs) == len(set(locs)) == 4
+    assert set(links) == set(locs)
+
+
+@pytest.mark.slow
+def test_meeting_folders_that_differ_in_capitals_alone_are_not_exported(project: Project) -> None:
+    """Their documents would have the same names, and overwrite each other online."""
+    other = "2023-05-26-PFHO economie"
+    _rename_meeting(project, WONEN, other)
+    report = package_meetings(project, (), EPOCH)
+    assert report.meetings == [] and report.exit_code == 1
+    clash = (
+        "niet geëxporteerd: de openbare stukken krijgen dezelfde namen als die van {} "
+        f"(00_{ECONOMIE}_agenda.pdf), en zouden elkaar op de publicatieplek overschrijven "
+        "(hernoem een van de vergadermappen, zodat de namen niet alleen in hoofdletters, "
+        "spaties of leestekens verschillen)"
+    )
+    assert [p.format() for p in report.problems] == [
+        f"dossiers/{other}/vergadering.yaml: {clash.format(f'dossiers/{ECONOMIE}')}",
+        f"dossiers/{ECONOMIE}/vergadering.yaml: {clash.format(f'dossiers/{other}')}",
+    ]
 
 
 @pytest.mark.slow

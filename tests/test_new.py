@@ -328,19 +328,26 @@ def test_new_into_a_full_agenda_says_it_is_full(example_project: Path, run_cli: 
     assert not (example_project / "dossiers" / ECONOMIE / "nieuw").exists()
 
 
+@pytest.mark.parametrize(
+    ("folder", "shown"),
+    # A line break in a name is shown as \n: one problem is one line.
+    [("werk locaties", "werk locaties"), ("werk\nlocaties", "werk\\nlocaties")],
+)
 def test_a_folder_name_the_agenda_cannot_hold_gets_advice_to_rename(
-    example_project: Path, run_cli: RunCli
+    example_project: Path, run_cli: RunCli, folder: str, shown: str
 ) -> None:
     # The advice used to be to put 'werk locaties' on the agenda, which check then refused.
     meeting = example_project / "dossiers" / ECONOMIE
-    (meeting / "werklocaties").rename(meeting / "werk locaties")
+    (meeting / "werklocaties").rename(meeting / folder)
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
+    lines = result.stderr.splitlines()
     assert (
-        f"dossiers/{ECONOMIE}/vergadering.yaml:6: agenda: dossiermap 'werk locaties' staat "
+        f"dossiers/{ECONOMIE}/vergadering.yaml:6: agenda: dossiermap '{shown}' staat "
         "niet op de agenda (hernoem de map eerst: alleen letters, cijfers, punten en "
         "streepjes; zet dan die naam op de agenda)"
-    ) in result.stderr.splitlines()
+    ) in lines
+    assert all(line.startswith("dossiers/") for line in lines)
 
 
 def test_a_kenmerk_once_published_is_not_handed_out_again(

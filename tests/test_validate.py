@@ -1843,3 +1843,37 @@ def test_pictographs_outside_the_emoji_blocks_are_looked_up_too(
     edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: Aanpak ⭐ ⏰ Ⓜ")
     result = run_cli("check", cwd=example_project)
     assert "de tekens ⭐ ⏰ Ⓜ staan in geen lettertype" in result.stderr
+
+
+# --------------------------------------------------------------------------- meeting folder names
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown", "message"),
+    [
+        (
+            os.fsdecode(b"2023-05-26-pfho-\xe9conomie"),
+            "2023-05-26-pfho-\ufffdconomie",
+            "de naam van deze vergadermap is geen UTF-8: byte 0xE9 is geen teken dat te lezen is "
+            "(hier getoond als \ufffd; komt de map uit een zip van Windows?) (hernoem de map en "
+            "typ de letter op die plek opnieuw)",
+        ),
+        (
+            "2023-05-26-pfho-econ\x01omie",
+            "2023-05-26-pfho-econ\\x01omie",
+            "de naam van deze vergadermap bevat een onzichtbaar stuurteken (U+0001) (hernoem de "
+            "map: typ de naam opnieuw)",
+        ),
+    ],
+    ids=["geen-utf8", "stuurteken"],
+)
+def test_a_meeting_folder_name_that_cannot_be_used_is_refused_and_the_others_are_checked(
+    example_project: Path, run_cli: RunCli, raw: str, shown: str, message: str
+) -> None:
+    """A Windows zip's byte or a control character went into tracebacks (key_of, lxml)."""
+    dossiers = example_project / "dossiers"
+    (dossiers / ECONOMIE).rename(dossiers / raw)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"dossiers/{shown}: {message}"]
+    assert "5 dossiers in orde" in result.stdout
