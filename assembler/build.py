@@ -56,6 +56,7 @@ from assembler.layout import (
     dossier_outputs_public,
     dossier_record,
     export_record,
+    meeting_document_title,
     meeting_items_made,
     meeting_record,
     meeting_shown_in_full,
@@ -81,8 +82,9 @@ if TYPE_CHECKING:
 # the stamps' embedded font; the logo at the margin; 5: template comments left out, the
 # voorstel's subject naming the overleg; 6: the marks larger and 5 mm from the edge; 7: a
 # no-break space after a Markdown heading's '#' or a list's marker read as a space; 8: direction
-# marks, U+200E and U+200F, kept in texts again, where 7 also had builds that left them out).
-CACHE_VERSION = 8
+# marks, U+200E and U+200F, kept in texts again, where 7 also had builds that left them out;
+# 9: XMP text LibreOffice escaped twice mended, agendas and meeting bundles titled alike).
+CACHE_VERSION = 9
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
 # 3: errors kept too (they refuse what the template made), comments only warned about.
@@ -1470,7 +1472,7 @@ def _render_agendas(
                     agenda_context(plan.meeting, organisation, confidential=confidential),
                     staging / f"{name}.docx",
                     DocumentProperties(
-                        title=f"Agenda {plan.meeting.meeting.meeting}",
+                        title=meeting_document_title(name, plan.meeting.meeting),
                         subject=plan.meeting.meeting.meeting,
                         keywords=plan.meeting.meeting.date.isoformat(),
                         date=plan.meeting.meeting.date,
@@ -1491,14 +1493,12 @@ def _meeting_meta(
     catalog: Catalog, plan: _MeetingPlan, options: BuildOptions, confidential: bool
 ) -> BundleMeta:
     from assembler.bundle import BundleMeta
-    from assembler.dates import dutch_date
 
     meeting = plan.meeting.meeting
-    # The title a reader shows in its window and tab: the two bundles must not look alike.
-    # The date as the agenda and the export write it; the keywords keep it sortable.
-    which = " (niet openbaar)" if confidential else ""
+    # The keywords keep the date sortable.
+    name = FULL_MEETING_BUNDLE if confidential else PUBLIC_MEETING_BUNDLE
     return BundleMeta(
-        title=f"Vergaderbundel {meeting.meeting} {dutch_date(meeting.date)}{which}",
+        title=meeting_document_title(Path(name).stem, meeting),
         author=catalog.organisation.name,
         subject=meeting.meeting,
         keywords=meeting.date.isoformat(),

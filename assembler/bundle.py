@@ -49,6 +49,7 @@ from decimal import Decimal
 from html import escape  # also quotes: safe in attributes; saxutils would load urllib and ssl
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf, String
@@ -70,6 +71,9 @@ MARK_MARGIN = 24.0
 MARK_BASELINE = 21.0
 
 CONFIDENTIAL = "NIET OPENBAAR"
+# Without SOURCE_DATE_EPOCH a bundle is dated when it is made, in the organisation's own time,
+# as the export's manifests and LibreOffice's PDFs on a clerk's computer are.
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True)
@@ -671,7 +675,14 @@ def _top_band_blank(
 
 
 def _pdf_date(moment: datetime) -> str:
-    return moment.strftime("D:%Y%m%d%H%M%SZ")
+    offset = moment.strftime("%z")
+    zone = "Z" if offset in ("", "+0000") else f"{offset[:3]}'{offset[3:]}'"
+    return moment.strftime("D:%Y%m%d%H%M%S") + zone
+
+
+def _xmp_date(moment: datetime) -> str:
+    stamp = moment.isoformat(timespec="seconds")
+    return stamp.removesuffix("+00:00") + "Z" if stamp.endswith("+00:00") else stamp
 
 
 def _write_metadata(out: Pdf, meta: BundleMeta) -> None:
@@ -679,7 +690,7 @@ def _write_metadata(out: Pdf, meta: BundleMeta) -> None:
     moment = (
         datetime.fromtimestamp(meta.source_date_epoch, tz=UTC)
         if meta.source_date_epoch is not None
-        else None
+        else datetime.now(LOCAL_TIME).replace(microsecond=0)
     )
     info = Dictionary(
         Title=String(meta.title),
@@ -689,9 +700,8 @@ def _write_metadata(out: Pdf, meta: BundleMeta) -> None:
         Creator=String(meta.producer),
         Producer=String(meta.producer),
     )
-    if moment is not None:
-        info.CreationDate = String(_pdf_date(moment))
-        info.ModDate = String(_pdf_date(moment))
+    info.CreationDate = String(_pdf_date(moment))
+    info.ModDate = String(_pdf_date(moment))
     out.trailer.Info = out.make_indirect(info)
     out.Root.Lang = String(meta.language)
     out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
@@ -699,17 +709,15 @@ def _write_metadata(out: Pdf, meta: BundleMeta) -> None:
     out.Root.Metadata = out.make_stream(xmp, Type=Name.Metadata, Subtype=Name.XML)
 
 
-def _xmp(meta: BundleMeta, keywords: str, moment: datetime | None) -> bytes:
+def _xmp(meta: BundleMeta, keywords: str, moment: datetime) -> bytes:
     """XMP written by hand: pikepdf's editor would stamp the current time into it."""
     lang = escape(meta.language)
-    dates = ""
-    if moment is not None:
-        stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-        dates = (
-            f"<xmp:CreateDate>{stamp}</xmp:CreateDate>"
-            f"<xmp:ModifyDate>{stamp}</xmp:ModifyDate>"
-            f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate>"
-        )
+    stamp = _xmp_date(moment)
+    dates = (
+        f"<xmp:CreateDate>{stamp}</xmp:CreateDate>"
+        f"<xmp:ModifyDate>{stamp}</xmp:ModifyDate>"
+        f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate>"
+    )
     body = (
         f"{XPACKET_BEGIN}"
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">'

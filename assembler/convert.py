@@ -15,12 +15,12 @@ worker process; a batch that hangs or crashes is killed as a whole process group
 unfinished documents are retried one by one, so a single bad document is isolated and
 reported while the others convert. :func:`convert_to_pdf` is the whole of it for a list.
 
-Every PDF is checked, normalised if asked and moved into place on a worker thread as soon as it
-is complete; outcomes and the ``progress`` callback stay on the caller's thread. Spreadsheets
-(.xlsx/.ods) need Debian's ``libreoffice-calc-nogui``; without it they are reported with the
-command that installs it.
+Every PDF is checked, its metadata mended (LibreOffice escapes the XMP title twice), normalised
+if asked and moved into place on a worker thread as soon as it is complete; outcomes and the
+``progress`` callback stay on the caller's thread. Spreadsheets (.xlsx/.ods) need Debian's
+``libreoffice-calc-nogui``; without it they are reported with the command that installs it.
 
-LibreOffice ignores ``SOURCE_DATE_EPOCH``; :func:`assembler.normalise.normalise_pdf` rewrites
+LibreOffice ignores ``SOURCE_DATE_EPOCH``; :func:`assembler.normalise.finish_pdf` rewrites
 the dates, IDs and checksums it stamps into every PDF so that equal inputs give byte-identical
 PDFs.
 """
@@ -756,16 +756,15 @@ def _deliver(
     """
     import pikepdf
 
-    from assembler.normalise import check_pdf, normalise_pdf
+    from assembler.normalise import finish_pdf
 
     if not produced.exists():
         return ""
-    problem = check_pdf(produced)
-    if problem is not None:
-        return problem
     try:
-        if epoch is not None:
-            normalise_pdf(produced, epoch)
+        # Checked, mended and normalised while open once: most PDFs are only read here.
+        problem = finish_pdf(produced, epoch)
+        if problem is not None:
+            return problem
         with atomic_path(doc.job.target) as temp:
             try:
                 os.replace(produced, temp)

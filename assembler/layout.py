@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from assembler.project import Project
 
 if TYPE_CHECKING:
+    from assembler.model import Vergadering
     from assembler.validate import AgendaItem, DossierInput, MeetingInput
 
 
@@ -58,6 +59,23 @@ MEETING_DOCUMENTS = tuple(name for name in MEETING_OUTPUTS if name.endswith(".do
 """What a meeting gets from ``build --geen-pdf``."""
 # What a meeting shows of its items to anyone: a confidential item only as "Niet openbaar".
 PUBLIC_MEETING_OUTPUTS = (f"{PUBLIC_AGENDA}.docx", f"{PUBLIC_AGENDA}.pdf", PUBLIC_MEETING_BUNDLE)
+
+# What a meeting document is called, by its name without suffix. The confidential ones say so
+# first: a reader's tab shows the start of a title, and the two must not look alike there.
+_MEETING_DOCUMENT_KINDS = {
+    PUBLIC_AGENDA: "Agenda",
+    FULL_AGENDA: "Agenda (niet openbaar)",
+    Path(PUBLIC_MEETING_BUNDLE).stem: "Vergaderbundel",
+    Path(FULL_MEETING_BUNDLE).stem: "Vergaderbundel (niet openbaar)",
+}
+
+
+def meeting_document_title(stem: str, meeting: Vergadering) -> str:
+    """``Agenda (niet openbaar) Portefeuillehoudersoverleg Economie 26 mei 2023``: a meeting
+    document's title (``stem``: its file name without suffix) in its PDF and its export alike."""
+    from assembler.dates import dutch_date
+
+    return f"{_MEETING_DOCUMENT_KINDS[stem]} {meeting.meeting} {dutch_date(meeting.date)}"
 
 
 OUTPUT_DIR_PATTERN = re.compile(r"^\d{2}-.+")

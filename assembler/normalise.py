@@ -1,16 +1,23 @@
-"""LibreOffice's PDFs checked and made reproducible, after conversion.
+"""LibreOffice's PDFs checked, their metadata mended and made reproducible, after conversion.
 
-:func:`check_pdf` accepts only a complete PDF that opens without repairs.
-:func:`normalise_pdf` rewrites what LibreOffice stamps into every PDF although
-``SOURCE_DATE_EPOCH`` asks otherwise (creation dates, XMP dates, ``/ID``, the trailer's
-``/DocChecksum``, the header date of the embedded ICC profile), from the epoch and the
-content, so that equal inputs give byte-identical PDFs. Kept apart from :mod:`assembler.convert`
-so that starting LibreOffice does not wait for pikepdf to load.
+:func:`finish_pdf` accepts only a complete PDF that opens without repairs, and mends in the same
+pass what LibreOffice gets wrong in the metadata: its PDF/A export (7.4) escapes the XMP text
+it copies from the document properties twice, so ``auto's`` becomes ``auto&apos;s`` there
+while the Info dictionary says ``auto's`` (ISO 19005-2 §6.6.3 wants the two equal), and in
+UTC it writes ``/CreationDate (D:…Z')``, which no date grammar allows. Only a PDF that shows
+either is rewritten: most titles hold no character XML escapes.
+
+With ``SOURCE_DATE_EPOCH``, it also rewrites what LibreOffice stamps into every PDF although
+the epoch asks otherwise (creation dates, XMP dates, ``/ID``, the trailer's ``/DocChecksum``,
+the header date of the embedded ICC profile), from the epoch and the content, so that equal
+inputs give byte-identical PDFs (:func:`normalise_pdf`). Kept apart from
+:mod:`assembler.convert` so that starting LibreOffice does not wait for pikepdf to load.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import zlib
 from datetime import UTC, datetime
@@ -21,8 +28,10 @@ from lxml import etree
 
 from assembler.fsutil import atomic_path, library_output
 
-__all__ = ["XPACKET_BEGIN", "XPACKET_END", "check_pdf", "normalise_pdf"]
+__all__ = ["XPACKET_BEGIN", "XPACKET_END", "finish_pdf", "normalise_pdf"]
 
+_DC_NS = "http://purl.org/dc/elements/1.1/"
+_PDF_NS = "http://ns.adobe.com/pdf/1.3/"
 _XMP_NS = "http://ns.adobe.com/xap/1.0/"
 _XMPMM_NS = "http://ns.adobe.com/xap/1.0/mm/"
 _RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -30,17 +39,83 @@ _RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XPACKET_BEGIN = '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
 XPACKET_END = '<?xpacket end="w"?>'
 
+# The XMP properties that repeat an Info entry (ISO 19005-2 §6.6.3), as LibreOffice writes
+# them: the XMP must say exactly what the Info says.
+_INFO_IN_XMP = (
+    ("/Title", f"{{{_DC_NS}}}title"),
+    ("/Author", f"{{{_DC_NS}}}creator"),
+    ("/Subject", f"{{{_DC_NS}}}description"),
+    ("/Keywords", f"{{{_PDF_NS}}}Keywords"),
+    ("/Keywords", f"{{{_DC_NS}}}subject"),
+    ("/Producer", f"{{{_PDF_NS}}}Producer"),
+    ("/Creator", f"{{{_XMP_NS}}}CreatorTool"),
+)
+# Whatever is escaped twice shows an escaped ampersand in the raw packet.
+_ESCAPED_TWICE = b"&amp;"
+# LibreOffice's date in UTC: "Z" and then an apostrophe that only follows an hour offset.
+_UTC_DATE_WITH_APOSTROPHE = re.compile(r"^(D:\d{4,14})Z'$")
+
+
+def finish_pdf(path: Path, epoch: int | None) -> str | None:
+    """None when ``path`` is a complete PDF that opens, mended (and normalised to ``epoch``)."""
+    problem = _incomplete(path)
+    if problem is not None:
+        return problem
+    try:
+        pdf = pikepdf.open(path)
+    except (OSError, pikepdf.PdfError) as error:
+        return f"LibreOffice gaf een PDF die niet opent ({error})"
+    with pdf:
+        try:
+            # qpdf silently repairs a truncated file; a warning means it had to.
+            if pdf.get_warnings() or len(pdf.pages) == 0:
+                return "LibreOffice gaf een beschadigd PDF-bestand"
+        except pikepdf.PdfError as error:
+            return f"LibreOffice gaf een PDF die niet opent ({error})"
+        if epoch is not None:
+            _normalise(pdf, epoch)
+            _save(pdf, path, deterministic=True)
+        elif _mend(pdf):
+            _save(pdf, path, deterministic=False)
+    return None
+
 
 def normalise_pdf(path: Path, epoch: int) -> None:
     """Rewrite ``path`` so its dates, /ID and checksums derive from ``epoch`` and its content."""
     path = Path(path)
     with pikepdf.open(path) as pdf:
         _normalise(pdf, epoch)
-        # qpdf keeps the first /ID element of the input; without one it derives both
-        # elements from an MD5 of the written content.
-        # fix_metadata_version would re-serialise the XMP packet written above.
-        with atomic_path(path) as temp, library_output(temp) as stream:
-            pdf.save(stream, deterministic_id=True, fix_metadata_version=False)
+        _save(pdf, path, deterministic=True)
+
+
+def _save(pdf: pikepdf.Pdf, path: Path, *, deterministic: bool) -> None:
+    # qpdf keeps the first /ID element of the input; without one it derives both
+    # elements from an MD5 of the written content.
+    # fix_metadata_version would re-serialise the XMP packet written here.
+    with atomic_path(path) as temp, library_output(temp) as stream:
+        pdf.save(stream, deterministic_id=deterministic, fix_metadata_version=False)
+
+
+def _mend(pdf: pikepdf.Pdf) -> bool:
+    """Mend LibreOffice's XMP text and UTC dates in ``pdf``; whether there was anything to."""
+    mended = False
+    info = pdf.docinfo
+    for key in (pikepdf.Name.CreationDate, pikepdf.Name.ModDate):
+        value = info.get(key)
+        match = _UTC_DATE_WITH_APOSTROPHE.match(str(value)) if value is not None else None
+        if match:
+            info[key] = pikepdf.String(match.group(1) + "Z")
+            mended = True
+    if "/Metadata" in pdf.Root:
+        metadata = pdf.Root.Metadata
+        packet = metadata.read_bytes()
+        if _ESCAPED_TWICE in packet:
+            root = _parse_xmp(packet)
+            rdf = _rdf(root)
+            if rdf is not None and _copy_info(rdf, info):
+                metadata.write(_packet(root))
+                mended = True
+    return mended
 
 
 def _normalise(pdf: pikepdf.Pdf, epoch: int) -> None:
@@ -71,12 +146,54 @@ def _normalise(pdf: pikepdf.Pdf, epoch: int) -> None:
                 profile.write(zlib.compress(fixed, 9), filter=pikepdf.Name.FlateDecode)
 
 
-def _normalise_xmp(packet: bytes, xmp_date: str, pdf: pikepdf.Pdf) -> bytes:
+def _parse_xmp(packet: bytes) -> etree._Element:
     parser = etree.XMLParser(remove_blank_text=False, resolve_entities=False, no_network=True)
-    root = etree.fromstring(packet, parser)
-    rdf = root if root.tag == f"{{{_RDF_NS}}}RDF" else root.find(f".//{{{_RDF_NS}}}RDF")
+    return etree.fromstring(packet, parser)
+
+
+def _rdf(root: etree._Element) -> etree._Element | None:
+    return root if root.tag == f"{{{_RDF_NS}}}RDF" else root.find(f".//{{{_RDF_NS}}}RDF")
+
+
+def _packet(root: etree._Element) -> bytes:
+    body = etree.tostring(root, encoding="unicode")
+    # Padding lets later tools edit the XMP in place, as LibreOffice's own packet does.
+    padding = (" " * 99 + "\n") * 20
+    return (XPACKET_BEGIN + body + "\n" + padding + XPACKET_END).encode("utf-8")
+
+
+def _copy_info(rdf: etree._Element, info: pikepdf.Dictionary) -> bool:
+    """Make the XMP properties that repeat an Info entry say what it says; whether any changed."""
+    changed = False
+    for key, tag in _INFO_IN_XMP:
+        if key not in info:
+            continue
+        value = str(info[key])
+        for description in rdf.findall(f"{{{_RDF_NS}}}Description"):
+            if description.get(tag) not in (None, value):
+                description.set(tag, value)
+                changed = True
+            prop = description.find(tag)
+            if prop is None:
+                continue
+            container = next(iter(prop), None)
+            # An array (rdf:Alt, Seq, Bag) of one item, as LibreOffice writes them; a longer
+            # one is not a copy of the Info entry.
+            items = [] if container is None else list(container)
+            targets = [prop] if container is None else items if len(items) == 1 else []
+            for target in targets:
+                if target.text != value:
+                    target.text = value
+                    changed = True
+    return changed
+
+
+def _normalise_xmp(packet: bytes, xmp_date: str, pdf: pikepdf.Pdf) -> bytes:
+    root = _parse_xmp(packet)
+    rdf = _rdf(root)
     if rdf is None:
         return packet
+    _copy_info(rdf, pdf.docinfo)
     descriptions = rdf.findall(f"{{{_RDF_NS}}}Description")
 
     values = {
@@ -122,10 +239,7 @@ def _normalise_xmp(packet: bytes, xmp_date: str, pdf: pikepdf.Pdf) -> bytes:
                 new.tail = siblings[-1].tail
                 siblings[-1].tail = home.text
 
-    body = etree.tostring(root, encoding="unicode")
-    # Padding lets later tools edit the XMP in place, as LibreOffice's own packet does.
-    padding = (" " * 99 + "\n") * 20
-    return (XPACKET_BEGIN + body + "\n" + padding + XPACKET_END).encode("utf-8")
+    return _packet(root)
 
 
 def _content_digest(pdf: pikepdf.Pdf) -> str:
@@ -158,8 +272,8 @@ def _normalise_icc(data: bytes, moment: datetime) -> bytes:
     return bytes(fixed)
 
 
-def check_pdf(path: Path) -> str | None:
-    """None when ``path`` is a complete PDF that opens; otherwise a Dutch reason."""
+def _incomplete(path: Path) -> str | None:
+    """A Dutch reason when ``path`` is empty or has no end; None when it may be whole."""
     try:
         size = path.stat().st_size
         if size == 0:
@@ -168,10 +282,6 @@ def check_pdf(path: Path) -> str | None:
             handle.seek(max(0, size - 1024))
             if b"%%EOF" not in handle.read():
                 return "LibreOffice gaf een onvolledig PDF-bestand"
-        with pikepdf.open(path) as pdf:
-            # qpdf silently repairs a truncated file; a warning means it had to.
-            if pdf.get_warnings() or len(pdf.pages) == 0:
-                return "LibreOffice gaf een beschadigd PDF-bestand"
-    except (OSError, pikepdf.PdfError) as error:
+    except OSError as error:
         return f"LibreOffice gaf een PDF die niet opent ({error})"
     return None

@@ -49,7 +49,6 @@ from assembler.build import (
     recover_exports,
     source_date_epoch_from_env,
 )
-from assembler.dates import dutch_date
 from assembler.errors import (
     AssemblerError,
     ExitCode,
@@ -77,6 +76,7 @@ from assembler.layout import (
     annex_pdf,
     document_pdf,
     export_record,
+    meeting_document_title,
     output_folder_name,
 )
 from assembler.model import Organisatie, Voorstel
@@ -121,17 +121,17 @@ _MEETING_KINDS = (
     ("bestuurscommissie", "bestuurscommissie"),
 )
 # The meeting-level documents the build makes, per side.
-_MEETING_DOCUMENTS: dict[Side, tuple[tuple[str, str, str], ...]] = {
+_MEETING_DOCUMENTS: dict[Side, tuple[tuple[str, str], ...]] = {
     PUBLIC: (
-        (PUBLIC_AGENDA, f"{PUBLIC_AGENDA}.pdf", "Agenda"),
-        (Path(PUBLIC_MEETING_BUNDLE).stem, PUBLIC_MEETING_BUNDLE, "Vergaderbundel"),
+        (PUBLIC_AGENDA, f"{PUBLIC_AGENDA}.pdf"),
+        (Path(PUBLIC_MEETING_BUNDLE).stem, PUBLIC_MEETING_BUNDLE),
     ),
     CONFIDENTIAL: (
-        (FULL_AGENDA, f"{FULL_AGENDA}.pdf", "Agenda (niet openbaar)"),
-        (Path(FULL_MEETING_BUNDLE).stem, FULL_MEETING_BUNDLE, "Vergaderbundel (niet openbaar)"),
+        (FULL_AGENDA, f"{FULL_AGENDA}.pdf"),
+        (Path(FULL_MEETING_BUNDLE).stem, FULL_MEETING_BUNDLE),
     ),
 }
-"""Per side: (key, file name in build/<meeting>/, title word) of the meeting-level documents."""
+"""Per side: (key, file name in build/<meeting>/) of the meeting-level documents."""
 
 
 # --------------------------------------------------------------------------- names
@@ -294,10 +294,10 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
     documents: list[ExportDocument] = []
     missing: list[Path] = []
     build_dir = project.build / meeting.name
-    day = dutch_date(meeting.meeting.date)
     for side in SIDES:
-        for key, file_name, word in _MEETING_DOCUMENTS[side]:
-            title = f"{word} {meeting.meeting.meeting} {day}"
+        for key, file_name in _MEETING_DOCUMENTS[side]:
+            # As its PDF says, so a reader and a portal name it alike.
+            title = meeting_document_title(key, meeting.meeting)
             documents.append(
                 ExportDocument(
                     key,
@@ -979,7 +979,7 @@ def _secrets(project: Project, catalog: Catalog) -> tuple[list[gate.SourceFile],
         files.extend(gate.SourceFile(p, project.display(p)) for p in paths)
     for meeting in catalog.meetings:
         if any(not d.document.is_public for d in meeting.dossiers):
-            for _key, name, _title in _MEETING_DOCUMENTS[CONFIDENTIAL]:
+            for _key, name in _MEETING_DOCUMENTS[CONFIDENTIAL]:
                 path = project.build / meeting.name / name
                 if path.is_file():
                     files.append(gate.SourceFile(path, project.display(path)))

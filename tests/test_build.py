@@ -54,6 +54,49 @@ def outline_titles(path: Path) -> list[tuple[int, str]]:
         return found
 
 
+@pytest.mark.parametrize("epoch", [None, "1685000000"])
+def test_a_pdfs_xmp_says_exactly_what_its_info_says(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, epoch: str | None
+) -> None:
+    """LibreOffice 7.4 escapes the XMP text twice: readers that prefer it showed auto&apos;s."""
+    subject = "Parkeerbeleid voor auto's in 's-Graveland & \"De Vecht\""
+    organisation = "Omgevingsdienst Flevoland & Gooi en Vechtstreek"
+    settings = small_project / "dossiers" / "organisatie.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        re.sub(r"(?m)^naam: .*$", f"naam: {json.dumps(organisation)}", text), encoding="utf-8"
+    )
+    dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(
+        re.sub(r"(?m)^onderwerp: .*$", f"onderwerp: {json.dumps(subject)}", text),
+        encoding="utf-8",
+    )
+    # In UTC LibreOffice also wrote its creation date as D:…Z', which no reader accepts.
+    monkeypatch.setenv("TZ", "UTC")
+    if epoch is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+
+    result = run_cli("build", cwd=small_project)
+
+    assert result.exit_code == 0, result.stderr
+    folder = small_project / "build" / ECONOMIE
+    for path in (folder / "02-23.0001772-werklocaties" / "voorstel.pdf", folder / "agenda.pdf"):
+        with pikepdf.open(path) as pdf:
+            info, xmp = pdf.docinfo, pdf.open_metadata()
+            assert str(info["/Author"]) == organisation
+            assert xmp["dc:creator"] == [organisation]
+            assert xmp["dc:title"] == str(info["/Title"])
+            assert xmp["dc:description"] == str(info["/Subject"])
+            assert xmp["pdf:Keywords"] == str(info["/Keywords"])
+            assert re.fullmatch(r"D:\d{14}(Z|[+-]\d\d'\d\d'?)", str(info["/CreationDate"]))
+    with pikepdf.open(folder / "02-23.0001772-werklocaties" / "voorstel.pdf") as pdf:
+        assert str(pdf.docinfo["/Title"]) == subject
+        assert pdf.open_metadata()["dc:title"] == subject
+
+
 def test_a_kenmerk_with_a_slash_gives_one_output_folder(
     small_project: Path, run_cli: RunCli
 ) -> None:

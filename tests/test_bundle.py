@@ -8,13 +8,16 @@ import sys
 import warnings
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pikepdf
 import pypdf
 import pypdfium2 as pdfium
 import pytest
 from pikepdf import Array, Dictionary, Name, String
+from pikepdf.models.metadata import decode_pdf_date
 from PIL import Image, ImageChops
 from reportlab.pdfgen import canvas
 
@@ -395,13 +398,31 @@ def test_equal_inputs_give_identical_bytes(voorstel: Path, tmp_path: Path) -> No
         BundleAnnex(CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf", 1, "Met inhoud"),
         BundleAnnex(CORPUS / "010-pdflatex-forms--pdflatex-forms.pdf", 2, "Formulier"),
     ]
-    meta = BundleMeta(title="T", author="A", kenmerk=KENMERK, niet_openbaar=True)
+    meta = BundleMeta(
+        title="T", author="A", kenmerk=KENMERK, niet_openbaar=True, source_date_epoch=1_681_171_200
+    )
     first, second = tmp_path / "1.pdf", tmp_path / "2.pdf"
     bundle_pdf(voorstel, annexes, meta, first)
     bundle_pdf(voorstel, annexes, meta, second)
     assert first.read_bytes() == second.read_bytes()
-    with pikepdf.open(first) as pdf:
-        assert "/CreationDate" not in pdf.docinfo  # no clock without SOURCE_DATE_EPOCH
+
+
+def test_without_an_epoch_a_bundle_is_dated_when_made_in_dutch_time(
+    voorstel: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "bundel.pdf"
+    before = datetime.now(UTC).replace(microsecond=0)
+    bundle_pdf(voorstel, [], BundleMeta(title="T", author="A", kenmerk=KENMERK), out)
+    after = datetime.now(UTC)
+    with pikepdf.open(out) as pdf:
+        created = str(pdf.docinfo["/CreationDate"])
+        assert str(pdf.docinfo["/ModDate"]) == created
+        moment = decode_pdf_date(created)
+        assert before <= moment <= after
+        assert moment.utcoffset() == moment.astimezone(ZoneInfo("Europe/Amsterdam")).utcoffset()
+        xmp = pdf.open_metadata()
+        for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+            assert xmp[key] == moment.isoformat(), key
 
 
 def test_permissions_only_annex_gives_an_unprotected_bundle(voorstel: Path, tmp_path: Path) -> None:

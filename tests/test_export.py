@@ -245,6 +245,17 @@ def test_manifest_uses_ods_field_names_and_limits(
     assert voorstel["vertrouwelijkheidsaanduiding"] == "vertrouwelijk" and "link" not in voorstel
 
 
+def test_the_manifest_titles_a_meeting_document_as_its_pdf_does(exported: Path) -> None:
+    for side in (PUBLIC, CONFIDENTIAL):
+        for document in _manifest(exported, WONEN, side)["informatieobjecten"]:
+            if document["rol"] not in ("agenda", "vergaderbundel"):
+                continue
+            path = exported / "build" / WONEN / "export" / side / document["bestandsnaam"]
+            with pikepdf.open(path) as pdf:
+                assert str(pdf.docinfo["/Title"]) == document["titel"], path.name
+                assert pdf.open_metadata()["dc:title"] == document["titel"], path.name
+
+
 @pytest.mark.slow
 def test_file_facts_and_sha256sums_are_right(exported: Path) -> None:
     for side in (PUBLIC, CONFIDENTIAL):

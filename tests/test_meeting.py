@@ -95,12 +95,25 @@ def test_public_meeting_bundle_has_no_confidential_page_or_title(built: Path) ->
     assert (0, f"7. {CONFIDENTIAL_SUBJECT}") in outline(everything)
     with pikepdf.open(public) as a, pikepdf.open(everything) as b:
         assert len(b.pages) > len(a.pages)
-        # What a reader shows in its title bar tells the two apart.
-        title = "Vergaderbundel Portefeuillehoudersoverleg Ruimte en Wonen 23 juni 2023"
-        assert str(a.docinfo["/Title"]) == title
-        assert str(b.docinfo["/Title"]) == f"{title} (niet openbaar)"
+        # What a reader shows in its title bar and tab tells the two apart at once.
+        meeting = "Portefeuillehoudersoverleg Ruimte en Wonen 23 juni 2023"
+        assert str(a.docinfo["/Title"]) == f"Vergaderbundel {meeting}"
+        assert str(b.docinfo["/Title"]) == f"Vergaderbundel (niet openbaar) {meeting}"
         with b.open_metadata() as xmp:
-            assert xmp["dc:title"] == f"{title} (niet openbaar)"
+            assert xmp["dc:title"] == f"Vergaderbundel (niet openbaar) {meeting}"
+
+
+def test_each_agenda_is_titled_with_its_date_and_the_confidential_one_as_such(
+    built: Path,
+) -> None:
+    meeting = "Portefeuillehoudersoverleg Ruimte en Wonen 23 juni 2023"
+    for name, title in (
+        ("agenda.pdf", f"Agenda {meeting}"),
+        ("agenda-niet-openbaar.pdf", f"Agenda (niet openbaar) {meeting}"),
+    ):
+        with pikepdf.open(built / "build" / WONEN / name) as pdf:
+            assert str(pdf.docinfo["/Title"]) == title
+            assert pdf.open_metadata()["dc:title"] == title
 
 
 def test_meeting_bundle_pages_add_up(built: Path) -> None:
