@@ -219,18 +219,33 @@ def page_parts(page: pikepdf.Page) -> frozenset[str]:
 
 
 # Marked content may carry its own alternative text, replacement text or expansion in the
-# drawing instructions themselves: readers read it aloud or copy it instead of the glyphs.
-_MARKED_TEXT = re.compile(rb"/(?:Alt|ActualText|E)\s*[(<]")
+# drawing instructions themselves: readers read it aloud or copy it instead of the glyphs. A
+# name may be written with #xx escapes ("/Actual#54ext"), so any escaped name is parsed too.
+_MARKED_TEXT = re.compile(rb"/(?:Alt|ActualText|E)(?![A-Za-z0-9])|/[^\s/<>\[\]()]*#[0-9A-Fa-f]{2}")
 
 
-def _marked_texts(streams: Iterable[tuple[pikepdf.Stream, bytes]]) -> list[str]:
-    """The strings in the properties of a page's marked content (BDC and DP operators)."""
-    texts: list[str] = []
+def _marked_texts(
+    page: pikepdf.Page, streams: Sequence[tuple[pikepdf.Stream, bytes]], read: set[tuple[int, int]]
+) -> list[str]:
+    """The strings in the properties of marked content (BDC and DP) on ``page`` and in the
+    forms it draws that are not in ``read`` (forms shared by pages are read once)."""
+    contents = {stream.objgen for stream in _content_streams(page.obj.get("/Contents"))}
+    # A page's streams are one sequence of instructions, which may be cut between any two
+    # tokens: its own are searched and parsed joined.
+    joined = b"\n".join(data for stream, data in streams if stream.objgen in contents)
+    sources: list[Any] = [page] if _MARKED_TEXT.search(joined) else []
     for stream, data in streams:
-        if stream.get("/Subtype") == pikepdf.Name.Image or not _MARKED_TEXT.search(data):
+        if stream.objgen in contents or stream.get("/Subtype") != pikepdf.Name.Form:
             continue
+        if stream.is_indirect and stream.objgen in read:
+            continue
+        read.add(stream.objgen)
+        if _MARKED_TEXT.search(data):
+            sources.append(stream)
+    texts: list[str] = []
+    for source in sources:
         with contextlib.suppress(pikepdf.PdfError, ValueError, TypeError):
-            for instruction in pikepdf.parse_content_stream(stream, "BDC DP"):
+            for instruction in pikepdf.parse_content_stream(source, "BDC DP"):
                 operands = getattr(instruction, "operands", [])
                 stack = [value for value in operands if isinstance(value, pikepdf.Dictionary)]
                 while stack:
@@ -483,11 +498,12 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
     with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
         pages: list[frozenset[str]] = []
         marked: list[str] = []
+        forms_read: set[tuple[int, int]] = set()
         for page in pdf.pages:
             streams = _page_streams(page)
             pages.append(_parts(streams))
             if with_text:
-                marked += _marked_texts(streams)
+                marked += _marked_texts(page, streams, forms_read)
         with _quiet_pypdf():
             attached = _embedded_files(pdf, with_text=with_text)
         embedded = tuple(file.sha256 for file in attached)

@@ -397,6 +397,14 @@ def hide_in(pdf: pikepdf.Pdf, where: str, text: str) -> None:
             page.obj.Resources.XObject = Dictionary(F1=form)
             marked = pdf.make_stream(b"q /F1 Do Q")
         page.contents_add(marked)
+    elif where == "marked text cut between streams":
+        # A page's streams are one sequence: the cut may fall between a key and its value.
+        page.contents_add(pdf.make_stream(b"/Span <</ActualText"))
+        page.contents_add(pdf.make_stream(_literal(text) + b">> BDC EMC"))
+    elif where == "marked text under an escaped name":
+        page.contents_add(
+            pdf.make_stream(b"/Span <</Actual#54ext " + _literal(text) + b">> BDC EMC")
+        )
 
 
 HIDING_PLACES = [
@@ -413,6 +421,8 @@ HIDING_PLACES = [
     "marked alt text",
     "marked actual text",
     "marked figure in a form",
+    "marked text cut between streams",
+    "marked text under an escaped name",
 ]
 
 
