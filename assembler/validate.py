@@ -1610,6 +1610,8 @@ def _message(item: Any, loc: FieldPath, model: type[BaseModel]) -> str:
     if kind == "literal_error":
         typed = str(item.get("input"))
         choices = str(context.get("expected", "")).replace(" or ", ", ")
+        if item.get("input") is None or not typed.strip():
+            return f"is leeg (kies uit: {choices})"
         unseen = invisible_characters(typed)
         if unseen:
             return f"'{without_invisible(typed)}' {unseen} (haal het weg; kies uit: {choices})"

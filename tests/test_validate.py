@@ -297,13 +297,28 @@ def test_bad_field_gives_file_line_field_message(
 
 def test_an_optional_key_left_blank_is_left_out(example_project: Path, run_cli: RunCli) -> None:
     """Was: 'is leeg (vul een waarde in)' for `portefeuillehouder: ""`, while `portefeuillehouder:`
-    passed; and "'None' is geen toegestane waarde" for an empty organisation setting."""
+    passed."""
     edit(example_project, SEED, r"^portefeuillehouder: .*", 'portefeuillehouder: ""')
-    settings = "dossiers/organisatie.yaml"
-    edit(example_project, settings, r"^vergaderingstype: .*", "vergaderingstype:")
-    edit(example_project, settings, r"^publicatie_url: .*", "publicatie_url: |")
+    edit(example_project, SEED, r"^  - datum: 2021-11-12", '  - datum: ""')
     result = run_cli("check", cwd=example_project)
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_a_setting_left_blank_is_not_the_default_s_value(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A blank name or TOOI must not quietly become Regio Gooi en Vechtstreek's."""
+    settings = "dossiers/organisatie.yaml"
+    edit(example_project, settings, r"^naam: .*", 'naam: ""')
+    edit(example_project, settings, r"^vergaderingstype: .*", "vergaderingstype:")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:2] == [
+        f"{settings}:3: naam: is leeg (vul een waarde in)",
+        f"{settings}:7: vergaderingstype: is leeg (kies uit: 'raadsvergadering', "
+        "'commissievergadering', 'presidium', 'statenvergadering', "
+        "'algemene_bestuursvergadering')",
+    ]
 
 
 def test_neE_in_capitals_is_accepted_as_nee(example_project: Path, run_cli: RunCli) -> None:
