@@ -23,13 +23,16 @@ def _shared_folder() -> Path:
     beside = REPO.parent / "shared"
     if beside.is_dir():
         return beside
-    found = subprocess.run(
-        ["git", "rev-parse", "--path-format=absolute", "--git-common-dir"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--path-format=absolute", "--git-common-dir"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:  # no git: a source tree unpacked from an archive
+        return beside
     main_checkout = Path(found.stdout.strip()).parent
     if found.returncode == 0 and (main_checkout.parent / "shared").is_dir():
         return main_checkout.parent / "shared"
