@@ -406,12 +406,23 @@ def _renumber(project: Project, plan: _Plan) -> None:
             return
         if plan.output_dir.exists():
             return  # made again below, and the old folder goes as stale
-        # The record first: killed between the two, the next build finds no outputs at the
-        # recorded place and makes them again, and the old folder goes as stale.
-        write_text_atomic(path, json.dumps(record | {"dir": plan.output_dir.name}) + "\n")
-        os.replace(old, plan.output_dir)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return  # a missing or damaged cache only means: build again
+    # The record names both folders while the folder moves: killed in between, the next build
+    # makes the outputs again (not at the recorded place), and until then a withdrawal or a
+    # refusal still finds them where they are (layout.recorded_dir).
+    moving = record | {"dir": plan.output_dir.name, "was": old.name}
+    try:
+        write_text_atomic(path, json.dumps(moving) + "\n")
+        try:
+            os.replace(old, plan.output_dir)
+        except OSError:  # a file open on a share: built again in the new folder
+            write_text_atomic(path, json.dumps(record) + "\n")
+            return
+        del moving["was"]
+        write_text_atomic(path, json.dumps(moving) + "\n")
+    except OSError:
+        return
 
 
 def _cached(project: Project, plan: _Plan) -> tuple[list[Path], list[Problem]] | None:

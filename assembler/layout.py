@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assembler.project import Project
 
@@ -126,6 +126,21 @@ def export_record(project: Project, meeting: str) -> Path:
     return project.build / meeting / EXPORT_RECORD
 
 
+def recorded_dir(record: dict[str, Any], meeting_build: Path) -> str:
+    """The output folder a dossier's cache record names; while a renumbering is cut short (see
+    build._renumber), the one it was being moved from, which still holds the outputs."""
+    name = str(record["dir"])
+    was = record.get("was")
+    if (
+        isinstance(was, str)
+        and was == Path(was).name
+        and not (meeting_build / name).is_dir()
+        and (meeting_build / was).is_dir()
+    ):
+        return was
+    return name
+
+
 def previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) -> list[Path]:
     """The output folders an earlier build made for the dossier of agenda item ``item``.
 
@@ -140,8 +155,8 @@ def previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) 
         record = json.loads(
             dossier_record(project, meeting.name, item.folder_name).read_text(encoding="utf-8")
         )
-        folder = meeting_build / str(record["dir"])
-    except (OSError, ValueError, KeyError, TypeError):
+        folder = meeting_build / recorded_dir(record, meeting_build)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return sorted(meeting_build.glob(f"{item.number:02d}-*-{item.folder_name}"))
     return [folder] if folder.is_dir() else []
 

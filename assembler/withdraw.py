@@ -29,6 +29,7 @@ from assembler.layout import (
     dossier_outputs_public,
     meeting_shown_in_full,
     previous_outputs,
+    recorded_dir,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.source import field_label
@@ -283,8 +284,8 @@ def _withdraw_unloaded_dossier_outputs(
             continue
         try:
             record = json.loads(record_file.read_text(encoding="utf-8"))
-            name = str(record["dir"])
-        except (OSError, ValueError, KeyError, TypeError):
+            name = recorded_dir(record, project.build / meeting.name)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue
         if not name or name != Path(name).name or name in (".", ".."):
             continue  # not a record this build wrote: only a folder of its own meeting goes
@@ -324,7 +325,8 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, problems: list[Probl
                 continue
             try:
                 record = json.loads(record_file.read_text(encoding="utf-8"))
-                name, public = str(record["dir"]), bool(record.get("openbaar", True))
+                name = recorded_dir(record, project.build / meeting)
+                public = bool(record.get("openbaar", True))
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 continue
             number, _, rest = name.partition("-")

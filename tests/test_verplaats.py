@@ -485,8 +485,36 @@ def test_items_renumbered_by_a_removed_item_are_moved_not_made_again(
     ]
     # The same files, moved: not made again.
     assert pdfs() == before
+    record = example_project / "build" / ".cache" / WONEN / "woningbouwafspraken.json"
+    assert json.loads(record.read_text(encoding="utf-8"))["dir"] == folders[0]
+    assert "was" not in json.loads(record.read_text(encoding="utf-8"))
     assert len(before) == 5 * 2  # each its document and its bundle
     with pikepdf.open(build / "vergaderbundel-niet-openbaar.pdf") as pdf, pdf.open_outline() as o:
         titles = [item.title for item in o.root]
     assert titles[1].startswith("2. ") and "oningbouw" in titles[1], titles
     assert run_cli("build", "--json", cwd=example_project).exit_code == 0
+
+
+@pytest.mark.slow
+def test_a_renumbering_cut_short_leaves_outputs_a_withdrawal_finds(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Killed between the record and the rename, the record named only the new folder: a
+    dossier made confidential after it kept its public outputs in the old one, unsaid."""
+    import json
+
+    assert run_cli("build", cwd=example_project).exit_code == 0
+    build = example_project / "build" / WONEN
+    old = build / "05-23.0002131-snelfietsroutes"
+    assert (old / "voorstel.pdf").is_file()
+    record_file = example_project / "build" / ".cache" / WONEN / "snelfietsroutes.json"
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    moving = {"dir": "04-23.0002131-snelfietsroutes", "was": old.name}
+    record_file.write_text(json.dumps(record | moving), encoding="utf-8")
+    dossier = example_project / "dossiers" / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+    result = run_cli("build", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert not (old / "voorstel.pdf").exists()
+    assert f"{old.relative_to(example_project)} zijn weggehaald" in result.stderr
