@@ -21,6 +21,8 @@ import pikepdf
 import pytest
 
 from tests.hostile_files import (
+    WEB_LINKS,
+    actions_in,
     decompression_bomb,
     encrypted,
     minimal_docx,
@@ -29,6 +31,7 @@ from tests.hostile_files import (
     truncated_pdf,
     with_active_content,
     with_attachments,
+    with_links_elsewhere,
 )
 
 from .conftest import (
@@ -870,6 +873,18 @@ def _scripts_left_out(c: Catalogue, run: Run) -> None:
                 )
 
 
+def _links_elsewhere_left_out(c: Catalogue, run: Run) -> None:
+    # The item's bundle and the public meeting bundle reach no other file or computer, and
+    # keep the annex's web and e-mail links.
+    for path in (c.output("doel") / "bundel.pdf", c.build_dir / MEETING / "vergaderbundel.pdf"):
+        with pikepdf.open(path) as bundle:
+            kinds = {str(a.S) for a in actions_in(bundle) if "/F" in a or a.S == "/GoToR"}
+            assert not kinds & {"/GoToR", "/Thread"}, path
+            uris = {str(a.URI) for a in actions_in(bundle) if a.S == "/URI"}
+            assert set(WEB_LINKS) <= uris, path
+            assert all(u.startswith(("https://", "mailto:")) for u in uris), path
+
+
 def _bundle_without_hang(c: Catalogue, run: Run) -> None:
     with pikepdf.open(c.output("doel") / "bundel.pdf") as bundle:
         assert len(bundle.pages) >= 2 + 4
@@ -1127,6 +1142,19 @@ ANNEX_CASES = [
         "versie zonder scripts en acties als de bijlage zo niet openbaar mag)",
         pdf=True,
         check=_scripts_left_out,
+    ),
+    # A page that opens a PDF on a Windows share hands the share the reader's credentials.
+    _warned(
+        "bijlage-met-links-naar-buiten",
+        _annex("bijlage.pdf", with_links_elsewhere()),
+        29,
+        ANNEX,
+        "'bijlage.pdf' "
+        "bevat een link of actie naar een ander bestand of een andere computer: de bundels laten "
+        "dat weg, maar het exportpakket geeft de bijlage ongewijzigd door (vraag de afzender om "
+        "een versie zonder scripts en acties als de bijlage zo niet openbaar mag)",
+        pdf=True,
+        check=_links_elsewhere_left_out,
     ),
     Case(
         "bijlage-decompressiebom",
