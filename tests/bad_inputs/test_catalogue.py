@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -461,6 +462,15 @@ def _kenmerk_kept(c: Catalogue, run: Run) -> None:
     assert "23.0009010" in docx_text(folder / "voorstel.docx")
 
 
+def _no_link_to_a_file(c: Catalogue, run: Run) -> None:
+    # The link's text is in the voorstel, and no link: the document has no link at all.
+    with zipfile.ZipFile(c.output("doel") / "voorstel.docx") as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+        relations = docx.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert "Zie de stukken van de regio." in re.sub(r"<[^>]+>", "", body)
+    assert "etc/passwd" not in body + relations
+
+
 def _nee_accepted(c: Catalogue, run: Run) -> None:
     text = docx_text(c.output("doel") / "voorstel.docx")
     assert "Verspreiden" in text and "Nee" in text
@@ -546,6 +556,16 @@ YAML_CASES += [
         "toelichting",
         "HTML zoals '<b>' komt letterlijk in het document (gebruik **vet**, *cursief* of een "
         "lijst met '- ')",
+    ),
+    # LibreOffice would make the relative link one to /etc/passwd on the build machine.
+    _warned(
+        "toelichting-link-naar-bestand",
+        _doel(26, "  Zie [de stukken](../../../etc/passwd) van de regio."),
+        26,
+        "toelichting",
+        "de link '../../../etc/passwd' wordt geen link in het document, alleen de tekst 'de "
+        "stukken' (alleen een adres dat begint met https://, http:// of mailto: wordt een link)",
+        check=_no_link_to_a_file,
     ),
     # What `assembler new` writes where the clerk is to fill in the text.
     _warned(
