@@ -1,22 +1,28 @@
-"""Active content in third-party PDFs: actions that run a script, open a program or send data.
+"""Active content in third-party PDFs: actions that run a script, open a program or send data,
+or reach another file or computer.
 
 A bundle shows an annex's pages as they were received, but whoever opens the bundle must not
-have a third party's script run, a program or file opened or form data sent somewhere. What a
-bundle copies of a part is its pages: their additional actions (``/AA``), the annotations on
-them (links and form widgets: ``/A`` and ``/AA``) and, through each widget's ``/Parent`` chain,
-its form fields (their calculation and format scripts). :func:`strip_active_content` takes the
-active actions out of an open source, in memory, before its pages are copied.
-:func:`active_content` names the scripts and program starts a PDF carries, for the annex
-check's warning, also the document's own (``/OpenAction``, the catalogue's ``/AA``,
-``/Names/JavaScript``), which need no taking out: a bundle does not copy a part's catalogue,
-and its bookmarks are made anew from their titles and destinations.
+have a third party's script run, a program or file opened, form data sent somewhere, or another
+file or computer reached: a link or page-open action to a file on a Windows share (a UNC path,
+``file:``, ``smb:``) makes the reader log on to that computer, which so learns the reader's
+Windows credentials. What a bundle copies of a part is its pages: their additional actions
+(``/AA``), the annotations on them (links and form widgets: ``/A`` and ``/AA``) and, through
+each widget's ``/Parent`` chain, its form fields (their calculation and format scripts).
+:func:`strip_active_content` takes the active actions out of an open source, in memory, before
+its pages are copied. :func:`active_content` names the scripts, program starts and links to
+other files or computers a PDF carries, for the annex check's warning, also the document's own
+(``/OpenAction``, the catalogue's ``/AA``, ``/Names/JavaScript``), which need no taking out: a
+bundle does not copy a part's catalogue, and its bookmarks are made anew from their titles and
+destinations.
 
 Left out unnamed: form buttons that send or fetch data (many a received form has a "Verzenden"
 button, and a warning for each would teach clerks to skip the warnings), links that open a
 file attached to the PDF, and commands to embedded media. Kept: Acrobat's own formatting,
 validating and calculating functions called with plain values (``AFNumber_Format(2, 0, 0, 0,
 "€ ", true);``), which form designers put on nearly every field and which only shape how a
-value looks; links to a page or a web address; every field's appearance as received.
+value looks; links to a page of the PDF itself, to a web address (``https:``, ``http:``) or an
+e-mail address (``mailto:``); every field's appearance as received. A link to any other address
+is left out and named: its scheme says nothing safe about where it leads.
 
 Hostile structures are walked with a limit: a chain too long to follow counts as active.
 """
@@ -27,14 +33,24 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pikepdf import Array, Dictionary, Name, Pdf, PdfError, Stream
+from pikepdf import Array, Dictionary, Name, Pdf, PdfError, Stream, String
 
 __all__ = ["active_content", "strip_active_content"]
 
-# Action types (ISO 32000-1, 12.6.4) that run something, as the clerk's warning names them, in
-# the order it lists them; and every type that is left out of a bundle.
-_RUNS = {"/JavaScript": "JavaScript", "/Launch": "een actie die een programma of bestand opent"}
-_ACTIVE = frozenset({*_RUNS, "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute"})
+# What reaches another file or computer: a go-to in another PDF (/GoToR), an article in another
+# file (/Thread, /GoToE with /F), a URI that is no web or e-mail address. One kind, one name.
+_ELSEWHERE = "/Elsewhere"
+# Action types (ISO 32000-1, 12.6.4) that run something or reach elsewhere, as the clerk's
+# warning names them, in the order it lists them; and every type that is left out of a bundle.
+_NAMED = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "een actie die een programma of bestand opent",
+    _ELSEWHERE: "een link of actie naar een ander bestand of een andere computer",
+}
+_ACTIVE = frozenset({"/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute"})
+# The addresses a URI action may keep: a web page or an e-mail address, nothing that a reader
+# would hand to the file system (file:, smb:, a UNC path, a relative name).
+_WEB_ADDRESS = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
 # Left out too, unnamed: what could not be followed to its end.
 _TOO_LONG = "/TooLong"
 # Real files chain a handful of actions and nest fields a few deep.
@@ -50,7 +66,8 @@ _BUILT_IN_CALLS = re.compile(
 
 
 def active_content(pdf: Pdf) -> list[str]:
-    """The scripts and program starts ``pdf`` carries, in Dutch and a fixed order; or none."""
+    """The scripts, program starts and links elsewhere ``pdf`` carries, in Dutch and a fixed
+    order; or none."""
     root = pdf.Root
     found = _action_kinds(root.get(Name.OpenAction)) | _additional_kinds(root.get(Name.AA))
     names = root.get(Name.Names)
@@ -58,7 +75,7 @@ def active_content(pdf: Pdf) -> list[str]:
         found.add("/JavaScript")
     for holder in _holders(pdf):
         found |= _action_kinds(holder.get(Name.A)) | _additional_kinds(holder.get(Name.AA))
-    return [text for kind, text in _RUNS.items() if kind in found]
+    return [text for kind, text in _NAMED.items() if kind in found]
 
 
 def strip_active_content(pdf: Pdf) -> bool:
@@ -181,12 +198,27 @@ def _own_kinds(action: Any) -> set[str]:
     """The active kind of one action, leaving aside what it chains to."""
     found: set[str] = set()
     kind = action.get(Name.S)
-    if isinstance(kind, Name) and str(kind) in _ACTIVE and kind != Name.JavaScript:
+    if isinstance(kind, Name) and str(kind) in _ACTIVE:
         found.add(str(kind))
+    if _reaches_elsewhere(action, kind):
+        found.add(_ELSEWHERE)
     # A rendition action can carry a script of its own.
     if (kind == Name.JavaScript or Name.JS in action) and not _built_in(action.get(Name.JS)):
         found.add("/JavaScript")
     return found
+
+
+def _reaches_elsewhere(action: Any, kind: Any) -> bool:
+    """Whether an action of ``kind`` leads to another file or computer."""
+    if kind == Name.GoToR:
+        return True
+    if kind in (Name.Thread, Name.GoToE):
+        # Without /F the article or embedded file is in this PDF.
+        return Name.F in action
+    if kind == Name.URI:
+        address = action.get(Name.URI)
+        return not (isinstance(address, String) and _WEB_ADDRESS.match(str(address)))
+    return False
 
 
 def _built_in(script: Any) -> bool:

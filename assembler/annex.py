@@ -49,8 +49,9 @@ TOO_MUCH_MEMORY = (
     "vraagt te veel geheugen om te lezen (mogelijk een decompressiebom; lever een normale PDF aan)"
 )
 # Raised when the checks change: reports kept in build/.cache/bijlagen by older checks are
-# not reused, whatever the assembler version.
-CHECKS_VERSION = 7
+# not reused, whatever the assembler version (8: links and actions to other files or computers
+# named among the actions the bundles leave out).
+CHECKS_VERSION = 8
 TOO_DEEP = (
     "is beschadigd: het bestand is zo diep genest dat het niet kan worden gelezen (lever de "
     "bijlage opnieuw aan, bijvoorbeeld opnieuw afgedrukt als PDF)"
@@ -634,7 +635,8 @@ def _check_attachments(pdf: Any, found: _Findings) -> None:
 
 
 def _check_active_content(pdf: Any, found: _Findings) -> None:
-    """Warn about scripts and program starts: the bundles leave them out, the export does not."""
+    """Warn about scripts, program starts and links to other files or computers: the bundles
+    leave them out, the export does not."""
     from assembler.actions import active_content
 
     kinds = active_content(pdf)

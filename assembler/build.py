@@ -83,8 +83,10 @@ if TYPE_CHECKING:
 # voorstel's subject naming the overleg; 6: the marks larger and 5 mm from the edge; 7: a
 # no-break space after a Markdown heading's '#' or a list's marker read as a space; 8: direction
 # marks, U+200E and U+200F, kept in texts again, where 7 also had builds that left them out;
-# 9: XMP text LibreOffice escaped twice mended, agendas and meeting bundles titled alike).
-CACHE_VERSION = 9
+# 9: XMP text LibreOffice escaped twice mended, agendas and meeting bundles titled alike;
+# 10: annexes' links and actions to other files or computers left out of the bundles, and a
+# Markdown link to anything but a web or e-mail address shown as text).
+CACHE_VERSION = 10
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
 # 3: errors kept too (they refuse what the template made), comments only warned about.

@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import unquote
 
 from docx.blkcntnr import BlockItemContainer
 from docx.enum.style import WD_STYLE_TYPE
@@ -34,10 +35,19 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-__all__ = ["WordFragment", "add_markdown", "markdown_subdoc", "parse", "xml_safe"]
+__all__ = [
+    "WordFragment",
+    "add_markdown",
+    "is_linkable",
+    "markdown_subdoc",
+    "parse",
+    "target_as_typed",
+    "xml_safe",
+]
 
 # Characters XML 1.0 cannot hold; tab and newline stay because Word has runs for them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 HEADING_STYLES = ("Heading 2", "Heading 3", "Heading 4")
 LIST_INDENT_TWIPS = 425  # matches the indent step of the template's list levels
@@ -66,8 +76,38 @@ class _LinksAsWordMakesThem(LinkifyIt):  # type: ignore[misc]
 
 
 def _as_word_makes_it(link: Any) -> bool:
-    """A scheme ("https:", "mailto:"; not the scheme-less "//x.nl") or "www." at its start."""
-    return bool(link.schema and link.schema != "//") or link.text.lower().startswith("www.")
+    """A scheme ("https:", "mailto:"; not the scheme-less "//x.nl") or "www." at its start, and
+    an address that may be a link ("ftp://…" stays text)."""
+    typed = bool(link.schema) or link.text.lower().startswith("www.")
+    return typed and is_linkable(str(link.url))
+
+
+# What the documents make a link: a web page or an e-mail address. Anything else would be
+# resolved by LibreOffice, or a reader, as a file: '../x', '//host/x' and '\\host\x' against
+# the converter's folder or a Windows share; 'smb:', 'file:', 'launch:' as they are.
+_LINKABLE = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
+
+
+def is_linkable(href: str) -> bool:
+    """Whether the documents make ``href`` (as the parser normalised it) a link."""
+    return _LINKABLE.match(href) is not None
+
+
+def target_as_typed(href: str) -> str:
+    """A link's target as the clerk typed it, near enough: ``href`` with the parser's
+    %-escapes undone, unless that gives a control character."""
+    typed = unquote(href, errors="replace")
+    return href if _CONTROL.search(typed) else typed
+
+
+class _EveryLinkParsed(MarkdownIt):
+    """markdown-it leaves a link to a target it distrusts ("javascript:", "file:") as its
+    Markdown, brackets and all; here every link is parsed, and :func:`is_linkable` says which
+    become a link: the others show their text, and the check warns about them."""
+
+    def validateLink(self, url: str) -> bool:
+        """Every target: see :func:`is_linkable`."""
+        return True
 
 
 _parsers = threading.local()
@@ -110,7 +150,7 @@ def _parser(*, linkify: bool = True) -> MarkdownIt:
         # field; and with a pasted web or e-mail address made a link, as Word would.
         options = {"html": False, "linkify": linkify, "typographer": False}
         # ~~doorgehaald~~ (GFM's strikethrough) too: amended decisions show what was struck.
-        parser = MarkdownIt("commonmark", options).disable("entity").enable("strikethrough")
+        parser = _EveryLinkParsed("commonmark", options).disable("entity").enable("strikethrough")
         if linkify:
             parser.enable("linkify")
             parser.linkify = _LinksAsWordMakesThem()
@@ -275,7 +315,7 @@ class _Builder:
 
     def link(self, paragraph: Paragraph, node: SyntaxTreeNode, state: _Inline) -> None:
         href = str(node.attrGet("href") or "")
-        if not href or state.hyperlink is not None:
+        if not is_linkable(href) or state.hyperlink is not None:
             self.spans(paragraph, node.children, state)
             return
         r_id = self.document.part.relate_to(href, RT.HYPERLINK, is_external=True)

@@ -23,6 +23,8 @@ _Mistake = tuple[int, str]  # 0-based line within the text, and the Dutch messag
 
 # A quote from the text is cut to this many words, with "…" where it was cut.
 _QUOTED_WORDS = 5
+# A link's target is quoted up to this many characters, with "…" where it was cut.
+_QUOTED_TARGET = 60
 
 # At the start of a paragraph line: '###Vervolg', '##1. Inleiding', '#Vervolg' (not '#12').
 _HEADING = re.compile(r"#{2,6}[^\s#]|#[^\W\d_]")
@@ -43,7 +45,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 8
+CHECK_VERSION = 9
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -92,7 +94,8 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
     counted = 0  # line breaks so far; a code span over two lines hides one
     at_line_start = True
     in_bare_link = False  # a pasted address: its characters are the address
-    for token in inline.children or []:
+    children = inline.children or []
+    for index, token in enumerate(children):
         kind = token.type
         if kind in ("softbreak", "hardbreak"):
             counted += 1
@@ -109,6 +112,9 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
             )
         if kind == "link_open":
             in_bare_link = token.markup in ("linkify", "autolink")
+            mistake = _unlinked(children, index)
+            if mistake:
+                yield first + counted, mistake
         elif kind == "link_close":
             in_bare_link = False
         elif kind == "text" and not in_bare_link:
@@ -123,6 +129,30 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
                 )
             yield from _unclosed(first + here, token.content, inline.content)
         at_line_start = False
+
+
+def _unlinked(tokens: list[Token], opening: int) -> str | None:
+    """What to say of the link that opens at ``opening`` if the documents do not make it a link
+    (only its text is printed); None if they do."""
+    from assembler.markdown import is_linkable, target_as_typed
+
+    href = str(tokens[opening].attrGet("href") or "")
+    if not href or is_linkable(href):
+        return None  # an empty target is plainly no link
+    target = target_as_typed(href)
+    if len(target) > _QUOTED_TARGET:
+        target = target[:_QUOTED_TARGET] + "…"
+    text = ""
+    for index in range(opening + 1, len(tokens)):  # links do not nest: each is read once
+        token = tokens[index]
+        if token.type == "link_close":
+            break
+        text += " " if token.type in ("softbreak", "hardbreak") else token.content
+    shown = f", alleen de tekst {quoted(text)}" if text.strip() and text != target else ""
+    return (
+        f"de link '{target}' wordt geen link in het document{shown} (alleen een adres dat begint "
+        "met https://, http:// of mailto: wordt een link)"
+    )
 
 
 def _line_start(line: int, typed: str, in_list: bool, above: str) -> Iterator[_Mistake]:

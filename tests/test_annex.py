@@ -22,6 +22,7 @@ from tests.hostile_files import (
     outline_loop,
     pdf_with_pages,
     with_active_content,
+    with_links_elsewhere,
 )
 
 PASSWORD_FILE = CORPUS / "005-libreoffice-writer-password--libreoffice-writer-password.pdf"
@@ -369,13 +370,40 @@ SCRIPTS_LEFT_OUT = (
 )
 
 
-def test_scripts_and_other_actions_are_named_in_a_warning(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("made", "named"),
+    [
+        (with_active_content, "JavaScript en een actie die een programma of bestand opent"),
+        # A page that opens a PDF on a Windows share hands the share the reader's credentials.
+        (with_links_elsewhere, "een link of actie naar een ander bestand of een andere computer"),
+    ],
+)
+def test_scripts_and_other_actions_are_named_in_a_warning(
+    tmp_path: Path, made: Callable[[], bytes], named: str
+) -> None:
     annex = tmp_path / "bijlage.pdf"
-    annex.write_bytes(with_active_content())
+    annex.write_bytes(made())
     report = inspect_annex(annex)
     assert report.ok and report.pages == 4
-    assert report.warnings == (
-        "bevat JavaScript en een actie die een programma of bestand opent" + SCRIPTS_LEFT_OUT,
+    assert report.warnings == ("bevat " + named + SCRIPTS_LEFT_OUT,)
+
+
+@pytest.mark.parametrize(
+    "address", ["FILE:///etc/passwd", "\\\\host\\share", "../x.pdf", " https://x.nl", "ftp://x.nl"]
+)
+def test_every_link_but_a_web_or_mail_address_is_named(tmp_path: Path, address: str) -> None:
+    def link(pdf: pikepdf.Pdf) -> None:
+        action = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(address))
+        annot = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Link,
+            Rect=pikepdf.Array([0, 0, 99, 99]),
+            A=action,
+        )
+        pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(annot)])
+
+    assert inspect_annex(_minimal_with(tmp_path, link)).warnings == (
+        "bevat een link of actie naar een ander bestand of een andere computer" + SCRIPTS_LEFT_OUT,
     )
 
 

@@ -1756,3 +1756,39 @@ def test_a_full_build_removes_records_nothing_reads_again(
     assert not record.exists()
     assert not old.exists() and recent.is_file()
     assert (cache / ECONOMIE / "_vergadering.json").is_file()
+
+
+def test_a_markdown_link_to_anything_but_a_web_or_mail_address_is_no_link_in_the_pdf(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """LibreOffice resolved such links against its work folder: ``file:///etc/passwd``,
+    ``file://evil.example/x``, or a link into its temporary folder (which also made the PDF
+    differ between builds)."""
+    dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    links = (
+        "  Zie [rel](../../../etc/passwd), [proto](//evil.example/x), [ctl](%01javascript:x),\n"
+        "  [unc](\\\\server\\share\\x.exe), [smb](smb://evil/share), [launch](launch:cmd.exe),\n"
+        "  [web](https://www.regiogv.nl/) en [mail](mailto:griffie@regiogv.nl).\n\n"
+    )
+    heading = "  ### Beknopte toelichting\n\n"
+    dossier.write_text(text.replace(heading, heading + links, 1), encoding="utf-8")
+    result = run_cli("build", cwd=small_project)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:48: waarschuwing: toelichting: de link "
+        "'../../../etc/passwd' wordt geen link in het document, alleen de tekst 'rel' (alleen "
+        "een adres dat begint met https://, http:// of mailto: wordt een link)"
+    ) in result.stderr.splitlines()
+    assert result.stderr.count(": de link '") == 6, result.stderr
+    voorstel = small_project / ITEM / "voorstel.pdf"
+    with pikepdf.open(voorstel) as pdf:
+        targets = sorted(
+            str(annot.A.URI)
+            for page in pdf.pages
+            for annot in page.obj.get("/Annots") or []
+            if annot.get("/Subtype") == "/Link"
+        )
+    assert targets == ["https://www.regiogv.nl/", "mailto:griffie@regiogv.nl"]
+    shown = " ".join(pdftext(voorstel).split())
+    assert "Zie rel, proto, ctl, unc, smb, launch, web en mail." in shown

@@ -37,7 +37,13 @@ from assembler.bundle import (
 )
 from assembler.errors import InputRejected
 from tests.conftest import CORPUS
-from tests.hostile_files import pdf_with_pages, with_active_content
+from tests.hostile_files import (
+    WEB_LINKS,
+    actions_in,
+    pdf_with_pages,
+    with_active_content,
+    with_links_elsewhere,
+)
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "bundle"))
 from pdfcheck import (
@@ -502,6 +508,35 @@ def test_scripts_and_actions_of_an_annex_are_left_out_and_its_links_kept(
     kept = [(title, start + page) for _, title, page in outline_targets(annex) if page is not None]
     assert len(kept) == 8
     assert titles == kept
+
+
+def test_links_and_actions_to_other_files_and_computers_are_left_out(
+    voorstel: Path, tmp_path: Path
+) -> None:
+    annex = tmp_path / "buiten.pdf"
+    annex.write_bytes(with_links_elsewhere())
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Kaart")], META, out)
+    start = page_count(voorstel)
+    with pikepdf.open(out) as pdf:
+        assert active_content(pdf) == []
+        actions = actions_in(pdf)
+        kinds = [(a.get(Name.S), Name.F in a) for a in actions]
+        assert (Name.GoToR, True) not in kinds and (Name.Thread, True) not in kinds
+        uris = [str(a.URI) for a in actions if a.get(Name.S) == Name.URI]
+        assert sorted(uris) == sorted(WEB_LINKS)
+        assert Name.AA not in pdf.pages[start].obj  # its page-open action went
+        # What stays: the web and e-mail links, the link to a page and to an article of its
+        # own, the print command; the links that had no other action are gone.
+        kept = [annot.A for annot in pdf.pages[start + 1].obj.Annots]
+        assert [(a.S, str(a.get(Name.URI, ""))) for a in kept] == [
+            (Name.URI, WEB_LINKS[0]),
+            (Name.URI, WEB_LINKS[1]),
+            (Name.GoTo, ""),
+            (Name.Thread, ""),
+            (Name.Named, ""),
+        ]
+        assert kept[2].D[0].objgen == pdf.pages[start + 2].obj.objgen
 
 
 def test_what_qpdf_reaches_by_other_ways_is_stripped_too(voorstel: Path, tmp_path: Path) -> None:

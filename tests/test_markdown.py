@@ -229,9 +229,40 @@ def test_a_stalling_link_rule_still_shows_the_text(
     assert not paragraph._p.findall(qn("w:hyperlink"))
 
 
-def test_unsafe_link_schemes_stay_text(fragment: WordFragment) -> None:
-    paragraphs = render(fragment, "[klik](javascript:alert(1))")
-    assert not paragraphs[0]._p.findall(qn("w:hyperlink"))
+@pytest.mark.parametrize(
+    "target",
+    [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        # LibreOffice resolves these against its work folder, or as a Windows share.
+        "../../../etc/passwd",
+        "//evil.example/x",
+        "\\\\server\\share\\x.exe",
+        "%01javascript:alert(7)",
+        "smb://evil/share",
+        "launch:cmd.exe",
+        "ftp://ftp.regiogv.nl/",
+        "#kop",
+    ],
+)
+def test_a_link_to_anything_but_a_web_or_mail_address_is_its_text(
+    fragment: WordFragment, target: str
+) -> None:
+    text = f"Zie [de stukken]({target}) en <{target}>, [a](HTTPS://regiogv.nl/) [b](mailto:g@r.nl)"
+    (paragraph,) = render(fragment, text)
+    # Not the Markdown as typed: the link's text, as a clerk reads it.
+    assert paragraph.text.startswith("Zie de stukken en ")
+    # Only the web and e-mail addresses, of any spelling, are links.
+    links = paragraph._p.findall(qn("w:hyperlink"))
+    targets = [fragment.part.rels[link.get(qn("r:id"))].target_ref for link in links]
+    assert targets == ["HTTPS://regiogv.nl/", "mailto:g@r.nl"]
+    assert len([r for r in fragment.part.rels.values() if r.reltype == RT.HYPERLINK]) == 2
+
+
+def test_a_pasted_address_of_another_scheme_stays_as_typed(fragment: WordFragment) -> None:
+    (paragraph,) = render(fragment, "Zie ftp://ftp.regiogv.nl/ en //regiogv.nl/x.")
+    assert paragraph.text == "Zie ftp://ftp.regiogv.nl/ en //regiogv.nl/x."
+    assert not paragraph._p.findall(qn("w:hyperlink"))
 
 
 def test_text_comes_out_literally(fragment: WordFragment) -> None:

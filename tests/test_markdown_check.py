@@ -44,6 +44,13 @@ def _skipped(typed: str, number: int) -> str:
     )
 
 
+def _unlinked(target: str, text: str) -> str:
+    return (
+        f"de link '{target}' wordt geen link in het document, alleen de tekst '{text}' (alleen "
+        "een adres dat begint met https://, http:// of mailto: wordt een link)"
+    )
+
+
 # Each text with its one mistake: the line (from 0) it is on, and the message.
 MISTAKES = {
     # Headings.
@@ -159,6 +166,58 @@ MISTAKES = {
         "'a) Woningbouw versnellen' wordt geen punt van een lijst, maar gewone tekst achter de "
         "regel erboven: een lijst telt met cijfers (begin de regels met '1. ', '2. ', of met "
         "'- ')",
+    ),
+    # Links that the documents do not make a link.
+    "link-to-a-file": (
+        # Only the one: web and e-mail addresses, pasted ones, an empty target are not said.
+        "Zie de\n[stukken](file:///etc/passwd), [a](https://regiogv.nl/) [b](HTTP://regiogv.nl/)"
+        " [c](mailto:griffie@regiogv.nl) <https://regiogv.nl/> www.regiogv.nl griffie@regiogv.nl"
+        " ftp://ftp.regiogv.nl/ [d]()",
+        1,
+        _unlinked("file:///etc/passwd", "stukken"),
+    ),
+    "link-relative": (
+        "[de stukken](../../../etc/passwd)",
+        0,
+        _unlinked("../../../etc/passwd", "de stukken"),
+    ),
+    "link-scheme-relative": ("[x](//evil.example/x)", 0, _unlinked("//evil.example/x", "x")),
+    # Markdown reads the first two backslashes as one, as it says.
+    "link-unc": (
+        "Zie [x](\\\\server\\share\\x.exe)",
+        0,
+        _unlinked("\\server\\share\\x.exe", "x"),
+    ),
+    "link-control-character": (
+        "[x](%01javascript:alert(7))",
+        0,
+        _unlinked("%01javascript:alert(7)", "x"),
+    ),
+    "link-script": (
+        "[klik **hier**](javascript:alert(1))",
+        0,
+        _unlinked("javascript:alert(1)", "klik hier"),
+    ),
+    "link-long-text": (
+        "[de stukken van de vergadering van vandaag](smb://evil/share)",
+        0,
+        _unlinked("smb://evil/share", "de stukken van de vergadering…"),
+    ),
+    "link-as-address": (
+        "<launch:cmd.exe>",
+        0,
+        "de link 'launch:cmd.exe' wordt geen link in het document (alleen een adres dat begint "
+        "met https://, http:// of mailto: wordt een link)",
+    ),
+    "link-by-reference": (
+        "Zie\n[ref][r1].\n\n[r1]: vbscript:msgbox",
+        1,
+        _unlinked("vbscript:msgbox", "ref"),
+    ),
+    "link-long-target": (
+        "[kaart](data:image/png;base64," + "A" * 80 + ")",
+        0,
+        _unlinked("data:image/png;base64," + "A" * 38 + "…", "kaart"),
     ),
     "numbers-nested-list-on-its-own": (
         "1. Inleiding\n   1. Doel\n   3. Evaluatie\n2. Planning",

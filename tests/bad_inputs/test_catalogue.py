@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ import pikepdf
 import pytest
 
 from tests.hostile_files import (
+    WEB_LINKS,
+    actions_in,
     decompression_bomb,
     encrypted,
     minimal_docx,
@@ -29,6 +32,7 @@ from tests.hostile_files import (
     truncated_pdf,
     with_active_content,
     with_attachments,
+    with_links_elsewhere,
 )
 
 from .conftest import (
@@ -458,6 +462,15 @@ def _kenmerk_kept(c: Catalogue, run: Run) -> None:
     assert "23.0009010" in docx_text(folder / "voorstel.docx")
 
 
+def _no_link_to_a_file(c: Catalogue, run: Run) -> None:
+    # The link's text is in the voorstel, and no link: the document has no link at all.
+    with zipfile.ZipFile(c.output("doel") / "voorstel.docx") as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+        relations = docx.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert "Zie de stukken van de regio." in re.sub(r"<[^>]+>", "", body)
+    assert "etc/passwd" not in body + relations
+
+
 def _nee_accepted(c: Catalogue, run: Run) -> None:
     text = docx_text(c.output("doel") / "voorstel.docx")
     assert "Verspreiden" in text and "Nee" in text
@@ -543,6 +556,16 @@ YAML_CASES += [
         "toelichting",
         "HTML zoals '<b>' komt letterlijk in het document (gebruik **vet**, *cursief* of een "
         "lijst met '- ')",
+    ),
+    # LibreOffice would make the relative link one to /etc/passwd on the build machine.
+    _warned(
+        "toelichting-link-naar-bestand",
+        _doel(26, "  Zie [de stukken](../../../etc/passwd) van de regio."),
+        26,
+        "toelichting",
+        "de link '../../../etc/passwd' wordt geen link in het document, alleen de tekst 'de "
+        "stukken' (alleen een adres dat begint met https://, http:// of mailto: wordt een link)",
+        check=_no_link_to_a_file,
     ),
     # What `assembler new` writes where the clerk is to fill in the text.
     _warned(
@@ -870,6 +893,18 @@ def _scripts_left_out(c: Catalogue, run: Run) -> None:
                 )
 
 
+def _links_elsewhere_left_out(c: Catalogue, run: Run) -> None:
+    # The item's bundle and the public meeting bundle reach no other file or computer, and
+    # keep the annex's web and e-mail links.
+    for path in (c.output("doel") / "bundel.pdf", c.build_dir / MEETING / "vergaderbundel.pdf"):
+        with pikepdf.open(path) as bundle:
+            kinds = {str(a.S) for a in actions_in(bundle) if "/F" in a or a.S == "/GoToR"}
+            assert not kinds & {"/GoToR", "/Thread"}, path
+            uris = {str(a.URI) for a in actions_in(bundle) if a.S == "/URI"}
+            assert set(WEB_LINKS) <= uris, path
+            assert all(u.startswith(("https://", "mailto:")) for u in uris), path
+
+
 def _bundle_without_hang(c: Catalogue, run: Run) -> None:
     with pikepdf.open(c.output("doel") / "bundel.pdf") as bundle:
         assert len(bundle.pages) >= 2 + 4
@@ -1127,6 +1162,19 @@ ANNEX_CASES = [
         "versie zonder scripts en acties als de bijlage zo niet openbaar mag)",
         pdf=True,
         check=_scripts_left_out,
+    ),
+    # A page that opens a PDF on a Windows share hands the share the reader's credentials.
+    _warned(
+        "bijlage-met-links-naar-buiten",
+        _annex("bijlage.pdf", with_links_elsewhere()),
+        29,
+        ANNEX,
+        "'bijlage.pdf' "
+        "bevat een link of actie naar een ander bestand of een andere computer: de bundels laten "
+        "dat weg, maar het exportpakket geeft de bijlage ongewijzigd door (vraag de afzender om "
+        "een versie zonder scripts en acties als de bijlage zo niet openbaar mag)",
+        pdf=True,
+        check=_links_elsewhere_left_out,
     ),
     Case(
         "bijlage-decompressiebom",
