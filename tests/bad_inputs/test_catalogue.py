@@ -553,6 +553,21 @@ YAML_CASES += [
         "bevat nog '...' uit het nieuwe dossier (vul de tekst in)",
     ),
     Case(
+        # YAML reads "text: more text" in a list as a field: said with the line to type.
+        "voorstel-dubbele-punt",
+        _doel(12, "  - Van gedachten wisselen over de RES 2.0: concept"),
+        1,
+        (
+            _msg(
+                12,
+                "voorstel[1]",
+                "'Van gedachten wisselen over de RES 2.0: concept' leest door "
+                "de ':' als een veld (zet de hele regel tussen aanhalingstekens, zoals - "
+                '"Van gedachten wisselen over de RES 2.0: …")',
+            ),
+        ),
+    ),
+    Case(
         "verspreiden-NEE",
         _doel(4, "verspreiden: NEE"),
         0,
