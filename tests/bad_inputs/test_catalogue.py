@@ -54,7 +54,9 @@ Plant = Callable[[Catalogue], None]
 Check = Callable[[Catalogue, Run], None]
 
 # The lines a build prints besides problems: progress and the summary.
-_CHATTER = re.compile(r"^(dossier|bundel): |^Klaar: |^Niet alles is gemaakt: ")
+_CHATTER = re.compile(
+    r"^(dossier|bundel): |^Klaar: |^Agenda's (en vergaderbundels )?van |^Niet alles is gemaakt: "
+)
 WERKLOCATIES = f"{ECONOMIE}/02-23.0001772-werklocaties"
 # The last line when organisatie.yaml is refused: the problems above say where.
 SETTINGS_REFUSED = (
@@ -1305,8 +1307,8 @@ TEMPLATE_CASES = [
     _template_case(
         "sjabloon-bestand-ontbreekt",
         lambda c: c.path(MEMO_TEMPLATE).unlink(),
-        f"{MEMO_TEMPLATE}: sjabloon voor 'memo' bestaat niet (zet het terug of maak het opnieuw "
-        "aan)",
+        f"{MEMO_TEMPLATE}: sjabloon voor 'memo' bestaat niet (zet het terug uit een "
+        "reservekopie, of kopieer het uit de map templates/ die bij assembler hoort)",
     ),
     _template_case(
         "sjabloon-geen-docx",
@@ -1333,8 +1335,9 @@ def _bad_agenda_entry(name: str) -> tuple[str, ...]:
         _msg(
             5,
             "agenda",
-            "dossiermap 'doel' staat niet op de agenda (voeg '- dossier: doel' toe, of "
-            "verplaats de map)",
+            "dossiermap 'doel' staat niet op de agenda (voeg '- dossier: doel' toe; is het "
+            f"uitgesteld: 'assembler verplaats {MEETING_DIR}/doel VERGADERMAP'; is het "
+            "ingetrokken: haal de map uit dossiers/)",
             AGENDA,
         ),
     )
@@ -1425,8 +1428,9 @@ MEETING_CASES = [
             _msg(
                 5,
                 "agenda",
-                "dossiermap 'doel' staat niet op de agenda (voeg '- dossier: doel' toe, of "
-                "verplaats de map)",
+                "dossiermap 'doel' staat niet op de agenda (voeg '- dossier: doel' toe; is het "
+                f"uitgesteld: 'assembler verplaats {MEETING_DIR}/doel VERGADERMAP'; is het "
+                "ingetrokken: haal de map uit dossiers/)",
                 AGENDA,
             ),
         ),
