@@ -115,9 +115,11 @@ MeetingStatus = Literal["gebouwd", "ongewijzigd", "niet bijgewerkt", "niet gemaa
 Progress = Callable[[str, str], None]
 """Called with (event, label); events: ``dossiers-totaal`` and ``conversies-totaal`` (label: the
 count), then ``dossier`` (rendered), ``conversie``, ``bundel``, ``klaar`` or ``ongewijzigd``
-(one of these per dossier), ``vergadering``. A dossier's label is ``meeting/dossier`` (folder
-names), as several meetings have a ``punt-01``. ``bundel`` and ``klaar`` of a dossier with PDFs
-come from the thread that bundled it; never two calls at once."""
+(one of these per dossier), ``vergaderingen-totaal`` (label: the count of meetings made anew,
+before their meeting bundles are finished), ``vergadering`` (one per such meeting). A
+dossier's label is ``meeting/dossier`` (folder names), as several meetings have a ``punt-01``.
+``bundel`` and ``klaar`` of a dossier with PDFs come from the thread that bundled it; never two
+calls at once."""
 
 
 @dataclass(frozen=True)
@@ -1301,6 +1303,8 @@ def _run(
                 conversions.service.stop_office()
             _finish_dossiers(project, work, options, report, notify, bundles, template_check)
             bundler.shutdown(wait=True)  # every bundle is offered to the meeting bundles
+            # The meeting bundles are written now (a second for 100 MB): a stage of its own.
+            notify("vergaderingen-totaal", str(len(work.meetings)))
             merges.finish()
             for meeting_plan in work.meetings:
                 _meeting_bundles(

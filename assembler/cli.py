@@ -35,10 +35,12 @@ from assembler.project import DOSSIER_FILE, MEETING_FILE, Project, find_project
 # Each command imports what it needs: `build` starts LibreOffice before pydantic and the
 # PDF libraries are loaded, so that their third of a second overlaps its start.
 if TYPE_CHECKING:
+    from assembler.package import MeetingExport
     from assembler.publish import PublishReport
     from assembler.validate import Catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 
 _SECTIONS = {"Options": "Opties", "Commands": "Opdrachten", "Arguments": "Argumenten"}
 
@@ -313,16 +315,60 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
     afsluitcode 4 als er iets vertrouwelijks in de openbare stukken zou komen; dan
     wordt er niets geschreven.
     """
-    from assembler.build import source_date_epoch_from_env
+    from assembler.build import BuildOptions, source_date_epoch_from_env
     from assembler.package import export_meetings
 
     project = _project()
-    report = export_meetings(project, vergadermappen, source_date_epoch_from_env())
+    epoch = source_date_epoch_from_env()
+    if _terminal(sys.stderr):
+        report = _with_bar(
+            BuildOptions(),
+            lambda advance: export_meetings(project, vergadermappen, epoch, advance),
+        )
+    else:
+        report = export_meetings(project, vergadermappen, epoch)
     # The build's problems first: the export's own refer to them ("zie de meldingen hierboven").
     _print_problems([*report.build.problems, *report.problems], False)
     for meeting in report.meetings:
         click.echo(f"Exportpakket: {project.display(meeting.folder)}")
+        for line in _package_said(meeting):
+            click.echo(f"  {line}")
     sys.exit(int(report.exit_code))
+
+
+def _package_said(export: MeetingExport) -> list[str]:
+    """What a package holds, from its manifests: per side its documents and zip, what went."""
+    from assembler.package import PUBLIC, SIDES
+
+    lines = []
+    for side in SIDES:
+        count = sum(1 for document in export.documents if document.side == side)
+        zipped = export.zips.get(side)
+        size = f", {zipped.name} ({_megabytes(zipped)})" if zipped is not None else ""
+        lines.append(f"{side}: {_counted(count, 'document', 'documenten')}{size}")
+    # The agenda system takes these down: said, so the clerk can check it did.
+    unnamed: dict[str, int] = {}
+    for entry in export.manifests.get(PUBLIC, {}).get("ingetrokken", []):
+        reason = str(entry.get("reden", ""))
+        if entry.get("bestandsnaam"):
+            lines.append(f"ingetrokken uit {PUBLIC}: {entry['bestandsnaam']} ({reason})")
+        else:
+            unnamed[reason] = unnamed.get(reason, 0) + 1
+    for reason, count in unnamed.items():
+        lines.append(
+            f"ingetrokken uit {PUBLIC}: {_counted(count, 'document', 'documenten')} ({reason}; "
+            "het pakket noemt hun naam niet meer, want die is niet openbaar)"
+        )
+    return lines
+
+
+def _megabytes(path: Path) -> str:
+    """A file's size as a clerk reads it: '57,3 MB'."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return "niet te lezen"
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
@@ -724,7 +770,7 @@ def build(
         )
         interactive = _terminal(sys.stderr) and not as_json
         if interactive:
-            report = _build_with_bar(project, options, build_project)
+            report = _with_bar(options, lambda advance: build_project(project, options, advance))
         else:
             report = build_project(project, options, None if as_json else _plain_progress)
     except AssemblerError as error:
@@ -743,7 +789,7 @@ def build(
     # With --json too: a cron job's mail shows them to a person.
     _print_problems(report.problems, False)
     if not as_json:
-        _summary(report, interactive)
+        _summary(report, interactive, pdf=not no_pdf)
     if refused is not None:
         raise refused  # the summary a script asked for was lost: exit 3 (see run)
     sys.exit(int(report.exit_code))
@@ -758,34 +804,65 @@ def _write_summary(summary: str) -> OSError | None:
     return None
 
 
-def _build_with_bar(project: Project, options: Any, build_project: Any) -> Any:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+def _with_bar(options: Any, run: Callable[[Callable[[str, str], None]], R]) -> R:
+    """``run`` a build (or an export) with its progress as bars on the terminal."""
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
+
+    class Counted(ProgressColumn):
+        """'3 van 37' once the total is known, '3 klaar' before."""
+
+        def render(self, task: Task) -> Text:
+            done = int(task.completed)
+            if task.fields.get("stage"):
+                return Text("")  # a stage without steps to count: the elapsed time says it
+            if task.total is None:
+                return Text(f"{done} klaar")
+            return Text(f"{done} van {int(task.total)}")
 
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed} klaar"),
+        Counted(),
         TimeElapsedColumn(),
         transient=True,
     ) as bar:
         dossiers = bar.add_task("Dossiers", total=None)
-        # A Word-only build converts nothing: no bar that stays at 0.
-        conversions = bar.add_task("PDF's", total=None, visible=bool(options.pdf))
+        # Shown once there is something to convert (a Word-only build converts nothing): no
+        # bar that stays at 0.
+        conversions = bar.add_task("PDF's", total=None, visible=False)
+        # Shown once the meeting bundles are being written: the other bars stand still then.
+        meetings = bar.add_task("Vergaderbundels", total=None, visible=False)
+        # An export's own stage: the confidentiality check, the files and zips.
+        package = bar.add_task("Exportpakket", total=None, visible=False, stage=True)
 
         def advance(event: str, label: str) -> None:
             if event == "dossiers-totaal":
                 bar.update(dossiers, total=int(label))
             elif event == "conversies-totaal":
-                bar.update(conversions, total=int(label))
+                bar.update(conversions, total=int(label), visible=bool(options.pdf))
             elif event in ("klaar", "ongewijzigd"):
                 bar.advance(dossiers)
             elif event == "conversie":
                 bar.advance(conversions)
+            elif event == "vergaderingen-totaal" and options.pdf:
+                bar.update(meetings, total=int(label), visible=True)
+            elif event == "vergadering":
+                bar.advance(meetings)
+            elif event == "pakket":
+                bar.update(package, visible=True)
 
-        return build_project(project, options, advance)
+        return run(advance)
 
 
-def _summary(report: Any, interactive: bool) -> None:
+def _summary(report: Any, interactive: bool, *, pdf: bool = True) -> None:
     built, unchanged, failed = (
         report.count("gebouwd"),
         report.count("ongewijzigd"),
@@ -803,10 +880,18 @@ def _summary(report: Any, interactive: bool) -> None:
         Console(stderr=True).print(table)
     else:
         _say(f"Klaar: {built} gebouwd, {unchanged} ongewijzigd, {failed} mislukt in {seconds}.")
+    # The counts are of dossiers; the agendas and meeting bundles are what the clerk passes on.
+    for line in _meetings_said(report.meetings, pdf):
+        _say(line)
     if report.exit_code and not failed:
-        # Every dossier made, yet not all went well (an agenda, a template): the counts alone
-        # would say all is fine.
-        _say("Niet alles is gemaakt: zie de meldingen hierboven.")
+        # Every dossier made, yet not all went well (an agenda, a template, a folder left off
+        # the agenda): the counts alone would say all is fine, so where it went wrong is named.
+        where = _refused(report.problems)
+        _say(
+            f"Niet alles is gemaakt: {where} (zie de meldingen hierboven)."
+            if where
+            else "Niet alles is gemaakt: zie de meldingen hierboven."
+        )
     if report.pdfs_removed:
         # A Word-only build removes the PDFs it would leave out of step; said, not silent.
         count = report.pdfs_removed
@@ -816,6 +901,41 @@ def _summary(report: Any, interactive: bool) -> None:
             "ze hoorden niet meer bij de Word-documenten (bouw zonder --geen-pdf om ze "
             "opnieuw te maken)."
         )
+
+
+# How the summary says what became of a meeting's agendas and bundles, by its status.
+_MEETING_OUTCOMES = {
+    "gebouwd": "opnieuw gemaakt",
+    "niet bijgewerkt": "niet bijgewerkt: de vorige staan er nog (zie de meldingen hierboven)",
+    "niet gemaakt": "niet gemaakt (zie de meldingen hierboven)",
+}
+
+
+def _meetings_said(meetings: Sequence[Any], pdf: bool) -> list[str]:
+    """A line per outcome other than unchanged, naming its meetings (a project has ten)."""
+    what = "Agenda's en vergaderbundels" if pdf else "Agenda's"
+    lines = []
+    for status, outcome in _MEETING_OUTCOMES.items():
+        names = [meeting.meeting for meeting in meetings if meeting.status == status]
+        if not names:
+            continue
+        which = (
+            f"alle {len(names)} vergaderingen"
+            if len(names) == len(meetings) and len(names) > 2
+            else dutch_list(names)
+        )
+        lines.append(f"{what} van {which} {outcome}.")
+    return lines
+
+
+def _refused(problems: Sequence[Problem]) -> str:
+    """Where the errors are, as the summary says it: '1 fout in X', or nothing."""
+    errors = [problem for problem in problems if problem.ernst == "fout"]
+    files = sorted({problem.bestand for problem in errors if problem.bestand})
+    if not files:
+        return ""
+    where = files[0] if len(files) == 1 else _counted(len(files), "bestand", "bestanden")
+    return f"{_counted(len(errors), 'fout', 'fouten')} in {where}"
 
 
 def _usage_message(error: click.UsageError) -> str:

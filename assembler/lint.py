@@ -895,7 +895,9 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
                 label,
                 None,
                 "",
-                f"sjabloon voor '{spec.name}' bestaat niet (zet het terug of maak het opnieuw aan)",
+                # No command makes a template: the ones assembler comes with are copied.
+                f"sjabloon voor '{spec.name}' bestaat niet (zet het terug uit een reservekopie, "
+                "of kopieer het uit de map templates/ die bij assembler hoort)",
             )
         ]
     try:

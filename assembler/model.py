@@ -199,6 +199,24 @@ Line = Annotated[str, _text(200, multiline=False)]
 LongLine = Annotated[str, _text(1000, multiline=False)]
 
 
+def _decision_with_a_colon(value: object) -> object:
+    # "- Van gedachten wisselen over X: concept" reads as a field: said as the colon it is, with
+    # the quoted line to type, as an agenda item's is. Curly quotes are _require_text's to say.
+    typed = _field_as_typed(value)
+    if isinstance(value, dict) and typed is not None and not any(c in CURLY for c in typed):
+        key = next(iter(value))
+        raise _fail(
+            "tekst",
+            f"{_quote(typed)} leest door de ':' als een veld (zet de hele regel tussen "
+            f'aanhalingstekens, zoals - "{key}: …")',
+        )
+    return value
+
+
+# One decision of a voorstel: a list item, so a ': ' in its text makes it a field.
+Decision = Annotated[LongLine, BeforeValidator(_decision_with_a_colon)]
+
+
 class MarkdownMarker:
     """Marks a field whose text is Markdown, to be rendered as Word paragraphs."""
 
@@ -591,7 +609,7 @@ class Voorstel(Document):
         description="E-mailadres van de contactpersoon",
         examples=["a.pols@regiogv.nl"],
     )
-    decisions: tuple[LongLine, ...] = Field(
+    decisions: tuple[Decision, ...] = Field(
         alias="voorstel",
         min_length=1,
         max_length=100,

@@ -43,6 +43,7 @@ from assembler.agenda import CONFIDENTIAL_TITLE, purpose
 from assembler.build import (
     BuildOptions,
     BuildReport,
+    Progress,
     build_lock,
     build_project,
     organisation_digest,
@@ -1111,14 +1112,25 @@ def plan_meeting(
 
 
 def export_meetings(
-    project: Project, paths: Sequence[Path] = (), source_date_epoch: int | None = None
+    project: Project,
+    paths: Sequence[Path] = (),
+    source_date_epoch: int | None = None,
+    progress: Progress | None = None,
 ) -> ExportReport:
-    """Build and export the selected meetings (default all) to ``build/<meeting>/export/``."""
+    """Build and export the selected meetings (default all) to ``build/<meeting>/export/``.
+
+    ``progress`` hears the build's events, then ``pakket`` (label empty) when the packaging
+    (the confidentiality check, the files and zips) begins.
+    """
     epoch = source_date_epoch if source_date_epoch is not None else source_date_epoch_from_env()
     meeting_paths = tuple(_meeting_folder(project, Path(p)) for p in paths)
     built = build_project(
-        project, BuildOptions(paths=meeting_paths, source_date_epoch=epoch, export_follows=True)
+        project,
+        BuildOptions(paths=meeting_paths, source_date_epoch=epoch, export_follows=True),
+        progress,
     )
+    if progress is not None:
+        progress("pakket", "")
     return package_meetings(project, meeting_paths, epoch, built)
 
 

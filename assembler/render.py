@@ -693,7 +693,8 @@ def _normalised_zip(package: bytes, stamp: dt.datetime) -> bytes:
 def _open(template: Path, label: str) -> _Template:
     if not template.is_file():
         raise TemplateError(
-            f"{label}: sjabloon bestaat niet (zet het terug of maak het opnieuw aan)"
+            f"{label}: sjabloon bestaat niet (zet het terug uit een reservekopie, of kopieer het "
+            "uit de map templates/ die bij assembler hoort)"
         )
     document = _Template(template, label)
     try:

@@ -741,7 +741,12 @@ def _folder_problems(
                 "zet dan die naam op de agenda)"
             )
         else:
-            message += f" (voeg '- dossier: {name}' toe, of verplaats de map)"
+            # Three ways out; "verplaats de map" alone read as the verplaats command.
+            shown = project.display(meeting.folder / name)
+            message += (
+                f" (voeg '- dossier: {name}' toe; is het uitgesteld: 'assembler verplaats "
+                f"{shown} VERGADERMAP'; is het ingetrokken: haal de map uit dossiers/)"
+            )
         problems.append(
             Problem(
                 project.display(meeting.folder / MEETING_FILE),

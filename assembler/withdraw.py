@@ -207,11 +207,15 @@ def _withdraw_export(
         }
     except (OSError, ValueError, KeyError, TypeError):
         return  # not a whole package: the export sweeps it before it writes
-    withdrawn = sorted(
-        references[kenmerk][0] if kenmerk in references else kenmerk
+    # A dossier that validated is known to be confidential now; of a kenmerk no valid dossier
+    # has, it is not known whether it was refused, renamed or taken off.
+    confidential = sorted(
+        references[kenmerk][0]
         for kenmerk in shown
-        if not references.get(kenmerk, ("", False))[1]
+        if kenmerk in references and not references[kenmerk][1]
     )
+    unknown = sorted(kenmerk for kenmerk in shown if kenmerk not in references)
+    withdrawn = sorted(confidential + unknown)
     if not withdrawn:
         return
     try:
@@ -220,14 +224,21 @@ def _withdraw_export(
         raise not_writable(project.build / meeting.name, error) from None
     if export_follows:
         return  # the export writes the package anew, or says why it cannot
-    which = "dat is" if len(withdrawn) == 1 else "die zijn"
+    if confidential and unknown:
+        are = "is" if len(confidential) == 1 else "zijn"
+        why = (
+            f"{dutch_list(confidential)} {are} nu niet openbaar, {dutch_list(unknown)} "
+            "afgekeurd of niet te vinden"
+        )
+    else:
+        which = "dat is" if len(withdrawn) == 1 else "die zijn"
+        why = f"{which} nu {'niet openbaar' if confidential else 'afgekeurd of niet te vinden'}"
     problems.append(
         meeting_warning(
             project,
             meeting.folder,
             f"het exportpakket is weggehaald: het toonde {dutch_list(withdrawn)} als openbaar, "
-            f"en {which} nu niet openbaar, afgekeurd of niet te vinden (maak het opnieuw met "
-            f"'assembler export {project.display(meeting.folder)}')",
+            f"en {why} (maak het opnieuw met 'assembler export {project.display(meeting.folder)}')",
         )
     )
 

@@ -713,8 +713,8 @@ def test_a_missing_template_is_named_as_why_the_agendas_were_not_made(
     assert result.exit_code == 2
     said = result.stderr.splitlines()
     assert (
-        "templates/voorstel.docx: sjabloon voor 'voorstel' bestaat niet (zet het terug of maak "
-        "het opnieuw aan)" in said
+        "templates/voorstel.docx: sjabloon voor 'voorstel' bestaat niet (zet het terug uit een "
+        "reservekopie, of kopieer het uit de map templates/ die bij assembler hoort)" in said
     )
     for meeting in (ECONOMIE, WONEN):
         assert (
@@ -995,10 +995,16 @@ def test_a_terminal_gets_progress_bars_and_a_summary_table(small_project: Path, 
     os.close(leader)
     assert process.wait(timeout=300) == 0
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
-    assert "Dossiers" in shown and "klaar" in shown
-    # Conversions get a bar of their own, unless there are none to make.
+    # Counted against their total once it is known.
+    assert "Dossiers" in shown and "1 van 1" in shown
+    # Conversions get a bar of their own, unless there are none to make; so does the writing
+    # of the meeting bundles, when the other bars stand still.
     assert ("PDF's" in shown) is pdf
+    assert ("Vergaderbundels" in shown) is pdf
     assert "Resultaat" in shown and "gebouwd" in shown and "ongewijzigd" in shown
+    # The table counts dossiers; what the clerk passes on is said below it.
+    made = "Agenda's en vergaderbundels" if pdf else "Agenda's"
+    assert f"{made} van {ECONOMIE} opnieuw gemaakt." in shown
     assert "Klaar:" not in shown  # the plain line is for pipes and logs
 
 
@@ -1361,12 +1367,27 @@ def test_an_export_package_that_shows_an_item_now_confidential_is_removed(
     assert not package.exists()
     assert (
         f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: het exportpakket is weggehaald: het "
-        "toonde snelfietsroutes als openbaar, en dat is nu niet openbaar, afgekeurd of niet te "
-        f"vinden (maak het opnieuw met 'assembler export dossiers/{WONEN}')"
+        "toonde snelfietsroutes als openbaar, en dat is nu niet openbaar (maak het opnieuw met "
+        f"'assembler export dossiers/{WONEN}')"
     ) in rebuilt.stderr.splitlines()
     again = run_cli("export", f"dossiers/{WONEN}", cwd=example_project)
     assert again.exit_code == 0, again.stderr
     assert "weggehaald" not in again.stderr
+    # What the package holds, and what the agenda system is to take down, is said.
+    said = again.stdout.splitlines()
+    assert said[0] == f"Exportpakket: build/{WONEN}/export"
+    assert re.fullmatch(
+        rf"  openbaar: \d+ documenten, {WONEN}-openbaar\.zip \(\d+,\d MB\)", said[1]
+    ), said
+    assert re.fullmatch(
+        rf"  niet-openbaar: \d+ documenten, {WONEN}-niet-openbaar\.zip \(\d+,\d MB\)",
+        said[2],
+    ), said
+    assert re.fullmatch(
+        r"  ingetrokken uit openbaar: \d+ documenten \(niet meer openbaar; het pakket noemt "
+        r"hun naam niet meer, want die is niet openbaar\)",
+        said[3],
+    ), said
     assert "23.0002131" not in (package / "openbaar" / "manifest.json").read_text()
 
 
@@ -1400,7 +1421,11 @@ def test_a_broken_agenda_template_is_given_as_the_reason(
         "templates/agenda.docx)",
     ], said
     assert re.fullmatch(r"Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt in \d+,\d s\.", said[2])
-    assert said[3:] == ["Niet alles is gemaakt: zie de meldingen hierboven."]
+    # The counts are of dossiers: what became of the agendas, and where it went wrong, follow.
+    assert said[3:] == [
+        f"Agenda's van {ECONOMIE} niet gemaakt (zie de meldingen hierboven).",
+        "Niet alles is gemaakt: 1 fout in templates/agenda.docx (zie de meldingen hierboven).",
+    ]
     assert (small_project / ITEM / "voorstel.docx").is_file()
 
 

@@ -712,7 +712,9 @@ def test_dossier_folder_not_on_the_agenda(example_project: Path, run_cli: RunCli
     line = line_of(example_project, MEETING, "agenda:")
     assert result.stderr.startswith(
         f"{MEETING}:{line}: agenda: dossiermap 'werklocaties' staat niet op de agenda "
-        "(voeg '- dossier: werklocaties' toe, of verplaats de map)"
+        "(voeg '- dossier: werklocaties' toe; is het uitgesteld: 'assembler verplaats "
+        f"dossiers/{ECONOMIE}/werklocaties VERGADERMAP'; is het ingetrokken: haal de map uit "
+        "dossiers/)"
     )
 
 

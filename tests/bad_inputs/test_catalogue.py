@@ -58,7 +58,9 @@ Plant = Callable[[Catalogue], None]
 Check = Callable[[Catalogue, Run], None]
 
 # The lines a build prints besides problems: progress and the summary.
-_CHATTER = re.compile(r"^(dossier|bundel): |^Klaar: |^Niet alles is gemaakt: ")
+_CHATTER = re.compile(
+    r"^(dossier|bundel): |^Klaar: |^Agenda's (en vergaderbundels )?van |^Niet alles is gemaakt: "
+)
 WERKLOCATIES = f"{ECONOMIE}/02-23.0001772-werklocaties"
 # The last line when organisatie.yaml is refused: the problems above say where.
 SETTINGS_REFUSED = (
@@ -574,6 +576,21 @@ YAML_CASES += [
         12,
         "voorstel[1]",
         "bevat nog '...' uit het nieuwe dossier (vul de tekst in)",
+    ),
+    Case(
+        # YAML reads "text: more text" in a list as a field: said with the line to type.
+        "voorstel-dubbele-punt",
+        _doel(12, "  - Van gedachten wisselen over de RES 2.0: concept"),
+        1,
+        (
+            _msg(
+                12,
+                "voorstel[1]",
+                "'Van gedachten wisselen over de RES 2.0: concept' leest door "
+                "de ':' als een veld (zet de hele regel tussen aanhalingstekens, zoals - "
+                '"Van gedachten wisselen over de RES 2.0: …")',
+            ),
+        ),
     ),
     Case(
         "verspreiden-NEE",
@@ -1338,8 +1355,8 @@ TEMPLATE_CASES = [
     _template_case(
         "sjabloon-bestand-ontbreekt",
         lambda c: c.path(MEMO_TEMPLATE).unlink(),
-        f"{MEMO_TEMPLATE}: sjabloon voor 'memo' bestaat niet (zet het terug of maak het opnieuw "
-        "aan)",
+        f"{MEMO_TEMPLATE}: sjabloon voor 'memo' bestaat niet (zet het terug uit een "
+        "reservekopie, of kopieer het uit de map templates/ die bij assembler hoort)",
     ),
     _template_case(
         "sjabloon-geen-docx",
@@ -1366,8 +1383,9 @@ def _bad_agenda_entry(name: str) -> tuple[str, ...]:
         _msg(
             5,
             "agenda",
-            "dossiermap 'doel' staat niet op de agenda (voeg '- dossier: doel' toe, of "
-            "verplaats de map)",
+            "dossiermap 'doel' staat niet op de agenda (voeg '- dossier: doel' toe; is het "
+            f"uitgesteld: 'assembler verplaats {MEETING_DIR}/doel VERGADERMAP'; is het "
+            "ingetrokken: haal de map uit dossiers/)",
             AGENDA,
         ),
     )
@@ -1458,8 +1476,9 @@ MEETING_CASES = [
             _msg(
                 5,
                 "agenda",
-                "dossiermap 'doel' staat niet op de agenda (voeg '- dossier: doel' toe, of "
-                "verplaats de map)",
+                "dossiermap 'doel' staat niet op de agenda (voeg '- dossier: doel' toe; is het "
+                f"uitgesteld: 'assembler verplaats {MEETING_DIR}/doel VERGADERMAP'; is het "
+                "ingetrokken: haal de map uit dossiers/)",
                 AGENDA,
             ),
         ),
