@@ -215,7 +215,20 @@ def _parts(streams: Iterable[tuple[pikepdf.Stream, bytes]]) -> frozenset[str]:
 
 def page_parts(page: pikepdf.Page) -> frozenset[str]:
     """The hashes of a page's content streams, images and forms that identify it."""
+    # A build keeps these of annexes (what it warns of early): a change raises
+    # build.PAGES_VERSION.
     return _parts(_page_streams(page))
+
+
+def pdf_pages(data: bytes) -> tuple[frozenset[str], ...] | None:
+    """The parts of each page of the PDF ``data`` (see page_parts); None when it is none."""
+    if b"%PDF-" not in data[:1024]:
+        return None
+    try:
+        with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
+            return tuple(page_parts(page) for page in pdf.pages)
+    except (pikepdf.PdfError, pikepdf.PasswordError):
+        return None  # the intake refuses it: never bundled
 
 
 # Marked content may carry its own alternative text, replacement text or expansion in the
