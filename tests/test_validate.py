@@ -915,6 +915,60 @@ def test_a_loose_item_that_is_a_confidential_title_is_warned_about_as_the_gate_s
     ]
 
 
+_KENMERK_NAMED = "noemt het kenmerk '23.0002150'"
+_SUBJECT_NAMED = (
+    "noemt het onderwerp 'Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls'"
+)
+
+
+@pytest.mark.parametrize(
+    ("item", "said", "stopped"),
+    [
+        ("Zaak 23-0002150", _KENMERK_NAMED, _KENMERK_NAMED),
+        ("Zaak 230002150", _KENMERK_NAMED, _KENMERK_NAMED),
+        # A non-breaking hyphen (U+2011), and a Cyrillic у that prints as the Latin letter.
+        (
+            "Onderhandelings\u2011mandaat provinciale bijdrage Woningbouwimpuls",
+            _SUBJECT_NAMED,
+            _SUBJECT_NAMED,
+        ),
+        (
+            "Onderhandelingsmandaat provinciale bijdrage Woningbouwimp\u0443ls",
+            "is het onderwerp",
+            _SUBJECT_NAMED,
+        ),
+        ("Investering € 230.002.150", None, None),  # an amount, no kenmerk
+        ("Onderhandelingsmandaat provinciale", None, None),  # a part of a title
+    ],
+)
+def test_check_and_the_gate_agree_on_how_a_loose_item_names_a_confidential_dossier(
+    example_project: Path, run_cli: RunCli, item: str, said: str | None, stopped: str | None
+) -> None:
+    """What check warns of is what the gate stops on, in the agenda's bookmarks and the
+    manifest, where the item is a name; and what it lets pass check does not warn of."""
+    from assembler import gate
+    from assembler.project import Project
+    from assembler.terms import confidential_terms
+    from assembler.validate import load_catalog
+
+    home = f"dossiers/{WONEN}/vergadering.yaml"
+    edit(example_project, home, r"^agenda:\n", f'agenda:\n  - "{item}"\n')
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if ": agenda[1]: " in line]
+    line = line_of(example_project, home, "  - ")
+    assert [warning.split(" van dossiers/")[0] for warning in warnings] == (
+        [] if said is None else [f"{home}:{line}: waarschuwing: agenda[1]: {said}"]
+    )
+    project = Project(example_project)
+    audit = gate.Audit(
+        public_texts=[gate.PublicText(item, "manifest.json", WONEN)],
+        confidential_terms=confidential_terms(project, load_catalog(project).meetings),
+    )
+    leaks = [leak.message.split(" van het")[0] for leak in gate.find_leaks(audit)]
+    assert leaks == ([] if stopped is None else [stopped])
+
+
 @pytest.mark.parametrize("name", ["../2023-06-23-pfho-ruimte-wonen/res-voortgang", "a/b", ".."])
 def test_agenda_entry_with_a_path(example_project: Path, run_cli: RunCli, name: str) -> None:
     edit(example_project, MEETING, r"^  - dossier: werklocaties", f'  - dossier: "{name}"')
