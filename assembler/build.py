@@ -524,30 +524,30 @@ def check_exit_code(project: Project, catalog: Catalog) -> ExitCode:
 def confidential_annexes_made_public(
     project: Project, catalog: Catalog, files: FileDigests
 ) -> list[Problem]:
-    """A warning for each file that is an annex of both a public and a confidential dossier,
-    one of them selected, anywhere in the project.
+    """A warning for each annex of a public dossier that is, or shows pages of, an annex of a
+    confidential dossier, one of them selected, anywhere in the project.
 
-    A file that a public dossier also uses counts as public (one map attached to several
-    proposals), so the export lets it pass; a clerk who copied a confidential annex into a
-    public dossier by mistake hears it here, at the public dossier's line that attaches it; or,
-    when only the confidential dossier is selected, at its own line.
+    A file or page that a public dossier also uses counts as public (one map attached to
+    several proposals), so the export lets it pass; a clerk who copied a confidential annex
+    into a public dossier by mistake, or saved it anew (other bytes, the same pages), hears it
+    here, at the public dossier's line that attaches it; or, when only the confidential
+    dossier is selected, at its own line.
     """
     from assembler.source import field_label
 
     everything = catalog.everything or catalog.meetings
     selected = {dossier.folder for meeting in catalog.meetings for dossier in meeting.dossiers}
-    confidential: dict[int, list[tuple[Path, DossierInput, int]]] = {}
-    for meeting in everything:
-        for dossier in meeting.dossiers:
-            if dossier.document.is_public:
-                continue
-            for index in range(len(dossier.document.annexes)):
-                path = dossier.annex_path(index)
-                with suppress(OSError):  # validation says so
-                    confidential.setdefault(path.stat().st_size, []).append((path, dossier, index))
+    secret = [
+        (dossier.annex_path(index), dossier, index)
+        for meeting in everything
+        for dossier in meeting.dossiers
+        if not dossier.document.is_public
+        for index in range(len(dossier.document.annexes))
+    ]
     problems: list[Problem] = []
-    if not confidential:
+    if not secret:
         return problems
+    pages = _AnnexPages(project.cache / PAGES_FOLDER, files)
 
     def said(at: DossierInput, index: int, text: str) -> None:
         where = ("bijlagen", index, "bestand")
@@ -574,9 +574,11 @@ def confidential_annexes_made_public(
             ]
         )
 
-    # Said at the confidential dossier's line when only it is selected: per annex of it, every
-    # public dossier that uses the file.
-    made_public: dict[tuple[Path, int], tuple[DossierInput, list[tuple[DossierInput, int]]]] = {}
+    # Said at the confidential dossier's line when only it is selected: per annex of it and
+    # per likeness, every public dossier that uses the file or its pages.
+    made_public: dict[
+        tuple[Path, int, _Likeness], tuple[DossierInput, list[tuple[DossierInput, int]]]
+    ] = {}
     for meeting in everything:
         for dossier in meeting.dossiers:
             if not dossier.document.is_public:
@@ -585,41 +587,147 @@ def confidential_annexes_made_public(
             for index in range(len(dossier.document.annexes)):
                 path = dossier.annex_path(index)
                 try:
-                    # Only a file of a confidential annex's size is read.
-                    same_size = [
-                        twin
-                        for twin in confidential.get(path.stat().st_size, [])
-                        if chosen or twin[1].folder in selected
-                    ]
-                    digest = files.sha256(path) if same_size else ""
-                    twins = [(d, n) for p, d, n in same_size if files.sha256(p) == digest]
+                    found = _likenesses(
+                        path,
+                        [twin for twin in secret if chosen or twin[1].folder in selected],
+                        files,
+                        pages,
+                    )
                 except OSError:
                     continue
-                if not twins:
-                    continue
-                if chosen:
-                    one = len({other.folder for other, _n in twins}) == 1
-                    said(
-                        dossier,
-                        index,
-                        f"is hetzelfde bestand als {places(twins)}, "
-                        f"{'dat niet openbaar is' if one else 'die niet openbaar zijn'}: met dit "
-                        "dossier wordt het openbaar (haal het hier weg als het vertrouwelijk is)",
-                    )
-                    continue
-                for other, number in twins:
-                    key = (other.folder, number)
-                    made_public.setdefault(key, (other, []))[1].append((dossier, index))
-    for (_folder, number), (other, users) in made_public.items():
+                for likeness in _LIKENESSES:
+                    twins = [(d, n) for d, n, how in found if how == likeness]
+                    if not twins:
+                        continue
+                    if chosen:
+                        one = len({other.folder for other, _n in twins}) == 1
+                        said(
+                            dossier,
+                            index,
+                            f"{_LIKENESS_SAID[likeness]} {places(twins)}, "
+                            f"{'dat niet openbaar is' if one else 'die niet openbaar zijn'}: "
+                            f"met dit dossier {_made_public(likeness, 'hier')}",
+                        )
+                        continue
+                    for other, number in twins:
+                        key = (other.folder, number, likeness)
+                        made_public.setdefault(key, (other, []))[1].append((dossier, index))
+    for (_folder, number, likeness), (other, users) in made_public.items():
         one = len({user.folder for user, _i in users}) == 1
         which = "dat openbaar is: met dat dossier" if one else "die openbaar zijn: met die dossiers"
         said(
             other,
             number,
-            f"is hetzelfde bestand als {places(users)}, {which} wordt het openbaar (haal het "
-            "daar weg als het vertrouwelijk is)",
+            f"{_LIKENESS_SAID[likeness]} {places(users)}, {which} {_made_public(likeness, 'daar')}",
         )
     return problems
+
+
+def _likenesses(
+    path: Path,
+    candidates: Sequence[tuple[Path, DossierInput, int]],
+    files: FileDigests,
+    pages: _AnnexPages,
+) -> list[tuple[DossierInput, int, _Likeness]]:
+    """Which of the confidential annexes ``candidates`` the file at ``path`` is, or shows
+    pages of; OSError when it cannot be read."""
+    size = path.stat().st_size
+    found: list[tuple[DossierInput, int, _Likeness]] = []
+    seen: set[tuple[Path, int]] = set()
+    for twin, dossier, number in candidates:
+        if (dossier.folder, number) in seen:
+            continue
+        seen.add((dossier.folder, number))
+        with suppress(OSError):  # validation says so
+            # Only a file of the other's size is read in full: nearly always none.
+            if twin.stat().st_size == size and files.sha256(twin) == files.sha256(path):
+                found.append((dossier, number, "bestand"))
+                continue
+            if not (_is_pdf_name(path) and _is_pdf_name(twin)):
+                continue
+            secret, public = pages.of(twin), pages.of(path)
+            if secret is None or public is None:
+                continue
+            shown, of = _shared_pages(secret, public)
+            if shown:
+                found.append((dossier, number, "pagina's" if shown == of else "enkele pagina's"))
+    return found
+
+
+def _shared_pages(
+    secret: Sequence[frozenset[str]], public: Sequence[frozenset[str]]
+) -> tuple[int, int]:
+    """How many of the identifying pages of ``secret`` a page of ``public`` shows, of how many.
+
+    As the gate compares them (gate.find_leaks): a page is shown where all its parts are on
+    one page.
+    """
+    wanted = [parts for parts in secret if parts]
+    anywhere = frozenset().union(*public)  # nearly always enough to tell: not shown
+    shown = sum(parts <= anywhere and any(parts <= page for page in public) for parts in wanted)
+    return shown, len(wanted)
+
+
+def _is_pdf_name(path: Path) -> bool:
+    return path.suffix.lower() == ".pdf"
+
+
+PAGES_FOLDER = "paginas"
+"""In ``build/.cache``: the gate's parts of each page of an annex compared with a confidential
+one, named by the file's SHA-256, so a build in which nothing changed reads no annex."""
+# Raised when what gate.page_parts makes of a page changes, so the pages kept are made anew.
+PAGES_VERSION = 1
+
+
+class _AnnexPages:
+    """The gate's parts of each page of annex PDFs, kept in ``build/.cache`` by content."""
+
+    def __init__(self, folder: Path, files: FileDigests) -> None:
+        self.folder = folder
+        self.files = files
+        self._known: dict[str, tuple[frozenset[str], ...] | None] = {}
+        self._version = ""
+
+    def of(self, path: Path) -> tuple[frozenset[str], ...] | None:
+        """The parts of each page of the PDF at ``path``; None for a file that is none."""
+        digest = self.files.sha256(path)
+        if digest in self._known:
+            return self._known[digest]
+        # A newer pikepdf may decode a stream otherwise, and the gate compares what it makes.
+        self._version = self._version or f"{PAGES_VERSION} {library_versions('pikepdf')}"
+        record = self.folder / f"{digest}.json"
+        with suppress(OSError, ValueError, TypeError, KeyError):
+            kept = json.loads(record.read_text(encoding="utf-8"))
+            if kept["version"] == self._version:
+                known = kept["pages"]
+                pages = None if known is None else tuple(frozenset(parts) for parts in known)
+                self._known[digest] = pages
+                return pages
+        from assembler.gate import pdf_pages  # with pikepdf: only when a file is new
+
+        data = path.read_bytes()
+        pages = pdf_pages(data)
+        if hashlib.sha256(data).hexdigest() == digest:  # not changed since it was hashed
+            listed = None if pages is None else [sorted(parts) for parts in pages]
+            write_cache_text(record, json.dumps({"version": self._version, "pages": listed}))
+            self._known[digest] = pages
+        return pages
+
+
+_Likeness = Literal["bestand", "pagina's", "enkele pagina's"]
+_LIKENESSES: tuple[_Likeness, ...] = ("bestand", "pagina's", "enkele pagina's")
+_LIKENESS_SAID: dict[_Likeness, str] = {
+    "bestand": "is hetzelfde bestand als",
+    "pagina's": "heeft dezelfde pagina's als",
+    "enkele pagina's": "heeft pagina's van",
+}
+
+
+def _made_public(likeness: _Likeness, where: str) -> str:
+    """What comes of it, and what to do 'hier' (at the public dossier) or 'daar'."""
+    if likeness == "bestand":
+        return f"wordt het openbaar (haal het {where} weg als het vertrouwelijk is)"
+    return f"worden die openbaar (haal de bijlage {where} weg als ze vertrouwelijk zijn)"
 
 
 # --------------------------------------------------------------------------- the build
@@ -2279,7 +2387,8 @@ def _prune_cache(project: Project, catalog: Catalog) -> None:
             if not record.name.startswith("_") and not (meeting.folder / record.stem).is_dir():
                 record.unlink(missing_ok=True)
     oldest = time.time() - REPORT_KEPT_DAYS * 24 * 3600
-    for report in (project.cache / REPORTS_FOLDER).glob("*.json"):
+    reports = (project.cache / REPORTS_FOLDER).glob("*.json")
+    for report in [*reports, *(project.cache / PAGES_FOLDER).glob("*.json")]:
         try:
             if report.stat().st_mtime < oldest:
                 report.unlink()

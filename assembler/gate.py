@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import hashlib
 import html
 import io
@@ -48,7 +47,7 @@ from pypdf import PdfReader
 from assembler.annex import paperclip_files
 from assembler.errors import ConfidentialityViolation, Problem
 from assembler.fsutil import digest_stream
-from assembler.terms import Term, loosen, searched, squash
+from assembler.terms import Term, loosen, names, searched, squash
 
 # A content stream shorter than this is a wrapper ("q", "Q", a clip, one image placement) that
 # many unrelated pages share; it says nothing about which page it is.
@@ -215,7 +214,20 @@ def _parts(streams: Iterable[tuple[pikepdf.Stream, bytes]]) -> frozenset[str]:
 
 def page_parts(page: pikepdf.Page) -> frozenset[str]:
     """The hashes of a page's content streams, images and forms that identify it."""
+    # A build keeps these of annexes (what it warns of early): a change raises
+    # build.PAGES_VERSION.
     return _parts(_page_streams(page))
+
+
+def pdf_pages(data: bytes) -> tuple[frozenset[str], ...] | None:
+    """The parts of each page of the PDF ``data`` (see page_parts); None when it is none."""
+    if b"%PDF-" not in data[:1024]:
+        return None
+    try:
+        with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
+            return tuple(page_parts(page) for page in pdf.pages)
+    except (pikepdf.PdfError, pikepdf.PasswordError):
+        return None  # the intake refuses it: never bundled
 
 
 # Marked content may carry its own alternative text, replacement text or expansion in the
@@ -644,7 +656,7 @@ def find_leaks(audit: Audit) -> list[Leak]:
     for text in audit.public_texts:
         squashed = squash(text.text)
         _lines, loose = _apart(text.text.splitlines())  # a manifest's field, a file's name
-        shown = [term for term in terms if _names(term, squashed, loose, text.meeting)]
+        shown = [term for term in terms if names(term, squashed, loose, text.meeting)]
         leaks.extend(_term_leaks(text.label, shown))
     return leaks
 
@@ -715,45 +727,10 @@ def _file_leaks(
         )
     said: set[str] = set()  # one leak per term, where a reader finds it first
     for where, text, loose in facts.texts:
-        found = [t for t in terms if t.text not in said and _names(t, text, loose, item.meeting)]
+        found = [t for t in terms if t.text not in said and names(t, text, loose, item.meeting)]
         leaks.extend(_term_leaks(item.label, found, where))
         said.update(t.text for t in found)
     return leaks
-
-
-def _names(term: Term, squashed: str, loose: str, meeting: str) -> bool:
-    """Whether a text (squashed, and loosened where names are written) shows ``term``."""
-    if not term.searched_in(meeting):
-        return False
-    key = squash(term.text)
-    if key in squashed:
-        return True
-    if term.always:
-        # A kenmerk with another separator between its parts ("zaak-23-0002150.pdf") or a
-        # space (squashed away), but not inside a longer number: an amount (230.002.150) has
-        # its separators elsewhere.
-        variant = _separated(key)
-        return variant is not None and variant.search(squashed) is not None
-    wanted = loosen(key)
-    if not (loose and wanted):
-        return False
-    if wanted[0].isdigit() or wanted[-1].isdigit():
-        # "Begroting 2025" is not in "begroting20251": a number is not part of a longer one.
-        return re.search(rf"(?<!\d){re.escape(wanted)}(?!\d)", loose) is not None
-    return wanted in loose
-
-
-@functools.lru_cache(maxsize=1024)
-def _separated(key: str) -> re.Pattern[str] | None:
-    """A kenmerk's parts with one separator or none between them, not inside a longer number.
-
-    Not across two strings: ``_apart`` joins them with a NUL, which is no separator here.
-    """
-    parts = [part for part in re.split(r"[\W_]+", key) if part]
-    if len(parts) < 2:
-        return None
-    separator = r"(?:[^\w\x00]|_)?"
-    return re.compile(r"(?<!\d)" + separator.join(map(re.escape, parts)) + r"(?!\d)")
 
 
 def _term_leaks(label: str, terms: Sequence[Term], where: str = "") -> list[Leak]:

@@ -5,6 +5,7 @@ Light on purpose: validation imports it, and the gate (with pikepdf) is loaded o
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -22,6 +23,7 @@ __all__ = [
     "Term",
     "confidential_terms",
     "loosen",
+    "names",
     "public_words",
     "searched",
     "squash",
@@ -44,9 +46,25 @@ _DOUBLE_QUOTES = re.compile("[\u201c\u201d\u201e\u201f\u2033]")
 _SPACE = re.compile(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", re.UNICODE)
 
 
+# Cyrillic and Greek letters that print as Latin ones: "Woningbouwimpуls" with a Cyrillic у
+# reads, on a printed agenda, as the confidential title. Case by case before case-folding,
+# since a capital and its small letter may look like different Latin letters (Н is H, н is
+# not h). Cyrillic у is u (as it is transliterated, and as it reads in a Dutch word); ү is y.
+_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТХУІЈЅаеорсхуіјѕԁһԛԝүӏ"  # Cyrillic
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ",  # Greek
+    "ABEKMHOPCTXYIJSaeopcxuijsdhqwylABEZHIKMNOPTYXaikvoptux",
+)
+_LOOKALIKE = re.compile("[" + "".join(chr(code) for code in _LOOKALIKES) + "]")
+
+
 def squash(text: str) -> str:
-    """Text reduced for matching: NFKC, case-folded, plain dashes and quotes, no white space."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """Text reduced for matching: NFKC, Latin look-alikes folded, case-folded, plain dashes
+    and quotes, no white space."""
+    text = unicodedata.normalize("NFKC", text)
+    if _LOOKALIKE.search(text):  # rarely: translating every text costs three times as much
+        text = text.translate(_LOOKALIKES)
+    text = text.casefold()
     text = _DASHES.sub("-", text)
     text = _SINGLE_QUOTES.sub("'", text)
     text = _DOUBLE_QUOTES.sub('"', text)
@@ -95,6 +113,42 @@ class Term:
     def searched_in(self, meeting: str) -> bool:
         """Whether the public side of ``meeting`` is searched for this term."""
         return self.meetings is None or meeting in self.meetings
+
+
+def names(term: Term, squashed: str, loose: str, meeting: str) -> bool:
+    """Whether a text (squashed, and loosened where names are written) shows ``term``, as the
+    gate finds it; what warns before the export asks the same."""
+    if not term.searched_in(meeting):
+        return False
+    key = squash(term.text)
+    if key in squashed:
+        return True
+    if term.always:
+        # A kenmerk with another separator between its parts ("zaak-23-0002150.pdf") or a
+        # space (squashed away), but not inside a longer number: an amount (230.002.150) has
+        # its separators elsewhere.
+        variant = separated(key)
+        return variant is not None and variant.search(squashed) is not None
+    wanted = loosen(key)
+    if not (loose and wanted):
+        return False
+    if wanted[0].isdigit() or wanted[-1].isdigit():
+        # "Begroting 2025" is not in "begroting20251": a number is not part of a longer one.
+        return re.search(rf"(?<!\d){re.escape(wanted)}(?!\d)", loose) is not None
+    return wanted in loose
+
+
+@functools.lru_cache(maxsize=1024)
+def separated(key: str) -> re.Pattern[str] | None:
+    """A kenmerk's parts with one separator or none between them, not inside a longer number.
+
+    Not across two strings: the gate joins them with a NUL, which is no separator here.
+    """
+    parts = [part for part in re.split(r"[\W_]+", key) if part]
+    if len(parts) < 2:
+        return None
+    separator = r"(?:[^\w\x00]|_)?"
+    return re.compile(r"(?<!\d)" + separator.join(map(re.escape, parts)) + r"(?!\d)")
 
 
 def confidential_terms(project: Project, meetings: Sequence[MeetingInput]) -> list[Term]:

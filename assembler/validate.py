@@ -61,7 +61,7 @@ from assembler.source import (
     load_yaml,
     loose_text_message,
 )
-from assembler.terms import Term, confidential_terms, public_words, squash
+from assembler.terms import Term, confidential_terms, loosen, names, public_words, squash
 
 PDF_SUFFIXES = {".pdf"}
 OFFICE_SUFFIXES = {".docx", ".odt", ".xlsx", ".ods"}
@@ -590,7 +590,10 @@ def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput
             continue
         for item in meeting.items:
             said = squash(item.text) if item.text else ""
-            for term in (t for squashed, t in searched_here if squashed in said):
+            # As the gate reads the agenda: in its text, and loosened in the bookmarks and the
+            # manifest, where an item is a name ("Onderhandelings-mandaat", "23-0002150").
+            loose = loosen(said)
+            for term in (t for _s, t in searched_here if names(t, said, loose, meeting.name)):
                 problems.append(
                     _loose_item_naming(meeting, item, term, exact=said == squash(term.text))
                 )
@@ -603,35 +606,45 @@ def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput
             if dossier.document.is_public:
                 problems += recall(
                     key_of(asked, dossier.source.display, dossier.source.text),
-                    partial(_fields_naming, dossier, searched_here),
+                    partial(_fields_naming, dossier, searched_here, meeting.name),
                     lambda found: [problem.as_json() for problem in found],
                     lambda kept: [Problem.from_json(problem) for problem in kept],
                 )
     return problems
 
 
-# Raised when what _fields_naming says changes, so answers kept by a build are not reused (4:
-# direction marks kept in texts, and left out when texts are compared).
-_NAMING_VERSION = 4
+# Raised when what _fields_naming says changes, so answers kept by a build are not reused (5:
+# the gate's own matching, a kenmerk with other separators, a title without punctuation).
+_NAMING_VERSION = 5
 # Markdown's emphasis and code marks: "het **Onderhandelingsmandaat** provinciale ..." prints,
 # and reaches the gate, without them.
 _MARKUP = re.compile(r"[*_`]")
 
 
-def _fields_naming(dossier: DossierInput, terms: Sequence[tuple[str, Term]]) -> list[Problem]:
+def _fields_naming(
+    dossier: DossierInput, terms: Sequence[tuple[str, Term]], meeting: str
+) -> list[Problem]:
     """A warning for each field of a public dossier that names one of the confidential
-    ``terms`` (squashed, term)."""
+    ``terms`` (squashed, term), as the gate would find it in the public side of ``meeting``."""
     # Compared as printed: without Markdown's marks, in the text and in the terms alike.
     terms = [(_MARKUP.sub("", squashed), term) for squashed, term in terms]
+
+    def shows(squashed: str, term: Term, said: str, loose: str) -> bool:
+        return squashed in said or names(term, said, loose, meeting)
+
     # The file as a whole first (one comparison, not one per field): nearly always nothing.
     whole = squash(_MARKUP.sub("", dossier.source.text.replace("''", "'")))
-    if not any(squashed in whole for squashed, _term in terms):
+    if not any(shows(squashed, term, whole, loosen(whole)) for squashed, term in terms):
         return []
     problems = []
     for path, text in _texts_of(dossier.source.data):
         said = squash(_MARKUP.sub("", text))
+        # The onderwerp and the annexes' descriptions are names too (the bookmarks, the
+        # manifest), where the gate also finds a title without its punctuation.
+        named = path == ("onderwerp",) or path[-1:] == ("omschrijving",)
+        loose = loosen(said) if named else ""
         for squashed, term in terms:
-            if squashed not in said:
+            if not shows(squashed, term, said, loose):
                 continue
             problems.append(
                 Problem(

@@ -85,6 +85,21 @@ def _line_of(path: Path, text: str) -> int:
     return next(number for number, line in enumerate(lines, 1) if text in line)
 
 
+def _attached_as_annex_4(wonen: Path) -> str:
+    """Attach snelfietsroutes' bijlage-4-achtergrond.pdf; the warning when it is the
+    confidential annex."""
+    dossier = wonen / "snelfietsroutes" / "dossier.yaml"
+    with dossier.open("a", encoding="utf-8") as text:
+        text.write("  - omschrijving: Achtergrond\n    bestand: bijlage-4-achtergrond.pdf\n")
+    line = len(dossier.read_text(encoding="utf-8").splitlines())  # its "bestand:"
+    return (
+        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:{line}: waarschuwing: "
+        "bijlagen[4].bestand: is hetzelfde bestand als bijlage 1 van "
+        f"dossiers/{WONEN}/mandaat-woningbouwimpuls, dat niet openbaar is: met dit dossier "
+        "wordt het openbaar (haal het hier weg als het vertrouwelijk is)"
+    )
+
+
 def test_a_confidential_dossiers_annex_attached_to_a_public_one_is_said(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -94,16 +109,8 @@ def test_a_confidential_dossiers_annex_attached_to_a_public_one_is_said(
         wonen / "mandaat-woningbouwimpuls" / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf",
         wonen / "snelfietsroutes" / "bijlage-4-achtergrond.pdf",
     )
+    warning = _attached_as_annex_4(wonen)
     dossier = wonen / "snelfietsroutes" / "dossier.yaml"
-    with dossier.open("a", encoding="utf-8") as text:
-        text.write("  - omschrijving: Achtergrond\n    bestand: bijlage-4-achtergrond.pdf\n")
-    line = len(dossier.read_text(encoding="utf-8").splitlines())  # its "bestand:"
-    warning = (
-        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:{line}: waarschuwing: "
-        "bijlagen[4].bestand: is hetzelfde bestand als bijlage 1 van "
-        f"dossiers/{WONEN}/mandaat-woningbouwimpuls, dat niet openbaar is: met dit dossier "
-        "wordt het openbaar (haal het hier weg als het vertrouwelijk is)"
-    )
     checked = run_cli("check", cwd=example_project)
     assert checked.exit_code == 0, checked.stderr
     # Once, at the line that makes it public: with both dossiers checked, not at the other's.
@@ -145,6 +152,59 @@ def test_a_confidential_dossiers_annex_attached_to_a_public_one_is_said(
         f"bestand als bijlage 4 van dossiers/{ECONOMIE}/werklocaties en bijlagen 4 en 5 van "
         f"dossiers/{WONEN}/snelfietsroutes, die openbaar zijn: met die dossiers wordt het "
         "openbaar (haal het daar weg als het vertrouwelijk is)"
+    ]
+
+
+def test_a_confidential_annex_saved_anew_into_a_public_dossier_is_said(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other bytes, the same pages (pikepdf, "print to PDF"): the gate lets a page a public
+    dossier uses pass, so the clerk hears of it before, as of the same file."""
+    import pikepdf
+
+    from assembler import gate
+
+    wonen = example_project / "dossiers" / WONEN
+    mandaat = f"dossiers/{WONEN}/mandaat-woningbouwimpuls"
+    secret = example_project / mandaat / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf"
+    copy = wonen / "snelfietsroutes" / "bijlage-4-achtergrond.pdf"
+    with pikepdf.open(secret) as pdf:
+        pdf.save(copy, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    assert copy.read_bytes() != secret.read_bytes()
+    warning = (
+        _attached_as_annex_4(wonen)
+        .replace("is hetzelfde bestand als", "heeft dezelfde pagina's als")
+        .replace(
+            "wordt het openbaar (haal het hier weg als het vertrouwelijk is)",
+            "worden die openbaar (haal de bijlage hier weg als ze vertrouwelijk zijn)",
+        )
+    )
+    checked = run_cli("check", cwd=example_project)
+    assert checked.exit_code == 0, checked.stderr
+    assert checked.stderr.splitlines() == [warning]
+    own_line = _line_of(example_project / mandaat / "dossier.yaml", "bijlage-1-aanvraag")
+    alone = run_cli("check", mandaat, cwd=example_project)
+    assert alone.stderr.splitlines() == [
+        f"{mandaat}/dossier.yaml:{own_line}: waarschuwing: bijlagen[1].bestand: heeft dezelfde "
+        f"pagina's als bijlage 4 van dossiers/{WONEN}/snelfietsroutes, dat openbaar is: met "
+        "dat dossier worden die openbaar (haal de bijlage daar weg als ze vertrouwelijk zijn)"
+    ]
+    # The pages of each annex are kept by its content: a build that changed nothing reads
+    # no annex for them.
+    monkeypatch.setattr(gate, "pdf_pages", lambda data: pytest.fail("an annex was read"))
+    built = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert built.exit_code == 0, built.stderr
+    assert warning in built.stderr.splitlines()
+    monkeypatch.undo()
+
+    # Some of its pages: the confidential annex gets a second page, the public one keeps one.
+    with pikepdf.open(secret, allow_overwriting_input=True) as pdf:
+        page = pdf.add_blank_page()
+        page.contents_add(pdf.make_stream(b"0 0 1 rg 10 10 200 200 re f 0 0 0 RG " * 4))
+        pdf.save(secret)
+    checked = run_cli("check", cwd=example_project)
+    assert checked.stderr.splitlines() == [
+        warning.replace("heeft dezelfde pagina's als", "heeft pagina's van")
     ]
 
 
@@ -870,6 +930,60 @@ def test_a_loose_item_that_is_a_confidential_title_is_warned_about_as_the_gate_s
         f"{home}:{here + 1}: waarschuwing: agenda[2]: is de omschrijving van bijlage 1 van "
         f"{where} staat het zo op de openbare agenda (haal de regel weg{instead})",
     ]
+
+
+_KENMERK_NAMED = "noemt het kenmerk '23.0002150'"
+_SUBJECT_NAMED = (
+    "noemt het onderwerp 'Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls'"
+)
+
+
+@pytest.mark.parametrize(
+    ("item", "said", "stopped"),
+    [
+        ("Zaak 23-0002150", _KENMERK_NAMED, _KENMERK_NAMED),
+        ("Zaak 230002150", _KENMERK_NAMED, _KENMERK_NAMED),
+        # A non-breaking hyphen (U+2011), and a Cyrillic у that prints as the Latin letter.
+        (
+            "Onderhandelings\u2011mandaat provinciale bijdrage Woningbouwimpuls",
+            _SUBJECT_NAMED,
+            _SUBJECT_NAMED,
+        ),
+        (
+            "Onderhandelingsmandaat provinciale bijdrage Woningbouwimp\u0443ls",
+            "is het onderwerp",
+            _SUBJECT_NAMED,
+        ),
+        ("Investering € 230.002.150", None, None),  # an amount, no kenmerk
+        ("Onderhandelingsmandaat provinciale", None, None),  # a part of a title
+    ],
+)
+def test_check_and_the_gate_agree_on_how_a_loose_item_names_a_confidential_dossier(
+    example_project: Path, run_cli: RunCli, item: str, said: str | None, stopped: str | None
+) -> None:
+    """What check warns of is what the gate stops on, in the agenda's bookmarks and the
+    manifest, where the item is a name; and what it lets pass check does not warn of."""
+    from assembler import gate
+    from assembler.project import Project
+    from assembler.terms import confidential_terms
+    from assembler.validate import load_catalog
+
+    home = f"dossiers/{WONEN}/vergadering.yaml"
+    edit(example_project, home, r"^agenda:\n", f'agenda:\n  - "{item}"\n')
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if ": agenda[1]: " in line]
+    line = line_of(example_project, home, "  - ")
+    assert [warning.split(" van dossiers/")[0] for warning in warnings] == (
+        [] if said is None else [f"{home}:{line}: waarschuwing: agenda[1]: {said}"]
+    )
+    project = Project(example_project)
+    audit = gate.Audit(
+        public_texts=[gate.PublicText(item, "manifest.json", WONEN)],
+        confidential_terms=confidential_terms(project, load_catalog(project).meetings),
+    )
+    leaks = [leak.message.split(" van het")[0] for leak in gate.find_leaks(audit)]
+    assert leaks == ([] if stopped is None else [stopped])
 
 
 @pytest.mark.parametrize("name", ["../2023-06-23-pfho-ruimte-wonen/res-voortgang", "a/b", ".."])
