@@ -547,7 +547,7 @@ def confidential_annexes_made_public(
     problems: list[Problem] = []
     if not secret:
         return problems
-    pages = _AnnexPages(project.cache / PAGES_FOLDER, files)
+    secrets = _SecretAnnexes(secret, _AnnexPages(project.cache / PAGES_FOLDER, files))
 
     def said(at: DossierInput, index: int, text: str) -> None:
         where = ("bijlagen", index, "bestand")
@@ -587,12 +587,11 @@ def confidential_annexes_made_public(
             for index in range(len(dossier.document.annexes)):
                 path = dossier.annex_path(index)
                 try:
-                    found = _likenesses(
-                        path,
-                        [twin for twin in secret if chosen or twin[1].folder in selected],
-                        files,
-                        pages,
-                    )
+                    found = [
+                        (other, number, how)
+                        for other, number, how in secrets.likenesses(path)
+                        if chosen or other.folder in selected
+                    ]
                 except OSError:
                     continue
                 for likeness in _LIKENESSES:
@@ -623,35 +622,53 @@ def confidential_annexes_made_public(
     return problems
 
 
-def _likenesses(
-    path: Path,
-    candidates: Sequence[tuple[Path, DossierInput, int]],
-    files: FileDigests,
-    pages: _AnnexPages,
-) -> list[tuple[DossierInput, int, _Likeness]]:
-    """Which of the confidential annexes ``candidates`` the file at ``path`` is, or shows
-    pages of; OSError when it cannot be read."""
-    size = path.stat().st_size
-    found: list[tuple[DossierInput, int, _Likeness]] = []
-    seen: set[tuple[Path, int]] = set()
-    for twin, dossier, number in candidates:
-        if (dossier.folder, number) in seen:
-            continue
-        seen.add((dossier.folder, number))
-        with suppress(OSError):  # validation says so
-            # Only a file of the other's size is read in full: nearly always none.
-            if twin.stat().st_size == size and files.sha256(twin) == files.sha256(path):
-                found.append((dossier, number, "bestand"))
-                continue
-            if not (_is_pdf_name(path) and _is_pdf_name(twin)):
-                continue
-            secret, public = pages.of(twin), pages.of(path)
+class _SecretAnnexes:
+    """The confidential dossiers' annexes, found by their content and by their pages' parts."""
+
+    def __init__(self, annexes: Sequence[tuple[Path, DossierInput, int]], pages: _AnnexPages):
+        self.pages = pages
+        self.annexes: list[tuple[Path, DossierInput, int]] = []
+        seen: set[tuple[Path, int]] = set()
+        for path, dossier, number in annexes:
+            if (dossier.folder, number) not in seen:
+                seen.add((dossier.folder, number))
+                self.annexes.append((path, dossier, number))
+        self._by_digest: dict[str, list[int]] | None = None
+        self._by_part: dict[str, set[int]] | None = None
+
+    def _index(self) -> tuple[dict[str, list[int]], dict[str, set[int]]]:
+        # Each public annex is compared with every confidential one: looked up, not paired.
+        if self._by_digest is None or self._by_part is None:
+            self._by_digest, self._by_part = {}, {}
+            for position, (path, _dossier, _number) in enumerate(self.annexes):
+                with suppress(OSError):  # validation says so
+                    self._by_digest.setdefault(self.pages.digest(path), []).append(position)
+                    if _is_pdf_name(path):
+                        for part in self.pages.parts(path):
+                            self._by_part.setdefault(part, set()).add(position)
+        return self._by_digest, self._by_part
+
+    def likenesses(self, path: Path) -> list[tuple[DossierInput, int, _Likeness]]:
+        """Which confidential annexes the file at ``path`` is, or shows pages of; OSError
+        when it cannot be read."""
+        by_digest, by_part = self._index()
+        same = by_digest.get(self.pages.digest(path), [])
+        found: list[tuple[DossierInput, int, _Likeness]] = [
+            (self.annexes[p][1], self.annexes[p][2], "bestand") for p in same
+        ]
+        if not _is_pdf_name(path):
+            return found
+        near = {p for part in self.pages.parts(path) for p in by_part.get(part, ())}
+        public = self.pages.of(path)
+        for position in sorted(near - set(same)):
+            twin, dossier, number = self.annexes[position]
+            secret = self.pages.of(twin)
             if secret is None or public is None:
                 continue
             shown, of = _shared_pages(secret, public)
             if shown:
                 found.append((dossier, number, "pagina's" if shown == of else "enkele pagina's"))
-    return found
+        return found
 
 
 def _shared_pages(
@@ -687,10 +704,32 @@ class _AnnexPages:
         self.files = files
         self._known: dict[str, tuple[frozenset[str], ...] | None] = {}
         self._version = ""
+        # Each annex is compared with every confidential one: what a file is, once per build.
+        self._sizes: dict[Path, int] = {}
+        self._digests: dict[Path, str] = {}
+        self._parts: dict[Path, frozenset[str]] = {}
+
+    def size(self, path: Path) -> int:
+        """The size of the file at ``path``."""
+        if path not in self._sizes:
+            self._sizes[path] = path.stat().st_size
+        return self._sizes[path]
+
+    def digest(self, path: Path) -> str:
+        """The SHA-256 of the file at ``path``."""
+        if path not in self._digests:
+            self._digests[path] = self.files.sha256(path)
+        return self._digests[path]
+
+    def parts(self, path: Path) -> frozenset[str]:
+        """The parts of all pages of the PDF at ``path`` together."""
+        if path not in self._parts:
+            self._parts[path] = frozenset().union(*(self.of(path) or ()))
+        return self._parts[path]
 
     def of(self, path: Path) -> tuple[frozenset[str], ...] | None:
         """The parts of each page of the PDF at ``path``; None for a file that is none."""
-        digest = self.files.sha256(path)
+        digest = self.digest(path)
         if digest in self._known:
             return self._known[digest]
         # A newer pikepdf may decode a stream otherwise, and the gate compares what it makes.
