@@ -202,12 +202,32 @@ def _read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
         problems = problems_from_validation(error, source, Organisatie)
         raise SettingsRejected(refused, beside + problems) from None
     if organisation.logo:
-        problem = logo_problem(project.dossiers / organisation.logo, organisation.logo)
+        logo = project.dossiers / organisation.logo
+        problem = _outside_problem(project, logo, "het logo") or logo_problem(
+            logo, organisation.logo
+        )
         if problem:
             where = Problem(display, source.line_of(("logo",)), "logo", problem)
             raise SettingsRejected(refused, [*beside, where])
     # "naam: Regio # 2" would head every document as "Regio".
     return organisation, beside + comment_cuts(source, display)
+
+
+def _outside_problem(project: Project, path: Path, what: str) -> str | None:
+    """Why ``path``, a link (or inside a linked folder) to outside dossiers/, cannot be used;
+    None when it is inside, or not there (which is said elsewhere)."""
+    try:
+        target = path.resolve(strict=True)
+        inside = project.dossiers.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if target.is_relative_to(inside):
+        return None
+    # A copy of the project (a backup, the CI's clone, a colleague's) must build on its own.
+    return (
+        f"{what} is een snelkoppeling naar {target}, buiten de map dossiers/ (zet een kopie "
+        "in het project in plaats van een snelkoppeling)"
+    )
 
 
 def _same_letters(path: Path, named: str) -> str | None:
@@ -927,6 +947,11 @@ def load_dossier(
 ) -> DossierInput | None:
     """Validate one dossier folder; add its problems to ``problems``; None when rejected."""
     display = project.display(folder / DOSSIER_FILE)
+    for path, what in ((folder, "de dossiermap"), (folder / DOSSIER_FILE, DOSSIER_FILE)):
+        outside = _outside_problem(project, path, what)
+        if outside:
+            problems.append(Problem(display, None, "", outside))
+            return None
     problems += _read_beside(folder / DOSSIER_FILE, display)
     try:
         source = load_yaml(folder / DOSSIER_FILE, display, _TEXT_KEYS)

@@ -2008,3 +2008,45 @@ def test_a_meeting_folder_name_that_cannot_be_used_is_refused_and_the_others_are
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"dossiers/{shown}: {message}"]
     assert "5 dossiers in orde" in result.stdout
+
+
+@pytest.mark.parametrize("linked", ["de dossiermap", "dossier.yaml", "het logo"])
+def test_a_link_to_outside_the_project_is_refused(
+    example_project: Path, run_cli: RunCli, tmp_path: Path, linked: str
+) -> None:
+    """Was: accepted in silence, a dossier (with its annexes) or logo from elsewhere built and
+    exported; a copy of the project would not build the same."""
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    outside = tmp_path / "elders"
+    outside.mkdir()
+    if linked == "de dossiermap":
+        target = outside / "werklocaties"
+        shutil.move(folder, target)
+        folder.symlink_to(target, target_is_directory=True)
+    elif linked == "dossier.yaml":
+        target = outside / "dossier.yaml"
+        shutil.move(folder / "dossier.yaml", target)
+        (folder / "dossier.yaml").symlink_to(target)
+    else:
+        logo = example_project / "dossiers" / "huisstijl" / "logo.png"
+        target = outside / "logo.png"
+        shutil.move(logo, target)
+        logo.symlink_to(target)
+    result = run_cli("check", cwd=example_project)
+    said = (
+        f"{linked} is een snelkoppeling naar {target.resolve()}, buiten de map dossiers/ (zet een "
+        "kopie in het project in plaats van een snelkoppeling)"
+    )
+    if linked == "het logo":
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[0] == f"dossiers/organisatie.yaml:6: logo: {said}"
+    else:
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[0] == f"{SEED}: {said}"
+
+
+def test_a_link_inside_the_project_is_used(example_project: Path, run_cli: RunCli) -> None:
+    huisstijl = example_project / "dossiers" / "huisstijl"
+    (huisstijl / "logo.png").rename(huisstijl / "logo-2023.png")
+    (huisstijl / "logo.png").symlink_to("logo-2023.png")
+    assert run_cli("check", cwd=example_project).exit_code == 0
