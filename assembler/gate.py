@@ -426,7 +426,43 @@ def _embedded_files(pdf: pikepdf.Pdf, *, with_text: bool) -> list[_Attached]:
             data = stream.read_bytes() if isinstance(stream, pikepdf.Stream) else b""
             text, read = _embedded_text(data) if with_text else ("", True)
             files.append(_Attached(names, _sha(data), text, read))
+            files += _zip_members(data, with_text=with_text)
     return files
+
+
+# A zip attached to a PDF (sources, a set of annexes): its files are attached files too.
+_MAX_ZIP_MEMBERS = 1000
+# Members whose text is read; an image or other binary member is compared by its hash only.
+_TEXT_SUFFIXES: tuple[str, ...] = (".pdf", ".txt", ".csv", ".md", ".xml", ".htm", ".html")
+_TEXT_SUFFIXES += (".eml", ".rtf", ".docx", ".docm", ".odt", ".xlsx", ".xlsm", ".ods")
+
+
+def _zip_members(data: bytes, *, with_text: bool) -> list[_Attached]:
+    """The files in an attached zip (not an office document's parts), one level deep."""
+    if not data.startswith(b"PK\x03\x04") or len(data) > _MAX_EMBEDDED_TEXT_BYTES:
+        return []
+    members: list[_Attached] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = [info for info in archive.infolist() if not info.is_dir()]
+            if any(info.filename in _OFFICE_TEXT_PARTS for info in infos):
+                return []  # an office document, whose text is read whole
+            for number, info in enumerate(infos):
+                names = (info.filename,)
+                if number >= _MAX_ZIP_MEMBERS or info.file_size > _MAX_EMBEDDED_TEXT_BYTES:
+                    members.append(_Attached(names, "", "", read=False))
+                    continue
+                try:
+                    member = archive.read(info)
+                except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+                    members.append(_Attached(names, "", "", read=False))  # encrypted, damaged
+                    continue
+                wanted = with_text and info.filename.lower().endswith(_TEXT_SUFFIXES)
+                text, read = _embedded_text(member) if wanted else ("", True)
+                members.append(_Attached(names, _sha(member), text, read))
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        pass  # a damaged zip: its own entry says its text could not be read
+    return members
 
 
 # Text read from an embedded file: more than this is not a note someone attached.
@@ -518,7 +554,7 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
                 marked += _marked_texts(page, streams, forms_read)
         with _quiet_pypdf():
             attached = _embedded_files(pdf, with_text=with_text)
-        embedded = tuple(file.sha256 for file in attached)
+        embedded = tuple(file.sha256 for file in attached if file.sha256)
         texts: tuple[tuple[str, str, str], ...] = ()
         unread: list[str] = []
         if with_text:

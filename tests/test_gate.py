@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -127,6 +128,26 @@ def test_identical_page_inside_a_bigger_pdf_is_found(tmp_path: Path) -> None:
     ]
 
 
+def test_a_confidential_file_zipped_into_a_public_pdf_is_found(tmp_path: Path) -> None:
+    """Was: passed with exit 0, only 'bevat een bijgevoegd bestand (bronnen.zip)' warned."""
+    secret = make_pdf(tmp_path / "secret.pdf", [["Geheime afspraken over grondprijzen " * 3]])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bronnen/stuk.pdf", secret.read_bytes())
+    public = make_pdf(tmp_path / "public.pdf", [["Openbare tekst over fietsroutes " * 3]])
+    with pikepdf.open(public, allow_overwriting_input=True) as pdf:
+        pdf.attachments["bronnen.zip"] = pikepdf.AttachedFileSpec(pdf, buffer.getvalue())
+        pdf.save(public)
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(public, "openbaar/public.pdf", "m")],
+        confidential_files=[gate.SourceFile(secret, "secret.pdf")],
+    )
+    assert [leak.message for leak in gate.find_leaks(audit)] == [
+        "bevat als bijgevoegd bestand het vertrouwelijke secret.pdf (haal de bijlage uit het "
+        "PDF-bestand)"
+    ]
+
+
 def test_page_that_a_public_source_also_has_is_public(tmp_path: Path) -> None:
     shared = make_pdf(tmp_path / "shared.pdf", [["Gedeelde bijlage met kaartmateriaal " * 3]])
     secret_copy = tmp_path / "secret-copy.pdf"
@@ -182,6 +203,7 @@ def test_title_hyphenated_at_a_line_end_is_found(tmp_path: Path) -> None:
         ("notitie-utf16.txt", f"Zie dossier {SECRET_KENMERK}.".encode("utf-16")),
         ("notitie.pdf", None),  # a PDF inside the PDF
         ("notitie.docx", None),
+        ("bronnen.zip", None),  # a PDF and a note in a zip inside the PDF
     ],
 )
 def test_a_confidential_term_in_an_embedded_file_is_found(
@@ -189,6 +211,13 @@ def test_a_confidential_term_in_an_embedded_file_is_found(
 ) -> None:
     if name.endswith(".pdf"):
         content = make_pdf(tmp_path / "binnen.pdf", [[f"Kenmerk {SECRET_KENMERK}"]]).read_bytes()
+    elif name.endswith(".zip"):
+        inner = make_pdf(tmp_path / "binnen.pdf", [[f"Kenmerk {SECRET_KENMERK}"]]).read_bytes()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("foto.jpg", b"\xff\xd8 geen tekst")
+            archive.writestr("stukken/notitie.pdf", inner)
+        content = buffer.getvalue()
     elif name.endswith(".docx"):
         document = Document()
         document.add_paragraph(f"Kenmerk {SECRET_KENMERK}")
