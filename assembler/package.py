@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 import jsonschema  # type: ignore[import-untyped]
 import pikepdf
+import yaml
 from lxml import etree
 
 from assembler import gate
@@ -52,6 +53,7 @@ from assembler.build import (
 )
 from assembler.errors import (
     AssemblerError,
+    ConfidentialityViolation,
     ExitCode,
     InputRejected,
     Problem,
@@ -83,7 +85,14 @@ from assembler.layout import (
 from assembler.model import Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.source import field_label
-from assembler.terms import Term, confidential_terms, public_words, squash
+from assembler.terms import (
+    MIN_TERM_CHARS_ELSEWHERE,
+    Term,
+    confidential_terms,
+    public_words,
+    searched,
+    squash,
+)
 from assembler.validate import (
     AgendaItem,
     Catalog,
@@ -1001,12 +1010,82 @@ def _public_sources(
     return paths, terms
 
 
+def _unloaded_secrets(
+    project: Project, full: Catalog
+) -> tuple[list[gate.SourceFile], list[Term], list[Problem]]:
+    """What the gate must not let through of the dossiers that were not loaded: refused, or
+    in a meeting folder that was (its name, its vergadering.yaml). Read as plain YAML, each
+    one not plainly public counts as confidential; one that cannot be read at all is a
+    problem, since nothing can be ruled out for it."""
+    loaded = {
+        dossier.folder.resolve()
+        for meeting in full.everything or full.meetings
+        for dossier in meeting.dossiers
+    }
+    files: list[gate.SourceFile] = []
+    terms: list[Term] = []
+    unknown: list[Problem] = []
+    for path in sorted(project.dossiers.glob(f"*/*/{DOSSIER_FILE}")):
+        folder = path.parent
+        if folder.resolve() in loaded:
+            continue
+        label = project.display(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8", errors="replace"))
+        except (OSError, yaml.YAMLError):
+            data = None
+        if isinstance(data, dict) and str(data.get("verspreiden", "")).strip().lower() == "ja":
+            continue
+        found: list[Term] = []
+        if isinstance(data, dict):
+            if isinstance(data.get("kenmerk"), str | int | float) and str(data["kenmerk"]):
+                found.append(Term(str(data["kenmerk"]), "het kenmerk", label, always=True))
+            annexes = data.get("bijlagen")
+            entries = (
+                [a for a in annexes if isinstance(a, dict)] if isinstance(annexes, list) else []
+            )
+            titles = [("het onderwerp", data.get("onderwerp"))]
+            titles += [
+                (f"de omschrijving van bijlage {n}", a.get("omschrijving"))
+                for n, a in enumerate(entries, 1)
+            ]
+            for what, text in titles:
+                # Its meeting's date is not known: only a title long enough to be its own.
+                if isinstance(text, str) and len(squash(text)) >= MIN_TERM_CHARS_ELSEWHERE:
+                    found.append(Term(text, what, label))
+            for entry in entries:
+                annex = folder / str(entry.get("bestand", ""))
+                if (
+                    entry.get("bestand")
+                    and annex.is_file()
+                    and annex.resolve().is_relative_to(folder.resolve())
+                ):
+                    files.append(gate.SourceFile(annex, project.display(annex)))
+        if not found:
+            unknown.append(
+                Problem(
+                    label,
+                    None,
+                    "",
+                    f"{'noemt geen kenmerk of onderwerp' if data else 'kan niet worden gelezen'}"
+                    ", dus kan de export niet nagaan wat de openbare stukken er niet van mogen "
+                    "noemen (maak het dossier in orde, of haal de map uit dossiers/)",
+                )
+            )
+        terms += [term for term in found if searched(term.text, always=term.always)]
+    return files, terms, unknown
+
+
 def audit_export(
     project: Project, full: Catalog, exports: Sequence[MeetingExport]
 ) -> list[Problem]:
     """Run the confidentiality gate over the public side of every planned package; return
     its warnings (what it could not read)."""
     secret_files, secret_terms = _secrets(project, full)
+    # A dossier not loaded (refused, or in a meeting that was) is guarded all the same.
+    unloaded_files, unloaded_terms, unknown = _unloaded_secrets(project, full)
+    secret_files += unloaded_files
+    secret_terms += unloaded_terms
     public_paths, public_terms = _public_sources(project, full, secret_terms)
     audit = gate.Audit(
         confidential_files=secret_files,
@@ -1031,7 +1110,19 @@ def audit_export(
                 ("\n".join(names), zip_name),
             )
         ]
-    return gate.enforce(audit)
+    if not unknown:
+        return gate.enforce(audit)
+    try:
+        warnings = gate.enforce(audit)
+    except ConfidentialityViolation as stop:
+        stop.problems = sorted({*stop.problems, *unknown})
+        raise
+    raise ConfidentialityViolation(
+        f"export gestopt: van {len(unknown)} "
+        f"{'dossier' if len(unknown) == 1 else 'dossiers'} is niet na te gaan wat de openbare "
+        "stukken er niet van mogen noemen; er is niets geschreven",
+        sorted({*warnings, *unknown}),
+    )
 
 
 # --------------------------------------------------------------------------- the export

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
-import zipfile
 import json
+import os
 import shutil
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -1094,3 +1095,51 @@ def test_a_common_confidential_title_is_searched_from_its_time_on(
                 "uit de openbare stukken, of maak, als het een gangbare titel is, het onderwerp "
                 "van het vertrouwelijke dossier specifieker)"
             ) in result.stderr
+
+
+ECONOMIE = "2023-05-26-pfho-economie"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["folder name", "vergadering.yaml", "dossier refused"])
+def test_a_confidential_dossier_that_was_not_loaded_is_guarded_all_the_same(
+    project: Project, run_cli: Callable[..., CliResult], how: str
+) -> None:
+    """Was: exit 0 and the onderwerp published, when the confidential dossier's meeting folder
+    was refused for its name (a Windows zip's byte), its vergadering.yaml did not load, or the
+    dossier itself was refused: the gate knew only the dossiers that were loaded."""
+    werklocaties = project.dossiers / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = werklocaties.read_text(encoding="utf-8")
+    said = f"toelichting: |\n  Zie ook {SECRET_SUBJECT}.\n\n"
+    werklocaties.write_text(text.replace("toelichting: |\n", said, 1), encoding="utf-8")
+    secret = project.dossiers / WONEN / "mandaat-woningbouwimpuls" / "dossier.yaml"
+    if how == "folder name":
+        (project.dossiers / WONEN).rename(project.dossiers / os.fsdecode(b"2023-06-23-\xe9"))
+    elif how == "vergadering.yaml":
+        meeting = project.dossiers / WONEN / "vergadering.yaml"
+        meeting.write_text(meeting.read_text(encoding="utf-8") + "onbekend: x\n", "utf-8")
+    else:
+        secret.write_text(secret.read_text(encoding="utf-8") + "onbekend: x\n", "utf-8")
+    result = run_cli("export", f"dossiers/{ECONOMIE}", cwd=project.root)
+    assert result.exit_code == 4, result.stderr
+    assert f"noemt het onderwerp '{SECRET_SUBJECT}' van het vertrouwelijke dossier" in (
+        result.stderr
+    )
+    assert not (project.build / ECONOMIE / "export").exists()
+
+
+@pytest.mark.slow
+def test_a_dossier_that_cannot_be_read_stops_every_export(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Nothing can be ruled out for it: whether it is confidential, what it must not show."""
+    secret = project.dossiers / WONEN / "mandaat-woningbouwimpuls" / "dossier.yaml"
+    secret.write_text("onderwerp: [niet gesloten\n", encoding="utf-8")
+    result = run_cli("export", f"dossiers/{ECONOMIE}", cwd=project.root)
+    assert result.exit_code == 4, result.stderr
+    assert (
+        f"dossiers/{WONEN}/mandaat-woningbouwimpuls/dossier.yaml: kan niet worden gelezen, dus "
+        "kan de export niet nagaan wat de openbare stukken er niet van mogen noemen (maak het "
+        "dossier in orde, of haal de map uit dossiers/)"
+    ) in result.stderr.splitlines()
+    assert not (project.build / ECONOMIE / "export").exists()
