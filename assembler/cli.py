@@ -30,6 +30,7 @@ from assembler.errors import (
     UsageError,
     dutch_list,
 )
+from assembler.layout import PUBLIC_MEETING_OUTPUTS
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project, find_project
 
 # Each command imports what it needs: `build` starts LibreOffice before pydantic and the
@@ -911,14 +912,30 @@ _MEETING_OUTCOMES = {
 }
 
 
+# Kept, but the public ones were withdrawn (a dossier became confidential, say).
+_ONLY_CONFIDENTIAL_KEPT = (
+    "niet bijgewerkt: de openbare zijn weggehaald, de niet-openbare staan er nog (zie de "
+    "meldingen hierboven)"
+)
+
+
+def _outcome(meeting: Any) -> str:
+    """What became of a meeting's agendas and meeting bundles, in words; "" for unchanged."""
+    outcome = _MEETING_OUTCOMES.get(meeting.status, "")
+    if meeting.status == "niet bijgewerkt" and not any(
+        path.name in PUBLIC_MEETING_OUTPUTS for path in meeting.outputs
+    ):
+        return _ONLY_CONFIDENTIAL_KEPT
+    return outcome
+
+
 def _meetings_said(meetings: Sequence[Any], pdf: bool) -> list[str]:
     """A line per outcome other than unchanged, naming its meetings (a project has ten)."""
     what = "Agenda's en vergaderbundels" if pdf else "Agenda's"
     lines = []
-    for status, outcome in _MEETING_OUTCOMES.items():
-        names = [meeting.meeting for meeting in meetings if meeting.status == status]
-        if not names:
-            continue
+    outcomes = [*_MEETING_OUTCOMES.values(), _ONLY_CONFIDENTIAL_KEPT]
+    for outcome in sorted({_outcome(m) for m in meetings} - {""}, key=outcomes.index):
+        names = [meeting.meeting for meeting in meetings if _outcome(meeting) == outcome]
         which = (
             f"alle {len(names)} vergaderingen"
             if len(names) == len(meetings) and len(names) > 2

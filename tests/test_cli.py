@@ -344,3 +344,29 @@ def test_python_dash_m_runs_the_same_command(example_project: Path) -> None:
         "In orde: 2 vergaderingen, 6 dossiers gecontroleerd.\n",
         "",
     )
+
+
+def test_the_summary_does_not_say_withdrawn_public_agendas_are_still_there(
+    tmp_path: Path,
+) -> None:
+    """Review: after a dossier became confidential in a meeting that could not be made anew,
+    the last line said 'de vorige staan er nog' two lines below the warning that the public
+    agenda and meeting bundle were removed."""
+    from assembler.build import MeetingResult
+    from assembler.cli import _meetings_said
+
+    kept = [tmp_path / "agenda.pdf", tmp_path / "vergaderbundel.pdf"]
+    confidential = [tmp_path / "agenda-niet-openbaar.pdf"]
+    said = _meetings_said(
+        [
+            MeetingResult("2023-05-26-pfho-economie", "niet bijgewerkt", kept),
+            MeetingResult("2023-06-23-pfho-ruimte-wonen", "niet bijgewerkt", confidential),
+        ],
+        pdf=True,
+    )
+    assert said == [
+        "Agenda's en vergaderbundels van 2023-05-26-pfho-economie niet bijgewerkt: de vorige "
+        "staan er nog (zie de meldingen hierboven).",
+        "Agenda's en vergaderbundels van 2023-06-23-pfho-ruimte-wonen niet bijgewerkt: de "
+        "openbare zijn weggehaald, de niet-openbare staan er nog (zie de meldingen hierboven).",
+    ]
