@@ -464,8 +464,8 @@ def _forget(project: Project, plan: _Plan) -> None:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         kept: dict[str, bool | str] = {"openbaar": bool(record["openbaar"])}
-        if "dir" in record:
-            kept["dir"] = str(record["dir"])
+        # "was": a renumbering cut short, whose outputs are still in the old folder.
+        kept |= {name: str(record[name]) for name in ("dir", "was") if name in record}
     except (OSError, ValueError, KeyError, TypeError):
         path.unlink(missing_ok=True)
         return

@@ -454,16 +454,17 @@ class Record(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _blank_is_left_out(cls, data: Any) -> Any:
-        """A key that may be left out and then means nothing, left blank (``""``, a ``|`` with
-        nothing under it), is left out, as ``veld:`` with nothing after it is: the clerk
-        prepared it and did not fill it in. Not a key whose default says something, such as
-        the organisation's name: a blank there would quietly become the default's value."""
+        """A key that may be left out and then means nothing (no value, no list), left blank
+        (``""``, a ``|`` with nothing under it), is left out, as ``veld:`` with nothing after
+        it is: the clerk prepared it and did not fill it in. Not a key whose default says
+        something, such as the organisation's name: a blank there would quietly become the
+        default's value."""
         if not isinstance(data, dict):
             return data
         optional = {
             info.alias or name
             for name, info in cls.model_fields.items()
-            if not info.is_required() and info.default is None
+            if not info.is_required() and info.default in (None, ())
         }
         return {
             key: value

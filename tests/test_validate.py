@@ -360,6 +360,10 @@ def test_an_optional_key_left_blank_is_left_out(example_project: Path, run_cli: 
     passed."""
     edit(example_project, SEED, r"^portefeuillehouder: .*", 'portefeuillehouder: ""')
     edit(example_project, SEED, r"^  - datum: 2021-11-12", '  - datum: ""')
+    # The last annex taken away, its key left: no list, as no key (review: refused).
+    memo = f"dossiers/{WONEN}/memo-huisvestingsverordening"
+    edit(example_project, f"{memo}/dossier.yaml", r"^bijlagen:(.|\n)*", "bijlagen:\n")
+    (example_project / memo / "bijlage-1-overzicht-wijzigingen.pdf").unlink()
     result = run_cli("check", cwd=example_project)
     assert (result.exit_code, result.stderr) == (0, "")
 

@@ -518,3 +518,31 @@ def test_a_renumbering_cut_short_leaves_outputs_a_withdrawal_finds(
     assert result.exit_code == 0, result.stderr
     assert not (old / "voorstel.pdf").exists()
     assert f"{old.relative_to(example_project)} zijn weggehaald" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_renumbering_cut_short_then_a_refusal_keeps_the_last_good_outputs(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review: forgetting the refused dossier's key dropped the record's old folder, which
+    then went as stale: a refused dossier keeps its last good outputs."""
+    import json
+
+    assert run_cli("build", cwd=example_project).exit_code == 0
+    old = example_project / "build" / WONEN / "05-23.0002131-snelfietsroutes"
+    record_file = example_project / "build" / ".cache" / WONEN / "snelfietsroutes.json"
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    moving = {"dir": "04-23.0002131-snelfietsroutes", "was": old.name}
+    record_file.write_text(json.dumps(record | moving), encoding="utf-8")
+    from tests.hostile_files import truncated_pdf
+
+    agenda = example_project / "dossiers" / WONEN / "vergadering.yaml"
+    text = agenda.read_text(encoding="utf-8")
+    agenda.write_text(
+        text.replace("  - Verslag en actielijst van het overleg van 12 mei 2023\n", ""), "utf-8"
+    )
+    annex = example_project / "dossiers" / WONEN / "snelfietsroutes"
+    (annex / "bijlage-1-kaart-snelfietsroutes.pdf").write_bytes(truncated_pdf())
+    result = run_cli("build", cwd=example_project)
+    assert result.exit_code == 1, result.stderr
+    assert (old / "voorstel.pdf").is_file()
