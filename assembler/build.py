@@ -547,7 +547,7 @@ def confidential_annexes_made_public(
     problems: list[Problem] = []
     if not secret:
         return problems
-    secrets = _SecretAnnexes(secret, _AnnexPages(project.cache / PAGES_FOLDER, files))
+    secrets = _SecretAnnexes(secret, _AnnexPages(project, files))
 
     def said(at: DossierInput, index: int, text: str) -> None:
         where = ("bijlagen", index, "bestand")
@@ -692,15 +692,17 @@ def _is_pdf_name(path: Path) -> bool:
 PAGES_FOLDER = "paginas"
 """In ``build/.cache``: the gate's parts of each page of an annex compared with a confidential
 one, named by the file's SHA-256, so a build in which nothing changed reads no annex."""
-# Raised when what gate.page_parts makes of a page changes, so the pages kept are made anew.
-PAGES_VERSION = 1
+# Raised when what gate.pdf_pages makes of a page changes, so the pages kept are made anew
+# (2: pages that show no text count for nothing).
+PAGES_VERSION = 2
 
 
 class _AnnexPages:
     """The gate's parts of each page of annex PDFs, kept in ``build/.cache`` by content."""
 
-    def __init__(self, folder: Path, files: FileDigests) -> None:
-        self.folder = folder
+    def __init__(self, project: Project, files: FileDigests) -> None:
+        self.project = project
+        self.folder = project.cache / PAGES_FOLDER
         self.files = files
         self._known: dict[str, tuple[frozenset[str], ...] | None] = {}
         self._version = ""
@@ -741,9 +743,20 @@ class _AnnexPages:
                 known = kept["pages"]
                 pages = None if known is None else tuple(frozenset(parts) for parts in known)
                 self._known[digest] = pages
+                # In use: not one of the records a full build prunes after REPORT_KEPT_DAYS.
+                if time.time() - record.stat().st_mtime > 24 * 3600:
+                    os.utime(record)
                 return pages
         from assembler.gate import pdf_pages  # with pikepdf: only when a file is new
+        from assembler.intake import kept_report
 
+        # Only a file the annex intake accepted is opened here, outside its limits (a
+        # decompression bomb would take the build down); one not checked yet is compared
+        # at the build that checks it.
+        report = kept_report(self.project, path)
+        if report is None or not report.ok:
+            self._known[digest] = None
+            return None
         data = path.read_bytes()
         pages = pdf_pages(data)
         if hashlib.sha256(data).hexdigest() == digest:  # not changed since it was hashed
@@ -891,15 +904,25 @@ def _build(
                 report.problems.extend(warnings)
                 report.results.append(_result(plan, "ongewijzigd", outputs))
                 notify("ongewijzigd", plan.label)
-        report.problems.extend(confidential_annexes_made_public(project, catalog, files))
         meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
         for meeting_plan in meeting_plans:
             if options.force or not _meeting_cached(project, meeting_plan, options):
                 work.meetings.append(meeting_plan)
+        # A new annex's pages are compared once the annex intake accepted it: in the run,
+        # while LibreOffice converts, or after it.
+        compared: list[Problem] | None = None
+
+        def compare() -> None:
+            nonlocal compared
+            compared = confidential_annexes_made_public(project, catalog, files)
+
         if work.dossiers or work.meetings:
-            _run(project, catalog, work, options, report, notify, service, template_check)
+            _run(project, catalog, work, options, report, notify, service, template_check, compare)
         elif service is not None:
             service.expect(0)
+        if compared is None:
+            compare()
+        report.problems.extend(compared or [])
     except BaseException as stop:
         said = len(report.problems)
         _withdraw_after_stop(project, catalog, work, meeting_plans, options, report)
@@ -1313,11 +1336,13 @@ def _run(
     notify: Progress,
     service: ConversionService | None,
     template_check: _TemplateCheck,
+    once_judged: Callable[[], None] = lambda: None,
 ) -> None:
     """Make the outputs of ``work`` in staging folders; install (move into place) each success.
 
     A dossier's outputs replace the previous ones only when all of them were made, so a
     failure at any stage (annex, template, conversion, bundle) leaves the last good set.
+    ``once_judged`` runs in this thread once every annex is judged, while LibreOffice converts.
     """
     from assembler.intake import AnnexIntake
 
@@ -1443,6 +1468,7 @@ def _run(
                 take(renderer.results(wait=False), wait=False)
             take(renderer.results(wait=True), wait=True)
             template_check.run()
+            once_judged()
             if conversions is not None:
                 conversions.finish()
                 # LibreOffice is done with: its memory goes before the meetings are finished.

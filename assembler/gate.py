@@ -219,13 +219,31 @@ def page_parts(page: pikepdf.Page) -> frozenset[str]:
     return _parts(_page_streams(page))
 
 
+# A text-showing operator (Tj, TJ, ' or "), as a token of its own.
+_SHOWS_TEXT = re.compile(rb"(?:^|[\s)\]>])(?:T[jJ]|'|\")(?=\s|$)")
+
+
 def pdf_pages(data: bytes) -> tuple[frozenset[str], ...] | None:
-    """The parts of each page of the PDF ``data`` (see page_parts); None when it is none."""
+    """The parts of each page of the PDF ``data`` that shows text (see page_parts), and an
+    empty set for a page that shows none; None when it is no PDF.
+
+    A page without text (a blank page under a letterhead, a logo) says nothing of what a
+    document is about, and one organisation's documents share many such pages.
+    """
     if b"%PDF-" not in data[:1024]:
         return None
     try:
         with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
-            return tuple(page_parts(page) for page in pdf.pages)
+            pages = []
+            for page in pdf.pages:
+                streams = _page_streams(page)
+                shows = any(
+                    _SHOWS_TEXT.search(found)
+                    for stream, found in streams
+                    if stream.get("/Subtype") != pikepdf.Name.Image
+                )
+                pages.append(_parts(streams) if shows else frozenset())
+            return tuple(pages)
     except (pikepdf.PdfError, pikepdf.PasswordError):
         return None  # the intake refuses it: never bundled
 

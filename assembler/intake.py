@@ -187,6 +187,12 @@ class AnnexIntake:
         return report
 
 
+def kept_report(project: Project, path: Path) -> AnnexReport | None:
+    """What an earlier check of a file with ``path``'s content found, if it is kept."""
+    with AnnexIntake(project, workers=1) as intake:
+        return intake._cached(path, intake._record(path))
+
+
 def _pdf_annexes(dossier: DossierInput) -> list[Path]:
     paths = []
     for index in range(len(dossier.document.annexes)):

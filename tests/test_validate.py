@@ -158,8 +158,8 @@ def test_a_confidential_dossiers_annex_attached_to_a_public_one_is_said(
 def test_a_confidential_annex_saved_anew_into_a_public_dossier_is_said(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Other bytes, the same pages (pikepdf, "print to PDF"): the gate lets a page a public
-    dossier uses pass, so the clerk hears of it before, as of the same file."""
+    """Other bytes, the same pages (saved anew by a PDF program): the gate lets a page a
+    public dossier uses pass, so the clerk hears of it before, as of the same file."""
     import pikepdf
 
     from assembler import gate
@@ -200,12 +200,58 @@ def test_a_confidential_annex_saved_anew_into_a_public_dossier_is_said(
     # Some of its pages: the confidential annex gets a second page, the public one keeps one.
     with pikepdf.open(secret, allow_overwriting_input=True) as pdf:
         page = pdf.add_blank_page()
-        page.contents_add(pdf.make_stream(b"0 0 1 rg 10 10 200 200 re f 0 0 0 RG " * 4))
+        # A page that shows text: a page without any says nothing of what an annex is about.
+        page.obj.Resources = pikepdf.Dictionary(Font=pdf.pages[0].obj.Resources.Font)
+        font = next(iter(pdf.pages[0].obj.Resources.Font.keys()))
+        shown = f"BT {font} 12 Tf 72 700 Td (Grondprijzen en ondergrens) Tj ET ".encode()
+        page.contents_add(pdf.make_stream(shown * 4))
         pdf.save(secret)
     checked = run_cli("check", cwd=example_project)
     assert checked.stderr.splitlines() == [
         warning.replace("heeft dezelfde pagina's als", "heeft pagina's van")
     ]
+
+
+def test_a_page_without_text_shared_with_a_confidential_annex_is_not_said(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review: a blank page under the organisation's letterhead in both a public and a
+    confidential annex was warned about as the confidential annex's pages made public."""
+    import pikepdf
+
+    wonen = example_project / "dossiers" / WONEN
+    secret = wonen / "mandaat-woningbouwimpuls" / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf"
+    letterhead = b"q 0.1 0.3 0.6 rg 36 790 523 20 re f 0 0 0 rg 36 40 523 1 re f Q " * 8
+    with pikepdf.open(secret, allow_overwriting_input=True) as pdf:
+        pdf.add_blank_page().contents_add(pdf.make_stream(letterhead))
+        pdf.save(secret)
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page().contents_add(pdf.make_stream(letterhead))
+        pdf.save(wonen / "snelfietsroutes" / "bijlage-4-achtergrond.pdf")
+    _attached_as_annex_4(wonen)
+    checked = run_cli("check", cwd=example_project)
+    assert (checked.exit_code, checked.stderr) == (0, "")
+
+
+def test_an_annex_the_intake_refused_is_not_opened_to_compare_its_pages(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: every public annex was decoded in the build's own process to compare its pages
+    with the confidential annexes', a decompression bomb too, outside the intake's limits."""
+    from assembler import gate
+    from tests.hostile_files import decompression_bomb
+
+    wonen = example_project / "dossiers" / WONEN
+    bomb = decompression_bomb()
+    (wonen / "snelfietsroutes" / "bijlage-4-achtergrond.pdf").write_bytes(bomb)
+    _attached_as_annex_4(wonen)
+    read: list[bytes] = []
+    pages = gate.pdf_pages
+    monkeypatch.setattr(gate, "pdf_pages", lambda data: read.append(data) or pages(data))
+    checked = run_cli("check", cwd=example_project)
+    assert checked.exit_code == 1
+    assert "decompressiebom" in checked.stderr
+    assert read and bomb not in read
 
 
 def test_a_dossier_refused_by_the_annex_check_is_not_counted_in_order(
