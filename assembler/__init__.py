@@ -4,7 +4,11 @@
 # installed metadata instead costs every command 30 ms of imports.
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "library_versions"]
+# The time the documents' dates are in, whatever the time zone of the machine that builds:
+# a build server often runs in UTC.
+LOCAL_TIME_ZONE = "Europe/Amsterdam"
+
+__all__ = ["LOCAL_TIME_ZONE", "__version__", "library_versions"]
 
 
 def library_versions(*names: str) -> str:

@@ -54,7 +54,7 @@ from zoneinfo import ZoneInfo
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf, String
 
-from assembler import __version__
+from assembler import LOCAL_TIME_ZONE, __version__
 from assembler.actions import strip_active_content
 from assembler.bands import MARK_BAND, pages_showing, top_bands_blank
 from assembler.errors import InputRejected
@@ -73,7 +73,7 @@ MARK_BASELINE = 21.0
 CONFIDENTIAL = "NIET OPENBAAR"
 # Without SOURCE_DATE_EPOCH a bundle is dated when it is made, in the organisation's own time,
 # as the export's manifests and LibreOffice's PDFs on a clerk's computer are.
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+LOCAL_TIME = ZoneInfo(LOCAL_TIME_ZONE)
 
 
 @dataclass(frozen=True)

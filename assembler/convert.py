@@ -47,6 +47,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assembler import LOCAL_TIME_ZONE
 from assembler.errors import AssemblerError, ConversionFailed, LibreOfficeMissing
 from assembler.fsutil import atomic_path, unreadable, write_cache_text
 
@@ -193,6 +194,15 @@ class ConversionReport:
 
 
 # --------------------------------------------------------------------------- soffice lookup
+
+
+def _soffice_environment(**extra: str) -> dict[str, str]:
+    """The environment soffice runs in: the documents' dates in Dutch time.
+
+    In UTC LibreOffice writes ``/CreationDate (D:…Z')``, which no date grammar allows and
+    which costs every PDF a rewrite to mend (normalise.finish_pdf).
+    """
+    return dict(os.environ, TZ=LOCAL_TIME_ZONE, **extra)
 
 
 def find_soffice(soffice: str | None = None) -> str:
@@ -667,7 +677,7 @@ class _Runner:
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                     # A killed soffice leaves its temporary folder: here, in the workspace.
-                    env=dict(os.environ, TMPDIR=str(inbox.parent)),
+                    env=_soffice_environment(TMPDIR=str(inbox.parent)),
                 )
             except OSError as error:
                 raise LibreOfficeMissing(
@@ -1015,7 +1025,7 @@ class _UnoWorker:
         self.profile, self.seeded = service.profiles.take()
         # soffice makes its temporary folder under TMPDIR and, killed, leaves it there: in the
         # worker's folder it goes with the service's workspace.
-        env = dict(os.environ, TMPDIR=str(self.workdir))
+        env = _soffice_environment(TMPDIR=str(self.workdir))
         command = [self.python, BRIDGE_SCRIPT, *_soffice_command(service.binary, self.profile)]
         if not self.python.startswith(str(Path(os.path.realpath(service.binary)).parent)):
             # A system Python must not pick up the virtual environment's settings.

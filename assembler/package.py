@@ -39,7 +39,7 @@ import pikepdf
 import yaml
 from lxml import etree
 
-from assembler import gate
+from assembler import LOCAL_TIME_ZONE, gate
 from assembler.agenda import CONFIDENTIAL_TITLE, purpose
 from assembler.build import (
     BuildOptions,
@@ -113,7 +113,7 @@ MAX_NAME = 100
 MEETING_DIGEST = 8  # hex digits of a cut meeting name's digest: 32 bits
 MAX_VERSION = 5
 LANGUAGE = "dut"  # ISO 639-2/B, as the ODS schema asks
-TIMEZONE = ZoneInfo("Europe/Amsterdam")
+TIMEZONE = ZoneInfo(LOCAL_TIME_ZONE)
 
 DIWOO_NS = "https://standaarden.overheid.nl/diwoo/metadata/"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -97,6 +97,20 @@ def test_a_pdfs_xmp_says_exactly_what_its_info_says(
         assert pdf.open_metadata()["dc:title"] == subject
 
 
+def test_a_build_on_a_utc_machine_dates_its_pdfs_in_dutch_time(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build server often runs in UTC: LibreOffice then wrote D:…Z', which every PDF had to
+    be rewritten for; it converts in Dutch time, as the bundles are dated."""
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    result = run_cli("build", cwd=small_project)
+    assert result.exit_code == 0, result.stderr
+    voorstel = small_project / "build" / ECONOMIE / "02-23.0001772-werklocaties" / "voorstel.pdf"
+    with pikepdf.open(voorstel) as pdf:
+        assert re.fullmatch(r"D:\d{14}\+0[12]'00'", str(pdf.docinfo["/CreationDate"]))
+
+
 def test_a_kenmerk_with_a_slash_gives_one_output_folder(
     small_project: Path, run_cli: RunCli
 ) -> None:
