@@ -1004,6 +1004,12 @@ _SUBJECT_NAMED = (
             "is het onderwerp",
             _SUBJECT_NAMED,
         ),
+        # A Greek lunate sigma prints as c; NFKC alone makes it a final sigma, ς.
+        (
+            "Onderhandelingsmandaat provin\u03f2iale bijdrage Woningbouwimpuls",
+            "is het onderwerp",
+            _SUBJECT_NAMED,
+        ),
         ("Investering € 230.002.150", None, None),  # an amount, no kenmerk
         ("Onderhandelingsmandaat provinciale", None, None),  # a part of a title
     ],
