@@ -40,15 +40,20 @@ class ExitCode(IntEnum):
 
 
 # Characters of a name (a folder's, a file's) that would break a message's one line or steer
-# the terminal: C0 but tab, DEL, C1, the Unicode line and paragraph separators.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# the terminal: C0 but tab, DEL, C1, the Unicode line and paragraph separators, and the
+# bidirectional marks, embeddings, overrides and isolates (U+200E, U+200F, U+202A-U+202E,
+# U+2066-U+2069), which turn the rest of the Dutch line around in a terminal that honours them.
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 # A byte of a file name that is not UTF-8 (a folder from a Windows zip), as Python holds it.
 _UNDECODED = re.compile(r"[\udc80-\udcff]")
 
 
 def readable(text: str) -> str:
-    """``text`` as a message line shows it: a byte that is no UTF-8 as "\ufffd", a line break
-    or other control character by its escape ("\\n", "\\x01"), so one problem is one line."""
+    """``text`` as a message line shows it: a byte that is no UTF-8 as "\ufffd", a line break,
+    other control character or direction control by its escape ("\\n", "\\x01", "\\u202e"),
+    so one problem is one line, read left to right."""
     text = _UNDECODED.sub("\ufffd", text)
     return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 

@@ -183,7 +183,9 @@ def meeting_document_name(meeting_name: str, key: str) -> str:
     whole = slug(meeting_name)
     if len(whole) <= room:
         return f"00_{whole}{tail}"
-    folder = meeting_name.encode("utf-8", "surrogateescape")
+    # The name as typed, not as the file system spells it: a copy made on a Mac holds "é" as
+    # "e" and an accent (NFD), and would otherwise publish under other names than the original.
+    folder = unicodedata.normalize("NFC", meeting_name).encode("utf-8", "surrogateescape")
     digest = "-" + hashlib.sha256(folder).hexdigest()[:MEETING_DIGEST]
     room -= len(digest)
     cut = whole[: room + 1]
@@ -1237,26 +1239,45 @@ def _meeting_folder(project: Project, path: Path) -> Path:
 
 
 def _name_clashes(project: Project, catalog: Catalog) -> dict[str, str]:
-    """Why a meeting cannot be exported: its documents' names are another meeting's too.
+    """Why a meeting cannot be exported: its documents' names are (nearly) another meeting's.
 
-    Only folder names that differ in capitals, spaces or punctuation alone ("PFHO economie",
-    "pfho-economie") give the same names: a longer one is told apart by its digest.
+    Folder names whose slugs are the same ("PFHO economie", "pfho-economie") are refused at any
+    length: short, their documents get the same names; long, names that differ only in the
+    digest, which no reader tells apart. The names themselves are compared too, for a short
+    slug that happens to read as another folder's cut one.
     """
-    named: dict[str, list[MeetingInput]] = {}
+    alike: dict[str, list[MeetingInput]] = {}
     for meeting in catalog.everything:
-        named.setdefault(meeting_document_name(meeting.name, PUBLIC_AGENDA), []).append(meeting)
+        for key in _clash_keys(meeting.name):
+            alike.setdefault(key, []).append(meeting)
     clashes = {}
-    for name, meetings in named.items():
-        for meeting in meetings:
-            others = dutch_list([project.display(m.folder) for m in meetings if m is not meeting])
-            if others:
-                clashes[meeting.name] = (
-                    f"de openbare stukken krijgen dezelfde namen als die van {others} ({name}), "
-                    "en zouden elkaar op de publicatieplek overschrijven (hernoem een van de "
-                    "vergadermappen, zodat de namen niet alleen in hoofdletters, spaties of "
-                    "leestekens verschillen)"
-                )
+    for meeting in catalog.everything:
+        others = {id(m): m for k in _clash_keys(meeting.name) for m in alike[k] if m is not meeting}
+        if not others:
+            continue
+        folders = dutch_list(sorted(project.display(m.folder) for m in others.values()))
+        name = meeting_document_name(meeting.name, PUBLIC_AGENDA)
+        if all(meeting_document_name(m.name, PUBLIC_AGENDA) == name for m in others.values()):
+            clash = (
+                f"de openbare stukken krijgen dezelfde namen als die van {folders} ({name}), en "
+                "zouden elkaar op de publicatieplek overschrijven"
+            )
+        else:
+            clash = (
+                f"de openbare stukken krijgen namen die alleen in een code van {MEETING_DIGEST} "
+                f"tekens verschillen van die van {folders} ({name}), en zijn op de publicatieplek "
+                "niet uit elkaar te houden"
+            )
+        clashes[meeting.name] = (
+            f"{clash} (hernoem een van de vergadermappen, zodat de namen niet alleen in "
+            "hoofdletters, spaties of leestekens verschillen)"
+        )
     return clashes
+
+
+def _clash_keys(meeting_name: str) -> set[str]:
+    """The meeting's whole slug and its agenda's name: a meeting sharing either clashes."""
+    return {slug(meeting_name), meeting_document_name(meeting_name, PUBLIC_AGENDA)}
 
 
 def package_meetings(

@@ -3,20 +3,81 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
 from assembler.fsutil import write_text_atomic
-from assembler.model import DOCUMENT_KINDS, Organisatie, Vergadering
+from assembler.model import DOCUMENT_KINDS, Organisatie, Record, Vergadering
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# A blank as YAML reads it: ``veld:`` (null), ``veld: ""`` or a ``|`` with nothing under it.
+_BLANK: list[JsonSchemaValue] = [{"type": "null"}, {"type": "string", "pattern": "^\\s*$"}]
+
+
+class _BlankIsLeftOut(GenerateJsonSchema):
+    """Pydantic's schemas, with a blank allowed where the model takes it as left out.
+
+    ``bijlagen:`` with nothing after it is no annexes to ``check`` (Record._blank_is_left_out);
+    an editor using the plain schema said "None is not of type 'array'".
+    """
+
+    def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        """The model's schema, its blank-means-left-out keys taking a blank too."""
+        json_schema = super().model_schema(schema)
+        model = schema["cls"]
+        properties = json_schema.get("properties", {})
+        if issubclass(model, Record):
+            for key in _left_out_when_blank(model):
+                properties[key] = _or_blank(properties[key])
+        return json_schema
+
+
+def _left_out_when_blank(model: type[Record]) -> list[str]:
+    """The keys that the model itself drops when they are left blank (asked, not copied)."""
+    keys = [info.alias or name for name, info in model.model_fields.items()]
+    # Pydantic's decorator hides that the validator is a class method that can be called.
+    left_out = cast("Callable[[dict[str, None]], dict[str, Any]]", model._blank_is_left_out)
+    kept = left_out(dict.fromkeys(keys))
+    return [key for key in keys if key not in kept]
+
+
+# What describes a property, kept beside the choice of its types.
+_ANNOTATIONS = ("default", "description", "examples", "title")
+# What may keep a string choice from taking a blank one (a date's format, a kenmerk's pattern).
+_STRING_LIMITS = ("const", "enum", "format", "minLength", "pattern")
+
+
+def _or_blank(schema: JsonSchemaValue) -> JsonSchemaValue:
+    """``schema``, or a blank: null, and white space alone unless any string is taken already."""
+    notes = {key: schema[key] for key in _ANNOTATIONS if key in schema}
+    shape = {key: value for key, value in schema.items() if key not in _ANNOTATIONS}
+    choices = shape["anyOf"] if list(shape) == ["anyOf"] else [shape]
+    taken = [blank for blank in _BLANK if any(_takes(choice, blank) for choice in choices)]
+    blanks = [blank for blank in _BLANK if blank not in taken]
+    return {"anyOf": [*choices, *blanks], **notes} if blanks else schema
+
+
+def _takes(choice: JsonSchemaValue, blank: JsonSchemaValue) -> bool:
+    """Whether ``choice`` takes every value ``blank`` does (a plain string takes "" and " ")."""
+    if choice.get("type") != blank["type"]:
+        return False
+    return blank["type"] == "null" or not any(limit in choice for limit in _STRING_LIMITS)
+
+
+def _json_schema(model: type[BaseModel], **options: Any) -> dict[str, Any]:
+    return model.model_json_schema(by_alias=True, schema_generator=_BlankIsLeftOut, **options)
 
 
 def dossier_schema() -> dict[str, Any]:
     """One schema for dossier.yaml: the kind named by ``sjabloon`` picks the model."""
     definitions: dict[str, Any] = {}
     for _kind, model in sorted(DOCUMENT_KINDS.items()):
-        schema = model.model_json_schema(by_alias=True, ref_template="#/$defs/{model}")
+        schema = _json_schema(model, ref_template="#/$defs/{model}")
         definitions.update(schema.pop("$defs", {}))
         definitions[model.__name__] = schema
     default = DOCUMENT_KINDS["voorstel"].__name__
@@ -42,9 +103,9 @@ def all_schemas() -> dict[str, dict[str, Any]]:
     """File name -> schema, for every YAML file kind and every document kind."""
     schemas: dict[str, dict[str, Any]] = {"dossier.schema.json": dossier_schema()}
     for kind, model in DOCUMENT_KINDS.items():
-        schemas[f"{kind}.schema.json"] = model.model_json_schema(by_alias=True)
-    schemas["vergadering.schema.json"] = Vergadering.model_json_schema(by_alias=True)
-    schemas["organisatie.schema.json"] = Organisatie.model_json_schema(by_alias=True)
+        schemas[f"{kind}.schema.json"] = _json_schema(model)
+    schemas["vergadering.schema.json"] = _json_schema(Vergadering)
+    schemas["organisatie.schema.json"] = _json_schema(Organisatie)
     for name, schema in schemas.items():
         schema.setdefault("$schema", SCHEMA_DIALECT)
         schema.setdefault("$id", f"https://assembler.invalid/schemas/{name}")

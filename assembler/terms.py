@@ -47,23 +47,43 @@ _SPACE = re.compile(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", re.UNICODE)
 
 
 # Cyrillic and Greek letters that print as Latin ones: "Woningbouwimpуls" with a Cyrillic у
-# reads, on a printed agenda, as the confidential title. Case by case before case-folding,
-# since a capital and its small letter may look like different Latin letters (Н is H, н is
-# not h). Cyrillic у is u (as it is transliterated, and as it reads in a Dutch word); ү is y.
+# reads, on a printed agenda, as the confidential title. The table is Unicode's confusables of
+# Cyrillic and Greek letters that are one Latin letter, a-z or A-Z; case by case before
+# case-folding, since a capital and its small letter may look like different Latin letters (Н
+# is H, н is not h). Where Unicode says l for a capital I-stroke (І, Ӏ, Ι) it is I here, and
+# Cyrillic у is u (as it is transliterated, and as it reads in a Dutch word; ү is y). Not
+# folded: what Unicode does not list (the small capitals к, м, н, т), letters that look like two
+# (Ы as bl), letters of other scripts (Armenian ս, Cherokee) and Latin letters that look like
+# others (ɑ, dotless ı, small capitals).
 _LOOKALIKES = str.maketrans(
-    "АВЕКМНОРСТХУІЈЅаеорсхуіјѕԁһԛԝүӏ"  # Cyrillic
-    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ",  # Greek
-    "ABEKMHOPCTXYIJSaeopcxuijsdhqwylABEZHIKMNOPTYXaikvoptux",
+    "АВЕКМНОРСТХУІЈЅҮӀԌԚԜѴЬаеорсхуіјѕԁһԛԝүӏѵѡгҽꙇ"  # Cyrillic
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹͿϜϺαικνορτυχγσϲϳᴦ",  # Greek
+    "ABEKMHOPCTXYIJSYIGQWVbaeopcxuijsdhqwylvwrei"  # Cyrillic
+    "ABEZHIKMNOPTYXCJFMaikvoptuxyocjr",  # Greek
 )
-_LOOKALIKE = re.compile("[" + "".join(chr(code) for code in _LOOKALIKES) + "]")
+# NFKC makes the lunate sigmas ϲ and Ϲ the sigmas ς and Σ, which print as neither c nor C: they
+# are read first.
+_LUNATE_SIGMAS = str.maketrans("\u03f2\u03f9", "cC")
+# And such a letter with an accent or diaeresis (Cyrillic ё, ї, ӧ; Greek ό, ϊ) prints as the
+# Latin one with it (ë, ï, ö, ó), which Dutch words have: read apart, folded, put together.
+_ACCENTED = "".join(
+    char
+    for char in map(chr, [*range(0x0370, 0x0530), *range(0x1F00, 0x2000)])
+    if len(decomposed := unicodedata.normalize("NFD", char)) > 1
+    and ord(decomposed[0]) in _LOOKALIKES
+)
+_LOOKALIKE = re.compile("[" + "".join(chr(code) for code in _LOOKALIKES) + _ACCENTED + "]")
 
 
 def squash(text: str) -> str:
     """Text reduced for matching: NFKC, Latin look-alikes folded, case-folded, plain dashes
     and quotes, no white space."""
+    if "\u03f2" in text or "\u03f9" in text:  # a string search: all but free
+        text = text.translate(_LUNATE_SIGMAS)
     text = unicodedata.normalize("NFKC", text)
     if _LOOKALIKE.search(text):  # rarely: translating every text costs three times as much
-        text = text.translate(_LOOKALIKES)
+        folded = unicodedata.normalize("NFD", text).translate(_LOOKALIKES)
+        text = unicodedata.normalize("NFC", folded)
     text = text.casefold()
     text = _DASHES.sub("-", text)
     text = _SINGLE_QUOTES.sub("'", text)

@@ -634,8 +634,9 @@ def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput
 
 
 # Raised when what _fields_naming says changes, so answers kept by a build are not reused (5:
-# the gate's own matching, a kenmerk with other separators, a title without punctuation).
-_NAMING_VERSION = 5
+# the gate's own matching, a kenmerk with other separators, a title without punctuation; 6:
+# more Cyrillic and Greek look-alikes folded, the lunate sigmas and accented ones among them).
+_NAMING_VERSION = 6
 # Markdown's emphasis and code marks: "het **Onderhandelingsmandaat** provinciale ..." prints,
 # and reaches the gate, without them.
 _MARKUP = re.compile(r"[*_`]")

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import stat
+import unicodedata
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -119,6 +120,8 @@ def test_export_name_is_at_most_100_characters_and_cut_at_a_word() -> None:
 
 
 LONG_MEETING = "2023-06-23-pfho-economie-wonen-extra-ingelaste-vergadering-over-markeringen-deel-"
+# Cut even for the shortest key, "agenda".
+CUT_MEETING = "2023-06-23 pfho wonen extra ingelaste vergadering over markeringen en fietsroutes"
 MEETING_KEYS = ("agenda", "agenda-niet-openbaar", "vergaderbundel", "vergaderbundel-niet-openbaar")
 
 
@@ -133,6 +136,20 @@ def test_meeting_document_names_are_unique_when_cut_and_stay_when_not() -> None:
     assert meeting_document_name(LONG_MEETING + "1", "agenda-niet-openbaar") == (
         "00_2023-06-23-pfho-economie-wonen-extra-ingelaste-vergadering-over-b69e7ae8"
         "_agenda-niet-openbaar.pdf"
+    )
+
+
+def test_a_long_meeting_folder_name_copied_on_a_mac_keeps_its_published_names() -> None:
+    """A Mac spells "É" as "E" and an accent (NFD): the same folder got other names."""
+    typed = unicodedata.normalize("NFC", f"{CUT_MEETING} Économie")
+    mac = unicodedata.normalize("NFD", typed)
+    assert mac != typed
+    for key in MEETING_KEYS:
+        assert meeting_document_name(mac, key) == meeting_document_name(typed, key)
+    # The name as typed (NFC) is the one published before.
+    assert meeting_document_name(mac, "agenda") == (
+        "00_2023-06-23-pfho-wonen-extra-ingelaste-vergadering-over-markeringen-en-0ecfe01d"
+        "_agenda.pdf"
     )
 
 
@@ -668,6 +685,29 @@ def test_meeting_folders_that_differ_in_capitals_alone_are_not_exported(project:
     assert [p.format() for p in report.problems] == [
         f"dossiers/{other}/vergadering.yaml: {clash.format(f'dossiers/{ECONOMIE}')}",
         f"dossiers/{ECONOMIE}/vergadering.yaml: {clash.format(f'dossiers/{other}')}",
+    ]
+
+
+@pytest.mark.slow
+def test_long_meeting_folders_that_differ_in_capitals_alone_are_not_exported(
+    project: Project,
+) -> None:
+    """Cut, their names differed in the digest alone: two meetings no reader tells apart."""
+    first, second = f"{CUT_MEETING} Deel 1", f"{CUT_MEETING} DEEL 1"
+    _rename_meeting(project, ECONOMIE, first)
+    _rename_meeting(project, WONEN, second)
+    report = package_meetings(project, (), EPOCH)
+    assert report.meetings == [] and report.exit_code == 1
+    clash = (
+        "niet geëxporteerd: de openbare stukken krijgen namen die alleen in een code van 8 "
+        "tekens verschillen van die van dossiers/{} ({}), en zijn op de publicatieplek niet uit "
+        "elkaar te houden (hernoem een van de vergadermappen, zodat de namen niet alleen in "
+        "hoofdletters, spaties of leestekens verschillen)"
+    )
+    head = "00_2023-06-23-pfho-wonen-extra-ingelaste-vergadering-over-markeringen-en-"
+    assert [p.format() for p in report.problems] == [
+        f"dossiers/{second}/vergadering.yaml: {clash.format(first, head + '1ea666fa_agenda.pdf')}",
+        f"dossiers/{first}/vergadering.yaml: {clash.format(second, head + '79fb278c_agenda.pdf')}",
     ]
 
 

@@ -108,6 +108,24 @@ def test_squash_ignores_case_white_space_and_dash_kinds() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("printed", "typed"),
+    [
+        ("Ϲoördinatie ϲentrumplan", "Coördinatie centrumplan"),  # Greek lunate sigmas
+        ("Ideeёn en financiёn", "Ideeën en financiën"),  # Cyrillic ё, one character
+        ("coӧrdinatie", "coördinatie"),  # Cyrillic ӧ
+        ("Ϻaγ Ϝeest", "May Feest"),  # Greek san, gamma, digamma
+        ("ԌԚԜѴҮ ѵѡҽꙇгσϳ", "GQWVY vweiroj"),
+        ("Ьouw", "bouw"),  # Cyrillic capital soft sign
+    ],
+)
+def test_squash_reads_cyrillic_and_greek_look_alikes_as_the_latin_letters(
+    printed: str, typed: str
+) -> None:
+    """Printed on an agenda, they read as the confidential title."""
+    assert gate.squash(printed) == gate.squash(typed)
+
+
 def test_squash_ignores_direction_marks() -> None:
     """Kept in a title ("Bewonersavond שלום 2023"), they are often not in a PDF's text."""
     assert gate.squash("Bewonersavond שלום\u200e 2023\u200f") == gate.squash(

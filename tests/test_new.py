@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import ECONOMIE, WONEN, CliResult
 
@@ -262,6 +263,52 @@ def test_schemas_in_the_repository_are_current() -> None:
         assert committed == render_schema(schema), (
             f"schemas/{name} is stale: run '.venv/bin/assembler schema' and commit"
         )
+
+
+class _TextLoader(yaml.SafeLoader):
+    """YAML as assembler reads it: a number or a date is text (kenmerk: 23.0001772)."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag.rsplit(":", 1)[1] in ("null", "bool")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _schema_errors(path: Path) -> dict[str, list[str]]:
+    """Per committed schema of a dossier, the keys where it refuses ``path``."""
+    import jsonschema
+
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextLoader)
+    folder = Path(__file__).resolve().parent.parent / "schemas"
+    errors = {}
+    for name in ("dossier.schema.json", "voorstel.schema.json"):
+        schema = json.loads((folder / name).read_text(encoding="utf-8"))
+        found = jsonschema.Draft202012Validator(schema).iter_errors(data)
+        errors[name] = sorted(".".join(map(str, error.absolute_path)) for error in found)
+    return errors
+
+
+def test_the_schemas_take_a_blank_optional_key_as_check_does(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """`bijlagen:` with nothing after it is no annexes to check; an editor said "None is not
+    of type 'array'". A required key left blank is refused by both."""
+    path = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"^bijlagen:\n(?:  .*\n)+", "bijlagen:\n", text, flags=re.MULTILINE)
+    text = re.sub(r"^behandeling:\n(?:  .*\n)+", 'behandeling: ""\n', text, flags=re.MULTILINE)
+    text = re.sub(r"^portefeuillehouder: .*$", "portefeuillehouder:", text, flags=re.MULTILINE)
+    path.write_text(text, encoding="utf-8")
+    assert run_cli("check", cwd=example_project).exit_code == 0
+    assert _schema_errors(path) == {"dossier.schema.json": [], "voorstel.schema.json": []}
+
+    path.write_text(re.sub(r"^onderwerp: .*$", "onderwerp:", text, flags=re.MULTILINE))
+    assert run_cli("check", cwd=example_project).exit_code == 1
+    assert _schema_errors(path) == {
+        "dossier.schema.json": ["onderwerp"],
+        "voorstel.schema.json": ["onderwerp"],
+    }
 
 
 def test_examples_point_editors_at_the_schemas() -> None:

@@ -1004,6 +1004,12 @@ _SUBJECT_NAMED = (
             "is het onderwerp",
             _SUBJECT_NAMED,
         ),
+        # A Greek lunate sigma prints as c; NFKC alone makes it a final sigma, ς.
+        (
+            "Onderhandelingsmandaat provin\u03f2iale bijdrage Woningbouwimpuls",
+            "is het onderwerp",
+            _SUBJECT_NAMED,
+        ),
         ("Investering € 230.002.150", None, None),  # an amount, no kenmerk
         ("Onderhandelingsmandaat provinciale", None, None),  # a part of a title
     ],
@@ -2045,8 +2051,15 @@ def test_pictographs_outside_the_emoji_blocks_are_looked_up_too(
             "de naam van deze vergadermap bevat een onzichtbaar stuurteken (U+0001) (hernoem de "
             "map: typ de naam opnieuw)",
         ),
+        (
+            # Printed raw, U+202E turned the rest of the line around in the terminal.
+            "2023-05-26 pfho \u202eeimonoce",
+            "2023-05-26 pfho \\u202eeimonoce",
+            "de naam van deze vergadermap bevat een onzichtbaar teken (U+202E) dat de tekst in "
+            "het document achterstevoren kan zetten (hernoem de map: typ de naam opnieuw)",
+        ),
     ],
-    ids=["geen-utf8", "stuurteken"],
+    ids=["geen-utf8", "stuurteken", "richting"],
 )
 def test_a_meeting_folder_name_that_cannot_be_used_is_refused_and_the_others_are_checked(
     example_project: Path, run_cli: RunCli, raw: str, shown: str, message: str
@@ -2100,3 +2113,15 @@ def test_a_link_inside_the_project_is_used(example_project: Path, run_cli: RunCl
     (huisstijl / "logo.png").rename(huisstijl / "logo-2023.png")
     (huisstijl / "logo.png").symlink_to("logo-2023.png")
     assert run_cli("check", cwd=example_project).exit_code == 0
+
+
+def test_direction_controls_in_a_message_are_shown_by_their_escape() -> None:
+    """Marks, embeddings, overrides and isolates would reorder the Dutch line; letters stay."""
+    from assembler.errors import Problem
+
+    controls = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    problem = Problem(f"dossiers/a{controls}b", 3, "onderwerp", "Café ‘ë’ שלום مرحبا")
+    assert problem.format() == (
+        "dossiers/a\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068"
+        "\\u2069b:3: onderwerp: Café ‘ë’ שלום مرحبا"
+    )
