@@ -1803,7 +1803,7 @@ def test_a_markdown_link_to_anything_but_a_web_or_mail_address_is_no_link_in_the
     assert (
         f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:48: waarschuwing: toelichting: de link "
         "'../../../etc/passwd' wordt geen link in het document, alleen de tekst 'rel' (alleen "
-        "een adres dat begint met https://, http:// of mailto: wordt een link)"
+        "een adres dat begint met https://, http://, www. of mailto: wordt een link)"
     ) in result.stderr.splitlines()
     assert result.stderr.count(": de link '") == 6, result.stderr
     voorstel = small_project / ITEM / "voorstel.pdf"
