@@ -347,20 +347,30 @@ def _package_said(export: MeetingExport) -> list[str]:
         zipped = export.zips.get(side)
         size = f", {zipped.name} ({_megabytes(zipped)})" if zipped is not None else ""
         lines.append(f"{side}: {_counted(count, 'document', 'documenten')}{size}")
-    # The agenda system takes these down: said, so the clerk can check it did.
-    unnamed: dict[str, int] = {}
-    for entry in export.manifests.get(PUBLIC, {}).get("ingetrokken", []):
-        reason = str(entry.get("reden", ""))
-        if entry.get("bestandsnaam"):
-            lines.append(f"ingetrokken uit {PUBLIC}: {entry['bestandsnaam']} ({reason})")
-        else:
-            unnamed[reason] = unnamed.get(reason, 0) + 1
-    for reason, count in unnamed.items():
-        lines.append(
-            f"ingetrokken uit {PUBLIC}: {_counted(count, 'document', 'documenten')} ({reason}; "
-            "het pakket noemt hun naam niet meer, want die is niet openbaar)"
-        )
+    # The agenda system takes these down: said, so the clerk can check it did. Only what this
+    # export withdrew: the manifest lists a withdrawal for ever. Named, also where the manifest
+    # does not name it: this terminal is not published.
+    records = export.publication.get("documenten", {})
+    on_agenda = {dossier.name for dossier in export.meeting.dossiers}
+    for key in export.withdrawn:
+        record_side, _, document = key.partition(":")
+        record = records.get(key, {})
+        if record_side != PUBLIC:
+            continue
+        name = str(record.get("bestandsnaam") or document)
+        reason = _withdrawal_reason(str(record.get("reden", "")), document, on_agenda)
+        lines.append(f"ingetrokken uit {PUBLIC}: {name}{f' ({reason})' if reason else ''}")
     return lines
+
+
+def _withdrawal_reason(reason: str, document: str, on_agenda: set[str]) -> str:
+    """Why a document left the public side, if the record's reason is right for it: an annex
+    of a dossier still on the agenda is not "niet meer op de agenda" (its dossier has fewer
+    annexes, or they were renumbered), nor is the meeting's own agenda or bundle."""
+    dossier, has_dossier, _kind = document.partition("/")
+    if reason == "niet meer op de agenda" and (not has_dossier or dossier in on_agenda):
+        return ""
+    return reason
 
 
 def _megabytes(path: Path) -> str:
