@@ -849,7 +849,8 @@ def _with_bar(options: Any, run: Callable[[Callable[[str, str], None]], R]) -> R
         # Shown once there is something to convert (a Word-only build converts nothing): no
         # bar that stays at 0.
         conversions = bar.add_task("PDF's", total=None, visible=False)
-        # Shown once the meeting bundles are being written: the other bars stand still then.
+        # Shown once the meeting bundles are being written, if any are: the other bars stand
+        # still then.
         meetings = bar.add_task("Vergaderbundels", total=None, visible=False)
         # An export's own stage: the confidentiality check, the files and zips.
         package = bar.add_task("Exportpakket", total=None, visible=False, stage=True)
@@ -864,7 +865,8 @@ def _with_bar(options: Any, run: Callable[[Callable[[str, str], None]], R]) -> R
             elif event == "conversie":
                 bar.advance(conversions)
             elif event == "vergaderingen-totaal" and options.pdf:
-                bar.update(meetings, total=int(label), visible=True)
+                # A dossier-only build writes none: no bar at "0 van 0".
+                bar.update(meetings, total=int(label), visible=int(label) > 0)
             elif event == "vergadering":
                 bar.advance(meetings)
             elif event == "pakket":
@@ -892,7 +894,7 @@ def _summary(report: Any, interactive: bool, *, pdf: bool = True) -> None:
     else:
         _say(f"Klaar: {built} gebouwd, {unchanged} ongewijzigd, {failed} mislukt in {seconds}.")
     # The counts are of dossiers; the agendas and meeting bundles are what the clerk passes on.
-    for line in _meetings_said(report.meetings, pdf):
+    for line in _meetings_said(report.meetings, pdf, report.problems):
         _say(line)
     if report.exit_code and not failed:
         # Every dossier made, yet not all went well (an agenda, a template, a folder left off
@@ -939,20 +941,43 @@ def _outcome(meeting: Any) -> str:
     return outcome
 
 
-def _meetings_said(meetings: Sequence[Any], pdf: bool) -> list[str]:
+# A meeting whose vergadering.yaml was refused: not loaded, so the build cannot say whether
+# earlier agendas stay; what is sure is that none were made now.
+_MEETING_REFUSED = (
+    "niet opnieuw gemaakt: de vergadering.yaml is afgekeurd (zie de meldingen hierboven)"
+)
+
+
+def _meetings_said(
+    meetings: Sequence[Any], pdf: bool, problems: Sequence[Problem] = ()
+) -> list[str]:
     """A line per outcome other than unchanged, naming its meetings (a project has ten)."""
     what = "Agenda's en vergaderbundels" if pdf else "Agenda's"
+    outcome_of = {meeting.meeting: _outcome(meeting) for meeting in meetings}
+    for name in _refused_meetings(problems):
+        outcome_of.setdefault(name, _MEETING_REFUSED)
     lines = []
-    outcomes = [*_MEETING_OUTCOMES.values(), _ONLY_CONFIDENTIAL_KEPT]
-    for outcome in sorted({_outcome(m) for m in meetings} - {""}, key=outcomes.index):
-        names = [meeting.meeting for meeting in meetings if _outcome(meeting) == outcome]
+    outcomes = [*_MEETING_OUTCOMES.values(), _ONLY_CONFIDENTIAL_KEPT, _MEETING_REFUSED]
+    for outcome in sorted(set(outcome_of.values()) - {""}, key=outcomes.index):
+        names = [name for name, said in outcome_of.items() if said == outcome]
         which = (
             f"alle {len(names)} vergaderingen"
-            if len(names) == len(meetings) and len(names) > 2
+            if len(names) == len(outcome_of) and len(names) > 2
             else dutch_list(names)
         )
         lines.append(f"{what} van {which} {outcome}.")
     return lines
+
+
+def _refused_meetings(problems: Sequence[Problem]) -> list[str]:
+    """The meetings whose vergadering.yaml has an error: not loaded, so not in the report."""
+    return sorted(
+        {
+            PurePosixPath(problem.bestand).parent.name
+            for problem in problems
+            if problem.ernst == "fout" and PurePosixPath(problem.bestand).name == MEETING_FILE
+        }
+    )
 
 
 def _refused(problems: Sequence[Problem]) -> str:

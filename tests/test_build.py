@@ -967,16 +967,16 @@ def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
     )
 
 
-@pytest.mark.parametrize("pdf", [True, False], ids=["met-pdf", "geen-pdf"])
-def test_a_terminal_gets_progress_bars_and_a_summary_table(small_project: Path, pdf: bool) -> None:
+def _on_a_terminal(project: Path, *args: str) -> str:
+    """What ``assembler build --force ARGS`` shows on a real pseudo-terminal, without its
+    escape codes: what a clerk sees, not what a pipe gets."""
     import sys
 
-    # A real pseudo-terminal: what a clerk sees, not what a pipe gets.
     leader, follower = os.openpty()
-    command = [str(Path(sys.executable).parent / "assembler"), "build", "--force"]
+    command = [str(Path(sys.executable).parent / "assembler"), "build", "--force", *args]
     process = subprocess.Popen(
-        command if pdf else [*command, "--geen-pdf"],
-        cwd=small_project,
+        command,
+        cwd=project,
         stdin=follower,
         stdout=follower,
         stderr=follower,
@@ -994,7 +994,12 @@ def test_a_terminal_gets_progress_bars_and_a_summary_table(small_project: Path, 
         seen += chunk
     os.close(leader)
     assert process.wait(timeout=300) == 0
-    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
+
+
+@pytest.mark.parametrize("pdf", [True, False], ids=["met-pdf", "geen-pdf"])
+def test_a_terminal_gets_progress_bars_and_a_summary_table(small_project: Path, pdf: bool) -> None:
+    shown = _on_a_terminal(small_project, *([] if pdf else ["--geen-pdf"]))
     # Counted against their total once it is known.
     assert "Dossiers" in shown and "1 van 1" in shown
     # Conversions get a bar of their own, unless there are none to make; so does the writing
@@ -1006,6 +1011,32 @@ def test_a_terminal_gets_progress_bars_and_a_summary_table(small_project: Path, 
     made = "Agenda's en vergaderbundels" if pdf else "Agenda's"
     assert f"{made} van {ECONOMIE} opnieuw gemaakt." in shown
     assert "Klaar:" not in shown  # the plain line is for pipes and logs
+
+
+def test_a_meeting_refused_for_its_vergadering_yaml_is_named_below_the_counts(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A line per outcome, the README says: one not loaded has an outcome too."""
+    meeting = example_project / "dossiers" / WONEN / "vergadering.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace('aanvang: "09:30"', 'aanvang: "25:00"'), encoding="utf-8")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-3:] == [
+        f"Agenda's van {ECONOMIE} opnieuw gemaakt.",
+        f"Agenda's van {WONEN} niet opnieuw gemaakt: de vergadering.yaml is afgekeurd (zie de "
+        "meldingen hierboven).",
+        f"Niet alles is gemaakt: 1 fout in dossiers/{WONEN}/vergadering.yaml (zie de meldingen "
+        "hierboven).",
+    ]
+
+
+def test_a_dossier_only_build_shows_no_bar_for_the_meeting_bundles(small_project: Path) -> None:
+    """It writes none: a bar at "0 van 0" flashed by."""
+    shown = _on_a_terminal(small_project, f"dossiers/{ECONOMIE}/werklocaties")
+    assert "PDF's" in shown
+    assert "Vergaderbundels" not in shown
+    assert "0 van 0" not in shown
 
 
 def test_build_of_one_dossier_path(example_project: Path, run_cli: RunCli) -> None:
