@@ -457,16 +457,19 @@ def test_failed_dossier_keeps_its_previous_good_output(
     assert docx.read_bytes() == before
 
 
-def public_withdrawn(meeting: str, item: str, *, bundle: bool = True) -> str:
-    """The warning that a meeting's public agenda (and meeting bundle) were withdrawn."""
+def public_withdrawn(meeting: str, item: str, why: str, *, bundle: bool = True) -> str:
+    """The warning that a meeting's public agenda (and meeting bundle) were withdrawn, as
+    ``item`` ``why`` is not public ('is nu niet openbaar')."""
     what = "de openbare agenda en de vergaderbundel" if bundle else "de openbare agenda"
     return (
         f"dossiers/{meeting}/vergadering.yaml: waarschuwing: {what} "
         f"{'zijn' if bundle else 'is'} weggehaald: daarin stond {item} als openbaar agendapunt, "
-        "en dat agendapunt is nu niet openbaar, afgekeurd of niet te vinden "
-        f"({what} {'komen' if bundle else 'komt'} terug zodra de hele vergadering weer gebouwd "
-        "kan worden)"
+        f"en dat agendapunt {why} ({what} {'komen' if bundle else 'komt'} terug zodra de hele "
+        "vergadering weer gebouwd kan worden)"
     )
+
+
+REFUSED = "is afgekeurd en zegt niet 'verspreiden: Ja'"
 
 
 DOSSIER_WITHDRAWN = (
@@ -496,7 +499,7 @@ def test_a_refused_dossier_turned_confidential_takes_its_public_outputs_along(
 
     refused = run_cli("build", cwd=small_project)
     assert refused.exit_code == 1
-    assert public_withdrawn(ECONOMIE, "werklocaties") in refused.stderr
+    assert public_withdrawn(ECONOMIE, "werklocaties", REFUSED) in refused.stderr
     assert DOSSIER_WITHDRAWN.format(meeting=ECONOMIE, item="werklocaties") in refused.stderr
     assert [name for name in public if (meeting / name).exists()] == []
     assert not (small_project / ITEM).exists()
@@ -548,8 +551,8 @@ def test_refused_settings_still_withdraw_what_shows_an_item_no_longer_public(
     assert (
         f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de openbare agenda is weggehaald: "
         "daarin stond snelfietsroutes als openbaar agendapunt, en dat agendapunt is nu niet "
-        "openbaar, afgekeurd of niet te vinden (de openbare agenda komt terug zodra de hele "
-        "vergadering weer gebouwd kan worden)" in lines
+        "openbaar (de openbare agenda komt terug zodra de hele vergadering weer gebouwd kan "
+        "worden)" in lines
     )
     # The other meeting shows nothing confidential: its outputs stay.
     assert (example_project / "build" / ECONOMIE / "agenda.docx").is_file()
@@ -594,7 +597,10 @@ def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_publ
     withdrawn = run_cli("build", "--geen-pdf", cwd=example_project)
     assert withdrawn.exit_code == 1
     assert "Klaar: 1 gebouwd, 4 ongewijzigd, 1 mislukt" in withdrawn.stderr
-    assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in withdrawn.stderr
+    assert (
+        public_withdrawn(WONEN, "snelfietsroutes", "is nu niet openbaar", bundle=False)
+        in withdrawn.stderr
+    )
     assert "dossier zijn weggehaald" not in withdrawn.stderr  # its own were made anew
     assert not (meeting / "agenda.docx").exists()
     assert (meeting / "agenda-niet-openbaar.docx").is_file()
@@ -658,7 +664,9 @@ def test_a_withdrawal_that_fails_part_way_still_says_what_it_withdrew(
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 3
     said = result.stderr.splitlines()
-    assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in said, said
+    assert public_withdrawn(WONEN, "snelfietsroutes", "is niet te vinden", bundle=False) in said, (
+        said
+    )
     assert not (meeting / "agenda.docx").exists()
     assert said[-1].startswith(f"fout: build/{WONEN}/{output.name}: kan niet schrijven"), said
 
@@ -699,8 +707,8 @@ def test_two_items_made_confidential_are_named_together(
     assert (
         f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de openbare agenda is weggehaald: "
         "daarin stonden snelfietsroutes en woningbouwafspraken als openbare agendapunten, en "
-        "die agendapunten zijn nu niet openbaar, afgekeurd of niet te vinden (de openbare "
-        "agenda komt terug zodra de hele vergadering weer gebouwd kan worden)"
+        "die agendapunten zijn nu niet openbaar (de openbare agenda komt terug zodra de hele "
+        "vergadering weer gebouwd kan worden)"
     ) in result.stderr.splitlines(), result.stderr
 
 
@@ -733,7 +741,11 @@ def test_a_meeting_that_does_not_load_still_withdraws_what_is_no_longer_public(
     rewrite(dossiers / "vergadering.yaml", "datum: 2023-06-23", "datum: 2023-06-31")
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 1
-    assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in result.stderr
+    # Only its dossier.yaml is read: of the meeting, nothing is known.
+    assert (
+        public_withdrawn(WONEN, "snelfietsroutes", "zegt niet 'verspreiden: Ja'", bundle=False)
+        in result.stderr
+    )
     assert not (meeting / "agenda.docx").exists()
     assert (meeting / "agenda-niet-openbaar.docx").is_file()
     # The item's own public outputs go, with a word; the other items keep theirs.
@@ -1423,6 +1435,30 @@ def test_an_export_package_that_shows_an_item_now_confidential_is_removed(
     assert "23.0002131" not in (package / "openbaar" / "manifest.json").read_text()
 
 
+def test_a_removed_export_package_names_each_item_by_its_folder_with_its_reason(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: 'het toonde 23.0002117 en woningbouwafspraken als openbaar, en woningbouwafspraken
+    is nu niet openbaar, 23.0002117 afgekeurd of niet te vinden', for an item withdrawn."""
+    assert run_cli("export", f"dossiers/{WONEN}", cwd=example_project).exit_code == 0
+    dossiers = example_project / "dossiers" / WONEN
+    rewrite(
+        dossiers / "woningbouwafspraken" / "dossier.yaml", "verspreiden: Ja", "verspreiden: Nee"
+    )
+    # Withdrawn as the README says: off the agenda, its folder out of dossiers/.
+    rewrite(dossiers / "vergadering.yaml", "  - dossier: snelfietsroutes\n", "")
+    shutil.move(dossiers / "snelfietsroutes", example_project / "archief")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert not (example_project / "build" / WONEN / "export").exists()
+    assert (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: het exportpakket is weggehaald: het "
+        "toonde snelfietsroutes en woningbouwafspraken als openbaar, en woningbouwafspraken is "
+        "nu niet openbaar en snelfietsroutes staat niet meer op de agenda (maak het opnieuw met "
+        f"'assembler export dossiers/{WONEN}')"
+    ) in result.stderr.splitlines(), result.stderr
+
+
 def test_plain_progress_names_each_dossier_with_its_meeting(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -1764,7 +1800,7 @@ def test_a_build_stopped_with_ctrl_c_says_what_it_withdrew(
     assert said[-1] == (
         "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te maken)"
     )
-    assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in said
+    assert public_withdrawn(WONEN, "snelfietsroutes", "is nu niet openbaar", bundle=False) in said
     assert not (meeting / "agenda.docx").exists()
 
 
