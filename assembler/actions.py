@@ -20,9 +20,13 @@ button, and a warning for each would teach clerks to skip the warnings), links t
 file attached to the PDF, and commands to embedded media. Kept: Acrobat's own formatting,
 validating and calculating functions called with plain values (``AFNumber_Format(2, 0, 0, 0,
 "€ ", true);``), which form designers put on nearly every field and which only shape how a
-value looks; links to a page of the PDF itself, to a web address (``https:``, ``http:``) or an
-e-mail address (``mailto:``); every field's appearance as received. A link to any other address
-is left out and named: its scheme says nothing safe about where it leads.
+value looks; links to a page of the PDF itself, to a web address (``https:``, ``http:``, or
+``www.`` without a scheme), an e-mail address (``mailto:``) or a telephone number (``tel:``);
+every field's appearance as received. Such an address is judged without the spaces, line
+breaks and ``<…>`` many writers leave around it (readers drop them too), and a bundle keeps it
+without them, a ``www.`` address with ``https://`` before it: some readers take an address
+without a scheme for the name of a file beside the PDF. A link to any other address is left
+out and named: its scheme says nothing safe about where it leads.
 
 Hostile structures are walked with a limit: a chain too long to follow counts as active.
 """
@@ -48,9 +52,13 @@ _NAMED = {
     _ELSEWHERE: "een link of actie naar een ander bestand of een andere computer",
 }
 _ACTIVE = frozenset({"/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute"})
-# The addresses a URI action may keep: a web page or an e-mail address, nothing that a reader
-# would hand to the file system (file:, smb:, a UNC path, a relative name).
-_WEB_ADDRESS = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
+# The addresses a URI action may keep: a web page, an e-mail address or a telephone number,
+# nothing that a reader would hand to the file system (file:, smb:, a UNC path, a relative name).
+_WEB_ADDRESS = re.compile(r"(?:https?://|mailto:|tel:|www\.)", re.IGNORECASE)
+_SCHEME_LESS = re.compile(r"www\.", re.IGNORECASE)
+# Around an address: spaces, line breaks and other control characters, and the <…> that
+# e-mails and plain text put around one (RFC 3986, appendix C).
+_AROUND = "".join(map(chr, range(0x21))) + "\x7f"
 # Left out too, unnamed: what could not be followed to its end.
 _TOO_LONG = "/TooLong"
 # Real files chain a handful of actions and nest fields a few deep.
@@ -87,6 +95,7 @@ def strip_active_content(pdf: Pdf) -> bool:
     stripped = False
     for holder in _holders(pdf):
         stripped |= _strip(holder)
+        _tidy_addresses(holder)
     if stripped:
         for page in pdf.pages:
             annots = page.obj.get(Name.Annots)
@@ -127,6 +136,34 @@ def _strip_action(holder: Any, key: Any) -> bool:
     else:
         del holder[key]
     return True
+
+
+def _tidy_addresses(holder: Any) -> None:
+    """Write the web addresses left in a holder's actions as a reader follows them best."""
+    additional = holder.get(Name.AA)
+    starts = [holder.get(Name.A)]
+    if isinstance(additional, Dictionary):
+        starts.extend(additional.values())
+    for start in starts:
+        actions, _gave_up = _walk(start, Name.Next)
+        for action in actions:
+            address = action.get(Name.URI) if action.get(Name.S) == Name.URI else None
+            if not isinstance(address, String):
+                continue
+            kept = _kept_address(str(address))
+            if kept is not None and kept != str(address):
+                action[Name.URI] = String(kept)
+
+
+def _kept_address(address: str) -> str | None:
+    """``address`` as a bundle keeps it: without what surrounds it and with a scheme; None if
+    it is no web or e-mail address or telephone number."""
+    address = address.strip(_AROUND)
+    if address.startswith("<") and address.endswith(">"):
+        address = address[1:-1].strip(_AROUND)
+    if not _WEB_ADDRESS.match(address):
+        return None
+    return "https://" + address if _SCHEME_LESS.match(address) else address
 
 
 def _holders(pdf: Pdf) -> Iterator[Any]:
@@ -217,7 +254,7 @@ def _reaches_elsewhere(action: Any, kind: Any) -> bool:
         return Name.F in action
     if kind == Name.URI:
         address = action.get(Name.URI)
-        return not (isinstance(address, String) and _WEB_ADDRESS.match(str(address)))
+        return not (isinstance(address, String) and _kept_address(str(address)) is not None)
     return False
 
 

@@ -85,8 +85,10 @@ if TYPE_CHECKING:
 # marks, U+200E and U+200F, kept in texts again, where 7 also had builds that left them out;
 # 9: XMP text LibreOffice escaped twice mended, agendas and meeting bundles titled alike;
 # 10: annexes' links and actions to other files or computers left out of the bundles, and a
-# Markdown link to anything but a web or e-mail address shown as text).
-CACHE_VERSION = 10
+# Markdown link to anything but a web or e-mail address shown as text; 11: annexes' web
+# addresses with spaces or <…> around them, www. addresses and tel: numbers kept as links, and
+# a Markdown link to a www. address made a link).
+CACHE_VERSION = 11
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
 # 3: errors kept too (they refuse what the template made), comments only warned about.

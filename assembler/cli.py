@@ -347,20 +347,30 @@ def _package_said(export: MeetingExport) -> list[str]:
         zipped = export.zips.get(side)
         size = f", {zipped.name} ({_megabytes(zipped)})" if zipped is not None else ""
         lines.append(f"{side}: {_counted(count, 'document', 'documenten')}{size}")
-    # The agenda system takes these down: said, so the clerk can check it did.
-    unnamed: dict[str, int] = {}
-    for entry in export.manifests.get(PUBLIC, {}).get("ingetrokken", []):
-        reason = str(entry.get("reden", ""))
-        if entry.get("bestandsnaam"):
-            lines.append(f"ingetrokken uit {PUBLIC}: {entry['bestandsnaam']} ({reason})")
-        else:
-            unnamed[reason] = unnamed.get(reason, 0) + 1
-    for reason, count in unnamed.items():
-        lines.append(
-            f"ingetrokken uit {PUBLIC}: {_counted(count, 'document', 'documenten')} ({reason}; "
-            "het pakket noemt hun naam niet meer, want die is niet openbaar)"
-        )
+    # The agenda system takes these down: said, so the clerk can check it did. Only what this
+    # export withdrew: the manifest lists a withdrawal for ever. Named, also where the manifest
+    # does not name it: this terminal is not published.
+    records = export.publication.get("documenten", {})
+    on_agenda = {dossier.name for dossier in export.meeting.dossiers}
+    for key in export.withdrawn:
+        record_side, _, document = key.partition(":")
+        record = records.get(key, {})
+        if record_side != PUBLIC:
+            continue
+        name = str(record.get("bestandsnaam") or document)
+        reason = _withdrawal_reason(str(record.get("reden", "")), document, on_agenda)
+        lines.append(f"ingetrokken uit {PUBLIC}: {name}{f' ({reason})' if reason else ''}")
     return lines
+
+
+def _withdrawal_reason(reason: str, document: str, on_agenda: set[str]) -> str:
+    """Why a document left the public side, if the record's reason is right for it: an annex
+    of a dossier still on the agenda is not "niet meer op de agenda" (its dossier has fewer
+    annexes, or they were renumbered), nor is the meeting's own agenda or bundle."""
+    dossier, has_dossier, _kind = document.partition("/")
+    if reason == "niet meer op de agenda" and (not has_dossier or dossier in on_agenda):
+        return ""
+    return reason
 
 
 def _megabytes(path: Path) -> str:
@@ -839,7 +849,8 @@ def _with_bar(options: Any, run: Callable[[Callable[[str, str], None]], R]) -> R
         # Shown once there is something to convert (a Word-only build converts nothing): no
         # bar that stays at 0.
         conversions = bar.add_task("PDF's", total=None, visible=False)
-        # Shown once the meeting bundles are being written: the other bars stand still then.
+        # Shown once the meeting bundles are being written, if any are: the other bars stand
+        # still then.
         meetings = bar.add_task("Vergaderbundels", total=None, visible=False)
         # An export's own stage: the confidentiality check, the files and zips.
         package = bar.add_task("Exportpakket", total=None, visible=False, stage=True)
@@ -854,7 +865,8 @@ def _with_bar(options: Any, run: Callable[[Callable[[str, str], None]], R]) -> R
             elif event == "conversie":
                 bar.advance(conversions)
             elif event == "vergaderingen-totaal" and options.pdf:
-                bar.update(meetings, total=int(label), visible=True)
+                # A dossier-only build writes none: no bar at "0 van 0".
+                bar.update(meetings, total=int(label), visible=int(label) > 0)
             elif event == "vergadering":
                 bar.advance(meetings)
             elif event == "pakket":
@@ -882,7 +894,7 @@ def _summary(report: Any, interactive: bool, *, pdf: bool = True) -> None:
     else:
         _say(f"Klaar: {built} gebouwd, {unchanged} ongewijzigd, {failed} mislukt in {seconds}.")
     # The counts are of dossiers; the agendas and meeting bundles are what the clerk passes on.
-    for line in _meetings_said(report.meetings, pdf):
+    for line in _meetings_said(report.meetings, pdf, report.problems):
         _say(line)
     if report.exit_code and not failed:
         # Every dossier made, yet not all went well (an agenda, a template, a folder left off
@@ -929,20 +941,43 @@ def _outcome(meeting: Any) -> str:
     return outcome
 
 
-def _meetings_said(meetings: Sequence[Any], pdf: bool) -> list[str]:
+# A meeting whose vergadering.yaml was refused: not loaded, so the build cannot say whether
+# earlier agendas stay; what is sure is that none were made now.
+_MEETING_REFUSED = (
+    "niet opnieuw gemaakt: de vergadering.yaml is afgekeurd (zie de meldingen hierboven)"
+)
+
+
+def _meetings_said(
+    meetings: Sequence[Any], pdf: bool, problems: Sequence[Problem] = ()
+) -> list[str]:
     """A line per outcome other than unchanged, naming its meetings (a project has ten)."""
     what = "Agenda's en vergaderbundels" if pdf else "Agenda's"
+    outcome_of = {meeting.meeting: _outcome(meeting) for meeting in meetings}
+    for name in _refused_meetings(problems):
+        outcome_of.setdefault(name, _MEETING_REFUSED)
     lines = []
-    outcomes = [*_MEETING_OUTCOMES.values(), _ONLY_CONFIDENTIAL_KEPT]
-    for outcome in sorted({_outcome(m) for m in meetings} - {""}, key=outcomes.index):
-        names = [meeting.meeting for meeting in meetings if _outcome(meeting) == outcome]
+    outcomes = [*_MEETING_OUTCOMES.values(), _ONLY_CONFIDENTIAL_KEPT, _MEETING_REFUSED]
+    for outcome in sorted(set(outcome_of.values()) - {""}, key=outcomes.index):
+        names = [name for name, said in outcome_of.items() if said == outcome]
         which = (
             f"alle {len(names)} vergaderingen"
-            if len(names) == len(meetings) and len(names) > 2
+            if len(names) == len(outcome_of) and len(names) > 2
             else dutch_list(names)
         )
         lines.append(f"{what} van {which} {outcome}.")
     return lines
+
+
+def _refused_meetings(problems: Sequence[Problem]) -> list[str]:
+    """The meetings whose vergadering.yaml has an error: not loaded, so not in the report."""
+    return sorted(
+        {
+            PurePosixPath(problem.bestand).parent.name
+            for problem in problems
+            if problem.ernst == "fout" and PurePosixPath(problem.bestand).name == MEETING_FILE
+        }
+    )
 
 
 def _refused(problems: Sequence[Problem]) -> str:

@@ -86,6 +86,8 @@ def _as_word_makes_it(link: Any) -> bool:
 # resolved by LibreOffice, or a reader, as a file: '../x', '//host/x' and '\\host\x' against
 # the converter's folder or a Windows share; 'smb:', 'file:', 'launch:' as they are.
 _LINKABLE = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
+# A web address typed without its scheme, which a link target may be too.
+_SCHEME_LESS = re.compile(r"www\.", re.IGNORECASE)
 
 
 def is_linkable(href: str) -> bool:
@@ -103,11 +105,18 @@ def target_as_typed(href: str) -> str:
 class _EveryLinkParsed(MarkdownIt):
     """markdown-it leaves a link to a target it distrusts ("javascript:", "file:") as its
     Markdown, brackets and all; here every link is parsed, and :func:`is_linkable` says which
-    become a link: the others show their text, and the check warns about them."""
+    become a link: the others show their text, and the check warns about them. A target typed
+    "www.…" is given ``https://``, or LibreOffice would take it for a file."""
 
     def validateLink(self, url: str) -> bool:
         """Every target: see :func:`is_linkable`."""
         return True
+
+    def normalizeLink(self, url: str) -> str:
+        """A target as the parser writes it, with ``https://`` before one typed as "www.…",
+        as a pasted "www.…" is a link too (the link finder gives that one its scheme itself)."""
+        normalised: str = super().normalizeLink(url)
+        return "https://" + normalised if _SCHEME_LESS.match(normalised) else normalised
 
 
 _parsers = threading.local()

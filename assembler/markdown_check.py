@@ -45,7 +45,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 9
+CHECK_VERSION = 10
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -151,7 +151,7 @@ def _unlinked(tokens: list[Token], opening: int) -> str | None:
     shown = f", alleen de tekst {quoted(text)}" if text.strip() and text != target else ""
     return (
         f"de link '{target}' wordt geen link in het document{shown} (alleen een adres dat begint "
-        "met https://, http:// of mailto: wordt een link)"
+        "met https://, http://, www. of mailto: wordt een link)"
     )
 
 

@@ -114,6 +114,18 @@ def _field_as_typed(value: object) -> str | None:
     return f"{key}: {text}" if text else f"{key}:"
 
 
+def _quoting(key: str) -> tuple[str, str]:
+    """How to quote a line that YAML read as the field ``key``, in words, and the line to type
+    (up to its ':'): between double quotes, which take no '"' or '\\' in them; else single,
+    in which a "'" is written twice."""
+    if '"' not in key and "\\" not in key:
+        return "aanhalingstekens", f'"{key}: …"'
+    if "'" not in key:
+        return "enkele aanhalingstekens", f"'{key}: …'"
+    doubled = key.replace("'", "''")
+    return "enkele aanhalingstekens, met elke ' erin dubbel", f"'{doubled}: …'"
+
+
 def _curly_quoted_field(value: object) -> bool:
     """Whether ``value`` is text in curly quotes with a ':' in it, which YAML made a field."""
     typed = _field_as_typed(value)
@@ -204,11 +216,11 @@ def _decision_with_a_colon(value: object) -> object:
     # the quoted line to type, as an agenda item's is. Curly quotes are _require_text's to say.
     typed = _field_as_typed(value)
     if isinstance(value, dict) and typed is not None and not any(c in CURLY for c in typed):
-        key = next(iter(value))
+        quotes, line = _quoting(str(next(iter(value))))
         raise _fail(
             "tekst",
-            f"{_quote(typed)} leest door de ':' als een veld (zet de hele regel tussen "
-            f'aanhalingstekens, zoals - "{key}: …")',
+            f"{_quote(typed)} leest door de ':' als een veld (zet de hele regel tussen {quotes}, "
+            f"zoals - {line})",
         )
     return value
 
@@ -687,10 +699,11 @@ def _text_with_a_colon(value: object) -> object:
             shown = f"{key}: {text}" if text else f"{key}:"
             # "’s-Graveland: …": "between quotes" alone would be typed with Word's again.
             straight = " rechte" if any(char in CURLY for char in shown) else ""
+            quotes, line = _quoting(key)
             raise _fail(
                 "punt",
                 f"{_quote(shown)} leest door de ':' als een veld (zet het hele agendapunt tussen"
-                f'{straight} aanhalingstekens, zoals - "{key}: …")',
+                f"{straight} {quotes}, zoals - {line})",
             )
     return value
 

@@ -252,6 +252,8 @@ class MeetingExport:
     zips: dict[Side, Path] = field(default_factory=dict)
     publication: dict[str, Any] = field(default_factory=dict)
     facts: dict[str, _Facts] = field(default_factory=dict)
+    # The records (publicatie.json keys) this export withdraws: not withdrawn before it.
+    withdrawn: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -1183,7 +1185,14 @@ def plan_meeting(
     for document in documents:
         export.facts[_record_key(document.side, document.key)] = _pdf_facts(document.source)
     publication = load_publication(project, meeting)
-    versions, records, renamed = _update_versions(export, publication["documenten"], moment)
+    before = publication["documenten"]
+    versions, records, renamed = _update_versions(export, before, moment)
+    export.withdrawn = [
+        key
+        for key, record in sorted(records.items())
+        if record.get("status") == "ingetrokken"
+        and (before.get(key) or {}).get("status") != "ingetrokken"
+    ]
     publication["documenten"] = records
     # What was published of a renamed record stays the same object on each agenda system.
     for state in publication.get("publicaties", {}).values():

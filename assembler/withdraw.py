@@ -31,7 +31,7 @@ from assembler.layout import (
     previous_outputs,
     recorded_dir,
 )
-from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
+from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.source import field_label
 
 if TYPE_CHECKING:
@@ -161,7 +161,9 @@ def _withdraw_meeting_outputs(
     if not withdrawn:
         return
     removed = _remove_public_meeting_outputs(folder)
-    which = "dat agendapunt is" if len(withdrawn) == 1 else "die agendapunten zijn"
+    why = _why_said(
+        {name: _why(meeting, name) for name in withdrawn}, "dat agendapunt", "die agendapunten"
+    )
     made = [name for name in removed if name != _PACKAGE]
     back = (
         [
@@ -177,8 +179,7 @@ def _withdraw_meeting_outputs(
         meeting_warning(
             project,
             meeting.folder,
-            f"{_removed_for_showing(removed, '', withdrawn)}, en {which} nu niet openbaar, "
-            f"afgekeurd of niet te vinden ({', '.join(back)})",
+            f"{_removed_for_showing(removed, '', withdrawn)}, en {why} ({', '.join(back)})",
         )
     )
 
@@ -202,21 +203,24 @@ def _withdraw_export(
         return
     try:
         manifest = json.loads((export / EXPORT_PUBLIC_MANIFEST).read_text(encoding="utf-8"))
-        shown = {
-            str(entry["kenmerk"]) for entry in manifest["informatieobjecten"] if "kenmerk" in entry
-        }
+        entries = [entry for entry in manifest["informatieobjecten"] if "kenmerk" in entry]
+        shown = {str(entry["kenmerk"]) for entry in entries}
     except (OSError, ValueError, KeyError, TypeError):
         return  # not a whole package: the export sweeps it before it writes
-    # A dossier that validated is known to be confidential now; of a kenmerk no valid dossier
-    # has, it is not known whether it was refused, renamed or taken off.
-    confidential = sorted(
-        references[kenmerk][0]
-        for kenmerk in shown
-        if kenmerk in references and not references[kenmerk][1]
-    )
-    unknown = sorted(kenmerk for kenmerk in shown if kenmerk not in references)
-    withdrawn = sorted(confidential + unknown)
-    if not withdrawn:
+    # A dossier that validated is known to be confidential now; a kenmerk no valid dossier has
+    # is named by the folder its documents came from, and why that folder is not public said.
+    folders = _folders_of(meeting.folder, entries)
+    reasons: dict[str, str] = {}
+    for kenmerk in shown:
+        if kenmerk in references:
+            name, public = references[kenmerk]
+            if not public:
+                reasons[name] = "niet openbaar"
+        elif kenmerk in folders:
+            reasons[folders[kenmerk]] = _why(meeting, folders[kenmerk])
+        else:
+            reasons[f"het dossier met kenmerk {kenmerk}"] = "niet te vinden"
+    if not reasons:
         return
     try:
         shutil.rmtree(export)
@@ -224,22 +228,100 @@ def _withdraw_export(
         raise not_writable(project.build / meeting.name, error) from None
     if export_follows:
         return  # the export writes the package anew, or says why it cannot
-    if confidential and unknown:
-        are = "is" if len(confidential) == 1 else "zijn"
-        why = (
-            f"{dutch_list(confidential)} {are} nu niet openbaar, {dutch_list(unknown)} "
-            "afgekeurd of niet te vinden"
-        )
-    else:
-        which = "dat is" if len(withdrawn) == 1 else "die zijn"
-        why = f"{which} nu {'niet openbaar' if confidential else 'afgekeurd of niet te vinden'}"
     problems.append(
         meeting_warning(
             project,
             meeting.folder,
-            f"het exportpakket is weggehaald: het toonde {dutch_list(withdrawn)} als openbaar, "
-            f"en {why} (maak het opnieuw met 'assembler export {project.display(meeting.folder)}')",
+            f"het exportpakket is weggehaald: het toonde {dutch_list(sorted(reasons))} als "
+            f"openbaar, en {_why_said(reasons, 'dat', 'die')} (maak het opnieuw met "
+            f"'assembler export {project.display(meeting.folder)}')",
         )
+    )
+
+
+def _folders_of(meeting: Path, entries: Sequence[dict[str, object]]) -> dict[str, str]:
+    """Per kenmerk in a package's manifest, the dossier folder its documents came from, by
+    their file names in the meeting's publicatie.json; none where that does not say."""
+    try:
+        records = json.loads((meeting / PUBLICATION_FILE).read_text(encoding="utf-8"))
+        folder_of = {
+            str(record.get("bestandsnaam")): key.partition(":")[2].partition("/")[0]
+            for key, record in records["documenten"].items()
+            if key.startswith("openbaar:") and "/" in key and isinstance(record, dict)
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+    return {
+        str(entry["kenmerk"]): folder_of[str(entry.get("bestandsnaam"))]
+        for entry in entries
+        if str(entry.get("bestandsnaam")) in folder_of
+    }
+
+
+# Why an item shown as public is not known to be public now, in the order they are said, with
+# the words for one item and for several.
+_REASONS = {
+    "niet openbaar": ("is nu niet openbaar", "zijn nu niet openbaar"),
+    # Refused, and not saying it is public: whether it is, is not known.
+    "afgekeurd, niet openbaar": (
+        "is afgekeurd en zegt niet 'verspreiden: Ja'",
+        "zijn afgekeurd en zeggen niet 'verspreiden: Ja'",
+    ),
+    "afgekeurd": ("is afgekeurd", "zijn afgekeurd"),
+    "niet meer op de agenda": ("staat niet meer op de agenda", "staan niet meer op de agenda"),
+    "ander kenmerk": ("heeft nu een ander kenmerk", "hebben nu een ander kenmerk"),
+    "niet te vinden": ("is niet te vinden", "zijn niet te vinden"),
+    # Of a meeting whose vergadering.yaml did not load, only its dossier.yaml is read.
+    "niet als openbaar aangegeven": (
+        "zegt niet 'verspreiden: Ja'",
+        "zeggen niet 'verspreiden: Ja'",
+    ),
+}
+
+
+def _why(meeting: MeetingInput | _Unloaded, name: str) -> str:
+    """Why the item in folder ``name`` of ``meeting`` is not known to be public now."""
+    if not (meeting.folder / name / DOSSIER_FILE).is_file():
+        return "niet meer op de agenda" if _off_agenda(meeting, name) else "niet te vinden"
+    if isinstance(meeting, _Unloaded):
+        return "niet als openbaar aangegeven"
+    if _off_agenda(meeting, name):
+        return "niet meer op de agenda"
+    from assembler.validate import declared_public
+
+    item = next(i for i in meeting.items if _item_name(i) == name)
+    if item.dossier is None:
+        return "afgekeurd" if declared_public(meeting.folder / name) else "afgekeurd, niet openbaar"
+    return "niet openbaar" if not item.dossier.document.is_public else "ander kenmerk"
+
+
+def _off_agenda(meeting: MeetingInput | _Unloaded, name: str) -> bool:
+    """Whether ``name`` is off the loaded agenda of ``meeting`` (not known of one not loaded)."""
+    if isinstance(meeting, _Unloaded):
+        return False
+    return all(_item_name(item) != name for item in meeting.items)
+
+
+def _item_name(item: AgendaItem) -> str | None:
+    """The folder an agenda item names, whether its dossier validated or not."""
+    return item.dossier.name if item.dossier is not None else item.folder_name
+
+
+def _why_said(reasons: dict[str, str], one: str, several: str) -> str:
+    """'dat is nu niet openbaar', or per reason 'a is nu niet openbaar en b is afgekeurd'."""
+    grouped = {
+        reason: sorted(name for name, why in reasons.items() if why == reason)
+        for reason in _REASONS
+    }
+    said = [(names, _REASONS[reason]) for reason, names in grouped.items() if names]
+    if len(said) == 1:
+        ((names, (singular, plural)),) = said
+        return f"{one} {singular}" if len(names) == 1 else f"{several} {plural}"
+    return dutch_list(
+        [
+            f"{dutch_list(names)} {singular if len(names) == 1 else plural}"
+            for names, (singular, plural) in said
+        ]
     )
 
 

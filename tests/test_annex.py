@@ -389,9 +389,47 @@ def test_scripts_and_other_actions_are_named_in_a_warning(
 
 
 @pytest.mark.parametrize(
-    "address", ["FILE:///etc/passwd", "\\\\host\\share", "../x.pdf", " https://x.nl", "ftp://x.nl"]
+    "address",
+    [
+        "FILE:///etc/passwd",
+        "\\\\host\\share",
+        " \\\\host\\share",
+        "<file:///etc/passwd>",
+        "../x.pdf",
+        "pagina.html",
+        "ftp://x.nl",
+        "javascript:alert(1)",
+        "smb://host/share",
+    ],
 )
 def test_every_link_but_a_web_or_mail_address_is_named(tmp_path: Path, address: str) -> None:
+    assert inspect_annex(_minimal_with(tmp_path, _linked(address))).warnings == (
+        "bevat een link of actie naar een ander bestand of een andere computer" + SCRIPTS_LEFT_OUT,
+    )
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        " https://www.example.nl/c",
+        "\nhttps://www.example.nl/g",
+        "https://www.example.nl/d ",
+        "<https://www.example.nl/f>",
+        "www.example.nl/e",
+        "WWW.EXAMPLE.NL",
+        "tel:+31201234567",
+        "MAILTO:a@b.nl",
+    ],
+)
+def test_a_web_address_with_spaces_brackets_or_no_scheme_is_no_link_elsewhere(
+    tmp_path: Path, address: str
+) -> None:
+    assert inspect_annex(_minimal_with(tmp_path, _linked(address))).warnings == ()
+
+
+def _linked(address: str) -> Callable[[pikepdf.Pdf], None]:
+    """A change that puts a link to ``address`` on the first page."""
+
     def link(pdf: pikepdf.Pdf) -> None:
         action = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(address))
         annot = pikepdf.Dictionary(
@@ -402,9 +440,7 @@ def test_every_link_but_a_web_or_mail_address_is_named(tmp_path: Path, address: 
         )
         pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(annot)])
 
-    assert inspect_annex(_minimal_with(tmp_path, link)).warnings == (
-        "bevat een link of actie naar een ander bestand of een andere computer" + SCRIPTS_LEFT_OUT,
-    )
+    return link
 
 
 def test_a_script_the_document_runs_when_opened_is_named_too(tmp_path: Path) -> None:

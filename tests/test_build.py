@@ -471,16 +471,19 @@ def test_failed_dossier_keeps_its_previous_good_output(
     assert docx.read_bytes() == before
 
 
-def public_withdrawn(meeting: str, item: str, *, bundle: bool = True) -> str:
-    """The warning that a meeting's public agenda (and meeting bundle) were withdrawn."""
+def public_withdrawn(meeting: str, item: str, why: str, *, bundle: bool = True) -> str:
+    """The warning that a meeting's public agenda (and meeting bundle) were withdrawn, as
+    ``item`` ``why`` is not public ('is nu niet openbaar')."""
     what = "de openbare agenda en de vergaderbundel" if bundle else "de openbare agenda"
     return (
         f"dossiers/{meeting}/vergadering.yaml: waarschuwing: {what} "
         f"{'zijn' if bundle else 'is'} weggehaald: daarin stond {item} als openbaar agendapunt, "
-        "en dat agendapunt is nu niet openbaar, afgekeurd of niet te vinden "
-        f"({what} {'komen' if bundle else 'komt'} terug zodra de hele vergadering weer gebouwd "
-        "kan worden)"
+        f"en dat agendapunt {why} ({what} {'komen' if bundle else 'komt'} terug zodra de hele "
+        "vergadering weer gebouwd kan worden)"
     )
+
+
+REFUSED = "is afgekeurd en zegt niet 'verspreiden: Ja'"
 
 
 DOSSIER_WITHDRAWN = (
@@ -510,7 +513,7 @@ def test_a_refused_dossier_turned_confidential_takes_its_public_outputs_along(
 
     refused = run_cli("build", cwd=small_project)
     assert refused.exit_code == 1
-    assert public_withdrawn(ECONOMIE, "werklocaties") in refused.stderr
+    assert public_withdrawn(ECONOMIE, "werklocaties", REFUSED) in refused.stderr
     assert DOSSIER_WITHDRAWN.format(meeting=ECONOMIE, item="werklocaties") in refused.stderr
     assert [name for name in public if (meeting / name).exists()] == []
     assert not (small_project / ITEM).exists()
@@ -562,8 +565,8 @@ def test_refused_settings_still_withdraw_what_shows_an_item_no_longer_public(
     assert (
         f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de openbare agenda is weggehaald: "
         "daarin stond snelfietsroutes als openbaar agendapunt, en dat agendapunt is nu niet "
-        "openbaar, afgekeurd of niet te vinden (de openbare agenda komt terug zodra de hele "
-        "vergadering weer gebouwd kan worden)" in lines
+        "openbaar (de openbare agenda komt terug zodra de hele vergadering weer gebouwd kan "
+        "worden)" in lines
     )
     # The other meeting shows nothing confidential: its outputs stay.
     assert (example_project / "build" / ECONOMIE / "agenda.docx").is_file()
@@ -608,7 +611,10 @@ def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_publ
     withdrawn = run_cli("build", "--geen-pdf", cwd=example_project)
     assert withdrawn.exit_code == 1
     assert "Klaar: 1 gebouwd, 4 ongewijzigd, 1 mislukt" in withdrawn.stderr
-    assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in withdrawn.stderr
+    assert (
+        public_withdrawn(WONEN, "snelfietsroutes", "is nu niet openbaar", bundle=False)
+        in withdrawn.stderr
+    )
     assert "dossier zijn weggehaald" not in withdrawn.stderr  # its own were made anew
     assert not (meeting / "agenda.docx").exists()
     assert (meeting / "agenda-niet-openbaar.docx").is_file()
@@ -672,7 +678,9 @@ def test_a_withdrawal_that_fails_part_way_still_says_what_it_withdrew(
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 3
     said = result.stderr.splitlines()
-    assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in said, said
+    assert public_withdrawn(WONEN, "snelfietsroutes", "is niet te vinden", bundle=False) in said, (
+        said
+    )
     assert not (meeting / "agenda.docx").exists()
     assert said[-1].startswith(f"fout: build/{WONEN}/{output.name}: kan niet schrijven"), said
 
@@ -713,8 +721,8 @@ def test_two_items_made_confidential_are_named_together(
     assert (
         f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de openbare agenda is weggehaald: "
         "daarin stonden snelfietsroutes en woningbouwafspraken als openbare agendapunten, en "
-        "die agendapunten zijn nu niet openbaar, afgekeurd of niet te vinden (de openbare "
-        "agenda komt terug zodra de hele vergadering weer gebouwd kan worden)"
+        "die agendapunten zijn nu niet openbaar (de openbare agenda komt terug zodra de hele "
+        "vergadering weer gebouwd kan worden)"
     ) in result.stderr.splitlines(), result.stderr
 
 
@@ -747,7 +755,11 @@ def test_a_meeting_that_does_not_load_still_withdraws_what_is_no_longer_public(
     rewrite(dossiers / "vergadering.yaml", "datum: 2023-06-23", "datum: 2023-06-31")
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 1
-    assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in result.stderr
+    # Only its dossier.yaml is read: of the meeting, nothing is known.
+    assert (
+        public_withdrawn(WONEN, "snelfietsroutes", "zegt niet 'verspreiden: Ja'", bundle=False)
+        in result.stderr
+    )
     assert not (meeting / "agenda.docx").exists()
     assert (meeting / "agenda-niet-openbaar.docx").is_file()
     # The item's own public outputs go, with a word; the other items keep theirs.
@@ -981,16 +993,16 @@ def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
     )
 
 
-@pytest.mark.parametrize("pdf", [True, False], ids=["met-pdf", "geen-pdf"])
-def test_a_terminal_gets_progress_bars_and_a_summary_table(small_project: Path, pdf: bool) -> None:
+def _on_a_terminal(project: Path, *args: str) -> str:
+    """What ``assembler build --force ARGS`` shows on a real pseudo-terminal, without its
+    escape codes: what a clerk sees, not what a pipe gets."""
     import sys
 
-    # A real pseudo-terminal: what a clerk sees, not what a pipe gets.
     leader, follower = os.openpty()
-    command = [str(Path(sys.executable).parent / "assembler"), "build", "--force"]
+    command = [str(Path(sys.executable).parent / "assembler"), "build", "--force", *args]
     process = subprocess.Popen(
-        command if pdf else [*command, "--geen-pdf"],
-        cwd=small_project,
+        command,
+        cwd=project,
         stdin=follower,
         stdout=follower,
         stderr=follower,
@@ -1008,7 +1020,12 @@ def test_a_terminal_gets_progress_bars_and_a_summary_table(small_project: Path, 
         seen += chunk
     os.close(leader)
     assert process.wait(timeout=300) == 0
-    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
+
+
+@pytest.mark.parametrize("pdf", [True, False], ids=["met-pdf", "geen-pdf"])
+def test_a_terminal_gets_progress_bars_and_a_summary_table(small_project: Path, pdf: bool) -> None:
+    shown = _on_a_terminal(small_project, *([] if pdf else ["--geen-pdf"]))
     # Counted against their total once it is known.
     assert "Dossiers" in shown and "1 van 1" in shown
     # Conversions get a bar of their own, unless there are none to make; so does the writing
@@ -1020,6 +1037,32 @@ def test_a_terminal_gets_progress_bars_and_a_summary_table(small_project: Path, 
     made = "Agenda's en vergaderbundels" if pdf else "Agenda's"
     assert f"{made} van {ECONOMIE} opnieuw gemaakt." in shown
     assert "Klaar:" not in shown  # the plain line is for pipes and logs
+
+
+def test_a_meeting_refused_for_its_vergadering_yaml_is_named_below_the_counts(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A line per outcome, the README says: one not loaded has an outcome too."""
+    meeting = example_project / "dossiers" / WONEN / "vergadering.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace('aanvang: "09:30"', 'aanvang: "25:00"'), encoding="utf-8")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-3:] == [
+        f"Agenda's van {ECONOMIE} opnieuw gemaakt.",
+        f"Agenda's van {WONEN} niet opnieuw gemaakt: de vergadering.yaml is afgekeurd (zie de "
+        "meldingen hierboven).",
+        f"Niet alles is gemaakt: 1 fout in dossiers/{WONEN}/vergadering.yaml (zie de meldingen "
+        "hierboven).",
+    ]
+
+
+def test_a_dossier_only_build_shows_no_bar_for_the_meeting_bundles(small_project: Path) -> None:
+    """It writes none: a bar at "0 van 0" flashed by."""
+    shown = _on_a_terminal(small_project, f"dossiers/{ECONOMIE}/werklocaties")
+    assert "PDF's" in shown
+    assert "Vergaderbundels" not in shown
+    assert "0 van 0" not in shown
 
 
 def test_build_of_one_dossier_path(example_project: Path, run_cli: RunCli) -> None:
@@ -1397,12 +1440,37 @@ def test_an_export_package_that_shows_an_item_now_confidential_is_removed(
         rf"  niet-openbaar: \d+ documenten, {WONEN}-niet-openbaar\.zip \(\d+,\d MB\)",
         said[2],
     ), said
-    assert re.fullmatch(
-        r"  ingetrokken uit openbaar: \d+ documenten \(niet meer openbaar; het pakket noemt "
-        r"hun naam niet meer, want die is niet openbaar\)",
-        said[3],
-    ), said
+    # Named by the terminal, which is not published, but not by the package.
+    assert len(said) == 7, said
+    for line in said[3:]:
+        assert re.fullmatch(
+            r"  ingetrokken uit openbaar: 05_23\.0002131_\S+\.pdf \(niet meer openbaar\)", line
+        ), said
     assert "23.0002131" not in (package / "openbaar" / "manifest.json").read_text()
+
+
+def test_a_removed_export_package_names_each_item_by_its_folder_with_its_reason(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: 'het toonde 23.0002117 en woningbouwafspraken als openbaar, en woningbouwafspraken
+    is nu niet openbaar, 23.0002117 afgekeurd of niet te vinden', for an item withdrawn."""
+    assert run_cli("export", f"dossiers/{WONEN}", cwd=example_project).exit_code == 0
+    dossiers = example_project / "dossiers" / WONEN
+    rewrite(
+        dossiers / "woningbouwafspraken" / "dossier.yaml", "verspreiden: Ja", "verspreiden: Nee"
+    )
+    # Withdrawn as the README says: off the agenda, its folder out of dossiers/.
+    rewrite(dossiers / "vergadering.yaml", "  - dossier: snelfietsroutes\n", "")
+    shutil.move(dossiers / "snelfietsroutes", example_project / "archief")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert not (example_project / "build" / WONEN / "export").exists()
+    assert (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: het exportpakket is weggehaald: het "
+        "toonde snelfietsroutes en woningbouwafspraken als openbaar, en woningbouwafspraken is "
+        "nu niet openbaar en snelfietsroutes staat niet meer op de agenda (maak het opnieuw met "
+        f"'assembler export dossiers/{WONEN}')"
+    ) in result.stderr.splitlines(), result.stderr
 
 
 def test_plain_progress_names_each_dossier_with_its_meeting(
@@ -1747,7 +1815,7 @@ def test_a_build_stopped_with_ctrl_c_says_what_it_withdrew(
     assert said[-1] == (
         "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te maken)"
     )
-    assert public_withdrawn(WONEN, "snelfietsroutes", bundle=False) in said
+    assert public_withdrawn(WONEN, "snelfietsroutes", "is nu niet openbaar", bundle=False) in said
     assert not (meeting / "agenda.docx").exists()
 
 
@@ -1818,7 +1886,7 @@ def test_a_markdown_link_to_anything_but_a_web_or_mail_address_is_no_link_in_the
     assert (
         f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:48: waarschuwing: toelichting: de link "
         "'../../../etc/passwd' wordt geen link in het document, alleen de tekst 'rel' (alleen "
-        "een adres dat begint met https://, http:// of mailto: wordt een link)"
+        "een adres dat begint met https://, http://, www. of mailto: wordt een link)"
     ) in result.stderr.splitlines()
     assert result.stderr.count(": de link '") == 6, result.stderr
     voorstel = small_project / ITEM / "voorstel.pdf"

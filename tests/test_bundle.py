@@ -539,6 +539,42 @@ def test_links_and_actions_to_other_files_and_computers_are_left_out(
         assert kept[2].D[0].objgen == pdf.pages[start + 2].obj.objgen
 
 
+def test_web_addresses_are_kept_as_a_reader_follows_them(voorstel: Path, tmp_path: Path) -> None:
+    """Spaces, line breaks and <…> around a web address go, a www. address gets https:// (a
+    reader may take it for a file beside the PDF); a link to a file goes altogether."""
+    typed = [
+        " https://www.example.nl/c",
+        "\nhttps://www.example.nl/g",
+        "<https://www.example.nl/f>",
+        "www.example.nl/e",
+        "tel:+31201234567",
+        "pagina.html",
+    ]
+    annex = tmp_path / "bijlage.pdf"
+    with pikepdf.open(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf") as pdf:
+        links = [
+            Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Link,
+                Rect=Array([72, 700 - 30 * index, 300, 720 - 30 * index]),
+                A=Dictionary(S=Name.URI, URI=String(address)),
+            )
+            for index, address in enumerate(typed)
+        ]
+        pdf.pages[0].obj.Annots = Array(pdf.make_indirect(link) for link in links)
+        pdf.save(annex)
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Kaart")], META, out := tmp_path / "bundel.pdf")
+    with pikepdf.open(out) as pdf:
+        kept = [str(a.A.URI) for a in pdf.pages[page_count(voorstel)].obj.Annots]
+    assert kept == [
+        "https://www.example.nl/c",
+        "https://www.example.nl/g",
+        "https://www.example.nl/f",
+        "https://www.example.nl/e",
+        "tel:+31201234567",
+    ]
+
+
 def test_what_qpdf_reaches_by_other_ways_is_stripped_too(voorstel: Path, tmp_path: Path) -> None:
     """A field's scripts reached only through its widget's /Parent, a list of annotations two
     pages share, a script kept in a stream, an additional action under a name that is not

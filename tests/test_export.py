@@ -10,6 +10,7 @@ import shutil
 import stat
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from assembler.package import (
     zip_bytes,
 )
 from assembler.project import Project
-from tests.conftest import CORPUS, SHARED
+from tests.conftest import CORPUS, SHARED, CliResult
 
 REPO = Path(__file__).resolve().parent.parent
 STANDARDS = SHARED / "standards"
@@ -437,6 +438,44 @@ def test_versions_bump_on_change_and_withdraw_removed_documents(project: Project
     export_meetings(project, [project.dossiers / WONEN], EPOCH + 86_400)
     (third,) = [n for n in _versions(project.root, WONEN) if n.startswith("05_23.0002131_voor")]
     assert _lastmods(project.root, WONEN)[third] == "2023-11-15T23:13:21+01:00"
+
+
+@pytest.mark.slow
+def test_the_export_names_what_it_withdraws_and_only_the_once(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """By file name, also where the manifest gives none (the terminal is not published), with
+    the reason it went; not again at a later export, though the manifest lists it for ever."""
+
+    def withdrawn(result: CliResult) -> list[str]:
+        assert result.exit_code == 0, result.stderr
+        return [line for line in result.stdout.splitlines() if "ingetrokken" in line]
+
+    # An annex taken out of a dossier still on the agenda: not "niet meer op de agenda".
+    folder = project.dossiers / WONEN / "snelfietsroutes"
+    dossier = folder / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    text = re.sub(
+        r"(?m)^  - omschrijving: Notitie criteria prioritering snelfietsroutes\n.*\n", "", text
+    )
+    dossier.write_text(text, encoding="utf-8")
+    assert withdrawn(run_cli("export", f"dossiers/{WONEN}", cwd=project.root)) == [
+        "  ingetrokken uit openbaar: "
+        "05_23.0002131_bijlage-03_notitie-criteria-prioritering-snelfietsroutes.pdf"
+    ]
+
+    # Withdrawn as the README says: off the agenda, and its folder out of dossiers/.
+    names = sorted(n for n in _ids(project.root, WONEN, PUBLIC) if n.startswith("05_23.0002131_"))
+    assert len(names) == 3  # the voorstel and two annexes
+    meeting = project.dossiers / WONEN / "vergadering.yaml"
+    agenda = meeting.read_text(encoding="utf-8")
+    meeting.write_text(agenda.replace("  - dossier: snelfietsroutes\n", ""), encoding="utf-8")
+    shutil.move(folder, project.root / "archief")
+    assert withdrawn(run_cli("export", f"dossiers/{WONEN}", cwd=project.root)) == [
+        f"  ingetrokken uit openbaar: {name} (niet meer op de agenda)" for name in names
+    ]
+    assert withdrawn(run_cli("export", f"dossiers/{WONEN}", cwd=project.root)) == []
+    assert len(_manifest(project.root, WONEN, PUBLIC)["ingetrokken"]) == 4
 
 
 @pytest.mark.slow

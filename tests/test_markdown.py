@@ -178,6 +178,15 @@ def test_links_are_real_hyperlinks(fragment: WordFragment) -> None:
     assert styles == ["Hyperlink"]
 
 
+def test_a_link_to_a_www_address_goes_to_its_web_page(fragment: WordFragment) -> None:
+    """Not to a file of that name beside the document, as LibreOffice would take it."""
+    (paragraph,) = render(fragment, "Zie [de gemeente](www.gemeente.nl) en [WWW](WWW.X.NL/a).")
+    assert paragraph.text == "Zie de gemeente en WWW."
+    links = paragraph._p.findall(qn("w:hyperlink"))
+    targets = [fragment.part.rels[link.get(qn("r:id"))].target_ref for link in links]
+    assert targets == ["https://www.gemeente.nl", "https://WWW.X.NL/a"]
+
+
 def test_pasted_addresses_become_links_as_word_makes_them(fragment: WordFragment) -> None:
     text = (
         "Zie https://wetten.overheid.nl/BWBR0045754/. Of www.regiogv.nl, mail a.pols@regiogv.nl; "

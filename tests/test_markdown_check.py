@@ -47,7 +47,7 @@ def _skipped(typed: str, number: int) -> str:
 def _unlinked(target: str, text: str) -> str:
     return (
         f"de link '{target}' wordt geen link in het document, alleen de tekst '{text}' (alleen "
-        "een adres dat begint met https://, http:// of mailto: wordt een link)"
+        "een adres dat begint met https://, http://, www. of mailto: wordt een link)"
     )
 
 
@@ -172,7 +172,7 @@ MISTAKES = {
         # Only the one: web and e-mail addresses, pasted ones, an empty target are not said.
         "Zie de\n[stukken](file:///etc/passwd), [a](https://regiogv.nl/) [b](HTTP://regiogv.nl/)"
         " [c](mailto:griffie@regiogv.nl) <https://regiogv.nl/> www.regiogv.nl griffie@regiogv.nl"
-        " ftp://ftp.regiogv.nl/ [d]()",
+        " ftp://ftp.regiogv.nl/ [d]() [e](www.regiogv.nl/stukken)",
         1,
         _unlinked("file:///etc/passwd", "stukken"),
     ),
@@ -207,7 +207,7 @@ MISTAKES = {
         "<launch:cmd.exe>",
         0,
         "de link 'launch:cmd.exe' wordt geen link in het document (alleen een adres dat begint "
-        "met https://, http:// of mailto: wordt een link)",
+        "met https://, http://, www. of mailto: wordt een link)",
     ),
     "link-by-reference": (
         "Zie\n[ref][r1].\n\n[r1]: vbscript:msgbox",

@@ -1912,6 +1912,51 @@ def test_a_list_item_with_an_apostrophe_before_its_colon_asks_for_straight_quote
     ]
 
 
+@pytest.mark.parametrize(
+    ("typed", "quotes", "line"),
+    [
+        (
+            'Instemmen met het "Plan"',
+            "enkele aanhalingstekens",
+            """'Instemmen met het "Plan": …'""",
+        ),
+        (
+            'Instemmen met \'t "Plan"',
+            "enkele aanhalingstekens, met elke ' erin dubbel",
+            "'Instemmen met ''t \"Plan\": …'",
+        ),
+        (
+            "Notulen uit C:\\Stukken",
+            "enkele aanhalingstekens",
+            "'Notulen uit C:\\Stukken: …'",
+        ),
+    ],
+)
+def test_a_line_with_a_double_quote_before_its_colon_is_to_be_put_in_single_quotes(
+    example_project: Path, run_cli: RunCli, typed: str, quotes: str, line: str
+) -> None:
+    """'- "Instemmen met het "Plan": …"' would be no YAML: the line shown is one that is."""
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, SEED, r"^  - Instemmen met .*$", f"  - {typed}: concept")
+    edit(example_project, meeting, r"^  - Opening.*", f"  - {typed}: stand van zaken")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, '  - ' + typed)}: agenda[1]: "
+        f"'{typed}: stand van zaken' leest door de ':' als een veld (zet het hele agendapunt "
+        f"tussen {quotes}, zoals - {line})",
+        f"{SEED}:{line_of(example_project, SEED, '  - ' + typed)}: voorstel[1]: '{typed}: "
+        f"concept' leest door de ':' als een veld (zet de hele regel tussen {quotes}, zoals - "
+        f"{line})",
+    ]
+
+    # The line as shown, with the rest of the text where the '…' is, is taken.
+    typed_line = "^" + re.escape(f"  - {typed}: ") + ".*$"
+    edit(example_project, SEED, typed_line, "  - " + line.replace("…", "concept"))
+    edit(example_project, meeting, typed_line, "  - " + line.replace("…", "x"))
+    assert run_cli("check", cwd=example_project).exit_code == 0
+
+
 def test_a_time_or_date_in_curly_quotes_names_them(example_project: Path, run_cli: RunCli) -> None:
     meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
     edit(example_project, meeting, r"^aanvang: .*", "aanvang: “14:00”")

@@ -566,7 +566,8 @@ YAML_CASES += [
         26,
         "toelichting",
         "de link '../../../etc/passwd' wordt geen link in het document, alleen de tekst 'de "
-        "stukken' (alleen een adres dat begint met https://, http:// of mailto: wordt een link)",
+        "stukken' (alleen een adres dat begint met https://, http://, www. of mailto: wordt een "
+        "link)",
         check=_no_link_to_a_file,
     ),
     # What `assembler new` writes where the clerk is to fill in the text.
