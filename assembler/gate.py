@@ -444,7 +444,7 @@ def _embedded_files(pdf: pikepdf.Pdf, *, with_text: bool) -> list[_Attached]:
             data = stream.read_bytes() if isinstance(stream, pikepdf.Stream) else b""
             text, read = _embedded_text(data) if with_text else ("", True)
             files.append(_Attached(names, _sha(data), text, read))
-            files += _zip_members(data, with_text=with_text)
+            files += _zip_members(data, names, with_text=with_text)
     return files
 
 
@@ -455,29 +455,36 @@ _TEXT_SUFFIXES: tuple[str, ...] = (".pdf", ".txt", ".csv", ".md", ".xml", ".htm"
 _TEXT_SUFFIXES += (".eml", ".rtf", ".docx", ".docm", ".odt", ".xlsx", ".xlsm", ".ods")
 
 
-def _zip_members(data: bytes, *, with_text: bool) -> list[_Attached]:
-    """The files in an attached zip (not an office document's parts), one level deep."""
+def _zip_members(data: bytes, names: tuple[str, ...], *, with_text: bool) -> list[_Attached]:
+    """The files in an attached zip called ``names`` (not an office document's parts), one
+    level deep."""
     if not data.startswith(b"PK\x03\x04") or len(data) > _MAX_EMBEDDED_TEXT_BYTES:
         return []
     members: list[_Attached] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = [info for info in archive.infolist() if not info.is_dir()]
-            if any(info.filename in _OFFICE_TEXT_PARTS for info in infos):
+            office = (*_OFFICE_TEXT_PARTS, "[Content_Types].xml", "mimetype")
+            if any(info.filename in office for info in infos):
                 return []  # an office document, whose text is read whole
-            for number, info in enumerate(infos):
-                names = (info.filename,)
-                if number >= _MAX_ZIP_MEMBERS or info.file_size > _MAX_EMBEDDED_TEXT_BYTES:
-                    members.append(_Attached(names, "", "", read=False))
+            if len(infos) > _MAX_ZIP_MEMBERS:
+                # Said once, not per file: a photo set or a map export holds thousands.
+                zipped = names[0] if names else "zip"
+                rest = f"{zipped} (de {len(infos) - _MAX_ZIP_MEMBERS} bestanden na de eerste "
+                members.append(_Attached((f"{rest}{_MAX_ZIP_MEMBERS})",), "", "", read=False))
+            for info in infos[:_MAX_ZIP_MEMBERS]:
+                if info.file_size > _MAX_EMBEDDED_TEXT_BYTES:
+                    members.append(_Attached((info.filename,), "", "", read=False))
                     continue
                 try:
                     member = archive.read(info)
                 except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
-                    members.append(_Attached(names, "", "", read=False))  # encrypted, damaged
+                    # Encrypted or damaged.
+                    members.append(_Attached((info.filename,), "", "", read=False))
                     continue
                 wanted = with_text and info.filename.lower().endswith(_TEXT_SUFFIXES)
                 text, read = _embedded_text(member) if wanted else ("", True)
-                members.append(_Attached(names, _sha(member), text, read))
+                members.append(_Attached((info.filename,), _sha(member), text, read))
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
         pass  # a damaged zip: its own entry says its text could not be read
     return members

@@ -26,6 +26,7 @@ import unicodedata
 import uuid
 import zipfile
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -84,7 +85,7 @@ from assembler.layout import (
 )
 from assembler.model import Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
-from assembler.source import field_label
+from assembler.source import MAX_BYTES, field_label
 from assembler.terms import (
     MIN_TERM_CHARS_ELSEWHERE,
     Term,
@@ -1014,13 +1015,31 @@ def _public_sources(
     return paths, terms
 
 
+def _scalars(node: yaml.Node | None, key: str) -> list[str]:
+    """The texts of every ``key`` of a mapping node, as typed (a kenmerk is no number, and a
+    key typed twice counts twice)."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [
+        value.value
+        for name, value in node.value
+        if isinstance(name, yaml.ScalarNode)
+        and name.value == key
+        and isinstance(value, yaml.ScalarNode)
+    ]
+
+
 def _unloaded_secrets(
     project: Project, full: Catalog
 ) -> tuple[list[gate.SourceFile], list[Term], list[Problem]]:
     """What the gate must not let through of the dossiers that were not loaded: refused, or
-    in a meeting folder that was (its name, its vergadering.yaml). Read as plain YAML, each
-    one not plainly public counts as confidential; one that cannot be read at all is a
-    problem, since nothing can be ruled out for it."""
+    in a meeting folder that was (its name, its vergadering.yaml).
+
+    Each is read as plain YAML, without resolving anchors or types (its own loader refused
+    it, perhaps for those); one that does not plainly say ``verspreiden: Ja`` (every time it
+    says it) counts as confidential, and one that cannot be read at all is a problem, since
+    nothing can be ruled out for it. Hidden folders are skipped, as ``check`` skips them.
+    """
     loaded = {
         dossier.folder.resolve()
         for meeting in full.everything or full.meetings
@@ -1031,47 +1050,51 @@ def _unloaded_secrets(
     unknown: list[Problem] = []
     for path in sorted(project.dossiers.glob(f"*/*/{DOSSIER_FILE}")):
         folder = path.parent
-        if folder.resolve() in loaded:
+        if folder.resolve() in loaded or any(p.startswith(".") for p in folder.parts[-2:]):
             continue
         label = project.display(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, yaml.YAMLError):
-            data = None
-        if isinstance(data, dict) and str(data.get("verspreiden", "")).strip().lower() == "ja":
+        root: yaml.Node | None = None
+        with suppress(OSError, ValueError, RecursionError, yaml.YAMLError):
+            if path.stat().st_size <= MAX_BYTES:
+                # Composed, not constructed: an alias is a reference, never a copy.
+                root = yaml.compose(path.read_text(encoding="utf-8", errors="replace"))
+        said = _scalars(root, "verspreiden")
+        if said and all(value.strip().lower() == "ja" for value in said):
             continue
-        found: list[Term] = []
-        if isinstance(data, dict):
-            if isinstance(data.get("kenmerk"), str | int | float) and str(data["kenmerk"]):
-                found.append(Term(str(data["kenmerk"]), "het kenmerk", label, always=True))
-            annexes = data.get("bijlagen")
-            entries = (
-                [a for a in annexes if isinstance(a, dict)] if isinstance(annexes, list) else []
-            )
-            titles = [("het onderwerp", data.get("onderwerp"))]
-            titles += [
-                (f"de omschrijving van bijlage {n}", a.get("omschrijving"))
-                for n, a in enumerate(entries, 1)
-            ]
-            for what, text in titles:
-                # Its meeting's date is not known: only a title long enough to be its own.
-                if isinstance(text, str) and len(squash(text)) >= MIN_TERM_CHARS_ELSEWHERE:
-                    found.append(Term(text, what, label))
-            for entry in entries:
-                annex = folder / str(entry.get("bestand", ""))
-                if (
-                    entry.get("bestand")
-                    and annex.is_file()
-                    and annex.resolve().is_relative_to(folder.resolve())
+        found = [
+            Term(text, "het kenmerk", label, always=True) for text in _scalars(root, "kenmerk")
+        ]
+        titles = [("het onderwerp", text) for text in _scalars(root, "onderwerp")]
+        entries: list[yaml.Node] = []
+        if isinstance(root, yaml.MappingNode):
+            for name, value in root.value:
+                if getattr(name, "value", None) == "bijlagen" and isinstance(
+                    value, yaml.SequenceNode
                 ):
-                    files.append(gate.SourceFile(annex, project.display(annex)))
+                    entries += value.value
+        for number, entry in enumerate(entries, start=1):
+            titles += [
+                (f"de omschrijving van bijlage {number}", text)
+                for text in _scalars(entry, "omschrijving")
+            ]
+            for name in _scalars(entry, "bestand"):
+                annex = folder / name
+                with suppress(OSError, ValueError):
+                    if annex.is_file() and annex.resolve().is_relative_to(folder.resolve()):
+                        files.append(gate.SourceFile(annex, project.display(annex)))
+        # Its meeting's date is not known: only a title long enough to be its own.
+        found += [
+            Term(text, what, label)
+            for what, text in titles
+            if len(squash(text)) >= MIN_TERM_CHARS_ELSEWHERE
+        ]
         if not found:
             unknown.append(
                 Problem(
                     label,
                     None,
                     "",
-                    f"{'noemt geen kenmerk of onderwerp' if data else 'kan niet worden gelezen'}"
+                    f"{'noemt geen kenmerk of onderwerp' if root else 'kan niet worden gelezen'}"
                     ", dus kan de export niet nagaan wat de openbare stukken er niet van mogen "
                     "noemen (maak het dossier in orde, of haal de map uit dossiers/)",
                 )

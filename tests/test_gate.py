@@ -1161,3 +1161,54 @@ def test_a_dossier_that_cannot_be_read_stops_every_export(
         "dossier in orde, of haal de map uit dossiers/)"
     ) in result.stderr.splitlines()
     assert not (project.build / ECONOMIE / "export").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["kenmerk as a number", "Ja typed twice", "alias bomb", "hidden"])
+def test_a_dossier_not_loaded_is_read_as_typed(
+    project: Project, run_cli: Callable[..., CliResult], how: str
+) -> None:
+    """Review of the plain reading: a kenmerk read as a number (23.00017) stopped exports for
+    other kenmerken; 'verspreiden: Nee' followed by 'verspreiden: Ja' counted as public; an
+    alias bomb took gigabytes; a hidden folder check skips stopped every export."""
+    secret = project.dossiers / WONEN / "mandaat-woningbouwimpuls" / "dossier.yaml"
+    text = secret.read_text(encoding="utf-8")
+    werklocaties = project.dossiers / ECONOMIE / "werklocaties" / "dossier.yaml"
+    if how == "kenmerk as a number":
+        # Refused for a key typed twice; 23.0001700 is no part of the public 23.0001772.
+        text = text.replace(SECRET_KENMERK, "23.0001700") + "verspreiden: Nee\n"
+    elif how == "Ja typed twice":
+        text += "verspreiden: Ja\n"
+        public = werklocaties.read_text(encoding="utf-8")
+        said = f"toelichting: |\n  Zie ook voorstel {SECRET_KENMERK}.\n\n"
+        werklocaties.write_text(public.replace("toelichting: |\n", said, 1), encoding="utf-8")
+    elif how == "alias bomb":
+        bomb = 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+        for n in range(1, 10):
+            bomb += f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]\n"
+        text = bomb + text.replace("verspreiden: Nee", "verspreiden: *a9")
+    else:
+        hidden = project.dossiers / ".archief" / "oud"
+        hidden.mkdir(parents=True)
+        (hidden / "dossier.yaml").write_text("onderwerp:\n\t- tab\n", encoding="utf-8")
+    secret.write_text(text, encoding="utf-8")
+    result = run_cli("export", f"dossiers/{ECONOMIE}", cwd=project.root)
+    if how == "Ja typed twice":
+        assert result.exit_code == 4, result.stderr
+        assert f"noemt het kenmerk '{SECRET_KENMERK}' van het vertrouwelijke" in result.stderr
+    else:
+        assert result.exit_code == 0, result.stderr
+
+
+def test_a_zip_of_many_files_is_said_once(tmp_path: Path) -> None:
+    """Review: every member past the thousandth was listed, in two lines of 10 kB."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for number in range(1005):
+            archive.writestr(f"foto/IMG_{number:04}.jpg", b"\xff\xd8")
+    content = buffer.getvalue()
+    assert kenmerk_leaks_of_an_attachment(tmp_path, "fotos.zip", content) == [
+        "de tekst van het bijgevoegde bestand 'fotos.zip (de 5 bestanden na de eerste 1000)' "
+        "kon niet gelezen worden, en is dus niet nagezien op kenmerken en titels van "
+        "vertrouwelijke dossiers (kijk dat zelf na)"
+    ]
