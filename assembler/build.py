@@ -72,6 +72,7 @@ from assembler.withdraw import meeting_warning, withdraw_public_outputs
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+    from assembler.annex import AnnexReport
     from assembler.bundle import BundleMeta, MergePart, Merger
     from assembler.convert import ConversionService
     from assembler.model import Organisatie
@@ -712,6 +713,7 @@ class _AnnexPages:
         self._sizes: dict[Path, int] = {}
         self._digests: dict[Path, str] = {}
         self._parts: dict[Path, frozenset[str]] = {}
+        self._reports: Callable[[Path], AnnexReport | None] | None = None
 
     def size(self, path: Path) -> int:
         """The size of the file at ``path``."""
@@ -750,12 +752,13 @@ class _AnnexPages:
                     os.utime(record)
                 return pages
         from assembler.gate import pdf_pages  # with pikepdf: only when a file is new
-        from assembler.intake import kept_report
+        from assembler.intake import kept_reports
 
         # Only a file the annex intake accepted is opened here, outside its limits (a
         # decompression bomb would take the build down); one not checked yet is compared
         # at the build that checks it.
-        report = kept_report(self.project, path)
+        self._reports = self._reports or kept_reports(self.project)
+        report = self._reports(path)
         if report is None or not report.ok:
             self._known[digest] = None
             return None

@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
-from pypdf import PdfReader
 
 from assembler.annex import paperclip_files
 from assembler.errors import ConfidentialityViolation, Problem
@@ -553,6 +552,10 @@ def _extract_text(data: bytes) -> tuple[str, list[str]]:
     chunks: list[str] = []
     unread: list[str] = []
     reached = 0
+    # Here, not at the top: a build imports this module for the page hashes alone, and
+    # pypdf's import costs it 50 ms.
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(io.BytesIO(data))
         for reached, page in enumerate(reader.pages, start=1):

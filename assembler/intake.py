@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -187,10 +187,10 @@ class AnnexIntake:
         return report
 
 
-def kept_report(project: Project, path: Path) -> AnnexReport | None:
-    """What an earlier check of a file with ``path``'s content found, if it is kept."""
-    with AnnexIntake(project, workers=1) as intake:
-        return intake._cached(path, intake._record(path))
+def kept_reports(project: Project) -> Callable[[Path], AnnexReport | None]:
+    """What an earlier check of a file with a path's content found, if it is kept."""
+    intake = AnnexIntake(project, workers=1)  # asked for kept reports only: no thread starts
+    return lambda path: intake._cached(path, intake._record(path))
 
 
 def _pdf_annexes(dossier: DossierInput) -> list[Path]:
