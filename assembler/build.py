@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from assembler import __version__, library_versions
 from assembler.digests import FileDigests
@@ -550,7 +550,8 @@ def confidential_annexes_made_public(
     problems: list[Problem] = []
     if not secret:
         return problems
-    secrets = _SecretAnnexes(secret, _AnnexPages(project, files))
+    pages = _AnnexPages(project, files)
+    secrets = _SecretAnnexes(secret, pages)
 
     def said(at: DossierInput, index: int, text: str) -> None:
         where = ("bijlagen", index, "bestand")
@@ -622,6 +623,7 @@ def confidential_annexes_made_public(
             number,
             f"{_LIKENESS_SAID[likeness]} {places(users)}, {which} {_made_public(likeness, 'daar')}",
         )
+    pages.save()
     return problems
 
 
@@ -692,9 +694,10 @@ def _is_pdf_name(path: Path) -> bool:
     return path.suffix.lower() == ".pdf"
 
 
-PAGES_FOLDER = "paginas"
-"""In ``build/.cache``: the gate's parts of each page of an annex compared with a confidential
-one, named by the file's SHA-256, so a build in which nothing changed reads no annex."""
+PAGES_FILE = "paginas.json"
+"""In ``build/.cache``: the gate's parts of each page of the annexes compared with a
+confidential one, by the file's SHA-256, so a build in which nothing changed reads no annex.
+Written once per build, with the files that build compared (one fsync, not one per file)."""
 # Raised when what gate.pdf_pages makes of a page changes, so the pages kept are made anew
 # (2: pages that show no text count for nothing).
 PAGES_VERSION = 2
@@ -705,10 +708,17 @@ class _AnnexPages:
 
     def __init__(self, project: Project, files: FileDigests) -> None:
         self.project = project
-        self.folder = project.cache / PAGES_FOLDER
+        self.store = project.cache / PAGES_FILE
         self.files = files
+        # A newer pikepdf may decode a stream otherwise, and the gate compares what it makes.
+        self._version = f"{PAGES_VERSION} {library_versions('pikepdf')}"
+        self._kept: dict[str, Any] = {}
+        with suppress(OSError, ValueError, TypeError, KeyError, AttributeError):
+            data = json.loads(self.store.read_text(encoding="utf-8"))
+            if data["version"] == self._version and isinstance(data["pages"], dict):
+                self._kept = data["pages"]
+        self._used: dict[str, Any] = {}  # this build's, as kept: what the store keeps
         self._known: dict[str, tuple[frozenset[str], ...] | None] = {}
-        self._version = ""
         # Each annex is compared with every confidential one: what a file is, once per build.
         self._sizes: dict[Path, int] = {}
         self._digests: dict[Path, str] = {}
@@ -738,18 +748,12 @@ class _AnnexPages:
         digest = self.digest(path)
         if digest in self._known:
             return self._known[digest]
-        # A newer pikepdf may decode a stream otherwise, and the gate compares what it makes.
-        self._version = self._version or f"{PAGES_VERSION} {library_versions('pikepdf')}"
-        record = self.folder / f"{digest}.json"
-        with suppress(OSError, ValueError, TypeError, KeyError):
-            kept = json.loads(record.read_text(encoding="utf-8"))
-            if kept["version"] == self._version:
-                known = kept["pages"]
-                pages = None if known is None else tuple(frozenset(parts) for parts in known)
+        if digest in self._kept:
+            with suppress(TypeError, ValueError):
+                kept = self._kept[digest]
+                pages = None if kept is None else tuple(frozenset(parts) for parts in kept)
                 self._known[digest] = pages
-                # In use: not one of the records a full build prunes after REPORT_KEPT_DAYS.
-                if time.time() - record.stat().st_mtime > 24 * 3600:
-                    os.utime(record)
+                self._used[digest] = kept
                 return pages
         from assembler.gate import pdf_pages  # with pikepdf: only when a file is new
         from assembler.intake import kept_reports
@@ -764,11 +768,16 @@ class _AnnexPages:
             return None
         data = path.read_bytes()
         pages = pdf_pages(data)
+        self._known[digest] = pages
         if hashlib.sha256(data).hexdigest() == digest:  # not changed since it was hashed
-            listed = None if pages is None else [sorted(parts) for parts in pages]
-            write_cache_text(record, json.dumps({"version": self._version, "pages": listed}))
-            self._known[digest] = pages
+            self._used[digest] = None if pages is None else [sorted(parts) for parts in pages]
         return pages
+
+    def save(self) -> None:
+        """Keep the pages of the files this build compared, when they differ from those kept."""
+        if self._used != self._kept:
+            document = {"version": self._version, "pages": self._used}
+            write_cache_text(self.store, json.dumps(document, sort_keys=True))
 
 
 _Likeness = Literal["bestand", "pagina's", "enkele pagina's"]
@@ -2457,8 +2466,7 @@ def _prune_cache(project: Project, catalog: Catalog) -> None:
             if not record.name.startswith("_") and not (meeting.folder / record.stem).is_dir():
                 record.unlink(missing_ok=True)
     oldest = time.time() - REPORT_KEPT_DAYS * 24 * 3600
-    reports = (project.cache / REPORTS_FOLDER).glob("*.json")
-    for report in [*reports, *(project.cache / PAGES_FOLDER).glob("*.json")]:
+    for report in (project.cache / REPORTS_FOLDER).glob("*.json"):
         try:
             if report.stat().st_mtime < oldest:
                 report.unlink()
