@@ -2466,6 +2466,8 @@ def _prune_cache(project: Project, catalog: Catalog) -> None:
             if not record.name.startswith("_") and not (meeting.folder / record.stem).is_dir():
                 record.unlink(missing_ok=True)
     oldest = time.time() - REPORT_KEPT_DAYS * 24 * 3600
+    # Where the pages of compared annexes were kept, a file each, before PAGES_FILE.
+    shutil.rmtree(project.cache / "paginas", ignore_errors=True)
     for report in (project.cache / REPORTS_FOLDER).glob("*.json"):
         try:
             if report.stat().st_mtime < oldest:

@@ -85,7 +85,7 @@ from assembler.layout import (
 )
 from assembler.model import Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
-from assembler.source import MAX_BYTES, field_label
+from assembler.source import MAX_BYTES, compose_leniently, field_label
 from assembler.terms import (
     MIN_TERM_CHARS_ELSEWHERE,
     Term,
@@ -1038,7 +1038,7 @@ def _unloaded_secrets(
     Each is read as plain YAML, without resolving anchors or types (its own loader refused
     it, perhaps for those); one that does not plainly say ``verspreiden: Ja`` (every time it
     says it) counts as confidential, and one that cannot be read at all is a problem, since
-    nothing can be ruled out for it. Hidden folders are skipped, as ``check`` skips them.
+    nothing can be ruled out for it, but in a hidden folder, which ``check`` does not read.
     """
     loaded = {
         dossier.folder.resolve()
@@ -1050,14 +1050,15 @@ def _unloaded_secrets(
     unknown: list[Problem] = []
     for path in sorted(project.dossiers.glob(f"*/*/{DOSSIER_FILE}")):
         folder = path.parent
-        if folder.resolve() in loaded or any(p.startswith(".") for p in folder.parts[-2:]):
+        if folder.resolve() in loaded:
             continue
+        # A hidden folder (an archive, a sync tool's) is guarded but never stops the export.
+        hidden = any(part.startswith(".") for part in folder.parts[-2:])
         label = project.display(path)
         root: yaml.Node | None = None
-        with suppress(OSError, ValueError, RecursionError, yaml.YAMLError):
+        with suppress(OSError):
             if path.stat().st_size <= MAX_BYTES:
-                # Composed, not constructed: an alias is a reference, never a copy.
-                root = yaml.compose(path.read_text(encoding="utf-8", errors="replace"))
+                root = compose_leniently(path.read_bytes())
         said = _scalars(root, "verspreiden")
         if said and all(value.strip().lower() == "ja" for value in said):
             continue
@@ -1088,7 +1089,7 @@ def _unloaded_secrets(
             for what, text in titles
             if len(squash(text)) >= MIN_TERM_CHARS_ELSEWHERE
         ]
-        if not found:
+        if not found and not hidden:
             unknown.append(
                 Problem(
                     label,

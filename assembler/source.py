@@ -141,6 +141,17 @@ def load_yaml(path: Path, display: str | None = None, text_keys: Collection[str]
     return parse_yaml(raw, path, shown, text_keys)
 
 
+def compose_leniently(raw: bytes) -> yaml.Node | None:
+    """The node tree of a YAML file as :func:`parse_yaml` reads it, without its refusals
+    (anchors stay references, nothing is constructed); None when it cannot be read."""
+    text = raw.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
+    return node
+
+
 def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] = ()) -> Source:
     """Parse the bytes of a YAML file; see :func:`load_yaml`."""
     try:

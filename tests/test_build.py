@@ -1853,6 +1853,9 @@ def test_a_full_build_removes_records_nothing_reads_again(
     recent.write_text("{}\n", encoding="utf-8")
     ninety_one_days = time.time() - 91 * 24 * 3600
     os.utime(old, (ninety_one_days, ninety_one_days))
+    # Page records as an earlier version kept them, a file each: no build reads them now.
+    (cache / "paginas").mkdir()
+    (cache / "paginas" / ("0" * 64 + ".json")).write_text("{}\n", encoding="utf-8")
     meeting = small_project / "dossiers" / ECONOMIE
     assert run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}", cwd=small_project).exit_code == 0
     assert old.is_file()  # a partial build leaves the cache as it is
@@ -1862,6 +1865,7 @@ def test_a_full_build_removes_records_nothing_reads_again(
     assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
     assert not record.exists()
     assert not old.exists() and recent.is_file()
+    assert not (cache / "paginas").exists()
     assert (cache / ECONOMIE / "_vergadering.json").is_file()
 
 

@@ -1164,7 +1164,17 @@ def test_a_dossier_that_cannot_be_read_stops_every_export(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how", ["kenmerk as a number", "Ja typed twice", "alias bomb", "hidden"])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "kenmerk as a number",
+        "Ja typed twice",
+        "alias bomb",
+        "hidden",
+        "hidden and confidential",
+        "tab after a key",
+    ],
+)
 def test_a_dossier_not_loaded_is_read_as_typed(
     project: Project, run_cli: Callable[..., CliResult], how: str
 ) -> None:
@@ -1187,15 +1197,34 @@ def test_a_dossier_not_loaded_is_read_as_typed(
         for n in range(1, 10):
             bomb += f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]\n"
         text = bomb + text.replace("verspreiden: Nee", "verspreiden: *a9")
+    elif how == "tab after a key":
+        # Read as its own loader reads it (libyaml takes a tab there); refused for its
+        # meeting's date, it is public all the same and stops nothing.
+        meeting = project.dossiers / WONEN / "vergadering.yaml"
+        dates = meeting.read_text(encoding="utf-8").replace(
+            "datum: 2023-06-23", "datum: 2023-06-31"
+        )
+        meeting.write_text(dates, encoding="utf-8")
+        public = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+        tabbed = public.read_text(encoding="utf-8").replace("onderwerp: ", "onderwerp:\t", 1)
+        public.write_text(tabbed, encoding="utf-8")
     else:
         hidden = project.dossiers / ".archief" / "oud"
         hidden.mkdir(parents=True)
-        (hidden / "dossier.yaml").write_text("onderwerp:\n\t- tab\n", encoding="utf-8")
+        if how == "hidden":
+            (hidden / "dossier.yaml").write_text("onderwerp:\n\t- tab\n", encoding="utf-8")
+        else:  # parked there, still confidential: its kenmerk is not to be published
+            parked = text.replace(SECRET_KENMERK, "99.0007001")
+            (hidden / "dossier.yaml").write_text(parked, encoding="utf-8")
+            public = werklocaties.read_text(encoding="utf-8")
+            said = "toelichting: |\n  Zie ook voorstel 99.0007001.\n\n"
+            werklocaties.write_text(public.replace("toelichting: |\n", said, 1), "utf-8")
     secret.write_text(text, encoding="utf-8")
     result = run_cli("export", f"dossiers/{ECONOMIE}", cwd=project.root)
-    if how == "Ja typed twice":
+    if how in ("Ja typed twice", "hidden and confidential"):
         assert result.exit_code == 4, result.stderr
-        assert f"noemt het kenmerk '{SECRET_KENMERK}' van het vertrouwelijke" in result.stderr
+        kenmerk = SECRET_KENMERK if how == "Ja typed twice" else "99.0007001"
+        assert f"noemt het kenmerk '{kenmerk}' van het vertrouwelijke" in result.stderr
     else:
         assert result.exit_code == 0, result.stderr
 
