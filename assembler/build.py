@@ -720,16 +720,9 @@ class _AnnexPages:
         self._used: dict[str, Any] = {}  # this build's, as kept: what the store keeps
         self._known: dict[str, tuple[frozenset[str], ...] | None] = {}
         # Each annex is compared with every confidential one: what a file is, once per build.
-        self._sizes: dict[Path, int] = {}
         self._digests: dict[Path, str] = {}
         self._parts: dict[Path, frozenset[str]] = {}
         self._reports: Callable[[Path], AnnexReport | None] | None = None
-
-    def size(self, path: Path) -> int:
-        """The size of the file at ``path``."""
-        if path not in self._sizes:
-            self._sizes[path] = path.stat().st_size
-        return self._sizes[path]
 
     def digest(self, path: Path) -> str:
         """The SHA-256 of the file at ``path``."""
