@@ -88,8 +88,9 @@ if TYPE_CHECKING:
 # 10: annexes' links and actions to other files or computers left out of the bundles, and a
 # Markdown link to anything but a web or e-mail address shown as text; 11: annexes' web
 # addresses with spaces or <…> around them, www. addresses and tel: numbers kept as links, and
-# a Markdown link to a www. address made a link).
-CACHE_VERSION = 11
+# a Markdown link to a www. address made a link; 12: a dossier's document and the meeting's
+# agendas keyed apart from the annexes, and kept when only those change).
+CACHE_VERSION = 12
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
 # 3: errors kept too (they refuse what the template made), comments only warned about.
@@ -241,7 +242,12 @@ class _Plan:
     item: AgendaItem
     dossier: DossierInput
     output_dir: Path
+    # Everything the dossier's outputs are made from.
     key: str
+    # What its Word document and that document's PDF are made from: the key without the
+    # annexes, which reach only the bundle. A replaced annex makes a new bundle of the kept
+    # document (see _reusable).
+    document_key: str
 
     @property
     def label(self) -> str:
@@ -373,13 +379,14 @@ def _template_problems(
     ]
 
 
-def _dossier_key(
+def _dossier_keys(
     project: Project,
     settings: str,
     dossier: DossierInput,
     overleg: str,
     files: FileDigests,
-) -> str:
+) -> tuple[str, str]:
+    """The dossier's key and its document's key (see _Plan)."""
     digest = hashlib.sha256(settings.encode())
     # Not the output folder's name: its agenda number reaches no output of the dossier, and a
     # dossier renumbered by a postponed or withdrawn item is moved, not made again.
@@ -392,11 +399,14 @@ def _dossier_key(
     template = project.template_for(dossier.document.kind)
     if template.is_file():
         digest.update(files.sha256(template).encode())
+    # The document names its annexes by their descriptions, which are in the text above;
+    # their files reach only the bundle.
+    document_key = digest.hexdigest()
     for index in range(len(dossier.document.annexes)):
         path = dossier.annex_path(index)
         digest.update(f"\nbijlage {index}\n".encode())
         digest.update(files.sha256(path).encode())
-    return digest.hexdigest()
+    return digest.hexdigest(), document_key
 
 
 def _renumber(project: Project, plan: _Plan) -> None:
@@ -446,11 +456,37 @@ def _cached(project: Project, plan: _Plan) -> tuple[list[Path], list[Problem]] |
     return (outputs, warnings) if outputs and all(p.is_file() for p in outputs) else None
 
 
+def _reusable(project: Project, plan: _Plan, options: BuildOptions) -> Path | None:
+    """The folder of the dossier's kept outputs, when its document (Word, and PDF if made)
+    there was made from what it is made of now: only its annexes changed."""
+    path = dossier_record(project, plan.meeting.name, plan.dossier.name)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record.get("document") != plan.document_key:
+            return None
+        folder = plan.output_dir.parent / str(record["dir"])
+        if folder.name != record["dir"] or not OUTPUT_DIR_PATTERN.match(folder.name):
+            return None
+        if folder.is_symlink() or not folder.is_dir():
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # a missing or damaged cache only means: make the document again
+    names = _document_files(plan, options)
+    return folder if all((folder / name).is_file() for name in names) else None
+
+
+def _document_files(plan: _Plan, options: BuildOptions) -> list[str]:
+    """The names of the dossier's own document among its outputs: its Word file and PDF."""
+    kind = plan.dossier.document.kind
+    return [f"{kind}.docx", f"{kind}.pdf"] if options.pdf else [f"{kind}.docx"]
+
+
 def _remember(
     project: Project, plan: _Plan, outputs: Sequence[Path], warnings: Sequence[Problem]
 ) -> None:
     record = {
         "key": plan.key,
+        "document": plan.document_key,
         "dir": plan.output_dir.name,
         "outputs": [p.name for p in outputs],
         "openbaar": plan.dossier.document.is_public,  # see withdraw.py
@@ -799,8 +835,11 @@ _MEETING_OUTPUTS_ARE = {True: "agenda en vergaderbundel zijn", False: "de agenda
 class _MeetingPlan:
     meeting: MeetingInput
     folder: Path
+    # Everything the agendas and meeting bundles are made from.
     key: str
     items: tuple[_Plan, ...]
+    # What the agendas are made from: the key without the items' annexes (see _Plan).
+    agenda_key: str
 
     @property
     def name(self) -> str:
@@ -822,6 +861,11 @@ class _Work:
     warnings: dict[Path, list[Problem]] = field(default_factory=dict)
     # The meetings whose agendas and bundles this run put in place.
     installed_meetings: set[str] = field(default_factory=set)
+    # Dossiers whose kept document is used again, as only their annexes changed: the folder
+    # it is kept in, by dossier folder (see _reusable).
+    reused: dict[Path, Path] = field(default_factory=dict)
+    # Meetings whose kept agendas are used again, as only their items' annexes changed.
+    kept_agendas: set[str] = field(default_factory=set)
 
 
 def build_project(
@@ -906,6 +950,9 @@ def _build(
             cached = None if options.force else _cached(project, plan)
             if cached is None:
                 work.dossiers.append(plan)
+                kept = None if options.force else _reusable(project, plan, options)
+                if kept is not None:
+                    work.reused[plan.dossier.folder] = kept
             else:
                 outputs, warnings = cached
                 report.problems.extend(warnings)
@@ -915,6 +962,8 @@ def _build(
         for meeting_plan in meeting_plans:
             if options.force or not _meeting_cached(project, meeting_plan, options):
                 work.meetings.append(meeting_plan)
+                if not options.force and _agendas_reusable(project, meeting_plan, options):
+                    work.kept_agendas.add(meeting_plan.name)
         # A new annex's pages are compared once the annex intake accepted it: in the run,
         # while LibreOffice converts, or after it.
         compared: list[Problem] | None = None
@@ -1028,8 +1077,8 @@ def _plan(project: Project, catalog: Catalog, settings: str, files: FileDigests)
             if item.dossier is None:
                 continue
             output_dir = project.build / meeting.name / output_folder_name(item, item.dossier)
-            key = _dossier_key(project, settings, item.dossier, meeting.meeting.meeting, files)
-            plans.append(_Plan(meeting, item, item.dossier, output_dir, key))
+            keys = _dossier_keys(project, settings, item.dossier, meeting.meeting.meeting, files)
+            plans.append(_Plan(meeting, item, item.dossier, output_dir, *keys))
     return plans
 
 
@@ -1135,10 +1184,12 @@ def _meeting_plans(
         if agenda_template.is_file():
             digest.update(files.sha256(agenda_template).encode())
         for plan in items:
+            digest.update(f"{plan.output_dir.name} {plan.document_key}\n".encode())
+        agenda_key = digest.hexdigest()
+        for plan in items:
             digest.update(f"{plan.output_dir.name} {plan.key}\n".encode())
-        result.append(
-            _MeetingPlan(meeting, project.build / meeting.name, digest.hexdigest(), items)
-        )
+        folder = project.build / meeting.name
+        result.append(_MeetingPlan(meeting, folder, digest.hexdigest(), items, agenda_key))
     return result
 
 
@@ -1268,6 +1319,21 @@ def _meeting_cached(project: Project, plan: _MeetingPlan, options: BuildOptions)
     return all((plan.folder / name).is_file() for name in _meeting_outputs(options))
 
 
+def _agenda_files(options: BuildOptions) -> list[str]:
+    return [name for name in _meeting_outputs(options) if name.startswith(PUBLIC_AGENDA)]
+
+
+def _agendas_reusable(project: Project, plan: _MeetingPlan, options: BuildOptions) -> bool:
+    """Whether the meeting's kept agendas were made from what they are made of now."""
+    try:
+        record = json.loads(meeting_record(project, plan.name).read_text(encoding="utf-8"))
+        if record.get("agendas") != plan.agenda_key:
+            return False
+    except (OSError, ValueError, AttributeError):
+        return False
+    return all((plan.folder / name).is_file() for name in _agenda_files(options))
+
+
 def _result(plan: _Plan, status: Status, outputs: Sequence[Path]) -> DossierResult:
     return DossierResult(
         plan.meeting.name,
@@ -1332,6 +1398,25 @@ def _move(source: Path, target: Path) -> None:
 
 def _discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _keep_files(folder: Path, staging: Path, names: Sequence[str]) -> bool:
+    """Put kept outputs of ``folder`` in a new ``staging`` folder, as if made again; False
+    when one cannot be read (the caller makes them again)."""
+    _discard(staging)
+    try:
+        staging.mkdir(parents=True)
+        for name in names:
+            # A link costs nothing; the installed file is replaced by a rename, never
+            # written into, so the two names never see a change. A copy where links fail.
+            try:
+                os.link(folder / name, staging / name)
+            except OSError:
+                shutil.copyfile(folder / name, staging / name)
+    except OSError:
+        _discard(staging)
+        return False
+    return True
 
 
 def _run(
@@ -1418,11 +1503,32 @@ def _run(
             # rendering never waits for the intake's first answers. Unchanged dossiers are not
             # checked again: their annexes were accepted before.
             intake.start([plan.dossier for plan in work.dossiers])
+            kept_agendas = [
+                meeting
+                for meeting in work.meetings
+                if meeting.name in work.kept_agendas
+                and _keep_files(
+                    meeting.folder,
+                    _staging(meeting.folder / _MEETING_STAGING),
+                    _agenda_files(options),
+                )
+            ]
             agendas = _render_agendas(
-                project, catalog, work.meetings, report, options.source_date_epoch
+                project,
+                catalog,
+                [meeting for meeting in work.meetings if meeting not in kept_agendas],
+                report,
+                options.source_date_epoch,
             )
             if conversions is not None:
+                # Counted as kept, but gone since: made again after all.
+                conversions.expect_more(2 * (len(work.kept_agendas) - len(kept_agendas)))
                 conversions.add_agendas(agendas)
+                for meeting in kept_agendas:
+                    staging = _staging(meeting.folder / _MEETING_STAGING)
+                    for name in _agenda_files(options):
+                        if name.endswith(".pdf"):
+                            merges.agenda_converted(staging / name)
             # Rendered, in dossier order, until the intake has judged their annexes.
             judging: deque[tuple[_Plan, Path | AssemblerError]] = deque()
 
@@ -1458,7 +1564,9 @@ def _run(
                         work.rendered[plan.dossier.folder] = outcome
                         notify("dossier", plan.label)
                         if conversions is not None:
-                            conversions.add_dossier(plan, outcome)
+                            conversions.add_dossier(
+                                plan, outcome, convert=plan.dossier.folder not in work.reused
+                            )
                     elif isinstance(outcome, EnvironmentProblem):
                         raise outcome  # the machine, not the template: the build stops
                     else:
@@ -1471,6 +1579,14 @@ def _run(
                     conversions.service.poll()
 
             for plan in work.dossiers:
+                kept = work.reused.get(plan.dossier.folder)
+                if kept is not None and renderer.reuse(plan, kept, _document_files(plan, options)):
+                    take(renderer.results(wait=False), wait=False)
+                    continue
+                if kept is not None:
+                    del work.reused[plan.dossier.folder]  # gone since the plan: made again
+                    if conversions is not None:
+                        conversions.expect_more(1)
                 renderer.submit(project, catalog, plan, options.source_date_epoch)
                 take(renderer.results(wait=False), wait=False)
             take(renderer.results(wait=True), wait=True)
@@ -1555,6 +1671,15 @@ class _Renderer:
         except AssemblerError as error:
             self.jobs.append((plan, error))
 
+    def reuse(self, plan: _Plan, folder: Path, names: Sequence[str]) -> bool:
+        """Take ``plan``'s kept document from ``folder`` instead of rendering it; False when
+        it cannot be taken (gone since the plan)."""
+        staging = _staging(plan.output_dir)
+        if not _keep_files(folder, staging, names):
+            return False
+        self.jobs.append((plan, staging / f"{plan.dossier.document.kind}.docx"))
+        return True
+
     def results(self, *, wait: bool) -> Iterator[tuple[_Plan, Path | AssemblerError]]:
         """Rendered plans in submission order, each once: all of them, or those done so far."""
         while self.jobs:
@@ -1627,6 +1752,7 @@ def _install_dossier(project: Project, plan: _Plan, warnings: Sequence[Problem])
     """Move a dossier's outputs from staging into place and record them in the cache."""
     staging = _staging(plan.output_dir)
     names = sorted(path.name for path in staging.iterdir())
+    record = dossier_record(project, plan.meeting.name, plan.dossier.name)
     if plan.dossier.document.is_public and not dossier_outputs_public(
         project, plan.meeting.name, plan.dossier.name
     ):
@@ -1634,9 +1760,12 @@ def _install_dossier(project: Project, plan: _Plan, warnings: Sequence[Problem])
         # build stopped in between never leaves public outputs recorded as confidential
         # (and kept when the dossier goes back to Nee; see withdraw.py).
         write_text_atomic(
-            dossier_record(project, plan.meeting.name, plan.dossier.name),
-            json.dumps({"openbaar": True, "dir": plan.output_dir.name}) + "\n",
+            record, json.dumps({"openbaar": True, "dir": plan.output_dir.name}) + "\n"
         )
+    elif record.is_file():
+        # Nor with the keys of the outputs being replaced: stopped in between, the folder
+        # holds some of each, and none of them may be taken for the other (_cached, _reusable).
+        _forget(project, plan)
     outputs = _install(staging, plan.output_dir, names)
     _remember(project, plan, outputs, warnings)
     return outputs
@@ -1792,10 +1921,11 @@ def _meeting_bundles(
             merge_documents(parts, meta, staging / name)
     # Which items its public agenda and bundle show in full (see withdraw.py):
     # recorded before they are installed too, with those shown so far, for the same reason
-    # as a dossier's (see _install_dossier).
+    # as a dossier's (see _install_dossier). Without its keys while the files move: stopped
+    # in between, the next build makes the meeting's outputs again, whatever it is given.
     public = [p.dossier.name for p in plan.items if p.dossier.document.is_public]
     shown = meeting_shown_in_full(project, plan.name)
-    if shown is not None and not shown.issuperset(public):
+    if shown is not None:
         write_text_atomic(
             meeting_record(project, plan.name),
             json.dumps({"openbaar": sorted(shown.union(public))}) + "\n",
@@ -1815,7 +1945,10 @@ def _meeting_bundles(
     items = {p.output_dir.name: p.key for p in plan.items}
     write_text_atomic(
         meeting_record(project, plan.name),
-        json.dumps({"key": plan.key, "openbaar": public, "punten": items}) + "\n",
+        json.dumps(
+            {"key": plan.key, "agendas": plan.agenda_key, "openbaar": public, "punten": items}
+        )
+        + "\n",
     )
     work.installed_meetings.add(plan.name)
 
@@ -1979,9 +2112,12 @@ class _Conversions:
         self.ours: set[Path] = set()
         self.waiting: dict[Path, set[Path]] = {}
         self.plan_of_target: dict[Path, _Plan] = {}
-        expected = 2 * len(work.meetings)
+        # Kept documents and agendas are not converted again (see _reusable).
+        expected = 2 * len([m for m in work.meetings if m.name not in work.kept_agendas])
         for plan in work.dossiers:
-            expected += 1 + len(_office_annexes(plan.dossier))
+            made = plan.dossier.folder not in work.reused
+            expected += made + len(_office_annexes(plan.dossier))
+        self.expected = expected
         notify("conversies-totaal", str(expected))
         if service is None:
             service = _conversion_service(project, options, expected=expected)
@@ -2005,18 +2141,30 @@ class _Conversions:
             self.agenda_pdfs.add(pdf)
             self.service.submit(ConversionJob(docx, pdf))
 
-    def add_dossier(self, plan: _Plan, docx: Path) -> None:
-        """Convert a dossier's rendered document and its office annexes."""
+    def expect_more(self, count: int) -> None:
+        """Documents counted as kept turned out to need converting after all."""
+        if count:
+            self.expected += count
+            self.notify("conversies-totaal", str(self.expected))
+            self.service.expect(self.expected)
+
+    def add_dossier(self, plan: _Plan, docx: Path, *, convert: bool = True) -> None:
+        """Convert a dossier's rendered document (unless kept) and its office annexes."""
         from assembler.convert import ConversionJob
 
-        jobs = [ConversionJob(docx, docx.with_suffix(".pdf"))]
-        self.ours.add(docx)
-        self.owner[docx] = plan
+        jobs = []
+        if convert:
+            jobs.append(ConversionJob(docx, docx.with_suffix(".pdf")))
+            self.ours.add(docx)
+            self.owner[docx] = plan
         for index in _office_annexes(plan.dossier):
             source = plan.dossier.annex_path(index)
             jobs.append(ConversionJob(source, annex_pdf(docx.parent, plan.dossier, index)))
             self.owner[source] = plan
         self.waiting[plan.dossier.folder] = {job.target for job in jobs}
+        if not jobs:  # a kept document, and no office annexes: on to its bundle
+            self.on_dossier_done(plan)
+            return
         for job in jobs:
             self.plan_of_target[job.target] = plan
         for job in jobs:

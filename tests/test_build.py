@@ -26,6 +26,9 @@ RunCli = Callable[..., CliResult]
 pytestmark = pytest.mark.slow
 
 ITEM = f"build/{ECONOMIE}/02-23.0001772-werklocaties"
+SEED_ANNEX = (
+    f"dossiers/{ECONOMIE}/werklocaties/bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
+)
 
 
 @pytest.fixture
@@ -219,6 +222,135 @@ def test_unchanged_dossier_is_skipped_and_changes_rebuild(
             )
             rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
         assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr, path
+
+
+def _converted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the documents the build hands to LibreOffice, from now on."""
+    from assembler.convert import ConversionService
+
+    names: list[str] = []
+    submit = ConversionService.submit
+
+    def recording(self: ConversionService, job: Any) -> None:
+        names.append(job.source.name)
+        submit(self, job)
+
+    monkeypatch.setattr(ConversionService, "submit", recording)
+    return names
+
+
+def test_a_replaced_annex_makes_new_bundles_around_the_kept_voorstel_and_agendas(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    meeting = small_project / "build" / ECONOMIE
+    kept = [small_project / ITEM / "voorstel.pdf", small_project / ITEM / "voorstel.docx"]
+    kept += [
+        meeting / f"{name}.{suffix}"
+        for name in ("agenda", "agenda-niet-openbaar")
+        for suffix in ("pdf", "docx")
+    ]
+    before = {path: (path.stat().st_ino, path.read_bytes()) for path in kept}
+    with pikepdf.open(meeting / "vergaderbundel.pdf") as pdf:
+        pages_before = len(pdf.pages)
+    annex = small_project / SEED_ANNEX
+    with pikepdf.open(annex) as pdf:
+        replaced_pages = len(pdf.pages)
+    shutil.copyfile(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", annex)
+    converted = _converted(monkeypatch)
+
+    rebuilt = run_cli("build", cwd=small_project)
+
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt" in rebuilt.stderr
+    assert converted == []  # LibreOffice made nothing: the documents did not change
+    for path, (inode, data) in before.items():
+        assert (path.stat().st_ino, path.read_bytes()) == (inode, data), path
+    # The bundles hold the new annex, stamped, in place of the old one.
+    bundle = small_project / ITEM / "bundel.pdf"
+    text = pdftext(bundle)
+    assert "Hello, here is some text without a meaning" in text
+    assert "Bijlage 1 bij 23.0001772" in text
+    with pikepdf.open(meeting / "vergaderbundel.pdf") as pdf:
+        assert len(pdf.pages) == pages_before - replaced_pages + 4
+    assert "Hello, here is some text without a meaning" in pdftext(meeting / "vergaderbundel.pdf")
+
+    # A change to the dossier's text makes its document and the agendas again.
+    dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace(
+            "onderwerp: Aanpak", "onderwerp: Herziene aanpak", 1
+        ),
+        encoding="utf-8",
+    )
+    again = run_cli("build", cwd=small_project)
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt" in again.stderr, again.stderr
+    assert sorted(converted) == ["agenda-niet-openbaar.docx", "agenda.docx", "voorstel.docx"]
+    assert "Herziene aanpak" in pdftext(small_project / ITEM / "voorstel.pdf")
+    assert "Herziene aanpak" in pdftext(meeting / "agenda.pdf")
+
+
+def test_a_kept_voorstel_gone_before_the_build_is_made_again(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assembler import build
+
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    annex = small_project / SEED_ANNEX
+    shutil.copyfile(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", annex)
+    converted = _converted(monkeypatch)
+    # Gone after the build planned to keep them (a clerk's tidy-up at the wrong moment).
+    monkeypatch.setattr(build, "_keep_files", lambda *_args: False)
+
+    rebuilt = run_cli("build", cwd=small_project)
+
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt" in rebuilt.stderr
+    assert sorted(converted) == ["agenda-niet-openbaar.docx", "agenda.docx", "voorstel.docx"]
+    assert "Hello, here is some text without a meaning" in pdftext(
+        small_project / ITEM / "bundel.pdf"
+    )
+    assert "23.0001772" in pdftext(small_project / ITEM / "voorstel.pdf")
+
+
+def test_outputs_being_replaced_are_recorded_without_keys(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped while the files move, the folder holds some of each version: the record may
+    not name either, or a build of the old inputs would keep the new files (and back)."""
+    from assembler import build
+    from assembler.layout import dossier_record, meeting_record
+    from assembler.project import Project
+
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    project = Project(small_project)
+    records = {
+        "voorstel.pdf": dossier_record(project, ECONOMIE, "werklocaties"),
+        "agenda.pdf": meeting_record(project, ECONOMIE),
+    }
+    seen: dict[str, dict[str, Any]] = {}
+    move = build._move
+
+    def watching(source: Path, target: Path) -> None:
+        if target.name in records and target.name not in seen:
+            seen[target.name] = json.loads(records[target.name].read_text(encoding="utf-8"))
+        move(source, target)
+
+    monkeypatch.setattr(build, "_move", watching)
+    dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace(
+            "onderwerp: Aanpak", "onderwerp: Herziene aanpak", 1
+        ),
+        encoding="utf-8",
+    )
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    assert set(seen) == set(records)
+    for name, record in seen.items():
+        assert not {"key", "document", "agendas"} & set(record), (name, record)
+        assert "openbaar" in record, name  # the withdrawals still read it
+    for record in records.values():
+        assert {"key", "openbaar"} <= set(json.loads(record.read_text(encoding="utf-8")))
 
 
 def test_a_renamed_overleg_rebuilds_the_bundles_that_name_it(
