@@ -846,8 +846,8 @@ def _with_bar(options: Any, run: Callable[[Callable[[str, str], None]], R]) -> R
         transient=True,
     ) as bar:
         dossiers = bar.add_task("Dossiers", total=None)
-        # Shown once there is something to convert (a Word-only build converts nothing): no
-        # bar that stays at 0.
+        # Shown once there is something to convert (a Word-only build converts nothing, nor
+        # one that only replaced annexes): no bar that stays at 0.
         conversions = bar.add_task("PDF's", total=None, visible=False)
         # Shown once the meeting bundles are being written, if any are: the other bars stand
         # still then.
@@ -859,7 +859,7 @@ def _with_bar(options: Any, run: Callable[[Callable[[str, str], None]], R]) -> R
             if event == "dossiers-totaal":
                 bar.update(dossiers, total=int(label))
             elif event == "conversies-totaal":
-                bar.update(conversions, total=int(label), visible=bool(options.pdf))
+                bar.update(conversions, total=int(label), visible=options.pdf and label != "0")
             elif event in ("klaar", "ongewijzigd"):
                 bar.advance(dossiers)
             elif event == "conversie":

@@ -1126,12 +1126,12 @@ def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
 
 
 def _on_a_terminal(project: Path, *args: str) -> str:
-    """What ``assembler build --force ARGS`` shows on a real pseudo-terminal, without its
+    """What ``assembler build ARGS`` shows on a real pseudo-terminal, without its
     escape codes: what a clerk sees, not what a pipe gets."""
     import sys
 
     leader, follower = os.openpty()
-    command = [str(Path(sys.executable).parent / "assembler"), "build", "--force", *args]
+    command = [str(Path(sys.executable).parent / "assembler"), "build", *args]
     process = subprocess.Popen(
         command,
         cwd=project,
@@ -1157,7 +1157,7 @@ def _on_a_terminal(project: Path, *args: str) -> str:
 
 @pytest.mark.parametrize("pdf", [True, False], ids=["met-pdf", "geen-pdf"])
 def test_a_terminal_gets_progress_bars_and_a_summary_table(small_project: Path, pdf: bool) -> None:
-    shown = _on_a_terminal(small_project, *([] if pdf else ["--geen-pdf"]))
+    shown = _on_a_terminal(small_project, "--force", *([] if pdf else ["--geen-pdf"]))
     # Counted against their total once it is known.
     assert "Dossiers" in shown and "1 van 1" in shown
     # Conversions get a bar of their own, unless there are none to make; so does the writing
@@ -1191,9 +1191,24 @@ def test_a_meeting_refused_for_its_vergadering_yaml_is_named_below_the_counts(
 
 def test_a_dossier_only_build_shows_no_bar_for_the_meeting_bundles(small_project: Path) -> None:
     """It writes none: a bar at "0 van 0" flashed by."""
-    shown = _on_a_terminal(small_project, f"dossiers/{ECONOMIE}/werklocaties")
+    shown = _on_a_terminal(small_project, "--force", f"dossiers/{ECONOMIE}/werklocaties")
     assert "PDF's" in shown
     assert "Vergaderbundels" not in shown
+    assert "0 van 0" not in shown
+
+
+def test_a_build_that_only_replaced_an_annex_shows_no_bar_for_pdfs(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """It converts none: the kept voorstel and agendas are bundled anew."""
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    shutil.copyfile(
+        CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", small_project / SEED_ANNEX
+    )
+    shown = _on_a_terminal(small_project)
+    assert "Dossiers" in shown and "1 van 1" in shown
+    assert "PDF's" not in shown
+    assert "Vergaderbundels" in shown
     assert "0 van 0" not in shown
 
 
