@@ -15,10 +15,11 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -449,11 +450,64 @@ def _cached(project: Project, plan: _Plan) -> tuple[list[Path], list[Problem]] |
         record = json.loads(path.read_text(encoding="utf-8"))
         if record.get("key") != plan.key or record.get("dir") != plan.output_dir.name:
             return None
-        outputs = [plan.output_dir / name for name in record["outputs"]]
+        names = [str(name) for name in record["outputs"]]
         warnings = [Problem.from_json(item) for item in record["meldingen"]]
+        if not names or _altered(plan.output_dir, names, record["stamps"]):
+            return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # a missing or damaged cache only means: build again
-    return (outputs, warnings) if outputs and all(p.is_file() for p in outputs) else None
+    return [plan.output_dir / name for name in names], warnings
+
+
+def _stamps(folder: Path, names: Iterable[str]) -> dict[str, list[int]]:
+    """Each output's size and modification time as installed, so that a change shows."""
+    stamps = {}
+    for name in names:
+        info = (folder / name).stat()
+        stamps[name] = [info.st_size, info.st_mtime_ns]
+    return stamps
+
+
+def _altered(folder: Path, names: Iterable[str], stamps: Any) -> list[str]:
+    """The outputs among ``names`` not in ``folder`` as they were installed (see _stamps).
+
+    A clerk who opened a Word file in build/ and saved a correction there would otherwise
+    keep it, not matching its PDF, until the dossier changed, and then lose it unannounced.
+    """
+    if not isinstance(stamps, dict):
+        return list(names)
+    altered = []
+    for name in names:
+        try:
+            info = (folder / name).stat()
+        except OSError:
+            altered.append(name)
+            continue
+        if not stat.S_ISREG(info.st_mode) or stamps.get(name) != [info.st_size, info.st_mtime_ns]:
+            altered.append(name)
+    return altered
+
+
+def _edited(project: Project, record: Path, folder: Path) -> list[Problem]:
+    """A warning for each output in ``folder`` changed since ``record`` installed it (not
+    removed): it is about to be made anew."""
+    try:
+        stamps = json.loads(record.read_text(encoding="utf-8"))["stamps"]
+        names = [str(name) for name in stamps]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+    return [
+        Problem(
+            project.display(folder / name),
+            None,
+            "",
+            "is veranderd na de vorige build en wordt opnieuw gemaakt (verbeter de tekst in "
+            "de dossiermap: wat in build/ staat, wordt bij elke build opnieuw gemaakt)",
+            "waarschuwing",
+        )
+        for name in _altered(folder, names, stamps)
+        if (folder / name).is_file()
+    ]
 
 
 def _reusable(project: Project, plan: _Plan, options: BuildOptions) -> Path | None:
@@ -469,10 +523,12 @@ def _reusable(project: Project, plan: _Plan, options: BuildOptions) -> Path | No
             return None
         if folder.is_symlink() or not folder.is_dir():
             return None
+        # A missing or damaged cache only means: make the document again.
+        if _altered(folder, _document_files(plan, options), record["stamps"]):
+            return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # a missing or damaged cache only means: make the document again
-    names = _document_files(plan, options)
-    return folder if all((folder / name).is_file() for name in names) else None
+        return None
+    return folder
 
 
 def _document_files(plan: _Plan, options: BuildOptions) -> list[str]:
@@ -489,6 +545,7 @@ def _remember(
         "document": plan.document_key,
         "dir": plan.output_dir.name,
         "outputs": [p.name for p in outputs],
+        "stamps": _stamps(plan.output_dir, [p.name for p in outputs]),
         "openbaar": plan.dossier.document.is_public,  # see withdraw.py
         "meldingen": [problem.as_json() for problem in warnings],
     }
@@ -949,6 +1006,8 @@ def _build(
                 _renumber(project, plan)
             cached = None if options.force else _cached(project, plan)
             if cached is None:
+                record = dossier_record(project, plan.meeting.name, plan.dossier.name)
+                report.problems.extend(_edited(project, record, plan.output_dir))
                 work.dossiers.append(plan)
                 kept = None if options.force else _reusable(project, plan, options)
                 if kept is not None:
@@ -961,6 +1020,8 @@ def _build(
         meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
         for meeting_plan in meeting_plans:
             if options.force or not _meeting_cached(project, meeting_plan, options):
+                record = meeting_record(project, meeting_plan.name)
+                report.problems.extend(_edited(project, record, meeting_plan.folder))
                 work.meetings.append(meeting_plan)
                 if not options.force and _agendas_reusable(project, meeting_plan, options):
                     work.kept_agendas.add(meeting_plan.name)
@@ -1314,9 +1375,9 @@ def _meeting_cached(project: Project, plan: _MeetingPlan, options: BuildOptions)
         record = json.loads(meeting_record(project, plan.name).read_text(encoding="utf-8"))
         if record.get("key") != plan.key:  # the key says whether PDFs were made
             return False
+        return not _altered(plan.folder, _meeting_outputs(options), record.get("stamps"))
     except (OSError, ValueError, AttributeError):
         return False
-    return all((plan.folder / name).is_file() for name in _meeting_outputs(options))
 
 
 def _agenda_files(options: BuildOptions) -> list[str]:
@@ -1329,9 +1390,9 @@ def _agendas_reusable(project: Project, plan: _MeetingPlan, options: BuildOption
         record = json.loads(meeting_record(project, plan.name).read_text(encoding="utf-8"))
         if record.get("agendas") != plan.agenda_key:
             return False
+        return not _altered(plan.folder, _agenda_files(options), record.get("stamps"))
     except (OSError, ValueError, AttributeError):
         return False
-    return all((plan.folder / name).is_file() for name in _agenda_files(options))
 
 
 def _result(plan: _Plan, status: Status, outputs: Sequence[Path]) -> DossierResult:
@@ -1946,7 +2007,13 @@ def _meeting_bundles(
     write_text_atomic(
         meeting_record(project, plan.name),
         json.dumps(
-            {"key": plan.key, "agendas": plan.agenda_key, "openbaar": public, "punten": items}
+            {
+                "key": plan.key,
+                "agendas": plan.agenda_key,
+                "openbaar": public,
+                "punten": items,
+                "stamps": _stamps(plan.folder, made),
+            }
         )
         + "\n",
     )

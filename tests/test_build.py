@@ -1024,6 +1024,44 @@ def test_renumbered_item_moves_its_output(small_project: Path, run_cli: RunCli) 
     assert (small_project / f"build/{ECONOMIE}/03-23.0001772-werklocaties/voorstel.docx").is_file()
 
 
+def test_an_output_changed_in_build_is_made_anew_with_a_warning(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """A clerk who corrects a typo in build/ loses it at the next build: said, not silent."""
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    corrected = [
+        small_project / ITEM / "voorstel.docx",
+        small_project / f"build/{ECONOMIE}/agenda.docx",
+    ]
+    for path in corrected:
+        document = docx.Document(str(path))
+        document.add_paragraph("Mijn correctie")
+        document.save(str(path))
+
+    rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
+
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    for path in corrected:
+        assert (
+            f"{path.relative_to(small_project)}: waarschuwing: is veranderd na de vorige build en "
+            "wordt opnieuw gemaakt (verbeter de tekst in de dossiermap: wat in build/ staat, wordt "
+            "bij elke build opnieuw gemaakt)"
+        ) in rebuilt.stderr, path
+        assert "Mijn correctie" not in "\n".join(
+            p.text for p in docx.Document(str(path)).paragraphs
+        )
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr
+    assert f"Agenda's van {ECONOMIE} opnieuw gemaakt." in rebuilt.stderr
+    again = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd" in again.stderr
+    assert "waarschuwing" not in again.stderr
+    # Removed is not changed: made again without a word.
+    (small_project / ITEM / "voorstel.docx").unlink()
+    remade = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd" in remade.stderr
+    assert "waarschuwing" not in remade.stderr
+
+
 def test_corrupted_or_deleted_cache_means_rebuild(small_project: Path, run_cli: RunCli) -> None:
     assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
     cache = small_project / "build" / ".cache" / ECONOMIE / "werklocaties.json"
