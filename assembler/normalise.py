@@ -10,8 +10,15 @@ either is rewritten: most titles hold no character XML escapes.
 With ``SOURCE_DATE_EPOCH``, it also rewrites what LibreOffice stamps into every PDF although
 the epoch asks otherwise (creation dates, XMP dates, ``/ID``, the trailer's ``/DocChecksum``,
 the header date of the embedded ICC profile), from the epoch and the content, so that equal
-inputs give byte-identical PDFs (:func:`normalise_pdf`). Kept apart from
-:mod:`assembler.convert` so that starting LibreOffice does not wait for pikepdf to load.
+inputs give byte-identical PDFs (:func:`normalise_pdf`).
+
+It also mends two gaps in LibreOffice's tags (7.4) that a screen reader or a PDF/UA check
+meets (:func:`_mend_tags`): the label column of the house style's label/value tables is tagged
+as plain cells (Word cannot mark a row header), and paragraph rules (under headings, in the
+header and footer) are drawn outside any marked content, neither tagged nor artifacts.
+
+Kept apart from :mod:`assembler.convert` so that starting LibreOffice does not wait for pikepdf
+to load.
 """
 
 from __future__ import annotations
@@ -54,6 +61,18 @@ _INFO_IN_XMP = (
 _ESCAPED_TWICE = b"&amp;"
 # LibreOffice's date in UTC: "Z" and then an apostrophe that only follows an hour offset.
 _UTC_DATE_WITH_APOSTROPHE = re.compile(r"^(D:\d{4,14})Z'$")
+# The templates' paragraph style for table heads and labels (tools/make_templates.py).
+_TABLE_HEAD_STYLE = pikepdf.Name("/Tabelkop")
+_TR = pikepdf.Name.TR
+_TD = pikepdf.Name.TD
+_TH = pikepdf.Name.TH
+_ARTIFACT = pikepdf.Name.Artifact
+_BMC = pikepdf.Operator("BMC")
+_EMC = pikepdf.Operator("EMC")
+# A path object starts with m or re and ends with a painting (or no-op) operator (ISO 32000-1
+# §8.5.3); marked content may only stand between such objects.
+_PATH_STARTS = frozenset({"m", "re"})
+_PATH_ENDS = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"})
 
 
 def finish_pdf(path: Path, epoch: int | None) -> str | None:
@@ -72,10 +91,11 @@ def finish_pdf(path: Path, epoch: int | None) -> str | None:
                 return "LibreOffice gaf een beschadigd PDF-bestand"
         except pikepdf.PdfError as error:
             return f"LibreOffice gaf een PDF die niet opent ({error})"
+        tags_mended = _mend_tags(pdf)
         if epoch is not None:
             _normalise(pdf, epoch)
             _save(pdf, path, deterministic=True)
-        elif _mend(pdf):
+        elif _mend(pdf) or tags_mended:
             _save(pdf, path, deterministic=False)
     return None
 
@@ -116,6 +136,98 @@ def _mend(pdf: pikepdf.Pdf) -> bool:
                 metadata.write(_packet(root))
                 mended = True
     return mended
+
+
+def _mend_tags(pdf: pikepdf.Pdf) -> bool:
+    """Label cells as row headers and untagged drawing as artifacts; whether anything changed."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(tree, pikepdf.Dictionary):
+        return False  # an untagged PDF has no tags to mend, nor content to keep apart
+    cells = _label_cells_as_headers(tree)
+    drawings = sum(_drawing_as_artifacts(pdf, page) for page in pdf.pages)
+    return cells + drawings > 0
+
+
+def _struct_kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    kids = element.get("/K")
+    listed = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    # Marked-content and object references have no /S; integers are marked-content ids.
+    return [kid for kid in listed if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
+
+
+def _label_cells_as_headers(tree: pikepdf.Dictionary) -> int:
+    """Tag the cells written in the table-head style ``Tabelkop`` as TH; how many.
+
+    LibreOffice tags a table's repeated header row TH (scope Column) and every other cell TD.
+    The label column of a label/value table (Onderwerp, Datum, Aan, …) is written in Tabelkop
+    and shaded like a header, and must be a row header for a screen reader to announce it with
+    its value. The style name survives as the role of the cell's paragraph.
+    """
+    changed = 0
+    pending = _struct_kids(tree)
+    seen: set[tuple[int, int]] = set()
+    while pending:
+        element = pending.pop()
+        if element.is_indirect:
+            if element.objgen in seen:
+                continue  # a damaged tree may point back up
+            seen.add(element.objgen)
+        kids = _struct_kids(element)
+        if element.get("/S") == _TR:
+            cells = [kid for kid in kids if kid.get("/S") in (_TD, _TH)]
+            heads = [cell for cell in cells if cell.get("/S") == _TD and _is_head(cell)]
+            # A row of heads alone is a header row that does not repeat on the next page.
+            scope = pikepdf.Name.Column if len(heads) == len(cells) else pikepdf.Name.Row
+            for cell in heads:
+                cell.S = _TH
+                table = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
+                layout = cell.get("/A")
+                if isinstance(layout, pikepdf.Array):
+                    layout.append(table)
+                elif layout is not None:
+                    cell.A = pikepdf.Array([layout, table])
+                else:
+                    cell.A = table
+                changed += 1
+        pending.extend(kids)
+    return changed
+
+
+def _is_head(cell: pikepdf.Dictionary) -> bool:
+    return any(kid.get("/S") == _TABLE_HEAD_STYLE for kid in _struct_kids(cell))
+
+
+def _drawing_as_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page) -> int:
+    """Mark paths drawn outside any marked content as artifacts; how many.
+
+    LibreOffice draws paragraph borders (the rule under a heading, above the footer) between
+    marked-content sequences, so they are neither content nor artifact (ISO 14289-1 §7.1).
+    """
+    instructions = pikepdf.parse_content_stream(page)
+    depth = 0
+    in_path = False
+    wrapped = 0
+    out: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+    for instruction in instructions:
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            out.append(instruction)
+            continue
+        operator = str(instruction.operator)
+        if operator in _PATH_STARTS and depth == 0 and not in_path:
+            out.append(pikepdf.ContentStreamInstruction([_ARTIFACT], _BMC))
+            in_path = True
+            wrapped += 1
+        elif operator in ("BDC", "BMC"):
+            depth += 1
+        elif operator == "EMC":
+            depth = max(0, depth - 1)
+        out.append(instruction)
+        if in_path and operator in _PATH_ENDS:
+            out.append(pikepdf.ContentStreamInstruction([], _EMC))
+            in_path = False
+    if wrapped:
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+    return wrapped
 
 
 def _normalise(pdf: pikepdf.Pdf, epoch: int) -> None:

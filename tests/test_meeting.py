@@ -12,6 +12,7 @@ import pikepdf
 import pypdf
 import pytest
 
+from tests import tags
 from tests.conftest import REPO, WONEN
 
 pytestmark = pytest.mark.slow
@@ -321,3 +322,18 @@ def test_short_items_are_not_split_over_pages(built: Path) -> None:
             # A page starts with the heading of an item, never with the rest of one.
             body = page.split("Agenda ", 1)[1]
             assert re.match(r"\d+\. ", body), body[:80]
+
+
+def test_memo_and_agenda_open_with_their_title_as_h1(built: Path) -> None:
+    """A screen reader's heading list starts at "Memo"/"Agenda" (H1), not at an H2."""
+    memo = next((built / "build" / WONEN).glob("*/memo.pdf"))
+    # Was H2 H2 H2 H1: "Memo" a plain paragraph, its sections H2 before the H1 Bijlage(n).
+    assert tags.headings(memo) == ["H1", "H2", "H2", "H2", "H1"]
+    assert tags.row_header_count(memo) == 6  # Aan, Van, Datum, Onderwerp, Kenmerk, Verspreiden
+    for name in ("agenda.pdf", "agenda-niet-openbaar.pdf"):
+        agenda = built / "build" / WONEN / name
+        levels = tags.headings(agenda)
+        assert levels[:2] == ["H1", "H1"] and set(levels[2:]) == {"H2"}, levels
+        assert tags.row_header_count(agenda) == 4  # Overleg, Datum, Aanvang, Locatie
+        assert tags.untagged_painting(agenda) == 0
+    assert tags.untagged_painting(memo) == 0

@@ -13,6 +13,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from tests import tags
 from tests.conftest import ECONOMIE, REPO, SEED_TEXT
 
 pytestmark = pytest.mark.slow
@@ -95,3 +96,14 @@ def test_the_logo_stands_at_the_margin_and_says_what_it_is(seed_pdf: Path) -> No
     docx = seed_pdf.with_suffix(".docx")
     header = zipfile.ZipFile(docx).read("word/header1.xml").decode("utf-8")
     assert 'descr="Logo Regio Gooi en Vechtstreek"' in header
+
+
+def test_a_screen_reader_hears_the_labels_as_row_headers_and_no_stray_drawing(
+    seed_pdf: Path,
+) -> None:
+    """Algemeen's labels (Onderwerp … Datum) are row headers; the rules are artifacts."""
+    # Onderwerp, Verspreiden, Contactpersoon, Eenheid, E-mail, Kenmerk, Datum.
+    assert tags.row_header_count(seed_pdf) == 7
+    assert tags.headings(seed_pdf)[0] == "H1"
+    # Was 18: the rules under the headings and in the header and footer, on both pages.
+    assert tags.untagged_painting(seed_pdf) == 0

@@ -197,6 +197,10 @@ def _set_styles(doc: DocumentObject) -> None:
         t_ppr = style.element.get_or_add_pPr()
         for border in list(t_ppr.iter(qn("w:pBdr"))):
             t_ppr.remove(border)
+        # Outline level 1: the title ("Memo", "Agenda") is the document's first heading, H1
+        # in the tagged PDF and in Word's navigation pane, above the memo's H2 sections.
+        _replace_child(t_ppr, parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="0"/>'))
+        _fix_ppr_order(t_ppr)
 
     for name in ("Header", "Footer"):
         style = doc.styles[name]

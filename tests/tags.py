@@ -1,0 +1,67 @@
+"""What a screen reader sees of a tagged PDF: its structure elements and untagged drawing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pikepdf
+
+# Painting operators: what makes a mark on the page, and so must be tagged or an artifact.
+_PAINTING = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "Tj", "TJ"})
+
+
+def elements(path: Path) -> list[tuple[str, pikepdf.Dictionary]]:
+    """Every structure element in reading order, with its standard role (RoleMap applied)."""
+    with pikepdf.open(path) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        role_map = tree.get("/RoleMap", pikepdf.Dictionary())
+        found = [(str(role_map.get(str(e.S), e.S)), e) for e in _walk(tree)]
+        # Read what the caller needs while the file is open.
+        return [(role, pikepdf.Dictionary(S=e.S, A=e.get("/A", 0))) for role, e in found]
+
+
+def _walk(element: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
+    kids = element.get("/K")
+    for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from _walk(kid)
+
+
+def headings(path: Path) -> list[str]:
+    """The heading levels (H1, H2, …) in reading order."""
+    return [str(e.S)[1:] for role, e in elements(path) if role in {f"/H{n}" for n in range(1, 7)}]
+
+
+def row_header_count(path: Path) -> int:
+    """How many TH elements say /Scope /Row."""
+    count = 0
+    for _role, element in elements(path):
+        if element.S != "/TH":
+            continue
+        attributes = element.A if isinstance(element.A, pikepdf.Array) else [element.A]
+        count += any(
+            isinstance(a, pikepdf.Dictionary) and a.get("/Scope") == "/Row" for a in attributes
+        )
+    return count
+
+
+def untagged_painting(path: Path) -> int:
+    """How many painting operators stand outside any marked content (neither tag nor artifact)."""
+    count = 0
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            depth = 0
+            for instruction in pikepdf.parse_content_stream(page):
+                if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+                    count += depth == 0
+                    continue
+                operator = str(instruction.operator)
+                if operator in ("BDC", "BMC"):
+                    depth += 1
+                elif operator == "EMC":
+                    depth -= 1
+                elif depth == 0 and operator in _PAINTING:
+                    count += 1
+    return count
