@@ -343,6 +343,7 @@ def parse_verspreiden(value: object) -> Verspreiden:
             f"{_quote(text)} heeft een spatie ervoor of erachter (schrijf Ja of Nee, zonder "
             "spatie)",
         )
+    _refuse_curly_quotes(text, "geldige waarde", "Ja of Nee, zonder aanhalingstekens")
     raise _fail("verspreiden", f"{_quote(text)} is geen geldige waarde (schrijf Ja of Nee)")
 
 
@@ -364,6 +365,9 @@ def _parse_email(value: object) -> str:
     _refuse_invisible(text, "schrijf bijvoorbeeld a.pols@regiogv.nl")
     normalised = _normalised_email(text)
     if normalised is None:
+        _refuse_curly_quotes(
+            text, "geldig e-mailadres", f"het adres zonder aanhalingstekens: {text[1:-1].strip()}"
+        )
         raise _fail(
             "email",
             f"{_quote(text)} is geen geldig e-mailadres (schrijf bijvoorbeeld a.pols@regiogv.nl)",
@@ -380,6 +384,9 @@ def _check_reference(value: str, info: ValidationInfo) -> str:
         pattern = info.context.get("kenmerkpatroon", pattern)
     _refuse_invisible(value, "typ het kenmerk zo nodig opnieuw")
     if not re.fullmatch(pattern, value):
+        _refuse_curly_quotes(
+            value, "geldig kenmerk", f'rechte aanhalingstekens: "{value[1:-1].strip()}"'
+        )
         hint = (
             "schrijf twee cijfers van het jaar, een punt en zeven cijfers, bijvoorbeeld 23.0001772"
             if pattern == DEFAULT_REFERENCE_PATTERN

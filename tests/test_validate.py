@@ -1972,6 +1972,32 @@ def test_a_time_or_date_in_curly_quotes_names_them(example_project: Path, run_cl
     ]
 
 
+def test_a_kenmerk_email_or_verspreiden_in_curly_quotes_names_them(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Word's AutoCorrect turns "23.0002401" into “23.0002401”: the digits look right."""
+    edit(example_project, SEED, r"^kenmerk: .*", "kenmerk: “23.0002401”")
+    edit(example_project, SEED, r"^email: .*", "email: “a.pols@regiogv.nl”")
+    edit(example_project, SEED, r"^verspreiden: .*", "verspreiden: “Ja”")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    curly = "YAML telt gekrulde aanhalingstekens niet als aanhalingstekens, maar als deel van de"
+
+    def said(key: str) -> str:
+        return f"{SEED}:{line_of(example_project, SEED, key + ':')}: {key}: "
+
+    assert sorted(result.stderr.splitlines()) == sorted(
+        [
+            f"{said('verspreiden')}'“Ja”' is geen geldige waarde: {curly} waarde (typ Ja of Nee, "
+            "zonder aanhalingstekens)",
+            f"{said('email')}'“a.pols@regiogv.nl”' is geen geldig e-mailadres: {curly} waarde "
+            "(typ het adres zonder aanhalingstekens: a.pols@regiogv.nl)",
+            f"{said('kenmerk')}'“23.0002401”' is geen geldig kenmerk: {curly} waarde (typ "
+            'rechte aanhalingstekens: "23.0002401")',
+        ]
+    )
+
+
 def test_emoji_that_no_font_has_are_said_at_their_line(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
