@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from assembler.dates import dutch_date
 from assembler.errors import InputRejected, Problem, UsageError
 from assembler.fsutil import write_text_atomic
-from assembler.model import DEFAULT_REFERENCE_PATTERN, DOCUMENT_KINDS, Vergadering
+from assembler.model import DEFAULT_REFERENCE_PATTERN, DOCUMENT_KINDS, IsoDate, Vergadering
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.source import Source, YamlValue, load_yaml, parse_yaml
 from assembler.validate import folder_name_problem, load_organisation, problems_from_validation
@@ -730,6 +730,12 @@ def new_meeting_day(project: Project, folder: Path, datum: str) -> str:
     problem = folder_name_problem(folder.name)
     if problem:
         raise UsageError(f"{display}: {problem}")
+    if datum:
+        # '30-9-2023' or 'gisteren' is said as a date written otherwise, not as another date.
+        try:
+            TypeAdapter(IsoDate).validate_python(datum)
+        except ValidationError as error:
+            raise UsageError(f"--datum: {error.errors()[0]['msg']}") from None
     dated = _DATED_FOLDER.match(folder.name)
     if dated and datum and datum != dated.group(1):
         raise UsageError(
