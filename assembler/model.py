@@ -440,6 +440,12 @@ LogoFile = Annotated[
 ]
 
 
+def suggested_folder_name(value: str) -> str:
+    """A folder name an agenda can hold, made of ``value``: 'Café Noël' gives 'cafe-noel'."""
+    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "dossier"
+
+
 def _check_folder_name(value: str) -> str:
     if _FOLDER_NAME.match(value) and ".." not in value:
         return value
@@ -450,8 +456,7 @@ def _check_folder_name(value: str) -> str:
             f"{_quote(value)} is geen mapnaam in deze vergadering "
             "(schrijf alleen de naam van de dossiermap, zonder / of ..)",
         )
-    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    suggested = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "dossier"
+    suggested = suggested_folder_name(value)
     raise _fail(
         "map",
         f"{_quote(value)} kan niet op de agenda: de naam van een dossiermap mag alleen letters "

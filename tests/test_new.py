@@ -500,6 +500,20 @@ def test_a_meeting_folder_of_only_a_date_is_said_to_need_a_name(
     assert not (example_project / "dossiers" / "2024-11-14").exists()
 
 
+def test_a_meeting_folder_named_as_in_explorer_is_said_as_a_meeting_folder(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    folder = "dossiers/2023-11-24 PFHO Economie"
+    result = run_cli("vergadering", folder, cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"fout: {folder}: de naam van een nieuwe vergadermap mag alleen letters zonder accent, "
+        "cijfers, punten en streepjes bevatten; er is niets gemaakt (noem de map bijvoorbeeld "
+        "dossiers/2023-11-24-pfho-economie)\n"
+    )
+    assert not (example_project / folder).exists()
+
+
 def test_a_meeting_folder_without_a_date_needs_datum(
     example_project: Path, run_cli: RunCli
 ) -> None:
