@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
 
 from assembler.answers import key_of, recall
 from assembler.source import opens_a_dash_aside
@@ -33,10 +34,15 @@ _HASHTAG = re.compile(r"#[^\W\d_A-Z][\w-]*")
 # At the start of a line glued to a list item: '-minimaal', '+ook', '2.Tweede'; not '-420.000'
 # (an amount) nor '*excl. btw' (a footnote mark).
 _LIST_MARKER = re.compile(r"(?:[-+]|\d{1,9}[.)])(?=[^\W\d_])")
-# At the start of a line: a bullet from Word or Outlook ('•\tpunt', 'o\tsubpunt', '– punt'),
-# or a letter where Markdown wants a number ('a. eerste', 'b) tweede').
-_PASTED_BULLET = re.compile(r"([•·▪◦‣●○■□–—])\s|(o)\t")
-_LETTER_ITEM = re.compile(r"([a-z])[.)]\s+[^\W\d_]{2}")
+# At the start of a line: a bullet from Word or Outlook ('•\tpunt', 'o\tsubpunt', '– punt',
+# '§\tpunt', 'o   punt', '➢ punt'); '§' and 'o' only before a tab or spaces, as text does
+# not: '§ 3.2 van de wet', 'o zo'.
+_PASTED_BULLET = re.compile(r"([•·▪◦‣●○■□–—➢►➤✓✔◆♦❖])\s|([o§])\t|(o) {2,}")
+# At the start of a line: a letter or a Roman number where Markdown wants a number ('a. eerste',
+# 'b) tweede', 'B.\tTweede', 'ii. twee'); group 2 is the space after it.
+_LETTER_ITEM = re.compile(r"([a-zA-Z]|[ivx]{2,4})[.)](\s+)[^\W\d_]{2}")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
+_ROMAN.update({"x": 10, "xi": 11, "xii": 12})
 # At the start of a line of a paragraph outside a list: '-minimaal' (no number: '2.5 miljoen').
 _DASH = re.compile(r"-(?=[^\W\d_])")
 # Emphasis markers left as text: two or three of the same, not part of a longer run.
@@ -45,7 +51,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 10
+CHECK_VERSION = 11
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -112,7 +118,7 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
             )
         if kind == "link_open":
             in_bare_link = token.markup in ("linkify", "autolink")
-            mistake = _unlinked(children, index)
+            mistake = _unlinked(children, index) or _wrapped(str(token.attrGet("href") or ""))
             if mistake:
                 yield first + counted, mistake
         elif kind == "link_close":
@@ -124,8 +130,9 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
             # The line that holds a list item's marker is the item's own: not glued to it.
             if at_line_start and in_paragraph and first + here != item_line:
                 above = typed[here - 1].strip() if here > 0 else ""
+                below = typed[here + 1].strip() if here + 1 < len(typed) else ""
                 yield from _line_start(
-                    first + here, typed[here].lstrip(), item_line is not None, above
+                    first + here, typed[here].lstrip(), item_line is not None, (above, below)
                 )
             yield from _unclosed(first + here, token.content, inline.content)
         at_line_start = False
@@ -155,9 +162,46 @@ def _unlinked(tokens: list[Token], opening: int) -> str | None:
     )
 
 
-def _line_start(line: int, typed: str, in_list: bool, above: str) -> Iterator[_Mistake]:
-    """A line of a paragraph that was meant as a heading or as a list item; ``above`` is the
-    paragraph's line above it ("" for its first)."""
+# Links a mail program rewrote to pass through a scanner first; the address meant is inside.
+_SAFE_LINKS = re.compile(r"https?://[\w.-]*\.safelinks\.protection\.outlook\.com/", re.I)
+_URL_DEFENSE = re.compile(r"https?://urldefense\.com/v3/__(.+?)__;", re.I)
+
+
+def _wrapped(href: str) -> str | None:
+    """What to say of a link pasted from Outlook (Safe Links) or behind URL Defense: it goes
+    through the scanner's server, with the reader's mailbox in it, not to the address meant."""
+    from assembler.markdown import target_as_typed
+
+    typed = target_as_typed(href)
+    safe_link = _SAFE_LINKS.match(typed)
+    defended = _URL_DEFENSE.match(typed)
+    if safe_link:
+        shown = safe_link.group()
+        query = parse_qs(urlsplit(href).query)
+        real = query.get("url", [""])[0]
+        mailbox = "@" in " ".join(query.get("data", []))
+        what = "een door Outlook beveiligde link (Safe Links), die via Microsoft loopt"
+    elif defended:
+        shown, real, mailbox = "https://urldefense.com/", defended.group(1), False
+        what = "een door URL Defense beveiligde link, die via Proofpoint loopt"
+    else:
+        return None
+    if mailbox:
+        what += " en uw e-mailadres bevat"
+    fix = (
+        f"zet het echte adres in de plaats: {real}"
+        if real
+        else "open de link, en zet het adres uit de adresbalk van de browser in de plaats"
+    )
+    return f"'{shown}…' is {what} ({fix})"
+
+
+def _line_start(
+    line: int, typed: str, in_list: bool, around: tuple[str, str]
+) -> Iterator[_Mistake]:
+    """A line of a paragraph that was meant as a heading or as a list item; ``around`` holds
+    the paragraph's lines above and below it ("" for none)."""
+    above, below = around
     follows = bool(above)
     if _HEADING.match(typed) and not _HASHTAG.match(typed):
         hashes = typed[: len(typed) - len(typed.lstrip("#"))]
@@ -173,15 +217,14 @@ def _line_start(line: int, typed: str, in_list: bool, above: str) -> Iterator[_M
     if bullet and bullet.group(1) in _TYPED_DASHES and not _dash_list(above, typed):
         bullet = None  # "… de regio\n– na overleg met de gemeenten – te vragen": a dash aside
     if bullet:
-        pasted = bullet.group(1) or bullet.group(2)
+        pasted = next(mark for mark in bullet.groups() if mark)
         yield (
             line,
             f"{quoted(typed)} wordt geen punt van een lijst, maar {text} (begin de regel met "
             f"'- ' in plaats van '{pasted}')",
         )
         return
-    letter = _LETTER_ITEM.match(typed)
-    if letter and _letter_list(letter.group(1), above):
+    if _letter_list(typed, above, below):
         yield (
             line,
             f"{quoted(typed)} wordt geen punt van een lijst, maar {text}: een lijst telt met "
@@ -212,12 +255,35 @@ def _dash_list(above: str, typed: str) -> bool:
     )
 
 
-def _letter_list(letter: str, above: str) -> bool:
-    """Whether 'b. …' is an item of a list by letters: 'a' starts one, 'b' follows 'a'."""
-    if letter == "a":
+def _letter_list(typed: str, above: str, below: str) -> bool:
+    """Whether a line that starts as 'b. …' is an item of a list by letters or Roman numbers:
+    it follows the item above, starts a list ('a. …', or 'i. …' with 'ii. …' below), or has
+    Word's tab or spaces after its mark."""
+    item = _LETTER_ITEM.match(typed)
+    if item is None:
+        return False
+    counts = _counts(item.group(1))
+    if counts and item.group(2) != " ":
         return True
-    previous = _LETTER_ITEM.match(above)
-    return previous is not None and ord(previous.group(1)) == ord(letter) - 1
+    # A capital and one space is a name's initial more often than a list: 'met A. Pols en
+    # B. de Vries' wraps so; Word pastes its lists with a tab.
+    counts = [(kind, number) for kind, number in counts if kind != "A"]
+    previous, following = _LETTER_ITEM.match(above), _LETTER_ITEM.match(below)
+    before = _counts(previous.group(1)) if previous else []
+    after = _counts(following.group(1)) if following else []
+    return any(
+        (kind, number - 1) in before or (number == 1 and (kind == "a" or (kind, 2) in after))
+        for kind, number in counts
+    )
+
+
+def _counts(label: str) -> list[tuple[str, int]]:
+    """The places a list's label stands for, by kind: [('a', 2)] for 'b', [('A', 2)] for 'B',
+    [('a', 9), ('i', 1)] for 'i' (a letter and a Roman number)."""
+    found = [("A" if label.isupper() else "a", ord(label.lower()) - 96)] if len(label) == 1 else []
+    if label in _ROMAN:
+        found.append(("i", _ROMAN[label]))
+    return found
 
 
 def _unclosed(line: int, typed: str, paragraph: str) -> Iterator[_Mistake]:

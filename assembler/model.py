@@ -343,6 +343,7 @@ def parse_verspreiden(value: object) -> Verspreiden:
             f"{_quote(text)} heeft een spatie ervoor of erachter (schrijf Ja of Nee, zonder "
             "spatie)",
         )
+    _refuse_curly_quotes(text, "geldige waarde", "Ja of Nee, zonder aanhalingstekens")
     raise _fail("verspreiden", f"{_quote(text)} is geen geldige waarde (schrijf Ja of Nee)")
 
 
@@ -364,6 +365,9 @@ def _parse_email(value: object) -> str:
     _refuse_invisible(text, "schrijf bijvoorbeeld a.pols@regiogv.nl")
     normalised = _normalised_email(text)
     if normalised is None:
+        _refuse_curly_quotes(
+            text, "geldig e-mailadres", f"het adres zonder aanhalingstekens: {text[1:-1].strip()}"
+        )
         raise _fail(
             "email",
             f"{_quote(text)} is geen geldig e-mailadres (schrijf bijvoorbeeld a.pols@regiogv.nl)",
@@ -380,6 +384,9 @@ def _check_reference(value: str, info: ValidationInfo) -> str:
         pattern = info.context.get("kenmerkpatroon", pattern)
     _refuse_invisible(value, "typ het kenmerk zo nodig opnieuw")
     if not re.fullmatch(pattern, value):
+        _refuse_curly_quotes(
+            value, "geldig kenmerk", f'rechte aanhalingstekens: "{value[1:-1].strip()}"'
+        )
         hint = (
             "schrijf twee cijfers van het jaar, een punt en zeven cijfers, bijvoorbeeld 23.0001772"
             if pattern == DEFAULT_REFERENCE_PATTERN
@@ -433,6 +440,12 @@ LogoFile = Annotated[
 ]
 
 
+def suggested_folder_name(value: str) -> str:
+    """A folder name an agenda can hold, made of ``value``: 'Café Noël' gives 'cafe-noel'."""
+    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "dossier"
+
+
 def _check_folder_name(value: str) -> str:
     if _FOLDER_NAME.match(value) and ".." not in value:
         return value
@@ -443,8 +456,7 @@ def _check_folder_name(value: str) -> str:
             f"{_quote(value)} is geen mapnaam in deze vergadering "
             "(schrijf alleen de naam van de dossiermap, zonder / of ..)",
         )
-    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    suggested = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "dossier"
+    suggested = suggested_folder_name(value)
     raise _fail(
         "map",
         f"{_quote(value)} kan niet op de agenda: de naam van een dossiermap mag alleen letters "

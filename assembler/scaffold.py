@@ -13,12 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from assembler.dates import dutch_date
 from assembler.errors import InputRejected, Problem, UsageError
 from assembler.fsutil import write_text_atomic
-from assembler.model import DEFAULT_REFERENCE_PATTERN, DOCUMENT_KINDS, Vergadering
+from assembler.model import (
+    DEFAULT_REFERENCE_PATTERN,
+    DOCUMENT_KINDS,
+    IsoDate,
+    Vergadering,
+    suggested_folder_name,
+)
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.source import Source, YamlValue, load_yaml, parse_yaml
 from assembler.validate import folder_name_problem, load_organisation, problems_from_validation
@@ -728,8 +734,22 @@ def new_meeting_day(project: Project, folder: Path, datum: str) -> str:
     if (folder / MEETING_FILE).exists():
         raise UsageError(f"{display}: deze vergadering bestaat al (er staat een {MEETING_FILE})")
     problem = folder_name_problem(folder.name)
+    suggested = suggested_folder_name(folder.name)
+    if problem and suggested != folder.name:
+        # The agenda's rule, as its name goes into the file and zip names of every build.
+        raise UsageError(
+            f"{display}: de naam van een nieuwe vergadermap mag alleen letters zonder "
+            "accent, cijfers, punten en streepjes bevatten; er is niets gemaakt (noem de map "
+            f"bijvoorbeeld {project.display(folder.parent / suggested)})"
+        )
     if problem:
         raise UsageError(f"{display}: {problem}")
+    if datum:
+        # '30-9-2023' or 'gisteren' is said as a date written otherwise, not as another date.
+        try:
+            TypeAdapter(IsoDate).validate_python(datum)
+        except ValidationError as error:
+            raise UsageError(f"--datum: {error.errors()[0]['msg']}") from None
     dated = _DATED_FOLDER.match(folder.name)
     if dated and datum and datum != dated.group(1):
         raise UsageError(

@@ -430,6 +430,9 @@ def _syntax_problem(
     hard = _hard_space_after_key(text.split("\n"), mark.line) if mark is not None else None
     if hard is not None:
         return _reject(display, hard[0], _hard_space_message(hard[1], hard[2]))
+    indent = _hard_indent(text.split("\n"), mark.line) if mark is not None else None
+    if indent is not None:
+        return _reject(display, indent[0], _hard_indent_message(indent[1]))
     dash = _hard_dash_before(text, mark.line) if mark is not None else None
     if dash is None and "simple key" in str(error.context or "") and error.context_mark:
         # The scanner gave up inside the text it took for a key, before it was a token.
@@ -513,6 +516,29 @@ def _hard_space_message(key: str, space: str) -> str:
     return (
         f"bevat een vaste spatie (U+{ord(space):04X}) na '{key}:', en YAML leest die niet als "
         "spatie (typ daar een gewone spatie)"
+    )
+
+
+# "<NBSP><NBSP>- Instemmen met ...": indentation pasted from Word or Outlook, which YAML takes for
+# text, so the line belongs to no key and the error names a ':' that is not there.
+_HARD_INDENT = re.compile("[ \t]*([\u00a0\u2007\u202f])")
+
+
+def _hard_indent(lines: list[str], error_line: int) -> tuple[int, str] | None:
+    """The line (from 1) and space of a line indented with a no-break space, on the line of
+    the error or the one above it."""
+    for index in (error_line, error_line - 1):
+        if 0 <= index < len(lines):
+            found = _HARD_INDENT.match(lines[index])
+            if found:
+                return index + 1, found.group(1)
+    return None
+
+
+def _hard_indent_message(space: str) -> str:
+    return (
+        f"deze regel springt in met een vaste spatie (U+{ord(space):04X}), en YAML leest die "
+        "niet als spatie (spring in met gewone spaties)"
     )
 
 

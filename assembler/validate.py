@@ -1213,6 +1213,28 @@ def _annexes_alone(data: dict[str, Any], error: ValidationError) -> tuple[Bijlag
         return ()
 
 
+def _explorer_leftover(name: str, names: list[str]) -> tuple[str, str] | None:
+    """The file of the folder that looks like ``name`` in Windows Explorer, and what to say of
+    it: a shortcut to it, a name with the extension twice, or one with a space at its end."""
+    for found in names:
+        if found.casefold() == f"{name}.lnk".casefold():
+            return found, (
+                f"'{found}' is een snelkoppeling naar het bestand, niet het bestand zelf "
+                "(kopieer het bestand zelf in de dossiermap, en haal de snelkoppeling weg)"
+            )
+        if found.casefold() == name.casefold() + Path(name).suffix.casefold():
+            return found, (
+                f"het bestand heet '{found}', met de extensie twee keer: Windows verbergt de "
+                f"laatste (schrijf '{found}', of hernoem het bestand naar '{Path(name).stem}')"
+            )
+        if found != name and found.strip() == name:
+            return found, (
+                f"het bestand heet '{found}', met een spatie aan het begin of eind (hernoem "
+                f"het bestand naar '{name}')"
+            )
+    return None
+
+
 def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
     """Check that every annex is a file inside the dossier folder of an accepted type.
 
@@ -1266,8 +1288,15 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
                 )
                 named.add(same_letters[0])
                 continue
+            leftover = _explorer_leftover(path.name, names)
+            if leftover is not None:
+                found, what = leftover
+                report(f"'{annex.file}' bestaat niet in de dossiermap: {what}")
+                named.add(found)
+                continue
             named.update(names)  # listed in the message below
-            present = ", ".join(names)
+            # A space at a name's edge would not show: 'bijlage-1.pdf ' is quoted.
+            present = ", ".join(f"'{n}'" if n != n.strip() else n for n in names)
             hint = f"aanwezig: {present}" if present else "de dossiermap bevat geen bijlagen"
             report(f"'{annex.file}' bestaat niet in de dossiermap (controleer de naam; {hint})")
             continue

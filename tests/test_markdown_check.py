@@ -167,6 +167,36 @@ MISTAKES = {
         "regel erboven: een lijst telt met cijfers (begin de regels met '1. ', '2. ', of met "
         "'- ')",
     ),
+    "word-third-level-bullet": (
+        "Inleiding\n§\tderde niveau",
+        1,
+        "'§ derde niveau' wordt geen punt van een lijst, maar gewone tekst achter de regel "
+        "erboven (begin de regel met '- ' in plaats van '§')",
+    ),
+    "outlook-sub-bullet-with-spaces": (
+        "- Woningbouw\n  o   sociale huur",
+        1,
+        "'o sociale huur' wordt geen punt van een lijst, maar gewone tekst achter de regel "
+        "erboven (begin de regel met '- ' in plaats van 'o')",
+    ),
+    "arrow-bullet": (
+        "➢\tpijl",
+        0,
+        "'➢ pijl' wordt geen punt van een lijst, maar gewone tekst (begin de regel met '- ' in "
+        "plaats van '➢')",
+    ),
+    "check-mark-bullet": (
+        "Gedaan:\n✔ vink",
+        1,
+        "'✔ vink' wordt geen punt van een lijst, maar gewone tekst achter de regel erboven "
+        "(begin de regel met '- ' in plaats van '✔')",
+    ),
+    "capital-letter-with-a-tab": (
+        "Wij stellen voor:\nB.\tTweede punt",
+        1,
+        "'B. Tweede punt' wordt geen punt van een lijst, maar gewone tekst achter de regel "
+        "erboven: een lijst telt met cijfers (begin de regels met '1. ', '2. ', of met '- ')",
+    ),
     # Links that the documents do not make a link.
     "link-to-a-file": (
         # Only the one: web and e-mail addresses, pasted ones, an empty target are not said.
@@ -242,6 +272,60 @@ def test_dashes_without_a_space_outside_a_list_are_said() -> None:
     ]
 
 
+def _pasted(typed: str, text: str) -> str:
+    return (
+        f"'{typed}' wordt geen punt van een lijst, maar {text}: een lijst telt met cijfers "
+        "(begin de regels met '1. ', '2. ', of met '- ')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        ("i. romeins\nii. twee", "i. romeins", "ii. twee"),
+        ("i.\tromeins\nii.\ttwee", "i. romeins", "ii. twee"),
+        ("A.\tHoofdletter\nB.\tTweede", "A. Hoofdletter", "B. Tweede"),
+        ("A.   Hoofdletter\nB.   Tweede", "A. Hoofdletter", "B. Tweede"),
+    ],
+    ids=["roman", "roman-tab", "capitals-tab", "capitals-spaces"],
+)
+def test_a_pasted_list_by_letters_or_roman_numbers_is_said_at_each_item(
+    text: str, first: str, second: str
+) -> None:
+    assert markdown_mistakes(text) == [
+        (0, _pasted(first, "gewone tekst")),
+        (1, _pasted(second, "gewone tekst achter de regel erboven")),
+    ]
+
+
+def test_an_outlook_safe_link_names_the_address_it_hides() -> None:
+    wrapped = (
+        "https://eur03.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.regiogv.nl"
+        "%2Fstukken%2Fwerklocaties-actieplan.pdf&data=05%7C01%7Ca.pols%40regiogv.nl%7Cd1e2f3"
+        "%7C0%7C0%7C638&sdata=abc%3D&reserved=0"
+    )
+    message = (
+        "'https://eur03.safelinks.protection.outlook.com/…' is een door Outlook beveiligde link "
+        "(Safe Links), die via Microsoft loopt en uw e-mailadres bevat (zet het echte adres in "
+        "de plaats: https://www.regiogv.nl/stukken/werklocaties-actieplan.pdf)"
+    )
+    assert markdown_mistakes(f"Zie het actieplan:\n{wrapped}\nen [lees meer]({wrapped}).") == [
+        (1, message),
+        (2, message),
+    ]
+
+
+def test_a_url_defense_link_names_the_address_it_hides() -> None:
+    text = "Zie <https://urldefense.com/v3/__https://www.regiogv.nl/stukken__;!!AbC$>."
+    assert markdown_mistakes(text) == [
+        (
+            0,
+            "'https://urldefense.com/…' is een door URL Defense beveiligde link, die via "
+            "Proofpoint loopt (zet het echte adres in de plaats: https://www.regiogv.nl/stukken)",
+        )
+    ]
+
+
 # --------------------------------------------------------------------------- no mistake
 
 CORRECT = {
@@ -293,6 +377,12 @@ CORRECT = {
     "footnote-star-in-a-list": "- Kosten: 5.000*\n  *excl. btw",
     "letter-that-starts-no-list": "Wij informeren u\nu. Met vriendelijke groet",
     "abbreviations-at-a-line-start": "Tekst\nz. o. z.\na.s. vrijdag\no.a. de regio",
+    "section-sign-in-text": "Zie\n§ 3.2 van de wet en\n§ 4 van de regeling.",
+    "o-starting-a-line": "Het was\no zo druk\no, en warm.",
+    "initials-at-a-line-start": "Het overleg was met\nA. Jansen en\nB. de Vries.",
+    "initial-alone": "A. Pols schreef de brief.",
+    "roman-one-alone": "Zie\ni. het kader.",
+    "address-of-the-real-site": "Zie https://www.regiogv.nl/?url=https%3A%2F%2Fx.nl&data=1",
     "strikethrough": "Dit ~~was~~ is het besluit, en ~dit~ blijft staan.",
     "empty": "",
 }

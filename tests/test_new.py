@@ -500,6 +500,20 @@ def test_a_meeting_folder_of_only_a_date_is_said_to_need_a_name(
     assert not (example_project / "dossiers" / "2024-11-14").exists()
 
 
+def test_a_meeting_folder_named_as_in_explorer_is_said_as_a_meeting_folder(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    folder = "dossiers/2023-11-24 PFHO Economie"
+    result = run_cli("vergadering", folder, cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"fout: {folder}: de naam van een nieuwe vergadermap mag alleen letters zonder accent, "
+        "cijfers, punten en streepjes bevatten; er is niets gemaakt (noem de map bijvoorbeeld "
+        "dossiers/2023-11-24-pfho-economie)\n"
+    )
+    assert not (example_project / folder).exists()
+
+
 def test_a_meeting_folder_without_a_date_needs_datum(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -519,6 +533,22 @@ def test_a_meeting_folder_without_a_date_needs_datum(
         encoding="utf-8"
     )
     assert "datum: 2024-03-15" in text
+
+
+@pytest.mark.parametrize(
+    ("datum", "example"),
+    [("30-9-2023", "2023-09-30"), ("gisteren", "bijvoorbeeld 2023-04-11")],
+)
+def test_a_datum_written_otherwise_is_said_as_its_form_not_as_another_date(
+    example_project: Path, run_cli: RunCli, datum: str, example: str
+) -> None:
+    folder = "dossiers/2023-09-30-pfho-economie"
+    result = run_cli("vergadering", folder, "--datum", datum, cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"fout: --datum: '{datum}' is geen datum in de vorm JJJJ-MM-DD (schrijf {example})\n"
+    )
+    assert not (example_project / folder).exists()
 
 
 def test_a_day_that_does_not_exist_in_the_folder_name_is_said_as_the_folder_name(

@@ -347,6 +347,21 @@ def test_a_dash_with_a_no_break_space_is_said_at_its_line(text: str, said: str) 
     assert messages(text) == [said.format(HARD_DASH.format(ord(space)))]
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("onderwerp: Aanpak\nvoorstel:\n\u00a0\u00a0- Instemmen met plan\nbehandeling: x\n", 3),
+        ("voorstel:\n  - Eerste\n\u00a0 - Tweede\n", 3),
+    ],
+    ids=["twee-vaste-spaties", "een-vaste-spatie"],
+)
+def test_indentation_of_no_break_spaces_is_said_at_its_line(text: str, line: int) -> None:
+    assert messages(text) == [
+        f"d.yaml:{line}: deze regel springt in met een vaste spatie (U+00A0), en YAML leest die "
+        "niet als spatie (spring in met gewone spaties)"
+    ]
+
+
 def test_a_dash_with_a_no_break_space_in_running_text_is_markdown() -> None:
     # In a '|' block it is a Markdown list's marker, which the renderer reads as a space.
     source = parse_yaml(

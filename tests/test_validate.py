@@ -659,6 +659,61 @@ def test_annex_path_rules(
     assert "ligt in de dossiermap maar staat niet bij de bijlagen" not in result.stderr
 
 
+FIRST_ANNEX = "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
+
+
+@pytest.mark.parametrize(
+    ("renamed", "message"),
+    [
+        (
+            FIRST_ANNEX + ".lnk",
+            f"'{FIRST_ANNEX}.lnk' is een snelkoppeling naar het bestand, niet het bestand zelf "
+            "(kopieer het bestand zelf in de dossiermap, en haal de snelkoppeling weg)",
+        ),
+        (
+            FIRST_ANNEX + ".pdf",
+            f"het bestand heet '{FIRST_ANNEX}.pdf', met de extensie twee keer: Windows verbergt "
+            f"de laatste (schrijf '{FIRST_ANNEX}.pdf', of hernoem het bestand naar "
+            f"'{FIRST_ANNEX[:-4]}')",
+        ),
+        (
+            FIRST_ANNEX + " ",
+            f"het bestand heet '{FIRST_ANNEX} ', met een spatie aan het begin of eind (hernoem "
+            f"het bestand naar '{FIRST_ANNEX}')",
+        ),
+    ],
+    ids=["snelkoppeling", "dubbele-extensie", "spatie-aan-het-eind"],
+)
+def test_an_annex_as_explorer_leaves_it_is_said_as_what_it_is(
+    example_project: Path, run_cli: RunCli, renamed: str, message: str
+) -> None:
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    (folder / FIRST_ANNEX).rename(folder / renamed)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{_annex_line(example_project)}: bijlagen[1].bestand: '{FIRST_ANNEX}' bestaat "
+        f"niet in de dossiermap: {message}"
+    ]
+
+
+def test_a_present_name_with_a_space_at_its_end_is_quoted(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    for path in folder.glob("bijlage-*.pdf"):
+        path.unlink()
+    (folder / "kaart.pdf ").write_bytes(b"%PDF-1.4\n")
+    line = _annex_line(example_project)
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", "    bestand: bijlage-een.pdf")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert (
+        f"{SEED}:{line}: bijlagen[1].bestand: 'bijlage-een.pdf' bestaat "
+        "niet in de dossiermap (controleer de naam; aanwezig: 'kaart.pdf ')"
+    ) in result.stderr.splitlines(), result.stderr
+
+
 def test_a_dossier_with_a_bad_field_also_has_its_annex_files_checked(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -1970,6 +2025,32 @@ def test_a_time_or_date_in_curly_quotes_names_them(example_project: Path, run_cl
         f"{SEED}:{line_of(example_project, SEED, 'datum:')}: datum: '„2023-04-11”' is geen datum: "
         f"{curly} waarde (typ de datum zonder aanhalingstekens: 2023-04-11)",
     ]
+
+
+def test_a_kenmerk_email_or_verspreiden_in_curly_quotes_names_them(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Word's AutoCorrect turns "23.0002401" into “23.0002401”: the digits look right."""
+    edit(example_project, SEED, r"^kenmerk: .*", "kenmerk: “23.0002401”")
+    edit(example_project, SEED, r"^email: .*", "email: “a.pols@regiogv.nl”")
+    edit(example_project, SEED, r"^verspreiden: .*", "verspreiden: “Ja”")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    curly = "YAML telt gekrulde aanhalingstekens niet als aanhalingstekens, maar als deel van de"
+
+    def said(key: str) -> str:
+        return f"{SEED}:{line_of(example_project, SEED, key + ':')}: {key}: "
+
+    assert sorted(result.stderr.splitlines()) == sorted(
+        [
+            f"{said('verspreiden')}'“Ja”' is geen geldige waarde: {curly} waarde (typ Ja of Nee, "
+            "zonder aanhalingstekens)",
+            f"{said('email')}'“a.pols@regiogv.nl”' is geen geldig e-mailadres: {curly} waarde "
+            "(typ het adres zonder aanhalingstekens: a.pols@regiogv.nl)",
+            f"{said('kenmerk')}'“23.0002401”' is geen geldig kenmerk: {curly} waarde (typ "
+            'rechte aanhalingstekens: "23.0002401")',
+        ]
+    )
 
 
 def test_emoji_that_no_font_has_are_said_at_their_line(
