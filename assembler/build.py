@@ -89,8 +89,9 @@ if TYPE_CHECKING:
 # Markdown link to anything but a web or e-mail address shown as text; 11: annexes' web
 # addresses with spaces or <…> around them, www. addresses and tel: numbers kept as links, and
 # a Markdown link to a www. address made a link; 12: a dossier's document and the meeting's
-# agendas keyed apart from the annexes, and kept when only those change).
-CACHE_VERSION = 12
+# agendas keyed apart from the annexes, and kept when only those change; 13: bundles carry the
+# tagged structure of their voorstel and agenda, and their stamps are artifacts).
+CACHE_VERSION = 13
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
 # 3: errors kept too (they refuse what the template made), comments only warned about.
