@@ -499,7 +499,7 @@ class _Structure:
         roles = dict(role_map.items()) if isinstance(role_map, Dictionary) else {}
         maps = _maps(copied)
         renames = self._roles(roles)
-        if not kids or not _whole(kids, pages, renames):
+        if not kids or not _whole(kids, pages, renames, _widget_copies(out, src, pages)):
             return False
         offset = self.next_key
         claimed: set[int] = set()
@@ -617,9 +617,37 @@ def _as_list(value: Any) -> list[Any]:
     return [] if value is None else [value]
 
 
-def _whole(kids: list[Dictionary], pages: list[Dictionary], renames: dict[str, Name]) -> bool:
+def _widget_copies(out: Pdf, src: Pdf, pages: list[Dictionary]) -> dict[tuple[int, int], Any]:
+    """For a part with a form: its annotations as first copied, each to the one on the page.
+
+    Carrying the form copies the widgets once more, after the tree's references were mapped;
+    the page keeps its annotations in their order.
+    """
+    if Name.AcroForm not in src.Root:
+        return {}
+    copies: dict[tuple[int, int], Any] = {}
+    for source, page in zip(src.pages, pages, strict=False):
+        before = _as_list(source.obj.get(Name.Annots))
+        after = _as_list(page.get(Name.Annots))
+        if len(before) != len(after):
+            continue
+        for old, new in zip(before, after, strict=True):
+            if isinstance(old, Dictionary) and old.is_indirect and new.is_indirect:
+                first = out.copy_foreign(old)  # the copy made with the page
+                if first.objgen != new.objgen:
+                    copies[first.objgen] = new
+    return copies
+
+
+def _whole(
+    kids: list[Dictionary],
+    pages: list[Dictionary],
+    renames: dict[str, Name],
+    widgets: dict[tuple[int, int], Any],
+) -> bool:
     """Whether the copied tree refers only to this part's pages and their annotations; renames
-    the types in ``renames`` on the way."""
+    the types in ``renames`` and points references to ``widgets`` at the copies on the page on
+    the way."""
     page_ids = {page.objgen for page in pages}
     annots = {
         annot.objgen
@@ -643,6 +671,8 @@ def _whole(kids: list[Dictionary], pages: list[Dictionary], renames: dict[str, N
         kind = node.get(Name.Type)
         if kind == Name.OBJR:
             target = node.get(Name.Obj)
+            if isinstance(target, Dictionary) and target.objgen in widgets:
+                target = node.Obj = widgets[target.objgen]
             if not isinstance(target, (Dictionary, pikepdf.Stream)):
                 return False
             if Name.Rect in target and target.objgen not in annots:

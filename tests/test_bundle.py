@@ -1089,3 +1089,43 @@ def test_the_built_bundles_are_tagged(economie_build: Path) -> None:
     for path in (dossier, meeting, economie_build / "vergaderbundel.pdf"):
         assert structure_problems(path) == [], path.name
         assert stamps_outside_artifacts(path) == [], path.name
+
+
+def test_a_tagged_forms_fields_stay_in_its_tags(tmp_path: Path) -> None:
+    """Carrying a form copies its widgets anew: the tree's /OBJR follow them to the page."""
+    tagged = tmp_path / "formulier.pdf"
+    with pikepdf.open(CORPUS / "010-pdflatex-forms--pdflatex-forms.pdf") as pdf:
+        page = pdf.pages[0].obj
+        root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root))
+        fields, nums = [], []
+        for number, widget in enumerate(page.Annots):
+            field = pdf.make_indirect(
+                Dictionary(Type=Name.StructElem, S=Name.Form, P=document, Pg=page)
+            )
+            field.K = Dictionary(Type=Name.OBJR, Obj=widget, Pg=page)
+            widget.StructParent = number
+            fields.append(field)
+            nums += [number, field]
+        document.K = Array(fields)
+        root.K = document
+        root.ParentTree = Dictionary(Nums=Array(nums))
+        pdf.Root.StructTreeRoot = root
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
+        pdf.save(tagged)
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(
+        tagged,
+        [BundleAnnex(CORPUS / "012-libreoffice-form--libreoffice-form.pdf", 1, "F")],
+        META,
+        out,
+    )
+    assert structure_problems(out) == []
+    with pikepdf.open(out) as pdf:
+        widgets = {annot.objgen for annot in pdf.pages[0].obj.Annots}
+        tree = dict(pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items())
+        fields = pdf.Root.StructTreeRoot.K.K[0].K
+        assert len(fields) == len(widgets) > 0
+        for field in fields:
+            assert field.K.Obj.objgen in widgets
+            assert tree[int(field.K.Obj.StructParent)].objgen == field.objgen
