@@ -92,8 +92,9 @@ if TYPE_CHECKING:
 # a Markdown link to a www. address made a link; 12: a dossier's document and the meeting's
 # agendas keyed apart from the annexes, and kept when only those change; 13: label cells of
 # label/value tables tagged as row headers, paragraph rules as artifacts, and the memo's and
-# agenda's title an H1).
-CACHE_VERSION = 13
+# agenda's title an H1; 14: bundles carry the tagged structure of their voorstel and agenda,
+# and their stamps are artifacts).
+CACHE_VERSION = 14
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
 # 3: errors kept too (they refuse what the template made), comments only warned about.

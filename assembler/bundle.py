@@ -10,6 +10,12 @@ The band is rendered first (PDFium); if anything is drawn there, the page box is
 a strip above the page instead (on the side that is the top after ``/Rotate``), so a mark never
 covers content. Marks are drawn with reportlab in LiberationSans, embedded as a subset.
 
+Tags: a part with a structure tree (the voorstel and agenda LibreOffice makes; a dossier's
+bundle in the meeting bundle) keeps it, under one ``/Part`` element per part in a ``/Document``
+that is the bundle's tree; its ParentTree keys are renumbered past the parts before it
+(:class:`_Structure`). An untagged part (most annexes) stays untagged: nothing is invented for
+it. The stamps are ``/Artifact`` marked content. A bundle with no tagged part has no tree.
+
 Third-party files are only read: pages are copied into a new document, written atomically.
 What of a part would run when the bundle is opened (scripts, a program's start, a form that
 sends its data) is left out of the copy (:mod:`assembler.actions`).
@@ -195,6 +201,7 @@ class Merger:
         self._starts: list[int] = []
         self._outlines: list[list[OutlineItem]] = []
         self._need_appearances = False
+        self._structure = _Structure()
 
     def __enter__(self) -> Merger:
         return self
@@ -222,6 +229,7 @@ class Merger:
         start = len(out.pages)
         self._starts.append(start)
         out.add_pages_from(src, outlines="preserve" if part.keep_outline else "ignore")
+        self._structure.add(out, src, start, part.title)
         self._outlines.append(_without_a_lone_first_page_item(out, _detach_outline(out), start))
         self._parts.append(part)
         self._sources.append(src)
@@ -247,6 +255,7 @@ class Merger:
         if marks:
             _apply_marks(out, parts, starts, ends, marks, self._stack)
         _write_metadata(out, meta)
+        self._structure.write(out)
         version = max((src.pdf_version for src in sources), default="1.7")
         with atomic_path(Path(output)) as temp, library_output(temp) as stream:
             out.save(
@@ -429,6 +438,290 @@ def _carry_attachments(out: Pdf, sources: Sequence[Pdf]) -> None:
             tree[name] = out.copy_foreign(spec)
 
 
+# --- tagged structure ----------------------------------------------------------------------
+
+# What ``_apply_marks`` draws is pagination, not content: outside the reading order.
+_ARTIFACT = "/Artifact <</Type /Pagination /Subtype /Header>>"
+# What holds a key of the ParentTree: a page or form (its content's ids), an annotation or an
+# XObject drawn whole (itself).
+_KEYS = (Name.StructParents, Name.StructParent)
+
+
+class _Structure:
+    """The structure trees of the tagged parts, gathered into one tree for the bundle.
+
+    A part's tree is copied whole with its pages (qpdf maps its ``/Pg`` and ``/Obj`` to the
+    copies) and goes under one ``/Part`` element; its ``/StructParents`` keys move up past
+    those of the parts before it, as its ParentTree does. Marked-content ids belong to a
+    page's content stream, which is copied as it is, so they stay valid. An untagged part,
+    or one whose tree cannot be carried whole, stays untagged: its stale keys are dropped.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[Dictionary] = []
+        self.parent_tree: list[tuple[int, Any]] = []
+        self.next_key = 0
+        self.role_map: dict[str, Any] = {}
+        self.class_map: dict[str, Any] = {}
+        self.ids: dict[str, Any] = {}
+        self.namespaces: list[Any] = []
+
+    def add(self, out: Pdf, src: Pdf, start: int, title: str) -> None:
+        """Carry the structure of the part whose pages were just copied from ``src``."""
+        pages = [out.pages[index].obj for index in range(start, len(out.pages))]
+        before = (len(self.parent_tree), self.next_key, dict(self.role_map))
+        try:
+            carried = self._carry(out, src, pages, title)
+        except (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError):
+            carried = False
+        if not carried:
+            # A tree that breaks half-way leaves nothing of it behind.
+            del self.parent_tree[before[0] :]
+            self.next_key, self.role_map = before[1], before[2]
+            for holder, key in _key_holders(pages):
+                del holder[key]
+
+    def _carry(self, out: Pdf, src: Pdf, pages: list[Dictionary], title: str) -> bool:
+        root = src.Root.get(Name.StructTreeRoot)
+        if not isinstance(root, Dictionary) or Name.K not in root:
+            return False
+        if not root.is_indirect:
+            root = src.make_indirect(root)  # only in memory, as copy_foreign wants
+        copied = out.copy_foreign(root)
+        kids = [kid for kid in _as_list(copied.get(Name.K)) if isinstance(kid, Dictionary)]
+        parent_tree = copied.get(Name.ParentTree)
+        keys = (
+            {int(k): v for k, v in pikepdf.NumberTree(parent_tree).items() if int(k) >= 0}
+            if isinstance(parent_tree, Dictionary)
+            else {}
+        )
+        role_map = copied.get(Name.RoleMap)
+        roles = dict(role_map.items()) if isinstance(role_map, Dictionary) else {}
+        maps = _maps(copied)
+        renames = self._roles(roles)
+        if not kids or not _whole(kids, pages, renames, _widget_copies(out, src, pages)):
+            return False
+        offset = self.next_key
+        claimed: set[int] = set()
+        for holder, key in _key_holders(pages):
+            number = holder[key]
+            # A page listed twice in its source is one copy too many for the tree: its
+            # second copy's content stays untagged rather than claim the first's elements.
+            if isinstance(number, int) and int(number) in keys and int(number) not in claimed:
+                claimed.add(int(number))
+                holder[key] = int(number) + offset
+            else:
+                del holder[key]
+        self.parent_tree += [(offset + number, value) for number, value in keys.items()]
+        self.next_key = offset + max(keys, default=-1) + 1
+        if len(kids) == 1 and _role(kids[0], roles) == "/Document":
+            part = kids[0]  # a part's own Document element becomes its Part
+            part.S = Name.Part
+        else:
+            part = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, K=Array(kids)))
+            for kid in kids:
+                kid.P = part
+        part.T = String(title)
+        lang = src.Root.get(Name.Lang)
+        if isinstance(lang, String) and Name.Lang not in part:
+            part.Lang = lang  # a part in another language is read as such
+        self._merge_maps(maps)
+        self.parts.append(part)
+        # The copy of the part's root stays behind only where its tree was broken (an element
+        # outside the tree that names it as parent): then as an empty dictionary, not a
+        # second root.
+        for entry in list(copied.keys()):
+            del copied[entry]
+        return True
+
+    def _roles(self, roles: dict[str, Any]) -> dict[str, Name]:
+        """Add a part's role map; return its own types renamed for a clash with a part before."""
+        renames: dict[str, Name] = {}
+        for name, target in roles.items():
+            if name in self.role_map and self.role_map[name] != target:
+                number = 2
+                while f"{name}_{number}" in self.role_map or f"{name}_{number}" in roles:
+                    number += 1
+                renames[name] = Name(f"{name}_{number}")
+        for name, target in roles.items():
+            if isinstance(target, Name):
+                new_name = str(renames.get(name, name))
+                self.role_map.setdefault(new_name, renames.get(str(target), target))
+        return renames
+
+    def _merge_maps(self, maps: tuple[list[Any], list[Any], list[Any]]) -> None:
+        classes, ids, namespaces = maps
+        for name, value in classes:
+            self.class_map.setdefault(name, value)
+        for name, value in ids:
+            # Ids are the parts' own; a clash keeps the first (tables' /Headers use them).
+            self.ids.setdefault(name, value)
+        self.namespaces += namespaces
+
+    def write(self, out: Pdf) -> None:
+        """Give ``out`` one structure tree over the parts' and mark it tagged, if any part was."""
+        if not self.parts:
+            return
+        document = out.make_indirect(
+            Dictionary(Type=Name.StructElem, S=Name.Document, K=Array(self.parts))
+        )
+        for part in self.parts:
+            part.P = document
+        parent_tree = pikepdf.NumberTree.new(out)
+        for number, value in self.parent_tree:
+            parent_tree[number] = value
+        root = out.make_indirect(
+            Dictionary(
+                Type=Name.StructTreeRoot,
+                K=document,
+                ParentTree=parent_tree.obj,
+                ParentTreeNextKey=self.next_key,
+            )
+        )
+        document.P = root
+        if self.role_map:
+            root.RoleMap = Dictionary({name: self.role_map[name] for name in sorted(self.role_map)})
+        if self.class_map:
+            root.ClassMap = Dictionary(dict(sorted(self.class_map.items())))
+        if self.ids:
+            ids = pikepdf.NameTree.new(out)
+            for name, value in sorted(self.ids.items()):
+                ids[name] = value
+            root.IDTree = ids.obj
+        if self.namespaces:
+            root.Namespaces = Array(self.namespaces)
+        out.Root.StructTreeRoot = root
+        out.Root.MarkInfo = Dictionary(Marked=True)
+
+
+def _maps(root: Any) -> tuple[list[Any], list[Any], list[Any]]:
+    """A structure tree's class map, id tree and namespaces, as lists."""
+    classes = root.get(Name.ClassMap)
+    id_tree = root.get(Name.IDTree)
+    namespaces = root.get(Name.Namespaces)
+    return (
+        list(classes.items()) if isinstance(classes, Dictionary) else [],
+        list(pikepdf.NameTree(id_tree).items()) if isinstance(id_tree, Dictionary) else [],
+        list(namespaces) if isinstance(namespaces, Array) else [],
+    )
+
+
+def _role(element: Dictionary, roles: dict[str, Any]) -> str:
+    kind = str(element.get(Name.S, ""))
+    return str(roles.get(kind, kind))
+
+
+def _as_list(value: Any) -> list[Any]:
+    if isinstance(value, Array):
+        return list(value)
+    return [] if value is None else [value]
+
+
+def _widget_copies(out: Pdf, src: Pdf, pages: list[Dictionary]) -> dict[tuple[int, int], Any]:
+    """For a part with a form: its annotations as first copied, each to the one on the page.
+
+    Carrying the form copies the widgets once more, after the tree's references were mapped;
+    the page keeps its annotations in their order.
+    """
+    if Name.AcroForm not in src.Root:
+        return {}
+    copies: dict[tuple[int, int], Any] = {}
+    for source, page in zip(src.pages, pages, strict=False):
+        before = _as_list(source.obj.get(Name.Annots))
+        after = _as_list(page.get(Name.Annots))
+        if len(before) != len(after):
+            continue
+        for old, new in zip(before, after, strict=True):
+            if isinstance(old, Dictionary) and old.is_indirect and new.is_indirect:
+                first = out.copy_foreign(old)  # the copy made with the page
+                if first.objgen != new.objgen:
+                    copies[first.objgen] = new
+    return copies
+
+
+def _whole(
+    kids: list[Dictionary],
+    pages: list[Dictionary],
+    renames: dict[str, Name],
+    widgets: dict[tuple[int, int], Any],
+) -> bool:
+    """Whether the copied tree refers only to this part's pages and their annotations; renames
+    the types in ``renames`` and points references to ``widgets`` at the copies on the page on
+    the way."""
+    page_ids = {page.objgen for page in pages}
+    annots = {
+        annot.objgen
+        for page in pages
+        for annot in _as_list(page.get(Name.Annots))
+        if isinstance(annot, Dictionary) and annot.is_indirect
+    }
+    seen: set[tuple[int, int]] = set()
+    stack: list[Any] = list(kids)
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Dictionary):
+            continue  # a marked-content id on the element's page
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        page = node.get(Name.Pg)
+        if page is not None and page.objgen not in page_ids:
+            return False
+        kind = node.get(Name.Type)
+        if kind == Name.OBJR:
+            target = node.get(Name.Obj)
+            if isinstance(target, Dictionary) and target.objgen in widgets:
+                target = node.Obj = widgets[target.objgen]
+            if not isinstance(target, (Dictionary, pikepdf.Stream)):
+                return False
+            if Name.Rect in target and target.objgen not in annots:
+                return False
+            continue
+        if kind == Name.MCR:
+            continue
+        if renames and str(node.get(Name.S)) in renames:
+            node.S = renames[str(node.S)]
+        stack += _as_list(node.get(Name.K))
+    return True
+
+
+def _key_holders(pages: list[Dictionary]) -> list[tuple[Any, Name]]:
+    """What on ``pages`` holds a ParentTree key: the pages, their annotations and XObjects."""
+    holders: list[tuple[Any, Name]] = []
+    seen: set[tuple[int, int]] = set()
+
+    def visit(owner: Any) -> None:
+        resources = owner.get(Name.Resources)
+        xobjects = resources.get(Name.XObject) if isinstance(resources, Dictionary) else None
+        if not isinstance(xobjects, Dictionary):
+            return
+        for _name, xobject in xobjects.items():
+            if not isinstance(xobject, pikepdf.Stream):
+                continue
+            if xobject.is_indirect:
+                if xobject.objgen in seen:
+                    continue
+                seen.add(xobject.objgen)
+            holders.extend((xobject, key) for key in _KEYS if key in xobject)
+            if xobject.get(Name.Subtype) == Name.Form:
+                visit(xobject)
+
+    for page in pages:
+        if Name.StructParents in page:
+            holders.append((page, Name.StructParents))
+        visit(page)
+        for annot in _as_list(page.get(Name.Annots)):
+            if not isinstance(annot, Dictionary) or Name.StructParent not in annot:
+                continue
+            if annot.is_indirect:
+                if annot.objgen in seen:
+                    continue
+                seen.add(annot.objgen)
+            holders.append((annot, Name.StructParent))
+    return holders
+
+
 # --- marks ---------------------------------------------------------------------------------
 
 
@@ -522,7 +815,8 @@ def _apply_marks(
         # Wrap the page's own content in q/Q so a graphics state it leaves behind cannot
         # move, scale or recolour the mark.
         page.contents_add(opening, prepend=True)
-        page.contents_add(f"\nQ\nq {matrix} cm {name} Do Q\n".encode("ascii"))
+        # An artifact, so a tagged part's reading order does not gain a stamp.
+        page.contents_add(f"\nQ\n{_ARTIFACT} BDC\nq {matrix} cm {name} Do Q\nEMC\n".encode("ascii"))
 
 
 def _free_name(page: pikepdf.Page) -> Name:

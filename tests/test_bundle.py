@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
+import shutil
 import subprocess
 import sys
 import warnings
@@ -878,3 +881,251 @@ def test_an_annexs_one_bookmark_to_its_first_page_is_left_out(
     start = page_count(voorstel)
     below = [(title, at) for depth, title, at in outline_targets(out) if depth == 1 and at >= start]
     assert below == ([("Blad1", start + page)] if kept else [])
+
+
+# --- tagged structure ----------------------------------------------------------------------
+
+ECONOMIE = "2023-05-26-pfho-economie"
+TAGS_ANNEXES = [
+    CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf",
+    CORPUS / "014-outlines--mistitled_outlines_example.pdf",
+    CORPUS / "016-libre-office-link--libre-office-link.pdf",
+    CORPUS / "010-pdflatex-forms--pdflatex-forms.pdf",
+]
+
+
+@pytest.fixture(scope="module")
+def economie_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The build folder of a real build of the example project's first meeting (LibreOffice)."""
+    project = tmp_path_factory.mktemp("project")
+    repo = Path(__file__).resolve().parent.parent
+    for name in ("templates", "schemas"):
+        shutil.copytree(repo / name, project / name)
+    for name in (ECONOMIE, "huisstijl"):
+        shutil.copytree(repo / "dossiers" / name, project / "dossiers" / name)
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    done = subprocess.run(
+        [sys.executable, "-m", "assembler", "build", "-j", "1"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return project / "build" / ECONOMIE
+
+
+def headings(path: Path) -> list[str]:
+    """The H1…H6 texts a reader of the tags gets (poppler's view of the structure tree)."""
+    lines = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    found: list[str] = []
+    for number, line in enumerate(lines):
+        match = re.match(r"( *)H[1-6] ", line)
+        if not match:
+            continue
+        texts = []
+        for below in lines[number + 1 :]:
+            if len(below) - len(below.lstrip(" ")) <= len(match.group(1)):
+                break
+            if below.strip().startswith('"'):
+                texts.append(below.strip().strip('"'))
+        found.append(" ".join(texts))
+    return found
+
+
+def structure_problems(path: Path) -> list[str]:
+    """What is wrong with a tagged PDF's tree as carried: dangling page references, page or
+    annotation keys missing from the ParentTree, marked content the ParentTree does not lead
+    back to its element."""
+    problems: list[str] = []
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        tree = {int(k): v for k, v in pikepdf.NumberTree(root.ParentTree).items()}
+        pages = {page.obj.objgen: page.obj for page in pdf.pages}
+        for index, page in enumerate(pdf.pages):
+            key = page.obj.get(Name.StructParents)
+            if key is not None and int(key) not in tree:
+                problems.append(f"page {index + 1}: StructParents {key} not in the ParentTree")
+            for annot in page.obj.get(Name.Annots, Array()):
+                key = annot.get(Name.StructParent)
+                if key is not None and int(key) not in tree:
+                    problems.append(f"page {index + 1}: annotation key {key} not in the tree")
+        stack: list[tuple[object, object, object]] = [(root.K, None, root)]
+        roots = 0
+        while stack:
+            node, page, parent = stack.pop()
+            if isinstance(node, int):
+                if page is None:
+                    problems.append("a marked-content id without a page")
+                    continue
+                assert isinstance(page, Dictionary)
+                owner = tree.get(int(page.get(Name.StructParents, -1)))
+                if owner is None or len(owner) <= node or owner[node].objgen != parent.objgen:
+                    problems.append(f"MCID {node}: the ParentTree does not lead to its element")
+                continue
+            if not isinstance(node, Dictionary):
+                continue
+            if Name.Pg in node:
+                if node.Pg.objgen not in pages:
+                    problems.append(f"{node.get(Name.S)}: /Pg is not a page of the PDF")
+                page = node.Pg
+            if node.get(Name.Type) in (Name.MCR, Name.OBJR):
+                if node.Type == Name.MCR:
+                    stack.append((node.MCID, page, parent))
+                continue
+            kids = node.get(Name.K)
+            for kid in kids if isinstance(kids, Array) else [] if kids is None else [kids]:
+                stack.append((kid, page, node))
+        roots = sum(
+            1
+            for obj in pdf.objects
+            if isinstance(obj, Dictionary) and obj.get(Name.Type) == Name.StructTreeRoot
+        )
+        if roots != 1:
+            problems.append(f"{roots} structure tree roots")
+    return problems
+
+
+def stamps_outside_artifacts(path: Path) -> list[int]:
+    """Pages where a stamp (``/AsmMarkN Do``) is drawn outside ``/Artifact`` marked content."""
+    pages = []
+    with pikepdf.open(path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            open_tags: list[str] = []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) in ("BDC", "BMC"):
+                    open_tags.append(str(operands[0]))
+                elif str(operator) == "EMC" and open_tags:
+                    open_tags.pop()
+                elif (
+                    str(operator) == "Do"
+                    and str(operands[0]).startswith("/AsmMark")
+                    and "/Artifact" not in open_tags
+                ):
+                    pages.append(index)
+    return pages
+
+
+def part_titles(path: Path) -> list[str]:
+    with pikepdf.open(path) as pdf:
+        document = pdf.Root.StructTreeRoot.K
+        assert str(document.S) == "/Document"
+        kids = document.K if isinstance(document.K, Array) else [document.K]
+        return [str(kid.T) for kid in kids if str(kid.S) == "/Part"]
+
+
+def bundle_the_built_voorstel(
+    build: Path, out: Path, meta: BundleMeta, extra: tuple[Path, ...] = ()
+) -> Path:
+    """Bundle the build's LibreOffice voorstel with the corpus annexes (and ``extra``); return
+    the voorstel."""
+    voorstel = build / "02-23.0001772-werklocaties" / "voorstel.pdf"
+    annexes = [BundleAnnex(p, n, p.stem) for n, p in enumerate([*TAGS_ANNEXES, *extra], start=1)]
+    bundle_pdf(voorstel, annexes, meta, out)
+    return voorstel
+
+
+@pytest.mark.slow
+def test_a_bundle_keeps_the_voorstels_tags_and_its_stamps_are_artifacts(
+    economie_build: Path, tmp_path: Path
+) -> None:
+    # An annex that lost its tree but kept a page's key must not claim the voorstel's elements.
+    stale = tmp_path / "stale.pdf"
+    with pikepdf.open(TAGS_ANNEXES[0]) as pdf:
+        pdf.pages[0].obj.StructParents = 0
+        pdf.save(stale)
+    out = tmp_path / "bundel.pdf"
+    secret = dataclasses.replace(META, niet_openbaar=True)
+    voorstel = bundle_the_built_voorstel(economie_build, out, secret, (stale,))
+
+    assert headings(voorstel)
+    assert headings(out) == headings(voorstel)
+    assert structure_problems(out) == []
+    assert part_titles(out) == ["Voorstel"]  # the untagged annexes get no invented tags
+    with pikepdf.open(out) as pdf:
+        assert pdf.Root.MarkInfo.Marked is True
+        with pikepdf.open(voorstel) as source:
+            assert str(pdf.Root.StructTreeRoot.K.K[0].Lang) == str(source.Root.Lang)
+        start = page_count(voorstel)
+        assert all(Name.StructParents not in page.obj for page in pdf.pages[start:])
+    assert (
+        "Tagged:          yes"
+        in subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True, text=True).stdout
+    )
+    assert stamps_outside_artifacts(out) == []
+    assert pdfium.PdfDocument(out)[0].get_textpage().get_text_range().count("NIET OPENBAAR") == 1
+
+
+@pytest.mark.slow
+def test_a_meeting_bundle_carries_the_agenda_and_each_tagged_dossier_bundle(
+    economie_build: Path, tmp_path: Path
+) -> None:
+    agenda = economie_build / "agenda.pdf"
+    dossier = tmp_path / "bundel.pdf"
+    voorstel = bundle_the_built_voorstel(economie_build, dossier, META)
+    parts = [MergePart(pdf=agenda, title="Agenda", label_prefix="Agenda ")]
+    for number in (2, 3):  # the same tagged bundle twice: its keys must not collide
+        parts.append(MergePart(dossier, f"{number}. Werklocaties", None, f"{number}."))
+    meeting = tmp_path / "vergaderbundel.pdf"
+    merge_documents(parts, dataclasses.replace(META, niet_openbaar=True), meeting)
+
+    assert headings(meeting) == headings(agenda) + 2 * headings(voorstel)
+    assert structure_problems(meeting) == []
+    assert part_titles(meeting) == ["Agenda", "2. Werklocaties", "3. Werklocaties"]
+    assert stamps_outside_artifacts(meeting) == []
+
+
+@pytest.mark.slow
+def test_the_built_bundles_are_tagged(economie_build: Path) -> None:
+    voorstel = economie_build / "02-23.0001772-werklocaties" / "voorstel.pdf"
+    agenda = economie_build / "agenda-niet-openbaar.pdf"
+    dossier = economie_build / "02-23.0001772-werklocaties" / "bundel.pdf"
+    meeting = economie_build / "vergaderbundel-niet-openbaar.pdf"
+    assert headings(dossier) == headings(voorstel)
+    assert headings(meeting) == headings(agenda) + headings(voorstel)
+    for path in (dossier, meeting, economie_build / "vergaderbundel.pdf"):
+        assert structure_problems(path) == [], path.name
+        assert stamps_outside_artifacts(path) == [], path.name
+
+
+def test_a_tagged_forms_fields_stay_in_its_tags(tmp_path: Path) -> None:
+    """Carrying a form copies its widgets anew: the tree's /OBJR follow them to the page."""
+    tagged = tmp_path / "formulier.pdf"
+    with pikepdf.open(CORPUS / "010-pdflatex-forms--pdflatex-forms.pdf") as pdf:
+        page = pdf.pages[0].obj
+        root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root))
+        fields, nums = [], []
+        for number, widget in enumerate(page.Annots):
+            field = pdf.make_indirect(
+                Dictionary(Type=Name.StructElem, S=Name.Form, P=document, Pg=page)
+            )
+            field.K = Dictionary(Type=Name.OBJR, Obj=widget, Pg=page)
+            widget.StructParent = number
+            fields.append(field)
+            nums += [number, field]
+        document.K = Array(fields)
+        root.K = document
+        root.ParentTree = Dictionary(Nums=Array(nums))
+        pdf.Root.StructTreeRoot = root
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
+        pdf.save(tagged)
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(
+        tagged,
+        [BundleAnnex(CORPUS / "012-libreoffice-form--libreoffice-form.pdf", 1, "F")],
+        META,
+        out,
+    )
+    assert structure_problems(out) == []
+    with pikepdf.open(out) as pdf:
+        widgets = {annot.objgen for annot in pdf.pages[0].obj.Annots}
+        tree = dict(pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items())
+        fields = pdf.Root.StructTreeRoot.K.K[0].K
+        assert len(fields) == len(widgets) > 0
+        for field in fields:
+            assert field.K.Obj.objgen in widgets
+            assert tree[int(field.K.Obj.StructParent)].objgen == field.objgen
