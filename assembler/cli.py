@@ -1005,10 +1005,50 @@ def _usage_message(error: click.UsageError) -> str:
     if isinstance(error, click.BadOptionUsage) and "requires an argument" in error.message:
         return f"optie {error.option_name} heeft een waarde nodig"
     if "No such command" in error.message:
-        return "onbekende opdracht " + error.message.split("No such command", 1)[1].strip(" .")
+        typed = error.message.split("No such command", 1)[1].strip(" .")
+        meant = _command_meant(typed.strip("'"), error.ctx)
+        return f"onbekende opdracht {typed}" + (f": bedoelt u '{meant}'?" if meant else "")
     if "Got unexpected extra argument" in error.message:
         return "te veel argumenten " + error.message.split("argument", 1)[1].strip(" s")
     return error.message
+
+
+# Half the commands have Dutch names (vergadering, verplaats), so a clerk types the others in
+# Dutch too.
+_DUTCH_COMMANDS = {
+    "bouw": "build",
+    "bouwen": "build",
+    "maak": "build",
+    "controleer": "check",
+    "controleren": "check",
+    "nieuw": "new",
+    "exporteer": "export",
+    "exporteren": "export",
+    "publiceer": "publish",
+    "publiceren": "publish",
+    "lever": "publish",
+    "sjabloon": "templates",
+    "sjablonen": "templates",
+    "verplaatsen": "verplaats",
+    "vergaderingen": "vergadering",
+}
+
+
+def _command_meant(typed: str, context: click.Context | None) -> str | None:
+    """The command a clerk most likely meant: its Dutch word, or a near miss ('biuld')."""
+    import difflib
+
+    group = context.command if context is not None else None
+    if not isinstance(group, click.Group) or context is None:
+        return None
+    names = group.list_commands(context)
+    word = typed.lower()
+    if _DUTCH_COMMANDS.get(word) in names:
+        return _DUTCH_COMMANDS[word]
+    close = difflib.get_close_matches(word, [*names, *_DUTCH_COMMANDS], n=1, cutoff=0.75)
+    if not close:
+        return None
+    return _DUTCH_COMMANDS.get(close[0], close[0])
 
 
 def _bad_value(error: click.BadParameter) -> str:

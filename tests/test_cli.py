@@ -159,7 +159,17 @@ def test_export_says_why_a_meeting_was_not_exported(example_project: Path) -> No
     ("args", "expected"),
     [
         (["verplaats"], "fout: DOSSIERMAP ontbreekt (zie 'assembler verplaats --help')"),
-        (["bouw"], "fout: onbekende opdracht 'bouw' (zie 'assembler --help')"),
+        (["bouw"], "fout: onbekende opdracht 'bouw': bedoelt u 'build'? (zie 'assembler --help')"),
+        (["nieuw"], "fout: onbekende opdracht 'nieuw': bedoelt u 'new'? (zie 'assembler --help')"),
+        (
+            ["biuld"],
+            "fout: onbekende opdracht 'biuld': bedoelt u 'build'? (zie 'assembler --help')",
+        ),
+        (
+            ["controlere"],
+            "fout: onbekende opdracht 'controlere': bedoelt u 'check'? (zie 'assembler --help')",
+        ),
+        (["opruimen"], "fout: onbekende opdracht 'opruimen' (zie 'assembler --help')"),
         (["build", "--bla"], "fout: onbekende optie --bla (zie 'assembler build --help')"),
         (
             ["build", "--jobs", "0"],
