@@ -9,6 +9,7 @@ files that are not UTF-8.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -154,6 +155,14 @@ def compose_leniently(raw: bytes) -> yaml.Node | None:
 
 def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] = ()) -> Source:
     """Parse the bytes of a YAML file; see :func:`load_yaml`."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # What Notepad saves as "Unicode": every other byte a zero, not one line readable.
+        raise _reject(
+            display,
+            None,
+            "is opgeslagen als UTF-16 (in Kladblok heet dat 'Unicode'; sla het bestand op als "
+            "UTF-8: Opslaan als, Codering: UTF-8)",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -183,6 +183,22 @@ def test_not_utf8_is_said_at_the_line_of_the_first_unreadable_character(tmp_path
     )
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_file_saved_as_utf16_is_said_as_such(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "d.yaml"
+    text = "sjabloon: memo\nonderwerp: café\n"
+    path.write_bytes(
+        text.encode(encoding) if encoding == "utf-16" else b"\xfe\xff" + text.encode(encoding)
+    )
+    with pytest.raises(InputRejected) as caught:
+        load_yaml(path, "d.yaml")
+    (problem,) = caught.value.problems
+    assert problem.format() == (
+        "d.yaml: is opgeslagen als UTF-16 (in Kladblok heet dat 'Unicode'; sla het bestand op als "
+        "UTF-8: Opslaan als, Codering: UTF-8)"
+    )
+
+
 def test_an_unreadable_file_is_explained_in_dutch(tmp_path: Path) -> None:
     # A link to itself cannot be read even by root; the system's words were English.
     path = tmp_path / "d.yaml"
