@@ -255,6 +255,8 @@ class MeetingExport:
     facts: dict[str, _Facts] = field(default_factory=dict)
     # The records (publicatie.json keys) this export withdraws: not withdrawn before it.
     withdrawn: list[str] = field(default_factory=list)
+    # Per agenda item number, its agendapuntid (see item_ids).
+    item_ids: dict[int, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -400,6 +402,8 @@ def _pdf_facts(path: Path) -> _Facts:
 
 # The namespace of document ids (a random UUID, fixed once): ids are uuid5 names in it.
 _DOCUMENT_IDS = uuid.UUID("6f1d3c52-4b8e-4f5e-9a57-0c2f8e4b7d19")
+# The same for agenda item ids.
+_ITEM_IDS = uuid.UUID("b3a0e6f4-2c71-4d0e-8f3a-5e9d1c7a2b46")
 _DOCUMENT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -477,6 +481,30 @@ def _document_id(meeting: str, document: ExportDocument, facts: _Facts) -> str:
     and new in the next, and an agenda system must not take the new one down.
     """
     return str(uuid.uuid5(_DOCUMENT_IDS, f"{meeting}/{document.key}\n{facts.digest}"))
+
+
+def item_ids(meeting: MeetingInput, records: dict[str, Any]) -> dict[int, str]:
+    """Per agenda item number, an id that stays with the item when others come or go.
+
+    A dossier item's id is made from its main document's id, which is kept in publicatie.json
+    (so it follows the dossier through a renamed folder and a move between the sides, and says
+    nothing of a confidential item); a loose item's from the meeting and its text (the n-th
+    item with that text), so an item whose text is changed is another item.
+    """
+    ids: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for item in meeting.items:
+        dossier = item.dossier
+        if dossier is not None:
+            side = PUBLIC if dossier.document.is_public else CONFIDENTIAL
+            record = records[_record_key(side, f"{dossier.name}/{dossier.document.kind}")]
+            name = f"dossier\n{record['documentid']}"
+        else:
+            text = " ".join((item.text or item.folder_name or "").split())
+            seen[text] = seen.get(text, 0) + 1
+            name = f"{meeting.name}\ntekst\n{text}\n{seen[text]}"
+        ids[item.number] = str(uuid.uuid5(_ITEM_IDS, name))
+    return ids
 
 
 def _newer_than(record: dict[str, Any] | None, moment: datetime) -> str:
@@ -594,8 +622,11 @@ def _vergadering(meeting: MeetingInput, organisation: Organisatie) -> dict[str, 
     }
 
 
-def _agendapunt(item: AgendaItem, meeting: MeetingInput, side: Side) -> dict[str, Any]:
+def _agendapunt(
+    item: AgendaItem, meeting: MeetingInput, side: Side, item_id: str
+) -> dict[str, Any]:
     entry: dict[str, Any] = {
+        "agendapuntid": item_id,
         "agendapuntvolgnummer": str(item.number),
         "agendapuntKenmerk": str(item.number),
     }
@@ -625,6 +656,7 @@ def _informatieobject(
     version: tuple[str, str],
     record: dict[str, Any],
     organisation: Organisatie,
+    item_id: str | None,
 ) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "documentid": record["documentid"],
@@ -655,6 +687,8 @@ def _informatieobject(
         entry["verspreiden"] = dossier.document.distribution.value
     if document.number is not None:
         entry["agendapunt"] = str(document.number)
+    if item_id is not None:
+        entry["agendapuntid"] = item_id
     if document.annex is not None:
         entry["bijlagenummer"] = document.annex
     entry.update(
@@ -732,7 +766,9 @@ def _manifest(
         "zijde": side,
         "organisatie": {"naam": organisation.name, "tooi": organisation.tooi},
         "vergadering": _vergadering(meeting, organisation),
-        "agendapunten": [_agendapunt(item, meeting, side) for item in meeting.items],
+        "agendapunten": [
+            _agendapunt(item, meeting, side, export.item_ids[item.number]) for item in meeting.items
+        ],
         "informatieobjecten": [
             _informatieobject(
                 document,
@@ -740,6 +776,7 @@ def _manifest(
                 versions[_record_key(side, document.key)],
                 records[_record_key(side, document.key)],
                 organisation,
+                None if document.number is None else export.item_ids[document.number],
             )
             for document in export.documents
             if document.side == side
@@ -1218,6 +1255,7 @@ def plan_meeting(
         and (before.get(key) or {}).get("status") != "ingetrokken"
     ]
     publication["documenten"] = records
+    export.item_ids = item_ids(meeting, records)
     # What was published of a renamed record stays the same object on each agenda system.
     for state in publication.get("publicaties", {}).values():
         objects = state.get("informatieobjecten") if isinstance(state, dict) else None

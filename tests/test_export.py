@@ -50,9 +50,10 @@ SECRET_SUBJECT = "Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls"
 DIWOO = "https://standaarden.overheid.nl/diwoo/metadata/"
 EXTENSIONS = {
     "Vergadering": {"overlegsoort"},
-    "Agendapunt": {"behandeling", "verspreiden"},
+    "Agendapunt": {"agendapuntid", "behandeling", "verspreiden"},
     "InformatieObject": {
         "documentid",
+        "agendapuntid",
         "rol",
         "kenmerk",
         "verspreiden",
@@ -247,6 +248,7 @@ def test_manifest_uses_ods_field_names_and_limits(
     assert public["vergadering"]["overlegsoort"] == "portefeuillehoudersoverleg"
     item7 = public["agendapunten"][6]
     assert item7 == {
+        "agendapuntid": secret_item_id(exported),
         "agendapuntKenmerk": "7",
         "agendapuntTitel": "Niet openbaar",
         "agendapuntvolgnummer": "7",
@@ -357,6 +359,21 @@ def test_zips_hold_the_side_and_repeat_byte_for_byte(project: Project) -> None:
 
 
 # --------------------------------------------------------------------------- versions
+
+
+def secret_item_id(root: Path) -> str:
+    """The agendapuntid of the confidential item, from the niet-openbaar manifest."""
+    secret = _manifest(root, WONEN, CONFIDENTIAL)
+    (item,) = [i for i in secret["agendapunten"] if i.get("agendapuntTitel") == SECRET_SUBJECT]
+    return str(item["agendapuntid"])
+
+
+def _item_ids(root: Path, meeting: str, side: str = PUBLIC) -> dict[str, tuple[str, str]]:
+    """agendapuntTitel -> (agendapuntid, agendapuntvolgnummer) of one side's manifest."""
+    return {
+        item["agendapuntTitel"]: (item["agendapuntid"], item["agendapuntvolgnummer"])
+        for item in _manifest(root, meeting, side)["agendapunten"]
+    }
 
 
 def _versions(root: Path, meeting: str) -> dict[str, tuple[str, str]]:
@@ -914,6 +931,40 @@ def test_a_renamed_dossier_folder_keeps_its_documents(project: Project) -> None:
     assert _ids(project.root, WONEN, PUBLIC) == before
     assert _versions(project.root, WONEN) == versions
     assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
+
+
+@pytest.mark.slow
+def test_an_item_keeps_its_id_when_an_item_before_it_is_withdrawn(project: Project) -> None:
+    """Was: an item carried only its number, so an agenda system matching by number took
+    item 5 for a renamed item 4 and deleted the last one."""
+    before = {side: _item_ids(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)}
+    public = before[PUBLIC]
+    assert len({i for i, _ in public.values()}) == len(public) == 8
+    # Withdrawn as the README says: off the agenda, and its folder out of dossiers/.
+    meeting = project.dossiers / WONEN / "vergadering.yaml"
+    agenda = meeting.read_text(encoding="utf-8")
+    meeting.write_text(agenda.replace("  - dossier: res-voortgang\n", ""), encoding="utf-8")
+    shutil.move(project.dossiers / WONEN / "res-voortgang", project.root / "archief")
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+
+    for side in (PUBLIC, CONFIDENTIAL):
+        after = _item_ids(project.root, WONEN, side)
+        assert len(after) == 7
+        (gone,) = set(before[side]) - set(after)
+        assert gone.startswith("Regionale Energiestrategie")
+        for title, (item_id, number) in after.items():
+            old_id, old_number = before[side][title]
+            assert item_id == old_id, title
+            assert int(number) == int(old_number) - (int(old_number) > 4), title
+        # Each document points at its item by that id.
+        manifest = _manifest(project.root, WONEN, side)
+        numbers = {i["agendapuntvolgnummer"]: i["agendapuntid"] for i in manifest["agendapunten"]}
+        documents = [d for d in manifest["informatieobjecten"] if "agendapunt" in d]
+        assert documents and all(d["agendapuntid"] == numbers[d["agendapunt"]] for d in documents)
+    # The same dossiers give the same ids, and the confidential item's says nothing of it.
+    assert public["Niet openbaar"][0] == secret_item_id(project.root)
+    assert SECRET_KENMERK not in json.dumps(_manifest(project.root, WONEN, PUBLIC))
 
 
 @pytest.mark.slow
