@@ -113,6 +113,9 @@ PUBLICATION_FORMAT = 1
 MAX_NAME = 100
 MEETING_DIGEST = 8  # hex digits of a cut meeting name's digest: 32 bits
 MAX_VERSION = 5
+# Why an annex changed or went while its dossier stayed on the agenda.
+ANNEX_RENUMBERED = "bestandsnaam gewijzigd (ander bijlagenummer)"
+ANNEX_REMOVED = "bijlage niet meer bij het dossier"
 LANGUAGE = "dut"  # ISO 639-2/B, as the ODS schema asks
 TIMEZONE = ZoneInfo(LOCAL_TIME_ZONE)
 
@@ -346,11 +349,13 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
                 dossier,
             )
         )
-        for index, annex in enumerate(document.annexes):
+        for index, (annex, key) in enumerate(
+            zip(document.annexes, annex_keys(dossier), strict=True)
+        ):
             number = index + 1
             documents.append(
                 ExportDocument(
-                    f"{dossier.name}/bijlage-{number:02d}",
+                    key,
                     side,
                     annex_pdf(output_dir, dossier, index),
                     export_name(
@@ -380,6 +385,21 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
         )
     _check_unique_names(documents)
     return documents
+
+
+def annex_keys(dossier: DossierInput) -> list[str]:
+    """Per annex its record key: ``<dossier>/bijlage:<file>``, by the file it attaches.
+
+    Not by its number: removing annex 1 gave annex 2's id, versions and history to annex 3's
+    content, and withdrew annex 3's id. A file attached twice is told apart by a count.
+    """
+    keys: list[str] = []
+    for annex in dossier.document.annexes:
+        # As typed, whatever the file system: a Mac spells "é" as "e" and an accent.
+        key = f"{dossier.name}/bijlage:{unicodedata.normalize('NFC', annex.file)}"
+        count = sum(1 for k in keys if k == key or k.startswith(f"{key}#"))
+        keys.append(f"{key}#{count + 1}" if count else key)
+    return keys
 
 
 def _check_unique_names(documents: Sequence[ExportDocument]) -> None:
@@ -570,6 +590,10 @@ def _update_versions(
         elif old.get("bestandsnaam") != document.name:
             version = _next_version(str(old.get("versie", "0")))
             reason = "bestandsnaam gewijzigd (ander agendapunt of onderwerp)"
+            if document.annex is not None and (
+                f"_bijlage-{document.annex:02d}_" not in str(old.get("bestandsnaam"))
+            ):
+                reason = ANNEX_RENUMBERED
         else:
             version, reason = str(old.get("versie", "1")), str(old.get("reden", "eerste versie"))
         unchanged = old is not None and version == str(old.get("versie"))
@@ -590,14 +614,18 @@ def _update_versions(
             else _newer_than(old or moved, moment),
         }
         versions[record_key] = (version, reason)
+    on_agenda = {dossier.name for dossier in export.meeting.dossiers}
     for record_key, record in updated.items():
         if record_key in current or record.get("status") == "ingetrokken":
             continue
         side, _, key = record_key.partition(":")
         moved_to = _record_key(PUBLIC if side == CONFIDENTIAL else CONFIDENTIAL, key)
+        dossier, _, document_key = key.partition("/")
         record["status"] = "ingetrokken"
         if moved_to in current:
             record["reden"] = "niet meer openbaar" if side == PUBLIC else "nu openbaar"
+        elif dossier in on_agenda and document_key.startswith("bijlage"):
+            record["reden"] = ANNEX_REMOVED
         else:
             record["reden"] = "niet meer op de agenda"
     return versions, updated, renamed

@@ -442,7 +442,7 @@ def test_versions_bump_on_change_and_withdraw_removed_documents(project: Project
         "bestandsnaam": gone,
         "titel": "Notitie criteria prioritering snelfietsroutes",
         "versie": "1",
-        "reden": "niet meer op de agenda",
+        "reden": "bijlage niet meer bij het dossier",
     } in withdrawn
     # A new onderwerp gives the voorstel a new file name, but it keeps its id: an agenda
     # system replaces the old file instead of keeping both.
@@ -479,6 +479,7 @@ def test_the_export_names_what_it_withdraws_and_only_the_once(
     assert withdrawn(run_cli("export", f"dossiers/{WONEN}", cwd=project.root)) == [
         "  ingetrokken uit openbaar: "
         "05_23.0002131_bijlage-03_notitie-criteria-prioritering-snelfietsroutes.pdf"
+        " (bijlage niet meer bij het dossier)"
     ]
 
     # Withdrawn as the README says: off the agenda, and its folder out of dossiers/.
@@ -965,6 +966,93 @@ def test_an_item_keeps_its_id_when_an_item_before_it_is_withdrawn(project: Proje
     # The same dossiers give the same ids, and the confidential item's says nothing of it.
     assert public["Niet openbaar"][0] == secret_item_id(project.root)
     assert SECRET_KENMERK not in json.dumps(_manifest(project.root, WONEN, PUBLIC))
+
+
+def _documents(root: Path, meeting: str, side: str = PUBLIC) -> dict[str, dict[str, Any]]:
+    """titel -> the manifest's informatieobject."""
+    return {d["titel"]: d for d in _manifest(root, meeting, side)["informatieobjecten"]}
+
+
+@pytest.mark.slow
+def test_removing_an_annex_withdraws_that_annex_and_the_others_keep_their_ids(
+    project: Project,
+) -> None:
+    """Was: ids went by position, so removing annex 1 gave annex 2's id to annex 3's content
+    and withdrew annex 3's id as "niet meer op de agenda", naming the Notitie still there."""
+    before = _documents(project.root, WONEN)
+    kaart = "Kaart regionale snelfietsroutes met verwijzing naar de online kaart"
+    kaartbeeld = "Kaartbeeld knelpunten verkeersveiligheid (drukwerkversie)"
+    notitie = "Notitie criteria prioritering snelfietsroutes"
+    assert [before[t]["bijlagenummer"] for t in (kaart, kaartbeeld, notitie)] == [1, 2, 3]
+    folder = project.dossiers / WONEN / "snelfietsroutes"
+    dossier = folder / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    text = re.sub(rf"(?m)^  - omschrijving: {kaart}\n.*\n", "", text)
+    dossier.write_text(text, encoding="utf-8")
+    (project.root / "archief").mkdir()
+    shutil.move(folder / "bijlage-1-kaart-snelfietsroutes.pdf", project.root / "archief")
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH + 86_400)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+
+    after = _documents(project.root, WONEN)
+    assert kaart not in after
+    for title, number in ((kaartbeeld, 1), (notitie, 2)):
+        document = after[title]
+        assert document["documentid"] == before[title]["documentid"], title
+        assert document["bijlagenummer"] == number
+        assert document["bestandsnaam"].startswith(f"05_23.0002131_bijlage-{number:02d}_")
+        assert document["sha256"] == before[title]["sha256"]
+        assert (document["versie"], document["versiereden"]) == (
+            "2",
+            "bestandsnaam gewijzigd (ander bijlagenummer)",
+        )
+    assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == [
+        {
+            "documentid": before[kaart]["documentid"],
+            "bestandsnaam": before[kaart]["bestandsnaam"],
+            "titel": kaart,
+            "versie": "1",
+            "reden": "bijlage niet meer bij het dossier",
+        }
+    ]
+    # An unchanged export changes no id or version further.
+    export_meetings(project, [project.dossiers / WONEN], EPOCH + 2 * 86_400)
+    assert {
+        t: (d["documentid"], d["versie"]) for t, d in _documents(project.root, WONEN).items()
+    } == {t: (d["documentid"], d["versie"]) for t, d in after.items()}
+
+
+@pytest.mark.slow
+def test_annex_records_kept_by_number_are_taken_over_by_file(project: Project) -> None:
+    """A publicatie.json from before annexes were kept by file: same ids, nothing withdrawn."""
+    path = project.dossiers / WONEN / "publicatie.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    files: dict[str, list[str]] = {}
+    for folder in (project.dossiers / WONEN).iterdir():
+        if (folder / "dossier.yaml").is_file():
+            dossier = yaml.safe_load((folder / "dossier.yaml").read_text(encoding="utf-8"))
+            files[folder.name] = [annex["bestand"] for annex in dossier.get("bijlagen") or []]
+    by_number: dict[str, Any] = {}
+    for key, record in data["documenten"].items():
+        side, _, rest = key.partition(":")
+        dossier, _, document = rest.partition("/")
+        if document.startswith("bijlage"):
+            number = files[dossier].index(document.partition(":")[2]) + 1
+            key = f"{side}:{dossier}/bijlage-{number:02d}"
+        by_number[key] = record
+    assert by_number != data["documenten"]
+    data["documenten"] = by_number
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = {side: _ids(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)}
+    versions = _versions(project.root, WONEN)
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    assert {side: _ids(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)} == before
+    assert _versions(project.root, WONEN) == versions
+    assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
+    kept = json.loads(path.read_text(encoding="utf-8"))["documenten"]
+    assert "openbaar:snelfietsroutes/bijlage:bijlage-1-kaart-snelfietsroutes.pdf" in kept
+    assert not [key for key in kept if re.search(r"/bijlage-\d\d$", key)]
 
 
 @pytest.mark.slow
