@@ -1262,6 +1262,35 @@ def _hide_withdrawn(
             record["verborgen"] = True
 
 
+def _say_where_moved(
+    records: dict[str, Any], withdrawn: Sequence[str], meeting: MeetingInput, catalog: Catalog
+) -> None:
+    """Give a document withdrawn with its dossier the reason ``verplaatst naar <meeting>`` when
+    that dossier is on another meeting's agenda now (``assembler verplaats``).
+
+    Known by its folder name and its kenmerk (in the file name the record keeps): folder names
+    alone repeat across meetings. Not on the public side when the dossier is confidential
+    there: that would tie its item "Niet openbaar" to what this meeting published.
+    """
+    elsewhere: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    for other in catalog.meetings:
+        if other.name != meeting.name:
+            for dossier in other.dossiers:
+                found = (dossier.name, _safe_part(dossier.document.reference))
+                elsewhere.setdefault(found, []).append((other.name, dossier.document.is_public))
+    for record_key in withdrawn:
+        record = records[record_key]
+        side, _, key = record_key.partition(":")
+        folder, has_folder, _document = key.partition("/")
+        parts = str(record.get("bestandsnaam", "")).split("_")
+        if record.get("reden") != "niet meer op de agenda" or not has_folder or len(parts) < 3:
+            continue
+        for name, public in sorted(elsewhere.get((folder, parts[1]), [])):
+            if public or side == CONFIDENTIAL:
+                record["reden"] = shorten(f"verplaatst naar {name}", 200)
+                break
+
+
 def plan_meeting(
     project: Project, catalog: Catalog, meeting: MeetingInput, moment: datetime
 ) -> MeetingExport:
@@ -1282,6 +1311,7 @@ def plan_meeting(
         if record.get("status") == "ingetrokken"
         and (before.get(key) or {}).get("status") != "ingetrokken"
     ]
+    _say_where_moved(records, export.withdrawn, meeting, catalog)
     publication["documenten"] = records
     export.item_ids = item_ids(meeting, records)
     # What was published of a renamed record stays the same object on each agenda system.

@@ -519,19 +519,24 @@ def test_a_document_made_confidential_is_withdrawn_by_its_id_only(project: Proje
     assert set(ours.values()) <= set(secret.values())
 
 
-def _postpone_werklocaties(project: Project) -> None:
-    """Move the economie meeting's werklocaties to the wonen meeting, as ``verplaats`` does."""
+def _move(project: Project, meeting: str, dossier: str, to: str, anyway: bool = False) -> None:
+    """Move a dossier to another meeting, as ``verplaats`` does (``--toch`` with ``anyway``)."""
     from datetime import date
 
     from assembler.scaffold import move_dossier
 
     move_dossier(
         project,
-        project.dossiers / ECONOMIE / "werklocaties",
-        project.dossiers / WONEN,
+        project.dossiers / meeting / dossier,
+        project.dossiers / to,
         today=date(2023, 5, 1),
-        anyway=False,
+        anyway=anyway,
     )
+
+
+def _postpone_werklocaties(project: Project) -> None:
+    """Move the economie meeting's werklocaties to the wonen meeting, as ``verplaats`` does."""
+    _move(project, ECONOMIE, "werklocaties", WONEN)
 
 
 @pytest.mark.slow
@@ -548,12 +553,44 @@ def test_a_postponed_item_is_new_in_its_next_meeting_not_withdrawn_there(
         for e in _manifest(project.root, ECONOMIE, PUBLIC)["ingetrokken"]
     }
     assert set(moved.values()) <= set(withdrawn)
-    assert {withdrawn[i] for i in moved.values()} == {"niet meer op de agenda"}
+    # Said as a move, naming the meeting it went to: not as a withdrawal.
+    assert {withdrawn[i] for i in moved.values()} == {f"verplaatst naar {WONEN}"}
     # In the next meeting they are new documents: an agenda system that reads the old
     # meeting's withdrawals after the new meeting's package must not take them down there.
     current = _ids(project.root, WONEN, PUBLIC)
     assert sum("23.0001772" in name for name in current) == 4
     assert not set(withdrawn) & set(current.values())
+
+
+@pytest.mark.slow
+def test_the_export_says_where_a_postponed_item_went(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was: "niet meer op de agenda", as if it had been withdrawn."""
+    names = sorted(n for n in _ids(project.root, ECONOMIE, PUBLIC) if "23.0001772" in n)
+    assert len(names) == 4
+    _postpone_werklocaties(project)
+    result = run_cli("export", cwd=project.root)
+    assert result.exit_code == 0, result.stderr
+    said = [line for line in result.stdout.splitlines() if "ingetrokken" in line]
+    assert said == [
+        f"  ingetrokken uit openbaar: {name} (verplaatst naar {WONEN})" for name in names
+    ]
+
+
+@pytest.mark.slow
+def test_a_confidential_item_moved_says_where_on_the_confidential_side_only(
+    project: Project,
+) -> None:
+    ours = set(_ids(project.root, WONEN, CONFIDENTIAL).values())
+    _move(project, WONEN, "mandaat-woningbouwimpuls", ECONOMIE, anyway=True)
+    report = export_meetings(project, source_date_epoch=EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    secret = _manifest(project.root, WONEN, CONFIDENTIAL)["ingetrokken"]
+    moved = [e for e in secret if e["documentid"] in ours]
+    assert moved and {e["reden"] for e in moved} == {f"verplaatst naar {ECONOMIE}"}
+    public = json.dumps(_manifest(project.root, WONEN, PUBLIC), ensure_ascii=False)
+    assert ECONOMIE not in public
 
 
 @pytest.mark.slow
@@ -572,6 +609,8 @@ def test_an_item_moved_and_then_made_confidential_is_withdrawn_without_its_name(
     gone = [e for e in withdrawn if e["documentid"] in set(moved.values())]
     assert len(gone) == 4
     assert all(set(e) == {"documentid", "versie", "reden"} for e in gone), gone
+    # Nor where it went: its item there says only "Niet openbaar".
+    assert {e["reden"] for e in gone} == {"niet meer op de agenda"}
 
 
 def _files(folder: Path) -> set[str]:
