@@ -113,6 +113,9 @@ PUBLICATION_FORMAT = 1
 MAX_NAME = 100
 MEETING_DIGEST = 8  # hex digits of a cut meeting name's digest: 32 bits
 MAX_VERSION = 5
+# Why an annex changed or went while its dossier stayed on the agenda.
+ANNEX_RENUMBERED = "bestandsnaam gewijzigd (ander bijlagenummer)"
+ANNEX_REMOVED = "bijlage niet meer bij het dossier"
 LANGUAGE = "dut"  # ISO 639-2/B, as the ODS schema asks
 TIMEZONE = ZoneInfo(LOCAL_TIME_ZONE)
 
@@ -255,6 +258,8 @@ class MeetingExport:
     facts: dict[str, _Facts] = field(default_factory=dict)
     # The records (publicatie.json keys) this export withdraws: not withdrawn before it.
     withdrawn: list[str] = field(default_factory=list)
+    # Per agenda item number, its agendapuntid (see item_ids).
+    item_ids: dict[int, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -344,11 +349,13 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
                 dossier,
             )
         )
-        for index, annex in enumerate(document.annexes):
+        for index, (annex, key) in enumerate(
+            zip(document.annexes, annex_keys(dossier), strict=True)
+        ):
             number = index + 1
             documents.append(
                 ExportDocument(
-                    f"{dossier.name}/bijlage-{number:02d}",
+                    key,
                     side,
                     annex_pdf(output_dir, dossier, index),
                     export_name(
@@ -380,6 +387,21 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
     return documents
 
 
+def annex_keys(dossier: DossierInput) -> list[str]:
+    """Per annex its record key: ``<dossier>/bijlage:<file>``, by the file it attaches.
+
+    Not by its number: removing annex 1 gave annex 2's id, versions and history to annex 3's
+    content, and withdrew annex 3's id. A file attached twice is told apart by a count.
+    """
+    keys: list[str] = []
+    for annex in dossier.document.annexes:
+        # As typed, whatever the file system: a Mac spells "é" as "e" and an accent.
+        key = f"{dossier.name}/bijlage:{unicodedata.normalize('NFC', annex.file)}"
+        count = sum(1 for k in keys if k == key or k.startswith(f"{key}#"))
+        keys.append(f"{key}#{count + 1}" if count else key)
+    return keys
+
+
 def _check_unique_names(documents: Sequence[ExportDocument]) -> None:
     for side in SIDES:
         names = [d.name for d in documents if d.side == side]
@@ -400,6 +422,8 @@ def _pdf_facts(path: Path) -> _Facts:
 
 # The namespace of document ids (a random UUID, fixed once): ids are uuid5 names in it.
 _DOCUMENT_IDS = uuid.UUID("6f1d3c52-4b8e-4f5e-9a57-0c2f8e4b7d19")
+# The same for agenda item ids.
+_ITEM_IDS = uuid.UUID("b3a0e6f4-2c71-4d0e-8f3a-5e9d1c7a2b46")
 _DOCUMENT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -479,6 +503,30 @@ def _document_id(meeting: str, document: ExportDocument, facts: _Facts) -> str:
     return str(uuid.uuid5(_DOCUMENT_IDS, f"{meeting}/{document.key}\n{facts.digest}"))
 
 
+def item_ids(meeting: MeetingInput, records: dict[str, Any]) -> dict[int, str]:
+    """Per agenda item number, an id that stays with the item when others come or go.
+
+    A dossier item's id is made from its main document's id, which is kept in publicatie.json
+    (so it follows the dossier through a renamed folder and a move between the sides, and says
+    nothing of a confidential item); a loose item's from the meeting and its text (the n-th
+    item with that text), so an item whose text is changed is another item.
+    """
+    ids: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for item in meeting.items:
+        dossier = item.dossier
+        if dossier is not None:
+            side = PUBLIC if dossier.document.is_public else CONFIDENTIAL
+            record = records[_record_key(side, f"{dossier.name}/{dossier.document.kind}")]
+            name = f"dossier\n{record['documentid']}"
+        else:
+            text = " ".join((item.text or item.folder_name or "").split())
+            seen[text] = seen.get(text, 0) + 1
+            name = f"{meeting.name}\ntekst\n{text}\n{seen[text]}"
+        ids[item.number] = str(uuid.uuid5(_ITEM_IDS, name))
+    return ids
+
+
 def _newer_than(record: dict[str, Any] | None, moment: datetime) -> str:
     """When a new version changed: ``moment``, or a second after the version before when that
     is not earlier (a fixed SOURCE_DATE_EPOCH), so that a harvester sees a newer lastmod."""
@@ -542,6 +590,10 @@ def _update_versions(
         elif old.get("bestandsnaam") != document.name:
             version = _next_version(str(old.get("versie", "0")))
             reason = "bestandsnaam gewijzigd (ander agendapunt of onderwerp)"
+            if document.annex is not None and (
+                f"_bijlage-{document.annex:02d}_" not in str(old.get("bestandsnaam"))
+            ):
+                reason = ANNEX_RENUMBERED
         else:
             version, reason = str(old.get("versie", "1")), str(old.get("reden", "eerste versie"))
         unchanged = old is not None and version == str(old.get("versie"))
@@ -562,14 +614,18 @@ def _update_versions(
             else _newer_than(old or moved, moment),
         }
         versions[record_key] = (version, reason)
+    on_agenda = {dossier.name for dossier in export.meeting.dossiers}
     for record_key, record in updated.items():
         if record_key in current or record.get("status") == "ingetrokken":
             continue
         side, _, key = record_key.partition(":")
         moved_to = _record_key(PUBLIC if side == CONFIDENTIAL else CONFIDENTIAL, key)
+        dossier, _, document_key = key.partition("/")
         record["status"] = "ingetrokken"
         if moved_to in current:
             record["reden"] = "niet meer openbaar" if side == PUBLIC else "nu openbaar"
+        elif dossier in on_agenda and document_key.startswith("bijlage"):
+            record["reden"] = ANNEX_REMOVED
         else:
             record["reden"] = "niet meer op de agenda"
     return versions, updated, renamed
@@ -594,8 +650,11 @@ def _vergadering(meeting: MeetingInput, organisation: Organisatie) -> dict[str, 
     }
 
 
-def _agendapunt(item: AgendaItem, meeting: MeetingInput, side: Side) -> dict[str, Any]:
+def _agendapunt(
+    item: AgendaItem, meeting: MeetingInput, side: Side, item_id: str
+) -> dict[str, Any]:
     entry: dict[str, Any] = {
+        "agendapuntid": item_id,
         "agendapuntvolgnummer": str(item.number),
         "agendapuntKenmerk": str(item.number),
     }
@@ -625,6 +684,7 @@ def _informatieobject(
     version: tuple[str, str],
     record: dict[str, Any],
     organisation: Organisatie,
+    item_id: str | None,
 ) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "documentid": record["documentid"],
@@ -655,6 +715,8 @@ def _informatieobject(
         entry["verspreiden"] = dossier.document.distribution.value
     if document.number is not None:
         entry["agendapunt"] = str(document.number)
+    if item_id is not None:
+        entry["agendapuntid"] = item_id
     if document.annex is not None:
         entry["bijlagenummer"] = document.annex
     entry.update(
@@ -732,7 +794,9 @@ def _manifest(
         "zijde": side,
         "organisatie": {"naam": organisation.name, "tooi": organisation.tooi},
         "vergadering": _vergadering(meeting, organisation),
-        "agendapunten": [_agendapunt(item, meeting, side) for item in meeting.items],
+        "agendapunten": [
+            _agendapunt(item, meeting, side, export.item_ids[item.number]) for item in meeting.items
+        ],
         "informatieobjecten": [
             _informatieobject(
                 document,
@@ -740,6 +804,7 @@ def _manifest(
                 versions[_record_key(side, document.key)],
                 records[_record_key(side, document.key)],
                 organisation,
+                None if document.number is None else export.item_ids[document.number],
             )
             for document in export.documents
             if document.side == side
@@ -1197,6 +1262,35 @@ def _hide_withdrawn(
             record["verborgen"] = True
 
 
+def _say_where_moved(
+    records: dict[str, Any], withdrawn: Sequence[str], meeting: MeetingInput, catalog: Catalog
+) -> None:
+    """Give a document withdrawn with its dossier the reason ``verplaatst naar <meeting>`` when
+    that dossier is on another meeting's agenda now (``assembler verplaats``).
+
+    Known by its folder name and its kenmerk (in the file name the record keeps): folder names
+    alone repeat across meetings. Not on the public side when the dossier is confidential
+    there: that would tie its item "Niet openbaar" to what this meeting published.
+    """
+    elsewhere: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    for other in catalog.meetings:
+        if other.name != meeting.name:
+            for dossier in other.dossiers:
+                found = (dossier.name, _safe_part(dossier.document.reference))
+                elsewhere.setdefault(found, []).append((other.name, dossier.document.is_public))
+    for record_key in withdrawn:
+        record = records[record_key]
+        side, _, key = record_key.partition(":")
+        folder, has_folder, _document = key.partition("/")
+        parts = str(record.get("bestandsnaam", "")).split("_")
+        if record.get("reden") != "niet meer op de agenda" or not has_folder or len(parts) < 3:
+            continue
+        for name, public in sorted(elsewhere.get((folder, parts[1]), [])):
+            if public or side == CONFIDENTIAL:
+                record["reden"] = shorten(f"verplaatst naar {name}", 200)
+                break
+
+
 def plan_meeting(
     project: Project, catalog: Catalog, meeting: MeetingInput, moment: datetime
 ) -> MeetingExport:
@@ -1217,7 +1311,9 @@ def plan_meeting(
         if record.get("status") == "ingetrokken"
         and (before.get(key) or {}).get("status") != "ingetrokken"
     ]
+    _say_where_moved(records, export.withdrawn, meeting, catalog)
     publication["documenten"] = records
+    export.item_ids = item_ids(meeting, records)
     # What was published of a renamed record stays the same object on each agenda system.
     for state in publication.get("publicaties", {}).values():
         objects = state.get("informatieobjecten") if isinstance(state, dict) else None

@@ -511,6 +511,51 @@ def _not_linked_elsewhere(project: Project, meeting: str, names: list[str]) -> l
     return sorted({name for name in names if name not in linked})
 
 
+def _key_items_by_id(
+    export: MeetingExport, manifest: dict[str, Any], state: dict[str, Any]
+) -> None:
+    """Key the items an older assembler kept by number by their agendapuntid instead.
+
+    Each is taken for the item it was sent as: the one that gives the same request at that
+    number, else the dossier whose documents were sent with that number in their file names,
+    else the item that has that number now. One not found is withdrawn like any item that went.
+    """
+    held: dict[str, Any] = state["agendapunten"]
+    old = {k: v for k, v in held.items() if k.isdigit() and isinstance(v, dict)}
+    if not old:
+        return
+    entries: list[dict[str, Any]] = manifest["agendapunten"]
+    taken: dict[str, str] = {}  # old number: agendapuntid
+
+    def take(number: str, item_id: str | None) -> None:
+        if item_id and number not in taken and item_id not in {*taken.values(), *held}:
+            taken[number] = item_id
+
+    meeting = state.get("vergadering")
+    meeting_id = meeting.get("id") if isinstance(meeting, dict) else None
+    for number, known in sorted(old.items()):
+        for entry in entries:
+            renumbered = entry | {"agendapuntvolgnummer": number, "agendapuntKenmerk": number}
+            body = _pick(renumbered, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
+            if known.get("hash") == _digest(body):
+                take(number, entry["agendapuntid"])
+    item_of_folder = {
+        item.dossier.name: export.item_ids[item.number]
+        for item in export.meeting.items
+        if item.dossier is not None
+    }
+    for key, known in sorted(state.get("informatieobjecten", {}).items()):
+        folder, has_folder, _document = key.partition(":")[2].partition("/")
+        sent_as = str(known.get("bestand", "")).partition("_")[0] if isinstance(known, dict) else ""
+        if has_folder and sent_as.isdigit() and str(int(sent_as)) in old:
+            take(str(int(sent_as)), item_of_folder.get(folder))
+    for entry in entries:
+        if entry["agendapuntvolgnummer"] in old:
+            take(entry["agendapuntvolgnummer"], entry["agendapuntid"])
+    for number, item_id in taken.items():
+        held[item_id] = held.pop(number) | {"agendapunt": number}
+
+
 def _synchronise(
     export: MeetingExport,
     include_confidential: bool,
@@ -558,6 +603,7 @@ def _synchronise(
         file_name: str | None = None,
         recreate: bool = True,
         parents: tuple[tuple[str, str], ...] = (),
+        number: str | None = None,
     ) -> str | None:
         """The object's id; None when it was gone and ``recreate`` is false.
 
@@ -617,6 +663,8 @@ def _synchronise(
             holder[key] = {"id": object_id, "hash": digest}
             if file_name is not None:
                 holder[key]["bestand"] = file_name
+            if number is not None:
+                holder[key]["agendapunt"] = number  # to name it by, when it is withdrawn
             remember()
         return object_id
 
@@ -633,7 +681,8 @@ def _synchronise(
             known = holder[key]
             if isinstance(known, dict) and known.get("id"):
                 path = _object_path(collection, str(known["id"]))
-                sender.send("DELETE", path, f"{label} {key}", "ingetrokken", None)
+                shown = known.get("agendapunt") or key
+                sender.send("DELETE", path, f"{label} {shown}", "ingetrokken", None)
                 name = None
                 if collection == "informatieobjecten" and _at_publication_url(key):
                     name = known.get("bestand") or records.get(key, {}).get("bestandsnaam")
@@ -670,30 +719,35 @@ def _synchronise(
         items: dict[str, str] = {}
         items_meeting: dict[str, str] = {}  # the meeting id each item was sent with
 
+        # By agendapuntid, which stays with an item when one before it is withdrawn or
+        # postponed: by number, the next item's PUT went over the object of the one that went.
         def send_item(entry: dict[str, Any], meeting_id: str, recreate: bool = True) -> None:
+            key = entry["agendapuntid"]
             number = entry["agendapuntvolgnummer"]
             body = _pick(entry, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
             item_id = put_or_post(
                 "agendapunten",
                 state["agendapunten"],
-                number,
+                key,
                 body,
                 f"agendapunt {number}",
                 cleared=("agendapuntOmschrijving",),
                 recreate=recreate,
                 parents=(_MEETING,),
+                number=number,
             )
             if item_id is not None:
-                items[number] = item_id
-                items_meeting[number] = meeting_id
+                items[key] = item_id
+                items_meeting[key] = meeting_id
 
-        # So do the items, which clear the onderwerp of one made confidential, when the meeting
-        # is known already: they need only its id, not its own change. All of them, as the
-        # server knows them by number and a confidential item may have moved to another. One that
-        # is gone from the agenda system shows nothing there; it is made anew after the meeting,
-        # which may be gone too (a server may refuse an item that points at no meeting): the
-        # meeting's PUT is sent then, changed or not, and makes it anew if it is gone.
         known = state.get("vergadering")
+        _key_items_by_id(export, manifest, state)
+        # So do the items, which clear the onderwerp of one made confidential, when the meeting
+        # is known already: they need only its id, not its own change. All of them: a
+        # confidential item may have moved to another number. One that is gone from the agenda
+        # system shows nothing there; it is made anew after the meeting, which may be gone too
+        # (a server may refuse an item that points at no meeting): the meeting's PUT is sent
+        # then, changed or not, and makes it anew if it is gone.
         if isinstance(known, dict) and known.get("id"):
             for entry in manifest["agendapunten"]:
                 send_item(entry, str(known["id"]), recreate=False)
@@ -701,8 +755,8 @@ def _synchronise(
         # A DELETE answered 404 is done only once a request was carried out. When none was
         # yet, the meeting's PUT is sent though unchanged: an API no longer at its address then
         # stops the publish here, before the items that went are deleted (answered 404 too).
-        numbers = {entry["agendapuntvolgnummer"] for entry in manifest["agendapunten"]}
-        withdrawn = unproven or set(state["agendapunten"]) - numbers
+        keys = {entry["agendapuntid"] for entry in manifest["agendapunten"]}
+        withdrawn = unproven or set(state["agendapunten"]) - keys
         if sender.client is not None and not sender.present and withdrawn:
             check.add(_MEETING)
         while True:
@@ -718,9 +772,9 @@ def _synchronise(
                 # A meeting made anew has another id: the items sent above point at the old
                 # one. An item to be seen to be there is sent too.
                 for entry in manifest["agendapunten"]:
-                    number = entry["agendapuntvolgnummer"]
-                    if items_meeting.get(number) != meeting_id or (
-                        ("agendapunten", number) in check - confirmed
+                    key = entry["agendapuntid"]
+                    if items_meeting.get(key) != meeting_id or (
+                        ("agendapunten", key) in check - confirmed
                     ):
                         send_item(entry, meeting_id)
 
@@ -729,9 +783,9 @@ def _synchronise(
                         "vergaderingen": [{"id": meeting_id}]
                     }
                     parents = [_MEETING]
-                    if "agendapunt" in entry:
-                        body["agendapunten"] = [{"id": items[entry["agendapunt"]]}]
-                        parents.append(("agendapunten", entry["agendapunt"]))
+                    if "agendapuntid" in entry:
+                        body["agendapunten"] = [{"id": items[entry["agendapuntid"]]}]
+                        parents.append(("agendapunten", entry["agendapuntid"]))
                     put_or_post(
                         "informatieobjecten",
                         state["informatieobjecten"],

@@ -50,9 +50,10 @@ SECRET_SUBJECT = "Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls"
 DIWOO = "https://standaarden.overheid.nl/diwoo/metadata/"
 EXTENSIONS = {
     "Vergadering": {"overlegsoort"},
-    "Agendapunt": {"behandeling", "verspreiden"},
+    "Agendapunt": {"agendapuntid", "behandeling", "verspreiden"},
     "InformatieObject": {
         "documentid",
+        "agendapuntid",
         "rol",
         "kenmerk",
         "verspreiden",
@@ -247,6 +248,7 @@ def test_manifest_uses_ods_field_names_and_limits(
     assert public["vergadering"]["overlegsoort"] == "portefeuillehoudersoverleg"
     item7 = public["agendapunten"][6]
     assert item7 == {
+        "agendapuntid": secret_item_id(exported),
         "agendapuntKenmerk": "7",
         "agendapuntTitel": "Niet openbaar",
         "agendapuntvolgnummer": "7",
@@ -359,6 +361,21 @@ def test_zips_hold_the_side_and_repeat_byte_for_byte(project: Project) -> None:
 # --------------------------------------------------------------------------- versions
 
 
+def secret_item_id(root: Path) -> str:
+    """The agendapuntid of the confidential item, from the niet-openbaar manifest."""
+    secret = _manifest(root, WONEN, CONFIDENTIAL)
+    (item,) = [i for i in secret["agendapunten"] if i.get("agendapuntTitel") == SECRET_SUBJECT]
+    return str(item["agendapuntid"])
+
+
+def _item_ids(root: Path, meeting: str, side: str = PUBLIC) -> dict[str, tuple[str, str]]:
+    """agendapuntTitel -> (agendapuntid, agendapuntvolgnummer) of one side's manifest."""
+    return {
+        item["agendapuntTitel"]: (item["agendapuntid"], item["agendapuntvolgnummer"])
+        for item in _manifest(root, meeting, side)["agendapunten"]
+    }
+
+
 def _versions(root: Path, meeting: str) -> dict[str, tuple[str, str]]:
     result = {}
     for side in (PUBLIC, CONFIDENTIAL):
@@ -425,7 +442,7 @@ def test_versions_bump_on_change_and_withdraw_removed_documents(project: Project
         "bestandsnaam": gone,
         "titel": "Notitie criteria prioritering snelfietsroutes",
         "versie": "1",
-        "reden": "niet meer op de agenda",
+        "reden": "bijlage niet meer bij het dossier",
     } in withdrawn
     # A new onderwerp gives the voorstel a new file name, but it keeps its id: an agenda
     # system replaces the old file instead of keeping both.
@@ -462,6 +479,7 @@ def test_the_export_names_what_it_withdraws_and_only_the_once(
     assert withdrawn(run_cli("export", f"dossiers/{WONEN}", cwd=project.root)) == [
         "  ingetrokken uit openbaar: "
         "05_23.0002131_bijlage-03_notitie-criteria-prioritering-snelfietsroutes.pdf"
+        " (bijlage niet meer bij het dossier)"
     ]
 
     # Withdrawn as the README says: off the agenda, and its folder out of dossiers/.
@@ -501,19 +519,24 @@ def test_a_document_made_confidential_is_withdrawn_by_its_id_only(project: Proje
     assert set(ours.values()) <= set(secret.values())
 
 
-def _postpone_werklocaties(project: Project) -> None:
-    """Move the economie meeting's werklocaties to the wonen meeting, as ``verplaats`` does."""
+def _move(project: Project, meeting: str, dossier: str, to: str, anyway: bool = False) -> None:
+    """Move a dossier to another meeting, as ``verplaats`` does (``--toch`` with ``anyway``)."""
     from datetime import date
 
     from assembler.scaffold import move_dossier
 
     move_dossier(
         project,
-        project.dossiers / ECONOMIE / "werklocaties",
-        project.dossiers / WONEN,
+        project.dossiers / meeting / dossier,
+        project.dossiers / to,
         today=date(2023, 5, 1),
-        anyway=False,
+        anyway=anyway,
     )
+
+
+def _postpone_werklocaties(project: Project) -> None:
+    """Move the economie meeting's werklocaties to the wonen meeting, as ``verplaats`` does."""
+    _move(project, ECONOMIE, "werklocaties", WONEN)
 
 
 @pytest.mark.slow
@@ -530,12 +553,44 @@ def test_a_postponed_item_is_new_in_its_next_meeting_not_withdrawn_there(
         for e in _manifest(project.root, ECONOMIE, PUBLIC)["ingetrokken"]
     }
     assert set(moved.values()) <= set(withdrawn)
-    assert {withdrawn[i] for i in moved.values()} == {"niet meer op de agenda"}
+    # Said as a move, naming the meeting it went to: not as a withdrawal.
+    assert {withdrawn[i] for i in moved.values()} == {f"verplaatst naar {WONEN}"}
     # In the next meeting they are new documents: an agenda system that reads the old
     # meeting's withdrawals after the new meeting's package must not take them down there.
     current = _ids(project.root, WONEN, PUBLIC)
     assert sum("23.0001772" in name for name in current) == 4
     assert not set(withdrawn) & set(current.values())
+
+
+@pytest.mark.slow
+def test_the_export_says_where_a_postponed_item_went(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was: "niet meer op de agenda", as if it had been withdrawn."""
+    names = sorted(n for n in _ids(project.root, ECONOMIE, PUBLIC) if "23.0001772" in n)
+    assert len(names) == 4
+    _postpone_werklocaties(project)
+    result = run_cli("export", cwd=project.root)
+    assert result.exit_code == 0, result.stderr
+    said = [line for line in result.stdout.splitlines() if "ingetrokken" in line]
+    assert said == [
+        f"  ingetrokken uit openbaar: {name} (verplaatst naar {WONEN})" for name in names
+    ]
+
+
+@pytest.mark.slow
+def test_a_confidential_item_moved_says_where_on_the_confidential_side_only(
+    project: Project,
+) -> None:
+    ours = set(_ids(project.root, WONEN, CONFIDENTIAL).values())
+    _move(project, WONEN, "mandaat-woningbouwimpuls", ECONOMIE, anyway=True)
+    report = export_meetings(project, source_date_epoch=EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    secret = _manifest(project.root, WONEN, CONFIDENTIAL)["ingetrokken"]
+    moved = [e for e in secret if e["documentid"] in ours]
+    assert moved and {e["reden"] for e in moved} == {f"verplaatst naar {ECONOMIE}"}
+    public = json.dumps(_manifest(project.root, WONEN, PUBLIC), ensure_ascii=False)
+    assert ECONOMIE not in public
 
 
 @pytest.mark.slow
@@ -554,6 +609,8 @@ def test_an_item_moved_and_then_made_confidential_is_withdrawn_without_its_name(
     gone = [e for e in withdrawn if e["documentid"] in set(moved.values())]
     assert len(gone) == 4
     assert all(set(e) == {"documentid", "versie", "reden"} for e in gone), gone
+    # Nor where it went: its item there says only "Niet openbaar".
+    assert {e["reden"] for e in gone} == {"niet meer op de agenda"}
 
 
 def _files(folder: Path) -> set[str]:
@@ -914,6 +971,127 @@ def test_a_renamed_dossier_folder_keeps_its_documents(project: Project) -> None:
     assert _ids(project.root, WONEN, PUBLIC) == before
     assert _versions(project.root, WONEN) == versions
     assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
+
+
+@pytest.mark.slow
+def test_an_item_keeps_its_id_when_an_item_before_it_is_withdrawn(project: Project) -> None:
+    """Was: an item carried only its number, so an agenda system matching by number took
+    item 5 for a renamed item 4 and deleted the last one."""
+    before = {side: _item_ids(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)}
+    public = before[PUBLIC]
+    assert len({i for i, _ in public.values()}) == len(public) == 8
+    # Withdrawn as the README says: off the agenda, and its folder out of dossiers/.
+    meeting = project.dossiers / WONEN / "vergadering.yaml"
+    agenda = meeting.read_text(encoding="utf-8")
+    meeting.write_text(agenda.replace("  - dossier: res-voortgang\n", ""), encoding="utf-8")
+    shutil.move(project.dossiers / WONEN / "res-voortgang", project.root / "archief")
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+
+    for side in (PUBLIC, CONFIDENTIAL):
+        after = _item_ids(project.root, WONEN, side)
+        assert len(after) == 7
+        (gone,) = set(before[side]) - set(after)
+        assert gone.startswith("Regionale Energiestrategie")
+        for title, (item_id, number) in after.items():
+            old_id, old_number = before[side][title]
+            assert item_id == old_id, title
+            assert int(number) == int(old_number) - (int(old_number) > 4), title
+        # Each document points at its item by that id.
+        manifest = _manifest(project.root, WONEN, side)
+        numbers = {i["agendapuntvolgnummer"]: i["agendapuntid"] for i in manifest["agendapunten"]}
+        documents = [d for d in manifest["informatieobjecten"] if "agendapunt" in d]
+        assert documents and all(d["agendapuntid"] == numbers[d["agendapunt"]] for d in documents)
+    # The same dossiers give the same ids, and the confidential item's says nothing of it.
+    assert public["Niet openbaar"][0] == secret_item_id(project.root)
+    assert SECRET_KENMERK not in json.dumps(_manifest(project.root, WONEN, PUBLIC))
+
+
+def _documents(root: Path, meeting: str, side: str = PUBLIC) -> dict[str, dict[str, Any]]:
+    """titel -> the manifest's informatieobject."""
+    return {d["titel"]: d for d in _manifest(root, meeting, side)["informatieobjecten"]}
+
+
+@pytest.mark.slow
+def test_removing_an_annex_withdraws_that_annex_and_the_others_keep_their_ids(
+    project: Project,
+) -> None:
+    """Was: ids went by position, so removing annex 1 gave annex 2's id to annex 3's content
+    and withdrew annex 3's id as "niet meer op de agenda", naming the Notitie still there."""
+    before = _documents(project.root, WONEN)
+    kaart = "Kaart regionale snelfietsroutes met verwijzing naar de online kaart"
+    kaartbeeld = "Kaartbeeld knelpunten verkeersveiligheid (drukwerkversie)"
+    notitie = "Notitie criteria prioritering snelfietsroutes"
+    assert [before[t]["bijlagenummer"] for t in (kaart, kaartbeeld, notitie)] == [1, 2, 3]
+    folder = project.dossiers / WONEN / "snelfietsroutes"
+    dossier = folder / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    text = re.sub(rf"(?m)^  - omschrijving: {kaart}\n.*\n", "", text)
+    dossier.write_text(text, encoding="utf-8")
+    (project.root / "archief").mkdir()
+    shutil.move(folder / "bijlage-1-kaart-snelfietsroutes.pdf", project.root / "archief")
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH + 86_400)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+
+    after = _documents(project.root, WONEN)
+    assert kaart not in after
+    for title, number in ((kaartbeeld, 1), (notitie, 2)):
+        document = after[title]
+        assert document["documentid"] == before[title]["documentid"], title
+        assert document["bijlagenummer"] == number
+        assert document["bestandsnaam"].startswith(f"05_23.0002131_bijlage-{number:02d}_")
+        assert document["sha256"] == before[title]["sha256"]
+        assert (document["versie"], document["versiereden"]) == (
+            "2",
+            "bestandsnaam gewijzigd (ander bijlagenummer)",
+        )
+    assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == [
+        {
+            "documentid": before[kaart]["documentid"],
+            "bestandsnaam": before[kaart]["bestandsnaam"],
+            "titel": kaart,
+            "versie": "1",
+            "reden": "bijlage niet meer bij het dossier",
+        }
+    ]
+    # An unchanged export changes no id or version further.
+    export_meetings(project, [project.dossiers / WONEN], EPOCH + 2 * 86_400)
+    assert {
+        t: (d["documentid"], d["versie"]) for t, d in _documents(project.root, WONEN).items()
+    } == {t: (d["documentid"], d["versie"]) for t, d in after.items()}
+
+
+@pytest.mark.slow
+def test_annex_records_kept_by_number_are_taken_over_by_file(project: Project) -> None:
+    """A publicatie.json from before annexes were kept by file: same ids, nothing withdrawn."""
+    path = project.dossiers / WONEN / "publicatie.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    files: dict[str, list[str]] = {}
+    for folder in (project.dossiers / WONEN).iterdir():
+        if (folder / "dossier.yaml").is_file():
+            dossier = yaml.safe_load((folder / "dossier.yaml").read_text(encoding="utf-8"))
+            files[folder.name] = [annex["bestand"] for annex in dossier.get("bijlagen") or []]
+    by_number: dict[str, Any] = {}
+    for key, record in data["documenten"].items():
+        side, _, rest = key.partition(":")
+        dossier, _, document = rest.partition("/")
+        if document.startswith("bijlage"):
+            number = files[dossier].index(document.partition(":")[2]) + 1
+            key = f"{side}:{dossier}/bijlage-{number:02d}"
+        by_number[key] = record
+    assert by_number != data["documenten"]
+    data["documenten"] = by_number
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = {side: _ids(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)}
+    versions = _versions(project.root, WONEN)
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    assert {side: _ids(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)} == before
+    assert _versions(project.root, WONEN) == versions
+    assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
+    kept = json.loads(path.read_text(encoding="utf-8"))["documenten"]
+    assert "openbaar:snelfietsroutes/bijlage:bijlage-1-kaart-snelfietsroutes.pdf" in kept
+    assert not [key for key in kept if re.search(r"/bijlage-\d\d$", key)]
 
 
 @pytest.mark.slow

@@ -21,7 +21,7 @@ import pytest
 from assembler.errors import UsageError
 from assembler.package import export_meetings
 from assembler.project import Project
-from assembler.publish import PublishFailed, PublishRejected, publish_meeting
+from assembler.publish import PublishFailed, PublishRejected, Request, publish_meeting
 from tests.conftest import SHARED, CliResult
 
 REPO = Path(__file__).resolve().parent.parent
@@ -591,7 +591,7 @@ def test_an_item_made_confidential_is_cleared_before_the_meeting_is_changed(
 def test_an_item_made_confidential_and_moved_to_the_end_is_cleared_before_the_meeting(
     project: Project,
 ) -> None:
-    """The server knows items by number: the old number's object loses the onderwerp first."""
+    """The item keeps its object, which loses the onderwerp before the meeting is changed."""
 
     def to_the_end(text: str) -> str:
         text = text.replace("  - dossier: snelfietsroutes\n", "")
@@ -601,7 +601,7 @@ def test_an_item_made_confidential_and_moved_to_the_end_is_cleared_before_the_me
         )
 
     second, stored = _confidential_while_the_meeting_change_is_refused(project, to_the_end)
-    old_item = stored["agendapunten"]["5"]["id"]
+    old_item = _item_held(stored, "5")["id"]
     assert second[-1][1].startswith("/api/v1/vergaderingen/"), second
     assert ("PUT", f"/api/v1/agendapunten/{old_item}") in second[:-1], second
 
@@ -875,6 +875,12 @@ def _document_held(held: dict[str, Any], name: str) -> tuple[str, str]:
     return key, str(known["id"])
 
 
+def _item_held(held: dict[str, Any], number: str) -> dict[str, Any]:
+    """What publicatie.json keeps of the item last sent as ``number`` (kept by its id)."""
+    [known] = [k for k in held["agendapunten"].values() if k.get("agendapunt") == number]
+    return known
+
+
 def _held(project: Project, store: Store) -> dict[str, Any]:
     """What publicatie.json says stands at ``store``, checked against what does stand there."""
     held: dict[str, Any] = _publication(project)["publicaties"][store.url]
@@ -956,7 +962,7 @@ def test_a_failed_publish_says_what_it_sent_before_it_stopped(
         [bundle] = [
             o["id"] for o in held["informatieobjecten"].values() if "bundel" in o["bestand"]
         ]
-        item = held["agendapunten"]["5"]["id"]
+        item = _item_held(held, "5")["id"]
         assert httpx.delete(f"{store.url}/informatieobjecten/{old}").status_code == 204
         handle = store.handle
 
@@ -993,7 +999,7 @@ def test_an_item_taken_away_is_made_anew_and_its_documents_point_at_it(
     monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
     with Store() as store:
         assert publish_cli(run_cli, project, store.url).exit_code == 0
-        old = _held(project, store)["agendapunten"]["5"]["id"]
+        old = _item_held(_held(project, store), "5")["id"]
         documents = {
             k
             for k, o in store.objects["informatieobjecten"].items()
@@ -1005,7 +1011,7 @@ def test_an_item_taken_away_is_made_anew_and_its_documents_point_at_it(
         result = publish_cli(run_cli, project, store.url)
         assert result.exit_code == 0, result.stderr
         after = _held(project, store)
-    new = after["agendapunten"]["5"]["id"]
+    new = _item_held(after, "5")["id"]
     assert result.stderr.splitlines() == [
         f"waarschuwing: agendapunt 5 stond niet meer in het vergadersysteem (PUT "
         f"/agendapunten/{old} gaf 404) en is opnieuw aangemaakt: /agendapunten/{new} (bewaard "
@@ -1076,7 +1082,7 @@ def test_a_meeting_taken_away_while_unchanged_is_made_anew_for_its_changed_item(
     with Store(cascade=True) as store:
         assert publish_cli(run_cli, project, store.url).exit_code == 0
         before = _held(project, store)
-        old, item = before["vergadering"]["id"], before["agendapunten"]["5"]["id"]
+        old, item = before["vergadering"]["id"], _item_held(before, "5")["id"]
         assert httpx.delete(f"{store.url}/vergaderingen/{old}").status_code == 204
         assert store.objects == {c: {} for c in Store.COLLECTIONS}
         _change_subject(project)
@@ -1098,7 +1104,7 @@ def test_a_meeting_taken_away_while_unchanged_is_made_anew_for_its_changed_item(
     assert len(result.stderr.splitlines()) == 1 + 8 + 15
     assert len(store.objects["agendapunten"]) == 8
     assert len(store.objects["informatieobjecten"]) == 15
-    assert store.objects["agendapunten"][after["agendapunten"]["5"]["id"]][
+    assert store.objects["agendapunten"][_item_held(after, "5")["id"]][
         "agendapuntOmschrijving"
     ] == ("Prioritering van de regionale snelfietsroutes")
     assert again.exit_code == 0, again.stderr
@@ -1115,7 +1121,7 @@ def test_an_item_taken_away_while_unchanged_is_made_anew_for_its_changed_annex(
     with Store(cascade=True) as store:
         assert publish_cli(run_cli, project, store.url).exit_code == 0
         before = _held(project, store)
-        meeting, old = before["vergadering"]["id"], before["agendapunten"]["5"]["id"]
+        meeting, old = before["vergadering"]["id"], _item_held(before, "5")["id"]
         documents = {k for k in before["informatieobjecten"] if "snelfietsroutes/" in k}
         assert httpx.delete(f"{store.url}/agendapunten/{old}").status_code == 204
         assert len(store.objects["informatieobjecten"]) == 15 - len(documents) == 11
@@ -1127,7 +1133,7 @@ def test_an_item_taken_away_while_unchanged_is_made_anew_for_its_changed_annex(
         assert result.exit_code == 0, result.stderr
         after = _held(project, store)
         again = publish_cli(run_cli, project, store.url)
-    new = after["agendapunten"]["5"]["id"]
+    new = _item_held(after, "5")["id"]
     lines = result.stdout.splitlines()
     check = lines.index(f"PUT /vergaderingen/{meeting}  vergadering (ter controle) → 200")
     assert lines[check + 1 : check + 3] == [
@@ -1227,7 +1233,7 @@ def test_documents_withdrawn_while_the_api_is_gone_are_deleted_when_it_is_back(
         after = _held(project, store)
     assert failed.exit_code == 2, failed.stderr
     assert failed.stderr.splitlines() == [LOST]
-    meeting, item = before["vergadering"]["id"], before["agendapunten"]["5"]["id"]
+    meeting, item = before["vergadering"]["id"], _item_held(before, "5")["id"]
     deletions = [
         f"DELETE /informatieobjecten/{o['id']}  informatieobject {k} (ingetrokken) → 404"
         for k, o in sorted(withdrawn.items())
@@ -1378,3 +1384,79 @@ def test_a_file_another_meeting_sends_without_a_link_is_to_be_taken_down(
         old = publish_cli(run_cli, project, store.url)
     assert old.exit_code == 0, old.stderr
     assert set(names) <= set(_take_down(old)), _take_down(old)
+
+
+def _items_by_title(store: Store) -> dict[str, tuple[str, str]]:
+    """agendapuntTitel -> (the agenda system's id, agendapuntvolgnummer) of what it holds."""
+    return {
+        item["agendapuntTitel"]: (object_id, item["agendapuntvolgnummer"])
+        for object_id, item in store.objects["agendapunten"].items()
+    }
+
+
+def _withdraw_res(project: Project) -> None:
+    """Take res-voortgang (item 4) off the agenda and its folder out, as the README says."""
+    meeting = project.dossiers / WONEN / "vergadering.yaml"
+    agenda = meeting.read_text(encoding="utf-8")
+    meeting.write_text(agenda.replace("  - dossier: res-voortgang\n", ""), encoding="utf-8")
+    shutil.move(project.dossiers / WONEN / "res-voortgang", project.root / "archief")
+
+
+def _publish_after_withdrawing_res(
+    project: Project, store: Store, as_kept: Callable[[dict[str, Any]], dict[str, Any]]
+) -> tuple[dict[str, tuple[str, str]], list[Request]]:
+    """Publish, let ``as_kept`` change what publicatie.json keeps of the items, withdraw
+    res-voortgang and publish again: the items held before, and the second publish's requests."""
+    publish_meeting(project, project.dossiers / WONEN, store.url, token=TOKEN)
+    before = _items_by_title(store)
+    path = project.dossiers / WONEN / "publicatie.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    held = data["publicaties"][store.url]
+    held["agendapunten"] = as_kept(held["agendapunten"])
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _withdraw_res(project)
+    report = publish_meeting(project, project.dossiers / WONEN, store.url, token=TOKEN)
+    return before, report.requests
+
+
+def _each_item_kept_its_object(
+    project: Project, store: Store, before: dict[str, tuple[str, str]], requests: list[Request]
+) -> None:
+    after = _items_by_title(store)
+    assert len(before) == 8 and len(after) == 7
+    (gone,) = set(before) - set(after)
+    assert gone.startswith("Regionale Energiestrategie")
+    for title, (object_id, number) in after.items():
+        assert object_id == before[title][0], title
+        assert int(number) == int(before[title][1]) - (int(before[title][1]) > 4), title
+    items = [(r.method, r.what) for r in requests if r.path.startswith("/agendapunten")]
+    assert ("DELETE", "agendapunt 4") in items
+    assert not [r for r in items if r[0] == "POST"], items
+    # Each document points at its own item still.
+    for document in store.objects["informatieobjecten"].values():
+        for ref in document.get("agendapunten", []):
+            assert ref["id"] in store.objects["agendapunten"]
+    _held(project, store)
+
+
+@pytest.mark.slow
+def test_a_withdrawn_item_leaves_the_other_items_their_own_objects(project: Project) -> None:
+    """Was: items were kept by number, so item 5's PUT went over the withdrawn item 4's object,
+    and so on, and the last item's object was deleted."""
+    with Store(cascade=True) as store:
+        before, requests = _publish_after_withdrawing_res(project, store, lambda kept: kept)
+        _each_item_kept_its_object(project, store, before, requests)
+
+
+@pytest.mark.slow
+def test_items_an_older_assembler_kept_by_number_keep_their_objects(project: Project) -> None:
+    """A publicatie.json from before agendapuntid: each item is found by what was sent."""
+
+    def by_number(kept: dict[str, Any]) -> dict[str, Any]:
+        return {known.pop("agendapunt"): known for known in kept.values() if "agendapunt" in known}
+
+    with Store(cascade=True) as store:
+        before, requests = _publish_after_withdrawing_res(project, store, by_number)
+        _each_item_kept_its_object(project, store, before, requests)
+    kept = _publication(project)["publicaties"][store.url]["agendapunten"]
+    assert not [key for key in kept if key.isdigit()]
