@@ -8,7 +8,7 @@ Order of work, so that a failure or a leak leaves nothing half-written:
 
 1. build the selected meetings (incremental, so cheap when nothing changed);
 2. plan every meeting: files, names, versions, manifests (validated against
-   ``manifest-v2.schema.json``), sitemap (each ``diwoo:Document`` validated against the DiWoo XSD);
+   ``manifest-v3.schema.json``), sitemap (each ``diwoo:Document`` validated against the DiWoo XSD);
 3. run the confidentiality gate on all of it (:mod:`assembler.gate`) — nothing is written yet;
 4. write each meeting's package to a temporary folder and swap it into place; then record the
    versions in ``dossiers/<meeting>/publicatie.json``.
@@ -107,8 +107,8 @@ PUBLIC: Side = "openbaar"
 CONFIDENTIAL: Side = "niet-openbaar"
 SIDES: tuple[Side, ...] = (PUBLIC, CONFIDENTIAL)
 
-MANIFEST_VERSION = "2"
-MANIFEST_SCHEMA = "manifest-v2.schema.json"
+MANIFEST_VERSION = "3"
+MANIFEST_SCHEMA = "manifest-v3.schema.json"
 PUBLICATION_FORMAT = 1
 MAX_NAME = 100
 MEETING_DIGEST = 8  # hex digits of a cut meeting name's digest: 32 bits

@@ -199,22 +199,22 @@ def test_package_layout_and_names(exported: Path) -> None:
 
 @pytest.mark.slow
 def test_manifests_validate_against_the_repository_schema(exported: Path) -> None:
-    schema = json.loads((REPO / "schemas" / "manifest-v2.schema.json").read_text(encoding="utf-8"))
-    shipped = REPO / "assembler" / "data" / "standards" / "manifest-v2.schema.json"
-    assert shipped.read_bytes() == (REPO / "schemas" / "manifest-v2.schema.json").read_bytes()
+    schema = json.loads((REPO / "schemas" / "manifest-v3.schema.json").read_text(encoding="utf-8"))
+    shipped = REPO / "assembler" / "data" / "standards" / "manifest-v3.schema.json"
+    assert shipped.read_bytes() == (REPO / "schemas" / "manifest-v3.schema.json").read_bytes()
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     for meeting in (ECONOMIE, WONEN):
         for side in (PUBLIC, CONFIDENTIAL):
             manifest = _manifest(exported, meeting, side)
             assert list(validator.iter_errors(manifest)) == []
-            assert manifest["zijde"] == side and manifest["manifestversie"] == "2"
+            assert manifest["zijde"] == side and manifest["manifestversie"] == "3"
 
 
 def test_invalid_manifest_is_refused() -> None:
-    manifest = {"manifestversie": "2", "zijde": "openbaar"}
+    manifest = {"manifestversie": "3", "zijde": "openbaar"}
     with pytest.raises(UsageError) as raised:
         validate_manifest(manifest)
-    assert "manifest-v2.schema.json" in raised.value.message
+    assert "manifest-v3.schema.json" in raised.value.message
     assert raised.value.problems
 
 
