@@ -26,7 +26,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.document import CT_Body
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls, nsmap, qn
 from docx.shared import Pt, Twips
 from docx.text.paragraph import Paragraph
 from linkify_it import LinkifyIt
@@ -40,7 +40,9 @@ __all__ = [
     "add_markdown",
     "is_linkable",
     "markdown_subdoc",
+    "new_number_list",
     "parse",
+    "restart_numbered_lists",
     "target_as_typed",
     "xml_safe",
 ]
@@ -203,11 +205,9 @@ class _Builder:
         """A fresh w:num over the template's decimal list, so each list counts from start."""
         if self.number_abstract_id is None:
             return None
-        numbering = self.document.part.numbering_part.element
-        num = numbering.add_num(self.number_abstract_id)
-        for level in range(9):
-            num.add_lvlOverride(ilvl=level).add_startOverride(start if level == 0 else 1)
-        return int(num.numId)
+        return new_number_list(
+            self.document.part.numbering_part.element, self.number_abstract_id, start
+        )
 
     # ------------------------------------------------------------------ blocks
 
@@ -383,6 +383,76 @@ class _ListContext:
 def _replace(state: _Inline, **changes: Any) -> _Inline:
     values = {**state.__dict__, **changes}
     return _Inline(**values)
+
+
+def new_number_list(numbering: Any, abstract_id: int, start: int) -> int:
+    """The numId of a fresh w:num over ``abstract_id`` whose first level counts from ``start``.
+
+    Word continues the count of every w:num over the same list unless it says where to start.
+    """
+    num_id = int(numbering._next_numId)
+    # Made as one piece of XML: python-docx's add_lvlOverride per level cost an agenda of 30
+    # items a quarter of its rendering time.
+    overrides = "".join(
+        f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start if level == 0 else 1}"/>'
+        "</w:lvlOverride>"
+        for level in range(9)
+    )
+    numbering._insert_num(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+            f"{overrides}</w:num>"
+        )
+    )
+    return num_id
+
+
+def restart_numbered_lists(document: Any) -> None:
+    """Give each run of adjacent numbered paragraphs in ``document``'s body a list of its own
+    that counts from 1.
+
+    A template's numbered paragraph repeated by a loop inside a loop (the decisions of each
+    agenda item) is one list to Word, counting on over every item; Word has no "restart here"
+    a template could say, only a list per run.
+    """
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError):  # no numbering part: nothing is numbered
+        return
+    abstracts = {int(num.numId): int(num.abstractNumId.val) for num in numbering.num_lst}
+    by_style: dict[str, int] = {}
+    for style in document.styles.element.iterchildren(qn("w:style")):
+        num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        if num_id is not None:
+            by_style[str(style.get(qn("w:styleId")))] = int(num_id.get(qn("w:val")))
+    # Only the numbered paragraphs are looked at: a Python object for every paragraph of the
+    # body cost more than the rest of this together.
+    styles = sorted(by_style)
+    numbered = " or ".join(
+        ["w:numPr/w:numId", *(f"w:pStyle/@w:val=$s{n}" for n in range(len(styles)))]
+    )
+    # python-docx's own xpath takes no variables (a style id is not written into the path).
+    select = etree.XPath(f"./w:p/w:pPr[{numbered}]", namespaces={"w": nsmap["w"]})
+    found = cast(
+        list[Any],
+        select(document.element.body, **{f"s{n}": style for n, style in enumerate(styles)}),
+    )
+    run: tuple[int, int] | None = None  # the template's numId, and its list for this run
+    previous: Any = None
+    val = qn("w:val")
+    for p_pr in found:
+        own = p_pr.find(f"{qn('w:numPr')}/{qn('w:numId')}")
+        style = p_pr.find(qn("w:pStyle"))
+        num_id = int(own.get(val)) if own is not None else by_style.get(str(style.get(val)))
+        paragraph = p_pr.getparent()
+        if num_id not in abstracts:  # numbered "none" (0), or a broken reference
+            previous = None
+            continue
+        assert num_id is not None
+        if run is None or run[0] != num_id or paragraph.getprevious() is not previous:
+            run = (num_id, new_number_list(numbering, abstracts[num_id], 1))
+        p_pr.get_or_add_numPr().get_or_add_numId().val = run[1]
+        previous = paragraph
 
 
 def _style_numbering(document: Any, style_name: str) -> int | None:

@@ -43,7 +43,7 @@ from markupsafe import Markup, escape
 from assembler.dates import dutch_date, short_date
 from assembler.errors import InputRejected, TemplateError, UsageError
 from assembler.fsutil import atomic_path
-from assembler.markdown import markdown_subdoc, xml_safe
+from assembler.markdown import markdown_subdoc, restart_numbered_lists, xml_safe
 from assembler.model import Document, Organisatie, markdown_fields
 from assembler.source import load_yaml
 from assembler.validate import logo_problem
@@ -713,10 +713,13 @@ def render_document(
     properties: DocumentProperties,
     *,
     label: str | None = None,
+    restart_lists: bool = False,
 ) -> Path:
     """Render ``template`` with ``context`` into ``output`` (atomically) and return ``output``.
 
     ``label`` is how messages name the template (default: the path as given).
+    ``restart_lists``: each run of adjacent numbered paragraphs counts from 1 (the agenda,
+    whose items' decisions are one numbered paragraph in a loop in the loop over the items).
     Raises TemplateError for a missing, broken or non-docx template.
     """
     name = label or str(template)
@@ -731,6 +734,8 @@ def render_document(
             f"{name}: het ingevulde sjabloon is geen geldige Word-opmaak: {error} "
             "(controleer of elke {%p %}-, {%tr %}- en {%r %}-code een eigen alinea of rij heeft)"
         ) from None
+    if restart_lists:
+        restart_numbered_lists(document.docx)
     _set_properties(document, properties)
     _drop_comments(document)
     buffer = io.BytesIO()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
@@ -65,3 +67,41 @@ def untagged_painting(path: Path) -> int:
                 elif depth == 0 and operator in _PAINTING:
                     count += 1
     return count
+
+
+@dataclass
+class Element:
+    """A structure element as a screen reader meets it: its tag, its own text, its children."""
+
+    role: str
+    text: str = ""
+    children: list[Element] = field(default_factory=list)
+
+    def all_text(self) -> str:
+        """The element's text and its descendants', words separated by single spaces."""
+        parts = [self.text, *(child.all_text() for child in self.children)]
+        return " ".join(" ".join(parts).split())
+
+
+def tree(path: Path) -> Element:
+    """The structure tree with each element's text, as poppler reads it (pdfinfo -struct-text)."""
+    shown = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    root = Element("")
+    open_: list[tuple[int, Element]] = [(-1, root)]
+    for line in shown.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("/"):
+            continue  # an attribute (/Placement, /BBox …)
+        indent = len(line) - len(stripped)
+        while open_[-1][0] >= indent:
+            open_.pop()
+        if stripped.startswith('"'):
+            holder = open_[-1][1]
+            holder.text = f"{holder.text} {stripped[1:-1]}".strip()
+            continue
+        element = Element(stripped.split()[0].rstrip(":"))
+        open_[-1][1].children.append(element)
+        open_.append((indent, element))
+    return root

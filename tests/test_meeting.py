@@ -11,6 +11,8 @@ from pathlib import Path
 import pikepdf
 import pypdf
 import pytest
+from docx import Document
+from docx.oxml.ns import qn
 
 from tests import tags
 from tests.conftest import REPO, WONEN
@@ -337,3 +339,78 @@ def test_memo_and_agenda_open_with_their_title_as_h1(built: Path) -> None:
         assert tags.row_header_count(agenda) == 4  # Overleg, Datum, Aanvang, Locatie
         assert tags.untagged_painting(agenda) == 0
     assert tags.untagged_painting(memo) == 0
+
+
+def _decisions_per_item(root: Path, *, confidential: bool) -> list[tuple[str, list[str]]]:
+    """Each agenda item with decisions: its heading as the agenda shows it, and its decisions."""
+    from assembler.model import Voorstel
+    from assembler.project import Project
+    from assembler.validate import load_catalog
+
+    meeting = next(m for m in load_catalog(Project(root)).meetings if m.name == WONEN)
+    found = []
+    for item in meeting.items:
+        document = item.dossier.document if item.dossier is not None else None
+        if not isinstance(document, Voorstel) or not document.decisions:
+            continue
+        if document.is_public or confidential:
+            decisions = [" ".join(decision.split()) for decision in document.decisions]
+            found.append((f"{item.number}. {document.subject}", decisions))
+    return found
+
+
+@pytest.mark.parametrize("name", ["agenda.pdf", "agenda-niet-openbaar.pdf"])
+def test_each_items_decisions_are_a_list_of_their_own_for_a_screen_reader(
+    built: Path, name: str
+) -> None:
+    """Under each item's heading an L whose LIs are its decisions, numbered from 1 again."""
+    agenda = built / "build" / WONEN / name
+    items = _decisions_per_item(built, confidential=name != "agenda.pdf")
+    assert len(items) >= 3  # several items, so a count running on over them would show
+    blocks = tags.tree(agenda).children[0].children  # the Document element's children
+    for heading, decisions in items:
+        at = next(
+            i
+            for i, block in enumerate(blocks)
+            if block.role == "H2" and block.all_text().startswith(heading)
+        )
+        end = next((i for i in range(at + 1, len(blocks)) if blocks[i].role == "H2"), len(blocks))
+        lists = [block for block in blocks[at + 1 : end] if block.role == "L"]
+        assert len(lists) == 1, heading
+        assert [element.role for element in lists[0].children] == ["LI"] * len(decisions)
+        numbered = [f"{n}. {decision}" for n, decision in enumerate(decisions, start=1)]
+        assert [element.all_text() for element in lists[0].children] == numbered
+    # The same read with pikepdf: every list item is in a list, and no other lists.
+    roles = [role for role, _element in tags.elements(agenda)]
+    assert roles.count("/L") == len(items)
+    assert roles.count("/LI") == sum(len(decisions) for _heading, decisions in items)
+    # And on the page: each item's first decision is numbered 1.
+    shown = text(agenda)
+    for heading, decisions in items:
+        assert f"{heading}" in shown
+        assert f"Voorgesteld besluit 1. {decisions[0]}" in shown
+
+
+def test_each_items_decisions_are_a_word_list_of_their_own_in_the_agenda_docx(
+    built: Path,
+) -> None:
+    items = _decisions_per_item(built, confidential=True)
+    document = Document(str(built / "build" / WONEN / "agenda-niet-openbaar.docx"))
+    numbering = document.part.numbering_part.element
+    starts = {
+        int(num.numId): [
+            (override.get(qn("w:ilvl")), override.startOverride.val)
+            for override in num.lvlOverride_lst
+        ]
+        for num in numbering.num_lst
+    }
+    seen: set[int] = set()
+    for heading, decisions in items:
+        paragraphs = [p for p in document.paragraphs if " ".join(p.text.split()) in decisions]
+        assert [" ".join(p.text.split()) for p in paragraphs] == decisions, heading
+        num_ids = {p._p.pPr.numPr.numId.val for p in paragraphs if p._p.pPr.numPr is not None}
+        assert len(num_ids) == 1 and all(p._p.pPr.numPr is not None for p in paragraphs)
+        num_id = num_ids.pop()
+        assert num_id not in seen  # a list of its own
+        seen.add(num_id)
+        assert ("0", 1) in starts[num_id]  # counting from 1, also in Word

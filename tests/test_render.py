@@ -702,6 +702,57 @@ def test_memo_from_the_model(tmp_path: Path) -> None:
     assert "NIET OPENBAAR" in "\n".join(p.text for p in header.paragraphs)
 
 
+def _agenda_item(number: int, decisions: list[str]) -> dict[str, Any]:
+    return {
+        "nummer": number,
+        "titel": f"Punt {number}",
+        "dossier": bool(decisions),
+        "niet_openbaar": False,
+        "kenmerk": "23.0000001",
+        "portefeuillehouder": "",
+        "doel": "ter besluitvorming",
+        "voorstellen": decisions,
+        "bijlagen": [{"nummer": 1, "omschrijving": "Notitie"}] if number == 2 else [],
+        "soort": "voorstel",
+    }
+
+
+def test_each_agenda_items_decisions_are_a_word_list_counting_from_1(tmp_path: Path) -> None:
+    """Not typed numbers: a list per item (what a screen reader announces), each from 1."""
+    per_item = [
+        [],
+        ["Instemmen met *dit* en _dat_", "1. Geen # kop <b>maar</b> tekst", "Derde"],
+        ["# Vaststellen", "2) Kennisnemen van `code` & meer"],
+        ["Een besluit"],
+    ]
+    context = {
+        "organisatie": {"naam": "Regio", "logo": None},
+        "niet_openbaar": False,
+        "overleg": "Overleg",
+        "datum": "vrijdag 23 juni 2023",
+        "aanvang": "09.30 uur",
+        "locatie": "Regiokantoor",
+        "punten": [_agenda_item(n, d) for n, d in enumerate(per_item, start=1)],
+    }
+    out = render_document(
+        TEMPLATES / "agenda.docx", context, tmp_path / "a.docx", PROPERTIES, restart_lists=True
+    )
+    document = Document(str(out))
+    numbered = [
+        p for p in document.paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None
+    ]
+    # The decisions literally, in order, each a numbered paragraph and nothing else numbered.
+    assert [p.text for p in numbered] == [d for decisions in per_item for d in decisions]
+    num_ids = [int(p._p.pPr.numPr.numId.val) for p in numbered]
+    lists = [num_ids[0:3], num_ids[3:5], num_ids[5:6]]
+    assert all(len(set(ids)) == 1 for ids in lists)  # one list per item...
+    assert len({ids[0] for ids in lists}) == 3  # ...and another for the next item
+    nums = {int(num.numId): num for num in document.part.numbering_part.element.num_lst}
+    for ids in lists:
+        overrides = nums[ids[0]].lvlOverride_lst
+        assert [o.startOverride.val for o in overrides if o.get(qn("w:ilvl")) == "0"] == [1]
+
+
 @pytest.mark.parametrize("name", [*KINDS, "agenda"])
 def test_shipped_templates_carry_no_unused_table_styles(name: str) -> None:
     # LibreOffice creates every style of a document it opens: the ~140 table styles of

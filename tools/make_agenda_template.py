@@ -19,6 +19,7 @@ from docx.shared import Cm, Pt
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_templates import (  # the shared house-style helpers live there
+    NUMBER_NUM_ID,
     ROOT,
     _closing_paragraph,
     _label_value_table,
@@ -68,7 +69,7 @@ def make_agenda() -> DocumentObject:
     _either(
         doc,
         f"(punt.bijlagen or not loop.last) and (loop.first or {short})",
-        _numbered("{{ loop.index }}.\t{{ besluit }}"),
+        _numbered("{{ besluit }}"),
     )
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endif %}")
@@ -129,10 +130,18 @@ def _line(text: str) -> Callable[[Any, bool], None]:
 
 def _numbered(text: str) -> Callable[[Any, bool], None]:
     """A numbered line of an item (a decision): "1." then a tab, and a wrapped line under the
-    text, not under the number."""
+    text, not under the number.
+
+    A Word list, not a typed number, so that a screen reader says it is one; the renderer
+    makes each item's decisions a list of their own, counting from 1 (render_document's
+    restart_lists).
+    """
 
     def add(doc: Any, keep: bool) -> None:
         line = doc.add_paragraph(text, style="Body Text")
+        num_pr = line._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = NUMBER_NUM_ID
         line.paragraph_format.left_indent = Cm(1.2)
         line.paragraph_format.first_line_indent = Cm(-0.6)
         line.paragraph_format.tab_stops.add_tab_stop(Cm(1.2))
