@@ -40,7 +40,13 @@ from assembler.errors import (
     dutch_list,
     sort_problems,
 )
-from assembler.fsutil import TEMP_PREFIX, not_writable, write_cache_text, write_text_atomic
+from assembler.fsutil import (
+    TEMP_PREFIX,
+    digest_stream,
+    not_writable,
+    write_cache_text,
+    write_text_atomic,
+)
 from assembler.layout import (
     BUNDLE_FILE,
     EXPORT_DIR,
@@ -63,6 +69,7 @@ from assembler.layout import (
     meeting_shown_in_full,
     output_folder_name,
     previous_outputs,
+    recorded_dir,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.withdraw import meeting_warning, withdraw_public_outputs
@@ -446,7 +453,9 @@ def _renumber(project: Project, plan: _Plan) -> None:
         return
 
 
-def _cached(project: Project, plan: _Plan) -> tuple[list[Path], list[Problem]] | None:
+def _cached(
+    project: Project, plan: _Plan, files: FileDigests
+) -> tuple[list[Path], list[Problem]] | None:
     """The outputs of an earlier identical build and its annex warnings, if all still there."""
     path = dossier_record(project, plan.meeting.name, plan.dossier.name)
     try:
@@ -455,48 +464,71 @@ def _cached(project: Project, plan: _Plan) -> tuple[list[Path], list[Problem]] |
             return None
         names = [str(name) for name in record["outputs"]]
         warnings = [Problem.from_json(item) for item in record["meldingen"]]
-        if not names or _altered(plan.output_dir, names, record["stamps"]):
+        if not names or _altered(plan.output_dir, names, record["stamps"], files):
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # a missing or damaged cache only means: build again
     return [plan.output_dir / name for name in names], warnings
 
 
-def _stamps(folder: Path, names: Iterable[str]) -> dict[str, list[int]]:
-    """Each output's size and modification time as installed, so that a change shows."""
-    stamps = {}
+def _stamps(folder: Path, names: Iterable[str]) -> dict[str, list[int | str]]:
+    """Each output's size, modification time and SHA-256 as installed, so that a change shows."""
+    stamps: dict[str, list[int | str]] = {}
     for name in names:
-        info = (folder / name).stat()
-        stamps[name] = [info.st_size, info.st_mtime_ns]
+        with open(folder / name, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            digest = digest_stream(handle, hashlib.sha256()).hexdigest()
+        stamps[name] = [info.st_size, info.st_mtime_ns, digest]
     return stamps
 
 
-def _altered(folder: Path, names: Iterable[str], stamps: Any) -> list[str]:
+def _altered(
+    folder: Path, names: Iterable[str], stamps: Any, files: FileDigests | None = None
+) -> list[str]:
     """The outputs among ``names`` not in ``folder`` as they were installed (see _stamps).
 
     A clerk who opened a Word file in build/ and saved a correction there would otherwise
     keep it, not matching its PDF, until the dossier changed, and then lose it unannounced.
+    A file with another time but the same bytes (the project copied, restored from a backup,
+    unpacked from a zip) is unchanged; ``files`` remembers its digest for the next build.
     """
-    if not isinstance(stamps, dict):
-        return list(names)
-    altered = []
-    for name in names:
-        try:
-            info = (folder / name).stat()
-        except OSError:
-            altered.append(name)
-            continue
-        if not stat.S_ISREG(info.st_mode) or stamps.get(name) != [info.st_size, info.st_mtime_ns]:
-            altered.append(name)
-    return altered
+    return [name for name in names if not _as_installed(folder / name, stamps, files)]
 
 
-def _edited(project: Project, record: Path, folder: Path) -> list[Problem]:
-    """A warning for each output in ``folder`` changed since ``record`` installed it (not
-    removed): it is about to be made anew."""
+def _as_installed(path: Path, stamps: Any, files: FileDigests | None) -> bool:
+    stamp = stamps.get(path.name) if isinstance(stamps, dict) else None
+    if not isinstance(stamp, list) or len(stamp) != 3:
+        return False
     try:
-        stamps = json.loads(record.read_text(encoding="utf-8"))["stamps"]
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size != stamp[0]:
+            return False
+        if info.st_mtime_ns == stamp[1]:
+            return True
+        # Another time, the same size: the project copied, restored or unpacked? The bytes say.
+        digest = files.sha256(path) if files is not None else _sha256(path)
+        return bool(digest == stamp[2])
+    except OSError:
+        return False
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return digest_stream(handle, hashlib.sha256()).hexdigest()
+
+
+def _edited(project: Project, record: Path, folder: Path, files: FileDigests) -> list[Problem]:
+    """A warning for each output changed since ``record`` installed it (not removed), in the
+    folder the record names (a dossier's may move): the build makes it anew."""
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        stamps = data["stamps"]
         names = [str(name) for name in stamps]
+        if "dir" in data:  # a dossier's: the folder it was installed in, not the new one
+            name = recorded_dir(data, folder.parent)
+            if name != Path(name).name or not OUTPUT_DIR_PATTERN.match(name):
+                return []
+            folder = folder.parent / name
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return []
     return [
@@ -504,16 +536,18 @@ def _edited(project: Project, record: Path, folder: Path) -> list[Problem]:
             project.display(folder / name),
             None,
             "",
-            "is veranderd na de vorige build en wordt opnieuw gemaakt (verbeter de tekst in "
-            "de dossiermap: wat in build/ staat, wordt bij elke build opnieuw gemaakt)",
+            "is veranderd na de vorige build; de build maakt het opnieuw (wat in build/ staat, "
+            "wordt gemaakt uit de dossiermap: breng wijzigingen daar aan)",
             "waarschuwing",
         )
-        for name in _altered(folder, names, stamps)
+        for name in _altered(folder, names, stamps, files)
         if (folder / name).is_file()
     ]
 
 
-def _reusable(project: Project, plan: _Plan, options: BuildOptions) -> Path | None:
+def _reusable(
+    project: Project, plan: _Plan, options: BuildOptions, files: FileDigests
+) -> Path | None:
     """The folder of the dossier's kept outputs, when its document (Word, and PDF if made)
     there was made from what it is made of now: only its annexes changed."""
     path = dossier_record(project, plan.meeting.name, plan.dossier.name)
@@ -527,7 +561,7 @@ def _reusable(project: Project, plan: _Plan, options: BuildOptions) -> Path | No
         if folder.is_symlink() or not folder.is_dir():
             return None
         # A missing or damaged cache only means: make the document again.
-        if _altered(folder, _document_files(plan, options), record["stamps"]):
+        if _altered(folder, _document_files(plan, options), record["stamps"], files):
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -557,14 +591,17 @@ def _remember(
     )
 
 
-def _forget(project: Project, plan: _Plan) -> None:
-    """Make the next build remake the dossier; keep whether its kept outputs are public."""
+def _forget(project: Project, plan: _Plan, *, outputs_stay: bool) -> None:
+    """Make the next build remake the dossier; keep whether its kept outputs are public, and,
+    when they stay as they are (``outputs_stay``), what they were installed as (see _edited)."""
     path = dossier_record(project, plan.meeting.name, plan.dossier.name)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        kept: dict[str, bool | str] = {"openbaar": bool(record["openbaar"])}
+        kept: dict[str, Any] = {"openbaar": bool(record["openbaar"])}
         # "was": a renumbering cut short, whose outputs are still in the old folder.
         kept |= {name: str(record[name]) for name in ("dir", "was") if name in record}
+        if outputs_stay and isinstance(record.get("stamps"), dict):
+            kept["stamps"] = record["stamps"]
     except (OSError, ValueError, KeyError, TypeError):
         path.unlink(missing_ok=True)
         return
@@ -1007,12 +1044,12 @@ def _build(
         for plan in plans:
             if not options.force:
                 _renumber(project, plan)
-            cached = None if options.force else _cached(project, plan)
+            cached = None if options.force else _cached(project, plan, files)
             if cached is None:
                 record = dossier_record(project, plan.meeting.name, plan.dossier.name)
-                report.problems.extend(_edited(project, record, plan.output_dir))
+                report.problems.extend(_edited(project, record, plan.output_dir, files))
                 work.dossiers.append(plan)
-                kept = None if options.force else _reusable(project, plan, options)
+                kept = None if options.force else _reusable(project, plan, options, files)
                 if kept is not None:
                     work.reused[plan.dossier.folder] = kept
             else:
@@ -1022,11 +1059,11 @@ def _build(
                 notify("ongewijzigd", plan.label)
         meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
         for meeting_plan in meeting_plans:
-            if options.force or not _meeting_cached(project, meeting_plan, options):
+            if options.force or not _meeting_cached(project, meeting_plan, options, files):
                 record = meeting_record(project, meeting_plan.name)
-                report.problems.extend(_edited(project, record, meeting_plan.folder))
+                report.problems.extend(_edited(project, record, meeting_plan.folder, files))
                 work.meetings.append(meeting_plan)
-                if not options.force and _agendas_reusable(project, meeting_plan, options):
+                if not options.force and _agendas_reusable(project, meeting_plan, options, files):
                     work.kept_agendas.add(meeting_plan.name)
         # A new annex's pages are compared once the annex intake accepted it: in the run,
         # while LibreOffice converts, or after it.
@@ -1054,7 +1091,9 @@ def _build(
         raise
     if pdfs_before:  # counted before the withdrawals and the sweep below, which say their own
         report.pdfs_removed = max(pdfs_before - _count_pdfs(project, catalog), 0)
-    current = {plan.name for plan in meeting_plans if _meeting_cached(project, plan, options)}
+    current = {
+        plan.name for plan in meeting_plans if _meeting_cached(project, plan, options, files)
+    }
     said = len(report.problems)
     try:
         _withdraw(project, catalog, work, current, options, report)
@@ -1118,6 +1157,8 @@ def _inputs_newer_than_last_build(project: Project) -> bool:
     for root in (project.dossiers, project.templates):
         for folder, _dirs, files in os.walk(root):
             for name in files:
+                if name.lower().endswith(".pdf"):
+                    continue  # a PDF annex goes into bundles, never to LibreOffice
                 try:
                     if os.stat(os.path.join(folder, name)).st_mtime_ns > since:
                         return True
@@ -1247,8 +1288,10 @@ def _meeting_plans(
         agenda_template = project.template_for("agenda")
         if agenda_template.is_file():
             digest.update(files.sha256(agenda_template).encode())
+        # An agenda shows of its items what their dossier.yaml says, not their templates.
         for plan in items:
-            digest.update(f"{plan.output_dir.name} {plan.document_key}\n".encode())
+            text = hashlib.sha256(plan.dossier.source.text.encode("utf-8")).hexdigest()
+            digest.update(f"{plan.output_dir.name} {text}\n".encode())
         agenda_key = digest.hexdigest()
         for plan in items:
             digest.update(f"{plan.output_dir.name} {plan.key}\n".encode())
@@ -1373,12 +1416,14 @@ def _meeting_outputs_not_made(folder: Path, options: BuildOptions) -> str:
     return f"{_MEETING_OUTPUTS_ARE[options.pdf]} niet {'bijgewerkt' if earlier else 'gemaakt'}"
 
 
-def _meeting_cached(project: Project, plan: _MeetingPlan, options: BuildOptions) -> bool:
+def _meeting_cached(
+    project: Project, plan: _MeetingPlan, options: BuildOptions, files: FileDigests | None = None
+) -> bool:
     try:
         record = json.loads(meeting_record(project, plan.name).read_text(encoding="utf-8"))
         if record.get("key") != plan.key:  # the key says whether PDFs were made
             return False
-        return not _altered(plan.folder, _meeting_outputs(options), record.get("stamps"))
+        return not _altered(plan.folder, _meeting_outputs(options), record.get("stamps"), files)
     except (OSError, ValueError, AttributeError):
         return False
 
@@ -1387,13 +1432,15 @@ def _agenda_files(options: BuildOptions) -> list[str]:
     return [name for name in _meeting_outputs(options) if name.startswith(PUBLIC_AGENDA)]
 
 
-def _agendas_reusable(project: Project, plan: _MeetingPlan, options: BuildOptions) -> bool:
+def _agendas_reusable(
+    project: Project, plan: _MeetingPlan, options: BuildOptions, files: FileDigests
+) -> bool:
     """Whether the meeting's kept agendas were made from what they are made of now."""
     try:
         record = json.loads(meeting_record(project, plan.name).read_text(encoding="utf-8"))
         if record.get("agendas") != plan.agenda_key:
             return False
-        return not _altered(plan.folder, _agenda_files(options), record.get("stamps"))
+        return not _altered(plan.folder, _agenda_files(options), record.get("stamps"), files)
     except (OSError, ValueError, AttributeError):
         return False
 
@@ -1802,7 +1849,7 @@ def _finish_dossiers(
             report.template_failed = True
             work.failed_templates[folder] = template
         if folder in work.failed:
-            _forget(project, plan)
+            _forget(project, plan, outputs_stay=True)
             report.results.append(_result(plan, "mislukt", []))
             notify("klaar", plan.label)
             continue
@@ -1829,7 +1876,7 @@ def _install_dossier(project: Project, plan: _Plan, warnings: Sequence[Problem])
     elif record.is_file():
         # Nor with the keys of the outputs being replaced: stopped in between, the folder
         # holds some of each, and none of them may be taken for the other (_cached, _reusable).
-        _forget(project, plan)
+        _forget(project, plan, outputs_stay=False)
     outputs = _install(staging, plan.output_dir, names)
     _remember(project, plan, outputs, warnings)
     return outputs

@@ -290,6 +290,23 @@ def test_a_replaced_annex_makes_new_bundles_around_the_kept_voorstel_and_agendas
     assert "Herziene aanpak" in pdftext(meeting / "agenda.pdf")
 
 
+def test_a_changed_voorstel_template_leaves_the_agendas_as_they_are(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An agenda shows what the dossiers say, not how their template lays it out."""
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    agenda = small_project / "build" / ECONOMIE / "agenda.pdf"
+    before = agenda.read_bytes()
+    _change_template(small_project / "templates" / "voorstel.docx")
+    converted = _converted(monkeypatch)
+
+    rebuilt = run_cli("build", cwd=small_project)
+
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt" in rebuilt.stderr, rebuilt.stderr
+    assert converted == ["voorstel.docx"]
+    assert agenda.read_bytes() == before
+
+
 def test_a_kept_voorstel_gone_before_the_build_is_made_again(
     small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1034,18 +1051,16 @@ def test_an_output_changed_in_build_is_made_anew_with_a_warning(
         small_project / f"build/{ECONOMIE}/agenda.docx",
     ]
     for path in corrected:
-        document = docx.Document(str(path))
-        document.add_paragraph("Mijn correctie")
-        document.save(str(path))
+        _correct(path)
 
     rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
 
     assert rebuilt.exit_code == 0, rebuilt.stderr
     for path in corrected:
         assert (
-            f"{path.relative_to(small_project)}: waarschuwing: is veranderd na de vorige build en "
-            "wordt opnieuw gemaakt (verbeter de tekst in de dossiermap: wat in build/ staat, wordt "
-            "bij elke build opnieuw gemaakt)"
+            f"{path.relative_to(small_project)}: waarschuwing: is veranderd na de vorige build; "
+            "de build maakt het opnieuw (wat in build/ staat, wordt gemaakt uit de dossiermap: "
+            "breng wijzigingen daar aan)"
         ) in rebuilt.stderr, path
         assert "Mijn correctie" not in "\n".join(
             p.text for p in docx.Document(str(path)).paragraphs
@@ -1060,6 +1075,82 @@ def test_an_output_changed_in_build_is_made_anew_with_a_warning(
     remade = run_cli("build", "--geen-pdf", cwd=small_project)
     assert "Klaar: 1 gebouwd, 0 ongewijzigd" in remade.stderr
     assert "waarschuwing" not in remade.stderr
+
+
+@pytest.mark.parametrize("times", ["new", "whole-seconds"])
+def test_a_copied_project_keeps_its_outputs(
+    small_project: Path, run_cli: RunCli, tmp_path: Path, times: str
+) -> None:
+    """Copied without its times (cp -r, a sync tool) or with whole seconds (tar, zip): the
+    outputs are what was installed, and nothing is made again or warned about."""
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    copy = tmp_path / "kopie"
+
+    def copy_file(source: str, target: str) -> None:
+        shutil.copyfile(source, target)
+        if times == "whole-seconds":
+            seconds = int(os.stat(source).st_mtime)
+            os.utime(target, (seconds, seconds))
+
+    shutil.copytree(small_project, copy, copy_function=copy_file)
+
+    again = run_cli("build", cwd=copy)
+
+    assert again.exit_code == 0, again.stderr
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd" in again.stderr
+    assert "waarschuwing" not in again.stderr
+    assert f"van {ECONOMIE}" not in again.stderr  # the meeting's outputs are kept too
+
+
+def _correct(word: Path) -> None:
+    """What a clerk does who corrects a Word file in build/: a paragraph added, saved."""
+    document = docx.Document(str(word))
+    document.add_paragraph("Mijn correctie")
+    document.save(str(word))
+
+
+def _built_and_corrected(project: Path, run_cli: RunCli) -> None:
+    assert run_cli("build", "--geen-pdf", cwd=project).exit_code == 0
+    _correct(project / ITEM / "voorstel.docx")
+
+
+def test_a_changed_output_is_warned_about_until_it_is_made_anew(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """Not made anew because the dossier failed: the next build still says it."""
+    _built_and_corrected(small_project, run_cli)
+    annex = small_project / SEED_ANNEX
+    good = annex.read_bytes()
+    annex.write_bytes(b"%PDF-1.4\nkapot\n")
+    said = f"{ITEM}/voorstel.docx: waarschuwing: is veranderd na de vorige build"
+
+    failed = run_cli("build", "--geen-pdf", cwd=small_project)
+
+    assert failed.exit_code == 1
+    assert "1 mislukt" in failed.stderr and said in failed.stderr
+    annex.write_bytes(good)
+    fixed = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert "Klaar: 1 gebouwd" in fixed.stderr and said in fixed.stderr, fixed.stderr
+
+
+def test_a_changed_output_of_a_renumbered_dossier_is_warned_about_in_its_old_folder(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    _built_and_corrected(small_project, run_cli)
+    agenda = small_project / "dossiers" / ECONOMIE / "vergadering.yaml"
+    agenda.write_text(
+        agenda.read_text().replace(
+            "  - Opening en vaststellen agenda\n", "  - Opening\n  - Vaststellen agenda\n"
+        )
+    )
+    shutil.copyfile(
+        CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", small_project / SEED_ANNEX
+    )
+
+    rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
+
+    assert f"{ITEM}/voorstel.docx: waarschuwing: is veranderd na de vorige build" in rebuilt.stderr
+    assert (small_project / f"build/{ECONOMIE}/03-23.0001772-werklocaties/voorstel.docx").is_file()
 
 
 def test_corrupted_or_deleted_cache_means_rebuild(small_project: Path, run_cli: RunCli) -> None:
@@ -1408,6 +1499,10 @@ def test_libreoffice_starts_early_only_when_files_changed_since_the_last_build(
     run_cli("build", "--geen-pdf", cwd=small_project)
     assert speculated == [True, True, False, False]
 
+    # A PDF annex goes into bundles only: LibreOffice has nothing to do for it.
+    annex = small_project / SEED_ANNEX
+    annex.write_bytes(annex.read_bytes())
+    assert not _inputs_newer_than_last_build(project)
     template = small_project / "templates" / "voorstel.docx"
     template.write_bytes(template.read_bytes())
     assert _inputs_newer_than_last_build(project)
