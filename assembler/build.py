@@ -547,9 +547,9 @@ def _edited(project: Project, record: Path, folder: Path, files: FileDigests) ->
 
 def _reusable(
     project: Project, plan: _Plan, options: BuildOptions, files: FileDigests
-) -> Path | None:
-    """The folder of the dossier's kept outputs, when its document (Word, and PDF if made)
-    there was made from what it is made of now: only its annexes changed."""
+) -> _Kept | None:
+    """The dossier's kept outputs, when its document (Word, and PDF if made) there was made
+    from what it is made of now: only its annexes changed."""
     path = dossier_record(project, plan.meeting.name, plan.dossier.name)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
@@ -565,7 +565,15 @@ def _reusable(
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return folder
+    return _Kept(folder, record["stamps"])
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """Outputs of a build before that this one uses again: where, and as installed."""
+
+    folder: Path
+    stamps: dict[str, Any]
 
 
 def _document_files(plan: _Plan, options: BuildOptions) -> list[str]:
@@ -960,9 +968,9 @@ class _Work:
     installed_meetings: set[str] = field(default_factory=set)
     # Dossiers whose kept document is used again, as only their annexes changed: the folder
     # it is kept in, by dossier folder (see _reusable).
-    reused: dict[Path, Path] = field(default_factory=dict)
+    reused: dict[Path, _Kept] = field(default_factory=dict)
     # Meetings whose kept agendas are used again, as only their items' annexes changed.
-    kept_agendas: set[str] = field(default_factory=set)
+    kept_agendas: dict[str, _Kept] = field(default_factory=dict)
 
 
 def build_project(
@@ -1063,8 +1071,13 @@ def _build(
                 record = meeting_record(project, meeting_plan.name)
                 report.problems.extend(_edited(project, record, meeting_plan.folder, files))
                 work.meetings.append(meeting_plan)
-                if not options.force and _agendas_reusable(project, meeting_plan, options, files):
-                    work.kept_agendas.add(meeting_plan.name)
+                kept_agendas = (
+                    None
+                    if options.force
+                    else _agendas_reusable(project, meeting_plan, options, files)
+                )
+                if kept_agendas is not None:
+                    work.kept_agendas[meeting_plan.name] = kept_agendas
         # A new annex's pages are compared once the annex intake accepted it: in the run,
         # while LibreOffice converts, or after it.
         compared: list[Problem] | None = None
@@ -1434,15 +1447,18 @@ def _agenda_files(options: BuildOptions) -> list[str]:
 
 def _agendas_reusable(
     project: Project, plan: _MeetingPlan, options: BuildOptions, files: FileDigests
-) -> bool:
-    """Whether the meeting's kept agendas were made from what they are made of now."""
+) -> _Kept | None:
+    """The meeting's kept agendas, when made from what they are made of now."""
     try:
         record = json.loads(meeting_record(project, plan.name).read_text(encoding="utf-8"))
-        if record.get("agendas") != plan.agenda_key:
-            return False
-        return not _altered(plan.folder, _agenda_files(options), record.get("stamps"), files)
+        stamps = record.get("stamps")
+        if record.get("agendas") != plan.agenda_key or not isinstance(stamps, dict):
+            return None
+        if _altered(plan.folder, _agenda_files(options), stamps, files):
+            return None
     except (OSError, ValueError, AttributeError):
-        return False
+        return None
+    return _Kept(plan.folder, stamps)
 
 
 def _result(plan: _Plan, status: Status, outputs: Sequence[Path]) -> DossierResult:
@@ -1511,9 +1527,9 @@ def _discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _keep_files(folder: Path, staging: Path, names: Sequence[str]) -> bool:
-    """Put kept outputs of ``folder`` in a new ``staging`` folder, as if made again; False
-    when one cannot be read (the caller makes them again)."""
+def _keep_files(kept: _Kept, staging: Path, names: Sequence[str]) -> bool:
+    """Put kept outputs in a new ``staging`` folder, as if made again; False when one cannot
+    be read, or is not what was installed any more (the caller makes them again)."""
     _discard(staging)
     try:
         staging.mkdir(parents=True)
@@ -1521,10 +1537,14 @@ def _keep_files(folder: Path, staging: Path, names: Sequence[str]) -> bool:
             # A link costs nothing; the installed file is replaced by a rename, never
             # written into, so the two names never see a change. A copy where links fail.
             try:
-                os.link(folder / name, staging / name)
+                os.link(kept.folder / name, staging / name)
             except OSError:
-                shutil.copyfile(folder / name, staging / name)
+                shutil.copyfile(kept.folder / name, staging / name)
     except OSError:
+        _discard(staging)
+        return False
+    # Judged again as taken: a Word save since the plan is not passed on as the build's.
+    if _altered(staging, names, kept.stamps):
         _discard(staging)
         return False
     return True
@@ -1619,7 +1639,7 @@ def _run(
                 for meeting in work.meetings
                 if meeting.name in work.kept_agendas
                 and _keep_files(
-                    meeting.folder,
+                    work.kept_agendas[meeting.name],
                     _staging(meeting.folder / _MEETING_STAGING),
                     _agenda_files(options),
                 )
@@ -1782,11 +1802,11 @@ class _Renderer:
         except AssemblerError as error:
             self.jobs.append((plan, error))
 
-    def reuse(self, plan: _Plan, folder: Path, names: Sequence[str]) -> bool:
-        """Take ``plan``'s kept document from ``folder`` instead of rendering it; False when
-        it cannot be taken (gone since the plan)."""
+    def reuse(self, plan: _Plan, kept: _Kept, names: Sequence[str]) -> bool:
+        """Take ``plan``'s kept document instead of rendering it; False when it cannot be
+        taken (gone or changed since the plan)."""
         staging = _staging(plan.output_dir)
-        if not _keep_files(folder, staging, names):
+        if not _keep_files(kept, staging, names):
             return False
         self.jobs.append((plan, staging / f"{plan.dossier.document.kind}.docx"))
         return True

@@ -307,17 +307,29 @@ def test_a_changed_voorstel_template_leaves_the_agendas_as_they_are(
     assert agenda.read_bytes() == before
 
 
-def test_a_kept_voorstel_gone_before_the_build_is_made_again(
-    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("then", ["removed", "saved"])
+def test_a_kept_voorstel_and_agenda_changed_after_the_plan_are_made_again(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, then: str
 ) -> None:
+    """Removed or saved from Word between the plan and the run (a clerk's tidy-up or a
+    correction at the wrong moment): what is passed on is made by the build, not kept."""
     from assembler import build
 
     assert run_cli("build", cwd=small_project).exit_code == 0
     annex = small_project / SEED_ANNEX
     shutil.copyfile(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", annex)
     converted = _converted(monkeypatch)
-    # Gone after the build planned to keep them (a clerk's tidy-up at the wrong moment).
-    monkeypatch.setattr(build, "_keep_files", lambda *_args: False)
+    keep_files = build._keep_files
+
+    def meanwhile(kept: Any, staging: Path, names: Any) -> bool:
+        word = kept.folder / names[0]
+        if then == "removed":
+            word.unlink()
+        else:
+            _correct(word)
+        return keep_files(kept, staging, names)
+
+    monkeypatch.setattr(build, "_keep_files", meanwhile)
 
     rebuilt = run_cli("build", cwd=small_project)
 
@@ -328,6 +340,12 @@ def test_a_kept_voorstel_gone_before_the_build_is_made_again(
         small_project / ITEM / "bundel.pdf"
     )
     assert "23.0001772" in pdftext(small_project / ITEM / "voorstel.pdf")
+    for word in (
+        small_project / ITEM / "voorstel.docx",
+        small_project / f"build/{ECONOMIE}/agenda.docx",
+    ):
+        text = "\n".join(p.text for p in docx.Document(str(word)).paragraphs)
+        assert "Mijn correctie" not in text
 
 
 def test_outputs_being_replaced_are_recorded_without_keys(
