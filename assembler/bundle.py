@@ -12,9 +12,10 @@ covers content. Marks are drawn with reportlab in LiberationSans, embedded as a 
 
 Tags: a part with a structure tree (the voorstel and agenda LibreOffice makes; a dossier's
 bundle in the meeting bundle) keeps it, under one ``/Part`` element per part in a ``/Document``
-that is the bundle's tree; its ParentTree keys are renumbered past the parts before it
-(:class:`_Structure`). An untagged part (most annexes) stays untagged: nothing is invented for
-it. The stamps are ``/Artifact`` marked content. A bundle with no tagged part has no tree.
+that is the bundle's tree; its ParentTree is made anew from its tree, past the keys of the parts
+before it (:class:`_Structure`). An untagged part (most annexes) gets minimal tags, one ``/P``
+per page over all its content, so that a reader of the tags does not skip it. The stamps are
+``/Artifact`` marked content. A bundle with no tagged part has no tree.
 
 Third-party files are only read: pages are copied into a new document, written atomically.
 What of a part would run when the bundle is opened (scripts, a program's start, a form that
@@ -48,6 +49,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -251,11 +253,12 @@ class Merger:
         _carry_attachments(out, sources)
         if self._need_appearances and isinstance(out.Root.get(Name.AcroForm), Dictionary):
             out.Root.AcroForm.NeedAppearances = True
+        # Before the marks: an untagged part's wrapper must not take in its stamps.
+        self._structure.write(out)
         marks = _plan_marks(parts, starts, ends, meta.niet_openbaar)
         if marks:
             _apply_marks(out, parts, starts, ends, marks, self._stack)
         _write_metadata(out, meta)
-        self._structure.write(out)
         version = max((src.pdf_version for src in sources), default="1.7")
         with atomic_path(Path(output)) as temp, library_output(temp) as stream:
             out.save(
@@ -445,20 +448,39 @@ _ARTIFACT = "/Artifact <</Type /Pagination /Subtype /Header>>"
 # What holds a key of the ParentTree: a page or form (its content's ids), an annotation or an
 # XObject drawn whole (itself).
 _KEYS = (Name.StructParents, Name.StructParent)
+# Operators that begin something drawn: where a page's own wrapper opens again after an
+# artifact. Marked content may begin there (between objects, or inside a text object).
+_DRAWING = frozenset(("Tj", "TJ", "'", '"', "m", "re", "Do", "sh", "BI", "INLINE IMAGE", "BT"))
+_MARKED_CONTENT = re.compile(rb"(?<![^\s\]\)>/])(?:BMC|BDC|EMC)(?![^\s\[\(<%/])")
+
+
+@dataclass
+class _Walked:
+    """A part's tree as carried: its top elements, what its elements claim, its elements."""
+
+    top: list[Dictionary]
+    # Per page or form XObject (by object id): it, and its marked-content ids' elements.
+    marked: dict[tuple[int, int], tuple[Any, dict[int, Dictionary]]]
+    # Annotations and XObjects drawn whole, each with the element that holds its /OBJR.
+    objects: list[tuple[Any, Dictionary]]
+    elements: list[Dictionary]
 
 
 class _Structure:
-    """The structure trees of the tagged parts, gathered into one tree for the bundle.
+    """The structure trees of the parts, gathered into one tree for the bundle.
 
-    A part's tree is copied whole with its pages (qpdf maps its ``/Pg`` and ``/Obj`` to the
-    copies) and goes under one ``/Part`` element; its ``/StructParents`` keys move up past
-    those of the parts before it, as its ParentTree does. Marked-content ids belong to a
-    page's content stream, which is copied as it is, so they stay valid. An untagged part,
-    or one whose tree cannot be carried whole, stays untagged: its stale keys are dropped.
+    A tagged part's tree is copied with its pages (qpdf maps its ``/Pg`` and ``/Obj`` to the
+    copies) and goes under one ``/Part`` element. Its ParentTree is not trusted but made anew
+    from the tree: each page's marked-content ids to the elements that claim them, past the
+    keys of the parts before. A loop or a second path to an element is cut, a reference to an
+    annotation the bundle left out is dropped. An untagged part, or one whose tree points
+    outside its pages, gets minimal tags (:func:`_wrap_page`): a reader of the tags still reads
+    it, in content order. A bundle whose parts are all untagged stays untagged.
     """
 
     def __init__(self) -> None:
-        self.parts: list[Dictionary] = []
+        # Per part its Part element, or the pages and language of a part still to be wrapped.
+        self.parts: list[Dictionary | tuple[list[Dictionary], str, Any]] = []
         self.parent_tree: list[tuple[int, Any]] = []
         self.next_key = 0
         self.role_map: dict[str, Any] = {}
@@ -469,7 +491,16 @@ class _Structure:
     def add(self, out: Pdf, src: Pdf, start: int, title: str) -> None:
         """Carry the structure of the part whose pages were just copied from ``src``."""
         pages = [out.pages[index].obj for index in range(start, len(out.pages))]
-        before = (len(self.parent_tree), self.next_key, dict(self.role_map))
+        before = (
+            len(self.parent_tree),
+            self.next_key,
+            dict(self.role_map),
+            dict(self.class_map),
+            dict(self.ids),
+        )
+        # Every key is given anew from the tree; what the source had is not trusted.
+        for holder, key in _key_holders(pages):
+            del holder[key]
         try:
             carried = self._carry(out, src, pages, title)
         except (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError):
@@ -477,43 +508,33 @@ class _Structure:
         if not carried:
             # A tree that breaks half-way leaves nothing of it behind.
             del self.parent_tree[before[0] :]
-            self.next_key, self.role_map = before[1], before[2]
+            self.next_key, self.role_map, self.class_map, self.ids = before[1:]
             for holder, key in _key_holders(pages):
                 del holder[key]
+            self.parts.append((pages, title, src.Root.get(Name.Lang)))
 
     def _carry(self, out: Pdf, src: Pdf, pages: list[Dictionary], title: str) -> bool:
         root = src.Root.get(Name.StructTreeRoot)
         if not isinstance(root, Dictionary) or Name.K not in root:
             return False
+        # Made anew from the tree; not copied (only in memory: the source is never written).
+        for key in (Name.ParentTree, Name.IDTree):
+            if key in root:
+                del root[key]
         if not root.is_indirect:
-            root = src.make_indirect(root)  # only in memory, as copy_foreign wants
+            root = src.make_indirect(root)  # as copy_foreign wants
         copied = out.copy_foreign(root)
         kids = [kid for kid in _as_list(copied.get(Name.K)) if isinstance(kid, Dictionary)]
-        parent_tree = copied.get(Name.ParentTree)
-        keys = (
-            {int(k): v for k, v in pikepdf.NumberTree(parent_tree).items() if int(k) >= 0}
-            if isinstance(parent_tree, Dictionary)
-            else {}
-        )
         role_map = copied.get(Name.RoleMap)
         roles = dict(role_map.items()) if isinstance(role_map, Dictionary) else {}
-        maps = _maps(copied)
-        renames = self._roles(roles)
-        if not kids or not _whole(kids, pages, renames, _widget_copies(out, src, pages)):
+        classes, namespaces = _maps(copied)
+        renames = {**self._roles(roles), **self._classes(classes)}
+        walked = _walk(out, kids, pages, renames, _widget_copies(out, src, pages))
+        if walked is None or not walked.top or not (walked.marked or walked.objects):
             return False
-        offset = self.next_key
-        claimed: set[int] = set()
-        for holder, key in _key_holders(pages):
-            number = holder[key]
-            # A page listed twice in its source is one copy too many for the tree: its
-            # second copy's content stays untagged rather than claim the first's elements.
-            if isinstance(number, int) and int(number) in keys and int(number) not in claimed:
-                claimed.add(int(number))
-                holder[key] = int(number) + offset
-            else:
-                del holder[key]
-        self.parent_tree += [(offset + number, value) for number, value in keys.items()]
-        self.next_key = offset + max(keys, default=-1) + 1
+        self._keys(pages, walked)
+        self._unique_ids(walked.elements)
+        kids = walked.top
         if len(kids) == 1 and _role(kids[0], roles) == "/Document":
             part = kids[0]  # a part's own Document element becomes its Part
             part.S = Name.Part
@@ -522,10 +543,14 @@ class _Structure:
             for kid in kids:
                 kid.P = part
         part.T = String(title)
+        # A page the tree does not reach (a page listed twice, one the tree forgot) is read too.
+        unclaimed = [page for page in pages if page.objgen not in walked.marked]
+        if unclaimed:
+            part.K = Array([*_as_list(part.get(Name.K)), *self._tag_pages(out, unclaimed, part)])
         lang = src.Root.get(Name.Lang)
         if isinstance(lang, String) and Name.Lang not in part:
             part.Lang = lang  # a part in another language is read as such
-        self._merge_maps(maps)
+        self.namespaces += namespaces
         self.parts.append(part)
         # The copy of the part's root stays behind only where its tree was broken (an element
         # outside the tree that names it as parent): then as an empty dictionary, not a
@@ -534,39 +559,89 @@ class _Structure:
             del copied[entry]
         return True
 
+    def _keys(self, pages: list[Dictionary], walked: _Walked) -> None:
+        """Give the pages, forms and annotations the tree claims their ParentTree keys."""
+        order = [page.objgen for page in pages if page.objgen in walked.marked]
+        on_pages = set(order)
+        order += [objgen for objgen in walked.marked if objgen not in on_pages]
+        for objgen in order:
+            holder, claims = walked.marked[objgen]
+            holder.StructParents = self.next_key
+            owners: list[Any] = [None] * (max(claims) + 1)
+            for mcid, element in claims.items():
+                owners[mcid] = element
+            self.parent_tree.append((self.next_key, Array(owners)))
+            self.next_key += 1
+        for target, element in walked.objects:
+            target.StructParent = self.next_key
+            self.parent_tree.append((self.next_key, element))
+            self.next_key += 1
+
     def _roles(self, roles: dict[str, Any]) -> dict[str, Name]:
         """Add a part's role map; return its own types renamed for a clash with a part before."""
         renames: dict[str, Name] = {}
         for name, target in roles.items():
             if name in self.role_map and self.role_map[name] != target:
-                number = 2
-                while f"{name}_{number}" in self.role_map or f"{name}_{number}" in roles:
-                    number += 1
-                renames[name] = Name(f"{name}_{number}")
+                renames[name] = Name(_free(name, self.role_map, roles))
         for name, target in roles.items():
             if isinstance(target, Name):
                 new_name = str(renames.get(name, name))
                 self.role_map.setdefault(new_name, renames.get(str(target), target))
         return renames
 
-    def _merge_maps(self, maps: tuple[list[Any], list[Any], list[Any]]) -> None:
-        classes, ids, namespaces = maps
-        for name, value in classes:
-            self.class_map.setdefault(name, value)
-        for name, value in ids:
-            # Ids are the parts' own; a clash keeps the first (tables' /Headers use them).
-            self.ids.setdefault(name, value)
-        self.namespaces += namespaces
+    def _classes(self, classes: dict[str, Any]) -> dict[str, Name]:
+        """Add a part's class map; return its classes renamed for a clash with a part before,
+        so that an element keeps its own part's attributes."""
+        renames: dict[str, Name] = {}
+        for name, value in classes.items():
+            if name in self.class_map and _same(self.class_map[name], value):
+                continue
+            new_name = name
+            if name in self.class_map:
+                new_name = _free(name, self.class_map, classes)
+                renames[f"class {name}"] = Name(new_name)
+            self.class_map[new_name] = value
+        return renames
+
+    def _unique_ids(self, elements: list[Dictionary]) -> None:
+        """Index the part's element ids; an id a part before has is renamed, and so are this
+        part's table headers that refer to it (ISO 32000-1 requires unique ids)."""
+        renamed: dict[str, str] = {}
+        for element in elements:
+            given = element.get(Name.ID)
+            if not isinstance(given, String):
+                continue
+            name = str(given)
+            if name in self.ids:
+                new_name = _free(name, self.ids, {})
+                element.ID = String(new_name)
+                renamed.setdefault(name, new_name)
+                name = new_name
+            self.ids[name] = element
+        if not renamed:
+            return
+        for element in elements:
+            for attributes in _as_list(element.get(Name.A)):
+                headers = (
+                    attributes.get(Name.Headers) if isinstance(attributes, Dictionary) else None
+                )
+                if isinstance(headers, Array):
+                    attributes.Headers = Array(
+                        [String(renamed.get(str(h), str(h))) for h in headers]
+                    )
 
     def write(self, out: Pdf) -> None:
-        """Give ``out`` one structure tree over the parts' and mark it tagged, if any part was."""
-        if not self.parts:
+        """Give ``out`` one structure tree over the parts' and mark it tagged, if any part
+        was; the untagged parts get their minimal tags then (before the marks are drawn)."""
+        if all(not isinstance(part, Dictionary) for part in self.parts):
             return
-        document = out.make_indirect(
-            Dictionary(Type=Name.StructElem, S=Name.Document, K=Array(self.parts))
-        )
+        document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document))
+        elements = []
         for part in self.parts:
-            part.P = document
+            element = part if isinstance(part, Dictionary) else self._minimal(out, *part)
+            element.P = document
+            elements.append(element)
+        document.K = Array(elements)
         parent_tree = pikepdf.NumberTree.new(out)
         for number, value in self.parent_tree:
             parent_tree[number] = value
@@ -593,15 +668,144 @@ class _Structure:
         out.Root.StructTreeRoot = root
         out.Root.MarkInfo = Dictionary(Marked=True)
 
+    def _minimal(self, out: Pdf, pages: list[Dictionary], title: str, lang: Any) -> Dictionary:
+        """A Part for an untagged part: per page one P over its content, its links inside."""
+        part = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, T=String(title)))
+        if isinstance(lang, String):
+            part.Lang = lang
+        part.K = Array(self._tag_pages(out, pages, part))
+        return part
 
-def _maps(root: Any) -> tuple[list[Any], list[Any], list[Any]]:
-    """A structure tree's class map, id tree and namespaces, as lists."""
+    def _tag_pages(self, out: Pdf, pages: list[Dictionary], parent: Dictionary) -> list[Any]:
+        """Wrap each page's content in one ``/P`` under ``parent``, with the page's links as
+        ``/Link`` elements in it; return the elements."""
+        elements = []
+        linked: set[tuple[int, int]] = set()
+        for page in pages:
+            count = _wrap_page(out, page)
+            if not count:
+                continue
+            element = out.make_indirect(
+                Dictionary(Type=Name.StructElem, S=Name.P, P=parent, Pg=page)
+            )
+            kids: list[Any] = list(range(count))
+            page.StructParents = self.next_key
+            self.parent_tree.append((self.next_key, Array([element] * count)))
+            self.next_key += 1
+            for annot in _as_list(page.get(Name.Annots)):
+                if (
+                    not isinstance(annot, Dictionary)
+                    or not annot.is_indirect
+                    or annot.get(Name.Subtype) != Name.Link
+                    or Name.StructParent in annot
+                    or annot.objgen in linked
+                ):
+                    continue
+                linked.add(annot.objgen)
+                reference = Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
+                kids.append(
+                    out.make_indirect(
+                        Dictionary(Type=Name.StructElem, S=Name.Link, P=element, K=reference)
+                    )
+                )
+                annot.StructParent = self.next_key
+                self.parent_tree.append((self.next_key, kids[-1]))
+                self.next_key += 1
+            element.K = Array(kids)
+            elements.append(element)
+        return elements
+
+
+def _wrap_page(out: Pdf, page: Dictionary) -> int:
+    """Put a page's content in marked content ``/P`` with ids 0, 1, …; return how many.
+
+    A page without marked content (almost every untagged annex) gets one sequence around all
+    of it. A page with marked content of its own (a tree that was not carried) is rewritten:
+    its ids are taken out of its sequences, as ids may not nest, and its artifacts stay outside
+    the wrapper, which closes before one and opens again at the next thing drawn.
+    """
+    if Name.Contents not in page:
+        return 0
+    wrapped = pikepdf.Page(page)
+    streams = [s for s in _as_list(page.Contents) if isinstance(s, pikepdf.Stream)]
+    if not any(_MARKED_CONTENT.search(stream.read_bytes()) for stream in streams):
+        wrapped.contents_add(b"/P <</MCID 0>> BDC\n", prepend=True)
+        wrapped.contents_add(b"\nEMC\n")
+        return 1
+    result: list[Any] = []
+    depth = 0  # the page's own sequences open
+    count = 0
+    inside = False  # in our wrapper
+    emc = pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))
+
+    def begin() -> None:
+        nonlocal count, inside
+        if not inside and depth == 0:
+            result.append(
+                pikepdf.ContentStreamInstruction(
+                    [Name.P, Dictionary(MCID=count)], pikepdf.Operator("BDC")
+                )
+            )
+            count += 1
+            inside = True
+
+    for instruction in pikepdf.parse_content_stream(wrapped):
+        operator = str(instruction.operator)
+        operands = list(instruction.operands)
+        if operator in ("BMC", "BDC"):
+            if depth == 0 and operands and operands[0] == Name.Artifact:
+                if inside:
+                    result.append(emc)
+                    inside = False
+            else:
+                begin()
+                properties = operands[1] if len(operands) > 1 else None
+                if isinstance(properties, Dictionary) and Name.MCID in properties:
+                    rest = {key: value for key, value in properties.items() if key != "/MCID"}
+                    instruction = (
+                        pikepdf.ContentStreamInstruction(
+                            [operands[0], Dictionary(rest)], pikepdf.Operator("BDC")
+                        )
+                        if rest
+                        else pikepdf.ContentStreamInstruction(
+                            [operands[0]], pikepdf.Operator("BMC")
+                        )
+                    )
+            depth += 1
+        elif operator == "EMC":
+            if depth == 0:
+                continue  # one too many: it would close the wrapper
+            depth -= 1
+        elif operator in _DRAWING:
+            begin()
+        result.append(instruction)
+    result += [emc] * (depth + inside)
+    page.Contents = out.make_stream(pikepdf.unparse_content_stream(result))
+    return count
+
+
+def _free(name: str, *taken: Any) -> str:
+    """``name`` with the first suffix ``_2``, ``_3``, … that none of ``taken`` holds."""
+    number = 2
+    while any(f"{name}_{number}" in names for names in taken):
+        number += 1
+    return f"{name}_{number}"
+
+
+def _same(first: Any, second: Any) -> bool:
+    """Whether two values of a class map say the same (copies compare by what they hold)."""
+    try:
+        return bool(first.unparse(resolved=True) == second.unparse(resolved=True))
+    except AttributeError:
+        return bool(first == second)
+
+
+def _maps(root: Any) -> tuple[dict[str, Any], list[Any]]:
+    """A structure tree's class map and namespaces."""
     classes = root.get(Name.ClassMap)
-    id_tree = root.get(Name.IDTree)
     namespaces = root.get(Name.Namespaces)
     return (
-        list(classes.items()) if isinstance(classes, Dictionary) else [],
-        list(pikepdf.NameTree(id_tree).items()) if isinstance(id_tree, Dictionary) else [],
+        dict(classes.items()) if isinstance(classes, Dictionary) else {},
         list(namespaces) if isinstance(namespaces, Array) else [],
     )
 
@@ -639,15 +843,21 @@ def _widget_copies(out: Pdf, src: Pdf, pages: list[Dictionary]) -> dict[tuple[in
     return copies
 
 
-def _whole(
+def _walk(
+    out: Pdf,
     kids: list[Dictionary],
     pages: list[Dictionary],
     renames: dict[str, Name],
     widgets: dict[tuple[int, int], Any],
-) -> bool:
-    """Whether the copied tree refers only to this part's pages and their annotations; renames
-    the types in ``renames`` and points references to ``widgets`` at the copies on the page on
-    the way."""
+) -> _Walked | None:
+    """The copied tree as it is carried, or None if it refers to what is not on ``pages``.
+
+    On the way: types and classes in ``renames`` are renamed, references to ``widgets`` follow
+    the copies on the page, and what cannot be carried is cut from its parent's kids: a second
+    path to an element (a loop), a reference to an annotation on no page (left out by
+    :func:`strip_active_content`), a marked-content id without a page or claimed twice. An
+    element left without kids goes too.
+    """
     page_ids = {page.objgen for page in pages}
     annots = {
         annot.objgen
@@ -655,35 +865,109 @@ def _whole(
         for annot in _as_list(page.get(Name.Annots))
         if isinstance(annot, Dictionary) and annot.is_indirect
     }
+    walked = _Walked(top=[], marked={}, objects=[], elements=[])
     seen: set[tuple[int, int]] = set()
-    stack: list[Any] = list(kids)
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, Dictionary):
-            continue  # a marked-content id on the element's page
-        if node.is_indirect:
-            if node.objgen in seen:
-                continue
-            seen.add(node.objgen)
-        page = node.get(Name.Pg)
-        if page is not None and page.objgen not in page_ids:
+    taken: set[tuple[int, int]] = set()
+    parents: list[int] = []
+    had_kids: list[int] = []  # how many kids each element had
+    remade: set[int] = set()  # elements with a kid made indirect
+    kept: list[list[Any]] = []  # per element its kids: (index of an element, None) or (None, item)
+    top: list[Any] = []
+    stack: list[tuple[Any, int, Any]] = [(kid, -1, None) for kid in reversed(kids)]
+
+    def claim(holder: Any, mcid: Any, parent: int) -> bool:
+        if parent < 0 or not isinstance(holder, (Dictionary, pikepdf.Stream)):
             return False
+        if not isinstance(mcid, int) or mcid < 0 or not holder.is_indirect:
+            return False
+        claims = walked.marked.setdefault(holder.objgen, (holder, {}))[1]
+        if mcid in claims:
+            return False
+        claims[mcid] = walked.elements[parent]
+        return True
+
+    while stack:
+        node, parent, page = stack.pop()
+        into = kept[parent] if parent >= 0 else top
+        if isinstance(node, int):
+            if claim(page, node, parent):
+                into.append((None, node))
+            continue
+        if not isinstance(node, Dictionary):
+            continue
+        if Name.Pg in node:
+            if not isinstance(node.Pg, Dictionary) or node.Pg.objgen not in page_ids:
+                return None
+            page = node.Pg
         kind = node.get(Name.Type)
         if kind == Name.OBJR:
             target = node.get(Name.Obj)
             if isinstance(target, Dictionary) and target.objgen in widgets:
                 target = node.Obj = widgets[target.objgen]
             if not isinstance(target, (Dictionary, pikepdf.Stream)):
-                return False
+                return None
             if Name.Rect in target and target.objgen not in annots:
-                return False
+                continue  # an annotation the bundle left out, as a link to a file
+            if parent >= 0 and target.is_indirect and target.objgen not in taken:
+                taken.add(target.objgen)
+                walked.objects.append((target, walked.elements[parent]))
+                into.append((None, node))
             continue
         if kind == Name.MCR:
+            stream = node.get(Name.Stm)
+            holder = stream if stream is not None else page
+            if claim(holder, node.get(Name.MCID), parent):
+                into.append((None, node))
             continue
-        if renames and str(node.get(Name.S)) in renames:
-            node.S = renames[str(node.S)]
-        stack += _as_list(node.get(Name.K))
-    return True
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        else:
+            node = out.make_indirect(node)
+            remade.add(parent)
+        if renames:
+            _rename(node, renames)
+        index = len(walked.elements)
+        walked.elements.append(node)
+        parents.append(parent)
+        kept.append([])
+        had_kids.append(len(_as_list(node.get(Name.K))))
+        into.append((index, None))
+        stack += [(kid, index, page) for kid in reversed(_as_list(node.get(Name.K)))]
+
+    gone: set[int] = set()
+    for index in reversed(range(len(walked.elements))):
+        element = walked.elements[index]
+        kids_now = [
+            walked.elements[i] if i is not None else item
+            for i, item in kept[index]
+            if i is None or i not in gone
+        ]
+        if had_kids[index] and not kids_now:
+            gone.add(index)
+            continue
+        if len(kids_now) != had_kids[index] or index in remade:
+            element.K = Array(kids_now)
+        if parents[index] >= 0:
+            element.P = walked.elements[parents[index]]
+    walked.top = [walked.elements[i] for i, _item in top if i is not None and i not in gone]
+    walked.elements = [e for i, e in enumerate(walked.elements) if i not in gone]
+    return walked
+
+
+def _rename(element: Dictionary, renames: dict[str, Name]) -> None:
+    """Rename an element's type and classes as ``renames`` says (classes keyed 'class …')."""
+    kind = str(element.get(Name.S))
+    if kind in renames:
+        element.S = renames[kind]
+    classes = element.get(Name.C)
+    if isinstance(classes, Name) and f"class {classes}" in renames:
+        element.C = renames[f"class {classes}"]
+    elif isinstance(classes, Array):
+        element.C = Array(
+            [renames.get(f"class {c}", c) if isinstance(c, Name) else c for c in classes]
+        )
 
 
 def _key_holders(pages: list[Dictionary]) -> list[tuple[Any, Name]]:

@@ -13,6 +13,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pikepdf
@@ -919,7 +920,11 @@ def economie_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def headings(path: Path) -> list[str]:
     """The H1…H6 texts a reader of the tags gets (poppler's view of the structure tree)."""
     lines = subprocess.run(
-        ["pdfinfo", "-struct-text", str(path)], check=True, capture_output=True, text=True
+        ["pdfinfo", "-struct-text", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        errors="replace",
     ).stdout.splitlines()
     found: list[str] = []
     for number, line in enumerate(lines):
@@ -955,8 +960,17 @@ def structure_problems(path: Path) -> list[str]:
                     problems.append(f"page {index + 1}: annotation key {key} not in the tree")
         stack: list[tuple[object, object, object]] = [(root.K, None, root)]
         roots = 0
+        seen: set[tuple[int, int]] = set()
+        ids: Counter[str] = Counter()
         while stack:
             node, page, parent = stack.pop()
+            if isinstance(node, Dictionary) and node.is_indirect:
+                if node.objgen in seen:
+                    problems.append(f"{node.get(Name.S)} {node.objgen}: reached twice (a loop)")
+                    continue
+                seen.add(node.objgen)
+                if Name.ID in node:
+                    ids[str(node.ID)] += 1
             if isinstance(node, int):
                 if page is None:
                     problems.append("a marked-content id without a page")
@@ -986,7 +1000,85 @@ def structure_problems(path: Path) -> list[str]:
         )
         if roots != 1:
             problems.append(f"{roots} structure tree roots")
+        problems += [f"element id {name} {count} times" for name, count in ids.items() if count > 1]
     return problems
+
+
+def pages_with_unread_text(path: Path) -> list[int]:
+    """Pages (0-based) with text a reader of the tags skips: shown outside an artifact and
+    outside marked content whose id leads through the ParentTree to an element of the tree."""
+    unread = []
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        tree = {int(k): v for k, v in pikepdf.NumberTree(root.ParentTree).items()}
+        reachable: set[tuple[int, int]] = set()
+        stack = [root.K]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Array):
+                stack += list(node)
+            elif isinstance(node, Dictionary) and node.objgen not in reachable:
+                reachable.add(node.objgen)
+                if Name.Type not in node or node.Type == Name.StructElem:
+                    stack.append(node.get(Name.K))
+        for index, page in enumerate(pdf.pages):
+            owners = tree.get(int(page.obj.get(Name.StructParents, -1)))
+            open_: list[object] = []
+            for instruction in pikepdf.parse_content_stream(page):
+                operator, operands = str(instruction.operator), instruction.operands
+                if operator in ("BDC", "BMC"):
+                    properties = operands[1] if operator == "BDC" else None
+                    mcid = properties.get(Name.MCID) if isinstance(properties, Dictionary) else None
+                    open_.append("artifact" if operands[0] == Name.Artifact else mcid)
+                elif operator == "EMC" and open_:
+                    open_.pop()
+                elif operator in ("Tj", "TJ", "'", '"') and "artifact" not in open_:
+                    mcids = [int(m) for m in open_ if isinstance(m, int)]
+                    if (
+                        not mcids
+                        or owners is None
+                        or mcids[-1] >= len(owners)
+                        or owners[mcids[-1]].objgen not in reachable
+                    ):
+                        unread.append(index)
+                        break
+    return unread
+
+
+def nested_ids_and_artifacts(path: Path) -> list[str]:
+    """Marked content with an id inside another with an id, or an artifact inside one: both
+    invalid in tagged PDF (ISO 32000-1 14.7.4, PDF/UA 7.1)."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            open_: list[str] = []
+            for instruction in pikepdf.parse_content_stream(page):
+                operator, operands = str(instruction.operator), instruction.operands
+                if operator in ("BDC", "BMC"):
+                    properties = operands[1] if operator == "BDC" else None
+                    has_id = isinstance(properties, Dictionary) and Name.MCID in properties
+                    kind = "artifact" if operands[0] == Name.Artifact else "id" if has_id else ""
+                    if kind and "id" in open_:
+                        found.append(f"page {index + 1}: {kind} inside marked content with an id")
+                    open_.append(kind)
+                elif operator == "EMC" and open_:
+                    open_.pop()
+    return found
+
+
+def links_outside_the_tags(path: Path) -> list[int]:
+    """Pages with a link annotation that no /Link element of the tree holds."""
+    pages = []
+    with pikepdf.open(path) as pdf:
+        tree = dict(pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items())
+        for index, page in enumerate(pdf.pages):
+            for annot in page.obj.get(Name.Annots, Array()):
+                if annot.get(Name.Subtype) != Name.Link:
+                    continue
+                element = tree.get(int(annot.get(Name.StructParent, -1)))
+                if element is None or element.get(Name.S) != Name.Link:
+                    pages.append(index)
+    return pages
 
 
 def stamps_outside_artifacts(path: Path) -> list[int]:
@@ -1044,13 +1136,18 @@ def test_a_bundle_keeps_the_voorstels_tags_and_its_stamps_are_artifacts(
     assert headings(voorstel)
     assert headings(out) == headings(voorstel)
     assert structure_problems(out) == []
-    assert part_titles(out) == ["Voorstel"]  # the untagged annexes get no invented tags
+    # The untagged annexes are read too: each a Part, every page's text in the tags.
+    annexes = [*TAGS_ANNEXES, stale]
+    assert part_titles(out) == ["Voorstel"] + [
+        f"Bijlage {n} – {p.stem}" for n, p in enumerate(annexes, start=1)
+    ]
+    assert pages_with_unread_text(out) == []
+    assert links_outside_the_tags(out) == []
+    assert nested_ids_and_artifacts(out) == []
     with pikepdf.open(out) as pdf:
         assert pdf.Root.MarkInfo.Marked is True
         with pikepdf.open(voorstel) as source:
             assert str(pdf.Root.StructTreeRoot.K.K[0].Lang) == str(source.Root.Lang)
-        start = page_count(voorstel)
-        assert all(Name.StructParents not in page.obj for page in pdf.pages[start:])
     assert (
         "Tagged:          yes"
         in subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True, text=True).stdout
@@ -1076,6 +1173,7 @@ def test_a_meeting_bundle_carries_the_agenda_and_each_tagged_dossier_bundle(
     assert structure_problems(meeting) == []
     assert part_titles(meeting) == ["Agenda", "2. Werklocaties", "3. Werklocaties"]
     assert stamps_outside_artifacts(meeting) == []
+    assert pages_with_unread_text(meeting) == []
 
 
 @pytest.mark.slow
@@ -1089,6 +1187,7 @@ def test_the_built_bundles_are_tagged(economie_build: Path) -> None:
     for path in (dossier, meeting, economie_build / "vergaderbundel.pdf"):
         assert structure_problems(path) == [], path.name
         assert stamps_outside_artifacts(path) == [], path.name
+        assert pages_with_unread_text(path) == [], path.name
 
 
 def test_a_tagged_forms_fields_stay_in_its_tags(tmp_path: Path) -> None:
@@ -1124,8 +1223,216 @@ def test_a_tagged_forms_fields_stay_in_its_tags(tmp_path: Path) -> None:
     with pikepdf.open(out) as pdf:
         widgets = {annot.objgen for annot in pdf.pages[0].obj.Annots}
         tree = dict(pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items())
-        fields = pdf.Root.StructTreeRoot.K.K[0].K
+        # The page's text, which the tree leaves out, is read in a P after the fields.
+        fields = [kid for kid in pdf.Root.StructTreeRoot.K.K[0].K if str(kid.S) == "/Form"]
         assert len(fields) == len(widgets) > 0
         for field in fields:
             assert field.K.Obj.objgen in widgets
             assert tree[int(field.K.Obj.StructParent)].objgen == field.objgen
+
+
+def rendered(path: Path, first: int, last: int, into: Path) -> list[bytes]:
+    """Pages ``first``…``last`` (1-based) of ``path`` as poppler draws them at 50 dpi."""
+    into.mkdir()
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", "-f", str(first), "-l", str(last), str(path), "p"],
+        cwd=into,
+        check=True,
+    )
+    return [image.read_bytes() for image in sorted(into.glob("*.png"))]
+
+
+def poppler_text(path: Path, first: int, last: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-f", str(first), "-l", str(last), str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        errors="replace",
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def lo_voorstel(economie_build: Path) -> Path:
+    """The voorstel LibreOffice made in the example build: tagged."""
+    return economie_build / "02-23.0001772-werklocaties" / "voorstel.pdf"
+
+
+@pytest.mark.slow
+def test_untagged_annexes_are_tagged_minimally_and_look_and_read_as_received(
+    lo_voorstel: Path, tmp_path: Path
+) -> None:
+    voorstel = lo_voorstel
+    # An annex whose tree was lost keeps the ids and artifacts of its marked content.
+    lost = tmp_path / "zonder-boom.pdf"
+    with pikepdf.open(voorstel) as pdf:
+        del pdf.Root.StructTreeRoot
+        del pdf.Root.MarkInfo
+        pdf.save(lost)
+    annexes = [
+        CORPUS / "026-latex-multicolumn--multicolumn.pdf",
+        CORPUS / "008-reportlab-inline-image--inline-image.pdf",
+        CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf",
+        lost,
+    ]
+    parts = [MergePart(voorstel, "Voorstel")]
+    parts += [MergePart(p, f"Bijlage {n}", f"B{n}-") for n, p in enumerate(annexes, start=1)]
+    out = tmp_path / "bundel.pdf"
+    merge_documents(parts, META, out)
+
+    assert part_titles(out) == ["Voorstel", "Bijlage 1", "Bijlage 2", "Bijlage 3", "Bijlage 4"]
+    assert structure_problems(out) == []
+    assert pages_with_unread_text(out) == []
+    assert links_outside_the_tags(out) == []
+    assert nested_ids_and_artifacts(out) == []
+    assert headings(out) == headings(voorstel)  # the lost tree's headings are not invented
+    first = page_count(voorstel) + 1
+    for number, annex in enumerate(annexes):
+        last = first + page_count(annex) - 1
+        assert rendered(out, first, last, tmp_path / f"b{number}") == rendered(
+            annex, 1, last - first + 1, tmp_path / f"a{number}"
+        ), annex.name
+        assert poppler_text(out, first, last) == poppler_text(annex, 1, last - first + 1)
+        first = last + 1
+
+
+def tagged_variant(voorstel: Path, path: Path, change: Any) -> Path:
+    """The LibreOffice voorstel, with ``change`` made to it, saved as ``path``."""
+    with pikepdf.open(voorstel) as pdf:
+        change(pdf)
+        pdf.save(path)
+    return path
+
+
+def document_of(pdf: pikepdf.Pdf) -> Dictionary:
+    kids = pdf.Root.StructTreeRoot.K
+    return kids[0] if isinstance(kids, Array) else kids
+
+
+@pytest.mark.slow
+def test_a_tagged_annex_keeps_its_tags_when_a_link_of_it_is_left_out(
+    lo_voorstel: Path, tmp_path: Path
+) -> None:
+    voorstel = lo_voorstel
+
+    def launch_link(pdf: pikepdf.Pdf) -> None:
+        # As LibreOffice tags a link: a Link element holding the annotation by an OBJR.
+        page = pdf.pages[0].obj
+        annot = pdf.make_indirect(
+            Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Link,
+                Rect=Array([72, 72, 200, 90]),
+                A=Dictionary(S=Name.Launch, F=String("overzicht.xlsx")),
+                StructParent=90,
+            )
+        )
+        page.Annots = Array([*page.get(Name.Annots, Array()), annot])
+        document = document_of(pdf)
+        link = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=document))
+        link.K = Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
+        document.K = Array([*document.K, link])
+        pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)[90] = link
+
+    annex = tagged_variant(voorstel, tmp_path / "bijlage-link.pdf", launch_link)
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Met link")], META, out)
+
+    with pikepdf.open(out) as pdf:
+        kinds = [a.get(Name.A, {}).get(Name.S) for p in pdf.pages for a in p.get(Name.Annots, [])]
+        assert Name.Launch not in kinds  # the link is left out; its tags are not
+    assert part_titles(out) == ["Voorstel", "Bijlage 1 – Met link"]
+    assert headings(out) == 2 * headings(voorstel)
+    assert structure_problems(out) == []
+    assert pages_with_unread_text(out) == []
+
+
+@pytest.mark.slow
+def test_clashing_element_ids_and_classes_of_parts_are_renamed(
+    lo_voorstel: Path, tmp_path: Path
+) -> None:
+    voorstel = lo_voorstel
+
+    def with_ids(colour: str) -> Any:
+        def change(pdf: pikepdf.Pdf) -> None:
+            root = pdf.Root.StructTreeRoot
+            heading, cell = None, None
+            stack = [document_of(pdf)]
+            while stack:
+                element = stack.pop()
+                kind = str(element.get(Name.S))
+                if kind == "/TH" and heading is None:
+                    heading = element
+                elif kind == "/TD" and cell is None:
+                    cell = element
+                stack += [k for k in element.get(Name.K, Array()) if isinstance(k, Dictionary)]
+            assert heading is not None and cell is not None
+            heading.ID = String("kop1")
+            heading.C = Name("/Opvallend")
+            cell.A = Dictionary(O=Name.Table, Headers=Array([String("kop1")]))
+            ids = pikepdf.NameTree.new(pdf)
+            ids["kop1"] = heading
+            root.IDTree = ids.obj
+            root.ClassMap = Dictionary(Opvallend=Dictionary(O=Name.Layout, Color=String(colour)))
+
+        return change
+
+    first = tagged_variant(voorstel, tmp_path / "a.pdf", with_ids("rood"))
+    second = tagged_variant(voorstel, tmp_path / "b.pdf", with_ids("blauw"))
+    out = tmp_path / "bundel.pdf"
+    merge_documents([MergePart(first, "A"), MergePart(second, "B")], META, out)
+
+    assert structure_problems(out) == []  # among others: every id once
+    with pikepdf.open(out) as pdf:
+        root = pdf.Root.StructTreeRoot
+        ids = dict(pikepdf.NameTree(root.IDTree).items())
+        assert len(ids) == 2
+        for part, colour in zip(root.K.K, ("rood", "blauw"), strict=True):
+            stack, cells, headers = [part], [], []
+            while stack:
+                element = stack.pop()
+                if Name.ID in element:
+                    headers.append(element)
+                    style = root.ClassMap[str(element.C)]
+                    assert str(style.Color) == colour  # each part keeps its own attributes
+                if isinstance(element.get(Name.A), Dictionary) and Name.Headers in element.A:
+                    cells.append(element)
+                stack += [k for k in element.get(Name.K, Array()) if isinstance(k, Dictionary)]
+            assert len(headers) == len(cells) == 1
+            # The cell's header is found by its id, in its own part.
+            named = str(cells[0].A.Headers[0])
+            assert ids[named].objgen == headers[0].objgen
+
+
+@pytest.mark.slow
+def test_a_broken_tree_is_carried_without_a_loop_and_with_a_parent_tree_that_holds(
+    lo_voorstel: Path, tmp_path: Path
+) -> None:
+    voorstel = lo_voorstel
+
+    def loop(pdf: pikepdf.Pdf) -> None:
+        document = document_of(pdf)
+        leaf = document.K[1]
+        leaf.K = Array([*_as_list(leaf.K), document])
+
+    def shifted(pdf: pikepdf.Pdf) -> None:
+        tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+        tree[0] = Array(list(tree[0])[1:])
+
+    def no_parent_tree(pdf: pikepdf.Pdf) -> None:
+        del pdf.Root.StructTreeRoot.ParentTree
+
+    broken = [
+        tagged_variant(voorstel, tmp_path / f"{change.__name__}.pdf", change)
+        for change in (loop, shifted, no_parent_tree)
+    ]
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(p, n, p.stem) for n, p in enumerate(broken, 1)], META, out)
+
+    assert structure_problems(out) == []
+    assert pages_with_unread_text(out) == []
+    assert headings(out) == 4 * headings(voorstel)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, Array) else [value]
