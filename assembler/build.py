@@ -100,8 +100,14 @@ if TYPE_CHECKING:
 # agendas keyed apart from the annexes, and kept when only those change; 13: label cells of
 # label/value tables tagged as row headers, paragraph rules as artifacts, and the memo's and
 # agenda's title an H1; 14: bundles carry the tagged structure of their voorstel and agenda,
-# and their stamps are artifacts; 15: an agenda item's decisions a Word list of their own).
-CACHE_VERSION = 15
+# and their stamps are artifacts; 15: an agenda item's decisions a Word list of their own;
+# 16: only the decisions' list restarts per item (Word-numbered headings count on), in tables
+# too).
+CACHE_VERSION = 16
+
+# The agenda template's value for one decision: its numbered paragraph counts from 1 per item.
+AGENDA_DECISION = "besluit"
+
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
 # 3: errors kept too (they refuse what the template made), comments only warned about.
@@ -1937,7 +1943,7 @@ def _render_agendas(
                         source_date_epoch=source_date_epoch,
                     ),
                     label=project.display(template),
-                    restart_lists=True,
+                    restart_lists=AGENDA_DECISION,
                 )
             except TemplateError as error:
                 report.template_failed = True
