@@ -9,10 +9,12 @@ as text is looked at (never code, a pasted address or a correct **vet**).
 
 from __future__ import annotations
 
+import base64
 import re
+import string
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from assembler.answers import key_of, recall
 from assembler.source import opens_a_dash_aside
@@ -51,7 +53,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 11
+CHECK_VERSION = 12
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -117,8 +119,11 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
                 "een bijlage)",
             )
         if kind == "link_open":
-            in_bare_link = token.markup in ("linkify", "autolink")
-            mistake = _unlinked(children, index) or _wrapped(str(token.attrGet("href") or ""))
+            # A pasted address, or one as the link's text: its characters are the address.
+            in_bare_link = token.markup in ("linkify", "autolink") or bool(
+                _unwrapped(_link_text(children, index).strip())
+            )
+            mistake = _unlinked(children, index) or _link_wrapped(children, index)
             if mistake:
                 yield first + counted, mistake
         elif kind == "link_close":
@@ -149,12 +154,7 @@ def _unlinked(tokens: list[Token], opening: int) -> str | None:
     target = target_as_typed(href)
     if len(target) > _QUOTED_TARGET:
         target = target[:_QUOTED_TARGET] + "…"
-    text = ""
-    for index in range(opening + 1, len(tokens)):  # links do not nest: each is read once
-        token = tokens[index]
-        if token.type == "link_close":
-            break
-        text += " " if token.type in ("softbreak", "hardbreak") else token.content
+    text = _link_text(tokens, opening, marks=False)
     shown = f", alleen de tekst {quoted(text)}" if text.strip() and text != target else ""
     return (
         f"de link '{target}' wordt geen link in het document{shown} (alleen een adres dat begint "
@@ -164,36 +164,113 @@ def _unlinked(tokens: list[Token], opening: int) -> str | None:
 
 # Links a mail program rewrote to pass through a scanner first; the address meant is inside.
 _SAFE_LINKS = re.compile(r"https?://[\w.-]*\.safelinks\.protection\.outlook\.com/", re.I)
-_URL_DEFENSE = re.compile(r"https?://urldefense\.com/v3/__(.+?)__;", re.I)
+# URL Defense v3: '__<address>__;<base64 of the characters replaced by *>!<scanner's data>'.
+_URL_DEFENSE = re.compile(r"https?://urldefense\.com/v3/__(.+?)__;([^!]*)!", re.I)
+_URL_DEFENSE_START = re.compile(r"https?://urldefense\.com/v3/__", re.I)
+# In a v3 address: '*' stands for one stored character, '**' and a letter for a run of them.
+_V3_TOKEN = re.compile(r"\*(\*.)?")
+_V3_RUNS = {
+    mark: length
+    for length, mark in enumerate(
+        string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_", start=2
+    )
+}
 
 
-def _wrapped(href: str) -> str | None:
-    """What to say of a link pasted from Outlook (Safe Links) or behind URL Defense: it goes
-    through the scanner's server, with the reader's mailbox in it, not to the address meant."""
+def _url_defense_address(typed: str) -> str | None:
+    """The address a URL Defense v3 link stands for, decoded as Proofpoint's own decoder does;
+    None if it cannot be read."""
+    found = _URL_DEFENSE.match(typed)
+    if found is None:
+        return None
+    try:
+        stored = base64.urlsafe_b64decode(found.group(2) + "==").decode("utf-8")
+    except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError
+        return None
+    address = unquote(found.group(1))
+    parts: list[str] = []
+    used = 0
+    end = 0
+    for token in _V3_TOKEN.finditer(address):
+        length = 1 if token.group(1) is None else _V3_RUNS.get(token.group(1)[1], 0)
+        if length == 0 or used + length > len(stored):
+            return None
+        parts += [address[end : token.start()], stored[used : used + length]]
+        used += length
+        end = token.end()
+    return "".join([*parts, address[end:]])
+
+
+def _unwrapped(typed: str) -> tuple[str, str, str, bool] | None:
+    """(the scanner's address as shown, what it is, the address meant or "" if unknown,
+    whether a mailbox is in it) for a Safe Links or URL Defense address, unwrapped to the
+    end (Safe Links around URL Defense, or around Safe Links); None for any other address."""
+    outer: tuple[str, str] | None = None
+    mailbox = False
+    for _ in range(5):  # a wrapper in a wrapper in …: a few levels at most
+        safe_link = _SAFE_LINKS.match(typed)
+        if safe_link:
+            query = parse_qs(urlsplit(typed).query)
+            mailbox = mailbox or "@" in " ".join(query.get("data", []))
+            what = "een door Outlook beveiligde link (Safe Links), die via Microsoft loopt"
+            outer = outer or (safe_link.group(), what)
+            typed = query.get("url", [""])[0]
+        elif _URL_DEFENSE_START.match(typed):
+            what = "een door URL Defense beveiligde link, die via Proofpoint loopt"
+            outer = outer or ("https://urldefense.com/", what)
+            typed = _url_defense_address(typed) or ""
+        else:
+            break
+        if not typed:
+            break
+    if outer is None:
+        return None
+    return outer[0], outer[1], typed, mailbox
+
+
+def _wrapped(href: str, where: str = "") -> str | None:
+    """What to say of an address pasted from Outlook (Safe Links) or behind URL Defense: it
+    goes through the scanner's server, with the reader's mailbox in it, not to the address
+    meant. ``where`` names what to replace, for an address that is not simply the link."""
     from assembler.markdown import target_as_typed
 
-    typed = target_as_typed(href)
-    safe_link = _SAFE_LINKS.match(typed)
-    defended = _URL_DEFENSE.match(typed)
-    if safe_link:
-        shown = safe_link.group()
-        query = parse_qs(urlsplit(href).query)
-        real = query.get("url", [""])[0]
-        mailbox = "@" in " ".join(query.get("data", []))
-        what = "een door Outlook beveiligde link (Safe Links), die via Microsoft loopt"
-    elif defended:
-        shown, real, mailbox = "https://urldefense.com/", defended.group(1), False
-        what = "een door URL Defense beveiligde link, die via Proofpoint loopt"
-    else:
+    found = _unwrapped(target_as_typed(href))
+    if found is None:
         return None
+    shown, what, real, mailbox = found
     if mailbox:
-        what += " en uw e-mailadres bevat"
+        what += " en een e-mailadres bevat, dat zo in het openbare document komt"
     fix = (
-        f"zet het echte adres in de plaats: {real}"
+        f"zet{where} het echte adres in de plaats: {real}"
         if real
-        else "open de link, en zet het adres uit de adresbalk van de browser in de plaats"
+        else f"open de link, en zet{where} het adres uit de adresbalk van de browser in de plaats"
     )
     return f"'{shown}…' is {what} ({fix})"
+
+
+def _link_wrapped(tokens: list[Token], opening: int) -> str | None:
+    """What to say of a link whose target or text is a scanner's address ('[https://…
+    safelinks…](https://…)': what the document prints is the text)."""
+    href = str(tokens[opening].attrGet("href") or "")
+    text = _link_text(tokens, opening).strip()
+    if tokens[opening].markup in ("linkify", "autolink") or not _unwrapped(text):
+        return _wrapped(href)
+    if _unwrapped(href):
+        return _wrapped(href, " zowel tussen [ ] als tussen ( )")
+    return _wrapped(text, " tussen [ ]")
+
+
+def _link_text(tokens: list[Token], opening: int, *, marks: bool = True) -> str:
+    """The text of the link that opens at ``opening``: as typed, or (not ``marks``) without
+    its emphasis marks, as printed."""
+    text = ""
+    for index in range(opening + 1, len(tokens)):  # links do not nest: each is read once
+        token = tokens[index]
+        if token.type == "link_close":
+            break
+        mark = token.markup if marks and token.type != "text" else ""
+        text += " " if token.type in ("softbreak", "hardbreak") else mark + token.content
+    return text
 
 
 def _line_start(
