@@ -37,9 +37,10 @@ _HASHTAG = re.compile(r"#[^\W\d_A-Z][\w-]*")
 # (an amount) nor '*excl. btw' (a footnote mark).
 _LIST_MARKER = re.compile(r"(?:[-+]|\d{1,9}[.)])(?=[^\W\d_])")
 # At the start of a line: a bullet from Word or Outlook ('•\tpunt', 'o\tsubpunt', '– punt',
-# '§\tpunt', 'o   punt', '➢ punt'); '§' and 'o' only before a tab or spaces, as text does
+# '§\tpunt', 'o   punt', '➢ punt'); '§' and 'o' only before a tab (not before a number:
+# '§\t3.2 van de wet') or spaces (group 3, looked at only among other items), as text does
 # not: '§ 3.2 van de wet', 'o zo'.
-_PASTED_BULLET = re.compile(r"([•·▪◦‣●○■□–—➢►➤✓✔◆♦❖])\s|([o§])\t|(o) {2,}")
+_PASTED_BULLET = re.compile(r"([•·▪◦‣●○■□–—➢►➤✓✔◆♦❖])\s|([o§])\t(?!\d)|(o) {2,}")
 # At the start of a line: a letter or a Roman number where Markdown wants a number ('a. eerste',
 # 'b) tweede', 'B.\tTweede', 'ii. twee'); group 2 is the space after it.
 _LETTER_ITEM = re.compile(r"([a-zA-Z]|[ivx]{2,4})[.)](\s+)[^\W\d_]{2}")
@@ -53,7 +54,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 12
+CHECK_VERSION = 13
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -134,11 +135,8 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
             )
             # The line that holds a list item's marker is the item's own: not glued to it.
             if at_line_start and in_paragraph and first + here != item_line:
-                above = typed[here - 1].strip() if here > 0 else ""
-                below = typed[here + 1].strip() if here + 1 < len(typed) else ""
-                yield from _line_start(
-                    first + here, typed[here].lstrip(), item_line is not None, (above, below)
-                )
+                around = [line.strip() for line in typed]
+                yield from _line_start(first + here, typed[here].lstrip(), item_line, around, here)
             yield from _unclosed(first + here, token.content, inline.content)
         at_line_start = False
 
@@ -274,11 +272,13 @@ def _link_text(tokens: list[Token], opening: int, *, marks: bool = True) -> str:
 
 
 def _line_start(
-    line: int, typed: str, in_list: bool, around: tuple[str, str]
+    line: int, typed: str, item_line: int | None, around: list[str], here: int
 ) -> Iterator[_Mistake]:
     """A line of a paragraph that was meant as a heading or as a list item; ``around`` holds
-    the paragraph's lines above and below it ("" for none)."""
-    above, below = around
+    the paragraph's lines (stripped), ``typed`` being its line ``here``."""
+    in_list = item_line is not None
+    above = around[here - 1] if here > 0 else ""
+    below = around[here + 1] if here + 1 < len(around) else ""
     follows = bool(above)
     if _HEADING.match(typed) and not _HASHTAG.match(typed):
         hashes = typed[: len(typed) - len(typed.lstrip("#"))]
@@ -293,6 +293,8 @@ def _line_start(
     bullet = _PASTED_BULLET.match(typed)
     if bullet and bullet.group(1) in _TYPED_DASHES and not _dash_list(above, typed):
         bullet = None  # "… de regio\n– na overleg met de gemeenten – te vragen": a dash aside
+    if bullet and bullet.group(3) and not (in_list or _in_a_list(above, below)):
+        bullet = None  # "Het was\no  zo druk": 'o' and spaces only among other items
     if bullet:
         pasted = next(mark for mark in bullet.groups() if mark)
         yield (
@@ -301,7 +303,7 @@ def _line_start(
             f"'- ' in plaats van '{pasted}')",
         )
         return
-    if _letter_list(typed, above, below):
+    if _letter_list(around, here):
         yield (
             line,
             f"{quoted(typed)} wordt geen punt van een lijst, maar {text}: een lijst telt met "
@@ -332,26 +334,48 @@ def _dash_list(above: str, typed: str) -> bool:
     )
 
 
-def _letter_list(typed: str, above: str, below: str) -> bool:
-    """Whether a line that starts as 'b. …' is an item of a list by letters or Roman numbers:
-    it follows the item above, starts a list ('a. …', or 'i. …' with 'ii. …' below), or has
-    Word's tab or spaces after its mark."""
-    item = _LETTER_ITEM.match(typed)
+def _in_a_list(above: str, below: str) -> bool:
+    """Whether a line between ``above`` and ``below`` stands among list items: below a line
+    ending in ':', or next to another pasted item."""
+    return above.endswith(":") or any(
+        _PASTED_BULLET.match(line) or _labels(line) for line in (above, below)
+    )
+
+
+def _letter_list(lines: list[str], here: int) -> bool:
+    """Whether line ``here`` of a paragraph, one that starts as 'b. …', is an item of a list by
+    letters or Roman numbers: it has Word's tab after its mark, or it is in a run of items that
+    counts from the first ('a.', 'i.', 'A.') at the paragraph's start or below a line ending in
+    ':'; a run of one only for 'a.' ('i.' needs 'ii.' below)."""
+    item = _LETTER_ITEM.match(lines[here])
     if item is None:
         return False
-    counts = _counts(item.group(1))
-    if counts and item.group(2) != " ":
+    if "\t" in item.group(2) and _counts(item.group(1)):
         return True
-    # A capital and one space is a name's initial more often than a list: 'met A. Pols en
-    # B. de Vries' wraps so; Word pastes its lists with a tab.
-    counts = [(kind, number) for kind, number in counts if kind != "A"]
-    previous, following = _LETTER_ITEM.match(above), _LETTER_ITEM.match(below)
-    before = _counts(previous.group(1)) if previous else []
-    after = _counts(following.group(1)) if following else []
-    return any(
-        (kind, number - 1) in before or (number == 1 and (kind == "a" or (kind, 2) in after))
-        for kind, number in counts
-    )
+    for kind, number in _labels(lines[here]):
+        start = here - number + 1
+        if start < 0 or any(
+            (kind, j - start + 1) not in _labels(lines[j]) for j in range(start, here)
+        ):
+            continue
+        # "Het gaat om\ni. de kosten en\nii. de baten.": running text that wraps there.
+        if start > 0 and not lines[start - 1].endswith(":"):
+            continue
+        below = lines[here + 1] if here + 1 < len(lines) else ""
+        if kind == "a" or here > start or (kind, number + 1) in _labels(below):
+            return True
+    return False
+
+
+def _labels(line: str) -> list[tuple[str, int]]:
+    """The places a line that starts as a list item by letter or Roman number could stand for
+    (see _counts); a capital only with three or more spaces after it, as a name's initial
+    has one or two ('A.  Jansen')."""
+    item = _LETTER_ITEM.match(line)
+    if item is None:
+        return []
+    wide = "\t" in item.group(2) or len(item.group(2)) >= 3
+    return [(kind, number) for kind, number in _counts(item.group(1)) if kind != "A" or wide]
 
 
 def _counts(label: str) -> list[tuple[str, int]]:

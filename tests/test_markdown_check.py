@@ -298,6 +298,26 @@ def test_a_pasted_list_by_letters_or_roman_numbers_is_said_at_each_item(
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "lines", "mark"),
+    [
+        ("Plannen:\no   sociale huur\no   middenhuur", [1, 2], "'o'"),
+        ("Woningbouw\no   sociale huur\no   middenhuur", [1, 2], "'o'"),
+        ("Het gaat om:\ni. de kosten en\nii. de baten.", [1, 2], "cijfers"),
+        ("Aanwezig:\nA.   Jansen\nB.   de Vries", [1, 2], "cijfers"),
+    ],
+    ids=["o-spaces-after-a-colon", "o-spaces-two-items", "roman-after-a-colon", "capitals-wide"],
+)
+def test_loose_list_marks_are_said_among_other_items(
+    text: str, lines: list[int], mark: str
+) -> None:
+    found = markdown_mistakes(text)
+    assert [line for line, _ in found] == lines
+    assert all(
+        "wordt geen punt van een lijst" in message and mark in message for _, message in found
+    )
+
+
 def test_an_outlook_safe_link_names_the_address_it_hides() -> None:
     wrapped = (
         "https://eur03.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.regiogv.nl"
@@ -442,6 +462,11 @@ CORRECT = {
     "initials-at-a-line-start": "Het overleg was met\nA. Jansen en\nB. de Vries.",
     "initial-alone": "A. Pols schreef de brief.",
     "roman-one-alone": "Zie\ni. het kader.",
+    "initials-with-two-spaces": "Aanwezig:\nA.  Jansen (voorzitter)\nB.  de Vries",
+    "o-and-two-spaces-in-text": "Het was\no  zo druk.\nMet\no  Jansen",
+    "section-sign-and-a-tab-before-its-number": "Zie\n§\t3.2 van de wet",
+    "roman-numbers-in-running-text": "Het gaat om\ni. de kosten en\nii. de baten.",
+    "letters-in-running-text": "Op grond van artikel 2, onder\na. de wet en\nb. de regeling.",
     "address-of-the-real-site": "Zie https://www.regiogv.nl/?url=https%3A%2F%2Fx.nl&data=1",
     "strikethrough": "Dit ~~was~~ is het besluit, en ~dit~ blijft staan.",
     "empty": "",
