@@ -368,8 +368,13 @@ def test_a_dash_with_a_no_break_space_is_said_at_its_line(text: str, said: str) 
     [
         ("onderwerp: Aanpak\nvoorstel:\n\u00a0\u00a0- Instemmen met plan\nbehandeling: x\n", 3),
         ("voorstel:\n  - Eerste\n\u00a0 - Tweede\n", 3),
+        # One item pasted into the middle of a list: the error comes two lines on.
+        ("voorstel:\n\u00a0\u00a0- A\n  - B\n  - C\nbehandeling: x\n", 2),
+        ("voorstel:\n  - A\n\u00a0\u00a0- B\n  - C\nbehandeling: x\n", 3),
+        # All items pasted: said at the first.
+        ("voorstel:\n\u00a0\u00a0- A\n\u00a0\u00a0- B\n\u00a0\u00a0- C\nbehandeling: x\n", 2),
     ],
-    ids=["twee-vaste-spaties", "een-vaste-spatie"],
+    ids=["twee-vaste-spaties", "een-vaste-spatie", "eerste-van-drie", "midden", "alle"],
 )
 def test_indentation_of_no_break_spaces_is_said_at_its_line(text: str, line: int) -> None:
     assert messages(text) == [
