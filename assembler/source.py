@@ -156,11 +156,17 @@ def compose_leniently(raw: bytes) -> yaml.Node | None:
 def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] = ()) -> Source:
     """Parse the bytes of a YAML file; see :func:`load_yaml`."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # What Notepad saves as "Unicode": every other byte a zero, not one line readable.
+        # What Notepad saves as "UTF-16 LE" (before Windows 10 1903: "Unicode"): every other
+        # byte a zero, not one line readable.
+        named = (
+            "'UTF-16 LE' (in oudere versies 'Unicode')"
+            if raw.startswith(codecs.BOM_UTF16_LE)
+            else "'UTF-16 BE' (in oudere versies 'Unicode big endian')"
+        )
         raise _reject(
             display,
             None,
-            "is opgeslagen als UTF-16 (in Kladblok heet dat 'Unicode'; sla het bestand op als "
+            f"is opgeslagen als UTF-16 (in Kladblok heet dat {named}; sla het bestand op als "
             "UTF-8: Opslaan als, Codering: UTF-8)",
         )
     try:

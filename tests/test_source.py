@@ -183,19 +183,25 @@ def test_not_utf8_is_said_at_the_line_of_the_first_unreadable_character(tmp_path
     )
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
-def test_a_file_saved_as_utf16_is_said_as_such(tmp_path: Path, encoding: str) -> None:
+@pytest.mark.parametrize(
+    ("encoding", "named"),
+    [
+        # Notepad's names for it: 'Unicode' and 'Unicode big endian' before Windows 10 1903.
+        ("utf-16-le", "'UTF-16 LE' (in oudere versies 'Unicode')"),
+        ("utf-16-be", "'UTF-16 BE' (in oudere versies 'Unicode big endian')"),
+    ],
+)
+def test_a_file_saved_as_utf16_is_said_as_such(tmp_path: Path, encoding: str, named: str) -> None:
     path = tmp_path / "d.yaml"
     text = "sjabloon: memo\nonderwerp: café\n"
-    path.write_bytes(
-        text.encode(encoding) if encoding == "utf-16" else b"\xfe\xff" + text.encode(encoding)
-    )
+    bom = b"\xff\xfe" if encoding == "utf-16-le" else b"\xfe\xff"
+    path.write_bytes(bom + text.encode(encoding))
     with pytest.raises(InputRejected) as caught:
         load_yaml(path, "d.yaml")
     (problem,) = caught.value.problems
     assert problem.format() == (
-        "d.yaml: is opgeslagen als UTF-16 (in Kladblok heet dat 'Unicode'; sla het bestand op als "
-        "UTF-8: Opslaan als, Codering: UTF-8)"
+        f"d.yaml: is opgeslagen als UTF-16 (in Kladblok heet dat {named}; sla het bestand op "
+        "als UTF-8: Opslaan als, Codering: UTF-8)"
     )
 
 
