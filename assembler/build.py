@@ -102,8 +102,13 @@ if TYPE_CHECKING:
 # agenda's title an H1; 14: bundles carry the tagged structure of their voorstel and agenda,
 # and their stamps are artifacts; 15: an agenda item's decisions a Word list of their own;
 # 16: untagged annexes in a bundle tagged minimally, the carried trees' ParentTree made anew,
-# clashing ids renamed).
-CACHE_VERSION = 16
+# clashing ids renamed; 17: only the decisions' list restarts per item (Word-numbered headings
+# count on), in tables too).
+CACHE_VERSION = 17
+
+# The agenda template's value for one decision: its numbered paragraph counts from 1 per item.
+AGENDA_DECISION = "besluit"
+
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
 # 3: errors kept too (they refuse what the template made), comments only warned about.
@@ -1939,7 +1944,7 @@ def _render_agendas(
                         source_date_epoch=source_date_epoch,
                     ),
                     label=project.display(template),
-                    restart_lists=True,
+                    restart_lists=AGENDA_DECISION,
                 )
             except TemplateError as error:
                 report.template_failed = True

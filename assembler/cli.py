@@ -1014,11 +1014,11 @@ def _usage_message(error: click.UsageError) -> str:
 
 
 # Half the commands have Dutch names (vergadering, verplaats), so a clerk types the others in
-# Dutch too.
+# Dutch too. Not "maak": build, new and vergadering all "maak" something. A subcommand typed
+# as one word names its group and subcommand.
 _DUTCH_COMMANDS = {
     "bouw": "build",
     "bouwen": "build",
-    "maak": "build",
     "controleer": "check",
     "controleren": "check",
     "nieuw": "new",
@@ -1031,6 +1031,8 @@ _DUTCH_COMMANDS = {
     "sjablonen": "templates",
     "verplaatsen": "verplaats",
     "vergaderingen": "vergadering",
+    "templates-check": "templates check",
+    "templatescheck": "templates check",
 }
 
 
@@ -1043,12 +1045,12 @@ def _command_meant(typed: str, context: click.Context | None) -> str | None:
         return None
     names = group.list_commands(context)
     word = typed.lower()
-    if _DUTCH_COMMANDS.get(word) in names:
-        return _DUTCH_COMMANDS[word]
-    close = difflib.get_close_matches(word, [*names, *_DUTCH_COMMANDS], n=1, cutoff=0.75)
-    if not close:
-        return None
-    return _DUTCH_COMMANDS.get(close[0], close[0])
+    if word in _DUTCH_COMMANDS:
+        meant: str | None = _DUTCH_COMMANDS[word]
+    else:
+        close = difflib.get_close_matches(word, [*names, *_DUTCH_COMMANDS], n=1, cutoff=0.75)
+        meant = _DUTCH_COMMANDS.get(close[0], close[0]) if close else None
+    return meant if meant is not None and meant.split()[0] in names else None
 
 
 def _bad_value(error: click.BadParameter) -> str:

@@ -41,6 +41,7 @@ __all__ = [
     "is_linkable",
     "markdown_subdoc",
     "new_number_list",
+    "numbering_showing",
     "parse",
     "restart_numbered_lists",
     "target_as_typed",
@@ -407,24 +408,57 @@ def new_number_list(numbering: Any, abstract_id: int, start: int) -> int:
     return num_id
 
 
-def restart_numbered_lists(document: Any) -> None:
-    """Give each run of adjacent numbered paragraphs in ``document``'s body a list of its own
-    that counts from 1.
+def _numbering_by_style(document: Any) -> dict[str, int]:
+    """The numId each paragraph style of ``document`` numbers its paragraphs with."""
+    by_style: dict[str, int] = {}
+    for style in document.styles.element.iterchildren(qn("w:style")):
+        num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        if num_id is not None:
+            by_style[str(style.get(qn("w:styleId")))] = int(num_id.get(qn("w:val")))
+    return by_style
+
+
+def _num_id(p_pr: Any, by_style: dict[str, int]) -> int | None:
+    """The numId a paragraph (by its w:pPr) is numbered with: its own, else its style's."""
+    val = qn("w:val")
+    own = p_pr.find(f"{qn('w:numPr')}/{qn('w:numId')}")
+    if own is not None:
+        return int(own.get(val))
+    style = p_pr.find(qn("w:pStyle"))
+    return by_style.get(str(style.get(val))) if style is not None else None
+
+
+def numbering_showing(document: Any, name: str) -> set[int]:
+    """The numIds of the paragraphs of template ``document`` that show the value ``name``
+    (``{{ name }}``, filters allowed), wherever they stand (tables and content controls too)."""
+    shows = re.compile(r"\{\{-?\s*" + re.escape(name) + r"\s*(?:\||-?\}\})")
+    by_style = _numbering_by_style(document)
+    found: set[int] = set()
+    for p_pr in document.element.body.iter(qn("w:pPr")):
+        paragraph = p_pr.getparent()
+        # A Jinja tag may be split over several runs: the paragraph's text as a whole.
+        if shows.search("".join(paragraph.itertext())):
+            num_id = _num_id(p_pr, by_style)
+            if num_id:  # numbered "none" (0) counts nothing
+                found.add(num_id)
+    return found
+
+
+def restart_numbered_lists(document: Any, num_ids: set[int]) -> None:
+    """Give each run of adjacent paragraphs numbered by one of ``num_ids`` in ``document``'s
+    body (in tables and content controls too) a list of its own that counts from 1.
 
     A template's numbered paragraph repeated by a loop inside a loop (the decisions of each
     agenda item) is one list to Word, counting on over every item; Word has no "restart here"
-    a template could say, only a list per run.
+    a template could say, only a list per run. Only the lists named are restarted: an item
+    heading numbered by Word counts on over the decisions between the headings.
     """
     try:
         numbering = document.part.numbering_part.element
     except (KeyError, NotImplementedError):  # no numbering part: nothing is numbered
         return
     abstracts = {int(num.numId): int(num.abstractNumId.val) for num in numbering.num_lst}
-    by_style: dict[str, int] = {}
-    for style in document.styles.element.iterchildren(qn("w:style")):
-        num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
-        if num_id is not None:
-            by_style[str(style.get(qn("w:styleId")))] = int(num_id.get(qn("w:val")))
+    by_style = _numbering_by_style(document)
     # Only the numbered paragraphs are looked at: a Python object for every paragraph of the
     # body cost more than the rest of this together.
     styles = sorted(by_style)
@@ -432,23 +466,20 @@ def restart_numbered_lists(document: Any) -> None:
         ["w:numPr/w:numId", *(f"w:pStyle/@w:val=$s{n}" for n in range(len(styles)))]
     )
     # python-docx's own xpath takes no variables (a style id is not written into the path).
-    select = etree.XPath(f"./w:p/w:pPr[{numbered}]", namespaces={"w": nsmap["w"]})
+    select = etree.XPath(f".//w:p/w:pPr[{numbered}]", namespaces={"w": nsmap["w"]})
     found = cast(
         list[Any],
         select(document.element.body, **{f"s{n}": style for n, style in enumerate(styles)}),
     )
     run: tuple[int, int] | None = None  # the template's numId, and its list for this run
     previous: Any = None
-    val = qn("w:val")
     for p_pr in found:
-        own = p_pr.find(f"{qn('w:numPr')}/{qn('w:numId')}")
-        style = p_pr.find(qn("w:pStyle"))
-        num_id = int(own.get(val)) if own is not None else by_style.get(str(style.get(val)))
-        paragraph = p_pr.getparent()
-        if num_id not in abstracts:  # numbered "none" (0), or a broken reference
-            previous = None
+        num_id = _num_id(p_pr, by_style)
+        if num_id not in num_ids or num_id not in abstracts:  # another list, or broken
             continue
         assert num_id is not None
+        paragraph = p_pr.getparent()
+        # Adjacent within the same container: a table cell's first paragraph starts a run.
         if run is None or run[0] != num_id or paragraph.getprevious() is not previous:
             run = (num_id, new_number_list(numbering, abstracts[num_id], 1))
         p_pr.get_or_add_numPr().get_or_add_numId().val = run[1]

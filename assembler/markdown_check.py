@@ -9,10 +9,12 @@ as text is looked at (never code, a pasted address or a correct **vet**).
 
 from __future__ import annotations
 
+import base64
 import re
+import string
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from assembler.answers import key_of, recall
 from assembler.source import opens_a_dash_aside
@@ -35,9 +37,10 @@ _HASHTAG = re.compile(r"#[^\W\d_A-Z][\w-]*")
 # (an amount) nor '*excl. btw' (a footnote mark).
 _LIST_MARKER = re.compile(r"(?:[-+]|\d{1,9}[.)])(?=[^\W\d_])")
 # At the start of a line: a bullet from Word or Outlook ('•\tpunt', 'o\tsubpunt', '– punt',
-# '§\tpunt', 'o   punt', '➢ punt'); '§' and 'o' only before a tab or spaces, as text does
+# '§\tpunt', 'o   punt', '➢ punt'); '§' and 'o' only before a tab (not before a number:
+# '§\t3.2 van de wet') or spaces (group 3, looked at only among other items), as text does
 # not: '§ 3.2 van de wet', 'o zo'.
-_PASTED_BULLET = re.compile(r"([•·▪◦‣●○■□–—➢►➤✓✔◆♦❖])\s|([o§])\t|(o) {2,}")
+_PASTED_BULLET = re.compile(r"([•·▪◦‣●○■□–—➢►➤✓✔◆♦❖])\s|([o§])\t(?!\d)|(o) {2,}")
 # At the start of a line: a letter or a Roman number where Markdown wants a number ('a. eerste',
 # 'b) tweede', 'B.\tTweede', 'ii. twee'); group 2 is the space after it.
 _LETTER_ITEM = re.compile(r"([a-zA-Z]|[ivx]{2,4})[.)](\s+)[^\W\d_]{2}")
@@ -51,7 +54,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 11
+CHECK_VERSION = 13
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -117,8 +120,11 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
                 "een bijlage)",
             )
         if kind == "link_open":
-            in_bare_link = token.markup in ("linkify", "autolink")
-            mistake = _unlinked(children, index) or _wrapped(str(token.attrGet("href") or ""))
+            # A pasted address, or one as the link's text: its characters are the address.
+            in_bare_link = token.markup in ("linkify", "autolink") or bool(
+                _unwrapped(_link_text(children, index).strip())
+            )
+            mistake = _unlinked(children, index) or _link_wrapped(children, index)
             if mistake:
                 yield first + counted, mistake
         elif kind == "link_close":
@@ -129,11 +135,8 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
             )
             # The line that holds a list item's marker is the item's own: not glued to it.
             if at_line_start and in_paragraph and first + here != item_line:
-                above = typed[here - 1].strip() if here > 0 else ""
-                below = typed[here + 1].strip() if here + 1 < len(typed) else ""
-                yield from _line_start(
-                    first + here, typed[here].lstrip(), item_line is not None, (above, below)
-                )
+                around = [line.strip() for line in typed]
+                yield from _line_start(first + here, typed[here].lstrip(), item_line, around, here)
             yield from _unclosed(first + here, token.content, inline.content)
         at_line_start = False
 
@@ -149,12 +152,7 @@ def _unlinked(tokens: list[Token], opening: int) -> str | None:
     target = target_as_typed(href)
     if len(target) > _QUOTED_TARGET:
         target = target[:_QUOTED_TARGET] + "…"
-    text = ""
-    for index in range(opening + 1, len(tokens)):  # links do not nest: each is read once
-        token = tokens[index]
-        if token.type == "link_close":
-            break
-        text += " " if token.type in ("softbreak", "hardbreak") else token.content
+    text = _link_text(tokens, opening, marks=False)
     shown = f", alleen de tekst {quoted(text)}" if text.strip() and text != target else ""
     return (
         f"de link '{target}' wordt geen link in het document{shown} (alleen een adres dat begint "
@@ -164,44 +162,123 @@ def _unlinked(tokens: list[Token], opening: int) -> str | None:
 
 # Links a mail program rewrote to pass through a scanner first; the address meant is inside.
 _SAFE_LINKS = re.compile(r"https?://[\w.-]*\.safelinks\.protection\.outlook\.com/", re.I)
-_URL_DEFENSE = re.compile(r"https?://urldefense\.com/v3/__(.+?)__;", re.I)
+# URL Defense v3: '__<address>__;<base64 of the characters replaced by *>!<scanner's data>'.
+_URL_DEFENSE = re.compile(r"https?://urldefense\.com/v3/__(.+?)__;([^!]*)!", re.I)
+_URL_DEFENSE_START = re.compile(r"https?://urldefense\.com/v3/__", re.I)
+# In a v3 address: '*' stands for one stored character, '**' and a letter for a run of them.
+_V3_TOKEN = re.compile(r"\*(\*.)?")
+_V3_RUNS = {
+    mark: length
+    for length, mark in enumerate(
+        string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_", start=2
+    )
+}
 
 
-def _wrapped(href: str) -> str | None:
-    """What to say of a link pasted from Outlook (Safe Links) or behind URL Defense: it goes
-    through the scanner's server, with the reader's mailbox in it, not to the address meant."""
+def _url_defense_address(typed: str) -> str | None:
+    """The address a URL Defense v3 link stands for, decoded as Proofpoint's own decoder does;
+    None if it cannot be read."""
+    found = _URL_DEFENSE.match(typed)
+    if found is None:
+        return None
+    try:
+        stored = base64.urlsafe_b64decode(found.group(2) + "==").decode("utf-8")
+    except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError
+        return None
+    address = unquote(found.group(1))
+    parts: list[str] = []
+    used = 0
+    end = 0
+    for token in _V3_TOKEN.finditer(address):
+        length = 1 if token.group(1) is None else _V3_RUNS.get(token.group(1)[1], 0)
+        if length == 0 or used + length > len(stored):
+            return None
+        parts += [address[end : token.start()], stored[used : used + length]]
+        used += length
+        end = token.end()
+    return "".join([*parts, address[end:]])
+
+
+def _unwrapped(typed: str) -> tuple[str, str, str, bool] | None:
+    """(the scanner's address as shown, what it is, the address meant or "" if unknown,
+    whether a mailbox is in it) for a Safe Links or URL Defense address, unwrapped to the
+    end (Safe Links around URL Defense, or around Safe Links); None for any other address."""
+    outer: tuple[str, str] | None = None
+    mailbox = False
+    for _ in range(5):  # a wrapper in a wrapper in …: a few levels at most
+        safe_link = _SAFE_LINKS.match(typed)
+        if safe_link:
+            query = parse_qs(urlsplit(typed).query)
+            mailbox = mailbox or "@" in " ".join(query.get("data", []))
+            what = "een door Outlook beveiligde link (Safe Links), die via Microsoft loopt"
+            outer = outer or (safe_link.group(), what)
+            typed = query.get("url", [""])[0]
+        elif _URL_DEFENSE_START.match(typed):
+            what = "een door URL Defense beveiligde link, die via Proofpoint loopt"
+            outer = outer or ("https://urldefense.com/", what)
+            typed = _url_defense_address(typed) or ""
+        else:
+            break
+        if not typed:
+            break
+    if outer is None:
+        return None
+    return outer[0], outer[1], typed, mailbox
+
+
+def _wrapped(href: str, where: str = "") -> str | None:
+    """What to say of an address pasted from Outlook (Safe Links) or behind URL Defense: it
+    goes through the scanner's server, with the reader's mailbox in it, not to the address
+    meant. ``where`` names what to replace, for an address that is not simply the link."""
     from assembler.markdown import target_as_typed
 
-    typed = target_as_typed(href)
-    safe_link = _SAFE_LINKS.match(typed)
-    defended = _URL_DEFENSE.match(typed)
-    if safe_link:
-        shown = safe_link.group()
-        query = parse_qs(urlsplit(href).query)
-        real = query.get("url", [""])[0]
-        mailbox = "@" in " ".join(query.get("data", []))
-        what = "een door Outlook beveiligde link (Safe Links), die via Microsoft loopt"
-    elif defended:
-        shown, real, mailbox = "https://urldefense.com/", defended.group(1), False
-        what = "een door URL Defense beveiligde link, die via Proofpoint loopt"
-    else:
+    found = _unwrapped(target_as_typed(href))
+    if found is None:
         return None
+    shown, what, real, mailbox = found
     if mailbox:
-        what += " en uw e-mailadres bevat"
+        what += " en een e-mailadres bevat, dat zo in het openbare document komt"
     fix = (
-        f"zet het echte adres in de plaats: {real}"
+        f"zet{where} het echte adres in de plaats: {real}"
         if real
-        else "open de link, en zet het adres uit de adresbalk van de browser in de plaats"
+        else f"open de link, en zet{where} het adres uit de adresbalk van de browser in de plaats"
     )
     return f"'{shown}…' is {what} ({fix})"
 
 
+def _link_wrapped(tokens: list[Token], opening: int) -> str | None:
+    """What to say of a link whose target or text is a scanner's address ('[https://…
+    safelinks…](https://…)': what the document prints is the text)."""
+    href = str(tokens[opening].attrGet("href") or "")
+    text = _link_text(tokens, opening).strip()
+    if tokens[opening].markup in ("linkify", "autolink") or not _unwrapped(text):
+        return _wrapped(href)
+    if _unwrapped(href):
+        return _wrapped(href, " zowel tussen [ ] als tussen ( )")
+    return _wrapped(text, " tussen [ ]")
+
+
+def _link_text(tokens: list[Token], opening: int, *, marks: bool = True) -> str:
+    """The text of the link that opens at ``opening``: as typed, or (not ``marks``) without
+    its emphasis marks, as printed."""
+    text = ""
+    for index in range(opening + 1, len(tokens)):  # links do not nest: each is read once
+        token = tokens[index]
+        if token.type == "link_close":
+            break
+        mark = token.markup if marks and token.type != "text" else ""
+        text += " " if token.type in ("softbreak", "hardbreak") else mark + token.content
+    return text
+
+
 def _line_start(
-    line: int, typed: str, in_list: bool, around: tuple[str, str]
+    line: int, typed: str, item_line: int | None, around: list[str], here: int
 ) -> Iterator[_Mistake]:
     """A line of a paragraph that was meant as a heading or as a list item; ``around`` holds
-    the paragraph's lines above and below it ("" for none)."""
-    above, below = around
+    the paragraph's lines (stripped), ``typed`` being its line ``here``."""
+    in_list = item_line is not None
+    above = around[here - 1] if here > 0 else ""
+    below = around[here + 1] if here + 1 < len(around) else ""
     follows = bool(above)
     if _HEADING.match(typed) and not _HASHTAG.match(typed):
         hashes = typed[: len(typed) - len(typed.lstrip("#"))]
@@ -216,6 +293,8 @@ def _line_start(
     bullet = _PASTED_BULLET.match(typed)
     if bullet and bullet.group(1) in _TYPED_DASHES and not _dash_list(above, typed):
         bullet = None  # "… de regio\n– na overleg met de gemeenten – te vragen": a dash aside
+    if bullet and bullet.group(3) and not (in_list or _in_a_list(above, below)):
+        bullet = None  # "Het was\no  zo druk": 'o' and spaces only among other items
     if bullet:
         pasted = next(mark for mark in bullet.groups() if mark)
         yield (
@@ -224,7 +303,7 @@ def _line_start(
             f"'- ' in plaats van '{pasted}')",
         )
         return
-    if _letter_list(typed, above, below):
+    if _letter_list(around, here):
         yield (
             line,
             f"{quoted(typed)} wordt geen punt van een lijst, maar {text}: een lijst telt met "
@@ -255,26 +334,48 @@ def _dash_list(above: str, typed: str) -> bool:
     )
 
 
-def _letter_list(typed: str, above: str, below: str) -> bool:
-    """Whether a line that starts as 'b. …' is an item of a list by letters or Roman numbers:
-    it follows the item above, starts a list ('a. …', or 'i. …' with 'ii. …' below), or has
-    Word's tab or spaces after its mark."""
-    item = _LETTER_ITEM.match(typed)
+def _in_a_list(above: str, below: str) -> bool:
+    """Whether a line between ``above`` and ``below`` stands among list items: below a line
+    ending in ':', or next to another pasted item."""
+    return above.endswith(":") or any(
+        _PASTED_BULLET.match(line) or _labels(line) for line in (above, below)
+    )
+
+
+def _letter_list(lines: list[str], here: int) -> bool:
+    """Whether line ``here`` of a paragraph, one that starts as 'b. …', is an item of a list by
+    letters or Roman numbers: it has Word's tab after its mark, or it is in a run of items that
+    counts from the first ('a.', 'i.', 'A.') at the paragraph's start or below a line ending in
+    ':'; a run of one only for 'a.' ('i.' needs 'ii.' below)."""
+    item = _LETTER_ITEM.match(lines[here])
     if item is None:
         return False
-    counts = _counts(item.group(1))
-    if counts and item.group(2) != " ":
+    if "\t" in item.group(2) and _counts(item.group(1)):
         return True
-    # A capital and one space is a name's initial more often than a list: 'met A. Pols en
-    # B. de Vries' wraps so; Word pastes its lists with a tab.
-    counts = [(kind, number) for kind, number in counts if kind != "A"]
-    previous, following = _LETTER_ITEM.match(above), _LETTER_ITEM.match(below)
-    before = _counts(previous.group(1)) if previous else []
-    after = _counts(following.group(1)) if following else []
-    return any(
-        (kind, number - 1) in before or (number == 1 and (kind == "a" or (kind, 2) in after))
-        for kind, number in counts
-    )
+    for kind, number in _labels(lines[here]):
+        start = here - number + 1
+        if start < 0 or any(
+            (kind, j - start + 1) not in _labels(lines[j]) for j in range(start, here)
+        ):
+            continue
+        # "Het gaat om\ni. de kosten en\nii. de baten.": running text that wraps there.
+        if start > 0 and not lines[start - 1].endswith(":"):
+            continue
+        below = lines[here + 1] if here + 1 < len(lines) else ""
+        if kind == "a" or here > start or (kind, number + 1) in _labels(below):
+            return True
+    return False
+
+
+def _labels(line: str) -> list[tuple[str, int]]:
+    """The places a line that starts as a list item by letter or Roman number could stand for
+    (see _counts); a capital only with three or more spaces after it, as a name's initial
+    has one or two ('A.  Jansen')."""
+    item = _LETTER_ITEM.match(line)
+    if item is None:
+        return []
+    wide = "\t" in item.group(2) or len(item.group(2)) >= 3
+    return [(kind, number) for kind, number in _counts(item.group(1)) if kind != "A" or wide]
 
 
 def _counts(label: str) -> list[tuple[str, int]]:

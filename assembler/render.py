@@ -43,7 +43,12 @@ from markupsafe import Markup, escape
 from assembler.dates import dutch_date, short_date
 from assembler.errors import InputRejected, TemplateError, UsageError
 from assembler.fsutil import atomic_path
-from assembler.markdown import markdown_subdoc, restart_numbered_lists, xml_safe
+from assembler.markdown import (
+    markdown_subdoc,
+    numbering_showing,
+    restart_numbered_lists,
+    xml_safe,
+)
 from assembler.model import Document, Organisatie, markdown_fields
 from assembler.source import load_yaml
 from assembler.validate import logo_problem
@@ -713,18 +718,20 @@ def render_document(
     properties: DocumentProperties,
     *,
     label: str | None = None,
-    restart_lists: bool = False,
+    restart_lists: str | None = None,
 ) -> Path:
     """Render ``template`` with ``context`` into ``output`` (atomically) and return ``output``.
 
     ``label`` is how messages name the template (default: the path as given).
-    ``restart_lists``: each run of adjacent numbered paragraphs counts from 1 (the agenda,
-    whose items' decisions are one numbered paragraph in a loop in the loop over the items).
+    ``restart_lists``: the name of a value (the agenda's ``besluit``) whose numbered template
+    paragraphs count from 1 in each run of them (the agenda's decisions are one numbered
+    paragraph in a loop in the loop over the items); other lists count on as Word counts.
     Raises TemplateError for a missing, broken or non-docx template.
     """
     name = label or str(template)
     document = _open(Path(template), name)
     values = _resolve(dict(context), document)
+    restarted = numbering_showing(document.docx, restart_lists) if restart_lists else set()
     try:
         document.render(values, jinja_env=_environment(autoescape=True), autoescape=True)
     except JinjaTemplateError as error:
@@ -734,8 +741,8 @@ def render_document(
             f"{name}: het ingevulde sjabloon is geen geldige Word-opmaak: {error} "
             "(controleer of elke {%p %}-, {%tr %}- en {%r %}-code een eigen alinea of rij heeft)"
         ) from None
-    if restart_lists:
-        restart_numbered_lists(document.docx)
+    if restarted:
+        restart_numbered_lists(document.docx, restarted)
     _set_properties(document, properties)
     _drop_comments(document)
     buffer = io.BytesIO()

@@ -156,11 +156,17 @@ def compose_leniently(raw: bytes) -> yaml.Node | None:
 def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] = ()) -> Source:
     """Parse the bytes of a YAML file; see :func:`load_yaml`."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # What Notepad saves as "Unicode": every other byte a zero, not one line readable.
+        # What Notepad saves as "UTF-16 LE" (before Windows 10 1903: "Unicode"): every other
+        # byte a zero, not one line readable.
+        named = (
+            "'UTF-16 LE' (in oudere versies 'Unicode')"
+            if raw.startswith(codecs.BOM_UTF16_LE)
+            else "'UTF-16 BE' (in oudere versies 'Unicode big endian')"
+        )
         raise _reject(
             display,
             None,
-            "is opgeslagen als UTF-16 (in Kladblok heet dat 'Unicode'; sla het bestand op als "
+            f"is opgeslagen als UTF-16 (in Kladblok heet dat {named}; sla het bestand op als "
             "UTF-8: Opslaan als, Codering: UTF-8)",
         )
     try:
@@ -439,7 +445,8 @@ def _syntax_problem(
     hard = _hard_space_after_key(text.split("\n"), mark.line) if mark is not None else None
     if hard is not None:
         return _reject(display, hard[0], _hard_space_message(hard[1], hard[2]))
-    indent = _hard_indent(text.split("\n"), mark.line) if mark is not None else None
+    context_line = error.context_mark.line if error.context_mark is not None else None
+    indent = _hard_indent(text.split("\n"), mark.line, context_line) if mark is not None else None
     if indent is not None:
         return _reject(display, indent[0], _hard_indent_message(indent[1]))
     dash = _hard_dash_before(text, mark.line) if mark is not None else None
@@ -533,11 +540,15 @@ def _hard_space_message(key: str, space: str) -> str:
 _HARD_INDENT = re.compile("[ \t]*([\u00a0\u2007\u202f])")
 
 
-def _hard_indent(lines: list[str], error_line: int) -> tuple[int, str] | None:
-    """The line (from 1) and space of a line indented with a no-break space, on the line of
-    the error or the one above it."""
-    for index in (error_line, error_line - 1):
-        if 0 <= index < len(lines):
+def _hard_indent(
+    lines: list[str], error_line: int, context_line: int | None = None
+) -> tuple[int, str] | None:
+    """The line (from 1) and space of the first line indented with a no-break space, from the
+    line PyYAML's context points at (the text it took for a key: the pasted line, when a normal
+    line follows it) or the line above the error, to the line of the error."""
+    first = error_line - 1 if context_line is None else min(context_line, error_line - 1)
+    for index in range(max(first, 0), error_line + 1):
+        if index < len(lines):
             found = _HARD_INDENT.match(lines[index])
             if found:
                 return index + 1, found.group(1)

@@ -1216,8 +1216,15 @@ def _annexes_alone(data: dict[str, Any], error: ValidationError) -> tuple[Bijlag
 def _explorer_leftover(name: str, names: list[str]) -> tuple[str, str] | None:
     """The file of the folder that looks like ``name`` in Windows Explorer, and what to say of
     it: a shortcut to it, a name with the extension twice, or one with a space at its end."""
+    # Windows names a new shortcut 'bijlage-1.pdf - Snelkoppeling.lnk' (English: '- Shortcut';
+    # without '.pdf' when extensions are hidden; ' (2)' for a second); renamed, 'bijlage-1.pdf.lnk'.
+    shortcut = re.compile(
+        rf"(?:{re.escape(name)}|(?:{re.escape(name)}|{re.escape(Path(name).stem)}) - "
+        r"(?:Snelkoppeling|Shortcut)(?: \(\d+\))?)\.lnk",
+        re.IGNORECASE,
+    )
     for found in names:
-        if found.casefold() == f"{name}.lnk".casefold():
+        if shortcut.fullmatch(found):
             return found, (
                 f"'{found}' is een snelkoppeling naar het bestand, niet het bestand zelf "
                 "(kopieer het bestand zelf in de dossiermap, en haal de snelkoppeling weg)"

@@ -170,6 +170,18 @@ def test_export_says_why_a_meeting_was_not_exported(example_project: Path) -> No
             "fout: onbekende opdracht 'controlere': bedoelt u 'check'? (zie 'assembler --help')",
         ),
         (["opruimen"], "fout: onbekende opdracht 'opruimen' (zie 'assembler --help')"),
+        # 'maak' is build, new and vergadering alike: no guess.
+        (["maak"], "fout: onbekende opdracht 'maak' (zie 'assembler --help')"),
+        (
+            ["templates-check"],
+            "fout: onbekende opdracht 'templates-check': bedoelt u 'templates check'? (zie "
+            "'assembler --help')",
+        ),
+        (
+            ["templatescheck"],
+            "fout: onbekende opdracht 'templatescheck': bedoelt u 'templates check'? (zie "
+            "'assembler --help')",
+        ),
         (["build", "--bla"], "fout: onbekende optie --bla (zie 'assembler build --help')"),
         (
             ["build", "--jobs", "0"],

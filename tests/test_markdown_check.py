@@ -298,6 +298,26 @@ def test_a_pasted_list_by_letters_or_roman_numbers_is_said_at_each_item(
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "lines", "mark"),
+    [
+        ("Plannen:\no   sociale huur\no   middenhuur", [1, 2], "'o'"),
+        ("Woningbouw\no   sociale huur\no   middenhuur", [1, 2], "'o'"),
+        ("Het gaat om:\ni. de kosten en\nii. de baten.", [1, 2], "cijfers"),
+        ("Aanwezig:\nA.   Jansen\nB.   de Vries", [1, 2], "cijfers"),
+    ],
+    ids=["o-spaces-after-a-colon", "o-spaces-two-items", "roman-after-a-colon", "capitals-wide"],
+)
+def test_loose_list_marks_are_said_among_other_items(
+    text: str, lines: list[int], mark: str
+) -> None:
+    found = markdown_mistakes(text)
+    assert [line for line, _ in found] == lines
+    assert all(
+        "wordt geen punt van een lijst" in message and mark in message for _, message in found
+    )
+
+
 def test_an_outlook_safe_link_names_the_address_it_hides() -> None:
     wrapped = (
         "https://eur03.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.regiogv.nl"
@@ -306,8 +326,9 @@ def test_an_outlook_safe_link_names_the_address_it_hides() -> None:
     )
     message = (
         "'https://eur03.safelinks.protection.outlook.com/…' is een door Outlook beveiligde link "
-        "(Safe Links), die via Microsoft loopt en uw e-mailadres bevat (zet het echte adres in "
-        "de plaats: https://www.regiogv.nl/stukken/werklocaties-actieplan.pdf)"
+        "(Safe Links), die via Microsoft loopt en een e-mailadres bevat, dat zo in het openbare "
+        "document komt (zet het echte adres in de plaats: "
+        "https://www.regiogv.nl/stukken/werklocaties-actieplan.pdf)"
     )
     assert markdown_mistakes(f"Zie het actieplan:\n{wrapped}\nen [lees meer]({wrapped}).") == [
         (1, message),
@@ -324,6 +345,65 @@ def test_a_url_defense_link_names_the_address_it_hides() -> None:
             "Proofpoint loopt (zet het echte adres in de plaats: https://www.regiogv.nl/stukken)",
         )
     ]
+
+
+_SAFE = "https://eur03.safelinks.protection.outlook.com/"
+_DEFENDED = "'https://urldefense.com/…' is een door URL Defense beveiligde link, die via Proofpoint"
+_OUTLOOK = f"'{_SAFE}…' is een door Outlook beveiligde link (Safe Links), die via Microsoft loopt"
+_MAILBOX = " en een e-mailadres bevat, dat zo in het openbare document komt"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            # '%20' in a file name: URL Defense stores the '%' after '__;' ('JSU' is '%%').
+            "[het actieplan](https://urldefense.com/v3/__https://www.regiogv.nl/stukken/"
+            "Actieplan*20werklocaties*202023.pdf__;JSU!!AbCdEf$)",
+            f"{_DEFENDED} loopt (zet het echte adres in de plaats: "
+            "https://www.regiogv.nl/stukken/Actieplan%20werklocaties%202023.pdf)",
+        ),
+        (
+            # A run: '**B' stands for the next three stored characters.
+            "Zie https://urldefense.com/v3/__https://www.x.nl/a**Bb__;JSUl!!AbC$ nu",
+            f"{_DEFENDED} loopt (zet het echte adres in de plaats: https://www.x.nl/a%%%b)",
+        ),
+        (
+            # A '*' with nothing stored for it: no address can be given, only where to find it.
+            "Zie https://urldefense.com/v3/__https://www.x.nl/a*b__;!!AbC$ nu",
+            f"{_DEFENDED} loopt (open de link, en zet het adres uit de adresbalk van de browser "
+            "in de plaats)",
+        ),
+        (
+            # The warning followed for the target only: the text is what the PDF prints.
+            f"[{_SAFE}?url=https%3A%2F%2Fwww.regiogv.nl%2F&data=05%7C01%7Cs.dewit%40regiogv.nl"
+            "%7C1](https://www.regiogv.nl/)",
+            f"{_OUTLOOK}{_MAILBOX} (zet tussen [ ] het echte adres in de plaats: "
+            "https://www.regiogv.nl/)",
+        ),
+        (
+            "[https://urldefense.com/v3/__https://www.x.nl__;!!AbC$](https://www.x.nl)",
+            f"{_DEFENDED} loopt (zet tussen [ ] het echte adres in de plaats: https://www.x.nl)",
+        ),
+        (
+            # Safe Links around URL Defense, as text and as target: one warning, fully unwrapped.
+            f"[{_SAFE}?url=https%3A%2F%2Furldefense.com%2Fv3%2F__https%3A%2F%2Fwww.x.nl__%3B%21"
+            f"%21AbC%24&data=05]({_SAFE}?url=https%3A%2F%2Furldefense.com%2Fv3%2F__https%3A%2F"
+            "%2Fwww.x.nl__%3B%21%21AbC%24&data=05)",
+            f"{_OUTLOOK} (zet zowel tussen [ ] als tussen ( ) het echte adres in de plaats: "
+            "https://www.x.nl)",
+        ),
+        (
+            # Safe Links around Safe Links (a forwarded mail), the inner one with a mailbox.
+            f"Zie {_SAFE}?url=https%3A%2F%2Feur02.safelinks.protection.outlook.com%2F%3Furl%3D"
+            "https%253A%252F%252Fwww.y.nl%252F%26data%3D05%257C01%257Ca%2540b.nl&data=05",
+            f"{_OUTLOOK}{_MAILBOX} (zet het echte adres in de plaats: https://www.y.nl/)",
+        ),
+    ],
+    ids=["v3-stored", "v3-run", "v3-unreadable", "text", "text-url-defense", "nested", "twice"],
+)
+def test_a_wrapped_link_is_said_with_the_address_it_really_hides(text: str, message: str) -> None:
+    assert markdown_mistakes(text) == [(0, message)]
 
 
 # --------------------------------------------------------------------------- no mistake
@@ -382,6 +462,11 @@ CORRECT = {
     "initials-at-a-line-start": "Het overleg was met\nA. Jansen en\nB. de Vries.",
     "initial-alone": "A. Pols schreef de brief.",
     "roman-one-alone": "Zie\ni. het kader.",
+    "initials-with-two-spaces": "Aanwezig:\nA.  Jansen (voorzitter)\nB.  de Vries",
+    "o-and-two-spaces-in-text": "Het was\no  zo druk.\nMet\no  Jansen",
+    "section-sign-and-a-tab-before-its-number": "Zie\n§\t3.2 van de wet",
+    "roman-numbers-in-running-text": "Het gaat om\ni. de kosten en\nii. de baten.",
+    "letters-in-running-text": "Op grond van artikel 2, onder\na. de wet en\nb. de regeling.",
     "address-of-the-real-site": "Zie https://www.regiogv.nl/?url=https%3A%2F%2Fx.nl&data=1",
     "strikethrough": "Dit ~~was~~ is het besluit, en ~dit~ blijft staan.",
     "empty": "",

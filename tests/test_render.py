@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from docx import Document
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -725,17 +725,9 @@ def test_each_agenda_items_decisions_are_a_word_list_counting_from_1(tmp_path: P
         ["# Vaststellen", "2) Kennisnemen van `code` & meer"],
         ["Een besluit"],
     ]
-    context = {
-        "organisatie": {"naam": "Regio", "logo": None},
-        "niet_openbaar": False,
-        "overleg": "Overleg",
-        "datum": "vrijdag 23 juni 2023",
-        "aanvang": "09.30 uur",
-        "locatie": "Regiokantoor",
-        "punten": [_agenda_item(n, d) for n, d in enumerate(per_item, start=1)],
-    }
+    context = _agenda_context(per_item)
     out = render_document(
-        TEMPLATES / "agenda.docx", context, tmp_path / "a.docx", PROPERTIES, restart_lists=True
+        TEMPLATES / "agenda.docx", context, tmp_path / "a.docx", PROPERTIES, restart_lists="besluit"
     )
     document = Document(str(out))
     numbered = [
@@ -751,6 +743,108 @@ def test_each_agenda_items_decisions_are_a_word_list_counting_from_1(tmp_path: P
     for ids in lists:
         overrides = nums[ids[0]].lvlOverride_lst
         assert [o.startOverride.val for o in overrides if o.get(qn("w:ilvl")) == "0"] == [1]
+
+
+def _agenda_context(per_item: list[list[str]]) -> dict[str, Any]:
+    return {
+        "organisatie": {"naam": "Regio", "logo": None},
+        "niet_openbaar": False,
+        "overleg": "Overleg",
+        "datum": "vrijdag 23 juni 2023",
+        "aanvang": "09.30 uur",
+        "locatie": "Regiokantoor",
+        "punten": [_agenda_item(n, d) for n, d in enumerate(per_item, start=1)],
+    }
+
+
+def _render_agenda(tmp_path: Path, per_item: list[list[str]]) -> Any:
+    """The agenda as rendered from the edited template tmp_path/agenda.docx."""
+    context = _agenda_context(per_item)
+    template = tmp_path / "agenda.docx"
+    out = render_document(
+        template, context, tmp_path / "a.docx", PROPERTIES, restart_lists="besluit"
+    )
+    return Document(str(out))
+
+
+def _starts(document: Any) -> dict[int, int | None]:
+    """Each numId's first-level startOverride (None: it counts on from the list before)."""
+    starts: dict[int, int | None] = {}
+    for num in document.part.numbering_part.element.num_lst:
+        levels = [o for o in num.lvlOverride_lst if o.get(qn("w:ilvl")) == "0"]
+        start = levels[0].startOverride if levels else None
+        starts[int(num.numId)] = int(start.val) if start is not None else None
+    return starts
+
+
+def _numbered(document: Any) -> list[tuple[str, int]]:
+    """Every numbered paragraph of the body, in tables too: (text, numId)."""
+    found = []
+    for p in document.element.body.iter(qn("w:p")):
+        num_id = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        if num_id is not None:
+            text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+            found.append((text, int(num_id.get(qn("w:val")))))
+    return found
+
+
+def test_agenda_items_numbered_by_word_count_on_over_the_decisions(tmp_path: Path) -> None:
+    """A maintainer numbers the item headings with Word's Numbering button: 1. 2. 3., not 1. 1."""
+    template = Document(str(TEMPLATES / "agenda.docx"))
+    numbering = template.part.numbering_part.element
+    abstract = int(numbering.num_lst[0].abstractNumId.val)
+    numbering.append(
+        etree.fromstring(
+            f'<w:num xmlns:w="{nsmap["w"]}" w:numId="90"><w:abstractNumId w:val="{abstract}"/>'
+            "</w:num>"
+        )
+    )
+    headings = 0
+    for paragraph in template.paragraphs:
+        if "{{ punt.nummer }}." in paragraph.text:
+            for run in paragraph.runs:
+                run.text = run.text.replace("{{ punt.nummer }}.", "")
+            num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = 0
+            num_pr.get_or_add_numId().val = 90
+            headings += 1
+    assert headings  # the template has its item heading
+    template.save(str(tmp_path / "agenda.docx"))
+    per_item = [[], ["Instemmen", "Vaststellen"], ["Een besluit"], ["Nog een"]]
+    document = _render_agenda(tmp_path, per_item)
+    starts = _starts(document)
+    numbered = _numbered(document)
+    headings_ids = [num_id for text, num_id in numbered if text.strip().startswith("Punt")]
+    assert len(headings_ids) == 4
+    # One list over all headings, as Word counts it: 1. 2. 3. 4.
+    assert set(headings_ids) == {90} and starts[90] is None
+    decisions = [num_id for text, num_id in numbered if not text.strip().startswith("Punt")]
+    assert len(set(decisions)) == 3 and {starts[n] for n in decisions} == {1}
+
+
+def test_agenda_decisions_in_a_table_count_from_1_per_item(tmp_path: Path) -> None:
+    """The items in a one-cell layout table: each item's decisions still a list of their own."""
+    template = Document(str(TEMPLATES / "agenda.docx"))
+    body = template.element.body
+    children = list(body.iterchildren())
+    texts = ["".join(e.itertext()) for e in children]
+    start = next(i for i, text in enumerate(texts) if "for punt in punten" in text)
+    end = max(i for i, text in enumerate(texts) if "endfor" in text)
+    table = template.add_table(rows=1, cols=1)
+    cell = table.cell(0, 0)._tc
+    children[start].addprevious(table._tbl)
+    for element in children[start : end + 1]:
+        cell.append(element)
+    template.save(str(tmp_path / "agenda.docx"))
+    per_item = [["Een", "Twee", "Drie"], ["Vier", "Vijf"], ["Zes", "Zeven"]]
+    document = _render_agenda(tmp_path, per_item)
+    numbered = dict(_numbered(document))
+    assert list(numbered) == [d for decisions in per_item for d in decisions]
+    lists = [{numbered[d] for d in decisions} for decisions in per_item]
+    assert all(len(ids) == 1 for ids in lists)
+    assert len(set.union(*lists)) == 3
+    starts = _starts(document)
+    assert all(starts[next(iter(ids))] == 1 for ids in lists)
 
 
 @pytest.mark.parametrize("name", [*KINDS, "agenda"])

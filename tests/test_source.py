@@ -183,19 +183,25 @@ def test_not_utf8_is_said_at_the_line_of_the_first_unreadable_character(tmp_path
     )
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
-def test_a_file_saved_as_utf16_is_said_as_such(tmp_path: Path, encoding: str) -> None:
+@pytest.mark.parametrize(
+    ("encoding", "named"),
+    [
+        # Notepad's names for it: 'Unicode' and 'Unicode big endian' before Windows 10 1903.
+        ("utf-16-le", "'UTF-16 LE' (in oudere versies 'Unicode')"),
+        ("utf-16-be", "'UTF-16 BE' (in oudere versies 'Unicode big endian')"),
+    ],
+)
+def test_a_file_saved_as_utf16_is_said_as_such(tmp_path: Path, encoding: str, named: str) -> None:
     path = tmp_path / "d.yaml"
     text = "sjabloon: memo\nonderwerp: café\n"
-    path.write_bytes(
-        text.encode(encoding) if encoding == "utf-16" else b"\xfe\xff" + text.encode(encoding)
-    )
+    bom = b"\xff\xfe" if encoding == "utf-16-le" else b"\xfe\xff"
+    path.write_bytes(bom + text.encode(encoding))
     with pytest.raises(InputRejected) as caught:
         load_yaml(path, "d.yaml")
     (problem,) = caught.value.problems
     assert problem.format() == (
-        "d.yaml: is opgeslagen als UTF-16 (in Kladblok heet dat 'Unicode'; sla het bestand op als "
-        "UTF-8: Opslaan als, Codering: UTF-8)"
+        f"d.yaml: is opgeslagen als UTF-16 (in Kladblok heet dat {named}; sla het bestand op "
+        "als UTF-8: Opslaan als, Codering: UTF-8)"
     )
 
 
@@ -368,8 +374,13 @@ def test_a_dash_with_a_no_break_space_is_said_at_its_line(text: str, said: str) 
     [
         ("onderwerp: Aanpak\nvoorstel:\n\u00a0\u00a0- Instemmen met plan\nbehandeling: x\n", 3),
         ("voorstel:\n  - Eerste\n\u00a0 - Tweede\n", 3),
+        # One item pasted into the middle of a list: the error comes two lines on.
+        ("voorstel:\n\u00a0\u00a0- A\n  - B\n  - C\nbehandeling: x\n", 2),
+        ("voorstel:\n  - A\n\u00a0\u00a0- B\n  - C\nbehandeling: x\n", 3),
+        # All items pasted: said at the first.
+        ("voorstel:\n\u00a0\u00a0- A\n\u00a0\u00a0- B\n\u00a0\u00a0- C\nbehandeling: x\n", 2),
     ],
-    ids=["twee-vaste-spaties", "een-vaste-spatie"],
+    ids=["twee-vaste-spaties", "een-vaste-spatie", "eerste-van-drie", "midden", "alle"],
 )
 def test_indentation_of_no_break_spaces_is_said_at_its_line(text: str, line: int) -> None:
     assert messages(text) == [

@@ -681,8 +681,29 @@ FIRST_ANNEX = "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
             f"het bestand heet '{FIRST_ANNEX} ', met een spatie aan het begin of eind (hernoem "
             f"het bestand naar '{FIRST_ANNEX}')",
         ),
+        # The name Windows gives a new shortcut, in Dutch and English, and without the hidden
+        # extension.
+        *(
+            (
+                shortcut,
+                f"'{shortcut}' is een snelkoppeling naar het bestand, niet het bestand zelf "
+                "(kopieer het bestand zelf in de dossiermap, en haal de snelkoppeling weg)",
+            )
+            for shortcut in (
+                f"{FIRST_ANNEX} - Snelkoppeling.lnk",
+                f"{FIRST_ANNEX} - Shortcut (2).lnk",
+                f"{FIRST_ANNEX[:-4]} - Snelkoppeling.lnk",
+            )
+        ),
     ],
-    ids=["snelkoppeling", "dubbele-extensie", "spatie-aan-het-eind"],
+    ids=[
+        "snelkoppeling",
+        "dubbele-extensie",
+        "spatie-aan-het-eind",
+        "snelkoppeling-van-windows",
+        "shortcut-2",
+        "snelkoppeling-zonder-extensie",
+    ],
 )
 def test_an_annex_as_explorer_leaves_it_is_said_as_what_it_is(
     example_project: Path, run_cli: RunCli, renamed: str, message: str
