@@ -505,13 +505,16 @@ def _document_id(meeting: str, document: ExportDocument, facts: _Facts) -> str:
     return str(uuid.uuid5(_DOCUMENT_IDS, f"{meeting}/{document.key}\n{facts.digest}"))
 
 
-def item_ids(meeting: MeetingInput, records: dict[str, Any]) -> dict[int, str]:
+def item_ids(
+    meeting: MeetingInput, records: dict[str, Any], kept: dict[str, Any]
+) -> dict[int, str]:
     """Per agenda item number, an id that stays with the item when others come or go.
 
     A dossier item's id is made from its main document's id, which is kept in publicatie.json
     (so it follows the dossier through a renamed folder and a move between the sides, and says
-    nothing of a confidential item); a loose item's from the meeting and its text (the n-th
-    item with that text), so an item whose text is changed is another item.
+    nothing of a confidential item); a loose item's is made once from the meeting and its text
+    (the n-th item with that text), so an item whose text is changed is another item, and kept
+    in ``kept`` (publicatie.json's ``agendapunten``), so a re-dated meeting folder keeps it.
     """
     ids: dict[int, str] = {}
     seen: dict[str, int] = {}
@@ -524,7 +527,13 @@ def item_ids(meeting: MeetingInput, records: dict[str, Any]) -> dict[int, str]:
         else:
             text = " ".join((item.text or item.folder_name or "").split())
             seen[text] = seen.get(text, 0) + 1
-            name = f"{meeting.name}\ntekst\n{text}\n{seen[text]}"
+            key = f"{text}\n{seen[text]}"
+            known = kept.get(key)
+            if not (isinstance(known, str) and _DOCUMENT_ID.fullmatch(known)):
+                name = f"{meeting.name}\ntekst\n{text}\n{seen[text]}"
+                kept[key] = str(uuid.uuid5(_ITEM_IDS, name))
+            ids[item.number] = kept[key]
+            continue
         ids[item.number] = str(uuid.uuid5(_ITEM_IDS, name))
     return ids
 
@@ -1439,7 +1448,10 @@ def plan_meeting(
         and (before.get(origin.get(key, key)) or {}).get("status") != "ingetrokken"
     ]
     publication["documenten"] = records
-    export.item_ids = item_ids(meeting, records)
+    kept = publication.get("agendapunten")
+    if not isinstance(kept, dict):
+        kept = publication["agendapunten"] = {}
+    export.item_ids = item_ids(meeting, records, kept)
     # What was published of a renamed record stays the same object on each agenda system.
     for state in publication.get("publicaties", {}).values():
         objects = state.get("informatieobjecten") if isinstance(state, dict) else None

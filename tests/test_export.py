@@ -1043,6 +1043,23 @@ def test_an_item_keeps_its_id_when_an_item_before_it_is_withdrawn(project: Proje
     assert SECRET_KENMERK not in json.dumps(_manifest(project.root, WONEN, PUBLIC))
 
 
+@pytest.mark.slow
+def test_plain_items_keep_their_ids_when_the_meeting_is_re_dated(project: Project) -> None:
+    """Was: made from the meeting folder's name, so Opening and Rondvraag became new items
+    (a DELETE and a POST in publish) when the meeting moved to another day."""
+    before = _item_ids(project.root, WONEN)
+    later = "2023-06-30-pfho-ruimte-wonen"
+    (project.dossiers / WONEN).rename(project.dossiers / later)
+    meeting = project.dossiers / later / "vergadering.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("datum: 2023-06-23", "datum: 2023-06-30"), encoding="utf-8")
+    report = export_meetings(project, [project.dossiers / later], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    after = _item_ids(project.root, later)
+    assert {t: i for t, (i, _n) in after.items()} == {t: i for t, (i, _n) in before.items()}
+    assert {"Opening en vaststellen agenda", "Rondvraag en sluiting"} <= set(after)
+
+
 def _documents(root: Path, meeting: str, side: str = PUBLIC) -> dict[str, dict[str, Any]]:
     """titel -> the manifest's informatieobject."""
     return {d["titel"]: d for d in _manifest(root, meeting, side)["informatieobjecten"]}
