@@ -260,6 +260,8 @@ class MeetingExport:
     withdrawn: list[str] = field(default_factory=list)
     # Per agenda item number, its agendapuntid (see item_ids).
     item_ids: dict[int, str] = field(default_factory=dict)
+    # Per record key, its (versie, reden).
+    versions: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -503,13 +505,16 @@ def _document_id(meeting: str, document: ExportDocument, facts: _Facts) -> str:
     return str(uuid.uuid5(_DOCUMENT_IDS, f"{meeting}/{document.key}\n{facts.digest}"))
 
 
-def item_ids(meeting: MeetingInput, records: dict[str, Any]) -> dict[int, str]:
+def item_ids(
+    meeting: MeetingInput, records: dict[str, Any], kept: dict[str, Any]
+) -> dict[int, str]:
     """Per agenda item number, an id that stays with the item when others come or go.
 
     A dossier item's id is made from its main document's id, which is kept in publicatie.json
     (so it follows the dossier through a renamed folder and a move between the sides, and says
-    nothing of a confidential item); a loose item's from the meeting and its text (the n-th
-    item with that text), so an item whose text is changed is another item.
+    nothing of a confidential item); a loose item's is made once from the meeting and its text
+    (the n-th item with that text), so an item whose text is changed is another item, and kept
+    in ``kept`` (publicatie.json's ``agendapunten``), so a re-dated meeting folder keeps it.
     """
     ids: dict[int, str] = {}
     seen: dict[str, int] = {}
@@ -522,7 +527,13 @@ def item_ids(meeting: MeetingInput, records: dict[str, Any]) -> dict[int, str]:
         else:
             text = " ".join((item.text or item.folder_name or "").split())
             seen[text] = seen.get(text, 0) + 1
-            name = f"{meeting.name}\ntekst\n{text}\n{seen[text]}"
+            key = f"{text}\n{seen[text]}"
+            known = kept.get(key)
+            if not (isinstance(known, str) and _DOCUMENT_ID.fullmatch(known)):
+                name = f"{meeting.name}\ntekst\n{text}\n{seen[text]}"
+                kept[key] = str(uuid.uuid5(_ITEM_IDS, name))
+            ids[item.number] = kept[key]
+            continue
         ids[item.number] = str(uuid.uuid5(_ITEM_IDS, name))
     return ids
 
@@ -537,6 +548,72 @@ def _newer_than(record: dict[str, Any] | None, moment: datetime) -> str:
     except (KeyError, ValueError):
         pass
     return moment.astimezone(TIMEZONE).isoformat(timespec="seconds")
+
+
+def _other_dossier(record: dict[str, Any] | None, document: ExportDocument) -> bool:
+    """True for a withdrawn record of another dossier that had this folder name: its kenmerk,
+    in the file name the record keeps, is not this dossier's. Such a record is not revived:
+    its ids, versions and agenda item would pass to another subject."""
+    if record is None or record.get("status") != "ingetrokken" or document.dossier is None:
+        return False
+    parts = str(record.get("bestandsnaam", "")).split("_")
+    return len(parts) > 2 and parts[1] != _safe_part(document.dossier.document.reference)
+
+
+_NUMBERED_ANNEX = re.compile(r"(?P<dossier>[^:]+)/bijlage-\d+")
+
+
+def _annexes_by_number(
+    export: MeetingExport, records: dict[str, Any], wanted: set[str]
+) -> dict[str, str]:
+    """Per annex record key, the record an older assembler kept for it by number
+    (``<dossier>/bijlage-NN``), to take over.
+
+    Found by what stays when numbers change: the side, the dossier (its folder and kenmerk),
+    and then the annex's content, else its description, each only when one record alone has
+    it. Not by the number or the file name, which holds the item's and the annex's number.
+    """
+    old: dict[tuple[str, str], list[str]] = {}
+    for key, record in records.items():
+        side, _, rest = key.partition(":")
+        found = _NUMBERED_ANNEX.fullmatch(rest)
+        parts = str(record.get("bestandsnaam", "")).split("_")
+        if found and key not in wanted and record.get("status") != "ingetrokken" and len(parts) > 2:
+            old.setdefault((side, found["dossier"]), []).append(key)
+    taken: dict[str, str] = {}
+    for field_name in ("inhoud", "titel"):
+        for document in export.documents:
+            dossier = document.dossier
+            record_key = _record_key(document.side, document.key)
+            if document.annex is None or dossier is None or record_key in taken:
+                continue
+            if record_key in records:
+                continue
+            value = export.facts[record_key].digest if field_name == "inhoud" else document.title
+            reference = _safe_part(dossier.document.reference)
+            candidates = [
+                key
+                for key in old.get((document.side, dossier.name), [])
+                if key not in taken.values()
+                and str(records[key].get("bestandsnaam")).split("_")[1] == reference
+            ]
+            matches = [key for key in candidates if records[key].get(field_name) == value]
+            alike = [
+                d
+                for d in export.documents
+                if d.annex is not None
+                and d.dossier is dossier
+                and d.side == document.side
+                and (
+                    export.facts[_record_key(d.side, d.key)].digest
+                    if field_name == "inhoud"
+                    else d.title
+                )
+                == value
+            ]
+            if len(matches) == 1 and len(alike) == 1:
+                taken[record_key] = matches[0]
+    return taken
 
 
 def _update_versions(
@@ -559,18 +636,28 @@ def _update_versions(
         for key, record in updated.items()
         if key not in wanted and record.get("status") != "ingetrokken"
     }
+    by_number = _annexes_by_number(export, updated, wanted)
     renamed: dict[str, str] = {}
     for document in export.documents:
         record_key = _record_key(document.side, document.key)
         current.add(record_key)
         facts = export.facts[record_key]
         old = updated.get(record_key)
+        if _other_dossier(old, document):
+            # Its withdrawal stays listed, and what was published of it is withdrawn.
+            aside = f"{record_key}@{_known_id(old) or 'ingetrokken'}"
+            updated[aside] = updated.pop(record_key)
+            renamed[record_key] = aside
+            old = None
         other_side = _record_key(
             PUBLIC if document.side == CONFIDENTIAL else CONFIDENTIAL, document.key
         )
         moved = updated.get(other_side)
-        before = leaving.pop((document.side, document.name), None)
-        if old is None and moved is None and before is not None:
+        if _other_dossier(moved, document):
+            moved = None
+        before = by_number.get(record_key) or leaving.get((document.side, document.name))
+        if old is None and moved is None and before is not None and before in updated:
+            leaving = {where: key for where, key in leaving.items() if key != before}
             old = updated.pop(before)
             renamed[before] = record_key
         # One document id, one count of versions, whichever side the document was on.
@@ -1262,39 +1349,87 @@ def _hide_withdrawn(
             record["verborgen"] = True
 
 
+def _public_listing(records: dict[str, Any]) -> set[tuple[str, str]]:
+    """The (dossier folder, kenmerk in its file names) a meeting's public package lists now."""
+    listed = set()
+    for record_key, record in records.items():
+        side, _, key = record_key.partition(":")
+        folder, has_folder, _document = key.partition("/")
+        parts = str(record.get("bestandsnaam", "")).split("_")
+        if side == PUBLIC and has_folder and record.get("status") == "actueel" and len(parts) > 2:
+            listed.add((folder, parts[1]))
+    return listed
+
+
+def public_listings(
+    project: Project, catalog: Catalog, planned: Sequence[MeetingExport]
+) -> dict[str, set[tuple[str, str]]]:
+    """Per meeting, what its public package lists: as this export writes it, else as written."""
+    listings: dict[str, set[tuple[str, str]]] = {}
+    for meeting in catalog.meetings:
+        try:
+            listings[meeting.name] = _public_listing(
+                load_publication(project, meeting)["documenten"]
+            )
+        except UsageError:
+            listings[meeting.name] = set()  # said when that meeting is exported
+    for export in planned:
+        listings[export.name] = _public_listing(export.publication["documenten"])
+    return listings
+
+
+_MOVED = "verplaatst naar "
+_OFF_AGENDA = "niet meer op de agenda"
+
+
 def _say_where_moved(
-    records: dict[str, Any], withdrawn: Sequence[str], meeting: MeetingInput, catalog: Catalog
+    records: dict[str, Any],
+    meeting: MeetingInput,
+    catalog: Catalog,
+    listings: dict[str, set[tuple[str, str]]],
 ) -> None:
     """Give a document withdrawn with its dossier the reason ``verplaatst naar <meeting>`` when
-    that dossier is on another meeting's agenda now (``assembler verplaats``).
+    that dossier is on another meeting's agenda now (``assembler verplaats``), worked out anew
+    at each export.
 
     Known by its folder name and its kenmerk (in the file name the record keeps): folder names
-    alone repeat across meetings. Not on the public side when the dossier is confidential
-    there: that would tie its item "Niet openbaar" to what this meeting published.
+    alone repeat across meetings. On the public side only while that meeting's public package
+    lists the dossier, and it is public there: the name must not tie an item "Niet openbaar"
+    there to what this meeting published, nor announce an agenda that is not public yet. Once
+    that meeting itself published the dossier, naming it says nothing new, and if the dossier
+    goes confidential there later, its own package withdrew it from the same public item.
     """
     elsewhere: dict[tuple[str, str], list[tuple[str, bool]]] = {}
     for other in catalog.meetings:
         if other.name != meeting.name:
+            listed = listings.get(other.name, set())
             for dossier in other.dossiers:
                 found = (dossier.name, _safe_part(dossier.document.reference))
-                elsewhere.setdefault(found, []).append((other.name, dossier.document.is_public))
-    for record_key in withdrawn:
-        record = records[record_key]
+                shown = dossier.document.is_public and found in listed
+                elsewhere.setdefault(found, []).append((other.name, shown))
+    for record_key, record in records.items():
         side, _, key = record_key.partition(":")
         folder, has_folder, _document = key.partition("/")
         parts = str(record.get("bestandsnaam", "")).split("_")
-        if record.get("reden") != "niet meer op de agenda" or not has_folder or len(parts) < 3:
+        reason = str(record.get("reden", ""))
+        if (
+            record.get("status") != "ingetrokken"
+            or not (reason == _OFF_AGENDA or reason.startswith(_MOVED))
+            or not has_folder
+            or len(parts) < 3
+        ):
             continue
-        for name, public in sorted(elsewhere.get((folder, parts[1]), [])):
-            if public or side == CONFIDENTIAL:
-                record["reden"] = shorten(f"verplaatst naar {name}", 200)
+        record["reden"] = _OFF_AGENDA
+        for name, shown in sorted(elsewhere.get((folder, parts[1]), [])):
+            if shown or side == CONFIDENTIAL:
+                record["reden"] = shorten(f"{_MOVED}{name}", 200)
                 break
 
 
 def plan_meeting(
     project: Project, catalog: Catalog, meeting: MeetingInput, moment: datetime
 ) -> MeetingExport:
-    """Plan one meeting's package in memory: files, versions, manifests, sitemap.
+    """Plan one meeting's package in memory: files, versions, ids (finish_plan does the rest).
 
     ``moment`` is when a document that changed now counts as changed.
     """
@@ -1305,15 +1440,18 @@ def plan_meeting(
     publication = load_publication(project, meeting)
     before = publication["documenten"]
     versions, records, renamed = _update_versions(export, before, moment)
+    origin = {after: first for first, after in renamed.items()}
     export.withdrawn = [
         key
         for key, record in sorted(records.items())
         if record.get("status") == "ingetrokken"
-        and (before.get(key) or {}).get("status") != "ingetrokken"
+        and (before.get(origin.get(key, key)) or {}).get("status") != "ingetrokken"
     ]
-    _say_where_moved(records, export.withdrawn, meeting, catalog)
     publication["documenten"] = records
-    export.item_ids = item_ids(meeting, records)
+    kept = publication.get("agendapunten")
+    if not isinstance(kept, dict):
+        kept = publication["agendapunten"] = {}
+    export.item_ids = item_ids(meeting, records, kept)
     # What was published of a renamed record stays the same object on each agenda system.
     for state in publication.get("publicaties", {}).values():
         objects = state.get("informatieobjecten") if isinstance(state, dict) else None
@@ -1322,15 +1460,31 @@ def plan_meeting(
                 if before in objects and after not in objects:
                     objects[after] = objects.pop(before)
     export.publication = publication
+    export.versions = versions
+    return export
+
+
+def finish_plan(
+    project: Project,
+    catalog: Catalog,
+    export: MeetingExport,
+    listings: dict[str, set[tuple[str, str]]],
+) -> None:
+    """Complete a planned package: the reasons for what it withdraws, its manifests, sitemap.
+
+    After every meeting of the export is planned: a postponed item is named where it went by
+    what that meeting's package lists (``listings``, see public_listings).
+    """
+    records = export.publication["documenten"]
+    _say_where_moved(records, export.meeting, catalog, listings)
     organisation = catalog.organisation
     secret_terms = confidential_terms(project, catalog.meetings)  # not the files: names only
-    _hide_withdrawn(records, meeting, secret_terms)
+    _hide_withdrawn(records, export.meeting, secret_terms)
     for side in SIDES:
-        manifest = _manifest(export, side, organisation, versions, records)
+        manifest = _manifest(export, side, organisation, export.versions, records)
         validate_manifest(manifest)
         export.manifests[side] = manifest
     export.sitemap = diwoo_sitemap(export, organisation)
-    return export
 
 
 def export_meetings(
@@ -1470,6 +1624,9 @@ def package_meetings(
                 exports.append(plan_meeting(project, full, meeting, moment))
             except InputRejected as rejected:
                 report.problems.extend(rejected.problems)
+        listings = public_listings(project, full, exports)
+        for export in exports:
+            finish_plan(project, full, export, listings)
         try:
             report.problems += audit_export(project, full, exports)
         except AssemblerError as stopped:

@@ -516,9 +516,11 @@ def _key_items_by_id(
 ) -> None:
     """Key the items an older assembler kept by number by their agendapuntid instead.
 
-    Each is taken for the item it was sent as: the one that gives the same request at that
-    number, else the dossier whose documents were sent with that number in their file names,
-    else the item that has that number now. One not found is withdrawn like any item that went.
+    Each is taken for the item it was sent as, by the evidence that tells it alone: first the
+    dossier whose documents were sent with that number in their file names; then the one item
+    left that gives the same request at that number (every confidential item gives the same on
+    the public side, so such a request tells nothing until the others are taken); last the
+    item that has that number now. One not found is withdrawn like any item that went.
     """
     held: dict[str, Any] = state["agendapunten"]
     old = {k: v for k, v in held.items() if k.isdigit() and isinstance(v, dict)}
@@ -531,14 +533,6 @@ def _key_items_by_id(
         if item_id and number not in taken and item_id not in {*taken.values(), *held}:
             taken[number] = item_id
 
-    meeting = state.get("vergadering")
-    meeting_id = meeting.get("id") if isinstance(meeting, dict) else None
-    for number, known in sorted(old.items()):
-        for entry in entries:
-            renumbered = entry | {"agendapuntvolgnummer": number, "agendapuntKenmerk": number}
-            body = _pick(renumbered, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
-            if known.get("hash") == _digest(body):
-                take(number, entry["agendapuntid"])
     item_of_folder = {
         item.dossier.name: export.item_ids[item.number]
         for item in export.meeting.items
@@ -549,6 +543,27 @@ def _key_items_by_id(
         sent_as = str(known.get("bestand", "")).partition("_")[0] if isinstance(known, dict) else ""
         if has_folder and sent_as.isdigit() and str(int(sent_as)) in old:
             take(str(int(sent_as)), item_of_folder.get(folder))
+    meeting = state.get("vergadering")
+    meeting_id = meeting.get("id") if isinstance(meeting, dict) else None
+    # Numbers as numbers: as text, "10" came before "2".
+    numbers = sorted(old, key=int)
+    found = True
+    while found:
+        found = False
+        for number in numbers:
+            if number in taken:
+                continue
+            matches = []
+            for entry in entries:
+                if entry["agendapuntid"] in taken.values():
+                    continue
+                renumbered = entry | {"agendapuntvolgnummer": number, "agendapuntKenmerk": number}
+                body = _pick(renumbered, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
+                if old[number].get("hash") == _digest(body):
+                    matches.append(entry["agendapuntid"])
+            if len(matches) == 1:
+                take(number, matches[0])
+                found = found or number in taken
     for entry in entries:
         if entry["agendapuntvolgnummer"] in old:
             take(entry["agendapuntvolgnummer"], entry["agendapuntid"])
@@ -705,6 +720,8 @@ def _synchronise(
             unproven.clear()
             remember()
 
+    # Before documents that went are withdrawn: their file names tell which item was which.
+    _key_items_by_id(export, manifest, state)
     try:
         # Documents that went, such as those of an item that became confidential, go first: a
         # refused request further on stops the publish, and must not leave them public.
@@ -741,7 +758,6 @@ def _synchronise(
                 items_meeting[key] = meeting_id
 
         known = state.get("vergadering")
-        _key_items_by_id(export, manifest, state)
         # So do the items, which clear the onderwerp of one made confidential, when the meeting
         # is known already: they need only its id, not its own change. All of them: a
         # confidential item may have moved to another number. One that is gone from the agenda

@@ -613,6 +613,42 @@ def test_an_item_moved_and_then_made_confidential_is_withdrawn_without_its_name(
     assert {e["reden"] for e in gone} == {"niet meer op de agenda"}
 
 
+@pytest.mark.slow
+def test_a_postponed_item_is_named_where_it_went_only_while_listed_there_publicly(
+    project: Project,
+) -> None:
+    """Was: named at once, and for ever, though it became an item "Niet openbaar" there."""
+    moved = {i for n, i in _ids(project.root, WONEN, PUBLIC).items() if "23.0002131" in n}
+    assert len(moved) == 4
+    _move(project, WONEN, "snelfietsroutes", ECONOMIE, anyway=True)
+
+    def reasons(side: str) -> set[str]:
+        withdrawn = _manifest(project.root, WONEN, side)["ingetrokken"]
+        return {e["reden"] for e in withdrawn if e["documentid"] in moved}
+
+    def export(*meetings: str) -> None:
+        paths = [project.dossiers / m for m in meetings]
+        report = export_meetings(project, paths, EPOCH)
+        assert report.exit_code == 0, [p.format() for p in report.problems]
+
+    # The other meeting has not published it: its agenda is not public yet.
+    export(WONEN)
+    assert reasons(PUBLIC) == {"niet meer op de agenda"}
+    # Moved from the public side, not withdrawn from the confidential one: nothing said there.
+    assert ECONOMIE not in json.dumps(_manifest(project.root, WONEN, PUBLIC))
+    # Once it is in that meeting's public package (written in the same export, too).
+    export(WONEN, ECONOMIE)
+    assert reasons(PUBLIC) == {f"verplaatst naar {ECONOMIE}"}
+    # Made confidential there: no longer named, so the item "Niet openbaar" there is not
+    # tied to what this meeting published.
+    dossier = project.dossiers / ECONOMIE / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+    export(WONEN)
+    assert reasons(PUBLIC) == {"niet meer op de agenda"}
+    assert ECONOMIE not in json.dumps(_manifest(project.root, WONEN, PUBLIC))
+
+
 def _files(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
 
@@ -1007,6 +1043,23 @@ def test_an_item_keeps_its_id_when_an_item_before_it_is_withdrawn(project: Proje
     assert SECRET_KENMERK not in json.dumps(_manifest(project.root, WONEN, PUBLIC))
 
 
+@pytest.mark.slow
+def test_plain_items_keep_their_ids_when_the_meeting_is_re_dated(project: Project) -> None:
+    """Was: made from the meeting folder's name, so Opening and Rondvraag became new items
+    (a DELETE and a POST in publish) when the meeting moved to another day."""
+    before = _item_ids(project.root, WONEN)
+    later = "2023-06-30-pfho-ruimte-wonen"
+    (project.dossiers / WONEN).rename(project.dossiers / later)
+    meeting = project.dossiers / later / "vergadering.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("datum: 2023-06-23", "datum: 2023-06-30"), encoding="utf-8")
+    report = export_meetings(project, [project.dossiers / later], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    after = _item_ids(project.root, later)
+    assert {t: i for t, (i, _n) in after.items()} == {t: i for t, (i, _n) in before.items()}
+    assert {"Opening en vaststellen agenda", "Rondvraag en sluiting"} <= set(after)
+
+
 def _documents(root: Path, meeting: str, side: str = PUBLIC) -> dict[str, dict[str, Any]]:
     """titel -> the manifest's informatieobject."""
     return {d["titel"]: d for d in _manifest(root, meeting, side)["informatieobjecten"]}
@@ -1065,6 +1118,22 @@ def test_removing_an_annex_withdraws_that_annex_and_the_others_keep_their_ids(
 def test_annex_records_kept_by_number_are_taken_over_by_file(project: Project) -> None:
     """A publicatie.json from before annexes were kept by file: same ids, nothing withdrawn."""
     path = project.dossiers / WONEN / "publicatie.json"
+    _key_annexes_by_number(project)
+    before = {side: _ids(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)}
+    versions = _versions(project.root, WONEN)
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    assert {side: _ids(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)} == before
+    assert _versions(project.root, WONEN) == versions
+    assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
+    kept = json.loads(path.read_text(encoding="utf-8"))["documenten"]
+    assert "openbaar:snelfietsroutes/bijlage:bijlage-1-kaart-snelfietsroutes.pdf" in kept
+    assert not [key for key in kept if re.search(r"/bijlage-\d\d$", key)]
+
+
+def _key_annexes_by_number(project: Project) -> None:
+    """Turn WONEN's publicatie.json into one an older assembler kept: annexes by number."""
+    path = project.dossiers / WONEN / "publicatie.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     files: dict[str, list[str]] = {}
     for folder in (project.dossiers / WONEN).iterdir():
@@ -1082,16 +1151,98 @@ def test_annex_records_kept_by_number_are_taken_over_by_file(project: Project) -
     assert by_number != data["documenten"]
     data["documenten"] = by_number
     path.write_text(json.dumps(data), encoding="utf-8")
-    before = {side: _ids(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)}
-    versions = _versions(project.root, WONEN)
+
+
+def _withdraw_res(project: Project) -> None:
+    """Withdraw res-voortgang as the README says: off the agenda, its folder out of dossiers/."""
+    meeting = project.dossiers / WONEN / "vergadering.yaml"
+    agenda = meeting.read_text(encoding="utf-8")
+    meeting.write_text(agenda.replace("  - dossier: res-voortgang\n", ""), encoding="utf-8")
+    (project.root / "archief").mkdir(exist_ok=True)
+    shutil.move(project.dossiers / WONEN / "res-voortgang", project.root / "archief")
+
+
+@pytest.mark.slow
+def test_annexes_kept_by_number_keep_their_ids_when_the_numbers_change_at_the_upgrade(
+    project: Project,
+) -> None:
+    """Was: taken over by the file name, which holds both numbers: every annex after a
+    withdrawn item, or after an annex taken off, was withdrawn and came back with a new id."""
+    before = {side: _documents(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)}
+    _key_annexes_by_number(project)
+    _withdraw_res(project)
+    kaart = "Kaart regionale snelfietsroutes met verwijzing naar de online kaart"
+    folder = project.dossiers / WONEN / "snelfietsroutes"
+    dossier = folder / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(re.sub(rf"(?m)^  - omschrijving: {kaart}\n.*\n", "", text), "utf-8")
+    shutil.move(folder / "bijlage-1-kaart-snelfietsroutes.pdf", project.root / "archief")
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH + 86_400)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+
+    for side in (PUBLIC, CONFIDENTIAL):
+        after = _documents(project.root, WONEN, side)
+        kept = [t for t, d in after.items() if d["rol"] == "bijlage"]
+        assert kept
+        for title in kept:
+            assert after[title]["documentid"] == before[side][title]["documentid"], title
+        withdrawn = {
+            e["documentid"]: e["reden"] for e in _manifest(project.root, WONEN, side)["ingetrokken"]
+        }
+        gone = {d["documentid"]: t for t, d in before[side].items() if t not in after}
+        assert set(withdrawn) == set(gone)
+        for document_id, title in gone.items():
+            reason = (
+                "bijlage niet meer bij het dossier" if title == kaart else "niet meer op de agenda"
+            )
+            assert withdrawn[document_id] == reason, title
+    assert kaart in before[PUBLIC] and kaart not in _documents(project.root, WONEN)
+
+
+@pytest.mark.slow
+def test_another_dossier_in_a_withdrawn_items_folder_name_gets_its_own_ids(
+    project: Project,
+) -> None:
+    """Was: revived by the folder name alone, with the old item's agendapuntid and its
+    voorstel's documentid, which an agenda system moves onto the other subject."""
+    old_items = _item_ids(project.root, WONEN)
+    old_documents = _ids(project.root, WONEN, PUBLIC)
+    res = {i for n, i in old_documents.items() if "_23.0002117_" in n}
+    assert res
+    _withdraw_res(project)
     report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
     assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
-    assert {side: _ids(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)} == before
-    assert _versions(project.root, WONEN) == versions
-    assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
-    kept = json.loads(path.read_text(encoding="utf-8"))["documenten"]
-    assert "openbaar:snelfietsroutes/bijlage:bijlage-1-kaart-snelfietsroutes.pdf" in kept
-    assert not [key for key in kept if re.search(r"/bijlage-\d\d$", key)]
+    folder = project.dossiers / WONEN / "res-voortgang"
+    shutil.copytree(project.dossiers / ECONOMIE / "werklocaties", folder)
+    dossier = folder / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("kenmerk: 23.0001772", "kenmerk: 23.0002199"), "utf-8")
+    meeting = project.dossiers / WONEN / "vergadering.yaml"
+    agenda = meeting.read_text(encoding="utf-8")
+    meeting.write_text(
+        agenda.replace(
+            "  - dossier: snelfietsroutes\n",
+            "  - dossier: res-voortgang\n  - dossier: snelfietsroutes\n",
+        ),
+        encoding="utf-8",
+    )
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH + 86_400)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+
+    items = _item_ids(project.root, WONEN)
+    new_item = items["Aanpak actieplan Werklocaties"][0]
+    assert new_item not in {i for i, _n in old_items.values()}
+    documents = [
+        d
+        for d in _manifest(project.root, WONEN, PUBLIC)["informatieobjecten"]
+        if d.get("kenmerk") == "23.0002199"
+    ]
+    assert documents
+    assert {(d["versie"], d["versiereden"]) for d in documents} == {("1", "eerste versie")}
+    assert not {d["documentid"] for d in documents} & set(old_documents.values())
+    # The old item's documents stay withdrawn, by their own ids.
+    withdrawn = {e["documentid"] for e in _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]}
+    assert res <= withdrawn
 
 
 @pytest.mark.slow

@@ -1460,3 +1460,37 @@ def test_items_an_older_assembler_kept_by_number_keep_their_objects(project: Pro
         _each_item_kept_its_object(project, store, before, requests)
     kept = _publication(project)["publicaties"][store.url]["agendapunten"]
     assert not [key for key in kept if key.isdigit()]
+
+
+@pytest.mark.slow
+def test_items_kept_by_number_keep_their_objects_when_one_also_became_confidential(
+    project: Project,
+) -> None:
+    """Was: every confidential item sends the same body on the public side, so the first
+    confidential item took the object of another, which was made anew, and its own was
+    deleted; the file names that told them apart were weighed only after the bodies."""
+    with Store(cascade=True) as store:
+        publish_meeting(project, project.dossiers / WONEN, store.url, token=TOKEN)
+        before = _items_by_title(store)
+        secret = before["Niet openbaar"][0]
+        fietsen = next(v[0] for t, v in before.items() if "snelfietsroutes" in t.lower())
+        path = project.dossiers / WONEN / "publicatie.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        held = data["publicaties"][store.url]
+        held["agendapunten"] = {
+            known.pop("agendapunt"): known for known in held["agendapunten"].values()
+        }
+        path.write_text(json.dumps(data), encoding="utf-8")
+        _withdraw_res(project)
+        _make_confidential(project)
+        report = publish_meeting(project, project.dossiers / WONEN, store.url, token=TOKEN)
+        items = [(r.method, r.what) for r in report.requests if r.path.startswith("/agendapunten")]
+        assert [i for i in items if i[0] in ("POST", "DELETE")] == [("DELETE", "agendapunt 4")]
+        held_now = store.objects["agendapunten"]
+        assert set(held_now) == {v[0] for t, v in before.items() if "Energiestrategie" not in t}
+        # Each confidential item on its own object, at its new number.
+        assert held_now[fietsen]["agendapuntTitel"] == "Niet openbaar"
+        assert held_now[fietsen]["agendapuntvolgnummer"] == "4"
+        assert held_now[secret]["agendapuntvolgnummer"] == "6"
+    kept = _publication(project)["publicaties"][store.url]["agendapunten"]
+    assert {known["id"]: known["agendapunt"] for known in kept.values()}[secret] == "6"
