@@ -103,8 +103,8 @@ if TYPE_CHECKING:
 # and their stamps are artifacts; 15: an agenda item's decisions a Word list of their own;
 # 16: untagged annexes in a bundle tagged minimally, the carried trees' ParentTree made anew,
 # clashing ids renamed; 17: only the decisions' list restarts per item (Word-numbered headings
-# count on), in tables too).
-CACHE_VERSION = 17
+# count on), in tables too; 18: an untagged page with spans or layers wrapped as it is).
+CACHE_VERSION = 18
 
 # The agenda template's value for one decision: its numbered paragraph counts from 1 per item.
 AGENDA_DECISION = "besluit"

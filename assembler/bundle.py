@@ -451,7 +451,13 @@ _KEYS = (Name.StructParents, Name.StructParent)
 # Operators that begin something drawn: where a page's own wrapper opens again after an
 # artifact. Marked content may begin there (between objects, or inside a text object).
 _DRAWING = frozenset(("Tj", "TJ", "'", '"', "m", "re", "Do", "sh", "BI", "INLINE IMAGE", "BT"))
-_MARKED_CONTENT = re.compile(rb"(?<![^\s\]\)>/])(?:BMC|BDC|EMC)(?![^\s\[\(<%/])")
+# What in an untagged page's own marked content may not stand inside the wrapper: an id (ids
+# may not nest) or an artifact. A span (ActualText, as Chrome and Google Docs write) or a
+# layer (/OC) may, so such a page is wrapped as it is, not parsed and written anew.
+_ID_OR_ARTIFACT = re.compile(rb"/MCID(?![^\s\[\(<%/>])|/Artifact(?![^\s\[\(<%/>])")
+# Above this much content the page is wrapped as it is even then: a parse and rewrite costs
+# about 50 times its size in memory (a 20 MB map: 1 GB), more than a nested id is worth.
+_REWRITE_LIMIT = 1 << 20
 
 
 @dataclass
@@ -719,8 +725,8 @@ class _Structure:
 def _wrap_page(out: Pdf, page: Dictionary) -> int:
     """Put a page's content in marked content ``/P`` with ids 0, 1, …; return how many.
 
-    A page without marked content (almost every untagged annex) gets one sequence around all
-    of it. A page with marked content of its own (a tree that was not carried) is rewritten:
+    A page without ids or artifacts in its marked content (almost every untagged annex) gets
+    one sequence around all of it. A page with them (a tree that was not carried) is rewritten:
     its ids are taken out of its sequences, as ids may not nest, and its artifacts stay outside
     the wrapper, which closes before one and opens again at the next thing drawn.
     """
@@ -728,7 +734,10 @@ def _wrap_page(out: Pdf, page: Dictionary) -> int:
         return 0
     wrapped = pikepdf.Page(page)
     streams = [s for s in _as_list(page.Contents) if isinstance(s, pikepdf.Stream)]
-    if not any(_MARKED_CONTENT.search(stream.read_bytes()) for stream in streams):
+    contents = [stream.read_bytes() for stream in streams]
+    if sum(map(len, contents)) > _REWRITE_LIMIT or not any(
+        _ID_OR_ARTIFACT.search(data) for data in contents
+    ):
         wrapped.contents_add(b"/P <</MCID 0>> BDC\n", prepend=True)
         wrapped.contents_add(b"\nEMC\n")
         return 1

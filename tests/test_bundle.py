@@ -1296,6 +1296,41 @@ def test_untagged_annexes_are_tagged_minimally_and_look_and_read_as_received(
         first = last + 1
 
 
+@pytest.mark.slow
+def test_an_untagged_page_with_spans_and_layers_is_wrapped_as_it_is(
+    lo_voorstel: Path, tmp_path: Path
+) -> None:
+    """Chrome and Google Docs mark text with /Span ActualText, maps draw layers (/OC): such
+    marked content may stand inside the wrapper, so the page is not parsed and written anew
+    (which cost a 20 MB map 7 seconds and a gigabyte)."""
+    annex = tmp_path / "kaart.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+        layer = pdf.make_indirect(Dictionary(Type=Name.OCG, Name=String("Wegen")))
+        pdf.pages[0].obj.Resources = Dictionary(
+            Font=Dictionary(F1=font), Properties=Dictionary(L1=layer)
+        )
+        pdf.Root.OCProperties = Dictionary(OCGs=Array([layer]), D=Dictionary(ON=Array([layer])))
+        drawing = (
+            b"/Span <</ActualText (Kaart)>> BDC BT /F1 24 Tf 72 720 Td (Kaart) Tj ET EMC\n"
+            b"/OC /L1 BDC 0 0 1 RG 72 600 m 500 600 l S EMC\n"
+        ) * 2000
+        pdf.pages[0].obj.Contents = pdf.make_stream(drawing)
+        pdf.save(annex)
+    out = tmp_path / "bundel.pdf"
+    merge_documents(
+        [MergePart(lo_voorstel, "Voorstel"), MergePart(annex, "Bijlage 1", "B1-")], META, out
+    )
+
+    assert structure_problems(out) == []
+    assert pages_with_unread_text(out) == []
+    with pikepdf.open(out) as pdf:
+        contents = pdf.pages[page_count(lo_voorstel)].obj.Contents
+        # The wrapper around the page's own stream, which is carried as it was.
+        assert isinstance(contents, Array) and drawing in [s.read_bytes() for s in contents]
+
+
 def tagged_variant(voorstel: Path, path: Path, change: Any) -> Path:
     """The LibreOffice voorstel, with ``change`` made to it, saved as ``path``."""
     with pikepdf.open(voorstel) as pdf:
