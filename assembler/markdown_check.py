@@ -37,10 +37,10 @@ _HASHTAG = re.compile(r"#[^\W\d_A-Z][\w-]*")
 # (an amount) nor '*excl. btw' (a footnote mark).
 _LIST_MARKER = re.compile(r"(?:[-+]|\d{1,9}[.)])(?=[^\W\d_])")
 # At the start of a line: a bullet from Word or Outlook ('•\tpunt', 'o\tsubpunt', '– punt',
-# '§\tpunt', 'o   punt', '➢ punt'); '§' and 'o' only before a tab (not before a number:
-# '§\t3.2 van de wet') or spaces (group 3, looked at only among other items), as text does
-# not: '§ 3.2 van de wet', 'o zo'.
-_PASTED_BULLET = re.compile(r"([•·▪◦‣●○■□–—➢►➤✓✔◆♦❖])\s|([o§])\t(?!\d)|(o) {2,}")
+# '§\tpunt', 'o   punt', '➢ punt'); 'o' only before a tab or spaces (group 3, looked at
+# only among other items) and '§' only before a tab and not a number ('§\t3.2 van de wet'),
+# as text does not: '§ 3.2 van de wet', 'o zo'; an item may start with a number: 'o\t30% huur'.
+_PASTED_BULLET = re.compile(r"([•·▪◦‣●○■□–—➢►➤✓✔◆♦❖])\s|(o(?=\t)|§(?=\t(?!\d)))\t|(o) {2,}")
 # At the start of a line: a letter or a Roman number where Markdown wants a number ('a. eerste',
 # 'b) tweede', 'B.\tTweede', 'ii. twee'); group 2 is the space after it.
 _LETTER_ITEM = re.compile(r"([a-zA-Z]|[ivx]{2,4})[.)](\s+)[^\W\d_]{2}")
@@ -54,7 +54,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 13
+CHECK_VERSION = 14
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:

@@ -142,6 +142,12 @@ MISTAKES = {
         "'o sociale huur' wordt geen punt van een lijst, maar gewone tekst achter de regel "
         "erboven (begin de regel met '- ' in plaats van 'o')",
     ),
+    "word-sub-bullet-starting-with-a-number": (
+        "Uitgangspunten:\no\t30% sociale huur",
+        1,
+        "'o 30% sociale huur' wordt geen punt van een lijst, maar gewone tekst achter de regel "
+        "erboven (begin de regel met '- ' in plaats van 'o')",
+    ),
     "bullet-first-line": (
         "• Woningbouw",
         0,
