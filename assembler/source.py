@@ -545,14 +545,20 @@ def _hard_indent(
 ) -> tuple[int, str] | None:
     """The line (from 1) and space of the first line indented with a no-break space, from the
     line PyYAML's context points at (the text it took for a key: the pasted line, when a normal
-    line follows it) or the line above the error, to the line of the error."""
+    line follows it) or the line above the error, to the line of the error; not more than a few
+    lines up: a context at the start of a mapping can lie far above, and a no-break space
+    there, in a text block, is text, not the error."""
     first = error_line - 1 if context_line is None else min(context_line, error_line - 1)
+    first = max(first, error_line - _NEAR_THE_ERROR)
     for index in range(max(first, 0), error_line + 1):
         if index < len(lines):
             found = _HARD_INDENT.match(lines[index])
             if found:
                 return index + 1, found.group(1)
     return None
+
+
+_NEAR_THE_ERROR = 3
 
 
 def _hard_indent_message(space: str) -> str:

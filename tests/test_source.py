@@ -471,3 +471,22 @@ def test_text_that_yaml_cuts_at_a_number_sign_and_a_space_is_kept_for_a_warning(
         # A note set apart by more than one space is a comment, as in the documentation; so is
         # one where the value would be: nothing is cut off.
     }
+
+
+def test_a_no_break_space_in_a_text_block_is_not_blamed_for_an_error_further_down() -> None:
+    """In a `|` block a line may start with a no-break space: that is text, and an indentation
+    error under bijlagen: is said where it is."""
+    text = (
+        "onderwerp: Aanpak\n"
+        "toelichting: |\n"
+        "  Eerste alinea.\n"
+        "  \u00a0ingesprongen citaat\n"
+        "  Tweede alinea.\n"
+        "  Derde alinea.\n"
+        "bijlagen:\n"
+        "  - omschrijving: Kaart\n"
+        "     bestand: kaart.pdf\n"
+    )
+    (said,) = messages(text)
+    assert "vaste spatie" not in said
+    assert not said.startswith("d.yaml:4:")
