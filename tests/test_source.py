@@ -480,13 +480,14 @@ def test_a_no_break_space_in_a_text_block_is_not_blamed_for_an_error_further_dow
         "onderwerp: Aanpak\n"
         "toelichting: |\n"
         "  Eerste alinea.\n"
-        "  \u00a0ingesprongen citaat\n"
+        "  \u00a0\u00a0\u00a0Let op: de planning is indicatief.\n"
         "  Tweede alinea.\n"
         "  Derde alinea.\n"
         "bijlagen:\n"
         "  - omschrijving: Kaart\n"
-        "     bestand: kaart.pdf\n"
+        "    bestand: kaart.pdf\n"
+        " bijlagen_extra: x\n"
     )
     (said,) = messages(text)
+    assert said.startswith("d.yaml:10: ongeldige YAML:"), said
     assert "vaste spatie" not in said
-    assert not said.startswith("d.yaml:4:")
