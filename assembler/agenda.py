@@ -12,6 +12,10 @@ from assembler.dates import weekday_date
 from assembler.model import Voorstel
 from assembler.validate import DEFAULT_PURPOSE, AgendaItem, MeetingInput, agenda_purpose
 
+DECISION = "besluit"
+"""The agenda template's value for one decision: its numbered paragraph counts from 1 per item
+(see render.render_document's ``restart_lists``; the template check warns without it)."""
+
 CONFIDENTIAL_TITLE = "Niet openbaar"
 
 

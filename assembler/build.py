@@ -106,14 +106,12 @@ if TYPE_CHECKING:
 # count on), in tables too; 18: an untagged page with spans or layers wrapped as it is).
 CACHE_VERSION = 18
 
-# The agenda template's value for one decision: its numbered paragraph counts from 1 per item.
-AGENDA_DECISION = "besluit"
-
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
 # 3: errors kept too (they refuse what the template made), comments only warned about.
-# 4: a template that never says a document is not public is wrong.
-TEMPLATE_CHECK_VERSION = 4
+# 4: a template that never says a document is not public is wrong. 5: agenda decisions shown
+# otherwise than as the numbered {{ besluit }} warned about.
+TEMPLATE_CHECK_VERSION = 5
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2
@@ -1919,7 +1917,7 @@ def _render_agendas(
     """Render both agendas of each meeting into its staging folder; return docx -> pdf."""
     if not meetings:
         return {}
-    from assembler.agenda import agenda_context
+    from assembler.agenda import DECISION, agenda_context
     from assembler.errors import TemplateError
     from assembler.render import DocumentProperties, organisation_context, render_document
 
@@ -1944,7 +1942,7 @@ def _render_agendas(
                         source_date_epoch=source_date_epoch,
                     ),
                     label=project.display(template),
-                    restart_lists=AGENDA_DECISION,
+                    restart_lists=DECISION,
                 )
             except TemplateError as error:
                 report.template_failed = True

@@ -1053,4 +1053,34 @@ def lint_templates(project: Project, names: Collection[str] | None = None) -> li
             continue
         path = project.template_for(spec.name)
         problems += lint_template(path, spec, project.display(path))
+        if spec.name == AGENDA and path.is_file():
+            problems += _decisions_counted_on(path, project.display(path))
     return sort_problems(problems)
+
+
+def _decisions_counted_on(path: Path, label: str) -> list[Problem]:
+    """A warning when the agenda shows each item's decisions, but not as the numbered
+    ``{{ besluit }}`` whose list the build restarts per item: they would count on, 4., 5., …"""
+    import docx
+
+    from assembler.agenda import DECISION
+    from assembler.markdown import numbering_showing
+
+    try:
+        document = docx.Document(str(path))
+    except Exception:  # a template that does not open: lint_template has said so
+        return []
+    text = "".join(document.element.body.itertext())
+    if ".voorstellen" not in text or numbering_showing(document, DECISION):
+        return []
+    return [
+        Problem(
+            label,
+            None,
+            "",
+            "de voorgestelde besluiten tellen niet per agendapunt vanaf 1 (toon elk besluit als "
+            f"{{{{ {DECISION} }}}} in een genummerde alinea: {{%p for {DECISION} in "
+            "punt.voorstellen %}, zoals tools/make_agenda_template.py doet)",
+            "waarschuwing",
+        )
+    ]

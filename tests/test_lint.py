@@ -707,3 +707,30 @@ def test_a_template_a_newer_check_finds_wrong_is_an_error_while_its_documents_st
     assert result.exit_code == 2, result.stderr
     assert _problems(result.stderr) == ["templates/voorstel.docx: een nieuwe regel"]
     assert "Klaar: 0 gebouwd, 6 ongewijzigd, 0 mislukt" in result.stderr
+
+
+def test_agenda_decisions_under_another_name_are_warned_about(tmp_path: Path) -> None:
+    """The build restarts the list of the paragraph that shows {{ besluit }}; a maintainer who
+    renames the loop's value would see item 4's decisions numbered 4., 5., … without a word."""
+    project = tmp_path / "project"
+    shutil.copytree(TEMPLATES, project / "templates")
+    agenda = project / "templates" / "agenda.docx"
+    document = Document(str(agenda))
+    renamed = 0
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            if "besluit" in run.text:
+                run.text = run.text.replace("besluit", "voorstel")
+                renamed += 1
+    assert renamed >= 2  # the loop and the value shown
+    document.save(str(agenda))
+
+    problems = lint_templates(Project(project), {"agenda"})
+
+    assert [p.format() for p in warnings(problems)] == [
+        "templates/agenda.docx: waarschuwing: de voorgestelde besluiten tellen niet per agendapunt "
+        "vanaf 1 "
+        "(toon elk besluit als {{ besluit }} in een genummerde alinea: {%p for besluit in "
+        "punt.voorstellen %}, zoals tools/make_agenda_template.py doet)"
+    ]
+    assert errors(problems) == []
