@@ -1438,6 +1438,12 @@ def plan_meeting(
     for document in documents:
         export.facts[_record_key(document.side, document.key)] = _pdf_facts(document.source)
     publication = load_publication(project, meeting)
+    # Which meeting the record belongs to, so that a copy of the folder is told from a rename.
+    owner = _meeting_record(publication)
+    publication["vergadering"] = {
+        "id": owner[0] if owner else str(uuid.uuid4()),
+        "map": meeting.name,
+    }
     before = publication["documenten"]
     versions, records, renamed = _update_versions(export, before, moment)
     origin = {after: first for first, after in renamed.items()}
@@ -1558,6 +1564,47 @@ def _name_clashes(project: Project, catalog: Catalog) -> dict[str, str]:
     return clashes
 
 
+def _meeting_record(data: dict[str, Any]) -> tuple[str, str] | None:
+    """The meeting id and folder name a publicatie.json says it belongs to, if it says."""
+    owner = data.get("vergadering")
+    if isinstance(owner, dict) and owner.get("id") and owner.get("map"):
+        return str(owner["id"]), str(owner["map"])
+    return None
+
+
+def _copied_publications(project: Project, catalog: Catalog) -> dict[str, str]:
+    """Why a meeting cannot be exported: its publicatie.json was copied from another meeting.
+
+    A folder copied in Explorer to start the next meeting takes the record along, and with it
+    the earlier meeting's objects on the agenda system. A renamed (re-dated) folder takes it
+    along too, but has no twin: a copy is the folder not named in the record while another
+    folder holds the same meeting id.
+    """
+    owners: dict[str, list[str]] = {}
+    for path in sorted(project.dossiers.glob(f"*/{PUBLICATION_FILE}")):
+        with suppress(OSError, UnicodeDecodeError, ValueError, AttributeError):
+            record = _meeting_record(json.loads(path.read_text(encoding="utf-8")))
+            if record is not None:
+                owners.setdefault(record[0], []).append(path.parent.name)
+    copies = {}
+    for meeting in catalog.everything:
+        path = publication_path(meeting)
+        with suppress(OSError, UnicodeDecodeError, ValueError, AttributeError):
+            record = _meeting_record(json.loads(path.read_text(encoding="utf-8")))
+            if record is None or record[1] == meeting.name:
+                continue
+            twins = [name for name in owners.get(record[0], []) if name != meeting.name]
+            if twins:
+                where = dutch_list([project.display(project.dossiers / name) for name in twins])
+                copies[meeting.name] = (
+                    f"hoort bij de vergadering in {where}: deze map is daar een kopie van, en "
+                    "publiceren zou die vergadering op het agendasysteem overschrijven en haar "
+                    f"stukken intrekken (verwijder {project.display(path)} uit de gekopieerde "
+                    "map en exporteer opnieuw)"
+                )
+    return copies
+
+
 def _clash_keys(meeting_name: str) -> set[str]:
     """The meeting's whole slug and its agenda's name: a meeting sharing either clashes."""
     return {slug(meeting_name), meeting_document_name(meeting_name, PUBLIC_AGENDA)}
@@ -1592,6 +1639,7 @@ def package_meetings(
         m.meeting for m in report.build.meetings if m.status in ("niet bijgewerkt", "niet gemaakt")
     } - {meeting for meeting, _folder in refused}
     clashes = _name_clashes(project, full)
+    copies = _copied_publications(project, full)
     exports: list[MeetingExport] = []
     # With SOURCE_DATE_EPOCH a package follows from its inputs alone, its dates included.
     moment = (
@@ -1610,6 +1658,13 @@ def package_meetings(
             if why is not None:
                 why = f"{why} (zie de meldingen hierboven)"
             why = clashes.get(meeting.name, why)
+            if meeting.name in copies:
+                report.problems.append(
+                    Problem(
+                        project.display(publication_path(meeting)), None, "", copies[meeting.name]
+                    )
+                )
+                continue
             if why is not None:
                 report.problems.append(
                     Problem(

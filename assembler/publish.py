@@ -519,8 +519,9 @@ def _key_items_by_id(
     Each is taken for the item it was sent as, by the evidence that tells it alone: first the
     dossier whose documents were sent with that number in their file names; then the one item
     left that gives the same request at that number (every confidential item gives the same on
-    the public side, so such a request tells nothing until the others are taken); last the
-    item that has that number now. One not found is withdrawn like any item that went.
+    the public side, so such a request tells nothing until the others are taken); then, among
+    the numbers whose request fits several items, in order; last the item that has that number
+    now. One not found is withdrawn like any item that went.
     """
     held: dict[str, Any] = state["agendapunten"]
     old = {k: v for k, v in held.items() if k.isdigit() and isinstance(v, dict)}
@@ -547,23 +548,34 @@ def _key_items_by_id(
     meeting_id = meeting.get("id") if isinstance(meeting, dict) else None
     # Numbers as numbers: as text, "10" came before "2".
     numbers = sorted(old, key=int)
+
+    def matching(number: str) -> list[str]:
+        matches = []
+        for entry in entries:
+            if entry["agendapuntid"] in taken.values():
+                continue
+            renumbered = entry | {"agendapuntvolgnummer": number, "agendapuntKenmerk": number}
+            body = _pick(renumbered, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
+            if old[number].get("hash") == _digest(body):
+                matches.append(entry["agendapuntid"])
+        return matches
+
     found = True
     while found:
         found = False
         for number in numbers:
-            if number in taken:
-                continue
-            matches = []
-            for entry in entries:
-                if entry["agendapuntid"] in taken.values():
-                    continue
-                renumbered = entry | {"agendapuntvolgnummer": number, "agendapuntKenmerk": number}
-                body = _pick(renumbered, _AGENDAPUNT_FIELDS) | {"vergadering": {"id": meeting_id}}
-                if old[number].get("hash") == _digest(body):
-                    matches.append(entry["agendapuntid"])
-            if len(matches) == 1:
+            if number not in taken and len(matches := matching(number)) == 1:
                 take(number, matches[0])
                 found = found or number in taken
+    # Requests alike (confidential items on the public side) keep their order when an item
+    # above them goes: the k-th such number was the k-th such item now.
+    alike = {number: matching(number) for number in numbers if number not in taken}
+    alike = {number: matches for number, matches in alike.items() if len(matches) > 1}
+    pool = [
+        e["agendapuntid"] for e in entries if any(e["agendapuntid"] in m for m in alike.values())
+    ]
+    for number, item_id in zip(alike, pool, strict=False):
+        take(number, item_id)
     for entry in entries:
         if entry["agendapuntvolgnummer"] in old:
             take(entry["agendapuntvolgnummer"], entry["agendapuntid"])

@@ -1462,6 +1462,17 @@ def test_items_an_older_assembler_kept_by_number_keep_their_objects(project: Pro
     assert not [key for key in kept if key.isdigit()]
 
 
+def _keep_items_by_number(project: Project, store: Store) -> None:
+    """Make publicatie.json keep the items by number, as an older assembler did."""
+    path = project.dossiers / WONEN / "publicatie.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    held = data["publicaties"][store.url]
+    held["agendapunten"] = {
+        known.pop("agendapunt"): known for known in held["agendapunten"].values()
+    }
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_items_kept_by_number_keep_their_objects_when_one_also_became_confidential(
     project: Project,
@@ -1474,13 +1485,7 @@ def test_items_kept_by_number_keep_their_objects_when_one_also_became_confidenti
         before = _items_by_title(store)
         secret = before["Niet openbaar"][0]
         fietsen = next(v[0] for t, v in before.items() if "snelfietsroutes" in t.lower())
-        path = project.dossiers / WONEN / "publicatie.json"
-        data = json.loads(path.read_text(encoding="utf-8"))
-        held = data["publicaties"][store.url]
-        held["agendapunten"] = {
-            known.pop("agendapunt"): known for known in held["agendapunten"].values()
-        }
-        path.write_text(json.dumps(data), encoding="utf-8")
+        _keep_items_by_number(project, store)
         _withdraw_res(project)
         _make_confidential(project)
         report = publish_meeting(project, project.dossiers / WONEN, store.url, token=TOKEN)
@@ -1494,3 +1499,96 @@ def test_items_kept_by_number_keep_their_objects_when_one_also_became_confidenti
         assert held_now[secret]["agendapuntvolgnummer"] == "6"
     kept = _publication(project)["publicaties"][store.url]["agendapunten"]
     assert {known["id"]: known["agendapunt"] for known in kept.values()}[secret] == "6"
+
+
+JULY = "2023-07-07-pfho-ruimte-wonen"
+
+
+@pytest.mark.slow
+def test_a_meeting_folder_copied_to_start_the_next_is_refused_until_its_record_goes(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: July, copied from June in Explorer with its publicatie.json, was published over
+    June: June's meeting re-dated, its documents deleted, its agenda object overwritten."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    june = project.dossiers / WONEN
+    # As an older assembler left it: the record does not say which meeting it belongs to.
+    path = june / "publicatie.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("vergadering", None)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with Store(cascade=True) as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        held = json.loads(json.dumps(store.objects))
+        july = project.dossiers / JULY
+        shutil.copytree(june, july)
+        for dossier in [p for p in july.iterdir() if p.is_dir()]:
+            shutil.rmtree(dossier)
+        (july / "vergadering.yaml").write_text(
+            "overleg: Portefeuillehoudersoverleg Ruimte en Wonen\n"
+            "datum: 2023-07-07\n"
+            'aanvang: "09:30"\n'
+            "locatie: Regiokantoor, Burgemeester de Withstraat 15, Hilversum\n"
+            "agenda:\n"
+            "  - Opening en vaststellen agenda\n"
+            "  - Rondvraag en sluiting\n",
+            encoding="utf-8",
+        )
+        result = publish_cli(run_cli, project, store.url, f"dossiers/{JULY}")
+        assert result.exit_code == 1, result.stderr
+        assert (
+            f"dossiers/{JULY}/publicatie.json: hoort bij de vergadering in dossiers/{WONEN}: "
+            "deze map is daar een kopie van, en publiceren zou die vergadering op het "
+            "agendasysteem overschrijven en haar stukken intrekken (verwijder "
+            f"dossiers/{JULY}/publicatie.json uit de gekopieerde map en exporteer opnieuw)"
+        ) in result.stderr
+        assert store.objects == held
+        assert run_cli("export", f"dossiers/{JULY}", cwd=project.root).exit_code == 1
+        # June itself, the original, is published as before.
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        assert store.objects == held
+        (july / "publicatie.json").unlink()
+        assert publish_cli(run_cli, project, store.url, f"dossiers/{JULY}").exit_code == 0
+        assert store.objects["informatieobjecten"].keys() >= held["informatieobjecten"].keys()
+        assert store.objects["agendapunten"].keys() >= held["agendapunten"].keys()
+        dates = sorted(m["vergaderdatum"] for m in store.objects["vergaderingen"].values())
+        assert dates == ["2023-06-23", "2023-07-07"]
+    # Renamed (re-dated), June keeps its record: no twin is left where it was.
+    shutil.rmtree(july)
+    moved = project.dossiers / "2023-06-30-pfho-ruimte-wonen"
+    june.rename(moved)
+    yaml_path = moved / "vergadering.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    yaml_path.write_text(text.replace("2023-06-23", "2023-06-30"), encoding="utf-8")
+    assert run_cli("export", f"dossiers/{moved.name}", cwd=project.root).exit_code == 0
+
+
+@pytest.mark.slow
+def test_two_confidential_items_kept_by_number_keep_their_objects_below_a_withdrawn_item(
+    project: Project,
+) -> None:
+    """Was: both confidential items send the same body on the public side, so the one that
+    has the other's old number now took its object, and the first was made anew."""
+    _make_confidential(project, "memo-huisvestingsverordening")
+    with Store(cascade=True) as store:
+
+        def by_number() -> dict[str, str]:
+            return {
+                item["agendapuntvolgnummer"]: object_id
+                for object_id, item in store.objects["agendapunten"].items()
+            }
+
+        publish_meeting(project, project.dossiers / WONEN, store.url, token=TOKEN)
+        before = by_number()
+        assert store.objects["agendapunten"][before["6"]]["agendapuntTitel"] == "Niet openbaar"
+        assert store.objects["agendapunten"][before["7"]]["agendapuntTitel"] == "Niet openbaar"
+        _keep_items_by_number(project, store)
+        _withdraw_res(project)
+        report = publish_meeting(project, project.dossiers / WONEN, store.url, token=TOKEN)
+        items = [(r.method, r.what) for r in report.requests if r.path.startswith("/agendapunten")]
+        assert [i for i in items if i[0] in ("POST", "DELETE")] == [("DELETE", "agendapunt 4")]
+        after = by_number()
+        # The memo (6, now 5) and the mandaat (7, now 6) each on their own object.
+        assert after["5"] == before["6"]
+        assert after["6"] == before["7"]
+        assert ("PUT", "agendapunt 5") in items and ("PUT", "agendapunt 6") in items
