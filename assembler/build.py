@@ -1990,6 +1990,7 @@ def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str, bool]
                     title=f"{item_plan.item.number}. {document.subject}",
                     label_prefix=None,
                     own_labels_under=f"{item_plan.item.number}.",
+                    own_structure=True,
                 )
             )
         merges.append((parts, name, confidential))

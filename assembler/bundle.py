@@ -139,6 +139,9 @@ class MergePart:
     # Pages (0-based, in this part) that say NIET OPENBAAR themselves, as a confidential
     # voorstel's header does: not stamped a second time.
     confidential_shown: frozenset[int] = frozenset()
+    # A bundle this merger made (a dossier's, in the meeting bundle): its structure tree and
+    # ParentTree are already sound, so they are moved into place, not walked again.
+    own_structure: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,7 @@ class Merger:
         start = len(out.pages)
         self._starts.append(start)
         out.add_pages_from(src, outlines="preserve" if part.keep_outline else "ignore")
-        self._structure.add(out, src, start, part.title)
+        self._structure.add(out, src, start, part.title, own=part.own_structure)
         self._outlines.append(_without_a_lone_first_page_item(out, _detach_outline(out), start))
         self._parts.append(part)
         self._sources.append(src)
@@ -494,8 +497,9 @@ class _Structure:
         self.ids: dict[str, Any] = {}
         self.namespaces: list[Any] = []
 
-    def add(self, out: Pdf, src: Pdf, start: int, title: str) -> None:
-        """Carry the structure of the part whose pages were just copied from ``src``."""
+    def add(self, out: Pdf, src: Pdf, start: int, title: str, *, own: bool = False) -> None:
+        """Carry the structure of the part whose pages were just copied from ``src``; ``own``:
+        a bundle made by this class, whose tree is moved as it is when nothing clashes."""
         pages = [out.pages[index].obj for index in range(start, len(out.pages))]
         before = (
             len(self.parent_tree),
@@ -504,6 +508,14 @@ class _Structure:
             dict(self.class_map),
             dict(self.ids),
         )
+        try:
+            if own and self._move_own(out, src, pages, title):
+                return
+        except (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError):
+            # Walked below, as any part's tree, from where it was.
+            del self.parent_tree[before[0] :]
+            self.next_key = before[1]
+            self.role_map, self.class_map, self.ids = (dict(kept) for kept in before[2:])
         # Every key is given anew from the tree; what the source had is not trusted.
         for holder, key in _key_holders(pages):
             del holder[key]
@@ -562,6 +574,70 @@ class _Structure:
         # outside the tree that names it as parent): then as an empty dictionary, not a
         # second root.
         for entry in list(copied.keys()):
+            del copied[entry]
+        return True
+
+    def _move_own(self, out: Pdf, src: Pdf, pages: list[Dictionary], title: str) -> bool:
+        """Move a tree this class made (a dossier bundle's) into place: its ParentTree keys
+        and the pages' keys past those before, without walking its elements; False (walk it
+        after all) where its role, class or id names clash with a part's before, or where a
+        form's widgets were copied anew."""
+        root = src.Root.get(Name.StructTreeRoot)
+        if not isinstance(root, Dictionary) or Name.AcroForm in src.Root:
+            return False
+        if not isinstance(root.get(Name.K), Dictionary) or Name.ParentTree not in root:
+            return False
+        role_map = root.get(Name.RoleMap)
+        roles = dict(role_map.items()) if isinstance(role_map, Dictionary) else {}
+        classes, _namespaces = _maps(root)
+        id_tree = root.get(Name.IDTree)
+        id_names = (
+            [name for name, _ in pikepdf.NameTree(id_tree).items()]
+            if isinstance(id_tree, Dictionary)
+            else []
+        )
+        numbers = {int(number) for number, _ in pikepdf.NumberTree(root.ParentTree).items()}
+        holders = _key_holders(pages)
+        if (
+            any(self.role_map.get(name, target) != target for name, target in roles.items())
+            or any(
+                name in self.class_map and not _same(self.class_map[name], value)
+                for name, value in classes.items()
+            )
+            or any(name in self.ids for name in id_names)
+            or any(
+                not isinstance(holder[key], int) or int(holder[key]) not in numbers
+                for holder, key in holders
+            )
+        ):
+            return False
+        if not root.is_indirect:
+            root = src.make_indirect(root)  # only in memory, as copy_foreign wants
+        copied = out.copy_foreign(root)
+        offset = self.next_key
+        for holder, key in holders:
+            holder[key] = int(holder[key]) + offset
+        for number, value in pikepdf.NumberTree(copied.ParentTree).items():
+            self.parent_tree.append((offset + int(number), value))
+        self.next_key = offset + max(numbers, default=-1) + 1
+        part = copied.K
+        if not isinstance(part, Dictionary):
+            raise TypeError("a Document element was checked for above")
+        part.S = Name.Part  # its Document element becomes its Part
+        part.T = String(title)
+        lang = src.Root.get(Name.Lang)
+        if isinstance(lang, String) and Name.Lang not in part:
+            part.Lang = lang
+        copied_classes, namespaces = _maps(copied)
+        for name, target in roles.items():
+            self.role_map.setdefault(name, target)
+        for name, value in copied_classes.items():
+            self.class_map.setdefault(name, value)
+        if isinstance(copied.get(Name.IDTree), Dictionary):
+            self.ids.update(pikepdf.NameTree(copied.IDTree).items())
+        self.namespaces += namespaces
+        self.parts.append(part)
+        for entry in list(copied.keys()):  # not a second root
             del copied[entry]
         return True
 

@@ -1157,15 +1157,20 @@ def test_a_bundle_keeps_the_voorstels_tags_and_its_stamps_are_artifacts(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("own", [False, True], ids=["gelopen", "eigen-bundels"])
 def test_a_meeting_bundle_carries_the_agenda_and_each_tagged_dossier_bundle(
-    economie_build: Path, tmp_path: Path
+    economie_build: Path, tmp_path: Path, own: bool
 ) -> None:
+    """The build's own dossier bundles (``own_structure``) have their trees moved as they
+    are, not walked: the same tree comes out."""
     agenda = economie_build / "agenda.pdf"
     dossier = tmp_path / "bundel.pdf"
     voorstel = bundle_the_built_voorstel(economie_build, dossier, META)
     parts = [MergePart(pdf=agenda, title="Agenda", label_prefix="Agenda ")]
     for number in (2, 3):  # the same tagged bundle twice: its keys must not collide
-        parts.append(MergePart(dossier, f"{number}. Werklocaties", None, f"{number}."))
+        parts.append(
+            MergePart(dossier, f"{number}. Werklocaties", None, f"{number}.", own_structure=own)
+        )
     meeting = tmp_path / "vergaderbundel.pdf"
     merge_documents(parts, dataclasses.replace(META, niet_openbaar=True), meeting)
 
