@@ -147,7 +147,7 @@ def _without_intent(pdf: Path, folder: Path) -> Path:
                         value = document.make_indirect(document.Root[key])
                         copy.Root[key] = copy.copy_foreign(value)
                 target = folder / "pages.pdf"
-                with library_output(target) as stream:
+                with library_output(target, pdf.stat().st_size) as stream:
                     copy.save(stream)
     except Exception:  # pikepdf and qpdf raise many kinds for odd files
         return pdf

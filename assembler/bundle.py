@@ -49,8 +49,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -263,7 +264,8 @@ class Merger:
             _apply_marks(out, parts, starts, ends, marks, self._stack)
         _write_metadata(out, meta)
         version = max((src.pdf_version for src in sources), default="1.7")
-        with atomic_path(Path(output)) as temp, library_output(temp) as stream:
+        expected = _total_size(part.pdf for part in parts)
+        with atomic_path(Path(output)) as temp, library_output(temp, expected) as stream:
             out.save(
                 stream,
                 min_version=max(version, "1.7"),
@@ -271,6 +273,14 @@ class Merger:
                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
             )
         return Path(output)
+
+
+def _total_size(paths: Iterable[Path]) -> int | None:
+    """The parts' sizes together, about what their bundle will be; None if one is unknown."""
+    try:
+        return sum(os.path.getsize(path) for path in paths)
+    except OSError:
+        return None
 
 
 @contextlib.contextmanager

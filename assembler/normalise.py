@@ -112,7 +112,9 @@ def _save(pdf: pikepdf.Pdf, path: Path, *, deterministic: bool) -> None:
     # qpdf keeps the first /ID element of the input; without one it derives both
     # elements from an MD5 of the written content.
     # fix_metadata_version would re-serialise the XMP packet written here.
-    with atomic_path(path) as temp, library_output(temp) as stream:
+    # A PDF LibreOffice made is a document's size: written in memory first.
+    size = path.stat().st_size
+    with atomic_path(path) as temp, library_output(temp, size) as stream:
         pdf.save(stream, deterministic_id=deterministic, fix_metadata_version=False)
 
 

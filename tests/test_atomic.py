@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import io
 import os
 import signal
 import subprocess
@@ -16,6 +18,7 @@ import pikepdf
 import pytest
 
 from assembler import convert
+from assembler.fsutil import IN_MEMORY_OUTPUT, library_output
 from tests.processes import processes
 
 pytestmark = pytest.mark.slow
@@ -260,3 +263,28 @@ def test_sigkill_keeps_previous_outputs_and_rebuild_completes(
     # A comment changes no document: the rebuilt outputs equal the first good ones.
     assert outputs(example_project) == good
     assert [pipe.name for pipe in killed_pipes if pipe.exists()] == []
+
+
+@pytest.mark.parametrize("expected_size", [None, 10_000, IN_MEMORY_OUTPUT + 1])
+def test_a_pdf_qpdf_writes_through_python_is_whole_and_a_full_disk_raises_afterwards(
+    tmp_path: Path, expected_size: int | None
+) -> None:
+    """In memory (small outputs) or streamed (large, or of unknown size): the same file, and
+    the disk's refusal comes as an OSError once qpdf is done, not as an abort of the process."""
+    with pikepdf.new() as pdf:
+        for _ in range(3):
+            pdf.add_blank_page()
+        reference = io.BytesIO()
+        pdf.save(reference, deterministic_id=True)
+        target = tmp_path / "uit.pdf"
+        with library_output(target, expected_size) as stream:
+            pdf.save(stream, deterministic_id=True)
+        assert target.read_bytes() == reference.getvalue()
+        if not Path("/dev/full").exists():
+            return
+        with (
+            pytest.raises(OSError) as refused,
+            library_output(Path("/dev/full"), expected_size) as stream,
+        ):
+            pdf.save(stream, deterministic_id=True)
+        assert refused.value.errno == errno.ENOSPC
