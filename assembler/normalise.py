@@ -73,6 +73,23 @@ _EMC = pikepdf.Operator("EMC")
 # §8.5.3); marked content may only stand between such objects.
 _PATH_STARTS = frozenset({"m", "re"})
 _PATH_ENDS = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"})
+# LibreOffice writes its text as hex strings, its names and numbers plainly: in such content an
+# operator is a word that follows a delimiter or white space (not the "/" of a name, nor "<" or
+# a digit inside a hex string) and ends at one. The pattern finds what the mend needs: a path's
+# first operator with its numbers, the operators that end a path, and marked content. A literal
+# string, a comment or an inline image can hold anything: content with one is parsed by pikepdf.
+_BEFORE = rb"(?<![^\s\[\]>)])"
+_AFTER = rb"(?![^\s\[\]<>(/%])"
+_MARKING = re.compile(
+    _BEFORE + rb"(?:(?P<start>m|re)|(?P<end>[Ssn]|[fBb]\*?|F)|(?P<marked>BDC|BMC|EMC))" + _AFTER
+)
+# The operands of m (two numbers) and re (four), which the marker must go before.
+_OPERANDS = {
+    b"m": re.compile(_BEFORE + rb"(?:[-+]?(?:\d+\.?\d*|\.\d+)\s+){2}\Z"),
+    b"re": re.compile(_BEFORE + rb"(?:[-+]?(?:\d+\.?\d*|\.\d+)\s+){4}\Z"),
+}
+# BI can only be an operator or end a name (hex strings have no I): a name is parsed too.
+_INLINE_IMAGE = re.compile(rb"BI" + _AFTER)
 
 
 def finish_pdf(path: Path, epoch: int | None) -> str | None:
@@ -205,6 +222,16 @@ def _drawing_as_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page) -> int:
     LibreOffice draws paragraph borders (the rule under a heading, above the footer) between
     marked-content sequences, so they are neither content nor artifact (ISO 14289-1 §7.1).
     """
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Stream):
+        data = contents.read_bytes()
+        if b"(" not in data and b"%" not in data and not _INLINE_IMAGE.search(data):
+            found = _wrap_drawing(data)
+            if found is not None:
+                wrapped, written = found
+                if wrapped:
+                    page.obj.Contents = pdf.make_stream(written)
+                return wrapped
     instructions = pikepdf.parse_content_stream(page)
     depth = 0
     in_path = False
@@ -227,9 +254,47 @@ def _drawing_as_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page) -> int:
         if in_path and operator in _PATH_ENDS:
             out.append(pikepdf.ContentStreamInstruction([], _EMC))
             in_path = False
+    if in_path:  # a path that never ends (broken content) ends with the page
+        out.append(pikepdf.ContentStreamInstruction([], _EMC))
     if wrapped:
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
     return wrapped
+
+
+def _wrap_drawing(data: bytes) -> tuple[int, bytes] | None:
+    """What :func:`_drawing_as_artifacts` does, on content whose operators a pattern finds:
+    how many paths it wrapped and the content; None where it is not as LibreOffice writes."""
+    depth = 0
+    path_from: int | None = None  # where the operands of the open path's first operator begin
+    pieces: list[bytes] = []
+    taken = 0
+    wrapped = 0
+    for match in _MARKING.finditer(data):
+        kind = match.lastgroup
+        if kind == "start":
+            if depth == 0 and path_from is None:
+                before = data[max(taken, match.start() - 120) : match.start()]
+                operands = _OPERANDS[match.group()].search(before)
+                if operands is None:
+                    return None
+                path_from = match.start() - len(before) + operands.start()
+        elif kind == "end":
+            if path_from is not None:
+                pieces += [data[taken:path_from], b"\n/Artifact BMC\n"]
+                pieces += [data[path_from : match.end()], b"\nEMC"]
+                taken = match.end()
+                path_from = None
+                wrapped += 1
+        elif match.group() == b"EMC":
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+    if path_from is not None:  # a path that never ends (broken content) ends with the page
+        pieces += [data[taken:path_from], b"\n/Artifact BMC\n", data[path_from:], b"\nEMC\n"]
+        taken = len(data)
+        wrapped += 1
+    pieces.append(data[taken:])
+    return wrapped, b"".join(pieces)
 
 
 def _normalise(pdf: pikepdf.Pdf, epoch: int) -> None:

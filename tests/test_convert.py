@@ -13,6 +13,7 @@ import time
 import urllib.parse
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pikepdf
@@ -33,6 +34,7 @@ from assembler.errors import ConversionFailed, ExitCode, LibreOfficeMissing
 from assembler.normalise import normalise_pdf
 from tests.conftest import needs_bridge
 from tests.processes import processes
+from tests.tags import untagged_painting
 
 EPOCH = 1681171200  # 2023-04-11 00:00:00 UTC
 REAL_SOFFICE = convert.shutil.which("soffice")
@@ -200,6 +202,7 @@ FAKE_SOFFICE = """#!{python}
 # and writes a truncated PDF for any input containing TRUNCATE.
 import os, subprocess, sys, time
 from pathlib import Path
+from typing import Any
 import pikepdf
 
 pids = Path({pids!r})
@@ -526,6 +529,76 @@ def test_normalise_pdf_handles_attribute_style_xmp(tmp_path: Path) -> None:
         assert meta.get("xmpMM:DocumentID") != "uuid:1234"
         assert "/DocChecksum" not in result.trailer
         assert result.trailer.ID[0] == result.trailer.ID[1]
+
+
+# Untagged drawing as LibreOffice writes it (found by a pattern) and as others may (parsed):
+# each path outside marked content becomes an artifact; nothing else moves.
+_UNTAGGED_DRAWING = [
+    pytest.param(
+        b"/P <</MCID 0>> BDC BT /F1 12 Tf [<0B0C>2<BDC0>-3]TJ ET EMC\n0.5 w\n70.65 693.139 m\n"
+        b"524.65 693.139 l S\nq 1 0 0 1 0 0 cm 10 10 100 20 re f* Q\n"
+        b"/Artifact BMC\n1 1 m 2 2 l S\nEMC\n-1.5 .5 m +2 2 l\nn",
+        "BDC BT Tf TJ ET EMC w BMC m l S EMC q cm BMC re f* EMC Q BMC m l S EMC BMC m l n EMC",
+        id="libreoffice",
+    ),
+    pytest.param(
+        b"/P <</MCID 0>> BDC BT /F1 12 Tf (a m 1 2 re S) Tj ET EMC 1 1 m 2 2 l S",
+        "BDC BT Tf Tj ET EMC BMC m l S EMC",
+        id="literal-string",
+    ),
+    pytest.param(
+        b"/Figure <</MCID 0>> BDC q BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI Q EMC 3 3 m 4 4 l S",
+        "BDC q BI Q EMC BMC m l S EMC",
+        id="inline-image",
+    ),
+    pytest.param(b"% a comment S\n5 5 m 6 6 l S", "BMC m l S EMC", id="comment"),
+    pytest.param(b"/Name 5 m 6 6 l S", "BMC m l S EMC", id="operands-not-as-libreoffice"),
+    pytest.param(b"1 2 3 4 re\n", "BMC re EMC", id="path-never-painted"),
+    pytest.param(b"(x) pop 1 2 3 4 re\n", "pop BMC re EMC", id="path-never-painted-parsed"),
+]
+
+
+@pytest.mark.parametrize(("content", "expected"), _UNTAGGED_DRAWING)
+def test_drawing_outside_marked_content_becomes_an_artifact(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    path = tmp_path / "getekend.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.pages[0].obj.Contents = pdf.make_stream(content)
+        pdf.Root.StructTreeRoot = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array())
+        )
+        pdf.save(path)
+
+    assert normalise.finish_pdf(path, None) is None
+
+    with pikepdf.open(path) as result:
+        instructions = pikepdf.parse_content_stream(result.pages[0])
+        operators = " ".join(_operator(i) for i in instructions)
+        assert operators == expected
+        # Every operator keeps its operands: the markers stand between whole instructions.
+        with pikepdf.new() as before:
+            before.add_blank_page()
+            before.pages[0].obj.Contents = before.make_stream(content)
+            assert _without_markers(instructions) == _without_markers(
+                pikepdf.parse_content_stream(before.pages[0])
+            )
+    assert untagged_painting(path) == 0
+
+
+def _operator(instruction: object) -> str:
+    if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+        return "BI"
+    return str(instruction.operator)  # type: ignore[attr-defined]
+
+
+def _without_markers(instructions: list[Any]) -> list[tuple[str, str]]:
+    return [
+        (_operator(i), "image" if _operator(i) == "BI" else repr(list(i.operands)))
+        for i in instructions
+        if _operator(i) not in ("BMC", "EMC")
+    ]
 
 
 def test_icc_profile_id_follows_the_new_date() -> None:
