@@ -1979,7 +1979,14 @@ def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str, bool]
         (False, PUBLIC_AGENDA, PUBLIC_MEETING_BUNDLE),
         (True, FULL_AGENDA, FULL_MEETING_BUNDLE),
     ):
-        parts = [MergePart(pdf=staging / f"{agenda}.pdf", title="Agenda", label_prefix="Agenda ")]
+        parts = [
+            MergePart(
+                pdf=staging / f"{agenda}.pdf",
+                title="Agenda",
+                label_prefix="Agenda ",
+                own_structure=True,
+            )
+        ]
         for item_plan in plan.items:
             document = item_plan.dossier.document
             if not document.is_public and not confidential:
@@ -2425,7 +2432,9 @@ def _bundle(
     )
     # The bookmark names what the document is: "Voorstel", "Memo".
     title = document.kind.capitalize()
-    return bundle_pdf(main_pdf, annexes, meta, main_pdf.parent / BUNDLE_FILE, title)
+    return bundle_pdf(
+        main_pdf, annexes, meta, main_pdf.parent / BUNDLE_FILE, title, main_made_here=True
+    )
 
 
 def _bundle_and_install(

@@ -140,8 +140,9 @@ class MergePart:
     # Pages (0-based, in this part) that say NIET OPENBAAR themselves, as a confidential
     # voorstel's header does: not stamped a second time.
     confidential_shown: frozenset[int] = frozenset()
-    # A bundle this merger made (a dossier's, in the meeting bundle): its structure tree and
-    # ParentTree are already sound, so they are moved into place, not walked again.
+    # A PDF this build made (LibreOffice's voorstel or agenda, a dossier's bundle in the
+    # meeting bundle): its structure tree and ParentTree are sound, so they are moved into
+    # place, not walked (unless a clash of names, a form or stripped content needs the walk).
     own_structure: bool = False
 
 
@@ -160,10 +161,21 @@ def bundle_pdf(
     meta: BundleMeta,
     output: Path,
     main_title: str = "Voorstel",
+    *,
+    main_made_here: bool = False,
 ) -> Path:
-    """Write the main document (bookmarked ``main_title``) and its annexes to ``output``."""
+    """Write the main document (bookmarked ``main_title``) and its annexes to ``output``;
+    ``main_made_here``: the main document is LibreOffice's, made by the build."""
     shown = pages_showing(main_pdf, CONFIDENTIAL) if meta.niet_openbaar else frozenset()
-    parts = [MergePart(pdf=main_pdf, title=main_title, label_prefix="", confidential_shown=shown)]
+    parts = [
+        MergePart(
+            pdf=main_pdf,
+            title=main_title,
+            label_prefix="",
+            confidential_shown=shown,
+            own_structure=main_made_here,
+        )
+    ]
     for annex in annexes:
         reference = f" bij {meta.kenmerk}" if meta.kenmerk else ""
         parts.append(
@@ -225,7 +237,7 @@ class Merger:
         out = self._out
         try:
             # Only in memory: the source file is never written.
-            strip_active_content(src)
+            stripped = strip_active_content(src)
         except (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError) as error:
             raise InputRejected(
                 f"{part.pdf}: is beschadigd: de pagina's kunnen niet worden gelezen "
@@ -235,7 +247,9 @@ class Merger:
         start = len(out.pages)
         self._starts.append(start)
         out.add_pages_from(src, outlines="preserve" if part.keep_outline else "ignore")
-        self._structure.add(out, src, start, part.title, own=part.own_structure)
+        # A tree may refer to what was stripped: then it is walked, which leaves that out.
+        own = part.own_structure and not stripped
+        self._structure.add(out, src, start, part.title, own=own)
         self._outlines.append(_without_a_lone_first_page_item(out, _detach_outline(out), start))
         self._parts.append(part)
         self._sources.append(src)
@@ -509,7 +523,7 @@ class _Structure:
 
     def add(self, out: Pdf, src: Pdf, start: int, title: str, *, own: bool = False) -> None:
         """Carry the structure of the part whose pages were just copied from ``src``; ``own``:
-        a bundle made by this class, whose tree is moved as it is when nothing clashes."""
+        a PDF made by the build, whose tree is moved as it is when nothing clashes."""
         pages = [out.pages[index].obj for index in range(start, len(out.pages))]
         before = (
             len(self.parent_tree),
@@ -588,17 +602,20 @@ class _Structure:
         return True
 
     def _move_own(self, out: Pdf, src: Pdf, pages: list[Dictionary], title: str) -> bool:
-        """Move a tree this class made (a dossier bundle's) into place: its ParentTree keys
-        and the pages' keys past those before, without walking its elements; False (walk it
-        after all) where its role, class or id names clash with a part's before, or where a
-        form's widgets were copied anew."""
+        """Move a tree the build made (LibreOffice's, a dossier bundle's) into place: its
+        ParentTree keys and the pages' keys past those before, without walking its elements;
+        False (walk it after all) where it is not one Document element, where its role, class
+        or id names clash with a part's before, or where a form's widgets were copied anew."""
         root = src.Root.get(Name.StructTreeRoot)
         if not isinstance(root, Dictionary) or Name.AcroForm in src.Root:
             return False
-        if not isinstance(root.get(Name.K), Dictionary) or Name.ParentTree not in root:
-            return False
         role_map = root.get(Name.RoleMap)
         roles = dict(role_map.items()) if isinstance(role_map, Dictionary) else {}
+        document = _only(root.get(Name.K))
+        if document is None or _role(document, roles) != "/Document":
+            return False
+        if Name.ParentTree not in root:
+            return False
         classes, _namespaces = _maps(root)
         id_tree = root.get(Name.IDTree)
         id_names = (
@@ -630,8 +647,8 @@ class _Structure:
         for number, value in pikepdf.NumberTree(copied.ParentTree).items():
             self.parent_tree.append((offset + int(number), value))
         self.next_key = offset + max(numbers, default=-1) + 1
-        part = copied.K
-        if not isinstance(part, Dictionary):
+        part = _only(copied.K)
+        if part is None:
             raise TypeError("a Document element was checked for above")
         part.S = Name.Part  # its Document element becomes its Part
         part.T = String(title)
@@ -908,6 +925,13 @@ def _maps(root: Any) -> tuple[dict[str, Any], list[Any]]:
 def _role(element: Dictionary, roles: dict[str, Any]) -> str:
     kind = str(element.get(Name.S, ""))
     return str(roles.get(kind, kind))
+
+
+def _only(value: Any) -> Dictionary | None:
+    """The one element ``value`` is or holds (LibreOffice lists its Document element alone)."""
+    if isinstance(value, Array) and len(value) == 1:
+        value = value[0]
+    return value if isinstance(value, Dictionary) else None
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -1110,19 +1110,25 @@ def part_titles(path: Path) -> list[str]:
 
 
 def bundle_the_built_voorstel(
-    build: Path, out: Path, meta: BundleMeta, extra: tuple[Path, ...] = ()
+    build: Path,
+    out: Path,
+    meta: BundleMeta,
+    extra: tuple[Path, ...] = (),
+    *,
+    made_here: bool = False,
 ) -> Path:
     """Bundle the build's LibreOffice voorstel with the corpus annexes (and ``extra``); return
     the voorstel."""
     voorstel = build / "02-23.0001772-werklocaties" / "voorstel.pdf"
     annexes = [BundleAnnex(p, n, p.stem) for n, p in enumerate([*TAGS_ANNEXES, *extra], start=1)]
-    bundle_pdf(voorstel, annexes, meta, out)
+    bundle_pdf(voorstel, annexes, meta, out, main_made_here=made_here)
     return voorstel
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("made_here", [False, True], ids=["gelopen", "verplaatst"])
 def test_a_bundle_keeps_the_voorstels_tags_and_its_stamps_are_artifacts(
-    economie_build: Path, tmp_path: Path
+    economie_build: Path, tmp_path: Path, made_here: bool
 ) -> None:
     # An annex that lost its tree but kept a page's key must not claim the voorstel's elements.
     stale = tmp_path / "stale.pdf"
@@ -1131,7 +1137,7 @@ def test_a_bundle_keeps_the_voorstels_tags_and_its_stamps_are_artifacts(
         pdf.save(stale)
     out = tmp_path / "bundel.pdf"
     secret = dataclasses.replace(META, niet_openbaar=True)
-    voorstel = bundle_the_built_voorstel(economie_build, out, secret, (stale,))
+    voorstel = bundle_the_built_voorstel(economie_build, out, secret, (stale,), made_here=made_here)
 
     assert headings(voorstel)
     assert headings(out) == headings(voorstel)
@@ -1154,6 +1160,31 @@ def test_a_bundle_keeps_the_voorstels_tags_and_its_stamps_are_artifacts(
     )
     assert stamps_outside_artifacts(out) == []
     assert pdfium.PdfDocument(out)[0].get_textpage().get_text_range().count("NIET OPENBAAR") == 1
+
+
+@pytest.mark.slow
+def test_libreoffices_tree_moved_into_a_bundle_reads_as_the_walked_one(
+    economie_build: Path, tmp_path: Path
+) -> None:
+    """The build's own voorstel and agenda (``main_made_here``, ``own_structure``) have their
+    trees moved, not walked: a screen reader gets the same tree, attributes and text."""
+    walked, moved = tmp_path / "gelopen.pdf", tmp_path / "verplaatst.pdf"
+    bundle_the_built_voorstel(economie_build, walked, META)
+    bundle_the_built_voorstel(economie_build, moved, META, made_here=True)
+    agenda = economie_build / "agenda.pdf"
+    for made_here, out in ((False, tmp_path / "agenda-gelopen.pdf"), (True, tmp_path / "a.pdf")):
+        part = MergePart(agenda, "Agenda", "Agenda ", own_structure=made_here)
+        merge_documents([part, MergePart(walked, "2. Werklocaties", None, "2.")], META, out)
+
+    def read(path: Path) -> bytes:
+        return subprocess.run(
+            ["pdfinfo", "-struct-text", str(path)], capture_output=True, check=True
+        ).stdout
+
+    assert read(moved) == read(walked)
+    assert read(tmp_path / "a.pdf") == read(tmp_path / "agenda-gelopen.pdf")
+    assert structure_problems(moved) == []
+    assert structure_problems(tmp_path / "a.pdf") == []
 
 
 @pytest.mark.slow
