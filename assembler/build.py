@@ -458,13 +458,23 @@ def _renumber(project: Project, plan: _Plan) -> None:
         return
 
 
-def _cached(
-    project: Project, plan: _Plan, files: FileDigests
-) -> tuple[list[Path], list[Problem]] | None:
-    """The outputs of an earlier identical build and its annex warnings, if all still there."""
-    path = dossier_record(project, plan.meeting.name, plan.dossier.name)
+def _read_record(path: Path) -> dict[str, Any] | None:
+    """A dossier's or meeting's record in the cache; None when missing or damaged (a damaged
+    cache only means: build again)."""
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _cached(
+    plan: _Plan, record: dict[str, Any] | None, files: FileDigests
+) -> tuple[list[Path], list[Problem]] | None:
+    """The outputs of an earlier identical build and its annex warnings, if all still there."""
+    if record is None:
+        return None
+    try:
         if record.get("key") != plan.key or record.get("dir") != plan.output_dir.name:
             return None
         names = [str(name) for name in record["outputs"]]
@@ -522,11 +532,14 @@ def _sha256(path: Path) -> str:
         return digest_stream(handle, hashlib.sha256()).hexdigest()
 
 
-def _edited(project: Project, record: Path, folder: Path, files: FileDigests) -> list[Problem]:
-    """A warning for each output changed since ``record`` installed it (not removed), in the
-    folder the record names (a dossier's may move): the build makes it anew."""
+def _edited(
+    project: Project, data: dict[str, Any] | None, folder: Path, files: FileDigests
+) -> list[Problem]:
+    """A warning for each output changed since the record ``data`` installed it (not removed),
+    in the folder the record names (a dossier's may move): the build makes it anew."""
+    if data is None:
+        return []
     try:
-        data = json.loads(record.read_text(encoding="utf-8"))
         stamps = data["stamps"]
         names = [str(name) for name in stamps]
         if "dir" in data:  # a dossier's: the folder it was installed in, not the new one
@@ -551,13 +564,13 @@ def _edited(project: Project, record: Path, folder: Path, files: FileDigests) ->
 
 
 def _reusable(
-    project: Project, plan: _Plan, options: BuildOptions, files: FileDigests
+    plan: _Plan, record: dict[str, Any] | None, options: BuildOptions, files: FileDigests
 ) -> _Kept | None:
     """The dossier's kept outputs, when its document (Word, and PDF if made) there was made
     from what it is made of now: only its annexes changed."""
-    path = dossier_record(project, plan.meeting.name, plan.dossier.name)
+    if record is None:
+        return None
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
         if record.get("document") != plan.document_key:
             return None
         folder = plan.output_dir.parent / str(record["dir"])
@@ -1057,12 +1070,12 @@ def _build(
         for plan in plans:
             if not options.force:
                 _renumber(project, plan)
-            cached = None if options.force else _cached(project, plan, files)
+            record = _read_record(dossier_record(project, plan.meeting.name, plan.dossier.name))
+            cached = None if options.force else _cached(plan, record, files)
             if cached is None:
-                record = dossier_record(project, plan.meeting.name, plan.dossier.name)
                 report.problems.extend(_edited(project, record, plan.output_dir, files))
                 work.dossiers.append(plan)
-                kept = None if options.force else _reusable(project, plan, options, files)
+                kept = None if options.force else _reusable(plan, record, options, files)
                 if kept is not None:
                     work.reused[plan.dossier.folder] = kept
             else:
@@ -1072,14 +1085,14 @@ def _build(
                 notify("ongewijzigd", plan.label)
         meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
         for meeting_plan in meeting_plans:
-            if options.force or not _meeting_cached(project, meeting_plan, options, files):
-                record = meeting_record(project, meeting_plan.name)
+            record = _read_record(meeting_record(project, meeting_plan.name))
+            if options.force or not _meeting_cached(meeting_plan, record, options, files):
                 report.problems.extend(_edited(project, record, meeting_plan.folder, files))
                 work.meetings.append(meeting_plan)
                 kept_agendas = (
                     None
                     if options.force
-                    else _agendas_reusable(project, meeting_plan, options, files)
+                    else _agendas_reusable(meeting_plan, record, options, files)
                 )
                 if kept_agendas is not None:
                     work.kept_agendas[meeting_plan.name] = kept_agendas
@@ -1110,7 +1123,9 @@ def _build(
     if pdfs_before:  # counted before the withdrawals and the sweep below, which say their own
         report.pdfs_removed = max(pdfs_before - _count_pdfs(project, catalog), 0)
     current = {
-        plan.name for plan in meeting_plans if _meeting_cached(project, plan, options, files)
+        plan.name
+        for plan in meeting_plans
+        if _meeting_cached(plan, _read_record(meeting_record(project, plan.name)), options, files)
     }
     said = len(report.problems)
     try:
@@ -1435,10 +1450,14 @@ def _meeting_outputs_not_made(folder: Path, options: BuildOptions) -> str:
 
 
 def _meeting_cached(
-    project: Project, plan: _MeetingPlan, options: BuildOptions, files: FileDigests | None = None
+    plan: _MeetingPlan,
+    record: dict[str, Any] | None,
+    options: BuildOptions,
+    files: FileDigests | None = None,
 ) -> bool:
+    if record is None:
+        return False
     try:
-        record = json.loads(meeting_record(project, plan.name).read_text(encoding="utf-8"))
         if record.get("key") != plan.key:  # the key says whether PDFs were made
             return False
         return not _altered(plan.folder, _meeting_outputs(options), record.get("stamps"), files)
@@ -1451,11 +1470,12 @@ def _agenda_files(options: BuildOptions) -> list[str]:
 
 
 def _agendas_reusable(
-    project: Project, plan: _MeetingPlan, options: BuildOptions, files: FileDigests
+    plan: _MeetingPlan, record: dict[str, Any] | None, options: BuildOptions, files: FileDigests
 ) -> _Kept | None:
     """The meeting's kept agendas, when made from what they are made of now."""
+    if record is None:
+        return None
     try:
-        record = json.loads(meeting_record(project, plan.name).read_text(encoding="utf-8"))
         stamps = record.get("stamps")
         if record.get("agendas") != plan.agenda_key or not isinstance(stamps, dict):
             return None
@@ -2681,7 +2701,11 @@ def _withdraw_after_stop(
         for dossier in meeting.dossiers:
             if (meeting.name, dossier.name) not in done:
                 work.failed.setdefault(dossier.folder, "niet afgemaakt")
-    current = {plan.name for plan in meeting_plans if _meeting_cached(project, plan, options)}
+    current = {
+        plan.name
+        for plan in meeting_plans
+        if _meeting_cached(plan, _read_record(meeting_record(project, plan.name)), options)
+    }
     with suppress(OSError, AssemblerError):
         _withdraw(project, catalog, work, current, options, report)
 

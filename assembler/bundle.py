@@ -584,11 +584,19 @@ class _Structure:
             part = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, K=Array(kids)))
             for kid in kids:
                 kid.P = part
-        part.T = String(title)
         # A page the tree does not reach (a page listed twice, one the tree forgot) is read too.
         unclaimed = [page for page in pages if page.objgen not in walked.marked]
         if unclaimed:
             part.K = Array([*_as_list(part.get(Name.K)), *self._tag_pages(out, unclaimed, part)])
+        self._adopt(part, title, src, copied, namespaces)
+        return True
+
+    def _adopt(
+        self, part: Dictionary, title: str, src: Pdf, copied: Any, namespaces: list[Any]
+    ) -> None:
+        """Take ``part`` in as the next Part, titled and in its source's language; empty the
+        copy of its source's root."""
+        part.T = String(title)
         lang = src.Root.get(Name.Lang)
         if isinstance(lang, String) and Name.Lang not in part:
             part.Lang = lang  # a part in another language is read as such
@@ -599,7 +607,6 @@ class _Structure:
         # second root.
         for entry in list(copied.keys()):
             del copied[entry]
-        return True
 
     def _move_own(self, out: Pdf, src: Pdf, pages: list[Dictionary], title: str) -> bool:
         """Move a tree the build made (LibreOffice's, a dossier bundle's) into place: its
@@ -651,10 +658,6 @@ class _Structure:
         if part is None:
             raise TypeError("a Document element was checked for above")
         part.S = Name.Part  # its Document element becomes its Part
-        part.T = String(title)
-        lang = src.Root.get(Name.Lang)
-        if isinstance(lang, String) and Name.Lang not in part:
-            part.Lang = lang
         copied_classes, namespaces = _maps(copied)
         for name, target in roles.items():
             self.role_map.setdefault(name, target)
@@ -662,10 +665,7 @@ class _Structure:
             self.class_map.setdefault(name, value)
         if isinstance(copied.get(Name.IDTree), Dictionary):
             self.ids.update(pikepdf.NameTree(copied.IDTree).items())
-        self.namespaces += namespaces
-        self.parts.append(part)
-        for entry in list(copied.keys()):  # not a second root
-            del copied[entry]
+        self._adopt(part, title, src, copied, namespaces)
         return True
 
     def _keys(self, pages: list[Dictionary], walked: _Walked) -> None:
