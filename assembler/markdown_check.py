@@ -54,7 +54,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 14
+CHECK_VERSION = 15
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -304,6 +304,14 @@ def _line_start(
         )
         return
     if _letter_list(around, here):
+        if _numbered_heading(around):
+            fixed = "### " + " ".join(typed.split())
+            yield (
+                line,
+                f"{quoted(typed)} wordt gewone tekst, geen kopje (begin de regel met '### ' "
+                f"voor een kopje: {quoted(fixed)})",
+            )
+            return
         yield (
             line,
             f"{quoted(typed)} wordt geen punt van een lijst, maar {text}: een lijst telt met "
@@ -365,6 +373,22 @@ def _letter_list(lines: list[str], here: int) -> bool:
         if kind == "a" or here > start or (kind, number + 1) in _labels(below):
             return True
     return False
+
+
+def _numbered_heading(paragraph: list[str]) -> bool:
+    """Whether a paragraph is one short line numbered as Word numbers headings ('A.\tInleiding'):
+    a capital letter, a few words from a capital, no full stop, colon or other sentence end."""
+    if len(paragraph) != 1:
+        return False
+    item = _LETTER_ITEM.match(paragraph[0])
+    words = paragraph[0][item.end(2) :].split() if item else []
+    return (
+        item is not None
+        and item.group(1).isupper()
+        and 0 < len(words) <= 6
+        and words[0][:1].isupper()
+        and words[-1][-1:] not in ".:;,!?"
+    )
 
 
 def _labels(line: str) -> list[tuple[str, int]]:

@@ -203,6 +203,12 @@ MISTAKES = {
         "'B. Tweede punt' wordt geen punt van een lijst, maar gewone tekst achter de regel "
         "erboven: een lijst telt met cijfers (begin de regels met '1. ', '2. ', of met '- ')",
     ),
+    "heading-numbered-as-in-word": (
+        "Inleidende tekst.\n\nA.\tInleiding\n\nDe tekst van de inleiding.",
+        2,
+        "'A. Inleiding' wordt gewone tekst, geen kopje (begin de regel met '### ' voor een "
+        "kopje: '### A. Inleiding')",
+    ),
     # Links that the documents do not make a link.
     "link-to-a-file": (
         # Only the one: web and e-mail addresses, pasted ones, an empty target are not said.
