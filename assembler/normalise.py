@@ -158,13 +158,62 @@ def _mend(pdf: pikepdf.Pdf) -> bool:
 
 
 def _mend_tags(pdf: pikepdf.Pdf) -> bool:
-    """Label cells as row headers and untagged drawing as artifacts; whether anything changed."""
+    """Label cells as row headers, untagged drawing as artifacts and give loose links tags;
+    whether anything changed."""
     tree = pdf.Root.get("/StructTreeRoot")
     if not isinstance(tree, pikepdf.Dictionary):
         return False  # an untagged PDF has no tags to mend, nor content to keep apart
     cells = _label_cells_as_headers(tree)
     drawings = sum(_drawing_as_artifacts(pdf, page) for page in pdf.pages)
-    return cells + drawings > 0
+    return cells + drawings + _tag_loose_links(pdf, tree) > 0
+
+
+def _tag_loose_links(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary) -> int:
+    """Give each link LibreOffice left out of the tags (a footnote's way back to its reference,
+    a link in a header or footer) a /Link element at the end of the document; how many.
+
+    PDF/UA wants every link in a /Link element: a screen reader lists the links it knows of.
+    """
+    kids = tree.get("/K")
+    document = kids[0] if isinstance(kids, pikepdf.Array) and len(kids) == 1 else kids
+    parent_tree = tree.get("/ParentTree")
+    if not isinstance(document, pikepdf.Dictionary) or not isinstance(
+        parent_tree, pikepdf.Dictionary
+    ):
+        return 0
+    numbers = pikepdf.NumberTree(parent_tree)
+    given = tree.get("/ParentTreeNextKey")
+    taken = max((int(key) for key, _ in numbers.items()), default=-1) + 1
+    next_key = max(int(given), taken) if isinstance(given, int) else taken
+    tagged = 0
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", pikepdf.Array()):
+            if (
+                not isinstance(annot, pikepdf.Dictionary)
+                or not annot.is_indirect
+                or annot.get("/Subtype") != pikepdf.Name.Link
+                or "/StructParent" in annot
+            ):
+                continue
+            element = pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem,
+                    S=pikepdf.Name.Link,
+                    P=document,
+                    Pg=page.obj,
+                    K=pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annot, Pg=page.obj),
+                )
+            )
+            own = document.get("/K")
+            listed = list(own) if isinstance(own, pikepdf.Array) else [] if own is None else [own]
+            document.K = pikepdf.Array([*listed, element])
+            annot.StructParent = next_key
+            numbers[next_key] = element
+            next_key += 1
+            tagged += 1
+    if tagged:
+        tree.ParentTreeNextKey = next_key
+    return tagged
 
 
 def _struct_kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:

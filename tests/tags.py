@@ -69,6 +69,21 @@ def untagged_painting(path: Path) -> int:
     return count
 
 
+def links_outside_the_tags(path: Path) -> list[int]:
+    """Pages with a link annotation that no /Link element of the tree holds."""
+    pages = []
+    with pikepdf.open(path) as pdf:
+        tree = dict(pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items())
+        for index, page in enumerate(pdf.pages):
+            for annot in page.obj.get("/Annots", pikepdf.Array()):
+                if annot.get("/Subtype") != "/Link":
+                    continue
+                element = tree.get(int(annot.get("/StructParent", -1)))
+                if element is None or element.get("/S") != "/Link":
+                    pages.append(index)
+    return pages
+
+
 @dataclass
 class Element:
     """A structure element as a screen reader meets it: its tag, its own text, its children."""

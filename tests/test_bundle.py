@@ -48,6 +48,7 @@ from tests.hostile_files import (
     with_active_content,
     with_links_elsewhere,
 )
+from tests.tags import links_outside_the_tags
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "bundle"))
 from pdfcheck import (
@@ -1064,21 +1065,6 @@ def nested_ids_and_artifacts(path: Path) -> list[str]:
                 elif operator == "EMC" and open_:
                     open_.pop()
     return found
-
-
-def links_outside_the_tags(path: Path) -> list[int]:
-    """Pages with a link annotation that no /Link element of the tree holds."""
-    pages = []
-    with pikepdf.open(path) as pdf:
-        tree = dict(pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items())
-        for index, page in enumerate(pdf.pages):
-            for annot in page.obj.get(Name.Annots, Array()):
-                if annot.get(Name.Subtype) != Name.Link:
-                    continue
-                element = tree.get(int(annot.get(Name.StructParent, -1)))
-                if element is None or element.get(Name.S) != Name.Link:
-                    pages.append(index)
-    return pages
 
 
 def stamps_outside_artifacts(path: Path) -> list[int]:

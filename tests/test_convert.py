@@ -18,6 +18,9 @@ from typing import Any
 import docx
 import pikepdf
 import pytest
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
@@ -34,7 +37,7 @@ from assembler.errors import ConversionFailed, ExitCode, LibreOfficeMissing
 from assembler.normalise import normalise_pdf
 from tests.conftest import needs_bridge
 from tests.processes import processes
-from tests.tags import untagged_painting
+from tests.tags import links_outside_the_tags, untagged_painting
 
 EPOCH = 1681171200  # 2023-04-11 00:00:00 UTC
 REAL_SOFFICE = convert.shutil.which("soffice")
@@ -599,6 +602,60 @@ def _without_markers(instructions: list[Any]) -> list[tuple[str, str]]:
         for i in instructions
         if _operator(i) not in ("BMC", "EMC")
     ]
+
+
+_W = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+
+
+@needs_soffice
+def test_a_footnotes_way_back_to_its_reference_is_a_tagged_link(tmp_path: Path) -> None:
+    """LibreOffice links a footnote's number back to its reference without a tag: screen
+    readers listing the links missed it, and PDF/UA wants every link in a /Link element."""
+    source = make_docx(tmp_path / "voetnoot.docx", "Voetnoot")
+    document = docx.Document(str(source))
+    notes = (
+        f'<w:footnotes {_W}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/>'
+        '</w:r></w:p></w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p>'
+        '<w:r><w:continuationSeparator/></w:r></w:p></w:footnote><w:footnote w:id="1"><w:p>'
+        '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
+        '<w:r><w:t xml:space="preserve"> Zie het convenant.</w:t></w:r></w:p></w:footnote>'
+        "</w:footnotes>"
+    )
+    part = Part(
+        PackURI("/word/footnotes.xml"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+        notes.encode(),
+        document.part.package,
+    )
+    document.part.relate_to(
+        part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+    )
+    document.paragraphs[-1]._p.addnext(
+        parse_xml(
+            f'<w:p {_W}><w:r><w:t xml:space="preserve">Met een voetnoot</w:t></w:r><w:r><w:rPr>'
+            '<w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="1"/></w:r>'
+            "</w:p>"
+        )
+    )
+    document.save(str(source))
+    target = tmp_path / "voetnoot.pdf"
+
+    report = convert_to_pdf([ConversionJob(source, target)])
+
+    assert report.failures == {}
+    with pikepdf.open(target) as pdf:
+        links = [
+            annot
+            for page in pdf.pages
+            for annot in page.obj.get("/Annots", pikepdf.Array())
+            if annot.get("/Subtype") == "/Link"
+        ]
+        assert len(links) == 2, "the reference and the way back"
+    assert links_outside_the_tags(target) == []
+    assert untagged_painting(target) == 0
 
 
 def test_icc_profile_id_follows_the_new_date() -> None:
