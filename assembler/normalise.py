@@ -163,9 +163,11 @@ def _mend_tags(pdf: pikepdf.Pdf) -> bool:
     tree = pdf.Root.get("/StructTreeRoot")
     if not isinstance(tree, pikepdf.Dictionary):
         return False  # an untagged PDF has no tags to mend, nor content to keep apart
-    cells = _label_cells_as_headers(tree)
+    elements = _elements(tree)
+    cells = _label_cells_as_headers(elements)
+    ids = _index_ids(pdf, tree, elements)
     drawings = sum(_drawing_as_artifacts(pdf, page) for page in pdf.pages)
-    return cells + drawings + _tag_loose_links(pdf, tree) > 0
+    return cells + ids + drawings + _tag_loose_links(pdf, tree) > 0
 
 
 def _tag_loose_links(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary) -> int:
@@ -223,7 +225,23 @@ def _struct_kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
     return [kid for kid in listed if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
 
 
-def _label_cells_as_headers(tree: pikepdf.Dictionary) -> int:
+def _elements(tree: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    """The structure elements of ``tree``, each once (a damaged tree may point back up)."""
+    found = []
+    pending = _struct_kids(tree)
+    seen: set[tuple[int, int]] = set()
+    while pending:
+        element = pending.pop()
+        if element.is_indirect:
+            if element.objgen in seen:
+                continue
+            seen.add(element.objgen)
+        found.append(element)
+        pending.extend(_struct_kids(element))
+    return found
+
+
+def _label_cells_as_headers(elements: list[pikepdf.Dictionary]) -> int:
     """Tag the cells written in the table-head style ``Tabelkop`` as TH; how many.
 
     LibreOffice tags a table's repeated header row TH (scope Column) and every other cell TD.
@@ -232,33 +250,45 @@ def _label_cells_as_headers(tree: pikepdf.Dictionary) -> int:
     its value. The style name survives as the role of the cell's paragraph.
     """
     changed = 0
-    pending = _struct_kids(tree)
-    seen: set[tuple[int, int]] = set()
-    while pending:
-        element = pending.pop()
-        if element.is_indirect:
-            if element.objgen in seen:
-                continue  # a damaged tree may point back up
-            seen.add(element.objgen)
-        kids = _struct_kids(element)
-        if element.get("/S") == _TR:
-            cells = [kid for kid in kids if kid.get("/S") in (_TD, _TH)]
-            heads = [cell for cell in cells if cell.get("/S") == _TD and _is_head(cell)]
-            # A row of heads alone is a header row that does not repeat on the next page.
-            scope = pikepdf.Name.Column if len(heads) == len(cells) else pikepdf.Name.Row
-            for cell in heads:
-                cell.S = _TH
-                table = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
-                layout = cell.get("/A")
-                if isinstance(layout, pikepdf.Array):
-                    layout.append(table)
-                elif layout is not None:
-                    cell.A = pikepdf.Array([layout, table])
-                else:
-                    cell.A = table
-                changed += 1
-        pending.extend(kids)
+    for element in elements:
+        if element.get("/S") != _TR:
+            continue
+        cells = [kid for kid in _struct_kids(element) if kid.get("/S") in (_TD, _TH)]
+        heads = [cell for cell in cells if cell.get("/S") == _TD and _is_head(cell)]
+        # A row of heads alone is a header row that does not repeat on the next page.
+        scope = pikepdf.Name.Column if len(heads) == len(cells) else pikepdf.Name.Row
+        for cell in heads:
+            cell.S = _TH
+            table = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
+            layout = cell.get("/A")
+            if isinstance(layout, pikepdf.Array):
+                layout.append(table)
+            elif layout is not None:
+                cell.A = pikepdf.Array([layout, table])
+            else:
+                cell.A = table
+            changed += 1
     return changed
+
+
+def _index_ids(
+    pdf: pikepdf.Pdf, tree: pikepdf.Dictionary, elements: list[pikepdf.Dictionary]
+) -> int:
+    """Give a tree whose elements have ids but that has no IDTree one (ISO 32000-1 requires
+    it); how many ids. A bundle moves such a tree as it is, and knows its ids from there."""
+    if "/IDTree" in tree:
+        return 0
+    ids = {
+        str(element.ID): element
+        for element in elements
+        if isinstance(element.get("/ID"), pikepdf.String) and element.is_indirect
+    }
+    if ids:
+        index = pikepdf.NameTree.new(pdf)
+        for name, element in sorted(ids.items()):
+            index[name] = element
+        tree.IDTree = index.obj
+    return len(ids)
 
 
 def _is_head(cell: pikepdf.Dictionary) -> bool:

@@ -25,7 +25,7 @@ from pikepdf.models.metadata import decode_pdf_date
 from PIL import Image, ImageChops
 from reportlab.pdfgen import canvas
 
-from assembler import bands, bundle
+from assembler import bands, bundle, normalise
 from assembler.actions import active_content
 from assembler.annex import AnnexLimits, inspect_annexes
 from assembler.annex import _check_pdf as check_in_child
@@ -1171,6 +1171,33 @@ def test_libreoffices_tree_moved_into_a_bundle_reads_as_the_walked_one(
     assert read(tmp_path / "a.pdf") == read(tmp_path / "agenda-gelopen.pdf")
     assert structure_problems(moved) == []
     assert structure_problems(tmp_path / "a.pdf") == []
+
+
+@pytest.mark.slow
+def test_ids_of_a_moved_tree_are_known_to_the_parts_after_it(
+    economie_build: Path, tmp_path: Path
+) -> None:
+    """Review: a moved tree's ids come from its IDTree; LibreOffice's ids (should a version
+    write them) without one would have let a later part keep the same id. finish_pdf gives
+    such a tree its IDTree, so the annex's id is renamed."""
+    built = economie_build / "02-23.0001772-werklocaties" / "voorstel.pdf"
+    voorstel, annex = tmp_path / "voorstel.pdf", tmp_path / "bijlage.pdf"
+    for path in (voorstel, annex):
+        with pikepdf.open(built) as pdf:
+            root = pdf.Root.StructTreeRoot
+            assert Name.IDTree not in root
+            first = next(kid for kid in root.K[0].K if isinstance(kid, Dictionary))
+            first.ID = String("LO_noot_1")
+            pdf.save(path)
+    assert normalise.finish_pdf(voorstel, None) is None
+    out = tmp_path / "bundel.pdf"
+
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Bijlage")], META, out, main_made_here=True)
+
+    assert structure_problems(out) == []
+    with pikepdf.open(out) as pdf:
+        ids = [name for name, _ in pikepdf.NameTree(pdf.Root.StructTreeRoot.IDTree).items()]
+    assert ids == ["LO_noot_1", "LO_noot_1_2"]
 
 
 @pytest.mark.slow
