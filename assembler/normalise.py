@@ -90,6 +90,9 @@ _OPERANDS = {
 }
 # BI can only be an operator or end a name (hex strings have no I): a name is parsed too.
 _INLINE_IMAGE = re.compile(rb"BI" + _AFTER)
+# What LibreOffice does not write and the pattern would misread: a NUL (white space to PDF,
+# not to the pattern), a hex string with white space in it ('<FEFF 0020 BDC>' holds 'BDC').
+_UNUSUAL = re.compile(rb"\x00|(?<!<)<[0-9A-Fa-f]*\s")
 
 
 def finish_pdf(path: Path, epoch: int | None) -> str | None:
@@ -304,7 +307,7 @@ def _drawing_as_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page) -> int:
     contents = page.obj.get("/Contents")
     if isinstance(contents, pikepdf.Stream):
         data = contents.read_bytes()
-        if b"(" not in data and b"%" not in data and not _INLINE_IMAGE.search(data):
+        if _as_libreoffice_writes(data):
             found = _wrap_drawing(data)
             if found is not None:
                 wrapped, written = found
@@ -340,6 +343,12 @@ def _drawing_as_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page) -> int:
     return wrapped
 
 
+def _as_libreoffice_writes(data: bytes) -> bool:
+    """Whether content has nothing the pattern of :func:`_wrap_drawing` could misread: no
+    literal string, comment, inline image, NUL or hex string with white space in it."""
+    return not (b"(" in data or b"%" in data or _INLINE_IMAGE.search(data) or _UNUSUAL.search(data))
+
+
 def _wrap_drawing(data: bytes) -> tuple[int, bytes] | None:
     """What :func:`_drawing_as_artifacts` does, on content whose operators a pattern finds:
     how many paths it wrapped and the content; None where it is not as LibreOffice writes."""
@@ -352,11 +361,12 @@ def _wrap_drawing(data: bytes) -> tuple[int, bytes] | None:
         kind = match.lastgroup
         if kind == "start":
             if depth == 0 and path_from is None:
-                before = data[max(taken, match.start() - 120) : match.start()]
-                operands = _OPERANDS[match.group()].search(before)
+                # Searched in place: a number cut by the window's start fails the lookbehind.
+                window = max(taken, match.start() - 120)
+                operands = _OPERANDS[match.group()].search(data, window, match.start())
                 if operands is None:
                     return None
-                path_from = match.start() - len(before) + operands.start()
+                path_from = operands.start()
         elif kind == "end":
             if path_from is not None:
                 pieces += [data[taken:path_from], b"\n/Artifact BMC\n"]

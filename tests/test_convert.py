@@ -557,6 +557,17 @@ _UNTAGGED_DRAWING = [
     pytest.param(b"% a comment S\n5 5 m 6 6 l S", "BMC m l S EMC", id="comment"),
     pytest.param(b"/Name 5 m 6 6 l S", "BMC m l S EMC", id="operands-not-as-libreoffice"),
     pytest.param(b"1 2 3 4 re\n", "BMC re EMC", id="path-never-painted"),
+    pytest.param(
+        b"0 0 1 rg " + b" ".join([b"100." + b"0" * 30 + b"1"] * 4) + b" re f",
+        "rg BMC re f EMC",
+        id="numbers-longer-than-the-window",
+    ),
+    pytest.param(
+        b"/Span<</ActualText<FEFF 0020 BDC>>>BDC BT /F1 12 Tf <01> Tj ET EMC 10 10 m 50 50 l S",
+        "BDC BT Tf Tj ET EMC BMC m l S EMC",
+        id="hex-string-with-spaces",
+    ),
+    pytest.param(b"10 10\x00m 20 20 l S", "BMC m l S EMC", id="nul-as-white-space"),
     pytest.param(b"(x) pop 1 2 3 4 re\n", "pop BMC re EMC", id="path-never-painted-parsed"),
 ]
 
