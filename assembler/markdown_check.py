@@ -54,7 +54,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 15
+CHECK_VERSION = 16
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -87,7 +87,8 @@ def _mistakes(text: str) -> list[_Mistake]:
             found.extend(_dash_aside(tokens, index, lines))
         elif token.type == "inline" and token.map is not None:
             in_paragraph = tokens[index - 1].type == "paragraph_open"
-            found.extend(_inline(token, in_paragraph, items[-1] if items else None))
+            beside = _beside(lines, token)
+            found.extend(_inline(token, in_paragraph, items[-1] if items else None, beside))
     return sorted(found, key=lambda mistake: mistake[0])
 
 
@@ -96,8 +97,21 @@ def _line(token: Token) -> int:
     return token.map[0]
 
 
-def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterator[_Mistake]:
-    """Mistakes in one paragraph's or heading's text, line by line."""
+def _beside(lines: list[str], token: Token) -> tuple[str, str]:
+    """The last line of the paragraph before ``token``'s and the first of the one after it
+    (stripped; "" where there is none)."""
+    assert token.map is not None
+    start, end = token.map
+    before = next((line.strip() for line in reversed(lines[:start]) if line.strip()), "")
+    after = next((line.strip() for line in lines[end:] if line.strip()), "")
+    return before, after
+
+
+def _inline(
+    inline: Token, in_paragraph: bool, item_line: int | None, beside: tuple[str, str]
+) -> Iterator[_Mistake]:
+    """Mistakes in one paragraph's or heading's text, line by line; ``beside``: the lines
+    next to it (see _beside)."""
     first = _line(inline)
     typed = inline.content.split("\n")  # its lines as typed, without their indentation
     counted = 0  # line breaks so far; a code span over two lines hides one
@@ -136,7 +150,9 @@ def _inline(inline: Token, in_paragraph: bool, item_line: int | None) -> Iterato
             # The line that holds a list item's marker is the item's own: not glued to it.
             if at_line_start and in_paragraph and first + here != item_line:
                 around = [line.strip() for line in typed]
-                yield from _line_start(first + here, typed[here].lstrip(), item_line, around, here)
+                yield from _line_start(
+                    first + here, typed[here].lstrip(), item_line, around, here, beside
+                )
             yield from _unclosed(first + here, token.content, inline.content)
         at_line_start = False
 
@@ -272,10 +288,16 @@ def _link_text(tokens: list[Token], opening: int, *, marks: bool = True) -> str:
 
 
 def _line_start(
-    line: int, typed: str, item_line: int | None, around: list[str], here: int
+    line: int,
+    typed: str,
+    item_line: int | None,
+    around: list[str],
+    here: int,
+    beside: tuple[str, str],
 ) -> Iterator[_Mistake]:
     """A line of a paragraph that was meant as a heading or as a list item; ``around`` holds
-    the paragraph's lines (stripped), ``typed`` being its line ``here``."""
+    the paragraph's lines (stripped), ``typed`` being its line ``here``; ``beside`` the lines
+    of the paragraphs before and after it."""
     in_list = item_line is not None
     above = around[here - 1] if here > 0 else ""
     below = around[here + 1] if here + 1 < len(around) else ""
@@ -304,7 +326,7 @@ def _line_start(
         )
         return
     if _letter_list(around, here):
-        if _numbered_heading(around):
+        if _numbered_heading(around, beside):
             fixed = "### " + " ".join(typed.split())
             yield (
                 line,
@@ -375,20 +397,34 @@ def _letter_list(lines: list[str], here: int) -> bool:
     return False
 
 
-def _numbered_heading(paragraph: list[str]) -> bool:
+def _numbered_heading(paragraph: list[str], beside: tuple[str, str]) -> bool:
     """Whether a paragraph is one short line numbered as Word numbers headings ('A.\tInleiding'):
-    a capital letter, a few words from a capital, no full stop, colon or other sentence end."""
+    a capital letter, a few words from a capital, no punctuation but at most a final ')'.
+
+    Not where it stands among items of a list by letter, one to a paragraph ('Het overleg
+    besluit:' / 'A.<tab>In te stemmen' / 'B.<tab>…'): below a line ending in ':', or next to
+    another item by capital letter.
+    """
     if len(paragraph) != 1:
         return False
     item = _LETTER_ITEM.match(paragraph[0])
-    words = paragraph[0][item.end(2) :].split() if item else []
+    if item is None or not item.group(1).isupper():
+        return False
+    text = paragraph[0][item.end(2) :]
+    words = text.split()
     return (
-        item is not None
-        and item.group(1).isupper()
-        and 0 < len(words) <= 6
+        0 < len(words) <= 6
         and words[0][:1].isupper()
-        and words[-1][-1:] not in ".:;,!?"
+        and not any(mark in text for mark in ".:;,!?()")
+        and not beside[0].endswith(":")
+        and not any(_capital_item(line) for line in beside)
     )
+
+
+def _capital_item(line: str) -> bool:
+    """Whether ``line`` starts as an item numbered by a capital letter ('B.<tab>…')."""
+    item = _LETTER_ITEM.match(line)
+    return item is not None and item.group(1).isupper()
 
 
 def _labels(line: str) -> list[tuple[str, int]]:

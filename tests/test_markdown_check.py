@@ -284,6 +284,26 @@ def test_dashes_without_a_space_outside_a_list_are_said() -> None:
     ]
 
 
+def test_items_by_capital_letter_one_to_a_paragraph_are_said_as_a_list_not_as_headings() -> None:
+    """Review: decisions typed as Word numbers them, each its own paragraph, were called
+    headings where a neighbour was not an item (the first below 'besluit:', the last)."""
+    text = (
+        "Het overleg besluit:\n\nA.\tIn te stemmen met de notitie\n\n"
+        "B.\tDe gemeenten om een reactie te vragen\n\nC.\tHet college te informeren"
+    )
+    assert markdown_mistakes(text) == [
+        (2, _pasted("A. In te stemmen met…", "gewone tekst")),
+        (4, _pasted("B. De gemeenten om een…", "gewone tekst")),
+        (6, _pasted("C. Het college te informeren", "gewone tekst")),
+    ]
+
+
+@pytest.mark.parametrize("line", ["B.\tJansen, wethouder", "A.\tBos (voorzitter)", "A.\tBesluit:"])
+def test_a_lettered_line_with_punctuation_is_no_heading(line: str) -> None:
+    (mistake,) = markdown_mistakes(f"Zo is het besproken.\n\n{line}\n\nVerder niemand.")
+    assert "kopje" not in mistake[1]
+
+
 def _pasted(typed: str, text: str) -> str:
     return (
         f"'{typed}' wordt geen punt van een lijst, maar {text}: een lijst telt met cijfers "
