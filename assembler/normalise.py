@@ -29,6 +29,7 @@ import struct
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from lxml import etree
@@ -169,6 +170,7 @@ def _mend_tags(pdf: pikepdf.Pdf) -> bool:
     elements = _elements(tree)
     cells = _label_cells_as_headers(elements)
     ids = _index_ids(pdf, tree, elements)
+    ids += _one_element_per_link(tree, elements)
     drawings = sum(_drawing_as_artifacts(pdf, page) for page in pdf.pages)
     return cells + ids + drawings + _tag_loose_links(pdf, tree) > 0
 
@@ -192,14 +194,16 @@ def _tag_loose_links(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary) -> int:
     next_key = max(int(given), taken) if isinstance(given, int) else taken
     tagged = 0
     for page in pdf.pages:
-        for annot in page.obj.get("/Annots", pikepdf.Array()):
-            if (
-                not isinstance(annot, pikepdf.Dictionary)
-                or not annot.is_indirect
-                or annot.get("/Subtype") != pikepdf.Name.Link
-                or "/StructParent" in annot
-            ):
-                continue
+        loose = [
+            annot
+            for annot in page.obj.get("/Annots", pikepdf.Array())
+            if isinstance(annot, pikepdf.Dictionary)
+            and annot.is_indirect
+            and annot.get("/Subtype") == pikepdf.Name.Link
+            and "/StructParent" not in annot
+        ]
+        # Read from the top of the page down (a header's link before a footer's).
+        for annot in sorted(loose, key=_top, reverse=True):
             element = pdf.make_indirect(
                 pikepdf.Dictionary(
                     Type=pikepdf.Name.StructElem,
@@ -209,9 +213,7 @@ def _tag_loose_links(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary) -> int:
                     K=pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annot, Pg=page.obj),
                 )
             )
-            own = document.get("/K")
-            listed = list(own) if isinstance(own, pikepdf.Array) else [] if own is None else [own]
-            document.K = pikepdf.Array([*listed, element])
+            document.K = pikepdf.Array([*_kids(document), element])
             annot.StructParent = next_key
             numbers[next_key] = element
             next_key += 1
@@ -219,6 +221,14 @@ def _tag_loose_links(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary) -> int:
     if tagged:
         tree.ParentTreeNextKey = next_key
     return tagged
+
+
+def _top(annot: pikepdf.Dictionary) -> float:
+    """The top of an annotation's rectangle, 0 if it has none that reads."""
+    try:
+        return float(max(annot.Rect[1], annot.Rect[3]))
+    except (AttributeError, IndexError, TypeError, ValueError, pikepdf.PdfError):
+        return 0.0
 
 
 def _struct_kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
@@ -274,6 +284,59 @@ def _label_cells_as_headers(elements: list[pikepdf.Dictionary]) -> int:
     return changed
 
 
+def _one_element_per_link(tree: pikepdf.Dictionary, elements: list[pikepdf.Dictionary]) -> int:
+    """Where two elements hold one link annotation, keep it in the one its key names and make
+    the other a /Span of that link's text; how many.
+
+    LibreOffice tags a table of contents' line as two /Link elements (its text and its page
+    number) over one annotation; the ParentTree can name only one, and a reader may announce
+    the link twice or take the wrong one for it.
+    """
+    parent_tree = tree.get("/ParentTree")
+    if not isinstance(parent_tree, pikepdf.Dictionary):
+        return 0
+    holders: dict[tuple[int, int] | None, list[pikepdf.Dictionary]] = {}  # per annotation
+    for element in elements:
+        held = {_objgen(_annotation(kid)) for kid in _kids(element)} - {None}
+        for target in held:
+            holders.setdefault(target, []).append(element)
+    named = dict(pikepdf.NumberTree(parent_tree).items())
+    changed = 0
+    for annotation, claims in holders.items():
+        if len(claims) < 2 or not all(element.is_indirect for element in claims):
+            continue
+        link = next(
+            target for kid in _kids(claims[0]) if _objgen(target := _annotation(kid)) == annotation
+        )
+        key = link.get("/StructParent")
+        keeper = named.get(int(key)) if isinstance(key, int) else None
+        kept = keeper.objgen if isinstance(keeper, pikepdf.Dictionary) else claims[0].objgen
+        for element in claims:
+            if element.objgen == kept:
+                continue
+            element.K = pikepdf.Array(
+                [kid for kid in _kids(element) if _objgen(_annotation(kid)) != annotation]
+            )
+            element.S = pikepdf.Name.Span
+            changed += 1
+    return changed
+
+
+def _annotation(kid: Any) -> Any:
+    """The annotation an object reference among an element's kids names, or None."""
+    target = kid.get("/Obj") if isinstance(kid, pikepdf.Dictionary) else None
+    return target if isinstance(target, pikepdf.Dictionary) and target.is_indirect else None
+
+
+def _objgen(target: Any) -> tuple[int, int] | None:
+    return target.objgen if target is not None else None
+
+
+def _kids(element: pikepdf.Dictionary) -> list[Any]:
+    kids = element.get("/K")
+    return list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+
+
 def _index_ids(
     pdf: pikepdf.Pdf, tree: pikepdf.Dictionary, elements: list[pikepdf.Dictionary]
 ) -> int:
@@ -281,16 +344,18 @@ def _index_ids(
     it); how many ids. A bundle moves such a tree as it is, and knows its ids from there."""
     if "/IDTree" in tree:
         return 0
+    # By their bytes, as the elements hold them: a name tree's keys are strings of bytes, and
+    # text (UTF-16 with its mark, say) would come out as other bytes.
     ids = {
-        str(element.ID): element
+        bytes(element.ID): element
         for element in elements
         if isinstance(element.get("/ID"), pikepdf.String) and element.is_indirect
     }
     if ids:
-        index = pikepdf.NameTree.new(pdf)
-        for name, element in sorted(ids.items()):
-            index[name] = element
-        tree.IDTree = index.obj
+        names = pikepdf.Array()
+        for name in sorted(ids):
+            names.extend([pikepdf.String(name), ids[name]])
+        tree.IDTree = pdf.make_indirect(pikepdf.Dictionary(Names=names))
     return len(ids)
 
 

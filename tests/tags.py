@@ -84,6 +84,24 @@ def links_outside_the_tags(path: Path) -> list[int]:
     return pages
 
 
+def link_holders(path: Path) -> list[int]:
+    """For each link annotation, how many structure elements hold it (one is right)."""
+    with pikepdf.open(path) as pdf:
+        held: dict[tuple[int, int], int] = {}
+        for element in _walk(pdf.Root.StructTreeRoot):
+            kids = element.get("/K")
+            for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
+                target = kid.get("/Obj") if isinstance(kid, pikepdf.Dictionary) else None
+                if isinstance(target, pikepdf.Dictionary) and target.is_indirect:
+                    held[target.objgen] = held.get(target.objgen, 0) + 1
+        return [
+            held.get(annot.objgen, 0)
+            for page in pdf.pages
+            for annot in page.obj.get("/Annots", pikepdf.Array())
+            if annot.get("/Subtype") == "/Link"
+        ]
+
+
 @dataclass
 class Element:
     """A structure element as a screen reader meets it: its tag, its own text, its children."""

@@ -37,7 +37,7 @@ from assembler.errors import ConversionFailed, ExitCode, LibreOfficeMissing
 from assembler.normalise import normalise_pdf
 from tests.conftest import needs_bridge
 from tests.processes import processes
-from tests.tags import links_outside_the_tags, untagged_painting
+from tests.tags import link_holders, links_outside_the_tags, untagged_painting
 
 EPOCH = 1681171200  # 2023-04-11 00:00:00 UTC
 REAL_SOFFICE = convert.shutil.which("soffice")
@@ -667,6 +667,66 @@ def test_a_footnotes_way_back_to_its_reference_is_a_tagged_link(tmp_path: Path) 
         assert len(links) == 2, "the reference and the way back"
     assert links_outside_the_tags(target) == []
     assert untagged_painting(target) == 0
+
+
+@needs_soffice
+def test_a_table_of_contents_line_is_one_link(tmp_path: Path) -> None:
+    """Review: LibreOffice tags a contents line's text and page number as two /Link elements
+    over one annotation; a reader could announce it twice. One keeps it, the other is a Span."""
+    source = make_docx(tmp_path / "inhoud.docx", "Inhoud")
+    document = docx.Document(str(source))
+    lines = [
+        f'<w:p {_W}><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
+        'xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r><w:r>'
+        '<w:fldChar w:fldCharType="separate"/></w:r><w:hyperlink w:anchor="_Toc1">'
+        "<w:r><w:t>Inleiding</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>1</w:t></w:r>"
+        "</w:hyperlink></w:p>",
+        f'<w:p {_W}><w:hyperlink w:anchor="_Toc2"><w:r><w:t>Besluit</w:t></w:r><w:r><w:tab/>'
+        '</w:r><w:r><w:t>1</w:t></w:r></w:hyperlink><w:r><w:fldChar w:fldCharType="end"/>'
+        "</w:r></w:p>",
+        f'<w:p {_W}><w:pPr><w:pStyle w:val="Heading2"/></w:pPr><w:bookmarkStart w:id="10" '
+        'w:name="_Toc1"/><w:r><w:t>Inleiding</w:t></w:r><w:bookmarkEnd w:id="10"/></w:p>',
+        f'<w:p {_W}><w:pPr><w:pStyle w:val="Heading2"/></w:pPr><w:bookmarkStart w:id="11" '
+        'w:name="_Toc2"/><w:r><w:t>Besluit</w:t></w:r><w:bookmarkEnd w:id="11"/></w:p>',
+    ]
+    for line in reversed(lines):
+        document.paragraphs[0]._p.addnext(parse_xml(line))
+    document.save(str(source))
+    target = tmp_path / "inhoud.pdf"
+
+    report = convert_to_pdf([ConversionJob(source, target)])
+
+    assert report.failures == {}
+    assert link_holders(target) == [1, 1]
+    assert links_outside_the_tags(target) == []
+
+
+def test_element_ids_without_an_idtree_are_indexed_by_their_own_bytes(tmp_path: Path) -> None:
+    """Review: an id written as UTF-16 went into the new IDTree as other bytes ('ab')."""
+    path = tmp_path / "ids.pdf"
+    utf16 = b"\xfe\xff\x00a\x00b"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+        document = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root)
+        )
+        noot = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Note, P=document)
+        )
+        noot.ID = pikepdf.String(utf16)
+        document.K = pikepdf.Array([noot])
+        root.K = pikepdf.Array([document])
+        root.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array())
+        pdf.Root.StructTreeRoot = root
+        pdf.save(path)
+
+    assert normalise.finish_pdf(path, None) is None
+
+    with pikepdf.open(path) as result:
+        names = list(result.Root.StructTreeRoot.IDTree.Names)
+        assert [bytes(names[0])] == [utf16]
+        assert names[1].objgen == result.Root.StructTreeRoot.K[0].K[0].objgen
 
 
 def test_icc_profile_id_follows_the_new_date() -> None:
