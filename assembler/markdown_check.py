@@ -54,7 +54,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 16
+CHECK_VERSION = 17
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -76,6 +76,8 @@ def _mistakes(text: str) -> list[_Mistake]:
     tokens = parse(source)
     found: list[_Mistake] = []
     items: list[int] = []  # the first line of each list item the token is in
+    # Each paragraph's and heading's text as printed, for what stands beside a paragraph.
+    texts = [token for token in tokens if token.type == "inline"]
     for index, token in enumerate(tokens):
         if token.type == "list_item_open":
             items.append(_line(token))
@@ -87,7 +89,7 @@ def _mistakes(text: str) -> list[_Mistake]:
             found.extend(_dash_aside(tokens, index, lines))
         elif token.type == "inline" and token.map is not None:
             in_paragraph = tokens[index - 1].type == "paragraph_open"
-            beside = _beside(lines, token)
+            beside = _beside(texts, token)
             found.extend(_inline(token, in_paragraph, items[-1] if items else None, beside))
     return sorted(found, key=lambda mistake: mistake[0])
 
@@ -97,14 +99,22 @@ def _line(token: Token) -> int:
     return token.map[0]
 
 
-def _beside(lines: list[str], token: Token) -> tuple[str, str]:
-    """The last line of the paragraph before ``token``'s and the first of the one after it
-    (stripped; "" where there is none)."""
-    assert token.map is not None
-    start, end = token.map
-    before = next((line.strip() for line in reversed(lines[:start]) if line.strip()), "")
-    after = next((line.strip() for line in lines[end:] if line.strip()), "")
-    return before, after
+def _beside(texts: list[Token], token: Token) -> tuple[str, str]:
+    """The last line of the paragraph (or heading) before ``token``'s and the first of the one
+    after it, as printed: without emphasis marks, a quote's '>' or a line break's '\\'."""
+    place = next(number for number, text in enumerate(texts) if text is token)
+    before = _printed(texts[place - 1]).split("\n")[-1] if place > 0 else ""
+    after = _printed(texts[place + 1]).split("\n")[0] if place + 1 < len(texts) else ""
+    return before.rstrip("\\ ").strip(), after.strip()
+
+
+def _printed(inline: Token) -> str:
+    """A paragraph's text as printed, a line break as a new line."""
+    return "".join(
+        "\n" if child.type in ("softbreak", "hardbreak") else child.content
+        for child in inline.children or []
+        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+    )
 
 
 def _inline(

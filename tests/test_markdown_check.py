@@ -298,6 +298,23 @@ def test_items_by_capital_letter_one_to_a_paragraph_are_said_as_a_list_not_as_he
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> Het overleg besluit:\n>\n> A.\tIn te stemmen met de notitie\n>\n> B.\tTe melden",
+        "**Het overleg besluit:**\n\nA.\tIn te stemmen met de notitie",
+        "Het overleg besluit:\\\n\nA.\tIn te stemmen met de notitie",
+    ],
+    ids=["in-a-quote", "bold-lead-in", "backslash-after-the-lead-in"],
+)
+def test_items_by_capital_letter_below_a_lead_in_are_no_headings(text: str) -> None:
+    """Review: the paragraph beside an item was read from the raw lines, so a quote's '>' or
+    the lead-in's '**' hid the colon."""
+    mistakes = markdown_mistakes(text)
+    assert mistakes
+    assert all("telt met cijfers" in message for _line, message in mistakes)
+
+
 @pytest.mark.parametrize("line", ["B.\tJansen, wethouder", "A.\tBos (voorzitter)", "A.\tBesluit:"])
 def test_a_lettered_line_with_punctuation_is_no_heading(line: str) -> None:
     (mistake,) = markdown_mistakes(f"Zo is het besproken.\n\n{line}\n\nVerder niemand.")
