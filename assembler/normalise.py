@@ -172,12 +172,14 @@ def _mend_tags(pdf: pikepdf.Pdf) -> bool:
     ids = _index_ids(pdf, tree, elements)
     ids += _one_element_per_link(tree, elements)
     drawings = sum(_drawing_as_artifacts(pdf, page) for page in pdf.pages)
-    return cells + ids + drawings + _tag_loose_links(pdf, tree) > 0
+    held = {_objgen(_annotation(kid)) for element in elements for kid in _kids(element)}
+    return cells + ids + drawings + _tag_loose_links(pdf, tree, held) > 0
 
 
-def _tag_loose_links(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary) -> int:
+def _tag_loose_links(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary, held: set[Any]) -> int:
     """Give each link LibreOffice left out of the tags (a footnote's way back to its reference,
     a link in a header or footer) a /Link element at the end of the document; how many.
+    ``held``: the annotations elements hold already (by object id), which are not loose.
 
     PDF/UA wants every link in a /Link element: a screen reader lists the links it knows of.
     """
@@ -201,6 +203,7 @@ def _tag_loose_links(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary) -> int:
             and annot.is_indirect
             and annot.get("/Subtype") == pikepdf.Name.Link
             and "/StructParent" not in annot
+            and annot.objgen not in held
         ]
         # Read from the top of the page down (a header's link before a footer's).
         for annot in sorted(loose, key=_top, reverse=True):
@@ -310,9 +313,13 @@ def _one_element_per_link(tree: pikepdf.Dictionary, elements: list[pikepdf.Dicti
         )
         key = link.get("/StructParent")
         keeper = named.get(int(key)) if isinstance(key, int) else None
-        kept = keeper.objgen if isinstance(keeper, pikepdf.Dictionary) else claims[0].objgen
+        if not isinstance(keeper, pikepdf.Dictionary) or not any(
+            element.objgen == keeper.objgen for element in claims
+        ):
+            continue  # no holder named: which one is meant is not known
         for element in claims:
-            if element.objgen == kept:
+            # Only a second /Link: a Reference or Note that holds the link is another role.
+            if element.objgen == keeper.objgen or element.get("/S") != pikepdf.Name.Link:
                 continue
             element.K = pikepdf.Array(
                 [kid for kid in _kids(element) if _objgen(_annotation(kid)) != annotation]

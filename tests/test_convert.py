@@ -729,6 +729,63 @@ def test_element_ids_without_an_idtree_are_indexed_by_their_own_bytes(tmp_path: 
         assert names[1].objgen == result.Root.StructTreeRoot.K[0].K[0].objgen
 
 
+@pytest.mark.parametrize(
+    ("roles", "named", "after", "holding"),
+    [
+        (["/Link", "/Link"], 1, ["/Span", "/Link"], 1),
+        (["/Reference", "/Link"], 1, ["/Reference", "/Link"], 2),
+        (["/Link", "/Link"], None, ["/Link", "/Link"], 2),
+    ],
+    ids=["second-link-a-span", "a-reference-stays", "none-named-nothing-changes"],
+)
+def test_one_link_annotation_in_two_elements(
+    tmp_path: Path, roles: list[str], named: int | None, after: list[str], holding: int
+) -> None:
+    """Review: only a second /Link becomes a /Span, and only where the ParentTree names the
+    other holder; a Reference holding the link keeps its role."""
+    path = tmp_path / "twee.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        page = pdf.pages[0].obj
+        link = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Link,
+                Rect=[0, 0, 10, 10],
+                StructParent=0,
+            )
+        )
+        page.Annots = pikepdf.Array([link])
+        root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+        document = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root)
+        )
+        holders = [
+            pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem,
+                    S=pikepdf.Name(role),
+                    P=document,
+                    K=pikepdf.Array([pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=link)]),
+                )
+            )
+            for role in roles
+        ]
+        document.K = pikepdf.Array(holders)
+        root.K = pikepdf.Array([document])
+        nums = [] if named is None else [0, holders[named]]
+        root.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+        pdf.Root.StructTreeRoot = root
+        pdf.save(path)
+
+    assert normalise.finish_pdf(path, None) is None
+
+    with pikepdf.open(path) as result:
+        kept = result.Root.StructTreeRoot.K[0].K
+        assert [str(element.S) for element in kept] == after
+    assert link_holders(path) == [holding]
+
+
 def test_icc_profile_id_follows_the_new_date() -> None:
     header = bytearray(128)
     header[36:40] = b"acsp"
