@@ -13,9 +13,10 @@ covers content. Marks are drawn with reportlab in LiberationSans, embedded as a 
 Tags: a part with a structure tree (the voorstel and agenda LibreOffice makes; a dossier's
 bundle in the meeting bundle) keeps it, under one ``/Part`` element per part in a ``/Document``
 that is the bundle's tree; its ParentTree is made anew from its tree, past the keys of the parts
-before it (:class:`_Structure`). An untagged part (most annexes) gets minimal tags, one ``/P``
-per page over all its content, so that a reader of the tags does not skip it. The stamps are
-``/Artifact`` marked content. A bundle with no tagged part has no tree.
+before it (:class:`_Structure`), or, for a PDF the build made itself, moved with its keys.
+An untagged part (most annexes) gets minimal tags, one ``/P`` per page over all its content, so
+that a reader of the tags does not skip it. The stamps are ``/Artifact`` marked content. A
+bundle with no tagged part has no tree.
 
 Third-party files are only read: pages are copied into a new document, written atomically.
 What of a part would run when the bundle is opened (scripts, a program's start, a form that

@@ -77,8 +77,8 @@ _PATH_ENDS = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"})
 # LibreOffice writes its text as hex strings, its names and numbers plainly: in such content an
 # operator is a word that follows a delimiter or white space (not the "/" of a name, nor "<" or
 # a digit inside a hex string) and ends at one. The pattern finds what the mend needs: a path's
-# first operator with its numbers, the operators that end a path, and marked content. A literal
-# string, a comment or an inline image can hold anything: content with one is parsed by pikepdf.
+# first operator, the operators that end a path, and marked content. A literal string, a
+# comment or an inline image can hold anything: content with one is parsed by pikepdf.
 _BEFORE = rb"(?<![^\s\[\]>)])"
 _AFTER = rb"(?![^\s\[\]<>(/%])"
 _MARKING = re.compile(
@@ -162,18 +162,19 @@ def _mend(pdf: pikepdf.Pdf) -> bool:
 
 
 def _mend_tags(pdf: pikepdf.Pdf) -> bool:
-    """Label cells as row headers, untagged drawing as artifacts and give loose links tags;
-    whether anything changed."""
+    """Label cells as row headers, index ids, hold each link in one /Link element, and make
+    untagged drawing artifacts; whether anything changed."""
     tree = pdf.Root.get("/StructTreeRoot")
     if not isinstance(tree, pikepdf.Dictionary):
         return False  # an untagged PDF has no tags to mend, nor content to keep apart
     elements = _elements(tree)
     cells = _label_cells_as_headers(elements)
     ids = _index_ids(pdf, tree, elements)
-    ids += _one_element_per_link(tree, elements)
+    links = _one_element_per_link(tree, elements)
     drawings = sum(_drawing_as_artifacts(pdf, page) for page in pdf.pages)
     held = {_objgen(_annotation(kid)) for element in elements for kid in _kids(element)}
-    return cells + ids + drawings + _tag_loose_links(pdf, tree, held) > 0
+    links += _tag_loose_links(pdf, tree, held)
+    return cells + ids + links + drawings > 0
 
 
 def _tag_loose_links(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary, held: set[Any]) -> int:
