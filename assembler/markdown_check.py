@@ -54,7 +54,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 17
+CHECK_VERSION = 18
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -187,7 +187,17 @@ def _unlinked(tokens: list[Token], opening: int) -> str | None:
 
 
 # Links a mail program rewrote to pass through a scanner first; the address meant is inside.
-_SAFE_LINKS = re.compile(r"https?://[\w.-]*\.safelinks\.protection\.outlook\.com/", re.I)
+# Outlook's Safe Links, in each of Microsoft's clouds: '…?url=<address>&data=<mailbox>…'.
+_SAFE_LINKS = re.compile(
+    r"https?://[\w.-]*\.safelinks\.protection\.(?:outlook\.com|office365\.us|partner\.outlook\.cn)/",
+    re.I,
+)
+# Teams (and the Office apps) show Safe Links through a page of their own: '…?url=<address>'.
+_TEAMS_SAFE_LINKS = re.compile(
+    r"(https?://[\w.-]+/)evergreen-assets/safelinks/\d+/atp-safelinks\.html\?", re.I
+)
+# URL Defense v1 and v2: '?u=<address>', v2's with '-' for '%' and '_' for '/'.
+_URL_DEFENSE_V2 = re.compile(r"(https?://urldefense\.proofpoint\.com/)(v[12])/url\?", re.I)
 # URL Defense v3: '__<address>__;<base64 of the characters replaced by *>!<scanner's data>'.
 _URL_DEFENSE = re.compile(r"https?://urldefense\.com/v3/__(.+?)__;([^!]*)!", re.I)
 _URL_DEFENSE_START = re.compile(r"https?://urldefense\.com/v3/__", re.I)
@@ -225,24 +235,49 @@ def _url_defense_address(typed: str) -> str | None:
     return "".join([*parts, address[end:]])
 
 
+def _query(typed: str) -> dict[str, list[str]]:
+    """The query of a scanner's address; '&amp;' read as '&' (an address copied from a web
+    page's source, where the mailbox would otherwise hide behind the key 'amp;data')."""
+    return parse_qs(urlsplit(typed.replace("&amp;", "&")).query)
+
+
+def _url_defense_v2_address(typed: str, version: str) -> str:
+    """The address a URL Defense v1 or v2 link stands for; "" if it has none."""
+    address = _query(typed).get("u", [""])[0]  # v1's is %-escaped, and parse_qs undoes that
+    if version == "v2":
+        address = unquote(address.replace("-", "%").replace("_", "/"))
+    return address
+
+
 def _unwrapped(typed: str) -> tuple[str, str, str, bool] | None:
     """(the scanner's address as shown, what it is, the address meant or "" if unknown,
-    whether a mailbox is in it) for a Safe Links or URL Defense address, unwrapped to the
-    end (Safe Links around URL Defense, or around Safe Links); None for any other address."""
+    whether a mailbox is in it) for a Safe Links (Outlook's, Teams') or URL Defense address,
+    unwrapped to the end (Safe Links around URL Defense, or around Safe Links); None for any
+    other address."""
     outer: tuple[str, str] | None = None
     mailbox = False
     for _ in range(5):  # a wrapper in a wrapper in …: a few levels at most
         safe_link = _SAFE_LINKS.match(typed)
+        teams = _TEAMS_SAFE_LINKS.match(typed)
+        old_defense = _URL_DEFENSE_V2.match(typed)
         if safe_link:
-            query = parse_qs(urlsplit(typed).query)
+            query = _query(typed)
             mailbox = mailbox or "@" in " ".join(query.get("data", []))
             what = "een door Outlook beveiligde link (Safe Links), die via Microsoft loopt"
             outer = outer or (safe_link.group(), what)
             typed = query.get("url", [""])[0]
-        elif _URL_DEFENSE_START.match(typed):
+        elif teams:
+            what = "een door Teams beveiligde link (Safe Links), die via Microsoft loopt"
+            outer = outer or (teams.group(1), what)
+            typed = _query(typed).get("url", [""])[0]
+        elif _URL_DEFENSE_START.match(typed) or old_defense:
             what = "een door URL Defense beveiligde link, die via Proofpoint loopt"
-            outer = outer or ("https://urldefense.com/", what)
-            typed = _url_defense_address(typed) or ""
+            if old_defense:
+                outer = outer or (old_defense.group(1), what)
+                typed = _url_defense_v2_address(typed, old_defense.group(2).lower())
+            else:
+                outer = outer or ("https://urldefense.com/", what)
+                typed = _url_defense_address(typed) or ""
         else:
             break
         if not typed:
@@ -253,9 +288,9 @@ def _unwrapped(typed: str) -> tuple[str, str, str, bool] | None:
 
 
 def _wrapped(href: str, where: str = "") -> str | None:
-    """What to say of an address pasted from Outlook (Safe Links) or behind URL Defense: it
-    goes through the scanner's server, with the reader's mailbox in it, not to the address
-    meant. ``where`` names what to replace, for an address that is not simply the link."""
+    """What to say of an address pasted from Outlook or Teams (Safe Links) or behind URL
+    Defense: it goes through the scanner's server, with the reader's mailbox in it, not to the
+    address meant. ``where`` names what to replace, for an address that is not simply the link."""
     from assembler.markdown import target_as_typed
 
     found = _unwrapped(target_as_typed(href))

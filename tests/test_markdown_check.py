@@ -448,8 +448,46 @@ _MAILBOX = " en een e-mailadres bevat, dat zo in het openbare document komt"
             "https%253A%252F%252Fwww.y.nl%252F%26data%3D05%257C01%257Ca%2540b.nl&data=05",
             f"{_OUTLOOK}{_MAILBOX} (zet het echte adres in de plaats: https://www.y.nl/)",
         ),
+        (
+            # Copied from a web page's source: '&amp;' between the parts hid the mailbox.
+            f"Zie <{_SAFE}?url=https%3A%2F%2Fwww.regiogv.nl%2F&amp;data=05%7C01%7Ca.pols%40"
+            "regiogv.nl%7C1&amp;reserved=0>",
+            f"{_OUTLOOK}{_MAILBOX} (zet het echte adres in de plaats: https://www.regiogv.nl/)",
+        ),
+        (
+            # Another of Microsoft's clouds.
+            "Zie https://gcc02.safelinks.protection.office365.us/?url=https%3A%2F%2Fwww.x.nl%2F"
+            "&data=05%7C01%7Cj%40x.nl",
+            "'https://gcc02.safelinks.protection.office365.us/…' is een door Outlook beveiligde "
+            f"link (Safe Links), die via Microsoft loopt{_MAILBOX} (zet het echte adres in de "
+            "plaats: https://www.x.nl/)",
+        ),
+        (
+            "[het actieplan](https://statics.teams.cdn.office.net/evergreen-assets/safelinks/1/"
+            "atp-safelinks.html?url=https%3A%2F%2Fwww.regiogv.nl%2Fstukken%2Factieplan.pdf"
+            "&locale=nl-nl&dest=https%3A%2F%2Fteams.microsoft.com%2Fapi&pc=AbC)",
+            "'https://statics.teams.cdn.office.net/…' is een door Teams beveiligde link (Safe "
+            "Links), die via Microsoft loopt (zet het echte adres in de plaats: "
+            "https://www.regiogv.nl/stukken/actieplan.pdf)",
+        ),
+        (
+            # v2: '-' for '%' and '_' for '/' ('-2D' is a '-' of the address itself).
+            "Zie https://urldefense.proofpoint.com/v2/url?u=https-3A__www.regiogv.nl_stukken_"
+            "actieplan-2D2023.pdf-3Fversie-3D2&d=DwMFaQ&c=AbC&r=dEf&m=GhI&s=jKl&e= nu",
+            "'https://urldefense.proofpoint.com/…' is een door URL Defense beveiligde link, die "
+            "via Proofpoint loopt (zet het echte adres in de plaats: "
+            "https://www.regiogv.nl/stukken/actieplan-2023.pdf?versie=2)",
+        ),
+        (
+            "Zie https://urldefense.proofpoint.com/v1/url?u=http://www.x.nl/a%3Fb%3D1&k=AbC nu",
+            "'https://urldefense.proofpoint.com/…' is een door URL Defense beveiligde link, die "
+            "via Proofpoint loopt (zet het echte adres in de plaats: http://www.x.nl/a?b=1)",
+        ),
     ],
-    ids=["v3-stored", "v3-run", "v3-unreadable", "text", "text-url-defense", "nested", "twice"],
+    ids=[
+        *("v3-stored", "v3-run", "v3-unreadable", "text", "text-url-defense", "nested", "twice"),
+        *("amp", "office365-us", "teams", "url-defense-v2", "url-defense-v1"),
+    ],
 )
 def test_a_wrapped_link_is_said_with_the_address_it_really_hides(text: str, message: str) -> None:
     assert markdown_mistakes(text) == [(0, message)]
