@@ -54,7 +54,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 18
+CHECK_VERSION = 19
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -420,24 +420,24 @@ def _in_a_list(above: str, below: str) -> bool:
 def _letter_list(lines: list[str], here: int) -> bool:
     """Whether line ``here`` of a paragraph, one that starts as 'b. …', is an item of a list by
     letters or Roman numbers: it has Word's tab after its mark, or it is in a run of items that
-    counts from the first ('a.', 'i.', 'A.') at the paragraph's start or below a line ending in
-    ':'; a run of one only for 'a.' ('i.' needs 'ii.' below)."""
+    counts on ('a.', 'b.'; 'ii.', 'iii.') at the paragraph's start or below a line ending in ':';
+    a run of one only for 'a.' ('i.' needs 'ii.' below, and so does a run that starts at a later
+    item: 'c.', 'd.', a list taken up again below a paragraph between)."""
     item = _LETTER_ITEM.match(lines[here])
     if item is None:
         return False
     if "\t" in item.group(2) and _counts(item.group(1)):
         return True
+    below = lines[here + 1] if here + 1 < len(lines) else ""
     for kind, number in _labels(lines[here]):
-        start = here - number + 1
-        if start < 0 or any(
-            (kind, j - start + 1) not in _labels(lines[j]) for j in range(start, here)
-        ):
-            continue
+        start = here  # the first line of the run of items that counts on to this one
+        while start > 0 and (kind, number - (here - start) - 1) in _labels(lines[start - 1]):
+            start -= 1
         # "Het gaat om\ni. de kosten en\nii. de baten.": running text that wraps there.
         if start > 0 and not lines[start - 1].endswith(":"):
             continue
-        below = lines[here + 1] if here + 1 < len(lines) else ""
-        if kind == "a" or here > start or (kind, number + 1) in _labels(below):
+        first = number - (here - start)
+        if (kind == "a" and first == 1) or here > start or (kind, number + 1) in _labels(below):
             return True
     return False
 

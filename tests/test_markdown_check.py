@@ -335,8 +335,11 @@ def _pasted(typed: str, text: str) -> str:
         ("i.\tromeins\nii.\ttwee", "i. romeins", "ii. twee"),
         ("A.\tHoofdletter\nB.\tTweede", "A. Hoofdletter", "B. Tweede"),
         ("A.   Hoofdletter\nB.   Tweede", "A. Hoofdletter", "B. Tweede"),
+        # A list taken up again below a paragraph between: it counts on from a later item.
+        ("c. derde\nd. vierde", "c. derde", "d. vierde"),
+        ("ii. tweede\niii. derde", "ii. tweede", "iii. derde"),
     ],
-    ids=["roman", "roman-tab", "capitals-tab", "capitals-spaces"],
+    ids=["roman", "roman-tab", "capitals-tab", "capitals-spaces", "later-letter", "later-roman"],
 )
 def test_a_pasted_list_by_letters_or_roman_numbers_is_said_at_each_item(
     text: str, first: str, second: str
@@ -354,8 +357,16 @@ def test_a_pasted_list_by_letters_or_roman_numbers_is_said_at_each_item(
         ("Woningbouw\no   sociale huur\no   middenhuur", [1, 2], "'o'"),
         ("Het gaat om:\ni. de kosten en\nii. de baten.", [1, 2], "cijfers"),
         ("Aanwezig:\nA.   Jansen\nB.   de Vries", [1, 2], "cijfers"),
+        (
+            "Het overleg besluit:\n\na. in te stemmen\n\nen verder:\nb. te vragen\nc. te melden",
+            [2, 5, 6],
+            "cijfers",
+        ),
     ],
-    ids=["o-spaces-after-a-colon", "o-spaces-two-items", "roman-after-a-colon", "capitals-wide"],
+    ids=[
+        *("o-spaces-after-a-colon", "o-spaces-two-items", "roman-after-a-colon"),
+        *("capitals-wide", "later-letters-after-a-colon"),
+    ],
 )
 def test_loose_list_marks_are_said_among_other_items(
     text: str, lines: list[int], mark: str
@@ -554,6 +565,8 @@ CORRECT = {
     "section-sign-and-a-tab-before-its-number": "Zie\n§\t3.2 van de wet",
     "roman-numbers-in-running-text": "Het gaat om\ni. de kosten en\nii. de baten.",
     "letters-in-running-text": "Op grond van artikel 2, onder\na. de wet en\nb. de regeling.",
+    "later-letters-in-running-text": "Het gaat om de varianten\nb. en\nc. uit de notitie.",
+    "later-letter-alone": "Zie de notitie.\n\nc. komt later aan bod.",
     "address-of-the-real-site": "Zie https://www.regiogv.nl/?url=https%3A%2F%2Fx.nl&data=1",
     "strikethrough": "Dit ~~was~~ is het besluit, en ~dit~ blijft staan.",
     "empty": "",
