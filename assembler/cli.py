@@ -248,7 +248,7 @@ def check(paden: tuple[Path, ...], as_json: bool) -> None:
     dossiermap om alleen die te controleren. Meldingen gaan naar stderr als
     bestand:regel: veld: melding. Afsluitcode 0 als alles klopt, 1 als er fouten zijn.
     """
-    from assembler.build import check_exit_code, check_project
+    from assembler.check import check_exit_code, check_project
 
     project = _project()
     catalog = check_project(project, paden)

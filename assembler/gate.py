@@ -214,7 +214,7 @@ def _parts(streams: Iterable[tuple[pikepdf.Stream, bytes]]) -> frozenset[str]:
 def page_parts(page: pikepdf.Page) -> frozenset[str]:
     """The hashes of a page's content streams, images and forms that identify it."""
     # A build keeps these of annexes (what it warns of early): a change raises
-    # build.PAGES_VERSION.
+    # confidential.PAGES_VERSION.
     return _parts(_page_streams(page))
 
 

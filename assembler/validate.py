@@ -153,7 +153,7 @@ class Catalog:
     meetings: list[MeetingInput] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # Every meeting that validated, also those the paths did not select: what is confidential
-    # anywhere in the project (see build.confidential_annexes_made_public).
+    # anywhere in the project (see confidential.confidential_annexes_made_public).
     everything: list[MeetingInput] = field(default_factory=list)
 
     @property

@@ -311,7 +311,7 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 def test_the_same_file_under_two_names_is_checked_once(
     example_project: Path, checked: list[Path]
 ) -> None:
-    from assembler.build import check_project
+    from assembler.check import check_project
     from assembler.project import find_project
 
     wonen = example_project / "dossiers" / "2023-06-23-pfho-ruimte-wonen"
@@ -334,7 +334,7 @@ def test_a_check_stopped_by_ctrl_c_is_no_verdict_and_is_not_remembered(
     import sys
 
     from assembler import annex
-    from assembler.build import check_project
+    from assembler.check import check_project
     from assembler.project import find_project
 
     def stopped_child(paths: list[Path], limits: AnnexLimits) -> tuple[list[str], dict[str, str]]:
@@ -574,7 +574,7 @@ def test_an_annex_judged_for_page_one_is_judged_again_when_its_dossier_turns_con
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from assembler import intake
-    from assembler.build import check_project
+    from assembler.check import check_project
     from assembler.project import find_project
 
     folder = (
@@ -616,7 +616,7 @@ def test_an_annex_is_judged_again_after_an_upgrade_of_the_libraries_that_judge_i
 ) -> None:
     from importlib import metadata
 
-    from assembler.build import check_project
+    from assembler.check import check_project
     from assembler.project import find_project
 
     project = find_project(example_project)

@@ -1,0 +1,63 @@
+"""What ``assembler check`` does: lint the templates, validate, run the annex intake.
+
+The check makes no outputs; the annex checks' answers alone are kept in ``build/.cache``, as
+a build keeps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assembler.confidential import confidential_annexes_made_public
+from assembler.digests import FileDigests
+from assembler.errors import ExitCode, sort_problems
+from assembler.project import MEETING_FILE, Project
+
+if TYPE_CHECKING:
+    from assembler.validate import Catalog
+
+
+def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
+    """What ``assembler check`` does: lint the templates, validate, run the annex intake."""
+    from assembler.intake import AnnexIntake
+    from assembler.lint import lint_templates
+    from assembler.render import organisation_context
+    from assembler.validate import load_catalog
+
+    catalog = load_catalog(project, paths)
+    organisation_context(catalog.organisation, project.root)  # a damaged logo, as build finds it
+    # Checking one dossier: only the templates it needs (a broken voorstel template is no
+    # reason to refuse a memo); a whole meeting needs the agenda's too.
+    names: set[str] | None = None
+    if paths:
+        names = {d.document.kind for meeting in catalog.meetings for d in meeting.dossiers}
+        chosen = [Path(path) for path in paths]
+        if any(
+            path.name == MEETING_FILE
+            or (path / MEETING_FILE).is_file()
+            or path.resolve() == project.dossiers.resolve()
+            for path in chosen
+        ):
+            names.add("agenda")
+    problems = [*lint_templates(project, names), *catalog.problems]
+    dossiers = [dossier for meeting in catalog.meetings for dossier in meeting.dossiers]
+    with AnnexIntake(project) as intake:
+        intake.start(dossiers)
+        for dossier in dossiers:
+            problems.extend(intake.problems_of(dossier)[0])
+    # Files are hashed, not kept: check makes no outputs (the annex checks' answers alone
+    # are kept in build/.cache, as a build keeps them).
+    files = FileDigests(project.cache / "bestanden.json")
+    problems.extend(confidential_annexes_made_public(project, catalog, files))
+    catalog.problems = sort_problems(problems)
+    return catalog
+
+
+def check_exit_code(project: Project, catalog: Catalog) -> ExitCode:
+    """The exit code of ``assembler check``: 2 for a template at fault, 1 for an input, else 0."""
+    templates = project.display(project.templates) + "/"
+    if any(problem.bestand.startswith(templates) for problem in catalog.errors):
+        return ExitCode.USAGE
+    return ExitCode.INPUT_REJECTED if catalog.errors else ExitCode.OK

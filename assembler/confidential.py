@@ -1,0 +1,290 @@
+"""Warnings for a public dossier's annex that is, or shows pages of, a confidential one.
+
+The build and ``assembler check`` say it at the line that attaches the annex, long before the
+export's gate (:mod:`assembler.gate`) would refuse the package. Files are compared by content
+and by the gate's parts of each page, which are kept in ``build/.cache`` by content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from assembler import library_versions
+from assembler.digests import FileDigests
+from assembler.errors import Problem, dutch_list
+from assembler.fsutil import write_cache_text
+from assembler.project import DOSSIER_FILE, Project
+
+if TYPE_CHECKING:
+    from assembler.annex import AnnexReport
+    from assembler.validate import Catalog, DossierInput
+
+
+def confidential_annexes_made_public(
+    project: Project, catalog: Catalog, files: FileDigests
+) -> list[Problem]:
+    """A warning for each annex of a public dossier that is, or shows pages of, an annex of a
+    confidential dossier, one of them selected, anywhere in the project.
+
+    A file or page that a public dossier also uses counts as public (one map attached to
+    several proposals), so the export lets it pass; a clerk who copied a confidential annex
+    into a public dossier by mistake, or saved it anew (other bytes, the same pages), hears it
+    here, at the public dossier's line that attaches it; or, when only the confidential
+    dossier is selected, at its own line.
+    """
+    from assembler.source import field_label
+
+    everything = catalog.everything or catalog.meetings
+    selected = {dossier.folder for meeting in catalog.meetings for dossier in meeting.dossiers}
+    secret = [
+        (dossier.annex_path(index), dossier, index)
+        for meeting in everything
+        for dossier in meeting.dossiers
+        if not dossier.document.is_public
+        for index in range(len(dossier.document.annexes))
+    ]
+    problems: list[Problem] = []
+    if not secret:
+        return problems
+    pages = _AnnexPages(project, files)
+    secrets = _SecretAnnexes(secret, pages)
+
+    def said(at: DossierInput, index: int, text: str) -> None:
+        where = ("bijlagen", index, "bestand")
+        problems.append(
+            Problem(
+                project.display(at.folder / DOSSIER_FILE),
+                at.source.line_of(where),
+                field_label(where),
+                text,
+                "waarschuwing",
+            )
+        )
+
+    def places(twins: Sequence[tuple[DossierInput, int]]) -> str:
+        """'bijlage 4 van X', 'bijlagen 4 en 6 van X en bijlage 1 van Y'."""
+        numbers: dict[Path, list[str]] = {}
+        for other, index in twins:
+            numbers.setdefault(other.folder, []).append(str(index + 1))
+        return dutch_list(
+            [
+                f"{'bijlage' if len(found) == 1 else 'bijlagen'} {dutch_list(found)} van "
+                f"{project.display(folder)}"
+                for folder, found in numbers.items()
+            ]
+        )
+
+    # Said at the confidential dossier's line when only it is selected: per annex of it and
+    # per likeness, every public dossier that uses the file or its pages.
+    made_public: dict[
+        tuple[Path, int, _Likeness], tuple[DossierInput, list[tuple[DossierInput, int]]]
+    ] = {}
+    for meeting in everything:
+        for dossier in meeting.dossiers:
+            if not dossier.document.is_public:
+                continue
+            chosen = dossier.folder in selected
+            for index in range(len(dossier.document.annexes)):
+                path = dossier.annex_path(index)
+                try:
+                    found = [
+                        (other, number, how)
+                        for other, number, how in secrets.likenesses(path)
+                        if chosen or other.folder in selected
+                    ]
+                except OSError:
+                    continue
+                for likeness in _LIKENESSES:
+                    twins = [(d, n) for d, n, how in found if how == likeness]
+                    if not twins:
+                        continue
+                    if chosen:
+                        one = len({other.folder for other, _n in twins}) == 1
+                        said(
+                            dossier,
+                            index,
+                            f"{_LIKENESS_SAID[likeness]} {places(twins)}, "
+                            f"{'dat niet openbaar is' if one else 'die niet openbaar zijn'}: "
+                            f"met dit dossier {_made_public(likeness, 'hier')}",
+                        )
+                        continue
+                    for other, number in twins:
+                        key = (other.folder, number, likeness)
+                        made_public.setdefault(key, (other, []))[1].append((dossier, index))
+    for (_folder, number, likeness), (other, users) in made_public.items():
+        one = len({user.folder for user, _i in users}) == 1
+        which = "dat openbaar is: met dat dossier" if one else "die openbaar zijn: met die dossiers"
+        said(
+            other,
+            number,
+            f"{_LIKENESS_SAID[likeness]} {places(users)}, {which} {_made_public(likeness, 'daar')}",
+        )
+    pages.save()
+    return problems
+
+
+class _SecretAnnexes:
+    """The confidential dossiers' annexes, found by their content and by their pages' parts."""
+
+    def __init__(self, annexes: Sequence[tuple[Path, DossierInput, int]], pages: _AnnexPages):
+        self.pages = pages
+        self.annexes: list[tuple[Path, DossierInput, int]] = []
+        seen: set[tuple[Path, int]] = set()
+        for path, dossier, number in annexes:
+            if (dossier.folder, number) not in seen:
+                seen.add((dossier.folder, number))
+                self.annexes.append((path, dossier, number))
+        self._by_digest: dict[str, list[int]] | None = None
+        self._by_part: dict[str, set[int]] | None = None
+
+    def _index(self) -> tuple[dict[str, list[int]], dict[str, set[int]]]:
+        # Each public annex is compared with every confidential one: looked up, not paired.
+        if self._by_digest is None or self._by_part is None:
+            self._by_digest, self._by_part = {}, {}
+            for position, (path, _dossier, _number) in enumerate(self.annexes):
+                with suppress(OSError):  # validation says so
+                    self._by_digest.setdefault(self.pages.digest(path), []).append(position)
+                    if _is_pdf_name(path):
+                        for part in self.pages.parts(path):
+                            self._by_part.setdefault(part, set()).add(position)
+        return self._by_digest, self._by_part
+
+    def likenesses(self, path: Path) -> list[tuple[DossierInput, int, _Likeness]]:
+        """Which confidential annexes the file at ``path`` is, or shows pages of; OSError
+        when it cannot be read."""
+        by_digest, by_part = self._index()
+        same = by_digest.get(self.pages.digest(path), [])
+        found: list[tuple[DossierInput, int, _Likeness]] = [
+            (self.annexes[p][1], self.annexes[p][2], "bestand") for p in same
+        ]
+        if not _is_pdf_name(path):
+            return found
+        near = {p for part in self.pages.parts(path) for p in by_part.get(part, ())}
+        public = self.pages.of(path)
+        for position in sorted(near - set(same)):
+            twin, dossier, number = self.annexes[position]
+            secret = self.pages.of(twin)
+            if secret is None or public is None:
+                continue
+            shown, of = _shared_pages(secret, public)
+            if shown:
+                found.append((dossier, number, "pagina's" if shown == of else "enkele pagina's"))
+        return found
+
+
+def _shared_pages(
+    secret: Sequence[frozenset[str]], public: Sequence[frozenset[str]]
+) -> tuple[int, int]:
+    """How many of the identifying pages of ``secret`` a page of ``public`` shows, of how many.
+
+    As the gate compares them (gate.find_leaks): a page is shown where all its parts are on
+    one page.
+    """
+    wanted = [parts for parts in secret if parts]
+    anywhere = frozenset().union(*public)  # nearly always enough to tell: not shown
+    shown = sum(parts <= anywhere and any(parts <= page for page in public) for parts in wanted)
+    return shown, len(wanted)
+
+
+def _is_pdf_name(path: Path) -> bool:
+    return path.suffix.lower() == ".pdf"
+
+
+PAGES_FILE = "paginas.json"
+"""In ``build/.cache``: the gate's parts of each page of the annexes compared with a
+confidential one, by the file's SHA-256, so a build in which nothing changed reads no annex.
+Written once per build, with the files that build compared (one fsync, not one per file)."""
+# Raised when what gate.pdf_pages makes of a page changes, so the pages kept are made anew
+# (2: pages that show no text count for nothing).
+PAGES_VERSION = 2
+
+
+class _AnnexPages:
+    """The gate's parts of each page of annex PDFs, kept in ``build/.cache`` by content."""
+
+    def __init__(self, project: Project, files: FileDigests) -> None:
+        self.project = project
+        self.store = project.cache / PAGES_FILE
+        self.files = files
+        # A newer pikepdf may decode a stream otherwise, and the gate compares what it makes.
+        self._version = f"{PAGES_VERSION} {library_versions('pikepdf')}"
+        self._kept: dict[str, Any] = {}
+        with suppress(OSError, ValueError, TypeError, KeyError, AttributeError):
+            data = json.loads(self.store.read_text(encoding="utf-8"))
+            if data["version"] == self._version and isinstance(data["pages"], dict):
+                self._kept = data["pages"]
+        self._used: dict[str, Any] = {}  # this build's, as kept: what the store keeps
+        self._known: dict[str, tuple[frozenset[str], ...] | None] = {}
+        # Each annex is compared with every confidential one: what a file is, once per build.
+        self._digests: dict[Path, str] = {}
+        self._parts: dict[Path, frozenset[str]] = {}
+        self._reports: Callable[[Path], AnnexReport | None] | None = None
+
+    def digest(self, path: Path) -> str:
+        """The SHA-256 of the file at ``path``."""
+        if path not in self._digests:
+            self._digests[path] = self.files.sha256(path)
+        return self._digests[path]
+
+    def parts(self, path: Path) -> frozenset[str]:
+        """The parts of all pages of the PDF at ``path`` together."""
+        if path not in self._parts:
+            self._parts[path] = frozenset().union(*(self.of(path) or ()))
+        return self._parts[path]
+
+    def of(self, path: Path) -> tuple[frozenset[str], ...] | None:
+        """The parts of each page of the PDF at ``path``; None for a file that is none."""
+        digest = self.digest(path)
+        if digest in self._known:
+            return self._known[digest]
+        if digest in self._kept:
+            with suppress(TypeError, ValueError):
+                kept = self._kept[digest]
+                pages = None if kept is None else tuple(frozenset(parts) for parts in kept)
+                self._known[digest] = pages
+                self._used[digest] = kept
+                return pages
+        from assembler.gate import pdf_pages  # with pikepdf: only when a file is new
+        from assembler.intake import kept_reports
+
+        # Only a file the annex intake accepted is opened here, outside its limits (a
+        # decompression bomb would take the build down); one not checked yet is compared
+        # at the build that checks it.
+        self._reports = self._reports or kept_reports(self.project)
+        report = self._reports(path)
+        if report is None or not report.ok:
+            self._known[digest] = None
+            return None
+        data = path.read_bytes()
+        pages = pdf_pages(data)
+        self._known[digest] = pages
+        if hashlib.sha256(data).hexdigest() == digest:  # not changed since it was hashed
+            self._used[digest] = None if pages is None else [sorted(parts) for parts in pages]
+        return pages
+
+    def save(self) -> None:
+        """Keep the pages of the files this build compared, when they differ from those kept."""
+        if self._used != self._kept:
+            document = {"version": self._version, "pages": self._used}
+            write_cache_text(self.store, json.dumps(document, sort_keys=True))
+
+
+_Likeness = Literal["bestand", "pagina's", "enkele pagina's"]
+_LIKENESSES: tuple[_Likeness, ...] = ("bestand", "pagina's", "enkele pagina's")
+_LIKENESS_SAID: dict[_Likeness, str] = {
+    "bestand": "is hetzelfde bestand als",
+    "pagina's": "heeft dezelfde pagina's als",
+    "enkele pagina's": "heeft pagina's van",
+}
+
+
+def _made_public(likeness: _Likeness, where: str) -> str:
+    """What comes of it, and what to do 'hier' (at the public dossier) or 'daar'."""
+    if likeness == "bestand":
+        return f"wordt het openbaar (haal het {where} weg als het vertrouwelijk is)"
+    return f"worden die openbaar (haal de bijlage {where} weg als ze vertrouwelijk zijn)"

@@ -1,0 +1,84 @@
+"""The library's shape: only cli.py talks to the terminal, and data flows one way."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import assembler
+
+PACKAGE = Path(assembler.__file__).parent
+# The modules that may print, and import click or rich.
+TERMINAL = {"cli", "__main__"}
+# One orchestrator per command, in order: each may call those before it; no stage calls one.
+ORCHESTRATORS = ["check", "build", "package", "publish", "cli", "__main__"]
+
+
+def _imports(path: Path) -> set[str]:
+    """The top-level packages and the assembler modules ``path`` imports, lazily or not."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            if node.module == "assembler":
+                found.update(f"assembler.{alias.name}" for alias in node.names)
+    return {name if name.startswith("assembler.") else name.split(".")[0] for name in found}
+
+
+def _prints(path: Path) -> list[int]:
+    """The lines of ``path`` that call print()."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "print"
+    ]
+
+
+def _rank(module: str) -> int:
+    """An orchestrator's place among them; -1 for a stage."""
+    return ORCHESTRATORS.index(module) if module in ORCHESTRATORS else -1
+
+
+def violations(package: Path) -> list[str]:
+    """What breaks the library's shape in the modules of ``package``."""
+    found = []
+    for path in sorted(package.glob("*.py")):
+        module = path.stem
+        imported = _imports(path)
+        if module not in TERMINAL:
+            found += [f"{module} imports {name}" for name in ("click", "rich") if name in imported]
+            found += [f"{module}:{line} prints" for line in _prints(path)]
+        found += [
+            f"{module} imports the orchestrator {orchestrator}"
+            for orchestrator in ORCHESTRATORS
+            if f"assembler.{orchestrator}" in imported and _rank(module) <= _rank(orchestrator)
+        ]
+    return found
+
+
+def test_only_the_cli_talks_to_the_terminal_and_no_stage_calls_an_orchestrator() -> None:
+    assert violations(PACKAGE) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        ("import click\n", "stage imports click"),
+        ("from rich.progress import Progress\n", "stage imports rich"),
+        ("def f():\n    print('klaar')\n", "stage:2 prints"),
+        (
+            "def f():\n    from assembler.build import build_project\n",
+            "stage imports the orchestrator build",
+        ),
+        ("from assembler import package\n", "stage imports the orchestrator package"),
+    ],
+)
+def test_a_module_that_breaks_the_shape_is_named(tmp_path: Path, source: str, said: str) -> None:
+    (tmp_path / "stage.py").write_text(source, encoding="utf-8")
+    assert violations(tmp_path) == [said]
