@@ -105,8 +105,9 @@ if TYPE_CHECKING:
 # clashing ids renamed; 17: only the decisions' list restarts per item (Word-numbered headings
 # count on), in tables too; 18: an untagged page with spans or layers wrapped as it is;
 # 19: links LibreOffice left out of the tags, a footnote's way back, given /Link elements;
-# 20: a table of contents' line one /Link, not two over one annotation).
-CACHE_VERSION = 20
+# 20: a table of contents' line one /Link, not two over one annotation; 21: a Markdown list
+# ends with a paragraph's space after it).
+CACHE_VERSION = 21
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

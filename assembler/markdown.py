@@ -189,6 +189,8 @@ class _Builder:
     # Paragraph style name -> style id: python-docx looks a name up by scanning every style,
     # which was a sixth of all rendering time.
     paragraph_style_ids: dict[str, str] = field(default_factory=dict)
+    body_space_after: int | None = None  # in twips: see list_block
+    last: Paragraph | None = None  # the paragraph added last
 
     # ------------------------------------------------------------------ helpers
 
@@ -200,6 +202,7 @@ class _Builder:
         style_id = self.paragraph_style_ids.get(style) if style is not None else None
         if style_id is not None:
             paragraph._p.get_or_add_pPr().style = style_id
+        self.last = paragraph
         return paragraph
 
     def new_number_list(self, start: int) -> int | None:
@@ -280,6 +283,10 @@ class _Builder:
             if context.item is not None and not context.item.used:
                 # An empty item ("- ") still gets its bullet or number.
                 self.list_paragraph(context)
+        if outer is None and self.last is not None and self.body_space_after is not None:
+            # The items sit close together (their styles' contextual spacing), and so did the
+            # text below the last one: a list ends with a paragraph's space, as it begins.
+            self.last.paragraph_format.space_after = Twips(self.body_space_after)
 
     def code(self, content: str, context: _ListContext | None) -> None:
         style = "Broncode" if self.has_style("Broncode", WD_STYLE_TYPE.PARAGRAPH) else None
@@ -520,11 +527,25 @@ class _StyleInfo:
     paragraph_style_ids: dict[str, str]
     bullet_num_id: int | None
     number_abstract_id: int | None
+    body_space_after: int | None
+
+
+def _body_space_after(document: Any) -> int | None:
+    """The space after a plain paragraph, in twips: its style's, or the document's default."""
+    style = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    if style is not None and style.paragraph_format.space_after is not None:
+        return int(style.paragraph_format.space_after.twips)
+    spacing = document.styles.element.find(
+        f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}"
+    )
+    after = spacing.get(qn("w:after")) if spacing is not None else None
+    return int(after) if after is not None and after.isdigit() else None
 
 
 def _style_info(document: Any) -> _StyleInfo:
     all_styles = list(document.styles)
     return _StyleInfo(
+        body_space_after=_body_space_after(document),
         styles=frozenset((style.name, style.type) for style in all_styles),
         paragraph_style_ids={
             style.name: style.style_id
@@ -554,6 +575,7 @@ def add_markdown(document: Any, text: str, info: _StyleInfo | None = None) -> No
         number_abstract_id=info.number_abstract_id,
         styles=set(info.styles),
         paragraph_style_ids=info.paragraph_style_ids,
+        body_space_after=info.body_space_after,
     )
     builder.blocks(tree.children, None)
 

@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -159,6 +160,25 @@ def test_loose_list_item_with_two_paragraphs(fragment: WordFragment) -> None:
     paragraphs = render(fragment, "1. eerste alinea\n\n   vervolg van hetzelfde punt\n\n2. tweede")
     assert [p.style.name for p in paragraphs] == ["List Number", "List Continue", "List Number"]
     assert num_of(paragraphs[1]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [
+        ("Zo:\n\n- een\n- twee\n\nVerder.", 2),
+        ("Zo:\n\n1. een\n   - een a\n\nVerder.", 2),
+        ("Zo:\n\n- een\n  - een a\n- twee\n\nVerder.", 3),
+        ("Zo:\n\n- een\n\n  vervolg\n\nVerder.", 2),
+        ("Zo:\n\n- een\n- twee", 2),
+    ],
+    ids=["bullets", "nested-last", "nested-inside", "continued", "at-the-end"],
+)
+def test_a_list_ends_with_a_paragraphs_space(fragment: WordFragment, text: str, last: int) -> None:
+    # The items sit close together; the text below the list is as far from it as the text
+    # above: the templates' 6 pt after a paragraph, not the list styles' 3 pt.
+    paragraphs = render(fragment, text)
+    spaces = [p.paragraph_format.space_after for p in paragraphs]
+    assert spaces == [Pt(6) if index == last else None for index in range(len(paragraphs))]
 
 
 def test_links_are_real_hyperlinks(fragment: WordFragment) -> None:
