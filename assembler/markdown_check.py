@@ -14,7 +14,7 @@ import re
 import string
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from assembler.answers import key_of, recall
 from assembler.source import opens_a_dash_aside
@@ -54,7 +54,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 19
+CHECK_VERSION = 20
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -126,6 +126,7 @@ def _inline(
     typed = inline.content.split("\n")  # its lines as typed, without their indentation
     counted = 0  # line breaks so far; a code span over two lines hides one
     at_line_start = True
+    broken = False  # the line before ends in a hard break: this one is printed on its own
     in_bare_link = False  # a pasted address: its characters are the address
     children = inline.children or []
     for index, token in enumerate(children):
@@ -133,6 +134,7 @@ def _inline(
         if kind in ("softbreak", "hardbreak"):
             counted += 1
             at_line_start = True
+            broken = kind == "hardbreak"
             continue
         if kind == "image":
             source = str(token.attrGet("src") or "")
@@ -160,9 +162,10 @@ def _inline(
             # The line that holds a list item's marker is the item's own: not glued to it.
             if at_line_start and in_paragraph and first + here != item_line:
                 around = [line.strip() for line in typed]
-                yield from _line_start(
-                    first + here, typed[here].lstrip(), item_line, around, here, beside
-                )
+                line = typed[here].lstrip()
+                if here + 1 < len(typed) and line.endswith("\\") and not line.endswith("\\\\"):
+                    line = line[:-1].rstrip()  # a hard break's '\', not part of what is said
+                yield from _line_start(first + here, line, item_line, around, here, beside, broken)
             yield from _unclosed(first + here, token.content, inline.content)
         at_line_start = False
 
@@ -192,15 +195,17 @@ _SAFE_LINKS = re.compile(
     r"https?://[\w.-]*\.safelinks\.protection\.(?:outlook\.com|office365\.us|partner\.outlook\.cn)/",
     re.I,
 )
-# Teams (and the Office apps) show Safe Links through a page of their own: '…?url=<address>'.
+# Teams (and the Office apps) show Safe Links through a page of Microsoft's: '…?url=<address>'.
 _TEAMS_SAFE_LINKS = re.compile(
-    r"(https?://[\w.-]+/)evergreen-assets/safelinks/\d+/atp-safelinks\.html\?", re.I
+    r"(https?://(?:[\w-]+\.)*(?:teams\.cdn\.office\.net|static\.microsoft)(?::\d+)?/)"
+    r"evergreen-assets/safelinks/\d+/atp-safelinks\.html\?",
+    re.I,
 )
 # URL Defense v1 and v2: '?u=<address>', v2's with '-' for '%' and '_' for '/'.
-_URL_DEFENSE_V2 = re.compile(r"(https?://urldefense\.proofpoint\.com/)(v[12])/url\?", re.I)
+_URL_DEFENSE_QUERY = re.compile(r"(https?://urldefense\.proofpoint\.com/)(v[12])/url\?", re.I)
 # URL Defense v3: '__<address>__;<base64 of the characters replaced by *>!<scanner's data>'.
-_URL_DEFENSE = re.compile(r"https?://urldefense\.com/v3/__(.+?)__;([^!]*)!", re.I)
-_URL_DEFENSE_START = re.compile(r"https?://urldefense\.com/v3/__", re.I)
+_URL_DEFENSE_V3 = re.compile(r"https?://urldefense\.(?:com|us)/v3/__(.+?)__;([^!]*)!", re.I)
+_URL_DEFENSE_V3_START = re.compile(r"(https?://urldefense\.(?:com|us)/)v3/__", re.I)
 # In a v3 address: '*' stands for one stored character, '**' and a letter for a run of them.
 _V3_TOKEN = re.compile(r"\*(\*.)?")
 _V3_RUNS = {
@@ -214,7 +219,7 @@ _V3_RUNS = {
 def _url_defense_address(typed: str) -> str | None:
     """The address a URL Defense v3 link stands for, decoded as Proofpoint's own decoder does;
     None if it cannot be read."""
-    found = _URL_DEFENSE.match(typed)
+    found = _URL_DEFENSE_V3.match(typed)
     if found is None:
         return None
     try:
@@ -235,16 +240,24 @@ def _url_defense_address(typed: str) -> str | None:
     return "".join([*parts, address[end:]])
 
 
-def _query(typed: str) -> dict[str, list[str]]:
-    """The query of a scanner's address; '&amp;' read as '&' (an address copied from a web
-    page's source, where the mailbox would otherwise hide behind the key 'amp;data')."""
-    return parse_qs(urlsplit(typed.replace("&amp;", "&")).query)
+def _query(address: str) -> dict[str, list[str]]:
+    """The parameters of an address's query, each %-decoded once.
+
+    Not parse_qs: a '+' in an address is a '+', not a space as in a form. '&amp;' is read as
+    '&' (an address copied from a web page's source, where the mailbox would otherwise hide
+    behind the key 'amp;data').
+    """
+    found: dict[str, list[str]] = {}
+    for pair in urlsplit(address.replace("&amp;", "&")).query.split("&"):
+        key, _, value = pair.partition("=")
+        found.setdefault(unquote(key), []).append(unquote(value))
+    return found
 
 
-def _url_defense_v2_address(typed: str, version: str) -> str:
+def _url_defense_query_address(typed: str, version: str) -> str:
     """The address a URL Defense v1 or v2 link stands for; "" if it has none."""
-    address = _query(typed).get("u", [""])[0]  # v1's is %-escaped, and parse_qs undoes that
-    if version == "v2":
+    address = _query(typed).get("u", [""])[0]
+    if version == "v2":  # '-3A' for ':', which the query's decoding left as it was
         address = unquote(address.replace("-", "%").replace("_", "/"))
     return address
 
@@ -257,27 +270,23 @@ def _unwrapped(typed: str) -> tuple[str, str, str, bool] | None:
     outer: tuple[str, str] | None = None
     mailbox = False
     for _ in range(5):  # a wrapper in a wrapper in …: a few levels at most
-        safe_link = _SAFE_LINKS.match(typed)
-        teams = _TEAMS_SAFE_LINKS.match(typed)
-        old_defense = _URL_DEFENSE_V2.match(typed)
-        if safe_link:
+        defended = "een door URL Defense beveiligde link, die via Proofpoint loopt"
+        if safe_link := _SAFE_LINKS.match(typed):
             query = _query(typed)
             mailbox = mailbox or "@" in " ".join(query.get("data", []))
             what = "een door Outlook beveiligde link (Safe Links), die via Microsoft loopt"
             outer = outer or (safe_link.group(), what)
             typed = query.get("url", [""])[0]
-        elif teams:
+        elif teams := _TEAMS_SAFE_LINKS.match(typed):
             what = "een door Teams beveiligde link (Safe Links), die via Microsoft loopt"
             outer = outer or (teams.group(1), what)
             typed = _query(typed).get("url", [""])[0]
-        elif _URL_DEFENSE_START.match(typed) or old_defense:
-            what = "een door URL Defense beveiligde link, die via Proofpoint loopt"
-            if old_defense:
-                outer = outer or (old_defense.group(1), what)
-                typed = _url_defense_v2_address(typed, old_defense.group(2).lower())
-            else:
-                outer = outer or ("https://urldefense.com/", what)
-                typed = _url_defense_address(typed) or ""
+        elif older := _URL_DEFENSE_QUERY.match(typed):
+            outer = outer or (older.group(1), defended)
+            typed = _url_defense_query_address(typed, older.group(2).lower())
+        elif v3 := _URL_DEFENSE_V3_START.match(typed):
+            outer = outer or (v3.group(1), defended)
+            typed = _url_defense_address(typed) or ""
         else:
             break
         if not typed:
@@ -289,14 +298,15 @@ def _unwrapped(typed: str) -> tuple[str, str, str, bool] | None:
 
 def _wrapped(href: str, where: str = "") -> str | None:
     """What to say of an address pasted from Outlook or Teams (Safe Links) or behind URL
-    Defense: it goes through the scanner's server, with the reader's mailbox in it, not to the
-    address meant. ``where`` names what to replace, for an address that is not simply the link."""
-    from assembler.markdown import target_as_typed
-
-    found = _unwrapped(target_as_typed(href))
+    Defense: it goes through the scanner's server (Outlook's with the reader's mailbox in it),
+    not to the address meant. ``where`` names what to replace, for an address that is not
+    simply the link. ``href`` as the parser gives it or as typed: %-escapes not undone yet, as
+    each wrapper's query is decoded once, on its own."""
+    found = _unwrapped(href)
     if found is None:
         return None
     shown, what, real, mailbox = found
+    real = real.replace(" ", "%20")  # to be typed as a link again, where a space would end it
     if mailbox:
         what += " en een e-mailadres bevat, dat zo in het openbare document komt"
     fix = (
@@ -339,14 +349,15 @@ def _line_start(
     around: list[str],
     here: int,
     beside: tuple[str, str],
+    broken: bool = False,
 ) -> Iterator[_Mistake]:
     """A line of a paragraph that was meant as a heading or as a list item; ``around`` holds
     the paragraph's lines (stripped), ``typed`` being its line ``here``; ``beside`` the lines
-    of the paragraphs before and after it."""
+    of the paragraphs before and after it; ``broken``: the line above ends in a hard break."""
     in_list = item_line is not None
     above = around[here - 1] if here > 0 else ""
     below = around[here + 1] if here + 1 < len(around) else ""
-    follows = bool(above)
+    follows = bool(above) and not broken
     if _HEADING.match(typed) and not _HASHTAG.match(typed):
         hashes = typed[: len(typed) - len(typed.lstrip("#"))]
         fixed = f"{hashes} {typed[len(hashes) :]}"
@@ -358,7 +369,7 @@ def _line_start(
         return
     text = "gewone tekst achter de regel erboven" if follows else "gewone tekst"
     bullet = _PASTED_BULLET.match(typed)
-    if bullet and bullet.group(1) in _TYPED_DASHES and not _dash_list(above, typed):
+    if bullet and bullet.group(1) in _TYPED_DASHES and not _dash_list(above, typed, below):
         bullet = None  # "… de regio\n– na overleg met de gemeenten – te vragen": a dash aside
     if bullet and bullet.group(3) and not (in_list or _in_a_list(above, below)):
         bullet = None  # "Het was\no  zo druk": 'o' and spaces only among other items
@@ -400,13 +411,18 @@ def _line_start(
 _TYPED_DASHES = ("–", "—")  # en and em dash: a list pasted from Word, or an aside
 
 
-def _dash_list(above: str, typed: str) -> bool:
-    """Whether a dash at a line's start makes a list item: after a line ending in ':' or below
-    another such item; not a dash that opens an aside closed on the same line ('– na overleg
-    met de gemeenten – laten weten')."""
+def _dash_list(above: str, typed: str, below: str = "") -> bool:
+    """Whether a dash at a line's start makes a list item: after a line ending in ':', or
+    next to another such item; not a dash that opens an aside closed on the same line ('– na
+    overleg met de gemeenten – laten weten')."""
     return not opens_a_dash_aside(typed) and (
-        above.endswith(":") or (above[:1] in _TYPED_DASHES and above[1:2] == " ")
+        above.endswith(":") or _dashed(above) or (_dashed(below) and not opens_a_dash_aside(below))
     )
+
+
+def _dashed(line: str) -> bool:
+    """Whether ``line`` starts with a typed dash and a space, as Word's dash list pastes."""
+    return line[:1] in _TYPED_DASHES and line[1:2] == " "
 
 
 def _in_a_list(above: str, below: str) -> bool:

@@ -154,12 +154,6 @@ MISTAKES = {
         "'• Woningbouw' wordt geen punt van een lijst, maar gewone tekst (begin de regel met "
         "'- ' in plaats van '•')",
     ),
-    "dash-bullet-below-a-dash-bullet": (
-        "– Woningbouw\n– Mobiliteit",
-        1,
-        "'– Mobiliteit' wordt geen punt van een lijst, maar gewone tekst achter de regel "
-        "erboven (begin de regel met '- ' in plaats van '–')",
-    ),
     "dash-bullet-after-a-colon": (
         "Plannen:\n– Woningbouw",
         1,
@@ -350,6 +344,16 @@ def test_a_pasted_list_by_letters_or_roman_numbers_is_said_at_each_item(
     ]
 
 
+@pytest.mark.parametrize("text", ["c. derde\\\nd. vierde", "c. derde  \nd. vierde"])
+def test_a_list_by_letters_with_hard_breaks_is_said_as_lines_of_their_own(text: str) -> None:
+    # Each line is printed on its own, so not "achter de regel erboven"; the break's '\\'
+    # is not part of the line quoted.
+    assert markdown_mistakes(text) == [
+        (0, _pasted("c. derde", "gewone tekst")),
+        (1, _pasted("d. vierde", "gewone tekst")),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "lines", "mark"),
     [
@@ -362,10 +366,13 @@ def test_a_pasted_list_by_letters_or_roman_numbers_is_said_at_each_item(
             [2, 5, 6],
             "cijfers",
         ),
+        # The first of two typed dashes too, not only the one below it.
+        ("– Woningbouw\n– Mobiliteit", [0, 1], "'–'"),
+        ("– na overleg – de regio\n– Mobiliteit\n– Wonen", [1, 2], "'–'"),
     ],
     ids=[
         *("o-spaces-after-a-colon", "o-spaces-two-items", "roman-after-a-colon"),
-        *("capitals-wide", "later-letters-after-a-colon"),
+        *("capitals-wide", "later-letters-after-a-colon", "dashes-two", "dashes-below-an-aside"),
     ],
 )
 def test_loose_list_marks_are_said_among_other_items(
@@ -494,10 +501,57 @@ _MAILBOX = " en een e-mailadres bevat, dat zo in het openbare document komt"
             "'https://urldefense.proofpoint.com/…' is een door URL Defense beveiligde link, die "
             "via Proofpoint loopt (zet het echte adres in de plaats: http://www.x.nl/a?b=1)",
         ),
+        (
+            # The address meant has a query of its own: decoded once, its '&', '+' and '%25'
+            # kept (a SharePoint link, as most links sent around are).
+            f"[het plan]({_SAFE}?url=https%3A%2F%2Fregiogv.sharepoint.com%2F_layouts%2F15%2F"
+            "Doc.aspx%3Fsourcedoc%3D%257BAB12%257D%26file%3DActie%2Bplan.docx&data=05%7C02%7C"
+            "a.pols%40regiogv.nl%7C1&reserved=0)",
+            f"{_OUTLOOK}{_MAILBOX} (zet het echte adres in de plaats: https://regiogv.sharepoint"
+            ".com/_layouts/15/Doc.aspx?sourcedoc=%7BAB12%7D&file=Actie+plan.docx)",
+        ),
+        (
+            "Zie https://statics.teams.cdn.office.net/evergreen-assets/safelinks/1/atp-safelinks"
+            ".html?url=https%3A%2F%2Fwww.x.nl%2Fzoek%3Fq%3Dwonen%2Bwerken%26p%3D2&locale=nl-nl nu",
+            "'https://statics.teams.cdn.office.net/…' is een door Teams beveiligde link (Safe "
+            "Links), die via Microsoft loopt (zet het echte adres in de plaats: "
+            "https://www.x.nl/zoek?q=wonen+werken&p=2)",
+        ),
+        (
+            # Teams around Outlook's: the mailbox inside is said too.
+            "[plan](https://statics.teams.cdn.office.net/evergreen-assets/safelinks/1/atp-"
+            "safelinks.html?url=https%3A%2F%2Feur02.safelinks.protection.outlook.com%2F%3Furl%3D"
+            "https%253A%252F%252Fwww.x.nl%252F%26data%3D05%257C01%257Cj%2540x.nl&locale=nl-nl)",
+            "'https://statics.teams.cdn.office.net/…' is een door Teams beveiligde link (Safe "
+            f"Links), die via Microsoft loopt{_MAILBOX} (zet het echte adres in de plaats: "
+            "https://www.x.nl/)",
+        ),
+        (
+            "Zie https://urldefense.proofpoint.com/v1/url?u=http%3A%2F%2Fwww.x.nl%2Fmijn%2520"
+            "bestand.pdf%3Fa%3D1%26b%3D2&k=AbC nu",
+            "'https://urldefense.proofpoint.com/…' is een door URL Defense beveiligde link, die "
+            "via Proofpoint loopt (zet het echte adres in de plaats: "
+            "http://www.x.nl/mijn%20bestand.pdf?a=1&b=2)",
+        ),
+        (
+            # A space in the address meant: given as %20, as a link cannot hold a space.
+            "Zie https://urldefense.proofpoint.com/v1/url?u=http%3A%2F%2Fwww.x.nl%2Fmijn%20"
+            "bestand.pdf&k=AbC nu",
+            "'https://urldefense.proofpoint.com/…' is een door URL Defense beveiligde link, die "
+            "via Proofpoint loopt (zet het echte adres in de plaats: "
+            "http://www.x.nl/mijn%20bestand.pdf)",
+        ),
+        (
+            "Zie https://urldefense.us/v3/__https://www.x.nl/plan.pdf__;!!AbC$ nu",
+            "'https://urldefense.us/…' is een door URL Defense beveiligde link, die via "
+            "Proofpoint loopt (zet het echte adres in de plaats: https://www.x.nl/plan.pdf)",
+        ),
     ],
     ids=[
         *("v3-stored", "v3-run", "v3-unreadable", "text", "text-url-defense", "nested", "twice"),
         *("amp", "office365-us", "teams", "url-defense-v2", "url-defense-v1"),
+        *("query-inside", "teams-query-inside", "teams-around-outlook", "v1-escaped"),
+        *("space-inside", "v3-us"),
     ],
 )
 def test_a_wrapped_link_is_said_with_the_address_it_really_hides(text: str, message: str) -> None:
@@ -567,6 +621,8 @@ CORRECT = {
     "letters-in-running-text": "Op grond van artikel 2, onder\na. de wet en\nb. de regeling.",
     "later-letters-in-running-text": "Het gaat om de varianten\nb. en\nc. uit de notitie.",
     "later-letter-alone": "Zie de notitie.\n\nc. komt later aan bod.",
+    "teams-page-on-another-site": "Zie https://www.regiogv.nl/evergreen-assets/safelinks/1/"
+    "atp-safelinks.html?url=https%3A%2F%2Fwww.x.nl%2F nu",
     "address-of-the-real-site": "Zie https://www.regiogv.nl/?url=https%3A%2F%2Fx.nl&data=1",
     "strikethrough": "Dit ~~was~~ is het besluit, en ~dit~ blijft staan.",
     "empty": "",
