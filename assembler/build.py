@@ -938,15 +938,19 @@ def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
 
 
 def _partial_meetings(project: Project, options: BuildOptions) -> set[Path]:
-    """Meetings of which only some dossiers were asked for: their agenda is left alone."""
-    partial = set()
-    for path in options.paths:
-        resolved = Path(path).resolve()
-        if resolved.name == DOSSIER_FILE:
-            resolved = resolved.parent
-        if resolved.parent.parent == project.dossiers.resolve():
-            partial.add(resolved.parent)
-    return partial
+    """Meetings of which only some dossiers were asked for, not the meeting itself: their
+    agenda is left alone."""
+    from assembler.validate import selected_folder
+
+    chosen = {selected_folder(project, Path(path)) for path in options.paths}
+    dossiers = project.dossiers.resolve()
+    if dossiers in chosen:
+        return set()
+    return {
+        folder.parent
+        for folder in chosen
+        if folder.parent.parent == dossiers and folder.parent not in chosen
+    }
 
 
 def _meeting_plans(

@@ -17,6 +17,7 @@ import typing
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -1560,7 +1561,7 @@ def _select(
 ) -> tuple[list[MeetingInput], list[Problem]]:
     if not paths:
         return meetings, problems
-    wanted = [_resolve_selection(project, path) for path in paths]
+    wanted = [selected_folder(project, path) for path in paths]
     if any(path == project.dossiers.resolve() for path in wanted):
         return meetings, problems
     selected: list[MeetingInput] = []
@@ -1590,20 +1591,53 @@ def _select(
     return selected, kept
 
 
-def _resolve_selection(project: Project, path: Path) -> Path:
+def selected_folder(project: Project, path: Path) -> Path:
+    """The folder a path on the command line selects, resolved: the project's dossiers, a
+    meeting's folder or a dossier's; a file in one of them selects that folder."""
     resolved = Path(path).resolve()
-    if resolved.is_file() and resolved.name in (DOSSIER_FILE, MEETING_FILE):
-        resolved = resolved.parent
     if not resolved.exists():
         raise UsageError(
             f"{project.display(path)}: bestaat niet (geef een vergadermap of dossiermap op)"
         )
-    if not resolved.is_relative_to(project.dossiers.resolve()):
+    dossiers = project.dossiers.resolve()
+    if not resolved.is_relative_to(dossiers):
         raise UsageError(
             f"{project.display(path)}: ligt niet in {project.display(project.dossiers)} "
             "(geef een vergadermap of dossiermap op)"
         )
-    return resolved
+    parts = resolved.relative_to(dossiers).parts
+    if not parts:
+        return resolved
+    meeting = dossiers / parts[0]
+    if len(parts) > 1 and (meeting / parts[1]).is_dir():
+        if _holds_yaml(meeting / parts[1]):
+            return meeting / parts[1]
+        raise UsageError(
+            f"{project.display(path)}: is geen dossiermap, er staat geen {DOSSIER_FILE} in "
+            "(geef een vergadermap of dossiermap op)"
+        )
+    if meeting.is_dir() and (_holds_yaml(meeting) or any(_dossier_folders_in(meeting))):
+        return meeting
+    # Checking 'organisatie.yaml', the house style or an odd folder would check nothing and
+    # say "In orde": a clerk checking one file would believe it was checked.
+    raise UsageError(
+        f"{project.display(path)}: is geen vergadermap of dossiermap (geef een vergadermap of "
+        "dossiermap op, of niets voor alle vergaderingen)"
+    )
+
+
+def _holds_yaml(folder: Path) -> bool:
+    """Whether ``folder`` holds a YAML file (its own, perhaps misnamed, for validation to
+    judge); True when it cannot be read, for validation to say so."""
+    try:
+        return any(p.suffix.lower() in (".yaml", ".yml") for p in folder.iterdir())
+    except OSError:
+        return True
+
+
+def _dossier_folders_in(meeting: Path) -> Iterator[Path]:
+    with suppress(OSError):
+        yield from (sub for sub in meeting.iterdir() if (sub / DOSSIER_FILE).is_file())
 
 
 # --- pydantic errors in the clerk's words -----------------------------------------------

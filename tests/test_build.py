@@ -1824,6 +1824,56 @@ def test_a_path_to_build_that_is_not_a_meeting_is_named_from_the_project_root(
     )
 
 
+@pytest.mark.parametrize(
+    "path", ["dossiers/huisstijl", "dossiers/huisstijl/logo.png", "dossiers/organisatie.yaml"]
+)
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_path_that_is_no_meeting_or_dossier_is_refused_not_called_in_order(
+    small_project: Path, run_cli: RunCli, command: str, path: str
+) -> None:
+    # Checking the house style or the settings alone would check nothing and say "In orde".
+    result = run_cli(command, path, cwd=small_project)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"fout: {path}: is geen vergadermap of dossiermap (geef een vergadermap of dossiermap "
+        "op, of niets voor alle vergaderingen)\n"
+    )
+
+
+def test_a_file_in_a_dossier_selects_its_dossier(small_project: Path, run_cli: RunCli) -> None:
+    annex = f"dossiers/{ECONOMIE}/werklocaties/bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
+    result = run_cli("check", annex, cwd=small_project)
+    assert result.exit_code == 0
+    assert result.stdout == "In orde: 1 vergadering, 1 dossier gecontroleerd.\n"
+    subfolder = small_project / "dossiers" / ECONOMIE / "oud"
+    subfolder.mkdir()
+    refused = run_cli("check", f"dossiers/{ECONOMIE}/oud", cwd=small_project)
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"fout: dossiers/{ECONOMIE}/oud: is geen dossiermap, er staat geen dossier.yaml in "
+        "(geef een vergadermap of dossiermap op)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        (f"dossiers/{ECONOMIE}", f"dossiers/{ECONOMIE}/werklocaties"),
+        (f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{ECONOMIE}"),
+        (f"dossiers/{ECONOMIE}/vergadering.yaml",),
+    ],
+    ids=["meeting-and-its-dossier", "dossier-and-its-meeting", "vergadering-yaml"],
+)
+def test_a_meeting_given_with_one_of_its_dossiers_or_by_its_file_is_built_whole(
+    small_project: Path, run_cli: RunCli, paths: tuple[str, ...]
+) -> None:
+    result = run_cli("build", "--geen-pdf", *paths, cwd=small_project)
+    assert result.exit_code == 0, result.stderr
+    assert "waarschuwing" not in result.stderr
+    assert (small_project / "build" / ECONOMIE / "agenda.docx").is_file()
+    assert (small_project / "build" / ECONOMIE / "agenda-niet-openbaar.docx").is_file()
+
+
 def test_a_file_named_build_is_named_from_the_root_also_from_a_subfolder(
     small_project: Path, run_cli: RunCli
 ) -> None:
