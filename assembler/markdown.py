@@ -77,6 +77,13 @@ class _LinksAsWordMakesThem(LinkifyIt):  # type: ignore[misc]
         link = super().match_at_start(text)
         return link if link is not None and _as_word_makes_it(link) else None
 
+    def normalize(self, match: Any) -> None:
+        """A pasted "www.…" goes to its ``https://`` page, as a "www.…" link target does."""
+        if match.schema:
+            super().normalize(match)
+        else:
+            match.url = "https://" + match.url
+
 
 def _as_word_makes_it(link: Any) -> bool:
     """A scheme ("https:", "mailto:"; not the scheme-less "//x.nl") or "www." at its start, and

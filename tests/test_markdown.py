@@ -224,7 +224,7 @@ def test_pasted_addresses_become_links_as_word_makes_them(fragment: WordFragment
     targets = [fragment.part.rels[link.get(qn("r:id"))].target_ref for link in links]
     assert targets == [
         "https://wetten.overheid.nl/BWBR0045754/",
-        "http://www.regiogv.nl",
+        "https://www.regiogv.nl",  # as a "www." link target: the https page
         "mailto:a.pols@regiogv.nl",
     ]
 
