@@ -106,8 +106,9 @@ if TYPE_CHECKING:
 # count on), in tables too; 18: an untagged page with spans or layers wrapped as it is;
 # 19: links LibreOffice left out of the tags, a footnote's way back, given /Link elements;
 # 20: a table of contents' line one /Link, not two over one annotation; 21: a Markdown list
-# ends with a paragraph's space after it; 22: a pasted www. address links to https://).
-CACHE_VERSION = 22
+# ends with a paragraph's space after it; 22: a pasted www. address links to https://;
+# 23: a part's bookmark that only repeats its title left out, the agenda's 'Agenda').
+CACHE_VERSION = 23
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

@@ -251,7 +251,7 @@ class Merger:
         # A tree may refer to what was stripped: then it is walked, which leaves that out.
         own = part.own_structure and not stripped
         self._structure.add(out, src, start, part.title, own=own)
-        self._outlines.append(_without_a_lone_first_page_item(out, _detach_outline(out), start))
+        self._outlines.append(_without_the_parts_own(out, _detach_outline(out), start, part.title))
         self._parts.append(part)
         self._sources.append(src)
 
@@ -328,19 +328,34 @@ def _detach_outline(out: Pdf) -> list[OutlineItem]:
     return items
 
 
-def _without_a_lone_first_page_item(
-    out: Pdf, items: list[OutlineItem], start: int
+def _without_the_parts_own(
+    out: Pdf, items: list[OutlineItem], start: int, title: str
 ) -> list[OutlineItem]:
-    """``items``, unless they are one bookmark to the part's first page: a spreadsheet's one
-    sheet ('Blad1'), a document's own title. The part's own bookmark says that already."""
-    if len(items) != 1 or items[0].children:
-        return items
-    destination = items[0].destination
+    """``items`` without a bookmark that only repeats the part's own: one to the part's first
+    page that is all there is (a spreadsheet's one sheet 'Blad1', a document's own title), or
+    one with the part's title and nothing under it (the agenda's heading 'Agenda', beside
+    'Agendapunten')."""
+    first = [_to_page(out, item, start) for item in items]
+    if len(items) == 1 and first[0] and not items[0].children:
+        return []
+    return [
+        item
+        for item, on_first in zip(items, first, strict=True)
+        if not on_first or item.children or _words(item.title) != _words(title)
+    ]
+
+
+def _to_page(out: Pdf, item: OutlineItem, index: int) -> bool:
+    """Whether ``item`` goes to page ``index`` of ``out``."""
+    destination = item.destination
     if isinstance(destination, Array) and len(destination) > 0:
         with contextlib.suppress(AttributeError, TypeError, IndexError):
-            if destination[0].objgen == out.pages[start].obj.objgen:
-                return []
-    return items
+            return bool(destination[0].objgen == out.pages[index].obj.objgen)
+    return False
+
+
+def _words(title: str) -> str:
+    return " ".join(title.split()).casefold()
 
 
 def _page_dest(out: Pdf, index: int) -> Array:

@@ -169,6 +169,17 @@ def test_each_item_bookmarks_its_document_by_its_kind(built: Path) -> None:
     assert sum(kind == "Voorstel" for kind in first_children.values()) >= 3, first_children
 
 
+@pytest.mark.parametrize("name", ["vergaderbundel.pdf", "vergaderbundel-niet-openbaar.pdf"])
+def test_the_agenda_is_bookmarked_once(built: Path, name: str) -> None:
+    # The agenda's own heading 'Agenda' under the part's bookmark 'Agenda' said it twice.
+    titles = outline(built / "build" / WONEN / name)
+    assert titles[:3] == [
+        (0, "Agenda"),
+        (1, "Agendapunten"),
+        (2, "1. Opening en vaststellen agenda"),
+    ], titles[:4]
+
+
 def test_meeting_outputs_rebuilt_only_when_an_item_changed(built: Path) -> None:
     meeting = built / "build" / WONEN
     stamp = (meeting / "vergaderbundel.pdf").stat().st_mtime_ns
