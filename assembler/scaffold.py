@@ -324,7 +324,21 @@ def _spread_line(answer: str) -> str:
     be refused as typed."""
     word = answer.strip().capitalize()
     value = word if word in ("Ja", "Nee") else _yaml_text(answer)
-    return f"verspreiden: {value}".ljust(32) + "# Ja of Nee (Nee = vertrouwelijk, nooit openbaar)"
+    return _commented(f"verspreiden: {value}", "# Ja of Nee (Nee = vertrouwelijk, nooit openbaar)")
+
+
+def _date_line(datum: str) -> str:
+    """The document's datum line, its comment in the outline's column."""
+    return _commented(f"datum: {_plain_date(datum)}", "# JJJJ-MM-DD")
+
+
+# The column of the comments in the outlines `assembler new` writes (0-based).
+_COMMENT_COLUMN = 32
+
+
+def _commented(line: str, comment: str) -> str:
+    """``line`` with ``comment`` in the outline's comment column (one space after a long line)."""
+    return line.ljust(_COMMENT_COLUMN - 1) + " " + comment
 
 
 def _year_of(datum: str) -> int:
@@ -346,7 +360,7 @@ contactpersoon: {q(values.contactpersoon)}
 eenheid: {q(values.eenheid)}
 email: {q(values.email)}
 kenmerk: {q(reference)}
-datum: {_plain_date(values.datum)}              # JJJJ-MM-DD
+{_date_line(values.datum)}
 voorstel:                       # de besluiten: Voorstel 1., Voorstel 2., ...
   - Instemmen met ...
 behandeling:                    # eerdere en geplande overleggen, in volgorde
@@ -369,7 +383,7 @@ def _memo_text(values: NewDossier, reference: str, schema: str, meeting: Vergade
 sjabloon: memo
 aan: {q(values.aan)}
 van: {q(values.van)}
-datum: {_plain_date(values.datum)}              # JJJJ-MM-DD
+{_date_line(values.datum)}
 onderwerp: {q(values.onderwerp)}
 kenmerk: {q(reference)}
 {_spread_line(values.verspreiden)}

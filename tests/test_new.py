@@ -182,6 +182,28 @@ def test_new_asks_again_for_a_wrong_answer_and_keeps_the_others(
     assert 'contactpersoon: "Piet de Vries"' in text
 
 
+@pytest.mark.parametrize("kind", ["voorstel", "memo"])
+def test_the_comments_of_a_new_dossier_start_in_one_column(
+    example_project: Path, run_cli: RunCli, kind: str
+) -> None:
+    """The one after 'datum:' started a column to the left of the others."""
+    values = (
+        OPTIONS
+        if kind == "voorstel"
+        else ["--sjabloon", "memo", *OPTIONS[:4], "--aan", "Iedereen", "--van", "Piet"]
+    )
+    result = run_cli("new", f"dossiers/{ECONOMIE}", "laadpalen", *values, cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    text = (example_project / "dossiers" / ECONOMIE / "laadpalen" / "dossier.yaml").read_text()
+    columns = {
+        line.split(":")[0]: line.index(" #") + 1
+        for line in text.splitlines()
+        if re.match(r"[a-z]+:.* #", line)
+    }
+    assert "datum" in columns and "verspreiden" in columns
+    assert set(columns.values()) == {32}, columns
+
+
 def test_new_refuses_an_existing_folder_and_a_non_meeting(
     example_project: Path, run_cli: RunCli
 ) -> None:
