@@ -564,62 +564,90 @@ def new(
 ) -> None:
     """Maak een nieuw dossier MAPNAAM in VERGADERMAP en zet het op de agenda.
 
+    \b
+    VERGADERMAP  de map van de vergadering: dossiers/2023-06-23-pfho-ruimte-wonen,
+                 of alleen haar naam: 2023-06-23-pfho-ruimte-wonen
+    MAPNAAM      de naam van de nieuwe dossiermap, en van het agendapunt: kleine
+                 letters, cijfers en streepjes (bijvoorbeeld jeugdzorg)
+
     Een voorstel vraagt onderwerp, verspreiden, contactpersoon, eenheid en e-mailadres;
     een memo (--sjabloon memo) onderwerp, verspreiden, aan en van. Vraagt om ontbrekende
-    gegevens als er een terminal is; anders moeten ze als opties worden meegegeven.
+    gegevens als er een terminal is (na een fout antwoord meteen opnieuw); anders moeten ze
+    als opties worden meegegeven.
     """
-    from assembler.scaffold import NewDossier, asked_for, create_dossier
+    from assembler.scaffold import (
+        NewDossier,
+        answer_problem,
+        asked_for,
+        create_dossier,
+        dossier_place,
+        new_dossier_problems,
+    )
 
     project = _project()
     # A value without an option of its own (a kind added without one) is asked for.
-    answers = {name: given.get(name) for name in asked_for(sjabloon)}
+    answers = {name: given.get(name) or "" for name in asked_for(sjabloon)}
     others = sorted(f"--{name}" for name, value in given.items() if value and name not in answers)
     if others:
         raise UsageError(
             f"{', '.join(others)}: hoort niet bij een {sjabloon} (geef "
             f"{', '.join('--' + name for name in answers)} op)"
         )
+    # All that needs no answer is refused before the first question: no answer typed in vain.
+    place = dossier_place(project, vergadermap, mapnaam, kenmerk=kenmerk)
     missing = [name for name, value in answers.items() if not value]
-    if missing:
-        if not _interactive():
-            options = ", ".join(f"--{name}" for name in missing)
-            raise UsageError(
-                f"gegevens ontbreken: geef {options} op (er is geen terminal om te vragen)"
-            )
-        for name in missing:
-            answers[name] = click.prompt(_question(name))
-    while True:
-        values = NewDossier(
-            sjabloon=sjabloon,
-            datum=datum or "",
-            kenmerk=kenmerk,
-            **{name: str(value) for name, value in answers.items()},
+    if missing and not _interactive():
+        options = ", ".join(f"--{name}" for name in missing)
+        raise UsageError(
+            f"gegevens ontbreken: geef {options} op (er is geen terminal om te vragen)"
         )
-        try:
-            target = create_dossier(project, vergadermap.resolve(), mapnaam, values)
-            break
-        except UsageError as error:
-            if not error.problems or any(problem.bestand for problem in error.problems):
-                raise
-            wrong = {problem.veld.removeprefix("--"): problem for problem in error.problems}
-            if not set(wrong) <= set(missing):
-                # Wrong values for options: no file yet, so each is said as every message
-                # without a file is, "fout: --optie: melding", all of them at once; an
-                # answer to a question by its question.
-                for name, problem in wrong.items():
-                    where = _question(name) if name in missing else problem.veld
-                    _say(f"fout: {where}: {problem.melding}")
-                sys.exit(int(error.exit_code))
-            # Only answers typed at a question were wrong: asked again, the others kept.
-            for name, problem in wrong.items():
-                _say(f"{_question(name)}: {problem.melding}")
-                answers[name] = click.prompt(_question(name))
+
+    def values(**answer: str) -> NewDossier:
+        return NewDossier(
+            sjabloon=sjabloon, datum=datum or "", kenmerk=kenmerk, **{**answers, **answer}
+        )
+
+    # Wrong options too; a value still to be asked is not wrong yet.
+    wrong = [
+        problem
+        for problem in new_dossier_problems(project, place, values())
+        if problem.veld.removeprefix("--") not in missing
+    ]
+    if wrong:
+        # No file yet, so each is said as every message without a file is, "fout: --optie:
+        # melding", all of them at once.
+        for problem in wrong:
+            _say(f"fout: {problem.veld}: {problem.melding}")
+        sys.exit(int(ExitCode.USAGE))
+
+    def problem_of(name: str, answer: str) -> str | None:
+        return answer_problem(project, place, values(**{name: answer}), name)
+
+    for name in missing:
+        answers[name] = _ask(name, problem_of)
+    target = create_dossier(project, place.meeting_folder, mapnaam, values())
     click.echo(f"Aangemaakt: {project.display(target)} (staat op de agenda)")
 
 
 def _question(name: str) -> str:
     """How ``new`` asks for a value: in the documents' words, else by its field name."""
     return _PROMPTS.get(name, name.capitalize())
+
+
+def _ask(name: str, problem_of: Callable[[str, str], str | None]) -> str:
+    """Ask for ``name`` until ``problem_of(name, answer)`` finds nothing wrong in the answer.
+
+    A wrong answer is said at once, on a line of its own that does not read as the question
+    (``fout: E-mailadres: …``), and the question is asked again. Not click's ``value_proc``:
+    click says the refusal as "Error: …", in English.
+    """
+    short = _question(name).split(" (")[0].rstrip("?")
+    while True:
+        answer: str = click.prompt(_question(name))
+        problem = problem_of(name, answer)
+        if problem is None:
+            return answer
+        _say(f"fout: {short}: {problem}")
 
 
 def _interactive() -> bool:

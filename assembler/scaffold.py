@@ -98,13 +98,38 @@ def next_reference(project: Project, year: int) -> str:
     return f"{prefix}.{highest + 1:07d}"
 
 
-def create_dossier(project: Project, meeting_folder: Path, name: str, values: NewDossier) -> Path:
-    """Write ``<meeting>/<name>/dossier.yaml`` and put it on the meeting's agenda."""
-    asked_for(values.sjabloon)
-    meeting_file = meeting_folder / MEETING_FILE
+@dataclass(frozen=True, kw_only=True)
+class DossierPlace:
+    """Where ``assembler new`` writes a dossier: all it checks before a value is asked."""
+
+    meeting_folder: Path
+    folder: Path  # <meeting>/<name>, not there yet
+    meeting: Vergadering
+    agenda_text: str  # the meeting's vergadering.yaml with the new dossier on its agenda
+    reference_pattern: str
+
+
+def dossier_place(
+    project: Project, meeting_folder: Path, name: str, *, kenmerk: str | None = None
+) -> DossierPlace:
+    """Where a new dossier ``name`` goes; all that needs none of its values is refused here.
+
+    ``meeting_folder`` is a path, or the bare name of a folder in ``dossiers/`` with a
+    vergadering.yaml (``2023-06-23-pfho-ruimte-wonen``), as a meeting is called on its agenda.
+    ``kenmerk`` None: one is to be handed out, which a custom kenmerk pattern does not allow.
+    """
+    folder = meeting_folder.resolve()
+    named = project.dossiers / meeting_folder
+    if (
+        not (folder / MEETING_FILE).is_file()
+        and len(meeting_folder.parts) == 1
+        and (named / MEETING_FILE).is_file()
+    ):
+        folder = named.resolve()
+    meeting_file = folder / MEETING_FILE
     if not meeting_file.is_file():
         raise UsageError(
-            f"{project.display(meeting_folder)}: is geen vergadermap, er staat geen "
+            f"{project.display(folder)}: is geen vergadermap, er staat geen "
             f"{MEETING_FILE} in (kies een map onder dossiers/ met een {MEETING_FILE}, of maak "
             "de vergadering eerst met 'assembler vergadering')"
         )
@@ -116,33 +141,76 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
     problem = folder_name_problem(name)  # the agenda's own rules (its length)
     if problem:
         raise UsageError(f"mapnaam: {problem}")
-    folder = meeting_folder / name
-    if folder.exists():
-        raise UsageError(f"{project.display(folder)}: bestaat al (kies een andere mapnaam)")
+    target = folder / name
+    if target.exists():
+        raise UsageError(f"{project.display(target)}: bestaat al (kies een andere mapnaam)")
     organisation = load_organisation(project)
     source = _load_meeting(project, meeting_file)
-    meeting = Vergadering.model_validate(source.data)
+    if kenmerk is None and organisation.reference_pattern != DEFAULT_REFERENCE_PATTERN:
+        raise UsageError(
+            "het kenmerkpatroon van deze organisatie is aangepast, dus er kan geen "
+            "volgend kenmerk bedacht worden (geef het op met --kenmerk)"
+        )
+    return DossierPlace(
+        meeting_folder=folder,
+        folder=target,
+        meeting=Vergadering.model_validate(source.data),
+        agenda_text=add_to_agenda(source, name),
+        reference_pattern=organisation.reference_pattern,
+    )
+
+
+def create_dossier(project: Project, meeting_folder: Path, name: str, values: NewDossier) -> Path:
+    """Write ``<meeting>/<name>/dossier.yaml`` and put it on the meeting's agenda."""
+    asked_for(values.sjabloon)
+    place = dossier_place(project, meeting_folder, name, kenmerk=values.kenmerk)
+    text = _dossier_text(project, place, values)
+    problems = _value_problems(project, place, text, values)
+    if problems:
+        raise UsageError("de gegevens voor het nieuwe dossier kloppen niet", problems)
+    place.folder.mkdir(parents=True)
+    target = place.folder / DOSSIER_FILE
+    write_text_atomic(target, text)
+    write_text_atomic(place.meeting_folder / MEETING_FILE, place.agenda_text)
+    return target
+
+
+def new_dossier_problems(
+    project: Project, place: DossierPlace, values: NewDossier
+) -> list[Problem]:
+    """What ``assembler check`` would refuse in the dossier of ``values``, before it is written.
+
+    Each problem names the option that gives the value (``--email``) and no file: there is
+    none yet.
+    """
+    return _value_problems(project, place, _dossier_text(project, place, values), values)
+
+
+def answer_problem(
+    project: Project, place: DossierPlace, values: NewDossier, name: str
+) -> str | None:
+    """What ``assembler check`` would say of the value of ``name`` in ``values``, else None."""
+    return next(
+        (
+            problem.melding
+            for problem in new_dossier_problems(project, place, values)
+            if problem.veld.removeprefix("--") == name
+        ),
+        None,
+    )
+
+
+def _dossier_text(project: Project, place: DossierPlace, values: NewDossier) -> str:
+    """The dossier.yaml that ``values`` make, with the date and kenmerk it gets when not given."""
     if not values.datum:
-        values = dataclasses.replace(values, datum=min(date.today(), meeting.date).isoformat())
+        values = dataclasses.replace(
+            values, datum=min(date.today(), place.meeting.date).isoformat()
+        )
     reference = values.kenmerk
     if reference is None:
-        if organisation.reference_pattern != DEFAULT_REFERENCE_PATTERN:
-            raise UsageError(
-                "het kenmerkpatroon van deze organisatie is aangepast, dus er kan geen "
-                "volgend kenmerk bedacht worden (geef het op met --kenmerk)"
-            )
         reference = next_reference(project, _year_of(values.datum))
-    agenda_text = add_to_agenda(source, name)
-    schema = _relative_schema(project, folder, "dossier")
-    text = _DOSSIER_TEXT[values.sjabloon](values, reference, schema, meeting)
-    _check_new_values(
-        project, folder, text, organisation.reference_pattern, values.kenmerk, values.sjabloon
-    )
-    folder.mkdir(parents=True)
-    target = folder / DOSSIER_FILE
-    write_text_atomic(target, text)
-    write_text_atomic(meeting_file, agenda_text)
-    return target
+    schema = _relative_schema(project, place.folder, "dossier")
+    return _DOSSIER_TEXT[values.sjabloon](values, reference, schema, place.meeting)
 
 
 # The options of `assembler new` that fill a field, by field.
@@ -152,24 +220,24 @@ _OPTION_OF = {
 _ANY_REFERENCE = re.compile(r"^kenmerk\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", re.MULTILINE)
 
 
-def _check_new_values(
-    project: Project, folder: Path, text: str, pattern: str, given: str | None, kind: str
-) -> None:
-    """Refuse, before anything is written, values that ``assembler check`` would reject.
+def _value_problems(
+    project: Project, place: DossierPlace, text: str, values: NewDossier
+) -> list[Problem]:
+    """The values in ``text`` that ``assembler check`` would reject, each by its option.
 
-    The problems name the option that gave the value and no file (``bestand`` is empty):
-    nothing is written yet.
+    The problems name no file (``bestand`` is empty): nothing is written yet.
     """
-    display = project.display(folder / DOSSIER_FILE)
-    source = parse_yaml(text.encode("utf-8"), folder / DOSSIER_FILE, display)
+    display = project.display(place.folder / DOSSIER_FILE)
+    source = parse_yaml(text.encode("utf-8"), place.folder / DOSSIER_FILE, display)
     problems: list[Problem] = []
-    model = DOCUMENT_KINDS[kind]
+    model = DOCUMENT_KINDS[values.sjabloon]
     try:
-        model.model_validate(source.data, context={"kenmerkpatroon": pattern})
+        model.model_validate(source.data, context={"kenmerkpatroon": place.reference_pattern})
     except ValidationError as error:
         for problem in problems_from_validation(error, source, model):
             option = _OPTION_OF.get(problem.veld, problem.veld)
             problems.append(Problem("", None, option, problem.melding))
+    given = values.kenmerk
     if given is not None:
         for path in sorted(project.dossiers.glob(f"*/*/{DOSSIER_FILE}")):
             try:
@@ -187,8 +255,7 @@ def _check_new_values(
                     )
                 )
                 break
-    if problems:
-        raise UsageError("de gegevens voor het nieuwe dossier kloppen niet", problems)
+    return problems
 
 
 def _load_meeting(project: Project, meeting_file: Path) -> Source:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner, Result
 
 from tests.conftest import ECONOMIE, WONEN, CliResult
 
@@ -157,29 +158,134 @@ def test_new_says_which_values_belong_to_which_kind(example_project: Path, run_c
     assert not (example_project / meeting / "x").exists()
 
 
-def test_new_asks_again_for_a_wrong_answer_and_keeps_the_others(
-    example_project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from click.testing import CliRunner
-
+def _answered(
+    project: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], answers: str
+) -> Result:
+    """``assembler new`` at a terminal, with ``answers`` typed at its questions."""
     import assembler.cli
     from assembler.cli import main
 
     monkeypatch.setattr(assembler.cli, "_interactive", lambda: True)
-    monkeypatch.chdir(example_project)
+    monkeypatch.chdir(project)
+    return CliRunner().invoke(main, ["new", *args], input=answers)
+
+
+SPREAD = "Openbaar? (verspreiden: Ja of Nee; Nee = vertrouwelijk): "
+
+
+def test_new_asks_again_for_a_wrong_answer_and_keeps_the_others(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     answers = "Regionale aanpak laadpalen\nJa\nPiet de Vries\nRuimte en economie\n"
     answers += "p.devries@regiogv\np.devries@regiogv.nl\n"  # a typo, then right
-    result = CliRunner().invoke(
-        main, ["new", f"dossiers/{ECONOMIE}", "laadpalen", "--datum", "2023-05-01"], input=answers
-    )
+    args = [f"dossiers/{ECONOMIE}", "laadpalen", "--datum", "2023-05-01"]
+    result = _answered(example_project, monkeypatch, args, answers)
     assert result.exit_code == 0, result.output
     # Said by the question's name, not by an option the clerk never typed.
-    assert "E-mailadres: 'p.devries@regiogv' is geen geldig e-mailadres" in result.stderr
-    assert "--email" not in result.stderr
+    assert result.stderr == (
+        "fout: E-mailadres: 'p.devries@regiogv' is geen geldig e-mailadres (schrijf "
+        "bijvoorbeeld a.pols@regiogv.nl)\n"
+    )
     assert result.stdout.count("E-mailadres: ") == 2 and result.stdout.count("Onderwerp: ") == 1
     text = (example_project / "dossiers" / ECONOMIE / "laadpalen" / "dossier.yaml").read_text()
     assert 'email: "p.devries@regiogv.nl"' in text
     assert 'contactpersoon: "Piet de Vries"' in text
+
+
+def test_new_refuses_a_wrong_answer_at_its_own_question(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked only after the last question, the refusal then read as a typed answer."""
+    answers = "Laadpalen\nmisschien\nnee\nPiet\nRuimte\np@regiogv\np@regiogv.nl\n"
+    result = _answered(example_project, monkeypatch, [f"dossiers/{ECONOMIE}", "laadpalen"], answers)
+    assert result.exit_code == 0, result.output
+    # The terminal shows each refusal on a line of its own, under the answer, and the same
+    # question again at once.
+    assert result.output.splitlines() == [
+        "Onderwerp: Laadpalen",
+        f"{SPREAD}misschien",
+        "fout: Openbaar: 'misschien' is geen geldige waarde (schrijf Ja of Nee)",
+        f"{SPREAD}nee",
+        "Contactpersoon: Piet",
+        "Eenheid: Ruimte",
+        "E-mailadres: p@regiogv",
+        "fout: E-mailadres: 'p@regiogv' is geen geldig e-mailadres (schrijf bijvoorbeeld "
+        "a.pols@regiogv.nl)",
+        "E-mailadres: p@regiogv.nl",
+        f"Aangemaakt: dossiers/{ECONOMIE}/laadpalen/dossier.yaml (staat op de agenda)",
+    ]
+    text = (example_project / "dossiers" / ECONOMIE / "laadpalen" / "dossier.yaml").read_text()
+    assert "\nverspreiden: Nee   " in text and 'email: "p@regiogv.nl"' in text
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["dossiers", "laadpalen"],
+            "fout: dossiers: is geen vergadermap, er staat geen vergadering.yaml in (kies een "
+            "map onder dossiers/ met een vergadering.yaml, of maak de vergadering eerst met "
+            "'assembler vergadering')\n",
+        ),
+        (
+            [f"dossiers/{ECONOMIE}", "Nieuw Dossier"],
+            "fout: mapnaam: 'Nieuw Dossier' is geen goede mapnaam (gebruik kleine letters, "
+            "cijfers en streepjes, bijvoorbeeld werklocaties)\n",
+        ),
+        (
+            [f"dossiers/{ECONOMIE}", "werklocaties"],
+            f"fout: dossiers/{ECONOMIE}/werklocaties: bestaat al (kies een andere mapnaam)\n",
+        ),
+        (  # a wrong option is said before the questions too
+            [f"dossiers/{ECONOMIE}", "laadpalen", "--email", "p.devries"],
+            "fout: --email: 'p.devries' is geen geldig e-mailadres (schrijf bijvoorbeeld "
+            "a.pols@regiogv.nl)\n",
+        ),
+    ],
+    ids=["geen-vergadermap", "mapnaam", "bestaat-al", "optie"],
+)
+def test_new_refuses_wrong_folders_before_the_first_question(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], said: str
+) -> None:
+    """All five answers were asked first, then lost."""
+    agenda = (example_project / "dossiers" / ECONOMIE / "vergadering.yaml").read_bytes()
+    result = _answered(example_project, monkeypatch, args, "Laadpalen\nJa\nPiet\nRuimte\n")
+    assert result.exit_code == 2
+    assert result.stderr == said
+    assert result.stdout == ""  # not one question asked
+    assert (example_project / "dossiers" / ECONOMIE / "vergadering.yaml").read_bytes() == agenda
+
+
+def test_new_takes_the_bare_name_of_a_meeting_folder(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """The name the meeting goes by is the first thing a clerk types."""
+    result = run_cli("new", ECONOMIE, "laadpalen", *OPTIONS, cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"Aangemaakt: dossiers/{ECONOMIE}/laadpalen/dossier.yaml (staat op de agenda)\n"
+    )
+    agenda = (example_project / "dossiers" / ECONOMIE / "vergadering.yaml").read_text()
+    assert "  - dossier: laadpalen\n" in agenda
+    # From inside dossiers/ too, and from a dossier folder (a project works from anywhere in it).
+    inside = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    again = run_cli("new", ECONOMIE, "fietsen", *OPTIONS, cwd=inside)
+    assert again.exit_code == 0, again.stderr
+    assert (example_project / "dossiers" / ECONOMIE / "fietsen" / "dossier.yaml").is_file()
+    # A name that is no meeting is said as before.
+    unknown = run_cli("new", "2023-05-27-pfho-economie", "x", *OPTIONS, cwd=example_project)
+    assert unknown.exit_code == 2
+    assert unknown.stderr == (
+        "fout: 2023-05-27-pfho-economie: is geen vergadermap, er staat geen vergadering.yaml "
+        "in (kies een map onder dossiers/ met een vergadering.yaml, of maak de vergadering "
+        "eerst met 'assembler vergadering')\n"
+    )
+    # The help says both forms.
+    helped = run_cli("new", "--help", cwd=example_project)
+    assert (
+        "  VERGADERMAP  de map van de vergadering: dossiers/2023-06-23-pfho-ruimte-wonen,\n"
+        "               of alleen haar naam: 2023-06-23-pfho-ruimte-wonen\n"
+    ) in helped.stdout
 
 
 @pytest.mark.parametrize("kind", ["voorstel", "memo"])
