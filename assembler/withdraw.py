@@ -195,8 +195,10 @@ def _withdraw_export(
 
     The agendas and bundles of a meeting that is made again are made anew; its package is
     not, until the next export. What its public side shows is read from its manifest: the
-    kenmerk of each public document. A kenmerk no valid dossier has now (refused, renamed,
-    taken off) is not known to be public either.
+    kenmerk of each public document. A kenmerk no valid dossier has now (renamed, taken off,
+    refused without saying verspreiden: Ja) is not known to be public either; a refused one
+    that says verspreiden: Ja is, as it is for the agendas and bundles kept: the package is
+    only behind, which every build says.
     """
     export = project.build / meeting.name / EXPORT_DIR
     if not export.exists():
@@ -217,7 +219,9 @@ def _withdraw_export(
             if not public:
                 reasons[name] = "niet openbaar"
         elif kenmerk in folders:
-            reasons[folders[kenmerk]] = _why(meeting, folders[kenmerk])
+            why = _why(meeting, folders[kenmerk])
+            if why != "afgekeurd":  # refused but saying verspreiden: Ja: public as it was
+                reasons[folders[kenmerk]] = why
         else:
             reasons[f"het dossier met kenmerk {kenmerk}"] = "niet te vinden"
     if not reasons:

@@ -1707,6 +1707,24 @@ def test_a_build_of_one_dossier_keeps_a_package_that_shows_the_others_rightly(
     assert "hoort nog bij de vorige stukken" in one.stderr
 
 
+def test_an_export_package_stays_when_a_public_dossier_is_refused(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A clerk's walkthrough: one broken annex in a 'verspreiden: Ja' dossier took the package
+    away, while the public agenda and bundle that show the same item stayed (README: only
+    what is no longer public, or refused without saying verspreiden: Ja, goes)."""
+    assert run_cli("export", f"dossiers/{WONEN}", cwd=example_project).exit_code == 0
+    folder = example_project / "dossiers" / WONEN / "snelfietsroutes"
+    annex = next(folder.glob("bijlage-1-*.pdf"))
+    annex.write_text("dit is geen pdf\n", encoding="utf-8")
+    refused = run_cli("build", f"dossiers/{WONEN}", cwd=example_project)
+    assert refused.exit_code == 1, refused.stderr
+    assert "is geen PDF" in refused.stderr
+    assert "exportpakket is weggehaald" not in refused.stderr, refused.stderr
+    assert (example_project / "build" / WONEN / "export" / "openbaar" / "manifest.json").is_file()
+    assert (example_project / "build" / WONEN / "vergaderbundel.pdf").is_file()
+
+
 def test_an_export_package_that_shows_an_item_now_confidential_is_removed(
     example_project: Path, run_cli: RunCli
 ) -> None:
