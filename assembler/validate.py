@@ -763,8 +763,22 @@ def _folder_problems(
     """
     left_out = {name: meeting for meeting, name in unlisted}
     named_without = {name: meeting for meeting, _index, name in absent}
+    # An agenda entry typed otherwise than its folder's name ('jeugzorg' for 'jeugdzorg'): one
+    # mistake, said once, at the agenda's line to mend.
+    typos = {
+        (id(meeting), name): meant
+        for meeting, _index, name in absent
+        if name not in left_out
+        for meant in [
+            _meant_folder(name, [n for m, n in unlisted if m is meeting and n not in named_without])
+        ]
+        if meant is not None
+    }
+    meant_by = {(key, meant) for (key, _name), meant in typos.items()}
     problems = []
     for meeting, name in unlisted:
+        if (id(meeting), name) in meant_by:
+            continue
         came_from = named_without.get(name)
         message = f"dossiermap '{name}' staat niet op de agenda"
         if came_from is not None and came_from is not meeting:
@@ -793,8 +807,16 @@ def _folder_problems(
     for meeting, index, name in absent:
         went_to = left_out.get(name)
         misnamed = _misnamed_file(meeting.folder / name)
+        meant = typos.get((id(meeting), name))
         if went_to is not None and went_to is not meeting:
             where = f", wel in {project.display(went_to.folder)} ({_MOVED_BY_HAND})"
+        elif meant is not None:
+            where = (
+                f", wel '{meant}': hoofdletters en kleine letters tellen mee (schrijf "
+                f"'- dossier: {meant}')"
+                if meant.casefold() == name.casefold()
+                else f", wel '{meant}' (bedoelt u '- dossier: {meant}'?)"
+            )
         elif misnamed is not None:
             where = f": de map bevat '{misnamed}' (hernoem dat bestand naar {DOSSIER_FILE})"
         else:
@@ -812,6 +834,13 @@ def _folder_problems(
             )
         )
     return problems
+
+
+def _meant_folder(name: str, folders: list[str]) -> str | None:
+    """The folder an agenda entry ``name`` was most likely meant to name, by its letters."""
+    by_letters = {folder.casefold(): folder for folder in folders}
+    close = difflib.get_close_matches(name.casefold(), list(by_letters), n=1, cutoff=0.8)
+    return by_letters[close[0]] if close else None
 
 
 # What a settings file's name becomes on Windows and macOS: other capitals, '.yml', a '.txt'

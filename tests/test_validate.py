@@ -1742,6 +1742,33 @@ def test_a_settings_file_beside_one_named_otherwise_is_said_when_they_differ(
     ]
 
 
+@pytest.mark.parametrize(
+    ("typed", "advice"),
+    [
+        ("snelfietroutes", "(bedoelt u '- dossier: snelfietsroutes'?)"),
+        (
+            "Snelfietsroutes",
+            ": hoofdletters en kleine letters tellen mee (schrijf '- dossier: snelfietsroutes')",
+        ),
+    ],
+    ids=["typo", "capitals"],
+)
+def test_an_agenda_entry_typed_otherwise_than_its_folder_is_said_once_with_the_name(
+    example_project: Path, run_cli: RunCli, typed: str, advice: str
+) -> None:
+    """A clerk's walkthrough: two messages, one advising to postpone or withdraw the folder."""
+    meeting = f"dossiers/{WONEN}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - dossier: snelfietsroutes$", f"  - dossier: {typed}")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, meeting, f"  - dossier: {typed}")
+    assert [said for said in result.stderr.splitlines() if "vergadering.yaml" in said] == [
+        f"{meeting}:{line}: agenda[5].dossier: er is geen dossiermap '{typed}' met een "
+        f"dossier.yaml in dossiers/{WONEN}, wel 'snelfietsroutes'"
+        + (advice if advice.startswith(":") else " " + advice)
+    ]
+
+
 def test_a_dossier_entry_without_a_space_is_said_and_makes_no_agenda(
     example_project: Path, run_cli: RunCli
 ) -> None:
