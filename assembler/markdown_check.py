@@ -54,7 +54,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 20
+CHECK_VERSION = 21
 
 
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
@@ -129,6 +129,7 @@ def _inline(
     broken = False  # the line before ends in a hard break: this one is printed on its own
     in_bare_link = False  # a pasted address: its characters are the address
     children = inline.children or []
+    yield from _not_made(first, typed)
     for index, token in enumerate(children):
         kind = token.type
         if kind in ("softbreak", "hardbreak"):
@@ -150,7 +151,11 @@ def _inline(
             in_bare_link = token.markup in ("linkify", "autolink") or bool(
                 _unwrapped(_link_text(children, index).strip())
             )
-            mistake = _unlinked(children, index) or _link_wrapped(children, index)
+            mistake = (
+                _unlinked(children, index)
+                or _link_wrapped(children, index)
+                or _without_text(children, index)
+            )
             if mistake:
                 yield first + counted, mistake
         elif kind == "link_close":
@@ -168,6 +173,51 @@ def _inline(
                 yield from _line_start(first + here, line, item_line, around, here, beside, broken)
             yield from _unclosed(first + here, token.content, inline.content)
         at_line_start = False
+
+
+# '[tekst](adres met spatie)': CommonMark makes no link of it (a title would be quoted),
+# so the brackets are printed, and only the address's first part is a link.
+_SPACED_TARGET = re.compile(r"\[([^\]\n]*)\]\(\s*([^\s()<>]+)\s+([^\s\"'(][^)\n]*)\)")
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.|mailto:)", re.I)
+# A footnote, '[^1]', and its text, '[^1]: …': not made, printed as typed.
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+
+
+def _not_made(first: int, typed: list[str]) -> Iterator[_Mistake]:
+    """Markdown of other dialects that the documents print as typed: a link whose address
+    has a space, a footnote."""
+    for number, line in enumerate(typed):
+        for found in _SPACED_TARGET.finditer(line):
+            text, start, rest = found.groups()
+            if _WEB_ADDRESS.match(start):
+                fixed = f"[{text}](<{start} {rest.strip()}>)"
+                advice = f"zet het adres tussen < >: {quoted(fixed)}, of schrijf %20 voor de spatie"
+            else:
+                advice = f"'{start} {rest.strip()}' is geen webadres; schrijf het als gewone tekst"
+            yield (
+                first + number,
+                f"{quoted(found.group())} wordt geen link en komt zo, met de haken, in het "
+                f"document ({advice})",
+            )
+        footnote = _FOOTNOTE.search(line)
+        if footnote:
+            yield (
+                first + number,
+                f"voetnoten worden niet gemaakt: '{footnote.group()}' komt zo in het document "
+                "(zet de noot als gewone tekst in de alinea, bijvoorbeeld tussen haakjes)",
+            )
+
+
+def _without_text(tokens: list[Token], opening: int) -> str | None:
+    """What to say of a link with nothing between its brackets: it is there, but invisible."""
+    following = tokens[opening + 1] if opening + 1 < len(tokens) else None
+    if following is None or following.type != "link_close":
+        return None
+    href = str(tokens[opening].attrGet("href") or "")
+    return (
+        f"de link naar '{href}' heeft geen tekst, en is dus onzichtbaar in het document (zet "
+        "tussen [ ] de tekst die de lezer ziet)"
+    )
 
 
 def _unlinked(tokens: list[Token], opening: int) -> str | None:

@@ -111,6 +111,32 @@ MISTAKES = {
         _skipped("1. Evaluatie", 3),
     ),
     "numbers-with-another-mark": ("1) Inleiding\n3. Woningbouw", 1, MIXED),
+    # Markdown of other dialects, printed as typed (a robustness review).
+    "link-with-a-space": (
+        "Zie ook\n[de site](https://www.regiogv.nl/mijn pagina.html) voor meer.",
+        1,
+        "'[de site](https://www.regiogv.nl/mijn pagina.html)' wordt geen link en komt zo, met "
+        "de haken, in het document (zet het adres tussen < >: '[de site](<https://www.regiogv.nl"
+        "/mijn pagina.html>)', of schrijf %20 voor de spatie)",
+    ),
+    "link-to-words": (
+        "Het [advies](bijlage 2) staat klaar.",
+        0,
+        "'[advies](bijlage 2)' wordt geen link en komt zo, met de haken, in het document "
+        "('bijlage 2' is geen webadres; schrijf het als gewone tekst)",
+    ),
+    "footnote": (
+        "De regio groeit.[^1]",
+        0,
+        "voetnoten worden niet gemaakt: '[^1]' komt zo in het document (zet de noot als gewone "
+        "tekst in de alinea, bijvoorbeeld tussen haakjes)",
+    ),
+    "link-without-text": (
+        "Zie [](https://www.regiogv.nl) nu.",
+        0,
+        "de link naar 'https://www.regiogv.nl' heeft geen tekst, en is dus onzichtbaar in het "
+        "document (zet tussen [ ] de tekst die de lezer ziet)",
+    ),
     "image": (
         "Zie de kaart:\n![Kaart van de regio](kaart.png)",
         1,
@@ -621,6 +647,8 @@ CORRECT = {
     "letters-in-running-text": "Op grond van artikel 2, onder\na. de wet en\nb. de regeling.",
     "later-letters-in-running-text": "Het gaat om de varianten\nb. en\nc. uit de notitie.",
     "later-letter-alone": "Zie de notitie.\n\nc. komt later aan bod.",
+    "link-with-a-title": 'Zie [de site](https://www.regiogv.nl "De regio") nu.',
+    "link-in-angle-brackets": "Zie [de site](<https://www.regiogv.nl/mijn pagina.html>) nu.",
     "teams-page-on-another-site": "Zie https://www.regiogv.nl/evergreen-assets/safelinks/1/"
     "atp-safelinks.html?url=https%3A%2F%2Fwww.x.nl%2F nu",
     "address-of-the-real-site": "Zie https://www.regiogv.nl/?url=https%3A%2F%2Fx.nl&data=1",
