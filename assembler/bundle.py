@@ -1203,12 +1203,18 @@ def _apply_marks(
     for index, mark in sorted(marks.items()):
         page = out.pages[index]
         rotate = _rotation(page)
+        # A /Rotate that is no multiple of 90 breaks the standard and is read differently by
+        # every program: the band judged may not be the one marked, so a strip is added, and
+        # the page is set upright, as poppler and pdf.js show it, so that the mark is drawn
+        # where it is seen (placed for a turned page, it fell off the page).
+        skewed = rotate % 90 != 0
+        if skewed:
+            page.obj.Rotate = 0
+            rotate = 0
         box = _visible_box(page)
         width, height = box[2] - box[0], box[3] - box[1]
         visual_width = width if rotate in (0, 180) else height
-        # A /Rotate that is no multiple of 90 is read differently by every program: the band
-        # judged may not be the one marked, so a strip is added.
-        top = 0.0 if blank.get(index, False) and rotate % 90 == 0 else MARK_BAND
+        top = 0.0 if blank.get(index, False) and not skewed else MARK_BAND
         # A page narrower than its mark (a small image) is widened rather than cut off.
         wider = max(0.0, _required_width(mark) - visual_width)
         opening = b"q\n"

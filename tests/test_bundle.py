@@ -838,14 +838,25 @@ def test_text_in_a_hidden_layer_of_a_pdf_a_is_not_shown(tmp_path: Path) -> None:
     assert pages_showing(archival, "NIET OPENBAAR") == frozenset()
 
 
-def test_a_page_turned_by_no_multiple_of_90_gets_a_strip(voorstel: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("rotate", [135, 45, 1099511627776])
+def test_a_page_turned_by_no_multiple_of_90_gets_a_strip_and_its_mark(
+    voorstel: Path, tmp_path: Path, rotate: int
+) -> None:
+    # The robustness review: the mark was placed as if the page were turned, off the page
+    # that every viewer shows upright, so no "Bijlage 1" was seen.
     annex_pdf = make_annex(tmp_path / "scheef.pdf", text_at_top=False)
     with pikepdf.open(annex_pdf, allow_overwriting_input=True) as pdf:
-        pdf.pages[0].obj.Rotate = 135
+        pdf.pages[0].obj.Rotate = rotate
         pdf.save(annex_pdf)
     out = tmp_path / "bundel.pdf"
     bundle_pdf(voorstel, [BundleAnnex(annex_pdf, 1, "Kaart", bands_blank=(True,))], META, out)
     assert visible_box(out, 2) == [0, 0, 595, 842 + MARK_BAND]
+    with pikepdf.open(out) as pdf:
+        assert int(pdf.pages[2].obj.get(Name.Rotate, 0)) == 0
+    shown = subprocess.run(
+        ["pdftotext", "-f", "3", "-l", "3", str(out), "-"], capture_output=True, text=True
+    ).stdout
+    assert "Bijlage 1 bij 23.0001772" in " ".join(shown.split())
 
 
 def test_a_judged_annex_is_never_rendered_in_this_process(
