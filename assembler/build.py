@@ -72,7 +72,7 @@ from assembler.layout import (
     previous_outputs,
     recorded_dir,
 )
-from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
+from assembler.project import DOSSIER_FILE, MEETING_FILE, Project, holds_dossier
 from assembler.withdraw import meeting_warning, withdraw_public_outputs
 
 # The heavy modules (pydantic models, docxtpl, pikepdf) are imported where they are used:
@@ -926,8 +926,9 @@ def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
                 continue
             if folder_name_problem(item.folder_name):
                 continue  # an agenda entry that names no folder at all: the agenda's error
-            file = meeting.folder / item.folder_name / DOSSIER_FILE
-            if project.display(file) in refused or not file.is_file():
+            folder = meeting.folder / item.folder_name
+            # One that cannot be looked into was refused at the folder.
+            if project.display(folder / DOSSIER_FILE) in refused or not holds_dossier(folder):
                 # Its previous good outputs, if any, stay where they are (see _remove_stale).
                 previous = previous_outputs(project, meeting, item)
                 output_dir = previous[0] if previous else project.build / meeting.name
@@ -980,7 +981,8 @@ def _meeting_plans(
             # that is not there (any more).
             invalid = [str(i.number) for i in unmade if i.folder_name == BAD_ENTRY]
             missing = [str(i.folder_name) for i in unmade if str(i.number) not in invalid]
-            refused = [m for m in missing if (meeting.folder / m / DOSSIER_FILE).is_file()]
+            # A folder that cannot be looked into was refused as it stands (said at it).
+            refused = [m for m in missing if holds_dossier(meeting.folder / m) is not False]
             absent = [m for m in missing if m not in refused]
             reasons = (
                 [

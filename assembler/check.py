@@ -36,7 +36,7 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
         chosen = [Path(path) for path in paths]
         if any(
             path.name == MEETING_FILE
-            or (path / MEETING_FILE).is_file()
+            or _is_file(path / MEETING_FILE)
             or path.resolve() == project.dossiers.resolve()
             for path in chosen
         ):
@@ -53,6 +53,14 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     problems.extend(confidential_annexes_made_public(project, catalog, files))
     catalog.problems = sort_problems(problems)
     return catalog
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; not when its folder cannot be looked into (said there)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def check_exit_code(project: Project, catalog: Catalog) -> ExitCode:

@@ -66,6 +66,14 @@ class Project:
             return str(path)
 
 
+def holds_dossier(folder: Path) -> bool | None:
+    """Whether ``folder`` is a folder with a dossier.yaml; None when it cannot be looked into."""
+    try:
+        return folder.is_dir() and (folder / DOSSIER_FILE).is_file()
+    except OSError:  # no rights on it (on a shared drive): said where it is read
+        return None
+
+
 def find_project(start: Path | None = None) -> Project:
     """Find the project from ``start`` (default: the working folder) upward."""
     here = (start or Path.cwd()).resolve()

@@ -52,7 +52,13 @@ from assembler.model import (
     parse_verspreiden,
     without_invisible,
 )
-from assembler.project import DOSSIER_FILE, MEETING_FILE, ORGANISATION_FILE, Project
+from assembler.project import (
+    DOSSIER_FILE,
+    MEETING_FILE,
+    ORGANISATION_FILE,
+    Project,
+    holds_dossier,
+)
 from assembler.source import (
     FieldPath,
     Source,
@@ -176,7 +182,15 @@ def load_organisation(project: Project) -> Organisatie:
 def _read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
     """The organisation's settings (see load_organisation) and the warnings about its file."""
     path = project.organisation_file
-    if not path.exists():
+    try:
+        present = path.exists()
+    except OSError as error:
+        # dossiers/ cannot be looked into: not the settings, nor any meeting.
+        raise SettingsRejected(
+            f"{project.display(project.dossiers)}: deze map kan niet gelezen worden, daarom is "
+            f"niets gecontroleerd of gemaakt: {unreadable(error)}"
+        ) from None
+    if not present:
         misnamed = _misnamed_file(path.parent, ORGANISATION_FILE)
         if misnamed is None:
             return Organisatie.model_validate({}), []
@@ -318,12 +332,42 @@ def load_catalog(
     return catalog
 
 
+def _unreadable_folder(project: Project, folder: Path) -> Problem | None:
+    """An error at ``folder`` when it cannot be listed or looked into (no rights), else None."""
+    try:
+        os.listdir(folder)
+        # Looking into a folder is another right than listing it (x, not r); pathlib would
+        # drop the '.'.
+        os.stat(os.path.join(folder, "."))
+    except OSError as error:
+        said = f"deze map kan niet gelezen worden: {unreadable(error)}"
+        return Problem(project.display(folder), None, "", said)
+    return None
+
+
+def _may_be_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder, or a link that cannot be followed to see (said as that)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return True
+
+
 def _meeting_folders(project: Project, problems: list[Problem]) -> list[Path]:
     if not project.dossiers.is_dir():
         return []
+    unread = _unreadable_folder(project, project.dossiers)
+    if unread is not None:
+        problems.append(unread)
+        return []
     folders: list[Path] = []
-    for folder in sorted(p for p in project.dossiers.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in project.dossiers.iterdir() if _may_be_folder(p)):
         if folder.name.startswith("."):
+            continue
+        # A meeting on a shared drive with other rights: said, and the other meetings read.
+        unread = _unreadable_folder(project, folder)
+        if unread is not None:
+            problems.append(unread)
             continue
         if (folder / MEETING_FILE).is_file():
             refused = meeting_name_problem(folder.name)
@@ -343,7 +387,7 @@ def _meeting_folders(project: Project, problems: list[Problem]) -> list[Path]:
                     f"naar {MEETING_FILE})",
                 )
             )
-        elif any((sub / DOSSIER_FILE).is_file() for sub in folder.iterdir() if sub.is_dir()):
+        elif any(holds_dossier(sub) is True for sub in folder.iterdir()):
             problems.append(
                 Problem(
                     project.display(folder),
@@ -465,9 +509,9 @@ def _purpose_is_known(
 
 
 def _dossier_folders(meeting_folder: Path) -> list[Path]:
-    return sorted(
-        sub for sub in meeting_folder.iterdir() if sub.is_dir() and (sub / DOSSIER_FILE).is_file()
-    )
+    """The dossier folders in a meeting folder, and those that cannot be looked into."""
+    # One that cannot is refused when it is loaded: it may well be a dossier the agenda names.
+    return sorted(sub for sub in meeting_folder.iterdir() if holds_dossier(sub) is not False)
 
 
 def _load_meeting(
@@ -488,7 +532,13 @@ def _load_meeting(
     display = project.display(folder / MEETING_FILE)
     problems += _read_beside(folder / MEETING_FILE, display)
     dossiers: dict[str, DossierInput] = {}
+    unread: set[str] = set()  # folders that cannot be looked into: not said to be off the agenda
     for dossier_folder in (folder / name for name in on_disk[folder]):
+        refused = _unreadable_folder(project, dossier_folder)
+        if refused is not None:
+            problems.append(refused)
+            unread.add(dossier_folder.name)
+            continue
         dossier = load_dossier(project, dossier_folder, context, problems)
         if dossier is not None:
             dossiers[dossier_folder.name] = dossier
@@ -592,7 +642,7 @@ def _load_meeting(
                     )
                 )
     result = MeetingInput(folder, source, meeting, tuple(items))
-    unlisted.extend((result, name) for name in sorted(here - named))
+    unlisted.extend((result, name) for name in sorted(here - named - unread))
     absent.extend((result, index, name) for index, name in missing)
     return result
 
@@ -1616,6 +1666,8 @@ def _select(
             p.bestand.endswith("/" + MEETING_FILE)
             and any(prefix.startswith(p.bestand.rsplit("/", 1)[0] + "/") for prefix in prefixes)
         )
+        # An error at a folder above it (one that cannot be read): why nothing was checked.
+        or any(prefix.startswith(p.bestand + "/") for prefix in prefixes)
     ]
     return selected, kept
 
@@ -1624,7 +1676,11 @@ def selected_folder(project: Project, path: Path) -> Path:
     """The folder a path on the command line selects, resolved: the project's dossiers, a
     meeting's folder or a dossier's; a file in one of them selects that folder."""
     resolved = Path(path).resolve()
-    if not resolved.exists():
+    try:
+        exists = resolved.exists()
+    except OSError:
+        exists = True  # in a folder that cannot be looked into: said at that folder
+    if not exists:
         raise UsageError(
             f"{project.display(path)}: bestaat niet (geef een vergadermap of dossiermap op)"
         )
@@ -1638,15 +1694,18 @@ def selected_folder(project: Project, path: Path) -> Path:
     if not parts:
         return resolved
     meeting = dossiers / parts[0]
-    if len(parts) > 1 and (meeting / parts[1]).is_dir():
-        if _holds_yaml(meeting / parts[1]):
-            return meeting / parts[1]
-        raise UsageError(
-            f"{project.display(path)}: is geen dossiermap, er staat geen {DOSSIER_FILE} in "
-            "(geef een vergadermap of dossiermap op)"
-        )
-    if meeting.is_dir() and (_holds_yaml(meeting) or any(_dossier_folders_in(meeting))):
-        return meeting
+    try:
+        if len(parts) > 1 and (meeting / parts[1]).is_dir():
+            if _holds_yaml(meeting / parts[1]):
+                return meeting / parts[1]
+            raise UsageError(
+                f"{project.display(path)}: is geen dossiermap, er staat geen {DOSSIER_FILE} in "
+                "(geef een vergadermap of dossiermap op)"
+            )
+        if meeting.is_dir() and (_holds_yaml(meeting) or any(_dossier_folders_in(meeting))):
+            return meeting
+    except OSError:  # a folder that cannot be looked into: said there, when it is read
+        return meeting / parts[1] if len(parts) > 1 else meeting
     # Checking 'organisatie.yaml', the house style or an odd folder would check nothing and
     # say "In orde": a clerk checking one file would believe it was checked.
     raise UsageError(

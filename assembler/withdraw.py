@@ -31,7 +31,13 @@ from assembler.layout import (
     previous_outputs,
     recorded_dir,
 )
-from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
+from assembler.project import (
+    DOSSIER_FILE,
+    MEETING_FILE,
+    PUBLICATION_FILE,
+    Project,
+    holds_dossier,
+)
 from assembler.source import field_label
 
 if TYPE_CHECKING:
@@ -275,6 +281,8 @@ _REASONS = {
     "niet meer op de agenda": ("staat niet meer op de agenda", "staan niet meer op de agenda"),
     "ander kenmerk": ("heeft nu een ander kenmerk", "hebben nu een ander kenmerk"),
     "niet te vinden": ("is niet te vinden", "zijn niet te vinden"),
+    # Its folder, or its meeting's, cannot be looked into (no rights).
+    "niet te lezen": ("kan niet gelezen worden", "kunnen niet gelezen worden"),
     # Of a meeting whose vergadering.yaml did not load, only its dossier.yaml is read.
     "niet als openbaar aangegeven": (
         "zegt niet 'verspreiden: Ja'",
@@ -285,7 +293,10 @@ _REASONS = {
 
 def _why(meeting: MeetingInput | _Unloaded, name: str) -> str:
     """Why the item in folder ``name`` of ``meeting`` is not known to be public now."""
-    if not (meeting.folder / name / DOSSIER_FILE).is_file():
+    holds = holds_dossier(meeting.folder / name)
+    if holds is None:
+        return "niet te lezen"
+    if not holds:
         return "niet meer op de agenda" if _off_agenda(meeting, name) else "niet te vinden"
     if isinstance(meeting, _Unloaded):
         return "niet als openbaar aangegeven"
@@ -338,7 +349,7 @@ def _withdraw_dossier_outputs(
         return
     for output_dir in previous:
         _remove_folder(output_dir)
-    if (meeting.folder / name / DOSSIER_FILE).is_file():
+    if holds_dossier(meeting.folder / name) is not False:
         problems.append(_dossier_outputs_withdrawn(project, meeting.folder / name))
         return
     # Taken away, or renamed: said at its agenda line, as the file it names is not there.
@@ -439,7 +450,7 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, problems: list[Probl
             for stem, entry in kept.items()
             if entry[1] in secret
             and (
-                not (where / stem / DOSSIER_FILE).is_file()
+                holds_dossier(where / stem) is False
                 or (where / stem).resolve() == secret[entry[1]].folder.resolve()
             )
         }

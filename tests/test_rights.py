@@ -1,0 +1,170 @@
+"""Folders and files a clerk has no rights on: said in Dutch at the folder, the rest checked.
+
+Root reads everything, so as root the commands run without the two capabilities that let it
+(as a clerk on a shared drive runs them); without ``setpriv`` that cannot be done.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import WONEN
+
+ASSEMBLER = Path(sys.executable).parent / "assembler"
+_DROP = "-dac_override,-dac_read_search"
+_AS_ROOT = os.geteuid() == 0
+
+pytestmark = pytest.mark.skipif(
+    _AS_ROOT and shutil.which("setpriv") is None,
+    reason="as root, rights apply only without its capabilities, which needs setpriv",
+)
+
+
+def _run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``assembler`` in ``project`` as a clerk would: rights apply."""
+    drop = ["setpriv", f"--inh-caps={_DROP}", f"--bounding-set={_DROP}"] if _AS_ROOT else []
+    return subprocess.run(
+        [*drop, str(ASSEMBLER), *args], cwd=project, capture_output=True, text=True, check=False
+    )
+
+
+def _problems(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """The problem lines a build said, without its progress and summary."""
+    return [line for line in result.stderr.splitlines() if line.startswith("dossiers/")]
+
+
+@contextmanager
+def _mode(path: Path, mode: int) -> Iterator[None]:
+    """``path`` with ``mode`` for the time of the block (then as it was, so it can be removed)."""
+    before = path.stat().st_mode
+    path.chmod(mode)
+    try:
+        yield
+    finally:
+        path.chmod(before)
+
+
+MEETING = f"dossiers/{WONEN}"
+UNREADABLE = "deze map kan niet gelezen worden: geen leesrechten (controleer de rechten)"
+
+
+@pytest.mark.parametrize(
+    "mode", [0o000, 0o644, 0o311], ids=["geen", "niet-doorzoekbaar", "niet-leesbaar"]
+)
+def test_an_unreadable_meeting_folder_is_said_there_and_the_other_meeting_checked(
+    example_project: Path, mode: int
+) -> None:
+    with _mode(example_project / MEETING, mode):
+        result = _run(example_project, "check")
+    assert result.returncode == 1
+    assert result.stderr == f"{MEETING}: {UNREADABLE}\n"
+    assert result.stdout == "Niet in orde: 1 fout in 1 bestand; 1 dossier in orde.\n"
+
+
+def test_a_build_makes_the_other_meeting_when_one_cannot_be_read(example_project: Path) -> None:
+    with _mode(example_project / MEETING, 0o644):
+        result = _run(example_project, "build", "--geen-pdf")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{MEETING}: {UNREADABLE}" in result.stderr.splitlines()
+    economie = example_project / "build" / "2023-05-26-pfho-economie"
+    assert (economie / "agenda.docx").is_file()
+    assert (economie / "02-23.0001772-werklocaties" / "voorstel.docx").is_file()
+
+
+def test_a_path_in_an_unreadable_meeting_folder_is_answered_at_that_folder(
+    example_project: Path,
+) -> None:
+    with _mode(example_project / MEETING, 0o644):
+        result = _run(example_project, "check", f"{MEETING}/res-voortgang")
+    assert result.returncode == 1
+    assert result.stderr == f"{MEETING}: {UNREADABLE}\n"
+
+
+@pytest.mark.parametrize(
+    "mode", [0o000, 0o644, 0o311], ids=["geen", "niet-doorzoekbaar", "niet-leesbaar"]
+)
+def test_an_unreadable_dossier_folder_is_refused_there_and_the_others_checked(
+    example_project: Path, mode: int
+) -> None:
+    with _mode(example_project / MEETING / "res-voortgang", mode):
+        result = _run(example_project, "check")
+    assert result.returncode == 1
+    # Not also "not on the agenda" or "no such folder": it is there, and unread.
+    assert result.stderr == f"{MEETING}/res-voortgang: {UNREADABLE}\n"
+    assert result.stdout == "Niet in orde: 1 fout in 1 bestand; 5 dossiers in orde.\n"
+
+
+def test_a_build_makes_the_other_dossiers_when_one_cannot_be_read(example_project: Path) -> None:
+    dossier = example_project / MEETING / "res-voortgang"
+    with _mode(dossier, 0o000):
+        result = _run(example_project, "build", "--geen-pdf")
+    with _mode(dossier, 0o644):  # readable: the command line lets it through
+        single = _run(example_project, "build", "--geen-pdf", f"{MEETING}/res-voortgang")
+    assert result.returncode == 1
+    assert _problems(result) == [
+        f"{MEETING}/res-voortgang: {UNREADABLE}",
+        f"{MEETING}/vergadering.yaml: waarschuwing: de agenda's zijn niet gemaakt omdat het "
+        "agendapunt voor res-voortgang is afgekeurd (zie de meldingen bij dat agendapunt)",
+    ]
+    assert "Klaar: 5 gebouwd, 0 ongewijzigd, 1 mislukt" in result.stderr
+    made = sorted(p.name for p in (example_project / "build" / WONEN).iterdir())
+    assert made == [
+        "03-23.0002104-woningbouwafspraken",
+        "05-23.0002131-snelfietsroutes",
+        "06-23.0002142-memo-huisvestingsverordening",
+        "07-23.0002150-mandaat-woningbouwimpuls",
+    ]
+    assert single.returncode == 1
+    assert single.stderr.startswith(f"{MEETING}/res-voortgang: {UNREADABLE}\nKlaar: 0 gebouwd")
+
+
+def test_a_dossier_folder_that_becomes_unreadable_has_its_public_outputs_withdrawn(
+    example_project: Path,
+) -> None:
+    """Whether it is public still cannot be read: what showed it goes, as for a refused one."""
+    assert _run(example_project, "build", "--geen-pdf").returncode == 0
+    with _mode(example_project / MEETING / "res-voortgang", 0o000):
+        result = _run(example_project, "build", "--geen-pdf")
+    assert result.returncode == 1
+    assert _problems(result) == [
+        f"{MEETING}/res-voortgang: {UNREADABLE}",
+        f"{MEETING}/res-voortgang/dossier.yaml: waarschuwing: de eerder gemaakte stukken van dit "
+        "dossier zijn weggehaald: ze waren openbaar, en het dossier is nu niet openbaar of "
+        "afgekeurd (ze komen terug zodra het dossier weer gebouwd kan worden)",
+        f"{MEETING}/vergadering.yaml: waarschuwing: de agenda's zijn niet bijgewerkt omdat het "
+        "agendapunt voor res-voortgang is afgekeurd (zie de meldingen bij dat agendapunt)",
+        f"{MEETING}/vergadering.yaml: waarschuwing: de openbare agenda is weggehaald: daarin "
+        "stond res-voortgang als openbaar agendapunt, en dat agendapunt kan niet gelezen worden "
+        "(de openbare agenda komt terug zodra de hele vergadering weer gebouwd kan worden)",
+    ]
+    assert not (example_project / "build" / WONEN / "04-23.0002117-res-voortgang").exists()
+
+
+@pytest.mark.parametrize("command", [["check"], ["build", "--geen-pdf"]])
+def test_dossiers_that_cannot_be_looked_into_stop_everything(
+    example_project: Path, command: list[str]
+) -> None:
+    """Not even organisatie.yaml can be read: as when it is unreadable itself, exit code 2."""
+    with _mode(example_project / "dossiers", 0o644):
+        result = _run(example_project, *command)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "fout: dossiers: deze map kan niet gelezen worden, daarom is niets gecontroleerd of "
+        "gemaakt: geen leesrechten (controleer de rechten)\n"
+    )
+
+
+def test_dossiers_that_cannot_be_listed_are_said_there(example_project: Path) -> None:
+    with _mode(example_project / "dossiers", 0o311):
+        result = _run(example_project, "check")
+    assert result.returncode == 1
+    assert result.stderr == f"dossiers: {UNREADABLE}\n"
