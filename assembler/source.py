@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,7 +125,16 @@ def load_yaml(path: Path, display: str | None = None, text_keys: Collection[str]
     """
     shown = display or str(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            # A pipe (FIFO) would keep the command waiting for a writer, a device never end.
+            raise _reject(
+                shown,
+                None,
+                "is geen gewoon bestand maar een pipe of apparaat (vervang het door een gewoon "
+                "YAML-bestand)",
+            )
+        size = info.st_size
         if size > MAX_BYTES:
             raise _reject(
                 shown,

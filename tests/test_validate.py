@@ -7,6 +7,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -1716,6 +1718,29 @@ def test_a_copy_kept_aside_is_no_misnamed_settings_file(
         "deze regel van de agenda)",
         f"dossiers/{WONEN}: map met dossiers maar zonder vergadering.yaml (maak vergadering.yaml "
         "aan met overleg, datum, aanvang, locatie en agenda)",
+    ]
+
+
+def test_a_settings_file_that_is_a_pipe_is_refused_without_waiting(example_project: Path) -> None:
+    """Read, a named pipe waits for a writer: the check would hang (as a dossier.yaml that is
+    one does not: it is no file, so its folder is no dossier)."""
+    settings = example_project / "dossiers" / "organisatie.yaml"
+    settings.unlink()
+    os.mkfifo(settings)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "assembler"), "check"],
+        cwd=example_project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "dossiers/organisatie.yaml: is geen gewoon bestand maar een pipe of apparaat (vervang "
+        "het door een gewoon YAML-bestand)",
+        "fout: dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets gecontroleerd "
+        "of gemaakt (verbeter eerst dit bestand)",
     ]
 
 
