@@ -117,11 +117,18 @@ def field_label(path: FieldPath) -> str:
     return label
 
 
-def load_yaml(path: Path, display: str | None = None, text_keys: Collection[str] = ()) -> Source:
+def load_yaml(
+    path: Path,
+    display: str | None = None,
+    text_keys: Collection[str] = (),
+    *,
+    may_be_empty: bool = False,
+) -> Source:
     """Read ``path`` as a single YAML mapping of text; raise InputRejected listing every problem.
 
     ``text_keys`` are the top-level fields that hold running text: a syntax error inside one
-    written without '|' is explained as that.
+    written without '|' is explained as that. ``may_be_empty``: a file without a field (empty,
+    or comments only) is an empty mapping, not refused.
     """
     shown = display or str(path)
     try:
@@ -149,7 +156,7 @@ def load_yaml(path: Path, display: str | None = None, text_keys: Collection[str]
         raise _reject(shown, None, "is een map, geen YAML-bestand") from None
     except OSError as error:
         raise _reject(shown, None, f"kan niet gelezen worden: {unreadable(error)}") from None
-    return parse_yaml(raw, path, shown, text_keys)
+    return parse_yaml(raw, path, shown, text_keys, may_be_empty=may_be_empty)
 
 
 def compose_leniently(raw: bytes) -> yaml.Node | None:
@@ -163,7 +170,14 @@ def compose_leniently(raw: bytes) -> yaml.Node | None:
     return node
 
 
-def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] = ()) -> Source:
+def parse_yaml(
+    raw: bytes,
+    path: Path,
+    display: str,
+    text_keys: Collection[str] = (),
+    *,
+    may_be_empty: bool = False,
+) -> Source:
     """Parse the bytes of a YAML file; see :func:`load_yaml`."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # What Notepad saves as "UTF-16 LE" (before Windows 10 1903: "Unicode"): every other
@@ -207,6 +221,8 @@ def parse_yaml(raw: bytes, path: Path, display: str, text_keys: Collection[str] 
             display, None, "is geen geldige YAML (controleer inspringing en aanhalingstekens)"
         ) from None
     if node is None or (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style):
+        if may_be_empty:
+            return Source(path=path, display=display, data={}, text=text)
         raise _reject(display, 1, "het bestand is leeg (vul de velden in)")
     if not isinstance(node, yaml.MappingNode):
         hard = _hard_space_after_key(text.split("\n"), node.start_mark.line)

@@ -209,7 +209,8 @@ def _read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
         "(verbeter eerst dit bestand)"
     )
     try:
-        source = load_yaml(path, display)
+        # Every key is optional: a file with none (emptied, or comments only) is the defaults.
+        source = load_yaml(path, display, may_be_empty=True)
         organisation = Organisatie.model_validate(source.data)
     except InputRejected as rejected:
         raise SettingsRejected(refused, beside + rejected.problems) from None

@@ -1721,6 +1721,37 @@ def test_a_copy_kept_aside_is_no_misnamed_settings_file(
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# yaml-language-server: $schema=../schemas/organisatie.schema.json\n"
+        "# Instellingen van de organisatie; elke sleutel mag weg (dan geldt de standaardwaarde).\n",
+        "---\n",
+    ],
+    ids=["leeg", "alleen-commentaar", "alleen-streepjes"],
+)
+def test_a_settings_file_without_a_key_means_the_defaults(
+    example_project: Path, run_cli: RunCli, text: str
+) -> None:
+    """Its own comment and the README say every key may go: so may all of them."""
+    (example_project / "dossiers" / "organisatie.yaml").write_text(text, encoding="utf-8")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == "In orde: 2 vergaderingen, 6 dossiers gecontroleerd.\n"
+
+
+def test_an_empty_dossier_yaml_is_still_refused_beside_empty_settings(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    (example_project / "dossiers" / "organisatie.yaml").write_text("", encoding="utf-8")
+    (example_project / SEED).write_text("# nog invullen\n", encoding="utf-8")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{SEED}:1: het bestand is leeg (vul de velden in)"
+
+
 def test_a_settings_file_that_is_a_pipe_is_refused_without_waiting(example_project: Path) -> None:
     """Read, a named pipe waits for a writer: the check would hang (as a dossier.yaml that is
     one does not: it is no file, so its folder is no dossier)."""
