@@ -329,7 +329,7 @@ class _TemplateCheck:
             key.update(f"{kind} {fields} {sorted(markdown_fields(model))}\n".encode())
         for name in sorted({*DOCUMENT_KINDS, "agenda"}):
             template = project.template_for(name)
-            seen = files.sha256(template) if template.is_file() else "-"
+            seen = _template_digest(files, template) or "-"
             key.update(f"{name} {seen}\n".encode())
         self.key = key.hexdigest()
         self.store = project.cache / "sjablonen.json"
@@ -417,9 +417,9 @@ def _dossier_keys(
     # The text that was read and checked, not the file again: a save since would otherwise
     # be kept as made, under the outputs of the text before it.
     digest.update(dossier.source.text.encode("utf-8"))
-    template = project.template_for(dossier.document.kind)
-    if template.is_file():
-        digest.update(files.sha256(template).encode())
+    seen = _template_digest(files, project.template_for(dossier.document.kind))
+    if seen is not None:
+        digest.update(seen.encode())
     # The document names its annexes by their descriptions, which are in the text above;
     # their files reach only the bundle.
     document_key = digest.hexdigest()
@@ -1017,9 +1017,9 @@ def _meeting_plans(
         digest = hashlib.sha256(settings.encode())
         digest.update(f"meeting outputs {MEETING_FORMAT}\n".encode())
         digest.update(meeting.source.text.encode("utf-8"))  # as read (see _dossier_key)
-        agenda_template = project.template_for("agenda")
-        if agenda_template.is_file():
-            digest.update(files.sha256(agenda_template).encode())
+        seen = _template_digest(files, project.template_for("agenda"))
+        if seen is not None:
+            digest.update(seen.encode())
         # An agenda shows of its items what their dossier.yaml says, not their templates.
         for plan in items:
             text = hashlib.sha256(plan.dossier.source.text.encode("utf-8")).hexdigest()
@@ -2313,6 +2313,12 @@ def _shows(path: Path, pages: str) -> bool:
         return content_digest(path) == pages
     except (PdfError, OSError, ValueError):
         return False  # not a PDF that can be read any more: not the same
+
+
+def _template_digest(files: FileDigests, template: Path) -> str | None:
+    """A template's SHA-256; None when it is no file or cannot be read (its check says why)."""
+    # A pipe in its place is not opened: that would wait for a writer.
+    return _sha256_or_none(files, template) if template.is_file() else None
 
 
 def _sha256_or_none(files: FileDigests, path: Path) -> str | None:

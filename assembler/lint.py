@@ -49,6 +49,7 @@ from assembler.render import (
     build_context,
     jinja_message_in_dutch,
     organisation_context,
+    template_unread,
 )
 from assembler.source import Source
 from assembler.validate import AgendaItem, DossierInput, MeetingInput
@@ -900,6 +901,9 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
                 "of kopieer het uit de map templates/ die bij assembler hoort)",
             )
         ]
+    not_read = template_unread(path)
+    if not_read is not None:
+        return [Problem(label, None, "", not_read)]
     try:
         parts = _parts(path)
     except _NotADocx:

@@ -42,7 +42,7 @@ from markupsafe import Markup, escape
 
 from assembler.dates import dutch_date, short_date
 from assembler.errors import InputRejected, TemplateError, UsageError
-from assembler.fsutil import atomic_path
+from assembler.fsutil import atomic_path, unreadable
 from assembler.markdown import (
     markdown_subdoc,
     numbering_showing,
@@ -695,12 +695,25 @@ def _normalised_zip(package: bytes, stamp: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+def template_unread(template: Path) -> str | None:
+    """Why the template file cannot be read (no rights), or None: not 'no .docx' for that."""
+    try:
+        with open(template, "rb"):
+            pass
+    except OSError as error:
+        return f"kan niet gelezen worden: {unreadable(error)}"
+    return None
+
+
 def _open(template: Path, label: str) -> _Template:
     if not template.is_file():
         raise TemplateError(
             f"{label}: sjabloon bestaat niet (zet het terug uit een reservekopie, of kopieer het "
             "uit de map templates/ die bij assembler hoort)"
         )
+    unread = template_unread(template)
+    if unread is not None:
+        raise TemplateError(f"{label}: {unread}")
     document = _Template(template, label)
     try:
         document.init_docx()

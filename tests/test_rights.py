@@ -38,7 +38,9 @@ def _run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _problems(result: subprocess.CompletedProcess[str]) -> list[str]:
     """The problem lines a build said, without its progress and summary."""
-    return [line for line in result.stderr.splitlines() if line.startswith("dossiers/")]
+    return [
+        line for line in result.stderr.splitlines() if line.startswith(("dossiers/", "templates/"))
+    ]
 
 
 @contextmanager
@@ -168,3 +170,26 @@ def test_dossiers_that_cannot_be_listed_are_said_there(example_project: Path) ->
         result = _run(example_project, "check")
     assert result.returncode == 1
     assert result.stderr == f"dossiers: {UNREADABLE}\n"
+
+
+TEMPLATE_UNREAD = (
+    "templates/voorstel.docx: kan niet gelezen worden: geen leesrechten (controleer de rechten)"
+)
+
+
+def test_an_unreadable_template_is_said_as_that_not_as_no_word_document(
+    example_project: Path,
+) -> None:
+    with _mode(example_project / "templates" / "voorstel.docx", 0o000):
+        checked = _run(example_project, "check")
+        linted = _run(example_project, "templates", "check")
+        built = _run(example_project, "build", "--geen-pdf")
+    assert checked.returncode == 2
+    assert checked.stderr == TEMPLATE_UNREAD + "\n"
+    assert linted.returncode == 2
+    assert linted.stderr.splitlines()[0] == TEMPLATE_UNREAD
+    # The memo, of another template, is made; the voorstellen are not.
+    assert built.returncode == 2
+    assert "Traceback" not in built.stderr
+    assert _problems(built)[0] == TEMPLATE_UNREAD
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 5 mislukt" in built.stderr
