@@ -1089,7 +1089,40 @@ def _bad_value(error: click.BadParameter) -> str:
         return f"geef {number} van {kind.min:g} tot en met {kind.max:g}"
     if isinstance(kind, click.Path) and "is a file" in error.message:
         return "dit is een bestand (geef een map op)"
+    if isinstance(kind, click.Path) and (refused := _PATH_REFUSED.match(error.message)):
+        return _path_refused(refused)
     return error.message
+
+
+# click.Path's own checks of a path given ("Directory 'x' is not readable."), as click 8 says
+# them: the kind of path it wanted, the path as Python quotes it, and what is wrong.
+_PATH_REFUSED = re.compile(
+    r"(?P<kind>File|Directory|Path) (?P<path>'.*'|\".*\") "
+    r"(?P<what>is not readable|is not writable|is a directory|does not exist)\.",
+    re.DOTALL,
+)
+_PATH_PROBLEMS = {
+    "is not readable": "kan niet gelezen worden: geen leesrechten (controleer de rechten)",
+    "is not writable": "kan niet beschreven worden: geen schrijfrechten (controleer de rechten)",
+    "is a directory": "is een map, geen bestand (geef een bestand op)",
+    "does not exist": "bestaat niet (controleer de naam en de map waarin u staat)",
+}
+
+
+def _path_refused(refused: re.Match[str]) -> str:
+    """click.Path's refusal of a path in Dutch: which path, what is wrong, what to do."""
+    import ast
+
+    quoted = refused.group("path")
+    try:
+        path = str(ast.literal_eval(quoted))
+    except (ValueError, SyntaxError):
+        path = quoted[1:-1]
+    kind, problem = refused.group("kind"), refused.group("what")
+    if problem in ("is a directory", "does not exist"):
+        return f"'{path}' {_PATH_PROBLEMS[problem]}"
+    folder = kind == "Directory" or (kind == "Path" and os.path.isdir(path))
+    return f"{'de map' if folder else 'het bestand'} '{path}' {_PATH_PROBLEMS[problem]}"
 
 
 def run() -> NoReturn:

@@ -10,8 +10,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 
+from assembler.cli import _usage_message
 from tests.conftest import ECONOMIE, REPO, WONEN, CliResult
 
 RunCli = Callable[..., CliResult]
@@ -392,3 +394,68 @@ def test_the_summary_does_not_say_withdrawn_public_agendas_are_still_there(
         "Agenda's en vergaderbundels van 2023-06-23-pfho-ruimte-wonen niet bijgewerkt: de "
         "openbare zijn weggehaald, de niet-openbare staan er nog (zie de meldingen hierboven).",
     ]
+
+
+@pytest.mark.parametrize(
+    ("path_type", "said", "expected"),
+    [
+        (
+            click.Path(file_okay=False),
+            "Directory 'dossiers/m' is not writable.",
+            "de map 'dossiers/m' kan niet beschreven worden: geen schrijfrechten (controleer de "
+            "rechten)",
+        ),
+        (
+            click.Path(dir_okay=False),
+            "File 'dossiers/m/dossier.yaml' is not readable.",
+            "het bestand 'dossiers/m/dossier.yaml' kan niet gelezen worden: geen leesrechten "
+            "(controleer de rechten)",
+        ),
+        (
+            click.Path(dir_okay=False),
+            "File 'uit.zip' is not writable.",
+            "het bestand 'uit.zip' kan niet beschreven worden: geen schrijfrechten (controleer de "
+            "rechten)",
+        ),
+        (
+            click.Path(),
+            'Path "Bram\'s map" is not readable.',
+            "het bestand 'Bram's map' kan niet gelezen worden: geen leesrechten (controleer de "
+            "rechten)",
+        ),
+        (
+            click.Path(dir_okay=False),
+            "File 'dossiers' is a directory.",
+            "'dossiers' is een map, geen bestand (geef een bestand op)",
+        ),
+        (
+            click.Path(exists=True),
+            "Path 'dosiers' does not exist.",
+            "'dosiers' bestaat niet (controleer de naam en de map waarin u staat)",
+        ),
+    ],
+    ids=[
+        "map-schrijven",
+        "bestand-lezen",
+        "bestand-schrijven",
+        "pad-lezen",
+        "is-map",
+        "bestaat-niet",
+    ],
+)
+def test_click_path_refusals_are_dutch_and_name_the_path(
+    path_type: click.Path, said: str, expected: str
+) -> None:
+    """click.Path's own checks speak English; each is said in Dutch with its path."""
+    argument = click.Argument(["paden"], type=path_type)
+    message = _usage_message(click.BadParameter(said, param=argument))
+    assert message == f"ongeldige waarde voor PADEN: {expected}"
+
+
+def test_a_path_that_is_a_readable_folder_is_called_a_folder(tmp_path: Path) -> None:
+    argument = click.Argument(["paden"], type=click.Path())
+    said = f"Path '{tmp_path}' is not readable."
+    assert _usage_message(click.BadParameter(said, param=argument)) == (
+        f"ongeldige waarde voor PADEN: de map '{tmp_path}' kan niet gelezen worden: geen "
+        "leesrechten (controleer de rechten)"
+    )

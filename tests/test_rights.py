@@ -193,3 +193,16 @@ def test_an_unreadable_template_is_said_as_that_not_as_no_word_document(
     assert "Traceback" not in built.stderr
     assert _problems(built)[0] == TEMPLATE_UNREAD
     assert "Klaar: 1 gebouwd, 0 ongewijzigd, 5 mislukt" in built.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_unreadable_path_given_is_said_in_dutch(example_project: Path, command: str) -> None:
+    """Was click's English: "Path '…' is not readable."."""
+    dossier = f"{MEETING}/res-voortgang"
+    with _mode(example_project / dossier, 0o000):
+        result = _run(example_project, command, dossier)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"fout: ongeldige waarde voor PADEN: de map '{dossier}' kan niet gelezen worden: geen "
+        f"leesrechten (controleer de rechten) (zie 'assembler {command} --help')\n"
+    )
