@@ -329,7 +329,8 @@ class _TemplateCheck:
             key.update(f"{kind} {fields} {sorted(markdown_fields(model))}\n".encode())
         for name in sorted({*DOCUMENT_KINDS, "agenda"}):
             template = project.template_for(name)
-            seen = _template_digest(files, template) or "-"
+            # Unreadable is said otherwise than missing: the answer kept for one is not the other's.
+            seen = "-" if not template.is_file() else _sha256_or_none(files, template) or "?"
             key.update(f"{name} {seen}\n".encode())
         self.key = key.hexdigest()
         self.store = project.cache / "sjablonen.json"

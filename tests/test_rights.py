@@ -193,6 +193,12 @@ def test_an_unreadable_template_is_said_as_that_not_as_no_word_document(
     assert "Traceback" not in built.stderr
     assert _problems(built)[0] == TEMPLATE_UNREAD
     assert "Klaar: 1 gebouwd, 0 ongewijzigd, 5 mislukt" in built.stderr
+    # The answer the build kept for it is not taken for a template that is missing.
+    (example_project / "templates" / "voorstel.docx").unlink()
+    gone = _run(example_project, "build", "--geen-pdf")
+    assert _problems(gone)[0].startswith(
+        "templates/voorstel.docx: sjabloon voor 'voorstel' bestaat niet"
+    )
 
 
 @pytest.mark.parametrize("command", ["check", "build"])
