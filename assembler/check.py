@@ -43,6 +43,8 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
             names.add("agenda")
     problems = [*lint_templates(project, names), *catalog.problems]
     dossiers = [dossier for meeting in catalog.meetings for dossier in meeting.dossiers]
+    # Also the other annexes of a dossier refused for an annex file: all said in one round.
+    dossiers += catalog.set_aside
     with AnnexIntake(project) as intake:
         intake.start(dossiers)
         for dossier in dossiers:

@@ -113,6 +113,8 @@ class AnnexIntake:
         problems: list[Problem] = []
         accepted = True
         for index in range(len(dossier.document.annexes)):
+            if index in dossier.refused_annexes:
+                continue
             path = dossier.annex_path(index).resolve()
             if path.suffix.lower() != ".pdf":
                 continue
@@ -196,6 +198,8 @@ def kept_reports(project: Project) -> Callable[[Path], AnnexReport | None]:
 def _pdf_annexes(dossier: DossierInput) -> list[Path]:
     paths = []
     for index in range(len(dossier.document.annexes)):
+        if index in dossier.refused_annexes:
+            continue  # what validation refused may not even resolve (a link in a loop)
         path = dossier.annex_path(index).resolve()
         if path.suffix.lower() == ".pdf":
             paths.append(path)

@@ -6,6 +6,7 @@ what to do with them. A rejected dossier is left out of its meeting, the rest go
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import filecmp
@@ -81,6 +82,8 @@ class DossierInput:
     folder: Path
     source: Source
     document: Document
+    # Annexes (0-based) whose files validation refused: the annex intake leaves them out.
+    refused_annexes: frozenset[int] = frozenset()
 
     @property
     def name(self) -> str:
@@ -162,6 +165,10 @@ class Catalog:
     # Every meeting that validated, also those the paths did not select: what is confidential
     # anywhere in the project (see confidential.confidential_annexes_made_public).
     everything: list[MeetingInput] = field(default_factory=list)
+    # Selected dossiers refused for annex files alone, those annexes marked (refused_annexes):
+    # `check` has the annex intake judge their other annexes too, so that a clerk hears of
+    # every annex in one round.
+    set_aside: list[DossierInput] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -315,9 +322,18 @@ def load_catalog(
     on_disk = {folder: [sub.name for sub in _dossier_folders(folder)] for folder in folders}
     unlisted: list[tuple[MeetingInput, str]] = []
     absent: list[tuple[MeetingInput, int, str]] = []
+    set_aside: list[DossierInput] = []
     for folder in folders:
         meeting = _load_meeting(
-            project, folder, context, catalog.problems, all_dossiers, on_disk, unlisted, absent
+            project,
+            folder,
+            context,
+            catalog.problems,
+            all_dossiers,
+            on_disk,
+            unlisted,
+            absent,
+            set_aside,
         )
         if meeting is not None:
             meetings.append(meeting)
@@ -328,6 +344,12 @@ def load_catalog(
     catalog.problems.extend(_texts_naming_confidential(project, meetings))
     catalog.everything = meetings
     catalog.meetings, catalog.problems = _select(project, meetings, catalog.problems, paths)
+    chosen = {selected_folder(project, path) for path in paths} or {project.dossiers.resolve()}
+    catalog.set_aside = [
+        dossier
+        for dossier in set_aside
+        if chosen & {dossier.folder.resolve(), *dossier.folder.resolve().parents}
+    ]
     # The settings go into every document, whichever are checked.
     catalog.problems = sort_problems(settings_warnings + catalog.problems)
     return catalog
@@ -524,11 +546,13 @@ def _load_meeting(
     on_disk: dict[Path, list[str]],
     unlisted: list[tuple[MeetingInput, str]],
     absent: list[tuple[MeetingInput, int, str]],
+    set_aside: list[DossierInput],
 ) -> MeetingInput | None:
     """Validate a meeting and its dossiers; note the folders its agenda and its disk disagree on.
 
     ``unlisted`` gets the folders its agenda leaves out, ``absent`` the agenda entries (by
-    index) that name no folder: said once every meeting is read (see _folder_problems).
+    index) that name no folder: said once every meeting is read (see _folder_problems);
+    ``set_aside`` the dossiers refused for annex files alone (see Catalog.set_aside).
     """
     display = project.display(folder / MEETING_FILE)
     problems += _read_beside(folder / MEETING_FILE, display)
@@ -540,7 +564,7 @@ def _load_meeting(
             problems.append(refused)
             unread.add(dossier_folder.name)
             continue
-        dossier = load_dossier(project, dossier_folder, context, problems)
+        dossier = load_dossier(project, dossier_folder, context, problems, set_aside)
         if dossier is not None:
             dossiers[dossier_folder.name] = dossier
             all_dossiers.append(dossier)
@@ -1025,9 +1049,16 @@ def declared_public(folder: Path) -> bool:
 
 
 def load_dossier(
-    project: Project, folder: Path, context: dict[str, Any], problems: list[Problem]
+    project: Project,
+    folder: Path,
+    context: dict[str, Any],
+    problems: list[Problem],
+    set_aside: list[DossierInput] | None = None,
 ) -> DossierInput | None:
-    """Validate one dossier folder; add its problems to ``problems``; None when rejected."""
+    """Validate one dossier folder; add its problems to ``problems``; None when rejected.
+
+    One rejected for its annex files alone goes to ``set_aside``, those annexes marked.
+    """
     display = project.display(folder / DOSSIER_FILE)
     for path, what in ((folder, "de dossiermap"), (folder / DOSSIER_FILE, DOSSIER_FILE)):
         outside = _outside_problem(project, path, what)
@@ -1084,7 +1115,12 @@ def load_dossier(
     problems.extend(_content_warnings(source, display, markdown_fields(model)))
     annex_problems = check_annex_files(dossier, display)
     problems.extend(annex_problems)
-    if any(p.ernst == "fout" for p in annex_problems):
+    refused = {p.veld for p in annex_problems if p.ernst == "fout"}
+    if refused:
+        if set_aside is not None:
+            count = len(document.annexes)
+            marked = [i for i in range(count) if field_label(("bijlagen", i, "bestand")) in refused]
+            set_aside.append(dataclasses.replace(dossier, refused_annexes=frozenset(marked)))
         return None
     return dossier
 

@@ -327,6 +327,43 @@ def test_the_same_file_under_two_names_is_checked_once(
     assert len(checked) == len(pdfs) - 1
 
 
+def test_check_says_every_annex_of_a_dossier_refused_for_one_in_one_round(
+    example_project: Path,
+) -> None:
+    """A clerk's walkthrough: with one annex that is no PDF, the password and the attached
+    file of two others were said only once it was mended, a round later."""
+    from assembler.check import check_project
+    from assembler.project import find_project
+
+    folder = example_project / "dossiers" / "2023-05-26-pfho-economie" / "werklocaties"
+    shutil.copyfile(PASSWORD_FILE, folder / "bijlage-4-beveiligd.pdf")
+    shutil.copyfile(CORPUS / "025-attachment--with-attachment.pdf", folder / "bijlage-5-extra.pdf")
+    (folder / "bijlage-6-kapot.pdf").write_text("dit is geen pdf\n", encoding="utf-8")
+    with (folder / "dossier.yaml").open("a", encoding="utf-8") as dossier:
+        for number, name in ((4, "beveiligd"), (5, "extra"), (6, "kapot")):
+            dossier.write(f"  - omschrijving: Bijlage {number}\n")
+            dossier.write(f"    bestand: bijlage-{number}-{name}.pdf\n")
+    catalog = check_project(find_project(example_project))
+    said = {(p.veld, p.ernst, p.melding.split(" (")[0]) for p in catalog.problems}
+    assert said == {
+        (
+            "bijlagen[4].bestand",
+            "fout",
+            "'bijlage-4-beveiligd.pdf' is beveiligd met een wachtwoord",
+        ),
+        (
+            "bijlagen[5].bestand",
+            "waarschuwing",
+            "'bijlage-5-extra.pdf' bevat een bijgevoegd bestand",
+        ),
+        (
+            "bijlagen[6].bestand",
+            "fout",
+            "'bijlage-6-kapot.pdf' is geen PDF: het begint niet met %PDF-",
+        ),
+    }
+
+
 def test_a_check_stopped_by_ctrl_c_is_no_verdict_and_is_not_remembered(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
