@@ -938,9 +938,9 @@ def _summary(report: Any, interactive: bool, *, pdf: bool = True) -> None:
         count = report.pdfs_removed
         files = "PDF" if count == 1 else "PDF's"
         _say(
-            f"{count} {files} van een eerdere build weggehaald: "
-            "ze hoorden niet meer bij de Word-documenten (bouw zonder --geen-pdf om ze "
-            "opnieuw te maken)."
+            f"{count} {files} van een eerdere build weggehaald: een build met --geen-pdf laat "
+            "alleen Word-documenten staan, geen PDF's die er misschien niet meer bij horen "
+            "(bouw zonder --geen-pdf om ze opnieuw te maken)."
         )
 
 

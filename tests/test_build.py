@@ -556,8 +556,9 @@ def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 0, result.stderr
     assert result.stderr.endswith(
-        f"{len(made)} PDF's van een eerdere build weggehaald: ze hoorden niet meer bij de "
-        "Word-documenten (bouw zonder --geen-pdf om ze opnieuw te maken).\n"
+        f"{len(made)} PDF's van een eerdere build weggehaald: een build met --geen-pdf laat "
+        "alleen Word-documenten staan, geen PDF's die er misschien niet meer bij horen (bouw "
+        "zonder --geen-pdf om ze opnieuw te maken).\n"
     )
     assert not any(path.exists() for path in made)
     # A script is told the same.
