@@ -1171,11 +1171,14 @@ def _last_key(path: FieldPath) -> str | None:
 
 
 # Emoji and pictographs: most fonts have none of them, some a few (DejaVu has ☺ and ✓). Skin
-# tones (U+1F3FB-1F3FF) are part of the emoji before them, and said with it.
-_SYMBOL = re.compile(
+# tones (U+1F3FB-1F3FF), variation selectors and emoji joined to it (U+200D: '🧑‍⚖️') are part
+# of the emoji before them, and said with it.
+_ONE_SYMBOL = (
     "[\u2300-\u23ff\u2460-\u24ff\u2600-\u27bf\u2b00-\u2bff"
     "\U0001f000-\U0001f3fa\U0001f400-\U0001faff]"
 )
+_SYMBOL = re.compile(f"{_ONE_SYMBOL}(?:[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]|\u200d{_ONE_SYMBOL})*")
+_SYMBOL_ITSELF = re.compile(_ONE_SYMBOL)
 
 
 # Characters of the Private Use Area: what they look like is up to one font. Word writes its
@@ -1245,7 +1248,11 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
 
     if _SYMBOL.search(source.text):
         for path, text in _texts_of(data):
-            missing = [c for c in dict.fromkeys(_SYMBOL.findall(text)) if not has_glyph(c)]
+            missing = [
+                sequence
+                for sequence in dict.fromkeys(_SYMBOL.findall(text))
+                if not all(has_glyph(char) for char in _SYMBOL_ITSELF.findall(sequence))
+            ]
             if missing:
                 chars = " ".join(missing)
                 said = (
