@@ -845,7 +845,17 @@ def _folder_problems(
         for meeting, _index, name in absent
         if name not in left_out
         for meant in [
-            _meant_folder(name, [n for m, n in unlisted if m is meeting and n not in named_without])
+            _meant_folder(
+                name,
+                [
+                    folder
+                    for m, folder in unlisted
+                    if m is meeting
+                    and folder not in named_without
+                    # One the agenda cannot name as it is gets advice to rename it instead.
+                    and not folder_name_problem(folder)
+                ],
+            )
         ]
         if meant is not None
     }
