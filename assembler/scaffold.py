@@ -431,7 +431,7 @@ kenmerk: {q(reference)}
 voorstel:                       # de besluiten: Voorstel 1., Voorstel 2., ...
   - Instemmen met ...
 behandeling:                    # eerdere en geplande overleggen, in volgorde
-  - datum: {meeting.date.isoformat()}          {THIS_MEETING_NOTE}
+{_commented(f"  - datum: {meeting.date.isoformat()}", THIS_MEETING_NOTE)}
     overleg: {q(meeting.meeting)}
     doel: Vaststellen           # Vaststellen, Bespreken of Informeren
     conclusie: ...
@@ -626,7 +626,7 @@ def _note_put_on_date_line(source: Source, index: int) -> _Edit | None:
     if "#" in text:
         return None
     end = sum(len(part) for part in lines[: line - 1]) + len(text)
-    return end, end, "          " + THIS_MEETING_NOTE
+    return end, end, _commented(text, THIS_MEETING_NOTE)[len(text) :]
 
 
 def _note_on_date_line(source: Source, index: int) -> _Edit | None:
@@ -753,8 +753,9 @@ def _add_row(
     if begin == len(source.text) and source.text and not source.text.endswith("\n"):
         lead = "\n" + lead
     pad = indent + "  "
+    date_line = f"{indent}- datum: {new.isoformat()}"
     row_text = (
-        f"{indent}- datum: {new.isoformat()}{'          ' + THIS_MEETING_NOTE if noted else ''}\n"
+        f"{_commented(date_line, THIS_MEETING_NOTE) if noted else date_line}\n"
         f"{pad}overleg: {_yaml_text(meeting)}\n"
         f"{pad}doel: {_yaml_text(plan['doel'])}\n"
         f"{pad}conclusie: {_yaml_text(plan['conclusie'])}\n"

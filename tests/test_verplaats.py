@@ -419,7 +419,7 @@ def test_the_note_of_the_meeting_day_goes_along_to_the_new_row(
     note = "# deze vergadering: de agenda neemt het doel over"
     assert [line for line in text.splitlines() if "  - datum: " in line] == [
         "  - datum: 2023-05-26",
-        f"  - datum: 2023-06-23          {note}",
+        f"  - datum: 2023-06-23           {note}",
     ]
     check = run_cli("check", cwd=example_project)
     assert check.exit_code == 0, check.stderr
@@ -434,7 +434,7 @@ def test_the_note_of_the_meeting_day_goes_along_to_the_new_row(
     assert back.exit_code == 0, back.stderr
     text = (example_project / "dossiers" / ECONOMIE / "proef" / "dossier.yaml").read_text()
     assert [line for line in text.splitlines() if "  - datum: " in line] == [
-        f"  - datum: 2023-05-26          {note}",
+        f"  - datum: 2023-05-26           {note}",
         "  - datum: 2023-06-23",
     ]
 
