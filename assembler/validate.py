@@ -481,6 +481,10 @@ def agenda_purpose(doel: str) -> str | None:
     return _PURPOSES.get(key.removeprefix("ter "))
 
 
+# How long before its meeting a document's date is taken for a typing error in its year.
+_LONG_BEFORE_DAYS = 2 * 366
+
+
 def _purpose_is_known(
     dossier: DossierInput,
     meeting: Vergadering,
@@ -603,6 +607,18 @@ def _load_meeting(
                     "datum",
                     f"{dossier.document.date.isoformat()} ligt na de vergadering van "
                     f"{meeting.date.isoformat()} (controleer de datum van het stuk)",
+                    "waarschuwing",
+                )
+            )
+        elif (meeting.date - dossier.document.date).days > _LONG_BEFORE_DAYS:
+            # '0023-06-01' for 2023: a proposal is written weeks before its meeting, not years.
+            problems.append(
+                Problem(
+                    dossier.source.display,
+                    dossier.source.line_of(("datum",)),
+                    "datum",
+                    f"{dossier.document.date.isoformat()} ligt meer dan twee jaar voor de "
+                    f"vergadering van {meeting.date.isoformat()} (controleer het jaartal)",
                     "waarschuwing",
                 )
             )

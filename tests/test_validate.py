@@ -942,6 +942,20 @@ def test_a_document_dated_after_its_meeting_is_warned_about(
     )
 
 
+@pytest.mark.parametrize("typed", ["0023-04-11", "2013-04-11"])
+def test_a_document_dated_years_before_its_meeting_is_warned_about(
+    example_project: Path, run_cli: RunCli, typed: str
+) -> None:
+    """The review of odd inputs: '0023-04-11' (a year typed short) passed without a word."""
+    edit(example_project, SEED, r"^datum: 2023-04-11", f"datum: {typed}")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{SEED}:{line_of(example_project, SEED, 'datum:')}: waarschuwing: datum: {typed} "
+        "ligt meer dan twee jaar voor de vergadering van 2023-05-26 (controleer het jaartal)\n"
+    )
+
+
 def test_a_meeting_date_other_than_its_folder_name_says_is_warned_about_once(
     example_project: Path, run_cli: RunCli
 ) -> None:
