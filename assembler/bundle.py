@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -333,16 +334,17 @@ def _without_the_parts_own(
 ) -> list[OutlineItem]:
     """``items`` without a bookmark that only repeats the part's own: one to the part's first
     page that is all there is (a spreadsheet's one sheet 'Blad1', a document's own title), or
-    one with the part's title and nothing under it (the agenda's heading 'Agenda', beside
-    'Agendapunten')."""
-    first = [_to_page(out, item, start) for item in items]
-    if len(items) == 1 and first[0] and not items[0].children:
+    the document's title heading, first, with the part's title: what is under it takes its
+    place (the agenda's 'Agenda' beside 'Agendapunten', the memo's 'Memo' over its headings).
+    A later one with that title is a section ('Voorstel', a voorstel's decisions): it stays."""
+    if not items or not _to_page(out, items[0], start):
+        return items
+    first = items[0]
+    if len(items) == 1 and not first.children:
         return []
-    return [
-        item
-        for item, on_first in zip(items, first, strict=True)
-        if not on_first or item.children or _words(item.title) != _words(title)
-    ]
+    if _words(first.title) != _words(title):
+        return items
+    return [*first.children, *items[1:]]
 
 
 def _to_page(out: Pdf, item: OutlineItem, index: int) -> bool:
@@ -1182,11 +1184,28 @@ def _normalised(box: Any) -> list[float]:
     return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
 
 
-def _rotation(page: pikepdf.Page) -> int:
+def _rotation(page: pikepdf.Page) -> tuple[int, bool]:
+    """How the page is turned as seen (0, 90, 180 or 270), and whether its /Rotate (its own or
+    inherited) is not as the standard has it, an integer multiple of 90: then programs read it
+    differently (pikepdf takes 90.0 for 0, PDFium for 90), and it is to be written anew."""
+    node: object = page.obj
+    for _ in range(64):  # up the page tree, where /Rotate is inherited; a loop ends here
+        if not isinstance(node, Dictionary):
+            return 0, False
+        if Name.Rotate in node:
+            break
+        node = node.get(Name.Parent)
+    else:
+        return 0, False
+    value = node[Name.Rotate]
     try:
-        return int(page.rotation) % 360
-    except (TypeError, ValueError, AttributeError):
-        return 0
+        turn = float(value)
+    except (TypeError, ValueError):
+        return 0, True
+    if not math.isfinite(turn):
+        return 0, True
+    upright = turn.is_integer() and int(turn) % 90 == 0
+    return (int(turn) % 360 if upright else 0), not (upright and isinstance(value, int))
 
 
 def _apply_marks(
@@ -1202,15 +1221,14 @@ def _apply_marks(
     placements: list[tuple[int, int, list[float], int, bytes]] = []
     for index, mark in sorted(marks.items()):
         page = out.pages[index]
-        rotate = _rotation(page)
-        # A /Rotate that is no multiple of 90 breaks the standard and is read differently by
-        # every program: the band judged may not be the one marked, so a strip is added, and
-        # the page is set upright, as poppler and pdf.js show it, so that the mark is drawn
-        # where it is seen (placed for a turned page, it fell off the page).
-        skewed = rotate % 90 != 0
+        rotate, skewed = _rotation(page)
+        # A /Rotate that is no integer multiple of 90 breaks the standard and is read
+        # differently by every program: the band judged may not be the one marked, so a strip
+        # is added, and the turn is written as every program reads it: upright for 45, as
+        # poppler and pdf.js show it; 90 for 90.0 (placed for another turn than the one shown,
+        # the mark fell off the page, or over the annex's own header).
         if skewed:
-            page.obj.Rotate = 0
-            rotate = 0
+            page.obj.Rotate = rotate
         box = _visible_box(page)
         width, height = box[2] - box[0], box[3] - box[1]
         visual_width = width if rotate in (0, 180) else height

@@ -12,6 +12,7 @@ import warnings
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -838,25 +839,43 @@ def test_text_in_a_hidden_layer_of_a_pdf_a_is_not_shown(tmp_path: Path) -> None:
     assert pages_showing(archival, "NIET OPENBAAR") == frozenset()
 
 
-@pytest.mark.parametrize("rotate", [135, 45, 1099511627776])
-def test_a_page_turned_by_no_multiple_of_90_gets_a_strip_and_its_mark(
-    voorstel: Path, tmp_path: Path, rotate: int
+@pytest.mark.parametrize(
+    ("rotate", "shown"),
+    [
+        (135, 0),
+        (45, 0),
+        (1099511627776, 0),
+        (Decimal("45.5"), 0),
+        # Not carried by the page copied: upright, judged and marked as that (no strip).
+        ("inherited 45", None),
+        # Read as 0 by pikepdf and as 90 by PDFium: written as the 90 it means.
+        (Decimal("90.0"), 90),
+    ],
+    ids=["135", "45", "huge", "45.5", "inherited", "90.0"],
+)
+def test_a_page_turned_by_no_integer_multiple_of_90_gets_a_strip_and_its_mark(
+    voorstel: Path, tmp_path: Path, rotate: object, shown: int | None
 ) -> None:
-    # The robustness review: the mark was placed as if the page were turned, off the page
-    # that every viewer shows upright, so no "Bijlage 1" was seen.
+    # The robustness review: the mark was placed as if the page were turned otherwise than
+    # every viewer shows it, off the page, so no "Bijlage 1" was seen.
     annex_pdf = make_annex(tmp_path / "scheef.pdf", text_at_top=False)
     with pikepdf.open(annex_pdf, allow_overwriting_input=True) as pdf:
-        pdf.pages[0].obj.Rotate = rotate
+        if rotate == "inherited 45":
+            pdf.Root.Pages.Rotate = 45
+        else:
+            pdf.pages[0].obj.Rotate = rotate
         pdf.save(annex_pdf)
     out = tmp_path / "bundel.pdf"
     bundle_pdf(voorstel, [BundleAnnex(annex_pdf, 1, "Kaart", bands_blank=(True,))], META, out)
-    assert visible_box(out, 2) == [0, 0, 595, 842 + MARK_BAND]
+    if shown == 0:
+        assert visible_box(out, 2) == [0, 0, 595, 842 + MARK_BAND]
     with pikepdf.open(out) as pdf:
-        assert int(pdf.pages[2].obj.get(Name.Rotate, 0)) == 0
-    shown = subprocess.run(
+        written = pdf.pages[2].obj.get(Name.Rotate, 0)
+        assert isinstance(written, int) and written == (shown or 0)
+    printed = subprocess.run(
         ["pdftotext", "-f", "3", "-l", "3", str(out), "-"], capture_output=True, text=True
     ).stdout
-    assert "Bijlage 1 bij 23.0001772" in " ".join(shown.split())
+    assert "Bijlage 1 bij 23.0001772" in " ".join(printed.split())
 
 
 def test_a_judged_annex_is_never_rendered_in_this_process(

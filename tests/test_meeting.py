@@ -180,6 +180,22 @@ def test_the_agenda_is_bookmarked_once(built: Path, name: str) -> None:
     ], titles[:4]
 
 
+def test_a_documents_sections_keep_their_bookmarks_and_its_title_is_said_once(
+    built: Path,
+) -> None:
+    # The review of e17b16f: the decisions' section 'Voorstel' went with the part's title;
+    # the memo said 'Memo' twice.
+    titles = outline(built / "build" / WONEN / "vergaderbundel.pdf")
+    voorstel = titles.index((0, "3. Regionale woningbouwafspraken 2023-2030"))
+    assert titles[voorstel + 1 : voorstel + 4] == [
+        (1, "Voorstel"),
+        (2, "Algemeen"),
+        (2, "Voorstel"),
+    ], titles[voorstel : voorstel + 6]
+    memo = next(i for i, (depth, t) in enumerate(titles) if depth == 0 and "huisvesting" in t)
+    assert titles[memo + 1 : memo + 3] == [(1, "Memo"), (2, "Aanleiding")], titles[memo : memo + 4]
+
+
 def test_meeting_outputs_rebuilt_only_when_an_item_changed(built: Path) -> None:
     meeting = built / "build" / WONEN
     stamp = (meeting / "vergaderbundel.pdf").stat().st_mtime_ns
