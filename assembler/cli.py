@@ -12,6 +12,7 @@ import re
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import wraps
@@ -1127,6 +1128,11 @@ def _path_refused(refused: re.Match[str]) -> str:
 
 def run() -> NoReturn:
     """Entry point of the ``assembler`` command: usage errors in Dutch, exit code 2."""
+    if not sys.warnoptions:
+        # A library's warnings are for developers, in English (pikepdf's PageCopyWarning on an
+        # annex whose form fields are cut loose from its form): a clerk reads Dutch only.
+        # 'python -W default -m assembler' shows them.
+        warnings.simplefilter("ignore")
     try:
         _dispatch()
     except SystemExit as leaving:

@@ -8,6 +8,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -1788,6 +1789,30 @@ def test_a_removed_export_package_names_each_item_by_its_folder_with_its_reason(
         "nu niet openbaar en snelfietsroutes staat niet meer op de agenda (maak het opnieuw met "
         f"'assembler export dossiers/{WONEN}')"
     ) in result.stderr.splitlines(), result.stderr
+
+
+def test_a_librarys_warning_in_english_does_not_reach_the_clerk(example_project: Path) -> None:
+    """The review of outputs: an annex whose form fields are cut loose from its form made
+    every build print pikepdf's PageCopyWarning, in English, with a source path."""
+    folder = example_project / "dossiers" / WONEN / "mandaat-woningbouwimpuls"
+    annex = folder / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf"
+    with pikepdf.open(annex) as source:
+        loose = pikepdf.new()
+        loose.pages.append(source.pages[0])  # the widgets, without the form that holds them
+        loose.save(example_project / "los.pdf")
+    shutil.move(example_project / "los.pdf", annex)
+    # As a clerk runs it: the command itself, not the library in pytest's hands.
+    assembler = Path(sys.executable).parent / "assembler"
+    result = subprocess.run(
+        [str(assembler), "build", f"dossiers/{WONEN}"],
+        cwd=example_project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr, result.stderr
+    assert (example_project / "build" / WONEN / "vergaderbundel-niet-openbaar.pdf").is_file()
 
 
 def test_plain_progress_names_each_dossier_with_its_meeting(
