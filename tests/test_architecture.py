@@ -22,9 +22,17 @@ def _imports(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-            if node.module == "assembler":
+        elif isinstance(node, ast.ImportFrom):
+            # 'from .build import x' and 'from . import build' are the package's own too.
+            module = (
+                node.module
+                if node.level == 0
+                else ".".join(part for part in ("assembler", node.module) if part)
+            )
+            if module is None:
+                continue
+            found.add(module)
+            if module == "assembler":
                 found.update(f"assembler.{alias.name}" for alias in node.names)
     return {name if name.startswith("assembler.") else name.split(".")[0] for name in found}
 
@@ -77,6 +85,8 @@ def test_only_the_cli_talks_to_the_terminal_and_no_stage_calls_an_orchestrator()
             "stage imports the orchestrator build",
         ),
         ("from assembler import package\n", "stage imports the orchestrator package"),
+        ("from .build import build_project\n", "stage imports the orchestrator build"),
+        ("from . import publish\n", "stage imports the orchestrator publish"),
     ],
 )
 def test_a_module_that_breaks_the_shape_is_named(tmp_path: Path, source: str, said: str) -> None:
