@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import errno
 import json
 import os
 import re
@@ -17,7 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from assembler.dates import dutch_date
 from assembler.errors import InputRejected, Problem, UsageError
-from assembler.fsutil import write_text_atomic
+from assembler.fsutil import not_writable, unreadable, write_text_atomic
 from assembler.model import (
     DEFAULT_REFERENCE_PATTERN,
     DOCUMENT_KINDS,
@@ -121,13 +122,13 @@ def dossier_place(
     folder = meeting_folder.resolve()
     named = project.dossiers / meeting_folder
     if (
-        not (folder / MEETING_FILE).is_file()
+        not _is_file(project, folder / MEETING_FILE)
         and len(meeting_folder.parts) == 1
-        and (named / MEETING_FILE).is_file()
+        and _is_file(project, named / MEETING_FILE)
     ):
         folder = named.resolve()
     meeting_file = folder / MEETING_FILE
-    if not meeting_file.is_file():
+    if not _is_file(project, meeting_file):
         raise UsageError(
             f"{project.display(folder)}: is geen vergadermap, er staat geen "
             f"{MEETING_FILE} in (kies een map onder dossiers/ met een {MEETING_FILE}, of maak "
@@ -144,6 +145,9 @@ def dossier_place(
     target = folder / name
     if target.exists():
         raise UsageError(f"{project.display(target)}: bestaat al (kies een andere mapnaam)")
+    if not os.access(folder, os.W_OK | os.X_OK) or not os.access(meeting_file, os.W_OK):
+        # Refused before the first question, not after the clerk answered them all.
+        raise not_writable(folder, PermissionError(errno.EACCES, "geen schrijfrechten"), "maak")
     organisation = load_organisation(project)
     source = _load_meeting(project, meeting_file)
     if kenmerk is None and organisation.reference_pattern != DEFAULT_REFERENCE_PATTERN:
@@ -158,6 +162,16 @@ def dossier_place(
         agenda_text=add_to_agenda(source, name),
         reference_pattern=organisation.reference_pattern,
     )
+
+
+def _is_file(project: Project, path: Path) -> bool:
+    """Whether ``path`` is a file; a folder on the way without rights is refused as that."""
+    try:
+        return path.is_file()
+    except OSError as error:
+        raise UsageError(
+            f"{project.display(path.parent)}: kan niet gelezen worden: {unreadable(error)}"
+        ) from None
 
 
 def create_dossier(project: Project, meeting_folder: Path, name: str, values: NewDossier) -> Path:

@@ -1434,7 +1434,12 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
         # anything else (a link, a sub-folder) is asked of the file system.
         entry = listing.get(path.name) if path.parent == dossier.folder else None
         plain = entry if entry is not None and not entry.is_symlink() else None
-        if entry is None and not path.exists() and not path.is_symlink():
+        try:
+            there = entry is not None or path.exists() or path.is_symlink()
+        except OSError as error:  # in a sub-folder without rights (on a shared drive)
+            report(f"'{annex.file}' kan niet gelezen worden: {unreadable(error)}")
+            continue
+        if not there:
             names = sorted(name for name in listing if name != DOSSIER_FILE)
             same_letters = [n for n in names if n.casefold() == path.name.casefold()]
             if same_letters:

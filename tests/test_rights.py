@@ -119,6 +119,55 @@ def test_an_unreadable_dossier_folder_is_refused_there_and_the_others_checked(
     assert result.stdout == "Niet in orde: 1 fout in 1 bestand; 5 dossiers in orde.\n"
 
 
+@pytest.mark.parametrize("mode", [0o000, 0o644], ids=["geen", "niet-doorzoekbaar"])
+def test_an_annex_in_an_unreadable_sub_folder_is_said_at_its_line(
+    example_project: Path, mode: int
+) -> None:
+    # The review of the rights commits: a traceback, and nothing else was checked.
+    folder = example_project / MEETING / "snelfietsroutes"
+    (folder / "sub").mkdir()
+    annex = "bijlage-2-kaartbeeld-knelpunten.pdf"
+    (folder / annex).rename(folder / "sub" / annex)
+    dossier = folder / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace(f"bestand: {annex}", f"bestand: sub/{annex}"), "utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if f"bestand: {annex}" in t)
+    with _mode(folder / "sub", mode):
+        result = _run(example_project, "check")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"{MEETING}/snelfietsroutes/dossier.yaml:{line}: bijlagen[2].bestand: 'sub/{annex}' "
+        "kan niet gelezen worden: geen leesrechten (controleer de rechten)\n"
+    )
+
+
+NEW_VALUES = ("--onderwerp", "Proef", "--verspreiden", "Ja", "--contactpersoon", "A. Pols")
+NEW_VALUES += ("--eenheid", "Beleid", "--email", "a.pols@regiogv.nl")
+
+
+@pytest.mark.parametrize(
+    ("mode", "code", "said"),
+    [
+        (0o000, 2, "kan niet gelezen worden: geen leesrechten (controleer de rechten)"),
+        (
+            0o555,
+            3,
+            "kan niet schrijven: de map is alleen-lezen of afgeschermd (controleer de rechten)",
+        ),
+    ],
+    ids=["niet-leesbaar", "alleen-lezen"],
+)
+def test_new_in_a_meeting_folder_without_rights_is_refused_before_anything(
+    example_project: Path, mode: int, code: int, said: str
+) -> None:
+    # The review of `new`: a traceback, for the second only after all questions were answered.
+    with _mode(example_project / MEETING, mode):
+        result = _run(example_project, "new", WONEN, "proef", *NEW_VALUES)
+    assert result.returncode == code, result.stderr
+    assert result.stderr == f"fout: {MEETING}: {said}\n"
+    assert not (example_project / MEETING / "proef").exists()
+
+
 def test_a_build_makes_the_other_dossiers_when_one_cannot_be_read(example_project: Path) -> None:
     dossier = example_project / MEETING / "res-voortgang"
     with _mode(dossier, 0o000):
