@@ -948,7 +948,7 @@ def _partial_meetings(project: Project, options: BuildOptions) -> set[Path]:
     from assembler.validate import selected_folder
 
     chosen = {selected_folder(project, Path(path)) for path in options.paths}
-    dossiers = project.dossiers.resolve()
+    dossiers = project.dossiers
     if dossiers in chosen:
         return set()
     return {

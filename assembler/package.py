@@ -1517,14 +1517,14 @@ def export_meetings(
 
 
 def _meeting_folder(project: Project, path: Path) -> Path:
-    """The meeting folder a path points into: a package is always a whole meeting."""
-    resolved = path.resolve()
-    dossiers = project.dossiers.resolve()
-    if resolved.is_file():
-        resolved = resolved.parent
-    if not resolved.is_relative_to(dossiers) or resolved == dossiers:
-        return resolved  # load_catalog reports it, in the clerk's words
-    return dossiers / resolved.relative_to(dossiers).parts[0]
+    """The meeting folder a path points into: a package is always a whole meeting. A path
+    that selects none (organisatie.yaml) is refused, as check and build refuse it."""
+    from assembler.validate import selected_folder
+
+    folder = selected_folder(project, path)
+    if folder == project.dossiers:
+        return folder
+    return project.dossiers / folder.relative_to(project.dossiers).parts[0]
 
 
 def _name_clashes(project: Project, catalog: Catalog) -> dict[str, str]:

@@ -17,6 +17,7 @@ import types
 import typing
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -344,11 +345,9 @@ def load_catalog(
     catalog.problems.extend(_texts_naming_confidential(project, meetings))
     catalog.everything = meetings
     catalog.meetings, catalog.problems = _select(project, meetings, catalog.problems, paths)
-    chosen = {selected_folder(project, path) for path in paths} or {project.dossiers.resolve()}
+    chosen = {selected_folder(project, path) for path in paths} or {project.dossiers}
     catalog.set_aside = [
-        dossier
-        for dossier in set_aside
-        if chosen & {dossier.folder.resolve(), *dossier.folder.resolve().parents}
+        dossier for dossier in set_aside if chosen & {dossier.folder, *dossier.folder.parents}
     ]
     # The settings go into every document, whichever are checked.
     catalog.problems = sort_problems(settings_warnings + catalog.problems)
@@ -859,7 +858,8 @@ def _folder_problems(
     typos = {
         (id(meeting), name): meant
         for meeting, _index, name in absent
-        if name not in left_out
+        # A folder that is there, its dossier.yaml misnamed or gone, is the one meant.
+        if name not in left_out and not _lexists(meeting.folder / name)
         for meant in [
             _meant_folder(
                 name,
@@ -875,6 +875,9 @@ def _folder_problems(
         ]
         if meant is not None
     }
+    # Two entries alike to one folder: which one was meant is not for this check to guess.
+    guessed = Counter((key, meant) for (key, _name), meant in typos.items())
+    typos = {entry: meant for entry, meant in typos.items() if guessed[(entry[0], meant)] == 1}
     meant_by = {(key, meant) for (key, _name), meant in typos.items()}
     problems = []
     for meeting, name in unlisted:
@@ -935,6 +938,14 @@ def _folder_problems(
             )
         )
     return problems
+
+
+def _lexists(path: Path) -> bool:
+    """Whether anything is at ``path`` (a link too); True when that cannot be seen."""
+    try:
+        return os.path.lexists(path)
+    except OSError:
+        return True
 
 
 def _meant_folder(name: str, folders: list[str]) -> str | None:
@@ -1716,12 +1727,12 @@ def _select(
     if not paths:
         return meetings, problems
     wanted = [selected_folder(project, path) for path in paths]
-    if any(path == project.dossiers.resolve() for path in wanted):
+    if project.dossiers in wanted:
         return meetings, problems
     selected: list[MeetingInput] = []
     prefixes: list[str] = []
     for meeting in meetings:
-        folder = meeting.folder.resolve()
+        folder = meeting.folder
         if folder in wanted:
             selected.append(meeting)
             continue
@@ -1729,7 +1740,7 @@ def _select(
         if chosen:
             # The lambda runs inside keeping(), before `chosen` changes: binding is safe.
             selected.append(
-                meeting.keeping(lambda dossier: dossier.folder.resolve() in chosen)  # noqa: B023
+                meeting.keeping(lambda dossier: dossier.folder in chosen)  # noqa: B023
             )
     for path in wanted:
         prefixes.append(project.display(path))
@@ -1748,36 +1759,48 @@ def _select(
 
 
 def selected_folder(project: Project, path: Path) -> Path:
-    """The folder a path on the command line selects, resolved: the project's dossiers, a
-    meeting's folder or a dossier's; a file in one of them selects that folder."""
-    resolved = Path(path).resolve()
+    """The folder a path on the command line selects, under ``project.dossiers`` as a meeting's
+    and a dossier's folders are named there: the dossiers folder, a meeting's or a dossier's; a
+    file in one of them selects that folder. A dossier folder that is a link selects itself,
+    not where it leads."""
+    given = Path(os.path.abspath(path))
     try:
-        exists = resolved.exists()
+        exists = given.exists()
     except OSError:
         exists = True  # in a folder that cannot be looked into: said at that folder
     if not exists:
         raise UsageError(
             f"{project.display(path)}: bestaat niet (geef een vergadermap of dossiermap op)"
         )
-    dossiers = project.dossiers.resolve()
-    if not resolved.is_relative_to(dossiers):
+    dossiers = project.dossiers
+    if given.is_relative_to(dossiers):
+        parts = given.relative_to(dossiers).parts
+    elif given.resolve().is_relative_to(dossiers.resolve()):
+        parts = given.resolve().relative_to(dossiers.resolve()).parts
+    else:
         raise UsageError(
             f"{project.display(path)}: ligt niet in {project.display(project.dossiers)} "
             "(geef een vergadermap of dossiermap op)"
         )
-    parts = resolved.relative_to(dossiers).parts
     if not parts:
-        return resolved
+        return dossiers
     meeting = dossiers / parts[0]
     try:
         if len(parts) > 1 and (meeting / parts[1]).is_dir():
-            if _holds_yaml(meeting / parts[1]):
-                return meeting / parts[1]
+            dossier = meeting / parts[1]
+            if _holds_yaml(dossier) or _variants(dossier, DOSSIER_FILE):
+                return dossier
+            if _on_the_agenda(meeting, parts[1]):
+                return dossier  # its dossier.yaml gone: said at the agenda's line
             raise UsageError(
                 f"{project.display(path)}: is geen dossiermap, er staat geen {DOSSIER_FILE} in "
                 "(geef een vergadermap of dossiermap op)"
             )
-        if meeting.is_dir() and (_holds_yaml(meeting) or any(_dossier_folders_in(meeting))):
+        if meeting.is_dir() and (
+            _holds_yaml(meeting)
+            or _variants(meeting, MEETING_FILE)
+            or any(_dossier_folders_in(meeting))
+        ):
             return meeting
     except OSError:  # a folder that cannot be looked into: said there, when it is read
         return meeting / parts[1] if len(parts) > 1 else meeting
@@ -1796,6 +1819,16 @@ def _holds_yaml(folder: Path) -> bool:
         return any(p.suffix.lower() in (".yaml", ".yml") for p in folder.iterdir())
     except OSError:
         return True
+
+
+def _on_the_agenda(meeting: Path, name: str) -> bool:
+    """Whether the agenda in ``meeting`` names the dossier folder ``name``, as typed."""
+    try:
+        text = (meeting / MEETING_FILE).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    entry = rf"^\s*-\s*dossier:\s*['\"]?{re.escape(name)}['\"]?\s*(#.*)?$"
+    return re.search(entry, text, re.MULTILINE) is not None
 
 
 def _dossier_folders_in(meeting: Path) -> Iterator[Path]:

@@ -1899,6 +1899,60 @@ def test_a_file_in_a_dossier_selects_its_dossier(small_project: Path, run_cli: R
     )
 
 
+@pytest.mark.parametrize("how", ["misnamed", "gone"])
+def test_a_dossier_folder_given_whose_dossier_yaml_is_misnamed_or_gone_gets_the_agendas_advice(
+    small_project: Path, run_cli: RunCli, how: str
+) -> None:
+    # The review of the paths commit: exit 2, "is geen dossiermap", the advice to rename lost.
+    folder = small_project / "dossiers" / ECONOMIE / "werklocaties"
+    if how == "misnamed":
+        (folder / "dossier.yaml").rename(folder / "dossier.yaml.txt")
+    else:
+        (folder / "dossier.yaml").unlink()
+    result = run_cli("check", f"dossiers/{ECONOMIE}/werklocaties", cwd=small_project)
+    assert result.exit_code == 1, result.stderr
+    advice = (
+        ": de map bevat 'dossier.yaml.txt' (hernoem dat bestand naar dossier.yaml)"
+        if how == "misnamed"
+        else " (controleer de mapnaam; is het dossier weggehaald, haal dan ook deze regel van "
+        "de agenda)"
+    )
+    assert result.stderr.endswith(
+        "agenda[2].dossier: er is geen dossiermap 'werklocaties' met een dossier.yaml in "
+        f"dossiers/{ECONOMIE}{advice}\n"
+    ), result.stderr
+
+
+def test_a_dossier_folder_that_is_a_link_is_checked_by_its_path(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """The README lets a dossier folder be a link within dossiers/: given by its path, it was
+    taken for where the link leads, no dossier of any meeting ('In orde: 0 dossiers')."""
+    meeting = small_project / "dossiers" / ECONOMIE
+    shared = small_project / "dossiers" / ".gedeeld"
+    shared.mkdir()
+    (meeting / "werklocaties").rename(shared / "werklocaties")
+    (meeting / "werklocaties").symlink_to(Path("..") / ".gedeeld" / "werklocaties")
+    seed = shared / "werklocaties" / "dossier.yaml"
+    seed.write_text(re.sub(r"(?m)^onderwerp: .*$", "onderwerp:", seed.read_text("utf-8")), "utf-8")
+    result = run_cli("check", f"dossiers/{ECONOMIE}/werklocaties", cwd=small_project)
+    assert result.exit_code == 1, result.stderr
+    assert "onderwerp: is leeg" in result.stderr
+
+
+def test_export_refuses_a_path_that_is_no_meeting_or_dossier(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    # It exported every meeting, where check and build refuse the path.
+    result = run_cli("export", "dossiers/organisatie.yaml", cwd=small_project)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "fout: dossiers/organisatie.yaml: is geen vergadermap of dossiermap (geef een "
+        "vergadermap of dossiermap op, of niets voor alle vergaderingen)\n"
+    )
+    assert not (small_project / "build" / ECONOMIE / "export").exists()
+
+
 @pytest.mark.parametrize(
     "paths",
     [

@@ -1839,6 +1839,33 @@ def test_an_agenda_entry_typed_otherwise_than_its_folder_is_said_once_with_the_n
     ]
 
 
+def test_an_entry_whose_folder_is_there_with_its_file_misnamed_is_no_typo(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # The review of 13c820d: told to name a sibling folder, the advice to rename lost.
+    folder = example_project / "dossiers" / WONEN / "snelfietsroutes"
+    shutil.copytree(folder, folder.with_name("snelfietsroutes-2"))
+    (folder / "dossier.yaml").rename(folder / "Dossier.yaml")
+    result = run_cli("check", cwd=example_project)
+    assert (
+        "agenda[5].dossier: er is geen dossiermap 'snelfietsroutes' met een dossier.yaml in "
+        f"dossiers/{WONEN}: de map bevat 'Dossier.yaml' (hernoem dat bestand naar dossier.yaml)"
+    ) in result.stderr
+    assert "bedoelt u" not in result.stderr
+
+
+def test_two_entries_alike_to_one_folder_are_not_both_sent_to_it(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    meeting = f"dossiers/{WONEN}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - dossier: snelfietsroutes$", "  - dossier: snelfietroutes")
+    edit(example_project, meeting, r"^  - dossier: res-voortgang$", "  - dossier: snelfietsroute")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert "bedoelt u '- dossier: snelfietsroutes'" not in result.stderr
+    assert "dossiermap 'snelfietsroutes' staat niet op de agenda" in result.stderr
+
+
 def test_a_dossier_entry_without_a_space_is_said_and_makes_no_agenda(
     example_project: Path, run_cli: RunCli
 ) -> None:
