@@ -159,6 +159,9 @@ def load_yaml(
     return parse_yaml(raw, path, shown, text_keys, may_be_empty=may_be_empty)
 
 
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
 def compose_leniently(raw: bytes) -> yaml.Node | None:
     """The node tree of a YAML file as :func:`parse_yaml` reads it, without its refusals
     (anchors stay references, nothing is constructed); None when it cannot be read."""
@@ -220,7 +223,9 @@ def parse_yaml(
         raise _reject(
             display, None, "is geen geldige YAML (controleer inspringing en aanhalingstekens)"
         ) from None
-    if node is None or (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style):
+    # Nothing, or only YAML's word for it ('~', 'null'): a file without a field.
+    empty = isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _NULL_TAG
+    if node is None or empty:
         if may_be_empty:
             return Source(path=path, display=display, data={}, text=text)
         raise _reject(display, 1, "het bestand is leeg (vul de velden in)")

@@ -1742,8 +1742,11 @@ def test_a_copy_kept_aside_is_no_misnamed_settings_file(
         "# yaml-language-server: $schema=../schemas/organisatie.schema.json\n"
         "# Instellingen van de organisatie; elke sleutel mag weg (dan geldt de standaardwaarde).\n",
         "---\n",
+        # YAML's own words for nothing (the review of e94f057: refused as loose text).
+        "~\n",
+        "null\n",
     ],
-    ids=["leeg", "alleen-commentaar", "alleen-streepjes"],
+    ids=["leeg", "alleen-commentaar", "alleen-streepjes", "tilde", "null"],
 )
 def test_a_settings_file_without_a_key_means_the_defaults(
     example_project: Path, run_cli: RunCli, text: str
