@@ -119,14 +119,7 @@ def dossier_place(
     vergadering.yaml (``2023-06-23-pfho-ruimte-wonen``), as a meeting is called on its agenda.
     ``kenmerk`` None: one is to be handed out, which a custom kenmerk pattern does not allow.
     """
-    folder = meeting_folder.resolve()
-    named = project.dossiers / meeting_folder
-    if (
-        not _is_file(project, folder / MEETING_FILE)
-        and len(meeting_folder.parts) == 1
-        and _is_file(project, named / MEETING_FILE)
-    ):
-        folder = named.resolve()
+    folder = _meeting_named(project, meeting_folder)
     meeting_file = folder / MEETING_FILE
     if not _is_file(project, meeting_file):
         raise UsageError(
@@ -162,6 +155,20 @@ def dossier_place(
         agenda_text=add_to_agenda(source, name),
         reference_pattern=organisation.reference_pattern,
     )
+
+
+def _meeting_named(project: Project, meeting_folder: Path) -> Path:
+    """The meeting folder a path names, or a bare name of one in ``dossiers/``
+    ('2023-06-23-pfho-ruimte-wonen', as its agenda calls it), resolved."""
+    folder = meeting_folder.resolve()
+    named = project.dossiers / meeting_folder
+    if (
+        not _is_file(project, folder / MEETING_FILE)
+        and len(meeting_folder.parts) == 1
+        and _is_file(project, named / MEETING_FILE)
+    ):
+        return named.resolve()
+    return folder
 
 
 def _is_file(project: Project, path: Path) -> bool:
@@ -489,7 +496,7 @@ def move_dossier(
     unless ``anyway`` is set.
     """
     dossier_folder = dossier_folder.resolve()
-    target_meeting = target_meeting.resolve()
+    target_meeting = _meeting_named(project, target_meeting)
     old_meeting = dossier_folder.parent
     name = dossier_folder.name
     if not (dossier_folder / DOSSIER_FILE).is_file():

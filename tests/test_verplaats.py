@@ -77,6 +77,15 @@ def test_move_updates_both_agendas_and_adds_a_treatment_row(
     assert check.exit_code == 0, check.stderr
 
 
+def test_move_to_a_meeting_given_by_its_bare_name(example_project: Path, run_cli: RunCli) -> None:
+    # As 'new' takes it (the review of 1cdd825: refused here, "is geen vergadermap").
+    result = run_cli("verplaats", f"dossiers/{ECONOMIE}/werklocaties", WONEN, cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"Verplaatst naar dossiers/{WONEN}/werklocaties (bouw opnieuw om beide bij te werken)\n"
+    )
+
+
 def test_move_twice_adds_no_second_row(example_project: Path, run_cli: RunCli) -> None:
     first = run_cli(
         "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
