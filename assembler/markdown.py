@@ -238,6 +238,8 @@ class _Builder:
             self.list_block(node, context)
         elif kind == "blockquote":
             self.blocks(node.children, _ListContext.in_quote(context))
+            if context is None:
+                self.end_as_a_paragraph()  # its style's 3 pt after, as a list's: a paragraph's
         elif kind in ("fence", "code_block"):
             self.code(node.content, context)
         elif kind == "hr":
@@ -290,9 +292,14 @@ class _Builder:
             if context.item is not None and not context.item.used:
                 # An empty item ("- ") still gets its bullet or number.
                 self.list_paragraph(context)
-        if outer is None and self.last is not None and self.body_space_after is not None:
+        if outer is None or outer.depth < 0:  # not in another list (in a quote, or not)
             # The items sit close together (their styles' contextual spacing), and so did the
             # text below the last one: a list ends with a paragraph's space, as it begins.
+            self.end_as_a_paragraph()
+
+    def end_as_a_paragraph(self) -> None:
+        """Give the paragraph added last the space after a plain paragraph (see list_block)."""
+        if self.last is not None and self.body_space_after is not None:
             self.last.paragraph_format.space_after = Twips(self.body_space_after)
 
     def code(self, content: str, context: _ListContext | None) -> None:

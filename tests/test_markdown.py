@@ -170,8 +170,11 @@ def test_loose_list_item_with_two_paragraphs(fragment: WordFragment) -> None:
         ("Zo:\n\n- een\n  - een a\n- twee\n\nVerder.", 3),
         ("Zo:\n\n- een\n\n  vervolg\n\nVerder.", 2),
         ("Zo:\n\n- een\n- twee", 2),
+        # In a quote (the review of 189414a), and the quote itself.
+        ("Zo:\n\n> - een\n> - twee\n\nVerder.", 2),
+        ("Zo:\n\n> Een citaat.\n\nVerder.", 1),
     ],
-    ids=["bullets", "nested-last", "nested-inside", "continued", "at-the-end"],
+    ids=["bullets", "nested-last", "nested-inside", "continued", "at-the-end", "quoted", "quote"],
 )
 def test_a_list_ends_with_a_paragraphs_space(fragment: WordFragment, text: str, last: int) -> None:
     # The items sit close together; the text below the list is as far from it as the text
