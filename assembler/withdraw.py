@@ -298,6 +298,8 @@ def _why(meeting: MeetingInput | _Unloaded, name: str) -> str:
         return "niet te lezen"
     if not holds:
         return "niet meer op de agenda" if _off_agenda(meeting, name) else "niet te vinden"
+    if not _readable(meeting.folder / name / DOSSIER_FILE):
+        return "niet te lezen"  # whether it says verspreiden: Ja is not known
     if isinstance(meeting, _Unloaded):
         return "niet als openbaar aangegeven"
     if _off_agenda(meeting, name):
@@ -308,6 +310,15 @@ def _why(meeting: MeetingInput | _Unloaded, name: str) -> str:
     if item.dossier is None:
         return "afgekeurd" if declared_public(meeting.folder / name) else "afgekeurd, niet openbaar"
     return "niet openbaar" if not item.dossier.document.is_public else "ander kenmerk"
+
+
+def _readable(path: Path) -> bool:
+    """Whether the file at ``path`` can be opened for reading (rights on a shared drive)."""
+    try:
+        with open(path, "rb"):
+            return True
+    except OSError:
+        return False
 
 
 def _off_agenda(meeting: MeetingInput | _Unloaded, name: str) -> bool:

@@ -214,6 +214,23 @@ def test_a_dossier_folder_that_becomes_unreadable_has_its_public_outputs_withdra
     assert not (example_project / "build" / WONEN / "04-23.0002117-res-voortgang").exists()
 
 
+def test_an_unreadable_dossier_yaml_is_withdrawn_as_unread_not_as_not_public(
+    example_project: Path,
+) -> None:
+    """The review of the outputs: it says verspreiden: Ja, and was said not to."""
+    assert _run(example_project, "build", "--geen-pdf").returncode == 0
+    with _mode(example_project / MEETING / "res-voortgang" / "dossier.yaml", 0o000):
+        result = _run(example_project, "build", "--geen-pdf")
+    assert result.returncode == 1
+    said = _problems(result)
+    assert (
+        f"{MEETING}/vergadering.yaml: waarschuwing: de openbare agenda is weggehaald: daarin "
+        "stond res-voortgang als openbaar agendapunt, en dat agendapunt kan niet gelezen worden "
+        "(de openbare agenda komt terug zodra de hele vergadering weer gebouwd kan worden)"
+    ) in said, said
+    assert not any("verspreiden: Ja" in line for line in said), said
+
+
 @pytest.mark.parametrize("command", [["check"], ["build", "--geen-pdf"]])
 def test_dossiers_that_cannot_be_looked_into_stop_everything(
     example_project: Path, command: list[str]
