@@ -1791,6 +1791,7 @@ def test_a_removed_export_package_names_each_item_by_its_folder_with_its_reason(
     ) in result.stderr.splitlines(), result.stderr
 
 
+@pytest.mark.filterwarnings("ignore::pikepdf.PageCopyWarning")  # the set-up's own
 def test_a_librarys_warning_in_english_does_not_reach_the_clerk(example_project: Path) -> None:
     """The review of outputs: an annex whose form fields are cut loose from its form made
     every build print pikepdf's PageCopyWarning, in English, with a source path."""
