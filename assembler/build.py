@@ -833,7 +833,7 @@ def _build(
     if not options.export_follows:
         report.problems.extend(_stale_exports(project, catalog, files))
     planned = {plan.name: plan for plan in meeting_plans}
-    partial = _partial_meetings(project, options)
+    partial = _partial_meetings(project, catalog)
     report.meetings = [
         _meeting_result(
             project.build / meeting.name, planned.get(meeting.name), work, current, options
@@ -943,12 +943,10 @@ def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
     return results
 
 
-def _partial_meetings(project: Project, options: BuildOptions) -> set[Path]:
+def _partial_meetings(project: Project, catalog: Catalog) -> set[Path]:
     """Meetings of which only some dossiers were asked for, not the meeting itself: their
     agenda is left alone."""
-    from assembler.validate import selected_folder
-
-    chosen = {selected_folder(project, Path(path)) for path in options.paths}
+    chosen = set(catalog.chosen)
     dossiers = project.dossiers
     if dossiers in chosen:
         return set()
@@ -968,7 +966,7 @@ def _meeting_plans(
     options: BuildOptions,
     report: BuildReport,
 ) -> list[_MeetingPlan]:
-    partial = _partial_meetings(project, options)
+    partial = _partial_meetings(project, catalog)
     by_meeting: dict[str, list[_Plan]] = {}
     for plan in plans:
         by_meeting.setdefault(plan.meeting.name, []).append(plan)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from assembler.confidential import confidential_annexes_made_public
 from assembler.digests import FileDigests
 from assembler.errors import ExitCode, sort_problems
-from assembler.project import MEETING_FILE, Project
+from assembler.project import Project
 
 if TYPE_CHECKING:
     from assembler.validate import Catalog
@@ -31,15 +31,9 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     # Checking one dossier: only the templates it needs (a broken voorstel template is no
     # reason to refuse a memo); a whole meeting needs the agenda's too.
     names: set[str] | None = None
-    if paths:
+    if catalog.chosen:
         names = {d.document.kind for meeting in catalog.meetings for d in meeting.dossiers}
-        chosen = [Path(path) for path in paths]
-        if any(
-            path.name == MEETING_FILE
-            or _is_file(path / MEETING_FILE)
-            or path.resolve() == project.dossiers.resolve()
-            for path in chosen
-        ):
+        if any(project.dossiers in (folder, folder.parent) for folder in catalog.chosen):
             names.add("agenda")
     problems = [*lint_templates(project, names), *catalog.problems]
     dossiers = [dossier for meeting in catalog.meetings for dossier in meeting.dossiers]
@@ -55,14 +49,6 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     problems.extend(confidential_annexes_made_public(project, catalog, files))
     catalog.problems = sort_problems(problems)
     return catalog
-
-
-def _is_file(path: Path) -> bool:
-    """Whether ``path`` is a file; not when its folder cannot be looked into (said there)."""
-    try:
-        return path.is_file()
-    except OSError:
-        return False
 
 
 def check_exit_code(project: Project, catalog: Catalog) -> ExitCode:

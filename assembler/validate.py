@@ -170,6 +170,8 @@ class Catalog:
     # `check` has the annex intake judge their other annexes too, so that a clerk hears of
     # every annex in one round.
     set_aside: list[DossierInput] = field(default_factory=list)
+    # The folders the paths given select (see selected_folder); none: every meeting.
+    chosen: tuple[Path, ...] = ()
 
     @property
     def errors(self) -> list[Problem]:
@@ -344,8 +346,11 @@ def load_catalog(
     meetings = [_without(meeting, rejected) for meeting in meetings]
     catalog.problems.extend(_texts_naming_confidential(project, meetings))
     catalog.everything = meetings
-    catalog.meetings, catalog.problems = _select(project, meetings, catalog.problems, paths)
-    chosen = {selected_folder(project, path) for path in paths} or {project.dossiers}
+    catalog.chosen = tuple(selected_folder(project, path) for path in paths)
+    catalog.meetings, catalog.problems = _select(
+        project, meetings, catalog.problems, catalog.chosen
+    )
+    chosen = set(catalog.chosen) or {project.dossiers}
     catalog.set_aside = [
         dossier for dossier in set_aside if chosen & {dossier.folder, *dossier.folder.parents}
     ]
@@ -1727,12 +1732,11 @@ def _select(
     project: Project,
     meetings: list[MeetingInput],
     problems: list[Problem],
-    paths: Sequence[Path],
+    wanted: Sequence[Path],
 ) -> tuple[list[MeetingInput], list[Problem]]:
-    if not paths:
-        return meetings, problems
-    wanted = [selected_folder(project, path) for path in paths]
-    if project.dossiers in wanted:
+    """The meetings, and the dossiers of a meeting, among the folders ``wanted`` (see
+    selected_folder; none: all), with the problems said in them."""
+    if not wanted or project.dossiers in wanted:
         return meetings, problems
     selected: list[MeetingInput] = []
     prefixes: list[str] = []
