@@ -39,6 +39,15 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
+def read_refused(path: Path) -> OSError | None:
+    """The error opening the file at ``path`` for reading gives (no rights, say), or None."""
+    try:
+        with open(path, "rb"):
+            return None
+    except OSError as error:
+        return error
+
+
 def unreadable(error: OSError) -> str:
     """Why a file cannot be read, in Dutch, with what to do; the system's words otherwise."""
     if error.errno in (errno.EACCES, errno.EPERM):

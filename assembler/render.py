@@ -42,7 +42,7 @@ from markupsafe import Markup, escape
 
 from assembler.dates import dutch_date, short_date
 from assembler.errors import InputRejected, TemplateError, UsageError
-from assembler.fsutil import atomic_path, unreadable
+from assembler.fsutil import atomic_path, read_refused, unreadable
 from assembler.markdown import (
     markdown_subdoc,
     numbering_showing,
@@ -697,12 +697,8 @@ def _normalised_zip(package: bytes, stamp: dt.datetime) -> bytes:
 
 def template_unread(template: Path) -> str | None:
     """Why the template file cannot be read (no rights), or None: not 'no .docx' for that."""
-    try:
-        with open(template, "rb"):
-            pass
-    except OSError as error:
-        return f"kan niet gelezen worden: {unreadable(error)}"
-    return None
+    error = read_refused(template)
+    return None if error is None else f"kan niet gelezen worden: {unreadable(error)}"
 
 
 def _open(template: Path, label: str) -> _Template:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assembler.errors import Problem, dutch_list
-from assembler.fsutil import not_writable
+from assembler.fsutil import not_writable, read_refused
 from assembler.layout import (
     EXPORT_DIR,
     EXPORT_PUBLIC_MANIFEST,
@@ -298,7 +298,7 @@ def _why(meeting: MeetingInput | _Unloaded, name: str) -> str:
         return "niet te lezen"
     if not holds:
         return "niet meer op de agenda" if _off_agenda(meeting, name) else "niet te vinden"
-    if not _readable(meeting.folder / name / DOSSIER_FILE):
+    if read_refused(meeting.folder / name / DOSSIER_FILE) is not None:
         return "niet te lezen"  # whether it says verspreiden: Ja is not known
     if isinstance(meeting, _Unloaded):
         return "niet als openbaar aangegeven"
@@ -310,15 +310,6 @@ def _why(meeting: MeetingInput | _Unloaded, name: str) -> str:
     if item.dossier is None:
         return "afgekeurd" if declared_public(meeting.folder / name) else "afgekeurd, niet openbaar"
     return "niet openbaar" if not item.dossier.document.is_public else "ander kenmerk"
-
-
-def _readable(path: Path) -> bool:
-    """Whether the file at ``path`` can be opened for reading (rights on a shared drive)."""
-    try:
-        with open(path, "rb"):
-            return True
-    except OSError:
-        return False
 
 
 def _off_agenda(meeting: MeetingInput | _Unloaded, name: str) -> bool:
