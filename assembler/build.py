@@ -807,6 +807,11 @@ def _build(
         if compared is None:
             compare()
         report.problems.extend(compared or [])
+        if catalog.set_aside:
+            from assembler.intake import annex_problems
+
+            # The other annexes of a refused dossier, as `check` judges them: all in one round.
+            report.problems.extend(annex_problems(project, catalog.set_aside))
     except BaseException as stop:
         said = len(report.problems)
         _withdraw_after_stop(project, catalog, work, meeting_plans, options, report)

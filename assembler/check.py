@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     """What ``assembler check`` does: lint the templates, validate, run the annex intake."""
-    from assembler.intake import AnnexIntake
+    from assembler.intake import annex_problems
     from assembler.lint import lint_templates
     from assembler.render import organisation_context
     from assembler.validate import load_catalog
@@ -39,10 +39,7 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     dossiers = [dossier for meeting in catalog.meetings for dossier in meeting.dossiers]
     # Also the other annexes of a dossier refused for an annex file: all said in one round.
     dossiers += catalog.set_aside
-    with AnnexIntake(project) as intake:
-        intake.start(dossiers)
-        for dossier in dossiers:
-            problems.extend(intake.problems_of(dossier)[0])
+    problems.extend(annex_problems(project, dossiers))
     # Files are hashed, not kept: check makes no outputs (the annex checks' answers alone
     # are kept in build/.cache, as a build keeps them).
     files = FileDigests(project.cache / "bestanden.json")

@@ -189,6 +189,18 @@ class AnnexIntake:
         return report
 
 
+def annex_problems(project: Project, dossiers: Sequence[DossierInput]) -> list[Problem]:
+    """What the intake finds in the PDF annexes of ``dossiers``, in their order."""
+    problems: list[Problem] = []
+    if not dossiers:
+        return problems
+    with AnnexIntake(project) as intake:
+        intake.start(dossiers)
+        for dossier in dossiers:
+            problems.extend(intake.problems_of(dossier)[0])
+    return problems
+
+
 def kept_reports(project: Project) -> Callable[[Path], AnnexReport | None]:
     """What an earlier check of a file with a path's content found, if it is kept."""
     intake = AnnexIntake(project, workers=1)  # asked for kept reports only: no thread starts

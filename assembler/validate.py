@@ -166,9 +166,9 @@ class Catalog:
     # Every meeting that validated, also those the paths did not select: what is confidential
     # anywhere in the project (see confidential.confidential_annexes_made_public).
     everything: list[MeetingInput] = field(default_factory=list)
-    # Selected dossiers refused for annex files alone, those annexes marked (refused_annexes):
-    # `check` has the annex intake judge their other annexes too, so that a clerk hears of
-    # every annex in one round.
+    # Selected dossiers refused for their fields or annex files whose annex entries are valid,
+    # the annex files refused marked (refused_annexes): `check` has the annex intake judge
+    # their other annexes too, so that a clerk hears of every annex in one round.
     set_aside: list[DossierInput] = field(default_factory=list)
     # The folders the paths given select (see selected_folder); none: every meeting.
     chosen: tuple[Path, ...] = ()
@@ -344,6 +344,7 @@ def load_catalog(
     days = {meeting.folder: meeting.meeting.date for meeting in meetings}
     rejected = _check_unique_references(project, all_dossiers, days, catalog.problems)
     meetings = [_without(meeting, rejected) for meeting in meetings]
+    set_aside += [dossier for dossier in all_dossiers if dossier.folder in rejected]
     catalog.problems.extend(_texts_naming_confidential(project, meetings))
     catalog.everything = meetings
     catalog.chosen = tuple(selected_folder(project, path) for path in paths)
@@ -560,7 +561,7 @@ def _load_meeting(
 
     ``unlisted`` gets the folders its agenda leaves out, ``absent`` the agenda entries (by
     index) that name no folder: said once every meeting is read (see _folder_problems);
-    ``set_aside`` the dossiers refused for annex files alone (see Catalog.set_aside).
+    ``set_aside`` the refused dossiers whose annexes the intake may judge (see Catalog.set_aside).
     """
     display = project.display(folder / MEETING_FILE)
     problems += _read_beside(folder / MEETING_FILE, display)
@@ -1099,7 +1100,7 @@ def load_dossier(
 ) -> DossierInput | None:
     """Validate one dossier folder; add its problems to ``problems``; None when rejected.
 
-    One rejected for its annex files alone goes to ``set_aside``, those annexes marked.
+    One rejected whose annex entries are valid goes to ``set_aside``, refused annexes marked.
     """
     display = project.display(folder / DOSSIER_FILE)
     for path, what in ((folder, "de dossiermap"), (folder / DOSSIER_FILE, DOSSIER_FILE)):
@@ -1150,21 +1151,36 @@ def load_dossier(
         # entries themselves are valid, so a clerk does not mend it in two rounds.
         annexes = _annexes_alone(data, error)
         if annexes:
-            stand_in = DossierInput(folder, source, model.model_construct(annexes=annexes))
-            problems.extend(check_annex_files(stand_in, display))
+            # Confidential unless it says otherwise: the intake then reads every page.
+            public = declared_public(folder)
+            distribution = Verspreiden.JA if public else Verspreiden.NEE
+            stand_in = DossierInput(
+                folder, source, model.model_construct(annexes=annexes, distribution=distribution)
+            )
+            annex_problems = check_annex_files(stand_in, display)
+            problems.extend(annex_problems)
+            _set_aside(stand_in, annex_problems, set_aside)
         return None
     dossier = DossierInput(folder, source, document)
     problems.extend(_content_warnings(source, display, markdown_fields(model)))
     annex_problems = check_annex_files(dossier, display)
     problems.extend(annex_problems)
-    refused = {p.veld for p in annex_problems if p.ernst == "fout"}
-    if refused:
-        if set_aside is not None:
-            count = len(document.annexes)
-            marked = [i for i in range(count) if field_label(("bijlagen", i, "bestand")) in refused]
-            set_aside.append(dataclasses.replace(dossier, refused_annexes=frozenset(marked)))
+    if any(problem.ernst == "fout" for problem in annex_problems):
+        _set_aside(dossier, annex_problems, set_aside)
         return None
     return dossier
+
+
+def _set_aside(
+    dossier: DossierInput, annex_problems: list[Problem], set_aside: list[DossierInput] | None
+) -> None:
+    """Keep a refused dossier for the annex intake, the annexes refused already marked."""
+    if set_aside is None:
+        return
+    refused = {problem.veld for problem in annex_problems if problem.ernst == "fout"}
+    count = len(dossier.document.annexes)
+    marked = [i for i in range(count) if field_label(("bijlagen", i, "bestand")) in refused]
+    set_aside.append(dataclasses.replace(dossier, refused_annexes=frozenset(marked)))
 
 
 # GFM's row under a table's header ("| --- | :-: |"): CommonMark, which the render follows,

@@ -14,7 +14,7 @@ import pytest
 
 from assembler.annex import AnnexLimits, AnnexReport, inspect_annex
 from assembler.errors import Problem
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, CliResult
 from tests.hostile_files import (
     decompression_bomb,
     encrypted,
@@ -362,6 +362,61 @@ def test_check_says_every_annex_of_a_dossier_refused_for_one_in_one_round(
             "'bijlage-6-kapot.pdf' is geen PDF: het begint niet met %PDF-",
         ),
     }
+
+
+def _with_password_annex(folder: Path) -> None:
+    """Replace the dossier's first annex with the corpus's password-protected PDF."""
+    first = sorted(folder.glob("bijlage-1-*.pdf"))[0]
+    shutil.copyfile(PASSWORD_FILE, first)
+
+
+PASSWORD_SAID = "bijlagen[1].bestand: 'bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf' is "
+PASSWORD_SAID += "beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_annex_is_judged_in_the_round_that_refuses_a_field_of_its_dossier(
+    example_project: Path, run_cli: Callable[..., CliResult], command: str
+) -> None:
+    """The password on an annex was said only once the empty kenmerk beside it was mended."""
+    folder = example_project / "dossiers" / "2023-05-26-pfho-economie" / "werklocaties"
+    _with_password_annex(folder)
+    dossier = folder / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("kenmerk: 23.0001772", 'kenmerk: ""'), encoding="utf-8")
+
+    result = run_cli(command, "dossiers/2023-05-26-pfho-economie/werklocaties", cwd=example_project)
+
+    where = "dossiers/2023-05-26-pfho-economie/werklocaties/dossier.yaml"
+    assert result.exit_code == 1
+    assert f"{where}:10: kenmerk: is leeg (vul een waarde in)" in result.stderr
+    assert f"{where}:53: {PASSWORD_SAID}" in result.stderr
+
+
+def test_an_annex_of_a_dossier_refused_for_a_kenmerk_used_twice_is_judged_too(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    meeting = example_project / "dossiers" / "2023-05-26-pfho-economie"
+    folder = meeting / "werklocaties"
+    _with_password_annex(folder)
+    shutil.copytree(folder, meeting / "werklocaties-kopie")
+    agenda = meeting / "vergadering.yaml"
+    text = agenda.read_text(encoding="utf-8")
+    agenda.write_text(
+        text.replace(
+            "  - dossier: werklocaties\n",
+            "  - dossier: werklocaties\n  - dossier: werklocaties-kopie\n",
+        ),
+        encoding="utf-8",
+    )
+
+    result = run_cli("check", cwd=example_project)
+
+    assert result.exit_code == 1
+    for name in ("werklocaties", "werklocaties-kopie"):
+        where = f"dossiers/2023-05-26-pfho-economie/{name}/dossier.yaml"
+        assert f"{where}:53: {PASSWORD_SAID}" in result.stderr
+    assert "kenmerk" in result.stderr
 
 
 def test_a_check_stopped_by_ctrl_c_is_no_verdict_and_is_not_remembered(
