@@ -460,6 +460,9 @@ def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bo
 
 def _say_requests(report: PublishReport) -> None:
     """The warnings of a publication on stderr, and its requests with their answers."""
+    # The export's own first (a public annex that is a confidential one's file): they are
+    # about what was sent.
+    _print_problems([*report.export.build.problems, *report.export.problems], False)
     for note in report.notes:
         _say(f"waarschuwing: {note}")
     for request in report.requests:

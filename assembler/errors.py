@@ -152,6 +152,15 @@ class InputRejected(AssemblerError):
     exit_code = ExitCode.INPUT_REJECTED
 
 
+class NotExported(InputRejected):
+    """The export a publication starts with refused something: nothing is sent, and the
+    command exits as the export would have."""
+
+    def __init__(self, message: str, problems: list[Problem], exit_code: ExitCode) -> None:
+        super().__init__(message, problems)
+        self.exit_code = max(exit_code, ExitCode.INPUT_REJECTED)
+
+
 class UsageError(AssemblerError):
     """The command was used wrongly, or the project configuration cannot be used."""
 

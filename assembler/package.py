@@ -1655,6 +1655,10 @@ def package_meetings(
                 why = "niet alle stukken konden gebouwd worden"
             elif meeting.name in stale:
                 why = "de agenda en vergaderbundel konden niet opnieuw gemaakt worden"
+            elif meeting.folder in catalog.unlisted:
+                # Exported, it would be withdrawn from the agenda system, for a lost line.
+                names = ", ".join(f"'{name}'" for name in catalog.unlisted[meeting.folder])
+                why = f"dossiermap {names} staat niet op de agenda"
             if why is not None:
                 why = f"{why} (zie de meldingen hierboven)"
             why = clashes.get(meeting.name, why)

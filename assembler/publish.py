@@ -28,7 +28,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from assembler.errors import EnvironmentProblem, InputRejected, UsageError
+from assembler.errors import EnvironmentProblem, NotExported, UsageError
 from assembler.package import (
     CONFIDENTIAL,
     PUBLIC,
@@ -370,14 +370,20 @@ def _object_path(collection: str, object_id: str) -> str:
 
 
 def _find_export(report: ExportReport, meeting_folder: Path) -> MeetingExport:
+    """The meeting's package, if the export made it without refusing anything."""
     name = Path(meeting_folder).resolve().name
-    for export in report.meetings:
-        if export.name == name:
-            return export
-    problems = report.problems or report.build.problems
-    raise InputRejected(
-        f"{name}: de vergadering kon niet geëxporteerd worden, dus er is niets verstuurd",
-        list(problems),
+    problems = [*report.build.problems, *report.problems]  # as export says them
+    # What an export refused is not sent as it stands: the agenda system would be told to
+    # take down what a clerk is still mending.
+    if not any(problem.ernst == "fout" for problem in problems):
+        for export in report.meetings:
+            if export.name == name:
+                return export
+    raise NotExported(
+        f"{name}: de vergadering kon niet zonder fouten geëxporteerd worden, dus er is niets "
+        "verstuurd",
+        problems,
+        report.exit_code,
     )
 
 

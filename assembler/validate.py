@@ -172,6 +172,9 @@ class Catalog:
     set_aside: list[DossierInput] = field(default_factory=list)
     # The folders the paths given select (see selected_folder); none: every meeting.
     chosen: tuple[Path, ...] = ()
+    # Per meeting folder, its dossier folders that its agenda leaves out (refused): an export
+    # would take them for withdrawn.
+    unlisted: dict[Path, list[str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -341,6 +344,8 @@ def load_catalog(
         if meeting is not None:
             meetings.append(meeting)
     catalog.problems.extend(_folder_problems(project, unlisted, absent))
+    for meeting, name in unlisted:
+        catalog.unlisted.setdefault(meeting.folder, []).append(name)
     days = {meeting.folder: meeting.meeting.date for meeting in meetings}
     rejected = _check_unique_references(project, all_dossiers, days, catalog.problems)
     meetings = [_without(meeting, rejected) for meeting in meetings]

@@ -855,6 +855,28 @@ def test_export_of_one_meeting_leaves_the_other_alone(project: Project) -> None:
 
 
 @pytest.mark.slow
+def test_a_folder_left_off_the_agenda_holds_up_its_meeting_and_withdraws_nothing(
+    project: Project,
+) -> None:
+    """Was: exported without it, and withdrawn for good (a lost line, a merge): put back, each
+    of its documents came back as a new version "weer op de agenda"."""
+    publication = project.dossiers / WONEN / "publicatie.json"
+    before = publication.read_bytes()
+    agenda = project.dossiers / WONEN / "vergadering.yaml"
+    text = agenda.read_text(encoding="utf-8")
+    agenda.write_text(text.replace("  - dossier: res-voortgang\n", ""), encoding="utf-8")
+
+    report = export_meetings(project, (), EPOCH)
+
+    assert report.exit_code == 1
+    assert [m.name for m in report.meetings] == [ECONOMIE]
+    assert [p.format() for p in report.problems] == [
+        f"dossiers/{WONEN}/vergadering.yaml: niet geëxporteerd: dossiermap 'res-voortgang' "
+        "staat niet op de agenda (zie de meldingen hierboven)"
+    ]
+    assert publication.read_bytes() == before
+
+
 def test_an_annex_with_a_password_is_refused_by_export_in_dutch(project: Project) -> None:
     # The gate reads every annex of the project; a password PDF stopped it with a traceback.
     folder = project.dossiers / WONEN / "snelfietsroutes"

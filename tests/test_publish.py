@@ -1592,3 +1592,53 @@ def test_two_confidential_items_kept_by_number_keep_their_objects_below_a_withdr
         assert after["5"] == before["6"]
         assert after["6"] == before["7"]
         assert ("PUT", "agendapunt 5") in items and ("PUT", "agendapunt 6") in items
+
+
+def test_a_folder_whose_agenda_line_was_lost_is_not_taken_down(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: the export took the folder for withdrawn, and publish sent five DELETEs, silently,
+    with exit 0, where export itself said the folder was refused (exit 1)."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    agenda = project.dossiers / WONEN / "vergadering.yaml"
+    with Stub([]) as stub:
+        assert publish_cli(run_cli, project, stub.url).exit_code == 0
+        sent = len(stub.requests)
+        text = agenda.read_text(encoding="utf-8")
+        agenda.write_text(text.replace("  - dossier: res-voortgang\n", ""), encoding="utf-8")
+        result = publish_cli(run_cli, project, stub.url)
+        assert stub.requests[sent:] == []
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(
+        f"dossiers/{WONEN}/vergadering.yaml:6: agenda: dossiermap 'res-voortgang' staat niet op "
+        "de agenda (voeg '- dossier: res-voortgang' toe;"
+    )
+    assert lines[1:] == [
+        f"dossiers/{WONEN}/vergadering.yaml: niet geëxporteerd: dossiermap 'res-voortgang' "
+        "staat niet op de agenda (zie de meldingen hierboven)",
+        f"fout: {WONEN}: de vergadering kon niet zonder fouten geëxporteerd worden, dus er is "
+        "niets verstuurd",
+    ]
+    records = _publication(project)["documenten"]
+    assert not any(record.get("status") == "ingetrokken" for record in records.values())
+
+
+def test_publish_says_the_warnings_of_its_export(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: the warning that a public annex is a confidential dossier's file went unsaid."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    meeting = project.dossiers / WONEN
+    confidential = sorted((meeting / "mandaat-woningbouwimpuls").glob("bijlage-*.pdf"))[0]
+    public = sorted((meeting / "woningbouwafspraken").glob("bijlage-1*.pdf"))[0]
+    shutil.copyfile(confidential, public)
+    with Stub([]) as stub:
+        result = publish_cli(run_cli, project, stub.url)
+
+    assert result.exit_code == 0
+    assert "woningbouwafspraken/dossier.yaml:" in result.stderr
+    assert "waarschuwing: bijlagen[1].bestand: is hetzelfde bestand als bijlage" in result.stderr
+    assert "met dit dossier wordt het openbaar" in result.stderr
