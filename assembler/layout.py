@@ -75,7 +75,25 @@ def meeting_document_title(stem: str, meeting: Vergadering) -> str:
     document's title (``stem``: its file name without suffix) in its PDF and its export alike."""
     from assembler.dates import dutch_date
 
-    return f"{_MEETING_DOCUMENT_KINDS[stem]} {meeting.meeting} {dutch_date(meeting.date)}"
+    kind, day = _MEETING_DOCUMENT_KINDS[stem], dutch_date(meeting.date)
+    # Within the export's limit, the overleg cut, not the date that tells two meetings apart.
+    overleg = shorten(meeting.meeting, TITLE_LIMIT - len(kind) - len(day) - 2)
+    return f"{kind} {overleg} {day}"
+
+
+TITLE_LIMIT = 200
+"""The most characters of a document's title in an export (ODS ``InformatieObject.titel``)."""
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word with "…" when longer than ``limit``."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.–-") + "…"
 
 
 OUTPUT_DIR_PATTERN = re.compile(r"^\d{2}-.+")

@@ -77,11 +77,13 @@ from assembler.layout import (
     OLD_EXPORT_PREFIX,
     PUBLIC_AGENDA,
     PUBLIC_MEETING_BUNDLE,
+    TITLE_LIMIT,
     annex_pdf,
     document_pdf,
     export_record,
     meeting_document_title,
     output_folder_name,
+    shorten,
 )
 from assembler.model import Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
@@ -151,15 +153,32 @@ _MEETING_DOCUMENTS: dict[Side, tuple[tuple[str, str], ...]] = {
 # --------------------------------------------------------------------------- names
 
 
+# What NFKD does not take apart into ASCII and a mark: dashes (Word's en dash in "2024–2027",
+# its non-breaking hyphen) would vanish and join the words around them, and these letters
+# would be dropped ("Straße" as "strae").
+_NOT_DECOMPOSED = str.maketrans(
+    {
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+        **{"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th"},
+        **{"Þ": "TH", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d"},
+        **{"Ð": "D", "ı": "i"},
+    }
+)
+
+
+def _ascii(text: str) -> str:
+    """``text`` in ASCII: accents dropped, the letters and dashes above spelled out."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_NOT_DECOMPOSED))
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
 def slug(text: str) -> str:
     """An ASCII slug: lower case letters and digits joined by single hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", _ascii(text).lower()).strip("-")
 
 
 def _safe_part(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9.-]+", "-", ascii_text.lower()).strip("-.") or "x"
+    return re.sub(r"[^a-z0-9.-]+", "-", _ascii(text).lower()).strip("-.") or "x"
 
 
 def export_name(number: int, reference: str, part: str, title: str) -> str:
@@ -196,17 +215,6 @@ def meeting_document_name(meeting_name: str, key: str) -> str:
     # Cut at a word (a hyphen) when there is one, so the name stays readable.
     head = cut[: cut.rfind("-")] if "-" in cut[1:] else whole[:room]
     return f"00_{head.strip('-')}{digest}{tail}"
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` on one line, cut at a word with "…" when longer than ``limit``."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:.–-") + "…"
 
 
 def overlegsoort(meeting_name: str) -> str:
@@ -775,7 +783,7 @@ def _informatieobject(
 ) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "documentid": record["documentid"],
-        "titel": shorten(document.title, 200),
+        "titel": shorten(document.title, TITLE_LIMIT),
     }
     dossier = document.dossier
     if dossier is not None:
@@ -831,7 +839,7 @@ def _withdrawn(records: dict[str, Any], side: Side) -> list[dict[str, Any]]:
         # not known to be public (see _hide_withdrawn).
         if not record.get("verborgen"):
             entry["bestandsnaam"] = str(record.get("bestandsnaam", ""))
-            entry["titel"] = shorten(str(record.get("titel", "")), 200)
+            entry["titel"] = shorten(str(record.get("titel", "")), TITLE_LIMIT)
         entry["reden"] = str(record.get("reden", "niet meer op de agenda"))
         entries.append(entry)
     return entries

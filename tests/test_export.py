@@ -110,7 +110,24 @@ def test_slug_is_ascii_lower_case() -> None:
     assert slug("Regionale Energiestrategie – voortgang 2023 en aanpak RES 2.0") == (
         "regionale-energiestrategie-voortgang-2023-en-aanpak-res-2-0"
     )
-    assert slug("Café Één ß") == "cafe-een"
+    assert slug("Café Één ß") == "cafe-een-ss"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Meerjarenbegroting 2024–2027", "meerjarenbegroting-2024-2027"),  # en dash
+        ("Woningbouw 2023—2030", "woningbouw-2023-2030"),  # em dash
+        ("Noord\u2011Holland", "noord-holland"),  # Word's non-breaking hyphen
+        ("Straße Ærø Œuvre Øresund Łódź", "strasse-aero-oeuvre-oresund-lodz"),
+    ],
+)
+def test_a_slug_keeps_the_words_a_dash_parts_and_the_letters_it_cannot_decompose(
+    title: str, expected: str
+) -> None:
+    """Was: '2024-2027' published as '20242027', 'Straße' as 'strae'."""
+    assert slug(title) == expected
+    assert export_name(3, "24.0001", "voorstel", title) == f"03_24.0001_voorstel_{expected}.pdf"
 
 
 def test_export_name_is_at_most_100_characters_and_cut_at_a_word() -> None:
@@ -274,6 +291,29 @@ def test_the_manifest_titles_a_meeting_document_as_its_pdf_does(exported: Path) 
             with pikepdf.open(path) as pdf:
                 assert str(pdf.docinfo["/Title"]) == document["titel"], path.name
                 assert pdf.open_metadata()["dc:title"] == document["titel"], path.name
+
+
+def test_a_long_overleg_is_cut_in_a_meeting_document_title_the_date_kept() -> None:
+    """Was: the export cut the title at 200 characters, the date first, and no longer matched
+    the PDF's title."""
+    from assembler.layout import meeting_document_title
+    from assembler.model import Vergadering
+
+    overleg = "Portefeuillehoudersoverleg Economie, " + "Innovatie en Werk " * 8 + "Utrecht"
+    meeting = Vergadering.model_validate(
+        {
+            "overleg": overleg,
+            "datum": "2023-05-26",
+            "aanvang": "14:00",
+            "locatie": "Hilversum",
+            "agenda": ["Opening"],
+        }
+    )
+    for stem in ("agenda", "agenda-niet-openbaar", "vergaderbundel"):
+        title = meeting_document_title(stem, meeting)
+        assert len(title) <= 200
+        assert title.endswith("… 26 mei 2023"), title
+        assert shorten(title, 200) == title
 
 
 @pytest.mark.slow
