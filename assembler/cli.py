@@ -1028,6 +1028,8 @@ def _usage_message(error: click.UsageError) -> str:
     """Click's usage errors in Dutch (click itself only speaks English)."""
     if isinstance(error, click.MissingParameter):
         name = error.param.human_readable_name if error.param else "een argument"
+        if isinstance(error.param, click.Option):
+            name = f"de optie {max(error.param.opts, key=len)}"  # as typed: --naar, not url
         return f"{name} ontbreekt"
     if isinstance(error, click.NoSuchOption):
         return f"onbekende optie {error.option_name}"

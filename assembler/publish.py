@@ -326,12 +326,16 @@ class _Sender:
 
 # What to check when the server refuses a request, by its status; 0: any other.
 _REJECTED = {
+    400: "controleer de gegevens die de server noemt",
     401: "controleer het token",
     403: "controleer het token",
     404: "controleer het adres van de API bij --naar",
     405: "controleer het adres van de API bij --naar",
+    422: "controleer de gegevens die de server noemt",
     0: "controleer het token en de gegevens",
 }
+# At most this many of the fields a refusal names (a VNG Foutbericht's invalidParams).
+_FIELDS_SAID = 5
 
 
 def _detail(response: httpx.Response) -> str:
@@ -339,11 +343,24 @@ def _detail(response: httpx.Response) -> str:
         data = response.json()
     except ValueError:
         return ""
-    if isinstance(data, dict):
-        for key in ("detail", "title", "message"):
-            if isinstance(data.get(key), str) and data[key].strip():
-                return ": " + " ".join(data[key].split())[:200]
-    return ""
+    if not isinstance(data, dict):
+        return ""
+    said = ""
+    for key in ("detail", "title", "message"):
+        if isinstance(data.get(key), str) and data[key].strip():
+            said = ": " + " ".join(data[key].split())[:200]
+            break
+    # What names the field: a VNG Foutbericht's invalidParams ({name, code, reason}).
+    fields = [
+        f"{param['name']}: {' '.join(str(param.get('reason') or param.get('code', '')).split())}"
+        for param in data.get("invalidParams") or []
+        if isinstance(param, dict) and isinstance(param.get("name"), str)
+    ]
+    if fields:
+        more = len(fields) - _FIELDS_SAID
+        listed = "; ".join(field[:200] for field in fields[:_FIELDS_SAID])
+        said += f" [{listed}{f'; en nog {more}' if more > 0 else ''}]"
+    return said
 
 
 def _answer_id(response: httpx.Response, method: str, path: str) -> str:

@@ -161,6 +161,11 @@ def test_export_says_why_a_meeting_was_not_exported(example_project: Path) -> No
     ("args", "expected"),
     [
         (["verplaats"], "fout: DOSSIERMAP ontbreekt (zie 'assembler verplaats --help')"),
+        # Was "url ontbreekt": the option's name inside the code.
+        (
+            ["publish", f"dossiers/{WONEN}", "--droog"],
+            "fout: de optie --naar ontbreekt (zie 'assembler publish --help')",
+        ),
         (["bouw"], "fout: onbekende opdracht 'bouw': bedoelt u 'build'? (zie 'assembler --help')"),
         (["nieuw"], "fout: onbekende opdracht 'nieuw': bedoelt u 'new'? (zie 'assembler --help')"),
         (

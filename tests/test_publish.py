@@ -1642,3 +1642,42 @@ def test_publish_says_the_warnings_of_its_export(
     assert "woningbouwafspraken/dossier.yaml:" in result.stderr
     assert "waarschuwing: bijlagen[1].bestand: is hetzelfde bestand als bijlage" in result.stderr
     assert "met dit dossier wordt het openbaar" in result.stderr
+
+
+class Refusing(LocalApi):
+    """A server that refuses every request as a VNG API does, naming the fields at fault."""
+
+    def answer(self, method: str, path: str, raw: bytes) -> tuple[int, bytes, dict[str, str]]:
+        """400 with a Foutbericht: title, English detail, and the fields in invalidParams."""
+        body = {
+            "title": "Ongeldige gegevens",
+            "status": 400,
+            "detail": "The request could not be understood by the server.",
+            "invalidParams": [
+                {
+                    "name": "agendapuntTitel",
+                    "code": "max_length",
+                    "reason": "Zorg ervoor dat dit veld niet meer dan 100 tekens bevat.",
+                },
+                {"name": "vergaderingstype", "code": "invalid_choice"},
+            ],
+        }
+        return 400, json.dumps(body).encode(), {}
+
+
+def test_a_refusal_names_the_fields_the_server_names_and_not_the_token(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: only the English detail, and advice to check the token."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Refusing() as server:
+        result = publish_cli(run_cli, project, server.url)
+
+    assert result.exit_code == 2
+    last = result.stderr.splitlines()[-1]
+    assert "de server weigerde het verzoek met 400: The request could not be understood" in last
+    assert (
+        "[agendapuntTitel: Zorg ervoor dat dit veld niet meer dan 100 tekens bevat.; "
+        "vergaderingstype: invalid_choice] (controleer de gegevens die de server noemt;"
+    ) in last
+    assert "token" not in last
