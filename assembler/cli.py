@@ -352,24 +352,22 @@ def _package_said(export: MeetingExport) -> list[str]:
     # export withdrew: the manifest lists a withdrawal for ever. Named, also where the manifest
     # does not name it: this terminal is not published.
     records = export.publication.get("documenten", {})
-    on_agenda = {dossier.name for dossier in export.meeting.dossiers}
     for key in export.withdrawn:
         record_side, _, document = key.partition(":")
         record = records.get(key, {})
         if record_side != PUBLIC:
             continue
         name = str(record.get("bestandsnaam") or document)
-        reason = _withdrawal_reason(str(record.get("reden", "")), document, on_agenda)
+        reason = _withdrawal_reason(str(record.get("reden", "")), document)
         lines.append(f"ingetrokken uit {PUBLIC}: {name}{f' ({reason})' if reason else ''}")
     return lines
 
 
-def _withdrawal_reason(reason: str, document: str, on_agenda: set[str]) -> str:
-    """Why a document left the public side, if the record's reason is right for it: an annex
-    of a dossier still on the agenda is not "niet meer op de agenda" (its dossier has fewer
-    annexes, or they were renumbered), nor is the meeting's own agenda or bundle."""
-    dossier, has_dossier, _kind = document.partition("/")
-    if reason == "niet meer op de agenda" and (not has_dossier or dossier in on_agenda):
+def _withdrawal_reason(reason: str, document: str) -> str:
+    """Why a document left the public side, if the record's reason is right for it: the
+    meeting's own agenda or bundle is not "niet meer op de agenda"."""
+    _dossier, has_dossier, _kind = document.partition("/")
+    if reason == "niet meer op de agenda" and not has_dossier:
         return ""
     return reason
 

@@ -25,7 +25,7 @@ import shutil
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -118,6 +118,8 @@ MAX_VERSION = 5
 # Why an annex changed or went while its dossier stayed on the agenda.
 ANNEX_RENUMBERED = "bestandsnaam gewijzigd (ander bijlagenummer)"
 ANNEX_REMOVED = "bijlage niet meer bij het dossier"
+KIND_CHANGED = "vervangen door een ander soort stuk (sjabloon gewijzigd)"
+_OFF_AGENDA = "niet meer op de agenda"
 LANGUAGE = "dut"  # ISO 639-2/B, as the ODS schema asks
 TIMEZONE = ZoneInfo(LOCAL_TIME_ZONE)
 
@@ -558,14 +560,48 @@ def _newer_than(record: dict[str, Any] | None, moment: datetime) -> str:
     return moment.astimezone(TIMEZONE).isoformat(timespec="seconds")
 
 
-def _other_dossier(record: dict[str, Any] | None, document: ExportDocument) -> bool:
-    """True for a withdrawn record of another dossier that had this folder name: its kenmerk,
-    in the file name the record keeps, is not this dossier's. Such a record is not revived:
-    its ids, versions and agenda item would pass to another subject."""
-    if record is None or record.get("status") != "ingetrokken" or document.dossier is None:
+def _other_dossier(
+    record: dict[str, Any] | None, document: ExportDocument, corrected: Collection[str]
+) -> bool:
+    """True for a record of another dossier that had this folder name: its kenmerk, in the
+    file name the record keeps, is not this dossier's, and it was withdrawn or its dossier is
+    not one whose kenmerk was corrected (``corrected``, see _kenmerk_corrected). Such a record
+    is not taken over: its ids, versions and agenda item would pass to another subject."""
+    if record is None or document.dossier is None:
         return False
+    kenmerk = _kenmerk_in(record)
+    if kenmerk is None or kenmerk == _safe_part(document.dossier.document.reference):
+        return False
+    return record.get("status") == "ingetrokken" or document.dossier.name not in corrected
+
+
+def _kenmerk_in(record: dict[str, Any]) -> str | None:
+    """The kenmerk, as a file name writes it, of the dossier a record's document was of."""
     parts = str(record.get("bestandsnaam", "")).split("_")
-    return len(parts) > 2 and parts[1] != _safe_part(document.dossier.document.reference)
+    return parts[1] if len(parts) > 2 else None
+
+
+def _kenmerk_corrected(export: MeetingExport, records: dict[str, Any]) -> set[str]:
+    """The dossiers (by folder name) whose current records carry another kenmerk but their
+    onderwerp: the same dossier, its kenmerk corrected. A new dossier in the folder of one
+    withdrawn before the export that would say so has another onderwerp too."""
+    corrected = set()
+    for dossier in export.meeting.dossiers:
+        reference = _safe_part(dossier.document.reference)
+        kept = []
+        for key, record in records.items():
+            _side, _, rest = key.partition(":")
+            folder, _, document_key = rest.partition("/")
+            if folder != dossier.name or document_key.startswith("bijlage"):
+                continue
+            kenmerk = _kenmerk_in(record)
+            if record.get("status") != "ingetrokken" and kenmerk is not None:
+                kept.append((kenmerk, record.get("titel")))
+        subject = dossier.document.subject
+        other = kept and all(kenmerk != reference for kenmerk, _ in kept)
+        if other and any(title == subject for _, title in kept):
+            corrected.add(dossier.name)
+    return corrected
 
 
 _NUMBERED_ANNEX = re.compile(r"(?P<dossier>[^:]+)/bijlage-\d+")
@@ -645,23 +681,27 @@ def _update_versions(
         if key not in wanted and record.get("status") != "ingetrokken"
     }
     by_number = _annexes_by_number(export, updated, wanted)
+    corrected = _kenmerk_corrected(export, updated)
+    # Records of another dossier that had a folder name now on the agenda, put aside.
+    aside_keys: set[str] = set()
     renamed: dict[str, str] = {}
     for document in export.documents:
         record_key = _record_key(document.side, document.key)
         current.add(record_key)
         facts = export.facts[record_key]
         old = updated.get(record_key)
-        if _other_dossier(old, document):
+        if _other_dossier(old, document, corrected):
             # Its withdrawal stays listed, and what was published of it is withdrawn.
             aside = f"{record_key}@{_known_id(old) or 'ingetrokken'}"
             updated[aside] = updated.pop(record_key)
             renamed[record_key] = aside
+            aside_keys.add(aside)
             old = None
         other_side = _record_key(
             PUBLIC if document.side == CONFIDENTIAL else CONFIDENTIAL, document.key
         )
         moved = updated.get(other_side)
-        if _other_dossier(moved, document):
+        if _other_dossier(moved, document, corrected):
             moved = None
         before = by_number.get(record_key) or leaving.get((document.side, document.name))
         if old is None and moved is None and before is not None and before in updated:
@@ -709,7 +749,7 @@ def _update_versions(
             else _newer_than(old or moved, moment),
         }
         versions[record_key] = (version, reason)
-    on_agenda = {dossier.name for dossier in export.meeting.dossiers}
+    kenmerk_now = {d.name: _safe_part(d.document.reference) for d in export.meeting.dossiers}
     for record_key, record in updated.items():
         if record_key in current or record.get("status") == "ingetrokken":
             continue
@@ -719,10 +759,19 @@ def _update_versions(
         record["status"] = "ingetrokken"
         if moved_to in current:
             record["reden"] = "niet meer openbaar" if side == PUBLIC else "nu openbaar"
-        elif dossier in on_agenda and document_key.startswith("bijlage"):
+        elif (
+            record_key in aside_keys
+            or dossier not in kenmerk_now
+            # Another dossier's, whose folder name a new one has now.
+            or (
+                dossier not in corrected and _kenmerk_in(record) not in (None, kenmerk_now[dossier])
+            )
+        ):
+            record["reden"] = _OFF_AGENDA
+        elif document_key.startswith("bijlage"):
             record["reden"] = ANNEX_REMOVED
         else:
-            record["reden"] = "niet meer op de agenda"
+            record["reden"] = KIND_CHANGED  # its dossier's document is another kind now
     return versions, updated, renamed
 
 
@@ -1387,7 +1436,6 @@ def public_listings(
 
 
 _MOVED = "verplaatst naar "
-_OFF_AGENDA = "niet meer op de agenda"
 
 
 def _say_where_moved(

@@ -537,6 +537,94 @@ def test_the_export_names_what_it_withdraws_and_only_the_once(
 
 
 @pytest.mark.slow
+def test_a_new_dossier_in_the_folder_of_one_just_withdrawn_takes_none_of_its_ids(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was: withdrawn as the README says and a new dossier made under its folder name before
+    the next export, the new voorstel took the old one's id as "versie 2, inhoud gewijzigd",
+    and the old voorstel was never withdrawn: an agenda system took one proposal for another."""
+    first_ids = _ids(project.root, WONEN, PUBLIC)
+    (old_voorstel,) = [n for n in first_ids if n.startswith("05_23.0002131_voorstel_")]
+    folder = project.dossiers / WONEN / "snelfietsroutes"
+    shutil.move(folder, project.root / "archief")
+    # A new dossier under the same name (copied from another, with a kenmerk of its own).
+    shutil.copytree(project.dossiers / WONEN / "res-voortgang", folder)
+    dossier = folder / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8").replace("23.0002117", "23.0002151")
+    text = re.sub(r"(?m)^onderwerp: .*$", "onderwerp: Aanbesteding fietsparkeren stations", text)
+    dossier.write_text(text, encoding="utf-8")
+
+    result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+
+    assert result.exit_code == 0, result.stderr
+    ids = _ids(project.root, WONEN, PUBLIC)
+    (voorstel,) = [n for n in ids if n.startswith("05_23.0002151_voorstel_")]
+    assert ids[voorstel] not in first_ids.values()
+    assert _versions(project.root, WONEN)[voorstel] == ("1", "eerste versie")
+    withdrawn = {
+        e["bestandsnaam"]: e for e in _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]
+    }
+    assert withdrawn[old_voorstel]["documentid"] == first_ids[old_voorstel]
+    old_names = [n for n in first_ids if n.startswith("05_23.0002131_")]
+    assert {withdrawn[name]["reden"] for name in old_names} == {"niet meer op de agenda"}
+    said = [line for line in result.stdout.splitlines() if "ingetrokken" in line]
+    assert said == [
+        f"  ingetrokken uit openbaar: {name} (niet meer op de agenda)" for name in sorted(old_names)
+    ]
+
+
+@pytest.mark.slow
+def test_a_corrected_kenmerk_keeps_the_ids_of_its_dossier(project: Project) -> None:
+    """The same dossier, its kenmerk mended (its onderwerp kept): a new version, not a new item."""
+    first_ids = _ids(project.root, WONEN, PUBLIC)
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("23.0002131", "23.0002139"), encoding="utf-8")
+
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    ids = _ids(project.root, WONEN, PUBLIC)
+    (old_voorstel,) = [n for n in first_ids if n.startswith("05_23.0002131_voorstel_")]
+    (voorstel,) = [n for n in ids if n.startswith("05_23.0002139_voorstel_")]
+    assert ids[voorstel] == first_ids[old_voorstel]
+    assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
+
+
+@pytest.mark.slow
+def test_a_dossier_made_a_memo_withdraws_its_voorstel_for_that_reason(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was: "niet meer op de agenda" in the manifest, for an item still on it, and no reason
+    on the screen."""
+    first_ids = _ids(project.root, WONEN, PUBLIC)
+    (old_voorstel,) = [n for n in first_ids if n.startswith("03_23.0002104_voorstel_")]
+    folder = project.dossiers / WONEN / "woningbouwafspraken"
+    memo = (project.dossiers / WONEN / "memo-huisvestingsverordening" / "dossier.yaml").read_text(
+        encoding="utf-8"
+    )
+    memo = memo.replace("23.0002142", "23.0002104")
+    memo = re.sub(
+        r"(?m)^onderwerp: .*$", "onderwerp: Regionale woningbouwafspraken 2023-2030", memo
+    )
+    (folder / "dossier.yaml").write_text(memo, encoding="utf-8")
+    for annex in re.findall(r"(?m)^    bestand: (.*)$", memo):
+        shutil.copyfile(
+            project.dossiers / WONEN / "memo-huisvestingsverordening" / annex, folder / annex
+        )
+
+    result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+
+    assert result.exit_code == 0, result.stderr
+    withdrawn = {
+        e["bestandsnaam"]: e for e in _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]
+    }
+    reason = "vervangen door een ander soort stuk (sjabloon gewijzigd)"
+    assert withdrawn[old_voorstel]["reden"] == reason
+    assert f"  ingetrokken uit openbaar: {old_voorstel} ({reason})" in result.stdout.splitlines()
+
+
+@pytest.mark.slow
 def test_a_document_made_confidential_is_withdrawn_by_its_id_only(project: Project) -> None:
     before = _ids(project.root, WONEN, PUBLIC)
     ours = {n: i for n, i in before.items() if n.startswith("05_23.0002131_")}
