@@ -111,7 +111,7 @@ if TYPE_CHECKING:
 # page turned by no multiple of 90 set upright, its mark on the page; 25: the voorstel's
 # section 'Voorstel' bookmarked again, the memo's title once, a /Rotate of 90.0 written as 90;
 # 26: a Markdown list in a quote, and a quote, end with a paragraph's space after them).
-CACHE_VERSION = 27
+CACHE_VERSION = 28
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
@@ -1716,10 +1716,12 @@ def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str, bool]
             document = item_plan.dossier.document
             if not document.is_public and not confidential:
                 continue
+            # Marked as the agenda heads it, so that the outline shows what is confidential.
+            marker = "" if document.is_public else " (niet openbaar)"
             parts.append(
                 MergePart(
                     pdf=item_plan.output_dir / BUNDLE_FILE,
-                    title=f"{item_plan.item.number}. {document.subject}",
+                    title=f"{item_plan.item.number}. {document.subject}{marker}",
                     label_prefix=None,
                     own_labels_under=f"{item_plan.item.number}.",
                     own_structure=True,
