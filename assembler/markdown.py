@@ -35,6 +35,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
+from assembler.markdown_check import TABLE_RULE
+
 __all__ = [
     "WordFragment",
     "add_markdown",
@@ -184,6 +186,7 @@ class _Inline:
     code: bool = False
     strike: bool = False
     hyperlink: Any = None  # the w:hyperlink element runs go into, while inside a link
+    lines_as_typed: bool = False  # a table's rows: not run together into one line
 
 
 @dataclass
@@ -315,7 +318,9 @@ class _Builder:
     def inline(self, paragraph: Paragraph, node: SyntaxTreeNode) -> None:
         for child in node.children:
             if child.type == "inline":
-                self.spans(paragraph, child.children, _Inline())
+                # A Markdown table is not made (check warns), but printed as typed, row by row.
+                table = "---" in child.content and TABLE_RULE.search(child.content) is not None
+                self.spans(paragraph, child.children, _Inline(lines_as_typed=table))
 
     def spans(self, paragraph: Paragraph, nodes: list[SyntaxTreeNode], state: _Inline) -> None:
         for node in nodes:
@@ -323,7 +328,7 @@ class _Builder:
             if kind == "text":
                 self.run(paragraph, node.content, state)
             elif kind == "softbreak":
-                self.run(paragraph, " ", state)
+                self.run(paragraph, "\n" if state.lines_as_typed else " ", state)
             elif kind == "hardbreak":
                 self.run(paragraph, "\n", state)
             elif kind == "code_inline":

@@ -57,6 +57,11 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 CHECK_VERSION = 21
 
 
+# GFM's row under a table's header ("| --- | :-: |"): CommonMark, which the render follows,
+# has no tables, so the rows come out as text full of "|" (each on a line of its own).
+TABLE_RULE = re.compile(r"^ *\|? *:?-{3,}:? *(\| *:?-{3,}:? *)+\|? *$", re.MULTILINE)
+
+
 def markdown_mistakes(text: str) -> list[tuple[int, str]]:
     """Typing mistakes in Markdown ``text`` that print as typed: (0-based line, Dutch message)."""
     return recall(

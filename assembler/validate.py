@@ -38,7 +38,7 @@ from assembler.errors import (
     sort_problems,
 )
 from assembler.fsutil import unreadable
-from assembler.markdown_check import markdown_mistakes, quoted
+from assembler.markdown_check import TABLE_RULE, markdown_mistakes, quoted
 from assembler.model import (
     DOCUMENT_KINDS,
     AgendaDossier,
@@ -1188,9 +1188,6 @@ def _set_aside(
     set_aside.append(dataclasses.replace(dossier, refused_annexes=frozenset(marked)))
 
 
-# GFM's row under a table's header ("| --- | :-: |"): CommonMark, which the render follows,
-# has no tables, so the rows come out as text full of "|".
-_TABLE_RULE = re.compile(r"^ *\|? *:?-{3,}:? *(\| *:?-{3,}:? *)+\|? *$", re.MULTILINE)
 # Tags clerks paste from web pages and mail; raw HTML is shown as typed, never interpreted.
 _HTML_TAG = re.compile(
     r"</?(b|i|u|em|strong|br|p|div|span|a|table|tr|td|ul|ol|li|h[1-6])(?=[\s/>])[^>]*>",
@@ -1367,7 +1364,7 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
         elif source.folds_blocks((name,)):
             warn((name,), folded_text_message(name))
 
-        table = _TABLE_RULE.search(value) if "---" in value else None
+        table = TABLE_RULE.search(value) if "---" in value else None
         if table:
             warn_at(
                 name,

@@ -83,6 +83,16 @@ def test_struck_text_is_struck_through(fragment: WordFragment) -> None:
     assert not any(run.font.strike for run in paragraph.runs if run.text != "1,2")
 
 
+def test_a_markdown_table_is_printed_row_by_row_as_typed(fragment: WordFragment) -> None:
+    """Was: its rows run together into one line of "|"s (check warns that it is no table)."""
+    table = "| Kolom A | Kolom B |\n|---|---|\n| 1 | 2 |"
+    paragraphs = render(fragment, f"Voor de tabel\nnog een regel.\n\n{table}")
+    assert [p.text for p in paragraphs] == [
+        "Voor de tabel nog een regel.",
+        "| Kolom A | Kolom B |\n|---|---|\n| 1 | 2 |",
+    ]
+
+
 def test_soft_and_hard_line_breaks(fragment: WordFragment) -> None:
     paragraphs = render(fragment, "regel een\nregel twee  \nregel drie")
     assert len(paragraphs) == 1
