@@ -679,22 +679,23 @@ def vergadering(
 ) -> None:
     """Maak een nieuwe vergadering: VERGADERMAP met een vergadering.yaml.
 
-    Geef de map als dossiers/JJJJ-MM-DD-naam (bijvoorbeeld dossiers/2024-03-15-pfho-economie):
-    de datum komt uit de mapnaam. Overleg, aanvang en locatie komen van de laatste eerdere
-    vergadering met dezelfde naam, tenzij ze als opties gegeven worden; is er geen, dan wordt
-    erom gevraagd als er een terminal is. De agenda krijgt de vaste punten; zet er dossiers op
-    met 'assembler new'.
+    Geef de map als dossiers/JJJJ-MM-DD-naam (bijvoorbeeld dossiers/2024-03-15-pfho-economie),
+    of alleen de naam (2024-03-15-pfho-economie): de datum komt uit de mapnaam. Overleg,
+    aanvang en locatie komen van de laatste eerdere vergadering met dezelfde naam, tenzij ze
+    als opties gegeven worden; is er geen, dan wordt erom gevraagd als er een terminal is. De
+    agenda krijgt de vaste punten; zet er dossiers op met 'assembler new'.
     """
     from assembler.scaffold import (
         MEETING_ASKED,
         NewMeeting,
         create_meeting,
         new_meeting_day,
+        new_meeting_folder,
         previous_meeting,
     )
 
     project = _project()
-    folder = vergadermap.resolve()
+    folder = new_meeting_folder(project, vergadermap)
     new_meeting_day(project, folder, datum or "")  # what is wrong is said before any question
     values = {"overleg": overleg or "", "aanvang": aanvang or "", "locatie": locatie or ""}
     if previous_meeting(project, folder) is None and _interactive():

@@ -825,6 +825,15 @@ def previous_meeting(project: Project, folder: Path) -> Vergadering | None:
     return None
 
 
+def new_meeting_folder(project: Project, meeting_folder: Path) -> Path:
+    """The folder a new meeting goes in: the path given, or a bare name ('2024-03-15-pfho-
+    economie', as new and verplaats take it) in ``dossiers/``."""
+    folder = meeting_folder.resolve()
+    if len(meeting_folder.parts) == 1 and folder.parent != project.dossiers.resolve():
+        return (project.dossiers / meeting_folder).resolve()
+    return folder
+
+
 def new_meeting_day(project: Project, folder: Path, datum: str) -> str:
     """The date of a meeting to be made in ``folder``: ``datum``, or the one its folder name
     starts with; UsageError when the folder cannot become a new meeting."""

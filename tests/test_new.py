@@ -571,6 +571,18 @@ def test_a_new_meeting_takes_its_details_from_the_last_one_of_its_kind(
     assert checked.exit_code == 0, checked.stderr
 
 
+def test_a_new_meeting_takes_the_bare_name_of_its_folder_as_new_and_verplaats_do(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: 'een vergadermap staat direct in dossiers/', as if the name were wrong."""
+    made = run_cli("vergadering", "2023-07-14-pfho-ruimte-wonen", cwd=example_project)
+    assert made.exit_code == 0, made.stderr
+    folder = "dossiers/2023-07-14-pfho-ruimte-wonen"
+    assert made.stdout.startswith(f"Aangemaakt: {folder}/vergadering.yaml")
+    assert (example_project / folder / "vergadering.yaml").is_file()
+    assert not (example_project / "2023-07-14-pfho-ruimte-wonen").exists()
+
+
 def test_a_first_meeting_of_its_kind_needs_its_details(
     example_project: Path, run_cli: RunCli
 ) -> None:
