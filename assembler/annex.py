@@ -51,8 +51,9 @@ TOO_MUCH_MEMORY = (
 # Raised when the checks change: reports kept in build/.cache/bijlagen by older checks are
 # not reused, whatever the assembler version (8: links and actions to other files or computers
 # named among the actions the bundles leave out; 9: a web address with spaces or <…> around
-# it, a www. address and a tel: number no longer named so).
-CHECKS_VERSION = 9
+# it, a www. address and a tel: number no longer named so; 10: the top band of a page larger
+# than office paper is judged as high as its marks have grown, see bands.mark_scale).
+CHECKS_VERSION = 10
 TOO_DEEP = (
     "is beschadigd: het bestand is zo diep genest dat het niet kan worden gelezen (lever de "
     "bijlage opnieuw aan, bijvoorbeeld opnieuw afgedrukt als PDF)"

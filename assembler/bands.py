@@ -23,12 +23,22 @@ from typing import Any
 
 from assembler.fsutil import library_output
 
-__all__ = ["BLANK_DPI", "INK_THRESHOLD", "MARK_BAND", "pages_showing", "top_bands_blank"]
+__all__ = [
+    "BLANK_DPI",
+    "INK_THRESHOLD",
+    "MARK_BAND",
+    "mark_scale",
+    "pages_showing",
+    "top_bands_blank",
+]
 
 # Height of the band at the top of a page where marks go, in points (10.6 mm): room for a
 # mark below the 4 to 5 mm at a sheet's edge that office printers cannot print, and still
 # above a Word header (1.25 cm) or a typical top margin.
 MARK_BAND = 30.0
+# The short side of the largest office paper (US Letter; A4's is 595 pt): marks on pages up to
+# it are drawn at their own size.
+OFFICE_SHORT_SIDE = 612.0
 # Rendering resolution and the grey level below which a pixel counts as ink.
 BLANK_DPI = 36
 INK_THRESHOLD = 235
@@ -77,16 +87,24 @@ def _bands_blank(
     return result
 
 
+def mark_scale(width: float, height: float) -> float:
+    """How much larger a page's marks and band are than on office paper, for a page of this
+    size as seen: as much as its short side is longer (an A0 drawing printed to fit on A4
+    would shrink a mark of A4's size to 2 pt, into the edge printers leave blank)."""
+    return max(1.0, min(width, height) / OFFICE_SHORT_SIDE)
+
+
 def _band_is_blank(page: Any) -> bool:
     """True when the top band of a PDFium page, as seen, holds no ink."""
     try:
-        height = page.get_size()[1]  # after /Rotate
-        if height < MARK_BAND:
+        width, height = page.get_size()  # after /Rotate
+        band = MARK_BAND * mark_scale(width, height)
+        if height < band:
             return False  # a mark in the band would run off the page
         bitmap = page.render(
             scale=BLANK_DPI / 72,
             grayscale=True,
-            crop=(0, height - MARK_BAND, 0, 0),
+            crop=(0, height - band, 0, 0),
             draw_annots=True,
         )
         try:

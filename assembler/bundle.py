@@ -67,7 +67,7 @@ from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf, String
 
 from assembler import LOCAL_TIME_ZONE, __version__
 from assembler.actions import strip_active_content
-from assembler.bands import MARK_BAND, pages_showing, top_bands_blank
+from assembler.bands import MARK_BAND, mark_scale, pages_showing, top_bands_blank
 from assembler.errors import InputRejected
 from assembler.fsutil import atomic_path, library_output
 from assembler.normalise import XPACKET_BEGIN, XPACKET_END
@@ -1217,7 +1217,7 @@ def _apply_marks(
     stack: contextlib.ExitStack,
 ) -> None:
     blank = _top_band_blank(parts, starts, ends, marks)
-    overlay_sizes: dict[tuple[float, float, _Mark], int] = {}
+    overlay_sizes: dict[tuple[float, float, _Mark, float], int] = {}
     placements: list[tuple[int, int, list[float], int, bytes]] = []
     for index, mark in sorted(marks.items()):
         page = out.pages[index]
@@ -1231,8 +1231,9 @@ def _apply_marks(
             page.obj.Rotate = rotate
         box = _visible_box(page)
         width, height = box[2] - box[0], box[3] - box[1]
-        visual_width = width if rotate in (0, 180) else height
-        top = 0.0 if blank.get(index, False) and not skewed else MARK_BAND
+        visual_width, visual_height = (width, height) if rotate in (0, 180) else (height, width)
+        scale = mark_scale(visual_width, visual_height)
+        top = 0.0 if blank.get(index, False) and not skewed else MARK_BAND * scale
         # A page narrower than its mark (a small image) is widened rather than cut off.
         wider = max(0.0, _required_width(mark) - visual_width)
         opening = b"q\n"
@@ -1243,7 +1244,7 @@ def _apply_marks(
             box = _enlarge(page, box, rotate, top, wider)
         width, height = box[2] - box[0], box[3] - box[1]
         visual = (width, height) if rotate in (0, 180) else (height, width)
-        key = (round(visual[0], 2), round(visual[1], 2), mark)
+        key = (round(visual[0], 2), round(visual[1], 2), mark, round(scale, 4))
         overlay = overlay_sizes.setdefault(key, len(overlay_sizes))
         placements.append((index, overlay, box, rotate, opening))
 
@@ -1306,14 +1307,15 @@ def _enlarge(
     return new
 
 
-def _right_margin(width: float, mark: _Mark) -> float:
+def _right_margin(width: float, mark: _Mark, scale: float = 1.0) -> float:
     """The usual margin where the page is wide enough; a narrow one where it is not."""
     from reportlab.pdfbase import pdfmetrics
 
-    right = pdfmetrics.stringWidth(mark.right or "", "AsmSans", MARK_SIZE)
-    center = pdfmetrics.stringWidth(mark.center or "", "AsmSans-Bold", MARK_SIZE + 1)
-    free = width - right - MARK_MARGIN - ((width + center) / 2 if mark.center else 0.0)
-    return MARK_MARGIN if free >= 6.0 else 6.0
+    right = pdfmetrics.stringWidth(mark.right or "", "AsmSans", MARK_SIZE * scale)
+    center = pdfmetrics.stringWidth(mark.center or "", "AsmSans-Bold", (MARK_SIZE + 1) * scale)
+    margin = MARK_MARGIN * scale
+    free = width - right - margin - ((width + center) / 2 if mark.center else 0.0)
+    return margin if free >= 6.0 else 6.0
 
 
 def _required_width(mark: _Mark) -> float:
@@ -1351,8 +1353,8 @@ def _visual_to_user(box: list[float], rotate: int) -> tuple[float, ...]:
     return (1, 0, 0, 1, x0, y0)
 
 
-def _draw_overlays(keys: Sequence[tuple[float, float, _Mark]]) -> bytes:
-    """One reportlab page per distinct (size, mark), text in embedded LiberationSans."""
+def _draw_overlays(keys: Sequence[tuple[float, float, _Mark, float]]) -> bytes:
+    """One reportlab page per distinct (size, mark, scale), text in embedded LiberationSans."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
 
@@ -1367,18 +1369,18 @@ def _draw_overlays(keys: Sequence[tuple[float, float, _Mark]]) -> bytes:
         initialFontName="AsmSans",
         initialFontSize=MARK_SIZE,
     )
-    for width, height, mark in keys:
+    for width, height, mark, scale in keys:
         drawing.setPageSize((width, height))
-        baseline = height - MARK_BASELINE
+        baseline = height - MARK_BASELINE * scale
         if mark.center:
             drawing.setFillColorRGB(0.7, 0, 0)
-            drawing.setFont("AsmSans-Bold", MARK_SIZE + 1)
+            drawing.setFont("AsmSans-Bold", (MARK_SIZE + 1) * scale)
             drawing.drawCentredString(width / 2, baseline, mark.center)
         if mark.right:
             drawing.setFillColorRGB(0, 0, 0)
-            drawing.setFont("AsmSans", MARK_SIZE)
-            text_width = pdfmetrics.stringWidth(mark.right, "AsmSans", MARK_SIZE)
-            x = max(6.0, width - _right_margin(width, mark) - text_width)
+            drawing.setFont("AsmSans", MARK_SIZE * scale)
+            text_width = pdfmetrics.stringWidth(mark.right, "AsmSans", MARK_SIZE * scale)
+            x = max(6.0, width - _right_margin(width, mark, scale) - text_width)
             drawing.drawString(x, baseline, mark.right)
         drawing.showPage()
     drawing.save()

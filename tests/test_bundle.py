@@ -320,6 +320,62 @@ def test_page_box_grows_when_the_top_margin_is_not_blank(voorstel: Path, tmp_pat
     assert "Bijlage 1 bij 23.0001772" in text and "Kopregel tot aan de rand" in text
 
 
+def _stamp_box(path: Path, page: int) -> tuple[float, float]:
+    """The top (from the page's top edge) and the height of the stamp's word 'Bijlage'."""
+    done = subprocess.run(
+        ["pdftotext", "-f", str(page + 1), "-l", str(page + 1), "-bbox", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    row = next(line for line in done.stdout.splitlines() if ">Bijlage<" in line)
+    y_min, y_max = (float(row.split(f'{k}="')[1].split('"')[0]) for k in ("yMin", "yMax"))
+    return y_min, y_max - y_min
+
+
+@pytest.mark.parametrize(
+    ("size", "scale"),
+    [((595.0, 842.0), 1.0), ((1191.0, 842.0), 842 / 612), ((2384.0, 3370.0), 2384 / 612)],
+    ids=["A4", "A3-liggend", "A0"],
+)
+@pytest.mark.parametrize("text_at_top", [False, True])
+def test_a_stamp_grows_with_a_page_larger_than_office_paper(
+    voorstel: Path, tmp_path: Path, size: tuple[float, float], scale: float, text_at_top: bool
+) -> None:
+    """Was 9 pt, 5 mm from the edge on an A0 drawing too: printed to fit on A4, 2 pt in the edge
+    printers leave blank. Now as large, and as far from the edge, as on A4 when so printed."""
+    annex = tmp_path / "tekening.pdf"
+    drawing = canvas.Canvas(str(annex), pagesize=size, invariant=1)
+    drawing.setFont("Helvetica", 11 * scale)
+    if text_at_top:
+        drawing.drawString(size[0] / 2, size[1] - 12 * scale, "Titel tot aan de rand")
+    drawing.drawString(72 * scale, size[1] / 2, "Tekening")
+    drawing.save()
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Tekening")], META, out)
+
+    strip = MARK_BAND * scale if text_at_top else 0.0
+    box = visible_box(out, 2)
+    assert box == pytest.approx([0, 0, size[0], size[1] + strip], abs=0.01)
+    top, height = _stamp_box(out, 2)
+    # On A4, pdftotext's box of the 9-pt word is 8.45 high, its top 14.45 below the edge.
+    assert height == pytest.approx(8.45 * scale, rel=0.02)
+    assert top == pytest.approx(14.45 * scale, rel=0.02)
+
+
+def test_the_band_judged_on_a_large_page_is_as_high_as_its_grown_stamp(tmp_path: Path) -> None:
+    """A title 80 pt below an A0 drawing's edge is clear of an A4-sized band, not of its own."""
+    from assembler.bands import mark_scale
+
+    size = (2384.0, 3370.0)
+    annex = tmp_path / "tekening.pdf"
+    drawing = canvas.Canvas(str(annex), pagesize=size, invariant=1)
+    drawing.rect(100, size[1] - 90, 1000, 10, fill=1)  # 80 to 90 pt below the top edge
+    drawing.save()
+    assert MARK_BAND < 80 < MARK_BAND * mark_scale(*size)
+    assert top_bands_blank(annex) == {0: False}
+
+
 @pytest.mark.parametrize("rotate", [90, 180, 270])
 def test_stamp_goes_to_the_top_as_seen_on_a_rotated_page(
     voorstel: Path, tmp_path: Path, rotate: int
