@@ -69,9 +69,15 @@ class Project:
 def holds_dossier(folder: Path) -> bool | None:
     """Whether ``folder`` is a folder with a dossier.yaml; None when it cannot be looked into."""
     try:
-        return folder.is_dir() and (folder / DOSSIER_FILE).is_file()
+        return folder.is_dir() and stands_for_a_file(folder / DOSSIER_FILE)
     except OSError:  # no rights on it (on a shared drive): said where it is read
         return None
+
+
+def stands_for_a_file(path: Path) -> bool:
+    """Whether something that is no folder is at ``path``: a file, or a pipe or device put in
+    its place, which reading refuses as that (rather than it being said to be missing)."""
+    return path.exists() and not path.is_dir()
 
 
 def find_project(start: Path | None = None) -> Project:

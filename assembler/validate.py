@@ -60,6 +60,7 @@ from assembler.project import (
     ORGANISATION_FILE,
     Project,
     holds_dossier,
+    stands_for_a_file,
 )
 from assembler.source import (
     FieldPath,
@@ -402,7 +403,7 @@ def _meeting_folders(project: Project, problems: list[Problem]) -> list[Path]:
         if unread is not None:
             problems.append(unread)
             continue
-        if (folder / MEETING_FILE).is_file():
+        if stands_for_a_file(folder / MEETING_FILE):
             refused = meeting_name_problem(folder.name)
             if refused is not None:
                 problems.append(Problem(project.display(folder), None, "", refused))
@@ -1860,7 +1861,7 @@ def _on_the_agenda(meeting: Path, name: str) -> bool:
 
 def _dossier_folders_in(meeting: Path) -> Iterator[Path]:
     with suppress(OSError):
-        yield from (sub for sub in meeting.iterdir() if (sub / DOSSIER_FILE).is_file())
+        yield from (sub for sub in meeting.iterdir() if stands_for_a_file(sub / DOSSIER_FILE))
 
 
 # --- pydantic errors in the clerk's words -----------------------------------------------

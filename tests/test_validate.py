@@ -1770,8 +1770,7 @@ def test_an_empty_dossier_yaml_is_still_refused_beside_empty_settings(
 
 
 def test_a_settings_file_that_is_a_pipe_is_refused_without_waiting(example_project: Path) -> None:
-    """Read, a named pipe waits for a writer: the check would hang (as a dossier.yaml that is
-    one does not: it is no file, so its folder is no dossier)."""
+    """Read, a named pipe waits for a writer: the check would hang."""
     settings = example_project / "dossiers" / "organisatie.yaml"
     settings.unlink()
     os.mkfifo(settings)
@@ -1790,6 +1789,44 @@ def test_a_settings_file_that_is_a_pipe_is_refused_without_waiting(example_proje
         "fout: dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets gecontroleerd "
         "of gemaakt (verbeter eerst dit bestand)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("where", "command"),
+    [
+        ("2023-05-26-pfho-economie/werklocaties/dossier.yaml", "check"),
+        ("2023-05-26-pfho-economie/werklocaties/dossier.yaml", "build"),
+        ("2023-05-26-pfho-economie/vergadering.yaml", "check"),
+        ("2023-05-26-pfho-economie/vergadering.yaml", "build"),
+    ],
+)
+def test_a_dossier_or_meeting_file_that_is_a_pipe_is_said_to_be_one(
+    example_project: Path, where: str, command: str
+) -> None:
+    """Was: said to be missing ('er is geen dossiermap … met een dossier.yaml', 'map met
+    dossiers maar zonder vergadering.yaml'), sending the clerk to look for a file that is there."""
+    path = example_project / "dossiers" / where
+    path.unlink()
+    os.mkfifo(path)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "assembler"),
+            command,
+            "dossiers/2023-05-26-pfho-economie",
+        ],
+        cwd=example_project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    said = [line for line in result.stderr.splitlines() if ": waarschuwing: " not in line]
+    assert said[0] == (
+        f"dossiers/{where}: is geen gewoon bestand maar een pipe of apparaat (vervang het door "
+        "een gewoon YAML-bestand)"
+    )
+    assert "geen dossiermap" not in result.stderr and "zonder vergadering.yaml" not in result.stderr
 
 
 def test_a_settings_file_beside_one_named_otherwise_is_said_when_they_differ(
