@@ -111,7 +111,7 @@ if TYPE_CHECKING:
 # page turned by no multiple of 90 set upright, its mark on the page; 25: the voorstel's
 # section 'Voorstel' bookmarked again, the memo's title once, a /Rotate of 90.0 written as 90;
 # 26: a Markdown list in a quote, and a quote, end with a paragraph's space after them).
-CACHE_VERSION = 30
+CACHE_VERSION = 31
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

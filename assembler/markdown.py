@@ -13,9 +13,11 @@ template's part is all a Markdown body needs.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -194,6 +196,7 @@ class _Builder:
     document: Any  # a python-docx Document or a WordFragment: add_paragraph, styles, part
     heading_shift: int = 0
     bullet_num_id: int | None = None
+    bullet_abstract_id: int | None = None
     number_abstract_id: int | None = None
     styles: set[tuple[str, WD_STYLE_TYPE]] = field(default_factory=set)
     # Paragraph style name -> style id: python-docx looks a name up by scanning every style,
@@ -201,6 +204,9 @@ class _Builder:
     paragraph_style_ids: dict[str, str] = field(default_factory=dict)
     body_space_after: int | None = None  # in twips: see list_block
     last: Paragraph | None = None  # the paragraph added last
+    # The style of the paragraph added last if it is a list item's first paragraph: see
+    # list_paragraph.
+    last_item_style: str | None = None
 
     # ------------------------------------------------------------------ helpers
 
@@ -213,15 +219,33 @@ class _Builder:
         if style_id is not None:
             paragraph._p.get_or_add_pPr().style = style_id
         self.last = paragraph
+        self.last_item_style = None
         return paragraph
 
-    def new_number_list(self, start: int) -> int | None:
-        """A fresh w:num over the template's decimal list, so each list counts from start."""
+    def new_list(self, node: SyntaxTreeNode, depth: int) -> _List:
+        """One Word list for Markdown list ``node`` at ``depth`` and the lists nested in it.
+
+        Word (and so LibreOffice, and the PDF's tags) nests a list only at a deeper level of
+        the same w:num; each level is formatted as the Markdown list at that depth.
+        """
+        mixed = self.bullet_abstract_id is not None and self.number_abstract_id is not None
+        kinds: dict[int, bool] = {}
+        starts: dict[int, int] = {}
+        _survey(node, depth, kinds, starts, mixed=mixed)
+        if not any(kinds.values()):  # bullets only: the template's own bullet list
+            return _List(self.bullet_num_id, kinds, starts)
         if self.number_abstract_id is None:
-            return None
-        return new_number_list(
-            self.document.part.numbering_part.element, self.number_abstract_id, start
-        )
+            return _List(None, kinds, starts)
+        numbering = self.document.part.numbering_part.element
+        abstract_id = self.number_abstract_id
+        # LibreOffice starts a level other than the first at its w:start, whatever the w:num
+        # says: a list that mixes kinds, or starts a nested list elsewhere, gets a definition
+        # of its own.
+        if not all(kinds.values()) or any(n != 1 for d, n in starts.items() if d > 0):
+            abstract_id = _own_abstract(
+                numbering, self.bullet_abstract_id, self.number_abstract_id, kinds, starts
+            )
+        return _List(new_number_list(numbering, abstract_id, 1, starts), kinds, starts)
 
     # ------------------------------------------------------------------ blocks
 
@@ -263,12 +287,19 @@ class _Builder:
         if item is not None and not item.used:
             item.used = True
             style = "List Number" if context.ordered else "List Bullet"
+            if self.last is not None and self.last_item_style not in (None, style):
+                # Items of one style sit close (its contextual spacing); an item of a nested
+                # list of the other kind, or the item after it, as close.
+                self.last.paragraph_format.space_after = Twips(0)
             paragraph = self.paragraph(style)
-            if context.num_id is not None:
+            self.last_item_style = style
+            word_list = context.word_list
+            if word_list is not None and word_list.num_id is not None:
                 p_pr: Any = paragraph._p.get_or_add_pPr()
                 num_pr = p_pr.get_or_add_numPr()
                 num_pr.get_or_add_ilvl().val = context.depth
-                num_pr.get_or_add_numId().val = context.num_id
+                num_pr.get_or_add_numId().val = word_list.num_id
+                word_list.counted(context.depth)
             return paragraph
         # Second and later paragraphs of an item line up with its text, without a number.
         paragraph = self.paragraph("List Continue")
@@ -277,16 +308,16 @@ class _Builder:
 
     def list_block(self, node: SyntaxTreeNode, outer: _ListContext | None) -> None:
         depth = 0 if outer is None or outer.depth < 0 else outer.depth + 1
-        if node.type == "ordered_list":
-            start = node.attrGet("start")
-            num_id = self.new_number_list(int(start) if start is not None else 1)
-        else:
-            num_id = self.bullet_num_id
+        word_list = outer.word_list if outer is not None and outer.depth >= 0 else None
+        if word_list is None or not word_list.takes(node, depth):
+            # A list of its own: a top-level one, or one its outer list cannot number (another
+            # kind at that depth, or a number Word would not count to there).
+            word_list = self.new_list(node, depth)
         quote = outer.quote if outer is not None else False
         for item_node in node.children:
             context = _ListContext(
                 depth=depth,
-                num_id=num_id,
+                word_list=word_list,
                 ordered=node.type == "ordered_list",
                 quote=quote,
                 item=_Item(),
@@ -302,6 +333,7 @@ class _Builder:
 
     def end_as_a_paragraph(self) -> None:
         """Give the paragraph added last the space after a plain paragraph (see list_block)."""
+        self.last_item_style = None
         if self.last is not None and self.body_space_after is not None:
             self.last.paragraph_format.space_after = Twips(self.body_space_after)
 
@@ -386,10 +418,76 @@ class _Item:
     used: bool = False
 
 
+def _start(node: SyntaxTreeNode) -> int:
+    start = node.attrGet("start") if node.type == "ordered_list" else None
+    return int(start) if start is not None else 1
+
+
+def _survey(
+    node: SyntaxTreeNode, depth: int, kinds: dict[int, bool], starts: dict[int, int], *, mixed: bool
+) -> None:
+    """Note the kind (ordered or not) and start of Markdown list ``node`` at ``depth`` and of
+    the lists nested in it, the first at each depth; a list of another kind than the first at
+    its depth (or than ``node``, unless ``mixed``) is left out, with what is nested in it."""
+    ordered = node.type == "ordered_list"
+    # Without both of the template's lists every level is formatted as the first.
+    known = kinds.get(depth) if mixed or not kinds else kinds[min(kinds)]
+    if known is not None and known != ordered:
+        return
+    if depth not in kinds:
+        kinds[depth] = ordered
+        starts[depth] = _start(node)
+    for item in node.children:
+        _survey_blocks(item.children, depth, kinds, starts, mixed=mixed)
+
+
+def _survey_blocks(
+    nodes: list[SyntaxTreeNode],
+    depth: int,
+    kinds: dict[int, bool],
+    starts: dict[int, int],
+    *,
+    mixed: bool,
+) -> None:
+    for child in nodes:
+        if child.type in ("bullet_list", "ordered_list"):
+            _survey(child, depth + 1, kinds, starts, mixed=mixed)
+        elif child.children:  # a block quote in an item: its lists are nested one deeper
+            _survey_blocks(child.children, depth, kinds, starts, mixed=mixed)
+
+
+@dataclass
+class _List:
+    """One Word list (w:num) and how Word counts it while its paragraphs are added."""
+
+    num_id: int | None
+    kinds: dict[int, bool]  # depth -> ordered: each level's format
+    starts: dict[int, int]  # depth -> the number its level (re)starts at
+    counts: dict[int, int] = field(default_factory=dict)  # depth -> the last number given
+
+    def takes(self, node: SyntaxTreeNode, depth: int) -> bool:
+        """Whether Markdown list ``node`` nested at ``depth`` is shown right in this list."""
+        ordered = node.type == "ordered_list"
+        if self.kinds.get(depth) != ordered:
+            return False
+        if not ordered:
+            return True
+        # Word counts a level on until a paragraph of a higher level restarts it.
+        last = self.counts.get(depth)
+        return (self.starts[depth] if last is None else last + 1) == _start(node)
+
+    def counted(self, depth: int) -> None:
+        """Count an item at ``depth``: Word restarts every deeper level after it."""
+        last = self.counts.get(depth)
+        self.counts[depth] = self.starts.get(depth, 1) if last is None else last + 1
+        for deeper in [level for level in self.counts if level > depth]:
+            del self.counts[deeper]
+
+
 @dataclass
 class _ListContext:
     depth: int
-    num_id: int | None
+    word_list: _List | None
     ordered: bool = False
     quote: bool = False
     item: _Item | None = None
@@ -397,10 +495,10 @@ class _ListContext:
     @classmethod
     def in_quote(cls, outer: _ListContext | None) -> _ListContext:
         if outer is None:
-            return cls(depth=-1, num_id=None, quote=True)
+            return cls(depth=-1, word_list=None, quote=True)
         return cls(
             depth=outer.depth,
-            num_id=outer.num_id,
+            word_list=outer.word_list,
             ordered=outer.ordered,
             quote=True,
             item=outer.item,
@@ -412,16 +510,20 @@ def _replace(state: _Inline, **changes: Any) -> _Inline:
     return _Inline(**values)
 
 
-def new_number_list(numbering: Any, abstract_id: int, start: int) -> int:
-    """The numId of a fresh w:num over ``abstract_id`` whose first level counts from ``start``.
+def new_number_list(
+    numbering: Any, abstract_id: int, start: int, starts: Mapping[int, int] | None = None
+) -> int:
+    """The numId of a fresh w:num over ``abstract_id`` whose first level counts from ``start``
+    (or each level from its number in ``starts``), every other level from 1.
 
     Word continues the count of every w:num over the same list unless it says where to start.
     """
     num_id = int(numbering._next_numId)
+    starts = starts if starts is not None else {0: start}
     # Made as one piece of XML: python-docx's add_lvlOverride per level cost an agenda of 30
     # items a quarter of its rendering time.
     overrides = "".join(
-        f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start if level == 0 else 1}"/>'
+        f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{starts.get(level, 1)}"/>'
         "</w:lvlOverride>"
         for level in range(9)
     )
@@ -432,6 +534,54 @@ def new_number_list(numbering: Any, abstract_id: int, start: int) -> int:
         )
     )
     return num_id
+
+
+def _own_abstract(
+    numbering: Any,
+    bullet_abstract_id: int | None,
+    number_abstract_id: int,
+    kinds: Mapping[int, bool],
+    starts: Mapping[int, int],
+) -> int:
+    """The id of a new w:abstractNum whose levels are the template's numbered list's where
+    ``kinds`` says ordered (starting at ``starts``), its bullet list's elsewhere (a level
+    without a list: as the shallowest list given)."""
+    w_id = qn("w:abstractNumId")
+    abstracts = {int(a.get(w_id)): a for a in numbering.iterchildren(qn("w:abstractNum"))}
+    numbers = abstracts.get(number_abstract_id)
+    if numbers is None:  # a template whose list points at no definition: as it is
+        return number_abstract_id
+    bullets = numbers if bullet_abstract_id is None else abstracts.get(bullet_abstract_id, numbers)
+    new_id = max(abstracts) + 1
+    own = copy.deepcopy(bullets)
+    own.set(w_id, str(new_id))
+    # Its own list: not a style's definition, nor linked to one.
+    unlinked = ("w:name", "w:styleLink", "w:numStyleLink", "w:tmpl")
+    for child in [c for c in own if c.tag in {qn(tag) for tag in unlinked}]:
+        own.remove(child)
+    # A list's identity to Word: unique, and the same in every build of the same text.
+    val = qn("w:val")
+    taken = {str(n.get(val)) for n in numbering.iter(qn("w:nsid"))}
+    nsid = 0x5A0B0000 + new_id
+    while f"{nsid:08X}" in taken:
+        nsid += 1
+    own_nsid = own.find(qn("w:nsid"))
+    if own_nsid is not None:
+        own_nsid.set(val, f"{nsid:08X}")
+    ilvl = qn("w:ilvl")
+    number_levels = {lvl.get(ilvl): lvl for lvl in numbers.iterchildren(qn("w:lvl"))}
+    fallback = kinds[min(kinds)]
+    for lvl in list(own.iterchildren(qn("w:lvl"))):
+        level = str(lvl.get(ilvl))
+        if kinds.get(int(level), fallback) and level in number_levels:
+            numbered = copy.deepcopy(number_levels[level])
+            start = numbered.find(qn("w:start"))
+            if start is not None and int(level) in starts:
+                start.set(val, str(starts[int(level)]))
+            own.replace(lvl, numbered)
+    # Every w:abstractNum comes before the first w:num.
+    list(abstracts.values())[-1].addnext(own)
+    return new_id
 
 
 def _numbering_by_style(document: Any) -> dict[str, int]:
@@ -545,6 +695,7 @@ class _StyleInfo:
     styles: frozenset[tuple[str, WD_STYLE_TYPE]]
     paragraph_style_ids: dict[str, str]
     bullet_num_id: int | None
+    bullet_abstract_id: int | None
     number_abstract_id: int | None
     body_space_after: int | None
 
@@ -563,6 +714,7 @@ def _body_space_after(document: Any) -> int | None:
 
 def _style_info(document: Any) -> _StyleInfo:
     all_styles = list(document.styles)
+    bullet_num_id = _style_numbering(document, "List Bullet")
     return _StyleInfo(
         body_space_after=_body_space_after(document),
         styles=frozenset((style.name, style.type) for style in all_styles),
@@ -571,7 +723,8 @@ def _style_info(document: Any) -> _StyleInfo:
             for style in all_styles
             if style.type == WD_STYLE_TYPE.PARAGRAPH and style.name
         },
-        bullet_num_id=_style_numbering(document, "List Bullet"),
+        bullet_num_id=bullet_num_id,
+        bullet_abstract_id=_abstract_for(document, bullet_num_id),
         number_abstract_id=_abstract_for(document, _style_numbering(document, "List Number")),
     )
 
@@ -591,6 +744,7 @@ def add_markdown(document: Any, text: str, info: _StyleInfo | None = None) -> No
         # The shallowest Markdown heading becomes Heading 2, just under the section heading.
         heading_shift=min(levels) - 1 if levels else 0,
         bullet_num_id=info.bullet_num_id,
+        bullet_abstract_id=info.bullet_abstract_id,
         number_abstract_id=info.number_abstract_id,
         styles=set(info.styles),
         paragraph_style_ids=info.paragraph_style_ids,

@@ -138,3 +138,27 @@ def tree(path: Path) -> Element:
         open_[-1][1].children.append(element)
         open_.append((indent, element))
     return root
+
+
+def lists(path: Path) -> list[str]:
+    """Each outermost list (L), as its L and LI elements nest: "L(LI(L(LI,LI)),LI)"."""
+    with pikepdf.open(path) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        role_map = tree.get("/RoleMap", pikepdf.Dictionary())
+        return _lists(tree, role_map)
+
+
+def _lists(element: pikepdf.Dictionary, role_map: pikepdf.Dictionary) -> list[str]:
+    """The L and LI elements under ``element``, nested as they are (others left out)."""
+    found = []
+    kids = element.get("/K")
+    for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
+        if not (isinstance(kid, pikepdf.Dictionary) and "/S" in kid):
+            continue
+        inner = _lists(kid, role_map)
+        role = str(role_map.get(str(kid.S), kid.S))[1:]
+        if role in ("L", "LI"):
+            found.append(role + (f"({','.join(inner)})" if inner else ""))
+        else:
+            found.extend(inner)
+    return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,8 @@ from lxml import etree
 
 from assembler.markdown import WordFragment, add_markdown, markdown_subdoc, xml_safe
 from assembler.model import DOCUMENT_KINDS
+from tests.conftest import ECONOMIE, CliResult
+from tests.tags import lists
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -166,6 +170,143 @@ def test_numbered_list_nested_in_bullets_and_back(fragment: WordFragment) -> Non
     assert [level[1] for level in levels if level] == [0, 1, 1, 0]
 
 
+def _levels(fragment: WordFragment, num_id: int) -> dict[int, tuple[str, str]]:
+    """(numFmt, start) of each level of the list ``num_id`` is numbered with."""
+    numbering = fragment.part.numbering_part.element
+    abstract_id = numbering.num_having_numId(num_id).abstractNumId.val
+    (abstract,) = numbering.xpath(f"./w:abstractNum[@w:abstractNumId='{abstract_id}']")
+    return {
+        int(lvl.get(qn("w:ilvl"))): (
+            lvl.find(qn("w:numFmt")).get(qn("w:val")),
+            lvl.find(qn("w:start")).get(qn("w:val")),
+        )
+        for lvl in abstract.iterchildren(qn("w:lvl"))
+    }
+
+
+def _template_levels(fragment: WordFragment, style: str) -> dict[int, tuple[str, str]]:
+    return _levels(fragment, int(fragment.styles[style].element.pPr.numPr.numId.val))
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("1. een\n   - een a\n   - een b\n2. twee\n   - twee a", "nb"),
+        ("- een\n  1. een a\n  2. een b\n- twee\n  1. twee a", "bn"),
+        ("1. een\n   - een a\n     1. een a i\n2. twee", "nbn"),
+    ],
+)
+def test_a_list_nested_in_another_kind_is_one_word_list(
+    fragment: WordFragment, text: str, kinds: str
+) -> None:
+    """Word (and a tagged PDF) nests lists only at deeper levels of one w:num; each level is
+    formatted as the template formats that level of its numbered or its bullet list."""
+    paragraphs = render(fragment, text)
+    levels = [num_of(p) for p in paragraphs]
+    assert None not in levels
+    assert len({level[0] for level in levels if level}) == 1, levels
+    num_id = levels[0][0] if levels[0] else 0
+    numbers = _template_levels(fragment, "List Number")
+    bullets = _template_levels(fragment, "List Bullet")
+    own = _levels(fragment, num_id)
+    for depth, kind in enumerate(kinds):
+        assert own[depth] == (numbers if kind == "n" else bullets)[depth]
+    # The paragraphs keep the templates' list styles.
+    styles = {p.style.name for p in paragraphs}
+    assert styles == {"List Number", "List Bullet"}
+
+
+def test_a_nested_numbered_list_keeps_its_start_number(fragment: WordFragment) -> None:
+    # LibreOffice starts a deeper level at the definition's w:start, not the w:num's override.
+    paragraphs = render(fragment, "- punt\n\n  3. drie\n  4. vier\n- punt twee")
+    levels = [num_of(p) for p in paragraphs]
+    assert [level[1] for level in levels if level] == [0, 1, 1, 0]
+    num_id = levels[0][0] if levels[0] else 0
+    assert {level[0] for level in levels if level} == {num_id}
+    assert _levels(fragment, num_id)[1][1] == "3"
+    num = fragment.part.numbering_part.element.num_having_numId(num_id)
+    assert num.xpath("./w:lvlOverride[@w:ilvl='1']/w:startOverride/@w:val") == ["3"]
+
+
+def test_a_nested_list_word_cannot_show_in_the_list_gets_its_own(fragment: WordFragment) -> None:
+    """Bullets where the first nested list was numbered, and a second numbered list under one
+    item (Word would count on): right marks before one list."""
+    paragraphs = render(
+        fragment,
+        "1. een\n   1. een a\n2. twee\n   - twee a\n3. drie\n\n"
+        "   1. drie a\n\n   tussen\n\n   1. opnieuw a",
+    )
+    texts = [p.text for p in paragraphs]
+    assert texts == ["een", "een a", "twee", "twee a", "drie", "drie a", "tussen", "opnieuw a"]
+    levels = [num_of(p) for p in paragraphs]
+    outer = levels[0][0] if levels[0] else 0
+    assert [level[0] == outer if level else None for level in levels] == [
+        True, True, True, False, True, True, None, False,
+    ]  # fmt: skip
+    bullet, again = levels[3], levels[7]
+    assert bullet and again and bullet[0] != again[0]
+    assert _levels(fragment, bullet[0])[1] == _template_levels(fragment, "List Bullet")[1]
+    assert _levels(fragment, again[0])[1] == _template_levels(fragment, "List Number")[1]
+    num = fragment.part.numbering_part.element.num_having_numId(again[0])
+    assert num.xpath("./w:lvlOverride[@w:ilvl='1']/w:startOverride/@w:val") == ["1"]
+
+
+NESTED_LISTS = """\
+Getallen in getallen:
+
+1. Eerste
+   1. een a
+   2. een b
+2. Tweede
+   1. twee a
+
+Punten in getallen, getallen daarin:
+
+1. Nummer
+   - punt
+     1. diep
+2. Nummer twee
+
+Getallen vanaf drie in punten:
+
+- Buiten
+
+  3. drie
+  4. vier
+- Buiten twee
+
+Slot.
+"""
+
+
+@pytest.mark.slow
+def test_nested_lists_are_nested_in_the_tagged_pdf(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """A screen reader hears each Markdown list as one list with its sublists in its items,
+    whatever their kinds (LibreOffice closes a list where the w:num changes); the numbers and
+    bullets are the templates'."""
+    dossier = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    extra = "".join(f"  {line}\n" if line else "\n" for line in NESTED_LISTS.splitlines())
+    dossier.write_text(text.replace("\nbijlagen:\n", f"\n\n{extra}bijlagen:\n", 1), "utf-8")
+    result = run_cli("build", f"dossiers/{ECONOMIE}/werklocaties", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    (pdf,) = (example_project / "build" / ECONOMIE).glob("*werklocaties/voorstel.pdf")
+    assert lists(pdf) == [
+        "L(LI(L(LI,LI)),LI(L(LI)))",
+        "L(LI(L(LI(L(LI)))),LI)",
+        "L(LI(L(LI,LI)),LI)",
+    ]
+    shown = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    words = " ".join(shown.split())
+    assert "1. Eerste a. een a b. een b 2. Tweede a. twee a Punten" in words
+    assert "1. Nummer \u2013 punt i. diep 2. Nummer twee Getallen" in words
+    assert "\u2022 Buiten c. drie d. vier \u2022 Buiten twee Slot." in words
+
+
 def test_loose_list_item_with_two_paragraphs(fragment: WordFragment) -> None:
     paragraphs = render(fragment, "1. eerste alinea\n\n   vervolg van hetzelfde punt\n\n2. tweede")
     assert [p.style.name for p in paragraphs] == ["List Number", "List Continue", "List Number"]
@@ -173,25 +314,48 @@ def test_loose_list_item_with_two_paragraphs(fragment: WordFragment) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "last"),
+    ("text", "last", "tight"),
     [
-        ("Zo:\n\n- een\n- twee\n\nVerder.", 2),
-        ("Zo:\n\n1. een\n   - een a\n\nVerder.", 2),
-        ("Zo:\n\n- een\n  - een a\n- twee\n\nVerder.", 3),
-        ("Zo:\n\n- een\n\n  vervolg\n\nVerder.", 2),
-        ("Zo:\n\n- een\n- twee", 2),
+        ("Zo:\n\n- een\n- twee\n\nVerder.", 2, ()),
+        # An item followed by an item of the other kind: as close as two of one kind.
+        ("Zo:\n\n1. een\n   - een a\n\nVerder.", 2, (1,)),
+        ("Zo:\n\n- een\n  - een a\n- twee\n\nVerder.", 3, ()),
+        ("Zo:\n\n- een\n  1. een a\n- twee\n\nVerder.", 3, (1, 2)),
+        ("Zo:\n\n- een\n\n  vervolg\n\nVerder.", 2, ()),
+        ("Zo:\n\n- een\n- twee", 2, ()),
         # In a quote (the review of 189414a), and the quote itself.
-        ("Zo:\n\n> - een\n> - twee\n\nVerder.", 2),
-        ("Zo:\n\n> Een citaat.\n\nVerder.", 1),
+        ("Zo:\n\n> - een\n> - twee\n\nVerder.", 2, ()),
+        ("Zo:\n\n> Een citaat.\n\nVerder.", 1, ()),
     ],
-    ids=["bullets", "nested-last", "nested-inside", "continued", "at-the-end", "quoted", "quote"],
+    ids=[
+        "bullets",
+        "nested-last",
+        "nested-inside",
+        "other-kind-inside",
+        "continued",
+        "at-the-end",
+        "quoted",
+        "quote",
+    ],
 )
-def test_a_list_ends_with_a_paragraphs_space(fragment: WordFragment, text: str, last: int) -> None:
+def test_a_list_ends_with_a_paragraphs_space(
+    fragment: WordFragment, text: str, last: int, tight: tuple[int, ...]
+) -> None:
     # The items sit close together; the text below the list is as far from it as the text
     # above: the templates' 6 pt after a paragraph, not the list styles' 3 pt.
     paragraphs = render(fragment, text)
     spaces = [p.paragraph_format.space_after for p in paragraphs]
-    assert spaces == [Pt(6) if index == last else None for index in range(len(paragraphs))]
+    assert spaces == [
+        Pt(6) if index == last else Pt(0) if index in tight else None
+        for index in range(len(paragraphs))
+    ]
+
+
+def test_lists_of_two_kinds_one_after_the_other_each_end_as_a_paragraph(
+    fragment: WordFragment,
+) -> None:
+    paragraphs = render(fragment, "- een\n\n1. twee\n\nVerder.")
+    assert [p.paragraph_format.space_after for p in paragraphs] == [Pt(6), Pt(6), None]
 
 
 def test_links_are_real_hyperlinks(fragment: WordFragment) -> None:
