@@ -110,7 +110,11 @@ if TYPE_CHECKING:
 # 23: a part's bookmark that only repeats its title left out, the agenda's 'Agenda'; 24: a
 # page turned by no multiple of 90 set upright, its mark on the page; 25: the voorstel's
 # section 'Voorstel' bookmarked again, the memo's title once, a /Rotate of 90.0 written as 90;
-# 26: a Markdown list in a quote, and a quote, end with a paragraph's space after them).
+# 26: a Markdown list in a quote, and a quote, end with a paragraph's space after them;
+# 27: slugs and meeting documents' titles (export); 28: a confidential item's bookmark in the
+# meeting bundle marked; 29: a Markdown table printed row by row; 30: stamps grow with pages
+# larger than office paper; 31: a Markdown list nested in a list of another kind one Word
+# list (nested in the tags), a nested list's start number kept).
 CACHE_VERSION = 31
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
