@@ -2317,13 +2317,13 @@ def _export_behind(project: Project, meeting: str, settings: str, files: FileDig
 
 def _shows(path: Path, pages: str) -> bool:
     """Whether the PDF at ``path`` shows the pages with the gate's digest ``pages``."""
-    from pikepdf import PdfError
+    from pikepdf import PikepdfError
 
     from assembler.gate import content_digest
 
     try:
         return content_digest(path) == pages
-    except (PdfError, OSError, ValueError):
+    except (PikepdfError, OSError, ValueError):  # PikepdfError: a password's too
         return False  # not a PDF that can be read any more: not the same
 
 

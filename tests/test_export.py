@@ -1005,6 +1005,27 @@ def test_a_folder_left_off_the_agenda_holds_up_its_meeting_and_withdraws_nothing
     assert publication.read_bytes() == before
 
 
+def test_an_annex_of_an_exported_meeting_replaced_by_one_with_a_password_is_said(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was a traceback: the build's look at whether the package still shows the annex opened
+    it, and pikepdf's PasswordError is no PdfError."""
+    folder = project.dossiers / WONEN / "snelfietsroutes"
+    annex = sorted(folder.glob("bijlage-1-*.pdf"))[0]
+    shutil.copyfile(
+        CORPUS / "005-libreoffice-writer-password--libreoffice-writer-password.pdf", annex
+    )
+
+    result = run_cli("build", f"dossiers/{WONEN}", cwd=project.root)
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:" in result.stderr
+        and f"'{annex.name}' is beveiligd met een wachtwoord" in result.stderr
+    )
+
+
 def test_an_annex_with_a_password_is_refused_by_export_in_dutch(project: Project) -> None:
     # The gate reads every annex of the project; a password PDF stopped it with a traceback.
     folder = project.dossiers / WONEN / "snelfietsroutes"
