@@ -118,7 +118,7 @@ MAX_VERSION = 5
 # Why an annex changed or went while its dossier stayed on the agenda.
 ANNEX_RENUMBERED = "bestandsnaam gewijzigd (ander bijlagenummer)"
 ANNEX_REMOVED = "bijlage niet meer bij het dossier"
-KIND_CHANGED = "vervangen door een ander soort stuk (sjabloon gewijzigd)"
+KIND_CHANGED = "vervangen door een stuk van een ander sjabloon"
 _OFF_AGENDA = "niet meer op de agenda"
 LANGUAGE = "dut"  # ISO 639-2/B, as the ODS schema asks
 TIMEZONE = ZoneInfo(LOCAL_TIME_ZONE)
@@ -156,11 +156,12 @@ _MEETING_DOCUMENTS: dict[Side, tuple[tuple[str, str], ...]] = {
 
 
 # What NFKD does not take apart into ASCII and a mark: dashes (Word's en dash in "2024–2027",
-# its non-breaking hyphen) would vanish and join the words around them, and these letters
+# its non-breaking hyphen) and the fraction slash (in "½") would vanish and join the words or
+# numbers around them, and these letters
 # would be dropped ("Straße" as "strae").
 _NOT_DECOMPOSED = str.maketrans(
     {
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2044", "-"),
         **{"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th"},
         **{"Þ": "TH", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d"},
         **{"Ð": "D", "ı": "i"},
@@ -168,9 +169,14 @@ _NOT_DECOMPOSED = str.maketrans(
 )
 
 
+# "1½": NFKD writes "11⁄2"; apart from the number before it, it reads "1 1-2".
+_VULGAR_FRACTION = re.compile("([\u00bc-\u00be\u2150-\u215e])")
+
+
 def _ascii(text: str) -> str:
     """``text`` in ASCII: accents dropped, the letters and dashes above spelled out."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_NOT_DECOMPOSED))
+    apart = _VULGAR_FRACTION.sub(r" \1", text)
+    decomposed = unicodedata.normalize("NFKD", apart).translate(_NOT_DECOMPOSED)
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
@@ -515,6 +521,17 @@ def _document_id(meeting: str, document: ExportDocument, facts: _Facts) -> str:
     return str(uuid.uuid5(_DOCUMENT_IDS, f"{meeting}/{document.key}\n{facts.digest}"))
 
 
+def _fresh_id(meeting: str, document: ExportDocument, facts: _Facts, held: set[str]) -> str:
+    """A new document's id (see _document_id) that no record in ``held`` has; added to it."""
+    made = _document_id(meeting, document, facts)
+    count = 0
+    while made in held:
+        count += 1
+        made = str(uuid.uuid5(_DOCUMENT_IDS, f"{meeting}/{document.key}\n{facts.digest}\n{count}"))
+    held.add(made)
+    return made
+
+
 def item_ids(
     meeting: MeetingInput, records: dict[str, Any], kept: dict[str, Any]
 ) -> dict[int, str]:
@@ -682,6 +699,9 @@ def _update_versions(
     }
     by_number = _annexes_by_number(export, updated, wanted)
     corrected = _kenmerk_corrected(export, updated)
+    # A new document's id may not be one a record holds (another dossier's, set aside under
+    # the same key with the same pages): the manifest would list it current and withdrawn.
+    ids_held = {known for record in updated.values() if (known := _known_id(record))}
     # Records of another dossier that had a folder name now on the agenda, put aside.
     aside_keys: set[str] = set()
     renamed: dict[str, str] = {}
@@ -736,7 +756,7 @@ def _update_versions(
             # Kept for ever, and taken along to the other side when the document moves.
             "documentid": _known_id(old)
             or _known_id(moved)
-            or _document_id(export.meeting.name, document, facts),
+            or _fresh_id(export.meeting.name, document, facts, ids_held),
             "zijde": document.side,
             "versie": version,
             "reden": reason,
@@ -750,6 +770,9 @@ def _update_versions(
         }
         versions[record_key] = (version, reason)
     kenmerk_now = {d.name: _safe_part(d.document.reference) for d in export.meeting.dossiers}
+    side_now = {
+        d.name: PUBLIC if d.document.is_public else CONFIDENTIAL for d in export.meeting.dossiers
+    }
     for record_key, record in updated.items():
         if record_key in current or record.get("status") == "ingetrokken":
             continue
@@ -757,17 +780,19 @@ def _update_versions(
         moved_to = _record_key(PUBLIC if side == CONFIDENTIAL else CONFIDENTIAL, key)
         dossier, _, document_key = key.partition("/")
         record["status"] = "ingetrokken"
-        if moved_to in current:
-            record["reden"] = "niet meer openbaar" if side == PUBLIC else "nu openbaar"
-        elif (
+        if (
             record_key in aside_keys
             or dossier not in kenmerk_now
-            # Another dossier's, whose folder name a new one has now.
+            # Another dossier's, whose folder name a new one has now (on either side).
             or (
                 dossier not in corrected and _kenmerk_in(record) not in (None, kenmerk_now[dossier])
             )
         ):
             record["reden"] = _OFF_AGENDA
+        elif moved_to in current or side_now[dossier] != side:
+            # Its dossier went to the other side: said as that, whatever else changed with it
+            # (a kind, an annex), as the public side may know no more.
+            record["reden"] = "niet meer openbaar" if side == PUBLIC else "nu openbaar"
         elif document_key.startswith("bijlage"):
             record["reden"] = ANNEX_REMOVED
         else:
@@ -1711,7 +1736,11 @@ def package_meetings(
                 why = "niet alle stukken konden gebouwd worden"
             elif meeting.name in stale:
                 why = "de agenda en vergaderbundel konden niet opnieuw gemaakt worden"
-            elif meeting.folder in catalog.unlisted:
+            elif meeting.folder in catalog.unlisted and not any(
+                (meeting.name, item.folder_name) in refused for item in meeting.items
+            ):
+                # Not said where an entry is refused (a typo of that folder's name, said so):
+                # plan_meeting says that.
                 # Exported, it would be withdrawn from the agenda system, for a lost line.
                 names = ", ".join(f"'{name}'" for name in catalog.unlisted[meeting.folder])
                 why = f"dossiermap {names} staat niet op de agenda"

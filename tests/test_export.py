@@ -120,6 +120,8 @@ def test_slug_is_ascii_lower_case() -> None:
         ("Woningbouw 2023—2030", "woningbouw-2023-2030"),  # em dash
         ("Noord\u2011Holland", "noord-holland"),  # Word's non-breaking hyphen
         ("Straße Ærø Œuvre Øresund Łódź", "strasse-aero-oeuvre-oresund-lodz"),
+        ("Termijn 1½ jaar", "termijn-1-1-2-jaar"),  # was 'termijn-112-jaar'
+        ("Plan 2024\u20442027", "plan-2024-2027"),  # a fraction slash
     ],
 )
 def test_a_slug_keeps_the_words_a_dash_parts_and_the_letters_it_cannot_decompose(
@@ -574,6 +576,72 @@ def test_a_new_dossier_in_the_folder_of_one_just_withdrawn_takes_none_of_its_ids
 
 
 @pytest.mark.slow
+def test_a_new_dossier_in_a_withdrawn_ones_folder_with_its_annexes_gets_ids_of_its_own(
+    project: Project,
+) -> None:
+    """Was: its annexes (the same files, the same pages) got the withdrawn ones' ids anew, so
+    the manifest listed one id both current and withdrawn."""
+    first_ids = _ids(project.root, WONEN, PUBLIC)
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8").replace("23.0002131", "23.0002170")
+    text = re.sub(r"(?m)^onderwerp: .*$", "onderwerp: Uitvoeringsbudget snelfietsroute", text)
+    dossier.write_text(text, encoding="utf-8")
+
+    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    manifest = _manifest(project.root, WONEN, PUBLIC)
+    current = [entry["documentid"] for entry in manifest["informatieobjecten"]]
+    withdrawn = [entry["documentid"] for entry in manifest["ingetrokken"]]
+    assert len(withdrawn) == 4 and not set(current) & set(withdrawn)  # voorstel, 3 annexes
+    assert set(withdrawn) == {i for n, i in first_ids.items() if n.startswith("05_23.0002131_")}
+
+
+@pytest.mark.slow
+def test_a_public_voorstel_made_a_confidential_memo_is_withdrawn_as_no_longer_public(
+    project: Project,
+) -> None:
+    """Was "vervangen door een ander soort stuk": the public side was told of a document of
+    another kind, which is confidential."""
+    meeting = project.dossiers / WONEN
+    memo = (meeting / "memo-huisvestingsverordening" / "dossier.yaml").read_text(encoding="utf-8")
+    memo = memo.replace("23.0002142", "23.0002104").replace("verspreiden: Ja", "verspreiden: Nee")
+    memo = re.sub(
+        r"(?m)^onderwerp: .*$", "onderwerp: Regionale woningbouwafspraken 2023-2030", memo
+    )
+    folder = meeting / "woningbouwafspraken"
+    (folder / "dossier.yaml").write_text(memo, encoding="utf-8")
+    for annex in re.findall(r"(?m)^    bestand: (.*)$", memo):
+        shutil.copyfile(meeting / "memo-huisvestingsverordening" / annex, folder / annex)
+
+    report = export_meetings(project, [meeting], EPOCH)
+
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    reasons = {e["reden"] for e in _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]}
+    assert reasons == {"niet meer openbaar"}
+
+
+@pytest.mark.slow
+def test_a_new_confidential_dossier_in_a_withdrawn_public_ones_folder_withdraws_it_as_gone(
+    project: Project,
+) -> None:
+    """Was "niet meer openbaar" for the old public proposal: it was withdrawn, not made secret."""
+    meeting = project.dossiers / WONEN
+    shutil.move(meeting / "snelfietsroutes", project.root / "archief")
+    shutil.copytree(meeting / "mandaat-woningbouwimpuls", meeting / "snelfietsroutes")
+    dossier = meeting / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8").replace("23.0002150", "23.0002160")
+    text = re.sub(r"(?m)^onderwerp: .*$", "onderwerp: Grondaankoop fietsenstalling station", text)
+    dossier.write_text(text, encoding="utf-8")
+
+    report = export_meetings(project, [meeting], EPOCH)
+
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    reasons = {e["reden"] for e in _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]}
+    assert reasons == {"niet meer op de agenda"}
+
+
+@pytest.mark.slow
 def test_a_corrected_kenmerk_keeps_the_ids_of_its_dossier(project: Project) -> None:
     """The same dossier, its kenmerk mended (its onderwerp kept): a new version, not a new item."""
     first_ids = _ids(project.root, WONEN, PUBLIC)
@@ -619,7 +687,7 @@ def test_a_dossier_made_a_memo_withdraws_its_voorstel_for_that_reason(
     withdrawn = {
         e["bestandsnaam"]: e for e in _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]
     }
-    reason = "vervangen door een ander soort stuk (sjabloon gewijzigd)"
+    reason = "vervangen door een stuk van een ander sjabloon"
     assert withdrawn[old_voorstel]["reden"] == reason
     assert f"  ingetrokken uit openbaar: {old_voorstel} ({reason})" in result.stdout.splitlines()
 
@@ -1003,6 +1071,26 @@ def test_a_folder_left_off_the_agenda_holds_up_its_meeting_and_withdraws_nothing
         "staat niet op de agenda (zie de meldingen hierboven)"
     ]
     assert publication.read_bytes() == before
+
+
+def test_an_agenda_entry_mistyped_holds_up_the_export_as_that_not_as_a_folder_left_off(
+    project: Project,
+) -> None:
+    """The folder the typo meant is not said to be off the agenda (check says the typo)."""
+    agenda = project.dossiers / WONEN / "vergadering.yaml"
+    text = agenda.read_text(encoding="utf-8")
+    agenda.write_text(
+        text.replace("dossier: res-voortgang", "dossier: res-voortgan"), encoding="utf-8"
+    )
+
+    report = export_meetings(project, (), EPOCH)
+
+    assert report.exit_code == 1
+    said = [p.melding for p in report.problems if p.bestand.endswith(f"{WONEN}/vergadering.yaml")]
+    assert said == [
+        "niet geëxporteerd: dossier 'res-voortgan' is afgekeurd (herstel het dossier en "
+        "exporteer opnieuw)"
+    ]
 
 
 def test_an_annex_of_an_exported_meeting_replaced_by_one_with_a_password_is_said(
