@@ -1164,11 +1164,27 @@ def _writing_output(error: OSError) -> bool:
     return where.parts[-2:] in (("click", "utils.py"), ("rich", "console.py"))
 
 
+def _command_typed(args: list[str]) -> str:
+    """The command path the arguments name ('assembler publish'), for an error click gives no
+    context (an option without its value)."""
+    path: list[str] = ["assembler"]
+    group: click.Command = main
+    for arg in args:
+        command = group.commands.get(arg) if isinstance(group, click.Group) else None
+        if command is None:
+            if not arg.startswith("-"):
+                break
+            continue
+        path.append(arg)
+        group = command
+    return " ".join(path)
+
+
 def _dispatch() -> None:
     try:
         main.main(prog_name="assembler", standalone_mode=False)
     except click.UsageError as error:
-        command = error.ctx.command_path if error.ctx else "assembler"
+        command = error.ctx.command_path if error.ctx else _command_typed(sys.argv[1:])
         message = f"{_usage_message(error)} (zie '{command} --help')"
         if error.ctx is not None and error.ctx.command.name == "build" and "--json" in sys.argv:
             from assembler.build import failure_json

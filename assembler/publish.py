@@ -351,9 +351,10 @@ def _detail(response: httpx.Response) -> str:
             said = ": " + " ".join(data[key].split())[:200]
             break
     # What names the field: a VNG Foutbericht's invalidParams ({name, code, reason}).
+    params = data.get("invalidParams")
     fields = [
         f"{param['name']}: {' '.join(str(param.get('reason') or param.get('code', '')).split())}"
-        for param in data.get("invalidParams") or []
+        for param in (params if isinstance(params, list) else [])  # a server's, so anything
         if isinstance(param, dict) and isinstance(param.get("name"), str)
     ]
     if fields:
@@ -731,7 +732,8 @@ def _synchronise(
             known = holder[key]
             if isinstance(known, dict) and known.get("id"):
                 path = _object_path(collection, str(known["id"]))
-                shown = known.get("agendapunt") or key
+                # A record set aside for another dossier of the folder is known by its key.
+                shown = known.get("agendapunt") or key.partition("@")[0]
                 sender.send("DELETE", path, f"{label} {shown}", "ingetrokken", None)
                 name = None
                 if collection == "informatieobjecten" and _at_publication_url(key):

@@ -200,7 +200,12 @@ def test_export_says_why_a_meeting_was_not_exported(example_project: Path) -> No
             "fout: ongeldige waarde voor --timeout: geef een getal van 1 tot en met 3600 "
             "(zie 'assembler build --help')",
         ),
-        (["build", "-j"], "fout: optie -j heeft een waarde nodig (zie 'assembler --help')"),
+        # Was "zie 'assembler --help'": click gives no context for an option without value.
+        (["build", "-j"], "fout: optie -j heeft een waarde nodig (zie 'assembler build --help')"),
+        (
+            ["publish", f"dossiers/{WONEN}", "--naar"],
+            "fout: optie --naar heeft een waarde nodig (zie 'assembler publish --help')",
+        ),
         (
             ["verplaats", "dossiers/organisatie.yaml", "dossiers"],
             "fout: ongeldige waarde voor DOSSIERMAP: dit is een bestand (geef een map op) "

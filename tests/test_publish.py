@@ -981,7 +981,7 @@ def test_a_failed_publish_says_what_it_sent_before_it_stopped(
         f"/informatieobjecten/{old} gaf 404) en is opnieuw aangemaakt: /informatieobjecten/{new} "
         "(bewaard in publicatie.json)",
         f"fout: PUT /informatieobjecten/{bundle}: de server weigerde het verzoek met 422: titel "
-        "te lang (controleer het token en de gegevens; wat eerder lukte is bewaard in "
+        "te lang (controleer de gegevens die de server noemt; wat eerder lukte is bewaard in "
         "publicatie.json)",
     ]
     assert result.stdout.splitlines() == [
@@ -1663,6 +1663,24 @@ class Refusing(LocalApi):
             ],
         }
         return 400, json.dumps(body).encode(), {}
+
+
+class RefusingOddly(LocalApi):
+    """A server whose refusal has invalidParams that are no list."""
+
+    def answer(self, method: str, path: str, raw: bytes) -> tuple[int, bytes, dict[str, str]]:
+        """400 with invalidParams a number."""
+        return 400, json.dumps({"title": "Ongeldig", "invalidParams": 3}).encode(), {}
+
+
+def test_a_refusal_with_odd_invalid_params_is_said_not_a_traceback(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with RefusingOddly() as server:
+        result = publish_cli(run_cli, project, server.url)
+    assert result.exit_code == 2
+    assert "de server weigerde het verzoek met 400: Ongeldig (" in result.stderr.splitlines()[-1]
 
 
 def test_a_refusal_names_the_fields_the_server_names_and_not_the_token(
