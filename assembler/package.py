@@ -598,6 +598,39 @@ def _kenmerk_in(record: dict[str, Any]) -> str | None:
     return parts[1] if len(parts) > 2 else None
 
 
+def _part_key(key: str) -> str:
+    """A document key without its dossier folder: 'voorstel', 'bijlage:kaart.pdf'."""
+    return key.partition("/")[2]
+
+
+def _document_kenmerk(document: ExportDocument) -> str:
+    """Its dossier's kenmerk as a file name writes it; '' for a meeting's own document."""
+    return _safe_part(document.dossier.document.reference) if document.dossier else ""
+
+
+def _by_kenmerk(
+    records: dict[str, Any], kenmerk_now: dict[str, str]
+) -> dict[tuple[str, str, str], str]:
+    """Current records under a folder name that another dossier has now, or none, by side,
+    kenmerk and part (see _part_key): where a dossier's records are when its folder was
+    renamed and the old name taken by another. One of two alike is no one's."""
+    found: dict[tuple[str, str, str], str] = {}
+    alike: set[tuple[str, str, str]] = set()
+    for key, record in records.items():
+        side, _, rest = key.partition(":")
+        folder, has_folder, part = rest.partition("/")
+        kenmerk = _kenmerk_in(record)
+        if not has_folder or kenmerk is None or record.get("status") == "ingetrokken":
+            continue
+        if kenmerk_now.get(folder) == kenmerk:
+            continue  # its own dossier's still
+        where = (side, kenmerk, part)
+        if where in found:
+            alike.add(where)
+        found[where] = key
+    return {where: key for where, key in found.items() if where not in alike}
+
+
 def _kenmerk_corrected(export: MeetingExport, records: dict[str, Any]) -> set[str]:
     """The dossiers (by folder name) whose current records carry another kenmerk but their
     onderwerp: the same dossier, its kenmerk corrected. A new dossier in the folder of one
@@ -684,7 +717,8 @@ def _update_versions(
 
     A record keeps when its document last changed (``gewijzigd``, ``moment`` for a new
     version): the sitemap's ``lastmod``, by which the Woo-harvester knows to fetch it again.
-    A document whose dossier folder was renamed keeps its record: same side, same file name.
+    A document whose dossier folder was renamed keeps its record: same side, and the same file
+    name or its dossier's kenmerk (see _by_kenmerk).
     """
     changed_at = _newer_than(None, moment)
     updated: dict[str, Any] = {k: dict(v) for k, v in records.items() if isinstance(v, dict)}
@@ -705,6 +739,8 @@ def _update_versions(
     # Records of another dossier that had a folder name now on the agenda, put aside.
     aside_keys: set[str] = set()
     renamed: dict[str, str] = {}
+    kenmerk_now = {d.name: _safe_part(d.document.reference) for d in export.meeting.dossiers}
+    by_kenmerk = _by_kenmerk(updated, kenmerk_now)
     for document in export.documents:
         record_key = _record_key(document.side, document.key)
         current.add(record_key)
@@ -716,6 +752,9 @@ def _update_versions(
             updated[aside] = updated.pop(record_key)
             renamed[record_key] = aside
             aside_keys.add(aside)
+            by_kenmerk = {
+                where: aside if key == record_key else key for where, key in by_kenmerk.items()
+            }
             old = None
         other_side = _record_key(
             PUBLIC if document.side == CONFIDENTIAL else CONFIDENTIAL, document.key
@@ -723,9 +762,16 @@ def _update_versions(
         moved = updated.get(other_side)
         if _other_dossier(moved, document, corrected):
             moved = None
-        before = by_number.get(record_key) or leaving.get((document.side, document.name))
+        before = (
+            by_number.get(record_key)
+            or leaving.get((document.side, document.name))
+            # Its dossier's, under the folder name it had (renamed, or swapped with another's).
+            or by_kenmerk.get((document.side, _document_kenmerk(document), _part_key(document.key)))
+        )
         if old is None and moved is None and before is not None and before in updated:
             leaving = {where: key for where, key in leaving.items() if key != before}
+            by_kenmerk = {where: key for where, key in by_kenmerk.items() if key != before}
+            aside_keys.discard(before)
             old = updated.pop(before)
             renamed[before] = record_key
         # One document id, one count of versions, whichever side the document was on.
@@ -769,7 +815,6 @@ def _update_versions(
             else _newer_than(old or moved, moment),
         }
         versions[record_key] = (version, reason)
-    kenmerk_now = {d.name: _safe_part(d.document.reference) for d in export.meeting.dossiers}
     side_now = {
         d.name: PUBLIC if d.document.is_public else CONFIDENTIAL for d in export.meeting.dossiers
     }

@@ -642,6 +642,58 @@ def test_a_new_confidential_dossier_in_a_withdrawn_public_ones_folder_withdraws_
 
 
 @pytest.mark.slow
+def test_two_dossiers_that_swapped_folder_names_keep_their_ids_and_withdraw_nothing(
+    project: Project,
+) -> None:
+    """Was: both withdrawn in public as 'niet meer op de agenda' and made anew, while still on
+    the agenda: a dossier's records are found by its kenmerk under the name its folder had."""
+    meeting = project.dossiers / WONEN
+    first = _ids(project.root, WONEN, PUBLIC)
+    shutil.move(meeting / "woningbouwafspraken", meeting / "tijdelijk")
+    shutil.move(meeting / "res-voortgang", meeting / "woningbouwafspraken")
+    shutil.move(meeting / "tijdelijk", meeting / "res-voortgang")
+
+    report = export_meetings(project, [meeting], EPOCH)
+
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
+    now = _ids(project.root, WONEN, PUBLIC)
+    for kenmerk in ("23.0002104", "23.0002117"):
+        was = {i for n, i in first.items() if n.split("_")[1] == kenmerk}
+        assert {i for n, i in now.items() if n.split("_")[1] == kenmerk} == was, kenmerk
+
+
+@pytest.mark.slow
+def test_a_renamed_folder_keeps_its_ids_when_a_new_dossier_takes_the_old_name(
+    project: Project,
+) -> None:
+    meeting = project.dossiers / WONEN
+    first = _ids(project.root, WONEN, PUBLIC)
+    shutil.move(meeting / "snelfietsroutes", meeting / "snelfietsroutes-2023")
+    shutil.copytree(meeting / "res-voortgang", meeting / "snelfietsroutes")
+    dossier = meeting / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8").replace("23.0002117", "23.0002171")
+    text = re.sub(r"(?m)^onderwerp: .*$", "onderwerp: Fietsparkeren bij stations", text)
+    dossier.write_text(text, encoding="utf-8")
+    agenda = meeting / "vergadering.yaml"
+    lines = agenda.read_text(encoding="utf-8").replace(
+        "  - dossier: snelfietsroutes\n",
+        "  - dossier: snelfietsroutes-2023\n  - dossier: snelfietsroutes\n",
+    )
+    agenda.write_text(lines, encoding="utf-8")
+
+    report = export_meetings(project, [meeting], EPOCH)
+
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
+    now = _ids(project.root, WONEN, PUBLIC)
+    was = {i for n, i in first.items() if n.split("_")[1] == "23.0002131"}
+    assert {i for n, i in now.items() if n.split("_")[1] == "23.0002131"} == was
+    new = {i for n, i in now.items() if n.split("_")[1] == "23.0002171"}
+    assert len(new) == 4 and not new & set(first.values())
+
+
+@pytest.mark.slow
 def test_a_corrected_kenmerk_keeps_the_ids_of_its_dossier(project: Project) -> None:
     """The same dossier, its kenmerk mended (its onderwerp kept): a new version, not a new item."""
     first_ids = _ids(project.root, WONEN, PUBLIC)
