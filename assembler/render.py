@@ -214,6 +214,9 @@ def document_properties(
 
 def _finalize(value: Any) -> Markup:
     """Escape a value for XML and hide its braces from the leftover-tag check."""
+    if value is None:
+        # An optional field left out is an empty cell, not the word "None" (Jinja's default).
+        return Markup("")
     if isinstance(value, str) and not isinstance(value, Markup):
         value = xml_safe(value)
     markup = str(escape(value))
@@ -245,7 +248,13 @@ def _environment(*, autoescape: bool) -> SandboxedEnvironment:
         return _CompilingOnceEnvironment(
             undefined=StrictUndefined, autoescape=True, finalize=_finalize
         )
-    return _CompilingOnceEnvironment(undefined=StrictUndefined, autoescape=False)
+    return _CompilingOnceEnvironment(
+        undefined=StrictUndefined, autoescape=False, finalize=_none_as_empty
+    )
+
+
+def _none_as_empty(value: Any) -> Any:
+    return "" if value is None else value
 
 
 def _text_of(xml: str) -> str:

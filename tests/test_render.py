@@ -310,6 +310,16 @@ def test_special_characters_in_every_field_come_out_literally(tmp_path: Path, va
     assert Document(str(out)).core_properties.title == value
 
 
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_an_optional_field_left_out_prints_nothing_not_none(autoescape: bool) -> None:
+    """A new optional field printed in a table cell without an 'if' gave the word 'None'."""
+    from assembler.render import _environment
+
+    template = _environment(autoescape=autoescape).from_string("[{{ besluitnummer }}]")
+    assert template.render(besluitnummer=None) == "[]"
+    assert template.render(besluitnummer="B-12") == "[B-12]"
+
+
 def test_properties_are_not_escaped_twice(tmp_path: Path) -> None:
     properties = DocumentProperties(
         title="Wonen & Werken <2023>",
