@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from functools import wraps
 from pathlib import Path, PurePosixPath
@@ -295,13 +295,25 @@ def _report_catalog(catalog: Catalog, as_json: bool) -> None:
     )
     click.echo(
         f"Niet in orde: {_counted(len(errors), 'fout', 'fouten')} in "
-        f"{_counted(len(files), 'bestand', 'bestanden')}{noted}; "
+        f"{_places(catalog.project, files)}{noted}; "
         f"{_counted(in_order, 'dossier', 'dossiers')} in orde{uncounted}."
     )
 
 
 def _counted(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
+
+
+def _places(project: Project, names: Collection[str]) -> str:
+    """'1 bestand', '2 bestanden en 1 map': where errors are, a folder (one without rights, a
+    meeting folder without its file) counted as that."""
+    folders = sum(1 for name in names if name and (project.root / name).is_dir())
+    files = len(names) - folders
+    counted = [
+        *([_counted(files, "bestand", "bestanden")] if files or not folders else []),
+        *([_counted(folders, "map", "mappen")] if folders else []),
+    ]
+    return " en ".join(counted)
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")

@@ -82,7 +82,7 @@ def test_an_unreadable_meeting_folder_is_said_there_and_the_other_meeting_checke
         result = _run(example_project, "check")
     assert result.returncode == 1
     assert result.stderr == f"{MEETING}: {UNREADABLE}\n"
-    assert result.stdout == "Niet in orde: 1 fout in 1 bestand; 1 dossier in orde.\n"
+    assert result.stdout == "Niet in orde: 1 fout in 1 map; 1 dossier in orde.\n"
 
 
 def test_a_build_makes_the_other_meeting_when_one_cannot_be_read(example_project: Path) -> None:
@@ -116,7 +116,7 @@ def test_an_unreadable_dossier_folder_is_refused_there_and_the_others_checked(
     assert result.returncode == 1
     # Not also "not on the agenda" or "no such folder": it is there, and unread.
     assert result.stderr == f"{MEETING}/res-voortgang: {UNREADABLE}\n"
-    assert result.stdout == "Niet in orde: 1 fout in 1 bestand; 5 dossiers in orde.\n"
+    assert result.stdout == "Niet in orde: 1 fout in 1 map; 5 dossiers in orde.\n"
 
 
 @pytest.mark.parametrize("mode", [0o000, 0o644], ids=["geen", "niet-doorzoekbaar"])

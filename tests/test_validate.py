@@ -1149,6 +1149,8 @@ def test_meeting_folder_without_vergadering(example_project: Path, run_cli: RunC
     assert result.stderr.startswith(
         f"dossiers/{ECONOMIE}: map met dossiers maar zonder vergadering.yaml"
     )
+    # Was "in 1 bestand", for an error at a folder.
+    assert result.stdout == "Niet in orde: 1 fout in 1 map; 5 dossiers in orde.\n"
 
 
 def test_unknown_tooi_is_a_configuration_error(example_project: Path, run_cli: RunCli) -> None:
@@ -1733,6 +1735,7 @@ def test_a_copy_kept_aside_is_no_misnamed_settings_file(
         f"dossiers/{WONEN}: map met dossiers maar zonder vergadering.yaml (maak vergadering.yaml "
         "aan met overleg, datum, aanvang, locatie en agenda)",
     ]
+    assert result.stdout.startswith("Niet in orde: 2 fouten in 1 bestand en 1 map; ")
 
 
 @pytest.mark.parametrize(
