@@ -200,7 +200,8 @@ def test_outline_loop_is_accepted_with_a_warning_and_does_not_hang(bad: dict[str
 
 
 def test_limits_are_configurable(bad: dict[str, Path]) -> None:
-    generous = AnnexLimits(max_pages=20_000)
+    # Generous in time too: 10,000 pages take seconds, more on a busy machine.
+    generous = AnnexLimits(max_pages=20_000, timeout_seconds=600.0)
     assert inspect_annex(bad["pagina's"], generous).pages == 10_000
     small = AnnexLimits(max_file_bytes=10_000)
     report = inspect_annex(CORPUS / "003-pdflatex-image--pdflatex-image.pdf", small)
