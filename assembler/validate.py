@@ -1238,13 +1238,15 @@ _ONE_SYMBOL = (
     "[\u2300-\u23ff\u2460-\u24ff\u2600-\u27bf\u2b00-\u2bff"
     "\U0001f000-\U0001f3fa\U0001f400-\U0001faff]"
 )
-# A flag is two regional indicators ('🇳🇱'), or a black flag with tag letters (Scotland's).
+# A flag is two regional indicators ('🇳🇱'), or a black flag with tag letters (Scotland's); a
+# keycap ('1️⃣') a digit, # or * with the enclosing keycap (U+20E3), the part a font may lack.
 _SYMBOL = re.compile(
     "[\U0001f1e6-\U0001f1ff]{2}"
+    "|[0-9#*]\ufe0f?\u20e3"
     f"|{_ONE_SYMBOL}(?:[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]"
     f"|\u200d{_ONE_SYMBOL})*"
 )
-_SYMBOL_ITSELF = re.compile(_ONE_SYMBOL)
+_SYMBOL_ITSELF = re.compile(f"{_ONE_SYMBOL}|\u20e3")
 
 
 # Characters of the Private Use Area: what they look like is up to one font. Word writes its
