@@ -8,6 +8,7 @@ import errno
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -53,6 +54,25 @@ class NewDossier:
     email: str = ""
     aan: str = ""  # memo
     van: str = ""
+    # The asked values that have no field above (a kind added with a value of its own, which
+    # `new` asks by its name): the kind's outline reads them with value().
+    others: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def of(cls, **values: Any) -> NewDossier:
+        """The values of ``new``, each in its field, or kept in ``others`` when it has none."""
+        fields = {field.name for field in dataclasses.fields(cls)} - {"others"}
+        return cls(
+            **{name: value for name, value in values.items() if name in fields},
+            others={name: value for name, value in values.items() if name not in fields},
+        )
+
+    def value(self, name: str) -> str:
+        """The value asked as ``name``: its field, else the one kept in ``others``."""
+        if name in self.others:
+            return self.others[name]
+        found = getattr(self, name)
+        return found if isinstance(found, str) else ""
 
 
 # The kinds `assembler new` can write, and the values it needs for each: the rest of the

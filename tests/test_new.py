@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -216,6 +217,35 @@ def test_new_refuses_a_wrong_answer_at_its_own_question(
     ]
     text = (example_project / "dossiers" / ECONOMIE / "laadpalen" / "dossier.yaml").read_text()
     assert "\nverspreiden: Nee   " in text and 'email: "p@regiogv.nl"' in text
+
+
+def test_a_value_a_kind_asks_without_an_option_is_asked_by_its_name(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README, adding a kind: a value no other kind asks, with no option or question of its
+    own, is asked by its field name and reaches the outline (not a TypeError)."""
+    from assembler import scaffold
+
+    asked = (*scaffold.ASKED["voorstel"], "portefeuillehouder")
+    monkeypatch.setitem(scaffold.ASKED, "voorstel", asked)
+    outline = scaffold._DOSSIER_TEXT["voorstel"]
+
+    def with_holder(values: scaffold.NewDossier, *rest: Any) -> str:
+        holder = scaffold._yaml_text(values.value("portefeuillehouder"))
+        return outline(values, *rest).replace(
+            "portefeuillehouder:", f"portefeuillehouder: {holder}", 1
+        )
+
+    monkeypatch.setitem(scaffold._DOSSIER_TEXT, "voorstel", with_holder)
+    args = [f"dossiers/{ECONOMIE}", "laadpalen", *OPTIONS]
+    result = _answered(example_project, monkeypatch, args, "Wethouder Jansen\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Portefeuillehouder: Wethouder Jansen",
+        f"Aangemaakt: dossiers/{ECONOMIE}/laadpalen/dossier.yaml (staat op de agenda)",
+    ]
+    text = (example_project / "dossiers" / ECONOMIE / "laadpalen" / "dossier.yaml").read_text()
+    assert yaml.safe_load(text)["portefeuillehouder"] == "Wethouder Jansen"
 
 
 @pytest.mark.parametrize(
