@@ -1026,7 +1026,7 @@ def _meeting_plans(
         items = tuple(by_meeting.get(meeting.name, []))
         digest = hashlib.sha256(settings.encode())
         digest.update(f"meeting outputs {MEETING_FORMAT}\n".encode())
-        digest.update(meeting.source.text.encode("utf-8"))  # as read (see _dossier_key)
+        digest.update(meeting.source.text.encode("utf-8"))  # as read (see _dossier_keys)
         seen = _template_digest(files, project.template_for("agenda"))
         if seen is not None:
             digest.update(seen.encode())
