@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +44,39 @@ CORPUS = SHARED / "corpus" / "annexes"
 SEED_TEXT = SHARED / "seed" / "voorstel-aanpak-actieplan-werklocaties.txt"
 ECONOMIE = "2023-05-26-pfho-economie"
 WONEN = "2023-06-23-pfho-ruimte-wonen"
+# ../shared holds the annex corpus, the seed text and the standards. A test that reads it is
+# skipped without it: by this mark when its failure would not name the missing file, else by
+# pytest_runtest_makereport below.
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason=f"needs {SHARED} (the corpus, seed and standards), which is missing"
+)
+
+
+def _needs_missing_shared(error: BaseException) -> bool:
+    """Whether ``error`` is a file of ``../shared`` not found, as there is no ``../shared``."""
+    name = getattr(error, "filename", None)
+    return (
+        isinstance(error, OSError)
+        and isinstance(name, str | Path)
+        and Path(name).is_relative_to(SHARED)
+        and not SHARED.is_dir()
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A test that reads the corpus, seed or standards is skipped, with the reason, in a
+    checkout without ``../shared`` beside it, rather than failing with a FileNotFoundError."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if report.failed and call.excinfo is not None and _needs_missing_shared(call.excinfo.value):
+        report.outcome = "skipped"
+        report.longrepr = (
+            str(item.path),
+            item.location[1] or 0,
+            f"Skipped: needs {SHARED} (the corpus, seed and standards), which is missing",
+        )
+
 
 _SOFFICE = shutil.which("soffice")
 # Long-running LibreOffice workers need its Python bridge; without it documents go through

@@ -14,7 +14,7 @@ import pytest
 
 from assembler.annex import AnnexLimits, AnnexReport, inspect_annex
 from assembler.errors import Problem
-from tests.conftest import CORPUS, CliResult
+from tests.conftest import CORPUS, CliResult, needs_shared
 from tests.hostile_files import (
     decompression_bomb,
     encrypted,
@@ -75,6 +75,7 @@ def test_password_file_really_has_a_user_password() -> None:
         assert len(pdf.pages) == 1
 
 
+@needs_shared
 def test_pages_too_small_to_read_are_warned_about() -> None:
     """ImageMagick's PDFs of a few pixels: 3.84 points a side, a page that is all mark."""
     one = inspect_annex(CORPUS / "007-imagemagick-images--imagemagick-lzw.pdf")
@@ -101,6 +102,7 @@ def test_an_odd_crop_box_is_no_reason_to_refuse(tmp_path: Path, box: list[object
     assert report.ok, report.reasons
 
 
+@needs_shared
 def test_corpus_features_are_reported() -> None:
     forms = inspect_annex(CORPUS / "010-pdflatex-forms--pdflatex-forms.pdf")
     outline = inspect_annex(CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf")
@@ -211,6 +213,7 @@ def test_limits_are_configurable(bad: dict[str, Path]) -> None:
     )
 
 
+@needs_shared
 def test_timeout_refuses_instead_of_waiting() -> None:
     report, seconds = timed(
         CORPUS / "001-trivial--minimal-document.pdf", AnnexLimits(timeout_seconds=0.01)
@@ -272,6 +275,7 @@ def test_the_file_is_never_changed(bad: dict[str, Path]) -> None:
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
 
 
+@needs_shared
 def test_batch_isolates_a_file_that_kills_the_shared_child(tmp_path: Path) -> None:
     # A bomb between good files: the shared child dies on it, the bomb alone is refused,
     # and the files before and after it are still checked in order.
@@ -420,6 +424,7 @@ def test_an_annex_of_a_dossier_refused_for_a_kenmerk_used_twice_is_judged_too(
     assert "kenmerk" in result.stderr
 
 
+@needs_shared
 def test_a_check_stopped_by_ctrl_c_is_no_verdict_and_is_not_remembered(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -447,6 +452,7 @@ def test_a_check_stopped_by_ctrl_c_is_no_verdict_and_is_not_remembered(
     assert not check_project(find_project(example_project)).errors
 
 
+@needs_shared
 def test_attached_files_are_named_in_a_warning() -> None:
     report = inspect_annex(CORPUS / "025-attachment--with-attachment.pdf")
     assert report.ok

@@ -1434,7 +1434,6 @@ def test_rendering_in_two_processes_gives_the_same_documents(
     assert parallel.count("mislukt") == 1
 
 
-@pytest.mark.slow
 @needs_bridge
 def test_libreoffice_warming_up_on_the_template_changes_no_output(
     example_project: Path, monkeypatch: pytest.MonkeyPatch

@@ -41,7 +41,7 @@ from assembler.bundle import (
     merge_documents,
 )
 from assembler.errors import InputRejected
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, needs_shared
 from tests.hostile_files import (
     WEB_LINKS,
     actions_in,
@@ -148,6 +148,7 @@ def test_corpus_annex_bundles_correctly(voorstel: Path, annex: Path, out: Path) 
     assert [item for item in nested if item[2] is not None] == expected
 
 
+@needs_shared
 def test_whole_corpus_in_one_bundle(voorstel: Path, out: Path) -> None:
     annexes = [BundleAnnex(p, n, p.stem[:20]) for n, p in enumerate(corpus_annexes(), 1)]
     bundle_pdf(voorstel, annexes, META, out)
@@ -191,6 +192,7 @@ def rendered_below_the_band(path: Path, index: int) -> Image.Image:
     return image.crop((0, int(image.height * 0.12), image.width, image.height))
 
 
+@needs_shared
 def test_form_annexes_look_in_the_bundle_as_received(voorstel: Path, out: Path) -> None:
     """Their fields' borders, colours and captions: drawn by the viewer, as in the annex."""
     forms = [p for p in corpus_annexes() if p.name.startswith(("010-", "012-"))]
@@ -399,6 +401,7 @@ def test_stamp_goes_to_the_top_as_seen_on_a_rotated_page(
 # --- confidentiality, labels, metadata, determinism ----------------------------------------
 
 
+@needs_shared
 def test_niet_openbaar_on_every_page(voorstel: Path, tmp_path: Path) -> None:
     annexes = [
         BundleAnnex(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", 1, "Vier"),
@@ -413,6 +416,7 @@ def test_niet_openbaar_on_every_page(voorstel: Path, tmp_path: Path) -> None:
         assert "NIET OPENBAAR" in text_of(out, index), f"page {index + 1}"
 
 
+@needs_shared
 def test_page_labels(voorstel: Path, tmp_path: Path) -> None:
     annexes = [
         BundleAnnex(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", 1, "Vier"),
@@ -461,6 +465,7 @@ def test_metadata_and_language(voorstel: Path, tmp_path: Path) -> None:
         assert not pdf.is_encrypted
 
 
+@needs_shared
 def test_equal_inputs_give_identical_bytes(voorstel: Path, tmp_path: Path) -> None:
     annexes = [
         BundleAnnex(CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf", 1, "Met inhoud"),
@@ -509,6 +514,7 @@ def test_permissions_only_annex_gives_an_unprotected_bundle(voorstel: Path, tmp_
     assert protected.read_bytes() == before  # third-party files are never changed
 
 
+@needs_shared
 def test_user_password_annex_is_rejected_and_previous_output_kept(
     voorstel: Path, out: Path
 ) -> None:
@@ -719,6 +725,7 @@ def test_what_qpdf_reaches_by_other_ways_is_stripped_too(voorstel: Path, tmp_pat
 # --- the general merger --------------------------------------------------------------------
 
 
+@needs_shared
 def test_merge_documents_nests_bundles_under_a_top_outline(voorstel: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "b1.pdf", tmp_path / "b2.pdf"
     outline_annex = CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf"

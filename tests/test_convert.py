@@ -370,6 +370,7 @@ def test_broken_document_is_isolated_and_others_convert(tmp_path: Path, backend:
     assert not jobs[1].target.exists()
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_real_version_is_reported() -> None:
     assert libreoffice_version().startswith("LibreOffice 7.")
@@ -621,6 +622,7 @@ _W = (
 )
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_a_footnotes_way_back_to_its_reference_is_a_tagged_link(tmp_path: Path) -> None:
     """LibreOffice links a footnote's number back to its reference without a tag: screen
@@ -669,6 +671,7 @@ def test_a_footnotes_way_back_to_its_reference_is_a_tagged_link(tmp_path: Path) 
     assert untagged_painting(target) == 0
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_a_table_of_contents_line_is_one_link(tmp_path: Path) -> None:
     """Review: LibreOffice tags a contents line's text and page number as two /Link elements

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, ECONOMIE, REPO, WONEN, CliResult
+from tests.conftest import CORPUS, ECONOMIE, REPO, WONEN, CliResult, needs_shared
 
 RunCli = Callable[..., CliResult]
 SEED = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
@@ -256,6 +256,7 @@ def test_an_annex_the_intake_refused_is_not_opened_to_compare_its_pages(
     assert read and bomb not in read
 
 
+@needs_shared
 def test_a_dossier_refused_by_the_annex_check_is_not_counted_in_order(
     example_project: Path, run_cli: RunCli
 ) -> None:

@@ -1110,7 +1110,7 @@ ANNEX_CASES = [
     ),
     Case(
         "bijlage-afgebroken",
-        _annex("bijlage.pdf", truncated_pdf()),
+        lambda c: c.set_annex("bijlage.pdf", truncated_pdf()),
         1,
         (
             _msg(
@@ -1125,7 +1125,7 @@ ANNEX_CASES = [
     ),
     Case(
         "bijlage-wachtwoord",
-        _annex("bijlage.pdf", encrypted(user="geheim")),
+        lambda c: c.set_annex("bijlage.pdf", encrypted(user="geheim")),
         1,
         (
             _msg(
@@ -1139,7 +1139,7 @@ ANNEX_CASES = [
     ),
     Case(
         "bijlage-alleen-rechten",
-        _annex("bijlage.pdf", encrypted(user="")),
+        lambda c: c.set_annex("bijlage.pdf", encrypted(user="")),
         0,
         (
             _msg(
@@ -1158,7 +1158,7 @@ ANNEX_CASES = [
     # Allowed, but nobody sees attached files on the pages: they could be published unseen.
     _warned(
         "bijlage-met-bijgevoegde-bestanden",
-        _annex("bijlage.pdf", with_attachments()),
+        lambda c: c.set_annex("bijlage.pdf", with_attachments()),
         29,
         ANNEX,
         "'bijlage.pdf' "
@@ -1171,7 +1171,7 @@ ANNEX_CASES = [
     # Allowed too: the bundles show the pages as received, without what would run.
     _warned(
         "bijlage-met-scripts",
-        _annex("bijlage.pdf", with_active_content()),
+        lambda c: c.set_annex("bijlage.pdf", with_active_content()),
         29,
         ANNEX,
         "'bijlage.pdf' "
@@ -1184,7 +1184,7 @@ ANNEX_CASES = [
     # A page that opens a PDF on a Windows share hands the share the reader's credentials.
     _warned(
         "bijlage-met-links-naar-buiten",
-        _annex("bijlage.pdf", with_links_elsewhere()),
+        lambda c: c.set_annex("bijlage.pdf", with_links_elsewhere()),
         29,
         ANNEX,
         "'bijlage.pdf' "
