@@ -201,6 +201,7 @@ def _page_streams(page: pikepdf.Page) -> list[tuple[pikepdf.Stream, bytes]]:
 
 
 def _parts(streams: Iterable[tuple[pikepdf.Stream, bytes]]) -> frozenset[str]:
+    """The hashes of a page's content streams, images and forms that identify it."""
     parts: set[str] = set()
     for stream, data in streams:
         if stream.get("/Subtype") == pikepdf.Name.Image:
@@ -211,24 +212,19 @@ def _parts(streams: Iterable[tuple[pikepdf.Stream, bytes]]) -> frozenset[str]:
     return frozenset(parts)
 
 
-def page_parts(page: pikepdf.Page) -> frozenset[str]:
-    """The hashes of a page's content streams, images and forms that identify it."""
-    # A build keeps these of annexes (what it warns of early): a change raises
-    # confidential.PAGES_VERSION.
-    return _parts(_page_streams(page))
-
-
 # A text-showing operator (Tj, TJ, ' or "), as a token of its own.
 _SHOWS_TEXT = re.compile(rb"(?:^|[\s)\]>])(?:T[jJ]|'|\")(?=\s|$)")
 
 
 def pdf_pages(data: bytes) -> tuple[frozenset[str], ...] | None:
-    """The parts of each page of the PDF ``data`` that shows text (see page_parts), and an
+    """The parts of each page of the PDF ``data`` that shows text (see _parts), and an
     empty set for a page that shows none; None when it is no PDF.
 
     A page without text (a blank page under a letterhead, a logo) says nothing of what a
     document is about, and one organisation's documents share many such pages.
     """
+    # A build keeps these of annexes (build/.cache/paginas.json, to warn early of a public
+    # annex that shows a confidential one's pages): a change raises confidential.PAGES_VERSION.
     if b"%PDF-" not in data[:1024]:
         return None
     try:

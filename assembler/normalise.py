@@ -10,7 +10,8 @@ either is rewritten: most titles hold no character XML escapes.
 With ``SOURCE_DATE_EPOCH``, it also rewrites what LibreOffice stamps into every PDF although
 the epoch asks otherwise (creation dates, XMP dates, ``/ID``, the trailer's ``/DocChecksum``,
 the header date of the embedded ICC profile), from the epoch and the content, so that equal
-inputs give byte-identical PDFs (:func:`normalise_pdf`).
+inputs give byte-identical PDFs (``_normalise``, in the same pass; :func:`normalise_pdf` does
+that step alone, for the tests).
 
 It also mends two gaps in LibreOffice's tags (7.4) that a screen reader or a PDF/UA check
 meets (:func:`_mend_tags`): the label column of the house style's label/value tables is tagged
@@ -122,7 +123,10 @@ def finish_pdf(path: Path, epoch: int | None) -> str | None:
 
 
 def normalise_pdf(path: Path, epoch: int) -> None:
-    """Rewrite ``path`` so its dates, /ID and checksums derive from ``epoch`` and its content."""
+    """Rewrite ``path`` so its dates, /ID and checksums derive from ``epoch`` and its content.
+
+    The build does this in :func:`finish_pdf`; this, the same step alone, is for the tests.
+    """
     path = Path(path)
     with pikepdf.open(path) as pdf:
         _normalise(pdf, epoch)
