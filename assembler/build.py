@@ -1,10 +1,14 @@
-"""The build orchestrator: the only module that knows the order of the stages and the paths.
+"""The build orchestrator: the only module that knows the order of the stages and the cache.
 
-    validate → annex intake → render (.docx) → convert (PDF/A, one pool) → bundle
+    validate + template lint → annex intake → render (.docx) → convert (PDF/A, one pool)
+    → bundle → meeting agendas and bundles; alongside: the warning of public annexes that
+    are or show confidential ones, and the withdrawal of what is no longer public
 
-Each dossier's outputs go to ``build/<meeting>/<nn>-<kenmerk>-<folder>/``. A dossier whose
-inputs are unchanged since the last build (content hash of everything that goes into it) is
-skipped. A rejected dossier gets no output and does not stop the others.
+Each dossier's outputs go to ``build/<meeting>/<nn>-<kenmerk>-<folder>/`` (named by
+:mod:`assembler.layout`, which owns the paths). A dossier whose inputs are unchanged since the
+last build (content hash of everything that goes into it) is skipped. A rejected dossier does
+not stop the others and keeps its last good outputs, unless they show what is no longer public
+(see :mod:`assembler.withdraw`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """What ``assembler check`` does: lint the templates, validate, run the annex intake.
 
-The check makes no outputs; the annex checks' answers alone are kept in ``build/.cache``, as
-a build keeps them.
+The check makes no outputs. It keeps in ``build/.cache``, as a build does, the annex checks'
+reports (``bijlagen/``) and the pages of the annexes it compared with confidential ones
+(``paginas.json``).
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     # Also the other annexes of a dossier refused for an annex file: all said in one round.
     dossiers += catalog.set_aside
     problems.extend(annex_problems(project, dossiers))
-    # Files are hashed, not kept: check makes no outputs (the annex checks' answers alone
-    # are kept in build/.cache, as a build keeps them).
+    # Files are hashed, their digests not kept: check makes no outputs (the annex reports and
+    # the compared pages are kept in build/.cache, as a build keeps them).
     files = FileDigests(project.cache / "bestanden.json")
     problems.extend(confidential_annexes_made_public(project, catalog, files))
     catalog.problems = sort_problems(problems)
