@@ -7,6 +7,7 @@ Kept for the record: once generated, the .docx is the source that people edit in
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -162,9 +163,12 @@ def _either(doc: Any, more_follows: str, add: Callable[[Any, bool], None]) -> No
 
 def main(argv: Sequence[str]) -> int:
     """Write agenda.docx into the given folder (default: templates/)."""
-    out = Path(argv[0]) if argv else ROOT / "templates"
-    out.mkdir(parents=True, exist_ok=True)
-    save(make_agenda(), out / "agenda.docx")
+    # argparse, as make_templates.py: --help prints help, not a folder named "--help".
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("folder", nargs="?", type=Path, default=ROOT / "templates")
+    args = parser.parse_args(argv)
+    args.folder.mkdir(parents=True, exist_ok=True)
+    save(make_agenda(), args.folder / "agenda.docx")
     return 0
 
 
