@@ -25,6 +25,7 @@ from assembler.fsutil import digest_stream, write_cache_text
 
 # Older than this, a file's times would show any later change (FAT keeps times in 2-s steps).
 SETTLED_SECONDS = 3.0
+# Raised when the form of the store (bestanden.json) changes, so an older one is not read.
 _FORMAT = 1
 
 Record = list[int | str]
