@@ -42,10 +42,11 @@ _UMASK = _current_umask()
 def read_refused(path: Path) -> OSError | None:
     """The error opening the file at ``path`` for reading gives (no rights, say), or None."""
     try:
-        with open(path, "rb"):
-            return None
+        # Without waiting: a named pipe in a file's place opens only once a writer comes.
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
     except OSError as error:
         return error
+    return None
 
 
 def unreadable(error: OSError) -> str:

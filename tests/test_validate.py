@@ -1833,6 +1833,32 @@ def test_a_dossier_or_meeting_file_that_is_a_pipe_is_said_to_be_one(
     assert "geen dossiermap" not in result.stderr and "zonder vergadering.yaml" not in result.stderr
 
 
+def test_a_dossier_file_made_a_pipe_after_a_build_does_not_hang_the_next(
+    example_project: Path,
+) -> None:
+    """Was a hang: with outputs of an earlier build, the build opened the pipe to see whether
+    it could be read, which waits for a writer."""
+    command = [
+        str(Path(sys.executable).parent / "assembler"),
+        "build",
+        "--geen-pdf",
+        f"dossiers/{WONEN}",
+    ]
+    first = subprocess.run(command, cwd=example_project, capture_output=True, check=False)
+    assert first.returncode == 0, first.stderr
+    path = example_project / "dossiers" / WONEN / "snelfietsroutes" / "dossier.yaml"
+    path.unlink()
+    os.mkfifo(path)
+    result = subprocess.run(
+        command, cwd=example_project, capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 1
+    assert (
+        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml: is geen gewoon bestand maar een pipe of "
+        "apparaat (vervang het door een gewoon YAML-bestand)"
+    ) in result.stderr.splitlines()
+
+
 def test_a_settings_file_beside_one_named_otherwise_is_said_when_they_differ(
     example_project: Path, run_cli: RunCli
 ) -> None:
