@@ -608,12 +608,48 @@ def _document_kenmerk(document: ExportDocument) -> str:
     return _safe_part(document.dossier.document.reference) if document.dossier else ""
 
 
+@dataclass
+class _Unclaimed:
+    """Records a document of an export may take as its own under another key, found as
+    _update_versions says; each taken once."""
+
+    by_number: dict[str, str]  # record key: an older assembler's record of that annex
+    leaving: dict[tuple[str, str], str]  # (side, file name): a record about to go
+    by_kenmerk: dict[tuple[str, str, str], str]  # see _by_kenmerk
+
+    def find(
+        self, document: ExportDocument, side: Side, current: set[str], records: dict[str, Any]
+    ) -> str | None:
+        """The record ``document`` had on ``side`` under another key, if it is still free."""
+        record_key = _record_key(document.side, document.key)
+        key = (
+            (self.by_number.get(record_key) if side == document.side else None)
+            or self.leaving.get((side, document.name))
+            # Its dossier's, under the folder name it had (renamed, or swapped with another's).
+            or self.by_kenmerk.get((side, _document_kenmerk(document), _part_key(document.key)))
+        )
+        # Not one this export wrote already: that is another document's now.
+        return key if key is not None and key not in current and key in records else None
+
+    def take(self, key: str) -> None:
+        """``key`` is taken: no other document finds it."""
+        self.leaving = {where: held for where, held in self.leaving.items() if held != key}
+        self.by_kenmerk = {where: held for where, held in self.by_kenmerk.items() if held != key}
+
+    def moved(self, key: str, to: str) -> None:
+        """The record at ``key`` was put aside at ``to``."""
+        self.by_kenmerk = {
+            where: to if held == key else held for where, held in self.by_kenmerk.items()
+        }
+
+
 def _by_kenmerk(
-    records: dict[str, Any], kenmerk_now: dict[str, str]
+    records: dict[str, Any], kenmerk_now: dict[str, str], corrected: Collection[str]
 ) -> dict[tuple[str, str, str], str]:
     """Current records under a folder name that another dossier has now, or none, by side,
     kenmerk and part (see _part_key): where a dossier's records are when its folder was
-    renamed and the old name taken by another. One of two alike is no one's."""
+    renamed and the old name taken by another. Not those of a folder whose dossier's kenmerk
+    was corrected (``corrected``): they are its own still. One of two alike is no one's."""
     found: dict[tuple[str, str, str], str] = {}
     alike: set[tuple[str, str, str]] = set()
     for key, record in records.items():
@@ -622,7 +658,7 @@ def _by_kenmerk(
         kenmerk = _kenmerk_in(record)
         if not has_folder or kenmerk is None or record.get("status") == "ingetrokken":
             continue
-        if kenmerk_now.get(folder) == kenmerk:
+        if kenmerk_now.get(folder) == kenmerk or folder in corrected:
             continue  # its own dossier's still
         where = (side, kenmerk, part)
         if where in found:
@@ -731,7 +767,6 @@ def _update_versions(
         for key, record in updated.items()
         if key not in wanted and record.get("status") != "ingetrokken"
     }
-    by_number = _annexes_by_number(export, updated, wanted)
     corrected = _kenmerk_corrected(export, updated)
     # A new document's id may not be one a record holds (another dossier's, set aside under
     # the same key with the same pages): the manifest would list it current and withdrawn.
@@ -740,7 +775,13 @@ def _update_versions(
     aside_keys: set[str] = set()
     renamed: dict[str, str] = {}
     kenmerk_now = {d.name: _safe_part(d.document.reference) for d in export.meeting.dossiers}
-    by_kenmerk = _by_kenmerk(updated, kenmerk_now)
+    unclaimed = _Unclaimed(
+        _annexes_by_number(export, updated, wanted),
+        leaving,
+        _by_kenmerk(updated, kenmerk_now, corrected),
+    )
+    # Records of the other side a renamed dossier's documents took as theirs (see found).
+    crossed_keys: set[str] = set()
     for document in export.documents:
         record_key = _record_key(document.side, document.key)
         current.add(record_key)
@@ -752,9 +793,7 @@ def _update_versions(
             updated[aside] = updated.pop(record_key)
             renamed[record_key] = aside
             aside_keys.add(aside)
-            by_kenmerk = {
-                where: aside if key == record_key else key for where, key in by_kenmerk.items()
-            }
+            unclaimed.moved(record_key, aside)
             old = None
         other_side = _record_key(
             PUBLIC if document.side == CONFIDENTIAL else CONFIDENTIAL, document.key
@@ -762,18 +801,26 @@ def _update_versions(
         moved = updated.get(other_side)
         if _other_dossier(moved, document, corrected):
             moved = None
+
         before = (
-            by_number.get(record_key)
-            or leaving.get((document.side, document.name))
-            # Its dossier's, under the folder name it had (renamed, or swapped with another's).
-            or by_kenmerk.get((document.side, _document_kenmerk(document), _part_key(document.key)))
+            unclaimed.find(document, document.side, current, updated)
+            if old is None and moved is None
+            else None
         )
-        if old is None and moved is None and before is not None and before in updated:
-            leaving = {where: key for where, key in leaving.items() if key != before}
-            by_kenmerk = {where: key for where, key in by_kenmerk.items() if key != before}
+        if before is not None:
+            unclaimed.take(before)
             aside_keys.discard(before)
             old = updated.pop(before)
             renamed[before] = record_key
+        elif old is None and moved is None:
+            # Renamed and moved to the other side at once: its record there, under the old name.
+            other = PUBLIC if document.side == CONFIDENTIAL else CONFIDENTIAL
+            crossed = unclaimed.find(document, other, current, updated)
+            if crossed is not None:
+                unclaimed.take(crossed)
+                aside_keys.discard(crossed)
+                moved = updated[crossed]
+                crossed_keys.add(crossed)
         # One document id, one count of versions, whichever side the document was on.
         latest = _latest_version(old, moved)
         moved_here = moved is not None and moved.get("status") != "ingetrokken"
@@ -825,7 +872,9 @@ def _update_versions(
         moved_to = _record_key(PUBLIC if side == CONFIDENTIAL else CONFIDENTIAL, key)
         dossier, _, document_key = key.partition("/")
         record["status"] = "ingetrokken"
-        if (
+        if record_key in crossed_keys:
+            record["reden"] = "niet meer openbaar" if side == PUBLIC else "nu openbaar"
+        elif (
             record_key in aside_keys
             or dossier not in kenmerk_now
             # Another dossier's, whose folder name a new one has now (on either side).

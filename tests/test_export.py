@@ -698,6 +698,115 @@ def test_a_renamed_folder_keeps_its_ids_when_a_new_dossier_takes_the_old_name(
     assert len(new) == 4 and not new & set(first.values())
 
 
+def _agenda_with(project: Project, line: str, first: bool) -> None:
+    """Put ``- dossier: line`` on the wonen agenda just before or after woningbouwafspraken."""
+    agenda = project.dossiers / WONEN / "vergadering.yaml"
+    own = "  - dossier: woningbouwafspraken\n"
+    both = f"  - dossier: {line}\n{own}" if first else f"{own}  - dossier: {line}\n"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace(own, both), encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("first", [True, False], ids=["ervoor", "erna"])
+def test_a_corrected_kenmerk_given_to_another_dossier_leaves_it_its_ids(
+    project: Project, first: bool
+) -> None:
+    """Was: the dossier that really has the old kenmerk took the corrected one's ids (put
+    before it on the agenda) or the export ended in a KeyError (after it)."""
+    meeting = project.dossiers / WONEN
+    first_ids = _ids(project.root, WONEN, PUBLIC)
+    (voorstel,) = [n for n in first_ids if n.startswith("03_23.0002104_voorstel_")]
+    dossier = meeting / "woningbouwafspraken" / "dossier.yaml"
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace("23.0002104", "23.0002105"), encoding="utf-8"
+    )
+    shutil.copytree(meeting / "res-voortgang", meeting / "nieuw")
+    text = (meeting / "nieuw" / "dossier.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^onderwerp: .*$", "onderwerp: Startnotitie woonzorgvisie", text)
+    (meeting / "nieuw" / "dossier.yaml").write_text(
+        text.replace("23.0002117", "23.0002104"), encoding="utf-8"
+    )
+    _agenda_with(project, "nieuw", first)
+
+    report = export_meetings(project, [meeting], EPOCH)
+
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    ids = _ids(project.root, WONEN, PUBLIC)
+    (corrected,) = [i for n, i in ids.items() if "_23.0002105_voorstel_" in n]
+    (other,) = [i for n, i in ids.items() if "_23.0002104_voorstel_" in n]
+    assert corrected == first_ids[voorstel]
+    assert other not in first_ids.values()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("first", [True, False], ids=["ervoor", "erna"])
+def test_a_renamed_folder_beside_a_copy_under_its_old_name_is_exported(
+    project: Project, first: bool
+) -> None:
+    """Was a KeyError with the copy (another kenmerk, the same onderwerp) first on the agenda."""
+    meeting = project.dossiers / WONEN
+    shutil.copytree(meeting / "woningbouwafspraken", meeting / "woningbouw-oud")
+    dossier = meeting / "woningbouwafspraken" / "dossier.yaml"
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace("23.0002104", "23.0002175"), encoding="utf-8"
+    )
+    _agenda_with(project, "woningbouw-oud", not first)
+
+    report = export_meetings(project, [meeting], EPOCH)
+
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    manifest = _manifest(project.root, WONEN, PUBLIC)
+    ids = [e["documentid"] for e in manifest["informatieobjecten"] + manifest["ingetrokken"]]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("folder", "new_name", "change", "reason"),
+    [
+        (
+            "snelfietsroutes",
+            "fietsroutes",
+            ("verspreiden: Ja", "verspreiden: Nee"),
+            "niet meer openbaar",
+        ),
+        (
+            "mandaat-woningbouwimpuls",
+            "mandaat",
+            ("verspreiden: Nee", "verspreiden: Ja"),
+            "nu openbaar",
+        ),
+    ],
+)
+def test_a_renamed_folder_whose_dossier_changed_side_keeps_its_ids(
+    project: Project, folder: str, new_name: str, change: tuple[str, str], reason: str
+) -> None:
+    """Was: withdrawn 'niet meer op de agenda' and new on the other side, while on the agenda."""
+    meeting = project.dossiers / WONEN
+    before = {**_ids(project.root, WONEN, PUBLIC), **_ids(project.root, WONEN, CONFIDENTIAL)}
+    shutil.move(meeting / folder, meeting / new_name)
+    agenda = meeting / "vergadering.yaml"
+    agenda.write_text(
+        agenda.read_text(encoding="utf-8").replace(
+            f"dossier: {folder}\n", f"dossier: {new_name}\n"
+        ),
+        encoding="utf-8",
+    )
+    dossier = meeting / new_name / "dossier.yaml"
+    dossier.write_text(dossier.read_text(encoding="utf-8").replace(*change), encoding="utf-8")
+
+    report = export_meetings(project, [meeting], EPOCH)
+
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    left = CONFIDENTIAL if reason == "nu openbaar" else PUBLIC
+    went = _manifest(project.root, WONEN, left)["ingetrokken"]
+    assert went and {e["reden"] for e in went} == {reason}
+    now = _ids(project.root, WONEN, PUBLIC if left == CONFIDENTIAL else CONFIDENTIAL)
+    # Each one withdrawn is on the other side under its id (as without the rename).
+    assert {e["documentid"] for e in went} <= set(now.values()) & set(before.values())
+    assert len({e["documentid"] for e in went}) == len(went)
+
+
 @pytest.mark.slow
 def test_a_corrected_kenmerk_keeps_the_ids_of_its_dossier(project: Project) -> None:
     """The same dossier, its kenmerk mended (its onderwerp kept): a new version, not a new item."""
