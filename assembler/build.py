@@ -118,8 +118,9 @@ if TYPE_CHECKING:
 # 27: slugs and meeting documents' titles (export); 28: a confidential item's bookmark in the
 # meeting bundle marked; 29: a Markdown table printed row by row; 30: stamps grow with pages
 # larger than office paper; 31: a Markdown list nested in a list of another kind one Word
-# list (nested in the tags), a nested list's start number kept).
-CACHE_VERSION = 31
+# list (nested in the tags), a nested list's start number kept; 32: text after lists nested
+# past markdown-it's limit kept, lists deeper than Word's nine levels on the ninth).
+CACHE_VERSION = 32
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

@@ -171,7 +171,9 @@ def _parser(*, linkify: bool = True) -> MarkdownIt:
         # CommonMark without raw HTML: a clerk's "<b>" is shown as typed, never interpreted;
         # without entities, so "&amp;" stays the five characters typed, as in every other
         # field; and with a pasted web or e-mail address made a link, as Word would.
-        options = {"html": False, "linkify": linkify, "typographer": False}
+        # maxNesting: past it markdown-it drops the rest of the text, silently (a list level
+        # costs two; CommonMark's 20 ended the text at a tenth nested level).
+        options = {"html": False, "linkify": linkify, "typographer": False, "maxNesting": 200}
         # ~~doorgehaald~~ (GFM's strikethrough) too: amended decisions show what was struck.
         parser = _EveryLinkParsed("commonmark", options).disable("entity").enable("strikethrough")
         if linkify:
@@ -179,6 +181,10 @@ def _parser(*, linkify: bool = True) -> MarkdownIt:
             parser.linkify = _LinksAsWordMakesThem()
         setattr(_parsers, name, parser)
     return parser
+
+
+DEEPEST_LEVEL = 8
+"""The deepest w:ilvl of a Word list (0-8)."""
 
 
 @dataclass
@@ -308,6 +314,7 @@ class _Builder:
 
     def list_block(self, node: SyntaxTreeNode, outer: _ListContext | None) -> None:
         depth = 0 if outer is None or outer.depth < 0 else outer.depth + 1
+        depth = min(depth, DEEPEST_LEVEL)  # Word has nine levels: the lists deeper are on the ninth
         word_list = outer.word_list if outer is not None and outer.depth >= 0 else None
         if word_list is None or not word_list.takes(node, depth):
             # A list of its own: a top-level one, or one its outer list cannot number (another

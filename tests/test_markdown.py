@@ -97,6 +97,25 @@ def test_a_markdown_table_is_printed_row_by_row_as_typed(fragment: WordFragment)
     ]
 
 
+def test_lists_nested_deeper_than_word_goes_keep_their_text_and_what_follows(
+    fragment: WordFragment,
+) -> None:
+    """Was: past markdown-it's nesting limit (the tenth list level) the rest of the text was
+    dropped, silently; Word has nine levels, so deeper lists are on the ninth."""
+    bullets = "\n".join("  " * depth + f"- b{depth}" for depth in range(14))
+    numbers = "\n".join("   " * depth + f"1. n{depth}" for depth in range(12))
+    paragraphs = render(fragment, f"{bullets}\n\n### Na\n\nTekst erna.\n\n{numbers}")
+    texts = [p.text for p in paragraphs]
+    assert texts == [
+        *(f"b{depth}" for depth in range(14)),
+        "Na",
+        "Tekst erna.",
+        *(f"n{depth}" for depth in range(12)),
+    ]
+    levels = [num[1] for p in paragraphs if (num := num_of(p)) is not None]
+    assert max(levels) == 8 and levels[:9] == list(range(9))
+
+
 def test_soft_and_hard_line_breaks(fragment: WordFragment) -> None:
     paragraphs = render(fragment, "regel een\nregel twee  \nregel drie")
     assert len(paragraphs) == 1
