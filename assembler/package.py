@@ -161,7 +161,7 @@ _MEETING_DOCUMENTS: dict[Side, tuple[tuple[str, str], ...]] = {
 # would be dropped ("Straße" as "strae").
 _NOT_DECOMPOSED = str.maketrans(
     {
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2044", "-"),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2044\u2215", "-"),
         **{"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th"},
         **{"Þ": "TH", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d"},
         **{"Ð": "D", "ı": "i"},
@@ -324,7 +324,11 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
                     None,
                     "",
                     f"niet geëxporteerd: dossier '{name}' is afgekeurd (herstel het dossier en "
-                    "exporteer opnieuw)",
+                    "exporteer opnieuw)"
+                    if os.path.lexists(meeting.folder / name)
+                    # A typo on the agenda, or a folder gone: the agenda line is what to mend.
+                    else f"niet geëxporteerd: de agenda noemt dossiermap '{name}', die er niet "
+                    "is (zie de meldingen hierboven)",
                 )
                 for name in rejected
             ],

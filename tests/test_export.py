@@ -122,6 +122,7 @@ def test_slug_is_ascii_lower_case() -> None:
         ("Straße Ærø Œuvre Øresund Łódź", "strasse-aero-oeuvre-oresund-lodz"),
         ("Termijn 1½ jaar", "termijn-1-1-2-jaar"),  # was 'termijn-112-jaar'
         ("Plan 2024\u20442027", "plan-2024-2027"),  # a fraction slash
+        ("Plan 2024\u22152027", "plan-2024-2027"),  # a division slash
     ],
 )
 def test_a_slug_keeps_the_words_a_dash_parts_and_the_letters_it_cannot_decompose(
@@ -1254,8 +1255,8 @@ def test_an_agenda_entry_mistyped_holds_up_the_export_as_that_not_as_a_folder_le
     assert report.exit_code == 1
     said = [p.melding for p in report.problems if p.bestand.endswith(f"{WONEN}/vergadering.yaml")]
     assert said == [
-        "niet geëxporteerd: dossier 'res-voortgan' is afgekeurd (herstel het dossier en "
-        "exporteer opnieuw)"
+        "niet geëxporteerd: de agenda noemt dossiermap 'res-voortgan', die er niet is (zie de "
+        "meldingen hierboven)"
     ]
 
 
