@@ -791,7 +791,16 @@ def _update_versions(
         current.add(record_key)
         facts = export.facts[record_key]
         old = updated.get(record_key)
-        if _other_dossier(old, document, corrected):
+        other_side = _record_key(
+            PUBLIC if document.side == CONFIDENTIAL else CONFIDENTIAL, document.key
+        )
+        moved = updated.get(other_side)
+        if _other_dossier(moved, document, corrected):
+            moved = None
+        # One document id on both sides is one document: withdrawn from this side under a
+        # kenmerk corrected since, it is no other dossier's.
+        same = _known_id(moved) is not None and _known_id(moved) == _known_id(old)
+        if not same and _other_dossier(old, document, corrected):
             # Its withdrawal stays listed, and what was published of it is withdrawn.
             aside = f"{record_key}@{_known_id(old) or 'ingetrokken'}"
             updated[aside] = updated.pop(record_key)
@@ -799,12 +808,6 @@ def _update_versions(
             aside_keys.add(aside)
             unclaimed.moved(record_key, aside)
             old = None
-        other_side = _record_key(
-            PUBLIC if document.side == CONFIDENTIAL else CONFIDENTIAL, document.key
-        )
-        moved = updated.get(other_side)
-        if _other_dossier(moved, document, corrected):
-            moved = None
 
         before = (
             unclaimed.find(document, document.side, current, updated)
@@ -816,8 +819,9 @@ def _update_versions(
             aside_keys.discard(before)
             old = updated.pop(before)
             renamed[before] = record_key
-        elif old is None and moved is None:
-            # Renamed and moved to the other side at once: its record there, under the old name.
+        elif moved is None and (old is None or old.get("status") == "ingetrokken"):
+            # Renamed and moved to the other side at once (maybe back to a side it was withdrawn
+            # from): its record there, under the old name.
             other = PUBLIC if document.side == CONFIDENTIAL else CONFIDENTIAL
             crossed = unclaimed.find(document, other, current, updated)
             if crossed is not None:

@@ -808,6 +808,66 @@ def test_a_renamed_folder_whose_dossier_changed_side_keeps_its_ids(
     assert len({e["documentid"] for e in went}) == len(went)
 
 
+def _edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def _rename(project: Project, folder: str, to: str) -> None:
+    """Rename a wonen dossier folder and its agenda line."""
+    meeting = project.dossiers / WONEN
+    shutil.move(meeting / folder, meeting / to)
+    _edit(meeting / "vergadering.yaml", f"dossier: {folder}\n", f"dossier: {to}\n")
+
+
+def _no_id_twice(project: Project) -> None:
+    for side in (PUBLIC, CONFIDENTIAL):
+        manifest = _manifest(project.root, WONEN, side)
+        ids = [e["documentid"] for e in manifest["informatieobjecten"] + manifest["ingetrokken"]]
+        assert len(ids) == len(set(ids)), side
+
+
+@pytest.mark.slow
+def test_made_confidential_kenmerk_corrected_and_public_again_is_one_document(
+    project: Project,
+) -> None:
+    """Was: its id both current (v4 'nu openbaar') and withdrawn (v1) in the public manifest:
+    the public record withdrawn under the old kenmerk was taken for another dossier's."""
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    first = _ids(project.root, WONEN, PUBLIC)
+    for old, new in (
+        ("verspreiden: Ja", "verspreiden: Nee"),
+        ("kenmerk: 23.0002131", "kenmerk: 23.0002132"),
+        ("verspreiden: Nee", "verspreiden: Ja"),
+    ):
+        _edit(dossier, old, new)
+        report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+        assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+        _no_id_twice(project)
+    (voorstel,) = [n for n in _ids(project.root, WONEN, PUBLIC) if "_23.0002132_voorstel_" in n]
+    assert _ids(project.root, WONEN, PUBLIC)[voorstel] in first.values()
+    assert _versions(project.root, WONEN)[voorstel] == ("4", "nu openbaar")
+
+
+@pytest.mark.slow
+def test_renamed_to_confidential_and_renamed_back_to_public_counts_on(project: Project) -> None:
+    """Was: the public file 'versie 2, weer op de agenda' beside the confidential 'versie 2',
+    withdrawn 'niet meer op de agenda', while never off the agenda."""
+    meeting = project.dossiers / WONEN
+    _rename(project, "snelfietsroutes", "fietsroutes")
+    _edit(meeting / "fietsroutes" / "dossier.yaml", "verspreiden: Ja", "verspreiden: Nee")
+    assert export_meetings(project, [meeting], EPOCH).exit_code == 0
+    _rename(project, "fietsroutes", "snelfietsroutes")
+    _edit(meeting / "snelfietsroutes" / "dossier.yaml", "verspreiden: Nee", "verspreiden: Ja")
+
+    report = export_meetings(project, [meeting], EPOCH)
+
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    (voorstel,) = [n for n in _ids(project.root, WONEN, PUBLIC) if "_23.0002131_voorstel_" in n]
+    assert _versions(project.root, WONEN)[voorstel] == ("3", "nu openbaar")
+    went = _manifest(project.root, WONEN, CONFIDENTIAL)["ingetrokken"]
+    assert went and {e["reden"] for e in went} == {"nu openbaar"}
+
+
 @pytest.mark.slow
 def test_a_corrected_kenmerk_keeps_the_ids_of_its_dossier(project: Project) -> None:
     """The same dossier, its kenmerk mended (its onderwerp kept): a new version, not a new item."""
