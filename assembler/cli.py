@@ -611,9 +611,18 @@ def new(
     place = dossier_place(project, vergadermap, mapnaam, kenmerk=kenmerk)
     missing = [name for name, value in answers.items() if not value]
     if missing and not _interactive():
-        options = ", ".join(f"--{name}" for name in missing)
+        options = ", ".join(f"--{name}" for name in missing if name in given)
+        # A value a kind asks without an option of its own can only be asked.
+        unasked = ", ".join(name for name in missing if name not in given)
+        said = [
+            f"geef {options} op" if options else "",
+            f"{unasked} kan alleen gevraagd worden: start 'assembler new' in een terminal"
+            if unasked
+            else "",
+        ]
         raise UsageError(
-            f"gegevens ontbreken: geef {options} op (er is geen terminal om te vragen)"
+            f"gegevens ontbreken: {'; '.join(part for part in said if part)} (er is geen "
+            "terminal om te vragen)"
         )
 
     def values(**answer: str) -> NewDossier:

@@ -248,6 +248,24 @@ def test_a_value_a_kind_asks_without_an_option_is_asked_by_its_name(
     assert yaml.safe_load(text)["portefeuillehouder"] == "Wethouder Jansen"
 
 
+def test_a_value_without_an_option_is_said_to_need_a_terminal_without_one(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was 'geef --portefeuillehouder op', an option that does not exist."""
+    from assembler import scaffold
+
+    monkeypatch.setitem(
+        scaffold.ASKED, "voorstel", (*scaffold.ASKED["voorstel"], "portefeuillehouder")
+    )
+    result = run_cli("new", f"dossiers/{ECONOMIE}", "laadpalen", *OPTIONS, cwd=example_project)
+    assert result.exit_code == 2
+    assert "--portefeuillehouder" not in result.stderr
+    assert (
+        "gegevens ontbreken: portefeuillehouder kan alleen gevraagd worden: start 'assembler "
+        "new' in een terminal (er is geen terminal om te vragen)"
+    ) in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
