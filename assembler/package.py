@@ -784,7 +784,7 @@ def _update_versions(
         leaving,
         _by_kenmerk(updated, kenmerk_now, corrected),
     )
-    # Records of the other side a renamed dossier's documents took as theirs (see found).
+    # Records of the other side a renamed dossier's documents took as theirs (_Unclaimed.find).
     crossed_keys: set[str] = set()
     for document in export.documents:
         record_key = _record_key(document.side, document.key)

@@ -1644,40 +1644,39 @@ def test_publish_says_the_warnings_of_its_export(
     assert "met dit dossier wordt het openbaar" in result.stderr
 
 
+# A VNG API's Foutbericht: title, English detail, and the fields at fault in invalidParams.
+FOUTBERICHT = {
+    "title": "Ongeldige gegevens",
+    "status": 400,
+    "detail": "The request could not be understood by the server.",
+    "invalidParams": [
+        {
+            "name": "agendapuntTitel",
+            "code": "max_length",
+            "reason": "Zorg ervoor dat dit veld niet meer dan 100 tekens bevat.",
+        },
+        {"name": "vergaderingstype", "code": "invalid_choice"},
+    ],
+}
+
+
 class Refusing(LocalApi):
-    """A server that refuses every request as a VNG API does, naming the fields at fault."""
+    """A server that refuses every request with 400 and ``body``."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.body = body
+        super().__init__()
 
     def answer(self, method: str, path: str, raw: bytes) -> tuple[int, bytes, dict[str, str]]:
-        """400 with a Foutbericht: title, English detail, and the fields in invalidParams."""
-        body = {
-            "title": "Ongeldige gegevens",
-            "status": 400,
-            "detail": "The request could not be understood by the server.",
-            "invalidParams": [
-                {
-                    "name": "agendapuntTitel",
-                    "code": "max_length",
-                    "reason": "Zorg ervoor dat dit veld niet meer dan 100 tekens bevat.",
-                },
-                {"name": "vergaderingstype", "code": "invalid_choice"},
-            ],
-        }
-        return 400, json.dumps(body).encode(), {}
-
-
-class RefusingOddly(LocalApi):
-    """A server whose refusal has invalidParams that are no list."""
-
-    def answer(self, method: str, path: str, raw: bytes) -> tuple[int, bytes, dict[str, str]]:
-        """400 with invalidParams a number."""
-        return 400, json.dumps({"title": "Ongeldig", "invalidParams": 3}).encode(), {}
+        """400 with the body."""
+        return 400, json.dumps(self.body).encode(), {}
 
 
 def test_a_refusal_with_odd_invalid_params_is_said_not_a_traceback(
     project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
-    with RefusingOddly() as server:
+    with Refusing({"title": "Ongeldig", "invalidParams": 3}) as server:
         result = publish_cli(run_cli, project, server.url)
     assert result.exit_code == 2
     assert "de server weigerde het verzoek met 400: Ongeldig (" in result.stderr.splitlines()[-1]
@@ -1688,7 +1687,7 @@ def test_a_refusal_names_the_fields_the_server_names_and_not_the_token(
 ) -> None:
     """Was: only the English detail, and advice to check the token."""
     monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
-    with Refusing() as server:
+    with Refusing(FOUTBERICHT) as server:
         result = publish_cli(run_cli, project, server.url)
 
     assert result.exit_code == 2
