@@ -26,6 +26,7 @@ from assembler.errors import UsageError
 from assembler.package import (
     CONFIDENTIAL,
     PUBLIC,
+    ExportReport,
     export_meetings,
     export_name,
     meeting_document_name,
@@ -95,6 +96,20 @@ def ods_schemas() -> dict[str, Any]:
     )
     schemas: dict[str, Any] = spec["components"]["schemas"]
     return schemas
+
+
+def _exported(project: Project, meeting: Path | None = None) -> ExportReport:
+    """Export one meeting (the wonen meeting by default) and assert that it went well."""
+    report = export_meetings(project, [meeting or project.dossiers / WONEN], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    return report
+
+
+def _another_dossier(dossier: Path, kenmerk: str, new_kenmerk: str, onderwerp: str) -> None:
+    """Make a copied dossier.yaml another dossier: its own kenmerk and onderwerp."""
+    text = dossier.read_text(encoding="utf-8").replace(kenmerk, new_kenmerk)
+    text = re.sub(r"(?m)^onderwerp: .*$", f"onderwerp: {onderwerp}", text)
+    dossier.write_text(text, encoding="utf-8")
 
 
 def _manifest(root: Path, meeting: str, side: str) -> dict[str, Any]:
@@ -558,9 +573,7 @@ def test_a_new_dossier_in_the_folder_of_one_just_withdrawn_takes_none_of_its_ids
     # A new dossier under the same name (copied from another, with a kenmerk of its own).
     shutil.copytree(project.dossiers / WONEN / "res-voortgang", folder)
     dossier = folder / "dossier.yaml"
-    text = dossier.read_text(encoding="utf-8").replace("23.0002117", "23.0002151")
-    text = re.sub(r"(?m)^onderwerp: .*$", "onderwerp: Aanbesteding fietsparkeren stations", text)
-    dossier.write_text(text, encoding="utf-8")
+    _another_dossier(dossier, "23.0002117", "23.0002151", "Aanbesteding fietsparkeren stations")
 
     result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
 
@@ -589,13 +602,10 @@ def test_a_new_dossier_in_a_withdrawn_ones_folder_with_its_annexes_gets_ids_of_i
     the manifest listed one id both current and withdrawn."""
     first_ids = _ids(project.root, WONEN, PUBLIC)
     dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
-    text = dossier.read_text(encoding="utf-8").replace("23.0002131", "23.0002170")
-    text = re.sub(r"(?m)^onderwerp: .*$", "onderwerp: Uitvoeringsbudget snelfietsroute", text)
-    dossier.write_text(text, encoding="utf-8")
+    _another_dossier(dossier, "23.0002131", "23.0002170", "Uitvoeringsbudget snelfietsroute")
 
-    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    _exported(project)
 
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     manifest = _manifest(project.root, WONEN, PUBLIC)
     current = [entry["documentid"] for entry in manifest["informatieobjecten"]]
     withdrawn = [entry["documentid"] for entry in manifest["ingetrokken"]]
@@ -620,9 +630,8 @@ def test_a_public_voorstel_made_a_confidential_memo_is_withdrawn_as_no_longer_pu
     for annex in re.findall(r"(?m)^    bestand: (.*)$", memo):
         shutil.copyfile(meeting / "memo-huisvestingsverordening" / annex, folder / annex)
 
-    report = export_meetings(project, [meeting], EPOCH)
+    _exported(project)
 
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     reasons = {e["reden"] for e in _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]}
     assert reasons == {"niet meer openbaar"}
 
@@ -636,13 +645,10 @@ def test_a_new_confidential_dossier_in_a_withdrawn_public_ones_folder_withdraws_
     shutil.move(meeting / "snelfietsroutes", project.root / "archief")
     shutil.copytree(meeting / "mandaat-woningbouwimpuls", meeting / "snelfietsroutes")
     dossier = meeting / "snelfietsroutes" / "dossier.yaml"
-    text = dossier.read_text(encoding="utf-8").replace("23.0002150", "23.0002160")
-    text = re.sub(r"(?m)^onderwerp: .*$", "onderwerp: Grondaankoop fietsenstalling station", text)
-    dossier.write_text(text, encoding="utf-8")
+    _another_dossier(dossier, "23.0002150", "23.0002160", "Grondaankoop fietsenstalling station")
 
-    report = export_meetings(project, [meeting], EPOCH)
+    _exported(project)
 
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     reasons = {e["reden"] for e in _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]}
     assert reasons == {"niet meer op de agenda"}
 
@@ -659,9 +665,8 @@ def test_two_dossiers_that_swapped_folder_names_keep_their_ids_and_withdraw_noth
     shutil.move(meeting / "res-voortgang", meeting / "woningbouwafspraken")
     shutil.move(meeting / "tijdelijk", meeting / "res-voortgang")
 
-    report = export_meetings(project, [meeting], EPOCH)
+    _exported(project)
 
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
     now = _ids(project.root, WONEN, PUBLIC)
     for kenmerk in ("23.0002104", "23.0002117"):
@@ -678,9 +683,7 @@ def test_a_renamed_folder_keeps_its_ids_when_a_new_dossier_takes_the_old_name(
     shutil.move(meeting / "snelfietsroutes", meeting / "snelfietsroutes-2023")
     shutil.copytree(meeting / "res-voortgang", meeting / "snelfietsroutes")
     dossier = meeting / "snelfietsroutes" / "dossier.yaml"
-    text = dossier.read_text(encoding="utf-8").replace("23.0002117", "23.0002171")
-    text = re.sub(r"(?m)^onderwerp: .*$", "onderwerp: Fietsparkeren bij stations", text)
-    dossier.write_text(text, encoding="utf-8")
+    _another_dossier(dossier, "23.0002117", "23.0002171", "Fietsparkeren bij stations")
     agenda = meeting / "vergadering.yaml"
     lines = agenda.read_text(encoding="utf-8").replace(
         "  - dossier: snelfietsroutes\n",
@@ -688,9 +691,8 @@ def test_a_renamed_folder_keeps_its_ids_when_a_new_dossier_takes_the_old_name(
     )
     agenda.write_text(lines, encoding="utf-8")
 
-    report = export_meetings(project, [meeting], EPOCH)
+    _exported(project)
 
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
     now = _ids(project.root, WONEN, PUBLIC)
     was = {i for n, i in first.items() if n.split("_")[1] == "23.0002131"}
@@ -722,16 +724,13 @@ def test_a_corrected_kenmerk_given_to_another_dossier_leaves_it_its_ids(
         dossier.read_text(encoding="utf-8").replace("23.0002104", "23.0002105"), encoding="utf-8"
     )
     shutil.copytree(meeting / "res-voortgang", meeting / "nieuw")
-    text = (meeting / "nieuw" / "dossier.yaml").read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^onderwerp: .*$", "onderwerp: Startnotitie woonzorgvisie", text)
-    (meeting / "nieuw" / "dossier.yaml").write_text(
-        text.replace("23.0002117", "23.0002104"), encoding="utf-8"
+    _another_dossier(
+        meeting / "nieuw" / "dossier.yaml", "23.0002117", "23.0002104", "Startnotitie woonzorgvisie"
     )
     _agenda_with(project, "nieuw", first)
 
-    report = export_meetings(project, [meeting], EPOCH)
+    _exported(project)
 
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     ids = _ids(project.root, WONEN, PUBLIC)
     (corrected,) = [i for n, i in ids.items() if "_23.0002105_voorstel_" in n]
     (other,) = [i for n, i in ids.items() if "_23.0002104_voorstel_" in n]
@@ -753,9 +752,8 @@ def test_a_renamed_folder_beside_a_copy_under_its_old_name_is_exported(
     )
     _agenda_with(project, "woningbouw-oud", not first)
 
-    report = export_meetings(project, [meeting], EPOCH)
+    _exported(project)
 
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     manifest = _manifest(project.root, WONEN, PUBLIC)
     ids = [e["documentid"] for e in manifest["informatieobjecten"] + manifest["ingetrokken"]]
     assert len(ids) == len(set(ids))
@@ -796,9 +794,8 @@ def test_a_renamed_folder_whose_dossier_changed_side_keeps_its_ids(
     dossier = meeting / new_name / "dossier.yaml"
     dossier.write_text(dossier.read_text(encoding="utf-8").replace(*change), encoding="utf-8")
 
-    report = export_meetings(project, [meeting], EPOCH)
+    _exported(project)
 
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     left = CONFIDENTIAL if reason == "nu openbaar" else PUBLIC
     went = _manifest(project.root, WONEN, left)["ingetrokken"]
     assert went and {e["reden"] for e in went} == {reason}
@@ -859,9 +856,8 @@ def test_renamed_to_confidential_and_renamed_back_to_public_counts_on(project: P
     _rename(project, "fietsroutes", "snelfietsroutes")
     _edit(meeting / "snelfietsroutes" / "dossier.yaml", "verspreiden: Nee", "verspreiden: Ja")
 
-    report = export_meetings(project, [meeting], EPOCH)
+    _exported(project)
 
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     (voorstel,) = [n for n in _ids(project.root, WONEN, PUBLIC) if "_23.0002131_voorstel_" in n]
     assert _versions(project.root, WONEN)[voorstel] == ("3", "nu openbaar")
     went = _manifest(project.root, WONEN, CONFIDENTIAL)["ingetrokken"]
@@ -876,9 +872,8 @@ def test_a_corrected_kenmerk_keeps_the_ids_of_its_dossier(project: Project) -> N
     text = dossier.read_text(encoding="utf-8")
     dossier.write_text(text.replace("23.0002131", "23.0002139"), encoding="utf-8")
 
-    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
+    _exported(project)
 
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     ids = _ids(project.root, WONEN, PUBLIC)
     (old_voorstel,) = [n for n in first_ids if n.startswith("05_23.0002131_voorstel_")]
     (voorstel,) = [n for n in ids if n.startswith("05_23.0002139_voorstel_")]
@@ -928,8 +923,7 @@ def test_a_document_made_confidential_is_withdrawn_by_its_id_only(project: Proje
     dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
     text = dossier.read_text(encoding="utf-8")
     dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
-    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    _exported(project)
 
     public = _manifest(project.root, WONEN, PUBLIC)
     withdrawn = [e for e in public["ingetrokken"] if e.get("documentid") in ours.values()]
@@ -1090,15 +1084,13 @@ def test_a_partial_export_withdraws_elsewhere_what_shows_a_dossier_confidential_
         os.replace(project.dossiers / WONEN, project.dossiers / f"{WONEN}-nieuw")
         old, meeting, dossier, kenmerk = WONEN, f"{WONEN}-nieuw", "snelfietsroutes", "23.0002131"
     before = _files(project.build / old)
-    report = export_meetings(project, [project.dossiers / meeting], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    report = _exported(project, project.dossiers / meeting)
     assert _files(project.build / old) == before  # still public: left alone
     text = project.dossiers / meeting / dossier / "dossier.yaml"
     text.write_text(
         text.read_text(encoding="utf-8").replace("verspreiden: Ja", "verspreiden: Nee"), "utf-8"
     )
-    report = export_meetings(project, [project.dossiers / meeting], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    report = _exported(project, project.dossiers / meeting)
     left = _files(project.build / old)
     assert not any(kenmerk in name for name in left), left
     assert not {"agenda.pdf", "vergaderbundel.pdf"} & left
@@ -1488,8 +1480,7 @@ def test_a_renamed_dossier_folder_keeps_its_documents(project: Project) -> None:
     before = _ids(project.root, WONEN, PUBLIC)
     versions = _versions(project.root, WONEN)
     _rename_snelfietsroutes(project)
-    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    _exported(project)
     assert _ids(project.root, WONEN, PUBLIC) == before
     assert _versions(project.root, WONEN) == versions
     assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
@@ -1507,8 +1498,7 @@ def test_an_item_keeps_its_id_when_an_item_before_it_is_withdrawn(project: Proje
     agenda = meeting.read_text(encoding="utf-8")
     meeting.write_text(agenda.replace("  - dossier: res-voortgang\n", ""), encoding="utf-8")
     shutil.move(project.dossiers / WONEN / "res-voortgang", project.root / "archief")
-    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    _exported(project)
 
     for side in (PUBLIC, CONFIDENTIAL):
         after = _item_ids(project.root, WONEN, side)
@@ -1539,8 +1529,7 @@ def test_plain_items_keep_their_ids_when_the_meeting_is_re_dated(project: Projec
     meeting = project.dossiers / later / "vergadering.yaml"
     text = meeting.read_text(encoding="utf-8")
     meeting.write_text(text.replace("datum: 2023-06-23", "datum: 2023-06-30"), encoding="utf-8")
-    report = export_meetings(project, [project.dossiers / later], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    _exported(project, project.dossiers / later)
     after = _item_ids(project.root, later)
     assert {t: i for t, (i, _n) in after.items()} == {t: i for t, (i, _n) in before.items()}
     assert {"Opening en vaststellen agenda", "Rondvraag en sluiting"} <= set(after)
@@ -1607,8 +1596,7 @@ def test_annex_records_kept_by_number_are_taken_over_by_file(project: Project) -
     _key_annexes_by_number(project)
     before = {side: _ids(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)}
     versions = _versions(project.root, WONEN)
-    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    _exported(project)
     assert {side: _ids(project.root, WONEN, side) for side in (PUBLIC, CONFIDENTIAL)} == before
     assert _versions(project.root, WONEN) == versions
     assert _manifest(project.root, WONEN, PUBLIC)["ingetrokken"] == []
@@ -1696,8 +1684,7 @@ def test_another_dossier_in_a_withdrawn_items_folder_name_gets_its_own_ids(
     res = {i for n, i in old_documents.items() if "_23.0002117_" in n}
     assert res
     _withdraw_res(project)
-    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    report = _exported(project)
     folder = project.dossiers / WONEN / "res-voortgang"
     shutil.copytree(project.dossiers / ECONOMIE / "werklocaties", folder)
     dossier = folder / "dossier.yaml"
@@ -1773,8 +1760,7 @@ def test_a_name_once_withdrawn_unnamed_is_not_given_later(project: Project) -> N
     assert export_meetings(project, [project.dossiers / WONEN], EPOCH).exit_code == 0
     kept = text.split("  - omschrijving: Invulformulier")[0]  # annex 1 only
     dossier.write_text(kept, encoding="utf-8")
-    report = export_meetings(project, [project.dossiers / WONEN], EPOCH)
-    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    _exported(project)
     withdrawn = json.dumps(_manifest(project.root, WONEN, PUBLIC)["ingetrokken"])
     assert "23.0002117_bijlage-02" not in withdrawn and "23.0002117_bijlage-03" not in withdrawn
 
