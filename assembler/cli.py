@@ -855,7 +855,7 @@ def build(
     # With --json too: a cron job's mail shows them to a person.
     _print_problems(report.problems, False)
     if not as_json:
-        _summary(report, interactive, pdf=not no_pdf)
+        _summary(project, report, interactive, pdf=not no_pdf)
     if refused is not None:
         raise refused  # the summary a script asked for was lost: exit 3 (see run)
     sys.exit(int(report.exit_code))
@@ -930,7 +930,7 @@ def _with_bar(options: Any, run: Callable[[Callable[[str, str], None]], R]) -> R
         return run(advance)
 
 
-def _summary(report: Any, interactive: bool, *, pdf: bool = True) -> None:
+def _summary(project: Project, report: Any, interactive: bool, *, pdf: bool = True) -> None:
     built, unchanged, failed = (
         report.count("gebouwd"),
         report.count("ongewijzigd"),
@@ -954,7 +954,7 @@ def _summary(report: Any, interactive: bool, *, pdf: bool = True) -> None:
     if report.exit_code and not failed:
         # Every dossier made, yet not all went well (an agenda, a template, a folder left off
         # the agenda): the counts alone would say all is fine, so where it went wrong is named.
-        where = _refused(report.problems)
+        where = _refused(project, report.problems)
         _say(
             f"Niet alles is gemaakt: {where} (zie de meldingen hierboven)."
             if where
@@ -1035,13 +1035,13 @@ def _refused_meetings(problems: Sequence[Problem]) -> list[str]:
     )
 
 
-def _refused(problems: Sequence[Problem]) -> str:
+def _refused(project: Project, problems: Sequence[Problem]) -> str:
     """Where the errors are, as the summary says it: '1 fout in X', or nothing."""
     errors = [problem for problem in problems if problem.ernst == "fout"]
     files = sorted({problem.bestand for problem in errors if problem.bestand})
     if not files:
         return ""
-    where = files[0] if len(files) == 1 else _counted(len(files), "bestand", "bestanden")
+    where = files[0] if len(files) == 1 else _places(project, files)
     return f"{_counted(len(errors), 'fout', 'fouten')} in {where}"
 
 

@@ -1338,6 +1338,22 @@ def test_a_meeting_refused_for_its_vergadering_yaml_is_named_below_the_counts(
     ]
 
 
+def test_the_summary_counts_folders_with_errors_as_folders(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Two meeting folders without their vergadering.yaml are two mappen, as check says."""
+    dossier = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    for meeting, name in (("2023-07-07-pfho-x", "een"), ("2023-07-14-pfho-y", "twee")):
+        folder = example_project / "dossiers" / meeting / name
+        folder.mkdir(parents=True)
+        shutil.copy(dossier, folder / "dossier.yaml")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        "Niet alles is gemaakt: 2 fouten in 2 mappen (zie de meldingen hierboven)."
+    )
+
+
 def test_a_dossier_only_build_shows_no_bar_for_the_meeting_bundles(small_project: Path) -> None:
     """It writes none: a bar at "0 van 0" flashed by."""
     shown = _on_a_terminal(small_project, "--force", f"dossiers/{ECONOMIE}/werklocaties")
