@@ -711,20 +711,29 @@ def vergadering(
         MEETING_ASKED,
         NewMeeting,
         create_meeting,
-        new_meeting_day,
+        meeting_answer_problem,
         new_meeting_folder,
         previous_meeting,
+        refuse_wrong_meeting,
     )
 
     project = _project()
     folder = new_meeting_folder(project, vergadermap)
-    new_meeting_day(project, folder, datum or "")  # what is wrong is said before any question
     values = {"overleg": overleg or "", "aanvang": aanvang or "", "locatie": locatie or ""}
+
+    def meeting(**answer: str) -> NewMeeting:
+        return NewMeeting(datum=datum or "", **{**values, **answer})
+
+    refuse_wrong_meeting(project, folder, meeting())  # said before any question
     if previous_meeting(project, folder) is None and _interactive():
+
+        def problem_of(name: str, answer: str) -> str | None:
+            return meeting_answer_problem(project, folder, meeting(**{name: answer}), name)
+
         for name in MEETING_ASKED:
             if not values[name]:
-                values[name] = click.prompt(_question(name))
-    target = create_meeting(project, folder, NewMeeting(datum=datum or "", **values))
+                values[name] = _ask(name, problem_of)
+    target = create_meeting(project, folder, meeting())
     click.echo(f"Aangemaakt: {project.display(target)} (zet er dossiers op met 'assembler new')")
 
 

@@ -906,8 +906,60 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
     """Write ``<folder>/vergadering.yaml`` for a new meeting; the agenda's fixed items only.
 
     What is not given is taken from the latest meeting of the same kind; UsageError names
-    what is still missing, or wrong.
+    what is wrong, or still missing.
     """
+    draft = refuse_wrong_meeting(project, folder, values)
+    missing = [f"--{name}" for name in MEETING_ASKED if not draft.given[name]]
+    if missing:
+        raise UsageError(
+            f"gegevens ontbreken: geef {', '.join(missing)} op (er is geen eerdere vergadering "
+            "van dit overleg om ze van over te nemen)"
+        )
+    folder.mkdir(exist_ok=True)
+    target = folder / MEETING_FILE
+    write_text_atomic(target, draft.text)
+    return target
+
+
+def refuse_wrong_meeting(project: Project, folder: Path, values: NewMeeting) -> _MeetingDraft:
+    """The new meeting of ``values``; UsageError for the folder or a value given that check
+    would refuse (one still to be asked is not wrong yet)."""
+    draft = _meeting_draft(project, folder, values)
+    if draft.problems:
+        # Each value came from an option, or the date from the folder name: said as such.
+        raise UsageError(
+            "er is geen vergadering gemaakt: "
+            + "; ".join(
+                f"de datum in de mapnaam, {draft.day}, bestaat niet (geef de map de datum van "
+                "de vergadering)"
+                if name == "datum" and not values.datum
+                else f"--{name}: {said}"
+                for name, said in draft.problems
+            )
+        )
+    return draft
+
+
+def meeting_answer_problem(
+    project: Project, folder: Path, values: NewMeeting, name: str
+) -> str | None:
+    """What ``assembler check`` would say of the value of ``name`` in ``values``, else None."""
+    problems = _meeting_draft(project, folder, values).problems
+    return next((said for field, said in problems if field == name), None)
+
+
+@dataclass(frozen=True)
+class _MeetingDraft:
+    """The vergadering.yaml that a clerk's values make, before it is written."""
+
+    text: str
+    day: str
+    given: dict[str, str]  # overleg, aanvang, locatie: given, or from the previous meeting
+    problems: list[tuple[str, str]]  # (field, message) as check would say them
+
+
+def _meeting_draft(project: Project, folder: Path, values: NewMeeting) -> _MeetingDraft:
+    """The vergadering.yaml that ``values`` make, and what is wrong in it."""
     day = new_meeting_day(project, folder, values.datum)
     previous = previous_meeting(project, folder)
     given = {
@@ -915,12 +967,6 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
         "aanvang": values.aanvang or (previous.start if previous else ""),
         "locatie": values.locatie or (previous.location if previous else ""),
     }
-    missing = [f"--{name}" for name in MEETING_ASKED if not given[name]]
-    if missing:
-        raise UsageError(
-            f"gegevens ontbreken: geef {', '.join(missing)} op (er is geen eerdere vergadering "
-            "van dit overleg om ze van over te nemen)"
-        )
     items = ["Opening en vaststellen agenda"]
     if previous is not None:
         items.append("Verslag en actielijst van het overleg van " + dutch_date(previous.date))
@@ -938,22 +984,11 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
     try:
         Vergadering.model_validate(source.data)
     except ValidationError as error:
-        problems = problems_from_validation(error, source, Vergadering)
-        # Each value came from an option, or the date from the folder name: said as such.
-        from_name = not values.datum
-        raise UsageError(
-            "er is geen vergadering gemaakt: "
-            + "; ".join(
-                f"de datum in de mapnaam, {day}, bestaat niet (geef de map de datum van de "
-                "vergadering)"
-                if p.veld == "datum" and from_name
-                else f"--{p.veld}: {p.melding}"
-                for p in problems
-            )
-        ) from None
-    folder.mkdir(exist_ok=True)
-    write_text_atomic(target, text)
-    return target
+        found = problems_from_validation(error, source, Vergadering)
+        # A value neither given nor taken from an earlier meeting is still to be asked.
+        problems = [(p.veld, p.melding) for p in found if p.veld not in given or given[p.veld]]
+        return _MeetingDraft(text, day, given, problems)
+    return _MeetingDraft(text, day, given, [])
 
 
 _MEETING_TEXT = """\

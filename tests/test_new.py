@@ -676,6 +676,39 @@ def test_a_first_meeting_of_its_kind_needs_its_details(
     )
 
 
+def test_vergadering_asks_again_for_a_wrong_answer_at_its_own_question(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked only after the last question, a wrong time sent the clerk back to the start."""
+    import assembler.cli
+    from assembler.cli import main
+
+    monkeypatch.setattr(assembler.cli, "_interactive", lambda: True)
+    monkeypatch.chdir(example_project)
+    folder = "dossiers/2024-03-15-pfho-sociaal"
+    answers = "Pfho Sociaal\n9 uur\n14:00\nHilversum\n"
+    result = CliRunner().invoke(main, ["vergadering", folder], input=answers)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:5] == [
+        "Naam van het overleg: Pfho Sociaal",
+        "Aanvangstijd (UU:MM): 9 uur",
+        lines[2],
+        "Aanvangstijd (UU:MM): 14:00",
+        "Locatie: Hilversum",
+    ]
+    assert lines[2].startswith("fout: Aanvangstijd: '9 uur' ")
+    text = (example_project / folder / "vergadering.yaml").read_text(encoding="utf-8")
+    assert 'aanvang: "14:00"' in text and 'locatie: "Hilversum"' in text
+    # An option given wrong is refused before the first question: nothing typed in vain.
+    again = CliRunner().invoke(
+        main, ["vergadering", "dossiers/2024-03-22-pfho-zorg", "--aanvang", "25:00"], input=""
+    )
+    assert again.exit_code == 2
+    assert again.output.startswith("fout: er is geen vergadering gemaakt: --aanvang: ")
+    assert "Naam van het overleg" not in again.output
+
+
 def test_a_meeting_folder_of_only_a_date_is_said_to_need_a_name(
     example_project: Path, run_cli: RunCli
 ) -> None:
