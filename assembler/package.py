@@ -72,6 +72,7 @@ from assembler.fsutil import (
 from assembler.layout import (
     BUNDLE_FILE,
     EXPORT_DIR,
+    EXPORT_PUBLIC_MANIFEST,
     FULL_AGENDA,
     FULL_MEETING_BUNDLE,
     OLD_EXPORT_PREFIX,
@@ -1710,6 +1711,47 @@ def _meeting_folder(project: Project, path: Path) -> Path:
     return project.dossiers / folder.relative_to(project.dossiers).parts[0]
 
 
+def _unloaded_meetings(project: Project, catalog: Catalog) -> list[Problem]:
+    """'niet geëxporteerd' for each selected meeting folder that could not be read as a meeting
+    (its vergadering.yaml refused, or missing beside dossiers): said apart from the file's own
+    error, as the clerk who reads only what was exported would not know it was left out."""
+    loaded = {meeting.folder for meeting in catalog.meetings}
+    at_meetings = {_meeting_of(project, problem) for problem in catalog.errors}
+    said = []
+    for folder in sorted(folder for folder in at_meetings if folder and folder not in loaded):
+        why = (
+            f"de {MEETING_FILE} is afgekeurd"
+            if (folder / MEETING_FILE).exists()
+            else f"er is geen {MEETING_FILE}"
+        )
+        said.append(
+            Problem(
+                project.display(folder / MEETING_FILE),
+                None,
+                "",
+                f"niet geëxporteerd: {why} (zie de meldingen hierboven)"
+                + _earlier_package(project, folder.name),
+            )
+        )
+    return said
+
+
+def _meeting_of(project: Project, problem: Problem) -> Path | None:
+    """The meeting folder a problem is at itself (its vergadering.yaml, or the folder)."""
+    where = project.root / problem.bestand
+    if where.name == MEETING_FILE:
+        where = where.parent
+    return where if where.parent == project.dossiers and where.is_dir() else None
+
+
+def _earlier_package(project: Project, meeting: str) -> str:
+    """What is in build/ for a meeting not exported: the package of an earlier export."""
+    package = project.build / meeting / EXPORT_DIR
+    if not (package / EXPORT_PUBLIC_MANIFEST).is_file():
+        return ""
+    return f"; {project.display(package)} is nog het pakket van een eerdere export"
+
+
 def _name_clashes(project: Project, catalog: Catalog) -> dict[str, str]:
     """Why a meeting cannot be exported: its documents' names are (nearly) another meeting's.
 
@@ -1849,6 +1891,8 @@ def package_meetings(
             if why is not None:
                 why = f"{why} (zie de meldingen hierboven)"
             why = clashes.get(meeting.name, why)
+            if why is not None:
+                why += _earlier_package(project, meeting.name)
             if meeting.name in copies:
                 report.problems.append(
                     Problem(
@@ -1870,6 +1914,7 @@ def package_meetings(
                 exports.append(plan_meeting(project, full, meeting, moment))
             except InputRejected as rejected:
                 report.problems.extend(rejected.problems)
+        report.problems += _unloaded_meetings(project, catalog)
         listings = public_listings(project, full, exports)
         for export in exports:
             finish_plan(project, full, export, listings)

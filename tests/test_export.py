@@ -1292,6 +1292,26 @@ def test_a_folder_left_off_the_agenda_holds_up_its_meeting_and_withdraws_nothing
     assert publication.read_bytes() == before
 
 
+def test_a_meeting_whose_vergadering_yaml_is_refused_is_said_not_exported(
+    project: Project,
+) -> None:
+    """Was: only the file's error, and the earlier package left in build/ unmentioned; a clerk
+    reading the 'Exportpakket:' lines took that for this export's."""
+    agenda = project.dossiers / WONEN / "vergadering.yaml"
+    text = agenda.read_text(encoding="utf-8")
+    agenda.write_text(text.replace("datum: 2023-06-23", "datum: 23-06-2023"), encoding="utf-8")
+
+    report = export_meetings(project, (), EPOCH)
+
+    assert report.exit_code == 1
+    assert [m.name for m in report.meetings] == [ECONOMIE]
+    assert [p.format() for p in report.problems] == [
+        f"dossiers/{WONEN}/vergadering.yaml: niet geëxporteerd: de vergadering.yaml is afgekeurd "
+        f"(zie de meldingen hierboven); build/{WONEN}/export is nog het pakket van een eerdere "
+        "export"
+    ]
+
+
 def test_an_agenda_entry_mistyped_holds_up_the_export_as_that_not_as_a_folder_left_off(
     project: Project,
 ) -> None:
