@@ -439,6 +439,9 @@ def publish_meeting(
             "API van het vergadersysteem)"
         )
     meeting_path = Path(meeting_folder)
+    named = project.dossiers / meeting_path  # its bare name, as 'new' and 'build' take it
+    if not meeting_path.is_absolute() and not meeting_path.exists() and named.is_dir():
+        meeting_path = named
     if not (meeting_path / MEETING_FILE).is_file():
         raise UsageError(f"{meeting_folder}: is geen vergadermap (geef een map met {MEETING_FILE})")
     # Before the export: a machine that cannot make a connection has nothing to export for.

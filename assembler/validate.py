@@ -1796,6 +1796,10 @@ def selected_folder(project: Project, path: Path) -> Path:
     given = Path(os.path.abspath(path))
     try:
         exists = given.exists()
+        if not exists and not path.is_absolute() and (project.dossiers / path).exists():
+            # A meeting's name as the agenda and 'new' call it ('2023-06-23-pfho-ruimte-
+            # wonen', or with its dossier's after it), typed where dossiers/ is not.
+            given, exists = Path(os.path.abspath(project.dossiers / path)), True
     except OSError:
         exists = True  # in a folder that cannot be looked into: said at that folder
     if not exists:

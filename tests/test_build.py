@@ -1869,6 +1869,20 @@ def test_a_broken_agenda_template_is_given_as_the_reason(
     assert (small_project / ITEM / "voorstel.docx").is_file()
 
 
+def test_a_meeting_is_taken_by_its_bare_name_as_new_takes_it(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was 'bestaat niet' for a meeting that exists: check, build and export took only a path."""
+    whole = run_cli("check", f"dossiers/{WONEN}", cwd=example_project)
+    named = run_cli("check", WONEN, cwd=example_project)
+    assert (named.exit_code, named.stdout, named.stderr) == (0, whole.stdout, whole.stderr)
+    assert whole.stdout.startswith("In orde: ")
+    one = run_cli("build", "--geen-pdf", f"{WONEN}/snelfietsroutes", cwd=example_project)
+    assert one.exit_code == 0, one.stderr
+    assert "dossier: " + f"{WONEN}/snelfietsroutes" in one.stderr
+    assert not (example_project / "build" / ECONOMIE).exists()
+
+
 def test_a_path_to_build_that_is_not_a_meeting_is_named_from_the_project_root(
     small_project: Path, run_cli: RunCli
 ) -> None:

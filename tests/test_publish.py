@@ -525,7 +525,7 @@ def test_an_address_that_accepted_nothing_is_not_kept(
     assert ": geen verbinding met de server, ook na 4 pogingen" in failed.value.message
     later = run_cli(
         "publish",
-        f"dossiers/{WONEN}",
+        WONEN,  # its bare name, as 'new' takes it
         "--naar",
         "http://127.0.0.1:18765/api",
         "--droog",
