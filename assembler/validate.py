@@ -46,6 +46,7 @@ from assembler.model import (
     Document,
     FolderName,
     Organisatie,
+    RelativeFile,
     Vergadering,
     Verspreiden,
     Voorstel,
@@ -1155,13 +1156,16 @@ def load_dossier(
         problems.extend(problems_from_validation(error, source, model))
         # All problems of a file at once: its annex files are checked too, when the annex
         # entries themselves are valid, so a clerk does not mend it in two rounds.
-        annexes = _annexes_alone(data, error)
-        if annexes:
+        annexes, unknown = _annexes_alone(data)
+        if len(unknown) < len(annexes):
             # Confidential unless it says otherwise: the intake then reads every page.
             public = declared_public(folder)
             distribution = Verspreiden.JA if public else Verspreiden.NEE
             stand_in = DossierInput(
-                folder, source, model.model_construct(annexes=annexes, distribution=distribution)
+                folder,
+                source,
+                model.model_construct(annexes=annexes, distribution=distribution),
+                refused_annexes=unknown,
             )
             annex_problems = check_annex_files(stand_in, display)
             problems.extend(annex_problems)
@@ -1186,7 +1190,8 @@ def _set_aside(
     refused = {problem.veld for problem in annex_problems if problem.ernst == "fout"}
     count = len(dossier.document.annexes)
     marked = [i for i in range(count) if field_label(("bijlagen", i, "bestand")) in refused]
-    set_aside.append(dataclasses.replace(dossier, refused_annexes=frozenset(marked)))
+    refused_annexes = dossier.refused_annexes | frozenset(marked)
+    set_aside.append(dataclasses.replace(dossier, refused_annexes=refused_annexes))
 
 
 # Tags clerks paste from web pages and mail; raw HTML is shown as typed, never interpreted.
@@ -1392,17 +1397,31 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
     return problems
 
 
-_ANNEXES: TypeAdapter[tuple[Bijlage, ...]] = TypeAdapter(tuple[Bijlage, ...])
+_ANNEX_FILE: TypeAdapter[str] = TypeAdapter(RelativeFile)
 
 
-def _annexes_alone(data: dict[str, Any], error: ValidationError) -> tuple[Bijlage, ...]:
-    """The annexes of a dossier that failed validation elsewhere; () if they failed too."""
-    if any(problem["loc"][:1] == ("bijlagen",) for problem in error.errors()):
-        return ()
-    try:
-        return _ANNEXES.validate_python(data.get("bijlagen") or ())
-    except ValidationError:
-        return ()
+def _annexes_alone(data: dict[str, Any]) -> tuple[tuple[Bijlage, ...], frozenset[int]]:
+    """The annexes of a dossier that failed validation, and those whose file is not known.
+
+    Each entry on its own: one entry refused (a path outside the folder, no ``bestand:``) does
+    not keep the others' files from being checked. An entry whose file name is refused stands
+    in the list, so the others keep their numbers, and is left out of the checks.
+    """
+    entries = data.get("bijlagen")
+    if not isinstance(entries, list):
+        return (), frozenset()
+    annexes, unknown = [], set()
+    for index, entry in enumerate(entries):
+        try:
+            if not isinstance(entry, dict):
+                raise ValueError(entry)
+            name = _ANNEX_FILE.validate_python(entry.get("bestand"))
+        except (ValidationError, ValueError):
+            name = ""
+            unknown.add(index)
+        # model_construct: the description may be what was refused; only the file is checked.
+        annexes.append(Bijlage.model_construct(description="", file=name))
+    return tuple(annexes), frozenset(unknown)
 
 
 def _explorer_leftover(name: str, names: list[str]) -> tuple[str, str] | None:
@@ -1447,6 +1466,11 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
     numbers: dict[Path, int] = {}  # each annex file, by the number it first has
     sizes: dict[int, list[tuple[Path, str]]] = {}  # annex files and names, by size
     for index, annex in enumerate(dossier.document.annexes):
+        if index in dossier.refused_annexes:
+            # Its entry is refused for what it names (said there): mended first, and the file
+            # it meant is not warned about as forgotten meanwhile.
+            named.update(listing)
+            continue
         where = ("bijlagen", index, "bestand")
         line = dossier.source.line_of(where)
         label = field_label(where)

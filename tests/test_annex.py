@@ -398,6 +398,42 @@ def test_an_annex_is_judged_in_the_round_that_refuses_a_field_of_its_dossier(
     assert f"{where}:53: {PASSWORD_SAID}" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        (
+            "    bestand: ../snelfietsroutes/kaart.pdf",
+            "bijlagen[4].bestand: '../snelfietsroutes/kaart.pdf' verwijst buiten de dossiermap",
+        ),
+        (
+            "    bestand: /tmp/kaart.pdf",
+            "bijlagen[4].bestand: '/tmp/kaart.pdf' is een absoluut pad",
+        ),
+        ("", "bijlagen[4].bestand: ontbreekt"),
+    ],
+)
+def test_an_annex_entry_refused_keeps_no_other_annex_from_being_judged(
+    example_project: Path, run_cli: Callable[..., CliResult], entry: str, said: str
+) -> None:
+    """The password on annex 1 went unsaid while another entry named a file outside the folder,
+    or none: the annexes were judged only when every entry was valid."""
+    folder = example_project / "dossiers" / "2023-05-26-pfho-economie" / "werklocaties"
+    _with_password_annex(folder)
+    dossier = folder / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8").rstrip("\n")
+    added = "  - omschrijving: Kaart uit een ander dossier" + (f"\n{entry}" if entry else "")
+    dossier.write_text(f"{text}\n{added}\n", encoding="utf-8")
+
+    result = run_cli("check", "dossiers/2023-05-26-pfho-economie/werklocaties", cwd=example_project)
+
+    where = "dossiers/2023-05-26-pfho-economie/werklocaties/dossier.yaml"
+    assert result.exit_code == 1
+    assert f"{where}:53: {PASSWORD_SAID}" in result.stderr
+    assert said in result.stderr
+    assert result.stdout.startswith("Niet in orde: 2 fouten in 1 bestand")
+    assert "niet genoemd" not in result.stderr  # no file warned about as forgotten meanwhile
+
+
 def test_an_annex_of_a_dossier_refused_for_a_kenmerk_used_twice_is_judged_too(
     example_project: Path, run_cli: Callable[..., CliResult]
 ) -> None:
