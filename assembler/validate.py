@@ -1360,9 +1360,20 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
                 )
     # Every build reads every dossier: the walk only when the file has a '...' at all.
     for path, text in _texts_of(data) if "..." in source.text else ():
-        lines = [line.strip() for line in text.splitlines()]
-        if any(line == "..." or line.endswith(" ...") for line in lines):
-            warn(path, "bevat nog '...' uit het nieuwe dossier (vul de tekst in)")
+        lines = [line.strip() for line in text.split("\n")]
+        left = next(
+            (i for i, line in enumerate(lines) if line == "..." or line.endswith(" ...")), None
+        )
+        if left is not None:  # at the '...' itself, not at the key above a '|' text
+            problems.append(
+                Problem(
+                    display,
+                    _text_line(source, path, text, left),
+                    field_label(path),
+                    "bevat nog '...' uit het nieuwe dossier (vul de tekst in)",
+                    "waarschuwing",
+                )
+            )
     for name in markdown:
         value = data.get(name)
         if not isinstance(value, str):

@@ -67,14 +67,21 @@ def test_new_dossier_gets_next_kenmerk_and_agenda_entry(
     assert "  - datum: 2023-05-26 " in text
     assert '    overleg: "Portefeuillehoudersoverleg Economie"' in text
     assert "geen regel met de datum van de vergadering" not in check.stderr
-    # What is left to fill in is pointed out, each at its line.
+    # What is left to fill in is pointed out, each at the line of its '...' (the toelichting's
+    # below its key).
     shown = f"dossiers/{ECONOMIE}/laadpalen/dossier.yaml"
     unfinished = "bevat nog '...' uit het nieuwe dossier (vul de tekst in)"
-    for field in ("voorstel[1]", "behandeling[1].conclusie", "toelichting"):
-        assert re.search(
-            rf"{re.escape(shown)}:\d+: waarschuwing: {re.escape(field)}: {re.escape(unfinished)}",
+    lines = text.splitlines()
+    for field, typed in (
+        ("voorstel[1]", "  - Instemmen met ..."),
+        ("behandeling[1].conclusie", "    conclusie: ..."),
+        ("toelichting", "  ..."),
+    ):
+        line = lines.index(typed) + 1
+        assert f"{shown}:{line}: waarschuwing: {field}: {unfinished}\n" in check.stderr, (
+            field,
             check.stderr,
-        ), (field, check.stderr)
+        )
 
 
 def test_new_in_another_year_starts_a_new_sequence(example_project: Path, run_cli: RunCli) -> None:
@@ -125,10 +132,11 @@ def test_new_memo_asks_aan_and_van_and_builds(example_project: Path, run_cli: Ru
     assert "contactpersoon" not in text and "behandeling" not in text
     check = run_cli("check", cwd=example_project)
     assert check.exit_code == 0, check.stderr
-    assert re.search(
-        r"laadpalen/dossier.yaml:\d+: waarschuwing: tekst: bevat nog '...' uit het nieuwe dossier",
-        check.stderr,
-    ), check.stderr
+    line = text.splitlines().index("  ...") + 1  # below 'tekst: |'
+    assert (
+        f"laadpalen/dossier.yaml:{line}: waarschuwing: tekst: bevat nog '...' uit het nieuwe "
+        "dossier (vul de tekst in)\n"
+    ) in check.stderr, check.stderr
     build = run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}/laadpalen", cwd=example_project)
     assert build.exit_code == 0, build.stderr
     assert list((example_project / "build" / ECONOMIE).glob("*-laadpalen/memo.docx"))

@@ -1437,6 +1437,20 @@ def test_running_text_read_as_a_list_says_to_add_the_bar(
     )
 
 
+def test_a_placeholder_left_in_running_text_is_said_at_its_own_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # As `assembler new` writes it: the '...' two lines below 'toelichting: |', not at the key.
+    block = "toelichting: |\n  ### Beknopte toelichting\n\n  De regio wil ...\n"
+    line = _write_toelichting(example_project, block)
+    result = run_cli("check", cwd=example_project)
+    assert (result.exit_code, result.stderr) == (
+        0,
+        f"{SEED}:{line + 3}: waarschuwing: toelichting: bevat nog '...' uit het nieuwe dossier "
+        "(vul de tekst in)\n",
+    )
+
+
 def test_a_list_item_without_its_dash_is_still_said_as_such(
     example_project: Path, run_cli: RunCli
 ) -> None:
