@@ -42,6 +42,7 @@ from assembler.markdown_check import TABLE_RULE
 __all__ = [
     "WordFragment",
     "add_markdown",
+    "empty_heading",
     "is_linkable",
     "markdown_subdoc",
     "new_number_list",
@@ -183,6 +184,16 @@ def _parser(*, linkify: bool = True) -> MarkdownIt:
     return parser
 
 
+def empty_heading(content: str) -> bool:
+    """Whether a heading whose text (its inline token's content) is ``content`` prints nothing:
+    '###' alone, '## ##'; such a heading is not made."""
+    return not content.strip()
+
+
+def _empty_heading(heading: SyntaxTreeNode) -> bool:
+    return all(empty_heading(child.content) for child in heading.children)
+
+
 DEEPEST_LEVEL = 8
 """The deepest w:ilvl of a Word list (0-8)."""
 
@@ -262,6 +273,8 @@ class _Builder:
     def block(self, node: SyntaxTreeNode, context: _ListContext | None) -> None:
         kind = node.type
         if kind == "heading":
+            if _empty_heading(node):
+                return  # '###' alone: no empty heading in the text and the tags (check warns)
             level = int(node.tag[1:]) - self.heading_shift
             style = HEADING_STYLES[max(0, min(level, len(HEADING_STYLES)) - 1)]
             self.inline(self.paragraph(style), node)
@@ -744,7 +757,11 @@ _STYLE_INFO: dict[tuple[str, int, int], _StyleInfo] = {}
 def add_markdown(document: Any, text: str, info: _StyleInfo | None = None) -> None:
     """Append Markdown ``text`` as Word paragraphs to a python-docx document."""
     tree = SyntaxTreeNode(parse(xml_safe(text)))
-    levels = [int(node.tag[1:]) for node in tree.walk() if node.type == "heading"]
+    levels = [
+        int(node.tag[1:])
+        for node in tree.walk()
+        if node.type == "heading" and not _empty_heading(node)
+    ]
     info = info or _style_info(document)
     builder = _Builder(
         document=document,

@@ -2,9 +2,11 @@
 
 A heading without a space after its '#', bold without its closing '**', a list item without a
 space after its '-', a numbered list that does not count on: each validates and builds, and
-comes out as literal characters, or with other numbers than typed. The text is parsed by the
-renderer's own parser, so what is said is what would be printed; only what the parser left
-as text is looked at (never code, a pasted address or a correct **vet**).
+comes out as literal characters, or with other numbers than typed. So does what is not
+printed at all: an empty heading ('###' alone), a line ('---'), and text that a line of
+dashes right below it makes a heading. The text is parsed by the renderer's own parser, so
+what is said is what would be printed; only what the parser left as text is looked at (never
+code, a pasted address or a correct **vet**), and those headings and lines.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 21
+CHECK_VERSION = 22
 
 
 # GFM's row under a table's header ("| --- | :-: |"): CommonMark, which the render follows,
@@ -92,6 +94,10 @@ def _mistakes(text: str) -> list[_Mistake]:
             found.extend(_numbering(tokens, index, lines))
         elif token.type == "bullet_list_open":
             found.extend(_dash_aside(tokens, index, lines))
+        elif token.type == "heading_open":
+            found.extend(_heading(token, tokens[index + 1], lines))
+        elif token.type == "hr":
+            found.append((_line(token), _rule_message(lines[_line(token)].strip())))
         elif token.type == "inline" and token.map is not None:
             in_paragraph = tokens[index - 1].type == "paragraph_open"
             beside = _beside(texts, token)
@@ -651,6 +657,48 @@ def _dash_aside(tokens: list[Token], index: int, lines: list[str]) -> Iterator[_
             f"{quoted(typed)} wordt een punt van een lijst, los van de zin erboven (typ voor een "
             "gedachtestreepje '–', of zet de regel achter de vorige)",
         )
+
+
+def _rule_message(typed: str) -> str:
+    """What to say of a line of dashes (or stars, underscores) that the documents leave out."""
+    return (
+        f"een lijn ({quoted(typed)}) wordt niet gemaakt: de regel komt niet in het document "
+        "(haal hem weg; een nieuw onderdeel begint met een kopje: '### Kopje')"
+    )
+
+
+def _heading(opening: Token, inline: Token, lines: list[str]) -> Iterator[_Mistake]:
+    """A heading that is not made ('###' alone), or that a line of '---' or '===' below a
+    paragraph made of it, which was perhaps meant as a line."""
+    from assembler.markdown import empty_heading
+
+    if empty_heading(inline.content):
+        line = lines[_line(opening)]
+        typed = line[max(0, line.find(opening.markup)) :].strip()  # not a list's '- ' before it
+        yield (
+            _line(opening),
+            f"{quoted(typed)} is een leeg kopje en komt niet in het document (zet de tekst van "
+            f"het kopje erachter: '{opening.markup} Kopje', of haal de regel weg)",
+        )
+        return
+    if opening.markup not in ("-", "=") or opening.map is None:
+        return  # a heading typed with '#'
+    underline = opening.map[1] - 1
+    rule = quoted(lines[underline].strip())
+    text = inline.content
+    if "\n" in text:
+        yield (
+            underline,
+            f"{rule} onder {quoted(text)} maakt van de hele alinea erboven een kopje, geen lijn "
+            f"(haal {rule} weg: een lijn wordt niet gemaakt)",
+        )
+        return
+    yield (
+        underline,
+        f"{rule} onder {quoted(text)} maakt van die regel een kopje, geen lijn (schrijf "
+        f"{quoted('### ' + text)} voor een kopje; een lijn wordt niet gemaakt: haal {rule} dan "
+        "weg)",
+    )
 
 
 def _items(tokens: list[Token], index: int) -> list[Token]:

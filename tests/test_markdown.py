@@ -62,6 +62,18 @@ def test_nested_headings_keep_their_order_and_stop_at_heading_4(fragment: WordFr
     ]
 
 
+def test_an_empty_heading_is_not_made(fragment: WordFragment) -> None:
+    """Was: an empty Heading paragraph (a gap, and an empty heading in the tags), and '#' alone
+    made '### Vervolg' a Heading 3 (check warns about it)."""
+    paragraphs = render(fragment, "#\n\n### Vervolg\n\nTekst.\n\n## ##\n\n- ###\n\nEinde.")
+    assert [(p.style.name, p.text) for p in paragraphs] == [
+        ("Heading 2", "Vervolg"),
+        ("Normal", "Tekst."),
+        ("List Bullet", ""),  # the item keeps its bullet, as an empty item ('- ') does
+        ("Normal", "Einde."),
+    ]
+
+
 def test_paragraphs_bold_italic_and_code(fragment: WordFragment) -> None:
     paragraphs = render(
         fragment, "Een **vette** en *schuine* en ***beide*** en `code`.\n\nTweede alinea."

@@ -34,6 +34,28 @@ def _heading(typed: str, fixed: str) -> str:
     )
 
 
+def _empty_heading(typed: str) -> str:
+    hashes = typed.split()[0]
+    return (
+        f"'{typed}' is een leeg kopje en komt niet in het document (zet de tekst van het kopje "
+        f"erachter: '{hashes} Kopje', of haal de regel weg)"
+    )
+
+
+def _rule(typed: str) -> str:
+    return (
+        f"een lijn ('{typed}') wordt niet gemaakt: de regel komt niet in het document (haal hem "
+        "weg; een nieuw onderdeel begint met een kopje: '### Kopje')"
+    )
+
+
+def _underlined(rule: str, text: str) -> str:
+    return (
+        f"'{rule}' onder '{text}' maakt van die regel een kopje, geen lijn (schrijf '### {text}' "
+        f"voor een kopje; een lijn wordt niet gemaakt: haal '{rule}' dan weg)"
+    )
+
+
 HEADING = _heading("###Vervolg", "### Vervolg")
 
 
@@ -63,6 +85,24 @@ MISTAKES = {
         0,
         _heading("##Vervolg van het traject in…", "## Vervolg van het traject…"),
     ),
+    # Headings that are not made, or not meant: '#' alone, a line of dashes below a line.
+    "heading-empty": ("Tekst.\n\n### \n\nMeer tekst.", 2, _empty_heading("###")),
+    "heading-hash-alone": ("#", 0, _empty_heading("#")),
+    "heading-closed-empty": ("Tekst.\n\n## ##", 2, _empty_heading("## ##")),
+    "heading-empty-in-a-list-item": ("- een\n- ###", 1, _empty_heading("###")),
+    "heading-underlined": ("Tekst.\n\nVervolg\n-------", 3, _underlined("-------", "Vervolg")),
+    "heading-underlined-with-equals": ("Titel\n=====", 1, _underlined("=====", "Titel")),
+    "heading-underlined-paragraph": (
+        "De regio wil meer\nfietsparkeren bij de stations.\n---",
+        2,
+        "'---' onder 'De regio wil meer fietsparkeren…' maakt van de hele alinea erboven een "
+        "kopje, geen lijn (haal '---' weg: een lijn wordt niet gemaakt)",
+    ),
+    # Lines (thematic breaks): left out of the documents.
+    "rule-between-paragraphs": ("Tekst.\n\n---\n\nMeer tekst.", 2, _rule("---")),
+    "rule-below-a-list": ("- eerste punt\n- tweede punt\n\n***\n\nTekst.", 3, _rule("***")),
+    "rule-right-below-a-list-item": ("- eerste punt\n___", 1, _rule("___")),
+    "rule-of-stars-below-a-line": ("Tekst.\n* * *\nMeer tekst.", 1, _rule("* * *")),
     # Bold.
     "bold-unclosed": ("Het Rijk vraagt\nom **ruim 15.000 woningen", 1, UNCLOSED),
     "bold-unclosed-in-a-list-item": ("- eerste punt\n- **ruim 15.000 woningen", 1, UNCLOSED),
@@ -590,13 +630,9 @@ CORRECT = {
     "hash-in-text": "Zie ticket #12 en #3.",
     "hash-number-at-line-start": "Dit staat in ticket\n#12 van de servicedesk.",
     "heading": "### Vervolg\n\n## Planning ##",
-    "hash-alone": "#\n\n######",
     "dash-with-space": "- 5 graden\n- noord-zuidverbinding\n- ook -5 graden",
     "hyphen-mid-line": "Het woon-werkverkeer en de regio-afspraken, en -woorden midden in",
     "dash-number-outside-list": "De temperatuur daalt tot\n-5 graden.",
-    "thematic-break": "- eerste punt\n- tweede punt\n\n---\n\nTekst.",
-    "thematic-break-below-text": "Tekst\n\n***\n\n___",
-    "setext-heading": "Vervolg\n-------",
     "bold": "Het gaat om **ruim 15.000 woningen** in de regio.",
     "bold-over-lines": "Het gaat om **ruim\n15.000 woningen** in de regio.",
     "italic-in-bold": "***heel belangrijk*** en __ook vet__ en _cursief_",
@@ -679,6 +715,11 @@ def _line_of(project: Path, typed: str) -> int:
     return lines.index(typed) + 1
 
 
+def _warned(project: Path, typed: str, message: str) -> str:
+    """The warning ``message`` about the toelichting, at the line ``typed``."""
+    return f"{SEED}:{_line_of(project, typed)}: waarschuwing: toelichting: {message}"
+
+
 def test_check_warns_on_the_mistakes_own_line_and_still_passes(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -705,21 +746,43 @@ def test_check_warns_on_the_mistakes_own_line_and_still_passes(
     )
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 0, result.stderr
-
-    def warned(typed: str, message: str) -> str:
-        line = _line_of(example_project, typed)
-        return f"{SEED}:{line}: waarschuwing: toelichting: {message}"
-
     assert result.stderr.splitlines() == [
-        warned("  ###Vervolg", HEADING),
-        warned("  Het Rijk vraagt om **ruim 15.000 woningen", UNCLOSED),
-        warned("  -minimaal 30% sociale huur", GLUED),
-        warned("  3. Woningbouw", MIXED),
-        warned("  4. Evaluatie", _skipped("4. Evaluatie", 3)),
+        _warned(example_project, "  ###Vervolg", HEADING),
+        _warned(example_project, "  Het Rijk vraagt om **ruim 15.000 woningen", UNCLOSED),
+        _warned(example_project, "  -minimaal 30% sociale huur", GLUED),
+        _warned(example_project, "  3. Woningbouw", MIXED),
+        _warned(example_project, "  4. Evaluatie", _skipped("4. Evaluatie", 3)),
     ]
     assert result.stdout == (
         "In orde: 2 vergaderingen, 6 dossiers gecontroleerd (5 waarschuwingen).\n"
     )
+
+
+def test_check_warns_at_the_line_of_markdown_that_would_vanish(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: an empty heading and a line of dashes left out (or made a heading) without a word."""
+    _replace_toelichting(
+        example_project,
+        "toelichting: |\n"
+        "  ### \n"
+        "\n"
+        "  De regio wil meer fietsparkeren.\n"
+        "\n"
+        "  ---\n"
+        "\n"
+        "  Vervolg\n"
+        "  -------\n"
+        "\n"
+        "  Er is geld.\n",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        _warned(example_project, "  ### ", _empty_heading("###")),
+        _warned(example_project, "  ---", _rule("---")),
+        _warned(example_project, "  -------", _underlined("-------", "Vervolg")),
+    ]
 
 
 def test_a_no_break_space_after_a_marker_reads_as_a_space(
