@@ -29,6 +29,7 @@ __all__ = [
     "MARK_BAND",
     "mark_scale",
     "pages_showing",
+    "shown_text",
     "top_bands_blank",
 ]
 
@@ -125,6 +126,20 @@ def _band_is_blank(page: Any) -> bool:
 
 def pages_showing(pdf: Path, text: str) -> frozenset[int]:
     """The pages (0-based) of ``pdf`` whose text includes ``text``; none if it cannot be read."""
+    shown = shown_text(pdf)
+    if shown is None:
+        return frozenset()  # marked then: a mark twice is better than none
+    pages = shown.split("\f")
+    return frozenset(i for i, page in enumerate(pages) if text in " ".join(page.split()))
+
+
+def shown_text(pdf: Path) -> str | None:
+    """The text of ``pdf`` as a reader shows it (poppler), pages apart by a form feed; None if
+    it cannot be read.
+
+    In reading order, with the replacement text of marked content (ActualText) for its glyphs,
+    and with what annotations draw (a stamp, a filled-in field).
+    """
     with tempfile.TemporaryDirectory(prefix="assembler-text-") as folder:
         source = _without_intent(pdf, Path(folder))
         try:
@@ -136,11 +151,10 @@ def pages_showing(pdf: Path, text: str) -> frozenset[int]:
                 start_new_session=True,  # out of reach of Ctrl-C: a cut-off text reads as none
             )
         except (OSError, subprocess.TimeoutExpired):
-            return frozenset()
+            return None
     if done.returncode != 0:
-        return frozenset()  # marked then: a mark twice is better than none
-    pages = done.stdout.decode("utf-8", "replace").split("\f")
-    return frozenset(i for i, page in enumerate(pages) if text in " ".join(page.split()))
+        return None
+    return done.stdout.decode("utf-8", "replace")
 
 
 def _without_intent(pdf: Path, folder: Path) -> Path:

@@ -11,7 +11,9 @@ a :class:`~assembler.errors.ConfidentialityViolation` (exit 4). Three independen
   when a merge wrapped it, stamped it or recompressed it. A confidential page leaks when all of
   its parts occur on one public page;
 * **terms**: kenmerk, onderwerp and annex descriptions of confidential dossiers, searched in the
-  text (also across a hyphen at a line's end), bookmarks, metadata, annotations (notes, typed
+  text (as pypdf reads it and as a reader shows it, see :func:`assembler.bands.shown_text`;
+  also across a hyphen at a line's end, and in each earlier version an incrementally saved
+  file still holds), bookmarks, metadata, annotations (notes, typed
   text, filled-in fields, link addresses), page labels, embedded files (their names and
   text) and every other string and XML metadata the file's objects hold (layer names, named
   destinations, scripts, alternative texts) of each public PDF, and in every public text. Text
@@ -34,9 +36,12 @@ import hashlib
 import html
 import io
 import logging
+import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +49,7 @@ from typing import Any
 import pikepdf
 
 from assembler.annex import paperclip_files
+from assembler.bands import shown_text
 from assembler.errors import ConfidentialityViolation, Problem
 from assembler.fsutil import digest_stream
 from assembler.terms import Term, loosen, names, searched, squash
@@ -300,8 +306,14 @@ def _metadata_texts(pdf: pikepdf.Pdf) -> list[str]:
     texts = [str(value) for value in pdf.docinfo.values()]
     metadata = pdf.Root.get("/Metadata")
     if isinstance(metadata, pikepdf.Stream):
-        texts.append(metadata.read_bytes().decode("utf-8", "replace"))
+        texts.append(_xml_text(metadata))
     return texts
+
+
+def _xml_text(stream: pikepdf.Stream) -> str:
+    """XML metadata as a reader shows it: 'co&#xF6;rdinatie' and '&amp;' are 'coördinatie'
+    and '&'."""
+    return html.unescape(_stream_text(stream))
 
 
 def _object_texts(pdf: pikepdf.Pdf) -> list[str]:
@@ -323,7 +335,7 @@ def _object_texts(pdf: pikepdf.Pdf) -> list[str]:
                 holder.get("/Type") == pikepdf.Name.Metadata
                 or holder.get("/Subtype") == pikepdf.Name.XML
             ):
-                texts.append(_stream_text(holder))
+                texts.append(_xml_text(holder))
             values = list(holder) if isinstance(holder, pikepdf.Array) else holder.values()
             if isinstance(holder, pikepdf.Dictionary) and holder.get("/S") == "/JavaScript":
                 script = holder.get("/JS")
@@ -445,9 +457,6 @@ def _embedded_files(pdf: pikepdf.Pdf, *, with_text: bool) -> list[_Attached]:
 
 # A zip attached to a PDF (sources, a set of annexes): its files are attached files too.
 _MAX_ZIP_MEMBERS = 1000
-# Members whose text is read; an image or other binary member is compared by its hash only.
-_TEXT_SUFFIXES: tuple[str, ...] = (".pdf", ".txt", ".csv", ".md", ".xml", ".htm", ".html")
-_TEXT_SUFFIXES += (".eml", ".rtf", ".docx", ".docm", ".odt", ".xlsx", ".xlsm", ".ods")
 
 
 def _zip_members(data: bytes, names: tuple[str, ...], *, with_text: bool) -> list[_Attached]:
@@ -477,8 +486,8 @@ def _zip_members(data: bytes, names: tuple[str, ...], *, with_text: bool) -> lis
                     # Encrypted or damaged.
                     members.append(_Attached((info.filename,), "", "", read=False))
                     continue
-                wanted = with_text and info.filename.lower().endswith(_TEXT_SUFFIXES)
-                text, read = _embedded_text(member) if wanted else ("", True)
+                # Each member as an attachment of its own, one level down.
+                text, read = _embedded_text(member, 1) if with_text else ("", True)
                 members.append(_Attached((info.filename,), _sha(member), text, read))
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
         pass  # a damaged zip: its own entry says its text could not be read
@@ -490,25 +499,83 @@ _MAX_EMBEDDED_TEXT_BYTES = 50 * 1024 * 1024
 _OFFICE_TEXT_PARTS = ("word/document.xml", "content.xml", "xl/sharedStrings.xml")
 
 
-def _embedded_text(data: bytes) -> tuple[str, bool]:
-    """What a reader of an embedded file sees (a PDF's text, an office file's, plain text),
-    and whether all of it could be read: what could is searched all the same."""
-    if len(data) > _MAX_EMBEDDED_TEXT_BYTES:
+def _embedded_text(data: bytes, depth: int = 0) -> tuple[str, bool]:
+    """What a reader of an embedded file sees (a PDF's text, an office file's, a mail's, plain
+    text, what a .gz holds), and whether all of it could be read: what could is searched all
+    the same. A file of another kind (an image, an archive in an archive) is not read."""
+    if len(data) > _MAX_EMBEDDED_TEXT_BYTES or depth > _MAX_NESTING:
         return "", False
     try:
         if b"%PDF-" in data[:1024]:
             text, unread = _extract_text(data)
             return text, not unread
         if data.startswith(b"PK\x03\x04"):
+            if not _is_office(data):
+                # An archive attached to the PDF: its members are read as attachments (see
+                # _zip_members); one in an archive or a mail is not.
+                return "", depth == 0
             return _office_text(data), True
+        if data.startswith(b"\x1f\x8b"):
+            # Bounded: a small .gz may unpack to gigabytes.
+            unpacked = zlib.decompressobj(wbits=47).decompress(data, _MAX_EMBEDDED_TEXT_BYTES + 1)
+            return _embedded_text(unpacked, depth + 1)
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16"), True
+        if _MAIL_HEADER.match(data):
+            return _mail_text(data, depth)
+        if _looks_binary(data):
+            return "", False  # an image, a program, a format of its own: not read
         try:
             return data.decode("utf-8"), True
         except UnicodeDecodeError:
             return data.decode("cp1252", "replace"), True
     except Exception:  # a damaged attachment (a broken zip, a bad stream): the rest is checked
         return "", False
+
+
+# An attachment in an attachment (a mail with a zip): deeper than this is not read.
+_MAX_NESTING = 3
+# A mail saved as .eml starts with its headers ("Received:", "From:", "MIME-Version: 1.0").
+_MAIL_HEADER = re.compile(rb"(?:[A-Za-z][A-Za-z0-9-]{1,40}:[^\r\n]*\r?\n)+")
+
+
+def _mail_text(data: bytes, depth: int) -> tuple[str, bool]:
+    """A saved mail's headers and the text of its parts, decoded (base64, quoted-printable,
+    =?utf-8?...?= words), its attachments read as attachments are."""
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    texts = [str(value) for value in message.values()]
+    read = True
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        charset = part.get_content_charset() or ""
+        if part.get_content_maintype() == "text" and not part.get_filename():
+            texts.append(payload.decode(charset or "utf-8", "replace"))
+        else:
+            text, whole = _embedded_text(payload, depth + 1)
+            texts += [part.get_filename() or "", text]
+            read = read and whole
+    return "\n".join(texts), read
+
+
+def _is_office(data: bytes) -> bool:
+    """Whether a zip is an office document (whose text is read) rather than an archive."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+    return bool(names & {*_OFFICE_TEXT_PARTS, "[Content_Types].xml", "mimetype"})
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Whether a file is no text: control characters that text does not have."""
+    head = data[:8192]
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32 or byte == 127)
+    return controls > len(head) // 100
 
 
 def _office_text(data: bytes) -> str:
@@ -564,8 +631,11 @@ def _extract_text(data: bytes) -> tuple[str, list[str]]:
     return "\n".join(chunks), unread
 
 
-def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
-    """Hashes of the file, its embedded files and its pages; squashed text when asked."""
+def analyse_pdf(path: Path, *, with_text: bool = True, shown: str | None = None) -> PdfFacts:
+    """Hashes of the file, its embedded files and its pages; squashed text when asked.
+
+    ``shown``: the text as a reader shows it (bands.shown_text), when it was read already.
+    """
     data = Path(path).read_bytes()
     with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
         pages: list[frozenset[str]] = []
@@ -582,19 +652,18 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
         texts: tuple[tuple[str, str, str], ...] = ()
         unread: list[str] = []
         if with_text:
-            shown, unread = _page_text(data)
+            drawn, unread = _page_text(data)
             unread += [
                 f"het bijgevoegde bestand '{f.names[0] if f.names else '?'}'"
                 for f in attached
                 if not f.read
             ]
-            # Word and LibreOffice break long compounds at a hyphen: "Onderhandelings-" at a
-            # line's end, "mandaat" on the next. Searched both ways: "Noord-Holland" too.
-            hyphens = "-\n" in shown or "- \n" in shown
-            joined = _LINE_END_HYPHEN.sub("", shown) if hyphens else ""
+            # pypdf reads the drawing instructions in their order; a reader shows the text in
+            # reading order, with marked content's replacement text (ActualText) for its glyphs
+            # and what annotations draw (a stamp): both are searched.
+            as_shown = (shown if shown is not None else shown_text(path)) or ""
             texts = (
-                ("", squash(shown), ""),
-                ("", squash(joined), ""),
+                *_page_texts(drawn),
                 ("in de bladwijzers", *_apart(_outline_titles(pdf))),
                 ("in de documenteigenschappen", *_apart(_metadata_texts(pdf))),
                 (
@@ -603,9 +672,50 @@ def analyse_pdf(path: Path, *, with_text: bool = True) -> PdfFacts:
                 ),
                 ("in een bijgevoegd bestand", *_apart(n for f in attached for n in f.names)),
                 ("in een bijgevoegd bestand", squash("\n".join(f.text for f in attached)), ""),
+                # After the places it names: what a note says is said to be in a note.
+                *_page_texts(as_shown),
                 (_ELSEWHERE, *_apart([*_object_texts(pdf), *marked])),
+                *_earlier_revision_texts(data),
             )
     return PdfFacts(_sha(data), embedded, tuple(pages), texts, tuple(unread))
+
+
+def _page_texts(shown: str) -> tuple[tuple[str, str, str], ...]:
+    """A PDF's text as searched: squashed, and with words hyphenated at a line's end joined."""
+    # Word and LibreOffice break long compounds at a hyphen: "Onderhandelings-" at a line's
+    # end, "mandaat" on the next. Searched both ways: "Noord-Holland" too.
+    hyphens = "-\n" in shown or "- \n" in shown
+    joined = _LINE_END_HYPHEN.sub("", shown) if hyphens else ""
+    return ("", squash(shown), ""), ("", squash(joined), "")
+
+
+_END_OF_FILE = re.compile(rb"%%EOF")
+# A form filled in and signed by several people is saved once for each; more is not a document.
+_MAX_REVISIONS = 50
+_EARLIER = "in een eerdere versie die nog in het bestand zit (sla het op als nieuw bestand)"
+
+
+def _earlier_revision_texts(data: bytes) -> list[tuple[str, str, str]]:
+    """The text and strings of each earlier version of an incrementally saved PDF.
+
+    Saving a change at the end of the file (Acrobat's "Opslaan", a signature, a filled-in form)
+    leaves what it replaced in the file, for any tool to recover: the title a sender removed
+    from a page is still there. A third-party annex is published byte for byte.
+    """
+    ends = [match.end() for match in _END_OF_FILE.finditer(data)]
+    texts: list[tuple[str, str, str]] = []
+    for end in ends[:-1][-_MAX_REVISIONS:]:
+        earlier = data[:end]
+        shown, _unread = _page_text(earlier)
+        strings: list[str] = []
+        # What cannot be opened is no earlier version (a linearised file's first part, say).
+        with (
+            contextlib.suppress(pikepdf.PdfError, pikepdf.PasswordError, ValueError),
+            pikepdf.Pdf.open(io.BytesIO(earlier)) as old,
+        ):
+            strings = [*_object_texts(old), *_metadata_texts(old), *_annotation_texts(old)]
+        texts += [(_EARLIER, squash(shown), ""), (_EARLIER, *_apart(strings))]
+    return texts
 
 
 def _apart(texts: Iterable[str]) -> tuple[str, str]:
@@ -634,8 +744,9 @@ def content_digest(path: Path) -> str:
 
 
 class _Cache:
-    def __init__(self) -> None:
+    def __init__(self, shown: dict[Path, Future[str | None]] | None = None) -> None:
         self._facts: dict[tuple[Path, bool], PdfFacts] = {}
+        self._shown = shown or {}  # poppler's text of public PDFs, read meanwhile
 
     def facts(self, path: Path, *, with_text: bool) -> PdfFacts | None:
         key = (Path(path).resolve(), with_text)
@@ -645,7 +756,10 @@ class _Cache:
             if not _is_pdf(path):
                 return None
             try:
-                self._facts[key] = analyse_pdf(path, with_text=with_text)
+                shown = self._shown.get(key[0])
+                self._facts[key] = analyse_pdf(
+                    path, with_text=with_text, shown=shown.result() if shown else None
+                )
             except (pikepdf.PdfError, pikepdf.PasswordError, OSError):
                 # Only annexes can be like this, and the intake refuses them: never bundled.
                 return None
@@ -674,7 +788,17 @@ def searched_terms(terms: Iterable[Term]) -> list[str]:
 
 def find_leaks(audit: Audit) -> list[Leak]:
     """Every confidential file, page or term that the public side would show."""
-    cache = _Cache()
+    # poppler reads each public PDF in a process of its own while this one reads the others.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        shown = {
+            item.path.resolve(): pool.submit(shown_text, item.path)
+            for item in audit.public_files
+            if _is_pdf(item.path)
+        }
+        return _find_leaks(audit, _Cache(shown))
+
+
+def _find_leaks(audit: Audit, cache: _Cache) -> list[Leak]:
     public_hashes: set[str] = set()
     public_pages: list[frozenset[str]] = []
     for path in audit.public_sources:
@@ -805,7 +929,13 @@ def _term_leaks(label: str, terms: Sequence[Term], where: str = "") -> list[Leak
 
 
 def _listed(parts: Sequence[str]) -> str:
+    if len(parts) > _MAX_LISTED:  # a zip of photos: its first few say what it is
+        shown = ", ".join(parts[: _MAX_LISTED - 1])
+        return f"{shown} en {len(parts) - _MAX_LISTED + 1} andere"
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} en {parts[-1]}"
+
+
+_MAX_LISTED = 6
 
 
 def enforce(audit: Audit) -> list[Problem]:

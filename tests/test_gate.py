@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
 import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -329,6 +331,189 @@ def kenmerk_leaks_of_an_attachment(tmp_path: Path, name: str, content: bytes) ->
         confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
     )
     return [leak.message.split(" van het vertrouwelijke")[0] for leak in gate.find_leaks(audit)]
+
+
+def _mail(subject: str, body: str) -> bytes:
+    """A mail saved as .eml: its subject as =?utf-8?...?= words, its text in base64."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "griffie@regiogv.nl"
+    message["Subject"] = subject
+    message.set_content(body, cte="base64")
+    return bytes(message)
+
+
+def _zipped(name: str, content: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+UNREAD = "kon niet gelezen worden, en is dus niet nagezien op kenmerken en titels van "
+UNREAD += "vertrouwelijke dossiers (kijk dat zelf na)"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        (
+            "notitie.txt.gz",
+            gzip.compress(f"Zie dossier {SECRET_KENMERK}.".encode()),
+            [f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"],
+        ),
+        (
+            "bericht.eml",
+            _mail("Overleg", f"Zie dossier {SECRET_KENMERK}, in vertrouwen."),
+            [f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"],
+        ),
+        (
+            "onderwerp.eml",
+            _mail(f"Dossier {SECRET_KENMERK} – café", "Zie onderwerp."),
+            [f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"],
+        ),
+        (
+            "bronnen.zip",
+            _zipped("binnen.zip", _zipped("notitie.txt", SECRET_KENMERK.encode())),
+            [f"de tekst van het bijgevoegde bestand 'binnen.zip' {UNREAD}"],
+        ),
+        (
+            "scan.png",
+            b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+            [f"de tekst van het bijgevoegde bestand 'scan.png' {UNREAD}"],
+        ),
+    ],
+)
+def test_an_attachment_is_read_as_its_reader_would_or_said_unread(
+    tmp_path: Path, name: str, content: bytes, said: list[str]
+) -> None:
+    """A .gz, a mail with its text in base64 and a zip in a zip passed as read: their bytes
+    were searched as text, and the kenmerk in them was not found."""
+    assert kenmerk_leaks_of_an_attachment(tmp_path, name, content) == said
+
+
+def _subject_leaks(path: Path) -> list[str]:
+    """What the gate says of the public PDF at ``path`` for the confidential subject."""
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(path, "openbaar/bijlage.pdf", "m")],
+        confidential_terms=[Term(SECRET_SUBJECT, "het onderwerp", "x/dossier.yaml")],
+    )
+    return [leak.message.split(" van het vertrouwelijke")[0] for leak in gate.find_leaks(audit)]
+
+
+def _text_stream(pdf: pikepdf.Pdf, instructions: bytes) -> pikepdf.Stream:
+    return pdf.make_stream(instructions)
+
+
+def _helvetica() -> Dictionary:
+    return Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+
+
+def test_a_title_a_stamp_draws_is_found(tmp_path: Path) -> None:
+    """A stamp (Acrobat's own stamps) shows its text by drawing it, without /Contents."""
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        drawn = f"BT /F1 10 Tf 2 5 Td ({SECRET_SUBJECT}) Tj ET".encode()
+        look = pdf.make_stream(drawn, Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 400, 20])
+        look.Resources = Dictionary(Font=Dictionary(F1=_helvetica()))
+        stamp = Dictionary(
+            Type=Name.Annot, Subtype=Name.Stamp, Rect=[50, 600, 450, 620], AP=Dictionary(N=look)
+        )
+        pdf.pages[0].Annots = pdf.make_indirect(Array([pdf.make_indirect(stamp)]))
+        pdf.save(path)
+    assert _subject_leaks(path) == [f"noemt het onderwerp '{SECRET_SUBJECT}'"]
+
+
+def test_a_title_in_replacement_text_a_word_at_a_time_is_found(tmp_path: Path) -> None:
+    """Readers copy, search and read aloud the ActualText of marked content for its glyphs:
+    here each word's, over glyphs that show 'x'."""
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0]
+        page.Resources.Font = Dictionary(F9=_helvetica())
+        words = b"".join(
+            b"/Span <</ActualText " + _literal(word + " ") + b">> BDC (xxxx ) Tj EMC "
+            for word in SECRET_SUBJECT.split()
+        )
+        page.contents_add(_text_stream(pdf, b"BT /F9 10 Tf 50 500 Td " + words + b"ET"))
+        pdf.save(path)
+    assert _subject_leaks(path) == [f"noemt het onderwerp '{SECRET_SUBJECT}'"]
+
+
+def test_a_title_drawn_from_its_last_word_to_its_first_is_found(tmp_path: Path) -> None:
+    """The line reads as usual; the drawing instructions hold it backwards."""
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0]
+        page.Resources.Font = Dictionary(F9=_helvetica())
+        x, placed = 50.0, []
+        for word in SECRET_SUBJECT.split():
+            placed.append((x, word))
+            x += 7.0 * (len(word) + 1)
+        drawn = b"".join(
+            f"BT /F9 12 Tf {at:.0f} 500 Td ({word}) Tj ET\n".encode()
+            for at, word in reversed(placed)
+        )
+        page.contents_add(_text_stream(pdf, drawn))
+        pdf.save(path)
+    assert _subject_leaks(path) == [f"noemt het onderwerp '{SECRET_SUBJECT}'"]
+
+
+def test_a_title_in_xml_metadata_written_with_character_references_is_found(
+    tmp_path: Path,
+) -> None:
+    title = "Onderhandelingsmandaat coördinatie Woningbouwimpuls"
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        written = XMP.format(title.replace("ö", "&#xF6;")).encode()
+        pdf.Root.Metadata = pdf.make_stream(written, Type=Name.Metadata, Subtype=Name.XML)
+        pdf.save(path, fix_metadata_version=False)  # as written, not as pikepdf writes XMP
+    assert b"co&#xF6;rdinatie" in path.read_bytes()
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(path, "openbaar/bijlage.pdf", "m")],
+        confidential_terms=[Term(title, "het onderwerp", "x/dossier.yaml")],
+    )
+    (leak,) = gate.find_leaks(audit)
+    assert leak.message.startswith(f"noemt in de documenteigenschappen het onderwerp '{title}'")
+
+
+def test_a_title_removed_and_saved_over_is_found_in_the_earlier_version(tmp_path: Path) -> None:
+    """Saved as an update at the end of the file (Acrobat's 'Opslaan'), the first version's
+    page is still in the file for any tool to recover; the export ships it byte for byte."""
+    from pypdf import PdfWriter
+
+    path = make_pdf(tmp_path / "bijlage.pdf", [[f"Over {SECRET_SUBJECT}"]])
+    writer = PdfWriter(path, incremental=True)
+    page = writer.pages[0]
+    contents = pypdf_stream(writer, b"BT /F1 12 Tf 50 800 Td (Bijgewerkt overzicht) Tj ET")
+    page[pypdf_name("/Contents")] = writer._add_object(contents)
+    updated = io.BytesIO()
+    writer.write(updated)  # the file as it was, and the update after it
+    path.write_bytes(updated.getvalue())
+    assert path.read_bytes().count(b"%%EOF") == 2
+    assert (
+        SECRET_SUBJECT.encode()
+        not in subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+    )
+    assert _subject_leaks(path) == [
+        "noemt in een eerdere versie die nog in het bestand zit (sla het op als nieuw bestand) "
+        f"het onderwerp '{SECRET_SUBJECT}'"
+    ]
+
+
+def pypdf_stream(writer: object, data: bytes) -> object:
+    from pypdf.generic import StreamObject
+
+    stream = StreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def pypdf_name(name: str) -> object:
+    from pypdf.generic import NameObject
+
+    return NameObject(name)
 
 
 def test_short_generic_subject_is_not_a_term_but_a_kenmerk_always_is() -> None:
