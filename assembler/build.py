@@ -120,8 +120,10 @@ if TYPE_CHECKING:
 # larger than office paper; 31: a Markdown list nested in a list of another kind one Word
 # list (nested in the tags), a nested list's start number kept; 32: text after lists nested
 # past markdown-it's limit kept, lists deeper than Word's nine levels on the ninth; 33: an
-# empty Markdown heading ('###' alone) not made, nor counted for the other headings' levels).
-CACHE_VERSION = 33
+# empty Markdown heading ('###' alone) not made, nor counted for the other headings' levels;
+# 34: a page with an unmatched Q or an unclosed q stamped at the top, its q/Q balanced around
+# it).
+CACHE_VERSION = 34
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

@@ -1257,10 +1257,31 @@ def _apply_marks(
         name = page.add_resource(forms[overlay], Name.XObject, _free_name(page))
         matrix = " ".join(_fmt(v) for v in _visual_to_user(box, rotate))
         # Wrap the page's own content in q/Q so a graphics state it leaves behind cannot
-        # move, scale or recolour the mark.
-        page.contents_add(opening, prepend=True)
+        # move, scale or recolour the mark; balanced first, as qpdf does for an overlay, or an
+        # unmatched Q of the page pops the wrapper and the mark is drawn in the page's state.
+        unmatched, unclosed = _unbalanced_saves(page)
+        page.contents_add(opening + b"q\n" * unmatched, prepend=True)
         # An artifact, so a tagged part's reading order does not gain a stamp.
-        page.contents_add(f"\nQ\n{_ARTIFACT} BDC\nq {matrix} cm {name} Do Q\nEMC\n".encode("ascii"))
+        page.contents_add(
+            b"\n"
+            + b"Q\n" * unclosed
+            + f"Q\n{_ARTIFACT} BDC\nq {matrix} cm {name} Do Q\nEMC\n".encode("ascii")
+        )
+
+
+def _unbalanced_saves(page: pikepdf.Page) -> tuple[int, int]:
+    """How many ``Q`` of a page's content restore a state it never saved, and how many ``q``
+    are left open at its end once that many ``q`` are put in front."""
+    depth = lowest = 0
+    try:
+        # Only q and Q become Python objects: a 20 MB map is tokenised in about a second.
+        instructions = pikepdf.parse_content_stream(page, "q Q")
+    except (pikepdf.PdfError, ValueError, TypeError):
+        return 0, 0  # content no reader can follow either: wrapped as before
+    for instruction in instructions:
+        depth += 1 if str(instruction.operator) == "q" else -1
+        lowest = min(lowest, depth)
+    return -lowest, depth - lowest
 
 
 def _free_name(page: pikepdf.Page) -> Name:

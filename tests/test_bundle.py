@@ -398,6 +398,56 @@ def test_stamp_goes_to_the_top_as_seen_on_a_rotated_page(
     assert y_min < MARK_BAND
 
 
+def rendered_by_both(path: Path, index: int, into: Path) -> list[bytes]:
+    """A page as poppler and as PDFium (Chrome, Edge) draw it at 50 dpi, as PNG files."""
+    document = pdfium.PdfDocument(path)
+    try:
+        image = document[index].render(scale=50 / 72).to_pil()
+    finally:
+        document.close()
+    images = rendered(path, index + 1, index + 1, into)
+    image.save(into / "pdfium.png")
+    return [*images, (into / "pdfium.png").read_bytes()]
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("strip", "end"),
+    [
+        (False, b"Q 0.5 0 0 0.5 100 100 cm"),
+        (False, b"Q Q q 0.5 0 0 0.5 0 0 cm q"),
+        (True, b"Q 0.5 0 0 0.5 100 100 cm"),
+        (True, b"q 0.5 0 0 0.5 0 0 cm"),
+    ],
+    ids=["Q-te-veel", "beide", "Q-te-veel-strook", "q-open-strook"],
+)
+def test_a_page_that_restores_more_states_than_it_saves_keeps_its_stamp_at_the_top(
+    voorstel: Path, tmp_path: Path, strip: bool, end: bytes
+) -> None:
+    """An unmatched Q (poppler: 'Restoring state when no valid states to pop') popped the
+    bundle's q around the page: poppler drew no stamp, PDFium drew it at half size in the text;
+    an unclosed q left the stamp in the clip of a page given a strip, so it was not seen. A
+    scale after them that draws nothing must leave the page as it is without them."""
+    plain = (
+        make_annex(tmp_path / "kopregel.pdf", text_at_top=True)
+        if strip
+        else CORPUS / "026-latex-multicolumn--multicolumn.pdf"
+    )
+    odd = tmp_path / "losse-q.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.pages[0].contents_add(b"\n" + end + b"\n")
+        pdf.save(odd)
+    bundles = []
+    for annex in (plain, odd):
+        bundles.append(tmp_path / f"bundel-{annex.stem}.pdf")
+        bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Notitie")], META, bundles[-1])
+
+    assert "Bijlage 1 bij 23.0001772" in text_of(bundles[1], 2)
+    assert _stamp_box(bundles[1], 2) == pytest.approx((14.45, 8.45), abs=0.1)
+    expected, found = (rendered_by_both(b, 2, tmp_path / b.stem) for b in bundles)
+    assert found == expected
+
+
 # --- confidentiality, labels, metadata, determinism ----------------------------------------
 
 
