@@ -229,6 +229,21 @@ def _precheck(path: Path, limits: AnnexLimits) -> tuple[AnnexReport | None, int]
     return None, size
 
 
+def pdf_named_as_office(head: bytes, suffix: str, name: str) -> str | None:
+    """What to tell of an annex named ``name`` (ending in the office ``suffix``, as
+    ``.docx``) whose first bytes ``head`` are a PDF's; None when they are not."""
+    # A PDF saved or renamed as .docx (a common mistake): 'open and save it again' would have
+    # Word turn the PDF into a document. An office file is a zip, which starts with PK; the
+    # header is looked for as for a PDF annex, in the first 1024 bytes.
+    if head.startswith(b"PK") or PDF_HEADER not in head[:HEADER_WINDOW]:
+        return None
+    renamed = f"{name[: len(name) - len(suffix)]}.pdf"
+    return (
+        f"'{name}' is een PDF met de naam {suffix} (hernoem het bestand naar '{renamed}' en "
+        f"schrijf hier '{renamed}')"
+    )
+
+
 def _guess_kind(head: bytes) -> str:
     """Name what the file probably is, so the clerk knows what to fix."""
     lowered = head.lstrip().lower()

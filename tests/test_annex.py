@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from assembler.annex import AnnexLimits, AnnexReport, inspect_annex
+from assembler.annex import AnnexLimits, AnnexReport, inspect_annex, pdf_named_as_office
 from assembler.errors import Problem
 from tests.conftest import CORPUS, CliResult, needs_shared
 from tests.hostile_files import (
@@ -245,6 +245,21 @@ def test_checks_stay_within_memory(bad: dict[str, Path]) -> None:
     for path in bad.values():
         inspect_annex(path)
     assert children_peak_mb() < 400
+
+
+@needs_shared
+@pytest.mark.parametrize("suffix", [".docx", ".odt", ".xlsx", ".ods"])
+def test_a_pdf_named_as_an_office_file_is_said_to_be_one(suffix: str) -> None:
+    """Was 'is geen geldig .docx-bestand (open en bewaar het opnieuw)': Word would make a
+    document of the PDF."""
+    head = (CORPUS / "001-trivial--minimal-document.pdf").read_bytes()[:1024]
+    assert pdf_named_as_office(head, suffix, f"Nota{suffix.upper()}") == (
+        f"'Nota{suffix.upper()}' is een PDF met de naam {suffix} (hernoem het bestand naar "
+        "'Nota.pdf' en schrijf hier 'Nota.pdf')"
+    )
+    assert pdf_named_as_office(b"\xef\xbb\xbf\n" + head, suffix, f"a{suffix}") is not None
+    assert pdf_named_as_office(minimal_docx(), suffix, f"a{suffix}") is None
+    assert pdf_named_as_office(b"not a zip at all", suffix, f"a{suffix}") is None
 
 
 def test_messages_read_well_after_the_dossier_prefix(bad: dict[str, Path]) -> None:
