@@ -251,7 +251,7 @@ class Merger:
         out.add_pages_from(src, outlines="preserve" if part.keep_outline else "ignore")
         # A tree may refer to what was stripped: then it is walked, which leaves that out.
         own = part.own_structure and not stripped
-        self._structure.add(out, src, start, part.title, own=own)
+        self._structure.add(out, src, start, part.title, own=own, ours=part.own_structure)
         self._outlines.append(_without_the_parts_own(out, _detach_outline(out), start, part.title))
         self._parts.append(part)
         self._sources.append(src)
@@ -531,7 +531,7 @@ class _Structure:
 
     def __init__(self) -> None:
         # Per part its Part element, or the pages and language of a part still to be wrapped.
-        self.parts: list[Dictionary | tuple[list[Dictionary], str, Any]] = []
+        self.parts: list[Dictionary | tuple[list[Dictionary], str, String | None]] = []
         self.parent_tree: list[tuple[int, Any]] = []
         self.next_key = 0
         self.role_map: dict[str, Any] = {}
@@ -539,10 +539,19 @@ class _Structure:
         self.ids: dict[str, Any] = {}
         self.namespaces: list[Any] = []
 
-    def add(self, out: Pdf, src: Pdf, start: int, title: str, *, own: bool = False) -> None:
+    def add(
+        self, out: Pdf, src: Pdf, start: int, title: str, *, own: bool = False, ours: bool = False
+    ) -> None:
         """Carry the structure of the part whose pages were just copied from ``src``; ``own``:
-        a PDF made by the build, whose tree is moved as it is when nothing clashes."""
+        a PDF made by the build, whose tree is moved as it is when nothing clashes; ``ours``: a
+        PDF made by the build, in the bundle's language unless it says another."""
         pages = [out.pages[index].obj for index in range(start, len(out.pages))]
+        lang = src.Root.get(Name.Lang)
+        if not isinstance(lang, String):
+            # An annex that names no language is read in an unknown one (an empty /Lang, ISO
+            # 32000-1 14.9.2.2), not in the bundle's Dutch: a screen reader would read Arabic
+            # or English with a Dutch voice.
+            lang = None if ours else String("")
         before = (
             len(self.parent_tree),
             self.next_key,
@@ -551,7 +560,7 @@ class _Structure:
             dict(self.ids),
         )
         try:
-            if own and self._move_own(out, src, pages, title):
+            if own and self._move_own(out, src, pages, title, lang):
                 return
         except (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError):
             # Walked below, as any part's tree, from where it was.
@@ -562,7 +571,7 @@ class _Structure:
         for holder, key in _key_holders(pages):
             del holder[key]
         try:
-            carried = self._carry(out, src, pages, title)
+            carried = self._carry(out, src, pages, title, lang)
         except (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError):
             carried = False
         if not carried:
@@ -571,9 +580,11 @@ class _Structure:
             self.next_key, self.role_map, self.class_map, self.ids = before[1:]
             for holder, key in _key_holders(pages):
                 del holder[key]
-            self.parts.append((pages, title, src.Root.get(Name.Lang)))
+            self.parts.append((pages, title, lang))
 
-    def _carry(self, out: Pdf, src: Pdf, pages: list[Dictionary], title: str) -> bool:
+    def _carry(
+        self, out: Pdf, src: Pdf, pages: list[Dictionary], title: str, lang: String | None
+    ) -> bool:
         root = src.Root.get(Name.StructTreeRoot)
         if not isinstance(root, Dictionary) or Name.K not in root:
             return False
@@ -606,17 +617,16 @@ class _Structure:
         unclaimed = [page for page in pages if page.objgen not in walked.marked]
         if unclaimed:
             part.K = Array([*_as_list(part.get(Name.K)), *self._tag_pages(out, unclaimed, part)])
-        self._adopt(part, title, src, copied, namespaces)
+        self._adopt(part, title, lang, copied, namespaces)
         return True
 
     def _adopt(
-        self, part: Dictionary, title: str, src: Pdf, copied: Any, namespaces: list[Any]
+        self, part: Dictionary, title: str, lang: String | None, copied: Any, namespaces: list[Any]
     ) -> None:
-        """Take ``part`` in as the next Part, titled and in its source's language; empty the
-        copy of its source's root."""
+        """Take ``part`` in as the next Part, titled and in its language (None: the bundle's);
+        empty the copy of its source's root."""
         part.T = String(title)
-        lang = src.Root.get(Name.Lang)
-        if isinstance(lang, String) and Name.Lang not in part:
+        if lang is not None and Name.Lang not in part:
             part.Lang = lang  # a part in another language is read as such
         self.namespaces += namespaces
         self.parts.append(part)
@@ -626,7 +636,9 @@ class _Structure:
         for entry in list(copied.keys()):
             del copied[entry]
 
-    def _move_own(self, out: Pdf, src: Pdf, pages: list[Dictionary], title: str) -> bool:
+    def _move_own(
+        self, out: Pdf, src: Pdf, pages: list[Dictionary], title: str, lang: String | None
+    ) -> bool:
         """Move a tree the build made (LibreOffice's, a dossier bundle's) into place: its
         ParentTree keys and the pages' keys past those before, without walking its elements;
         False (walk it after all) where it is not one Document element, where its role, class
@@ -683,7 +695,7 @@ class _Structure:
             self.class_map.setdefault(name, value)
         if isinstance(copied.get(Name.IDTree), Dictionary):
             self.ids.update(pikepdf.NameTree(copied.IDTree).items())
-        self._adopt(part, title, src, copied, namespaces)
+        self._adopt(part, title, lang, copied, namespaces)
         return True
 
     def _keys(self, pages: list[Dictionary], walked: _Walked) -> None:
@@ -795,10 +807,12 @@ class _Structure:
         out.Root.StructTreeRoot = root
         out.Root.MarkInfo = Dictionary(Marked=True)
 
-    def _minimal(self, out: Pdf, pages: list[Dictionary], title: str, lang: Any) -> Dictionary:
+    def _minimal(
+        self, out: Pdf, pages: list[Dictionary], title: str, lang: String | None
+    ) -> Dictionary:
         """A Part for an untagged part: per page one P over its content, its links inside."""
         part = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, T=String(title)))
-        if isinstance(lang, String):
+        if lang is not None:
             part.Lang = lang
         part.K = Array(self._tag_pages(out, pages, part))
         return part

@@ -1368,6 +1368,77 @@ def test_a_meeting_bundle_carries_the_agenda_and_each_tagged_dossier_bundle(
     assert pages_with_unread_text(meeting) == []
 
 
+def part_languages(path: Path) -> list[tuple[str, str | None]]:
+    """Each Part element of the tree, nested ones too, in order: its title and its /Lang."""
+    found: list[tuple[str, str | None]] = []
+    with pikepdf.open(path) as pdf:
+        stack = [pdf.Root.StructTreeRoot.K]
+        while stack:
+            element = stack.pop()
+            if str(element.get(Name.S)) == "/Part":
+                lang = element.get(Name.Lang)
+                found.append((str(element.T), None if lang is None else str(lang)))
+            kids = [k for k in _as_list(element.get(Name.K)) if isinstance(k, Dictionary)]
+            stack += [kid for kid in reversed(kids) if Name.S in kid]
+    return found
+
+
+@needs_shared
+@pytest.mark.slow
+def test_an_annex_that_names_no_language_is_read_in_an_unknown_one_not_in_dutch(
+    economie_build: Path, tmp_path: Path
+) -> None:
+    """Was: it took the bundle's nl-NL, and a screen reader read Arabic or English with a
+    Dutch voice. An empty /Lang is an unknown language; the build's own parts stay Dutch."""
+    made = economie_build / "02-23.0001772-werklocaties" / "voorstel.pdf"
+
+    def without_language(pdf: pikepdf.Pdf) -> None:
+        del pdf.Root.Lang
+
+    voorstel = tagged_variant(made, tmp_path / "voorstel.pdf", without_language)
+    tagged = tagged_variant(made, tmp_path / "getagd-zonder-taal.pdf", without_language)
+    annexes = [
+        CORPUS / "015-arabic--habibi.pdf",  # WeasyPrint, untagged, no /Lang
+        CORPUS / "016-libre-office-link--libre-office-link.pdf",  # LibreOffice: en-US
+        tagged,  # its tree carried
+    ]
+    dossier = tmp_path / "bundel.pdf"
+    bundle_pdf(
+        voorstel,
+        [BundleAnnex(p, n, p.stem[:6]) for n, p in enumerate(annexes, start=1)],
+        META,
+        dossier,
+        main_made_here=True,
+    )
+    meeting = tmp_path / "vergaderbundel.pdf"
+    agenda = economie_build / "agenda.pdf"
+    merge_documents(
+        [
+            MergePart(agenda, "Agenda", "Agenda ", own_structure=True),
+            MergePart(dossier, "2. Werklocaties", None, "2.", own_structure=True),
+        ],
+        META,
+        meeting,
+    )
+
+    annex_parts = [
+        ("Bijlage 1 – 015-ar", ""),
+        ("Bijlage 2 – 016-li", "en-US"),
+        ("Bijlage 3 – getagd", ""),
+    ]
+    assert part_languages(dossier) == [("Voorstel", None), *annex_parts]
+    assert part_languages(meeting) == [
+        ("Agenda", "nl-NL"),
+        ("2. Werklocaties", "nl-NL"),
+        ("Voorstel", None),
+        *annex_parts,
+    ]
+    for path in (dossier, meeting):
+        with pikepdf.open(path) as pdf:
+            assert str(pdf.Root.Lang) == "nl-NL"
+        assert structure_problems(path) == []
+
+
 @pytest.mark.slow
 def test_the_built_bundles_are_tagged(economie_build: Path) -> None:
     voorstel = economie_build / "02-23.0001772-werklocaties" / "voorstel.pdf"
