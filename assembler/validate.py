@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
+from assembler.annex import pdf_named_as_office
 from assembler.answers import key_of, recall
 from assembler.errors import (
     InputRejected,
@@ -1705,6 +1706,9 @@ def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:
                 what = "geen PDF: het begint niet met %PDF-"
             return f"'{name}' is {what} (sla het op als echte PDF)"
         return None
+    misnamed = pdf_named_as_office(head, suffix, name)
+    if misnamed:
+        return misnamed
     if not zipfile.is_zipfile(path):
         return f"'{name}' is geen geldig {suffix}-bestand (open en bewaar het opnieuw)"
     try:

@@ -891,6 +891,24 @@ def test_corrupt_office_annex(example_project: Path, run_cli: RunCli) -> None:
     assert "'b.docx' is geen geldig .docx-bestand (open en bewaar het opnieuw)" in result.stderr
 
 
+@needs_shared
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
+def test_a_pdf_named_as_an_office_annex_is_said_to_be_a_pdf(
+    example_project: Path, run_cli: RunCli, suffix: str
+) -> None:
+    """Was 'is geen geldig .docx-bestand (open en bewaar het opnieuw)'."""
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    shutil.copy(CORPUS / "001-trivial--minimal-document.pdf", folder / f"pdf-als{suffix}")
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", f"    bestand: pdf-als{suffix}")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert (
+        f"bijlagen[1].bestand: 'pdf-als{suffix}' is een PDF met de naam {suffix} (hernoem het "
+        "bestand naar 'pdf-als.pdf' en schrijf hier 'pdf-als.pdf')\n"
+    ) in result.stderr
+    assert "open en bewaar" not in result.stderr
+
+
 MEETING = f"dossiers/{ECONOMIE}/vergadering.yaml"
 
 
