@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from assembler.dates import weekday_date
 from assembler.model import Voorstel
 from assembler.validate import DEFAULT_PURPOSE, AgendaItem, MeetingInput, agenda_purpose
 
@@ -21,6 +20,9 @@ CONFIDENTIAL_TITLE = "Niet openbaar"
 
 def meeting_date(meeting: MeetingInput) -> str:
     """``vrijdag 26 mei 2023``."""
+    # Here: a build that makes no agenda (nothing changed) need not load Babel's data.
+    from assembler.dates import weekday_date
+
     return weekday_date(meeting.meeting.date)
 
 

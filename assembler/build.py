@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from assembler import __version__, library_versions
+from assembler.agenda import agenda_items
 from assembler.confidential import confidential_annexes_made_public
 from assembler.digests import FileDigests
 from assembler.errors import (
@@ -1039,10 +1040,11 @@ def _meeting_plans(
         seen = _template_digest(files, project.template_for("agenda"))
         if seen is not None:
             digest.update(seen.encode())
-        # An agenda shows of its items what their dossier.yaml says, not their templates.
-        for plan in items:
-            text = hashlib.sha256(plan.dossier.source.text.encode("utf-8")).hexdigest()
-            digest.update(f"{plan.output_dir.name} {text}\n".encode())
+        # An agenda shows of its items what agenda_items takes of them (onderwerp, kenmerk,
+        # purpose, decisions, annex descriptions), not their toelichting nor their templates:
+        # an edit of what it does not show makes no new agenda.
+        shown = agenda_items(meeting, confidential=True)
+        digest.update(json.dumps(shown, sort_keys=True, default=str).encode())
         agenda_key = digest.hexdigest()
         for plan in items:
             digest.update(f"{plan.output_dir.name} {plan.key}\n".encode())

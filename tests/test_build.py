@@ -308,6 +308,40 @@ def test_a_changed_voorstel_template_leaves_the_agendas_as_they_are(
     assert agenda.read_bytes() == before
 
 
+def test_an_edit_the_agenda_does_not_show_leaves_the_agendas_as_they_are(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: a word changed in the toelichting converted both agendas again, as their key was
+    the whole dossier.yaml; an annex's description, which they show, still remakes them."""
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    agenda = small_project / "build" / ECONOMIE / "agenda.pdf"
+    before = agenda.read_bytes()
+    dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    assert "toelichting: |\n" in text
+    dossier.write_text(
+        text.replace("toelichting: |\n", "toelichting: |\n  Een nieuwe eerste zin.\n\n", 1),
+        encoding="utf-8",
+    )
+    converted = _converted(monkeypatch)
+
+    rebuilt = run_cli("build", cwd=small_project)
+
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt" in rebuilt.stderr, rebuilt.stderr
+    assert converted == ["voorstel.docx"]
+    assert agenda.read_bytes() == before
+    assert "Een nieuwe eerste zin." in pdftext(small_project / ITEM / "voorstel.pdf")
+
+    described = dossier.read_text(encoding="utf-8").replace(
+        "omschrijving: ", "omschrijving: Herziene versie ", 1
+    )
+    dossier.write_text(described, encoding="utf-8")
+    again = run_cli("build", cwd=small_project)
+    assert again.exit_code == 0, again.stderr
+    assert sorted(converted[1:]) == ["agenda-niet-openbaar.docx", "agenda.docx", "voorstel.docx"]
+    assert "Herziene versie" in pdftext(agenda)
+
+
 @pytest.mark.parametrize("then", ["removed", "saved"])
 def test_a_kept_voorstel_and_agenda_changed_after_the_plan_are_made_again(
     small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, then: str
