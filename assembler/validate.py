@@ -332,6 +332,7 @@ def load_catalog(
     unlisted: list[tuple[MeetingInput, str]] = []
     absent: list[tuple[MeetingInput, int, str]] = []
     set_aside: list[DossierInput] = []
+    refused_claims: list[_Claim] = []
     for folder in folders:
         meeting = _load_meeting(
             project,
@@ -343,6 +344,7 @@ def load_catalog(
             unlisted,
             absent,
             set_aside,
+            refused_claims,
         )
         if meeting is not None:
             meetings.append(meeting)
@@ -350,7 +352,9 @@ def load_catalog(
     for meeting, name in unlisted:
         catalog.unlisted.setdefault(meeting.folder, []).append(name)
     days = {meeting.folder: meeting.meeting.date for meeting in meetings}
-    rejected = _check_unique_references(project, all_dossiers, days, catalog.problems)
+    claims = [_Claim(d.folder, d.source, d.document.reference) for d in all_dossiers]
+    claims += refused_claims
+    rejected = _check_unique_references(project, claims, days, catalog.problems)
     meetings = [_without(meeting, rejected) for meeting in meetings]
     set_aside += [dossier for dossier in all_dossiers if dossier.folder in rejected]
     catalog.problems.extend(_texts_naming_confidential(project, meetings))
@@ -564,12 +568,14 @@ def _load_meeting(
     unlisted: list[tuple[MeetingInput, str]],
     absent: list[tuple[MeetingInput, int, str]],
     set_aside: list[DossierInput],
+    claims: list[_Claim],
 ) -> MeetingInput | None:
     """Validate a meeting and its dossiers; note the folders its agenda and its disk disagree on.
 
     ``unlisted`` gets the folders its agenda leaves out, ``absent`` the agenda entries (by
     index) that name no folder: said once every meeting is read (see _folder_problems);
-    ``set_aside`` the refused dossiers whose annexes the intake may judge (see Catalog.set_aside).
+    ``set_aside`` the refused dossiers whose annexes the intake may judge (see Catalog.set_aside);
+    ``claims`` the kenmerken of refused dossiers (see _refused_claim).
     """
     display = project.display(folder / MEETING_FILE)
     problems += _read_beside(folder / MEETING_FILE, display)
@@ -585,6 +591,8 @@ def _load_meeting(
         if dossier is not None:
             dossiers[dossier_folder.name] = dossier
             all_dossiers.append(dossier)
+        else:
+            claims.extend(_refused_claim(project, dossier_folder, problems))
     try:
         source = load_yaml(folder / MEETING_FILE, display)
     except InputRejected as rejected:
@@ -1722,9 +1730,36 @@ def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Claim:
+    """A dossier's kenmerk, of a dossier that validated or one refused for something else."""
+
+    folder: Path
+    source: Source
+    reference: str
+
+
+def _refused_claim(project: Project, folder: Path, problems: list[Problem]) -> list[_Claim]:
+    """The kenmerk of a refused dossier, when nothing was refused of it: a kenmerk it shares is
+    said in the same round as the rest of the file (all problems of a file at once)."""
+    display = project.display(folder / DOSSIER_FILE)
+    if any(
+        p.bestand == display and p.veld in ("", "kenmerk") and p.ernst == "fout" for p in problems
+    ):
+        return []  # the file could not be read, or its kenmerk is wrong itself
+    try:
+        source = load_yaml(folder / DOSSIER_FILE, display, _TEXT_KEYS)
+    except InputRejected:
+        return []
+    reference = source.data.get("kenmerk") if isinstance(source.data, dict) else None
+    if not isinstance(reference, str | int | float) or not str(reference).strip():
+        return []
+    return [_Claim(folder, source, str(reference).strip())]
+
+
 def _check_unique_references(
     project: Project,
-    dossiers: list[DossierInput],
+    dossiers: list[_Claim],
     days: dict[Path, dt.date],
     problems: list[Problem],
 ) -> set[Path]:
@@ -1734,9 +1769,9 @@ def _check_unique_references(
     is the copy: refusing the first one too would block a meeting that was held already.
     Where no one meeting came first, every one of them is refused.
     """
-    by_reference: dict[str, list[DossierInput]] = {}
+    by_reference: dict[str, list[_Claim]] = {}
     for dossier in dossiers:
-        by_reference.setdefault(dossier.document.reference, []).append(dossier)
+        by_reference.setdefault(dossier.reference, []).append(dossier)
     rejected: set[Path] = set()
     for reference, group in by_reference.items():
         if len(group) < 2:
@@ -1773,7 +1808,7 @@ def _check_unique_references(
     return rejected
 
 
-def _first_holder(group: list[DossierInput], days: dict[Path, dt.date]) -> DossierInput | None:
+def _first_holder(group: list[_Claim], days: dict[Path, dt.date]) -> _Claim | None:
     """The one dossier of ``group`` on the earliest meeting, if one alone is."""
     dated = [(days.get(dossier.folder.parent), dossier) for dossier in group]
     known = sorted((day, index) for index, (day, _) in enumerate(dated) if day is not None)

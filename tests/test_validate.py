@@ -556,6 +556,24 @@ def test_a_kenmerk_twice_in_one_meeting_refuses_both(
     assert f"{second}:" in result.stderr and f"is al gebruikt in {first}" in result.stderr
 
 
+def test_a_kenmerk_twice_is_said_in_the_round_that_refuses_another_field_of_the_file(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: said only once the date beside it was mended, a round later."""
+    first = f"dossiers/{WONEN}/res-voortgang/dossier.yaml"
+    second = f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml"
+    edit(example_project, first, r"^kenmerk: .*", "kenmerk: 23.0009999")
+    edit(example_project, second, r"^kenmerk: .*", "kenmerk: 23.0009999")
+    edit(example_project, second, r"^datum: .*", "datum: 26-05-2023")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    kenmerk = line_of(example_project, second, "kenmerk:")
+    datum = line_of(example_project, second, "datum:")
+    assert f"{second}:{datum}: datum: '26-05-2023' is geen datum" in result.stderr
+    assert f"{second}:{kenmerk}: kenmerk: '23.0009999' is al gebruikt in {first}" in result.stderr
+    assert f"{first}:" in result.stderr and f"is al gebruikt in {second}" in result.stderr
+
+
 def test_the_organisations_kenmerkpatroon_is_what_kenmerken_are_checked_against(
     example_project: Path, run_cli: RunCli
 ) -> None:
