@@ -1148,17 +1148,26 @@ def load_dossier(
     model = DOCUMENT_KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
         unseen = invisible_characters(kind) if isinstance(kind, str) else None
-        problems.append(
-            Problem(
-                display,
-                source.line_of(("sjabloon",)),
-                "sjabloon",
-                f"'{without_invisible(str(kind))}' {unseen} (haal het weg; kies uit: {choices})"
-                if unseen
-                else f"'{kind}' is geen bekend sjabloon (kies uit: {choices})",
-            )
-        )
+        same_letters = _same_letters_as(str(kind), DOCUMENT_KINDS)
+        if unseen:
+            said = f"'{without_invisible(str(kind))}' {unseen} (haal het weg; kies uit: {choices})"
+        elif same_letters is not None:
+            # The kind is a template's file name, and the editors' schema tells kinds apart by
+            # it as written: the same rule as for every other choice of a list.
+            said = _case_only_message(str(kind), "sjabloon", same_letters, "geen bekend sjabloon")
+            # What else that kind says of the file, so that it is mended in one round.
+            problems += _problems_as(DOCUMENT_KINDS[same_letters], source, context)
+        else:
+            said = f"'{kind}' is geen bekend sjabloon (kies uit: {choices})"
+        problems.append(Problem(display, source.line_of(("sjabloon",)), "sjabloon", said))
         return None
+    if "sjabloon" not in data:
+        other = _other_kind(data, model)
+        if other is not None:
+            # Read as a voorstel, a memo got eight messages to delete its own fields: one
+            # message says what it is, the rest is what that kind would be told.
+            problems.extend(_other_kind_problems(source, display, *other, context))
+            return None
     try:
         document = model.model_validate(data, context=context)
     except ValidationError as error:
@@ -1188,6 +1197,63 @@ def load_dossier(
         _set_aside(dossier, annex_problems, set_aside)
         return None
     return dossier
+
+
+def _other_kind(
+    data: dict[str, Any], model: type[Document]
+) -> tuple[type[Document], list[str]] | None:
+    """The one other document kind that has every key of ``data``, some of which ``model``
+    does not know, and those keys; else None (a stray key or a typo is said as unknown)."""
+    unknown = [key for key in data if key not in _allowed_keys((), model)]
+    if not unknown:
+        return None
+    fitting = [
+        kind
+        for kind in DOCUMENT_KINDS.values()
+        if kind is not model and set(data) <= set(_allowed_keys((), kind))
+    ]
+    return (fitting[0], unknown) if len(fitting) == 1 else None
+
+
+def _other_kind_problems(
+    source: Source, display: str, kind: type[Document], own: list[str], context: dict[str, Any]
+) -> list[Problem]:
+    """Why a dossier without ``sjabloon:`` that has ``kind``'s ``own`` fields is refused: it
+    lacks the line, and what else ``kind`` would say of it."""
+    assert isinstance(source.data, dict)
+    problems = [
+        Problem(
+            display,
+            source.line_of((next(iter(source.data)),)),  # its first key: where the line goes
+            "sjabloon",
+            f"ontbreekt, maar dit lijkt een {kind.kind} ({', '.join(own)}) (zet "
+            f"'sjabloon: {kind.kind}' bovenaan)",
+        )
+    ]
+    return problems + _problems_as(kind, source, context)
+
+
+def _problems_as(kind: type[Document], source: Source, context: dict[str, Any]) -> list[Problem]:
+    """What validation says of ``source`` as a document of ``kind``, but of its ``sjabloon``."""
+    assert isinstance(source.data, dict)
+    try:
+        kind.model_validate({**source.data, "sjabloon": kind.kind}, context=context)
+    except ValidationError as error:
+        return problems_from_validation(error, source, kind)
+    return []
+
+
+def _same_letters_as(typed: str, choices: typing.Iterable[str]) -> str | None:
+    """The choice that ``typed`` is but for its capitals, or None."""
+    return next((c for c in choices if c != typed and c.casefold() == typed.casefold()), None)
+
+
+def _case_only_message(typed: str, key: str, meant: str, what: str) -> str:
+    """A value typed with other capitals than the one choice it is meant to be."""
+    return (
+        f"'{typed}' is {what}, '{meant}' wel: hoofdletters en kleine letters tellen mee "
+        f"(schrijf '{key}: {meant}')"
+    )
 
 
 def _set_aside(
@@ -2033,6 +2099,9 @@ def _message(item: Any, loc: FieldPath, model: type[BaseModel]) -> str:
         unseen = invisible_characters(typed)
         if unseen:
             return f"'{without_invisible(typed)}' {unseen} (haal het weg; kies uit: {choices})"
+        meant = _same_letters_as(typed, re.findall(r"'([^']*)'", choices))
+        if meant is not None and loc:
+            return _case_only_message(typed, str(loc[-1]), meant, "geen toegestane waarde")
         return f"'{typed}' is geen toegestane waarde (kies uit: {choices})"
     message: str = item["msg"]
     return message

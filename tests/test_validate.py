@@ -2525,3 +2525,70 @@ def test_direction_controls_in_a_message_are_shown_by_their_escape() -> None:
         "dossiers/a\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068"
         "\\u2069b:3: onderwerp: Café ‘ë’ שלום مرحبا"
     )
+
+
+MEMO = f"dossiers/{WONEN}/memo-huisvestingsverordening/dossier.yaml"
+
+
+def test_a_memo_without_its_sjabloon_line_is_said_to_be_a_memo_once(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: eight messages, read as a voorstel, to delete aan, van and tekst (the memo's text)
+    and to add a voorstel's fields (clerk review, finding 2)."""
+    edit(example_project, MEMO, r"^sjabloon: memo\n", "")
+    first = line_of(example_project, MEMO, "aan:")
+    result = run_cli("check", f"dossiers/{WONEN}/memo-huisvestingsverordening", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{MEMO}:{first}: sjabloon: ontbreekt, maar dit lijkt een memo (aan, van, tekst) (zet "
+        "'sjabloon: memo' bovenaan)\n"
+    )
+
+    # What else is wrong is said in the same round, as a memo's problems.
+    edit(example_project, MEMO, r"^datum: 2023-06-09", "datum: 09-06-2023")
+    result = run_cli("check", f"dossiers/{WONEN}/memo-huisvestingsverordening", cwd=example_project)
+    assert result.stderr.splitlines()[1:] == [
+        f"{MEMO}:{line_of(example_project, MEMO, 'datum:')}: datum: '09-06-2023' is geen datum in "
+        "de vorm JJJJ-MM-DD (schrijf 2023-06-09)"
+    ]
+
+
+def test_a_voorstel_with_a_stray_memo_key_is_not_taken_for_a_memo(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    edit(example_project, SEED, r"^sjabloon: voorstel\n", "")
+    edit(example_project, SEED, r"^onderwerp:", "aan: Portefeuillehouders\nonderwerp:")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"{SEED}:{line_of(example_project, SEED, 'aan:')}: aan: is geen bekend veld (haal het weg; "
+    ), result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_a_sjabloon_or_vergaderingstype_with_capitals_is_said_with_the_one_meant(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A choice of a list is taken as written, as the template's file name and the editors'
+    schema take it; one typed with capitals says which one it is (clerk review, finding 2)."""
+    edit(example_project, MEMO, r"^sjabloon: memo", "sjabloon: Memo")
+    edit(example_project, MEMO, r"^datum: 2023-06-09", "datum: 09-06-2023")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{MEMO}:{line_of(example_project, MEMO, 'sjabloon:')}: sjabloon: 'Memo' is geen bekend "
+        "sjabloon, 'memo' wel: hoofdletters en kleine letters tellen mee (schrijf "
+        "'sjabloon: memo')",
+        f"{MEMO}:{line_of(example_project, MEMO, 'datum:')}: datum: '09-06-2023' is geen datum in "
+        "de vorm JJJJ-MM-DD (schrijf 2023-06-09)",
+    ]
+
+    settings = "dossiers/organisatie.yaml"
+    edit(example_project, settings, r"^vergaderingstype: .*", "vergaderingstype: Presidium")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    assert (
+        f"{settings}:{line_of(example_project, settings, 'vergaderingstype:')}: vergaderingstype: "
+        "'Presidium' is geen toegestane waarde, 'presidium' wel: hoofdletters en kleine letters "
+        "tellen mee (schrijf 'vergaderingstype: presidium')"
+    ) in result.stderr.splitlines(), result.stderr

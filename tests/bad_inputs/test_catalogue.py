@@ -1353,6 +1353,40 @@ TEMPLATE_CASES = [
         built=VOORSTELLEN,
         agendas_kept_because=_rejected("memo"),
     ),
+    Case(
+        "sjabloon-hoofdletter",
+        _line(MEMO, 3, "sjabloon: Memo"),
+        1,
+        (
+            _msg(
+                3,
+                "sjabloon",
+                "'Memo' is geen bekend sjabloon, 'memo' wel: hoofdletters en kleine letters "
+                "tellen mee (schrijf 'sjabloon: memo')",
+                MEMO,
+            ),
+        ),
+        absent=("memo",),
+        built=VOORSTELLEN,
+        agendas_kept_because=_rejected("memo"),
+    ),
+    Case(
+        "sjabloon-ontbreekt-in-memo",
+        _delete(MEMO, 3),
+        1,
+        (
+            _msg(
+                3,
+                "sjabloon",
+                "ontbreekt, maar dit lijkt een memo (aan, van, tekst) (zet 'sjabloon: memo' "
+                "bovenaan)",
+                MEMO,
+            ),
+        ),
+        absent=("memo",),
+        built=VOORSTELLEN,
+        agendas_kept_because=_rejected("memo"),
+    ),
     _template_case(
         "sjabloon-bestand-ontbreekt",
         lambda c: c.path(MEMO_TEMPLATE).unlink(),
