@@ -532,10 +532,18 @@ def _purpose_is_known(
             )
         )
         return False
+    near = _row_days_off(document, day)
     if other_day is not None and any(row.date == other_day for row in document.history):
         advice = (
             f"er is wel een regel van {other_day.isoformat()}, de dag in de naam van de "
             "vergadermap: controleer de datum in vergadering.yaml"
+        )
+    elif near is not None:
+        # "vul bij die regel ... in" left the clerk to find which row that is.
+        path = ("behandeling", near, "datum")
+        advice = (
+            f"{field_label(path[:2])} op regel {dossier.source.line_of(path)} heeft datum "
+            f"{document.history[near].date}: bedoelt u {day.isoformat()}?"
         )
     else:
         advice = f"vul bij die regel datum: {day.isoformat()} in"
@@ -550,6 +558,21 @@ def _purpose_is_known(
         )
     )
     return True
+
+
+# How many days a behandeling row's date may be off the meeting's to be taken for a typing error
+# in it; a row a week off may well be another meeting's.
+_DAYS_OFF = 3
+
+
+def _row_days_off(document: Voorstel, day: dt.date) -> int | None:
+    """The row (0-based) dated closest to ``day``, when a few days off it; else None."""
+    off = [
+        (abs((row.date - day).days), index)
+        for index, row in enumerate(document.history)
+        if row.date is not None and abs((row.date - day).days) <= _DAYS_OFF
+    ]
+    return min(off)[1] if off else None
 
 
 def _dossier_folders(meeting_folder: Path) -> list[Path]:

@@ -1012,6 +1012,28 @@ def test_a_meeting_date_other_than_its_folder_name_says_is_warned_about_once(
     )
 
 
+@pytest.mark.parametrize("typed", ["2023-05-27", "2023-05-23"])
+def test_a_behandeling_row_a_few_days_off_the_meeting_is_named(
+    example_project: Path, run_cli: RunCli, typed: str
+) -> None:
+    """Was: "vul bij die regel datum: 2023-05-26 in", not saying which row (clerk review 8)."""
+    edit(example_project, SEED, r"^  - datum: 2023-05-26", f"  - datum: {typed}")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0
+    rows_line = line_of(example_project, SEED, "behandeling:")
+    row_line = line_of(example_project, SEED, f"  - datum: {typed}")
+    assert result.stderr == (
+        f"{SEED}:{rows_line}: waarschuwing: behandeling: geen regel met de datum van de "
+        "vergadering (2023-05-26); de agenda zet er 'ter besluitvorming' bij (behandeling[6] op "
+        f"regel {row_line} heeft datum {typed}: bedoelt u 2023-05-26?)\n"
+    )
+
+    # A week off may be another meeting's row: not guessed.
+    edit(example_project, SEED, rf"^  - datum: {typed}", "  - datum: 2023-06-02")
+    result = run_cli("check", cwd=example_project)
+    assert result.stderr.endswith("(vul bij die regel datum: 2023-05-26 in)\n"), result.stderr
+
+
 def test_agenda_naming_a_missing_folder(example_project: Path, run_cli: RunCli) -> None:
     edit(example_project, MEETING, r"^  - dossier: werklocaties", "  - dossier: werklocatie")
     result = run_cli("check", cwd=example_project)

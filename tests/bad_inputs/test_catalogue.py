@@ -1458,6 +1458,15 @@ MEETING_CASES = [
         "geen regel met de datum van de vergadering (2023-09-15); de agenda zet er "
         "'ter besluitvorming' bij (vul bij die regel datum: 2023-09-15 in)",
     ),
+    _warned(
+        "behandeling-datum-dag-ernaast",
+        _doel(19, "  - datum: 2023-09-16"),
+        14,
+        "behandeling",
+        "geen regel met de datum van de vergadering (2023-09-15); de agenda zet er "
+        "'ter besluitvorming' bij (behandeling[2] op regel 19 heeft datum 2023-09-16: bedoelt "
+        "u 2023-09-15?)",
+    ),
     Case(
         # Once built twice, the second copy's bundle then blamed as a damaged annex.
         "agenda-dossier-twee-keer",
