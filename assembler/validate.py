@@ -625,6 +625,8 @@ def _load_meeting(
     meeting, bad_entries = _validate_meeting(source, problems)
     if meeting is None:
         return None
+    here = set(on_disk[folder])
+    _folders_under_other_keys(source, bad_entries, here)
     named_day = _day_in_name(folder.name)
     other_day = named_day if named_day is not None and named_day != meeting.date else None
     if other_day is not None:
@@ -672,7 +674,6 @@ def _load_meeting(
     items: list[AgendaItem] = []
     named: set[str] = set()
     missing: list[tuple[int, str]] = []
-    here = set(on_disk[folder])
     for index, entry in enumerate(meeting.agenda):
         number = index + 1
         if index in bad_entries:
@@ -712,6 +713,21 @@ def _load_meeting(
                     _glued_dossier_message(entry, glued),
                 )
             )
+        elif (meant := _folder_named(entry, here - on_agenda)) is not None:
+            # '- havenvisie': meant as the folder, as a glued 'dossier:' is, and said at its own
+            # line; the folder is not also said to be off the agenda, whose advice to add it
+            # would put it there twice.
+            items.append(AgendaItem(number, folder_name=BAD_ENTRY))
+            named.add(meant)
+            problems.append(
+                Problem(
+                    display,
+                    source.line_of(("agenda", index)),
+                    field_label(("agenda", index)),
+                    f"'{entry}' is de naam van een dossiermap, maar staat hier als losse tekst "
+                    f"(schrijf '- dossier: {meant}')",
+                )
+            )
         else:
             items.append(AgendaItem(number, text=entry))
             if _SAYS_CONFIDENTIAL.search(entry):
@@ -730,6 +746,25 @@ def _load_meeting(
     unlisted.extend((result, name) for name in sorted(here - named - unread))
     absent.extend((result, index, name) for index, name in missing)
     return result
+
+
+def _folder_named(entry: str, folders: set[str]) -> str | None:
+    """The dossier folder a loose agenda item is the name of, capitals aside; else None."""
+    typed = entry.strip().casefold()
+    return next((name for name in sorted(folders) if name.casefold() == typed), None)
+
+
+def _folders_under_other_keys(source: Source, bad_entries: dict[int, str], here: set[str]) -> None:
+    """Take a refused agenda entry of one key whose value is a folder of the meeting
+    ('- Dossier: havenvisie') for that folder, which is then not said to be off the agenda."""
+    data = source.data
+    agenda = data.get("agenda") if isinstance(data, dict) else None
+    for index, said in bad_entries.items():
+        entry = agenda[index] if isinstance(agenda, list) else None
+        if said == BAD_ENTRY and isinstance(entry, dict) and len(entry) == 1:
+            value = next(iter(entry.values()))
+            if isinstance(value, str) and value in here:
+                bad_entries[index] = value
 
 
 def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput]) -> list[Problem]:

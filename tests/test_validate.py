@@ -943,6 +943,36 @@ def test_dossier_folder_not_on_the_agenda(example_project: Path, run_cli: RunCli
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "  - werklocaties",
+            "agenda[2]: 'werklocaties' is de naam van een dossiermap, maar staat hier als losse "
+            "tekst (schrijf '- dossier: werklocaties')",
+        ),
+        (
+            "  - Werklocaties",
+            "agenda[2]: 'Werklocaties' is de naam van een dossiermap, maar staat hier als losse "
+            "tekst (schrijf '- dossier: werklocaties')",
+        ),
+        (
+            "  - Dossier: werklocaties",
+            "agenda[2].Dossier: is geen bekend veld (bedoelt u 'dossier'?)",
+        ),
+    ],
+)
+def test_a_folder_named_as_plain_agenda_text_is_said_at_its_line_alone(
+    example_project: Path, run_cli: RunCli, typed: str, message: str
+) -> None:
+    """Was: an error at 'agenda:' that the folder is not on it, with advice to add
+    '- dossier: werklocaties', which would put it there twice (clerk review 9)."""
+    edit(example_project, MEETING, r"^  - dossier: werklocaties", typed)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr == f"{MEETING}:{line_of(example_project, MEETING, typed)}: {message}\n"
+
+
 def test_a_dossier_folder_moved_by_hand_to_another_meeting_is_said_from_both_sides(
     example_project: Path, run_cli: RunCli
 ) -> None:

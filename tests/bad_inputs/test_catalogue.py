@@ -1530,6 +1530,22 @@ MEETING_CASES = [
         agendas_kept_because=None,
     ),
     Case(
+        # Was: the folder said to be off the agenda, at 'agenda:', with advice to add it twice.
+        "agenda-mapnaam-als-tekst",
+        _line(AGENDA, 7, "  - doel"),
+        1,
+        (
+            _msg(
+                7,
+                "agenda[2]",
+                "'doel' is de naam van een dossiermap, maar staat hier als losse tekst (schrijf "
+                "'- dossier: doel')",
+                AGENDA,
+            ),
+        ),
+        agendas_kept_because="agendapunt 2 ongeldig is",
+    ),
+    Case(
         "agenda-pad-met-slash",
         _line(AGENDA, 7, "  - dossier: doel/../doel"),
         1,
