@@ -779,14 +779,19 @@ def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput
         searched_here = [(squashed, t) for squashed, t in terms if t.searched_in(meeting.name)]
         if not searched_here:
             continue
-        for item in meeting.items:
-            said = squash(item.text) if item.text else ""
+        for path, text in _public_meeting_texts(meeting):
+            said = squash(text)
             # As the gate reads the agenda: in its text, and loosened in the bookmarks and the
             # manifest, where an item is a name ("Onderhandelings-mandaat", "23-0002150").
             loose = loosen(said)
             for term in (t for _s, t in searched_here if names(t, said, loose, meeting.name)):
+                if path[0] != "agenda":
+                    # The overleg and locatie head the public agenda, bundle and manifest.
+                    line = meeting.source.line_of(path)
+                    problems.append(_naming_problem(meeting.source.display, line, path, term))
+                    continue
                 problems.append(
-                    _loose_item_naming(meeting, item, term, exact=said == squash(term.text))
+                    _loose_item_naming(meeting, path, term, exact=said == squash(term.text))
                 )
         # What a dossier's fields name depends on its text and the terms only: kept by a build.
         asked = key_of(
@@ -838,24 +843,36 @@ def _fields_naming(
         for squashed, term in terms:
             if not shows(squashed, term, said, loose):
                 continue
-            problems.append(
-                Problem(
-                    dossier.source.display,
-                    _line_saying(dossier.source, path, text, squashed),
-                    field_label(path),
-                    f"noemt {term.what} '{term.text}' van {term.source}, dat niet openbaar is: "
-                    "zo komt het in de openbare stukken en stopt de export "
-                    f"({term.advice('haal het hier weg')})",
-                    "waarschuwing",
-                )
-            )
+            line = _line_saying(dossier.source, path, text, squashed)
+            problems.append(_naming_problem(dossier.source.display, line, path, term))
     return problems
 
 
+def _naming_problem(display: str, line: int | None, path: FieldPath, term: Term) -> Problem:
+    """The warning for a public field at ``path`` that names the confidential ``term``."""
+    return Problem(
+        display,
+        line,
+        field_label(path),
+        f"noemt {term.what} '{term.text}' van {term.source}, dat niet openbaar is: zo komt het "
+        f"in de openbare stukken en stopt de export ({term.advice('haal het hier weg')})",
+        "waarschuwing",
+    )
+
+
+def _public_meeting_texts(meeting: MeetingInput) -> Iterator[tuple[FieldPath, str]]:
+    """What the public side shows of a meeting as typed in its vergadering.yaml, by field:
+    the overleg, the locatie and the text of each loose agenda item."""
+    yield ("overleg",), meeting.meeting.meeting
+    yield ("locatie",), meeting.meeting.location
+    for item in meeting.items:
+        if item.text:
+            yield ("agenda", item.number - 1), item.text
+
+
 def _loose_item_naming(
-    meeting: MeetingInput, item: AgendaItem, term: Term, *, exact: bool
+    meeting: MeetingInput, where: FieldPath, term: Term, *, exact: bool
 ) -> Problem:
-    where = ("agenda", item.number - 1)
     dossier = term.source.removesuffix(f"/{DOSSIER_FILE}")
     home = Path(dossier).parent.name == meeting.name
     instead = (

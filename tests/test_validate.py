@@ -1163,6 +1163,42 @@ def test_a_loose_item_that_is_a_confidential_title_is_warned_about_as_the_gate_s
     ]
 
 
+def test_a_meetings_locatie_or_overleg_naming_a_confidential_dossier_is_warned_about(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """They head the public agenda, the meeting bundle and the manifest. Was: no word from
+    check or build, only the export stopped (leak review 6)."""
+    home = f"dossiers/{WONEN}/vergadering.yaml"
+    edit(
+        example_project,
+        home,
+        r"^locatie: .*",
+        'locatie: "Regiokantoor, zaal 2 (na 11.00 uur besloten deel over 23.0002150)"',
+    )
+    edit(
+        example_project,
+        MEETING,
+        r"^overleg: .*",
+        "overleg: Portefeuillehoudersoverleg Onderhandelingsmandaat provinciale bijdrage "
+        "Woningbouwimpuls",
+    )
+    mandaat = f"dossiers/{WONEN}/mandaat-woningbouwimpuls/dossier.yaml"
+    secret = f"van {mandaat}, dat niet openbaar is: zo komt het in de openbare stukken en stopt"
+    expected = [
+        f"{MEETING}:{line_of(example_project, MEETING, 'overleg:')}: waarschuwing: overleg: "
+        f"noemt het onderwerp 'Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls' "
+        f"{secret} de export (haal het hier weg, of maak, als het een gangbare titel is, het "
+        "onderwerp van het vertrouwelijke dossier specifieker)",
+        f"{home}:{line_of(example_project, home, 'locatie:')}: waarschuwing: locatie: noemt het "
+        f"kenmerk '23.0002150' {secret} de export (haal het hier weg)",
+    ]
+    for command in (["check"], ["build", "--geen-pdf"]):
+        result = run_cli(*command, cwd=example_project)
+        assert result.exit_code == 0, result.stderr
+        warnings = [line for line in result.stderr.splitlines() if ": waarschuwing: " in line]
+        assert warnings == expected, result.stderr
+
+
 _KENMERK_NAMED = "noemt het kenmerk '23.0002150'"
 _SUBJECT_NAMED = (
     "noemt het onderwerp 'Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls'"
