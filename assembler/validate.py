@@ -1127,9 +1127,12 @@ def _glued_dossier_message(entry: str, glued: re.Match[str]) -> str:
     )
 
 
-# Words in a loose agenda item that show the clerk meant it to stay off the public agenda.
+# Words in a loose agenda item or an annex's description that show the clerk meant it to stay
+# off the public side; not "niet-vertrouwelijke", "geen geheime" or "vertrouwelijkheid" (a topic).
 _SAYS_CONFIDENTIAL = re.compile(
-    r"\b(vertrouwelijk\w*|niet[- ]openbaar|geheime?|gesloten deuren)\b", re.IGNORECASE
+    r"(?<!niet[- ])(?<!geen )"
+    r"\b(vertrouwelijk(?!heid)\w*|niet[- ]openbaar|geheime?|gesloten deuren)\b",
+    re.IGNORECASE,
 )
 
 
@@ -1266,6 +1269,7 @@ def load_dossier(
         return None
     dossier = DossierInput(folder, source, document)
     problems.extend(_content_warnings(source, display, markdown_fields(model)))
+    problems.extend(_annexes_said_confidential(dossier, display))
     annex_problems = check_annex_files(dossier, display)
     problems.extend(annex_problems)
     if any(problem.ernst == "fout" for problem in annex_problems):
@@ -1329,6 +1333,31 @@ def _case_only_message(typed: str, key: str, meant: str, what: str) -> str:
         f"'{typed}' is {what}, '{meant}' wel: hoofdletters en kleine letters tellen mee "
         f"(schrijf '{key}: {meant}')"
     )
+
+
+def _annexes_said_confidential(dossier: DossierInput, display: str) -> list[Problem]:
+    """A warning for each annex of a public dossier whose description says it is confidential:
+    it is published with the dossier (a wrong verspreiden, or an annex in the wrong dossier)."""
+    if not dossier.document.is_public:
+        return []
+    problems = []
+    for index, annex in enumerate(dossier.document.annexes):
+        said = _SAYS_CONFIDENTIAL.search(annex.description)
+        if said is None:
+            continue
+        path = ("bijlagen", index, "omschrijving")
+        problems.append(
+            Problem(
+                display,
+                dossier.source.line_of(path),
+                field_label(path),
+                f"zegt '{said.group()}', maar het dossier is openbaar (verspreiden: Ja), dus wordt "
+                "deze bijlage gepubliceerd (zet de bijlage in een dossier met verspreiden: Nee, "
+                "zet hier verspreiden: Nee, of pas de omschrijving aan)",
+                "waarschuwing",
+            )
+        )
+    return problems
 
 
 def _set_aside(

@@ -1098,11 +1098,18 @@ def test_a_loose_agenda_item_with_a_colon_is_said_as_the_colon_it_is(
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["Aankoop Bloemendalerpolder (vertrouwelijk)", "Personeel: NIET-OPENBAAR", "Geheime stukken"],
+    ("text", "warned"),
+    [
+        ("Aankoop Bloemendalerpolder (vertrouwelijk)", True),
+        ("Personeel: NIET-OPENBAAR", True),
+        ("Geheime stukken", True),
+        ("Overzicht niet-vertrouwelijke stukken", False),
+        ("Geen geheime stukken", False),
+        ("Vertrouwelijkheid van stukken", False),  # a topic
+    ],
 )
 def test_a_loose_agenda_item_that_says_confidential_is_warned_about(
-    example_project: Path, run_cli: RunCli, text: str
+    example_project: Path, run_cli: RunCli, text: str, warned: bool
 ) -> None:
     # A loose item has no verspreiden: it stands on the public agenda as typed.
     edit(
@@ -1118,6 +1125,8 @@ def test_a_loose_agenda_item_that_says_confidential_is_warned_about(
         f"{MEETING}:{line}: waarschuwing: agenda[3]: een los agendapunt staat met zijn tekst op de "
         "openbare agenda, ook als die 'vertrouwelijk' of 'niet openbaar' zegt (maak er een "
         "dossier van met verspreiden: Nee, of laat dat woord weg)\n"
+        if warned
+        else ""
     )
 
 
@@ -1197,6 +1206,42 @@ def test_a_meetings_locatie_or_overleg_naming_a_confidential_dossier_is_warned_a
         assert result.exit_code == 0, result.stderr
         warnings = [line for line in result.stderr.splitlines() if ": waarschuwing: " in line]
         assert warnings == expected, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("description", "said"),
+    [
+        ("Financiële onderbouwing (vertrouwelijk)", "vertrouwelijk"),
+        ("NIET OPENBAAR - taxatierapport", "NIET OPENBAAR"),
+        ("Geheime notulen", "Geheime"),
+        ("Overzicht niet-vertrouwelijke stukken", None),
+        ("Protocol vertrouwelijkheid", None),
+    ],
+)
+def test_a_public_dossiers_annex_said_to_be_confidential_is_warned_about(
+    example_project: Path, run_cli: RunCli, description: str, said: str | None
+) -> None:
+    """It is published with the dossier. Was: not a word (leak review 9). A confidential
+    dossier's annex says so freely (the example's mandaat does)."""
+    dossier = f"dossiers/{WONEN}/res-voortgang/dossier.yaml"
+    edit(
+        example_project,
+        dossier,
+        r"^  - omschrijving: Invulformulier .*",
+        f"  - omschrijving: {description}",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    if said is None:
+        assert result.stderr == ""
+        return
+    line = line_of(example_project, dossier, f"  - omschrijving: {description}")
+    assert result.stderr == (
+        f"{dossier}:{line}: waarschuwing: bijlagen[2].omschrijving: zegt '{said}', maar het "
+        "dossier is openbaar (verspreiden: Ja), dus wordt deze bijlage gepubliceerd (zet de "
+        "bijlage in een dossier met verspreiden: Nee, zet hier verspreiden: Nee, of pas de "
+        "omschrijving aan)\n"
+    )
 
 
 _KENMERK_NAMED = "noemt het kenmerk '23.0002150'"

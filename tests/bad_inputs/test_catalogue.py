@@ -542,6 +542,16 @@ YAML_CASES += [
         1,
         (_msg(11, "voorstel", "is leeg (schrijf elk punt op een eigen regel met '- ')"),),
     ),
+    # A public dossier's annex is published: a wrong verspreiden, or an annex gone astray.
+    _warned(
+        "bijlage-vertrouwelijk-in-openbaar-dossier",
+        _doel(28, "  - omschrijving: Financiële onderbouwing (vertrouwelijk)"),
+        28,
+        "bijlagen[1].omschrijving",
+        "zegt 'vertrouwelijk', maar het dossier is openbaar (verspreiden: Ja), dus wordt deze "
+        "bijlage gepubliceerd (zet de bijlage in een dossier met verspreiden: Nee, zet hier "
+        "verspreiden: Nee, of pas de omschrijving aan)",
+    ),
     # CommonMark has no tables: allowed, but the clerk should know how it will look.
     _warned(
         "toelichting-tabel",
