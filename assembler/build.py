@@ -124,8 +124,9 @@ if TYPE_CHECKING:
 # empty Markdown heading ('###' alone) not made, nor counted for the other headings' levels;
 # 34: a page with an unmatched Q or an unclosed q stamped at the top, its q/Q balanced around
 # it; 35: an annex that names no language tagged as in an unknown one, an empty /Lang, not
-# as Dutch).
-CACHE_VERSION = 35
+# as Dutch; 36: an optional value left out is empty text to a template's filters, not
+# "NONE").
+CACHE_VERSION = 36
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

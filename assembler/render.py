@@ -174,7 +174,7 @@ def build_context(
     context: dict[str, Any] = {}
     for key, value in fields.items():
         if key in markdown:
-            # An optional text left out stays None, for the template's {%p if %}.
+            # An optional text left out stays None here; the template gets empty text (_resolve).
             context[key] = None if value is None else Markdown(str(value))
         elif key == "behandeling":
             context[key] = [_behandeling_row(row) for row in value]
@@ -320,6 +320,11 @@ class _Template(DocxTemplate):  # type: ignore[misc]
 
 
 def _resolve(value: Any, template: _Template) -> Any:
+    if value is None:
+        # An optional value left out is empty text to the template, also through a filter or
+        # method: Jinja's finalize sees only the final value, and {{ x|upper }} printed "NONE".
+        # {% if x %} holds for neither; {% if x is none %} never holds.
+        return ""
     if isinstance(value, Markdown):
         return markdown_subdoc(template, value.text)
     if isinstance(value, Image):

@@ -1106,3 +1106,20 @@ def test_a_last_table_that_ends_at_the_foot_of_a_page_adds_no_empty_page(
     for template in ("voorstel", "memo"):
         closing = Document(str(example_project / "templates" / f"{template}.docx")).paragraphs[-1]
         assert closing.text == "" and closing.paragraph_format.line_spacing == Pt(1)
+
+
+def test_an_optional_field_left_out_is_empty_text_through_a_filter(tmp_path: Path) -> None:
+    """``{{ portefeuillehouder|upper }}`` printed "NONE" in every footer of a voorstel
+    without one: the empty value of finalize comes only after the filter."""
+    template = edited_template(
+        tmp_path,
+        "PH [{{ portefeuillehouder|upper }}][{{ portefeuillehouder.title() }}]"
+        "{% if portefeuillehouder %}gegeven{% endif %}",
+        where="footer",
+    )
+    out = render_document(template, voorstel_context(), tmp_path / "out.docx", PROPERTIES)
+    assert "PH [][]" in all_text(out)
+    assert "NONE" not in all_text(out) and "gegeven" not in all_text(out)
+    given = voorstel_context(portefeuillehouder="J. Jansen")
+    out = render_document(template, given, tmp_path / "given.docx", PROPERTIES)
+    assert "PH [J. JANSEN][J. Jansen]gegeven" in all_text(out)
