@@ -132,8 +132,9 @@ CACHE_VERSION = 36
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
 # 3: errors kept too (they refuse what the template made), comments only warned about.
 # 4: a template that never says a document is not public is wrong. 5: agenda decisions shown
-# otherwise than as the numbered {{ besluit }} warned about.
-TEMPLATE_CHECK_VERSION = 5
+# otherwise than as the numbered {{ besluit }} warned about. 6: a template without the
+# document's Markdown text is wrong (was a warning).
+TEMPLATE_CHECK_VERSION = 6
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2

@@ -8,7 +8,7 @@ environment like the renderer's, and walks the syntax tree. It reports, per temp
 * errors: a variable or attribute the context lacks (with a suggestion), an attribute
   the sandbox refuses (``__class__``), a Jinja syntax error, ``{% include %}`` and
   friends (no loader), a tag in a part docxtpl never renders, a file that is missing or
-  is not a .docx;
+  is not a .docx, a required Markdown field (the document's own text) never used;
 * warnings: a required model field (or a required field of a row that the template
   does show) that the template never uses, and a field that only some rows have.
 
@@ -1023,12 +1023,23 @@ def _missing(
     row_names: dict[tuple[str, ...], str],
     label: str,
 ) -> list[Problem]:
-    """Warnings for required fields the template never uses."""
+    """Warnings for required fields the template never uses; an error for the document's
+    Markdown text."""
     problems = []
     for path in spec.required:
         if path in used:
             continue
-        if len(path) == 1:
+        severity: Severity = "waarschuwing"
+        if len(path) == 1 and isinstance(spec.context.get(path[0]), Markdown):
+            # The document's own text (a voorstel's toelichting, a memo's tekst): without it
+            # every document of the kind comes out as an empty form, which is no choice of
+            # layout but a line deleted by mistake. The build keeps the previous outputs.
+            severity = "fout"
+            message = (
+                f"'{path[0]}', de tekst van het stuk, staat nergens in het sjabloon en zou uit "
+                f"elk document wegvallen (zet {{{{p {path[0]} }}}} op een eigen regel)"
+            )
+        elif len(path) == 1:
             message = (
                 f"het verplichte veld '{path[0]}' staat nergens in het sjabloon "
                 f"(voeg {{{{ {path[0]} }}}} toe)"
@@ -1042,7 +1053,7 @@ def _missing(
             )
         else:
             continue  # the list itself is missing (or optional): said once, above
-        problems.append(Problem(label, None, ".".join(path), message, "waarschuwing"))
+        problems.append(Problem(label, None, ".".join(path), message, severity))
     return problems
 
 

@@ -734,3 +734,23 @@ def test_agenda_decisions_under_another_name_are_warned_about(tmp_path: Path) ->
         "punt.voorstellen %}, zoals tools/make_agenda_template.py doet)"
     ]
     assert errors(problems) == []
+
+
+@pytest.mark.parametrize(
+    ("template", "field"), [(VOORSTEL, "toelichting"), (TEMPLATES / "memo.docx", "tekst")]
+)
+def test_a_template_without_the_documents_own_text_is_wrong(
+    tmp_path: Path, template: Path, field: str
+) -> None:
+    """Without {{p toelichting }} every voorstel was built without its text, exit 0, and the
+    warning's hint ({{ toelichting }}) was itself refused when followed."""
+    path = with_document_xml(
+        tmp_path, lambda xml: xml.replace(f"<w:t>{{{{p {field} }}}}</w:t>", "<w:t></w:t>"), template
+    )
+    label = f"templates/{template.name}"
+    problems = lint_template(path, document_spec(template.stem), label)
+    assert [p.format() for p in problems] == [
+        f"{label}: {field}: '{field}', de tekst van het stuk, staat nergens in het sjabloon en "
+        f"zou uit elk document wegvallen (zet {{{{p {field} }}}} op een eigen regel)"
+    ]
+    assert errors(problems) == problems
