@@ -49,6 +49,7 @@ from assembler.render import (
     build_context,
     jinja_message_in_dutch,
     organisation_context,
+    template_missing,
     template_unread,
 )
 from assembler.source import Source
@@ -896,9 +897,7 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
                 label,
                 None,
                 "",
-                # No command makes a template: the ones assembler comes with are copied.
-                f"sjabloon voor '{spec.name}' bestaat niet (zet het terug uit een reservekopie, "
-                "of kopieer het uit de map templates/ die bij assembler hoort)",
+                f"sjabloon voor '{spec.name}' {template_missing(path)}",
             )
         ]
     not_read = template_unread(path)

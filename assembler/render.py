@@ -61,6 +61,7 @@ __all__ = [
     "document_properties",
     "organisation_context",
     "render_document",
+    "template_missing",
 ]
 
 LANGUAGE = "nl-NL"
@@ -715,12 +716,26 @@ def template_unread(template: Path) -> str | None:
     return None if error is None else f"kan niet gelezen worden: {unreadable(error)}"
 
 
+def template_missing(template: Path) -> str:
+    """What to say of a template that is not there: 'bestaat niet', and what to do."""
+    with suppress(OSError):
+        for other in sorted(template.parent.iterdir()):
+            if other.name.lower() == template.name.lower() and other.is_file():
+                # Renamed in the Explorer, where 'Voorstel.docx' is the same name.
+                return (
+                    f"bestaat niet, '{other.name}' wel: hoofdletters en kleine letters tellen "
+                    f"mee (noem het bestand {template.name})"
+                )
+    # No command makes a template: the ones assembler comes with are copied.
+    return (
+        "bestaat niet (zet het terug uit een reservekopie, of kopieer het uit de map "
+        "templates/ die bij assembler hoort)"
+    )
+
+
 def _open(template: Path, label: str) -> _Template:
     if not template.is_file():
-        raise TemplateError(
-            f"{label}: sjabloon bestaat niet (zet het terug uit een reservekopie, of kopieer het "
-            "uit de map templates/ die bij assembler hoort)"
-        )
+        raise TemplateError(f"{label}: sjabloon {template_missing(template)}")
     unread = template_unread(template)
     if unread is not None:
         raise TemplateError(f"{label}: {unread}")

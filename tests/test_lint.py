@@ -408,6 +408,20 @@ def test_missing_template_is_an_error(tmp_path: Path) -> None:
     assert "bestaat niet" in problems[0].melding
 
 
+def test_a_template_named_with_other_capitals_is_said_so(tmp_path: Path) -> None:
+    """'Voorstel.docx' was called missing, without the hint the logo check gives."""
+    root = tmp_path / "project"
+    (root / "dossiers").mkdir(parents=True)
+    shutil.copytree(TEMPLATES, root / "templates")
+    (root / "templates" / "voorstel.docx").rename(root / "templates" / "Voorstel.docx")
+    if (root / "templates" / "voorstel.docx").is_file():
+        pytest.skip("a file system that ignores capitals")
+    assert [p.format() for p in lint_templates(Project(root))] == [
+        "templates/voorstel.docx: sjabloon voor 'voorstel' bestaat niet, 'Voorstel.docx' wel: "
+        "hoofdletters en kleine letters tellen mee (noem het bestand voorstel.docx)"
+    ]
+
+
 def test_raw_block_leaves_a_tag_behind(tmp_path: Path) -> None:
     path = with_paragraph(tmp_path, "{% raw %}{{ onderwerp }}{% endraw %}")
     [problem] = lint_voorstel(path)
