@@ -277,10 +277,25 @@ def _report_catalog(catalog: Catalog, as_json: bool) -> None:
     files = {problem.bestand for problem in errors}
     # A dossier that validated can still be refused by the annex check: it is not in order.
     display = catalog.project.display
-    in_order = sum(
-        display(dossier.folder / DOSSIER_FILE) not in files
+    valid = [
+        dossier
         for meeting in catalog.meetings
         for dossier in meeting.dossiers
+        if display(dossier.folder / DOSSIER_FILE) not in files
+    ]
+    # Nor is one whose template the check refuses: the build would fail it.
+    template_of = {
+        dossier.folder: display(catalog.project.template_for(dossier.document.kind))
+        for dossier in valid
+    }
+    blocked = [dossier for dossier in valid if template_of[dossier.folder] in files]
+    in_order = len(valid) - len(blocked)
+    refused_templates = sorted({template_of[dossier.folder] for dossier in blocked})
+    not_made = (
+        f"; {_counted(len(blocked), 'dossier kan', 'dossiers kunnen')} niet gemaakt worden met "
+        f"{dutch_list(refused_templates)}"
+        if blocked
+        else ""
     )
     # A meeting whose vergadering.yaml is refused is not loaded: its dossiers are not counted.
     loaded = {display(meeting.folder / MEETING_FILE) for meeting in catalog.meetings}
@@ -296,7 +311,7 @@ def _report_catalog(catalog: Catalog, as_json: bool) -> None:
     click.echo(
         f"Niet in orde: {_counted(len(errors), 'fout', 'fouten')} in "
         f"{_places(catalog.project, files)}{noted}; "
-        f"{_counted(in_order, 'dossier', 'dossiers')} in orde{uncounted}."
+        f"{_counted(in_order, 'dossier', 'dossiers')} in orde{uncounted}{not_made}."
     )
 
 

@@ -82,6 +82,11 @@ def test_templates_check_clean_and_broken(example_project: Path, run_cli: RunCli
     check = run_cli("check", cwd=example_project)
     assert check.exit_code == 2
     assert "templates/memo.docx: " in check.stderr
+    # The memo is valid, but no memo can be made with this template: not called in order.
+    assert check.stdout == (
+        "Niet in orde: 1 fout in 1 bestand; 5 dossiers in orde; 1 dossier kan niet gemaakt "
+        "worden met templates/memo.docx.\n"
+    )
 
 
 def test_version(example_project: Path, run_cli: RunCli) -> None:
