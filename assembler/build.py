@@ -1541,11 +1541,14 @@ class _Renderer:
             ),
         )
         label = project.display(template)
+        # A code can fail for one dossier only ({{ voorstel[1] }}): its message names it.
+        source = project.display(plan.dossier.folder / DOSSIER_FILE)
         if self.pool is not None:
-            self.jobs.append((plan, self.pool.submit(render_document, *arguments, label=label)))
+            job = self.pool.submit(render_document, *arguments, label=label, source=source)
+            self.jobs.append((plan, job))
             return
         try:
-            self.jobs.append((plan, render_document(*arguments, label=label)))
+            self.jobs.append((plan, render_document(*arguments, label=label, source=source)))
         except AssemblerError as error:
             self.jobs.append((plan, error))
 
@@ -1685,6 +1688,7 @@ def _render_agendas(
                     ),
                     label=project.display(template),
                     restart_lists=DECISION,
+                    source=project.display(plan.meeting.folder / MEETING_FILE),
                 )
             except TemplateError as error:
                 report.template_failed = True

@@ -281,10 +281,13 @@ _STRICT = etree.XMLParser(recover=False, huge_tree=True, resolve_entities=False)
 class _Template(DocxTemplate):  # type: ignore[misc]
     """docxtpl, with a check of every rendered part and text-only core properties."""
 
-    def __init__(self, path: Path, label: str) -> None:
+    def __init__(self, path: Path, label: str, source: str | None = None) -> None:
         super().__init__(str(path))
         self.label = label
+        self.source = source  # the file whose values are filled in, for a message
         self.rendered_parts: set[str] = set()
+        # The text of the paragraph where filling in stopped, and which part it is in.
+        self.failed_at: tuple[str, str] | None = None
 
     def patch_xml(self, src_xml: str) -> str:
         # docxtpl's clean-up of a part depends on the part alone; with one template for
@@ -292,8 +295,17 @@ class _Template(DocxTemplate):  # type: ignore[misc]
         return _patched(src_xml)
 
     def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
-        xml: str = super().render_xml_part(src_xml, part, context, jinja_env)
         partname = str(part.partname)
+        try:
+            xml: str = super().render_xml_part(src_xml, part, context, jinja_env)
+        except JinjaTemplateError as error:
+            line = _template_line(error)
+            if line is not None and not isinstance(error, TemplateSyntaxError):
+                # docxtpl gives Jinja one paragraph a line: the paragraph that failed.
+                paragraphs = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml).splitlines()
+                if 0 < line <= len(paragraphs):
+                    self.failed_at = (partname.lstrip("/"), _text_of(paragraphs[line - 1]))
+            raise
         self.rendered_parts.add(partname.lstrip("/"))
         try:
             # docxtpl reads the result leniently, and a lenient reading of broken markup cuts
@@ -586,6 +598,42 @@ _SYNTAX_MESSAGES = (
 _GENERAL_FIX = "(controleer de {{ }}- en {% %}-codes op die plek)"
 
 
+def _template_line(error: BaseException) -> int | None:
+    """The template line a rendering error was raised at: Jinja rewrites the traceback so
+    that a template's own frames carry its line numbers."""
+    line = None
+    trace = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == "<template>":
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
+
+
+_PLACES = {
+    "word/document.xml": "",
+    "word/header": "in de koptekst: ",
+    "word/footer": "in de voettekst: ",
+}
+
+
+def _failed_tag(template: _Template, wanted: str) -> str | None:
+    """The code in the paragraph where filling in stopped: the one that has ``wanted`` in it,
+    else the only one there; None when it is not known."""
+    if template.failed_at is None:
+        return None
+    tags = re.findall(r"\{\{.*?\}\}|\{%.*?%\}", template.failed_at[1])
+    return next((tag for tag in tags if wanted in tag), tags[0] if len(tags) == 1 else None)
+
+
+def _failed_where(template: _Template) -> str:
+    """'in de voettekst: ' for a failure in a footer, as the template check says it."""
+    if template.failed_at is None:
+        return ""
+    part = template.failed_at[0]
+    return next((said for name, said in _PLACES.items() if part.startswith(name)), "")
+
+
 def jinja_message_in_dutch(message: str) -> str:
     """Jinja's English syntax messages as a clerk reads them, with what to fix."""
     for pattern, dutch in _SYNTAX_MESSAGES:
@@ -609,6 +657,20 @@ def _jinja_problem(template: _Template, error: JinjaTemplateError) -> TemplateEr
         )
     if isinstance(error, UndefinedError):
         message = error.message or ""
+        element = re.fullmatch(r"(\w+) object has no element (\d+)", message)
+        if element:
+            # A fixed place in a list ({{ voorstel[1] }}): fine for a dossier that has that many
+            # rows, and not for one that has fewer, so the dossier is named.
+            index = int(element.group(2))
+            tag = _failed_tag(template, f"[{index}]") or f"[{index}]"
+            listed = re.search(r"([\w.]+)\s*\[\s*" + str(index), tag)
+            rows = listed.group(1) if listed else "de lijst"
+            whose = f"{template.source} heeft" if template.source else "het dossier heeft"
+            return TemplateError(
+                f"{label}: {_failed_where(template)}{tag}: {whose} geen {index + 1}e rij in "
+                f"'{rows}' (de code telt vanaf 0: [{index}] is de {index + 1}e rij; gebruik "
+                f"{{% for %}}, of zet {{% if {rows}|length > {index} %}} eromheen)"
+            )
         found = re.search(r"'([^']+)' is undefined", message) or re.search(
             r"has no attribute '([^']+)'", message
         )
@@ -733,13 +795,13 @@ def template_missing(template: Path) -> str:
     )
 
 
-def _open(template: Path, label: str) -> _Template:
+def _open(template: Path, label: str, source: str | None = None) -> _Template:
     if not template.is_file():
         raise TemplateError(f"{label}: sjabloon {template_missing(template)}")
     unread = template_unread(template)
     if unread is not None:
         raise TemplateError(f"{label}: {unread}")
-    document = _Template(template, label)
+    document = _Template(template, label, source)
     try:
         document.init_docx()
     except Exception:  # any failure to open means: not a usable .docx
@@ -757,17 +819,19 @@ def render_document(
     *,
     label: str | None = None,
     restart_lists: str | None = None,
+    source: str | None = None,
 ) -> Path:
     """Render ``template`` with ``context`` into ``output`` (atomically) and return ``output``.
 
-    ``label`` is how messages name the template (default: the path as given).
+    ``label`` is how messages name the template (default: the path as given), ``source``
+    the file whose values fill it in (a dossier.yaml), for a code that fails for it alone.
     ``restart_lists``: the name of a value (the agenda's ``besluit``) whose numbered template
     paragraphs count from 1 in each run of them (the agenda's decisions are one numbered
     paragraph in a loop in the loop over the items); other lists count on as Word counts.
     Raises TemplateError for a missing, broken or non-docx template.
     """
     name = label or str(template)
-    document = _open(Path(template), name)
+    document = _open(Path(template), name, source)
     values = _resolve(dict(context), document)
     restarted = numbering_showing(document.docx, restart_lists) if restart_lists else set()
     try:

@@ -1123,3 +1123,28 @@ def test_an_optional_field_left_out_is_empty_text_through_a_filter(tmp_path: Pat
     given = voorstel_context(portefeuillehouder="J. Jansen")
     out = render_document(template, given, tmp_path / "given.docx", PROPERTIES)
     assert "PH [J. JANSEN][J. Jansen]gegeven" in all_text(out)
+
+
+def test_a_code_that_fails_for_one_dossier_names_it_and_the_code(tmp_path: Path) -> None:
+    """{{ voorstel[1] }} with one decision gave "het sjabloon gebruikt 'list object has no
+    element 1', maar dat veld bestaat niet", naming no dossier."""
+    template = edited_template(tmp_path, "Kenmerk · {{ voorstel[1] }}", where="footer")
+    with pytest.raises(TemplateError) as caught:
+        render_document(
+            template,
+            voorstel_context(),
+            tmp_path / "out.docx",
+            PROPERTIES,
+            label="templates/voorstel.docx",
+            source="dossiers/2023-05-26-pfho-economie/werklocaties/dossier.yaml",
+        )
+    assert caught.value.message == (
+        "templates/voorstel.docx: in de voettekst: {{ voorstel[1] }}: "
+        "dossiers/2023-05-26-pfho-economie/werklocaties/dossier.yaml heeft geen 2e rij in "
+        "'voorstel' (de code telt vanaf 0: [1] is de 2e rij; gebruik {% for %}, of zet "
+        "{% if voorstel|length > 1 %} eromheen)"
+    )
+    two = voorstel_context(voorstel=["Instemmen", "Vaststellen"])
+    assert "Vaststellen" in all_text(
+        render_document(template, two, tmp_path / "b.docx", PROPERTIES)
+    )
