@@ -10,7 +10,8 @@ environment like the renderer's, and walks the syntax tree. It reports, per temp
   friends (no loader), a tag in a part docxtpl never renders, a file that is missing or
   is not a .docx, a required Markdown field (the document's own text) never used;
 * warnings: a required model field (or a required field of a row that the template
-  does show) that the template never uses, and a field that only some rows have.
+  does show) that the template never uses, a field that only some rows have, and a field
+  in single braces (``{email}``), which is printed as typed.
 
 The known names are derived, not listed: the lint builds a sample model of each kind
 (every field filled, every list one row long), runs :func:`build_context` /
@@ -335,6 +336,8 @@ def _parts(path: Path) -> list[_Part]:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # What is left of a code typed wrongly: '{ {', '{ %', a closing '}}' or '%}' without its opening.
 _HALF_TYPED = re.compile(r"\{\s+[{%]|\}\}|%\}")
+# A field in single braces, as other mail-merge tools write one: '{email}', '{ rij.doel }'.
+_SINGLE_BRACES = re.compile(r"(?<![{%])\{\s*([A-Za-z_]\w*(?:\.\w+)*)\s*\}(?![}%])")
 # Word's own mail merge ('Verzendlijsten'), which only Word fills in: «kenmerk» as typed.
 _MERGE_FIELD = re.compile(r"MERGEFIELD\s+\"?([^\s\"\\<]+)")
 # Tracked changes: inserted, deleted or moved text that Word shows as marked.
@@ -501,7 +504,7 @@ class _Walker:
 
     def walk(self, node: nodes.Node, scope: dict[str, _Shape]) -> None:
         if isinstance(node, nodes.TemplateData):
-            self._leftover(node)
+            self._leftover(node, scope)
         elif isinstance(node, nodes.Expr):
             self.visit(node, scope)
         elif isinstance(node, nodes.If):
@@ -580,7 +583,7 @@ class _Walker:
             for item in target.items:
                 self._bind(item, _Unknown(), scope)
 
-    def _leftover(self, node: nodes.TemplateData) -> None:
+    def _leftover(self, node: nodes.TemplateData, scope: Mapping[str, _Shape]) -> None:
         # Text Jinja passes through untouched ({% raw %}): the renderer rejects any
         # tag still in the output, so say so now.
         match = _LEFTOVER.search(node.data)
@@ -612,6 +615,21 @@ class _Walker:
                     as_typed=True,
                 )
             )
+            return
+        for single in _SINGLE_BRACES.finditer(shown):
+            # '{email}', as other mail-merge tools write a field: only a name the template
+            # knows, so that ordinary text in braces is left alone.
+            if single.group(1).split(".")[0] in {*self.context.fields, *scope}:
+                self.findings.append(
+                    _Finding(
+                        node.lineno,
+                        single.group(),
+                        f"'{single.group()}' staat tussen enkele accolades, wordt niet ingevuld "
+                        f"en komt zo in het document (schrijf {{{{ {single.group(1)} }}}})",
+                        "waarschuwing",
+                        as_typed=True,
+                    )
+                )
 
     # expressions -------------------------------------------------------------
 

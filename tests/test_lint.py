@@ -768,3 +768,15 @@ def test_a_template_without_the_documents_own_text_is_wrong(
         f"zou uit elk document wegvallen (zet {{{{p {field} }}}} op een eigen regel)"
     ]
     assert errors(problems) == problems
+
+
+def test_a_field_in_single_braces_is_warned_about(tmp_path: Path) -> None:
+    """'{email}', as other mail-merge tools write a field, was printed in every footer."""
+    path = with_paragraph(tmp_path, "Mail {email} of {rij.doel}; {noot} en {2023}", where="footer")
+    assert [p.format() for p in lint_voorstel(path)] == [
+        "templates/voorstel.docx: waarschuwing: {email}: in de voettekst: '{email}' staat tussen "
+        "enkele accolades, wordt niet ingevuld en komt zo in het document (schrijf {{ email }})"
+    ]
+    row = "{{ rij.overleg }}"  # a loop's name too
+    path = with_document_xml(tmp_path, lambda xml: xml.replace(row, row + " { rij.doel }", 1))
+    assert [p.veld for p in warnings(lint_voorstel(path))] == ["{ rij.doel }"]
