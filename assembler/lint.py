@@ -886,8 +886,38 @@ def _unclosed(source: str) -> int | None:
     return open_blocks[-1][0] if open_blocks else None
 
 
+# docxtpl's own codes: {%p if %}, {{p toelichting }}, {%tr for %}, {%tc %} and {%r %} reach Jinja
+# without their letter.
+_DOCXTPL_LETTER = re.compile(r"^\{([{%])-?\s*(?:p|tr|tc|r)\s")
+
+
+def _plain_form(tag: str) -> str:
+    """A tag as Jinja gets it from docxtpl, spaces evened out: to compare with the typed one."""
+    return " ".join(_DOCXTPL_LETTER.sub(r"{\1 ", tag).replace("{%", "{% ").split())
+
+
+def _typed_tags(part: _Part) -> dict[str, str]:
+    """Each tag of ``part`` as Jinja gets it, mapped to the first form it is typed in."""
+    typed: dict[str, str] = {}
+    for paragraph in re.split(r"<w:p[ >]", part.raw):
+        for match in _TAG.finditer(_text(paragraph)):
+            typed.setdefault(_plain_form(match.group()), match.group())
+    return typed
+
+
+def _as_typed(tag: str, typed: Mapping[str, str]) -> str:
+    """``tag`` as the template's editor typed it ({%p if x %}), so that Word finds it."""
+    return typed.get(_plain_form(tag), tag)
+
+
+def _typed_in(text: str, typed: Mapping[str, str]) -> str:
+    """Every tag in ``text`` as typed."""
+    return _TAG.sub(lambda match: _as_typed(match.group(), typed), text)
+
+
 def _syntax_problem(label: str, part: _Part, error: TemplateSyntaxError) -> Problem:
     lines = part.source.splitlines()
+    typed = _typed_tags(part)
     snippet = ""
     where = error.lineno
     if (error.message or "").startswith("Unexpected end of template"):
@@ -902,9 +932,23 @@ def _syntax_problem(label: str, part: _Part, error: TemplateSyntaxError) -> Prob
         label,
         None,
         "",
-        f"{part.where}fout in de sjablooncode bij '{snippet[:160]}': "
-        f"{jinja_message_in_dutch(error.message or '')}",
+        f"{part.where}fout in de sjablooncode bij '{_typed_in(snippet, typed)[:160]}': "
+        f"{_unknown_as_typed(error, lines, typed)}",
     )
+
+
+def _unknown_as_typed(
+    error: TemplateSyntaxError, lines: Sequence[str], typed: Mapping[str, str]
+) -> str:
+    """Jinja's message in Dutch; an unknown code ({%p end if %}, read as 'end') as typed."""
+    said = jinja_message_in_dutch(error.message or "")
+    unknown = re.match(r"Encountered unknown tag '(\w+)'", error.message or "")
+    line = lines[error.lineno - 1] if unknown and 0 < error.lineno <= len(lines) else ""
+    for match in _TAG.finditer(_text(line)):
+        words = _plain_form(match.group()).split()
+        if unknown and len(words) > 1 and words[1] == unknown.group(1):
+            return said.replace(f"{{% {unknown.group(1)} %}}", _as_typed(match.group(), typed))
+    return said
 
 
 def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
@@ -965,8 +1009,11 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
         used |= walker.used
         row_names = walker.row_names | row_names
         tags = _tags(part.source)
+        typed = _typed_tags(part)
         for finding in walker.findings:
-            tag = finding.name if finding.as_typed else _tag_for(tags, finding.lineno, finding.name)
+            tag = finding.name
+            if not finding.as_typed:
+                tag = _as_typed(_tag_for(tags, finding.lineno, finding.name), typed)
             message = part.where + finding.message
             if (tag, message) not in seen:
                 seen.add((tag, message))

@@ -220,7 +220,7 @@ TORN = (
         (
             "{%p if bijlagen %}",
             "{%p if bijlagen is leeg %}",
-            "{% if bijlagen is leeg %}",
+            "{%p if bijlagen is leeg %}",  # as typed: Word's Find finds it
             "'is leeg' bestaat niet (gebruik bijvoorbeeld 'is defined', of vergelijk met ==)",
         ),
     ],
@@ -679,7 +679,7 @@ def test_a_block_never_closed_is_said_where_it_opens_not_at_the_end(tmp_path: Pa
         assert b"{%tr endfor %}" in original.read("word/document.xml")
     problems = errors(lint_voorstel(path))
     assert len(problems) == 1, problems
-    assert "bij 'Omschrijving{% for item in voorstel %}':" in problems[0].melding, problems
+    assert "bij 'Omschrijving{%tr for item in voorstel %}':" in problems[0].melding, problems
     assert "het sjabloon houdt op terwijl {% for %} nog open staat" in problems[0].melding
 
 
@@ -780,3 +780,17 @@ def test_a_field_in_single_braces_is_warned_about(tmp_path: Path) -> None:
     row = "{{ rij.overleg }}"  # a loop's name too
     path = with_document_xml(tmp_path, lambda xml: xml.replace(row, row + " { rij.doel }", 1))
     assert [p.veld for p in warnings(lint_voorstel(path))] == ["{ rij.doel }"]
+
+
+def test_codes_are_named_as_typed_so_that_word_finds_them(tmp_path: Path) -> None:
+    """{%p if financien %} was named '{% if financien %}', which Word's Find does not find."""
+    path = with_document_xml(
+        tmp_path, lambda xml: xml.replace("{%p if bijlagen %}", "{%p if financien %}", 1)
+    )
+    [problem] = errors(lint_voorstel(path))
+    assert problem.veld == "{%p if financien %}"
+    path = with_document_xml(tmp_path, lambda xml: xml.replace("{%p endif %}", "{%p end if %}"))
+    [problem] = errors(lint_voorstel(path))
+    assert "'Geen bijlagen.{%p end if %}'" in problem.melding
+    assert "{% end %}" not in problem.melding
+    assert "haal {%p end if %} weg" in problem.melding
