@@ -159,7 +159,27 @@ def organisation_context(organisatie: Organisatie, project_root: Path) -> dict[s
                 "niet in een Word-document worden gezet (sla het logo opnieuw op als PNG-bestand)"
             )
         logo = Image(path, description=f"Logo {organisatie.name}")
+        too_large = _unreduced_size(logo, version)
+        if too_large:
+            raise UsageError(
+                f"{_organisation_line(project_root, 'logo')}: logo: '{organisatie.logo}' is "
+                f"{too_large}, en assembler kan het niet verkleinen: zo zou het in elk "
+                "Word-document komen (sla het logo op met ongeveer 600 pixels hoogte, als PNG- of "
+                "JPEG-bestand)"
+            )
     return {"naam": organisatie.name, "logo": logo}
+
+
+def _unreduced_size(logo: Image, version: tuple[int, int]) -> str | None:
+    """How large a logo is that would go into every document as it is, at more than
+    :data:`_MAX_LOGO_BYTES` ('7500×6000 pixels en 135 MB'); None for any other."""
+    if version[1] <= _MAX_LOGO_BYTES:
+        return None
+    if not isinstance(_print_ready(logo.path, version, _printed_height(logo, version)), str):
+        return None  # reduced (or converted) to what it prints with
+    megabytes = f"{math.ceil(version[1] / 1_000_000)} MB"
+    size = _pixel_size(str(logo.path), *version)
+    return megabytes if size is None else f"{size[0]}×{size[1]} pixels en {megabytes}"
 
 
 def build_context(
@@ -546,6 +566,9 @@ def _reducible(picture: Any, wanted: int) -> bool:
 
 # Above this a reduction would hold hundreds of MB in every rendering process.
 _MAX_LOGO_PIXELS = 40_000_000
+# A logo that cannot be reduced (over the limit above, 16-bit, ...) goes into every Word file
+# as it is; above this it is refused rather than making each one that much larger.
+_MAX_LOGO_BYTES = 2_000_000
 _EXIF_ORIENTATION = 0x0112
 
 

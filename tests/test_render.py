@@ -1148,3 +1148,39 @@ def test_a_code_that_fails_for_one_dossier_names_it_and_the_code(tmp_path: Path)
     assert "Vaststellen" in all_text(
         render_document(template, two, tmp_path / "b.docx", PROPERTIES)
     )
+
+
+def test_a_logo_too_large_to_reduce_is_refused_at_its_line(
+    example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 7500×6000 PNG (over the 40 megapixels a reduction may decode) went as it was into
+    every Word file: a voorstel.docx of 135 MB, and check said nothing."""
+    import random
+
+    from PIL import Image as Picture
+
+    import assembler.render
+
+    # Stand-ins for 40 megapixels and 2 MB: noise, which does not compress.
+    monkeypatch.setattr(assembler.render, "_MAX_LOGO_PIXELS", 100_000)
+    monkeypatch.setattr(assembler.render, "_MAX_LOGO_BYTES", 200_000)
+    noise = random.Random(7).randbytes(500 * 300 * 3)
+    Picture.frombytes("RGB", (500, 300), noise).save(
+        example_project / "dossiers/huisstijl/ruis.png"
+    )
+    settings = example_project / "dossiers" / "organisatie.yaml"
+    settings.write_text(settings.read_text().replace("logo.png", "ruis.png"))
+    size = (example_project / "dossiers/huisstijl/ruis.png").stat().st_size
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "fout: dossiers/organisatie.yaml:6: logo: 'huisstijl/ruis.png' is 500×300 pixels en "
+        f"{-(-size // 1_000_000)} MB, en assembler kan het niet verkleinen: zo zou het in elk "
+        "Word-document komen (sla het logo op met ongeveer 600 pixels hoogte, als PNG- of "
+        "JPEG-bestand)\n"
+    )
+    # One that compresses to little goes in as it is, as before.
+    Picture.new("RGB", (500, 300), (0, 90, 160)).save(
+        example_project / "dossiers/huisstijl/ruis.png"
+    )
+    assert run_cli("check", cwd=example_project).exit_code == 0
