@@ -134,8 +134,10 @@ CACHE_VERSION = 36
 # 4: a template that never says a document is not public is wrong. 5: agenda decisions shown
 # otherwise than as the numbered {{ besluit }} warned about. 6: a template without the
 # document's Markdown text is wrong (was a warning); a field in single braces ({email})
-# warned about; codes named as typed ({%p if x %}, not {% if x %}).
-TEMPLATE_CHECK_VERSION = 6
+# warned about; codes named as typed ({%p if x %}, not {% if x %}). 7: a code without its
+# '%}', two {%p %} codes in a paragraph or {%tr %} in a row, a {%tr %} outside a table said at
+# that code, not where Jinja noticed.
+TEMPLATE_CHECK_VERSION = 7
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2

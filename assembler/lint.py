@@ -365,19 +365,88 @@ def _paragraph_problems(raw: str, formatted: Collection[str]) -> list[tuple[str,
             continue  # a paragraph holding a text box: its own paragraphs are looked at
         text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
         if "{" in text:
+            found += _unclosed_codes(text)
             found += _beside_a_paragraph_code(paragraph, text)
+            found += _row_code_out_of_a_row(paragraph, text)
             found += _torn_blocks(text)
             found += _formatted_inline(text, formatted)
+    for row in root.iter(f"{_W}tr"):
+        found += _row_codes_in_one_row(row)
     return found
+
+
+def _unclosed_codes(text: str) -> list[tuple[str, str]]:
+    """A code whose closing '%}' or '}}' is missing in its paragraph ('{%p if bijlagen }'):
+    Jinja reads on to a later code, and names that one."""
+    found = []
+    for opening, closing in (("{%", "%}"), ("{{", "}}")):
+        start = text.find(opening)
+        while start != -1:
+            end = text.find(closing, start + 2)
+            following = min(
+                (at for at in (text.find("{%", start + 2), text.find("{{", start + 2)) if at != -1),
+                default=-1,
+            )
+            if end == -1 or (following != -1 and following < end):
+                typed = text[start : following if following != -1 else len(text)].strip()
+                found.append(
+                    (
+                        typed,
+                        f"'{typed}' mist '{closing}' aan het eind (schrijf de code af met "
+                        f"'{closing}', in dezelfde alinea)",
+                    )
+                )
+            start = text.find(opening, start + 2)
+    return found
+
+
+def _row_code_out_of_a_row(paragraph: Any, text: str) -> list[tuple[str, str]]:
+    """A {%tr %} code that stands in no table row: docxtpl has no row to put it in."""
+    code = _ROW_TAG.search(text)
+    if code is None or any(True for _ in paragraph.iterancestors(f"{_W}tr")):
+        return []
+    return [
+        (
+            code.group(),
+            f"{code.group()} staat niet in een tabel: {{%tr ... %}} herhaalt of laat een tabelrij "
+            "weg (schrijf buiten een tabel {%p ... %} op een eigen regel)",
+        )
+    ]
+
+
+def _row_codes_in_one_row(row: Any) -> list[tuple[str, str]]:
+    """Two {%tr %} codes in one table row: each takes the row's place, so the second goes."""
+    text = "".join(t.text or "" for t in row.iter(f"{_W}t"))
+    codes = _ROW_TAG.findall(text)
+    if len(codes) < 2:
+        return []
+    return [
+        (
+            codes[1],
+            f"{codes[0]} en {codes[1]} staan in dezelfde tabelrij, en elk neemt de plaats van de "
+            "hele rij in (zet elk in een eigen rij: de rij erboven en de rij eronder)",
+        )
+    ]
+
+
+_ROW_TAG = re.compile(r"\{%tr\s.*?%\}")
 
 
 def _beside_a_paragraph_code(paragraph: Any, text: str) -> list[tuple[str, str]]:
     """docxtpl puts a {%p %} code in its paragraph's place: text beside it goes, and a cell
     that held only the code is left empty."""
-    whole = _PARAGRAPH_TAG.search(text)
-    if whole is None:
+    codes = _PARAGRAPH_TAG.findall(text)
+    if not codes:
         return []
-    code = whole.group()
+    code = codes[0]
+    if len(codes) > 1:
+        return [
+            (
+                codes[1],
+                f"{code} en {codes[1]} staan in dezelfde alinea, en elk neemt de plaats van de "
+                "hele alinea in (zet elke code op een eigen regel)",
+            )
+        ]
     rest = _ANY_TAG.sub("", text).strip()
     if rest:
         return [
@@ -983,13 +1052,21 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
     used: set[tuple[str, ...]] = set()
     row_names: dict[tuple[str, ...], str] = {}
     seen: set[tuple[str, str]] = set()
+    formatted = {key for key, value in spec.context.items() if isinstance(value, Markdown)}
     unread = False  # a part that did not parse: what it uses is unknown
     read: list[_Part] = []  # the parts that did (a syntax error is said on its own)
     for part in parts:
         try:
             tree = environment.parse(part.source)
         except TemplateSyntaxError as error:
-            problems.append(_syntax_problem(label, part, error))
+            # What is wrong in a paragraph as typed (a code without its '%}', two codes in one
+            # paragraph) is the cause: Jinja notices later, at another code, and advises
+            # what would make it worse.
+            typed_wrong = _paragraph_problems(part.raw, formatted)
+            for tag, message in typed_wrong:
+                problems.append(Problem(label, None, tag, part.where + message))
+            if not typed_wrong:
+                problems.append(_syntax_problem(label, part, error))
             unread = True
             continue
         read.append(part)
@@ -1018,7 +1095,6 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
             if (tag, message) not in seen:
                 seen.add((tag, message))
                 problems.append(Problem(label, None, tag, message, finding.severity))
-    formatted = {key for key, value in spec.context.items() if isinstance(value, Markdown)}
     for part in read:
         if _REVISION.search(part.raw):
             problems.append(

@@ -373,19 +373,84 @@ def test_every_agenda_item_has_every_field(tmp_path: Path) -> None:
 
 
 def test_jinja_syntax_error_names_template_and_snippet(tmp_path: Path) -> None:
-    path = with_paragraph(tmp_path, "Let op: {% if onderwerp %} zonder einde")
+    # A code that is whole but no Jinja: Jinja's own message, at its paragraph.
+    path = with_paragraph(tmp_path, "Let op: {% if onderwerp == %}zonder{% endif %}")
     [problem] = lint_voorstel(path)
     assert problem.ernst == "fout"
     assert problem.bestand == LABEL
     assert "fout in de sjablooncode" in problem.melding
-    assert "zonder einde" in problem.melding or "if onderwerp" in problem.melding
+    assert "Let op: {% if onderwerp == %}zonder" in problem.melding
+
+
+def test_a_block_left_open_in_its_paragraph_is_said_at_its_code(tmp_path: Path) -> None:
+    """Not Jinja's 'unexpected end of template' at some later code."""
+    path = with_paragraph(tmp_path, "Let op: {% if onderwerp %} zonder einde")
+    [problem] = lint_voorstel(path)
+    assert (problem.ernst, problem.veld) == ("fout", "{% if onderwerp %}")
+    assert problem.melding.startswith(
+        "{% if onderwerp %} wordt pas in een andere alinea of tabelrij gesloten"
+    )
 
 
 def test_syntax_error_in_the_footer(tmp_path: Path) -> None:
     path = with_paragraph(tmp_path, "Versie {{ onderwerp", where="footer")
     [problem] = lint_voorstel(path)
-    assert "Versie {{ onderwerp" in problem.melding
-    assert "voettekst" in problem.melding
+    assert problem.melding == (
+        "in de voettekst: '{{ onderwerp' mist '}}' aan het eind (schrijf de code af met '}}', in "
+        "dezelfde alinea)"
+    )
+
+
+def _with_row(tmp_path: Path, cells: tuple[str, str]) -> Path:
+    """A copy of the voorstel template with a table of one row of ``cells`` at its end."""
+    document = Document(str(VOORSTEL))
+    row = document.add_table(rows=1, cols=2).rows[0]
+    for cell, text in zip(row.cells, cells, strict=True):
+        cell.text = text
+    path = tmp_path / "voorstel.docx"
+    document.save(str(path))
+    return path
+
+
+def test_a_code_typed_wrong_is_said_at_itself_not_where_jinja_noticed(tmp_path: Path) -> None:
+    """Jinja named a later code and advised a {% endfor %} that would make it worse."""
+    unclosed = with_document_xml(
+        tmp_path, lambda xml: xml.replace("{%p if bijlagen %}", "{%p if bijlagen }", 1)
+    )
+    assert [(p.veld, p.melding) for p in lint_voorstel(unclosed)] == [
+        (
+            "{%p if bijlagen }",
+            "'{%p if bijlagen }' mist '%}' aan het eind (schrijf de code af met '%}', in "
+            "dezelfde alinea)",
+        )
+    ]
+    both = with_paragraph(tmp_path, "{%p if kenmerk %}{%p endif %}", where="footer")
+    assert [(p.veld, p.melding) for p in lint_voorstel(both)] == [
+        (
+            "{%p endif %}",
+            "in de voettekst: {%p if kenmerk %} en {%p endif %} staan in dezelfde alinea, en elk "
+            "neemt de plaats van de hele alinea in (zet elke code op een eigen regel)",
+        )
+    ]
+    row = _with_row(tmp_path, ("{%tr if portefeuillehouder %}Portefeuillehouder", "{%tr endif %}"))
+    assert [(p.veld, p.melding) for p in lint_voorstel(row)] == [
+        (
+            "{%tr endif %}",
+            "{%tr if portefeuillehouder %} en {%tr endif %} staan in dezelfde tabelrij, en elk "
+            "neemt de plaats van de hele rij in (zet elk in een eigen rij: de rij erboven en de "
+            "rij eronder)",
+        )
+    ]
+    document = Document(str(VOORSTEL))
+    for text in ("{%tr if portefeuillehouder %}", "PH {{ portefeuillehouder }}", "{%tr endif %}"):
+        document.add_paragraph(text)
+    document.save(str(tmp_path / "voorstel.docx"))
+    said = [(p.veld, p.melding) for p in lint_voorstel(tmp_path / "voorstel.docx")]
+    assert said[0] == (
+        "{%tr if portefeuillehouder %}",
+        "{%tr if portefeuillehouder %} staat niet in een tabel: {%tr ... %} herhaalt of laat een "
+        "tabelrij weg (schrijf buiten een tabel {%p ... %} op een eigen regel)",
+    )
 
 
 def test_not_a_docx(tmp_path: Path) -> None:
