@@ -2282,11 +2282,12 @@ def _stale_exports(project: Project, catalog: Catalog, files: FileDigests) -> li
             packaged = manifest.stat().st_mtime_ns
         except OSError:
             continue  # no package (or not a whole one: the export repairs that itself)
+        behind: str | None
         try:
             behind = _export_behind(project, meeting.name, settings, files)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             sources = (meeting_record(project, meeting.name), project.organisation_file)
-            behind = any(_newer(source, packaged) for source in sources)
+            behind = _OLD_OUTPUTS if any(_newer(s, packaged) for s in sources) else None
         if behind:
             problems.append(
                 meeting_warning(
@@ -2294,11 +2295,14 @@ def _stale_exports(project: Project, catalog: Catalog, files: FileDigests) -> li
                     meeting.folder,
                     "het exportpakket in "
                     f"{project.display(project.build / meeting.name / EXPORT_DIR)} hoort nog bij "
-                    "de vorige stukken (maak het opnieuw met 'assembler export "
+                    f"{behind} (maak het opnieuw met 'assembler export "
                     f"{project.display(meeting.folder)}')",
                 )
             )
     return problems
+
+
+_OLD_OUTPUTS = "de vorige stukken"
 
 
 def organisation_digest(organisation: Organisatie) -> str:
@@ -2306,8 +2310,11 @@ def organisation_digest(organisation: Organisatie) -> str:
     return hashlib.sha256(organisation.model_dump_json().encode()).hexdigest()
 
 
-def _export_behind(project: Project, meeting: str, settings: str, files: FileDigests) -> bool:
-    """Whether a meeting's package no longer holds what its outputs and settings show.
+def _export_behind(
+    project: Project, meeting: str, settings: str, files: FileDigests
+) -> str | None:
+    """What a meeting's package holds that its outputs or settings no longer show, as the
+    warning says it ('de vorige stukken'); None while it holds what they show.
 
     Without SOURCE_DATE_EPOCH a forced build writes the same pages with new dates: a file
     whose bytes changed is compared by what it shows (the gate's page digest), and when that
@@ -2316,17 +2323,20 @@ def _export_behind(project: Project, meeting: str, settings: str, files: FileDig
     path = export_record(project, meeting)
     record = json.loads(path.read_text(encoding="utf-8"))
     if record["organisatie"] != settings:
-        return True
+        # The stukken may be the same: a setting the package shows (name, TOOI) changed.
+        organisation = project.display(project.organisation_file)
+        return f"de vorige instellingen in {organisation}"
     sources: dict[str, str] = record["bronnen"]
     shown: dict[str, str] = record["inhoud"]
     renewed: dict[str, str] = {}
-    behind = False
+    behind: str | None = None
     for name, digest in sources.items():
         now = _sha256_or_none(files, project.root / name)
         if now == digest:
             continue
         if now is None or not _shows(project.root / name, shown[name]):
-            behind = True  # gone, or other pages: the package holds what is not there now
+            # Gone, or other pages: the package holds what is not there now.
+            behind = _OLD_OUTPUTS
             break
         renewed[name] = now
     if renewed:  # read once: the next build finds these bytes known

@@ -1721,7 +1721,10 @@ def test_an_export_package_is_old_only_when_what_it_holds_changed(
     settings.write_text(text.replace("Regio Gooi en Vechtstreek", "Regio Gooi & Vecht"), "utf-8")
     renamed = run_cli("build", cwd=small_project)
     assert renamed.exit_code == 0, renamed.stderr
-    assert stale in renamed.stderr.splitlines()
+    # Said as what changed: not "de vorige stukken" at the vergadering.yaml alone.
+    assert stale.replace(
+        "de vorige stukken", "de vorige instellingen in dossiers/organisatie.yaml"
+    ) in (renamed.stderr.splitlines())
 
 
 def test_a_meeting_folder_gone_says_its_package_went_with_it(
