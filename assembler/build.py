@@ -2310,9 +2310,7 @@ def organisation_digest(organisation: Organisatie) -> str:
     return hashlib.sha256(organisation.model_dump_json().encode()).hexdigest()
 
 
-def _export_behind(
-    project: Project, meeting: str, settings: str, files: FileDigests
-) -> str | None:
+def _export_behind(project: Project, meeting: str, settings: str, files: FileDigests) -> str | None:
     """What a meeting's package holds that its outputs or settings no longer show, as the
     warning says it ('de vorige stukken'); None while it holds what they show.
 

@@ -83,6 +83,9 @@ class PublicFile:
     meeting: str  # whose package it is in: what is searched for depends on it (see Term)
     line: int | None = None
     field: str = ""
+    # A new version of a document of a meeting exported before: written now, so it is searched
+    # for every term, also a short title that did not exist yet at its meeting (see Term).
+    renewed: bool = False
 
 
 @dataclass(frozen=True)
@@ -911,7 +914,11 @@ def _file_leaks(
         )
     said: set[str] = set()  # one leak per term, where a reader finds it first
     for where, text, loose in facts.texts:
-        found = [t for t in terms if t.text not in said and names(t, text, loose, item.meeting)]
+        found = [
+            t
+            for t in terms
+            if t.text not in said and names(t, text, loose, item.meeting, anywhen=item.renewed)
+        ]
         leaks.extend(_term_leaks(item.label, found, where))
         said.update(t.text for t in found)
     return leaks

@@ -16,6 +16,7 @@ Order of work, so that a failure or a leak leaves nothing half-written:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -279,6 +280,9 @@ class MeetingExport:
     item_ids: dict[int, str] = field(default_factory=dict)
     # Per record key, its (versie, reden).
     versions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The record keys of documents that get a new version now in a meeting exported before:
+    # written since, so the gate searches them for every term (gate.PublicFile.renewed).
+    renewed: set[str] = field(default_factory=set)
 
     @property
     def name(self) -> str:
@@ -1463,7 +1467,9 @@ def audit_export(
         names = []
         for document in export.documents:
             if document.side == PUBLIC:
-                audit.public_files.append(_public_file(project, document, export.name))
+                public = _public_file(project, document, export.name)
+                renewed = _record_key(PUBLIC, document.key) in export.renewed
+                audit.public_files.append(dataclasses.replace(public, renewed=renewed))
                 names.append(document.name)
         zip_name = project.display(export.folder / f"{export.name}-{PUBLIC}.zip")
         audit.public_texts += [
@@ -1638,6 +1644,12 @@ def plan_meeting(
         and (before.get(origin.get(key, key)) or {}).get("status") != "ingetrokken"
     ]
     publication["documenten"] = records
+    if before:  # the first export of a meeting held long ago writes nothing anew
+        export.renewed = {
+            key
+            for key, (version, _reason) in versions.items()
+            if version != str((before.get(origin.get(key, key)) or {}).get("versie"))
+        }
     kept = publication.get("agendapunten")
     if not isinstance(kept, dict):
         kept = publication["agendapunten"] = {}

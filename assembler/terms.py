@@ -135,10 +135,11 @@ class Term:
         return self.meetings is None or meeting in self.meetings
 
 
-def names(term: Term, squashed: str, loose: str, meeting: str) -> bool:
+def names(term: Term, squashed: str, loose: str, meeting: str, *, anywhen: bool = False) -> bool:
     """Whether a text (squashed, and loosened where names are written) shows ``term``, as the
-    gate finds it; what warns before the export asks the same."""
-    if not term.searched_in(meeting):
+    gate finds it; what warns before the export asks the same. ``anywhen``: the text is
+    written now, whatever its meeting, so a short title is searched in it too."""
+    if not (anywhen or term.searched_in(meeting)):
         return False
     key = squash(term.text)
     if key in squashed:

@@ -1300,6 +1300,40 @@ def test_a_common_confidential_title_is_searched_from_its_time_on(
             ) in result.stderr
 
 
+@pytest.mark.slow
+def test_a_short_title_is_searched_in_a_new_version_of_an_earlier_meetings_document(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Only what was written once a title existed can name it: a correction written now to a
+    document of a meeting held before is, and passed (exit 0) while it named a confidential
+    dossier of a later meeting by its short title."""
+    economie = "2023-05-26-pfho-economie"
+    mandaat = project.dossiers / WONEN / "mandaat-woningbouwimpuls" / "dossier.yaml"
+    text = mandaat.read_text(encoding="utf-8")
+    mandaat.write_text(
+        text.replace(f"onderwerp: {SECRET_SUBJECT}", "onderwerp: Mandaat Woningbouwimpuls"),
+        encoding="utf-8",
+    )
+    first = run_cli("export", f"dossiers/{economie}", cwd=project.root)
+    assert first.exit_code == 0, first.stderr
+    werklocaties = project.dossiers / economie / "werklocaties" / "dossier.yaml"
+    text = werklocaties.read_text(encoding="utf-8")
+    werklocaties.write_text(
+        text.replace(
+            "toelichting: |\n",
+            "toelichting: |\n  Naschrift: zie ook het Mandaat Woningbouwimpuls van de regio.\n\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    again = run_cli("export", f"dossiers/{economie}", cwd=project.root)
+    assert again.exit_code == 4, again.stderr
+    assert (
+        f"build/{economie}/02-23.0001772-werklocaties/voorstel.pdf: noemt het onderwerp "
+        "'Mandaat Woningbouwimpuls' van het vertrouwelijke dossier"
+    ) in again.stderr
+
+
 ECONOMIE = "2023-05-26-pfho-economie"
 
 
