@@ -350,9 +350,13 @@ _INLINE_BLOCK = re.compile(r"\{%-?\s*(for|endfor|if|endif)\b[^%]*%\}")
 _INLINE_PRINT = re.compile(r"\{\{-?\s*(\w+)\s*-?\}\}")
 
 
-def _paragraph_problems(raw: str, formatted: Collection[str]) -> list[tuple[str, str]]:
+def _paragraph_problems(
+    raw: str, formatted: Collection[str], *, causes_only: bool = False
+) -> list[tuple[str, str]]:
     """(tag, message) for each paragraph that would come out wrong when filled in: see
-    :func:`_beside_a_paragraph_code`, :func:`_torn_blocks` and :func:`_formatted_inline`."""
+    :func:`_beside_a_paragraph_code`, :func:`_torn_blocks` and :func:`_formatted_inline`.
+    ``causes_only``: only what makes Jinja misread the part (a code left open, a code in
+    another's place), which its own message, at a later code, does not say."""
     if "{" not in raw:
         return []
     try:
@@ -366,10 +370,12 @@ def _paragraph_problems(raw: str, formatted: Collection[str]) -> list[tuple[str,
         text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
         if "{" in text:
             found += _unclosed_codes(text)
-            found += _beside_a_paragraph_code(paragraph, text)
+            found += _two_paragraph_codes(text)
             found += _row_code_out_of_a_row(paragraph, text)
             found += _torn_blocks(text)
-            found += _formatted_inline(text, formatted)
+            if not causes_only:
+                found += _beside_a_paragraph_code(paragraph, text)
+                found += _formatted_inline(text, formatted)
     for row in root.iter(f"{_W}tr"):
         found += _row_codes_in_one_row(row)
     return found
@@ -400,6 +406,20 @@ def _unclosed_codes(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def _two_paragraph_codes(text: str) -> list[tuple[str, str]]:
+    """Two {%p %} codes in one paragraph: each takes the paragraph's place."""
+    codes = _PARAGRAPH_TAG.findall(text)
+    if len(codes) < 2:
+        return []
+    return [
+        (
+            codes[1],
+            f"{codes[0]} en {codes[1]} staan in dezelfde alinea, en elk neemt de plaats van de "
+            "hele alinea in (zet elke code op een eigen regel)",
+        )
+    ]
+
+
 def _row_code_out_of_a_row(paragraph: Any, text: str) -> list[tuple[str, str]]:
     """A {%tr %} code that stands in no table row: docxtpl has no row to put it in."""
     code = _ROW_TAG.search(text)
@@ -416,7 +436,10 @@ def _row_code_out_of_a_row(paragraph: Any, text: str) -> list[tuple[str, str]]:
 
 def _row_codes_in_one_row(row: Any) -> list[tuple[str, str]]:
     """Two {%tr %} codes in one table row: each takes the row's place, so the second goes."""
-    text = "".join(t.text or "" for t in row.iter(f"{_W}t"))
+    # The row's own cells: a table nested in one has rows of its own.
+    text = "".join(
+        t.text or "" for t in row.iter(f"{_W}t") if next(t.iterancestors(f"{_W}tr"), None) is row
+    )
     codes = _ROW_TAG.findall(text)
     if len(codes) < 2:
         return []
@@ -436,17 +459,9 @@ def _beside_a_paragraph_code(paragraph: Any, text: str) -> list[tuple[str, str]]
     """docxtpl puts a {%p %} code in its paragraph's place: text beside it goes, and a cell
     that held only the code is left empty."""
     codes = _PARAGRAPH_TAG.findall(text)
-    if not codes:
-        return []
+    if len(codes) != 1:
+        return []  # none, or two: said by _two_paragraph_codes
     code = codes[0]
-    if len(codes) > 1:
-        return [
-            (
-                codes[1],
-                f"{code} en {codes[1]} staan in dezelfde alinea, en elk neemt de plaats van de "
-                "hele alinea in (zet elke code op een eigen regel)",
-            )
-        ]
     rest = _ANY_TAG.sub("", text).strip()
     if rest:
         return [
@@ -1062,10 +1077,9 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
             # What is wrong in a paragraph as typed (a code without its '%}', two codes in one
             # paragraph) is the cause: Jinja notices later, at another code, and advises
             # what would make it worse.
-            typed_wrong = _paragraph_problems(part.raw, formatted)
-            for tag, message in typed_wrong:
+            for tag, message in _paragraph_problems(part.raw, formatted):
                 problems.append(Problem(label, None, tag, part.where + message))
-            if not typed_wrong:
+            if not _paragraph_problems(part.raw, formatted, causes_only=True):
                 problems.append(_syntax_problem(label, part, error))
             unread = True
             continue

@@ -412,6 +412,35 @@ def _with_row(tmp_path: Path, cells: tuple[str, str]) -> Path:
     return path
 
 
+def test_rows_of_a_table_in_a_table_are_each_their_own(tmp_path: Path) -> None:
+    """The bijlagen table inside a layout table: its {%tr for %} and {%tr endfor %} are in rows
+    of their own, not in the one row of the outer table that holds them."""
+    document = Document(str(VOORSTEL))
+    outer = document.add_table(rows=1, cols=1).rows[0].cells[0]
+    inner = outer.add_table(rows=3, cols=1)
+    for row, text in zip(
+        inner.rows,
+        ("{%tr for bijlage in bijlagen %}", "{{ bijlage.omschrijving }}", "{%tr endfor %}"),
+        strict=True,
+    ):
+        row.cells[0].text = text
+    document.save(str(tmp_path / "voorstel.docx"))
+    assert lint_voorstel(tmp_path / "voorstel.docx") == []
+
+
+def test_a_syntax_error_beside_another_paragraph_problem_is_said_too(tmp_path: Path) -> None:
+    """Text beside a {%p %} code does not explain Jinja's error elsewhere: both are said."""
+    document = Document(str(VOORSTEL))
+    document.add_paragraph("{%p if kenmerk %} Zie hieronder")
+    document.add_paragraph("{%p endif %}")
+    document.add_paragraph("Let op: {{ email | }}")
+    document.save(str(tmp_path / "voorstel.docx"))
+    said = [p.melding for p in lint_voorstel(tmp_path / "voorstel.docx")]
+    assert len(said) == 2, said
+    assert said[0].startswith("de tekst 'Zie hieronder' staat in dezelfde alinea als")
+    assert said[1].startswith("fout in de sjablooncode bij 'Let op: {{ email | }}'")
+
+
 def test_a_code_typed_wrong_is_said_at_itself_not_where_jinja_noticed(tmp_path: Path) -> None:
     """Jinja named a later code and advised a {% endfor %} that would make it worse."""
     unclosed = with_document_xml(
