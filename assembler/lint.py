@@ -742,6 +742,23 @@ class _Walker:
         if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
             self.visit(node.node, scope, guarded=True)
             return _Leaf(True)
+        if (isinstance(node, nodes.Test) and node.name == "none") or (
+            isinstance(node, nodes.Compare)
+            and any(
+                isinstance(side, nodes.Const) and side.value is None
+                for side in (node.expr, *(operand.expr for operand in node.ops))
+            )
+        ):
+            # A value left out is empty text to a template (render._resolve), never none.
+            self.findings.append(
+                _Finding(
+                    node.lineno,
+                    "none" if isinstance(node, nodes.Test) else "None",
+                    "een weggelaten waarde is lege tekst, nooit none: deze test houdt dus nooit "
+                    "(schrijf {% if veld %} of {% if not veld %})",
+                    "waarschuwing",
+                )
+            )
         if isinstance(node, nodes.Test) and node.name not in self.tests:
             self.findings.append(
                 _Finding(

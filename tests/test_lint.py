@@ -412,6 +412,27 @@ def _with_row(tmp_path: Path, cells: tuple[str, str]) -> Path:
     return path
 
 
+@pytest.mark.parametrize(
+    "code",
+    [
+        "{% if portefeuillehouder is not none %}(PH){% endif %}",
+        "{{ portefeuillehouder if portefeuillehouder is not none else 'n.v.t.' }}",
+        "{% if portefeuillehouder == None %}(geen){% endif %}",
+    ],
+)
+def test_a_test_for_none_is_warned_about(tmp_path: Path, code: str) -> None:
+    """A value left out is empty text to a template: such a test silently never holds."""
+    path = with_paragraph(tmp_path, f"Portefeuillehouder {code}")
+    said = [(p.ernst, p.melding) for p in lint_voorstel(path)]
+    assert said == [
+        (
+            "waarschuwing",
+            "een weggelaten waarde is lege tekst, nooit none: deze test houdt dus nooit (schrijf "
+            "{% if veld %} of {% if not veld %})",
+        )
+    ]
+
+
 def test_rows_of_a_table_in_a_table_are_each_their_own(tmp_path: Path) -> None:
     """The bijlagen table inside a layout table: its {%tr for %} and {%tr endfor %} are in rows
     of their own, not in the one row of the outer table that holds them."""
