@@ -164,8 +164,8 @@ def organisation_context(organisatie: Organisatie, project_root: Path) -> dict[s
             raise UsageError(
                 f"{_organisation_line(project_root, 'logo')}: logo: '{organisatie.logo}' is "
                 f"{too_large}, en assembler kan het niet verkleinen: zo zou het in elk "
-                "Word-document komen (sla het logo op met ongeveer 600 pixels hoogte, als PNG- of "
-                "JPEG-bestand)"
+                "Word-document komen (sla het logo op als gewone PNG (8 bits per kleur) of JPEG, "
+                "van ongeveer 600 pixels hoogte en rechtop, niet gedraaid)"
             )
     return {"naam": organisatie.name, "logo": logo}
 
@@ -177,7 +177,7 @@ def _unreduced_size(logo: Image, version: tuple[int, int]) -> str | None:
         return None
     if not isinstance(_print_ready(logo.path, version, _printed_height(logo, version)), str):
         return None  # reduced (or converted) to what it prints with
-    megabytes = f"{math.ceil(version[1] / 1_000_000)} MB"
+    megabytes = f"{version[1] / 1_000_000:.1f} MB".replace(".", ",")  # Dutch: 2,2 MB
     size = _pixel_size(str(logo.path), *version)
     return megabytes if size is None else f"{size[0]}×{size[1]} pixels en {megabytes}"
 
@@ -640,13 +640,39 @@ _PLACES = {
 }
 
 
-def _failed_tag(template: _Template, wanted: str) -> str | None:
-    """The code in the paragraph where filling in stopped: the one that has ``wanted`` in it,
-    else the only one there; None when it is not known."""
-    if template.failed_at is None:
-        return None
-    tags = re.findall(r"\{\{.*?\}\}|\{%.*?%\}", template.failed_at[1])
-    return next((tag for tag in tags if wanted in tag), tags[0] if len(tags) == 1 else None)
+def _missing_row(template: _Template, index: int) -> TemplateError:
+    """A code with a fixed place in a list ({{ voorstel[1] }}, {{ behandeling[-1] }}) filled
+    in for a dossier whose list is shorter: the dossier is named, and the code."""
+    place = rf"\[\s*{index}\s*\]" + (rf"|\.{index}\b" if index >= 0 else "")
+    paragraph = template.failed_at[1] if template.failed_at else ""
+    codes = [
+        (tag, found.group(1))
+        for tag in re.findall(r"\{\{.*?\}\}|\{%.*?%\}", paragraph)
+        if (found := re.search(rf"([A-Za-z_][\w.]*?)\s*(?:{place})", tag))
+    ]
+    whose = f"{template.source} heeft" if template.source else "het dossier heeft"
+    if len(codes) != 1:
+        # Not known which of the codes, or where: said by the paragraph, as the clerk sees it.
+        at = f"bij '{paragraph[:80]}'" if paragraph else f"met [{index}]"
+        return TemplateError(
+            f"{template.label}: {_failed_where(template)}een code {at}: {whose} minder rijen "
+            f"dan de code [{index}] vraagt (de code telt vanaf 0: [1] is de 2e rij, [-1] de "
+            "laatste; gebruik {% for %}, of zet een {% if %} om de code)"
+        )
+    tag, rows = codes[0]
+    if index < 0:
+        what, guard = f"geen rijen in '{rows}'", f"{{% if {rows} %}}"
+    else:
+        what, guard = f"geen {index + 1}e rij in '{rows}'", f"{{% if {rows}|length > {index} %}}"
+    counted = (
+        f"[{index}] is de {-index}e rij van achteren"
+        if index < 0
+        else f"de code telt vanaf 0: [{index}] is de {index + 1}e rij"
+    )
+    return TemplateError(
+        f"{template.label}: {_failed_where(template)}{tag}: {whose} {what} ({counted}; gebruik "
+        f"{{% for %}}, of zet {guard} eromheen)"
+    )
 
 
 def _failed_where(template: _Template) -> str:
@@ -680,20 +706,9 @@ def _jinja_problem(template: _Template, error: JinjaTemplateError) -> TemplateEr
         )
     if isinstance(error, UndefinedError):
         message = error.message or ""
-        element = re.fullmatch(r"(\w+) object has no element (\d+)", message)
+        element = re.fullmatch(r"\w+ object has no element (-?\d+)", message)
         if element:
-            # A fixed place in a list ({{ voorstel[1] }}): fine for a dossier that has that many
-            # rows, and not for one that has fewer, so the dossier is named.
-            index = int(element.group(2))
-            tag = _failed_tag(template, f"[{index}]") or f"[{index}]"
-            listed = re.search(r"([\w.]+)\s*\[\s*" + str(index), tag)
-            rows = listed.group(1) if listed else "de lijst"
-            whose = f"{template.source} heeft" if template.source else "het dossier heeft"
-            return TemplateError(
-                f"{label}: {_failed_where(template)}{tag}: {whose} geen {index + 1}e rij in "
-                f"'{rows}' (de code telt vanaf 0: [{index}] is de {index + 1}e rij; gebruik "
-                f"{{% for %}}, of zet {{% if {rows}|length > {index} %}} eromheen)"
-            )
+            return _missing_row(template, int(element.group(1)))
         found = re.search(r"'([^']+)' is undefined", message) or re.search(
             r"has no attribute '([^']+)'", message
         )

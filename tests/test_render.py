@@ -1150,6 +1150,52 @@ def test_a_code_that_fails_for_one_dossier_names_it_and_the_code(tmp_path: Path)
     )
 
 
+WERKLOCATIES = "dossiers/2023-05-26-pfho-economie/werklocaties/dossier.yaml"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "Laatst: {{ behandeling[-1].datum }}",
+            "{{ behandeling[-1].datum }}: DOSSIER heeft geen rijen in 'behandeling' ([-1] is de "
+            "1e rij van achteren; gebruik {% for %}, of zet {% if behandeling %} eromheen)",
+        ),
+        (
+            "Tweede: {{ voorstel.1 }}",
+            "{{ voorstel.1 }}: DOSSIER heeft geen 2e rij in 'voorstel' (de code telt vanaf 0: [1] "
+            "is de 2e rij; gebruik {% for %}, of zet {% if voorstel|length > 1 %} eromheen)",
+        ),
+        (
+            "{{ voorstel[1] }} / {{ bijlagen[1].omschrijving }}",
+            "een code bij '{{ voorstel[1] }} / {{ bijlagen[1].omschrijving }}': DOSSIER heeft "
+            "minder rijen dan de code [1] vraagt (de code telt vanaf 0: [1] is de 2e rij, [-1] de "
+            "laatste; gebruik {% for %}, of zet een {% if %} om de code)",
+        ),
+    ],
+)
+def test_a_fixed_place_in_a_list_is_named_as_typed_or_by_its_paragraph(
+    tmp_path: Path, typed: str, said: str
+) -> None:
+    """Was Jinja's English for [-1]; a hint with 'de lijst' in it for .1; the first of two
+    codes with [1] named, which may be the list that is long enough."""
+    template = edited_template(tmp_path, typed, where="footer")
+    context = voorstel_context()
+    context["behandeling"] = []
+    with pytest.raises(TemplateError) as caught:
+        render_document(
+            template,
+            context,
+            tmp_path / "out.docx",
+            PROPERTIES,
+            label="templates/voorstel.docx",
+            source=WERKLOCATIES,
+        )
+    assert caught.value.message == (
+        "templates/voorstel.docx: in de voettekst: " + said.replace("DOSSIER", WERKLOCATIES)
+    )
+
+
 def test_a_logo_too_large_to_reduce_is_refused_at_its_line(
     example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1173,11 +1219,12 @@ def test_a_logo_too_large_to_reduce_is_refused_at_its_line(
     size = (example_project / "dossiers/huisstijl/ruis.png").stat().st_size
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 2
+    megabytes = f"{size / 1_000_000:.1f}".replace(".", ",")  # as Dutch writes it
     assert result.stderr == (
         "fout: dossiers/organisatie.yaml:6: logo: 'huisstijl/ruis.png' is 500×300 pixels en "
-        f"{-(-size // 1_000_000)} MB, en assembler kan het niet verkleinen: zo zou het in elk "
-        "Word-document komen (sla het logo op met ongeveer 600 pixels hoogte, als PNG- of "
-        "JPEG-bestand)\n"
+        f"{megabytes} MB, en assembler kan het niet verkleinen: zo zou het in elk "
+        "Word-document komen (sla het logo op als gewone PNG (8 bits per kleur) of JPEG, van "
+        "ongeveer 600 pixels hoogte en rechtop, niet gedraaid)\n"
     )
     # One that compresses to little goes in as it is, as before.
     Picture.new("RGB", (500, 300), (0, 90, 160)).save(
