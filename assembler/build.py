@@ -645,17 +645,15 @@ def _remember(
     )
 
 
-def _forget(project: Project, plan: _Plan, *, outputs_stay: bool) -> None:
-    """Make the next build remake the dossier; keep whether its kept outputs are public, and,
-    when they stay as they are (``outputs_stay``), what they were installed as (see _edited)."""
+def _forget(project: Project, plan: _Plan) -> None:
+    """Make the next build remake the dossier, whose outputs are being replaced; keep whether
+    its kept outputs are public."""
     path = dossier_record(project, plan.meeting.name, plan.dossier.name)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         kept: dict[str, Any] = {"openbaar": bool(record["openbaar"])}
         # "was": a renumbering cut short, whose outputs are still in the old folder.
         kept |= {name: str(record[name]) for name in ("dir", "was") if name in record}
-        if outputs_stay and isinstance(record.get("stamps"), dict):
-            kept["stamps"] = record["stamps"]
     except (OSError, ValueError, KeyError, TypeError):
         path.unlink(missing_ok=True)
         return
@@ -1623,7 +1621,9 @@ def _finish_dossiers(
             report.template_failed = True
             work.failed_templates[folder] = template
         if folder in work.failed:
-            _forget(project, plan, outputs_stay=True)
+            # Its record stays: the outputs kept are those it records (their stamps say whether
+            # they still are), so a build whose inputs went back to them (a template put back)
+            # finds them made.
             report.results.append(_result(plan, "mislukt", []))
             notify("klaar", plan.label)
             continue
@@ -1650,7 +1650,7 @@ def _install_dossier(project: Project, plan: _Plan, warnings: Sequence[Problem])
     elif record.is_file():
         # Nor with the keys of the outputs being replaced: stopped in between, the folder
         # holds some of each, and none of them may be taken for the other (_cached, _reusable).
-        _forget(project, plan, outputs_stay=False)
+        _forget(project, plan)
     outputs = _install(staging, plan.output_dir, names)
     _remember(project, plan, outputs, warnings)
     return outputs

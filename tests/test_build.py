@@ -308,6 +308,24 @@ def test_a_changed_voorstel_template_leaves_the_agendas_as_they_are(
     assert agenda.read_bytes() == before
 
 
+def test_a_template_put_back_as_it_was_finds_the_kept_documents_made(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: a build that failed for a broken template forgot what the kept documents were
+    made of, and the one after it, with the template restored byte for byte, made 5 again."""
+    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
+    template = example_project / "templates" / "voorstel.docx"
+    original = template.read_bytes()
+    template.write_text("geen Word-document\n", encoding="utf-8")
+    broken = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert broken.exit_code == 2
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd, 5 mislukt" in broken.stderr, broken.stderr
+    template.write_bytes(original)
+    again = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert again.exit_code == 0, again.stderr
+    assert "Klaar: 0 gebouwd, 6 ongewijzigd, 0 mislukt" in again.stderr, again.stderr
+
+
 def test_an_edit_the_agenda_does_not_show_leaves_the_agendas_as_they_are(
     small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
