@@ -40,7 +40,7 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -523,15 +523,18 @@ def _embedded_text(data: bytes, depth: int = 0) -> tuple[str, bool]:
             unpacked = zlib.decompressobj(wbits=47).decompress(data, _MAX_EMBEDDED_TEXT_BYTES + 1)
             return _embedded_text(unpacked, depth + 1)
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16"), True
+            return _as_read(data.decode("utf-16")), True
         if _MAIL_HEADER.match(data):
             return _mail_text(data, depth)
+        if data.startswith(_IMAGES) or data[8:12] == b"WEBP":
+            # Nothing to search, as on a scanned page: a mail's logo is no unread text.
+            return "", True
         if _looks_binary(data):
-            return "", False  # an image, a program, a format of its own: not read
+            return "", False  # a program, an archive, a format of its own: not read
         try:
-            return data.decode("utf-8"), True
+            return _as_read(data.decode("utf-8")), True
         except UnicodeDecodeError:
-            return data.decode("cp1252", "replace"), True
+            return _as_read(data.decode("cp1252", "replace")), True
     except Exception:  # a damaged attachment (a broken zip, a bad stream): the rest is checked
         return "", False
 
@@ -559,12 +562,24 @@ def _mail_text(data: bytes, depth: int) -> tuple[str, bool]:
             continue
         charset = part.get_content_charset() or ""
         if part.get_content_maintype() == "text" and not part.get_filename():
-            texts.append(payload.decode(charset or "utf-8", "replace"))
+            texts.append(_as_read(payload.decode(charset or "utf-8", "replace")))
         else:
             text, whole = _embedded_text(payload, depth + 1)
             texts += [part.get_filename() or "", text]
             read = read and whole
     return "\n".join(texts), read
+
+
+# The first bytes of PNG, JPEG, GIF, TIFF and BMP images.
+_IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
+
+
+def _as_read(text: str) -> str:
+    """Text as its reader shows it: HTML or XML also without its tags and with its entities
+    ('Onderhandelings&shy;mandaat', '&nbsp;' between words, as Outlook writes them)."""
+    if "<" not in text and "&" not in text:
+        return text
+    return text + "\n" + html.unescape(re.sub(r"<[^>]+>", " ", text))
 
 
 def _is_office(data: bytes) -> bool:
@@ -582,10 +597,15 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _office_text(data: bytes) -> str:
+    """The text of every part of an office file: its body and also its headers, footers,
+    notes, comments, slides, sheets' own cells and links (word/, ppt/, xl/, content.xml)."""
     texts = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for info in archive.infolist():
-            if info.filename in _OFFICE_TEXT_PARTS and info.file_size < _MAX_EMBEDDED_TEXT_BYTES:
+            if (
+                info.filename.endswith((".xml", ".rels"))
+                and info.file_size < _MAX_EMBEDDED_TEXT_BYTES
+            ):
                 xml = archive.read(info).decode("utf-8", "replace")
                 # Tags out (squashing drops the spaces, so a word split over runs is whole).
                 texts.append(html.unescape(re.sub(r"<[^>]+>", " ", xml)))
@@ -608,13 +628,14 @@ def _quiet_pypdf() -> Iterator[None]:
 _LINE_END_HYPHEN = re.compile(r"-[ \t]*\n\s*")
 
 
-def _page_text(data: bytes) -> tuple[str, list[str]]:
+def _page_text(data: bytes, only: Collection[int] | None = None) -> tuple[str, list[str]]:
     with _quiet_pypdf():
-        return _extract_text(data)
+        return _extract_text(data, only)
 
 
-def _extract_text(data: bytes) -> tuple[str, list[str]]:
-    """A PDF's text, and what of it could not be read ("pagina 3", "de tekst")."""
+def _extract_text(data: bytes, only: Collection[int] | None = None) -> tuple[str, list[str]]:
+    """A PDF's text, and what of it could not be read ("pagina 3", "de tekst"); ``only``: of
+    those pages (0-based) alone."""
     chunks: list[str] = []
     unread: list[str] = []
     reached = 0
@@ -625,6 +646,8 @@ def _extract_text(data: bytes) -> tuple[str, list[str]]:
     try:
         reader = PdfReader(io.BytesIO(data))
         for reached, page in enumerate(reader.pages, start=1):
+            if only is not None and reached - 1 not in only:
+                continue
             try:
                 chunks.append(page.extract_text() or "")
             except Exception:  # one odd page must not hide the others' text
@@ -644,11 +667,13 @@ def analyse_pdf(path: Path, *, with_text: bool = True, shown: str | None = None)
         pages: list[frozenset[str]] = []
         marked: list[str] = []
         forms_read: set[tuple[int, int]] = set()
+        drawn_now: set[str] = set()  # what the file's pages draw, for its earlier versions
         for page in pdf.pages:
             streams = _page_streams(page)
             pages.append(_parts(streams))
             if with_text:
                 marked += _marked_texts(page, streams, forms_read)
+                drawn_now.update(_sha(data) for _stream, data in streams)
         with _quiet_pypdf():
             attached = _embedded_files(pdf, with_text=with_text)
         embedded = tuple(file.sha256 for file in attached if file.sha256)
@@ -678,7 +703,7 @@ def analyse_pdf(path: Path, *, with_text: bool = True, shown: str | None = None)
                 # After the places it names: what a note says is said to be in a note.
                 *_page_texts(as_shown),
                 (_ELSEWHERE, *_apart([*_object_texts(pdf), *marked])),
-                *_earlier_revision_texts(data),
+                *_earlier_revision_texts(data, drawn_now),
             )
     return PdfFacts(_sha(data), embedded, tuple(pages), texts, tuple(unread))
 
@@ -698,18 +723,21 @@ _MAX_REVISIONS = 50
 _EARLIER = "in een eerdere versie die nog in het bestand zit (sla het op als nieuw bestand)"
 
 
-def _earlier_revision_texts(data: bytes) -> list[tuple[str, str, str]]:
+def _earlier_revision_texts(data: bytes, drawn_now: set[str]) -> list[tuple[str, str, str]]:
     """The text and strings of each earlier version of an incrementally saved PDF.
 
     Saving a change at the end of the file (Acrobat's "Opslaan", a signature, a filled-in form)
     leaves what it replaced in the file, for any tool to recover: the title a sender removed
-    from a page is still there. A third-party annex is published byte for byte.
+    from a page is still there. A third-party annex is published byte for byte. Only the
+    pages of an earlier version that draw something the file's pages no longer draw
+    (``drawn_now``: the digests of their streams) are read for text: ten signatures of a
+    500-page report cost ten looks at its pages, not ten readings.
     """
     ends = [match.end() for match in _END_OF_FILE.finditer(data)]
     texts: list[tuple[str, str, str]] = []
     for end in ends[:-1][-_MAX_REVISIONS:]:
         earlier = data[:end]
-        shown, _unread = _page_text(earlier)
+        changed: list[int] = []
         strings: list[str] = []
         # What cannot be opened is no earlier version (a linearised file's first part, say).
         with (
@@ -717,6 +745,10 @@ def _earlier_revision_texts(data: bytes) -> list[tuple[str, str, str]]:
             pikepdf.Pdf.open(io.BytesIO(earlier)) as old,
         ):
             strings = [*_object_texts(old), *_metadata_texts(old), *_annotation_texts(old)]
+            for number, page in enumerate(old.pages):
+                if any(_sha(drawn) not in drawn_now for _s, drawn in _page_streams(page)):
+                    changed.append(number)
+        shown, _unread = _page_text(earlier, set(changed)) if changed else ("", [])
         texts += [(_EARLIER, squash(shown), ""), (_EARLIER, *_apart(strings))]
     return texts
 

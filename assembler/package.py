@@ -1724,28 +1724,22 @@ def _meeting_folder(project: Project, path: Path) -> Path:
 
 
 def _unloaded_meetings(project: Project, catalog: Catalog) -> list[Problem]:
-    """'niet geëxporteerd' for each selected meeting folder that could not be read as a meeting
-    (its vergadering.yaml refused, or missing beside dossiers): said apart from the file's own
-    error, as the clerk who reads only what was exported would not know it was left out."""
+    """'niet geëxporteerd' for each selected meeting whose vergadering.yaml was refused: said
+    apart from the file's own error, as the clerk who reads only what was exported would not
+    know it was left out. (A folder without one is no meeting: its own message says so.)"""
     loaded = {meeting.folder for meeting in catalog.meetings}
     at_meetings = {_meeting_of(project, problem) for problem in catalog.errors}
-    said = []
-    for folder in sorted(folder for folder in at_meetings if folder and folder not in loaded):
-        why = (
-            f"de {MEETING_FILE} is afgekeurd"
-            if (folder / MEETING_FILE).exists()
-            else f"er is geen {MEETING_FILE}"
+    return [
+        Problem(
+            project.display(folder / MEETING_FILE),
+            None,
+            "",
+            f"niet geëxporteerd: de {MEETING_FILE} is afgekeurd (zie de meldingen hierboven)"
+            + _earlier_package(project, folder.name),
         )
-        said.append(
-            Problem(
-                project.display(folder / MEETING_FILE),
-                None,
-                "",
-                f"niet geëxporteerd: {why} (zie de meldingen hierboven)"
-                + _earlier_package(project, folder.name),
-            )
-        )
-    return said
+        for folder in sorted(folder for folder in at_meetings if folder and folder not in loaded)
+        if (folder / MEETING_FILE).exists()
+    ]
 
 
 def _meeting_of(project: Project, problem: Problem) -> Path | None:

@@ -1320,6 +1320,19 @@ def test_a_meeting_whose_vergadering_yaml_is_refused_is_said_not_exported(
     ]
 
 
+def test_a_folder_of_dossiers_without_a_vergadering_yaml_is_no_meeting_not_exported(
+    project: Project,
+) -> None:
+    """A clerk's archive of withdrawn items was named at a vergadering.yaml not there."""
+    archive = project.dossiers / "archief"
+    shutil.copytree(project.dossiers / WONEN / "res-voortgang", archive / "res-voortgang")
+    report = export_meetings(project, (), EPOCH)
+    assert not any(p.melding.startswith("niet geëxporteerd") for p in report.problems)
+    assert "dossiers/archief: map met dossiers maar zonder vergadering.yaml" in [
+        p.format().split(" (")[0] for p in report.build.problems
+    ]
+
+
 def test_an_agenda_entry_mistyped_holds_up_the_export_as_that_not_as_a_folder_left_off(
     project: Project,
 ) -> None:

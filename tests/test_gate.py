@@ -344,6 +344,38 @@ def _mail(subject: str, body: str) -> bytes:
     return bytes(message)
 
 
+def _mail_with_image(body: str) -> bytes:
+    """A mail with its sender's logo attached, as a signature carries one."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Subject"] = "Overleg"
+    message.set_content(body)
+    message.add_attachment(
+        b"\x89PNG\r\n\x1a\n" + bytes(512), "image", "png", filename="image001.png"
+    )
+    return bytes(message)
+
+
+def _html_mail(body: str) -> bytes:
+    """A mail with only an HTML text, as Outlook sends one."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Subject"] = "Overleg"
+    message.set_content(body, subtype="html")
+    return bytes(message)
+
+
+def _office_zip(part: str, xml: str) -> bytes:
+    """An office file whose ``part`` alone holds the text (a slide, a sheet, a header)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(part, f"<root>{xml}</root>")
+    return buffer.getvalue()
+
+
 def _zipped(name: str, content: bytes) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -379,9 +411,43 @@ UNREAD += "vertrouwelijke dossiers (kijk dat zelf na)"
             [f"de tekst van het bijgevoegde bestand 'binnen.zip' {UNREAD}"],
         ),
         (
-            "scan.png",
-            b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
-            [f"de tekst van het bijgevoegde bestand 'scan.png' {UNREAD}"],
+            "programma.exe",
+            b"MZ\x90\x00" + bytes(range(256)) * 4,
+            [f"de tekst van het bijgevoegde bestand 'programma.exe' {UNREAD}"],
+        ),
+        # An image holds no text to search, as a scanned page does not: no warning.
+        ("logo.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, []),
+        (
+            "bericht-met-logo.eml",
+            _mail_with_image(f"Zie dossier {SECRET_KENMERK}."),
+            [f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"],
+        ),
+        (
+            "html-bericht.eml",
+            _html_mail(
+                f"<p>Betreft:&nbsp;dossier&nbsp;<b>{SECRET_KENMERK[:2]}&#46;{SECRET_KENMERK[3:]}</b></p>"
+            ),
+            [f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"],
+        ),
+        (
+            "notitie.html",
+            f"<p>Zie <b>dossier</b> {SECRET_KENMERK[:2]}&#46;{SECRET_KENMERK[3:]}</p>".encode(),
+            [f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"],
+        ),
+        (
+            "dia.pptx",
+            _office_zip("ppt/slides/slide1.xml", f"<a:t>Dossier {SECRET_KENMERK}</a:t>"),
+            [f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"],
+        ),
+        (
+            "tabel.xlsx",
+            _office_zip("xl/worksheets/sheet1.xml", f"<is><t>{SECRET_KENMERK}</t></is>"),
+            [f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"],
+        ),
+        (
+            "kop.docx",
+            _office_zip("word/header1.xml", f"<w:t>Kenmerk {SECRET_KENMERK}</w:t>"),
+            [f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"],
         ),
     ],
 )
@@ -500,6 +566,32 @@ def test_a_title_removed_and_saved_over_is_found_in_the_earlier_version(tmp_path
         "noemt in een eerdere versie die nog in het bestand zit (sla het op als nieuw bestand) "
         f"het onderwerp '{SECRET_SUBJECT}'"
     ]
+
+
+def test_an_earlier_version_is_read_only_where_its_pages_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten signatures of a 500-page report were ten readings of it: 4 minutes for one annex."""
+    from pypdf import PdfWriter
+
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Een"], ["Twee"], [f"Over {SECRET_SUBJECT}"]])
+    for title in ("Ondertekend", "Nogmaals ondertekend"):
+        writer = PdfWriter(path, incremental=True)
+        writer.add_metadata({"/Title": title})  # a signature changes no page
+        updated = io.BytesIO()
+        writer.write(updated)
+        path.write_bytes(updated.getvalue())
+    assert path.read_bytes().count(b"%%EOF") == 3
+    read: list[object] = []
+    page_text = gate._page_text
+
+    def counted(data: bytes, only: set[int] | None = None) -> tuple[str, list[str]]:
+        read.append(only)
+        return page_text(data, only)
+
+    monkeypatch.setattr(gate, "_page_text", counted)
+    assert _subject_leaks(path) == [f"noemt het onderwerp '{SECRET_SUBJECT}'"]
+    assert read == [None]  # the file itself, whole; no earlier version again
 
 
 def pypdf_stream(writer: object, data: bytes) -> object:
