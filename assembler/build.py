@@ -137,8 +137,8 @@ CACHE_VERSION = 36
 # warned about; codes named as typed ({%p if x %}, not {% if x %}). 7: a code without its
 # '%}', two {%p %} codes in a paragraph or {%tr %} in a row, a {%tr %} outside a table said at
 # that code, not where Jinja noticed. 8: a test for none (a value left out is empty text)
-# warned about; rows of a nested table their own.
-TEMPLATE_CHECK_VERSION = 8
+# warned about; rows of a nested table their own; '{%p end if %}' said as that.
+TEMPLATE_CHECK_VERSION = 9
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2

@@ -370,6 +370,7 @@ def _paragraph_problems(
         text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
         if "{" in text:
             found += _unclosed_codes(text)
+            found += _split_ends(text)
             found += _two_paragraph_codes(text)
             found += _row_code_out_of_a_row(paragraph, text)
             found += _torn_blocks(text)
@@ -404,6 +405,22 @@ def _unclosed_codes(text: str) -> list[tuple[str, str]]:
                 )
             start = text.find(opening, start + 2)
     return found
+
+
+def _split_ends(text: str) -> list[tuple[str, str]]:
+    """'{%p end if %}' for '{%p endif %}': Jinja reads a code 'end' it does not know, and
+    says so at the block it then finds unclosed."""
+    return [
+        (
+            typed.group(),
+            f"{typed.group()} wordt niet herkend: schrijf "
+            f"'{{%{typed.group(1)} end{typed.group(2)} %}}', zonder spatie na end",
+        )
+        for typed in _SPLIT_END.finditer(text)
+    ]
+
+
+_SPLIT_END = re.compile(r"\{%-?((?:p|tr|tc|r)?)\s*end\s+(if|for)\s*-?%\}")
 
 
 def _two_paragraph_codes(text: str) -> list[tuple[str, str]]:
