@@ -346,7 +346,8 @@ _REVISION = re.compile(r"<w:(ins|del|moveFrom|moveTo)[ >]")
 _PARAGRAPH_TAG = re.compile(r"\{%p\s.*?%\}|\{\{p\s.*?\}\}")
 _ANY_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}")
 # A block tag without docxtpl's p, tr, tc or r: it stays where it is typed, inside its paragraph.
-_INLINE_BLOCK = re.compile(r"\{%-?\s*(for|endfor|if|endif)\b[^%]*%\}")
+# 'end if' typed apart is an 'endif' here: said apart by _split_ends, not as an if left open.
+_INLINE_BLOCK = re.compile(r"\{%-?\s*(for|end\s*for|if|end\s*if)\b[^%]*%\}")
 _INLINE_PRINT = re.compile(r"\{\{-?\s*(\w+)\s*-?\}\}")
 
 
@@ -386,6 +387,8 @@ def _unclosed_codes(text: str) -> list[tuple[str, str]]:
     """A code whose closing '%}' or '}}' is missing in its paragraph ('{%p if bijlagen }'):
     Jinja reads on to a later code, and names that one."""
     found = []
+    # What Jinja does not read as codes: a comment, a raw section (refused on its own).
+    text = _NOT_CODES.sub(" ", text)
     for opening, closing in (("{%", "%}"), ("{{", "}}")):
         start = text.find(opening)
         while start != -1:
@@ -413,14 +416,21 @@ def _split_ends(text: str) -> list[tuple[str, str]]:
     return [
         (
             typed.group(),
-            f"{typed.group()} wordt niet herkend: schrijf "
-            f"'{{%{typed.group(1)} end{typed.group(2)} %}}', zonder spatie na end",
+            f"{typed.group()} wordt niet herkend: schrijf '{_joined_end(typed.group())}', "
+            "zonder spatie na end",
         )
         for typed in _SPLIT_END.finditer(text)
     ]
 
 
-_SPLIT_END = re.compile(r"\{%-?((?:p|tr|tc|r)?)\s*end\s+(if|for)\s*-?%\}")
+def _joined_end(typed: str) -> str:
+    """'{%- end if -%}' as it should be typed: '{%- endif -%}'."""
+    return _SPLIT.sub(lambda word: "end" + word.group(1), typed)
+
+
+_NOT_CODES = re.compile(r"\{#.*?#\}|\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+_SPLIT_END = re.compile(r"\{%-?(?:p|tr|tc|r)?\s*end\s+(?:if|for)\s*-?%\}")
+_SPLIT = re.compile(r"end\s+(if|for)")
 
 
 def _two_paragraph_codes(text: str) -> list[tuple[str, str]]:
@@ -432,7 +442,8 @@ def _two_paragraph_codes(text: str) -> list[tuple[str, str]]:
         (
             codes[1],
             f"{codes[0]} en {codes[1]} staan in dezelfde alinea, en elk neemt de plaats van de "
-            "hele alinea in (zet elke code op een eigen regel)",
+            "hele alinea in (zet elke code in een eigen alinea, met Enter: Shift+Enter begint "
+            "geen nieuwe)",
         )
     ]
 
@@ -507,7 +518,7 @@ def _torn_blocks(text: str) -> list[tuple[str, str]]:
     depth = {"for": 0, "if": 0}
     first: dict[str, str] = {}
     for tag in _INLINE_BLOCK.finditer(text):
-        word = tag.group(1)
+        word = "".join(tag.group(1).split())  # 'end if' as 'endif'
         kind = word.removeprefix("end")
         first.setdefault(word, tag.group())
         depth[kind] += -1 if word.startswith("end") else 1
@@ -583,6 +594,21 @@ class _Finding:
     message: str
     severity: Severity = "fout"
     as_typed: bool = False  # ``name`` is the text to show as the place, not a tag's word
+
+
+def _none_test(node: nodes.Node) -> str | None:
+    """'nooit' for a test that a value is none ('is none', '== None'), 'altijd' for one that
+    it is not ('is not none', '!= None'); None for any other expression."""
+    if isinstance(node, nodes.Not) and isinstance(node.node, nodes.Test):
+        return "altijd" if node.node.name == "none" else None
+    if isinstance(node, nodes.Test) and node.name == "none":
+        return "nooit"
+    if isinstance(node, nodes.Compare) and any(
+        isinstance(side, nodes.Const) and side.value is None
+        for side in (node.expr, *(operand.expr for operand in node.ops))
+    ):
+        return "altijd" if node.ops[0].op == "ne" else "nooit"
+    return None
 
 
 @dataclass
@@ -759,23 +785,21 @@ class _Walker:
         if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
             self.visit(node.node, scope, guarded=True)
             return _Leaf(True)
-        if (isinstance(node, nodes.Test) and node.name == "none") or (
-            isinstance(node, nodes.Compare)
-            and any(
-                isinstance(side, nodes.Const) and side.value is None
-                for side in (node.expr, *(operand.expr for operand in node.ops))
-            )
-        ):
+        holds = _none_test(node)
+        if holds is not None:
             # A value left out is empty text to a template (render._resolve), never none.
             self.findings.append(
                 _Finding(
                     node.lineno,
-                    "none" if isinstance(node, nodes.Test) else "None",
-                    "een weggelaten waarde is lege tekst, nooit none: deze test houdt dus nooit "
-                    "(schrijf {% if veld %} of {% if not veld %})",
+                    "None" if isinstance(node, nodes.Compare) else "none",
+                    "een weggelaten waarde is lege tekst, nooit none: deze test houdt dus "
+                    f"{holds} (schrijf {{% if veld %}} of {{% if not veld %}})",
                     "waarschuwing",
                 )
             )
+            if isinstance(node, nodes.Not) and isinstance(node.node, nodes.Test):
+                self.visit(node.node.node, scope)  # the test itself said here, not again
+                return _Unknown()
         if isinstance(node, nodes.Test) and node.name not in self.tests:
             self.findings.append(
                 _Finding(

@@ -413,6 +413,19 @@ def test_an_end_typed_apart_is_said_with_the_code_to_write(tmp_path: Path) -> No
     ]
 
 
+def test_an_end_typed_apart_in_one_paragraph_is_said_once_as_typed(tmp_path: Path) -> None:
+    """Also said as an {% if %} left open in another paragraph; the dashes lost in the fix."""
+    path = with_paragraph(tmp_path, "Zie {%- if kenmerk -%}{{ kenmerk }}{%- end if -%} hier")
+    assert [p.melding for p in lint_voorstel(path)] == [
+        "{%- end if -%} wordt niet herkend: schrijf '{%- endif -%}', zonder spatie na end"
+    ]
+
+
+def test_codes_in_a_comment_or_a_raw_section_are_not_said_unclosed(tmp_path: Path) -> None:
+    path = with_paragraph(tmp_path, "Tekst {# voorbeeld: {{ kenmerk #} verder")
+    assert lint_voorstel(path) == []
+
+
 def _with_row(tmp_path: Path, cells: tuple[str, str]) -> Path:
     """A copy of the voorstel template with a table of one row of ``cells`` at its end."""
     document = Document(str(VOORSTEL))
@@ -425,22 +438,25 @@ def _with_row(tmp_path: Path, cells: tuple[str, str]) -> Path:
 
 
 @pytest.mark.parametrize(
-    "code",
+    ("code", "holds"),
     [
-        "{% if portefeuillehouder is not none %}(PH){% endif %}",
-        "{{ portefeuillehouder if portefeuillehouder is not none else 'n.v.t.' }}",
-        "{% if portefeuillehouder == None %}(geen){% endif %}",
+        ("{% if portefeuillehouder is not none %}(PH){% endif %}", "altijd"),
+        ("{{ portefeuillehouder if portefeuillehouder is not none else 'n.v.t.' }}", "altijd"),
+        ("{% if portefeuillehouder != None %}(PH){% endif %}", "altijd"),
+        ("{% if portefeuillehouder is none %}(geen){% endif %}", "nooit"),
+        ("{% if portefeuillehouder == None %}(geen){% endif %}", "nooit"),
     ],
 )
-def test_a_test_for_none_is_warned_about(tmp_path: Path, code: str) -> None:
-    """A value left out is empty text to a template: such a test silently never holds."""
+def test_a_test_for_none_is_warned_about(tmp_path: Path, code: str, holds: str) -> None:
+    """A value left out is empty text to a template: such a test silently always or never
+    holds."""
     path = with_paragraph(tmp_path, f"Portefeuillehouder {code}")
     said = [(p.ernst, p.melding) for p in lint_voorstel(path)]
     assert said == [
         (
             "waarschuwing",
-            "een weggelaten waarde is lege tekst, nooit none: deze test houdt dus nooit (schrijf "
-            "{% if veld %} of {% if not veld %})",
+            f"een weggelaten waarde is lege tekst, nooit none: deze test houdt dus {holds} "
+            "(schrijf {% if veld %} of {% if not veld %})",
         )
     ]
 
@@ -491,7 +507,8 @@ def test_a_code_typed_wrong_is_said_at_itself_not_where_jinja_noticed(tmp_path: 
         (
             "{%p endif %}",
             "in de voettekst: {%p if kenmerk %} en {%p endif %} staan in dezelfde alinea, en elk "
-            "neemt de plaats van de hele alinea in (zet elke code op een eigen regel)",
+            "neemt de plaats van de hele alinea in (zet elke code in een eigen alinea, met "
+            "Enter: Shift+Enter begint geen nieuwe)",
         )
     ]
     row = _with_row(tmp_path, ("{%tr if portefeuillehouder %}Portefeuillehouder", "{%tr endif %}"))
