@@ -38,6 +38,7 @@ import io
 import logging
 import os
 import re
+import warnings
 import zipfile
 import zlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -526,9 +527,12 @@ def _embedded_text(data: bytes, depth: int = 0) -> tuple[str, bool]:
             return _as_read(data.decode("utf-16")), True
         if _MAIL_HEADER.match(data):
             return _mail_text(data, depth)
-        if data.startswith(_IMAGES) or data[8:12] == b"WEBP":
-            # Nothing to search, as on a scanned page: a mail's logo is no unread text.
-            return "", True
+        if data.startswith(_IMAGES) or (data.startswith(b"RIFF") and data[8:12] == b"WEBP"):
+            image = _image_text(data)
+            if image is not None:
+                # Its pixels are not searched, as a scanned page's are not: a mail's logo is no
+                # unread text. What it says of itself (a title, a description) is.
+                return image, True
         if _looks_binary(data):
             return "", False  # a program, an archive, a format of its own: not read
         try:
@@ -572,6 +576,30 @@ def _mail_text(data: bytes, depth: int) -> tuple[str, bool]:
 
 # The first bytes of PNG, JPEG, GIF, TIFF and BMP images.
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
+
+
+def _image_text(data: bytes) -> str | None:
+    """The texts an image carries (PNG text chunks, Exif and XMP metadata); None when the
+    bytes are no image Pillow can open (a text that starts with 'BM' is no bitmap)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        # Only its header and metadata are read: a huge image is no bomb here, nor said.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                values = [v for k, v in image.info.items() if k not in ("icc_profile", "exif")]
+                values += list(image.getexif().values())
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        return None
+    except SyntaxError:  # Pillow's word for a damaged header
+        return None
+    texts = [
+        value.decode("utf-8", "ignore") if isinstance(value, bytes) else value
+        for value in values
+        if isinstance(value, str | bytes)
+    ]
+    return _as_read("\n".join(texts))
 
 
 def _as_read(text: str) -> str:

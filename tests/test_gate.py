@@ -344,6 +344,18 @@ def _mail(subject: str, body: str) -> bytes:
     return bytes(message)
 
 
+def _png(title: str = "") -> bytes:
+    """A small PNG image, with ``title`` in a text chunk of its own."""
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    if title:
+        info.add_text("Title", title)
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (0, 90, 160)).save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
 def _mail_with_image(body: str) -> bytes:
     """A mail with its sender's logo attached, as a signature carries one."""
     from email.message import EmailMessage
@@ -351,9 +363,7 @@ def _mail_with_image(body: str) -> bytes:
     message = EmailMessage()
     message["Subject"] = "Overleg"
     message.set_content(body)
-    message.add_attachment(
-        b"\x89PNG\r\n\x1a\n" + bytes(512), "image", "png", filename="image001.png"
-    )
+    message.add_attachment(_png(), "image", "png", filename="image001.png")
     return bytes(message)
 
 
@@ -415,8 +425,19 @@ UNREAD += "vertrouwelijke dossiers (kijk dat zelf na)"
             b"MZ\x90\x00" + bytes(range(256)) * 4,
             [f"de tekst van het bijgevoegde bestand 'programma.exe' {UNREAD}"],
         ),
-        # An image holds no text to search, as a scanned page does not: no warning.
-        ("logo.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, []),
+        # An image's pixels are not searched, as a scanned page's are not: no warning.
+        ("logo.png", _png(), []),
+        (
+            "foto.png",
+            _png(f"Dossier {SECRET_KENMERK}"),
+            [f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"],
+        ),
+        # A text that starts as a bitmap's header does is a text.
+        (
+            "bmi-notitie.txt",
+            f"BMI-notitie bij dossier {SECRET_KENMERK}.".encode(),
+            [f"noemt in een bijgevoegd bestand het kenmerk '{SECRET_KENMERK}'"],
+        ),
         (
             "bericht-met-logo.eml",
             _mail_with_image(f"Zie dossier {SECRET_KENMERK}."),
