@@ -352,12 +352,14 @@ _INLINE_PRINT = re.compile(r"\{\{-?\s*(\w+)\s*-?\}\}")
 
 
 def _paragraph_problems(
-    raw: str, formatted: Collection[str], *, causes_only: bool = False
+    raw: str, formatted: Collection[str], *, causes_only: bool = False, parsed: bool = True
 ) -> list[tuple[str, str]]:
     """(tag, message) for each paragraph that would come out wrong when filled in: see
     :func:`_beside_a_paragraph_code`, :func:`_torn_blocks` and :func:`_formatted_inline`.
     ``causes_only``: only what makes Jinja misread the part (a code left open, a code in
-    another's place), which its own message, at a later code, does not say."""
+    another's place), which its own message, at a later code, does not say. Not ``parsed``
+    (Jinja refused the part): no block is called torn, as Jinja's own message says better
+    where a block is left open."""
     if "{" not in raw:
         return []
     try:
@@ -374,7 +376,8 @@ def _paragraph_problems(
             found += _split_ends(text)
             found += _two_paragraph_codes(text)
             found += _row_code_out_of_a_row(paragraph, text)
-            found += _torn_blocks(text)
+            if parsed and not causes_only:
+                found += _torn_blocks(text)
             if not causes_only:
                 found += _beside_a_paragraph_code(paragraph, text)
                 found += _formatted_inline(text, formatted)
@@ -1135,7 +1138,7 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
             # What is wrong in a paragraph as typed (a code without its '%}', two codes in one
             # paragraph) is the cause: Jinja notices later, at another code, and advises
             # what would make it worse.
-            for tag, message in _paragraph_problems(part.raw, formatted):
+            for tag, message in _paragraph_problems(part.raw, formatted, parsed=False):
                 problems.append(Problem(label, None, tag, part.where + message))
             if not _paragraph_problems(part.raw, formatted, causes_only=True):
                 problems.append(_syntax_problem(label, part, error))

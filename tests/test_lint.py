@@ -382,13 +382,15 @@ def test_jinja_syntax_error_names_template_and_snippet(tmp_path: Path) -> None:
     assert "Let op: {% if onderwerp == %}zonder" in problem.melding
 
 
-def test_a_block_left_open_in_its_paragraph_is_said_at_its_code(tmp_path: Path) -> None:
-    """Not Jinja's 'unexpected end of template' at some later code."""
+def test_a_block_left_open_is_said_left_open_not_closed_elsewhere(tmp_path: Path) -> None:
+    """Jinja's message at its paragraph; not that it closes in another, which it does not."""
     path = with_paragraph(tmp_path, "Let op: {% if onderwerp %} zonder einde")
     [problem] = lint_voorstel(path)
-    assert (problem.ernst, problem.veld) == ("fout", "{% if onderwerp %}")
-    assert problem.melding.startswith(
-        "{% if onderwerp %} wordt pas in een andere alinea of tabelrij gesloten"
+    assert problem.melding == (
+        "fout in de sjablooncode bij 'Let op: {% if onderwerp %} zonder einde': het sjabloon "
+        "houdt op terwijl {% if %} nog open staat (sluit het af zoals het begint: met "
+        "{% endif %} in dezelfde alinea, {%p endif %} op een eigen regel of {%tr endif %} in "
+        "een tabelrij)"
     )
 
 
