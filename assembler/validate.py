@@ -532,7 +532,8 @@ def _purpose_is_known(
             )
         )
         return False
-    near = _row_days_off(document, day)
+    near = _row_days_off(document, meeting)
+    undated = _undated_row(document, meeting)
     if other_day is not None and any(row.date == other_day for row in document.history):
         advice = (
             f"er is wel een regel van {other_day.isoformat()}, de dag in de naam van de "
@@ -544,6 +545,14 @@ def _purpose_is_known(
         advice = (
             f"{field_label(path[:2])} op regel {dossier.source.line_of(path)} heeft datum "
             f"{document.history[near].date}: bedoelt u {day.isoformat()}?"
+        )
+    elif undated is not None:
+        # The row whose date was left out, named: not another overleg's row a few days off,
+        # whose real date the clerk would lose by following the advice.
+        row_path = ("behandeling", undated)
+        advice = (
+            f"vul bij {field_label(row_path)} op regel {dossier.source.line_of(row_path)} "
+            f"datum: {day.isoformat()} in"
         )
     else:
         advice = f"vul bij die regel datum: {day.isoformat()} in"
@@ -565,14 +574,41 @@ def _purpose_is_known(
 _DAYS_OFF = 3
 
 
-def _row_days_off(document: Voorstel, day: dt.date) -> int | None:
-    """The row (0-based) dated closest to ``day``, when a few days off it; else None."""
+def _row_days_off(document: Voorstel, meeting: Vergadering) -> int | None:
+    """The row (0-based) of the meeting's overleg dated closest to its day, when a few days
+    off it; else None."""
+    day = meeting.date
     off = [
         (abs((row.date - day).days), index)
         for index, row in enumerate(document.history)
-        if row.date is not None and abs((row.date - day).days) <= _DAYS_OFF
+        if row.date is not None
+        and abs((row.date - day).days) <= _DAYS_OFF
+        and _same_overleg(row.meeting, meeting.meeting)
     ]
     return min(off)[1] if off else None
+
+
+def _undated_row(document: Voorstel, meeting: Vergadering) -> int | None:
+    """The first row (0-based) of the meeting's overleg without a date where the meeting's
+    day fits among the dated rows around it; else None."""
+    rows = document.history
+    day = meeting.date
+    for index, row in enumerate(rows):
+        if row.date is not None or not _same_overleg(row.meeting, meeting.meeting):
+            continue
+        # The rows go by date: one after a row of a later day is a meeting still to come.
+        if all(r.date is None or r.date < day for r in rows[:index]) and all(
+            r.date is None or r.date > day for r in rows[index + 1 :]
+        ):
+            return index
+    return None
+
+
+def _same_overleg(row: str, meeting: str) -> bool:
+    """Whether a behandeling row's overleg may be the meeting's, capitals aside: a row says
+    "Portefeuillehoudersoverleg" of the "Portefeuillehoudersoverleg Economie"."""
+    said, held = (" ".join(text.casefold().split()) for text in (row, meeting))
+    return f"{held} ".startswith(f"{said} ") or f"{said} ".startswith(f"{held} ")
 
 
 def _dossier_folders(meeting_folder: Path) -> list[Path]:

@@ -1064,6 +1064,73 @@ def test_a_behandeling_row_a_few_days_off_the_meeting_is_named(
     assert result.stderr.endswith("(vul bij die regel datum: 2023-05-26 in)\n"), result.stderr
 
 
+SNELFIETS = f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml"
+
+
+def test_a_row_of_another_overleg_a_few_days_off_is_not_named_but_an_undated_row_is(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: "behandeling[2] ... heeft datum 2023-06-20: bedoelt u 2023-06-23?" of the
+    ambtelijk vooroverleg's row, whose real date the clerk would lose (review revA, M3)."""
+    edit(
+        example_project,
+        SNELFIETS,
+        r"^  - datum: 2023-06-23\n    overleg: Portefeuillehoudersoverleg\n",
+        "  - datum: 2023-06-20\n    overleg: Ambtelijk vooroverleg\n",
+    )
+    edit(
+        example_project,
+        SNELFIETS,
+        r"^  - overleg: Portefeuillehoudersoverleg\n    doel: Vaststellen\n",
+        "  - overleg: Portefeuillehoudersoverleg\n    doel: Bespreken\n    conclusie: Route\n"
+        "  - overleg: Portefeuillehoudersoverleg\n    doel: Vaststellen\n",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0
+    rows_line = line_of(example_project, SNELFIETS, "behandeling:")
+    undated_line = line_of(example_project, SNELFIETS, "  - overleg: Portefeuillehoudersoverleg")
+    assert result.stderr == (
+        f"{SNELFIETS}:{rows_line}: waarschuwing: behandeling: geen regel met de datum van de "
+        "vergadering (2023-06-23); de agenda zet er 'ter besluitvorming' bij (vul bij "
+        f"behandeling[3] op regel {undated_line} datum: 2023-06-23 in)\n"
+    )
+
+    # No undated row of this overleg: the general advice, still not the other overleg's row.
+    edit(
+        example_project,
+        SNELFIETS,
+        r"^  - overleg: Portefeuillehoudersoverleg\n",
+        "  - overleg: BOT\n",
+    )
+    edit(
+        example_project,
+        SNELFIETS,
+        r"^  - overleg: Portefeuillehoudersoverleg\n",
+        "  - overleg: BOT\n",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.stderr.endswith("(vul bij die regel datum: 2023-06-23 in)\n"), result.stderr
+
+    # A row of this overleg a few days off is a typo in its date, also beside a planned row.
+    edit(
+        example_project,
+        SNELFIETS,
+        r"^    overleg: Ambtelijk vooroverleg",
+        "    overleg: PORTEFEUILLEHOUDERSOVERLEG",
+    )
+    edit(
+        example_project,
+        SNELFIETS,
+        r"^  - overleg: BOT\n",
+        "  - overleg: Portefeuillehoudersoverleg\n",
+    )
+    result = run_cli("check", cwd=example_project)
+    near_line = line_of(example_project, SNELFIETS, "  - datum: 2023-06-20")
+    assert result.stderr.endswith(
+        f"(behandeling[2] op regel {near_line} heeft datum 2023-06-20: bedoelt u 2023-06-23?)\n"
+    ), result.stderr
+
+
 def test_agenda_naming_a_missing_folder(example_project: Path, run_cli: RunCli) -> None:
     edit(example_project, MEETING, r"^  - dossier: werklocaties", "  - dossier: werklocatie")
     result = run_cli("check", cwd=example_project)
