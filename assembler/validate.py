@@ -1163,11 +1163,23 @@ def _glued_dossier_message(entry: str, glued: re.Match[str]) -> str:
     )
 
 
-# Words in a loose agenda item or an annex's description that show the clerk meant it to stay
-# off the public side; not "niet-vertrouwelijke", "geen geheime" or "vertrouwelijkheid" (a topic).
+# Words in a loose agenda item that show the clerk meant it to stay off the public side
+# ("Vertrouwelijke mededelingen"); not "niet-vertrouwelijke", "geen geheime", "zonder
+# vertrouwelijke bijlagen", "wel of niet openbaar", "niet-openbaar gemaakte delen" (a Woo
+# decision), "geheime stemming" (held in the open meeting) or "vertrouwelijkheid" (a topic).
+_NOT_SAID_OF_ITSELF = r"(?<!niet[- ])(?<!geen )(?<!zonder )(?<!\bof )"
+_NOT_MADE = r"(?!\s+gemaakt)"
 _SAYS_CONFIDENTIAL = re.compile(
-    r"(?<!niet[- ])(?<!geen )"
-    r"\b(vertrouwelijk(?!heid)\w*|niet[- ]openbaar|geheime?|gesloten deuren)\b",
+    _NOT_SAID_OF_ITSELF
+    + r"\b(vertrouwelijk(?!heid)\w*|niet[- ]openbaar|geheime?(?! stemming)|gesloten deuren)\b"
+    + _NOT_MADE,
+    re.IGNORECASE,
+)
+# The same in an annex's description, which says it of the annex itself only uninflected
+# ("(vertrouwelijk)", "NIET OPENBAAR - taxatie"): a public annex's description speaks of
+# "vertrouwelijke passages weggelakt" or of a "geheime stemming".
+_ANNEX_SAYS_CONFIDENTIAL = re.compile(
+    _NOT_SAID_OF_ITSELF + r"\b(vertrouwelijk|niet[- ]openbaar|geheim)\b" + _NOT_MADE,
     re.IGNORECASE,
 )
 
@@ -1378,7 +1390,7 @@ def _annexes_said_confidential(dossier: DossierInput, display: str) -> list[Prob
         return []
     problems = []
     for index, annex in enumerate(dossier.document.annexes):
-        said = _SAYS_CONFIDENTIAL.search(annex.description)
+        said = _ANNEX_SAYS_CONFIDENTIAL.search(annex.description)
         if said is None:
             continue
         path = ("bijlagen", index, "omschrijving")

@@ -1170,15 +1170,22 @@ def test_a_loose_agenda_item_with_a_colon_is_said_as_the_colon_it_is(
         ("Aankoop Bloemendalerpolder (vertrouwelijk)", True),
         ("Personeel: NIET-OPENBAAR", True),
         ("Geheime stukken", True),
+        ("Vertrouwelijke mededelingen", True),
         ("Overzicht niet-vertrouwelijke stukken", False),
         ("Geen geheime stukken", False),
         ("Vertrouwelijkheid van stukken", False),  # a topic
+        # Said of something else than the item (review revA, L1):
+        ("Benoeming voorzitter (geheime stemming)", False),
+        ("Verslag: wel of niet openbaar maken", False),
+        ("Woo-besluit: niet-openbaar gemaakte delen", False),
+        ("Vaststellen verslag zonder vertrouwelijke bijlagen", False),
     ],
 )
 def test_a_loose_agenda_item_that_says_confidential_is_warned_about(
     example_project: Path, run_cli: RunCli, text: str, warned: bool
 ) -> None:
-    # A loose item has no verspreiden: it stands on the public agenda as typed.
+    # A loose item has no verspreiden: it stands on the public agenda as typed. Also inflected
+    # ("Vertrouwelijke mededelingen"): an agenda item is named so, an annex not (below).
     edit(
         example_project,
         MEETING,
@@ -1280,9 +1287,16 @@ def test_a_meetings_locatie_or_overleg_naming_a_confidential_dossier_is_warned_a
     [
         ("Financiële onderbouwing (vertrouwelijk)", "vertrouwelijk"),
         ("NIET OPENBAAR - taxatierapport", "NIET OPENBAAR"),
-        ("Geheime notulen", "Geheime"),
+        ("Vertrouwelijk: taxatie", "Vertrouwelijk"),
+        ("Geheim: notulen", "Geheim"),
         ("Overzicht niet-vertrouwelijke stukken", None),
         ("Protocol vertrouwelijkheid", None),
+        # Descriptions of public annexes, in Woo practice (review revA, L1):
+        ("Notitie criteria, openbare versie (vertrouwelijke passages weggelakt)", None),
+        ("Openbare versie zonder vertrouwelijke bijlagen", None),
+        ("Geheime stemming: uitslag", None),
+        ("Wel of niet openbaar: afwegingskader", None),
+        ("Toelichting Woo-verzoek: niet-openbaar gemaakte delen", None),
     ],
 )
 def test_a_public_dossiers_annex_said_to_be_confidential_is_warned_about(
@@ -1295,14 +1309,14 @@ def test_a_public_dossiers_annex_said_to_be_confidential_is_warned_about(
         example_project,
         dossier,
         r"^  - omschrijving: Invulformulier .*",
-        f"  - omschrijving: {description}",
+        f'  - omschrijving: "{description}"',
     )
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 0, result.stderr
     if said is None:
         assert result.stderr == ""
         return
-    line = line_of(example_project, dossier, f"  - omschrijving: {description}")
+    line = line_of(example_project, dossier, f'  - omschrijving: "{description}"')
     assert result.stderr == (
         f"{dossier}:{line}: waarschuwing: bijlagen[2].omschrijving: zegt '{said}', maar het "
         "dossier is openbaar (verspreiden: Ja), dus wordt deze bijlage gepubliceerd (zet de "
