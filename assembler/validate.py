@@ -1329,17 +1329,19 @@ def load_dossier(
 def _other_kind(
     data: dict[str, Any], model: type[Document]
 ) -> tuple[type[Document], list[str]] | None:
-    """The one other document kind that has every key of ``data``, some of which ``model``
-    does not know, and those keys; else None (a stray key or a typo is said as unknown)."""
-    unknown = [key for key in data if key not in _allowed_keys((), model)]
-    if not unknown:
-        return None
-    fitting = [
-        kind
-        for kind in DOCUMENT_KINDS.values()
-        if kind is not model and set(data) <= set(_allowed_keys((), kind))
-    ]
-    return (fitting[0], unknown) if len(fitting) == 1 else None
+    """The one other document kind of which ``data`` has keys that ``model`` does not know,
+    and no key that only ``model`` knows, and those keys; else None (a stray key is said as
+    unknown). A typo besides ('vanaf:' in a memo) is said as that kind's unknown field."""
+    own = set(_allowed_keys((), model))
+    fitting = []
+    for kind in DOCUMENT_KINDS.values():
+        theirs = set(_allowed_keys((), kind))
+        if kind is model or any(key in own - theirs for key in data):
+            continue
+        only_theirs = [key for key in data if key in theirs - own]
+        if only_theirs:
+            fitting.append((kind, only_theirs))
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def _other_kind_problems(

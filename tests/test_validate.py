@@ -2767,6 +2767,23 @@ def test_a_memo_without_its_sjabloon_line_is_said_to_be_a_memo_once(
     ]
 
 
+def test_a_memo_without_its_sjabloon_line_and_with_a_typo_is_still_said_to_be_a_memo(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: the eight messages of a voorstel again, to delete aan, tekst and vanaf and to add
+    a voorstel's fields, since 'vanaf' is no key of a memo either (review revA, L2)."""
+    edit(example_project, MEMO, r"^sjabloon: memo\n", "")
+    edit(example_project, MEMO, r"^van: ", "vanaf: ")
+    result = run_cli("check", f"dossiers/{WONEN}/memo-huisvestingsverordening", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{MEMO}:{line_of(example_project, MEMO, 'aan:')}: sjabloon: ontbreekt, maar dit lijkt "
+        "een memo (aan, tekst) (zet 'sjabloon: memo' bovenaan)",
+        f"{MEMO}:{line_of(example_project, MEMO, 'vanaf:')}: vanaf: is geen bekend veld "
+        "(bedoelt u 'van'?)",
+    ]
+
+
 def test_a_voorstel_with_a_stray_memo_key_is_not_taken_for_a_memo(
     example_project: Path, run_cli: RunCli
 ) -> None:
