@@ -1705,11 +1705,17 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
     named: set[str] = set()  # files of the folder that an annex names, or that a message does
     numbers: dict[Path, int] = {}  # each annex file, by the number it first has
     sizes: dict[int, list[tuple[Path, str]]] = {}  # annex files and names, by size
+    unmatched = 0  # refused entries that name no file of the folder
     for index, annex in enumerate(dossier.document.annexes):
         if index in dossier.refused_annexes:
             # Its entry is refused for what it names (said there): mended first, and the file
-            # it meant is not warned about as forgotten meanwhile.
-            named.update(listing)
+            # it meant ('../bijlage-1.pdf' for bijlage-1.pdf) is not warned about as forgotten
+            # meanwhile; other files of the folder are (was: every file, review revA L3).
+            meant = _refused_file_name(dossier, index, listing)
+            if meant is None:
+                unmatched += 1
+            else:
+                named.add(meant)
             continue
         where = ("bijlagen", index, "bestand")
         line = dossier.source.line_of(where)
@@ -1816,8 +1822,26 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
                     "of hernoem het bestand)",
                     ernst="waarschuwing",
                 )
-    problems.extend(_unnamed_pdfs(dossier, display, listing, named))
+    unnamed = _unnamed_pdfs(dossier, display, listing, named)
+    if len(unnamed) > unmatched:
+        # No more files left unnamed than entries refused without a name: those are the
+        # files they meant (a 'bestand:' left out, an absolute path).
+        problems.extend(unnamed)
     return problems
+
+
+def _refused_file_name(
+    dossier: DossierInput, index: int, listing: dict[str, os.DirEntry[str]]
+) -> str | None:
+    """The file of the folder a refused annex entry's ``bestand:`` ends in, capitals aside."""
+    data = dossier.source.data
+    entries = data.get("bijlagen") if isinstance(data, dict) else None
+    entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+    typed = entry.get("bestand") if isinstance(entry, dict) else None
+    if not isinstance(typed, str):
+        return None
+    last = typed.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].strip().casefold()
+    return next((name for name in listing if name.casefold() == last), None) if last else None
 
 
 def _same_content(

@@ -680,6 +680,32 @@ def test_annex_path_rules(
     assert "ligt in de dossiermap maar staat niet bij de bijlagen" not in result.stderr
 
 
+def test_a_refused_annex_entry_hides_only_the_file_it_meant_from_the_forgotten_warning(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: one refused entry ('../bijlage-1-….pdf') kept every file of the folder from the
+    warning, so the clerk heard of 'los-bestand.pdf' a round later (review revA, L3)."""
+    folder = example_project / "dossiers" / WONEN / "snelfietsroutes"
+    (folder / "los-bestand.pdf").write_bytes(b"%PDF-1.4\n")
+    dossier = f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml"
+    edit(example_project, dossier, r"^email: .*", "email: x")
+    edit(
+        example_project,
+        dossier,
+        r"^    bestand: bijlage-1-",
+        "    bestand: ../bijlage-1-",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert (
+        f"{dossier}:{line_of(example_project, dossier, 'bijlagen:')}: waarschuwing: bijlagen: "
+        "'los-bestand.pdf' ligt in de dossiermap maar staat niet bij de bijlagen (voeg het toe "
+        "als bijlage, of haal het weg)"
+    ) in result.stderr.splitlines(), result.stderr
+    # The file the refused entry meant is not said to be forgotten.
+    assert "'bijlage-1-kaart-snelfietsroutes.pdf' ligt in" not in result.stderr
+
+
 FIRST_ANNEX = "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
 
 
