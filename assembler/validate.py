@@ -799,8 +799,11 @@ def _folders_under_other_keys(source: Source, bad_entries: dict[int, str], here:
         entry = agenda[index] if isinstance(agenda, list) else None
         if said == BAD_ENTRY and isinstance(entry, dict) and len(entry) == 1:
             value = next(iter(entry.values()))
-            if isinstance(value, str) and value in here:
-                bad_entries[index] = value
+            # Capitals aside, as for a loose item: '- Dossier: Snelfietsroutes' was also said
+            # to leave the folder off the agenda (review revA L4).
+            meant = _folder_named(value, here) if isinstance(value, str) else None
+            if meant is not None:
+                bad_entries[index] = meant
 
 
 def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput]) -> list[Problem]:

@@ -986,6 +986,10 @@ def test_dossier_folder_not_on_the_agenda(example_project: Path, run_cli: RunCli
             "  - Dossier: werklocaties",
             "agenda[2].Dossier: is geen bekend veld (bedoelt u 'dossier'?)",
         ),
+        (
+            "  - Dossier: Werklocaties",
+            "agenda[2].Dossier: is geen bekend veld (bedoelt u 'dossier'?)",
+        ),
     ],
 )
 def test_a_folder_named_as_plain_agenda_text_is_said_at_its_line_alone(
