@@ -88,7 +88,7 @@ if TYPE_CHECKING:
 
     from assembler.bundle import BundleMeta, MergePart, Merger
     from assembler.convert import ConversionService
-    from assembler.model import Organisatie
+    from assembler.model import Organisatie, Record
     from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
 
 # Raised when what every dossier's outputs hold changes while their inputs do not, so outputs
@@ -125,8 +125,9 @@ if TYPE_CHECKING:
 # 34: a page with an unmatched Q or an unclosed q stamped at the top, its q/Q balanced around
 # it; 35: an annex that names no language tagged as in an unknown one, an empty /Lang, not
 # as Dutch; 36: an optional value left out is empty text to a template's filters, not
-# "NONE").
-CACHE_VERSION = 36
+# "NONE"); 37: dossiers and meetings keyed by what their YAML says, not how (a comment alone
+# makes nothing again).
+CACHE_VERSION = 37
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
@@ -437,9 +438,9 @@ def _dossier_keys(
     # The bundle's subject names the meeting ("Voorstel Portefeuillehoudersoverleg …"); the
     # rest of vergadering.yaml does not reach a dossier's outputs.
     digest.update(f"\noverleg {overleg}\n".encode())
-    # The text that was read and checked, not the file again: a save since would otherwise
-    # be kept as made, under the outputs of the text before it.
-    digest.update(dossier.source.text.encode("utf-8"))
+    # What was read and checked, not the file again: a save since would otherwise be kept as
+    # made, under the outputs of the text before it.
+    digest.update(_as_parsed(dossier.document))
     seen = _template_digest(files, project.template_for(dossier.document.kind))
     if seen is not None:
         digest.update(seen.encode())
@@ -451,6 +452,11 @@ def _dossier_keys(
         digest.update(f"\nbijlage {index}\n".encode())
         digest.update(files.sha256(path).encode())
     return digest.hexdigest(), document_key
+
+
+def _as_parsed(record: Record) -> bytes:
+    """What a YAML file says, as parsed: a comment or another quoting makes no new outputs."""
+    return f"{type(record).__name__}\n{record.model_dump_json(by_alias=True)}".encode()
 
 
 def _renumber(project: Project, plan: _Plan) -> None:
@@ -1040,7 +1046,7 @@ def _meeting_plans(
         items = tuple(by_meeting.get(meeting.name, []))
         digest = hashlib.sha256(settings.encode())
         digest.update(f"meeting outputs {MEETING_FORMAT}\n".encode())
-        digest.update(meeting.source.text.encode("utf-8"))  # as read (see _dossier_keys)
+        digest.update(_as_parsed(meeting.meeting))  # as read (see _dossier_keys)
         seen = _template_digest(files, project.template_for("agenda"))
         if seen is not None:
             digest.update(seen.encode())

@@ -691,7 +691,8 @@ class AgendaDossier(Record):
 
 
 def _agenda_tag(value: object) -> str:
-    return "@dossier" if isinstance(value, dict) else "@punt"
+    # Read from YAML a dossier entry is a mapping; dumped, it is the model already.
+    return "@dossier" if isinstance(value, dict | AgendaDossier) else "@punt"
 
 
 def _text_with_a_colon(value: object) -> object:

@@ -464,6 +464,32 @@ def test_a_renamed_overleg_rebuilds_the_bundles_that_name_it(
             assert str(pdf.docinfo["/Subject"]) == "Voorstel PHO Economie", name
 
 
+def test_a_comment_or_other_quoting_in_the_yaml_makes_nothing_again(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """What a dossier.yaml or vergadering.yaml says is the key, not how it is written."""
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    meeting = small_project / "dossiers" / ECONOMIE / "vergadering.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    assert "\nkenmerk: 23.0001772\n" in text
+    dossier.write_text(
+        "# nagekeken door de griffie\n"
+        + text.replace("\nkenmerk: 23.0001772\n", "\nkenmerk: '23.0001772'  # uit Corsa\n"),
+        encoding="utf-8",
+    )
+    meeting.write_text(meeting.read_text(encoding="utf-8") + "# nagekeken\n", encoding="utf-8")
+    unchanged = run_cli("build", cwd=small_project)
+    assert unchanged.exit_code == 0, unchanged.stderr
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd, 0 mislukt" in unchanged.stderr, unchanged.stderr
+    assert "Agenda's en vergaderbundels" not in unchanged.stderr, unchanged.stderr
+
+    dossier.write_text(text.replace("\nkenmerk: 23.0001772\n", "\nkenmerk: 23.0001773\n"), "utf-8")
+    rebuilt = run_cli("build", cwd=small_project)
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt" in rebuilt.stderr, rebuilt.stderr
+    assert f"Agenda's en vergaderbundels van {ECONOMIE} opnieuw gemaakt" in rebuilt.stderr
+
+
 def test_an_upgraded_library_that_writes_outputs_means_a_rebuild(
     small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
