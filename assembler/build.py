@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from assembler import __version__, library_versions
-from assembler.agenda import agenda_items
 from assembler.confidential import confidential_annexes_made_public
 from assembler.digests import FileDigests
 from assembler.errors import (
@@ -244,7 +243,8 @@ def source_date_epoch_from_env() -> int | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return None
-    if not value.isdigit() or int(value) > _LAST_EPOCH:
+    # isdigit() alone takes "²", which int() refuses.
+    if not (value.isascii() and value.isdigit()) or int(value) > _LAST_EPOCH:
         # Milliseconds (date +%s%3N) is an easy mistake, and year 58882 cannot be written.
         raise UsageError(
             f"SOURCE_DATE_EPOCH={value}: is geen tijdstip in seconden sinds 1 januari 1970 "
@@ -1053,6 +1053,8 @@ def _meeting_plans(
         # An agenda shows of its items what agenda_items takes of them (onderwerp, kenmerk,
         # purpose, decisions, annex descriptions), not their toelichting nor their templates:
         # an edit of what it does not show makes no new agenda.
+        from assembler.agenda import agenda_items
+
         shown = agenda_items(meeting, confidential=True)
         digest.update(json.dumps(shown, sort_keys=True, default=str).encode())
         agenda_key = digest.hexdigest()

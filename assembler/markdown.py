@@ -729,7 +729,7 @@ def _body_space_after(document: Any) -> int | None:
         f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}"
     )
     after = spacing.get(qn("w:after")) if spacing is not None else None
-    return int(after) if after is not None and after.isdigit() else None
+    return int(after) if after is not None and after.isascii() and after.isdigit() else None
 
 
 def _style_info(document: Any) -> _StyleInfo:

@@ -492,7 +492,8 @@ def save_publication(meeting: MeetingInput, data: dict[str, Any]) -> None:
 
 
 def _next_version(current: str) -> str:
-    number = int(current) + 1 if current.isdigit() else 1
+    # isdigit() alone takes "²" (publicatie.json is edited by hand), which int() refuses.
+    number = int(current) + 1 if current.isascii() and current.isdigit() else 1
     version = str(number)
     if len(version) > MAX_VERSION:
         raise UsageError(f"versie {version} is langer dan {MAX_VERSION} tekens")
@@ -504,7 +505,9 @@ def _latest_version(*records: dict[str, Any] | None) -> str:
     numbers = [
         int(str(record.get("versie")))
         for record in records
-        if record is not None and str(record.get("versie")).isdigit()
+        if record is not None
+        and str(record.get("versie")).isascii()
+        and str(record.get("versie")).isdigit()
     ]
     return str(max(numbers, default=0))
 
@@ -1117,12 +1120,15 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
 
 
 def diwoo_document(
-    document: ExportDocument, meeting: MeetingInput, organisation: Organisatie
+    document: ExportDocument, documentid: str, meeting: MeetingInput, organisation: Organisatie
 ) -> etree._Element:
     """The ``diwoo:Document`` of one public document."""
     root = etree.Element(_diwoo("Document"), nsmap={"diwoo": DIWOO_NS})
     diwoo = _sub(root, "DiWoo")
     identifiers = _sub(diwoo, "identifiers")
+    # First the manifest's documentid: it stays with the document and never names another.
+    # The readable one below shifts with an annex taken off or a meeting folder renamed.
+    _sub(identifiers, "identifier", documentid)
     dossier = document.dossier
     if dossier is not None:
         identifier = dossier.document.reference
@@ -1176,7 +1182,7 @@ def diwoo_sitemap(export: MeetingExport, organisation: Organisatie) -> bytes:
         )
         record = export.publication["documenten"][_record_key(document.side, document.key)]
         etree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = record["gewijzigd"]
-        element = diwoo_document(document, export.meeting, organisation)
+        element = diwoo_document(document, record["documentid"], export.meeting, organisation)
         validate_diwoo(element, f"openbaar/{document.name}")
         url.append(element)
     data: bytes = etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True)

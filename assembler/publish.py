@@ -569,7 +569,7 @@ def _key_items_by_id(
     for key, known in sorted(state.get("informatieobjecten", {}).items()):
         folder, has_folder, _document = key.partition(":")[2].partition("/")
         sent_as = str(known.get("bestand", "")).partition("_")[0] if isinstance(known, dict) else ""
-        if has_folder and sent_as.isdigit() and str(int(sent_as)) in old:
+        if has_folder and sent_as.isascii() and sent_as.isdigit() and str(int(sent_as)) in old:
             take(str(int(sent_as)), item_of_folder.get(folder))
     meeting = state.get("vergadering")
     meeting_id = meeting.get("id") if isinstance(meeting, dict) else None

@@ -1655,7 +1655,7 @@ def test_a_file_where_a_build_folder_belongs_is_the_machine_not_the_template(
     assert melding.startswith(f"build/{ECONOMIE}/"), melding
 
 
-@pytest.mark.parametrize("value", ["1700000000000", "gisteren"])
+@pytest.mark.parametrize("value", ["1700000000000", "gisteren", "²"])
 def test_a_source_date_epoch_that_is_no_time_is_said_before_anything_is_made(
     small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:

@@ -121,6 +121,16 @@ def _manifest(root: Path, meeting: str, side: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- names
 
 
+def test_a_version_edited_into_no_number_starts_again_not_a_traceback() -> None:
+    """publicatie.json is kept with the dossiers and may be edited by hand: "²" passed
+    isdigit() and stopped the export with a ValueError."""
+    from assembler.package import _latest_version, _next_version
+
+    assert [_next_version(v) for v in ("²", "x", "", "7")] == ["1", "1", "1", "8"]
+    assert _latest_version({"versie": "²"}, {"versie": "3"}, None) == "3"
+    assert _latest_version({"versie": "²"}) == "0"
+
+
 def test_slug_is_ascii_lower_case() -> None:
     assert slug("Regionale Energiestrategie – voortgang 2023 en aanpak RES 2.0") == (
         "regionale-energiestrategie-voortgang-2023-en-aanpak-res-2-0"
@@ -371,8 +381,12 @@ def test_every_diwoo_document_validates_against_the_xsd(exported: Path) -> None:
         publisher = document.find(f".//{{{DIWOO}}}publisher")
         assert publisher is not None
         assert publisher.get("resource") == "https://identifier.overheid.nl/tooi/id/so/so0006"
-    identifiers = [e.text for e in sitemap.iter(f"{{{DIWOO}}}identifier")]
-    assert "23.0002104" in identifiers and SECRET_KENMERK not in str(identifiers)
+    identifiers = _diwoo_identifiers(exported, WONEN)
+    assert {d["bestandsnaam"]: d["documentid"] for d in public} == {
+        name: ids[0] for name, ids in identifiers.items()
+    }
+    assert ["23.0002104"] in [ids[1:] for ids in identifiers.values()]
+    assert SECRET_KENMERK not in str(identifiers)
     # Each url in the sitemap protocol's order: loc, lastmod (first export: the epoch, in
     # Dutch time), then the extension.
     for url in sitemap.getroot():
@@ -1576,6 +1590,17 @@ def test_plain_items_keep_their_ids_when_the_meeting_is_re_dated(project: Projec
     assert {"Opening en vaststellen agenda", "Rondvraag en sluiting"} <= set(after)
 
 
+def _diwoo_identifiers(root: Path, meeting: str) -> dict[str, list[str]]:
+    """File name -> the identifiers of its diwoo:Document in the sitemap."""
+    sitemap = etree.parse(str(root / "build" / meeting / "export" / PUBLIC / "diwoo-sitemap.xml"))
+    return {
+        str(url.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")).rsplit("/", 1)[1]: [
+            str(e.text) for e in url.iter(f"{{{DIWOO}}}identifier")
+        ]
+        for url in sitemap.getroot()
+    }
+
+
 def _documents(root: Path, meeting: str, side: str = PUBLIC) -> dict[str, dict[str, Any]]:
     """titel -> the manifest's informatieobject."""
     return {d["titel"]: d for d in _manifest(root, meeting, side)["informatieobjecten"]}
@@ -1623,6 +1648,12 @@ def test_removing_an_annex_withdraws_that_annex_and_the_others_keep_their_ids(
             "reden": "bijlage niet meer bij het dossier",
         }
     ]
+    # A harvester keys on the sitemap's first identifier: the documentid, which stays with
+    # the document (the readable '23.0002131-bijlage-01' now names the Kaartbeeld).
+    identifiers = _diwoo_identifiers(project.root, WONEN)
+    for title in (kaartbeeld, notitie):
+        assert identifiers[after[title]["bestandsnaam"]][0] == before[title]["documentid"]
+    assert before[kaart]["documentid"] not in str(identifiers)
     # An unchanged export changes no id or version further.
     export_meetings(project, [project.dossiers / WONEN], EPOCH + 2 * 86_400)
     assert {
