@@ -38,7 +38,9 @@ from assembler.errors import (
     BuildLocked,
     EnvironmentProblem,
     ExitCode,
+    InputRejected,
     OutputNotWritable,
+    PartRejected,
     Problem,
     SettingsRejected,
     UsageError,
@@ -48,6 +50,7 @@ from assembler.errors import (
 from assembler.fsutil import (
     TEMP_PREFIX,
     digest_stream,
+    file_sha256,
     not_writable,
     write_cache_text,
     write_text_atomic,
@@ -555,15 +558,10 @@ def _as_installed(path: Path, stamps: Any, files: FileDigests | None) -> bool:
         if info.st_mtime_ns == stamp[1]:
             return True
         # Another time, the same size: the project copied, restored or unpacked? The bytes say.
-        digest = files.sha256(path) if files is not None else _sha256(path)
+        digest = files.sha256(path) if files is not None else file_sha256(path)
         return bool(digest == stamp[2])
     except OSError:
         return False
-
-
-def _sha256(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return digest_stream(handle, hashlib.sha256()).hexdigest()
 
 
 def _edited(
@@ -1034,7 +1032,7 @@ def _meeting_plans(
             why = " en ".join(reasons)
             report.problems.append(
                 Problem(
-                    project.display(meeting.folder / "vergadering.yaml"),
+                    project.display(meeting.folder / MEETING_FILE),
                     None,
                     "",
                     f"{_meeting_outputs_not_made(project.build / meeting.name, options)} "
@@ -1810,7 +1808,7 @@ def _meeting_bundles(
             )
         report.problems.append(
             Problem(
-                project.display(plan.meeting.folder / "vergadering.yaml"),
+                project.display(plan.meeting.folder / MEETING_FILE),
                 None,
                 "",
                 f"{_meeting_outputs_not_made(plan.folder, options)} omdat {why}",
@@ -2158,6 +2156,7 @@ def _office_annexes(dossier: DossierInput) -> list[int]:
 
 
 def _bundle(
+    project: Project,
     catalog: Catalog,
     plan: _Plan,
     main_pdf: Path,
@@ -2166,6 +2165,7 @@ def _bundle(
 ) -> Path:
     from assembler.bundle import BundleAnnex, BundleMeta, bundle_pdf
     from assembler.render import document_properties
+    from assembler.source import field_label
 
     document = plan.dossier.document
     office = set(_office_annexes(plan.dossier))
@@ -2192,9 +2192,29 @@ def _bundle(
     )
     # The bookmark names what the document is: "Voorstel", "Memo".
     title = document.kind.capitalize()
-    return bundle_pdf(
-        main_pdf, annexes, meta, main_pdf.parent / BUNDLE_FILE, title, main_made_here=True
-    )
+    try:
+        return bundle_pdf(
+            main_pdf, annexes, meta, main_pdf.parent / BUNDLE_FILE, title, main_made_here=True
+        )
+    except PartRejected as error:
+        # An annex the intake read but the bundle cannot (saved again while the build ran):
+        # said at its entry, as the intake says it, not by the path the bundle opened.
+        index = next((a.nummer - 1 for a in annexes if a.pdf == error.path), None)
+        if index is None:
+            raise
+        where = ("bijlagen", index, "bestand")
+        name = document.annexes[index].file
+        raise InputRejected(
+            error.message,
+            [
+                Problem(
+                    project.display(plan.dossier.folder / DOSSIER_FILE),
+                    plan.dossier.source.line_of(where),
+                    field_label(where),
+                    f"'{name}' {error.reason}",
+                )
+            ],
+        ) from error
 
 
 def _bundle_and_install(
@@ -2211,7 +2231,7 @@ def _bundle_and_install(
     template_check: _TemplateCheck,
 ) -> list[Path]:
     """Bundle a dossier whose PDFs are all there, then install it; on a bundler thread."""
-    bundle = _bundle(catalog, plan, main_pdf, options, bands)
+    bundle = _bundle(project, catalog, plan, main_pdf, options, bands)
     if template_check.refuses(project.template_for(plan.dossier.document.kind)):
         raise _TemplateRefused
     if stopping.is_set():

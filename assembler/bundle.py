@@ -68,7 +68,7 @@ from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf, String
 from assembler import LOCAL_TIME_ZONE, __version__
 from assembler.actions import strip_active_content
 from assembler.bands import MARK_BAND, mark_scale, pages_showing, top_bands_blank
-from assembler.errors import InputRejected
+from assembler.errors import PartRejected
 from assembler.fsutil import atomic_path, library_output
 from assembler.normalise import XPACKET_BEGIN, XPACKET_END
 
@@ -241,9 +241,10 @@ class Merger:
             # Only in memory: the source file is never written.
             stripped = strip_active_content(src)
         except (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError) as error:
-            raise InputRejected(
-                f"{part.pdf}: is beschadigd: de pagina's kunnen niet worden gelezen "
-                "(lever de bijlage opnieuw aan)"
+            raise PartRejected(
+                part.pdf,
+                "is beschadigd: de pagina's kunnen niet worden gelezen (lever de bijlage "
+                "opnieuw aan)",
             ) from error
         self._need_appearances |= _keep_form_defaults(src)
         start = len(out.pages)
@@ -305,12 +306,12 @@ def _open_part(path: Path) -> Any:
     try:
         src = Pdf.open(path)
     except pikepdf.PasswordError as error:
-        raise InputRejected(
-            f"{path}: is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
+        raise PartRejected(
+            path, "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
         ) from error
     except (pikepdf.PdfError, OSError) as error:
-        raise InputRejected(
-            f"{path}: is beschadigd en kan niet worden geopend (lever de bijlage opnieuw aan)"
+        raise PartRejected(
+            path, "is beschadigd en kan niet worden geopend (lever de bijlage opnieuw aan)"
         ) from error
     with src:
         yield src

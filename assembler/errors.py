@@ -5,13 +5,18 @@ exit code the command line ends with. The tree::
 
     AssemblerError                      exit code
     ├── InputRejected                   1   dossier / meeting files that do not validate
+    │   ├── PartRejected                1   a PDF the bundle cannot read
+    │   └── NotExported                 1+  the export a publication starts with refused
     ├── UsageError                      2   wrong command-line use, bad configuration
-    │   └── TemplateError               2   a Word template that is missing or broken
+    │   ├── SettingsRejected            2   dossiers/organisatie.yaml does not validate
+    │   ├── TemplateError               2   a Word template that is missing or broken
+    │   └── PublishRejected             2   the agenda system refused a request (publish.py)
     ├── EnvironmentProblem              3   the machine, not the input
     │   ├── LibreOfficeMissing          3
     │   ├── ConversionFailed            3   LibreOffice ran but gave no usable PDF
     │   ├── OutputNotWritable           3   disk full, read-only, permissions
-    │   └── BuildLocked                 3   another build holds the lock
+    │   ├── BuildLocked                 3   another build holds the lock
+    │   └── PublishFailed               3   the agenda system unreachable (publish.py)
     └── ConfidentialityViolation        4   something confidential would become public
 
 Messages are Dutch because clerks read them; they say where, what, and how to fix.
@@ -150,6 +155,16 @@ class InputRejected(AssemblerError):
     """One or more dossier, meeting or organisation files are invalid."""
 
     exit_code = ExitCode.INPUT_REJECTED
+
+
+class PartRejected(InputRejected):
+    """A PDF the bundle cannot read: it names the file, so that the build can say it at the
+    annex entry of the dossier.yaml that names it."""
+
+    def __init__(self, path: PurePath, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 class NotExported(InputRejected):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import io
 import os
 import tempfile
@@ -133,6 +134,12 @@ def digest_stream(handle: BinaryIO, digest: Hash) -> Hash:
     for chunk in iter(lambda: handle.read(1 << 20), b""):
         digest.update(chunk)
     return digest
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read a megabyte at a time."""
+    with open(path, "rb") as handle:
+        return digest_stream(handle, hashlib.sha256()).hexdigest()
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> Path:

@@ -52,7 +52,7 @@ import pikepdf
 from assembler.annex import paperclip_files
 from assembler.bands import shown_text
 from assembler.errors import ConfidentialityViolation, Problem
-from assembler.fsutil import digest_stream
+from assembler.fsutil import file_sha256
 from assembler.terms import Term, loosen, names, searched, squash
 
 # A content stream shorter than this is a wrapper ("q", "Q", a clip, one image placement) that
@@ -149,12 +149,6 @@ class PdfFacts:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in chunks."""
-    with open(path, "rb") as handle:
-        return digest_stream(handle, hashlib.sha256()).hexdigest()
 
 
 def _stream_bytes(stream: Any) -> bytes:

@@ -347,6 +347,14 @@ def parse_verspreiden(value: object) -> Verspreiden:
     raise _fail("verspreiden", f"{_quote(text)} is geen geldige waarde (schrijf Ja of Nee)")
 
 
+def says_public(value: object) -> bool:
+    """Whether a ``verspreiden`` value plainly says Ja: anything else counts as confidential."""
+    try:
+        return parse_verspreiden(value) is Verspreiden.JA
+    except PydanticCustomError:
+        return False
+
+
 VerspreidenField = Annotated[Verspreiden, BeforeValidator(parse_verspreiden)]
 
 

@@ -65,6 +65,7 @@ from assembler.errors import (
 )
 from assembler.fsutil import (
     TEMP_PREFIX,
+    file_sha256,
     not_writable,
     temporary_folder,
     write_cache_text,
@@ -87,7 +88,7 @@ from assembler.layout import (
     output_folder_name,
     shorten,
 )
-from assembler.model import Organisatie, Voorstel
+from assembler.model import Organisatie, Voorstel, says_public
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.source import MAX_BYTES, compose_leniently, field_label
 from assembler.terms import (
@@ -1197,9 +1198,7 @@ def _sha256sums(entries: dict[str, bytes | Path]) -> str:
     for name in sorted(entries):
         value = entries[name]
         digest = (
-            hashlib.sha256(value).hexdigest()
-            if isinstance(value, bytes)
-            else gate.file_sha256(value)
+            hashlib.sha256(value).hexdigest() if isinstance(value, bytes) else file_sha256(value)
         )
         lines.append(f"{digest}  {name}\n")
     return "".join(lines)
@@ -1407,7 +1406,7 @@ def _unloaded_secrets(
             if path.stat().st_size <= MAX_BYTES:
                 root = compose_leniently(path.read_bytes())
         said = _scalars(root, "verspreiden")
-        if said and all(value.strip().lower() == "ja" for value in said):
+        if said and all(says_public(value) for value in said):
             continue
         found = [
             Term(text, "het kenmerk", label, always=True) for text in _scalars(root, "kenmerk")
@@ -1622,9 +1621,7 @@ def _say_where_moved(
                 break
 
 
-def plan_meeting(
-    project: Project, catalog: Catalog, meeting: MeetingInput, moment: datetime
-) -> MeetingExport:
+def plan_meeting(project: Project, meeting: MeetingInput, moment: datetime) -> MeetingExport:
     """Plan one meeting's package in memory: files, versions, ids (finish_plan does the rest).
 
     ``moment`` is when a document that changed now counts as changed.
@@ -1923,7 +1920,7 @@ def package_meetings(
                 )
                 continue
             try:
-                exports.append(plan_meeting(project, full, meeting, moment))
+                exports.append(plan_meeting(project, meeting, moment))
             except InputRejected as rejected:
                 report.problems.extend(rejected.problems)
         report.problems += _unloaded_meetings(project, catalog)

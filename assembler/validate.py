@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic_core import PydanticCustomError
 
 from assembler.annex import pdf_named_as_office
 from assembler.answers import key_of, recall
@@ -53,7 +52,7 @@ from assembler.model import (
     Voorstel,
     invisible_characters,
     markdown_fields,
-    parse_verspreiden,
+    says_public,
     without_invisible,
 )
 from assembler.project import (
@@ -800,7 +799,7 @@ def _folders_under_other_keys(source: Source, bad_entries: dict[int, str], here:
         if said == BAD_ENTRY and isinstance(entry, dict) and len(entry) == 1:
             value = next(iter(entry.values()))
             # Capitals aside, as for a loose item: '- Dossier: Snelfietsroutes' was also said
-            # to leave the folder off the agenda (review revA L4).
+            # to leave the folder off the agenda, advice that would put it there twice.
             meant = _folder_named(value, here) if isinstance(value, str) else None
             if meant is not None:
                 bad_entries[index] = meant
@@ -1230,10 +1229,9 @@ def declared_public(folder: Path) -> bool:
     """Whether the dossier.yaml in ``folder`` says verspreiden: Ja, also if it was refused."""
     try:
         data = load_yaml(folder / DOSSIER_FILE).data
-        value = data.get("verspreiden") if isinstance(data, dict) else None
-        return parse_verspreiden(value) is Verspreiden.JA
-    except (InputRejected, PydanticCustomError):
+    except InputRejected:
         return False
+    return isinstance(data, dict) and says_public(data.get("verspreiden"))
 
 
 def load_dossier(
@@ -1713,7 +1711,7 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
         if index in dossier.refused_annexes:
             # Its entry is refused for what it names (said there): mended first, and the file
             # it meant ('../bijlage-1.pdf' for bijlage-1.pdf) is not warned about as forgotten
-            # meanwhile; other files of the folder are (was: every file, review revA L3).
+            # meanwhile; other files of the folder are (every file was, hiding the one meant).
             meant = _refused_file_name(dossier, index, listing)
             if meant is None:
                 unmatched += 1

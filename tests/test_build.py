@@ -490,6 +490,32 @@ def test_a_comment_or_other_quoting_in_the_yaml_makes_nothing_again(
     assert f"Agenda's en vergaderbundels van {ECONOMIE} opnieuw gemaakt" in rebuilt.stderr
 
 
+def test_an_annex_the_bundle_cannot_read_is_said_at_its_entry(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An annex the intake read and the bundle could not (saved again while the build ran)
+    was said by the absolute path the bundle opened, under dossier.yaml without a line."""
+    import assembler.bundle
+
+    real = assembler.bundle.strip_active_content
+
+    def unreadable(pdf: pikepdf.Pdf) -> Any:
+        if Path(pdf.filename).name.startswith("bijlage-1-"):
+            raise pikepdf.PdfError("damaged since the intake read it")
+        return real(pdf)
+
+    monkeypatch.setattr(assembler.bundle, "strip_active_content", unreadable)
+    result = run_cli("build", cwd=small_project)
+    assert result.exit_code == 1, result.stderr
+    said = (
+        f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:53: bijlagen[1].bestand: "
+        "'bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf' is beschadigd: de pagina's "
+        "kunnen niet worden gelezen (lever de bijlage opnieuw aan)"
+    )
+    assert said in result.stderr.splitlines(), result.stderr
+    assert str(small_project) not in result.stderr
+
+
 def test_an_upgraded_library_that_writes_outputs_means_a_rebuild(
     small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1501,6 +1501,7 @@ def test_a_dossier_that_cannot_be_read_stops_every_export(
     [
         "kenmerk as a number",
         "Ja typed twice",
+        "Ja with a space",
         "alias bomb",
         "hidden",
         "hidden and confidential",
@@ -1519,8 +1520,12 @@ def test_a_dossier_not_loaded_is_read_as_typed(
     if how == "kenmerk as a number":
         # Refused for a key typed twice; 23.0001700 is no part of the public 23.0001772.
         text = text.replace(SECRET_KENMERK, "23.0001700") + "verspreiden: Nee\n"
-    elif how == "Ja typed twice":
-        text += "verspreiden: Ja\n"
+    elif how in ("Ja typed twice", "Ja with a space"):
+        # Refused either way: ' Ja' is as unsure as Ja twice, not public (it was to the gate).
+        if how == "Ja typed twice":
+            text += "verspreiden: Ja\n"
+        else:
+            text = text.replace("verspreiden: Nee", "verspreiden: ' Ja'")
         public = werklocaties.read_text(encoding="utf-8")
         said = f"toelichting: |\n  Zie ook voorstel {SECRET_KENMERK}.\n\n"
         werklocaties.write_text(public.replace("toelichting: |\n", said, 1), encoding="utf-8")
@@ -1553,9 +1558,9 @@ def test_a_dossier_not_loaded_is_read_as_typed(
             werklocaties.write_text(public.replace("toelichting: |\n", said, 1), "utf-8")
     secret.write_text(text, encoding="utf-8")
     result = run_cli("export", f"dossiers/{ECONOMIE}", cwd=project.root)
-    if how in ("Ja typed twice", "hidden and confidential"):
+    if how in ("Ja typed twice", "Ja with a space", "hidden and confidential"):
         assert result.exit_code == 4, result.stderr
-        kenmerk = SECRET_KENMERK if how == "Ja typed twice" else "99.0007001"
+        kenmerk = "99.0007001" if how == "hidden and confidential" else SECRET_KENMERK
         assert f"noemt het kenmerk '{kenmerk}' van het vertrouwelijke" in result.stderr
     else:
         assert result.exit_code == 0, result.stderr
