@@ -7,14 +7,15 @@ reports (``bijlagen/``) and the pages of the annexes it compared with confidenti
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from assembler.confidential import confidential_annexes_made_public
 from assembler.digests import FileDigests
 from assembler.errors import ExitCode, sort_problems
-from assembler.project import Project
+from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 
 if TYPE_CHECKING:
     from assembler.validate import Catalog
@@ -55,3 +56,63 @@ def check_exit_code(project: Project, catalog: Catalog) -> ExitCode:
     if any(problem.bestand.startswith(templates) for problem in catalog.errors):
         return ExitCode.USAGE
     return ExitCode.INPUT_REJECTED if catalog.errors else ExitCode.OK
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """How far from done a checked project is: what the last line of ``check`` says."""
+
+    errors: int
+    warnings: int
+    meetings: int
+    dossiers: int  # checked
+    files_at_fault: int  # files with an error
+    folders_at_fault: int  # folders with an error (one without rights, a meeting without file)
+    in_order: int  # dossiers that validated, passed the annex check and have a usable template
+    blocked: int  # dossiers in order but for their template
+    refused_templates: tuple[str, ...]  # the templates that block them, as displayed
+    refused_meetings: tuple[str, ...]  # meeting folders whose vergadering.yaml is refused
+
+
+def summarise(project: Project, catalog: Catalog) -> CheckSummary:
+    """The counts of a checked project, from its problems and what validated."""
+    errors = catalog.errors
+    files = {problem.bestand for problem in errors}
+    display = project.display
+    # A dossier that validated can still be refused by the annex check: it is not in order.
+    valid = [
+        dossier
+        for meeting in catalog.meetings
+        for dossier in meeting.dossiers
+        if display(dossier.folder / DOSSIER_FILE) not in files
+    ]
+    # Nor is one whose template the check refuses: the build would fail it.
+    template_of = {
+        dossier.folder: display(project.template_for(dossier.document.kind)) for dossier in valid
+    }
+    blocked = [dossier for dossier in valid if template_of[dossier.folder] in files]
+    # A meeting whose vergadering.yaml is refused is not loaded: its dossiers are not counted.
+    loaded = {display(meeting.folder / MEETING_FILE) for meeting in catalog.meetings}
+    refused = sorted(
+        PurePosixPath(name).parent.name
+        for name in files
+        if name.endswith(f"/{MEETING_FILE}") and name not in loaded
+    )
+    folders = folders_among(project, files)
+    return CheckSummary(
+        errors=len(errors),
+        warnings=len(catalog.problems) - len(errors),
+        meetings=len(catalog.meetings),
+        dossiers=catalog.dossier_count,
+        files_at_fault=len(files) - folders,
+        folders_at_fault=folders,
+        in_order=len(valid) - len(blocked),
+        blocked=len(blocked),
+        refused_templates=tuple(sorted({template_of[dossier.folder] for dossier in blocked})),
+        refused_meetings=tuple(refused),
+    )
+
+
+def folders_among(project: Project, names: Collection[str]) -> int:
+    """How many of the displayed ``names`` a problem is at are folders, not files."""
+    return sum(1 for name in names if name and (project.root / name).is_dir())

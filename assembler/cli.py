@@ -32,7 +32,7 @@ from assembler.errors import (
     dutch_list,
 )
 from assembler.layout import PUBLIC_MEETING_OUTPUTS
-from assembler.project import DOSSIER_FILE, MEETING_FILE, Project, find_project
+from assembler.project import MEETING_FILE, Project, find_project
 
 # Each command imports what it needs: `build` starts LibreOffice before pydantic and the
 # PDF libraries are loaded, so that their third of a second overlaps its start.
@@ -260,58 +260,36 @@ def check(paden: tuple[Path, ...], as_json: bool) -> None:
 
 
 def _report_catalog(catalog: Catalog, as_json: bool) -> None:
+    from assembler.check import summarise
+
+    _print_problems(catalog.problems, as_json)
     if as_json:
-        _print_problems(catalog.problems, True)
         return
-    _print_problems(catalog.problems, False)
-    errors = catalog.errors
-    warnings = len(catalog.problems) - len(errors)
+    summary = summarise(catalog.project, catalog)
+    warnings = summary.warnings
     noted = f" ({_counted(warnings, 'waarschuwing', 'waarschuwingen')})" if warnings else ""
-    if not errors:
+    if not summary.errors:
         click.echo(
-            f"In orde: {_counted(len(catalog.meetings), 'vergadering', 'vergaderingen')}, "
-            f"{_counted(catalog.dossier_count, 'dossier', 'dossiers')} gecontroleerd{noted}."
+            f"In orde: {_counted(summary.meetings, 'vergadering', 'vergaderingen')}, "
+            f"{_counted(summary.dossiers, 'dossier', 'dossiers')} gecontroleerd{noted}."
         )
         return
     # The lines above can be many; this one says how far from done the clerk is.
-    files = {problem.bestand for problem in errors}
-    # A dossier that validated can still be refused by the annex check: it is not in order.
-    display = catalog.project.display
-    valid = [
-        dossier
-        for meeting in catalog.meetings
-        for dossier in meeting.dossiers
-        if display(dossier.folder / DOSSIER_FILE) not in files
-    ]
-    # Nor is one whose template the check refuses: the build would fail it.
-    template_of = {
-        dossier.folder: display(catalog.project.template_for(dossier.document.kind))
-        for dossier in valid
-    }
-    blocked = [dossier for dossier in valid if template_of[dossier.folder] in files]
-    in_order = len(valid) - len(blocked)
-    refused_templates = sorted({template_of[dossier.folder] for dossier in blocked})
     not_made = (
-        f"; {_counted(len(blocked), 'dossier kan', 'dossiers kunnen')} niet gemaakt worden met "
-        f"{dutch_list(refused_templates)}"
-        if blocked
+        f"; {_counted(summary.blocked, 'dossier kan', 'dossiers kunnen')} niet gemaakt worden "
+        f"met {dutch_list(summary.refused_templates)}"
+        if summary.blocked
         else ""
     )
-    # A meeting whose vergadering.yaml is refused is not loaded: its dossiers are not counted.
-    loaded = {display(meeting.folder / MEETING_FILE) for meeting in catalog.meetings}
-    refused = sorted(
-        PurePosixPath(name).parent.name
-        for name in files
-        if name.endswith(f"/{MEETING_FILE}") and name not in loaded
-    )
+    refused = summary.refused_meetings
     files_are = "die vergadering.yaml is" if len(refused) == 1 else "die vergadering.yaml's zijn"
     uncounted = (
         f" (zonder de dossiers van {dutch_list(refused)}: {files_are} afgekeurd)" if refused else ""
     )
+    where = _places_counted(summary.files_at_fault, summary.folders_at_fault)
     click.echo(
-        f"Niet in orde: {_counted(len(errors), 'fout', 'fouten')} in "
-        f"{_places(catalog.project, files)}{noted}; "
-        f"{_counted(in_order, 'dossier', 'dossiers')} in orde{uncounted}{not_made}."
+        f"Niet in orde: {_counted(summary.errors, 'fout', 'fouten')} in {where}{noted}; "
+        f"{_counted(summary.in_order, 'dossier', 'dossiers')} in orde{uncounted}{not_made}."
     )
 
 
@@ -322,8 +300,13 @@ def _counted(count: int, one: str, many: str) -> str:
 def _places(project: Project, names: Collection[str]) -> str:
     """'1 bestand', '2 bestanden en 1 map': where errors are, a folder (one without rights, a
     meeting folder without its file) counted as that."""
-    folders = sum(1 for name in names if name and (project.root / name).is_dir())
-    files = len(names) - folders
+    from assembler.check import folders_among
+
+    folders = folders_among(project, names)
+    return _places_counted(len(names) - folders, folders)
+
+
+def _places_counted(files: int, folders: int) -> str:
     counted = [
         *([_counted(files, "bestand", "bestanden")] if files or not folders else []),
         *([_counted(folders, "map", "mappen")] if folders else []),
