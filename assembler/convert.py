@@ -94,6 +94,8 @@ SUPPORTED_SUFFIXES = WRITER_SUFFIXES | CALC_SUFFIXES
 _PDF_OPTIONS = {
     "SelectPdfVersion": {"type": "long", "value": "2"},
     "UseTaggedPDF": {"type": "boolean", "value": "true"},
+    # Opens with the bookmarks panel (/PageMode /UseOutlines), as the bundles do.
+    "InitialView": {"type": "long", "value": "1"},
 }
 # A batch only takes filter options in this JSON form. LibreOffice 7.4 maps the writer filter
 # to calc_pdf_Export for spreadsheets itself, so one command line serves a mixed batch.

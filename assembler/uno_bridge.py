@@ -37,7 +37,8 @@ from typing import Any
 
 CONNECT_SECONDS = 60.0
 # The same PDF/A-2b, tagged export as the one-shot batches' JSON filter options.
-PDF_FILTER_DATA = (("SelectPdfVersion", 2), ("UseTaggedPDF", True))
+# InitialView 1: the PDF opens with its bookmarks panel (/PageMode /UseOutlines).
+PDF_FILTER_DATA = (("SelectPdfVersion", 2), ("UseTaggedPDF", True), ("InitialView", 1))
 
 
 def _props(**values: Any) -> tuple[Any, ...]:
