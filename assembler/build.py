@@ -128,8 +128,11 @@ if TYPE_CHECKING:
 # it; 35: an annex that names no language tagged as in an unknown one, an empty /Lang, not
 # as Dutch; 36: an optional value left out is empty text to a template's filters, not
 # "NONE"); 37: dossiers and meetings keyed by what their YAML says, not how (a comment alone
-# makes nothing again).
-CACHE_VERSION = 37
+# makes nothing again); 38: loop tables' header rows kept with the first row, not cantSplit
+# (LibreOffice dropped every row after one on a page's last line), the closing paragraph only
+# after a final table (no blank last page), the agenda's annexes on a tab, and the documents'
+# PDFs open with their bookmarks panel.
+CACHE_VERSION = 38
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

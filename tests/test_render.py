@@ -1104,8 +1104,10 @@ def test_a_last_table_that_ends_at_the_foot_of_a_page_adds_no_empty_page(
     pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
     assert "Bijlage 3." in pages[-1]  # the table's last row is on the last page
     for template in ("voorstel", "memo"):
-        closing = Document(str(example_project / "templates" / f"{template}.docx")).paragraphs[-1]
-        assert closing.text == "" and closing.paragraph_format.line_spacing == Pt(1)
+        paragraphs = Document(str(example_project / "templates" / f"{template}.docx")).paragraphs
+        # Inside the block that makes the table, right after it: only there is it needed.
+        (closing,) = [p for p in paragraphs if p.paragraph_format.line_spacing == Pt(1)]
+        assert closing.text == "" and closing._p.getprevious().tag == qn("w:tbl")
 
 
 def test_an_optional_field_left_out_is_empty_text_through_a_filter(tmp_path: Path) -> None:
@@ -1231,3 +1233,140 @@ def test_a_logo_too_large_to_reduce_is_refused_at_its_line(
         example_project / "dossiers/huisstijl/ruis.png"
     )
     assert run_cli("check", cwd=example_project).exit_code == 0
+
+
+_FILLER = "met tekst die doorloopt en nog wat meer woorden bevat om de regel te vullen. "
+
+
+def _page_break_variants(
+    project: Path, run_cli: Callable[..., CliResult], *, annexes: bool, steps: range
+) -> list[list[str]]:
+    """Build a meeting of voorstellen whose toelichting is a reviewer's (it put the Bijlage(n)
+    table's header row on the last line of page 2) with ``step`` extra lines before it, and
+    give each voorstel.pdf's page texts."""
+    import pypdf
+    import yaml
+
+    meeting = project / "dossiers" / "2023-09-15-pfho-stappen"
+    annex_files = sorted((project / "dossiers" / ECONOMIE / "werklocaties").glob("*.pdf"))
+    toelichting = "\n\n".join(
+        f"### Kop {i}\n\nAlinea {i} " + _FILLER * count
+        for i, count in enumerate([4, 5, 6, 3, 4, 5, 6, 3], 1)
+    )
+    toelichting += "\n- punt een\n- punt twee\n- punt drie\n"
+    for step in steps:
+        folder = meeting / f"stap-{step}"
+        folder.mkdir(parents=True)
+        if step > 0:  # lines before the text
+            text = "Extra " + "\\\n".join(f"regel {i}." for i in range(1, step + 1))
+            text += "\n\n" + toelichting
+        else:  # sentences fewer, about 10 pt each
+            text = toelichting.replace(_FILLER * 3, _FILLER * (3 + step), 1)
+        dossier = {
+            "sjabloon": "voorstel",
+            "onderwerp": f"Stap {step}",
+            "verspreiden": "Ja",
+            "contactpersoon": "Anouk Pols",
+            "eenheid": "Beleid en bestuur",
+            "email": "a.pols@regiogv.nl",
+            "kenmerk": f"23.00990{step + 10:02d}",
+            "datum": "2023-06-21",
+            "voorstel": [
+                f"Besluitpunt {i} met een beschrijving die af en toe wat langer is dan een regel "
+                "in de omschrijvingskolom van de tabel"
+                for i in range(1, 7)
+            ],
+            "behandeling": [
+                {
+                    "datum": "2023-09-01",
+                    "overleg": "Portefeuillehoudersoverleg",
+                    "doel": "Vaststellen",
+                    "conclusie": "Vaststelling",
+                }
+            ],
+            "toelichting": text,
+            "bijlagen": [],
+        }
+        if annexes:
+            for number, source in enumerate(annex_files, 1):
+                shutil.copyfile(source, folder / f"b{number}.pdf")
+                omschrijving = f"Omschrijving van bijlage {number}"
+                dossier["bijlagen"].append(
+                    {"omschrijving": omschrijving, "bestand": f"b{number}.pdf"}
+                )
+        (folder / "dossier.yaml").write_text(
+            yaml.safe_dump(dossier, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+    agenda = "".join(f"  - dossier: stap-{step}\n" for step in steps)
+    (meeting / "vergadering.yaml").write_text(
+        "overleg: Portefeuillehoudersoverleg Test\ndatum: 2023-09-15\naanvang: '09:30'\n"
+        f"locatie: Hilversum\nagenda:\n{agenda}",
+        encoding="utf-8",
+    )
+    result = run_cli("build", f"dossiers/{meeting.name}", cwd=project)
+    assert result.exit_code == 0, result.stderr
+    variants = []
+    for step in steps:
+        (pdf,) = (project / "build" / meeting.name).glob(f"*-stap-{step}/voorstel.pdf")
+        variants.append([page.extract_text() for page in pypdf.PdfReader(pdf).pages])
+    return variants
+
+
+def _body_lines(page: str) -> list[str]:
+    """A page's lines without its header ("Regio …", "Voorstel") and footer ("Kenmerk …")."""
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    return [line for line in lines[2:] if not line.startswith("Kenmerk ")]
+
+
+@pytest.mark.slow
+def test_no_row_is_lost_when_a_tables_header_row_falls_on_the_last_line_of_a_page(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """LibreOffice 7.4 left every annex row out of the PDF (the .docx had them, exit 0) when
+    the Bijlage(n) table's header row, cantSplit and repeated, was the last line of page 2.
+    Stepped over the break: every row is printed, and heading, header row and first row go
+    to the next page together."""
+    import pypdf
+
+    variants = _page_break_variants(example_project, run_cli, annexes=True, steps=range(-3, 4))
+    moved = set()
+    for pages in variants:
+        text = "\n".join(pages)
+        for number in (1, 2, 3):
+            assert f"Bijlage {number}. Omschrijving van bijlage {number}" in text
+        for page in pages:
+            last = _body_lines(page)[-1]
+            assert last not in ("Bijlage(n)", "Nummer Omschrijving"), page
+        (heading_page,) = [n for n, page in enumerate(pages) if "Bijlage(n)" in page]
+        assert "Nummer Omschrijving\nBijlage 1." in pages[heading_page]
+        moved.add(heading_page)
+    # Opens with its bookmarks panel, as the bundles do.
+    (pdf,) = (example_project / "build").glob("2023-09-15-*/*-stap-0/voorstel.pdf")
+    assert pypdf.PdfReader(pdf).trailer["/Root"]["/PageMode"] == "/UseOutlines"
+    # The steps cross the break: the table starts on page 2 in some, on page 3 in others.
+    assert moved == {1, 2}
+
+
+@pytest.mark.slow
+def test_text_that_ends_on_the_last_line_of_a_page_adds_no_empty_page(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """The closing paragraph after "Geen bijlagen." took a blank 'Pagina 3 van 3' of its own
+    when that text ended on the last line of page 2: it is now only after a final table."""
+    variants = _page_break_variants(example_project, run_cli, annexes=False, steps=range(-3, 4))
+    for pages in variants:
+        assert _body_lines(pages[-1])[-1] == "Geen bijlagen."
+    assert {len(pages) for pages in variants} == {2, 3}  # the steps cross the break
+
+
+def test_the_agendas_annex_descriptions_line_up_past_bijlage_9() -> None:
+    """'Bijlage 9. …' and 'Bijlage 10. …' were typed with a space: the descriptions of 10
+    and on started a digit further right. A tab to a stop at the hanging indent lines them up."""
+    paragraphs = Document(str(TEMPLATES / "agenda.docx")).paragraphs
+    annexes = [p for p in paragraphs if p.text.startswith("Bijlage {{ bijlage.nummer }}.")]
+    assert annexes
+    for line in annexes:
+        assert line.text == "Bijlage {{ bijlage.nummer }}.\t{{ bijlage.omschrijving }}"
+        fmt = line.paragraph_format
+        (stop,) = fmt.tab_stops
+        assert stop.position == fmt.left_indent > fmt.left_indent + fmt.first_line_indent

@@ -452,10 +452,18 @@ def _shade(cell: _Cell, fill: str) -> None:
 
 def _row_properties(table: Table, index: int, *, header: bool = False) -> None:
     tr_pr = table.rows[index]._tr.get_or_add_trPr()
-    tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
-    if header:
-        # Repeats on every page, and marks the header row for a tagged PDF.
-        tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+    if not header:
+        tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+        return
+    # Repeats on every page, and marks the header row for a tagged PDF. Not cantSplit as
+    # well: LibreOffice 7.4 left out every row after such a header row when the header row
+    # was the last line of a page (the PDF lost all its annexes, the .docx had them). Kept
+    # with the next row instead, as the heading is kept with it: heading, header row and
+    # first row go to the next page together.
+    tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+    for cell in table.rows[index].cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def _write(cell: _Cell, text: str, style: str = "Tabeltekst") -> Paragraph:
@@ -592,13 +600,17 @@ def _bijlagen_section(doc: DocumentObject, widths: Sequence[int]) -> None:
         "bijlage in bijlagen",
         ["Bijlage {{ bijlage.nummer }}.", "{{ bijlage.omschrijving }}"],
     )
+    _closing_paragraph(doc)
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("Geen bijlagen.")
     doc.add_paragraph("{%p endif %}")
 
 
 def _closing_paragraph(doc: DocumentObject) -> None:
-    # Word wants a paragraph after a final table; keep it tiny so it adds no page.
+    """The paragraph Word wants after a table that ends the document, kept tiny so it adds no
+    page. Only there, inside the block that makes the table: after text ("Geen bijlagen.",
+    a memo's last line) even 1 pt took a page of its own ("Pagina 3 van 3", blank) when the
+    text ended on the last line of a page."""
     shrink_closing_paragraph(doc.add_paragraph())
 
 
@@ -664,7 +676,6 @@ def make_voorstel() -> DocumentObject:
 
     doc.add_heading("Bijlage(n)", level=1)
     _bijlagen_section(doc, number_widths)
-    _closing_paragraph(doc)
     return doc
 
 
@@ -695,8 +706,8 @@ def make_memo() -> DocumentObject:
         "bijlage in bijlagen",
         ["Bijlage {{ bijlage.nummer }}.", "{{ bijlage.omschrijving }}"],
     )
-    doc.add_paragraph("{%p endif %}")
     _closing_paragraph(doc)
+    doc.add_paragraph("{%p endif %}")
     return doc
 
 
