@@ -57,6 +57,9 @@ class Source:
     # Plain text cut short by what YAML takes for a comment ("plan #3 en ..."): the line, and
     # what was cut off.
     cut_by_comment: dict[FieldPath, tuple[int, str]] = field(default_factory=dict)
+    # Text in single quotes that reads as a Dutch name whose apostrophe YAML took for the
+    # opening quote ('s-Graveland, gemeentehuis' gives "s-Graveland, gemeentehuis"): its line.
+    lost_apostrophe: dict[FieldPath, int] = field(default_factory=dict)
 
     def loses_text(self, path: FieldPath) -> bool:
         """Whether joining ``path``'s loose lines loses something Markdown would have kept.
@@ -252,6 +255,7 @@ def parse_yaml(
         loose_text=builder.loose_text,
         folded=builder.folded,
         cut_by_comment=builder.cut_by_comment,
+        lost_apostrophe=builder.lost_apostrophe,
     )
 
 
@@ -266,6 +270,7 @@ class _Builder:
         self.loose_text: dict[FieldPath, tuple[int, int]] = {}
         self.cut_by_comment: dict[FieldPath, tuple[int, str]] = {}
         self.folded: dict[FieldPath, tuple[int, int]] = {}
+        self.lost_apostrophe: dict[FieldPath, int] = {}
 
     def build(
         self,
@@ -307,6 +312,8 @@ class _Builder:
                 return None
             if node.style == ">":
                 self.folded[path] = (node.start_mark.line + 1, node.end_mark.line + 1)
+            if node.style == "'" and _ELIDED_VALUE.match(value):
+                self.lost_apostrophe[path] = line
             return value
         if isinstance(node, yaml.SequenceNode):
             return [
@@ -514,13 +521,30 @@ def _syntax_problem(
         return _reject(display, line, misaligned)
     runaway = _runaway_quote(text, mark.line) if mark is not None else None
     if runaway is not None:
-        quote_line, closed = runaway
+        quote_line, quote_column, closed = runaway
+        until = f"ongeldige YAML: het aanhalingsteken dat hier begint, wordt pas op regel {closed}"
+        elided = _elided_name(text.split("\n")[quote_line - 1], quote_column)
+        if elided is not None:
+            return _reject(display, quote_line, f"{until} gesloten; {elided}")
         return _reject(
             display,
             quote_line,
-            "ongeldige YAML: het aanhalingsteken dat hier begint, wordt pas op regel "
-            f"{closed} gesloten (zet aan het eind van deze tekst hetzelfde aanhalingsteken)",
+            f"{until} gesloten (zet aan het eind van deze tekst hetzelfde aanhalingsteken)",
         )
+    if (
+        "quoted scalar" in context
+        and "end of stream" in str(error.problem or "")
+        and error.context_mark is not None
+    ):
+        quote = error.context_mark
+        elided = _elided_name(text.split("\n")[quote.line], quote.column)
+        if elided is not None:
+            return _reject(
+                display,
+                quote.line + 1,
+                f"ongeldige YAML: het aanhalingsteken dat hier begint, wordt nergens gesloten; "
+                f"{elided}",
+            )
     problem = str(error.problem or "")
     if mark is not None and ("expected ':'" in problem or "mapping values" in problem):
         curly = _curly_quoted(text.split("\n"), mark.line)
@@ -723,9 +747,10 @@ def _unindented_text(lines: list[str], error_line: int) -> tuple[int, str, str] 
     return None
 
 
-def _runaway_quote(text: str, error_line: int) -> tuple[int, int] | None:
+def _runaway_quote(text: str, error_line: int) -> tuple[int, int, int] | None:
     """A quoted text opened on an earlier line that ran on to the line where YAML gave up,
-    closed there by the next text's opening quote: (opened, closed), counted from 1."""
+    closed there by the next text's opening quote: (opened, its column, closed); lines
+    counted from 1, the column from 0."""
     last = None
     try:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
@@ -744,7 +769,52 @@ def _runaway_quote(text: str, error_line: int) -> tuple[int, int] | None:
     swallowed = text.split("\n")[last.start_mark.line + 1 : error_line + 1]
     if not any(_FIELD_LINE.match(line) for line in swallowed):
         return None
-    return last.start_mark.line + 1, error_line + 1
+    return last.start_mark.line + 1, last.start_mark.column, error_line + 1
+
+
+# "'s-Graveland", "'s-Hertogenbosch", "'t Gooi": Dutch names that begin with an apostrophe,
+# which YAML reads as an opening quote. Closed with a second "'" as a message would advise,
+# the apostrophe is gone from the document without a word; double quotes keep it.
+_ELIDED = re.compile(r"'([st](?:-| )[^\s,;:!?]+)")
+# The value of such a name written between single quotes: "s-Graveland, gemeentehuis". Text
+# does not begin with a lone s or t before a hyphen or space and a letter otherwise.
+_ELIDED_VALUE = re.compile(r"(?:s-|[st] )[^\W\d_]")
+_SHOWN_WORDS = 6
+
+
+def _elided_name(line: str, column: int) -> str | None:
+    """Advice for a quote opened at ``column`` of ``line`` that is the apostrophe of a Dutch
+    name ('s-Graveland), or None."""
+    found = _ELIDED.match(line, column)
+    if found is None:
+        return None
+    # A note after it ("# nog bevestigen") is still one once the text is closed.
+    return _meant_name(_NOTE.sub("", line[column:]))
+
+
+def _meant_name(text: str) -> str:
+    """'bedoelt u 's-Graveland?', with ``text`` (from its apostrophe) between double quotes."""
+    found = _ELIDED.match(text)
+    name = f"'{found.group(1)}".rstrip(".)") if found else text.split()[0]
+    return (
+        f"bedoelt u {name}? (zet de tekst dan tussen dubbele aanhalingstekens: "
+        f'"{_first_words(text)}")'
+    )
+
+
+def _first_words(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:_SHOWN_WORDS]) + (" …" if len(words) > _SHOWN_WORDS else "")
+
+
+def lost_apostrophe_message(value: str) -> str:
+    """What is said of ``value``, written between single quotes, whose first quote was the
+    apostrophe of a Dutch name ('s-Graveland, gemeentehuis' gives "s-Graveland, ...")."""
+    return (
+        "YAML leest de ' aan het begin en het eind als aanhalingstekens en laat ze "
+        f'weg, dus komt er "{_first_words(value)}" in het document, zonder apostrof; '
+        + _meant_name(f"'{value}")
+    )
 
 
 def _forgotten_dash(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str, int] | None:

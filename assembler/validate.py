@@ -71,6 +71,7 @@ from assembler.source import (
     folded_text_message,
     load_yaml,
     loose_text_message,
+    lost_apostrophe_message,
 )
 from assembler.terms import Term, confidential_terms, loosen, names, public_words, squash
 
@@ -241,7 +242,7 @@ def _read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
             where = Problem(display, source.line_of(("logo",)), "logo", problem)
             raise SettingsRejected(refused, [*beside, where])
     # "naam: Regio # 2" would head every document as "Regio".
-    return organisation, beside + comment_cuts(source, display)
+    return organisation, beside + comment_cuts(source, display) + lost_apostrophes(source, display)
 
 
 def _outside_problem(project: Project, path: Path, what: str) -> str | None:
@@ -656,7 +657,7 @@ def _load_meeting(
     except InputRejected as rejected:
         problems.extend(rejected.problems)
         return None
-    problems += comment_cuts(source, display)
+    problems += comment_cuts(source, display) + lost_apostrophes(source, display)
     meeting, bad_entries = _validate_meeting(source, problems)
     if meeting is None:
         return None
@@ -1461,6 +1462,20 @@ def comment_cuts(source: Source, display: str) -> list[Problem]:
     return problems
 
 
+def lost_apostrophes(source: Source, display: str) -> list[Problem]:
+    """A warning for each text between single quotes that lost the apostrophe of a Dutch name
+    ('s-Graveland, gemeentehuis'), which YAML took for its opening quote."""
+    problems: list[Problem] = []
+    for path, line in source.lost_apostrophe.items():
+        value: YamlValue = source.data
+        for part in path:
+            value = value[part] if isinstance(value, dict | list) else None  # type: ignore[index]
+        if isinstance(value, str):
+            message = lost_apostrophe_message(value)
+            problems.append(Problem(display, line, field_label(path), message, "waarschuwing"))
+    return problems
+
+
 def _last_key(path: FieldPath) -> str | None:
     """The name of the field ``path`` is in: 'voorstel' for a decision ('voorstel', 0)."""
     return next((part for part in reversed(path) if isinstance(part, str)), None)
@@ -1542,7 +1557,7 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
             Problem(display, source.line_of(path), field_label(path), message, "waarschuwing")
         )
 
-    problems += comment_cuts(source, display)
+    problems += comment_cuts(source, display) + lost_apostrophes(source, display)
 
     def warn_at(name: str, value: str, at: int, message: str) -> None:
         # At the line of the text's character ``at``, where the file shows the text as typed.

@@ -139,6 +139,44 @@ def test_a_quote_left_open_is_said_where_it_opens_not_where_yaml_gives_up(quote:
     ]
 
 
+@pytest.mark.parametrize(
+    ("value", "name", "advised"),
+    [
+        ("'s-Graveland, gemeentehuis", "'s-Graveland", "'s-Graveland, gemeentehuis"),
+        ("'t Gooi # nog bevestigen", "'t Gooi", "'t Gooi"),
+        (
+            "'s-Hertogenbosch, provinciehuis, zaal 3 op de tweede verdieping",
+            "'s-Hertogenbosch",
+            "'s-Hertogenbosch, provinciehuis, zaal 3 op de …",
+        ),
+    ],
+)
+def test_a_dutch_name_that_starts_with_an_apostrophe_is_advised_double_quotes(
+    value: str, name: str, advised: str
+) -> None:
+    """'s-Graveland: the same quote at its end, as said of other text, drops the apostrophe."""
+    assert messages(f"overleg: PFHO\nlocatie: {value}\n") == [
+        "d.yaml:2: ongeldige YAML: het aanhalingsteken dat hier begint, wordt nergens gesloten; "
+        f'bedoelt u {name}? (zet de tekst dan tussen dubbele aanhalingstekens: "{advised}")'
+    ]
+    assert messages(f"locatie: {value}\noverleg: PFHO\naanvang: '14:00'\n") == [
+        "d.yaml:1: ongeldige YAML: het aanhalingsteken dat hier begint, wordt pas op regel 3 "
+        f"gesloten; bedoelt u {name}? (zet de tekst dan tussen dubbele aanhalingstekens: "
+        f'"{advised}")'
+    ]
+
+
+def test_single_quotes_that_took_a_dutch_names_apostrophe_are_noted() -> None:
+    source = parse_yaml(
+        b"locatie: 's-Graveland, gemeentehuis'\nplaats: 't Gooi'\nkop: 's avonds'\n"
+        b"gewoon: 'Plan: s-bocht'\nook: 'S-bocht'\nleeg: ''\nwel: \"'s-Graveland\"\n"
+        b"nee: s-Graveland\n",
+        Path("d.yaml"),
+        "d.yaml",
+    )
+    assert source.lost_apostrophe == {("locatie",): 1, ("plaats",): 2, ("kop",): 3}
+
+
 @pytest.mark.parametrize("quote", ['"', "'"])
 def test_text_after_a_closed_quote_over_two_lines_is_not_a_quote_left_open(quote: str) -> None:
     text = f"onderwerp: {quote}Aanpak actieplan\n  Werklocaties{quote} (concept)\nverspreiden: Ja\n"

@@ -1914,6 +1914,27 @@ def test_text_cut_short_at_a_number_sign_is_said(example_project: Path, run_cli:
     ]
 
 
+def test_single_quotes_around_a_dutch_name_with_an_apostrophe_are_said(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """'s-Graveland, gemeentehuis' closed with the same quote, as a message once advised: YAML
+    drops the apostrophe and the agenda said 's-Graveland' without it, without a word."""
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^locatie: .*", "locatie: 's-Graveland, gemeentehuis'")
+    # Double quotes keep it; so does a name in the middle of the text.
+    edit(example_project, SEED, r"^onderwerp: .*", 'onderwerp: "\'s-Hertogenbosch: aanpak"')
+    edit(example_project, SEED, r"^eenheid: .*", "eenheid: 'Beleid, regio ''s-Graveland'")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    place = line_of(example_project, meeting, "locatie:")
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{place}: waarschuwing: locatie: YAML leest de ' aan het begin en het eind "
+        'als aanhalingstekens en laat ze weg, dus komt er "s-Graveland, gemeentehuis" in het '
+        "document, zonder apostrof; bedoelt u 's-Graveland? (zet de tekst dan tussen dubbele "
+        'aanhalingstekens: "\'s-Graveland, gemeentehuis")'
+    ]
+
+
 def test_text_cut_short_at_a_number_sign_with_a_space_is_said(
     example_project: Path, run_cli: RunCli
 ) -> None:
