@@ -215,7 +215,7 @@ def parse_yaml(
     if _UNICODE_BREAK.search(text):
         _refuse_unicode_breaks(text, display)
     if "&" in text or "*" in text:
-        _refuse_anchors(text, display)
+        _refuse_anchors(text, display, text_keys)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
@@ -430,7 +430,7 @@ def _refuse_unicode_breaks(text: str, display: str) -> None:
     raise InputRejected(f"{display}: onzichtbare regeleinden", problems)
 
 
-def _refuse_anchors(text: str, display: str) -> None:
+def _refuse_anchors(text: str, display: str, text_keys: Collection[str] = ()) -> None:
     # Only scanned when '&' or '*' occurs; composing would silently share (and, when
     # expanded, multiply) aliased nodes, which is how a 400-byte file can become gigabytes.
     problems: list[Problem] = []
@@ -452,7 +452,8 @@ def _refuse_anchors(text: str, display: str) -> None:
             if len(problems) >= 20:
                 break
     except yaml.MarkedYAMLError as error:
-        raise _syntax_problem(error, display, text) from None
+        # Said as when composing: '**vet**' in text without '|' hid the advice to add it.
+        raise _syntax_problem(error, display, text, text_keys) from None
     except yaml.reader.ReaderError as error:
         raise _unreadable_character(error, display, text) from None
     if problems:

@@ -1654,6 +1654,13 @@ def _write_toelichting(project: Path, block: str) -> int:
         # A second heading ends the text as a comment would, and the next line breaks the file.
         ("toelichting:\n  ### Aanleiding\n\n  Fietsen.\n\n  ### Geld\n\n  Er is geld.\n", 1, ""),
         ("toelichting: De regio wil\n  ### Kop\n  meer fietsparkeren.\n", 1, ""),
+        # '*' (or '&') anywhere in the file has it read for anchors first, which said only
+        # that the line below did not fit.
+        (
+            "toelichting:\n  Inleiding.\n\n  ### Aanleiding\n\n  De regio wil **meer** fietsen.\n",
+            1,
+            "",
+        ),
     ],
 )
 def test_running_text_without_a_bar_is_said_as_such(
