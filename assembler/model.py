@@ -417,6 +417,10 @@ def _relative_in(folder: str) -> Callable[[str], str]:
 
     def check(value: str) -> str:
         _refuse_invisible(value, "typ de naam zo nodig opnieuw")
+        # '“bijlage-1.pdf”' was said to be a '.pdf”' file, to be supplied as a PDF.
+        _refuse_curly_quotes(
+            value, "geldige bestandsnaam", f"de naam zonder aanhalingstekens: {value[1:-1].strip()}"
+        )
         if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
             raise _fail(
                 "pad",
@@ -458,6 +462,10 @@ def _check_folder_name(value: str) -> str:
     if _FOLDER_NAME.match(value) and ".." not in value:
         return value
     _refuse_invisible(value, "schrijf alleen de naam van de dossiermap")
+    # '“werklocaties”' was advised to rename its folder to 'werklocaties', its name already.
+    _refuse_curly_quotes(
+        value, "geldige mapnaam", f"de naam zonder aanhalingstekens: {value[1:-1].strip()}"
+    )
     if "/" in value or "\\" in value or ".." in value:
         raise _fail(
             "map",

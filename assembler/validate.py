@@ -67,6 +67,7 @@ from assembler.source import (
     FieldPath,
     Source,
     YamlValue,
+    between_curly_quotes,
     field_label,
     folded_text_message,
     load_yaml,
@@ -792,10 +793,17 @@ def _folder_named(entry: str, folders: set[str]) -> str | None:
 
 def _folders_under_other_keys(source: Source, bad_entries: dict[int, str], here: set[str]) -> None:
     """Take a refused agenda entry of one key whose value is a folder of the meeting
-    ('- Dossier: havenvisie') for that folder, which is then not said to be off the agenda."""
+    ('- Dossier: havenvisie'), or one refused for its curly quotes alone ('- dossier:
+    “havenvisie”'), for that folder, which is then not said to be off the agenda."""
     data = source.data
     agenda = data.get("agenda") if isinstance(data, dict) else None
     for index, said in bad_entries.items():
+        if between_curly_quotes(said):
+            # '- dossier: “werklocaties”', refused for its quotes alone: the folder is on it.
+            meant = _folder_named(said.strip()[1:-1], here)
+            if meant is not None:
+                bad_entries[index] = meant
+            continue
         entry = agenda[index] if isinstance(agenda, list) else None
         if said == BAD_ENTRY and isinstance(entry, dict) and len(entry) == 1:
             value = next(iter(entry.values()))

@@ -2485,6 +2485,28 @@ def test_a_list_item_in_curly_quotes_with_a_colon_is_said_as_that(
     ]
 
 
+def test_an_annex_file_or_agenda_folder_in_curly_quotes_is_said_as_that(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: '“x.pdf”' is a '.pdf”' file (supply a PDF); rename '“werklocaties”' to
+    'werklocaties', its name; and that folder was also said to be off the agenda."""
+    edit(example_project, SEED, rf"^    bestand: {FIRST_ANNEX}", f"    bestand: “{FIRST_ANNEX}”")
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - dossier: werklocaties", "  - dossier: “werklocaties”")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    curly = (
+        "YAML telt gekrulde aanhalingstekens niet als aanhalingstekens, maar als deel van de "
+        "waarde (typ de naam zonder aanhalingstekens:"
+    )
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, '  - dossier: “')}: agenda[2].dossier: "
+        f"'“werklocaties”' is geen geldige mapnaam: {curly} werklocaties)",
+        f"{SEED}:{line_of(example_project, SEED, '    bestand: “')}: bijlagen[1].bestand: "
+        f"'“{FIRST_ANNEX}”' is geen geldige bestandsnaam: {curly} {FIRST_ANNEX})",
+    ]
+
+
 def test_a_list_item_with_an_apostrophe_before_its_colon_asks_for_straight_quotes(
     example_project: Path, run_cli: RunCli
 ) -> None:
