@@ -288,7 +288,7 @@ class _Builder:
             )
             return None
         if node.tag not in _ALLOWED_TAGS:
-            self._problem(path, line, f"label '{node.tag}' is niet toegestaan (laat het label weg)")
+            self._problem(path, line, self._tag_message(node))
             return None
         if isinstance(node, yaml.ScalarNode):
             value: str = node.value
@@ -360,6 +360,18 @@ class _Builder:
             ):
                 self.loose_text[(*path, key)] = (key_line, value_node.end_mark.line + 1)
         return result
+
+    def _tag_message(self, node: yaml.Node) -> str:
+        """What is said of a label: a YAML type ('!!python/…'), or text that starts with '!'
+        ('!Belangrijk: aanpak'), whose first word deleting the label would delete."""
+        if not node.tag.startswith("!") or not isinstance(node, yaml.ScalarNode):
+            return f"label '{node.tag}' is niet toegestaan (laat het label weg)"
+        mark = node.start_mark
+        typed = _NOTE.sub("", self.text_lines[mark.line][mark.column :])
+        return (
+            f"de tekst begint met '!', en dan leest YAML '{node.tag}' als een label, niet als "
+            f'tekst (zet de hele tekst tussen aanhalingstekens: "{_first_words(typed)}")'
+        )
 
     def _problem(self, path: FieldPath, line: int, message: str) -> None:
         self.problems.append(Problem(self.display, line, field_label(path), message))

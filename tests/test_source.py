@@ -126,6 +126,15 @@ def test_refused_yaml_has_a_dutch_message_with_line(text: str, expected: str) ->
     assert any(message.startswith(expected) for message in found), found
 
 
+def test_text_that_starts_with_an_exclamation_mark_is_advised_quotes_not_deletion() -> None:
+    """'label … (laat het label weg)' had the clerk delete the title's first word."""
+    assert messages("verspreiden: Ja\nonderwerp: !Belangrijk: aanpak werklocaties # x\n") == [
+        "d.yaml:2: onderwerp: de tekst begint met '!', en dan leest YAML '!Belangrijk:' als een "
+        "label, niet als tekst (zet de hele tekst tussen aanhalingstekens: "
+        '"!Belangrijk: aanpak werklocaties")'
+    ]
+
+
 @pytest.mark.parametrize("quote", ['"', "'"])
 def test_a_quote_left_open_is_said_where_it_opens_not_where_yaml_gives_up(quote: str) -> None:
     """The next quoted value closes it: YAML fails lines later, at text that is fine."""
