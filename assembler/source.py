@@ -567,6 +567,18 @@ def _syntax_problem(
             # "’s-Graveland: aanpak", "“Ruimte voor werk”: aanpak": curly quotes that do not
             # hold the ':'; "between quotes" alone would be typed with Word's quotes again.
             return _reject(display, line, f"ongeldige YAML: {COLON_AMONG_CURLY}")
+    if "block scalar" in context and "expected comment or line break" in problem and mark:
+        # "toelichting: | Dit is de toelichting": the text belongs on the lines below the sign.
+        block = _TEXT_AFTER_SIGN.match(text.split("\n")[mark.line])
+        if block is not None:
+            key, sign = block.group(1), block.group(2)
+            return _reject(
+                display,
+                line,
+                f"ongeldige YAML: achter '{key}: {sign}' staat tekst op dezelfde regel (zet de "
+                f"tekst op de regels onder '{sign}', ingesprongen)",
+                key,
+            )
     message, at_context = _syntax_message(str(error.problem or ""), context, offending)
     if at_context and error.context_mark is not None:
         # An unclosed bracket or quote is noticed lines later; the clerk fixes where it opened.
@@ -732,6 +744,7 @@ def _has_curly(lines: list[str], error_line: int) -> bool:
 _FIELD_LINE = re.compile(r"^\s*(- +)?[^\s:#'\"-][^:]*:(\s|$)")
 
 
+_TEXT_AFTER_SIGN = re.compile(r"^\s*(?:-\s+)?([^\s:#'\"-][^:]*):\s*([|>])")
 _BLOCK_KEY = re.compile(r"^([^\s:#'\"-][^:]*):\s*([|>])[-+0-9]*\s*(#.*)?$")
 _FIELD_WITHOUT_COLON = re.compile(r"[a-z_]+(\s|$)")
 

@@ -135,6 +135,15 @@ def test_text_that_starts_with_an_exclamation_mark_is_advised_quotes_not_deletio
     ]
 
 
+@pytest.mark.parametrize(("typed", "sign"), [("| Dit is de", "|"), (">-Dit", ">"), ("|2 Dit", "|")])
+def test_text_on_the_line_of_a_bar_is_said_to_go_below_it(typed: str, sign: str) -> None:
+    text = f"onderwerp: Plan\ntoelichting: {typed} toelichting\n  Meer tekst.\n"
+    assert messages(text) == [
+        f"d.yaml:2: toelichting: ongeldige YAML: achter 'toelichting: {sign}' staat tekst op "
+        f"dezelfde regel (zet de tekst op de regels onder '{sign}', ingesprongen)"
+    ]
+
+
 @pytest.mark.parametrize("quote", ['"', "'"])
 def test_a_quote_left_open_is_said_where_it_opens_not_where_yaml_gives_up(quote: str) -> None:
     """The next quoted value closes it: YAML fails lines later, at text that is fine."""
