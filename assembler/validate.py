@@ -18,7 +18,7 @@ import typing
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -1326,9 +1326,12 @@ def load_dossier(
             _set_aside(stand_in, annex_problems, set_aside)
         return None
     dossier = DossierInput(folder, source, document)
-    problems.extend(_content_warnings(source, display, markdown_fields(model)))
-    problems.extend(_annexes_said_confidential(dossier, display))
     annex_problems = check_annex_files(dossier, display)
+    # An annex name cut short at ' #' is refused saying so: not warned about again.
+    refused = {problem.veld for problem in annex_problems if problem.ernst == "fout"}
+    cut_names = [path for path in source.cut_by_comment if field_label(path) in refused]
+    problems.extend(_content_warnings(source, display, markdown_fields(model), cut_names))
+    problems.extend(_annexes_said_confidential(dossier, display))
     problems.extend(annex_problems)
     if any(problem.ernst == "fout" for problem in annex_problems):
         _set_aside(dossier, annex_problems, set_aside)
@@ -1448,12 +1451,13 @@ _COMPLETE_VALUES = frozenset(
 )
 
 
-def comment_cuts(source: Source, display: str) -> list[Problem]:
-    """A warning for each text that YAML cut short at a '#' the clerk meant as text."""
+def comment_cuts(source: Source, display: str, said: Collection[FieldPath] = ()) -> list[Problem]:
+    """A warning for each text that YAML cut short at a '#' the clerk meant as text, but
+    those ``said`` already."""
     problems: list[Problem] = []
     for path, (line, cut) in source.cut_by_comment.items():
         spaced = cut[1:2].isspace()  # "# 2", not "#2"
-        if spaced and _last_key(path) in _COMPLETE_VALUES:
+        if (spaced and _last_key(path) in _COMPLETE_VALUES) or path in said:
             continue
         # "R. Verhoeven # wethouder" may be a note meant as one: said how to keep it one too.
         note = ", of zet twee spaties voor '#' als het een opmerking is" if spaced else ""
@@ -1553,8 +1557,13 @@ def has_glyph(char: str) -> bool:
 _FONTCONFIG_WORKS = True
 
 
-def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> list[Problem]:
-    """Text that validates but will not look as meant: placeholders left, tables, HTML."""
+def _content_warnings(
+    source: Source, display: str, markdown: Sequence[str], cuts_said: Collection[FieldPath] = ()
+) -> list[Problem]:
+    """Text that validates but will not look as meant: placeholders left, tables, HTML.
+
+    ``cuts_said``: fields cut short at a '#' whose error says so already.
+    """
     problems: list[Problem] = []
     data = source.data
     if not isinstance(data, dict):
@@ -1565,7 +1574,7 @@ def _content_warnings(source: Source, display: str, markdown: Sequence[str]) -> 
             Problem(display, source.line_of(path), field_label(path), message, "waarschuwing")
         )
 
-    problems += comment_cuts(source, display) + lost_apostrophes(source, display)
+    problems += comment_cuts(source, display, cuts_said) + lost_apostrophes(source, display)
 
     def warn_at(name: str, value: str, at: int, message: str) -> None:
         # At the line of the text's character ``at``, where the file shows the text as typed.
@@ -1745,9 +1754,19 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
         line = dossier.source.line_of(where)
         label = field_label(where)
 
+        cut = dossier.source.cut_by_comment.get(where)
+        # 'bijlage-1 #3 plan.pdf': whatever is wrong with 'bijlage-1' is not the point.
+        cut_said = _cut_name_message(dossier.source, annex.file, *cut) if cut else None
+
         def report(
-            message: str, line: int | None = line, label: str = label, ernst: Severity = "fout"
+            message: str,
+            line: int | None = line,
+            label: str = label,
+            ernst: Severity = "fout",
+            instead: str | None = cut_said,
         ) -> None:
+            if instead is not None and ernst == "fout":
+                message = instead
             problems.append(Problem(display, line, label, message, ernst))
 
         path = dossier.annex_path(index)
@@ -1852,6 +1871,18 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
         # files they meant (a 'bestand:' left out, an absolute path).
         problems.extend(unnamed)
     return problems
+
+
+def _cut_name_message(source: Source, name: str, line: int, cut: str) -> str:
+    """What is said of an annex ``name`` that YAML cut short at ``cut``, a ' #' on ``line``."""
+    typed = source.text.split("\n")[line - 1]
+    at = typed.find(name)
+    whole = typed[at:].rstrip() if at >= 0 else f"{name} {cut}"
+    return (
+        f"'{name}' is niet de hele naam: de tekst vanaf {quoted(cut, count=6)} valt weg, want "
+        "YAML leest ' #' als het begin van een opmerking (zet de hele naam tussen "
+        f'aanhalingstekens: "{whole}")'
+    )
 
 
 def _refused_file_name(

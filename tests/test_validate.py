@@ -709,6 +709,24 @@ def test_a_refused_annex_entry_hides_only_the_file_it_meant_from_the_forgotten_w
 FIRST_ANNEX = "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
 
 
+def test_an_annex_name_cut_short_at_a_number_sign_is_refused_saying_so(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: 'bijlage-1' has no extension (supply a PDF), and below it, as a warning, that
+    '#3 plan.pdf' fell away: the warning was what helped."""
+    folder = example_project / SEED.rsplit("/", 1)[0]
+    (folder / FIRST_ANNEX).rename(folder / "bijlage-1 #3 plan.pdf")
+    typed = "    bestand: bijlage-1 #3 plan.pdf"
+    edit(example_project, SEED, rf"^    bestand: {FIRST_ANNEX}", typed)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{_annex_line(example_project)}: bijlagen[1].bestand: 'bijlage-1' is niet de "
+        "hele naam: de tekst vanaf '#3 plan.pdf' valt weg, want YAML leest ' #' als het begin "
+        'van een opmerking (zet de hele naam tussen aanhalingstekens: "bijlage-1 #3 plan.pdf")'
+    ]
+
+
 @pytest.mark.parametrize(
     ("renamed", "message"),
     [
