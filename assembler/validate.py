@@ -6,6 +6,7 @@ what to do with them. A rejected dossier is left out of its meeting, the rest go
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import difflib
@@ -2176,9 +2177,7 @@ def selected_folder(project: Project, path: Path) -> Path:
     except OSError:
         exists = True  # in a folder that cannot be looked into: said at that folder
     if not exists:
-        raise UsageError(
-            f"{project.display(path)}: bestaat niet (geef een vergadermap of dossiermap op)"
-        )
+        raise UsageError(_missing_path_message(project, path))
     dossiers = project.dossiers
     if given.is_relative_to(dossiers):
         parts = given.relative_to(dossiers).parts
@@ -2217,6 +2216,56 @@ def selected_folder(project: Project, path: Path) -> Path:
         f"{project.display(path)}: is geen vergadermap of dossiermap (geef een vergadermap of "
         "dossiermap op, of niets voor alle vergaderingen)"
     )
+
+
+def _missing_path_message(project: Project, path: Path) -> str:
+    """What is said of a path on the command line that does not exist, with the hints an
+    annex's name gets: '\\' for '/', a space at a name's edge (shown quoted), a near name."""
+    typed = str(path)
+    shown = project.display(path)
+    if any(part != part.strip() for part in re.split(r"[/\\]", shown)):
+        shown = f"'{shown}'"  # a space at the edge of a name would not show
+    mended = "/".join(part.strip() for part in typed.replace("\\", "/").split("/"))
+    why = []
+    if "\\" in typed:
+        why.append("'\\' staat tussen de mappen, waar '/' hoort")
+    if any(part != part.strip() for part in re.split(r"[/\\]", typed)):
+        why.append("een naam heeft een spatie aan het begin of eind")
+    found = _existing(project, mended) if mended != typed else None
+    if found is not None and why:
+        return f"{shown}: bestaat niet: {' en '.join(why)} (schrijf '{mended}')"
+    meant = _near_folder(project, mended)
+    if meant is not None:
+        return f"{shown}: bestaat niet (bedoelt u '{meant}'?)"
+    return f"{shown}: bestaat niet (geef een vergadermap of dossiermap op)"
+
+
+def _existing(project: Project, typed: str) -> Path | None:
+    """``typed`` as the command line reads it: from where the clerk is, or from dossiers/."""
+    for path in (Path(typed), project.dossiers / typed):
+        with contextlib.suppress(OSError):
+            if path.exists():
+                return path
+    return None
+
+
+def _near_folder(project: Project, typed: str) -> str | None:
+    """A folder beside where ``typed`` points whose name is close to its last ('…-economi',
+    '…-Economie'), written as ``typed`` is."""
+    import difflib
+
+    given = Path(typed)
+    names: list[str] = []
+    for parent in (given.parent, project.dossiers / given.parent):
+        with contextlib.suppress(OSError):
+            names += sorted(entry.name for entry in parent.iterdir() if entry.is_dir())
+    if not given.name:
+        return None
+    same = [name for name in names if name.casefold() == given.name.casefold()]
+    close = same or difflib.get_close_matches(given.name, names, n=1, cutoff=0.8)
+    if not close:
+        return None
+    return close[0] if given.parent == Path() else (given.parent / close[0]).as_posix()
 
 
 def _holds_yaml(folder: Path) -> bool:

@@ -1916,6 +1916,37 @@ def test_the_summary_says_which_meetings_dossiers_it_did_not_count(
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            f"dossiers\\{ECONOMIE}",
+            f"dossiers\\{ECONOMIE}: bestaat niet: '\\' staat tussen de mappen, waar '/' hoort "
+            f"(schrijf 'dossiers/{ECONOMIE}')",
+        ),
+        (
+            # The space would not show: the path is quoted.
+            f"{ECONOMIE} ",
+            f"'{ECONOMIE} ': bestaat niet: een naam heeft een spatie aan het begin of eind "
+            f"(schrijf '{ECONOMIE}')",
+        ),
+        (
+            f"dossiers/{ECONOMIE}/werklocatie",
+            f"dossiers/{ECONOMIE}/werklocatie: bestaat niet (bedoelt u "
+            f"'dossiers/{ECONOMIE}/werklocaties'?)",
+        ),
+        (ECONOMIE.upper(), f"{ECONOMIE.upper()}: bestaat niet (bedoelt u '{ECONOMIE}'?)"),
+        ("nergens", "nergens: bestaat niet (geef een vergadermap of dossiermap op)"),
+    ],
+)
+def test_a_path_to_check_that_does_not_exist_gets_the_hints_an_annex_name_gets(
+    example_project: Path, run_cli: RunCli, typed: str, said: str
+) -> None:
+    """Was 'bestaat niet' alone: for a Windows path, and with a space at its end unseen."""
+    result = run_cli("check", typed, cwd=example_project)
+    assert (result.exit_code, result.stderr) == (2, f"fout: {said}\n")
+
+
 def test_text_cut_short_at_a_number_sign_is_said(example_project: Path, run_cli: RunCli) -> None:
     """YAML takes ' #' for a comment: 'plan #3 en ...' silently loses all after 'plan'."""
     edit(example_project, SEED, r"^  - Instemmen met", "  - Instemmen met plan #3 en")
