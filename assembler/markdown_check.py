@@ -4,9 +4,11 @@ A heading without a space after its '#', bold without its closing '**', a list i
 space after its '-', a numbered list that does not count on: each validates and builds, and
 comes out as literal characters, or with other numbers than typed. So does what is not
 printed at all: an empty heading ('###' alone), a line ('---'), and text that a line of
-dashes right below it makes a heading. The text is parsed by the renderer's own parser, so
-what is said is what would be printed; only what the parser left as text is looked at (never
-code, a pasted address or a correct **vet**), and those headings and lines.
+dashes right below it makes a heading. So does a paragraph indented by a tab or four spaces
+(pasted from a mail or from Word), which CommonMark makes code: typewriter type, no **vet**,
+no links. The text is parsed by the renderer's own parser, so what is said is what would be
+printed; only what the parser left as text is looked at (never a fenced code block, a pasted
+address or a correct **vet**), those headings and lines, and indented code.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 22
+CHECK_VERSION = 23
 
 
 # GFM's row under a table's header ("| --- | :-: |"): CommonMark, which the render follows,
@@ -98,6 +100,9 @@ def _mistakes(text: str) -> list[_Mistake]:
             found.extend(_heading(token, tokens[index + 1], lines))
         elif token.type == "hr":
             found.append((_line(token), _rule_message(lines[_line(token)].strip())))
+        elif token.type == "code_block":
+            # Only indented code: a fenced block ('```') is asked for in so many characters.
+            found.append(_indented(token, lines, in_list=bool(items)))
         elif token.type == "inline" and token.map is not None:
             in_paragraph = tokens[index - 1].type == "paragraph_open"
             beside = _beside(texts, token)
@@ -657,6 +662,33 @@ def _dash_aside(tokens: list[Token], index: int, lines: list[str]) -> Iterator[_
             f"{quoted(typed)} wordt een punt van een lijst, los van de zin erboven (typ voor een "
             "gedachtestreepje '–', of zet de regel achter de vorige)",
         )
+
+
+def _indented(block: Token, lines: list[str], *, in_list: bool) -> _Mistake:
+    """What to say of indented code: a paragraph indented by a tab or four spaces, or in a list
+    item four more than the item's text, which the documents print as code."""
+    assert block.map is not None  # every block token has its lines
+    first, end = block.map
+    typed = [line for line in lines[first:end] if line.strip()]
+    said = quoted(typed[0].strip())
+    if len(typed) > 1:
+        said += " en de regels eronder springen"
+        comes = "komen"
+    else:
+        said += " springt"
+        comes = "komt"
+    if in_list:
+        how = "verder in dan de tekst van het punt erboven"
+        fix = "laat de regel even ver inspringen als de tekst van het punt"
+    else:
+        tabbed = "\t" in typed[0][: len(typed[0]) - len(typed[0].lstrip())]
+        how = "in met een tab" if tabbed else "in met vier spaties of meer"
+        fix = "haal de inspringing weg"
+    return (
+        first,
+        f"{said} {how} en {comes} daardoor als broncode in het document: in een vast "
+        f"lettertype, zonder vet, cursief en links ({fix})",
+    )
 
 
 def _rule_message(typed: str) -> str:

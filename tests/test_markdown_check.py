@@ -42,6 +42,26 @@ def _empty_heading(typed: str) -> str:
     )
 
 
+def _indented(typed: str, how: str = "in met vier spaties of meer", *, more: bool = False) -> str:
+    said, comes = (
+        (f"'{typed}' en de regels eronder springen", "komen")
+        if more
+        else (
+            f"'{typed}' springt",
+            "komt",
+        )
+    )
+    fix = (
+        "laat de regel even ver inspringen als de tekst van het punt"
+        if how.startswith("verder")
+        else "haal de inspringing weg"
+    )
+    return (
+        f"{said} {how} en {comes} daardoor als broncode in het document: in een vast "
+        f"lettertype, zonder vet, cursief en links ({fix})"
+    )
+
+
 def _rule(typed: str) -> str:
     return (
         f"een lijn ('{typed}') wordt niet gemaakt: de regel komt niet in het document (haal hem "
@@ -326,6 +346,33 @@ MISTAKES = {
         2,
         _skipped("3. Evaluatie", 2),
     ),
+    # Indented code: a paragraph pasted from a mail or from Word, printed in typewriter type.
+    "indented-by-four-spaces": (
+        "Uit de mail:\n\n    De gemeente stemt **in principe** in.",
+        2,
+        _indented("De gemeente stemt **in principe**…"),
+    ),
+    "indented-by-a-tab": (
+        "Wij vragen u:\n\n\tEerste punt uit Word",
+        2,
+        _indented("Eerste punt uit Word", "in met een tab"),
+    ),
+    "indented-by-two-spaces-and-a-tab": (
+        "  \tEen alinea",
+        0,
+        _indented("Een alinea", "in met een tab"),
+    ),
+    "indented-lines-with-a-blank-between": (
+        "Tekst.\n\n    ###Vervolg\n    **code\n\n    en meer\n\nTekst.",
+        2,
+        _indented("###Vervolg", more=True),
+    ),
+    "indented-under-a-list-item": (
+        "- eerste punt\n\n      uitleg bij het punt",
+        2,
+        _indented("uitleg bij het punt", "verder in dan de tekst van het punt erboven"),
+    ),
+    "indented-in-a-quote": (">     geciteerd", 0, _indented("> geciteerd")),
 }
 
 
@@ -639,7 +686,15 @@ CORRECT = {
     "bold-with-punctuation": "(**ruim**) en woningen **(2023)**.",
     "stars-in-code-span": "Schrijf `**vet**` of `**` voor vet.",
     "stars-in-code-block": "```\n###Vervolg\n**niet gesloten\n-geen punt\n```",
-    "indented-code": "    ###Vervolg\n    **code",
+    "fenced-code-indented-inside": "```\n    ###Vervolg\n\t**code\n```",
+    # Indented, but no code: a line that continues a paragraph or a list item.
+    "indented-continuation-of-a-paragraph": "Het Rijk vraagt\n    om ruim 15.000 woningen.",
+    "item-continued-on-an-indented-line": "- eerste punt\n  dat doorloopt\n- tweede punt",
+    "item-with-a-second-paragraph": "- eerste punt\n\n  nog een alinea\n- tweede punt",
+    "numbered-item-with-a-paragraph-at-four-spaces": "1. Inleiding\n\n    Uitleg.\n2. Doel",
+    "item-with-a-paragraph-at-a-tab": "- eerste punt\n\n\tnog een alinea",
+    "nested-lists-by-four-spaces": "- een\n    - een.een\n        - een.een.een\n- twee",
+    "nested-numbered-list": "1. een\n    1. een.een\n\n       uitleg\n2. twee",
     "escaped-stars": "Schrijf \\*\\*vet\\*\\* voor vet.",
     "escaped-hash": "\\###Vervolg",
     "power": "Het is 5 ** 2 en 15**000.",
@@ -832,3 +887,41 @@ def test_check_warns_on_the_key_line_for_text_without_a_bar(
 
 def test_text_that_stalled_the_link_rule_is_checked_without_a_traceback() -> None:
     assert markdown_mistakes("ord1.[//x.p://") == []
+
+
+def test_check_warns_at_a_paragraph_indented_into_code(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: text pasted from a mail with a tab or four spaces before it came out as code, in
+    typewriter type with its '**' and without links, and check said nothing (review input R1)."""
+    _replace_toelichting(
+        example_project,
+        "toelichting: |\n"
+        "  Uit de mail van de gemeente:\n"
+        "\n"
+        "      De gemeente stemt **in principe** in, zie https://www.hilversum.nl/plan.\n"
+        "\n"
+        "  Uit Word:\n"
+        "\n"
+        "  \tAlinea die in Word met een tab begon.\n"
+        "\n"
+        "  - eerste punt\n"
+        "    dat doorloopt\n"
+        "\n"
+        "    met een tweede alinea\n"
+        "      - en een punt eronder\n",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        _warned(
+            example_project,
+            "      De gemeente stemt **in principe** in, zie https://www.hilversum.nl/plan.",
+            _indented("De gemeente stemt **in principe**…"),
+        ),
+        _warned(
+            example_project,
+            "  \tAlinea die in Word met een tab begon.",
+            _indented("Alinea die in Word met…", "in met een tab"),
+        ),
+    ]
