@@ -1518,17 +1518,41 @@ _SYMBOL_ITSELF = re.compile(f"{_ONE_SYMBOL}|\u20e3")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
-def _private_use_message(codes: str, count: int) -> str:
-    if count == 1:
+# Such a character at a line's start in Markdown: Word's bullet pasted as text ('\uf0b7\tpunt').
+_PRIVATE_USE_BULLET = re.compile("^[ \t]*([\ue000-\uf8ff])", re.MULTILINE)
+
+
+def _private_use_message(found: list[str], text: str, markdown: bool) -> str:
+    """What to say of the characters ``found`` in ``text``; in Markdown, those that start a
+    line are bullets, said as a pasted '•' is: the line is no list item, whatever is removed."""
+    codes = _codes(found)
+    what = (
+        f"het teken {codes} uit een symboollettertype, waarschijnlijk een opsommingsteken uit "
+        "Word; het komt als een leeg vakje of een ander teken in het document"
+        if len(found) == 1
+        else f"de tekens {codes} uit een symboollettertype, waarschijnlijk opsommingstekens uit "
+        "Word; ze komen als lege vakjes of andere tekens in het document"
+    )
+    starts = [hit.group(1) for hit in _PRIVATE_USE_BULLET.finditer(text)] if markdown else []
+    if not starts:
+        return f"bevat {what} (haal {'het' if len(found) == 1 else 'ze'} weg)"
+    bullets = list(dict.fromkeys(starts))
+    rest = [char for char in found if char not in bullets]
+    also = f", en haal {_codes(rest)} weg" if rest else ""
+    if len(starts) == 1:
         return (
-            f"bevat het teken {codes} uit een symboollettertype, waarschijnlijk een "
-            "opsommingsteken uit Word; het komt als een leeg vakje of een ander teken in het "
-            "document (haal het weg)"
+            f"bevat {what}, en de regel die ermee begint wordt geen punt van een lijst maar "
+            f"gewone tekst (begin de regel met '- ' in plaats van {_codes(bullets)}{also})"
         )
     return (
-        f"bevat de tekens {codes} uit een symboollettertype, waarschijnlijk opsommingstekens "
-        "uit Word; ze komen als lege vakjes of andere tekens in het document (haal ze weg)"
+        f"bevat {what}, en de regels die ermee beginnen worden geen punten van een lijst maar "
+        f"gewone tekst (begin die regels met '- ' in plaats van {_codes(bullets)}{also})"
     )
+
+
+def _codes(chars: list[str]) -> str:
+    """Characters by their code points: 'U+F0A7 U+F0B7'."""
+    return " ".join(f"U+{ord(char):04X}" for char in chars)
 
 
 @lru_cache(maxsize=256)
@@ -1608,16 +1632,16 @@ def _content_warnings(
                     )
                 )
     if _PRIVATE_USE.search(source.text):
+        marked = {(name,) for name in markdown}
         for path, text in _texts_of(data):
             found = list(dict.fromkeys(_PRIVATE_USE.findall(text)))
             if found:
-                codes = " ".join(f"U+{ord(char):04X}" for char in found)
                 problems.append(
                     Problem(
                         display,
                         _line_saying(source, path, text, found[0]),
                         field_label(path),
-                        _private_use_message(codes, len(found)),
+                        _private_use_message(found, text, path in marked),
                         "waarschuwing",
                     )
                 )

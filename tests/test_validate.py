@@ -2706,14 +2706,63 @@ def test_bullets_from_a_symbol_font_are_said_whatever_the_fonts(
     )
     decision = line_of(example_project, SEED, "  - \uf0a7")
     text = line_of(example_project, SEED, "  \uf0b7")
+    # In Markdown, at a line's start: a bullet, said as a pasted '•' is (review input R4).
+    bullet = (
+        "bevat het teken U+F0B7 uit een symboollettertype, waarschijnlijk een opsommingsteken "
+        "uit Word; het komt als een leeg vakje of een ander teken in het document, en de regel "
+        "die ermee begint wordt geen punt van een lijst maar gewone tekst (begin de regel met "
+        "'- ' in plaats van U+F0B7)"
+    )
     assert result.stderr.splitlines() == [
         f"{SEED}:{line_of(example_project, SEED, 'onderwerp:')}: waarschuwing: onderwerp: {one}",
         f"{SEED}:{decision}: waarschuwing: voorstel[1]: "
         "bevat de tekens U+F0A7 U+F0B7 uit een symboollettertype, waarschijnlijk "
         "opsommingstekens uit Word; ze komen als lege vakjes of andere tekens in het document "
         "(haal ze weg)",
-        f"{SEED}:{text}: waarschuwing: toelichting: {one}",
+        f"{SEED}:{text}: waarschuwing: toelichting: {bullet}",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown", "advice"),
+    [
+        (
+            "\uf0b7\tEerste punt",
+            True,
+            "de regel die ermee begint wordt geen punt van een lijst maar gewone tekst (begin "
+            "de regel met '- ' in plaats van U+F0B7)",
+        ),
+        (
+            "Wij vragen u:\n\n  \uf0b7\tEen\n  \uf0b7\tTwee",
+            True,
+            "de regels die ermee beginnen worden geen punten van een lijst maar gewone tekst "
+            "(begin die regels met '- ' in plaats van U+F0B7)",
+        ),
+        ("\uf0b7 Punt", False, "(haal het weg)"),
+        ("Een \uf0b7 midden in de regel", True, "(haal het weg)"),
+        ("- \uf0b7\tal een punt", True, "(haal het weg)"),
+    ],
+    ids=["markdown-line", "markdown-lines", "plain-field", "mid-line", "after-a-dash"],
+)
+def test_a_symbol_font_bullet_at_a_line_start_is_said_as_a_bullet(
+    text: str, markdown: bool, advice: str
+) -> None:
+    """Word's U+F0B7 and a tab: taking the character away leaves a paragraph or code, so its
+    line gets the advice a pasted '•' gets (review input R4)."""
+    from assembler.validate import _private_use_message
+
+    assert _private_use_message(["\uf0b7"], text, markdown).endswith(advice)
+
+
+def test_symbol_font_bullets_and_other_signs_are_said_apart() -> None:
+    from assembler.validate import _private_use_message
+
+    assert _private_use_message(["\uf0b7", "\uf0e0"], "\uf0b7\tPunt met \uf0e0", True) == (
+        "bevat de tekens U+F0B7 U+F0E0 uit een symboollettertype, waarschijnlijk "
+        "opsommingstekens uit Word; ze komen als lege vakjes of andere tekens in het document, "
+        "en de regel die ermee begint wordt geen punt van een lijst maar gewone tekst (begin de "
+        "regel met '- ' in plaats van U+F0B7, en haal U+F0E0 weg)"
+    )
 
 
 def test_a_machine_without_fontconfig_warns_about_no_emoji(
