@@ -768,6 +768,17 @@ def _load_meeting(
             )
         else:
             items.append(AgendaItem(number, text=entry))
+            numbered = hand_numbered(entry, number)
+            if numbered:
+                problems.append(
+                    Problem(
+                        display,
+                        source.line_of(("agenda", index)),
+                        field_label(("agenda", index)),
+                        numbered,
+                        "waarschuwing",
+                    )
+                )
             if _SAYS_CONFIDENTIAL.search(entry):
                 problems.append(
                     Problem(
@@ -784,6 +795,23 @@ def _load_meeting(
     unlisted.extend((result, name) for name in sorted(here - named - unread))
     absent.extend((result, index, name) for index, name in missing)
     return result
+
+
+# A loose agenda item numbered by hand: '1. Opening', '3) Terugblik'; a number, then '.' or ')'
+# and a space. Not '5G-netwerk', '2023: terugblik', '3 moties' or '2.5 miljoen voor …'.
+_HAND_NUMBER = re.compile(r"(\d{1,2}[.)])\s+(?=\S)")
+
+
+def hand_numbered(entry: str, number: int) -> str | None:
+    """What to say of loose agenda item ``number`` when the clerk numbered it by hand, as the
+    agenda numbers its items itself ('1. 1. Opening'); None if not numbered."""
+    typed = _HAND_NUMBER.match(entry)
+    if typed is None:
+        return None
+    return (
+        f"de agenda nummert de punten zelf, dus komt dit punt er als '{number}. {entry}' op "
+        f"(haal '{typed.group(1)}' weg: '{entry[typed.end() :]}')"
+    )
 
 
 def _folder_named(entry: str, folders: set[str]) -> str | None:

@@ -1252,6 +1252,61 @@ def test_a_loose_agenda_item_that_says_confidential_is_warned_about(
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("1. Opening", "1."), ("3) Terugblik", "3)"), ("12.\tRondvraag", "12.")],
+)
+def test_a_loose_agenda_item_numbered_by_hand_is_said(text: str, number: str) -> None:
+    from assembler.validate import hand_numbered
+
+    rest = text[len(number) :].strip()
+    assert hand_numbered(text, 4) == (
+        f"de agenda nummert de punten zelf, dus komt dit punt er als '4. {text}' op (haal "
+        f"'{number}' weg: '{rest}')"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5G-netwerk in de regio",
+        "2023: terugblik",
+        "2030-visie",
+        "3 moties",
+        "2.5 miljoen voor fietsparkeren",
+        "1.1 Opening",
+        "2023. Jaarverslag",
+        "Opening",
+        "Punt 1. Opening",
+    ],
+)
+def test_a_loose_agenda_item_that_starts_with_a_number_is_not_said_numbered(text: str) -> None:
+    from assembler.validate import hand_numbered
+
+    assert hand_numbered(text, 1) is None
+
+
+def test_check_warns_at_agenda_items_numbered_by_hand(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: '- 1. Opening' printed as '1. 1. Opening' without a word (review input R8)."""
+    edit(example_project, MEETING, r"^  - Opening", "  - 1. Opening")
+    edit(example_project, MEETING, r"^  - Rondvraag", "  - 4) Rondvraag")
+    edit(example_project, MEETING, r"^  - Terugblik", "  - 5G-netwerk en terugblik")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    first = line_of(example_project, MEETING, "  - 1. Opening")
+    last = line_of(example_project, MEETING, "  - 4) Rondvraag")
+    assert result.stderr.splitlines() == [
+        f"{MEETING}:{first}: waarschuwing: agenda[1]: de agenda nummert de punten zelf, dus komt "
+        "dit punt er als '1. 1. Opening en vaststellen agenda' op (haal '1.' weg: 'Opening en "
+        "vaststellen agenda')",
+        f"{MEETING}:{last}: waarschuwing: agenda[4]: de agenda nummert de punten zelf, dus komt "
+        "dit punt er als '4. 4) Rondvraag en sluiting' op (haal '4)' weg: 'Rondvraag en "
+        "sluiting')",
+    ]
+
+
 def test_a_loose_item_that_is_a_confidential_title_is_warned_about_as_the_gate_sees_it(
     example_project: Path, run_cli: RunCli
 ) -> None:
