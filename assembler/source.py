@@ -418,6 +418,39 @@ def _merged_entry(
     return None
 
 
+# UTF-8's continuation bytes (0x80-0xBF) as Windows-1252 ("ANSI") shows them; its five unused
+# bytes as the C1 controls that Windows makes of them.
+_ANSI_TAIL = "".join(
+    bytes([byte]).decode("cp1252", "ignore") or chr(byte) for byte in range(0x80, 0xC0)
+)
+_ANSI_BYTES = {char: byte for byte, char in enumerate(_ANSI_TAIL, start=0x80)}
+_TAIL = re.escape(_ANSI_TAIL)
+# What UTF-8 becomes when read as ANSI and saved again as UTF-8: 'Ã©' for 'é', 'Â' and a no-break
+# space for a no-break space, 'â€“' for '–', 'ðŸ‘' and a fourth for an emoji. Only these
+# lead characters, each before as many continuation bytes as they announce: a real 'Ã' or 'â'
+# ('SÃO', 'pâte') stands before a letter, never before '©' or '€'.
+_MISREAD = re.compile(
+    f"Ã[{_TAIL}]|Â[{re.escape(_ANSI_TAIL[0x20:])}]|â[{_TAIL}]{{2}}|ð[{_TAIL}]{{3}}"
+)
+
+
+def misread_as_ansi(text: str) -> tuple[int, str, str, int] | None:
+    """The first sign that ``text`` was once read as ANSI and saved again as UTF-8: its line
+    (from 1), the characters, what they stood for ('Ã©', 'é'), and how many such there are."""
+    found: list[tuple[int, str, str]] = []
+    for hit in _MISREAD.finditer(text):
+        typed = hit.group()
+        raw = typed[0].encode("latin-1") + bytes(_ANSI_BYTES[char] for char in typed[1:])
+        try:
+            found.append((hit.start(), typed, raw.decode("utf-8")))
+        except UnicodeDecodeError:
+            continue  # 'ð' before bytes no emoji starts with
+    if not found:
+        return None
+    start, typed, meant = found[0]
+    return text.count("\n", 0, start) + 1, typed, meant, len(found)
+
+
 # YAML 1.1 counts NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR as line breaks, editors mostly do
 # not: the value would be cut in two and every later line number would be off by one.
 _UNICODE_BREAK = re.compile("[\u0085\u2028\u2029]")

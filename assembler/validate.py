@@ -74,6 +74,7 @@ from assembler.source import (
     load_yaml,
     loose_text_message,
     lost_apostrophe_message,
+    misread_as_ansi,
 )
 from assembler.terms import Term, confidential_terms, loosen, names, public_words, squash
 
@@ -244,7 +245,7 @@ def _read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
             where = Problem(display, source.line_of(("logo",)), "logo", problem)
             raise SettingsRejected(refused, [*beside, where])
     # "naam: Regio # 2" would head every document as "Regio".
-    return organisation, beside + comment_cuts(source, display) + lost_apostrophes(source, display)
+    return organisation, beside + file_warnings(source, display)
 
 
 def _outside_problem(project: Project, path: Path, what: str) -> str | None:
@@ -659,7 +660,7 @@ def _load_meeting(
     except InputRejected as rejected:
         problems.extend(rejected.problems)
         return None
-    problems += comment_cuts(source, display) + lost_apostrophes(source, display)
+    problems += file_warnings(source, display)
     meeting, bad_entries = _validate_meeting(source, problems)
     if meeting is None:
         return None
@@ -1480,6 +1481,52 @@ _COMPLETE_VALUES = frozenset(
 )
 
 
+def file_warnings(
+    source: Source, display: str, cuts_said: Collection[FieldPath] = ()
+) -> list[Problem]:
+    """What every YAML file is warned of: text cut at a '#' (but the cuts ``cuts_said``
+    already), an apostrophe taken for a quote, and text misread as ANSI."""
+    return (
+        comment_cuts(source, display, cuts_said)
+        + lost_apostrophes(source, display)
+        + misread_warning(source, display)
+    )
+
+
+def misread_warning(source: Source, display: str) -> list[Problem]:
+    """A warning at the first line of a file that was once opened as ANSI and saved again as
+    UTF-8: every accent became two or three other characters ('Ã©'), which are printed."""
+    found = misread_as_ansi(source.text)
+    if found is None:
+        return []
+    line, typed, meant, count = found
+    # The field is the text that holds the line: the one whose line it is, else the last one
+    # above it that holds the characters (a text joined from its lines is at its key's line).
+    label, nearest = "", 0
+    for path, text in _texts_of(source.data):
+        offset = next((i for i, part in enumerate(text.split("\n")) if typed in part), None)
+        if offset is None:
+            continue
+        at = _text_line(source, path, text, offset) or 0
+        if at == line or nearest < at <= line:
+            label, nearest = field_label(path), at
+            if at == line:
+                break
+    more = f"; zulke tekens staan {count} keer in het bestand" if count > 1 else ""
+    return [
+        Problem(
+            display,
+            line,
+            label,
+            f"'{typed}' staat waarschijnlijk voor '{meant}': het bestand lijkt als ANSI geopend "
+            "en weer als UTF-8 opgeslagen, en zo komt elk teken met een accent (of een teken "
+            f"als '–' of '’') als twee of drie vreemde tekens in het document{more} (typ die "
+            "tekens opnieuw, of sla het oorspronkelijke bestand opnieuw op als UTF-8)",
+            "waarschuwing",
+        )
+    ]
+
+
 def comment_cuts(source: Source, display: str, said: Collection[FieldPath] = ()) -> list[Problem]:
     """A warning for each text that YAML cut short at a '#' the clerk meant as text, but
     those ``said`` already."""
@@ -1627,7 +1674,7 @@ def _content_warnings(
             Problem(display, source.line_of(path), field_label(path), message, "waarschuwing")
         )
 
-    problems += comment_cuts(source, display, cuts_said) + lost_apostrophes(source, display)
+    problems += file_warnings(source, display, cuts_said)
 
     def warn_at(name: str, value: str, at: int, message: str) -> None:
         # At the line of the text's character ``at``, where the file shows the text as typed.

@@ -9,7 +9,7 @@ import pytest
 
 from assembler.errors import InputRejected
 from assembler.fsutil import not_writable, unreadable
-from assembler.source import MAX_BYTES, field_label, load_yaml, parse_yaml
+from assembler.source import MAX_BYTES, field_label, load_yaml, misread_as_ansi, parse_yaml
 
 
 def load(text: str | bytes) -> object:
@@ -306,6 +306,52 @@ def test_file_over_one_megabyte_is_refused_without_parsing(tmp_path: Path) -> No
 
 def test_utf8_bom_is_accepted() -> None:
     assert load("\ufeffonderwerp: x\n".encode()) == {"onderwerp": "x"}
+
+
+def _as_ansi(text: str) -> str:
+    """``text`` as a file read as ANSI and saved again as UTF-8 holds it; Windows keeps the
+    five bytes ANSI does not use as the C1 controls of the same number."""
+    return "".join(
+        bytes([byte]).decode("cp1252", "ignore") or chr(byte) for byte in text.encode("utf-8")
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "typed", "meant"),
+    [
+        ("Over én", "Ã©", "é"),
+        ("geïmplementeerd", "Ã¯", "ï"),
+        ("financiën", "Ã«", "ë"),
+        ("CAFÉ", "Ã‰", "É"),
+        ("Álvarez", "Ã\x81", "Á"),  # 0x81: unused in ANSI, kept as U+0081
+        ("werk – nieuw", "â€“", "–"),
+        ("“quote", "â€œ", "“"),
+        ("’s middags", "â€™", "’"),
+        ("20\u00a0km", "Â\u00a0", "\u00a0"),
+        ("€ 5", "â‚¬", "€"),
+        ("fiets 🚲", "ðŸš²", "🚲"),
+    ],
+)
+def test_text_once_read_as_ansi_is_found_with_what_it_stood_for(
+    text: str, typed: str, meant: str
+) -> None:
+    """Was: 'Ã©n', 'geÃ¯mplementeerd' and 'â€“' printed without a word (review input R5)."""
+    file = "sjabloon: memo\n\nonderwerp: " + _as_ansi(text) + " en " + _as_ansi("é") + "\n"
+    assert misread_as_ansi(file) == (3, typed, meant, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SÃO PAULO en Ação",  # Portuguese: a real 'Ã' before a letter
+        "pâte, château, â la carte",
+        "Ðe ð en café… en CAFÉ’s",
+        "een 'Ã' alleen, of Â en een spatie",
+        "geïmplementeerd – “quote” ’s 20\u00a0km € 🚲",
+    ],
+)
+def test_real_text_is_not_taken_for_text_read_as_ansi(text: str) -> None:
+    assert misread_as_ansi(text) is None
 
 
 def _dash(line: int, example: int, label: str = "behandeling") -> str:

@@ -2820,6 +2820,33 @@ def test_symbol_font_bullets_and_other_signs_are_said_apart() -> None:
     )
 
 
+def test_a_dossier_once_read_as_ansi_is_warned_about_once_at_its_first_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: a file opened as ANSI and saved again as UTF-8 ('Ã©n', 'â€“') was printed as it
+    stood, without a word (review input R5)."""
+    path = example_project / SEED
+    text = path.read_text(encoding="utf-8")
+    garbled = "".join(
+        bytes([byte]).decode("cp1252", "ignore") or chr(byte) for byte in text.encode("utf-8")
+    )
+    path.write_text(garbled, encoding="utf-8")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    # The first is an en dash in a conclusion; 'Ã©n' and 'geÃ¯mplementeerd' come below it.
+    line = next(i + 1 for i, typed in enumerate(garbled.split("\n")) if "â€“" in typed)
+    assert line == line_of(example_project, SEED, "    conclusie: Advies Ruimte voor werk")
+    count = garbled.count("Ã") + garbled.count("â€") + garbled.count("Â")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line}: waarschuwing: behandeling[2].conclusie: 'â€“' staat waarschijnlijk "
+        "voor '–': het "
+        "bestand lijkt als ANSI geopend en weer als UTF-8 opgeslagen, en zo komt elk teken met "
+        "een accent (of een teken als '–' of '’') als twee of drie vreemde tekens in het "
+        f"document; zulke tekens staan {count} keer in het bestand (typ die tekens opnieuw, of "
+        "sla het oorspronkelijke bestand opnieuw op als UTF-8)"
+    ]
+
+
 def test_a_machine_without_fontconfig_warns_about_no_emoji(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
