@@ -403,10 +403,14 @@ def _megabytes(path: Path) -> str:
     help="Webadres van de API, bijvoorbeeld https://raad.example.nl/api/ods/v1",
 )
 @click.option(
-    "--ook-niet-openbaar",
+    "--ook-niet-openbaar/--alleen-openbaar",
     "include_confidential",
-    is_flag=True,
-    help="Stuur ook de niet-openbare stukken mee (standaard alleen openbare).",
+    default=None,
+    help=(
+        "Stuur ook de niet-openbare stukken mee, of alleen de openbare (niet-openbare die er "
+        "al staan, worden dan weggehaald). Standaard zoals de vorige keer naar dit adres; de "
+        "eerste keer alleen openbare."
+    ),
 )
 @click.option(
     "--droog",
@@ -417,14 +421,16 @@ def _megabytes(path: Path) -> str:
     ),
 )
 @handles_errors
-def publish(vergadermap: Path, url: str, include_confidential: bool, dry_run: bool) -> None:
+def publish(vergadermap: Path, url: str, include_confidential: bool | None, dry_run: bool) -> None:
     """Lever een vergadering aan een vergadersysteem met de ODS Open Raadsinformatie-API.
 
     Alleen wat sinds de vorige keer veranderd is, wordt verstuurd. Het token komt uit
     de omgevingsvariabele ASSEMBLER_ODS_TOKEN en wordt nergens opgeslagen of getoond.
     Verstuurd worden de gegevens: de vergadering, de agendapunten en per stuk een link
     (publicatie_url in organisatie.yaml plus de bestandsnaam). De PDF's zelf staan in
-    build/<vergadering>/export/openbaar/ en horen op dat adres te staan.
+    build/<vergadering>/export/openbaar/ en horen op dat adres te staan. Wie eenmaal
+    met --ook-niet-openbaar naar een adres publiceert, stuurt ze daarna steeds mee,
+    tot --alleen-openbaar ze daar weghaalt.
     """
     from assembler.package import PUBLIC
     from assembler.publish import PublishFailed, PublishRejected, publish_meeting
@@ -476,6 +482,12 @@ def _say_requests(report: PublishReport) -> None:
     for request in report.requests:
         status = f" → {request.status}" if request.status else ""
         click.echo(f"{request.method} {request.path}  {request.what} ({request.reason}){status}")
+    if report.as_before:
+        # Not asked, but left out they would be deleted from the agenda system.
+        click.echo(
+            "Ook de niet-openbare stukken, zoals de vorige keer naar dit adres (geef "
+            "--alleen-openbaar om ze daar weg te halen)."
+        )
 
 
 @main.group(

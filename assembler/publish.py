@@ -50,6 +50,10 @@ POST_RETRY_STATUS = frozenset({503})
 DEFAULT_ATTEMPTS = 4
 DEFAULT_BACKOFF = 0.5
 DEFAULT_TIMEOUT = 30.0
+# In publicatie.json, per address: whether the last publish there sent the confidential
+# documents too. A publish not told otherwise does the same, so that one without the option
+# does not delete them from the agenda system.
+_CONFIDENTIAL_KEY = "ook-niet-openbaar"
 # The meeting as put_or_post knows objects: by collection and key.
 _MEETING = ("vergaderingen", "vergadering")
 
@@ -130,6 +134,10 @@ class PublishReport:
     take_down: list[str] = field(default_factory=list)
     # What the clerk should know that is not a request (warnings, in Dutch).
     notes: list[str] = field(default_factory=list)
+    # Whether the confidential documents were sent too, and whether that was not asked but
+    # taken from the last publish to this address (the CLI says so).
+    include_confidential: bool = False
+    as_before: bool = False
 
     @property
     def accepted(self) -> int:
@@ -424,14 +432,18 @@ def publish_meeting(
     url: str,
     *,
     token: str,
-    include_confidential: bool = False,
+    include_confidential: bool | None = None,
     dry_run: bool = False,
     client: httpx.Client | None = None,
     attempts: int = DEFAULT_ATTEMPTS,
     backoff: float = DEFAULT_BACKOFF,
     sleep: Callable[[float], None] = time.sleep,
 ) -> PublishReport:
-    """Export the meeting, then send what changed since the last publication to ``url``."""
+    """Export the meeting, then send what changed since the last publication to ``url``.
+
+    ``include_confidential`` None sends the confidential documents too when the last publish to
+    this address did: leaving them out deletes them from the agenda system, which only an
+    explicit False asks for."""
     base = check_url(url)
     if not dry_run and not token.strip():
         raise UsageError(
@@ -479,6 +491,12 @@ def publish_meeting(
         state.setdefault("vergadering", None)
         state.setdefault("agendapunten", {})
         state.setdefault("informatieobjecten", {})
+        before = _sent_confidential(state)
+        if include_confidential is None:
+            report.as_before = before
+            include_confidential = before
+        report.include_confidential = include_confidential
+        state[_CONFIDENTIAL_KEY] = include_confidential
 
         def remember() -> None:
             # An address that never accepted anything (a typo, a refused token) is not kept: it
@@ -505,6 +523,16 @@ def publish_meeting(
             remember()
         report.take_down = _not_linked_elsewhere(project, export.name, report.take_down)
         return report
+
+
+def _sent_confidential(state: dict[str, Any]) -> bool:
+    """Whether the last publish to the address of ``state`` sent the confidential documents.
+
+    A record from before this was kept tells by what it holds: confidential documents sent."""
+    said = state.get(_CONFIDENTIAL_KEY)
+    if isinstance(said, bool):
+        return said
+    return any(str(key).startswith(f"{CONFIDENTIAL}:") for key in state["informatieobjecten"])
 
 
 def _at_publication_url(key: str) -> bool:

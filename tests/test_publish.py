@@ -1328,7 +1328,9 @@ def test_confidential_files_sent_without_a_link_are_not_to_be_taken_down(
         assert renamed.exit_code == 0, renamed.stderr
         held = _held(project, store)["informatieobjecten"]
         assert {k: o["bestand"] for k, o in held.items() if k in confidential} != confidential
-        public = publish_cli(run_cli, project, store.url)
+        public = run_cli(
+            "publish", meeting, "--naar", store.url, "--alleen-openbaar", cwd=project.root
+        )
         assert public.exit_code == 0, public.stderr
         held = _held(project, store)["informatieobjecten"]
     assert _take_down(public) == []
@@ -1338,6 +1340,60 @@ def test_confidential_files_sent_without_a_link_are_not_to_be_taken_down(
         o["vertrouwelijkheidsaanduiding"] == "openbaar"
         for o in store.objects["informatieobjecten"].values()
     )
+
+
+AS_BEFORE = (
+    "Ook de niet-openbare stukken, zoals de vorige keer naar dit adres (geef --alleen-openbaar "
+    "om ze daar weg te halen)."
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("older", [False, True])
+def test_a_publish_without_the_option_keeps_the_confidential_documents_sent_before(
+    project: Project,
+    run_cli: Callable[..., CliResult],
+    monkeypatch: pytest.MonkeyPatch,
+    older: bool,
+) -> None:
+    """Was: every confidential document deleted from the agenda system, exit 0, unsaid; only
+    --alleen-openbaar, asked for, takes them away now. A record from before the choice was
+    kept (``older``) tells it by the confidential documents it holds."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    meeting = f"dossiers/{WONEN}"
+    record = project.dossiers / WONEN / "publicatie.json"
+    with Store() as store:
+        first = run_cli(
+            "publish", meeting, "--naar", store.url, "--ook-niet-openbaar", cwd=project.root
+        )
+        assert first.exit_code == 0, first.stderr
+        assert AS_BEFORE not in first.stdout
+        both = _held(project, store)
+        assert any(key.startswith("niet-openbaar:") for key in both["informatieobjecten"])
+        if older:
+            data = json.loads(record.read_text(encoding="utf-8"))
+            del data["publicaties"][store.url]["ook-niet-openbaar"]
+            record.write_text(json.dumps(data), encoding="utf-8")
+        plan = run_cli("publish", meeting, "--naar", store.url, "--droog", cwd=project.root)
+        again = publish_cli(run_cli, project, store.url)
+        kept = _held(project, store)
+        public = run_cli(
+            "publish", meeting, "--naar", store.url, "--alleen-openbaar", cwd=project.root
+        )
+        after = _held(project, store)
+        later = publish_cli(run_cli, project, store.url)
+    assert plan.exit_code == 0 and again.exit_code == 0, plan.stderr + again.stderr
+    for result in (plan, again):
+        assert "DELETE" not in result.stdout and AS_BEFORE in result.stdout.splitlines()
+        assert "waarschuwing" not in result.stderr
+    assert kept == both | {"ook-niet-openbaar": True}
+    assert public.exit_code == 0, public.stderr
+    assert AS_BEFORE not in public.stdout
+    assert "DELETE /informatieobjecten/" in public.stdout
+    assert not any(key.startswith("niet-openbaar:") for key in after["informatieobjecten"])
+    assert after["ook-niet-openbaar"] is False
+    assert later.exit_code == 0 and AS_BEFORE not in later.stdout
+    assert "DELETE" not in later.stdout and "POST" not in later.stdout
 
 
 @pytest.mark.slow
