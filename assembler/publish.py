@@ -22,6 +22,8 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -42,13 +44,16 @@ from assembler.package import (
 from assembler.project import MEETING_FILE, PUBLICATION_FILE, Project
 
 TOKEN_VARIABLE = "ASSEMBLER_ODS_TOKEN"
-RETRY_STATUS = frozenset({500, 502, 503, 504})
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 # A POST done twice makes two objects: it is repeated only when it cannot have been carried out,
-# when no connection was made or the server says it is unavailable (503); after a timeout, a
-# dropped connection or another 5xx the server may have made the object all the same.
-POST_RETRY_STATUS = frozenset({503})
+# when no connection was made or the server says it did not take it on (429: too many requests,
+# 503: unavailable); after a timeout, a dropped connection or another 5xx the server may have
+# made the object all the same.
+POST_RETRY_STATUS = frozenset({429, 503})
 DEFAULT_ATTEMPTS = 4
 DEFAULT_BACKOFF = 0.5
+# The longest pause a Retry-After gets: a server asking for an hour stops the publish sooner.
+DEFAULT_MAX_WAIT = 60.0
 DEFAULT_TIMEOUT = 30.0
 # In publicatie.json, per address: whether the last publish there sent the confidential
 # documents too. A publish not told otherwise does the same, so that one without the option
@@ -229,6 +234,7 @@ class _Sender:
         attempts: int,
         backoff: float,
         sleep: Callable[[float], None],
+        max_wait: float = DEFAULT_MAX_WAIT,
     ) -> None:
         self.base = base
         self.client = client
@@ -244,6 +250,7 @@ class _Sender:
         self.last_status: int | None = None  # the answer to the last request sent
         self.attempts = max(1, attempts)
         self.backoff = backoff
+        self.max_wait = max_wait
         self.sleep = sleep
 
     def send(
@@ -272,9 +279,12 @@ class _Sender:
     ) -> httpx.Response:
         assert self.client is not None
         problem = ""
+        asked: float | None = None  # the pause the server's last answer asked for
+        throttled = False  # whether that answer was 429: too many requests
         for attempt in range(self.attempts):
             if attempt:
-                self.sleep(self.backoff * 2 ** (attempt - 1))
+                self.sleep(self.backoff * 2 ** (attempt - 1) if asked is None else asked)
+            asked, throttled = None, False
             carried_out = False  # whether the server may have done it although it failed
             try:
                 response = self.client.request(
@@ -295,6 +305,8 @@ class _Sender:
                 if response.status_code in RETRY_STATUS:
                     problem = f"de server antwoordde {response.status_code}"
                     carried_out = response.status_code not in POST_RETRY_STATUS
+                    asked = _retry_after(response, self.max_wait)
+                    throttled = response.status_code == 429
                 elif response.status_code == 404 and method in ("DELETE", "PUT"):
                     # The object is gone: for a DELETE that is what we wanted, a PUT's object is
                     # made anew. A POST answered 404 is refused below: its address is wrong.
@@ -326,10 +338,36 @@ class _Sender:
                     "het daar weg voordat u opnieuw publiceert: anders komt het er twee keer; wat "
                     "eerder lukte is bewaard in publicatie.json)"
                 )
+        if throttled:
+            raise PublishFailed(
+                f"{method} {path}: het vergadersysteem krijgt te veel verzoeken (de server "
+                f"antwoordde 429), ook na {self.attempts} pogingen (het vraagt langzamer te "
+                "versturen: probeer het later opnieuw; wat eerder lukte is bewaard in "
+                "publicatie.json)"
+            )
         raise PublishFailed(
             f"{method} {path}: {problem}, ook na {self.attempts} pogingen (probeer het later "
             "opnieuw; wat eerder lukte is bewaard in publicatie.json)"
         )
+
+
+def _retry_after(response: httpx.Response, cap: float) -> float | None:
+    """The seconds a Retry-After header asks to wait (a number or an HTTP date), at most ``cap``;
+    None when the answer has none that can be read."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:  # RFC 9110 dates are GMT; "-0000" parses as naive
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    return min(max(seconds, 0.0), cap)
 
 
 # What to check when the server refuses a request, by its status; 0: any other.
@@ -438,6 +476,7 @@ def publish_meeting(
     attempts: int = DEFAULT_ATTEMPTS,
     backoff: float = DEFAULT_BACKOFF,
     sleep: Callable[[float], None] = time.sleep,
+    max_wait: float = DEFAULT_MAX_WAIT,
 ) -> PublishReport:
     """Export the meeting, then send what changed since the last publication to ``url``.
 
@@ -465,7 +504,7 @@ def publish_meeting(
         exported = export_meetings(project, [meeting_path])
         export = _find_export(exported, meeting_path)
         report = PublishReport(export.name, base, dry_run, exported)
-        sender = _Sender(base, http, token, report, attempts, backoff, sleep)
+        sender = _Sender(base, http, token, report, attempts, backoff, sleep, max_wait)
         publication = load_publication(project, export.meeting)
         targets = publication.setdefault("publicaties", {})
         # Addresses kept before they were normalised are found by their normal form.

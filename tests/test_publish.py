@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Self
@@ -337,6 +338,7 @@ class Stub(LocalApi):
         self.delay_at = delay_at
         # Requests answered 422 whatever the script says: "PUT", or "PUT /api/v1/vergaderingen".
         self.refuse: str | None = None
+        self.retry_after: str | None = None  # the Retry-After of a 429 or 503
         self.requests: list[tuple[str, str]] = []
         super().__init__()
 
@@ -351,6 +353,8 @@ class Stub(LocalApi):
         body = json.dumps({"id": f"s{len(self.requests)}", "detail": "nee"}).encode()
         # A sign-in page in front of the API.
         headers = {"Location": "http://127.0.0.1:1/login"} if 300 <= status < 400 else {}
+        if status in (429, 503) and self.retry_after is not None:
+            headers["Retry-After"] = self.retry_after
         return status, body, headers
 
 
@@ -370,6 +374,59 @@ def test_503_is_retried_with_backoff(project: Project) -> None:
     assert pauses[:2] == [0.01, 0.02]
     assert report.accepted == 1 + 8 + 15
     assert _publication(project)["publicaties"][stub.url]["vergadering"]["id"] == "s3"
+
+
+@pytest.mark.slow
+def test_429_is_retried_after_the_pause_the_server_asks_for(project: Project) -> None:
+    """Was: a 429 was a refusal ('controleer het token en de gegevens', exit 2), not retried;
+    Retry-After was not read for any answer."""
+    pauses: list[float] = []
+    with Stub([429, 503, 429]) as stub:
+        stub.retry_after = "1"
+        report = publish_meeting(
+            project,
+            project.dossiers / WONEN,
+            stub.url,
+            token=TOKEN,
+            backoff=0.01,
+            sleep=pauses.append,
+        )
+        # An HTTP date, an hour on: as long as the cap, which the sender is given.
+        stub.requests.clear()
+        stub.script = [503, 429]
+        stub.retry_after = formatdate(time.time() + 3600, usegmt=True)
+        _change_subject(project)
+        publish_meeting(
+            project,
+            project.dossiers / WONEN,
+            stub.url,
+            token=TOKEN,
+            sleep=pauses.append,
+            max_wait=5,
+        )
+    # The server did not carry out a POST it answered 429 or 503: sent again, not twice made.
+    assert report.requests[0] == Request("POST", "/vergaderingen", "vergadering", "nieuw", 201)
+    assert pauses[:3] == [1.0, 1.0, 1.0]
+    assert report.accepted == 1 + 8 + 15
+    assert stub.requests[0] == stub.requests[1] == stub.requests[2]
+    assert pauses[3:] == [5.0, 5.0]
+
+
+@pytest.mark.slow
+def test_a_server_that_keeps_asking_to_slow_down_stops_with_exit_3(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Stub([429] * 4) as stub:
+        stub.retry_after = "0"  # as a pause: none, instead of the backoff
+        result = publish_cli(run_cli, project, stub.url)
+    assert len(stub.requests) == 4
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "fout: POST /vergaderingen: het vergadersysteem krijgt te veel verzoeken (de server "
+        "antwoordde 429), ook na 4 pogingen (het vraagt langzamer te versturen: probeer het "
+        "later opnieuw; wat eerder lukte is bewaard in publicatie.json)"
+    )
 
 
 @pytest.mark.slow
