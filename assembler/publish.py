@@ -279,12 +279,13 @@ class _Sender:
     ) -> httpx.Response:
         assert self.client is not None
         problem = ""
+        said = ""  # the server's own explanation of its last failing answer
         asked: float | None = None  # the pause the server's last answer asked for
         throttled = False  # whether that answer was 429: too many requests
         for attempt in range(self.attempts):
             if attempt:
                 self.sleep(self.backoff * 2 ** (attempt - 1) if asked is None else asked)
-            asked, throttled = None, False
+            asked, throttled, said = None, False, ""
             carried_out = False  # whether the server may have done it although it failed
             try:
                 response = self.client.request(
@@ -307,6 +308,7 @@ class _Sender:
                     carried_out = response.status_code not in POST_RETRY_STATUS
                     asked = _retry_after(response, self.max_wait)
                     throttled = response.status_code == 429
+                    said = _detail(response)
                 elif response.status_code == 404 and method in ("DELETE", "PUT"):
                     # The object is gone: for a DELETE that is what we wanted, a PUT's object is
                     # made anew. A POST answered 404 is refused below: its address is wrong.
@@ -338,16 +340,17 @@ class _Sender:
                     "het daar weg voordat u opnieuw publiceert: anders komt het er twee keer; wat "
                     "eerder lukte is bewaard in publicatie.json)"
                 )
+        # Named as the clerk knows it, with what the server said: its path is only an id.
         if throttled:
             raise PublishFailed(
-                f"{method} {path}: het vergadersysteem krijgt te veel verzoeken (de server "
-                f"antwoordde 429), ook na {self.attempts} pogingen (het vraagt langzamer te "
-                "versturen: probeer het later opnieuw; wat eerder lukte is bewaard in "
-                "publicatie.json)"
+                f"{method} {path} ({what}): het vergadersysteem krijgt te veel verzoeken (de "
+                f"server antwoordde 429{said}), ook na {self.attempts} pogingen (het vraagt "
+                "langzamer te versturen: probeer het later opnieuw; wat eerder lukte is bewaard "
+                "in publicatie.json)"
             )
         raise PublishFailed(
-            f"{method} {path}: {problem}, ook na {self.attempts} pogingen (probeer het later "
-            "opnieuw; wat eerder lukte is bewaard in publicatie.json)"
+            f"{method} {path} ({what}): {problem}{said}, ook na {self.attempts} pogingen "
+            "(probeer het later opnieuw; wat eerder lukte is bewaard in publicatie.json)"
         )
 
 

@@ -339,6 +339,7 @@ class Stub(LocalApi):
         # Requests answered 422 whatever the script says: "PUT", or "PUT /api/v1/vergaderingen".
         self.refuse: str | None = None
         self.retry_after: str | None = None  # the Retry-After of a 429 or 503
+        self.detail = "nee"  # the problem+json detail of every answer
         self.requests: list[tuple[str, str]] = []
         super().__init__()
 
@@ -350,7 +351,7 @@ class Stub(LocalApi):
         status = self.script.pop(0) if self.script else 201
         if self.refuse and f"{method} {path}".startswith(self.refuse):
             status = 422
-        body = json.dumps({"id": f"s{len(self.requests)}", "detail": "nee"}).encode()
+        body = json.dumps({"id": f"s{len(self.requests)}", "detail": self.detail}).encode()
         # A sign-in page in front of the API.
         headers = {"Location": "http://127.0.0.1:1/login"} if 300 <= status < 400 else {}
         if status in (429, 503) and self.retry_after is not None:
@@ -423,9 +424,9 @@ def test_a_server_that_keeps_asking_to_slow_down_stops_with_exit_3(
     assert len(stub.requests) == 4
     assert result.exit_code == 3, result.stderr
     assert result.stderr.splitlines()[-1] == (
-        "fout: POST /vergaderingen: het vergadersysteem krijgt te veel verzoeken (de server "
-        "antwoordde 429), ook na 4 pogingen (het vraagt langzamer te versturen: probeer het "
-        "later opnieuw; wat eerder lukte is bewaard in publicatie.json)"
+        "fout: POST /vergaderingen (vergadering): het vergadersysteem krijgt te veel verzoeken "
+        "(de server antwoordde 429: nee), ook na 4 pogingen (het vraagt langzamer te "
+        "versturen: probeer het later opnieuw; wat eerder lukte is bewaard in publicatie.json)"
     )
 
 
@@ -547,6 +548,35 @@ def test_server_that_keeps_failing_stops_with_exit_3_and_keeps_what_worked(
     assert "na 4 pogingen" in raised.value.message and TOKEN not in raised.value.message
     # The meeting that was created is remembered, so a retry later does not create it twice.
     assert _publication(project)["publicaties"][stub.url]["vergadering"]["id"] == "s1"
+
+
+@pytest.mark.slow
+def test_a_request_that_keeps_failing_names_its_document_and_what_the_server_said(
+    project: Project,
+) -> None:
+    """Was: only the method and the path, whose id tells the clerk nothing."""
+    with Stub([]) as stub:
+        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+        dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        dossier.write_text(
+            text.replace("Notitie criteria prioritering snelfietsroutes", "Notitie met criteria"),
+            encoding="utf-8",
+        )
+        stub.script = [503] * 4
+        stub.detail = "Onderhoud tot 18.00 uur"
+        with pytest.raises(PublishFailed) as raised:
+            publish_meeting(
+                project, project.dossiers / WONEN, stub.url, token=TOKEN, sleep=lambda _: None
+            )
+    held = _publication(project)["publicaties"][stub.url]["informatieobjecten"]
+    method, path = stub.requests[-1]
+    [name] = [o["bestand"] for o in held.values() if path.endswith(f"/{o['id']}")]
+    assert raised.value.message == (
+        f"{method} {path.removeprefix('/api/v1')} (informatieobject {name}): de server "
+        "antwoordde 503: Onderhoud tot 18.00 uur, ook na 4 pogingen (probeer het later opnieuw; "
+        "wat eerder lukte is bewaard in publicatie.json)"
+    )
 
 
 @pytest.mark.slow
