@@ -328,8 +328,8 @@ class _Sender:
                     raise PublishRejected(
                         f"{method} {path}: de server weigerde het verzoek met "
                         f"{response.status_code}{_detail(response)} "
-                        f"({_REJECTED.get(response.status_code, _REJECTED[0])}; wat eerder lukte "
-                        "is bewaard in publicatie.json)"
+                        f"({_REJECTED.get(response.status_code, _REJECTED[0]).format(what=what)}"
+                        "; wat eerder lukte is bewaard in publicatie.json)"
                     )
                 else:
                     return response
@@ -373,13 +373,19 @@ def _retry_after(response: httpx.Response, cap: float) -> float | None:
     return min(max(seconds, 0.0), cap)
 
 
-# What to check when the server refuses a request, by its status; 0: any other.
+# What to check when the server refuses a request, by its status; 0: any other. {what} is
+# what the request was for, as the clerk knows it.
 _REJECTED = {
     400: "controleer de gegevens die de server noemt",
     401: "controleer het token",
     403: "controleer het token",
     404: "controleer het adres van de API bij --naar",
     405: "controleer het adres van de API bij --naar",
+    # A conflict is no wrong token: a POST that timed out, say, may have made it after all.
+    409: (
+        "{what} botst met wat er al in het vergadersysteem staat; misschien staat het er al, "
+        "bijvoorbeeld na een eerder verzoek dat geen antwoord kreeg: kijk daar"
+    ),
     422: "controleer de gegevens die de server noemt",
     0: "controleer het token en de gegevens",
 }

@@ -589,6 +589,20 @@ def test_rejected_request_stops_with_usage_error(project: Project) -> None:
 
 
 @pytest.mark.slow
+def test_a_conflict_says_to_look_in_the_agenda_system_not_at_the_token(project: Project) -> None:
+    """Was: 409 got 'controleer het token en de gegevens'."""
+    with Stub([201, 409]) as stub, pytest.raises(PublishRejected) as raised:
+        publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
+    assert raised.value.exit_code == 2
+    assert raised.value.message == (
+        "POST /agendapunten: de server weigerde het verzoek met 409: nee (agendapunt 1 botst met "
+        "wat er al in het vergadersysteem staat; misschien staat het er al, bijvoorbeeld na een "
+        "eerder verzoek dat geen antwoord kreeg: kijk daar; wat eerder lukte is bewaard in "
+        "publicatie.json)"
+    )
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("status", "check"), [(401, "het token"), (404, "het adres van de API")])
 def test_an_address_that_accepted_nothing_is_not_kept(
     project: Project, run_cli: Callable[..., CliResult], status: int, check: str
