@@ -272,7 +272,7 @@ class _Sender:
             return None
         if method == "PUT" and response.status_code == 404:
             raise _Gone
-        return _answer_id(response, method, path)
+        return _answer_id(response, method, path, what)
 
     def _with_retries(
         self, method: str, path: str, what: str, body: dict[str, Any] | None
@@ -419,22 +419,30 @@ def _detail(response: httpx.Response) -> str:
     return said
 
 
-def _answer_id(response: httpx.Response, method: str, path: str) -> str:
+def _answer_id(response: httpx.Response, method: str, path: str, what: str) -> str:
     try:
         data = response.json()
     except ValueError:
         data = None
     if isinstance(data, dict) and isinstance(data.get("id"), str) and data["id"].strip():
         return str(data["id"])
-    location = response.headers.get("Location", "")
-    tail = urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1] if location else ""
-    if tail:
-        return tail
+    # An ODS object names itself by its url too; some servers give only that.
+    for named in (
+        data.get("url") if isinstance(data, dict) else None,
+        response.headers.get("Location"),
+    ):
+        if isinstance(named, str):
+            tail = urlsplit(named).path.rstrip("/").rsplit("/", 1)[-1]
+            if tail:
+                return tail
     if method == "PUT":
         return path.rsplit("/", 1)[-1]
+    # Answered 2xx, so the object was most likely made: sent again, it would be there twice.
     raise PublishFailed(
-        f"{method} {path}: het antwoord van de server noemt geen id (controleer het adres "
-        "van de API)"
+        f"{method} {path}: het antwoord van de server noemt geen id (ook geen url), maar {what} "
+        "is waarschijnlijk wel aangemaakt (kijk in het vergadersysteem of het er staat, en haal "
+        "het daar weg voordat u opnieuw publiceert: anders komt het er twee keer; controleer ook "
+        "het adres van de API; wat eerder lukte is bewaard in publicatie.json)"
     )
 
 

@@ -602,6 +602,42 @@ def test_a_conflict_says_to_look_in_the_agenda_system_not_at_the_token(project: 
     )
 
 
+class Nameless(LocalApi):
+    """A server that makes every object it is sent and answers 201 without its id: with its
+    ODS ``url`` only, or (``url`` false) with nothing that names it."""
+
+    def __init__(self, url: bool) -> None:
+        self.with_url = url
+        self.made = 0
+        super().__init__()
+
+    def answer(self, method: str, path: str, raw: bytes) -> tuple[int, bytes, dict[str, str]]:
+        """201, and the object's url when it has one."""
+        self.made += 1
+        collection = path.split("/")[3]
+        body = {"url": f"http://127.0.0.1/api/v1/{collection}/u-{self.made}/"}
+        return 201, json.dumps(body if self.with_url else {}).encode(), {}
+
+
+@pytest.mark.slow
+def test_an_answer_without_an_id_is_read_for_its_url_or_said_to_have_made_it(
+    project: Project,
+) -> None:
+    """Was: no id, only 'controleer het adres van de API', though the object was made."""
+    with Nameless(url=True) as server:
+        report = publish_meeting(project, project.dossiers / WONEN, server.url, token=TOKEN)
+    assert report.accepted == 1 + 8 + 15
+    assert _publication(project)["publicaties"][server.url]["vergadering"]["id"] == "u-1"
+    with Nameless(url=False) as server, pytest.raises(PublishFailed) as raised:
+        publish_meeting(project, project.dossiers / WONEN, server.url, token=TOKEN)
+    assert raised.value.message == (
+        "POST /vergaderingen: het antwoord van de server noemt geen id (ook geen url), maar "
+        "vergadering is waarschijnlijk wel aangemaakt (kijk in het vergadersysteem of het er "
+        "staat, en haal het daar weg voordat u opnieuw publiceert: anders komt het er twee keer; "
+        "controleer ook het adres van de API; wat eerder lukte is bewaard in publicatie.json)"
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("status", "check"), [(401, "het token"), (404, "het adres van de API")])
 def test_an_address_that_accepted_nothing_is_not_kept(
