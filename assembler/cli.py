@@ -432,7 +432,6 @@ def publish(vergadermap: Path, url: str, include_confidential: bool | None, dry_
     met --ook-niet-openbaar naar een adres publiceert, stuurt ze daarna steeds mee,
     tot --alleen-openbaar ze daar weghaalt.
     """
-    from assembler.package import PUBLIC
     from assembler.publish import PublishFailed, PublishRejected, publish_meeting
 
     project = _project()
@@ -450,15 +449,10 @@ def publish(vergadermap: Path, url: str, include_confidential: bool | None, dry_
         # the objects made anew are said before the error that ends the output.
         if error.report is not None:
             _say_requests(error.report)
+            _say_put_up(project, error.report)
         raise
     _say_requests(report)
-    exported = [meeting.folder / PUBLIC for meeting in report.export.meetings]
-    if report.requests and exported:
-        # Only the metadata travels: the files must stand where their links point.
-        click.echo(
-            f"De PDF's staan in {project.display(exported[0])}/; de links wijzen naar "
-            "publicatie_url uit dossiers/organisatie.yaml: zet ze daar neer."
-        )
+    _say_put_up(project, report)
     if report.take_down:
         # The API forgets them; the web server does not: what went must go there too (also
         # when a publish that stopped part-way is finished with nothing left to send).
@@ -470,6 +464,27 @@ def publish(vergadermap: Path, url: str, include_confidential: bool | None, dry_
         click.echo(f"Droog: niets verstuurd ({len(report.requests)} verzoeken gepland).")
     else:
         click.echo(f"{report.accepted} verwerkt, {report.unchanged} ongewijzigd.")
+
+
+# At most this many file names in the list of files to put at publicatie_url.
+_PUT_UP_LISTED = 10
+
+
+def _say_put_up(project: Project, report: PublishReport) -> None:
+    """The public files whose links were sent new or that have a new version under the same
+    name: only the metadata travels, so they must be put where their links point."""
+    from assembler.package import PUBLIC
+
+    exported = [meeting.folder / PUBLIC for meeting in report.export.meetings]
+    if not report.put_up or not exported:
+        return
+    names = sorted(report.put_up)
+    more = len(names) - _PUT_UP_LISTED
+    listed = ", ".join(names[:_PUT_UP_LISTED]) + (f", en nog {more}" if more > 0 else "")
+    click.echo(
+        f"Zet op publicatie_url (nieuw of gewijzigd; ze staan in "
+        f"{project.display(exported[0])}/): {listed}."
+    )
 
 
 def _say_requests(report: PublishReport) -> None:

@@ -137,6 +137,9 @@ class PublishReport:
     unchanged: int = 0
     # Files at publicatie_url that no link points to any more: withdrawn, or renamed.
     take_down: list[str] = field(default_factory=list)
+    # Public files a link sent in this run points to that are new there, or have a new version
+    # under the same name (a vergaderbundel without a dossier now confidential): to put there.
+    put_up: list[str] = field(default_factory=list)
     # What the clerk should know that is not a request (warnings, in Dutch).
     notes: list[str] = field(default_factory=list)
     # Whether the confidential documents were sent too, and whether that was not asked but
@@ -795,12 +798,24 @@ def _synchronise(
             new_id = sender.send("POST", f"/{collection}", what, "nieuw", body)
             assert new_id is not None
             object_id = new_id
+        if file_name is not None and _at_publication_url(key):
+            # A record from before versions were kept tells by whether what was sent changed.
+            if not isinstance(known, dict) or known.get("bestand") != file_name:
+                renewed = True
+            elif "versie" in known:
+                renewed = known["versie"] != body.get("versie")
+            else:
+                renewed = not same
+            if renewed and file_name not in report.put_up:
+                report.put_up.append(file_name)
         count((collection, key), sent=True)
         confirmed.add((collection, key))
         if object_id != "(nieuw)":
             holder[key] = {"id": object_id, "hash": digest}
             if file_name is not None:
                 holder[key]["bestand"] = file_name
+                if "versie" in body:
+                    holder[key]["versie"] = body["versie"]  # to tell a new one by
             if number is not None:
                 holder[key]["agendapunt"] = number  # to name it by, when it is withdrawn
             remember()
@@ -946,5 +961,8 @@ def _synchronise(
         withdraw("agendapunten", "agendapunt", state["agendapunten"], set(items))
     finally:
         settle()  # also when it stops: a DELETE after a request that was carried out
-    report.take_down += state.pop("weghalen", [])
+    # A file withdrawn under a name a document now sent has is to be replaced, not taken away.
+    report.take_down = [
+        n for n in report.take_down + state.pop("weghalen", []) if n not in report.put_up
+    ]
     remember()

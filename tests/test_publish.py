@@ -758,21 +758,50 @@ def test_a_renamed_dossier_folder_is_neither_deleted_nor_posted_again(project: P
     assert not [r for r in again if r[0] in ("POST", "DELETE")], again
 
 
+def _put_up(result: CliResult) -> str | None:
+    """The files the closing lines ask to put at publicatie_url, as listed."""
+    prefix = (
+        f"Zet op publicatie_url (nieuw of gewijzigd; ze staan in build/{WONEN}/export/openbaar/): "
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith(prefix)]
+    assert len(lines) <= 1
+    return lines[0].removeprefix(prefix).rstrip(".") if lines else None
+
+
 @pytest.mark.slow
-def test_the_command_says_where_the_pdfs_are_that_the_links_point_to(
+def test_the_command_names_the_files_to_put_where_the_links_point(
     project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Only the metadata is sent: the clerk puts the files where publicatie_url says."""
+    """Only the metadata is sent: the clerk puts the files where publicatie_url says. Was: the
+    same words after every publish, also when nothing changed, and never a file whose content
+    changed under the same name, such as the public vergaderbundel without a dossier made
+    confidential: its old copy went on showing the pages."""
     monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
-    with Stub([]) as stub:
-        result = publish_cli(run_cli, project, stub.url)
-    assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[-2] == (
-        f"De PDF's staan in build/{WONEN}/export/openbaar/; de links wijzen naar publicatie_url "
-        "uit dossiers/organisatie.yaml: zet ze daar neer."
+    with Store() as store:
+        first = publish_cli(run_cli, project, store.url)
+        records = _publication(project)["documenten"]
+        public = sorted(r["bestandsnaam"] for k, r in records.items() if k.startswith("openbaar:"))
+        again = publish_cli(run_cli, project, store.url)
+        _make_confidential(project)
+        confidential = publish_cli(run_cli, project, store.url)
+        after = _publication(project)["documenten"]
+    assert first.exit_code == 0, first.stderr
+    assert len(public) == 15
+    assert _put_up(first) == ", ".join(public[:10]) + ", en nog 5"
+    assert first.stdout.splitlines()[-1] == f"{1 + 8 + 15} verwerkt, 0 ongewijzigd."
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.splitlines() == [f"0 verwerkt, {1 + 8 + 15} ongewijzigd."]
+    assert confidential.exit_code == 0, confidential.stderr
+    renewed = sorted(
+        r["bestandsnaam"]
+        for k, r in after.items()
+        if k.startswith("openbaar:")
+        and r["status"] == "actueel"
+        and r["versie"] != records[k]["versie"]
     )
-    assert lines[-1] == f"{1 + 8 + 15} verwerkt, 0 ongewijzigd."
+    bundle = [name for name in renewed if "vergaderbundel" in name]
+    assert bundle and bundle[0] in public  # the same name, and so the same link
+    assert _put_up(confidential) == ", ".join(renewed)
 
 
 @pytest.mark.slow
@@ -1126,6 +1155,9 @@ def test_a_failed_publish_says_what_it_sent_before_it_stopped(
         f"PUT /informatieobjecten/{old}  informatieobject {name} (gewijzigd) → 404",
         f"PUT /vergaderingen/{held['vergadering']['id']}  vergadering (ter controle) → 200",
         f"POST /informatieobjecten  informatieobject {name} (opnieuw aangemaakt) → 201",
+        # Its link went out before the publish stopped: the new version belongs there already.
+        f"Zet op publicatie_url (nieuw of gewijzigd; ze staan in build/{WONEN}/export/openbaar/): "
+        f"{name}.",
     ]
 
 
@@ -1423,8 +1455,6 @@ def test_an_item_withdrawn_while_the_api_is_gone_is_deleted_when_it_is_back(
     assert result.stdout.splitlines() == [
         f"PUT /vergaderingen/{meeting}  vergadering (ter controle) → 200",
         f"DELETE /agendapunten/{extra}  agendapunt 9 (ingetrokken) → 204",
-        f"De PDF's staan in build/{WONEN}/export/openbaar/; de links wijzen naar publicatie_url "
-        "uit dossiers/organisatie.yaml: zet ze daar neer.",
         f"2 verwerkt, {8 + 15} ongewijzigd.",
     ]
     assert after == before
