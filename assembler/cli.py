@@ -429,8 +429,8 @@ def publish(vergadermap: Path, url: str, include_confidential: bool | None, dry_
     Verstuurd worden de gegevens: de vergadering, de agendapunten en per stuk een link
     (publicatie_url in organisatie.yaml plus de bestandsnaam). De PDF's zelf staan in
     build/<vergadering>/export/openbaar/ en horen op dat adres te staan. Wie eenmaal
-    met --ook-niet-openbaar naar een adres publiceert, stuurt ze daarna steeds mee,
-    tot --alleen-openbaar ze daar weghaalt.
+    met --ook-niet-openbaar naar een adres publiceert, stuurt de niet-openbare stukken
+    daarna steeds mee, tot --alleen-openbaar ze daar weghaalt.
     """
     from assembler.publish import PublishFailed, PublishRejected, publish_meeting
 
