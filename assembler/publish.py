@@ -363,7 +363,7 @@ def _retry_after(response: httpx.Response, cap: float) -> float | None:
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # isdigit() alone takes "²", which float() refuses
         seconds = float(value)
     else:
         try:

@@ -377,6 +377,19 @@ def test_503_is_retried_with_backoff(project: Project) -> None:
     assert _publication(project)["publicaties"][stub.url]["vergadering"]["id"] == "s3"
 
 
+@pytest.mark.parametrize(
+    ("said", "pause"), [("7", 7.0), ("120", 60.0), ("²", None), ("1.5", None), ("morgen", None)]
+)
+def test_a_retry_after_is_read_as_seconds_capped_or_else_not_at_all(
+    said: str, pause: float | None
+) -> None:
+    """A server's header is not trusted: "²" passed isdigit() and stopped the publish."""
+    from assembler.publish import _retry_after
+
+    answer = httpx.Response(429, headers={"Retry-After": said.encode()})
+    assert _retry_after(answer, 60.0) == pause
+
+
 @pytest.mark.slow
 def test_429_is_retried_after_the_pause_the_server_asks_for(project: Project) -> None:
     """Was: a 429 was a refusal ('controleer het token en de gegevens', exit 2), not retried;
