@@ -20,7 +20,7 @@ import ipaddress
 import json
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -564,8 +564,17 @@ def publish_meeting(
                 targets[base] = state
                 save_publication(export.meeting, publication)
 
+        # publicatie_url is the organisation's, not the API's: a file sent to another address
+        # in the same version is there already.
+        placed = {
+            (record.get("bestand"), record.get("versie"))
+            for address, held in targets.items()
+            if address != base and isinstance(held, dict)
+            for record in (held.get("informatieobjecten") or {}).values()
+            if isinstance(record, dict) and "versie" in record
+        }
         try:
-            _synchronise(export, include_confidential, state, sender, report, remember)
+            _synchronise(export, include_confidential, state, sender, report, remember, placed)
         except (PublishFailed, PublishRejected) as error:
             error.report = report
             state["weghalen"] = _not_linked_elsewhere(
@@ -704,6 +713,7 @@ def _synchronise(
     sender: _Sender,
     report: PublishReport,
     remember: Callable[[], None],
+    placed: Collection[tuple[Any, Any]] = (),
 ) -> None:
     side: Side = CONFIDENTIAL if include_confidential else PUBLIC
     manifest = export.manifests[side]
@@ -806,6 +816,8 @@ def _synchronise(
                 renewed = known["versie"] != body.get("versie")
             else:
                 renewed = not same
+            if (file_name, body.get("versie")) in placed:
+                renewed = False  # put there for the publish to another address
             if renewed and file_name not in report.put_up:
                 report.put_up.append(file_name)
         count((collection, key), sent=True)

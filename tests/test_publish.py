@@ -818,6 +818,26 @@ def test_the_command_names_the_files_to_put_where_the_links_point(
 
 
 @pytest.mark.slow
+def test_files_put_up_for_one_address_are_not_asked_again_for_another(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """publicatie_url is the organisation's, not the API's: a second agenda system got every
+    public file listed as new, although they stood there unchanged."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store() as first_store, Store() as second_store:
+        first = publish_cli(run_cli, project, first_store.url)
+        second = publish_cli(run_cli, project, second_store.url)
+        _make_confidential(project)
+        third = publish_cli(run_cli, project, second_store.url)
+    assert first.exit_code == 0 and second.exit_code == 0, first.stderr + second.stderr
+    assert _put_up(first) is not None
+    assert _put_up(second) is None, second.stdout
+    # A new version is asked for once more, by the publish that sends it first.
+    assert third.exit_code == 0, third.stderr
+    assert "vergaderbundel" in str(_put_up(third))
+
+
+@pytest.mark.slow
 def test_dry_run_sends_nothing(project: Project) -> None:
     with Stub([]) as stub:
         report = publish_meeting(
