@@ -327,7 +327,7 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
     afsluitcode 4 als er iets vertrouwelijks in de openbare stukken zou komen; dan
     wordt er niets geschreven.
     """
-    from assembler.build import BuildOptions, source_date_epoch_from_env
+    from assembler.build_report import BuildOptions, source_date_epoch_from_env
     from assembler.package import export_meetings
 
     project = _project()
@@ -850,9 +850,9 @@ def build(
     vergadermappen of dossiermappen. Wat niet veranderd is, wordt overgeslagen.
     Een afgekeurd dossier wordt gemeld; de andere worden gewoon gebouwd (afsluitcode 1).
     """
-    from assembler.build import (
+    from assembler.build import build_project
+    from assembler.build_report import (
         BuildOptions,
-        build_project,
         failure_json,
         report_json,
         source_date_epoch_from_env,
@@ -1243,7 +1243,7 @@ def _dispatch() -> None:
         command = error.ctx.command_path if error.ctx else _command_typed(sys.argv[1:])
         message = f"{_usage_message(error)} (zie '{command} --help')"
         if error.ctx is not None and error.ctx.command.name == "build" and "--json" in sys.argv:
-            from assembler.build import failure_json
+            from assembler.build_report import failure_json
             from assembler.errors import UsageError as Refused
 
             # A script that asked for the summary gets its shape, also for a wrong option.

@@ -43,14 +43,12 @@ from lxml import etree
 
 from assembler import LOCAL_TIME_ZONE, gate
 from assembler.agenda import CONFIDENTIAL_TITLE, purpose
-from assembler.build import (
+from assembler.build import build_project, organisation_digest, recover_exports
+from assembler.build_report import (
     BuildOptions,
     BuildReport,
     Progress,
     build_lock,
-    build_project,
-    organisation_digest,
-    recover_exports,
     source_date_epoch_from_env,
 )
 from assembler.errors import (

@@ -1357,7 +1357,7 @@ def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
         }
     ]
     # A build that cannot start has the same shape: no meetings.
-    from assembler.build import failure_json
+    from assembler.build_report import failure_json
     from assembler.errors import BuildLocked
 
     assert json.loads(failure_json(BuildLocked("x")))["vergaderingen"] == []
@@ -1528,11 +1528,11 @@ def test_build_of_one_dossier_path(example_project: Path, run_cli: RunCli) -> No
 def test_rendering_in_two_processes_gives_the_same_documents(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assembler import build
+    from assembler import build, build_report
     from assembler.project import Project
 
     project = Project(example_project)
-    options = build.BuildOptions(pdf=False, source_date_epoch=1685000000)
+    options = build_report.BuildOptions(pdf=False, source_date_epoch=1685000000)
     serial = build.build_project(project, options)
     assert serial.exit_code == 0
     first = {p: p.read_bytes() for r in serial.results for p in r.outputs}
@@ -1542,7 +1542,7 @@ def test_rendering_in_two_processes_gives_the_same_documents(
     memo = example_project / "templates" / "memo.docx"
     memo.write_bytes(b"geen docx")
     parallel = build.build_project(
-        project, build.BuildOptions(**{**options.__dict__, "force": True})
+        project, build_report.BuildOptions(**{**options.__dict__, "force": True})
     )
     # The broken memo template fails the memo only; every voorstel is rendered as before.
     assert parallel.exit_code == 2
@@ -1558,7 +1558,7 @@ def test_rendering_in_two_processes_gives_the_same_documents(
 def test_libreoffice_warming_up_on_the_template_changes_no_output(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assembler import build, convert
+    from assembler import build, build_report, convert
     from assembler.convert import ConversionJob
     from assembler.project import Project
 
@@ -1583,7 +1583,7 @@ def test_libreoffice_warming_up_on_the_template_changes_no_output(
     monkeypatch.setattr(convert._UnoWorker, "_warm_up", counted)
     monkeypatch.setattr(convert.ConversionService, "submit", after_the_warm_up)
     project = Project(example_project)
-    options = build.BuildOptions(source_date_epoch=1685000000)
+    options = build_report.BuildOptions(source_date_epoch=1685000000)
     warm = build.build_project(project, options)
     assert warm.exit_code == 0, warm.problems
     # A later worker warms up too, should it find no document waiting.
@@ -1593,7 +1593,9 @@ def test_libreoffice_warming_up_on_the_template_changes_no_output(
 
     monkeypatch.setattr(convert.ConversionService, "submit", real_submit)
     monkeypatch.setattr(convert._UnoWorker, "_warm_up", lambda worker, source: None)
-    cold = build.build_project(project, build.BuildOptions(**{**options.__dict__, "force": True}))
+    cold = build.build_project(
+        project, build_report.BuildOptions(**{**options.__dict__, "force": True})
+    )
     assert cold.exit_code == 0, cold.problems
     assert {p: p.read_bytes() for r in cold.results for p in r.outputs} == first
 
@@ -2150,7 +2152,7 @@ def test_progress_reports_each_dossier_as_it_is_finished(example_project: Path) 
     """Each dossier is reported done when it is published, not all at the end of the build."""
     import threading
 
-    from assembler import build
+    from assembler import build, build_report
     from assembler.project import Project
 
     events: list[tuple[str, str]] = []
@@ -2171,7 +2173,7 @@ def test_progress_reports_each_dossier_as_it_is_finished(example_project: Path) 
         finally:
             in_call.release()
 
-    report = build.build_project(Project(example_project), build.BuildOptions(), progress)
+    report = build.build_project(Project(example_project), build_report.BuildOptions(), progress)
     assert report.exit_code == 0
     # Named with their meeting: two meetings may each have a punt-01.
     names = sorted(f"{r.meeting}/{r.folder}" for r in report.results)
@@ -2194,7 +2196,7 @@ def test_an_interrupted_build_publishes_nothing_it_was_still_bundling(
     import threading
     import time
 
-    from assembler import build
+    from assembler import build, build_report
     from assembler.project import Project
 
     real_bundle = build._bundle
@@ -2212,7 +2214,7 @@ def test_an_interrupted_build_publishes_nothing_it_was_still_bundling(
 
     monkeypatch.setattr(build, "_bundle", bundle_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
-        build.build_project(Project(example_project), build.BuildOptions())
+        build.build_project(Project(example_project), build_report.BuildOptions())
     assert interrupted.is_set()
     # Nothing was published, and no cache record claims a dossier is up to date.
     assert list((example_project / "build").glob("*/*/bundel.pdf")) == []
@@ -2251,7 +2253,7 @@ def test_the_build_never_renders_an_annex_in_its_own_process(
     # Annexes are third-party files: their pages are rendered only in the intake's checking
     # child, under its memory and time limits, including every page of a confidential
     # dossier's annexes, which get NIET OPENBAAR.
-    from assembler import build, bundle
+    from assembler import build, build_report, bundle
     from assembler.project import Project
 
     rendered: list[Path] = []
@@ -2265,7 +2267,7 @@ def test_the_build_never_renders_an_annex_in_its_own_process(
     four_pages = CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf"
     shutil.copyfile(four_pages, folder / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf")
     monkeypatch.setattr(bundle, "top_bands_blank", recording)
-    report = build.build_project(Project(example_project), build.BuildOptions())
+    report = build.build_project(Project(example_project), build_report.BuildOptions())
 
     assert report.exit_code == 0
     confidential = next((example_project / "build" / WONEN).glob("*-mandaat-woningbouwimpuls"))
@@ -2304,7 +2306,7 @@ def test_a_dossier_saved_while_the_build_reads_it_is_made_again_by_the_next(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The outputs are kept under the text the build read, not under the file saved since."""
-    from assembler import build
+    from assembler import build, build_report
     from assembler.project import Project
 
     dossier = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
@@ -2315,7 +2317,7 @@ def test_a_dossier_saved_while_the_build_reads_it_is_made_again_by_the_next(
         return plan(*args, **kwargs)
 
     project = Project(example_project)
-    options = build.BuildOptions(pdf=False)
+    options = build_report.BuildOptions(pdf=False)
     with monkeypatch.context() as patched:
         patched.setattr(build, "_plan", saved_meanwhile)
         assert build.build_project(project, options).exit_code == 0
@@ -2330,11 +2332,11 @@ def test_public_outputs_are_recorded_as_public_before_they_are_installed(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A build stopped between installing and recording must not hide public outputs."""
-    from assembler import build
+    from assembler import build, build_report
     from assembler.project import Project
 
     project = Project(example_project)
-    options = build.BuildOptions(pdf=False)
+    options = build_report.BuildOptions(pdf=False)
     dossier = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
     rewrite(dossier, "verspreiden: Ja", "verspreiden: Nee")
     assert build.build_project(project, options).exit_code == 0

@@ -391,7 +391,7 @@ def test_the_summary_does_not_say_withdrawn_public_agendas_are_still_there(
     """Review: after a dossier became confidential in a meeting that could not be made anew,
     the last line said 'de vorige staan er nog' two lines below the warning that the public
     agenda and meeting bundle were removed."""
-    from assembler.build import MeetingResult
+    from assembler.build_report import MeetingResult
     from assembler.cli import _meetings_said
 
     kept = [tmp_path / "agenda.pdf", tmp_path / "vergaderbundel.pdf"]

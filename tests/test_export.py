@@ -21,7 +21,8 @@ import pytest
 import yaml
 from lxml import etree
 
-from assembler.build import BuildOptions, build_project
+from assembler.build import build_project
+from assembler.build_report import BuildOptions
 from assembler.errors import UsageError
 from assembler.package import (
     CONFIDENTIAL,

@@ -22,7 +22,8 @@ from pikepdf import Array, Dictionary, Name, String
 from reportlab.pdfgen import canvas
 
 from assembler import gate
-from assembler.build import BuildOptions, build_project
+from assembler.build import build_project
+from assembler.build_report import BuildOptions
 from assembler.errors import ConfidentialityViolation, ExitCode
 from assembler.layout import output_folder_name
 from assembler.package import PUBLIC, package_meetings

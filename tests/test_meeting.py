@@ -228,7 +228,7 @@ def test_meeting_bundles_merged_on_the_way_equal_those_merged_at_the_end(
 
     Also after one changed dossier, when the other bundles are parts from the start.
     """
-    from assembler import build, bundle
+    from assembler import build, build_report, bundle
     from assembler.project import Project
 
     merged_at_end: list[str] = []
@@ -240,7 +240,7 @@ def test_meeting_bundles_merged_on_the_way_equal_those_merged_at_the_end(
         return merge_documents(parts, meta, output)
 
     monkeypatch.setattr(bundle, "merge_documents", spy)
-    options = build.BuildOptions(source_date_epoch=1685000000)
+    options = build_report.BuildOptions(source_date_epoch=1685000000)
     roots = []
     for name in ("onderweg", "achteraf"):
         root = tmp_path / name

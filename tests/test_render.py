@@ -527,7 +527,8 @@ def test_a_build_given_an_epoch_dates_its_word_documents_by_it(
 ) -> None:
     """Called as a library, with no SOURCE_DATE_EPOCH in the environment: the Word documents
     took the document's date while the PDFs and bundles took the epoch given."""
-    from assembler.build import BuildOptions, build_project
+    from assembler.build import build_project
+    from assembler.build_report import BuildOptions
     from assembler.project import Project
 
     root = tmp_path / "project"

@@ -1,0 +1,188 @@
+"""What a build is asked and what it answers: its options, its report and the report's JSON.
+
+These are what the command line and the export work with (cli.py, package.py), with the
+build's lock and ``SOURCE_DATE_EPOCH`` as the build reads it. They live apart from the
+orchestrator (:mod:`assembler.build`) so that a module that only needs the build's types does
+not import how it runs.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from assembler.errors import AssemblerError, BuildLocked, ExitCode, Problem, UsageError
+from assembler.fsutil import not_writable
+from assembler.project import Project
+
+Status = Literal["gebouwd", "ongewijzigd", "mislukt"]
+MeetingStatus = Literal["gebouwd", "ongewijzigd", "niet bijgewerkt", "niet gemaakt"]
+Progress = Callable[[str, str], None]
+"""Called with (event, label); events: ``dossiers-totaal`` and ``conversies-totaal`` (label: the
+count), then ``dossier`` (rendered), ``conversie``, ``bundel``, ``klaar`` or ``ongewijzigd``
+(one of these per dossier), ``vergaderingen-totaal`` (label: the count of meetings made anew,
+before their meeting bundles are finished), ``vergadering`` (one per such meeting). A
+dossier's label is ``meeting/dossier`` (folder names), as several meetings have a ``punt-01``.
+``bundel`` and ``klaar`` of a dossier with PDFs come from the thread that bundled it; never two
+calls at once."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What ``assembler build`` was asked to do."""
+
+    paths: tuple[Path, ...] = ()
+    pdf: bool = True
+    jobs: int | None = None
+    force: bool = False
+    source_date_epoch: int | None = None
+    # Seconds one document may take in LibreOffice; None: the converter's default.
+    timeout_per_document: float | None = None
+    # Set by the export, which packages the meetings anew right after: no word of old packages.
+    export_follows: bool = False
+
+
+@dataclass
+class DossierResult:
+    """The outcome for one dossier."""
+
+    meeting: str
+    folder: str
+    number: int
+    output_dir: Path
+    status: Status
+    outputs: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class MeetingResult:
+    """The outcome for one meeting's agendas and meeting bundles."""
+
+    meeting: str
+    status: MeetingStatus
+    outputs: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    """Everything a build did and every problem it met."""
+
+    results: list[DossierResult] = field(default_factory=list)
+    meetings: list[MeetingResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    environment_failed: bool = False
+    template_failed: bool = False
+    seconds: float = 0.0
+    # PDFs of an earlier build that a Word-only build removed (they no longer matched).
+    pdfs_removed: int = 0
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """0 all built, 1 input rejected, 2 a broken template, 3 the machine (highest wins)."""
+        if self.environment_failed:
+            return ExitCode.ENVIRONMENT
+        if self.template_failed:
+            return ExitCode.USAGE
+        if any(p.ernst == "fout" for p in self.problems):
+            return ExitCode.INPUT_REJECTED
+        return ExitCode.OK
+
+    def count(self, status: Status) -> int:
+        """Number of dossiers with ``status``."""
+        return sum(1 for result in self.results if result.status == status)
+
+
+# The last second a date in a document can hold (31 December 9999).
+_LAST_EPOCH = 253_402_300_799
+
+
+def source_date_epoch_from_env() -> int | None:
+    """``SOURCE_DATE_EPOCH`` as an int, or None when unset; UsageError when it is no time."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    # isdigit() alone takes "²", which int() refuses.
+    if not (value.isascii() and value.isdigit()) or int(value) > _LAST_EPOCH:
+        # Milliseconds (date +%s%3N) is an easy mistake, and year 58882 cannot be written.
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={value}: is geen tijdstip in seconden sinds 1 januari 1970 "
+            "(zet het zoals 'date +%s' het geeft, of haal de variabele weg)"
+        )
+    return int(value)
+
+
+# --------------------------------------------------------------------------- lock
+
+
+@contextmanager
+def build_lock(project: Project) -> Iterator[None]:
+    """Hold the project's build lock; a second build at the same time exits 3."""
+    try:
+        project.build.mkdir(parents=True, exist_ok=True)
+        handle = open(project.build / ".lock", "a+")  # noqa: SIM115 - held for the whole build
+    except OSError as error:
+        raise not_writable(project.build, error) from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(
+                "er loopt al een build van dit project (wacht tot die klaar is en probeer het "
+                "opnieuw)"
+            ) from None
+        yield
+    finally:
+        handle.close()
+
+
+def failure_json(error: AssemblerError) -> str:
+    """The ``--json`` summary of a build that stopped with an error (the lock, no project…).
+
+    The same shape as :func:`report_json`, so a script reads one kind of answer; what was
+    built before the error is not counted.
+    """
+    # The problems say where, the message what came of them: last, as on stderr.
+    problems = [*error.problems, Problem("", None, "", error.message)]
+    return _summary_json(error.exit_code, BuildReport(problems=problems), None)
+
+
+def report_json(report: BuildReport, project: Project) -> str:
+    """The ``--json`` summary for scripts and agenda automation."""
+    return _summary_json(report.exit_code, report, project)
+
+
+def _summary_json(exit_code: ExitCode, report: BuildReport, project: Project | None) -> str:
+    data = {
+        "afsluitcode": int(exit_code),
+        "seconden": round(report.seconds, 3),
+        "gebouwd": report.count("gebouwd"),
+        "ongewijzigd": report.count("ongewijzigd"),
+        "mislukt": report.count("mislukt"),
+        "pdfs_weggehaald": report.pdfs_removed,
+        "dossiers": [
+            {
+                "vergadering": r.meeting,
+                "dossier": r.folder,
+                "agendapunt": r.number,
+                "status": r.status,
+                "uitvoer": [project.display(p) if project else str(p) for p in r.outputs],
+            }
+            for r in report.results
+        ],
+        "vergaderingen": [
+            {
+                "vergadering": m.meeting,
+                "status": m.status,
+                "uitvoer": [project.display(p) if project else str(p) for p in m.outputs],
+            }
+            for m in report.meetings
+        ],
+        "meldingen": [p.as_json() for p in report.problems],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
