@@ -18,18 +18,48 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from assembler import __version__, library_versions
+from assembler.build_cache import (
+    MEETING_FORMAT,
+    MEETING_STAGING,
+    Kept,
+    MeetingPlan,
+    Plan,
+    TemplateCheck,
+    Work,
+    agenda_files,
+    agendas_reusable,
+    as_parsed,
+    cached_outputs,
+    discard,
+    document_files,
+    dossier_keys,
+    edited,
+    forget,
+    install,
+    installed_place,
+    keep_files,
+    meeting_cached,
+    meeting_outputs,
+    move,
+    read_record,
+    remember,
+    renumber,
+    reusable,
+    settings_digest,
+    staging_folder,
+    stale_exports,
+    stamps,
+    template_digest,
+)
 from assembler.build_report import (
     BuildOptions,
     BuildReport,
@@ -55,19 +85,14 @@ from assembler.errors import (
 )
 from assembler.fsutil import (
     TEMP_PREFIX,
-    digest_stream,
-    file_sha256,
     not_writable,
-    write_cache_text,
     write_text_atomic,
 )
 from assembler.layout import (
     BUNDLE_FILE,
     EXPORT_DIR,
-    EXPORT_PUBLIC_MANIFEST,
     FULL_AGENDA,
     FULL_MEETING_BUNDLE,
-    MEETING_DOCUMENTS,
     MEETING_OUTPUTS,
     OLD_EXPORT_PREFIX,
     OUTPUT_DIR_PATTERN,
@@ -76,17 +101,15 @@ from assembler.layout import (
     annex_pdf,
     dossier_outputs_public,
     dossier_record,
-    export_record,
     meeting_document_title,
     meeting_items_made,
     meeting_record,
     meeting_shown_in_full,
     output_folder_name,
     previous_outputs,
-    recorded_dir,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project, holds_dossier
-from assembler.withdraw import meeting_warning, withdraw_public_outputs
+from assembler.withdraw import withdraw_public_outputs
 
 # The heavy modules (pydantic models, docxtpl, pikepdf) are imported where they are used:
 # a build starts LibreOffice before loading them (see _speculative_service), and a no-op
@@ -96,508 +119,13 @@ if TYPE_CHECKING:
 
     from assembler.bundle import BundleMeta, MergePart, Merger
     from assembler.convert import ConversionService
-    from assembler.model import Organisatie, Record
-    from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
-
-# Raised when what every dossier's outputs hold changes while their inputs do not, so outputs
-# of an older build are made again (4: annexes' scripts and actions left out of the bundles;
-# the stamps' embedded font; the logo at the margin; 5: template comments left out, the
-# voorstel's subject naming the overleg; 6: the marks larger and 5 mm from the edge; 7: a
-# no-break space after a Markdown heading's '#' or a list's marker read as a space; 8: direction
-# marks, U+200E and U+200F, kept in texts again, where 7 also had builds that left them out;
-# 9: XMP text LibreOffice escaped twice mended, agendas and meeting bundles titled alike;
-# 10: annexes' links and actions to other files or computers left out of the bundles, and a
-# Markdown link to anything but a web or e-mail address shown as text; 11: annexes' web
-# addresses with spaces or <…> around them, www. addresses and tel: numbers kept as links, and
-# a Markdown link to a www. address made a link; 12: a dossier's document and the meeting's
-# agendas keyed apart from the annexes, and kept when only those change; 13: label cells of
-# label/value tables tagged as row headers, paragraph rules as artifacts, and the memo's and
-# agenda's title an H1; 14: bundles carry the tagged structure of their voorstel and agenda,
-# and their stamps are artifacts; 15: an agenda item's decisions a Word list of their own;
-# 16: untagged annexes in a bundle tagged minimally, the carried trees' ParentTree made anew,
-# clashing ids renamed; 17: only the decisions' list restarts per item (Word-numbered headings
-# count on), in tables too; 18: an untagged page with spans or layers wrapped as it is;
-# 19: links LibreOffice left out of the tags, a footnote's way back, given /Link elements;
-# 20: a table of contents' line one /Link, not two over one annotation; 21: a Markdown list
-# ends with a paragraph's space after it; 22: a pasted www. address links to https://;
-# 23: a part's bookmark that only repeats its title left out, the agenda's 'Agenda'; 24: a
-# page turned by no multiple of 90 set upright, its mark on the page; 25: the voorstel's
-# section 'Voorstel' bookmarked again, the memo's title once, a /Rotate of 90.0 written as 90;
-# 26: a Markdown list in a quote, and a quote, end with a paragraph's space after them;
-# 27: slugs and meeting documents' titles (export); 28: a confidential item's bookmark in the
-# meeting bundle marked; 29: a Markdown table printed row by row; 30: stamps grow with pages
-# larger than office paper; 31: a Markdown list nested in a list of another kind one Word
-# list (nested in the tags), a nested list's start number kept; 32: text after lists nested
-# past markdown-it's limit kept, lists deeper than Word's nine levels on the ninth; 33: an
-# empty Markdown heading ('###' alone) not made, nor counted for the other headings' levels;
-# 34: a page with an unmatched Q or an unclosed q stamped at the top, its q/Q balanced around
-# it; 35: an annex that names no language tagged as in an unknown one, an empty /Lang, not
-# as Dutch; 36: an optional value left out is empty text to a template's filters, not
-# "NONE"); 37: dossiers and meetings keyed by what their YAML says, not how (a comment alone
-# makes nothing again); 38: loop tables' header rows kept with the first row, not cantSplit
-# (LibreOffice dropped every row after one on a page's last line), the closing paragraph only
-# after a final table (no blank last page), the agenda's annexes on a tab, and the documents'
-# PDFs open with their bookmarks panel.
-CACHE_VERSION = 38
-
-# Raised when the template check's rules change (assembler.lint), so that its kept answer is
-# not reused (see _TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
-# 3: errors kept too (they refuse what the template made), comments only warned about.
-# 4: a template that never says a document is not public is wrong. 5: agenda decisions shown
-# otherwise than as the numbered {{ besluit }} warned about. 6: a template without the
-# document's Markdown text is wrong (was a warning); a field in single braces ({email})
-# warned about; codes named as typed ({%p if x %}, not {% if x %}). 7: a code without its
-# '%}', two {%p %} codes in a paragraph or {%tr %} in a row, a {%tr %} outside a table said at
-# that code, not where Jinja noticed. 8: a test for none (a value left out is empty text)
-# warned about; rows of a nested table their own; '{%p end if %}' said as that.
-TEMPLATE_CHECK_VERSION = 9
-# Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
-# kept ones are remade without remaking every dossier (2: page labels under item numbers).
-MEETING_FORMAT = 2
-# The libraries whose version is part of every output's cache key: they write the .docx
-# (docxtpl, python-docx, Jinja2, markdown-it-py, Babel, lxml, Pillow) and the bundles
-# (pikepdf, reportlab, pypdfium2).
-_OUTPUT_LIBRARIES = (
-    "docxtpl",
-    "python-docx",
-    "Jinja2",
-    "markdown-it-py",
-    "Babel",
-    "lxml",
-    "Pillow",
-    "pikepdf",
-    "reportlab",
-    "pypdfium2",
-)
-
-
-# --------------------------------------------------------------------------- cache
-
-
-@dataclass(frozen=True)
-class _Plan:
-    meeting: MeetingInput
-    item: AgendaItem
-    dossier: DossierInput
-    output_dir: Path
-    # Everything the dossier's outputs are made from.
-    key: str
-    # What its Word document and that document's PDF are made from: the key without the
-    # annexes, which reach only the bundle. A replaced annex makes a new bundle of the kept
-    # document (see _reusable).
-    document_key: str
-
-    @property
-    def label(self) -> str:
-        """How progress names the dossier: ``meeting/dossier``."""
-        return f"{self.meeting.name}/{self.dossier.name}"
-
-
-def _settings_digest(
-    project: Project, catalog: Catalog, options: BuildOptions, files: FileDigests
-) -> str:
-    digest = hashlib.sha256()
-    digest.update(f"assembler {__version__}\ncache {CACHE_VERSION}\n".encode())
-    # What of organisatie.yaml reaches a document: the name (headers, the PDFs' author) and
-    # the logo. The TOOI, kenmerkpatroon, vergaderingstype and publicatie_url are for the
-    # check and the export: changing one remakes nothing.
-    organisation = catalog.organisation
-    digest.update(f"naam {organisation.name!r}\nlogo {organisation.logo!r}\n".encode())
-    if catalog.organisation.logo:
-        logo = project.dossiers / catalog.organisation.logo
-        if logo.is_file():
-            digest.update(files.sha256(logo).encode())
-    digest.update(f"pdf={options.pdf} epoch={options.source_date_epoch}\n".encode())
-    # An upgraded library can change the bytes it writes: outputs made with the old one are
-    # not reused (8 ms on a no-op build).
-    digest.update(library_versions(*_OUTPUT_LIBRARIES).encode())
-    if options.pdf:
-        from assembler.convert import libreoffice_version
-
-        digest.update(libreoffice_version().encode())
-    return digest.hexdigest()
-
-
-class _TemplateCheck:
-    """The template check (``templates check``) in every build: its warnings are said, and
-    what a template it finds wrong made is not installed.
-
-    Rendering stops at what it cannot fill in, but not at tracked changes, half-typed tags or
-    a Markdown field inside a sentence: those documents come out wrong without a word. Only
-    the check tells, and its imports would cost a no-op build a third of a second, so its
-    answer is kept under the templates' digests. When it must run, it runs in the build's
-    own thread once the documents are rendered (while LibreOffice converts them), not on a
-    thread of its own beside the rendering: two threads importing the render stack at once
-    can deadlock in Python's import locks. The bundler threads wait for it before they
-    install a dossier.
-    """
-
-    def __init__(self, project: Project, files: FileDigests) -> None:
-        from assembler.model import DOCUMENT_KINDS, markdown_fields
-
-        self.project = project
-        # The answer follows from the templates, the models' fields, the check's rules and
-        # the libraries that read the templates; the version stays the same while code
-        # changes.
-        key = hashlib.sha256(f"assembler {__version__} check {TEMPLATE_CHECK_VERSION}\n".encode())
-        key.update(library_versions("docxtpl", "Jinja2").encode())
-        for kind, model in sorted(DOCUMENT_KINDS.items()):
-            fields = sorted((f.alias or n, f.is_required()) for n, f in model.model_fields.items())
-            key.update(f"{kind} {fields} {sorted(markdown_fields(model))}\n".encode())
-        for name in sorted({*DOCUMENT_KINDS, "agenda"}):
-            template = project.template_for(name)
-            # Unreadable is said otherwise than missing: the answer kept for one is not the other's.
-            seen = "-" if not template.is_file() else _sha256_or_none(files, template) or "?"
-            key.update(f"{name} {seen}\n".encode())
-        self.key = key.hexdigest()
-        self.store = project.cache / "sjablonen.json"
-        self.answer: list[Problem] | None = None
-        self.done = threading.Event()
-        try:
-            record = json.loads(self.store.read_text(encoding="utf-8"))
-            if record["sleutel"] == self.key:
-                self.answer = [Problem.from_json(item) for item in record["meldingen"]]
-                self.done.set()
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # none yet, or damaged: checked again
-
-    def run(self) -> None:
-        """Check the templates now, unless the answer is known; in the build's own thread."""
-        if self.done.is_set():
-            return
-        try:
-            from assembler.lint import lint_templates
-
-            self.answer = lint_templates(self.project)
-            record = {"sleutel": self.key, "meldingen": [p.as_json() for p in self.answer]}
-            write_cache_text(self.store, json.dumps(record, ensure_ascii=False) + "\n")
-        finally:
-            self.done.set()  # a bundler thread waiting must not wait for ever
-
-    def refuses(self, template: Path) -> bool:
-        """Whether the check found ``template`` wrong; waits for the check.
-
-        Without an answer (the build stopping, the check failing) nothing it made is trusted.
-        """
-        self.done.wait()
-        label = self.project.display(template)
-        return self.answer is None or any(
-            p.bestand == label and p.ernst == "fout" for p in self.answer
-        )
-
-    def problems(self) -> list[Problem]:
-        """What the check says, warnings and errors, as ``templates check`` says it."""
-        self.run()
-        return list(self.answer or [])
-
-
-def _template_problems(
-    project: Project,
-    template_check: _TemplateCheck,
-    report: BuildReport,
-    plans: Sequence[_Plan],
-    meetings: Sequence[_MeetingPlan],
-) -> list[Problem]:
-    """What the template check says, as ``templates check`` says it: errors for a template
-    this build's documents are made with (rendering's own, less precise messages of them go),
-    and warnings for a wrong template none of them uses (it made nothing wrong here)."""
-    checked = template_check.problems()
-    wrong = {p.bestand for p in checked if p.ernst == "fout"}
-    # Kept outputs count too: made with a template a newer check finds wrong.
-    used = {project.display(project.template_for(p.dossier.document.kind)) for p in plans}
-    used |= {project.display(project.template_for("agenda"))} if meetings else set()
-    report.problems = [p for p in report.problems if not (p.bestand in wrong and p.ernst == "fout")]
-    if used & wrong:
-        report.template_failed = True
-    unused = "; dit sjabloon is bij deze build niet gebruikt"
-    return [
-        dataclasses.replace(p, melding=p.melding + unused, ernst="waarschuwing")
-        if p.ernst == "fout" and p.bestand not in used
-        else p
-        for p in checked
-    ]
-
-
-def _dossier_keys(
-    project: Project,
-    settings: str,
-    dossier: DossierInput,
-    overleg: str,
-    files: FileDigests,
-) -> tuple[str, str]:
-    """The dossier's key and its document's key (see _Plan)."""
-    digest = hashlib.sha256(settings.encode())
-    # Not the output folder's name: its agenda number reaches no output of the dossier, and a
-    # dossier renumbered by a postponed or withdrawn item is moved, not made again.
-    # The bundle's subject names the meeting ("Voorstel Portefeuillehoudersoverleg …"); the
-    # rest of vergadering.yaml does not reach a dossier's outputs.
-    digest.update(f"\noverleg {overleg}\n".encode())
-    # What was read and checked, not the file again: a save since would otherwise be kept as
-    # made, under the outputs of the text before it.
-    digest.update(_as_parsed(dossier.document))
-    seen = _template_digest(files, project.template_for(dossier.document.kind))
-    if seen is not None:
-        digest.update(seen.encode())
-    # The document names its annexes by their descriptions, which are in the text above;
-    # their files reach only the bundle.
-    document_key = digest.hexdigest()
-    for index in range(len(dossier.document.annexes)):
-        path = dossier.annex_path(index)
-        digest.update(f"\nbijlage {index}\n".encode())
-        digest.update(files.sha256(path).encode())
-    return digest.hexdigest(), document_key
-
-
-def _as_parsed(record: Record) -> bytes:
-    """What a YAML file says, as parsed: a comment or another quoting makes no new outputs."""
-    return f"{type(record).__name__}\n{record.model_dump_json(by_alias=True)}".encode()
-
-
-def _renumber(project: Project, plan: _Plan) -> None:
-    """Move an unchanged dossier's outputs to the folder of its new agenda number."""
-    path = dossier_record(project, plan.meeting.name, plan.dossier.name)
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-        if record.get("key") != plan.key or record.get("dir") == plan.output_dir.name:
-            return
-        old = plan.output_dir.parent / str(record["dir"])
-        if old.name != record["dir"] or not OUTPUT_DIR_PATTERN.match(old.name):
-            return
-        if not old.is_dir() or old.is_symlink():
-            return
-        if plan.output_dir.exists():
-            return  # made again below, and the old folder goes as stale
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return  # a missing or damaged cache only means: build again
-    # The record names both folders while the folder moves: killed in between, the next build
-    # makes the outputs again (not at the recorded place), and until then a withdrawal or a
-    # refusal still finds them where they are (layout.recorded_dir).
-    moving = record | {"dir": plan.output_dir.name, "was": old.name}
-    try:
-        write_text_atomic(path, json.dumps(moving) + "\n")
-        try:
-            os.replace(old, plan.output_dir)
-        except OSError:  # a file open on a share: built again in the new folder
-            write_text_atomic(path, json.dumps(record) + "\n")
-            return
-        del moving["was"]
-        write_text_atomic(path, json.dumps(moving) + "\n")
-    except OSError:
-        return
-
-
-def _read_record(path: Path) -> dict[str, Any] | None:
-    """A dossier's or meeting's record in the cache; None when missing or damaged (a damaged
-    cache only means: build again)."""
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return record if isinstance(record, dict) else None
-
-
-def _cached(
-    plan: _Plan, record: dict[str, Any] | None, files: FileDigests
-) -> tuple[list[Path], list[Problem]] | None:
-    """The outputs of an earlier identical build and its annex warnings, if all still there."""
-    if record is None:
-        return None
-    try:
-        if record.get("key") != plan.key or record.get("dir") != plan.output_dir.name:
-            return None
-        names = [str(name) for name in record["outputs"]]
-        warnings = [Problem.from_json(item) for item in record["meldingen"]]
-        if not names or _altered(plan.output_dir, names, record["stamps"], files):
-            return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # a missing or damaged cache only means: build again
-    return [plan.output_dir / name for name in names], warnings
-
-
-def _stamps(folder: Path, names: Iterable[str]) -> dict[str, list[int | str]]:
-    """Each output's size, modification time and SHA-256 as installed, so that a change shows."""
-    stamps: dict[str, list[int | str]] = {}
-    for name in names:
-        with open(folder / name, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            digest = digest_stream(handle, hashlib.sha256()).hexdigest()
-        stamps[name] = [info.st_size, info.st_mtime_ns, digest]
-    return stamps
-
-
-def _altered(
-    folder: Path, names: Iterable[str], stamps: Any, files: FileDigests | None = None
-) -> list[str]:
-    """The outputs among ``names`` not in ``folder`` as they were installed (see _stamps).
-
-    A clerk who opened a Word file in build/ and saved a correction there would otherwise
-    keep it, not matching its PDF, until the dossier changed, and then lose it unannounced.
-    A file with another time but the same bytes (the project copied, restored from a backup,
-    unpacked from a zip) is unchanged; ``files`` remembers its digest for the next build.
-    """
-    return [name for name in names if not _as_installed(folder / name, stamps, files)]
-
-
-def _as_installed(path: Path, stamps: Any, files: FileDigests | None) -> bool:
-    stamp = stamps.get(path.name) if isinstance(stamps, dict) else None
-    if not isinstance(stamp, list) or len(stamp) != 3:
-        return False
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size != stamp[0]:
-            return False
-        if info.st_mtime_ns == stamp[1]:
-            return True
-        # Another time, the same size: the project copied, restored or unpacked? The bytes say.
-        digest = files.sha256(path) if files is not None else file_sha256(path)
-        return bool(digest == stamp[2])
-    except OSError:
-        return False
-
-
-def _edited(
-    project: Project, data: dict[str, Any] | None, folder: Path, files: FileDigests
-) -> list[Problem]:
-    """A warning for each output changed since the record ``data`` installed it (not removed),
-    in the folder the record names (a dossier's may move): the build makes it anew."""
-    if data is None:
-        return []
-    try:
-        stamps = data["stamps"]
-        names = [str(name) for name in stamps]
-        if "dir" in data:  # a dossier's: the folder it was installed in, not the new one
-            name = recorded_dir(data, folder.parent)
-            if name != Path(name).name or not OUTPUT_DIR_PATTERN.match(name):
-                return []
-            folder = folder.parent / name
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return []
-    return [
-        Problem(
-            project.display(folder / name),
-            None,
-            "",
-            "is veranderd na de vorige build; de build maakt het opnieuw (wat in build/ staat, "
-            "wordt gemaakt uit de dossiermap: breng wijzigingen daar aan)",
-            "waarschuwing",
-        )
-        for name in _altered(folder, names, stamps, files)
-        if (folder / name).is_file()
-    ]
-
-
-def _reusable(
-    plan: _Plan, record: dict[str, Any] | None, options: BuildOptions, files: FileDigests
-) -> _Kept | None:
-    """The dossier's kept outputs, when its document (Word, and PDF if made) there was made
-    from what it is made of now: only its annexes changed."""
-    if record is None:
-        return None
-    try:
-        if record.get("document") != plan.document_key:
-            return None
-        folder = plan.output_dir.parent / str(record["dir"])
-        if folder.name != record["dir"] or not OUTPUT_DIR_PATTERN.match(folder.name):
-            return None
-        if folder.is_symlink() or not folder.is_dir():
-            return None
-        # A missing or damaged cache only means: make the document again.
-        if _altered(folder, _document_files(plan, options), record["stamps"], files):
-            return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-    return _Kept(folder, record["stamps"])
-
-
-@dataclass(frozen=True)
-class _Kept:
-    """Outputs of a build before that this one uses again: where, and as installed."""
-
-    folder: Path
-    stamps: dict[str, Any]
-
-
-def _document_files(plan: _Plan, options: BuildOptions) -> list[str]:
-    """The names of the dossier's own document among its outputs: its Word file and PDF."""
-    kind = plan.dossier.document.kind
-    return [f"{kind}.docx", f"{kind}.pdf"] if options.pdf else [f"{kind}.docx"]
-
-
-def _remember(
-    project: Project, plan: _Plan, outputs: Sequence[Path], warnings: Sequence[Problem]
-) -> None:
-    record = {
-        "key": plan.key,
-        "document": plan.document_key,
-        "dir": plan.output_dir.name,
-        "outputs": [p.name for p in outputs],
-        "stamps": _stamps(plan.output_dir, [p.name for p in outputs]),
-        "openbaar": plan.dossier.document.is_public,  # see withdraw.py
-        "meldingen": [problem.as_json() for problem in warnings],
-    }
-    write_text_atomic(
-        dossier_record(project, plan.meeting.name, plan.dossier.name), json.dumps(record) + "\n"
-    )
-
-
-def _forget(project: Project, plan: _Plan) -> None:
-    """Make the next build remake the dossier, whose outputs are being replaced; keep whether
-    its kept outputs are public."""
-    path = dossier_record(project, plan.meeting.name, plan.dossier.name)
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-        kept: dict[str, Any] = {"openbaar": bool(record["openbaar"])}
-        # "was": a renumbering cut short, whose outputs are still in the old folder.
-        kept |= {name: str(record[name]) for name in ("dir", "was") if name in record}
-    except (OSError, ValueError, KeyError, TypeError):
-        path.unlink(missing_ok=True)
-        return
-    # Without a key the record is no cache hit; the withdrawals and previous_outputs
-    # still read it.
-    write_text_atomic(path, json.dumps(kept) + "\n")
+    from assembler.validate import Catalog, DossierInput
 
 
 # --------------------------------------------------------------------------- the build
 
 # What a warning says was not made, by whether PDFs were asked for.
 _MEETING_OUTPUTS_ARE = {True: "agenda en vergaderbundel zijn", False: "de agenda's zijn"}
-
-
-@dataclass(frozen=True)
-class _MeetingPlan:
-    meeting: MeetingInput
-    folder: Path
-    # Everything the agendas and meeting bundles are made from.
-    key: str
-    items: tuple[_Plan, ...]
-    # What the agendas are made from: the key without the items' annexes (see _Plan).
-    agenda_key: str
-
-    @property
-    def name(self) -> str:
-        return self.meeting.name
-
-
-@dataclass
-class _Work:
-    """What this run rebuilds, and what became of it."""
-
-    dossiers: list[_Plan]
-    meetings: list[_MeetingPlan]
-    failed: dict[Path, str] = field(default_factory=dict)
-    # The template that could not be used, of each dossier failed for it.
-    failed_templates: dict[Path, Path] = field(default_factory=dict)
-    rendered: dict[Path, Path] = field(default_factory=dict)
-    # The annex intake's warnings of each dossier, kept with its outputs: a build that finds
-    # the dossier unchanged says them again, as it says the warnings of validation.
-    warnings: dict[Path, list[Problem]] = field(default_factory=dict)
-    # The meetings whose agendas and bundles this run put in place.
-    installed_meetings: set[str] = field(default_factory=set)
-    # Dossiers whose kept document is used again, as only their annexes changed: the folder
-    # it is kept in, by dossier folder (see _reusable).
-    reused: dict[Path, _Kept] = field(default_factory=dict)
-    # Meetings whose kept agendas are used again, as only their items' annexes changed.
-    kept_agendas: dict[str, _Kept] = field(default_factory=dict)
 
 
 def build_project(
@@ -608,7 +136,7 @@ def build_project(
         return _build_project(project, options, progress)
     except OutputNotWritable as error:
         # Named as the output it was to become, not as the hidden folder it was made in.
-        raise error.shown_as(str(_installed_place(Path(error.path)))) from None
+        raise error.shown_as(str(installed_place(Path(error.path)))) from None
 
 
 def _build_project(
@@ -667,24 +195,24 @@ def _build(
     pdfs_before = 0 if options.pdf else _count_pdfs(project, catalog)
     # Inputs are known by their content; a file not changed since the last build is not read.
     files = FileDigests(project.cache / "bestanden.json")
-    template_check = _TemplateCheck(project, files)
-    work = _Work([], [])
-    plans: list[_Plan] = []
-    meeting_plans: list[_MeetingPlan] = []
+    template_check = TemplateCheck(project, files)
+    work = Work([], [])
+    plans: list[Plan] = []
+    meeting_plans: list[MeetingPlan] = []
     try:
         # The cache key holds LibreOffice's version: a missing LibreOffice stops here.
-        settings = _settings_digest(project, catalog, options, files)
+        settings = settings_digest(project, catalog, options, files)
         plans = _plan(project, catalog, settings, files)
         notify("dossiers-totaal", str(len(plans)))
         for plan in plans:
             if not options.force:
-                _renumber(project, plan)
-            record = _read_record(dossier_record(project, plan.meeting.name, plan.dossier.name))
-            cached = None if options.force else _cached(plan, record, files)
+                renumber(project, plan)
+            record = read_record(dossier_record(project, plan.meeting.name, plan.dossier.name))
+            cached = None if options.force else cached_outputs(plan, record, files)
             if cached is None:
-                report.problems.extend(_edited(project, record, plan.output_dir, files))
+                report.problems.extend(edited(project, record, plan.output_dir, files))
                 work.dossiers.append(plan)
-                kept = None if options.force else _reusable(plan, record, options, files)
+                kept = None if options.force else reusable(plan, record, options, files)
                 if kept is not None:
                     work.reused[plan.dossier.folder] = kept
             else:
@@ -694,14 +222,14 @@ def _build(
                 notify("ongewijzigd", plan.label)
         meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
         for meeting_plan in meeting_plans:
-            record = _read_record(meeting_record(project, meeting_plan.name))
-            if options.force or not _meeting_cached(meeting_plan, record, options, files):
-                report.problems.extend(_edited(project, record, meeting_plan.folder, files))
+            record = read_record(meeting_record(project, meeting_plan.name))
+            if options.force or not meeting_cached(meeting_plan, record, options, files):
+                report.problems.extend(edited(project, record, meeting_plan.folder, files))
                 work.meetings.append(meeting_plan)
                 kept_agendas = (
                     None
                     if options.force
-                    else _agendas_reusable(meeting_plan, record, options, files)
+                    else agendas_reusable(meeting_plan, record, options, files)
                 )
                 if kept_agendas is not None:
                     work.kept_agendas[meeting_plan.name] = kept_agendas
@@ -739,7 +267,7 @@ def _build(
     current = {
         plan.name
         for plan in meeting_plans
-        if _meeting_cached(plan, _read_record(meeting_record(project, plan.name)), options, files)
+        if meeting_cached(plan, read_record(meeting_record(project, plan.name)), options, files)
     }
     said = len(report.problems)
     try:
@@ -749,7 +277,7 @@ def _build(
         stop.problems[:0] = report.problems[said:]
         raise
     if not options.export_follows:
-        report.problems.extend(_stale_exports(project, catalog, files))
+        report.problems.extend(stale_exports(project, catalog, files))
     planned = {plan.name: plan for plan in meeting_plans}
     partial = _partial_meetings(project, catalog)
     report.meetings = [
@@ -822,15 +350,15 @@ def _stamp(path: Path, moment_ns: int) -> None:
         os.utime(path, ns=(moment_ns, moment_ns))
 
 
-def _plan(project: Project, catalog: Catalog, settings: str, files: FileDigests) -> list[_Plan]:
+def _plan(project: Project, catalog: Catalog, settings: str, files: FileDigests) -> list[Plan]:
     plans = []
     for meeting in catalog.meetings:
         for item in meeting.items:
             if item.dossier is None:
                 continue
             output_dir = project.build / meeting.name / output_folder_name(item, item.dossier)
-            keys = _dossier_keys(project, settings, item.dossier, meeting.meeting.meeting, files)
-            plans.append(_Plan(meeting, item, item.dossier, output_dir, *keys))
+            keys = dossier_keys(project, settings, item.dossier, meeting.meeting.meeting, files)
+            plans.append(Plan(meeting, item, item.dossier, output_dir, *keys))
     return plans
 
 
@@ -878,14 +406,14 @@ def _partial_meetings(project: Project, catalog: Catalog) -> set[Path]:
 def _meeting_plans(
     project: Project,
     catalog: Catalog,
-    plans: list[_Plan],
+    plans: list[Plan],
     settings: str,
     files: FileDigests,
     options: BuildOptions,
     report: BuildReport,
-) -> list[_MeetingPlan]:
+) -> list[MeetingPlan]:
     partial = _partial_meetings(project, catalog)
-    by_meeting: dict[str, list[_Plan]] = {}
+    by_meeting: dict[str, list[Plan]] = {}
     for plan in plans:
         by_meeting.setdefault(plan.meeting.name, []).append(plan)
     result = []
@@ -935,8 +463,8 @@ def _meeting_plans(
         items = tuple(by_meeting.get(meeting.name, []))
         digest = hashlib.sha256(settings.encode())
         digest.update(f"meeting outputs {MEETING_FORMAT}\n".encode())
-        digest.update(_as_parsed(meeting.meeting))  # as read (see _dossier_keys)
-        seen = _template_digest(files, project.template_for("agenda"))
+        digest.update(as_parsed(meeting.meeting))  # as read (see dossier_keys)
+        seen = template_digest(files, project.template_for("agenda"))
         if seen is not None:
             digest.update(seen.encode())
         # An agenda shows of its items what agenda_items takes of them (onderwerp, kenmerk,
@@ -950,7 +478,7 @@ def _meeting_plans(
         for plan in items:
             digest.update(f"{plan.output_dir.name} {plan.key}\n".encode())
         folder = project.build / meeting.name
-        result.append(_MeetingPlan(meeting, folder, digest.hexdigest(), items, agenda_key))
+        result.append(MeetingPlan(meeting, folder, digest.hexdigest(), items, agenda_key))
     return result
 
 
@@ -958,7 +486,7 @@ def _left_behind(
     project: Project,
     catalog: Catalog,
     partial: set[Path],
-    plans: Sequence[_Plan],
+    plans: Sequence[Plan],
     options: BuildOptions,
 ) -> list[Problem]:
     """A warning for each meeting whose agendas and meeting bundles do not show a dossier asked
@@ -1009,7 +537,7 @@ def _moved_away(
     project: Project,
     catalog: Catalog,
     partial: set[Path],
-    plans: Sequence[_Plan],
+    plans: Sequence[Plan],
     options: BuildOptions,
 ) -> list[Problem]:
     """A warning for each meeting not built now whose agendas still show a dossier that was
@@ -1057,10 +585,6 @@ def _items_that(names: Sequence[str], singular: str, plural: str) -> str:
     )
 
 
-def _meeting_outputs(options: BuildOptions) -> tuple[str, ...]:
-    return MEETING_OUTPUTS if options.pdf else MEETING_DOCUMENTS
-
-
 def _meeting_outputs_not_made(folder: Path, options: BuildOptions) -> str:
     """How a warning starts when a meeting's outputs stay as they are: updated, or made."""
     # After an earlier build the clerk still has what the warning names; before one (or after
@@ -1070,44 +594,7 @@ def _meeting_outputs_not_made(folder: Path, options: BuildOptions) -> str:
     return f"{_MEETING_OUTPUTS_ARE[options.pdf]} niet {'bijgewerkt' if earlier else 'gemaakt'}"
 
 
-def _meeting_cached(
-    plan: _MeetingPlan,
-    record: dict[str, Any] | None,
-    options: BuildOptions,
-    files: FileDigests | None = None,
-) -> bool:
-    if record is None:
-        return False
-    try:
-        if record.get("key") != plan.key:  # the key says whether PDFs were made
-            return False
-        return not _altered(plan.folder, _meeting_outputs(options), record.get("stamps"), files)
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
-def _agenda_files(options: BuildOptions) -> list[str]:
-    return [name for name in _meeting_outputs(options) if name.startswith(PUBLIC_AGENDA)]
-
-
-def _agendas_reusable(
-    plan: _MeetingPlan, record: dict[str, Any] | None, options: BuildOptions, files: FileDigests
-) -> _Kept | None:
-    """The meeting's kept agendas, when made from what they are made of now."""
-    if record is None:
-        return None
-    try:
-        stamps = record.get("stamps")
-        if record.get("agendas") != plan.agenda_key or not isinstance(stamps, dict):
-            return None
-        if _altered(plan.folder, _agenda_files(options), stamps, files):
-            return None
-    except (OSError, ValueError, AttributeError):
-        return None
-    return _Kept(plan.folder, stamps)
-
-
-def _result(plan: _Plan, status: Status, outputs: Sequence[Path]) -> DossierResult:
+def _result(plan: Plan, status: Status, outputs: Sequence[Path]) -> DossierResult:
     return DossierResult(
         plan.meeting.name,
         plan.dossier.name,
@@ -1118,93 +605,15 @@ def _result(plan: _Plan, status: Status, outputs: Sequence[Path]) -> DossierResu
     )
 
 
-# A meeting's own outputs are made in a staging folder of this name (see _staging).
-_MEETING_STAGING = "vergadering"
-
-
-def _staging(folder: Path) -> Path:
-    """Where the outputs of ``folder`` are made before they replace the previous ones."""
-    return folder.parent / f"{TEMP_PREFIX}{folder.name}"
-
-
-def _installed_place(path: Path) -> Path:
-    """Where a file made in a staging folder goes once it is done; other paths as they are."""
-    staging = path.parent
-    if not staging.name.startswith(TEMP_PREFIX):
-        return path
-    folder = staging.name.removeprefix(TEMP_PREFIX)
-    if folder == _MEETING_STAGING:
-        return staging.parent / path.name
-    return staging.parent / folder / path.name
-
-
-def _install(staging: Path, target: Path, names: Sequence[str]) -> list[Path]:
-    """Move finished outputs from ``staging`` into ``target``; drop files no longer made.
-
-    Called installing, not publishing: ``publish`` is the delivery to an agenda system.
-    """
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            _move(staging / name, target / name)
-        for old in target.iterdir():
-            if old.is_file() and old.name not in names:
-                old.unlink()
-        shutil.rmtree(staging, ignore_errors=True)
-        fd = os.open(target, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError as error:
-        raise not_writable(target, error) from None
-    return [target / name for name in names]
-
-
-def _move(source: Path, target: Path) -> None:
-    """Rename ``source`` to ``target``; a refusal names ``target`` (a folder in its place)."""
-    try:
-        os.replace(source, target)
-    except OSError as error:
-        raise not_writable(target, error) from None
-
-
-def _discard(staging: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-def _keep_files(kept: _Kept, staging: Path, names: Sequence[str]) -> bool:
-    """Put kept outputs in a new ``staging`` folder, as if made again; False when one cannot
-    be read, or is not what was installed any more (the caller makes them again)."""
-    _discard(staging)
-    try:
-        staging.mkdir(parents=True)
-        for name in names:
-            # A link costs nothing; the installed file is replaced by a rename, never
-            # written into, so the two names never see a change. A copy where links fail.
-            try:
-                os.link(kept.folder / name, staging / name)
-            except OSError:
-                shutil.copyfile(kept.folder / name, staging / name)
-    except OSError:
-        _discard(staging)
-        return False
-    # Judged again as taken: a Word save since the plan is not passed on as the build's.
-    if _altered(staging, names, kept.stamps):
-        _discard(staging)
-        return False
-    return True
-
-
 def _run(
     project: Project,
     catalog: Catalog,
-    work: _Work,
+    work: Work,
     options: BuildOptions,
     report: BuildReport,
     notify: Progress,
     service: ConversionService | None,
-    template_check: _TemplateCheck,
+    template_check: TemplateCheck,
     once_judged: Callable[[], None] = lambda: None,
 ) -> None:
     """Make the outputs of ``work`` in staging folders; install (move into place) each success.
@@ -1235,7 +644,7 @@ def _run(
 
             intake = stack.enter_context(AnnexIntake(project, options.jobs))
 
-            def bundle(plan: _Plan) -> None:
+            def bundle(plan: Plan) -> None:
                 main_pdf = work.rendered[plan.dossier.folder].with_suffix(".pdf")
                 annexes = range(len(plan.dossier.document.annexes))
                 bands = [intake.bands(plan.dossier.annex_path(i)) for i in annexes]
@@ -1284,10 +693,10 @@ def _run(
                 meeting
                 for meeting in work.meetings
                 if meeting.name in work.kept_agendas
-                and _keep_files(
+                and keep_files(
                     work.kept_agendas[meeting.name],
-                    _staging(meeting.folder / _MEETING_STAGING),
-                    _agenda_files(options),
+                    staging_folder(meeting.folder / MEETING_STAGING),
+                    agenda_files(options),
                 )
             ]
             agendas = _render_agendas(
@@ -1302,14 +711,14 @@ def _run(
                 conversions.expect_more(2 * (len(work.kept_agendas) - len(kept_agendas)))
                 conversions.add_agendas(agendas)
                 for meeting in kept_agendas:
-                    staging = _staging(meeting.folder / _MEETING_STAGING)
-                    for name in _agenda_files(options):
+                    staging = staging_folder(meeting.folder / MEETING_STAGING)
+                    for name in agenda_files(options):
                         if name.endswith(".pdf"):
                             merges.agenda_converted(staging / name)
             # Rendered, in dossier order, until the intake has judged their annexes.
-            judging: deque[tuple[_Plan, Path | AssemblerError]] = deque()
+            judging: deque[tuple[Plan, Path | AssemblerError]] = deque()
 
-            def take(rendered: Iterator[tuple[_Plan, Path | AssemblerError]], wait: bool) -> None:
+            def take(rendered: Iterator[tuple[Plan, Path | AssemblerError]], wait: bool) -> None:
                 # Each as it comes: with render processes, waiting for all would hold up the
                 # ones done first.
                 for item in rendered:
@@ -1357,7 +766,7 @@ def _run(
 
             for plan in work.dossiers:
                 kept = work.reused.get(plan.dossier.folder)
-                if kept is not None and renderer.reuse(plan, kept, _document_files(plan, options)):
+                if kept is not None and renderer.reuse(plan, kept, document_files(plan, options)):
                     take(renderer.results(wait=False), wait=False)
                     continue
                 if kept is not None:
@@ -1386,9 +795,9 @@ def _run(
                 notify("vergadering", meeting_plan.name)
     finally:
         for plan in work.dossiers:
-            _discard(_staging(plan.output_dir))
+            discard(staging_folder(plan.output_dir))
         for meeting_plan in work.meetings:
-            _discard(_staging(meeting_plan.folder / _MEETING_STAGING))
+            discard(staging_folder(meeting_plan.folder / MEETING_STAGING))
 
 
 class _Renderer:
@@ -1412,7 +821,7 @@ class _Renderer:
             self.pool = ProcessPoolExecutor(
                 max_workers=2, mp_context=multiprocessing.get_context("forkserver")
             )
-        self.jobs: list[tuple[_Plan, Future[Path] | Path | AssemblerError]] = []
+        self.jobs: list[tuple[Plan, Future[Path] | Path | AssemblerError]] = []
 
     def __enter__(self) -> _Renderer:
         return self
@@ -1422,15 +831,15 @@ class _Renderer:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
     def submit(
-        self, project: Project, catalog: Catalog, plan: _Plan, source_date_epoch: int | None
+        self, project: Project, catalog: Catalog, plan: Plan, source_date_epoch: int | None
     ) -> None:
         """Start rendering ``plan``'s document into its staging folder."""
         from assembler.render import build_context, document_properties, render_document
 
         document = plan.dossier.document
         template = project.template_for(document.kind)
-        staging = _staging(plan.output_dir)
-        _discard(staging)
+        staging = staging_folder(plan.output_dir)
+        discard(staging)
         arguments = (
             template,
             build_context(document, catalog.organisation, project.root),
@@ -1451,16 +860,16 @@ class _Renderer:
         except AssemblerError as error:
             self.jobs.append((plan, error))
 
-    def reuse(self, plan: _Plan, kept: _Kept, names: Sequence[str]) -> bool:
+    def reuse(self, plan: Plan, kept: Kept, names: Sequence[str]) -> bool:
         """Take ``plan``'s kept document instead of rendering it; False when it cannot be
         taken (gone or changed since the plan)."""
-        staging = _staging(plan.output_dir)
-        if not _keep_files(kept, staging, names):
+        staging = staging_folder(plan.output_dir)
+        if not keep_files(kept, staging, names):
             return False
         self.jobs.append((plan, staging / f"{plan.dossier.document.kind}.docx"))
         return True
 
-    def results(self, *, wait: bool) -> Iterator[tuple[_Plan, Path | AssemblerError]]:
+    def results(self, *, wait: bool) -> Iterator[tuple[Plan, Path | AssemblerError]]:
         """Rendered plans in submission order, each once: all of them, or those done so far."""
         while self.jobs:
             plan, job = self.jobs[0]
@@ -1477,6 +886,33 @@ class _Renderer:
             yield plan, outcome
 
 
+def _template_problems(
+    project: Project,
+    template_check: TemplateCheck,
+    report: BuildReport,
+    plans: Sequence[Plan],
+    meetings: Sequence[MeetingPlan],
+) -> list[Problem]:
+    """What the template check says, as ``templates check`` says it: errors for a template
+    this build's documents are made with (rendering's own, less precise messages of them go),
+    and warnings for a wrong template none of them uses (it made nothing wrong here)."""
+    checked = template_check.problems()
+    wrong = {p.bestand for p in checked if p.ernst == "fout"}
+    # Kept outputs count too: made with a template a newer check finds wrong.
+    used = {project.display(project.template_for(p.dossier.document.kind)) for p in plans}
+    used |= {project.display(project.template_for("agenda"))} if meetings else set()
+    report.problems = [p for p in report.problems if not (p.bestand in wrong and p.ernst == "fout")]
+    if used & wrong:
+        report.template_failed = True
+    unused = "; dit sjabloon is bij deze build niet gebruikt"
+    return [
+        dataclasses.replace(p, melding=p.melding + unused, ernst="waarschuwing")
+        if p.ernst == "fout" and p.bestand not in used
+        else p
+        for p in checked
+    ]
+
+
 def _template_problem(project: Project, template: Path, error: AssemblerError) -> Problem:
     label = project.display(template)
     return Problem(label, None, "", error.message.removeprefix(f"{label}: "))
@@ -1484,12 +920,12 @@ def _template_problem(project: Project, template: Path, error: AssemblerError) -
 
 def _finish_dossiers(
     project: Project,
-    work: _Work,
+    work: Work,
     options: BuildOptions,
     report: BuildReport,
     notify: Progress,
     bundles: dict[Path, Future[list[Path]]],
-    template_check: _TemplateCheck,
+    template_check: TemplateCheck,
 ) -> None:
     """Wait for the bundles, install and record every dossier; report the ones that failed."""
     for plan in work.dossiers:
@@ -1530,9 +966,9 @@ def _finish_dossiers(
         report.results.append(_result(plan, "gebouwd", outputs))
 
 
-def _install_dossier(project: Project, plan: _Plan, warnings: Sequence[Problem]) -> list[Path]:
+def _install_dossier(project: Project, plan: Plan, warnings: Sequence[Problem]) -> list[Path]:
     """Move a dossier's outputs from staging into place and record them in the cache."""
-    staging = _staging(plan.output_dir)
+    staging = staging_folder(plan.output_dir)
     names = sorted(path.name for path in staging.iterdir())
     record = dossier_record(project, plan.meeting.name, plan.dossier.name)
     if plan.dossier.document.is_public and not dossier_outputs_public(
@@ -1546,17 +982,18 @@ def _install_dossier(project: Project, plan: _Plan, warnings: Sequence[Problem])
         )
     elif record.is_file():
         # Nor with the keys of the outputs being replaced: stopped in between, the folder
-        # holds some of each, and none of them may be taken for the other (_cached, _reusable).
-        _forget(project, plan)
-    outputs = _install(staging, plan.output_dir, names)
-    _remember(project, plan, outputs, warnings)
+        # holds some of each, and none of them may be taken for the other (cached_outputs,
+        # reusable).
+        forget(project, plan)
+    outputs = install(staging, plan.output_dir, names)
+    remember(project, plan, outputs, warnings)
     return outputs
 
 
 def _render_agendas(
     project: Project,
     catalog: Catalog,
-    meetings: list[_MeetingPlan],
+    meetings: list[MeetingPlan],
     report: BuildReport,
     source_date_epoch: int | None,
 ) -> dict[Path, Path]:
@@ -1571,8 +1008,8 @@ def _render_agendas(
     organisation = organisation_context(catalog.organisation, project.root)
     targets: dict[Path, Path] = {}
     for plan in meetings:
-        staging = _staging(plan.folder / _MEETING_STAGING)
-        _discard(staging)
+        staging = staging_folder(plan.folder / MEETING_STAGING)
+        discard(staging)
         for confidential, name in ((False, PUBLIC_AGENDA), (True, FULL_AGENDA)):
             try:
                 docx = render_document(
@@ -1600,7 +1037,7 @@ def _render_agendas(
 
 
 def _meeting_meta(
-    catalog: Catalog, plan: _MeetingPlan, options: BuildOptions, confidential: bool
+    catalog: Catalog, plan: MeetingPlan, options: BuildOptions, confidential: bool
 ) -> BundleMeta:
     from assembler.bundle import BundleMeta
 
@@ -1616,11 +1053,11 @@ def _meeting_meta(
     )
 
 
-def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str, bool]]:
+def _meeting_parts(plan: MeetingPlan) -> list[tuple[list[MergePart], str, bool]]:
     """Both meeting bundles' parts, file name and whether confidential; PDFs where they end up."""
     from assembler.bundle import MergePart
 
-    staging = _staging(plan.folder / _MEETING_STAGING)
+    staging = staging_folder(plan.folder / MEETING_STAGING)
     merges: list[tuple[list[MergePart], str, bool]] = []
     for confidential, agenda, name in (
         (False, PUBLIC_AGENDA, PUBLIC_MEETING_BUNDLE),
@@ -1656,19 +1093,19 @@ def _meeting_parts(plan: _MeetingPlan) -> list[tuple[list[MergePart], str, bool]
 def _meeting_bundles(
     project: Project,
     catalog: Catalog,
-    plan: _MeetingPlan,
-    work: _Work,
+    plan: MeetingPlan,
+    work: Work,
     merges: _MeetingMerges,
     options: BuildOptions,
     report: BuildReport,
-    template_check: _TemplateCheck,
+    template_check: TemplateCheck,
 ) -> None:
     """Put the meeting's agendas and bundles in place, when all of its items were made."""
     from assembler.bundle import merge_documents
 
-    staging = _staging(plan.folder / _MEETING_STAGING)
+    staging = staging_folder(plan.folder / MEETING_STAGING)
     failed = [p.dossier for p in plan.items if p.dossier.folder in work.failed]
-    made = _meeting_outputs(options)
+    made = meeting_outputs(options)
     agendas = [staging / name for name in made if name.startswith("agenda")]
     if template_check.refuses(project.template_for("agenda")):
         report.template_failed = True
@@ -1728,7 +1165,7 @@ def _meeting_bundles(
     # without PDFs, the old ones go, as a dossier's do: they would not match the agendas.
     for name in MEETING_OUTPUTS:
         if name in made:
-            _move(staging / name, plan.folder / name)
+            move(staging / name, plan.folder / name)
             continue
         try:
             (plan.folder / name).unlink(missing_ok=True)
@@ -1745,7 +1182,7 @@ def _meeting_bundles(
                 "agendas": plan.agenda_key,
                 "openbaar": public,
                 "punten": items,
-                "stamps": _stamps(plan.folder, made),
+                "stamps": stamps(plan.folder, made),
             }
         )
         + "\n",
@@ -1765,11 +1202,11 @@ class _MeetingMerges:
     """
 
     def __init__(
-        self, catalog: Catalog, meetings: Sequence[_MeetingPlan], options: BuildOptions
+        self, catalog: Catalog, meetings: Sequence[MeetingPlan], options: BuildOptions
     ) -> None:
         self._catalog = catalog
         self._options = options
-        self._pending: deque[_MeetingPlan] = deque(meetings)
+        self._pending: deque[MeetingPlan] = deque(meetings)
         self._merging = {plan.name for plan in meetings}
         self._open: list[tuple[Merger, list[MergePart], Path]] = []
         self._written: set[str] = set()
@@ -1785,7 +1222,7 @@ class _MeetingMerges:
         self._thread.shutdown(wait=True, cancel_futures=True)
         self._close()
 
-    def already_made(self, plans: Sequence[_Plan]) -> None:
+    def already_made(self, plans: Sequence[Plan]) -> None:
         """Dossiers not rebuilt this time: their installed bundles are parts from the start."""
         self._offer(
             {plan.output_dir / BUNDLE_FILE: plan.output_dir / BUNDLE_FILE for plan in plans}
@@ -1795,14 +1232,14 @@ class _MeetingMerges:
         """An agenda's PDF is there (in the meeting's staging folder, where it stays)."""
         self._offer({pdf: pdf})
 
-    def bundle_made(self, plan: _Plan, bundle: Path) -> None:
+    def bundle_made(self, plan: Plan, bundle: Path) -> None:
         """A dossier's bundle is made; called on the thread that made it."""
         if plan.meeting.name not in self._merging:
             return
         # The bundle moves into place when its dossier is installed, maybe while it is being
         # merged: the merge reads it through a link of its own in the meeting's staging
         # folder (made by _render_agendas before any dossier is rendered).
-        staging = _staging(plan.output_dir.parent / _MEETING_STAGING)
+        staging = staging_folder(plan.output_dir.parent / MEETING_STAGING)
         link = staging / f"bundel-{plan.output_dir.name}.pdf"
         try:
             link.unlink(missing_ok=True)
@@ -1815,7 +1252,7 @@ class _MeetingMerges:
         """Merge what can still be merged; give up the rest (see _meeting_bundles)."""
         self._thread.submit(self._advance, final=True).result()
 
-    def written(self, plan: _MeetingPlan) -> bool:
+    def written(self, plan: MeetingPlan) -> bool:
         """Whether both meeting bundles of ``plan`` were written to its staging folder."""
         return plan.name in self._written
 
@@ -1849,10 +1286,10 @@ class _MeetingMerges:
             self._close()
             self._pending.popleft()
 
-    def _start(self, plan: _MeetingPlan) -> None:
+    def _start(self, plan: MeetingPlan) -> None:
         from assembler.bundle import Merger
 
-        staging = _staging(plan.folder / _MEETING_STAGING)
+        staging = staging_folder(plan.folder / MEETING_STAGING)
         for parts, name, confidential in _meeting_parts(plan):
             meta = _meeting_meta(self._catalog, plan, self._options, confidential)
             self._open.append((Merger(meta), list(parts), staging / name))
@@ -1893,11 +1330,11 @@ class _Conversions:
     def __init__(
         self,
         project: Project,
-        work: _Work,
+        work: Work,
         options: BuildOptions,
         report: BuildReport,
         notify: Progress,
-        on_dossier_done: Callable[[_Plan], None],
+        on_dossier_done: Callable[[Plan], None],
         merges: _MeetingMerges,
         service: ConversionService | None = None,
     ) -> None:
@@ -1908,11 +1345,11 @@ class _Conversions:
         self.on_dossier_done = on_dossier_done
         self.merges = merges
         self.agenda_pdfs: set[Path] = set()
-        self.owner: dict[Path, _Plan] = {}
+        self.owner: dict[Path, Plan] = {}
         self.ours: set[Path] = set()
         self.waiting: dict[Path, set[Path]] = {}
-        self.plan_of_target: dict[Path, _Plan] = {}
-        # Kept documents and agendas are not converted again (see _reusable).
+        self.plan_of_target: dict[Path, Plan] = {}
+        # Kept documents and agendas are not converted again (see reusable).
         expected = 2 * len([m for m in work.meetings if m.name not in work.kept_agendas])
         for plan in work.dossiers:
             made = plan.dossier.folder not in work.reused
@@ -1948,7 +1385,7 @@ class _Conversions:
             self.notify("conversies-totaal", str(self.expected))
             self.service.expect(self.expected)
 
-    def add_dossier(self, plan: _Plan, docx: Path, *, convert: bool = True) -> None:
+    def add_dossier(self, plan: Plan, docx: Path, *, convert: bool = True) -> None:
         """Convert a dossier's rendered document (unless kept) and its office annexes."""
         from assembler.convert import ConversionJob
 
@@ -2049,7 +1486,7 @@ def _office_annexes(dossier: DossierInput) -> list[int]:
 def _bundle(
     project: Project,
     catalog: Catalog,
-    plan: _Plan,
+    plan: Plan,
     main_pdf: Path,
     options: BuildOptions,
     bands: Sequence[tuple[bool, ...]],
@@ -2111,7 +1548,7 @@ def _bundle(
 def _bundle_and_install(
     project: Project,
     catalog: Catalog,
-    plan: _Plan,
+    plan: Plan,
     main_pdf: Path,
     options: BuildOptions,
     bands: Sequence[tuple[bool, ...]],
@@ -2119,7 +1556,7 @@ def _bundle_and_install(
     warnings: Sequence[Problem],
     notify: Progress,
     stopping: threading.Event,
-    template_check: _TemplateCheck,
+    template_check: TemplateCheck,
 ) -> list[Path]:
     """Bundle a dossier whose PDFs are all there, then install it; on a bundler thread."""
     bundle = _bundle(project, catalog, plan, main_pdf, options, bands)
@@ -2171,13 +1608,13 @@ def _count_pdfs(project: Project, catalog: Catalog) -> int:
 
 
 def _meeting_result(
-    folder: Path, plan: _MeetingPlan | None, work: _Work, current: set[str], options: BuildOptions
+    folder: Path, plan: MeetingPlan | None, work: Work, current: set[str], options: BuildOptions
 ) -> MeetingResult:
     """What became of a meeting's outputs (no plan: an item was refused), and which are there.
 
     ``current`` names the meetings whose outputs match their items now (see _build).
     """
-    there = [path for path in (folder / n for n in _meeting_outputs(options)) if path.is_file()]
+    there = [path for path in (folder / n for n in meeting_outputs(options)) if path.is_file()]
     # As the warning says it: not updated when earlier outputs stay, else not made.
     status: MeetingStatus = "niet bijgewerkt" if there else "niet gemaakt"
     if plan is not None and plan.name in current:
@@ -2187,118 +1624,10 @@ def _meeting_result(
     return MeetingResult(folder.name, status, there)
 
 
-def _stale_exports(project: Project, catalog: Catalog, files: FileDigests) -> list[Problem]:
-    """A warning for each meeting whose export package no longer holds its outputs or settings.
-
-    Said by every build until the package is made anew. The export keeps the SHA-256 of every
-    file it packaged and a digest of the settings (see layout.export_record); a package of an
-    older assembler, without that record, is judged by the files' times.
-    """
-    problems = []
-    settings = organisation_digest(catalog.organisation)
-    for meeting in catalog.meetings:
-        manifest = project.build / meeting.name / EXPORT_DIR / EXPORT_PUBLIC_MANIFEST
-        try:
-            packaged = manifest.stat().st_mtime_ns
-        except OSError:
-            continue  # no package (or not a whole one: the export repairs that itself)
-        behind: str | None
-        try:
-            behind = _export_behind(project, meeting.name, settings, files)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            sources = (meeting_record(project, meeting.name), project.organisation_file)
-            behind = _OLD_OUTPUTS if any(_newer(s, packaged) for s in sources) else None
-        if behind:
-            problems.append(
-                meeting_warning(
-                    project,
-                    meeting.folder,
-                    "het exportpakket in "
-                    f"{project.display(project.build / meeting.name / EXPORT_DIR)} hoort nog bij "
-                    f"{behind} (maak het opnieuw met 'assembler export "
-                    f"{project.display(meeting.folder)}')",
-                )
-            )
-    return problems
-
-
-_OLD_OUTPUTS = "de vorige stukken"
-
-
-def organisation_digest(organisation: Organisatie) -> str:
-    """A digest of the settings a package shows (name, TOOI, publication address …)."""
-    return hashlib.sha256(organisation.model_dump_json().encode()).hexdigest()
-
-
-def _export_behind(project: Project, meeting: str, settings: str, files: FileDigests) -> str | None:
-    """What a meeting's package holds that its outputs or settings no longer show, as the
-    warning says it ('de vorige stukken'); None while it holds what they show.
-
-    Without SOURCE_DATE_EPOCH a forced build writes the same pages with new dates: a file
-    whose bytes changed is compared by what it shows (the gate's page digest), and when that
-    is the same, its new bytes are kept as the package's, so the pages are read once.
-    """
-    path = export_record(project, meeting)
-    record = json.loads(path.read_text(encoding="utf-8"))
-    if record["organisatie"] != settings:
-        # The stukken may be the same: a setting the package shows (name, TOOI) changed.
-        organisation = project.display(project.organisation_file)
-        return f"de vorige instellingen in {organisation}"
-    sources: dict[str, str] = record["bronnen"]
-    shown: dict[str, str] = record["inhoud"]
-    renewed: dict[str, str] = {}
-    behind: str | None = None
-    for name, digest in sources.items():
-        now = _sha256_or_none(files, project.root / name)
-        if now == digest:
-            continue
-        if now is None or not _shows(project.root / name, shown[name]):
-            # Gone, or other pages: the package holds what is not there now.
-            behind = _OLD_OUTPUTS
-            break
-        renewed[name] = now
-    if renewed:  # read once: the next build finds these bytes known
-        record["bronnen"] = {**sources, **renewed}
-        write_cache_text(path, json.dumps(record, sort_keys=True) + "\n")
-    return behind
-
-
-def _shows(path: Path, pages: str) -> bool:
-    """Whether the PDF at ``path`` shows the pages with the gate's digest ``pages``."""
-    from pikepdf import PikepdfError
-
-    from assembler.gate import content_digest
-
-    try:
-        return content_digest(path) == pages
-    except (PikepdfError, OSError, ValueError):  # PikepdfError: a password's too
-        return False  # not a PDF that can be read any more: not the same
-
-
-def _template_digest(files: FileDigests, template: Path) -> str | None:
-    """A template's SHA-256; None when it is no file or cannot be read (its check says why)."""
-    # A pipe in its place is not opened: that would wait for a writer.
-    return _sha256_or_none(files, template) if template.is_file() else None
-
-
-def _sha256_or_none(files: FileDigests, path: Path) -> str | None:
-    try:
-        return files.sha256(path)
-    except OSError:
-        return None
-
-
-def _newer(path: Path, moment_ns: int) -> bool:
-    try:
-        return path.stat().st_mtime_ns > moment_ns
-    except OSError:
-        return False
-
-
 def _withdraw(
     project: Project,
     catalog: Catalog,
-    work: _Work,
+    work: Work,
     current: set[str],
     options: BuildOptions,
     report: BuildReport,
@@ -2350,8 +1679,8 @@ def _withdraw_without_settings(project: Project, options: BuildOptions) -> list[
 def _withdraw_after_stop(
     project: Project,
     catalog: Catalog,
-    work: _Work,
-    meeting_plans: Sequence[_MeetingPlan],
+    work: Work,
+    meeting_plans: Sequence[MeetingPlan],
     options: BuildOptions,
     report: BuildReport,
 ) -> None:
@@ -2369,14 +1698,14 @@ def _withdraw_after_stop(
     current = {
         plan.name
         for plan in meeting_plans
-        if _meeting_cached(plan, _read_record(meeting_record(project, plan.name)), options)
+        if meeting_cached(plan, read_record(meeting_record(project, plan.name)), options)
     }
     with suppress(OSError, AssemblerError):
         _withdraw(project, catalog, work, current, options, report)
 
 
 def _remove_stale(
-    project: Project, catalog: Catalog, plans: list[_Plan], options: BuildOptions
+    project: Project, catalog: Catalog, plans: list[Plan], options: BuildOptions
 ) -> list[Problem]:
     """Remove outputs of dossiers that were removed, moved or renumbered; and stray temp files.
 

@@ -146,7 +146,7 @@ def export_record(project: Project, meeting: str) -> Path:
 
 def recorded_dir(record: dict[str, Any], meeting_build: Path) -> str:
     """The output folder a dossier's cache record names; while a renumbering is cut short (see
-    build._renumber), the one it was being moved from, which still holds the outputs."""
+    build_cache.renumber), the one it was being moved from, which still holds the outputs."""
     name = str(record["dir"])
     was = record.get("was")
     if (

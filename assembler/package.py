@@ -43,7 +43,8 @@ from lxml import etree
 
 from assembler import LOCAL_TIME_ZONE, gate
 from assembler.agenda import CONFIDENTIAL_TITLE, purpose
-from assembler.build import build_project, organisation_digest, recover_exports
+from assembler.build import build_project, recover_exports
+from assembler.build_cache import organisation_digest
 from assembler.build_report import (
     BuildOptions,
     BuildReport,

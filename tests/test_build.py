@@ -372,7 +372,8 @@ def test_a_kept_voorstel_and_agenda_changed_after_the_plan_are_made_again(
     annex = small_project / SEED_ANNEX
     shutil.copyfile(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", annex)
     converted = _converted(monkeypatch)
-    keep_files = build._keep_files
+    # Looked up in build, where the run takes kept outputs (_run, _Renderer.reuse).
+    keep_files = build.keep_files
 
     def meanwhile(kept: Any, staging: Path, names: Any) -> bool:
         word = kept.folder / names[0]
@@ -382,7 +383,7 @@ def test_a_kept_voorstel_and_agenda_changed_after_the_plan_are_made_again(
             _correct(word)
         return keep_files(kept, staging, names)
 
-    monkeypatch.setattr(build, "_keep_files", meanwhile)
+    monkeypatch.setattr(build, "keep_files", meanwhile)
 
     rebuilt = run_cli("build", cwd=small_project)
 
@@ -406,7 +407,7 @@ def test_outputs_being_replaced_are_recorded_without_keys(
 ) -> None:
     """Stopped while the files move, the folder holds some of each version: the record may
     not name either, or a build of the old inputs would keep the new files (and back)."""
-    from assembler import build
+    from assembler import build, build_cache
     from assembler.layout import dossier_record, meeting_record
     from assembler.project import Project
 
@@ -417,14 +418,16 @@ def test_outputs_being_replaced_are_recorded_without_keys(
         "agenda.pdf": meeting_record(project, ECONOMIE),
     }
     seen: dict[str, dict[str, Any]] = {}
-    move = build._move
+    move = build_cache.move
 
     def watching(source: Path, target: Path) -> None:
         if target.name in records and target.name not in seen:
             seen[target.name] = json.loads(records[target.name].read_text(encoding="utf-8"))
         move(source, target)
 
-    monkeypatch.setattr(build, "_move", watching)
+    # A dossier's outputs are moved by build_cache.install, a meeting's by build.
+    monkeypatch.setattr(build_cache, "move", watching)
+    monkeypatch.setattr(build, "move", watching)
     dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
     dossier.write_text(
         dossier.read_text(encoding="utf-8").replace(
@@ -1724,7 +1727,8 @@ def test_a_new_meeting_format_remakes_the_agendas_and_no_dossier(
     agenda = small_project / "build" / ECONOMIE / "agenda.docx"
     voorstel = small_project / ITEM / "voorstel.docx"
     before = agenda.stat().st_ino, voorstel.stat().st_ino
-    # What an upgrade that changes the meeting bundles (not their inputs) does.
+    # What an upgrade that changes the meeting bundles (not their inputs) does. Defined in
+    # build_cache, but looked up in build, whose _meeting_plans keys the meetings.
     monkeypatch.setattr(assembler.build, "MEETING_FORMAT", assembler.build.MEETING_FORMAT + 1)
     again = run_cli("build", "--geen-pdf", cwd=small_project)
     assert "Klaar: 0 gebouwd, 1 ongewijzigd" in again.stderr
@@ -2347,7 +2351,8 @@ def test_public_outputs_are_recorded_as_public_before_they_are_installed(
         raise KeyboardInterrupt  # after its outputs are in place, before their record
 
     with monkeypatch.context() as patched:
-        patched.setattr(build, "_remember", stop)
+        # Looked up in build, whose _install_dossier records the outputs.
+        patched.setattr(build, "remember", stop)
         with pytest.raises(KeyboardInterrupt):
             build.build_project(project, options)
     (item,) = (example_project / "build" / ECONOMIE).glob("*-werklocaties")

@@ -855,12 +855,12 @@ def test_a_template_a_newer_check_finds_wrong_is_an_error_while_its_documents_st
     example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Kept voorstellen were made with it: the template is used, whatever this build remade."""
-    import assembler.build
+    import assembler.build_cache
     import assembler.lint
 
     assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
-    newer = assembler.build.TEMPLATE_CHECK_VERSION + 1
-    monkeypatch.setattr(assembler.build, "TEMPLATE_CHECK_VERSION", newer)
+    newer = assembler.build_cache.TEMPLATE_CHECK_VERSION + 1
+    monkeypatch.setattr(assembler.build_cache, "TEMPLATE_CHECK_VERSION", newer)
     ruled = Problem("templates/voorstel.docx", None, "", "een nieuwe regel")
     monkeypatch.setattr(assembler.lint, "lint_templates", lambda _project, _names=None: [ruled])
     result = run_cli("build", "--geen-pdf", cwd=example_project)

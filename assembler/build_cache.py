@@ -1,0 +1,763 @@
+"""What a build keeps, and when it may use it again.
+
+The outputs in ``build/`` of a dossier or a meeting whose inputs are unchanged are not made
+again. This module holds what decides that and what it is kept in: the version constants that
+are raised when what the outputs hold changes (each with why it was raised), the plans of a run
+with their cache keys (Plan, MeetingPlan) and what became of them (Work, which
+:mod:`assembler.meeting_bundles` reads too), the records in ``build/.cache`` that say what was
+installed and as what (so that a file changed in ``build/`` shows), the staging folders outputs
+are made in and installed from as a whole, the template check's kept answer (TemplateCheck),
+and whether an export package still holds what the build made. The order of the stages is the
+orchestrator's (:mod:`assembler.build`), which this module does not import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assembler import __version__, library_versions
+from assembler.build_report import BuildOptions
+from assembler.digests import FileDigests
+from assembler.errors import Problem
+from assembler.fsutil import (
+    TEMP_PREFIX,
+    digest_stream,
+    file_sha256,
+    not_writable,
+    write_cache_text,
+    write_text_atomic,
+)
+from assembler.layout import (
+    EXPORT_DIR,
+    EXPORT_PUBLIC_MANIFEST,
+    MEETING_DOCUMENTS,
+    MEETING_OUTPUTS,
+    OUTPUT_DIR_PATTERN,
+    PUBLIC_AGENDA,
+    dossier_record,
+    export_record,
+    meeting_record,
+    recorded_dir,
+)
+from assembler.project import Project
+from assembler.withdraw import meeting_warning
+
+# The heavy modules (pydantic models, pikepdf) are imported where they are used (see build.py).
+if TYPE_CHECKING:
+    from assembler.model import Organisatie, Record
+    from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
+
+# Raised when what every dossier's outputs hold changes while their inputs do not, so outputs
+# of an older build are made again (4: annexes' scripts and actions left out of the bundles;
+# the stamps' embedded font; the logo at the margin; 5: template comments left out, the
+# voorstel's subject naming the overleg; 6: the marks larger and 5 mm from the edge; 7: a
+# no-break space after a Markdown heading's '#' or a list's marker read as a space; 8: direction
+# marks, U+200E and U+200F, kept in texts again, where 7 also had builds that left them out;
+# 9: XMP text LibreOffice escaped twice mended, agendas and meeting bundles titled alike;
+# 10: annexes' links and actions to other files or computers left out of the bundles, and a
+# Markdown link to anything but a web or e-mail address shown as text; 11: annexes' web
+# addresses with spaces or <…> around them, www. addresses and tel: numbers kept as links, and
+# a Markdown link to a www. address made a link; 12: a dossier's document and the meeting's
+# agendas keyed apart from the annexes, and kept when only those change; 13: label cells of
+# label/value tables tagged as row headers, paragraph rules as artifacts, and the memo's and
+# agenda's title an H1; 14: bundles carry the tagged structure of their voorstel and agenda,
+# and their stamps are artifacts; 15: an agenda item's decisions a Word list of their own;
+# 16: untagged annexes in a bundle tagged minimally, the carried trees' ParentTree made anew,
+# clashing ids renamed; 17: only the decisions' list restarts per item (Word-numbered headings
+# count on), in tables too; 18: an untagged page with spans or layers wrapped as it is;
+# 19: links LibreOffice left out of the tags, a footnote's way back, given /Link elements;
+# 20: a table of contents' line one /Link, not two over one annotation; 21: a Markdown list
+# ends with a paragraph's space after it; 22: a pasted www. address links to https://;
+# 23: a part's bookmark that only repeats its title left out, the agenda's 'Agenda'; 24: a
+# page turned by no multiple of 90 set upright, its mark on the page; 25: the voorstel's
+# section 'Voorstel' bookmarked again, the memo's title once, a /Rotate of 90.0 written as 90;
+# 26: a Markdown list in a quote, and a quote, end with a paragraph's space after them;
+# 27: slugs and meeting documents' titles (export); 28: a confidential item's bookmark in the
+# meeting bundle marked; 29: a Markdown table printed row by row; 30: stamps grow with pages
+# larger than office paper; 31: a Markdown list nested in a list of another kind one Word
+# list (nested in the tags), a nested list's start number kept; 32: text after lists nested
+# past markdown-it's limit kept, lists deeper than Word's nine levels on the ninth; 33: an
+# empty Markdown heading ('###' alone) not made, nor counted for the other headings' levels;
+# 34: a page with an unmatched Q or an unclosed q stamped at the top, its q/Q balanced around
+# it; 35: an annex that names no language tagged as in an unknown one, an empty /Lang, not
+# as Dutch; 36: an optional value left out is empty text to a template's filters, not
+# "NONE"); 37: dossiers and meetings keyed by what their YAML says, not how (a comment alone
+# makes nothing again); 38: loop tables' header rows kept with the first row, not cantSplit
+# (LibreOffice dropped every row after one on a page's last line), the closing paragraph only
+# after a final table (no blank last page), the agenda's annexes on a tab, and the documents'
+# PDFs open with their bookmarks panel.
+CACHE_VERSION = 38
+
+# Raised when the template check's rules change (assembler.lint), so that its kept answer is
+# not reused (see TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.
+# 3: errors kept too (they refuse what the template made), comments only warned about.
+# 4: a template that never says a document is not public is wrong. 5: agenda decisions shown
+# otherwise than as the numbered {{ besluit }} warned about. 6: a template without the
+# document's Markdown text is wrong (was a warning); a field in single braces ({email})
+# warned about; codes named as typed ({%p if x %}, not {% if x %}). 7: a code without its
+# '%}', two {%p %} codes in a paragraph or {%tr %} in a row, a {%tr %} outside a table said at
+# that code, not where Jinja noticed. 8: a test for none (a value left out is empty text)
+# warned about; rows of a nested table their own; '{%p end if %}' said as that.
+TEMPLATE_CHECK_VERSION = 9
+# Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
+# kept ones are remade without remaking every dossier (2: page labels under item numbers).
+MEETING_FORMAT = 2
+# The libraries whose version is part of every output's cache key: they write the .docx
+# (docxtpl, python-docx, Jinja2, markdown-it-py, Babel, lxml, Pillow) and the bundles
+# (pikepdf, reportlab, pypdfium2).
+_OUTPUT_LIBRARIES = (
+    "docxtpl",
+    "python-docx",
+    "Jinja2",
+    "markdown-it-py",
+    "Babel",
+    "lxml",
+    "Pillow",
+    "pikepdf",
+    "reportlab",
+    "pypdfium2",
+)
+
+
+# --------------------------------------------------------------------------- keys
+
+
+@dataclass(frozen=True)
+class Plan:
+    meeting: MeetingInput
+    item: AgendaItem
+    dossier: DossierInput
+    output_dir: Path
+    # Everything the dossier's outputs are made from.
+    key: str
+    # What its Word document and that document's PDF are made from: the key without the
+    # annexes, which reach only the bundle. A replaced annex makes a new bundle of the kept
+    # document (see reusable).
+    document_key: str
+
+    @property
+    def label(self) -> str:
+        """How progress names the dossier: ``meeting/dossier``."""
+        return f"{self.meeting.name}/{self.dossier.name}"
+
+
+@dataclass(frozen=True)
+class MeetingPlan:
+    meeting: MeetingInput
+    folder: Path
+    # Everything the agendas and meeting bundles are made from.
+    key: str
+    items: tuple[Plan, ...]
+    # What the agendas are made from: the key without the items' annexes (see Plan).
+    agenda_key: str
+
+    @property
+    def name(self) -> str:
+        return self.meeting.name
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Outputs of a build before that this one uses again: where, and as installed."""
+
+    folder: Path
+    stamps: dict[str, Any]
+
+
+@dataclass
+class Work:
+    """What this run rebuilds, and what became of it."""
+
+    dossiers: list[Plan]
+    meetings: list[MeetingPlan]
+    failed: dict[Path, str] = field(default_factory=dict)
+    # The template that could not be used, of each dossier failed for it.
+    failed_templates: dict[Path, Path] = field(default_factory=dict)
+    rendered: dict[Path, Path] = field(default_factory=dict)
+    # The annex intake's warnings of each dossier, kept with its outputs: a build that finds
+    # the dossier unchanged says them again, as it says the warnings of validation.
+    warnings: dict[Path, list[Problem]] = field(default_factory=dict)
+    # The meetings whose agendas and bundles this run put in place.
+    installed_meetings: set[str] = field(default_factory=set)
+    # Dossiers whose kept document is used again, as only their annexes changed: the folder
+    # it is kept in, by dossier folder (see reusable).
+    reused: dict[Path, Kept] = field(default_factory=dict)
+    # Meetings whose kept agendas are used again, as only their items' annexes changed.
+    kept_agendas: dict[str, Kept] = field(default_factory=dict)
+
+
+def settings_digest(
+    project: Project, catalog: Catalog, options: BuildOptions, files: FileDigests
+) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"assembler {__version__}\ncache {CACHE_VERSION}\n".encode())
+    # What of organisatie.yaml reaches a document: the name (headers, the PDFs' author) and
+    # the logo. The TOOI, kenmerkpatroon, vergaderingstype and publicatie_url are for the
+    # check and the export: changing one remakes nothing.
+    organisation = catalog.organisation
+    digest.update(f"naam {organisation.name!r}\nlogo {organisation.logo!r}\n".encode())
+    if catalog.organisation.logo:
+        logo = project.dossiers / catalog.organisation.logo
+        if logo.is_file():
+            digest.update(files.sha256(logo).encode())
+    digest.update(f"pdf={options.pdf} epoch={options.source_date_epoch}\n".encode())
+    # An upgraded library can change the bytes it writes: outputs made with the old one are
+    # not reused (8 ms on a no-op build).
+    digest.update(library_versions(*_OUTPUT_LIBRARIES).encode())
+    if options.pdf:
+        from assembler.convert import libreoffice_version
+
+        digest.update(libreoffice_version().encode())
+    return digest.hexdigest()
+
+
+def dossier_keys(
+    project: Project,
+    settings: str,
+    dossier: DossierInput,
+    overleg: str,
+    files: FileDigests,
+) -> tuple[str, str]:
+    """The dossier's key and its document's key (see Plan)."""
+    digest = hashlib.sha256(settings.encode())
+    # Not the output folder's name: its agenda number reaches no output of the dossier, and a
+    # dossier renumbered by a postponed or withdrawn item is moved, not made again.
+    # The bundle's subject names the meeting ("Voorstel Portefeuillehoudersoverleg …"); the
+    # rest of vergadering.yaml does not reach a dossier's outputs.
+    digest.update(f"\noverleg {overleg}\n".encode())
+    # What was read and checked, not the file again: a save since would otherwise be kept as
+    # made, under the outputs of the text before it.
+    digest.update(as_parsed(dossier.document))
+    seen = template_digest(files, project.template_for(dossier.document.kind))
+    if seen is not None:
+        digest.update(seen.encode())
+    # The document names its annexes by their descriptions, which are in the text above;
+    # their files reach only the bundle.
+    document_key = digest.hexdigest()
+    for index in range(len(dossier.document.annexes)):
+        path = dossier.annex_path(index)
+        digest.update(f"\nbijlage {index}\n".encode())
+        digest.update(files.sha256(path).encode())
+    return digest.hexdigest(), document_key
+
+
+def as_parsed(record: Record) -> bytes:
+    """What a YAML file says, as parsed: a comment or another quoting makes no new outputs."""
+    return f"{type(record).__name__}\n{record.model_dump_json(by_alias=True)}".encode()
+
+
+def template_digest(files: FileDigests, template: Path) -> str | None:
+    """A template's SHA-256; None when it is no file or cannot be read (its check says why)."""
+    # A pipe in its place is not opened: that would wait for a writer.
+    return _sha256_or_none(files, template) if template.is_file() else None
+
+
+def _sha256_or_none(files: FileDigests, path: Path) -> str | None:
+    try:
+        return files.sha256(path)
+    except OSError:
+        return None
+
+
+# --------------------------------------------------------------------------- template check
+
+
+class TemplateCheck:
+    """The template check (``templates check``) in every build: its warnings are said, and
+    what a template it finds wrong made is not installed.
+
+    Rendering stops at what it cannot fill in, but not at tracked changes, half-typed tags or
+    a Markdown field inside a sentence: those documents come out wrong without a word. Only
+    the check tells, and its imports would cost a no-op build a third of a second, so its
+    answer is kept under the templates' digests. When it must run, it runs in the build's
+    own thread once the documents are rendered (while LibreOffice converts them), not on a
+    thread of its own beside the rendering: two threads importing the render stack at once
+    can deadlock in Python's import locks. The bundler threads wait for it before they
+    install a dossier.
+    """
+
+    def __init__(self, project: Project, files: FileDigests) -> None:
+        from assembler.model import DOCUMENT_KINDS, markdown_fields
+
+        self.project = project
+        # The answer follows from the templates, the models' fields, the check's rules and
+        # the libraries that read the templates; the version stays the same while code
+        # changes.
+        key = hashlib.sha256(f"assembler {__version__} check {TEMPLATE_CHECK_VERSION}\n".encode())
+        key.update(library_versions("docxtpl", "Jinja2").encode())
+        for kind, model in sorted(DOCUMENT_KINDS.items()):
+            fields = sorted((f.alias or n, f.is_required()) for n, f in model.model_fields.items())
+            key.update(f"{kind} {fields} {sorted(markdown_fields(model))}\n".encode())
+        for name in sorted({*DOCUMENT_KINDS, "agenda"}):
+            template = project.template_for(name)
+            # Unreadable is said otherwise than missing: the answer kept for one is not the other's.
+            seen = "-" if not template.is_file() else _sha256_or_none(files, template) or "?"
+            key.update(f"{name} {seen}\n".encode())
+        self.key = key.hexdigest()
+        self.store = project.cache / "sjablonen.json"
+        self.answer: list[Problem] | None = None
+        self.done = threading.Event()
+        try:
+            record = json.loads(self.store.read_text(encoding="utf-8"))
+            if record["sleutel"] == self.key:
+                self.answer = [Problem.from_json(item) for item in record["meldingen"]]
+                self.done.set()
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # none yet, or damaged: checked again
+
+    def run(self) -> None:
+        """Check the templates now, unless the answer is known; in the build's own thread."""
+        if self.done.is_set():
+            return
+        try:
+            from assembler.lint import lint_templates
+
+            self.answer = lint_templates(self.project)
+            record = {"sleutel": self.key, "meldingen": [p.as_json() for p in self.answer]}
+            write_cache_text(self.store, json.dumps(record, ensure_ascii=False) + "\n")
+        finally:
+            self.done.set()  # a bundler thread waiting must not wait for ever
+
+    def refuses(self, template: Path) -> bool:
+        """Whether the check found ``template`` wrong; waits for the check.
+
+        Without an answer (the build stopping, the check failing) nothing it made is trusted.
+        """
+        self.done.wait()
+        label = self.project.display(template)
+        return self.answer is None or any(
+            p.bestand == label and p.ernst == "fout" for p in self.answer
+        )
+
+    def problems(self) -> list[Problem]:
+        """What the check says, warnings and errors, as ``templates check`` says it."""
+        self.run()
+        return list(self.answer or [])
+
+
+# --------------------------------------------------------------------------- records
+
+
+def renumber(project: Project, plan: Plan) -> None:
+    """Move an unchanged dossier's outputs to the folder of its new agenda number."""
+    path = dossier_record(project, plan.meeting.name, plan.dossier.name)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record.get("key") != plan.key or record.get("dir") == plan.output_dir.name:
+            return
+        old = plan.output_dir.parent / str(record["dir"])
+        if old.name != record["dir"] or not OUTPUT_DIR_PATTERN.match(old.name):
+            return
+        if not old.is_dir() or old.is_symlink():
+            return
+        if plan.output_dir.exists():
+            return  # made again below, and the old folder goes as stale
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return  # a missing or damaged cache only means: build again
+    # The record names both folders while the folder moves: killed in between, the next build
+    # makes the outputs again (not at the recorded place), and until then a withdrawal or a
+    # refusal still finds them where they are (layout.recorded_dir).
+    moving = record | {"dir": plan.output_dir.name, "was": old.name}
+    try:
+        write_text_atomic(path, json.dumps(moving) + "\n")
+        try:
+            os.replace(old, plan.output_dir)
+        except OSError:  # a file open on a share: built again in the new folder
+            write_text_atomic(path, json.dumps(record) + "\n")
+            return
+        del moving["was"]
+        write_text_atomic(path, json.dumps(moving) + "\n")
+    except OSError:
+        return
+
+
+def read_record(path: Path) -> dict[str, Any] | None:
+    """A dossier's or meeting's record in the cache; None when missing or damaged (a damaged
+    cache only means: build again)."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def cached_outputs(
+    plan: Plan, record: dict[str, Any] | None, files: FileDigests
+) -> tuple[list[Path], list[Problem]] | None:
+    """The outputs of an earlier identical build and its annex warnings, if all still there."""
+    if record is None:
+        return None
+    try:
+        if record.get("key") != plan.key or record.get("dir") != plan.output_dir.name:
+            return None
+        names = [str(name) for name in record["outputs"]]
+        warnings = [Problem.from_json(item) for item in record["meldingen"]]
+        if not names or _altered(plan.output_dir, names, record["stamps"], files):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # a missing or damaged cache only means: build again
+    return [plan.output_dir / name for name in names], warnings
+
+
+def stamps(folder: Path, names: Iterable[str]) -> dict[str, list[int | str]]:
+    """Each output's size, modification time and SHA-256 as installed, so that a change shows."""
+    stamps: dict[str, list[int | str]] = {}
+    for name in names:
+        with open(folder / name, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            digest = digest_stream(handle, hashlib.sha256()).hexdigest()
+        stamps[name] = [info.st_size, info.st_mtime_ns, digest]
+    return stamps
+
+
+def _altered(
+    folder: Path, names: Iterable[str], stamps: Any, files: FileDigests | None = None
+) -> list[str]:
+    """The outputs among ``names`` not in ``folder`` as they were installed (see stamps).
+
+    A clerk who opened a Word file in build/ and saved a correction there would otherwise
+    keep it, not matching its PDF, until the dossier changed, and then lose it unannounced.
+    A file with another time but the same bytes (the project copied, restored from a backup,
+    unpacked from a zip) is unchanged; ``files`` remembers its digest for the next build.
+    """
+    return [name for name in names if not _as_installed(folder / name, stamps, files)]
+
+
+def _as_installed(path: Path, stamps: Any, files: FileDigests | None) -> bool:
+    stamp = stamps.get(path.name) if isinstance(stamps, dict) else None
+    if not isinstance(stamp, list) or len(stamp) != 3:
+        return False
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size != stamp[0]:
+            return False
+        if info.st_mtime_ns == stamp[1]:
+            return True
+        # Another time, the same size: the project copied, restored or unpacked? The bytes say.
+        digest = files.sha256(path) if files is not None else file_sha256(path)
+        return bool(digest == stamp[2])
+    except OSError:
+        return False
+
+
+def edited(
+    project: Project, data: dict[str, Any] | None, folder: Path, files: FileDigests
+) -> list[Problem]:
+    """A warning for each output changed since the record ``data`` installed it (not removed),
+    in the folder the record names (a dossier's may move): the build makes it anew."""
+    if data is None:
+        return []
+    try:
+        stamps = data["stamps"]
+        names = [str(name) for name in stamps]
+        if "dir" in data:  # a dossier's: the folder it was installed in, not the new one
+            name = recorded_dir(data, folder.parent)
+            if name != Path(name).name or not OUTPUT_DIR_PATTERN.match(name):
+                return []
+            folder = folder.parent / name
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+    return [
+        Problem(
+            project.display(folder / name),
+            None,
+            "",
+            "is veranderd na de vorige build; de build maakt het opnieuw (wat in build/ staat, "
+            "wordt gemaakt uit de dossiermap: breng wijzigingen daar aan)",
+            "waarschuwing",
+        )
+        for name in _altered(folder, names, stamps, files)
+        if (folder / name).is_file()
+    ]
+
+
+def reusable(
+    plan: Plan, record: dict[str, Any] | None, options: BuildOptions, files: FileDigests
+) -> Kept | None:
+    """The dossier's kept outputs, when its document (Word, and PDF if made) there was made
+    from what it is made of now: only its annexes changed."""
+    if record is None:
+        return None
+    try:
+        if record.get("document") != plan.document_key:
+            return None
+        folder = plan.output_dir.parent / str(record["dir"])
+        if folder.name != record["dir"] or not OUTPUT_DIR_PATTERN.match(folder.name):
+            return None
+        if folder.is_symlink() or not folder.is_dir():
+            return None
+        # A missing or damaged cache only means: make the document again.
+        if _altered(folder, document_files(plan, options), record["stamps"], files):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return Kept(folder, record["stamps"])
+
+
+def document_files(plan: Plan, options: BuildOptions) -> list[str]:
+    """The names of the dossier's own document among its outputs: its Word file and PDF."""
+    kind = plan.dossier.document.kind
+    return [f"{kind}.docx", f"{kind}.pdf"] if options.pdf else [f"{kind}.docx"]
+
+
+def remember(
+    project: Project, plan: Plan, outputs: Sequence[Path], warnings: Sequence[Problem]
+) -> None:
+    record = {
+        "key": plan.key,
+        "document": plan.document_key,
+        "dir": plan.output_dir.name,
+        "outputs": [p.name for p in outputs],
+        "stamps": stamps(plan.output_dir, [p.name for p in outputs]),
+        "openbaar": plan.dossier.document.is_public,  # see withdraw.py
+        "meldingen": [problem.as_json() for problem in warnings],
+    }
+    write_text_atomic(
+        dossier_record(project, plan.meeting.name, plan.dossier.name), json.dumps(record) + "\n"
+    )
+
+
+def forget(project: Project, plan: Plan) -> None:
+    """Make the next build remake the dossier, whose outputs are being replaced; keep whether
+    its kept outputs are public."""
+    path = dossier_record(project, plan.meeting.name, plan.dossier.name)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        kept: dict[str, Any] = {"openbaar": bool(record["openbaar"])}
+        # "was": a renumbering cut short, whose outputs are still in the old folder.
+        kept |= {name: str(record[name]) for name in ("dir", "was") if name in record}
+    except (OSError, ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)
+        return
+    # Without a key the record is no cache hit; the withdrawals and previous_outputs
+    # still read it.
+    write_text_atomic(path, json.dumps(kept) + "\n")
+
+
+def meeting_outputs(options: BuildOptions) -> tuple[str, ...]:
+    return MEETING_OUTPUTS if options.pdf else MEETING_DOCUMENTS
+
+
+def meeting_cached(
+    plan: MeetingPlan,
+    record: dict[str, Any] | None,
+    options: BuildOptions,
+    files: FileDigests | None = None,
+) -> bool:
+    if record is None:
+        return False
+    try:
+        if record.get("key") != plan.key:  # the key says whether PDFs were made
+            return False
+        return not _altered(plan.folder, meeting_outputs(options), record.get("stamps"), files)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def agenda_files(options: BuildOptions) -> list[str]:
+    return [name for name in meeting_outputs(options) if name.startswith(PUBLIC_AGENDA)]
+
+
+def agendas_reusable(
+    plan: MeetingPlan, record: dict[str, Any] | None, options: BuildOptions, files: FileDigests
+) -> Kept | None:
+    """The meeting's kept agendas, when made from what they are made of now."""
+    if record is None:
+        return None
+    try:
+        stamps = record.get("stamps")
+        if record.get("agendas") != plan.agenda_key or not isinstance(stamps, dict):
+            return None
+        if _altered(plan.folder, agenda_files(options), stamps, files):
+            return None
+    except (OSError, ValueError, AttributeError):
+        return None
+    return Kept(plan.folder, stamps)
+
+
+# --------------------------------------------------------------------------- staging and installing
+
+
+# A meeting's own outputs are made in a staging folder of this name (see staging_folder).
+MEETING_STAGING = "vergadering"
+
+
+def staging_folder(folder: Path) -> Path:
+    """Where the outputs of ``folder`` are made before they replace the previous ones."""
+    return folder.parent / f"{TEMP_PREFIX}{folder.name}"
+
+
+def installed_place(path: Path) -> Path:
+    """Where a file made in a staging folder goes once it is done; other paths as they are."""
+    staging = path.parent
+    if not staging.name.startswith(TEMP_PREFIX):
+        return path
+    folder = staging.name.removeprefix(TEMP_PREFIX)
+    if folder == MEETING_STAGING:
+        return staging.parent / path.name
+    return staging.parent / folder / path.name
+
+
+def install(staging: Path, target: Path, names: Sequence[str]) -> list[Path]:
+    """Move finished outputs from ``staging`` into ``target``; drop files no longer made.
+
+    Called installing, not publishing: ``publish`` is the delivery to an agenda system.
+    """
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            move(staging / name, target / name)
+        for old in target.iterdir():
+            if old.is_file() and old.name not in names:
+                old.unlink()
+        shutil.rmtree(staging, ignore_errors=True)
+        fd = os.open(target, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise not_writable(target, error) from None
+    return [target / name for name in names]
+
+
+def move(source: Path, target: Path) -> None:
+    """Rename ``source`` to ``target``; a refusal names ``target`` (a folder in its place)."""
+    try:
+        os.replace(source, target)
+    except OSError as error:
+        raise not_writable(target, error) from None
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def keep_files(kept: Kept, staging: Path, names: Sequence[str]) -> bool:
+    """Put kept outputs in a new ``staging`` folder, as if made again; False when one cannot
+    be read, or is not what was installed any more (the caller makes them again)."""
+    discard(staging)
+    try:
+        staging.mkdir(parents=True)
+        for name in names:
+            # A link costs nothing; the installed file is replaced by a rename, never
+            # written into, so the two names never see a change. A copy where links fail.
+            try:
+                os.link(kept.folder / name, staging / name)
+            except OSError:
+                shutil.copyfile(kept.folder / name, staging / name)
+    except OSError:
+        discard(staging)
+        return False
+    # Judged again as taken: a Word save since the plan is not passed on as the build's.
+    if _altered(staging, names, kept.stamps):
+        discard(staging)
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- export packages
+
+
+def stale_exports(project: Project, catalog: Catalog, files: FileDigests) -> list[Problem]:
+    """A warning for each meeting whose export package no longer holds its outputs or settings.
+
+    Said by every build until the package is made anew. The export keeps the SHA-256 of every
+    file it packaged and a digest of the settings (see layout.export_record); a package of an
+    older assembler, without that record, is judged by the files' times.
+    """
+    problems = []
+    settings = organisation_digest(catalog.organisation)
+    for meeting in catalog.meetings:
+        manifest = project.build / meeting.name / EXPORT_DIR / EXPORT_PUBLIC_MANIFEST
+        try:
+            packaged = manifest.stat().st_mtime_ns
+        except OSError:
+            continue  # no package (or not a whole one: the export repairs that itself)
+        behind: str | None
+        try:
+            behind = _export_behind(project, meeting.name, settings, files)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            sources = (meeting_record(project, meeting.name), project.organisation_file)
+            behind = _OLD_OUTPUTS if any(_newer(s, packaged) for s in sources) else None
+        if behind:
+            problems.append(
+                meeting_warning(
+                    project,
+                    meeting.folder,
+                    "het exportpakket in "
+                    f"{project.display(project.build / meeting.name / EXPORT_DIR)} hoort nog bij "
+                    f"{behind} (maak het opnieuw met 'assembler export "
+                    f"{project.display(meeting.folder)}')",
+                )
+            )
+    return problems
+
+
+_OLD_OUTPUTS = "de vorige stukken"
+
+
+def organisation_digest(organisation: Organisatie) -> str:
+    """A digest of the settings a package shows (name, TOOI, publication address …)."""
+    return hashlib.sha256(organisation.model_dump_json().encode()).hexdigest()
+
+
+def _export_behind(project: Project, meeting: str, settings: str, files: FileDigests) -> str | None:
+    """What a meeting's package holds that its outputs or settings no longer show, as the
+    warning says it ('de vorige stukken'); None while it holds what they show.
+
+    Without SOURCE_DATE_EPOCH a forced build writes the same pages with new dates: a file
+    whose bytes changed is compared by what it shows (the gate's page digest), and when that
+    is the same, its new bytes are kept as the package's, so the pages are read once.
+    """
+    path = export_record(project, meeting)
+    record = json.loads(path.read_text(encoding="utf-8"))
+    if record["organisatie"] != settings:
+        # The stukken may be the same: a setting the package shows (name, TOOI) changed.
+        organisation = project.display(project.organisation_file)
+        return f"de vorige instellingen in {organisation}"
+    sources: dict[str, str] = record["bronnen"]
+    shown: dict[str, str] = record["inhoud"]
+    renewed: dict[str, str] = {}
+    behind: str | None = None
+    for name, digest in sources.items():
+        now = _sha256_or_none(files, project.root / name)
+        if now == digest:
+            continue
+        if now is None or not _shows(project.root / name, shown[name]):
+            # Gone, or other pages: the package holds what is not there now.
+            behind = _OLD_OUTPUTS
+            break
+        renewed[name] = now
+    if renewed:  # read once: the next build finds these bytes known
+        record["bronnen"] = {**sources, **renewed}
+        write_cache_text(path, json.dumps(record, sort_keys=True) + "\n")
+    return behind
+
+
+def _shows(path: Path, pages: str) -> bool:
+    """Whether the PDF at ``path`` shows the pages with the gate's digest ``pages``."""
+    from pikepdf import PikepdfError
+
+    from assembler.gate import content_digest
+
+    try:
+        return content_digest(path) == pages
+    except (PikepdfError, OSError, ValueError):  # PikepdfError: a password's too
+        return False  # not a PDF that can be read any more: not the same
+
+
+def _newer(path: Path, moment_ns: int) -> bool:
+    try:
+        return path.stat().st_mtime_ns > moment_ns
+    except OSError:
+        return False
