@@ -49,7 +49,6 @@ from assembler.build_cache import (
     keep_files,
     meeting_cached,
     meeting_outputs,
-    move,
     read_record,
     remember,
     renumber,
@@ -57,7 +56,6 @@ from assembler.build_cache import (
     settings_digest,
     staging_folder,
     stale_exports,
-    stamps,
     template_digest,
 )
 from assembler.build_report import (
@@ -83,30 +81,28 @@ from assembler.errors import (
     dutch_list,
     sort_problems,
 )
-from assembler.fsutil import (
-    TEMP_PREFIX,
-    not_writable,
-    write_text_atomic,
-)
+from assembler.fsutil import TEMP_PREFIX, not_writable, write_text_atomic
 from assembler.layout import (
     BUNDLE_FILE,
     EXPORT_DIR,
     FULL_AGENDA,
-    FULL_MEETING_BUNDLE,
-    MEETING_OUTPUTS,
     OLD_EXPORT_PREFIX,
     OUTPUT_DIR_PATTERN,
     PUBLIC_AGENDA,
-    PUBLIC_MEETING_BUNDLE,
     annex_pdf,
     dossier_outputs_public,
     dossier_record,
     meeting_document_title,
     meeting_items_made,
     meeting_record,
-    meeting_shown_in_full,
     output_folder_name,
     previous_outputs,
+)
+from assembler.meeting_bundles import (
+    MeetingMerges,
+    items_that,
+    meeting_bundles,
+    meeting_outputs_not_made,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project, holds_dossier
 from assembler.withdraw import withdraw_public_outputs
@@ -117,15 +113,11 @@ from assembler.withdraw import withdraw_public_outputs
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from assembler.bundle import BundleMeta, MergePart, Merger
     from assembler.convert import ConversionService
     from assembler.validate import Catalog, DossierInput
 
 
 # --------------------------------------------------------------------------- the build
-
-# What a warning says was not made, by whether PDFs were asked for.
-_MEETING_OUTPUTS_ARE = {True: "agenda en vergaderbundel zijn", False: "de agenda's zijn"}
 
 
 def build_project(
@@ -441,7 +433,7 @@ def _meeting_plans(
                 else []
             )
             reasons += [
-                _items_that(names, singular, plural)
+                items_that(names, singular, plural)
                 for names, singular, plural in (
                     (refused, "is afgekeurd", "zijn afgekeurd"),
                     (absent, "geen dossiermap heeft", "geen dossiermap hebben"),
@@ -454,7 +446,7 @@ def _meeting_plans(
                     project.display(meeting.folder / MEETING_FILE),
                     None,
                     "",
-                    f"{_meeting_outputs_not_made(project.build / meeting.name, options)} "
+                    f"{meeting_outputs_not_made(project.build / meeting.name, options)} "
                     f"omdat {why}",
                     "waarschuwing",
                 )
@@ -524,7 +516,7 @@ def _left_behind(
                 project.display(meeting.folder / MEETING_FILE),
                 None,
                 "",
-                f"{_meeting_outputs_not_made(project.build / meeting.name, options)}: {which} "
+                f"{meeting_outputs_not_made(project.build / meeting.name, options)}: {which} "
                 f"(bouw de vergadermap om ze {'bij te werken' if made else 'te maken'}: "
                 f"assembler build {project.display(meeting.folder)})",
                 "waarschuwing",
@@ -566,7 +558,7 @@ def _moved_away(
                     project.display(meeting.folder / MEETING_FILE),
                     None,
                     "",
-                    f"{_meeting_outputs_not_made(project.build / meeting.name, options)}: ze "
+                    f"{meeting_outputs_not_made(project.build / meeting.name, options)}: ze "
                     f"tonen nog {folder}, dat nu op de agenda van {plan.meeting.name} staat "
                     f"(bouw de vergadermap om ze bij te werken: assembler build "
                     f"{project.display(meeting.folder)})",
@@ -574,24 +566,6 @@ def _moved_away(
                 )
             )
     return problems
-
-
-def _items_that(names: Sequence[str], singular: str, plural: str) -> str:
-    """'het agendapunt voor a <singular> (zie …)', or the plural for several items."""
-    if len(names) == 1:
-        return f"het agendapunt voor {names[0]} {singular} (zie de meldingen bij dat agendapunt)"
-    return (
-        f"de agendapunten voor {dutch_list(names)} {plural} (zie de meldingen bij die agendapunten)"
-    )
-
-
-def _meeting_outputs_not_made(folder: Path, options: BuildOptions) -> str:
-    """How a warning starts when a meeting's outputs stay as they are: updated, or made."""
-    # After an earlier build the clerk still has what the warning names; before one (or after
-    # a Word-only one, for the meeting bundle) there is none to find.
-    named = PUBLIC_MEETING_BUNDLE if options.pdf else f"{PUBLIC_AGENDA}.docx"
-    earlier = (folder / named).is_file()
-    return f"{_MEETING_OUTPUTS_ARE[options.pdf]} niet {'bijgewerkt' if earlier else 'gemaakt'}"
 
 
 def _result(plan: Plan, status: Status, outputs: Sequence[Path]) -> DossierResult:
@@ -631,7 +605,7 @@ def _run(
             bundles: dict[Path, Future[list[Path]]] = {}
             # Entered before the bundler, so it is left after it: no bundle is offered late.
             merges = stack.enter_context(
-                _MeetingMerges(catalog, work.meetings if options.pdf else [], options)
+                MeetingMerges(catalog, work.meetings if options.pdf else [], options)
             )
             rebuilt = {plan.output_dir for plan in work.dossiers}
             merges.already_made(
@@ -789,7 +763,7 @@ def _run(
             notify("vergaderingen-totaal", str(len(work.meetings)))
             merges.finish()
             for meeting_plan in work.meetings:
-                _meeting_bundles(
+                meeting_bundles(
                     project, catalog, meeting_plan, work, merges, options, report, template_check
                 )
                 notify("vergadering", meeting_plan.name)
@@ -1036,270 +1010,6 @@ def _render_agendas(
     return targets
 
 
-def _meeting_meta(
-    catalog: Catalog, plan: MeetingPlan, options: BuildOptions, confidential: bool
-) -> BundleMeta:
-    from assembler.bundle import BundleMeta
-
-    meeting = plan.meeting.meeting
-    # The keywords keep the date sortable.
-    name = FULL_MEETING_BUNDLE if confidential else PUBLIC_MEETING_BUNDLE
-    return BundleMeta(
-        title=meeting_document_title(Path(name).stem, meeting),
-        author=catalog.organisation.name,
-        subject=meeting.meeting,
-        keywords=meeting.date.isoformat(),
-        source_date_epoch=options.source_date_epoch,
-    )
-
-
-def _meeting_parts(plan: MeetingPlan) -> list[tuple[list[MergePart], str, bool]]:
-    """Both meeting bundles' parts, file name and whether confidential; PDFs where they end up."""
-    from assembler.bundle import MergePart
-
-    staging = staging_folder(plan.folder / MEETING_STAGING)
-    merges: list[tuple[list[MergePart], str, bool]] = []
-    for confidential, agenda, name in (
-        (False, PUBLIC_AGENDA, PUBLIC_MEETING_BUNDLE),
-        (True, FULL_AGENDA, FULL_MEETING_BUNDLE),
-    ):
-        parts = [
-            MergePart(
-                pdf=staging / f"{agenda}.pdf",
-                title="Agenda",
-                label_prefix="Agenda ",
-                own_structure=True,
-            )
-        ]
-        for item_plan in plan.items:
-            document = item_plan.dossier.document
-            if not document.is_public and not confidential:
-                continue
-            # Marked as the agenda heads it, so that the outline shows what is confidential.
-            marker = "" if document.is_public else " (niet openbaar)"
-            parts.append(
-                MergePart(
-                    pdf=item_plan.output_dir / BUNDLE_FILE,
-                    title=f"{item_plan.item.number}. {document.subject}{marker}",
-                    label_prefix=None,
-                    own_labels_under=f"{item_plan.item.number}.",
-                    own_structure=True,
-                )
-            )
-        merges.append((parts, name, confidential))
-    return merges
-
-
-def _meeting_bundles(
-    project: Project,
-    catalog: Catalog,
-    plan: MeetingPlan,
-    work: Work,
-    merges: _MeetingMerges,
-    options: BuildOptions,
-    report: BuildReport,
-    template_check: TemplateCheck,
-) -> None:
-    """Put the meeting's agendas and bundles in place, when all of its items were made."""
-    from assembler.bundle import merge_documents
-
-    staging = staging_folder(plan.folder / MEETING_STAGING)
-    failed = [p.dossier for p in plan.items if p.dossier.folder in work.failed]
-    made = meeting_outputs(options)
-    agendas = [staging / name for name in made if name.startswith("agenda")]
-    if template_check.refuses(project.template_for("agenda")):
-        report.template_failed = True
-        for path in agendas:
-            path.unlink(missing_ok=True)  # made with it: the agenda template's message below
-    if failed or not all(path.is_file() for path in agendas):
-        # Named, not "see above": problems are sorted by file, and a dossier's may come after.
-        if failed:
-            # A broken template is said once, at the template: its dossiers have no message.
-            if all(d.folder in work.failed_templates for d in failed):
-                templates = sorted(
-                    {project.display(work.failed_templates[d.folder]) for d in failed}
-                )
-                why = (
-                    f"het sjabloon {templates[0]} niet gebruikt kon worden"
-                    if len(templates) == 1
-                    else f"de sjablonen {dutch_list(templates)} niet gebruikt konden worden"
-                ) + " (zie de melding daarover)"
-            else:
-                names = [d.name for d in failed]
-                why = _items_that(names, "niet gemaakt kon worden", "niet gemaakt konden worden")
-        elif (staging / f"{PUBLIC_AGENDA}.docx").is_file():
-            why = "LibreOffice van de agenda geen PDF kon maken (zie de melding daarover)"
-        else:
-            why = (
-                "het agendasjabloon niet gebruikt kon worden (zie de melding over "
-                f"{project.display(project.template_for('agenda'))})"
-            )
-        report.problems.append(
-            Problem(
-                project.display(plan.meeting.folder / MEETING_FILE),
-                None,
-                "",
-                f"{_meeting_outputs_not_made(plan.folder, options)} omdat {why}",
-                "waarschuwing",
-            )
-        )
-        return
-    if options.pdf and not merges.written(plan):
-        # Not merged along the way (something went wrong there): merged here from the
-        # installed files, so any problem is reported as it would be anyway.
-        for parts, name, confidential in _meeting_parts(plan):
-            meta = _meeting_meta(catalog, plan, options, confidential)
-            merge_documents(parts, meta, staging / name)
-    # Which items its public agenda and bundle show in full (see withdraw.py):
-    # recorded before they are installed too, with those shown so far, for the same reason
-    # as a dossier's (see _install_dossier). Without its keys while the files move: stopped
-    # in between, the next build makes the meeting's outputs again, whatever it is given.
-    public = [p.dossier.name for p in plan.items if p.dossier.document.is_public]
-    shown = meeting_shown_in_full(project, plan.name)
-    if shown is not None:
-        write_text_atomic(
-            meeting_record(project, plan.name),
-            json.dumps({"openbaar": sorted(shown.union(public))}) + "\n",
-        )
-    # The meeting folder also holds the dossiers' folders, so only these six files move;
-    # without PDFs, the old ones go, as a dossier's do: they would not match the agendas.
-    for name in MEETING_OUTPUTS:
-        if name in made:
-            move(staging / name, plan.folder / name)
-            continue
-        try:
-            (plan.folder / name).unlink(missing_ok=True)
-        except OSError as error:
-            raise not_writable(plan.folder / name, error) from None
-    # Each item's key too: a build of one dossier tells from it whether the agenda shows the
-    # dossier as it is now (see _left_behind).
-    items = {p.output_dir.name: p.key for p in plan.items}
-    write_text_atomic(
-        meeting_record(project, plan.name),
-        json.dumps(
-            {
-                "key": plan.key,
-                "agendas": plan.agenda_key,
-                "openbaar": public,
-                "punten": items,
-                "stamps": stamps(plan.folder, made),
-            }
-        )
-        + "\n",
-    )
-    work.installed_meetings.add(plan.name)
-
-
-class _MeetingMerges:
-    """The meeting bundles, merged while the dossiers are still being made.
-
-    Merging the bundles of 30 dossiers into the two meeting bundles takes a third of a
-    second; after the last dossier, that was the build's tail, with one CPU idle. Here each
-    meeting bundle takes its parts in agenda order as soon as they are there (an agenda once
-    converted, a dossier's bundle once made), on a thread of its own, one meeting at a time
-    (an open merge keeps all its sources open). A meeting that cannot be finished this way
-    is left to :func:`_meeting_bundles`.
-    """
-
-    def __init__(
-        self, catalog: Catalog, meetings: Sequence[MeetingPlan], options: BuildOptions
-    ) -> None:
-        self._catalog = catalog
-        self._options = options
-        self._pending: deque[MeetingPlan] = deque(meetings)
-        self._merging = {plan.name for plan in meetings}
-        self._open: list[tuple[Merger, list[MergePart], Path]] = []
-        self._written: set[str] = set()
-        self._lock = threading.Lock()
-        # Where each part can be read now, by the path it is known by in _meeting_parts.
-        self._ready: dict[Path, Path] = {}
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vergaderbundel")
-
-    def __enter__(self) -> _MeetingMerges:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._thread.shutdown(wait=True, cancel_futures=True)
-        self._close()
-
-    def already_made(self, plans: Sequence[Plan]) -> None:
-        """Dossiers not rebuilt this time: their installed bundles are parts from the start."""
-        self._offer(
-            {plan.output_dir / BUNDLE_FILE: plan.output_dir / BUNDLE_FILE for plan in plans}
-        )
-
-    def agenda_converted(self, pdf: Path) -> None:
-        """An agenda's PDF is there (in the meeting's staging folder, where it stays)."""
-        self._offer({pdf: pdf})
-
-    def bundle_made(self, plan: Plan, bundle: Path) -> None:
-        """A dossier's bundle is made; called on the thread that made it."""
-        if plan.meeting.name not in self._merging:
-            return
-        # The bundle moves into place when its dossier is installed, maybe while it is being
-        # merged: the merge reads it through a link of its own in the meeting's staging
-        # folder (made by _render_agendas before any dossier is rendered).
-        staging = staging_folder(plan.output_dir.parent / MEETING_STAGING)
-        link = staging / f"bundel-{plan.output_dir.name}.pdf"
-        try:
-            link.unlink(missing_ok=True)
-            os.link(bundle, link)
-        except OSError:
-            return  # merged at the end, from the installed file
-        self._offer({plan.output_dir / BUNDLE_FILE: link})
-
-    def finish(self) -> None:
-        """Merge what can still be merged; give up the rest (see _meeting_bundles)."""
-        self._thread.submit(self._advance, final=True).result()
-
-    def written(self, plan: MeetingPlan) -> bool:
-        """Whether both meeting bundles of ``plan`` were written to its staging folder."""
-        return plan.name in self._written
-
-    def _offer(self, parts: dict[Path, Path]) -> None:
-        with self._lock:
-            self._ready.update(parts)
-        self._thread.submit(self._advance, final=False)
-
-    def _advance(self, *, final: bool) -> None:
-        with self._lock:
-            ready = dict(self._ready)
-        while self._pending:
-            plan = self._pending[0]
-            try:
-                if not self._open:
-                    self._start(plan)
-                complete = True
-                for merger, parts, _output in self._open:
-                    while parts and parts[0].pdf in ready:
-                        merger.add(dataclasses.replace(parts[0], pdf=ready[parts[0].pdf]))
-                        parts.pop(0)
-                    complete = complete and not parts
-                if not complete and not final:
-                    return
-                if complete:
-                    for merger, _parts, output in self._open:
-                        merger.write(output)
-                    self._written.add(plan.name)
-            except Exception:  # merged again at the end, and reported there
-                self._written.discard(plan.name)
-            self._close()
-            self._pending.popleft()
-
-    def _start(self, plan: MeetingPlan) -> None:
-        from assembler.bundle import Merger
-
-        staging = staging_folder(plan.folder / MEETING_STAGING)
-        for parts, name, confidential in _meeting_parts(plan):
-            meta = _meeting_meta(self._catalog, plan, self._options, confidential)
-            self._open.append((Merger(meta), list(parts), staging / name))
-
-    def _close(self) -> None:
-        for merger, _parts, _output in self._open:
-            merger.close()
-        self._open = []
-
-
 def _conversion_service(
     project: Project, options: BuildOptions, *, expected: int | None
 ) -> ConversionService:
@@ -1335,7 +1045,7 @@ class _Conversions:
         report: BuildReport,
         notify: Progress,
         on_dossier_done: Callable[[Plan], None],
-        merges: _MeetingMerges,
+        merges: MeetingMerges,
         service: ConversionService | None = None,
     ) -> None:
         self.project = project
@@ -1552,7 +1262,7 @@ def _bundle_and_install(
     main_pdf: Path,
     options: BuildOptions,
     bands: Sequence[tuple[bool, ...]],
-    merges: _MeetingMerges,
+    merges: MeetingMerges,
     warnings: Sequence[Problem],
     notify: Progress,
     stopping: threading.Event,

@@ -813,7 +813,7 @@ def explain(
         "_render_agendas": "    _render_agendas",
         "finish": "    waiting for LibreOffice after the last render",
         "_bundle": "    _bundle",
-        "_meeting_bundles": "    _meeting_bundles",
+        "meeting_bundles": "    meeting_bundles",
         "_remove_stale": "  _remove_stale",
         "sort_problems": "  sort_problems",
     }

@@ -407,7 +407,7 @@ def test_outputs_being_replaced_are_recorded_without_keys(
 ) -> None:
     """Stopped while the files move, the folder holds some of each version: the record may
     not name either, or a build of the old inputs would keep the new files (and back)."""
-    from assembler import build, build_cache
+    from assembler import build_cache, meeting_bundles
     from assembler.layout import dossier_record, meeting_record
     from assembler.project import Project
 
@@ -425,9 +425,9 @@ def test_outputs_being_replaced_are_recorded_without_keys(
             seen[target.name] = json.loads(records[target.name].read_text(encoding="utf-8"))
         move(source, target)
 
-    # A dossier's outputs are moved by build_cache.install, a meeting's by build.
+    # A dossier's outputs are moved by build_cache.install, a meeting's by meeting_bundles.
     monkeypatch.setattr(build_cache, "move", watching)
-    monkeypatch.setattr(build, "move", watching)
+    monkeypatch.setattr(meeting_bundles, "move", watching)
     dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
     dossier.write_text(
         dossier.read_text(encoding="utf-8").replace(

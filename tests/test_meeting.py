@@ -228,7 +228,7 @@ def test_meeting_bundles_merged_on_the_way_equal_those_merged_at_the_end(
 
     Also after one changed dossier, when the other bundles are parts from the start.
     """
-    from assembler import build, build_report, bundle
+    from assembler import build, build_report, bundle, meeting_bundles
     from assembler.project import Project
 
     merged_at_end: list[str] = []
@@ -253,7 +253,7 @@ def test_meeting_bundles_merged_on_the_way_equal_those_merged_at_the_end(
     assert merged_at_end == []  # both meetings' bundles were written on the way
     with monkeypatch.context() as patched:
         # No bundle reaches the merges: everything is left to the end.
-        patched.setattr(build._MeetingMerges, "bundle_made", lambda *_args: None)
+        patched.setattr(meeting_bundles.MeetingMerges, "bundle_made", lambda *_args: None)
         assert build.build_project(Project(at_the_end), options).exit_code == 0
     assert sorted(merged_at_end) == sorted(
         ["vergaderbundel.pdf", "vergaderbundel-niet-openbaar.pdf"] * 2
@@ -269,7 +269,7 @@ def test_meeting_bundles_merged_on_the_way_equal_those_merged_at_the_end(
     assert build.build_project(Project(on_the_way), options).exit_code == 0
     assert merged_at_end == []
     with monkeypatch.context() as patched:
-        patched.setattr(build._MeetingMerges, "bundle_made", lambda *_args: None)
+        patched.setattr(meeting_bundles.MeetingMerges, "bundle_made", lambda *_args: None)
         assert build.build_project(Project(at_the_end), options).exit_code == 0
     changed = _meeting_bundles_of(on_the_way / "build")
     assert changed == _meeting_bundles_of(at_the_end / "build")
