@@ -9,6 +9,11 @@ Each dossier's outputs go to ``build/<meeting>/<nn>-<kenmerk>-<folder>/`` (named
 last build (content hash of everything that goes into it) is skipped. A rejected dossier does
 not stop the others and keeps its last good outputs, unless they show what is no longer public
 (see :mod:`assembler.withdraw`).
+
+What the build is asked and answers is in :mod:`assembler.build_report`; the keys, records and
+staging folders of what it keeps in :mod:`assembler.build_cache`; the merging and installing of
+the meeting bundles in :mod:`assembler.meeting_bundles`. None of them imports this module: here
+is where they are called, in order.
 """
 
 from __future__ import annotations
