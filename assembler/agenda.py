@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from assembler.inputs import DEFAULT_PURPOSE, AgendaItem, MeetingInput, agenda_purpose
 from assembler.model import Voorstel
-from assembler.validate import DEFAULT_PURPOSE, AgendaItem, MeetingInput, agenda_purpose
 
 DECISION = "besluit"
 """The agenda template's value for one decision: its numbered paragraph counts from 1 per item

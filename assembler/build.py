@@ -119,7 +119,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from assembler.convert import ConversionService
-    from assembler.validate import Catalog, DossierInput
+    from assembler.inputs import Catalog, DossierInput
 
 
 # --------------------------------------------------------------------------- the build
@@ -419,7 +419,7 @@ def _meeting_plans(
             continue
         unmade = [i for i in meeting.items if i.folder_name and i.dossier is None]
         if unmade:
-            from assembler.validate import BAD_ENTRY
+            from assembler.inputs import BAD_ENTRY
 
             # An entry that names no folder, a dossier refused by the checks, or a folder
             # that is not there (any more).
@@ -1189,7 +1189,7 @@ class _Conversions:
 
 def _office_annexes(dossier: DossierInput) -> list[int]:
     """Indexes of the annexes that LibreOffice turns into PDF."""
-    from assembler.validate import OFFICE_SUFFIXES
+    from assembler.inputs import OFFICE_SUFFIXES
 
     return [
         index

@@ -18,7 +18,7 @@ from assembler.errors import ExitCode, sort_problems
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 
 if TYPE_CHECKING:
-    from assembler.validate import Catalog
+    from assembler.inputs import Catalog
 
 
 def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:

@@ -37,9 +37,9 @@ from assembler.project import MEETING_FILE, Project, find_project
 # Each command imports what it needs: `build` starts LibreOffice before pydantic and the
 # PDF libraries are loaded, so that their third of a second overlaps its start.
 if TYPE_CHECKING:
+    from assembler.inputs import Catalog
     from assembler.package import MeetingExport
     from assembler.publish import PublishReport
-    from assembler.validate import Catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 R = TypeVar("R")

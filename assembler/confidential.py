@@ -22,7 +22,7 @@ from assembler.project import DOSSIER_FILE, Project
 
 if TYPE_CHECKING:
     from assembler.annex import AnnexReport
-    from assembler.validate import Catalog, DossierInput
+    from assembler.inputs import Catalog, DossierInput
 
 
 def confidential_annexes_made_public(

@@ -22,9 +22,9 @@ from assembler.annex import CHECKS_VERSION, AnnexLimits, AnnexReport, inspect_an
 from assembler.bands import MARK_BAND
 from assembler.errors import Problem
 from assembler.fsutil import digest_stream, write_cache_text
+from assembler.inputs import DossierInput
 from assembler.project import DOSSIER_FILE, Project
 from assembler.source import field_label
-from assembler.validate import DossierInput
 
 # Each child costs a Python and pikepdf start (~0.15 s), so batches are large; the first is
 # small so that the first dossiers, which go to LibreOffice once their annexes are judged,

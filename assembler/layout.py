@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from assembler.project import Project
 
 if TYPE_CHECKING:
+    from assembler.inputs import AgendaItem, DossierInput, MeetingInput
     from assembler.model import Vergadering
-    from assembler.validate import AgendaItem, DossierInput, MeetingInput
 
 
 def output_folder_name(item: AgendaItem, dossier: DossierInput) -> str:
@@ -111,7 +111,7 @@ def document_pdf(output_dir: Path, dossier: DossierInput) -> Path:
 
 def annex_pdf(output_dir: Path, dossier: DossierInput, index: int) -> Path:
     """Where the PDF of annex ``index`` is: the file itself, or its conversion in ``output_dir``."""
-    from assembler.validate import OFFICE_SUFFIXES
+    from assembler.inputs import OFFICE_SUFFIXES
 
     source = dossier.annex_path(index)
     if source.suffix.lower() in OFFICE_SUFFIXES:

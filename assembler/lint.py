@@ -43,6 +43,7 @@ from pydantic import BaseModel
 
 from assembler.agenda import agenda_context
 from assembler.errors import Problem, Severity, sort_problems
+from assembler.inputs import AgendaItem, DossierInput, MeetingInput
 from assembler.model import DOCUMENT_KINDS, Document, Organisatie, Vergadering
 from assembler.project import Project
 from assembler.render import (
@@ -54,7 +55,6 @@ from assembler.render import (
     template_unread,
 )
 from assembler.source import Source
-from assembler.validate import AgendaItem, DossierInput, MeetingInput
 
 __all__ = [
     "AGENDA",

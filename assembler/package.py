@@ -70,6 +70,7 @@ from assembler.fsutil import (
     write_cache_text,
     write_text_atomic,
 )
+from assembler.inputs import AgendaItem, Catalog, DossierInput, MeetingInput
 from assembler.layout import (
     BUNDLE_FILE,
     EXPORT_DIR,
@@ -98,13 +99,7 @@ from assembler.terms import (
     searched,
     squash,
 )
-from assembler.validate import (
-    AgendaItem,
-    Catalog,
-    DossierInput,
-    MeetingInput,
-    load_catalog,
-)
+from assembler.validate import load_catalog
 
 Side = Literal["openbaar", "niet-openbaar"]
 PUBLIC: Side = "openbaar"

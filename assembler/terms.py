@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from assembler.project import DOSSIER_FILE, Project
 
 if TYPE_CHECKING:
-    from assembler.validate import MeetingInput
+    from assembler.inputs import MeetingInput
 
 __all__ = [
     "MIN_TERM_CHARS",

@@ -16,12 +16,11 @@ import re
 import subprocess
 import types
 import typing
-import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,17 @@ from assembler.errors import (
     sort_problems,
 )
 from assembler.fsutil import unreadable
+from assembler.inputs import (
+    BAD_ENTRY,
+    DEFAULT_PURPOSE,
+    OFFICE_SUFFIXES,
+    PDF_SUFFIXES,
+    AgendaItem,
+    Catalog,
+    DossierInput,
+    MeetingInput,
+    agenda_purpose,
+)
 from assembler.markdown_check import TABLE_RULE, markdown_mistakes, quoted
 from assembler.model import (
     DOCUMENT_KINDS,
@@ -77,120 +87,6 @@ from assembler.source import (
     misread_as_ansi,
 )
 from assembler.terms import Term, confidential_terms, loosen, names, public_words, squash
-
-PDF_SUFFIXES = {".pdf"}
-OFFICE_SUFFIXES = {".docx", ".odt", ".xlsx", ".ods"}
-
-
-@dataclass(frozen=True)
-class DossierInput:
-    """A dossier that validated: its folder, its source (for line numbers) and its model."""
-
-    folder: Path
-    source: Source
-    document: Document
-    # Annexes (0-based) whose files validation refused: the annex intake leaves them out.
-    refused_annexes: frozenset[int] = frozenset()
-
-    @property
-    def name(self) -> str:
-        """The dossier's folder name, as the agenda names it."""
-        return self.folder.name
-
-    def annex_path(self, index: int) -> Path:
-        """The file of annex ``index`` (0-based)."""
-        return _as_stored(self.folder / self.document.annexes[index].file)
-
-
-def _as_stored(path: Path) -> Path:
-    """``path``, or the file beside it whose name differs only in how accents are stored.
-
-    macOS stores "é" as "e" plus an accent, a clerk's editor writes the one letter: the two
-    names look the same and compare different.
-    """
-    if path.name.isascii() or path.exists() or path.is_symlink():
-        return path
-    wanted = unicodedata.normalize("NFC", path.name)
-    try:
-        with os.scandir(path.parent) as entries:
-            for entry in entries:
-                if unicodedata.normalize("NFC", entry.name) == wanted:
-                    return path.parent / entry.name
-    except OSError:
-        pass
-    return path
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    """An agenda item, numbered from 1; either plain text or a dossier."""
-
-    number: int
-    text: str | None = None
-    folder_name: str | None = None
-    dossier: DossierInput | None = None
-
-
-@dataclass(frozen=True)
-class MeetingInput:
-    """A meeting folder whose vergadering.yaml validated."""
-
-    folder: Path
-    source: Source
-    meeting: Vergadering
-    items: tuple[AgendaItem, ...]
-
-    @property
-    def name(self) -> str:
-        """The meeting's folder name."""
-        return self.folder.name
-
-    @property
-    def dossiers(self) -> list[DossierInput]:
-        """The valid dossiers on this meeting's agenda, in agenda order."""
-        return [item.dossier for item in self.items if item.dossier is not None]
-
-    def keeping(self, wanted: Callable[[DossierInput], bool]) -> MeetingInput:
-        """The same meeting with only the dossiers ``wanted`` keeps; the others' items stay bare."""
-        items = tuple(
-            item
-            if item.dossier is None or wanted(item.dossier)
-            else AgendaItem(item.number, item.text, item.folder_name, None)
-            for item in self.items
-        )
-        return MeetingInput(self.folder, self.source, self.meeting, items)
-
-
-@dataclass
-class Catalog:
-    """Everything that validated, plus every problem found."""
-
-    project: Project
-    organisation: Organisatie
-    meetings: list[MeetingInput] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    # Every meeting that validated, also those the paths did not select: what is confidential
-    # anywhere in the project (see confidential.confidential_annexes_made_public).
-    everything: list[MeetingInput] = field(default_factory=list)
-    # Selected dossiers refused for their fields or annex files whose annex entries are valid,
-    # the annex files refused marked (refused_annexes): `check` has the annex intake judge
-    # their other annexes too, so that a clerk hears of every annex in one round.
-    set_aside: list[DossierInput] = field(default_factory=list)
-    # The folders the paths given select (see selected_folder); none: every meeting.
-    chosen: tuple[Path, ...] = ()
-    # Per meeting folder, its dossier folders that its agenda leaves out (refused): an export
-    # would take them for withdrawn.
-    unlisted: dict[Path, list[str]] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Problems that reject input (not warnings)."""
-        return [p for p in self.problems if p.ernst == "fout"]
-
-    @property
-    def dossier_count(self) -> int:
-        """Number of valid dossiers in the selected meetings."""
-        return sum(len(m.dossiers) for m in self.meetings)
 
 
 def load_organisation(project: Project) -> Organisatie:
@@ -470,35 +366,6 @@ def meeting_name_problem(name: str) -> str | None:
             reason = str(first["msg"]).rsplit(" (", 1)[0]
             return f"de naam van deze vergadermap {reason} (hernoem de map: typ de naam opnieuw)"
     return None
-
-
-# A behandeling row's doel, as the agenda (and the ODS manifest) names the item's purpose.
-_PURPOSES = {
-    "vaststellen": "ter besluitvorming",
-    "besluiten": "ter besluitvorming",
-    "besluitvorming": "ter besluitvorming",
-    "instemmen": "ter besluitvorming",
-    "bespreken": "ter bespreking",
-    "bespreking": "ter bespreking",
-    "adviseren": "ter bespreking",
-    "advies": "ter bespreking",
-    "opiniërend": "ter bespreking",
-    "opinievorming": "ter bespreking",
-    "informeren": "ter informatie",
-    "informatie": "ter informatie",
-    "kennisnemen": "ter informatie",
-    "kennisname": "ter informatie",
-}
-DEFAULT_PURPOSE = "ter besluitvorming"
-
-
-def agenda_purpose(doel: str) -> str | None:
-    """``ter besluitvorming``, ``ter bespreking`` or ``ter informatie`` for a doel; None if unknown.
-
-    Clerks write the verb ("Vaststellen") as well as the agenda's own words ("Ter bespreking").
-    """
-    key = " ".join(doel.lower().split())
-    return _PURPOSES.get(key.removeprefix("ter "))
 
 
 # How long before its meeting a document's date is taken for a typing error in its year.
@@ -1183,8 +1050,6 @@ def folder_name_problem(name: str) -> str | None:
     return None
 
 
-BAD_ENTRY = "(ongeldig agendapunt)"
-"""The folder name an agenda item gets when its entry names none ('- dosier: x')."""
 # "- dossier:memo": without the space YAML reads one word, a loose item, not a field; so with
 # a no-break space pasted from Word or Outlook, which YAML does not count as a space.
 _GLUED_DOSSIER = re.compile(r"^dossier:([\u00a0\u2007\u202f]*)(\S+)$", re.IGNORECASE)

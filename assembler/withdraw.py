@@ -41,7 +41,7 @@ from assembler.project import (
 from assembler.source import field_label
 
 if TYPE_CHECKING:
-    from assembler.validate import AgendaItem, Catalog, MeetingInput
+    from assembler.inputs import AgendaItem, Catalog, MeetingInput
 
 
 def withdraw_public_outputs(

@@ -27,9 +27,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from assembler.errors import AssemblerError, Problem
+from assembler.inputs import Catalog
 from assembler.project import Project
 from assembler.render import build_context, document_properties, render_document
-from assembler.validate import Catalog, load_catalog
+from assembler.validate import load_catalog
 from tests.bad_inputs.language import english_words
 from tests.conftest import CORPUS
 

@@ -1637,7 +1637,7 @@ def test_no_project_is_a_usage_error(tmp_path: Path, run_cli: RunCli) -> None:
 def test_a_doel_is_read_as_one_of_the_agendas_three_purposes(
     doel: str, expected: str | None
 ) -> None:
-    from assembler.validate import agenda_purpose
+    from assembler.inputs import agenda_purpose
 
     assert agenda_purpose(doel) == expected
 
