@@ -13,15 +13,14 @@ import difflib
 import filecmp
 import os
 import re
-import subprocess
 import types
 import typing
 import zipfile
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +48,7 @@ from assembler.inputs import (
     MeetingInput,
     agenda_purpose,
 )
-from assembler.markdown_check import TABLE_RULE, markdown_mistakes, quoted
+from assembler.markdown_check import quoted
 from assembler.model import (
     DOCUMENT_KINDS,
     AgendaDossier,
@@ -77,16 +76,19 @@ from assembler.project import (
 from assembler.source import (
     FieldPath,
     Source,
-    YamlValue,
     between_curly_quotes,
     field_label,
-    folded_text_message,
     load_yaml,
-    loose_text_message,
-    lost_apostrophe_message,
-    misread_as_ansi,
 )
 from assembler.terms import Term, confidential_terms, loosen, names, public_words, squash
+from assembler.text_warnings import (
+    MARKUP,
+    content_warnings,
+    file_warnings,
+    line_saying,
+    text_line,
+    texts_of,
+)
 
 
 def load_organisation(project: Project) -> Organisatie:
@@ -757,9 +759,6 @@ def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput
 # the gate's own matching, a kenmerk with other separators, a title without punctuation; 6:
 # more Cyrillic and Greek look-alikes folded, the lunate sigmas and accented ones among them).
 _NAMING_VERSION = 6
-# Markdown's emphasis and code marks: "het **Onderhandelingsmandaat** provinciale ..." prints,
-# and reaches the gate, without them.
-_MARKUP = re.compile(r"[*_`]")
 
 
 def _fields_naming(
@@ -768,18 +767,18 @@ def _fields_naming(
     """A warning for each field of a public dossier that names one of the confidential
     ``terms`` (squashed, term), as the gate would find it in the public side of ``meeting``."""
     # Compared as printed: without Markdown's marks, in the text and in the terms alike.
-    terms = [(_MARKUP.sub("", squashed), term) for squashed, term in terms]
+    terms = [(MARKUP.sub("", squashed), term) for squashed, term in terms]
 
     def shows(squashed: str, term: Term, said: str, loose: str) -> bool:
         return squashed in said or names(term, said, loose, meeting)
 
     # The file as a whole first (one comparison, not one per field): nearly always nothing.
-    whole = squash(_MARKUP.sub("", dossier.source.text.replace("''", "'")))
+    whole = squash(MARKUP.sub("", dossier.source.text.replace("''", "'")))
     if not any(shows(squashed, term, whole, loosen(whole)) for squashed, term in terms):
         return []
     problems = []
-    for path, text in _texts_of(dossier.source.data):
-        said = squash(_MARKUP.sub("", text))
+    for path, text in texts_of(dossier.source.data):
+        said = squash(MARKUP.sub("", text))
         # The onderwerp and the annexes' descriptions are names too (the bookmarks, the
         # manifest), where the gate also finds a title without its punctuation.
         named = path == ("onderwerp",) or path[-1:] == ("omschrijving",)
@@ -787,7 +786,7 @@ def _fields_naming(
         for squashed, term in terms:
             if not shows(squashed, term, said, loose):
                 continue
-            line = _line_saying(dossier.source, path, text, squashed)
+            line = line_saying(dossier.source, path, text, squashed)
             problems.append(_naming_problem(dossier.source.display, line, path, term))
     return problems
 
@@ -833,39 +832,6 @@ def _loose_item_naming(
         f"openbare agenda (haal {'de regel' if exact else 'het'} weg{instead})",
         "waarschuwing",
     )
-
-
-def _line_saying(source: Source, path: FieldPath, text: str, squashed: str) -> int | None:
-    """The line within a field's (multi-line) text that says ``squashed``; else the key's."""
-    lines = text.split("\n")
-    offset = next(
-        (i for i, line in enumerate(lines) if squashed in squash(_MARKUP.sub("", line))), None
-    )
-    return _text_line(source, path, text, offset)
-
-
-def _text_line(source: Source, path: FieldPath, text: str, offset: int | None) -> int | None:
-    """The file's line of line ``offset`` of a field's text: below the key for a '|' block,
-    where the file shows that line as typed; else (folded or joined text) the key's line."""
-    first = source.line_of(path)
-    if first is None or offset is None or len(text.split("\n")) == 1:
-        return first
-    below = source.text.split("\n")[first + offset : first + offset + 1]
-    if [typed.strip() for typed in below] == [text.split("\n")[offset].strip()]:
-        return first + 1 + offset
-    return first
-
-
-def _texts_of(value: YamlValue, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
-    """Every text in a YAML value, with its field path."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, list):
-        for index, element in enumerate(value):
-            yield from _texts_of(element, (*path, index))
-    elif isinstance(value, dict):
-        for key, element in value.items():
-            yield from _texts_of(element, (*path, key))
 
 
 def _day_in_name(name: str) -> dt.date | None:
@@ -1225,7 +1191,7 @@ def load_dossier(
     # An annex name cut short at ' #' is refused saying so: not warned about again.
     refused = {problem.veld for problem in annex_problems if problem.ernst == "fout"}
     cut_names = [path for path in source.cut_by_comment if field_label(path) in refused]
-    problems.extend(_content_warnings(source, display, markdown_fields(model), cut_names))
+    problems.extend(content_warnings(source, display, markdown_fields(model), cut_names))
     problems.extend(_annexes_said_confidential(dossier, display))
     problems.extend(annex_problems)
     if any(problem.ernst == "fout" for problem in annex_problems):
@@ -1329,310 +1295,6 @@ def _set_aside(
     marked = [i for i in range(count) if field_label(("bijlagen", i, "bestand")) in refused]
     refused_annexes = dossier.refused_annexes | frozenset(marked)
     set_aside.append(dataclasses.replace(dossier, refused_annexes=refused_annexes))
-
-
-# Tags clerks paste from web pages and mail; raw HTML is shown as typed, never interpreted.
-_HTML_TAG = re.compile(
-    r"</?(b|i|u|em|strong|br|p|div|span|a|table|tr|td|ul|ol|li|h[1-6])(?=[\s/>])[^>]*>",
-    re.IGNORECASE,
-)
-
-
-# Fields whose value is one word or a checked form: a note after it ("verspreiden: Ja # intern")
-# cuts nothing off, and a value it did cut short is refused by its own check.
-_COMPLETE_VALUES = frozenset(
-    {"sjabloon", "verspreiden", "kenmerk", "datum", "doel", "email", "aanvang", "dossier"}
-    | {"bestand", "logo", "tooi", "kenmerkpatroon", "vergaderingstype", "publicatie_url"}
-)
-
-
-def file_warnings(
-    source: Source, display: str, cuts_said: Collection[FieldPath] = ()
-) -> list[Problem]:
-    """What every YAML file is warned of: text cut at a '#' (but the cuts ``cuts_said``
-    already), an apostrophe taken for a quote, and text misread as ANSI."""
-    return (
-        comment_cuts(source, display, cuts_said)
-        + lost_apostrophes(source, display)
-        + misread_warning(source, display)
-    )
-
-
-def misread_warning(source: Source, display: str) -> list[Problem]:
-    """A warning at the first line of a file that was once opened as ANSI and saved again as
-    UTF-8: every accent became two or three other characters ('Ã©'), which are printed."""
-    found = misread_as_ansi(source.text)
-    if found is None:
-        return []
-    line, typed, meant, count = found
-    # The field is the text that holds the line: the one whose line it is, else the last one
-    # above it that holds the characters (a text joined from its lines is at its key's line).
-    label, nearest = "", 0
-    for path, text in _texts_of(source.data):
-        offset = next((i for i, part in enumerate(text.split("\n")) if typed in part), None)
-        if offset is None:
-            continue
-        at = _text_line(source, path, text, offset) or 0
-        if at == line or nearest < at <= line:
-            label, nearest = field_label(path), at
-            if at == line:
-                break
-    more = f"; zulke tekens staan {count} keer in het bestand" if count > 1 else ""
-    return [
-        Problem(
-            display,
-            line,
-            label,
-            f"'{typed}' staat waarschijnlijk voor '{meant}': het bestand lijkt als ANSI geopend "
-            "en weer als UTF-8 opgeslagen, en zo komt elk teken met een accent (of een teken "
-            f"als '–' of '’') als twee of drie vreemde tekens in het document{more} (typ die "
-            "tekens opnieuw, of sla het oorspronkelijke bestand opnieuw op als UTF-8)",
-            "waarschuwing",
-        )
-    ]
-
-
-def comment_cuts(source: Source, display: str, said: Collection[FieldPath] = ()) -> list[Problem]:
-    """A warning for each text that YAML cut short at a '#' the clerk meant as text, but
-    those ``said`` already."""
-    problems: list[Problem] = []
-    for path, (line, cut) in source.cut_by_comment.items():
-        spaced = cut[1:2].isspace()  # "# 2", not "#2"
-        if (spaced and _last_key(path) in _COMPLETE_VALUES) or path in said:
-            continue
-        # "R. Verhoeven # wethouder" may be a note meant as one: said how to keep it one too.
-        note = ", of zet twee spaties voor '#' als het een opmerking is" if spaced else ""
-        problems.append(
-            Problem(
-                display,
-                line,
-                field_label(path),
-                f"de tekst vanaf {quoted(cut, count=6)} valt weg: YAML leest ' #' als het begin "
-                f'van een opmerking (zet de hele tekst tussen aanhalingstekens: "..."{note})',
-                "waarschuwing",
-            )
-        )
-    return problems
-
-
-def lost_apostrophes(source: Source, display: str) -> list[Problem]:
-    """A warning for each text between single quotes that lost the apostrophe of a Dutch name
-    ('s-Graveland, gemeentehuis'), which YAML took for its opening quote."""
-    problems: list[Problem] = []
-    for path, line in source.lost_apostrophe.items():
-        value: YamlValue = source.data
-        for part in path:
-            value = value[part] if isinstance(value, dict | list) else None  # type: ignore[index]
-        if isinstance(value, str):
-            message = lost_apostrophe_message(value)
-            problems.append(Problem(display, line, field_label(path), message, "waarschuwing"))
-    return problems
-
-
-def _last_key(path: FieldPath) -> str | None:
-    """The name of the field ``path`` is in: 'voorstel' for a decision ('voorstel', 0)."""
-    return next((part for part in reversed(path) if isinstance(part, str)), None)
-
-
-# Emoji and pictographs: most fonts have none of them, some a few (DejaVu has ☺ and ✓). Skin
-# tones (U+1F3FB-1F3FF), variation selectors and emoji joined to it (U+200D: '🧑‍⚖️') are part
-# of the emoji before them, and said with it.
-_ONE_SYMBOL = (
-    "[\u2300-\u23ff\u2460-\u24ff\u2600-\u27bf\u2b00-\u2bff"
-    "\U0001f000-\U0001f3fa\U0001f400-\U0001faff]"
-)
-# A flag is two regional indicators ('🇳🇱'), or a black flag with tag letters (Scotland's); a
-# keycap ('1️⃣') a digit, # or * with the enclosing keycap (U+20E3), the part a font may lack.
-_SYMBOL = re.compile(
-    "[\U0001f1e6-\U0001f1ff]{2}"
-    "|[0-9#*]\ufe0f?\u20e3"
-    f"|{_ONE_SYMBOL}(?:[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]"
-    f"|\u200d{_ONE_SYMBOL})*"
-)
-_SYMBOL_ITSELF = re.compile(f"{_ONE_SYMBOL}|\u20e3")
-
-
-# Characters of the Private Use Area: what they look like is up to one font. Word writes its
-# Symbol and Wingdings bullets (U+F0B7, U+F0A7) as these; in any other font they are an empty
-# box or some other sign, whether or not a font on this machine happens to have the code.
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
-
-
-# Such a character at a line's start in Markdown: Word's bullet pasted as text ('\uf0b7\tpunt').
-_PRIVATE_USE_BULLET = re.compile("^[ \t]*([\ue000-\uf8ff])", re.MULTILINE)
-
-
-def _private_use_message(found: list[str], text: str, markdown: bool) -> str:
-    """What to say of the characters ``found`` in ``text``; in Markdown, those that start a
-    line are bullets, said as a pasted '•' is: the line is no list item, whatever is removed."""
-    codes = _codes(found)
-    what = (
-        f"het teken {codes} uit een symboollettertype, waarschijnlijk een opsommingsteken uit "
-        "Word; het komt als een leeg vakje of een ander teken in het document"
-        if len(found) == 1
-        else f"de tekens {codes} uit een symboollettertype, waarschijnlijk opsommingstekens uit "
-        "Word; ze komen als lege vakjes of andere tekens in het document"
-    )
-    starts = [hit.group(1) for hit in _PRIVATE_USE_BULLET.finditer(text)] if markdown else []
-    if not starts:
-        return f"bevat {what} (haal {'het' if len(found) == 1 else 'ze'} weg)"
-    bullets = list(dict.fromkeys(starts))
-    rest = [char for char in found if char not in bullets]
-    also = f", en haal {_codes(rest)} weg" if rest else ""
-    if len(starts) == 1:
-        return (
-            f"bevat {what}, en de regel die ermee begint wordt geen punt van een lijst maar "
-            f"gewone tekst (begin de regel met '- ' in plaats van {_codes(bullets)}{also})"
-        )
-    return (
-        f"bevat {what}, en de regels die ermee beginnen worden geen punten van een lijst maar "
-        f"gewone tekst (begin die regels met '- ' in plaats van {_codes(bullets)}{also})"
-    )
-
-
-def _codes(chars: list[str]) -> str:
-    """Characters by their code points: 'U+F0A7 U+F0B7'."""
-    return " ".join(f"U+{ord(char):04X}" for char in chars)
-
-
-@lru_cache(maxsize=256)
-def has_glyph(char: str) -> bool:
-    """Whether a font on this machine has ``char``: LibreOffice takes it from any of them."""
-    global _FONTCONFIG_WORKS
-    if not _FONTCONFIG_WORKS:
-        return True
-    try:
-        found = subprocess.run(
-            ["fc-list", f":charset={ord(char):x}", "family"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        found = None
-    if found is None or found.returncode != 0:
-        # No fontconfig to ask, or one that fails: nothing to warn about with certainty, and
-        # not asked again in this run.
-        _FONTCONFIG_WORKS = False
-        return True
-    return bool(found.stdout.strip())
-
-
-_FONTCONFIG_WORKS = True
-
-
-def _content_warnings(
-    source: Source, display: str, markdown: Sequence[str], cuts_said: Collection[FieldPath] = ()
-) -> list[Problem]:
-    """Text that validates but will not look as meant: placeholders left, tables, HTML.
-
-    ``cuts_said``: fields cut short at a '#' whose error says so already.
-    """
-    problems: list[Problem] = []
-    data = source.data
-    if not isinstance(data, dict):
-        return problems
-
-    def warn(path: FieldPath, message: str) -> None:
-        problems.append(
-            Problem(display, source.line_of(path), field_label(path), message, "waarschuwing")
-        )
-
-    problems += file_warnings(source, display, cuts_said)
-
-    def warn_at(name: str, value: str, at: int, message: str) -> None:
-        # At the line of the text's character ``at``, where the file shows the text as typed.
-        line = _text_line(source, (name,), value, value.count("\n", 0, at))
-        problems.append(Problem(display, line, name, message, "waarschuwing"))
-
-    if _SYMBOL.search(source.text):
-        for path, text in _texts_of(data):
-            missing = [
-                sequence
-                for sequence in dict.fromkeys(_SYMBOL.findall(text))
-                if not all(has_glyph(char) for char in _SYMBOL_ITSELF.findall(sequence))
-            ]
-            if missing:
-                chars = " ".join(missing)
-                said = (
-                    f"het teken {chars} staat in geen lettertype op deze computer en komt als een "
-                    "leeg vakje in het document (haal het weg, of schrijf het in woorden)"
-                    if len(missing) == 1
-                    else f"de tekens {chars} staan in geen lettertype op deze computer en komen "
-                    "als lege vakjes in het document (haal ze weg, of schrijf ze in woorden)"
-                )
-                problems.append(
-                    Problem(
-                        display,
-                        _line_saying(source, path, text, missing[0]),
-                        field_label(path),
-                        said,
-                        "waarschuwing",
-                    )
-                )
-    if _PRIVATE_USE.search(source.text):
-        marked = {(name,) for name in markdown}
-        for path, text in _texts_of(data):
-            found = list(dict.fromkeys(_PRIVATE_USE.findall(text)))
-            if found:
-                problems.append(
-                    Problem(
-                        display,
-                        _line_saying(source, path, text, found[0]),
-                        field_label(path),
-                        _private_use_message(found, text, path in marked),
-                        "waarschuwing",
-                    )
-                )
-    # Every build reads every dossier: the walk only when the file has a '...' at all.
-    for path, text in _texts_of(data) if "..." in source.text else ():
-        lines = [line.strip() for line in text.split("\n")]
-        left = next(
-            (i for i, line in enumerate(lines) if line == "..." or line.endswith(" ...")), None
-        )
-        if left is not None:  # at the '...' itself, not at the key above a '|' text
-            problems.append(
-                Problem(
-                    display,
-                    _text_line(source, path, text, left),
-                    field_label(path),
-                    "bevat nog '...' uit het nieuwe dossier (vul de tekst in)",
-                    "waarschuwing",
-                )
-            )
-    for name in markdown:
-        value = data.get(name)
-        if not isinstance(value, str):
-            continue
-        if source.loses_text((name,)):
-            warn((name,), loose_text_message(name))
-        elif source.folds_blocks((name,)):
-            warn((name,), folded_text_message(name))
-
-        table = TABLE_RULE.search(value) if "---" in value else None
-        if table:
-            warn_at(
-                name,
-                value,
-                value.rfind("\n", 0, max(table.start() - 1, 0)) + 1,  # the header row's line
-                "een tabel wordt niet als tabel opgemaakt, maar komt als tekst met |-tekens in "
-                "het document (zet de tabel in een bijlage, of schrijf de rijen als lijst met "
-                "'- ')",
-            )
-        tag = _HTML_TAG.search(value) if "<" in value else None
-        if tag:
-            warn_at(
-                name,
-                value,
-                tag.start(),
-                f"HTML zoals '{tag.group()}' komt letterlijk in het document (gebruik **vet**, "
-                "*cursief* of een lijst met '- ')",
-            )
-        for offset, message in markdown_mistakes(value):
-            line = _text_line(source, (name,), value, offset)
-            problems.append(Problem(display, line, name, message, "waarschuwing"))
-    return problems
 
 
 _ANNEX_FILE: TypeAdapter[str] = TypeAdapter(RelativeFile)
@@ -2286,7 +1948,7 @@ def problems_from_validation(
         line = source.line_of(loc)
         within = item.get("ctx", {}).get("regel")
         if isinstance(within, int) and isinstance(item.get("input"), str):
-            line = _text_line(source, loc, item["input"], within)
+            line = text_line(source, loc, item["input"], within)
         if item["type"] == "missing" and len(loc) == 1:
             line, where = _place_of_missing(str(loc[0]), source, model)
             message = _missing_message(loc, model, where)

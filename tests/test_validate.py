@@ -2720,7 +2720,7 @@ def test_emoji_that_no_font_has_are_said_at_their_line(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As on a machine with DejaVu and no emoji font, whatever this one has.
-    monkeypatch.setattr("assembler.validate.has_glyph", lambda char: char in "✓☺")
+    monkeypatch.setattr("assembler.text_warnings.has_glyph", lambda char: char in "✓☺")
     edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: Aanpak actieplan 🎉 ✓")
     # A skin tone, a joined emoji ('🧑' '⚖' joined: a judge), a flag and a keycap (was not
     # said: its digit is in every font, its enclosing keycap in none here) are said whole.
@@ -2749,7 +2749,7 @@ def test_bullets_from_a_symbol_font_are_said_whatever_the_fonts(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Word's Symbol bullet U+F0B7 means a bullet only in Symbol: elsewhere a box."""
-    monkeypatch.setattr("assembler.validate.has_glyph", lambda char: True)
+    monkeypatch.setattr("assembler.text_warnings.has_glyph", lambda char: True)
     edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: \uf0b7 Aanpak actieplan")
     edit(example_project, SEED, r"^  - Instemmen met", "  - \uf0a7\uf0b7 Instemmen met")
     edit(example_project, SEED, r"^  De ambitie om", "  \uf0b7\tDe ambitie om")
@@ -2804,13 +2804,13 @@ def test_a_symbol_font_bullet_at_a_line_start_is_said_as_a_bullet(
 ) -> None:
     """Word's U+F0B7 and a tab: taking the character away leaves a paragraph or code, so its
     line gets the advice a pasted '•' gets (review input R4)."""
-    from assembler.validate import _private_use_message
+    from assembler.text_warnings import _private_use_message
 
     assert _private_use_message(["\uf0b7"], text, markdown).endswith(advice)
 
 
 def test_symbol_font_bullets_and_other_signs_are_said_apart() -> None:
-    from assembler.validate import _private_use_message
+    from assembler.text_warnings import _private_use_message
 
     assert _private_use_message(["\uf0b7", "\uf0e0"], "\uf0b7\tPunt met \uf0e0", True) == (
         "bevat de tekens U+F0B7 U+F0E0 uit een symboollettertype, waarschijnlijk "
@@ -2850,17 +2850,17 @@ def test_a_dossier_once_read_as_ansi_is_warned_about_once_at_its_first_line(
 def test_a_machine_without_fontconfig_warns_about_no_emoji(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from assembler import validate
+    from assembler import text_warnings
 
     def missing(*_args: object, **_kwargs: object) -> None:
         raise FileNotFoundError("fc-list")
 
-    validate.has_glyph.cache_clear()
-    monkeypatch.setattr(validate.subprocess, "run", missing)
-    monkeypatch.setattr(validate, "_FONTCONFIG_WORKS", True)
-    assert validate.has_glyph("🎉")
-    assert not validate._FONTCONFIG_WORKS  # not asked again
-    validate.has_glyph.cache_clear()
+    text_warnings.has_glyph.cache_clear()
+    monkeypatch.setattr(text_warnings.subprocess, "run", missing)
+    monkeypatch.setattr(text_warnings, "_FONTCONFIG_WORKS", True)
+    assert text_warnings.has_glyph("🎉")
+    assert not text_warnings._FONTCONFIG_WORKS  # not asked again
+    text_warnings.has_glyph.cache_clear()
 
 
 def test_unseen_characters_pasted_into_a_title_are_left_out(
@@ -2900,7 +2900,7 @@ def test_an_address_in_angle_brackets_is_no_html(example_project: Path, run_cli:
 def test_pictographs_outside_the_emoji_blocks_are_looked_up_too(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("assembler.validate.has_glyph", lambda char: False)
+    monkeypatch.setattr("assembler.text_warnings.has_glyph", lambda char: False)
     edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: Aanpak ⭐ ⏰ Ⓜ")
     result = run_cli("check", cwd=example_project)
     assert "de tekens ⭐ ⏰ Ⓜ staan in geen lettertype" in result.stderr
