@@ -50,8 +50,8 @@ from assembler.markdown import (
     xml_safe,
 )
 from assembler.model import Document, Organisatie, markdown_fields
+from assembler.organisation import logo_problem
 from assembler.source import load_yaml
-from assembler.validate import logo_problem
 
 __all__ = [
     "DocumentProperties",

@@ -27,10 +27,11 @@ from assembler.model import (
     Vergadering,
     suggested_folder_name,
 )
+from assembler.organisation import load_organisation
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.pydantic_messages import problems_from_validation
 from assembler.source import Source, YamlValue, load_yaml, parse_yaml
-from assembler.validate import folder_name_problem, load_organisation
+from assembler.validate import folder_name_problem
 
 _REFERENCE = re.compile(r"^\s*kenmerk\s*:\s*['\"]?(\d{2})\.(\d{7})['\"]?\s*(#.*)?$", re.MULTILINE)
 # A published file's name: "03_23.0002104_voorstel_....pdf" (see package.export_name).

@@ -29,7 +29,6 @@ from assembler.answers import key_of, recall
 from assembler.errors import (
     InputRejected,
     Problem,
-    SettingsRejected,
     Severity,
     UsageError,
     sort_problems,
@@ -63,10 +62,16 @@ from assembler.model import (
     says_public,
     without_invisible,
 )
+from assembler.organisation import (
+    misnamed_file,
+    outside_problem,
+    read_beside,
+    read_organisation,
+    variants,
+)
 from assembler.project import (
     DOSSIER_FILE,
     MEETING_FILE,
-    ORGANISATION_FILE,
     Project,
     holds_dossier,
     stands_for_a_file,
@@ -96,127 +101,6 @@ from assembler.text_warnings import (
 )
 
 
-def load_organisation(project: Project) -> Organisatie:
-    """Read ``dossiers/organisatie.yaml`` (defaults when absent); raise UsageError when invalid."""
-    return _read_organisation(project)[0]
-
-
-def _read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
-    """The organisation's settings (see load_organisation) and the warnings about its file."""
-    path = project.organisation_file
-    try:
-        present = path.exists()
-    except OSError as error:
-        # dossiers/ cannot be looked into: not the settings, nor any meeting.
-        raise SettingsRejected(
-            f"{project.display(project.dossiers)}: deze map kan niet gelezen worden, daarom is "
-            f"niets gecontroleerd of gemaakt: {unreadable(error)}"
-        ) from None
-    if not present:
-        misnamed = _misnamed_file(path.parent, ORGANISATION_FILE)
-        if misnamed is None:
-            return Organisatie.model_validate({}), []
-        # Its settings would silently give way to the defaults in every document. Said once,
-        # as what ends the run: no problem line above that says the same.
-        shown = project.display(path.parent / misnamed)
-        raise SettingsRejected(
-            f"{shown}: heet niet {ORGANISATION_FILE}, dus worden de instellingen niet gelezen en "
-            f"is niets gecontroleerd of gemaakt (hernoem het bestand naar {ORGANISATION_FILE})"
-        )
-    display = project.display(path)
-    beside = _read_beside(path, display)
-    # Every dossier is checked against these settings (the kenmerkpatroon), so nothing else is.
-    refused = (
-        f"{display}: ongeldige instellingen, daarom is niets gecontroleerd of gemaakt "
-        "(verbeter eerst dit bestand)"
-    )
-    try:
-        # Every key is optional: a file with none (emptied, or comments only) is the defaults.
-        source = load_yaml(path, display, may_be_empty=True)
-        organisation = Organisatie.model_validate(source.data)
-    except InputRejected as rejected:
-        raise SettingsRejected(refused, beside + rejected.problems) from None
-    except ValidationError as error:
-        problems = problems_from_validation(error, source, Organisatie)
-        raise SettingsRejected(refused, beside + problems) from None
-    if organisation.logo:
-        logo = project.dossiers / organisation.logo
-        problem = _outside_problem(project, logo, "het logo") or logo_problem(
-            logo, organisation.logo
-        )
-        if problem:
-            where = Problem(display, source.line_of(("logo",)), "logo", problem)
-            raise SettingsRejected(refused, [*beside, where])
-    # "naam: Regio # 2" would head every document as "Regio".
-    return organisation, beside + file_warnings(source, display)
-
-
-def _outside_problem(project: Project, path: Path, what: str) -> str | None:
-    """Why ``path``, a link (or inside a linked folder) to outside dossiers/, cannot be used;
-    None when it is inside, or not there (which is said elsewhere)."""
-    try:
-        target = path.resolve(strict=True)
-        inside = project.dossiers.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None
-    if target.is_relative_to(inside):
-        return None
-    # A copy of the project (a backup, the CI's clone, a colleague's) must build on its own.
-    return (
-        f"{what} is een snelkoppeling naar {target}, buiten de map dossiers/ (zet een kopie "
-        "in het project in plaats van een snelkoppeling)"
-    )
-
-
-def _same_letters(path: Path, named: str) -> str | None:
-    """``named`` (the relative path that gave ``path``) as it is on disk when only its
-    capitals differ, folder by folder; else None."""
-    parts = Path(named).parts
-    folder = path.parents[len(parts) - 1]  # what ``named`` is relative to
-    found: list[str] = []
-    for part in parts:
-        try:
-            names = [entry.name for entry in os.scandir(folder)]
-        except OSError:
-            return None
-        match = next((name for name in names if name.casefold() == part.casefold()), None)
-        if match is None:
-            return None
-        found.append(match)
-        folder = folder / match
-    return "/".join(found) if folder.is_file() else None
-
-
-# How the image formats Word documents carry begin; the render reads the rest.
-_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\0", b"MM\0*")
-
-
-def logo_problem(path: Path, named: str) -> str | None:
-    """Why the logo file cannot go into the documents, or None."""
-    if path.is_dir():
-        return (
-            f"'{named}' is een map, geen bestand (schrijf het pad naar het logo zelf, "
-            "bijvoorbeeld huisstijl/logo.png)"
-        )
-    if not path.is_file():
-        same_letters = _same_letters(path, named)
-        if same_letters is not None:
-            # Windows and macOS find it anyway; the server that builds does not.
-            return (
-                f"'{named}' bestaat niet, '{same_letters}' wel: hoofdletters en kleine letters "
-                "tellen mee (schrijf de naam precies zo)"
-            )
-        return f"'{named}' bestaat niet (zet het logo in de map dossiers/ of haal de regel weg)"
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-    except OSError:
-        return f"'{named}' kan niet worden gelezen (controleer de rechten op het bestand)"
-    if not head.startswith(_IMAGE_SIGNATURES):
-        return f"'{named}' is geen afbeelding (gebruik een PNG- of JPEG-bestand)"
-    return None
-
-
 def load_catalog(
     project: Project, paths: Sequence[Path] = (), organisation: Organisatie | None = None
 ) -> Catalog:
@@ -226,7 +110,7 @@ def load_catalog(
     """
     settings_warnings: list[Problem] = []
     if organisation is None:
-        organisation, settings_warnings = _read_organisation(project)
+        organisation, settings_warnings = read_organisation(project)
     catalog = Catalog(project, organisation)
     context = {"kenmerkpatroon": organisation.reference_pattern}
     all_dossiers: list[DossierInput] = []
@@ -322,7 +206,7 @@ def _meeting_folders(project: Project, problems: list[Problem]) -> list[Path]:
             else:
                 folders.append(folder)
             continue
-        misnamed = _misnamed_file(folder, MEETING_FILE)
+        misnamed = misnamed_file(folder, MEETING_FILE)
         if misnamed is not None:
             problems.append(
                 Problem(
@@ -514,7 +398,7 @@ def _load_meeting(
     ``claims`` the kenmerken of refused dossiers (see _refused_claim).
     """
     display = project.display(folder / MEETING_FILE)
-    problems += _read_beside(folder / MEETING_FILE, display)
+    problems += read_beside(folder / MEETING_FILE, display)
     dossiers: dict[str, DossierInput] = {}
     unread: set[str] = set()  # folders that cannot be looked into: not said to be off the agenda
     for dossier_folder in (folder / name for name in on_disk[folder]):
@@ -922,7 +806,7 @@ def _folder_problems(
         )
     for meeting, index, name in absent:
         went_to = left_out.get(name)
-        misnamed = _misnamed_file(meeting.folder / name)
+        misnamed = misnamed_file(meeting.folder / name)
         meant = typos.get((id(meeting), name))
         if went_to is not None and went_to is not meeting:
             where = f", wel in {project.display(went_to.folder)} ({_MOVED_BY_HAND})"
@@ -965,51 +849,6 @@ def _meant_folder(name: str, folders: list[str]) -> str | None:
     by_letters = {folder.casefold(): folder for folder in folders}
     close = difflib.get_close_matches(name.casefold(), list(by_letters), n=1, cutoff=0.8)
     return by_letters[close[0]] if close else None
-
-
-# What a settings file's name becomes on Windows and macOS: other capitals, '.yml', a '.txt'
-# that Windows hides ('dossier.yaml.txt'). A copy kept aside ('organisatie.yaml.bak') is not one.
-_VARIANT_ENDINGS = (".yaml", ".yml", ".yaml.txt", ".yml.txt", ".txt")
-
-
-def _variants(folder: Path, meant: str) -> list[str]:
-    """The files in ``folder`` named as ``meant`` ('dossier.yaml') would be, written otherwise."""
-    stem = meant.removesuffix(".yaml").casefold()
-    names = {stem + ending for ending in _VARIANT_ENDINGS}
-    try:
-        found = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
-    except OSError:
-        return []
-    return [name for name in found if name != meant and name.casefold() in names]
-
-
-def _misnamed_file(folder: Path, meant: str = DOSSIER_FILE) -> str | None:
-    """A file in ``folder`` that was meant as ``meant`` ('dossier.yaml'): 'dossier.yml',
-    'Dossier.yaml', 'dossier.yaml.txt' (Windows hides the last extension)."""
-    return next(iter(_variants(folder, meant)), None)
-
-
-def _read_beside(path: Path, display: str) -> list[Problem]:
-    """A warning for each file beside ``path`` named as a variant of it, with other content:
-    the clerk may be editing the one that is not read."""
-    problems: list[Problem] = []
-    for other in _variants(path.parent, path.name):
-        try:
-            same = filecmp.cmp(path, path.parent / other, shallow=False)
-        except OSError:
-            continue  # said where the file itself is read
-        if not same:
-            problems.append(
-                Problem(
-                    display,
-                    None,
-                    "",
-                    f"naast dit bestand staat '{other}' met een andere inhoud, en dat wordt niet "
-                    f"gelezen (haal '{other}' weg, of zet wat erin hoort in {path.name})",
-                    "waarschuwing",
-                )
-            )
-    return problems
 
 
 def folder_name_problem(name: str) -> str | None:
@@ -1122,11 +961,11 @@ def load_dossier(
     """
     display = project.display(folder / DOSSIER_FILE)
     for path, what in ((folder, "de dossiermap"), (folder / DOSSIER_FILE, DOSSIER_FILE)):
-        outside = _outside_problem(project, path, what)
+        outside = outside_problem(project, path, what)
         if outside:
             problems.append(Problem(display, None, "", outside))
             return None
-    problems += _read_beside(folder / DOSSIER_FILE, display)
+    problems += read_beside(folder / DOSSIER_FILE, display)
     try:
         source = load_yaml(folder / DOSSIER_FILE, display, _TEXT_KEYS)
     except InputRejected as rejected:
@@ -1812,7 +1651,7 @@ def selected_folder(project: Project, path: Path) -> Path:
     try:
         if len(parts) > 1 and (meeting / parts[1]).is_dir():
             dossier = meeting / parts[1]
-            if _holds_yaml(dossier) or _variants(dossier, DOSSIER_FILE):
+            if _holds_yaml(dossier) or variants(dossier, DOSSIER_FILE):
                 return dossier
             if _on_the_agenda(meeting, parts[1]):
                 return dossier  # its dossier.yaml gone: said at the agenda's line
@@ -1822,7 +1661,7 @@ def selected_folder(project: Project, path: Path) -> Path:
             )
         if meeting.is_dir() and (
             _holds_yaml(meeting)
-            or _variants(meeting, MEETING_FILE)
+            or variants(meeting, MEETING_FILE)
             or any(_dossier_folders_in(meeting))
         ):
             return meeting

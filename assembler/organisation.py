@@ -1,0 +1,189 @@
+"""The organisation's settings, ``dossiers/organisatie.yaml``, and its logo.
+
+Also what every YAML file of the project is checked for before it is read, which the settings
+file is the first to need: a link to outside ``dossiers/`` (outside_problem), a file named
+otherwise ('Dossier.yml', 'dossier.yaml.txt': misnamed_file) and a copy beside it with other
+content (read_beside).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from assembler.errors import InputRejected, Problem, SettingsRejected
+from assembler.fsutil import unreadable
+from assembler.model import Organisatie
+from assembler.project import DOSSIER_FILE, ORGANISATION_FILE, Project
+from assembler.pydantic_messages import problems_from_validation
+from assembler.source import load_yaml
+from assembler.text_warnings import file_warnings
+
+
+def load_organisation(project: Project) -> Organisatie:
+    """Read ``dossiers/organisatie.yaml`` (defaults when absent); raise UsageError when invalid."""
+    return read_organisation(project)[0]
+
+
+def read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
+    """The organisation's settings (see load_organisation) and the warnings about its file."""
+    path = project.organisation_file
+    try:
+        present = path.exists()
+    except OSError as error:
+        # dossiers/ cannot be looked into: not the settings, nor any meeting.
+        raise SettingsRejected(
+            f"{project.display(project.dossiers)}: deze map kan niet gelezen worden, daarom is "
+            f"niets gecontroleerd of gemaakt: {unreadable(error)}"
+        ) from None
+    if not present:
+        misnamed = misnamed_file(path.parent, ORGANISATION_FILE)
+        if misnamed is None:
+            return Organisatie.model_validate({}), []
+        # Its settings would silently give way to the defaults in every document. Said once,
+        # as what ends the run: no problem line above that says the same.
+        shown = project.display(path.parent / misnamed)
+        raise SettingsRejected(
+            f"{shown}: heet niet {ORGANISATION_FILE}, dus worden de instellingen niet gelezen en "
+            f"is niets gecontroleerd of gemaakt (hernoem het bestand naar {ORGANISATION_FILE})"
+        )
+    display = project.display(path)
+    beside = read_beside(path, display)
+    # Every dossier is checked against these settings (the kenmerkpatroon), so nothing else is.
+    refused = (
+        f"{display}: ongeldige instellingen, daarom is niets gecontroleerd of gemaakt "
+        "(verbeter eerst dit bestand)"
+    )
+    try:
+        # Every key is optional: a file with none (emptied, or comments only) is the defaults.
+        source = load_yaml(path, display, may_be_empty=True)
+        organisation = Organisatie.model_validate(source.data)
+    except InputRejected as rejected:
+        raise SettingsRejected(refused, beside + rejected.problems) from None
+    except ValidationError as error:
+        problems = problems_from_validation(error, source, Organisatie)
+        raise SettingsRejected(refused, beside + problems) from None
+    if organisation.logo:
+        logo = project.dossiers / organisation.logo
+        problem = outside_problem(project, logo, "het logo") or logo_problem(
+            logo, organisation.logo
+        )
+        if problem:
+            where = Problem(display, source.line_of(("logo",)), "logo", problem)
+            raise SettingsRejected(refused, [*beside, where])
+    # "naam: Regio # 2" would head every document as "Regio".
+    return organisation, beside + file_warnings(source, display)
+
+
+def outside_problem(project: Project, path: Path, what: str) -> str | None:
+    """Why ``path``, a link (or inside a linked folder) to outside dossiers/, cannot be used;
+    None when it is inside, or not there (which is said elsewhere)."""
+    try:
+        target = path.resolve(strict=True)
+        inside = project.dossiers.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if target.is_relative_to(inside):
+        return None
+    # A copy of the project (a backup, the CI's clone, a colleague's) must build on its own.
+    return (
+        f"{what} is een snelkoppeling naar {target}, buiten de map dossiers/ (zet een kopie "
+        "in het project in plaats van een snelkoppeling)"
+    )
+
+
+def _same_letters(path: Path, named: str) -> str | None:
+    """``named`` (the relative path that gave ``path``) as it is on disk when only its
+    capitals differ, folder by folder; else None."""
+    parts = Path(named).parts
+    folder = path.parents[len(parts) - 1]  # what ``named`` is relative to
+    found: list[str] = []
+    for part in parts:
+        try:
+            names = [entry.name for entry in os.scandir(folder)]
+        except OSError:
+            return None
+        match = next((name for name in names if name.casefold() == part.casefold()), None)
+        if match is None:
+            return None
+        found.append(match)
+        folder = folder / match
+    return "/".join(found) if folder.is_file() else None
+
+
+# How the image formats Word documents carry begin; the render reads the rest.
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\0", b"MM\0*")
+
+
+def logo_problem(path: Path, named: str) -> str | None:
+    """Why the logo file cannot go into the documents, or None."""
+    if path.is_dir():
+        return (
+            f"'{named}' is een map, geen bestand (schrijf het pad naar het logo zelf, "
+            "bijvoorbeeld huisstijl/logo.png)"
+        )
+    if not path.is_file():
+        same_letters = _same_letters(path, named)
+        if same_letters is not None:
+            # Windows and macOS find it anyway; the server that builds does not.
+            return (
+                f"'{named}' bestaat niet, '{same_letters}' wel: hoofdletters en kleine letters "
+                "tellen mee (schrijf de naam precies zo)"
+            )
+        return f"'{named}' bestaat niet (zet het logo in de map dossiers/ of haal de regel weg)"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return f"'{named}' kan niet worden gelezen (controleer de rechten op het bestand)"
+    if not head.startswith(_IMAGE_SIGNATURES):
+        return f"'{named}' is geen afbeelding (gebruik een PNG- of JPEG-bestand)"
+    return None
+
+
+# What a settings file's name becomes on Windows and macOS: other capitals, '.yml', a '.txt'
+# that Windows hides ('dossier.yaml.txt'). A copy kept aside ('organisatie.yaml.bak') is not one.
+_VARIANT_ENDINGS = (".yaml", ".yml", ".yaml.txt", ".yml.txt", ".txt")
+
+
+def variants(folder: Path, meant: str) -> list[str]:
+    """The files in ``folder`` named as ``meant`` ('dossier.yaml') would be, written otherwise."""
+    stem = meant.removesuffix(".yaml").casefold()
+    names = {stem + ending for ending in _VARIANT_ENDINGS}
+    try:
+        found = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
+    except OSError:
+        return []
+    return [name for name in found if name != meant and name.casefold() in names]
+
+
+def misnamed_file(folder: Path, meant: str = DOSSIER_FILE) -> str | None:
+    """A file in ``folder`` that was meant as ``meant`` ('dossier.yaml'): 'dossier.yml',
+    'Dossier.yaml', 'dossier.yaml.txt' (Windows hides the last extension)."""
+    return next(iter(variants(folder, meant)), None)
+
+
+def read_beside(path: Path, display: str) -> list[Problem]:
+    """A warning for each file beside ``path`` named as a variant of it, with other content:
+    the clerk may be editing the one that is not read."""
+    problems: list[Problem] = []
+    for other in variants(path.parent, path.name):
+        try:
+            same = filecmp.cmp(path, path.parent / other, shallow=False)
+        except OSError:
+            continue  # said where the file itself is read
+        if not same:
+            problems.append(
+                Problem(
+                    display,
+                    None,
+                    "",
+                    f"naast dit bestand staat '{other}' met een andere inhoud, en dat wordt niet "
+                    f"gelezen (haal '{other}' weg, of zet wat erin hoort in {path.name})",
+                    "waarschuwing",
+                )
+            )
+    return problems
