@@ -10,10 +10,8 @@ import contextlib
 import dataclasses
 import datetime as dt
 import difflib
-import filecmp
 import os
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import suppress
@@ -24,12 +22,11 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from assembler.annex import pdf_named_as_office
+from assembler.annex_files import annexes_alone, check_annex_files
 from assembler.answers import key_of, recall
 from assembler.errors import (
     InputRejected,
     Problem,
-    Severity,
     UsageError,
     sort_problems,
 )
@@ -37,23 +34,18 @@ from assembler.fsutil import unreadable
 from assembler.inputs import (
     BAD_ENTRY,
     DEFAULT_PURPOSE,
-    OFFICE_SUFFIXES,
-    PDF_SUFFIXES,
     AgendaItem,
     Catalog,
     DossierInput,
     MeetingInput,
     agenda_purpose,
 )
-from assembler.markdown_check import quoted
 from assembler.model import (
     DOCUMENT_KINDS,
     AgendaDossier,
-    Bijlage,
     Document,
     FolderName,
     Organisatie,
-    RelativeFile,
     Vergadering,
     Verspreiden,
     Voorstel,
@@ -80,7 +72,6 @@ from assembler.pydantic_messages import (
     allowed_keys,
     case_only_message,
     clean,
-    place_of_missing,
     problems_from_validation,
     same_letters_as,
 )
@@ -1015,7 +1006,7 @@ def load_dossier(
         problems.extend(problems_from_validation(error, source, model))
         # All problems of a file at once: its annex files are checked too, when the annex
         # entries themselves are valid, so a clerk does not mend it in two rounds.
-        annexes, unknown = _annexes_alone(data)
+        annexes, unknown = annexes_alone(data)
         if len(unknown) < len(annexes):
             # Confidential unless it says otherwise: the intake then reads every page.
             public = declared_public(folder)
@@ -1126,365 +1117,6 @@ def _set_aside(
     marked = [i for i in range(count) if field_label(("bijlagen", i, "bestand")) in refused]
     refused_annexes = dossier.refused_annexes | frozenset(marked)
     set_aside.append(dataclasses.replace(dossier, refused_annexes=refused_annexes))
-
-
-_ANNEX_FILE: TypeAdapter[str] = TypeAdapter(RelativeFile)
-
-
-def _annexes_alone(data: dict[str, Any]) -> tuple[tuple[Bijlage, ...], frozenset[int]]:
-    """The annexes of a dossier that failed validation, and those whose file is not known.
-
-    Each entry on its own: one entry refused (a path outside the folder, no ``bestand:``) does
-    not keep the others' files from being checked. An entry whose file name is refused stands
-    in the list, so the others keep their numbers, and is left out of the checks.
-    """
-    entries = data.get("bijlagen")
-    if not isinstance(entries, list):
-        return (), frozenset()
-    annexes, unknown = [], set()
-    for index, entry in enumerate(entries):
-        try:
-            if not isinstance(entry, dict):
-                raise ValueError(entry)
-            name = _ANNEX_FILE.validate_python(entry.get("bestand"))
-        except (ValidationError, ValueError):
-            name = ""
-            unknown.add(index)
-        # model_construct: the description may be what was refused; only the file is checked.
-        annexes.append(Bijlage.model_construct(description="", file=name))
-    return tuple(annexes), frozenset(unknown)
-
-
-def _explorer_leftover(name: str, names: list[str]) -> tuple[str, str] | None:
-    """The file of the folder that looks like ``name`` in Windows Explorer, and what to say of
-    it: a shortcut to it, a name with the extension twice, or one with a space at its end."""
-    # Windows names a new shortcut 'bijlage-1.pdf - Snelkoppeling.lnk' (English: '- Shortcut';
-    # without '.pdf' when extensions are hidden; ' (2)' for a second); renamed, 'bijlage-1.pdf.lnk'.
-    shortcut = re.compile(
-        rf"(?:{re.escape(name)}|(?:{re.escape(name)}|{re.escape(Path(name).stem)}) - "
-        r"(?:Snelkoppeling|Shortcut)(?: \(\d+\))?)\.lnk",
-        re.IGNORECASE,
-    )
-    for found in names:
-        if shortcut.fullmatch(found):
-            return found, (
-                f"'{found}' is een snelkoppeling naar het bestand, niet het bestand zelf "
-                "(kopieer het bestand zelf in de dossiermap, en haal de snelkoppeling weg)"
-            )
-        if found.casefold() == name.casefold() + Path(name).suffix.casefold():
-            return found, (
-                f"het bestand heet '{found}', met de extensie twee keer: Windows verbergt de "
-                f"laatste (schrijf '{found}', of hernoem het bestand naar '{Path(name).stem}')"
-            )
-        if found != name and found.strip() == name:
-            return found, (
-                f"het bestand heet '{found}', met een spatie aan het begin of eind (hernoem "
-                f"het bestand naar '{name}')"
-            )
-    return None
-
-
-def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
-    """Check that every annex is a file inside the dossier folder of an accepted type.
-
-    And warn about a PDF in the folder that no annex names: an annex forgotten in the list, or
-    a file left behind. Every build checks every dossier, so the folder is listed once.
-    """
-    problems: list[Problem] = []
-    folder = dossier.folder.resolve()
-    listing = _listing(dossier.folder)
-    named: set[str] = set()  # files of the folder that an annex names, or that a message does
-    numbers: dict[Path, int] = {}  # each annex file, by the number it first has
-    sizes: dict[int, list[tuple[Path, str]]] = {}  # annex files and names, by size
-    unmatched = 0  # refused entries that name no file of the folder
-    for index, annex in enumerate(dossier.document.annexes):
-        if index in dossier.refused_annexes:
-            # Its entry is refused for what it names (said there): mended first, and the file
-            # it meant ('../bijlage-1.pdf' for bijlage-1.pdf) is not warned about as forgotten
-            # meanwhile; other files of the folder are (every file was, hiding the one meant).
-            meant = _refused_file_name(dossier, index, listing)
-            if meant is None:
-                unmatched += 1
-            else:
-                named.add(meant)
-            continue
-        where = ("bijlagen", index, "bestand")
-        line = dossier.source.line_of(where)
-        label = field_label(where)
-
-        cut = dossier.source.cut_by_comment.get(where)
-        # 'bijlage-1 #3 plan.pdf': whatever is wrong with 'bijlage-1' is not the point.
-        cut_said = _cut_name_message(dossier.source, annex.file, *cut) if cut else None
-
-        def report(
-            message: str,
-            line: int | None = line,
-            label: str = label,
-            ernst: Severity = "fout",
-            instead: str | None = cut_said,
-        ) -> None:
-            if instead is not None and ernst == "fout":
-                message = instead
-            problems.append(Problem(display, line, label, message, ernst))
-
-        path = dossier.annex_path(index)
-        named.add(path.name)
-        suffix = path.suffix.lower()
-        if suffix not in PDF_SUFFIXES | OFFICE_SUFFIXES:
-            newer = _NEWER_FORMAT.get(suffix)
-            kind = f"is een {suffix}-bestand" if suffix else "heeft geen extensie zoals .pdf"
-            advice = f"open het en {newer}" if newer else _ACCEPTED_TYPES
-            meant = None if newer else _with_extension(path)
-            if meant is not None:
-                # "bijlage-1" for bijlage-1.pdf: Windows hides the extension it has.
-                advice = f"bedoelt u '{annex.file}{meant.removeprefix(path.name)}'?"
-            report(f"'{annex.file}' {kind}, en dat kan geen bijlage zijn ({advice})")
-            # The file it was meant to name would be warned about as forgotten, away from
-            # the line to mend: this entry is mended first.
-            named.update(listing)
-            continue
-        # The listing answers for a plain file of the folder itself, what most annexes are;
-        # anything else (a link, a sub-folder) is asked of the file system.
-        entry = listing.get(path.name) if path.parent == dossier.folder else None
-        plain = entry if entry is not None and not entry.is_symlink() else None
-        try:
-            there = entry is not None or path.exists() or path.is_symlink()
-        except OSError as error:  # in a sub-folder without rights (on a shared drive)
-            report(f"'{annex.file}' kan niet gelezen worden: {unreadable(error)}")
-            continue
-        if not there:
-            names = sorted(name for name in listing if name != DOSSIER_FILE)
-            same_letters = [n for n in names if n.casefold() == path.name.casefold()]
-            if same_letters:
-                # Windows and macOS find it anyway; the server that builds does not.
-                report(
-                    f"'{annex.file}' bestaat niet in de dossiermap, '{same_letters[0]}' wel: "
-                    "hoofdletters en kleine letters tellen mee (schrijf de naam precies zo)"
-                )
-                named.add(same_letters[0])
-                continue
-            leftover = _explorer_leftover(path.name, names)
-            if leftover is not None:
-                found, what = leftover
-                report(f"'{annex.file}' bestaat niet in de dossiermap: {what}")
-                named.add(found)
-                continue
-            named.update(names)  # listed in the message below
-            # A space at a name's edge would not show: 'bijlage-1.pdf ' is quoted.
-            present = ", ".join(f"'{n}'" if n != n.strip() else n for n in names)
-            hint = f"aanwezig: {present}" if present else "de dossiermap bevat geen bijlagen"
-            report(f"'{annex.file}' bestaat niet in de dossiermap (controleer de naam; {hint})")
-            continue
-        try:
-            resolved = folder / path.name if plain is not None else path.resolve(strict=True)
-        except (OSError, RuntimeError):  # a link to itself, or to a link that is gone
-            report(
-                f"'{annex.file}' is een snelkoppeling die nergens heen leidt "
-                "(zet het bestand zelf in de dossiermap)"
-            )
-            continue
-        if not resolved.is_relative_to(folder):
-            report(
-                f"'{annex.file}' verwijst naar een bestand buiten de dossiermap "
-                "(zet een kopie van het bestand in de dossiermap)"
-            )
-            continue
-        if resolved.parent == folder:
-            named.add(resolved.name)  # a link to a file beside it brings that file along
-        if not (plain.is_file() if plain is not None else resolved.is_file()):
-            report(f"'{annex.file}' is geen bestand (lever een bestand aan, geen map)")
-            continue
-        message = _file_type_problem(resolved, suffix, annex.file)
-        if message:
-            report(message)
-        elif resolved in numbers:
-            # Allowed, but far more often a line copied and not changed than meant.
-            report(
-                f"'{annex.file}' is ook bijlage {numbers[resolved]}, dus komt twee keer in de "
-                "bundel (verwijs naar het juiste bestand, of haal deze bijlage weg)",
-                ernst="waarschuwing",
-            )
-        else:
-            numbers[resolved] = index + 1
-            copy = _same_content(resolved, annex.file, sizes)
-            if copy is not None:
-                report(
-                    f"'{annex.file}' heeft dezelfde inhoud als bijlage {numbers[copy[0]]} "
-                    f"('{copy[1]}'), dus komt twee keer in de bundel (verwijs naar het juiste "
-                    "bestand, of haal deze bijlage weg)",
-                    ernst="waarschuwing",
-                )
-            numbered = _ANNEX_NUMBER.match(path.name)
-            if numbered and int(numbered.group(1)) != index + 1:
-                # The bundle numbers annexes by their place in the list, not by their names.
-                report(
-                    f"'{annex.file}' heet bijlage {int(numbered.group(1))}, maar wordt bijlage "
-                    f"{index + 1} in de bundel (zet de bijlagen in de volgorde van hun nummers, "
-                    "of hernoem het bestand)",
-                    ernst="waarschuwing",
-                )
-    unnamed = _unnamed_pdfs(dossier, display, listing, named)
-    if len(unnamed) > unmatched:
-        # No more files left unnamed than entries refused without a name: those are the
-        # files they meant (a 'bestand:' left out, an absolute path).
-        problems.extend(unnamed)
-    return problems
-
-
-def _cut_name_message(source: Source, name: str, line: int, cut: str) -> str:
-    """What is said of an annex ``name`` that YAML cut short at ``cut``, a ' #' on ``line``."""
-    typed = source.text.split("\n")[line - 1]
-    at = typed.find(name)
-    whole = typed[at:].rstrip() if at >= 0 else f"{name} {cut}"
-    return (
-        f"'{name}' is niet de hele naam: de tekst vanaf {quoted(cut, count=6)} valt weg, want "
-        "YAML leest ' #' als het begin van een opmerking (zet de hele naam tussen "
-        f'aanhalingstekens: "{whole}")'
-    )
-
-
-def _refused_file_name(
-    dossier: DossierInput, index: int, listing: dict[str, os.DirEntry[str]]
-) -> str | None:
-    """The file of the folder a refused annex entry's ``bestand:`` ends in, capitals aside."""
-    data = dossier.source.data
-    entries = data.get("bijlagen") if isinstance(data, dict) else None
-    entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
-    typed = entry.get("bestand") if isinstance(entry, dict) else None
-    if not isinstance(typed, str):
-        return None
-    last = typed.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].strip().casefold()
-    return next((name for name in listing if name.casefold() == last), None) if last else None
-
-
-def _same_content(
-    path: Path, typed: str, sizes: dict[int, list[tuple[Path, str]]]
-) -> tuple[Path, str] | None:
-    """An earlier annex with the bytes of ``path``, and its name as typed (only files of
-    equal size are read)."""
-    try:
-        earlier = sizes.setdefault(path.stat().st_size, [])
-        copy = next((o for o in earlier if filecmp.cmp(o[0], path, shallow=False)), None)
-    except OSError:
-        return None
-    earlier.append((path, typed))
-    return copy
-
-
-# "bijlage-3-kaart.pdf", "Bijlage 3 kaart.pdf", "bijlage_03.pdf"
-_ANNEX_NUMBER = re.compile(r"bijlage[\s_-]*0*(\d{1,3})(?![\da-z])", re.IGNORECASE)
-
-
-def _with_extension(path: Path) -> str | None:
-    """The name of the file beside ``path`` that is its name plus an annex's extension."""
-    for suffix in sorted(PDF_SUFFIXES) + sorted(OFFICE_SUFFIXES):
-        candidate = path.with_name(path.name + suffix)
-        if candidate.is_file():
-            return candidate.name
-    return None
-
-
-_ACCEPTED_TYPES = "lever een PDF aan, of .docx, .odt, .xlsx of .ods"
-# Office's formats before 2007: LibreOffice reads them, but they carry macros and old
-# quirks; the clerk saves them again in the format of today.
-_NEWER_FORMAT = {
-    ".doc": "bewaar het in Word als .docx of als PDF",
-    ".rtf": "bewaar het in Word als .docx of als PDF",
-    ".xls": "bewaar het in Excel als .xlsx of als PDF",
-    ".ppt": "bewaar het in PowerPoint als PDF",
-}
-
-
-def _listing(folder: Path) -> dict[str, os.DirEntry[str]]:
-    """The entries of ``folder`` by name (empty when it cannot be read)."""
-    try:
-        with os.scandir(folder) as entries:
-            return {entry.name: entry for entry in entries}
-    except OSError:
-        return {}
-
-
-def _unnamed_pdfs(
-    dossier: DossierInput,
-    display: str,
-    listing: dict[str, os.DirEntry[str]],
-    named: set[str],
-) -> list[Problem]:
-    """A warning for each file of the folder that could be an annex (a PDF, an office
-    document) but that no annex (and no other message) names."""
-    # The Word or Excel file a listed PDF annex was made from ('bijlage-1.docx' beside
-    # 'bijlage-1.pdf') is a source kept beside it, not an annex forgotten.
-    sources = {os.path.splitext(name)[0].casefold() for name in named}
-    unnamed = sorted(
-        name
-        for name, entry in listing.items()
-        if name not in named
-        and os.path.splitext(name)[1].lower() in PDF_SUFFIXES | OFFICE_SUFFIXES
-        and not name.startswith((".", "~$"))  # macOS's ._x.pdf, lock files of editors
-        and not (
-            os.path.splitext(name)[1].lower() in OFFICE_SUFFIXES
-            and os.path.splitext(name)[0].casefold() in sources
-        )
-        and _is_file(entry)
-    )
-    if not unnamed:
-        return []
-    source = dossier.source
-    line = source.lines.get(("bijlagen",))
-    if line is None:
-        line, _ = place_of_missing("bijlagen", source, type(dossier.document))
-    return [
-        Problem(
-            display,
-            line,
-            "bijlagen",
-            f"'{name}' ligt in de dossiermap maar staat niet bij de bijlagen (voeg het toe als "
-            "bijlage, of haal het weg)",
-            "waarschuwing",
-        )
-        for name in unnamed
-    ]
-
-
-def _is_file(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_file()
-    except OSError:  # a link to itself: nothing a clerk put there to hand in
-        return False
-
-
-def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(1024)
-    except OSError as error:
-        return f"'{name}' kan niet gelezen worden: {unreadable(error)}"
-    if not head:
-        return f"'{name}' is leeg (0 bytes) (lever het volledige bestand aan)"
-    if suffix in PDF_SUFFIXES:
-        if not head.lstrip(b"\x00\t\n\r ").startswith(b"%PDF-") and b"%PDF-" not in head:
-            if head.startswith(b"PK"):
-                what = "een Office-bestand (zip) met de naam .pdf"
-            elif head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
-                what = "een webpagina (HTML) met de naam .pdf"
-            else:
-                what = "geen PDF: het begint niet met %PDF-"
-            return f"'{name}' is {what} (sla het op als echte PDF)"
-        return None
-    misnamed = pdf_named_as_office(head, suffix, name)
-    if misnamed:
-        return misnamed
-    if not zipfile.is_zipfile(path):
-        return f"'{name}' is geen geldig {suffix}-bestand (open en bewaar het opnieuw)"
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return f"'{name}' is beschadigd (open en bewaar het opnieuw)"
-    expected = "mimetype" if suffix in {".odt", ".ods"} else "[Content_Types].xml"
-    if expected not in names:
-        return f"'{name}' is geen geldig {suffix}-bestand (open en bewaar het opnieuw)"
-    return None
 
 
 @dataclass(frozen=True)
