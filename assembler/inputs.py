@@ -120,7 +120,7 @@ class Catalog:
     # the annex files refused marked (refused_annexes): `check` has the annex intake judge
     # their other annexes too, so that a clerk hears of every annex in one round.
     set_aside: list[DossierInput] = field(default_factory=list)
-    # The folders the paths given select (see selected_folder); none: every meeting.
+    # The folders the paths given select (see validate.selected_folder); none: every meeting.
     chosen: tuple[Path, ...] = ()
     # Per meeting folder, its dossier folders that its agenda leaves out (refused): an export
     # would take them for withdrawn.

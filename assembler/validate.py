@@ -2,6 +2,12 @@
 
 Like mkdocs, validation collects every problem of every file first; the caller decides
 what to do with them. A rejected dossier is left out of its meeting, the rest goes on.
+
+load_catalog is the one entry point. This module reads the meetings, their agendas and
+dossiers and their folders, and selects what the paths given name; the types it hands on are
+in inputs.py, and it leaves to organisation.py (organisatie.yaml, the logo), annex_files.py
+(the annexes' files), text_warnings.py (text that will not look as meant) and
+pydantic_messages.py (pydantic's errors in Dutch).
 """
 
 from __future__ import annotations
