@@ -53,8 +53,8 @@ from assembler.withdraw import meeting_warning
 
 # The heavy modules (pydantic models, pikepdf) are imported where they are used (see build.py).
 if TYPE_CHECKING:
+    from assembler.inputs import AgendaItem, Catalog, DossierInput, MeetingInput
     from assembler.model import Organisatie, Record
-    from assembler.validate import AgendaItem, Catalog, DossierInput, MeetingInput
 
 # Raised when what every dossier's outputs hold changes while their inputs do not, so outputs
 # of an older build are made again (4: annexes' scripts and actions left out of the bundles;

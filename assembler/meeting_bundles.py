@@ -50,7 +50,7 @@ from assembler.project import MEETING_FILE, Project
 # pikepdf comes with assembler.bundle, imported where a meeting bundle is merged.
 if TYPE_CHECKING:
     from assembler.bundle import BundleMeta, MergePart, Merger
-    from assembler.validate import Catalog
+    from assembler.inputs import Catalog
 
 # What a warning says was not made, by whether PDFs were asked for.
 _MEETING_OUTPUTS_ARE = {True: "agenda en vergaderbundel zijn", False: "de agenda's zijn"}
