@@ -13,6 +13,7 @@ orchestrator's (:mod:`assembler.build`), which this module does not import.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -390,6 +391,17 @@ def read_record(path: Path) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
+def _at_its_line(plan: Plan, warning: Problem) -> Problem:
+    """A kept annex warning at the line its field has now: a comment added above it changes
+    no key, and the line said when it was made would be another's."""
+    from assembler.source import field_path
+
+    path = field_path(warning.veld)
+    if path is None:
+        return warning
+    return dataclasses.replace(warning, regel=plan.dossier.source.line_of(path))
+
+
 def cached_outputs(
     plan: Plan, record: dict[str, Any] | None, files: FileDigests
 ) -> tuple[list[Path], list[Problem]] | None:
@@ -400,7 +412,7 @@ def cached_outputs(
         if record.get("key") != plan.key or record.get("dir") != plan.output_dir.name:
             return None
         names = [str(name) for name in record["outputs"]]
-        warnings = [Problem.from_json(item) for item in record["meldingen"]]
+        warnings = [_at_its_line(plan, Problem.from_json(item)) for item in record["meldingen"]]
         if not names or _altered(plan.output_dir, names, record["stamps"], files):
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

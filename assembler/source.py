@@ -120,6 +120,24 @@ def field_label(path: FieldPath) -> str:
     return label
 
 
+_LABEL_PART = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
+
+
+def field_path(label: str) -> FieldPath | None:
+    """The field path ``field_label`` wrote as ``label``; None for what it cannot have written."""
+    path: list[str | int] = []
+    at = 0
+    while at < len(label):
+        part = _LABEL_PART.match(label, at)
+        if part is None or (part.group(1) is not None and at and label[at] != "."):
+            return None
+        if part.group(1) is None and int(part.group(2)) < 1:
+            return None  # counted from 1
+        path.append(part.group(1) if part.group(1) is not None else int(part.group(2)) - 1)
+        at = part.end()
+    return tuple(path) if path and isinstance(path[0], str) else None
+
+
 def load_yaml(
     path: Path,
     display: str | None = None,

@@ -519,6 +519,34 @@ def test_an_annex_the_bundle_cannot_read_is_said_at_its_entry(
     assert str(small_project) not in result.stderr
 
 
+def test_a_kept_annex_warning_is_said_at_the_line_its_entry_has_now(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """Comments added above 'bijlagen:' make nothing again, and the annex warnings said again
+    for the kept outputs named the line the entry had when they were made (review revD R1)."""
+    annex = small_project / SEED_ANNEX
+    with pikepdf.open(annex, allow_overwriting_input=True) as pdf:
+        restricted = pikepdf.Permissions(extract=False)
+        pdf.save(annex, encryption=pikepdf.Encryption(owner="x", user="", allow=restricted))
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(
+        text.replace("\nbijlagen:", "\n# Aangeleverd door Economie,\n# nagekeken.\nbijlagen:"),
+        encoding="utf-8",
+    )
+    line = 1 + dossier.read_text(encoding="utf-8").split("\n").index(
+        "    bestand: bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
+    )
+    kept = run_cli("build", cwd=small_project)
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd" in kept.stderr, kept.stderr
+    said = [w for w in kept.stderr.splitlines() if "beveiligd met beperkingen" in w]
+    prefix = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:{line}: waarschuwing: bijlagen[1]"
+    assert len(said) == 1 and said[0].startswith(prefix), kept.stderr
+    checked = run_cli("check", cwd=small_project)
+    assert said[0] in checked.stderr.splitlines(), checked.stderr
+
+
 def test_an_upgraded_library_that_writes_outputs_means_a_rebuild(
     small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -593,3 +593,20 @@ def test_a_no_break_space_in_a_text_block_is_not_blamed_for_an_error_further_dow
     (said,) = messages(text)
     assert said.startswith("d.yaml:10: ongeldige YAML:"), said
     assert "vaste spatie" not in said
+
+
+@pytest.mark.parametrize(
+    "path",
+    [("onderwerp",), ("bijlagen", 0, "bestand"), ("behandeling", 11, "datum"), ("agenda", 2)],
+)
+def test_a_field_label_is_read_back_as_its_path(path: tuple[str | int, ...]) -> None:
+    from assembler.source import field_label, field_path
+
+    assert field_path(field_label(path)) == path
+
+
+@pytest.mark.parametrize("label", ["", "[1]", "[1]x", "a..b", "a[0]", "a[1", "a b]"])
+def test_a_label_field_label_cannot_have_written_is_no_path(label: str) -> None:
+    from assembler.source import field_path
+
+    assert field_path(label) is None
