@@ -112,8 +112,19 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
         label = field_label(where)
 
         cut = dossier.source.cut_by_comment.get(where)
-        # 'bijlage-1 #3 plan.pdf': whatever is wrong with 'bijlage-1' is not the point.
-        cut_said = _cut_name_message(dossier.source, annex.file, *cut) if cut else None
+        # 'bijlage-1 #3 plan.pdf': whatever is wrong with 'bijlage-1' is not the point. But
+        # 'x.pdf # volgt nog' is a whole name and a note: what is wrong with it is said.
+        whole = _typed_whole(dossier.source, annex.file, *cut) if cut else None
+        cut_said = (
+            _cut_name_message(annex.file, cut[1], whole)
+            if cut is not None
+            and whole is not None
+            and (
+                Path(annex.file).suffix.lower() not in PDF_SUFFIXES | OFFICE_SUFFIXES
+                or whole in listing
+            )
+            else None
+        )
 
         def report(
             message: str,
@@ -230,11 +241,15 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
     return problems
 
 
-def _cut_name_message(source: Source, name: str, line: int, cut: str) -> str:
-    """What is said of an annex ``name`` that YAML cut short at ``cut``, a ' #' on ``line``."""
+def _typed_whole(source: Source, name: str, line: int, cut: str) -> str:
+    """The annex ``name`` as typed on ``line`` with what YAML cut off at ``cut``, a ' #'."""
     typed = source.text.split("\n")[line - 1]
     at = typed.find(name)
-    whole = typed[at:].rstrip() if at >= 0 else f"{name} {cut}"
+    return typed[at:].rstrip() if at >= 0 else f"{name} {cut}"
+
+
+def _cut_name_message(name: str, cut: str, whole: str) -> str:
+    """What is said of an annex ``name`` that YAML cut short at ``cut``: ``whole`` was meant."""
     return (
         f"'{name}' is niet de hele naam: de tekst vanaf {quoted(cut, count=6)} valt weg, want "
         "YAML leest ' #' als het begin van een opmerking (zet de hele naam tussen "

@@ -555,7 +555,8 @@ def _load_meeting(
 
 # A loose agenda item numbered by hand: '1. Opening', '3) Terugblik'; a number, then '.' or ')'
 # and a space. Not '5G-netwerk', '2023: terugblik', '3 moties' or '2.5 miljoen voor …'.
-_HAND_NUMBER = re.compile(r"(\d{1,2}[.)])\s+(?=\S)")
+# '1. Opening', '3) Terugblik', and a sub-item '4a. Mededelingen'; not '2.5 miljoen', '5G-…'.
+_HAND_NUMBER = re.compile(r"(\d{1,2}[a-z]?[.)])\s+(?=\S)")
 
 
 def hand_numbered(entry: str, number: int) -> str | None:

@@ -727,6 +727,29 @@ def test_an_annex_name_cut_short_at_a_number_sign_is_refused_saying_so(
     ]
 
 
+@pytest.mark.parametrize("note", [" # volgt nog van Rho", "  #TODO"])
+def test_a_whole_annex_name_with_a_note_after_it_is_said_as_its_own_fault(
+    example_project: Path, run_cli: RunCli, note: str
+) -> None:
+    """A missing 'x.pdf # volgt nog' was said to be no whole name, with advice to quote the
+    note into the name, which failed again (review revD R2)."""
+    line = _annex_line(example_project)
+    edit(
+        example_project,
+        SEED,
+        rf"^    bestand: {FIRST_ANNEX}",
+        f"    bestand: bijlage-4-monitor.pdf{note}",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if "bijlagen[1].bestand" in line]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith(
+        f"{SEED}:{line}: bijlagen[1].bestand: 'bijlage-4-monitor.pdf' "
+        "bestaat niet in de dossiermap (controleer de naam; aanwezig: "
+    ), result.stderr
+
+
 @pytest.mark.parametrize(
     ("renamed", "message"),
     [
@@ -1254,7 +1277,13 @@ def test_a_loose_agenda_item_that_says_confidential_is_warned_about(
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("1. Opening", "1."), ("3) Terugblik", "3)"), ("12.\tRondvraag", "12.")],
+    [
+        ("1. Opening", "1."),
+        ("3) Terugblik", "3)"),
+        ("12.\tRondvraag", "12."),
+        ("4a. Mededelingen", "4a."),  # review revD R3
+        ("4b) Ingekomen stukken", "4b)"),
+    ],
 )
 def test_a_loose_agenda_item_numbered_by_hand_is_said(text: str, number: str) -> None:
     from assembler.validate import hand_numbered
