@@ -2226,13 +2226,14 @@ def test_an_interrupted_build_publishes_nothing_it_was_still_bundling(
 ) -> None:
     import signal
     import threading
-    import time
 
     from assembler import build, build_report
     from assembler.project import Project
 
     real_bundle = build._bundle
+    real_stop = build._stop_bundling
     interrupted = threading.Event()
+    stopping_seen = threading.Event()
 
     def bundle_then_interrupt(*args: Any, **kwargs: Any) -> Path:
         bundle = real_bundle(*args, **kwargs)
@@ -2241,10 +2242,18 @@ def test_an_interrupted_build_publishes_nothing_it_was_still_bundling(
         if not interrupted.is_set():
             interrupted.set()
             signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
-            time.sleep(0.5)
+            # Until the main thread has begun to stop (a fixed pause was too short on a
+            # busy machine, and the bundle was installed before the build knew).
+            assert stopping_seen.wait(60)
         return bundle
 
+    def stop_seen(bundler: Any, stopping: threading.Event) -> None:
+        stopping.set()
+        stopping_seen.set()
+        real_stop(bundler, stopping)
+
     monkeypatch.setattr(build, "_bundle", bundle_then_interrupt)
+    monkeypatch.setattr(build, "_stop_bundling", stop_seen)
     with pytest.raises(KeyboardInterrupt):
         build.build_project(Project(example_project), build_report.BuildOptions())
     assert interrupted.is_set()
