@@ -5,7 +5,8 @@ more than the reading (parsing each Markdown text, comparing each field of a pub
 the confidential titles: together half a second for 300 dossiers). Within
 :func:`remembered`, :func:`recall` answers from the store what the last build answered for the
 same question, and the store keeps this build's answers, for the questions it asked, for the
-next. Outside it (``assembler check``) every answer is worked out.
+next. ``check`` and ``export`` read every meeting too and use the same store; outside it every
+answer is worked out.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from typing import Any, TypeVar
 
 from assembler.fsutil import write_cache_text
 
-__all__ = ["key_of", "recall", "remembered"]
+__all__ = ["STORE_NAME", "key_of", "recall", "remembered"]
 
 # Raised when an answer's form changes; each question also names the version of its check.
 STORE_VERSION = 1
+# The store in build/.cache, shared by build, check and export.
+STORE_NAME = "controles.json"
 
 T = TypeVar("T")
 

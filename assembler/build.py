@@ -179,10 +179,10 @@ def _build(
 ) -> BuildReport:
     """Load, plan and make what changed; the caller holds the build lock."""
     recover_exports(project)
-    from assembler.answers import remembered
+    from assembler.answers import STORE_NAME, remembered
     from assembler.validate import load_catalog
 
-    with remembered(project.cache / "controles.json"):
+    with remembered(project.cache / STORE_NAME):
         try:
             catalog = load_catalog(project, options.paths)
         except SettingsRejected as refused:

@@ -23,12 +23,16 @@ if TYPE_CHECKING:
 
 def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     """What ``assembler check`` does: lint the templates, validate, run the annex intake."""
+    from assembler.answers import STORE_NAME, remembered
     from assembler.intake import annex_problems
     from assembler.lint import lint_templates
     from assembler.render import organisation_context
     from assembler.validate import load_catalog
 
-    catalog = load_catalog(project, paths)
+    # The answers a build keeps for the same texts: a check of one dossier reads every
+    # meeting, and at year's end working out each public text anew took twenty seconds.
+    with remembered(project.cache / STORE_NAME):
+        catalog = load_catalog(project, paths)
     organisation_context(catalog.organisation, project.root)  # a damaged logo, as build finds it
     # Checking one dossier: only the templates it needs (a broken voorstel template is no
     # reason to refuse a memo); a whole meeting needs the agenda's too.

@@ -1845,8 +1845,12 @@ def package_meetings(
     built: BuildReport | None = None,
 ) -> ExportReport:
     """Package already-built meetings; the gate runs before anything is written."""
-    catalog = load_catalog(project, paths)
-    full = load_catalog(project) if paths else catalog
+    from assembler.answers import STORE_NAME, remembered
+
+    # The answers the build just kept (see check_project): not worked out twice more.
+    with remembered(project.cache / STORE_NAME):
+        full = load_catalog(project)
+        catalog = load_catalog(project, paths) if paths else full
     report = ExportReport(built or BuildReport(), problems=[])
     # A dossier refused by the checks is named by plan_meeting, which says what to mend.
     refused = {

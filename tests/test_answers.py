@@ -6,6 +6,9 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from assembler.answers import key_of, recall, remembered
 from tests.conftest import ECONOMIE, WONEN, CliResult
@@ -119,3 +122,37 @@ def test_a_build_says_the_same_warnings_from_its_kept_answers(
     )
     changed = run_cli("build", "--geen-pdf", cwd=example_project)
     assert "noemt het kenmerk '23.0002150'" not in changed.stderr
+
+
+def test_check_uses_the_answers_the_build_kept_and_says_the_same(
+    example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check of one dossier read every meeting and worked each public text out anew: at a
+    year's end, twenty seconds for what a build answers from its store (review year R2)."""
+    from assembler import markdown_check
+
+    seed = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(
+        text.replace("toelichting: |\n", "toelichting: |\n  ###Vervolg\n\n", 1), "utf-8"
+    )
+    assert run_cli("build", "--geen-pdf", cwd=example_project).exit_code == 0
+    worked_out: list[str] = []
+    real = markdown_check._mistakes
+
+    def counted(text: str) -> Any:
+        worked_out.append(text)
+        return real(text)
+
+    monkeypatch.setattr(markdown_check, "_mistakes", counted)
+    checked = run_cli("check", f"dossiers/{ECONOMIE}/werklocaties", cwd=example_project)
+    assert checked.exit_code == 0, checked.stderr
+    assert "'###Vervolg' wordt geen kopje" in checked.stderr
+    assert worked_out == []
+    # A text the store does not know yet is worked out, and kept for the next.
+    seed.write_text(text.replace("toelichting: |\n", "toelichting: |\n  ###Verder\n\n", 1), "utf-8")
+    changed = run_cli("check", cwd=example_project)
+    assert "'###Verder' wordt geen kopje" in changed.stderr
+    assert len(worked_out) == 1
+    run_cli("check", cwd=example_project)
+    assert len(worked_out) == 1
