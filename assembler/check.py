@@ -1,8 +1,9 @@
 """What ``assembler check`` does: lint the templates, validate, run the annex intake.
 
 The check makes no outputs. It keeps in ``build/.cache``, as a build does, the annex checks'
-reports (``bijlagen/``) and the pages of the annexes it compared with confidential ones
-(``paginas.json``).
+reports (``bijlagen/``), the pages of the annexes it compared with confidential ones
+(``paginas.json``) and the answers of the checks that cost more than reading
+(``controles.json``, see :mod:`assembler.answers`).
 """
 
 from __future__ import annotations
