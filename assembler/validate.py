@@ -1286,6 +1286,11 @@ def selected_folder(project: Project, path: Path) -> Path:
         )
     if not parts:
         return dossiers
+    nested = _nested_meeting(dossiers, parts)
+    if nested is not None:
+        raise UsageError(
+            _nested_message(project, path, nested, nested == dossiers.joinpath(*parts))
+        )
     meeting = dossiers / parts[0]
     try:
         if len(parts) > 1 and (meeting / parts[1]).is_dir():
@@ -1311,6 +1316,39 @@ def selected_folder(project: Project, path: Path) -> Path:
     raise UsageError(
         f"{project.display(path)}: is geen vergadermap of dossiermap (geef een vergadermap of "
         "dossiermap op, of niets voor alle vergaderingen)"
+    )
+
+
+def _nested_meeting(dossiers: Path, parts: tuple[str, ...]) -> Path | None:
+    """The meeting folder deeper than directly in dossiers/ that a path is in or names
+    (dossiers/archief/<meeting>, dossiers/2024/<meeting>/<dossier>), if any: only the folders
+    directly in dossiers/ are meetings, so such a folder is never read."""
+    for depth in range(2, len(parts) + 1):
+        folder = dossiers.joinpath(*parts[:depth])
+        try:
+            if (folder / MEETING_FILE).is_file() and not (folder / DOSSIER_FILE).exists():
+                return folder
+        except OSError:  # a folder that cannot be looked into: said there, when it is read
+            return None
+    return None
+
+
+def _nested_message(project: Project, path: Path, meeting: Path, named: bool) -> str:
+    """Why a path in (or naming) a meeting folder that is not directly in dossiers/ is refused:
+    checking it would check nothing and say "In orde" (review year R3)."""
+    top = project.display(project.dossiers)
+    advice = (
+        f"(zet {'hem' if named else 'die vergadermap'} direct in {top}/ om hem te controleren "
+        f"of te maken; een map in {top}/ met vergadermappen erin is een archief)"
+    )
+    if named:
+        return (
+            f"{project.display(path)}: deze vergadermap ligt niet direct in {top}/ en wordt "
+            f"daarom niet gelezen {advice}"
+        )
+    return (
+        f"{project.display(path)}: ligt in de vergadermap {project.display(meeting)}, die niet "
+        f"direct in {top}/ ligt en daarom niet gelezen wordt {advice}"
     )
 
 

@@ -2124,6 +2124,56 @@ def test_export_refuses_a_path_that_is_no_meeting_or_dossier(
     assert not (small_project / "build" / ECONOMIE / "export").exists()
 
 
+NOT_READ = (
+    "(zet {who} direct in dossiers/ om hem te controleren of te maken; een map in dossiers/ "
+    "met vergadermappen erin is een archief)"
+)
+
+
+@pytest.mark.parametrize("archive", ["archief", "2024", "archief/2023"])
+@pytest.mark.parametrize("command", ["check", "build", "export"])
+def test_a_meeting_folder_path_not_directly_in_dossiers_is_refused(
+    small_project: Path, run_cli: RunCli, command: str, archive: str
+) -> None:
+    """Review year R3: check and build said "In orde: 0 vergaderingen, 0 dossiers" (exit 0) of
+    a meeting moved into dossiers/archief/, and export named the folder above it."""
+    place = small_project / "dossiers" / archive
+    place.mkdir(parents=True)
+    (small_project / "dossiers" / ECONOMIE).rename(place / ECONOMIE)
+    meeting = f"dossiers/{archive}/{ECONOMIE}"
+    result = run_cli(command, meeting, cwd=small_project)
+    assert result.exit_code == 2, result.stdout
+    assert result.stderr == (
+        f"fout: {meeting}: deze vergadermap ligt niet direct in dossiers/ en wordt daarom niet "
+        f"gelezen {NOT_READ.format(who='hem')}\n"
+    )
+    for inside in (f"{meeting}/werklocaties", f"{meeting}/vergadering.yaml"):
+        refused = run_cli(command, inside, cwd=small_project)
+        assert refused.exit_code == 2, refused.stdout
+        assert refused.stderr == (
+            f"fout: {inside}: ligt in de vergadermap {meeting}, die niet direct in dossiers/ "
+            f"ligt en daarom niet gelezen wordt {NOT_READ.format(who='die vergadermap')}\n"
+        )
+    assert not (small_project / "build").exists() or not any(
+        (small_project / "build").glob(f"*{ECONOMIE}*")
+    )
+
+
+def test_a_meeting_folder_path_in_dossiers_is_read_as_before_by_its_name_and_from_dossiers(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    # The refusal above looks only deeper than dossiers/<meeting>: these stay as they were.
+    for path, cwd in (
+        (f"dossiers/{ECONOMIE}", small_project),
+        (f"dossiers/{ECONOMIE}/werklocaties", small_project),
+        (ECONOMIE, small_project),
+        (f"{ECONOMIE}/werklocaties", small_project / "dossiers"),
+    ):
+        result = run_cli("check", path, cwd=cwd)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == "In orde: 1 vergadering, 1 dossier gecontroleerd.\n"
+
+
 @pytest.mark.parametrize(
     "paths",
     [
