@@ -36,6 +36,8 @@ from assembler.validate import folder_name_problem
 _REFERENCE = re.compile(r"^\s*kenmerk\s*:\s*['\"]?(\d{2})\.(\d{7})['\"]?\s*(#.*)?$", re.MULTILINE)
 # A published file's name: "03_23.0002104_voorstel_....pdf" (see package.export_name).
 _PUBLISHED_REFERENCE = re.compile(r'"bestandsnaam"\s*:\s*"\d{2}_(\d{2})\.(\d{7})_')
+# The files a kenmerk is taken in, and how it is written there.
+_TAKEN_IN = {DOSSIER_FILE: _REFERENCE, PUBLICATION_FILE: _PUBLISHED_REFERENCE}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,24 +103,33 @@ def next_reference(project: Project, year: int) -> str:
     """The next free kenmerk of ``year`` in the default pattern (``23.0001773``).
 
     Taken are those of the dossiers, and those an export published: a kenmerk stays taken
-    after its dossier was deleted, as the agenda systems know it.
+    after its dossier was deleted, as the agenda systems know it, and after its meeting was
+    archived into a folder inside dossiers/ (dossiers/archief/<meeting>), where it is no
+    longer checked or built.
     """
     prefix = f"{year % 100:02d}"
     highest = 0
     # Read the raw text, not the models: an invalid dossier still owns its kenmerk.
-    for pattern, found in (
-        (f"*/*/{DOSSIER_FILE}", _REFERENCE),
-        (f"*/{PUBLICATION_FILE}", _PUBLISHED_REFERENCE),
-    ):
-        for path in project.dossiers.glob(pattern):
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            for match in found.finditer(text):
-                if match.group(1) == prefix:
-                    highest = max(highest, int(match.group(2)))
+    for path in _reference_files(project.dossiers):
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for match in _TAKEN_IN[path.name].finditer(text):
+            if match.group(1) == prefix:
+                highest = max(highest, int(match.group(2)))
     return f"{prefix}.{highest + 1:07d}"
+
+
+def _reference_files(dossiers: Path) -> set[Path]:
+    """Every dossier.yaml and publicatie.json under ``dossiers``, at any depth."""
+    # Where meetings and dossiers are read from, a link followed as check follows it (a
+    # dossier folder may be one); below that, a linked folder is not walked into, which
+    # could lead out of dossiers/ or round in a circle.
+    files = {*dossiers.glob(f"*/*/{DOSSIER_FILE}"), *dossiers.glob(f"*/{PUBLICATION_FILE}")}
+    for top, _folders, names in os.walk(dossiers):  # unreadable folders: skipped
+        files.update(Path(top) / name for name in names if name in _TAKEN_IN)
+    return files
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -601,6 +601,34 @@ def test_a_kenmerk_once_published_is_not_handed_out_again(
     assert 'kenmerk: "23.0009001"' in text
 
 
+@pytest.mark.parametrize("archive", ["archief", "archief/2023"])
+def test_a_kenmerk_of_an_archived_meeting_is_not_handed_out_again(
+    example_project: Path, run_cli: RunCli, archive: str
+) -> None:
+    """Review year R4: a meeting moved into dossiers/archief/ took its kenmerken (up to
+    23.0002150) and its publicatie.json along, and new handed out 23.0001773 again."""
+    dossiers = example_project / "dossiers"
+    (dossiers / archive).mkdir(parents=True)
+    (dossiers / WONEN).rename(dossiers / archive / WONEN)
+    # A link out of dossiers/ (or round in a circle) below the meetings is not walked into.
+    outside = example_project / "elders" / "oud"
+    outside.mkdir(parents=True)
+    (outside / "dossier.yaml").write_text('kenmerk: "23.0090000"\n', encoding="utf-8")
+    (dossiers / "archief" / "elders").symlink_to(example_project / "elders")
+    (dossiers / "archief" / "rond").symlink_to(dossiers)
+    result = run_cli("new", f"dossiers/{ECONOMIE}", "laadpalen", *OPTIONS, cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    text = (dossiers / ECONOMIE / "laadpalen" / "dossier.yaml").read_text(encoding="utf-8")
+    assert 'kenmerk: "23.0002151"' in text
+    published = {"documenten": {"x": {"bestandsnaam": "09_23.0003000_voorstel_weg.pdf"}}}
+    archived = dossiers / archive / WONEN / "publicatie.json"
+    archived.write_text(json.dumps(published), encoding="utf-8")
+    again = run_cli("new", f"dossiers/{ECONOMIE}", "fietsen", *OPTIONS, cwd=example_project)
+    assert again.exit_code == 0, again.stderr
+    text = (dossiers / ECONOMIE / "fietsen" / "dossier.yaml").read_text(encoding="utf-8")
+    assert 'kenmerk: "23.0003001"' in text
+
+
 # --------------------------------------------------------------------------- a new meeting
 
 
