@@ -1335,7 +1335,7 @@ def _nested_meeting(dossiers: Path, parts: tuple[str, ...]) -> Path | None:
 
 def _nested_message(project: Project, path: Path, meeting: Path, named: bool) -> str:
     """Why a path in (or naming) a meeting folder that is not directly in dossiers/ is refused:
-    checking it would check nothing and say "In orde" (review year R3)."""
+    checking it would check nothing and say "In orde"."""
     top = project.display(project.dossiers)
     advice = (
         f"(zet {'hem' if named else 'die vergadermap'} direct in {top}/ om hem te controleren "
