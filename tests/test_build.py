@@ -2285,16 +2285,21 @@ def test_an_interrupted_build_publishes_nothing_it_was_still_bundling(
     interrupted = threading.Event()
     stopping_seen = threading.Event()
 
+    first = threading.Lock()
+
     def bundle_then_interrupt(*args: Any, **kwargs: Any) -> Path:
         bundle = real_bundle(*args, **kwargs)
         # Ctrl-C arrives as the first dossier's bundle is made, before it is published: it
         # may have been made with a helper program that the same Ctrl-C ended.
-        if not interrupted.is_set():
+        with first:
+            sends = not interrupted.is_set()
             interrupted.set()
+        if sends:
             signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
-            # Until the main thread has begun to stop (a fixed pause was too short on a
-            # busy machine, and the bundle was installed before the build knew).
-            assert stopping_seen.wait(60)
+        # This bundle and any other made meanwhile: until the main thread has begun to stop
+        # (a fixed pause was too short on a busy machine: a bundle was installed before the
+        # build knew of the Ctrl-C).
+        assert stopping_seen.wait(60)
         return bundle
 
     def stop_seen(bundler: Any, stopping: threading.Event) -> None:
