@@ -44,9 +44,10 @@ _ANSWERS: ContextVar[_Answers | None] = ContextVar("assembler_answers", default=
 
 
 @contextmanager
-def remembered(store: Path) -> Iterator[None]:
+def remembered(store: Path, *, keep: bool = True) -> Iterator[None]:
     """Within: questions asked by the last build are answered from ``store``; after: this
-    build's answers are kept there (when they differ), for the questions it asked."""
+    build's answers are kept there (when they differ), for the questions it asked, unless not
+    to ``keep`` them (an export, which writes nothing when its gate refuses)."""
     before: dict[str, Any] = {}
     with suppress(OSError, ValueError, KeyError, TypeError):
         kept = json.loads(store.read_text(encoding="utf-8"))
@@ -58,7 +59,7 @@ def remembered(store: Path) -> Iterator[None]:
         yield
     finally:
         _ANSWERS.reset(token)
-    if answers.now != answers.before:
+    if keep and answers.now != answers.before:
         kept = {"versie": STORE_VERSION, "antwoorden": answers.now}
         write_cache_text(store, json.dumps(kept, ensure_ascii=False) + "\n")
 

@@ -1847,8 +1847,9 @@ def package_meetings(
     """Package already-built meetings; the gate runs before anything is written."""
     from assembler.answers import STORE_NAME, remembered
 
-    # The answers the build just kept (see check_project): not worked out twice more.
-    with remembered(project.cache / STORE_NAME):
+    # The answers the build just kept (see check_project): not worked out twice more. Read
+    # only: a package refused by its gate leaves build/ as it was, its cache too.
+    with remembered(project.cache / STORE_NAME, keep=False):
         full = load_catalog(project)
         catalog = load_catalog(project, paths) if paths else full
     report = ExportReport(built or BuildReport(), problems=[])

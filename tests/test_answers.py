@@ -156,3 +156,17 @@ def test_check_uses_the_answers_the_build_kept_and_says_the_same(
     assert len(worked_out) == 1
     run_cli("check", cwd=example_project)
     assert len(worked_out) == 1
+
+
+def test_answers_not_to_be_kept_are_read_and_not_written(tmp_path: Path) -> None:
+    """An export reads the build's answers and writes nothing: its gate may refuse it."""
+    store = tmp_path / "controles.json"
+    asked: list[str] = []
+    with remembered(store):
+        _ask("a", [1], asked)
+    kept = store.read_bytes()
+    with remembered(store, keep=False):
+        assert _ask("a", [1], asked) == [1]
+        _ask("b", [2], asked)
+    assert asked == ["a", "b"]
+    assert store.read_bytes() == kept
