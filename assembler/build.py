@@ -74,7 +74,7 @@ from assembler.build_report import (
     build_lock,
 )
 from assembler.confidential import confidential_annexes_made_public
-from assembler.digests import FileDigests
+from assembler.digests import DIGESTS_FILE, FileDigests
 from assembler.errors import (
     AssemblerError,
     EnvironmentProblem,
@@ -191,7 +191,7 @@ def _build(
     report = BuildReport(problems=list(catalog.problems), results=_refused(project, catalog))
     pdfs_before = 0 if options.pdf else _count_pdfs(project, catalog)
     # Inputs are known by their content; a file not changed since the last build is not read.
-    files = FileDigests(project.cache / "bestanden.json")
+    files = FileDigests(project.cache / DIGESTS_FILE)
     template_check = TemplateCheck(project, files)
     work = Work([], [])
     plans: list[Plan] = []

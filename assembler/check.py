@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from assembler.confidential import confidential_annexes_made_public
-from assembler.digests import FileDigests
+from assembler.digests import DIGESTS_FILE, FileDigests
 from assembler.errors import ExitCode, sort_problems
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 
@@ -49,7 +49,7 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     problems.extend(annex_problems(project, dossiers))
     # Files are hashed, their digests not kept: check makes no outputs (the annex reports and
     # the compared pages are kept in build/.cache, as a build keeps them).
-    files = FileDigests(project.cache / "bestanden.json")
+    files = FileDigests(project.cache / DIGESTS_FILE)
     problems.extend(confidential_annexes_made_public(project, catalog, files))
     catalog.problems = sort_problems(problems)
     return catalog

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from assembler.fsutil import digest_stream, write_cache_text
 
+DIGESTS_FILE = "bestanden.json"
+"""In ``build/.cache``: the files' digests, kept by the build (and read by check and export)."""
 # Older than this, a file's times would show any later change (FAT keeps times in 2-s steps).
 SETTLED_SECONDS = 3.0
 # Raised when the form of the store (bestanden.json) changes, so an older one is not read.

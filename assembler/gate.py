@@ -35,13 +35,15 @@ import dataclasses
 import hashlib
 import html
 import io
+import json
 import logging
 import os
 import re
+import subprocess
 import warnings
 import zipfile
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -788,9 +790,14 @@ _ELSEWHERE = (
 )
 
 
-def content_digest(path: Path) -> str:
+def content_digest(path: Path, kept: KeptFacts | None = None) -> str:
     """A digest of what a PDF shows (its pages' parts), blind to dates and IDs in metadata."""
-    facts = analyse_pdf(path, with_text=False)
+    facts = kept.pages(path) if kept is not None else analyse_pdf(path, with_text=False)
+    return digest_of_pages(facts)
+
+
+def digest_of_pages(facts: PdfFacts) -> str:
+    """The content digest (see content_digest) of the PDF ``facts`` were read of."""
     digest = hashlib.sha256(f"pages {len(facts.pages)}\n".encode())
     for parts in facts.pages:
         digest.update(("|".join(sorted(parts)) + "\n").encode())
@@ -801,26 +808,164 @@ def content_digest(path: Path) -> str:
 
 
 class _Cache:
-    def __init__(self, shown: dict[Path, Future[str | None]] | None = None) -> None:
+    def __init__(self, kept: KeptFacts | None = None) -> None:
         self._facts: dict[tuple[Path, bool], PdfFacts] = {}
-        self._shown = shown or {}  # poppler's text of public PDFs, read meanwhile
+        self._digests: dict[Path, str] = {}
+        self.kept = kept
+        self.shown: dict[Path, Future[str | None]] = {}  # poppler's text, read meanwhile
 
-    def facts(self, path: Path, *, with_text: bool) -> PdfFacts | None:
+    def digest(self, path: Path) -> str:
+        """The SHA-256 of the file at ``path``, asked once per export."""
+        key = Path(path).resolve()
+        if key not in self._digests:
+            self._digests[key] = self.kept.digest(key) if self.kept else file_sha256(key)
+        return self._digests[key]
+
+    def is_kept(self, path: Path, meeting: str) -> bool:
+        """Whether an earlier export left the text facts of the file at ``path``."""
+        return self.kept is not None and self.kept.has(self.digest(path), meeting)
+
+    def facts(self, path: Path, *, with_text: bool, meeting: str = "") -> PdfFacts | None:
         key = (Path(path).resolve(), with_text)
         if key not in self._facts:
             if not with_text and (key[0], True) in self._facts:
                 return self._facts[(key[0], True)]
             if not _is_pdf(path):
                 return None
-            try:
-                shown = self._shown.get(key[0])
-                self._facts[key] = analyse_pdf(
-                    path, with_text=with_text, shown=shown.result() if shown else None
-                )
-            except (pikepdf.PdfError, pikepdf.PasswordError, OSError):
-                # Only annexes can be like this, and the intake refuses them: never bundled.
-                return None
+            kept = self.kept
+            facts = kept.facts(self.digest(path), with_text, meeting) if kept else None
+            if facts is None:
+                try:
+                    shown = self.shown.get(key[0])
+                    facts = analyse_pdf(
+                        path, with_text=with_text, shown=shown.result() if shown else None
+                    )
+                except (pikepdf.PdfError, pikepdf.PasswordError, OSError):
+                    # Only annexes can be like this, and the intake refuses them: never bundled.
+                    return None
+            if kept is not None:
+                kept.keep(facts, with_text, meeting)
+            self._facts[key] = facts
         return self._facts[key]
+
+
+FACTS_FOLDER = "poort"
+"""In ``build/.cache``: the gate's facts of the PDFs it read, by the file's SHA-256, so that an
+export reads only what changed since the one before: the pages of every PDF the audit compares
+(``paginas.json``, the whole project's) and the text of each meeting's public files (one file
+per meeting: what the meeting bundle and the bundles repeat of their parts makes these large).
+Written only after an export the gate let through: one it stops leaves build/ as it was."""
+# Raised when analyse_pdf makes other facts of the same bytes (what it reads, how it squashes).
+FACTS_VERSION = 1
+_PAGES_NAME = "paginas.json"
+
+
+class KeptFacts:
+    """The facts earlier exports kept, and those of this export to keep for the next."""
+
+    def __init__(self, folder: Path, digest: Callable[[Path], str] = file_sha256) -> None:
+        from assembler import library_versions
+
+        self.folder = folder
+        self.digest = digest
+        pages_version = f"{FACTS_VERSION}\n{library_versions('pikepdf')}"
+        # The text is pypdf's and poppler's reading, besides what pikepdf reads.
+        self._versions = (pages_version, pages_version + library_versions("pypdf") + _poppler())
+        self._pages: dict[str, Any] = self._load(folder / _PAGES_NAME, self._versions[0])
+        self._texts: dict[str, dict[str, Any]] = {}  # by meeting, each loaded when asked
+        self._used_pages: dict[str, Any] = {}
+        self._used_texts: dict[str, dict[str, Any]] = {}
+
+    @staticmethod
+    def _load(path: Path, version: str) -> dict[str, Any]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # none yet, or damaged: read anew
+        if not isinstance(data, dict) or data.get("version") != version:
+            return {}
+        facts = data.get("facts")
+        return facts if isinstance(facts, dict) else {}
+
+    def _meeting(self, meeting: str) -> dict[str, Any]:
+        if meeting not in self._texts:
+            path = self.folder / f"{meeting}.json"
+            self._texts[meeting] = self._load(path, self._versions[1]) if meeting else {}
+        return self._texts[meeting]
+
+    def has(self, digest: str, meeting: str) -> bool:
+        """Whether the text facts of the file with ``digest`` are kept for ``meeting``."""
+        return digest in self._meeting(meeting)
+
+    def facts(self, digest: str, with_text: bool, meeting: str) -> PdfFacts | None:
+        """The facts kept of the file with ``digest``; None when there are none (or broken)."""
+        stored = self._meeting(meeting).get(digest)
+        if stored is None and not with_text:
+            stored = self._pages.get(digest)
+        if not isinstance(stored, dict):
+            return None
+        try:
+            return PdfFacts(
+                digest,
+                tuple(str(sha) for sha in stored["embedded"]),
+                tuple(frozenset(str(part) for part in parts) for parts in stored["pages"]),
+                tuple((str(w), str(t), str(lo)) for w, t, lo in stored.get("texts", ())),
+                tuple(str(part) for part in stored.get("unread", ())),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def pages(self, path: Path) -> PdfFacts:
+        """The facts without text of the PDF at ``path``: kept, or read (and kept)."""
+        facts = self.facts(self.digest(path), False, "") or analyse_pdf(path, with_text=False)
+        self.keep(facts, False, "")
+        return facts
+
+    def keep(self, facts: PdfFacts, with_text: bool, meeting: str) -> None:
+        """Keep ``facts`` (read now or kept before) for the next export."""
+        pages = {
+            "pages": [sorted(parts) for parts in facts.pages],
+            "embedded": list(facts.embedded),
+        }
+        self._used_pages[facts.sha256] = pages
+        if with_text and meeting:
+            self._used_texts.setdefault(meeting, {})[facts.sha256] = {
+                **pages,
+                "texts": [list(text) for text in facts.texts],
+                "unread": list(facts.unread),
+            }
+
+    def save(self, meetings: Collection[str]) -> None:
+        """Write what this export used (and, of ``meetings``, what other exports kept), and
+        remove what a meeting folder no longer there kept."""
+        from assembler.fsutil import write_cache_text
+
+        def write(path: Path, version: str, facts: dict[str, Any], before: dict[str, Any]) -> None:
+            if facts != before:
+                text = json.dumps({"version": version, "facts": facts}, sort_keys=True)
+                write_cache_text(path, text + "\n")
+
+        # The audit compares every PDF of the project: what it did not use is gone.
+        write(self.folder / _PAGES_NAME, self._versions[0], self._used_pages, self._pages)
+        for meeting, facts in self._used_texts.items():
+            path = self.folder / f"{meeting}.json"
+            write(path, self._versions[1], facts, self._meeting(meeting))
+        with contextlib.suppress(OSError):
+            for path in self.folder.glob("*.json"):
+                if path.name != _PAGES_NAME and path.stem not in meetings:
+                    path.unlink()
+
+
+def _poppler() -> str:
+    """pdftotext's version line, for the keys of what it read."""
+    try:
+        done = subprocess.run(
+            ["pdftotext", "-v"], capture_output=True, timeout=10, check=False, text=True
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "pdftotext -\n"
+    first = (done.stderr or done.stdout).strip().splitlines()
+    return f"{first[0] if first else 'pdftotext ?'}\n"
 
 
 def _is_pdf(path: Path) -> bool:
@@ -843,23 +988,25 @@ def searched_terms(terms: Iterable[Term]) -> list[str]:
     return [squash(term.text) for term in terms if searched(term.text, always=term.always)]
 
 
-def find_leaks(audit: Audit) -> list[Leak]:
-    """Every confidential file, page or term that the public side would show."""
+def find_leaks(audit: Audit, kept: KeptFacts | None = None) -> list[Leak]:
+    """Every confidential file, page or term that the public side would show; ``kept``: the
+    facts of earlier exports, and where to keep this one's."""
+    cache = _Cache(kept)
     # poppler reads each public PDF in a process of its own while this one reads the others.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        shown = {
+        cache.shown = {
             item.path.resolve(): pool.submit(shown_text, item.path)
             for item in audit.public_files
-            if _is_pdf(item.path)
+            if _is_pdf(item.path) and not cache.is_kept(item.path, item.meeting)
         }
-        return _find_leaks(audit, _Cache(shown))
+        return _find_leaks(audit, cache)
 
 
 def _find_leaks(audit: Audit, cache: _Cache) -> list[Leak]:
     public_hashes: set[str] = set()
     public_pages: list[frozenset[str]] = []
     for path in audit.public_sources:
-        public_hashes.add(file_sha256(path))
+        public_hashes.add(cache.digest(path))
         facts = cache.facts(path, with_text=False)
         if facts is not None:
             public_pages.extend(facts.pages)
@@ -870,7 +1017,7 @@ def _find_leaks(audit: Audit, cache: _Cache) -> list[Leak]:
     secret_files: dict[str, str] = {}
     secret_pages: list[_SecretPage] = []
     for source in audit.confidential_files:
-        digest = file_sha256(source.path)
+        digest = cache.digest(source.path)
         if digest in public_hashes:
             continue  # a public dossier attaches the same file: it is public
         secret_files.setdefault(digest, source.label)
@@ -920,7 +1067,7 @@ def _file_leaks(
     by_part: dict[str, list[_SecretPage]],
     terms: Sequence[Term],
 ) -> list[Leak]:
-    digest = file_sha256(item.path)
+    digest = cache.digest(item.path)
     if digest in secret_files:
         return [
             Leak(
@@ -929,7 +1076,7 @@ def _file_leaks(
                 "(haal het uit de openbare stukken of zet verspreiden op Ja)",
             )
         ]
-    facts = cache.facts(item.path, with_text=True)
+    facts = cache.facts(item.path, with_text=True, meeting=item.meeting)
     if facts is None:
         return []
     leaks: list[Leak] = []
@@ -999,10 +1146,10 @@ def _listed(parts: Sequence[str]) -> str:
 _MAX_LISTED = 6
 
 
-def enforce(audit: Audit) -> list[Problem]:
+def enforce(audit: Audit, kept: KeptFacts | None = None) -> list[Problem]:
     """Raise ConfidentialityViolation (exit 4) naming every leak; when there is none, return
     the warnings for what could not be read."""
-    leaks = find_leaks(audit)
+    leaks = find_leaks(audit, kept)
     problems = sorted({leak.problem() for leak in leaks})
     if all(leak.unread for leak in leaks):
         return problems

@@ -52,6 +52,7 @@ from assembler.build_report import (
     build_lock,
     source_date_epoch_from_env,
 )
+from assembler.digests import DIGESTS_FILE, FileDigests
 from assembler.errors import (
     AssemblerError,
     ConfidentialityViolation,
@@ -433,7 +434,12 @@ def _check_unique_names(documents: Sequence[ExportDocument]) -> None:
         assert not duplicates, f"duplicate export names: {duplicates}"
 
 
-def _pdf_facts(path: Path) -> _Facts:
+def _pdf_facts(path: Path, kept: gate.KeptFacts | None = None) -> _Facts:
+    if kept is not None:
+        # An unchanged file is not read: its digest is the build's, its pages an export's.
+        facts = kept.pages(path)
+        size = path.stat().st_size
+        return _Facts(size, kept.digest(path), len(facts.pages), gate.digest_of_pages(facts))
     data = path.read_bytes()
     with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
         pages = len(pdf.pages)
@@ -1445,10 +1451,13 @@ def _unloaded_secrets(
 
 
 def audit_export(
-    project: Project, full: Catalog, exports: Sequence[MeetingExport]
+    project: Project,
+    full: Catalog,
+    exports: Sequence[MeetingExport],
+    kept: gate.KeptFacts | None = None,
 ) -> list[Problem]:
     """Run the confidentiality gate over the public side of every planned package; return
-    its warnings (what it could not read)."""
+    its warnings (what it could not read). ``kept``: the gate's facts of earlier exports."""
     secret_files, secret_terms = _secrets(project, full)
     # A dossier not loaded (refused, or in a meeting that was) is guarded all the same.
     unloaded_files, unloaded_terms, unknown = _unloaded_secrets(project, full)
@@ -1481,9 +1490,9 @@ def audit_export(
             )
         ]
     if not unknown:
-        return gate.enforce(audit)
+        return gate.enforce(audit, kept)
     try:
-        warnings = gate.enforce(audit)
+        warnings = gate.enforce(audit, kept)
     except ConfidentialityViolation as stop:
         stop.problems = sorted({*stop.problems, *unknown})
         raise
@@ -1615,15 +1624,19 @@ def _say_where_moved(
                 break
 
 
-def plan_meeting(project: Project, meeting: MeetingInput, moment: datetime) -> MeetingExport:
+def plan_meeting(
+    project: Project, meeting: MeetingInput, moment: datetime, kept: gate.KeptFacts | None = None
+) -> MeetingExport:
     """Plan one meeting's package in memory: files, versions, ids (finish_plan does the rest).
 
-    ``moment`` is when a document that changed now counts as changed.
+    ``moment`` is when a document that changed now counts as changed; ``kept``: the facts of
+    the PDFs an earlier export read.
     """
     documents = _plan_documents(project, meeting)
     export = MeetingExport(meeting, project.build / meeting.name / EXPORT_DIR, documents)
     for document in documents:
-        export.facts[_record_key(document.side, document.key)] = _pdf_facts(document.source)
+        key = _record_key(document.side, document.key)
+        export.facts[key] = _pdf_facts(document.source, kept)
     publication = load_publication(project, meeting)
     # Which meeting the record belongs to, so that a copy of the folder is told from a rename.
     owner = _meeting_record(publication)
@@ -1647,10 +1660,10 @@ def plan_meeting(project: Project, meeting: MeetingInput, moment: datetime) -> M
             for key, (version, _reason) in versions.items()
             if version != str((before.get(origin.get(key, key)) or {}).get("versie"))
         }
-    kept = publication.get("agendapunten")
-    if not isinstance(kept, dict):
-        kept = publication["agendapunten"] = {}
-    export.item_ids = item_ids(meeting, records, kept)
+    items = publication.get("agendapunten")
+    if not isinstance(items, dict):
+        items = publication["agendapunten"] = {}
+    export.item_ids = item_ids(meeting, records, items)
     # What was published of a renamed record stays the same object on each agenda system.
     for state in publication.get("publicaties", {}).values():
         objects = state.get("informatieobjecten") if isinstance(state, dict) else None
@@ -1882,6 +1895,10 @@ def package_meetings(
     )
     with build_lock(project):
         recover_exports(project)
+        # What the gate read of files that did not change since the last export is not read
+        # again: at a year's end its audit compares hundreds of PDFs of earlier meetings.
+        files = FileDigests(project.cache / DIGESTS_FILE)
+        kept = gate.KeptFacts(project.cache / gate.FACTS_FOLDER, files.sha256)
         for meeting in catalog.meetings:
             why = None
             if meeting.name in failed:
@@ -1919,7 +1936,7 @@ def package_meetings(
                 )
                 continue
             try:
-                exports.append(plan_meeting(project, meeting, moment))
+                exports.append(plan_meeting(project, meeting, moment, kept))
             except InputRejected as rejected:
                 report.problems.extend(rejected.problems)
         report.problems += _unloaded_meetings(project, catalog)
@@ -1927,7 +1944,7 @@ def package_meetings(
         for export in exports:
             finish_plan(project, full, export, listings)
         try:
-            report.problems += audit_export(project, full, exports)
+            report.problems += audit_export(project, full, exports, kept)
         except AssemblerError as stopped:
             # What the build said (a warning at an agenda line, what it withdrew) goes with
             # the stop: it may be what the clerk needs to mend.
@@ -1937,6 +1954,8 @@ def package_meetings(
             _write_package(export, source_date_epoch)
             save_publication(export.meeting, export.publication)
             _remember_sources(project, full.organisation, export)
+        if exports:
+            kept.save({meeting.name for meeting in full.everything or full.meetings})
     report.meetings = exports
     report.problems = sort_problems(report.problems)
     return report

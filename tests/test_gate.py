@@ -1163,9 +1163,8 @@ def test_example_project_passes_the_gate(project: Project) -> None:
     )
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("leak", ["file", "page", "title"])
-def test_planted_leak_stops_the_export_and_writes_nothing(project: Project, leak: str) -> None:
+def _plant_leak(project: Project, leak: str) -> None:
+    """A confidential file, page or title on the wonen meeting's public side."""
     build = project.build / WONEN
     secret = _wonen_secret_voorstel(project)
     if leak == "file":
@@ -1175,6 +1174,10 @@ def test_planted_leak_stops_the_export_and_writes_nothing(project: Project, leak
     else:
         _name_the_secret_in_a_public_annex(project)
         build_project(project, BuildOptions(source_date_epoch=1_700_000_000))
+
+
+def _refused_for(project: Project, leak: str) -> None:
+    """Export, and assert that the gate stops it for the ``leak`` planted, writing nothing."""
     before = _snapshot(project)
     with pytest.raises(ConfidentialityViolation) as raised:
         package_meetings(project, source_date_epoch=1_700_000_000)
@@ -1188,8 +1191,115 @@ def test_planted_leak_stops_the_export_and_writes_nothing(project: Project, leak
         assert f"noemt het onderwerp '{SECRET_SUBJECT}'" in messages
         assert "manifest.json" in messages
     assert _snapshot(project) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("leak", ["file", "page", "title"])
+def test_planted_leak_stops_the_export_and_writes_nothing(project: Project, leak: str) -> None:
+    build = project.build / WONEN
+    _plant_leak(project, leak)
+    _refused_for(project, leak)
     assert not (build / "export").exists()
     assert not (project.dossiers / WONEN / "publicatie.json").exists()
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The PDFs the export reads (its plan and its gate) from here on."""
+    read: list[Path] = []
+    analyse = gate.analyse_pdf
+
+    def counted(path: Path, **options: object) -> gate.PdfFacts:
+        read.append(Path(path))
+        return analyse(path, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gate, "analyse_pdf", counted)
+    return read
+
+
+@pytest.mark.slow
+def test_a_second_export_reads_only_the_pdfs_that_changed(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = _count_reads(monkeypatch)
+    package_meetings(project, source_date_epoch=1_700_000_000)
+    first = len(read)
+    kept = project.cache / gate.FACTS_FOLDER
+    assert sorted(p.name for p in kept.iterdir()) == sorted(
+        [f"{meeting}.json" for meeting in (ECONOMIE, WONEN)] + ["paginas.json"]
+    )
+    read.clear()
+    package_meetings(project, source_date_epoch=1_700_000_000)
+    assert first > 20 and read == []
+
+    # A corrected annex description: what names it (that dossier's voorstel and bundle, the
+    # agendas and meeting bundles) is read anew, and nothing else.
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("criteria prioritering", "criteria en prioritering"))
+    build_project(project, BuildOptions(source_date_epoch=1_700_000_000))
+    package_meetings(project, [project.dossiers / WONEN], source_date_epoch=1_700_000_000)
+    assert sorted({p.relative_to(project.build).as_posix() for p in read}) == [
+        f"{WONEN}/{name}"
+        for name in (
+            "05-23.0002131-snelfietsroutes/bundel.pdf",
+            "05-23.0002131-snelfietsroutes/voorstel.pdf",
+            "agenda-niet-openbaar.pdf",
+            "agenda.pdf",
+            "vergaderbundel-niet-openbaar.pdf",
+            "vergaderbundel.pdf",
+        )
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("leak", ["file", "page", "title"])
+def test_a_leak_after_an_export_that_kept_the_facts_still_stops_the_next(
+    project: Project, leak: str
+) -> None:
+    package_meetings(project, source_date_epoch=1_700_000_000)
+    shutil.rmtree(project.build / WONEN / "export")
+    (project.dossiers / WONEN / "publicatie.json").unlink()
+    _plant_leak(project, leak)
+    # What the refused export read is not kept either: build/ is as it was.
+    _refused_for(project, leak)
+
+
+@pytest.mark.slow
+def test_damaged_or_outdated_kept_facts_are_read_anew(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package_meetings(project, [project.dossiers / WONEN], source_date_epoch=1_700_000_000)
+    kept = project.cache / gate.FACTS_FOLDER
+    (kept / "paginas.json").write_text("{niet af", encoding="utf-8")
+    facts = json.loads((kept / f"{WONEN}.json").read_text(encoding="utf-8"))
+    digest = sorted(facts["facts"])[0]
+    facts["facts"][digest] = {"pages": 3}
+    (kept / f"{WONEN}.json").write_text(json.dumps(facts), encoding="utf-8")
+    read = _count_reads(monkeypatch)
+    report = package_meetings(project, [project.dossiers / WONEN], source_date_epoch=1_700_000_000)
+    assert report.exit_code == 0
+    # The damaged entry is read again; the pages of every other PDF too (their store is gone).
+    assert len(read) > 1
+    assert json.loads((kept / "paginas.json").read_text(encoding="utf-8"))["facts"]
+    read.clear()
+    package_meetings(project, [project.dossiers / WONEN], source_date_epoch=1_700_000_000)
+    assert read == []
+
+    # Another pikepdf (or gate) reads the same bytes otherwise: nothing kept is used.
+    monkeypatch.setattr(gate, "FACTS_VERSION", gate.FACTS_VERSION + 1)
+    package_meetings(project, [project.dossiers / WONEN], source_date_epoch=1_700_000_000)
+    assert len(read) > 20
+
+
+@pytest.mark.slow
+def test_the_facts_of_a_meeting_folder_removed_are_not_kept(project: Project) -> None:
+    package_meetings(project, source_date_epoch=1_700_000_000)
+    kept = project.cache / gate.FACTS_FOLDER
+    assert (kept / f"{ECONOMIE}.json").is_file()
+    shutil.rmtree(project.dossiers / ECONOMIE)
+    package_meetings(project, [project.dossiers / WONEN], source_date_epoch=1_700_000_000)
+    assert not (kept / f"{ECONOMIE}.json").exists()
+    assert (kept / f"{WONEN}.json").is_file()
 
 
 @pytest.mark.slow
