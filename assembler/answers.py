@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assembler.fsutil import write_cache_text
+from assembler.fsutil import read_json, write_cache_text
 
 __all__ = ["STORE_NAME", "key_of", "recall", "remembered"]
 
@@ -50,7 +50,7 @@ def remembered(store: Path, *, keep: bool = True) -> Iterator[None]:
     to ``keep`` them (an export, which writes nothing when its gate refuses)."""
     before: dict[str, Any] = {}
     with suppress(OSError, ValueError, KeyError, TypeError):
-        kept = json.loads(store.read_text(encoding="utf-8"))
+        kept = read_json(store)
         if kept["versie"] == STORE_VERSION and isinstance(kept["antwoorden"], dict):
             before = kept["antwoorden"]
     answers = _Answers(before)

@@ -34,6 +34,7 @@ from assembler.fsutil import (
     digest_stream,
     file_sha256,
     not_writable,
+    read_json,
     write_cache_text,
     write_text_atomic,
 )
@@ -308,7 +309,7 @@ class TemplateCheck:
         self.answer: list[Problem] | None = None
         self.done = threading.Event()
         try:
-            record = json.loads(self.store.read_text(encoding="utf-8"))
+            record = read_json(self.store)
             if record["sleutel"] == self.key:
                 self.answer = [Problem.from_json(item) for item in record["meldingen"]]
                 self.done.set()
@@ -352,7 +353,7 @@ def renumber(project: Project, plan: Plan) -> None:
     """Move an unchanged dossier's outputs to the folder of its new agenda number."""
     path = dossier_record(project, plan.meeting.name, plan.dossier.name)
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        record = read_json(path)
         if record.get("key") != plan.key or record.get("dir") == plan.output_dir.name:
             return
         old = plan.output_dir.parent / str(record["dir"])
@@ -385,7 +386,7 @@ def read_record(path: Path) -> dict[str, Any] | None:
     """A dossier's or meeting's record in the cache; None when missing or damaged (a damaged
     cache only means: build again)."""
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        record = read_json(path)
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) else None
@@ -543,7 +544,7 @@ def forget(project: Project, plan: Plan) -> None:
     its kept outputs are public."""
     path = dossier_record(project, plan.meeting.name, plan.dossier.name)
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        record = read_json(path)
         kept: dict[str, Any] = {"openbaar": bool(record["openbaar"])}
         # "was": a renumbering cut short, whose outputs are still in the old folder.
         kept |= {name: str(record[name]) for name in ("dir", "was") if name in record}
@@ -732,7 +733,7 @@ def _export_behind(project: Project, meeting: str, settings: str, files: FileDig
     is the same, its new bytes are kept as the package's, so the pages are read once.
     """
     path = export_record(project, meeting)
-    record = json.loads(path.read_text(encoding="utf-8"))
+    record = read_json(path)
     if record["organisatie"] != settings:
         # The stukken may be the same: a setting the package shows (name, TOOI) changed.
         organisation = project.display(project.organisation_file)

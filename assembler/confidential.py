@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from assembler import library_versions
 from assembler.digests import FileDigests
 from assembler.errors import Problem, dutch_list
-from assembler.fsutil import write_cache_text
+from assembler.fsutil import read_json, write_cache_text
 from assembler.project import DOSSIER_FILE, Project
 
 if TYPE_CHECKING:
@@ -215,7 +215,7 @@ class _AnnexPages:
         self._version = f"{PAGES_VERSION} {library_versions('pikepdf')}"
         self._kept: dict[str, Any] = {}
         with suppress(OSError, ValueError, TypeError, KeyError, AttributeError):
-            data = json.loads(self.store.read_text(encoding="utf-8"))
+            data = read_json(self.store)
             if data["version"] == self._version and isinstance(data["pages"], dict):
                 self._kept = data["pages"]
         self._used: dict[str, Any] = {}  # this build's, as kept: what the store keeps

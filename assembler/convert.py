@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from assembler import LOCAL_TIME_ZONE
 from assembler.errors import AssemblerError, ConversionFailed, LibreOfficeMissing
-from assembler.fsutil import atomic_path, unreadable, write_cache_text
+from assembler.fsutil import atomic_path, read_json, unreadable, write_cache_text
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -248,7 +248,7 @@ def _version_of(binary: str) -> str:
     stamp = _binary_stamp(binary)
     memo = _version_memo_path()
     with contextlib.suppress(OSError, ValueError):
-        cached = json.loads(memo.read_text(encoding="utf-8"))
+        cached = read_json(memo)
         if isinstance(cached, dict) and isinstance(cached.get(stamp), str):
             return str(cached[stamp])
     version = _ask_version(binary)

@@ -21,7 +21,7 @@ import os
 import time
 from pathlib import Path
 
-from assembler.fsutil import digest_stream, write_cache_text
+from assembler.fsutil import digest_stream, read_json, write_cache_text
 
 DIGESTS_FILE = "bestanden.json"
 """In ``build/.cache``: the files' digests, kept by the build (and read by check and export)."""
@@ -43,7 +43,7 @@ class FileDigests:
         self._remembered: dict[str, Record] = {}  # this build's answers worth keeping
         self._seen: dict[str, Record] = {}  # all of this build's answers
         try:
-            data = json.loads(store.read_text(encoding="utf-8"))
+            data = read_json(store)
             if data.get("format") == _FORMAT and isinstance(data.get("files"), dict):
                 self._stored = data["files"]
         except (OSError, ValueError, AttributeError):

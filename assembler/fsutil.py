@@ -6,11 +6,12 @@ import contextlib
 import errno
 import hashlib
 import io
+import json
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from assembler.errors import OutputNotWritable
 
@@ -64,6 +65,27 @@ def unreadable(error: OSError) -> str:
 
 
 _TOO_LONG = "de naam of het pad is te lang (kies kortere namen voor de mappen)"
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in the file at ``path``: OSError when it cannot be read, ValueError when it is
+    no JSON, also when it is nested too deep for the parser (a RecursionError otherwise)."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("te diep genest") from None
+
+
+def json_problem(error: OSError | ValueError) -> str:
+    """Why a JSON file could not be read, in Dutch."""
+    if isinstance(error, OSError):
+        return unreadable(error)
+    if isinstance(error, UnicodeDecodeError):
+        return "is geen UTF-8-tekst"
+    if isinstance(error, json.JSONDecodeError):
+        return f"is geen geldige JSON (regel {error.lineno})"
+    return "is geen geldige JSON"
 
 
 def not_writable(path: Path, error: OSError, again: str = "bouw") -> OutputNotWritable:

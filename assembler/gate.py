@@ -54,7 +54,7 @@ import pikepdf
 from assembler.annex import paperclip_files
 from assembler.bands import shown_text
 from assembler.errors import ConfidentialityViolation, Problem
-from assembler.fsutil import file_sha256
+from assembler.fsutil import file_sha256, read_json
 from assembler.terms import Term, loosen, names, searched, squash
 
 # A content stream shorter than this is a wrapper ("q", "Q", a clip, one image placement) that
@@ -879,7 +879,7 @@ class KeptFacts:
     @staticmethod
     def _load(path: Path, version: str) -> dict[str, Any]:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = read_json(path)
         except (OSError, ValueError):
             return {}  # none yet, or damaged: read anew
         if not isinstance(data, dict) or data.get("version") != version:

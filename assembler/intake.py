@@ -21,7 +21,7 @@ from assembler import __version__, library_versions
 from assembler.annex import CHECKS_VERSION, AnnexLimits, AnnexReport, inspect_annexes
 from assembler.bands import MARK_BAND
 from assembler.errors import Problem
-from assembler.fsutil import digest_stream, write_cache_text
+from assembler.fsutil import digest_stream, read_json, write_cache_text
 from assembler.inputs import DossierInput
 from assembler.project import DOSSIER_FILE, Project
 from assembler.source import field_label
@@ -172,7 +172,7 @@ class AnnexIntake:
         if record is None:
             return None
         try:
-            fields = json.loads(record.read_text(encoding="utf-8"))
+            fields = read_json(record)
             report = AnnexReport(
                 **{
                     **fields,

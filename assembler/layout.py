@@ -16,11 +16,11 @@ keep their answers in ``build/.cache``.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assembler.fsutil import read_json
 from assembler.project import Project
 
 if TYPE_CHECKING:
@@ -146,17 +146,32 @@ def export_record(project: Project, meeting: str) -> Path:
 
 def recorded_dir(record: dict[str, Any], meeting_build: Path) -> str:
     """The output folder a dossier's cache record names; while a renumbering is cut short (see
-    build_cache.renumber), the one it was being moved from, which still holds the outputs."""
-    name = str(record["dir"])
+    build_cache.renumber), the one it was being moved from, which still holds the outputs.
+
+    ValueError when it names no folder the build makes: a record edited, or come with a
+    project copied from elsewhere, must not send a removal outside ``meeting_build``.
+    """
+    name = record["dir"]
+    if not _output_dir_name(name):
+        raise ValueError(f"not an output folder of the build: {name!r}")
     was = record.get("was")
     if (
         isinstance(was, str)
-        and was == Path(was).name
+        and _output_dir_name(was)
         and not (meeting_build / name).is_dir()
         and (meeting_build / was).is_dir()
     ):
         return was
-    return name
+    return str(name)
+
+
+def _output_dir_name(name: object) -> bool:
+    """Whether ``name`` is a dossier output folder's own name, not a path (see recorded_dir)."""
+    return (
+        isinstance(name, str)
+        and name == Path(name).name
+        and OUTPUT_DIR_PATTERN.match(name) is not None
+    )
 
 
 def previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) -> list[Path]:
@@ -170,9 +185,7 @@ def previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) 
         return []
     meeting_build = project.build / meeting.name
     try:
-        record = json.loads(
-            dossier_record(project, meeting.name, item.folder_name).read_text(encoding="utf-8")
-        )
+        record = read_json(dossier_record(project, meeting.name, item.folder_name))
         folder = meeting_build / recorded_dir(record, meeting_build)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return sorted(meeting_build.glob(f"{item.number:02d}-*-{item.folder_name}"))
@@ -182,7 +195,7 @@ def previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) 
 def meeting_shown_in_full(project: Project, meeting: str) -> set[str] | None:
     """The items a meeting's kept public outputs show in full; None when not known."""
     try:
-        record = json.loads(meeting_record(project, meeting).read_text(encoding="utf-8"))
+        record = read_json(meeting_record(project, meeting))
         names = record["openbaar"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -193,7 +206,7 @@ def meeting_items_made(project: Project, meeting: str) -> dict[str, str] | None:
     """The key of each item (by output folder) a meeting's kept agendas were made from; None
     when not known (no record, or one of an older assembler)."""
     try:
-        record = json.loads(meeting_record(project, meeting).read_text(encoding="utf-8"))
+        record = read_json(meeting_record(project, meeting))
         items = record["punten"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -203,7 +216,7 @@ def meeting_items_made(project: Project, meeting: str) -> dict[str, str] | None:
 def dossier_outputs_public(project: Project, meeting: str, folder: str) -> bool:
     """Whether a dossier's kept outputs were made as public ones; True when not known."""
     try:
-        record = json.loads(dossier_record(project, meeting, folder).read_text(encoding="utf-8"))
+        record = read_json(dossier_record(project, meeting, folder))
         return bool(record.get("openbaar", True))
     except (OSError, ValueError, AttributeError):
         return True

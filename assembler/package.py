@@ -66,7 +66,9 @@ from assembler.errors import (
 from assembler.fsutil import (
     TEMP_PREFIX,
     file_sha256,
+    json_problem,
     not_writable,
+    read_json,
     temporary_folder,
     write_cache_text,
     write_text_atomic,
@@ -467,11 +469,11 @@ def load_publication(project: Project, meeting: MeetingInput) -> dict[str, Any]:
     if not path.exists():
         return empty
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+        data = read_json(path)
+    except (OSError, ValueError) as error:
         raise UsageError(
-            f"{project.display(path)}: kan niet gelezen worden ({error}) (herstel het bestand "
-            "uit git)"
+            f"{project.display(path)}: kan niet gelezen worden: {json_problem(error)} (herstel "
+            "het bestand uit git)"
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("documenten", {}), dict):
         raise UsageError(
@@ -1824,14 +1826,14 @@ def _copied_publications(project: Project, catalog: Catalog) -> dict[str, str]:
     owners: dict[str, list[str]] = {}
     for path in sorted(project.dossiers.glob(f"*/{PUBLICATION_FILE}")):
         with suppress(OSError, UnicodeDecodeError, ValueError, AttributeError):
-            record = _meeting_record(json.loads(path.read_text(encoding="utf-8")))
+            record = _meeting_record(read_json(path))
             if record is not None:
                 owners.setdefault(record[0], []).append(path.parent.name)
     copies = {}
     for meeting in catalog.everything:
         path = publication_path(meeting)
         with suppress(OSError, UnicodeDecodeError, ValueError, AttributeError):
-            record = _meeting_record(json.loads(path.read_text(encoding="utf-8")))
+            record = _meeting_record(read_json(path))
             if record is None or record[1] == meeting.name:
                 continue
             twins = [name for name in owners.get(record[0], []) if name != meeting.name]

@@ -31,6 +31,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from assembler.errors import EnvironmentProblem, NotExported, UsageError
+from assembler.fsutil import read_json
 from assembler.package import (
     CONFIDENTIAL,
     PUBLIC,
@@ -621,7 +622,7 @@ def _not_linked_elsewhere(project: Project, meeting: str, names: list[str]) -> l
         if path.parent.name == meeting:
             continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = read_json(path)
             for record in data.get("documenten", {}).values():
                 if record.get("zijde") == PUBLIC and record.get("status") == "actueel":
                     linked.add(str(record.get("bestandsnaam")))

@@ -10,7 +10,6 @@ the package's manifest say the outputs show.
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Callable, Collection, Sequence
 from contextlib import suppress
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assembler.errors import Problem, dutch_list
-from assembler.fsutil import not_writable, read_refused
+from assembler.fsutil import not_writable, read_json, read_refused
 from assembler.layout import (
     EXPORT_DIR,
     EXPORT_PUBLIC_MANIFEST,
@@ -210,7 +209,7 @@ def _withdraw_export(
     if not export.exists():
         return
     try:
-        manifest = json.loads((export / EXPORT_PUBLIC_MANIFEST).read_text(encoding="utf-8"))
+        manifest = read_json(export / EXPORT_PUBLIC_MANIFEST)
         entries = [entry for entry in manifest["informatieobjecten"] if "kenmerk" in entry]
         shown = {str(entry["kenmerk"]) for entry in entries}
     except (OSError, ValueError, KeyError, TypeError):
@@ -253,7 +252,7 @@ def _folders_of(meeting: Path, entries: Sequence[dict[str, object]]) -> dict[str
     """Per kenmerk in a package's manifest, the dossier folder its documents came from, by
     their file names in the meeting's publicatie.json; none where that does not say."""
     try:
-        records = json.loads((meeting / PUBLICATION_FILE).read_text(encoding="utf-8"))
+        records = read_json(meeting / PUBLICATION_FILE)
         folder_of = {
             str(record.get("bestandsnaam")): key.partition(":")[2].partition("/")[0]
             for key, record in records["documenten"].items()
@@ -393,7 +392,7 @@ def _withdraw_unloaded_dossier_outputs(
         if record_file.name == MEETING_RECORD:
             continue
         try:
-            record = json.loads(record_file.read_text(encoding="utf-8"))
+            record = read_json(record_file)
             name = recorded_dir(record, project.build / meeting.name)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue
@@ -434,7 +433,7 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, problems: list[Probl
             if record_file.name == MEETING_RECORD:
                 continue
             try:
-                record = json.loads(record_file.read_text(encoding="utf-8"))
+                record = read_json(record_file)
                 name = recorded_dir(record, project.build / meeting)
                 public = bool(record.get("openbaar", True))
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -461,7 +460,7 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, problems: list[Probl
         now_secret = sorted(n for n in shown if n in kept)
         export = project.build / meeting / EXPORT_DIR
         with suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
-            manifest = json.loads((export / EXPORT_PUBLIC_MANIFEST).read_text(encoding="utf-8"))
+            manifest = read_json(export / EXPORT_PUBLIC_MANIFEST)
             listed = {str(entry.get("kenmerk")) for entry in manifest["informatieobjecten"]}
             now_secret += sorted(
                 secret[k].name for k in listed & evidence if secret[k].name not in now_secret

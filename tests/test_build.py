@@ -834,6 +834,32 @@ def test_a_refused_dossier_turned_confidential_takes_its_public_outputs_along(
     assert "NIET OPENBAAR" in pdftext(small_project / ITEM / "bundel.pdf")
 
 
+@pytest.mark.parametrize("where", ["absolute", "relative"])
+def test_a_cache_record_naming_a_folder_outside_build_removes_nothing_there(
+    small_project: Path, run_cli: RunCli, tmp_path: Path, where: str
+) -> None:
+    """A project copied with its build/ (a colleague's, a shared drive's) brings its records:
+    a record's folder name sends no removal outside the meeting's outputs."""
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    victim = tmp_path / "victim"
+    (victim / "sub").mkdir(parents=True)
+    (victim / "sub" / "keep.txt").write_text("precious", encoding="utf-8")
+    record_file = small_project / "build" / ".cache" / ECONOMIE / "werklocaties.json"
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    outputs = small_project / "build" / ECONOMIE / record["dir"]
+    record["dir"] = str(victim) if where == "absolute" else os.path.relpath(victim, outputs.parent)
+    record_file.write_text(json.dumps(record), encoding="utf-8")
+    seed = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("verspreiden: Ja", "verspreiden: X"))
+
+    refused = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert refused.exit_code == 1
+    assert (victim / "sub" / "keep.txt").read_text(encoding="utf-8") == "precious"
+    # The dossier's own outputs are found by their number and name, and withdrawn.
+    assert DOSSIER_WITHDRAWN.format(meeting=ECONOMIE, item="werklocaties") in refused.stderr
+    assert not outputs.exists()
+
+
 @pytest.fixture
 def wonen_built(example_project: Path, run_cli: RunCli) -> tuple[Path, Path]:
     """The example project built without PDFs: the WONEN meeting's build and dossier folders."""

@@ -535,6 +535,47 @@ def test_versions_bump_on_change_and_withdraw_removed_documents(project: Project
     assert _lastmods(project.root, WONEN)[third] == "2023-11-15T23:13:21+01:00"
 
 
+DEEP_JSON = "[" * 200_000 + "]" * 200_000
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [(DEEP_JSON, "is geen geldige JSON"), ('{"documenten": {\n', "is geen geldige JSON (regel 2)")],
+)
+def test_a_damaged_publicatie_json_is_said_at_export_and_publish_not_a_traceback(
+    project: Project, run_cli: Callable[..., CliResult], text: str, said: str
+) -> None:
+    (project.dossiers / WONEN / "publicatie.json").write_text(text, encoding="utf-8")
+    message = (
+        f"dossiers/{WONEN}/publicatie.json: kan niet gelezen worden: {said} (herstel het "
+        "bestand uit git)"
+    )
+    exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert (exported.exit_code, message in exported.stderr) == (2, True), exported.stderr
+    published = run_cli(
+        "publish", f"dossiers/{WONEN}", "--naar", "http://127.0.0.1:9/", "--droog",
+        cwd=project.root,
+    )  # fmt: skip
+    assert (published.exit_code, message in published.stderr) == (2, True), published.stderr
+
+
+@pytest.mark.slow
+def test_a_build_with_a_damaged_publicatie_json_still_withdraws_a_package_now_confidential(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    (project.dossiers / WONEN / "publicatie.json").write_text(DEEP_JSON, encoding="utf-8")
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+    built = run_cli("build", f"dossiers/{WONEN}", cwd=project.root)
+    assert built.exit_code == 0, built.stderr
+    assert "het exportpakket is weggehaald: het toonde snelfietsroutes als openbaar" in (
+        " ".join(built.stderr.split())
+    )
+    assert not (project.build / WONEN / "export").exists()
+
+
 @pytest.mark.slow
 def test_the_export_names_what_it_withdraws_and_only_the_once(
     project: Project, run_cli: Callable[..., CliResult]
