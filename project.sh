@@ -44,6 +44,13 @@ sys.exit(0 if sys.version_info >= (3, 11) else 1)
 PY
 }
 
+venv_is_here() {
+  # A .venv copied or moved along with the folder still runs the old folder's Python and, through
+  # the editable install, its code: its commands name the folder they were installed in.
+  [ ! -f .venv/bin/assembler ] \
+    || grep -qF -e "$(pwd)/.venv/bin/python" -e "$(pwd -P)/.venv/bin/python" .venv/bin/assembler
+}
+
 setup() {
   if command -v apt-get >/dev/null 2>&1; then
     local wanted=("${APT_PACKAGES[@]}")
@@ -51,7 +58,8 @@ setup() {
     if python_ok; then wanted=("${wanted[@]:3}"); fi
     apt_install "${wanted[@]}"
   fi
-  if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys' 2>/dev/null; then
+  if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys' 2>/dev/null \
+     || ! venv_is_here; then
     log "creating .venv"
     rm -rf .venv
     python3 -m venv .venv
