@@ -781,6 +781,8 @@ def verplaats(dossiermap: Path, naar_vergadermap: Path, anyway: bool) -> None:
     van de oude datum blijft staan, met als conclusie 'Uitgesteld naar <nieuwe datum>'.
     Een vergadering die eerder is dan de huidige, of die al geweest is, wordt geweigerd,
     tenzij --toch gegeven is. Bouw daarna opnieuw om beide vergaderingen bij te werken.
+    DOSSIERMAP is de map van het dossier (dossiers/2023-06-23-pfho-ruimte-wonen/res-voortgang)
+    of vergadering/dossier zoals build het neemt (2023-06-23-pfho-ruimte-wonen/res-voortgang).
     NAAR_VERGADERMAP is de map van de vergadering (dossiers/2023-07-07-pfho-ruimte-wonen) of
     alleen haar naam.
     """

@@ -31,7 +31,7 @@ from assembler.organisation import load_organisation
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.pydantic_messages import problems_from_validation
 from assembler.source import Source, YamlValue, load_yaml, parse_yaml
-from assembler.validate import folder_name_problem
+from assembler.validate import folder_name_problem, selected_folder
 
 _REFERENCE = re.compile(r"^\s*kenmerk\s*:\s*['\"]?(\d{2})\.(\d{7})['\"]?\s*(#.*)?$", re.MULTILINE)
 # A published file's name: "03_23.0002104_voorstel_....pdf" (see package.export_name).
@@ -528,15 +528,17 @@ def move_dossier(
     undone (the old agenda position and the history rows stay changed), so it is refused
     unless ``anyway`` is set.
     """
-    dossier_folder = dossier_folder.resolve()
+    # As build and check take it: a path, or '<meeting>/<dossier>' as the agenda names it.
+    given = selected_folder(project, dossier_folder, asked="de map van het dossier")
     target_meeting = _meeting_named(project, target_meeting)
-    old_meeting = dossier_folder.parent
-    name = dossier_folder.name
-    if not (dossier_folder / DOSSIER_FILE).is_file():
+    if not (given / DOSSIER_FILE).is_file():
         raise UsageError(
-            f"{project.display(dossier_folder)}: is geen dossiermap, er staat geen "
+            f"{project.display(given)}: is geen dossiermap, er staat geen "
             f"{DOSSIER_FILE} in (geef de map van het dossier op)"
         )
+    old_meeting = given.parent.resolve()
+    name = given.name
+    dossier_folder = old_meeting / name
     if target_meeting == old_meeting:
         raise UsageError(
             f"{project.display(dossier_folder)}: staat al in {project.display(target_meeting)} "

@@ -1258,11 +1258,15 @@ def _select(
     return selected, kept
 
 
-def selected_folder(project: Project, path: Path) -> Path:
+# What check, build and export ask for on their command line, as their messages say it.
+ANY_FOLDER = "een vergadermap of dossiermap"
+
+
+def selected_folder(project: Project, path: Path, *, asked: str = ANY_FOLDER) -> Path:
     """The folder a path on the command line selects, under ``project.dossiers`` as a meeting's
     and a dossier's folders are named there: the dossiers folder, a meeting's or a dossier's; a
     file in one of them selects that folder. A dossier folder that is a link selects itself,
-    not where it leads."""
+    not where it leads. ``asked`` is what the messages tell the clerk to give instead."""
     given = Path(os.path.abspath(path))
     try:
         exists = given.exists()
@@ -1273,7 +1277,7 @@ def selected_folder(project: Project, path: Path) -> Path:
     except OSError:
         exists = True  # in a folder that cannot be looked into: said at that folder
     if not exists:
-        raise UsageError(_missing_path_message(project, path))
+        raise UsageError(_missing_path_message(project, path, asked))
     dossiers = project.dossiers
     if given.is_relative_to(dossiers):
         parts = given.relative_to(dossiers).parts
@@ -1282,7 +1286,7 @@ def selected_folder(project: Project, path: Path) -> Path:
     else:
         raise UsageError(
             f"{project.display(path)}: ligt niet in {project.display(project.dossiers)} "
-            "(geef een vergadermap of dossiermap op)"
+            f"(geef {asked} op)"
         )
     if not parts:
         return dossiers
@@ -1301,7 +1305,7 @@ def selected_folder(project: Project, path: Path) -> Path:
                 return dossier  # its dossier.yaml gone: said at the agenda's line
             raise UsageError(
                 f"{project.display(path)}: is geen dossiermap, er staat geen {DOSSIER_FILE} in "
-                "(geef een vergadermap of dossiermap op)"
+                f"(geef {asked} op)"
             )
         if meeting.is_dir() and (
             _holds_yaml(meeting)
@@ -1313,9 +1317,9 @@ def selected_folder(project: Project, path: Path) -> Path:
         return meeting / parts[1] if len(parts) > 1 else meeting
     # Checking 'organisatie.yaml', the house style or an odd folder would check nothing and
     # say "In orde": a clerk checking one file would believe it was checked.
+    everything = ", of niets voor alle vergaderingen" if asked == ANY_FOLDER else ""
     raise UsageError(
-        f"{project.display(path)}: is geen vergadermap of dossiermap (geef een vergadermap of "
-        "dossiermap op, of niets voor alle vergaderingen)"
+        f"{project.display(path)}: is geen vergadermap of dossiermap (geef {asked} op{everything})"
     )
 
 
@@ -1352,7 +1356,7 @@ def _nested_message(project: Project, path: Path, meeting: Path, named: bool) ->
     )
 
 
-def _missing_path_message(project: Project, path: Path) -> str:
+def _missing_path_message(project: Project, path: Path, asked: str) -> str:
     """What is said of a path on the command line that does not exist, with the hints an
     annex's name gets: '\\' for '/', a space at a name's edge (shown quoted), a near name."""
     typed = str(path)
@@ -1371,7 +1375,7 @@ def _missing_path_message(project: Project, path: Path) -> str:
     meant = _near_folder(project, mended)
     if meant is not None:
         return f"{shown}: bestaat niet (bedoelt u '{meant}'?)"
-    return f"{shown}: bestaat niet (geef een vergadermap of dossiermap op)"
+    return f"{shown}: bestaat niet (geef {asked} op)"
 
 
 def _existing(project: Project, typed: str) -> Path | None:

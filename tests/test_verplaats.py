@@ -86,6 +86,70 @@ def test_move_to_a_meeting_given_by_its_bare_name(example_project: Path, run_cli
     )
 
 
+@pytest.mark.parametrize(
+    ("dossier", "cwd"),
+    [
+        (f"{ECONOMIE}/werklocaties", "."),
+        (f"{ECONOMIE}/werklocaties", "dossiers"),
+        (f"dossiers/{ECONOMIE}/werklocaties/", "."),
+        ("werklocaties", f"dossiers/{ECONOMIE}"),
+    ],
+)
+def test_move_of_a_dossier_named_as_build_names_it(
+    example_project: Path, run_cli: RunCli, dossier: str, cwd: str
+) -> None:
+    """Review docs D2: '<meeting>/<dossier>', which build, check and export take, was refused
+    as "er staat geen dossier.yaml in"."""
+    result = run_cli("verplaats", dossier, WONEN, cwd=example_project / cwd)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"Verplaatst naar dossiers/{WONEN}/werklocaties (bouw opnieuw om beide bij te werken)\n"
+    )
+    assert (example_project / "dossiers" / WONEN / "werklocaties" / "dossier.yaml").is_file()
+    assert not (example_project / "dossiers" / ECONOMIE / "werklocaties").exists()
+
+
+@pytest.mark.parametrize(
+    ("dossier", "said"),
+    [
+        (
+            f"{ECONOMIE}/bestaatniet",
+            f"fout: {ECONOMIE}/bestaatniet: bestaat niet (geef de map van het dossier op)",
+        ),
+        (
+            f"dossiers/{ECONOMIE}/bestaatniet",
+            f"fout: dossiers/{ECONOMIE}/bestaatniet: bestaat niet (geef de map van het dossier op)",
+        ),
+        (
+            f"dossiers/{ECONOMIE}/werklocatie",
+            f"fout: dossiers/{ECONOMIE}/werklocatie: bestaat niet (bedoelt u "
+            f"'dossiers/{ECONOMIE}/werklocaties'?)",
+        ),
+        (
+            f"dossiers/{ECONOMIE}",
+            f"fout: dossiers/{ECONOMIE}: is geen dossiermap, er staat geen dossier.yaml in "
+            "(geef de map van het dossier op)",
+        ),
+        (
+            "dossiers/huisstijl",
+            "fout: dossiers/huisstijl: is geen vergadermap of dossiermap (geef de map van het "
+            "dossier op)",
+        ),
+    ],
+)
+def test_a_dossier_path_that_is_none_is_refused_as_build_refuses_it(
+    example_project: Path, run_cli: RunCli, dossier: str, said: str
+) -> None:
+    """Review docs D2: a path that does not exist was "geen dossiermap, er staat geen
+    dossier.yaml in", as if the folder were there."""
+    (example_project / "dossiers" / "huisstijl").mkdir(exist_ok=True)
+    before = {p: p.read_bytes() for p in (example_project / "dossiers").rglob("*.yaml")}
+    result = run_cli("verplaats", dossier, WONEN, cwd=example_project)
+    assert result.exit_code == 2, result.stdout
+    assert result.stderr == said + "\n"
+    assert {p: p.read_bytes() for p in (example_project / "dossiers").rglob("*.yaml")} == before
+
+
 def test_move_twice_adds_no_second_row(example_project: Path, run_cli: RunCli) -> None:
     first = run_cli(
         "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
