@@ -247,7 +247,9 @@ def check(paden: tuple[Path, ...], as_json: bool) -> None:
 
     Zonder PADEN wordt alles onder dossiers/ gecontroleerd; geef een vergadermap of
     dossiermap om alleen die te controleren. Meldingen gaan naar stderr als
-    bestand:regel: veld: melding. Afsluitcode 0 als alles klopt, 1 als er fouten zijn.
+    bestand:regel: veld: melding. Afsluitcode 0 als alles klopt, 1 bij fouten in
+    vergaderingen of dossiers, 2 bij een fout in de opdracht, in organisatie.yaml of in een
+    sjabloon, 3 als de uitvoer niet geschreven kon worden.
     """
     from assembler.check import check_exit_code, check_project
 
@@ -329,8 +331,11 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
     """
     from assembler.build_report import BuildOptions, source_date_epoch_from_env
     from assembler.package import export_meetings
+    from assembler.validate import meeting_selected
 
     project = _project()
+    for path in vergadermappen:
+        meeting_selected(project, path)  # a dossier's path refused before anything is built
     epoch = source_date_epoch_from_env()
     if _terminal(sys.stderr):
         report = _with_bar(
@@ -828,13 +833,13 @@ def _plain_progress(event: str, label: str) -> None:
     "--geen-pdf",
     "no_pdf",
     is_flag=True,
-    help="Alleen Word-documenten maken (voorstellen en agenda's), geen PDF's.",
+    help="Alleen de Word-documenten maken (van alle dossiers en beide agenda's), geen PDF's.",
 )
 @click.option(
     "--timeout",
     type=click.FloatRange(1, 3600),
     metavar="SECONDEN",
-    help="Seconden die LibreOffice per document mag gebruiken (standaard ruim).",
+    help="Seconden die LibreOffice per document mag gebruiken (standaard 60).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Samenvatting als JSON (voor scripts).")
 @handles_errors
@@ -850,7 +855,11 @@ def build(
 
     Zonder PADEN wordt alles onder dossiers/ gebouwd; anders alleen de genoemde
     vergadermappen of dossiermappen. Wat niet veranderd is, wordt overgeslagen.
-    Een afgekeurd dossier wordt gemeld; de andere worden gewoon gebouwd (afsluitcode 1).
+    Een afgekeurd dossier wordt gemeld; de andere worden gewoon gebouwd. Afsluitcode 0 als
+    alles gemaakt is, 1 als er iets is afgekeurd, 2 bij een
+    fout in de opdracht, in organisatie.yaml of in een sjabloon, 3 bij een probleem met de
+    omgeving (LibreOffice, de schijf, een build die al loopt, een log dat niet geschreven kon
+    worden), 130 als de build gestopt is.
     """
     from assembler.build import build_project
     from assembler.build_report import (
@@ -1241,6 +1250,11 @@ def _command_typed(args: list[str]) -> str:
 def _dispatch() -> None:
     try:
         main.main(prog_name="assembler", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as error:
+        # A bare 'assembler' or 'assembler templates': click raises its help as a usage error,
+        # which is not a mistake to wrap in "fout: ... (zie --help)". Shown as --help shows it.
+        click.echo(error.ctx.get_help() if error.ctx is not None else error.message)
+        sys.exit(int(ExitCode.USAGE))
     except click.UsageError as error:
         command = error.ctx.command_path if error.ctx else _command_typed(sys.argv[1:])
         message = f"{_usage_message(error)} (zie '{command} --help')"

@@ -1323,6 +1323,22 @@ def selected_folder(project: Project, path: Path, *, asked: str = ANY_FOLDER) ->
     )
 
 
+def meeting_selected(project: Project, path: Path) -> Path:
+    """The meeting folder (or the dossiers folder: all) a path on export's command line selects.
+
+    A package is always a whole meeting: a path in a dossier is refused, as publish refuses
+    it, rather than export its whole meeting without a word."""
+    folder = selected_folder(project, path)
+    if folder == project.dossiers or folder.parent == project.dossiers:
+        return folder
+    meeting = project.dossiers / folder.relative_to(project.dossiers).parts[0]
+    where = "is een dossiermap" if Path(path).name == folder.name else "ligt in een dossiermap"
+    raise UsageError(
+        f"{project.display(path)}: {where}; er wordt altijd een hele vergadering geëxporteerd "
+        f"(geef de vergadermap op: {project.display(meeting)})"
+    )
+
+
 def _nested_meeting(dossiers: Path, parts: tuple[str, ...]) -> Path | None:
     """The meeting folder deeper than directly in dossiers/ that a path is in or names
     (dossiers/archief/<meeting>, dossiers/2024/<meeting>/<dossier>), if any: only the folders

@@ -474,3 +474,77 @@ def test_a_path_that_is_a_readable_folder_is_called_a_folder(tmp_path: Path) -> 
         f"ongeldige waarde voor PADEN: de map '{tmp_path}' kan niet gelezen worden: geen "
         "leesrechten (controleer de rechten)"
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (
+            "check",
+            "Afsluitcode 0 als alles klopt, 1 bij fouten in vergaderingen of dossiers, 2 bij een "
+            "fout in de opdracht, in organisatie.yaml of in een sjabloon, 3 als de uitvoer niet "
+            "geschreven kon worden.",
+        ),
+        (
+            "build",
+            "Afsluitcode 0 als alles gemaakt is, 1 als er iets is afgekeurd, 2 bij een fout in "
+            "de opdracht, in organisatie.yaml of in een sjabloon, 3 bij een probleem met de "
+            "omgeving (LibreOffice, de schijf, een build die al loopt, een log dat niet "
+            "geschreven kon worden), 130 als de build gestopt is.",
+        ),
+    ],
+)
+def test_the_help_states_the_exit_codes_the_command_gives(
+    example_project: Path, run_cli: RunCli, command: str, said: str
+) -> None:
+    """Review docs D3: check's help said only 0 and 1, where a broken template, a wrong key in
+    organisatie.yaml or a path that is no meeting gives 2."""
+    result = run_cli(command, "--help", cwd=example_project)
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert said in text
+    assert "4" not in text.split("Afsluitcode", 1)[1].split("Opties:", 1)[0]  # export's only
+
+
+@pytest.mark.parametrize("command", [[], ["templates"]])
+def test_a_group_without_a_command_prints_its_help_as_help(
+    example_project: Path, command: list[str]
+) -> None:
+    """Review docs D6: the whole help came on stderr as one error, "fout: Gebruik: ... (zie
+    'assembler --help')"."""
+    asked = subprocess.run(
+        [str(ASSEMBLER), *command, "--help"], cwd=example_project, capture_output=True, text=True
+    )
+    bare = subprocess.run(
+        [str(ASSEMBLER), *command], cwd=example_project, capture_output=True, text=True
+    )
+    assert (bare.returncode, bare.stdout, bare.stderr) == (2, asked.stdout, "")
+    assert bare.stdout.startswith(f"Gebruik: {' '.join(['assembler', *command])} [OPTIES]")
+
+
+@pytest.mark.parametrize(
+    "dossier",
+    [
+        f"{ECONOMIE}/werklocaties",
+        f"dossiers/{ECONOMIE}/werklocaties",
+        f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml",
+    ],
+)
+def test_export_refuses_a_dossier_as_publish_does(
+    example_project: Path, run_cli: RunCli, dossier: str
+) -> None:
+    """Review docs D13: export exported the whole meeting of a dossier given, without a word,
+    where publish refused it."""
+    result = run_cli("export", dossier, cwd=example_project)
+    assert result.exit_code == 2, result.stderr
+    where = "is een dossiermap" if dossier.endswith("werklocaties") else "ligt in een dossiermap"
+    assert result.stderr == (
+        f"fout: {dossier}: {where}; er wordt altijd een hele vergadering geëxporteerd (geef "
+        f"de vergadermap op: dossiers/{ECONOMIE})\n"
+    )
+    assert not (example_project / "build").exists()
+    published = run_cli(
+        "publish", dossier, "--naar", "http://127.0.0.1:9/", "--droog", cwd=example_project
+    )
+    assert published.exit_code == 2
+    assert not (example_project / "build").exists()
