@@ -1424,8 +1424,9 @@ def _remove_stale(
 ) -> list[Problem]:
     """Remove outputs of dossiers that were removed, moved or renumbered; and stray temp files.
 
-    A meeting folder gone from dossiers/ takes its outputs along; when they held an export
-    package, that is said (the folder may have been renamed, its package still online).
+    A meeting folder gone from dossiers/ takes its outputs along, and that is said once: as
+    archived when it is deeper inside dossiers/, with advice when they held an export package
+    (the folder may have been renamed, its package still online).
     """
     problems: list[Problem] = []
     if options.paths:
@@ -1447,8 +1448,7 @@ def _remove_stale(
                 exported = (folder / EXPORT_DIR).is_dir()
                 shutil.rmtree(folder)
                 shutil.rmtree(project.cache / name, ignore_errors=True)
-                if exported:
-                    problems.append(_package_removed(project, name))
+                problems.append(_outputs_removed(project, name, exported=exported))
                 continue
             # A meeting whose vergadering.yaml was refused keeps its dossiers' outputs (those
             # no longer public were withdrawn), as a refused dossier keeps its own.
@@ -1503,14 +1503,35 @@ def _prune_cache(project: Project, catalog: Catalog) -> None:
             pass  # gone already, or not ours to remove: left
 
 
-def _package_removed(project: Project, name: str) -> Problem:
-    return Problem(
-        project.display(project.dossiers / name),
-        None,
-        "",
-        f"de vergadermap bestaat niet meer, dus zijn de stukken en het exportpakket in "
-        f"{project.display(project.build / name)} weggehaald (is de map hernoemd, maak het "
-        "pakket dan opnieuw met 'assembler export' en de nieuwe vergadermap; wat het "
-        "vergadersysteem al heeft, werkt 'assembler publish' daarna bij)",
-        "waarschuwing",
-    )
+def _outputs_removed(project: Project, name: str, *, exported: bool) -> Problem:
+    """What is said of the outputs of a meeting folder gone from dossiers/, once."""
+    outputs = "de stukken en het exportpakket" if exported else "de stukken"
+    removed = f"{outputs} in {project.display(project.build / name)} weggehaald"
+    archived = _archived_at(project, name)
+    if archived is not None:
+        message = (
+            f"de vergadermap is gearchiveerd (staat nu in {project.display(archived)}), dus "
+            f"zijn {removed}"
+        )
+    elif exported:
+        message = (
+            f"de vergadermap bestaat niet meer, dus zijn {removed} (is de map hernoemd, maak "
+            "het pakket dan opnieuw met 'assembler export' en de nieuwe vergadermap; wat het "
+            "vergadersysteem al heeft, werkt 'assembler publish' daarna bij)"
+        )
+    else:
+        message = f"de vergadermap bestaat niet meer, dus zijn {removed}"
+    return Problem(project.display(project.dossiers / name), None, "", message, "waarschuwing")
+
+
+def _archived_at(project: Project, name: str) -> Path | None:
+    """The meeting folder ``name`` deeper inside dossiers/ (dossiers/archief/<name>), if it was
+    moved there: only the folders directly in dossiers/ are meetings."""
+    for folder, subfolders, files in os.walk(project.dossiers):
+        here = Path(folder)
+        if MEETING_FILE in files:
+            subfolders.clear()  # a meeting's folders are its dossiers: no meeting is in them
+            if here.name == name and here.parent != project.dossiers:
+                return here
+        subfolders.sort()
+    return None

@@ -1875,6 +1875,45 @@ def test_a_meeting_folder_gone_says_its_package_went_with_it(
     assert said not in run_cli("build", cwd=small_project).stderr  # said once
 
 
+@pytest.mark.parametrize("archive", ["archief", "archief/2023"])
+@pytest.mark.parametrize("exported", [False, True], ids=["built", "exported"])
+def test_an_archived_meeting_says_once_that_its_outputs_went(
+    small_project: Path, run_cli: RunCli, archive: str, exported: bool
+) -> None:
+    """Review docs D12: without an export the outputs went without a word; with one the build
+    said the folder was gone and gave advice for a renamed one."""
+    first = run_cli("export" if exported else "build", cwd=small_project)
+    assert first.exit_code == 0, first.stderr
+    place = small_project / "dossiers" / archive
+    place.mkdir(parents=True)
+    (small_project / "dossiers" / ECONOMIE).rename(place / ECONOMIE)
+    package = " en het exportpakket" if exported else ""
+    said = (
+        f"dossiers/{ECONOMIE}: waarschuwing: de vergadermap is gearchiveerd (staat nu in "
+        f"dossiers/{archive}/{ECONOMIE}), dus zijn de stukken{package} in build/{ECONOMIE} "
+        "weggehaald"
+    )
+    archived = run_cli("build", cwd=small_project)
+    assert archived.exit_code == 0, archived.stderr
+    assert [line for line in archived.stderr.splitlines() if "weggehaald" in line] == [said]
+    assert not (small_project / "build" / ECONOMIE).exists()
+    assert "weggehaald" not in run_cli("build", cwd=small_project).stderr  # said once
+
+
+def test_a_meeting_folder_gone_without_an_export_says_its_outputs_went(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    shutil.rmtree(small_project / "dossiers" / ECONOMIE)
+    gone = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert gone.exit_code == 0, gone.stderr
+    assert [line for line in gone.stderr.splitlines() if "weggehaald" in line] == [
+        f"dossiers/{ECONOMIE}: waarschuwing: de vergadermap bestaat niet meer, dus zijn de "
+        f"stukken in build/{ECONOMIE} weggehaald"
+    ]
+    assert "weggehaald" not in run_cli("build", "--geen-pdf", cwd=small_project).stderr
+
+
 def test_a_build_of_one_dossier_keeps_a_package_that_shows_the_others_rightly(
     example_project: Path, run_cli: RunCli
 ) -> None:
