@@ -42,7 +42,7 @@ from assembler.package import (
     load_publication,
     save_publication,
 )
-from assembler.project import MEETING_FILE, PUBLICATION_FILE, Project
+from assembler.project import MEETING_FILE, PUBLICATION_FILE, Project, holds_dossier
 
 TOKEN_VARIABLE = "ASSEMBLER_ODS_TOKEN"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -515,6 +515,10 @@ def publish_meeting(
     if not meeting_path.is_absolute() and not meeting_path.exists() and named.is_dir():
         meeting_path = named
     if not (meeting_path / MEETING_FILE).is_file():
+        if holds_dossier(meeting_path):
+            from assembler.validate import meeting_selected
+
+            meeting_selected(project, Path(meeting_folder))  # refused as export refuses it
         raise UsageError(f"{meeting_folder}: is geen vergadermap (geef een map met {MEETING_FILE})")
     # Before the export: a machine that cannot make a connection has nothing to export for.
     own_client = client is None and not dry_run
