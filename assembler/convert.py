@@ -84,7 +84,12 @@ RECYCLE_AFTER = 200
 WARM_UP_SECONDS = 20.0
 BRIDGE_SCRIPT = str(Path(__file__).with_name("uno_bridge.py"))
 _PYUNO_LIBRARIES = ("pyuno.so", "libpyuno.so", "libpyuno.dylib", "pyuno.pyd")
-INSTALL_COMMAND = "sudo apt-get install libreoffice-writer-nogui fonts-liberation fonts-dejavu"
+# All a build needs, as ./project.sh installs it: Calc for spreadsheet annexes, the UNO bridge
+# for the fast path, fontconfig and pdftotext (poppler-utils) for the checks.
+INSTALL_COMMAND = (
+    "sudo apt-get install libreoffice-writer-nogui libreoffice-calc-nogui python3-uno "
+    "fonts-liberation fonts-dejavu fontconfig poppler-utils"
+)
 CALC_INSTALL_COMMAND = "sudo apt-get install libreoffice-calc-nogui"
 
 WRITER_SUFFIXES = frozenset({".docx", ".odt"})

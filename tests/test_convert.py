@@ -35,7 +35,7 @@ from assembler.convert import (
 )
 from assembler.errors import ConversionFailed, ExitCode, LibreOfficeMissing
 from assembler.normalise import normalise_pdf
-from tests.conftest import needs_bridge
+from tests.conftest import REPO, needs_bridge
 from tests.processes import processes
 from tests.tags import link_holders, links_outside_the_tags, untagged_painting
 
@@ -459,9 +459,24 @@ def test_missing_soffice_raises_with_install_command(
     monkeypatch.setenv("PATH", str(tmp_path / "leeg"))
     with pytest.raises(LibreOfficeMissing) as caught:
         convert_to_pdf(jobs)
-    assert "sudo apt-get install libreoffice-writer-nogui fonts-liberation fonts-dejavu" in str(
-        caught.value
-    )
+    assert (
+        "(installeer het met: sudo apt-get install libreoffice-writer-nogui "
+        "libreoffice-calc-nogui python3-uno fonts-liberation fonts-dejavu fontconfig "
+        "poppler-utils)"
+    ) in str(caught.value)
+
+
+def test_the_install_advice_names_all_that_project_sh_installs_for_a_build() -> None:
+    """Review docs D5: the advice installed Writer and fonts only, without Calc (spreadsheet
+    annexes), the UNO bridge, fontconfig and poppler-utils (pdftotext) the README lists."""
+    script = (REPO / "project.sh").read_text(encoding="utf-8")
+    listed = re.search(r"APT_PACKAGES=\(([^)]*)\)", script)
+    assert listed is not None
+    # Python itself is there already: assembler runs in it.
+    needed = {name for name in listed.group(1).split() if name.startswith(("lib", "font"))}
+    needed |= {"python3-uno", "poppler-utils"}
+    words = INSTALL_COMMAND.removeprefix("sudo apt-get install ").split()
+    assert set(words) == needed and len(words) == len(needed)
 
 
 def test_unsupported_and_missing_sources_are_reported_without_soffice(
