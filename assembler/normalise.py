@@ -13,10 +13,11 @@ the header date of the embedded ICC profile), from the epoch and the content, so
 inputs give byte-identical PDFs (``_normalise``, in the same pass; :func:`normalise_pdf` does
 that step alone, for the tests).
 
-It also mends two gaps in LibreOffice's tags (7.4) that a screen reader or a PDF/UA check
+It also mends gaps in LibreOffice's tags (7.4) that a screen reader or a PDF/UA check
 meets (:func:`_mend_tags`): the label column of the house style's label/value tables is tagged
-as plain cells (Word cannot mark a row header), and paragraph rules (under headings, in the
-header and footer) are drawn outside any marked content, neither tagged nor artifacts.
+as plain cells (Word cannot mark a row header), paragraph rules (under headings, in the
+header and footer) are drawn outside any marked content, neither tagged nor artifacts, and a
+page's tab order through its links is written as a string, not the name ``/S``.
 
 Kept apart from :mod:`assembler.convert` so that starting LibreOffice does not wait for pikepdf
 to load.
@@ -69,6 +70,7 @@ _TR = pikepdf.Name.TR
 _TD = pikepdf.Name.TD
 _TH = pikepdf.Name.TH
 _ARTIFACT = pikepdf.Name.Artifact
+_S = pikepdf.Name.S
 _BMC = pikepdf.Operator("BMC")
 _EMC = pikepdf.Operator("EMC")
 # A path object starts with m or re and ends with a painting (or no-op) operator (ISO 32000-1
@@ -166,8 +168,8 @@ def _mend(pdf: pikepdf.Pdf) -> bool:
 
 
 def _mend_tags(pdf: pikepdf.Pdf) -> bool:
-    """Label cells as row headers, index ids, hold each link in one /Link element, and make
-    untagged drawing artifacts; whether anything changed."""
+    """Label cells as row headers, index ids, hold each link in one /Link element, make
+    untagged drawing artifacts and tab through links in tag order; whether anything changed."""
     tree = pdf.Root.get("/StructTreeRoot")
     if not isinstance(tree, pikepdf.Dictionary):
         return False  # an untagged PDF has no tags to mend, nor content to keep apart
@@ -178,7 +180,22 @@ def _mend_tags(pdf: pikepdf.Pdf) -> bool:
     drawings = sum(_drawing_as_artifacts(pdf, page) for page in pdf.pages)
     held = {_objgen(_annotation(kid)) for element in elements for kid in _kids(element)}
     links += _tag_loose_links(pdf, tree, held)
-    return cells + ids + links + drawings > 0
+    tabs = sum(_tab_in_structure_order(page.obj) for page in pdf.pages)
+    return cells + ids + links + drawings + tabs > 0
+
+
+def _tab_in_structure_order(page: pikepdf.Dictionary) -> bool:
+    """Give a page with annotations ``/Tabs /S``; whether it lacked it.
+
+    LibreOffice (7.4) writes the string ``(S)`` where ISO 32000-1 (table 30) wants the name:
+    a reader looking for the name tabs through the links in another order than the tags',
+    and a PDF/UA check reports the page.
+    """
+    annots = page.get("/Annots")
+    if not isinstance(annots, pikepdf.Array) or len(annots) == 0 or page.get("/Tabs") == _S:
+        return False
+    page.Tabs = _S
+    return True
 
 
 def _tag_loose_links(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary, held: set[Any]) -> int:

@@ -637,12 +637,9 @@ _W = (
 )
 
 
-@pytest.mark.slow
-@needs_soffice
-def test_a_footnotes_way_back_to_its_reference_is_a_tagged_link(tmp_path: Path) -> None:
-    """LibreOffice links a footnote's number back to its reference without a tag: screen
-    readers listing the links missed it, and PDF/UA wants every link in a /Link element."""
-    source = make_docx(tmp_path / "voetnoot.docx", "Voetnoot")
+def make_footnoted_docx(path: Path) -> Path:
+    """A small Word document with a footnote: LibreOffice links its reference both ways."""
+    source = make_docx(path, "Voetnoot")
     document = docx.Document(str(source))
     notes = (
         f'<w:footnotes {_W}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/>'
@@ -669,6 +666,15 @@ def test_a_footnotes_way_back_to_its_reference_is_a_tagged_link(tmp_path: Path) 
         )
     )
     document.save(str(source))
+    return source
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_a_footnotes_way_back_to_its_reference_is_a_tagged_link(tmp_path: Path) -> None:
+    """LibreOffice links a footnote's number back to its reference without a tag: screen
+    readers listing the links missed it, and PDF/UA wants every link in a /Link element."""
+    source = make_footnoted_docx(tmp_path / "voetnoot.docx")
     target = tmp_path / "voetnoot.pdf"
 
     report = convert_to_pdf([ConversionJob(source, target)])
@@ -684,6 +690,24 @@ def test_a_footnotes_way_back_to_its_reference_is_a_tagged_link(tmp_path: Path) 
         assert len(links) == 2, "the reference and the way back"
     assert links_outside_the_tags(target) == []
     assert untagged_painting(target) == 0
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_a_page_with_links_tabs_through_them_in_the_order_of_the_tags(tmp_path: Path) -> None:
+    """Review (a11y M3): LibreOffice 7.4 writes /Tabs (S), a string, where ISO 32000-1 wants
+    the name /S; a reader then does not tab through the links in the tags' order."""
+    source = make_footnoted_docx(tmp_path / "voetnoot.docx")
+    target = tmp_path / "voetnoot.pdf"
+
+    report = convert_to_pdf([ConversionJob(source, target)])
+
+    assert report.failures == {}
+    with pikepdf.open(target) as pdf:
+        linked = [page.obj for page in pdf.pages if len(page.obj.get("/Annots", [])) > 0]
+        assert linked, "the footnote's links are annotations"
+        for page in linked:
+            assert isinstance(page.Tabs, pikepdf.Name) and page.Tabs == pikepdf.Name.S
 
 
 @pytest.mark.slow
