@@ -96,8 +96,11 @@ if TYPE_CHECKING:
 # makes nothing again); 38: loop tables' header rows kept with the first row, not cantSplit
 # (LibreOffice dropped every row after one on a page's last line), the closing paragraph only
 # after a final table (no blank last page), the agenda's annexes on a tab, and the documents'
-# PDFs open with their bookmarks panel.
-CACHE_VERSION = 38
+# PDFs open with their bookmarks panel; 39: pages with links tab in tag order (/Tabs /S, a
+# name), an untagged annex's links named by where they lead, a left-out link's element a Span,
+# a confidential voorstel's or memo's title says "(niet openbaar)", an annex page of images
+# only a Figure with Alt text.
+CACHE_VERSION = 39
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

@@ -617,7 +617,9 @@ class _Structure:
         # A page the tree does not reach (a page listed twice, one the tree forgot) is read too.
         unclaimed = [page for page in pages if page.objgen not in walked.marked]
         if unclaimed:
-            part.K = Array([*_as_list(part.get(Name.K)), *self._tag_pages(out, unclaimed, part)])
+            part.K = Array(
+                [*_as_list(part.get(Name.K)), *self._tag_pages(out, unclaimed, part, pages)]
+            )
         self._adopt(part, title, lang, copied, namespaces)
         return True
 
@@ -807,6 +809,12 @@ class _Structure:
             root.Namespaces = Array(self.namespaces)
         out.Root.StructTreeRoot = root
         out.Root.MarkInfo = Dictionary(Marked=True)
+        for page in out.pages:
+            # Tab through the annotations in the order of the tags (ISO 32000-1 table 30: a
+            # name; LibreOffice 7.4 writes the string (S), an untagged annex none).
+            annots = page.obj.get(Name.Annots)
+            if isinstance(annots, Array) and len(annots) > 0:
+                page.obj.Tabs = Name.S
 
     def _minimal(
         self, out: Pdf, pages: list[Dictionary], title: str, lang: String | None
@@ -815,14 +823,18 @@ class _Structure:
         part = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, T=String(title)))
         if lang is not None:
             part.Lang = lang
-        part.K = Array(self._tag_pages(out, pages, part))
+        part.K = Array(self._tag_pages(out, pages, part, pages))
         return part
 
-    def _tag_pages(self, out: Pdf, pages: list[Dictionary], parent: Dictionary) -> list[Any]:
+    def _tag_pages(
+        self, out: Pdf, pages: list[Dictionary], parent: Dictionary, part: list[Dictionary]
+    ) -> list[Any]:
         """Wrap each page's content in one ``/P`` under ``parent``, with the page's links as
-        ``/Link`` elements in it; return the elements."""
+        ``/Link`` elements in it; return the elements. ``part``: all pages of the part, which
+        a link's page number counts in."""
         elements = []
         linked: set[tuple[int, int]] = set()
+        numbers = {page.objgen: number for number, page in enumerate(part, start=1)}
         for page in pages:
             count = _wrap_page(out, page)
             if not count:
@@ -844,6 +856,12 @@ class _Structure:
                 ):
                     continue
                 linked.add(annot.objgen)
+                if not isinstance(annot.get(Name.Contents), String):
+                    # The link's text is in the page's one P, not in its element: without a
+                    # name a screen reader says only "link" (PDF/UA 7.18.5).
+                    name = _link_name(out, annot, numbers)
+                    if name:
+                        annot.Contents = String(name)
                 reference = Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
                 kids.append(
                     out.make_indirect(
@@ -856,6 +874,58 @@ class _Structure:
             element.K = Array(kids)
             elements.append(element)
         return elements
+
+
+def _link_name(out: Pdf, annot: Dictionary, numbers: dict[tuple[int, int], int]) -> str:
+    """A link's name from where it leads, in Dutch ('' if that cannot be told): the text it
+    stands on is in its page's one P, and reading it from under the link would mean parsing
+    the annex's page in the build's own process."""
+    action = annot.get(Name.A)
+    if isinstance(action, Dictionary):
+        if action.get(Name.S) == Name.URI:
+            target = action.get(Name.URI)
+            if not isinstance(target, String):
+                return ""
+            uri = " ".join(str(target).split())
+            if uri.lower().startswith("mailto:"):
+                return f"E-mail aan {uri[7:].split('?')[0]}"
+            return f"Link naar {uri}" if uri else ""
+        destination = action.get(Name.D) if action.get(Name.S) == Name.GoTo else None
+    else:
+        destination = annot.get(Name.Dest)
+    if destination is None:
+        return ""
+    page = _destination_page(out, destination)
+    number = numbers.get(page.objgen) if isinstance(page, Dictionary) else None
+    if number is None:
+        return "Ga naar een andere plaats in het document"
+    return f"Ga naar pagina {number}"
+
+
+def _destination_page(out: Pdf, destination: Any) -> Any:
+    """The page a destination (explicit or named) points at, None if it cannot be told."""
+    try:
+        if isinstance(destination, (String, Name)):
+            names = out.Root.get(Name.Names)
+            tree = names.get(Name.Dests) if isinstance(names, Dictionary) else None
+            found = None
+            if isinstance(destination, String) and isinstance(tree, Dictionary):
+                found = pikepdf.NameTree(tree).get(str(destination))
+            old_style = out.Root.get(Name.Dests)
+            if found is None and isinstance(old_style, Dictionary):
+                found = old_style.get(
+                    Name(str(destination))
+                    if isinstance(destination, Name)
+                    else Name("/" + str(destination))
+                )
+            destination = found
+        if isinstance(destination, Dictionary):
+            destination = destination.get(Name.D)
+        if isinstance(destination, Array) and len(destination) > 0:
+            return destination[0]
+    except (pikepdf.PdfError, KeyError, TypeError, ValueError):
+        pass
+    return None
 
 
 def _wrap_page(out: Pdf, page: Dictionary) -> int:
@@ -1023,6 +1093,7 @@ def _walk(
     parents: list[int] = []
     had_kids: list[int] = []  # how many kids each element had
     remade: set[int] = set()  # elements with a kid made indirect
+    unlinked: set[int] = set()  # elements whose annotation was left out
     kept: list[list[Any]] = []  # per element its kids: (index of an element, None) or (None, item)
     top: list[Any] = []
     stack: list[tuple[Any, int, Any]] = [(kid, -1, None) for kid in reversed(kids)]
@@ -1059,6 +1130,7 @@ def _walk(
             if not isinstance(target, (Dictionary, pikepdf.Stream)):
                 return None
             if Name.Rect in target and target.objgen not in annots:
+                unlinked.add(parent)
                 continue  # an annotation the bundle left out, as a link to a file
             if parent >= 0 and target.is_indirect and target.objgen not in taken:
                 taken.add(target.objgen)
@@ -1101,6 +1173,15 @@ def _walk(
             continue
         if len(kids_now) != had_kids[index] or index in remade:
             element.K = Array(kids_now)
+        if (
+            index in unlinked
+            and element.get(Name.S) == Name.Link
+            and not any(
+                isinstance(k, Dictionary) and k.get(Name.Type) == Name.OBJR for k in kids_now
+            )
+        ):
+            # Its text is no longer a link: a reader must not announce one.
+            element.S = Name.Span
         if parents[index] >= 0:
             element.P = walked.elements[parents[index]]
     walked.top = [walked.elements[i] for i, _item in top if i is not None and i not in gone]

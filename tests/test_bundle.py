@@ -1734,3 +1734,89 @@ def test_a_broken_tree_is_carried_without_a_loop_and_with_a_parent_tree_that_hol
 
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, Array) else [value]
+
+
+def link_elements(path: Path) -> list[str]:
+    """Per /Link element in the tree, the /Contents of its annotation ('' when it has none,
+    '-' when the element holds no annotation)."""
+    found: list[str] = []
+    with pikepdf.open(path) as pdf:
+        stack = [pdf.Root.StructTreeRoot.K]
+        while stack:
+            node = stack.pop()
+            kids = [k for k in _as_list(node.get(Name.K)) if isinstance(k, Dictionary)]
+            if node.get(Name.S) == Name.Link:
+                objrs = [k for k in kids if k.get(Name.Type) == Name.OBJR]
+                found.append(str(objrs[0].Obj.get(Name.Contents, "")) if objrs else "-")
+            stack += [k for k in kids if k.get(Name.Type) not in (Name.OBJR, Name.MCR)]
+    return found
+
+
+@pytest.mark.slow
+def test_links_of_annexes_are_named_announced_only_where_they_are_and_tabbed_in_tag_order(
+    lo_voorstel: Path, tmp_path: Path
+) -> None:
+    """Review (a11y M3, M4, L3): an untagged annex's links got a /Link element with neither
+    text nor /Contents (a screen reader says "link" without a name); a tagged annex's /Link
+    whose annotation the bundle left out was still announced as a link; pages with links
+    had /Tabs (S), a string, from LibreOffice 7.4, or no /Tabs at all."""
+
+    def links(pdf: pikepdf.Pdf) -> None:
+        # As LibreOffice 7.4 tags links: Link elements holding the annotations by an OBJR.
+        page = pdf.pages[0].obj
+        document = document_of(pdf)
+        numbers = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+        for key, action in (
+            (90, Dictionary(S=Name.URI, URI=String("https://www.regiogv.nl/"))),
+            (91, Dictionary(S=Name.Launch, F=String("overzicht.xlsx"))),
+        ):
+            annot = pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Annot,
+                    Subtype=Name.Link,
+                    Rect=Array([72, 72 + key, 200, 90 + key]),
+                    A=action,
+                    StructParent=key,
+                    **({"Contents": String("De website")} if key == 90 else {}),
+                )
+            )
+            page.Annots = Array([*page.get(Name.Annots, Array()), annot])
+            link = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=document))
+            # The link's text: marked content of its own, on the page and in the ParentTree.
+            owners = numbers[int(page.StructParents)]
+            mcid = len(owners)
+            owners.append(link)
+            pikepdf.Page(page).contents_add(f"/Span <</MCID {mcid}>> BDC EMC\n".encode())
+            link.K = Array([mcid, Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)])
+            link.Pg = page
+            document.K = Array([*document.K, link])
+            numbers[key] = link
+        page.Tabs = String("S")
+
+    tagged = tagged_variant(lo_voorstel, tmp_path / "bijlage-links.pdf", links)
+    web = CORPUS / "016-libre-office-link--libre-office-link.pdf"
+    inside = CORPUS / "006-pdflatex-outline--pdflatex-outline.pdf"
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(
+        lo_voorstel,
+        [
+            BundleAnnex(tagged, 1, "Getagd"),
+            BundleAnnex(web, 2, "Web"),
+            BundleAnnex(inside, 3, "Inhoud"),
+        ],
+        META,
+        out,
+    )
+
+    assert structure_problems(out) == []
+    with pikepdf.open(out) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            if len(page.obj.get(Name.Annots, Array())) > 0:
+                assert page.obj.get(Name.Tabs) == Name.S and isinstance(page.obj.Tabs, Name), number
+    names = link_elements(out)
+    assert "-" not in names  # the left-out launch link's element is a Span now
+    assert len(names) == 1 + 1 + 9  # the tagged annex's web link, 016's, 006's contents
+    assert "" not in names
+    assert "De website" in names  # a link's own /Contents is kept
+    assert "Link naar https://martin-thoma.com/" in names
+    assert {"Ga naar pagina 2", "Ga naar pagina 3", "Ga naar pagina 4"} <= set(names)
