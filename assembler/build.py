@@ -1223,13 +1223,12 @@ def _bundle(
         )
         for index, (annex, band) in enumerate(zip(document.annexes, bands, strict=True))
     ]
+    properties = document_properties(document, catalog.organisation, plan.meeting.meeting.meeting)
     meta = BundleMeta(
-        title=document.subject,
+        title=properties.title,  # a confidential dossier's bundle says so, as its voorstel
         author=catalog.organisation.name,
         kenmerk=document.reference,
-        subject=document_properties(
-            document, catalog.organisation, plan.meeting.meeting.meeting
-        ).subject,
+        subject=properties.subject,
         niet_openbaar=not document.is_public,
         source_date_epoch=options.source_date_epoch,
     )

@@ -75,6 +75,9 @@ PRINT_DPI = 300
 # comment, an endnote), or broken by a change of formatting inside it.
 _LEFTOVER = re.compile(r"\{\{|\{%")
 _MAX_PROPERTY = 255  # python-docx refuses longer core properties
+# After a confidential dossier's onderwerp in its documents' titles (at most 200 characters:
+# the title stays within the limit above).
+CONFIDENTIAL_TITLE_MARK = " (niet openbaar)"
 
 
 @dataclass(frozen=True)
@@ -220,7 +223,9 @@ def document_properties(
     """Title, subject and keywords of a dossier's output document (and of its bundle)."""
     kind = type(document).kind or "document"
     return DocumentProperties(
-        title=document.subject,
+        # A screen reader announces the title on opening: a confidential document says so
+        # there too, as the confidential agenda does (its "NIET OPENBAAR" is an artifact).
+        title=document.subject + ("" if document.is_public else CONFIDENTIAL_TITLE_MARK),
         # Which meeting it is for; the organisation is the author.
         subject=f"{kind.capitalize()} {overleg}",
         keywords=document.reference,

@@ -58,6 +58,26 @@ def outline_titles(path: Path) -> list[tuple[int, str]]:
         return found
 
 
+def test_a_confidential_voorstels_title_says_it_is_not_public(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """Review (a11y M1): its "NIET OPENBAAR" is a header artifact, which a screen reader skips;
+    the title it announces on opening now says so, in the voorstel and its bundle."""
+    dossier = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+
+    result = run_cli("build", cwd=small_project)
+
+    assert result.exit_code == 0, result.stderr
+    title = "Aanpak actieplan Werklocaties (niet openbaar)"
+    folder = small_project / "build" / ECONOMIE / "02-23.0001772-werklocaties"
+    for name in ("voorstel.pdf", "bundel.pdf"):
+        with pikepdf.open(folder / name) as pdf:
+            assert str(pdf.docinfo["/Title"]) == title, name
+            assert pdf.open_metadata()["dc:title"] == title, name
+
+
 @pytest.mark.parametrize("epoch", [None, "1685000000"])
 def test_a_pdfs_xmp_says_exactly_what_its_info_says(
     small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, epoch: str | None
