@@ -501,6 +501,12 @@ _DRAWING = frozenset(("Tj", "TJ", "'", '"', "m", "re", "Do", "sh", "BI", "INLINE
 # may not nest) or an artifact. A span (ActualText, as Chrome and Google Docs write) or a
 # layer (/OC) may, so such a page is wrapped as it is, not parsed and written anew.
 _ID_OR_ARTIFACT = re.compile(rb"/MCID(?![^\s\[\(<%/>])|/Artifact(?![^\s\[\(<%/>])")
+# A text object's start and an inline image's, as operators (not inside a name or a number);
+# a string that happens to hold one only makes a page count as text, as before.
+_TEXT_OBJECT = re.compile(rb"(?<![^\s\]>)])BT(?![^\s\[\]<>(/%])")
+_INLINE_IMAGE = re.compile(rb"(?<![^\s\]>)])BI(?![^\s\[\]<>(/%])")
+# A page whose forms nest deeper than this is not looked into for images only.
+_FORMS_LOOKED_AT = 200
 # Above this much content the page is wrapped as it is even then: a parse and rewrite costs
 # about 50 times its size in memory (a 20 MB map: 1 GB), more than a nested id is worth.
 _REWRITE_LIMIT = 1 << 20
@@ -618,7 +624,10 @@ class _Structure:
         unclaimed = [page for page in pages if page.objgen not in walked.marked]
         if unclaimed:
             part.K = Array(
-                [*_as_list(part.get(Name.K)), *self._tag_pages(out, unclaimed, part, pages)]
+                [
+                    *_as_list(part.get(Name.K)),
+                    *self._tag_pages(out, unclaimed, part, pages, title),
+                ]
             )
         self._adopt(part, title, lang, copied, namespaces)
         return True
@@ -823,15 +832,21 @@ class _Structure:
         part = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, T=String(title)))
         if lang is not None:
             part.Lang = lang
-        part.K = Array(self._tag_pages(out, pages, part, pages))
+        part.K = Array(self._tag_pages(out, pages, part, pages, title))
         return part
 
     def _tag_pages(
-        self, out: Pdf, pages: list[Dictionary], parent: Dictionary, part: list[Dictionary]
+        self,
+        out: Pdf,
+        pages: list[Dictionary],
+        parent: Dictionary,
+        part: list[Dictionary],
+        title: str,
     ) -> list[Any]:
-        """Wrap each page's content in one ``/P`` under ``parent``, with the page's links as
-        ``/Link`` elements in it; return the elements. ``part``: all pages of the part, which
-        a link's page number counts in."""
+        """Wrap each page's content in one ``/P`` under ``parent`` (a ``/Figure`` named after
+        the part's ``title`` where the page draws images and no text), with the page's links
+        as ``/Link`` elements in it; return the elements. ``part``: all pages of the part,
+        which page numbers count in."""
         elements = []
         linked: set[tuple[int, int]] = set()
         numbers = {page.objgen: number for number, page in enumerate(part, start=1)}
@@ -842,6 +857,11 @@ class _Structure:
             element = out.make_indirect(
                 Dictionary(Type=Name.StructElem, S=Name.P, P=parent, Pg=page)
             )
+            if _images_only(page):
+                # A scanned map: silent as a P, it is read by its description.
+                element.S = Name.Figure
+                number = numbers[page.objgen]
+                element.Alt = String(f"{title}, pagina {number} (afbeelding zonder tekst)")
             kids: list[Any] = list(range(count))
             page.StructParents = self.next_key
             self.parent_tree.append((self.next_key, Array([element] * count)))
@@ -874,6 +894,39 @@ class _Structure:
             element.K = Array(kids)
             elements.append(element)
         return elements
+
+
+def _images_only(page: Dictionary) -> bool:
+    """Whether a page draws images and no text: no text object in its content or in a form
+    it may draw (text cannot be shown outside one), an image in its resources or inline."""
+    streams = [s for s in _as_list(page.get(Name.Contents)) if isinstance(s, pikepdf.Stream)]
+    images = False
+    forms: list[Any] = [page]
+    seen: set[tuple[int, int]] = set()
+    while forms:
+        owner = forms.pop()
+        resources = owner.get(Name.Resources)
+        xobjects = resources.get(Name.XObject) if isinstance(resources, Dictionary) else None
+        for _name, xobject in xobjects.items() if isinstance(xobjects, Dictionary) else ():
+            if not isinstance(xobject, pikepdf.Stream):
+                continue
+            if xobject.is_indirect:
+                if xobject.objgen in seen:
+                    continue
+                seen.add(xobject.objgen)
+            if xobject.get(Name.Subtype) == Name.Image:
+                images = True
+            elif xobject.get(Name.Subtype) == Name.Form:
+                streams.append(xobject)
+                forms.append(xobject)
+        if len(seen) > _FORMS_LOOKED_AT:
+            return False  # too intricate to tell: read as a P, as before
+    for stream in streams:
+        data = stream.read_bytes()
+        if _TEXT_OBJECT.search(data):
+            return False
+        images = images or bool(_INLINE_IMAGE.search(data))
+    return images
 
 
 def _link_name(out: Pdf, annot: Dictionary, numbers: dict[tuple[int, int], int]) -> str:

@@ -1820,3 +1820,26 @@ def test_links_of_annexes_are_named_announced_only_where_they_are_and_tabbed_in_
     assert "De website" in names  # a link's own /Contents is kept
     assert "Link naar https://martin-thoma.com/" in names
     assert {"Ga naar pagina 2", "Ga naar pagina 3", "Ga naar pagina 4"} <= set(names)
+
+
+@pytest.mark.slow
+def test_an_annex_page_of_images_only_is_a_figure_named_after_the_annex(
+    lo_voorstel: Path, tmp_path: Path
+) -> None:
+    """Review (a11y M2): a scanned map's page was an empty P, silent for a screen reader."""
+    scan = CORPUS / "019-grayscale-image--grayscale-image.pdf"
+    mixed = CORPUS / "008-reportlab-inline-image--inline-image.pdf"
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(
+        lo_voorstel, [BundleAnnex(scan, 1, "Kaart"), BundleAnnex(mixed, 2, "Tekst")], META, out
+    )
+
+    assert structure_problems(out) == []
+    with pikepdf.open(out) as pdf:
+        parts = document_of(pdf).K
+        scan_part, text_part = parts[1], parts[2]
+        assert [(str(e.S), str(e.get(Name.Alt, ""))) for e in _as_list(scan_part.K)] == [
+            ("/Figure", "Bijlage 1 – Kaart, pagina 1 (afbeelding zonder tekst)")
+        ]
+        assert {str(e.S) for e in _as_list(text_part.K)} == {"/P"}
+        assert all(Name.Alt not in e for e in _as_list(text_part.K))
