@@ -41,7 +41,10 @@ from pydantic_core import PydanticCustomError
 from assembler.source import CURLY, CURLY_QUOTES, between_curly_quotes
 
 DEFAULT_REFERENCE_PATTERN = r"^\d{2}\.\d{7}$"
+# Regio Gooi en Vechtstreek's own settings: what organisatie.yaml's keys mean when left out.
+DEFAULT_NAME = "Regio Gooi en Vechtstreek"
 DEFAULT_TOOI = "https://identifier.overheid.nl/tooi/id/so/so0006"
+DEFAULT_PUBLICATION_URL = "https://www.regiogv.nl/stukken/"
 MAX_REFERENCE_LENGTH = 40
 MeetingType = Literal[
     "raadsvergadering",
@@ -788,6 +791,24 @@ def known_tooi_organisations() -> frozenset[str]:
     return frozenset(_TOOI_VALUE.findall(xsd.read_text(encoding="utf-8")))
 
 
+# An organisation's name in the same list, after its URI: what to suggest for a left-out tooi.
+_TOOI_LABEL = re.compile(
+    r'<xs:enumeration\s+value="(https://identifier\.overheid\.nl/tooi/id/[^"<>&]+)">\s*'
+    r"<xs:annotation>\s*<xs:documentation>\s*<dita:p[^>]*>([^<]+)</dita:p>"
+)
+
+
+def tooi_of(name: str) -> tuple[str, str] | None:
+    """(URI, name as listed) of the one organisation the DiWoo value lists call ``name``."""
+    xsd = resources.files("assembler") / "data" / "standards" / "diwoo-metadata-lijsten.xsd"
+    found = {
+        (uri, label.strip())
+        for uri, label in _TOOI_LABEL.findall(xsd.read_text(encoding="utf-8"))
+        if _same_name(label, name)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def _check_tooi(value: str) -> str:
     if value not in known_tooi_organisations():
         _refuse_invisible(value, "typ de TOOI-URI zo nodig opnieuw")
@@ -880,7 +901,7 @@ class Organisatie(Record):
     """Settings of the organisation (dossiers/organisatie.yaml); every key is optional."""
 
     name: Line = Field(
-        "Regio Gooi en Vechtstreek",
+        DEFAULT_NAME,
         alias="naam",
         description="Naam van de organisatie (kop van elk document)",
     )
@@ -908,11 +929,25 @@ class Organisatie(Record):
     )
     publication_url: Annotated[str, _text(500, multiline=False), AfterValidator(_check_url)] = (
         Field(
-            "https://www.regiogv.nl/stukken/",
+            DEFAULT_PUBLICATION_URL,
             alias="publicatie_url",
             description="Webadres waar gepubliceerde stukken komen te staan",
         )
     )
+
+    def borrowed_keys(self) -> list[str]:
+        """The keys (tooi, publicatie_url) left out while naam is another organisation's."""
+        # Their defaults are Regio Gooi en Vechtstreek's identity: another organisation would
+        # publish under its TOOI-URI and link to its website.
+        if _same_name(self.name, DEFAULT_NAME):
+            return []
+        fields = (("tooi", "tooi"), ("publication_url", "publicatie_url"))
+        return [alias for field, alias in fields if field not in self.model_fields_set]
+
+
+def _same_name(one: str, other: str) -> bool:
+    """Whether two organisation names are the same but for capitals and spacing."""
+    return " ".join(one.casefold().split()) == " ".join(other.casefold().split())
 
 
 @functools.cache  # asked once per dossier; the answer is the class's

@@ -14,9 +14,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assembler.errors import InputRejected, Problem, SettingsRejected
+from assembler.errors import InputRejected, Problem, SettingsRejected, Severity
 from assembler.fsutil import unreadable
-from assembler.model import Organisatie
+from assembler.model import (
+    DEFAULT_NAME,
+    DEFAULT_PUBLICATION_URL,
+    DEFAULT_TOOI,
+    Organisatie,
+    tooi_of,
+)
 from assembler.project import DOSSIER_FILE, ORGANISATION_FILE, Project
 from assembler.pydantic_messages import problems_from_validation
 from assembler.source import load_yaml
@@ -75,7 +81,58 @@ def read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
             where = Problem(display, source.line_of(("logo",)), "logo", problem)
             raise SettingsRejected(refused, [*beside, where])
     # "naam: Regio # 2" would head every document as "Regio".
-    return organisation, beside + file_warnings(source, display)
+    borrowed = borrowed_identity(organisation, display, "waarschuwing")
+    return organisation, beside + file_warnings(source, display) + borrowed
+
+
+def borrowed_identity(
+    organisation: Organisatie, display: str, severity: Severity = "fout"
+) -> list[Problem]:
+    """A problem for each of tooi and publicatie_url left out while naam is another
+    organisation's: the export would carry Regio Gooi en Vechtstreek's identity."""
+    problems = []
+    for key in organisation.borrowed_keys():
+        if key == "tooi":
+            own = tooi_of(organisation.name)
+            fill_in = (
+                f"vul de TOOI-URI van uw organisatie in; volgens de DiWoo-waardelijsten is die "
+                f"van {own[1]}: {own[0]}"
+                if own is not None
+                else "vul de TOOI-URI van uw organisatie in, uit de DiWoo-waardelijsten, zoals "
+                "https://identifier.overheid.nl/tooi/id/gemeente/gm0363 voor gemeente Amsterdam"
+            )
+            said = (
+                f"ontbreekt; zonder zou de export de TOOI-URI van {DEFAULT_NAME} dragen "
+                f"({DEFAULT_TOOI}), dus wordt er niet geëxporteerd of gepubliceerd ({fill_in})"
+            )
+        else:
+            said = (
+                f"ontbreekt; zonder zouden de links in de export naar {DEFAULT_PUBLICATION_URL} "
+                f"van {DEFAULT_NAME} wijzen, dus wordt er niet geëxporteerd of gepubliceerd (vul "
+                "het webadres in waar uw organisatie de gepubliceerde stukken zet, zoals "
+                "https://www.voorbeeld.nl/stukken/)"
+            )
+        problems.append(Problem(display, None, key, said, severity))
+    return problems
+
+
+def require_own_identity(project: Project) -> Organisatie:
+    """The settings (see load_organisation); SettingsRejected when an export would carry
+    Regio Gooi en Vechtstreek's identity for another organisation (see borrowed_identity)."""
+    organisation = load_organisation(project)
+    display = project.display(project.organisation_file)
+    borrowed = borrowed_identity(organisation, display)
+    if borrowed:
+        keys = " en ".join(problem.veld for problem in borrowed)
+        raise SettingsRejected(
+            f"{display}: {keys} van uw organisatie ontbreken, daarom is niets geëxporteerd "
+            f"(vul eerst {keys} in)"
+            if len(borrowed) > 1
+            else f"{display}: {keys} van uw organisatie ontbreekt, daarom is niets "
+            f"geëxporteerd (vul eerst {keys} in)",
+            borrowed,
+        )
+    return organisation
 
 
 def outside_problem(project: Project, path: Path, what: str) -> str | None:

@@ -1712,6 +1712,10 @@ def export_meetings(
     ``progress`` hears the build's events, then ``pakket`` (label empty) when the packaging
     (the confidentiality check, the files and zips) begins.
     """
+    from assembler.organisation import require_own_identity
+
+    # Before the build: nothing is written for a package under another organisation's name.
+    require_own_identity(project)
     epoch = source_date_epoch if source_date_epoch is not None else source_date_epoch_from_env()
     meeting_paths = tuple(_meeting_folder(project, Path(p)) for p in paths)
     built = build_project(

@@ -1914,3 +1914,114 @@ def test_a_document_that_goes_back_and_forth_keeps_counting_its_versions(
         ("openbaar", "3", "nu openbaar"),
         ("niet-openbaar", "4", "niet meer openbaar"),
     ]
+
+
+# Said by check and build as warnings, by export and publish as what they refuse for: left out,
+# tooi and publicatie_url are Regio Gooi en Vechtstreek's identity, not another organisation's.
+BORROWED = [
+    "dossiers/organisatie.yaml: tooi: ontbreekt; zonder zou de export de TOOI-URI van Regio "
+    "Gooi en Vechtstreek dragen (https://identifier.overheid.nl/tooi/id/so/so0006), dus wordt er "
+    "niet geëxporteerd of gepubliceerd (vul de TOOI-URI van uw organisatie in, uit de "
+    "DiWoo-waardelijsten, zoals https://identifier.overheid.nl/tooi/id/gemeente/gm0363 voor "
+    "gemeente Amsterdam)",
+    "dossiers/organisatie.yaml: publicatie_url: ontbreekt; zonder zouden de links in de export "
+    "naar https://www.regiogv.nl/stukken/ van Regio Gooi en Vechtstreek wijzen, dus wordt er "
+    "niet geëxporteerd of gepubliceerd (vul het webadres in waar uw organisatie de "
+    "gepubliceerde stukken zet, zoals https://www.voorbeeld.nl/stukken/)",
+]
+ANOTHER_ORGANISATION = "naam: Gemeente Voorbeeld\nlogo: huisstijl/logo.png\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("export", f"dossiers/{ECONOMIE}"),
+        ("export",),
+        ("publish", ECONOMIE, "--naar", "https://raad.example.nl/api/ods/v1", "--droog"),
+    ],
+    ids=["export", "export-alles", "publish"],
+)
+def test_another_organisation_without_tooi_and_publicatie_url_is_not_exported_as_regio_gv(
+    tmp_path: Path, run_cli: Callable[..., CliResult], command: tuple[str, ...]
+) -> None:
+    """Refused before the build: nothing under build/, no publicatie.json."""
+    root = tmp_path / "project"
+    for name in ("dossiers", "templates", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "dossiers" / "organisatie.yaml").write_text(ANOTHER_ORGANISATION, encoding="utf-8")
+
+    result = run_cli(*command, cwd=root)
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        *BORROWED,
+        "fout: dossiers/organisatie.yaml: tooi en publicatie_url van uw organisatie ontbreken, "
+        "daarom is niets geëxporteerd (vul eerst tooi en publicatie_url in)",
+    ]
+    assert not (root / "build").exists()
+    assert list(root.glob("dossiers/*/publicatie.json")) == []
+
+
+def test_another_organisation_without_a_publicatie_url_is_refused_for_that_alone(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    root = tmp_path / "project"
+    for name in ("dossiers", "templates", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "dossiers" / "organisatie.yaml").write_text(
+        ANOTHER_ORGANISATION + "tooi: https://identifier.overheid.nl/tooi/id/gemeente/gm0363\n",
+        encoding="utf-8",
+    )
+    result = run_cli("export", cwd=root)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        BORROWED[1],
+        "fout: dossiers/organisatie.yaml: publicatie_url van uw organisatie ontbreekt, daarom is "
+        "niets geëxporteerd (vul eerst publicatie_url in)",
+    ]
+    assert not (root / "build").exists()
+
+
+def test_another_organisation_without_tooi_and_publicatie_url_still_builds_its_documents(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """The documents use neither key: built, under the organisation's own name, with a word."""
+    root = tmp_path / "project"
+    for name in ("dossiers", "templates", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "dossiers" / "organisatie.yaml").write_text(ANOTHER_ORGANISATION, encoding="utf-8")
+
+    result = run_cli("build", f"dossiers/{ECONOMIE}", cwd=root)
+
+    assert result.exit_code == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "organisatie.yaml" in line]
+    assert warned == [
+        line.replace("organisatie.yaml: ", "organisatie.yaml: waarschuwing: ", 1)
+        for line in reversed(BORROWED)
+    ]
+    folder = root / "build" / ECONOMIE
+    for path in (folder / "02-23.0001772-werklocaties" / "voorstel.pdf", folder / "agenda.pdf"):
+        with pikepdf.open(path) as pdf:
+            assert str(pdf.docinfo["/Author"]) == "Gemeente Voorbeeld", path.name
+
+
+@pytest.mark.parametrize(
+    "name", ["", "naam: Regio Gooi en Vechtstreek\n"], ids=["naam-weggelaten", "naam-van-regio-gv"]
+)
+def test_regio_gv_exports_under_its_own_tooi_and_publicatie_url_when_left_out(
+    project: Project, run_cli: Callable[..., CliResult], name: str
+) -> None:
+    (project.dossiers / "organisatie.yaml").write_text(
+        f"{name}logo: huisstijl/logo.png\n", encoding="utf-8"
+    )
+    result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert result.exit_code == 0, result.stderr
+    assert "organisatie.yaml" not in result.stderr
+    manifest = _manifest(project.root, WONEN, PUBLIC)
+    assert manifest["organisatie"] == {
+        "naam": "Regio Gooi en Vechtstreek",
+        "tooi": "https://identifier.overheid.nl/tooi/id/so/so0006",
+    }
+    links = {entry["link"] for entry in manifest["informatieobjecten"]}
+    assert links and all(link.startswith("https://www.regiogv.nl/stukken/") for link in links)

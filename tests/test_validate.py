@@ -1552,6 +1552,79 @@ def test_unknown_tooi_is_a_configuration_error(example_project: Path, run_cli: R
     )
 
 
+# What check and build say, and export and publish refuse with, when another organisation
+# leaves out the keys whose defaults are Regio Gooi en Vechtstreek's identity.
+BORROWED_TOOI = (
+    "tooi: ontbreekt; zonder zou de export de TOOI-URI van Regio Gooi en Vechtstreek dragen "
+    "(https://identifier.overheid.nl/tooi/id/so/so0006), dus wordt er niet geëxporteerd of "
+    "gepubliceerd (vul de TOOI-URI van uw organisatie in, uit de DiWoo-waardelijsten, zoals "
+    "https://identifier.overheid.nl/tooi/id/gemeente/gm0363 voor gemeente Amsterdam)"
+)
+BORROWED_URL = (
+    "publicatie_url: ontbreekt; zonder zouden de links in de export naar "
+    "https://www.regiogv.nl/stukken/ van Regio Gooi en Vechtstreek wijzen, dus wordt er niet "
+    "geëxporteerd of gepubliceerd (vul het webadres in waar uw organisatie de gepubliceerde "
+    "stukken zet, zoals https://www.voorbeeld.nl/stukken/)"
+)
+
+
+def test_another_organisation_is_warned_that_it_would_export_as_regio_gv(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Left out, tooi and publicatie_url are Regio GV's: not another organisation's export."""
+    settings = example_project / "dossiers" / "organisatie.yaml"
+    settings.write_text("naam: Gemeente Voorbeeld\nlogo: huisstijl/logo.png\n", encoding="utf-8")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"dossiers/organisatie.yaml: waarschuwing: {BORROWED_URL}",
+        f"dossiers/organisatie.yaml: waarschuwing: {BORROWED_TOOI}",
+    ]
+    assert result.stdout == (
+        "In orde: 2 vergaderingen, 6 dossiers gecontroleerd (2 waarschuwingen).\n"
+    )
+    said = json.loads(run_cli("check", "--json", cwd=example_project).stdout)
+    assert [(p["bestand"], p["regel"], p["veld"], p["ernst"]) for p in said] == [
+        ("dossiers/organisatie.yaml", None, "publicatie_url", "waarschuwing"),
+        ("dossiers/organisatie.yaml", None, "tooi", "waarschuwing"),
+    ]
+
+
+def test_a_left_out_tooi_is_suggested_from_the_diwoo_lists_by_the_name(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    settings = example_project / "dossiers" / "organisatie.yaml"
+    settings.write_text(
+        "naam: Gemeente  Amsterdam\npublicatie_url: https://www.amsterdam.nl/stukken/\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "dossiers/organisatie.yaml: waarschuwing: tooi: ontbreekt; zonder zou de export de "
+        "TOOI-URI van Regio Gooi en Vechtstreek dragen (https://identifier.overheid.nl/tooi/id/"
+        "so/so0006), dus wordt er niet geëxporteerd of gepubliceerd (vul de TOOI-URI van uw "
+        "organisatie in; volgens de DiWoo-waardelijsten is die van gemeente Amsterdam: "
+        "https://identifier.overheid.nl/tooi/id/gemeente/gm0363)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", "naam: Regio Gooi en Vechtstreek\n", "naam: regio gooi en  Vechtstreek\n"],
+    ids=["naam-weggelaten", "naam-van-regio-gv", "andere-hoofdletters"],
+)
+def test_regio_gv_leaves_out_its_own_tooi_and_publicatie_url_without_a_word(
+    example_project: Path, run_cli: RunCli, name: str
+) -> None:
+    settings = example_project / "dossiers" / "organisatie.yaml"
+    settings.write_text(f"{name}logo: huisstijl/logo.png\n", encoding="utf-8")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == "In orde: 2 vergaderingen, 6 dossiers gecontroleerd.\n"
+
+
 @pytest.mark.parametrize(
     ("logo", "message"),
     [
