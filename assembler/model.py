@@ -487,6 +487,12 @@ def _check_folder_name(value: str) -> str:
 FolderName = Annotated[str, _text(100, multiline=False), AfterValidator(_check_folder_name)]
 
 
+def schema_texts(title: str, description: str) -> ConfigDict:
+    """The Dutch title and description an editor shows of a model, from its JSON Schema."""
+    # Without them pydantic shows the class name and the docstring, which is for developers.
+    return ConfigDict(title=title, json_schema_extra={"description": description})
+
+
 class Record(BaseModel):
     """Base of every model: unknown keys are errors, instances are immutable."""
 
@@ -520,6 +526,11 @@ class Record(BaseModel):
 class Behandeling(Record):
     """One row of a proposal's treatment history or plan."""
 
+    model_config = schema_texts(
+        "Behandeling",
+        "Eén regel van de behandeling van een voorstel: een eerder of gepland overleg.",
+    )
+
     date: IsoDate | None = Field(
         None,
         alias="datum",
@@ -536,6 +547,10 @@ class Behandeling(Record):
 
 class Bijlage(Record):
     """A numbered annex: a PDF or office file inside the dossier folder."""
+
+    model_config = schema_texts(
+        "Bijlage", "Een genummerde bijlage: een PDF- of kantoorbestand in de dossiermap."
+    )
 
     description: Line = Field(
         alias="omschrijving",
@@ -614,6 +629,12 @@ class Document(Record):
 class Voorstel(Document):
     """A proposal to a meeting of portfolio holders (the default kind)."""
 
+    model_config = schema_texts(
+        "Voorstel",
+        "Een voorstel aan het portefeuillehoudersoverleg: de standaardsoort, ook zonder "
+        "'sjabloon'.",
+    )
+
     kind: ClassVar[str] = "voorstel"
     ods_type: ClassVar[OdsType] = "voorstel"
     ods_annex_type: ClassVar[OdsType] = "besluitvormingsstuk"
@@ -650,6 +671,7 @@ class Voorstel(Document):
     )
     email: Email = Field(
         alias="email",
+        title="E-mailadres",
         description="E-mailadres van de contactpersoon",
         examples=["a.pols@regiogv.nl"],
     )
@@ -675,6 +697,8 @@ class Voorstel(Document):
 
 class Memo(Document):
     """A memo to portfolio holders, for information."""
+
+    model_config = schema_texts("Memo", "Een memo aan portefeuillehouders, ter informatie.")
 
     kind: ClassVar[str] = "memo"
     key_order: ClassVar[tuple[str, ...]] = (
@@ -704,8 +728,13 @@ class Memo(Document):
 class AgendaDossier(Record):
     """An agenda entry that points at a dossier folder of the same meeting."""
 
+    model_config = schema_texts(
+        "Dossier op de agenda",
+        "Een agendapunt met een dossier: de naam van een dossiermap in dezelfde vergadermap.",
+    )
+
     folder: FolderName = Field(
-        alias="dossier", description="Naam van de dossiermap in deze vergaderingmap"
+        alias="dossier", description="Naam van de dossiermap in deze vergadermap"
     )
 
 
@@ -749,6 +778,12 @@ AgendaEntry = Annotated[
 
 class Vergadering(Record):
     """A meeting: its overleg, date, time, place and agenda."""
+
+    model_config = schema_texts(
+        "Vergadering",
+        "Een vergadering (vergadering.yaml): het overleg, de datum, de aanvangstijd, de plaats "
+        "en de agenda.",
+    )
 
     meeting: Line = Field(
         alias="overleg",
@@ -900,6 +935,13 @@ def _check_url(value: str) -> str:
 class Organisatie(Record):
     """Settings of the organisation (dossiers/organisatie.yaml); every key is optional."""
 
+    model_config = schema_texts(
+        "Organisatie",
+        f"Instellingen van de organisatie (dossiers/organisatie.yaml). Elke sleutel mag weg: "
+        f"dan geldt de waarde van {DEFAULT_NAME}, behalve voor logo. Een andere organisatie "
+        "vult ook tooi en publicatie_url in, anders wordt er niet geëxporteerd of gepubliceerd.",
+    )
+
     name: Line = Field(
         DEFAULT_NAME,
         alias="naam",
@@ -908,6 +950,7 @@ class Organisatie(Record):
     tooi: Annotated[str, _text(200, multiline=False), AfterValidator(_check_tooi)] = Field(
         DEFAULT_TOOI,
         alias="tooi",
+        title="TOOI",
         description="TOOI-URI van de organisatie uit de DiWoo-waardelijsten",
     )
     reference_pattern: Annotated[
@@ -931,6 +974,7 @@ class Organisatie(Record):
         Field(
             DEFAULT_PUBLICATION_URL,
             alias="publicatie_url",
+            title="Publicatie-URL",
             description="Webadres waar gepubliceerde stukken komen te staan",
         )
     )

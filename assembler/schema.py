@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Any, cast
 
 from pydantic import BaseModel
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
 from pydantic_core import core_schema
 
 from assembler.fsutil import write_text_atomic
-from assembler.model import DOCUMENT_KINDS, Organisatie, Record, Vergadering
+from assembler.model import DOCUMENT_KINDS, Organisatie, Record, Vergadering, Verspreiden
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# The Dutch title and description of each choice list, as schema_texts gives them for a model.
+ENUM_TEXTS: dict[type[Enum], tuple[str, str]] = {
+    Verspreiden: (
+        "Verspreiden",
+        "Of een stuk verspreid mag worden: Ja (openbaar) of Nee (vertrouwelijk).",
+    ),
+}
 # A blank as YAML reads it: ``veld:`` (null), ``veld: ""`` or a ``|`` with nothing under it.
 _BLANK: list[JsonSchemaValue] = [{"type": "null"}, {"type": "string", "pattern": "^\\s*$"}]
 
 
 class _BlankIsLeftOut(GenerateJsonSchema):
-    """Pydantic's schemas, with a blank allowed where the model takes it as left out.
+    """Pydantic's schemas, with a blank allowed where the model takes it as left out, and
+    Dutch texts for every model and choice list.
 
     ``bijlagen:`` with nothing after it is no annexes to ``check`` (Record._blank_is_left_out);
     an editor using the plain schema said "None is not of type 'array'".
@@ -30,11 +40,43 @@ class _BlankIsLeftOut(GenerateJsonSchema):
         """The model's schema, its blank-means-left-out keys taking a blank too."""
         json_schema = super().model_schema(schema)
         model = schema["cls"]
+        _refuse_docstring(model, json_schema)
         properties = json_schema.get("properties", {})
         if issubclass(model, Record):
             for key in _left_out_when_blank(model):
                 properties[key] = _or_blank(properties[key])
         return json_schema
+
+    def generate(
+        self, schema: core_schema.CoreSchema, mode: JsonSchemaMode = "validation"
+    ) -> JsonSchemaValue:
+        """The schema, each choice list with its Dutch title and description."""
+        self._enums: dict[str, type[Enum]] = {}
+        json_schema = super().generate(schema, mode)
+        # Not in enum_schema: pydantic sets the class name and docstring after it returns.
+        for name, enum in self._enums.items():
+            definition = json_schema.get("$defs", {}).get(name, json_schema)
+            if enum in ENUM_TEXTS:
+                definition["title"], definition["description"] = ENUM_TEXTS[enum]
+            _refuse_docstring(enum, definition)
+        return json_schema
+
+    def enum_schema(self, schema: core_schema.EnumSchema) -> JsonSchemaValue:
+        """The choice list's schema; its texts are set once the whole schema is made."""
+        enum = schema["cls"]
+        self._enums[enum.__name__] = enum
+        return super().enum_schema(schema)
+
+
+def _refuse_docstring(cls: type[Any], json_schema: JsonSchemaValue) -> None:
+    """Raise when ``cls``'s schema shows its English docstring or class name to clerks."""
+    said = json_schema.get("description")
+    if said is None or (cls.__doc__ and said == inspect.cleandoc(cls.__doc__)):
+        # A developer's mistake, not a clerk's: said in English, on `assembler schema`.
+        raise TypeError(
+            f"{cls.__name__} has no Dutch schema description: give it model_config = "
+            "schema_texts(...) (a choice list: an entry in ENUM_TEXTS)"
+        )
 
 
 def _left_out_when_blank(model: type[Record]) -> list[str]:

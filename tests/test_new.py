@@ -449,6 +449,82 @@ def test_schemas_in_the_repository_are_current() -> None:
         )
 
 
+def _model_level(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The nodes of a schema that describe a model or choice list: its root and its $defs."""
+    return {"": schema, **schema.get("$defs", {})}
+
+
+def _texts(node: object, where: str = "") -> list[tuple[str, str, str]]:
+    """Every (place, key, text) of a title or description anywhere in a schema."""
+    found: list[tuple[str, str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("title", "description") and isinstance(value, str):
+                found.append((where, key, value))
+            found += _texts(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _texts(value, f"{where}/{index}")
+    return found
+
+
+def test_every_title_and_description_in_the_schemas_is_one_written_in_dutch() -> None:
+    """An editor shows clerks these texts; pydantic filled them in from the English docstrings
+    ("A meeting: its overleg, date, ...") and from the YAML keys ("Publicatie Url", "Tooi")."""
+    import inspect
+
+    from assembler import model
+    from assembler.schema import ENUM_TEXTS, all_schemas, dossier_schema
+
+    classes = [
+        c for _, c in inspect.getmembers(model, inspect.isclass) if c.__module__ == model.__name__
+    ]
+    docstrings = {inspect.cleandoc(c.__doc__) for c in classes if c.__doc__}
+    records = [c for c in classes if issubclass(c, model.Record)]
+    # The texts each model writes itself (schema_texts), and each choice list (ENUM_TEXTS).
+    written: dict[str, tuple[str, str]] = {
+        c.__name__: (c.model_config["title"], c.model_config["json_schema_extra"]["description"])
+        for c in records
+        if "title" in c.model_config
+    }
+    written.update({enum.__name__: texts for enum, texts in ENUM_TEXTS.items()})
+    assert len(set(written.values())) == len(written), "a model shows the texts of its parent"
+    root = dossier_schema()
+    roots = {f"{kind}.schema.json": c.__name__ for kind, c in model.DOCUMENT_KINDS.items()}
+    roots |= {"vergadering.schema.json": "Vergadering", "organisatie.schema.json": "Organisatie"}
+    written["dossier.yaml"] = (root["title"], root["description"])
+    roots["dossier.schema.json"] = "dossier.yaml"
+    # Field titles a model writes itself; any other is pydantic's, made from the YAML key.
+    field_titles = {
+        info.title for c in records for info in c.model_fields.values() if info.title is not None
+    }
+
+    schemas = all_schemas()
+    for name, schema in schemas.items():
+        for definition, node in _model_level(schema).items():
+            own = definition or roots[name]
+            texts = (node.get("title"), node.get("description"))
+            assert texts == written.get(own), (name, definition, texts)
+        for where, kind, text in _texts(schema):
+            assert text not in docstrings, (name, where, text)
+            *_, holder, key = ["", *where.split("/")]
+            if kind == "title" and holder == "properties":
+                # A key of one word is a title as it is ("datum": "Datum"); others are written.
+                assert text in field_titles or (key.isalpha() and text == key.capitalize()), (
+                    name,
+                    where,
+                    text,
+                )
+    titles = {
+        field: node["properties"][field]["title"]
+        for schema in schemas.values()
+        for node in _model_level(schema).values()
+        for field in ("tooi", "publicatie_url", "email")
+        if field in node.get("properties", {})
+    }
+    assert titles == {"tooi": "TOOI", "publicatie_url": "Publicatie-URL", "email": "E-mailadres"}
+
+
 class _TextLoader(yaml.SafeLoader):
     """YAML as assembler reads it: a number or a date is text (kenmerk: 23.0001772)."""
 
