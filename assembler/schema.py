@@ -55,7 +55,10 @@ class _BlankIsLeftOut(GenerateJsonSchema):
         json_schema = super().generate(schema, mode)
         # Not in enum_schema: pydantic sets the class name and docstring after it returns.
         for name, enum in self._enums.items():
+            # In $defs; or the root, for the schema of the choice list itself.
             definition = json_schema.get("$defs", {}).get(name, json_schema)
+            if "enum" not in definition:
+                raise TypeError(f"the schema of {name} is not where pydantic puts it")
             if enum in ENUM_TEXTS:
                 definition["title"], definition["description"] = ENUM_TEXTS[enum]
             _refuse_docstring(enum, definition)
@@ -69,7 +72,7 @@ class _BlankIsLeftOut(GenerateJsonSchema):
 
 
 def _refuse_docstring(cls: type[Any], json_schema: JsonSchemaValue) -> None:
-    """Raise when ``cls``'s schema shows its English docstring or class name to clerks."""
+    """Raise when ``cls``'s schema shows clerks its English docstring, or no description."""
     said = json_schema.get("description")
     if said is None or (cls.__doc__ and said == inspect.cleandoc(cls.__doc__)):
         # A developer's mistake, not a clerk's: said in English, on `assembler schema`.
