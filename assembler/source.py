@@ -540,6 +540,10 @@ def _syntax_problem(
 ) -> InputRejected:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark is not None else None
+    if "maximum nesting depth" in str(error.problem or ""):
+        # Nothing below explains it better, and a re-scan of thousands of open brackets costs
+        # minutes.
+        return _reject(display, line, _syntax_message(str(error.problem), "", "")[0])
     loose = _loose_text_block(text.split("\n"), mark.line, text_keys) if mark else None
     if loose is not None:
         key_line, key = loose
@@ -722,7 +726,7 @@ def _hard_dash_before(text: str, error_line: int) -> tuple[int, str] | None:
     lines = text.split("\n")
     found = None
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        for token in yaml.scan(text, Loader=_Loader):
             if token.start_mark.line > error_line:
                 break
             if isinstance(token, yaml.ScalarToken) and token.plain:
@@ -830,7 +834,7 @@ def _runaway_quote(text: str, error_line: int) -> tuple[int, int, int] | None:
     counted from 1, the column from 0."""
     last = None
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        for token in yaml.scan(text, Loader=_Loader):
             if token.start_mark.line > error_line:
                 break
             if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
