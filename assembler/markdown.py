@@ -37,7 +37,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from assembler.markdown_check import TABLE_RULE
+from assembler.markdown_check import TABLE_RULE, crowded_brackets
 
 __all__ = [
     "WordFragment",
@@ -156,17 +156,20 @@ def parse(text: str) -> list[Token]:
     """The tokens of Markdown ``text`` as the documents show it (after xml_safe)."""
     if "\u00a0" in text or "\u2007" in text or "\u202f" in text:
         text = _plain_spaces_after_markers(text)
+    # Hundreds of '[' open at once: markdown-it's link scan would take minutes (check warns).
+    links = crowded_brackets(text) is None
     try:
-        return _parser().parse(text)
+        return _parser(links=links).parse(text)
     except RuntimeError:
         # markdown-it-py's link rule can stall on odd text ("[//x.p://"): the text is then
         # shown without links made of bare addresses rather than not at all.
-        return _parser(linkify=False).parse(text)
+        return _parser(linkify=False, links=links).parse(text)
 
 
-def _parser(*, linkify: bool = True) -> MarkdownIt:
-    """This thread's parser: the link finder keeps state between its calls."""
-    name = "parser" if linkify else "plain_parser"
+def _parser(*, linkify: bool = True, links: bool = True) -> MarkdownIt:
+    """This thread's parser: the link finder keeps state between its calls. ``links``: False
+    leaves '[tekst](adres)' and '![beschrijving](bestand)' as typed."""
+    name = ("parser" if linkify else "plain_parser") + ("" if links else "_without_links")
     parser: MarkdownIt | None = getattr(_parsers, name, None)
     if parser is None:
         # CommonMark without raw HTML: a clerk's "<b>" is shown as typed, never interpreted;
@@ -180,6 +183,8 @@ def _parser(*, linkify: bool = True) -> MarkdownIt:
         if linkify:
             parser.enable("linkify")
             parser.linkify = _LinksAsWordMakesThem()
+        if not links:
+            parser.disable(["link", "image"])
         setattr(_parsers, name, parser)
     return parser
 

@@ -58,7 +58,51 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 23
+CHECK_VERSION = 24
+
+
+# More '[' open at once in one paragraph than any text has: markdown-it scans from each to the
+# end of its paragraph for a ']', which for thousands of them takes seconds to minutes; such a
+# text is parsed without links (see markdown.parse).
+MAX_OPEN_BRACKETS = 20
+
+
+def crowded_brackets(text: str) -> tuple[int, int] | None:
+    """The first paragraph of ``text`` with more than MAX_OPEN_BRACKETS '[' open at once: the
+    0-based line where there came to be that many, and the most that were open in it."""
+    if text.count("[") <= MAX_OPEN_BRACKETS:
+        return None
+    crowded: int | None = None
+    open_now = most = 0
+    for number, line in enumerate(text.split("\n")):
+        if not line.strip():
+            if crowded is not None:
+                break
+            open_now = most = 0
+            continue
+        escaped = False
+        for char in line:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == "[":
+                open_now += 1
+                most = max(most, open_now)
+                if most > MAX_OPEN_BRACKETS and crowded is None:
+                    crowded = number
+            elif char == "]" and open_now:
+                open_now -= 1
+    return None if crowded is None else (crowded, most)
+
+
+def crowded_message(count: int) -> str:
+    """What to say of a paragraph with ``count`` '[' open at once (see crowded_brackets)."""
+    return (
+        f"in deze alinea staan {count} haken '[' die niet met ']' gesloten worden (meer dan "
+        f"{MAX_OPEN_BRACKETS} maakt de verwerking traag); alle haken komen zo in het document, "
+        "en links als [tekst](adres) worden in deze tekst niet gemaakt (haal de losse '[' weg)"
+    )
 
 
 # GFM's row under a table's header ("| --- | :-: |"): CommonMark, which the render follows,
@@ -84,6 +128,9 @@ def _mistakes(text: str) -> list[_Mistake]:
     lines = source.split("\n")
     tokens = parse(source)
     found: list[_Mistake] = []
+    crowded = crowded_brackets(source)
+    if crowded is not None:
+        found.append((crowded[0], crowded_message(crowded[1])))
     items: list[int] = []  # the first line of each list item the token is in
     # Each paragraph's and heading's text as printed, for what stands beside a paragraph.
     texts = [token for token in tokens if token.type == "inline"]
@@ -196,6 +243,8 @@ def _inline(
 _SPACED_TARGET = re.compile(r"\[([^\]\n]*)\]\(\s*([^\s()<>]+)\s+([^\s\"'(][^)\n]*)\)")
 _WEB_ADDRESS = re.compile(r"(?:https?://|www\.|mailto:)", re.I)
 # A footnote, '[^1]', and its text, '[^1]: …': not made, printed as typed.
+# More links on one line than any text has: the line is not searched for one with a space.
+_MOST_LINKS = 200
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
 
 
@@ -203,7 +252,7 @@ def _not_made(first: int, typed: list[str]) -> Iterator[_Mistake]:
     """Markdown of other dialects that the documents print as typed: a link whose address
     has a space, a footnote."""
     for number, line in enumerate(typed):
-        for found in _SPACED_TARGET.finditer(line):
+        for found in _spaced_targets(line):
             text, start, rest = found.groups()
             if _WEB_ADDRESS.match(start):
                 fixed = f"[{text}](<{start} {rest.strip()}>)"
@@ -222,6 +271,29 @@ def _not_made(first: int, typed: list[str]) -> Iterator[_Mistake]:
                 f"voetnoten worden niet gemaakt: '{footnote.group()}' komt zo in het document "
                 "(zet de noot als gewone tekst in de alinea, bijvoorbeeld tussen haakjes)",
             )
+
+
+def _spaced_targets(line: str) -> Iterator[re.Match[str]]:
+    """What ``_SPACED_TARGET.finditer(line)`` finds, in time linear in the line.
+
+    finditer tries the pattern at every '[' and scans from each to the line's end when no ']'
+    follows, which for thousands of '[' takes minutes. Every '[' before the same ']' meets the
+    same ']' and what follows it, so only the first of them needs trying; and a line with more
+    links than any text has is not looked at (each failed try may scan to the line's end).
+    """
+    if line.count("](") > _MOST_LINKS:
+        return
+    at = line.find("[")
+    while at >= 0:
+        found = _SPACED_TARGET.match(line, at)
+        if found is not None:
+            yield found
+            at = line.find("[", found.end())
+            continue
+        closing = line.find("]", at)
+        if closing < 0:
+            return
+        at = line.find("[", closing + 1)
 
 
 def _without_text(tokens: list[Token], opening: int) -> str | None:

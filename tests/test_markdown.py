@@ -457,8 +457,8 @@ def test_a_stalling_link_rule_still_shows_the_text(
         def parse(self, text: str) -> Any:
             raise RuntimeError("inline rule didn't increment state.pos")
 
-    def parser(*, linkify: bool = True) -> Any:
-        return Stalling() if linkify else original(linkify=False)
+    def parser(*, linkify: bool = True, links: bool = True) -> Any:
+        return Stalling() if linkify else original(linkify=False, links=links)
 
     monkeypatch.setattr(assembler.markdown, "_parser", parser)
     (paragraph,) = render(fragment, "Zie https://www.regiogv.nl/ voor meer.")
@@ -549,3 +549,21 @@ def _ns() -> str:
         'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
     )
+
+
+def test_stray_brackets_by_the_thousand_are_printed_as_typed_without_links(
+    fragment: WordFragment,
+) -> None:
+    """Hundreds of '[' open at once in a paragraph (a paste gone wrong) make markdown-it's link
+    scan quadratic: such a text is parsed without links, its brackets printed as typed."""
+    typed = "[a" * 24_000
+    paragraphs = render(fragment, "Eerst [de site](https://www.regiogv.nl).\n\n" + typed)
+    assert [paragraph.text for paragraph in paragraphs] == [
+        "Eerst [de site](https://www.regiogv.nl).",
+        typed,
+    ]
+
+
+def test_twenty_stray_brackets_keep_the_links_of_the_text(fragment: WordFragment) -> None:
+    paragraphs = render(fragment, "Eerst [de site](https://www.regiogv.nl).\n\n" + "[a" * 20)
+    assert [paragraph.text for paragraph in paragraphs] == ["Eerst de site.", "[a" * 20]

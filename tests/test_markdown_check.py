@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -925,3 +926,49 @@ def test_check_warns_at_a_paragraph_indented_into_code(
             _indented("Alinea die in Word met…", "in met een tab"),
         ),
     ]
+
+
+# --------------------------------------------------------------------------- stray '['
+
+_CROWDED = (
+    "in deze alinea staan {count} haken '[' die niet met ']' gesloten worden (meer dan 20 "
+    "maakt de verwerking traag); alle haken komen zo in het document, en links als "
+    "[tekst](adres) worden in deze tekst niet gemaakt (haal de losse '[' weg)"
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "count"),
+    [("[" * 48_000, 48_000), ("[a" * 24_000, 24_000), ("![[" * 12_000, 24_000)],
+    ids=["brackets", "bracket-letter", "image-brackets"],
+)
+def test_hundreds_of_stray_brackets_are_said_without_the_quadratic_link_scan(
+    typed: str, count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: markdown-it scans to the end of the paragraph for every '[' that is not closed, and
+    the check's own pattern for a link with a space in its address did the same: 48 000 '['
+    in a toelichting cost 20 s or more in check and again in build, and said nothing."""
+    import time
+
+    import markdown_it.helpers
+
+    labels: list[int] = []
+    real = markdown_it.helpers.parseLinkLabel
+
+    def counted(*args: Any, **kwargs: Any) -> int:
+        labels.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(markdown_it.helpers, "parseLinkLabel", counted)
+    text = "Aanleiding.\n\n" + typed + "\n\nZie [de site](https://www.regiogv.nl)."
+    started = time.monotonic()
+    found = markdown_mistakes(text)
+    # Generous: the old code took 20 s and more; the new one well under a second.
+    assert time.monotonic() - started < 8
+    assert labels == []
+    assert found == [(2, _CROWDED.format(count=count))]
+
+
+def test_twenty_stray_brackets_are_still_parsed_as_ever() -> None:
+    text = "[" * 19 + " zie [de site](https://www.regiogv.nl)."
+    assert markdown_mistakes(text) == []
