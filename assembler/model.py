@@ -23,6 +23,8 @@ from functools import lru_cache
 from importlib import resources
 from types import UnionType
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
+from urllib.parse import quote as url_quote
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -922,14 +924,72 @@ def _item_tries(op: str, argument: Any) -> int:
     return 1  # a character, a set, an anchor, a back reference
 
 
+# What RFC 3986 allows in an address (unreserved, reserved and '%'); '[' and ']' only frame an
+# IPv6 host, which a website's address does not have.
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]*")
+_URL_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def _check_url(value: str) -> str:
+    """A website's folder the public package's files go in, with the scheme in lower case and
+    a '/' at its end: the file names are appended to it in every manifest and sitemap."""
     _refuse_invisible(value, "typ het webadres zo nodig opnieuw")
-    if not re.match(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", value):
+    not_an_address = _fail(
+        "url",
+        f"{_quote(value)} is geen webadres (schrijf bijvoorbeeld https://www.regiogv.nl/stukken/)",
+    )
+    if not re.match(r"https?://", value, re.IGNORECASE):
+        raise not_an_address
+    allowed = _URL_CHARACTERS.match(value)
+    if allowed is not None and allowed.end() < len(value):
+        character = value[allowed.end()]
         raise _fail(
             "url",
-            f"{_quote(value)} is geen webadres (schrijf bijvoorbeeld https://www.regiogv.nl/stukken/)",
+            f"{_quote(value)} bevat '{character}', dat niet in een webadres mag (laat het weg, "
+            f"of schrijf het als '{url_quote(character, safe='')}')",
         )
-    return value if value.endswith("/") else value + "/"
+    if _URL_PERCENT.search(value):
+        raise _fail(
+            "url",
+            f"{_quote(value)} heeft een '%' zonder twee cijfers of letters A-F erachter "
+            "(schrijf '%25' voor een procentteken)",
+        )
+    parts = urlsplit(value)
+    if "@" in parts.netloc:
+        # Not quoted: the message would show the password once more.
+        without = parts._replace(
+            scheme=parts.scheme.lower(), netloc=parts.netloc.rpartition("@")[2]
+        )
+        raise _fail(
+            "url",
+            "zet geen gebruikersnaam of wachtwoord in het webadres (het adres komt in elk "
+            f"openbaar pakket; schrijf '{_with_slash(urlunsplit(without))}')",
+        )
+    for sign, part, name in (("?", parts.query, " (een zoekvraag)"), ("#", parts.fragment, "")):
+        if part or sign in value:
+            raise _fail(
+                "url",
+                f"{_quote(value)} heeft een deel met '{sign}'{name}, en daarachter komen dan de "
+                f"bestandsnamen (laat '{sign}' en wat erna komt weg)",
+            )
+    try:
+        parts.port  # noqa: B018 - a port that is not a number, or out of range, raises here
+    except ValueError:
+        raise not_an_address from None
+    host = parts.hostname or ""
+    if "." not in host.strip(".") or not re.fullmatch(r"[A-Za-z0-9\-.]+", host):
+        raise not_an_address
+    if any(unquote(segment) in (".", "..") for segment in parts.path.split("/")):
+        raise _fail(
+            "url",
+            f"{_quote(value)} heeft '..' of '.' als deel van het pad (schrijf het pad zonder, "
+            "zoals de map op de website heet)",
+        )
+    return _with_slash(urlunsplit(parts._replace(scheme=parts.scheme.lower())))
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
 
 
 class Organisatie(Record):

@@ -3185,3 +3185,107 @@ def test_a_sjabloon_or_vergaderingstype_with_capitals_is_said_with_the_one_meant
         "'Presidium' is geen toegestane waarde, 'presidium' wel: hoofdletters en kleine letters "
         "tellen mee (schrijf 'vergaderingstype: presidium')"
     ) in result.stderr.splitlines(), result.stderr
+
+
+_NOT_AN_ADDRESS = "is geen webadres (schrijf bijvoorbeeld https://www.regiogv.nl/stukken/)"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "https://user:geheim@x.nl/stukken/",
+            "zet geen gebruikersnaam of wachtwoord in het webadres (het adres komt in elk "
+            "openbaar pakket; schrijf 'https://x.nl/stukken/')",
+        ),
+        (
+            "https://x.nl/a?b=1",
+            "'https://x.nl/a?b=1' heeft een deel met '?' (een zoekvraag), en daarachter komen "
+            "dan de bestandsnamen (laat '?' en wat erna komt weg)",
+        ),
+        (
+            "https://x.nl/stukken/#top",
+            "'https://x.nl/stukken/#top' heeft een deel met '#', en daarachter komen dan de "
+            "bestandsnamen (laat '#' en wat erna komt weg)",
+        ),
+        (
+            "https://x.nl/../../",
+            "'https://x.nl/../../' heeft '..' of '.' als deel van het pad (schrijf het pad "
+            "zonder, zoals de map op de website heet)",
+        ),
+        (
+            "HTTPS://X.NL/%2e%2e/",
+            "'HTTPS://X.NL/%2e%2e/' heeft '..' of '.' als deel van het pad (schrijf het pad "
+            "zonder, zoals de map op de website heet)",
+        ),
+        (
+            'https://x.nl/"><script>/',
+            "'https://x.nl/\"><script>/' bevat '\"', dat niet in een webadres mag (laat het "
+            "weg, of schrijf het als '%22')",
+        ),
+        (
+            "https://x.nl/vergader stukken/",
+            "'https://x.nl/vergader stukken/' bevat ' ', dat niet in een webadres mag (laat het "
+            "weg, of schrijf het als '%20')",
+        ),
+        (
+            "https://x.nl/stukken/één/",
+            "'https://x.nl/stukken/één/' bevat 'é', dat niet in een webadres mag (laat het "
+            "weg, of schrijf het als '%C3%A9')",
+        ),
+        (
+            "https://x.nl/100%/",
+            "'https://x.nl/100%/' heeft een '%' zonder twee cijfers of letters A-F erachter "
+            "(schrijf '%25' voor een procentteken)",
+        ),
+        ("https://x.nl:99999/", f"'https://x.nl:99999/' {_NOT_AN_ADDRESS}"),
+        ("ftp://x.nl/", f"'ftp://x.nl/' {_NOT_AN_ADDRESS}"),
+        ("https://localhost/", f"'https://localhost/' {_NOT_AN_ADDRESS}"),
+    ],
+)
+def test_a_publication_address_that_is_no_folder_on_a_website_is_refused(
+    typed: str, message: str
+) -> None:
+    """Was: a user name and password, a query, a fragment, '..' and '"<>' went into every
+    manifest and sitemap of the public package, and 'HTTPS://' was refused."""
+    from pydantic import ValidationError
+
+    from assembler.model import Organisatie
+
+    with pytest.raises(ValidationError) as caught:
+        Organisatie.model_validate({"publicatie_url": typed})
+    assert [error["msg"] for error in caught.value.errors()] == [message]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("HTTPS://www.regiogv.nl/stukken", "https://www.regiogv.nl/stukken/"),
+        ("Http://x.nl:8080/a-b_c~d/%C3%A9/", "http://x.nl:8080/a-b_c~d/%C3%A9/"),
+        ("https://x.nl", "https://x.nl/"),
+    ],
+)
+def test_a_publication_address_takes_its_scheme_in_any_case(typed: str, kept: str) -> None:
+    from assembler.model import Organisatie
+
+    assert Organisatie.model_validate({"publicatie_url": typed}).publication_url == kept
+
+
+def test_a_password_in_the_publication_address_is_refused_at_its_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    settings = "dossiers/organisatie.yaml"
+    edit(
+        example_project,
+        settings,
+        r"^publicatie_url: .*",
+        "publicatie_url: https://user:geheim@www.regiogv.nl/stukken/",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"{settings}:{line_of(example_project, settings, 'publicatie_url:')}: publicatie_url: "
+        "zet geen gebruikersnaam of wachtwoord in het webadres (het adres komt in elk openbaar "
+        "pakket; schrijf 'https://www.regiogv.nl/stukken/')"
+    )
+    assert "geheim" not in result.stderr
