@@ -30,6 +30,8 @@ _Mistake = tuple[int, str]  # 0-based line within the text, and the Dutch messag
 
 # A quote from the text is cut to this many words, with "…" where it was cut.
 _QUOTED_WORDS = 5
+# ... and to this many characters.
+_QUOTED_CHARACTERS = 100
 # A link's target is quoted up to this many characters, with "…" where it was cut.
 _QUOTED_TARGET = 60
 
@@ -58,7 +60,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 24
+CHECK_VERSION = 25
 
 
 # More '[' open at once in one paragraph than any text has: markdown-it scans from each to the
@@ -833,7 +835,14 @@ def quoted(text: str, *, tail: bool = False, count: int = _QUOTED_WORDS) -> str:
     """``text`` between quotes, cut to its first (or last) ``count`` words."""
     words = text.split()
     if len(words) <= count:
-        return f"'{' '.join(words)}'"
-    if tail:
-        return f"'…{' '.join(words[-count:])}'"
-    return f"'{' '.join(words[:count])}…'"
+        shown = " ".join(words)
+        cut = len(shown) > _QUOTED_CHARACTERS
+    else:
+        shown = " ".join(words[-count:] if tail else words[:count])
+        cut = True
+    # A 'word' of thousands of characters ('*****…') is cut as well.
+    if len(shown) > _QUOTED_CHARACTERS:
+        shown = shown[-_QUOTED_CHARACTERS:] if tail else shown[:_QUOTED_CHARACTERS]
+    if not cut:
+        return f"'{shown}'"
+    return f"'…{shown}'" if tail else f"'{shown}…'"

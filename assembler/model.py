@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import functools
 import importlib
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable
@@ -432,9 +433,15 @@ def _relative_in(folder: str) -> Callable[[str], str]:
                 f"{_quote(value)} is een absoluut pad (schrijf de bestandsnaam in {folder})",
             )
         if ".." in re.split(r"[/\\]", value):
+            inside = posixpath.normpath(value.replace("\\", "/"))
+            if inside == ".." or inside.startswith("../"):
+                raise _fail(
+                    "pad",
+                    f"{_quote(value)} verwijst buiten {folder} (zet het bestand in {folder})",
+                )
+            # It stays inside, but a path with '..' is not how a clerk names a file.
             raise _fail(
-                "pad",
-                f"{_quote(value)} verwijst buiten {folder} (zet het bestand in {folder})",
+                "pad", f"{_quote(value)}: gebruik geen '..' in het pad (schrijf '{inside}')"
             )
         if "\\" in value:
             # As Windows writes a path; this one is read on a server where '\' is a letter.

@@ -544,6 +544,10 @@ def _syntax_problem(
         # Nothing below explains it better, and a re-scan of thousands of open brackets costs
         # minutes.
         return _reject(display, line, _syntax_message(str(error.problem), "", "")[0])
+    if "invalid Unicode character escape" in str(error.problem or "") and mark is not None:
+        half = _HALF_CHARACTER.search(text.split("\n")[mark.line])
+        if half is not None:
+            return _reject(display, line, _half_character_message(half))
     loose = _loose_text_block(text.split("\n"), mark.line, text_keys) if mark else None
     if loose is not None:
         key_line, key = loose
@@ -644,6 +648,23 @@ def _syntax_problem(
             bracket, line = opened
             message = _UNCLOSED[bracket]
     return _reject(display, line, message)
+
+
+# '\ud83d\ude00': how JSON, and so many a web page, writes an emoji: two halves (surrogates),
+# which YAML does not take for one character.
+_HALF_CHARACTER = re.compile(r"\\u(d[89ab][0-9a-f]{2})(?:\\u(d[c-f][0-9a-f]{2}))?", re.IGNORECASE)
+
+
+def _half_character_message(half: re.Match[str]) -> str:
+    message = (
+        f"ongeldige YAML: '\\u{half.group(1)}' is een half teken (surrogaat), en YAML leest geen "
+        "halve tekens"
+    )
+    if half.group(2) is None:
+        return f"{message} (typ het teken zelf in plaats van de code met \\)"
+    high, low = int(half.group(1), 16), int(half.group(2), 16)
+    whole = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+    return f"{message} (typ het teken zelf: '{chr(whole)}', of schrijf '\\U{whole:08X}')"
 
 
 # "kenmerk:<NBSP>23.0001772": Word and Outlook paste a no-break space, which YAML does not take

@@ -972,3 +972,12 @@ def test_hundreds_of_stray_brackets_are_said_without_the_quadratic_link_scan(
 def test_twenty_stray_brackets_are_still_parsed_as_ever() -> None:
     text = "[" * 19 + " zie [de site](https://www.regiogv.nl)."
     assert markdown_mistakes(text) == []
+
+
+@pytest.mark.parametrize("marks", ["**" * 23_000, "_" * 47_000])
+def test_a_long_line_is_quoted_short(marks: str) -> None:
+    """Was: the whole 46 000-character line was quoted in the warning."""
+    ((line, message),) = markdown_mistakes(marks)
+    assert line == 0
+    assert message.startswith(f"een lijn ('{marks[:100]}…') wordt niet gemaakt")
+    assert len(message) < 300

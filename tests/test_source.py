@@ -116,6 +116,17 @@ def test_every_field_path_has_its_line() -> None:
             "d.yaml:11: bevat een onzichtbaar stuurteken (U+0007) (verwijder het)",
         ),
         (
+            # Was: the generic "ongeldige YAML (controleer de inspringing, ...)".
+            'onderwerp: "Feest \\ud83d\\ude00 in de regio"\n',
+            "d.yaml:1: ongeldige YAML: '\\ud83d' is een half teken (surrogaat), en YAML leest "
+            "geen halve tekens (typ het teken zelf: '\U0001f600', of schrijf '\\U0001F600')",
+        ),
+        (
+            'agenda:\n  - "Rondvraag\\x1b\\ud800"\n',
+            "d.yaml:2: ongeldige YAML: '\\ud800' is een half teken (surrogaat), en YAML leest "
+            "geen halve tekens (typ het teken zelf in plaats van de code met \\)",
+        ),
+        (
             "a: " + "[" * 1000 + "]" * 1000 + "\n",
             "d.yaml:1: is dieper genest dan 20 niveaus (maak het platter)",
         ),

@@ -639,6 +639,10 @@ def test_an_annex_named_with_another_number_than_its_place_is_warned_about(
         ),
         ("../../x/geheim.pdf", "'../../x/geheim.pdf' verwijst buiten de dossiermap"),
         (
+            "x/../geheim.pdf",
+            "'x/../geheim.pdf': gebruik geen '..' in het pad (schrijf 'geheim.pdf')",
+        ),
+        (
             "notities.txt",
             "'notities.txt' is een .txt-bestand, en dat kan geen bijlage zijn (lever een PDF "
             "aan, of .docx, .odt, .xlsx of .ods)",
@@ -1637,6 +1641,12 @@ def test_regio_gv_leaves_out_its_own_tooi_and_publicatie_url_without_a_word(
             "'../logo.png' verwijst buiten de map dossiers/ (zet het bestand in de map dossiers/)",
         ),
         (
+            # Stays inside, but '..' is refused all the same; was: "verwijst buiten".
+            "huisstijl/../huisstijl/logo.png",
+            "'huisstijl/../huisstijl/logo.png': gebruik geen '..' in het pad (schrijf "
+            "'huisstijl/logo.png')",
+        ),
+        (
             "huisstijl",
             "'huisstijl' is een map, geen bestand (schrijf het pad naar het logo zelf, "
             "bijvoorbeeld huisstijl/logo.png)",
@@ -1652,7 +1662,7 @@ def test_regio_gv_leaves_out_its_own_tooi_and_publicatie_url_without_a_word(
             "letters tellen mee (schrijf de naam precies zo)",
         ),
     ],
-    ids=["absoluut", "erbuiten", "een-map", "backslash", "hoofdletters"],
+    ids=["absoluut", "erbuiten", "erbinnen-met-puntjes", "een-map", "backslash", "hoofdletters"],
 )
 def test_a_logo_path_is_said_from_the_folder_organisatie_yaml_is_in(
     example_project: Path, run_cli: RunCli, logo: str, message: str
