@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import faulthandler
+import io
 import itertools
 import json
 import os
@@ -97,9 +99,23 @@ def dutch_help(function: F) -> F:
     return click.help_option("-h", "--help", help="Toon deze hulp en stop.")(function)
 
 
+def _echo_json(text: str) -> None:
+    """Write JSON to stdout in UTF-8, as RFC 8259 has it, whatever the locale says: a script
+    reads it as UTF-8, and a Latin-1 locale could not write a '•' a clerk pasted."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    if buffer is None or codecs.lookup(encoding).name == "utf-8":
+        click.echo(text)
+        return
+    stream.flush()
+    buffer.write(text.encode("utf-8") + b"\n")
+    buffer.flush()
+
+
 def _print_problems(problems: Sequence[Problem], as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
+        _echo_json(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
         return
     for problem in problems:
         _say(problem.format())
@@ -909,7 +925,7 @@ def build(
 def _write_summary(summary: str) -> OSError | None:
     """Write ``summary`` to stdout; a refusal is returned, so the messages still go out."""
     try:
-        click.echo(summary)
+        _echo_json(summary)
     except OSError as error:
         return error
     return None
@@ -975,6 +991,10 @@ def _with_bar(options: Any, run: Callable[[Callable[[str, str], None]], R]) -> R
         return run(advance)
 
 
+# What the summary table needs to show its headers whole.
+_TABLE_WIDTH = 50
+
+
 def _summary(project: Project, report: Any, interactive: bool, *, pdf: bool = True) -> None:
     built, unchanged, failed = (
         report.count("gebouwd"),
@@ -982,16 +1002,21 @@ def _summary(project: Project, report: Any, interactive: bool, *, pdf: bool = Tr
         report.count("mislukt"),
     )
     seconds = f"{report.seconds:.1f} s".replace(".", ",")  # Dutch writes 1,5 s
+    console = None
     if interactive:
         from rich.console import Console
+
+        console = Console(stderr=True)
+    if console is not None and console.width >= _TABLE_WIDTH:
         from rich.table import Table
 
         table = Table(title="Resultaat", show_header=True)
         for column in ("gebouwd", "ongewijzigd", "mislukt", "tijd"):
             table.add_column(column, justify="right")
         table.add_row(str(built), str(unchanged), str(failed), seconds)
-        Console(stderr=True).print(table)
+        console.print(table)
     else:
+        # In a narrow pane the table cuts its headers to "geb…", "misl…": the line wraps.
         _say(f"Klaar: {built} gebouwd, {unchanged} ongewijzigd, {failed} mislukt in {seconds}.")
     # The counts are of dossiers; the agendas and meeting bundles are what the clerk passes on.
     for line in _meetings_said(report.meetings, pdf, report.problems):
@@ -1206,6 +1231,7 @@ def run() -> NoReturn:
         # annex whose form fields are cut loose from its form): a clerk reads Dutch only.
         # 'python -W default -m assembler' shows them.
         warnings.simplefilter("ignore")
+    _tolerant_streams()
     try:
         _dispatch()
     except SystemExit as leaving:
@@ -1220,6 +1246,23 @@ def run() -> NoReturn:
             sys.stderr.write(f"fout: de uitvoer kon niet geschreven worden: {reason}\n")
         _leave(int(ExitCode.ENVIRONMENT))
     _leave(0)
+
+
+def _tolerant_streams() -> None:
+    """Let stdout write what its locale's encoding cannot, as Python lets stderr: escaped.
+
+    Under a Latin-1 locale a '→' or a quoted '•' would end the command in a traceback after
+    its work was done; JSON goes out in UTF-8 regardless (see _echo_json).
+    """
+    stream = sys.stdout
+    encoding = getattr(stream, "encoding", None)
+    if (
+        isinstance(stream, io.TextIOWrapper)
+        and encoding
+        and codecs.lookup(encoding).name != ("utf-8")
+    ):
+        with contextlib.suppress(ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _writing_output(error: OSError) -> bool:
@@ -1263,7 +1306,7 @@ def _dispatch() -> None:
             from assembler.errors import UsageError as Refused
 
             # A script that asked for the summary gets its shape, also for a wrong option.
-            click.echo(failure_json(Refused(message)))
+            _echo_json(failure_json(Refused(message)))
         _say(f"fout: {message}")
         sys.exit(int(ExitCode.USAGE))
     except click.Abort:

@@ -1455,7 +1455,7 @@ def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
     )
 
 
-def _on_a_terminal(project: Path, *args: str) -> str:
+def _on_a_terminal(project: Path, *args: str, columns: int = 100) -> str:
     """What ``assembler build ARGS`` shows on a real pseudo-terminal, without its
     escape codes: what a clerk sees, not what a pipe gets."""
     import sys
@@ -1468,7 +1468,7 @@ def _on_a_terminal(project: Path, *args: str) -> str:
         stdin=follower,
         stdout=follower,
         stderr=follower,
-        env={**os.environ, "TERM": "xterm", "COLUMNS": "100"},
+        env={**os.environ, "TERM": "xterm", "COLUMNS": str(columns)},
     )
     os.close(follower)
     seen = b""
@@ -1499,6 +1499,14 @@ def test_a_terminal_gets_progress_bars_and_a_summary_table(small_project: Path, 
     made = "Agenda's en vergaderbundels" if pdf else "Agenda's"
     assert f"{made} van {ECONOMIE} opnieuw gemaakt." in shown
     assert "Klaar:" not in shown  # the plain line is for pipes and logs
+
+
+def test_a_narrow_terminal_gets_the_plain_line_not_a_table_cut_to_geb_and_misl(
+    small_project: Path,
+) -> None:
+    shown = _on_a_terminal(small_project, "--force", "--geen-pdf", columns=30)
+    assert "Resultaat" not in shown and "…" not in shown
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt in" in " ".join(shown.split())
 
 
 def test_a_meeting_refused_for_its_vergadering_yaml_is_named_below_the_counts(

@@ -385,6 +385,36 @@ def test_python_dash_m_runs_the_same_command(example_project: Path) -> None:
     )
 
 
+def test_a_latin_1_terminal_gets_its_json_in_utf_8_and_its_lines_escaped_not_a_traceback(
+    example_project: Path,
+) -> None:
+    """Environment review: under a Latin-1 locale a quoted '•' ended 'check --json' in a
+    UnicodeEncodeError, exit 1, after the work was done."""
+    dossier = example_project / "dossiers" / "2023-06-23-pfho-ruimte-wonen" / "res-voortgang"
+    text = (dossier / "dossier.yaml").read_text(encoding="utf-8")
+    pasted = "toelichting: |\n  • eerste punt\n  • tweede punt\n\n"
+    (dossier / "dossier.yaml").write_text(
+        text.replace("toelichting: |\n", pasted, 1), encoding="utf-8"
+    )
+
+    def latin_1(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "assembler", *args],
+            cwd=example_project,
+            env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "latin-1"},
+            capture_output=True,
+            check=False,
+        )
+
+    as_json = latin_1("check", "--json")
+    assert as_json.returncode == 0, as_json.stderr.decode("latin-1")
+    said = json.loads(as_json.stdout.decode("utf-8"))
+    assert any("•" in entry["melding"] for entry in said)
+    plain = latin_1("check")
+    assert plain.returncode == 0 and b"Traceback" not in plain.stderr
+    assert b"\\u2022" in plain.stderr and plain.stdout.startswith(b"In orde:")
+
+
 def test_the_summary_does_not_say_withdrawn_public_agendas_are_still_there(
     tmp_path: Path,
 ) -> None:
