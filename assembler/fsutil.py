@@ -95,6 +95,13 @@ def not_writable(path: Path, error: OSError, again: str = "bouw") -> OutputNotWr
     """
     if error.errno == errno.ENOSPC:
         reason = f"de schijf is vol (maak ruimte vrij en {again} opnieuw)"
+    elif error.errno in (errno.EACCES, errno.EPERM) and (owner := _other_owner(path)):
+        # Made by another user (often 'sudo ./project.sh build'): 'controleer de rechten'
+        # would send a clerk looking for a read-only switch that is not there.
+        reason = (
+            f"de map is van gebruiker {owner}, en alleen die mag erin schrijven (laat de "
+            "beheerder u schrijfrechten geven, of de eigenaar veranderen met 'sudo chown -R')"
+        )
     elif error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         reason = "de map is alleen-lezen of afgeschermd (controleer de rechten)"
     elif error.errno in (errno.ENOTDIR, errno.EEXIST):
@@ -106,6 +113,26 @@ def not_writable(path: Path, error: OSError, again: str = "bouw") -> OutputNotWr
     else:
         reason = f"{error.strerror or error} (controleer de map)"
     return OutputNotWritable(path, reason)
+
+
+def _other_owner(path: Path) -> str | None:
+    """The user owning the nearest folder of ``path`` that exists, when it is another user
+    and may not be written by this one: their name, or their number."""
+    folder = Path(path)
+    try:
+        while not folder.is_dir() and folder != folder.parent:
+            folder = folder.parent
+        status = folder.stat()
+    except OSError:
+        return None
+    if status.st_uid == os.geteuid() or os.access(folder, os.W_OK):
+        return None
+    try:
+        import pwd
+
+        return pwd.getpwuid(status.st_uid).pw_name
+    except (ImportError, KeyError):
+        return str(status.st_uid)
 
 
 @contextlib.contextmanager

@@ -168,6 +168,28 @@ def test_new_in_a_meeting_folder_without_rights_is_refused_before_anything(
     assert not (example_project / MEETING / "proef").exists()
 
 
+@pytest.mark.skipif(not _AS_ROOT, reason="only root can give a folder to another user")
+def test_a_build_folder_of_another_user_is_said_with_its_owner(example_project: Path) -> None:
+    """Environment review: after 'sudo ./project.sh build' a clerk was told to check the
+    rights of a folder that is not read-only, only someone else's."""
+    import pwd
+
+    build = example_project / "build"
+    build.mkdir()
+    os.chown(build, 65534, 65534)
+    try:
+        owner = pwd.getpwuid(65534).pw_name
+    except KeyError:
+        owner = "65534"
+    result = _run(example_project, "build", "--geen-pdf")
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.endswith(
+        f"fout: build: kan niet schrijven: de map is van gebruiker {owner}, en alleen die mag "
+        "erin schrijven (laat de beheerder u schrijfrechten geven, of de eigenaar veranderen "
+        "met 'sudo chown -R')\n"
+    )
+
+
 def test_a_build_makes_the_other_dossiers_when_one_cannot_be_read(example_project: Path) -> None:
     dossier = example_project / MEETING / "res-voortgang"
     with _mode(dossier, 0o000):
