@@ -167,6 +167,14 @@ def check_url(url: str) -> str:
             f"'{url}' is geen webadres van een API (schrijf bijvoorbeeld "
             "https://raad.example.nl/api/ods/v1)"
         )
+    if parts.username is not None or parts.password is not None:
+        # Never sent (the token is), and a password typed here would stay in the shell's
+        # history: said without it.
+        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        raise UsageError(
+            f"'{bare}': zet geen gebruikersnaam of wachtwoord in het webadres (het "
+            f"vergadersysteem krijgt het token uit {TOKEN_VARIABLE})"
+        )
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise UsageError(
             f"'{url}' gebruikt http zonder versleuteling; het token zou leesbaar over het "

@@ -861,6 +861,14 @@ def test_one_api_has_one_address_whatever_its_spelling() -> None:
     for wrong in ("https://raad.example.nl:abc/api", "https://raad.example.nl:99999/api"):
         with pytest.raises(UsageError, match="is geen webadres van een API"):
             check_url(wrong)
+    # Never sent, and silently dropped it would look as if it logged in: said, not repeated.
+    for typed in ("https://klerk:geheim@raad.example.nl/api", "https://klerk@raad.example.nl/api"):
+        with pytest.raises(UsageError) as refused:
+            check_url(typed)
+        assert refused.value.message == (
+            "'https://raad.example.nl/api': zet geen gebruikersnaam of wachtwoord in het "
+            "webadres (het vergadersysteem krijgt het token uit ASSEMBLER_ODS_TOKEN)"
+        )
 
 
 @pytest.mark.slow
