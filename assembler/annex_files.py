@@ -2,7 +2,8 @@
 
 check_annex_files: each annex names a file inside the dossier folder, there, of a type that
 can be bundled (a PDF or an office document, not a shortcut, an empty file or a webpage
-named .pdf); an annex twice or with the same content, a number in its name that is not its
+named .pdf; an office document neither a zip bomb nor linking to pictures or objects outside
+it, see office_files); an annex twice or with the same content, a number in its name that is not its
 place; and a PDF in the folder that no annex names.
 """
 
@@ -23,6 +24,7 @@ from assembler.fsutil import unreadable
 from assembler.inputs import OFFICE_SUFFIXES, PDF_SUFFIXES, DossierInput
 from assembler.markdown_check import quoted
 from assembler.model import Bijlage, RelativeFile
+from assembler.office_files import office_problem
 from assembler.project import DOSSIER_FILE
 from assembler.pydantic_messages import place_of_missing
 from assembler.source import Source, field_label
@@ -392,10 +394,9 @@ def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:
         return f"'{name}' is geen geldig {suffix}-bestand (open en bewaar het opnieuw)"
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+            expected = "mimetype" if suffix in {".odt", ".ods"} else "[Content_Types].xml"
+            if expected not in set(archive.namelist()):
+                return f"'{name}' is geen geldig {suffix}-bestand (open en bewaar het opnieuw)"
+            return office_problem(archive, suffix, name)
     except (zipfile.BadZipFile, OSError):
         return f"'{name}' is beschadigd (open en bewaar het opnieuw)"
-    expected = "mimetype" if suffix in {".odt", ".ods"} else "[Content_Types].xml"
-    if expected not in names:
-        return f"'{name}' is geen geldig {suffix}-bestand (open en bewaar het opnieuw)"
-    return None

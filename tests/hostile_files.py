@@ -239,6 +239,127 @@ def minimal_docx() -> bytes:
     return buffer.getvalue()
 
 
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+    'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{}</Relationships>'
+)
+_REL_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def docx_linking(*targets: str, kind: str = "image") -> bytes:
+    """A Word document showing a picture linked (not embedded) to each of ``targets``, as
+    Word's 'Insert picture > Link to file' saves it; ``kind`` is the relationship's type."""
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{_REL_TYPES}{kind}" Target="{target}" '
+        'TargetMode="External"/>'
+        for i, target in enumerate(targets, 5)
+    )
+    pictures = "".join(
+        f'<w:p><w:r><w:drawing><wp:inline><wp:extent cx="1800000" cy="450000"/><wp:docPr id="{i}" '
+        'name="p"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/'
+        '2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="1" name="p"/><pic:cNvPicPr/>'
+        f'</pic:nvPicPr><pic:blipFill><a:blip r:link="rId{i}"/><a:stretch><a:fillRect/>'
+        '</a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="1800000" '
+        'cy="450000"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData>'
+        "</a:graphic></wp:inline></w:drawing></w:r></w:p>"
+        for i, _ in enumerate(targets, 5)
+    )
+    return _docx(rels, pictures)
+
+
+def docx_with_hyperlink_and_template(url: str) -> bytes:
+    """A Word document with a hyperlink to ``url`` and a template on a share: no picture."""
+    rels = (
+        f'<Relationship Id="rId5" Type="{_REL_TYPES}hyperlink" Target="{url}" '
+        'TargetMode="External"/>'
+        f'<Relationship Id="rId6" Type="{_REL_TYPES}attachedTemplate" '
+        'Target="file:///\\\\server\\sjablonen\\Brief.dotx" TargetMode="External"/>'
+    )
+    text = '<w:p><w:hyperlink r:id="rId5"><w:r><w:t>website</w:t></w:r></w:hyperlink></w:p>'
+    return _docx(rels, text)
+
+
+def _docx(rels: str, body: str) -> bytes:
+    document = (
+        '<?xml version="1.0" encoding="UTF-8"?><w:document '
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>'
+        f"<w:p><w:r><w:t>Kantoorbijlage</w:t></w:r></w:p>{body}</w:body></w:document>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.'
+            'org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+            'document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            _RELS.format(
+                f'<Relationship Id="rId1" Type="{_REL_TYPES}officeDocument" '
+                'Target="word/document.xml"/>'
+            ),
+        )
+        archive.writestr("word/_rels/document.xml.rels", _RELS.format(rels))
+        archive.writestr("word/document.xml", document)
+    return buffer.getvalue()
+
+
+def odt_linking(*targets: str, element: str = "draw:image") -> bytes:
+    """An OpenDocument text with a frame per target holding ``element`` linked to it."""
+    frames = "".join(
+        '<text:p>x <draw:frame draw:name="f" svg:width="5cm" svg:height="2cm" '
+        f'text:anchor-type="as-char"><{element} xlink:href="{target}" xlink:type="simple" '
+        'xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p>'
+        for target in targets
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+        'office:version="1.2"><office:body><office:text><text:p>Kantoorbijlage '
+        '<text:a xlink:href="https://www.example.org/">website</text:a></text:p>'
+        f"{frames}</office:text></office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
+            'names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+            'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+            zipfile.ZIP_DEFLATED,
+        )
+    return buffer.getvalue()
+
+
+def docx_bomb(unpacked: int = 240 * 1024 * 1024) -> bytes:
+    """A Word document of under a megabyte whose document.xml unpacks to ``unpacked`` bytes."""
+    line = b"<w:p><w:r><w:t>Dit is een regel tekst van een bijlage.</w:t></w:r></w:p>"
+    block = line * (1024 * 1024 // len(line))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            for _ in range(unpacked // len(block)):
+                member.write(block)
+    return buffer.getvalue()
+
+
 def _saved(pdf: pikepdf.Pdf, **options: object) -> bytes:
     buffer = io.BytesIO()
     pdf.save(buffer, **options)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import hostile_files
 from tests.conftest import CORPUS, ECONOMIE, REPO, WONEN, CliResult, needs_shared
 
 RunCli = Callable[..., CliResult]
@@ -978,6 +979,103 @@ def test_corrupt_office_annex(example_project: Path, run_cli: RunCli) -> None:
     edit(example_project, SEED, r"^    bestand: bijlage-1.*", "    bestand: b.docx")
     result = run_cli("check", cwd=example_project)
     assert "'b.docx' is geen geldig .docx-bestand (open en bewaar het opnieuw)" in result.stderr
+
+
+UNLINK_IN_WORD = (
+    "sla het document op met de afbeeldingen en objecten erin (in Word: Bestand › Info › "
+    "Koppelingen naar bestanden bewerken › Koppeling verbreken)"
+)
+UNLINK_IN_LIBREOFFICE = (
+    "sla het document op met de afbeeldingen en objecten erin (in LibreOffice: Bewerken › "
+    "Koppelingen naar externe bestanden › Koppeling verbreken)"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "said"),
+    [
+        (
+            "b.docx",
+            lambda: hostile_files.docx_linking("file:///home/griffie/handtekening.png"),
+            "bevat een gekoppelde afbeelding, van buiten het document "
+            f"('file:///home/griffie/handtekening.png'); {UNLINK_IN_WORD}",
+        ),
+        (
+            "b.docx",
+            lambda: hostile_files.docx_linking("http://intranet/x.emf", kind="oleObject"),
+            "bevat een gekoppeld object, van buiten het document ('http://intranet/x.emf'); "
+            f"{UNLINK_IN_WORD}",
+        ),
+        (
+            "b.odt",
+            lambda: hostile_files.odt_linking("Pictures/1.png", "http://127.0.0.1:9/t.png"),
+            "bevat een gekoppelde afbeelding, van buiten het document "
+            f"('http://127.0.0.1:9/t.png'); {UNLINK_IN_LIBREOFFICE}",
+        ),
+        (
+            "b.odt",
+            lambda: hostile_files.odt_linking("../geheim/scan.png"),
+            "bevat een gekoppelde afbeelding, van buiten het document ('../geheim/scan.png'); "
+            f"{UNLINK_IN_LIBREOFFICE}",
+        ),
+        (
+            "b.odt",
+            lambda: hostile_files.odt_linking("file:///etc/hostname", element="draw:object"),
+            "bevat een gekoppeld object, van buiten het document ('file:///etc/hostname'); "
+            f"{UNLINK_IN_LIBREOFFICE}",
+        ),
+    ],
+)
+def test_an_office_annex_with_a_linked_picture_or_object_is_refused_at_its_line(
+    example_project: Path, run_cli: RunCli, name: str, make: Callable[[], bytes], said: str
+) -> None:
+    """LibreOffice reads or fetches what such an annex links to while converting it, and
+    puts it in the (public) bundles: a file of the build machine, an intranet page."""
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    (folder / name).write_bytes(make())
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", f"    bestand: {name}")
+    line = line_of(example_project, SEED, f"    bestand: {name}")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert f"{SEED}:{line}: bijlagen[1].bestand: '{name}' {said}\n" in result.stderr
+
+
+def test_an_office_annex_with_hyperlinks_and_a_template_is_accepted(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A hyperlink is followed by a reader, a Word template named, not read: both are fine."""
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    (folder / "b.docx").write_bytes(
+        hostile_files.docx_with_hyperlink_and_template("https://www.example.org/")
+    )
+    (folder / "c.odt").write_bytes(hostile_files.odt_linking("Pictures/1.png"))
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", "    bestand: b.docx")
+    edit(
+        example_project,
+        SEED,
+        r"^  - omschrijving:",
+        "  - omschrijving: Tekst\n    bestand: c.odt\n  - omschrijving:",
+    )
+    result = run_cli("check", f"dossiers/{ECONOMIE}/werklocaties", cwd=example_project)
+    assert "b.docx" not in result.stderr
+    assert "c.odt" not in result.stderr
+
+
+def test_an_office_annex_that_is_a_zip_bomb_is_refused_at_its_line(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """LibreOffice took 3.5 GB for such a file until its time ran out; check said nothing."""
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    (folder / "b.docx").write_bytes(hostile_files.docx_bomb())
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", "    bestand: b.docx")
+    line = line_of(example_project, SEED, "    bestand: b.docx")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert (
+        f"{SEED}:{line}: bijlagen[1].bestand: 'b.docx' lijkt een decompressiebom: het onderdeel "
+        "'word/document.xml' pakt uit tot 240,0 MB, "
+    ) in result.stderr
+    assert "keer zo groot als ingepakt (lever de bijlage als PDF aan)\n" in result.stderr
 
 
 @needs_shared

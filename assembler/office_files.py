@@ -1,0 +1,202 @@
+"""What an office annex (.docx, .odt, .xlsx, .ods) holds that the build must not take in.
+
+office_problem: a zip that unpacks to far more than it is (a decompression bomb, which would
+drive LibreOffice to gigabytes), and a picture, object or section linked to a file or web
+address outside the document, which LibreOffice would read or fetch while converting and so
+put into the bundles: a file of the build machine, or a page of an internal web server.
+Hyperlinks are not loaded and stay allowed. Only the zip's directory and its XML parts are
+read; nothing is unpacked to disk.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+# Uncompressed, all parts together: the largest real office annexes measured (a 60-page
+# report with photos, a 40,000-row sheet) unpack to tens of MB.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# A part this large that unpacks to more than RATIO times its packed size is a bomb: text
+# and XML deflate ten to thirty times, repeated rows of a sheet seldom more than sixty.
+LARGE_PART_BYTES = 16 * 1024 * 1024
+MAX_RATIO = 100
+
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+# OOXML relationships to outside the package that LibreOffice does not load: a hyperlink is
+# followed by a reader who clicks it; the template a Word document was made from (Word's
+# Normal.dotm, an organisation's template on a share) is named, not read (measured with
+# LibreOffice 7.4: no request for an http: template), and most Word documents carry one.
+_ALLOWED_RELATIONSHIPS = frozenset({"hyperlink", "attachedTemplate"})
+# ODF elements whose xlink:href is a link a reader follows or a name, not something loaded:
+# hyperlinks, the template of the document, a script bound to an event, a form's target.
+_ALLOWED_ELEMENTS = frozenset(
+    {
+        "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}a",
+        "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}a",
+        "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}template",
+        "{urn:oasis:names:tc:opendocument:xmlns:script:1.0}event-listener",
+        "{urn:oasis:names:tc:opendocument:xmlns:presentation:1.0}event-listener",
+        "{urn:oasis:names:tc:opendocument:xmlns:form:1.0}form",
+    }
+)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+# What is linked, by the last part of an OOXML relationship type or an ODF element's name.
+_KINDS = {
+    "image": "een gekoppelde afbeelding",
+    "fill-image": "een gekoppelde afbeelding",
+    "background-image": "een gekoppelde afbeelding",
+    "list-level-style-image": "een gekoppelde afbeelding",
+    "oleObject": "een gekoppeld object",
+    "package": "een gekoppeld object",
+    "object": "een gekoppeld object",
+    "object-ole": "een gekoppeld object",
+    "plugin": "een gekoppeld object",
+    "externalLinkPath": "een koppeling naar een andere werkmap",
+    "table-source": "een gekoppelde tabel",
+    "section-source": "een gekoppelde sectie",
+    "subDocument": "een gekoppeld subdocument",
+}
+_HOW_TO_UNLINK = {
+    ".docx": (
+        "sla het document op met de afbeeldingen en objecten erin (in Word: Bestand › Info › "
+        "Koppelingen naar bestanden bewerken › Koppeling verbreken)"
+    ),
+    ".xlsx": (
+        "sla de werkmap op zonder koppelingen (in Excel: Gegevens › Koppelingen bewerken › "
+        "Koppeling verbreken)"
+    ),
+    ".odt": (
+        "sla het document op met de afbeeldingen en objecten erin (in LibreOffice: Bewerken › "
+        "Koppelingen naar externe bestanden › Koppeling verbreken)"
+    ),
+    ".ods": (
+        "sla de werkmap op zonder koppelingen (in LibreOffice: Bewerken › Koppelingen naar "
+        "externe bestanden › Koppeling verbreken)"
+    ),
+}
+
+
+def office_problem(archive: zipfile.ZipFile, suffix: str, name: str) -> str | None:
+    """What refuses the office annex ``name`` (``suffix`` is its extension); None if nothing."""
+    bomb = _bomb(archive, name)
+    if bomb is not None:
+        return bomb
+    try:
+        linked = _first_link(archive, suffix)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return f"'{name}' is beschadigd (open en bewaar het opnieuw)"
+    if linked is None:
+        return None
+    kind, target = linked
+    advice = _HOW_TO_UNLINK.get(suffix, _HOW_TO_UNLINK[".docx"])
+    return (
+        f"'{name}' bevat {_KINDS.get(kind, 'een gekoppeld bestand')}, van buiten het document "
+        f"({_shown(target)}); {advice}"
+    )
+
+
+def _bomb(archive: zipfile.ZipFile, name: str) -> str | None:
+    """Judged on the sizes the zip's directory declares: reading a part stops at its size."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > LARGE_PART_BYTES and ratio > MAX_RATIO:
+            return (
+                f"'{name}' lijkt een decompressiebom: het onderdeel {_shown(info.filename)} "
+                f"pakt uit tot {_megabytes(info.file_size)}, {ratio:.0f} keer zo groot als "
+                "ingepakt (lever de bijlage als PDF aan)"
+            )
+    if total > MAX_UNPACKED_BYTES:
+        return (
+            f"'{name}' lijkt een decompressiebom: uitgepakt is het {_megabytes(total)} (de "
+            f"grens is {_megabytes(MAX_UNPACKED_BYTES)}; lever de bijlage als PDF aan, of splits "
+            "het in meer bijlagen)"
+        )
+    return None
+
+
+def _first_link(archive: zipfile.ZipFile, suffix: str) -> tuple[str, str] | None:
+    """The kind and target of the first thing the document links to that would be loaded."""
+    if suffix in {".odt", ".ods"}:
+        for part in archive.namelist():
+            if part.endswith(".xml") and not part.startswith("META-INF/"):
+                with archive.open(part) as stream:
+                    found = _odf_link(stream)
+                if found is not None:
+                    return found
+        return None
+    for part in archive.namelist():
+        if part.endswith(".rels"):
+            with archive.open(part) as stream:
+                found = _ooxml_link(stream)
+            if found is not None:
+                return found
+    return None
+
+
+def _ooxml_link(stream: IO[bytes]) -> tuple[str, str] | None:
+    for element in _elements(stream, f"{{{_RELATIONSHIPS}}}Relationship"):
+        if (element.get("TargetMode") or "").strip().lower() != "external":
+            continue
+        kind = (element.get("Type") or "").rstrip("/").rsplit("/", 1)[-1]
+        if kind not in _ALLOWED_RELATIONSHIPS:
+            return kind, element.get("Target") or ""
+    return None
+
+
+def _odf_link(stream: IO[bytes]) -> tuple[str, str] | None:
+    for element in _elements(stream, None):
+        href = element.get(_XLINK_HREF)
+        if href is None or element.tag in _ALLOWED_ELEMENTS or _inside(href):
+            continue
+        return str(element.tag).rsplit("}", 1)[-1], href
+    return None
+
+
+def _inside(href: str) -> bool:
+    """Whether the ODF link ``href`` names a part of the package itself ('Pictures/1.png')."""
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return True
+    if _SCHEME.match(href) or href.startswith(("/", "\\")):
+        return False
+    # Relative to the package, '../' leads out of it: to the folder the document is in.
+    return ".." not in PurePosixPath(href.replace("\\", "/")).parts
+
+
+def _elements(stream: IO[bytes], tag: str | None) -> Iterator[etree._Element]:
+    """The elements of an XML part, read as a stream and let go of as they are passed."""
+    from lxml import etree
+
+    parser = etree.iterparse(
+        stream, events=("end",), tag=tag, resolve_entities=False, no_network=True
+    )
+    try:
+        for _event, element in parser:
+            yield element
+            # A part of 100 MB holds millions of elements: none is kept once passed.
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError:
+        return  # LibreOffice refuses or repairs the part; its links are judged by what it read
+
+
+def _shown(text: str, limit: int = 100) -> str:
+    """``text`` quoted, its control characters escaped and cut to ``limit`` characters."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " MB"
