@@ -109,13 +109,33 @@ PDF_EXPORT_FILTER = "pdf:writer_pdf_Export:" + json.dumps(_PDF_OPTIONS, separato
 _POLL_SECONDS = 0.05
 _WORKSPACE_PREFIX = "assembler-convert-"
 _SEED_PREFIX = "libreoffice-profile-"
-# Raised when what a kept profile holds changes, so that seeds kept before are replaced.
-_SEED_FORMAT = "2"
+# Raised when what a kept profile holds changes, so that seeds kept before are replaced
+# (3: LibreOffice loads nothing an office document links to, see _block_links).
+_SEED_FORMAT = "3"
 # soffice's lock names the process holding the profile; a copy must not carry it.
 _PROFILE_LOCKS = shutil.ignore_patterns(".lock")
 # Nor the log of the graphics self-test, which a kept profile no longer runs (see keep).
 _SEED_LEAVES_OUT = shutil.ignore_patterns(".lock", "GraphicsRenderTests.log")
 _REGISTRY_NAMESPACE = "http://openoffice.org/2001/registry"
+# LibreOffice loads a picture or object that an office document links to, rather than holds
+# (a file of the build machine, any web address, an intranet server), while it converts the
+# document, and draws it into the PDF; UpdateDocMode governs DDE and OLE links, not these.
+# This setting makes it load none for a document outside its trusted locations (the build
+# names none). Measured with LibreOffice 7.4, over the bridge and with --convert-to alike:
+# no request for an http: picture, and no picture drawn for a file: one. annex_files refuses
+# such annexes before; this is for what that check would miss.
+_BLOCK_LINKS = (
+    '<item oor:path="/org.openoffice.Office.Common/Security/Scripting">'
+    '<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop>'
+    "</item>"
+)
+_REGISTRY_WITH_BLOCKED_LINKS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    f'<oor:items xmlns:oor="{_REGISTRY_NAMESPACE}" '
+    'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+    f"{_BLOCK_LINKS}\n</oor:items>\n"
+)
 
 
 @dataclass(frozen=True)
@@ -476,6 +496,24 @@ def _mark_as_seen(tree: etree._ElementTree, version: str) -> None:
     etree.SubElement(prop, "value").text = version
 
 
+def _block_links(profile: Path) -> None:
+    """Have the soffice of ``profile`` load nothing a document links to (see _BLOCK_LINKS)."""
+    registry = profile / "user" / "registrymodifications.xcu"
+    try:
+        text = registry.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    if _BLOCK_LINKS in text:
+        return  # a seed's copy, or a profile used before
+    with_it = text.replace("</oor:items>", f"{_BLOCK_LINKS}\n</oor:items>", 1)
+    # An empty profile (soffice sets up the rest around it), or a registry soffice would
+    # not read either.
+    if _BLOCK_LINKS not in with_it:
+        with_it = _REGISTRY_WITH_BLOCKED_LINKS
+    registry.parent.mkdir(parents=True, exist_ok=True)
+    registry.write_text(with_it, encoding="utf-8")  # a throw-away copy: no fsync
+
+
 def _remove_aside(folder: Path) -> None:
     # Renamed first, so that no one ever plants from (or keeps) a half-removed folder.
     aside = folder.with_name(f".gone-{folder.name}-{os.getpid()}-{threading.get_ident()}")
@@ -504,9 +542,10 @@ class _Profiles:
             else:
                 self._count += 1
                 profile = self._root / f"profile-{self._count}"
-        if profile.exists():  # left by a soffice that closed normally: set up already
-            return profile, False
-        return profile, self._seed is not None and self._seed.plant(profile)
+        # A profile left by a soffice that closed normally is set up already.
+        seeded = not profile.exists() and self._seed is not None and self._seed.plant(profile)
+        _block_links(profile)
+        return profile, seeded
 
     def set_up(self, profile: Path) -> None:
         """``profile`` has started a soffice: keep it as the seed if there is none yet."""

@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import hashlib
+import http.server
+import io
 import os
 import re
 import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import docx
 import pikepdf
+import PIL.Image
 import pytest
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+from lxml import etree
 from pypdf import PdfReader
 
 from assembler import convert, normalise
@@ -35,6 +41,7 @@ from assembler.convert import (
 )
 from assembler.errors import ConversionFailed, ExitCode, LibreOfficeMissing
 from assembler.normalise import normalise_pdf
+from tests import hostile_files
 from tests.conftest import REPO, needs_bridge
 from tests.processes import processes
 from tests.tags import link_holders, links_outside_the_tags, untagged_painting
@@ -204,6 +211,7 @@ FAKE_SOFFICE = """#!{python}
 # any input containing HANG (with a child process, to prove the whole group is killed)
 # and writes a truncated PDF for any input containing TRUNCATE.
 import os, subprocess, sys, time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 import pikepdf
@@ -326,6 +334,96 @@ def test_office_annexes_convert_in_the_same_pool(tmp_path: Path, backend: str) -
     if len(jobs) > 2:
         assert "12500" in pdf_text(jobs[2].target)
         assert "Werklocaties" in pdf_text(jobs[3].target)
+
+
+@pytest.fixture
+def web_server() -> Iterator[tuple[str, list[str]]]:
+    """A web server on 127.0.0.1 that answers every GET with a picture; what was asked."""
+    asked: list[str] = []
+    buffer = io.BytesIO()
+    PIL.Image.new("RGB", (60, 15), (200, 30, 30)).save(buffer, "PNG")
+    picture = buffer.getvalue()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(f"GET {self.path}")
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(picture)))
+            self.end_headers()
+            self.wfile.write(picture)
+
+        def do_OPTIONS(self) -> None:
+            asked.append(f"OPTIONS {self.path}")
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_libreoffice_loads_no_picture_a_document_links_to(
+    tmp_path: Path, backend: str, web_server: tuple[str, list[str]]
+) -> None:
+    """Without BlockUntrustedRefererLinks LibreOffice fetched both pictures and drew them:
+    a file of the build machine, or an intranet page, in a public bundle."""
+    address, asked = web_server
+    outside = tmp_path / "elders" / "handtekening.png"
+    outside.parent.mkdir()
+    PIL.Image.new("RGB", (60, 15), (30, 30, 200)).save(outside)
+    sources = [tmp_path / "a" / "bijlage.docx", tmp_path / "b" / "bijlage.odt"]
+    sources[0].parent.mkdir()
+    sources[0].write_bytes(hostile_files.docx_linking(f"{address}/docx.png", outside.as_uri()))
+    sources[1].parent.mkdir()
+    sources[1].write_bytes(hostile_files.odt_linking(f"{address}/odt.png", outside.as_uri()))
+    jobs = [ConversionJob(s, tmp_path / "out" / f"{n}.pdf") for n, s in enumerate(sources)]
+
+    report = convert_to_pdf(jobs, workers=1)
+
+    assert report.ok, report.failures
+    assert asked == []
+    for job in jobs:
+        assert "Kantoorbijlage" in pdf_text(job.target)
+        with pikepdf.open(job.target) as pdf:
+            pictures = [
+                o
+                for o in pdf.objects
+                if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"
+            ]
+            assert pictures == [], f"{job.source.suffix}: a linked picture was drawn"
+
+
+def test_a_profile_blocks_links_whatever_it_held(tmp_path: Path) -> None:
+    """Empty (soffice sets up the rest), set up by soffice, or already blocking."""
+    empty = tmp_path / "empty"
+    convert._block_links(empty)
+    set_up = tmp_path / "set-up"
+    (set_up / "user").mkdir(parents=True)
+    registry = set_up / "user" / "registrymodifications.xcu"
+    registry.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/'
+        '2001/registry">\n<item oor:path="/org.openoffice.Setup/Product"><prop oor:name='
+        '"ooSetupLastVersion" oor:op="fuse"><value>7.4</value></prop></item>\n</oor:items>\n'
+    )
+    convert._block_links(set_up)
+    convert._block_links(set_up)
+    for profile in (empty, set_up):
+        text = (profile / "user" / "registrymodifications.xcu").read_text()
+        assert text.count('<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse">') == 1
+        root = etree.fromstring(text.encode())
+        assert root.tag == "{http://openoffice.org/2001/registry}items"
+    assert "ooSetupLastVersion" in registry.read_text()
 
 
 @pytest.mark.slow
@@ -1408,12 +1506,14 @@ def test_a_killed_soffices_profile_is_left_to_the_workspace(tmp_path: Path) -> N
     profiles = convert._Profiles(tmp_path)
     killed, seeded = profiles.take()
     assert not seeded
-    (killed / "user").mkdir(parents=True)
+    # Only the setting that blocks linked pictures is in it before soffice sets it up.
+    assert (
+        "BlockUntrustedRefererLinks" in (killed / "user" / "registrymodifications.xcu").read_text()
+    )
     profiles.give_back(killed, clean=False)
     assert (killed / "user").is_dir()
     fresh, _ = profiles.take()
     assert fresh != killed, "a killed soffice's profile is never reused"
-    (fresh / "user").mkdir(parents=True)
     profiles.give_back(fresh, clean=True)
     again, _ = profiles.take()
     assert again == fresh, "a profile soffice closed normally is reused"
