@@ -378,7 +378,8 @@ def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:
     if not head:
         return f"'{name}' is leeg (0 bytes) (lever het volledige bestand aan)"
     if suffix in PDF_SUFFIXES:
-        if not head.lstrip(b"\x00\t\n\r ").startswith(b"%PDF-") and b"%PDF-" not in head:
+        start = head.find(b"%PDF-")
+        if start < 0:
             if head.startswith(b"PK"):
                 what = "een Office-bestand (zip) met de naam .pdf"
             elif head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
@@ -386,6 +387,16 @@ def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:
             else:
                 what = "geen PDF: het begint niet met %PDF-"
             return f"'{name}' is {what} (sla het op als echte PDF)"
+        before = head[:start].removeprefix(b"\xef\xbb\xbf").strip(b"\x00\t\n\r\x0c ")
+        if before:
+            # PDF readers look for the header in the first 1024 bytes, so such a file shows
+            # as a PDF; but the export ships it as it is, and a web server or browser that
+            # looks at its first bytes takes '<html><script>…' for a web page on the
+            # publishing site. Saved again, the PDF starts as it should.
+            return (
+                f"'{name}' begint niet met %PDF- maar met {_shown_bytes(head[:start])} (sla de "
+                "PDF opnieuw op, bijvoorbeeld door hem af te drukken als PDF, en lever die aan)"
+            )
         return None
     misnamed = pdf_named_as_office(head, suffix, name)
     if misnamed:
@@ -400,3 +411,11 @@ def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:
             return office_problem(archive, suffix, name)
     except (zipfile.BadZipFile, OSError):
         return f"'{name}' is beschadigd (open en bewaar het opnieuw)"
+
+
+def _shown_bytes(data: bytes, limit: int = 40) -> str:
+    """``data`` quoted as text, its control characters escaped, cut to ``limit`` characters."""
+    text = "".join(
+        c if c.isprintable() else repr(c)[1:-1] for c in data.decode("latin-1")[: limit + 1]
+    )
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"

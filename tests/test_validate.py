@@ -960,6 +960,17 @@ def test_annex_symlink_out_of_the_folder_is_refused(
         (b"", "'b.pdf' is leeg (0 bytes) (lever het volledige bestand aan)"),
         (b"<!DOCTYPE html><html></html>", "'b.pdf' is een webpagina (HTML) met de naam .pdf"),
         (b"PK\x03\x04rest", "'b.pdf' is een Office-bestand (zip) met de naam .pdf"),
+        (
+            # A PDF reader opens it; a web server or browser that sniffs it runs the script.
+            b"<html><script>alert(document.domain)</script>\n%PDF-1.4\n",
+            "'b.pdf' begint niet met %PDF- maar met '<html><script>alert(document.domain)</sc…' "
+            "(sla de PDF opnieuw op, bijvoorbeeld door hem af te drukken als PDF, en lever die "
+            "aan)",
+        ),
+        (
+            b"Content-Type: application/pdf\r\n\r\n%PDF-1.4\n",
+            "'b.pdf' begint niet met %PDF- maar met 'Content-Type: application/pdf\\r\\n\\r\\n' ",
+        ),
     ],
 )
 def test_annex_that_is_not_a_pdf(
