@@ -7,8 +7,10 @@ and by the gate's parts of each page, which are kept in ``build/.cache`` by cont
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -228,6 +230,12 @@ class _AnnexPages:
     def digest(self, path: Path) -> str:
         """The SHA-256 of the file at ``path``."""
         if path not in self._digests:
+            # A file the annex check refuses for its size is not read: hashing 8 GB took
+            # half a minute, for a likeness no bundle could show.
+            from assembler.annex import AnnexLimits
+
+            if path.stat().st_size > AnnexLimits().max_file_bytes:
+                raise OSError(errno.EFBIG, os.strerror(errno.EFBIG), str(path))
             self._digests[path] = self.files.sha256(path)
         return self._digests[path]
 

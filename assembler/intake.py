@@ -156,7 +156,13 @@ class AnnexIntake:
         return reports
 
     def _record(self, path: Path) -> Path | None:
-        """Where the report of ``path``'s content is kept (None: the file cannot be read)."""
+        """Where the report of ``path``'s content is kept (None: the file cannot be read, or
+        is refused for its size, which costs nothing to say again)."""
+        try:
+            if path.stat().st_size > self.limits.max_file_bytes:
+                return None  # not read: hashing 8 GB took 39 s before the size refused it
+        except OSError:
+            return None
         # The band height too: a report says whether each page's top band is blank.
         digest = hashlib.sha256(
             f"{__version__} {CHECKS_VERSION} {self.limits} {MARK_BAND}\n{self.judges}".encode()

@@ -8,6 +8,7 @@ import shutil
 import time
 from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -787,3 +788,33 @@ def test_an_annex_is_judged_again_after_an_upgrade_of_the_libraries_that_judge_i
         checked.clear()
         check_project(project)
         assert len(checked) == annexes, library
+
+
+def test_an_annex_over_the_size_limit_is_refused_without_being_read(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An 8 GB file was hashed whole (39 s; a 1 TB one 20 minutes) before its size refused it."""
+    from assembler import build_cache, digests, intake
+    from assembler.check import check_project
+    from assembler.project import find_project
+
+    folder = example_project / "dossiers" / "2023-05-26-pfho-economie" / "werklocaties"
+    annex = folder / "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
+    with open(annex, "r+b") as handle:
+        handle.truncate(8 * 1024**3)  # sparse: costs no disk
+    read: list[str] = []
+    for module in (intake, digests, build_cache):
+        real = module.digest_stream
+
+        def reading(handle: Any, digest: Any, real: Any = real) -> Any:
+            read.append(str(handle.name))
+            if Path(handle.name).resolve() == annex.resolve():
+                raise AssertionError("the oversized annex was read")
+            return real(handle, digest)
+
+        monkeypatch.setattr(module, "digest_stream", reading)
+    problems = check_project(find_project(example_project)).errors
+    assert [p.melding for p in problems if annex.name in p.melding] == [
+        f"'{annex.name}' is te groot (8192,0 MB; de grens is 100,0 MB; verklein het bestand of "
+        "splits het in meer bijlagen)"
+    ]
