@@ -204,7 +204,13 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
         if resolved.parent == folder:
             named.add(resolved.name)  # a link to a file beside it brings that file along
         if not (plain.is_file() if plain is not None else resolved.is_file()):
-            report(f"'{annex.file}' is geen bestand (lever een bestand aan, geen map)")
+            if plain.is_dir() if plain is not None else resolved.is_dir():
+                report(f"'{annex.file}' is geen bestand (lever een bestand aan, geen map)")
+            else:  # a pipe (mkfifo) or a device: no folder, and nothing to bundle
+                report(
+                    f"'{annex.file}' is geen gewoon bestand maar een pipe of apparaat (vervang "
+                    "het door het bestand zelf)"
+                )
             continue
         message = _file_type_problem(resolved, suffix, annex.file)
         if message:

@@ -954,6 +954,26 @@ def test_annex_symlink_out_of_the_folder_is_refused(
     assert "'link.pdf' verwijst naar een bestand buiten de dossiermap" in result.stderr
 
 
+def test_an_annex_that_is_a_pipe_is_said_to_be_no_regular_file(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was 'is geen bestand (lever een bestand aan, geen map)': it is no folder."""
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    os.mkfifo(folder / "pijp.pdf")
+    (folder / "map.pdf").mkdir()
+    edit(example_project, SEED, r"^    bestand: bijlage-1.*", "    bestand: pijp.pdf")
+    edit(example_project, SEED, r"^    bestand: bijlage-2.*", "    bestand: map.pdf")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert (
+        "bijlagen[1].bestand: 'pijp.pdf' is geen gewoon bestand maar een pipe of apparaat "
+        "(vervang het door het bestand zelf)\n"
+    ) in result.stderr
+    assert (
+        "bijlagen[2].bestand: 'map.pdf' is geen bestand (lever een bestand aan, geen map)\n"
+    ) in result.stderr
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
