@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING
@@ -91,8 +92,10 @@ def office_problem(archive: zipfile.ZipFile, suffix: str, name: str) -> str | No
         return bomb
     try:
         linked = _first_link(archive, suffix)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         return f"'{name}' is beschadigd (open en bewaar het opnieuw)"
+    except (RuntimeError, NotImplementedError):  # a part encrypted, or packed in an odd way
+        return f"'{name}' is beveiligd of onleesbaar ingepakt (open en bewaar het opnieuw)"
     if linked is None:
         return None
     kind, target = linked

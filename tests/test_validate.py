@@ -3428,3 +3428,29 @@ def test_a_password_in_the_publication_address_is_refused_at_its_line(
         "pakket; schrijf 'https://www.regiogv.nl/stukken/')"
     )
     assert "geheim" not in result.stderr
+
+
+def test_an_office_annex_with_a_damaged_or_encrypted_part_is_refused_not_a_crash() -> None:
+    """Reading its parts for links raised zlib.error and RuntimeError out of the check."""
+    from assembler.office_files import office_problem
+
+    def packed(encrypted: bool, damage: bool) -> zipfile.ZipFile:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("word/_rels/document.xml.rels", "<Relationships/>" * 100)
+        data = bytearray(buffer.getvalue())
+        if encrypted:  # the flag in the central directory's entry of the part
+            entry = data.rindex(b"PK\x01\x02")
+            data[entry + 8] |= 0x1
+        if damage:
+            start = data.rindex(b"word/_rels/document.xml.rels", 0, len(data) // 2) + 28
+            data[start + 5 : start + 15] = b"\xff" * 10
+        return zipfile.ZipFile(io.BytesIO(bytes(data)))
+
+    assert office_problem(packed(False, damage=True), ".docx", "b.docx") == (
+        "'b.docx' is beschadigd (open en bewaar het opnieuw)"
+    )
+    assert office_problem(packed(True, damage=False), ".docx", "b.docx") == (
+        "'b.docx' is beveiligd of onleesbaar ingepakt (open en bewaar het opnieuw)"
+    )
