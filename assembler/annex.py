@@ -31,7 +31,7 @@ import signal
 import subprocess
 import sys
 import zlib
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -267,12 +267,7 @@ def _guess_kind(head: bytes) -> str:
 def _run_child(file: tuple[Path, bool], limits: AnnexLimits) -> _Findings:
     """Parse the PDF in a child process with a memory limit and a timeout."""
     command, env = _child_command([file], limits)
-    memory = limits.memory_bytes
-
-    def limit_memory() -> None:  # runs in the child between fork and exec
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
+    limit_memory = _memory_limiter(limits.memory_bytes)
     try:
         done = subprocess.run(
             command,
@@ -309,6 +304,20 @@ def _run_child(file: tuple[Path, bool], limits: AnnexLimits) -> _Findings:
     )
 
 
+def _memory_limiter(memory: int) -> Callable[[], None]:
+    """What a checking child runs between fork and exec: ``memory`` bytes at most, or less
+    where the session allows less (``ulimit -v``: an ordinary user cannot raise its hard
+    limit, and the child failed before it started, a traceback for every build)."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return limit_memory
+
+
 def _child_command(
     files: Sequence[tuple[Path, bool]], limits: AnnexLimits
 ) -> tuple[list[str], dict[str, str]]:
@@ -328,12 +337,7 @@ def _child_command(
 def _run_batch(files: Sequence[tuple[Path, bool]], limits: AnnexLimits) -> list[_Findings]:
     """Findings for the first of ``files`` (path, every page) that one child managed (maybe all)."""
     command, env = _child_command(files, limits)
-    memory = limits.memory_bytes
-
-    def limit_memory() -> None:  # runs in the child between fork and exec
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
+    limit_memory = _memory_limiter(limits.memory_bytes)
     process = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import resource
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -15,7 +18,7 @@ import pytest
 
 from assembler.annex import AnnexLimits, AnnexReport, inspect_annex, pdf_named_as_office
 from assembler.errors import Problem
-from tests.conftest import CORPUS, CliResult, needs_shared
+from tests.conftest import CORPUS, REPO, CliResult, needs_shared
 from tests.hostile_files import (
     decompression_bomb,
     encrypted,
@@ -828,3 +831,30 @@ def test_an_annex_over_the_size_limit_is_refused_without_being_read(
         f"'{annex.name}' is te groot (8192,0 MB; de grens is 100,0 MB; verklein het bestand of "
         "splits het in meer bijlagen)"
     ]
+
+
+def test_a_session_memory_limit_below_the_checks_is_kept_not_a_traceback(
+    example_project: Path,
+) -> None:
+    """Environment review: under 'ulimit -v 900000' (a terminal server's limits.conf) the
+    annex checks' child could not raise its hard limit to theirs, and every check and build
+    ended in a traceback before a single annex was checked."""
+    limit = 900 * 1024 * 1024
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "assembler", "check"],
+        cwd=example_project,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        preexec_fn=limited,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        "In orde: 2 vergaderingen, 6 dossiers gecontroleerd.\n",
+        "",
+    )
