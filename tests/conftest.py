@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -106,6 +109,25 @@ def example_project(tmp_path: Path) -> Path:
         if source.exists():
             shutil.copytree(source, root / name)
     return root
+
+
+CHECKED_EXAMPLE = "In orde: 2 vergaderingen, 6 dossiers gecontroleerd.\n"
+"""What 'assembler check' says of the example project."""
+
+
+def python_m(
+    project: Path, *args: str, environment: dict[str, str] | None = None, **options: Any
+) -> subprocess.CompletedProcess[Any]:
+    """``python -m assembler ARGS`` in ``project``, a process of its own (its streams, locale
+    and limits are the real ones), with this checkout's package; ``options`` for subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "assembler", *args],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(environment or {})},
+        capture_output=True,
+        check=False,
+        **options,
+    )
 
 
 @pytest.fixture

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import resource
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -18,7 +15,7 @@ import pytest
 
 from assembler.annex import AnnexLimits, AnnexReport, inspect_annex, pdf_named_as_office
 from assembler.errors import Problem
-from tests.conftest import CORPUS, REPO, CliResult, needs_shared
+from tests.conftest import CHECKED_EXAMPLE, CORPUS, CliResult, needs_shared, python_m
 from tests.hostile_files import (
     decompression_bomb,
     encrypted,
@@ -844,17 +841,5 @@ def test_a_session_memory_limit_below_the_checks_is_kept_not_a_traceback(
     def limited() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    done = subprocess.run(
-        [sys.executable, "-m", "assembler", "check"],
-        cwd=example_project,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        preexec_fn=limited,
-        check=False,
-    )
-    assert (done.returncode, done.stdout, done.stderr) == (
-        0,
-        "In orde: 2 vergaderingen, 6 dossiers gecontroleerd.\n",
-        "",
-    )
+    done = python_m(example_project, "check", text=True, preexec_fn=limited)
+    assert (done.returncode, done.stdout, done.stderr) == (0, CHECKED_EXAMPLE, "")

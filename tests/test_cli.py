@@ -14,7 +14,7 @@ import click
 import pytest
 
 from assembler.cli import _usage_message
-from tests.conftest import ECONOMIE, REPO, WONEN, CliResult
+from tests.conftest import CHECKED_EXAMPLE, ECONOMIE, WONEN, CliResult, python_m
 
 RunCli = Callable[..., CliResult]
 ASSEMBLER = Path(sys.executable).parent / "assembler"
@@ -370,19 +370,8 @@ def test_checking_one_dossier_needs_only_its_own_template(
 
 def test_python_dash_m_runs_the_same_command(example_project: Path) -> None:
     """``python -m assembler`` is the ``assembler`` command, as a developer types it."""
-    done = subprocess.run(
-        [sys.executable, "-m", "assembler", "check"],
-        cwd=example_project,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert (done.returncode, done.stdout, done.stderr) == (
-        0,
-        "In orde: 2 vergaderingen, 6 dossiers gecontroleerd.\n",
-        "",
-    )
+    done = python_m(example_project, "check", text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (0, CHECKED_EXAMPLE, "")
 
 
 def test_a_latin_1_terminal_gets_its_json_in_utf_8_and_its_lines_escaped_not_a_traceback(
@@ -398,13 +387,7 @@ def test_a_latin_1_terminal_gets_its_json_in_utf_8_and_its_lines_escaped_not_a_t
     )
 
     def latin_1(*args: str) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run(
-            [sys.executable, "-m", "assembler", *args],
-            cwd=example_project,
-            env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "latin-1"},
-            capture_output=True,
-            check=False,
-        )
+        return python_m(example_project, *args, environment={"PYTHONIOENCODING": "latin-1"})
 
     as_json = latin_1("check", "--json")
     assert as_json.returncode == 0, as_json.stderr.decode("latin-1")
