@@ -28,6 +28,7 @@ PDFs.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -659,8 +660,7 @@ class _Runner:
             try:
                 _stage(doc.job.source, inbox / doc.staged_name)
             except OSError as error:
-                reason = f"kan het bestand niet lezen: {unreadable(error)}"
-                self.events.put(_Outcome(doc=doc, reason=reason))
+                self.events.put(_Outcome(doc=doc, reason=_staging_failed(doc.job.source, error)))
                 continue
             staged.append(doc)
         if not staged:
@@ -858,6 +858,27 @@ def _stage(source: Path, staged: Path) -> None:
         os.link(source, staged)
     except OSError:
         shutil.copyfile(source, staged)
+
+
+def _staging_failed(source: Path, error: OSError) -> str:
+    """Why ``source`` could not be put where LibreOffice reads it, in Dutch: the document, or
+    the temporary folder (which a clerk looking at the project's disk would not suspect)."""
+    try:
+        with open(source, "rb") as handle:
+            handle.read(1)
+    except OSError as unread:
+        return f"kan het bestand niet lezen: {unreadable(unread)}"
+    temp = tempfile.gettempdir()
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            f"de tijdelijke map {temp} is vol (maak daar ruimte vrij, of zet TMPDIR op een map "
+            "met ruimte)"
+        )
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        why = "is alleen-lezen of afgeschermd"
+    else:
+        why = f"weigert het ({error.strerror or error})"
+    return f"de tijdelijke map {temp} {why} (zet TMPDIR op een map waarin u mag schrijven)"
 
 
 def _listdir(folder: Path) -> set[str]:
@@ -1167,8 +1188,7 @@ class _UnoWorker:
         try:
             _stage(doc.job.source, inbox)
         except OSError as error:
-            reason = f"kan het bestand niet lezen: {unreadable(error)}"
-            service.events.put(_Outcome(doc=doc, reason=reason))
+            service.events.put(_Outcome(doc=doc, reason=_staging_failed(doc.job.source, error)))
             return "done", ""
         try:
             reply = self._exchange(inbox, produced)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import http.server
 import io
@@ -466,6 +467,27 @@ def test_broken_document_is_isolated_and_others_convert(tmp_path: Path, backend:
     assert list(report.failures) == [jobs[1].source]
     assert "gaf geen PDF" in report.failures[jobs[1].source]
     assert not jobs[1].target.exists()
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_a_full_temporary_folder_is_named_not_the_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    """Environment review: a full TMPDIR was said per document as 'kan het bestand niet
+    lezen: No space left on device (controleer het bestand)'."""
+    jobs = dossier_jobs(tmp_path, ["Eerste voorstel", "Tweede voorstel"])
+
+    def full(source: Path, staged: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(convert, "_stage", full)
+    report = convert_to_pdf(jobs, workers=1)
+    said = (
+        f"de tijdelijke map {tempfile.gettempdir()} is vol (maak daar ruimte vrij, of zet "
+        "TMPDIR op een map met ruimte)"
+    )
+    assert report.failures == {job.source: said for job in jobs}
 
 
 @pytest.mark.slow
