@@ -53,7 +53,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -904,16 +904,7 @@ def _images_only(page: Dictionary) -> bool:
     forms: list[Any] = [page]
     seen: set[tuple[int, int]] = set()
     while forms:
-        owner = forms.pop()
-        resources = owner.get(Name.Resources)
-        xobjects = resources.get(Name.XObject) if isinstance(resources, Dictionary) else None
-        for _name, xobject in xobjects.items() if isinstance(xobjects, Dictionary) else ():
-            if not isinstance(xobject, pikepdf.Stream):
-                continue
-            if xobject.is_indirect:
-                if xobject.objgen in seen:
-                    continue
-                seen.add(xobject.objgen)
+        for xobject in _new_xobjects(forms.pop(), seen):
             if xobject.get(Name.Subtype) == Name.Image:
                 images = True
             elif xobject.get(Name.Subtype) == Name.Form:
@@ -1256,23 +1247,28 @@ def _rename(element: Dictionary, renames: dict[str, Name]) -> None:
         )
 
 
+def _new_xobjects(owner: Any, seen: set[tuple[int, int]]) -> Iterator[pikepdf.Stream]:
+    """The XObjects ``owner``'s resources name, each shared one only the first time (``seen``
+    holds those met before): a form drawn on every page is looked into once."""
+    resources = owner.get(Name.Resources)
+    xobjects = resources.get(Name.XObject) if isinstance(resources, Dictionary) else None
+    for _name, xobject in xobjects.items() if isinstance(xobjects, Dictionary) else ():
+        if not isinstance(xobject, pikepdf.Stream):
+            continue
+        if xobject.is_indirect:
+            if xobject.objgen in seen:
+                continue
+            seen.add(xobject.objgen)
+        yield xobject
+
+
 def _key_holders(pages: list[Dictionary]) -> list[tuple[Any, Name]]:
     """What on ``pages`` holds a ParentTree key: the pages, their annotations and XObjects."""
     holders: list[tuple[Any, Name]] = []
     seen: set[tuple[int, int]] = set()
 
     def visit(owner: Any) -> None:
-        resources = owner.get(Name.Resources)
-        xobjects = resources.get(Name.XObject) if isinstance(resources, Dictionary) else None
-        if not isinstance(xobjects, Dictionary):
-            return
-        for _name, xobject in xobjects.items():
-            if not isinstance(xobject, pikepdf.Stream):
-                continue
-            if xobject.is_indirect:
-                if xobject.objgen in seen:
-                    continue
-                seen.add(xobject.objgen)
+        for xobject in _new_xobjects(owner, seen):
             holders.extend((xobject, key) for key in _KEYS if key in xobject)
             if xobject.get(Name.Subtype) == Name.Form:
                 visit(xobject)
