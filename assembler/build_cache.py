@@ -100,8 +100,9 @@ if TYPE_CHECKING:
 # name), an untagged annex's links named by where they lead, a left-out link's element a Span,
 # a confidential voorstel's or memo's title says "(niet openbaar)", an annex page of images
 # only a Figure with Alt text; 40: LibreOffice draws no picture an office annex
-# links to, so a bundle kept with one fetched from outside the project is made anew.
-CACHE_VERSION = 40
+# links to, so a bundle kept with one fetched from outside the project is made anew; 41: an
+# annex's /Lang that is no language tag is carried as an unknown language, not as it is.
+CACHE_VERSION = 41
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

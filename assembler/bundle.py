@@ -524,6 +524,11 @@ class _Walked:
     elements: list[Dictionary]
 
 
+# A language tag as BCP 47 shapes one (en, nl-NL, zh-Hant-TW, x-klingon): letters and digits
+# in subtags of at most eight, a few of them.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8}){0,7}")
+
+
 class _Structure:
     """The structure trees of the parts, gathered into one tree for the bundle.
 
@@ -554,10 +559,11 @@ class _Structure:
         PDF made by the build, in the bundle's language unless it says another."""
         pages = [out.pages[index].obj for index in range(start, len(out.pages))]
         lang = src.Root.get(Name.Lang)
-        if not isinstance(lang, String):
+        if not isinstance(lang, String) or not _LANGUAGE_TAG.fullmatch(str(lang)):
             # An annex that names no language is read in an unknown one (an empty /Lang, ISO
             # 32000-1 14.9.2.2), not in the bundle's Dutch: a screen reader would read Arabic
-            # or English with a Dutch voice.
+            # or English with a Dutch voice. Nor is what is no language tag carried (a
+            # sender's 300 000 characters of junk, control characters).
             lang = None if ours else String("")
         before = (
             len(self.parent_tree),

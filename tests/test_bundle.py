@@ -1385,6 +1385,40 @@ def part_languages(path: Path) -> list[tuple[str, str | None]]:
 
 @needs_shared
 @pytest.mark.slow
+def test_an_annex_whose_language_is_no_language_tag_is_read_in_an_unknown_one(
+    economie_build: Path, tmp_path: Path
+) -> None:
+    """Hostile review: a sender's /Lang of control characters, markup and 300 000 characters
+    was carried into the bundle's structure as the annex's language."""
+    made = economie_build / "02-23.0001772-werklocaties" / "voorstel.pdf"
+
+    def junk(pdf: pikepdf.Pdf) -> None:
+        pdf.Root.Lang = pikepdf.String("nl\x00\x1b<script>" + "x" * 300_000)
+
+    def english(pdf: pikepdf.Pdf) -> None:
+        pdf.Root.Lang = pikepdf.String("en-GB")
+
+    annexes = [
+        tagged_variant(made, tmp_path / "rommel.pdf", junk),
+        tagged_variant(made, tmp_path / "engels.pdf", english),
+    ]
+    dossier = tmp_path / "bundel.pdf"
+    bundle_pdf(
+        made,
+        [BundleAnnex(p, n, p.stem) for n, p in enumerate(annexes, start=1)],
+        META,
+        dossier,
+        main_made_here=True,
+    )
+    assert part_languages(dossier) == [
+        ("Voorstel", "nl-NL"),
+        ("Bijlage 1 – rommel", ""),
+        ("Bijlage 2 – engels", "en-GB"),
+    ]
+
+
+@needs_shared
+@pytest.mark.slow
 def test_an_annex_that_names_no_language_is_read_in_an_unknown_one_not_in_dutch(
     economie_build: Path, tmp_path: Path
 ) -> None:
