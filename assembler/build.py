@@ -1136,12 +1136,14 @@ class _Conversions:
 
     def finish(self) -> None:
         """Wait for every conversion; report the documents that did not convert."""
+        from assembler.convert import CHECK_THE_DOCUMENT
         from assembler.source import field_label
 
         project, report, work = self.project, self.report, self.work
         outcome = self.service.finish()
         ours_failed = [source for source in outcome.failures if source in self.ours]
-        if len(ours_failed) >= 2 and len(ours_failed) == len(self.ours):
+        none_converted = len(ours_failed) >= 2 and len(ours_failed) == len(self.ours)
+        if none_converted:
             # Each document's message says to check that document; when not one converted,
             # LibreOffice or the machine is the likelier cause.
             report.problems.append(
@@ -1161,6 +1163,8 @@ class _Conversions:
             if source in self.ours:
                 # Our own rendered document did not convert: the machine, not the clerk.
                 report.environment_failed = True
+                if none_converted:  # not each document to check, as the line above says
+                    reason = reason.replace(CHECK_THE_DOCUMENT, "zie de melding bij LibreOffice")
                 shown = (plan_of.output_dir if plan_of else source.parent.parent) / source.name
                 report.problems.append(
                     Problem(

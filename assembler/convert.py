@@ -92,6 +92,8 @@ INSTALL_COMMAND = (
     "fonts-liberation fonts-dejavu fontconfig poppler-utils"
 )
 CALC_INSTALL_COMMAND = "sudo apt-get install libreoffice-calc-nogui"
+# What a document's failed conversion advises; left out where no document converted at all.
+CHECK_THE_DOCUMENT = "controleer of het document in Word of LibreOffice opent"
 
 WRITER_SUFFIXES = frozenset({".docx", ".odt"})
 CALC_SUFFIXES = frozenset({".xlsx", ".ods"})
@@ -981,9 +983,7 @@ def _reason_for(problem: str) -> str:
     if problem.startswith("LibreOffice"):
         return problem
     detail = f" (LibreOffice meldt: {problem})" if problem else ""
-    return (
-        f"LibreOffice gaf geen PDF; controleer of het document in Word of LibreOffice opent{detail}"
-    )
+    return f"LibreOffice gaf geen PDF; {CHECK_THE_DOCUMENT}{detail}"
 
 
 # --------------------------------------------------------------------------- long-running workers
@@ -1312,15 +1312,14 @@ def _remove_pipes(profile: Path, bridge_pid: int | None = None) -> None:
 
 _STOPPED = (
     "LibreOffice stopte onverwacht tijdens het omzetten, ook bij een tweede poging "
-    "(controleer of het document in Word of LibreOffice opent)"
+    f"({CHECK_THE_DOCUMENT})"
 )
 
 
 def _timeout_reason(seconds: str) -> str:
     return (
         f"LibreOffice kwam {seconds} seconden niet verder en is gestopt "
-        "(controleer of het document in Word of LibreOffice opent; een groot document kan "
-        "meer tijd krijgen met --timeout)"
+        f"({CHECK_THE_DOCUMENT}; een groot document kan meer tijd krijgen met --timeout)"
     )
 
 

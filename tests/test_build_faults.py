@@ -145,6 +145,14 @@ def test_a_libreoffice_that_converts_nothing_is_said_as_the_likelier_cause(
         "aan de machine dan aan de documenten (zet één document om met 'soffice --headless "
         "--convert-to pdf', en kijk of er schijfruimte en geheugen vrij is)"
     )
+    # Not each document to check as well: that contradicted the line above (review env H7).
+    documents = [m["melding"] for m in summary["meldingen"] if m["melding"].startswith("omz")]
+    assert len(documents) == 10, summary["meldingen"]
+    assert all(
+        m.startswith("omzetten naar PDF mislukt: ") and "zie de melding bij LibreOffice" in m
+        for m in documents
+    ), documents
+    assert "controleer of het document" not in result.stdout
     # Was "gebouwd": the agendas and meeting bundles of the first build stayed.
     assert {m["status"] for m in summary["vergaderingen"]} == {"ongewijzigd"}
 
