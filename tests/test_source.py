@@ -6,6 +6,7 @@ import errno
 from pathlib import Path
 
 import pytest
+import yaml
 
 from assembler.errors import InputRejected
 from assembler.fsutil import not_writable, unreadable
@@ -623,22 +624,26 @@ def test_a_label_field_label_cannot_have_written_is_no_path(label: str) -> None:
     assert field_path(label) is None
 
 
+def _yaml_scans(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The Loader of each yaml.scan from here on (libyaml's, or PyYAML's pure-Python one)."""
+    loaders: list[object] = []
+    real_scan = yaml.scan
+
+    def counted(*args: object, **kwargs: object) -> object:
+        loaders.append(kwargs.get("Loader"))
+        return real_scan(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(yaml, "scan", counted)
+    return loaders
+
+
 def test_deep_nesting_is_refused_without_scanning_the_text_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Was: after libyaml gave up at its depth limit, the heuristics re-tokenised the text with
     PyYAML's pure-Python scanner, which is quadratic in the depth: a 200 kB dossier.yaml of
     nested '[' took a minute to refuse."""
-    import yaml
-
-    scans: list[object] = []
-    real_scan = yaml.scan
-
-    def counted(*args: object, **kwargs: object) -> object:
-        scans.append(kwargs.get("Loader"))
-        return real_scan(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(yaml, "scan", counted)
+    scans = _yaml_scans(monkeypatch)
     depth = 100_000
     text = "onderwerp: x\nextra: " + "[" * depth + "]" * depth + "\n"
     assert messages(text) == ["d.yaml:2: is dieper genest dan 20 niveaus (maak het platter)"]
@@ -650,16 +655,7 @@ def test_a_syntax_error_after_deep_brackets_is_explained_by_the_fast_scanner(
 ) -> None:
     """The heuristics that explain a syntax error tokenise with libyaml's scanner: PyYAML's
     pure-Python one walks every open bracket for every token."""
-    import yaml
-
-    loaders: list[object] = []
-    real_scan = yaml.scan
-
-    def counted(*args: object, **kwargs: object) -> object:
-        loaders.append(kwargs.get("Loader"))
-        return real_scan(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(yaml, "scan", counted)
+    loaders = _yaml_scans(monkeypatch)
     # Within libyaml's depth limit and not closed: libyaml gives up at the end of the file.
     text = "onderwerp: x\u00a0y\nextra: " + "[" * 900 + "a, " * 20_000 + "\n"
     found = messages(text)
