@@ -101,8 +101,9 @@ if TYPE_CHECKING:
 # a confidential voorstel's or memo's title says "(niet openbaar)", an annex page of images
 # only a Figure with Alt text; 40: LibreOffice draws no picture an office annex
 # links to, so a bundle kept with one fetched from outside the project is made anew; 41: an
-# annex's /Lang that is no language tag is carried as an unknown language, not as it is.
-CACHE_VERSION = 41
+# annex's /Lang that is no language tag is carried as an unknown language, not as it is; 42:
+# a Markdown heading that skips a level goes one level down, not two.
+CACHE_VERSION = 42
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

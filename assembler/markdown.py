@@ -216,7 +216,8 @@ class _Inline:
 @dataclass
 class _Builder:
     document: Any  # a python-docx Document or a WordFragment: add_paragraph, styles, part
-    heading_shift: int = 0
+    # The Markdown levels ('#' count) of the headings still open above the current text.
+    open_headings: list[int] = field(default_factory=list)
     bullet_num_id: int | None = None
     bullet_abstract_id: int | None = None
     number_abstract_id: int | None = None
@@ -234,6 +235,17 @@ class _Builder:
 
     def has_style(self, name: str, kind: WD_STYLE_TYPE) -> bool:
         return (name, kind) in self.styles
+
+    def heading_depth(self, level: int) -> int:
+        """The depth under the section heading (1: Heading 2) of a heading of Markdown
+        ``level``: one below the nearest open heading of a lower level."""
+        # '# A' then '### B' gives B depth 2, not 3: a skipped level leaves a gap in the
+        # document's outline that screen readers announce (PDF/UA, WCAG 1.3.1), and the
+        # shallowest heading stands just under the section heading whatever its '#' count.
+        while self.open_headings and self.open_headings[-1] >= level:
+            self.open_headings.pop()
+        self.open_headings.append(level)
+        return len(self.open_headings)
 
     def paragraph(self, style: str | None) -> Paragraph:
         paragraph: Paragraph = self.document.add_paragraph()
@@ -280,8 +292,9 @@ class _Builder:
         if kind == "heading":
             if _empty_heading(node):
                 return  # '###' alone: no empty heading in the text and the tags (check warns)
-            level = int(node.tag[1:]) - self.heading_shift
-            style = HEADING_STYLES[max(0, min(level, len(HEADING_STYLES)) - 1)]
+            style = HEADING_STYLES[
+                min(self.heading_depth(int(node.tag[1:])), len(HEADING_STYLES)) - 1
+            ]
             self.inline(self.paragraph(style), node)
         elif kind == "paragraph":
             self.inline(self.list_paragraph(context), node)
@@ -762,16 +775,9 @@ _STYLE_INFO: dict[tuple[str, int, int], _StyleInfo] = {}
 def add_markdown(document: Any, text: str, info: _StyleInfo | None = None) -> None:
     """Append Markdown ``text`` as Word paragraphs to a python-docx document."""
     tree = SyntaxTreeNode(parse(xml_safe(text)))
-    levels = [
-        int(node.tag[1:])
-        for node in tree.walk()
-        if node.type == "heading" and not _empty_heading(node)
-    ]
     info = info or _style_info(document)
     builder = _Builder(
         document=document,
-        # The shallowest Markdown heading becomes Heading 2, just under the section heading.
-        heading_shift=min(levels) - 1 if levels else 0,
         bullet_num_id=info.bullet_num_id,
         bullet_abstract_id=info.bullet_abstract_id,
         number_abstract_id=info.number_abstract_id,

@@ -62,6 +62,22 @@ def test_nested_headings_keep_their_order_and_stop_at_heading_4(fragment: WordFr
     ]
 
 
+def test_a_skipped_heading_level_is_closed_up(fragment: WordFragment) -> None:
+    """Was: '# A' then '### B' made Heading 2 then Heading 4, a gap in the outline that a
+    screen reader announces; a shallower heading later still goes back up as far as it says."""
+    text = "### Eerst\n\n# A\n\n### B\n\n###### C\n\n## D\n\n# E\n\n#### F"
+    paragraphs = render(fragment, text)
+    assert [(p.style.name, p.text) for p in paragraphs] == [
+        ("Heading 2", "Eerst"),
+        ("Heading 2", "A"),
+        ("Heading 3", "B"),
+        ("Heading 4", "C"),
+        ("Heading 3", "D"),
+        ("Heading 2", "E"),
+        ("Heading 3", "F"),
+    ]
+
+
 def test_an_empty_heading_is_not_made(fragment: WordFragment) -> None:
     """Was: an empty Heading paragraph (a gap, and an empty heading in the tags), and '#' alone
     made '### Vervolg' a Heading 3 (check warns about it)."""
