@@ -138,7 +138,7 @@ def _shown_from_root(error: AssemblerError) -> AssemblerError:
     if not isinstance(error, OutputNotWritable) or not Path(error.path).is_absolute():
         return error  # a relative path is from the root already
     try:
-        project = find_project(Path.cwd())
+        project = find_project()
     except (UsageError, OSError):
         return error
     return error.shown_as(project.display(Path(error.path)))
@@ -225,7 +225,7 @@ def _end_now(why: str) -> NoReturn:
 
 
 def _project() -> Project:
-    return find_project(Path.cwd())
+    return find_project()
 
 
 @click.group(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,9 +81,23 @@ def stands_for_a_file(path: Path) -> bool:
     return path.exists() and not path.is_dir()
 
 
+def working_folder() -> Path:
+    """The working folder as the shell names it (``pwd``), links kept; else as the system does."""
+    physical = Path.cwd()
+    logical = os.environ.get("PWD", "")
+    # Inside a project whose dossiers/ is a link to a shared drive, the system's name of the
+    # working folder is on that drive, above which there is no project (or another one).
+    try:
+        if os.path.isabs(logical) and os.path.samefile(logical, physical):
+            return Path(os.path.normpath(logical))
+    except OSError:
+        pass
+    return physical
+
+
 def find_project(start: Path | None = None) -> Project:
-    """Find the project from ``start`` (default: the working folder) upward."""
-    here = (start or Path.cwd()).resolve()
+    """Find the project from ``start`` (default: the working folder, links kept) upward."""
+    here = Path(os.path.abspath(start or working_folder()))
     for folder in (here, *here.parents):
         if (folder / "dossiers").is_dir():
             return Project(folder)

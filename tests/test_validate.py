@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests import hostile_files
-from tests.conftest import CORPUS, ECONOMIE, REPO, WONEN, CliResult, needs_shared
+from tests.conftest import CORPUS, ECONOMIE, REPO, WONEN, CliResult, needs_shared, python_m
 
 RunCli = Callable[..., CliResult]
 SEED = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
@@ -1862,6 +1862,27 @@ def test_no_project_is_a_usage_error(tmp_path: Path, run_cli: RunCli) -> None:
     result = run_cli("check", cwd=tmp_path)
     assert result.exit_code == 2
     assert result.stderr.startswith("fout: geen project gevonden")
+
+
+def test_check_inside_a_dossiers_folder_reached_through_a_link_finds_its_project(
+    example_project: Path, tmp_path: Path
+) -> None:
+    """Was: inside dossiers/ linked to a shared drive, the system's name of the working
+    folder is on that drive: "geen project gevonden", or the drive's folder as the project
+    (every template missing)."""
+    shared = tmp_path / "schijf"
+    shared.mkdir()
+    shutil.move(example_project / "dossiers", shared / "dossiers")
+    (example_project / "dossiers").symlink_to(shared / "dossiers", target_is_directory=True)
+    (shared / "templates").mkdir()  # a look-alike project on the drive is not taken
+    edit(example_project, SEED, r"^kenmerk: .*", 'kenmerk: ""')
+    inside = example_project / "dossiers" / ECONOMIE
+    result = python_m(inside, "check", ".", environment={"PWD": str(inside)}, text=True)
+    assert result.returncode == 1, result.stderr
+    line = line_of(example_project, SEED, "kenmerk:")
+    assert result.stderr.splitlines() == [f"{SEED}:{line}: kenmerk: is leeg (vul een waarde in)"]
+    whole = python_m(inside.parent, "check", environment={"PWD": str(inside.parent)}, text=True)
+    assert whole.stdout == "Niet in orde: 1 fout in 1 bestand; 5 dossiers in orde.\n", whole.stderr
 
 
 @pytest.mark.parametrize(
