@@ -96,5 +96,6 @@ def agenda_context(
         "datum": meeting_date(meeting),
         "aanvang": meeting_time(meeting),
         "locatie": meeting.meeting.location,
+        "geannuleerd": meeting.meeting.cancelled,
         "punten": agenda_items(meeting, confidential=confidential),
     }

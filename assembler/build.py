@@ -1520,7 +1520,9 @@ def _outputs_removed(project: Project, name: str, *, exported: bool) -> Problem:
         message = (
             f"de vergadermap bestaat niet meer, dus zijn {removed} (is de map hernoemd, maak "
             "het pakket dan opnieuw met 'assembler export' en de nieuwe vergadermap; wat het "
-            "vergadersysteem al heeft, werkt 'assembler publish' daarna bij)"
+            "vergadersysteem al heeft, werkt 'assembler publish' daarna bij; gaat de "
+            "vergadering niet door en was zij gepubliceerd, zet de map dan terug, schrijf "
+            "'geannuleerd: Ja' in de vergadering.yaml en publiceer haar opnieuw)"
         )
     else:
         message = f"de vergadermap bestaat niet meer, dus zijn {removed}"

@@ -37,6 +37,7 @@ from pydantic import (
     Field,
     Tag,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -362,6 +363,17 @@ def says_public(value: object) -> bool:
 
 
 VerspreidenField = Annotated[Verspreiden, BeforeValidator(parse_verspreiden)]
+
+
+def _parse_yes(value: object) -> bool:
+    # Written as verspreiden is, so a clerk meets one rule for Ja and Nee, with its messages.
+    return parse_verspreiden(value) is Verspreiden.JA
+
+
+# To an editor it is the words, as the clerk writes them, not a YAML boolean.
+JaNee = Annotated[
+    bool, BeforeValidator(_parse_yes), WithJsonSchema({"type": "string", "enum": ["Ja", "Nee"]})
+]
 
 
 @lru_cache(maxsize=1024)
@@ -817,6 +829,16 @@ class Vergadering(Record):
         min_length=1,
         max_length=200,
         description="De agenda in volgorde: losse punten als tekst, of 'dossier: mapnaam'",
+    )
+    cancelled: JaNee = Field(
+        False,
+        alias="geannuleerd",
+        description=(
+            "Ja als de vergadering niet doorgaat: de agenda's zeggen het en de export meldt "
+            "het aan het vergadersysteem; zonder deze regel: Nee"
+        ),
+        examples=["Ja"],
+        json_schema_extra={"default": "Nee"},
     )
 
 

@@ -927,7 +927,7 @@ def _vergadering(meeting: MeetingInput, organisation: Organisatie) -> dict[str, 
         "geplandeAanvangVergadering": start.isoformat(),
         "locatie": shorten(data.location, 100),
         "vergaderingstype": organisation.meeting_type,
-        "status": "gepland",
+        "status": "geannuleerd" if data.cancelled else "gepland",
         "overlegsoort": overlegsoort(data.meeting),
     }
 

@@ -436,6 +436,22 @@ def _load_meeting(
         )
     on_agenda = {e.folder for e in meeting.agenda if isinstance(e, AgendaDossier)}
     on_agenda.update(bad_entries.values())
+    if meeting.cancelled and on_agenda:
+        several = len(on_agenda) > 1
+        count = f"{'staan' if several else 'staat'} nog {len(on_agenda)} dossier" + (
+            "s" if several else ""
+        )
+        problems.append(
+            Problem(
+                display,
+                source.line_of(("geannuleerd",)),
+                "geannuleerd",
+                f"de vergadering gaat niet door, maar er {count} op de agenda (zet ze op een "
+                "volgende vergadering met 'assembler verplaats', of laat ze staan: dan blijven "
+                "ze bij deze vergadering)",
+                "waarschuwing",
+            )
+        )
     for name, dossier in list(dossiers.items()):
         if name not in on_agenda:
             continue  # not on this agenda: that is the problem to mend first (below)

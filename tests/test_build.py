@@ -1895,7 +1895,9 @@ def test_a_meeting_folder_gone_says_its_package_went_with_it(
         f"dossiers/{ECONOMIE}: waarschuwing: de vergadermap bestaat niet meer, dus zijn de "
         f"stukken en het exportpakket in build/{ECONOMIE} weggehaald (is de map hernoemd, maak "
         "het pakket dan opnieuw met 'assembler export' en de nieuwe vergadermap; wat het "
-        "vergadersysteem al heeft, werkt 'assembler publish' daarna bij)"
+        "vergadersysteem al heeft, werkt 'assembler publish' daarna bij; gaat de vergadering "
+        "niet door en was zij gepubliceerd, zet de map dan terug, schrijf 'geannuleerd: Ja' in "
+        "de vergadering.yaml en publiceer haar opnieuw)"
     )
     moved = run_cli("build", cwd=small_project)
     assert said in moved.stderr.splitlines(), moved.stderr

@@ -204,6 +204,35 @@ def test_changed_meeting_sends_only_the_changes(project: Project, prism: str) ->
 
 
 @pytest.mark.slow
+def test_a_cancelled_meeting_is_sent_as_cancelled_with_its_agenda_saying_so(
+    project: Project, prism: str
+) -> None:
+    with httpx.Client(transport=Recorder(), timeout=30) as client:
+        publish_meeting(project, project.dossiers / WONEN, prism, token=TOKEN, client=client)
+    meeting = project.dossiers / WONEN / "vergadering.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8") + "geannuleerd: Ja\n", encoding="utf-8")
+    recorder = Recorder()
+    with httpx.Client(transport=recorder, timeout=30) as client:
+        publish_meeting(project, project.dossiers / WONEN, prism, token=TOKEN, client=client)
+    calls = [(m, p.split("/")[1], b) for m, p, s, b, _ in recorder.calls if 200 <= s < 300]
+    assert len(calls) == len(recorder.calls) == 3, recorder.calls
+    assert [(m, c, b["status"]) for m, c, b in calls if c == "vergaderingen"] == [
+        ("PUT", "vergaderingen", "geannuleerd")
+    ]
+    # The agenda and meeting bundle say it: sent anew, nothing else.
+    changed = [b["link"] for m, c, b in calls if c == "informatieobjecten" and m == "PUT"]
+    assert sorted(link.rpartition("/")[2] for link in changed) == [
+        f"00_{WONEN}_agenda.pdf",
+        f"00_{WONEN}_vergaderbundel.pdf",
+    ], changed
+    agenda = project.build / WONEN / "agenda.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-l", "1", str(agenda), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Deze vergadering is geannuleerd; zij gaat niet door." in text
+
+
+@pytest.mark.slow
 def test_an_item_made_confidential_is_cleared_and_its_documents_deleted(
     project: Project, prism: str
 ) -> None:

@@ -1864,6 +1864,30 @@ def test_no_project_is_a_usage_error(tmp_path: Path, run_cli: RunCli) -> None:
     assert result.stderr.startswith("fout: geen project gevonden")
 
 
+def test_a_cancelled_meeting_with_dossiers_on_its_agenda_is_warned_of(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    path = example_project / meeting
+    path.write_text(path.read_text(encoding="utf-8") + "geannuleerd: ja\n", encoding="utf-8")
+    line = line_of(example_project, meeting, "geannuleerd:")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line}: waarschuwing: geannuleerd: de vergadering gaat niet door, maar er "
+        "staat nog 1 dossier op de agenda (zet ze op een volgende vergadering met 'assembler "
+        "verplaats', of laat ze staan: dan blijven ze bij deze vergadering)"
+    ]
+    edit(example_project, meeting, r"^geannuleerd: ja", "geannuleerd: misschien")
+    refused = run_cli("check", cwd=example_project)
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        f"{meeting}:{line}: geannuleerd: 'misschien' is geen geldige waarde (schrijf Ja of Nee)"
+    ]
+    edit(example_project, meeting, r"^geannuleerd: misschien", "geannuleerd: Nee")
+    assert run_cli("check", cwd=example_project).stderr == ""
+
+
 def test_check_inside_a_dossiers_folder_reached_through_a_link_finds_its_project(
     example_project: Path, tmp_path: Path
 ) -> None:

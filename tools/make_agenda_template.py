@@ -53,6 +53,15 @@ def make_agenda() -> DocumentObject:
             ("Locatie", "{{ locatie }}"),
         ],
     )
+    # A cancelled meeting's agenda stays published (agenda systems keep a cancelled meeting);
+    # it says so above everything else it lists.
+    doc.add_paragraph("{%p if geannuleerd %}")
+    cancelled = doc.add_paragraph(style="Body Text")
+    notice = cancelled.add_run("Deze vergadering is geannuleerd; zij gaat niet door.")
+    notice.bold = True
+    notice.font.size = Pt(13)
+    cancelled.paragraph_format.space_before = Pt(12)
+    doc.add_paragraph("{%p endif %}")
     doc.add_heading("Agendapunten", level=1)
 
     doc.add_paragraph("{%p for punt in punten %}")
