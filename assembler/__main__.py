@@ -1,6 +1,6 @@
 """``python -m assembler``: the same command as ``assembler``."""
 
-from assembler.cli import run
+from assembler.launcher import run
 
 if __name__ == "__main__":
     run()

@@ -152,12 +152,19 @@ def failure_json(error: AssemblerError) -> str:
     return _summary_json(error.exit_code, BuildReport(problems=problems), None)
 
 
+def stopped_json(problems: list[Problem], message: str, exit_code: int) -> str:
+    """The ``--json`` summary of a build stopped by a signal: what it said, then ``message``."""
+    return _summary_json(
+        exit_code, BuildReport(problems=[*problems, Problem("", None, "", message)]), None
+    )
+
+
 def report_json(report: BuildReport, project: Project) -> str:
     """The ``--json`` summary for scripts and agenda automation."""
     return _summary_json(report.exit_code, report, project)
 
 
-def _summary_json(exit_code: ExitCode, report: BuildReport, project: Project | None) -> str:
+def _summary_json(exit_code: int, report: BuildReport, project: Project | None) -> str:
     data = {
         "afsluitcode": int(exit_code),
         "seconden": round(report.seconds, 3),

@@ -26,6 +26,8 @@ import click
 
 from assembler import __version__
 from assembler.errors import (
+    STOPPED,
+    STOPPED_EXIT,
     AssemblerError,
     ExitCode,
     OutputNotWritable,
@@ -156,10 +158,6 @@ def _fail(error: AssemblerError, as_json: bool = False) -> NoReturn:
     sys.exit(int(error.exit_code))
 
 
-# Said on Ctrl-C: every output is written to a temporary file and renamed into place.
-STOPPED = "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te maken)"
-
-
 def handles_errors(function: F) -> F:
     """Turn library errors into Dutch messages and exit codes; never a traceback for input."""
 
@@ -174,7 +172,7 @@ def handles_errors(function: F) -> F:
             if said := getattr(interrupt, "problems", []):
                 _print_problems(said, bool(kwargs.get("as_json")))
             _say(STOPPED)
-            sys.exit(130)
+            sys.exit(STOPPED_EXIT)
 
     return wrapper  # type: ignore[return-value]
 
@@ -194,7 +192,12 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     # the next cron job with it. A second signal, or an unwinding past UNWIND_SECONDS, ends the
     # process at once; its LibreOffice workers end with it (a one-shot batch runs to its end),
     # and the next build sweeps the rest.
-    entering = frame is not None and frame.f_code.co_name in ("__enter__", "__exit__")
+    # Nor inside the import system's own locking, whose module locks the workers' lazy
+    # imports then wait on for ever (a Ctrl-C while the main thread imported hung the build).
+    entering = frame is not None and (
+        frame.f_code.co_name in ("__enter__", "__exit__")
+        or frame.f_code.co_filename.startswith("<frozen importlib")
+    )
     if entering and next(_DEFERRED) < _MAX_DEFERRALS:
         # Raised here, the lock a `with` just took (a queue's, in the hang this was found by)
         # would never be released: the signal comes again in a moment, outside it.
@@ -221,7 +224,7 @@ def _end_now(why: str) -> NoReturn:
         os.write(2, f"{why}; wat half gemaakt is, ruimt de volgende build op\n".encode())
     if faulthandler.is_enabled():  # PYTHONFAULTHANDLER=1: where each thread waited
         faulthandler.dump_traceback(all_threads=True)
-    os._exit(130)
+    os._exit(STOPPED_EXIT)
 
 
 def _project() -> Project:
@@ -246,11 +249,12 @@ def main() -> None:
     Word-document, een archief-PDF en een bundel met bijlagen van, en een pakket per
     vergadering voor het vergadersysteem.
     """
-    # SIGTERM, and SIGHUP (a closed terminal, a dropped SSH session), unwind like Ctrl-C, so
-    # running LibreOffice workers are stopped and temp files removed instead of left behind.
-    signal.signal(signal.SIGTERM, _terminate)
-    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # nohup asked to run on
-        signal.signal(signal.SIGHUP, _terminate)
+    # Ctrl-C, SIGTERM, and SIGHUP (a closed terminal, a dropped SSH session) unwind alike, so
+    # running LibreOffice workers are stopped and temp files removed instead of left behind,
+    # and a second one, or an unwinding that hangs, ends the command at once.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # a background job, nohup: left
+            signal.signal(signum, _terminate)
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
@@ -883,6 +887,7 @@ def build(
         failure_json,
         report_json,
         source_date_epoch_from_env,
+        stopped_json,
     )
 
     try:
@@ -900,6 +905,16 @@ def build(
             report = _with_bar(options, lambda advance: build_project(project, options, advance))
         else:
             report = build_project(project, options, None if as_json else _plain_progress)
+    except KeyboardInterrupt as stop:
+        if not as_json:
+            raise
+        # One object whatever happened, a stop too (docs/build-json.md); for people, stderr.
+        said = getattr(stop, "problems", [])
+        with contextlib.suppress(OSError):
+            _echo_json(stopped_json(said, STOPPED, STOPPED_EXIT))
+        _print_problems(said, False)
+        _say(STOPPED)
+        sys.exit(STOPPED_EXIT)
     except AssemblerError as error:
         if not as_json:
             raise
@@ -1311,7 +1326,7 @@ def _dispatch() -> None:
         sys.exit(int(ExitCode.USAGE))
     except click.Abort:
         _say(STOPPED)
-        sys.exit(130)
+        sys.exit(STOPPED_EXIT)
 
 
 def _leave(code: object) -> NoReturn:

@@ -929,6 +929,10 @@ def _weight(source: Path) -> float:
         return 1.0
 
 
+# How long a workspace without its owner file is taken to be one being made.
+_OWNERLESS_KEPT_SECONDS = 600
+
+
 @contextlib.contextmanager
 def _workspace() -> Iterator[Path]:
     _remove_stale_workspaces()
@@ -948,8 +952,14 @@ def _remove_stale_workspaces() -> None:
             try:
                 owner = int((entry / "owner").read_text(encoding="ascii"))
             except (OSError, ValueError):
-                continue
-            if not _alive(owner):
+                # A stop just after soffice started: the workspace was removed while soffice
+                # still wrote its profile into it, which made the folders again, without the
+                # owner. No build is so slow to write its owner: left alone while it is young.
+                owner = None
+                with contextlib.suppress(OSError):
+                    if time.time() - entry.stat().st_mtime < _OWNERLESS_KEPT_SECONDS:
+                        continue
+            if owner is None or not _alive(owner):
                 # Its soffices' pipes are named after their profiles, which are going now.
                 for profile in entry.glob("profile-*"):
                     _remove_pipes(profile)
@@ -1318,8 +1328,10 @@ _STOPPED = (
 
 def _timeout_reason(seconds: str) -> str:
     return (
-        f"LibreOffice kwam {seconds} seconden niet verder en is gestopt "
-        f"({CHECK_THE_DOCUMENT}; een groot document kan meer tijd krijgen met --timeout)"
+        # Mostly LibreOffice itself, once (a one-page agenda hung in review): try again first.
+        f"LibreOffice kwam {seconds} seconden niet verder en is gestopt (bouw opnieuw; loopt "
+        f"het weer vast, {CHECK_THE_DOCUMENT}, of geef een groot document meer tijd met "
+        "--timeout)"
     )
 
 

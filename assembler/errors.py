@@ -33,6 +33,12 @@ from typing import Literal
 
 Severity = Literal["fout", "waarschuwing"]
 
+# Said on a stop (Ctrl-C, SIGTERM): every output is written to a temporary file and renamed
+# into place.
+STOPPED = "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te maken)"
+# The exit code of a command stopped by a signal, as a shell gives for Ctrl-C.
+STOPPED_EXIT = 130
+
 
 class ExitCode(IntEnum):
     """Exit codes of the command line (DESIGN §6); the highest one that applies wins."""

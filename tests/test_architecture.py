@@ -11,9 +11,9 @@ import assembler
 
 PACKAGE = Path(assembler.__file__).parent
 # The modules that may print, and import click or rich.
-TERMINAL = {"cli", "__main__"}
+TERMINAL = {"cli", "launcher", "__main__"}
 # One orchestrator per command, in order: each may call those before it; no stage calls one.
-ORCHESTRATORS = ["check", "build", "package", "publish", "cli", "__main__"]
+ORCHESTRATORS = ["check", "build", "package", "publish", "cli", "launcher", "__main__"]
 
 
 def _imports(path: Path) -> set[str]:

@@ -119,7 +119,9 @@ def test_a_build_under_nohup_runs_on_after_sighup(example_project: Path) -> None
     assert_all_outputs_whole(example_project)
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["term", "hup"])
+@pytest.mark.parametrize(
+    "stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["ctrl-c", "term", "hup"]
+)
 def test_a_build_stopped_by_a_signal_cleans_up_and_says_so(
     example_project: Path, tmp_path: Path, stop: signal.Signals
 ) -> None:
@@ -185,6 +187,88 @@ def test_a_stop_that_cannot_unwind_ends_the_process_by_itself(then: str, said: s
     assert time.monotonic() - started < 20
     assert ended.returncode == 130
     assert ended.stderr == f"{said}; wat half gemaakt is, ruimt de volgende build op\n"
+
+
+_CTRL_C_STUCK = """
+import os, signal, time
+import assembler.cli as cli
+cli.main.callback()  # what the command does first: take the stop signals
+cli.UNWIND_SECONDS = 1.0
+try:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(5)
+except KeyboardInterrupt:
+    time.sleep(60)  # an unwinding that hangs
+"""
+
+
+def test_a_ctrl_c_whose_stop_hangs_ends_the_process_by_itself() -> None:
+    """Was: Ctrl-C kept Python's own handler, without the watchdog and the second signal that
+    end a stuck stop: a Ctrl-C while the main thread imported hung a build for good, holding
+    the build lock."""
+    ended = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_STUCK], capture_output=True, text=True, timeout=30
+    )
+    assert ended.returncode == 130
+    assert ended.stderr == (
+        "afgebroken: het opruimen duurde langer dan 1 seconden; wat half gemaakt is, ruimt de "
+        "volgende build op\n"
+    )
+
+
+_IN_IMPORT = """
+import signal, sys, time
+import assembler.cli as cli
+cli.main.callback()
+space = {"sys": sys}
+source = "def here():\\n    return sys._getframe()\\n"
+exec(compile(source, "<frozen importlib._bootstrap>", "exec"), space)
+try:
+    cli._terminate(signal.SIGINT, space["here"]())
+    print("later")
+    time.sleep(5)
+except KeyboardInterrupt:
+    print("gestopt")
+"""
+
+
+def test_a_stop_signal_inside_the_import_system_comes_again_outside_it() -> None:
+    """Raised inside importlib's locking, the interrupt left a module lock taken that the
+    workers' lazy imports then waited on for ever."""
+    ended = subprocess.run(
+        [sys.executable, "-c", _IN_IMPORT], capture_output=True, text=True, timeout=30
+    )
+    assert ended.stdout == "later\ngestopt\n", ended.stderr
+
+
+_WHILE_LOADING = """
+import builtins, os, signal, sys
+import assembler.launcher as launcher
+real = builtins.__import__
+def loading(name, *args, **kwargs):
+    if name == "assembler.cli":
+        os.kill(os.getpid(), signal.{name})
+    return real(name, *args, **kwargs)
+builtins.__import__ = loading
+sys.argv = ["assembler", "check"]
+launcher.run()
+"""
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_a_stop_while_the_command_loads_ends_it_quietly(stop: str) -> None:
+    """Was: a traceback for Ctrl-C, and a bare exit 143 for SIGTERM, in the few tenths of a
+    second the command takes to load."""
+    ended = subprocess.run(
+        [sys.executable, "-c", _WHILE_LOADING.format(name=stop)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert ended.returncode == 130
+    assert ended.stderr == (
+        "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te maken)\n"
+    )
 
 
 _IN_ENTER = """

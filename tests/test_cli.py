@@ -564,3 +564,33 @@ def test_export_refuses_a_dossier_as_publish_does(
     if where == "is een dossiermap":  # a file is refused by the option's type (a folder)
         assert published.stderr == refused
     assert not (example_project / "build").exists()
+
+
+def test_a_stopped_build_json_still_gives_its_summary(
+    example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: Ctrl-C on 'build --json' printed nothing on stdout, where docs/build-json.md
+    promises one object whatever happened."""
+    from assembler import build
+    from assembler.errors import Problem
+
+    def stopped(*_args: object, **_kwargs: object) -> None:
+        stop = KeyboardInterrupt()
+        stop.problems = [  # type: ignore[attr-defined]  # what a stopped build still said
+            Problem("dossiers/x", None, "", "ingetrokken", "waarschuwing")
+        ]
+        raise stop
+
+    monkeypatch.setattr(build, "build_project", stopped)
+    result = run_cli("build", "--json", cwd=example_project)
+    stopped_line = (
+        "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te maken)"
+    )
+    assert result.exit_code == 130
+    summary = json.loads(result.stdout)
+    assert summary["afsluitcode"] == 130
+    assert [(m["bestand"], m["melding"]) for m in summary["meldingen"]] == [
+        ("dossiers/x", "ingetrokken"),
+        ("", stopped_line),
+    ]
+    assert result.stderr.splitlines() == ["dossiers/x: waarschuwing: ingetrokken", stopped_line]

@@ -1164,9 +1164,9 @@ def test_a_hanging_worker_is_killed_and_the_next_document_converts(tmp_path: Pat
 
     assert report.converted == [jobs[0].target, jobs[2].target]
     assert report.failures[jobs[1].source] == (
-        "LibreOffice kwam 2 seconden niet verder en is gestopt "
-        "(controleer of het document in Word of LibreOffice opent; een groot document kan "
-        "meer tijd krijgen met --timeout)"
+        "LibreOffice kwam 2 seconden niet verder en is gestopt (bouw opnieuw; loopt het weer "
+        "vast, controleer of het document in Word of LibreOffice opent, of geef een groot "
+        "document meer tijd met --timeout)"
     )
     assert not jobs[1].target.exists()
     assert process_gone(stuck)
@@ -1714,3 +1714,19 @@ def test_a_warm_up_without_an_answer_stops_the_worker_and_a_fresh_one_converts(
     assert launches == [1, 1]
     assert report.ok, report.failures
     assert "Twee" in pdf_text(jobs[1].target)
+
+
+def test_a_workspace_left_without_its_owner_is_swept_once_it_is_old(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: a Ctrl-C just after soffice started left a workspace without its owner file
+    (soffice wrote its profile again while it was removed), and no later build removed it."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, young = (tmp_path / f"{convert._WORKSPACE_PREFIX}{name}" for name in ("oud", "nieuw"))
+    for workspace in (old, young):
+        (workspace / "profile-1" / "user").mkdir(parents=True)
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    convert._remove_stale_workspaces()
+    assert not old.exists()
+    assert young.exists()  # perhaps a build's, about to write its owner
