@@ -457,7 +457,7 @@ def publish(vergadermap: Path, url: str, include_confidential: bool | None, dry_
     met --ook-niet-openbaar naar een adres publiceert, stuurt de niet-openbare stukken
     daarna steeds mee, tot --alleen-openbaar ze daar weghaalt.
     """
-    from assembler.publish import PublishFailed, PublishRejected, publish_meeting
+    from assembler.publish import PublishFailed, PublishRejected, PublishStopped, publish_meeting
 
     project = _project()
     try:
@@ -476,6 +476,13 @@ def publish(vergadermap: Path, url: str, include_confidential: bool | None, dry_
             _say_requests(error.report)
             _say_put_up(project, error.report)
         raise
+    except PublishStopped as stop:
+        # Ctrl-C or SIGTERM once requests went out: what was sent, and the request under way
+        # (perhaps carried out), instead of STOPPED, which is not so here.
+        _say_requests(stop.report)
+        _say_put_up(project, stop.report)
+        _say(stop.message)
+        sys.exit(130)
     _say_requests(report)
     _say_put_up(project, report)
     if report.take_down:

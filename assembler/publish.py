@@ -62,6 +62,11 @@ DEFAULT_TIMEOUT = 30.0
 _CONFIDENTIAL_KEY = "ook-niet-openbaar"
 # The meeting as put_or_post knows objects: by collection and key.
 _MEETING = ("vergaderingen", "vergadering")
+# In publicatie.json, per address: the POST that was sent and whose answer is not yet kept
+# (method, path, what it makes, its key and the hash of what it sent; not the body, which may
+# hold confidential texts, nor the token). A publish stopped while it was under way (Ctrl-C, a
+# kill, a crash) leaves it, and the next publish does not send it again: see _in_doubt.
+_UNDER_WAY = "onderweg"
 
 # The manifest's own extensions are for the package; an ODS server gets only ODS fields.
 _VERGADERING_FIELDS = (
@@ -105,6 +110,16 @@ class PublishFailed(EnvironmentProblem):
     """The agenda system could not be reached or kept failing (timeouts, 5xx)."""
 
     report: PublishReport | None = None
+
+
+class PublishStopped(KeyboardInterrupt):
+    """A publish stopped (Ctrl-C, SIGTERM) after it began sending: what was sent, and what was
+    under way, are said instead of the generic message ("niets is half geschreven" is not so)."""
+
+    def __init__(self, report: PublishReport, message: str) -> None:
+        super().__init__(message)
+        self.report = report
+        self.message = message
 
 
 class _Gone(Exception):
@@ -193,7 +208,8 @@ def _holds(state: object) -> bool:
     """Whether the kept state of an address says something stands there."""
     if not isinstance(state, dict):
         return False
-    parts = ("vergadering", "agendapunten", "informatieobjecten")
+    # A POST under way may have made an object there.
+    parts = ("vergadering", "agendapunten", "informatieobjecten", _UNDER_WAY)
     return any(state.get(part) for part in parts)
 
 
@@ -260,6 +276,9 @@ class _Sender:
         # an object is gone, and not that the API is no longer at its address.
         self.present = False
         self.last_status: int | None = None  # the answer to the last request sent
+        # The request sent and not yet answered (or waiting to be tried again): a stop then
+        # cannot tell whether the server carried it out.
+        self.under_way: Request | None = None
         self.attempts = max(1, attempts)
         self.backoff = backoff
         self.max_wait = max_wait
@@ -275,7 +294,9 @@ class _Sender:
         if self.client is None:
             self.report.requests.append(Request(method, path, what, reason))
             return "(nieuw)" if method == "POST" else None
+        self.under_way = Request(method, path, what, reason)
         response = self._with_retries(method, path, what, body)
+        self.under_way = None
         self.report.requests.append(Request(method, path, what, reason, response.status_code))
         self.last_status = response.status_code
         if 200 <= response.status_code < 300:
@@ -346,12 +367,7 @@ class _Sender:
                 else:
                     return response
             if method == "POST" and carried_out:
-                raise PublishFailed(
-                    f"{method} {path}: {problem}; niet herhaald, want misschien heeft de server "
-                    f"{what} toch aangemaakt (kijk in het vergadersysteem of het er staat, en haal "
-                    "het daar weg voordat u opnieuw publiceert: anders komt het er twee keer; wat "
-                    "eerder lukte is bewaard in publicatie.json)"
-                )
+                raise _in_doubt(path, what, problem)
         # Named as the clerk knows it, with what the server said: its path is only an id.
         if throttled:
             raise PublishFailed(
@@ -364,6 +380,40 @@ class _Sender:
             f"{method} {path} ({what}): {problem}{said}, ook na {self.attempts} pogingen "
             "(probeer het later opnieuw; wat eerder lukte is bewaard in publicatie.json)"
         )
+
+
+def _in_doubt(path: str, what: str, problem: str) -> PublishFailed:
+    """A POST the server may have carried out although no answer said so: it is not sent
+    again, as a second one would make a second object; the clerk is to look."""
+    return PublishFailed(
+        f"POST {path}: {problem}; niet herhaald, want misschien heeft de server {what} toch "
+        "aangemaakt (kijk in het vergadersysteem of het er staat, en haal het daar weg voordat u "
+        "opnieuw publiceert: anders komt het er twee keer; wat eerder lukte is bewaard in "
+        "publicatie.json)"
+    )
+
+
+def _stopped(under_way: Request | None) -> str:
+    """What a publish stopped by Ctrl-C or SIGTERM says after the requests it sent."""
+    kept = "wat eerder lukte is bewaard in publicatie.json"
+    if under_way is None:
+        return (
+            "afgebroken tussen twee verzoeken: wat hierboven staat, is verstuurd (voer de "
+            f"opdracht opnieuw uit om de rest te versturen; {kept})"
+        )
+    request = f"{under_way.method} {under_way.path} ({under_way.what})"
+    if under_way.method == "POST":
+        return (
+            f"afgebroken: {request} was onderweg; misschien heeft de server {under_way.what} "
+            "aangemaakt, misschien niet (kijk in het vergadersysteem of het er staat, en haal het "
+            "daar weg voordat u opnieuw publiceert: anders komt het er twee keer; de volgende "
+            f"publicatie verstuurt het niet en zegt dit nog eens, die daarna wel; {kept})"
+        )
+    return (
+        f"afgebroken: {request} was onderweg; misschien heeft de server het uitgevoerd, "
+        "misschien niet (voer de opdracht opnieuw uit om af te maken: dit verzoek gaat dan nog "
+        f"eens, wat geen kwaad kan; {kept})"
+    )
 
 
 def _retry_after(response: httpx.Response, cap: float) -> float | None:
@@ -570,12 +620,19 @@ def publish_meeting(
         report.include_confidential = include_confidential
         state[_CONFIDENTIAL_KEY] = include_confidential
 
+        kept_before = base in targets
+
         def remember() -> None:
             # An address that never accepted anything (a typo, a refused token) is not kept: it
-            # would be said at every later publication to another address.
-            if not dry_run and (base in targets or _holds(state)):
+            # would be said at every later publication to another address. Its first POST is
+            # kept while under way, and let go again when it is refused.
+            if dry_run:
+                return
+            if kept_before or _holds(state):
                 targets[base] = state
-                save_publication(export.meeting, publication)
+            elif targets.pop(base, None) is None:
+                return
+            save_publication(export.meeting, publication)
 
         # publicatie_url is the organisation's, not the API's: a file sent to another address
         # in the same version is there already.
@@ -587,7 +644,29 @@ def publish_meeting(
             if isinstance(record, dict) and "versie" in record
         }
         try:
+            doubt = state.get(_UNDER_WAY)
+            if isinstance(doubt, dict):
+                # A POST whose answer never came (the publish was stopped or killed): as after
+                # a timeout it is not repeated, and the clerk is told once; the publish after
+                # this one sends it. A dry run says what the publish would do, and keeps it.
+                if not dry_run:
+                    del state[_UNDER_WAY]
+                raise _in_doubt(
+                    str(doubt.get("pad", "")),
+                    str(doubt.get("wat", "")),
+                    "de vorige publicatie werd afgebroken terwijl dit verzoek onderweg was",
+                )
             _synchronise(export, include_confidential, state, sender, report, remember, placed)
+        except KeyboardInterrupt:
+            # Once requests went out, the generic "niets is half geschreven" is not so.
+            under_way = sender.under_way
+            if isinstance(state.get(_UNDER_WAY), dict):
+                # Answered, perhaps, but the answer not kept: the next publish says it in doubt.
+                marked = state[_UNDER_WAY]
+                under_way = Request("POST", str(marked.get("pad")), str(marked.get("wat")), "")
+            if under_way is None and not report.requests:
+                raise
+            raise PublishStopped(report, _stopped(under_way)) from None
         except (PublishFailed, PublishRejected) as error:
             error.report = report
             state["weghalen"] = _not_linked_elsewhere(
@@ -757,6 +836,27 @@ def _synchronise(
     # makes them anew succeeds, so a 404 for the whole API (a wrong address) loses nothing.
     gone: dict[tuple[str, str], str] = {}
 
+    def post(collection: str, key: str, what: str, reason: str, body: dict[str, Any]) -> str:
+        """Send a POST, kept in publicatie.json as under way until its answer is kept."""
+        if sender.client is not None:
+            state[_UNDER_WAY] = {
+                "methode": "POST",
+                "pad": f"/{collection}",
+                "wat": what,
+                "sleutel": key,
+                "hash": _digest(body),
+            }
+            remember()
+        try:
+            new_id = sender.send("POST", f"/{collection}", what, reason, body)
+        except (PublishFailed, PublishRejected):
+            # Refused, or in doubt and said so now (a timeout): the clerk knows, as after a
+            # stop the next publish says it.
+            state.pop(_UNDER_WAY, None)
+            raise
+        assert new_id is not None
+        return new_id
+
     def put_or_post(
         collection: str,
         holder: dict[str, Any],
@@ -809,18 +909,14 @@ def _synchronise(
             if set(parents) - confirmed:
                 check.update(parents)
                 raise _Unsure
-            new_id = sender.send("POST", f"/{collection}", what, "opnieuw aangemaakt", body)
-            assert new_id is not None
-            object_id = new_id
+            object_id = post(collection, key, what, "opnieuw aangemaakt", body)
             del gone[(collection, key)]
             report.notes.append(
                 f"{what} stond niet meer in het vergadersysteem ({missing} gaf 404) en is "
                 f"opnieuw aangemaakt: /{collection}/{object_id} (bewaard in publicatie.json)"
             )
         elif not (isinstance(known, dict) and known.get("id")):
-            new_id = sender.send("POST", f"/{collection}", what, "nieuw", body)
-            assert new_id is not None
-            object_id = new_id
+            object_id = post(collection, key, what, "nieuw", body)
         if file_name is not None and _at_publication_url(key):
             # A record from before versions were kept tells by whether what was sent changed.
             if not isinstance(known, dict) or known.get("bestand") != file_name:
@@ -836,6 +932,8 @@ def _synchronise(
         count((collection, key), sent=True)
         confirmed.add((collection, key))
         if object_id != "(nieuw)":
+            # Its answer is kept in the same write that says it is no longer under way.
+            state.pop(_UNDER_WAY, None)
             holder[key] = {"id": object_id, "hash": digest}
             if file_name is not None:
                 holder[key]["bestand"] = file_name

@@ -19,6 +19,7 @@ from typing import Any, Self
 import httpx
 import pytest
 
+import assembler.publish as publish_module
 from assembler.errors import UsageError
 from assembler.package import export_meetings
 from assembler.project import Project
@@ -556,6 +557,8 @@ def test_a_post_that_timed_out_is_not_repeated_a_delete_is(project: Project) -> 
             "of het er staat, en haal het daar weg voordat u opnieuw publiceert: anders komt het "
             "er twee keer; wat eerder lukte is bewaard in publicatie.json)"
         )
+        # The clerk is told now: the POST is not kept under way for the next publish to say.
+        assert stub.url not in _publication(project)["publicaties"]
         publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
         _make_confidential(project)  # its documents are deleted, its item changed (PUT)
         stub.requests.clear()  # the next request waits past the timeout again
@@ -1125,7 +1128,7 @@ def _held(project: Project, store: Store) -> dict[str, Any]:
         "agendapunten": {known["id"] for known in held["agendapunten"].values()},
         "informatieobjecten": {known["id"] for known in held["informatieobjecten"].values()},
     }
-    assert recorded == {c: set(objects) for c, objects in store.objects.items()}
+    assert recorded == _ids(store)
     assert store.all_dangling() == []
     return held
 
@@ -1991,3 +1994,202 @@ def test_a_refusal_names_the_fields_the_server_names_and_not_the_token(
         "vergaderingstype: invalid_choice] (controleer de gegevens die de server noemt;"
     ) in last
     assert "token" not in last
+
+
+# --------------------------------------------------------------------------- stopped mid-request
+
+
+class _Killed(BaseException):
+    """SIGKILL, as a test can have it: nothing of the publish runs after it."""
+
+
+class Interrupting(httpx.HTTPTransport):
+    """Carries requests to the server, and at the ``nth`` ``request`` ("POST /api/v1/...")
+    stops the client after the server carried it out, before its answer is read: Ctrl-C (a
+    KeyboardInterrupt, as cli._terminate raises for SIGTERM too), or a kill that leaves
+    publicatie.json as it stood then (``kept``)."""
+
+    def __init__(self, request: str, nth: int, kill: Path | None = None) -> None:
+        super().__init__()
+        self.request = request
+        self.nth = nth
+        self.kill = kill
+        self.kept = b""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if f"{request.method} {request.url.path}" == self.request:
+            self.nth -= 1
+            if self.nth == 0:
+                response.close()
+                if self.kill is None:
+                    raise KeyboardInterrupt
+                self.kept = self.kill.read_bytes()
+                raise _Killed
+        return response
+
+
+# What the clerk is told of agendapunt 2, whose POST was under way when the publish stopped.
+_STOPPED_IN_POST = (
+    "afgebroken: POST /agendapunten (agendapunt 2) was onderweg; misschien heeft de server "
+    "agendapunt 2 aangemaakt, misschien niet (kijk in het vergadersysteem of het er staat, en "
+    "haal het daar weg voordat u opnieuw publiceert: anders komt het er twee keer; de volgende "
+    "publicatie verstuurt het niet en zegt dit nog eens, die daarna wel; wat eerder lukte is "
+    "bewaard in publicatie.json)"
+)
+# And by the next publish, which does not send it.
+_IN_DOUBT = (
+    "fout: POST /agendapunten: de vorige publicatie werd afgebroken terwijl dit verzoek onderweg "
+    "was; niet herhaald, want misschien heeft de server agendapunt 2 toch aangemaakt (kijk in het "
+    "vergadersysteem of het er staat, en haal het daar weg voordat u opnieuw publiceert: anders "
+    "komt het er twee keer; wat eerder lukte is bewaard in publicatie.json)"
+)
+
+
+def _publish_through(
+    transport: httpx.BaseTransport,
+    run_cli: Callable[..., CliResult],
+    project: Project,
+    url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> CliResult:
+    """``publish`` as the clerk types it, its requests carried by ``transport``."""
+    with monkeypatch.context() as patched:
+        patched.setattr(publish_module, "_new_client", lambda: httpx.Client(transport=transport))
+        return publish_cli(run_cli, project, url)
+
+
+def _ids(store: Store) -> dict[str, set[str]]:
+    """The ids of the objects the agenda system holds, by collection."""
+    return {collection: set(objects) for collection, objects in store.objects.items()}
+
+
+def _item_made(store: Store, number: str) -> str:
+    """The agenda system's id of the one item it holds with ``number``."""
+    [made] = [
+        i
+        for i, body in store.objects["agendapunten"].items()
+        if body["agendapuntvolgnummer"] == number
+    ]
+    return made
+
+
+@pytest.mark.slow
+def test_a_publish_stopped_during_a_post_says_so_and_the_next_does_not_send_it_again(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: only "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te
+    maken)", and the publish run again as it said sent the POST again: two agendapunten 2."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store() as store:
+        stopping = Interrupting("POST /api/v1/agendapunten", 2)
+        stopped = _publish_through(stopping, run_cli, project, store.url, monkeypatch)
+        made = _item_made(store, "2")
+        held = _ids(store)
+        again = publish_cli(run_cli, project, store.url)
+        assert _ids(store) == held
+        # As the clerk is told: take it away there, then publish again.
+        store.remove("agendapunten", made)
+        finished = publish_cli(run_cli, project, store.url)
+        _held(project, store)
+    assert stopped.exit_code == 130
+    assert stopped.stdout.splitlines() == [
+        "POST /vergaderingen  vergadering (nieuw) → 201",
+        "POST /agendapunten  agendapunt 1 (nieuw) → 201",
+    ]
+    assert stopped.stderr.splitlines() == [_STOPPED_IN_POST]
+    assert (again.exit_code, again.stdout, again.stderr.splitlines()) == (3, "", [_IN_DOUBT])
+    assert finished.exit_code == 0, finished.stderr
+    assert finished.stdout.startswith("POST /agendapunten  agendapunt 2 (nieuw) → 201\n")
+    assert _item_made(store, "2") != made
+    assert "onderweg" not in _publication(project)["publicaties"][store.url]
+
+
+@pytest.mark.slow
+def test_a_publish_killed_during_a_post_leaves_it_in_doubt_and_the_next_does_not_send_it(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGKILL, which no handler sees: publicatie.json says the POST was under way."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    kept = project.dossiers / WONEN / "publicatie.json"
+    with Store() as store:
+        killing = Interrupting("POST /api/v1/agendapunten", 2, kill=kept)
+        with httpx.Client(transport=killing) as client, pytest.raises(_Killed):
+            publish_meeting(
+                project, project.dossiers / WONEN, store.url, token=TOKEN, client=client
+            )
+        kept.write_bytes(killing.kept)  # as the kill left it
+        marked = _publication(project)["publicaties"][store.url]["onderweg"]
+        held = _ids(store)
+        # A dry run says what the publish would do, and leaves it to say.
+        planned = run_cli("publish", WONEN, "--naar", store.url, "--droog", cwd=project.root)
+        assert _publication(project)["publicaties"][store.url]["onderweg"] == marked
+        again = publish_cli(run_cli, project, store.url)
+        assert _ids(store) == held
+    assert TOKEN.encode() not in killing.kept
+    assert {k: v for k, v in marked.items() if k not in ("sleutel", "hash")} == {
+        "methode": "POST",
+        "pad": "/agendapunten",
+        "wat": "agendapunt 2",
+    }
+    assert (planned.exit_code, planned.stderr.splitlines()) == (3, [_IN_DOUBT])
+    assert (again.exit_code, again.stdout, again.stderr.splitlines()) == (3, "", [_IN_DOUBT])
+    assert "onderweg" not in _publication(project)["publicaties"][store.url]
+
+
+@pytest.mark.slow
+def test_a_publish_stopped_between_requests_says_what_it_sent(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    saving = publish_module.save_publication
+    stops = [KeyboardInterrupt()]
+
+    def stopping(meeting: Any, data: dict[str, Any]) -> None:
+        saving(meeting, data)
+        # Once the answer to agendapunt 1 is kept: no request is under way.
+        if len(data["publicaties"].get(store.url, {}).get("agendapunten", {})) == 1 and stops:
+            raise stops.pop()
+
+    with Store() as store:
+        with monkeypatch.context() as patched:
+            patched.setattr(publish_module, "save_publication", stopping)
+            stopped = publish_cli(run_cli, project, store.url)
+        again = publish_cli(run_cli, project, store.url)
+        _held(project, store)
+    assert stopped.exit_code == 130
+    assert stopped.stdout.splitlines() == [
+        "POST /vergaderingen  vergadering (nieuw) → 201",
+        "POST /agendapunten  agendapunt 1 (nieuw) → 201",
+    ]
+    assert stopped.stderr.splitlines() == [
+        "afgebroken tussen twee verzoeken: wat hierboven staat, is verstuurd (voer de opdracht "
+        "opnieuw uit om de rest te versturen; wat eerder lukte is bewaard in publicatie.json)"
+    ]
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.startswith("POST /agendapunten  agendapunt 2 (nieuw) → 201\n")
+
+
+@pytest.mark.slow
+def test_a_publish_stopped_during_a_put_says_the_next_sends_it_again(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PUT or DELETE does no harm sent twice: only a POST is kept in doubt."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        _change_subject(project)
+        item = _item_held(_held(project, store), "5")["id"]
+        stopping = Interrupting(f"PUT /api/v1/agendapunten/{item}", 1)
+        stopped = _publish_through(stopping, run_cli, project, store.url, monkeypatch)
+        again = publish_cli(run_cli, project, store.url)
+        _held(project, store)
+    assert (stopped.exit_code, stopped.stdout) == (130, "")
+    assert stopped.stderr.splitlines() == [
+        f"afgebroken: PUT /agendapunten/{item} (agendapunt 5) was onderweg; misschien heeft de "
+        "server het uitgevoerd, misschien niet (voer de opdracht opnieuw uit om af te maken: dit "
+        "verzoek gaat dan nog eens, wat geen kwaad kan; wat eerder lukte is bewaard in "
+        "publicatie.json)"
+    ]
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.startswith(f"PUT /agendapunten/{item}  agendapunt 5 (gewijzigd) → 200\n")
