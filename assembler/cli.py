@@ -482,7 +482,7 @@ def publish(vergadermap: Path, url: str, include_confidential: bool | None, dry_
         _say_requests(stop.report)
         _say_put_up(project, stop.report)
         _say(stop.message)
-        sys.exit(130)
+        sys.exit(STOPPED_EXIT)
     _say_requests(report)
     _say_put_up(project, report)
     if report.take_down:
