@@ -227,6 +227,17 @@ def _end_now(why: str) -> NoReturn:
     os._exit(STOPPED_EXIT)
 
 
+def take_stop_signals() -> None:
+    """Ctrl-C, SIGTERM, and SIGHUP (a closed terminal, a dropped SSH session) unwind alike, so
+    running LibreOffice workers are stopped and temp files removed instead of left behind,
+    and a second one, or an unwinding that hangs, ends the command at once."""
+    # Taken by the command (run), not by the click group: a program or test that calls the
+    # group in its own process keeps its own handling of its signals.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # a background job, nohup: left
+            signal.signal(signum, _terminate)
+
+
 def _project() -> Project:
     return find_project()
 
@@ -249,12 +260,6 @@ def main() -> None:
     Word-document, een archief-PDF en een bundel met bijlagen van, en een pakket per
     vergadering voor het vergadersysteem.
     """
-    # Ctrl-C, SIGTERM, and SIGHUP (a closed terminal, a dropped SSH session) unwind alike, so
-    # running LibreOffice workers are stopped and temp files removed instead of left behind,
-    # and a second one, or an unwinding that hangs, ends the command at once.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(signum) is not signal.SIG_IGN:  # a background job, nohup: left
-            signal.signal(signum, _terminate)
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
@@ -1254,6 +1259,7 @@ def run() -> NoReturn:
         # 'python -W default -m assembler' shows them.
         warnings.simplefilter("ignore")
     _tolerant_streams()
+    take_stop_signals()
     try:
         _dispatch()
     except SystemExit as leaving:

@@ -192,7 +192,7 @@ def test_a_stop_that_cannot_unwind_ends_the_process_by_itself(then: str, said: s
 _CTRL_C_STUCK = """
 import os, signal, time
 import assembler.cli as cli
-cli.main.callback()  # what the command does first: take the stop signals
+cli.take_stop_signals()  # as the command does first
 cli.UNWIND_SECONDS = 1.0
 try:
     os.kill(os.getpid(), signal.SIGINT)
@@ -219,7 +219,7 @@ def test_a_ctrl_c_whose_stop_hangs_ends_the_process_by_itself() -> None:
 _IN_IMPORT = """
 import signal, sys, time
 import assembler.cli as cli
-cli.main.callback()
+cli.take_stop_signals()
 space = {"sys": sys}
 source = "def here():\\n    return sys._getframe()\\n"
 exec(compile(source, "<frozen importlib._bootstrap>", "exec"), space)
