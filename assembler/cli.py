@@ -807,7 +807,7 @@ def vergadering(
     "--toch",
     "anyway",
     is_flag=True,
-    help="Verplaats ook naar een eerdere vergadering of een die al geweest is.",
+    help="Verplaats ook naar of van een vergadering die al geweest is, of naar een eerdere.",
 )
 @handles_errors
 def verplaats(dossiermap: Path, naar_vergadermap: Path, anyway: bool) -> None:
@@ -817,7 +817,9 @@ def verplaats(dossiermap: Path, naar_vergadermap: Path, anyway: bool) -> None:
     blijven staan) en voegt een regel aan de behandeling toe voor de nieuwe datum. De regel
     van de oude datum blijft staan, met als conclusie 'Uitgesteld naar <nieuwe datum>'.
     Een vergadering die eerder is dan de huidige, of die al geweest is, wordt geweigerd,
-    tenzij --toch gegeven is. Bouw daarna opnieuw om beide vergaderingen bij te werken.
+    tenzij --toch gegeven is; dat geldt ook voor een dossier op een vergadering die al geweest
+    is. Een gearchiveerde vergadering (niet direct in dossiers/) wordt altijd geweigerd. Bouw
+    daarna opnieuw om beide vergaderingen bij te werken.
     DOSSIERMAP is de map van het dossier (dossiers/2023-06-23-pfho-ruimte-wonen/res-voortgang)
     of vergadering/dossier zoals build het neemt (2023-06-23-pfho-ruimte-wonen/res-voortgang).
     NAAR_VERGADERMAP is de map van de vergadering (dossiers/2023-07-07-pfho-ruimte-wonen) of

@@ -8,7 +8,7 @@ import errno
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,7 +31,7 @@ from assembler.organisation import load_organisation
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 from assembler.pydantic_messages import problems_from_validation
 from assembler.source import Source, YamlValue, load_yaml, parse_yaml
-from assembler.validate import folder_name_problem, selected_folder
+from assembler.validate import folder_name_problem, missing_path_message, selected_folder
 
 _REFERENCE = re.compile(r"^\s*kenmerk\s*:\s*['\"]?(\d{2})\.(\d{7})['\"]?\s*(#.*)?$", re.MULTILINE)
 # A published file's name: "03_23.0002104_voorstel_....pdf" (see package.export_name).
@@ -152,14 +152,8 @@ def dossier_place(
     vergadering.yaml (``2023-06-23-pfho-ruimte-wonen``), as a meeting is called on its agenda.
     ``kenmerk`` None: one is to be handed out, which a custom kenmerk pattern does not allow.
     """
-    folder = _meeting_named(project, meeting_folder)
+    folder = _open_meeting(project, meeting_folder)
     meeting_file = folder / MEETING_FILE
-    if not _is_file(project, meeting_file):
-        raise UsageError(
-            f"{project.display(folder)}: is geen vergadermap, er staat geen "
-            f"{MEETING_FILE} in (kies een map onder dossiers/ met een {MEETING_FILE}, of maak "
-            "de vergadering eerst met 'assembler vergadering')"
-        )
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise UsageError(
             f"mapnaam: '{name}' is geen goede mapnaam (gebruik kleine letters, cijfers en "
@@ -188,6 +182,77 @@ def dossier_place(
         agenda_text=add_to_agenda(source, name),
         reference_pattern=organisation.reference_pattern,
     )
+
+
+# What to do instead of naming a meeting that cannot take an item.
+_PICK_A_MEETING = (
+    f"kies een map onder dossiers/ met een {MEETING_FILE}, of maak de vergadering eerst met "
+    "'assembler vergadering'"
+)
+
+
+def _open_meeting(project: Project, meeting_folder: Path) -> Path:
+    """The meeting folder directly in dossiers/ that ``meeting_folder`` names (a path, or a
+    bare name as its agenda calls it), resolved: one that an item can be put on.
+
+    UsageError for a folder that does not exist, holds no meeting, or lies deeper inside
+    dossiers/ (dossiers/archief/<meeting>): such a meeting is never built, so an item put on
+    it would drop off every agenda and be withdrawn from what was published.
+    """
+    folder = _meeting_named(project, meeting_folder)
+    top = project.display(project.dossiers)
+    back = (
+        f"er is niets veranderd (kies een vergadering direct in {top}/, of zet de map eerst "
+        f"terug in {top}/ als de vergadering weer open moet)"
+    )
+    if not _is_file(project, folder / MEETING_FILE):
+        if folder.is_dir():
+            raise UsageError(
+                f"{project.display(folder)}: is geen vergadermap, er staat geen "
+                f"{MEETING_FILE} in ({_PICK_A_MEETING})"
+            )
+        archived = _archived(project, meeting_folder)
+        if archived is not None:
+            raise UsageError(
+                f"{meeting_folder}: is gearchiveerd (staat in {project.display(archived)}) en "
+                f"wordt niet meer gebouwd; {back}"
+            )
+        raise UsageError(missing_path_message(project, meeting_folder, "", advice=_PICK_A_MEETING))
+    if folder.parent != project.dossiers.resolve():
+        raise UsageError(
+            f"{project.display(folder)}: deze vergadermap ligt niet direct in {top}/ en wordt "
+            f"daarom niet gebouwd; {back}"
+        )
+    return folder
+
+
+def _archived(project: Project, meeting_folder: Path) -> Path | None:
+    """The archived meeting a bare name (``2023-05-26-pfho-economie``) is the name of, if any."""
+    if len(meeting_folder.parts) != 1:
+        return None
+    found = (
+        folder
+        for folder in meeting_folders(project.dossiers)
+        if folder.name == meeting_folder.name and folder.parent != project.dossiers
+    )
+    return next(found, None)
+
+
+def meeting_folders(dossiers: Path) -> Iterator[Path]:
+    """Every meeting folder inside ``dossiers``: those directly in it (a link too, as check
+    follows one), then the archived ones deeper in it (dossiers/archief/<meeting>).
+
+    Below the meetings directly in it no link is walked into, which could lead out of
+    dossiers/ or round in a circle, nor a meeting's own folders: they are its dossiers.
+    """
+    yield from sorted(path.parent for path in dossiers.glob(f"*/{MEETING_FILE}"))
+    for top, folders, names in os.walk(dossiers):  # unreadable folders: skipped
+        here = Path(top)
+        if here != dossiers and MEETING_FILE in names:
+            folders.clear()
+            if here.parent != dossiers:
+                yield here
+        folders.sort()
 
 
 def _meeting_named(project: Project, meeting_folder: Path) -> Path:
@@ -526,16 +591,17 @@ def move_dossier(
     A postponed item goes to a later meeting that is still to come. A move to an earlier
     meeting, or to one before ``today``, is most likely the wrong folder and is not cleanly
     undone (the old agenda position and the history rows stay changed), so it is refused
-    unless ``anyway`` is set.
+    unless ``anyway`` is set; so is a move off a meeting that has been held. A meeting not
+    directly in dossiers/ (an archived one) is refused as the target, ``anyway`` or not.
     """
     # As build and check take it: a path, or '<meeting>/<dossier>' as the agenda names it.
     given = selected_folder(project, dossier_folder, asked="de map van het dossier")
-    target_meeting = _meeting_named(project, target_meeting)
     if not (given / DOSSIER_FILE).is_file():
         raise UsageError(
             f"{project.display(given)}: is geen dossiermap, er staat geen "
             f"{DOSSIER_FILE} in (geef de map van het dossier op)"
         )
+    target_meeting = _open_meeting(project, target_meeting)
     old_meeting = given.parent.resolve()
     name = given.name
     dossier_folder = old_meeting / name
@@ -550,17 +616,12 @@ def move_dossier(
             f"{project.display(destination)}: bestaat al (hernoem een van beide dossiermappen)"
         )
     old_source = _load_meeting(project, old_meeting / MEETING_FILE)
-    if not (target_meeting / MEETING_FILE).is_file():
-        raise UsageError(
-            f"{project.display(target_meeting)}: is geen vergadermap, er staat geen "
-            f"{MEETING_FILE} in (kies een map onder dossiers/ met een {MEETING_FILE}, of maak "
-            "de vergadering eerst met 'assembler vergadering')"
-        )
     new_source = _load_meeting(project, target_meeting / MEETING_FILE)
     old_date = Vergadering.model_validate(old_source.data).date
     new_meeting = Vergadering.model_validate(new_source.data)
     if not anyway:
         _check_move_date(project.display(target_meeting), old_date, new_meeting.date, today)
+        _check_held(project.display(old_meeting), old_date, today)
     dossier_file = dossier_folder / DOSSIER_FILE
     dossier_source = load_yaml(dossier_file, project.display(dossier_file))
 
@@ -594,6 +655,17 @@ def _check_move_date(shown: str, old: date, new: date, today: date) -> None:
         f"{shown}: deze vergadering ({dutch_date(new)}) {' en '.join(reasons)}; er is niets "
         f"veranderd (kies {choice}, of geef --toch als dit echt de bedoeling is)"
     )
+
+
+def _check_held(shown: str, old: date, today: date) -> None:
+    """Refuse to take an item off a meeting that has been held: its agenda, its record (the
+    behandeling row of that day) and what was published of it would be rewritten."""
+    if old < today:
+        raise UsageError(
+            f"{shown}: deze vergadering ({dutch_date(old)}) is al geweest; er is niets "
+            "veranderd (een punt dat daar behandeld is, blijft op haar agenda; geef --toch als "
+            "het er echt af moet: dan verandert ook wat er van die vergadering gepubliceerd is)"
+        )
 
 
 def _iso_date(value: object) -> date | None:
@@ -837,21 +909,23 @@ _DATED_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 
 
 def previous_meeting(project: Project, folder: Path) -> Vergadering | None:
-    """The latest meeting before ``folder`` of the same kind (``<date>-pfho-economie``).
+    """The latest meeting before ``folder`` of the same kind (``<date>-pfho-economie``),
+    in dossiers/ or archived deeper in it.
 
     Its overleg, time and place are what the next one most likely has.
     """
     match = _DATED_FOLDER.match(folder.name)
     if not match:
         return None
+    # The archived ones too: the first meeting of a year follows one archived at year end.
     earlier = sorted(
-        candidate
-        for candidate in project.dossiers.glob(f"*-{match.group(2)}/{MEETING_FILE}")
-        if (dated := _DATED_FOLDER.match(candidate.parent.name)) is not None
+        (dated.group(1), candidate / MEETING_FILE)
+        for candidate in meeting_folders(project.dossiers)
+        if (dated := _DATED_FOLDER.match(candidate.name)) is not None
         and dated.group(2) == match.group(2)
         and dated.group(1) < match.group(1)
     )
-    for meeting_file in reversed(earlier):
+    for _day, meeting_file in reversed(earlier):
         try:
             source = load_yaml(meeting_file, project.display(meeting_file))
             return Vergadering.model_validate(source.data)

@@ -1293,7 +1293,7 @@ def selected_folder(project: Project, path: Path, *, asked: str = ANY_FOLDER) ->
     except OSError:
         exists = True  # in a folder that cannot be looked into: said at that folder
     if not exists:
-        raise UsageError(_missing_path_message(project, path, asked))
+        raise UsageError(missing_path_message(project, path, asked))
     dossiers = project.dossiers
     if given.is_relative_to(dossiers):
         parts = given.relative_to(dossiers).parts
@@ -1388,9 +1388,10 @@ def _nested_message(project: Project, path: Path, meeting: Path, named: bool) ->
     )
 
 
-def _missing_path_message(project: Project, path: Path, asked: str) -> str:
+def missing_path_message(project: Project, path: Path, asked: str, *, advice: str = "") -> str:
     """What is said of a path on the command line that does not exist, with the hints an
-    annex's name gets: '\\' for '/', a space at a name's edge (shown quoted), a near name."""
+    annex's name gets: '\\' for '/', a space at a name's edge (shown quoted), a near name;
+    without one, ``advice`` (else "geef ``asked`` op") says what to do."""
     typed = str(path)
     shown = project.display(path)
     if any(part != part.strip() for part in re.split(r"[/\\]", shown)):
@@ -1407,7 +1408,7 @@ def _missing_path_message(project: Project, path: Path, asked: str) -> str:
     meant = _near_folder(project, mended)
     if meant is not None:
         return f"{shown}: bestaat niet (bedoelt u '{meant}'?)"
-    return f"{shown}: bestaat niet (geef {asked} op)"
+    return f"{shown}: bestaat niet ({advice or f'geef {asked} op'})"
 
 
 def _existing(project: Project, typed: str) -> Path | None:

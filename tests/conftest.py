@@ -115,6 +115,30 @@ CHECKED_EXAMPLE = "In orde: 2 vergaderingen, 6 dossiers gecontroleerd.\n"
 """What 'assembler check' says of the example project."""
 
 
+def archive(project: Path, meeting: str) -> None:
+    """Move the meeting folder ``meeting`` into dossiers/archief/, as README says to archive."""
+    dossiers = project / "dossiers"
+    (dossiers / "archief").mkdir(exist_ok=True)
+    (dossiers / meeting).rename(dossiers / "archief" / meeting)
+
+
+# What new and verplaats say of a meeting an item cannot be put on, after "<path>: ".
+_REOPEN = (
+    "er is niets veranderd (kies een vergadering direct in dossiers/, of zet de map eerst "
+    "terug in dossiers/ als de vergadering weer open moet)"
+)
+NESTED_MEETING = (
+    f"deze vergadermap ligt niet direct in dossiers/ en wordt daarom niet gebouwd; {_REOPEN}"
+)
+ARCHIVED_MEETING = "is gearchiveerd (staat in dossiers/archief/{}) en wordt niet meer gebouwd; " + (
+    _REOPEN
+)
+MISSING_MEETING = (
+    "bestaat niet (kies een map onder dossiers/ met een vergadering.yaml, of maak de "
+    "vergadering eerst met 'assembler vergadering')"
+)
+
+
 def python_m(
     project: Path, *args: str, environment: dict[str, str] | None = None, **options: Any
 ) -> subprocess.CompletedProcess[Any]:

@@ -12,7 +12,15 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from tests.conftest import ECONOMIE, WONEN, CliResult
+from tests.conftest import (
+    ARCHIVED_MEETING,
+    ECONOMIE,
+    MISSING_MEETING,
+    NESTED_MEETING,
+    WONEN,
+    CliResult,
+    archive,
+)
 
 RunCli = Callable[..., CliResult]
 OPTIONS = [
@@ -328,13 +336,12 @@ def test_new_takes_the_bare_name_of_a_meeting_folder(
     again = run_cli("new", ECONOMIE, "fietsen", *OPTIONS, cwd=inside)
     assert again.exit_code == 0, again.stderr
     assert (example_project / "dossiers" / ECONOMIE / "fietsen" / "dossier.yaml").is_file()
-    # A name that is no meeting is said as before.
+    # A name that is no meeting does not exist (review life L6: "er staat geen
+    # vergadering.yaml in", as if the folder were there); a near one is named.
     unknown = run_cli("new", "2023-05-27-pfho-economie", "x", *OPTIONS, cwd=example_project)
     assert unknown.exit_code == 2
     assert unknown.stderr == (
-        "fout: 2023-05-27-pfho-economie: is geen vergadermap, er staat geen vergadering.yaml "
-        "in (kies een map onder dossiers/ met een vergadering.yaml, of maak de vergadering "
-        "eerst met 'assembler vergadering')\n"
+        "fout: 2023-05-27-pfho-economie: bestaat niet (bedoelt u '2023-05-26-pfho-economie'?)\n"
     )
     # The help says both forms.
     helped = run_cli("new", "--help", cwd=example_project)
@@ -342,6 +349,30 @@ def test_new_takes_the_bare_name_of_a_meeting_folder(
         "  VERGADERMAP  de map van de vergadering: dossiers/2023-06-23-pfho-ruimte-wonen,\n"
         "               of alleen haar naam: 2023-06-23-pfho-ruimte-wonen\n"
     ) in helped.stdout
+
+
+@pytest.mark.parametrize(
+    ("meeting", "said"),
+    [
+        (f"dossiers/archief/{WONEN}", f"dossiers/archief/{WONEN}: {NESTED_MEETING}"),
+        (WONEN, f"{WONEN}: {ARCHIVED_MEETING.format(WONEN)}"),
+        ("2099-01-01-pfho-sociaal", f"2099-01-01-pfho-sociaal: {MISSING_MEETING}"),
+    ],
+    ids=["archived", "archived-by-name", "missing"],
+)
+def test_new_refuses_an_archived_or_missing_meeting(
+    example_project: Path, run_cli: RunCli, meeting: str, said: str
+) -> None:
+    """Review life L4 and L6: a dossier was put on an archived meeting, which is never built,
+    and a meeting that does not exist was said to have no vergadering.yaml."""
+    dossiers = example_project / "dossiers"
+    archive(example_project, WONEN)
+    before = {path: path.read_bytes() for path in dossiers.rglob("*.yaml")}
+    result = run_cli("new", meeting, "laadpalen", *OPTIONS, cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr == f"fout: {said}\n"
+    assert {path: path.read_bytes() for path in dossiers.rglob("*.yaml")} == before
+    assert not list(dossiers.rglob("laadpalen"))
 
 
 @pytest.mark.parametrize("kind", ["voorstel", "memo"])
@@ -729,6 +760,34 @@ def test_a_new_meeting_takes_its_details_from_the_last_one_of_its_kind(
     assert "  - dossier: laadpalen\n  - Rondvraag en sluiting\n" in lines
     checked = run_cli("check", folder, cwd=example_project)
     assert checked.exit_code == 0, checked.stderr
+
+
+@pytest.mark.parametrize("where", ["archief", "archief/2023"])
+def test_a_new_meeting_takes_its_details_from_an_archived_one(
+    example_project: Path, run_cli: RunCli, where: str
+) -> None:
+    """Review life L3: after the year-end archiving README describes, the first meeting of the
+    year found no earlier one ("er is geen eerdere vergadering van dit overleg") and had no
+    Verslag item."""
+    dossiers = example_project / "dossiers"
+    (dossiers / where).mkdir(parents=True)
+    (dossiers / ECONOMIE).rename(dossiers / where / ECONOMIE)
+    # The latest earlier one wins, archived or not; a later one is no previous meeting.
+    older = (dossiers / where / ECONOMIE / "vergadering.yaml").read_text(encoding="utf-8")
+    (dossiers / "2023-01-13-pfho-economie").mkdir()
+    (dossiers / "2023-01-13-pfho-economie" / "vergadering.yaml").write_text(
+        older.replace("2023-05-26", "2023-01-13").replace('"14:00"', '"10:00"'), encoding="utf-8"
+    )
+    (dossiers / "2025-01-10-pfho-economie").mkdir()
+    (dossiers / "2025-01-10-pfho-economie" / "vergadering.yaml").write_text(
+        older.replace("2023-05-26", "2025-01-10").replace('"14:00"', '"11:00"'), encoding="utf-8"
+    )
+    made = run_cli("vergadering", "2024-01-12-pfho-economie", cwd=example_project)
+    assert made.exit_code == 0, made.stderr
+    text = (dossiers / "2024-01-12-pfho-economie" / "vergadering.yaml").read_text(encoding="utf-8")
+    assert 'overleg: "Portefeuillehoudersoverleg Economie"\n' in text
+    assert 'aanvang: "14:00"\n' in text
+    assert "  - Verslag en actielijst van het overleg van 26 mei 2023\n" in text
 
 
 def test_a_new_meeting_takes_the_bare_name_of_its_folder_as_new_and_verplaats_do(

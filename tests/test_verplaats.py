@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ECONOMIE, WONEN, CliResult
+from tests.conftest import (
+    ARCHIVED_MEETING,
+    ECONOMIE,
+    MISSING_MEETING,
+    NESTED_MEETING,
+    WONEN,
+    CliResult,
+    archive,
+)
 
 RunCli = Callable[..., CliResult]
 SetToday = Callable[[date], None]
@@ -370,14 +378,71 @@ def test_a_move_back_in_time_is_refused_unless_toch(
     assert (dossiers / target / "werklocaties" / "dossier.yaml").is_file()
 
 
+@pytest.mark.parametrize("held_today", ["source", "target"])
 def test_a_meeting_held_today_is_not_in_the_past(
+    example_project: Path, run_cli: RunCli, set_today: SetToday, held_today: str
+) -> None:
+    if held_today == "source":
+        set_today(date(2023, 5, 26))
+        args = (f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}")
+    else:
+        set_today(date(2023, 6, 23))
+        _meeting(example_project, "2023-06-23-pfho-economie", "2023-06-23")
+        args = (f"dossiers/{WONEN}/snelfietsroutes", "dossiers/2023-06-23-pfho-economie")
+    result = run_cli("verplaats", *args, cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_move_off_a_held_meeting_is_refused_unless_toch(
     example_project: Path, run_cli: RunCli, set_today: SetToday
 ) -> None:
-    set_today(date(2023, 6, 23))
-    result = run_cli(
-        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
+    """Review life L1: an item was taken off a meeting held long ago without a word: its
+    agenda, its record of that day and its published package were rewritten."""
+    set_today(date(2023, 6, 1))
+    dossiers = example_project / "dossiers"
+    before = {path: path.read_bytes() for path in dossiers.rglob("*.yaml")}
+    args = ("verplaats", f"{ECONOMIE}/werklocaties", WONEN)
+
+    refused = run_cli(*args, cwd=example_project)
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"fout: dossiers/{ECONOMIE}: deze vergadering (26 mei 2023) is al geweest; er is "
+        "niets veranderd (een punt dat daar behandeld is, blijft op haar agenda; geef --toch "
+        "als het er echt af moet: dan verandert ook wat er van die vergadering gepubliceerd is)\n"
     )
-    assert result.exit_code == 0, result.stderr
+    assert {path: path.read_bytes() for path in dossiers.rglob("*.yaml")} == before
+
+    forced = run_cli(*args, "--toch", cwd=example_project)
+    assert forced.exit_code == 0, forced.stderr
+    assert (dossiers / WONEN / "werklocaties" / "dossier.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("target", "said"),
+    [
+        (f"dossiers/archief/{ECONOMIE}", f"dossiers/archief/{ECONOMIE}: {NESTED_MEETING}"),
+        (ECONOMIE, f"{ECONOMIE}: {ARCHIVED_MEETING.format(ECONOMIE)}"),
+        ("2099-01-01-bestaat-niet", f"2099-01-01-bestaat-niet: {MISSING_MEETING}"),
+        (
+            "dossiers/2099-01-01-bestaat-niet",
+            f"dossiers/2099-01-01-bestaat-niet: {MISSING_MEETING}",
+        ),
+    ],
+    ids=["archived", "archived-by-name", "missing", "missing-path"],
+)
+def test_a_target_that_is_no_open_meeting_is_refused_also_with_toch(
+    example_project: Path, run_cli: RunCli, target: str, said: str
+) -> None:
+    """Review life L4 and L6: an archived meeting was taken as target, and the item dropped
+    off every built agenda; a meeting that does not exist was "geen vergadermap, er staat geen
+    vergadering.yaml in", as if the folder were there."""
+    dossiers = example_project / "dossiers"
+    archive(example_project, ECONOMIE)
+    before = {path: path.read_bytes() for path in dossiers.rglob("*.yaml")}
+    result = run_cli("verplaats", f"{WONEN}/snelfietsroutes", target, "--toch", cwd=example_project)
+    assert result.exit_code == 2, result.stdout
+    assert result.stderr == f"fout: {said}\n"
+    assert {path: path.read_bytes() for path in dossiers.rglob("*.yaml")} == before
 
 
 OLD_ROW = (
