@@ -691,8 +691,10 @@ def record_move(source: Source, old: date, new: date, meeting: str) -> str:
     The row of the old day stays, for the record, and its conclusie says where the item went
     ("Uitgesteld naar 23 juni 2023"); its doel and conclusie, the plan, go along to a new row
     for the new day, unless the dossier already has a row of that day. Such a row that an
-    earlier move marked (the item comes back) gets the plan back as its conclusie. Values are
-    replaced where they stand, so comments and layout around them stay.
+    earlier move marked (the item comes back) gets the plan back as its conclusie, and the
+    row that move added for the old day goes, when it stands as that move wrote it: a move
+    undone leaves no row of a meeting the item is not on. Values are replaced where they
+    stand, so comments and layout around them stay.
     """
     data = source.data
     assert isinstance(data, dict)
@@ -708,13 +710,13 @@ def record_move(source: Source, old: date, new: date, meeting: str) -> str:
     old_row = _row_dated(rows, old)
     new_row = _row_dated(rows, new)
     plan = {"doel": "Vaststellen", "conclusie": "Uitgesteld van " + dutch_date(old)}
+    undone = _row_of_undone_move(source, old_row, new_row, old, new)
     if old_row is not None:
         index, row = old_row
         plan["doel"] = str(row.get("doel") or plan["doel"]).strip()
         plan["conclusie"] = str(row.get("conclusie") or plan["conclusie"]).strip()
-        if isinstance(row.get("conclusie"), str):
-            note = ("Uitgesteld" if new > old else "Vervroegd") + " naar " + dutch_date(new)
-            edits.append(_replace_conclusie(source, root, index, note, expected))
+        if isinstance(row.get("conclusie"), str) and undone is None:
+            edits.append(_replace_conclusie(source, root, index, _moved_to(old, new), expected))
     taken = _note_on_date_line(source, old_row[0]) if old_row is not None else None
     if new_row is None:
         edits += [taken] if taken is not None else []
@@ -722,9 +724,15 @@ def record_move(source: Source, old: date, new: date, meeting: str) -> str:
     else:
         placed = _note_put_on_date_line(source, new_row[0]) if taken is not None else None
         if taken is not None and placed is not None:  # else it stays: the row has a comment
-            edits += [taken, placed]
+            # The old row's own line goes whole when the move is undone.
+            edits += [placed] if undone is not None else [taken, placed]
         if old_row is not None and _MOVE_NOTE.match(str(new_row[1].get("conclusie"))):
             edits.append(_replace_conclusie(source, root, new_row[0], plan["conclusie"], expected))
+    if undone is not None and old_row is not None:
+        edits.append(undone)
+        kept = expected["behandeling"]
+        assert isinstance(kept, list)  # the old row is in it
+        del kept[old_row[0]]
     text = source.text
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
@@ -741,6 +749,53 @@ def record_move(source: Source, old: date, new: date, meeting: str) -> str:
             "met overleg, doel en conclusie elk op een eigen regel, en probeer het opnieuw)"
         )
     return text
+
+
+def _moved_to(old: date, new: date) -> str:
+    """The conclusie a move from the meeting of ``old`` to that of ``new`` gives the old row."""
+    return ("Uitgesteld" if new > old else "Vervroegd") + " naar " + dutch_date(new)
+
+
+_Row = tuple[int, dict[str, YamlValue]]
+
+
+def _row_of_undone_move(
+    source: Source, old_row: _Row | None, new_row: _Row | None, old: date, new: date
+) -> _Edit | None:
+    """The edit that takes out the old day's row when this move undoes the one that added it.
+
+    That is so when the new day's row says the item went to the old day (the mark the first
+    move gave it) and the old day's row is, to the character, what that move wrote: the plan
+    of the new day's row, and nothing the clerk wrote since (a comment, a value, a key).
+    """
+    if old_row is None or new_row is None:
+        return None
+    index, row = old_row
+    if new_row[1].get("conclusie") != _moved_to(new, old) or set(row) != set(_ROW_KEYS):
+        return None
+    values = {key: row[key] for key in _ROW_KEYS[1:]}
+    if not all(isinstance(value, str) for value in values.values()):
+        return None
+    if values["doel"] != new_row[1].get("doel"):
+        return None
+    lines = source.text.splitlines(keepends=True)
+    start = source.lines[("behandeling", index)] - 1
+    end = _end_of_item(lines, start)
+    first = lines[start]
+    indent = first[: len(first) - len(first.lstrip())]
+    written = "".join(lines[start:end])
+    plan = {"doel": str(values["doel"]), "conclusie": str(values["conclusie"])}
+    as_moved = [
+        _row_text(indent, old, str(values["overleg"]), plan, noted=noted) for noted in (False, True)
+    ]
+    # A comment line below the row, indented into it, was written there by the clerk.
+    below = lines[end] if end < len(lines) else ""
+    if written not in as_moved or (
+        below.lstrip().startswith("#") and len(below) - len(below.lstrip()) > len(indent)
+    ):
+        return None
+    offset = sum(len(line) for line in lines[:start])
+    return offset, offset + len(written), ""
 
 
 def _note_put_on_date_line(source: Source, index: int) -> _Edit | None:
@@ -880,15 +935,23 @@ def _add_row(
         lead = "behandeling:\n"
     if begin == len(source.text) and source.text and not source.text.endswith("\n"):
         lead = "\n" + lead
+    return begin, end, lead + _row_text(indent, new, meeting, plan, noted=noted)
+
+
+# The keys of a behandeling row as a move writes it, in its order.
+_ROW_KEYS = ("datum", "overleg", "doel", "conclusie")
+
+
+def _row_text(indent: str, day: date, meeting: str, plan: dict[str, str], *, noted: bool) -> str:
+    """A behandeling row as a move writes it; ``noted``: with THIS_MEETING_NOTE."""
     pad = indent + "  "
-    date_line = f"{indent}- datum: {new.isoformat()}"
-    row_text = (
+    date_line = f"{indent}- datum: {day.isoformat()}"
+    return (
         f"{_commented(date_line, THIS_MEETING_NOTE) if noted else date_line}\n"
         f"{pad}overleg: {_yaml_text(meeting)}\n"
         f"{pad}doel: {_yaml_text(plan['doel'])}\n"
         f"{pad}conclusie: {_yaml_text(plan['conclusie'])}\n"
     )
-    return begin, end, lead + row_text
 
 
 # --------------------------------------------------------------------------- a new meeting

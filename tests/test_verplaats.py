@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import (
     ARCHIVED_MEETING,
@@ -159,6 +160,8 @@ def test_a_dossier_path_that_is_none_is_refused_as_build_refuses_it(
 
 
 def test_move_twice_adds_no_second_row(example_project: Path, run_cli: RunCli) -> None:
+    dossier = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    original = dossier.read_text()
     first = run_cli(
         "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
     )
@@ -172,19 +175,68 @@ def test_move_twice_adds_no_second_row(example_project: Path, run_cli: RunCli) -
     )
     assert back.exit_code == 0, back.stderr
     text = (example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml").read_text()
-    assert text.count("datum: 2023-05-26") == 1
-    assert text.count("datum: 2023-06-23") == 1
-    # Back where it was: the old day's row has its plan again; the other day says it was moved.
-    assert (
-        "  - datum: 2023-05-26\n"
-        "    overleg: Portefeuillehoudersoverleg\n"
-        "    doel: Vaststellen\n"
-        '    conclusie: "Aanpak actieplan werklocaties"\n'
-        "  - datum: 2023-06-23\n"
-        '    overleg: "Portefeuillehoudersoverleg Ruimte en Wonen"\n'
-        '    doel: "Vaststellen"\n'
-        '    conclusie: "Vervroegd naar 26 mei 2023"\n'
-    ) in text
+    # Back where it was (review life L5: the row the first move added stayed, "Vervroegd naar
+    # 26 mei 2023", and was printed for a meeting the item was no longer on): the old day's
+    # row has its plan again, and the row the first move added is gone.
+    assert text == original.replace(
+        "    conclusie: Aanpak actieplan werklocaties\n",
+        '    conclusie: "Aanpak actieplan werklocaties"\n',
+    )
+
+
+_ADDED_ROW = (
+    "  - datum: 2023-06-23\n"
+    '    overleg: "Portefeuillehoudersoverleg Ruimte en Wonen"\n'
+    '    doel: "Vaststellen"\n'
+    '    conclusie: "Aanpak actieplan werklocaties"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("edited", "conclusie"),
+    [
+        (
+            _ADDED_ROW.replace('werklocaties"\n', 'werklocaties"  # na advies BOT\n'),
+            "Aanpak actieplan werklocaties",
+        ),
+        (_ADDED_ROW + "    # eerst naar het BOT\n", "Aanpak actieplan werklocaties"),
+        (
+            _ADDED_ROW.replace('"Aanpak actieplan werklocaties"', "Aangehouden"),
+            "Aangehouden",
+        ),
+        (_ADDED_ROW + "    bijzonderheden: ja\n", "Aanpak actieplan werklocaties"),
+    ],
+    ids=["comment", "comment-below", "conclusie", "key"],
+)
+def test_a_move_back_keeps_the_row_the_clerk_wrote_in(
+    example_project: Path, run_cli: RunCli, edited: str, conclusie: str
+) -> None:
+    """Only the row the first move wrote, as it wrote it, goes when the move is undone."""
+    dossiers = example_project / "dossiers"
+    there = ("verplaats", f"{ECONOMIE}/werklocaties", WONEN)
+    assert run_cli(*there, cwd=example_project).exit_code == 0
+    moved = dossiers / WONEN / "werklocaties" / "dossier.yaml"
+    text = moved.read_text()
+    assert _ADDED_ROW in text
+    moved.write_text(text.replace(_ADDED_ROW, edited))
+    back = run_cli("verplaats", f"{WONEN}/werklocaties", ECONOMIE, "--toch", cwd=example_project)
+    assert back.exit_code == 0, back.stderr
+    data = yaml.safe_load((dossiers / ECONOMIE / "werklocaties" / "dossier.yaml").read_text())
+    assert [row for row in data["behandeling"] if row.get("datum", date.min).year == 2023][-2:] == [
+        {
+            "datum": date(2023, 5, 26),
+            "overleg": "Portefeuillehoudersoverleg",
+            "doel": "Vaststellen",
+            "conclusie": conclusie,
+        },
+        {
+            "datum": date(2023, 6, 23),
+            "overleg": "Portefeuillehoudersoverleg Ruimte en Wonen",
+            "doel": "Vaststellen",
+            "conclusie": "Vervroegd naar 26 mei 2023",
+            **({"bijzonderheden": "ja"} if "bijzonderheden" in edited else {}),
+        },
+    ]
 
 
 @pytest.mark.parametrize(
@@ -561,7 +613,8 @@ def test_the_note_of_the_meeting_day_goes_along_to_the_new_row(
     ]
     check = run_cli("check", cwd=example_project)
     assert check.exit_code == 0, check.stderr
-    # Back again: the row of that day is there already, and gets the note back.
+    # Back again: the row of that day is there already, and gets the note back; the row the
+    # move added goes again.
     back = run_cli(
         "verplaats",
         f"dossiers/{WONEN}/proef",
@@ -573,7 +626,6 @@ def test_the_note_of_the_meeting_day_goes_along_to_the_new_row(
     text = (example_project / "dossiers" / ECONOMIE / "proef" / "dossier.yaml").read_text()
     assert [line for line in text.splitlines() if "  - datum: " in line] == [
         f"  - datum: 2023-05-26           {note}",
-        "  - datum: 2023-06-23",
     ]
 
 
