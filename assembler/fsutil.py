@@ -8,8 +8,10 @@ import hashlib
 import io
 import json
 import os
+import shutil
+import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
@@ -64,7 +66,8 @@ def unreadable(error: OSError) -> str:
     return f"{error.strerror or error} (controleer het bestand)"
 
 
-_TOO_LONG = "de naam of het pad is te lang (kies kortere namen voor de mappen)"
+_TOO_LONG_NAME = ("de naam of het pad is te lang", "kies kortere namen voor de mappen")
+_TOO_LONG = f"{_TOO_LONG_NAME[0]} ({_TOO_LONG_NAME[1]})"
 
 
 def read_json(path: Path) -> Any:
@@ -88,31 +91,45 @@ def json_problem(error: OSError | ValueError) -> str:
     return "is geen geldige JSON"
 
 
-def not_writable(path: Path, error: OSError, again: str = "bouw") -> OutputNotWritable:
+def not_writable(
+    path: Path, error: OSError, again: str = "bouw", *, unchanged: bool = False
+) -> OutputNotWritable:
     """The Dutch error for an output that cannot be written, with the reason in words.
 
-    ``again`` is the command's verb for trying once more ("bouw", "exporteer").
+    ``again`` is the command's verb for trying once more ("bouw", "exporteer"); ``unchanged``
+    says that nothing was changed (a change made all or nothing, undone).
     """
+    what, fix = _not_writable_why(path, error, again)
+    if unchanged:
+        what += "; er is niets veranderd"
+    return OutputNotWritable(path, f"{what} ({fix})")
+
+
+def _not_writable_why(path: Path, error: OSError, again: str) -> tuple[str, str]:
+    """Why an output cannot be written, and what to do about it, in Dutch."""
     if error.errno == errno.ENOSPC:
-        reason = f"de schijf is vol (maak ruimte vrij en {again} opnieuw)"
+        what, fix = "de schijf is vol", f"maak ruimte vrij en {again} opnieuw"
     elif error.errno in (errno.EACCES, errno.EPERM) and (owner := _other_owner(path)):
         # Made by another user (often 'sudo ./project.sh build'): 'controleer de rechten'
         # would send a clerk looking for a read-only switch that is not there.
-        reason = (
-            f"de map is van gebruiker {owner}, en alleen die mag erin schrijven (laat de "
-            "beheerder u schrijfrechten geven, of de eigenaar veranderen met 'sudo chown -R')"
+        what = f"de map is van gebruiker {owner}, en alleen die mag erin schrijven"
+        fix = (
+            "laat de beheerder u schrijfrechten geven, of de eigenaar veranderen met "
+            "'sudo chown -R'"
         )
     elif error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        reason = "de map is alleen-lezen of afgeschermd (controleer de rechten)"
+        what, fix = "de map is alleen-lezen of afgeschermd", "controleer de rechten"
     elif error.errno in (errno.ENOTDIR, errno.EEXIST):
-        reason = "er staat een bestand waar een map hoort (verwijder of hernoem dat bestand)"
+        what = "er staat een bestand waar een map hoort"
+        fix = "verwijder of hernoem dat bestand"
     elif error.errno == errno.EISDIR:
-        reason = "er staat een map waar dit bestand hoort (verwijder of hernoem die map)"
+        what = "er staat een map waar dit bestand hoort"
+        fix = "verwijder of hernoem die map"
     elif error.errno == errno.ENAMETOOLONG:
-        reason = _TOO_LONG
+        what, fix = _TOO_LONG_NAME
     else:
-        reason = f"{error.strerror or error} (controleer de map)"
-    return OutputNotWritable(path, reason)
+        what, fix = f"{error.strerror or error}", "controleer de map"
+    return what, fix
 
 
 def _other_owner(path: Path) -> str | None:
@@ -142,22 +159,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
     On any failure the temporary file is removed and ``target`` keeps its previous content.
     """
     target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(
-            prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent
-        )
-        os.close(fd)
-    except OSError as error:
-        raise not_writable(target, error) from error
-    temp = Path(temp_name)
+    temp = _temp_beside(target, "bouw")
     try:
         yield temp
-        with open(temp, "rb") as handle:
-            # A file system without Unix modes (a FAT stick) refuses; its files need none.
-            with contextlib.suppress(OSError):
-                os.fchmod(handle.fileno(), 0o666 & ~_UMASK)
-            os.fsync(handle.fileno())
+        _to_disk(temp)
         os.replace(temp, target)
         _fsync_dir(target.parent)
     except OSError as error:
@@ -166,6 +171,209 @@ def atomic_path(target: Path) -> Iterator[Path]:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _temp_beside(target: Path, again: str, *, unchanged: bool = False) -> Path:
+    """A new empty temporary file in ``target``'s folder (made when missing)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(
+            prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent
+        )
+        os.close(fd)
+    except OSError as error:
+        raise not_writable(target, error, again, unchanged=unchanged) from error
+    return Path(temp_name)
+
+
+def _to_disk(temp: Path) -> None:
+    """Give a written temporary file the mode of a new file, and wait until it is on disk."""
+    with open(temp, "rb") as handle:
+        # A file system without Unix modes (a FAT stick) refuses; its files need none.
+        with contextlib.suppress(OSError):
+            os.fchmod(handle.fileno(), 0o666 & ~_UMASK)
+        os.fsync(handle.fileno())
+
+
+def write_together(
+    texts: Mapping[Path, str], again: str, *, move: tuple[Path, Path] | None = None
+) -> None:
+    """Write each UTF-8 text to its file, after renaming the folder ``move`` names (from, to):
+    all of it, or, when anything fails or a stop signal (Ctrl-C) comes, none of it.
+
+    A file in the moved folder is named at its new place; one in a folder that does not exist
+    yet goes into a new folder, made whole beside it and renamed into place. ``again`` is the
+    command's verb for trying once more. OutputNotWritable names the file or folder refused
+    and says that nothing changed.
+    """
+    temps: list[Path] = []  # made here; what of it is not renamed into place is removed
+    folders: dict[Path, Path] = {}  # a new folder: the temporary one it is made in
+    files: list[tuple[Path, Path]] = []  # a file: the temporary one beside it
+    try:
+        # Every text is on disk beside its file before anything changes: a full disk or a
+        # refused folder is found while there is nothing to undo.
+        for target, text in texts.items():
+            folder = target.parent
+            if move is not None and folder.is_relative_to(move[1]):
+                folder = move[0] / folder.relative_to(move[1])  # where it is now
+            if not folder.exists():
+                if folder not in folders:
+                    folders[folder] = _prepared_folder(folder, again)
+                    temps.append(folders[folder])
+                folder = folders[folder]
+            temps.append(_prepared_file(folder / target.name, text, again))
+            files.append((target, target.parent / temps[-1].name))
+    except BaseException:
+        _remove(temps)
+        raise
+
+    def change(renames: _Renames) -> None:
+        if move is not None:
+            renames.move(*move)
+        for folder, temp in folders.items():
+            renames.move(temp, folder)
+        for target, temp in files:
+            renames.put(temp, target)
+
+    _together(change, temps, again)
+
+
+def _prepared_folder(folder: Path, again: str) -> Path:
+    """A temporary folder beside ``folder``, for :func:`write_together` to rename into place."""
+    try:
+        return temporary_folder(folder.parent, TEMP_PREFIX)
+    except OSError as error:
+        raise not_writable(folder, error, again, unchanged=True) from error
+
+
+def _prepared_file(target: Path, text: str, again: str) -> Path:
+    """A temporary file beside ``target`` with UTF-8 ``text``, on disk."""
+    temp = _temp_beside(target, again, unchanged=True)
+    try:
+        temp.write_bytes(text.encode("utf-8"))
+        _to_disk(temp)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise not_writable(target, error, again, unchanged=True) from error
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _remove(temps: Sequence[Path]) -> None:
+    """Remove the temporary files and folders that are still there."""
+    for temp in temps:
+        with contextlib.suppress(OSError):
+            if temp.is_dir():
+                shutil.rmtree(temp)
+            else:
+                temp.unlink(missing_ok=True)
+
+
+# Held back while a change made of several renames is done or undone: a stop in between
+# would leave it half made.
+_STOPS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+
+class _Renames:
+    """The renames of one change; :meth:`undo` puts back what they replaced, last first."""
+
+    def __init__(self) -> None:
+        self._undo: list[tuple[Path, Path]] = []
+        self._kept: list[Path] = []  # the replaced files, removed when all is done
+        self.target: Path | None = None  # the one being renamed into place
+
+    def move(self, source: Path, target: Path) -> None:
+        """Rename the file or folder ``source`` to ``target``, which does not exist."""
+        self.target = target
+        if target.exists():  # a folder would replace an empty one without a word
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target))
+        os.rename(source, target)
+        self._undo.append((target, source))
+
+    def put(self, temp: Path, target: Path) -> None:
+        """Rename the file ``temp`` to ``target``, keeping a ``target`` there was until all
+        is done."""
+        if not target.exists():
+            self.move(temp, target)
+            return
+        self.target = target
+        kept = temp.with_name(temp.name + ".old")
+        try:
+            # A second name keeps the file: ``target`` is never missing, even for a moment.
+            os.link(target, kept)
+        except OSError:
+            os.rename(target, kept)  # a file system without hard links
+        self._kept.append(kept)
+        self._undo.append((kept, target))
+        os.replace(temp, target)
+
+    def undo(self) -> list[Path]:
+        """Undo every rename, last first; the paths that could not be put back."""
+        failed: list[Path] = []
+        for done, before in reversed(self._undo):
+            try:
+                os.replace(done, before)
+                if done in self._kept:
+                    # Still the file it was linked to (its replacement failed): a rename
+                    # between two names of one file does nothing.
+                    done.unlink(missing_ok=True)
+            except OSError:
+                failed.append(before)
+        return failed
+
+    def finish(self) -> None:
+        """Remove the replaced files, and write the folders' new entries to disk."""
+        for kept in self._kept:
+            with contextlib.suppress(OSError):
+                kept.unlink()
+        for folder in dict.fromkeys(path.parent for pair in self._undo for path in pair):
+            _fsync_dir(folder)
+
+
+def _together(change: Callable[[_Renames], None], temps: Sequence[Path], again: str) -> None:
+    """Make ``change``, renames of prepared files and folders, all of it or none of it.
+
+    Ctrl-C and the stop signals are held back meanwhile; one that came is let through after
+    the change is undone. ``temps``: the prepared files and folders, removed when not used.
+    """
+    renames = _Renames()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        try:
+            change(renames)
+            if _STOPS & signal.sigpending():
+                renames.undo()
+            else:
+                renames.finish()
+                # The change is made, and said as made: a stop that came too late to undo it
+                # is dropped, not said as "afgebroken".
+                while signal.sigtimedwait(_STOPS, 0) is not None:
+                    pass
+        except BaseException as error:
+            failed = renames.undo()
+            shown = renames.target or Path(".")
+            if failed:
+                raise _not_undone(shown, error, failed) from error
+            if isinstance(error, OSError):
+                raise not_writable(shown, error, again, unchanged=True) from error
+            raise
+        finally:
+            _remove(temps)
+    finally:
+        # A stop that came is raised here, once the change is made or undone.
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _not_undone(shown: Path, error: BaseException, failed: list[Path]) -> OutputNotWritable:
+    """The error of a change that failed and could not be undone everywhere: where it stands."""
+    why = _not_writable_why(shown, error, "")[0] if isinstance(error, OSError) else str(error)
+    return OutputNotWritable(
+        shown,
+        f"{why}; terugzetten lukte niet voor {', '.join(map(str, failed))}, dus de verandering "
+        "is half gemaakt (zet die met de hand terug, of maak haar af)",
+    )
 
 
 def temporary_folder(parent: Path, prefix: str) -> Path:

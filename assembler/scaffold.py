@@ -19,7 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from assembler.dates import dutch_date
 from assembler.errors import InputRejected, Problem, UsageError
-from assembler.fsutil import not_writable, unreadable, write_text_atomic
+from assembler.fsutil import not_writable, unreadable, write_together
 from assembler.model import (
     DEFAULT_REFERENCE_PATTERN,
     DOCUMENT_KINDS,
@@ -287,10 +287,9 @@ def create_dossier(project: Project, meeting_folder: Path, name: str, values: Ne
     problems = _value_problems(project, place, text, values)
     if problems:
         raise UsageError("de gegevens voor het nieuwe dossier kloppen niet", problems)
-    place.folder.mkdir(parents=True)
     target = place.folder / DOSSIER_FILE
-    write_text_atomic(target, text)
-    write_text_atomic(place.meeting_folder / MEETING_FILE, place.agenda_text)
+    # Both or neither: a dossier not on the agenda is neither checked nor built.
+    write_together({target: text, place.meeting_folder / MEETING_FILE: place.agenda_text}, "maak")
     return target
 
 
@@ -629,12 +628,16 @@ def move_dossier(
     new_agenda = add_to_agenda(new_source, name)
     dossier_text = record_move(dossier_source, old_date, new_meeting.date, new_meeting.meeting)
 
-    # Move first: if anything after this fails, the dossier is complete in its new place and
-    # `assembler check` names the agenda to fix; no dossier is ever lost or doubled.
-    os.rename(dossier_folder, destination)
-    write_text_atomic(destination / DOSSIER_FILE, dossier_text)
-    write_text_atomic(old_meeting / MEETING_FILE, old_agenda)
-    write_text_atomic(target_meeting / MEETING_FILE, new_agenda)
+    # All four changes or none: an item half moved is on neither agenda, or on both.
+    write_together(
+        {
+            destination / DOSSIER_FILE: dossier_text,
+            old_meeting / MEETING_FILE: old_agenda,
+            target_meeting / MEETING_FILE: new_agenda,
+        },
+        "verplaats",
+        move=(dossier_folder, destination),
+    )
     return destination
 
 
@@ -1067,9 +1070,8 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
             f"gegevens ontbreken: geef {', '.join(missing)} op (er is geen eerdere vergadering "
             "van dit overleg om ze van over te nemen)"
         )
-    folder.mkdir(exist_ok=True)
     target = folder / MEETING_FILE
-    write_text_atomic(target, draft.text)
+    write_together({target: draft.text}, "maak")
     return target
 
 

@@ -148,3 +148,100 @@ def test_an_unwritable_output_shown_from_the_root_keeps_what_was_said_before() -
     error = OutputNotWritable(PurePath("/ergens/build/x"), "de schijf is vol")
     error.problems = [said]
     assert error.shown_as("build/x").problems == [said]
+
+
+def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ASSEMBLER), *args], cwd=project, capture_output=True, text=True, check=False
+    )
+
+
+def yaml_files(project: Path) -> dict[str, str]:
+    """Every file of dossiers/ but the annexes, and every folder, with a digest of each file."""
+    folder = project / "dossiers"
+    return {
+        p.relative_to(folder).as_posix(): ""
+        if p.is_dir()
+        else hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_dir() or p.suffix != ".pdf"
+    }
+
+
+@pytest.fixture
+def project_on_tmpfs(example_project: Path, tmp_path: Path) -> Iterator[Path]:
+    """The example project on a 4 MB tmpfs of its own, with a meeting to move an item to."""
+    disk = tmp_path / "schijf"
+    disk.mkdir()
+    mount("-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk))
+    try:
+        shutil.copytree(example_project, disk / "project")
+        meeting = disk / "project" / "dossiers" / "2027-02-05-pfho-ruimte-wonen"
+        meeting.mkdir()
+        (meeting / "vergadering.yaml").write_text(
+            "overleg: Portefeuillehoudersoverleg Ruimte en Wonen\ndatum: 2027-02-05\n"
+            'aanvang: "14:00"\nlocatie: Regiokantoor\nagenda:\n  - Opening\n  - Rondvraag\n'
+        )
+        yield disk / "project"
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+MOVE = (
+    "verplaats",
+    "--toch",
+    "2023-06-23-pfho-ruimte-wonen/snelfietsroutes",
+    "2027-02-05-pfho-ruimte-wonen",
+)
+
+
+@needs_mount
+def test_a_move_on_a_full_disk_changes_nothing_and_goes_once_there_is_room(
+    project_on_tmpfs: Path,
+) -> None:
+    """Review intr X3: the folder was moved and the agendas not; 'bouw opnieuw' was said."""
+    project = project_on_tmpfs
+    before = yaml_files(project)
+    filler = project / "vulling"
+    with open(filler, "wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+        except OSError:
+            pass
+    result = run(project, *MOVE)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr == (
+        "fout: dossiers/2023-06-23-pfho-ruimte-wonen/snelfietsroutes/dossier.yaml: kan niet "
+        "schrijven: de schijf is vol; er is niets veranderd (maak ruimte vrij en verplaats "
+        "opnieuw)\n"
+    )
+    assert yaml_files(project) == before
+    filler.unlink()
+    again = run(project, *MOVE)
+    assert again.returncode == 0, again.stderr
+    assert (project / "dossiers" / MOVE[-1] / "snelfietsroutes" / "dossier.yaml").is_file()
+
+
+@needs_mount
+def test_a_move_and_a_meeting_on_a_read_only_mount_are_said_in_dutch(
+    project_on_tmpfs: Path,
+) -> None:
+    """Review intr X4: tracebacks (OSError: [Errno 30]), exit 1."""
+    project = project_on_tmpfs
+    before = yaml_files(project)
+    mount("-o", "remount,ro", str(project.parent))
+    moved = run(project, *MOVE)
+    made = run(project, "vergadering", "2027-03-01-pfho-ruimte-wonen")
+    read_only = (
+        "de map is alleen-lezen of afgeschermd; er is niets veranderd (controleer de rechten)"
+    )
+    assert (moved.returncode, made.returncode) == (3, 3), moved.stderr + made.stderr
+    assert moved.stderr == (
+        "fout: dossiers/2023-06-23-pfho-ruimte-wonen/snelfietsroutes/dossier.yaml: kan niet "
+        f"schrijven: {read_only}\n"
+    )
+    assert made.stderr == (
+        f"fout: dossiers/2027-03-01-pfho-ruimte-wonen: kan niet schrijven: {read_only}\n"
+    )
+    assert yaml_files(project) == before

@@ -970,3 +970,34 @@ def test_a_dossier_for_a_meeting_that_has_passed_is_dated_on_its_day(
     assert 'kenmerk: "23.' in text  # the kenmerk of the document's year
     check = run_cli("check", cwd=example_project)
     assert "ligt na de vergadering" not in check.stderr
+
+
+def test_new_on_a_disk_that_fills_at_the_agenda_makes_no_dossier(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review intr X3, as for verplaats: the dossier was written and left off the agenda, and
+    the clerk told to build again."""
+    import errno
+    import os
+
+    agenda = example_project / "dossiers" / ECONOMIE / "vergadering.yaml"
+    before = agenda.read_bytes()
+    replace = os.replace
+    refused: list[Path] = []
+
+    def full(source: Any, target: Any) -> None:
+        if Path(target) == agenda and not refused:  # not the undo
+            refused.append(Path(source))
+            raise OSError(errno.ENOSPC, "No space left on device")
+        replace(source, target)
+
+    monkeypatch.setattr("os.replace", full)
+    result = run_cli("new", f"dossiers/{ECONOMIE}", "laadpalen", *OPTIONS, cwd=example_project)
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"fout: dossiers/{ECONOMIE}/vergadering.yaml: kan niet schrijven: de schijf is vol; er "
+        "is niets veranderd (maak ruimte vrij en maak opnieuw)\n"
+    )
+    assert agenda.read_bytes() == before
+    assert sorted(path.name for path in agenda.parent.iterdir() if path.name.startswith(".")) == []
+    assert not (agenda.parent / "laadpalen").exists()

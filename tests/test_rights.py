@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import WONEN
+from tests.conftest import ECONOMIE, WONEN
 
 ASSEMBLER = Path(sys.executable).parent / "assembler"
 _DROP = "-dac_override,-dac_read_search"
@@ -166,6 +166,50 @@ def test_new_in_a_meeting_folder_without_rights_is_refused_before_anything(
     assert result.returncode == code, result.stderr
     assert result.stderr == f"fout: {MEETING}: {said}\n"
     assert not (example_project / MEETING / "proef").exists()
+
+
+def _yaml_files(project: Path) -> dict[str, bytes]:
+    dossiers = project / "dossiers"
+    return {
+        path.relative_to(dossiers).as_posix(): path.read_bytes()
+        for path in sorted(dossiers.rglob("*"))
+        if path.is_file() and (path.suffix == ".yaml" or path.name.startswith(".tmp"))
+    }
+
+
+READ_ONLY = "de map is alleen-lezen of afgeschermd; er is niets veranderd (controleer de rechten)"
+
+
+@pytest.mark.parametrize("folder", ["target", "dossier"])
+def test_a_move_into_or_out_of_a_read_only_folder_is_said_and_changes_nothing(
+    example_project: Path, folder: str
+) -> None:
+    """Review intr X4: a Python traceback (PermissionError from os.rename), exit 1."""
+    before = _yaml_files(example_project)
+    dossier = f"dossiers/{ECONOMIE}/werklocaties"
+    locked = MEETING if folder == "target" else dossier
+    with _mode(example_project / locked, 0o555):
+        result = _run(example_project, "verplaats", "--toch", dossier, WONEN)
+    assert result.returncode == 3, result.stderr
+    refused = f"{MEETING}/vergadering.yaml" if folder == "target" else f"{dossier}/dossier.yaml"
+    assert result.stderr == f"fout: {refused}: kan niet schrijven: {READ_ONLY}\n"
+    assert _yaml_files(example_project) == before
+    assert (example_project / dossier).is_dir()
+
+
+def test_a_meeting_in_a_read_only_dossiers_folder_is_said_and_nothing_made(
+    example_project: Path,
+) -> None:
+    """Review intr X4: a Python traceback (PermissionError from mkdir), exit 1."""
+    dossiers = example_project / "dossiers"
+    before = sorted(dossiers.iterdir())
+    with _mode(dossiers, 0o555):
+        result = _run(example_project, "vergadering", "2027-03-01-pfho-ruimte-wonen")
+    assert result.returncode == 3, result.stderr
+    assert result.stderr == (
+        f"fout: dossiers/2027-03-01-pfho-ruimte-wonen: kan niet schrijven: {READ_ONLY}\n"
+    )
+    assert sorted(dossiers.iterdir()) == before
 
 
 @pytest.mark.skipif(not _AS_ROOT, reason="only root can give a folder to another user")

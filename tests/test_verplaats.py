@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import signal
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -736,3 +740,75 @@ def test_a_renumbering_cut_short_then_a_refusal_keeps_the_last_good_outputs(
     result = run_cli("build", cwd=example_project)
     assert result.exit_code == 1, result.stderr
     assert (old / "voorstel.pdf").is_file()
+
+
+def _yaml_and_folders(project: Path) -> dict[str, bytes | None]:
+    """Every YAML file under dossiers/ with its bytes, and every folder, by its path."""
+    dossiers = project / "dossiers"
+    return {
+        path.relative_to(dossiers).as_posix(): None if path.is_dir() else path.read_bytes()
+        for path in sorted(dossiers.rglob("*"))
+        if path.is_dir() or path.suffix == ".yaml" or path.name.startswith(".tmp-assembler")
+    }
+
+
+_MOVE = ("verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}")
+
+
+def test_a_move_the_disk_refuses_half_way_is_undone_whole(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review intr X3: the folder was moved, neither agenda changed, and the clerk told to
+    free space and build again, which failed; a second 'verplaats' found no dossier."""
+    before = _yaml_and_folders(example_project)
+    new_agenda = example_project / "dossiers" / WONEN / "vergadering.yaml"
+    replace = os.replace
+    refused: list[Path] = []
+
+    def full_at_the_new_agenda(source: Any, target: Any) -> None:
+        if Path(target) == new_agenda and not refused:  # the first time only, not the undo
+            refused.append(Path(source))
+            raise OSError(errno.ENOSPC, "No space left on device")
+        replace(source, target)
+
+    monkeypatch.setattr("os.replace", full_at_the_new_agenda)
+    result = run_cli(*_MOVE, cwd=example_project)
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"fout: dossiers/{WONEN}/vergadering.yaml: kan niet schrijven: de schijf is vol; er is "
+        "niets veranderd (maak ruimte vrij en verplaats opnieuw)\n"
+    )
+    assert refused
+    assert _yaml_and_folders(example_project) == before
+    monkeypatch.setattr("os.replace", replace)
+    again = run_cli(*_MOVE, cwd=example_project)
+    assert again.exit_code == 0, again.stderr
+
+
+@pytest.mark.parametrize("at", ["de map", "de nieuwe agenda"])
+def test_a_move_stopped_by_ctrl_c_is_undone_whole(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, at: str
+) -> None:
+    """Review intr X3: stopped half-way, the item stood in the new meeting, on the old agenda
+    only, and 'niets is half geschreven' was said."""
+    before = _yaml_and_folders(example_project)
+    dossiers = example_project / "dossiers"
+    stop_at = dossiers / WONEN / ("werklocaties" if at == "de map" else "vergadering.yaml")
+    renames = {"rename": os.rename, "replace": os.replace}
+
+    def stopped(name: str) -> Callable[[Any, Any], None]:
+        def rename(source: Any, target: Any) -> None:
+            if Path(target) == stop_at:
+                os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, just as this rename is made
+            renames[name](source, target)
+
+        return rename
+
+    for name in renames:
+        monkeypatch.setattr(f"os.{name}", stopped(name))
+    result = run_cli(*_MOVE, cwd=example_project)
+    assert result.exit_code == 130
+    assert result.stderr == (
+        "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te maken)\n"
+    )
+    assert _yaml_and_folders(example_project) == before
