@@ -12,7 +12,7 @@ import fcntl
 import json
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -120,22 +120,49 @@ def source_date_epoch_from_env() -> int | None:
 # --------------------------------------------------------------------------- lock
 
 
+# What a command refused by the lock is told: what the one holding it does, by the command
+# name the holder writes in the lock file.
+_HOLDING = {
+    "build": "er loopt al een build van dit project (wacht tot die klaar is en probeer het "
+    "opnieuw)",
+    "verplaats": "er wordt al een dossier verplaatst in dit project (wacht even en probeer "
+    "het opnieuw)",
+    "new": "er wordt al een dossier gemaakt in dit project (wacht even en probeer het opnieuw)",
+    "vergadering": "er wordt al een vergadering gemaakt in dit project (wacht even en probeer "
+    "het opnieuw)",
+}
+
+
 @contextmanager
-def build_lock(project: Project) -> Iterator[None]:
-    """Hold the project's build lock; a second build at the same time exits 3."""
+def build_lock(project: Project, command: str = "build", *, needed: bool = True) -> Iterator[None]:
+    """Hold the project's build lock; a second build at the same time exits 3.
+
+    The commands that change dossiers/ hold it too (``command``: their name, a key of
+    ``_HOLDING``): a build reading a dossier that is being moved would call its annexes
+    damaged. Not ``needed``: where the lock cannot be made (build/ read-only, or another
+    user's), the block runs without it; no build of this user can run there either.
+    """
     try:
         project.build.mkdir(parents=True, exist_ok=True)
         handle = open(project.build / ".lock", "a+")  # noqa: SIM115 - held for the whole build
     except OSError as error:
-        raise not_writable(project.build, error) from None
+        if needed:
+            raise not_writable(project.build, error) from None
+        handle = None
+    if handle is None:
+        yield
+        return
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildLocked(
-                "er loopt al een build van dit project (wacht tot die klaar is en probeer het "
-                "opnieuw)"
-            ) from None
+            handle.seek(0)
+            raise BuildLocked(_HOLDING.get(handle.read(20).strip(), _HOLDING["build"])) from None
+        # Only for the message of the one refused: a lock file that takes no name still locks.
+        # Written past the file object's buffer: on a full disk, its close would raise.
+        with suppress(OSError):
+            os.ftruncate(handle.fileno(), 0)
+            os.write(handle.fileno(), command.encode())
         yield
     finally:
         handle.close()

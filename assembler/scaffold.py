@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from assembler.build_report import build_lock
 from assembler.dates import dutch_date
 from assembler.errors import InputRejected, Problem, UsageError
 from assembler.fsutil import not_writable, unreadable, write_together
@@ -281,6 +282,11 @@ def _is_file(project: Project, path: Path) -> bool:
 
 def create_dossier(project: Project, meeting_folder: Path, name: str, values: NewDossier) -> Path:
     """Write ``<meeting>/<name>/dossier.yaml`` and put it on the meeting's agenda."""
+    with build_lock(project, "new", needed=False):  # as move_dossier holds it
+        return _create_dossier(project, meeting_folder, name, values)
+
+
+def _create_dossier(project: Project, meeting_folder: Path, name: str, values: NewDossier) -> Path:
     asked_for(values.sjabloon)
     place = dossier_place(project, meeting_folder, name, kenmerk=values.kenmerk)
     text = _dossier_text(project, place, values)
@@ -593,6 +599,15 @@ def move_dossier(
     unless ``anyway`` is set; so is a move off a meeting that has been held. A meeting not
     directly in dossiers/ (an archived one) is refused as the target, ``anyway`` or not.
     """
+    # Held as a build holds it: a build reading the dossier while it moves would find its
+    # annexes gone, and call them damaged.
+    with build_lock(project, "verplaats", needed=False):
+        return _move_dossier(project, dossier_folder, target_meeting, today=today, anyway=anyway)
+
+
+def _move_dossier(
+    project: Project, dossier_folder: Path, target_meeting: Path, *, today: date, anyway: bool
+) -> Path:
     # As build and check take it: a path, or '<meeting>/<dossier>' as the agenda names it.
     given = selected_folder(project, dossier_folder, asked="de map van het dossier")
     if not (given / DOSSIER_FILE).is_file():
@@ -1063,15 +1078,16 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
     What is not given is taken from the latest meeting of the same kind; UsageError names
     what is wrong, or still missing.
     """
-    draft = refuse_wrong_meeting(project, folder, values)
-    missing = [f"--{name}" for name in MEETING_ASKED if not draft.given[name]]
-    if missing:
-        raise UsageError(
-            f"gegevens ontbreken: geef {', '.join(missing)} op (er is geen eerdere vergadering "
-            "van dit overleg om ze van over te nemen)"
-        )
-    target = folder / MEETING_FILE
-    write_together({target: draft.text}, "maak")
+    with build_lock(project, "vergadering", needed=False):  # as move_dossier holds it
+        draft = refuse_wrong_meeting(project, folder, values)
+        missing = [f"--{name}" for name in MEETING_ASKED if not draft.given[name]]
+        if missing:
+            raise UsageError(
+                f"gegevens ontbreken: geef {', '.join(missing)} op (er is geen eerdere "
+                "vergadering van dit overleg om ze van over te nemen)"
+            )
+        target = folder / MEETING_FILE
+        write_together({target: draft.text}, "maak")
     return target
 
 

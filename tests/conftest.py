@@ -113,6 +113,10 @@ def example_project(tmp_path: Path) -> Path:
 
 CHECKED_EXAMPLE = "In orde: 2 vergaderingen, 6 dossiers gecontroleerd.\n"
 """What 'assembler check' says of the example project."""
+BUILD_RUNS = (
+    "fout: er loopt al een build van dit project (wacht tot die klaar is en probeer het opnieuw)\n"
+)
+"""What a command refused by the lock a build holds says."""
 
 
 def archive(project: Path, meeting: str) -> None:

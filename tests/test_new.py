@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from tests.conftest import (
     ARCHIVED_MEETING,
+    BUILD_RUNS,
     ECONOMIE,
     MISSING_MEETING,
     NESTED_MEETING,
@@ -1001,3 +1002,18 @@ def test_new_on_a_disk_that_fills_at_the_agenda_makes_no_dossier(
     assert agenda.read_bytes() == before
     assert sorted(path.name for path in agenda.parent.iterdir() if path.name.startswith(".")) == []
     assert not (agenda.parent / "laadpalen").exists()
+
+
+def test_new_and_vergadering_wait_for_no_build(example_project: Path, run_cli: RunCli) -> None:
+    """Review intr X5: they wrote into dossiers/ while a build read it."""
+    import fcntl
+
+    (example_project / "build").mkdir()
+    with open(example_project / "build" / ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        made = run_cli("new", f"dossiers/{ECONOMIE}", "laadpalen", *OPTIONS, cwd=example_project)
+        meeting = run_cli("vergadering", "2023-09-01-pfho-economie", cwd=example_project)
+    assert (made.exit_code, meeting.exit_code) == (3, 3)
+    assert made.stderr == meeting.stderr == BUILD_RUNS
+    assert not (example_project / "dossiers" / ECONOMIE / "laadpalen").exists()
+    assert not (example_project / "dossiers" / "2023-09-01-pfho-economie").exists()

@@ -15,6 +15,7 @@ import yaml
 
 from tests.conftest import (
     ARCHIVED_MEETING,
+    BUILD_RUNS,
     ECONOMIE,
     MISSING_MEETING,
     NESTED_MEETING,
@@ -812,3 +813,35 @@ def test_a_move_stopped_by_ctrl_c_is_undone_whole(
         "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te maken)\n"
     )
     assert _yaml_and_folders(example_project) == before
+
+
+def test_a_move_waits_for_no_build_and_a_build_is_told_of_a_move(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review intr X5: moved while a build ran, its annexes were said to be damaged."""
+    import fcntl
+
+    before = _yaml_and_folders(example_project)
+    lock = example_project / "build" / ".lock"
+    lock.parent.mkdir()
+    with open(lock, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write("build")
+        handle.flush()
+        result = run_cli(*_MOVE, cwd=example_project)
+        made = run_cli("vergadering", "2023-09-01-pfho-economie", cwd=example_project)
+        handle.truncate(0)
+        handle.write("verplaats")
+        handle.flush()
+        build = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert (result.exit_code, made.exit_code, build.exit_code) == (3, 3, 3)
+    assert result.stderr == made.stderr == BUILD_RUNS
+    assert build.stderr == (
+        "fout: er wordt al een dossier verplaatst in dit project (wacht even en probeer het "
+        "opnieuw)\n"
+    )
+    assert _yaml_and_folders(example_project) == before
+    # Once the lock is free, the move goes, and names itself in the lock for a build refused.
+    moved = run_cli(*_MOVE, cwd=example_project)
+    assert moved.exit_code == 0, moved.stderr
+    assert lock.read_text() == "verplaats"
