@@ -631,11 +631,19 @@ def _move_dossier(
         )
     old_source = _load_meeting(project, old_meeting / MEETING_FILE)
     new_source = _load_meeting(project, target_meeting / MEETING_FILE)
-    old_date = Vergadering.model_validate(old_source.data).date
+    old_meeting_data = Vergadering.model_validate(old_source.data)
+    old_date = old_meeting_data.date
     new_meeting = Vergadering.model_validate(new_source.data)
     if not anyway:
         _check_move_date(project.display(target_meeting), old_date, new_meeting.date, today)
-        _check_held(project.display(old_meeting), old_date, today)
+        if new_meeting.cancelled:
+            raise UsageError(
+                f"{project.display(target_meeting / MEETING_FILE)}: deze vergadering gaat niet "
+                "door (geannuleerd: Ja); er is niets veranderd (kies een andere vergadering, of "
+                "geef --toch als dit echt de bedoeling is)"
+            )
+        if not old_meeting_data.cancelled:  # a cancelled meeting was never held
+            _check_held(project.display(old_meeting), old_date, today)
     dossier_file = dossier_folder / DOSSIER_FILE
     dossier_source = load_yaml(dossier_file, project.display(dossier_file))
 

@@ -474,6 +474,42 @@ def test_a_move_off_a_held_meeting_is_refused_unless_toch(
     assert (dossiers / WONEN / "werklocaties" / "dossier.yaml").is_file()
 
 
+def test_a_cancelled_meeting_takes_no_item_and_gives_up_its_items_freely(
+    example_project: Path, run_cli: RunCli, set_today: SetToday
+) -> None:
+    """A meeting that does not go ahead (geannuleerd: Ja) was never held: its items are moved
+    on without --toch, even once its date has passed; none is put on it by mistake."""
+    set_today(date(2023, 7, 1))
+    dossiers = example_project / "dossiers"
+    later = dossiers / "2023-07-14-pfho-ruimte-wonen"
+    later.mkdir()
+    (later / "vergadering.yaml").write_text(
+        "overleg: Portefeuillehoudersoverleg Ruimte en Wonen\ndatum: 2023-07-14\n"
+        'aanvang: "09:30"\nlocatie: Regiokantoor\nagenda:\n  - Opening\n  - Rondvraag\n',
+        encoding="utf-8",
+    )
+    args = ("verplaats", f"{WONEN}/snelfietsroutes", later.name)
+
+    def cancel(meeting: Path, cancelled: bool) -> None:
+        path = meeting / "vergadering.yaml"
+        text = path.read_text(encoding="utf-8").replace("geannuleerd: Ja\n", "")
+        path.write_text(text + ("geannuleerd: Ja\n" if cancelled else ""), encoding="utf-8")
+
+    cancel(later, True)
+    refused = run_cli(*args, cwd=example_project)
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"fout: dossiers/{later.name}/vergadering.yaml: deze vergadering gaat niet door "
+        "(geannuleerd: Ja); er is niets veranderd (kies een andere vergadering, of geef --toch "
+        "als dit echt de bedoeling is)\n"
+    )
+    cancel(later, False)
+    cancel(dossiers / WONEN, True)
+    moved = run_cli(*args, cwd=example_project)
+    assert moved.exit_code == 0, moved.stderr
+    assert (later / "snelfietsroutes" / "dossier.yaml").is_file()
+
+
 @pytest.mark.parametrize(
     ("target", "said"),
     [
