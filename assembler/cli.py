@@ -380,7 +380,7 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
 
 def _package_said(export: MeetingExport) -> list[str]:
     """What a package holds, from its manifests: per side its documents and zip, what went."""
-    from assembler.package import PUBLIC, SIDES
+    from assembler.package import SIDES
 
     lines = []
     for side in SIDES:
@@ -388,9 +388,17 @@ def _package_said(export: MeetingExport) -> list[str]:
         zipped = export.zips.get(side)
         size = f", {zipped.name} ({_megabytes(zipped)})" if zipped is not None else ""
         lines.append(f"{side}: {_counted(count, 'document', 'documenten')}{size}")
+    return lines + _withdrawn_said(export)
+
+
+def _withdrawn_said(export: MeetingExport) -> list[str]:
+    """The public documents this export withdrew, by file name and why."""
+    from assembler.package import PUBLIC
+
     # The agenda system takes these down: said, so the clerk can check it did. Only what this
     # export withdrew: the manifest lists a withdrawal for ever. Named, also where the manifest
     # does not name it: this terminal is not published.
+    lines = []
     records = export.publication.get("documenten", {})
     for key in export.withdrawn:
         record_side, _, document = key.partition(":")
@@ -529,6 +537,9 @@ def _say_requests(report: PublishReport) -> None:
     # The export's own first (a public annex that is a confidential one's file): they are
     # about what was sent.
     _print_problems([*report.export.build.problems, *report.export.problems], False)
+    for meeting in report.export.meetings:
+        for line in _withdrawn_said(meeting):  # why the DELETEs below go
+            click.echo(line)
     for note in report.notes:
         _say(f"waarschuwing: {note}")
     for request in report.requests:

@@ -957,12 +957,15 @@ def _synchronise(
             known = holder[key]
             if isinstance(known, dict) and known.get("id"):
                 path = _object_path(collection, str(known["id"]))
-                # A record set aside for another dossier of the folder is known by its key.
-                shown = known.get("agendapunt") or key.partition("@")[0]
-                sender.send("DELETE", path, f"{label} {shown}", "ingetrokken", None)
                 name = None
-                if collection == "informatieobjecten" and _at_publication_url(key):
+                if collection == "informatieobjecten":
                     name = known.get("bestand") or records.get(key, {}).get("bestandsnaam")
+                # Named as the other lines name it: its number, or its file; a record set aside
+                # for another dossier of the folder, by its key.
+                shown = known.get("agendapunt") or name or key.partition("@")[0]
+                sender.send("DELETE", path, f"{label} {shown}", "ingetrokken", None)
+                if not _at_publication_url(key):
+                    name = None  # not a file at publicatie_url: nothing to take down there
                 if sender.last_status == 404 and not sender.present:
                     unproven.append((holder, key, str(name) if name else None))
                     continue

@@ -1020,7 +1020,14 @@ def test_a_file_another_meeting_links_to_is_not_to_be_taken_down(
     linked = json.loads((project.root / later / "publicatie.json").read_text(encoding="utf-8"))
     names = {r["bestandsnaam"] for r in linked["documenten"].values() if r["zijde"] == "openbaar"}
     assert any(name.startswith("03_23.0002104_voorstel") for name in names), names
-    assert not any(name in old.stdout for name in names), old.stdout
+    # Withdrawn from the old meeting's objects (said, by name), not to be taken down.
+    take_down = [line for line in old.stdout.splitlines() if line.startswith("Haal weg")]
+    assert not any(name in line for line in take_down for name in names), old.stdout
+    moved = [name for name in names if name.startswith("03_23.0002104_")]
+    assert len(moved) == 3, names
+    assert all(
+        f"ingetrokken uit openbaar: {name} (verplaatst naar " in old.stdout for name in moved
+    ), old.stdout
 
 
 class Store(LocalApi):
@@ -1444,9 +1451,11 @@ def test_a_document_already_gone_from_the_agenda_system_is_withdrawn_all_the_sam
     assert key not in after["informatieobjecten"]
     lines = result.stdout.splitlines()
     assert (
-        f"DELETE /informatieobjecten/{known['id']}  informatieobject {key} (ingetrokken) → 404"
-        in (lines)
+        f"DELETE /informatieobjecten/{known['id']}  informatieobject {known['bestand']} "
+        "(ingetrokken) → 404" in (lines)
     )
+    # Why it goes, as the export says it (was: only the DELETE, by its key in publicatie.json).
+    assert f"ingetrokken uit openbaar: {known['bestand']} (niet meer openbaar)" in lines
     [take_down] = [line for line in lines if line.startswith("Haal weg")]
     assert known["bestand"] in take_down
     assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 verwerkt")
@@ -1477,10 +1486,15 @@ def test_documents_withdrawn_while_the_api_is_gone_are_deleted_when_it_is_back(
     assert failed.stderr.splitlines() == [LOST]
     meeting, item = before["vergadering"]["id"], _item_held(before, "5")["id"]
     deletions = [
-        f"DELETE /informatieobjecten/{o['id']}  informatieobject {k} (ingetrokken) → 404"
-        for k, o in sorted(withdrawn.items())
+        f"DELETE /informatieobjecten/{o['id']}  informatieobject {o['bestand']} (ingetrokken) → 404"
+        for _, o in sorted(withdrawn.items())
+    ]
+    withdrawals = [
+        f"ingetrokken uit openbaar: {o['bestand']} (niet meer openbaar)"
+        for _, o in sorted(withdrawn.items())
     ]
     assert failed.stdout.splitlines() == [
+        *withdrawals,
         *deletions,
         f"PUT /agendapunten/{item}  agendapunt 5 (gewijzigd) → 404",
         f"PUT /vergaderingen/{meeting}  vergadering (ter controle) → 404",
