@@ -171,6 +171,41 @@ def test_each_item_bookmarks_its_document_by_its_kind(built: Path) -> None:
     assert sum(kind == "Voorstel" for kind in first_children.values()) >= 3, first_children
 
 
+def _bookmarks_with_counts(path: Path) -> list[tuple[int, str, int]]:
+    """Each bookmark's depth, title and /Count as a reader finds them: a negative /Count opens
+    it closed, a positive one open; 0 when it has no sub-bookmarks."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(entry: pikepdf.Object | None, depth: int) -> None:
+        while entry is not None:
+            count = int(entry.get("/Count", 0)) if "/First" in entry else 0
+            found.append((depth, str(entry.Title), count))
+            walk(entry.get("/First"), depth + 1)
+            entry = entry.get("/Next")
+
+    with pikepdf.open(path) as pdf:
+        walk(pdf.Root.Outlines.get("/First"), 0)
+    return found
+
+
+@pytest.mark.parametrize("name", ["vergaderbundel.pdf", "vergaderbundel-niet-openbaar.pdf"])
+def test_bookmarks_of_documents_with_bookmarks_of_their_own_open_closed(
+    built: Path, name: str
+) -> None:
+    """A long bundle's outline opens as a list of its items; a reader opens the one they want,
+    and within it each document that has sections of its own."""
+    bookmarks = _bookmarks_with_counts(built / "build" / WONEN / name)
+    top = [(title, count) for depth, title, count in bookmarks if depth == 0]
+    assert top and all(count < 0 for _title, count in top), top
+    voorstel = bookmarks.index(
+        next(b for b in bookmarks if b[1] == "3. Regionale woningbouwafspraken 2023-2030")
+    )
+    (depth, title, count) = bookmarks[voorstel + 1]
+    assert (depth, title) == (1, "Voorstel") and count < 0, bookmarks[voorstel : voorstel + 3]
+    # A document without sections of its own has no sub-bookmarks to hide.
+    assert any(depth == 1 and count == 0 for depth, _title, count in bookmarks)
+
+
 @pytest.mark.parametrize("name", ["vergaderbundel.pdf", "vergaderbundel-niet-openbaar.pdf"])
 def test_the_agenda_is_bookmarked_once(built: Path, name: str) -> None:
     # The agenda's own heading 'Agenda' under the part's bookmark 'Agenda' said it twice.
