@@ -1978,6 +1978,16 @@ def test_an_export_package_stays_when_a_public_dossier_is_refused(
     assert (example_project / "build" / WONEN / "vergaderbundel.pdf").is_file()
 
 
+def package_withdrawn(shown: str, why: str) -> str:
+    """The warning that the wonen meeting's export package was removed: it showed ``shown``
+    as public, and ``why`` ('dat is nu niet openbaar') that is not known to be public now."""
+    return (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: het exportpakket is weggehaald: het "
+        f"toonde {shown} als openbaar, en {why} (maak het opnieuw met 'assembler export "
+        f"dossiers/{WONEN}')"
+    )
+
+
 def test_an_export_package_that_shows_an_item_now_confidential_is_removed(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -1992,10 +2002,9 @@ def test_an_export_package_that_shows_an_item_now_confidential_is_removed(
     assert rebuilt.exit_code == 0, rebuilt.stderr
     assert not package.exists()
     assert (
-        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: het exportpakket is weggehaald: het "
-        "toonde snelfietsroutes als openbaar, en dat is nu niet openbaar (maak het opnieuw met "
-        f"'assembler export dossiers/{WONEN}')"
-    ) in rebuilt.stderr.splitlines()
+        package_withdrawn("snelfietsroutes", "dat is nu niet openbaar")
+        in rebuilt.stderr.splitlines()
+    )
     again = run_cli("export", f"dossiers/{WONEN}", cwd=example_project)
     assert again.exit_code == 0, again.stderr
     assert "weggehaald" not in again.stderr
@@ -2035,11 +2044,32 @@ def test_a_removed_export_package_names_each_item_by_its_folder_with_its_reason(
     assert result.exit_code == 0, result.stderr
     assert not (example_project / "build" / WONEN / "export").exists()
     assert (
-        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: het exportpakket is weggehaald: het "
-        "toonde snelfietsroutes en woningbouwafspraken als openbaar, en woningbouwafspraken is "
-        "nu niet openbaar en snelfietsroutes staat niet meer op de agenda (maak het opnieuw met "
-        f"'assembler export dossiers/{WONEN}')"
-    ) in result.stderr.splitlines(), result.stderr
+        package_withdrawn(
+            "snelfietsroutes en woningbouwafspraken",
+            "woningbouwafspraken is nu niet openbaar en snelfietsroutes staat niet meer op de "
+            "agenda",
+        )
+        in result.stderr.splitlines()
+    ), result.stderr
+
+
+def test_an_export_package_naming_a_kenmerk_no_dossier_has_is_removed_without_publicatie_json(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Without the meeting's publicatie.json a kenmerk of the package cannot be traced to its
+    folder: a dossier taken away is then named by its kenmerk, and its package still goes."""
+    assert run_cli("export", f"dossiers/{WONEN}", cwd=example_project).exit_code == 0
+    package = example_project / "build" / WONEN / "export"
+    assert "23.0002131" in (package / "openbaar" / "manifest.json").read_text(encoding="utf-8")
+    dossiers = example_project / "dossiers" / WONEN
+    (dossiers / "publicatie.json").unlink()
+    rewrite(dossiers / "vergadering.yaml", "  - dossier: snelfietsroutes\n", "")
+    shutil.move(dossiers / "snelfietsroutes", example_project / "archief")
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert not package.exists()
+    said = package_withdrawn("het dossier met kenmerk 23.0002131", "dat is niet te vinden")
+    assert said in result.stderr.splitlines(), result.stderr
 
 
 @pytest.mark.filterwarnings("ignore::pikepdf.PageCopyWarning")  # the set-up's own
