@@ -971,6 +971,35 @@ def test_a_public_item_made_confidential_beside_a_refused_one_withdraws_the_publ
     assert sorted(meeting.glob("*-res-voortgang")) == res_outputs
 
 
+def test_without_the_meetings_cache_record_its_kept_public_outputs_go_for_any_item_not_public(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """build/.cache deleted (or damaged): what the kept agenda and bundle show is not known,
+    so any item of the meeting may be in them, and one confidential now takes them along."""
+    assert run_cli("build", cwd=example_project).exit_code == 0
+    meeting = example_project / "build" / WONEN
+    dossiers = example_project / "dossiers" / WONEN
+    shutil.rmtree(example_project / "build" / ".cache")
+    # Refused: the meeting cannot be made anew, so its last outputs would be kept.
+    rewrite(dossiers / "res-voortgang" / "dossier.yaml", "datum: 2023-06-05", "datum: 2023-06-31")
+    rewrite(dossiers / "snelfietsroutes" / "dossier.yaml", "verspreiden: Ja", "verspreiden: Nee")
+    result = run_cli("build", cwd=example_project)
+    assert result.exit_code == 1, result.stderr
+    assert not (meeting / "agenda.pdf").exists()
+    assert not (meeting / "agenda.docx").exists()
+    assert not (meeting / "vergaderbundel.pdf").exists()
+    assert (meeting / "vergaderbundel-niet-openbaar.pdf").is_file()
+    # Not known what they showed: every item not public now is named, the confidential one
+    # that the agenda showed only as "Niet openbaar" as well.
+    assert (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de openbare agenda en de "
+        "vergaderbundel zijn weggehaald: daarin stonden mandaat-woningbouwimpuls en "
+        "snelfietsroutes als openbare agendapunten, en die agendapunten zijn nu niet openbaar "
+        "(de openbare agenda en de vergaderbundel komen terug zodra de hele vergadering weer "
+        "gebouwd kan worden)"
+    ) in result.stderr.splitlines(), result.stderr
+
+
 def test_a_dossier_folder_taken_away_is_said_at_its_agenda_line_and_counted_as_failed(
     example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
 ) -> None:
