@@ -245,6 +245,33 @@ def test_unchanged_dossier_is_skipped_and_changes_rebuild(
         assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr, path
 
 
+def _logo_in(word: Path) -> bytes:
+    """The one picture a built Word document holds: the organisation's logo in its header."""
+    with zipfile.ZipFile(word) as archive:
+        (media,) = [name for name in archive.namelist() if name.startswith("word/media/")]
+        return archive.read(media)
+
+
+def test_a_new_logo_under_the_same_file_name_makes_the_documents_again(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """organisatie.yaml still says huisstijl/logo.png; only the picture's bytes are new."""
+    from PIL import Image as Picture
+
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    voorstel = small_project / ITEM / "voorstel.docx"
+    logo = small_project / "dossiers" / "huisstijl" / "logo.png"
+    old = _logo_in(voorstel)
+    # Under print resolution for its 12 mm: the document holds the file's bytes as they are.
+    Picture.new("RGB", (400, 100), (200, 30, 40)).save(logo)
+    assert logo.read_bytes() != old
+
+    rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr, rebuilt.stderr
+    assert _logo_in(voorstel) == logo.read_bytes()
+
+
 def _converted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the documents the build hands to LibreOffice, from now on."""
     from assembler.convert import ConversionService
