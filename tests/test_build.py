@@ -1298,6 +1298,13 @@ def test_renumbered_item_moves_its_output(small_project: Path, run_cli: RunCli) 
     assert (small_project / f"build/{ECONOMIE}/03-23.0001772-werklocaties/voorstel.docx").is_file()
 
 
+EDITED_IN_BUILD = (
+    "{}: waarschuwing: is veranderd na de vorige build; de build maakt het opnieuw (wat in "
+    "build/ staat, wordt gemaakt uit de dossiermap: breng wijzigingen daar aan)"
+)
+"""What the build says of an output in build/ changed since it installed it."""
+
+
 def test_an_output_changed_in_build_is_made_anew_with_a_warning(
     small_project: Path, run_cli: RunCli
 ) -> None:
@@ -1314,11 +1321,7 @@ def test_an_output_changed_in_build_is_made_anew_with_a_warning(
 
     assert rebuilt.exit_code == 0, rebuilt.stderr
     for path in corrected:
-        assert (
-            f"{path.relative_to(small_project)}: waarschuwing: is veranderd na de vorige build; "
-            "de build maakt het opnieuw (wat in build/ staat, wordt gemaakt uit de dossiermap: "
-            "breng wijzigingen daar aan)"
-        ) in rebuilt.stderr, path
+        assert EDITED_IN_BUILD.format(path.relative_to(small_project)) in rebuilt.stderr, path
         assert "Mijn correctie" not in "\n".join(
             p.text for p in docx.Document(str(path)).paragraphs
         )
@@ -1332,6 +1335,30 @@ def test_an_output_changed_in_build_is_made_anew_with_a_warning(
     remade = run_cli("build", "--geen-pdf", cwd=small_project)
     assert "Klaar: 1 gebouwd, 0 ongewijzigd" in remade.stderr
     assert "waarschuwing" not in remade.stderr
+
+
+def test_an_output_edited_in_build_without_changing_its_size_is_made_anew_with_a_warning(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """A letter replaced by another keeps the size: a new time and the same size is what a
+    copied project shows as well, so the bytes decide."""
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    voorstel = small_project / ITEM / "voorstel.docx"
+    made = voorstel.read_bytes()
+    # The first entry's time in the zip's first local header: still a valid Word document.
+    edited = made[:10] + bytes([made[10] ^ 0x01]) + made[11:]
+    assert len(edited) == len(made) and edited != made
+    voorstel.write_bytes(edited)
+    docx.Document(str(voorstel))  # a document Word opens
+
+    rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
+
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert EDITED_IN_BUILD.format(f"{ITEM}/voorstel.docx") in rebuilt.stderr.splitlines(), (
+        rebuilt.stderr
+    )
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr
+    assert voorstel.read_bytes() != edited
 
 
 @pytest.mark.parametrize("times", ["new", "whole-seconds"])
