@@ -610,6 +610,10 @@ def test_the_export_names_what_it_withdraws_and_only_the_once(
         "05_23.0002131_bijlage-03_notitie-criteria-prioritering-snelfietsroutes.pdf"
         " (bijlage niet meer bij het dossier)"
     ]
+    (annex,) = _manifest(project.root, WONEN, PUBLIC)["ingetrokken"]
+    assert annex["bestandsnaam"] == (
+        "05_23.0002131_bijlage-03_notitie-criteria-prioritering-snelfietsroutes.pdf"
+    )
 
     # Withdrawn as the README says: off the agenda, and its folder out of dossiers/.
     names = sorted(n for n in _ids(project.root, WONEN, PUBLIC) if n.startswith("05_23.0002131_"))
@@ -622,7 +626,14 @@ def test_the_export_names_what_it_withdraws_and_only_the_once(
         f"  ingetrokken uit openbaar: {name} (niet meer op de agenda)" for name in names
     ]
     assert withdrawn(run_cli("export", f"dossiers/{WONEN}", cwd=project.root)) == []
-    assert len(_manifest(project.root, WONEN, PUBLIC)["ingetrokken"]) == 4
+    public = _manifest(project.root, WONEN, PUBLIC)
+    assert len(public["ingetrokken"]) == 4
+    # The manifest names a withdrawn document only of a dossier public in this meeting now:
+    # of the dossier taken away (which may be confidential wherever it went) by its id and
+    # reason alone, also the annex it named while the dossier was still on the agenda.
+    assert [sorted(e) for e in public["ingetrokken"]] == [["documentid", "reden", "versie"]] * 4
+    manifest_text = (project.build / WONEN / "export" / PUBLIC / "manifest.json").read_text()
+    assert "23.0002131" not in manifest_text and "snelfietsroute" not in manifest_text
 
 
 @pytest.mark.slow
