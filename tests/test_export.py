@@ -449,6 +449,31 @@ def test_a_zip_streams_its_files_and_stores_pdfs_as_they_are(tmp_path: Path) -> 
     assert (tmp_path / "x.zip").stat().st_size > 40 << 20
 
 
+@pytest.mark.slow
+def test_zips_hold_the_side_and_repeat_byte_for_byte(project: Project) -> None:
+    export = project.build / WONEN / "export"
+    for side in (PUBLIC, CONFIDENTIAL):
+        with zipfile.ZipFile(export / f"{WONEN}-{side}.zip") as archive:
+            names = archive.namelist()
+            assert names == sorted(names) and all(safe_entry_name(n) for n in names)
+            assert set(names) == {p.name for p in (export / side).iterdir()}
+            for name in names:
+                assert archive.read(name) == (export / side / name).read_bytes()
+            # Unpacked on a web server (unzip, a Unix tar): plain files anyone may read, none
+            # executable; was 0600 in the mutation review, readable by their owner only.
+            modes = {(i.create_system, i.external_attr >> 16) for i in archive.infolist()}
+            assert modes == {(3, stat.S_IFREG | 0o644)}, side
+    before = {
+        side: (export / f"{WONEN}-{side}.zip").read_bytes() for side in (PUBLIC, CONFIDENTIAL)
+    }
+    package_meetings(project, [project.dossiers / WONEN], EPOCH)
+    for side in (PUBLIC, CONFIDENTIAL):
+        assert (export / f"{WONEN}-{side}.zip").read_bytes() == before[side]
+
+
+# --------------------------------------------------------------------------- versions
+
+
 def secret_item_id(root: Path) -> str:
     """The agendapuntid of the confidential item, from the niet-openbaar manifest."""
     secret = _manifest(root, WONEN, CONFIDENTIAL)
