@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -1200,6 +1201,37 @@ def test_planted_leak_stops_the_export_and_writes_nothing(project: Project, leak
     _plant_leak(project, leak)
     _refused_for(project, leak)
     assert not (build / "export").exists()
+    assert not (project.dossiers / WONEN / "publicatie.json").exists()
+
+
+@pytest.mark.slow
+def test_a_confidential_title_that_reaches_only_the_diwoo_sitemap_stops_the_export(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate reads the sitemap as a text of its own. Today its fields are in the manifest
+    as well; a field only diwoo_document writes (a later change to it) that names a
+    confidential onderwerp must stop the export all the same."""
+    from lxml import etree
+
+    from assembler import package
+
+    made = package.diwoo_document
+
+    def naming_the_secret(*args: Any, **kwargs: Any) -> etree._Element:
+        element = made(*args, **kwargs)
+        (title,) = [e for e in element.iter() if etree.QName(e).localname == "officieleTitel"]
+        title.text = f"{title.text} ({SECRET_SUBJECT})"
+        return element
+
+    monkeypatch.setattr(package, "diwoo_document", naming_the_secret)
+    result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert result.exit_code == 4, result.stderr
+    sitemap = f"build/{WONEN}/export/openbaar/diwoo-sitemap.xml: "
+    said = [line for line in result.stderr.splitlines() if SECRET_SUBJECT in line]
+    assert said and all(line.startswith(sitemap) for line in said), result.stderr
+    assert f"{sitemap}noemt het onderwerp '{SECRET_SUBJECT}'" in result.stderr
+    assert "manifest.json" not in result.stderr  # the manifest never named it
+    assert not (project.build / WONEN / "export").exists()
     assert not (project.dossiers / WONEN / "publicatie.json").exists()
 
 
