@@ -112,6 +112,17 @@ def test_soffice_crashing_half_way_through_a_batch(example_project: Path, tmp_pa
     assert len(pids) >= 2
 
 
+def test_the_machine_wins_over_a_broken_template(example_project: Path, tmp_path: Path) -> None:
+    """Highest wins (DESIGN §6): a PDF LibreOffice did not make (3) and a template that is no
+    Word document (2) in one run exit 3, so a job watching for 3 looks at the machine; and
+    both are said."""
+    (example_project / "templates" / "memo.docx").write_bytes(b"geen Word-document")
+    result, _ = run_build(example_project, tmp_path, "LEEG")
+    assert result.returncode == 3, result.stderr
+    assert "omzetten naar PDF mislukt: LibreOffice gaf geen PDF" in result.stderr
+    assert "templates/memo.docx: is geen Word-document (.docx)" in result.stderr
+
+
 def test_a_libreoffice_that_converts_nothing_is_said_as_the_likelier_cause(
     example_project: Path, tmp_path: Path
 ) -> None:
