@@ -1918,6 +1918,17 @@ def test_check_inside_a_dossiers_folder_reached_through_a_link_finds_its_project
         ("Opiniërend", "ter bespreking"),
         ("Kennisname", "ter informatie"),
         ("Ter kennisgeving aannemen", None),
+        # Every other word of the README's table, with the purpose it gives it.
+        ("Besluiten", "ter besluitvorming"),
+        ("Besluitvorming", "ter besluitvorming"),
+        ("Instemmen", "ter besluitvorming"),
+        ("Bespreken", "ter bespreking"),
+        ("Adviseren", "ter bespreking"),
+        ("Advies", "ter bespreking"),
+        ("Opinievorming", "ter bespreking"),
+        ("Informeren", "ter informatie"),
+        ("Informatie", "ter informatie"),
+        ("Kennisnemen", "ter informatie"),
     ],
 )
 def test_a_doel_is_read_as_one_of_the_agendas_three_purposes(
