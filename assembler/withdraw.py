@@ -157,6 +157,7 @@ def _withdraw_meeting_outputs(
     if not public and not export.exists():
         return
     shown = meeting_shown_in_full(project, meeting.name)
+    known = shown is not None
     if shown is None:  # not known what they show: any item of the meeting may be in them
         items = () if isinstance(meeting, _Unloaded) else meeting.items
         shown = {str(item.folder_name) for item in items if item.folder_name is not None}
@@ -184,7 +185,8 @@ def _withdraw_meeting_outputs(
         meeting_warning(
             project,
             meeting.folder,
-            f"{_removed_for_showing(removed, '', withdrawn)}, en {why} ({', '.join(back)})",
+            f"{_removed_for_showing(removed, '', withdrawn, known=known)}, en {why} "
+            f"({', '.join(back)})",
         )
     )
 
@@ -519,13 +521,22 @@ def _remove_public_meeting_outputs(folder: Path) -> list[str]:
     return removed
 
 
-def _removed_for_showing(removed: Sequence[str], where: str, items: Sequence[str]) -> str:
+def _removed_for_showing(
+    removed: Sequence[str], where: str, items: Sequence[str], *, known: bool = True
+) -> str:
     """'de openbare agenda en de vergaderbundel zijn weggehaald: daarin stond x als openbaar
-    agendapunt'."""
+    agendapunt'; not ``known`` (the build's record of them is gone): 'daarin kan x … staan'."""
+    one = len(items) == 1
+    shown = "openbaar agendapunt" if one else "openbare agendapunten"
+    # Without the record, an item that was confidential all along is named too: said as what
+    # may be so, not as a leak that happened.
+    told = (
+        f"daarin {'stond' if one else 'stonden'} {dutch_list(items)} als {shown}"
+        if known
+        else f"daarin {'kan' if one else 'kunnen'} {dutch_list(items)} als {shown} staan"
+    )
     return (
-        f"{dutch_list(removed)}{where} {'is' if len(removed) == 1 else 'zijn'} weggehaald: "
-        f"daarin {'stond' if len(items) == 1 else 'stonden'} {dutch_list(items)} als "
-        f"{'openbaar agendapunt' if len(items) == 1 else 'openbare agendapunten'}"
+        f"{dutch_list(removed)}{where} {'is' if len(removed) == 1 else 'zijn'} weggehaald: {told}"
     )
 
 

@@ -1017,11 +1017,12 @@ def test_without_the_meetings_cache_record_its_kept_public_outputs_go_for_any_it
     assert not (meeting / "vergaderbundel.pdf").exists()
     assert (meeting / "vergaderbundel-niet-openbaar.pdf").is_file()
     # Not known what they showed: every item not public now is named, the confidential one
-    # that the agenda showed only as "Niet openbaar" as well.
+    # that the agenda showed only as "Niet openbaar" as well, so it is said as what may be so.
     assert (
         f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de openbare agenda en de "
-        "vergaderbundel zijn weggehaald: daarin stonden mandaat-woningbouwimpuls en "
-        "snelfietsroutes als openbare agendapunten, en die agendapunten zijn nu niet openbaar "
+        "vergaderbundel zijn weggehaald: daarin kunnen mandaat-woningbouwimpuls en "
+        "snelfietsroutes als openbare agendapunten staan, en die agendapunten zijn nu niet "
+        "openbaar "
         "(de openbare agenda en de vergaderbundel komen terug zodra de hele vergadering weer "
         "gebouwd kan worden)"
     ) in result.stderr.splitlines(), result.stderr
