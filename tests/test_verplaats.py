@@ -378,6 +378,20 @@ def _meeting(project: Path, folder: str, day: str) -> Path:
     return meeting
 
 
+def test_a_move_to_another_meeting_on_the_same_day_keeps_that_days_row(
+    example_project: Path, run_cli: RunCli, set_today: SetToday
+) -> None:
+    """The row of the meeting's day stands for the other meeting of that day too: its
+    conclusie is not turned into "Vervroegd naar 26 mei 2023", nor a second row added."""
+    set_today(date(2023, 5, 1))
+    dossier = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    before = dossier.read_text(encoding="utf-8")
+    other = _meeting(example_project, "2023-05-26-pfho-economie-extra", "2023-05-26")
+    moved = run_cli("verplaats", f"{ECONOMIE}/werklocaties", other.name, cwd=example_project)
+    assert moved.exit_code == 0, moved.stderr
+    assert (other / "werklocaties" / "dossier.yaml").read_text(encoding="utf-8") == before
+
+
 @pytest.mark.parametrize(
     ("today", "target", "reason", "advice"),
     [
