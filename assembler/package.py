@@ -102,6 +102,7 @@ from assembler.terms import (
     searched,
     squash,
 )
+from assembler.text_warnings import PLACEHOLDER_LEFT
 from assembler.validate import load_catalog
 
 Side = Literal["openbaar", "niet-openbaar"]
@@ -1750,6 +1751,21 @@ def _meeting_folder(project: Project, path: Path) -> Path:
     return project.dossiers / folder.relative_to(project.dossiers).parts[0]
 
 
+def _unfinished_dossiers(project: Project, problems: Sequence[Problem]) -> dict[str, list[str]]:
+    """Per meeting, the dossier folders whose text still holds what 'assembler new' wrote."""
+    found: dict[str, list[str]] = {}
+    for problem in problems:
+        if problem.melding != PLACEHOLDER_LEFT:
+            continue
+        parts = Path(problem.bestand).parts
+        dossiers = Path(project.display(project.dossiers)).parts
+        if len(parts) == len(dossiers) + 3 and parts[: len(dossiers)] == dossiers:
+            meeting, folder = parts[len(dossiers)], parts[len(dossiers) + 1]
+            if folder not in found.setdefault(meeting, []):
+                found[meeting].append(folder)
+    return found
+
+
 def _unloaded_meetings(project: Project, catalog: Catalog) -> list[Problem]:
     """'niet geëxporteerd' for each selected meeting whose vergadering.yaml was refused: said
     apart from the file's own error, as the clerk who reads only what was exported would not
@@ -1903,6 +1919,7 @@ def package_meetings(
     } - {meeting for meeting, _folder in refused}
     clashes = _name_clashes(project, full)
     copies = _copied_publications(project, full)
+    unfinished = _unfinished_dossiers(project, report.build.problems)
     exports: list[MeetingExport] = []
     # With SOURCE_DATE_EPOCH a package follows from its inputs alone, its dates included.
     moment = (
@@ -1930,6 +1947,10 @@ def package_meetings(
                 # Exported, it would be withdrawn from the agenda system, for a lost line.
                 names = ", ".join(f"'{name}'" for name in catalog.unlisted[meeting.folder])
                 why = f"dossiermap {names} staat niet op de agenda"
+            elif meeting.name in unfinished:
+                # Sent, "Instemmen met ..." would stand in the agenda system as the decision.
+                names = dutch_list([f"'{name}'" for name in unfinished[meeting.name]])
+                why = f"in {names} staat nog '...' uit 'assembler new'"
             if why is not None:
                 why = f"{why} (zie de meldingen hierboven)"
             why = clashes.get(meeting.name, why)

@@ -32,6 +32,9 @@ from assembler.terms import squash
 # and reaches the gate, without them.
 MARKUP = re.compile(r"[*_`]")
 
+# Said at text that still holds the '...' 'assembler new' wrote: the export refuses it.
+PLACEHOLDER_LEFT = "bevat nog '...' uit het nieuwe dossier (vul de tekst in)"
+
 
 def line_saying(source: Source, path: FieldPath, text: str, squashed: str) -> int | None:
     """The line within a field's (multi-line) text that says ``squashed``; else the key's."""
@@ -332,7 +335,7 @@ def content_warnings(
                     display,
                     text_line(source, path, text, left),
                     field_label(path),
-                    "bevat nog '...' uit het nieuwe dossier (vul de tekst in)",
+                    PLACEHOLDER_LEFT,
                     "waarschuwing",
                 )
             )

@@ -1422,6 +1422,41 @@ def test_a_meeting_whose_vergadering_yaml_is_refused_is_said_not_exported(
     ]
 
 
+def test_a_dossier_still_holding_what_new_wrote_holds_up_its_meetings_export(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was: a warning, and "Instemmen met ..." went to the agenda system as the proposed
+    decision (lifecycle review L7)."""
+    package = project.build / WONEN / "export"
+    before = {p: p.read_bytes() for p in package.rglob("*") if p.is_file()}
+    made = run_cli(
+        "new",
+        WONEN,
+        "fietsparkeren",
+        "--onderwerp",
+        "Fietsparkeren bij stations",
+        "--verspreiden",
+        "Ja",
+        "--contactpersoon",
+        "A. de Vries",
+        "--eenheid",
+        "Mobiliteit",
+        "--email",
+        "a.devries@regiogv.nl",
+        cwd=project.root,
+    )
+    assert made.exit_code == 0, made.stderr
+    report = export_meetings(project, (), EPOCH)
+    assert report.exit_code == 1
+    assert [m.name for m in report.meetings] == [ECONOMIE]
+    assert [p.format() for p in report.problems] == [
+        f"dossiers/{WONEN}/vergadering.yaml: niet geëxporteerd: in 'fietsparkeren' staat nog "
+        "'...' uit 'assembler new' (zie de meldingen hierboven); "
+        f"build/{WONEN}/export is nog het pakket van een eerdere export"
+    ]
+    assert {p: p.read_bytes() for p in package.rglob("*") if p.is_file()} == before
+
+
 def test_a_folder_of_dossiers_without_a_vergadering_yaml_is_no_meeting_not_exported(
     project: Project,
 ) -> None:
