@@ -393,10 +393,13 @@ def _partial_meetings(project: Project, catalog: Catalog) -> set[Path]:
     dossiers = project.dossiers
     if dossiers in chosen:
         return set()
+    # Both names of each: the callers ask by the resolved one, which differs behind a
+    # dossiers/ that is a link to a shared drive.
     return {
-        folder.parent
+        name
         for folder in chosen
         if folder.parent.parent == dossiers and folder.parent not in chosen
+        for name in (folder.parent, folder.parent.resolve())
     }
 
 

@@ -54,6 +54,20 @@ class Project:
         """The Word template of a document kind."""
         return self.templates / f"{kind}.docx"
 
+    def inside(self, path: Path) -> Path:
+        """``path`` made absolute, named from the project root where it lies in the project: a
+        dossiers/ that is a link to a shared drive names its folders under the link."""
+        path = Path(os.path.abspath(path))
+        if path.is_relative_to(self.root):
+            return path
+        resolved = path.resolve()
+        for base in (self.dossiers, self.root):  # dossiers/ first: it may be the link
+            try:
+                return base / resolved.relative_to(base.resolve())
+            except (ValueError, OSError):
+                continue
+        return path
+
     def display(self, path: Path) -> str:
         """``path`` relative to the project root, as messages show it."""
         path = Path(path)

@@ -155,6 +155,12 @@ def dossier_place(
     """
     folder = _open_meeting(project, meeting_folder)
     meeting_file = folder / MEETING_FILE
+    if _cancelled(project, meeting_file):
+        # As verplaats refuses one: an item put on it goes to no meeting that is held.
+        raise UsageError(
+            f"{project.display(meeting_file)}: deze vergadering gaat niet door (geannuleerd: "
+            "Ja); er is niets gemaakt (kies een andere vergadering)"
+        )
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise UsageError(
             f"mapnaam: '{name}' is geen goede mapnaam (gebruik kleine letters, cijfers en "
@@ -219,7 +225,7 @@ def _open_meeting(project: Project, meeting_folder: Path) -> Path:
                 f"wordt niet meer gebouwd; {back}"
             )
         raise UsageError(missing_path_message(project, meeting_folder, "", advice=_PICK_A_MEETING))
-    if folder.parent != project.dossiers.resolve():
+    if folder.parent != project.dossiers:
         raise UsageError(
             f"{project.display(folder)}: deze vergadermap ligt niet direct in {top}/ en wordt "
             f"daarom niet gebouwd; {back}"
@@ -259,15 +265,25 @@ def meeting_folders(dossiers: Path) -> Iterator[Path]:
 def _meeting_named(project: Project, meeting_folder: Path) -> Path:
     """The meeting folder a path names, or a bare name of one in ``dossiers/``
     ('2023-06-23-pfho-ruimte-wonen', as its agenda calls it), resolved."""
-    folder = meeting_folder.resolve()
+    folder = project.inside(meeting_folder)
     named = project.dossiers / meeting_folder
     if (
         not _is_file(project, folder / MEETING_FILE)
         and len(meeting_folder.parts) == 1
         and _is_file(project, named / MEETING_FILE)
     ):
-        return named.resolve()
+        return named
     return folder
+
+
+def _cancelled(project: Project, meeting_file: Path) -> bool:
+    """Whether the meeting of ``meeting_file`` says it does not go ahead (geannuleerd: Ja); a
+    file that does not validate says nothing here (check says what is wrong with it)."""
+    try:
+        source = load_yaml(meeting_file, project.display(meeting_file))
+        return Vergadering.model_validate(source.data).cancelled
+    except (InputRejected, ValidationError):
+        return False
 
 
 def _is_file(project: Project, path: Path) -> bool:
@@ -496,7 +512,7 @@ def _end_of_item(lines: list[str], start: int) -> int:
 
 
 def _relative_schema(project: Project, folder: Path, name: str) -> str:
-    depth = len(folder.resolve().relative_to(project.root).parts)
+    depth = len(project.inside(folder).relative_to(project.root).parts)
     return "../" * depth + f"schemas/{name}.schema.json"
 
 
@@ -616,7 +632,7 @@ def _move_dossier(
             f"{DOSSIER_FILE} in (geef de map van het dossier op)"
         )
     target_meeting = _open_meeting(project, target_meeting)
-    old_meeting = given.parent.resolve()
+    old_meeting = project.inside(given.parent)
     name = given.name
     dossier_folder = old_meeting / name
     if target_meeting == old_meeting:
@@ -997,9 +1013,9 @@ MEETING_ASKED = ("overleg", "aanvang", "locatie")
 _DATED_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 
 
-def previous_meeting(project: Project, folder: Path) -> Vergadering | None:
+def previous_meeting(project: Project, folder: Path, *, held: bool = False) -> Vergadering | None:
     """The latest meeting before ``folder`` of the same kind (``<date>-pfho-economie``),
-    in dossiers/ or archived deeper in it.
+    in dossiers/ or archived deeper in it; ``held``: not a cancelled one.
 
     Its overleg, time and place are what the next one most likely has.
     """
@@ -1017,18 +1033,20 @@ def previous_meeting(project: Project, folder: Path) -> Vergadering | None:
     for _day, meeting_file in reversed(earlier):
         try:
             source = load_yaml(meeting_file, project.display(meeting_file))
-            return Vergadering.model_validate(source.data)
+            meeting = Vergadering.model_validate(source.data)
         except (InputRejected, ValidationError):
             continue  # a damaged one says nothing about the next
+        if not (held and meeting.cancelled):
+            return meeting
     return None
 
 
 def new_meeting_folder(project: Project, meeting_folder: Path) -> Path:
     """The folder a new meeting goes in: the path given, or a bare name ('2024-03-15-pfho-
     economie', as new and verplaats take it) in ``dossiers/``."""
-    folder = meeting_folder.resolve()
-    if len(meeting_folder.parts) == 1 and folder.parent != project.dossiers.resolve():
-        return (project.dossiers / meeting_folder).resolve()
+    folder = project.inside(meeting_folder)
+    if len(meeting_folder.parts) == 1 and folder.parent != project.dossiers:
+        return project.dossiers / meeting_folder
     return folder
 
 
@@ -1036,7 +1054,7 @@ def new_meeting_day(project: Project, folder: Path, datum: str) -> str:
     """The date of a meeting to be made in ``folder``: ``datum``, or the one its folder name
     starts with; UsageError when the folder cannot become a new meeting."""
     display = project.display(folder)
-    if folder.parent.resolve() != project.dossiers.resolve():
+    if project.inside(folder.parent) != project.dossiers:
         raise UsageError(
             f"{display}: een vergadermap staat direct in dossiers/ (bijvoorbeeld "
             "dossiers/2024-03-15-pfho-economie)"
@@ -1146,8 +1164,10 @@ def _meeting_draft(project: Project, folder: Path, values: NewMeeting) -> _Meeti
         "locatie": values.locatie or (previous.location if previous else ""),
     }
     items = ["Opening en vaststellen agenda"]
-    if previous is not None:
-        items.append("Verslag en actielijst van het overleg van " + dutch_date(previous.date))
+    # The minutes are of the last meeting that went ahead: a cancelled one has none.
+    reported = previous_meeting(project, folder, held=True)
+    if reported is not None:
+        items.append("Verslag en actielijst van het overleg van " + dutch_date(reported.date))
     items.append("Rondvraag en sluiting")
     text = _MEETING_TEXT.format(
         schema=_relative_schema(project, folder, "vergadering"),

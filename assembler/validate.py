@@ -437,18 +437,18 @@ def _load_meeting(
     on_agenda = {e.folder for e in meeting.agenda if isinstance(e, AgendaDossier)}
     on_agenda.update(bad_entries.values())
     if meeting.cancelled and on_agenda:
-        several = len(on_agenda) > 1
-        count = f"{'staan' if several else 'staat'} nog {len(on_agenda)} dossier" + (
-            "s" if several else ""
-        )
+        if len(on_agenda) > 1:
+            count, it, stays = f"staan nog {len(on_agenda)} dossiers", "ze", "blijven ze"
+        else:
+            count, it, stays = "staat nog 1 dossier", "het", "blijft het"
         problems.append(
             Problem(
                 display,
                 source.line_of(("geannuleerd",)),
                 "geannuleerd",
-                f"de vergadering gaat niet door, maar er {count} op de agenda (zet ze op een "
-                "volgende vergadering met 'assembler verplaats', of laat ze staan: dan blijven "
-                "ze bij deze vergadering)",
+                f"de vergadering gaat niet door, maar er {count} op de agenda (zet {it} op een "
+                f"volgende vergadering met 'assembler verplaats', of laat {it} staan: dan "
+                f"{stays} bij deze vergadering)",
                 "waarschuwing",
             )
         )

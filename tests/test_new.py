@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -1017,3 +1018,71 @@ def test_new_and_vergadering_wait_for_no_build(example_project: Path, run_cli: R
     assert made.stderr == meeting.stderr == BUILD_RUNS
     assert not (example_project / "dossiers" / ECONOMIE / "laadpalen").exists()
     assert not (example_project / "dossiers" / "2023-09-01-pfho-economie").exists()
+
+
+def test_a_project_whose_dossiers_folder_is_a_link_is_worked_on_under_the_link(
+    example_project: Path, tmp_path: Path, run_cli: RunCli
+) -> None:
+    """Review E1, E2, E7: with dossiers/ a link to a shared drive, 'vergadering' and 'new'
+    ended in a traceback, 'verplaats' named the drive's path, and a one-dossier build said the
+    meeting's other items were refused."""
+    shared = tmp_path / "schijf"
+    shared.mkdir()
+    shutil.move(example_project / "dossiers", shared / "dossiers")
+    (example_project / "dossiers").symlink_to(shared / "dossiers", target_is_directory=True)
+    later = "2027-03-05-pfho-ruimte-wonen"
+
+    made = run_cli("vergadering", later, cwd=example_project)
+    assert made.stdout.startswith(f"Aangemaakt: dossiers/{later}/vergadering.yaml"), made.stderr
+    meeting = (example_project / "dossiers" / later / "vergadering.yaml").read_text()
+    assert meeting.startswith("# yaml-language-server: $schema=../../schemas/vergadering.")
+    added = run_cli("new", later, "punt", *OPTIONS, cwd=example_project)
+    assert added.exit_code == 0, added.stderr
+    moved = run_cli("verplaats", f"{WONEN}/res-voortgang", later, "--toch", cwd=example_project)
+    assert moved.stdout == (
+        f"Verplaatst naar dossiers/{later}/res-voortgang (bouw opnieuw om beide bij te werken)\n"
+    ), moved.stderr
+    built = run_cli("build", f"dossiers/{WONEN}/snelfietsroutes", cwd=example_project)
+    assert built.exit_code == 0, built.stderr
+    assert (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: agenda en vergaderbundel zijn niet "
+        "gemaakt: alleen het dossier snelfietsroutes is gebouwd (bouw de vergadermap om ze te "
+        f"maken: assembler build dossiers/{WONEN})"
+    ) in built.stderr.splitlines(), built.stderr
+
+
+def test_a_cancelled_meeting_gives_its_details_but_no_minutes_and_takes_no_new_dossier(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review E3, E4: the next meeting's agenda listed the minutes of a cancelled one, and
+    'new' put a dossier on a cancelled meeting, where 'verplaats' refuses to."""
+    dossiers = example_project / "dossiers"
+    earlier = dossiers / "2023-04-14-pfho-economie"
+    earlier.mkdir()
+    cancelled = dossiers / ECONOMIE / "vergadering.yaml"
+    text = cancelled.read_text(encoding="utf-8")
+    (earlier / "vergadering.yaml").write_text(
+        text.replace("2023-05-26", "2023-04-14").split("agenda:")[0] + "agenda:\n  - Opening\n",
+        encoding="utf-8",
+    )
+    cancelled.write_text(text + "geannuleerd: Ja\n", encoding="utf-8")
+
+    refused = run_cli("new", ECONOMIE, "punt", *OPTIONS, cwd=example_project)
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"fout: dossiers/{ECONOMIE}/vergadering.yaml: deze vergadering gaat niet door "
+        "(geannuleerd: Ja); er is niets gemaakt (kies een andere vergadering)\n"
+    )
+    assert not (dossiers / ECONOMIE / "punt").exists()
+
+    made = run_cli("vergadering", "2027-01-15-pfho-economie", cwd=example_project)
+    assert made.exit_code == 0, made.stderr
+    agenda = yaml.safe_load(
+        (dossiers / "2027-01-15-pfho-economie" / "vergadering.yaml").read_text()
+    )
+    assert agenda["agenda"] == [
+        "Opening en vaststellen agenda",
+        "Verslag en actielijst van het overleg van 14 april 2023",
+        "Rondvraag en sluiting",
+    ]
+    assert agenda["aanvang"] == yaml.safe_load(text)["aanvang"]  # the details: the latest's

@@ -1875,8 +1875,8 @@ def test_a_cancelled_meeting_with_dossiers_on_its_agenda_is_warned_of(
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
         f"{meeting}:{line}: waarschuwing: geannuleerd: de vergadering gaat niet door, maar er "
-        "staat nog 1 dossier op de agenda (zet ze op een volgende vergadering met 'assembler "
-        "verplaats', of laat ze staan: dan blijven ze bij deze vergadering)"
+        "staat nog 1 dossier op de agenda (zet het op een volgende vergadering met 'assembler "
+        "verplaats', of laat het staan: dan blijft het bij deze vergadering)"
     ]
     edit(example_project, meeting, r"^geannuleerd: ja", "geannuleerd: misschien")
     refused = run_cli("check", cwd=example_project)
