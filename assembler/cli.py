@@ -906,7 +906,6 @@ def build(
     omgeving (LibreOffice, de schijf, een build die al loopt, een log dat niet geschreven kon
     worden), 130 als de build gestopt is.
     """
-    from assembler.build import build_project
     from assembler.build_report import (
         BuildOptions,
         failure_json,
@@ -916,6 +915,10 @@ def build(
     )
 
     try:
+        # In the try: a stop while the build's modules load (a tenth of a second) still
+        # gets its summary.
+        from assembler.build import build_project
+
         project = _project()
         options = BuildOptions(
             paths=paden,

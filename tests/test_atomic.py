@@ -18,8 +18,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from assembler import convert
+from assembler import convert, launcher
 from assembler.build_cache import MEETING_STAGING
+from assembler.build_report import stopped_json
+from assembler.errors import STOPPED, STOPPED_EXIT
 from assembler.fsutil import IN_MEMORY_OUTPUT, TEMP_PREFIX, library_output
 from tests.processes import processes
 
@@ -269,6 +271,59 @@ def test_a_stop_while_the_command_loads_ends_it_quietly(stop: str) -> None:
     assert ended.stderr == (
         "afgebroken: niets is half geschreven (voer de opdracht opnieuw uit om af te maken)\n"
     )
+
+
+_STOPPED_SUMMARY = stopped_json([], STOPPED, STOPPED_EXIT) + "\n"
+
+
+def test_the_launchers_early_summary_is_the_summary_of_a_stopped_build() -> None:
+    """The launcher writes it with json alone (the build's modules are still loading then);
+    this holds the two shapes together."""
+    assert launcher.stopped_summary() == _STOPPED_SUMMARY.encode()
+
+
+_LOADING = """
+import builtins, os, signal, sys
+import assembler.launcher as launcher
+real = builtins.__import__
+def loading(name, *args, **kwargs):
+    if name == "{module}":
+        builtins.__import__ = real
+        os.kill(os.getpid(), signal.SIGTERM)
+    return real(name, *args, **kwargs)
+builtins.__import__ = loading
+sys.argv = ["assembler", *{args!r}]
+launcher.run()
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "args", "said"),
+    [
+        # While the CLI loads: the launcher's handler.
+        ("assembler.cli", ["build", "--json"], _STOPPED_SUMMARY),
+        ("assembler.cli", ["build", "--geen-pdf", "--json", "dossiers"], _STOPPED_SUMMARY),
+        ("assembler.cli", ["build", "--", "--json"], ""),
+        ("assembler.cli", ["build"], ""),
+        ("assembler.cli", ["check", "--json"], ""),
+        # While the build's modules load: the CLI's.
+        ("assembler.build", ["build", "--json"], _STOPPED_SUMMARY),
+    ],
+)
+def test_build_json_stopped_while_the_command_loads_still_gives_its_summary(
+    module: str, args: list[str], said: str, tmp_path: Path
+) -> None:
+    """Was: nothing on stdout in the first few tenths of a second, though docs/build-json.md
+    promises one object whatever happened."""
+    ended = subprocess.run(
+        [sys.executable, "-c", _LOADING.format(module=module, args=args)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=tmp_path,
+    )
+    assert (ended.returncode, ended.stdout) == (130, said), ended.stderr
+    assert ended.stderr.endswith(f"{STOPPED}\n")
 
 
 _IN_ENTER = """
