@@ -74,6 +74,15 @@ NOT_SHOWN = frozenset({"sjabloon"})
 # What an agenda must show: its own keys (the meeting's fields and the items) and, per
 # item, its number and title. The agenda has no model of its own, so this is explicit.
 AGENDA_ITEM_REQUIRED = ("nummer", "titel")
+# A yes/no field a template never uses: what its documents then get wrong, and the sentence to
+# show for Ja (the shipped template's). {{ veld }} would print True or False, so the advice
+# is a condition; a field not named here gets the same advice in general words.
+_YES_NO_ADVICE = {
+    "geannuleerd": (
+        "een geannuleerde vergadering staat op haar agenda's alsof zij doorgaat",
+        "de zin 'Deze vergadering is geannuleerd; zij gaat niet door.'",
+    ),
+}
 
 _LEFTOVER = re.compile(r"\{\{|\{%")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -1253,6 +1262,16 @@ def _missing(
             message = (
                 f"'{path[0]}', de tekst van het stuk, staat nergens in het sjabloon en zou uit "
                 f"elk document wegvallen (zet {{{{p {path[0]} }}}} op een eigen regel)"
+            )
+        elif len(path) == 1 and isinstance(spec.context.get(path[0]), bool):
+            lost, shown = _YES_NO_ADVICE.get(
+                path[0],
+                (f"de documenten zeggen nooit dat '{path[0]}' Ja is", "de tekst voor Ja"),
+            )
+            message = (
+                f"het ja/nee-veld '{path[0]}' staat nergens in het sjabloon, dus {lost} (zet "
+                f"{{%p if {path[0]} %}}, {shown} en {{%p endif %}} elk op een eigen regel; "
+                f"{{{{ {path[0]} }}}} zou True of False in het document zetten)"
             )
         elif len(path) == 1:
             message = (

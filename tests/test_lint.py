@@ -15,6 +15,7 @@ from docx import Document
 
 from assembler.errors import Problem, TemplateError
 from assembler.lint import (
+    TemplateSpec,
     agenda_spec,
     document_spec,
     lint_template,
@@ -169,6 +170,58 @@ def test_missing_required_field_is_a_warning(tmp_path: Path) -> None:
     assert problem.veld == "email"
     assert "'email'" in problem.melding
     assert problem.format().startswith("templates/voorstel.docx: waarschuwing: email: ")
+
+
+CANCELLED = "Deze vergadering is geannuleerd; zij gaat niet door."
+
+
+def _agenda_without_the_cancellation() -> Document:
+    """The shipped agenda template as an organisation's own from before 'geannuleerd' was."""
+    document = Document(str(TEMPLATES / "agenda.docx"))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    start = texts.index("{%p if geannuleerd %}")
+    assert texts[start + 1 : start + 3] == [CANCELLED, "{%p endif %}"]
+    for paragraph in document.paragraphs[start : start + 3]:
+        paragraph._element.getparent().remove(paragraph._element)
+    return document
+
+
+def test_an_agenda_template_without_the_cancellation_is_told_the_condition_to_add(
+    tmp_path: Path,
+) -> None:
+    """Was: '(voeg {{ geannuleerd }} toe)', which put True or False in every agenda."""
+    document = _agenda_without_the_cancellation()
+    path = tmp_path / "agenda.docx"
+    document.save(str(path))
+    [problem] = lint_template(path, agenda_spec(), "templates/agenda.docx")
+    assert problem.format() == (
+        "templates/agenda.docx: waarschuwing: geannuleerd: het ja/nee-veld 'geannuleerd' staat "
+        "nergens in het sjabloon, dus een geannuleerde vergadering staat op haar agenda's alsof "
+        "zij doorgaat (zet {%p if geannuleerd %}, de zin 'Deze vergadering is geannuleerd; zij "
+        "gaat niet door.' en {%p endif %} elk op een eigen regel; {{ geannuleerd }} zou True of "
+        "False in het document zetten)"
+    )
+    # The advice followed (after the meeting's details, as the shipped template has it).
+    details = document.tables[0]._element
+    for text in reversed(["{%p if geannuleerd %}", CANCELLED, "{%p endif %}"]):
+        details.addnext(document.add_paragraph(text)._element)
+    document.save(str(path))
+    assert lint_template(path, agenda_spec(), "templates/agenda.docx") == []
+
+
+def test_a_yes_no_field_is_advised_as_a_condition_whatever_its_name(tmp_path: Path) -> None:
+    spec = TemplateSpec("voorstel", "het model voorstel", {"spoed": False}, (("spoed",),))
+    document = Document()
+    document.add_paragraph("Voorstel")
+    path = tmp_path / "voorstel.docx"
+    document.save(str(path))
+    [problem] = lint_template(path, spec, LABEL)
+    assert problem.format() == (
+        "templates/voorstel.docx: waarschuwing: spoed: het ja/nee-veld 'spoed' staat nergens in "
+        "het sjabloon, dus de documenten zeggen nooit dat 'spoed' Ja is (zet {%p if spoed %}, de "
+        "tekst voor Ja en {%p endif %} elk op een eigen regel; {{ spoed }} zou True of False in "
+        "het document zetten)"
+    )
 
 
 def test_missing_row_field_is_a_warning(tmp_path: Path) -> None:
