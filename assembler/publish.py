@@ -798,6 +798,23 @@ def _key_items_by_id(
         held[item_id] = held.pop(number) | {"agendapunt": number}
 
 
+def _withdrawn_item(key: str, known: dict[str, Any]) -> str:
+    """How a withdrawn agenda item (or a document's record without its file) is named: by its
+    title and the number it had, never as 'agendapunt 4' alone, which after the renumbering
+    is the item now sent as 4 (said just above it); a record set aside for another dossier of
+    the folder, by its key."""
+    # A record from before the items were kept by id has its number as its key.
+    number = known.get("agendapunt") or (key if key.isdigit() else None)
+    title = known.get("titel")
+    if number and title:
+        return f"'{title}', dat nummer {number} had"
+    if title:
+        return f"'{title}'"
+    if number:
+        return f"dat nummer {number} had"
+    return key.partition("@")[0]
+
+
 def _synchronise(
     export: MeetingExport,
     include_confidential: bool,
@@ -868,6 +885,7 @@ def _synchronise(
         recreate: bool = True,
         parents: tuple[tuple[str, str], ...] = (),
         number: str | None = None,
+        title: str | None = None,
     ) -> str | None:
         """The object's id; None when it was gone and ``recreate`` is false.
 
@@ -939,8 +957,11 @@ def _synchronise(
                 holder[key]["bestand"] = file_name
                 if "versie" in body:
                     holder[key]["versie"] = body["versie"]  # to tell a new one by
+            # To name it by when it is withdrawn: its number may be another item's by then.
             if number is not None:
-                holder[key]["agendapunt"] = number  # to name it by, when it is withdrawn
+                holder[key]["agendapunt"] = number
+            if title is not None:
+                holder[key]["titel"] = title
             remember()
         return object_id
 
@@ -960,9 +981,7 @@ def _synchronise(
                 name = None
                 if collection == "informatieobjecten":
                     name = known.get("bestand") or records.get(key, {}).get("bestandsnaam")
-                # Named as the other lines name it: its number, or its file; a record set aside
-                # for another dossier of the folder, by its key.
-                shown = known.get("agendapunt") or name or key.partition("@")[0]
+                shown = name or _withdrawn_item(key, known)
                 sender.send("DELETE", path, f"{label} {shown}", "ingetrokken", None)
                 if not _at_publication_url(key):
                     name = None  # not a file at publicatie_url: nothing to take down there
@@ -1017,6 +1036,7 @@ def _synchronise(
                 recreate=recreate,
                 parents=(_MEETING,),
                 number=number,
+                title=entry.get("agendapuntTitel"),
             )
             if item_id is not None:
                 items[key] = item_id

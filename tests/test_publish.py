@@ -1541,7 +1541,7 @@ def test_an_item_withdrawn_while_the_api_is_gone_is_deleted_when_it_is_back(
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
         f"PUT /vergaderingen/{meeting}  vergadering (ter controle) → 200",
-        f"DELETE /agendapunten/{extra}  agendapunt 9 (ingetrokken) → 204",
+        f"DELETE /agendapunten/{extra}  agendapunt dat nummer 9 had (ingetrokken) → 204",
         f"2 verwerkt, {8 + 15} ongewijzigd.",
     ]
     assert after == before
@@ -1730,8 +1730,13 @@ def _publish_after_withdrawing_res(
 
 
 def _each_item_kept_its_object(
-    project: Project, store: Store, before: dict[str, tuple[str, str]], requests: list[Request]
+    project: Project,
+    store: Store,
+    before: dict[str, tuple[str, str]],
+    requests: list[Request],
+    withdrawn: str,
 ) -> None:
+    """``withdrawn``: how the DELETE of the withdrawn item 4 names it."""
     after = _items_by_title(store)
     assert len(before) == 8 and len(after) == 7
     (gone,) = set(before) - set(after)
@@ -1740,7 +1745,7 @@ def _each_item_kept_its_object(
         assert object_id == before[title][0], title
         assert int(number) == int(before[title][1]) - (int(before[title][1]) > 4), title
     items = [(r.method, r.what) for r in requests if r.path.startswith("/agendapunten")]
-    assert ("DELETE", "agendapunt 4") in items
+    assert ("DELETE", withdrawn.format(gone=gone)) in items
     assert not [r for r in items if r[0] == "POST"], items
     # Each document points at its own item still.
     for document in store.objects["informatieobjecten"].values():
@@ -1755,7 +1760,32 @@ def test_a_withdrawn_item_leaves_the_other_items_their_own_objects(project: Proj
     and so on, and the last item's object was deleted."""
     with Store(cascade=True) as store:
         before, requests = _publish_after_withdrawing_res(project, store, lambda kept: kept)
-        _each_item_kept_its_object(project, store, before, requests)
+        _each_item_kept_its_object(
+            project, store, before, requests, "agendapunt '{gone}', dat nummer 4 had"
+        )
+
+
+@pytest.mark.slow
+def test_a_withdrawn_item_is_named_apart_from_the_item_that_now_has_its_number(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: 'PUT … agendapunt 4 (gewijzigd)' and then 'DELETE … agendapunt 4 (ingetrokken)',
+    read as one item changed and then deleted."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store(cascade=True) as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        before = _items_by_title(store)
+        _withdraw_res(project)
+        result = publish_cli(run_cli, project, store.url)
+    assert result.exit_code == 0, result.stderr
+    (title,) = [title for title in before if title.startswith("Regionale Energiestrategie")]
+    (fietsen,) = [v[0] for title, v in before.items() if "snelfietsroutes" in title.lower()]
+    lines = result.stdout.splitlines()
+    assert f"PUT /agendapunten/{fietsen}  agendapunt 4 (gewijzigd) → 200" in lines
+    assert (
+        f"DELETE /agendapunten/{before[title][0]}  agendapunt '{title}', dat nummer 4 had "
+        "(ingetrokken) → 204"
+    ) in lines
 
 
 @pytest.mark.slow
@@ -1763,22 +1793,33 @@ def test_items_an_older_assembler_kept_by_number_keep_their_objects(project: Pro
     """A publicatie.json from before agendapuntid: each item is found by what was sent."""
 
     def by_number(kept: dict[str, Any]) -> dict[str, Any]:
-        return {known.pop("agendapunt"): known for known in kept.values() if "agendapunt" in known}
+        # An older assembler kept neither the number nor the title in the record.
+        return {
+            known.pop("agendapunt"): _without(known, "titel")
+            for known in kept.values()
+            if "agendapunt" in known
+        }
 
     with Store(cascade=True) as store:
         before, requests = _publish_after_withdrawing_res(project, store, by_number)
-        _each_item_kept_its_object(project, store, before, requests)
+        # Without the title an older assembler did not keep: by the number it had.
+        _each_item_kept_its_object(project, store, before, requests, "agendapunt dat nummer 4 had")
     kept = _publication(project)["publicaties"][store.url]["agendapunten"]
     assert not [key for key in kept if key.isdigit()]
 
 
+def _without(record: dict[str, Any], key: str) -> dict[str, Any]:
+    return {name: value for name, value in record.items() if name != key}
+
+
 def _keep_items_by_number(project: Project, store: Store) -> None:
-    """Make publicatie.json keep the items by number, as an older assembler did."""
+    """Make publicatie.json keep the items by number, as an older assembler did (without
+    their titles)."""
     path = project.dossiers / WONEN / "publicatie.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     held = data["publicaties"][store.url]
     held["agendapunten"] = {
-        known.pop("agendapunt"): known for known in held["agendapunten"].values()
+        known.pop("agendapunt"): _without(known, "titel") for known in held["agendapunten"].values()
     }
     path.write_text(json.dumps(data), encoding="utf-8")
 
@@ -1800,7 +1841,9 @@ def test_items_kept_by_number_keep_their_objects_when_one_also_became_confidenti
         _make_confidential(project)
         report = publish_meeting(project, project.dossiers / WONEN, store.url, token=TOKEN)
         items = [(r.method, r.what) for r in report.requests if r.path.startswith("/agendapunten")]
-        assert [i for i in items if i[0] in ("POST", "DELETE")] == [("DELETE", "agendapunt 4")]
+        assert [i for i in items if i[0] in ("POST", "DELETE")] == [
+            ("DELETE", "agendapunt dat nummer 4 had")
+        ]
         held_now = store.objects["agendapunten"]
         assert set(held_now) == {v[0] for t, v in before.items() if "Energiestrategie" not in t}
         # Each confidential item on its own object, at its new number.
@@ -1896,7 +1939,9 @@ def test_two_confidential_items_kept_by_number_keep_their_objects_below_a_withdr
         _withdraw_res(project)
         report = publish_meeting(project, project.dossiers / WONEN, store.url, token=TOKEN)
         items = [(r.method, r.what) for r in report.requests if r.path.startswith("/agendapunten")]
-        assert [i for i in items if i[0] in ("POST", "DELETE")] == [("DELETE", "agendapunt 4")]
+        assert [i for i in items if i[0] in ("POST", "DELETE")] == [
+            ("DELETE", "agendapunt dat nummer 4 had")
+        ]
         after = by_number()
         # The memo (6, now 5) and the mandaat (7, now 6) each on their own object.
         assert after["5"] == before["6"]
