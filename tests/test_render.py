@@ -764,6 +764,7 @@ def _agenda_context(per_item: list[list[str]]) -> dict[str, Any]:
         "datum": "vrijdag 23 juni 2023",
         "aanvang": "09.30 uur",
         "locatie": "Regiokantoor",
+        "geannuleerd": False,
         "punten": [_agenda_item(n, d) for n, d in enumerate(per_item, start=1)],
     }
 
