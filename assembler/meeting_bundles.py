@@ -231,6 +231,25 @@ def meeting_bundles(
     work.installed_meetings.add(plan.name)
 
 
+# A meeting whose annexes take more than this is merged one meeting bundle at a time: pikepdf
+# holds the data of every page it copies in memory until the save, so the two bundles open side
+# by side held the meeting's annexes twice (eight scanned annexes of 72 MB: 1.4 GB).
+ONE_AT_A_TIME_BYTES = 200 * 1024 * 1024
+
+
+def _annex_bytes(plan: MeetingPlan) -> int:
+    """What the annexes of a meeting's items take on disk: about what its bundles will hold."""
+    total = 0
+    for item_plan in plan.items:
+        dossier = item_plan.dossier
+        for index in range(len(dossier.document.annexes)):
+            try:
+                total += dossier.annex_path(index).stat().st_size
+            except OSError:
+                continue  # said where the annex is checked
+    return total
+
+
 class MeetingMerges:
     """The meeting bundles, merged while the dossiers are still being made.
 
@@ -238,7 +257,8 @@ class MeetingMerges:
     second; after the last dossier, that was the build's tail, with one CPU idle. Here each
     meeting bundle takes its parts in agenda order as soon as they are there (an agenda once
     converted, a dossier's bundle once made), on a thread of its own, one meeting at a time
-    (an open merge keeps all its sources open). A meeting that cannot be finished this way
+    (an open merge keeps all its sources open), and for a meeting with large annexes one
+    bundle at a time (see ONE_AT_A_TIME_BYTES). A meeting that cannot be finished this way
     is left to :func:`meeting_bundles`.
     """
 
@@ -251,6 +271,10 @@ class MeetingMerges:
         self._merging = {plan.name for plan in meetings}
         self._open: list[tuple[Merger, list[MergePart], Path]] = []
         self._written: set[str] = set()
+        # For a meeting with large annexes: the public bundle is written and let go before the
+        # full one takes its first dossier; the outputs written so far.
+        self._one_at_a_time = False
+        self._saved: set[Path] = set()
         self._lock = threading.Lock()
         # Where each part can be read now, by the path it is known by in _meeting_parts.
         self._ready: dict[Path, Path] = {}
@@ -311,16 +335,26 @@ class MeetingMerges:
                 if not self._open:
                     self._start(plan)
                 complete = True
-                for merger, parts, _output in self._open:
+                for merger, parts, output in self._open:
+                    if output in self._saved:
+                        continue
                     while parts and parts[0].pdf in ready:
                         merger.add(dataclasses.replace(parts[0], pdf=ready[parts[0].pdf]))
                         parts.pop(0)
-                    complete = complete and not parts
+                    if parts:
+                        complete = False
+                        if self._one_at_a_time:
+                            break  # the next bundle waits until this one is written
+                    elif self._one_at_a_time:
+                        merger.write(output)
+                        merger.close()  # its copies of the parts go before the next takes any
+                        self._saved.add(output)
                 if not complete and not final:
                     return
                 if complete:
                     for merger, _parts, output in self._open:
-                        merger.write(output)
+                        if output not in self._saved:
+                            merger.write(output)
                     self._written.add(plan.name)
             except Exception:  # merged again at the end, and reported there
                 self._written.discard(plan.name)
@@ -331,6 +365,7 @@ class MeetingMerges:
         from assembler.bundle import Merger
 
         staging = staging_folder(plan.folder / MEETING_STAGING)
+        self._one_at_a_time = _annex_bytes(plan) > ONE_AT_A_TIME_BYTES
         for parts, name, confidential in _meeting_parts(plan):
             meta = _meeting_meta(self._catalog, plan, self._options, confidential)
             self._open.append((Merger(meta), list(parts), staging / name))
@@ -339,3 +374,4 @@ class MeetingMerges:
         for merger, _parts, _output in self._open:
             merger.close()
         self._open = []
+        self._saved.clear()

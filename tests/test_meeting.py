@@ -319,6 +319,54 @@ def test_meeting_bundles_merged_on_the_way_equal_those_merged_at_the_end(
     assert "doorfietsroutes" in text(on_the_way / "build" / public).lower()
 
 
+def test_a_meeting_with_large_annexes_merges_its_bundles_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scale review S2: the two meeting bundles, merged side by side, held every part's data
+    twice until the end of the build (eight scanned annexes of 72 MB: 1.4 GB). Above a size,
+    the public bundle is written and let go before the full one takes a dossier; the same
+    bytes either way."""
+    from assembler import build, build_report, bundle, meeting_bundles
+    from assembler.project import Project
+
+    options = build_report.BuildOptions(source_date_epoch=1685000000)
+    roots = []
+    for name in ("samen", "na-elkaar"):
+        root = tmp_path / name
+        for folder in ("dossiers", "templates"):
+            shutil.copytree(REPO / folder, root / folder)
+        roots.append(root)
+    side_by_side, one_at_a_time = roots
+    assert build.build_project(Project(side_by_side), options).exit_code == 0
+
+    events: list[tuple[str, str]] = []
+    add, write = bundle.Merger.add, bundle.Merger.write
+
+    def adding(merger: bundle.Merger, part: bundle.MergePart) -> None:
+        events.append(("add", merger.meta.title))
+        add(merger, part)
+
+    def writing(merger: bundle.Merger, output: Path) -> Path:
+        events.append(("write", merger.meta.title))
+        return write(merger, output)
+
+    monkeypatch.setattr(bundle.Merger, "add", adding)
+    monkeypatch.setattr(bundle.Merger, "write", writing)
+    monkeypatch.setattr(meeting_bundles, "ONE_AT_A_TIME_BYTES", 0)
+    assert build.build_project(Project(one_at_a_time), options).exit_code == 0
+
+    events = [(kind, title) for kind, title in events if title.startswith("Vergaderbundel")]
+    titles = list(dict.fromkeys(title for _kind, title in events))
+    assert len(titles) == 4  # two meetings, each its public and its full bundle
+    for public, full in (titles[0:2], titles[2:4]):
+        assert "niet openbaar" not in public.lower() and "niet openbaar" in full.lower()
+        written = events.index(("write", public))
+        assert events.index(("add", full)) > written  # the full one began after it
+    bundles = _meeting_bundles_of(one_at_a_time / "build")
+    assert len(bundles) == 4
+    assert bundles == _meeting_bundles_of(side_by_side / "build")
+
+
 def test_a_decision_that_wraps_continues_under_its_text_not_under_its_number(
     built: Path,
 ) -> None:
