@@ -258,6 +258,17 @@ def test_meeting_outputs_rebuilt_only_when_an_item_changed(built: Path, tmp_path
     assert "10.00 uur" in text(meeting / "agenda.pdf")
 
 
+def _example_copies(tmp_path: Path, *names: str) -> list[Path]:
+    """Projects of the example's dossiers and templates, one per name, in ``tmp_path``."""
+    roots = []
+    for name in names:
+        root = tmp_path / name
+        for folder in ("dossiers", "templates"):
+            shutil.copytree(REPO / folder, root / folder)
+        roots.append(root)
+    return roots
+
+
 def _meeting_bundles_of(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("vergaderbundel*")}
 
@@ -282,12 +293,7 @@ def test_meeting_bundles_merged_on_the_way_equal_those_merged_at_the_end(
 
     monkeypatch.setattr(bundle, "merge_documents", spy)
     options = build_report.BuildOptions(source_date_epoch=1685000000)
-    roots = []
-    for name in ("onderweg", "achteraf"):
-        root = tmp_path / name
-        for folder in ("dossiers", "templates"):
-            shutil.copytree(REPO / folder, root / folder)
-        roots.append(root)
+    roots = _example_copies(tmp_path, "onderweg", "achteraf")
     on_the_way, at_the_end = roots
 
     assert build.build_project(Project(on_the_way), options).exit_code == 0
@@ -330,13 +336,7 @@ def test_a_meeting_with_large_annexes_merges_its_bundles_one_at_a_time(
     from assembler.project import Project
 
     options = build_report.BuildOptions(source_date_epoch=1685000000)
-    roots = []
-    for name in ("samen", "na-elkaar"):
-        root = tmp_path / name
-        for folder in ("dossiers", "templates"):
-            shutil.copytree(REPO / folder, root / folder)
-        roots.append(root)
-    side_by_side, one_at_a_time = roots
+    side_by_side, one_at_a_time = _example_copies(tmp_path, "samen", "na-elkaar")
     assert build.build_project(Project(side_by_side), options).exit_code == 0
 
     events: list[tuple[str, str]] = []
