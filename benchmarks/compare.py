@@ -11,7 +11,9 @@ the per-round ratios, which the drift affects least:
     .venv/bin/python benchmarks/compare.py main my-branch --rounds 12 --dossiers 10
 
 Each version is exported into a temporary folder and put first on ``PYTHONPATH`` with a
-bytecode cache of its own; the installed entry point, templates and dependencies are shared.
+bytecode cache of its own, and builds with its own ``templates/`` (a version refuses a
+template that uses a field it does not know); the installed entry point and dependencies are
+shared.
 """
 
 from __future__ import annotations
@@ -30,23 +32,33 @@ import build as bench  # the benchmark next to this file, first on sys.path when
 FLOOR = "floor"
 
 
+# What each version brings of its own: its package, and the templates made for it.
+EXPORTED = ("assembler", "templates")
+
+
 def export(version: str, folder: Path) -> Path:
-    """The ``assembler`` package of ``version`` (a git revision, or ``.``) under ``folder``."""
+    """The ``assembler`` package and ``templates/`` of ``version`` (a git revision, or ``.``)
+    under ``folder``."""
     folder.mkdir(parents=True)
     if version == ".":
-        shutil.copytree(
-            bench.ROOT / "assembler",
-            folder / "assembler",
-            ignore=shutil.ignore_patterns("__pycache__"),
-        )
+        for name in EXPORTED:
+            shutil.copytree(
+                bench.ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
         return folder
     archive = subprocess.run(
-        ["git", "-C", str(bench.ROOT), "archive", version, "assembler"],
+        ["git", "-C", str(bench.ROOT), "archive", version, *EXPORTED],
         check=True,
         capture_output=True,
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder
+
+
+def use_templates(project: Path, folder: Path) -> None:
+    """Put the templates exported under ``folder`` in ``project``, in place of its own."""
+    shutil.rmtree(project / "templates")
+    shutil.copytree(folder / "templates", project / "templates")
 
 
 def environment_of(folder: Path) -> dict[str, str]:
@@ -80,10 +92,11 @@ def main() -> int:
     soffice = find_soffice()
     temp = Path(tempfile.mkdtemp(prefix="assembler-compare-"))
     try:
-        environments = {
-            version: environment_of(export(version, temp / f"version-{number}"))
+        folders = {
+            version: export(version, temp / f"version-{number}")
             for number, version in enumerate(args.versions)
         }
+        environments = {version: environment_of(folder) for version, folder in folders.items()}
         project = bench.make_project(
             temp / "project", 1, args.dossiers, bench.usable_annexes(), seed=1
         )
@@ -93,6 +106,7 @@ def main() -> int:
         # documents are the floor's.
         for version, environment in environments.items():
             shutil.rmtree(project.root / "build", ignore_errors=True)
+            use_templates(project.root, folders[version])
             bench._check(bench.assembler_build(project.root, environment=environment), version)
             if version == args.versions[0]:
                 staged = bench.stage_docx(project, work)
@@ -107,6 +121,7 @@ def main() -> int:
                     seconds[FLOOR].append(bench.floor(soffice, staged, work)[0])
                     continue
                 shutil.rmtree(project.root / "build")
+                use_templates(project.root, folders[entrant])  # not timed
                 run = bench.assembler_build(project.root, environment=environments[entrant])
                 bench._check(run, entrant)
                 seconds[entrant].append(run.seconds)
