@@ -1329,7 +1329,8 @@ def _decisions_counted_on(path: Path, label: str) -> list[Problem]:
             "",
             "de voorgestelde besluiten tellen niet per agendapunt vanaf 1 (toon elk besluit als "
             f"{{{{ {DECISION} }}}} in een genummerde alinea: {{%p for {DECISION} in "
-            "punt.voorstellen %}, zoals tools/make_agenda_template.py doet)",
+            "punt.voorstellen %}, zoals in het agendasjabloon in de map templates/ die bij "
+            "assembler hoort)",
             "waarschuwing",
         )
     ]

@@ -833,8 +833,8 @@ def template_missing(template: Path) -> str:
                 )
     # No command makes a template: the ones assembler comes with are copied.
     return (
-        "bestaat niet (zet het terug uit een reservekopie, of kopieer het uit de map "
-        "templates/ die bij assembler hoort)"
+        "bestaat niet (kopieer het uit de map templates/ die bij assembler hoort; had u er "
+        "een eigen versie van, zet die dan terug uit een reservekopie)"
     )
 
 

@@ -1142,8 +1142,9 @@ def test_a_missing_template_is_named_as_why_the_agendas_were_not_made(
     assert result.exit_code == 2
     said = result.stderr.splitlines()
     assert (
-        "templates/voorstel.docx: sjabloon voor 'voorstel' bestaat niet (zet het terug uit een "
-        "reservekopie, of kopieer het uit de map templates/ die bij assembler hoort)" in said
+        "templates/voorstel.docx: sjabloon voor 'voorstel' bestaat niet (kopieer het uit de map "
+        "templates/ die bij assembler hoort; had u er een eigen versie van, zet die dan terug "
+        "uit een reservekopie)" in said
     )
     for meeting in (ECONOMIE, WONEN):
         assert (

@@ -944,7 +944,8 @@ def test_agenda_decisions_under_another_name_are_warned_about(tmp_path: Path) ->
         "templates/agenda.docx: waarschuwing: de voorgestelde besluiten tellen niet per agendapunt "
         "vanaf 1 "
         "(toon elk besluit als {{ besluit }} in een genummerde alinea: {%p for besluit in "
-        "punt.voorstellen %}, zoals tools/make_agenda_template.py doet)"
+        "punt.voorstellen %}, zoals in het agendasjabloon in de map templates/ die bij "
+        "assembler hoort)"
     ]
     assert errors(problems) == []
 

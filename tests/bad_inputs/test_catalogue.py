@@ -1400,8 +1400,9 @@ TEMPLATE_CASES = [
     _template_case(
         "sjabloon-bestand-ontbreekt",
         lambda c: c.path(MEMO_TEMPLATE).unlink(),
-        f"{MEMO_TEMPLATE}: sjabloon voor 'memo' bestaat niet (zet het terug uit een "
-        "reservekopie, of kopieer het uit de map templates/ die bij assembler hoort)",
+        f"{MEMO_TEMPLATE}: sjabloon voor 'memo' bestaat niet (kopieer het uit de map templates/ "
+        "die bij assembler hoort; had u er een eigen versie van, zet die dan terug uit een "
+        "reservekopie)",
     ),
     _template_case(
         "sjabloon-geen-docx",
