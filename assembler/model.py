@@ -370,10 +370,15 @@ def _parse_yes(value: object) -> bool:
     return parse_verspreiden(value) is Verspreiden.JA
 
 
+# Ja or Nee in any case, as parse_verspreiden takes them; the enum gives an editor its
+# suggestions, the pattern the other cases ("nee", "NEE").
+JA_NEE_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "anyOf": [{"enum": ["Ja", "Nee"]}, {"pattern": "^(?:[Jj][Aa]|[Nn][Ee][Ee])$"}],
+}
+
 # To an editor it is the words, as the clerk writes them, not a YAML boolean.
-JaNee = Annotated[
-    bool, BeforeValidator(_parse_yes), WithJsonSchema({"type": "string", "enum": ["Ja", "Nee"]})
-]
+JaNee = Annotated[bool, BeforeValidator(_parse_yes), WithJsonSchema(JA_NEE_SCHEMA)]
 
 
 @lru_cache(maxsize=1024)

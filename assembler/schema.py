@@ -14,7 +14,14 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaV
 from pydantic_core import core_schema
 
 from assembler.fsutil import write_text_atomic
-from assembler.model import DOCUMENT_KINDS, Organisatie, Record, Vergadering, Verspreiden
+from assembler.model import (
+    DOCUMENT_KINDS,
+    JA_NEE_SCHEMA,
+    Organisatie,
+    Record,
+    Vergadering,
+    Verspreiden,
+)
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # The Dutch title and description of each choice list, as schema_texts gives them for a model.
@@ -57,7 +64,7 @@ class _BlankIsLeftOut(GenerateJsonSchema):
         for name, enum in self._enums.items():
             # In $defs; or the root, for the schema of the choice list itself.
             definition = json_schema.get("$defs", {}).get(name, json_schema)
-            if "enum" not in definition:
+            if "enum" not in definition and "anyOf" not in definition:
                 raise TypeError(f"the schema of {name} is not where pydantic puts it")
             if enum in ENUM_TEXTS:
                 definition["title"], definition["description"] = ENUM_TEXTS[enum]
@@ -68,7 +75,20 @@ class _BlankIsLeftOut(GenerateJsonSchema):
         """The choice list's schema; its texts are set once the whole schema is made."""
         enum = schema["cls"]
         self._enums[enum.__name__] = enum
+        if enum is Verspreiden:
+            return dict(JA_NEE_SCHEMA)
         return super().enum_schema(schema)
+
+    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
+        """A text's schema; a free text takes a number too, as assembler reads one as text.
+
+        An editor reads ``kenmerk: 23.0001772`` as a number, as YAML says; ``check`` reads
+        every value as it is written, so a schema of "string" alone flagged every example.
+        """
+        json_schema = super().str_schema(schema)
+        if not any(limit in json_schema for limit in _STRING_LIMITS if limit != "minLength"):
+            json_schema["type"] = ["string", "number"]
+        return json_schema
 
 
 def _refuse_docstring(cls: type[Any], json_schema: JsonSchemaValue) -> None:
@@ -109,7 +129,8 @@ def _or_blank(schema: JsonSchemaValue) -> JsonSchemaValue:
 
 def _takes(choice: JsonSchemaValue, blank: JsonSchemaValue) -> bool:
     """Whether ``choice`` takes every value ``blank`` does (a plain string takes "" and " ")."""
-    if choice.get("type") != blank["type"]:
+    types = choice.get("type")
+    if blank["type"] not in (types if isinstance(types, list) else [types]):
         return False
     return blank["type"] == "null" or not any(limit in choice for limit in _STRING_LIMITS)
 

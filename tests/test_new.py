@@ -615,6 +615,56 @@ def test_examples_point_editors_at_the_schemas() -> None:
         assert first == "# yaml-language-server: $schema=../../schemas/vergadering.schema.json"
 
 
+class _EditorLoader(yaml.SafeLoader):
+    """YAML as an editor's schema check reads it (YAML 1.2): a number is a number, a date text."""
+
+
+_EditorLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if not tag.endswith(":timestamp")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _editor_errors(path: Path, schema_name: str) -> list[str]:
+    """What an editor marks in ``path`` by the committed schema ``schema_name``."""
+    import jsonschema
+
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_EditorLoader)
+    folder = Path(__file__).resolve().parent.parent / "schemas"
+    schema = json.loads((folder / schema_name).read_text(encoding="utf-8"))
+    found = jsonschema.Draft202012Validator(schema).iter_errors(data)
+    return sorted(f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in found)
+
+
+def test_an_editor_marks_nothing_in_the_examples_that_check_accepts(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """An editor read the examples' unquoted `kenmerk: 23.0001772` as a number and marked it;
+    `verspreiden: nee` too, which check takes in any case. "Ja " stays refused by both."""
+    dossiers = example_project / "dossiers"
+    for path in dossiers.glob("*/*/dossier.yaml"):
+        assert re.search(r"^kenmerk: \d", path.read_text(encoding="utf-8"), re.MULTILINE)
+        assert _editor_errors(path, "dossier.schema.json") == [], path
+    for path in dossiers.glob("*/vergadering.yaml"):
+        assert _editor_errors(path, "vergadering.schema.json") == [], path
+    assert _editor_errors(dossiers / "organisatie.yaml", "organisatie.schema.json") == []
+
+    path = dossiers / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = path.read_text(encoding="utf-8")
+    meeting = dossiers / ECONOMIE / "vergadering.yaml"
+    agenda = meeting.read_text(encoding="utf-8")
+    for written in ("nee", "NEE", "ja"):
+        path.write_text(re.sub(r"^verspreiden: .*$", f"verspreiden: {written}", text, flags=re.M))
+        meeting.write_text(f"{agenda}geannuleerd: {written}\n", encoding="utf-8")
+        assert run_cli("check", f"dossiers/{ECONOMIE}", cwd=example_project).exit_code == 0
+        assert _editor_errors(path, "dossier.schema.json") == []
+        assert _editor_errors(meeting, "vergadering.schema.json") == []
+
+    path.write_text(re.sub(r"^verspreiden: .*$", 'verspreiden: "Ja "', text, flags=re.M))
+    assert run_cli("check", f"dossiers/{ECONOMIE}", cwd=example_project).exit_code == 1
+    assert _editor_errors(path, "dossier.schema.json") != []
+
+
 def test_new_refuses_values_that_check_would_reject(example_project: Path, run_cli: RunCli) -> None:
     # These used to be written and only rejected by the next check.
     meeting = example_project / "dossiers" / ECONOMIE
