@@ -116,7 +116,7 @@ CACHE_VERSION = 42
 # that code, not where Jinja noticed. 8: a test for none (a value left out is empty text)
 # warned about; rows of a nested table their own; '{%p end if %}' said as that. 10: a
 # yes/no field never used (geannuleerd) advised as a condition, with what goes wrong without it.
-TEMPLATE_CHECK_VERSION = 11
+TEMPLATE_CHECK_VERSION = 12
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2

@@ -323,7 +323,7 @@ class _Template(DocxTemplate):  # type: ignore[misc]
         partname = str(part.partname)
         try:
             xml: str = super().render_xml_part(src_xml, part, context, jinja_env)
-        except JinjaTemplateError as error:
+        except _RENDER_FAILURES as error:
             line = _template_line(error)
             if line is not None and not isinstance(error, TemplateSyntaxError):
                 # docxtpl gives Jinja one paragraph a line: the paragraph that failed.
@@ -611,8 +611,22 @@ _SYNTAX_MESSAGES = (
         "onbekende code {{% {0} %}} (gebruik alleen if, for en de velden van het sjabloon)",
     ),
     (
-        r"unexpected '(?:end of print statement|end of statement block)'",
+        r"(?:unexpected|Expected an expression, got) "
+        r"'(?:end of print statement|end of statement block)'",
         "de code houdt halverwege op (maak de code af of haal hem weg)",
+    ),
+    (
+        r"Expected an expression, got '(.+)'",
+        "'{0}' staat waar een veld of waarde hoort (controleer spelling en leestekens)",
+    ),
+    (
+        r"unexpected '(.+?)', expected '(.+?)'",
+        "'{0}' staat waar '{1}' hoort (sluit elke ( en [ af met ) en ])",
+    ),
+    (
+        r"unexpected char (['\"])(.)\1 at \d+",
+        "het teken {1} hoort niet in de code (zet een tekst tussen twee rechte "
+        "aanhalingstekens, en controleer de leestekens)",
     ),
     (
         r"unexpected '(.+)'",
@@ -622,7 +636,49 @@ _SYNTAX_MESSAGES = (
         r"expected token '(?:end of print statement|end of statement block)', got '(.+)'",
         "'{0}' hoort niet in deze code (controleer spelling en leestekens)",
     ),
+    (
+        r"expected token 'name', got '(?:end of print statement|end of statement block)'",
+        "de code houdt halverwege op (maak de code af of haal hem weg)",
+    ),
+    (
+        r"expected token '(.+?)', got '(.+)'",
+        "'{1}' staat waar '{0}' hoort (controleer spelling en leestekens)",
+    ),
+    (
+        r"Missing end of raw directive",
+        "{{% raw %}} wordt niet afgesloten (zet {{% endraw %}} erachter, of haal {{% raw %}} weg)",
+    ),
+    (
+        r"Missing end of comment tag",
+        "{{# wordt niet afgesloten (zet #}} erachter, of haal {{# weg)",
+    ),
+    (
+        r"tag name expected",
+        "na {{% hoort de naam van een code, zoals if of for (maak de code af of haal hem weg)",
+    ),
+    (
+        r"can't assign to '.+'",
+        "links in {{% set %}} hoort een naam (schrijf {{% set naam = … %}})",
+    ),
+    (
+        r"No filter named '(.+?)'.*",
+        "het filter '{0}' bestaat niet (controleer de spelling of haal |{0} weg)",
+    ),
+    (
+        r"No test named '(.+?)'.*",
+        "de toets 'is {0}' bestaat niet (controleer de spelling of haal hem weg)",
+    ),
 )
+# Jinja's names of the tokens it expected or found, as the template shows them.
+_TOKEN_WORDS = {
+    "end of print statement": "}}",
+    "end of statement block": "%}",
+    "end of template": "het einde van het sjabloon",
+    "name": "een naam",
+    "integer": "een getal",
+    "float": "een getal",
+    "string": "een tekst",
+}
 _GENERAL_FIX = "(controleer de {{ }}- en {% %}-codes op die plek)"
 
 
@@ -643,6 +699,50 @@ _PLACES = {
     "word/header": "in de koptekst: ",
     "word/footer": "in de voettekst: ",
 }
+
+
+# What template code can raise while it runs, as Python does for {{ datum + 1 }} or
+# {{ 1/0 }}; the sandbox's too-long range is an OverflowError. Caught only when the error
+# passed through the template's own code (a "<template>" frame), so that a failure of
+# assembler itself still shows as one.
+_CODE_FAILURES: tuple[type[Exception], ...] = (
+    ArithmeticError,
+    TypeError,
+    ValueError,
+    LookupError,
+    AttributeError,
+    RecursionError,
+)
+_RENDER_FAILURES: tuple[type[Exception], ...] = (JinjaTemplateError, *_CODE_FAILURES)
+
+
+def _code_failure_in_dutch(error: Exception) -> str:
+    """What a code that failed while running did, in a clerk's words."""
+    text = str(error)
+    if isinstance(error, ZeroDivisionError):
+        return "de code deelt door nul"
+    if isinstance(error, OverflowError) and "range" in text.lower():
+        return "de code maakt een te lange reeks (range)"
+    if isinstance(error, TypeError) and re.search(r"concatenate|unsupported operand", text):
+        return "de code rekent met waarden die niet samengaan, zoals tekst en een getal"
+    if isinstance(error, TypeError) and "format" in text:
+        return "de code vult een waarde in een opmaak in die er niet bij past"
+    if isinstance(error, RecursionError):
+        return "de code roept zichzelf steeds opnieuw aan"
+    return "de code kan voor deze waarden niet worden uitgevoerd"
+
+
+def _code_failed(template: _Template, error: Exception) -> TemplateError:
+    """A code that ran and failed ({{ datum + 1 }}): which code, for which dossier, and why."""
+    paragraph = template.failed_at[1] if template.failed_at else ""
+    codes = re.findall(r"\{\{.*?\}\}|\{%.*?%\}", paragraph)
+    at = " ".join(codes) if codes else paragraph
+    where = f"{at[:160]}: " if at else ""
+    whose = f", bij het invullen van {template.source}" if template.source else ""
+    return TemplateError(
+        f"{template.label}: {_failed_where(template)}{where}{_code_failure_in_dutch(error)}"
+        f"{whose} (verbeter de code of haal hem weg)"
+    )
 
 
 def _missing_row(template: _Template, index: int) -> TemplateError:
@@ -693,8 +793,9 @@ def jinja_message_in_dutch(message: str) -> str:
     for pattern, dutch in _SYNTAX_MESSAGES:
         match = re.fullmatch(pattern, message.strip(), re.DOTALL)
         if match:
-            return dutch.format(*match.groups())
-    return f"{message} {_GENERAL_FIX}"
+            return dutch.format(*(_TOKEN_WORDS.get(group, group) for group in match.groups()))
+    # Jinja's own words are English: a clerk gets where, and what to look at.
+    return f"de code is niet goed opgebouwd {_GENERAL_FIX}"
 
 
 def _jinja_problem(template: _Template, error: JinjaTemplateError) -> TemplateError:
@@ -729,7 +830,7 @@ def _jinja_problem(template: _Template, error: JinjaTemplateError) -> TemplateEr
             f"{label}: het sjabloon gebruikt {what}, en dat is niet toegestaan "
             "(gebruik alleen velden, if en for)"
         )
-    return TemplateError(f"{label}: fout in de sjablooncode: {error} (controleer het sjabloon)")
+    return _code_failed(template, error)
 
 
 # --------------------------------------------------------------------------- output
@@ -881,10 +982,14 @@ def render_document(
         document.render(values, jinja_env=_environment(autoescape=True), autoescape=True)
     except JinjaTemplateError as error:
         raise _jinja_problem(document, error) from None
-    except etree.XMLSyntaxError as error:
+    except _CODE_FAILURES as error:
+        if _template_line(error) is None:
+            raise  # not the template's code: assembler's own failure, shown as one
+        raise _code_failed(document, error) from None
+    except etree.XMLSyntaxError:
         raise TemplateError(
-            f"{name}: het ingevulde sjabloon is geen geldige Word-opmaak: {error} "
-            "(controleer of elke {%p %}-, {%tr %}- en {%r %}-code een eigen alinea of rij heeft)"
+            f"{name}: het ingevulde sjabloon is geen geldige Word-opmaak (controleer of elke "
+            "{%p %}-, {%tr %}- en {%r %}-code een eigen alinea of rij heeft)"
         ) from None
     if restarted:
         restart_numbered_lists(document.docx, restarted)

@@ -435,6 +435,31 @@ def test_jinja_syntax_error_names_template_and_snippet(tmp_path: Path) -> None:
     assert "Let op: {% if onderwerp == %}zonder" in problem.melding
 
 
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        ("{% for %}", "de code houdt halverwege op (maak de code af of haal hem weg)"),
+        ("{{ onderwerp | }}", "de code houdt halverwege op (maak de code af of haal hem weg)"),
+        (
+            "{{ onderwerp }} {% raw %} tekst",
+            "{% raw %} wordt niet afgesloten (zet {% endraw %} erachter, of haal {% raw %} weg)",
+        ),
+        ("{% for x y %}", "'y' staat waar 'in' hoort (controleer spelling en leestekens)"),
+        (
+            "{{ 'tekst }}",
+            "het teken ' hoort niet in de code (zet een tekst tussen twee rechte "
+            "aanhalingstekens, en controleer de leestekens)",
+        ),
+    ],
+)
+def test_jinja_syntax_errors_are_said_in_dutch(tmp_path: Path, code: str, said: str) -> None:
+    """Jinja's English ("Expected an expression, got 'end of statement block'") reached the
+    clerk for the codes it had no Dutch for."""
+    path = with_paragraph(tmp_path, f"Let op: {code}")
+    [problem] = lint_voorstel(path)
+    assert problem.melding == f"fout in de sjablooncode bij 'Let op: {code}': {said}"
+
+
 def test_a_block_left_open_is_said_left_open_not_closed_elsewhere(tmp_path: Path) -> None:
     """Jinja's message at its paragraph; not that it closes in another, which it does not."""
     path = with_paragraph(tmp_path, "Let op: {% if onderwerp %} zonder einde")

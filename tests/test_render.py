@@ -437,6 +437,34 @@ def test_a_block_closed_in_another_paragraph_is_refused_not_cut_short(tmp_path: 
     assert not (tmp_path / "out.docx").exists()
 
 
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        (
+            "{{ onderwerp + 1 }}",
+            "de code rekent met waarden die niet samengaan, zoals tekst en een getal",
+        ),
+        ("{{ 1 / 0 }}", "de code deelt door nul"),
+        ("{{ '%d' % onderwerp }}", "de code vult een waarde in een opmaak in die er niet bij past"),
+        ("{{ range(10000000)|list|length }}", "de code maakt een te lange reeks (range)"),
+    ],
+)
+def test_a_code_that_fails_as_it_runs_is_said_not_a_traceback(
+    tmp_path: Path, code: str, said: str
+) -> None:
+    """{{ datum + 1 }} passed the template check and ended the build in a traceback."""
+    template = edited_template(tmp_path, f"Let op: {code}", where="footer")
+    with pytest.raises(TemplateError) as caught:
+        render_document(
+            template, voorstel_context(), tmp_path / "out.docx", PROPERTIES, source="d.yaml"
+        )
+    assert caught.value.message == (
+        f"{template}: in de voettekst: {code}: {said}, bij het invullen van d.yaml (verbeter de "
+        "code of haal hem weg)"
+    )
+    assert not (tmp_path / "out.docx").exists()
+
+
 def test_unclosed_tag_in_footer(tmp_path: Path) -> None:
     template = edited_template(tmp_path, "Versie {{ onderwerp", where="footer")
     with pytest.raises(TemplateError, match=r"kapot\.docx"):

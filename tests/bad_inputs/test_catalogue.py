@@ -1354,6 +1354,19 @@ TEMPLATE_CASES = [
         f"{MEMO_TEMPLATE}: {{{{ ''.__class__.__mro__ }}}}: '__class__' is geen veld en is in een "
         "sjabloon niet toegestaan (gebruik alleen velden, if en for)",
     ),
+    _template_case(
+        "sjabloon-rekenfout",
+        _template_text("Aan: {{ aan }} {{ datum + 1 }}"),
+        f"{MEMO_TEMPLATE}: {{{{ aan }}}} {{{{ datum + 1 }}}}: de code rekent met waarden die niet "
+        f"samengaan, zoals tekst en een getal, bij het invullen van {MEMO} (verbeter de code of "
+        "haal hem weg)",
+    ),
+    _template_case(
+        "sjabloon-te-lange-reeks",
+        _template_text("{{ range(10000000)|list|length }}"),
+        f"{MEMO_TEMPLATE}: {{{{ range(10000000)|list|length }}}}: de code maakt een te lange "
+        f"reeks (range), bij het invullen van {MEMO} (verbeter de code of haal hem weg)",
+    ),
     Case(
         "sjabloon-onbekend-in-dossier",
         _line(MEMO, 3, "sjabloon: brief"),
