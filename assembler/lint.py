@@ -922,7 +922,7 @@ class _Walker:
                     node.lineno,
                     attr,
                     f"'{attr}' bestaat niet in {base.label}"
-                    + _hint(attr, base.fields, "haal de code weg"),
+                    + _hint(attr, base.fields, f"{{{{ {_describe(node)[1:-1]} }}}}"),
                 )
             )
             return _Unknown(broken=True)

@@ -151,7 +151,11 @@ def test_unknown_attribute_of_a_row_and_of_organisatie(tmp_path: Path) -> None:
     assert "bedoelt u 'conclusie'?" in found["{{ rij.concluse }}"]
     assert "een rij van 'behandeling'" in found["{{ rij.concluse }}"]
     # The model's bijlagen have a file, but the template never gets it.
-    assert "'bestand' bestaat niet in een rij van 'bijlagen'" in found["{{ bijlage.bestand }}"]
+    # No close name: the fields the row has, as for an unknown name (was: "haal de code weg").
+    assert found["{{ bijlage.bestand }}"] == (
+        "'bestand' bestaat niet in een rij van 'bijlagen' (haal {{ bijlage.bestand }} weg of kies "
+        "een bestaand veld: nummer, omschrijving)"
+    )
 
 
 def test_unknown_name_in_the_footer_says_where(tmp_path: Path) -> None:
