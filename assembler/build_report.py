@@ -100,6 +100,9 @@ class BuildReport:
 
 # The last second a date in a document can hold (31 December 9999).
 _LAST_EPOCH = 253_402_300_799
+# A zip entry's date ends with 2107 (MS-DOS time), in the organisation's time or UTC: the
+# .docx and export zips take the epoch, so the last day of 2107 is kept clear of the edge.
+_LAST_ZIP_EPOCH = 4_354_732_800  # 2107-12-31 00:00:00 UTC
 
 
 def source_date_epoch_from_env() -> int | None:
@@ -113,6 +116,11 @@ def source_date_epoch_from_env() -> int | None:
         raise UsageError(
             f"SOURCE_DATE_EPOCH={value}: is geen tijdstip in seconden sinds 1 januari 1970 "
             "(zet het zoals 'date +%s' het geeft, of haal de variabele weg)"
+        )
+    if int(value) >= _LAST_ZIP_EPOCH:
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={value}: ligt na 2107, en een Word-document of zip-bestand kan "
+            "geen latere datum bevatten (zet een tijdstip vóór 2108, of haal de variabele weg)"
         )
     return int(value)
 

@@ -1872,6 +1872,23 @@ def test_a_source_date_epoch_that_is_no_time_is_said_before_anything_is_made(
     assert not list((small_project / "build").rglob("*.docx"))
 
 
+def test_a_source_date_epoch_past_what_a_zip_holds_is_said_before_anything_is_made(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2108 passed the check and ended writing the .docx in a struct.error traceback."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "4354819200")  # 2108-01-01
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        "fout: SOURCE_DATE_EPOCH=4354819200: ligt na 2107, en een Word-document of zip-bestand "
+        "kan geen latere datum bevatten (zet een tijdstip vóór 2108, of haal de variabele weg)"
+    ]
+    assert not list((small_project / "build").rglob("*.docx"))
+    # The last day that is taken still builds.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "4354732799")
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+
+
 def test_a_folder_where_an_output_belongs_is_named_with_what_to_do(
     small_project: Path, run_cli: RunCli
 ) -> None:
