@@ -226,7 +226,35 @@ def settings_digest(
         from assembler.convert import libreoffice_version
 
         digest.update(libreoffice_version().encode())
+        digest.update(fonts_fingerprint().encode())
     return digest.hexdigest()
+
+
+def _font_folders() -> list[Path]:
+    """Where fontconfig looks for fonts by default: the system's, the user's and XDG's."""
+    data_dirs = os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    folders = [Path(part) / "fonts" for part in [*data_dirs.split(":"), data_home] if part]
+    return list(dict.fromkeys([*folders, Path.home() / ".fonts"]))
+
+
+def fonts_fingerprint() -> str:
+    """Every font file LibreOffice may embed, by name, size and time: a font installed,
+    removed or updated changes the PDFs (its program and metrics), so it changes the key.
+
+    Stat only, no fontconfig call: a few milliseconds for the fonts of a desktop machine.
+    """
+    lines = []
+    for folder in _font_folders():
+        for root, dirs, names in os.walk(folder):
+            dirs.sort()
+            for name in sorted(names):
+                try:
+                    info = os.stat(os.path.join(root, name))
+                except OSError:
+                    continue  # gone while walking, or unreadable: not a font LibreOffice has
+                lines.append(f"{root}/{name} {info.st_size} {info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def dossier_keys(

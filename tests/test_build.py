@@ -611,6 +611,24 @@ def test_an_upgraded_library_that_writes_outputs_means_a_rebuild(
     assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr, rebuilt.stderr
 
 
+def test_a_font_installed_for_libreoffice_means_a_rebuild(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A newer Liberation font in ~/.fonts changed every PDF of a clean build, while the
+    incremental one said 'ongewijzigd' and kept the old bytes."""
+    data_home = tmp_path / "data"
+    (data_home / "fonts").mkdir(parents=True)
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    assert "0 gebouwd, 1 ongewijzigd" in run_cli("build", cwd=small_project).stderr
+
+    font = next(Path("/usr/share/fonts").rglob("*.ttf"))
+    shutil.copyfile(font, data_home / "fonts" / font.name)
+    rebuilt = run_cli("build", cwd=small_project)
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd" in rebuilt.stderr, rebuilt.stderr
+    assert "0 gebouwd, 1 ongewijzigd" in run_cli("build", cwd=small_project).stderr
+
+
 def test_a_no_op_build_reads_no_annex_but_sees_one_replaced_in_place(
     small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
