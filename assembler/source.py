@@ -385,10 +385,12 @@ class _Builder:
         if not node.tag.startswith("!") or not isinstance(node, yaml.ScalarNode):
             return f"label '{node.tag}' is niet toegestaan (laat het label weg)"
         mark = node.start_mark
-        typed = _NOTE.sub("", self.text_lines[mark.line][mark.column :])
+        typed = _double_quoted(
+            _first_words(_NOTE.sub("", self.text_lines[mark.line][mark.column :]))
+        )
         return (
             f"de tekst begint met '!', en dan leest YAML '{node.tag}' als een label, niet als "
-            f'tekst (zet de hele tekst tussen aanhalingstekens: "{_first_words(typed)}")'
+            f'tekst (zet de hele tekst tussen aanhalingstekens: "{typed}")'
         )
 
     def _problem(self, path: FieldPath, line: int, message: str) -> None:
@@ -900,13 +902,19 @@ def _meant_name(text: str) -> str:
     name = f"'{found.group(1)}".rstrip(".)") if found else text.split()[0]
     return (
         f"bedoelt u {name}? (zet de tekst dan tussen dubbele aanhalingstekens: "
-        f'"{_first_words(text)}")'
+        f'"{_double_quoted(_first_words(text))}")'
     )
 
 
 def _first_words(text: str) -> str:
     words = text.split()
     return " ".join(words[:_SHOWN_WORDS]) + (" …" if len(words) > _SHOWN_WORDS else "")
+
+
+def _double_quoted(text: str) -> str:
+    """``text`` as it is written between double quotes in YAML: a '"' or '\\' in it would
+    end the text or start a code there, so advice that quotes it escapes them."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def lost_apostrophe_message(value: str) -> str:

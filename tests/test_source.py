@@ -10,7 +10,14 @@ import yaml
 
 from assembler.errors import InputRejected
 from assembler.fsutil import not_writable, unreadable
-from assembler.source import MAX_BYTES, field_label, load_yaml, misread_as_ansi, parse_yaml
+from assembler.source import (
+    MAX_BYTES,
+    field_label,
+    load_yaml,
+    lost_apostrophe_message,
+    misread_as_ansi,
+    parse_yaml,
+)
 
 
 def load(text: str | bytes) -> object:
@@ -194,6 +201,48 @@ def test_a_dutch_name_that_starts_with_an_apostrophe_is_advised_double_quotes(
         f"gesloten; bedoelt u {name}? (zet de tekst dan tussen dubbele aanhalingstekens: "
         f'"{advised}")'
     ]
+
+
+def _advised(message: str) -> str:
+    """The text between double quotes that ``message`` advises, as its last words."""
+    return message.split("aanhalingstekens: ", 1)[1].removesuffix(")")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['\'t Gooi: "Bespreken" van de routes', '\'s-Graveland\\zaal "3"', "'t Gooi \\n"],
+)
+def test_the_double_quotes_advised_for_a_dutch_name_keep_its_quotes_and_backslashes(
+    value: str,
+) -> None:
+    """Was: '"'t Gooi: "Bespreken" van de routes"' advised, itself no YAML at all."""
+    (message,) = messages(f"overleg: PFHO\nlocatie: {value}\n")
+    advised = _advised(message)
+    assert yaml.safe_load(f"locatie: {advised}\n") == {"locatie": value}
+    assert load(f"overleg: PFHO\nlocatie: {advised}\n") == {"overleg": "PFHO", "locatie": value}
+
+
+def test_the_advice_for_single_quotes_that_took_an_apostrophe_keeps_the_texts_quotes() -> None:
+    """The warning for a name closed in single quotes advises the same double quotes."""
+    source = parse_yaml(
+        b"locatie: 't Gooi: \"Bespreken\" van de routes'\n", Path("d.yaml"), "d.yaml"
+    )
+    assert source.lost_apostrophe == {("locatie",): 1}
+    value = source.data["locatie"] if isinstance(source.data, dict) else None
+    assert isinstance(value, str)
+    message = lost_apostrophe_message(value)
+    assert message.endswith(
+        "bedoelt u 't Gooi? (zet de tekst dan tussen dubbele aanhalingstekens: "
+        '"\'t Gooi: \\"Bespreken\\" van de routes")'
+    )
+    advised = _advised(message)
+    assert load(f"locatie: {advised}\n") == {"locatie": '\'t Gooi: "Bespreken" van de routes'}
+
+
+def test_the_quotes_advised_for_text_that_starts_with_an_exclamation_mark_are_yaml() -> None:
+    (message,) = messages('onderwerp: !Belangrijk aanpak "x" van C:\\werk\n')
+    advised = _advised(message)
+    assert load(f"onderwerp: {advised}\n") == {"onderwerp": '!Belangrijk aanpak "x" van C:\\werk'}
 
 
 def test_single_quotes_that_took_a_dutch_names_apostrophe_are_noted() -> None:
