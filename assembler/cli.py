@@ -34,6 +34,7 @@ from assembler.errors import (
     Problem,
     UsageError,
     dutch_list,
+    readable,
 )
 from assembler.layout import PUBLIC_MEETING_OUTPUTS
 from assembler.project import MEETING_FILE, Project, find_project
@@ -1154,7 +1155,8 @@ def _refused(project: Project, problems: Sequence[Problem]) -> str:
     files = sorted({problem.bestand for problem in errors if problem.bestand})
     if not files:
         return ""
-    where = files[0] if len(files) == 1 else _places(project, files)
+    # A folder's name as the messages above show it: a byte that is no UTF-8 as "\ufffd".
+    where = readable(files[0]) if len(files) == 1 else _places(project, files)
     return f"{_counted(len(errors), 'fout', 'fouten')} in {where}"
 
 

@@ -594,3 +594,19 @@ def test_a_stopped_build_json_still_gives_its_summary(
         ("", stopped_line),
     ]
     assert result.stderr.splitlines() == ["dossiers/x: waarschuwing: ingetrokken", stopped_line]
+
+
+def test_the_summary_shows_a_meeting_folder_name_that_is_no_utf_8_as_its_message_does(
+    example_project: Path,
+) -> None:
+    """Review uni U5: the last line wrote the literal text '\\udce9' for the byte 0xE9 that the
+    message above it shows as the replacement character."""
+    dossiers = example_project / "dossiers"
+    (dossiers / ECONOMIE).rename(dossiers / os.fsdecode(b"2023-05-26-pfho-\xe9conomie"))
+    done = python_m(example_project, "build", "--geen-pdf")
+    assert done.returncode == 1
+    lines = done.stderr.decode("utf-8").splitlines()
+    shown = "dossiers/2023-05-26-pfho-\ufffdconomie"
+    assert f"{shown}: de naam van deze vergadermap is geen UTF-8: byte 0xE9" in done.stderr.decode()
+    assert lines[-1] == f"Niet alles is gemaakt: 1 fout in {shown} (zie de meldingen hierboven)."
+    assert b"\\udc" not in done.stderr
