@@ -12,6 +12,7 @@ from __future__ import annotations
 import filecmp
 import os
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from assembler.annex import pdf_named_as_office
-from assembler.errors import Problem, Severity
+from assembler.errors import Problem, Severity, not_utf8
 from assembler.fsutil import unreadable
 from assembler.inputs import OFFICE_SUFFIXES, PDF_SUFFIXES, DossierInput
 from assembler.markdown_check import quoted
@@ -181,11 +182,27 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
                 report(f"'{annex.file}' bestaat niet in de dossiermap: {what}")
                 named.add(found)
                 continue
-            named.update(names)  # listed in the message below
+            undecoded = [n for n in names if not_utf8(n, _FILE)]
+            meant = next((n for n in undecoded if _undecoded_match(n, path.name)), None)
+            named.update([meant] if meant is not None else names)  # named in the message
+            if meant is not None:
+                # 'bijlage-3-café.pdf' typed for the file a Windows zip named with byte 0xE9.
+                report(
+                    f"'{annex.file}' bestaat niet in de dossiermap, '{meant}' wel, maar de naam "
+                    f"van dat bestand {not_utf8(meant, _FILE)}"
+                )
+                continue
             # A space at a name's edge would not show: 'bijlage-1.pdf ' is quoted.
             present = ", ".join(f"'{n}'" if n != n.strip() else n for n in names)
             hint = f"aanwezig: {present}" if present else "de dossiermap bevat geen bijlagen"
-            report(f"'{annex.file}' bestaat niet in de dossiermap (controleer de naam; {hint})")
+            why = (
+                f"; de naam van '{undecoded[0]}' {not_utf8(undecoded[0], _FILE)}"
+                if undecoded
+                else ""
+            )
+            report(
+                f"'{annex.file}' bestaat niet in de dossiermap (controleer de naam; {hint}){why}"
+            )
             continue
         try:
             resolved = folder / path.name if plain is not None else path.resolve(strict=True)
@@ -356,16 +373,33 @@ def _unnamed_pdfs(
     if line is None:
         line, _ = place_of_missing("bijlagen", source, type(dossier.document))
     return [
-        Problem(
-            display,
-            line,
-            "bijlagen",
-            f"'{name}' ligt in de dossiermap maar staat niet bij de bijlagen (voeg het toe als "
-            "bijlage, of haal het weg)",
-            "waarschuwing",
-        )
+        Problem(display, line, "bijlagen", _unnamed_message(name), "waarschuwing")
         for name in unnamed
     ]
+
+
+def _unnamed_message(name: str) -> str:
+    """What is said of a file ``name`` of the dossier folder that no annex names."""
+    unreadable_name = not_utf8(name, _FILE, "; voeg het dan toe als bijlage, of haal het weg")
+    if unreadable_name is not None:
+        return (
+            f"'{name}' ligt in de dossiermap maar staat niet bij de bijlagen, en de naam van "
+            f"het bestand {unreadable_name}"
+        )
+    return (
+        f"'{name}' ligt in de dossiermap maar staat niet bij de bijlagen (voeg het toe als "
+        "bijlage, of haal het weg)"
+    )
+
+
+_FILE = "het bestand"
+
+
+def _undecoded_match(name: str, typed: str) -> bool:
+    """Whether the file ``name``, with bytes that are no UTF-8, is ``typed`` with a letter
+    typed at the place of each such byte (a zip made on Windows writes 'é' as one byte)."""
+    pattern = "".join("." if "\udc80" <= char <= "\udcff" else re.escape(char) for char in name)
+    return re.fullmatch(pattern, unicodedata.normalize("NFC", typed)) is not None
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:

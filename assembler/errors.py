@@ -61,6 +61,25 @@ _UNPRINTABLE = re.compile(
 _UNDECODED = re.compile(r"[\udc80-\udcff]")
 
 
+def not_utf8(name: str, what: str, then: str = "") -> str | None:
+    """What is said of a file or folder ``name`` with bytes that are no UTF-8 (from a zip made
+    on Windows), as Python holds them; None for a name that is all UTF-8.
+
+    ``what`` is the thing named, as the advice calls it: 'de map', 'het bestand'. ``then``
+    goes at the end of the advice, after renaming it ('; voeg het dan toe ...').
+    """
+    undecoded = sorted({ord(char) - 0xDC00 for char in _UNDECODED.findall(name)})
+    if not undecoded:
+        return None
+    codes = ", ".join(f"0x{byte:02X}" for byte in undecoded)
+    which = "byte" if len(undecoded) == 1 else "bytes"
+    return (
+        f"is geen UTF-8: {which} {codes} is geen teken dat te lezen is (hier getoond als "
+        f"\ufffd; komt {what} uit een zip van Windows?) (hernoem {what} en typ de letter op "
+        f"die plek opnieuw{then})"
+    )
+
+
 def readable(text: str) -> str:
     """``text`` as a message line shows it: a byte that is no UTF-8 as "\ufffd", a line break,
     other control character or direction control by its escape ("\\n", "\\x01", "\\u202e"),

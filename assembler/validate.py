@@ -34,6 +34,7 @@ from assembler.errors import (
     InputRejected,
     Problem,
     UsageError,
+    not_utf8,
     sort_problems,
 )
 from assembler.fsutil import unreadable
@@ -237,15 +238,9 @@ def meeting_name_problem(name: str) -> str | None:
 
     Any other name is taken as it is: it may have capitals, spaces and accents.
     """
-    undecoded = sorted({ord(char) - 0xDC00 for char in name if "\udc80" <= char <= "\udcff"})
+    undecoded = not_utf8(name, "de map")
     if undecoded:
-        codes = ", ".join(f"0x{byte:02X}" for byte in undecoded)
-        which = "byte" if len(undecoded) == 1 else "bytes"
-        return (
-            f"de naam van deze vergadermap is geen UTF-8: {which} {codes} is geen teken dat te "
-            "lezen is (hier getoond als \ufffd; komt de map uit een zip van Windows?) (hernoem "
-            "de map en typ de letter op die plek opnieuw)"
-        )
+        return f"de naam van deze vergadermap {undecoded}"
     try:
         TypeAdapter(FolderName).validate_python(name)
     except ValidationError as error:

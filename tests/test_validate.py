@@ -828,6 +828,56 @@ def test_a_present_name_with_a_space_at_its_end_is_quoted(
     ) in result.stderr.splitlines(), result.stderr
 
 
+THIRD_ANNEX = "bijlage-3-advies-ruimte-voor-werk-nieuw-instrumentarium.pdf"
+# What is said of a file name with the byte 0xE9 that is no UTF-8, as of a meeting folder's.
+NOT_UTF8_FILE = (
+    "is geen UTF-8: byte 0xE9 is geen teken dat te lezen is (hier getoond als \ufffd; komt het "
+    "bestand uit een zip van Windows?) (hernoem het bestand en typ de letter op die plek opnieuw"
+)
+
+
+def test_an_annex_file_whose_name_is_no_utf_8_is_said_to_be_that(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review uni U4: 'bijlage-3-café.pdf' typed for the file a Windows zip named with the
+    byte 0xE9 was said not to exist, with 'bijlage-3-caf\ufffd.pdf' among those present and no
+    word of why; a folder with such a name was explained."""
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    (folder / THIRD_ANNEX).rename(folder / os.fsdecode(b"bijlage-3-caf\xe9.pdf"))
+    (folder / FIRST_ANNEX).rename(folder / os.fsdecode(b"Kaart v2 \xe9.pdf"))
+    line = _annex_line_of(example_project, THIRD_ANNEX)
+    edit(example_project, SEED, rf"^    bestand: {THIRD_ANNEX}", "    bestand: bijlage-3-café.pdf")
+    edit(example_project, SEED, rf"^    bestand: {FIRST_ANNEX}", "    bestand: bijlage-een.pdf")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    listed = line_of(example_project, SEED, "bijlagen:")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{_annex_line_of(example_project, 'bijlage-een.pdf')}: bijlagen[1].bestand: "
+        "'bijlage-een.pdf' bestaat niet in de dossiermap (controleer de naam; aanwezig: "
+        "Kaart v2 \ufffd.pdf, bijlage-2-projectplan-instrumenten-ruimte-voor-werklocaties.pdf, "
+        "bijlage-3-caf\ufffd.pdf); de naam van 'Kaart v2 \ufffd.pdf' " + NOT_UTF8_FILE + ")",
+        f"{SEED}:{line}: bijlagen[3].bestand: 'bijlage-3-café.pdf' bestaat niet in de "
+        "dossiermap, 'bijlage-3-caf\ufffd.pdf' wel, maar de naam van dat bestand "
+        + NOT_UTF8_FILE
+        + ")",
+    ]
+    # The annex named again: the other file is one no annex names.
+    edit(example_project, SEED, r"^    bestand: bijlage-een.pdf", f"    bestand: {FIRST_ANNEX}")
+    (folder / os.fsdecode(b"Kaart v2 \xe9.pdf")).rename(folder / FIRST_ANNEX)
+    shutil.copy(folder / FIRST_ANNEX, folder / os.fsdecode(b"Kaart v2 \xe9.pdf"))
+    result = run_cli("check", cwd=example_project)
+    assert result.stderr.splitlines()[0] == (
+        f"{SEED}:{listed}: waarschuwing: bijlagen: 'Kaart v2 \ufffd.pdf' ligt in de dossiermap "
+        "maar staat niet bij de bijlagen, en de naam van het bestand "
+        + NOT_UTF8_FILE
+        + "; voeg het dan toe als bijlage, of haal het weg)"
+    )
+
+
+def _annex_line_of(project: Path, name: str) -> int:
+    return line_of(project, SEED, f"    bestand: {name}")
+
+
 def test_a_dossier_with_a_bad_field_also_has_its_annex_files_checked(
     example_project: Path, run_cli: RunCli
 ) -> None:
