@@ -142,6 +142,8 @@ class DossierPlace:
     meeting: Vergadering
     agenda_text: str  # the meeting's vergadering.yaml with the new dossier on its agenda
     reference_pattern: str
+    # The meeting's vergadering.yaml as read: both files are written in its line ends and BOM.
+    meeting_source: Source
 
 
 def dossier_place(
@@ -188,6 +190,7 @@ def dossier_place(
         meeting=Vergadering.model_validate(source.data),
         agenda_text=add_to_agenda(source, name),
         reference_pattern=organisation.reference_pattern,
+        meeting_source=source,
     )
 
 
@@ -310,8 +313,13 @@ def _create_dossier(project: Project, meeting_folder: Path, name: str, values: N
     if problems:
         raise UsageError("de gegevens voor het nieuwe dossier kloppen niet", problems)
     target = place.folder / DOSSIER_FILE
+    # In the meeting file's line ends and BOM: a clerk's Windows editor saved it with CRLF,
+    # so an item added is one line changed (in git too), and the new file is written alike.
+    own = place.meeting_source.in_own_form
     # Both or neither: a dossier not on the agenda is neither checked nor built.
-    write_together({target: text, place.meeting_folder / MEETING_FILE: place.agenda_text}, "maak")
+    write_together(
+        {target: own(text), place.meeting_folder / MEETING_FILE: own(place.agenda_text)}, "maak"
+    )
     return target
 
 
@@ -667,12 +675,13 @@ def _move_dossier(
     new_agenda = add_to_agenda(new_source, name)
     dossier_text = record_move(dossier_source, old_date, new_meeting.date, new_meeting.meeting)
 
-    # All four changes or none: an item half moved is on neither agenda, or on both.
+    # All four changes or none: an item half moved is on neither agenda, or on both. Each
+    # file keeps its own line ends and BOM, so only the lines changed show as changed.
     write_together(
         {
-            destination / DOSSIER_FILE: dossier_text,
-            old_meeting / MEETING_FILE: old_agenda,
-            target_meeting / MEETING_FILE: new_agenda,
+            destination / DOSSIER_FILE: dossier_source.in_own_form(dossier_text),
+            old_meeting / MEETING_FILE: old_source.in_own_form(old_agenda),
+            target_meeting / MEETING_FILE: new_source.in_own_form(new_agenda),
         },
         "verplaats",
         move=(dossier_folder, destination),
@@ -1019,6 +1028,14 @@ def previous_meeting(project: Project, folder: Path, *, held: bool = False) -> V
 
     Its overleg, time and place are what the next one most likely has.
     """
+    found = _previous_meeting(project, folder, held=held)
+    return found[0] if found is not None else None
+
+
+def _previous_meeting(
+    project: Project, folder: Path, *, held: bool = False
+) -> tuple[Vergadering, Source] | None:
+    """:func:`previous_meeting`, with its vergadering.yaml as read."""
     match = _DATED_FOLDER.match(folder.name)
     if not match:
         return None
@@ -1037,7 +1054,7 @@ def previous_meeting(project: Project, folder: Path, *, held: bool = False) -> V
         except (InputRejected, ValidationError):
             continue  # a damaged one says nothing about the next
         if not (held and meeting.cancelled):
-            return meeting
+            return meeting, source
     return None
 
 
@@ -1113,7 +1130,10 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
                 "vergadering van dit overleg om ze van over te nemen)"
             )
         target = folder / MEETING_FILE
-        write_together({target: draft.text}, "maak")
+        # In the line ends and BOM of the meeting it takes its details from, as the clerk's
+        # editor saves them.
+        text = draft.previous.in_own_form(draft.text) if draft.previous else draft.text
+        write_together({target: text}, "maak")
     return target
 
 
@@ -1152,12 +1172,14 @@ class _MeetingDraft:
     day: str
     given: dict[str, str]  # overleg, aanvang, locatie: given, or from the previous meeting
     problems: list[tuple[str, str]]  # (field, message) as check would say them
+    previous: Source | None = None  # the vergadering.yaml the details are taken from
 
 
 def _meeting_draft(project: Project, folder: Path, values: NewMeeting) -> _MeetingDraft:
     """The vergadering.yaml that ``values`` make, and what is wrong in it."""
     day = new_meeting_day(project, folder, values.datum)
-    previous = previous_meeting(project, folder)
+    earlier = _previous_meeting(project, folder)
+    previous, previous_file = earlier if earlier is not None else (None, None)
     given = {
         "overleg": values.overleg or (previous.meeting if previous else ""),
         "aanvang": values.aanvang or (previous.start if previous else ""),
@@ -1185,8 +1207,8 @@ def _meeting_draft(project: Project, folder: Path, values: NewMeeting) -> _Meeti
         found = problems_from_validation(error, source, Vergadering)
         # A value neither given nor taken from an earlier meeting is still to be asked.
         problems = [(p.veld, p.melding) for p in found if p.veld not in given or given[p.veld]]
-        return _MeetingDraft(text, day, given, problems)
-    return _MeetingDraft(text, day, given, [])
+        return _MeetingDraft(text, day, given, problems, previous_file)
+    return _MeetingDraft(text, day, given, [], previous_file)
 
 
 _MEETING_TEXT = """\

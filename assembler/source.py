@@ -60,6 +60,17 @@ class Source:
     # Text in single quotes that reads as a Dutch name whose apostrophe YAML took for the
     # opening quote ('s-Graveland, gemeentehuis' gives "s-Graveland, gemeentehuis"): its line.
     lost_apostrophe: dict[FieldPath, int] = field(default_factory=dict)
+    # How the file ends its lines ('\r\n' as Windows editors save it, '\r', '\n'), and
+    # whether it starts with a byte order mark: ``text`` has neither, a rewrite puts them back.
+    newline: str = "\n"
+    bom: bool = False
+
+    def in_own_form(self, text: str) -> str:
+        """``text``, written with '\\n' as ``self.text`` is, with the file's own line ends and
+        byte order mark: a command that rewrites the file changes only the lines it changes."""
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        return "\ufeff" + text if self.bom else text
 
     def loses_text(self, path: FieldPath) -> bool:
         """Whether joining ``path``'s loose lines loses something Markdown would have kept.
@@ -227,6 +238,7 @@ def parse_yaml(
             "is geen UTF-8: op deze regel staat het eerste teken dat niet te lezen is (sla het "
             "bestand op als UTF-8)",
         ) from None
+    newline, bom = _newline(text), raw.startswith(codecs.BOM_UTF8)
     if "\r" in text:
         # Old Mac and Windows line ends: one line break each, as editors count them.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -248,7 +260,7 @@ def parse_yaml(
     empty = isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _NULL_TAG
     if node is None or empty:
         if may_be_empty:
-            return Source(path=path, display=display, data={}, text=text)
+            return Source(path=path, display=display, data={}, text=text, newline=newline, bom=bom)
         raise _reject(display, 1, "het bestand is leeg (vul de velden in)")
     if not isinstance(node, yaml.MappingNode):
         hard = _hard_space_after_key(text.split("\n"), node.start_mark.line)
@@ -274,7 +286,18 @@ def parse_yaml(
         folded=builder.folded,
         cut_by_comment=builder.cut_by_comment,
         lost_apostrophe=builder.lost_apostrophe,
+        newline=newline,
+        bom=bom,
     )
+
+
+def _newline(text: str) -> str:
+    """The line end most lines of ``text`` have: '\\r\\n', '\\r' or '\\n' (also for none)."""
+    if "\r" not in text:
+        return "\n"
+    windows = text.count("\r\n")
+    mac, unix = text.count("\r") - windows, text.count("\n") - windows
+    return max((unix, "\n"), (windows, "\r\n"), (mac, "\r"), key=lambda found: found[0])[1]
 
 
 class _Builder:

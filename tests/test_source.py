@@ -713,3 +713,24 @@ def test_a_syntax_error_after_deep_brackets_is_explained_by_the_fast_scanner(
         "gesloten of mist een komma (sluit de lijst, of zet de tekst tussen aanhalingstekens)"
     ], found
     assert loaders and all(loader is yaml.CSafeLoader for loader in loaders), loaders
+
+
+@pytest.mark.parametrize(
+    ("raw", "newline", "bom"),
+    [
+        (b"a: 1\nb: 2\n", "\n", False),
+        (b"\xef\xbb\xbfa: 1\r\nb: 2\r\n", "\r\n", True),
+        (b"a: 1\rb: 2\r", "\r", False),
+        (b"a: 1\r\nb: 2\r\nc: 3\n", "\r\n", False),  # mixed: as most lines end
+    ],
+)
+def test_a_file_remembers_its_line_ends_and_bom_to_be_written_back_with(
+    raw: bytes, newline: str, bom: bool
+) -> None:
+    source = parse_yaml(raw, Path("d.yaml"), "d.yaml")
+    assert (source.newline, source.bom) == (newline, bom)
+    assert "\r" not in source.text and not source.text.startswith("\ufeff")
+    again = source.in_own_form(source.text + "d: 4\n")
+    assert (
+        again == ("\ufeff" if bom else "") + source.text.replace("\n", newline) + f"d: 4{newline}"
+    )

@@ -895,3 +895,58 @@ def test_a_move_waits_for_no_build_and_a_build_is_told_of_a_move(
     moved = run_cli(*_MOVE, cwd=example_project)
     assert moved.exit_code == 0, moved.stderr
     assert lock.read_text() == "verplaats"
+
+
+def _save_as(path: Path, newline: str = "\r\n", *, bom: bool = True) -> list[str]:
+    """Save ``path`` as an editor on Windows does (a byte order mark, every line ended with
+    CRLF), or with ``newline``; its lines."""
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.replace("\n", newline).encode())
+    return text.splitlines()
+
+
+def _lines_saved_as(path: Path, newline: str = "\r\n", *, bom: bool = True) -> list[str]:
+    """The lines of ``path``; fails unless it has a byte order mark (or not) and every line
+    ends with ``newline``."""
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") == bom, raw[:20]
+    text = raw.decode("utf-8-sig")
+    assert text.endswith(newline), text[-20:]
+    lines = text.split(newline)[:-1]
+    assert not [line for line in lines if "\r" in line or "\n" in line], text
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("newline", "bom"), [("\r\n", True), ("\r\n", False), ("\r", False), ("\n", True)]
+)
+def test_a_move_keeps_each_files_line_ends_and_bom(
+    example_project: Path, run_cli: RunCli, newline: str, bom: bool
+) -> None:
+    """Review uni U6: both agendas and the dossier were written back with LF and no BOM, so a
+    move showed as every line of the three files changed (in git too)."""
+    dossiers = example_project / "dossiers"
+    old_meeting, new_meeting = (
+        dossiers / ECONOMIE / "vergadering.yaml",
+        dossiers / WONEN / "vergadering.yaml",
+    )
+    old_before = _save_as(old_meeting, newline, bom=bom)
+    new_before = _save_as(new_meeting, newline, bom=bom)
+    dossier_before = _save_as(
+        dossiers / ECONOMIE / "werklocaties" / "dossier.yaml", newline, bom=bom
+    )
+    result = run_cli(
+        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
+    )
+    assert result.exit_code == 0, result.stderr
+    assert _lines_saved_as(old_meeting, newline, bom=bom) == [
+        line for line in old_before if line != "  - dossier: werklocaties"
+    ]
+    new_after = _lines_saved_as(new_meeting, newline, bom=bom)
+    assert new_after.count("  - dossier: werklocaties") == 1
+    assert [line for line in new_after if line != "  - dossier: werklocaties"] == new_before
+    moved = _lines_saved_as(dossiers / WONEN / "werklocaties" / "dossier.yaml", newline, bom=bom)
+    assert '    conclusie: "Uitgesteld naar 23 juni 2023"' in moved
+    assert len(moved) > len(dossier_before)
+    check = run_cli("check", cwd=example_project)
+    assert check.exit_code == 0, check.stderr
