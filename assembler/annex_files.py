@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from assembler.annex import pdf_named_as_office
+from assembler.case_names import FILES, case_twin_message
 from assembler.errors import Problem, Severity, not_utf8
 from assembler.fsutil import unreadable
 from assembler.inputs import OFFICE_SUFFIXES, PDF_SUFFIXES, DossierInput
@@ -98,6 +99,8 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
     named: set[str] = set()  # files of the folder that an annex names, or that a message does
     numbers: dict[Path, int] = {}  # each annex file, by the number it first has
     sizes: dict[int, list[tuple[Path, str]]] = {}  # annex files and names, by size
+    # Each annex file, by its path in small letters: its path, name as typed, and number.
+    letters: dict[str, tuple[Path, str, int]] = {}
     unmatched = 0  # refused entries that name no file of the folder
     for index, annex in enumerate(dossier.document.annexes):
         if index in dossier.refused_annexes:
@@ -241,6 +244,15 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             )
         else:
             numbers[resolved] = index + 1
+            twin = letters.setdefault(str(resolved).casefold(), (resolved, annex.file, index + 1))
+            if twin[0] != resolved:
+                # 'bijlage-3.pdf' beside 'Bijlage-3.PDF': a copy on Windows keeps one of them.
+                report(
+                    case_twin_message(
+                        annex.file, f"bijlage {twin[2]} ('{twin[1]}')", FILES, " bestanden"
+                    ),
+                    ernst="waarschuwing",
+                )
             copy = _same_content(resolved, annex.file, sizes)
             if copy is not None:
                 report(

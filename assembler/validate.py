@@ -30,6 +30,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from assembler.annex_files import annexes_alone, check_annex_files
 from assembler.answers import key_of, recall
+from assembler.case_names import case_twin_problems
 from assembler.errors import (
     InputRejected,
     Problem,
@@ -137,6 +138,7 @@ def load_catalog(
         if meeting is not None:
             meetings.append(meeting)
     catalog.problems.extend(_folder_problems(project, unlisted, absent))
+    catalog.problems.extend(case_twin_problems(project, folders, meetings))
     for meeting, name in unlisted:
         catalog.unlisted.setdefault(meeting.folder, []).append(name)
     days = {meeting.folder: meeting.meeting.date for meeting in meetings}

@@ -878,6 +878,83 @@ def _annex_line_of(project: Path, name: str) -> int:
     return line_of(project, SEED, f"    bestand: {name}")
 
 
+# What is said of a name that differs from another only in capitals, but for the advice.
+CASE_TWIN = (
+    "Windows en veel gedeelde mappen zien dat als dezelfde naam, en in een kopie daar "
+    "overschrijft {} (hernoem een van beide {})"
+)
+
+
+def test_annex_files_whose_names_differ_only_in_capitals_are_warned_about(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review uni U8: 'Bijlage-3.PDF' and 'bijlage-3.pdf', both annexes, passed check; a copy
+    on Windows, macOS or a shared drive keeps one of them, and an annex is lost."""
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    (folder / THIRD_ANNEX).rename(folder / "Bijlage-3.PDF")
+    shutil.copy(folder / FIRST_ANNEX, folder / "bijlage-3.pdf")
+    edit(example_project, SEED, rf"^    bestand: {THIRD_ANNEX}", "    bestand: Bijlage-3.PDF")
+    text = (example_project / SEED).read_text(encoding="utf-8").rstrip("\n")
+    (example_project / SEED).write_text(
+        text + "\n  - omschrijving: Kaart\n    bestand: bijlage-3.pdf\n", encoding="utf-8"
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    line = _annex_line_of(example_project, "bijlage-3.pdf")
+    assert (
+        f"{SEED}:{line}: waarschuwing: bijlagen[4].bestand: 'bijlage-3.pdf' verschilt alleen in "
+        "hoofdletters en kleine letters van bijlage 3 ('Bijlage-3.PDF'): "
+        + CASE_TWIN.format("het ene bestand het andere", "bestanden")
+    ) in result.stderr.splitlines(), result.stderr
+
+
+def test_dossier_and_meeting_folders_whose_names_differ_only_in_capitals_are_warned_about(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review uni U8: 'Werklocaties/' beside 'werklocaties/', both on the agenda, passed check
+    (a copy on Windows keeps one dossier); meeting folders so were refused by export only."""
+    dossiers = example_project / "dossiers"
+    shutil.copytree(dossiers / ECONOMIE / "werklocaties", dossiers / ECONOMIE / "Werklocaties")
+    edit(
+        example_project,
+        f"dossiers/{ECONOMIE}/Werklocaties/dossier.yaml",
+        r"^kenmerk: .*",
+        "kenmerk: 23.0009999",
+    )
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(
+        example_project,
+        meeting,
+        r"^  - dossier: werklocaties$",
+        "  - dossier: werklocaties\n  - dossier: Werklocaties",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    line = line_of(example_project, meeting, "  - dossier: Werklocaties")
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line}: waarschuwing: agenda[3].dossier: 'Werklocaties' verschilt alleen in "
+        "hoofdletters en kleine letters van dossiermap 'werklocaties' (agendapunt 2): "
+        + CASE_TWIN.format("de ene map de andere", "mappen, en de regel op de agenda")
+    ]
+    shutil.rmtree(dossiers / ECONOMIE / "Werklocaties")
+    edit(example_project, meeting, r"^  - dossier: Werklocaties\n", "")
+    shutil.copytree(dossiers / ECONOMIE, dossiers / "2023-05-26-PFHO-Economie")
+    for path in (dossiers / "2023-05-26-PFHO-Economie").glob("*/dossier.yaml"):
+        shutil.rmtree(path.parent)
+    edit(
+        example_project,
+        "dossiers/2023-05-26-PFHO-Economie/vergadering.yaml",
+        r"^  - dossier: .*\n",
+        "",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.stderr.splitlines() == [
+        f"dossiers/{ECONOMIE}: waarschuwing: '{ECONOMIE}' verschilt alleen in hoofdletters en "
+        "kleine letters van vergadermap '2023-05-26-PFHO-Economie': "
+        + CASE_TWIN.format("de ene map de andere", "mappen; export weigert ze zo")
+    ]
+
+
 def test_a_dossier_with_a_bad_field_also_has_its_annex_files_checked(
     example_project: Path, run_cli: RunCli
 ) -> None:
