@@ -60,7 +60,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 25
+CHECK_VERSION = 26
 
 
 # More '[' open at once in one paragraph than any text has: markdown-it scans from each to the
@@ -258,14 +258,17 @@ def _not_made(first: int, typed: list[str]) -> Iterator[_Mistake]:
             text, start, rest = found.groups()
             if _WEB_ADDRESS.match(start):
                 fixed = f"[{text}](<{start} {rest.strip()}>)"
+                # The address up to the space is made a link of its own (its %20 shown as a
+                # space), between the brackets and the rest printed as text.
+                said = (
+                    "wordt geen link: de haken en wat ertussen staat komen in het document, en "
+                    "alleen het adres tot de spatie wordt een link"
+                )
                 advice = f"zet het adres tussen < >: {quoted(fixed)}, of schrijf %20 voor de spatie"
             else:
+                said = "wordt geen link en komt zo, met de haken, in het document"
                 advice = f"'{start} {rest.strip()}' is geen webadres; schrijf het als gewone tekst"
-            yield (
-                first + number,
-                f"{quoted(found.group())} wordt geen link en komt zo, met de haken, in het "
-                f"document ({advice})",
-            )
+            yield (first + number, f"{quoted(found.group())} {said} ({advice})")
         footnote = _FOOTNOTE.search(line)
         if footnote:
             yield (

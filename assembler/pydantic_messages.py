@@ -110,6 +110,12 @@ def _message(item: Any, loc: FieldPath, model: type[BaseModel]) -> str:
             return case_only_message(typed, str(loc[-1]), meant, "geen toegestane waarde")
         return f"'{typed}' is geen toegestane waarde (kies uit: {choices})"
     message: str = item["msg"]
+    if kind == "te_lang" and len(loc) == 3 and loc[0] == "agenda" and loc[2] == "dossier":
+        # The entry names a folder: the line shortened alone would name none.
+        return message.replace(
+            "(kort de tekst in)",
+            "(hernoem de dossiermap naar een kortere naam, en schrijf die naam hier)",
+        )
     return message
 
 

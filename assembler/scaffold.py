@@ -1044,7 +1044,8 @@ def _previous_meeting(
         (dated.group(1), candidate / MEETING_FILE)
         for candidate in meeting_folders(project.dossiers)
         if (dated := _DATED_FOLDER.match(candidate.name)) is not None
-        and dated.group(2) == match.group(2)
+        # As export takes them: '…-PFHO-economie' is the meeting of '…-pfho-economie'.
+        and dated.group(2).casefold() == match.group(2).casefold()
         and dated.group(1) < match.group(1)
     )
     for _day, meeting_file in reversed(earlier):

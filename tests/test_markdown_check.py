@@ -176,9 +176,10 @@ MISTAKES = {
     "link-with-a-space": (
         "Zie ook\n[de site](https://www.regiogv.nl/mijn pagina.html) voor meer.",
         1,
-        "'[de site](https://www.regiogv.nl/mijn pagina.html)' wordt geen link en komt zo, met "
-        "de haken, in het document (zet het adres tussen < >: '[de site](<https://www.regiogv.nl"
-        "/mijn pagina.html>)', of schrijf %20 voor de spatie)",
+        "'[de site](https://www.regiogv.nl/mijn pagina.html)' wordt geen link: de haken en wat "
+        "ertussen staat komen in het document, en alleen het adres tot de spatie wordt een link "
+        "(zet het adres tussen < >: '[de site](<https://www.regiogv.nl/mijn pagina.html>)', of "
+        "schrijf %20 voor de spatie)",
     ),
     "link-to-words": (
         "Het [advies](bijlage 2) staat klaar.",
@@ -981,3 +982,26 @@ def test_a_long_line_is_quoted_short(marks: str) -> None:
     assert line == 0
     assert message.startswith(f"een lijn ('{marks[:100]}…') wordt niet gemaakt")
     assert len(message) < 300
+
+
+def test_a_link_with_a_space_is_warned_of_as_it_is_printed() -> None:
+    """Review uni U9: the warning said the text came 'zo, met de haken' (as typed), but the
+    address up to the space is made a link, with its %20 shown as a space."""
+    from assembler.markdown import parse
+
+    typed = "Zie [kaart](https://example.nl/a%20b/c d) nu."
+    (said,) = markdown_mistakes(typed)
+    assert said[1].startswith(
+        "'[kaart](https://example.nl/a%20b/c d)' wordt geen link: de haken en wat ertussen staat "
+        "komen in het document, en alleen het adres tot de spatie wordt een link"
+    )
+    (paragraph,) = [token for token in parse(typed) if token.children]
+    children = paragraph.children or []
+    assert [(child.type, child.content) for child in children] == [
+        ("text", "Zie [kaart]("),
+        ("link_open", ""),
+        ("text", "https://example.nl/a b/c"),
+        ("link_close", ""),
+        ("text", " d) nu."),
+    ]
+    assert children[1].attrs == {"href": "https://example.nl/a%20b/c"}

@@ -1188,3 +1188,17 @@ def test_a_new_meeting_is_saved_as_the_one_it_takes_its_details_from(
     lines = _lines_saved_as(example_project / folder / "vergadering.yaml")
     assert "datum: 2023-07-14" in lines
     assert 'overleg: "Portefeuillehoudersoverleg Ruimte en Wonen"' in lines
+
+
+def test_a_new_meeting_in_capitals_takes_its_details_from_the_one_in_small_letters(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review uni U9: '2023-07-07-PFHO-economie' found no earlier meeting of its kind and asked
+    for the details (without a terminal: refused, exit 2); export takes the two names as one
+    overleg, and so does this."""
+    folder = "dossiers/2023-07-07-PFHO-economie"
+    made = run_cli("vergadering", folder, cwd=example_project)
+    assert made.exit_code == 0, made.stderr
+    text = (example_project / folder / "vergadering.yaml").read_text(encoding="utf-8")
+    assert 'overleg: "Portefeuillehoudersoverleg Economie"' in text
+    assert "  - Verslag en actielijst van het overleg van 26 mei 2023\n" in text

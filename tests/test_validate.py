@@ -885,6 +885,23 @@ CASE_TWIN = (
 )
 
 
+def test_a_dossier_folder_name_too_long_for_the_agenda_is_said_to_be_renamed(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review uni U9: 'kort de tekst in' was said, but the agenda line names a folder: the
+    folder is what has to get a shorter name."""
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    long_name = "werklocaties-" + "x" * 140
+    edit(example_project, meeting, r"^  - dossier: werklocaties$", f"  - dossier: {long_name}")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, meeting, f"  - dossier: {long_name}")
+    assert (
+        f"{meeting}:{line}: agenda[2].dossier: is te lang: 153 tekens, maximaal 100 (hernoem de "
+        "dossiermap naar een kortere naam, en schrijf die naam hier)"
+    ) in result.stderr.splitlines(), result.stderr
+
+
 def test_annex_files_whose_names_differ_only_in_capitals_are_warned_about(
     example_project: Path, run_cli: RunCli
 ) -> None:
