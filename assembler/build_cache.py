@@ -102,8 +102,9 @@ if TYPE_CHECKING:
 # only a Figure with Alt text; 40: LibreOffice draws no picture an office annex
 # links to, so a bundle kept with one fetched from outside the project is made anew; 41: an
 # annex's /Lang that is no language tag is carried as an unknown language, not as it is; 42:
-# a Markdown heading that skips a level goes one level down, not two.
-CACHE_VERSION = 42
+# a Markdown heading that skips a level goes one level down, not two; 43: text typed with
+# combining accents (macOS's 'e' and U+0308) is printed and exported composed (NFC).
+CACHE_VERSION = 43
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

@@ -43,10 +43,10 @@ class DossierInput:
 
     def annex_path(self, index: int) -> Path:
         """The file of annex ``index`` (0-based)."""
-        return _as_stored(self.folder / self.document.annexes[index].file)
+        return as_stored(self.folder / self.document.annexes[index].file)
 
 
-def _as_stored(path: Path) -> Path:
+def as_stored(path: Path) -> Path:
     """``path``, or the file beside it whose name differs only in how accents are stored.
 
     macOS stores "é" as "e" plus an accent, a clerk's editor writes the one letter: the two

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import filecmp
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
 from assembler.errors import InputRejected, Problem, SettingsRejected, Severity
 from assembler.fsutil import unreadable
+from assembler.inputs import as_stored
 from assembler.model import (
     DEFAULT_NAME,
     DEFAULT_PUBLICATION_URL,
@@ -26,7 +27,7 @@ from assembler.model import (
 from assembler.project import DOSSIER_FILE, ORGANISATION_FILE, Project
 from assembler.pydantic_messages import problems_from_validation
 from assembler.source import load_yaml
-from assembler.text_warnings import file_warnings
+from assembler.text_warnings import file_warnings, glyph_warnings
 
 
 def load_organisation(project: Project) -> Organisatie:
@@ -73,16 +74,21 @@ def read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
         problems = problems_from_validation(error, source, Organisatie)
         raise SettingsRejected(refused, beside + problems) from None
     if organisation.logo:
-        logo = project.dossiers / organisation.logo
-        problem = outside_problem(project, logo, "het logo") or logo_problem(
-            logo, organisation.logo
-        )
+        # Its name is read as NFC (one 'ó'); a file named on a Mac may hold 'o' and an accent.
+        named = PurePosixPath(organisation.logo)
+        stored = as_stored(project.dossiers / named).name
+        if stored != named.name:
+            organisation = organisation.model_copy(update={"logo": str(named.with_name(stored))})
+        logo = project.dossiers / named.with_name(stored)
+        problem = outside_problem(project, logo, "het logo") or logo_problem(logo, str(named))
         if problem:
             where = Problem(display, source.line_of(("logo",)), "logo", problem)
             raise SettingsRejected(refused, [*beside, where])
     # "naam: Regio # 2" would head every document as "Regio".
     borrowed = borrowed_identity(organisation, display, "waarschuwing")
-    return organisation, beside + file_warnings(source, display) + borrowed
+    # The name heads every document; the other settings are addresses and patterns.
+    printed = glyph_warnings(source, display, fields=("naam",))
+    return organisation, beside + file_warnings(source, display) + printed + borrowed
 
 
 def borrowed_identity(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 import stat
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,7 +356,9 @@ class _Builder:
                 self.folded[path] = (node.start_mark.line + 1, node.end_mark.line + 1)
             if node.style == "'" and _ELIDED_VALUE.match(value):
                 self.lost_apostrophe[path] = line
-            return value
+            # As the clerk sees it: 'ë' one character, also when pasted from macOS as 'e' and
+            # a combining diaeresis; counted, printed and exported so (the file keeps its form).
+            return unicodedata.normalize("NFC", value)
         if isinstance(node, yaml.SequenceNode):
             return [
                 self.build(item, (*path, index), depth + 1, node)

@@ -1,8 +1,10 @@
 """Warnings about text that validates but will not look as meant in the documents.
 
 What every YAML file is warned of (file_warnings: text cut at a ' #', an apostrophe YAML took
-for a quote, text once read as ANSI) and what a dossier's texts are (content_warnings: emoji
-no font has, Word's symbol-font bullets, HTML, tables, a '...' left from the new dossier, the
+for a quote, text once read as ANSI), what every text that reaches a document is
+(glyph_warnings: characters no font on this machine has, emoji or any other script, and Word's
+symbol-font bullets; for dossiers, meetings and the organisation's name) and what a dossier's
+texts are besides (content_warnings: HTML, tables, a '...' left from the new dossier, the
 Markdown check). Also where in its file a field's text, or a line of it, is (text_line,
 line_saying, texts_of), which the other checks use to say a message at its line.
 """
@@ -11,10 +13,12 @@ from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
 
-from assembler.errors import Problem
+from assembler.errors import Problem, dutch_list
 from assembler.markdown_check import TABLE_RULE, markdown_mistakes, quoted
 from assembler.source import (
     FieldPath,
@@ -52,7 +56,10 @@ def text_line(source: Source, path: FieldPath, text: str, offset: int | None) ->
     if first is None or offset is None or len(text.split("\n")) == 1:
         return first
     below = source.text.split("\n")[first + offset : first + offset + 1]
-    if [typed.strip() for typed in below] == [text.split("\n")[offset].strip()]:
+    # The text is read as NFC (see source.py), the file may hold it decomposed (macOS).
+    if [unicodedata.normalize("NFC", typed.strip()) for typed in below] == [
+        text.split("\n")[offset].strip()
+    ]:
         return first + 1 + offset
     return first
 
@@ -233,15 +240,31 @@ def _codes(chars: list[str]) -> str:
     return " ".join(f"U+{ord(char):04X}" for char in chars)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def has_glyph(char: str) -> bool:
     """Whether a font on this machine has ``char``: LibreOffice takes it from any of them."""
-    global _FONTCONFIG_WORKS
     if not _FONTCONFIG_WORKS:
         return True
+    covered = _font_coverage()
+    if covered is None:
+        return True
+    starts, ends = covered
+    at = bisect_right(starts, ord(char)) - 1
+    return at >= 0 and ord(char) <= ends[at]
+
+
+@lru_cache(maxsize=1)
+def _font_coverage() -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The characters the fonts on this machine have together, as sorted ranges (first
+    characters, last characters); None when fontconfig cannot say.
+
+    One question to fontconfig for every character of a run (some 30 ms), not one per
+    character: a text in Chinese has hundreds of them.
+    """
+    global _FONTCONFIG_WORKS
     try:
         found = subprocess.run(
-            ["fc-list", f":charset={ord(char):x}", "family"],
+            ["fc-list", "--format", "%{charset}\n"],
             capture_output=True,
             text=True,
             timeout=10,
@@ -253,11 +276,180 @@ def has_glyph(char: str) -> bool:
         # No fontconfig to ask, or one that fails: nothing to warn about with certainty, and
         # not asked again in this run.
         _FONTCONFIG_WORKS = False
-        return True
-    return bool(found.stdout.strip())
+        return None
+    ranges: list[tuple[int, int]] = []
+    for part in found.stdout.split():  # "20-7e a0-17f 192 ..." for each font
+        low, _, high = part.partition("-")
+        try:
+            ranges.append((int(low, 16), int(high or low, 16)))
+        except ValueError:
+            continue
+    if not ranges:
+        # No font at all, or a fontconfig that does not know '%{charset}': not certain.
+        _FONTCONFIG_WORKS = False
+        return None
+    ranges.sort()
+    merged = [list(ranges[0])]
+    for first, last in ranges[1:]:
+        if first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return tuple(r[0] for r in merged), tuple(r[1] for r in merged)
 
 
 _FONTCONFIG_WORKS = True
+
+
+def _may_lack(char: str) -> bool:
+    """Whether ``char`` is one a font must have to print it: not ASCII (every font has it),
+    not one that prints as nothing (a space, a zero-width joiner, a variation selector, a
+    soft hyphen, a control character) and not one of the Private Use Area (said apart)."""
+    if char.isascii():
+        return False
+    kind = unicodedata.category(char)
+    if kind[0] == "Z" or kind in ("Cc", "Cf", "Co", "Cs"):
+        return False
+    return not ("\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef")
+
+
+# A script's name for the characters a font lacks, by the first word of their Unicode name.
+_SCRIPTS = {
+    "CJK": "Chinees",
+    "IDEOGRAPHIC": "Chinees",
+    "BOPOMOFO": "Chinees",
+    "HIRAGANA": "Japans",
+    "KATAKANA": "Japans",
+    "HANGUL": "Koreaans",
+    "ETHIOPIC": "Ethiopisch",
+    "DEVANAGARI": "Devanagari",
+    "BENGALI": "Bengaals",
+    "GURMUKHI": "Gurmukhi",
+    "GUJARATI": "Gujarati",
+    "ORIYA": "Odia",
+    "TAMIL": "Tamil",
+    "TELUGU": "Telugu",
+    "KANNADA": "Kannada",
+    "MALAYALAM": "Malayalam",
+    "SINHALA": "Singalees",
+    "THAI": "Thais",
+    "LAO": "Laotiaans",
+    "TIBETAN": "Tibetaans",
+    "MYANMAR": "Birmaans",
+    "KHMER": "Khmer",
+    "GEORGIAN": "Georgisch",
+    "ARMENIAN": "Armeens",
+    "MONGOLIAN": "Mongools",
+    "ARABIC": "Arabisch",
+    "HEBREW": "Hebreeuws",
+    "SYRIAC": "Syrisch",
+    "THAANA": "Thaana",
+    "TIFINAGH": "Tifinagh",
+}
+
+# At most this many of the characters a font lacks are named; a text in Chinese has hundreds.
+_SHOWN_CHARACTERS = 8
+
+
+def _glyphless_message(chars: list[str]) -> str:
+    """What to say of the characters ``chars`` (not emoji) that no font on this machine has."""
+    shown = " ".join(
+        # A combining mark on its own is shown on a dotted circle, as character maps show it.
+        f"\u25cc{char}" if unicodedata.category(char).startswith("M") else char
+        for char in chars[:_SHOWN_CHARACTERS]
+    )
+    if len(chars) > _SHOWN_CHARACTERS:
+        shown += f" en nog {len(chars) - _SHOWN_CHARACTERS} andere"
+    scripts = list(
+        dict.fromkeys(
+            script
+            for char in chars
+            if (script := _SCRIPTS.get(unicodedata.name(char, "").split(" ")[0])) is not None
+        )
+    )
+    if scripts:
+        shown += f" ({dutch_list(scripts)} schrift)"
+    if len(chars) == 1:
+        return (
+            f"het teken {shown} staat in geen lettertype op deze computer: het komt als een leeg "
+            f"vakje in het document, en {_NEIGHBOURS} (laat het weg, zet de tekst met dit teken "
+            "in een bijlage die elders als PDF is gemaakt, of vraag de beheerder om een "
+            "lettertype met dit teken op deze computer te installeren)"
+        )
+    return (
+        f"de tekens {shown} staan in geen lettertype op deze computer: ze komen als lege vakjes "
+        f"in het document, en {_NEIGHBOURS} (laat ze weg, zet de tekst met deze tekens in een "
+        "bijlage die elders als PDF is gemaakt, of vraag de beheerder om een lettertype met "
+        "deze tekens op deze computer te installeren)"
+    )
+
+
+# What a character no font has does beside it: LibreOffice sets the characters around it
+# apart, and puts one over another ('A. emoji 🚲 en ✓' printed '✓' over 'en').
+_NEIGHBOURS = "de tekens ernaast kunnen verschoven of over elkaar heen komen te staan"
+
+
+def glyph_warnings(
+    source: Source,
+    display: str,
+    markdown: Collection[str] = (),
+    fields: Collection[str] | None = None,
+) -> list[Problem]:
+    """A warning for each text of a YAML file (or of its top-level ``fields``) with characters
+    that will not print as typed: emoji and any other character no font on this machine has
+    (an empty box), and Word's symbol-font bullets. ``markdown``: fields with Markdown, whose
+    bullets at a line's start are said as such."""
+    data = source.data
+    if not isinstance(data, dict) or source.text.isascii():
+        return []
+    # Every build reads every dossier: its texts are walked only when the file has such a
+    # character at all (its comments too), each character looked up once in a run. As the
+    # texts are read: NFC ('ᄒ' 'ᅡ' typed, the one '하' printed).
+    used = set(unicodedata.normalize("NFC", source.text))
+    lacking = {char for char in used if _may_lack(char) and not has_glyph(char)}
+    private = _PRIVATE_USE.search(source.text) is not None
+    if not lacking and not private:
+        return []
+    texts = [
+        (path, text)
+        for path, text in texts_of(data)
+        if fields is None or (path and path[0] in fields)
+    ]
+    problems: list[Problem] = []
+
+    def warn(path: FieldPath, text: str, first: str, message: str) -> None:
+        line = line_saying(source, path, text, squash(first) or first)
+        problems.append(Problem(display, line, field_label(path), message, "waarschuwing"))
+
+    for path, text in texts if lacking else ():
+        symbols = [
+            sequence
+            for sequence in dict.fromkeys(_SYMBOL.findall(text))
+            if not all(has_glyph(char) for char in _SYMBOL_ITSELF.findall(sequence))
+        ]
+        if symbols:
+            chars = " ".join(symbols)
+            said = (
+                f"het teken {chars} staat in geen lettertype op deze computer: het komt als een "
+                f"leeg vakje in het document, en {_NEIGHBOURS} (haal het weg, of schrijf het in "
+                "woorden)"
+                if len(symbols) == 1
+                else f"de tekens {chars} staan in geen lettertype op deze computer: ze komen als "
+                f"lege vakjes in het document, en {_NEIGHBOURS} (haal ze weg, of schrijf ze in "
+                "woorden)"
+            )
+            warn(path, text, symbols[0], said)
+        # Other characters, outside emoji and what goes with them: a script no font here has.
+        others = [char for char in dict.fromkeys(_SYMBOL.sub("", text)) if char in lacking]
+        if others:
+            warn(path, text, others[0], _glyphless_message(others))
+    if private:
+        marked = {(name,) for name in markdown}
+        for path, text in texts:
+            found = list(dict.fromkeys(_PRIVATE_USE.findall(text)))
+            if found:
+                warn(path, text, found[0], _private_use_message(found, text, path in marked))
+    return problems
 
 
 def content_warnings(
@@ -284,45 +476,7 @@ def content_warnings(
         line = text_line(source, (name,), value, value.count("\n", 0, at))
         problems.append(Problem(display, line, name, message, "waarschuwing"))
 
-    if _SYMBOL.search(source.text):
-        for path, text in texts_of(data):
-            missing = [
-                sequence
-                for sequence in dict.fromkeys(_SYMBOL.findall(text))
-                if not all(has_glyph(char) for char in _SYMBOL_ITSELF.findall(sequence))
-            ]
-            if missing:
-                chars = " ".join(missing)
-                said = (
-                    f"het teken {chars} staat in geen lettertype op deze computer en komt als een "
-                    "leeg vakje in het document (haal het weg, of schrijf het in woorden)"
-                    if len(missing) == 1
-                    else f"de tekens {chars} staan in geen lettertype op deze computer en komen "
-                    "als lege vakjes in het document (haal ze weg, of schrijf ze in woorden)"
-                )
-                problems.append(
-                    Problem(
-                        display,
-                        line_saying(source, path, text, missing[0]),
-                        field_label(path),
-                        said,
-                        "waarschuwing",
-                    )
-                )
-    if _PRIVATE_USE.search(source.text):
-        marked = {(name,) for name in markdown}
-        for path, text in texts_of(data):
-            found = list(dict.fromkeys(_PRIVATE_USE.findall(text)))
-            if found:
-                problems.append(
-                    Problem(
-                        display,
-                        line_saying(source, path, text, found[0]),
-                        field_label(path),
-                        _private_use_message(found, text, path in marked),
-                        "waarschuwing",
-                    )
-                )
+    problems += glyph_warnings(source, display, markdown)
     # Every build reads every dossier: the walk only when the file has a '...' at all.
     for path, text in texts_of(data) if "..." in source.text else ():
         lines = [line.strip() for line in text.split("\n")]

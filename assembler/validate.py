@@ -95,6 +95,7 @@ from assembler.text_warnings import (
     MARKUP,
     content_warnings,
     file_warnings,
+    glyph_warnings,
     line_saying,
     texts_of,
 )
@@ -412,7 +413,8 @@ def _load_meeting(
     except InputRejected as rejected:
         problems.extend(rejected.problems)
         return None
-    problems += file_warnings(source, display)
+    # The overleg, locatie and loose items head every agenda, its footer and the meeting bundle.
+    problems += file_warnings(source, display) + glyph_warnings(source, display)
     meeting, bad_entries = _validate_meeting(source, problems)
     if meeting is None:
         return None

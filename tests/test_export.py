@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import stat
+import subprocess
 import tracemalloc
 import unicodedata
 import zipfile
@@ -2106,3 +2107,42 @@ def test_regio_gv_exports_under_its_own_tooi_and_publicatie_url_when_left_out(
     }
     links = {entry["link"] for entry in manifest["informatieobjecten"]}
     assert links and all(link.startswith("https://www.regiogv.nl/stukken/") for link in links)
+
+
+@pytest.mark.slow
+def test_text_pasted_decomposed_is_printed_and_exported_composed(example_project: Path) -> None:
+    """macOS pastes 'ë' as 'e' and U+0308: it went so into the PDF's text, the manifest and the
+    DiWoo sitemap, where a search for the word as typed elsewhere misses it, while the same
+    item's agendapuntTitel came out composed (review uni U7)."""
+    shutil.rmtree(example_project / "dossiers" / WONEN)
+    dossier = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    typed = "Aanpak actieplan Werklocaties en coördinatie"
+    text = dossier.read_text(encoding="utf-8").replace(
+        "onderwerp: Aanpak actieplan Werklocaties",
+        f"onderwerp: {unicodedata.normalize('NFD', typed)}",
+        1,
+    )
+    text = re.sub(
+        r"(?m)^(  - omschrijving: .*)$",
+        lambda found: found.group(1) + unicodedata.normalize("NFD", " (reünie)"),
+        text,
+        count=1,
+    )
+    dossier.write_text(text, encoding="utf-8")
+    project = Project(example_project)
+    report = export_meetings(project, [project.dossiers / ECONOMIE], EPOCH)
+    assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
+    (voorstel,) = (project.build / ECONOMIE).glob("*werklocaties/voorstel.pdf")
+    printed = " ".join(
+        subprocess.run(
+            ["pdftotext", str(voorstel), "-"], check=True, capture_output=True, text=True
+        ).stdout.split()
+    )
+    assert "coördinatie" in printed and "reünie" in printed
+    assert "\u0308" not in printed
+    public = project.build / ECONOMIE / "export" / PUBLIC
+    manifest = json.dumps(_manifest(example_project, ECONOMIE, PUBLIC), ensure_ascii=False)
+    sitemap = (public / "diwoo-sitemap.xml").read_text(encoding="utf-8")
+    for exported_text in (manifest, sitemap):
+        assert typed in exported_text and "(reünie)" in exported_text
+        assert "\u0308" not in exported_text

@@ -3160,8 +3160,12 @@ def test_a_kenmerk_email_or_verspreiden_in_curly_quotes_names_them(
 def test_emoji_that_no_font_has_are_said_at_their_line(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # As on a machine with DejaVu and no emoji font, whatever this one has.
-    monkeypatch.setattr("assembler.text_warnings.has_glyph", lambda char: char in "✓☺")
+    # As on a machine with DejaVu and no emoji font, whatever this one has: the pictographs
+    # (U+2300 on) and the keycap missing but for ✓ and ☺, Dutch letters and dashes there.
+    monkeypatch.setattr(
+        "assembler.text_warnings.has_glyph",
+        lambda char: char in "✓☺" or (char < "\u2300" and char != "\u20e3"),
+    )
     edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: Aanpak actieplan 🎉 ✓")
     # A skin tone, a joined emoji ('🧑' '⚖' joined: a judge), a flag and a keycap (was not
     # said: its digit is in every font, its enclosing keycap in none here) are said whole.
@@ -3173,16 +3177,16 @@ def test_emoji_that_no_font_has_are_said_at_their_line(
     )
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 0, result.stderr
-    font = "in geen lettertype op deze computer en"
+    font = "in geen lettertype op deze computer:"
+    # What LibreOffice does beside such a character: 'A. emoji 🚲 en ✓' printed ✓ over 'en'.
+    beside = "en de tekens ernaast kunnen verschoven of over elkaar heen komen te staan"
     assert result.stderr.splitlines() == [
         f"{SEED}:{line_of(example_project, SEED, 'onderwerp:')}: waarschuwing: onderwerp: het "
-        f"teken 🎉 staat {font} komt als een leeg vakje in het document (haal het weg, of "
-        "schrijf het in woorden)",
+        f"teken 🎉 staat {font} het komt als een leeg vakje in het document, {beside} (haal "
+        "het weg, of schrijf het in woorden)",
         f"{SEED}:{line_of(example_project, SEED, '  De 👍')}: waarschuwing: toelichting: de "
-        f"tekens 👍🏽 🚲 🧑\u200d⚖\ufe0f 🇳🇱 1\ufe0f\u20e3 staan {font} komen als lege vakjes in "
-        "het document "
-        "(haal ze weg, of "
-        "schrijf ze in woorden)",
+        f"tekens 👍🏽 🚲 🧑\u200d⚖\ufe0f 🇳🇱 1\ufe0f\u20e3 staan {font} ze komen als lege vakjes "
+        f"in het document, {beside} (haal ze weg, of schrijf ze in woorden)",
     ]
 
 
@@ -3297,11 +3301,14 @@ def test_a_machine_without_fontconfig_warns_about_no_emoji(
         raise FileNotFoundError("fc-list")
 
     text_warnings.has_glyph.cache_clear()
+    text_warnings._font_coverage.cache_clear()
     monkeypatch.setattr(text_warnings.subprocess, "run", missing)
     monkeypatch.setattr(text_warnings, "_FONTCONFIG_WORKS", True)
     assert text_warnings.has_glyph("🎉")
+    assert text_warnings.has_glyph("中")
     assert not text_warnings._FONTCONFIG_WORKS  # not asked again
     text_warnings.has_glyph.cache_clear()
+    text_warnings._font_coverage.cache_clear()
 
 
 def test_unseen_characters_pasted_into_a_title_are_left_out(
@@ -3345,6 +3352,180 @@ def test_pictographs_outside_the_emoji_blocks_are_looked_up_too(
     edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: Aanpak ⭐ ⏰ Ⓜ")
     result = run_cli("check", cwd=example_project)
     assert "de tekens ⭐ ⏰ Ⓜ staan in geen lettertype" in result.stderr
+
+
+# Said of the characters no font on this machine has, after what they are.
+_NO_FONT_BESIDE = (
+    "in het document, en de tekens ernaast kunnen verschoven of over elkaar heen komen te staan"
+)
+_NO_FONT_ADVICE = (
+    "zet de tekst met deze tekens in een bijlage die elders als PDF is gemaakt, of vraag de "
+    "beheerder om een lettertype met deze tekens op deze computer te installeren)"
+)
+
+
+def _no_font_for_chinese_or_ethiopic(char: str) -> bool:
+    """As on this machine (DejaVu, Liberation): no Chinese or Ethiopic, no emoji."""
+    return not (
+        "\u4e00" <= char <= "\u9fff" or "\u1200" <= char <= "\u137f" or char >= "\U0001f000"
+    )
+
+
+def test_characters_of_a_script_no_font_has_are_said_with_their_script(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: only emoji were looked up; Chinese, Tigrinya, Korean, Devanagari and Thai printed
+    as empty boxes, the ✓ beside them drawn over one, without a word (review uni U1)."""
+    monkeypatch.setattr("assembler.text_warnings.has_glyph", _no_font_for_chinese_or_ethiopic)
+    edit(example_project, SEED, r"^onderwerp: .*$", "onderwerp: Aanpak actieplan 中文 ✓")
+    edit(example_project, SEED, r"^  - Instemmen met", "  - ሰላም 🚲 en 中 Instemmen met")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    decision = line_of(example_project, SEED, "  - ሰላም")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, 'onderwerp:')}: waarschuwing: onderwerp: de "
+        "tekens 中 文 (Chinees schrift) staan in geen lettertype op deze computer: ze komen als "
+        f"lege vakjes {_NO_FONT_BESIDE} (laat ze weg, {_NO_FONT_ADVICE}",
+        # The emoji said as ever, the other characters apart: their advice is another.
+        f"{SEED}:{decision}: waarschuwing: voorstel[1]: de tekens ሰ ላ ም 中 (Ethiopisch en "
+        "Chinees schrift) staan in geen lettertype op deze computer: ze komen als lege vakjes "
+        f"{_NO_FONT_BESIDE} (laat ze weg, {_NO_FONT_ADVICE}",
+        f"{SEED}:{decision}: waarschuwing: voorstel[1]: het teken 🚲 staat in geen lettertype op "
+        f"deze computer: het komt als een leeg vakje {_NO_FONT_BESIDE} (haal het weg, of "
+        "schrijf het in woorden)",
+    ]
+    assert result.stdout == (
+        "In orde: 2 vergaderingen, 6 dossiers gecontroleerd (3 waarschuwingen).\n"
+    )
+
+
+def test_a_long_text_in_a_script_no_font_has_names_eight_characters_and_a_count() -> None:
+    from assembler.text_warnings import _glyphless_message
+
+    said = _glyphless_message(list("一二三四五六七八九十"))
+    assert said.startswith(
+        "de tekens 一 二 三 四 五 六 七 八 en nog 2 andere (Chinees schrift) staan in geen "
+    )
+    # One character, and a combining mark shown on a dotted circle; no script for a symbol.
+    assert _glyphless_message(["\u0e31"]).startswith(
+        "het teken \u25cc\u0e31 (Thais schrift) staat in geen lettertype op deze computer: het "
+        "komt als een leeg vakje in het document"
+    )
+    assert _glyphless_message(["\u2a0c"]).startswith("het teken \u2a0c staat in geen lettertype")
+
+
+def test_the_fonts_are_asked_once_for_every_character_they_have(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One fc-list for the run, not one per character: a Chinese text has hundreds."""
+    from assembler import text_warnings
+
+    asked: list[list[str]] = []
+
+    def fc_list(command: list[str], **_kwargs: object) -> subprocess.CompletedProcess[str]:
+        asked.append(command)
+        charsets = "20-7e a0-17f 2013-2014\n20-7e 1200-1248 4e00-4e2c 4e2e\n\n"
+        return subprocess.CompletedProcess(command, 0, charsets, "")
+
+    text_warnings.has_glyph.cache_clear()
+    text_warnings._font_coverage.cache_clear()
+    monkeypatch.setattr(text_warnings.subprocess, "run", fc_list)
+    monkeypatch.setattr(text_warnings, "_FONTCONFIG_WORKS", True)
+    try:
+        has = [text_warnings.has_glyph(char) for char in "ëĳ–ሀ一丁中丮丯😀\u0180"]
+    finally:
+        text_warnings.has_glyph.cache_clear()
+        text_warnings._font_coverage.cache_clear()
+    assert has == [True, True, True, True, True, True, False, True, False, False, False]
+    assert asked == [["fc-list", "--format", "%{charset}\n"]]
+
+
+def test_meeting_texts_are_warned_of_what_will_not_print(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: an emoji in the overleg, Word's bullet in an agenda item and Korean in the locatie
+    printed as boxes in every agenda's header and footer and the meeting bundle's title, and
+    check said "In orde" (review uni U2)."""
+    monkeypatch.setattr("assembler.text_warnings.has_glyph", lambda char: char < "\u2300")
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^overleg: .*$", "overleg: Portefeuillehoudersoverleg 📈")
+    edit(example_project, meeting, r"^locatie: ", "locatie: 서울, ")
+    edit(example_project, meeting, r"^  - Rondvraag", '  - "\uf0b7 Rondvraag')
+    edit(example_project, meeting, r"en sluiting$", 'en sluiting"')
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    bullet = line_of(example_project, meeting, '  - "')
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, 'overleg:')}: waarschuwing: overleg: het "
+        "teken 📈 staat in geen lettertype op deze computer: het komt als een leeg vakje "
+        f"{_NO_FONT_BESIDE} (haal het weg, of schrijf het in woorden)",
+        f"{meeting}:{line_of(example_project, meeting, 'locatie:')}: waarschuwing: locatie: de "
+        "tekens 서 울 (Koreaans schrift) staan in geen lettertype op deze computer: ze komen als "
+        f"lege vakjes {_NO_FONT_BESIDE} (laat ze weg, {_NO_FONT_ADVICE}",
+        f"{meeting}:{bullet}: waarschuwing: agenda[4]: "
+        "bevat het teken U+F0B7 uit een symboollettertype, waarschijnlijk een opsommingsteken "
+        "uit Word; het komt als een leeg vakje of een ander teken in het document (haal het weg)",
+    ]
+
+
+def test_the_organisation_s_name_is_warned_of_what_will_not_print(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The naam heads every document (review uni U2)."""
+    monkeypatch.setattr("assembler.text_warnings.has_glyph", lambda char: char < "\u2300")
+    settings = "dossiers/organisatie.yaml"
+    edit(example_project, settings, r"^naam: .*$", "naam: Regio Gooi en Vechtstreek 中文")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{settings}:{line_of(example_project, settings, 'naam:')}: waarschuwing: naam: de "
+        "tekens 中 文 (Chinees schrift) staan in geen lettertype op deze computer: ze komen als "
+        f"lege vakjes {_NO_FONT_BESIDE} (laat ze weg, {_NO_FONT_ADVICE}",
+    ]
+
+
+def _onderwerp_of(length: int) -> str:
+    """An onderwerp of ``length`` characters as the clerk sees them, with four accents."""
+    text = "Coördinatie van de reünie, de ideeën en de financiële bijdrage" + " werklocaties" * 20
+    text = text[:length]
+    assert len(text) == length and not text.endswith(" ")
+    return text
+
+
+def test_accents_pasted_decomposed_count_as_the_letters_the_clerk_sees(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: 200 letters pasted from macOS ('e' and U+0308 for 'ë') were refused as 204
+    (review uni U7)."""
+    import unicodedata
+
+    onderwerp = unicodedata.normalize("NFD", _onderwerp_of(200))
+    assert len(onderwerp) == 204
+    edit(example_project, SEED, r"^onderwerp: .*$", f"onderwerp: {onderwerp}")
+    result = run_cli("check", cwd=example_project)
+    assert (result.exit_code, result.stderr) == (0, "")
+    edit(example_project, SEED, r"^onderwerp: .*$", f"onderwerp: {onderwerp}s")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{line_of(example_project, SEED, 'onderwerp:')}: onderwerp: is te lang: 201 "
+        "tekens, maximaal 200 (kort de tekst in)"
+    ]
+
+
+def test_a_logo_named_on_a_mac_is_found_though_its_name_is_read_composed(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Text is read as NFC ('ó' one letter); the logo's file, named on a Mac, may keep 'o' and
+    an accent, as its name in organisatie.yaml does: found all the same, as an annex is."""
+    import unicodedata
+
+    name = unicodedata.normalize("NFD", "logó.png")
+    folder = example_project / "dossiers" / "huisstijl"
+    (folder / "logo.png").rename(folder / name)
+    edit(example_project, "dossiers/organisatie.yaml", r"^logo: .*$", f"logo: huisstijl/{name}")
+    result = run_cli("check", cwd=example_project)
+    assert (result.exit_code, result.stderr) == (0, "")
 
 
 # --------------------------------------------------------------------------- meeting folder names

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -841,6 +842,10 @@ def _plant_content(value: str, *, plain: bool = True, markdown: bool = True) -> 
 
 
 def _content_check(value: str, *, plain: bool = True, markdown: bool = True, pdf: bool) -> Check:
+    # Accents typed as a letter and a combining mark (as macOS pastes them) are printed as the
+    # one letter they show (review uni U7); all else as typed.
+    value = unicodedata.normalize("NFC", value)
+
     def check(c: Catalogue, run: Run) -> None:
         text = docx_text(c.output("doel") / "voorstel.docx")  # every XML part parses
         assert "49" not in text
