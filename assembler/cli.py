@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
-from assembler import __version__
 from assembler.errors import (
     STOPPED,
     STOPPED_EXIT,
@@ -239,6 +238,17 @@ def take_stop_signals() -> None:
             signal.signal(signum, _terminate)
 
 
+def _show_version(context: click.Context, asked: bool) -> None:
+    """``--version``: the version, with the git commit when run from a checkout (asked of git
+    only here, so no other command waits for it)."""
+    if not asked or context.resilient_parsing:
+        return
+    from assembler import version_line
+
+    click.echo(version_line())
+    context.exit()
+
+
 def _project() -> Project:
     return find_project()
 
@@ -250,8 +260,14 @@ def _project() -> Project:
     options_metavar="[OPTIES]",
     subcommand_metavar="OPDRACHT [ARGUMENTEN]...",
 )
-@click.version_option(
-    __version__, "-V", "--version", message="assembler %(version)s", help="Toon de versie en stop."
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda context, _option, asked: _show_version(context, asked),
+    help="Toon de versie en stop.",
 )
 @dutch_help
 def main() -> None:

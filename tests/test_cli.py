@@ -7,17 +7,20 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 import pytest
 
+import assembler
 from assembler.cli import _usage_message
 from tests.conftest import CHECKED_EXAMPLE, ECONOMIE, WONEN, CliResult, python_m
 
 RunCli = Callable[..., CliResult]
 ASSEMBLER = Path(sys.executable).parent / "assembler"
+REPO = Path(__file__).resolve().parent.parent
 
 
 def test_help_is_dutch(example_project: Path, run_cli: RunCli) -> None:
@@ -90,9 +93,61 @@ def test_templates_check_clean_and_broken(example_project: Path, run_cli: RunCli
 
 
 def test_version(example_project: Path, run_cli: RunCli) -> None:
-    result = run_cli("--version", cwd=example_project)
-    assert result.exit_code == 0
-    assert result.stdout.startswith("assembler ")
+    """The version and, run from a git checkout (the editable install), its commit."""
+    repo = Path(assembler.__file__).resolve().parent.parent
+    commit = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    for option in ("--version", "-V"):
+        result = run_cli(option, cwd=example_project)
+        assert result.exit_code == 0
+        assert result.stdout == f"assembler {assembler.__version__} ({commit})\n"
+    assert assembler.__version__ == "0.27.0"
+
+
+def test_version_without_git_or_checkout_is_the_plain_version(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))  # no git
+    assert run_cli("--version", cwd=example_project).stdout == "assembler 0.27.0\n"
+    monkeypatch.undo()
+    # An installed copy (site-packages), not the repository's own folder.
+    installed = tmp_path / "site-packages" / "assembler" / "__init__.py"
+    monkeypatch.setattr(assembler, "__file__", str(installed))
+    assert run_cli("--version", cwd=example_project).stdout == "assembler 0.27.0\n"
+
+
+def test_only_version_asks_git(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Other commands do not wait for git."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    asked = tmp_path / "asked"
+    git = bin_dir / "git"
+    git.write_text(f'#!/bin/sh\necho "$@" >> {asked}\necho abc1234\n', encoding="utf-8")
+    git.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    assert run_cli("check", cwd=example_project).exit_code == 0
+    assert run_cli("--help", cwd=example_project).exit_code == 0
+    assert not asked.exists()
+    assert run_cli("--version", cwd=example_project).stdout == "assembler 0.27.0 (abc1234)\n"
+    assert asked.exists()
+
+
+def test_pyproject_version_is_the_package_version() -> None:
+    """pyproject.toml takes the version from assembler.__version__, or says the same one."""
+    data = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    project = data["project"]
+    if "version" in project:
+        assert project["version"] == assembler.__version__
+    else:
+        assert "version" in project["dynamic"]
+        dynamic = data["tool"]["setuptools"]["dynamic"]["version"]
+        assert dynamic == {"attr": "assembler.__version__"}
 
 
 @pytest.mark.slow
