@@ -41,7 +41,7 @@ import pikepdf
 import yaml
 from lxml import etree
 
-from assembler import LOCAL_TIME_ZONE, gate
+from assembler import LOCAL_TIME_ZONE, __version__, gate
 from assembler.agenda import CONFIDENTIAL_TITLE, purpose
 from assembler.build import build_project, recover_exports
 from assembler.build_cache import organisation_digest
@@ -56,6 +56,7 @@ from assembler.digests import DIGESTS_FILE, FileDigests
 from assembler.errors import (
     AssemblerError,
     ConfidentialityViolation,
+    EnvironmentProblem,
     ExitCode,
     InputRejected,
     Problem,
@@ -112,7 +113,13 @@ SIDES: tuple[Side, ...] = (PUBLIC, CONFIDENTIAL)
 
 MANIFEST_VERSION = "3"
 MANIFEST_SCHEMA = "manifest-v3.schema.json"
-PUBLICATION_FORMAT = 1
+# The form of publicatie.json. Raise it whenever that form changes (a key, what a value
+# means): an assembler refuses a file of a higher format, which it would misread. 1: the
+# first; 2: annex records by file (``…/bijlage:<file>``), agenda items by agendapuntid, the
+# published file name (``bestand``) in each record of ``publicaties``, and ``assembler``.
+PUBLICATION_FORMAT = 2
+# In publicatie.json: the version of the assembler that last wrote it.
+WRITER_KEY = "assembler"
 MAX_NAME = 100
 MEETING_DIGEST = 8  # hex digits of a cut meeting name's digest: 32 bits
 MAX_VERSION = 5
@@ -463,8 +470,49 @@ def publication_path(meeting: MeetingInput) -> Path:
     return meeting.folder / PUBLICATION_FILE
 
 
+class NewerFormat(EnvironmentProblem):
+    """A kept file that a newer assembler wrote in a form this one does not know."""
+
+
+def newer_format(
+    project: Project, path: Path, data: object, known: int, *, key: str = "formaat"
+) -> NewerFormat | None:
+    """The refusal of a kept file whose ``key`` says a higher format than ``known``, naming
+    the version that wrote it (``WRITER_KEY``) and this one; None for one this version reads."""
+    found = data.get(key) if isinstance(data, dict) else None
+    if isinstance(found, bool) or not isinstance(found, int) or found <= known:
+        return None
+    assert isinstance(data, dict)
+    writer = data.get(WRITER_KEY)
+    if isinstance(writer, str) and re.fullmatch(r"\d+(\.\d+)*", writer):
+        by, update = f"assembler {writer}", f"ten minste versie {writer}"
+    else:
+        by, update = "een nieuwere assembler", "de nieuwste versie"
+    return NewerFormat(
+        f"{project.display(path)}: {key}: is geschreven door {by} (formaat {found}), en deze "
+        f"assembler {__version__} kent formaat {known} en ouder: hij zou het verkeerd lezen, "
+        f"dus er is niets verstuurd of geschreven (werk assembler bij naar {update}, en voer "
+        "de opdracht dan opnieuw uit)"
+    )
+
+
+def refuse_newer_publications(project: Project) -> None:
+    """Raise NewerFormat for the first publicatie.json in the project that a newer assembler
+    wrote: an export reads every meeting's (what went where), a publish its own. One that
+    cannot be read is said when its meeting is exported."""
+    for path in sorted(project.dossiers.glob(f"*/{PUBLICATION_FILE}")):
+        try:
+            data = read_json(path)
+        except (OSError, ValueError):
+            continue
+        refused = newer_format(project, path, data, PUBLICATION_FORMAT)
+        if refused is not None:
+            raise refused
+
+
 def load_publication(project: Project, meeting: MeetingInput) -> dict[str, Any]:
-    """The meeting's publicatie.json, or an empty record; raise UsageError when damaged."""
+    """The meeting's publicatie.json, or an empty record; raise UsageError when damaged, and
+    NewerFormat when a newer assembler wrote it."""
     path = publication_path(meeting)
     empty: dict[str, Any] = {"formaat": PUBLICATION_FORMAT, "documenten": {}, "publicaties": {}}
     if not path.exists():
@@ -476,10 +524,14 @@ def load_publication(project: Project, meeting: MeetingInput) -> dict[str, Any]:
             f"{project.display(path)}: kan niet gelezen worden: {json_problem(error)} (herstel "
             "het bestand uit git)"
         ) from None
+    refused = newer_format(project, path, data, PUBLICATION_FORMAT)
+    if refused is not None:
+        raise refused
     if not isinstance(data, dict) or not isinstance(data.get("documenten", {}), dict):
         raise UsageError(
             f"{project.display(path)}: heeft niet de verwachte vorm (herstel het bestand uit git)"
         )
+    # An older form is read as it is, and taken over as the export writes it.
     data.setdefault("formaat", PUBLICATION_FORMAT)
     data.setdefault("documenten", {})
     data.setdefault("publicaties", {})
@@ -487,7 +539,10 @@ def load_publication(project: Project, meeting: MeetingInput) -> dict[str, Any]:
 
 
 def save_publication(meeting: MeetingInput, data: dict[str, Any]) -> None:
-    """Write publicatie.json atomically, in a stable order so diffs stay small."""
+    """Write publicatie.json atomically, in a stable order so diffs stay small; in this
+    version's format, saying which version wrote it."""
+    data["formaat"] = PUBLICATION_FORMAT
+    data[WRITER_KEY] = __version__
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     path = publication_path(meeting)
     if path.exists() and path.read_text(encoding="utf-8") == text:
@@ -1682,12 +1737,28 @@ def plan_meeting(
     for state in publication.get("publicaties", {}).values():
         objects = state.get("informatieobjecten") if isinstance(state, dict) else None
         if isinstance(objects, dict):
-            for before, after in renamed.items():
-                if before in objects and after not in objects:
-                    objects[after] = objects.pop(before)
+            _published_names(objects, before)
+            for first, after in renamed.items():
+                if first in objects and after not in objects:
+                    objects[after] = objects.pop(first)
     export.publication = publication
     export.versions = versions
     return export
+
+
+def _published_names(objects: dict[str, Any], before: dict[str, Any]) -> None:
+    """Give each published document's record (in ``publicaties``) the file name its link
+    pointed to, where an assembler before 0.27.0 (formaat 1) kept none: the name its record in
+    ``documenten`` had before this export. Every publish exports first, so that is the name the
+    last publish sent. Without it, publish could not say to take the old file down from
+    publicatie_url once the document is renamed; one with no record is said by publish."""
+    for key, known in objects.items():
+        record = before.get(key)
+        if not isinstance(known, dict) or "bestand" in known or not isinstance(record, dict):
+            continue
+        name = record.get("bestandsnaam")
+        if isinstance(name, str) and name:
+            known["bestand"] = name
 
 
 def finish_plan(
@@ -1726,8 +1797,10 @@ def export_meetings(
     """
     from assembler.organisation import require_own_identity
 
-    # Before the build: nothing is written for a package under another organisation's name.
+    # Before the build: nothing is written for a package under another organisation's name,
+    # nor when a newer assembler wrote a record this one would misread.
     require_own_identity(project)
+    refuse_newer_publications(project)
     epoch = source_date_epoch if source_date_epoch is not None else source_date_epoch_from_env()
     meeting_paths = tuple(_meeting_folder(project, Path(p)) for p in paths)
     built = build_project(

@@ -815,6 +815,17 @@ def _withdrawn_item(key: str, known: dict[str, Any]) -> str:
     return key.partition("@")[0]
 
 
+def _name_unknown(what: str) -> str:
+    """The warning for a document published before its file name was kept, whose name is not
+    known now that it may have changed (see package._published_names)."""
+    return (
+        f"{what}: onder welke bestandsnaam het eerder op publicatie_url is gezet, is niet bekend "
+        "(een assembler van voor versie 0.27.0 hield dat niet bij): kijk op de website of het "
+        "daar nog onder een oudere naam staat, en haal dat bestand weg als geen link er nog "
+        "naar wijst"
+    )
+
+
 def _synchronise(
     export: MeetingExport,
     include_confidential: bool,
@@ -898,13 +909,15 @@ def _synchronise(
         forced = (collection, key) in check - confirmed
         if isinstance(known, dict) and known.get("id") and same and missing is None and not forced:
             count((collection, key), sent=False)
+            if file_name is not None and "bestand" not in known:
+                # Sent before as now, link and all: under this name.
+                known["bestand"] = file_name
             return str(known["id"])
-        if (
-            isinstance(known, dict)
-            and known.get("bestand") not in (None, file_name)
-            and _at_publication_url(key)
-        ):
-            take_down(str(known["bestand"]))  # renamed: the old file stays
+        if isinstance(known, dict) and _at_publication_url(key):
+            if known.get("bestand") not in (None, file_name):
+                take_down(str(known["bestand"]))  # renamed: the old file stays
+            elif file_name is not None and known.get("id") and "bestand" not in known and not same:
+                report.notes.append(_name_unknown(what))
         if isinstance(known, dict) and known.get("id") and missing is None:
             object_id = str(known["id"])
             path = _object_path(collection, object_id)
@@ -981,6 +994,8 @@ def _synchronise(
                 name = None
                 if collection == "informatieobjecten":
                     name = known.get("bestand") or records.get(key, {}).get("bestandsnaam")
+                    if not name and _at_publication_url(key):
+                        report.notes.append(_name_unknown(f"{label} {_withdrawn_item(key, known)}"))
                 shown = name or _withdrawn_item(key, known)
                 sender.send("DELETE", path, f"{label} {shown}", "ingetrokken", None)
                 if not _at_publication_url(key):

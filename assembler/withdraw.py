@@ -10,6 +10,7 @@ the package's manifest say the outputs show.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Collection, Sequence
 from contextlib import suppress
@@ -212,9 +213,16 @@ def _withdraw_export(
         return
     try:
         manifest = read_json(export / EXPORT_PUBLIC_MANIFEST)
-        entries = [entry for entry in manifest["informatieobjecten"] if "kenmerk" in entry]
-        shown = {str(entry["kenmerk"]) for entry in entries}
-    except (OSError, ValueError, KeyError, TypeError):
+        if newer_manifest(manifest):
+            # A newer assembler's package, in a form this one may misread: it shows what it
+            # names. The gate kept every confidential kenmerk out of it when it was made.
+            named = json.dumps(manifest, ensure_ascii=False)
+            entries: list[dict[str, object]] = []
+            shown = {kenmerk for kenmerk in references if kenmerk in named}
+        else:
+            entries = [entry for entry in manifest["informatieobjecten"] if "kenmerk" in entry]
+            shown = {str(entry["kenmerk"]) for entry in entries}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return  # not a whole package: the export sweeps it before it writes
     # A dossier that validated is known to be confidential now; a kenmerk no valid dossier has
     # is named by the folder its documents came from, and why that folder is not public said.
@@ -248,6 +256,18 @@ def _withdraw_export(
             f"'assembler export {project.display(meeting.folder)}')",
         )
     )
+
+
+def newer_manifest(manifest: object) -> str | None:
+    """The ``manifestversie`` of a package manifest a newer assembler wrote, which this one
+    may misread; None for one it knows."""
+    from assembler.package import MANIFEST_VERSION
+
+    if not isinstance(manifest, dict):
+        return None
+    version = str(manifest.get("manifestversie", ""))
+    newer = version.isascii() and version.isdigit() and int(version) > int(MANIFEST_VERSION)
+    return version if newer else None
 
 
 def _folders_of(meeting: Path, entries: Sequence[dict[str, object]]) -> dict[str, str]:
@@ -463,7 +483,12 @@ def _withdraw_elsewhere(project: Project, catalog: Catalog, problems: list[Probl
         export = project.build / meeting / EXPORT_DIR
         with suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
             manifest = read_json(export / EXPORT_PUBLIC_MANIFEST)
-            listed = {str(entry.get("kenmerk")) for entry in manifest["informatieobjecten"]}
+            listed = (
+                # A newer assembler's, in a form this one may misread: what it names.
+                {k for k in evidence if k in json.dumps(manifest, ensure_ascii=False)}
+                if newer_manifest(manifest)
+                else {str(entry.get("kenmerk")) for entry in manifest["informatieobjecten"]}
+            )
             now_secret += sorted(
                 secret[k].name for k in listed & evidence if secret[k].name not in now_secret
             )

@@ -596,6 +596,83 @@ def test_a_damaged_publicatie_json_is_said_at_export_and_publish_not_a_traceback
     assert (published.exit_code, message in published.stderr) == (2, True), published.stderr
 
 
+def _newer_publication(project: Project, **fields: object) -> str:
+    """Write the wonen meeting's publicatie.json as a newer assembler would: formaat 3."""
+    text = json.dumps({"formaat": 3, **fields, "documenten": {}, "publicaties": {}}) + "\n"
+    (project.dossiers / WONEN / "publicatie.json").write_text(text, encoding="utf-8")
+    return text
+
+
+def _files_and_times(folder: Path) -> dict[str, int]:
+    return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*")} if folder.exists() else {}
+
+
+@pytest.mark.parametrize(
+    ("fields", "by", "update"),
+    [
+        ({"assembler": "0.31.0"}, "assembler 0.31.0", "ten minste versie 0.31.0"),
+        ({}, "een nieuwere assembler", "de nieuwste versie"),
+    ],
+)
+def test_a_publicatie_json_of_a_newer_assembler_is_refused_before_anything_is_written(
+    tmp_path: Path,
+    run_cli: Callable[..., CliResult],
+    fields: dict[str, str],
+    by: str,
+    update: str,
+) -> None:
+    """Was: formaat was never checked, so an older assembler misread a newer file and
+    re-created every agenda item in the agenda system. Refused before the build: exit 3."""
+    root = tmp_path / "project"
+    for name in ("dossiers", "templates", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    project = Project(root)
+    text = _newer_publication(project, **fields)
+    message = (
+        f"fout: dossiers/{WONEN}/publicatie.json: formaat: is geschreven door {by} (formaat 3), "
+        "en deze assembler 0.27.0 kent formaat 2 en ouder: hij zou het verkeerd lezen, dus er is "
+        f"niets verstuurd of geschreven (werk assembler bij naar {update}, en voer de opdracht "
+        "dan opnieuw uit)"
+    )
+    # Also another meeting's export, which reads every meeting's record (what went where).
+    for meeting in (WONEN, ECONOMIE):
+        exported = run_cli("export", f"dossiers/{meeting}", cwd=root)
+        assert (exported.exit_code, exported.stderr.splitlines()) == (3, [message])
+    published = run_cli(
+        "publish", f"dossiers/{WONEN}", "--naar", "http://127.0.0.1:9/", "--droog", cwd=root
+    )
+    assert (published.exit_code, published.stderr.splitlines()) == (3, [message])
+    assert not project.build.exists()
+    assert (project.dossiers / WONEN / "publicatie.json").read_text(encoding="utf-8") == text
+
+
+@pytest.mark.slow
+def test_a_publicatie_json_of_a_newer_assembler_leaves_the_package_alone(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Refused after an earlier export: neither the package nor the records change."""
+    before = _files_and_times(project.build)
+    text = _newer_publication(project, assembler="0.31.0")
+    exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert exported.exit_code == 3
+    assert "werk assembler bij naar ten minste versie 0.31.0" in exported.stderr
+    assert _files_and_times(project.build) == before
+    assert (project.dossiers / WONEN / "publicatie.json").read_text(encoding="utf-8") == text
+
+
+@pytest.mark.slow
+def test_publicatie_json_says_its_format_and_the_version_that_wrote_it(project: Project) -> None:
+    """An older format is read and written anew in this one."""
+    path = project.dossiers / WONEN / "publicatie.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert (data["formaat"], data["assembler"]) == (2, "0.27.0")
+    del data["assembler"]
+    path.write_text(json.dumps(data | {"formaat": 1}), encoding="utf-8")
+    _exported(project)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert (data["formaat"], data["assembler"]) == (2, "0.27.0")
+
+
 @pytest.mark.slow
 def test_a_build_with_a_damaged_publicatie_json_still_withdraws_a_package_now_confidential(
     project: Project, run_cli: Callable[..., CliResult]
@@ -609,6 +686,33 @@ def test_a_build_with_a_damaged_publicatie_json_still_withdraws_a_package_now_co
     assert "het exportpakket is weggehaald: het toonde snelfietsroutes als openbaar" in (
         " ".join(built.stderr.split())
     )
+    assert not (project.build / WONEN / "export").exists()
+
+
+@pytest.mark.slow
+def test_a_build_withdraws_a_package_of_a_newer_assembler_that_may_show_an_item_now_confidential(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was: a manifest in a newer form (another manifestversie) was read as no package, and
+    left in place though it showed a dossier that is confidential now. The confidential
+    mandaat-woningbouwimpuls, which it never named, does not take it away."""
+    path = project.build / WONEN / "export" / PUBLIC / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["manifestversie"] = "4"
+    manifest["documenten"] = manifest.pop("informatieobjecten")
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert run_cli("build", f"dossiers/{WONEN}", cwd=project.root).exit_code == 0
+    assert path.is_file()
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"), encoding="utf-8")
+    built = run_cli("build", f"dossiers/{WONEN}", cwd=project.root)
+    assert built.exit_code == 0, built.stderr
+    assert (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: het exportpakket is weggehaald: het "
+        "toonde snelfietsroutes als openbaar, en dat is nu niet openbaar (maak het opnieuw met "
+        f"'assembler export dossiers/{WONEN}')"
+    ) in built.stderr.splitlines(), built.stderr
     assert not (project.build / WONEN / "export").exists()
 
 

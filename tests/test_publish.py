@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -2252,3 +2253,169 @@ def test_a_publish_stopped_during_a_put_says_the_next_sends_it_again(
     ]
     assert again.exit_code == 0, again.stderr
     assert again.stdout.startswith(f"PUT /agendapunten/{item}  agendapunt 5 (gewijzigd) → 200\n")
+
+
+def _as_before_file_names_were_kept(project: Project, url: str) -> None:
+    """Make publicatie.json as an assembler before 51a9ce3 (formaat 1) wrote it: published
+    records with only an id and a hash (no ``bestand``, ``versie``, number or title), items
+    kept by number, annexes by number (``…/bijlage-01``), no ids of plain items or meeting."""
+    path = project.dossiers / WONEN / "publicatie.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+
+    def old_key(key: str, record: dict[str, Any]) -> str:
+        annex = re.search(r"_bijlage-(\d\d)_", record["bestandsnaam"])
+        return re.sub(r"/bijlage:.*", f"/bijlage-{annex[1]}", key) if annex else key
+
+    names = {key: old_key(key, record) for key, record in data["documenten"].items()}
+    held = data["publicaties"][url]
+    old = {
+        "formaat": 1,
+        "documenten": {names[key]: record for key, record in data["documenten"].items()},
+        "publicaties": {
+            url: {
+                "vergadering": {key: held["vergadering"][key] for key in ("id", "hash")},
+                "agendapunten": {
+                    known["agendapunt"]: {"id": known["id"], "hash": known["hash"]}
+                    for known in held["agendapunten"].values()
+                },
+                "informatieobjecten": {
+                    names[key]: {"id": known["id"], "hash": known["hash"]}
+                    for key, known in held["informatieobjecten"].items()
+                },
+            }
+        },
+    }
+    path.write_text(json.dumps(old, indent=2), encoding="utf-8")
+
+
+def _withdraw_woningbouw_and_the_first_fietsen_annex(project: Project) -> None:
+    """Take item 3 off the agenda (items 4 to 8 become 3 to 7) and annex 1 off snelfietsroutes
+    (annexes 2 and 3 become 1 and 2), putting their files away as the README says."""
+    meeting = project.dossiers / WONEN / "vergadering.yaml"
+    agenda = meeting.read_text(encoding="utf-8")
+    meeting.write_text(agenda.replace("  - dossier: woningbouwafspraken\n", ""), encoding="utf-8")
+    (project.root / "archief").mkdir()
+    shutil.move(project.dossiers / WONEN / "woningbouwafspraken", project.root / "archief")
+    fietsen = project.dossiers / WONEN / "snelfietsroutes"
+    text = (fietsen / "dossier.yaml").read_text(encoding="utf-8")
+    first = (
+        "  - omschrijving: Kaart regionale snelfietsroutes met verwijzing naar de online kaart\n"
+        "    bestand: bijlage-1-kaart-snelfietsroutes.pdf\n"
+    )
+    assert first in text
+    (fietsen / "dossier.yaml").write_text(text.replace(first, ""), encoding="utf-8")
+    shutil.move(fietsen / "bijlage-1-kaart-snelfietsroutes.pdf", project.root / "archief")
+
+
+# Every public file of items 3 to 6 as published before the withdrawal: those of item 3 went,
+# those of the others were renamed (another number, annex 1 of snelfietsroutes also went).
+RENAMED_OR_WITHDRAWN = [
+    "03_23.0002104_bijlage-01_regionale-woningbouwafspraken-2023-2030-concept-juni-2023.pdf",
+    "03_23.0002104_bijlage-02_woningbouwmonitor-gooi-en-vechtstreek-2022.pdf",
+    "03_23.0002104_voorstel_regionale-woningbouwafspraken-2023-2030.pdf",
+    "04_23.0002117_bijlage-01_voortgangsrapportage-regionale-energiestrategie-2023.pdf",
+    "04_23.0002117_bijlage-02_invulformulier-monitor-zon-op-daken-gemeenten.pdf",
+    "04_23.0002117_bijlage-03_voorbeeld-meertalige-bewonersinformatie-energieloket-arabisch.pdf",
+    "04_23.0002117_voorstel_regionale-energiestrategie-voortgangsrapportage-2023-en-aanpak-res-2-0.pdf",
+    "05_23.0002131_bijlage-01_kaart-regionale-snelfietsroutes-met-verwijzing-naar-de-online-kaart.pdf",
+    "05_23.0002131_bijlage-02_kaartbeeld-knelpunten-verkeersveiligheid-drukwerkversie.pdf",
+    "05_23.0002131_bijlage-03_notitie-criteria-prioritering-snelfietsroutes.pdf",
+    "05_23.0002131_voorstel_prioritering-regionale-snelfietsroutes-en-cofinanciering.pdf",
+    "06_23.0002142_bijlage-01_overzicht-voorgenomen-wijzigingen-huisvestingsverordening.pdf",
+    "06_23.0002142_memo_stand-van-zaken-regionale-huisvestingsverordening-2024.pdf",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("old_record", [False, True], ids=["record-now", "record-before-51a9ce3"])
+def test_renamed_files_are_to_be_taken_down_also_after_an_upgrade(
+    project: Project,
+    run_cli: Callable[..., CliResult],
+    monkeypatch: pytest.MonkeyPatch,
+    old_record: bool,
+) -> None:
+    """Was: a record an assembler before 51a9ce3 kept had no file name, so a renamed document's
+    old file was left off the list and stayed on the website beside its new one. Its name is
+    the one its record in documenten had before the export: the name the last publish sent."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Store() as store:
+        first = publish_cli(run_cli, project, store.url)
+        assert first.exit_code == 0, first.stderr
+        if old_record:
+            _as_before_file_names_were_kept(project, store.url)
+        _withdraw_woningbouw_and_the_first_fietsen_annex(project)
+        exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)  # as a clerk may
+        assert exported.exit_code == 0, exported.stderr
+        again = publish_cli(run_cli, project, store.url)
+        third = publish_cli(run_cli, project, store.url)
+    assert again.exit_code == 0, again.stderr
+    assert "niet bekend" not in again.stderr, again.stderr
+    take_down = [line for line in again.stdout.splitlines() if line.startswith("Haal weg")]
+    assert take_down == [
+        "Haal weg van publicatie_url, want geen link wijst er nog naar (niet meer openbaar, niet "
+        f"meer op de agenda of hernoemd): {', '.join(RENAMED_OR_WITHDRAWN)}."
+    ]
+    assert third.exit_code == 0, third.stderr
+    assert "Haal weg" not in third.stdout
+    published = _publication(project)["publicaties"][store.url]["informatieobjecten"]
+    assert all(known["bestand"].endswith(".pdf") for known in published.values())
+
+
+@pytest.mark.slow
+def test_a_published_file_whose_old_name_is_not_known_is_said(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record of an assembler before 51a9ce3 whose documenten record tells no file name
+    either: the clerk is told to look on the website, not left to think all is taken down."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    memo = "openbaar:memo-huisvestingsverordening/memo"
+    with Store() as store:
+        assert publish_cli(run_cli, project, store.url).exit_code == 0
+        _as_before_file_names_were_kept(project, store.url)
+        path = project.dossiers / WONEN / "publicatie.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        del data["documenten"][memo]["bestandsnaam"]
+        path.write_text(json.dumps(data), encoding="utf-8")
+        _withdraw_woningbouw_and_the_first_fietsen_annex(project)
+        again = publish_cli(run_cli, project, store.url)
+    assert again.exit_code == 0, again.stderr
+    assert (
+        "waarschuwing: informatieobject "
+        "05_23.0002142_memo_stand-van-zaken-regionale-huisvestingsverordening-2024.pdf: onder "
+        "welke bestandsnaam het eerder op publicatie_url is gezet, is niet bekend (een assembler "
+        "van voor versie 0.27.0 hield dat niet bij): kijk op de website of het daar nog onder "
+        "een oudere naam staat, en haal dat bestand weg als geen link er nog naar wijst"
+    ) in again.stderr.splitlines(), again.stderr
+    take_down = [line for line in again.stdout.splitlines() if line.startswith("Haal weg")]
+    assert take_down == [
+        "Haal weg van publicatie_url, want geen link wijst er nog naar (niet meer openbaar, niet "
+        f"meer op de agenda of hernoemd): {', '.join(RENAMED_OR_WITHDRAWN[:-1])}."
+    ]
+
+
+@pytest.mark.slow
+def test_a_publicatie_json_of_a_newer_assembler_is_refused_before_anything_is_sent(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: an older assembler read the newer file without a word, did not know its items'
+    keys, and deleted and made anew every agenda item in the agenda system."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    path = project.dossiers / WONEN / "publicatie.json"
+    with Stub([]) as stub:
+        assert publish_cli(run_cli, project, stub.url).exit_code == 0
+        sent = len(stub.requests)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        text = json.dumps(data | {"formaat": 3, "assembler": "0.31.0"})
+        path.write_text(text, encoding="utf-8")
+        _withdraw_res(project)
+        refused = publish_cli(run_cli, project, stub.url)
+        assert len(stub.requests) == sent
+    assert refused.exit_code == 3
+    assert refused.stdout == ""
+    assert refused.stderr.splitlines() == [
+        f"fout: dossiers/{WONEN}/publicatie.json: formaat: is geschreven door assembler 0.31.0 "
+        "(formaat 3), en deze assembler 0.27.0 kent formaat 2 en ouder: hij zou het verkeerd "
+        "lezen, dus er is niets verstuurd of geschreven (werk assembler bij naar ten minste "
+        "versie 0.31.0, en voer de opdracht dan opnieuw uit)"
+    ]
+    assert path.read_text(encoding="utf-8") == text
