@@ -34,12 +34,12 @@ Hostile structures are walked with a limit: a chain too long to follow counts as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pikepdf import Array, Dictionary, Name, Pdf, PdfError, Stream, String
 
-__all__ = ["active_content", "strip_active_content"]
+__all__ = ["active_content", "address_kinds", "strip_active_content", "strip_form_actions"]
 
 # What reaches another file or computer: a go-to in another PDF (/GoToR), an article in another
 # file (/Thread, /GoToE with /F), a URI that is no web or e-mail address. One kind, one name.
@@ -136,6 +136,38 @@ def _strip_action(holder: Any, key: Any) -> bool:
     else:
         del holder[key]
     return True
+
+
+def strip_form_actions(pdf: Pdf) -> bool:
+    """Take every action (``/A``, ``/AA``) off the form widgets and fields of ``pdf``, active
+    or not; True if there were any.
+
+    For a PDF that claims PDF/A-2 (ISO 19005-2 §6.4.1: a widget annotation and a field
+    dictionary shall hold neither key), as LibreOffice's conversion of an office form may
+    hold (a submit button). Reaches them as a bundle does (:func:`_holders`).
+    """
+    stripped = False
+    for holder in _holders(pdf):
+        if holder.get(Name.Type) == Name.Page:
+            continue
+        subtype = holder.get(Name.Subtype)
+        if subtype is not None and subtype != Name.Widget:
+            continue  # a link keeps its action: PDF/A allows it
+        for key in (Name.A, Name.AA):
+            if key in holder:
+                del holder[key]
+                stripped = True
+    return stripped
+
+
+def address_kinds(addresses: Iterable[str]) -> list[str]:
+    """What :func:`active_content` would name of links to ``addresses`` (as a document's
+    hyperlinks hold them: a place in the document itself starts with ``#``)."""
+    elsewhere = any(
+        _kept_address(address) is None and not address.strip(_AROUND).startswith("#")
+        for address in addresses
+    )
+    return [_NAMED[_ELSEWHERE]] if elsewhere else []
 
 
 def _tidy_addresses(holder: Any) -> None:

@@ -52,8 +52,9 @@ TOO_MUCH_MEMORY = (
 # not reused, whatever the assembler version (8: links and actions to other files or computers
 # named among the actions the bundles leave out; 9: a web address with spaces or <…> around
 # it, a www. address and a tel: number no longer named so; 10: the top band of a page larger
-# than office paper is judged as high as its marks have grown, see bands.mark_scale).
-CHECKS_VERSION = 10
+# than office paper is judged as high as its marks have grown, see bands.mark_scale; 11: office
+# annexes judged too, for tracked changes, links elsewhere and form buttons).
+CHECKS_VERSION = 11
 TOO_DEEP = (
     "is beschadigd: het bestand is zo diep genest dat het niet kan worden gelezen (lever de "
     "bijlage opnieuw aan, bijvoorbeeld opnieuw afgedrukt als PDF)"
@@ -661,12 +662,17 @@ def _check_active_content(pdf: Any, found: _Findings) -> None:
     from assembler.actions import active_content
 
     kinds = active_content(pdf)
-    if not kinds:
-        return
-    found.warnings.append(
-        f"bevat {dutch_list(kinds)}: de bundels laten dat weg, maar het exportpakket geeft de "
-        "bijlage ongewijzigd door (vraag de afzender om een versie zonder scripts en acties als de "
-        "bijlage zo niet openbaar mag)"
+    if kinds:
+        found.warnings.append(active_content_warning(kinds))
+
+
+def active_content_warning(kinds: Sequence[str]) -> str:
+    """The warning for an annex that carries the active ``kinds`` (as
+    :func:`assembler.actions.active_content` names them); an office annex's PDF gets it too."""
+    return (
+        f"bevat {dutch_list(list(kinds))}: de bundels laten dat weg, maar het exportpakket geeft "
+        "de bijlage ongewijzigd door (vraag de afzender om een versie zonder scripts en acties "
+        "als de bijlage zo niet openbaar mag)"
     )
 
 

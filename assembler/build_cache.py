@@ -103,7 +103,8 @@ if TYPE_CHECKING:
 # links to, so a bundle kept with one fetched from outside the project is made anew; 41: an
 # annex's /Lang that is no language tag is carried as an unknown language, not as it is; 42:
 # a Markdown heading that skips a level goes one level down, not two; 43: text typed with
-# combining accents (macOS's 'e' and U+0308) is printed and exported composed (NFC).
+# combining accents (macOS's 'e' and U+0308) is printed and exported composed (NFC); an office
+# annex's form drawn as it looks (no fields), its relative links relative again.
 CACHE_VERSION = 43
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is

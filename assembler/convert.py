@@ -104,6 +104,13 @@ _PDF_OPTIONS = {
     "UseTaggedPDF": {"type": "boolean", "value": "true"},
     # Opens with the bookmarks panel (/PageMode /UseOutlines), as the bundles do.
     "InitialView": {"type": "long", "value": "1"},
+    # An office form is drawn as it looks, its values in the page's text, not exported as
+    # fields: LibreOffice 7.4's PDF/A fields show empty (it writes empty appearance streams
+    # for text and list fields, a check box's state under a name it does not draw, and drops
+    # NeedAppearances as PDF/A asks), and their fonts are not embedded, so drawing them anew
+    # would break PDF/A; a button's action (a submit) is forbidden in PDF/A-2 (ISO 19005-2
+    # §6.4.1). office_files warns about a button that did something.
+    "ExportFormFields": {"type": "boolean", "value": "false"},
 }
 # A batch only takes filter options in this JSON form. LibreOffice 7.4 maps the writer filter
 # to calc_pdf_Export for spreadsheets itself, so one command line serves a mixed batch.
@@ -111,6 +118,13 @@ PDF_EXPORT_FILTER = "pdf:writer_pdf_Export:" + json.dumps(_PDF_OPTIONS, separato
 
 _POLL_SECONDS = 0.05
 _WORKSPACE_PREFIX = "assembler-convert-"
+# Where in a worker's or batch's folder its documents are put for LibreOffice, which resolves
+# a document's relative hyperlinks (what Word and LibreOffice save for a file on the same
+# drive: '../../Beleid/nota.docx') against that folder. So deep that a link climbing this many
+# folders up still lands inside the workspace, where normalise.finish_pdf turns it back into
+# the relative link the document holds: no path of the build machine, and no random name of
+# the workspace, goes into a PDF (DESIGN §6: equal inputs, equal bytes).
+_LINK_ROOM = Path(*["d"] * 16)
 _SEED_PREFIX = "libreoffice-profile-"
 # Raised when what a kept profile holds changes, so that seeds kept before are replaced
 # (3: LibreOffice loads nothing an office document links to, see _block_links).
@@ -653,7 +667,7 @@ class _Runner:
         with self._task_lock:
             task_id = next(self._task_ids)
         workdir = self.root / f"task-{task_id}"
-        inbox = workdir / "in"
+        inbox = workdir / "in" / _LINK_ROOM
         outbox = workdir / "out"
         inbox.mkdir(parents=True)
         outbox.mkdir()
@@ -714,18 +728,19 @@ class _Runner:
             str(outbox),
             *(str(inbox / doc.staged_name) for doc in docs),
         ]
-        log = (inbox.parent / "soffice.log").open("wb")
+        workdir = outbox.parent
+        log = (workdir / "soffice.log").open("wb")
         try:
             try:
                 process = subprocess.Popen(
                     command,
-                    cwd=inbox.parent,
+                    cwd=workdir,
                     stdin=subprocess.DEVNULL,
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                     # A killed soffice leaves its temporary folder: here, in the workspace.
-                    env=_soffice_environment(TMPDIR=str(inbox.parent)),
+                    env=_soffice_environment(TMPDIR=str(workdir)),
                 )
             except OSError as error:
                 raise LibreOfficeMissing(
@@ -748,7 +763,7 @@ class _Runner:
             return False, _timeout_reason(f"{waited:.0f}"), True
         if outcome == "cancelled":
             raise _Cancelled
-        detail = _soffice_error(inbox.parent / "soffice.log")
+        detail = _soffice_error(workdir / "soffice.log")
         return outcome == "exit-0", detail, False
 
     def _watch(
@@ -797,7 +812,9 @@ class _Runner:
             time.sleep(_POLL_SECONDS)
 
     def _finish(self, doc: _Doc, outbox: Path) -> str | None:
-        return _deliver(doc, outbox / (doc.stem + ".pdf"), self.epoch, self.events, self.breaker)
+        produced = outbox / (doc.stem + ".pdf")
+        staged = (outbox.parent / "in" / _LINK_ROOM, self.root)
+        return _deliver(doc, produced, self.epoch, self.events, self.breaker, staged)
 
 
 def _deliver(
@@ -806,9 +823,11 @@ def _deliver(
     epoch: int | None,
     events: queue.Queue[_Outcome],
     breaker: _Breaker,
+    staged: tuple[Path, Path],
 ) -> str | None:
     """Check the PDF LibreOffice made for ``doc`` and move it to its target.
 
+    ``staged``: the folder LibreOffice read the document from, and the workspace it is in.
     None when the document is done with (converted, or failed for a reason a retry cannot
     fix); otherwise why its PDF is unusable ("" when there is none).
     """
@@ -820,7 +839,7 @@ def _deliver(
         return ""
     try:
         # Checked, mended and normalised while open once: most PDFs are only read here.
-        problem = finish_pdf(produced, epoch)
+        problem = finish_pdf(produced, epoch, links_from=staged[0], workspace=staged[1])
         if problem is not None:
             return problem
         with atomic_path(doc.job.target) as temp:
@@ -1193,9 +1212,10 @@ class _UnoWorker:
     def _request(self, doc: _Doc) -> tuple[str, str]:
         """One conversion: ("done", ""), ("retry"/"died", why) or ("timeout", seconds)."""
         service = self.service
-        inbox = self.workdir / doc.staged_name
+        inbox = self.workdir / _LINK_ROOM / doc.staged_name
         produced = self.workdir / (doc.stem + ".pdf")
         try:
+            inbox.parent.mkdir(parents=True, exist_ok=True)
             _stage(doc.job.source, inbox)
         except OSError as error:
             service.events.put(_Outcome(doc=doc, reason=_staging_failed(doc.job.source, error)))
@@ -1211,7 +1231,14 @@ class _UnoWorker:
                 detail = str(reply.get("error", "")) if reply.get("stage") == "store" else ""
                 service.events.put(_Outcome(doc=doc, reason=_reason_for(detail)))
                 return "done", ""
-            problem = _deliver(doc, produced, service.epoch, service.events, service.breaker)
+            problem = _deliver(
+                doc,
+                produced,
+                service.epoch,
+                service.events,
+                service.breaker,
+                (inbox.parent, service.root),
+            )
             if problem is not None:
                 return "retry", problem
             if self.served >= RECYCLE_AFTER:

@@ -33,6 +33,9 @@ FIRST_BATCH_SIZE = 4
 BATCH_SIZE = 64
 
 
+# What the intake judges: PDFs, and office documents for what their PDF will show.
+_JUDGED = frozenset({".pdf", ".docx", ".odt", ".xlsx", ".ods"})
+
 REPORTS_FOLDER = "bijlagen"
 """In ``build/.cache``: one report per checked annex file, named by a hash of its content."""
 REPORT_KEPT_DAYS = 90
@@ -96,6 +99,14 @@ class AnnexIntake:
                     todo.append(path)
                     if record is not None:
                         first_of[record.name] = path
+        # An office annex is judged in this process (its zip's XML is read, nothing parsed
+        # that could hang), in batches of its own.
+        office = [path for path in todo if path.suffix.lower() != ".pdf"]
+        todo = [path for path in todo if path.suffix.lower() == ".pdf"]
+        if office:
+            future = self.pool.submit(self._check, office)
+            for index, path in enumerate(office):
+                self.pending[path] = (future, index)
         start, size = 0, FIRST_BATCH_SIZE
         while start < len(todo):
             batch = todo[start : start + size]
@@ -116,7 +127,7 @@ class AnnexIntake:
             if index in dossier.refused_annexes:
                 continue
             path = dossier.annex_path(index).resolve()
-            if path.suffix.lower() != ".pdf":
+            if path.suffix.lower() not in _JUDGED:
                 continue
             report = self._report(path)
             where = ("bijlagen", index, "bestand")
@@ -145,7 +156,10 @@ class AnnexIntake:
         return self.known[path]
 
     def _check(self, batch: list[Path]) -> list[AnnexReport]:
-        reports = inspect_annexes(batch, self.limits, every_page=self.every_page)
+        if batch and batch[0].suffix.lower() != ".pdf":
+            reports = [_office_report(path) for path in batch]
+        else:
+            reports = inspect_annexes(batch, self.limits, every_page=self.every_page)
         for path, report in zip(batch, reports, strict=True):
             # Only decided reports are kept: a file missing now may be there next time, and a
             # check stopped by Ctrl-C said nothing about its file.
@@ -208,17 +222,30 @@ def annex_problems(project: Project, dossiers: Sequence[DossierInput]) -> list[P
 
 
 def kept_reports(project: Project) -> Callable[[Path], AnnexReport | None]:
-    """What an earlier check of a file with a path's content found, if it is kept."""
+    """What an earlier check of a PDF with a path's content found, if it is kept."""
     intake = AnnexIntake(project, workers=1)  # asked for kept reports only: no thread starts
-    return lambda path: intake._cached(path, intake._record(path))
+    return lambda path: (
+        intake._cached(path, intake._record(path)) if path.suffix.lower() == ".pdf" else None
+    )
+
+
+def _office_report(path: Path) -> AnnexReport:
+    """What the intake says of an office annex: warnings only (what refuses one, a link that
+    LibreOffice would load or a zip bomb, validation has said: see annex_files)."""
+    from assembler.office_files import office_warnings
+
+    # The name is the caller's to give (AnnexReport.problems).
+    warnings = tuple(office_warnings(path, ""))
+    return AnnexReport(path=path, ok=True, warnings=warnings, final=path.is_file())
 
 
 def _pdf_annexes(dossier: DossierInput) -> list[Path]:
+    """The annexes the intake judges: PDFs, and office documents (for their warnings)."""
     paths = []
     for index in range(len(dossier.document.annexes)):
         if index in dossier.refused_annexes:
             continue  # what validation refused may not even resolve (a link in a loop)
         path = dossier.annex_path(index).resolve()
-        if path.suffix.lower() == ".pdf":
+        if path.suffix.lower() in _JUDGED:
             paths.append(path)
     return paths

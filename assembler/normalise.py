@@ -26,16 +26,19 @@ to load.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import struct
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 import pikepdf
 from lxml import etree
 
+from assembler.actions import strip_form_actions
 from assembler.fsutil import atomic_path, library_output
 
 __all__ = ["XPACKET_BEGIN", "XPACKET_END", "finish_pdf", "normalise_pdf"]
@@ -99,8 +102,18 @@ _INLINE_IMAGE = re.compile(rb"BI" + _AFTER)
 _UNUSUAL = re.compile(rb"\x00|(?<!<)<[0-9A-Fa-f]*\s")
 
 
-def finish_pdf(path: Path, epoch: int | None) -> str | None:
-    """None when ``path`` is a complete PDF that opens, mended (and normalised to ``epoch``)."""
+def finish_pdf(
+    path: Path,
+    epoch: int | None,
+    *,
+    links_from: Path | None = None,
+    workspace: Path | None = None,
+) -> str | None:
+    """None when ``path`` is a complete PDF that opens, mended (and normalised to ``epoch``).
+
+    ``links_from``: the folder LibreOffice read the document from, inside ``workspace``; a
+    link it resolved to a file in the workspace is made relative to that folder again.
+    """
     problem = _incomplete(path)
     if problem is not None:
         return problem
@@ -116,10 +129,14 @@ def finish_pdf(path: Path, epoch: int | None) -> str | None:
         except pikepdf.PdfError as error:
             return f"LibreOffice gaf een PDF die niet opent ({error})"
         tags_mended = _mend_tags(pdf)
+        links_mended = _relative_links(pdf, links_from, workspace)
+        # LibreOffice exports forms drawn (convert._PDF_OPTIONS); should a field come through
+        # anyway, it carries no action, as PDF/A-2 asks.
+        forms_mended = strip_form_actions(pdf)
         if epoch is not None:
             _normalise(pdf, epoch)
             _save(pdf, path, deterministic=True)
-        elif _mend(pdf) or tags_mended:
+        elif _mend(pdf) or tags_mended or links_mended or forms_mended:
             _save(pdf, path, deterministic=False)
     return None
 
@@ -143,6 +160,45 @@ def _save(pdf: pikepdf.Pdf, path: Path, *, deterministic: bool) -> None:
     size = path.stat().st_size
     with atomic_path(path) as temp, library_output(temp, size) as stream:
         pdf.save(stream, deterministic_id=deterministic, fix_metadata_version=False)
+
+
+def _relative_links(pdf: pikepdf.Pdf, base: Path | None, workspace: Path | None) -> bool:
+    """Turn each link to a file inside ``workspace`` back into the relative link the
+    document holds, relative to ``base``, the folder LibreOffice read it from; whether any.
+
+    LibreOffice resolves a document's relative hyperlinks against where it read the document
+    (7.4: ``file:///tmp/assembler-convert-…/geheim.docx``): a path of the build machine, in
+    a folder named anew by every build, so equal inputs would give other bytes.
+    """
+    if base is None or workspace is None:
+        return False
+    roots = {str(workspace), os.path.realpath(workspace)}
+    changed = False
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", pikepdf.Array()):
+            action = annot.get("/A") if isinstance(annot, pikepdf.Dictionary) else None
+            if not isinstance(action, pikepdf.Dictionary) or action.get("/S") != pikepdf.Name.URI:
+                continue
+            address = action.get("/URI")
+            relative = _relative_to(str(address), base, roots) if address is not None else None
+            if relative is not None:
+                action.URI = pikepdf.String(relative)
+                changed = True
+    return changed
+
+
+def _relative_to(address: str, base: Path, roots: set[str]) -> str | None:
+    """``address``, a ``file:`` URL of a file inside one of ``roots``, relative to ``base``;
+    None for any other address."""
+    parts = urlsplit(address)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    target = unquote(parts.path)
+    if not any(target == root or target.startswith(root.rstrip("/") + "/") for root in roots):
+        return None
+    relative = os.path.relpath(target, base)
+    kept = quote(relative, safe="/!$&'()*+,;=:@-._~")
+    return kept + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def _mend(pdf: pikepdf.Pdf) -> bool:

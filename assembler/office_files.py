@@ -6,6 +6,12 @@ address outside the document, which LibreOffice would read or fetch while conver
 put into the bundles: a file of the build machine, or a page of an internal web server.
 Hyperlinks are not loaded and stay allowed. Only the zip's directory and its XML parts are
 read; nothing is unpacked to disk.
+
+office_warnings: what of an accepted office annex shows otherwise in its PDF than the clerk
+may expect: tracked changes (LibreOffice prints them as marked up, deleted text struck through
+and searchable), hyperlinks to files or other computers (judged as a PDF annex's links are,
+with the same words), and form buttons that did something (the archival PDF holds the form
+as it looks, see convert.py, so a button there does nothing).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -45,6 +51,9 @@ _ALLOWED_ELEMENTS = frozenset(
         "{urn:oasis:names:tc:opendocument:xmlns:script:1.0}event-listener",
         "{urn:oasis:names:tc:opendocument:xmlns:presentation:1.0}event-listener",
         "{urn:oasis:names:tc:opendocument:xmlns:form:1.0}form",
+        # A button that opens a web page: LibreOffice does not load its address (its picture,
+        # if any, is form:image-data, not a link). Warned about by office_warnings.
+        "{urn:oasis:names:tc:opendocument:xmlns:form:1.0}button",
     }
 )
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -203,3 +212,152 @@ def _shown(text: str, limit: int = 100) -> str:
 
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " MB"
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+_FORM = "{urn:oasis:names:tc:opendocument:xmlns:form:1.0}"
+_SCRIPT = "{urn:oasis:names:tc:opendocument:xmlns:script:1.0}"
+# Word's revision marks: text deleted (or moved away) shows struck through, text inserted (or
+# moved here) underlined, both in a revision colour (LibreOffice shows changes by default).
+_WORD_DELETED = frozenset({f"{_W}del", f"{_W}moveFrom"})
+_WORD_INSERTED = frozenset({f"{_W}ins", f"{_W}moveTo"})
+# Word's parts that hold text: the body, headers and footers, notes, comments aside.
+_WORD_TEXT_PART = re.compile(r"word/(?:document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+_TRACKED_CHANGES = (
+    "neem de wijzigingen aan of wijs ze af en sla het document op; in Word: Controleren › "
+    "Accepteren › Alle wijzigingen accepteren, in LibreOffice: Bewerken › Wijzigingen bijhouden "
+    "› Alles accepteren"
+)
+# What a button of an ODF form does, by its form:button-type; "push" does what its macros do.
+_BUTTON_DOES = {
+    "submit": "een knop die het formulier verstuurt",
+    "reset": "een knop die het formulier leegmaakt",
+    "url": "een knop met een koppeling",
+    "push": "een knop die een macro start",
+}
+
+
+def office_warnings(path: Path, name: str) -> list[str]:
+    """What the accepted office annex ``path`` (named ``name`` in the dossier; "" for none)
+    shows in its PDF otherwise than a clerk may expect, in Dutch; none when it cannot be read
+    (that is :func:`office_problem`'s to say)."""
+    suffix = path.suffix.lower()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if _bomb(archive, name) is not None:
+                return []
+            if suffix in {".odt", ".ods"}:
+                found = _odf_findings(archive)
+            elif suffix in {".docx", ".xlsx"}:
+                found = _ooxml_findings(archive)
+            else:
+                return []
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, RuntimeError):
+        return []
+    except NotImplementedError:
+        return []
+    return found.warnings(name)
+
+
+class _Findings:
+    def __init__(self) -> None:
+        self.deleted = False
+        self.inserted = False
+        self.addresses: list[str] = []
+        # (what the button does, its label, its address)
+        self.buttons: list[tuple[str, str, str]] = []
+
+    def warnings(self, name: str) -> list[str]:
+        from assembler.actions import address_kinds
+        from assembler.annex import active_content_warning
+
+        said = f"'{name}' " if name else ""
+        found = []
+        if self.deleted:
+            found.append(
+                said + "bevat bijgehouden wijzigingen: de verwijderde tekst staat doorgestreept "
+                f"in de PDF, en is daar te lezen en te doorzoeken ({_TRACKED_CHANGES})"
+            )
+        elif self.inserted:
+            found.append(
+                said + "bevat bijgehouden wijzigingen: de ingevoegde tekst staat gemarkeerd "
+                f"(onderstreept en in kleur) in de PDF ({_TRACKED_CHANGES})"
+            )
+        kinds = address_kinds(self.addresses)
+        if kinds:
+            found.append(said + active_content_warning(kinds))
+        if self.buttons:
+            found.append(said + _buttons_warning(self.buttons))
+        return found
+
+
+def _buttons_warning(buttons: list[tuple[str, str, str]]) -> str:
+    from assembler.errors import dutch_list
+
+    def shown(does: str, label: str, address: str) -> str:
+        parts = [_shown(label)] if label else []
+        if address:
+            parts.append(f"naar {_shown(address)}")
+        return f"{does} ({', '.join(parts)})" if parts else does
+
+    what = dutch_list([shown(*button) for button in buttons])
+    it = "die knop" if len(buttons) == 1 else "die knoppen"
+    advice = "haal de knop weg als die niet nodig is, in LibreOffice in Formulier › Ontwerpmodus"
+    if any(address for _does, _label, address in buttons):
+        advice = "zet de koppeling als gewone hyperlink in de tekst en " + advice
+    return (
+        f"bevat {what}; de PDF toont het formulier zoals het eruitziet, met de ingevulde "
+        f"waarden, maar {it} doet daar niets: een PDF voor het archief (PDF/A) mag geen "
+        f"acties op formulierknoppen hebben ({advice})"
+    )
+
+
+def _ooxml_findings(archive: zipfile.ZipFile) -> _Findings:
+    found = _Findings()
+    for part in archive.namelist():
+        if part.endswith(".rels"):
+            with archive.open(part) as stream:
+                for element in _elements(stream, f"{{{_RELATIONSHIPS}}}Relationship"):
+                    external = (element.get("TargetMode") or "").strip().lower() == "external"
+                    kind = (element.get("Type") or "").rstrip("/").rsplit("/", 1)[-1]
+                    if external and kind == "hyperlink":
+                        found.addresses.append(element.get("Target") or "")
+        elif _WORD_TEXT_PART.fullmatch(part) and not (found.deleted and found.inserted):
+            with archive.open(part) as stream:
+                for element in _elements(stream, None):
+                    found.deleted = found.deleted or element.tag in _WORD_DELETED
+                    found.inserted = found.inserted or element.tag in _WORD_INSERTED
+    return found
+
+
+def _odf_findings(archive: zipfile.ZipFile) -> _Findings:
+    found = _Findings()
+    for part in ("content.xml", "styles.xml"):
+        try:
+            stream = archive.open(part)
+        except KeyError:
+            continue
+        with stream:
+            listening = False  # whether the button being read has a script bound to it
+            for element in _elements(stream, None):
+                tag = element.tag
+                if tag in (f"{_TEXT}a", f"{_DRAW}a"):
+                    found.addresses.append(element.get(_XLINK_HREF) or "")
+                elif tag == f"{_TEXT}deletion":
+                    found.deleted = True
+                elif tag == f"{_TEXT}insertion":
+                    found.inserted = True
+                elif tag == f"{_SCRIPT}event-listener":
+                    holder = element.getparent()
+                    holder = holder.getparent() if holder is not None else None
+                    listening = listening or (holder is not None and holder.tag == f"{_FORM}button")
+                elif tag == f"{_FORM}button":
+                    kind = element.get(f"{_FORM}button-type") or "push"
+                    address = element.get(_XLINK_HREF) or "" if kind == "url" else ""
+                    if kind in ("submit", "reset", "url") or listening:
+                        does = _BUTTON_DOES.get(kind, _BUTTON_DOES["push"])
+                        found.buttons.append((does, element.get(f"{_FORM}label") or "", address))
+                    listening = False
+    return found

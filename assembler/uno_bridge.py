@@ -38,7 +38,13 @@ from typing import Any
 CONNECT_SECONDS = 60.0
 # The same PDF/A-2b, tagged export as the one-shot batches' JSON filter options.
 # InitialView 1: the PDF opens with its bookmarks panel (/PageMode /UseOutlines).
-PDF_FILTER_DATA = (("SelectPdfVersion", 2), ("UseTaggedPDF", True), ("InitialView", 1))
+# ExportFormFields False: a form is drawn as it looks, see convert._PDF_OPTIONS.
+PDF_FILTER_DATA = (
+    ("SelectPdfVersion", 2),
+    ("UseTaggedPDF", True),
+    ("InitialView", 1),
+    ("ExportFormFields", False),
+)
 
 
 def _props(**values: Any) -> tuple[Any, ...]:
