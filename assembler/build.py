@@ -40,12 +40,10 @@ from assembler.build_cache import (
     Plan,
     TemplateCheck,
     Work,
-    agenda_files,
     agendas_reusable,
     as_parsed,
     cached_outputs,
     discard,
-    document_files,
     dossier_keys,
     edited,
     forget,
@@ -54,6 +52,7 @@ from assembler.build_cache import (
     keep_files,
     meeting_cached,
     meeting_outputs,
+    office_version,
     read_record,
     remember,
     renumber,
@@ -91,6 +90,7 @@ from assembler.layout import (
     BUNDLE_FILE,
     EXPORT_DIR,
     FULL_AGENDA,
+    MEETING_OUTPUTS,
     OLD_EXPORT_PREFIX,
     OUTPUT_DIR_PATTERN,
     PUBLIC_AGENDA,
@@ -197,7 +197,8 @@ def _build(
     plans: list[Plan] = []
     meeting_plans: list[MeetingPlan] = []
     try:
-        # The cache key holds LibreOffice's version: a missing LibreOffice stops here.
+        # Records say which LibreOffice made their PDFs: a missing LibreOffice stops here.
+        office = work.office = office_version(options)
         settings = settings_digest(project, catalog, options, files)
         plans = _plan(project, catalog, settings, files)
         notify("dossiers-totaal", str(len(plans)))
@@ -205,11 +206,11 @@ def _build(
             if not options.force:
                 renumber(project, plan)
             record = read_record(dossier_record(project, plan.meeting.name, plan.dossier.name))
-            cached = None if options.force else cached_outputs(plan, record, files)
+            cached = None if options.force else cached_outputs(plan, record, options, files, office)
             if cached is None:
                 report.problems.extend(edited(project, record, plan.output_dir, files))
                 work.dossiers.append(plan)
-                kept = None if options.force else reusable(plan, record, options, files)
+                kept = None if options.force else reusable(plan, record, options, files, office)
                 if kept is not None:
                     work.reused[plan.dossier.folder] = kept
             else:
@@ -220,13 +221,13 @@ def _build(
         meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
         for meeting_plan in meeting_plans:
             record = read_record(meeting_record(project, meeting_plan.name))
-            if options.force or not meeting_cached(meeting_plan, record, options, files):
+            if options.force or not meeting_cached(meeting_plan, record, options, office, files):
                 report.problems.extend(edited(project, record, meeting_plan.folder, files))
                 work.meetings.append(meeting_plan)
                 kept_agendas = (
                     None
                     if options.force
-                    else agendas_reusable(meeting_plan, record, options, files)
+                    else agendas_reusable(meeting_plan, record, options, files, office)
                 )
                 if kept_agendas is not None:
                     work.kept_agendas[meeting_plan.name] = kept_agendas
@@ -264,7 +265,9 @@ def _build(
     current = {
         plan.name
         for plan in meeting_plans
-        if meeting_cached(plan, read_record(meeting_record(project, plan.name)), options, files)
+        if meeting_cached(
+            plan, read_record(meeting_record(project, plan.name)), options, work.office, files
+        )
     }
     said = len(report.problems)
     try:
@@ -643,6 +646,7 @@ def _run(
                     notify,
                     stopping,
                     template_check,
+                    work.office,
                 )
 
             # LibreOffice starts before the annex checks and the rendering, so its start-up
@@ -678,7 +682,7 @@ def _run(
                 and keep_files(
                     work.kept_agendas[meeting.name],
                     staging_folder(meeting.folder / MEETING_STAGING),
-                    agenda_files(options),
+                    work.kept_agendas[meeting.name].names,
                 )
             ]
             agendas = _render_agendas(
@@ -694,7 +698,7 @@ def _run(
                 conversions.add_agendas(agendas)
                 for meeting in kept_agendas:
                     staging = staging_folder(meeting.folder / MEETING_STAGING)
-                    for name in agenda_files(options):
+                    for name in work.kept_agendas[meeting.name].names:
                         if name.endswith(".pdf"):
                             merges.agenda_converted(staging / name)
             # Rendered, in dossier order, until the intake has judged their annexes.
@@ -748,7 +752,7 @@ def _run(
 
             for plan in work.dossiers:
                 kept = work.reused.get(plan.dossier.folder)
-                if kept is not None and renderer.reuse(plan, kept, document_files(plan, options)):
+                if kept is not None and renderer.reuse(plan, kept):
                     take(renderer.results(wait=False), wait=False)
                     continue
                 if kept is not None:
@@ -842,11 +846,11 @@ class _Renderer:
         except AssemblerError as error:
             self.jobs.append((plan, error))
 
-    def reuse(self, plan: Plan, kept: Kept, names: Sequence[str]) -> bool:
+    def reuse(self, plan: Plan, kept: Kept) -> bool:
         """Take ``plan``'s kept document instead of rendering it; False when it cannot be
         taken (gone or changed since the plan)."""
         staging = staging_folder(plan.output_dir)
-        if not keep_files(kept, staging, names):
+        if not keep_files(kept, staging, kept.names):
             return False
         self.jobs.append((plan, staging / f"{plan.dossier.document.kind}.docx"))
         return True
@@ -943,13 +947,25 @@ def _finish_dossiers(
             notify("klaar", plan.label)
             continue
         if outputs is None:  # no PDFs asked for: nothing was installed on the way
-            outputs = _install_dossier(project, plan, work.warnings.get(folder, []))
+            # With the PDF of a kept document, if it took one (see reusable).
+            kept = work.reused.get(folder)
+            made_by = kept.office if kept is not None else None
+            warnings = work.warnings.get(folder, [])
+            outputs = _install_dossier(project, plan, warnings, made_by, complete=False)
             notify("klaar", plan.label)
         report.results.append(_result(plan, "gebouwd", outputs))
 
 
-def _install_dossier(project: Project, plan: Plan, warnings: Sequence[Problem]) -> list[Path]:
-    """Move a dossier's outputs from staging into place and record them in the cache."""
+def _install_dossier(
+    project: Project,
+    plan: Plan,
+    warnings: Sequence[Problem],
+    office: str | None,
+    *,
+    complete: bool,
+) -> list[Path]:
+    """Move a dossier's outputs from staging into place and record them in the cache: the
+    PDFs among them made by ``office``, all a build with PDFs makes if ``complete``."""
     staging = staging_folder(plan.output_dir)
     names = sorted(path.name for path in staging.iterdir())
     record = dossier_record(project, plan.meeting.name, plan.dossier.name)
@@ -968,7 +984,7 @@ def _install_dossier(project: Project, plan: Plan, warnings: Sequence[Problem]) 
         # reusable).
         forget(project, plan)
     outputs = install(staging, plan.output_dir, names)
-    remember(project, plan, outputs, warnings)
+    remember(project, plan, outputs, warnings, office, complete=complete)
     return outputs
 
 
@@ -1278,6 +1294,7 @@ def _bundle_and_install(
     notify: Progress,
     stopping: threading.Event,
     template_check: TemplateCheck,
+    office: str | None,
 ) -> list[Path]:
     """Bundle a dossier whose PDFs are all there, then install it; on a bundler thread."""
     bundle = _bundle(project, catalog, plan, main_pdf, options, bands)
@@ -1288,7 +1305,7 @@ def _bundle_and_install(
     merges.bundle_made(plan, bundle)
     # At once rather than after the last dossier: installing waits on the disk (fsync) and
     # would otherwise add to the build's tail; and the clerk sees each dossier finish.
-    outputs = _install_dossier(project, plan, warnings)
+    outputs = _install_dossier(project, plan, warnings, office, complete=True)
     notify("bundel", plan.label)
     notify("klaar", plan.label)
     return outputs
@@ -1335,9 +1352,11 @@ def _meeting_result(
 
     ``current`` names the meetings whose outputs match their items now (see _build).
     """
-    there = [path for path in (folder / n for n in meeting_outputs(options)) if path.is_file()]
+    # A Word-only build lists the PDFs it kept too (see meeting_bundles).
+    there = [path for path in (folder / n for n in MEETING_OUTPUTS) if path.is_file()]
     # As the warning says it: not updated when earlier outputs stay, else not made.
-    status: MeetingStatus = "niet bijgewerkt" if there else "niet gemaakt"
+    made = any(path.name in meeting_outputs(options) for path in there)
+    status: MeetingStatus = "niet bijgewerkt" if made else "niet gemaakt"
     if plan is not None and plan.name in current:
         # Current but not put in place now: kept from a build of the same inputs (--force
         # whose conversions failed, say).
@@ -1419,7 +1438,9 @@ def _withdraw_after_stop(
     current = {
         plan.name
         for plan in meeting_plans
-        if meeting_cached(plan, read_record(meeting_record(project, plan.name)), options)
+        if meeting_cached(
+            plan, read_record(meeting_record(project, plan.name)), options, work.office
+        )
     }
     with suppress(OSError, AssemblerError):
         _withdraw(project, catalog, work, current, options, report)

@@ -44,7 +44,6 @@ from assembler.layout import (
     MEETING_DOCUMENTS,
     MEETING_OUTPUTS,
     OUTPUT_DIR_PATTERN,
-    PUBLIC_AGENDA,
     dossier_record,
     export_record,
     meeting_record,
@@ -182,6 +181,11 @@ class Kept:
 
     folder: Path
     stamps: dict[str, Any]
+    # The files taken, the Word documents first; a Word-only build takes the PDFs made from
+    # them too, when still there as installed (see reusable).
+    names: tuple[str, ...] = ()
+    # The LibreOffice that made the PDFs among them (see office_version).
+    office: str | None = None
 
 
 @dataclass
@@ -204,6 +208,8 @@ class Work:
     reused: dict[Path, Kept] = field(default_factory=dict)
     # Meetings whose kept agendas are used again, as only their items' annexes changed.
     kept_agendas: dict[str, Kept] = field(default_factory=dict)
+    # The LibreOffice that converts in this run; None when no PDFs are made (see office_version).
+    office: str | None = None
 
 
 def settings_digest(
@@ -220,16 +226,31 @@ def settings_digest(
         logo = project.dossiers / catalog.organisation.logo
         if logo.is_file():
             digest.update(files.sha256(logo).encode())
-    digest.update(f"pdf={options.pdf} epoch={options.source_date_epoch}\n".encode())
+    # Not whether PDFs are made: a Word document is the same either way, and a Word-only build
+    # (--geen-pdf) keeps what a full build made of unchanged inputs, PDFs included. Which
+    # LibreOffice made a record's PDFs is in the record (see office_version).
+    digest.update(f"epoch={options.source_date_epoch}\n".encode())
     # An upgraded library can change the bytes it writes: outputs made with the old one are
     # not reused (8 ms on a no-op build).
     digest.update(library_versions(*_OUTPUT_LIBRARIES).encode())
-    if options.pdf:
-        from assembler.convert import libreoffice_version
-
-        digest.update(libreoffice_version().encode())
-        digest.update(fonts_fingerprint().encode())
     return digest.hexdigest()
+
+
+def office_version(options: BuildOptions) -> str | None:
+    """The LibreOffice that makes this build's PDFs, with the fonts it may embed; None
+    without PDFs.
+
+    Kept in each record as "office" beside its PDFs, with "pdf": true when the outputs are
+    all a build with PDFs makes. A build with PDFs keeps only outputs made by the same
+    LibreOffice with the same fonts; a Word-only build keeps the PDFs whatever made them (it
+    makes none), and the next build with PDFs judges them. A missing LibreOffice stops a
+    build with PDFs here.
+    """
+    if not options.pdf:
+        return None
+    from assembler.convert import libreoffice_version
+
+    return f"{libreoffice_version()} fonts {fonts_fingerprint()[:16]}"
 
 
 def _font_folders() -> list[Path]:
@@ -449,9 +470,19 @@ def _at_its_line(plan: Plan, warning: Problem) -> Problem:
 
 
 def cached_outputs(
-    plan: Plan, record: dict[str, Any] | None, files: FileDigests
+    plan: Plan,
+    record: dict[str, Any] | None,
+    options: BuildOptions,
+    files: FileDigests,
+    office: str | None,
 ) -> tuple[list[Path], list[Problem]] | None:
-    """The outputs of an earlier identical build and its annex warnings, if all still there."""
+    """The outputs of an earlier identical build and its annex warnings, if all still there.
+
+    A build with PDFs takes them when they are all such a build makes, by its LibreOffice
+    (``office``). A Word-only build needs only the Word document: the PDFs beside it were made
+    of the same inputs, so they stay as they are (and are listed while still as installed);
+    a build with PDFs judges them again.
+    """
     if record is None:
         return None
     try:
@@ -459,8 +490,19 @@ def cached_outputs(
             return None
         names = [str(name) for name in record["outputs"]]
         warnings = [_at_its_line(plan, Problem.from_json(item)) for item in record["meldingen"]]
-        if not names or _altered(plan.output_dir, names, record["stamps"], files):
+        stamps = record["stamps"]
+        if options.pdf:
+            if record.get("pdf") is not True or record.get("office") != office:
+                return None
+            needed = names
+        else:
+            needed = [f"{plan.dossier.document.kind}.docx"]
+            if needed[0] not in names:
+                return None
+        if not names or _altered(plan.output_dir, needed, stamps, files):
             return None
+        if not options.pdf:
+            names = [n for n in names if not _altered(plan.output_dir, [n], stamps, files)]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # a missing or damaged cache only means: build again
     return [plan.output_dir / name for name in names], warnings
@@ -539,12 +581,21 @@ def edited(
 
 
 def reusable(
-    plan: Plan, record: dict[str, Any] | None, options: BuildOptions, files: FileDigests
+    plan: Plan,
+    record: dict[str, Any] | None,
+    options: BuildOptions,
+    files: FileDigests,
+    office: str | None,
 ) -> Kept | None:
     """The dossier's kept outputs, when its document (Word, and PDF if made) there was made
-    from what it is made of now: only its annexes changed."""
+    from what it is made of now: only its annexes changed.
+
+    A build with PDFs takes the document's PDF when made by its LibreOffice (``office``); a
+    Word-only build takes it along with the Word document while it is still as installed.
+    """
     if record is None:
         return None
+    kind = plan.dossier.document.kind
     try:
         if record.get("document") != plan.document_key:
             return None
@@ -553,24 +604,54 @@ def reusable(
             return None
         if folder.is_symlink() or not folder.is_dir():
             return None
-        # A missing or damaged cache only means: make the document again.
-        if _altered(folder, document_files(plan, options), record["stamps"], files):
+        stamps = record["stamps"]
+        documents = ([f"{kind}.docx"], [f"{kind}.pdf"])
+        names = _kept_documents(*documents, folder, record, options, files, office)
+        if names is None:
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # a missing or damaged cache only means: make the document again
+    made_by = record.get("office") if f"{kind}.pdf" in names else None
+    return Kept(folder, stamps, tuple(names), str(made_by) if made_by else None)
+
+
+def _kept_documents(
+    words: list[str],
+    pdfs: list[str],
+    folder: Path,
+    record: dict[str, Any],
+    options: BuildOptions,
+    files: FileDigests,
+    office: str | None,
+) -> list[str] | None:
+    """Which of the documents ``words`` and their PDFs ``pdfs`` a build takes from ``folder``
+    as ``record`` installed them; None when it must make them again."""
+    stamps = record["stamps"]
+    if options.pdf:
+        # Made by another LibreOffice (or none): converted again.
+        if record.get("office") != office:
+            return None
+        return None if _altered(folder, words + pdfs, stamps, files) else words + pdfs
+    if _altered(folder, words, stamps, files):
         return None
-    return Kept(folder, record["stamps"])
-
-
-def document_files(plan: Plan, options: BuildOptions) -> list[str]:
-    """The names of the dossier's own document among its outputs: its Word file and PDF."""
-    kind = plan.dossier.document.kind
-    return [f"{kind}.docx", f"{kind}.pdf"] if options.pdf else [f"{kind}.docx"]
+    # A Word-only build makes no PDFs: it keeps those that still go with the documents.
+    if record.get("office") and not _altered(folder, pdfs, stamps, files):
+        return words + pdfs
+    return words
 
 
 def remember(
-    project: Project, plan: Plan, outputs: Sequence[Path], warnings: Sequence[Problem]
+    project: Project,
+    plan: Plan,
+    outputs: Sequence[Path],
+    warnings: Sequence[Problem],
+    office: str | None,
+    *,
+    complete: bool,
 ) -> None:
-    record = {
+    """Record a dossier's installed outputs; ``office`` made the PDFs among them, and
+    ``complete`` says they are all a build with PDFs makes (see office_version)."""
+    record: dict[str, Any] = {
         "key": plan.key,
         "document": plan.document_key,
         "dir": plan.output_dir.name,
@@ -578,7 +659,10 @@ def remember(
         "stamps": stamps(plan.output_dir, [p.name for p in outputs]),
         "openbaar": plan.dossier.document.is_public,  # see withdraw.py
         "meldingen": [problem.as_json() for problem in warnings],
+        "pdf": complete,
     }
+    if office is not None and any(p.suffix == ".pdf" for p in outputs):
+        record["office"] = office
     write_text_atomic(
         dossier_record(project, plan.meeting.name, plan.dossier.name), json.dumps(record) + "\n"
     )
@@ -609,37 +693,48 @@ def meeting_cached(
     plan: MeetingPlan,
     record: dict[str, Any] | None,
     options: BuildOptions,
+    office: str | None,
     files: FileDigests | None = None,
 ) -> bool:
+    """Whether the meeting's agendas and bundles are made from its items as they are now: with
+    PDFs, all of them and by this LibreOffice (``office``); Word-only, its agendas' Word
+    documents (its PDFs stay as they are, see cached_outputs)."""
     if record is None:
         return False
     try:
-        if record.get("key") != plan.key:  # the key says whether PDFs were made
+        if record.get("key") != plan.key:
+            return False
+        if options.pdf and (record.get("pdf") is not True or record.get("office") != office):
             return False
         return not _altered(plan.folder, meeting_outputs(options), record.get("stamps"), files)
     except (OSError, ValueError, AttributeError):
         return False
 
 
-def agenda_files(options: BuildOptions) -> list[str]:
-    return [name for name in meeting_outputs(options) if name.startswith(PUBLIC_AGENDA)]
-
-
 def agendas_reusable(
-    plan: MeetingPlan, record: dict[str, Any] | None, options: BuildOptions, files: FileDigests
+    plan: MeetingPlan,
+    record: dict[str, Any] | None,
+    options: BuildOptions,
+    files: FileDigests,
+    office: str | None,
 ) -> Kept | None:
-    """The meeting's kept agendas, when made from what they are made of now."""
+    """The meeting's kept agendas, when made from what they are made of now (their PDFs as
+    a dossier's document's, see reusable)."""
     if record is None:
         return None
     try:
         stamps = record.get("stamps")
         if record.get("agendas") != plan.agenda_key or not isinstance(stamps, dict):
             return None
-        if _altered(plan.folder, agenda_files(options), stamps, files):
+        words = list(MEETING_DOCUMENTS)  # the agendas
+        pdfs = [name.removesuffix(".docx") + ".pdf" for name in words]
+        names = _kept_documents(words, pdfs, plan.folder, record, options, files, office)
+        if names is None:
             return None
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, KeyError, AttributeError):
         return None
-    return Kept(plan.folder, stamps)
+    made_by = record.get("office") if any(name in names for name in pdfs) else None
+    return Kept(plan.folder, stamps, tuple(names), str(made_by) if made_by else None)
 
 
 # --------------------------------------------------------------------------- staging and installing

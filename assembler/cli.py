@@ -1091,13 +1091,14 @@ def _summary(project: Project, report: Any, interactive: bool, *, pdf: bool = Tr
             else "Niet alles is gemaakt: zie de meldingen hierboven."
         )
     if report.pdfs_removed:
-        # A Word-only build removes the PDFs it would leave out of step; said, not silent.
+        # A Word-only build keeps the PDFs of what did not change, and removes those of what
+        # did, which it would leave out of step; said, not silent.
         count = report.pdfs_removed
-        files = "PDF" if count == 1 else "PDF's"
+        files, matched = ("PDF", "paste") if count == 1 else ("PDF's", "pasten")
         _say(
-            f"{count} {files} van een eerdere build weggehaald: een build met --geen-pdf laat "
-            "alleen Word-documenten staan, geen PDF's die er misschien niet meer bij horen "
-            "(bouw zonder --geen-pdf om ze opnieuw te maken)."
+            f"{count} {files} weggehaald die niet meer {matched} bij wat deze build opnieuw "
+            "maakte (een build met --geen-pdf maakt alleen Word-documenten; bouw zonder "
+            "--geen-pdf om ze weer te maken)."
         )
 
 

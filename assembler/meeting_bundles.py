@@ -202,10 +202,17 @@ def meeting_bundles(
             meeting_record(project, plan.name),
             json.dumps({"openbaar": sorted(shown.union(public))}) + "\n",
         )
-    # The meeting folder also holds the dossiers' folders, so only these six files move;
-    # without PDFs, the old ones go, as a dossier's do: they would not match the agendas.
+    # The meeting folder also holds the dossiers' folders, so only these six files move.
+    # Without PDFs, the agendas' PDFs stay when the agendas were kept with them (see
+    # build_cache.agendas_reusable); the other old ones go, as a dossier's do: they would not
+    # match the agendas, or show the items as they were.
+    installed, office = list(made), work.office
+    kept = work.kept_agendas.get(plan.name)
+    if not options.pdf and kept is not None:
+        pdfs = [n for n in kept.names if n not in made and (staging / n).is_file()]
+        installed, office = installed + pdfs, kept.office if pdfs else None
     for name in MEETING_OUTPUTS:
-        if name in made:
+        if name in installed:
             move(staging / name, plan.folder / name)
             continue
         try:
@@ -223,7 +230,10 @@ def meeting_bundles(
                 "agendas": plan.agenda_key,
                 "openbaar": public,
                 "punten": items,
-                "stamps": stamps(plan.folder, made),
+                "stamps": stamps(plan.folder, installed),
+                "pdf": options.pdf,
+                # The LibreOffice that made the PDFs among them (see build_cache.office_version).
+                **({"office": office} if office else {}),
             }
         )
         + "\n",

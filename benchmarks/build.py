@@ -801,8 +801,8 @@ def explain(
     wanted = {
         "build_project": "build_project (after imports)",
         "load_catalog": "  load_catalog (YAML + validation)",
-        "settings_digest": "  settings_digest (incl. LibreOffice version)",
-        "libreoffice_version": "    libreoffice_version",
+        "settings_digest": "  settings_digest",
+        "libreoffice_version": "  libreoffice_version",
         "_plan": "  _plan (content hashes of all dossiers)",
         "cached_outputs": "  cached_outputs (cache records + outputs exist)",
         "_meeting_plans": "  _meeting_plans",

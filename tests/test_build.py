@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -227,6 +228,12 @@ def test_unchanged_dossier_is_skipped_and_changes_rebuild(
             with open(path, "ab") as handle:
                 handle.write(extra)
         rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
+        if path.name == "dossier.yaml":
+            # A comment makes nothing again, also the first Word-only build after one with
+            # PDFs (which made every dossier again, the key saying whether PDFs were made).
+            assert "Klaar: 0 gebouwd, 1 ongewijzigd" in rebuilt.stderr
+            path.write_text(path.read_text().replace("onderwerp: Aanpak", "onderwerp: De aanpak"))
+            rebuilt = run_cli("build", "--geen-pdf", cwd=small_project)
         if path == organisation:
             assert "Klaar: 0 gebouwd, 1 ongewijzigd" in rebuilt.stderr
             # Nor does a setting that only the export uses.
@@ -743,7 +750,17 @@ def docx_lines(path: Path) -> list[str]:
     return [line for line in lines if line.strip()]
 
 
-def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
+def _removed_pdfs(count: int) -> str:
+    """The summary's last line after a Word-only build removed ``count`` PDFs."""
+    files, matched = ("PDF", "paste") if count == 1 else ("PDF's", "pasten")
+    return (
+        f"{count} {files} weggehaald die niet meer {matched} bij wat deze build opnieuw maakte "
+        "(een build met --geen-pdf maakt alleen Word-documenten; bouw zonder --geen-pdf om ze "
+        "weer te maken).\n"
+    )
+
+
+def test_a_forced_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
     example_project: Path, run_cli: RunCli
 ) -> None:
     assert run_cli("build", cwd=example_project).exit_code == 0
@@ -754,13 +771,10 @@ def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
     assert len(made) >= 20  # 6 dossiers × 2, 2 meetings × 4
     kept = {path: path.read_bytes() for path in made}
 
-    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    # Everything is made again, so no PDF of the build before matches any more.
+    result = run_cli("build", "--geen-pdf", "--force", cwd=example_project)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.endswith(
-        f"{len(made)} PDF's van een eerdere build weggehaald: een build met --geen-pdf laat "
-        "alleen Word-documenten staan, geen PDF's die er misschien niet meer bij horen (bouw "
-        "zonder --geen-pdf om ze opnieuw te maken).\n"
-    )
+    assert result.stderr.endswith(_removed_pdfs(len(made)))
     assert not any(path.exists() for path in made)
     # A script is told the same.
     for path, data in kept.items():
@@ -812,6 +826,161 @@ def test_a_word_only_build_makes_both_agendas_and_drops_the_meeting_pdfs(
     refused = run_cli("build", cwd=example_project)
     assert bundle_warning.format("bijgewerkt") in refused.stderr, refused.stderr
     assert (meeting / "vergaderbundel.pdf").read_bytes() == made
+
+
+def _outputs(root: Path) -> dict[str, tuple[str, int]]:
+    """Every file the build put in build/ (not its cache): its SHA-256 and modification time."""
+    return {
+        path.relative_to(root).as_posix(): (
+            hashlib.sha256(path.read_bytes()).hexdigest(),
+            path.stat().st_mtime_ns,
+        )
+        for path in (root / "build").rglob("*")
+        if path.is_file() and not any(p.startswith(".") for p in path.relative_to(root).parts)
+    }
+
+
+def test_a_word_only_build_of_an_unchanged_project_keeps_every_output(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clerk looks at the Word documents quickly with --geen-pdf. Was: every dossier made
+    again ("6 gebouwd"), all 20 PDFs removed, and the next build converted everything again."""
+    assert run_cli("build", cwd=example_project).exit_code == 0
+    before = _outputs(example_project)
+    assert len([name for name in before if name.endswith(".pdf")]) == 20
+
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+
+    assert result.exit_code == 0, result.stderr
+    assert "Klaar: 0 gebouwd, 6 ongewijzigd, 0 mislukt" in result.stderr
+    assert "weggehaald" not in result.stderr
+    assert _outputs(example_project) == before  # the same bytes, not written again
+    # A script is told the same.
+    summary = json.loads(run_cli("build", "--geen-pdf", "--json", cwd=example_project).stdout)
+    assert summary["pdfs_weggehaald"] == 0
+    assert {d["status"] for d in summary["dossiers"]} == {"ongewijzigd"}
+    assert {m["status"] for m in summary["vergaderingen"]} == {"ongewijzigd"}
+    seed = next(d for d in summary["dossiers"] if d["dossier"] == "werklocaties")
+    names = ["bundel.pdf", "voorstel.docx", "voorstel.pdf"]
+    assert sorted(seed["uitvoer"]) == [f"{ITEM}/{name}" for name in names]
+    wonen = next(m for m in summary["vergaderingen"] if m["vergadering"] == WONEN)
+    assert len(wonen["uitvoer"]) == 6  # its agendas, their PDFs and the meeting bundles
+    # Nor is anything converted again by the next build with PDFs.
+    converted = _converted(monkeypatch)
+    again = run_cli("build", cwd=example_project)
+    assert "Klaar: 0 gebouwd, 6 ongewijzigd, 0 mislukt" in again.stderr, again.stderr
+    assert converted == []
+    assert _outputs(example_project) == before
+
+
+@pytest.mark.parametrize("field", ["onderwerp", "toelichting"])
+def test_a_word_only_build_removes_only_the_pdfs_that_no_longer_match(
+    example_project: Path,
+    run_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    field: str,
+) -> None:
+    """One dossier changed: its PDFs go, and its meeting's bundles (and agendas' PDFs when
+    the agendas show the change); the rest stays. The next build with PDFs converts only
+    what went, and the outputs are a clean build's."""
+    assert run_cli("build", cwd=example_project).exit_code == 0
+    before = _outputs(example_project)
+    seed = example_project / "dossiers" / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = seed.read_text(encoding="utf-8")
+    if field == "onderwerp":  # shown on the agendas
+        changed = text.replace("onderwerp: Prioritering", "onderwerp: Herziene prioritering")
+    else:  # not shown there
+        changed = text.replace("toelichting: |\n", "toelichting: |\n  Een nieuwe alinea.\n\n")
+    assert changed != text
+    seed.write_text(changed, encoding="utf-8")
+    meeting = f"build/{WONEN}"
+    item = f"{meeting}/05-23.0002131-snelfietsroutes"
+    gone = {f"{item}/voorstel.pdf", f"{item}/bundel.pdf"}
+    gone |= {f"{meeting}/vergaderbundel.pdf", f"{meeting}/vergaderbundel-niet-openbaar.pdf"}
+    remade = {f"{item}/voorstel.docx"}
+    if field == "onderwerp":
+        gone |= {f"{meeting}/agenda.pdf", f"{meeting}/agenda-niet-openbaar.pdf"}
+        remade |= {f"{meeting}/agenda.docx", f"{meeting}/agenda-niet-openbaar.docx"}
+
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+
+    assert result.exit_code == 0, result.stderr
+    assert "Klaar: 1 gebouwd, 5 ongewijzigd, 0 mislukt" in result.stderr
+    assert result.stderr.endswith(_removed_pdfs(len(gone))), result.stderr
+    after = _outputs(example_project)
+    assert set(after) == set(before) - gone
+    assert {n for n in after if after[n] != before[n]} == remade
+    if field == "onderwerp":
+        agenda = docx_lines(example_project / meeting / "agenda.docx")
+        assert "5. Herziene prioritering regionale snelfietsroutes en cofinanciering" in agenda
+    summary = json.loads(run_cli("build", "--geen-pdf", "--json", cwd=example_project).stdout)
+    assert summary["pdfs_weggehaald"] == 0  # said once, by the build that removed them
+    assert {d["status"] for d in summary["dossiers"]} == {"ongewijzigd"}
+    assert _outputs(example_project) == after
+
+    # The next build with PDFs converts what is missing, and only that.
+    converted = _converted(monkeypatch)
+    rebuilt = run_cli("build", cwd=example_project)
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert "Klaar: 1 gebouwd, 5 ongewijzigd, 0 mislukt" in rebuilt.stderr, rebuilt.stderr
+    assert f"Agenda's en vergaderbundels van {WONEN} opnieuw gemaakt." in rebuilt.stderr
+    assert sorted(converted) == sorted(Path(name).name for name in remade)
+    built = _outputs(example_project)
+    assert set(built) == set(before)
+    kept = set(before) - gone - remade - {f"{item}/voorstel.docx"}
+    assert {n: built[n] for n in kept} == {n: before[n] for n in kept}
+    # A Word-only build after it keeps everything.
+    word_only = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert "Klaar: 0 gebouwd, 6 ongewijzigd, 0 mislukt" in word_only.stderr
+    assert "weggehaald" not in word_only.stderr
+    assert _outputs(example_project) == built
+
+    # What it made is what a clean build makes of the same inputs.
+    clean = tmp_path / "schoon"
+    for folder in ("dossiers", "templates"):
+        shutil.copytree(example_project / folder, clean / folder)
+    assert run_cli("build", cwd=clean).exit_code == 0
+    assert set(_outputs(clean)) == set(built)
+    for name in built:
+        if name.endswith(".pdf"):
+            assert pdftext(example_project / name) == pdftext(clean / name), name
+        else:
+            assert docx_lines(example_project / name) == docx_lines(clean / name), name
+
+
+def test_a_word_only_build_keeps_the_voorstel_pdf_when_only_an_annex_changed(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The voorstel and the agendas do not show an annex's pages: their PDFs still match and
+    stay; the bundles that hold the annex go. The next build converts nothing."""
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    before = _outputs(small_project)
+    shutil.copyfile(
+        CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", small_project / SEED_ANNEX
+    )
+    meeting = f"build/{ECONOMIE}"
+    gone = {f"{ITEM}/bundel.pdf", f"{meeting}/vergaderbundel.pdf"}
+    gone |= {f"{meeting}/vergaderbundel-niet-openbaar.pdf"}
+
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+
+    assert result.exit_code == 0, result.stderr
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt" in result.stderr
+    assert result.stderr.endswith(_removed_pdfs(3)), result.stderr
+    after = _outputs(small_project)
+    assert set(after) == set(before) - gone
+    assert {n: after[n] for n in after} == {n: before[n] for n in after}
+    converted = _converted(monkeypatch)
+    rebuilt = run_cli("build", cwd=small_project)
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt" in rebuilt.stderr, rebuilt.stderr
+    assert converted == []
+    assert "Hello, here is some text without a meaning" in pdftext(
+        small_project / ITEM / "bundel.pdf"
+    )
+    built = _outputs(small_project)
+    assert set(built) == set(before)
+    assert {n: built[n] for n in after} == {n: before[n] for n in after}
 
 
 def test_when_several_exit_codes_apply_the_highest_wins(
@@ -2684,7 +2853,7 @@ def test_public_outputs_are_recorded_as_public_before_they_are_installed(
 
     rewrite(dossier, "verspreiden: Nee", "verspreiden: Ja")
 
-    def stop(*_args: Any) -> None:
+    def stop(*_args: Any, **_keywords: Any) -> None:
         raise KeyboardInterrupt  # after its outputs are in place, before their record
 
     with monkeypatch.context() as patched:
