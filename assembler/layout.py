@@ -49,6 +49,11 @@ MEETING_OUTPUTS = (
     PUBLIC_MEETING_BUNDLE,
     FULL_MEETING_BUNDLE,
 )
+
+# The form of an export package's manifest.json (docs/manifest.md). Here, not in package.py:
+# the build's withdrawals read a package back and must not import the export's orchestrator.
+MANIFEST_VERSION = "3"
+
 EXPORT_DIR = "export"
 """The folder in ``build/<meeting>/`` that ``assembler export`` writes the package to."""
 EXPORT_PUBLIC_MANIFEST = "openbaar/manifest.json"

@@ -81,6 +81,7 @@ from assembler.layout import (
     EXPORT_PUBLIC_MANIFEST,
     FULL_AGENDA,
     FULL_MEETING_BUNDLE,
+    MANIFEST_VERSION,
     OLD_EXPORT_PREFIX,
     PUBLIC_AGENDA,
     PUBLIC_MEETING_BUNDLE,
@@ -111,7 +112,6 @@ PUBLIC: Side = "openbaar"
 CONFIDENTIAL: Side = "niet-openbaar"
 SIDES: tuple[Side, ...] = (PUBLIC, CONFIDENTIAL)
 
-MANIFEST_VERSION = "3"
 MANIFEST_SCHEMA = "manifest-v3.schema.json"
 # The form of publicatie.json. Raise it whenever that form changes (a key, what a value
 # means): an assembler refuses a file of a higher format, which it would misread. 1: the

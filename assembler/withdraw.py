@@ -23,6 +23,7 @@ from assembler.fsutil import not_writable, read_json, read_refused
 from assembler.layout import (
     EXPORT_DIR,
     EXPORT_PUBLIC_MANIFEST,
+    MANIFEST_VERSION,
     MEETING_RECORD,
     PUBLIC_MEETING_BUNDLE,
     PUBLIC_MEETING_OUTPUTS,
@@ -261,8 +262,6 @@ def _withdraw_export(
 def newer_manifest(manifest: object) -> str | None:
     """The ``manifestversie`` of a package manifest a newer assembler wrote, which this one
     may misread; None for one it knows."""
-    from assembler.package import MANIFEST_VERSION
-
     if not isinstance(manifest, dict):
         return None
     version = str(manifest.get("manifestversie", ""))
