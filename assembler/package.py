@@ -580,6 +580,15 @@ def _known_id(record: dict[str, Any] | None) -> str | None:
     return value if isinstance(value, str) and _DOCUMENT_ID.fullmatch(value) else None
 
 
+def portable_name(meeting_name: str) -> str:
+    """A meeting folder's name as every copy of the project has it: composed (NFC).
+
+    A copy made on a Mac names 'é' as 'e' and an accent; the ids, identifiers and records
+    made from the name must be the same for both, or a harvester sees new documents.
+    """
+    return unicodedata.normalize("NFC", meeting_name)
+
+
 def _document_id(meeting: str, document: ExportDocument, facts: _Facts) -> str:
     """A new document's id: stable, and telling nothing of the document without its pages.
 
@@ -589,7 +598,9 @@ def _document_id(meeting: str, document: ExportDocument, facts: _Facts) -> str:
     The meeting is part of it: a postponed item's annex is withdrawn from the old meeting
     and new in the next, and an agenda system must not take the new one down.
     """
-    return str(uuid.uuid5(_DOCUMENT_IDS, f"{meeting}/{document.key}\n{facts.digest}"))
+    return str(
+        uuid.uuid5(_DOCUMENT_IDS, f"{portable_name(meeting)}/{document.key}\n{facts.digest}")
+    )
 
 
 def _fresh_id(meeting: str, document: ExportDocument, facts: _Facts, held: set[str]) -> str:
@@ -598,7 +609,11 @@ def _fresh_id(meeting: str, document: ExportDocument, facts: _Facts, held: set[s
     count = 0
     while made in held:
         count += 1
-        made = str(uuid.uuid5(_DOCUMENT_IDS, f"{meeting}/{document.key}\n{facts.digest}\n{count}"))
+        made = str(
+            uuid.uuid5(
+                _DOCUMENT_IDS, f"{portable_name(meeting)}/{document.key}\n{facts.digest}\n{count}"
+            )
+        )
     held.add(made)
     return made
 
@@ -628,7 +643,7 @@ def item_ids(
             key = f"{text}\n{seen[text]}"
             known = kept.get(key)
             if not (isinstance(known, str) and _DOCUMENT_ID.fullmatch(known)):
-                name = f"{meeting.name}\ntekst\n{text}\n{seen[text]}"
+                name = f"{portable_name(meeting.name)}\ntekst\n{text}\n{seen[text]}"
                 kept[key] = str(uuid.uuid5(_ITEM_IDS, name))
             ids[item.number] = kept[key]
             continue
@@ -1194,7 +1209,7 @@ def diwoo_document(
         if document.annex is not None:
             identifier += f"-bijlage-{document.annex:02d}"
     else:
-        identifier = f"{meeting.name}-{document.key}"
+        identifier = f"{portable_name(meeting.name)}-{document.key}"
     _sub(identifiers, "identifier", identifier)
     _sub(diwoo, "publisher", organisation.name, resource=organisation.tooi)
     titles = _sub(diwoo, "titelcollectie")
@@ -1711,7 +1726,7 @@ def plan_meeting(
     owner = _meeting_record(publication)
     publication["vergadering"] = {
         "id": owner[0] if owner else str(uuid.uuid4()),
-        "map": meeting.name,
+        "map": portable_name(meeting.name),
     }
     before = publication["documenten"]
     versions, records, renamed = _update_versions(export, before, moment)
@@ -1938,9 +1953,10 @@ def _copied_publications(project: Project, catalog: Catalog) -> dict[str, str]:
         path = publication_path(meeting)
         with suppress(OSError, UnicodeDecodeError, ValueError, AttributeError):
             record = _meeting_record(read_json(path))
-            if record is None or record[1] == meeting.name:
+            here = portable_name(meeting.name)
+            if record is None or portable_name(record[1]) == here:
                 continue
-            twins = [name for name in owners.get(record[0], []) if name != meeting.name]
+            twins = [name for name in owners.get(record[0], []) if portable_name(name) != here]
             if twins:
                 where = dutch_list([project.display(project.dossiers / name) for name in twins])
                 copies[meeting.name] = (

@@ -472,6 +472,35 @@ def test_zips_hold_the_side_and_repeat_byte_for_byte(project: Project) -> None:
         assert (export / f"{WONEN}-{side}.zip").read_bytes() == before[side]
 
 
+def test_a_meeting_folder_named_on_a_mac_exports_the_same_package(tmp_path: Path) -> None:
+    """'é' as 'e' and an accent (NFD) gave every document and agenda item another id and the
+    DiWoo identifiers other bytes: the same meeting, new to a harvester."""
+    packages = []
+    for form in ("NFC", "NFD"):
+        root = tmp_path / form
+        for name in ("dossiers", "templates"):
+            shutil.copytree(REPO / name, root / name)
+        shutil.rmtree(root / "dossiers" / WONEN)
+        named = unicodedata.normalize(form, "2023-05-26-pfho-économie")
+        (root / "dossiers" / ECONOMIE).rename(root / "dossiers" / named)
+        report = export_meetings(Project(root), source_date_epoch=EPOCH)
+        assert report.exit_code == 0, [p.format() for p in report.problems]
+        [export] = (root / "build").glob("*/export")
+        packages.append(
+            {
+                unicodedata.normalize("NFC", str(path.relative_to(export))): path.read_bytes()
+                for path in sorted(export.rglob("*"))
+                if path.is_file() and path.suffix in (".json", ".xml", ".zip")
+            }
+        )
+        record = json.loads((root / "dossiers" / named / "publicatie.json").read_text("utf-8"))
+        assert record["vergadering"]["map"] == unicodedata.normalize("NFC", named)
+    nfc, nfd = packages
+    assert len(nfc) == 5, sorted(nfc)  # two manifests, the public sitemap, two zips
+    for name, data in nfc.items():
+        assert data == nfd[name], name
+
+
 # --------------------------------------------------------------------------- versions
 
 
