@@ -8,7 +8,7 @@ import errno
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,16 +29,17 @@ from assembler.model import (
     suggested_folder_name,
 )
 from assembler.organisation import load_organisation
-from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
+from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.pydantic_messages import problems_from_validation
+from assembler.references import (
+    TAKEN_IN,
+    archived_references,
+    meeting_folders,
+    reference_files,
+    reference_in,
+)
 from assembler.source import Source, YamlValue, load_yaml, parse_yaml
 from assembler.validate import folder_name_problem, missing_path_message, selected_folder
-
-_REFERENCE = re.compile(r"^\s*kenmerk\s*:\s*['\"]?(\d{2})\.(\d{7})['\"]?\s*(#.*)?$", re.MULTILINE)
-# A published file's name: "03_23.0002104_voorstel_....pdf" (see package.export_name).
-_PUBLISHED_REFERENCE = re.compile(r'"bestandsnaam"\s*:\s*"\d{2}_(\d{2})\.(\d{7})_')
-# The files a kenmerk is taken in, and how it is written there.
-_TAKEN_IN = {DOSSIER_FILE: _REFERENCE, PUBLICATION_FILE: _PUBLISHED_REFERENCE}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,26 +112,15 @@ def next_reference(project: Project, year: int) -> str:
     prefix = f"{year % 100:02d}"
     highest = 0
     # Read the raw text, not the models: an invalid dossier still owns its kenmerk.
-    for path in _reference_files(project.dossiers):
+    for path in reference_files(project.dossiers):
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        for match in _TAKEN_IN[path.name].finditer(text):
+        for match in TAKEN_IN[path.name].finditer(text):
             if match.group(1) == prefix:
                 highest = max(highest, int(match.group(2)))
     return f"{prefix}.{highest + 1:07d}"
-
-
-def _reference_files(dossiers: Path) -> set[Path]:
-    """Every dossier.yaml and publicatie.json under ``dossiers``, at any depth."""
-    # Where meetings and dossiers are read from, a link followed as check follows it (a
-    # dossier folder may be one); below that, a linked folder is not walked into, which
-    # could lead out of dossiers/ or round in a circle.
-    files = {*dossiers.glob(f"*/*/{DOSSIER_FILE}"), *dossiers.glob(f"*/{PUBLICATION_FILE}")}
-    for top, _folders, names in os.walk(dossiers):  # unreadable folders: skipped
-        files.update(Path(top) / name for name in names if name in _TAKEN_IN)
-    return files
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -248,23 +238,6 @@ def _archived(project: Project, meeting_folder: Path) -> Path | None:
     return next(found, None)
 
 
-def meeting_folders(dossiers: Path) -> Iterator[Path]:
-    """Every meeting folder inside ``dossiers``: those directly in it (a link too, as check
-    follows one), then the archived ones deeper in it (dossiers/archief/<meeting>).
-
-    Below the meetings directly in it no link is walked into, which could lead out of
-    dossiers/ or round in a circle, nor a meeting's own folders: they are its dossiers.
-    """
-    yield from sorted(path.parent for path in dossiers.glob(f"*/{MEETING_FILE}"))
-    for top, folders, names in os.walk(dossiers):  # unreadable folders: skipped
-        here = Path(top)
-        if here != dossiers and MEETING_FILE in names:
-            folders.clear()
-            if here.parent != dossiers:
-                yield here
-        folders.sort()
-
-
 def _meeting_named(project: Project, meeting_folder: Path) -> Path:
     """The meeting folder a path names, or a bare name of one in ``dossiers/``
     ('2023-06-23-pfho-ruimte-wonen', as its agenda calls it), resolved."""
@@ -365,7 +338,6 @@ def _dossier_text(project: Project, place: DossierPlace, values: NewDossier) -> 
 _OPTION_OF = {
     name: f"--{name}" for fields in ASKED.values() for name in (*fields, "kenmerk", "datum")
 }
-_ANY_REFERENCE = re.compile(r"^kenmerk\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", re.MULTILINE)
 
 
 def _value_problems(
@@ -387,12 +359,15 @@ def _value_problems(
             problems.append(Problem("", None, option, problem.melding))
     given = values.kenmerk
     if given is not None:
-        for path in sorted(project.dossiers.glob(f"*/*/{DOSSIER_FILE}")):
+        # The dossiers of the meetings, and of the archived ones: check refuses those too.
+        archived = archived_references(project.dossiers)
+        current = sorted(project.dossiers.glob(f"*/*/{DOSSIER_FILE}"))
+        for path in [*current, *([Path(archived[given])] if given in archived else [])]:
             try:
-                found = _ANY_REFERENCE.search(path.read_text(encoding="utf-8", errors="replace"))
+                found = reference_in(path.read_text(encoding="utf-8", errors="replace"))
             except OSError:
                 continue
-            if found and found.group(1).strip() == given:
+            if found == given:
                 problems.append(
                     Problem(
                         "",

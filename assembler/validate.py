@@ -83,6 +83,7 @@ from assembler.pydantic_messages import (
     problems_from_validation,
     same_letters_as,
 )
+from assembler.references import archived_references
 from assembler.source import (
     FieldPath,
     Source,
@@ -145,7 +146,9 @@ def load_catalog(
     days = {meeting.folder: meeting.meeting.date for meeting in meetings}
     claims = [_Claim(d.folder, d.source, d.document.reference) for d in all_dossiers]
     claims += refused_claims
-    rejected = _check_unique_references(project, claims, days, catalog.problems)
+    # A kenmerk stays taken once its meeting is archived (dossiers/archief/<meeting>).
+    archived = archived_references(project.dossiers)
+    rejected = _check_unique_references(project, claims, days, catalog.problems, archived)
     meetings = [_without(meeting, rejected) for meeting in meetings]
     set_aside += [dossier for dossier in all_dossiers if dossier.folder in rejected]
     catalog.problems.extend(_texts_naming_confidential(project, meetings))
@@ -1173,18 +1176,36 @@ def _check_unique_references(
     dossiers: list[_Claim],
     days: dict[Path, dt.date],
     problems: list[Problem],
+    archived: dict[str, str],
 ) -> set[Path]:
     """Refuse dossiers that share a kenmerk; the one of the earliest meeting keeps it.
 
     A dossier copied into a later meeting instead of moved (DESIGN: a postponed item moves)
     is the copy: refusing the first one too would block a meeting that was held already.
-    Where no one meeting came first, every one of them is refused.
+    Where no one meeting came first, every one of them is refused. A kenmerk an archived
+    dossier holds (``archived``: kenmerk -> its dossier.yaml's path) is taken by it: every dossier
+    that has it too is refused, as a copy of last year's dossier would be.
     """
     by_reference: dict[str, list[_Claim]] = {}
     for dossier in dossiers:
         by_reference.setdefault(dossier.reference, []).append(dossier)
     rejected: set[Path] = set()
     for reference, group in by_reference.items():
+        held = archived.get(reference)
+        if held is not None:
+            for dossier in group:
+                problems.append(
+                    Problem(
+                        project.display(dossier.folder / DOSSIER_FILE),
+                        dossier.source.line_of(("kenmerk",)),
+                        "kenmerk",
+                        f"'{reference}' is al het kenmerk van {project.display(Path(held))}, "
+                        "op een gearchiveerde vergadering (geef dit dossier een eigen kenmerk; "
+                        "een kenmerk blijft bezet als zijn vergadering gearchiveerd is)",
+                    )
+                )
+                rejected.add(dossier.folder)
+            continue
         if len(group) < 2:
             continue
         first = _first_holder(group, days)

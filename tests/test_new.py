@@ -700,6 +700,23 @@ def test_new_refuses_values_that_check_would_reject(example_project: Path, run_c
     assert (meeting / "vergadering.yaml").read_bytes() == agenda
 
 
+def test_new_refuses_a_kenmerk_an_archived_dossier_holds(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was accepted: only the meetings directly in dossiers/ were read, and check then refused
+    the dossier new had just made."""
+    archive(example_project, ECONOMIE)
+    result = run_cli(
+        "new", WONEN, "laadpalen", *OPTIONS, "--kenmerk", "23.0001772", cwd=example_project
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"fout: --kenmerk: '23.0001772' is al gebruikt in dossiers/archief/{ECONOMIE}/"
+        "werklocaties/dossier.yaml (geef elk dossier een eigen kenmerk)\n"
+    )
+    assert not (example_project / "dossiers" / WONEN / "laadpalen").exists()
+
+
 def test_new_into_a_full_agenda_says_it_is_full(example_project: Path, run_cli: RunCli) -> None:
     meeting = example_project / "dossiers" / ECONOMIE / "vergadering.yaml"
     text = meeting.read_text()

@@ -16,7 +16,16 @@ from pathlib import Path
 import pytest
 
 from tests import hostile_files
-from tests.conftest import CORPUS, ECONOMIE, REPO, WONEN, CliResult, needs_shared, python_m
+from tests.conftest import (
+    CORPUS,
+    ECONOMIE,
+    REPO,
+    WONEN,
+    CliResult,
+    archive,
+    needs_shared,
+    python_m,
+)
 
 RunCli = Callable[..., CliResult]
 SEED = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
@@ -541,6 +550,52 @@ def test_a_kenmerk_copied_into_a_later_meeting_refuses_only_the_copy(
     assert SEED not in result.stderr.replace(f"kenmerk van {SEED}", "")
     economie = run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}", cwd=example_project)
     assert economie.exit_code == 0, economie.stderr
+
+
+def test_a_dossier_copied_out_of_the_archive_keeps_a_taken_kenmerk_and_is_refused(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was "In orde": only the meetings directly in dossiers/ were among the claims."""
+    archive(example_project, ECONOMIE)
+    archived = f"dossiers/archief/{ECONOMIE}/werklocaties/dossier.yaml"
+    shutil.copytree(
+        example_project / "dossiers" / "archief" / ECONOMIE / "werklocaties",
+        example_project / "dossiers" / WONEN / "werklocaties",
+    )
+    meeting = example_project / "dossiers" / WONEN / "vergadering.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8") + "  - dossier: werklocaties\n")
+    copy = f"dossiers/{WONEN}/werklocaties/dossier.yaml"
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert (
+        f"{copy}:{line_of(example_project, copy, 'kenmerk:')}: kenmerk: '23.0001772' is al het "
+        f"kenmerk van {archived}, op een gearchiveerde vergadering (geef dit dossier een eigen "
+        "kenmerk; een kenmerk blijft bezet als zijn vergadering gearchiveerd is)\n"
+    ) in result.stderr
+    assert result.stdout.startswith("Niet in orde: 1 fout in 1 bestand")
+    built = run_cli("build", "--geen-pdf", "--json", cwd=example_project)
+    assert built.exit_code == 1
+    summary = json.loads(built.stdout)
+    failed = [d["dossier"] for d in summary["dossiers"] if d["status"] == "mislukt"]
+    assert failed == ["werklocaties"]
+
+
+def test_a_kenmerk_an_archived_dossier_holds_is_refused_also_when_written_otherwise(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # Quoted in the archive, unquoted here; and the archive is any folder inside dossiers/.
+    archived = f"dossiers/oud/2022/{ECONOMIE}/werklocaties/dossier.yaml"
+    (example_project / "dossiers" / "oud" / "2022").mkdir(parents=True)
+    (example_project / "dossiers" / ECONOMIE).rename(
+        example_project / "dossiers" / "oud" / "2022" / ECONOMIE
+    )
+    edit(example_project, archived, r"^kenmerk: .*", "kenmerk: '23.0001772'  # vorig jaar")
+    taken = f"dossiers/{WONEN}/res-voortgang/dossier.yaml"
+    edit(example_project, taken, r"^kenmerk: .*", "kenmerk: 23.0001772")
+    result = run_cli("check", f"dossiers/{WONEN}", cwd=example_project)
+    assert result.exit_code == 1
+    assert f"{taken}:" in result.stderr
+    assert f"is al het kenmerk van {archived}, op een gearchiveerde vergadering" in result.stderr
 
 
 def test_a_kenmerk_twice_in_one_meeting_refuses_both(
