@@ -14,7 +14,13 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
-from assembler.errors import InputRejected, Problem, SettingsRejected, Severity
+from assembler.errors import (
+    InputRejected,
+    Problem,
+    SettingsRejected,
+    Severity,
+    sort_problems,
+)
 from assembler.fsutil import unreadable
 from assembler.inputs import as_stored
 from assembler.model import (
@@ -26,7 +32,7 @@ from assembler.model import (
 )
 from assembler.project import DOSSIER_FILE, ORGANISATION_FILE, Project
 from assembler.pydantic_messages import problems_from_validation
-from assembler.source import load_yaml
+from assembler.source import PartlyRead, load_yaml
 from assembler.text_warnings import file_warnings, glyph_warnings
 
 
@@ -68,6 +74,15 @@ def read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
         # Every key is optional: a file with none (emptied, or comments only) is the defaults.
         source = load_yaml(path, display, may_be_empty=True)
         organisation = Organisatie.model_validate(source.data)
+    except PartlyRead as rejected:
+        # The rest of the file checked in the same round (see PartlyRead.besides).
+        problems = rejected.problems
+        try:
+            Organisatie.model_validate(rejected.source.data)
+        except ValidationError as error:
+            found = problems_from_validation(error, rejected.source, Organisatie)
+            problems = sort_problems(problems + rejected.besides(found))
+        raise SettingsRejected(refused, beside + problems) from None
     except InputRejected as rejected:
         raise SettingsRejected(refused, beside + rejected.problems) from None
     except ValidationError as error:

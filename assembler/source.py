@@ -275,9 +275,7 @@ def parse_yaml(
         )
     builder = _Builder(display, text.split("\n"))
     data = builder.build(node, (), 0)
-    if builder.problems:
-        raise InputRejected(f"{display}: ongeldige YAML", builder.problems)
-    return Source(
+    source = Source(
         path=path,
         display=display,
         data=data,
@@ -290,6 +288,44 @@ def parse_yaml(
         newline=newline,
         bom=bom,
     )
+    if builder.problems:
+        raise PartlyRead(display, builder.problems, source, builder.dropped)
+    return source
+
+
+class PartlyRead(InputRejected):
+    """A file refused for what the node builder does not take (a key twice, a label, '<<'),
+    which still gave a mapping: ``source`` holds what it says without those, for the rest of
+    the file to be checked in the same round (DESIGN: all problems of a file at once)."""
+
+    def __init__(
+        self, display: str, problems: list[Problem], source: Source, dropped: set[FieldPath]
+    ) -> None:
+        super().__init__(f"{display}: ongeldige YAML", problems)
+        self.source = source
+        # Fields whose value was left out (a label) or kept once (a key twice): what is said
+        # of them by the other checks would only confuse.
+        self.dropped = frozenset(field_label(path) for path in dropped)
+
+    def besides(self, found: list[Problem]) -> list[Problem]:
+        """What the other checks ``found`` in :attr:`source`, but for the fields the builder
+        left out or kept once: all problems of the file at once, none that would confuse.
+
+        A key written twice keeps its first value (whose line the builder recorded, so the
+        rest of the file's messages name it): that value is the one checked where it matters
+        for other fields (which sjabloon, whether the dossier is public). The field itself is
+        not judged: the clerk is to keep one of the two, and a message about the first would
+        read as advice which one; left out, the field would be said to be missing. A value
+        with a label is left out (None): "mag niet leeg zijn" of it would only confuse.
+        """
+        return [problem for problem in found if not self.covers(problem.veld)]
+
+    def covers(self, label: str) -> bool:
+        """Whether a problem at field ``label`` is of a field the builder left out or kept
+        once, or lies in one."""
+        return any(
+            label == field or label.startswith((f"{field}.", f"{field}[")) for field in self.dropped
+        )
 
 
 def _newline(text: str) -> str:
@@ -313,6 +349,9 @@ class _Builder:
         self.cut_by_comment: dict[FieldPath, tuple[int, str]] = {}
         self.folded: dict[FieldPath, tuple[int, int]] = {}
         self.lost_apostrophe: dict[FieldPath, int] = {}
+        # Fields whose value is left out or replaced by nothing (a label, too deep), or kept
+        # as first written (a key twice).
+        self.dropped: set[FieldPath] = set()
 
     def build(
         self,
@@ -328,14 +367,17 @@ class _Builder:
             self._problem(
                 path, line, f"is dieper genest dan {MAX_DEPTH} niveaus (maak het platter)"
             )
+            self.dropped.add(path)
             return None
         if node.tag not in _ALLOWED_TAGS:
             self._problem(path, line, self._tag_message(node))
+            self.dropped.add(path)
             return None
         if isinstance(node, yaml.ScalarNode):
             value: str = node.value
             if _starts_a_line_with_a_hard_dash(node, self.text_lines):
                 self._problem(path, line, _hard_dash_message(value[1]))
+                self.dropped.add(path)
                 return None
             # Plain text, or nothing, followed by '#3 ...'; not a date or number with a note.
             end = node.end_mark
@@ -371,19 +413,23 @@ class _Builder:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 self._problem(path, key_line, "een sleutel moet een woord zijn, geen lijst of blok")
+                self.dropped.add(path)  # a field of it is left out
                 continue
             key = key_node.value
             if _starts_a_line_with_a_hard_dash(key_node, self.text_lines):
                 self._problem(path, key_line, _hard_dash_message(key[1]))
+                self.dropped.add(path)
                 continue
             if key == "<<":
                 self._problem(path, key_line, "samenvoegen met '<<' is niet toegestaan")
+                self.dropped.add(path)
                 continue
             if key in first_line:
                 start = _merged_entry(first_line, key, key_line, node, siblings)
                 if start is not None:
                     # The rest of the item is the next item: its keys are met a second time.
                     self._problem(path[:-1], start, _dash_message(node.start_mark.line + 1))
+                    self.dropped.add(path[:-1])  # two items read as one: the list is garbled
                     first_line = {k: n for k, n in first_line.items() if n >= start}
                     first_line[key] = key_line
                     continue
@@ -393,6 +439,7 @@ class _Builder:
                     f"staat twee keer in het bestand, op regel {first_line[key]} en {key_line} "
                     "(houd er één over)",
                 )
+                self.dropped.add((*path, key))  # the first value is kept
                 continue
             first_line[key] = key_line
             self.lines[(*path, key)] = key_line

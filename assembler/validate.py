@@ -86,6 +86,7 @@ from assembler.pydantic_messages import (
 from assembler.references import archived_references
 from assembler.source import (
     FieldPath,
+    PartlyRead,
     Source,
     between_curly_quotes,
     field_label,
@@ -415,6 +416,7 @@ def _load_meeting(
         source = load_yaml(folder / MEETING_FILE, display)
     except InputRejected as rejected:
         problems.extend(rejected.problems)
+        problems.extend(_meeting_partly_read(rejected))
         return None
     # The overleg, locatie and loose items head every agenda, its footer and the meeting bundle.
     problems += file_warnings(source, display) + glyph_warnings(source, display)
@@ -569,6 +571,16 @@ def _load_meeting(
     unlisted.extend((result, name) for name in sorted(here - named - unread))
     absent.extend((result, index, name) for index, name in missing)
     return result
+
+
+def _meeting_partly_read(rejected: InputRejected) -> list[Problem]:
+    """What the meeting's model says of a vergadering.yaml the node builder refused, as far as
+    it read it (see PartlyRead.besides); nothing for a file refused as a whole."""
+    if not isinstance(rejected, PartlyRead):
+        return []
+    found: list[Problem] = []
+    _validate_meeting(rejected.source, found)
+    return rejected.besides(found)
 
 
 # A loose agenda item numbered by hand: '1. Opening', '3) Terugblik'; a number, then '.' or ')'
@@ -984,9 +996,33 @@ def load_dossier(
     problems += read_beside(folder / DOSSIER_FILE, display)
     try:
         source = load_yaml(folder / DOSSIER_FILE, display, _TEXT_KEYS)
+    except PartlyRead as rejected:
+        problems.extend(rejected.problems)
+        # Refused, but the rest of the file is checked in the same round, as far as the
+        # builder read it (see PartlyRead.besides).
+        kept = None if rejected.covers("bijlagen") else set_aside
+        found: list[Problem] = []
+        valid = _check_dossier(project, folder, display, rejected.source, context, found, kept)
+        problems.extend(rejected.besides(found))
+        if valid is not None and kept is not None:
+            kept.append(valid)  # its annexes judged by the intake too, in the same round
+        return None
     except InputRejected as rejected:
         problems.extend(rejected.problems)
         return None
+    return _check_dossier(project, folder, display, source, context, problems, set_aside)
+
+
+def _check_dossier(
+    project: Project,
+    folder: Path,
+    display: str,
+    source: Source,
+    context: dict[str, Any],
+    problems: list[Problem],
+    set_aside: list[DossierInput] | None,
+) -> DossierInput | None:
+    """Validate the dossier.yaml read as ``source`` (see load_dossier)."""
     data = source.data
     assert isinstance(data, dict)
     kind = data.get("sjabloon", "voorstel")
@@ -1163,6 +1199,10 @@ def _refused_claim(project: Project, folder: Path, problems: list[Problem]) -> l
         return []  # the file could not be read, or its kenmerk is wrong itself
     try:
         source = load_yaml(folder / DOSSIER_FILE, display, _TEXT_KEYS)
+    except PartlyRead as rejected:
+        if rejected.covers("kenmerk"):
+            return []  # a kenmerk written twice: which one is meant is for the clerk to say
+        source = rejected.source
     except InputRejected:
         return []
     reference = source.data.get("kenmerk") if isinstance(source.data, dict) else None

@@ -534,6 +534,78 @@ def test_json_output_lists_problems(example_project: Path, run_cli: RunCli) -> N
     ]
 
 
+def test_a_key_written_twice_does_not_hide_the_other_problems_of_the_file(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review spec S3: only the duplicate was said; the bad date and e-mail address a round
+    later. The first value of the key twice ('misschien') is not judged: one of the two goes."""
+    edit(example_project, SEED, r"^verspreiden: Ja$", "verspreiden: misschien\nverspreiden: Ja")
+    edit(example_project, SEED, r"^datum: 2023-04-11", "datum: 2023-02-30")
+    edit(example_project, SEED, r"^email: .*", "email: a.pols@@regiogv")
+    result = run_cli("check", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert result.exit_code == 1
+    twice = line_of(example_project, SEED, "verspreiden: Ja")
+    email = line_of(example_project, SEED, "email:")
+    datum = line_of(example_project, SEED, "datum:")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{twice}: verspreiden: staat twee keer in het bestand, op regel {twice - 1} en "
+        f"{twice} (houd er één over)",
+        f"{SEED}:{email}: email: 'a.pols@@regiogv' is geen geldig e-mailadres (schrijf "
+        "bijvoorbeeld a.pols@regiogv.nl)",
+        f"{SEED}:{datum}: datum: '2023-02-30' is geen bestaande datum (schrijf JJJJ-MM-DD)",
+    ]
+    assert result.stdout == "Niet in orde: 3 fouten in 1 bestand; 0 dossiers in orde.\n"
+
+
+def test_a_label_does_not_hide_the_other_problems_of_the_file(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    # The labelled value is left out: not also said to be empty or missing.
+    edit(example_project, SEED, r"^onderwerp: ", "onderwerp: !Belangrijk ")
+    edit(example_project, SEED, r"^datum: 2023-04-11", "datum: 2023-02-30")
+    result = run_cli("check", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert result.exit_code == 1
+    onderwerp = line_of(example_project, SEED, "onderwerp:")
+    datum = line_of(example_project, SEED, "datum:")
+    assert result.stderr.splitlines() == [
+        f"{SEED}:{onderwerp}: onderwerp: de tekst begint met '!', en dan leest YAML "
+        "'!Belangrijk' als een label, niet als tekst (zet de hele tekst tussen "
+        'aanhalingstekens: "!Belangrijk Aanpak actieplan Werklocaties")',
+        f"{SEED}:{datum}: datum: '2023-02-30' is geen bestaande datum (schrijf JJJJ-MM-DD)",
+    ]
+
+
+def test_a_key_twice_in_a_meeting_or_the_settings_does_not_hide_their_other_problems(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    edit(example_project, meeting, r"^overleg: .*", "overleg: Pfho Economie\noverleg: Pfho")
+    edit(example_project, meeting, r"^aanvang: .*", 'aanvang: "25:00"')
+    result = run_cli("check", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert result.exit_code == 1
+    aanvang = line_of(example_project, meeting, "aanvang:")
+    assert result.stderr.splitlines() == [
+        f"{meeting}:3: overleg: staat twee keer in het bestand, op regel 2 en 3 (houd er één over)",
+        f"{meeting}:{aanvang}: aanvang: '25:00' is geen tijd in de vorm UU:MM (schrijf "
+        'bijvoorbeeld "14:00")',
+    ]
+    settings = "dossiers/organisatie.yaml"
+    shutil.copyfile(REPO / meeting, example_project / meeting)
+    edit(example_project, settings, r"^naam: .*", "naam: Regio\nnaam: Regio Gooi")
+    edit(example_project, settings, r"^vergaderingstype: .*", "vergaderingstype: feest")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    naam = line_of(example_project, settings, "naam: Regio Gooi")
+    soort = line_of(example_project, settings, "vergaderingstype:")
+    assert result.stderr.splitlines()[:2] == [
+        f"{settings}:{naam}: naam: staat twee keer in het bestand, op regel {naam - 1} en "
+        f"{naam} (houd er één over)",
+        f"{settings}:{soort}: vergaderingstype: 'feest' is geen toegestane waarde (kies uit: "
+        "'raadsvergadering', 'commissievergadering', 'presidium', 'statenvergadering', "
+        "'algemene_bestuursvergadering')",
+    ]
+
+
 def test_a_kenmerk_copied_into_a_later_meeting_refuses_only_the_copy(
     example_project: Path, run_cli: RunCli
 ) -> None:

@@ -294,11 +294,22 @@ YAML_CASES = [
             ),
         ),
     ),
+    # The rest of the file is checked in the same round: 'on' is unknown; 'no', written
+    # twice, is not judged until one of the two is left.
     Case(
         "dubbele-sleutel-no-on",
         lambda c: c.append(DOEL, "no: 1\non: 2\nno: 3\n"),
         1,
-        (_msg(34, "no", "staat twee keer in het bestand, op regel 32 en 34 (houd er één over)"),),
+        (
+            _msg(
+                33,
+                "on",
+                "is geen bekend veld (haal het weg; bekende velden: sjabloon, onderwerp, "
+                "verspreiden, portefeuillehouder, contactpersoon, eenheid, email, kenmerk, "
+                "datum, voorstel, behandeling, toelichting, bijlagen)",
+            ),
+            _msg(34, "no", "staat twee keer in het bestand, op regel 32 en 34 (houd er één over)"),
+        ),
     ),
     # A list item that lost its '- ': said at the line that needs it, not at the next item's
     # dash or as a key to delete.
