@@ -183,7 +183,7 @@ def failure_json(error: AssemblerError) -> str:
     built before the error is not counted.
     """
     # The problems say where, the message what came of them: last, as on stderr.
-    problems = [*error.problems, Problem("", None, "", error.message)]
+    problems = [*error.problems, error.summary()]
     return _summary_json(error.exit_code, BuildReport(problems=problems), None)
 
 

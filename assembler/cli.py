@@ -31,6 +31,7 @@ from assembler.errors import (
     ExitCode,
     OutputNotWritable,
     Problem,
+    SettingsRejected,
     UsageError,
     dutch_list,
     readable,
@@ -146,15 +147,18 @@ def _shown_from_root(error: AssemblerError) -> AssemblerError:
     return error.shown_as(project.display(Path(error.path)))
 
 
-def _fail(error: AssemblerError, as_json: bool = False) -> NoReturn:
+def _fail(error: AssemblerError, as_json: bool = False, counted: str = "") -> NoReturn:
+    """Say ``error`` and exit with its code; ``counted``: a line for stdout after it."""
     error = _shown_from_root(error)
     # The problems say where; the message says what came of them ("er is niets geschreven"),
     # so it ends the output: on stderr, and for a script as the list's last entry.
     if as_json:
-        _print_problems([*error.problems, Problem("", None, "", error.message)], as_json)
+        _print_problems([*error.problems, error.summary()], as_json)
     else:
         _print_problems(error.problems, as_json)
     _say(f"fout: {error.message}")  # a refused log must not turn exit 4 into 3
+    if counted and not as_json:
+        click.echo(counted)
     sys.exit(int(error.exit_code))
 
 
@@ -296,7 +300,11 @@ def check(paden: tuple[Path, ...], as_json: bool) -> None:
     from assembler.check import check_exit_code, check_project
 
     project = _project()
-    catalog = check_project(project, paden)
+    try:
+        catalog = check_project(project, paden)
+    except SettingsRejected as refused:
+        # The count README promises, as a check that found errors ends with it.
+        _fail(refused, as_json, _settings_counted(project, refused))
     _report_catalog(catalog, as_json)
     code = check_exit_code(project, catalog)
     if code != ExitCode.OK:
@@ -334,6 +342,16 @@ def _report_catalog(catalog: Catalog, as_json: bool) -> None:
     click.echo(
         f"Niet in orde: {_counted(summary.errors, 'fout', 'fouten')} in {where}{noted}; "
         f"{_counted(summary.in_order, 'dossier', 'dossiers')} in orde{uncounted}{not_made}."
+    )
+
+
+def _settings_counted(project: Project, refused: SettingsRejected) -> str:
+    """The last line of a check that organisatie.yaml stopped: its errors, nothing checked."""
+    errors = [problem for problem in refused.problems if problem.ernst == "fout"]
+    files = {problem.bestand for problem in errors} | {refused.bestand}
+    return (
+        f"Niet in orde: {_counted(max(len(errors), 1), 'fout', 'fouten')} in "
+        f"{_places(project, files)}; niets gecontroleerd."
     )
 
 

@@ -175,6 +175,10 @@ class AssemblerError(Exception):
         self.message = message
         self.problems: list[Problem] = list(problems or [])
 
+    def summary(self) -> Problem:
+        """The message as ``--json`` lists it, after the problems: what came of them."""
+        return Problem("", None, "", self.message)
+
 
 class InputRejected(AssemblerError):
     """One or more dossier, meeting or organisation files are invalid."""
@@ -208,7 +212,20 @@ class UsageError(AssemblerError):
 
 
 class SettingsRejected(UsageError):
-    """``dossiers/organisatie.yaml`` is invalid: nothing is checked or made against it."""
+    """``dossiers/organisatie.yaml`` is invalid: nothing is checked or made against it.
+
+    ``bestand`` is the file (or folder) at fault as displayed, which ``message`` starts with.
+    """
+
+    def __init__(
+        self, message: str, problems: list[Problem] | None = None, *, bestand: str
+    ) -> None:
+        super().__init__(message, problems)
+        self.bestand = bestand
+
+    def summary(self) -> Problem:
+        """At the file, as every other problem is, for a script to find it by ``bestand``."""
+        return Problem(self.bestand, None, "", self.message.removeprefix(f"{self.bestand}: "))
 
 
 class TemplateError(UsageError):

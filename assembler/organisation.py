@@ -50,7 +50,8 @@ def read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
         # dossiers/ cannot be looked into: not the settings, nor any meeting.
         raise SettingsRejected(
             f"{project.display(project.dossiers)}: deze map kan niet gelezen worden, daarom is "
-            f"niets gecontroleerd of gemaakt: {unreadable(error)}"
+            f"niets gecontroleerd of gemaakt: {unreadable(error)}",
+            bestand=project.display(project.dossiers),
         ) from None
     if not present:
         misnamed = misnamed_file(path.parent, ORGANISATION_FILE)
@@ -61,7 +62,8 @@ def read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
         shown = project.display(path.parent / misnamed)
         raise SettingsRejected(
             f"{shown}: heet niet {ORGANISATION_FILE}, dus worden de instellingen niet gelezen en "
-            f"is niets gecontroleerd of gemaakt (hernoem het bestand naar {ORGANISATION_FILE})"
+            f"is niets gecontroleerd of gemaakt (hernoem het bestand naar {ORGANISATION_FILE})",
+            bestand=shown,
         )
     display = project.display(path)
     beside = read_beside(path, display)
@@ -82,12 +84,12 @@ def read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
         except ValidationError as error:
             found = problems_from_validation(error, rejected.source, Organisatie)
             problems = sort_problems(problems + rejected.besides(found))
-        raise SettingsRejected(refused, beside + problems) from None
+        raise SettingsRejected(refused, beside + problems, bestand=display) from None
     except InputRejected as rejected:
-        raise SettingsRejected(refused, beside + rejected.problems) from None
+        raise SettingsRejected(refused, beside + rejected.problems, bestand=display) from None
     except ValidationError as error:
         problems = problems_from_validation(error, source, Organisatie)
-        raise SettingsRejected(refused, beside + problems) from None
+        raise SettingsRejected(refused, beside + problems, bestand=display) from None
     if organisation.logo:
         # Its name is read as NFC (one 'ó'); a file named on a Mac may hold 'o' and an accent.
         named = PurePosixPath(organisation.logo)
@@ -98,7 +100,7 @@ def read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
         problem = outside_problem(project, logo, "het logo") or logo_problem(logo, str(named))
         if problem:
             where = Problem(display, source.line_of(("logo",)), "logo", problem)
-            raise SettingsRejected(refused, [*beside, where])
+            raise SettingsRejected(refused, [*beside, where], bestand=display)
     # "naam: Regio # 2" would head every document as "Regio".
     borrowed = borrowed_identity(organisation, display, "waarschuwing")
     # The name heads every document; the other settings are addresses and patterns.
@@ -152,6 +154,7 @@ def require_own_identity(project: Project) -> Organisatie:
             else f"{display}: {keys} van uw organisatie ontbreekt, daarom is niets "
             f"geëxporteerd (vul eerst {keys} in)",
             borrowed,
+            bestand=display,
         )
     return organisation
 

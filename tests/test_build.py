@@ -1721,9 +1721,10 @@ def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
     assert said[0].startswith("dossiers/organisatie.yaml:") and ": tooi: " in said[0], said
     assert said[-1].startswith("fout: dossiers/organisatie.yaml: ongeldige instellingen")
     assert refused["meldingen"][0]["veld"] == "tooi"
+    # At the file, as every other entry (review spec S5: was an empty bestand).
+    assert refused["meldingen"][-1]["bestand"] == "dossiers/organisatie.yaml"
     assert refused["meldingen"][-1]["melding"].startswith(
-        "dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets gecontroleerd of "
-        "gemaakt"
+        "ongeldige instellingen, daarom is niets gecontroleerd of gemaakt"
     )
 
 

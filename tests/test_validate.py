@@ -2080,14 +2080,36 @@ def test_a_script_reads_why_nothing_was_checked(example_project: Path, run_cli: 
     assert result.exit_code == 2
     said = json.loads(result.stdout)
     assert said[0]["veld"] == "tooi" and said[0]["bestand"] == "dossiers/organisatie.yaml"
+    # Review spec S5: at the file, as every other entry (was: an empty bestand, the file's
+    # name inside the melding).
     assert said[-1] == {
-        "bestand": "",
+        "bestand": "dossiers/organisatie.yaml",
         "regel": None,
         "veld": "",
-        "melding": "dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets "
-        "gecontroleerd of gemaakt (verbeter eerst dit bestand)",
+        "melding": "ongeldige instellingen, daarom is niets gecontroleerd of gemaakt (verbeter "
+        "eerst dit bestand)",
         "ernst": "fout",
     }
+
+
+def test_a_check_stopped_by_the_settings_ends_with_a_count(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review spec S5: stdout was empty, where README promises a count."""
+    edit(example_project, "dossiers/organisatie.yaml", r"^tooi: .*", "tooi: x")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stdout == "Niet in orde: 1 fout in 1 bestand; niets gecontroleerd.\n"
+    assert result.stderr.splitlines()[-1] == (
+        "fout: dossiers/organisatie.yaml: ongeldige instellingen, daarom is niets gecontroleerd "
+        "of gemaakt (verbeter eerst dit bestand)"
+    )
+    (example_project / "dossiers" / "organisatie.yaml").rename(
+        example_project / "dossiers" / "Organisatie.yaml"
+    )
+    misnamed = run_cli("check", cwd=example_project)
+    assert misnamed.exit_code == 2
+    assert misnamed.stdout == "Niet in orde: 1 fout in 1 bestand; niets gecontroleerd.\n"
 
 
 def test_tooi_organisations_are_the_organisation_values_of_the_diwoo_lists() -> None:
