@@ -119,7 +119,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from assembler.convert import ConversionService
-    from assembler.inputs import Catalog, DossierInput
+    from assembler.inputs import AgendaItem, Catalog, DossierInput, MeetingInput
 
 
 # --------------------------------------------------------------------------- the build
@@ -189,6 +189,7 @@ def _build(
             refused.problems += _withdraw_without_settings(project, options)
             raise
     report = BuildReport(problems=list(catalog.problems), results=_refused(project, catalog))
+    report.agenda_lines_refused, report.folders_off_agenda = _agenda_problems(project, catalog)
     pdfs_before = 0 if options.pdf else _count_pdfs(project, catalog)
     # Inputs are known by their content; a file not changed since the last build is not read.
     files = FileDigests(project.cache / DIGESTS_FILE)
@@ -362,19 +363,55 @@ def _plan(project: Project, catalog: Catalog, settings: str, files: FileDigests)
     return plans
 
 
-def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
-    """Dossiers on an agenda whose dossier.yaml was refused, or is not there: failed, and
-    nothing made."""
+def _refused_lines(meeting: MeetingInput) -> list[AgendaItem]:
+    """The agenda items of ``meeting`` refused as agenda lines, not as dossiers: one that names
+    no folder (refused for its form, or its folder not there) or a folder named above it.
+
+    The rule the build's summary counts by (docs/build-json.md): a dossier is a folder that
+    exists, built or failed; an agenda line that names none is a problem of the meeting."""
     from assembler.validate import folder_name_problem
 
+    refused = []
+    named: set[str] = set()
+    for item in meeting.items:
+        name = item.folder_name
+        if name is None or item.dossier is not None:
+            if name is not None:
+                named.add(name)
+            continue
+        if folder_name_problem(name) or name in named or not _lexists(meeting.folder / name):
+            refused.append(item)
+        named.add(name)
+    return refused
+
+
+def _lexists(path: Path) -> bool:
+    """Whether anything is at ``path``; True when that cannot be seen (said there)."""
+    try:
+        return os.path.lexists(path)
+    except OSError:
+        return True
+
+
+def _agenda_problems(project: Project, catalog: Catalog) -> tuple[int, int]:
+    """How many agenda lines of the chosen meetings name no dossier folder (see
+    _refused_lines), and how many of their dossier folders no agenda line names."""
+    lines = sum(len(_refused_lines(meeting)) for meeting in catalog.meetings)
+    off = sum(len(catalog.unlisted.get(meeting.folder, [])) for meeting in catalog.meetings)
+    return lines, off
+
+
+def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
+    """Dossiers on an agenda whose dossier.yaml was refused, or is not in their folder:
+    failed, and nothing made. An agenda line that names no folder is not one (see
+    _refused_lines)."""
     refused = {p.bestand for p in catalog.problems if p.ernst == "fout"}
     results = []
     for meeting in catalog.meetings:
+        lines = {item.number for item in _refused_lines(meeting)}
         for item in meeting.items:
-            if item.dossier is not None or item.folder_name is None:
+            if item.dossier is not None or item.folder_name is None or item.number in lines:
                 continue
-            if folder_name_problem(item.folder_name):
-                continue  # an agenda entry that names no folder at all: the agenda's error
             folder = meeting.folder / item.folder_name
             # One that cannot be looked into was refused at the folder.
             if project.display(folder / DOSSIER_FILE) in refused or not holds_dossier(folder):

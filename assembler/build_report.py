@@ -81,6 +81,10 @@ class BuildReport:
     seconds: float = 0.0
     # PDFs of an earlier build that a Word-only build removed (they no longer matched).
     pdfs_removed: int = 0
+    # Problems of the chosen meetings' agendas, not of a dossier (each an error in problems):
+    # lines that name no dossier folder, and dossier folders no line names.
+    agenda_lines_refused: int = 0
+    folders_off_agenda: int = 0
 
     @property
     def exit_code(self) -> ExitCode:
@@ -206,6 +210,8 @@ def _summary_json(exit_code: int, report: BuildReport, project: Project | None) 
         "gebouwd": report.count("gebouwd"),
         "ongewijzigd": report.count("ongewijzigd"),
         "mislukt": report.count("mislukt"),
+        "agendaregels_afgekeurd": report.agenda_lines_refused,
+        "niet_op_agenda": report.folders_off_agenda,
         "pdfs_weggehaald": report.pdfs_removed,
         "dossiers": [
             {

@@ -1096,6 +1096,9 @@ def _summary(project: Project, report: Any, interactive: bool, *, pdf: bool = Tr
     else:
         # In a narrow pane the table cuts its headers to "geb…", "misl…": the line wraps.
         _say(f"Klaar: {built} gebouwd, {unchanged} ongewijzigd, {failed} mislukt in {seconds}.")
+    agenda = _agenda_said(report.agenda_lines_refused, report.folders_off_agenda)
+    if agenda:
+        _say(agenda)
     # The counts are of dossiers; the agendas and meeting bundles are what the clerk passes on.
     for line in _meetings_said(report.meetings, pdf, report.problems):
         _say(line)
@@ -1118,6 +1121,16 @@ def _summary(project: Project, report: Any, interactive: bool, *, pdf: bool = Tr
             "maakte (een build met --geen-pdf maakt alleen Word-documenten; bouw zonder "
             "--geen-pdf om ze weer te maken)."
         )
+
+
+def _agenda_said(lines: int, folders: int) -> str:
+    """The agendas' own problems, which the counts of dossiers leave out: "" for none."""
+    said = []
+    if lines:
+        said.append(f"{_counted(lines, 'agendaregel', 'agendaregels')} afgekeurd")
+    if folders:
+        said.append(f"{_counted(folders, 'dossiermap', 'dossiermappen')} niet op de agenda")
+    return f"{' en '.join(said)} (zie de meldingen hierboven)." if said else ""
 
 
 # How the summary says what became of a meeting's agendas and bundles, by its status.

@@ -1728,6 +1728,46 @@ def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
     )
 
 
+def test_agenda_lines_that_name_no_folder_are_counted_as_the_agendas_not_as_dossiers(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """Review spec S4: a line naming a missing folder was a failed dossier, lines refused for
+    their form and a folder off the agenda were not counted at all. Now one rule: a dossier
+    is a folder that exists; the agenda's own problems are counted apart, in both outputs."""
+    meeting = small_project / "dossiers" / ECONOMIE
+    agenda = meeting / "vergadering.yaml"
+    agenda.write_text(
+        agenda.read_text(encoding="utf-8")
+        + "  - dossier: bestaatniet\n  - dossier: ../elders/snelfietsroutes\n"
+        + "  - dossier: werklocaties/\n"
+        + "  - dossier: werklocaties\n",  # a second line for one folder
+        encoding="utf-8",
+    )
+    shutil.copytree(meeting / "werklocaties", meeting / "extra")
+    extra = meeting / "extra" / "dossier.yaml"
+    extra.write_text(
+        extra.read_text(encoding="utf-8").replace("23.0001772", "23.0009991"), encoding="utf-8"
+    )
+    result = run_cli("build", "--geen-pdf", "--json", cwd=small_project)
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert summary["afsluitcode"] == 1
+    assert (summary["gebouwd"], summary["mislukt"]) == (1, 0)
+    assert [d["dossier"] for d in summary["dossiers"]] == ["werklocaties"]
+    assert (summary["agendaregels_afgekeurd"], summary["niet_op_agenda"]) == (4, 1)
+    errors = [m for m in summary["meldingen"] if m["ernst"] == "fout"]
+    assert {m["bestand"] for m in errors} == {f"dossiers/{ECONOMIE}/vergadering.yaml"}
+    assert len(errors) == 5
+    said = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert said.exit_code == 1
+    assert (
+        "Klaar: 0 gebouwd, 1 ongewijzigd, 0 mislukt in " in said.stderr
+        and "\n4 agendaregels afgekeurd en 1 dossiermap niet op de agenda (zie de meldingen "
+        "hierboven).\n"
+        in said.stderr
+    )
+
+
 def _on_a_terminal(project: Path, *args: str, columns: int = 100) -> str:
     """What ``assembler build ARGS`` shows on a real pseudo-terminal, without its
     escape codes: what a clerk sees, not what a pipe gets."""

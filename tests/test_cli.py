@@ -309,6 +309,8 @@ def test_a_usage_error_of_build_json_gives_the_summary_too(
         "gebouwd": 0,
         "ongewijzigd": 0,
         "mislukt": 0,
+        "agendaregels_afgekeurd": 0,
+        "niet_op_agenda": 0,
         "pdfs_weggehaald": 0,
         "dossiers": [],
         "vergaderingen": [],
