@@ -30,6 +30,17 @@ def _asks_build_json(args: list[str]) -> bool:
     return command == "build" and "--json" in words[words.index(command) :]
 
 
+# The counts of build --json, in its order (see build_report._summary_json).
+_COUNTS = (
+    "gebouwd",
+    "ongewijzigd",
+    "mislukt",
+    "agendaregels_afgekeurd",
+    "niet_op_agenda",
+    "pdfs_weggehaald",
+)
+
+
 def stopped_summary() -> bytes:
     """The ``build --json`` summary of a build stopped before it began, and its line end.
 
@@ -40,7 +51,7 @@ def stopped_summary() -> bytes:
 
     stop = {"bestand": "", "regel": None, "veld": "", "melding": STOPPED, "ernst": "fout"}
     # Nothing was built: every count is 0 and every list but the messages empty.
-    counts = dict.fromkeys(("gebouwd", "ongewijzigd", "mislukt", "pdfs_weggehaald"), 0)
+    counts = dict.fromkeys(_COUNTS, 0)
     data: dict[str, object] = {"afsluitcode": STOPPED_EXIT, "seconden": 0.0, **counts}
     data.update(dossiers=[], vergaderingen=[], meldingen=[stop])
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -61,6 +61,9 @@ Check = Callable[[Catalogue, Run], None]
 # The lines a build prints besides problems: progress and the summary.
 _CHATTER = re.compile(
     r"^(dossier|bundel): |^Klaar: |^Agenda's (en vergaderbundels )?van |^Niet alles is gemaakt: "
+    # The summary's count of the agendas' own problems, below the counts of dossiers.
+    r"|^\d+ (agendaregels? afgekeurd|dossiermap(pen)? niet op de agenda)( en \d+ dossiermap(pen)? "
+    r"niet op de agenda)? \(zie de meldingen hierboven\)\.$"
 )
 WERKLOCATIES = f"{ECONOMIE}/02-23.0001772-werklocaties"
 # The last line when organisatie.yaml is refused: the problems above say where.
