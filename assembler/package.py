@@ -74,7 +74,7 @@ from assembler.fsutil import (
     write_cache_text,
     write_text_atomic,
 )
-from assembler.inputs import AgendaItem, Catalog, DossierInput, MeetingInput
+from assembler.inputs import BAD_ENTRY, AgendaItem, Catalog, DossierInput, MeetingInput
 from assembler.layout import (
     BUNDLE_FILE,
     EXPORT_DIR,
@@ -325,7 +325,7 @@ def _dossier_dir(project: Project, meeting: MeetingInput, item: AgendaItem) -> P
 def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocument]:
     """Every file of the meeting's package, in agenda order; raise InputRejected when missing."""
     meeting_file = project.display(meeting.folder / MEETING_FILE)
-    rejected = [i.folder_name for i in meeting.items if i.folder_name and i.dossier is None]
+    rejected = [i for i in meeting.items if i.folder_name and i.dossier is None]
     if rejected:
         raise InputRejected(
             f"{meeting_file}: niet geëxporteerd",
@@ -334,14 +334,18 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
                     meeting_file,
                     None,
                     "",
-                    f"niet geëxporteerd: dossier '{name}' is afgekeurd (herstel het dossier en "
-                    "exporteer opnieuw)"
-                    if os.path.lexists(meeting.folder / name)
+                    # BAD_ENTRY is a placeholder, not a folder: the entry itself was refused.
+                    f"niet geëxporteerd: agendapunt {item.number} is ongeldig (zie de meldingen "
+                    "hierboven)"
+                    if item.folder_name == BAD_ENTRY
+                    else f"niet geëxporteerd: dossier '{item.folder_name}' is afgekeurd (herstel "
+                    "het dossier en exporteer opnieuw)"
+                    if os.path.lexists(meeting.folder / str(item.folder_name))
                     # A typo on the agenda, or a folder gone: the agenda line is what to mend.
-                    else f"niet geëxporteerd: de agenda noemt dossiermap '{name}', die er niet "
-                    "is (zie de meldingen hierboven)",
+                    else f"niet geëxporteerd: de agenda noemt dossiermap '{item.folder_name}', "
+                    "die er niet is (zie de meldingen hierboven)",
                 )
-                for name in rejected
+                for item in rejected
             ],
         )
     documents: list[ExportDocument] = []

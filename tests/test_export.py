@@ -1624,6 +1624,29 @@ def test_an_agenda_entry_mistyped_holds_up_the_export_as_that_not_as_a_folder_le
     ]
 
 
+def test_an_invalid_agenda_entry_holds_up_the_export_as_that_item_not_as_a_folder(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was: "de agenda noemt dossiermap '(ongeldig agendapunt)', die er niet is": the internal
+    placeholder named as a folder to look for (messages review M-M2)."""
+    agenda = project.dossiers / WONEN / "vergadering.yaml"
+    text = agenda.read_text(encoding="utf-8")
+    agenda.write_text(
+        text.replace(
+            "  - Rondvraag en sluiting", "  - Nagekomen: stand van zaken\n  - Rondvraag en sluiting"
+        ),
+        encoding="utf-8",
+    )
+
+    result = run_cli("export", WONEN, cwd=project.root)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"dossiers/{WONEN}/vergadering.yaml: niet geëxporteerd: agendapunt 8 is ongeldig (zie de "
+        "meldingen hierboven)"
+    )
+
+
 def test_an_annex_of_an_exported_meeting_replaced_by_one_with_a_password_is_said(
     project: Project, run_cli: Callable[..., CliResult]
 ) -> None:
