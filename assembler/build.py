@@ -1197,7 +1197,12 @@ class _Conversions:
 
         project, report, work = self.project, self.report, self.work
         outcome = self.service.finish()
-        ours_failed = [source for source in outcome.failures if source in self.ours]
+        # A PDF not written for a full disk is no sign against LibreOffice (said on its own).
+        ours_failed = [
+            source
+            for source in outcome.failures
+            if source in self.ours and source not in outcome.unwritable
+        ]
         none_converted = len(ours_failed) >= 2 and len(ours_failed) == len(self.ours)
         if none_converted:
             # Each document's message says to check that document; when not one converted,
@@ -1216,7 +1221,16 @@ class _Conversions:
         for source, reason in sorted(outcome.failures.items()):
             shown = source
             plan_of = self.owner.get(source)
-            if source in self.ours:
+            unwritable = outcome.unwritable.get(source)
+            if unwritable is not None:
+                # The disk, not the document: said as the other outputs not written are, at
+                # the PDF where it goes, not at the staging file it was written to.
+                report.environment_failed = True
+                place = project.display(installed_place(Path(unwritable.path)))
+                report.problems.append(
+                    Problem(place, None, "", f"kan niet schrijven: {unwritable.reason}")
+                )
+            elif source in self.ours:
                 # Our own rendered document did not convert: the machine, not the clerk.
                 report.environment_failed = True
                 if none_converted:  # not each document to check, as the line above says
@@ -1230,7 +1244,7 @@ class _Conversions:
             if plan_of is None:
                 continue
             work.failed[plan_of.dossier.folder] = reason
-            if source not in self.ours:
+            if source not in self.ours and unwritable is None:
                 index = next(
                     i
                     for i in _office_annexes(plan_of.dossier)

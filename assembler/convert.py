@@ -49,7 +49,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assembler import LOCAL_TIME_ZONE
-from assembler.errors import AssemblerError, ConversionFailed, LibreOfficeMissing
+from assembler.errors import (
+    AssemblerError,
+    ConversionFailed,
+    LibreOfficeMissing,
+    OutputNotWritable,
+)
 from assembler.fsutil import atomic_path, read_json, unreadable, write_cache_text
 
 if TYPE_CHECKING:
@@ -224,6 +229,9 @@ class ConversionReport:
 
     converted: list[Path] = field(default_factory=list)
     failures: dict[Path, str] = field(default_factory=dict)
+    unwritable: dict[Path, OutputNotWritable] = field(default_factory=dict)
+    """Of the failures, those whose PDF could not be written: the error itself, so the caller
+    names the file where it goes, not the staging file it was written to."""
 
     @property
     def ok(self) -> bool:
@@ -382,6 +390,7 @@ class _Outcome:
     unfinished: tuple[tuple[_Doc, str], ...] = ()
     task_done: bool = False
     error: BaseException | None = None
+    unwritable: OutputNotWritable | None = None
 
 
 class _Cancelled(Exception):
@@ -847,6 +856,9 @@ def _deliver(
                 os.replace(produced, temp)
             except OSError:
                 shutil.copyfile(produced, temp)
+    except OutputNotWritable as error:
+        events.put(_Outcome(doc=doc, reason=error.message, unwritable=error))
+        return None
     except AssemblerError as error:
         events.put(_Outcome(doc=doc, reason=error.message))
         return None
@@ -1605,6 +1617,8 @@ class ConversionService:
                 self.progress(event.doc.job.target)
         elif event.doc is not None:
             self.report.failures[event.doc.job.source] = event.reason
+            if event.unwritable is not None:
+                self.report.unwritable[event.doc.job.source] = event.unwritable
 
     def _run_batches(self, docs: list[_Doc]) -> None:
         # A batch worker costs about a second to start and a document about a tenth of

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import http.server
@@ -16,7 +17,7 @@ import threading
 import time
 import urllib.parse
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,10 @@ from assembler.convert import (
     libreoffice_version,
 )
 from assembler.errors import ConversionFailed, ExitCode, LibreOfficeMissing
+from assembler.fsutil import not_writable
 from assembler.normalise import normalise_pdf
 from tests import hostile_files
-from tests.conftest import REPO, needs_bridge
+from tests.conftest import ECONOMIE, REPO, CliResult, needs_bridge
 from tests.processes import processes
 from tests.tags import link_holders, links_outside_the_tags, untagged_painting
 
@@ -488,6 +490,34 @@ def test_a_full_temporary_folder_is_named_not_the_document(
         "TMPDIR op een map met ruimte)"
     )
     assert report.failures == {job.source: said for job in jobs}
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_a_pdf_not_written_for_a_full_disk_is_named_where_it_goes_and_once(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was: "build/…/voorstel.docx: omzetten naar PDF mislukt: /abs/…/.tmp-assembler-…/
+    voorstel.pdf: kan niet schrijven: de schijf is vol …": an absolute path to a staging file
+    the clerk never sees, and the document named twice (messages review M-M3)."""
+    real = convert.atomic_path
+
+    @contextlib.contextmanager
+    def full_for_the_voorstel(target: Path) -> Iterator[Path]:
+        if target.name == "voorstel.pdf":
+            raise not_writable(target, OSError(errno.ENOSPC, "No space left on device"))
+        with real(target) as temp:
+            yield temp
+
+    monkeypatch.setattr(convert, "atomic_path", full_for_the_voorstel)
+    result = run_cli("build", ECONOMIE, cwd=example_project)
+
+    assert result.exit_code == 3
+    said = [line for line in result.stderr.splitlines() if "kan niet schrijven" in line]
+    assert said == [
+        f"build/{ECONOMIE}/02-23.0001772-werklocaties/voorstel.pdf: kan niet schrijven: de schijf "
+        "is vol (maak ruimte vrij en bouw opnieuw)"
+    ]
 
 
 @pytest.mark.slow
