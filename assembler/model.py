@@ -1074,13 +1074,34 @@ class Organisatie(Record):
     )
 
     def borrowed_keys(self) -> list[str]:
-        """The keys (tooi, publicatie_url) left out while naam is another organisation's."""
-        # Their defaults are Regio Gooi en Vechtstreek's identity: another organisation would
-        # publish under its TOOI-URI and link to its website.
+        """The keys (tooi, publicatie_url) that are Regio Gooi en Vechtstreek's while naam is
+        another organisation's: left out, or kept from the example organisatie.yaml."""
+        # Their defaults, which the example writes out, are Regio Gooi en Vechtstreek's
+        # identity: another organisation would publish under its TOOI-URI and link to its site.
         if _same_name(self.name, DEFAULT_NAME):
             return []
-        fields = (("tooi", "tooi"), ("publication_url", "publicatie_url"))
-        return [alias for field, alias in fields if field not in self.model_fields_set]
+        borrowed = {
+            "tooi": _same_tooi(self.tooi, DEFAULT_TOOI),
+            "publicatie_url": _same_site(self.publication_url, DEFAULT_PUBLICATION_URL),
+        }
+        return [alias for alias, same in borrowed.items() if same]
+
+    def left_out(self, alias: str) -> bool:
+        """Whether the key ``alias`` (``publicatie_url``) is not in organisatie.yaml."""
+        field = next(name for name, info in type(self).model_fields.items() if info.alias == alias)
+        return field not in self.model_fields_set
+
+
+def _same_tooi(one: str, other: str) -> bool:
+    """Whether two TOOI-URIs are the same but for capitals and a closing '/'."""
+    return one.casefold().rstrip("/") == other.casefold().rstrip("/")
+
+
+def _same_site(url: str, other: str) -> bool:
+    """Whether ``url`` is on the website of ``other`` (with or without 'www.', or below it)."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    site = (urlsplit(other).hostname or "").removeprefix("www.")
+    return host == site or host.endswith("." + site)
 
 
 def _same_name(one: str, other: str) -> bool:

@@ -111,10 +111,12 @@ def read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
 def borrowed_identity(
     organisation: Organisatie, display: str, severity: Severity = "fout"
 ) -> list[Problem]:
-    """A problem for each of tooi and publicatie_url left out while naam is another
-    organisation's: the export would carry Regio Gooi en Vechtstreek's identity."""
+    """A problem for each of tooi and publicatie_url left out, or kept from the example, while
+    naam is another organisation's: the export would carry Regio Gooi en Vechtstreek's
+    identity."""
     problems = []
     for key in organisation.borrowed_keys():
+        left_out = organisation.left_out(key)
         if key == "tooi":
             own = tooi_of(organisation.name)
             fill_in = (
@@ -127,13 +129,20 @@ def borrowed_identity(
             said = (
                 f"ontbreekt; zonder zou de export de TOOI-URI van {DEFAULT_NAME} dragen "
                 f"({DEFAULT_TOOI}), dus wordt er niet geëxporteerd of gepubliceerd ({fill_in})"
+                if left_out
+                else f"'{organisation.tooi}' is de TOOI-URI van {DEFAULT_NAME} uit het "
+                f"voorbeeld, dus wordt er niet geëxporteerd of gepubliceerd ({fill_in})"
             )
         else:
             said = (
                 f"ontbreekt; zonder zouden de links in de export naar {DEFAULT_PUBLICATION_URL} "
-                f"van {DEFAULT_NAME} wijzen, dus wordt er niet geëxporteerd of gepubliceerd (vul "
-                "het webadres in waar uw organisatie de gepubliceerde stukken zet, zoals "
-                "https://www.voorbeeld.nl/stukken/)"
+                f"van {DEFAULT_NAME} wijzen"
+                if left_out
+                else f"'{organisation.publication_url}' is de website van {DEFAULT_NAME} uit het "
+                "voorbeeld"
+            ) + (
+                ", dus wordt er niet geëxporteerd of gepubliceerd (vul het webadres in waar uw "
+                "organisatie de gepubliceerde stukken zet, zoals https://www.voorbeeld.nl/stukken/)"
             )
         problems.append(Problem(display, None, key, said, severity))
     return problems
@@ -147,15 +156,24 @@ def require_own_identity(project: Project) -> Organisatie:
     borrowed = borrowed_identity(organisation, display)
     if borrowed:
         keys = " en ".join(problem.veld for problem in borrowed)
-        raise SettingsRejected(
-            f"{display}: {keys} van uw organisatie ontbreken, daarom is niets geëxporteerd "
-            f"(vul eerst {keys} in)"
-            if len(borrowed) > 1
-            else f"{display}: {keys} van uw organisatie ontbreekt, daarom is niets "
-            f"geëxporteerd (vul eerst {keys} in)",
-            borrowed,
-            bestand=display,
-        )
+        if not all(organisation.left_out(problem.veld) for problem in borrowed):
+            # Kept from the example: written, but not the organisation's own.
+            said = (
+                f"{display}: {keys} {'zijn' if len(borrowed) > 1 else 'is'} nog die van "
+                f"{DEFAULT_NAME}, daarom is niets geëxporteerd (vul eerst {keys} van uw "
+                "organisatie in)"
+            )
+        elif len(borrowed) > 1:
+            said = (
+                f"{display}: {keys} van uw organisatie ontbreken, daarom is niets geëxporteerd "
+                f"(vul eerst {keys} in)"
+            )
+        else:
+            said = (
+                f"{display}: {keys} van uw organisatie ontbreekt, daarom is niets "
+                f"geëxporteerd (vul eerst {keys} in)"
+            )
+        raise SettingsRejected(said, borrowed, bestand=display)
     return organisation
 
 

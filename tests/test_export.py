@@ -2201,6 +2201,51 @@ def test_another_organisation_without_tooi_and_publicatie_url_is_not_exported_as
     assert list(root.glob("dossiers/*/publicatie.json")) == []
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("export", f"dossiers/{ECONOMIE}"),
+        ("publish", ECONOMIE, "--naar", "https://raad.example.nl/api/ods/v1", "--droog"),
+    ],
+    ids=["export", "publish"],
+)
+def test_the_example_settings_renamed_alone_are_not_exported_as_regio_gv(
+    tmp_path: Path, run_cli: Callable[..., CliResult], command: tuple[str, ...]
+) -> None:
+    """Was: exported under Regio GV's TOOI with links to regiogv.nl, without a word, when an
+    organisation copied the example organisatie.yaml and changed naam alone (review M-M4)."""
+    root = tmp_path / "project"
+    for name in ("dossiers", "templates", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    settings = root / "dossiers" / "organisatie.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "naam: Regio Gooi en Vechtstreek", "naam: Regio Utrecht"
+        ),
+        encoding="utf-8",
+    )
+
+    result = run_cli(*command, cwd=root)
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "dossiers/organisatie.yaml: tooi: 'https://identifier.overheid.nl/tooi/id/so/so0006' is "
+        "de TOOI-URI van Regio Gooi en Vechtstreek uit het voorbeeld, dus wordt er niet "
+        "geëxporteerd of gepubliceerd (vul de TOOI-URI van uw organisatie in, uit de "
+        "DiWoo-waardelijsten, zoals https://identifier.overheid.nl/tooi/id/gemeente/gm0363 voor "
+        "gemeente Amsterdam)",
+        "dossiers/organisatie.yaml: publicatie_url: 'https://www.regiogv.nl/stukken/' is de "
+        "website van Regio Gooi en Vechtstreek uit het voorbeeld, dus wordt er niet geëxporteerd "
+        "of gepubliceerd (vul het webadres in waar uw organisatie de gepubliceerde stukken zet, "
+        "zoals https://www.voorbeeld.nl/stukken/)",
+        "fout: dossiers/organisatie.yaml: tooi en publicatie_url zijn nog die van Regio Gooi en "
+        "Vechtstreek, daarom is niets geëxporteerd (vul eerst tooi en publicatie_url van uw "
+        "organisatie in)",
+    ]
+    assert not (root / "build").exists()
+
+
 def test_another_organisation_without_a_publicatie_url_is_refused_for_that_alone(
     tmp_path: Path, run_cli: Callable[..., CliResult]
 ) -> None:

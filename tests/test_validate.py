@@ -17,6 +17,7 @@ import pytest
 
 from tests import hostile_files
 from tests.conftest import (
+    CHECKED_EXAMPLE,
     CORPUS,
     ECONOMIE,
     REPO,
@@ -1994,6 +1995,76 @@ def test_another_organisation_is_warned_that_it_would_export_as_regio_gv(
     ]
 
 
+# What check and build say, and export and publish refuse with, when another organisation
+# copies the example organisatie.yaml and changes its naam alone.
+KEPT_TOOI = (
+    "tooi: 'https://identifier.overheid.nl/tooi/id/so/so0006' is de TOOI-URI van Regio Gooi en "
+    "Vechtstreek uit het voorbeeld, dus wordt er niet geëxporteerd of gepubliceerd (vul de "
+    "TOOI-URI van uw organisatie in, uit de DiWoo-waardelijsten, zoals "
+    "https://identifier.overheid.nl/tooi/id/gemeente/gm0363 voor gemeente Amsterdam)"
+)
+KEPT_URL = (
+    "publicatie_url: 'https://www.regiogv.nl/stukken/' is de website van Regio Gooi en "
+    "Vechtstreek uit het voorbeeld, dus wordt er niet geëxporteerd of gepubliceerd (vul het "
+    "webadres in waar uw organisatie de gepubliceerde stukken zet, zoals "
+    "https://www.voorbeeld.nl/stukken/)"
+)
+
+
+def test_the_example_settings_renamed_alone_are_warned_as_regio_gvs_identity(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: no word, and export published under Regio GV's TOOI with links to regiogv.nl
+    (messages review M-M4): copying the example is how an organisation likely starts."""
+    settings = example_project / "dossiers" / "organisatie.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace("naam: Regio Gooi en Vechtstreek", "naam: Regio Utrecht"), encoding="utf-8"
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"dossiers/organisatie.yaml: waarschuwing: {KEPT_URL}",
+        f"dossiers/organisatie.yaml: waarschuwing: {KEPT_TOOI}",
+    ]
+    # Its own site's address and TOOI: no word.
+    settings.write_text(
+        text.replace("naam: Regio Gooi en Vechtstreek", "naam: Regio Utrecht")
+        .replace("https://www.regiogv.nl/stukken/", "https://www.regioutrecht.nl/regiogv.nl/")
+        .replace("so/so0006", "gemeente/gm0344"),
+        encoding="utf-8",
+    )
+    assert run_cli("check", cwd=example_project).stderr == ""
+
+
+@pytest.mark.parametrize(
+    "url", ["https://regiogv.nl/", "http://WWW.REGIOGV.NL/andere/", "https://stukken.regiogv.nl/"]
+)
+def test_a_publicatie_url_anywhere_on_the_examples_site_is_warned(
+    example_project: Path, run_cli: RunCli, url: str
+) -> None:
+    settings = example_project / "dossiers" / "organisatie.yaml"
+    settings.write_text(
+        "naam: Regio Utrecht\ntooi: https://identifier.overheid.nl/tooi/id/gemeente/gm0344\n"
+        f"publicatie_url: {url}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"dossiers/organisatie.yaml: waarschuwing: {KEPT_URL}".replace(
+            "https://www.regiogv.nl/stukken/", url
+        )
+    ]
+
+
+def test_the_repositorys_own_example_settings_are_said_nothing_of(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    result = run_cli("check", cwd=example_project)
+    assert (result.exit_code, result.stderr, result.stdout) == (0, "", CHECKED_EXAMPLE)
+
+
 def test_a_left_out_tooi_is_suggested_from_the_diwoo_lists_by_the_name(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -2664,6 +2735,9 @@ def test_text_cut_short_at_a_number_sign_with_a_space_is_said(
         "het een opmerking is)"
     )
     assert result.stderr.splitlines() == [
+        # 'Regio' is not Regio Gooi en Vechtstreek, whose tooi and publicatie_url it keeps.
+        f"dossiers/organisatie.yaml: waarschuwing: {KEPT_URL}",
+        f"dossiers/organisatie.yaml: waarschuwing: {KEPT_TOOI}",
         f"dossiers/organisatie.yaml:{name}: waarschuwing: naam: de tekst vanaf '# 2' {cut}",
         f"{meeting}:{place}: waarschuwing: locatie: de tekst vanaf '# tweede verdieping' {cut}",
         f"{SEED}:{subject}: waarschuwing: onderwerp: de tekst vanaf '# 2 werklocaties' {cut}",
