@@ -1224,6 +1224,9 @@ def _usage_message(error: click.UsageError) -> str:
         return f"ongeldige waarde voor {name}: {_bad_value(error)}"
     if isinstance(error, click.BadOptionUsage) and "requires an argument" in error.message:
         return f"optie {error.option_name} heeft een waarde nodig"
+    if isinstance(error, click.BadOptionUsage) and "does not take a value" in error.message:
+        # '--json=ja': a switch is on by being there.
+        return f"optie {error.option_name} neemt geen waarde (schrijf alleen {error.option_name})"
     if "No such command" in error.message:
         typed = error.message.split("No such command", 1)[1].strip(" .")
         meant = _command_meant(typed.strip("'"), error.ctx)

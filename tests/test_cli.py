@@ -271,6 +271,22 @@ def test_export_says_why_a_meeting_was_not_exported(example_project: Path) -> No
             "fout: ongeldige waarde voor DOSSIERMAP: dit is een bestand (geef een map op) "
             "(zie 'assembler verplaats --help')",
         ),
+        # Was click's English "Option '--json' does not take a value." (messages review M-L1).
+        (
+            ["check", "--json=ja"],
+            "fout: optie --json neemt geen waarde (schrijf alleen --json) (zie 'assembler check "
+            "--help')",
+        ),
+        (
+            ["build", "--force=1"],
+            "fout: optie --force neemt geen waarde (schrijf alleen --force) (zie 'assembler "
+            "build --help')",
+        ),
+        (
+            ["--version=1"],
+            "fout: optie --version neemt geen waarde (schrijf alleen --version) (zie 'assembler "
+            "--help')",
+        ),
     ],
 )
 def test_usage_errors_are_dutch_with_exit_2(
