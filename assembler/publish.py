@@ -42,7 +42,7 @@ from assembler.package import (
     load_publication,
     save_publication,
 )
-from assembler.project import MEETING_FILE, PUBLICATION_FILE, Project, holds_dossier
+from assembler.project import MEETING_FILE, PUBLICATION_FILE, Project
 
 TOKEN_VARIABLE = "ASSEMBLER_ODS_TOKEN"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -568,16 +568,16 @@ def publish_meeting(
             f"er is geen token: zet de omgevingsvariabele {TOKEN_VARIABLE} (het token van de "
             "API van het vergadersysteem)"
         )
-    meeting_path = Path(meeting_folder)
-    named = project.dossiers / meeting_path  # its bare name, as 'new' and 'build' take it
-    if not meeting_path.is_absolute() and not meeting_path.exists() and named.is_dir():
-        meeting_path = named
-    if not (meeting_path / MEETING_FILE).is_file():
-        if holds_dossier(meeting_path):
-            from assembler.validate import meeting_selected
+    from assembler.validate import A_MEETING, meeting_selected
 
-            meeting_selected(project, Path(meeting_folder))  # refused as export refuses it
-        raise UsageError(f"{meeting_folder}: is geen vergadermap (geef een map met {MEETING_FILE})")
+    # As export takes it (its bare name, as 'new' and 'build' take it; a file in it), and
+    # refused in the same words (a dossier, a path that is no meeting's).
+    meeting_path = meeting_selected(project, Path(meeting_folder), all_meetings=False)
+    if not (meeting_path / MEETING_FILE).is_file():
+        raise UsageError(
+            f"{project.display(meeting_path)}: is geen vergadermap, er staat geen {MEETING_FILE} "
+            f"in (geef {A_MEETING} op)"
+        )
     # Before the export: a machine that cannot make a connection has nothing to export for.
     own_client = client is None and not dry_run
     http = None if dry_run else (client or _new_client())

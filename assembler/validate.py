@@ -1336,13 +1336,18 @@ def _select(
 
 # What check, build and export ask for on their command line, as their messages say it.
 ANY_FOLDER = "een vergadermap of dossiermap"
+A_MEETING = "een vergadermap"
 
 
-def selected_folder(project: Project, path: Path, *, asked: str = ANY_FOLDER) -> Path:
+def selected_folder(
+    project: Project, path: Path, *, asked: str = ANY_FOLDER, all_too: bool | None = None
+) -> Path:
     """The folder a path on the command line selects, under ``project.dossiers`` as a meeting's
     and a dossier's folders are named there: the dossiers folder, a meeting's or a dossier's; a
     file in one of them selects that folder. A dossier folder that is a link selects itself,
-    not where it leads. ``asked`` is what the messages tell the clerk to give instead."""
+    not where it leads. ``asked`` is what the messages tell the clerk to give instead;
+    ``all_too`` whether they say that nothing may be given (all meetings): by default when
+    ``asked`` is ANY_FOLDER."""
     given = Path(os.path.abspath(path))
     try:
         exists = given.exists()
@@ -1393,18 +1398,26 @@ def selected_folder(project: Project, path: Path, *, asked: str = ANY_FOLDER) ->
         return meeting / parts[1] if len(parts) > 1 else meeting
     # Checking 'organisatie.yaml', the house style or an odd folder would check nothing and
     # say "In orde": a clerk checking one file would believe it was checked.
-    everything = ", of niets voor alle vergaderingen" if asked == ANY_FOLDER else ""
+    all_too = asked == ANY_FOLDER if all_too is None else all_too
+    everything = ", of niets voor alle vergaderingen" if all_too else ""
     raise UsageError(
         f"{project.display(path)}: is geen vergadermap of dossiermap (geef {asked} op{everything})"
     )
 
 
-def meeting_selected(project: Project, path: Path) -> Path:
-    """The meeting folder (or the dossiers folder: all) a path on export's command line selects.
+def meeting_selected(project: Project, path: Path, *, all_meetings: bool = True) -> Path:
+    """The meeting folder (or the dossiers folder: all) a path on export's command line selects;
+    without ``all_meetings`` (publish) one meeting only.
 
     A package is always a whole meeting: a path in a dossier is refused, as publish refuses
-    it, rather than export its whole meeting without a word."""
-    folder = selected_folder(project, path)
+    it, rather than export its whole meeting without a word. The messages ask for what the
+    command takes: a meeting folder (or nothing, for export), not check's "of dossiermap"."""
+    folder = selected_folder(project, path, asked=A_MEETING, all_too=all_meetings)
+    if folder == project.dossiers and not all_meetings:
+        raise UsageError(
+            f"{project.display(path)}: is de map met alle vergaderingen; er wordt één "
+            f"vergadering tegelijk gepubliceerd (geef {A_MEETING} op)"
+        )
     if folder == project.dossiers or folder.parent == project.dossiers:
         return folder
     meeting = project.dossiers / folder.relative_to(project.dossiers).parts[0]

@@ -639,6 +639,39 @@ def test_export_refuses_a_dossier_as_publish_does(
     assert not (example_project / "build").exists()
 
 
+@pytest.mark.parametrize(
+    ("command", "path", "said"),
+    [
+        ("export", "nope", "nope: bestaat niet (geef een vergadermap op)"),
+        (
+            "export",
+            "dossiers/organisatie.yaml",
+            "dossiers/organisatie.yaml: is geen vergadermap of dossiermap (geef een vergadermap "
+            "op, of niets voor alle vergaderingen)",
+        ),
+        ("export", "templates", "templates: ligt niet in dossiers (geef een vergadermap op)"),
+        ("publish", "nope", "nope: bestaat niet (geef een vergadermap op)"),
+        ("publish", "templates", "templates: ligt niet in dossiers (geef een vergadermap op)"),
+        (
+            "publish",
+            "dossiers",
+            "dossiers: is de map met alle vergaderingen; er wordt één vergadering tegelijk "
+            "gepubliceerd (geef een vergadermap op)",
+        ),
+    ],
+)
+def test_export_and_publish_ask_for_what_they_take_a_meeting_folder(
+    example_project: Path, run_cli: RunCli, command: str, path: str, said: str
+) -> None:
+    """Was: export advised "geef een vergadermap of dossiermap op" and then refused the dossier
+    folder given; publish said the same mistake otherwise ("is geen vergadermap (geef een map
+    met vergadering.yaml)") (messages review M-L2)."""
+    options = ("--naar", "http://127.0.0.1:9/", "--droog") if command == "publish" else ()
+    result = run_cli(command, path, *options, cwd=example_project)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"fout: {said}\n")
+    assert not (example_project / "build").exists()
+
+
 def test_a_stopped_build_json_still_gives_its_summary(
     example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
