@@ -466,7 +466,8 @@ def _megabytes(path: Path) -> str:
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
 @dutch_help
-@click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False))
+# A file in the meeting folder (vergadering.yaml) means that folder, as export takes it.
+@click.argument("vergadermap", type=click.Path(path_type=Path))
 @click.option(
     "--naar",
     "url",
@@ -847,7 +848,8 @@ def vergadering(
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
 @dutch_help
-@click.argument("dossiermap", type=click.Path(path_type=Path, file_okay=False))
+# A file in the dossier (dossier.yaml, an annex) means the dossier, as build takes it.
+@click.argument("dossiermap", type=click.Path(path_type=Path))
 @click.argument("naar_vergadermap", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
     "--toch",

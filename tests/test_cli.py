@@ -268,8 +268,8 @@ def test_export_says_why_a_meeting_was_not_exported(example_project: Path) -> No
         ),
         (
             ["verplaats", "dossiers/organisatie.yaml", "dossiers"],
-            "fout: ongeldige waarde voor DOSSIERMAP: dit is een bestand (geef een map op) "
-            "(zie 'assembler verplaats --help')",
+            "fout: dossiers/organisatie.yaml: is geen vergadermap of dossiermap (geef de map "
+            "van het dossier op)",
         ),
         # Was click's English "Option '--json' does not take a value." (messages review M-L1).
         (
@@ -634,9 +634,38 @@ def test_export_refuses_a_dossier_as_publish_does(
         "publish", dossier, "--naar", "http://127.0.0.1:9/", "--droog", cwd=example_project
     )
     assert published.exit_code == 2
-    if where == "is een dossiermap":  # a file is refused by the option's type (a folder)
-        assert published.stderr == refused
+    assert published.stderr == refused
     assert not (example_project / "build").exists()
+
+
+def test_publish_and_verplaats_take_a_file_in_the_folder_as_that_folder(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: "ongeldige waarde voor VERGADERMAP: dit is een bestand (geef een map op)", where
+    export and build take vergadering.yaml as its folder, as the README says (review M-L3)."""
+    published = run_cli(
+        "publish",
+        f"dossiers/{WONEN}/vergadering.yaml",
+        "--naar",
+        "http://127.0.0.1:9/",
+        "--droog",
+        cwd=example_project,
+    )
+    assert published.exit_code == 0, published.stderr
+    assert published.stdout.splitlines()[-1] == "Droog: niets verstuurd (24 verzoeken gepland)."
+    moved = run_cli(
+        "verplaats",
+        f"dossiers/{WONEN}/res-voortgang/dossier.yaml",
+        ECONOMIE,
+        "--toch",
+        cwd=example_project,
+    )
+    assert (moved.exit_code, moved.stderr, moved.stdout) == (
+        0,
+        "",
+        f"Verplaatst naar dossiers/{ECONOMIE}/res-voortgang (bouw opnieuw om beide bij te "
+        "werken)\n",
+    )
 
 
 @pytest.mark.parametrize(
