@@ -404,8 +404,9 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
         )
     else:
         report = export_meetings(project, vergadermappen, epoch)
-    # The build's problems first: the export's own refer to them ("zie de meldingen hierboven").
-    _print_problems([*report.build.problems, *report.problems], False)
+    # The build's problems first: the export's own refer to them ("zie de meldingen hierboven");
+    # one the export says again is said once, as a stopped export says it.
+    _print_problems(list(dict.fromkeys([*report.build.problems, *report.problems])), False)
     for meeting in report.meetings:
         click.echo(f"Exportpakket: {project.display(meeting.folder)}")
         for line in _package_said(meeting):

@@ -1559,7 +1559,9 @@ def audit_export(
         public_terms=public_terms,
     )
     for export in exports:
-        prefix = project.display(export.folder / PUBLIC)
+        # Texts the package would hold: named in words, as nothing is written when one leaks
+        # ("er is niets geschreven"), so no file to open; the files made are named as paths.
+        side = f"van de openbare kant van {export.name}"
         names = []
         for document in export.documents:
             if document.side == PUBLIC:
@@ -1567,14 +1569,13 @@ def audit_export(
                 renewed = _record_key(PUBLIC, document.key) in export.renewed
                 audit.public_files.append(dataclasses.replace(public, renewed=renewed))
                 names.append(document.name)
-        zip_name = project.display(export.folder / f"{export.name}-{PUBLIC}.zip")
         audit.public_texts += [
             gate.PublicText(text, label, export.name)
             for text, label in (
-                (render_json(export.manifests[PUBLIC]), f"{prefix}/manifest.json"),
-                (export.sitemap.decode("utf-8"), f"{prefix}/diwoo-sitemap.xml"),
-                ("\n".join(names), f"{prefix} (bestandsnamen)"),
-                ("\n".join(names), zip_name),
+                (render_json(export.manifests[PUBLIC]), f"het manifest {side}"),
+                (export.sitemap.decode("utf-8"), f"de DiWoo-sitemap {side}"),
+                ("\n".join(names), f"de bestandsnamen {side}"),
+                ("\n".join(names), f"de zip {side}"),
             )
         ]
     if not unknown:

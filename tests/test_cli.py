@@ -701,6 +701,27 @@ def test_export_and_publish_ask_for_what_they_take_a_meeting_folder(
     assert not (example_project / "build").exists()
 
 
+def test_export_says_a_problem_the_build_said_too_once(
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: printed twice in a row, the build's and the export's (messages review M-L4)."""
+    from assembler import package
+    from assembler.build_report import BuildReport
+    from assembler.errors import Problem
+
+    said = Problem(f"dossiers/{WONEN}/vergadering.yaml", 18, "agenda[8]", "let op", "waarschuwing")
+
+    def exported(*_args: object, **_kwargs: object) -> package.ExportReport:
+        return package.ExportReport(BuildReport(problems=[said]), problems=[said])
+
+    monkeypatch.setattr(package, "export_meetings", exported)
+    result = run_cli("export", cwd=example_project)
+    assert (result.exit_code, result.stderr) == (
+        0,
+        f"dossiers/{WONEN}/vergadering.yaml:18: waarschuwing: agenda[8]: let op\n",
+    )
+
+
 def test_a_stopped_build_json_still_gives_its_summary(
     example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1190,7 +1190,7 @@ def _refused_for(project: Project, leak: str) -> None:
         assert "vergaderbundel.pdf: pagina" in messages and "voorstel.pdf" in messages
     else:
         assert f"noemt het onderwerp '{SECRET_SUBJECT}'" in messages
-        assert "manifest.json" in messages
+        assert f"het manifest van de openbare kant van {WONEN}: noemt" in messages
     assert _snapshot(project) == before
 
 
@@ -1226,11 +1226,11 @@ def test_a_confidential_title_that_reaches_only_the_diwoo_sitemap_stops_the_expo
     monkeypatch.setattr(package, "diwoo_document", naming_the_secret)
     result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
     assert result.exit_code == 4, result.stderr
-    sitemap = f"build/{WONEN}/export/openbaar/diwoo-sitemap.xml: "
+    sitemap = f"de DiWoo-sitemap van de openbare kant van {WONEN}: "
     said = [line for line in result.stderr.splitlines() if SECRET_SUBJECT in line]
     assert said and all(line.startswith(sitemap) for line in said), result.stderr
     assert f"{sitemap}noemt het onderwerp '{SECRET_SUBJECT}'" in result.stderr
-    assert "manifest.json" not in result.stderr  # the manifest never named it
+    assert "het manifest" not in result.stderr  # the manifest never named it
     assert not (project.build / WONEN / "export").exists()
     assert not (project.dossiers / WONEN / "publicatie.json").exists()
 
@@ -1355,7 +1355,14 @@ def test_a_confidential_title_typed_as_a_loose_agenda_item_is_a_leak(
     ]
     result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
     assert result.exit_code == 4, result.stderr
-    assert f"export/openbaar/manifest.json: noemt {what} '" in result.stderr
+    # Was "build/…/export/openbaar/manifest.json: …", a file never written (review M-L4).
+    named = SECRET_KENMERK if typed == SECRET_KENMERK else SECRET_SUBJECT  # as the dossier has it
+    assert (
+        f"het manifest van de openbare kant van {WONEN}: noemt {what} '{named}' van het "
+        f"vertrouwelijke dossier dossiers/{WONEN}/mandaat-woningbouwimpuls/dossier.yaml (haal "
+        "die tekst uit de openbare stukken"
+    ) in result.stderr
+    assert "export/openbaar" not in result.stderr
     # The stop says the build's warning too: the agenda line is what the clerk mends.
     assert checked.stderr.splitlines()[0] in result.stderr.splitlines()
     assert not (project.build / WONEN / "export").exists()
@@ -1549,7 +1556,8 @@ def test_a_common_confidential_title_is_searched_from_its_time_on(
             )
             assert result.exit_code == 4, result.stderr
             assert (
-                f"export/openbaar/manifest.json: noemt het onderwerp 'Stand van zaken' van het "
+                f"het manifest van de openbare kant van {WONEN}: noemt het onderwerp 'Stand van "
+                "zaken' van het "
                 f"vertrouwelijke dossier dossiers/{economie}/stand/dossier.yaml (haal die tekst "
                 "uit de openbare stukken, of maak, als het een gangbare titel is, het onderwerp "
                 "van het vertrouwelijke dossier specifieker)"
