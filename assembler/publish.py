@@ -358,10 +358,11 @@ class _Sender:
                         "in publicatie.json)"
                     )
                 elif response.status_code >= 400:
+                    advice = _REJECTED.get(response.status_code, _REJECTED[0])
                     raise PublishRejected(
                         f"{method} {path}: de server weigerde het verzoek met "
                         f"{response.status_code}{_detail(response)} "
-                        f"({_REJECTED.get(response.status_code, _REJECTED[0]).format(what=what)}"
+                        f"({advice.format(what=_the(what))}"
                         "; wat eerder lukte is bewaard in publicatie.json)"
                     )
                 else:
@@ -382,14 +383,20 @@ class _Sender:
         )
 
 
+def _the(what: str) -> str:
+    """``what`` (a Request's) as a sentence names it: 'de vergadering'; an agenda item and a
+    document are named by their number or file ('agendapunt 3'), which takes no article."""
+    return f"de {what}" if what == "vergadering" else what
+
+
 def _in_doubt(path: str, what: str, problem: str) -> PublishFailed:
     """A POST the server may have carried out although no answer said so: it is not sent
     again, as a second one would make a second object; the clerk is to look."""
     return PublishFailed(
-        f"POST {path}: {problem}; niet herhaald, want misschien heeft de server {what} toch "
-        "aangemaakt (kijk in het vergadersysteem of het er staat, en haal het daar weg voordat u "
-        "opnieuw publiceert: anders komt het er twee keer; wat eerder lukte is bewaard in "
-        "publicatie.json)"
+        f"POST {path}: {problem}; niet herhaald, want misschien heeft de server {_the(what)} "
+        "toch aangemaakt (kijk in het vergadersysteem of het er staat, en haal het daar weg "
+        "voordat u opnieuw publiceert: anders komt het er twee keer; wat eerder lukte is bewaard "
+        "in publicatie.json)"
     )
 
 
@@ -404,9 +411,10 @@ def _stopped(under_way: Request | None) -> str:
     request = f"{under_way.method} {under_way.path} ({under_way.what})"
     if under_way.method == "POST":
         return (
-            f"afgebroken: {request} was onderweg; misschien heeft de server {under_way.what} "
-            "aangemaakt, misschien niet (kijk in het vergadersysteem of het er staat, en haal het "
-            "daar weg voordat u opnieuw publiceert: anders komt het er twee keer; de volgende "
+            f"afgebroken: {request} was onderweg; misschien heeft de server "
+            f"{_the(under_way.what)} aangemaakt, misschien niet (kijk in het vergadersysteem of "
+            "het er staat, en haal het daar weg voordat u opnieuw publiceert: anders komt het er "
+            "twee keer; de volgende "
             f"publicatie verstuurt het niet en zegt dit nog eens, die daarna wel; {kept})"
         )
     return (
@@ -501,9 +509,10 @@ def _answer_id(response: httpx.Response, method: str, path: str, what: str) -> s
         return path.rsplit("/", 1)[-1]
     # Answered 2xx, so the object was most likely made: sent again, it would be there twice.
     raise PublishFailed(
-        f"{method} {path}: het antwoord van de server noemt geen id (ook geen url), maar {what} "
-        "is waarschijnlijk wel aangemaakt (kijk in het vergadersysteem of het er staat, en haal "
-        "het daar weg voordat u opnieuw publiceert: anders komt het er twee keer; controleer ook "
+        f"{method} {path}: het antwoord van de server noemt geen id (ook geen url), maar "
+        f"{_the(what)} is waarschijnlijk wel aangemaakt (kijk in het vergadersysteem of het er "
+        "staat, en haal het daar weg voordat u opnieuw publiceert: anders komt het er twee keer; "
+        "controleer ook "
         "het adres van de API; wat eerder lukte is bewaard in publicatie.json)"
     )
 
@@ -943,7 +952,7 @@ def _synchronise(
             object_id = post(collection, key, what, "opnieuw aangemaakt", body)
             del gone[(collection, key)]
             report.notes.append(
-                f"{what} stond niet meer in het vergadersysteem ({missing} gaf 404) en is "
+                f"{_the(what)} stond niet meer in het vergadersysteem ({missing} gaf 404) en is "
                 f"opnieuw aangemaakt: /{collection}/{object_id} (bewaard in publicatie.json)"
             )
         elif not (isinstance(known, dict) and known.get("id")):

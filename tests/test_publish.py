@@ -552,11 +552,12 @@ def test_a_post_that_timed_out_is_not_repeated_a_delete_is(project: Project) -> 
         with pytest.raises(PublishFailed) as raised:
             publish_impatiently()
         assert stub.requests == [("POST", "/api/v1/vergaderingen")]
+        # Was "heeft de server vergadering toch aangemaakt" (messages review M-L5).
         assert raised.value.message == (
             "POST /vergaderingen: geen antwoord binnen de wachttijd; niet herhaald, want "
-            "misschien heeft de server vergadering toch aangemaakt (kijk in het vergadersysteem "
-            "of het er staat, en haal het daar weg voordat u opnieuw publiceert: anders komt het "
-            "er twee keer; wat eerder lukte is bewaard in publicatie.json)"
+            "misschien heeft de server de vergadering toch aangemaakt (kijk in het "
+            "vergadersysteem of het er staat, en haal het daar weg voordat u opnieuw publiceert: "
+            "anders komt het er twee keer; wat eerder lukte is bewaard in publicatie.json)"
         )
         # The clerk is told now: the POST is not kept under way for the next publish to say.
         assert stub.url not in _publication(project)["publicaties"]
@@ -677,7 +678,7 @@ def test_an_answer_without_an_id_is_read_for_its_url_or_said_to_have_made_it(
     with Nameless(url=False) as server, pytest.raises(PublishFailed) as raised:
         publish_meeting(project, project.dossiers / WONEN, server.url, token=TOKEN)
     assert raised.value.message == (
-        "POST /vergaderingen: het antwoord van de server noemt geen id (ook geen url), maar "
+        "POST /vergaderingen: het antwoord van de server noemt geen id (ook geen url), maar de "
         "vergadering is waarschijnlijk wel aangemaakt (kijk in het vergadersysteem of het er "
         "staat, en haal het daar weg voordat u opnieuw publiceert: anders komt het er twee keer; "
         "controleer ook het adres van de API; wat eerder lukte is bewaard in publicatie.json)"
@@ -1307,7 +1308,7 @@ def test_a_meeting_taken_away_is_made_anew_and_what_points_at_it_follows(
     new = after["vergadering"]["id"]
     warnings = result.stderr.splitlines()
     assert (
-        f"waarschuwing: vergadering stond niet meer in het vergadersysteem (PUT "
+        f"waarschuwing: de vergadering stond niet meer in het vergadersysteem (PUT "
         f"/vergaderingen/{old} gaf 404) en is opnieuw aangemaakt: /vergaderingen/{new} "
         "(bewaard in publicatie.json)"
     ) in warnings
@@ -1347,7 +1348,7 @@ def test_a_meeting_taken_away_while_unchanged_is_made_anew_for_its_changed_item(
         "POST /vergaderingen  vergadering (opnieuw aangemaakt) → 201",
     ]
     assert result.stderr.splitlines()[0] == (
-        f"waarschuwing: vergadering stond niet meer in het vergadersysteem (PUT "
+        f"waarschuwing: de vergadering stond niet meer in het vergadersysteem (PUT "
         f"/vergaderingen/{old} gaf 404) en is opnieuw aangemaakt: /vergaderingen/{new} "
         "(bewaard in publicatie.json)"
     )
