@@ -62,6 +62,7 @@ MeetingType = Literal[
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_TIME_FORM = re.compile(r"^\d{2}:\d{2}$")
 _LOOSE_TIME = re.compile(r"^(\d{1,2})[:.]([0-5]\d)$")
 _FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -316,10 +317,9 @@ def _parse_time(value: object) -> str:
     loose = _LOOSE_TIME.match(typed)
     text = f"{int(loose.group(1)):02d}:{loose.group(2)}" if loose else typed
     if not _TIME.match(text):
-        raise _fail(
-            "tijd",
-            f'{_quote(typed)} is geen tijd in de vorm UU:MM (schrijf bijvoorbeeld "14:00")',
-        )
+        # "25:00" is in the form: the time is what does not exist, as dates tell the two apart.
+        what = "bestaande tijd" if _TIME_FORM.match(text) else "tijd in de vorm UU:MM"
+        raise _fail("tijd", f'{_quote(typed)} is geen {what} (schrijf bijvoorbeeld "14:00")')
     return text
 
 

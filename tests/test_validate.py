@@ -2619,6 +2619,43 @@ def test_a_start_time_as_the_agenda_prints_it_is_understood(
         assert "09.30 uur" in archive.read("word/document.xml").decode("utf-8")
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ('"25:00"', "'25:00' is geen bestaande tijd"),
+        ("14.75", "'14.75' is geen tijd in de vorm UU:MM"),
+        ('"9 uur"', "'9 uur' is geen tijd in de vorm UU:MM"),
+    ],
+)
+def test_a_start_time_that_does_not_exist_is_told_from_one_in_another_form(
+    example_project: Path, run_cli: RunCli, typed: str, said: str
+) -> None:
+    """Was: "'25:00' is geen tijd in de vorm UU:MM", which it is (messages review M-L6)."""
+    meeting = f"dossiers/{WONEN}/vergadering.yaml"
+    edit(example_project, meeting, r"^aanvang: .*$", f"aanvang: {typed}")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f'{meeting}:4: aanvang: {said} (schrijf bijvoorbeeld "14:00")'
+    ]
+
+
+def test_a_start_time_option_that_does_not_exist_is_said_so(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    result = run_cli(
+        "vergadering",
+        "dossiers/2024-03-22-pfho-zorg",
+        *("--overleg", "Pfho Zorg", "--aanvang", "25:00", "--locatie", "Hilversum"),
+        cwd=example_project,
+    )
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "fout: er is geen vergadering gemaakt: --aanvang: '25:00' is geen bestaande tijd "
+        '(schrijf bijvoorbeeld "14:00")\n',
+    )
+
+
 def test_the_summary_says_which_meetings_dossiers_it_did_not_count(
     example_project: Path, run_cli: RunCli
 ) -> None:
