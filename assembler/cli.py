@@ -811,11 +811,14 @@ def vergadering(
 ) -> None:
     """Maak een nieuwe vergadering: VERGADERMAP met een vergadering.yaml.
 
-    Geef de map als dossiers/JJJJ-MM-DD-naam (bijvoorbeeld dossiers/2024-03-15-pfho-economie),
-    of alleen de naam (2024-03-15-pfho-economie): de datum komt uit de mapnaam. Overleg,
-    aanvang en locatie komen van de laatste eerdere vergadering met dezelfde naam, tenzij ze
-    als opties gegeven worden; is er geen, dan wordt erom gevraagd als er een terminal is. De
-    agenda krijgt de vaste punten; zet er dossiers op met 'assembler new'.
+    \b
+    VERGADERMAP  dossiers/JJJJ-MM-DD-naam (de datum komt uit de mapnaam),
+                 bijvoorbeeld dossiers/2024-03-15-pfho-economie,
+                 of alleen de naam: 2024-03-15-pfho-economie
+
+    Overleg, aanvang en locatie komen van de laatste eerdere vergadering met dezelfde naam,
+    tenzij ze als opties gegeven worden; is er geen, dan wordt erom gevraagd als er een
+    terminal is. De agenda krijgt de vaste punten; zet er dossiers op met 'assembler new'.
     """
     from assembler.scaffold import (
         MEETING_ASKED,
@@ -869,10 +872,15 @@ def verplaats(dossiermap: Path, naar_vergadermap: Path, anyway: bool) -> None:
     tenzij --toch gegeven is; dat geldt ook voor een dossier op een vergadering die al geweest
     is. Een gearchiveerde vergadering (niet direct in dossiers/) wordt altijd geweigerd. Bouw
     daarna opnieuw om beide vergaderingen bij te werken.
-    DOSSIERMAP is de map van het dossier (dossiers/2023-06-23-pfho-ruimte-wonen/res-voortgang)
-    of vergadering/dossier zoals build het neemt (2023-06-23-pfho-ruimte-wonen/res-voortgang).
-    NAAR_VERGADERMAP is de map van de vergadering (dossiers/2023-07-07-pfho-ruimte-wonen) of
-    alleen haar naam.
+
+    \b
+    DOSSIERMAP        de map van het dossier:
+                      dossiers/2023-06-23-pfho-ruimte-wonen/res-voortgang,
+                      of vergadering/dossier zoals build het neemt:
+                      2023-06-23-pfho-ruimte-wonen/res-voortgang
+    NAAR_VERGADERMAP  de map van de vergadering:
+                      dossiers/2023-07-07-pfho-ruimte-wonen,
+                      of alleen haar naam: 2023-07-07-pfho-ruimte-wonen
     """
     from assembler.scaffold import move_dossier
 

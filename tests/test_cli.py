@@ -766,3 +766,33 @@ def test_the_summary_shows_a_meeting_folder_name_that_is_no_utf_8_as_its_message
     assert f"{shown}: de naam van deze vergadermap is geen UTF-8: byte 0xE9" in done.stderr.decode()
     assert lines[-1] == f"Niet alles is gemaakt: 1 fout in {shown} (zie de meldingen hierboven)."
     assert b"\\udc" not in done.stderr
+
+
+@pytest.mark.parametrize("columns", [80, 40])
+@pytest.mark.parametrize(
+    ("command", "examples"),
+    [
+        ("vergadering", ["dossiers/2024-03-15-pfho-economie,", "2024-03-15-pfho-economie"]),
+        (
+            "verplaats",
+            [
+                "dossiers/2023-06-23-pfho-ruimte-wonen/res-voortgang,",
+                "2023-06-23-pfho-ruimte-wonen/res-voortgang",
+                "dossiers/2023-07-07-pfho-ruimte-wonen,",
+                "2023-07-07-pfho-ruimte-wonen",
+            ],
+        ),
+    ],
+)
+def test_help_examples_stay_whole_to_paste_at_any_width(
+    example_project: Path, command: str, examples: list[str], columns: int
+) -> None:
+    """Was: split at a hyphen at 80 columns ('2024-03-15-pfho-' / 'economie'), so a path
+    copied from the terminal failed (messages review M-L7)."""
+    result = python_m(
+        example_project, command, "--help", environment={"COLUMNS": str(columns)}, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    words = result.stdout.split()
+    assert [example for example in examples if example not in words] == []
+    assert not re.search(r"\d-\n", result.stdout), result.stdout
