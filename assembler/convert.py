@@ -257,6 +257,17 @@ def _soffice_environment(**extra: str) -> dict[str, str]:
     return dict(os.environ, TZ=LOCAL_TIME_ZONE, **extra)
 
 
+def _install_advice(again: str = "") -> str:
+    """What to do about a LibreOffice that cannot be used: ASSEMBLER_SOFFICE, when set, is
+    what chose it (LibreOffice itself may be installed); otherwise install it (``again``)."""
+    if os.environ.get(SOFFICE_ENV):
+        return (
+            f"zet {SOFFICE_ENV} op het pad van soffice, of haal de variabele weg om LibreOffice "
+            "op het PATH te gebruiken"
+        )
+    return f"installeer het{again} met: {INSTALL_COMMAND}"
+
+
 def find_soffice(soffice: str | None = None) -> str:
     """Path of the soffice binary: the argument, else $ASSEMBLER_SOFFICE, else PATH."""
     explicit = soffice or os.environ.get(SOFFICE_ENV)
@@ -264,9 +275,10 @@ def find_soffice(soffice: str | None = None) -> str:
         found = shutil.which(explicit)
         if found is None:
             origin = "" if soffice else f" (uit {SOFFICE_ENV})"
+            advice = f"installeer het met: {INSTALL_COMMAND}" if soffice else _install_advice()
             raise LibreOfficeMissing(
                 f"LibreOffice niet gevonden: '{explicit}'{origin} bestaat niet of is niet "
-                f"uitvoerbaar (installeer het met: {INSTALL_COMMAND})"
+                f"uitvoerbaar ({advice})"
             )
         return found
     for name in ("soffice", "libreoffice"):
@@ -344,7 +356,7 @@ def _ask_version(binary: str) -> str:
     except OSError as error:
         raise LibreOfficeMissing(
             f"LibreOffice kan niet starten: {error.strerror or error} "
-            f"(installeer het opnieuw met: {INSTALL_COMMAND})"
+            f"({_install_advice(' opnieuw')})"
         ) from error
     try:
         out, _ = process.communicate(timeout=60)
@@ -352,8 +364,7 @@ def _ask_version(binary: str) -> str:
         _kill_group(process.pid)
         process.wait()
         raise LibreOfficeMissing(
-            f"LibreOffice reageert niet op '--version' (installeer het opnieuw met: "
-            f"{INSTALL_COMMAND})"
+            f"LibreOffice reageert niet op '--version' ({_install_advice(' opnieuw')})"
         ) from None
     finally:
         _kill_group(process.pid)
@@ -754,7 +765,7 @@ class _Runner:
             except OSError as error:
                 raise LibreOfficeMissing(
                     f"LibreOffice kan niet starten ({self.soffice}): "
-                    f"{error.strerror or error} (installeer het met: {INSTALL_COMMAND})"
+                    f"{error.strerror or error} ({_install_advice()})"
                 ) from error
             self.groups.add(process.pid)
             try:

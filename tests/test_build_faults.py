@@ -168,9 +168,11 @@ def test_a_libreoffice_that_converts_nothing_is_said_as_the_likelier_cause(
     assert {m["status"] for m in summary["vergaderingen"]} == {"ongewijzigd"}
 
 
-def test_missing_libreoffice_exits_3_with_the_install_command(
+def test_a_wrong_assembler_soffice_exits_3_saying_to_mend_the_variable(
     example_project: Path, tmp_path: Path
 ) -> None:
+    """Was: "(installeer het met: sudo apt-get install …)", with LibreOffice installed and
+    the variable wrong (messages review M-L8)."""
     env = {
         **os.environ,
         "ASSEMBLER_SOFFICE": str(tmp_path / "bestaat-niet"),
@@ -186,8 +188,33 @@ def test_missing_libreoffice_exits_3_with_the_install_command(
         check=False,
     )
     assert result.returncode == 3
-    assert "sudo apt-get install libreoffice-writer-nogui" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"fout: LibreOffice niet gevonden: '{tmp_path / 'bestaat-niet'}' (uit ASSEMBLER_SOFFICE) "
+        "bestaat niet of is niet uitvoerbaar (zet ASSEMBLER_SOFFICE op het pad van soffice, of "
+        "haal de variabele weg om LibreOffice op het PATH te gebruiken)"
+    )
+
+
+def test_missing_libreoffice_exits_3_with_the_install_command(
+    example_project: Path, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "ASSEMBLER_SOFFICE"}
+    env |= {"PATH": str(tmp_path / "leeg"), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    result = subprocess.run(
+        [str(ASSEMBLER), "build"],
+        cwd=example_project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 3
+    assert result.stderr.splitlines()[-1] == (
+        "fout: LibreOffice (soffice) is niet geïnstalleerd; het is nodig om PDF's te maken "
+        "(installeer het met: sudo apt-get install libreoffice-writer-nogui "
+        "libreoffice-calc-nogui python3-uno fonts-liberation fonts-dejavu fontconfig "
+        "poppler-utils)"
+    )
 
 
 def test_a_build_stopped_by_missing_libreoffice_still_withdraws_what_is_no_longer_public(
