@@ -584,13 +584,17 @@ def _known_id(record: dict[str, Any] | None) -> str | None:
     return value if isinstance(value, str) and _DOCUMENT_ID.fullmatch(value) else None
 
 
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
 def portable_name(meeting_name: str) -> str:
     """A meeting folder's name as every copy of the project has it: composed (NFC).
 
     A copy made on a Mac names 'é' as 'e' and an accent; the ids, identifiers and records
     made from the name must be the same for both, or a harvester sees new documents.
     """
-    return unicodedata.normalize("NFC", meeting_name)
+    return _nfc(meeting_name)
 
 
 def _document_id(meeting: str, document: ExportDocument, facts: _Facts) -> str:
@@ -1751,7 +1755,13 @@ def plan_meeting(
         }
     items = publication.get("agendapunten")
     if not isinstance(items, dict):
-        items = publication["agendapunten"] = {}
+        items = {}
+    # Text is read composed (NFC) now; an older export kept a Mac-pasted item as typed, and
+    # its id must stay with it.
+    composed: dict[str, Any] = {}
+    for text, kept_id in sorted(items.items(), key=lambda pair: pair[0] != _nfc(pair[0])):
+        composed.setdefault(_nfc(text), kept_id)
+    items = publication["agendapunten"] = composed
     export.item_ids = item_ids(meeting, records, items)
     # What was published of a renamed record stays the same object on each agenda system.
     for state in publication.get("publicaties", {}).values():

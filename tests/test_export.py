@@ -501,6 +501,40 @@ def test_a_meeting_folder_named_on_a_mac_exports_the_same_package(tmp_path: Path
         assert data == nfd[name], name
 
 
+def test_a_loose_item_kept_as_typed_on_a_mac_keeps_its_id_now_text_is_read_composed(
+    project: Project,
+) -> None:
+    """Before text was read as NFC, publicatie.json kept a Mac-pasted loose item by its
+    decomposed text; the composed lookup missed it and gave the item a new id, which an
+    agenda system takes as another item (review revF N1)."""
+    typed = unicodedata.normalize("NFD", "Evaluatie café-overleg")
+    agenda = project.dossiers / WONEN / "vergadering.yaml"
+    text = agenda.read_text(encoding="utf-8")
+    agenda.write_text(
+        text.replace("  - Rondvraag en sluiting", f"  - {typed}\n  - Rondvraag en sluiting"),
+        encoding="utf-8",
+    )
+    _exported(project)
+    path = project.dossiers / WONEN / "publicatie.json"
+    publication = json.loads(path.read_text(encoding="utf-8"))
+    composed = unicodedata.normalize("NFC", typed)
+    assert f"{composed}\n1" in publication["agendapunten"]
+    # As an older assembler kept it: the text as typed, its own id.
+    del publication["agendapunten"][f"{composed}\n1"]
+    publication["agendapunten"][f"{typed}\n1"] = "7bb2a0ef-0000-5000-8000-000000000001"
+    path.write_text(json.dumps(publication, ensure_ascii=False), encoding="utf-8")
+
+    _exported(project)
+    [item] = [
+        item
+        for item in _manifest(project.root, WONEN, PUBLIC)["agendapunten"]
+        if item.get("agendapuntTitel") == composed
+    ]
+    assert item["agendapuntid"] == "7bb2a0ef-0000-5000-8000-000000000001"
+    kept = json.loads(path.read_text(encoding="utf-8"))["agendapunten"]
+    assert [key for key in kept if "caf" in key] == [f"{composed}\n1"]
+
+
 # --------------------------------------------------------------------------- versions
 
 
