@@ -268,8 +268,15 @@ def fonts_fingerprint() -> str:
     Stat only, no fontconfig call: a few milliseconds for the fonts of a desktop machine.
     """
     lines = []
+    seen: set[str] = set()
     for folder in _font_folders():
-        for root, dirs, names in os.walk(folder):
+        # fontconfig follows linked folders; a link back up must not walk for ever.
+        for root, dirs, names in os.walk(folder, followlinks=True):
+            real = os.path.realpath(root)
+            if real in seen:
+                dirs.clear()
+                continue
+            seen.add(real)
             dirs.sort()
             for name in sorted(names):
                 try:

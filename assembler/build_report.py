@@ -123,8 +123,9 @@ def source_date_epoch_from_env() -> int | None:
         )
     if int(value) >= _LAST_ZIP_EPOCH:
         raise UsageError(
-            f"SOURCE_DATE_EPOCH={value}: ligt na 2107, en een Word-document of zip-bestand kan "
-            "geen latere datum bevatten (zet een tijdstip vóór 2108, of haal de variabele weg)"
+            f"SOURCE_DATE_EPOCH={value}: ligt op of na 31 december 2107, en een Word-document "
+            "of zip-bestand kan niet later gedateerd zijn dan 2107 (zet een tijdstip vóór 31 "
+            "december 2107, of haal de variabele weg)"
         )
     return int(value)
 

@@ -712,6 +712,7 @@ _CODE_FAILURES: tuple[type[Exception], ...] = (
     LookupError,
     AttributeError,
     RecursionError,
+    AssertionError,  # Jinja's own checks of a filter's arguments: {{ x|truncate(2) }}
 )
 _RENDER_FAILURES: tuple[type[Exception], ...] = (JinjaTemplateError, *_CODE_FAILURES)
 
@@ -729,6 +730,8 @@ def _code_failure_in_dutch(error: Exception) -> str:
         return "de code vult een waarde in een opmaak in die er niet bij past"
     if isinstance(error, RecursionError):
         return "de code roept zichzelf steeds opnieuw aan"
+    if isinstance(error, AssertionError):
+        return "een filter in de code krijgt een waarde die het niet aanneemt"
     return "de code kan voor deze waarden niet worden uitgevoerd"
 
 

@@ -636,6 +636,25 @@ def test_a_font_installed_for_libreoffice_means_a_rebuild(
     assert "0 gebouwd, 1 ongewijzigd" in run_cli("build", cwd=small_project).stderr
 
 
+def test_the_font_key_follows_linked_font_folders_as_fontconfig_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A font added in a folder linked into ~/.local/share/fonts was listed by fc-list but
+    left the key as it was (review revF F1); a link back up must not walk for ever."""
+    from assembler.build_cache import fonts_fingerprint
+
+    data_home = tmp_path / "data"
+    shared = tmp_path / "gedeeld"
+    shared.mkdir()
+    (data_home / "fonts").mkdir(parents=True)
+    (data_home / "fonts" / "gedeeld").symlink_to(shared)
+    (shared / "rond").symlink_to(data_home / "fonts")
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    before = fonts_fingerprint()
+    (shared / "Nieuw.ttf").write_bytes(b"font")
+    assert fonts_fingerprint() != before
+
+
 def test_a_no_op_build_reads_no_annex_but_sees_one_replaced_in_place(
     small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -2107,8 +2126,9 @@ def test_a_source_date_epoch_past_what_a_zip_holds_is_said_before_anything_is_ma
     result = run_cli("build", "--geen-pdf", cwd=small_project)
     assert result.exit_code == 2, result.stderr
     assert result.stderr.splitlines() == [
-        "fout: SOURCE_DATE_EPOCH=4354819200: ligt na 2107, en een Word-document of zip-bestand "
-        "kan geen latere datum bevatten (zet een tijdstip vóór 2108, of haal de variabele weg)"
+        "fout: SOURCE_DATE_EPOCH=4354819200: ligt op of na 31 december 2107, en een "
+        "Word-document of zip-bestand kan niet later gedateerd zijn dan 2107 (zet een tijdstip "
+        "vóór 31 december 2107, of haal de variabele weg)"
     ]
     assert not list((small_project / "build").rglob("*.docx"))
     # The last day that is taken still builds.

@@ -447,6 +447,10 @@ def test_a_block_closed_in_another_paragraph_is_refused_not_cut_short(tmp_path: 
         ("{{ 1 / 0 }}", "de code deelt door nul"),
         ("{{ '%d' % onderwerp }}", "de code vult een waarde in een opmaak in die er niet bij past"),
         ("{{ range(10000000)|list|length }}", "de code maakt een te lange reeks (range)"),
+        (
+            "{{ onderwerp|truncate(2) }}",
+            "een filter in de code krijgt een waarde die het niet aanneemt",
+        ),
     ],
 )
 def test_a_code_that_fails_as_it_runs_is_said_not_a_traceback(
