@@ -2593,7 +2593,7 @@ def test_export_refuses_a_path_that_is_no_meeting_or_dossier(
     assert result.exit_code == 2
     assert result.stderr == (
         "fout: dossiers/organisatie.yaml: is geen vergadermap of dossiermap (geef een "
-        "vergadermap of dossiermap op, of niets voor alle vergaderingen)\n"
+        "vergadermap op, of niets voor alle vergaderingen)\n"
     )
     assert not (small_project / "build" / ECONOMIE / "export").exists()
 
