@@ -587,7 +587,7 @@ def test_a_key_twice_in_a_meeting_or_the_settings_does_not_hide_their_other_prob
     aanvang = line_of(example_project, meeting, "aanvang:")
     assert result.stderr.splitlines() == [
         f"{meeting}:3: overleg: staat twee keer in het bestand, op regel 2 en 3 (houd er één over)",
-        f"{meeting}:{aanvang}: aanvang: '25:00' is geen tijd in de vorm UU:MM (schrijf "
+        f"{meeting}:{aanvang}: aanvang: '25:00' is geen bestaande tijd (schrijf "
         'bijvoorbeeld "14:00")',
     ]
     settings = "dossiers/organisatie.yaml"
@@ -3737,7 +3737,8 @@ def test_the_organisation_s_name_is_warned_of_what_will_not_print(
     edit(example_project, settings, r"^naam: .*$", "naam: Regio Gooi en Vechtstreek 中文")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.splitlines() == [
+    # Another name beside the example's tooi and publicatie_url is warned of too (M-M4).
+    assert [line for line in result.stderr.splitlines() if ": naam: " in line] == [
         f"{settings}:{line_of(example_project, settings, 'naam:')}: waarschuwing: naam: de "
         "tekens 中 文 (Chinees schrift) staan in geen lettertype op deze computer: ze komen als "
         f"lege vakjes {_NO_FONT_BESIDE} (laat ze weg, {_NO_FONT_ADVICE}",
