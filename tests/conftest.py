@@ -143,6 +143,26 @@ MISSING_MEETING = (
 )
 
 
+def save_as_on_windows(path: Path, newline: str = "\r\n", *, bom: bool = True) -> list[str]:
+    """Save ``path`` as an editor on Windows does (a byte order mark, every line ended with
+    CRLF), or with ``newline``; its lines."""
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.replace("\n", newline).encode())
+    return text.splitlines()
+
+
+def lines_saved_as(path: Path, newline: str = "\r\n", *, bom: bool = True) -> list[str]:
+    """The lines of ``path``; fails unless it has a byte order mark (or not) and every line
+    ends with ``newline``."""
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") == bom, raw[:20]
+    text = raw.decode("utf-8-sig")
+    assert text.endswith(newline), text[-20:]
+    lines = text.split(newline)[:-1]
+    assert not [line for line in lines if "\r" in line or "\n" in line], text
+    return lines
+
+
 def python_m(
     project: Path, *args: str, environment: dict[str, str] | None = None, **options: Any
 ) -> subprocess.CompletedProcess[Any]:

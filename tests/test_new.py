@@ -22,6 +22,8 @@ from tests.conftest import (
     WONEN,
     CliResult,
     archive,
+    lines_saved_as,
+    save_as_on_windows,
 )
 
 RunCli = Callable[..., CliResult]
@@ -1155,40 +1157,20 @@ def test_a_cancelled_meeting_gives_its_details_but_no_minutes_and_takes_no_new_d
     assert agenda["aanvang"] == yaml.safe_load(text)["aanvang"]  # the details: the latest's
 
 
-def _save_as(path: Path, newline: str = "\r\n", *, bom: bool = True) -> list[str]:
-    """Save ``path`` as an editor on Windows does (a byte order mark, every line ended with
-    CRLF), or with ``newline``; its lines."""
-    text = path.read_text(encoding="utf-8")
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.replace("\n", newline).encode())
-    return text.splitlines()
-
-
-def _lines_saved_as(path: Path, newline: str = "\r\n", *, bom: bool = True) -> list[str]:
-    """The lines of ``path``; fails unless it has a byte order mark (or not) and every line
-    ends with ``newline``."""
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") == bom, raw[:20]
-    text = raw.decode("utf-8-sig")
-    assert text.endswith(newline), text[-20:]
-    lines = text.split(newline)[:-1]
-    assert not [line for line in lines if "\r" in line or "\n" in line], text
-    return lines
-
-
 def test_new_keeps_the_line_ends_and_bom_of_a_meeting_file_saved_on_windows(
     example_project: Path, run_cli: RunCli
 ) -> None:
     """Review uni U6: the agenda was written back with LF and no BOM, so one item added showed
     as every line changed (in git too)."""
     meeting = example_project / "dossiers" / ECONOMIE / "vergadering.yaml"
-    before = _save_as(meeting)
+    before = save_as_on_windows(meeting)
     result = run_cli("new", f"dossiers/{ECONOMIE}", "laadpalen", *OPTIONS, cwd=example_project)
     assert result.exit_code == 0, result.stderr
-    after = _lines_saved_as(meeting)
+    after = lines_saved_as(meeting)
     assert after.count("  - dossier: laadpalen") == 1
     assert [line for line in after if line != "  - dossier: laadpalen"] == before
     # The new dossier.yaml is saved as its meeting's file is.
-    made = _lines_saved_as(meeting.parent / "laadpalen" / "dossier.yaml")
+    made = lines_saved_as(meeting.parent / "laadpalen" / "dossier.yaml")
     assert 'onderwerp: "Regionale aanpak laadpalen"' in made
     checked = run_cli("check", cwd=example_project)
     assert checked.exit_code == 0, checked.stderr
@@ -1198,11 +1180,11 @@ def test_a_new_meeting_is_saved_as_the_one_it_takes_its_details_from(
     example_project: Path, run_cli: RunCli
 ) -> None:
     """Review uni U6: a meeting file of a clerk's Windows editor (BOM, CRLF) gave one in LF."""
-    _save_as(example_project / "dossiers" / WONEN / "vergadering.yaml")
+    save_as_on_windows(example_project / "dossiers" / WONEN / "vergadering.yaml")
     folder = "dossiers/2023-07-14-pfho-ruimte-wonen"
     made = run_cli("vergadering", folder, cwd=example_project)
     assert made.exit_code == 0, made.stderr
-    lines = _lines_saved_as(example_project / folder / "vergadering.yaml")
+    lines = lines_saved_as(example_project / folder / "vergadering.yaml")
     assert "datum: 2023-07-14" in lines
     assert 'overleg: "Portefeuillehoudersoverleg Ruimte en Wonen"' in lines
 

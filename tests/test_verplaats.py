@@ -22,6 +22,8 @@ from tests.conftest import (
     WONEN,
     CliResult,
     archive,
+    lines_saved_as,
+    save_as_on_windows,
 )
 
 RunCli = Callable[..., CliResult]
@@ -897,26 +899,6 @@ def test_a_move_waits_for_no_build_and_a_build_is_told_of_a_move(
     assert lock.read_text() == "verplaats"
 
 
-def _save_as(path: Path, newline: str = "\r\n", *, bom: bool = True) -> list[str]:
-    """Save ``path`` as an editor on Windows does (a byte order mark, every line ended with
-    CRLF), or with ``newline``; its lines."""
-    text = path.read_text(encoding="utf-8")
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.replace("\n", newline).encode())
-    return text.splitlines()
-
-
-def _lines_saved_as(path: Path, newline: str = "\r\n", *, bom: bool = True) -> list[str]:
-    """The lines of ``path``; fails unless it has a byte order mark (or not) and every line
-    ends with ``newline``."""
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") == bom, raw[:20]
-    text = raw.decode("utf-8-sig")
-    assert text.endswith(newline), text[-20:]
-    lines = text.split(newline)[:-1]
-    assert not [line for line in lines if "\r" in line or "\n" in line], text
-    return lines
-
-
 @pytest.mark.parametrize(
     ("newline", "bom"), [("\r\n", True), ("\r\n", False), ("\r", False), ("\n", True)]
 )
@@ -930,22 +912,22 @@ def test_a_move_keeps_each_files_line_ends_and_bom(
         dossiers / ECONOMIE / "vergadering.yaml",
         dossiers / WONEN / "vergadering.yaml",
     )
-    old_before = _save_as(old_meeting, newline, bom=bom)
-    new_before = _save_as(new_meeting, newline, bom=bom)
-    dossier_before = _save_as(
+    old_before = save_as_on_windows(old_meeting, newline, bom=bom)
+    new_before = save_as_on_windows(new_meeting, newline, bom=bom)
+    dossier_before = save_as_on_windows(
         dossiers / ECONOMIE / "werklocaties" / "dossier.yaml", newline, bom=bom
     )
     result = run_cli(
         "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
     )
     assert result.exit_code == 0, result.stderr
-    assert _lines_saved_as(old_meeting, newline, bom=bom) == [
+    assert lines_saved_as(old_meeting, newline, bom=bom) == [
         line for line in old_before if line != "  - dossier: werklocaties"
     ]
-    new_after = _lines_saved_as(new_meeting, newline, bom=bom)
+    new_after = lines_saved_as(new_meeting, newline, bom=bom)
     assert new_after.count("  - dossier: werklocaties") == 1
     assert [line for line in new_after if line != "  - dossier: werklocaties"] == new_before
-    moved = _lines_saved_as(dossiers / WONEN / "werklocaties" / "dossier.yaml", newline, bom=bom)
+    moved = lines_saved_as(dossiers / WONEN / "werklocaties" / "dossier.yaml", newline, bom=bom)
     assert '    conclusie: "Uitgesteld naar 23 juni 2023"' in moved
     assert len(moved) > len(dossier_before)
     check = run_cli("check", cwd=example_project)
