@@ -168,6 +168,13 @@ def test_a_libreoffice_that_converts_nothing_is_said_as_the_likelier_cause(
     assert {m["status"] for m in summary["vergaderingen"]} == {"ongewijzigd"}
 
 
+def _build_as_command(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``assembler build`` as a clerk starts it, in ``env``: its exit code and words."""
+    return subprocess.run(
+        [str(ASSEMBLER), "build"], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+
+
 def test_a_wrong_assembler_soffice_exits_3_saying_to_mend_the_variable(
     example_project: Path, tmp_path: Path
 ) -> None:
@@ -179,14 +186,7 @@ def test_a_wrong_assembler_soffice_exits_3_saying_to_mend_the_variable(
         "PATH": "/usr/bin:/bin",
     }
     env["XDG_CACHE_HOME"] = str(tmp_path / "c")
-    result = subprocess.run(
-        [str(ASSEMBLER), "build"],
-        cwd=example_project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _build_as_command(example_project, env)
     assert result.returncode == 3
     assert result.stderr.splitlines()[-1] == (
         f"fout: LibreOffice niet gevonden: '{tmp_path / 'bestaat-niet'}' (uit ASSEMBLER_SOFFICE) "
@@ -200,14 +200,7 @@ def test_missing_libreoffice_exits_3_with_the_install_command(
 ) -> None:
     env = {k: v for k, v in os.environ.items() if k != "ASSEMBLER_SOFFICE"}
     env |= {"PATH": str(tmp_path / "leeg"), "XDG_CACHE_HOME": str(tmp_path / "c")}
-    result = subprocess.run(
-        [str(ASSEMBLER), "build"],
-        cwd=example_project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _build_as_command(example_project, env)
     assert result.returncode == 3
     assert result.stderr.splitlines()[-1] == (
         "fout: LibreOffice (soffice) is niet geïnstalleerd; het is nodig om PDF's te maken "
