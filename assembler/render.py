@@ -783,6 +783,42 @@ def _missing_row(template: _Template, index: int) -> TemplateError:
     )
 
 
+# Jinja's hint for |first, |last, |random, |min or |max of an empty list.
+_EMPTY_LIST = re.compile(r"No (first|last|random|aggregated) item, sequence was empty\.?")
+# Each hint's filters, and what they take from the list.
+_EMPTY_FILTERS = {
+    "first": ("first", "de eerste rij"),
+    "last": ("last", "de laatste rij"),
+    "random": ("random", "een willekeurige rij"),
+    "aggregated": ("min|max", "de kleinste of grootste waarde"),
+}
+
+
+def _empty_list(template: _Template, which: str) -> TemplateError:
+    """|first (or |last, |min…) of a list the dossier left empty: the dossier and the code are
+    named, as for {{ voorstel[1] }}, not Jinja's hint as if it were a field."""
+    filters, taken = _EMPTY_FILTERS[which]
+    paragraph = template.failed_at[1] if template.failed_at else ""
+    codes = [
+        (tag, found.group(1), found.group(2))
+        for tag in re.findall(r"\{\{.*?\}\}|\{%.*?%\}", paragraph)
+        if (found := re.search(rf"([A-Za-z_][\w.]*)\s*\|\s*({filters})\b", tag))
+    ]
+    whose = f"{template.source} heeft" if template.source else "het dossier heeft"
+    if len(codes) != 1:
+        at = f"bij '{paragraph[:80]}'" if paragraph else "met een lijst"
+        return TemplateError(
+            f"{template.label}: {_failed_where(template)}een code {at}: {whose} een lege lijst "
+            f"waar de code {taken} uit neemt (zet een {{% if %}} om de code, die test of de "
+            "lijst rijen heeft)"
+        )
+    tag, rows, used = codes[0]
+    return TemplateError(
+        f"{template.label}: {_failed_where(template)}{tag}: {whose} geen rijen in '{rows}' "
+        f"(|{used} neemt {taken}; gebruik {{% for %}}, of zet {{% if {rows} %}} eromheen)"
+    )
+
+
 def _failed_where(template: _Template) -> str:
     """'in de voettekst: ' for a failure in a footer, as the template check says it."""
     if template.failed_at is None:
@@ -818,10 +854,16 @@ def _jinja_problem(template: _Template, error: JinjaTemplateError) -> TemplateEr
         element = re.fullmatch(r"\w+ object has no element (-?\d+)", message)
         if element:
             return _missing_row(template, int(element.group(1)))
+        empty = _EMPTY_LIST.fullmatch(message.strip())
+        if empty:
+            return _empty_list(template, empty.group(1))
         found = re.search(r"'([^']+)' is undefined", message) or re.search(
             r"has no attribute '([^']+)'", message
         )
-        name = found.group(1) if found else message
+        if not found:
+            # Another of Jinja's hints, not a field's name: said as a code that failed.
+            return _code_failed(template, error)
+        name = found.group(1)
         return TemplateError(
             f"{label}: het sjabloon gebruikt '{name}', maar dat veld bestaat niet: "
             f"'{_find_tag(template, name)}' (controleer de spelling of haal de code weg)"
