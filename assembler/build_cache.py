@@ -117,7 +117,10 @@ CACHE_VERSION = 43
 # that code, not where Jinja noticed. 8: a test for none (a value left out is empty text)
 # warned about; rows of a nested table their own; '{%p end if %}' said as that. 10: a
 # yes/no field never used (geannuleerd) advised as a condition, with what goes wrong without it.
-TEMPLATE_CHECK_VERSION = 12
+# 13: a Markdown field in a text box, frame or exact-height row and a picture linked from
+# outside are wrong; the document's text inside an if on another field warned about; a loop's
+# name outside its loop said as that; agenda decisions numbered with loop.index not warned about.
+TEMPLATE_CHECK_VERSION = 13
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2

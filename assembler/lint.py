@@ -638,6 +638,9 @@ class _Walker:
     guards: set[str] = field(default_factory=set)  # expressions tested with "is defined"
     # The name each list's rows get in the template's own for loop, for hints in its words.
     row_names: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # Each loop's own name ('bijlage', 'loop') and the loop that gives it, for a code that
+    # uses it outside that loop (see _loops_seen_from).
+    loops: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     # statements --------------------------------------------------------------
 
@@ -869,6 +872,10 @@ class _Walker:
             return self.context.fields[name]
         if name in self.globals or name not in self.undeclared or guarded:
             return _Unknown()
+        if name in self.loops:
+            # 'bijlage' or 'loop' outside its loop: "did you mean 'bijlagen'" misleads.
+            self.findings.append(_Finding(node.lineno, name, _outside_its_loop(name, self.loops)))
+            return _Unknown(broken=True)
         self.findings.append(
             _Finding(
                 node.lineno,
@@ -1140,6 +1147,7 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
     formatted = {key for key, value in spec.context.items() if isinstance(value, Markdown)}
     unread = False  # a part that did not parse: what it uses is unknown
     read: list[_Part] = []  # the parts that did (a syntax error is said on its own)
+    loops = _loops(parts, environment)
     for part in parts:
         try:
             tree = environment.parse(part.source)
@@ -1165,6 +1173,7 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
             frozenset(environment.globals),
             frozenset(environment.filters),
             frozenset(environment.tests),
+            loops=_loops_seen_from(part, loops),
         )
         walker.walk(tree, {})
         used |= walker.used
@@ -1205,6 +1214,7 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
             if (tag, message) not in seen:
                 seen.add((tag, message))
                 problems.append(Problem(label, None, tag, part.where + message))
+    problems += _placement_problems(path, parts, read, spec, label)
     rendered = {part.name for part in parts} | {"docProps/core.xml"}
     for name, snippet in _other_parts(path, rendered):
         if name.startswith("word/comments"):
@@ -1322,6 +1332,8 @@ def _decisions_counted_on(path: Path, label: str) -> list[Problem]:
     text = "".join(document.element.body.itertext())
     if ".voorstellen" not in text or numbering_showing(document, DECISION):
         return []
+    if _numbers_decisions_itself(path, DECISION):
+        return []  # {{ loop.index }}. {{ besluit }}: counts from 1 in each item's loop
     return [
         Problem(
             label,
@@ -1334,3 +1346,318 @@ def _decisions_counted_on(path: Path, label: str) -> list[Problem]:
             "waarschuwing",
         )
     ]
+
+
+# --------------------------------------------------------------------------- placement
+
+
+def _placement_problems(
+    path: Path, parts: Sequence[_Part], read: Sequence[_Part], spec: TemplateSpec, label: str
+) -> list[Problem]:
+    """What a template's codes do wrong by where they stand, not by what they say: a Markdown
+    field in a text box, frame or fixed-height row, a required one inside a condition on
+    another field, and a picture linked from outside the template."""
+    formatted = {key for key, value in spec.context.items() if isinstance(value, Markdown)}
+    problems: list[Problem] = []
+    for part in parts:
+        problems += _confined_text(part, formatted, label)
+    problems += _conditional_text(read, spec, label)
+    problems += _linked_from_outside(path, parts, label)
+    return problems
+
+
+# A code that prints a value: '{{p toelichting }}' as typed, '{{ tekst|upper }}'.
+_PRINTED_NAME = re.compile(r"\{\{-?\s*(?:p\s+)?(\w+)")
+_TEXT_BOX = f"{_W}txbxContent"  # DrawingML's text box and its VML fallback alike
+_CONFINED = {
+    "tekstvak": (
+        "staat in een tekstvak, en een tekstvak groeit niet mee met de tekst: wat er niet in "
+        "past valt in de PDF weg (zet {tag} in de lopende tekst, niet in een tekstvak)"
+    ),
+    "kader": (
+        "staat in een kader, dat los van de lopende tekst een eigen plek op de pagina heeft: de "
+        "tekst van het stuk loopt daar niet over de pagina's door (zet {tag} in de lopende "
+        "tekst, niet in een kader)"
+    ),
+    "rij": (
+        "staat in een tabelrij met een vaste hoogte: wat er niet in past valt in de PDF weg "
+        "(zet {tag} in de lopende tekst, of zet de rijhoogte in Word op 'Minimaal' bij "
+        "Tabeleigenschappen › Rij)"
+    ),
+}
+
+
+def _confined_text(part: _Part, formatted: Collection[str], label: str) -> list[Problem]:
+    """A Markdown field (the document's text, pages long) where it cannot grow: in a text box,
+    a frame or a table row of exact height it is cut off in the PDF without a word."""
+    if "{" not in part.raw or not formatted:
+        return []
+    try:
+        root = etree.fromstring(part.raw.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return []  # said by the other checks
+    found: dict[tuple[str, str], Problem] = {}
+    for paragraph in root.iter(f"{_W}p"):
+        if any(True for _ in paragraph.iterdescendants(f"{_W}p")):
+            continue  # a paragraph holding a text box: its own paragraphs are looked at
+        text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
+        tags = [
+            tag.group()
+            for tag in _TAG.finditer(text)
+            if (name := _PRINTED_NAME.match(tag.group())) and name.group(1) in formatted
+        ]
+        place = _confinement(paragraph) if tags else None
+        if place is None:
+            continue
+        for tag in tags:
+            message = part.where + f"{tag} " + _CONFINED[place].format(tag=tag)
+            # A text box is there twice: as DrawingML and as its VML fallback.
+            found.setdefault((tag, message), Problem(label, None, tag, message))
+    return list(found.values())
+
+
+def _confinement(paragraph: Any) -> str | None:
+    """Where ``paragraph`` cannot grow: 'tekstvak', 'kader' or 'rij' (of exact height)."""
+    if any(True for _ in paragraph.iterancestors(_TEXT_BOX)):
+        return "tekstvak"
+    if paragraph.find(f"{_W}pPr/{_W}framePr") is not None:
+        return "kader"
+    for row in paragraph.iterancestors(f"{_W}tr"):
+        height = row.find(f"{_W}trPr/{_W}trHeight")
+        if height is not None and height.get(f"{_W}hRule") == "exact":
+            return "rij"
+    return None
+
+
+def _conditional_text(read: Sequence[_Part], spec: TemplateSpec, label: str) -> list[Problem]:
+    """A warning for the document's own text (a required Markdown field) inside an if on another
+    field: a {%p if bijlagen %} left above Toelichting drops the text of every dossier without
+    annexes, and nothing says so."""
+    texts = {
+        path[0]
+        for path in spec.required
+        if len(path) == 1 and isinstance(spec.context.get(path[0]), Markdown)
+    }
+    if not texts:
+        return []
+    environment = _environment()
+    problems: list[Problem] = []
+    for part in read:
+        tree = environment.parse(part.source)
+        tags = _tags(part.source)
+        typed = _typed_tags(part)
+        for lineno, name, condition in _printed_under_a_condition(tree, texts, set(spec.context)):
+            tag = _as_typed(_tag_for(tags, lineno, name), typed)
+            opening = _as_typed(_opening_tag(tags, condition.lineno, "if"), typed)
+            letter = re.match(r"\{%-?\s*(p|tr|tc|r)?\s*if\b", opening)
+            closing = f"{{%{letter.group(1) if letter and letter.group(1) else ''} endif %}}"
+            message = (
+                f"{tag} staat binnen {opening}: waar die voorwaarde niet geldt, valt de tekst van "
+                "het stuk zonder melding uit het document (zet "
+                f"{tag} buiten het blok van {opening} tot {closing}, tenzij de tekst alleen dan "
+                "in het document hoort)"
+            )
+            problems.append(Problem(label, None, tag, part.where + message, "waarschuwing"))
+    return problems
+
+
+def _printed_under_a_condition(
+    node: nodes.Node,
+    texts: Collection[str],
+    fields: Collection[str],
+    condition: nodes.If | None = None,
+) -> Iterator[tuple[int, str, nodes.If]]:
+    """(line, name, the innermost if on another field) for each print of one of ``texts``."""
+    if isinstance(node, nodes.If):
+        tests = [node.test, *(branch.test for branch in node.elif_)]
+        tested = {
+            name.name
+            for test in tests
+            for name in (test, *test.find_all(nodes.Name))
+            if isinstance(name, nodes.Name)
+        }
+        # An if, elif or else on another field: the whole block is that condition's.
+        if (tested & set(fields)) - set(texts):
+            condition = node
+        for test in tests:
+            yield from _printed_under_a_condition(test, texts, fields, None)
+        branches = [*node.body, *(c for b in node.elif_ for c in b.body), *node.else_]
+        for child in branches:
+            yield from _printed_under_a_condition(child, texts, fields, condition)
+        return
+    if isinstance(node, nodes.Output) and condition is not None:
+        for name in node.find_all(nodes.Name):
+            if name.name in texts and name.ctx == "load":
+                yield name.lineno, name.name, condition
+        return
+    for child in node.iter_child_nodes():
+        yield from _printed_under_a_condition(child, texts, fields, condition)
+
+
+def _opening_tag(tags: Sequence[tuple[int, str]], lineno: int, word: str) -> str:
+    """The tag on ``lineno`` that opens a block with ``word`` (if, for), as Jinja has it."""
+    for line, text in tags:
+        if line == lineno and (opened := _OPENS.match(text)) and opened.group(1) == word:
+            return text
+    return f"{{% {word} %}}"
+
+
+# Word's own ways to show a picture from elsewhere: VML's o:href, an INCLUDEPICTURE field.
+_O_HREF = "{urn:schemas-microsoft-com:office:office}href"
+_INCLUDE_FIELD = re.compile(r"\bINCLUDE(PICTURE|TEXT)\s+(?:\"([^\"]*)\"|(\S+))")
+
+
+def _linked_from_outside(path: Path, parts: Sequence[_Part], label: str) -> list[Problem]:
+    """A picture or object the template links to instead of holding it (Word's 'Koppelen aan
+    bestand'): LibreOffice leaves it out of the PDF, and every Word file made with the template
+    links to it, so that Word fetches it from there whenever one is opened."""
+    from assembler.office_files import UNLINK_IN_WORD, word_links
+
+    where = {part.name: part.where for part in parts}
+    links: dict[str, tuple[str, str]] = {}  # target -> (where, what)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for owner, what, target in word_links(archive):
+                links.setdefault(target, (where.get(owner, ""), what))
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        pass  # read already by _parts: not for this check to say
+    for part in parts:
+        for what, target in _linked_in_part(part.raw):
+            links.setdefault(target, (part.where, what))
+    return [
+        Problem(
+            label,
+            None,
+            "",
+            f"{said}het sjabloon bevat {what}, van buiten het document ({target}): die komt niet "
+            "in de PDF, en elk Word-document dat ermee gemaakt wordt blijft ernaar verwijzen; "
+            f"{UNLINK_IN_WORD}",
+        )
+        for target, (said, what) in links.items()
+    ]
+
+
+def _linked_in_part(raw: str) -> Iterator[tuple[str, str]]:
+    """(what, the target quoted) for each VML o:href and INCLUDEPICTURE field in a part."""
+    if "href" not in raw and "INCLUDE" not in raw:
+        return
+    try:
+        root = etree.fromstring(raw.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return
+    for element in root.iter():
+        target = element.get(_O_HREF)
+        if target:
+            yield "een gekoppelde afbeelding", f"'{target[:100]}'"
+    codes = [" ".join((code.text or "").strip() for code in root.iter(f"{_W}instrText"))]
+    codes += [field.get(f"{_W}instr") or "" for field in root.iter(f"{_W}fldSimple")]
+    for code in codes:
+        for field_code in _INCLUDE_FIELD.finditer(code):
+            what = (
+                "een gekoppelde afbeelding"
+                if field_code.group(1) == "PICTURE"
+                else ("een gekoppelde tekst")
+            )
+            target = field_code.group(2) or field_code.group(3) or ""
+            yield f"{what} (veld INCLUDE{field_code.group(1)})", f"'{target[:100]}'"
+
+
+# --------------------------------------------------------------------------- loops
+
+
+def _loops(
+    parts: Sequence[_Part], environment: SandboxedEnvironment
+) -> list[tuple[_Part, str, str]]:
+    """(part, name, the for as typed) for each name a for loop of the template gives."""
+    found = []
+    for part in parts:
+        try:
+            tree = environment.parse(part.source)
+        except TemplateSyntaxError:
+            continue  # said on its own
+        tags = _tags(part.source)
+        typed = _typed_tags(part)
+        for loop in tree.find_all(nodes.For):
+            tag = _as_typed(_opening_tag(tags, loop.lineno, "for"), typed)
+            targets = loop.target.find_all(nodes.Name)
+            for name in (loop.target, *targets):
+                if isinstance(name, nodes.Name):
+                    found.append((part, name.name, tag))
+    return found
+
+
+def _loops_seen_from(
+    part: _Part, loops: Sequence[tuple[_Part, str, str]]
+) -> dict[str, tuple[str, str]]:
+    """Each loop's name (and 'loop') as a code in ``part`` outside it finds it: (the for as
+    typed, where it stands when in another part), the part's own loops first."""
+    seen: dict[str, tuple[str, str]] = {}
+    ordered = sorted(loops, key=lambda loop: loop[0] is not part)  # stable: in template order
+    for owner, name, tag in ordered:
+        elsewhere = ""
+        if owner is not part:
+            elsewhere = f" {owner.where.removesuffix(': ') or 'in de hoofdtekst'}"
+        seen.setdefault(name, (tag, elsewhere))
+        seen.setdefault("loop", (tag, elsewhere))
+    seen.setdefault("loop", ("", ""))
+    return seen
+
+
+def _outside_its_loop(name: str, loops: Mapping[str, tuple[str, str]]) -> str:
+    """What a code that uses a loop's name outside it is told: which loop, and where to go."""
+    tag, elsewhere = loops[name]
+    kind = re.match(r"\{%-?\s*(p|tr|tc|r)?\s*for\b", tag)
+    letter = kind.group(1) if kind and kind.group(1) else ""
+    ending = f"{{%{letter} endfor %}}" if letter else "{% endfor %}"
+    between = f"tussen {tag} en {ending}"
+    if letter == "tr":
+        between = f"in een tabelrij tussen de rij met {tag} en die met {ending}"
+    if name == "loop":
+        if not tag:
+            return (
+                "'loop' bestaat alleen binnen een {% for %}-lus, en deze code staat buiten elke "
+                "lus (zet de code tussen {%p for … %} en {%p endfor %}, of haal hem weg)"
+            )
+        return (
+            "'loop' bestaat alleen binnen een {% for %}-lus, en deze code staat buiten elke lus "
+            f"(zet de code in de lus waar hij bij hoort, zoals {between}{elsewhere}, of haal hem "
+            "weg)"
+        )
+    return (
+        f"'{name}' bestaat alleen binnen {tag}{elsewhere}, en deze code staat buiten die lus "
+        f"(zet de code {between})"
+    )
+
+
+def _numbers_decisions_itself(path: Path, decision: str) -> bool:
+    """Whether the agenda's loop over an item's decisions prints {{ loop.index }} itself (1., 2.,
+    … per item, without Word's numbering)."""
+    try:
+        parts = _parts(path)
+    except _NotADocx:
+        return False
+    environment = _environment()
+    for part in parts:
+        try:
+            tree = environment.parse(part.source)
+        except TemplateSyntaxError:
+            continue
+        for loop in tree.find_all(nodes.For):
+            over = [loop.iter, *loop.iter.find_all(nodes.Getattr)]
+            gives = isinstance(loop.target, nodes.Name) and loop.target.name == decision
+            lists = any(isinstance(n, nodes.Getattr) and n.attr == "voorstellen" for n in over)
+            if gives and lists and any(_prints_loop_index(child) for child in loop.body):
+                return True
+    return False
+
+
+def _prints_loop_index(node: nodes.Node) -> bool:
+    """Whether ``node`` prints loop.index of the loop it stands in (not of a loop inside it)."""
+    if isinstance(node, nodes.For):
+        return False
+    if isinstance(node, nodes.Output):
+        return any(
+            isinstance(attr.node, nodes.Name) and attr.node.name == "loop" and attr.attr == "index"
+            for attr in node.find_all(nodes.Getattr)
+        )
+    return any(_prints_loop_index(child) for child in node.iter_child_nodes())

@@ -115,6 +115,28 @@ def office_problem(archive: zipfile.ZipFile, suffix: str, name: str) -> str | No
     )
 
 
+# How a message says to break a Word document's links (a Word template's too).
+UNLINK_IN_WORD = _HOW_TO_UNLINK[".docx"]
+
+
+def word_links(archive: zipfile.ZipFile) -> Iterator[tuple[str, str, str]]:
+    """What a Word document (or template) loads from outside itself, as office_problem judges
+    an annex: (the part that links it, what is linked in Dutch, the target quoted)."""
+    for part in archive.namelist():
+        if not part.endswith(".rels"):
+            continue
+        # 'word/_rels/header1.xml.rels' holds the links of 'word/header1.xml'.
+        owner = part.replace("_rels/", "", 1).removesuffix(".rels")
+        with archive.open(part) as stream:
+            for element in _elements(stream, f"{{{_RELATIONSHIPS}}}Relationship"):
+                if (element.get("TargetMode") or "").strip().lower() != "external":
+                    continue
+                kind = (element.get("Type") or "").rstrip("/").rsplit("/", 1)[-1]
+                if kind not in _ALLOWED_RELATIONSHIPS:
+                    what = _KINDS.get(kind, "een gekoppeld bestand")
+                    yield owner, what, _shown(element.get("Target") or "")
+
+
 def _bomb(archive: zipfile.ZipFile, name: str) -> str | None:
     """Judged on the sizes the zip's directory declares: reading a part stops at its size."""
     total = 0
