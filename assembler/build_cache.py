@@ -103,8 +103,10 @@ if TYPE_CHECKING:
 # annex's /Lang that is no language tag is carried as an unknown language, not as it is; 42:
 # a Markdown heading that skips a level goes one level down, not two; 43: text typed with
 # combining accents (macOS's 'e' and U+0308) is printed and exported composed (NFC); an office
-# annex's form drawn as it looks (no fields), its relative links relative again.
-CACHE_VERSION = 43
+# annex's form drawn as it looks (no fields), its relative links relative again; 44: the
+# template's own document properties (Opmerkingen, Categorie, Bedrijf, custom ones) left out
+# of the Word files.
+CACHE_VERSION = 44
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

@@ -925,6 +925,50 @@ def _set_properties(template: _Template, properties: DocumentProperties) -> None
     core.revision = 1
     core.created = stamp
     core.modified = stamp
+    # What the template's own properties say (Opmerkingen, Categorie, a status, an id) is
+    # the house style's, often another item's: it would travel in every Word file, public too.
+    core.comments = ""
+    core.category = ""
+    core.content_status = ""
+    core.identifier = ""
+    core.version = ""
+    # python-docx sets no empty date: the element goes.
+    for printed in core._element.findall(qn("cp:lastPrinted")):
+        core._element.remove(printed)
+    _clear_template_properties(template)
+
+
+# The extended properties (docProps/app.xml) that are text a person typed or a path:
+# emptied. The rest (counts, the application's name) says nothing of the template's maker.
+_APP_TEXTS = ("Template", "Manager", "Company", "HyperlinkBase")
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def _clear_template_properties(template: _Template) -> None:
+    """Leave out the template's custom properties (docProps/custom.xml) and empty the text
+    of its extended ones, the titles of its parts among them."""
+    package = template.docx.part.package
+    for r_id, relation in list(package.rels.items()):
+        if relation.reltype == _RELATIONSHIPS + "custom-properties":
+            package.rels.pop(r_id)
+        elif relation.reltype == _RELATIONSHIPS + "extended-properties":
+            part = relation.target_part
+            try:
+                root = etree.fromstring(part.blob, _STRICT)
+            except etree.XMLSyntaxError:
+                package.rels.pop(r_id)  # unreadable: left out rather than copied
+                continue
+            namespace = root.tag.partition("}")[0] + "}" if root.tag.startswith("{") else ""
+            for name in _APP_TEXTS:
+                for element in root.iter(namespace + name):
+                    element.text = None
+            for vector in root.iter(namespace + "TitlesOfParts"):
+                for text in vector.iter():
+                    if not len(text):
+                        text.text = None
+            part._blob = etree.tostring(
+                root, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
 
 
 def _check_other_parts(package: bytes, template: _Template) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -503,8 +504,11 @@ def test_tag_in_a_part_docxtpl_does_not_render(tmp_path: Path) -> None:
         for info in old.infolist():
             data = old.read(info.filename)
             if info.filename == "docProps/app.xml":
-                data = data.replace(
-                    b"</Properties>", b"<Company>{{ organisatie.naam }}</Company></Properties>"
+                # Not in <Company>: the template's company is emptied (see below).
+                data = re.sub(
+                    rb"<Application>[^<]*</Application>",
+                    b"<Application>{{ organisatie.naam }}</Application>",
+                    data,
                 )
             new.writestr(info, data)
     template.write_bytes(out.getvalue())
@@ -1404,3 +1408,86 @@ def test_the_agendas_annex_descriptions_line_up_past_bijlage_9() -> None:
         fmt = line.paragraph_format
         (stop,) = fmt.tab_stops
         assert stop.position == fmt.left_indent > fmt.left_indent + fmt.first_line_indent
+
+
+# --------------------------------------------------------------------------- template's properties
+
+_CUSTOM_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"'
+    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Zaaknummer">'
+    "<vt:lpwstr>23.0002150 Onderhandelingsmandaat</vt:lpwstr></property></Properties>"
+)
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
+
+
+def _template_with_properties(tmp_path: Path) -> Path:
+    """The voorstel template as a house style may hand it over: Opmerkingen, Categorie and
+    the other properties filled in (another item's kenmerk among them), and custom ones."""
+    document = Document(str(VOORSTEL))
+    core = document.core_properties
+    core.comments = "Gemaakt op basis van het stuk 23.0002150 Onderhandelingsmandaat"
+    core.category = "Mandaat Woningbouwimpuls"
+    core.content_status = "Concept 23.0002150"
+    core.identifier = "23.0002150"
+    core.version = "v3 intern"
+    core.last_printed = dt.datetime(2023, 6, 1, 12, 0)
+    saved = tmp_path / "eigen.docx"
+    document.save(str(saved))
+    path = tmp_path / "eigenschappen.docx"
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            data = source.read(name).decode("utf-8")
+            if name == "docProps/app.xml":
+                data = (
+                    data.replace("<Template>Normal.dotm", r"<Template>G:\Huisstijl\intern.dotx")
+                    .replace(
+                        "<Company/>", "<Company>Gemeente Wijdemeren, team Grondzaken</Company>"
+                    )
+                    .replace("<Manager/>", "<Manager>J. de Vries</Manager>")
+                    .replace(
+                        "<HyperlinkBase/>", r"<HyperlinkBase>\\fs01\grondzaken</HyperlinkBase>"
+                    )
+                    .replace("<vt:lpstr/>", "<vt:lpstr>Mandaat Woningbouwimpuls</vt:lpstr>")
+                )
+            elif name == "[Content_Types].xml":
+                data = data.replace(
+                    "</Types>",
+                    f'<Override PartName="/docProps/custom.xml" ContentType="{_CUSTOM_TYPE}"/>'
+                    "</Types>",
+                )
+            elif name == "_rels/.rels":
+                data = data.replace(
+                    "</Relationships>",
+                    f'<Relationship Id="rId99" Type="{_CUSTOM_REL}" Target="docProps/custom.xml"/>'
+                    "</Relationships>",
+                )
+            target.writestr(name, data)
+        target.writestr("docProps/custom.xml", _CUSTOM_XML)
+    return path
+
+
+def test_nothing_of_the_templates_properties_reaches_the_document(tmp_path: Path) -> None:
+    out = render(tmp_path, voorstel_context(), _template_with_properties(tmp_path))
+    core = Document(str(out)).core_properties
+    assert (core.title, core.keywords, core.author) == (
+        PROPERTIES.title,
+        PROPERTIES.keywords,
+        PROPERTIES.author,
+    )
+    assert (core.comments, core.category, core.content_status) == ("", "", "")
+    assert (core.identifier, core.version, core.last_printed) == ("", "", None)
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        everything = "".join(
+            archive.read(name).decode("utf-8") for name in names if name.endswith((".xml", ".rels"))
+        )
+    assert "docProps/custom.xml" not in names
+    for leaked in ("23.0002150", "Woningbouwimpuls", "Huisstijl", "Wijdemeren", "Vries", "fs01"):
+        assert leaked not in everything
+    app = part_xml(out, "docProps/app.xml")
+    assert "<Company/>" in app or "<Company></Company>" in app
