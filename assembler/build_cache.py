@@ -122,7 +122,8 @@ CACHE_VERSION = 44
 # 13: a Markdown field in a text box, frame or exact-height row and a picture linked from
 # outside are wrong; the document's text inside an if on another field warned about; a loop's
 # name outside its loop said as that; agenda decisions numbered with loop.index not warned about.
-TEMPLATE_CHECK_VERSION = 13
+# 14: hidden text (w:vanish, typed or through a style) and fonts not installed warned about.
+TEMPLATE_CHECK_VERSION = 14
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2

@@ -55,6 +55,7 @@ from assembler.render import (
     template_unread,
 )
 from assembler.source import Source
+from assembler.template_style import style_warnings
 
 __all__ = [
     "AGENDA",
@@ -1312,6 +1313,8 @@ def lint_templates(project: Project, names: Collection[str] | None = None) -> li
             continue
         path = project.template_for(spec.name)
         problems += lint_template(path, spec, project.display(path))
+        if path.is_file():
+            problems += style_warnings(path, project.display(path))
         if spec.name == AGENDA and path.is_file():
             problems += _decisions_counted_on(path, project.display(path))
     return sort_problems(problems)

@@ -17,6 +17,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from assembler.errors import Problem, dutch_list
 from assembler.markdown_check import TABLE_RULE, markdown_mistakes, quoted
@@ -248,23 +249,64 @@ def has_glyph(char: str) -> bool:
     covered = _font_coverage()
     if covered is None:
         return True
-    starts, ends = covered
-    at = bisect_right(starts, ord(char)) - 1
-    return at >= 0 and ord(char) <= ends[at]
+    at = bisect_right(covered.starts, ord(char)) - 1
+    return at >= 0 and ord(char) <= covered.ends[at]
+
+
+class _Fonts(NamedTuple):
+    """What fontconfig says of the fonts on this machine."""
+
+    starts: tuple[int, ...]  # the characters they have together, as sorted ranges: firsts
+    ends: tuple[int, ...]  # and lasts
+    families: frozenset[str]  # their family names, in lower case ('dejavu sans')
+
+
+def installed_font_families() -> frozenset[str] | None:
+    """The family names of the fonts on this machine, in lower case; None when fontconfig
+    cannot say. For the template check: a font a template names that is not here."""
+    if not _FONTCONFIG_WORKS:
+        return None
+    fonts = _font_coverage()
+    return None if fonts is None else fonts.families
+
+
+# fontconfig's pattern syntax gives these characters a meaning: a font name escapes them.
+_PATTERN_SPECIAL = re.compile(r"([\\\-:,])")
+
+
+@lru_cache(maxsize=64)
+def font_substitute(family: str) -> str | None:
+    """The installed font fontconfig gives for ``family`` ('DejaVu Sans' for 'Gotham Book'),
+    which LibreOffice then prints with; None when fontconfig cannot say."""
+    if not _FONTCONFIG_WORKS:
+        return None
+    try:
+        found = subprocess.run(
+            ["fc-match", "--format", "%{family}", _PATTERN_SPECIAL.sub(r"\\\1", family)],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    name = found.stdout.split(",")[0].strip() if found.returncode == 0 else ""
+    return name or None
 
 
 @lru_cache(maxsize=1)
-def _font_coverage() -> tuple[tuple[int, ...], tuple[int, ...]] | None:
-    """The characters the fonts on this machine have together, as sorted ranges (first
-    characters, last characters); None when fontconfig cannot say.
+def _font_coverage() -> _Fonts | None:
+    """The characters the fonts on this machine have together, as sorted ranges, and the
+    fonts' family names; None when fontconfig cannot say.
 
     One question to fontconfig for every character of a run (some 30 ms), not one per
-    character: a text in Chinese has hundreds of them.
+    character: a text in Chinese has hundreds of them. The template check's question which
+    fonts are installed is answered by the same one.
     """
     global _FONTCONFIG_WORKS
     try:
         found = subprocess.run(
-            ["fc-list", "--format", "%{charset}\n"],
+            ["fc-list", "--format", "%{family}\t%{charset}\n"],
             capture_output=True,
             text=True,
             timeout=10,
@@ -278,12 +320,16 @@ def _font_coverage() -> tuple[tuple[int, ...], tuple[int, ...]] | None:
         _FONTCONFIG_WORKS = False
         return None
     ranges: list[tuple[int, int]] = []
-    for part in found.stdout.split():  # "20-7e a0-17f 192 ..." for each font
-        low, _, high = part.partition("-")
-        try:
-            ranges.append((int(low, 16), int(high or low, 16)))
-        except ValueError:
-            continue
+    families: set[str] = set()
+    for line in found.stdout.splitlines():  # "DejaVu Sans,DejaVu Sans Light\t20-7e a0-17f ..."
+        names, _, charset = line.rpartition("\t")
+        families.update(name.strip().lower() for name in names.split(",") if name.strip())
+        for part in charset.split():
+            low, _, high = part.partition("-")
+            try:
+                ranges.append((int(low, 16), int(high or low, 16)))
+            except ValueError:
+                continue
     if not ranges:
         # No font at all, or a fontconfig that does not know '%{charset}': not certain.
         _FONTCONFIG_WORKS = False
@@ -295,7 +341,7 @@ def _font_coverage() -> tuple[tuple[int, ...], tuple[int, ...]] | None:
             merged[-1][1] = max(merged[-1][1], last)
         else:
             merged.append([first, last])
-    return tuple(r[0] for r in merged), tuple(r[1] for r in merged)
+    return _Fonts(tuple(r[0] for r in merged), tuple(r[1] for r in merged), frozenset(families))
 
 
 _FONTCONFIG_WORKS = True

@@ -1021,3 +1021,121 @@ def test_codes_are_named_as_typed_so_that_word_finds_them(tmp_path: Path) -> Non
     path = with_document_xml(tmp_path, lambda xml: xml.replace("{%p endif %}", "{%p end if %}"))
     [problem] = errors(lint_voorstel(path))
     assert problem.veld == "{%p end if %}" and "{% end %}" not in problem.melding
+
+
+# --------------------------------------------------------------------------- unseen in the template
+
+HIDDEN_ADVICE = (
+    "(haal de tekst weg, of maak haar zichtbaar: in Word via Lettertype, vinkje Verborgen uit; "
+    "Start › ¶ toont verborgen tekst)"
+)
+
+
+def test_hidden_text_in_a_template_is_warned_about(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Hidden text is not in the PDF, but it is in every Word file, public ones too."""
+    document = Document(str(VOORSTEL))
+    run = document.add_paragraph().add_run(
+        "Interne notitie: onderhandelingsruimte 23.0002150 tot 6,4 miljoen euro"
+    )
+    run.font.hidden = True
+    document.add_paragraph().add_run("Zichtbaar weer").font.hidden = False
+    document.save(str(example_project / "templates" / "voorstel.docx"))
+    check = run_cli("templates", "check", cwd=example_project)
+    assert check.stderr.splitlines() == [
+        "templates/voorstel.docx: waarschuwing: verborgen tekst komt in elk Word-document mee, "
+        "ook in de openbare, al toont de PDF haar niet: 'Interne notitie: onderhandelingsruimte "
+        f"23.0002150 tot 6,4 mi…' {HIDDEN_ADVICE}"
+    ]
+    assert (check.exit_code, check.stdout) == (0, "Sjablonen in orde (1 waarschuwing).\n")
+
+
+def test_a_style_that_hides_text_is_warned_about_where_it_is_used(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = Document(str(VOORSTEL))
+    style = document.styles.add_style("Notitie", WD_STYLE_TYPE.PARAGRAPH)
+    style.font.hidden = True
+    document.styles.add_style("Ongebruikt", WD_STYLE_TYPE.PARAGRAPH).font.hidden = True
+    document.sections[0].header.add_paragraph("Alleen voor intern gebruik", style="Notitie")
+    document.save(str(example_project / "templates" / "voorstel.docx"))
+    check = run_cli("templates", "check", cwd=example_project)
+    assert check.stderr.splitlines() == [
+        "templates/voorstel.docx: waarschuwing: in de koptekst: verborgen tekst komt in elk "
+        "Word-document mee, ook in de openbare, al toont de PDF haar niet: de opmaakstijl "
+        "'Notitie' verbergt 'Alleen voor intern gebruik' (zet in Word bij de stijl Wijzigen › "
+        "Opmaak › Lettertype het vinkje Verborgen uit, of haal de tekst weg)"
+    ]
+
+
+def _font_warning(font: str, substitute: str) -> str:
+    return (
+        f"templates/voorstel.docx: waarschuwing: {font}: het lettertype '{font}' is niet "
+        f"geïnstalleerd op deze computer: de documenten gebruiken in plaats daarvan {substitute}, "
+        "en tekst kan anders over de regels en pagina's lopen (laat de beheerder het lettertype "
+        "installeren, of kies in het sjabloon een lettertype dat er wel is)"
+    )
+
+
+def test_a_house_font_that_is_not_installed_is_named_with_what_replaces_it(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    from assembler.text_warnings import font_substitute, installed_font_families
+
+    if installed_font_families() is None or font_substitute("Gotham Book") is None:
+        pytest.skip("fontconfig (fc-list, fc-match) is not installed")
+    document = Document(str(VOORSTEL))
+    for name in ("Normal", "Tabeltekst", "Tabelkop"):
+        document.styles[name].font.name = "Gotham Book"
+    # Arial is not installed either, but its twin of the same measures takes its place.
+    document.add_paragraph().add_run("Arial").font.name = "Arial"
+    document.save(str(example_project / "templates" / "voorstel.docx"))
+    check = run_cli("templates", "check", cwd=example_project)
+    assert check.stderr.splitlines() == [
+        _font_warning("Gotham Book", str(font_substitute("Gotham Book")))
+    ]
+    assert check.exit_code == 0
+
+
+def test_a_theme_font_counts_only_where_the_text_is_set_in_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every Word theme names Calibri and Cambria; only a run set in the theme's font uses one."""
+    from assembler import template_style
+
+    installed = frozenset({"liberation sans", "liberation mono"})
+    monkeypatch.setattr(template_style, "installed_font_families", lambda: installed)
+    monkeypatch.setattr(template_style, "font_substitute", lambda font: "DejaVu Sans")
+    assert template_style.style_warnings(VOORSTEL, LABEL) == []
+    path = with_document_xml(
+        tmp_path,
+        lambda xml: xml.replace(
+            "<w:t>Toelichting</w:t>",
+            '<w:rPr><w:rFonts w:asciiTheme="majorHAnsi" w:hAnsiTheme="majorHAnsi"/></w:rPr>'
+            "<w:t>Toelichting</w:t>",
+            1,
+        ),
+    )
+    said = template_style.style_warnings(path, LABEL)
+    # This theme's heading (major) font is Calibri.
+    assert [(p.veld, p.ernst) for p in said] == [("Calibri", "waarschuwing")]
+    assert said[0].melding.startswith(
+        "het lettertype 'Calibri' is niet geïnstalleerd op deze computer: de documenten "
+        "gebruiken in plaats daarvan DejaVu Sans,"
+    )
+
+
+def test_without_fontconfig_no_font_is_warned_about(
+    example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assembler import template_style
+
+    monkeypatch.setattr(template_style, "installed_font_families", lambda: None)
+    document = Document(str(VOORSTEL))
+    document.styles["Normal"].font.name = "Gotham Book"
+    document.save(str(example_project / "templates" / "voorstel.docx"))
+    check = run_cli("templates", "check", cwd=example_project)
+    assert (check.exit_code, check.stderr, check.stdout) == (0, "", "Sjablonen in orde.\n")

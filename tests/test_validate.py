@@ -3697,7 +3697,7 @@ def test_the_fonts_are_asked_once_for_every_character_they_have(
         text_warnings.has_glyph.cache_clear()
         text_warnings._font_coverage.cache_clear()
     assert has == [True, True, True, True, True, True, False, True, False, False, False]
-    assert asked == [["fc-list", "--format", "%{charset}\n"]]
+    assert asked == [["fc-list", "--format", "%{family}\t%{charset}\n"]]
 
 
 def test_meeting_texts_are_warned_of_what_will_not_print(
