@@ -273,7 +273,9 @@ def parse_yaml(
             node.start_mark.line + 1,
             f"het bestand bevat {kind}; verwacht velden als 'onderwerp: ...' (sleutel: waarde)",
         )
-    builder = _Builder(display, text.split("\n"))
+    # A mark can stand on the line after the last when the text does not end in a line end
+    # (a lone '?' at the end of the file): that line is there, empty.
+    builder = _Builder(display, [*text.split("\n"), ""])
     data = builder.build(node, (), 0)
     source = Source(
         path=path,

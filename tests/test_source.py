@@ -54,6 +54,13 @@ def test_empty_values_are_none_but_quoted_empty_text_is_text() -> None:
     assert load("a:\nb: ~\nc: ''\n") == {"a": None, "b": None, "c": ""}
 
 
+@pytest.mark.parametrize("text", ["naam: Regio\n?", "?", "a: b\n? x"])
+def test_a_question_mark_key_at_the_very_end_is_read_as_it_is_with_a_line_end(text: str) -> None:
+    # YAML places the end of the empty value on the line after the last one: found by the
+    # property test of mutated YAML (an IndexError, not an assembler error).
+    assert load(text) == load(text + "\n")
+
+
 def test_every_field_path_has_its_line() -> None:
     source = parse_yaml(
         b"# comment\nonderwerp: x\nbehandeling:\n  - overleg: a\n    doel: b\n  - overleg: c\n",
