@@ -46,6 +46,7 @@ from assembler.build_cache import (
     discard,
     dossier_keys,
     edited,
+    fonts_fingerprint,
     forget,
     install,
     installed_place,
@@ -193,13 +194,15 @@ def _build(
     pdfs_before = 0 if options.pdf else _count_pdfs(project, catalog)
     # Inputs are known by their content; a file not changed since the last build is not read.
     files = FileDigests(project.cache / DIGESTS_FILE)
-    template_check = TemplateCheck(project, files)
+    # Stat only; both the template check's answer and the PDFs depend on the fonts.
+    fonts = fonts_fingerprint()
+    template_check = TemplateCheck(project, files, fonts)
     work = Work([], [])
     plans: list[Plan] = []
     meeting_plans: list[MeetingPlan] = []
     try:
         # Records say which LibreOffice made their PDFs: a missing LibreOffice stops here.
-        office = work.office = office_version(options)
+        office = work.office = office_version(options, fonts)
         settings = settings_digest(project, catalog, options, files)
         plans = _plan(project, catalog, settings, files)
         notify("dossiers-totaal", str(len(plans)))

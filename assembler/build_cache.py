@@ -242,7 +242,7 @@ def settings_digest(
     return digest.hexdigest()
 
 
-def office_version(options: BuildOptions) -> str | None:
+def office_version(options: BuildOptions, fonts: str) -> str | None:
     """The LibreOffice that makes this build's PDFs, with the fonts it may embed; None
     without PDFs.
 
@@ -250,13 +250,13 @@ def office_version(options: BuildOptions) -> str | None:
     all a build with PDFs makes. A build with PDFs keeps only outputs made by the same
     LibreOffice with the same fonts; a Word-only build keeps the PDFs whatever made them (it
     makes none), and the next build with PDFs judges them. A missing LibreOffice stops a
-    build with PDFs here.
+    build with PDFs here. ``fonts`` is :func:`fonts_fingerprint`.
     """
     if not options.pdf:
         return None
     from assembler.convert import libreoffice_version
 
-    return f"{libreoffice_version()} fonts {fonts_fingerprint()[:16]}"
+    return f"{libreoffice_version()} fonts {fonts[:16]}"
 
 
 def _font_folders() -> list[Path]:
@@ -366,14 +366,16 @@ class TemplateCheck:
     install a dossier.
     """
 
-    def __init__(self, project: Project, files: FileDigests) -> None:
+    def __init__(self, project: Project, files: FileDigests, fonts: str) -> None:
         from assembler.model import DOCUMENT_KINDS, markdown_fields
 
         self.project = project
         # The answer follows from the templates, the models' fields, the check's rules and
         # the libraries that read the templates; the version stays the same while code
-        # changes.
+        # changes. And from the fonts (``fonts_fingerprint``): it warns of a template's font
+        # that is not installed, which installing it must silence.
         key = hashlib.sha256(f"assembler {__version__} check {TEMPLATE_CHECK_VERSION}\n".encode())
+        key.update(f"fonts {fonts}\n".encode())
         key.update(library_versions("docxtpl", "Jinja2").encode())
         for kind, model in sorted(DOCUMENT_KINDS.items()):
             fields = sorted((f.alias or n, f.is_required()) for n, f in model.model_fields.items())

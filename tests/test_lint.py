@@ -1139,3 +1139,33 @@ def test_without_fontconfig_no_font_is_warned_about(
     document.save(str(example_project / "templates" / "voorstel.docx"))
     check = run_cli("templates", "check", cwd=example_project)
     assert (check.exit_code, check.stderr, check.stdout) == (0, "", "Sjablonen in orde.\n")
+
+
+def test_a_build_stops_warning_of_a_font_once_it_is_installed(
+    example_project: Path,
+    run_cli: Callable[..., CliResult],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """A build keeps the template check's answer: installing the font must not leave the old
+    warning said at every build until a template changes."""
+    from assembler import template_style
+
+    data_home = tmp_path / "data"
+    (data_home / "fonts").mkdir(parents=True)
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    installed = {"liberation sans", "liberation serif", "dejavu sans"}
+    monkeypatch.setattr(template_style, "installed_font_families", lambda: frozenset(installed))
+    monkeypatch.setattr(template_style, "font_substitute", lambda font: "DejaVu Sans")
+    document = Document(str(VOORSTEL))
+    document.styles["Normal"].font.name = "Gotham Book"
+    document.save(str(example_project / "templates" / "voorstel.docx"))
+    warning = _font_warning("Gotham Book", "DejaVu Sans")
+    first = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert warning in first.stderr.splitlines(), first.stderr
+
+    # The font is installed: a file in the user's font folder, which fontconfig then lists.
+    shutil.copyfile(next(Path("/usr/share/fonts").rglob("*.ttf")), data_home / "fonts" / "g.ttf")
+    installed.add("gotham book")
+    again = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert warning not in again.stderr.splitlines(), again.stderr
