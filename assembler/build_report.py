@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -138,12 +139,21 @@ def source_date_epoch_from_env() -> int | None:
 _HOLDING = {
     "build": "er loopt al een build van dit project (wacht tot die klaar is en probeer het "
     "opnieuw)",
+    "export": "er loopt al een export van dit project (wacht tot die klaar is en probeer het "
+    "opnieuw)",
+    "publish": "er loopt al een publicatie van dit project naar een vergadersysteem (wacht tot "
+    "die klaar is en probeer het opnieuw)",
     "verplaats": "er wordt al een dossier verplaatst in dit project (wacht even en probeer "
     "het opnieuw)",
     "new": "er wordt al een dossier gemaakt in dit project (wacht even en probeer het opnieuw)",
     "vergadering": "er wordt al een vergadering gemaakt in dit project (wacht even en probeer "
     "het opnieuw)",
 }
+
+# The lock files this process holds, as (device, inode, thread): a command that holds the lock
+# for all of its run calls others that take it too (export builds, publish exports). Per
+# thread: another thread of the process is refused as another process is.
+_HELD: set[tuple[int, int, int]] = set()
 
 
 @contextmanager
@@ -152,8 +162,11 @@ def build_lock(project: Project, command: str = "build", *, needed: bool = True)
 
     The commands that change dossiers/ hold it too (``command``: their name, a key of
     ``_HOLDING``): a build reading a dossier that is being moved would call its annexes
-    damaged. Not ``needed``: where the lock cannot be made (build/ read-only, or another
-    user's), the block runs without it; no build of this user can run there either.
+    damaged. So do export and publish, for the whole of their run (publish until its last
+    write of publicatie.json: two at once would each send every new object). Taken again in
+    the same thread, it is held already: the holder's name stays. Not ``needed``: where the
+    lock cannot be made (build/ read-only, or another user's), the block runs without it; no
+    build of this user can run there either.
     """
     try:
         project.build.mkdir(parents=True, exist_ok=True)
@@ -166,6 +179,12 @@ def build_lock(project: Project, command: str = "build", *, needed: bool = True)
         yield
         return
     try:
+        status = os.fstat(handle.fileno())
+        held = (status.st_dev, status.st_ino, threading.get_ident())
+        if held in _HELD:
+            # Closing this second handle leaves the first one's flock as it is.
+            yield
+            return
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -176,7 +195,11 @@ def build_lock(project: Project, command: str = "build", *, needed: bool = True)
         with suppress(OSError):
             os.ftruncate(handle.fileno(), 0)
             os.write(handle.fileno(), command.encode())
-        yield
+        _HELD.add(held)
+        try:
+            yield
+        finally:
+            _HELD.discard(held)
     finally:
         handle.close()
 

@@ -1825,22 +1825,30 @@ def export_meetings(
     ``progress`` hears the build's events, then ``pakket`` (label empty) when the packaging
     (the confidentiality check, the files and zips) begins.
     """
-    from assembler.organisation import require_own_identity
-
-    # Before the build: nothing is written for a package under another organisation's name,
-    # nor when a newer assembler wrote a record this one would misread.
-    require_own_identity(project)
-    refuse_newer_publications(project)
+    refuse_unexportable(project)
     epoch = source_date_epoch if source_date_epoch is not None else source_date_epoch_from_env()
     meeting_paths = tuple(_meeting_folder(project, Path(p)) for p in paths)
-    built = build_project(
-        project,
-        BuildOptions(paths=meeting_paths, source_date_epoch=epoch, export_follows=True),
-        progress,
-    )
-    if progress is not None:
-        progress("pakket", "")
-    return package_meetings(project, meeting_paths, epoch, built)
+    # Held from the build to the last package: a build between them would be packaged
+    # unchecked, and one refused is told an export runs.
+    with build_lock(project, "export"):
+        built = build_project(
+            project,
+            BuildOptions(paths=meeting_paths, source_date_epoch=epoch, export_follows=True),
+            progress,
+        )
+        if progress is not None:
+            progress("pakket", "")
+        return package_meetings(project, meeting_paths, epoch, built)
+
+
+def refuse_unexportable(project: Project) -> None:
+    """Refuse a project no package may be made of, before anything is written (build/ and
+    its lock too): nothing is written for a package under another organisation's name, nor
+    when a newer assembler wrote a record this one would misread."""
+    from assembler.organisation import require_own_identity
+
+    require_own_identity(project)
+    refuse_newer_publications(project)
 
 
 def _meeting_folder(project: Project, path: Path) -> Path:
@@ -2031,7 +2039,7 @@ def package_meetings(
         if source_date_epoch is not None
         else datetime.now(UTC)
     )
-    with build_lock(project):
+    with build_lock(project, "export"):
         recover_exports(project)
         # What the gate read of files that did not change since the last export is not read
         # again: at a year's end its audit compares hundreds of PDFs of earlier meetings.

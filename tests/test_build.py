@@ -1707,6 +1707,38 @@ def test_second_build_at_the_same_time_exits_3(small_project: Path, run_cli: Run
     assert problem["melding"].startswith("er loopt al een build van dit project")
 
 
+def test_the_lock_is_taken_again_by_what_its_holder_runs_and_by_no_other_thread(
+    small_project: Path,
+) -> None:
+    """Publish holds the lock and exports, and export builds: each takes it again without
+    waiting for itself. Another thread is refused, as another process is, by the holder's name."""
+    from assembler.build_report import build_lock
+    from assembler.errors import BuildLocked
+    from assembler.project import Project
+
+    project = Project(small_project)
+    refused: list[str] = []
+
+    def another() -> None:
+        try:
+            with build_lock(project):
+                refused.append("")
+        except BuildLocked as error:
+            refused.append(error.message)
+
+    with build_lock(project, "publish"), build_lock(project, "export"), build_lock(project):
+        thread = threading.Thread(target=another)
+        thread.start()
+        thread.join()
+    assert refused == [
+        "er loopt al een publicatie van dit project naar een vergadersysteem (wacht tot die "
+        "klaar is en probeer het opnieuw)"
+    ]
+    assert (small_project / "build" / ".lock").read_text() == "publish"
+    with build_lock(project):  # free again
+        pass
+
+
 def test_json_summary(small_project: Path, run_cli: RunCli) -> None:
     result = run_cli("build", "--geen-pdf", "--json", cwd=small_project)
     assert result.exit_code == 0

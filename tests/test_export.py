@@ -2381,3 +2381,42 @@ def test_text_pasted_decomposed_is_printed_and_exported_composed(example_project
     for exported_text in (manifest, sitemap):
         assert typed in exported_text and "(reünie)" in exported_text
         assert "\u0308" not in exported_text
+
+
+# --------------------------------------------------------------------------- a log, the lock
+
+# What a command refused while an export holds the project's lock says.
+EXPORTING = "er loopt al een export van dit project (wacht tot die klaar is en probeer het opnieuw)"
+
+
+@pytest.mark.slow
+def test_a_command_that_meets_the_lock_of_an_export_is_told_an_export_runs(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Review ops O10: every command refused by the lock was told a build ran, whoever held it."""
+    import fcntl
+
+    exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert exported.exit_code == 0, exported.stderr
+    lock = project.build / ".lock"
+    assert lock.read_text() == "export"  # its own name, not its build's
+    with open(lock, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        refused = [
+            run_cli("build", "--geen-pdf", cwd=project.root),
+            run_cli("export", cwd=project.root),
+            run_cli(
+                "publish",
+                f"dossiers/{WONEN}",
+                "--naar",
+                "http://127.0.0.1:9/",
+                "--droog",
+                cwd=project.root,
+            ),
+            run_cli("vergadering", "2023-09-01-pfho-economie", cwd=project.root),
+        ]
+        scripted = run_cli("build", "--geen-pdf", "--json", cwd=project.root)
+    for result in refused:
+        assert (result.exit_code, result.stderr) == (3, f"fout: {EXPORTING}\n")
+    assert scripted.exit_code == 3
+    assert json.loads(scripted.stdout)["meldingen"][-1]["melding"] == EXPORTING
