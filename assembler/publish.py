@@ -30,6 +30,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from assembler.build_report import build_lock
 from assembler.errors import EnvironmentProblem, NotExported, UsageError
 from assembler.fsutil import read_json
 from assembler.package import (
@@ -40,6 +41,7 @@ from assembler.package import (
     Side,
     export_meetings,
     load_publication,
+    refuse_unexportable,
     save_publication,
 )
 from assembler.project import MEETING_FILE, PUBLICATION_FILE, Project
@@ -593,6 +595,12 @@ def publish_meeting(
     with contextlib.ExitStack() as closing:
         if own_client and http is not None:
             closing.callback(http.close)  # on every way out, the export's failure too
+        # From the export to the last write of publicatie.json, a dry run's too (it exports,
+        # and reads a record another publish may be rewriting): two publishes at once would
+        # each send every new object, and one would read the other's POST under way as a
+        # publish stopped; an export meanwhile would lose its changes to publicatie.json.
+        refuse_unexportable(project)  # as export refuses it: before build/ is made
+        closing.enter_context(build_lock(project, "publish"))
         exported = export_meetings(project, [meeting_path])
         export = _find_export(exported, meeting_path)
         report = PublishReport(export.name, base, dry_run, exported)

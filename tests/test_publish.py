@@ -9,6 +9,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -2420,3 +2421,91 @@ def test_a_publicatie_json_of_a_newer_assembler_is_refused_before_anything_is_se
         "versie 0.31.0, en voer de opdracht dan opnieuw uit)"
     ]
     assert path.read_text(encoding="utf-8") == text
+
+
+# --------------------------------------------------------------------------- one at a time
+
+# What a command refused while a publish holds the project's lock says.
+PUBLISHING = (
+    "er loopt al een publicatie van dit project naar een vergadersysteem (wacht tot die klaar is "
+    "en probeer het opnieuw)"
+)
+
+
+class Held(Store):
+    """A Store that holds the first request it gets until ``release`` is set: a publish caught
+    while it sends, for as long as the test needs."""
+
+    def __init__(self) -> None:
+        self.arrived = threading.Event()
+        self.release = threading.Event()
+        super().__init__()
+
+    def answer(self, method: str, path: str, raw: bytes) -> tuple[int, bytes, dict[str, str]]:
+        """Wait for ``release`` at the first request, then answer as a Store."""
+        if not self.arrived.is_set():
+            self.arrived.set()
+            self.release.wait(timeout=300)
+        return super().answer(method, path, raw)
+
+
+@pytest.mark.slow
+def test_a_publish_while_another_sends_gives_up_and_every_object_is_made_once(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review ops O1: the lock was held only while publish exported. A second publish (a cron
+    job longer than its interval) exported, then sent every new object a second time, and
+    publicatie.json kept the ids of one set only; or it read the first's POST under way as a
+    publish stopped, and told the clerk to delete what was made well."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)
+    with Held() as store:
+        # The first in a process of its own, as cron starts it; the others as a clerk types.
+        first = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "assembler",
+                "publish",
+                f"dossiers/{WONEN}",
+                "--naar",
+                store.url,
+            ],
+            cwd=project.root,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert store.arrived.wait(timeout=300), "the first publish sent nothing"
+            second = publish_cli(run_cli, project, store.url)
+            dry = run_cli(
+                "publish", f"dossiers/{WONEN}", "--naar", store.url, "--droog", cwd=project.root
+            )
+            # Nor can an export change publicatie.json for the publish to overwrite it.
+            record = (project.dossiers / WONEN / "publicatie.json").read_bytes()
+            exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+            assert (project.dossiers / WONEN / "publicatie.json").read_bytes() == record
+            built = run_cli("build", "--geen-pdf", "--json", cwd=project.root)
+        finally:
+            store.release.set()
+            try:
+                out, err = first.communicate(timeout=300)
+            finally:
+                first.kill()
+    assert (first.returncode, err) == (0, ""), err
+    assert out.endswith(" verwerkt, 0 ongewijzigd.\n")
+    for refused in (second, dry, exported):
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (
+            3,
+            "",
+            f"fout: {PUBLISHING}\n",
+        )
+    assert built.exit_code == 3
+    assert json.loads(built.stdout)["meldingen"][-1]["melding"] == PUBLISHING
+    # Each object made once, and publicatie.json holds the ids of all of them.
+    made = sum(len(objects) for objects in store.objects.values())
+    assert store.counter == made
+    _held(project, store)
+    # The lock file names the publish for whoever meets it.
+    assert (project.build / ".lock").read_text() == "publish"
