@@ -403,7 +403,8 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
             lambda advance: export_meetings(project, vergadermappen, epoch, advance),
         )
     else:
-        report = export_meetings(project, vergadermappen, epoch)
+        # A line per step, as build gives: a cron log of a long export is not silent till the end.
+        report = export_meetings(project, vergadermappen, epoch, _plain_progress)
     # The build's problems first: the export's own refer to them ("zie de meldingen hierboven");
     # one the export says again is said once, as a stopped export says it.
     _print_problems(list(dict.fromkeys([*report.build.problems, *report.problems])), False)

@@ -2390,6 +2390,25 @@ EXPORTING = "er loopt al een export van dit project (wacht tot die klaar is en p
 
 
 @pytest.mark.slow
+def test_export_without_a_terminal_says_each_step_as_build_does(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review ops O5: the README promises a line per step in a log; export said nothing until
+    its package lines at the end."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))  # as exported: the rest is unchanged
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("stelt subsidie", "stelt nu subsidie"), encoding="utf-8")
+    exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert exported.exit_code == 0, exported.stderr
+    assert exported.stderr.splitlines() == [
+        f"dossier: {WONEN}/snelfietsroutes",
+        f"bundel: {WONEN}/snelfietsroutes",
+    ]
+    assert exported.stdout.startswith(f"Exportpakket: build/{WONEN}/export\n")
+
+
+@pytest.mark.slow
 def test_a_command_that_meets_the_lock_of_an_export_is_told_an_export_runs(
     project: Project, run_cli: Callable[..., CliResult]
 ) -> None:
