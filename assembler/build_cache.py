@@ -123,7 +123,9 @@ CACHE_VERSION = 44
 # outside are wrong; the document's text inside an if on another field warned about; a loop's
 # name outside its loop said as that; agenda decisions numbered with loop.index not warned about.
 # 14: hidden text (w:vanish, typed or through a style) and fonts not installed warned about.
-TEMPLATE_CHECK_VERSION = 14
+# 15: filled in for a confidential and a public sample, every kind of page of a confidential
+# document (first page, even pages, each section) must say NIET OPENBAAR, no public one may.
+TEMPLATE_CHECK_VERSION = 15
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2
