@@ -29,6 +29,7 @@ __all__ = [
     "MARK_BAND",
     "mark_scale",
     "pages_showing",
+    "pages_showing_or_not",
     "shown_text",
     "top_bands_blank",
 ]
@@ -126,11 +127,23 @@ def _band_is_blank(page: Any) -> bool:
 
 def pages_showing(pdf: Path, text: str) -> frozenset[int]:
     """The pages (0-based) of ``pdf`` whose text includes ``text``; none if it cannot be read."""
+    return pages_showing_or_not(pdf, text)[0]
+
+
+def pages_showing_or_not(pdf: Path, text: str) -> tuple[frozenset[int], tuple[int, ...]]:
+    """The pages (0-based) of ``pdf`` whose text includes ``text``, and those whose text does
+    not include it in any capitals; neither if it cannot be read. One reading for both."""
     shown = shown_text(pdf)
     if shown is None:
-        return frozenset()  # marked then: a mark twice is better than none
-    pages = shown.split("\f")
-    return frozenset(i for i, page in enumerate(pages) if text in " ".join(page.split()))
+        return frozenset(), ()  # marked then: a mark twice is better than none
+    pages = [" ".join(page.split()) for page in shown.split("\f")]
+    if pages and not pages[-1]:
+        pages.pop()  # pdftotext ends every page with a form feed, the last one too
+    wanted = text.casefold()
+    return (
+        frozenset(i for i, page in enumerate(pages) if text in page),
+        tuple(i for i, page in enumerate(pages) if wanted not in page.casefold()),
+    )
 
 
 def shown_text(pdf: Path) -> str | None:

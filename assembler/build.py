@@ -653,7 +653,7 @@ def _run(
         with ExitStack() as stack:
             # Bundling waits on qpdf much of the time, so it runs on threads, and
             # each dossier is bundled as soon as its last PDF comes out of LibreOffice.
-            bundles: dict[Path, Future[list[Path]]] = {}
+            bundles: dict[Path, Future[tuple[list[Path], list[Problem]]]] = {}
             # Entered before the bundler, so it is left after it: no bundle is offered late.
             merges = stack.enter_context(
                 MeetingMerges(catalog, work.meetings if options.pdf else [], options)
@@ -950,7 +950,7 @@ def _finish_dossiers(
     options: BuildOptions,
     report: BuildReport,
     notify: Progress,
-    bundles: dict[Path, Future[list[Path]]],
+    bundles: dict[Path, Future[tuple[list[Path], list[Problem]]]],
     template_check: TemplateCheck,
 ) -> None:
     """Wait for the bundles, install and record every dossier; report the ones that failed."""
@@ -960,7 +960,8 @@ def _finish_dossiers(
         outputs: list[Path] | None = None
         if folder in bundles:
             try:
-                outputs = bundles[folder].result()
+                outputs, found = bundles[folder].result()
+                report.problems.extend(found)
             except _TemplateRefused:
                 work.failed[folder] = "sjabloon geweigerd"
             except EnvironmentProblem:
@@ -1282,7 +1283,9 @@ def _bundle(
     main_pdf: Path,
     options: BuildOptions,
     bands: Sequence[tuple[bool, ...]],
-) -> Path:
+) -> tuple[Path, list[Problem]]:
+    """Make a dossier's bundle; with it a warning for the pages of a confidential main
+    document that do not show NIET OPENBAAR."""
     from assembler.bundle import BundleAnnex, BundleMeta, bundle_pdf
     from assembler.render import document_properties
     from assembler.source import field_label
@@ -1311,10 +1314,18 @@ def _bundle(
     )
     # The bookmark names what the document is: "Voorstel", "Memo".
     title = document.kind.capitalize()
+    shown, unmarked = _confidential_pages(project, plan, main_pdf)
     try:
-        return bundle_pdf(
-            main_pdf, annexes, meta, main_pdf.parent / BUNDLE_FILE, title, main_made_here=True
+        bundle = bundle_pdf(
+            main_pdf,
+            annexes,
+            meta,
+            main_pdf.parent / BUNDLE_FILE,
+            title,
+            main_made_here=True,
+            confidential_shown=shown,
         )
+        return bundle, unmarked
     except PartRejected as error:
         # An annex the intake read but the bundle cannot (saved again while the build ran):
         # said at its entry, as the intake says it, not by the path the bundle opened.
@@ -1336,6 +1347,41 @@ def _bundle(
         ) from error
 
 
+def _confidential_pages(
+    project: Project, plan: Plan, main_pdf: Path
+) -> tuple[frozenset[int] | None, list[Problem]]:
+    """The pages of a confidential dossier's main PDF that say NIET OPENBAAR (the bundle stamps
+    the others), and a warning naming those that do not: the template check reads what the
+    template says, this what LibreOffice printed (hidden text, say, is not). Read once, for
+    both. A public dossier's: (None, [])."""
+    if plan.dossier.document.is_public:
+        return None, []
+    from assembler.bands import pages_showing_or_not
+    from assembler.bundle import CONFIDENTIAL
+
+    shown, unmarked = pages_showing_or_not(main_pdf, CONFIDENTIAL)
+    if not unmarked:
+        return shown, []
+    numbers = [str(page + 1) for page in unmarked]
+    pages = (
+        f"pagina {numbers[0]}"
+        if len(numbers) == 1
+        else f"pagina's {', '.join(numbers[:-1])} en {numbers[-1]}"
+    )
+    template = project.template_for(plan.dossier.document.kind)
+    warning = Problem(
+        project.display(template),
+        None,
+        "niet_openbaar",
+        f"op {pages} van {project.display(plan.output_dir / main_pdf.name)} staat nergens "
+        f"{CONFIDENTIAL}, en een vertrouwelijk stuk moet dat op elke pagina tonen (alleen de "
+        "bundel is daar gestempeld): zet {% if niet_openbaar %}NIET OPENBAAR{% endif %} "
+        "zichtbaar in de kop- of voettekst van het sjabloon, niet als verborgen tekst",
+        "waarschuwing",
+    )
+    return shown, [warning]
+
+
 def _bundle_and_install(
     project: Project,
     catalog: Catalog,
@@ -1349,9 +1395,10 @@ def _bundle_and_install(
     stopping: threading.Event,
     template_check: TemplateCheck,
     office: str | None,
-) -> list[Path]:
-    """Bundle a dossier whose PDFs are all there, then install it; on a bundler thread."""
-    bundle = _bundle(project, catalog, plan, main_pdf, options, bands)
+) -> tuple[list[Path], list[Problem]]:
+    """Bundle a dossier whose PDFs are all there, then install it; on a bundler thread. With
+    the outputs the warnings found on the way (kept with them, for the builds that keep them)."""
+    bundle, found = _bundle(project, catalog, plan, main_pdf, options, bands)
     if template_check.refuses(project.template_for(plan.dossier.document.kind)):
         raise _TemplateRefused
     if stopping.is_set():
@@ -1359,10 +1406,10 @@ def _bundle_and_install(
     merges.bundle_made(plan, bundle)
     # At once rather than after the last dossier: installing waits on the disk (fsync) and
     # would otherwise add to the build's tail; and the clerk sees each dossier finish.
-    outputs = _install_dossier(project, plan, warnings, office, complete=True)
+    outputs = _install_dossier(project, plan, [*warnings, *found], office, complete=True)
     notify("bundel", plan.label)
     notify("klaar", plan.label)
-    return outputs
+    return outputs, found
 
 
 class _Stopped(Exception):

@@ -49,7 +49,7 @@ from assembler.layout import (
     meeting_record,
     recorded_dir,
 )
-from assembler.project import Project
+from assembler.project import DOSSIER_FILE, Project
 from assembler.withdraw import meeting_warning
 
 # The heavy modules (pydantic models, pikepdf) are imported where they are used (see build.py).
@@ -481,8 +481,8 @@ def _at_its_line(plan: Plan, warning: Problem) -> Problem:
     from assembler.source import field_path
 
     path = field_path(warning.veld)
-    if path is None:
-        return warning
+    if path is None or not warning.bestand.endswith(f"/{DOSSIER_FILE}"):
+        return warning  # a template's (the confidential mark the PDF lacks): no line in it
     return dataclasses.replace(warning, regel=plan.dossier.source.line_of(path))
 
 

@@ -165,10 +165,15 @@ def bundle_pdf(
     main_title: str = "Voorstel",
     *,
     main_made_here: bool = False,
+    confidential_shown: frozenset[int] | None = None,
 ) -> Path:
     """Write the main document (bookmarked ``main_title``) and its annexes to ``output``;
-    ``main_made_here``: the main document is LibreOffice's, made by the build."""
-    shown = pages_showing(main_pdf, CONFIDENTIAL) if meta.niet_openbaar else frozenset()
+    ``main_made_here``: the main document is LibreOffice's, made by the build;
+    ``confidential_shown``: the pages of a confidential main document that say NIET OPENBAAR
+    already, if the caller has read them (else they are read here)."""
+    shown = confidential_shown
+    if shown is None:
+        shown = pages_showing(main_pdf, CONFIDENTIAL) if meta.niet_openbaar else frozenset()
     parts = [
         MergePart(
             pdf=main_pdf,

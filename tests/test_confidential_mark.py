@@ -232,3 +232,45 @@ def test_templates_check_and_build_refuse_a_template_that_marks_wrongly(
     assert built.exit_code == 2, built.stderr
     lines = [line for line in built.stderr.splitlines() if line.startswith("templates/")]
     assert lines == said, built.stderr
+
+
+# --------------------------------------------------------------------------- the build
+
+SECRET = "dossiers/2023-06-23-pfho-ruimte-wonen/mandaat-woningbouwimpuls"
+
+
+def test_a_build_warns_of_pages_of_a_confidential_voorstel_that_do_not_show_the_mark(
+    tmp_path: Path, example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Hidden text passes the check (it reads the words), but the PDF does not show them: the
+    build, which reads the confidential voorstel's text for the bundle's stamps anyway, says
+    which pages of voorstel.pdf went out unmarked (the bundle is stamped)."""
+    template = example_project / "templates" / "voorstel.docx"
+    with_edited_part(
+        VOORSTEL,
+        template,
+        "word/header1.xml",
+        '<w:sz w:val="20"/></w:rPr><w:t>' + CODE,
+        '<w:sz w:val="20"/><w:vanish/></w:rPr><w:t>' + CODE,
+    )
+    assert run_cli("templates", "check", cwd=example_project).exit_code == 0
+    built = run_cli("build", SECRET, cwd=example_project)
+    assert built.exit_code == 0, built.stderr
+    (voorstel,) = (example_project / "build").glob(
+        "2023-06-23-*/*-mandaat-woningbouwimpuls/voorstel.pdf"
+    )
+    shown = voorstel.relative_to(example_project).as_posix()
+    warning = (
+        "templates/voorstel.docx: waarschuwing: niet_openbaar: op pagina's 1 en 2 van "
+        f"{shown} staat nergens NIET OPENBAAR, en een vertrouwelijk stuk moet dat op elke "
+        "pagina tonen (alleen de bundel is daar gestempeld): zet " + CODE + " zichtbaar in "
+        "de kop- of voettekst van het sjabloon, niet als verborgen tekst"
+    )
+    assert warning in built.stderr.splitlines(), built.stderr
+    # The next build, with nothing changed, says it again from what the first kept.
+    again = run_cli("build", SECRET, cwd=example_project)
+    assert warning in again.stderr.splitlines(), again.stderr
+    # The shipped template's mark shows: no warning.
+    shutil.copyfile(VOORSTEL, template)
+    mended = run_cli("build", SECRET, cwd=example_project)
+    assert mended.exit_code == 0 and "niet_openbaar" not in mended.stderr, mended.stderr
