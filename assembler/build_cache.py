@@ -125,7 +125,8 @@ CACHE_VERSION = 44
 # 14: hidden text (w:vanish, typed or through a style) and fonts not installed warned about.
 # 15: filled in for a confidential and a public sample, every kind of page of a confidential
 # document (first page, even pages, each section) must say NIET OPENBAAR, no public one may.
-TEMPLATE_CHECK_VERSION = 15
+# 16: '{{r field }}' (docxtpl's code for formatted text, which prints a plain field as nothing).
+TEMPLATE_CHECK_VERSION = 16
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers).
 MEETING_FORMAT = 2

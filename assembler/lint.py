@@ -392,9 +392,27 @@ def _paragraph_problems(
             if not causes_only:
                 found += _beside_a_paragraph_code(paragraph, text)
                 found += _formatted_inline(text, formatted)
+                found += _rich_text_codes(text)
     for row in root.iter(f"{_W}tr"):
         found += _row_codes_in_one_row(row)
     return found
+
+
+_RICH_TEXT_CODE = re.compile(r"\{\{\s*r\s+[^{}]*\}\}")
+
+
+def _rich_text_codes(text: str) -> list[tuple[str, str]]:
+    """``{{r onderwerp }}``: docxtpl's code for formatted text, which no field is, so the value
+    is printed as nothing at all."""
+    return [
+        (
+            found.group(0),
+            "de r in deze code is voor opgemaakte tekst, en dit veld is gewone tekst: de "
+            "waarde komt niet in het document (schrijf "
+            f"{{{{ {found.group(0)[2:-2].strip()[1:].strip()} }}}})",
+        )
+        for found in _RICH_TEXT_CODE.finditer(text)
+    ]
 
 
 def _unclosed_codes(text: str) -> list[tuple[str, str]]:

@@ -1169,3 +1169,24 @@ def test_a_build_stops_warning_of_a_font_once_it_is_installed(
     installed.add("gotham book")
     again = run_cli("build", "--geen-pdf", cwd=example_project)
     assert warning not in again.stderr.splitlines(), again.stderr
+
+
+def test_a_rich_text_code_for_a_plain_field_is_refused_before_it_prints_nothing(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """'{{r onderwerp }}' passed the check and the onderwerp came out as an empty line (review
+    tguide): no field is formatted text."""
+    path = with_document_xml(
+        example_project / "templates",
+        lambda xml: xml.replace("{{ onderwerp }}", "{{r onderwerp }}", 1),
+    )
+    assert path == example_project / "templates" / "voorstel.docx"
+    check = run_cli("templates", "check", cwd=example_project)
+    assert check.stderr.splitlines() == [
+        "templates/voorstel.docx: {{r onderwerp }}: de r in deze code is voor opgemaakte tekst, "
+        "en dit veld is gewone tekst: de waarde komt niet in het document (schrijf "
+        "{{ onderwerp }})"
+    ]
+    assert (check.stdout, check.exit_code) == ("Niet in orde: 1 fout in 1 sjabloon.\n", 2)
+    built = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert built.exit_code == 2, built.stderr
