@@ -36,6 +36,7 @@ from assembler.build_cache import (
     MEETING_FORMAT,
     MEETING_STAGING,
     Kept,
+    KeyedFile,
     MeetingPlan,
     Plan,
     TemplateCheck,
@@ -43,6 +44,7 @@ from assembler.build_cache import (
     agendas_reusable,
     as_parsed,
     cached_outputs,
+    changed_files,
     discard,
     dossier_keys,
     edited,
@@ -51,6 +53,8 @@ from assembler.build_cache import (
     install,
     installed_place,
     keep_files,
+    keyed_file,
+    logo_path,
     meeting_cached,
     meeting_outputs,
     office_version,
@@ -62,6 +66,7 @@ from assembler.build_cache import (
     staging_folder,
     stale_exports,
     template_digest,
+    unrecorded_items,
 )
 from assembler.build_report import (
     BuildOptions,
@@ -204,7 +209,9 @@ def _build(
         # Records say which LibreOffice made their PDFs: a missing LibreOffice stops here.
         office = work.office = office_version(options, fonts)
         settings = settings_digest(project, catalog, options, files)
-        plans = _plan(project, catalog, settings, files)
+        logo = logo_path(project, catalog)
+        shared = () if logo is None else keyed_file(files, logo)  # read by settings_digest
+        plans = _plan(project, catalog, settings, files, shared)
         notify("dossiers-totaal", str(len(plans)))
         for plan in plans:
             if not options.force:
@@ -222,7 +229,9 @@ def _build(
                 report.problems.extend(warnings)
                 report.results.append(_result(plan, "ongewijzigd", outputs))
                 notify("ongewijzigd", plan.label)
-        meeting_plans = _meeting_plans(project, catalog, plans, settings, files, options, report)
+        meeting_plans = _meeting_plans(
+            project, catalog, plans, settings, files, shared, options, report
+        )
         for meeting_plan in meeting_plans:
             record = read_record(meeting_record(project, meeting_plan.name))
             if options.force or not meeting_cached(meeting_plan, record, options, office, files):
@@ -245,6 +254,7 @@ def _build(
 
         if work.dossiers or work.meetings:
             _run(project, catalog, work, options, report, notify, service, template_check, compare)
+            report.problems.extend(_changed_meanwhile(project, work))
         elif service is not None:
             service.expect(0)
         if compared is None:
@@ -271,6 +281,11 @@ def _build(
         for plan in meeting_plans
         if meeting_cached(
             plan, read_record(meeting_record(project, plan.name)), options, work.office, files
+        )
+        # Put in place from what it is made of now, though not recorded (see KeyedFile).
+        or (
+            plan.name in work.installed_meetings
+            and (plan.meeting.folder in work.changed or bool(unrecorded_items(plan, work)))
         )
     }
     said = len(report.problems)
@@ -354,15 +369,26 @@ def _stamp(path: Path, moment_ns: int) -> None:
         os.utime(path, ns=(moment_ns, moment_ns))
 
 
-def _plan(project: Project, catalog: Catalog, settings: str, files: FileDigests) -> list[Plan]:
+def _plan(
+    project: Project,
+    catalog: Catalog,
+    settings: str,
+    files: FileDigests,
+    shared: tuple[KeyedFile, ...],
+) -> list[Plan]:
+    """The plans of the catalog's dossiers; ``shared``: the files of ``settings`` (the logo)."""
     plans = []
     for meeting in catalog.meetings:
         for item in meeting.items:
             if item.dossier is None:
                 continue
             output_dir = project.build / meeting.name / output_folder_name(item, item.dossier)
-            keys = dossier_keys(project, settings, item.dossier, meeting.meeting.meeting, files)
-            plans.append(Plan(meeting, item, item.dossier, output_dir, *keys))
+            key, document_key, keyed = dossier_keys(
+                project, settings, item.dossier, meeting.meeting.meeting, files
+            )
+            plans.append(
+                Plan(meeting, item, item.dossier, output_dir, key, document_key, shared + keyed)
+            )
     return plans
 
 
@@ -452,6 +478,7 @@ def _meeting_plans(
     plans: list[Plan],
     settings: str,
     files: FileDigests,
+    shared: tuple[KeyedFile, ...],
     options: BuildOptions,
     report: BuildReport,
 ) -> list[MeetingPlan]:
@@ -507,7 +534,9 @@ def _meeting_plans(
         digest = hashlib.sha256(settings.encode())
         digest.update(f"meeting outputs {MEETING_FORMAT}\n".encode())
         digest.update(as_parsed(meeting.meeting))  # as read (see dossier_keys)
-        seen = template_digest(files, project.template_for("agenda"))
+        template = project.template_for("agenda")
+        seen = template_digest(files, template)
+        keyed = shared + (keyed_file(files, template) if seen is not None else ())
         if seen is not None:
             digest.update(seen.encode())
         # An agenda shows of its items what agenda_items takes of them (onderwerp, kenmerk,
@@ -521,7 +550,7 @@ def _meeting_plans(
         for plan in items:
             digest.update(f"{plan.output_dir.name} {plan.key}\n".encode())
         folder = project.build / meeting.name
-        result.append(MeetingPlan(meeting, folder, digest.hexdigest(), items, agenda_key))
+        result.append(MeetingPlan(meeting, folder, digest.hexdigest(), items, agenda_key, keyed))
     return result
 
 
@@ -619,6 +648,49 @@ def _moved_away(
     return problems
 
 
+CHANGED_MEANWHILE = "is veranderd terwijl de build liep"
+_MADE_AGAIN = "bij de volgende build opnieuw gemaakt (bouw opnieuw als het bestand klaar is)"
+
+
+def _changed_meanwhile(project: Project, work: Work) -> list[Problem]:
+    """A warning for each file changed while outputs were made of it: they are in place, but
+    not recorded, so the next build makes them again (see KeyedFile). An annex is said at its
+    entry; a template or the logo once, at the file."""
+    from assembler.source import field_label
+
+    plans = {plan.dossier.folder: plan for plan in work.dossiers}
+    problems = []
+    shared: dict[Path, None] = {}
+    for folder, files in work.changed.items():
+        for file in files:
+            plan = plans.get(folder)
+            if file.annex is None or plan is None:
+                shared[file.path] = None
+                continue
+            where = ("bijlagen", file.annex, "bestand")
+            name = plan.dossier.document.annexes[file.annex].file
+            problems.append(
+                Problem(
+                    project.display(plan.dossier.folder / DOSSIER_FILE),
+                    plan.dossier.source.line_of(where),
+                    field_label(where),
+                    f"'{name}' {CHANGED_MEANWHILE}; het dossier wordt {_MADE_AGAIN}",
+                    "waarschuwing",
+                )
+            )
+    problems += [
+        Problem(
+            project.display(path),
+            None,
+            "",
+            f"{CHANGED_MEANWHILE}; wat ermee gemaakt is, wordt {_MADE_AGAIN}",
+            "waarschuwing",
+        )
+        for path in shared
+    ]
+    return problems
+
+
 def _result(plan: Plan, status: Status, outputs: Sequence[Path]) -> DossierResult:
     return DossierResult(
         plan.meeting.name,
@@ -687,6 +759,7 @@ def _run(
                     stopping,
                     template_check,
                     work.office,
+                    work.changed,
                 )
 
             # LibreOffice starts before the annex checks and the rendering, so its start-up
@@ -992,7 +1065,9 @@ def _finish_dossiers(
             kept = work.reused.get(folder)
             made_by = kept.office if kept is not None else None
             warnings = work.warnings.get(folder, [])
-            outputs = _install_dossier(project, plan, warnings, made_by, complete=False)
+            outputs = _install_dossier(
+                project, plan, warnings, made_by, work.changed, complete=False
+            )
             notify("klaar", plan.label)
         report.results.append(_result(plan, "gebouwd", outputs))
 
@@ -1002,11 +1077,13 @@ def _install_dossier(
     plan: Plan,
     warnings: Sequence[Problem],
     office: str | None,
+    changed: dict[Path, list[KeyedFile]],
     *,
     complete: bool,
 ) -> list[Path]:
     """Move a dossier's outputs from staging into place and record them in the cache: the
-    PDFs among them made by ``office``, all a build with PDFs makes if ``complete``."""
+    PDFs among them made by ``office``, all a build with PDFs makes if ``complete``; a file
+    they were made of that changed since the plan goes into ``changed`` (see KeyedFile)."""
     staging = staging_folder(plan.output_dir)
     names = sorted(path.name for path in staging.iterdir())
     record = dossier_record(project, plan.meeting.name, plan.dossier.name)
@@ -1025,7 +1102,12 @@ def _install_dossier(
         # reusable).
         forget(project, plan)
     outputs = install(staging, plan.output_dir, names)
-    remember(project, plan, outputs, warnings, office, complete=complete)
+    # Made of what the key says only if none of its files changed since: any write sets
+    # their change time, so a file changed and changed back shows too.
+    moved = changed_files(plan.files)
+    if moved:
+        changed[plan.dossier.folder] = moved
+    remember(project, plan, outputs, warnings, office, complete=complete, changed=moved)
     return outputs
 
 
@@ -1395,6 +1477,7 @@ def _bundle_and_install(
     stopping: threading.Event,
     template_check: TemplateCheck,
     office: str | None,
+    changed: dict[Path, list[KeyedFile]],
 ) -> tuple[list[Path], list[Problem]]:
     """Bundle a dossier whose PDFs are all there, then install it; on a bundler thread. With
     the outputs the warnings found on the way (kept with them, for the builds that keep them)."""
@@ -1406,7 +1489,7 @@ def _bundle_and_install(
     merges.bundle_made(plan, bundle)
     # At once rather than after the last dossier: installing waits on the disk (fsync) and
     # would otherwise add to the build's tail; and the clerk sees each dossier finish.
-    outputs = _install_dossier(project, plan, [*warnings, *found], office, complete=True)
+    outputs = _install_dossier(project, plan, [*warnings, *found], office, changed, complete=True)
     notify("bundel", plan.label)
     notify("klaar", plan.label)
     return outputs, found

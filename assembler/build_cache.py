@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from assembler import __version__, library_versions
 from assembler.build_report import BuildOptions
-from assembler.digests import FileDigests
+from assembler.digests import FileDigests, Identity, identity_now
 from assembler.errors import Problem
 from assembler.fsutil import (
     TEMP_PREFIX,
@@ -151,6 +151,38 @@ _OUTPUT_LIBRARIES = (
 
 
 @dataclass(frozen=True)
+class KeyedFile:
+    """A file whose digest went into a key, as the file system showed it then.
+
+    The outputs are made later from what is on disk by then: a file changed and changed back
+    (A, B, A) while a build ran would leave outputs made of B under A's key, taken as made by
+    every later build. Before a record is written, the file must still show this identity (see
+    changed_files); else the outputs are installed but not recorded, and made again.
+    """
+
+    path: Path
+    identity: Identity
+    # Whether it reaches the Word documents (a template, the logo), not only a bundle.
+    document: bool = True
+    # An annex's index in its dossier's bijlagen, for the warning at its entry.
+    annex: int | None = None
+
+
+def keyed_file(
+    files: FileDigests, path: Path, *, document: bool = True, annex: int | None = None
+) -> tuple[KeyedFile, ...]:
+    """``path`` as it was when ``files`` last took its digest; none when it did not."""
+    identity = files.identity(path)
+    return () if identity is None else (KeyedFile(path, identity, document, annex),)
+
+
+def changed_files(keyed: Iterable[KeyedFile]) -> list[KeyedFile]:
+    """The files among ``keyed`` written, replaced or removed since their digests were taken:
+    one stat each."""
+    return [file for file in keyed if identity_now(file.path) != file.identity]
+
+
+@dataclass(frozen=True)
 class Plan:
     meeting: MeetingInput
     item: AgendaItem
@@ -162,6 +194,8 @@ class Plan:
     # annexes, which reach only the bundle. A replaced annex makes a new bundle of the kept
     # document (see reusable).
     document_key: str
+    # The files the keys were taken of, as they were then (see KeyedFile).
+    files: tuple[KeyedFile, ...] = ()
 
     @property
     def label(self) -> str:
@@ -178,6 +212,8 @@ class MeetingPlan:
     items: tuple[Plan, ...]
     # What the agendas are made from: the key without the items' annexes (see Plan).
     agenda_key: str
+    # The files of its own key (the agenda template, the logo), as they were then.
+    files: tuple[KeyedFile, ...] = ()
 
     @property
     def name(self) -> str:
@@ -219,6 +255,16 @@ class Work:
     kept_agendas: dict[str, Kept] = field(default_factory=dict)
     # The LibreOffice that converts in this run; None when no PDFs are made (see office_version).
     office: str | None = None
+    # The files changed while this run made outputs of them, by the dossier or meeting folder
+    # whose outputs were installed but not recorded for it (see KeyedFile); filled by
+    # bundler threads too.
+    changed: dict[Path, list[KeyedFile]] = field(default_factory=dict)
+
+
+def unrecorded_items(plan: MeetingPlan, work: Work) -> set[str]:
+    """The output folders of the meeting's items whose outputs this run made of a file that
+    changed meanwhile (not recorded, see KeyedFile): the meeting's bundles hold them too."""
+    return {p.output_dir.name for p in plan.items if p.dossier.folder in work.changed}
 
 
 def settings_digest(
@@ -231,10 +277,9 @@ def settings_digest(
     # check and the export: changing one remakes nothing.
     organisation = catalog.organisation
     digest.update(f"naam {organisation.name!r}\nlogo {organisation.logo!r}\n".encode())
-    if catalog.organisation.logo:
-        logo = project.dossiers / catalog.organisation.logo
-        if logo.is_file():
-            digest.update(files.sha256(logo).encode())
+    logo = logo_path(project, catalog)
+    if logo is not None and logo.is_file():
+        digest.update(files.sha256(logo).encode())
     # Not whether PDFs are made: a Word document is the same either way, and a Word-only build
     # (--geen-pdf) keeps what a full build made of unchanged inputs, PDFs included. Which
     # LibreOffice made a record's PDFs is in the record (see office_version).
@@ -243,6 +288,12 @@ def settings_digest(
     # not reused (8 ms on a no-op build).
     digest.update(library_versions(*_OUTPUT_LIBRARIES).encode())
     return digest.hexdigest()
+
+
+def logo_path(project: Project, catalog: Catalog) -> Path | None:
+    """The logo organisatie.yaml names, if it names one."""
+    logo = catalog.organisation.logo
+    return project.dossiers / logo if logo else None
 
 
 def office_version(options: BuildOptions, fonts: str) -> str | None:
@@ -302,8 +353,8 @@ def dossier_keys(
     dossier: DossierInput,
     overleg: str,
     files: FileDigests,
-) -> tuple[str, str]:
-    """The dossier's key and its document's key (see Plan)."""
+) -> tuple[str, str, tuple[KeyedFile, ...]]:
+    """The dossier's key, its document's key and the files they were taken of (see Plan)."""
     digest = hashlib.sha256(settings.encode())
     # Not the output folder's name: its agenda number reaches no output of the dossier, and a
     # dossier renumbered by a postponed or withdrawn item is moved, not made again.
@@ -313,7 +364,9 @@ def dossier_keys(
     # What was read and checked, not the file again: a save since would otherwise be kept as
     # made, under the outputs of the text before it.
     digest.update(as_parsed(dossier.document))
-    seen = template_digest(files, project.template_for(dossier.document.kind))
+    template = project.template_for(dossier.document.kind)
+    seen = template_digest(files, template)
+    keyed = keyed_file(files, template) if seen is not None else ()
     if seen is not None:
         digest.update(seen.encode())
     # The document names its annexes by their descriptions, which are in the text above;
@@ -331,7 +384,8 @@ def dossier_keys(
             digest.update(f"te groot: {size} bytes\n".encode())
             continue
         digest.update(files.sha256(path).encode())
-    return digest.hexdigest(), document_key
+        keyed += keyed_file(files, path, document=False, annex=index)
+    return digest.hexdigest(), document_key, keyed
 
 
 def as_parsed(record: Record) -> bytes:
@@ -383,11 +437,14 @@ class TemplateCheck:
         for kind, model in sorted(DOCUMENT_KINDS.items()):
             fields = sorted((f.alias or n, f.is_required()) for n, f in model.model_fields.items())
             key.update(f"{kind} {fields} {sorted(markdown_fields(model))}\n".encode())
+        self.files: tuple[KeyedFile, ...] = ()
         for name in sorted({*DOCUMENT_KINDS, "agenda"}):
             template = project.template_for(name)
             # Unreadable is said otherwise than missing: the answer kept for one is not the other's.
             seen = "-" if not template.is_file() else _sha256_or_none(files, template) or "?"
             key.update(f"{name} {seen}\n".encode())
+            if seen not in ("-", "?"):
+                self.files += keyed_file(files, template)
         self.key = key.hexdigest()
         self.store = project.cache / "sjablonen.json"
         self.answer: list[Problem] | None = None
@@ -408,8 +465,10 @@ class TemplateCheck:
             from assembler.lint import lint_templates
 
             self.answer = lint_templates(self.project)
-            record = {"sleutel": self.key, "meldingen": [p.as_json() for p in self.answer]}
-            write_cache_text(self.store, json.dumps(record, ensure_ascii=False) + "\n")
+            if not changed_files(self.files):
+                # Not kept for a template changed since the key was taken: it judged others.
+                record = {"sleutel": self.key, "meldingen": [p.as_json() for p in self.answer]}
+                write_cache_text(self.store, json.dumps(record, ensure_ascii=False) + "\n")
         finally:
             self.done.set()  # a bundler thread waiting must not wait for ever
 
@@ -666,12 +725,21 @@ def remember(
     office: str | None,
     *,
     complete: bool,
+    changed: Sequence[KeyedFile] = (),
 ) -> None:
     """Record a dossier's installed outputs; ``office`` made the PDFs among them, and
-    ``complete`` says they are all a build with PDFs makes (see office_version)."""
+    ``complete`` says they are all a build with PDFs makes (see office_version).
+
+    Without its keys when a file they were taken of ``changed`` while the outputs were made:
+    the next build makes them again (its document kept if only an annex changed).
+    """
+    keys = {"key": plan.key, "document": plan.document_key}
+    if changed:
+        del keys["key"]
+    if any(file.document for file in changed):
+        del keys["document"]
     record: dict[str, Any] = {
-        "key": plan.key,
-        "document": plan.document_key,
+        **keys,
         "dir": plan.output_dir.name,
         "outputs": [p.name for p in outputs],
         "stamps": stamps(plan.output_dir, [p.name for p in outputs]),

@@ -55,7 +55,7 @@ from assembler.errors import (
     LibreOfficeMissing,
     OutputNotWritable,
 )
-from assembler.fsutil import atomic_path, read_json, unreadable, write_cache_text
+from assembler.fsutil import TEMP_PREFIX, atomic_path, read_json, unreadable, write_cache_text
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -896,12 +896,18 @@ def _soffice_command(soffice: str, profile: Path) -> list[str]:
 
 
 def _stage(source: Path, staged: Path) -> None:
-    # A hard link costs nothing; across file systems a copy also shields the batch from
-    # edits to the source while LibreOffice reads it.
-    try:
-        os.link(source, staged)
-    except OSError:
-        shutil.copyfile(source, staged)
+    # A hard link costs nothing, for a document the build made in its staging folder. A
+    # clerk's file (an office annex, the template converted to warm up) is copied: a link
+    # sets its change time, which tells the build that the file changed while outputs were
+    # made of it (see build_cache.KeyedFile). Across file systems a copy also shields the
+    # batch from edits to the source while LibreOffice reads it.
+    if source.parent.name.startswith(TEMP_PREFIX):
+        try:
+            os.link(source, staged)
+            return
+        except OSError:
+            pass
+    shutil.copyfile(source, staged)
 
 
 def _staging_failed(source: Path, error: OSError) -> str:

@@ -32,6 +32,8 @@ _FORMAT = 1
 
 Record = list[int | str]
 """A file's size, inode, device, modification and change time (ns), then its hex SHA-256."""
+Identity = tuple[int, int, int, int, int]
+"""A file's size, inode, device, modification and change time (ns): a Record without digest."""
 
 
 class FileDigests:
@@ -76,6 +78,16 @@ class FileDigests:
             self._remembered[name] = record
         return answer
 
+    def identity(self, path: Path) -> Identity | None:
+        """The identity of the file at ``path`` when this build last took its digest; None
+        when it has not. What was made from the file since is made of those bytes as long as
+        :func:`identity_now` still gives it: any write or rename sets the change time."""
+        record = self._seen.get(os.fspath(path))
+        if record is None:
+            return None
+        size, inode, device, modified, changed = (int(value) for value in record[:-1])
+        return size, inode, device, modified, changed
+
     def _known_answer(self, name: str, identity: Record) -> str | None:
         # This build's answers first: a template is asked about once per dossier.
         for known in (self._seen, self._stored):
@@ -101,3 +113,12 @@ class FileDigests:
             return
         write_cache_text(self.store, json.dumps({"format": _FORMAT, "files": files}) + "\n")
         self._stored = files
+
+
+def identity_now(path: Path) -> Identity | None:
+    """The identity of the file at ``path`` now (see FileDigests.identity); None when gone."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_ino, info.st_dev, info.st_mtime_ns, info.st_ctime_ns

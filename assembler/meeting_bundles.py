@@ -26,10 +26,12 @@ from assembler.build_cache import (
     Plan,
     TemplateCheck,
     Work,
+    changed_files,
     meeting_outputs,
     move,
     staging_folder,
     stamps,
+    unrecorded_items,
 )
 from assembler.build_report import BuildOptions, BuildReport
 from assembler.errors import Problem, dutch_list
@@ -219,15 +221,28 @@ def meeting_bundles(
             (plan.folder / name).unlink(missing_ok=True)
         except OSError as error:
             raise not_writable(plan.folder / name, error) from None
+    # Without its keys when made of a file changed since the plan (the agenda template, the
+    # logo), or of an item's outputs recorded without theirs for that (see KeyedFile): the
+    # next build makes them again.
+    moved = changed_files(plan.files)
+    if moved:
+        work.changed[plan.meeting.folder] = moved
+    unrecorded = unrecorded_items(plan, work)
+    keys = {"key": plan.key, "agendas": plan.agenda_key}
+    if moved or unrecorded:
+        del keys["key"]
+    if moved:
+        del keys["agendas"]
     # Each item's key too: a build of one dossier tells from it whether the agenda shows the
     # dossier as it is now (see build._left_behind).
-    items = {p.output_dir.name: p.key for p in plan.items}
+    items = {
+        p.output_dir.name: "" if p.output_dir.name in unrecorded else p.key for p in plan.items
+    }
     write_text_atomic(
         meeting_record(project, plan.name),
         json.dumps(
             {
-                "key": plan.key,
-                "agendas": plan.agenda_key,
+                **keys,
                 "openbaar": public,
                 "punten": items,
                 "stamps": stamps(plan.folder, installed),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -3091,3 +3092,106 @@ def test_a_markdown_link_to_anything_but_a_web_or_mail_address_is_no_link_in_the
     assert targets == ["https://www.regiogv.nl/", "mailto:griffie@regiogv.nl"]
     shown = " ".join(pdftext(voorstel).split())
     assert "Zie rel, proto, ctl, unc, smb, launch, web en mail." in shown
+
+
+def _pages(path: Path) -> int:
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def _build_meanwhile(project: Path, actions: dict[tuple[str, str], Callable[[], None]]) -> Any:
+    """Build ``project`` in this process, running each action at its progress event."""
+    from assembler import build, build_report
+    from assembler.project import Project
+
+    def progress(event: str, label: str) -> None:
+        action = actions.pop((event, label), None)
+        if action is not None:
+            action()
+
+    report = build.build_project(Project(project), build_report.BuildOptions(), progress)
+    assert not actions, actions  # every action ran
+    return report
+
+
+def test_an_annex_changed_and_changed_back_during_a_build_is_made_again(
+    small_project: Path,
+) -> None:
+    """Replaced after the plan and put back once its dossier was installed (an undo in the
+    PDF editor, a sync client's conflict copy): the bundle was made of the other file, under
+    the key of the one now there. Every later build kept it as unchanged (review incr I1)."""
+    annex = small_project / SEED_ANNEX
+    original = annex.read_bytes()
+    other = annex.parent / "bijlage-2-projectplan-instrumenten-ruimte-voor-werklocaties.pdf"
+    assert _pages(annex) == 2 and _pages(other) == 1
+    label = f"{ECONOMIE}/werklocaties"
+    report = _build_meanwhile(
+        small_project,
+        {
+            ("dossiers-totaal", "1"): lambda: shutil.copyfile(other, annex),
+            ("bundel", label): lambda: annex.write_bytes(original),
+        },
+    )
+    assert report.exit_code == 0
+    meeting = small_project / "build" / ECONOMIE
+    voorstel = _pages(small_project / ITEM / "voorstel.pdf")
+    assert _pages(small_project / ITEM / "bundel.pdf") == voorstel + 1 + 1 + 1  # the other one
+    said = [p.format() for p in report.problems if "terwijl de build liep" in p.melding]
+    line = next(
+        number
+        for number, text in enumerate(
+            (annex.parent / "dossier.yaml").read_text(encoding="utf-8").splitlines(), start=1
+        )
+        if annex.name in text
+    )
+    assert said == [
+        f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:{line}: waarschuwing: "
+        f"bijlagen[1].bestand: '{annex.name}' is veranderd terwijl de build liep; het dossier "
+        "wordt bij de volgende build opnieuw gemaakt (bouw opnieuw als het bestand klaar is)"
+    ]
+
+    again = _build_meanwhile(small_project, {})
+    assert [r.status for r in again.results] == ["gebouwd"]
+    assert not [p for p in again.problems if "terwijl de build liep" in p.melding]
+    assert _pages(small_project / ITEM / "bundel.pdf") == voorstel + 2 + 1 + 1
+    agendas = _pages(meeting / "agenda.pdf")
+    assert _pages(meeting / "vergaderbundel.pdf") == agendas + voorstel + 2 + 1 + 1
+    assert [r.status for r in _build_meanwhile(small_project, {}).results] == ["ongewijzigd"]
+
+
+def test_a_template_changed_and_changed_back_during_a_build_is_made_again(
+    small_project: Path,
+) -> None:
+    """A template saved between the plan and the render and put back before the record: the
+    voorstel said the other template's text under the key of the one now there."""
+    template = small_project / "templates" / "voorstel.docx"
+    original = template.read_bytes()
+    other = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(other, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/header1.xml":
+                assert b"<w:t>Voorstel</w:t>" in data
+                data = data.replace(b"<w:t>Voorstel</w:t>", b"<w:t>Voorstel ANDERS</w:t>")
+            target.writestr(info, data)
+    label = f"{ECONOMIE}/werklocaties"
+    report = _build_meanwhile(
+        small_project,
+        {
+            ("dossiers-totaal", "1"): lambda: template.write_bytes(other.getvalue()),
+            ("dossier", label): lambda: template.write_bytes(original),
+        },
+    )
+    assert report.exit_code == 0
+    assert "Voorstel ANDERS" in pdftext(small_project / ITEM / "voorstel.pdf")
+    assert [p.format() for p in report.problems if "terwijl de build liep" in p.melding] == [
+        "templates/voorstel.docx: waarschuwing: is veranderd terwijl de build liep; wat ermee "
+        "gemaakt is, wordt bij de volgende build opnieuw gemaakt (bouw opnieuw als het bestand "
+        "klaar is)"
+    ]
+
+    again = _build_meanwhile(small_project, {})
+    assert [r.status for r in again.results] == ["gebouwd"]
+    assert "Voorstel ANDERS" not in pdftext(small_project / ITEM / "voorstel.pdf")
+    assert "Voorstel ANDERS" not in pdftext(small_project / f"build/{ECONOMIE}/vergaderbundel.pdf")
+    assert [r.status for r in _build_meanwhile(small_project, {}).results] == ["ongewijzigd"]
