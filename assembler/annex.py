@@ -38,6 +38,7 @@ from typing import Any
 
 from assembler.bands import top_bands_blank
 from assembler.errors import Problem, dutch_list
+from assembler.fsutil import not_opened
 
 PDF_HEADER = b"%PDF-"
 # Acrobat looks for the header in the first 1024 bytes and for %%EOF in the last 1024.
@@ -392,7 +393,10 @@ def _check_pdf(path: Path, limits: AnnexLimits, *, every_page: bool = False) -> 
             "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
         )
         return found
-    except (pikepdf.PdfError, OSError, RuntimeError, ValueError):
+    except OSError as error:  # gone or unreadable since it was found: not damaged
+        found.reasons.append(not_opened(error))
+        return found
+    except (pikepdf.PdfError, RuntimeError, ValueError):
         found.reasons.append(
             "is beschadigd en kan niet worden geopend (lever de bijlage opnieuw aan)"
         )

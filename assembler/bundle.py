@@ -69,7 +69,7 @@ from assembler import LOCAL_TIME_ZONE, __version__
 from assembler.actions import strip_active_content
 from assembler.bands import MARK_BAND, mark_scale, pages_showing, top_bands_blank
 from assembler.errors import PartRejected
-from assembler.fsutil import atomic_path, library_output
+from assembler.fsutil import atomic_path, library_output, not_opened
 from assembler.normalise import XPACKET_BEGIN, XPACKET_END
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation")
@@ -314,10 +314,12 @@ def _open_part(path: Path) -> Any:
         raise PartRejected(
             path, "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
         ) from error
-    except (pikepdf.PdfError, OSError) as error:
+    except pikepdf.PdfError as error:
         raise PartRejected(
             path, "is beschadigd en kan niet worden geopend (lever de bijlage opnieuw aan)"
         ) from error
+    except OSError as error:  # gone or unreadable since the intake read it: not damaged
+        raise PartRejected(path, not_opened(error)) from error
     with src:
         yield src
 

@@ -66,6 +66,17 @@ def unreadable(error: OSError) -> str:
     return f"{error.strerror or error} (controleer het bestand)"
 
 
+GONE_MEANWHILE = "bestaat niet meer: verplaatst of verwijderd terwijl de build liep (bouw opnieuw)"
+
+
+def not_opened(error: OSError) -> str:
+    """Why a file found and checked before could not be opened now, in Dutch: gone since (its
+    folder moved or removed), or not readable; not 'beschadigd', which its bytes are not."""
+    if isinstance(error, FileNotFoundError | NotADirectoryError):
+        return GONE_MEANWHILE
+    return f"kan niet gelezen worden: {unreadable(error)}"
+
+
 _TOO_LONG_NAME = ("de naam of het pad is te lang", "kies kortere namen voor de mappen")
 _TOO_LONG = f"{_TOO_LONG_NAME[0]} ({_TOO_LONG_NAME[1]})"
 

@@ -860,3 +860,26 @@ def test_a_session_memory_limit_below_the_checks_is_kept_not_a_traceback(
 
     done = python_m(example_project, "check", text=True, preexec_fn=limited)
     assert (done.returncode, done.stdout, done.stderr) == (0, CHECKED_EXAMPLE, "")
+
+
+def test_an_annex_gone_or_unreadable_when_checked_is_not_called_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moved away with its folder while the build ran (a dossier withdrawn meanwhile): it was
+    said to be 'beschadigd', which sends the clerk to deliver it again (review incr I2)."""
+    import errno
+
+    from assembler.annex import _check_pdf
+
+    gone = "bestaat niet meer: verplaatst of verwijderd terwijl de build liep (bouw opnieuw)"
+    assert _check_pdf(tmp_path / "weg" / "bijlage.pdf", AnnexLimits()).reasons == [gone]
+    (tmp_path / "bestand").write_bytes(b"")
+    assert _check_pdf(tmp_path / "bestand" / "bijlage.pdf", AnnexLimits()).reasons == [gone]
+
+    def refused(*_args: Any, **_keywords: Any) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(pikepdf, "open", refused)
+    assert _check_pdf(tmp_path / "bijlage.pdf", AnnexLimits()).reasons == [
+        "kan niet gelezen worden: geen leesrechten (controleer de rechten)"
+    ]

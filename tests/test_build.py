@@ -3195,3 +3195,27 @@ def test_a_template_changed_and_changed_back_during_a_build_is_made_again(
     assert "Voorstel ANDERS" not in pdftext(small_project / ITEM / "voorstel.pdf")
     assert "Voorstel ANDERS" not in pdftext(small_project / f"build/{ECONOMIE}/vergaderbundel.pdf")
     assert [r.status for r in _build_meanwhile(small_project, {}).results] == ["ongewijzigd"]
+
+
+def test_an_annex_moved_away_during_a_build_is_said_to_be_gone_not_damaged(
+    small_project: Path,
+) -> None:
+    """Its folder moved away after the intake read the annex (review incr I2)."""
+    annex = small_project / SEED_ANNEX
+    report = _build_meanwhile(
+        small_project,
+        {("dossier", f"{ECONOMIE}/werklocaties"): lambda: annex.rename(annex.parent.parent / "x")},
+    )
+    assert report.exit_code == 1
+    line = next(
+        number
+        for number, text in enumerate(
+            (annex.parent / "dossier.yaml").read_text(encoding="utf-8").splitlines(), start=1
+        )
+        if annex.name in text
+    )
+    assert [p.format() for p in report.problems if p.ernst == "fout"] == [
+        f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:{line}: bijlagen[1].bestand: "
+        f"'{annex.name}' bestaat niet meer: verplaatst of verwijderd terwijl de build liep "
+        "(bouw opnieuw)"
+    ]

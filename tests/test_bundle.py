@@ -1877,3 +1877,31 @@ def test_an_annex_page_of_images_only_is_a_figure_named_after_the_annex(
         ]
         assert {str(e.S) for e in _as_list(text_part.K)} == {"/P"}
         assert all(Name.Alt not in e for e in _as_list(text_part.K))
+
+
+def test_a_part_gone_or_unreadable_is_not_called_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An annex the intake read and whose folder was moved away before its bundle was made:
+    it was said to be 'beschadigd' (review incr I2)."""
+    import errno
+
+    from assembler import bundle
+    from assembler.errors import PartRejected
+
+    missing = tmp_path / "weg" / "bijlage.pdf"
+    with pytest.raises(PartRejected) as gone, bundle._open_part(missing):
+        pass
+    assert gone.value.reason == (
+        "bestaat niet meer: verplaatst of verwijderd terwijl de build liep (bouw opnieuw)"
+    )
+
+    def refused(*_args: Any, **_keywords: Any) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(bundle.Pdf, "open", refused)
+    with pytest.raises(PartRejected) as unread, bundle._open_part(tmp_path / "bijlage.pdf"):
+        pass
+    assert (
+        unread.value.reason == "kan niet gelezen worden: geen leesrechten (controleer de rechten)"
+    )
