@@ -4096,3 +4096,27 @@ def test_an_office_annex_with_a_damaged_or_encrypted_part_is_refused_not_a_crash
     assert office_problem(packed(True, damage=False), ".docx", "b.docx") == (
         "'b.docx' is beveiligd of onleesbaar ingepakt (open en bewaar het opnieuw)"
     )
+
+
+def test_a_meeting_date_other_than_its_folder_name_is_warned_about_by_check_and_build(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """'assembler vergadering' refuses such a meeting; a datum edited afterwards is warned
+    about at its line, by check and by build alike (review incr I3)."""
+    meeting = f"dossiers/{WONEN}/vergadering.yaml"
+    edit(example_project, meeting, r"^datum: 2023-06-23", "datum: 2023-06-22")
+    line = next(
+        number
+        for number, text in enumerate(
+            (example_project / meeting).read_text(encoding="utf-8").splitlines(), start=1
+        )
+        if text.startswith("datum:")
+    )
+    said = (
+        f"{meeting}:{line}: waarschuwing: datum: 2023-06-22 is een andere dag dan de naam van "
+        "de vergadermap noemt (2023-06-23) (controleer de datum, of hernoem de map)"
+    )
+    for command in (["check"], ["build", "--geen-pdf"]):
+        result = run_cli(*command, cwd=example_project)
+        assert result.exit_code == 0, result.stderr
+        assert said in result.stderr.splitlines(), result.stderr
