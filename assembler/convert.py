@@ -52,6 +52,7 @@ from assembler import LOCAL_TIME_ZONE
 from assembler.errors import (
     AssemblerError,
     ConversionFailed,
+    EnvironmentProblem,
     LibreOfficeMissing,
     OutputNotWritable,
 )
@@ -408,6 +409,14 @@ class _Cancelled(Exception):
     pass
 
 
+class _TempRefused(Exception):
+    """The temporary folder refused to hold a batch's set-up (a full TMPDIR)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class _ProfileSeed:
     """A set-up LibreOffice profile kept between runs, copied into each new profile folder.
 
@@ -689,8 +698,12 @@ class _Runner:
         workdir = self.root / f"task-{task_id}"
         inbox = workdir / "in" / _LINK_ROOM
         outbox = workdir / "out"
-        inbox.mkdir(parents=True)
-        outbox.mkdir()
+        try:
+            inbox.mkdir(parents=True)
+            outbox.mkdir()
+        except OSError as error:
+            self._refused(docs, error, workdir)
+            return
         staged: list[_Doc] = []
         for doc in docs:
             try:
@@ -702,7 +715,11 @@ class _Runner:
         if not staged:
             return
 
-        profile, _seeded = self.profiles.take()
+        try:
+            profile, _seeded = self.profiles.take()
+        except OSError as error:
+            self._refused(staged, error, workdir)
+            return
         finished: set[int] = set()
         clean = False
         try:
@@ -711,6 +728,9 @@ class _Runner:
             # only a worker's failed start (see _UnoWorker._start) makes the seed go.
             if clean:
                 self.profiles.set_up(profile)
+        except _TempRefused as refused:
+            self._refused(staged, refused.error, workdir)
+            return
         finally:
             self.profiles.give_back(profile, clean=clean)
         unfinished: list[tuple[_Doc, str]] = []
@@ -726,6 +746,13 @@ class _Runner:
             self.breaker.timed_out()
         if unfinished:
             self.events.put(_Outcome(unfinished=tuple(unfinished)))
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    def _refused(self, docs: Sequence[_Doc], error: OSError, workdir: Path) -> None:
+        """The temporary folder refused a batch's set-up: each document fails with why (not
+        the document's fault, so not retried one by one)."""
+        for doc in docs:
+            self.events.put(_Outcome(doc=doc, reason=_temp_refused(error)))
         shutil.rmtree(workdir, ignore_errors=True)
 
     def _run_soffice(
@@ -749,7 +776,10 @@ class _Runner:
             *(str(inbox / doc.staged_name) for doc in docs),
         ]
         workdir = outbox.parent
-        log = (workdir / "soffice.log").open("wb")
+        try:
+            log = (workdir / "soffice.log").open("wb")
+        except OSError as error:
+            raise _TempRefused(error) from None
         try:
             try:
                 process = subprocess.Popen(
@@ -918,6 +948,13 @@ def _staging_failed(source: Path, error: OSError) -> str:
             handle.read(1)
     except OSError as unread:
         return f"kan het bestand niet lezen: {unreadable(unread)}"
+    return _temp_refused(error)
+
+
+def _temp_refused(error: OSError) -> str:
+    """Why the temporary folder (the workspace, a profile, a staged copy) could not be
+    written, in Dutch, with what to do: a clerk looking at the project's disk would not
+    suspect it."""
     temp = tempfile.gettempdir()
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return (
@@ -984,8 +1021,14 @@ _OWNERLESS_KEPT_SECONDS = 600
 @contextlib.contextmanager
 def _workspace() -> Iterator[Path]:
     _remove_stale_workspaces()
-    root = Path(tempfile.mkdtemp(prefix=_WORKSPACE_PREFIX))
-    (root / "owner").write_text(str(os.getpid()), encoding="ascii")
+    root: Path | None = None
+    try:
+        root = Path(tempfile.mkdtemp(prefix=_WORKSPACE_PREFIX))
+        (root / "owner").write_text(str(os.getpid()), encoding="ascii")
+    except OSError as error:
+        if root is not None:
+            shutil.rmtree(root, ignore_errors=True)
+        raise EnvironmentProblem(f"omzetten naar PDF mislukt: {_temp_refused(error)}") from None
     try:
         yield root
     finally:
@@ -1146,8 +1189,12 @@ class _UnoWorker:
     def launch(self) -> bool:
         """Start soffice behind its bridge without waiting for it; False when it cannot start."""
         service = self.service
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self.profile, self.seeded = service.profiles.take()
+        try:
+            self.workdir.mkdir(parents=True, exist_ok=True)
+            self.profile, self.seeded = service.profiles.take()
+        except OSError:
+            # A full TMPDIR: the documents go to one-shot batches, which say so per document.
+            return False
         # soffice makes its temporary folder under TMPDIR and, killed, leaves it there: in the
         # worker's folder it goes with the service's workspace.
         env = _soffice_environment(TMPDIR=str(self.workdir))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import WONEN
+from tests.conftest import ECONOMIE, REPO, WONEN
 
 pytestmark = pytest.mark.slow
 ASSEMBLER = Path(sys.executable).parent / "assembler"
@@ -243,3 +243,60 @@ def test_a_build_stopped_by_missing_libreoffice_still_withdraws_what_is_no_longe
         assert not (meeting / public).exists(), public
     assert not (item / "bundel.pdf").exists() and not (item / "voorstel.pdf").exists()
     assert (meeting / "vergaderbundel-niet-openbaar.pdf").is_file()
+
+
+# The build as its command, with every LibreOffice profile refused by a full TMPDIR (which a
+# test cannot fill): the write of the profile's settings raises ENOSPC, as it did there.
+_FULL_AT_THE_PROFILE = textwrap.dedent(
+    """\
+    import errno
+    from assembler import convert
+    from assembler.cli import run
+
+    def full(profile):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    convert._block_links = full
+    run()
+    """
+)
+
+
+def test_a_full_temporary_folder_at_a_profile_exits_3_with_the_summary(
+    example_project: Path, tmp_path: Path
+) -> None:
+    """Ops review O2: a traceback, exit 1 and nothing on stdout from 'build --json'."""
+    fake = tmp_path / "soffice"
+    fake.write_text(FAKE.format(python=sys.executable, pids=tmp_path / "pids.txt"))
+    fake.chmod(0o755)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {
+        **os.environ,
+        "ASSEMBLER_SOFFICE": str(fake),
+        "XDG_CACHE_HOME": str(tmp_path / "c"),
+        "TMPDIR": str(temp),
+        "PYTHONPATH": str(REPO),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _FULL_AT_THE_PROFILE, "build", "--json", f"dossiers/{ECONOMIE}"],
+        cwd=example_project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["afsluitcode"] == 3
+    full = (
+        f"omzetten naar PDF mislukt: de tijdelijke map {temp} is vol (maak daar ruimte vrij, "
+        "of zet TMPDIR op een map met ruimte)"
+    )
+    said = {(m["bestand"], m["melding"]) for m in summary["meldingen"]}
+    assert (f"build/{ECONOMIE}/02-23.0001772-werklocaties/voorstel.docx", full) in said
+    assert (f"build/{ECONOMIE}/agenda.docx", full) in said
+    assert f"build/{ECONOMIE}/agenda.docx: {full}" in result.stderr.splitlines()
+    assert list(temp.iterdir()) == []

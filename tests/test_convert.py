@@ -41,7 +41,7 @@ from assembler.convert import (
     find_soffice,
     libreoffice_version,
 )
-from assembler.errors import ConversionFailed, ExitCode, LibreOfficeMissing
+from assembler.errors import ConversionFailed, EnvironmentProblem, ExitCode, LibreOfficeMissing
 from assembler.fsutil import not_writable
 from assembler.normalise import normalise_pdf
 from tests import hostile_files
@@ -490,6 +490,50 @@ def test_a_full_temporary_folder_is_named_not_the_document(
         "TMPDIR op een map met ruimte)"
     )
     assert report.failures == {job.source: said for job in jobs}
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_a_profile_the_full_temporary_folder_refuses_is_named_per_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    """Ops review O2: a LibreOffice profile set up in an almost full TMPDIR raised its
+    ENOSPC out of the build (a traceback, exit 1, no JSON)."""
+    jobs = dossier_jobs(tmp_path, ["Eerste voorstel", "Tweede voorstel"])
+
+    def full(profile: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(convert, "_block_links", full)
+    report = convert_to_pdf(jobs, workers=1)
+    said = (
+        f"de tijdelijke map {tempfile.gettempdir()} is vol (maak daar ruimte vrij, of zet "
+        "TMPDIR op een map met ruimte)"
+    )
+    assert report.failures == {job.source: said for job in jobs}
+    assert not list(Path(tempfile.gettempdir()).iterdir())  # the workspace went all the same
+
+
+def test_a_workspace_the_full_temporary_folder_refuses_stops_the_conversion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The workspace's own set-up (its owner file) in a full TMPDIR: exit 3, said in Dutch."""
+    real = Path.write_text
+
+    def full(self: Path, *args: Any, **kwargs: Any) -> int:
+        if self.name == "owner":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    with pytest.raises(EnvironmentProblem) as refused:
+        convert.ConversionService(expected=0)
+    assert refused.value.exit_code == ExitCode.ENVIRONMENT
+    assert refused.value.message == (
+        f"omzetten naar PDF mislukt: de tijdelijke map {tempfile.gettempdir()} is vol (maak "
+        "daar ruimte vrij, of zet TMPDIR op een map met ruimte)"
+    )
+    assert not list(Path(tempfile.gettempdir()).iterdir())
 
 
 @pytest.mark.slow
