@@ -1340,21 +1340,58 @@ def run() -> NoReturn:
         # 'python -W default -m assembler' shows them.
         warnings.simplefilter("ignore")
     _tolerant_streams()
+    if sys.stdout is None:
+        sys.stdout = _closed_stdout()
     take_stop_signals()
+    given = sys.stdout
     try:
         _dispatch()
     except SystemExit as leaving:
+        if sys.stdout is not given:
+            # Click caught a closed pipe (``| head``) itself: it puts a wrapper in place of
+            # the streams and exits 1, "some input rejected", with nothing said.
+            _output_lost(errno.EPIPE, "")
         _leave(leaving.code)
     except OSError as error:
         if not _writing_output(error):
             raise
-        # A log on a full disk, a closed stream: what was made is made, but a script did not
-        # get its summary; the code says so, not "some input rejected" (Python's 1).
-        reason = "de schijf is vol" if error.errno == errno.ENOSPC else error.strerror or error
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            sys.stderr.write(f"fout: de uitvoer kon niet geschreven worden: {reason}\n")
-        _leave(int(ExitCode.ENVIRONMENT))
+        _output_lost(error.errno, error.strerror or str(error))
     _leave(0)
+
+
+def _output_lost(number: int | None, strerror: str) -> NoReturn:
+    """A log on a full disk, a closed stream: what was made is made, but a script did not get
+    its summary; exit 3 says so, not "some input rejected" (Python's and click's 1)."""
+    reason = _LOST_BECAUSE.get(number or 0, strerror)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(f"fout: de uitvoer kon niet geschreven worden: {reason}\n")
+    _leave(int(ExitCode.ENVIRONMENT))
+
+
+_LOST_BECAUSE = {
+    errno.ENOSPC: "de schijf is vol",
+    errno.EPIPE: "het programma dat haar las, is al gestopt (een gesloten pijp)",
+}
+# What a command started without stdout (cron's ">&-") could not write: said at the end.
+_NOWHERE: list[int] = []
+
+
+class _Nowhere(io.RawIOBase):
+    """The stdout of a process started without one: takes what is written, and counts it."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data))
+        _NOWHERE.append(size)
+        return size
+
+
+def _closed_stdout() -> TextIO:
+    """A stdout for a process started with it closed: click would drop what it writes without
+    a word (and exit 0); what goes here makes the exit code 3 (see _leave)."""
+    return io.TextIOWrapper(io.BufferedWriter(_Nowhere()), encoding="utf-8", write_through=True)
 
 
 def _tolerant_streams() -> None:
@@ -1436,12 +1473,23 @@ def _leave(code: object) -> NoReturn:
     else:
         _say(str(code))
         status = 1
-    if _UNSAID and status < ExitCode.ENVIRONMENT:
-        status = int(ExitCode.ENVIRONMENT)  # what had to be said was lost: the log's disk
     for stream in (sys.stdout, sys.stderr):
         # A closed pipe (``| head``): nothing more can be said; started with it closed (cron's
         # ``>&-``), Python has no stream at all.
         if stream is not None:
             with contextlib.suppress(OSError, ValueError):
                 stream.flush()
+    if _NOWHERE and status < ExitCode.ENVIRONMENT:
+        # Output was due, and there was no stdout to take it: the summary a script asked
+        # for is lost, as on a full disk.
+        _say(
+            "fout: de uitvoer kon niet geschreven worden: de standaarduitvoer is gesloten "
+            "(start de opdracht met >/dev/null in plaats van >&- als u de uitvoer niet nodig "
+            "hebt)"
+        )
+        status = int(ExitCode.ENVIRONMENT)
+    if _UNSAID and status < ExitCode.ENVIRONMENT:
+        status = int(ExitCode.ENVIRONMENT)  # what had to be said was lost: the log's disk
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.flush()
     os._exit(status)

@@ -67,9 +67,27 @@ def _stopped_early(signum: int, frame: FrameType | None) -> NoReturn:
     os._exit(STOPPED_EXIT)
 
 
+def _fill_closed_descriptors() -> None:
+    """Put /dev/null where the process was started without stdin, stdout or stderr (cron's
+    ``>&-``): else the first file the command opens gets that number, and what is written to
+    the stream (a stop's summary, a child's messages) lands in that file. Python has no stream
+    object for such a descriptor; the CLI says what it could not write (see cli.run)."""
+    for number in (0, 1, 2):
+        try:
+            os.fstat(number)
+        except OSError:
+            with suppress(OSError):
+                null = os.open(os.devnull, os.O_RDWR)
+                if null != number:
+                    os.dup2(null, number)
+                    os.close(null)
+                os.set_inheritable(number, True)
+
+
 def run() -> NoReturn:
     """Entry point of the ``assembler`` command."""
     global _said_on_stop
+    _fill_closed_descriptors()
     if _asks_build_json(sys.argv[1:]):
         _said_on_stop = stopped_summary()
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

@@ -368,6 +368,108 @@ def test_output_that_cannot_be_written_is_exit_3_not_a_traceback(example_project
     assert json.loads(no_stderr.stdout)["ongewijzigd"] == 6
 
 
+PIPE_CLOSED = (
+    "fout: de uitvoer kon niet geschreven worden: het programma dat haar las, is al gestopt "
+    "(een gesloten pijp)"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["check", "--json"],
+        ["--help"],
+        ["build", "--help"],
+        ["build", "--geen-pdf", "--json"],
+    ],
+)
+def test_a_pipe_closed_early_exits_3_and_says_so(example_project: Path, args: list[str]) -> None:
+    """Ops review O3: 'assembler check | true' and 'build --json | head -c1' exited 1 ("some
+    input rejected") with nothing said: click took the broken pipe for itself."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line: EPIPE, every time
+    try:
+        result = subprocess.run(
+            [str(ASSEMBLER), *args],
+            cwd=example_project,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.splitlines()[-1] == PIPE_CLOSED
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+
+
+def test_a_stdout_closed_at_the_start_is_exit_3_where_output_was_due(
+    example_project: Path,
+) -> None:
+    """Ops review O4: with cron's '>&-' the JSON summary went nowhere, and the exit code was 0."""
+
+    def closed(*fds: int) -> Callable[[], None]:
+        return lambda: [os.close(fd) for fd in fds] and None
+
+    said = (
+        "fout: de uitvoer kon niet geschreven worden: de standaarduitvoer is gesloten (start de "
+        "opdracht met >/dev/null in plaats van >&- als u de uitvoer niet nodig hebt)"
+    )
+    for args in (["build", "--geen-pdf", "--json"], ["check"], ["check", "--json"]):
+        result = subprocess.run(
+            [str(ASSEMBLER), *args],
+            cwd=example_project,
+            preexec_fn=closed(1),
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 3, (args, result.stderr)
+        assert result.stderr.splitlines()[-1] == said, args
+    # The build itself went on (and its files got no stray output).
+    assert len(list((example_project / "build").rglob("*.docx"))) == 10
+    # With stderr closed too: no crash, the code alone says it.
+    both = subprocess.run(
+        [str(ASSEMBLER), "check"], cwd=example_project, preexec_fn=closed(1, 2), check=False
+    )
+    assert both.returncode == 3
+    # Nothing was due on stdout: nothing lost.
+    nothing_due = subprocess.run(
+        [str(ASSEMBLER), "build", "--geen-pdf"],
+        cwd=example_project,
+        preexec_fn=closed(1),
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    assert nothing_due.returncode == 0, nothing_due.stderr
+
+
+def test_a_descriptor_the_command_was_started_without_is_not_given_to_a_file(
+    tmp_path: Path,
+) -> None:
+    """Started with stdout closed, the first file opened took descriptor 1, and what went to
+    the stream (a stop's summary, a child process's messages) into that file."""
+    probe = (
+        "import os, sys\n"
+        "from assembler.launcher import _fill_closed_descriptors\n"
+        "_fill_closed_descriptors()\n"
+        f"handle = open({str(tmp_path / 'f')!r}, 'w')\n"
+        "os.write(2, str(handle.fileno()).encode())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        preexec_fn=lambda: os.close(1),
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stderr) > 2
+
+
 def _plant_a_warning(project: Path) -> None:
     """A heading without its space in the seed's toelichting: one warning, still built."""
     seed = project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
