@@ -215,11 +215,13 @@ def failure_json(error: AssemblerError) -> str:
     return _summary_json(error.exit_code, BuildReport(problems=problems), None)
 
 
-def stopped_json(problems: list[Problem], message: str, exit_code: int) -> str:
-    """The ``--json`` summary of a build stopped by a signal: what it said, then ``message``."""
-    return _summary_json(
-        exit_code, BuildReport(problems=[*problems, Problem("", None, "", message)]), None
-    )
+def stopped_json(
+    problems: list[Problem], message: str, exit_code: int, seconds: float = 0.0
+) -> str:
+    """The ``--json`` summary of a build stopped by a signal: what it said, then ``message``;
+    ``seconds``: how long it ran until it stopped."""
+    problems = [*problems, Problem("", None, "", message)]
+    return _summary_json(exit_code, BuildReport(problems=problems, seconds=seconds), None)
 
 
 def report_json(report: BuildReport, project: Project) -> str:

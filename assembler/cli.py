@@ -14,6 +14,7 @@ import re
 import signal
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
@@ -961,11 +962,13 @@ def build(
         stopped_json,
     )
 
+    started: float | None = None  # a stop before the build starts built nothing: 0.0
     try:
         # In the try: a stop while the build's modules load (a tenth of a second) still
         # gets its summary.
         from assembler.build import build_project
 
+        started = time.monotonic()
         project = _project()
         options = BuildOptions(
             paths=paden,
@@ -985,8 +988,9 @@ def build(
             raise
         # One object whatever happened, a stop too (docs/build-json.md); for people, stderr.
         said = getattr(stop, "problems", [])
+        ran = 0.0 if started is None else time.monotonic() - started
         with contextlib.suppress(OSError):
-            _echo_json(stopped_json(said, STOPPED, STOPPED_EXIT))
+            _echo_json(stopped_json(said, STOPPED, STOPPED_EXIT, ran))
         _print_problems(said, False)
         _say(STOPPED)
         sys.exit(STOPPED_EXIT)

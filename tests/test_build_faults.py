@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -300,3 +302,35 @@ def test_a_full_temporary_folder_at_a_profile_exits_3_with_the_summary(
     assert (f"build/{ECONOMIE}/agenda.docx", full) in said
     assert f"build/{ECONOMIE}/agenda.docx: {full}" in result.stderr.splitlines()
     assert list(temp.iterdir()) == []
+
+
+def test_a_stopped_build_json_gives_the_time_it_ran(example_project: Path, tmp_path: Path) -> None:
+    """Ops review O7: the summary of a build stopped after it had run said "seconden": 0.0,
+    where docs/build-json.md gives the build's wall time."""
+    dossier = example_project / "dossiers" / WONEN / VICTIM / "dossier.yaml"
+    text = dossier.read_text()
+    dossier.write_text(text.replace("onderwerp: ", "onderwerp: HANGEN ", 1))
+    pids = tmp_path / "pids.txt"
+    fake = tmp_path / "soffice"
+    fake.write_text(FAKE.format(python=sys.executable, pids=pids))
+    fake.chmod(0o755)
+    env = {**os.environ, "ASSEMBLER_SOFFICE": str(fake), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    began = time.monotonic()
+    build = subprocess.Popen(
+        [str(ASSEMBLER), "build", "--json", f"dossiers/{WONEN}"],
+        cwd=example_project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while not pids.exists() and time.monotonic() < began + 120:  # LibreOffice is at work
+        time.sleep(0.05)
+    time.sleep(1.0)
+    build.send_signal(signal.SIGTERM)
+    out, err = build.communicate(timeout=120)
+    ran = time.monotonic() - began
+    assert build.returncode == 130, err
+    summary = json.loads(out)
+    assert summary["afsluitcode"] == 130
+    assert 1.0 <= summary["seconden"] <= ran, (summary["seconden"], ran)
