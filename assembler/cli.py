@@ -1427,7 +1427,12 @@ def _writing_output(error: OSError) -> bool:
 def _command_typed(args: list[str]) -> str:
     """The command path the arguments name ('assembler publish'), for an error click gives no
     context (an option without its value)."""
-    path: list[str] = ["assembler"]
+    return " ".join(["assembler", *_command_words(args)[0]])
+
+
+def _command_words(args: list[str]) -> tuple[list[str], click.Command]:
+    """The words of ``args`` that name a command ('templates', 'check'), and that command."""
+    path: list[str] = []
     group: click.Command = main
     for arg in args:
         command = group.commands.get(arg) if isinstance(group, click.Group) else None
@@ -1437,7 +1442,7 @@ def _command_typed(args: list[str]) -> str:
             continue
         path.append(arg)
         group = command
-    return " ".join(path)
+    return path, group
 
 
 def _dispatch() -> None:
@@ -1451,17 +1456,28 @@ def _dispatch() -> None:
     except click.UsageError as error:
         command = error.ctx.command_path if error.ctx else _command_typed(sys.argv[1:])
         message = f"{_usage_message(error)} (zie '{command} --help')"
-        if error.ctx is not None and error.ctx.command.name == "build" and "--json" in sys.argv:
-            from assembler.build_report import failure_json
-            from assembler.errors import UsageError as Refused
+        asked = error.ctx.command if error.ctx else _command_words(sys.argv[1:])[1]
+        if _asks_json(sys.argv[1:]):
+            # A script that asked for JSON gets its shape, also for a wrong option: build's
+            # summary, or the checks' list whose last entry says what stopped them.
+            if asked is build:
+                from assembler.build_report import failure_json
 
-            # A script that asked for the summary gets its shape, also for a wrong option.
-            _echo_json(failure_json(Refused(message)))
+                _echo_json(failure_json(UsageError(message)))
+            elif asked in (check, templates_check):
+                _print_problems([UsageError(message).summary()], True)
         _say(f"fout: {message}")
         sys.exit(int(ExitCode.USAGE))
     except click.Abort:
         _say(STOPPED)
         sys.exit(STOPPED_EXIT)
+
+
+def _asks_json(args: list[str]) -> bool:
+    """Whether ``args`` ask for JSON: ``--json``, or ``--json=...`` (refused, but asked);
+    not after ``--``, where a word is a path."""
+    words = args[: args.index("--")] if "--" in args else args
+    return any(word == "--json" or word.startswith("--json=") for word in words)
 
 
 def _leave(code: object) -> NoReturn:

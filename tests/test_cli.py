@@ -338,6 +338,40 @@ def test_a_usage_error_of_build_json_gives_the_summary_too(
     assert not (example_project / "build").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["check", "--json", "--bla"], "onbekende optie --bla (zie 'assembler check --help')"),
+        (
+            ["check", "--json=ja"],
+            "optie --json neemt geen waarde (schrijf alleen --json) (zie 'assembler check --help')",
+        ),
+        (
+            ["templates", "check", "--json", "--bla"],
+            "onbekende optie --bla (zie 'assembler templates check --help')",
+        ),
+        (
+            ["templates", "check", "--json=ja"],
+            "optie --json neemt geen waarde (schrijf alleen --json) (zie 'assembler templates "
+            "check --help')",
+        ),
+    ],
+)
+def test_a_usage_error_of_check_json_gives_its_list_too(
+    example_project: Path, args: list[str], said: str
+) -> None:
+    """Ops review O8: stdout was empty, where build --json gave its summary; a script reading
+    check's list had to handle a wrong option apart."""
+    result = subprocess.run(
+        [str(ASSEMBLER), *args], cwd=example_project, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert json.loads(result.stdout) == [
+        {"bestand": "", "regel": None, "veld": "", "melding": said, "ernst": "fout"}
+    ]
+    assert result.stderr == f"fout: {said}\n"
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_output_that_cannot_be_written_is_exit_3_not_a_traceback(example_project: Path) -> None:
     """A cron job's log on a full disk; stdout or stderr closed (``>&-``, ``2>&-``)."""
