@@ -142,7 +142,7 @@ def _shown_from_root(error: AssemblerError) -> AssemblerError:
     if not isinstance(error, OutputNotWritable) or not Path(error.path).is_absolute():
         return error  # a relative path is from the root already
     try:
-        project = find_project()
+        project = _FOUND[0] if _FOUND else find_project()
     except (UsageError, OSError):
         return error
     return error.shown_as(project.display(Path(error.path)))
@@ -254,8 +254,16 @@ def _show_version(context: click.Context, asked: bool) -> None:
     context.exit()
 
 
-def _project() -> Project:
-    return find_project()
+def _project(*paths: Path) -> Project:
+    """The project: from the working folder, or else from the ``paths`` the command was given
+    (all in one project), so a cron job or CI run need not change folder first."""
+    project = find_project(paths=paths)
+    _FOUND[:] = [project]
+    return project
+
+
+# The project the command works in, once found: the one its messages name paths from.
+_FOUND: list[Project] = []
 
 
 @click.group(
@@ -281,6 +289,13 @@ def main() -> None:
     Beschrijf elk voorstel in een dossier.yaml; assembler controleert het, maakt er een
     Word-document, een archief-PDF en een bundel met bijlagen van, en een pakket per
     vergadering voor het vergadersysteem.
+
+    Het project is de dichtstbijzijnde map met een map dossiers/, gezocht vanaf de map
+    waarin u staat naar boven. Staat u niet in een project (cron, CI), dan wordt
+    het gezocht vanaf de opgegeven paden, die dan in één project moeten liggen:
+
+    \b
+      assembler build /pad/naar/project/dossiers/2024-03-15-pfho-economie
     """
 
 
@@ -293,14 +308,15 @@ def check(paden: tuple[Path, ...], as_json: bool) -> None:
     """Controleer vergaderingen en dossiers zonder iets te maken.
 
     Zonder PADEN wordt alles onder dossiers/ gecontroleerd; geef een vergadermap of
-    dossiermap om alleen die te controleren. Meldingen gaan naar stderr als
+    dossiermap om alleen die te controleren. Buiten een project wordt het project gezocht
+    vanaf de PADEN (zie 'assembler --help'). Meldingen gaan naar stderr als
     bestand:regel: veld: melding. Afsluitcode 0 als alles klopt, 1 bij fouten in
     vergaderingen of dossiers, 2 bij een fout in de opdracht, in organisatie.yaml of in een
     sjabloon, 3 als de uitvoer niet geschreven kon worden.
     """
     from assembler.check import check_exit_code, check_project
 
-    project = _project()
+    project = _project(*paden)
     try:
         catalog = check_project(project, paden)
     except SettingsRejected as refused:
@@ -386,7 +402,8 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
 
     Schrijft build/<vergadering>/export/ met openbaar/ en niet-openbaar/ (PDF's,
     manifest.json, SHA256SUMS, DiWoo-sitemap) en een zip per kant. Zonder
-    VERGADERMAPPEN: alle vergaderingen. Bouwt eerst wat verouderd is. Stopt met
+    VERGADERMAPPEN: alle vergaderingen. Buiten een project wordt het project gezocht vanaf
+    de VERGADERMAPPEN (zie 'assembler --help'). Bouwt eerst wat verouderd is. Stopt met
     afsluitcode 4 als er iets vertrouwelijks in de openbare stukken zou komen; dan
     wordt er niets geschreven.
     """
@@ -394,7 +411,7 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
     from assembler.package import export_meetings
     from assembler.validate import meeting_selected
 
-    project = _project()
+    project = _project(*vergadermappen)
     for path in vergadermappen:
         meeting_selected(project, path)  # a dossier's path refused before anything is built
     epoch = source_date_epoch_from_env()
@@ -501,7 +518,8 @@ def _megabytes(path: Path) -> str:
 def publish(vergadermap: Path, url: str, include_confidential: bool | None, dry_run: bool) -> None:
     """Lever een vergadering aan een vergadersysteem met de ODS Open Raadsinformatie-API.
 
-    Alleen wat sinds de vorige keer veranderd is, wordt verstuurd. Het token komt uit
+    Alleen wat sinds de vorige keer veranderd is, wordt verstuurd. Buiten een project wordt
+    het project gezocht vanaf VERGADERMAP (zie 'assembler --help'). Het token komt uit
     de omgevingsvariabele ASSEMBLER_ODS_TOKEN en wordt nergens opgeslagen of getoond.
     Verstuurd worden de gegevens: de vergadering, de agendapunten en per stuk een link
     (publicatie_url in organisatie.yaml plus de bestandsnaam). De PDF's zelf staan in
@@ -511,7 +529,7 @@ def publish(vergadermap: Path, url: str, include_confidential: bool | None, dry_
     """
     from assembler.publish import PublishFailed, PublishRejected, PublishStopped, publish_meeting
 
-    project = _project()
+    project = _project(vergadermap)
     try:
         report = publish_meeting(
             project,
@@ -710,7 +728,7 @@ def new(
         new_dossier_problems,
     )
 
-    project = _project()
+    project = _project(vergadermap)
     # A value without an option of its own (a kind added without one) is asked for.
     answers = {name: given.get(name) or "" for name in asked_for(sjabloon)}
     others = sorted(f"--{name}" for name, value in given.items() if value and name not in answers)
@@ -832,7 +850,7 @@ def vergadering(
         refuse_wrong_meeting,
     )
 
-    project = _project()
+    project = _project(vergadermap)
     folder = new_meeting_folder(project, vergadermap)
     values = {"overleg": overleg or "", "aanvang": aanvang or "", "locatie": locatie or ""}
 
@@ -886,7 +904,7 @@ def verplaats(dossiermap: Path, naar_vergadermap: Path, anyway: bool) -> None:
     """
     from assembler.scaffold import move_dossier
 
-    project = _project()
+    project = _project(dossiermap, naar_vergadermap)
     moved = move_dossier(project, dossiermap, naar_vergadermap, today=date.today(), anyway=anyway)
     click.echo(f"Verplaatst naar {project.display(moved)} (bouw opnieuw om beide bij te werken)")
 
@@ -947,7 +965,8 @@ def build(
     """Maak de documenten van vergaderingen en dossiers in build/.
 
     Zonder PADEN wordt alles onder dossiers/ gebouwd; anders alleen de genoemde
-    vergadermappen of dossiermappen. Wat niet veranderd is, wordt overgeslagen.
+    vergadermappen of dossiermappen. Buiten een project wordt het project gezocht vanaf de
+    PADEN (zie 'assembler --help'). Wat niet veranderd is, wordt overgeslagen.
     Een afgekeurd dossier wordt gemeld; de andere worden gewoon gebouwd. Afsluitcode 0 als
     alles gemaakt is, 1 als er iets is afgekeurd, 2 bij een
     fout in de opdracht, in organisatie.yaml of in een sjabloon, 3 bij een probleem met de
@@ -969,7 +988,7 @@ def build(
         from assembler.build import build_project
 
         started = time.monotonic()
-        project = _project()
+        project = _project(*paden)
         options = BuildOptions(
             paths=paden,
             pdf=not no_pdf,

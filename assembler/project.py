@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assembler.errors import UsageError
+from assembler.errors import UsageError, dutch_list
 
 DOSSIER_FILE = "dossier.yaml"
 MEETING_FILE = "vergadering.yaml"
@@ -109,13 +110,45 @@ def working_folder() -> Path:
     return physical
 
 
-def find_project(start: Path | None = None) -> Project:
-    """Find the project from ``start`` (default: the working folder, links kept) upward."""
+def find_project(start: Path | None = None, paths: Sequence[Path] = ()) -> Project:
+    """Find the project from ``start`` (default: the working folder, links kept) upward; when
+    that is in no project, from ``paths`` (the paths a command was given), which must then all
+    be in one project: a cron job or CI run need not change folder first."""
     here = Path(os.path.abspath(start or working_folder()))
-    for folder in (here, *here.parents):
+    found = _project_above(here)
+    if found is not None:
+        return found
+    nowhere = (
+        f"geen project gevonden: er is geen map 'dossiers' in {here} of erboven "
+        "(ga naar de projectmap of maak daar een map 'dossiers' aan"
+    )
+    if not paths:
+        raise UsageError(f"{nowhere})")
+    # Made absolute from the working folder as the shell names it, as a relative path is meant.
+    projects = {path: _project_above(Path(os.path.abspath(here / path))) for path in paths}
+    roots = {project.root for project in projects.values() if project is not None}
+    if len(roots) == 1 and None not in projects.values():
+        return Project(roots.pop())
+    if not roots:
+        lie = "ligt" if len(paths) == 1 else "liggen"
+        given = dutch_list([f"'{path}'" for path in paths])
+        raise UsageError(
+            f"{nowhere}, of geef een pad in een project: {given} {lie} in geen project)"
+        )
+    where = "; ".join(
+        f"'{path}' in {'geen project' if project is None else project.root}"
+        for path, project in projects.items()
+    )
+    raise UsageError(
+        f"geen project gevonden: er is geen map 'dossiers' in {here} of erboven, en de opgegeven "
+        f"paden liggen niet in één project ({where}) (ga naar de projectmap, of geef alleen "
+        "paden in één project)"
+    )
+
+
+def _project_above(start: Path) -> Project | None:
+    """The project of ``start``: the nearest folder upward that holds ``dossiers/``."""
+    for folder in (start, *start.parents):
         if (folder / "dossiers").is_dir():
             return Project(folder)
-    raise UsageError(
-        f"geen project gevonden: er is geen map 'dossiers' in {here} of erboven "
-        "(ga naar de projectmap of maak daar een map 'dossiers' aan)"
-    )
+    return None

@@ -504,6 +504,92 @@ def test_a_descriptor_the_command_was_started_without_is_not_given_to_a_file(
     assert int(result.stderr) > 2
 
 
+def test_from_outside_a_project_the_paths_given_find_it(example_project: Path) -> None:
+    """Ops review O9: 'cd /tmp && assembler build /pad/naar/project/dossiers/...' said "geen
+    project gevonden", so a cron job or CI run had to change folder first."""
+    elsewhere = example_project.parent / "elders"
+    elsewhere.mkdir()
+    meeting = example_project / "dossiers" / ECONOMIE
+    built = subprocess.run(
+        [str(ASSEMBLER), "build", "--geen-pdf", "--json", str(meeting)],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    summary = json.loads(built.stdout)
+    assert summary["gebouwd"] == 1
+    assert summary["dossiers"][0]["uitvoer"] == [
+        f"build/{ECONOMIE}/02-23.0001772-werklocaties/voorstel.docx"
+    ]
+    assert (example_project / "build" / ECONOMIE / "agenda.docx").is_file()
+    assert not (elsewhere / "build").exists()
+    # Relative to the working folder too, and a dossier beside a meeting of the same project.
+    checked = subprocess.run(
+        [
+            str(ASSEMBLER),
+            "check",
+            f"../project/dossiers/{WONEN}",
+            f"../project/dossiers/{ECONOMIE}/werklocaties",
+        ],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (checked.returncode, checked.stdout) == (0, CHECKED_EXAMPLE), checked.stderr
+
+
+def test_from_outside_a_project_paths_in_no_project_or_in_two_are_refused(
+    example_project: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elders"
+    (elsewhere / "tweede" / "dossiers").mkdir(parents=True)
+    nowhere = "geen project gevonden: er is geen map 'dossiers' in " + str(elsewhere)
+
+    def check(*paths: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(ASSEMBLER), "check", *paths],
+            cwd=elsewhere,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    alone = check("ergens")
+    assert alone.returncode == 2
+    assert alone.stderr == (
+        f"fout: {nowhere} of erboven (ga naar de projectmap of maak daar een map 'dossiers' "
+        "aan, of geef een pad in een project: 'ergens' ligt in geen project)\n"
+    )
+    meeting = example_project / "dossiers" / ECONOMIE
+    two = check(str(meeting), "tweede/dossiers", "ergens")
+    assert two.returncode == 2
+    assert two.stderr == (
+        f"fout: {nowhere} of erboven, en de opgegeven paden liggen niet in één project "
+        f"('{meeting}' in {example_project}; 'tweede/dossiers' in {elsewhere / 'tweede'}; "
+        "'ergens' in geen project) (ga naar de projectmap, of geef alleen paden in één "
+        "project)\n"
+    )
+
+
+def test_the_help_says_how_the_project_is_found(example_project: Path) -> None:
+    said = python_m(example_project, "--help", environment={"COLUMNS": "100"}, text=True)
+    assert (
+        " ".join(said.stdout.split()).count(
+            "Het project is de dichtstbijzijnde map met een map dossiers/, gezocht vanaf de map "
+            "waarin u staat naar boven. Staat u niet in een project (cron, CI), dan wordt het "
+            "gezocht vanaf de opgegeven paden, die dan in één project moeten liggen: assembler "
+            "build /pad/naar/project/dossiers/2024-03-15-pfho-economie"
+        )
+        == 1
+    )
+    for command in ("build", "check", "export", "publish"):
+        text = python_m(example_project, command, "--help", text=True).stdout
+        assert "Buiten een project wordt het project gezocht vanaf" in " ".join(text.split())
+
+
 def _plant_a_warning(project: Path) -> None:
     """A heading without its space in the seed's toelichting: one warning, still built."""
     seed = project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
