@@ -65,22 +65,29 @@ MEETING_DOCUMENTS = tuple(name for name in MEETING_OUTPUTS if name.endswith(".do
 # What a meeting shows of its items to anyone: a confidential item only as "Niet openbaar".
 PUBLIC_MEETING_OUTPUTS = (f"{PUBLIC_AGENDA}.docx", f"{PUBLIC_AGENDA}.pdf", PUBLIC_MEETING_BUNDLE)
 
-# What a meeting document is called, by its name without suffix. The confidential ones say so
-# first: a reader's tab shows the start of a title, and the two must not look alike there.
+# What a meeting document is called, by its name without suffix, and whether it is the
+# confidential one. That one says so first, and a cancelled meeting's say that: a reader's tab
+# (DisplayDocTitle) shows the start of a title, and those must not look like the others there.
 _MEETING_DOCUMENT_KINDS = {
-    PUBLIC_AGENDA: "Agenda",
-    FULL_AGENDA: "Agenda (niet openbaar)",
-    Path(PUBLIC_MEETING_BUNDLE).stem: "Vergaderbundel",
-    Path(FULL_MEETING_BUNDLE).stem: "Vergaderbundel (niet openbaar)",
+    PUBLIC_AGENDA: ("Agenda", False),
+    FULL_AGENDA: ("Agenda", True),
+    Path(PUBLIC_MEETING_BUNDLE).stem: ("Vergaderbundel", False),
+    Path(FULL_MEETING_BUNDLE).stem: ("Vergaderbundel", True),
 }
 
 
 def meeting_document_title(stem: str, meeting: Vergadering) -> str:
     """``Agenda (niet openbaar) Portefeuillehoudersoverleg Economie 26 mei 2023``: a meeting
-    document's title (``stem``: its file name without suffix) in its PDF and its export alike."""
+    document's title (``stem``: its file name without suffix) in its PDF and its export alike;
+    ``Agenda (niet openbaar, geannuleerd) …`` when the meeting does not go ahead."""
     from assembler.dates import dutch_date
 
-    kind, day = _MEETING_DOCUMENT_KINDS[stem], dutch_date(meeting.date)
+    word, confidential = _MEETING_DOCUMENT_KINDS[stem]
+    marks = (["niet openbaar"] if confidential else []) + (
+        ["geannuleerd"] if meeting.cancelled else []
+    )
+    kind = f"{word} ({', '.join(marks)})" if marks else word
+    day = dutch_date(meeting.date)
     # Within the export's limit, the overleg cut, not the date that tells two meetings apart.
     overleg = shorten(meeting.meeting, TITLE_LIMIT - len(kind) - len(day) - 2)
     return f"{kind} {overleg} {day}"

@@ -352,6 +352,33 @@ def test_a_long_overleg_is_cut_in_a_meeting_document_title_the_date_kept() -> No
         assert shorten(title, 200) == title
 
 
+def test_a_cancelled_meetings_documents_say_so_in_their_titles() -> None:
+    """Review L2: a tablet shows the title (DisplayDocTitle), and it looked as usual."""
+    from assembler.layout import meeting_document_title
+    from assembler.model import Vergadering
+
+    fields = {
+        "overleg": "Portefeuillehoudersoverleg Economie",
+        "datum": "2023-05-26",
+        "aanvang": "14:00",
+        "locatie": "Hilversum",
+        "agenda": ["Opening"],
+    }
+    cancelled = Vergadering.model_validate({**fields, "geannuleerd": "Ja"})
+    going = Vergadering.model_validate(fields)
+    meeting = "Portefeuillehoudersoverleg Economie 26 mei 2023"
+    for stem, title in (
+        ("agenda", f"Agenda (geannuleerd) {meeting}"),
+        ("agenda-niet-openbaar", f"Agenda (niet openbaar, geannuleerd) {meeting}"),
+        ("vergaderbundel", f"Vergaderbundel (geannuleerd) {meeting}"),
+        ("vergaderbundel-niet-openbaar", f"Vergaderbundel (niet openbaar, geannuleerd) {meeting}"),
+    ):
+        assert meeting_document_title(stem, cancelled) == title
+        assert meeting_document_title(stem, going) == title.replace(", geannuleerd", "").replace(
+            " (geannuleerd)", ""
+        )
+
+
 @pytest.mark.slow
 def test_file_facts_and_sha256sums_are_right(exported: Path) -> None:
     for side in (PUBLIC, CONFIDENTIAL):
