@@ -187,6 +187,12 @@ def _agenda_without_the_cancellation() -> Document:
     assert texts[start + 1 : start + 3] == [CANCELLED, "{%p endif %}"]
     for paragraph in document.paragraphs[start : start + 3]:
         paragraph._element.getparent().remove(paragraph._element)
+    # Nor does its title or header say "GEANNULEERD".
+    header = document.sections[0].header.paragraphs
+    for paragraph in [*document.paragraphs, *header]:
+        for run in paragraph.runs:
+            if "geannuleerd" in run.text:
+                run._element.getparent().remove(run._element)
     return document
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -83,6 +84,140 @@ def test_confidential_agenda_shows_everything_and_is_marked(built: Path) -> None
     assert CONFIDENTIAL_KENMERK in agenda
     assert "NIET OPENBAAR" in agenda
     assert "Bijlage 1. Aanvraagformulier Woningbouwimpuls (vertrouwelijk)" in agenda
+
+
+LONG_HOLDER = "mr. drs. Anne-Marie van Oostveen-de Groot-Hoogendijk"
+LONG_SUBJECT = (
+    f"{CONFIDENTIAL_SUBJECT} voor de versnelling van de bouw van betaalbare woningen in de "
+    "gehele regio Gooi en Vechtstreek"
+)
+
+
+@pytest.fixture(scope="module")
+def cancelled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The June meeting cancelled, with a long portefeuillehouder and a long confidential
+    onderwerp: its build folder."""
+    root = tmp_path_factory.mktemp("cancelled") / "project"
+    for name in ("dossiers", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    meeting = root / "dossiers" / WONEN
+    with (meeting / "vergadering.yaml").open("a", encoding="utf-8") as file:
+        file.write("geannuleerd: Ja\n")
+    for folder, old, new in (
+        ("res-voortgang", "portefeuillehouder: P. Bakker", f"portefeuillehouder: {LONG_HOLDER}"),
+        (
+            "mandaat-woningbouwimpuls",
+            f"onderwerp: {CONFIDENTIAL_SUBJECT}",
+            f"onderwerp: {LONG_SUBJECT}",
+        ),
+    ):
+        dossier = meeting / folder / "dossier.yaml"
+        text = dossier.read_text(encoding="utf-8")
+        assert old in text
+        dossier.write_text(text.replace(old, new), encoding="utf-8")
+    result = subprocess.run(
+        [str(ASSEMBLER), "build", f"dossiers/{WONEN}"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return root / "build" / WONEN
+
+
+def test_a_cancelled_meeting_says_so_on_every_agenda_page_and_in_every_title(
+    cancelled: Path,
+) -> None:
+    """Review L2: only one black sentence under the details said the meeting was off."""
+    meeting = "Portefeuillehoudersoverleg Ruimte en Wonen 23 juni 2023"
+    for name in ("agenda.pdf", "agenda-niet-openbaar.pdf"):
+        pages = _page_texts(cancelled / name)
+        assert len(pages) > 1  # else there is no continuation page to look at
+        assert all("GEANNULEERD" in page for page in pages), name
+        assert "Agenda – GEANNULEERD" in pages[0]
+        assert "Deze vergadering is geannuleerd; zij gaat niet door." in pages[0]
+    assert "GEANNULEERD · NIET OPENBAAR" in _page_texts(cancelled / "agenda-niet-openbaar.pdf")[1]
+    for name, title in (
+        ("agenda.pdf", f"Agenda (geannuleerd) {meeting}"),
+        ("agenda-niet-openbaar.pdf", f"Agenda (niet openbaar, geannuleerd) {meeting}"),
+        ("vergaderbundel.pdf", f"Vergaderbundel (geannuleerd) {meeting}"),
+        (
+            "vergaderbundel-niet-openbaar.pdf",
+            f"Vergaderbundel (niet openbaar, geannuleerd) {meeting}",
+        ),
+    ):
+        with pikepdf.open(cancelled / name) as pdf:
+            assert str(pdf.docinfo["/Title"]) == title
+            assert pdf.open_metadata()["dc:title"] == title
+    assert outline(cancelled / "agenda.pdf")[0] == (0, "Agenda – GEANNULEERD")
+
+
+def test_a_meeting_that_goes_ahead_says_nothing_of_a_cancellation(built: Path) -> None:
+    for name in ("agenda.pdf", "agenda-niet-openbaar.pdf"):
+        assert "GEANNULEERD" not in text(built / "build" / WONEN / name).upper()
+
+
+def test_a_confidential_item_is_marked_before_its_heading_on_the_full_agenda_only(
+    built: Path,
+) -> None:
+    """Review L8: only ' (niet openbaar)' at the end of its heading told it from the others."""
+    full = text(built / "build" / WONEN / "agenda-niet-openbaar.pdf")
+    assert f"NIET OPENBAAR 7. {CONFIDENTIAL_SUBJECT} (niet openbaar)" in full
+    # Above that item only: a line of its own, not the header's.
+    lines = _lines(built / "build" / WONEN / "agenda-niet-openbaar.pdf")
+    marked = [after for before, after in itertools.pairwise(lines) if before == "NIET OPENBAAR"]
+    assert marked == [f"7. {CONFIDENTIAL_SUBJECT} (niet openbaar)"]
+    public = text(built / "build" / WONEN / "agenda.pdf")
+    assert "6. Stand van zaken regionale huisvestingsverordening 2024 Kenmerk" in public
+    # The public agenda keeps the item as its number and "Niet openbaar", nothing more.
+    assert (
+        "Bijlage 1. Overzicht voorgenomen wijzigingen huisvestingsverordening 7. Niet openbaar "
+        "8. Rondvraag en sluiting" in public
+    )
+
+
+def _lines(path: Path) -> list[str]:
+    raw = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [" ".join(line.split()) for line in raw.splitlines() if line.strip()]
+
+
+def test_a_long_portefeuillehouder_leaves_no_line_ending_in_a_separator(
+    cancelled: Path,
+) -> None:
+    """Review L7: '… van Oostveen-de Groot-Hoogendijk ·' and 'ter besluitvorming' below it."""
+    for name in ("agenda.pdf", "agenda-niet-openbaar.pdf"):
+        lines = _lines(cancelled / name)
+        assert any("Oostveen" in line for line in lines)  # the long name is there
+        assert [line for line in lines if line.endswith("·")] == []
+        assert [line for line in lines if line.startswith("·")] == []
+
+
+def test_a_wrapped_item_heading_continues_under_its_text_not_under_its_number(
+    cancelled: Path,
+) -> None:
+    """Review L7: a heading of three lines went back to the margin under its number."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(cancelled / "agenda-niet-openbaar.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', boxes)
+    words = [(word, float(x), float(y)) for x, y, word in found]
+    texts = [word for word, _x, _y in words]
+    number = texts.index("Onderhandelingsmandaat") - 1
+    assert texts[number] == "7."
+    heading = words[number : texts.index("Kenmerk", number)]
+    starts: dict[float, float] = {}
+    for _word, x, y in heading:
+        starts.setdefault(y, x)
+    assert len(starts) >= 2  # it wraps
+    text_x = heading[1][1]
+    assert heading[0][1] + 10 < text_x
+    assert all(abs(x - text_x) < 1 for x in list(starts.values())[1:]), starts
 
 
 def test_public_meeting_bundle_has_no_confidential_page_or_title(built: Path) -> None:
