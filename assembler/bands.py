@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,12 @@ __all__ = [
     "BLANK_DPI",
     "INK_THRESHOLD",
     "MARK_BAND",
+    "TextArea",
     "mark_scale",
     "pages_showing",
     "pages_showing_or_not",
     "shown_text",
+    "text_areas",
     "top_bands_blank",
 ]
 
@@ -45,6 +48,8 @@ OFFICE_SHORT_SIDE = 612.0
 BLANK_DPI = 36
 INK_THRESHOLD = 235
 TEXT_TIMEOUT = 60.0
+# Where a text is shown: its page, the boxes of its lines and its marked-content id (text_areas).
+TextArea = tuple[int, tuple[tuple[float, float, float, float], ...], int]
 # PDFium may not be called from two threads at once, not even for different documents, and
 # a build bundles on several threads.
 _PDFIUM = threading.Lock()
@@ -87,6 +92,69 @@ def _bands_blank(
     finally:
         document.close()
     return result
+
+
+def text_areas(pdf: Path, texts: Sequence[str]) -> list[TextArea | None]:
+    """Where each of ``texts`` is shown in ``pdf``, searched in turn from where the one before
+    was found (so that an item's number and title are not found in a decision before it): its
+    page (0-based), the boxes of its lines (left, bottom, right, top, in the page's user
+    space) and the marked-content id its last character is drawn in (-1: none); None for one
+    not found. Spaces and line breaks do not count, so a title that
+    wraps (at a hyphen, too) is found. For a short document made by the build (the agenda):
+    every page's text is read."""
+    wanted = ["".join(text.split()) for text in texts]
+    with _PDFIUM:
+        return _text_areas(pdf, wanted)
+
+
+def _text_areas(pdf: Path, wanted: list[str]) -> list[TextArea | None]:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    found: list[TextArea | None] = []
+    try:
+        document = pdfium.PdfDocument(os.path.abspath(pdf))
+    except (pdfium.PdfiumError, OSError, RuntimeError):
+        return [None] * len(wanted)
+    try:
+        # Per page, its characters without white space and their indices in the text page.
+        page_index, position = 0, 0
+        pages: dict[int, tuple[Any, str, list[int]]] = {}
+
+        def read(index: int) -> tuple[Any, str, list[int]]:
+            if index not in pages:
+                textpage = document[index].get_textpage()
+                count = textpage.count_chars()
+                whole = textpage.get_text_range()
+                if len(whole) != count:  # not one character per index: asked one by one
+                    codes = (pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(count))
+                    whole = "".join(chr(code) if code else " " for code in codes)
+                indices = [i for i, char in enumerate(whole) if not char.isspace()]
+                shown = [whole[i] for i in indices]
+                pages[index] = (textpage, "".join(shown), indices)
+            return pages[index]
+
+        for text in wanted:
+            result = None
+            for index in range(page_index, len(document)):
+                textpage, shown, indices = read(index)
+                at = shown.find(text, position if index == page_index else 0) if text else -1
+                if at < 0:
+                    continue
+                first, last = indices[at], indices[at + len(text) - 1]
+                count = textpage.count_rects(first, last - first + 1)
+                boxes = tuple(textpage.get_rect(box) for box in range(count))
+                shape = textpage.get_textobj(last)
+                mcid = -1 if shape is None else pdfium_c.FPDFPageObj_GetMarkedContentID(shape.raw)
+                result = (index, boxes, mcid)
+                page_index, position = index, at + len(text)
+                break
+            found.append(result)
+    except (pdfium.PdfiumError, ValueError, IndexError):
+        return found + [None] * (len(wanted) - len(found))
+    finally:
+        document.close()
+    return found
 
 
 def mark_scale(width: float, height: float) -> float:

@@ -129,8 +129,9 @@ CACHE_VERSION = 44
 TEMPLATE_CHECK_VERSION = 16
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers; 3: a
-# cancelled meeting's agendas and bundles say "geannuleerd" in their PDF titles).
-MEETING_FORMAT = 3
+# cancelled meeting's agendas and bundles say "geannuleerd" in their PDF titles; 4: the agenda
+# links to the items and their annexes, and its own outline is left out).
+MEETING_FORMAT = 4
 # The libraries whose version is part of every output's cache key: they write the .docx
 # (docxtpl, python-docx, Jinja2, markdown-it-py, Babel, lxml, Pillow) and the bundles
 # (pikepdf, reportlab, pypdfium2).

@@ -67,7 +67,14 @@ from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf, String
 
 from assembler import LOCAL_TIME_ZONE, __version__
 from assembler.actions import strip_active_content
-from assembler.bands import MARK_BAND, mark_scale, pages_showing, top_bands_blank
+from assembler.bands import (
+    MARK_BAND,
+    TextArea,
+    mark_scale,
+    pages_showing,
+    text_areas,
+    top_bands_blank,
+)
 from assembler.errors import PartRejected
 from assembler.fsutil import atomic_path, library_output, not_opened
 from assembler.normalise import XPACKET_BEGIN, XPACKET_END
@@ -118,6 +125,21 @@ class BundleAnnex:
 
 
 @dataclass(frozen=True)
+class PartLink:
+    """A link to put on a part's pages where ``text`` is shown (the meeting bundle's agenda: an
+    item's number and title), to the first page of the part ``target`` (its place in the
+    merge) or, with ``annex``, of that annex in it (the page its own labels start 'B<n>-'
+    at, as :func:`bundle_pdf` numbers them); ``name``: what a screen reader says of it. An
+    annex's link is only made where its item's (the link to ``target`` before it) was found,
+    so that it is not found under the next item."""
+
+    text: str
+    target: int
+    name: str
+    annex: int | None = None
+
+
+@dataclass(frozen=True)
 class MergePart:
     """One document in a merge, with its top-level bookmark and page labels.
 
@@ -146,6 +168,9 @@ class MergePart:
     # meeting bundle): its structure tree and ParentTree are sound, so they are moved into
     # place, not walked (unless a clash of names, a form or stripped content needs the walk).
     own_structure: bool = False
+    # Links to other parts, where the part shows their titles (the agenda in the meeting
+    # bundle); found in the part's text as it is added, in this order.
+    links: tuple[PartLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,6 +252,8 @@ class Merger:
         self._outlines: list[list[OutlineItem]] = []
         self._need_appearances = False
         self._structure = _Structure()
+        # Per part with links: its place, its links and where their texts were found.
+        self._links: list[tuple[int, tuple[PartLink, ...], list[TextArea | None]]] = []
 
     def __enter__(self) -> Merger:
         return self
@@ -259,6 +286,11 @@ class Merger:
         own = part.own_structure and not stripped
         self._structure.add(out, src, start, part.title, own=own, ours=part.own_structure)
         self._outlines.append(_without_the_parts_own(out, _detach_outline(out), start, part.title))
+        if part.links:
+            # Read here, while the part's file is sure to be there (a dossier's bundle is
+            # moved into place while the meeting bundle is merged).
+            areas = text_areas(part.pdf, [link.text for link in part.links])
+            self._links.append((len(self._parts), part.links, areas))
         self._parts.append(part)
         self._sources.append(src)
 
@@ -279,6 +311,8 @@ class Merger:
         _carry_attachments(out, sources)
         if self._need_appearances and isinstance(out.Root.get(Name.AcroForm), Dictionary):
             out.Root.AcroForm.NeedAppearances = True
+        for index, links, areas in self._links:
+            _add_links(out, self._structure, index, starts, sources, links, areas)
         # Before the marks: an untagged part's wrapper must not take in its stamps.
         self._structure.write(out)
         marks = _plan_marks(parts, starts, ends, meta.niet_openbaar)
@@ -295,6 +329,74 @@ class Merger:
                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
             )
         return Path(output)
+
+
+def _add_links(
+    out: Pdf,
+    structure: _Structure,
+    index: int,
+    starts: Sequence[int],
+    sources: Sequence[Pdf],
+    links: Sequence[PartLink],
+    areas: Sequence[TextArea | None],
+) -> None:
+    """Put the links of part ``index`` on its pages where their texts were found: internal
+    (a destination, no action), printed (/F 4, as PDF/A wants), without a border, named, and
+    tagged as a Link element in the part's tree (see _Structure.link)."""
+    found: set[int] = set()
+    for link, area in zip(links, areas, strict=True):
+        if area is None or link.target >= len(starts) or link.target == index:
+            continue
+        if link.annex is not None and link.target not in found:
+            continue
+        offset = 0 if link.annex is None else _annex_start(sources[link.target], link.annex)
+        if offset is None:
+            continue
+        if link.annex is None:
+            found.add(link.target)
+        page_index, boxes, mcid = area
+        page = out.pages[starts[index] + page_index].obj
+        # A little air around the text, as a finger taps.
+        left = min(box[0] for box in boxes) - 1
+        bottom = min(box[1] for box in boxes) - 1
+        right = max(box[2] for box in boxes) + 1
+        top = max(box[3] for box in boxes) + 1
+        quads: list[float] = []
+        for x0, y0, x1, y1 in boxes:
+            quads += [x0, y1, x1, y1, x0, y0, x1, y0]
+        annot = out.make_indirect(
+            Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Link,
+                Rect=Array([_decimal(v) for v in (left, bottom, right, top)]),
+                QuadPoints=Array([_decimal(v) for v in quads]),
+                Border=Array([0, 0, 0]),
+                F=4,
+                Contents=String(link.name),
+                Dest=_page_dest(out, starts[link.target] + offset),
+                P=page,
+            )
+        )
+        annots = page.get(Name.Annots)
+        if not isinstance(annots, Array):
+            annots = Array()
+            page.Annots = annots
+        annots.append(annot)
+        structure.link(out, index, page, annot, mcid)
+
+
+def _decimal(value: float) -> Decimal:
+    """A coordinate to two decimals: no float noise in the file."""
+    return Decimal(f"{value:.2f}")
+
+
+def _annex_start(src: Pdf, number: int) -> int | None:
+    """The first page of annex ``number`` in a dossier's bundle, by its labels; None if none."""
+    prefix = f"B{number}-"
+    for index, label in _own_page_labels(src):
+        if str(label.get(Name.P, "")) == prefix:
+            return index
+    return None
 
 
 def _total_size(paths: Iterable[Path]) -> int | None:
@@ -793,6 +895,33 @@ class _Structure:
                     attributes.Headers = Array(
                         [String(renamed.get(str(h), str(h))) for h in headers]
                     )
+
+    def link(self, out: Pdf, index: int, page: Dictionary, annot: Dictionary, mcid: int) -> None:
+        """Tag a link just put on a page of part ``index``: a Link element in the element that
+        draws the text it stands on (marked-content id ``mcid`` of the page; the part's Part
+        element if that cannot be told). An untagged part's links are tagged with its pages
+        (_tag_pages)."""
+        part = self.parts[index]
+        if not isinstance(part, Dictionary):
+            return
+        parent = part
+        key = page.get(Name.StructParents)
+        if isinstance(key, int) and mcid >= 0:
+            owners = next((v for k, v in self.parent_tree if k == int(key)), None)
+            if isinstance(owners, Array) and mcid < len(owners):
+                owner = owners[mcid]
+                if isinstance(owner, Dictionary) and owner.is_indirect:
+                    parent = owner
+        reference = Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
+        element = out.make_indirect(
+            Dictionary(Type=Name.StructElem, S=Name.Link, P=parent, K=reference, Pg=page)
+        )
+        element.Alt = annot.Contents
+        kids = parent.get(Name.K)
+        parent.K = Array([*_as_list(kids), element]) if kids is not None else Array([element])
+        annot.StructParent = self.next_key
+        self.parent_tree.append((self.next_key, element))
+        self.next_key += 1
 
     def write(self, out: Pdf) -> None:
         """Give ``out`` one structure tree over the parts' and mark it tagged, if any part

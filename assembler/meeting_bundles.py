@@ -97,8 +97,14 @@ def _meeting_meta(
 
 
 def _meeting_parts(plan: MeetingPlan) -> list[tuple[list[MergePart], str, bool]]:
-    """Both meeting bundles' parts, file name and whether confidential; PDFs where they end up."""
-    from assembler.bundle import MergePart
+    """Both meeting bundles' parts, file name and whether confidential; PDFs where they end up.
+
+    The agenda is the bundle's table of contents: each item it shows in full links to the
+    item's document, each of the item's annexes to the annex. Its own bookmarks (Agenda ›
+    Agendapunten › each item, all to the agenda's pages) are left out: the items are
+    bookmarked at the top, where they are.
+    """
+    from assembler.bundle import MergePart, PartLink
 
     staging = staging_folder(plan.folder / MEETING_STAGING)
     merges: list[tuple[list[MergePart], str, bool]] = []
@@ -106,30 +112,47 @@ def _meeting_parts(plan: MeetingPlan) -> list[tuple[list[MergePart], str, bool]]
         (False, PUBLIC_AGENDA, PUBLIC_MEETING_BUNDLE),
         (True, FULL_AGENDA, FULL_MEETING_BUNDLE),
     ):
-        parts = [
-            MergePart(
-                pdf=staging / f"{agenda}.pdf",
-                title="Agenda",
-                label_prefix="Agenda ",
-                own_structure=True,
-            )
-        ]
+        parts: list[MergePart] = []
+        links: list[PartLink] = []
         for item_plan in plan.items:
             document = item_plan.dossier.document
             if not document.is_public and not confidential:
-                continue
+                continue  # the public agenda shows only its number and "Niet openbaar"
+            number = item_plan.item.number
+            # As the agenda heads it (see agenda.agenda_items), which the link is found by.
+            target = len(parts) + 1
+            links.append(
+                PartLink(f"{number}. {document.subject}", target, f"Ga naar agendapunt {number}")
+            )
+            links += [
+                PartLink(
+                    f"Bijlage {annex}. {description.description}",
+                    target,
+                    f"Ga naar bijlage {annex} bij agendapunt {number}",
+                    annex=annex,
+                )
+                for annex, description in enumerate(document.annexes, start=1)
+            ]
             # Marked as the agenda heads it, so that the outline shows what is confidential.
             marker = "" if document.is_public else " (niet openbaar)"
             parts.append(
                 MergePart(
                     pdf=item_plan.output_dir / BUNDLE_FILE,
-                    title=f"{item_plan.item.number}. {document.subject}{marker}",
+                    title=f"{number}. {document.subject}{marker}",
                     label_prefix=None,
-                    own_labels_under=f"{item_plan.item.number}.",
+                    own_labels_under=f"{number}.",
                     own_structure=True,
                 )
             )
-        merges.append((parts, name, confidential))
+        agenda_part = MergePart(
+            pdf=staging / f"{agenda}.pdf",
+            title="Agenda",
+            label_prefix="Agenda ",
+            keep_outline=False,
+            own_structure=True,
+            links=tuple(links),
+        )
+        merges.append(([agenda_part, *parts], name, confidential))
     return merges
 
 

@@ -331,7 +331,9 @@ def test_bookmarks_of_documents_with_bookmarks_of_their_own_open_closed(
     and within it each document that has sections of its own."""
     bookmarks = _bookmarks_with_counts(built / "build" / WONEN / name)
     top = [(title, count) for depth, title, count in bookmarks if depth == 0]
-    assert top and all(count < 0 for _title, count in top), top
+    # The agenda has no bookmarks of its own here: its items are at the top.
+    assert top[0] == ("Agenda", 0), top
+    assert top[1:] and all(count < 0 for _title, count in top[1:]), top
     # The item's own bookmark, not the agenda's entry of the same title under 'Agendapunten'.
     voorstel = next(
         i
@@ -344,15 +346,101 @@ def test_bookmarks_of_documents_with_bookmarks_of_their_own_open_closed(
     assert any(depth == 1 and count == 0 for depth, _title, count in bookmarks)
 
 
+def _top_bookmarks(path: Path) -> list[tuple[str, int, int]]:
+    """The outline's top-level bookmarks: title, target page (0-based) and how many children."""
+    with pikepdf.open(path) as pdf, pdf.open_outline() as tree:
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+        return [
+            (str(item.title), pages[item.destination[0].objgen], len(item.children))
+            for item in tree.root
+        ]
+
+
 @pytest.mark.parametrize("name", ["vergaderbundel.pdf", "vergaderbundel-niet-openbaar.pdf"])
-def test_the_agenda_is_bookmarked_once(built: Path, name: str) -> None:
-    # The agenda's own heading 'Agenda' under the part's bookmark 'Agenda' said it twice.
+def test_the_agenda_is_bookmarked_once_and_its_items_only_at_the_top(
+    built: Path, name: str
+) -> None:
+    # The agenda's own outline (Agenda › Agendapunten › 3. …, to the agenda page) bookmarked
+    # every item a second time, leading back to the agenda.
     titles = outline(built / "build" / WONEN / name)
+    top = _top_bookmarks(built / "build" / WONEN / name)
+    assert top[0] == ("Agenda", 0, 0), top[:2]
+    assert (1, "Agendapunten") not in titles
+    items = [title for title, _page, _children in top[1:]]
+    assert items[0] == "3. Regionale woningbouwafspraken 2023-2030", items
+    for title in items:
+        assert [t for _depth, t in titles].count(title) == 1, (title, titles)
+    with pikepdf.open(built / "build" / WONEN / name) as pdf:
+        labels = [str(pikepdf.Page(page).label) for page in pdf.pages]
+    for title, page, _children in top[1:]:
+        number = title.split(".")[0]
+        assert labels[page] == f"{number}.1", (title, labels[page])
+
+
+def test_the_standalone_agenda_keeps_its_own_outline_and_has_no_links(built: Path) -> None:
+    agenda = built / "build" / WONEN / "agenda.pdf"
+    titles = outline(agenda)
     assert titles[:3] == [
         (0, "Agenda"),
-        (1, "Agendapunten"),
-        (2, "1. Opening en vaststellen agenda"),
+        (0, "Agendapunten"),
+        (1, "1. Opening en vaststellen agenda"),
     ], titles[:4]
+    with pikepdf.open(agenda) as pdf:
+        assert all(not page.obj.get("/Annots") for page in pdf.pages)
+
+
+def _agenda_links(path: Path) -> dict[str, str]:
+    """The links on the agenda's pages of a meeting bundle: their name and the page label of
+    where they go (the page object they point at, as a viewer follows it)."""
+    links: dict[str, str] = {}
+    with pikepdf.open(path) as pdf:
+        labels = {page.obj.objgen: str(page.label) for page in pdf.pages}
+        tree = pdf.Root.StructTreeRoot
+        parents = dict(pikepdf.NumberTree(tree.ParentTree).items())
+        for page in pdf.pages:
+            if not str(page.label).startswith("Agenda "):
+                continue
+            for annot in page.obj.get("/Annots", []):
+                if annot.get("/Subtype") != pikepdf.Name.Link:
+                    continue
+                name = str(annot.Contents)
+                assert name not in links, name
+                # Internal, printed (PDF/A: /F 4), no action that runs.
+                assert "/A" not in annot and int(annot.F) == 4, name
+                destination = annot.Dest
+                links[name] = labels[destination[0].objgen]
+                # Tagged: its own Link element, which points back at it.
+                element = parents[int(annot.StructParent)]
+                assert str(element.S) == "/Link", name
+                assert element.K.Obj.objgen == annot.objgen, name
+    return links
+
+
+def test_each_item_on_the_agenda_of_the_meeting_bundle_links_to_its_document(
+    built: Path,
+) -> None:
+    # A portfolio holder on a tablet taps "3. Regionale woningbouwafspraken 2023-2030".
+    links = _agenda_links(built / "build" / WONEN / "vergaderbundel.pdf")
+    items = {name: label for name, label in links.items() if "bijlage" not in name}
+    assert items == {
+        "Ga naar agendapunt 3": "3.1",
+        "Ga naar agendapunt 4": "4.1",
+        "Ga naar agendapunt 5": "5.1",
+        "Ga naar agendapunt 6": "6.1",
+    }
+    # And each of its annexes under it, to the annex.
+    assert links["Ga naar bijlage 2 bij agendapunt 3"] == "3.B2-1"
+    assert links["Ga naar bijlage 3 bij agendapunt 5"] == "5.B3-1"
+    annexes = {name: label for name, label in links.items() if "bijlage" in name}
+    assert len(annexes) == 9, annexes
+
+
+def test_the_confidential_item_links_only_in_the_full_meeting_bundle(built: Path) -> None:
+    public = _agenda_links(built / "build" / WONEN / "vergaderbundel.pdf")
+    assert not [name for name in public if name.endswith("agendapunt 7")], public
+    full = _agenda_links(built / "build" / WONEN / "vergaderbundel-niet-openbaar.pdf")
+    assert full["Ga naar agendapunt 7"] == "7.1", full
+    assert full["Ga naar agendapunt 3"] == "3.1", full
 
 
 def test_a_documents_sections_keep_their_bookmarks_and_its_title_is_said_once(
