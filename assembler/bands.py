@@ -99,10 +99,10 @@ def text_areas(pdf: Path, texts: Sequence[str]) -> list[TextArea | None]:
     was found (so that an item's number and title are not found in a decision before it): its
     page (0-based), the boxes of its lines (left, bottom, right, top, in the page's user
     space) and the marked-content id its last character is drawn in (-1: none); None for one
-    not found. Spaces and line breaks do not count, so a title that
-    wraps (at a hyphen, too) is found. For a short document made by the build (the agenda):
-    every page's text is read."""
-    wanted = ["".join(text.split()) for text in texts]
+    not found. Spaces, line breaks and hyphens do not count, so a title that wraps (after
+    its own hyphen, or hyphenated by the layout) is found. For a short document made by the
+    build (the agenda): every page's text is read."""
+    wanted = ["".join(char for char in text if not _unmatched(char)) for text in texts]
     with _PDFIUM:
         return _text_areas(pdf, wanted)
 
@@ -129,7 +129,7 @@ def _text_areas(pdf: Path, wanted: list[str]) -> list[TextArea | None]:
                 if len(whole) != count:  # not one character per index: asked one by one
                     codes = (pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(count))
                     whole = "".join(chr(code) if code else " " for code in codes)
-                indices = [i for i, char in enumerate(whole) if not char.isspace()]
+                indices = [i for i, char in enumerate(whole) if not _unmatched(char)]
                 shown = [whole[i] for i in indices]
                 pages[index] = (textpage, "".join(shown), indices)
             return pages[index]
@@ -155,6 +155,17 @@ def _text_areas(pdf: Path, wanted: list[str]) -> list[TextArea | None]:
     finally:
         document.close()
     return found
+
+
+# Hyphens that a line break may add or take: a hyphenated word (PDFium gives U+FFFE for a
+# hyphen that ends a line inside a word, U+0002 in older versions), a soft hyphen, a title's own
+# "2023-2030" broken after its hyphen.
+_HYPHENS = frozenset("-\u00ad\u0002\ufffe\u2010\u2011")
+
+
+def _unmatched(char: str) -> bool:
+    """Whether ``char`` is left out where text_areas compares: white space and hyphens."""
+    return char.isspace() or char in _HYPHENS
 
 
 def mark_scale(width: float, height: float) -> float:

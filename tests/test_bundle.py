@@ -37,6 +37,7 @@ from assembler.bundle import (
     BundleMeta,
     MergePart,
     OutlineEntry,
+    PartLink,
     bundle_pdf,
     merge_documents,
 )
@@ -1905,3 +1906,67 @@ def test_a_part_gone_or_unreadable_is_not_called_damaged(
     assert (
         unread.value.reason == "kan niet gelezen worden: geen leesrechten (controleer de rechten)"
     )
+
+
+# --- links between parts -------------------------------------------------------------------
+
+
+def test_a_parts_links_go_where_their_text_is_shown_to_the_other_parts(tmp_path: Path) -> None:
+    """The meeting bundle's agenda as a table of contents, here with reportlab's lines: a title
+    broken over two lines at its own hyphen and hyphenated by the layout is found, an annex
+    line goes to that annex in a bundle part, text that is not shown gets no link."""
+    toc = tmp_path / "agenda.pdf"
+    drawing = canvas.Canvas(str(toc), pagesize=(595, 842), invariant=1)
+    drawing.setFont("Helvetica", 11)
+    for y, line in (
+        (700, "1. Opening"),
+        (680, "2. Regionale woning-"),
+        (666, "bouwafspraken 2023-"),
+        (652, "2030"),
+        (630, "Bijlage 1. Kaart"),
+    ):
+        drawing.drawString(72, y, line)
+    drawing.showPage()
+    drawing.save()
+    first = make_annex(tmp_path / "een.pdf", text_at_top=False)
+    voorstel = make_annex(tmp_path / "voorstel.pdf", text_at_top=False)
+    annex = make_annex(tmp_path / "kaart.pdf", text_at_top=False)
+    item = bundle_pdf(
+        voorstel,
+        [BundleAnnex(annex, 1, "Kaart")],
+        BundleMeta(title="Voorstel", author="Regio", kenmerk="23.0000001"),
+        tmp_path / "bundel.pdf",
+    )
+    links = (
+        PartLink("1. Opening", 1, "Ga naar agendapunt 1"),
+        PartLink("2. Regionale woningbouwafspraken 2023-2030", 2, "Ga naar agendapunt 2"),
+        PartLink("Bijlage 1. Kaart", 2, "Ga naar bijlage 1 bij agendapunt 2", annex=1),
+        PartLink("Bijlage 2. Niet getoond", 2, "Ga naar bijlage 2 bij agendapunt 2", annex=2),
+    )
+    output = merge_documents(
+        [
+            MergePart(pdf=toc, title="Agenda", links=links),
+            MergePart(pdf=first, title="1. Opening"),
+            MergePart(pdf=item, title="2. Regionale woningbouwafspraken", label_prefix=None),
+        ],
+        BundleMeta(title="Vergaderbundel", author="Regio"),
+        tmp_path / "vergaderbundel.pdf",
+    )
+    with pikepdf.open(output) as pdf:
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+        found = {}
+        for annot in pdf.pages[0].obj.Annots:
+            assert annot.Subtype == Name.Link and int(annot.F) == 4 and Name.A not in annot
+            found[str(annot.Contents)] = (
+                pages[annot.Dest[0].objgen],
+                len(annot.QuadPoints) // 8,
+                [float(v) for v in annot.Rect],
+            )
+        # The toc is 1 page, "1. Opening" 2, the voorstel 2: the annex starts on page 5.
+        assert {name: target[:2] for name, target in found.items()} == {
+            "Ga naar agendapunt 1": (1, 1),
+            "Ga naar agendapunt 2": (3, 3),
+            "Ga naar bijlage 1 bij agendapunt 2": (5, 1),
+        }
+        left, bottom, right, top = found["Ga naar agendapunt 2"][2]
+        assert left < 73 and 645 < bottom < 652 and 680 < top < 695 and right < 300
