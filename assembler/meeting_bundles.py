@@ -146,7 +146,8 @@ def _meeting_parts(plan: MeetingPlan) -> list[tuple[list[MergePart], str, bool]]
             )
         agenda_part = MergePart(
             pdf=staging / f"{agenda}.pdf",
-            title="Agenda",
+            # As the agenda's title says it: a reader opening the bundle sees it first.
+            title="Agenda – GEANNULEERD" if plan.meeting.meeting.cancelled else "Agenda",
             label_prefix="Agenda ",
             keep_outline=False,
             own_structure=True,

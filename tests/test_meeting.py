@@ -151,6 +151,8 @@ def test_a_cancelled_meeting_says_so_on_every_agenda_page_and_in_every_title(
             assert str(pdf.docinfo["/Title"]) == title
             assert pdf.open_metadata()["dc:title"] == title
     assert outline(cancelled / "agenda.pdf")[0] == (0, "Agenda – GEANNULEERD")
+    for name in ("vergaderbundel.pdf", "vergaderbundel-niet-openbaar.pdf"):
+        assert outline(cancelled / name)[0] == (0, "Agenda – GEANNULEERD"), name
 
 
 def test_a_meeting_that_goes_ahead_says_nothing_of_a_cancellation(built: Path) -> None:
