@@ -3,7 +3,7 @@
 # The one place the version is written (pyproject.toml reads it from here): asking the
 # installed metadata instead costs every command 30 ms of imports. Raise the minor version
 # whenever a kept file's form, an output or what a clerk sees changes (README, "Versions").
-__version__ = "0.27.0"
+__version__ = "0.28.0"
 
 # The time the documents' dates are in, whatever the time zone of the machine that builds:
 # a build server often runs in UTC.
@@ -27,7 +27,7 @@ def library_versions(*names: str) -> str:
 
 
 def version_line() -> str:
-    """``assembler 0.27.0 (2ec2fc2)``: the version, and the commit when the package runs from
+    """``assembler 0.28.0 (ee43c4e)``: the version, and the commit when the package runs from
     a git checkout (an editable install from the repository); the plain version when git or
     the checkout is not there. Asks git, so only for ``--version``."""
     import subprocess

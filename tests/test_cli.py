@@ -105,19 +105,19 @@ def test_version(example_project: Path, run_cli: RunCli) -> None:
         result = run_cli(option, cwd=example_project)
         assert result.exit_code == 0
         assert result.stdout == f"assembler {assembler.__version__} ({commit})\n"
-    assert assembler.__version__ == "0.27.0"
+    assert assembler.__version__ == "0.28.0"
 
 
 def test_version_without_git_or_checkout_is_the_plain_version(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "nothing"))  # no git
-    assert run_cli("--version", cwd=example_project).stdout == "assembler 0.27.0\n"
+    assert run_cli("--version", cwd=example_project).stdout == "assembler 0.28.0\n"
     monkeypatch.undo()
     # An installed copy (site-packages), not the repository's own folder.
     installed = tmp_path / "site-packages" / "assembler" / "__init__.py"
     monkeypatch.setattr(assembler, "__file__", str(installed))
-    assert run_cli("--version", cwd=example_project).stdout == "assembler 0.27.0\n"
+    assert run_cli("--version", cwd=example_project).stdout == "assembler 0.28.0\n"
 
 
 def test_only_version_asks_git(
@@ -134,7 +134,7 @@ def test_only_version_asks_git(
     assert run_cli("check", cwd=example_project).exit_code == 0
     assert run_cli("--help", cwd=example_project).exit_code == 0
     assert not asked.exists()
-    assert run_cli("--version", cwd=example_project).stdout == "assembler 0.27.0 (abc1234)\n"
+    assert run_cli("--version", cwd=example_project).stdout == "assembler 0.28.0 (abc1234)\n"
     assert asked.exists()
 
 

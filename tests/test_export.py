@@ -720,7 +720,7 @@ def test_a_publicatie_json_of_a_newer_assembler_is_refused_before_anything_is_wr
     text = _newer_publication(project, **fields)
     message = (
         f"fout: dossiers/{WONEN}/publicatie.json: formaat: is geschreven door {by} (formaat 3), "
-        "en deze assembler 0.27.0 kent formaat 2 en ouder: hij zou het verkeerd lezen, dus er is "
+        "en deze assembler 0.28.0 kent formaat 2 en ouder: hij zou het verkeerd lezen, dus er is "
         f"niets verstuurd of geschreven (werk assembler bij naar {update}, en voer de opdracht "
         "dan opnieuw uit)"
     )
@@ -755,12 +755,12 @@ def test_publicatie_json_says_its_format_and_the_version_that_wrote_it(project: 
     """An older format is read and written anew in this one."""
     path = project.dossiers / WONEN / "publicatie.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert (data["formaat"], data["assembler"]) == (2, "0.27.0")
+    assert (data["formaat"], data["assembler"]) == (2, "0.28.0")
     del data["assembler"]
     path.write_text(json.dumps(data | {"formaat": 1}), encoding="utf-8")
     _exported(project)
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert (data["formaat"], data["assembler"]) == (2, "0.27.0")
+    assert (data["formaat"], data["assembler"]) == (2, "0.28.0")
 
 
 @pytest.mark.slow

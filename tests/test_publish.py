@@ -2416,7 +2416,7 @@ def test_a_publicatie_json_of_a_newer_assembler_is_refused_before_anything_is_se
     assert refused.stdout == ""
     assert refused.stderr.splitlines() == [
         f"fout: dossiers/{WONEN}/publicatie.json: formaat: is geschreven door assembler 0.31.0 "
-        "(formaat 3), en deze assembler 0.27.0 kent formaat 2 en ouder: hij zou het verkeerd "
+        "(formaat 3), en deze assembler 0.28.0 kent formaat 2 en ouder: hij zou het verkeerd "
         "lezen, dus er is niets verstuurd of geschreven (werk assembler bij naar ten minste "
         "versie 0.31.0, en voer de opdracht dan opnieuw uit)"
     ]
