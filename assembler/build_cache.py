@@ -126,7 +126,9 @@ CACHE_VERSION = 44
 # 15: filled in for a confidential and a public sample, every kind of page of a confidential
 # document (first page, even pages, each section) must say NIET OPENBAAR, no public one may.
 # 16: '{{r field }}' (docxtpl's code for formatted text, which prints a plain field as nothing).
-TEMPLATE_CHECK_VERSION = 16
+# 17: a sentence saying "niet openbaar" in the text is no mark (only the capitals are); a mark
+# asking verspreiden instead of niet_openbaar is judged by what it shows.
+TEMPLATE_CHECK_VERSION = 17
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers; 3: a
 # cancelled meeting's agendas and bundles say "geannuleerd" in their PDF titles; 4: the agenda

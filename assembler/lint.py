@@ -1312,9 +1312,12 @@ def _missing(
 
 # --------------------------------------------------------------------------- the mark
 
-# What every page of a confidential document shows and no public one: compared case-blind,
-# with runs joined and spaces evened out, as a reader of the PDF sees it.
+# What every page of a confidential document shows and no public one: with runs joined and
+# spaces evened out, as a reader of the PDF sees it; case-blind in a header or footer, where it
+# is a page's mark. In the text only as a mark is written, in capitals: "bijlagen die niet
+# openbaar zijn, liggen ter inzage" is a sentence a public document may hold.
 _MARK = "niet openbaar"
+_MARK_IN_TEXT = "NIET OPENBAAR"
 _MARK_CODE = "{% if niet_openbaar %}NIET OPENBAAR{% endif %}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -1355,7 +1358,9 @@ def _confidential_mark(
     """
     if "niet_openbaar" not in spec.context:
         return []
-    if ("niet_openbaar",) not in used:
+    # A template may ask verspreiden instead; the samples below judge what it then shows.
+    asks = [("niet_openbaar",), *([("verspreiden",)] if "verspreiden" in spec.context else [])]
+    if not any(field in used for field in asks):
         return [
             Problem(
                 label,
@@ -1372,7 +1377,7 @@ def _confidential_mark(
     problems: list[Problem] = []
     for kind in kinds:
         shown = [secret.get(name, "") for name in (kind.header, kind.footer) if name]
-        if None in shown or any(_MARK in text for text in shown if text is not None):
+        if None in shown or any(_MARK in text.casefold() for text in shown if text is not None):
             continue
         problems.append(
             Problem(
@@ -1393,7 +1398,11 @@ def _confidential_mark(
     for part in parts:
         text = public.get(part.name)
         in_use = part.name in shown_by or part.where not in _WHERE
-        if not in_use or text is None or _MARK not in text:
+        if not in_use or text is None:
+            continue
+        if part.where in _WHERE and _MARK not in text.casefold():
+            continue
+        if part.where not in _WHERE and _MARK_IN_TEXT not in text:
             continue
         where = _WHERE.get(part.where, "een voetnoot" if part.where else "de tekst")
         problems.append(
@@ -1413,7 +1422,7 @@ def _filled_in(
     parts: Sequence[_Part], spec: TemplateSpec
 ) -> tuple[dict[str, str | None], dict[str, str | None]]:
     """The text each XML part shows, filled in for a confidential and for a public sample:
-    lower case, spaces evened out; None where the sample could not be filled in."""
+    spaces evened out; None where the sample could not be filled in."""
     environment = _environment()
     samples = []
     for confidential in (True, False):
@@ -1441,7 +1450,7 @@ def _shown_text(xml: str) -> str:
         " " if match.group(1) is None else html.unescape(match.group(1))
         for match in _SHOWN.finditer(xml)
     )
-    return " ".join("".join(said).split()).casefold()
+    return " ".join("".join(said).split())
 
 
 def _page_kinds(path: Path, body: str) -> list[_PageKind] | None:

@@ -192,12 +192,36 @@ def test_a_later_section_keeps_the_headers_of_the_one_before(tmp_path: Path) -> 
     ]
 
 
+def test_a_mark_that_asks_verspreiden_instead_passes(tmp_path: Path) -> None:
+    """The samples agreed, but the check refused any template without niet_openbaar before it
+    looked at them (review revG G6)."""
+    asked = "{% if verspreiden == 'Nee' %}NIET OPENBAAR{% endif %}"
+    path = with_edited_part(VOORSTEL, tmp_path / "voorstel.docx", "word/header1.xml", CODE, asked)
+    assert lint_voorstel(path) == []
+
+
 def test_the_mark_in_the_text_of_a_public_document_is_wrong(tmp_path: Path) -> None:
     document = Document(str(VOORSTEL))
-    document.add_paragraph("Dit stuk is NIET   openbaar.")
+    document.add_paragraph("Dit stuk is NIET   OPENBAAR.")
     path = tmp_path / "voorstel.docx"
     document.save(str(path))
     assert lint_voorstel(path) == [shown_publicly(LABEL, "de tekst")]
+
+
+@pytest.mark.parametrize("template", [VOORSTEL, AGENDA], ids=["voorstel", "agenda"])
+def test_a_sentence_that_says_niet_openbaar_in_the_text_is_no_mark(
+    tmp_path: Path, template: Path
+) -> None:
+    """'Bijlagen die niet openbaar zijn, liggen ter inzage' stopped every build of the kind
+    (review revG G1): in the text, only the capitals of a mark are one."""
+    document = Document(str(template))
+    document.add_paragraph("Bijlagen die niet openbaar zijn, liggen ter inzage.")
+    document.add_paragraph("Deze bijlage is Niet openbaar.")
+    path = tmp_path / template.name
+    document.save(str(path))
+    label = f"templates/{template.name}"
+    spec = document_spec("voorstel") if template == VOORSTEL else agenda_spec()
+    assert [p for p in lint_template(path, spec, label) if p.veld == "niet_openbaar"] == []
 
 
 # --------------------------------------------------------------------------- the CLI
