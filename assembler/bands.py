@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ def text_areas(pdf: Path, texts: Sequence[str]) -> list[TextArea | None]:
     not found. Spaces, line breaks and hyphens do not count, so a title that wraps (after
     its own hyphen, or hyphenated by the layout) is found. For a short document made by the
     build (the agenda): every page's text is read."""
-    wanted = ["".join(char for char in text if not _unmatched(char)) for text in texts]
+    wanted = ["".join(_compared(char) for char in text) for text in texts]
     with _PDFIUM:
         return _text_areas(pdf, wanted)
 
@@ -119,9 +120,9 @@ def _text_areas(pdf: Path, wanted: list[str]) -> list[TextArea | None]:
     try:
         # Per page, its characters without white space and their indices in the text page.
         page_index, position = 0, 0
-        pages: dict[int, tuple[Any, str, list[int]]] = {}
+        pages: dict[int, tuple[Any, str, list[int], str]] = {}
 
-        def read(index: int) -> tuple[Any, str, list[int]]:
+        def read(index: int) -> tuple[Any, str, list[int], str]:
             if index not in pages:
                 textpage = document[index].get_textpage()
                 count = textpage.count_chars()
@@ -129,16 +130,23 @@ def _text_areas(pdf: Path, wanted: list[str]) -> list[TextArea | None]:
                 if len(whole) != count:  # not one character per index: asked one by one
                     codes = (pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(count))
                     whole = "".join(chr(code) if code else " " for code in codes)
-                indices = [i for i, char in enumerate(whole) if not _unmatched(char)]
-                shown = [whole[i] for i in indices]
-                pages[index] = (textpage, "".join(shown), indices)
+                # Each compared character with the index of the one it comes from (a
+                # ligature's 'fi' both from the one).
+                shown, indices = [], []
+                for i, char in enumerate(whole):
+                    for part in _compared(char):
+                        shown.append(part)
+                        indices.append(i)
+                pages[index] = (textpage, "".join(shown), indices, whole)
             return pages[index]
 
         for text in wanted:
             result = None
             for index in range(page_index, len(document)):
-                textpage, shown, indices = read(index)
-                at = shown.find(text, position if index == page_index else 0) if text else -1
+                textpage, shown, indices, whole = read(index)
+                at = _found_on_lines_of_its_own(
+                    shown, indices, whole, text, position if index == page_index else 0
+                )
                 if at < 0:
                     continue
                 first, last = indices[at], indices[at + len(text) - 1]
@@ -164,8 +172,39 @@ _HYPHENS = frozenset("-\u00ad\u0002\ufffe\u2010\u2011")
 
 
 def _unmatched(char: str) -> bool:
-    """Whether ``char`` is left out where text_areas compares: white space and hyphens."""
-    return char.isspace() or char in _HYPHENS
+    """Whether ``char`` is left out where text_areas compares: white space, hyphens and what
+    is not drawn (a variation selector after an emoji, a zero-width space or joiner)."""
+    return (
+        char.isspace()
+        or char in _HYPHENS
+        or unicodedata.category(char) == "Cf"
+        or "\ufe00" <= char <= "\ufe0f"
+    )
+
+
+def _compared(char: str) -> str:
+    """``char`` as text_areas compares it: nothing for what it leaves out, and the compatibility
+    form (NFKC) for the rest, as PDFium gives a typed ligature 'ﬁ' as 'fi'."""
+    return "" if _unmatched(char) else unicodedata.normalize("NFKC", char)
+
+
+def _found_on_lines_of_its_own(
+    shown: str, indices: list[int], whole: str, text: str, start: int
+) -> int:
+    """Where ``text`` is first found in ``shown`` from ``start`` as lines of their own (what
+    stands before it on its first line and after it on its last is white space): an item's
+    heading, not the decision of the item before it that reads '3. Jaarrekening 2024 ter
+    kennisname …' when item 3 is 'Jaarrekening 2024'; -1 if nowhere."""
+    while text:
+        at = shown.find(text, start)
+        if at < 0:
+            return -1
+        before = whole[: indices[at]].rstrip(" \t")
+        after = whole[indices[at + len(text) - 1] + 1 :].lstrip(" \t")
+        if (not before or before[-1] in "\r\n") and (not after or after[0] in "\r\n"):
+            return at
+        start = at + 1
+    return -1
 
 
 def mark_scale(width: float, height: float) -> float:

@@ -119,10 +119,16 @@ def _meeting_parts(plan: MeetingPlan) -> list[tuple[list[MergePart], str, bool]]
             if not document.is_public and not confidential:
                 continue  # the public agenda shows only its number and "Niet openbaar"
             number = item_plan.item.number
+            # Marked as the agenda heads it, so that the outline shows what is confidential.
+            marker = "" if document.is_public else " (niet openbaar)"
             # As the agenda heads it (see agenda.agenda_items), which the link is found by.
             target = len(parts) + 1
             links.append(
-                PartLink(f"{number}. {document.subject}", target, f"Ga naar agendapunt {number}")
+                PartLink(
+                    f"{number}. {document.subject}{marker}",
+                    target,
+                    f"Ga naar agendapunt {number}",
+                )
             )
             links += [
                 PartLink(
@@ -133,8 +139,6 @@ def _meeting_parts(plan: MeetingPlan) -> list[tuple[list[MergePart], str, bool]]
                 )
                 for annex, description in enumerate(document.annexes, start=1)
             ]
-            # Marked as the agenda heads it, so that the outline shows what is confidential.
-            marker = "" if document.is_public else " (niet openbaar)"
             parts.append(
                 MergePart(
                     pdf=item_plan.output_dir / BUNDLE_FILE,

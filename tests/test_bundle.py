@@ -1970,3 +1970,42 @@ def test_a_parts_links_go_where_their_text_is_shown_to_the_other_parts(tmp_path:
         }
         left, bottom, right, top = found["Ga naar agendapunt 2"][2]
         assert left < 73 and 645 < bottom < 652 and 680 < top < 695 and right < 300
+
+
+def test_a_link_text_is_found_as_lines_of_its_own_and_in_its_compatibility_form(
+    tmp_path: Path,
+) -> None:
+    """Item 2's decision '3. Jaarrekening 2024 ter kennisname …' took the link meant for item
+    3's heading 'Jaarrekening 2024'; a title typed with the ligature 'ﬁ' (which PDFium gives as
+    'fi') and one with an emoji's variation selector got none (review revG G2, G3)."""
+    from assembler.bands import text_areas
+
+    agenda = tmp_path / "agenda.pdf"
+    drawing = canvas.Canvas(str(agenda), pagesize=(595, 842), invariant=1)
+    drawing.setFont("Helvetica", 11)
+    for y, line in (
+        (700, "2. Kadernota 2025"),
+        (680, "3. Jaarrekening 2024 ter kennisname aan de raden"),
+        (640, "3. Jaarrekening 2024"),
+        (600, "4. Het fietsplan"),
+        (560, "5. Zon op daken"),
+    ):
+        drawing.drawString(72, y, line)
+    drawing.showPage()
+    drawing.save()
+    found = text_areas(
+        agenda,
+        [
+            "2. Kadernota 2025",
+            "3. Jaarrekening 2024",
+            "4. Het \ufb01etsplan",
+            "5. Zon\ufe0f op daken",
+        ],
+    )
+    assert all(area is not None for area in found), found
+    tops = [round(max(box[3] for box in area[1])) for area in found if area is not None]
+    # Each area is the line drawn at that height (its top a little above the baseline).
+    assert [top - base for top, base in zip(tops, (700, 640, 600, 560), strict=True)] == [
+        tops[0] - 700
+    ] * 4
+    assert 0 < tops[0] - 700 < 12
