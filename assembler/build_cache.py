@@ -128,7 +128,9 @@ CACHE_VERSION = 44
 # 16: '{{r field }}' (docxtpl's code for formatted text, which prints a plain field as nothing).
 # 17: a sentence saying "niet openbaar" in the text is no mark (only the capitals are); a mark
 # asking verspreiden instead of niet_openbaar is judged by what it shows.
-TEMPLATE_CHECK_VERSION = 17
+# 18: the document's text in an else or elif branch said as that; a font name with a space typed
+# after it is that font.
+TEMPLATE_CHECK_VERSION = 18
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers; 3: a
 # cancelled meeting's agendas and bundles say "geannuleerd" in their PDF titles; 4: the agenda

@@ -1689,13 +1689,15 @@ def _conditional_text(read: Sequence[_Part], spec: TemplateSpec, label: str) -> 
         tree = environment.parse(part.source)
         tags = _tags(part.source)
         typed = _typed_tags(part)
-        for lineno, name, condition in _printed_under_a_condition(tree, texts, set(spec.context)):
+        for lineno, name, (condition, branch) in _printed_under_a_condition(
+            tree, texts, set(spec.context)
+        ):
             tag = _as_typed(_tag_for(tags, lineno, name), typed)
             opening = _as_typed(_opening_tag(tags, condition.lineno, "if"), typed)
             letter = re.match(r"\{%-?\s*(p|tr|tc|r)?\s*if\b", opening)
             closing = f"{{%{letter.group(1) if letter and letter.group(1) else ''} endif %}}"
             message = (
-                f"{tag} staat binnen {opening}: waar die voorwaarde niet geldt, valt de tekst van "
+                f"{tag} staat binnen {opening}{_BRANCHES[branch]}, valt de tekst van "
                 "het stuk zonder melding uit het document (zet "
                 f"{tag} buiten het blok van {opening} tot {closing}, tenzij de tekst alleen dan "
                 "in het document hoort)"
@@ -1704,13 +1706,23 @@ def _conditional_text(read: Sequence[_Part], spec: TemplateSpec, label: str) -> 
     return problems
 
 
+# Where the document's text in each branch of an if falls out: what the warning says after
+# "{{p toelichting }} staat binnen {%p if bijlagen %}".
+_BRANCHES = {
+    "if": ": waar die voorwaarde niet geldt",
+    "elif": ", in een {% elif %}-tak: waar een andere tak van dat blok geldt",
+    "else": ", in de {% else %}-tak: waar die voorwaarde wel geldt",
+}
+
+
 def _printed_under_a_condition(
     node: nodes.Node,
     texts: Collection[str],
     fields: Collection[str],
-    condition: nodes.If | None = None,
-) -> Iterator[tuple[int, str, nodes.If]]:
-    """(line, name, the innermost if on another field) for each print of one of ``texts``."""
+    condition: tuple[nodes.If, str] | None = None,
+) -> Iterator[tuple[int, str, tuple[nodes.If, str]]]:
+    """(line, name, (the innermost if on another field, the branch: if, elif or else)) for
+    each print of one of ``texts``."""
     if isinstance(node, nodes.If):
         tests = [node.test, *(branch.test for branch in node.elif_)]
         tested = {
@@ -1720,13 +1732,18 @@ def _printed_under_a_condition(
             if isinstance(name, nodes.Name)
         }
         # An if, elif or else on another field: the whole block is that condition's.
-        if (tested & set(fields)) - set(texts):
-            condition = node
+        own = bool((tested & set(fields)) - set(texts))
         for test in tests:
             yield from _printed_under_a_condition(test, texts, fields, None)
-        branches = [*node.body, *(c for b in node.elif_ for c in b.body), *node.else_]
-        for child in branches:
-            yield from _printed_under_a_condition(child, texts, fields, condition)
+        branches = [
+            *((child, "if") for child in node.body),
+            *((child, "elif") for branch in node.elif_ for child in branch.body),
+            *((child, "else") for child in node.else_),
+        ]
+        for child, branch in branches:
+            yield from _printed_under_a_condition(
+                child, texts, fields, (node, branch) if own else condition
+            )
         return
     if isinstance(node, nodes.Output) and condition is not None:
         for name in node.find_all(nodes.Name):

@@ -276,10 +276,13 @@ def _missing_fonts(
         return []
     problems: list[Problem] = []
     for font in fonts:
-        if font.lower() in installed:
-            continue
+        if font.strip().lower() in installed:
+            continue  # 'Liberation Sans ' with a space typed after it is that font
         substitute = font_substitute(font)
-        if substitute is not None and _METRIC_TWINS.get(font.lower()) == substitute.lower():
+        if substitute is not None and substitute.lower() in {
+            font.strip().lower(),
+            _METRIC_TWINS.get(font.strip().lower()),
+        }:
             continue
         instead = (
             f"de documenten gebruiken in plaats daarvan {substitute}"

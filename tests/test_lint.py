@@ -1196,3 +1196,24 @@ def test_a_rich_text_code_for_a_plain_field_is_refused_before_it_prints_nothing(
     assert (check.stdout, check.exit_code) == ("Niet in orde: 1 fout in 1 sjabloon.\n", 2)
     built = run_cli("build", "--geen-pdf", cwd=example_project)
     assert built.exit_code == 2, built.stderr
+
+
+def test_a_font_name_with_a_space_typed_after_it_is_that_font(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'Liberation Sans ' was said not to be installed, replaced by Liberation Sans (revG G7)."""
+    from assembler import template_style
+
+    installed = frozenset({"liberation sans", "liberation mono"})
+    monkeypatch.setattr(template_style, "installed_font_families", lambda: installed)
+    monkeypatch.setattr(template_style, "font_substitute", lambda font: "Liberation Sans")
+    path = with_document_xml(
+        tmp_path,
+        lambda xml: xml.replace(
+            "<w:t>Toelichting</w:t>",
+            '<w:rPr><w:rFonts w:ascii="Liberation Sans " w:hAnsi="Liberation Sans "/></w:rPr>'
+            "<w:t>Toelichting</w:t>",
+            1,
+        ),
+    )
+    assert template_style.style_warnings(path, LABEL) == []

@@ -484,3 +484,30 @@ def test_decisions_the_agenda_numbers_itself_with_loop_index_are_not_warned_abou
         "templates", "check", cwd=_project_with(example_project, tmp_path / "agenda.docx")
     )
     assert "de voorgestelde besluiten tellen niet per agendapunt vanaf 1" in check.stderr
+
+
+def test_the_documents_text_in_an_else_branch_is_said_to_fall_out_where_the_condition_holds(
+    tmp_path: Path, example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """The warning said the text falls out where the condition does not hold, of a text in the
+    {%p else %} branch, which falls out where it does (review revG G5)."""
+    branched = (
+        "<w:p><w:r><w:t>{%p if niet_openbaar %}</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>Zie de vertrouwelijke bijlage.</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>{%p else %}</w:t></w:r></w:p>"
+        + TOELICHTING
+        + "<w:p><w:r><w:t>{%p endif %}</w:t></w:r></w:p>"
+    )
+    template = edited(
+        TEMPLATES / "voorstel.docx",
+        tmp_path / "voorstel.docx",
+        {"word/document.xml": replace(TOELICHTING, branched)},
+    )
+    check = run_cli("templates", "check", cwd=_project_with(example_project, template))
+    assert check.stderr.splitlines() == [
+        "templates/voorstel.docx: waarschuwing: {{p toelichting }}: {{p toelichting }} staat "
+        "binnen {%p if niet_openbaar %}, in de {% else %}-tak: waar die voorwaarde wel geldt, "
+        "valt de tekst van het stuk zonder melding uit het document (zet {{p toelichting }} "
+        "buiten het blok van {%p if niet_openbaar %} tot {%p endif %}, tenzij de tekst alleen "
+        "dan in het document hoort)"
+    ]
