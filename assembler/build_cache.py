@@ -130,7 +130,8 @@ CACHE_VERSION = 44
 # asking verspreiden instead of niet_openbaar is judged by what it shows.
 # 18: the document's text in an else or elif branch said as that; a font name with a space typed
 # after it is that font.
-TEMPLATE_CHECK_VERSION = 18
+# 19: a code in a document property warned about: the documents never show it.
+TEMPLATE_CHECK_VERSION = 19
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers; 3: a
 # cancelled meeting's agendas and bundles say "geannuleerd" in their PDF titles; 4: the agenda

@@ -1235,6 +1235,20 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
                 seen.add((tag, message))
                 problems.append(Problem(label, None, tag, part.where + message))
     problems += _placement_problems(path, parts, read, spec, label)
+    for part in parts:
+        if part.name == "docProps/core.xml":
+            # Filled in by docxtpl, then set or emptied by assembler (render._set_properties).
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    part.source.strip(),
+                    part.where + "een code in een documenteigenschap komt niet in de "
+                    "documenten: assembler zet de titel, het onderwerp, de auteur en de taal zelf "
+                    "en laat de andere eigenschappen leeg (haal de code weg)",
+                    "waarschuwing",
+                )
+            )
     rendered = {part.name for part in parts} | {"docProps/core.xml"}
     for name, snippet in _other_parts(path, rendered):
         if name.startswith("word/comments"):

@@ -892,13 +892,15 @@ def test_a_template_that_never_marks_a_confidential_document_is_wrong(
         for info in original.infolist():
             new.writestr(info, original.read(info.filename).replace(b"niet_openbaar", b"False"))
     path.write_bytes(out.getvalue())
+    # The voorstel asks verspreiden too (its Algemeen table), which may carry the mark: the
+    # filled-in samples tell that none shows it.
     assert [(p.ernst, p.veld, p.melding) for p in lint_voorstel(path)] == [
         (
             "fout",
             "niet_openbaar",
-            "het sjabloon zet nergens dat een stuk niet openbaar is, en vertrouwelijke stukken "
-            "moeten dat op elke pagina tonen (zet {% if niet_openbaar %}NIET OPENBAAR{% endif %} "
-            "in de koptekst)",
+            "de kop- en voettekst zeggen bij een vertrouwelijk stuk nergens NIET OPENBAAR, en "
+            "elke pagina moet dat tonen (zet {% if niet_openbaar %}NIET OPENBAAR{% endif %} in "
+            "de koptekst)",
         )
     ]
 
@@ -1217,3 +1219,21 @@ def test_a_font_name_with_a_space_typed_after_it_is_that_font(
         ),
     )
     assert template_style.style_warnings(path, LABEL) == []
+
+
+def test_a_code_in_a_document_property_is_said_not_to_reach_the_documents(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """The check passed 'Kenmerk {{ kenmerk }}' in Opmerkingen, which the documents now leave
+    empty (review revG G4)."""
+    document = Document(str(VOORSTEL))
+    document.core_properties.comments = "Kenmerk {{ kenmerk }}"
+    document.save(str(example_project / "templates" / "voorstel.docx"))
+    check = run_cli("templates", "check", cwd=example_project)
+    assert check.stderr.splitlines() == [
+        "templates/voorstel.docx: waarschuwing: Kenmerk {{ kenmerk }}: in documenteigenschap "
+        "comments: een code in een documenteigenschap komt niet in de documenten: assembler "
+        "zet de titel, het onderwerp, de auteur en de taal zelf en laat de andere eigenschappen "
+        "leeg (haal de code weg)"
+    ]
+    assert check.exit_code == 0
