@@ -767,7 +767,8 @@ def docx_lines(path: Path) -> list[str]:
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         lines += [cell.text for row in table.rows for cell in row.cells]
-    return [line for line in lines if line.strip()]
+    # The agenda's item headings hang after their number at a tab stop: read as a space.
+    return [line.replace("\t", " ") for line in lines if line.strip()]
 
 
 def _removed_pdfs(count: int) -> str:
