@@ -1449,13 +1449,16 @@ def _filled_in(
     for part in parts:
         if not part.raw:
             continue  # a core property: the build sets the title, subject and keywords itself
+        try:
+            compiled = environment.from_string(part.source)
+        except Exception:  # the template's code is judged above
+            compiled = None
         for values, texts in zip(samples, (secret, public), strict=True):
             try:
-                xml = environment.from_string(part.source).render(values)
+                xml = None if compiled is None else compiled.render(values)
             except Exception:  # any failure of the sample: the template's code is judged above
-                texts[part.name] = None
-                continue
-            texts[part.name] = _shown_text(xml)
+                xml = None
+            texts[part.name] = None if xml is None else _shown_text(xml)
     return secret, public
 
 
