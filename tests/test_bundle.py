@@ -1911,23 +1911,31 @@ def test_a_part_gone_or_unreadable_is_not_called_damaged(
 # --- links between parts -------------------------------------------------------------------
 
 
+def _lines_pdf(path: Path, lines: list[tuple[int, str]]) -> Path:
+    """A one-page PDF with each text drawn at its height, as an agenda's lines are."""
+    drawing = canvas.Canvas(str(path), pagesize=(595, 842), invariant=1)
+    drawing.setFont("Helvetica", 11)
+    for y, line in lines:
+        drawing.drawString(72, y, line)
+    drawing.showPage()
+    drawing.save()
+    return path
+
+
 def test_a_parts_links_go_where_their_text_is_shown_to_the_other_parts(tmp_path: Path) -> None:
     """The meeting bundle's agenda as a table of contents, here with reportlab's lines: a title
     broken over two lines at its own hyphen and hyphenated by the layout is found, an annex
     line goes to that annex in a bundle part, text that is not shown gets no link."""
-    toc = tmp_path / "agenda.pdf"
-    drawing = canvas.Canvas(str(toc), pagesize=(595, 842), invariant=1)
-    drawing.setFont("Helvetica", 11)
-    for y, line in (
-        (700, "1. Opening"),
-        (680, "2. Regionale woning-"),
-        (666, "bouwafspraken 2023-"),
-        (652, "2030"),
-        (630, "Bijlage 1. Kaart"),
-    ):
-        drawing.drawString(72, y, line)
-    drawing.showPage()
-    drawing.save()
+    toc = _lines_pdf(
+        tmp_path / "agenda.pdf",
+        [
+            (700, "1. Opening"),
+            (680, "2. Regionale woning-"),
+            (666, "bouwafspraken 2023-"),
+            (652, "2030"),
+            (630, "Bijlage 1. Kaart"),
+        ],
+    )
     first = make_annex(tmp_path / "een.pdf", text_at_top=False)
     voorstel = make_annex(tmp_path / "voorstel.pdf", text_at_top=False)
     annex = make_annex(tmp_path / "kaart.pdf", text_at_top=False)
@@ -1980,19 +1988,16 @@ def test_a_link_text_is_found_as_lines_of_its_own_and_in_its_compatibility_form(
     'fi') and one with an emoji's variation selector got none (review revG G2, G3)."""
     from assembler.bands import text_areas
 
-    agenda = tmp_path / "agenda.pdf"
-    drawing = canvas.Canvas(str(agenda), pagesize=(595, 842), invariant=1)
-    drawing.setFont("Helvetica", 11)
-    for y, line in (
-        (700, "2. Kadernota 2025"),
-        (680, "3. Jaarrekening 2024 ter kennisname aan de raden"),
-        (640, "3. Jaarrekening 2024"),
-        (600, "4. Het fietsplan"),
-        (560, "5. Zon op daken"),
-    ):
-        drawing.drawString(72, y, line)
-    drawing.showPage()
-    drawing.save()
+    agenda = _lines_pdf(
+        tmp_path / "agenda.pdf",
+        [
+            (700, "2. Kadernota 2025"),
+            (680, "3. Jaarrekening 2024 ter kennisname aan de raden"),
+            (640, "3. Jaarrekening 2024"),
+            (600, "4. Het fietsplan"),
+            (560, "5. Zon op daken"),
+        ],
+    )
     found = text_areas(
         agenda,
         [

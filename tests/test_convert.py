@@ -473,38 +473,20 @@ def test_broken_document_is_isolated_and_others_convert(tmp_path: Path, backend:
 
 @pytest.mark.slow
 @needs_soffice
+@pytest.mark.parametrize("refused", ["_stage", "_block_links"])
 def test_a_full_temporary_folder_is_named_not_the_document(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, refused: str
 ) -> None:
     """Environment review: a full TMPDIR was said per document as 'kan het bestand niet
-    lezen: No space left on device (controleer het bestand)'."""
+    lezen: No space left on device (controleer het bestand)'; ops review O2: a LibreOffice
+    profile set up in an almost full TMPDIR raised its ENOSPC out of the build (a traceback,
+    exit 1, no JSON)."""
     jobs = dossier_jobs(tmp_path, ["Eerste voorstel", "Tweede voorstel"])
 
-    def full(source: Path, staged: Path) -> None:
+    def full(*_paths: Path) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(convert, "_stage", full)
-    report = convert_to_pdf(jobs, workers=1)
-    said = (
-        f"de tijdelijke map {tempfile.gettempdir()} is vol (maak daar ruimte vrij, of zet "
-        "TMPDIR op een map met ruimte)"
-    )
-    assert report.failures == {job.source: said for job in jobs}
-
-
-@pytest.mark.slow
-@needs_soffice
-def test_a_profile_the_full_temporary_folder_refuses_is_named_per_document(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str
-) -> None:
-    """Ops review O2: a LibreOffice profile set up in an almost full TMPDIR raised its
-    ENOSPC out of the build (a traceback, exit 1, no JSON)."""
-    jobs = dossier_jobs(tmp_path, ["Eerste voorstel", "Tweede voorstel"])
-
-    def full(profile: Path) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(convert, "_block_links", full)
+    monkeypatch.setattr(convert, refused, full)
     report = convert_to_pdf(jobs, workers=1)
     said = (
         f"de tijdelijke map {tempfile.gettempdir()} is vol (maak daar ruimte vrij, of zet "

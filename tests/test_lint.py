@@ -1108,15 +1108,23 @@ def test_a_house_font_that_is_not_installed_is_named_with_what_replaces_it(
     assert check.exit_code == 0
 
 
+def _fonts_installed(monkeypatch: pytest.MonkeyPatch, substitute: str) -> None:
+    """The template's own fonts (Liberation Sans and Mono) installed, the rest replaced by
+    ``substitute``, whatever this machine has."""
+    from assembler import template_style
+
+    installed = frozenset({"liberation sans", "liberation mono"})
+    monkeypatch.setattr(template_style, "installed_font_families", lambda: installed)
+    monkeypatch.setattr(template_style, "font_substitute", lambda font: substitute)
+
+
 def test_a_theme_font_counts_only_where_the_text_is_set_in_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every Word theme names Calibri and Cambria; only a run set in the theme's font uses one."""
     from assembler import template_style
 
-    installed = frozenset({"liberation sans", "liberation mono"})
-    monkeypatch.setattr(template_style, "installed_font_families", lambda: installed)
-    monkeypatch.setattr(template_style, "font_substitute", lambda font: "DejaVu Sans")
+    _fonts_installed(monkeypatch, "DejaVu Sans")
     assert template_style.style_warnings(VOORSTEL, LABEL) == []
     path = with_document_xml(
         tmp_path,
@@ -1206,9 +1214,7 @@ def test_a_font_name_with_a_space_typed_after_it_is_that_font(
     """'Liberation Sans ' was said not to be installed, replaced by Liberation Sans (revG G7)."""
     from assembler import template_style
 
-    installed = frozenset({"liberation sans", "liberation mono"})
-    monkeypatch.setattr(template_style, "installed_font_families", lambda: installed)
-    monkeypatch.setattr(template_style, "font_substitute", lambda font: "Liberation Sans")
+    _fonts_installed(monkeypatch, "Liberation Sans")
     path = with_document_xml(
         tmp_path,
         lambda xml: xml.replace(
