@@ -150,7 +150,9 @@ def _build_project(
     notify = _one_at_a_time(progress or (lambda _event, _label: None))
     with ExitStack() as stack:
         # The lock first: a second build that has to give up must not start LibreOffice.
-        stack.enter_context(build_lock(project))
+        stack.enter_context(
+            build_lock(project, wait=options.lock_wait, waiting=lambda said: notify("wacht", said))
+        )
         service = _speculative_service(project, options)
         if service is not None:
             stack.callback(service.close)

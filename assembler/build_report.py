@@ -12,11 +12,12 @@ import fcntl
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 from assembler.errors import AssemblerError, BuildLocked, ExitCode, Problem, UsageError
 from assembler.fsutil import not_writable
@@ -25,13 +26,14 @@ from assembler.project import Project
 Status = Literal["gebouwd", "ongewijzigd", "mislukt"]
 MeetingStatus = Literal["gebouwd", "ongewijzigd", "niet bijgewerkt", "niet gemaakt"]
 Progress = Callable[[str, str], None]
-"""Called with (event, label); events: ``dossiers-totaal`` and ``conversies-totaal`` (label: the
-count), then ``dossier`` (rendered), ``conversie``, ``bundel``, ``klaar`` or ``ongewijzigd``
-(one of these per dossier), ``vergaderingen-totaal`` (label: the count of meetings made anew,
-before their meeting bundles are finished), ``vergadering`` (one per such meeting). A
-dossier's label is ``meeting/dossier`` (folder names), as several meetings have a ``punt-01``.
-``bundel`` and ``klaar`` of a dossier with PDFs come from the thread that bundled it; never two
-calls at once."""
+"""Called with (event, label); events: perhaps ``wacht`` (label: the other command waited for,
+said as a sentence), ``dossiers-totaal`` and ``conversies-totaal`` (label: the count), then
+``dossier`` (rendered), ``conversie``, ``bundel``, ``klaar`` or ``ongewijzigd`` (one of these per
+dossier), ``vergaderingen-totaal`` (label: the count of meetings made anew, before their
+meeting bundles are finished), ``vergadering`` (one per such meeting). A dossier's label is
+``meeting/dossier`` (folder names), as several meetings have a ``punt-01``. ``bundel`` and
+``klaar`` of a dossier with PDFs come from the thread that bundled it; never two calls at
+once."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class BuildOptions:
     timeout_per_document: float | None = None
     # Set by the export, which packages the meetings anew right after: no word of old packages.
     export_follows: bool = False
+    # Seconds to wait for another build, export or publish of the project to finish (--wacht).
+    lock_wait: float = 0.0
 
 
 @dataclass
@@ -134,21 +138,20 @@ def source_date_epoch_from_env() -> int | None:
 # --------------------------------------------------------------------------- lock
 
 
-# What a command refused by the lock is told: what the one holding it does, by the command
-# name the holder writes in the lock file.
+# What a command refused by the lock is told, by the command name the holder writes in the lock
+# file: what the one holding it does, and what to do about it.
+_WHEN_DONE = "wacht tot die klaar is en probeer het opnieuw"
+_SOON = "wacht even en probeer het opnieuw"
 _HOLDING = {
-    "build": "er loopt al een build van dit project (wacht tot die klaar is en probeer het "
-    "opnieuw)",
-    "export": "er loopt al een export van dit project (wacht tot die klaar is en probeer het "
-    "opnieuw)",
-    "publish": "er loopt al een publicatie van dit project naar een vergadersysteem (wacht tot "
-    "die klaar is en probeer het opnieuw)",
-    "verplaats": "er wordt al een dossier verplaatst in dit project (wacht even en probeer "
-    "het opnieuw)",
-    "new": "er wordt al een dossier gemaakt in dit project (wacht even en probeer het opnieuw)",
-    "vergadering": "er wordt al een vergadering gemaakt in dit project (wacht even en probeer "
-    "het opnieuw)",
+    "build": ("er loopt al een build van dit project", _WHEN_DONE),
+    "export": ("er loopt al een export van dit project", _WHEN_DONE),
+    "publish": ("er loopt al een publicatie van dit project naar een vergadersysteem", _WHEN_DONE),
+    "verplaats": ("er wordt al een dossier verplaatst in dit project", _SOON),
+    "new": ("er wordt al een dossier gemaakt in dit project", _SOON),
+    "vergadering": ("er wordt al een vergadering gemaakt in dit project", _SOON),
 }
+# How often a command told to wait tries the lock again.
+_LOCK_POLL_SECONDS = 0.2
 
 # The lock files this process holds, as (device, inode, thread): a command that holds the lock
 # for all of its run calls others that take it too (export builds, publish exports). Per
@@ -157,7 +160,14 @@ _HELD: set[tuple[int, int, int]] = set()
 
 
 @contextmanager
-def build_lock(project: Project, command: str = "build", *, needed: bool = True) -> Iterator[None]:
+def build_lock(
+    project: Project,
+    command: str = "build",
+    *,
+    needed: bool = True,
+    wait: float = 0.0,
+    waiting: Callable[[str], None] | None = None,
+) -> Iterator[None]:
     """Hold the project's build lock; a second build at the same time exits 3.
 
     The commands that change dossiers/ hold it too (``command``: their name, a key of
@@ -166,7 +176,9 @@ def build_lock(project: Project, command: str = "build", *, needed: bool = True)
     write of publicatie.json: two at once would each send every new object). Taken again in
     the same thread, it is held already: the holder's name stays. Not ``needed``: where the
     lock cannot be made (build/ read-only, or another user's), the block runs without it; no
-    build of this user can run there either.
+    build of this user can run there either. ``wait``: seconds to wait for the holder to
+    finish before giving up (``waiting`` is told once, with what it waits for), so a cron job
+    that meets a clerk's build runs after it instead of failing.
     """
     try:
         project.build.mkdir(parents=True, exist_ok=True)
@@ -185,11 +197,7 @@ def build_lock(project: Project, command: str = "build", *, needed: bool = True)
             # Closing this second handle leaves the first one's flock as it is.
             yield
             return
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            raise BuildLocked(_HOLDING.get(handle.read(20).strip(), _HOLDING["build"])) from None
+        _lock_or_wait(handle, wait, waiting)
         # Only for the message of the one refused: a lock file that takes no name still locks.
         # Written past the file object's buffer: on a full disk, its close would raise.
         with suppress(OSError):
@@ -202,6 +210,45 @@ def build_lock(project: Project, command: str = "build", *, needed: bool = True)
             _HELD.discard(held)
     finally:
         handle.close()
+
+
+def _lock_or_wait(handle: IO[str], wait: float, waiting: Callable[[str], None] | None) -> None:
+    """Take the lock on ``handle``, waiting up to ``wait`` seconds for its holder."""
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        # Read at each try: the holder may have finished and another command taken it.
+        handle.seek(0)
+        holder, advice = _HOLDING.get(handle.read(20).strip(), _HOLDING["build"])
+        if wait <= 0:
+            raise BuildLocked(f"{holder} ({advice})")
+        if time.monotonic() >= deadline:
+            raise BuildLocked(
+                f"{holder}, ook na {_duration(wait)} wachten (kijk of die vastzit, of geef "
+                "--wacht meer minuten)"
+            )
+        if not told and waiting is not None:
+            waiting(
+                f"{holder[0].upper()}{holder[1:]}; er wordt gewacht tot die klaar is "
+                f"(hoogstens {_duration(wait)})."
+            )
+            told = True
+        # Polled rather than a blocking flock: Ctrl-C and the deadline are heard while waiting.
+        time.sleep(min(_LOCK_POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
+
+
+def _duration(seconds: float) -> str:
+    """'1 minuut', '10 minuten'; under a minute (tests, scripts) in seconds."""
+    if seconds < 60:
+        whole = max(round(seconds), 1)
+        return f"{whole} seconde" if whole == 1 else f"{whole} seconden"
+    minutes = round(seconds / 60)
+    return "1 minuut" if minutes == 1 else f"{minutes} minuten"
 
 
 def failure_json(error: AssemblerError) -> str:

@@ -64,7 +64,8 @@ class DutchHelpFormatter(click.HelpFormatter):
 
 
 class DutchOption(click.Option):
-    """An option whose help says [verplicht] where click writes [required]."""
+    """An option whose help says [verplicht] where click writes [required], and [1 t/m 64]
+    where it writes a range as [1<=x<=64]."""
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
         record = super().get_help_record(ctx)
@@ -72,7 +73,8 @@ class DutchOption(click.Option):
             return None
         names, text = record
         # Click writes "[required]", or "[default: …; required]" with other extras.
-        return names, re.sub(r"\brequired\]", "verplicht]", text)
+        text = re.sub(r"\brequired\]", "verplicht]", text)
+        return names, re.sub(r"\[(\d+)<=x<=(\d+)\]", r"[\1 t/m \2]", text)
 
 
 class DutchContext(click.Context):
@@ -393,11 +395,31 @@ def _places_counted(files: int, folders: int) -> str:
     return " en ".join(counted)
 
 
+def _wait_option(command: Callable[..., None]) -> Callable[..., None]:
+    """``--wacht MINUTEN``, for the commands a cron job runs: they wait their turn."""
+    return click.option(
+        "--wacht",
+        "wait_minutes",
+        cls=DutchOption,
+        type=click.IntRange(1, 24 * 60),
+        metavar="MINUTEN",
+        help=(
+            "Loopt er al een build, export of publicatie van dit project, wacht dan hoogstens "
+            "zoveel minuten tot die klaar is (zonder --wacht: stop meteen met afsluitcode 3)."
+        ),
+    )(command)
+
+
+def _seconds(minutes: int | None) -> float:
+    return 0.0 if minutes is None else minutes * 60.0
+
+
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
 @dutch_help
 @click.argument("vergadermappen", nargs=-1, type=click.Path(path_type=Path))
+@_wait_option
 @handles_errors
-def export(vergadermappen: tuple[Path, ...]) -> None:
+def export(vergadermappen: tuple[Path, ...], wait_minutes: int | None) -> None:
     """Maak per vergadering het pakket voor het vergadersysteem.
 
     Schrijft build/<vergadering>/export/ met openbaar/ en niet-openbaar/ (PDF's,
@@ -418,11 +440,15 @@ def export(vergadermappen: tuple[Path, ...]) -> None:
     if _terminal(sys.stderr):
         report = _with_bar(
             BuildOptions(),
-            lambda advance: export_meetings(project, vergadermappen, epoch, advance),
+            lambda advance: export_meetings(
+                project, vergadermappen, epoch, advance, lock_wait=_seconds(wait_minutes)
+            ),
         )
     else:
         # A line per step, as build gives: a cron log of a long export is not silent till the end.
-        report = export_meetings(project, vergadermappen, epoch, _plain_progress)
+        report = export_meetings(
+            project, vergadermappen, epoch, _plain_progress, lock_wait=_seconds(wait_minutes)
+        )
     # The build's problems first: the export's own refer to them ("zie de meldingen hierboven");
     # one the export says again is said once, as a stopped export says it.
     _print_problems(list(dict.fromkeys([*report.build.problems, *report.problems])), False)
@@ -514,8 +540,15 @@ def _megabytes(path: Path) -> str:
         "Maak het exportpakket en laat zien wat er verstuurd zou worden, zonder iets te versturen."
     ),
 )
+@_wait_option
 @handles_errors
-def publish(vergadermap: Path, url: str, include_confidential: bool | None, dry_run: bool) -> None:
+def publish(
+    vergadermap: Path,
+    url: str,
+    include_confidential: bool | None,
+    dry_run: bool,
+    wait_minutes: int | None,
+) -> None:
     """Lever een vergadering aan een vergadersysteem met de ODS Open Raadsinformatie-API.
 
     Alleen wat sinds de vorige keer veranderd is, wordt verstuurd. Buiten een project wordt
@@ -538,6 +571,8 @@ def publish(vergadermap: Path, url: str, include_confidential: bool | None, dry_
             token=os.environ.get("ASSEMBLER_ODS_TOKEN", ""),
             include_confidential=include_confidential,
             dry_run=dry_run,
+            lock_wait=_seconds(wait_minutes),
+            waiting=_say,
         )
     except (PublishFailed, PublishRejected) as error:
         # What the agenda system holds now is what was sent before it stopped: the 404s and
@@ -921,9 +956,17 @@ def schema() -> None:
         click.echo(f"Geschreven: {project.display(path)}")
 
 
+def _said_waiting(event: str, label: str) -> None:
+    """Of a build's progress, only that it waits for another command."""
+    if event == "wacht":
+        _say(label)
+
+
 def _plain_progress(event: str, label: str) -> None:
     """Progress as plain lines, for logs and pipes."""
-    if event == "dossier":
+    if event == "wacht":
+        _say(label)
+    elif event == "dossier":
         _say(f"dossier: {label}")
     elif event == "bundel":
         _say(f"bundel: {label}")
@@ -935,6 +978,7 @@ def _plain_progress(event: str, label: str) -> None:
 @click.option(
     "-j",
     "--jobs",
+    cls=DutchOption,
     type=click.IntRange(1, 64),
     metavar="AANTAL",
     help="Aantal LibreOffice-processen.",
@@ -948,11 +992,13 @@ def _plain_progress(event: str, label: str) -> None:
 )
 @click.option(
     "--timeout",
+    cls=DutchOption,
     type=click.FloatRange(1, 3600),
     metavar="SECONDEN",
     help="Seconden die LibreOffice per document mag gebruiken (standaard 60).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Samenvatting als JSON (voor scripts).")
+@_wait_option
 @handles_errors
 def build(
     paden: tuple[Path, ...],
@@ -961,6 +1007,7 @@ def build(
     no_pdf: bool,
     timeout: float | None,
     as_json: bool,
+    wait_minutes: int | None,
 ) -> None:
     """Maak de documenten van vergaderingen en dossiers in build/.
 
@@ -996,12 +1043,15 @@ def build(
             force=force,
             source_date_epoch=source_date_epoch_from_env(),
             timeout_per_document=timeout,
+            lock_wait=_seconds(wait_minutes),
         )
         interactive = _terminal(sys.stderr) and not as_json
         if interactive:
             report = _with_bar(options, lambda advance: build_project(project, options, advance))
         else:
-            report = build_project(project, options, None if as_json else _plain_progress)
+            # With --json only the wait is said (on stderr, for the person reading the log).
+            progress = _said_waiting if as_json else _plain_progress
+            report = build_project(project, options, progress)
     except KeyboardInterrupt as stop:
         if not as_json:
             raise
@@ -1085,7 +1135,9 @@ def _with_bar(options: Any, run: Callable[[Callable[[str, str], None]], R]) -> R
         package = bar.add_task("Exportpakket", total=None, visible=False, stage=True)
 
         def advance(event: str, label: str) -> None:
-            if event == "dossiers-totaal":
+            if event == "wacht":
+                bar.console.print(label)
+            elif event == "dossiers-totaal":
                 bar.update(dossiers, total=int(label))
             elif event == "conversies-totaal":
                 bar.update(conversions, total=int(label), visible=options.pdf and label != "0")

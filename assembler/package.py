@@ -1819,18 +1819,22 @@ def export_meetings(
     paths: Sequence[Path] = (),
     source_date_epoch: int | None = None,
     progress: Progress | None = None,
+    *,
+    lock_wait: float = 0.0,
 ) -> ExportReport:
     """Build and export the selected meetings (default all) to ``build/<meeting>/export/``.
 
-    ``progress`` hears the build's events, then ``pakket`` (label empty) when the packaging
-    (the confidentiality check, the files and zips) begins.
+    ``progress`` hears ``wacht`` (label: what for) when it waits up to ``lock_wait`` seconds for
+    another command's lock, the build's events, then ``pakket`` (label empty) when the
+    packaging (the confidentiality check, the files and zips) begins.
     """
     refuse_unexportable(project)
     epoch = source_date_epoch if source_date_epoch is not None else source_date_epoch_from_env()
     meeting_paths = tuple(_meeting_folder(project, Path(p)) for p in paths)
     # Held from the build to the last package: a build between them would be packaged
     # unchecked, and one refused is told an export runs.
-    with build_lock(project, "export"):
+    waiting = None if progress is None else lambda said: progress("wacht", said)
+    with build_lock(project, "export", wait=lock_wait, waiting=waiting):
         built = build_project(
             project,
             BuildOptions(paths=meeting_paths, source_date_epoch=epoch, export_follows=True),

@@ -567,12 +567,15 @@ def publish_meeting(
     backoff: float = DEFAULT_BACKOFF,
     sleep: Callable[[float], None] = time.sleep,
     max_wait: float = DEFAULT_MAX_WAIT,
+    lock_wait: float = 0.0,
+    waiting: Callable[[str], None] | None = None,
 ) -> PublishReport:
     """Export the meeting, then send what changed since the last publication to ``url``.
 
     ``include_confidential`` None sends the confidential documents too when the last publish to
     this address did: leaving them out deletes them from the agenda system, which only an
-    explicit False asks for."""
+    explicit False asks for. ``lock_wait``: seconds to wait for another command of the project
+    to finish (``waiting`` is told what for)."""
     base = check_url(url)
     if not dry_run and not token.strip():
         raise UsageError(
@@ -600,7 +603,7 @@ def publish_meeting(
         # each send every new object, and one would read the other's POST under way as a
         # publish stopped; an export meanwhile would lose its changes to publicatie.json.
         refuse_unexportable(project)  # as export refuses it: before build/ is made
-        closing.enter_context(build_lock(project, "publish"))
+        closing.enter_context(build_lock(project, "publish", wait=lock_wait, waiting=waiting))
         exported = export_meetings(project, [meeting_path])
         export = _find_export(exported, meeting_path)
         report = PublishReport(export.name, base, dry_run, exported)

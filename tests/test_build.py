@@ -1709,6 +1709,66 @@ def test_second_build_at_the_same_time_exits_3(small_project: Path, run_cli: Run
     assert problem["melding"].startswith("er loopt al een build van dit project")
 
 
+def test_with_wacht_a_build_waits_for_the_one_that_runs_and_then_builds(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """Review ops: a cron job that met a clerk's build failed with exit 3; with --wacht it runs
+    once the other is done, and says that it waits (with --json too, on stderr)."""
+    import fcntl
+
+    (small_project / "build").mkdir()
+    handle = open(small_project / "build" / ".lock", "a+")  # noqa: SIM115 - closed by the timer
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    handle.write("export")
+    handle.flush()
+    done = threading.Timer(1.0, handle.close)  # the other command ends a second from now
+    done.start()
+    try:
+        result = run_cli("build", "--geen-pdf", "--json", "--wacht", "1", cwd=small_project)
+    finally:
+        done.join()
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["gebouwd"] == 1
+    assert result.stderr == (
+        "Er loopt al een export van dit project; er wordt gewacht tot die klaar is (hoogstens "
+        "1 minuut).\n"
+    )
+
+
+def test_a_wait_for_the_lock_ends_with_what_to_do(small_project: Path) -> None:
+    """A holder that does not finish within --wacht: exit 3, saying how long was waited and
+    what to look at; the waiting is said once."""
+    import fcntl
+
+    from assembler.build_report import build_lock
+    from assembler.errors import BuildLocked
+    from assembler.project import Project
+
+    (small_project / "build").mkdir()
+    said: list[str] = []
+    with open(small_project / "build" / ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write("publish")
+        handle.flush()
+        started = time.monotonic()
+        with (
+            pytest.raises(BuildLocked) as refused,
+            build_lock(Project(small_project), wait=1.0, waiting=said.append),
+        ):
+            pass
+        waited = time.monotonic() - started
+    assert refused.value.exit_code == 3
+    assert refused.value.message == (
+        "er loopt al een publicatie van dit project naar een vergadersysteem, ook na 1 seconde "
+        "wachten (kijk of die vastzit, of geef --wacht meer minuten)"
+    )
+    assert said == [
+        "Er loopt al een publicatie van dit project naar een vergadersysteem; er wordt gewacht "
+        "tot die klaar is (hoogstens 1 seconde)."
+    ]
+    assert waited >= 1.0
+
+
 def test_the_lock_is_taken_again_by_what_its_holder_runs_and_by_no_other_thread(
     small_project: Path,
 ) -> None:

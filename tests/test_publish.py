@@ -2476,6 +2476,7 @@ def test_a_publish_while_another_sends_gives_up_and_every_object_is_made_once(
             stderr=subprocess.PIPE,
             text=True,
         )
+        waiter: subprocess.Popen[str] | None = None
         try:
             assert store.arrived.wait(timeout=300), "the first publish sent nothing"
             second = publish_cli(run_cli, project, store.url)
@@ -2487,14 +2488,34 @@ def test_a_publish_while_another_sends_gives_up_and_every_object_is_made_once(
             exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
             assert (project.dossiers / WONEN / "publicatie.json").read_bytes() == record
             built = run_cli("build", "--geen-pdf", "--json", cwd=project.root)
+            # One told to wait runs after the first, and finds nothing left to send.
+            waiter = subprocess.Popen(
+                [*first.args, "--wacht", "5"],
+                cwd=project.root,
+                env={**os.environ, "PYTHONPATH": str(REPO)},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            assert waiter.stderr is not None
+            waiting = waiter.stderr.readline()
         finally:
             store.release.set()
             try:
                 out, err = first.communicate(timeout=300)
+                waited, waiter_err = waiter.communicate(timeout=300)
             finally:
                 first.kill()
+                if waiter is not None:
+                    waiter.kill()
     assert (first.returncode, err) == (0, ""), err
     assert out.endswith(" verwerkt, 0 ongewijzigd.\n")
+    assert waiting == (
+        "Er loopt al een publicatie van dit project naar een vergadersysteem; er wordt gewacht "
+        "tot die klaar is (hoogstens 5 minuten).\n"
+    )
+    assert waiter.returncode == 0, waiter_err
+    assert re.search(r"^0 verwerkt, [1-9][0-9]* ongewijzigd\.$", waited, re.MULTILINE), waited
     for refused in (second, dry, exported):
         assert (refused.exit_code, refused.stdout, refused.stderr) == (
             3,
