@@ -179,6 +179,44 @@ def test_a_confidential_item_is_marked_before_its_heading_on_the_full_agenda_onl
     )
 
 
+def test_the_red_line_of_a_confidential_item_stands_apart_from_the_item_before(
+    built: Path,
+) -> None:
+    """Review clerk2 L6: the red NIET OPENBAAR line had the space of a plain heading above it
+    and looked like the end of the item before; more space above it than above a heading."""
+    lines = _line_boxes(built / "build" / WONEN / "agenda-niet-openbaar.pdf", page=2)
+    starts = [top for top, _bottom, words in lines]
+    texts = [words for _top, _bottom, words in lines]
+    label = texts.index("NIET OPENBAAR", 1)  # not the header's
+    heading = next(i for i, words in enumerate(texts) if words.startswith("6. Stand van zaken"))
+    above_label = starts[label] - lines[label - 1][1]
+    above_heading = starts[heading] - lines[heading - 1][1]
+    assert above_label >= above_heading + 4, (above_label, above_heading)
+    # The line and its heading stay together.
+    assert texts[label + 1].startswith("7. ")
+    assert starts[label + 1] - lines[label][1] < 2
+
+
+def _line_boxes(path: Path, page: int) -> list[tuple[float, float, str]]:
+    """The lines of one page as pdftotext finds them: (top, bottom, text), top to bottom."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = []
+    for top, bottom, inner in re.findall(
+        r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>',
+        boxes,
+        re.S,
+    ):
+        words = " ".join(re.findall(r">([^<]*)</word>", inner))
+        found.append((float(top), float(bottom), words))
+    # Lines of one row (a label and its text in two columns) come as separate blocks.
+    return sorted(found, key=lambda line: (line[0], line[2]))
+
+
 def _lines(path: Path) -> list[str]:
     raw = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
