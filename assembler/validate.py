@@ -83,7 +83,7 @@ from assembler.pydantic_messages import (
     problems_from_validation,
     same_letters_as,
 )
-from assembler.references import archived_references
+from assembler.references import archived_references, meeting_folders
 from assembler.source import (
     FieldPath,
     PartlyRead,
@@ -1478,10 +1478,96 @@ def missing_path_message(project: Project, path: Path, asked: str, *, advice: st
     found = _existing(project, mended) if mended != typed else None
     if found is not None and why:
         return f"{shown}: bestaat niet: {' en '.join(why)} (schrijf '{mended}')"
-    meant = _near_folder(project, mended)
+    same = _same_but_capitals(project, mended)
+    if same is None and _meeting_to_make(project, mended):
+        # Most often next month's meeting, not made yet: another date of it is no typo.
+        return (
+            f"{shown}: bestaat nog niet (maak de vergadering eerst met 'assembler vergadering "
+            f"{mended}')"
+        )
+    meant = same or _one_named(project, mended) or _near_folder(project, mended)
     if meant is not None:
         return f"{shown}: bestaat niet (bedoelt u '{meant}'?)"
     return f"{shown}: bestaat niet ({advice or f'geef {asked} op'})"
+
+
+# A meeting folder's name: its date, then the name of its series ('pfho-economie').
+DATED_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+
+
+def _in_dossiers(project: Project, given: Path) -> bool:
+    """Whether ``given`` (as typed) names a folder directly in dossiers/, or is a bare name
+    (the command line reads that in dossiers/ too)."""
+    return given.parent == Path() or Path(os.path.abspath(given.parent)) == project.dossiers
+
+
+def _meeting_to_make(project: Project, typed: str) -> bool:
+    """Whether ``typed`` names a meeting yet to be made: a date that exists, then the name of
+    a meeting series there is ('2027-04-09-pfho-economie' beside '2023-05-26-pfho-economie')."""
+    given = Path(typed)
+    dated = DATED_FOLDER.match(given.name)
+    if dated is None or not _in_dossiers(project, given):
+        return False
+    try:
+        dt.date.fromisoformat(dated.group(1))
+    except ValueError:
+        return False
+    series = dated.group(2).casefold()
+    return any(
+        (other := DATED_FOLDER.match(folder.name)) is not None
+        and other.group(2).casefold() == series
+        for folder in meeting_folders(project.dossiers)
+    )
+
+
+def _one_named(project: Project, typed: str) -> str | None:
+    """The one folder a bare name in dossiers/ most likely means: the only meeting on a date
+    ('2027-01-15'), or the only dossier folder of that name ('woningbouw-2027', which lies
+    in its meeting's folder), written as the command line takes it."""
+    given = Path(typed)
+    if not given.name or not _in_dossiers(project, given):
+        return None
+    found: list[Path] = []
+    with contextlib.suppress(OSError):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", given.name):
+            found = [
+                folder
+                for folder in project.dossiers.iterdir()
+                if folder.name.startswith(given.name + "-") and (folder / MEETING_FILE).is_file()
+            ]
+        elif given.parent == Path():
+            found = [
+                meeting / given.name
+                for meeting in project.dossiers.iterdir()
+                if (meeting / MEETING_FILE).is_file()
+                and stands_for_a_file(meeting / given.name / DOSSIER_FILE)
+            ]
+    if len(found) != 1:
+        return None
+    meant = found[0].relative_to(project.dossiers)
+    return (given.parent / meant).as_posix()
+
+
+def _same_but_capitals(project: Project, typed: str) -> str | None:
+    """A folder beside where ``typed`` points whose name is the last one's but for its
+    capitals, written as ``typed`` is."""
+    given = Path(typed)
+    if not given.name:
+        return None
+    same = [
+        name for name in _names_beside(project, given) if name.casefold() == given.name.casefold()
+    ]
+    if not same:
+        return None
+    return same[0] if given.parent == Path() else (given.parent / same[0]).as_posix()
+
+
+def _names_beside(project: Project, given: Path) -> list[str]:
+    names: list[str] = []
+    for parent in (given.parent, project.dossiers / given.parent):
+        with contextlib.suppress(OSError):
+            names += sorted(entry.name for entry in parent.iterdir() if entry.is_dir())
+    return names
 
 
 def _existing(project: Project, typed: str) -> Path | None:
@@ -1494,19 +1580,12 @@ def _existing(project: Project, typed: str) -> Path | None:
 
 
 def _near_folder(project: Project, typed: str) -> str | None:
-    """A folder beside where ``typed`` points whose name is close to its last ('…-economi',
-    '…-Economie'), written as ``typed`` is."""
-    import difflib
-
+    """A folder beside where ``typed`` points whose name is close to its last ('…-economi'),
+    written as ``typed`` is."""
     given = Path(typed)
-    names: list[str] = []
-    for parent in (given.parent, project.dossiers / given.parent):
-        with contextlib.suppress(OSError):
-            names += sorted(entry.name for entry in parent.iterdir() if entry.is_dir())
     if not given.name:
         return None
-    same = [name for name in names if name.casefold() == given.name.casefold()]
-    close = same or difflib.get_close_matches(given.name, names, n=1, cutoff=0.8)
+    close = difflib.get_close_matches(given.name, _names_beside(project, given), n=1, cutoff=0.8)
     if not close:
         return None
     return close[0] if given.parent == Path() else (given.parent / close[0]).as_posix()

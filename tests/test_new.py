@@ -341,11 +341,17 @@ def test_new_takes_the_bare_name_of_a_meeting_folder(
     assert again.exit_code == 0, again.stderr
     assert (example_project / "dossiers" / ECONOMIE / "fietsen" / "dossier.yaml").is_file()
     # A name that is no meeting does not exist (review life L6: "er staat geen
-    # vergadering.yaml in", as if the folder were there); a near one is named.
-    unknown = run_cli("new", "2023-05-27-pfho-economie", "x", *OPTIONS, cwd=example_project)
+    # vergadering.yaml in", as if the folder were there); a near one is named, and another
+    # date of a meeting series is one still to be made (clerk2 M1).
+    unknown = run_cli("new", "2023-05-26-pfho-economi", "x", *OPTIONS, cwd=example_project)
     assert unknown.exit_code == 2
     assert unknown.stderr == (
-        "fout: 2023-05-27-pfho-economie: bestaat niet (bedoelt u '2023-05-26-pfho-economie'?)\n"
+        "fout: 2023-05-26-pfho-economi: bestaat niet (bedoelt u '2023-05-26-pfho-economie'?)\n"
+    )
+    later = run_cli("new", "2023-05-27-pfho-economie", "x", *OPTIONS, cwd=example_project)
+    assert later.stderr == (
+        "fout: 2023-05-27-pfho-economie: bestaat nog niet (maak de vergadering eerst met "
+        "'assembler vergadering 2023-05-27-pfho-economie')\n"
     )
     # The help says both forms.
     helped = run_cli("new", "--help", cwd=example_project)

@@ -1,0 +1,89 @@
+"""The hints a clerk gets for a name typed slightly wrong: each saves a try (clerk2 review)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import ECONOMIE, WONEN, CliResult
+
+RunCli = Callable[..., CliResult]
+ASSEMBLER = Path(sys.executable).parent / "assembler"
+NOT_YET = (
+    "fout: {typed}: bestaat nog niet (maak de vergadering eerst met 'assembler vergadering "
+    "{typed}')\n"
+)
+MEMO = f"dossiers/{WONEN}/memo-huisvestingsverordening/dossier.yaml"
+
+
+def _edit(project: Path, relative: str, old: str, new: str) -> None:
+    path = project / relative
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(old, new, text, count=1, flags=re.MULTILINE)
+    assert changed != text, old
+    path.write_text(changed, encoding="utf-8")
+
+
+def _line_of(project: Path, relative: str, prefix: str) -> int:
+    lines = (project / relative).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if line.startswith(prefix))
+
+
+def _at_terminal(
+    project: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], answers: str
+) -> Result:
+    import assembler.cli
+    from assembler.cli import main
+
+    monkeypatch.setattr(assembler.cli, "_interactive", lambda: True)
+    monkeypatch.chdir(project)
+    return CliRunner().invoke(main, args, input=answers)
+
+
+# M1: the meeting of the next month is not made yet; another date of it is no typo.
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["verplaats", f"{ECONOMIE}/werklocaties", "2027-04-09-pfho-economie"],
+        ["new", "2027-04-09-pfho-economie", "x"],
+        ["build", "2027-04-09-pfho-economie"],
+        ["check", "2027-04-09-pfho-economie"],
+    ],
+)
+def test_a_meeting_not_made_yet_is_said_to_be_made_first(
+    example_project: Path, run_cli: RunCli, args: list[str]
+) -> None:
+    """Was "bestaat niet (bedoelt u '2023-05-26-pfho-economie'?)": another meeting."""
+    result = run_cli(*args, cwd=example_project)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        NOT_YET.format(typed="2027-04-09-pfho-economie"),
+    )
+
+
+def test_a_meeting_not_made_yet_is_said_as_typed_and_a_real_typo_still_gets_its_hint(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    typed = "dossiers/2023-07-07-pfho-ruimte-wonen"
+    moved = run_cli("verplaats", f"{WONEN}/res-voortgang", typed, cwd=example_project)
+    assert (moved.exit_code, moved.stderr) == (2, NOT_YET.format(typed=typed))
+    # A name that is not just another date of a meeting series is a typo.
+    typo = run_cli("new", f"{ECONOMIE[:-1]}", "x", cwd=example_project)
+    assert (typo.exit_code, typo.stderr) == (
+        2,
+        f"fout: {ECONOMIE[:-1]}: bestaat niet (bedoelt u '{ECONOMIE}'?)\n",
+    )
+    # A date that does not exist is no meeting to make.
+    wrong = run_cli("build", "2027-02-30-pfho-economie", cwd=example_project)
+    assert wrong.exit_code == 2
+    assert "bestaat nog niet" not in wrong.stderr
+
+
