@@ -853,7 +853,11 @@ def _terminal(stream: TextIO | None) -> bool:
 @dutch_help
 @click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--overleg", metavar="TEKST", help="Naam van het overleg.")
-@click.option("--datum", metavar="JJJJ-MM-DD", help="Datum (standaard: uit de mapnaam).")
+@click.option(
+    "--datum",
+    metavar="JJJJ-MM-DD",
+    help="Datum (standaard: uit de mapnaam; een mapnaam zonder datum krijgt die ervoor).",
+)
 @click.option("--aanvang", metavar="UU:MM", help="Aanvangstijd.")
 @click.option("--locatie", metavar="TEKST", help="Plaats van de vergadering.")
 @handles_errors
@@ -886,7 +890,7 @@ def vergadering(
     )
 
     project = _project(vergadermap)
-    folder = new_meeting_folder(project, vergadermap)
+    folder = new_meeting_folder(project, vergadermap, datum or "")
     values = {"overleg": overleg or "", "aanvang": aanvang or "", "locatie": locatie or ""}
 
     def meeting(**answer: str) -> NewMeeting:

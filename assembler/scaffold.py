@@ -39,7 +39,12 @@ from assembler.references import (
     reference_in,
 )
 from assembler.source import Source, YamlValue, load_yaml, parse_yaml
-from assembler.validate import folder_name_problem, missing_path_message, selected_folder
+from assembler.validate import (
+    DATED_FOLDER,
+    folder_name_problem,
+    missing_path_message,
+    selected_folder,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -994,7 +999,11 @@ class NewMeeting:
 
 
 MEETING_ASKED = ("overleg", "aanvang", "locatie")
-_DATED_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+_DATED_FOLDER = DATED_FOLDER
+# A date written as a clerk writes it in a folder's name: '19-02-2027-…' (Dutch order) or
+# '2027-2-12-…' (unpadded).
+_DUTCH_DATED = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})-(.+)$")
+_UNPADDED_DATED = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
 
 
 def previous_meeting(project: Project, folder: Path, *, held: bool = False) -> Vergadering | None:
@@ -1034,13 +1043,45 @@ def _previous_meeting(
     return None
 
 
-def new_meeting_folder(project: Project, meeting_folder: Path) -> Path:
+def new_meeting_folder(project: Project, meeting_folder: Path, datum: str = "") -> Path:
     """The folder a new meeting goes in: the path given, or a bare name ('2024-03-15-pfho-
-    economie', as new and verplaats take it) in ``dossiers/``."""
+    economie', as new and verplaats take it) in ``dossiers/``.
+
+    A name without a date gets ``datum`` (a date that exists) in front of it: the date in
+    its name is what places a meeting in its series, for the next one to take its details
+    and name its minutes."""
     folder = project.inside(meeting_folder)
     if len(meeting_folder.parts) == 1 and folder.parent != project.dossiers:
-        return project.dossiers / meeting_folder
+        folder = project.dossiers / meeting_folder
+    undated = (
+        not re.match(r"\d{4}-\d{2}-\d{2}", folder.name)
+        and _date_written_otherwise(folder.name) is None  # said as that
+    )
+    if datum and undated and re.fullmatch(r"\d{4}-\d{2}-\d{2}", datum):
+        try:
+            date.fromisoformat(datum)
+        except ValueError:
+            return folder  # refused as --datum's own problem
+        return folder.parent / f"{datum}-{folder.name}"
     return folder
+
+
+def _date_written_otherwise(name: str) -> str | None:
+    """``name`` with the date it starts with written as JJJJ-MM-DD ('19-02-2027-pfho-economie'
+    gives '2027-02-19-pfho-economie'), if it starts with a date written otherwise that exists."""
+    dutch = _DUTCH_DATED.match(name)
+    unpadded = _UNPADDED_DATED.match(name)
+    if dutch is not None:
+        day, month, year, rest = dutch.groups()
+    elif unpadded is not None:
+        year, month, day, rest = unpadded.groups()
+    else:
+        return None
+    try:
+        written = date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+    return f"{written}-{rest}"
 
 
 def new_meeting_day(project: Project, folder: Path, datum: str) -> str:
@@ -1083,10 +1124,17 @@ def new_meeting_day(project: Project, folder: Path, datum: str) -> str:
             f"gemaakt (zet de naam van het overleg achter de datum, zoals "
             f"{folder.name.rstrip('-')}-pfho-economie)"
         )
+    otherwise = None if dated else _date_written_otherwise(folder.name)
+    if otherwise is not None:
+        raise UsageError(
+            f"{folder.name}: de datum in de mapnaam staat niet in de vorm JJJJ-MM-DD; er is "
+            f"niets gemaakt (noem de map {otherwise})"
+        )
     if not datum and not dated:
         raise UsageError(
             f"{folder.name}: de mapnaam begint niet met een datum; er is niets gemaakt (noem de "
-            "map naar de datum, zoals 2024-03-15-pfho-economie, of geef --datum op)"
+            f"map naar de datum, zoals 2024-03-15-{folder.name}, of geef --datum op: die komt "
+            "dan voor de naam)"
         )
     return datum or (dated.group(1) if dated else "")
 

@@ -87,3 +87,60 @@ def test_a_meeting_not_made_yet_is_said_as_typed_and_a_real_typo_still_gets_its_
     assert "bestaat nog niet" not in wrong.stderr
 
 
+# M2: a meeting folder's date written otherwise, and --datum.
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("19-02-2027-pfho-economie", "2027-02-19-pfho-economie"),
+        ("2027-2-12-pfho-economie", "2027-02-12-pfho-economie"),
+        ("9-4-2027-pfho-economie", "2027-04-09-pfho-economie"),
+    ],
+)
+def test_a_meeting_folder_with_its_date_written_otherwise_gets_the_right_name(
+    example_project: Path, run_cli: RunCli, typed: str, meant: str
+) -> None:
+    """Was "begint niet met een datum … of geef --datum op", a route that made an undated
+    folder outside the chain of meetings."""
+    result = run_cli("vergadering", typed, cwd=example_project)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"fout: {typed}: de datum in de mapnaam staat niet in de vorm JJJJ-MM-DD; er is niets "
+        f"gemaakt (noem de map {meant})\n",
+    )
+    assert not (example_project / "dossiers" / typed).exists()
+
+
+def test_datum_puts_the_date_in_front_of_an_undated_name_and_keeps_the_chain(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: dossiers/pfho-economie made without the previous meeting's details, and the next
+    meeting's "Verslag" item naming the meeting before it."""
+    made = run_cli("vergadering", "pfho-economie", "--datum", "2027-02-19", cwd=example_project)
+    assert (made.exit_code, made.stderr) == (0, "")
+    assert made.stdout == (
+        "Aangemaakt: dossiers/2027-02-19-pfho-economie/vergadering.yaml (zet er dossiers op met "
+        "'assembler new')\n"
+    )
+    assert not (example_project / "dossiers" / "pfho-economie").exists()
+    february = example_project / "dossiers" / "2027-02-19-pfho-economie" / "vergadering.yaml"
+    text = february.read_text(encoding="utf-8")
+    assert "datum: 2027-02-19\n" in text
+    assert "Verslag en actielijst van het overleg van 26 mei 2023" in text
+    after = run_cli("vergadering", "2027-03-19-pfho-economie", cwd=example_project)
+    assert after.exit_code == 0, after.stderr
+    march = example_project / "dossiers" / "2027-03-19-pfho-economie" / "vergadering.yaml"
+    assert "  - Verslag en actielijst van het overleg van 19 februari 2027\n" in march.read_text(
+        encoding="utf-8"
+    )
+    # Without --datum, the example is the name typed.
+    undated = run_cli("vergadering", "pfho-sociaal-maart", cwd=example_project)
+    assert (undated.exit_code, undated.stderr) == (
+        2,
+        "fout: pfho-sociaal-maart: de mapnaam begint niet met een datum; er is niets gemaakt "
+        "(noem de map naar de datum, zoals 2024-03-15-pfho-sociaal-maart, of geef --datum op: "
+        "die komt dan voor de naam)\n",
+    )
+
+

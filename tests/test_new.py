@@ -990,7 +990,8 @@ def test_a_meeting_folder_without_a_date_needs_datum(
     assert undated.exit_code == 2
     assert undated.stderr == (
         "fout: pfho-sociaal-maart: de mapnaam begint niet met een datum; er is niets gemaakt "
-        "(noem de map naar de datum, zoals 2024-03-15-pfho-economie, of geef --datum op)\n"
+        "(noem de map naar de datum, zoals 2024-03-15-pfho-sociaal-maart, of geef --datum op: "
+        "die komt dan voor de naam)\n"
     )
     dated = run_cli(
         "vergadering", "dossiers/pfho-sociaal-maart", "--datum", "2024-03-15",
@@ -998,10 +999,10 @@ def test_a_meeting_folder_without_a_date_needs_datum(
         cwd=example_project,
     )  # fmt: skip
     assert dated.exit_code == 0, dated.stderr
-    text = (example_project / "dossiers" / "pfho-sociaal-maart" / "vergadering.yaml").read_text(
-        encoding="utf-8"
-    )
-    assert "datum: 2024-03-15" in text
+    # The date goes in front: that is what places the meeting in its series (clerk2 M2).
+    assert not (example_project / "dossiers" / "pfho-sociaal-maart").exists()
+    made = example_project / "dossiers" / "2024-03-15-pfho-sociaal-maart" / "vergadering.yaml"
+    assert "datum: 2024-03-15" in made.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
