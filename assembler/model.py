@@ -319,8 +319,20 @@ def _parse_time(value: object) -> str:
     if not _TIME.match(text):
         # "25:00" is in the form: the time is what does not exist, as dates tell the two apart.
         what = "bestaande tijd" if _TIME_FORM.match(text) else "tijd in de vorm UU:MM"
-        raise _fail("tijd", f'{_quote(typed)} is geen {what} (schrijf bijvoorbeeld "14:00")')
+        meant = _time_with_uur(typed)
+        advice = f"schrijf {meant}" if meant else 'schrijf bijvoorbeeld "14:00"'
+        raise _fail("tijd", f"{_quote(typed)} is geen {what} ({advice})")
     return text
+
+
+def _time_with_uur(typed: str) -> str | None:
+    """The time '9.30 uur' or '14 uur' says, as UU:MM, as a Dutch clerk writes it (and as
+    the agenda prints it); None for anything else."""
+    bare = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:uur|u)\.?", typed, re.IGNORECASE)
+    if bare is None:
+        return None
+    meant = f"{int(bare.group(1)):02d}:{bare.group(2) or '00'}"
+    return meant if _TIME.match(meant) else None
 
 
 ClockTime = Annotated[str, BeforeValidator(_parse_time)]

@@ -518,6 +518,8 @@ def _spread_line(answer: str) -> str:
     """The verspreiden line: Ja or Nee as the examples write them; anything else quoted, to
     be refused as typed."""
     word = answer.strip().capitalize()
+    # 'j' and 'n', as a terminal question is often answered, are no other answer.
+    word = {"J": "Ja", "N": "Nee"}.get(word, word)
     value = word if word in ("Ja", "Nee") else _yaml_text(answer)
     return _commented(f"verspreiden: {value}", "# Ja of Nee (Nee = vertrouwelijk, nooit openbaar)")
 

@@ -144,3 +144,43 @@ def test_datum_puts_the_date_in_front_of_an_undated_name_and_keeps_the_chain(
     )
 
 
+# L2: what a clerk types at the questions.
+
+
+@pytest.mark.parametrize(("typed", "written"), [("j", "Ja"), ("N", "Nee"), ("JA", "Ja")])
+def test_new_takes_j_and_n_for_ja_and_nee(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, typed: str, written: str
+) -> None:
+    """Was "'j' is geen geldige waarde (schrijf Ja of Nee)"."""
+    answers = f"Laadpalen\n{typed}\nPiet\nRuimte\np@regiogv.nl\n"
+    result = _at_terminal(example_project, monkeypatch, ["new", ECONOMIE, "laadpalen"], answers)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    text = (example_project / "dossiers" / ECONOMIE / "laadpalen" / "dossier.yaml").read_text()
+    assert f"\nverspreiden: {written} " in text
+
+
+def test_a_time_with_uur_is_given_its_own_fix(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli
+) -> None:
+    """Was 'schrijf bijvoorbeeld "14:00"' for the "9.30 uur" a Dutch clerk types."""
+    folder = "2027-01-22-pfho-sociaal-domein"
+    answers = "Pfho Sociaal Domein\n9.30 uur\n9.30\nHuizen\n"
+    result = _at_terminal(example_project, monkeypatch, ["vergadering", folder], answers)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "fout: Aanvangstijd: '9.30 uur' is geen tijd in de vorm UU:MM (schrijf 09:30)\n"
+    )
+    text = (example_project / "dossiers" / folder / "vergadering.yaml").read_text()
+    assert 'aanvang: "9.30"' in text  # as vergadering.yaml takes it
+    # In vergadering.yaml alike.
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    _edit(example_project, meeting, r"^aanvang: .*$", 'aanvang: "14 uur"')
+    checked = run_cli("check", ECONOMIE, cwd=example_project)
+    line = _line_of(example_project, meeting, "aanvang:")
+    assert checked.exit_code == 1
+    assert checked.stderr == (
+        f"{meeting}:{line}: aanvang: '14 uur' is geen tijd in de vorm UU:MM (schrijf 14:00)\n"
+    )
+
+
