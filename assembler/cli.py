@@ -1307,7 +1307,9 @@ def _usage_message(error: click.UsageError) -> str:
             name = f"de optie {max(error.param.opts, key=len)}"  # as typed: --naar, not url
         return f"{name} ontbreekt"
     if isinstance(error, click.NoSuchOption):
-        return f"onbekende optie {error.option_name}"
+        # Click's own near miss ('--forse': '--force'), as a command's is said.
+        near = f": bedoelt u {error.possibilities[0]}?" if error.possibilities else ""
+        return f"onbekende optie {error.option_name}{near}"
     if isinstance(error, click.BadParameter):
         name = error.param.human_readable_name if error.param else "een waarde"
         if isinstance(error.param, click.Option):

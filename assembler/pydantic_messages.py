@@ -186,9 +186,31 @@ def clean(loc: tuple[int | str, ...]) -> FieldPath:
     return tuple(part for part in loc if not str(part).startswith("@"))
 
 
+# The other word a clerk uses for a key, spelled nothing like it: a memo's 'Afzender' and
+# 'Betreft' lines, a document's 'Titel'. Only where it means the same: 'vertrouwelijk: Ja'
+# is the opposite of 'verspreiden: Ja', so it is not here.
+_SYNONYMS = {
+    "afzender": "van",
+    "ontvanger": "aan",
+    "geadresseerde": "aan",
+    "betreft": "onderwerp",
+    "titel": "onderwerp",
+    "openbaar": "verspreiden",
+    "afdeling": "eenheid",
+    "e-mailadres": "email",
+    "emailadres": "email",
+    "mail": "email",
+    "tijd": "aanvang",
+    "plaats": "locatie",
+}
+
+
 def _close_key(loc: FieldPath, model: type[BaseModel]) -> str | None:
     allowed = allowed_keys(loc[:-1], model)
     key = str(loc[-1]) if loc else ""
+    synonym = _SYNONYMS.get(key.strip().lower())
+    if synonym in allowed:
+        return synonym
     close = difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -159,9 +159,17 @@ def dossier_place(
             "Ja); er is niets gemaakt (kies een andere vergadering)"
         )
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        # The name it most likely is ('Woningbouw_2027': woningbouw-2027), as vergadering
+        # says one; 'dossier' is only what a name of no letters at all becomes.
+        suggested = suggested_folder_name(name)
+        example = (
+            f": noem de map {suggested}"
+            if suggested != "dossier" or "dossier" in name.casefold()
+            else ", bijvoorbeeld werklocaties"
+        )
         raise UsageError(
             f"mapnaam: '{name}' is geen goede mapnaam (gebruik kleine letters, cijfers en "
-            "streepjes, bijvoorbeeld werklocaties)"
+            f"streepjes{example})"
         )
     problem = folder_name_problem(name)  # the agenda's own rules (its length)
     if problem:

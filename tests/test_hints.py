@@ -184,3 +184,73 @@ def test_a_time_with_uur_is_given_its_own_fix(
     )
 
 
+# L3: "did you mean" where it saves a try.
+
+
+def test_an_unknown_option_near_a_known_one_is_named(example_project: Path) -> None:
+    result = subprocess.run(
+        [str(ASSEMBLER), "build", "--forse"],
+        cwd=example_project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        "fout: onbekende optie --forse: bedoelt u --force? (zie 'assembler build --help')\n",
+    )
+
+
+def test_new_proposes_the_folder_name_it_would_take(example_project: Path, run_cli: RunCli) -> None:
+    result = run_cli("new", ECONOMIE, "Woningbouw_2027", cwd=example_project)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "fout: mapnaam: 'Woningbouw_2027' is geen goede mapnaam (gebruik kleine letters, "
+        "cijfers en streepjes: noem de map woningbouw-2027)\n",
+    )
+
+
+@pytest.mark.parametrize("command", ["build", "check", "new"])
+def test_a_meeting_date_alone_names_the_one_meeting_of_that_day(
+    example_project: Path, run_cli: RunCli, command: str
+) -> None:
+    args = [command, "2023-05-26"] + (["x"] if command == "new" else [])
+    result = run_cli(*args, cwd=example_project)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"fout: 2023-05-26: bestaat niet (bedoelt u '{ECONOMIE}'?)\n",
+    )
+
+
+def test_a_dossier_name_alone_names_the_one_dossier_folder_of_that_name(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    result = run_cli("verplaats", "werklocaties", WONEN, cwd=example_project)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"fout: werklocaties: bestaat niet (bedoelt u '{ECONOMIE}/werklocaties'?)\n",
+    )
+    # Two dossiers of that name: no guess.
+    twin = example_project / "dossiers" / WONEN / "werklocaties"
+    twin.mkdir()
+    (twin / "dossier.yaml").write_text("x: 1\n", encoding="utf-8")
+    result = run_cli("verplaats", "werklocaties", WONEN, cwd=example_project)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "fout: werklocaties: bestaat niet (geef de map van het dossier op)\n",
+    )
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("afzender", "van"), ("ontvanger", "aan")])
+def test_a_known_synonym_of_a_key_is_named(
+    example_project: Path, run_cli: RunCli, typed: str, meant: str
+) -> None:
+    """Was "is geen bekend veld (haal het weg; bekende velden: …)", and a second line that
+    the key meant was missing."""
+    _edit(example_project, MEMO, rf"^{meant}: ", f"{typed}: ")
+    result = run_cli("check", f"dossiers/{WONEN}/memo-huisvestingsverordening", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{MEMO}:{_line_of(example_project, MEMO, typed + ':')}: {typed}: is geen bekend veld "
+        f"(bedoelt u '{meant}'?)\n"
+    )

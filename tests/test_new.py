@@ -298,7 +298,7 @@ def test_a_value_without_an_option_is_said_to_need_a_terminal_without_one(
         (
             [f"dossiers/{ECONOMIE}", "Nieuw Dossier"],
             "fout: mapnaam: 'Nieuw Dossier' is geen goede mapnaam (gebruik kleine letters, "
-            "cijfers en streepjes, bijvoorbeeld werklocaties)\n",
+            "cijfers en streepjes: noem de map nieuw-dossier)\n",
         ),
         (
             [f"dossiers/{ECONOMIE}", "werklocaties"],
@@ -438,7 +438,7 @@ def test_new_says_every_problem_as_the_other_commands_do(
     assert bad_name.exit_code == 2
     assert bad_name.stderr == (
         "fout: mapnaam: 'Werk_Locaties' is geen goede mapnaam (gebruik kleine letters, cijfers "
-        "en streepjes, bijvoorbeeld werklocaties)\n"
+        "en streepjes: noem de map werk-locaties)\n"
     )
     bad_date = run_cli(
         "new", f"dossiers/{ECONOMIE}", "nieuw", *OPTIONS[:-1], "1 mei", cwd=example_project
