@@ -12,8 +12,9 @@ each widget's ``/Parent`` chain, its form fields (their calculation and format s
 its pages are copied. :func:`active_content` names the scripts, program starts and links to
 other files or computers a PDF carries, for the annex check's warning, also the document's own
 (``/OpenAction``, the catalogue's ``/AA``, ``/Names/JavaScript``), which need no taking out: a
-bundle does not copy a part's catalogue, and its bookmarks are made anew from their titles and
-destinations.
+bundle does not copy a part's catalogue. Bookmarks (outline items) are named and taken out too:
+a bundle makes them anew from their titles and destinations, and keeps one that opens a web
+address (see bundle.py), but the export ships the annex as received.
 
 Left out unnamed: form buttons that send or fetch data (many a received form has a "Verzenden"
 button, and a warning for each would teach clerks to skip the warnings), links that open a
@@ -39,7 +40,14 @@ from typing import Any
 
 from pikepdf import Array, Dictionary, Name, Pdf, PdfError, Stream, String
 
-__all__ = ["active_content", "address_kinds", "strip_active_content", "strip_form_actions"]
+__all__ = [
+    "active_content",
+    "address_kinds",
+    "bookmark_address",
+    "outline_items",
+    "strip_active_content",
+    "strip_form_actions",
+]
 
 # What reaches another file or computer: a go-to in another PDF (/GoToR), an article in another
 # file (/Thread, /GoToE with /F), a URI that is no web or e-mail address. One kind, one name.
@@ -144,10 +152,10 @@ def strip_form_actions(pdf: Pdf) -> bool:
 
     For a PDF that claims PDF/A-2 (ISO 19005-2 §6.4.1: a widget annotation and a field
     dictionary shall hold neither key), as LibreOffice's conversion of an office form may
-    hold (a submit button). Reaches them as a bundle does (:func:`_holders`).
+    hold (a submit button). Reaches them as a bundle does (:func:`_on_pages`).
     """
     stripped = False
-    for holder in _holders(pdf):
+    for holder in _on_pages(pdf):  # a bookmark is no form field: it keeps its action
         if holder.get(Name.Type) == Name.Page:
             continue
         subtype = holder.get(Name.Subtype)
@@ -187,6 +195,17 @@ def _tidy_addresses(holder: Any) -> None:
                 action[Name.URI] = String(kept)
 
 
+def bookmark_address(item: Any) -> str | None:
+    """The web or e-mail address or telephone number the outline item ``item`` opens, as a
+    bundle keeps it (see :func:`_kept_address`); None if it goes to a page or does anything
+    else."""
+    action = item.get(Name.A)
+    if Name.Dest in item or not isinstance(action, Dictionary) or action.get(Name.S) != Name.URI:
+        return None
+    address = action.get(Name.URI)
+    return _kept_address(str(address)) if isinstance(address, String) else None
+
+
 def _kept_address(address: str) -> str | None:
     """``address`` as a bundle keeps it: without what surrounds it and with a scheme; None if
     it is no web or e-mail address or telephone number."""
@@ -199,7 +218,36 @@ def _kept_address(address: str) -> str | None:
 
 
 def _holders(pdf: Pdf) -> Iterator[Any]:
-    """Every dictionary a bundle copies that can hold an action: pages, annotations, fields."""
+    """Every dictionary a bundle copies that can hold an action: pages, annotations, fields,
+    and bookmarks (a bundle keeps one that goes to a page or a web address)."""
+    yield from _on_pages(pdf)
+    yield from outline_items(pdf)
+
+
+def outline_items(pdf: Pdf) -> list[Any]:
+    """The outline items (bookmarks) of ``pdf``, each once, as far as :data:`_MAX_NODES`."""
+    outlines = pdf.Root.get(Name.Outlines)
+    if not isinstance(outlines, Dictionary):
+        return []
+    seen: set[tuple[int, int]] = set()
+    found: list[Any] = []
+    todo: list[Any] = [outlines.get(Name.First)]
+    while todo and len(found) < _MAX_NODES:
+        node = todo.pop()
+        if not isinstance(node, Dictionary):
+            continue
+        key = node.objgen
+        if key != (0, 0):
+            if key in seen:
+                continue  # a ring: the bundle breaks it too
+            seen.add(key)
+        found.append(node)
+        todo += [node.get(Name.Next), node.get(Name.First)]
+    return found
+
+
+def _on_pages(pdf: Pdf) -> Iterator[Any]:
+    """The pages, their annotations and the form fields: what a bundle copies with a page."""
     for page in pdf.pages:
         yield page.obj
         annots = page.obj.get(Name.Annots)

@@ -23,6 +23,7 @@ Messages are written to follow ``dossiers/…/dossier.yaml:23: bijlagen[2].besta
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import resource
@@ -34,7 +35,7 @@ import zlib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from assembler.bands import top_bands_blank
 from assembler.errors import Problem, dutch_list
@@ -54,11 +55,27 @@ TOO_MUCH_MEMORY = (
 # named among the actions the bundles leave out; 9: a web address with spaces or <…> around
 # it, a www. address and a tel: number no longer named so; 10: the top band of a page larger
 # than office paper is judged as high as its marks have grown, see bands.mark_scale; 11: office
-# annexes judged too, for tracked changes, links elsewhere and form buttons).
-CHECKS_VERSION = 11
+# annexes judged too, for tracked changes, links elsewhere and form buttons; 12: bookmarks'
+# actions named, a file protected by rights management or a certificate said so, not damaged,
+# a PDF portfolio refused, padding after %%EOF no damage).
+CHECKS_VERSION = 12
 TOO_DEEP = (
     "is beschadigd: het bestand is zo diep genest dat het niet kan worden gelezen (lever de "
     "bijlage opnieuw aan, bijvoorbeeld opnieuw afgedrukt als PDF)"
+)
+PASSWORD_PROTECTED = "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
+# A PDF encrypted by a security handler other than the standard one: Microsoft Purview's (or
+# AIP's) sensitivity labels with encryption (/MicrosoftIRMServices) or a certificate
+# (/Adobe.PubSec). Only the intended readers' own software opens it; sent again, it is the same.
+RIGHTS_PROTECTED = (
+    "is beveiligd met rechtenbeheer (zoals een vertrouwelijkheidslabel van Microsoft Purview) "
+    "of met een certificaat (vraag de afzender om een versie zonder beveiliging)"
+)
+# What qpdf says of such a file (QPDF_encryption.cc).
+_OTHER_HANDLER = "unsupported encryption filter"
+PORTFOLIO = (
+    "is een PDF-portfolio: de bundel toont alleen het voorblad (lever de documenten als losse "
+    "PDF's of als één samengevoegde PDF aan)"
 )
 CHECK_STOPPED = "kon niet worden gecontroleerd: de controle werd afgebroken (probeer het opnieuw)"
 # A checking child ended by one of these was stopped from outside (Ctrl-C reaches the whole
@@ -206,8 +223,7 @@ def _precheck(path: Path, limits: AnnexLimits) -> tuple[AnnexReport | None, int]
         size = path.stat().st_size
         with open(path, "rb") as handle:
             head = handle.read(HEADER_WINDOW)
-            handle.seek(max(0, size - TRAILER_WINDOW))
-            tail = handle.read(TRAILER_WINDOW)
+            tail = _tail(handle, size)
     except OSError:
         return refused("kan niet worden gelezen (controleer de rechten op het bestand)")
     if size == 0:
@@ -229,6 +245,55 @@ def _precheck(path: Path, limits: AnnexLimits) -> tuple[AnnexReport | None, int]
             size,
         )
     return None, size
+
+
+# What some transfer and document-management systems add after %%EOF (NULs to fill a block,
+# line ends): viewers read past it, and so does qpdf (it finds the objects again). Skipped up
+# to a limit, so that a file of nothing but NULs costs a bounded read.
+_PADDING = b"\x00\t\n\r\x0c "
+MAX_PADDING = 1024 * 1024
+# What a PDF writer may put after %%EOF itself.
+_LINE_ENDS = 2
+
+
+def _tail(handle: BinaryIO, size: int) -> bytes:
+    """The last :data:`TRAILER_WINDOW` bytes of the file before any padding at its end."""
+    end = _content_end(handle, size)
+    start = max(0, end - TRAILER_WINDOW)
+    handle.seek(start)
+    return handle.read(end - start)
+
+
+def _content_end(handle: BinaryIO, size: int) -> int:
+    """Where the file's padding starts (its size if it has none, or too much to skip)."""
+    end = size
+    while end > max(0, size - MAX_PADDING):
+        start = max(0, end - _CHUNK, size - MAX_PADDING)
+        handle.seek(start)
+        kept = handle.read(end - start).rstrip(_PADDING)
+        if kept:
+            return start + len(kept)
+        end = start
+    return end
+
+
+def _opened(path: Path) -> Any:
+    """The PDF at ``path`` opened with pikepdf; without the padding at its end, if it has more
+    than a line end there: qpdf looks for the cross-reference table's place in the last 1024
+    bytes, and would call the file damaged that every viewer opens as it is."""
+    import pikepdf
+
+    trimmed = None
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            end = _content_end(handle, size)
+            if size - end > _LINE_ENDS:
+                handle.seek(0)
+                trimmed = io.BytesIO(handle.read(end))
+    except OSError:
+        pass  # qpdf says why it cannot be read, as for any file
+    return pikepdf.open(path if trimmed is None else trimmed)
 
 
 def pdf_named_as_office(head: bytes, suffix: str, name: str) -> str | None:
@@ -381,25 +446,28 @@ def _child_main() -> None:
         sys.stdout.flush()
 
 
+def not_opened_pdf(error: Exception) -> str:
+    """Why qpdf's ``error`` (not a password's) kept a PDF from opening, for the clerk."""
+    if _OTHER_HANDLER in str(error):
+        return RIGHTS_PROTECTED
+    return "is beschadigd en kan niet worden geopend (lever de bijlage opnieuw aan)"
+
+
 def _check_pdf(path: Path, limits: AnnexLimits, *, every_page: bool = False) -> _Findings:
     """Parse a PDF and collect findings; runs in the child, unprotected by limits of its own."""
     import pikepdf
 
     found = _Findings()
     try:
-        pdf = pikepdf.open(path)
+        pdf = _opened(path)
     except pikepdf.PasswordError:
-        found.reasons.append(
-            "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
-        )
+        found.reasons.append(PASSWORD_PROTECTED)
         return found
     except OSError as error:  # gone or unreadable since it was found: not damaged
         found.reasons.append(not_opened(error))
         return found
-    except (pikepdf.PdfError, RuntimeError, ValueError):
-        found.reasons.append(
-            "is beschadigd en kan niet worden geopend (lever de bijlage opnieuw aan)"
-        )
+    except (pikepdf.PdfError, RuntimeError, ValueError) as error:
+        found.reasons.append(not_opened_pdf(error))
         return found
     with pdf:
         if pdf.is_encrypted:
@@ -419,6 +487,8 @@ def _check_pdf(path: Path, limits: AnnexLimits, *, every_page: bool = False) -> 
             if not found.reasons:
                 _check_contents(pdf)
                 _check_page_sizes(pdf, found)
+            if not found.reasons:
+                _check_portfolio(pdf, found)
             if not found.reasons:
                 _check_forms_and_outline(pdf, limits, found)
             if not found.reasons:
@@ -590,6 +660,14 @@ def _check_contents(pdf: Any) -> None:
         for stream in streams:
             if isinstance(stream, pikepdf.Stream):
                 stream.read_bytes()
+
+
+def _check_portfolio(pdf: Any, found: _Findings) -> None:
+    """Refuse a PDF portfolio (Acrobat's "PDF Portfolio", a mail folder saved as PDF): its
+    documents are attached files, its pages only a cover that says to open it in Acrobat, and
+    a bundle copies pages, not the portfolio."""
+    if "/Collection" in pdf.Root:
+        found.reasons.append(PORTFOLIO)
 
 
 def _check_forms_and_outline(pdf: Any, limits: AnnexLimits, found: _Findings) -> None:

@@ -10,16 +10,18 @@ place; and a PDF in the folder that no annex names.
 from __future__ import annotations
 
 import filecmp
+import mmap
 import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from assembler.annex import pdf_named_as_office
+from assembler.annex import PASSWORD_PROTECTED, pdf_named_as_office
 from assembler.case_names import FILES, case_twin_message
 from assembler.errors import Problem, Severity, not_utf8
 from assembler.fsutil import unreadable
@@ -454,15 +456,65 @@ def _file_type_problem(path: Path, suffix: str, name: str) -> str | None:
     if misnamed:
         return misnamed
     if not zipfile.is_zipfile(path):
+        if head.startswith(_COMPOUND_FILE) and _encrypted_package(path):
+            return f"'{name}' {PASSWORD_PROTECTED}"
         return f"'{name}' is geen geldig {suffix}-bestand (open en bewaar het opnieuw)"
     try:
         with zipfile.ZipFile(path) as archive:
             expected = "mimetype" if suffix in {".odt", ".ods"} else "[Content_Types].xml"
             if expected not in set(archive.namelist()):
                 return f"'{name}' is geen geldig {suffix}-bestand (open en bewaar het opnieuw)"
+            if _encrypted_odf(archive):
+                return f"'{name}' {PASSWORD_PROTECTED}"
             return office_problem(archive, suffix, name)
     except (zipfile.BadZipFile, OSError):
         return f"'{name}' is beschadigd (open en bewaar het opnieuw)"
+
+
+# Word and Excel save a document with a password (and Purview/AIP one with a label that
+# encrypts) in a compound file (MS-OFFCRYPTO 2.3.4.4), not a zip: its directory has a stream
+# "EncryptionInfo". A directory entry is 128 bytes, at a multiple of 128 from the file's start
+# (sectors of 512 or 4096 bytes after a 512-byte header), and starts with the name in UTF-16
+# (zero-terminated), then at 64 the name's length in bytes.
+_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_INFO = "EncryptionInfo\0".encode("utf-16-le")
+_ENTRY = 128
+
+
+def _encrypted_package(path: Path) -> bool:
+    """Whether the compound file at ``path`` holds an encrypted office document."""
+    try:
+        with (
+            open(path, "rb") as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data,
+        ):
+            at = data.find(_ENCRYPTION_INFO)
+            while at >= 0:
+                length = data[at + 64 : at + 66]
+                if at % _ENTRY == 0 and length == len(_ENCRYPTION_INFO).to_bytes(2, "little"):
+                    return True
+                at = data.find(_ENCRYPTION_INFO, at + 1)
+    except (OSError, ValueError):
+        pass  # said as it is: not a valid file of its kind
+    return False
+
+
+# The manifest of a document LibreOffice saved with a password names how each part is
+# encrypted (ODF 1.2, part 3, 4.8).
+_ODF_ENCRYPTION = b"encryption-data"
+_MANIFEST = "META-INF/manifest.xml"
+_MAX_MANIFEST = 1024 * 1024
+
+
+def _encrypted_odf(archive: zipfile.ZipFile) -> bool:
+    """Whether the ODF document in ``archive`` is saved with a password."""
+    try:
+        if archive.getinfo(_MANIFEST).file_size > _MAX_MANIFEST:
+            return False  # a bomb: office_problem says so
+        with archive.open(_MANIFEST) as manifest:
+            return _ODF_ENCRYPTION in manifest.read(_MAX_MANIFEST)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        return False
 
 
 def _shown_bytes(data: bytes, limit: int = 40) -> str:

@@ -66,7 +66,8 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf, String
 
 from assembler import LOCAL_TIME_ZONE, __version__
-from assembler.actions import strip_active_content
+from assembler.actions import bookmark_address, outline_items, strip_active_content
+from assembler.annex import PASSWORD_PROTECTED, not_opened_pdf
 from assembler.bands import (
     MARK_BAND,
     TextArea,
@@ -281,11 +282,14 @@ class Merger:
         self._need_appearances |= _keep_form_defaults(src)
         start = len(out.pages)
         self._starts.append(start)
+        addresses = _mark_web_bookmarks(src) if part.keep_outline else {}
         out.add_pages_from(src, outlines="preserve" if part.keep_outline else "ignore")
         # A tree may refer to what was stripped: then it is walked, which leaves that out.
         own = part.own_structure and not stripped
         self._structure.add(out, src, start, part.title, own=own, ours=part.own_structure)
-        self._outlines.append(_without_the_parts_own(out, _detach_outline(out), start, part.title))
+        items = _detach_outline(out)
+        _restore_web_bookmarks(items, addresses)
+        self._outlines.append(_without_the_parts_own(out, items, start, part.title))
         if part.links:
             # Read here, while the part's file is sure to be there (a dossier's bundle is
             # moved into place while the meeting bundle is merged).
@@ -413,13 +417,9 @@ def _open_part(path: Path) -> Any:
     try:
         src = Pdf.open(path)
     except pikepdf.PasswordError as error:
-        raise PartRejected(
-            path, "is beveiligd met een wachtwoord (lever de bijlage zonder wachtwoord aan)"
-        ) from error
+        raise PartRejected(path, PASSWORD_PROTECTED) from error
     except pikepdf.PdfError as error:
-        raise PartRejected(
-            path, "is beschadigd en kan niet worden geopend (lever de bijlage opnieuw aan)"
-        ) from error
+        raise PartRejected(path, not_opened_pdf(error)) from error
     except OSError as error:  # gone or unreadable since the intake read it: not damaged
         raise PartRejected(path, not_opened(error)) from error
     with src:
@@ -437,6 +437,44 @@ def _detach_outline(out: Pdf) -> list[OutlineItem]:
         items = list(outline.root)
         outline.root.clear()
     return items
+
+
+# The stand-in destination of a bookmark to a web address while qpdf copies it; see below.
+_WEB_BOOKMARK = "assembler-webadres-"
+
+
+def _mark_web_bookmarks(src: Pdf) -> dict[str, str]:
+    """Give each bookmark of ``src`` that opens a web address a stand-in destination (in memory
+    only), so that it is copied: qpdf copies only the bookmarks that go to a page. The
+    addresses by stand-in, for :func:`_restore_web_bookmarks`."""
+    if len(src.pages) == 0:
+        return {}
+    marked: dict[str, str] = {}
+    for item in outline_items(src):
+        address = bookmark_address(item)
+        if address is None:
+            continue
+        mark = f"{_WEB_BOOKMARK}{len(marked)}"
+        # A third element names the stand-in: qpdf copies a destination's elements as they are.
+        item.Dest = Array([src.pages[0].obj, Name.Fit, String(mark)])
+        del item[Name.A]
+        marked[mark] = address
+    return marked
+
+
+def _restore_web_bookmarks(items: list[OutlineItem], marked: dict[str, str]) -> None:
+    """Give the copied bookmarks with a stand-in destination their web address back."""
+    todo = list(items) if marked else []
+    while todo:
+        item = todo.pop()
+        todo.extend(item.children)
+        destination = item.destination
+        if not (isinstance(destination, Array) and len(destination) == 3):
+            continue
+        mark = destination[2]
+        if isinstance(mark, String) and str(mark) in marked:
+            item.destination = None
+            item.action = Dictionary(S=Name.URI, URI=String(marked[str(mark)]))
 
 
 def _without_the_parts_own(
