@@ -114,6 +114,7 @@ from assembler.meeting_bundles import (
     items_that,
     meeting_bundles,
     meeting_outputs_not_made,
+    templates_not_used,
 )
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project, holds_dossier
 from assembler.withdraw import withdraw_public_outputs
@@ -231,8 +232,9 @@ def _build(
                 report.problems.extend(warnings)
                 report.results.append(_result(plan, "ongewijzigd", outputs))
                 notify("ongewijzigd", plan.label)
+        blocked: list[tuple[MeetingInput, list[str]]] = []
         meeting_plans = _meeting_plans(
-            project, catalog, plans, settings, files, shared, options, report
+            project, catalog, plans, settings, files, shared, options, blocked
         )
         for meeting_plan in meeting_plans:
             record = read_record(meeting_record(project, meeting_plan.name))
@@ -259,6 +261,7 @@ def _build(
             report.problems.extend(_changed_meanwhile(project, work))
         elif service is not None:
             service.expect(0)
+        report.problems.extend(_blocked_meetings(project, blocked, plans, work, options))
         if compared is None:
             compare()
         report.problems.extend(compared or [])
@@ -482,8 +485,10 @@ def _meeting_plans(
     files: FileDigests,
     shared: tuple[KeyedFile, ...],
     options: BuildOptions,
-    report: BuildReport,
+    blocked: list[tuple[MeetingInput, list[str]]],
 ) -> list[MeetingPlan]:
+    """The meetings to make the agendas and meeting bundles of; in ``blocked`` those whose
+    items are not all there to make them from, and why."""
     partial = _partial_meetings(project, catalog)
     by_meeting: dict[str, list[Plan]] = {}
     for plan in plans:
@@ -520,17 +525,8 @@ def _meeting_plans(
                 )
                 if names
             ]
-            why = " en ".join(reasons)
-            report.problems.append(
-                Problem(
-                    project.display(meeting.folder / MEETING_FILE),
-                    None,
-                    "",
-                    f"{meeting_outputs_not_made(project.build / meeting.name, options)} "
-                    f"omdat {why}",
-                    "waarschuwing",
-                )
-            )
+            # Said once the dossiers are made: those that fail then block the agenda too.
+            blocked.append((meeting, reasons))
             continue
         items = tuple(by_meeting.get(meeting.name, []))
         digest = hashlib.sha256(settings.encode())
@@ -554,6 +550,51 @@ def _meeting_plans(
         folder = project.build / meeting.name
         result.append(MeetingPlan(meeting, folder, digest.hexdigest(), items, agenda_key, keyed))
     return result
+
+
+def _blocked_meetings(
+    project: Project,
+    blocked: Sequence[tuple[MeetingInput, list[str]]],
+    plans: Sequence[Plan],
+    work: Work,
+    options: BuildOptions,
+) -> list[Problem]:
+    """A warning for each meeting whose agenda and meeting bundle were not made: why, naming
+    every item that blocks them, refused by the checks (``blocked``) or failed in the build."""
+    problems = []
+    for meeting, refused in blocked:
+        failed = [
+            plan.dossier
+            for plan in plans
+            if plan.meeting.name == meeting.name and plan.dossier.folder in work.failed
+        ]
+        # A broken template is said once, at the template: its dossiers have no message.
+        others = [d.name for d in failed if d.folder not in work.failed_templates]
+        templates = [
+            project.display(work.failed_templates[d.folder])
+            for d in failed
+            if d.folder in work.failed_templates
+        ]
+        reasons = [
+            *refused,
+            *(
+                [items_that(others, "niet gemaakt kon worden", "niet gemaakt konden worden")]
+                if others
+                else []
+            ),
+            *([templates_not_used(templates)] if templates else []),
+        ]
+        problems.append(
+            Problem(
+                project.display(meeting.folder / MEETING_FILE),
+                None,
+                "",
+                f"{meeting_outputs_not_made(project.build / meeting.name, options)} "
+                f"omdat {' en '.join(reasons)}",
+                "waarschuwing",
+            )
+        )
+    return problems
 
 
 def _left_behind(

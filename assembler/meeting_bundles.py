@@ -67,6 +67,16 @@ def items_that(names: Sequence[str], singular: str, plural: str) -> str:
     )
 
 
+def templates_not_used(templates: Sequence[str]) -> str:
+    """'het sjabloon … niet gebruikt kon worden (zie …)', or the plural for several."""
+    templates = sorted(set(templates))
+    return (
+        f"het sjabloon {templates[0]} niet gebruikt kon worden"
+        if len(templates) == 1
+        else f"de sjablonen {dutch_list(templates)} niet gebruikt konden worden"
+    ) + " (zie de melding daarover)"
+
+
 def meeting_outputs_not_made(folder: Path, options: BuildOptions) -> str:
     """How a warning starts when a meeting's outputs stay as they are: updated, or made."""
     # After an earlier build the clerk still has what the warning names; before one (or after
@@ -187,14 +197,9 @@ def meeting_bundles(
         if failed:
             # A broken template is said once, at the template: its dossiers have no message.
             if all(d.folder in work.failed_templates for d in failed):
-                templates = sorted(
-                    {project.display(work.failed_templates[d.folder]) for d in failed}
+                why = templates_not_used(
+                    [project.display(work.failed_templates[d.folder]) for d in failed]
                 )
-                why = (
-                    f"het sjabloon {templates[0]} niet gebruikt kon worden"
-                    if len(templates) == 1
-                    else f"de sjablonen {dutch_list(templates)} niet gebruikt konden worden"
-                ) + " (zie de melding daarover)"
             else:
                 names = [d.name for d in failed]
                 why = items_that(names, "niet gemaakt kon worden", "niet gemaakt konden worden")

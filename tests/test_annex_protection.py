@@ -1,10 +1,12 @@
 """What the clerk is told of annexes that are protected, packed or padded in ways found in
 practice (annex review 2): bookmarks with actions, rights management and certificates,
-password-protected office files, PDF portfolios, padding after %%EOF."""
+password-protected office files, PDF portfolios, padding after %%EOF; and which items keep a
+meeting's agenda from being made."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,10 +17,11 @@ from pikepdf import Array, Dictionary, Name, OutlineItem, String
 from assembler.annex import TRAILER_WINDOW
 from assembler.bundle import BundleMeta, MergePart, merge_documents
 from assembler.errors import PartRejected
-from tests.conftest import CORPUS, ECONOMIE, CliResult, needs_shared
+from tests.conftest import CORPUS, ECONOMIE, WONEN, CliResult, needs_shared
 
 DATA = Path(__file__).parent / "data" / "annexes"
 FOUR_PAGES = CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf"
+PASSWORD_FILE = CORPUS / "005-libreoffice-writer-password--libreoffice-writer-password.pdf"
 WERKLOCATIES = Path("dossiers") / ECONOMIE / "werklocaties"
 DOSSIER = f"{WERKLOCATIES}/dossier.yaml"
 FIRST = "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
@@ -273,3 +276,28 @@ def test_more_padding_than_is_looked_past_is_still_a_file_cut_off(
         "is afgebroken of beschadigd (het einde van het PDF-bestand ontbreekt; lever de "
         "bijlage opnieuw aan)",
     )
+
+
+# --- A6: what blocks a meeting's agenda ---------------------------------------------------------
+
+
+@needs_shared
+def test_the_agenda_warning_names_items_refused_by_the_checks_and_those_failed_in_the_build(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Only the items the checks refused were named: with those mended, the agenda was still
+    not made, for the item whose annex the build refused."""
+    meeting = example_project / "dossiers" / WONEN
+    seed = meeting / "snelfietsroutes" / "dossier.yaml"
+    seed.write_text(seed.read_text().replace("datum: 2023-06-07", "datum: 2023-06-31"))
+    shutil.copyfile(
+        PASSWORD_FILE, meeting / "res-voortgang" / "bijlage-1-voortgangsrapportage-res-2023.pdf"
+    )
+    result = run_cli("build", "--geen-pdf", f"dossiers/{WONEN}", cwd=example_project)
+    assert result.exit_code == 1
+    assert (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de agenda's zijn niet gemaakt omdat "
+        "het agendapunt voor snelfietsroutes is afgekeurd (zie de meldingen bij dat agendapunt) "
+        "en het agendapunt voor res-voortgang niet gemaakt kon worden (zie de meldingen bij dat "
+        "agendapunt)\n"
+    ) in result.stderr
