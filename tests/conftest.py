@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -99,16 +100,80 @@ class CliResult:
     stderr: str
 
 
+EXAMPLE = ("dossiers", "templates", "schemas")
+"""The folders of the repository that make up the example project."""
+# What a clerk's commands and editors leave in the example when a developer tries them in the
+# checkout: left out of a copy where git cannot say which files are the example's own.
+_LEFT_BEHIND = shutil.ignore_patterns("publicatie.json", "~$*", ".~lock.*#", ".DS_Store")
+
+
+@functools.cache
+def _tracked(repo: Path) -> frozenset[str] | None:
+    """The example's files that git tracks in ``repo`` (paths relative to it, with /), or
+    None when it is no git checkout (a source tree unpacked from an archive)."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--", *EXAMPLE],
+            cwd=repo,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    tracked = frozenset(os.fsdecode(name) for name in listed.stdout.split(b"\0") if name)
+    # None as well for a source tree unpacked inside another git checkout that tracks none of it.
+    return tracked if listed.returncode == 0 and tracked else None
+
+
+def copy_example_part(part: str, target: Path, *, repo: Path = REPO) -> Path:
+    """Copy ``part`` of the example project (a folder or file, relative to the repository:
+    ``"dossiers"``, ``"dossiers/huisstijl"``, ``"dossiers/organisatie.yaml"``) to ``target``;
+    ``target``.
+
+    Only the files git tracks are copied, as they are in the working tree: a developer who
+    ran ``assembler export`` or ``build`` in the checkout leaves ``publicatie.json`` files
+    and more in ``dossiers/``, and the tests would otherwise start from that published state.
+    Without git, the whole part is copied but for what a command or editor leaves behind."""
+    source = repo / part
+    tracked = _tracked(repo)
+    if tracked is None:
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=_LEFT_BEHIND)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+        return target
+    prefix = PurePosixPath(part)
+    files = [
+        PurePosixPath(name)
+        for name in sorted(tracked)
+        if name == part or PurePosixPath(name).is_relative_to(prefix)
+    ]
+    if not files:
+        raise FileNotFoundError(f"git tracks no file of the example under {source}")
+    for name in files:
+        copied = target / name.relative_to(prefix) if name != prefix else target
+        if not (repo / name).exists():  # deleted in the working tree, not yet in git
+            continue
+        copied.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(repo / name, copied)
+    return target
+
+
+def copy_example(root: Path, *parts: str, repo: Path = REPO) -> Path:
+    """Copy ``parts`` of the example project (by default all of it: its dossiers, templates
+    and schemas) into ``root`` at the same paths, as :func:`copy_example_part` does; ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for part in parts or EXAMPLE:
+        copy_example_part(part, root / part, repo=repo)
+    return root
+
+
 @pytest.fixture
 def example_project(tmp_path: Path) -> Path:
-    """A copy of the repository's dossiers, templates and schemas in a temporary folder."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("dossiers", "templates", "schemas"):
-        source = REPO / name
-        if source.exists():
-            shutil.copytree(source, root / name)
-    return root
+    """A copy of the example project (the dossiers, templates and schemas git tracks) in a
+    temporary folder."""
+    return copy_example(tmp_path / "project")
 
 
 CHECKED_EXAMPLE = "In orde: 2 vergaderingen, 6 dossiers gecontroleerd.\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import shutil
 import subprocess
 import sys
 import warnings
@@ -42,7 +41,7 @@ from assembler.bundle import (
     merge_documents,
 )
 from assembler.errors import InputRejected
-from tests.conftest import CORPUS, needs_shared
+from tests.conftest import CORPUS, REPO, copy_example, needs_shared
 from tests.hostile_files import (
     WEB_LINKS,
     actions_in,
@@ -1044,12 +1043,8 @@ TAGS_ANNEXES = [
 def economie_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The build folder of a real build of the example project's first meeting (LibreOffice)."""
     project = tmp_path_factory.mktemp("project")
-    repo = Path(__file__).resolve().parent.parent
-    for name in ("templates", "schemas"):
-        shutil.copytree(repo / name, project / name)
-    for name in (ECONOMIE, "huisstijl"):
-        shutil.copytree(repo / "dossiers" / name, project / "dossiers" / name)
-    env = {**os.environ, "PYTHONPATH": str(repo)}
+    copy_example(project, "templates", "schemas", f"dossiers/{ECONOMIE}", "dossiers/huisstijl")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
         [sys.executable, "-m", "assembler", "build", "-j", "1"],
         cwd=project,

@@ -42,7 +42,7 @@ from assembler.package import (
     write_zip,
 )
 from assembler.project import Project
-from tests.conftest import CORPUS, SHARED, CliResult
+from tests.conftest import CORPUS, SHARED, CliResult, copy_example
 
 REPO = Path(__file__).resolve().parent.parent
 STANDARDS = SHARED / "standards"
@@ -78,8 +78,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example project, built and exported once (LibreOffice)."""
     root = tmp_path_factory.mktemp("export") / "project"
     root.mkdir()
-    for name in ("dossiers", "templates", "schemas"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root)
     report = export_meetings(Project(root), source_date_epoch=EPOCH)
     assert report.exit_code == 0, [p.format() for p in report.problems + report.build.problems]
     return root
@@ -505,8 +504,7 @@ def test_a_meeting_folder_named_on_a_mac_exports_the_same_package(tmp_path: Path
     packages = []
     for form in ("NFC", "NFD"):
         root = tmp_path / form
-        for name in ("dossiers", "templates"):
-            shutil.copytree(REPO / name, root / name)
+        copy_example(root, "dossiers", "templates")
         shutil.rmtree(root / "dossiers" / WONEN)
         named = unicodedata.normalize(form, "2023-05-26-pfho-économie")
         (root / "dossiers" / ECONOMIE).rename(root / "dossiers" / named)
@@ -714,8 +712,7 @@ def test_a_publicatie_json_of_a_newer_assembler_is_refused_before_anything_is_wr
     """Was: formaat was never checked, so an older assembler misread a newer file and
     re-created every agenda item in the agenda system. Refused before the build: exit 3."""
     root = tmp_path / "project"
-    for name in ("dossiers", "templates", "schemas"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root)
     project = Project(root)
     text = _newer_publication(project, **fields)
     message = (
@@ -2245,8 +2242,7 @@ def test_another_organisation_without_tooi_and_publicatie_url_is_not_exported_as
 ) -> None:
     """Refused before the build: nothing under build/, no publicatie.json."""
     root = tmp_path / "project"
-    for name in ("dossiers", "templates", "schemas"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root)
     (root / "dossiers" / "organisatie.yaml").write_text(ANOTHER_ORGANISATION, encoding="utf-8")
 
     result = run_cli(*command, cwd=root)
@@ -2276,8 +2272,7 @@ def test_the_example_settings_renamed_alone_are_not_exported_as_regio_gv(
     """Was: exported under Regio GV's TOOI with links to regiogv.nl, without a word, when an
     organisation copied the example organisatie.yaml and changed naam alone (review M-M4)."""
     root = tmp_path / "project"
-    for name in ("dossiers", "templates", "schemas"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root)
     settings = root / "dossiers" / "organisatie.yaml"
     settings.write_text(
         settings.read_text(encoding="utf-8").replace(
@@ -2311,8 +2306,7 @@ def test_another_organisation_without_a_publicatie_url_is_refused_for_that_alone
     tmp_path: Path, run_cli: Callable[..., CliResult]
 ) -> None:
     root = tmp_path / "project"
-    for name in ("dossiers", "templates", "schemas"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root)
     (root / "dossiers" / "organisatie.yaml").write_text(
         ANOTHER_ORGANISATION + "tooi: https://identifier.overheid.nl/tooi/id/gemeente/gm0363\n",
         encoding="utf-8",
@@ -2332,8 +2326,7 @@ def test_another_organisation_without_tooi_and_publicatie_url_still_builds_its_d
 ) -> None:
     """The documents use neither key: built, under the organisation's own name, with a word."""
     root = tmp_path / "project"
-    for name in ("dossiers", "templates", "schemas"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root)
     (root / "dossiers" / "organisatie.yaml").write_text(ANOTHER_ORGANISATION, encoding="utf-8")
 
     result = run_cli("build", f"dossiers/{ECONOMIE}", cwd=root)

@@ -31,9 +31,8 @@ from assembler.package import PUBLIC, package_meetings
 from assembler.project import Project
 from assembler.terms import Term
 from assembler.validate import load_catalog
-from tests.conftest import CliResult
+from tests.conftest import CliResult, copy_example
 
-REPO = Path(__file__).resolve().parent.parent
 WONEN = "2023-06-23-pfho-ruimte-wonen"
 SECRET_SUBJECT = "Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls"
 SECRET_KENMERK = "23.0002150"
@@ -1122,8 +1121,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example project, built once with LibreOffice."""
     root = tmp_path_factory.mktemp("gate") / "project"
     root.mkdir()
-    for name in ("dossiers", "templates", "schemas"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root)
     report = build_project(Project(root), BuildOptions(source_date_epoch=1_700_000_000))
     assert report.exit_code == 0, [p.format() for p in report.problems]
     return root

@@ -24,7 +24,7 @@ from assembler.lint import (
 from assembler.model import Organisatie, Voorstel
 from assembler.project import Project
 from assembler.render import DocumentProperties, build_context, render_document
-from tests.conftest import CliResult
+from tests.conftest import CliResult, copy_example
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -633,7 +633,7 @@ def test_not_a_docx(tmp_path: Path) -> None:
 def test_missing_template_is_an_error(tmp_path: Path) -> None:
     root = tmp_path / "project"
     (root / "dossiers").mkdir(parents=True)
-    shutil.copytree(TEMPLATES, root / "templates")
+    copy_example(root, "templates")
     (root / "templates" / "memo.docx").unlink()
     problems = lint_templates(Project(root))
     assert [(problem.bestand, problem.ernst) for problem in problems] == [
@@ -646,7 +646,7 @@ def test_a_template_named_with_other_capitals_is_said_so(tmp_path: Path) -> None
     """'Voorstel.docx' was called missing, without the hint the logo check gives."""
     root = tmp_path / "project"
     (root / "dossiers").mkdir(parents=True)
-    shutil.copytree(TEMPLATES, root / "templates")
+    copy_example(root, "templates")
     (root / "templates" / "voorstel.docx").rename(root / "templates" / "Voorstel.docx")
     if (root / "templates" / "voorstel.docx").is_file():
         pytest.skip("a file system that ignores capitals")
@@ -963,7 +963,7 @@ def test_agenda_decisions_under_another_name_are_warned_about(tmp_path: Path) ->
     """The build restarts the list of the paragraph that shows {{ besluit }}; a maintainer who
     renames the loop's value would see item 4's decisions numbered 4., 5., … without a word."""
     project = tmp_path / "project"
-    shutil.copytree(TEMPLATES, project / "templates")
+    copy_example(project, "templates")
     agenda = project / "templates" / "agenda.docx"
     document = Document(str(agenda))
     renamed = 0

@@ -16,7 +16,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from tests import tags
-from tests.conftest import REPO, WONEN
+from tests.conftest import WONEN, copy_example
 
 pytestmark = pytest.mark.slow
 ASSEMBLER = Path(sys.executable).parent / "assembler"
@@ -28,8 +28,7 @@ CONFIDENTIAL_KENMERK = "23.0002150"
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("meeting") / "project"
     root.mkdir()
-    for name in ("dossiers", "templates"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root, "dossiers", "templates")
     result = subprocess.run(
         [str(ASSEMBLER), "build"], cwd=root, capture_output=True, text=True, check=False
     )
@@ -98,8 +97,7 @@ def cancelled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The June meeting cancelled, with a long portefeuillehouder and a long confidential
     onderwerp: its build folder."""
     root = tmp_path_factory.mktemp("cancelled") / "project"
-    for name in ("dossiers", "templates"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root, "dossiers", "templates")
     meeting = root / "dossiers" / WONEN
     with (meeting / "vergadering.yaml").open("a", encoding="utf-8") as file:
         file.write("geannuleerd: Ja\n")
@@ -526,8 +524,7 @@ def _example_copies(tmp_path: Path, *names: str) -> list[Path]:
     roots = []
     for name in names:
         root = tmp_path / name
-        for folder in ("dossiers", "templates"):
-            shutil.copytree(REPO / folder, root / folder)
+        copy_example(root, "dossiers", "templates")
         roots.append(root)
     return roots
 
@@ -659,8 +656,7 @@ def test_a_long_item_starts_on_the_first_page_and_short_items_stay_whole(
 ) -> None:
     """Kept whole, an item of fifteen decisions left page 1 with only the meeting's details."""
     root = tmp_path / "project"
-    for name in ("dossiers", "templates"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root, "dossiers", "templates")
     meeting = root / "dossiers" / "2023-05-26-pfho-economie"
     (meeting / "vergadering.yaml").write_text(
         "overleg: Portefeuillehoudersoverleg Economie\ndatum: 2023-05-26\naanvang: '14:00'\n"

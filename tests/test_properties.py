@@ -32,7 +32,7 @@ from assembler.project import Project
 from assembler.render import build_context, document_properties, render_document
 from assembler.validate import load_catalog
 from tests.bad_inputs.language import english_words
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, copy_example
 
 REPO = Path(__file__).resolve().parent.parent
 ANNEX = CORPUS / "001-trivial--minimal-document.pdf"
@@ -166,11 +166,8 @@ class PropertyProject:
 @pytest.fixture(scope="module")
 def prop_project(tmp_path_factory: pytest.TempPathFactory) -> PropertyProject:
     root = tmp_path_factory.mktemp("eigenschappen")
-    shutil.copytree(REPO / "templates", root / "templates")
+    copy_example(root, "templates", "dossiers/organisatie.yaml", "dossiers/huisstijl")
     dossiers = root / "dossiers"
-    dossiers.mkdir()
-    shutil.copy(REPO / "dossiers" / "organisatie.yaml", dossiers / "organisatie.yaml")
-    shutil.copytree(REPO / "dossiers" / "huisstijl", dossiers / "huisstijl")
     meeting = dossiers / MEETING
     (meeting / "voorstel").mkdir(parents=True)
     (meeting / "vergadering.yaml").write_text(MEETING_YAML, encoding="utf-8")

@@ -26,7 +26,7 @@ from assembler.errors import UsageError
 from assembler.package import export_meetings
 from assembler.project import Project
 from assembler.publish import PublishFailed, PublishRejected, Request, publish_meeting
-from tests.conftest import SHARED, CliResult
+from tests.conftest import SHARED, CliResult, copy_example
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC = SHARED / "standards" / "ods-open-raadsinformatie-openapi-offline.yaml"
@@ -129,8 +129,7 @@ class Recorder(httpx.BaseTransport):
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("publish") / "project"
     root.mkdir()
-    for name in ("dossiers", "templates", "schemas"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root)
     report = export_meetings(Project(root), source_date_epoch=EPOCH)
     assert report.exit_code == 0
     return root

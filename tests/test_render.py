@@ -35,7 +35,7 @@ from assembler.render import (
     render_document,
 )
 from assembler.validate import load_dossier
-from tests.conftest import ECONOMIE, SEED_TEXT, CliResult
+from tests.conftest import ECONOMIE, SEED_TEXT, CliResult, copy_example
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -568,8 +568,7 @@ def test_a_build_given_an_epoch_dates_its_word_documents_by_it(
     from assembler.project import Project
 
     root = tmp_path / "project"
-    for name in ("dossiers", "templates"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root, "dossiers", "templates")
     options = BuildOptions(paths=(root / "dossiers" / SEED_DOSSIER.parent.name,), pdf=False)
     report = build_project(
         Project(root), dataclasses.replace(options, source_date_epoch=1_700_000_000)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,7 +13,7 @@ import pikepdf
 import pytest
 
 from tests import tags
-from tests.conftest import ECONOMIE, REPO, SEED_TEXT
+from tests.conftest import ECONOMIE, SEED_TEXT, copy_example
 
 pytestmark = pytest.mark.slow
 ASSEMBLER = Path(sys.executable).parent / "assembler"
@@ -24,8 +23,7 @@ ASSEMBLER = Path(sys.executable).parent / "assembler"
 def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("seed") / "project"
     root.mkdir()
-    for name in ("dossiers", "templates"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(root, "dossiers", "templates")
     result = subprocess.run(
         [str(ASSEMBLER), "build", f"dossiers/{ECONOMIE}/werklocaties"],
         cwd=root,

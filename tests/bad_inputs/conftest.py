@@ -26,11 +26,11 @@ from click.testing import CliRunner
 from lxml import etree
 
 from assembler.cli import main
-from tests.conftest import SHARED
+from tests.conftest import SHARED, copy_example, copy_example_part
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = SHARED / "corpus" / "annexes"
-EXAMPLE_WONEN = REPO / "dossiers" / "2023-06-23-pfho-ruimte-wonen"
+EXAMPLE_WONEN = "dossiers/2023-06-23-pfho-ruimte-wonen"
 ECONOMIE = "2023-05-26-pfho-economie"
 MEETING = "2023-09-15-pfho-catalogus"
 MEETING_DIR = f"dossiers/{MEETING}"
@@ -226,19 +226,15 @@ class Catalogue:
 def catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Catalogue]:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     root = tmp_path / "project"
-    root.mkdir()
-    for name in ("templates", "schemas"):
-        shutil.copytree(REPO / name, root / name)
+    copy_example(
+        root, "templates", "schemas", ORGANISATIE, "dossiers/huisstijl", f"dossiers/{ECONOMIE}"
+    )
     dossiers = root / "dossiers"
-    dossiers.mkdir()
-    shutil.copy(REPO / ORGANISATIE, dossiers / "organisatie.yaml")
-    shutil.copytree(REPO / "dossiers" / "huisstijl", dossiers / "huisstijl")
-    shutil.copytree(REPO / "dossiers" / ECONOMIE, dossiers / ECONOMIE)
     meeting = dossiers / MEETING
     meeting.mkdir()
     (meeting / "vergadering.yaml").write_text(MEETING_YAML, encoding="utf-8")
-    shutil.copytree(EXAMPLE_WONEN / "memo-huisvestingsverordening", meeting / "memo")
-    shutil.copytree(EXAMPLE_WONEN / "mandaat-woningbouwimpuls", meeting / "geheim")
+    copy_example_part(f"{EXAMPLE_WONEN}/memo-huisvestingsverordening", meeting / "memo")
+    copy_example_part(f"{EXAMPLE_WONEN}/mandaat-woningbouwimpuls", meeting / "geheim")
     # On this meeting's agenda, so treated on its date (the agenda's purpose comes from it).
     geheim = meeting / "geheim" / "dossier.yaml"
     geheim.write_text(
