@@ -1,15 +1,18 @@
 """The test suite's own set-up: the copy of the example project is the example as committed,
-whatever a developer left in the checkout (review maint2 M1)."""
+whatever a developer left in the checkout (review maint2 M1); CI draws the same property-test
+examples on every run (M4)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_example, copy_example_part
+from tests.conftest import REPO, copy_example, copy_example_part
 
 # The example's own files, and what a developer trying things in the checkout leaves beside
 # them: an export's publicatie.json (which the export and publish tests would start from),
@@ -91,3 +94,40 @@ def test_without_git_the_copy_leaves_out_what_commands_and_editors_leave_behind(
     copied = copy_example(tmp_path / "project", repo=repo)
 
     assert _files(copied) == set(OWN)
+
+
+# A property test that prints the examples it is given, run as its own process as CI runs it.
+DRAWS = """
+import tests.conftest
+from hypothesis import given, strategies as st
+
+@given(st.lists(st.integers()))
+def draw(numbers):
+    print(numbers)
+
+draw()
+"""
+
+
+def _drawn(tmp_path: Path, **environment: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in ("CI", "ASSEMBLER_FUZZ")}
+    done = subprocess.run(
+        [sys.executable, "-c", DRAWS],
+        cwd=tmp_path,  # where an example database would be kept
+        env={**clean, "PYTHONPATH": str(REPO), **environment},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_ci_draws_the_same_examples_on_every_run(tmp_path: Path) -> None:
+    """Was: every CI run searched anew, so a counter-example found by chance turned a commit
+    that had nothing to do with it red."""
+    assert _drawn(tmp_path, CI="true") == _drawn(tmp_path, CI="true")
+
+
+@pytest.mark.parametrize("environment", [{}, {"CI": "true", "ASSEMBLER_FUZZ": "2000"}])
+def test_a_search_by_hand_draws_new_examples(tmp_path: Path, environment: dict[str, str]) -> None:
+    assert _drawn(tmp_path, **environment) != _drawn(tmp_path, **environment)

@@ -39,7 +39,8 @@ ANNEX = CORPUS / "001-trivial--minimal-document.pdf"
 MEETING = "2023-09-15-pfho-eigenschappen"
 DOSSIER = f"dossiers/{MEETING}/voorstel/dossier.yaml"
 W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
-# ASSEMBLER_FUZZ=2000 runs a longer search (by hand, before a release); CI keeps it short.
+# ASSEMBLER_FUZZ=2000 runs a longer search (by hand, before a release); CI keeps it short, and
+# draws the same examples each run (the profile in conftest.py).
 SCALE = max(1, int(os.environ.get("ASSEMBLER_FUZZ", "60")) // 60)
 SETTINGS = settings(
     max_examples=60 * SCALE,
