@@ -23,6 +23,7 @@ import pytest
 import yaml
 from lxml import etree
 
+from assembler import __version__
 from assembler.build import build_project
 from assembler.build_report import BuildOptions
 from assembler.errors import UsageError
@@ -717,9 +718,9 @@ def test_a_publicatie_json_of_a_newer_assembler_is_refused_before_anything_is_wr
     text = _newer_publication(project, **fields)
     message = (
         f"fout: dossiers/{WONEN}/publicatie.json: formaat: is geschreven door {by} (formaat 3), "
-        "en deze assembler 0.28.0 kent formaat 2 en ouder: hij zou het verkeerd lezen, dus er is "
-        f"niets verstuurd of geschreven (werk assembler bij naar {update}, en voer de opdracht "
-        "dan opnieuw uit)"
+        f"en deze assembler {__version__} kent formaat 2 en ouder: hij zou het verkeerd lezen, "
+        f"dus er is niets verstuurd of geschreven (werk assembler bij naar {update}, en voer de "
+        "opdracht dan opnieuw uit)"
     )
     # Also another meeting's export, which reads every meeting's record (what went where).
     for meeting in (WONEN, ECONOMIE):
@@ -752,12 +753,12 @@ def test_publicatie_json_says_its_format_and_the_version_that_wrote_it(project: 
     """An older format is read and written anew in this one."""
     path = project.dossiers / WONEN / "publicatie.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert (data["formaat"], data["assembler"]) == (2, "0.28.0")
+    assert (data["formaat"], data["assembler"]) == (2, __version__)
     del data["assembler"]
     path.write_text(json.dumps(data | {"formaat": 1}), encoding="utf-8")
     _exported(project)
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert (data["formaat"], data["assembler"]) == (2, "0.28.0")
+    assert (data["formaat"], data["assembler"]) == (2, __version__)
 
 
 @pytest.mark.slow

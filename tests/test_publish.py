@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 import assembler.publish as publish_module
+from assembler import __version__
 from assembler.errors import UsageError
 from assembler.package import export_meetings
 from assembler.project import Project
@@ -2415,9 +2416,9 @@ def test_a_publicatie_json_of_a_newer_assembler_is_refused_before_anything_is_se
     assert refused.stdout == ""
     assert refused.stderr.splitlines() == [
         f"fout: dossiers/{WONEN}/publicatie.json: formaat: is geschreven door assembler 0.31.0 "
-        "(formaat 3), en deze assembler 0.28.0 kent formaat 2 en ouder: hij zou het verkeerd "
-        "lezen, dus er is niets verstuurd of geschreven (werk assembler bij naar ten minste "
-        "versie 0.31.0, en voer de opdracht dan opnieuw uit)"
+        f"(formaat 3), en deze assembler {__version__} kent formaat 2 en ouder: hij zou het "
+        "verkeerd lezen, dus er is niets verstuurd of geschreven (werk assembler bij naar ten "
+        "minste versie 0.31.0, en voer de opdracht dan opnieuw uit)"
     ]
     assert path.read_text(encoding="utf-8") == text
 
