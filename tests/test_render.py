@@ -409,8 +409,12 @@ def test_jinja_syntax_error_names_template_and_snippet(tmp_path: Path) -> None:
             label="templates/x.docx",
         )
     assert caught.value.exit_code == 2
-    assert "templates/x.docx" in caught.value.message
-    assert "zonder einde" in caught.value.message or "if onderwerp" in caught.value.message
+    assert caught.value.message == (
+        "templates/x.docx: fout in de sjablooncode bij 'Let op: {% if onderwerp %} zonder einde': "
+        "het sjabloon houdt op terwijl {% if %} nog open staat (sluit het af zoals het begint: "
+        "met {% endif %} in dezelfde alinea, {%p endif %} op een eigen regel of {%tr endif %} in "
+        "een tabelrij)"
+    )
     assert not (tmp_path / "out.docx").exists()
 
 
