@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -44,11 +45,18 @@ def confidential_annexes_made_public(
     everything = catalog.everything or catalog.meetings
     selected = {dossier.folder for meeting in catalog.meetings for dossier in meeting.dossiers}
     secret = [
-        (dossier.annex_path(index), dossier, index)
+        (dossier.annex_path(index), _Owner(dossier.folder, dossier), index)
         for meeting in everything
         for dossier in meeting.dossiers
         if not dossier.document.is_public
         for index in range(len(dossier.document.annexes))
+    ]
+    # An archived meeting's confidential dossiers too: secrecy outlasts the meeting. Never
+    # selected, so said at the public dossier's line only.
+    secret += [
+        (Path(annex), _Owner(Path(archived.path).parent), index)
+        for archived in catalog.archived
+        for index, annex in archived.annexes
     ]
     problems: list[Problem] = []
     if not secret:
@@ -68,7 +76,7 @@ def confidential_annexes_made_public(
             )
         )
 
-    def places(twins: Sequence[tuple[DossierInput, int]]) -> str:
+    def places(twins: Sequence[tuple[_Owner | DossierInput, int]]) -> str:
         """'bijlage 4 van X', 'bijlagen 4 en 6 van X en bijlage 1 van Y'."""
         numbers: dict[Path, list[str]] = {}
         for other, index in twins:
@@ -116,13 +124,15 @@ def confidential_annexes_made_public(
                         )
                         continue
                     for other, number in twins:
+                        if other.dossier is None:
+                            continue  # archived: never selected
                         key = (other.folder, number, likeness)
-                        made_public.setdefault(key, (other, []))[1].append((dossier, index))
-    for (_folder, number, likeness), (other, users) in made_public.items():
+                        made_public.setdefault(key, (other.dossier, []))[1].append((dossier, index))
+    for (_folder, number, likeness), (owner, users) in made_public.items():
         one = len({user.folder for user, _i in users}) == 1
         which = "dat openbaar is: met dat dossier" if one else "die openbaar zijn: met die dossiers"
         said(
-            other,
+            owner,
             number,
             f"{_LIKENESS_SAID[likeness]} {places(users)}, {which} {_made_public(likeness, 'daar')}",
         )
@@ -130,12 +140,20 @@ def confidential_annexes_made_public(
     return problems
 
 
+@dataclass(frozen=True)
+class _Owner:
+    """The confidential dossier an annex is of: loaded, or of an archived meeting (None)."""
+
+    folder: Path
+    dossier: DossierInput | None = None
+
+
 class _SecretAnnexes:
     """The confidential dossiers' annexes, found by their content and by their pages' parts."""
 
-    def __init__(self, annexes: Sequence[tuple[Path, DossierInput, int]], pages: _AnnexPages):
+    def __init__(self, annexes: Sequence[tuple[Path, _Owner, int]], pages: _AnnexPages):
         self.pages = pages
-        self.annexes: list[tuple[Path, DossierInput, int]] = []
+        self.annexes: list[tuple[Path, _Owner, int]] = []
         seen: set[tuple[Path, int]] = set()
         for path, dossier, number in annexes:
             if (dossier.folder, number) not in seen:
@@ -156,12 +174,12 @@ class _SecretAnnexes:
                             self._by_part.setdefault(part, set()).add(position)
         return self._by_digest, self._by_part
 
-    def likenesses(self, path: Path) -> list[tuple[DossierInput, int, _Likeness]]:
+    def likenesses(self, path: Path) -> list[tuple[_Owner, int, _Likeness]]:
         """Which confidential annexes the file at ``path`` is, or shows pages of; OSError
         when it cannot be read."""
         by_digest, by_part = self._index()
         same = by_digest.get(self.pages.digest(path), [])
-        found: list[tuple[DossierInput, int, _Likeness]] = [
+        found: list[tuple[_Owner, int, _Likeness]] = [
             (self.annexes[p][1], self.annexes[p][2], "bestand") for p in same
         ]
         if not _is_pdf_name(path):

@@ -410,6 +410,89 @@ def _annotation_texts(pdf: pikepdf.Pdf) -> list[str]:
     return texts
 
 
+# The appearances an annotation may draw: normal, rollover (the pointer over it), down (clicked).
+_APPEARANCES = ("/N", "/R", "/D")
+
+
+def _appearance_streams(pdf: pikepdf.Pdf) -> list[tuple[int, pikepdf.Stream]]:
+    """Every appearance stream of every annotation, with the page it is on (1-based): each of
+    normal, rollover and down, each of its states, whatever its flags say. A stamp printed but
+    not shown (Print and NoView) or shown only under the pointer is read by someone all the
+    same, and a reader's text (poppler's) has only what is shown on screen."""
+    found: list[tuple[int, pikepdf.Stream]] = []
+    seen: set[tuple[int, int]] = set()
+    for number, page in enumerate(pdf.pages, start=1):
+        with contextlib.suppress(pikepdf.PdfError, ValueError, TypeError, AttributeError):
+            annots = page.obj.get("/Annots")
+            if not isinstance(annots, pikepdf.Array):
+                continue
+            for annot in annots:
+                appearance = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
+                if not isinstance(appearance, pikepdf.Dictionary):
+                    continue
+                for key in _APPEARANCES:
+                    value = appearance.get(key)
+                    states = value.values() if isinstance(value, pikepdf.Dictionary) else [value]
+                    for stream in states:
+                        if not isinstance(stream, pikepdf.Stream):
+                            continue
+                        if stream.is_indirect:
+                            if stream.objgen in seen:
+                                continue
+                            seen.add(stream.objgen)
+                        found.append((number, stream))
+                        if len(found) > _MAX_ANNOTATIONS:
+                            return found
+    return found
+
+
+def _appearance_text(pdf: pikepdf.Pdf) -> tuple[str, list[str]]:
+    """The text the annotations' appearances draw, and on which pages one could not be read
+    ("de weergave van een aantekening op pagina 2").
+
+    Each appearance is drawn on a page of its own in a new PDF and read as the pages are
+    (pypdf), so its fonts' encodings are read as theirs.
+    """
+    streams = _appearance_streams(pdf)
+    if not streams:
+        return "", []
+    numbers: list[int] = []
+    try:
+        with pikepdf.new() as drawn:
+            for number, stream in streams:
+                with contextlib.suppress(pikepdf.PdfError, ValueError, TypeError):
+                    stream.read_bytes()  # one that does not decode is said unread
+                    form = drawn.copy_foreign(stream)
+                    form.Type = pikepdf.Name.XObject
+                    form.Subtype = pikepdf.Name.Form
+                    if "/BBox" not in form:
+                        form.BBox = pikepdf.Array([0, 0, 1000, 1000])
+                    page = pikepdf.Dictionary(
+                        Type=pikepdf.Name.Page,
+                        MediaBox=pikepdf.Array([0, 0, 1000, 1000]),
+                        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(A=form)),
+                        Contents=drawn.make_stream(b"q /A Do Q"),
+                    )
+                    drawn.pages.append(pikepdf.Page(page))
+                    numbers.append(number)
+                    continue
+                numbers.append(-number)  # not copied: said unread
+            out = io.BytesIO()
+            drawn.save(out)
+    except (pikepdf.PdfError, ValueError, TypeError):
+        every = sorted({number for number, _stream in streams})
+        return "", [f"de weergave van een aantekening op pagina {n}" for n in every]
+    text, unread = _page_text(out.getvalue())
+    copied = [number for number in numbers if number > 0]
+    pages = {-number for number in numbers if number < 0}
+    for part in unread:
+        if part.startswith("pagina "):
+            pages.add(copied[int(part.split()[1]) - 1])
+        else:  # pypdf read none of them past some page: all are said
+            pages.update(copied)
+    return text, [f"de weergave van een aantekening op pagina {n}" for n in sorted(pages)]
+
+
 def _texts_of(holder: pikepdf.Dictionary) -> list[str]:
     texts = []
     for key in _ANNOTATION_TEXTS:
@@ -705,6 +788,8 @@ def analyse_pdf(path: Path, *, with_text: bool = True, shown: str | None = None)
         unread: list[str] = []
         if with_text:
             drawn, unread = _page_text(data)
+            drawn_by_annotations, appearances_unread = _appearance_text(pdf)
+            unread += appearances_unread
             unread += [
                 f"het bijgevoegde bestand '{f.names[0] if f.names else '?'}'"
                 for f in attached
@@ -726,6 +811,8 @@ def analyse_pdf(path: Path, *, with_text: bool = True, shown: str | None = None)
                 ("in een bijgevoegd bestand", squash("\n".join(f.text for f in attached)), ""),
                 # After the places it names: what a note says is said to be in a note.
                 *_page_texts(as_shown),
+                # What poppler did not show: an appearance printed only, or under the pointer.
+                (_DRAWN_BY_ANNOTATIONS, *_apart([drawn_by_annotations])),
                 (_ELSEWHERE, *_apart([*_object_texts(pdf), *marked])),
                 *_earlier_revision_texts(data, drawn_now),
             )
@@ -785,6 +872,9 @@ def _apart(texts: Iterable[str]) -> tuple[str, str]:
     return "\x00".join(squashed), "\x00".join(loosen(text) for text in squashed)
 
 
+_DRAWN_BY_ANNOTATIONS = (
+    "in de weergave van een aantekening (ook een die alleen afgedrukt of onder de muis te zien is)"
+)
 _ELSEWHERE = (
     "elders in het bestand (in een laagnaam, script, verwijzing, alternatieve tekst of metadata)"
 )
@@ -857,6 +947,9 @@ per meeting: what the meeting bundle and the bundles repeat of their parts makes
 Written only after an export the gate let through: one it stops leaves build/ as it was."""
 # Raised when analyse_pdf makes other facts of the same bytes (what it reads, how it squashes).
 FACTS_VERSION = 1
+# Raised when only the text it reads changes, so the pages kept are still used (2: the text
+# of every appearance of every annotation, printed only, rollover, down).
+TEXT_FACTS_VERSION = 2
 _PAGES_NAME = "paginas.json"
 
 
@@ -870,7 +963,8 @@ class KeptFacts:
         self.digest = digest
         pages_version = f"{FACTS_VERSION}\n{library_versions('pikepdf')}"
         # The text is pypdf's and poppler's reading, besides what pikepdf reads.
-        self._versions = (pages_version, pages_version + library_versions("pypdf") + _poppler())
+        texts_version = f"{pages_version}text {TEXT_FACTS_VERSION}\n{library_versions('pypdf')}"
+        self._versions = (pages_version, texts_version + _poppler())
         self._pages: dict[str, Any] = self._load(folder / _PAGES_NAME, self._versions[0])
         self._texts: dict[str, dict[str, Any]] = {}  # by meeting, each loaded when asked
         self._used_pages: dict[str, Any] = {}

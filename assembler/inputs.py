@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from assembler.errors import Problem
     from assembler.model import Document, Organisatie, Vergadering
     from assembler.project import Project
+    from assembler.references import ArchivedSecret
     from assembler.source import Source
 
 
@@ -116,6 +117,9 @@ class Catalog:
     # Every meeting that validated, also those the paths did not select: what is confidential
     # anywhere in the project (see confidential.confidential_annexes_made_public).
     everything: list[MeetingInput] = field(default_factory=list)
+    # The confidential dossiers of archived meetings (dossiers/archief/<meeting>/<dossier>):
+    # read, not validated, so that what they hold stays out of the public side.
+    archived: tuple[ArchivedSecret, ...] = ()
     # Selected dossiers refused for their fields or annex files whose annex entries are valid,
     # the annex files refused marked (refused_annexes): `check` has the annex intake judge
     # their other annexes too, so that a clerk hears of every annex in one round.

@@ -93,12 +93,14 @@ from assembler.layout import (
     output_folder_name,
     shorten,
 )
-from assembler.model import Organisatie, Voorstel, says_public
+from assembler.model import Organisatie, Voorstel
 from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
+from assembler.references import plain_dossier
 from assembler.source import MAX_BYTES, compose_leniently, field_label
 from assembler.terms import (
     MIN_TERM_CHARS_ELSEWHERE,
     Term,
+    archived_terms,
     confidential_terms,
     public_words,
     searched,
@@ -1453,30 +1455,19 @@ def _public_sources(
     return paths, terms
 
 
-def _scalars(node: yaml.Node | None, key: str) -> list[str]:
-    """The texts of every ``key`` of a mapping node, as typed (a kenmerk is no number, and a
-    key typed twice counts twice)."""
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    return [
-        value.value
-        for name, value in node.value
-        if isinstance(name, yaml.ScalarNode)
-        and name.value == key
-        and isinstance(value, yaml.ScalarNode)
-    ]
-
-
 def _unloaded_secrets(
     project: Project, full: Catalog
 ) -> tuple[list[gate.SourceFile], list[Term], list[Problem]]:
-    """What the gate must not let through of the dossiers that were not loaded: refused, or
-    in a meeting folder that was (its name, its vergadering.yaml).
+    """What the gate must not let through of the dossiers that were not loaded: refused, in
+    a meeting folder that was (its name, its vergadering.yaml), or archived.
 
     Each is read as plain YAML, without resolving anchors or types (its own loader refused
     it, perhaps for those); one that does not plainly say ``verspreiden: Ja`` (every time it
     says it) counts as confidential, and one that cannot be read at all is a problem, since
     nothing can be ruled out for it, but in a hidden folder, which ``check`` does not read.
+    An archived meeting's confidential dossiers (read so by validation, see
+    references.archived_dossiers) are guarded as when they were not archived, and never stop
+    the export: ``check`` no longer reads them.
     """
     loaded = {
         dossier.folder.resolve()
@@ -1497,30 +1488,16 @@ def _unloaded_secrets(
         with suppress(OSError):
             if path.stat().st_size <= MAX_BYTES:
                 root = compose_leniently(path.read_bytes())
-        said = _scalars(root, "verspreiden")
-        if said and all(says_public(value) for value in said):
+        plain = plain_dossier(root)
+        if plain is None:
             continue
-        found = [
-            Term(text, "het kenmerk", label, always=True) for text in _scalars(root, "kenmerk")
-        ]
-        titles = [("het onderwerp", text) for text in _scalars(root, "onderwerp")]
-        entries: list[yaml.Node] = []
-        if isinstance(root, yaml.MappingNode):
-            for name, value in root.value:
-                if getattr(name, "value", None) == "bijlagen" and isinstance(
-                    value, yaml.SequenceNode
-                ):
-                    entries += value.value
-        for number, entry in enumerate(entries, start=1):
-            titles += [
-                (f"de omschrijving van bijlage {number}", text)
-                for text in _scalars(entry, "omschrijving")
-            ]
-            for name in _scalars(entry, "bestand"):
-                annex = folder / name
-                with suppress(OSError, ValueError):
-                    if annex.is_file() and annex.resolve().is_relative_to(folder.resolve()):
-                        files.append(gate.SourceFile(annex, project.display(annex)))
+        references, titles, annexes, _day = plain
+        found = [Term(text, "het kenmerk", label, always=True) for text in references]
+        for _index, name in annexes:
+            annex = folder / name
+            with suppress(OSError, ValueError):
+                if annex.is_file() and annex.resolve().is_relative_to(folder.resolve()):
+                    files.append(gate.SourceFile(annex, project.display(annex)))
         # Its meeting's date is not known: only a title long enough to be its own.
         found += [
             Term(text, what, label)
@@ -1539,6 +1516,12 @@ def _unloaded_secrets(
                 )
             )
         terms += [term for term in found if searched(term.text, always=term.always)]
+    terms += archived_terms(project, full.archived, full.everything or full.meetings)
+    files += [
+        gate.SourceFile(Path(annex), project.display(Path(annex)))
+        for secret in full.archived
+        for _index, annex in secret.annexes
+    ]
     return files, terms, unknown
 
 

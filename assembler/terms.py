@@ -16,11 +16,13 @@ from assembler.project import DOSSIER_FILE, Project
 
 if TYPE_CHECKING:
     from assembler.inputs import MeetingInput
+    from assembler.references import ArchivedSecret
 
 __all__ = [
     "MIN_TERM_CHARS",
     "MIN_TERM_CHARS_ELSEWHERE",
     "Term",
+    "archived_terms",
     "confidential_terms",
     "loosen",
     "names",
@@ -201,6 +203,30 @@ def confidential_terms(project: Project, meetings: Sequence[MeetingInput]) -> li
             for what, text in titles:
                 everywhere = len(squash(text)) >= MIN_TERM_CHARS_ELSEWHERE
                 terms.append(Term(text, what, label, None if everywhere else later))
+    return [term for term in terms if searched(term.text, always=term.always)]
+
+
+def archived_terms(
+    project: Project, secrets: Sequence[ArchivedSecret], meetings: Sequence[MeetingInput]
+) -> list[Term]:
+    """What the public side must not show of each confidential dossier of an archived meeting:
+    as of one that is not archived (see confidential_terms), a short title from its day on."""
+    from pathlib import Path
+
+    terms: list[Term] = []
+    for secret in secrets:
+        label = project.display(Path(secret.path))
+        terms += [Term(text, "het kenmerk", label, always=True) for text in secret.references]
+        later = frozenset(
+            meeting.name
+            for meeting in meetings
+            if secret.since and meeting.meeting.date.isoformat() >= secret.since
+        )
+        for what, text in secret.titles:
+            if len(squash(text)) >= MIN_TERM_CHARS_ELSEWHERE:
+                terms.append(Term(text, what, label))
+            elif secret.since:
+                terms.append(Term(text, what, label, later))
     return [term for term in terms if searched(term.text, always=term.always)]
 
 

@@ -83,7 +83,7 @@ from assembler.pydantic_messages import (
     problems_from_validation,
     same_letters_as,
 )
-from assembler.references import archived_references, meeting_folders
+from assembler.references import ArchivedSecret, archived_dossiers, meeting_folders
 from assembler.source import (
     FieldPath,
     PartlyRead,
@@ -92,7 +92,16 @@ from assembler.source import (
     field_label,
     load_yaml,
 )
-from assembler.terms import Term, confidential_terms, loosen, names, public_words, squash
+from assembler.terms import (
+    MIN_TERM_CHARS_ELSEWHERE,
+    Term,
+    archived_terms,
+    confidential_terms,
+    loosen,
+    names,
+    public_words,
+    squash,
+)
 from assembler.text_warnings import (
     MARKUP,
     content_warnings,
@@ -148,11 +157,13 @@ def load_catalog(
     claims = [_Claim(d.folder, d.source, d.document.reference) for d in all_dossiers]
     claims += refused_claims
     # A kenmerk stays taken once its meeting is archived (dossiers/archief/<meeting>).
-    archived = archived_references(project.dossiers)
-    rejected = _check_unique_references(project, claims, days, catalog.problems, archived)
+    # And its confidential dossiers stay confidential: secrecy outlasts the meeting.
+    archive = archived_dossiers(project.dossiers)
+    catalog.archived = archive.secrets
+    rejected = _check_unique_references(project, claims, days, catalog.problems, archive.references)
     meetings = [_without(meeting, rejected) for meeting in meetings]
     set_aside += [dossier for dossier in all_dossiers if dossier.folder in rejected]
-    catalog.problems.extend(_texts_naming_confidential(project, meetings))
+    catalog.problems.extend(_texts_naming_confidential(project, meetings, archive.secrets))
     catalog.everything = meetings
     catalog.chosen = tuple(selected_folder(project, path) for path in paths)
     catalog.meetings, catalog.problems = _select(
@@ -630,14 +641,18 @@ def _folders_under_other_keys(source: Source, bad_entries: dict[int, str], here:
                 bad_entries[index] = meant
 
 
-def _texts_naming_confidential(project: Project, meetings: Sequence[MeetingInput]) -> list[Problem]:
+def _texts_naming_confidential(
+    project: Project, meetings: Sequence[MeetingInput], archived: Sequence[ArchivedSecret] = ()
+) -> list[Problem]:
     """A warning for public text that names a confidential dossier as the export's gate would
     find it: a loose agenda item (the public agenda shows it in full) or a field of a public
-    dossier, naming the dossier's kenmerk, onderwerp or an annex description."""
+    dossier, naming the dossier's kenmerk, onderwerp or an annex description; the confidential
+    dossiers of archived meetings (``archived``) among them."""
     public = public_words(meetings)
-    squashed_terms = [(squash(t.text), t) for t in confidential_terms(project, meetings)]
+    secret = confidential_terms(project, meetings) + archived_terms(project, archived, meetings)
+    squashed_terms = [(squash(t.text), t) for t in secret]
     terms = [(squashed, t) for squashed, t in squashed_terms if squashed not in public]
-    problems: list[Problem] = []
+    problems = _public_titles_of_confidential(meetings, squashed_terms, public)
     for meeting in meetings:
         searched_here = [(squashed, t) for squashed, t in terms if t.searched_in(meeting.name)]
         if not searched_here:
@@ -705,6 +720,59 @@ def _fields_naming(
                 continue
             line = line_saying(dossier.source, path, text, squashed)
             problems.append(_naming_problem(dossier.source.display, line, path, term))
+    return problems
+
+
+def _public_titles_of_confidential(
+    meetings: Sequence[MeetingInput], terms: Sequence[tuple[str, Term]], public: set[str]
+) -> list[Problem]:
+    """A warning at each public dossier's onderwerp or annex description that is a
+    confidential dossier's long onderwerp, typed again.
+
+    The gate takes the very same words in a public title for public (a common title, "Begroting
+    2025", may be both) and so no longer searches for them anywhere; a title as long as this
+    is seldom two dossiers' by chance, and then it is the leak itself.
+    """
+    long_titles = {
+        squashed: term
+        for squashed, term in terms
+        if term.what == "het onderwerp"
+        and squashed in public
+        and len(squashed) >= MIN_TERM_CHARS_ELSEWHERE
+    }
+    problems: list[Problem] = []
+    if not long_titles:
+        return problems
+    for meeting in meetings:
+        for dossier in meeting.dossiers:
+            document = dossier.document
+            if not document.is_public:
+                continue
+            fields: list[tuple[FieldPath, str]] = [(("onderwerp",), document.subject)]
+            fields += [
+                (("bijlagen", index, "omschrijving"), annex.description)
+                for index, annex in enumerate(document.annexes)
+            ]
+            for path, text in fields:
+                term = long_titles.get(squash(text))
+                if term is None:
+                    continue
+                mend = (
+                    "dit dossier een ander onderwerp"
+                    if len(path) == 1
+                    else ("de bijlage een andere omschrijving")
+                )
+                problems.append(
+                    Problem(
+                        dossier.source.display,
+                        dossier.source.line_of(path),
+                        field_label(path),
+                        f"is het onderwerp van {term.source.removesuffix(f'/{DOSSIER_FILE}')}, "
+                        "dat niet openbaar is: zo staat het in de openbare stukken, en zoekt de "
+                        f"export er nergens meer naar (haal het hier weg, of geef {mend})",
+                        "waarschuwing",
+                    )
+                )
     return problems
 
 
