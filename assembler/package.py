@@ -1517,10 +1517,13 @@ def _unloaded_secrets(
             )
         terms += [term for term in found if searched(term.text, always=term.always)]
     terms += archived_terms(project, full.archived, full.everything or full.meetings)
+    # Listed when their dossier.yaml was last read (kept while it is unchanged): one gone
+    # since is nothing to compare.
     files += [
         gate.SourceFile(Path(annex), project.display(Path(annex)))
         for secret in full.archived
         for _index, annex in secret.annexes
+        if os.path.isfile(annex)
     ]
     return files, terms, unknown
 

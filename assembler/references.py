@@ -151,7 +151,8 @@ def _archive_of(paths: list[tuple[str, str]]) -> Archive:
                 raw = file.read(MAX_BYTES + 1)
         except OSError:
             continue
-        text = raw.decode("utf-8", errors="replace")
+        # Its lines as a text file's, whatever ends them (a Windows editor's CRLF).
+        text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
         reference = reference_in(text)
         if reference:
             held.setdefault(reference, path)

@@ -1901,6 +1901,22 @@ def test_a_confidential_dossier_of_an_archived_meeting_stays_guarded(
     assert not (project.dossiers / WONEN / "publicatie.json").exists()
 
 
+@pytest.mark.slow
+def test_an_archived_confidential_annex_is_compared_and_its_facts_kept(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate compares an archived confidential dossier's annexes with the public side (it
+    did not: leak2 L2), and reads each once: the next export reads nothing again."""
+    secret = project.root / _archive_the_secret(project, "archief")
+    read = _count_reads(monkeypatch)
+    package_meetings(project, source_date_epoch=1_700_000_000)
+    annex = secret / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf"
+    assert [path for path in read if path.name == annex.name] == [annex]
+    read.clear()
+    package_meetings(project, source_date_epoch=1_700_000_000)
+    assert read == []
+
+
 def test_a_public_title_that_is_a_confidential_onderwerp_is_warned_about(
     example_project: Path, run_cli: Callable[..., CliResult]
 ) -> None:
