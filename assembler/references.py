@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assembler.answers import key_of, recall
-from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE
+from assembler.project import DOSSIER_FILE, MEETING_FILE, PUBLICATION_FILE, Project
 
 if TYPE_CHECKING:
     import yaml
@@ -41,6 +41,28 @@ def reference_files(dossiers: Path) -> set[Path]:
     for top, _folders, names in os.walk(dossiers):  # unreadable folders: skipped
         files.update(Path(top) / name for name in names if name in TAKEN_IN)
     return files
+
+
+def next_reference(project: Project, year: int) -> str:
+    """The next free kenmerk of ``year`` in the default pattern (``23.0001773``).
+
+    Taken are those of the dossiers, and those an export published: a kenmerk stays taken
+    after its dossier was deleted, as the agenda systems know it, and after its meeting was
+    archived into a folder inside dossiers/ (dossiers/archief/<meeting>), where it is no
+    longer checked or built.
+    """
+    prefix = f"{year % 100:02d}"
+    highest = 0
+    # Read the raw text, not the models: an invalid dossier still owns its kenmerk.
+    for path in reference_files(project.dossiers):
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for match in TAKEN_IN[path.name].finditer(text):
+            if match.group(1) == prefix:
+                highest = max(highest, int(match.group(2)))
+    return f"{prefix}.{highest + 1:07d}"
 
 
 def meeting_folders(dossiers: Path) -> Iterator[Path]:

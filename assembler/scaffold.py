@@ -32,10 +32,9 @@ from assembler.organisation import load_organisation
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 from assembler.pydantic_messages import problems_from_validation
 from assembler.references import (
-    TAKEN_IN,
     archived_references,
     meeting_folders,
-    reference_files,
+    next_reference,
     reference_in,
 )
 from assembler.source import Source, YamlValue, load_yaml, parse_yaml
@@ -104,28 +103,6 @@ def asked_for(kind: str) -> tuple[str, ...]:
             f"--sjabloon: '{kind}' kan assembler new niet maken (kies uit: {', '.join(ASKED)}; "
             "een ander soort dossier maakt u met de hand, naar een voorbeeld)"
         ) from None
-
-
-def next_reference(project: Project, year: int) -> str:
-    """The next free kenmerk of ``year`` in the default pattern (``23.0001773``).
-
-    Taken are those of the dossiers, and those an export published: a kenmerk stays taken
-    after its dossier was deleted, as the agenda systems know it, and after its meeting was
-    archived into a folder inside dossiers/ (dossiers/archief/<meeting>), where it is no
-    longer checked or built.
-    """
-    prefix = f"{year % 100:02d}"
-    highest = 0
-    # Read the raw text, not the models: an invalid dossier still owns its kenmerk.
-    for path in reference_files(project.dossiers):
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        for match in TAKEN_IN[path.name].finditer(text):
-            if match.group(1) == prefix:
-                highest = max(highest, int(match.group(2)))
-    return f"{prefix}.{highest + 1:07d}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -387,11 +364,21 @@ def _value_problems(
                         None,
                         "--kenmerk",
                         f"'{given}' is al gebruikt in {project.display(path)} "
-                        "(geef elk dossier een eigen kenmerk)",
+                        f"(geef elk dossier een eigen kenmerk{_free_hint(project, place, values)})",
                     )
                 )
                 break
     return problems
+
+
+def _free_hint(project: Project, place: DossierPlace, values: NewDossier) -> str:
+    """How the clerk gets a kenmerk that is free: leave --kenmerk out, as the one handed out
+    then is (only in the default pattern, the one new can count on)."""
+    if place.reference_pattern != DEFAULT_REFERENCE_PATTERN:
+        return ""
+    datum = values.datum or min(date.today(), place.meeting.date).isoformat()
+    free = next_reference(project, _year_of(datum))
+    return f": zonder --kenmerk krijgt het dossier het eerstvolgende vrije, {free}"
 
 
 def _load_meeting(project: Project, meeting_file: Path) -> Source:

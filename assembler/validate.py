@@ -38,7 +38,7 @@ from assembler.errors import (
     not_utf8,
     sort_problems,
 )
-from assembler.fsutil import unreadable
+from assembler.fsutil import read_json, unreadable
 from assembler.inputs import (
     BAD_ENTRY,
     DEFAULT_PURPOSE,
@@ -48,7 +48,9 @@ from assembler.inputs import (
     MeetingInput,
     agenda_purpose,
 )
+from assembler.layout import dossier_record
 from assembler.model import (
+    DEFAULT_REFERENCE_PATTERN,
     DOCUMENT_KINDS,
     AgendaDossier,
     Document,
@@ -72,6 +74,7 @@ from assembler.organisation import (
 from assembler.project import (
     DOSSIER_FILE,
     MEETING_FILE,
+    PUBLICATION_FILE,
     Project,
     holds_dossier,
     stands_for_a_file,
@@ -83,7 +86,12 @@ from assembler.pydantic_messages import (
     problems_from_validation,
     same_letters_as,
 )
-from assembler.references import ArchivedSecret, archived_dossiers, meeting_folders
+from assembler.references import (
+    ArchivedSecret,
+    archived_dossiers,
+    meeting_folders,
+    next_reference,
+)
 from assembler.source import (
     FieldPath,
     PartlyRead,
@@ -160,7 +168,9 @@ def load_catalog(
     # And its confidential dossiers stay confidential: secrecy outlasts the meeting.
     archive = archived_dossiers(project.dossiers)
     catalog.archived = archive.secrets
-    rejected = _check_unique_references(project, claims, days, catalog.problems, archive.references)
+    rejected = _check_unique_references(
+        project, claims, days, catalog.problems, archive.references, organisation.reference_pattern
+    )
     meetings = [_without(meeting, rejected) for meeting in meetings]
     set_aside += [dossier for dossier in all_dossiers if dossier.folder in rejected]
     catalog.problems.extend(_texts_naming_confidential(project, meetings, archive.secrets))
@@ -1285,19 +1295,24 @@ def _check_unique_references(
     days: dict[Path, dt.date],
     problems: list[Problem],
     archived: dict[str, str],
+    pattern: str,
 ) -> set[Path]:
     """Refuse dossiers that share a kenmerk; the one of the earliest meeting keeps it.
 
     A dossier copied into a later meeting instead of moved (DESIGN: a postponed item moves)
     is the copy: refusing the first one too would block a meeting that was held already.
-    Where no one meeting came first, every one of them is refused. A kenmerk an archived
-    dossier holds (``archived``: kenmerk -> its dossier.yaml's path) is taken by it: every dossier
-    that has it too is refused, as a copy of last year's dossier would be.
+    Where no one meeting came first, the one dossier of them that was built or exported
+    before keeps it (a copy made this week for a new item is not): the meeting's real item
+    still builds. Where none or more than one was, every one of them is refused. A kenmerk an
+    archived dossier holds (``archived``: kenmerk -> its dossier.yaml's path) is taken by it:
+    every dossier that has it too is refused, as a copy of last year's dossier would be.
+    Each refusal names the next free kenmerk, the one ``assembler new`` would hand out there.
     """
     by_reference: dict[str, list[_Claim]] = {}
     for dossier in dossiers:
         by_reference.setdefault(dossier.reference, []).append(dossier)
     rejected: set[Path] = set()
+    free = partial(_free_reference, project, days, {}, pattern)
     for reference, group in by_reference.items():
         held = archived.get(reference)
         if held is not None:
@@ -1308,8 +1323,9 @@ def _check_unique_references(
                         dossier.source.line_of(("kenmerk",)),
                         "kenmerk",
                         f"'{reference}' is al het kenmerk van {project.display(Path(held))}, "
-                        "op een gearchiveerde vergadering (geef dit dossier een eigen kenmerk; "
-                        "een kenmerk blijft bezet als zijn vergadering gearchiveerd is)",
+                        "op een gearchiveerde vergadering (geef dit dossier een eigen kenmerk"
+                        f"{free(dossier)}; een kenmerk blijft bezet als zijn vergadering "
+                        "gearchiveerd is)",
                     )
                 )
                 rejected.add(dossier.folder)
@@ -1317,15 +1333,22 @@ def _check_unique_references(
         if len(group) < 2:
             continue
         first = _first_holder(group, days)
+        made = None if first is not None else _made_before(project, group)
         for dossier in group:
-            if dossier is first:
+            if dossier is first or (made is not None and dossier is made[0]):
                 continue
             if first is not None:
                 message = (
                     f"'{reference}' is al het kenmerk van "
                     f"{project.display(first.folder / DOSSIER_FILE)}, op een eerdere "
-                    "vergadering (geef dit dossier een eigen kenmerk; een uitgesteld punt "
-                    "verplaatst u met 'assembler verplaats', niet met een kopie)"
+                    f"vergadering (geef dit dossier een eigen kenmerk{free(dossier)}; een "
+                    "uitgesteld punt verplaatst u met 'assembler verplaats', niet met een kopie)"
+                )
+            elif made is not None:
+                message = (
+                    f"'{reference}' is al het kenmerk van "
+                    f"{project.display(made[0].folder / DOSSIER_FILE)}, dat al {made[1]} is "
+                    f"(geef dit dossier een eigen kenmerk{free(dossier)})"
                 )
             else:
                 others = ", ".join(
@@ -1334,7 +1357,8 @@ def _check_unique_references(
                     if other is not dossier
                 )
                 message = (
-                    f"'{reference}' is al gebruikt in {others} (geef elk dossier een eigen kenmerk)"
+                    f"'{reference}' is al gebruikt in {others} (geef elk dossier een eigen "
+                    f"kenmerk{free(dossier)})"
                 )
             problems.append(
                 Problem(
@@ -1346,6 +1370,50 @@ def _check_unique_references(
             )
             rejected.add(dossier.folder)
     return rejected
+
+
+def _free_reference(
+    project: Project,
+    days: dict[Path, dt.date],
+    known: dict[int, str],
+    pattern: str,
+    dossier: _Claim,
+) -> str:
+    """', het eerstvolgende vrije is 26.0000006': the kenmerk ``assembler new`` would hand out
+    in ``dossier``'s meeting (of the year of its date, or today's when that is later); empty
+    where new hands out none (a custom ``pattern``) or ``dossier``'s meeting is not read."""
+    day = days.get(dossier.folder.parent)
+    if day is None or pattern != DEFAULT_REFERENCE_PATTERN:
+        return ""
+    year = min(dt.date.today(), day).year
+    if year not in known:  # the whole dossiers/ tree is read: once a year asked
+        known[year] = next_reference(project, year)
+    return f", het eerstvolgende vrije is {known[year]}"
+
+
+def _made_before(project: Project, group: list[_Claim]) -> tuple[_Claim, str] | None:
+    """The one dossier of ``group`` that was built or exported before, with which of the two
+    ('gebouwd', 'geëxporteerd'); None when none or more than one was."""
+    made: list[tuple[_Claim, str]] = []
+    for dossier in group:
+        meeting, name = dossier.folder.parent, dossier.folder.name
+        if _exported(meeting, name):
+            made.append((dossier, "geëxporteerd"))
+        elif dossier_record(project, meeting.name, name).is_file():
+            made.append((dossier, "gebouwd"))
+    return made[0] if len(made) == 1 else None
+
+
+def _exported(meeting: Path, name: str) -> bool:
+    """Whether the meeting's publicatie.json keeps a document of dossier folder ``name``
+    (its keys are '<side>:<folder>/<document>')."""
+    try:
+        records = read_json(meeting / PUBLICATION_FILE).get("documenten", {})
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(records, dict) and any(
+        str(key).partition(":")[2].startswith(f"{name}/") for key in records
+    )
 
 
 def _first_holder(group: list[_Claim], days: dict[Path, dt.date]) -> _Claim | None:

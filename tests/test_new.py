@@ -702,7 +702,8 @@ def test_new_refuses_values_that_check_would_reject(example_project: Path, run_c
         "fout: --email: 'geen-email' is geen geldig e-mailadres (schrijf bijvoorbeeld "
         "a.pols@regiogv.nl)",
         f"fout: --kenmerk: '23.0001772' is al gebruikt in dossiers/{ECONOMIE}/"
-        "werklocaties/dossier.yaml (geef elk dossier een eigen kenmerk)",
+        "werklocaties/dossier.yaml (geef elk dossier een eigen kenmerk: zonder --kenmerk "
+        "krijgt het dossier het eerstvolgende vrije, 23.0002151)",
     ]
     assert not (meeting / "nieuw").exists()
     assert (meeting / "vergadering.yaml").read_bytes() == agenda
@@ -720,7 +721,8 @@ def test_new_refuses_a_kenmerk_an_archived_dossier_holds(
     assert result.exit_code == 2
     assert result.stderr == (
         f"fout: --kenmerk: '23.0001772' is al gebruikt in dossiers/archief/{ECONOMIE}/"
-        "werklocaties/dossier.yaml (geef elk dossier een eigen kenmerk)\n"
+        "werklocaties/dossier.yaml (geef elk dossier een eigen kenmerk: zonder --kenmerk "
+        "krijgt het dossier het eerstvolgende vrije, 23.0002151)\n"
     )
     assert not (example_project / "dossiers" / WONEN / "laadpalen").exists()
 

@@ -617,8 +617,9 @@ def test_a_kenmerk_copied_into_a_later_meeting_refuses_only_the_copy(
     assert result.exit_code == 1
     assert result.stderr.startswith(
         f"{copy}:{line_of(example_project, copy, 'kenmerk:')}: kenmerk: '23.0001772' is al het "
-        f"kenmerk van {SEED}, op een eerdere vergadering (geef dit dossier een eigen kenmerk; "
-        "een uitgesteld punt verplaatst u met 'assembler verplaats', niet met een kopie)\n"
+        f"kenmerk van {SEED}, op een eerdere vergadering (geef dit dossier een eigen kenmerk, "
+        "het eerstvolgende vrije is 23.0002151; een uitgesteld punt verplaatst u met "
+        "'assembler verplaats', niet met een kopie)\n"
     )
     assert SEED not in result.stderr.replace(f"kenmerk van {SEED}", "")
     economie = run_cli("build", "--geen-pdf", f"dossiers/{ECONOMIE}", cwd=example_project)
@@ -643,7 +644,8 @@ def test_a_dossier_copied_out_of_the_archive_keeps_a_taken_kenmerk_and_is_refuse
     assert (
         f"{copy}:{line_of(example_project, copy, 'kenmerk:')}: kenmerk: '23.0001772' is al het "
         f"kenmerk van {archived}, op een gearchiveerde vergadering (geef dit dossier een eigen "
-        "kenmerk; een kenmerk blijft bezet als zijn vergadering gearchiveerd is)\n"
+        "kenmerk, het eerstvolgende vrije is 23.0002151; een kenmerk blijft bezet als zijn "
+        "vergadering gearchiveerd is)\n"
     ) in result.stderr
     assert result.stdout.startswith("Niet in orde: 1 fout in 1 bestand")
     built = run_cli("build", "--geen-pdf", "--json", cwd=example_project)
@@ -681,8 +683,93 @@ def test_a_kenmerk_twice_in_one_meeting_refuses_both(
     edit(example_project, second, r"^kenmerk: .*", "kenmerk: 23.0009999")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
-    assert f"{first}:" in result.stderr and f"is al gebruikt in {second}" in result.stderr
-    assert f"{second}:" in result.stderr and f"is al gebruikt in {first}" in result.stderr
+    # Each is told the kenmerk assembler new would hand out in that meeting.
+    assert result.stderr.splitlines() == [
+        f"{first}:{line_of(example_project, first, 'kenmerk:')}: kenmerk: '23.0009999' is al "
+        f"gebruikt in {second} (geef elk dossier een eigen kenmerk, het eerstvolgende vrije is "
+        "23.0010000)",
+        f"{second}:{line_of(example_project, second, 'kenmerk:')}: kenmerk: '23.0009999' is al "
+        f"gebruikt in {first} (geef elk dossier een eigen kenmerk, het eerstvolgende vrije is "
+        "23.0010000)",
+    ]
+
+
+COPIED = f"dossiers/{WONEN}/res-voortgang-2/dossier.yaml"
+ORIGINAL = f"dossiers/{WONEN}/res-voortgang/dossier.yaml"
+
+
+def _copy_res_voortgang(project: Path) -> None:
+    """Copy res-voortgang into its own meeting as a start for a new item, and put it on the
+    agenda, as a new clerk does (clerk2 M3)."""
+    meeting = project / "dossiers" / WONEN
+    shutil.copytree(meeting / "res-voortgang", meeting / "res-voortgang-2")
+    edit(
+        project,
+        f"dossiers/{WONEN}/vergadering.yaml",
+        r"^  - Rondvraag en sluiting",
+        "  - dossier: res-voortgang-2\n  - Rondvraag en sluiting",
+    )
+
+
+def _said(result: CliResult) -> list[str]:
+    """What a build says on stderr, without the lines that say what it makes."""
+    progress = ("dossier: ", "bundel: ")
+    return [line for line in result.stderr.splitlines() if not line.startswith(progress)]
+
+
+@pytest.mark.parametrize("before", ["build", "export"])
+def test_a_dossier_copied_in_its_meeting_refuses_only_the_copy_when_the_original_was_made(
+    example_project: Path, run_cli: RunCli, before: str
+) -> None:
+    """Was: both refused, so the meeting's real item failed too, and no free kenmerk named."""
+    made = run_cli(before, f"dossiers/{WONEN}", cwd=example_project)
+    assert made.exit_code == 0, made.stderr
+    if before == "export":
+        # The package's record alone says so: the build folder may have been cleared.
+        shutil.rmtree(example_project / "build")
+    _copy_res_voortgang(example_project)
+    result = run_cli("build", "--geen-pdf", f"dossiers/{WONEN}", cwd=example_project)
+    assert result.exit_code == 1
+    how = "gebouwd" if before == "build" else "geëxporteerd"
+    line = line_of(example_project, COPIED, "kenmerk:")
+    said = _said(result)
+    agendas = "bijgewerkt" if before == "build" else "gemaakt"  # the build folder was cleared
+    assert said[:2] == [
+        f"{COPIED}:{line}: kenmerk: '23.0002117' is al het kenmerk van {ORIGINAL}, dat al "
+        f"{how} is (geef dit dossier een eigen kenmerk, het eerstvolgende vrije is 23.0002151)",
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de agenda's zijn niet {agendas} "
+        "omdat het agendapunt voor res-voortgang-2 is afgekeurd (zie de meldingen bij dat "
+        "agendapunt)",
+    ]
+    # The meeting's real item is not refused with it: built, or unchanged since its build.
+    counts = "0 gebouwd, 5 ongewijzigd" if before == "build" else "5 gebouwd, 0 ongewijzigd"
+    assert said[2].startswith(f"Klaar: {counts}, 1 mislukt in ")
+
+
+def test_a_copy_made_before_the_original_was_built_is_told_with_the_original(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Neither built before, or both: which one is the copy only the clerk knows."""
+    _copy_res_voortgang(example_project)
+    line = line_of(example_project, COPIED, "kenmerk:")
+    expected = [
+        f"{ORIGINAL}:{line}: kenmerk: '23.0002117' is al gebruikt in {COPIED} (geef elk "
+        "dossier een eigen kenmerk, het eerstvolgende vrije is 23.0002151)",
+        f"{COPIED}:{line}: kenmerk: '23.0002117' is al gebruikt in {ORIGINAL} (geef elk "
+        "dossier een eigen kenmerk, het eerstvolgende vrije is 23.0002151)",
+    ]
+    result = run_cli("build", "--geen-pdf", f"dossiers/{WONEN}", cwd=example_project)
+    assert result.exit_code == 1
+    assert sorted(line for line in _said(result) if ": kenmerk: " in line) == sorted(expected)
+    assert ", 2 mislukt in " in result.stderr
+    # Both built before, each under a kenmerk of its own, then given the same one.
+    edit(example_project, COPIED, r"^kenmerk: .*", "kenmerk: 23.0002151")
+    built = run_cli("build", "--geen-pdf", f"dossiers/{WONEN}", cwd=example_project)
+    assert built.exit_code == 0, built.stderr
+    edit(example_project, COPIED, r"^kenmerk: .*", "kenmerk: 23.0002117")
+    result = run_cli("build", "--geen-pdf", f"dossiers/{WONEN}", cwd=example_project)
+    assert result.exit_code == 1
+    assert sorted(line for line in _said(result) if ": kenmerk: " in line) == sorted(expected)
 
 
 def test_a_kenmerk_twice_is_said_in_the_round_that_refuses_another_field_of_the_file(

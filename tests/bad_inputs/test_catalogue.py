@@ -723,12 +723,14 @@ YAML_CASES += [
             _msg(
                 9,
                 "kenmerk",
-                f"'23.0002150' is al gebruikt in {GEHEIM} (geef elk dossier een eigen kenmerk)",
+                f"'23.0002150' is al gebruikt in {GEHEIM} (geef elk dossier een eigen kenmerk, "
+                "het eerstvolgende vrije is 23.0002151)",
             ),
             _msg(
                 10,
                 "kenmerk",
-                f"'23.0002150' is al gebruikt in {DOEL} (geef elk dossier een eigen kenmerk)",
+                f"'23.0002150' is al gebruikt in {DOEL} (geef elk dossier een eigen kenmerk, "
+                "het eerstvolgende vrije is 23.0002151)",
                 file=GEHEIM,
             ),
             f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet gemaakt omdat de "
