@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -21,7 +22,7 @@ from assembler import library_versions
 from assembler.digests import FileDigests
 from assembler.errors import Problem, dutch_list
 from assembler.fsutil import read_json, write_cache_text
-from assembler.project import DOSSIER_FILE, Project
+from assembler.project import DOSSIER_FILE, PUBLICATION_FILE, Project
 
 if TYPE_CHECKING:
     from assembler.annex import AnnexReport
@@ -92,13 +93,21 @@ def confidential_annexes_made_public(
     # Said at the confidential dossier's line when only it is selected: per annex of it and
     # per likeness, every public dossier that uses the file or its pages.
     made_public: dict[
-        tuple[Path, int, _Likeness], tuple[DossierInput, list[tuple[DossierInput, int]]]
+        tuple[Path, int, _Likeness, bool], tuple[DossierInput, list[tuple[DossierInput, int]]]
     ] = {}
+    # A meeting held or exported already keeps what it published: when a confidential dossier
+    # of a meeting still to come reuses its annex, only that new dossier is told (clerk2 L1).
+    settled = {
+        meeting.folder: meeting.meeting.date < date.today()
+        or (meeting.folder / PUBLICATION_FILE).is_file()
+        for meeting in everything
+    }
     for meeting in everything:
         for dossier in meeting.dossiers:
             if not dossier.document.is_public:
                 continue
             chosen = dossier.folder in selected
+            done = settled[meeting.folder]
             for index in range(len(dossier.document.annexes)):
                 path = dossier.annex_path(index)
                 try:
@@ -111,25 +120,42 @@ def confidential_annexes_made_public(
                     continue
                 for likeness in _LIKENESSES:
                     twins = [(d, n) for d, n, how in found if how == likeness]
-                    if not twins:
-                        continue
-                    if chosen:
-                        one = len({other.folder for other, _n in twins}) == 1
+                    # An archived meeting (not among them) is settled.
+                    newer = [done and not settled.get(d.folder.parent, True) for d, _n in twins]
+                    here = [t for t, new in zip(twins, newer, strict=True) if chosen and not new]
+                    if here:
+                        one = len({other.folder for other, _n in here}) == 1
                         said(
                             dossier,
                             index,
-                            f"{_LIKENESS_SAID[likeness]} {places(twins)}, "
+                            f"{_LIKENESS_SAID[likeness]} {places(here)}, "
                             f"{'dat niet openbaar is' if one else 'die niet openbaar zijn'}: "
                             f"met dit dossier {_made_public(likeness, 'hier')}",
                         )
-                        continue
-                    for other, number in twins:
+                    for (other, number), new in zip(twins, newer, strict=True):
                         if other.dossier is None:
                             continue  # archived: never selected
-                        key = (other.folder, number, likeness)
-                        made_public.setdefault(key, (other.dossier, []))[1].append((dossier, index))
-    for (_folder, number, likeness), (owner, users) in made_public.items():
+                        if (new or not chosen) and other.folder in selected:
+                            key = (other.folder, number, likeness, new)
+                            made_public.setdefault(key, (other.dossier, []))[1].append(
+                                (dossier, index)
+                            )
+    for (_folder, number, likeness, new), (owner, users) in made_public.items():
         one = len({user.folder for user, _i in users}) == 1
+        if new:
+            which = "dat openbaar is" if one else "die openbaar zijn"
+            at = (
+                "een vergadering die al gehouden of geëxporteerd is"
+                if len({user.folder.parent for user, _i in users}) == 1
+                else "vergaderingen die al gehouden of geëxporteerd zijn"
+            )
+            said(
+                owner,
+                number,
+                f"{_LIKENESS_SAID[likeness]} {places(users)}, {which} op {at}: "
+                f"{_public_already(likeness)}",
+            )
+            continue
         which = "dat openbaar is: met dat dossier" if one else "die openbaar zijn: met die dossiers"
         said(
             owner,
@@ -307,6 +333,13 @@ _LIKENESS_SAID: dict[_Likeness, str] = {
     "pagina's": "heeft dezelfde pagina's als",
     "enkele pagina's": "heeft pagina's van",
 }
+
+
+def _public_already(likeness: _Likeness) -> str:
+    """What a confidential dossier is told of an annex a settled meeting published."""
+    if likeness == "bestand":
+        return "daar is het al openbaar, dit dossier houdt het niet geheim"
+    return "daar zijn die pagina's al openbaar, dit dossier houdt ze niet geheim"
 
 
 def _made_public(likeness: _Likeness, where: str) -> str:

@@ -168,6 +168,65 @@ def test_a_confidential_dossiers_annex_attached_to_a_public_one_is_said(
     ]
 
 
+def _future_meeting(project: Path, day: str, dossier: str, *, kenmerk: str, public: bool) -> str:
+    """A meeting ``day`` with a copy of the wonen meeting's snelfietsroutes as ``dossier``, as a
+    clerk starts a new item from an old one; the copy's dossier.yaml as check names it."""
+    folder = project / "dossiers" / f"{day}-pfho-ruimte-wonen"
+    folder.mkdir()
+    meeting = (project / "dossiers" / WONEN / "vergadering.yaml").read_text(encoding="utf-8")
+    meeting = re.sub(r"(?m)^datum: .*", f"datum: {day}", meeting)
+    meeting = re.sub(r"(?ms)^agenda:.*", f"agenda:\n  - Opening\n  - dossier: {dossier}\n", meeting)
+    (folder / "vergadering.yaml").write_text(meeting, encoding="utf-8")
+    shutil.copytree(project / "dossiers" / WONEN / "snelfietsroutes", folder / dossier)
+    relative = f"dossiers/{folder.name}/{dossier}/dossier.yaml"
+    edit(project, relative, r"^kenmerk: .*", f"kenmerk: {kenmerk}")
+    edit(project, relative, r"^datum: .*", f"datum: {day}")
+    if not public:
+        edit(project, relative, r"^verspreiden: Ja", "verspreiden: Nee")
+    return relative
+
+
+@pytest.mark.parametrize("settled", ["gehouden", "geëxporteerd"])
+def test_a_new_confidential_dossier_reusing_a_settled_meetings_annex_is_told_alone(
+    example_project: Path, run_cli: RunCli, settled: str
+) -> None:
+    """Was: the held (or exported) meeting's dossier was told "haal het hier weg", advice that
+    would change what it published (clerk2 L1); the new dossier is where to act."""
+    import datetime as dt
+
+    year = dt.date.today().year + 1  # meetings still to come, whenever the test runs
+    public = f"dossiers/{WONEN}/snelfietsroutes"
+    if settled == "geëxporteerd":
+        copy = _future_meeting(
+            example_project, f"{year}-01-15", "snelfietsroutes", kenmerk="26.0000001", public=True
+        )
+        public = copy.removesuffix("/dossier.yaml")
+        exported = run_cli("export", public.rsplit("/", 1)[0], cwd=example_project)
+        assert exported.exit_code == 0, exported.stderr
+    secret = _future_meeting(
+        example_project, f"{year}-02-12", "fase2", kenmerk="26.0000002", public=False
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    told = [line for line in result.stderr.splitlines() if "bijlagen[" in line]
+    lines = [_line_of(example_project / secret, f"bestand: bijlage-{n}") for n in (1, 2, 3)]
+    if settled == "gehouden":
+        where = (
+            "bijlage {n} van " + public + ", dat openbaar is op een vergadering die al gehouden "
+        )
+        where += "of geëxporteerd is"
+    else:  # the held one, and the exported one it was copied to
+        where = f"bijlage {{n}} van dossiers/{WONEN}/snelfietsroutes en bijlage {{n}} van "
+        where += (
+            f"{public}, die openbaar zijn op vergaderingen die al gehouden of geëxporteerd zijn"
+        )
+    assert told == [
+        f"{secret}:{line}: waarschuwing: bijlagen[{n}].bestand: is hetzelfde bestand als "
+        f"{where.format(n=n)}: daar is het al openbaar, dit dossier houdt het niet geheim"
+        for n, line in enumerate(lines, 1)
+    ]
+
+
 def test_a_confidential_annex_saved_anew_into_a_public_dossier_is_said(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
