@@ -352,16 +352,22 @@ def _report_catalog(catalog: Catalog, as_json: bool) -> None:
         if summary.blocked
         else ""
     )
-    refused = summary.refused_meetings
-    files_are = "die vergadering.yaml is" if len(refused) == 1 else "die vergadering.yaml's zijn"
-    uncounted = (
-        f" (zonder de dossiers van {dutch_list(refused)}: {files_are} afgekeurd)" if refused else ""
-    )
+    without = _without_dossiers_of(summary.refused_meetings)
+    uncounted = f" ({without})" if without else ""
     where = _places_counted(summary.files_at_fault, summary.folders_at_fault)
     click.echo(
         f"Niet in orde: {_counted(summary.errors, 'fout', 'fouten')} in {where}{noted}; "
         f"{_counted(summary.in_order, 'dossier', 'dossiers')} in orde{uncounted}{not_made}."
     )
+
+
+def _without_dossiers_of(refused: Sequence[str]) -> str:
+    """'zonder de dossiers van X: die vergadering.yaml is afgekeurd': the meetings whose
+    dossiers the counts leave out, else ""; said alike by check and build."""
+    if not refused:
+        return ""
+    files_are = "die vergadering.yaml is" if len(refused) == 1 else "die vergadering.yaml's zijn"
+    return f"zonder de dossiers van {dutch_list(refused)}: {files_are} afgekeurd"
 
 
 def _settings_counted(project: Project, refused: SettingsRejected) -> str:
@@ -1171,6 +1177,13 @@ def _summary(project: Project, report: Any, interactive: bool, *, pdf: bool = Tr
         report.count("mislukt"),
     )
     seconds = f"{report.seconds:.1f} s".replace(".", ",")  # Dutch writes 1,5 s
+    # A meeting whose vergadering.yaml is refused is not read: its dossiers are in no count,
+    # which alone would read as if the meeting had none (as check says it).
+    loaded = {meeting.meeting for meeting in report.meetings}
+    without = _without_dossiers_of(
+        [name for name in _refused_meetings(report.problems) if name not in loaded]
+    )
+    uncounted = f" ({without})" if without else ""
     console = None
     if interactive:
         from rich.console import Console
@@ -1184,9 +1197,14 @@ def _summary(project: Project, report: Any, interactive: bool, *, pdf: bool = Tr
             table.add_column(column, justify="right")
         table.add_row(str(built), str(unchanged), str(failed), seconds)
         console.print(table)
+        if without:
+            _say(f"{without[0].upper()}{without[1:]}.")
     else:
         # In a narrow pane the table cuts its headers to "geb…", "misl…": the line wraps.
-        _say(f"Klaar: {built} gebouwd, {unchanged} ongewijzigd, {failed} mislukt in {seconds}.")
+        _say(
+            f"Klaar: {built} gebouwd, {unchanged} ongewijzigd, {failed} mislukt{uncounted} "
+            f"in {seconds}."
+        )
     agenda = _agenda_said(report.agenda_lines_refused, report.folders_off_agenda)
     if agenda:
         _say(agenda)

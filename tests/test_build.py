@@ -1880,7 +1880,7 @@ def test_agenda_lines_that_name_no_folder_are_counted_as_the_agendas_not_as_doss
     )
 
 
-def _on_a_terminal(project: Path, *args: str, columns: int = 100) -> str:
+def _on_a_terminal(project: Path, *args: str, columns: int = 100, exit_code: int = 0) -> str:
     """What ``assembler build ARGS`` shows on a real pseudo-terminal, without its
     escape codes: what a clerk sees, not what a pipe gets."""
     import sys
@@ -1906,7 +1906,7 @@ def _on_a_terminal(project: Path, *args: str, columns: int = 100) -> str:
             break
         seen += chunk
     os.close(leader)
-    assert process.wait(timeout=300) == 0
+    assert process.wait(timeout=300) == exit_code
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
 
 
@@ -1950,6 +1950,42 @@ def test_a_meeting_refused_for_its_vergadering_yaml_is_named_below_the_counts(
         f"Niet alles is gemaakt: 1 fout in dossiers/{WONEN}/vergadering.yaml (zie de meldingen "
         "hierboven).",
     ]
+
+
+def test_the_counts_say_which_meetings_dossiers_they_leave_out_for_its_vergadering_yaml(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was "Klaar: 0 gebouwd, 0 ongewijzigd, 0 mislukt", as if the meeting had no dossiers
+    (clerk2 L4); check said it already."""
+    meeting = example_project / "dossiers" / WONEN / "vergadering.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace('aanvang: "09:30"', "aanvang: 9.3"), encoding="utf-8")
+    result = run_cli("build", "--geen-pdf", WONEN, cwd=example_project)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert re.fullmatch(
+        rf"Klaar: 0 gebouwd, 0 ongewijzigd, 0 mislukt \(zonder de dossiers van {WONEN}: die "
+        r"vergadering\.yaml is afgekeurd\) in \d+,\d s\.",
+        lines[1],
+    ), lines
+    assert lines[2:] == [
+        f"Agenda's van {WONEN} niet opnieuw gemaakt: de vergadering.yaml is afgekeurd (zie de "
+        "meldingen hierboven).",
+        f"Niet alles is gemaakt: 1 fout in dossiers/{WONEN}/vergadering.yaml (zie de meldingen "
+        "hierboven).",
+    ]
+    # --json keeps its shape (docs/build-json.md): the refusal is among its meldingen.
+    as_json = json.loads(
+        run_cli("build", "--geen-pdf", "--json", WONEN, cwd=example_project).stdout
+    )
+    assert (as_json["gebouwd"], as_json["dossiers"], as_json["vergaderingen"]) == (0, [], [])
+    assert [m["veld"] for m in as_json["meldingen"]] == ["aanvang"]
+    # On a terminal the table counts; the line below it says the same.
+    shown = " ".join(_on_a_terminal(example_project, "--geen-pdf", WONEN, exit_code=1).split())
+    assert (
+        f"Zonder de dossiers van {WONEN}: die vergadering.yaml is afgekeurd. Agenda's van {WONEN}"
+        in shown
+    )
 
 
 def test_the_summary_counts_folders_with_errors_as_folders(
