@@ -485,7 +485,7 @@ def _withdrawn_said(export: MeetingExport) -> list[str]:
     # The agenda system takes these down: said, so the clerk can check it did. Only what this
     # export withdrew: the manifest lists a withdrawal for ever. Named, also where the manifest
     # does not name it: this terminal is not published.
-    lines = []
+    said: list[tuple[tuple[list[str], bool, str], str]] = []
     records = export.publication.get("documenten", {})
     for key in export.withdrawn:
         record_side, _, document = key.partition(":")
@@ -494,8 +494,17 @@ def _withdrawn_said(export: MeetingExport) -> list[str]:
             continue
         name = str(record.get("bestandsnaam") or document)
         reason = _withdrawal_reason(str(record.get("reden", "")), document)
-        lines.append(f"ingetrokken uit {PUBLIC}: {name}{f' ({reason})' if reason else ''}")
-    return lines
+        if reason == "niet meer op de agenda" and key in export.moved:
+            # A postponed item, not (yet) in that meeting's package: not a withdrawn one.
+            reason = (
+                f"verplaatst naar {export.moved[key]}, komt daar mee met de export van die "
+                "vergadering"
+            )
+        line = f"ingetrokken uit {PUBLIC}: {name}{f' ({reason})' if reason else ''}"
+        # In agenda order (the file names start with the item's number and kenmerk), each
+        # item's voorstel or memo before its bijlagen.
+        said.append(((name.split("_")[:2], "_bijlage-" in name, name), line))
+    return [line for _order, line in sorted(said)]
 
 
 def _withdrawal_reason(reason: str, document: str) -> str:

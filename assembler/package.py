@@ -284,6 +284,9 @@ class MeetingExport:
     facts: dict[str, _Facts] = field(default_factory=dict)
     # The records (publicatie.json keys) this export withdraws: not withdrawn before it.
     withdrawn: list[str] = field(default_factory=list)
+    # Per record key withdrawn with its dossier, the meeting whose agenda has that dossier
+    # now (verplaatst): for the clerk, also before that meeting's package lists it.
+    moved: dict[str, str] = field(default_factory=dict)
     # Per agenda item number, its agendapuntid (see item_ids).
     item_ids: dict[int, str] = field(default_factory=dict)
     # Per record key, its (versie, reden).
@@ -1703,6 +1706,28 @@ def _say_where_moved(
                 break
 
 
+def _moved_now(records: dict[str, Any], meeting: MeetingInput, catalog: Catalog) -> dict[str, str]:
+    """Per withdrawn record of a dossier on another meeting's agenda now, public there (by its
+    folder and kenmerk, as _say_where_moved finds it), that meeting; whether its package lists
+    it yet or not. Only for the terminal, which is not published."""
+    now_at: dict[tuple[str, str], str] = {}
+    for other in sorted(catalog.everything or catalog.meetings, key=lambda m: m.name):
+        if other.name != meeting.name:
+            for dossier in other.dossiers:
+                # Public there: what is said is of the public side, and its package's.
+                if dossier.document.is_public:
+                    found = (dossier.name, _safe_part(dossier.document.reference))
+                    now_at.setdefault(found, other.name)
+    moved = {}
+    for record_key, record in records.items():
+        folder, has_folder, _document = record_key.partition(":")[2].partition("/")
+        parts = str(record.get("bestandsnaam", "")).split("_")
+        withdrawn = record.get("status") == "ingetrokken" and has_folder and len(parts) > 2
+        if withdrawn and (folder, parts[1]) in now_at:
+            moved[record_key] = now_at[(folder, parts[1])]
+    return moved
+
+
 def plan_meeting(
     project: Project, meeting: MeetingInput, moment: datetime, kept: gate.KeptFacts | None = None
 ) -> MeetingExport:
@@ -1790,6 +1815,7 @@ def finish_plan(
     """
     records = export.publication["documenten"]
     _say_where_moved(records, export.meeting, catalog, listings)
+    export.moved = _moved_now(records, export.meeting, catalog)
     organisation = catalog.organisation
     secret_terms = confidential_terms(project, catalog.meetings)  # not the files: names only
     _hide_withdrawn(records, export.meeting, secret_terms)

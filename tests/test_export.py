@@ -840,8 +840,10 @@ def test_the_export_names_what_it_withdraws_and_only_the_once(
     agenda = meeting.read_text(encoding="utf-8")
     meeting.write_text(agenda.replace("  - dossier: snelfietsroutes\n", ""), encoding="utf-8")
     shutil.move(folder, project.root / "archief")
+    # In agenda order, the voorstel before its bijlagen.
+    in_order = sorted(names, key=lambda name: "_bijlage-" in name)
     assert withdrawn(run_cli("export", f"dossiers/{WONEN}", cwd=project.root)) == [
-        f"  ingetrokken uit openbaar: {name} (niet meer op de agenda)" for name in names
+        f"  ingetrokken uit openbaar: {name} (niet meer op de agenda)" for name in in_order
     ]
     assert withdrawn(run_cli("export", f"dossiers/{WONEN}", cwd=project.root)) == []
     public = _manifest(project.root, WONEN, PUBLIC)
@@ -885,7 +887,8 @@ def test_a_new_dossier_in_the_folder_of_one_just_withdrawn_takes_none_of_its_ids
     assert {withdrawn[name]["reden"] for name in old_names} == {"niet meer op de agenda"}
     said = [line for line in result.stdout.splitlines() if "ingetrokken" in line]
     assert said == [
-        f"  ingetrokken uit openbaar: {name} (niet meer op de agenda)" for name in sorted(old_names)
+        f"  ingetrokken uit openbaar: {name} (niet meer op de agenda)"
+        for name in sorted(old_names, key=lambda name: ("_bijlage-" in name, name))
     ]
 
 
@@ -1286,8 +1289,31 @@ def test_the_export_says_where_a_postponed_item_went(
     assert result.exit_code == 0, result.stderr
     said = [line for line in result.stdout.splitlines() if "ingetrokken" in line]
     assert said == [
-        f"  ingetrokken uit openbaar: {name} (verplaatst naar {WONEN})" for name in names
+        f"  ingetrokken uit openbaar: {name} (verplaatst naar {WONEN})"
+        for name in sorted(names, key=lambda name: "_bijlage-" in name)
     ]
+
+
+@pytest.mark.slow
+def test_an_item_postponed_to_a_meeting_not_exported_yet_is_said_as_moved_in_agenda_order(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was "niet meer op de agenda" as for a withdrawn item, and the lines in no order
+    (clerk2 L5): the manifest names the meeting only once its package lists the item, the
+    terminal (not published) says it at once."""
+    names = sorted(n for n in _ids(project.root, ECONOMIE, PUBLIC) if "23.0001772" in n)
+    voorstel = next(n for n in names if "_voorstel_" in n)
+    _postpone_werklocaties(project)
+    result = run_cli("export", f"dossiers/{ECONOMIE}", cwd=project.root)
+    assert result.exit_code == 0, result.stderr
+    said = [line for line in result.stdout.splitlines() if "ingetrokken" in line]
+    why = f"verplaatst naar {WONEN}, komt daar mee met de export van die vergadering"
+    assert said == [
+        f"  ingetrokken uit openbaar: {name} ({why})"
+        for name in [voorstel, *(n for n in names if n != voorstel)]
+    ]
+    reasons = {e["reden"] for e in _manifest(project.root, ECONOMIE, PUBLIC)["ingetrokken"]}
+    assert reasons == {"niet meer op de agenda"}
 
 
 @pytest.mark.slow
