@@ -169,9 +169,8 @@ def _withdraw_meeting_outputs(
     if not withdrawn:
         return
     removed = _remove_public_meeting_outputs(folder)
-    why = _why_said(
-        {name: _why(meeting, name) for name in withdrawn}, "dat agendapunt", "die agendapunten"
-    )
+    reasons = {name: _why(meeting, name) for name in withdrawn}
+    why = _why_said(reasons, "dat agendapunt", "die agendapunten")
     made = [name for name in removed if name != _PACKAGE]
     back = (
         [
@@ -183,14 +182,17 @@ def _withdraw_meeting_outputs(
     )
     if _PACKAGE in removed:
         back.append(f"het exportpakket {'' if made else 'komt terug '}met de volgende export")
-    problems.append(
-        meeting_warning(
-            project,
-            meeting.folder,
-            f"{_removed_for_showing(removed, '', withdrawn, known=known)}, en {why} "
-            f"({', '.join(back)})",
-        )
-    )
+    said = _removed_for_showing(removed, "", withdrawn, known=known)
+    if len(set(reasons.values())) > 1:
+        # Items gone for different reasons: chained with "en" they read as one knot (clerk2
+        # L7). What happened, then a sentence per item, then what comes back when.
+        each = " ".join(f"Agendapunt {name} {_REASONS[reasons[name]][0]}." for name in withdrawn)
+        back_said = ", ".join(back)
+        comes_back = f" {back_said[:1].upper()}{back_said[1:]}." if back_said else ""
+        message = f"{said}. {each}{comes_back}"
+    else:
+        message = f"{said}, en {why} ({', '.join(back)})"
+    problems.append(meeting_warning(project, meeting.folder, message))
 
 
 def _withdraw_export(

@@ -1340,6 +1340,30 @@ def test_two_items_made_confidential_are_named_together(
     ) in result.stderr.splitlines(), result.stderr
 
 
+def test_items_withdrawn_for_different_reasons_get_a_sentence_each(
+    example_project: Path, run_cli: RunCli, wonen_built: tuple[Path, Path]
+) -> None:
+    """Was one sentence chaining "en ... en ..." over both items and their reasons (clerk2
+    L7): now what happened, then each item, then what comes back when."""
+    meeting, dossiers = wonen_built
+    shutil.rmtree(dossiers / "snelfietsroutes")  # moved out, its agenda line left in
+    rewrite(
+        dossiers / "woningbouwafspraken" / "dossier.yaml", "verspreiden: Ja", "verspreiden: Nee"
+    )
+    result = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert result.exit_code == 1
+    assert (
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: de openbare agenda is weggehaald: "
+        "daarin stonden snelfietsroutes en woningbouwafspraken als openbare agendapunten. "
+        "Agendapunt snelfietsroutes is niet te vinden. Agendapunt woningbouwafspraken is nu "
+        "niet openbaar. De openbare agenda komt terug zodra de hele vergadering weer gebouwd "
+        "kan worden."
+    ) in result.stderr.splitlines(), result.stderr
+    assert not (meeting / "agenda.docx").exists()
+    # The meeting was read, its dossiers counted: the summary leaves none out.
+    assert "zonder de dossiers van" not in result.stderr
+
+
 def test_a_missing_template_is_named_as_why_the_agendas_were_not_made(
     example_project: Path, run_cli: RunCli
 ) -> None:
