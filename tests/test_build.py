@@ -1976,6 +1976,33 @@ def test_a_meeting_refused_for_its_vergadering_yaml_is_named_below_the_counts(
     ]
 
 
+def test_the_readme_lists_every_file_in_a_dossiers_build_folder_the_converted_annex_too(
+    small_project: Path, run_cli: RunCli
+) -> None:
+    """A clerk who found bijlage-4.pdf beside the bundle did not know whether to send it on
+    (clerk2 L8): the README's list of what build makes names it."""
+    from tests.conftest import REPO
+    from tests.test_convert import make_docx
+
+    folder = small_project / "dossiers" / ECONOMIE / "werklocaties"
+    make_docx(folder / "notitie.docx", "Notitie bij het actieplan")
+    with (folder / "dossier.yaml").open("a", encoding="utf-8") as text:
+        text.write("  - omschrijving: Notitie\n    bestand: notitie.docx\n")
+    result = run_cli("build", cwd=small_project)
+    assert result.exit_code == 0, result.stderr
+    (output,) = (small_project / "build" / ECONOMIE).glob("*-werklocaties")
+    made = sorted(path.name for path in output.iterdir())
+    assert made == ["bijlage-4.pdf", "bundel.pdf", "voorstel.docx", "voorstel.pdf"]
+    build_row = next(
+        line
+        for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `assembler build")
+    )
+    for name in made:
+        assert f"`{name.replace('4', 'N')}`" in build_row, name
+    assert "`bijlage-N.pdf` (an office annex as it goes into the bundle" in build_row
+
+
 def test_the_counts_say_which_meetings_dossiers_they_leave_out_for_its_vergadering_yaml(
     example_project: Path, run_cli: RunCli
 ) -> None:
