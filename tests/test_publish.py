@@ -1494,9 +1494,11 @@ def test_documents_withdrawn_while_the_api_is_gone_are_deleted_when_it_is_back(
         f"DELETE /informatieobjecten/{o['id']}  informatieobject {o['bestand']} (ingetrokken) → 404"
         for _, o in sorted(withdrawn.items())
     ]
-    withdrawals = [
+    withdrawals = [  # in agenda order, the voorstel before its bijlagen
         f"ingetrokken uit openbaar: {o['bestand']} (niet meer openbaar)"
-        for _, o in sorted(withdrawn.items())
+        for o in sorted(
+            withdrawn.values(), key=lambda o: ("_bijlage-" in o["bestand"], o["bestand"])
+        )
     ]
     assert failed.stdout.splitlines() == [
         *withdrawals,
