@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from assembler.bands import top_bands_blank
-from assembler.errors import Problem, dutch_list
+from assembler.errors import Problem, dutch_list, megabytes
 from assembler.fsutil import not_opened
 
 PDF_HEADER = b"%PDF-"
@@ -87,11 +87,14 @@ _STOPPED_BY = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 class AnnexLimits:
     """Limits of the annex check; every one of them is a refusal when exceeded."""
 
-    max_file_bytes: int = 100 * 1024 * 1024
+    # Round numbers of the megabytes the messages say (errors.megabytes: a million bytes), so
+    # that the limit said is the limit applied: 100 × 1024² bytes, said as "100,0 MB", let a
+    # 104 MB file through.
+    max_file_bytes: int = 100_000_000
     max_pages: int = 2_000
     # Decoded size of a single stream, and of all streams together.
-    max_stream_bytes: int = 256 * 1024 * 1024
-    max_decoded_bytes: int = 1024 * 1024 * 1024
+    max_stream_bytes: int = 256_000_000
+    max_decoded_bytes: int = 1_000_000_000
     # Wall-clock time and address space of the child process that parses the file.
     timeout_seconds: float = 30.0
     memory_bytes: int = 1024 * 1024 * 1024
@@ -144,10 +147,6 @@ class _Findings:
     permissions_only: bool = False
     bands_blank: list[bool] = field(default_factory=list)
     final: bool = True
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " MB"
 
 
 def inspect_annex(
@@ -230,7 +229,7 @@ def _precheck(path: Path, limits: AnnexLimits) -> tuple[AnnexReport | None, int]
         return refused("is leeg (0 bytes; lever de bijlage opnieuw aan)")
     if size > limits.max_file_bytes:
         return refused(
-            f"is te groot ({_megabytes(size)}; de grens is {_megabytes(limits.max_file_bytes)}; "
+            f"is te groot ({megabytes(size)}; de grens is {megabytes(limits.max_file_bytes)}; "
             "verklein het bestand of splits het in meer bijlagen)",
             size,
         )
@@ -605,7 +604,7 @@ def _check_streams(pdf: Any, limits: AnnexLimits, found: _Findings) -> None:
         if size > limits.max_stream_bytes or total > limits.max_decoded_bytes:
             found.reasons.append(
                 "is een decompressiebom: een onderdeel pakt uit tot meer dan "
-                f"{_megabytes(min(limits.max_stream_bytes, limits.max_decoded_bytes))} "
+                f"{megabytes(min(limits.max_stream_bytes, limits.max_decoded_bytes))} "
                 "(lever een normale PDF aan)"
             )
             return

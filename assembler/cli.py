@@ -35,6 +35,7 @@ from assembler.errors import (
     SettingsRejected,
     UsageError,
     dutch_list,
+    megabytes,
     readable,
 )
 from assembler.layout import PUBLIC_MEETING_OUTPUTS
@@ -473,7 +474,7 @@ def _package_said(export: MeetingExport) -> list[str]:
     for side in SIDES:
         count = sum(1 for document in export.documents if document.side == side)
         zipped = export.zips.get(side)
-        size = f", {zipped.name} ({_megabytes(zipped)})" if zipped is not None else ""
+        size = f", {zipped.name} ({_file_size(zipped)})" if zipped is not None else ""
         lines.append(f"{side}: {_counted(count, 'document', 'documenten')}{size}")
     return lines + _withdrawn_said(export)
 
@@ -516,13 +517,13 @@ def _withdrawal_reason(reason: str, document: str) -> str:
     return reason
 
 
-def _megabytes(path: Path) -> str:
+def _file_size(path: Path) -> str:
     """A file's size as a clerk reads it: '57,3 MB'."""
     try:
         size = path.stat().st_size
     except OSError:
         return "niet te lezen"
-    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+    return megabytes(size)
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")

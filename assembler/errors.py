@@ -147,6 +147,13 @@ def dutch_list(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " en " + names[-1]
 
 
+def megabytes(size: int) -> str:
+    """A size in bytes as messages and summaries say it: '57,3 MB', a megabyte being a million
+    bytes (as file managers and the export summary count). A limit said this way is best a
+    round number of them, so that a file refused as larger is larger in what is shown."""
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+
+
 def sort_problems(problems: list[Problem]) -> list[Problem]:
     """Templates and settings first; then by file, line (none first) and field; once each.
 

@@ -23,12 +23,14 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
+from assembler.errors import dutch_list, megabytes
+
 if TYPE_CHECKING:
     from lxml import etree
 
 # Uncompressed, all parts together: the largest real office annexes measured (a 60-page
 # report with photos, a 40,000-row sheet) unpack to tens of MB.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200_000_000  # said as '200,0 MB' (errors.megabytes)
 # A part this large that unpacks to more than RATIO times its packed size is a bomb: text
 # and XML deflate ten to thirty times, repeated rows of a sheet seldom more than sixty.
 LARGE_PART_BYTES = 16 * 1024 * 1024
@@ -146,13 +148,13 @@ def _bomb(archive: zipfile.ZipFile, name: str) -> str | None:
         if info.file_size > LARGE_PART_BYTES and ratio > MAX_RATIO:
             return (
                 f"'{name}' lijkt een decompressiebom: het onderdeel {_shown(info.filename)} "
-                f"pakt uit tot {_megabytes(info.file_size)}, {ratio:.0f} keer zo groot als "
+                f"pakt uit tot {megabytes(info.file_size)}, {ratio:.0f} keer zo groot als "
                 "ingepakt (lever de bijlage als PDF aan)"
             )
     if total > MAX_UNPACKED_BYTES:
         return (
-            f"'{name}' lijkt een decompressiebom: uitgepakt is het {_megabytes(total)} (de "
-            f"grens is {_megabytes(MAX_UNPACKED_BYTES)}; lever de bijlage als PDF aan, of splits "
+            f"'{name}' lijkt een decompressiebom: uitgepakt is het {megabytes(total)} (de "
+            f"grens is {megabytes(MAX_UNPACKED_BYTES)}; lever de bijlage als PDF aan, of splits "
             "het in meer bijlagen)"
         )
     return None
@@ -230,10 +232,6 @@ def _shown(text: str, limit: int = 100) -> str:
     """``text`` quoted, its control characters escaped and cut to ``limit`` characters."""
     text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " MB"
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -316,8 +314,6 @@ class _Findings:
 
 
 def _buttons_warning(buttons: list[tuple[str, str, str]]) -> str:
-    from assembler.errors import dutch_list
-
     def shown(does: str, label: str, address: str) -> str:
         parts = [_shown(label)] if label else []
         if address:

@@ -41,7 +41,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from assembler.dates import dutch_date, short_date
-from assembler.errors import InputRejected, TemplateError, UsageError
+from assembler.errors import InputRejected, TemplateError, UsageError, megabytes
 from assembler.fsutil import atomic_path, read_refused, unreadable
 from assembler.markdown import (
     markdown_subdoc,
@@ -180,9 +180,9 @@ def _unreduced_size(logo: Image, version: tuple[int, int]) -> str | None:
         return None
     if not isinstance(_print_ready(logo.path, version, _printed_height(logo, version)), str):
         return None  # reduced (or converted) to what it prints with
-    megabytes = f"{version[1] / 1_000_000:.1f} MB".replace(".", ",")  # Dutch: 2,2 MB
+    said = megabytes(version[1])
     size = _pixel_size(str(logo.path), *version)
-    return megabytes if size is None else f"{size[0]}×{size[1]} pixels en {megabytes}"
+    return said if size is None else f"{size[0]}×{size[1]} pixels en {said}"
 
 
 def build_context(

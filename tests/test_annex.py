@@ -807,6 +807,20 @@ def test_an_annex_is_judged_again_after_an_upgrade_of_the_libraries_that_judge_i
         assert len(checked) == annexes, library
 
 
+def test_an_annex_just_over_the_size_limit_is_refused_in_the_megabytes_it_is_said_in(
+    tmp_path: Path,
+) -> None:
+    """The limit was 100 × 1024² bytes, said as "100,0 MB", while the export summary counts a
+    megabyte as a million bytes: a 100,4 MB annex went through a limit of "100,0 MB"."""
+    annex = tmp_path / "bijlage.pdf"
+    with open(annex, "wb") as handle:
+        handle.truncate(100_400_000)  # sparse: costs no disk
+    assert inspect_annex(annex).reasons == (
+        "is te groot (100,4 MB; de grens is 100,0 MB; verklein het bestand of splits het in "
+        "meer bijlagen)",
+    )
+
+
 def test_an_annex_over_the_size_limit_is_refused_without_being_read(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -842,7 +856,7 @@ def test_an_annex_over_the_size_limit_is_refused_without_being_read(
     files = digests.FileDigests(example_project / "build" / ".cache" / "bestanden.json")
     build_cache.dossier_keys(project, "", dossier, "Overleg", files)
     assert [p.melding for p in problems if annex.name in p.melding] == [
-        f"'{annex.name}' is te groot (8192,0 MB; de grens is 100,0 MB; verklein het bestand of "
+        f"'{annex.name}' is te groot (8589,9 MB; de grens is 100,0 MB; verklein het bestand of "
         "splits het in meer bijlagen)"
     ]
 
