@@ -23,11 +23,11 @@ from pathlib import Path
 from lxml import etree
 
 from assembler.errors import Problem
+from assembler.ooxml import W as _W
 from assembler.text_warnings import font_substitute, installed_font_families
 
 __all__ = ["HIDDEN_TEXT", "style_warnings"]
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _PARSER = etree.XMLParser(recover=False, huge_tree=True, resolve_entities=False)
 # The parts whose text reaches a document, and how messages name them (as lint.py does).
