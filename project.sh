@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything a fresh Debian machine lacks, then run one job:
 #   ./project.sh build   set up, then build every meeting in dossiers/ into build/
+#   ./project.sh check   set up, then check every meeting in dossiers/ (assembler check)
 #   ./project.sh test    set up, then run ruff, mypy --strict and the whole test suite
 #   ./project.sh setup   set up only
 # Safe to run again: it installs only what is missing.

@@ -2,7 +2,8 @@
 
 # The one place the version is written (pyproject.toml reads it from here): asking the
 # installed metadata instead costs every command 30 ms of imports. Raise the minor version
-# whenever a kept file's form, an output or what a clerk sees changes (README, "Versions").
+# whenever a kept file's form, an output or what a clerk sees changes (README.md, "For
+# developers", "Versions").
 __version__ = "0.28.0"
 
 # The time the documents' dates are in, whatever the time zone of the machine that builds:

@@ -1,7 +1,9 @@
 """Annex intake: decide whether a third-party PDF can go into a bundle, in bounded time and memory.
 
-:func:`inspect_annex` answers for one file with an :class:`AnnexReport`: accepted or refused,
-Dutch reasons and warnings, page count, forms, outline. The file is only read, never changed.
+:func:`inspect_annexes` answers for the files the intake (:mod:`assembler.intake`) gives it,
+with an :class:`AnnexReport` each: accepted or refused, Dutch reasons and warnings, page count,
+forms, outline. The files are only read, never changed. :func:`inspect_annex` does the same for
+one file (the tests use it).
 
 Cheap checks run in this process (exists, size, ``%PDF-`` header, ``%%EOF`` trailer). Everything
 that parses the PDF runs in a child process under ``RLIMIT_AS`` (address-space limit) and a
