@@ -576,7 +576,8 @@ def publish(
     met --ook-niet-openbaar naar een adres publiceert, stuurt de niet-openbare stukken
     daarna steeds mee, tot --alleen-openbaar ze daar weghaalt.
     """
-    from assembler.publish import PublishFailed, PublishRejected, PublishStopped, publish_meeting
+    from assembler.errors import PublishFailed, PublishRejected
+    from assembler.publish import PublishReport, PublishStopped, publish_meeting
 
     project = _project(vergadermap)
     try:
@@ -593,7 +594,7 @@ def publish(
     except (PublishFailed, PublishRejected) as error:
         # What the agenda system holds now is what was sent before it stopped: the 404s and
         # the objects made anew are said before the error that ends the output.
-        if error.report is not None:
+        if isinstance(error.report, PublishReport):
             _say_requests(error.report)
             _say_put_up(project, error.report)
         raise

@@ -6,18 +6,31 @@ exit code the command line ends with. The tree::
     AssemblerError                      exit code
     ├── InputRejected                   1   dossier / meeting files that do not validate
     │   ├── PartRejected                1   a PDF the bundle cannot read
+    │   ├── PartlyRead                  1   a YAML file refused, but read without the fields
+    │   │                                   at fault, for the rest to be checked too
     │   └── NotExported                 1+  the export a publication starts with refused
     ├── UsageError                      2   wrong command-line use, bad configuration
     │   ├── SettingsRejected            2   dossiers/organisatie.yaml does not validate
     │   ├── TemplateError               2   a Word template that is missing or broken
-    │   └── PublishRejected             2   the agenda system refused a request (publish.py)
+    │   └── PublishRejected             2   the agenda system refused a request
     ├── EnvironmentProblem              3   the machine, not the input
     │   ├── LibreOfficeMissing          3
     │   ├── ConversionFailed            3   LibreOffice ran but gave no usable PDF
     │   ├── OutputNotWritable           3   disk full, read-only, permissions
     │   ├── BuildLocked                 3   another build holds the lock
-    │   └── PublishFailed               3   the agenda system unreachable (publish.py)
+    │   ├── NewerFormat                 3   a kept file a newer assembler wrote
+    │   └── PublishFailed               3   the agenda system unreachable, or kept failing
     └── ConfidentialityViolation        4   something confidential would become public
+
+    KeyboardInterrupt                   130 (STOPPED_EXIT) Ctrl-C, SIGTERM: not an error
+    └── PublishStopped                  130 a publish stopped once it began sending
+                                            (publish.py: it carries that module's report)
+
+PublishStopped is a stop, not an error: it derives from KeyboardInterrupt so that whatever
+lets a Ctrl-C through (every ``except Exception``) lets it through too, and cli.py says what
+was sent before it exits with STOPPED_EXIT. It is the one public exception defined elsewhere;
+besides it, other modules have only private signals (``publish._Gone``), caught where they are
+raised. tests/test_architecture.py holds both.
 
 Messages are Dutch because clerks read them; they say where, what, and how to fix.
 """
@@ -25,11 +38,14 @@ Messages are Dutch because clerks read them; they say where, what, and how to fi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import PurePath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from assembler.source import Source
 
 Severity = Literal["fout", "waarschuwing"]
 
@@ -203,6 +219,42 @@ class PartRejected(InputRejected):
         self.reason = reason
 
 
+class PartlyRead(InputRejected):
+    """A file refused for what the node builder does not take (a key twice, a label, '<<'),
+    which still gave a mapping: ``source`` holds what it says without those, for the rest of
+    the file to be checked in the same round (DESIGN: all problems of a file at once).
+
+    ``dropped`` are the labels of the fields whose value was left out (a label) or kept once
+    (a key twice): what is said of them by the other checks would only confuse."""
+
+    def __init__(
+        self, display: str, problems: list[Problem], source: Source, dropped: Iterable[str]
+    ) -> None:
+        super().__init__(f"{display}: ongeldige YAML", problems)
+        self.source = source
+        self.dropped = frozenset(dropped)
+
+    def besides(self, found: list[Problem]) -> list[Problem]:
+        """What the other checks ``found`` in :attr:`source`, but for the fields the builder
+        left out or kept once: all problems of the file at once, none that would confuse.
+
+        A key written twice keeps its first value (whose line the builder recorded, so the
+        rest of the file's messages name it): that value is the one checked where it matters
+        for other fields (which sjabloon, whether the dossier is public). The field itself is
+        not judged: the clerk is to keep one of the two, and a message about the first would
+        read as advice which one; left out, the field would be said to be missing. A value
+        with a label is left out (None): "mag niet leeg zijn" of it would only confuse.
+        """
+        return [problem for problem in found if not self.covers(problem.veld)]
+
+    def covers(self, label: str) -> bool:
+        """Whether a problem at field ``label`` is of a field the builder left out or kept
+        once, or lies in one."""
+        return any(
+            label == field or label.startswith((f"{field}.", f"{field}[")) for field in self.dropped
+        )
+
+
 class NotExported(InputRejected):
     """The export a publication starts with refused something: nothing is sent, and the
     command exits as the export would have."""
@@ -270,6 +322,24 @@ class OutputNotWritable(EnvironmentProblem):
 
 class BuildLocked(EnvironmentProblem):
     """Another build of the same project holds the build lock."""
+
+
+class NewerFormat(EnvironmentProblem):
+    """A kept file that a newer assembler wrote in a form this one does not know."""
+
+
+class PublishRejected(UsageError):
+    """The agenda system refused a request (4xx): the data or the token is not accepted."""
+
+    # What was sent before it stopped, and the warnings (a publish.PublishReport, which this
+    # module does not import: publish is an orchestrator): the clerk sees them on a failure too.
+    report: object = None
+
+
+class PublishFailed(EnvironmentProblem):
+    """The agenda system could not be reached or kept failing (timeouts, 5xx)."""
+
+    report: object = None  # as PublishRejected's
 
 
 class ConfidentialityViolation(AssemblerError):

@@ -56,9 +56,9 @@ from assembler.digests import DIGESTS_FILE, FileDigests
 from assembler.errors import (
     AssemblerError,
     ConfidentialityViolation,
-    EnvironmentProblem,
     ExitCode,
     InputRejected,
+    NewerFormat,
     Problem,
     UsageError,
     dutch_list,
@@ -477,10 +477,6 @@ _DOCUMENT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 def publication_path(meeting: MeetingInput) -> Path:
     """``dossiers/<meeting>/publicatie.json``: versions and publication ids of a meeting."""
     return meeting.folder / PUBLICATION_FILE
-
-
-class NewerFormat(EnvironmentProblem):
-    """A kept file that a newer assembler wrote in a form this one does not know."""
 
 
 def newer_format(

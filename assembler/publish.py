@@ -31,7 +31,11 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from assembler.build_report import build_lock
-from assembler.errors import EnvironmentProblem, NotExported, UsageError
+from assembler.errors import NotExported, UsageError
+
+# These two lived here: the names stay, for the modules that import them from here.
+from assembler.errors import PublishFailed as PublishFailed
+from assembler.errors import PublishRejected as PublishRejected
 from assembler.fsutil import read_json
 from assembler.package import (
     CONFIDENTIAL,
@@ -101,22 +105,12 @@ _INFORMATIEOBJECT_FIELDS = (
 )
 
 
-class PublishRejected(UsageError):
-    """The agenda system refused a request (4xx): the data or the token is not accepted."""
-
-    # What was sent before it stopped, and the warnings: the clerk sees them on a failure too.
-    report: PublishReport | None = None
-
-
-class PublishFailed(EnvironmentProblem):
-    """The agenda system could not be reached or kept failing (timeouts, 5xx)."""
-
-    report: PublishReport | None = None
-
-
 class PublishStopped(KeyboardInterrupt):
     """A publish stopped (Ctrl-C, SIGTERM) after it began sending: what was sent, and what was
-    under way, are said instead of the generic message ("niets is half geschreven" is not so)."""
+    under way, are said instead of the generic message ("niets is half geschreven" is not so).
+
+    Not in errors.py, though drawn in its tree: a stop, not an error (exit 130, STOPPED_EXIT),
+    and it carries this module's PublishReport."""
 
     def __init__(self, report: PublishReport, message: str) -> None:
         super().__init__(message)

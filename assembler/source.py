@@ -20,6 +20,9 @@ from pathlib import Path
 import yaml
 
 from assembler.errors import InputRejected, Problem
+
+# PartlyRead lived here: the name stays, for the modules that import it from here.
+from assembler.errors import PartlyRead as PartlyRead
 from assembler.fsutil import unreadable
 
 try:  # libyaml parses 300 dossiers in ~0.05 s, the pure-Python loader in ~1 s
@@ -291,43 +294,10 @@ def parse_yaml(
         bom=bom,
     )
     if builder.problems:
-        raise PartlyRead(display, builder.problems, source, builder.dropped)
-    return source
-
-
-class PartlyRead(InputRejected):
-    """A file refused for what the node builder does not take (a key twice, a label, '<<'),
-    which still gave a mapping: ``source`` holds what it says without those, for the rest of
-    the file to be checked in the same round (DESIGN: all problems of a file at once)."""
-
-    def __init__(
-        self, display: str, problems: list[Problem], source: Source, dropped: set[FieldPath]
-    ) -> None:
-        super().__init__(f"{display}: ongeldige YAML", problems)
-        self.source = source
-        # Fields whose value was left out (a label) or kept once (a key twice): what is said
-        # of them by the other checks would only confuse.
-        self.dropped = frozenset(field_label(path) for path in dropped)
-
-    def besides(self, found: list[Problem]) -> list[Problem]:
-        """What the other checks ``found`` in :attr:`source`, but for the fields the builder
-        left out or kept once: all problems of the file at once, none that would confuse.
-
-        A key written twice keeps its first value (whose line the builder recorded, so the
-        rest of the file's messages name it): that value is the one checked where it matters
-        for other fields (which sjabloon, whether the dossier is public). The field itself is
-        not judged: the clerk is to keep one of the two, and a message about the first would
-        read as advice which one; left out, the field would be said to be missing. A value
-        with a label is left out (None): "mag niet leeg zijn" of it would only confuse.
-        """
-        return [problem for problem in found if not self.covers(problem.veld)]
-
-    def covers(self, label: str) -> bool:
-        """Whether a problem at field ``label`` is of a field the builder left out or kept
-        once, or lies in one."""
-        return any(
-            label == field or label.startswith((f"{field}.", f"{field}[")) for field in self.dropped
+        raise PartlyRead(
+            display, builder.problems, source, (field_label(path) for path in builder.dropped)
         )
+    return source
 
 
 def _newline(text: str) -> str:
