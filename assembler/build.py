@@ -198,7 +198,7 @@ def _build(
             refused.problems += _withdraw_without_settings(project, options)
             raise
     report = BuildReport(problems=list(catalog.problems), results=_refused(project, catalog))
-    report.agenda_lines_refused, report.folders_off_agenda = _agenda_problems(project, catalog)
+    report.agenda_lines_refused, report.folders_off_agenda = _agenda_problems(catalog)
     pdfs_before = 0 if options.pdf else _count_pdfs(project, catalog)
     # Inputs are known by their content; a file not changed since the last build is not read.
     files = FileDigests(project.cache / DIGESTS_FILE)
@@ -427,7 +427,7 @@ def _lexists(path: Path) -> bool:
         return True
 
 
-def _agenda_problems(project: Project, catalog: Catalog) -> tuple[int, int]:
+def _agenda_problems(catalog: Catalog) -> tuple[int, int]:
     """How many agenda lines of the chosen meetings name no dossier folder (see
     _refused_lines), and how many of their dossier folders no agenda line names."""
     lines = sum(len(_refused_lines(meeting)) for meeting in catalog.meetings)

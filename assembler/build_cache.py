@@ -191,6 +191,8 @@ def changed_files(keyed: Iterable[KeyedFile]) -> list[KeyedFile]:
 
 @dataclass(frozen=True)
 class Plan:
+    """What a build is to make of one dossier on a meeting's agenda, and what it is made of."""
+
     meeting: MeetingInput
     item: AgendaItem
     dossier: DossierInput
@@ -212,6 +214,8 @@ class Plan:
 
 @dataclass(frozen=True)
 class MeetingPlan:
+    """What a build is to make of one meeting (its agendas and bundles), and of its items."""
+
     meeting: MeetingInput
     folder: Path
     # Everything the agendas and meeting bundles are made from.
@@ -224,6 +228,7 @@ class MeetingPlan:
 
     @property
     def name(self) -> str:
+        """The meeting's folder name, as progress and messages name the meeting."""
         return self.meeting.name
 
 
@@ -277,6 +282,8 @@ def unrecorded_items(plan: MeetingPlan, work: Work) -> set[str]:
 def settings_digest(
     project: Project, catalog: Catalog, options: BuildOptions, files: FileDigests
 ) -> str:
+    """The part of every output's key that is the same for all dossiers: assembler and its
+    libraries, what of organisatie.yaml reaches a document, and the build's epoch."""
     digest = hashlib.sha256()
     digest.update(f"assembler {__version__}\ncache {CACHE_VERSION}\n".encode())
     # What of organisatie.yaml reaches a document: the name (headers, the PDFs' author) and
@@ -779,6 +786,8 @@ def forget(project: Project, plan: Plan) -> None:
 
 
 def meeting_outputs(options: BuildOptions) -> tuple[str, ...]:
+    """The files a meeting's folder gets from a build with ``options`` (no PDFs with
+    ``--geen-pdf``)."""
     return MEETING_OUTPUTS if options.pdf else MEETING_DOCUMENTS
 
 
@@ -885,6 +894,7 @@ def move(source: Path, target: Path) -> None:
 
 
 def discard(staging: Path) -> None:
+    """Remove a staging folder and what is in it, if it is there."""
     shutil.rmtree(staging, ignore_errors=True)
 
 

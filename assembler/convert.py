@@ -203,10 +203,12 @@ class _Breaker:
         self._timeouts = 0
 
     def converted(self) -> None:
+        """Count a document LibreOffice converted: the breaker then never opens."""
         with self._lock:
             self._converted += 1
 
     def timed_out(self) -> None:
+        """Count a document LibreOffice hung on (see LIMIT)."""
         with self._lock:
             self._timeouts += 1
 
@@ -676,9 +678,11 @@ class _Runner:
         self._task_lock = threading.Lock()
 
     def kill_all(self) -> None:
+        """Cancel: kill every soffice this runner started that still runs."""
         self.groups.kill_all()
 
     def run_task(self, docs: Sequence[_Doc]) -> None:
+        """Convert one batch; its outcomes, and any error, go to :attr:`events`, never up."""
         try:
             self._run_task(docs)
         except BaseException as error:

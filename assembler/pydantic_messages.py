@@ -151,6 +151,8 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 def allowed_keys(loc: FieldPath, model: type[BaseModel]) -> list[str]:
+    """The keys the mapping at ``loc`` in ``model`` may have, in the order a clerk writes
+    them; none when no model holds that place."""
     holder = _model_in_path(loc, model)
     if holder is None:
         return []

@@ -1080,7 +1080,7 @@ def load_dossier(
         # builder read it (see PartlyRead.besides).
         kept = None if rejected.covers("bijlagen") else set_aside
         found: list[Problem] = []
-        valid = _check_dossier(project, folder, display, rejected.source, context, found, kept)
+        valid = _check_dossier(folder, display, rejected.source, context, found, kept)
         problems.extend(rejected.besides(found))
         if valid is not None and kept is not None:
             kept.append(valid)  # its annexes judged by the intake too, in the same round
@@ -1088,11 +1088,10 @@ def load_dossier(
     except InputRejected as rejected:
         problems.extend(rejected.problems)
         return None
-    return _check_dossier(project, folder, display, source, context, problems, set_aside)
+    return _check_dossier(folder, display, source, context, problems, set_aside)
 
 
 def _check_dossier(
-    project: Project,
     folder: Path,
     display: str,
     source: Source,
