@@ -22,9 +22,10 @@ from typing import Any
 from lxml import etree
 
 from assembler.errors import Problem
-from assembler.lint_parts import Part, W, jinja_environment
+from assembler.lint_parts import Part, jinja_environment
 from assembler.lint_specs import TemplateSpec
 from assembler.model import Verspreiden
+from assembler.ooxml import W
 
 __all__ = ["confidential_mark_problems"]
 

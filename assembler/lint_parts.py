@@ -33,6 +33,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from assembler.errors import Problem
+from assembler.ooxml import W
 from assembler.render import jinja_message_in_dutch
 
 __all__ = [
@@ -78,7 +79,7 @@ class Part:
 
 
 class NotADocx(Exception):
-    pass
+    """A template python-docx cannot open: lint.py says so as a problem of the template."""
 
 
 def template_parts(path: Path) -> list[Part]:
@@ -122,7 +123,6 @@ def jinja_environment() -> SandboxedEnvironment:
 
 # --------------------------------------------------------------------------- paragraphs
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # docxtpl's codes that take their paragraph's place, and any code at all.
 _PARAGRAPH_TAG = re.compile(r"\{%p\s.*?%\}|\{\{p\s.*?\}\}")
 _ANY_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}")

@@ -21,7 +21,6 @@ from assembler.errors import Problem
 from assembler.lint_parts import (
     TAG,
     Part,
-    W,
     jinja_environment,
     opening_tag,
     tag_as_typed,
@@ -30,6 +29,7 @@ from assembler.lint_parts import (
     typed_tags,
 )
 from assembler.lint_specs import TemplateSpec
+from assembler.ooxml import W
 from assembler.render import Markdown
 
 __all__ = ["placement_problems"]
