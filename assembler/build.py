@@ -18,7 +18,6 @@ is where they are called, in order.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -78,6 +77,7 @@ from assembler.build_report import (
     Status,
     build_lock,
 )
+from assembler.checks import partial_meetings, template_problems, templates_used
 from assembler.confidential import confidential_annexes_made_public
 from assembler.digests import DIGESTS_FILE, FileDigests
 from assembler.errors import (
@@ -303,7 +303,7 @@ def _build(
     if not options.export_follows:
         report.problems.extend(stale_exports(project, catalog, files))
     planned = {plan.name: plan for plan in meeting_plans}
-    partial = _partial_meetings(project, catalog)
+    partial = partial_meetings(project, catalog)
     report.meetings = [
         _meeting_result(
             project.build / meeting.name, planned.get(meeting.name), work, current, options
@@ -315,7 +315,7 @@ def _build(
     report.problems.extend(_remove_stale(project, catalog, plans, options))
     files.save(keep_others=bool(options.paths))
     # Filters what the report says of the templates, so it is called before the extend.
-    from_check = _template_problems(project, template_check, report, plans, meeting_plans)
+    from_check = _template_problems(project, catalog, template_check, report)
     report.problems.extend(from_check)
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
@@ -460,23 +460,6 @@ def _refused(project: Project, catalog: Catalog) -> list[DossierResult]:
     return results
 
 
-def _partial_meetings(project: Project, catalog: Catalog) -> set[Path]:
-    """Meetings of which only some dossiers were asked for, not the meeting itself: their
-    agenda is left alone."""
-    chosen = set(catalog.chosen)
-    dossiers = project.dossiers
-    if dossiers in chosen:
-        return set()
-    # Both names of each: the callers ask by the resolved one, which differs behind a
-    # dossiers/ that is a link to a shared drive.
-    return {
-        name
-        for folder in chosen
-        if folder.parent.parent == dossiers and folder.parent not in chosen
-        for name in (folder.parent, folder.parent.resolve())
-    }
-
-
 def _meeting_plans(
     project: Project,
     catalog: Catalog,
@@ -489,7 +472,7 @@ def _meeting_plans(
 ) -> list[MeetingPlan]:
     """The meetings to make the agendas and meeting bundles of; in ``blocked`` those whose
     items are not all there to make them from, and why."""
-    partial = _partial_meetings(project, catalog)
+    partial = partial_meetings(project, catalog)
     by_meeting: dict[str, list[Plan]] = {}
     for plan in plans:
         by_meeting.setdefault(plan.meeting.name, []).append(plan)
@@ -1029,30 +1012,19 @@ class _Renderer:
 
 
 def _template_problems(
-    project: Project,
-    template_check: TemplateCheck,
-    report: BuildReport,
-    plans: Sequence[Plan],
-    meetings: Sequence[MeetingPlan],
+    project: Project, catalog: Catalog, template_check: TemplateCheck, report: BuildReport
 ) -> list[Problem]:
-    """What the template check says, as ``templates check`` says it: errors for a template
-    this build's documents are made with (rendering's own, less precise messages of them go),
-    and warnings for a wrong template none of them uses (it made nothing wrong here)."""
+    """What the template check says, as ``check`` says it (see checks.template_problems):
+    errors for a template this build's documents are made with (rendering's own, less precise
+    messages of them go), and warnings for a wrong template none of them uses."""
     checked = template_check.problems()
     wrong = {p.bestand for p in checked if p.ernst == "fout"}
-    # Kept outputs count too: made with a template a newer check finds wrong.
-    used = {project.display(project.template_for(p.dossier.document.kind)) for p in plans}
-    used |= {project.display(project.template_for("agenda"))} if meetings else set()
+    # Every chosen dossier's, kept outputs too: made with a template a newer check finds wrong.
+    used = templates_used(project, catalog)
     report.problems = [p for p in report.problems if not (p.bestand in wrong and p.ernst == "fout")]
     if used & wrong:
         report.template_failed = True
-    unused = "; dit sjabloon is bij deze build niet gebruikt"
-    return [
-        dataclasses.replace(p, melding=p.melding + unused, ernst="waarschuwing")
-        if p.ernst == "fout" and p.bestand not in used
-        else p
-        for p in checked
-    ]
+    return template_problems(checked, used)
 
 
 def _template_problem(project: Project, template: Path, error: AssemblerError) -> Problem:

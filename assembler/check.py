@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from assembler.checks import template_problems, templates_used
 from assembler.confidential import confidential_annexes_made_public
 from assembler.digests import DIGESTS_FILE, FileDigests
 from assembler.errors import ExitCode, sort_problems
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
 def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     """What ``assembler check`` does: lint the templates, validate, run the annex intake."""
     from assembler.answers import STORE_NAME, remembered
+    from assembler.build_cache import TemplateCheck, fonts_fingerprint
     from assembler.intake import annex_problems
-    from assembler.lint import lint_templates
     from assembler.render import organisation_context
     from assembler.validate import load_catalog
 
@@ -35,21 +36,18 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     with remembered(project.cache / STORE_NAME):
         catalog = load_catalog(project, paths)
     organisation_context(catalog.organisation, project.root)  # a damaged logo, as build finds it
-    # Checking one dossier: only the templates it needs (a broken voorstel template is no
-    # reason to refuse a memo); a whole meeting needs the agenda's too.
-    names: set[str] | None = None
-    if catalog.chosen:
-        names = {d.document.kind for meeting in catalog.meetings for d in meeting.dossiers}
-        if any(project.dossiers in (folder, folder.parent) for folder in catalog.chosen):
-            names.add("agenda")
-    problems = [*lint_templates(project, names), *catalog.problems]
+    # Files are hashed, their digests not kept: check makes no outputs (the annex reports,
+    # the compared pages and the template check's answer are kept in build/.cache, as a
+    # build keeps them).
+    files = FileDigests(project.cache / DIGESTS_FILE)
+    # Every template, as a build checks them (its kept answer, if the templates are the
+    # same): a template the chosen dossiers do not use is warned about, not refused for.
+    answer = TemplateCheck(project, files, fonts_fingerprint()).problems()
+    problems = [*template_problems(answer, templates_used(project, catalog)), *catalog.problems]
     dossiers = [dossier for meeting in catalog.meetings for dossier in meeting.dossiers]
     # Also the other annexes of a dossier refused for an annex file: all said in one round.
     dossiers += catalog.set_aside
     problems.extend(annex_problems(project, dossiers))
-    # Files are hashed, their digests not kept: check makes no outputs (the annex reports and
-    # the compared pages are kept in build/.cache, as a build keeps them).
-    files = FileDigests(project.cache / DIGESTS_FILE)
     problems.extend(confidential_annexes_made_public(project, catalog, files))
     catalog.problems = sort_problems(problems)
     return catalog
