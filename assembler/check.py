@@ -2,8 +2,9 @@
 
 The check makes no outputs. It keeps in ``build/.cache``, as a build does, the annex checks'
 reports (``bijlagen/``), the pages of the annexes it compared with confidential ones
-(``paginas.json``) and the answers of the checks that cost more than reading
-(``controles.json``, see :mod:`assembler.answers`).
+(``paginas.json``), the template check's answer (``sjablonen.json``, which a build reuses) and
+the answers of the checks that cost more than reading (``controles.json``, see
+:mod:`assembler.answers`). What it must judge as a build does is in :mod:`assembler.checks`.
 """
 
 from __future__ import annotations
