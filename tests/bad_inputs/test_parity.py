@@ -4,7 +4,8 @@ Every row of the bad-input catalogue is planted, then checked and built through 
 command line with ``--json`` on the row's paths; the two must end with the same exit code and
 report the same problems (file, line, field, severity, message), but for what only a build can
 know (``_BUILD_ONLY``). The template rows run a second time on a selection that does not use
-the spoiled template, and a broken agenda template on a dossier and on its meeting.
+the spoiled template; a broken agenda template runs on a dossier, on its meeting (also with a
+refused item) and on the whole project.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ Said = tuple[str, int | None, str, str, str]
 
 # What only a build can know, so a check does not say it. Nothing else may differ.
 _BUILD_ONLY = (
-    # The agendas and bundles a build did not make, or left as they were, because an item of
-    # theirs was refused: a check makes no agendas.
-    # Of any meeting: a broken agenda template is said of the example meeting too.
+    # The agendas and bundles a build did not make, or left as they were (an item of theirs
+    # refused, a template broken, only some of their dossiers built): a check makes no
+    # agendas. Of any meeting: a broken agenda template is said of the example meeting too.
     re.compile(
         r"^dossiers/[^/]+/vergadering\.yaml: waarschuwing: (de agenda's zijn|agenda en "
         r"vergaderbundel zijn) niet (gemaakt|bijgewerkt)( omdat |: alleen )"
