@@ -146,7 +146,6 @@ def build_project(
 def _build_project(
     project: Project, options: BuildOptions, progress: Progress | None
 ) -> BuildReport:
-    started = time.monotonic()
     began = time.time_ns()  # a file saved from now on is newer than this build
     notify = _one_at_a_time(progress or (lambda _event, _label: None))
     with ExitStack() as stack:
@@ -154,6 +153,8 @@ def _build_project(
         stack.enter_context(
             build_lock(project, wait=options.lock_wait, waiting=lambda said: notify("wacht", said))
         )
+        # Timed from here: a cron log tells the build's time from the wait (--wacht) for another.
+        started = time.monotonic()
         service = _speculative_service(project, options)
         if service is not None:
             stack.callback(service.close)
