@@ -231,8 +231,9 @@ def _precheck(path: Path, limits: AnnexLimits) -> tuple[AnnexReport | None, int]
         return refused("is leeg (0 bytes; lever de bijlage opnieuw aan)")
     if size > limits.max_file_bytes:
         return refused(
-            f"is te groot ({megabytes(size)}; de grens is {megabytes(limits.max_file_bytes)}; "
-            "verklein het bestand of splits het in meer bijlagen)",
+            f"is te groot ({megabytes(size, up=True)}; de grens is "
+            f"{megabytes(limits.max_file_bytes)}; verklein het bestand of splits het in meer "
+            "bijlagen)",
             size,
         )
     if PDF_HEADER not in head:

@@ -163,11 +163,13 @@ def dutch_list(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " en " + names[-1]
 
 
-def megabytes(size: int) -> str:
+def megabytes(size: int, *, up: bool = False) -> str:
     """A size in bytes as messages and summaries say it: '57,3 MB', a megabyte being a million
-    bytes (as file managers and the export summary count). A limit said this way is best a
-    round number of them, so that a file refused as larger is larger in what is shown."""
-    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+    bytes (as file managers and the export summary count). ``up``: rounded up, for a size
+    refused as over a limit, so that it is larger in what is shown than the limit (a round
+    number of megabytes) even when it is over by a byte."""
+    tenths = -(-size // 100_000) if up else (size + 50_000) // 100_000
+    return f"{tenths // 10},{tenths % 10} MB"
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

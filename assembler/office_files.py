@@ -154,7 +154,7 @@ def _bomb(archive: zipfile.ZipFile, name: str) -> str | None:
             )
     if total > MAX_UNPACKED_BYTES:
         return (
-            f"'{name}' lijkt een decompressiebom: uitgepakt is het {megabytes(total)} (de "
+            f"'{name}' lijkt een decompressiebom: uitgepakt is het {megabytes(total, up=True)} (de "
             f"grens is {megabytes(MAX_UNPACKED_BYTES)}; lever de bijlage als PDF aan, of splits "
             "het in meer bijlagen)"
         )

@@ -819,6 +819,14 @@ def test_an_annex_just_over_the_size_limit_is_refused_in_the_megabytes_it_is_sai
         "is te groot (100,4 MB; de grens is 100,0 MB; verklein het bestand of splits het in "
         "meer bijlagen)",
     )
+    # Over by a few hundred bytes, it is still larger in what is shown (revH H9: "100,0 MB; de
+    # grens is 100,0 MB").
+    with open(annex, "r+b") as handle:
+        handle.truncate(100_000_500)
+    assert inspect_annex(annex).reasons == (
+        "is te groot (100,1 MB; de grens is 100,0 MB; verklein het bestand of splits het in "
+        "meer bijlagen)",
+    )
 
 
 def test_an_annex_over_the_size_limit_is_refused_without_being_read(
@@ -856,7 +864,7 @@ def test_an_annex_over_the_size_limit_is_refused_without_being_read(
     files = digests.FileDigests(example_project / "build" / ".cache" / "bestanden.json")
     build_cache.dossier_keys(project, "", dossier, "Overleg", files)
     assert [p.melding for p in problems if annex.name in p.melding] == [
-        f"'{annex.name}' is te groot (8589,9 MB; de grens is 100,0 MB; verklein het bestand of "
+        f"'{annex.name}' is te groot (8590,0 MB; de grens is 100,0 MB; verklein het bestand of "
         "splits het in meer bijlagen)"
     ]
 
