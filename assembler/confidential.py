@@ -192,6 +192,15 @@ class _SecretAnnexes:
         # Each public annex is compared with every confidential one: looked up, not paired.
         if self._by_digest is None or self._by_part is None:
             self._by_digest, self._by_part = {}, {}
+            # An archived meeting's annexes: no build's intake checks them (their dossiers
+            # are not validated), so they are checked here before their pages are read.
+            self.pages.check(
+                [
+                    path
+                    for path, owner, _n in self.annexes
+                    if owner.dossier is None and _is_pdf_name(path)
+                ]
+            )
             for position, (path, _dossier, _number) in enumerate(self.annexes):
                 with suppress(OSError):  # validation says so
                     self._by_digest.setdefault(self.pages.digest(path), []).append(position)
@@ -270,6 +279,8 @@ class _AnnexPages:
         self._digests: dict[Path, str] = {}
         self._parts: dict[Path, frozenset[str]] = {}
         self._reports: Callable[[Path], AnnexReport | None] | None = None
+        # By content, the intake's reports of files no build checks (see check).
+        self._checked: dict[str, AnnexReport] = {}
 
     def digest(self, path: Path) -> str:
         """The SHA-256 of the file at ``path``."""
@@ -282,6 +293,23 @@ class _AnnexPages:
                 raise OSError(errno.EFBIG, os.strerror(errno.EFBIG), str(path))
             self._digests[path] = self.files.sha256(path)
         return self._digests[path]
+
+    def check(self, paths: Sequence[Path]) -> None:
+        """Have the annex intake check those of the PDFs ``paths`` whose pages are not kept,
+        so that :meth:`of` may open them: files no build checks (an archived meeting's
+        annexes), whose reports a fresh clone, CI or `rm -rf build` does not have. Each
+        content is checked once, and its pages are then kept."""
+        todo: dict[str, Path] = {}
+        for path in paths:
+            with suppress(OSError):  # not compared: the gate still compares whole files
+                digest = self.digest(path)
+                if digest not in self._kept and digest not in self._checked:
+                    todo.setdefault(digest, path)
+        if todo:
+            from assembler.intake import checked_reports
+
+            reports = checked_reports(self.project, list(todo.values()))
+            self._checked.update(zip(todo, reports, strict=True))
 
     def parts(self, path: Path) -> frozenset[str]:
         """The parts of all pages of the PDF at ``path`` together."""
@@ -306,9 +334,11 @@ class _AnnexPages:
 
         # Only a file the annex intake accepted is opened here, outside its limits (a
         # decompression bomb would take the build down); one not checked yet is compared
-        # at the build that checks it.
-        self._reports = self._reports or kept_reports(self.project)
-        report = self._reports(path)
+        # at the build that checks it (an archived meeting's: at check, above).
+        report = self._checked.get(digest)
+        if report is None:
+            self._reports = self._reports or kept_reports(self.project)
+            report = self._reports(path)
         if report is None or not report.ok:
             self._known[digest] = None
             return None

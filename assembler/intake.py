@@ -229,6 +229,24 @@ def kept_reports(project: Project) -> Callable[[Path], AnnexReport | None]:
     )
 
 
+def checked_reports(project: Project, paths: Sequence[Path]) -> list[AnnexReport]:
+    """The intake's reports of the PDFs ``paths``, which no dossier being built attaches (an
+    archived meeting's: see confidential): a kept one reused, the others checked now, in
+    bounded children as a build's annexes are, and kept."""
+    with AnnexIntake(project, workers=1) as intake:
+        todo: list[Path] = []
+        for path in paths:
+            record = intake.records[path] = intake._record(path)
+            cached = intake._cached(path, record)
+            if cached is None:
+                todo.append(path)
+            else:
+                intake.known[path] = cached
+        if todo:  # in this thread: nothing else waits for them
+            intake.known.update(zip(todo, intake._check(todo), strict=True))
+        return [intake.known[path] for path in paths]
+
+
 def _office_report(path: Path) -> AnnexReport:
     """What the intake says of an office annex: warnings only (what refuses one, a link that
     LibreOffice would load or a zip bomb, validation has said: see annex_files)."""

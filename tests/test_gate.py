@@ -1917,6 +1917,83 @@ def test_an_archived_confidential_annex_is_compared_and_its_facts_kept(
     assert read == []
 
 
+@pytest.mark.filterwarnings("ignore:This document has .* form widget")  # page 1 of a form
+def test_an_archived_confidential_annexs_page_in_a_public_annex_is_said_on_a_fresh_copy(
+    example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was (revH H3): an archived confidential annex's pages were compared only while
+    build/.cache still held the intake's report of it; on a fresh clone, in CI or after
+    `rm -rf build`, check said "In orde" and the export published the page (the gate takes a
+    page a public source shows for public, so this warning is the only guard)."""
+    from assembler import annex, intake
+
+    project = Project(example_project)
+    secret = _archive_the_secret(project, "archief")
+    folder = project.dossiers / WONEN / "snelfietsroutes"
+    # A public page, then page 1 of the archived confidential annex, as a PDF program joins them.
+    annex_1 = project.root / secret / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf"
+    with (
+        pikepdf.new() as joined,
+        pikepdf.open(folder / "bijlage-1-kaart-snelfietsroutes.pdf") as own,
+        pikepdf.open(annex_1) as theirs,
+    ):
+        joined.pages.append(own.pages[0])
+        joined.pages.append(theirs.pages[0])
+        joined.save(folder / "bijlage-4-bijlagen.pdf")
+    dossier = folder / "dossier.yaml"
+    with dossier.open("a", encoding="utf-8") as text:
+        text.write("  - omschrijving: Bijlagen\n    bestand: bijlage-4-bijlagen.pdf\n")
+    line = len(dossier.read_text(encoding="utf-8").splitlines())
+    warning = (
+        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:{line}: waarschuwing: "
+        f"bijlagen[4].bestand: heeft dezelfde pagina's als bijlage 1 van {secret}, dat niet "
+        "openbaar is: met dit dossier worden die openbaar (haal de bijlage hier weg als ze "
+        "vertrouwelijk zijn)"
+    )
+    assert not project.build.exists()
+
+    checked = run_cli("check", cwd=project.root)
+
+    assert (checked.exit_code, checked.stderr.splitlines()) == (0, [warning])
+    # Once per content: the pages found are kept, the next check opens no annex for them.
+    inspect = annex.inspect_annexes
+
+    def counted(paths: list[Path], *args: Any, **kwargs: Any) -> list[annex.AnnexReport]:
+        assert not [path for path in paths if "archief" in path.parts], paths
+        return inspect(paths, *args, **kwargs)
+
+    monkeypatch.setattr(intake, "inspect_annexes", counted)
+    monkeypatch.setattr(gate, "pdf_pages", lambda data: pytest.fail("an annex was read"))
+    again = run_cli("check", cwd=project.root)
+    assert (again.exit_code, again.stderr.splitlines()) == (0, [warning])
+    monkeypatch.undo()
+    # And after the build folder is gone (a colleague's clone, CI).
+    shutil.rmtree(project.build)
+    fresh = run_cli("check", cwd=project.root)
+    assert (fresh.exit_code, fresh.stderr.splitlines()) == (0, [warning])
+
+
+def test_an_archived_confidential_annex_the_intake_refuses_is_not_opened_nor_said(
+    example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archived annex is opened to compare its pages only once the intake's bounded check
+    accepted it: a decompression bomb is skipped in silence (its dossier is not validated)."""
+    from tests.hostile_files import decompression_bomb
+
+    project = Project(example_project)
+    secret = project.root / _archive_the_secret(project, "archief")
+    bomb = decompression_bomb()
+    (secret / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf").write_bytes(bomb)
+    read: list[bytes] = []
+    pages = gate.pdf_pages
+    monkeypatch.setattr(gate, "pdf_pages", lambda data: read.append(data) or pages(data))
+
+    checked = run_cli("check", cwd=project.root)
+
+    assert (checked.exit_code, checked.stderr) == (0, ""), checked.stderr
+    assert read and bomb not in read
+
+
 def test_a_public_title_that_is_a_confidential_onderwerp_is_warned_about(
     example_project: Path, run_cli: Callable[..., CliResult]
 ) -> None:
