@@ -313,15 +313,16 @@ def _parse_time(value: object) -> str:
     typed = _require_text(value).strip()
     _refuse_invisible(typed, 'schrijf bijvoorbeeld "14:00"')
     _refuse_curly_quotes(typed, "tijd", f'rechte aanhalingstekens: "{typed[1:-1].strip()}"')
-    # "9:30" and "14.00" (as the agenda prints it) are clear enough: kept as "09:30", "14:00".
+    # "9:30" and "14.00" (as the agenda prints it) are clear enough: kept as "09:30", "14:00";
+    # so is "9.30 uur", as a Dutch clerk writes a time (and as the agenda prints it).
     loose = _LOOSE_TIME.match(typed)
     text = f"{int(loose.group(1)):02d}:{loose.group(2)}" if loose else typed
     if not _TIME.match(text):
+        text = _time_with_uur(typed) or text
+    if not _TIME.match(text):
         # "25:00" is in the form: the time is what does not exist, as dates tell the two apart.
         what = "bestaande tijd" if _TIME_FORM.match(text) else "tijd in de vorm UU:MM"
-        meant = _time_with_uur(typed)
-        advice = f"schrijf {meant}" if meant else 'schrijf bijvoorbeeld "14:00"'
-        raise _fail("tijd", f"{_quote(typed)} is geen {what} ({advice})")
+        raise _fail("tijd", f'{_quote(typed)} is geen {what} (schrijf bijvoorbeeld "14:00")')
     return text
 
 

@@ -40,6 +40,7 @@ from assembler.references import (
 from assembler.source import Source, YamlValue, load_yaml, parse_yaml
 from assembler.validate import (
     DATED_FOLDER,
+    date_written_otherwise,
     folder_name_problem,
     missing_path_message,
     selected_folder,
@@ -997,10 +998,6 @@ class NewMeeting:
 
 MEETING_ASKED = ("overleg", "aanvang", "locatie")
 _DATED_FOLDER = DATED_FOLDER
-# A date written as a clerk writes it in a folder's name: '19-02-2027-…' (Dutch order) or
-# '2027-2-12-…' (unpadded).
-_DUTCH_DATED = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})-(.+)$")
-_UNPADDED_DATED = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
 
 
 def previous_meeting(project: Project, folder: Path, *, held: bool = False) -> Vergadering | None:
@@ -1052,7 +1049,7 @@ def new_meeting_folder(project: Project, meeting_folder: Path, datum: str = "") 
         folder = project.dossiers / meeting_folder
     undated = (
         not re.match(r"\d{4}-\d{2}-\d{2}", folder.name)
-        and _date_written_otherwise(folder.name) is None  # said as that
+        and date_written_otherwise(folder.name) is None  # said as that
     )
     if datum and undated and re.fullmatch(r"\d{4}-\d{2}-\d{2}", datum):
         try:
@@ -1061,24 +1058,6 @@ def new_meeting_folder(project: Project, meeting_folder: Path, datum: str = "") 
             return folder  # refused as --datum's own problem
         return folder.parent / f"{datum}-{folder.name}"
     return folder
-
-
-def _date_written_otherwise(name: str) -> str | None:
-    """``name`` with the date it starts with written as JJJJ-MM-DD ('19-02-2027-pfho-economie'
-    gives '2027-02-19-pfho-economie'), if it starts with a date written otherwise that exists."""
-    dutch = _DUTCH_DATED.match(name)
-    unpadded = _UNPADDED_DATED.match(name)
-    if dutch is not None:
-        day, month, year, rest = dutch.groups()
-    elif unpadded is not None:
-        year, month, day, rest = unpadded.groups()
-    else:
-        return None
-    try:
-        written = date(int(year), int(month), int(day)).isoformat()
-    except ValueError:
-        return None
-    return f"{written}-{rest}"
 
 
 def new_meeting_day(project: Project, folder: Path, datum: str) -> str:
@@ -1121,11 +1100,17 @@ def new_meeting_day(project: Project, folder: Path, datum: str) -> str:
             f"gemaakt (zet de naam van het overleg achter de datum, zoals "
             f"{folder.name.rstrip('-')}-pfho-economie)"
         )
-    otherwise = None if dated else _date_written_otherwise(folder.name)
+    otherwise = None if dated else date_written_otherwise(folder.name)
+    if otherwise is not None and otherwise.name is None:
+        # Not an undated name for --datum to go in front of: said as '2027-13-01-…' is.
+        raise UsageError(
+            f"{folder.name}: de datum in de mapnaam, {otherwise.typed}, bestaat niet; er is "
+            "niets gemaakt (geef de map de datum van de vergadering, in de vorm JJJJ-MM-DD)"
+        )
     if otherwise is not None:
         raise UsageError(
             f"{folder.name}: de datum in de mapnaam staat niet in de vorm JJJJ-MM-DD; er is "
-            f"niets gemaakt (noem de map {otherwise})"
+            f"niets gemaakt (noem de map {otherwise.name})"
         )
     if not datum and not dated:
         raise UsageError(

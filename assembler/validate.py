@@ -1305,29 +1305,27 @@ def _check_unique_references(
     still builds. Where none or more than one was, every one of them is refused. A kenmerk an
     archived dossier holds (``archived``: kenmerk -> its dossier.yaml's path) is taken by it:
     every dossier that has it too is refused, as a copy of last year's dossier would be.
-    Each refusal names the next free kenmerk, the one ``assembler new`` would hand out there.
+    Each refusal names a free kenmerk, the one ``assembler new`` would hand out there; the
+    next refusal (in the order they are said) the one after it, so that a clerk who follows
+    each of them makes no new twins.
     """
     by_reference: dict[str, list[_Claim]] = {}
     for dossier in dossiers:
         by_reference.setdefault(dossier.reference, []).append(dossier)
-    rejected: set[Path] = set()
-    free = partial(_free_reference, project, days, {}, pattern)
+    # Each refusal's message, before and after the free kenmerk it names.
+    refusals: list[tuple[_Claim, str, str]] = []
     for reference, group in by_reference.items():
         held = archived.get(reference)
         if held is not None:
-            for dossier in group:
-                problems.append(
-                    Problem(
-                        project.display(dossier.folder / DOSSIER_FILE),
-                        dossier.source.line_of(("kenmerk",)),
-                        "kenmerk",
-                        f"'{reference}' is al het kenmerk van {project.display(Path(held))}, "
-                        "op een gearchiveerde vergadering (geef dit dossier een eigen kenmerk"
-                        f"{free(dossier)}; een kenmerk blijft bezet als zijn vergadering "
-                        "gearchiveerd is)",
-                    )
+            refusals += [
+                (
+                    dossier,
+                    f"'{reference}' is al het kenmerk van {project.display(Path(held))}, op een "
+                    "gearchiveerde vergadering (geef dit dossier een eigen kenmerk",
+                    "; een kenmerk blijft bezet als zijn vergadering gearchiveerd is)",
                 )
-                rejected.add(dossier.folder)
+                for dossier in group
+            ]
             continue
         if len(group) < 2:
             continue
@@ -1337,17 +1335,25 @@ def _check_unique_references(
             if dossier is first or (made is not None and dossier is made[0]):
                 continue
             if first is not None:
-                message = (
-                    f"'{reference}' is al het kenmerk van "
-                    f"{project.display(first.folder / DOSSIER_FILE)}, op een eerdere "
-                    f"vergadering (geef dit dossier een eigen kenmerk{free(dossier)}; een "
-                    "uitgesteld punt verplaatst u met 'assembler verplaats', niet met een kopie)"
+                refusals.append(
+                    (
+                        dossier,
+                        f"'{reference}' is al het kenmerk van "
+                        f"{project.display(first.folder / DOSSIER_FILE)}, op een eerdere "
+                        "vergadering (geef dit dossier een eigen kenmerk",
+                        "; een uitgesteld punt verplaatst u met 'assembler verplaats', niet "
+                        "met een kopie)",
+                    )
                 )
             elif made is not None:
-                message = (
-                    f"'{reference}' is al het kenmerk van "
-                    f"{project.display(made[0].folder / DOSSIER_FILE)}, dat al {made[1]} is "
-                    f"(geef dit dossier een eigen kenmerk{free(dossier)})"
+                refusals.append(
+                    (
+                        dossier,
+                        f"'{reference}' is al het kenmerk van "
+                        f"{project.display(made[0].folder / DOSSIER_FILE)}, dat al {made[1]} is "
+                        "(geef dit dossier een eigen kenmerk",
+                        ")",
+                    )
                 )
             else:
                 others = ", ".join(
@@ -1355,39 +1361,51 @@ def _check_unique_references(
                     for other in group
                     if other is not dossier
                 )
-                message = (
-                    f"'{reference}' is al gebruikt in {others} (geef elk dossier een eigen "
-                    f"kenmerk{free(dossier)})"
+                refusals.append(
+                    (
+                        dossier,
+                        f"'{reference}' is al gebruikt in {others} (geef elk dossier een eigen "
+                        "kenmerk",
+                        ")",
+                    )
                 )
-            problems.append(
-                Problem(
-                    project.display(dossier.folder / DOSSIER_FILE),
-                    dossier.source.line_of(("kenmerk",)),
-                    "kenmerk",
-                    message,
-                )
+    # Numbered in the order the problems are said (sort_problems: by file).
+    refusals.sort(key=lambda refusal: project.display(refusal[0].folder / DOSSIER_FILE))
+    handed_out: dict[int, str] = {}
+    for dossier, before, after in refusals:
+        problems.append(
+            Problem(
+                project.display(dossier.folder / DOSSIER_FILE),
+                dossier.source.line_of(("kenmerk",)),
+                "kenmerk",
+                before + _free_reference(project, days, handed_out, pattern, dossier) + after,
             )
-            rejected.add(dossier.folder)
-    return rejected
+        )
+    return {dossier.folder for dossier, _before, _after in refusals}
 
 
 def _free_reference(
     project: Project,
     days: dict[Path, dt.date],
-    known: dict[int, str],
+    handed_out: dict[int, str],
     pattern: str,
     dossier: _Claim,
 ) -> str:
     """', het eerstvolgende vrije is 26.0000006': the kenmerk ``assembler new`` would hand out
-    in ``dossier``'s meeting (of the year of its date, or today's when that is later); empty
-    where new hands out none (a custom ``pattern``) or ``dossier``'s meeting is not read."""
+    in ``dossier``'s meeting (of the year of its date, or today's when that is later), or the
+    one after what ``handed_out`` (the last one named, by year) named already; empty where new
+    hands out none (a custom ``pattern``) or ``dossier``'s meeting is not read."""
     day = days.get(dossier.folder.parent)
     if day is None or pattern != DEFAULT_REFERENCE_PATTERN:
         return ""
     year = min(dt.date.today(), day).year
-    if year not in known:  # the whole dossiers/ tree is read: once a year asked
-        known[year] = next_reference(project, year)
-    return f", het eerstvolgende vrije is {known[year]}"
+    last = handed_out.get(year)
+    if last is None:  # the whole dossiers/ tree is read: once a year asked
+        handed_out[year] = next_reference(project, year)
+    else:
+        prefix, _, number = last.partition(".")
+        handed_out[year] = f"{prefix}.{int(number) + 1:07d}"
+    return f", het eerstvolgende vrije is {handed_out[year]}"
 
 
 def _made_before(project: Project, group: list[_Claim]) -> tuple[_Claim, str] | None:
@@ -1614,13 +1632,20 @@ def missing_path_message(project: Project, path: Path, asked: str, *, advice: st
     if found is not None and why:
         return f"{shown}: bestaat niet: {' en '.join(why)} (schrijf '{mended}')"
     same = _same_but_capitals(project, mended)
-    if same is None and _meeting_to_make(project, mended):
+    to_make = None if same is not None else _meeting_to_make(project, mended)
+    if to_make is not None:
         # Most often next month's meeting, not made yet: another date of it is no typo.
         return (
             f"{shown}: bestaat nog niet (maak de vergadering eerst met 'assembler vergadering "
-            f"{mended}')"
+            f"{to_make}')"
         )
     meant = same or _one_named(project, mended) or _near_folder(project, mended)
+    if meant is not None and asked == A_MEETING and _is_dossier(project, meant):
+        # export and publish take a whole meeting: its dossier's path they would refuse next.
+        return (
+            f"{shown}: bestaat niet (bedoelt u '{Path(meant).parent.as_posix()}', de "
+            f"vergadering van het dossier {Path(meant).name}?)"
+        )
     if meant is not None:
         return f"{shown}: bestaat niet (bedoelt u '{meant}'?)"
     return f"{shown}: bestaat niet ({advice or f'geef {asked} op'})"
@@ -1628,6 +1653,37 @@ def missing_path_message(project: Project, path: Path, asked: str, *, advice: st
 
 # A meeting folder's name: its date, then the name of its series ('pfho-economie').
 DATED_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+# A date written as a clerk writes it in a folder's name: '19-02-2027-…' (Dutch order) or
+# '2027-2-12-…' (unpadded).
+_DUTCH_DATED = re.compile(r"^((\d{1,2})-(\d{1,2})-(\d{4}))-(.+)$")
+_UNPADDED_DATED = re.compile(r"^((\d{4})-(\d{1,2})-(\d{1,2}))-(.+)$")
+
+
+@dataclass(frozen=True)
+class OtherDate:
+    """The date a folder's name starts with, written otherwise than JJJJ-MM-DD."""
+
+    typed: str  # as the name has it: '19-02-2027'
+    name: str | None  # the name with it written JJJJ-MM-DD; None: that date does not exist
+
+
+def date_written_otherwise(name: str) -> OtherDate | None:
+    """The date ``name`` starts with if it is written otherwise ('19-02-2027-pfho-economie'
+    gives '2027-02-19-pfho-economie'; '31-02-2027-…' one that does not exist); None for a
+    name in the form JJJJ-MM-DD, or one that starts with no date at all."""
+    dutch = _DUTCH_DATED.match(name)
+    unpadded = _UNPADDED_DATED.match(name)
+    if dutch is not None:
+        typed, day, month, year, rest = dutch.groups()
+    elif unpadded is not None and DATED_FOLDER.match(name) is None:
+        typed, year, month, day, rest = unpadded.groups()
+    else:
+        return None
+    try:
+        written = dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return OtherDate(typed, None)
+    return OtherDate(typed, f"{written}-{rest}")
 
 
 def _in_dossiers(project: Project, given: Path) -> bool:
@@ -1636,23 +1692,39 @@ def _in_dossiers(project: Project, given: Path) -> bool:
     return given.parent == Path() or Path(os.path.abspath(given.parent)) == project.dossiers
 
 
-def _meeting_to_make(project: Project, typed: str) -> bool:
-    """Whether ``typed`` names a meeting yet to be made: a date that exists, then the name of
-    a meeting series there is ('2027-04-09-pfho-economie' beside '2023-05-26-pfho-economie')."""
+def _meeting_to_make(project: Project, typed: str) -> str | None:
+    """The meeting yet to be made that ``typed`` names, as 'assembler vergadering' makes it: a
+    date that exists, then the name of a meeting series there is ('2027-04-09-pfho-economie'
+    beside '2023-05-26-pfho-economie'); the date written otherwise ('2027-4-9-…',
+    '09-04-2027-…') is written JJJJ-MM-DD, as vergadering would refuse it, and is no typo of
+    an old meeting's name either."""
     given = Path(typed)
-    dated = DATED_FOLDER.match(given.name)
+    otherwise = date_written_otherwise(given.name)
+    name = otherwise.name if otherwise is not None else given.name
+    dated = DATED_FOLDER.match(name or "")
     if dated is None or not _in_dossiers(project, given):
-        return False
+        return None
     try:
         dt.date.fromisoformat(dated.group(1))
     except ValueError:
-        return False
+        return None
     series = dated.group(2).casefold()
-    return any(
+    if not any(
         (other := DATED_FOLDER.match(folder.name)) is not None
         and other.group(2).casefold() == series
         for folder in meeting_folders(project.dossiers)
-    )
+    ):
+        return None
+    return (given.parent / dated.group(0)).as_posix()
+
+
+def _is_dossier(project: Project, typed: str) -> bool:
+    """Whether ``typed`` (as the command line reads it) is a dossier folder in a meeting."""
+    found = _existing(project, typed)
+    try:
+        return found is not None and stands_for_a_file(found / DOSSIER_FILE)
+    except OSError:
+        return False
 
 
 def _one_named(project: Project, typed: str) -> str | None:

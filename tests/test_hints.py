@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,6 +71,22 @@ def test_a_meeting_not_made_yet_is_said_to_be_made_first(
     )
 
 
+@pytest.mark.parametrize("command", ["new", "check", "build"])
+@pytest.mark.parametrize("typed", ["2027-4-9-pfho-economie", "09-04-2027-pfho-economie"])
+def test_a_meeting_not_made_yet_with_its_date_written_otherwise_is_named_right(
+    example_project: Path, run_cli: RunCli, command: str, typed: str
+) -> None:
+    """Was "bedoelt u '2023-05-26-pfho-economie'?" (a meeting four years old) for the first,
+    and no hint for the second (revH H4)."""
+    args = [command, typed] + (["x"] if command == "new" else [])
+    result = run_cli(*args, cwd=example_project)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"fout: {typed}: bestaat nog niet (maak de vergadering eerst met 'assembler "
+        "vergadering 2027-04-09-pfho-economie')\n",
+    )
+
+
 def test_a_meeting_not_made_yet_is_said_as_typed_and_a_real_typo_still_gets_its_hint(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -110,6 +128,27 @@ def test_a_meeting_folder_with_its_date_written_otherwise_gets_the_right_name(
         f"gemaakt (noem de map {meant})\n",
     )
     assert not (example_project / "dossiers" / typed).exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "date"),
+    [("31-02-2027-pfho-economie", "31-02-2027"), ("2027-2-31-pfho-economie", "2027-2-31")],
+)
+@pytest.mark.parametrize("datum", [[], ["--datum", "2027-03-03"]])
+def test_a_meeting_folder_with_a_date_written_otherwise_that_does_not_exist_is_said_so(
+    example_project: Path, run_cli: RunCli, typed: str, date: str, datum: list[str]
+) -> None:
+    """Was "begint niet met een datum", and with --datum the folder
+    2027-03-03-31-02-2027-pfho-economie made (revH H6)."""
+    options = ["--overleg", "x", "--aanvang", "09:30", "--locatie", "y"]
+    result = run_cli("vergadering", typed, *datum, *options, cwd=example_project)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"fout: {typed}: de datum in de mapnaam, {date}, bestaat niet; er is niets gemaakt "
+        "(geef de map de datum van de vergadering, in de vorm JJJJ-MM-DD)\n",
+    )
+    made = sorted(path.parent.name for path in example_project.glob("dossiers/*/vergadering.yaml"))
+    assert made == sorted([ECONOMIE, WONEN])
 
 
 def test_datum_puts_the_date_in_front_of_an_undated_name_and_keeps_the_chain(
@@ -160,27 +199,50 @@ def test_new_takes_j_and_n_for_ja_and_nee(
     assert f"\nverspreiden: {written} " in text
 
 
-def test_a_time_with_uur_is_given_its_own_fix(
-    example_project: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli
+@pytest.mark.parametrize(("typed", "meant"), [("9.30 uur", "09:30"), ("14.00u", "14:00")])
+def test_a_time_with_uur_is_taken_as_it_is_meant(
+    example_project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli,
+    typed: str,
+    meant: str,
 ) -> None:
-    """Was 'schrijf bijvoorbeeld "14:00"' for the "9.30 uur" a Dutch clerk types."""
+    """Was refused with "(schrijf 09:30)" while "9.30" was taken: what "9.30 uur" means is
+    as certain (revH H10). At the question, in --aanvang and in vergadering.yaml alike."""
     folder = "2027-01-22-pfho-sociaal-domein"
-    answers = "Pfho Sociaal Domein\n9.30 uur\n9.30\nHuizen\n"
+    answers = f"Pfho Sociaal Domein\n{typed}\nHuizen\n"
     result = _at_terminal(example_project, monkeypatch, ["vergadering", folder], answers)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == (
-        "fout: Aanvangstijd: '9.30 uur' is geen tijd in de vorm UU:MM (schrijf 09:30)\n"
-    )
+    assert (result.exit_code, result.stderr) == (0, "")
     text = (example_project / "dossiers" / folder / "vergadering.yaml").read_text()
-    assert 'aanvang: "9.30"' in text  # as vergadering.yaml takes it
-    # In vergadering.yaml alike.
+    assert f'aanvang: "{typed}"' in text  # as typed, as "9.30" is kept
+    given = run_cli(
+        "vergadering", "2027-01-29-pfho-sociaal-domein", "--aanvang", typed, cwd=example_project
+    )
+    assert (given.exit_code, given.stderr) == (0, "")
     meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
-    _edit(example_project, meeting, r"^aanvang: .*$", 'aanvang: "14 uur"')
+    _edit(example_project, meeting, r"^aanvang: .*$", f'aanvang: "{typed}"')
+    checked = run_cli("check", ECONOMIE, cwd=example_project)
+    assert (checked.exit_code, checked.stderr) == (0, "")
+    # The agenda prints it as it prints every time.
+    built = run_cli("build", "--geen-pdf", ECONOMIE, cwd=example_project)
+    assert built.exit_code == 0, built.stderr
+    document = (example_project / "build" / ECONOMIE / "agenda.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(document)) as archive:
+        printed = f"{meant.replace(':', '.')} uur"
+        assert printed in archive.read("word/document.xml").decode("utf-8")
+
+
+def test_a_time_that_is_not_one_is_told_the_form_quoted(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    _edit(example_project, meeting, r"^aanvang: .*$", 'aanvang: "25 uur"')
     checked = run_cli("check", ECONOMIE, cwd=example_project)
     line = _line_of(example_project, meeting, "aanvang:")
-    assert checked.exit_code == 1
-    assert checked.stderr == (
-        f"{meeting}:{line}: aanvang: '14 uur' is geen tijd in de vorm UU:MM (schrijf 14:00)\n"
+    assert (checked.exit_code, checked.stderr) == (
+        1,
+        f"{meeting}:{line}: aanvang: '25 uur' is geen tijd in de vorm UU:MM (schrijf "
+        'bijvoorbeeld "14:00")\n',
     )
 
 
@@ -238,6 +300,27 @@ def test_a_dossier_name_alone_names_the_one_dossier_folder_of_that_name(
     assert (result.exit_code, result.stderr) == (
         2,
         "fout: werklocaties: bestaat niet (geef de map van het dossier op)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "typed"),
+    [
+        (["export", "werklocaties"], "werklocaties"),
+        (["publish", "werklocaties", "--naar", "http://127.0.0.1:9/", "--droog"], "werklocaties"),
+        (["export", f"{ECONOMIE}/werklocatie"], f"{ECONOMIE}/werklocatie"),
+    ],
+)
+def test_export_and_publish_are_pointed_at_the_meeting_of_a_dossier_named(
+    example_project: Path, run_cli: RunCli, args: list[str], typed: str
+) -> None:
+    """Was "bedoelt u '2023-05-26-pfho-economie/werklocaties'?", a dossier's path they refuse
+    next: a whole meeting is exported (revH H8)."""
+    result = run_cli(*args, cwd=example_project)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"fout: {typed}: bestaat niet (bedoelt u '{ECONOMIE}', de vergadering van het dossier "
+        "werklocaties?)\n",
     )
 
 

@@ -742,14 +742,15 @@ def test_a_kenmerk_twice_in_one_meeting_refuses_both(
     edit(example_project, second, r"^kenmerk: .*", "kenmerk: 23.0009999")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
-    # Each is told the kenmerk assembler new would hand out in that meeting.
+    # Each is told a kenmerk assembler new would hand out in that meeting, the second the one
+    # after the first's: following both makes no new twins (revH H7).
     assert result.stderr.splitlines() == [
         f"{first}:{line_of(example_project, first, 'kenmerk:')}: kenmerk: '23.0009999' is al "
         f"gebruikt in {second} (geef elk dossier een eigen kenmerk, het eerstvolgende vrije is "
         "23.0010000)",
         f"{second}:{line_of(example_project, second, 'kenmerk:')}: kenmerk: '23.0009999' is al "
         f"gebruikt in {first} (geef elk dossier een eigen kenmerk, het eerstvolgende vrije is "
-        "23.0010000)",
+        "23.0010001)",
     ]
 
 
@@ -813,7 +814,7 @@ def test_a_copy_made_before_the_original_was_built_is_told_with_the_original(
     line = line_of(example_project, COPIED, "kenmerk:")
     expected = [
         f"{ORIGINAL}:{line}: kenmerk: '23.0002117' is al gebruikt in {COPIED} (geef elk "
-        "dossier een eigen kenmerk, het eerstvolgende vrije is 23.0002151)",
+        "dossier een eigen kenmerk, het eerstvolgende vrije is 23.0002152)",
         f"{COPIED}:{line}: kenmerk: '23.0002117' is al gebruikt in {ORIGINAL} (geef elk "
         "dossier een eigen kenmerk, het eerstvolgende vrije is 23.0002151)",
     ]
