@@ -922,7 +922,7 @@ def test_a_first_meeting_of_its_kind_needs_its_details(
         "--overleg",
         "Pfho Sociaal",
         "--aanvang",
-        "9 uur",
+        "half tien",
         "--locatie",
         "Hilversum",
         cwd=example_project,
@@ -960,18 +960,18 @@ def test_vergadering_asks_again_for_a_wrong_answer_at_its_own_question(
     monkeypatch.setattr(assembler.cli, "_interactive", lambda: True)
     monkeypatch.chdir(example_project)
     folder = "dossiers/2024-03-15-pfho-sociaal"
-    answers = "Pfho Sociaal\n9 uur\n14:00\nHilversum\n"
+    answers = "Pfho Sociaal\nhalf tien\n14:00\nHilversum\n"
     result = CliRunner().invoke(main, ["vergadering", folder], input=answers)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[:5] == [
         "Naam van het overleg: Pfho Sociaal",
-        "Aanvangstijd (UU:MM): 9 uur",
+        "Aanvangstijd (UU:MM): half tien",
         lines[2],
         "Aanvangstijd (UU:MM): 14:00",
         "Locatie: Hilversum",
     ]
-    assert lines[2].startswith("fout: Aanvangstijd: '9 uur' ")
+    assert lines[2].startswith("fout: Aanvangstijd: 'half tien' ")
     text = (example_project / folder / "vergadering.yaml").read_text(encoding="utf-8")
     assert 'aanvang: "14:00"' in text and 'locatie: "Hilversum"' in text
     # An option given wrong is refused before the first question: nothing typed in vain.

@@ -2752,7 +2752,8 @@ def test_a_date_or_value_written_otherwise_is_said_with_what_to_write(
     assert f"{SEED}:{line}: {key}: {said}" in result.stderr.splitlines(), result.stderr
 
 
-@pytest.mark.parametrize("typed", ["9:30", "09.30", '"9.30"'])
+# "9.30 uur" too: what it means is as certain (revH H10).
+@pytest.mark.parametrize("typed", ["9:30", "09.30", '"9.30"', "9.30 uur", "9:30 uur"])
 def test_a_start_time_as_the_agenda_prints_it_is_understood(
     example_project: Path, run_cli: RunCli, typed: str
 ) -> None:
@@ -2771,8 +2772,7 @@ def test_a_start_time_as_the_agenda_prints_it_is_understood(
     [
         ('"25:00"', "'25:00' is geen bestaande tijd (schrijf bijvoorbeeld \"14:00\")"),
         ("14.75", "'14.75' is geen tijd in de vorm UU:MM (schrijf bijvoorbeeld \"14:00\")"),
-        # The time meant is clear: said as the fix (clerk2 L2).
-        ('"9 uur"', "'9 uur' is geen tijd in de vorm UU:MM (schrijf 09:00)"),
+        ("half tien", "'half tien' is geen tijd in de vorm UU:MM (schrijf bijvoorbeeld \"14:00\")"),
     ],
 )
 def test_a_start_time_that_does_not_exist_is_told_from_one_in_another_form(
@@ -2806,7 +2806,12 @@ def test_the_summary_says_which_meetings_dossiers_it_did_not_count(
     example_project: Path, run_cli: RunCli
 ) -> None:
     """A refused vergadering.yaml leaves its dossiers out of '… in orde': said so, not hidden."""
-    edit(example_project, f"dossiers/{WONEN}/vergadering.yaml", r"^aanvang: .*$", "aanvang: 9 uur")
+    edit(
+        example_project,
+        f"dossiers/{WONEN}/vergadering.yaml",
+        r"^aanvang: .*$",
+        "aanvang: half tien",
+    )
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[-1] == (
