@@ -26,7 +26,7 @@ from assembler.project import DOSSIER_FILE, PUBLICATION_FILE, Project
 
 if TYPE_CHECKING:
     from assembler.annex import AnnexReport
-    from assembler.inputs import Catalog, DossierInput
+    from assembler.inputs import Catalog, DossierInput, MeetingInput
 
 
 def confidential_annexes_made_public(
@@ -95,19 +95,12 @@ def confidential_annexes_made_public(
     made_public: dict[
         tuple[Path, int, _Likeness, bool], tuple[DossierInput, list[tuple[DossierInput, int]]]
     ] = {}
-    # A meeting held or exported already keeps what it published: when a confidential dossier
-    # of a meeting still to come reuses its annex, only that new dossier is told (clerk2 L1).
-    settled = {
-        meeting.folder: meeting.meeting.date < date.today()
-        or (meeting.folder / PUBLICATION_FILE).is_file()
-        for meeting in everything
-    }
+    meetings = {meeting.folder: meeting for meeting in everything}
     for meeting in everything:
         for dossier in meeting.dossiers:
             if not dossier.document.is_public:
                 continue
             chosen = dossier.folder in selected
-            done = settled[meeting.folder]
             for index in range(len(dossier.document.annexes)):
                 path = dossier.annex_path(index)
                 try:
@@ -120,8 +113,12 @@ def confidential_annexes_made_public(
                     continue
                 for likeness in _LIKENESSES:
                     twins = [(d, n) for d, n, how in found if how == likeness]
-                    # An archived meeting (not among them) is settled.
-                    newer = [done and not settled.get(d.folder.parent, True) for d, _n in twins]
+                    # The meeting that published it first keeps it (clerk2 L1, revH H1): then
+                    # only the confidential dossier is told. An archived one (not among them)
+                    # came before.
+                    newer = [
+                        published_first(meeting, meetings.get(d.folder.parent)) for d, _n in twins
+                    ]
                     here = [t for t, new in zip(twins, newer, strict=True) if chosen and not new]
                     if here:
                         one = len({other.folder for other, _n in here}) == 1
@@ -164,6 +161,18 @@ def confidential_annexes_made_public(
         )
     pages.save()
     return problems
+
+
+def published_first(public: MeetingInput, confidential: MeetingInput | None) -> bool:
+    """Whether meeting ``public`` published first what a confidential dossier of meeting
+    ``confidential`` (None: archived) also has: it is held or exported, and before the other.
+
+    Then it keeps what it published, and only the confidential dossier is told, before and
+    after its own meeting's export; the export of the later meeting changes nothing in that.
+    """
+    if confidential is None or public.meeting.date >= confidential.meeting.date:
+        return False
+    return public.meeting.date < date.today() or (public.folder / PUBLICATION_FILE).is_file()
 
 
 @dataclass(frozen=True)

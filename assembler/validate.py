@@ -35,6 +35,7 @@ from assembler.errors import (
     InputRejected,
     Problem,
     UsageError,
+    dutch_list,
     not_utf8,
     sort_problems,
 )
@@ -662,7 +663,7 @@ def _texts_naming_confidential(
     secret = confidential_terms(project, meetings) + archived_terms(project, archived, meetings)
     squashed_terms = [(squash(t.text), t) for t in secret]
     terms = [(squashed, t) for squashed, t in squashed_terms if squashed not in public]
-    problems = _public_titles_of_confidential(meetings, squashed_terms, public)
+    problems = _public_titles_of_confidential(project, meetings, squashed_terms, public)
     for meeting in meetings:
         searched_here = [(squashed, t) for squashed, t in terms if t.searched_in(meeting.name)]
         if not searched_here:
@@ -734,15 +735,23 @@ def _fields_naming(
 
 
 def _public_titles_of_confidential(
-    meetings: Sequence[MeetingInput], terms: Sequence[tuple[str, Term]], public: set[str]
+    project: Project,
+    meetings: Sequence[MeetingInput],
+    terms: Sequence[tuple[str, Term]],
+    public: set[str],
 ) -> list[Problem]:
     """A warning at each public dossier's onderwerp or annex description that is a
-    confidential dossier's long onderwerp, typed again.
+    confidential dossier's long onderwerp, typed again; or, when the public dossier's meeting
+    published it first (confidential.published_first), at the confidential onderwerp.
 
     The gate takes the very same words in a public title for public (a common title, "Begroting
     2025", may be both) and so no longer searches for them anywhere; a title as long as this
-    is seldom two dossiers' by chance, and then it is the leak itself.
+    is seldom two dossiers' by chance, and then it is the leak itself. What a held or exported
+    meeting published stays so: a new confidential dossier titled as it is to get its own
+    onderwerp (revH H2), as one reusing its annex is told (clerk2 L1).
     """
+    from assembler.confidential import published_first
+
     long_titles = {
         squashed: term
         for squashed, term in terms
@@ -753,6 +762,15 @@ def _public_titles_of_confidential(
     problems: list[Problem] = []
     if not long_titles:
         return problems
+    # The meeting and dossier of each confidential onderwerp; an archived one's: none.
+    secret = {
+        project.display(dossier.folder / DOSSIER_FILE): (meeting, dossier)
+        for meeting in meetings
+        for dossier in meeting.dossiers
+        if not dossier.document.is_public
+    }
+    # Per confidential dossier told, the public fields that published its onderwerp first.
+    first: dict[str, list[tuple[MeetingInput, DossierInput, FieldPath]]] = {}
     for meeting in meetings:
         for dossier in meeting.dossiers:
             document = dossier.document
@@ -766,6 +784,10 @@ def _public_titles_of_confidential(
             for path, text in fields:
                 term = long_titles.get(squash(text))
                 if term is None:
+                    continue
+                held = secret.get(term.source)
+                if published_first(meeting, held[0] if held else None):
+                    first.setdefault(term.source, []).append((meeting, dossier, path))
                     continue
                 mend = (
                     "dit dossier een ander onderwerp"
@@ -783,7 +805,38 @@ def _public_titles_of_confidential(
                         "waarschuwing",
                     )
                 )
+    for source, users in first.items():
+        _meeting, owner = secret[source]
+        places = dutch_list(
+            [
+                f"{_title_named(path)} van {project.display(dossier.folder)}"
+                for _m, dossier, path in users
+            ]
+        )
+        one = len(users) == 1
+        at = (
+            "een vergadering die al gehouden of geëxporteerd is"
+            if len({meeting.folder for meeting, _d, _p in users}) == 1
+            else "vergaderingen die al gehouden of geëxporteerd zijn"
+        )
+        problems.append(
+            Problem(
+                owner.source.display,
+                owner.source.line_of(("onderwerp",)),
+                field_label(("onderwerp",)),
+                f"is {places}, {'dat al openbaar is' if one else 'die al openbaar zijn'} op "
+                f"{at}: zo zoekt de export er nergens naar (geef dit dossier een eigen onderwerp)",
+                "waarschuwing",
+            )
+        )
     return problems
+
+
+def _title_named(path: FieldPath) -> str:
+    """'het onderwerp', or 'de omschrijving van bijlage 2', of a dossier field at ``path``."""
+    if len(path) == 1:
+        return "het onderwerp"
+    return f"de omschrijving van bijlage {int(path[1]) + 1}"
 
 
 def _naming_problem(display: str, line: int | None, path: FieldPath, term: Term) -> Problem:

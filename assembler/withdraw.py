@@ -170,7 +170,6 @@ def _withdraw_meeting_outputs(
         return
     removed = _remove_public_meeting_outputs(folder)
     reasons = {name: _why(meeting, name) for name in withdrawn}
-    why = _why_said(reasons, "dat agendapunt", "die agendapunten")
     made = [name for name in removed if name != _PACKAGE]
     back = (
         [
@@ -183,16 +182,40 @@ def _withdraw_meeting_outputs(
     if _PACKAGE in removed:
         back.append(f"het exportpakket {'' if made else 'komt terug '}met de volgende export")
     said = _removed_for_showing(removed, "", withdrawn, known=known)
-    if len(set(reasons.values())) > 1:
-        # Items gone for different reasons: chained with "en" they read as one knot (clerk2
-        # L7). What happened, then a sentence per item, then what comes back when.
-        each = " ".join(f"Agendapunt {name} {_REASONS[reasons[name]][0]}." for name in withdrawn)
-        back_said = ", ".join(back)
-        comes_back = f" {back_said[:1].upper()}{back_said[1:]}." if back_said else ""
-        message = f"{said}. {each}{comes_back}"
-    else:
-        message = f"{said}, en {why} ({', '.join(back)})"
+    message = _withdrawn_said(said, reasons, ("dat agendapunt", "die agendapunten"), back)
     problems.append(meeting_warning(project, meeting.folder, message))
+
+
+def _withdrawn_said(
+    said: str, reasons: dict[str, str], subject: tuple[str, str], back: Sequence[str]
+) -> str:
+    """What was removed (``said``), why per item (``reasons``: item and reason), and how it
+    comes back (``back``): in one sentence when they share a reason ('…, en die agendapunten
+    zijn nu niet openbaar (…)'), ``subject`` naming them there.
+
+    Items gone for different reasons, chained with "en", read as one knot (clerk2 L7, revH
+    H5): then what happened, a sentence per item, and what comes back when.
+    """
+    if len(set(reasons.values())) == 1:
+        return f"{said}, en {_why_said(reasons, *subject)} ({', '.join(back)})"
+    each = " ".join(
+        f"{_item_subject(name)} {_REASONS[reasons[name]][0]}." for name in sorted(reasons)
+    )
+    back_said = ", ".join(back)
+    comes_back = f" {back_said[:1].upper()}{back_said[1:]}." if back_said else ""
+    return f"{said}. {each}{comes_back}"
+
+
+def _item_subject(name: str) -> str:
+    """An item as the subject of its own sentence: 'Agendapunt x', or, named by its kenmerk
+    (its folder not known), 'Het dossier met kenmerk …'."""
+    if name.startswith(_BY_KENMERK):
+        return name[:1].upper() + name[1:]
+    return f"Agendapunt {name}"
+
+
+# How a package's item is named when no folder of it is known, only its kenmerk.
+_BY_KENMERK = "het dossier met kenmerk "
 
 
 def _withdraw_export(
@@ -241,7 +264,7 @@ def _withdraw_export(
             if why != "afgekeurd":  # refused but saying verspreiden: Ja: public as it was
                 reasons[folders[kenmerk]] = why
         else:
-            reasons[f"het dossier met kenmerk {kenmerk}"] = "niet te vinden"
+            reasons[f"{_BY_KENMERK}{kenmerk}"] = "niet te vinden"
     if not reasons:
         return
     try:
@@ -254,9 +277,13 @@ def _withdraw_export(
         meeting_warning(
             project,
             meeting.folder,
-            f"het exportpakket is weggehaald: het toonde {dutch_list(sorted(reasons))} als "
-            f"openbaar, en {_why_said(reasons, 'dat', 'die')} (maak het opnieuw met "
-            f"'assembler export {project.display(meeting.folder)}')",
+            _withdrawn_said(
+                f"het exportpakket is weggehaald: het toonde {dutch_list(sorted(reasons))} als "
+                "openbaar",
+                reasons,
+                ("dat", "die"),
+                [f"maak het opnieuw met 'assembler export {project.display(meeting.folder)}'"],
+            ),
         )
     )
 

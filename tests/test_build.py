@@ -2566,7 +2566,9 @@ def test_a_removed_export_package_names_each_item_by_its_folder_with_its_reason(
     example_project: Path, run_cli: RunCli
 ) -> None:
     """Was: 'het toonde 23.0002117 en woningbouwafspraken als openbaar, en woningbouwafspraken
-    is nu niet openbaar, 23.0002117 afgekeurd of niet te vinden', for an item withdrawn."""
+    is nu niet openbaar, 23.0002117 afgekeurd of niet te vinden', for an item withdrawn; then
+    (revH H5) both items and reasons chained with "en ... en ...": now a sentence per item, as
+    the agendas and bundles withdrawn are told."""
     assert run_cli("export", f"dossiers/{WONEN}", cwd=example_project).exit_code == 0
     dossiers = example_project / "dossiers" / WONEN
     rewrite(
@@ -2579,13 +2581,11 @@ def test_a_removed_export_package_names_each_item_by_its_folder_with_its_reason(
     assert result.exit_code == 0, result.stderr
     assert not (example_project / "build" / WONEN / "export").exists()
     assert (
-        package_withdrawn(
-            "snelfietsroutes en woningbouwafspraken",
-            "woningbouwafspraken is nu niet openbaar en snelfietsroutes staat niet meer op de "
-            "agenda",
-        )
-        in result.stderr.splitlines()
-    ), result.stderr
+        f"dossiers/{WONEN}/vergadering.yaml: waarschuwing: het exportpakket is weggehaald: het "
+        "toonde snelfietsroutes en woningbouwafspraken als openbaar. Agendapunt snelfietsroutes "
+        "staat niet meer op de agenda. Agendapunt woningbouwafspraken is nu niet openbaar. Maak "
+        f"het opnieuw met 'assembler export dossiers/{WONEN}'."
+    ) in result.stderr.splitlines(), result.stderr
 
 
 def test_an_export_package_naming_a_kenmerk_no_dossier_has_is_removed_without_publicatie_json(

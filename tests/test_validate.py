@@ -227,6 +227,63 @@ def test_a_new_confidential_dossier_reusing_a_settled_meetings_annex_is_told_alo
     ]
 
 
+def test_the_new_confidential_dossier_is_still_told_after_its_own_export(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was (revH H1): once the new meeting was exported, both meetings counted as settled, and
+    the held meeting's dossier was told "haal het hier weg" again, the new one nothing. The
+    meeting that published the file first keeps it, whatever was exported since."""
+    import datetime as dt
+
+    day = f"{dt.date.today().year + 1}-02-12"
+    secret = _future_meeting(example_project, day, "fase2", kenmerk="26.0000002", public=False)
+    meeting = secret.rsplit("/", 2)[0]
+    exported = run_cli("export", meeting, cwd=example_project)
+    assert exported.exit_code == 0, exported.stderr
+    public = f"dossiers/{WONEN}/snelfietsroutes"
+    lines = [_line_of(example_project / secret, f"bestand: bijlage-{n}") for n in (1, 2, 3)]
+    expected = [
+        f"{secret}:{line}: waarschuwing: bijlagen[{n}].bestand: is hetzelfde bestand als "
+        f"bijlage {n} van {public}, dat openbaar is op een vergadering die al gehouden of "
+        "geëxporteerd is: daar is het al openbaar, dit dossier houdt het niet geheim"
+        for n, line in enumerate(lines, 1)
+    ]
+    for chosen in ((), (meeting,)):
+        result = run_cli("check", *chosen, cwd=example_project)
+        assert result.exit_code == 0, result.stderr
+        told = [line for line in result.stderr.splitlines() if "bijlagen[" in line]
+        assert told == expected, chosen
+    held = run_cli("check", f"dossiers/{WONEN}", cwd=example_project)
+    assert "bijlagen[" not in held.stderr, held.stderr
+
+
+def test_a_new_confidential_dossier_titled_as_a_held_public_one_is_told_alone(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was (revH H2): the held meeting's public dossier was told to change its onderwerp, on
+    every check of that meeting, and a check of the new meeting said nothing. What a held
+    meeting published stays: the new confidential dossier is to get its own onderwerp."""
+    import datetime as dt
+
+    day = f"{dt.date.today().year + 1}-03-05"
+    secret = _future_meeting(example_project, day, "vervolg", kenmerk="26.0000003", public=False)
+    meeting = secret.rsplit("/", 2)[0]
+    line = _line_of(example_project / secret, "onderwerp: ")
+    expected = [
+        f"{secret}:{line}: waarschuwing: onderwerp: is het onderwerp van "
+        f"dossiers/{WONEN}/snelfietsroutes, dat al openbaar is op een vergadering die al "
+        "gehouden of geëxporteerd is: zo zoekt de export er nergens naar (geef dit dossier een "
+        "eigen onderwerp)"
+    ]
+    for chosen in ((), (meeting,)):
+        result = run_cli("check", *chosen, cwd=example_project)
+        assert result.exit_code == 0, result.stderr
+        told = [line for line in result.stderr.splitlines() if " onderwerp: " in line]
+        assert told == expected, chosen
+    held = run_cli("check", f"dossiers/{WONEN}", cwd=example_project)
+    assert " onderwerp: " not in held.stderr, held.stderr
+
+
 def test_a_confidential_annex_saved_anew_into_a_public_dossier_is_said(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
