@@ -730,7 +730,7 @@ YAML_CASES += [
                 10,
                 "kenmerk",
                 f"'23.0002150' is al gebruikt in {DOEL} (geef elk dossier een eigen kenmerk, "
-                "het eerstvolgende vrije is 23.0002151)",
+                "het eerstvolgende vrije is 23.0002152)",  # 23.0002151 was named for doel
                 file=GEHEIM,
             ),
             f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet gemaakt omdat de "
