@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
@@ -43,6 +44,12 @@ def load_organisation(project: Project) -> Organisatie:
 
 def read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
     """The organisation's settings (see load_organisation) and the warnings about its file."""
+    organisation, warnings, _ = _read_organisation(project)
+    return organisation, warnings
+
+
+def _read_organisation(project: Project) -> tuple[Organisatie, list[Problem], dict[str, int]]:
+    """The settings, the warnings about their file, and the line of each top-level key."""
     path = project.organisation_file
     try:
         present = path.exists()
@@ -56,7 +63,7 @@ def read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
     if not present:
         misnamed = misnamed_file(path.parent, ORGANISATION_FILE)
         if misnamed is None:
-            return Organisatie.model_validate({}), []
+            return Organisatie.model_validate({}), [], {}
         # Its settings would silently give way to the defaults in every document. Said once,
         # as what ends the run: no problem line above that says the same.
         shown = project.display(path.parent / misnamed)
@@ -101,19 +108,27 @@ def read_organisation(project: Project) -> tuple[Organisatie, list[Problem]]:
         if problem:
             where = Problem(display, source.line_of(("logo",)), "logo", problem)
             raise SettingsRejected(refused, [*beside, where], bestand=display)
+    lines = {
+        path[0]: line
+        for path, line in source.lines.items()
+        if len(path) == 1 and isinstance(path[0], str)
+    }
     # "naam: Regio # 2" would head every document as "Regio".
-    borrowed = borrowed_identity(organisation, display, "waarschuwing")
+    borrowed = borrowed_identity(organisation, display, "waarschuwing", lines)
     # The name heads every document; the other settings are addresses and patterns.
     printed = glyph_warnings(source, display, fields=("naam",))
-    return organisation, beside + file_warnings(source, display) + printed + borrowed
+    return organisation, beside + file_warnings(source, display) + printed + borrowed, lines
 
 
 def borrowed_identity(
-    organisation: Organisatie, display: str, severity: Severity = "fout"
+    organisation: Organisatie,
+    display: str,
+    severity: Severity = "fout",
+    lines: Mapping[str, int] | None = None,
 ) -> list[Problem]:
     """A problem for each of tooi and publicatie_url left out, or kept from the example, while
     naam is another organisation's: the export would carry Regio Gooi en Vechtstreek's
-    identity."""
+    identity. ``lines``: the line of each key written in the file."""
     problems = []
     for key in organisation.borrowed_keys():
         left_out = organisation.left_out(key)
@@ -144,16 +159,18 @@ def borrowed_identity(
                 ", dus wordt er niet geëxporteerd of gepubliceerd (vul het webadres in waar uw "
                 "organisatie de gepubliceerde stukken zet, zoals https://www.voorbeeld.nl/stukken/)"
             )
-        problems.append(Problem(display, None, key, said, severity))
+        # A key kept from the example is pointed at; one left out has no line to point at.
+        line = None if left_out else (lines or {}).get(key)
+        problems.append(Problem(display, line, key, said, severity))
     return problems
 
 
 def require_own_identity(project: Project) -> Organisatie:
     """The settings (see load_organisation); SettingsRejected when an export would carry
     Regio Gooi en Vechtstreek's identity for another organisation (see borrowed_identity)."""
-    organisation = load_organisation(project)
+    organisation, _, lines = _read_organisation(project)
     display = project.display(project.organisation_file)
-    borrowed = borrowed_identity(organisation, display)
+    borrowed = borrowed_identity(organisation, display, lines=lines)
     if borrowed:
         keys = " en ".join(problem.veld for problem in borrowed)
         if not all(organisation.left_out(problem.veld) for problem in borrowed):

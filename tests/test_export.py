@@ -2312,16 +2312,22 @@ def test_the_example_settings_renamed_alone_are_not_exported_as_regio_gv(
 
     assert result.exit_code == 2
     assert result.stdout == ""
+    lines = settings.read_text(encoding="utf-8").splitlines()
+    tooi, url = (
+        1 + next(i for i, line in enumerate(lines) if line.startswith(key))
+        for key in ("tooi:", "publicatie_url:")
+    )
     assert result.stderr.splitlines() == [
-        "dossiers/organisatie.yaml: tooi: 'https://identifier.overheid.nl/tooi/id/so/so0006' is "
+        f"dossiers/organisatie.yaml:{tooi}: tooi: 'https://identifier.overheid.nl/tooi/id/so/"
+        "so0006' is "
         "de TOOI-URI van Regio Gooi en Vechtstreek uit het voorbeeld, dus wordt er niet "
         "geëxporteerd of gepubliceerd (vul de TOOI-URI van uw organisatie in, uit de "
         "DiWoo-waardelijsten, zoals https://identifier.overheid.nl/tooi/id/gemeente/gm0363 voor "
         "gemeente Amsterdam)",
-        "dossiers/organisatie.yaml: publicatie_url: 'https://www.regiogv.nl/stukken/' is de "
-        "website van Regio Gooi en Vechtstreek uit het voorbeeld, dus wordt er niet geëxporteerd "
-        "of gepubliceerd (vul het webadres in waar uw organisatie de gepubliceerde stukken zet, "
-        "zoals https://www.voorbeeld.nl/stukken/)",
+        f"dossiers/organisatie.yaml:{url}: publicatie_url: 'https://www.regiogv.nl/stukken/' is "
+        "de website van Regio Gooi en Vechtstreek uit het voorbeeld, dus wordt er niet "
+        "geëxporteerd of gepubliceerd (vul het webadres in waar uw organisatie de gepubliceerde "
+        "stukken zet, zoals https://www.voorbeeld.nl/stukken/)",
         "fout: dossiers/organisatie.yaml: tooi en publicatie_url zijn nog die van Regio Gooi en "
         "Vechtstreek, daarom is niets geëxporteerd (vul eerst tooi en publicatie_url van uw "
         "organisatie in)",

@@ -2228,9 +2228,12 @@ def test_the_example_settings_renamed_alone_are_warned_as_regio_gvs_identity(
     )
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 0, result.stderr
+    url_line = line_of(example_project, "dossiers/organisatie.yaml", "publicatie_url:")
+    tooi_line = line_of(example_project, "dossiers/organisatie.yaml", "tooi:")
+    # Each pointed at by its line, where the clerk changes it (review M-M4).
     assert result.stderr.splitlines() == [
-        f"dossiers/organisatie.yaml: waarschuwing: {KEPT_URL}",
-        f"dossiers/organisatie.yaml: waarschuwing: {KEPT_TOOI}",
+        f"dossiers/organisatie.yaml:{tooi_line}: waarschuwing: {KEPT_TOOI}",
+        f"dossiers/organisatie.yaml:{url_line}: waarschuwing: {KEPT_URL}",
     ]
     # Its own site's address and TOOI: no word.
     settings.write_text(
@@ -2257,7 +2260,7 @@ def test_a_publicatie_url_anywhere_on_the_examples_site_is_warned(
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
-        f"dossiers/organisatie.yaml: waarschuwing: {KEPT_URL}".replace(
+        f"dossiers/organisatie.yaml:3: waarschuwing: {KEPT_URL}".replace(
             "https://www.regiogv.nl/stukken/", url
         )
     ]
@@ -2981,10 +2984,10 @@ def test_text_cut_short_at_a_number_sign_with_a_space_is_said(
         "het een opmerking is)"
     )
     assert result.stderr.splitlines() == [
-        # 'Regio' is not Regio Gooi en Vechtstreek, whose tooi and publicatie_url it keeps.
-        f"dossiers/organisatie.yaml: waarschuwing: {KEPT_URL}",
-        f"dossiers/organisatie.yaml: waarschuwing: {KEPT_TOOI}",
         f"dossiers/organisatie.yaml:{name}: waarschuwing: naam: de tekst vanaf '# 2' {cut}",
+        # 'Regio' is not Regio Gooi en Vechtstreek, whose tooi and publicatie_url it keeps.
+        f"dossiers/organisatie.yaml:{name + 1}: waarschuwing: {KEPT_TOOI}",
+        f"dossiers/organisatie.yaml:{name + 5}: waarschuwing: {KEPT_URL}",
         f"{meeting}:{place}: waarschuwing: locatie: de tekst vanaf '# tweede verdieping' {cut}",
         f"{SEED}:{subject}: waarschuwing: onderwerp: de tekst vanaf '# 2 werklocaties' {cut}",
         f"{SEED}:{decision}: waarschuwing: voorstel[1]: de tekst vanaf "
