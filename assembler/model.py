@@ -171,7 +171,7 @@ _UNSEEN = re.compile("[\u200b\u2060\ufeff]")
 _UNSEEN_IN_A_LINE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 
 
-def _text(max_length: int, *, multiline: bool) -> Any:
+def _text(max_length: int, *, multiline: bool, shorten: str = "kort de tekst in") -> Any:
     def check(value: object) -> str:
         if multiline and isinstance(value, list | dict) and not _curly_quoted_field(value):
             # Running text without '|' behind its key: a line ending in ':' or starting with
@@ -208,7 +208,7 @@ def _text(max_length: int, *, multiline: bool) -> Any:
         if len(text) > max_length:
             raise _fail(
                 "te_lang",
-                f"is te lang: {len(text)} tekens, maximaal {max_length} (kort de tekst in)",
+                f"is te lang: {len(text)} tekens, maximaal {max_length} ({shorten})",
             )
         return text
 
@@ -523,7 +523,12 @@ def _check_folder_name(value: str) -> str:
     )
 
 
-FolderName = Annotated[str, _text(100, multiline=False), AfterValidator(_check_folder_name)]
+# A folder's name is chosen, not written: "kort de tekst in" would not fit it.
+FolderName = Annotated[
+    str,
+    _text(100, multiline=False, shorten="kies een kortere naam voor de map"),
+    AfterValidator(_check_folder_name),
+]
 
 
 def schema_texts(title: str, description: str) -> ConfigDict:

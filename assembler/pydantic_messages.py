@@ -113,7 +113,7 @@ def _message(item: Any, loc: FieldPath, model: type[BaseModel]) -> str:
     if kind == "te_lang" and len(loc) == 3 and loc[0] == "agenda" and loc[2] == "dossier":
         # The entry names a folder: the line shortened alone would name none.
         return message.replace(
-            "(kort de tekst in)",
+            "(kies een kortere naam voor de map)",
             "(hernoem de dossiermap naar een kortere naam, en schrijf die naam hier)",
         )
     return message

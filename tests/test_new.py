@@ -445,9 +445,25 @@ def test_new_refuses_an_existing_folder_and_a_non_meeting(
     assert too_long.exit_code == 2  # was a pydantic traceback
     assert (
         too_long.stderr
-        == "fout: mapnaam: is te lang: 250 tekens, maximaal 100 (kort de tekst in)\n"
+        == "fout: mapnaam: is te lang: 250 tekens, maximaal 100 (kies een kortere naam voor de "
+        "map)\n"
     )
     assert (example_project / "dossiers" / ECONOMIE / "vergadering.yaml").read_bytes() == agenda
+
+
+def test_a_too_long_meeting_name_asks_for_a_shorter_name(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was "(kort de tekst in)", the advice for a text in a dossier, for a name the clerk
+    chooses."""
+    name = "2027-01-15-" + "-".join(["pfho-economie"] * 7)
+    result = run_cli("vergadering", name, cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"fout: dossiers/{name}: is te lang: {len(name)} tekens, maximaal 100 (kies een "
+        "kortere naam voor de map)\n"
+    )
+    assert not (example_project / "dossiers" / name).exists()
 
 
 def test_new_says_every_problem_as_the_other_commands_do(
