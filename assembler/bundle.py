@@ -1059,7 +1059,7 @@ class _Structure:
                 if not isinstance(annot.get(Name.Contents), String):
                     # The link's text is in the page's one P, not in its element: without a
                     # name a screen reader says only "link" (PDF/UA 7.18.5).
-                    name = _link_name(out, annot, numbers)
+                    name = _link_name(out, annot, numbers, title)
                     if name:
                         annot.Contents = String(name)
                 reference = Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
@@ -1100,10 +1100,10 @@ def _images_only(page: Dictionary) -> bool:
     return images
 
 
-def _link_name(out: Pdf, annot: Dictionary, numbers: dict[tuple[int, int], int]) -> str:
+def _link_name(out: Pdf, annot: Dictionary, numbers: dict[tuple[int, int], int], title: str) -> str:
     """A link's name from where it leads, in Dutch ('' if that cannot be told): the text it
     stands on is in its page's one P, and reading it from under the link would mean parsing
-    the annex's page in the build's own process."""
+    the annex's page in the build's own process. ``title``: the part's ("Bijlage 2 – …")."""
     action = annot.get(Name.A)
     if isinstance(action, Dictionary):
         if action.get(Name.S) == Name.URI:
@@ -1123,7 +1123,9 @@ def _link_name(out: Pdf, annot: Dictionary, numbers: dict[tuple[int, int], int])
     number = numbers.get(page.objgen) if isinstance(page, Dictionary) else None
     if number is None:
         return "Ga naar een andere plaats in het document"
-    return f"Ga naar pagina {number}"
+    # Counted within the part: in a bundle "pagina 2" alone would be the voorstel's.
+    part = title.partition(" – ")[0]
+    return f"Ga naar pagina {number} van {part[:1].lower()}{part[1:]}"
 
 
 def _destination_page(out: Pdf, destination: Any) -> Any:
