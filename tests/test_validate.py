@@ -187,6 +187,24 @@ def _future_meeting(project: Path, day: str, dossier: str, *, kenmerk: str, publ
     return relative
 
 
+def _told(run_cli: RunCli, project: Path, marker: str, *chosen: str) -> list[str]:
+    """What ``check`` of ``chosen`` (default: everything) says in lines naming ``marker``."""
+    result = run_cli("check", *chosen, cwd=project)
+    assert result.exit_code == 0, result.stderr
+    return [line for line in result.stderr.splitlines() if marker in line]
+
+
+def _told_only_at_the_new_dossier(
+    run_cli: RunCli, project: Path, meeting: str, marker: str, expected: list[str]
+) -> None:
+    """A check of everything and one of the new ``meeting`` say ``expected`` in the lines
+    naming ``marker`` (a field), and one of the held meeting says nothing of it."""
+    for chosen in ((), (meeting,)):
+        assert _told(run_cli, project, marker, *chosen) == expected, chosen
+    held = run_cli("check", f"dossiers/{WONEN}", cwd=project)
+    assert marker not in held.stderr, held.stderr
+
+
 @pytest.mark.parametrize("settled", ["gehouden", "geëxporteerd"])
 def test_a_new_confidential_dossier_reusing_a_settled_meetings_annex_is_told_alone(
     example_project: Path, run_cli: RunCli, settled: str
@@ -249,13 +267,7 @@ def test_the_new_confidential_dossier_is_still_told_after_its_own_export(
         "geëxporteerd is: daar is het al openbaar, dit dossier houdt het niet geheim"
         for n, line in enumerate(lines, 1)
     ]
-    for chosen in ((), (meeting,)):
-        result = run_cli("check", *chosen, cwd=example_project)
-        assert result.exit_code == 0, result.stderr
-        told = [line for line in result.stderr.splitlines() if "bijlagen[" in line]
-        assert told == expected, chosen
-    held = run_cli("check", f"dossiers/{WONEN}", cwd=example_project)
-    assert "bijlagen[" not in held.stderr, held.stderr
+    _told_only_at_the_new_dossier(run_cli, example_project, meeting, "bijlagen[", expected)
 
 
 def test_a_new_confidential_dossier_titled_as_a_held_public_one_is_told_alone(
@@ -276,13 +288,7 @@ def test_a_new_confidential_dossier_titled_as_a_held_public_one_is_told_alone(
         "gehouden of geëxporteerd is: zo zoekt de export er nergens naar (geef dit dossier een "
         "eigen onderwerp)"
     ]
-    for chosen in ((), (meeting,)):
-        result = run_cli("check", *chosen, cwd=example_project)
-        assert result.exit_code == 0, result.stderr
-        told = [line for line in result.stderr.splitlines() if " onderwerp: " in line]
-        assert told == expected, chosen
-    held = run_cli("check", f"dossiers/{WONEN}", cwd=example_project)
-    assert " onderwerp: " not in held.stderr, held.stderr
+    _told_only_at_the_new_dossier(run_cli, example_project, meeting, " onderwerp: ", expected)
 
 
 def test_a_confidential_annex_saved_anew_into_a_public_dossier_is_said(
