@@ -11,6 +11,7 @@ import errno
 import hashlib
 import json
 import os
+import unicodedata
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ def confidential_annexes_made_public(
         return problems
     pages = _AnnexPages(project, files)
     secrets = _SecretAnnexes(secret, pages)
+    known_publications = publications(catalog)
 
     def said(at: DossierInput, index: int, text: str) -> None:
         where = ("bijlagen", index, "bestand")
@@ -111,13 +113,17 @@ def confidential_annexes_made_public(
                     ]
                 except OSError:
                     continue
+                shown = _AnnexShown(dossier, index, path, pages)
                 for likeness in _LIKENESSES:
                     twins = [(d, n) for d, n, how in found if how == likeness]
                     # The meeting that published it first keeps it (clerk2 L1, revH H1): then
                     # only the confidential dossier is told. An archived one (not among them)
                     # came before.
                     newer = [
-                        published_first(meeting, meetings.get(d.folder.parent)) for d, _n in twins
+                        published_first(
+                            meeting, meetings.get(d.folder.parent), shown, known_publications
+                        )
+                        for d, _n in twins
                     ]
                     here = [t for t, new in zip(twins, newer, strict=True) if chosen and not new]
                     if here:
@@ -163,16 +169,104 @@ def confidential_annexes_made_public(
     return problems
 
 
-def published_first(public: MeetingInput, confidential: MeetingInput | None) -> bool:
+def published_first(
+    public: MeetingInput,
+    confidential: MeetingInput | None,
+    shown: Callable[[Published], bool],
+    known: Publications,
+) -> bool:
     """Whether meeting ``public`` published first what a confidential dossier of meeting
-    ``confidential`` (None: archived) also has: it is held or exported, and before the other.
+    ``confidential`` (None: archived) also has: it comes before the other, and its exports
+    published it (``shown`` by what its publicatie.json keeps), or, never exported, it is held.
 
     Then it keeps what it published, and only the confidential dossier is told, before and
     after its own meeting's export; the export of the later meeting changes nothing in that.
+    What was added to it since its export was not published by it: that is said at the
+    public dossier, as of any meeting still to come.
     """
     if confidential is None or public.meeting.date >= confidential.meeting.date:
         return False
-    return public.meeting.date < date.today() or (public.folder / PUBLICATION_FILE).is_file()
+    published = known.of(public)
+    if published is None:
+        # Held but never exported by an assembler (its stukken went out otherwise, or before
+        # this project kept publicatie.json): nothing says what it made public, so what its
+        # dossiers have now is taken for what it published, as the date says.
+        return public.meeting.date < date.today()
+    return shown(published)
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a meeting's exports made public and still show, as its publicatie.json keeps it."""
+
+    digests: frozenset[str]  # the content digests (``inhoud``: gate.content_digest)
+    titles: frozenset[str]  # the titles (``titel``): onderwerpen and annex descriptions
+    keys: frozenset[str]  # the record keys without their side: '<dossier>/bijlage:<file>'
+
+
+class Publications:
+    """Per meeting what it published; its publicatie.json read at most once per run."""
+
+    def __init__(self) -> None:
+        self._read: dict[Path, Published | None] = {}
+
+    def of(self, meeting: MeetingInput) -> Published | None:
+        """What ``meeting`` published; None when it has no publicatie.json, or one that
+        cannot be read (the export says so)."""
+        if meeting.folder not in self._read:
+            self._read[meeting.folder] = _published(meeting.folder / PUBLICATION_FILE)
+        return self._read[meeting.folder]
+
+
+def publications(catalog: Catalog) -> Publications:
+    """The run's Publications, kept with its catalog: validation and this module share it."""
+    if catalog.publications is None:
+        catalog.publications = Publications()
+    return catalog.publications
+
+
+def _published(path: Path) -> Published | None:
+    try:
+        records = read_json(path)["documenten"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(records, dict):
+        return None
+    # Its public side's current documents: one withdrawn is no longer shown, and attached
+    # again it would be published anew.
+    public = {
+        str(key).partition(":")[2]: record
+        for key, record in records.items()
+        if str(key).startswith("openbaar:")
+        and isinstance(record, dict)
+        and record.get("status") != "ingetrokken"
+    }
+    return Published(
+        frozenset(str(r["inhoud"]) for r in public.values() if isinstance(r.get("inhoud"), str)),
+        frozenset(str(r["titel"]) for r in public.values() if isinstance(r.get("titel"), str)),
+        frozenset(public),
+    )
+
+
+class _AnnexShown:
+    """Whether a meeting published a public dossier's annex, as its publicatie.json says."""
+
+    def __init__(self, dossier: DossierInput, index: int, path: Path, pages: _AnnexPages):
+        self.dossier = dossier
+        self.index = index
+        self.path = path
+        self.pages = pages
+
+    def __call__(self, published: Published) -> bool:
+        if _is_pdf_name(self.path):
+            return self.pages.content(self.path) in published.digests
+        # An office annex is published as its conversion, whose digest publicatie.json keeps,
+        # not the file's: it counts as published when the meeting published this dossier's
+        # annex of that file name (package.annex_keys). A file saved over it since is not
+        # told apart.
+        name = unicodedata.normalize("NFC", self.dossier.document.annexes[self.index].file)
+        key = f"{self.dossier.name}/bijlage:{name}"
+        return any(k == key or k.startswith(f"{key}#") for k in published.keys)
 
 
 @dataclass(frozen=True)
@@ -290,6 +384,9 @@ class _AnnexPages:
         self._reports: Callable[[Path], AnnexReport | None] | None = None
         # By content, the intake's reports of files no build checks (see check).
         self._checked: dict[str, AnnexReport] = {}
+        # By SHA-256, the gate's content digest (see content), read only of an annex that a
+        # meeting which may have published it shares with a confidential one.
+        self._contents: dict[str, str | None] = {}
 
     def digest(self, path: Path) -> str:
         """The SHA-256 of the file at ``path``."""
@@ -357,6 +454,27 @@ class _AnnexPages:
         if hashlib.sha256(data).hexdigest() == digest:  # not changed since it was hashed
             self._used[digest] = None if pages is None else [sorted(parts) for parts in pages]
         return pages
+
+    def content(self, path: Path) -> str | None:
+        """The gate's content digest of the PDF at ``path``, as an export keeps it in
+        publicatie.json (``inhoud``); None for a file the annex intake refuses."""
+        try:
+            digest = self.digest(path)
+        except OSError:
+            return None
+        if digest not in self._contents:
+            import pikepdf
+
+            from assembler.gate import content_digest
+
+            # Opened only once the intake accepted it (see of); a file no selected dossier's
+            # intake checked is checked now, as an archived meeting's annex is.
+            self.check([path])
+            self._contents[digest] = None  # refused, gone or changed meanwhile: not published
+            with suppress(OSError, pikepdf.PdfError):
+                if self.of(path) is not None:
+                    self._contents[digest] = content_digest(path)
+        return self._contents[digest]
 
     def save(self) -> None:
         """Keep the pages of the files this build compared, when they differ from those kept."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from assembler.confidential import Publications
     from assembler.errors import Problem
     from assembler.model import Document, Organisatie, Vergadering
     from assembler.project import Project
@@ -129,6 +130,9 @@ class Catalog:
     # Per meeting folder, its dossier folders that its agenda leaves out (refused): an export
     # would take them for withdrawn.
     unlisted: dict[Path, list[str]] = field(default_factory=dict)
+    # What each meeting's publicatie.json says it published, read once for all the run's
+    # checks (see confidential.publications).
+    publications: Publications | None = None
 
     @property
     def errors(self) -> list[Problem]:

@@ -31,6 +31,7 @@ from pydantic import TypeAdapter, ValidationError
 from assembler.annex_files import annexes_alone, check_annex_files
 from assembler.answers import key_of, recall
 from assembler.case_names import case_twin_problems
+from assembler.confidential import Publications, Published, publications, published_first
 from assembler.errors import (
     InputRejected,
     Problem,
@@ -174,7 +175,8 @@ def load_catalog(
     )
     meetings = [_without(meeting, rejected) for meeting in meetings]
     set_aside += [dossier for dossier in all_dossiers if dossier.folder in rejected]
-    catalog.problems.extend(_texts_naming_confidential(project, meetings, archive.secrets))
+    known = publications(catalog)
+    catalog.problems.extend(_texts_naming_confidential(project, meetings, archive.secrets, known))
     catalog.everything = meetings
     catalog.chosen = tuple(selected_folder(project, path) for path in paths)
     catalog.meetings, catalog.problems = _select(
@@ -653,7 +655,10 @@ def _folders_under_other_keys(source: Source, bad_entries: dict[int, str], here:
 
 
 def _texts_naming_confidential(
-    project: Project, meetings: Sequence[MeetingInput], archived: Sequence[ArchivedSecret] = ()
+    project: Project,
+    meetings: Sequence[MeetingInput],
+    archived: Sequence[ArchivedSecret] = (),
+    known: Publications | None = None,
 ) -> list[Problem]:
     """A warning for public text that names a confidential dossier as the export's gate would
     find it: a loose agenda item (the public agenda shows it in full) or a field of a public
@@ -663,7 +668,9 @@ def _texts_naming_confidential(
     secret = confidential_terms(project, meetings) + archived_terms(project, archived, meetings)
     squashed_terms = [(squash(t.text), t) for t in secret]
     terms = [(squashed, t) for squashed, t in squashed_terms if squashed not in public]
-    problems = _public_titles_of_confidential(project, meetings, squashed_terms, public)
+    problems = _public_titles_of_confidential(
+        project, meetings, squashed_terms, public, known or Publications()
+    )
     for meeting in meetings:
         searched_here = [(squashed, t) for squashed, t in terms if t.searched_in(meeting.name)]
         if not searched_here:
@@ -739,10 +746,12 @@ def _public_titles_of_confidential(
     meetings: Sequence[MeetingInput],
     terms: Sequence[tuple[str, Term]],
     public: set[str],
+    known: Publications,
 ) -> list[Problem]:
     """A warning at each public dossier's onderwerp or annex description that is a
     confidential dossier's long onderwerp, typed again; or, when the public dossier's meeting
-    published it first (confidential.published_first), at the confidential onderwerp.
+    published it first (confidential.published_first: its publicatie.json has that title, or,
+    never exported, it is held), at the confidential onderwerp.
 
     The gate takes the very same words in a public title for public (a common title, "Begroting
     2025", may be both) and so no longer searches for them anywhere; a title as long as this
@@ -750,8 +759,6 @@ def _public_titles_of_confidential(
     meeting published stays so: a new confidential dossier titled as it is to get its own
     onderwerp (revH H2), as one reusing its annex is told (clerk2 L1).
     """
-    from assembler.confidential import published_first
-
     long_titles = {
         squashed: term
         for squashed, term in terms
@@ -782,11 +789,16 @@ def _public_titles_of_confidential(
                 for index, annex in enumerate(document.annexes)
             ]
             for path, text in fields:
-                term = long_titles.get(squash(text))
+                squashed = squash(text)
+                term = long_titles.get(squashed)
                 if term is None:
                     continue
                 held = secret.get(term.source)
-                if published_first(meeting, held[0] if held else None):
+
+                def shown(published: Published, squashed: str = squashed) -> bool:
+                    return any(squash(title) == squashed for title in published.titles)
+
+                if published_first(meeting, held[0] if held else None, shown, known):
                     first.setdefault(term.source, []).append((meeting, dossier, path))
                     continue
                 mend = (

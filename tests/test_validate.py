@@ -291,6 +291,90 @@ def test_a_new_confidential_dossier_titled_as_a_held_public_one_is_told_alone(
     _told_only_at_the_new_dossier(run_cli, example_project, meeting, " onderwerp: ", expected)
 
 
+def _text_pdf(path: Path, text: str) -> None:
+    """A one-page PDF at ``path`` that shows ``text``."""
+    import pikepdf
+
+    with pikepdf.new() as pdf:
+        page = pdf.add_blank_page()
+        font = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        page.contents_add(pdf.make_stream(f"BT /F1 12 Tf 72 700 Td ({text}) Tj ET".encode()))
+        pdf.save(path)
+
+
+def test_what_is_added_today_to_an_exported_held_meeting_is_not_taken_for_published(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Was: a held meeting counted as having published whatever its dossiers have now, so a
+    later meeting's confidential annex (or onderwerp) put in its public dossier today was
+    said at neither dossier when that meeting was checked or built alone. Its export's
+    publicatie.json says what it published: only that stays told at the new dossier."""
+    import datetime as dt
+
+    exported = run_cli("export", f"dossiers/{WONEN}", cwd=example_project)
+    assert exported.exit_code == 0, exported.stderr
+    day = f"{dt.date.today().year + 1}-02-12"
+    secret = _future_meeting(example_project, day, "fase2", kenmerk="26.0000002", public=False)
+    meeting = secret.rsplit("/", 2)[0]
+    fase2 = secret.removesuffix("/dossier.yaml")
+    title = "Raming van de meerkosten van de snelfietsroute Weesp Muiden Naarden na aanbesteding"
+    edit(example_project, secret, r"^onderwerp: .*", f"onderwerp: {title}")
+    _text_pdf(example_project / fase2 / "bijlage-4-raming.pdf", "Raming meerkosten Weesp")
+    with (example_project / secret).open("a", encoding="utf-8") as text:
+        text.write("  - omschrijving: Raming\n    bestand: bijlage-4-raming.pdf\n")
+    # The clerk attaches it, and names an annex by its title, in the held meeting's dossier.
+    public = f"dossiers/{WONEN}/snelfietsroutes"
+    shutil.copyfile(
+        example_project / fase2 / "bijlage-4-raming.pdf",
+        example_project / public / "bijlage-4-raming.pdf",
+    )
+    edit(
+        example_project,
+        f"{public}/dossier.yaml",
+        r"omschrijving: Notitie criteria prioritering snelfietsroutes",
+        f"omschrijving: {title}",
+    )
+    with (example_project / public / "dossier.yaml").open("a", encoding="utf-8") as text:
+        text.write("  - omschrijving: Achtergrond\n    bestand: bijlage-4-raming.pdf\n")
+    public_yaml = example_project / public / "dossier.yaml"
+    described = _line_of(public_yaml, f"omschrijving: {title}")
+    attached = _line_of(public_yaml, "bestand: bijlage-4-raming.pdf")
+    at_public = [
+        f"{public}/dossier.yaml:{described}: waarschuwing: bijlagen[3].omschrijving: is het "
+        f"onderwerp van {fase2}, dat niet openbaar is: zo staat het in de openbare stukken, en "
+        "zoekt de export er nergens meer naar (haal het hier weg, of geef de bijlage een "
+        "andere omschrijving)",
+        f"{public}/dossier.yaml:{attached}: waarschuwing: bijlagen[4].bestand: is hetzelfde "
+        f"bestand als bijlage 4 van {fase2}, dat niet openbaar is: met dit dossier wordt het "
+        "openbaar (haal het hier weg als het vertrouwelijk is)",
+    ]
+    marker = f"{public}/dossier.yaml:"
+    assert _told(run_cli, example_project, marker, f"dossiers/{WONEN}") == at_public
+    built = run_cli("build", "--geen-pdf", f"dossiers/{WONEN}", cwd=example_project)
+    assert built.exit_code == 0, built.stderr
+    assert [line for line in built.stderr.splitlines() if marker in line] == at_public
+    # What the held meeting did publish (annexes 1 to 3 of the copy) is still told at the new
+    # dossier alone; what it did not, with everything checked, at the held one alone.
+    lines = [_line_of(example_project / secret, f"bestand: bijlage-{n}") for n in (1, 2, 3, 4)]
+    published = [
+        f"{secret}:{line}: waarschuwing: bijlagen[{n}].bestand: is hetzelfde bestand als "
+        f"bijlage {n} van {public}, dat openbaar is op een vergadering die al gehouden of "
+        "geëxporteerd is: daar is het al openbaar, dit dossier houdt het niet geheim"
+        for n, line in enumerate(lines[:3], 1)
+    ]
+    assert _told(run_cli, example_project, "].bestand: ") == [at_public[1], *published]
+    assert _told(run_cli, example_project, "onderwerp") == [at_public[0]]
+    assert _told(run_cli, example_project, "].bestand: ", meeting) == [
+        *published,
+        f"{secret}:{lines[3]}: waarschuwing: bijlagen[4].bestand: is hetzelfde bestand als "
+        f"bijlage 4 van {public}, dat openbaar is: met dat dossier wordt het openbaar (haal "
+        "het daar weg als het vertrouwelijk is)",
+    ]
+
+
 def test_a_confidential_annex_saved_anew_into_a_public_dossier_is_said(
     example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
