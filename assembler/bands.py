@@ -45,6 +45,12 @@ MARK_BAND = 30.0
 # The short side of the largest office paper (US Letter; A4's is 595 pt): marks on pages up to
 # it are drawn at their own size.
 OFFICE_SHORT_SIDE = 612.0
+# A4's long side in the same proportion (A4 is 595 x 842 pt): a page is fitted on A4 by its
+# short or its long side, whichever gives way first.
+OFFICE_LONG_SIDE = OFFICE_SHORT_SIDE * 842.0 / 595.0
+# The most of a page's height (as seen) that a grown band may take: a strip 2000 mm wide and
+# 297 mm high keeps its drawing larger than the strip above it.
+MAX_BAND_SHARE = 0.25
 # Rendering resolution and the grey level below which a pixel counts as ink.
 BLANK_DPI = 36
 INK_THRESHOLD = 235
@@ -209,9 +215,15 @@ def _found_on_lines_of_its_own(
 
 def mark_scale(width: float, height: float) -> float:
     """How much larger a page's marks and band are than on office paper, for a page of this
-    size as seen: as much as its short side is longer (an A0 drawing printed to fit on A4
-    would shrink a mark of A4's size to 2 pt, into the edge printers leave blank)."""
-    return max(1.0, min(width, height) / OFFICE_SHORT_SIDE)
+    size as seen: as much as printing it to fit on A4 makes them smaller (an A0 drawing so
+    printed would shrink a mark of A4's size to 2 pt, into the edge printers leave blank)."""
+    # By the side that gives way first: a roll plot 297 x 2000 mm fits on A4 by its length,
+    # to 15 %. The short side alone gave its stamp 12 pt, under 2 pt on paper. Measured against
+    # Letter's short side, so A3 and A0 keep the stamps they had (8.75 pt printed on A4).
+    fitted = max(min(width, height) / OFFICE_SHORT_SIDE, max(width, height) / OFFICE_LONG_SIDE)
+    # Never smaller than on office paper (a small page is printed as it is), and never a band
+    # that would crowd out a wide, low page's drawing.
+    return max(1.0, min(fitted, height * MAX_BAND_SHARE / MARK_BAND))
 
 
 def _band_is_blank(page: Any) -> bool:

@@ -106,8 +106,10 @@ if TYPE_CHECKING:
 # annex's form drawn as it looks (no fields), its relative links relative again; 44: the
 # template's own document properties (Opmerkingen, Categorie, Bedrijf, custom ones) left out
 # of the Word files; 45: an annex's bookmark that opens a web address kept in the bundles;
-# 46: an untagged annex's links to its own pages named with the annex ("pagina 2 van bijlage 3").
-CACHE_VERSION = 46
+# 46: an untagged annex's links to its own pages named with the annex ("pagina 2 van bijlage 3");
+# 47: the stamp of a page longer than A4's proportion (a roll plot) grown by its length, and a
+# confidential one's no wider than the page.
+CACHE_VERSION = 47
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

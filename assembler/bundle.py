@@ -1559,7 +1559,7 @@ def _apply_marks(
         box = _visible_box(page)
         width, height = box[2] - box[0], box[3] - box[1]
         visual_width, visual_height = (width, height) if rotate in (0, 180) else (height, width)
-        scale = mark_scale(visual_width, visual_height)
+        scale = min(mark_scale(visual_width, visual_height), _widest_scale(mark, visual_width))
         top = 0.0 if blank.get(index, False) and not skewed else MARK_BAND * scale
         # A page narrower than its mark (a small image) is widened rather than cut off.
         wider = max(0.0, _required_width(mark) - visual_width)
@@ -1663,7 +1663,15 @@ def _right_margin(width: float, mark: _Mark, scale: float = 1.0) -> float:
     center = pdfmetrics.stringWidth(mark.center or "", "AsmSans-Bold", (MARK_SIZE + 1) * scale)
     margin = MARK_MARGIN * scale
     free = width - right - margin - ((width + center) / 2 if mark.center else 0.0)
-    return margin if free >= 6.0 else 6.0
+    return margin if free >= 6.0 * scale else 6.0 * scale
+
+
+def _widest_scale(mark: _Mark, width: float) -> float:
+    """The largest scale at which the mark fits a page ``width`` wide (as seen), but at least 1:
+    a narrower page is widened for it (_required_width). Smaller than mark_scale's on a long,
+    narrow page that is confidential, whose two marks share the band's one line."""
+    # Its margins grow with it: printed to fit on A4, 6 pt would be in the edge left blank.
+    return max(1.0, width / _required_width(mark))
 
 
 def _required_width(mark: _Mark) -> float:

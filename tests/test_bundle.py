@@ -365,6 +365,112 @@ def test_a_stamp_grows_with_a_page_larger_than_office_paper(
     assert top == pytest.approx(14.45 * scale, rel=0.02)
 
 
+def _stamp_words(path: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """The stamp's words on a 0-based page as pdftotext boxes them: (word, xMin, yMin, xMax,
+    yMax), y from the page's top edge."""
+    done = subprocess.run(
+        ["pdftotext", "-f", str(page + 1), "-l", str(page + 1), "-bbox", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = []
+    for line in done.stdout.splitlines():
+        match = re.search(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+            r"([^<]*)</word>",
+            line,
+        )
+        if match and match[5] in {"Bijlage", "1", "bij", KENMERK, "NIET", "OPENBAAR"}:
+            found.append((match[5], *(float(match[i]) for i in range(1, 5))))
+    return found
+
+
+# A4 in points, and the size a 9-pt mark of an A3 or A0 drawing has always had when the
+# drawing is printed to fit on A4: 9 pt x 595/612.
+A4 = (595.28, 841.89)
+PRINTED_ON_A4 = 9 * 595 / 612
+# pdftotext's box of a 9-pt 'Bijlage' is 8.45 high, its top 14.45 below the page's top edge.
+BOX_PER_POINT = 8.45 / 9
+
+
+@pytest.mark.parametrize(
+    ("size", "niet_openbaar"),
+    [
+        ((841.89, 5669.29), False),
+        ((5669.29, 841.89), False),
+        ((3370.39, 2383.94), False),
+        ((283.46, 283.46), False),
+        ((841.89, 5669.29), True),
+    ],
+    ids=["rol-297x2000", "rol-liggend", "A0-liggend", "klein-100x100", "rol-niet-openbaar"],
+)
+def test_a_stamp_is_readable_on_an_odd_page_printed_to_fit_on_a4(
+    voorstel: Path, tmp_path: Path, size: tuple[float, float], niet_openbaar: bool
+) -> None:
+    """A roll plot 297 x 2000 mm got a stamp sized by its short side, 12 pt: printed to fit on
+    A4 (to 15 %), under 2 pt. Now as large, so printed, as an A3 or A0 drawing's; a small page
+    keeps the 9 pt of office paper, and the marks stay on the page."""
+    annex = tmp_path / "tekening.pdf"
+    drawing = canvas.Canvas(str(annex), pagesize=size, invariant=1)
+    drawing.drawString(20, size[1] / 2, "Tekening")
+    drawing.save()
+    out = tmp_path / "bundel.pdf"
+    meta = dataclasses.replace(META, niet_openbaar=niet_openbaar)
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Tekening")], meta, out)
+
+    box = visible_box(out, 2)
+    width, height = box[2] - box[0], box[3] - box[1]
+    assert [width, height] == pytest.approx(list(size), abs=0.01)  # the band was blank
+    stamp = _stamp_words(out, 2)
+    assert [word for word, *_ in stamp if word not in {"NIET", "OPENBAAR"}] == [
+        "Bijlage",
+        "1",
+        "bij",
+        KENMERK,
+    ]
+    _word, _x_min, top, _x_max, bottom = stamp[[w for w, *_ in stamp].index("Bijlage")]
+    font = (bottom - top) / BOX_PER_POINT
+    # Capitals 5 mm below the edge on A4: as far, relative to the stamp, on any page.
+    assert top == pytest.approx(14.45 * font / 9, rel=0.03)
+    right = max(x for *_, x, _b in stamp)
+    assert min(x for _w, x, *_ in stamp) >= 0 and right <= width
+    fit = min(min(A4) / min(size), max(A4) / max(size))
+    if niet_openbaar:
+        # Both marks on one line across 297 mm: as large as fits, larger than by the short side.
+        assert font > 1.5 * 9 * min(size) / 612
+        names = {w: (x0, x1) for w, x0, _t, x1, _b in stamp}
+        assert names["OPENBAAR"][1] < names["Bijlage"][0]
+        # Its margin grown with it, not 6 pt: printed on A4, under 1 pt from the paper's edge.
+        assert width - right >= 0.95 * 6 * font / 9
+    elif fit < 1:
+        assert font * fit == pytest.approx(PRINTED_ON_A4, rel=0.03)
+        assert width - right == pytest.approx(24 * font / 9, rel=0.03)
+    else:
+        assert font == pytest.approx(9, rel=0.03)  # a small page: printed as it is
+        assert width - right == pytest.approx(24, rel=0.03)
+
+
+def test_the_band_of_a_wide_low_strip_is_at_most_a_quarter_of_its_height(
+    voorstel: Path, tmp_path: Path
+) -> None:
+    """A strip 10 m long and 297 mm high, printed to fit on A4, would need a mark 33 times its
+    own size: a band higher than the strip. It grows to a quarter of the page's height."""
+    from assembler.bands import mark_scale
+
+    size = (28346.0, 841.89)
+    assert MARK_BAND * mark_scale(*size) == pytest.approx(size[1] / 4)
+    annex = tmp_path / "strook.pdf"
+    drawing = canvas.Canvas(str(annex), pagesize=size, invariant=1)
+    drawing.rect(10, 10, size[0] - 20, size[1] - 20)  # up to the top edge: a strip is added
+    drawing.save()
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Strook")], META, out)
+    assert visible_box(out, 2) == pytest.approx([0, 0, size[0], size[1] * 1.25], abs=0.01)
+    _top, height = _stamp_box(out, 2)
+    assert height == pytest.approx(8.45 * size[1] / 4 / MARK_BAND, rel=0.02)
+
+
 def test_the_band_judged_on_a_large_page_is_as_high_as_its_grown_stamp(tmp_path: Path) -> None:
     """A title 80 pt below an A0 drawing's edge is clear of an A4-sized band, not of its own."""
     from assembler.bands import mark_scale
