@@ -59,8 +59,11 @@ TOO_MUCH_MEMORY = (
 # than office paper is judged as high as its marks have grown, see bands.mark_scale; 11: office
 # annexes judged too, for tracked changes, links elsewhere and form buttons; 12: bookmarks'
 # actions named, a file protected by rights management or a certificate said so, not damaged,
-# a PDF portfolio refused, padding after %%EOF no damage).
-CHECKS_VERSION = 12
+# a PDF portfolio refused, padding after %%EOF no damage; 13: the band of a page longer than
+# A4's proportion judged as high as its marks have grown by its length, see bands.mark_scale;
+# a workbook's tracked changes, =HYPERLINK() links and ActiveX controls said, a Word document's
+# ActiveX controls too, and an office part that cannot be read said and passed over).
+CHECKS_VERSION = 13
 TOO_DEEP = (
     "is beschadigd: het bestand is zo diep genest dat het niet kan worden gelezen (lever de "
     "bijlage opnieuw aan, bijvoorbeeld opnieuw afgedrukt als PDF)"

@@ -8,10 +8,12 @@ Hyperlinks are not loaded and stay allowed. Only the zip's directory and its XML
 read; nothing is unpacked to disk.
 
 office_warnings: what of an accepted office annex shows otherwise in its PDF than the clerk
-may expect: tracked changes (LibreOffice prints them as marked up, deleted text struck through
-and searchable), hyperlinks to files or other computers (judged as a PDF annex's links are,
-with the same words), and form buttons that did something (the archival PDF holds the form
-as it looks, see convert.py, so a button there does nothing).
+may expect: tracked changes (LibreOffice prints a document's as marked up, deleted text struck
+through and searchable; a workbook's it leaves unmarked, as if accepted), hyperlinks to files or
+other computers (judged as a PDF annex's links are, with the same words; a workbook's
+=HYPERLINK() formulas too), form buttons that did something and ActiveX controls (the archival
+PDF holds a form as it looks, see convert.py, so a button there does nothing), and the parts
+it could not read, which it passes over to judge the rest.
 """
 
 from __future__ import annotations
@@ -210,8 +212,11 @@ def _inside(href: str) -> bool:
     return ".." not in PurePosixPath(href.replace("\\", "/")).parts
 
 
-def _elements(stream: IO[bytes], tag: str | None) -> Iterator[etree._Element]:
-    """The elements of an XML part, read as a stream and let go of as they are passed."""
+def _elements(
+    stream: IO[bytes], tag: str | None, *, strict: bool = False
+) -> Iterator[etree._Element]:
+    """The elements of an XML part, read as a stream and let go of as they are passed; where
+    it stops being XML, the end (``strict``: XMLSyntaxError, after the elements before it)."""
     from lxml import etree
 
     parser = etree.iterparse(
@@ -226,6 +231,8 @@ def _elements(stream: IO[bytes], tag: str | None) -> Iterator[etree._Element]:
             while parent is not None and element.getprevious() is not None:
                 del parent[0]
     except etree.XMLSyntaxError:
+        if strict:
+            raise
         return  # LibreOffice refuses or repairs the part; its links are judged by what it read
 
 
@@ -250,6 +257,41 @@ _TRACKED_CHANGES = (
     "Accepteren › Alle wijzigingen accepteren, in LibreOffice: Bewerken › Wijzigingen bijhouden "
     "› Alles accepteren"
 )
+# A workbook's tracked changes: Excel's revision log (a shared workbook's change history).
+_SHEET_REVISIONS = re.compile(r"xl/revisions/revisionLog[^/]*\.xml")
+_SHEET_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_SHEET_TRACKED_CHANGES = (
+    "neem de wijzigingen aan of wijs ze af en sla de werkmap op; in Excel: Controleren › "
+    "Wijzigingen bijhouden › Wijzigingen accepteren of weigeren, in LibreOffice: Bewerken › "
+    "Wijzigingen bijhouden › Beheren › Alles accepteren"
+)
+# A sheet's formulas: =HYPERLINK("file:///…", "naam") is a link LibreOffice puts in the PDF,
+# held by no relationship. Only sheets that name the function are parsed.
+_SHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+_HYPERLINK = re.compile(r"(?<![\w.])HYPERLINK\s*\(", re.IGNORECASE)
+# ActiveX controls of a Word document or a workbook (LibreOffice saves a form's fields so),
+# by their class id: (one, more).
+_ACTIVEX_PART = re.compile(r"(?:word|xl)/activeX/[^/]+\.xml")
+_ACTIVEX_CLASSID = "{http://schemas.microsoft.com/office/2006/activeX}classid"
+_ACTIVEX_KINDS = {
+    "D7053240-CE69-11CD-A777-00DD01143C57": ("knop", "knoppen"),
+    "8BD21D10-EC42-11CE-9E0D-00AA006002F3": ("tekstvak", "tekstvakken"),
+    "8BD21D20-EC42-11CE-9E0D-00AA006002F3": ("keuzelijst", "keuzelijsten"),
+    "8BD21D30-EC42-11CE-9E0D-00AA006002F3": (
+        "keuzelijst met invoervak",
+        "keuzelijsten met invoervak",
+    ),
+    "8BD21D40-EC42-11CE-9E0D-00AA006002F3": ("selectievakje", "selectievakjes"),
+    "8BD21D50-EC42-11CE-9E0D-00AA006002F3": ("keuzerondje", "keuzerondjes"),
+    "8BD21D60-EC42-11CE-9E0D-00AA006002F3": ("wisselknop", "wisselknoppen"),
+    "978C9E23-D4B0-11CE-BF2D-00AA003F40D0": ("label", "labels"),
+    "4C599241-6926-101B-9992-00000B65C6F9": ("afbeelding", "afbeeldingen"),
+    "79176FB0-B7F2-11CE-97EF-00AA006D2776": ("kringveld", "kringvelden"),
+    "DFD181E0-5E2F-11CE-A449-00AA004A803D": ("schuifbalk", "schuifbalken"),
+}
+_OTHER_CONTROL = ("ander besturingselement", "andere besturingselementen")
+# What a part that cannot be read raises: a damaged or oddly packed zip member, or no XML.
+_UNREADABLE = (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, RuntimeError)
 # What a button of an ODF form does, by its form:button-type; "push" does what its macros do.
 _BUTTON_DOES = {
     "submit": "een knop die het formulier verstuurt",
@@ -285,9 +327,14 @@ class _Findings:
     def __init__(self) -> None:
         self.deleted = False
         self.inserted = False
+        self.sheet_changes = False
         self.addresses: list[str] = []
         # (what the button does, its label, its address)
         self.buttons: list[tuple[str, str, str]] = []
+        # ActiveX controls, each as (one, more) of its kind
+        self.controls: list[tuple[str, str]] = []
+        # The parts that could not be read, passed over
+        self.unread: list[str] = []
 
     def warnings(self, name: str) -> list[str]:
         from assembler.actions import address_kinds
@@ -305,12 +352,108 @@ class _Findings:
                 said + "bevat bijgehouden wijzigingen: de ingevoegde tekst staat gemarkeerd "
                 f"(onderstreept en in kleur) in de PDF ({_TRACKED_CHANGES})"
             )
+        if self.sheet_changes:
+            found.append(
+                said + "bevat bijgehouden wijzigingen: de PDF toont de werkmap met de "
+                "wijzigingen erin, zonder ze aan te geven, alsof ze zijn aangenomen "
+                f"({_SHEET_TRACKED_CHANGES})"
+            )
         kinds = address_kinds(self.addresses)
         if kinds:
             found.append(said + active_content_warning(kinds))
         if self.buttons:
             found.append(said + _buttons_warning(self.buttons))
+        if self.controls:
+            found.append(said + _controls_warning(self.controls))
+        if self.unread:
+            found.append(said + _unread_warning(self.unread))
         return found
+
+
+def _controls_warning(controls: list[tuple[str, str]]) -> str:
+    counted: dict[tuple[str, str], int] = {}
+    for kind in controls:
+        counted[kind] = counted.get(kind, 0) + 1
+    what = dutch_list(
+        [
+            f"een {one}" if count == 1 else f"{count} {more}"
+            for (one, more), count in counted.items()
+        ]
+    )
+    if len(controls) == 1:
+        return (
+            f"bevat een ActiveX-besturingselement ({what}): in de PDF doet het niets, die toont "
+            "hoogstens hoe het eruitziet, met de ingevulde waarde (haal het weg als het niet "
+            "nodig is; in Word of Excel: Ontwikkelaars › Ontwerpmodus, selecteer het en druk op "
+            "Delete)"
+        )
+    return (
+        f"bevat ActiveX-besturingselementen ({what}): in de PDF doen ze niets, die toont "
+        "hoogstens hoe ze eruitzien, met de ingevulde waarden (haal ze weg als ze niet nodig "
+        "zijn; in Word of Excel: Ontwikkelaars › Ontwerpmodus, selecteer ze en druk op Delete)"
+    )
+
+
+def _unread_warning(parts: list[str]) -> str:
+    names = dutch_list([_shown(part) for part in sorted(set(parts))])
+    if len(set(parts)) == 1:
+        return (
+            f"heeft een onderdeel dat niet te lezen is ({names}): de controle op bijgehouden "
+            "wijzigingen, koppelingen en knoppen heeft het overgeslagen, en LibreOffice laat het "
+            "mogelijk weg uit de PDF (open en bewaar het bestand opnieuw en kijk de PDF na)"
+        )
+    return (
+        f"heeft onderdelen die niet te lezen zijn ({names}): de controle op bijgehouden "
+        "wijzigingen, koppelingen en knoppen heeft ze overgeslagen, en LibreOffice laat ze "
+        "mogelijk weg uit de PDF (open en bewaar het bestand opnieuw en kijk de PDF na)"
+    )
+
+
+def _hyperlink_targets(formula: str) -> Iterator[str]:
+    """The addresses a formula's HYPERLINK() calls open, as far as their first argument is
+    text written in the formula ("file:///" & "a.docx" is 'file:///a.docx'; a cell's value,
+    unknown here, is left out)."""
+    for match in _HYPERLINK.finditer(formula):
+        index, depth, texts = match.end(), 0, []
+        while index < len(formula):
+            char = formula[index]
+            if char == '"':
+                end = index + 1
+                text = []
+                while end < len(formula):
+                    if formula[end] == '"':
+                        if not formula.startswith('""', end):
+                            break
+                        end += 1  # a doubled quote is one quote of the text
+                    text.append(formula[end])
+                    end += 1
+                if depth == 0:
+                    texts.append("".join(text))
+                index = end + 1
+                continue
+            if char in "([{":
+                depth += 1
+            elif char in ")]}":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif char in ",;" and depth == 0:
+                break
+            index += 1
+        if texts:
+            yield "".join(texts)
+
+
+def _names(archive: zipfile.ZipFile, part: str, word: bytes) -> bool:
+    """Whether a part's bytes hold ``word`` (lower case), in any case: read in chunks, so a
+    sheet that does not is passed without parsing its XML."""
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            if word in (tail + chunk).lower():
+                return True
+            tail = chunk[-len(word) :].lower()
+    return False
 
 
 def _buttons_warning(buttons: list[tuple[str, str, str]]) -> str:
@@ -333,49 +476,97 @@ def _buttons_warning(buttons: list[tuple[str, str, str]]) -> str:
 
 
 def _ooxml_findings(archive: zipfile.ZipFile) -> _Findings:
+    from lxml import etree
+
     found = _Findings()
+    controls: list[tuple[str, tuple[str, str]]] = []
     for part in archive.namelist():
-        if part.endswith(".rels"):
-            with archive.open(part) as stream:
-                for element in _elements(stream, f"{{{_RELATIONSHIPS}}}Relationship"):
-                    external = (element.get("TargetMode") or "").strip().lower() == "external"
-                    kind = (element.get("Type") or "").rstrip("/").rsplit("/", 1)[-1]
-                    if external and kind == "hyperlink":
-                        found.addresses.append(element.get("Target") or "")
-        elif _WORD_TEXT_PART.fullmatch(part) and not (found.deleted and found.inserted):
-            with archive.open(part) as stream:
-                for element in _elements(stream, None):
-                    found.deleted = found.deleted or element.tag in _WORD_DELETED
-                    found.inserted = found.inserted or element.tag in _WORD_INSERTED
+        # A part that cannot be read is said and passed over: what the others hold still is.
+        try:
+            _ooxml_part(archive, part, found, controls)
+        except (*_UNREADABLE, NotImplementedError, etree.XMLSyntaxError):
+            found.unread.append(part)
+    # In the order of their numbers: activeX2.xml before activeX10.xml.
+    found.controls = [kind for _part, kind in sorted(controls, key=lambda c: _natural(c[0]))]
     return found
+
+
+def _ooxml_part(
+    archive: zipfile.ZipFile,
+    part: str,
+    found: _Findings,
+    controls: list[tuple[str, tuple[str, str]]],
+) -> None:
+    if part.endswith(".rels"):
+        with archive.open(part) as stream:
+            tag = f"{{{_RELATIONSHIPS}}}Relationship"
+            for element in _elements(stream, tag, strict=True):
+                external = (element.get("TargetMode") or "").strip().lower() == "external"
+                kind = (element.get("Type") or "").rstrip("/").rsplit("/", 1)[-1]
+                if external and kind == "hyperlink":
+                    found.addresses.append(element.get("Target") or "")
+    elif _WORD_TEXT_PART.fullmatch(part):
+        if found.deleted and found.inserted:
+            return  # all there is to say of them is said
+        with archive.open(part) as stream:
+            for element in _elements(stream, None, strict=True):
+                found.deleted = found.deleted or element.tag in _WORD_DELETED
+                found.inserted = found.inserted or element.tag in _WORD_INSERTED
+    elif _SHEET.fullmatch(part) and _names(archive, part, b"hyperlink"):
+        with archive.open(part) as stream:
+            for element in _elements(stream, f"{_SHEET_MAIN}f", strict=True):
+                found.addresses.extend(_hyperlink_targets(element.text or ""))
+    elif _SHEET_REVISIONS.fullmatch(part) and not found.sheet_changes:
+        with archive.open(part) as stream:
+            for element in _elements(stream, None, strict=True):
+                # Any record in the log (a cell changed, a row inserted, a sheet renamed, ...).
+                if element.getparent() is not None:
+                    found.sheet_changes = True
+    elif _ACTIVEX_PART.fullmatch(part):
+        with archive.open(part) as stream:
+            for element in _elements(stream, None, strict=True):
+                if element.getparent() is None:  # the root, ax:ocx, ends last
+                    classid = (element.get(_ACTIVEX_CLASSID) or "").strip("{} ").upper()
+                    controls.append((part, _ACTIVEX_KINDS.get(classid, _OTHER_CONTROL)))
+
+
+def _natural(name: str) -> tuple[str | int, ...]:
+    return tuple(int(bit) if bit.isdigit() else bit for bit in re.split(r"(\d+)", name))
 
 
 def _odf_findings(archive: zipfile.ZipFile) -> _Findings:
+    from lxml import etree
+
     found = _Findings()
     for part in ("content.xml", "styles.xml"):
         try:
-            stream = archive.open(part)
+            _odf_part(archive, part, found)
         except KeyError:
             continue
-        with stream:
-            listening = False  # whether the button being read has a script bound to it
-            for element in _elements(stream, None):
-                tag = element.tag
-                if tag in (f"{_TEXT}a", f"{_DRAW}a"):
-                    found.addresses.append(element.get(_XLINK_HREF) or "")
-                elif tag == f"{_TEXT}deletion":
-                    found.deleted = True
-                elif tag == f"{_TEXT}insertion":
-                    found.inserted = True
-                elif tag == f"{_SCRIPT}event-listener":
-                    holder = element.getparent()
-                    holder = holder.getparent() if holder is not None else None
-                    listening = listening or (holder is not None and holder.tag == f"{_FORM}button")
-                elif tag == f"{_FORM}button":
-                    kind = element.get(f"{_FORM}button-type") or "push"
-                    address = element.get(_XLINK_HREF) or "" if kind == "url" else ""
-                    if kind in ("submit", "reset", "url") or listening:
-                        does = _BUTTON_DOES.get(kind, _BUTTON_DOES["push"])
-                        found.buttons.append((does, element.get(f"{_FORM}label") or "", address))
-                    listening = False
+        except (*_UNREADABLE, NotImplementedError, etree.XMLSyntaxError):
+            found.unread.append(part)
     return found
+
+
+def _odf_part(archive: zipfile.ZipFile, part: str, found: _Findings) -> None:
+    with archive.open(part) as stream:
+        listening = False  # whether the button being read has a script bound to it
+        for element in _elements(stream, None, strict=True):
+            tag = element.tag
+            if tag in (f"{_TEXT}a", f"{_DRAW}a"):
+                found.addresses.append(element.get(_XLINK_HREF) or "")
+            elif tag == f"{_TEXT}deletion":
+                found.deleted = True
+            elif tag == f"{_TEXT}insertion":
+                found.inserted = True
+            elif tag == f"{_SCRIPT}event-listener":
+                holder = element.getparent()
+                holder = holder.getparent() if holder is not None else None
+                listening = listening or (holder is not None and holder.tag == f"{_FORM}button")
+            elif tag == f"{_FORM}button":
+                kind = element.get(f"{_FORM}button-type") or "push"
+                address = element.get(_XLINK_HREF) or "" if kind == "url" else ""
+                if kind in ("submit", "reset", "url") or listening:
+                    does = _BUTTON_DOES.get(kind, _BUTTON_DOES["push"])
+                    found.buttons.append((does, element.get(f"{_FORM}label") or "", address))
+                listening = False

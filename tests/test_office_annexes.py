@@ -273,3 +273,303 @@ def test_finish_takes_the_actions_off_form_fields_it_is_given(tmp_path: Path) ->
     with pikepdf.open(path) as pdf:
         annot = pdf.pages[0].obj.Annots[0]
         assert "/A" not in annot and "/AA" not in annot
+
+
+NS = "http://schemas.openxmlformats.org"
+SHEET_MAIN = f"{NS}/spreadsheetml/2006/main"
+REL = f"{NS}/officeDocument/2006/relationships"
+PACKAGE_REL = f"{NS}/package/2006/relationships"
+SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+GUID = "{6F5C4E3B-2A19-4D7C-9E8F-0A1B2C3D4E5F}"
+ACTIVEX = "http://schemas.microsoft.com/office/2006/activeX"
+COMMAND_BUTTON = "{D7053240-CE69-11CD-A777-00DD01143C57}"
+TEXT_BOX = "{8BD21D10-EC42-11CE-9E0D-00AA006002F3}"
+
+
+def make_xlsx(
+    path: Path,
+    cells: str = "",
+    parts: dict[str, str] | None = None,
+    relationships: str = "",
+    overrides: str = "",
+) -> Path:
+    """A workbook written part by part, as Excel lays one out (no spreadsheet library is a
+    dependency): one sheet, ``cells`` added to its second row, ``parts`` added to the zip,
+    ``relationships`` to the workbook's and ``overrides`` to the content types."""
+    written = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{NS}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{SHEET_TYPE}.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            f'ContentType="{SHEET_TYPE}.worksheet+xml"/>{overrides}</Types>'
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{PACKAGE_REL}"><Relationship Id="rId1" '
+            f'Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{SHEET_MAIN}" xmlns:r="{REL}"><sheets>'
+            '<sheet name="Begroting" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{PACKAGE_REL}"><Relationship Id="rId1" '
+            f'Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>{relationships}'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{SHEET_MAIN}" xmlns:r="{REL}"><sheetData><row r="1">'
+            '<c r="A1" t="inlineStr"><is><t>Begrotingspost</t></is></c>'
+            '<c r="B1" t="inlineStr"><is><t>Bedrag</t></is></c></row><row r="2">'
+            f'<c r="A2" t="inlineStr"><is><t>Werklocaties</t></is></c>{cells}</row>'
+            "</sheetData></worksheet>"
+        ),
+        **(parts or {}),
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in written.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return path
+
+
+def xlsx_with_tracked_changes(path: Path) -> Path:
+    """A shared workbook whose cell B2 was changed with changes tracked (Excel's revision log)."""
+    return make_xlsx(
+        path,
+        cells='<c r="B2" t="inlineStr"><is><t>nader te bepalen</t></is></c>',
+        relationships=(
+            f'<Relationship Id="rId9" Type="{REL}/revisionHeaders" '
+            'Target="revisions/revisionHeaders.xml"/>'
+        ),
+        overrides=(
+            '<Override PartName="/xl/revisions/revisionHeaders.xml" '
+            f'ContentType="{SHEET_TYPE}.revisionHeaders+xml"/>'
+            '<Override PartName="/xl/revisions/revisionLog1.xml" '
+            f'ContentType="{SHEET_TYPE}.revisionLog+xml"/>'
+        ),
+        parts={
+            "xl/revisions/revisionHeaders.xml": (
+                f'<headers xmlns="{SHEET_MAIN}" xmlns:r="{REL}" guid="{GUID}" '
+                f'lastGuid="{GUID}" shared="1" trackRevisions="1" diskRevisions="1" '
+                f'revisionId="1" version="2"><header guid="{GUID}" '
+                'dateTime="2023-06-01T10:00:00" maxSheetId="2" userName="Jurist" r:id="rId1">'
+                '<sheetIdMap count="1"><sheetId val="1"/></sheetIdMap></header></headers>'
+            ),
+            "xl/revisions/_rels/revisionHeaders.xml.rels": (
+                f'<Relationships xmlns="{PACKAGE_REL}"><Relationship Id="rId1" '
+                f'Type="{REL}/revisionLog" Target="revisionLog1.xml"/></Relationships>'
+            ),
+            "xl/revisions/revisionLog1.xml": (
+                f'<revisions xmlns="{SHEET_MAIN}" xmlns:r="{REL}"><rcc rId="1" sId="1">'
+                '<oc r="B2" t="inlineStr"><is><t>GEHEIM 6,4 miljoen</t></is></oc>'
+                '<nc r="B2" t="inlineStr"><is><t>nader te bepalen</t></is></nc></rcc>'
+                "</revisions>"
+            ),
+        },
+    )
+
+
+def xlsx_with_hyperlink_formulas(path: Path) -> Path:
+    """Links made with =HYPERLINK(): no relationship holds them, the formula does."""
+    return make_xlsx(
+        path,
+        cells=(
+            '<c r="B2" t="str"><f>HYPERLINK("file:///C:/Users/jurist/"&amp;"geheim.docx",'
+            '"de notitie")</f><v>de notitie</v></c>'
+            '<c r="C2" t="str"><f>HYPERLINK("https://www.regiogv.nl/","de site")</f>'
+            "<v>de site</v></c>"
+        ),
+    )
+
+
+def xlsx_with_activex(path: Path, classids: tuple[str, ...]) -> Path:
+    """A workbook with ActiveX controls of these class ids, as Excel stores them."""
+    controls = {}
+    for number, classid in enumerate(classids, start=1):
+        controls[f"xl/activeX/activeX{number}.xml"] = (
+            f'<ax:ocx xmlns:ax="{ACTIVEX}" xmlns:r="{REL}" ax:classid="{classid}" '
+            'ax:persistence="persistPropertyBag"><ax:ocxPr ax:name="Caption" '
+            'ax:value="Verstuur"/></ax:ocx>'
+        )
+    return make_xlsx(
+        path,
+        cells='<c r="B2"><v>12500</v></c>',
+        overrides="".join(
+            f'<Override PartName="/{name}" ContentType="application/vnd.ms-office.activeX+xml"/>'
+            for name in controls
+        ),
+        parts=controls,
+    )
+
+
+XLSX_TRACKED = (
+    "bevat bijgehouden wijzigingen: de PDF toont de werkmap met de wijzigingen erin, zonder ze "
+    "aan te geven, alsof ze zijn aangenomen (neem de wijzigingen aan of wijs ze af en sla de "
+    "werkmap op; in Excel: Controleren › Wijzigingen bijhouden › Wijzigingen accepteren of "
+    "weigeren, in LibreOffice: Bewerken › Wijzigingen bijhouden › Beheren › Alles accepteren)"
+)
+ACTIVEX_CONTROLS = (
+    "bevat ActiveX-besturingselementen (een knop en een tekstvak): in de PDF doen ze niets, die "
+    "toont hoogstens hoe ze eruitzien, met de ingevulde waarden (haal ze weg als ze niet nodig "
+    "zijn; in Word of Excel: Ontwikkelaars › Ontwerpmodus, selecteer ze en druk op Delete)"
+)
+ACTIVEX_FORM = (
+    "bevat ActiveX-besturingselementen (een tekstvak, een selectievakje, een keuzelijst en een "
+    "knop): in de PDF doen ze niets, die toont hoogstens hoe ze eruitzien, met de ingevulde "
+    "waarden (haal ze weg als ze niet nodig zijn; in Word of Excel: Ontwikkelaars › "
+    "Ontwerpmodus, selecteer ze en druk op Delete)"
+)
+
+ACTIVEX_BUTTON = (
+    "bevat een ActiveX-besturingselement (een knop): in de PDF doet het niets, die toont "
+    "hoogstens hoe het eruitziet, met de ingevulde waarde (haal het weg als het niet nodig is; "
+    "in Word of Excel: Ontwikkelaars › Ontwerpmodus, selecteer het en druk op Delete)"
+)
+ACTIVEX_FIELDS = (
+    "bevat ActiveX-besturingselementen (3 tekstvakken en een knop): in de PDF doen ze niets, die "
+    "toont hoogstens hoe ze eruitzien, met de ingevulde waarden (haal ze weg als ze niet nodig "
+    "zijn; in Word of Excel: Ontwikkelaars › Ontwerpmodus, selecteer ze en druk op Delete)"
+)
+
+
+def test_check_warns_of_a_workbooks_tracked_changes_hyperlink_formulas_and_activex(
+    example_project: Path, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """A workbook's tracked changes, its =HYPERLINK() links to files and its ActiveX controls,
+    and a Word document's ActiveX form (as LibreOffice saves a form to .docx), went unsaid."""
+    form = from_html(tmp_path, FORM_HTML, "formulier.odt")
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(tmp_path),
+            str(form),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    buttons = (COMMAND_BUTTON, TEXT_BOX)
+    fields = (TEXT_BOX, TEXT_BOX, COMMAND_BUTTON, TEXT_BOX)
+    where = add_annexes(
+        example_project,
+        [
+            (xlsx_with_tracked_changes(tmp_path / "r.xlsx"), "bijlage-4-revisies.xlsx"),
+            (xlsx_with_hyperlink_formulas(tmp_path / "h.xlsx"), "bijlage-5-koppelingen.xlsx"),
+            (xlsx_with_activex(tmp_path / "a.xlsx", buttons), "bijlage-6-knoppen.xlsx"),
+            (tmp_path / "formulier.docx", "bijlage-7-formulier.docx"),
+            (xlsx_with_activex(tmp_path / "b.xlsx", (COMMAND_BUTTON,)), "bijlage-8-knop.xlsx"),
+            (xlsx_with_activex(tmp_path / "c.xlsx", fields), "bijlage-9-velden.xlsx"),
+        ],
+    )
+    result = run_cli("check", cwd=example_project)
+    prefix = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
+    expected = [
+        (4, "bijlage-4-revisies.xlsx", XLSX_TRACKED),
+        (5, "bijlage-5-koppelingen.xlsx", ACTIVE),
+        (6, "bijlage-6-knoppen.xlsx", ACTIVEX_CONTROLS),
+        (7, "bijlage-7-formulier.docx", ACTIVEX_FORM),
+        (8, "bijlage-8-knop.xlsx", ACTIVEX_BUTTON),
+        (9, "bijlage-9-velden.xlsx", ACTIVEX_FIELDS),
+    ]
+    for index, name, said in expected:
+        assert (
+            f"{prefix}:{where[name]}: waarschuwing: bijlagen[{index}].bestand: '{name}' {said}\n"
+            in result.stderr
+        ), result.stderr
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_workbooks_hyperlink_formula_is_a_link_in_its_pdf_as_warned(tmp_path: Path) -> None:
+    """What the warning says is so: LibreOffice makes the formula's target a link."""
+    pdf = convert(xlsx_with_hyperlink_formulas(tmp_path / "h.xlsx"), tmp_path / "h.pdf")
+    assert "file:///C:/Users/jurist/geheim.docx" in uris(pdf)
+    assert "GEHEIM" not in pdf_text(
+        convert(xlsx_with_tracked_changes(tmp_path / "r.xlsx"), tmp_path / "r.pdf")
+    )
+
+
+def with_parts(source: Path, target: Path, parts: dict[str, bytes], damaged: str = "") -> Path:
+    """``source`` with ``parts`` put first (read before the others); the one named ``damaged``
+    is stored with a byte changed after its checksum was taken."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for name, data in parts.items():
+            copy.writestr(name, data)
+        for item in original.infolist():
+            copy.writestr(item, original.read(item))
+    if damaged:
+        raw = bytearray(target.read_bytes())
+        start = raw.index(parts[damaged])  # stored, not deflated: its bytes are as they are
+        raw[start + len(parts[damaged]) // 2] ^= 0x20
+        target.write_bytes(bytes(raw))
+    return target
+
+
+def docx_linking_a_file(path: Path) -> Path:
+    """A Word document with a hyperlink to a file on the writer's computer."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    document = Document()
+    paragraph = document.add_paragraph("Zie ")
+    target = "file:///C:/Users/jurist/geheim.docx"
+    rid = document.part.relate_to(target, f"{REL}/hyperlink", is_external=True)
+    paragraph._p.append(
+        parse_xml(
+            f'<w:hyperlink {W} xmlns:r="{REL}" r:id="{rid}"><w:r><w:t>de notitie</w:t></w:r>'
+            "</w:hyperlink>"
+        )
+    )
+    document.save(str(path))
+    return path
+
+
+UNREAD_HEADER = (
+    "heeft een onderdeel dat niet te lezen is ('word/header9.xml'): de controle op bijgehouden "
+    "wijzigingen, koppelingen en knoppen heeft het overgeslagen, en LibreOffice laat het "
+    "mogelijk weg uit de PDF (open en bewaar het bestand opnieuw en kijk de PDF na)"
+)
+UNREAD_PARTS = (
+    "heeft onderdelen die niet te lezen zijn ('word/_rels/header9.xml.rels' en "
+    "'word/header9.xml'): de controle op bijgehouden wijzigingen, koppelingen en knoppen heeft "
+    "ze overgeslagen, en LibreOffice laat ze mogelijk weg uit de PDF (open en bewaar het "
+    "bestand opnieuw en kijk de PDF na)"
+)
+
+
+def test_the_office_scan_goes_on_past_a_part_it_cannot_read_and_says_so(
+    example_project: Path, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """A damaged part read first ended the scan of the whole document: its link to a file
+    went unsaid. A part that is no XML was passed over without a word."""
+    linking = docx_linking_a_file(tmp_path / "koppeling.docx")
+    header = f"<w:hdr {W}><w:p><w:r><w:t>Kop</w:t></w:r></w:p></w:hdr>".encode()
+    parts = {"word/header9.xml": header}
+    damaged = with_parts(linking, tmp_path / "d.docx", parts, damaged="word/header9.xml")
+    cut_short = b'<?xml version="1.0"?><Relationships xmlns="' + PACKAGE_REL.encode() + b'"><Re'
+    parts = {"word/_rels/header9.xml.rels": cut_short, **parts}
+    broken = with_parts(linking, tmp_path / "b.docx", parts, damaged="word/header9.xml")
+    where = add_annexes(
+        example_project,
+        [(damaged, "bijlage-4-beschadigd.docx"), (broken, "bijlage-5-onleesbaar.docx")],
+    )
+    result = run_cli("check", cwd=example_project)
+    prefix = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
+    expected = [
+        (4, "bijlage-4-beschadigd.docx", ACTIVE),
+        (4, "bijlage-4-beschadigd.docx", UNREAD_HEADER),
+        (5, "bijlage-5-onleesbaar.docx", ACTIVE),
+        (5, "bijlage-5-onleesbaar.docx", UNREAD_PARTS),
+    ]
+    for index, name, said in expected:
+        assert (
+            f"{prefix}:{where[name]}: waarschuwing: bijlagen[{index}].bestand: '{name}' {said}\n"
+            in result.stderr
+        ), result.stderr
+    assert result.exit_code == 0, result.stderr
