@@ -77,7 +77,13 @@ from assembler.build_report import (
     Status,
     build_lock,
 )
-from assembler.checks import partial_meetings, template_problems, templates_used
+from assembler.checks import (
+    partial_meetings,
+    template_not_needed,
+    template_problem,
+    template_problems,
+    templates_used,
+)
 from assembler.confidential import confidential_annexes_made_public
 from assembler.digests import DIGESTS_FILE, FileDigests
 from assembler.errors import (
@@ -111,6 +117,7 @@ from assembler.layout import (
 )
 from assembler.meeting_bundles import (
     MeetingMerges,
+    agenda_template_not_used,
     items_that,
     meeting_bundles,
     meeting_outputs_not_made,
@@ -262,7 +269,9 @@ def _build(
             report.problems.extend(_changed_meanwhile(project, work))
         elif service is not None:
             service.expect(0)
-        report.problems.extend(_blocked_meetings(project, blocked, plans, work, options))
+        report.problems.extend(
+            _blocked_meetings(project, blocked, plans, work, options, template_check)
+        )
         if compared is None:
             compare()
         report.problems.extend(compared or [])
@@ -312,7 +321,7 @@ def _build(
         for meeting in catalog.meetings
         if meeting.folder.resolve() not in partial
     ]
-    report.problems.extend(_left_behind(project, catalog, partial, plans, options))
+    report.problems.extend(_left_behind(project, catalog, partial, plans, work, options))
     report.problems.extend(_remove_stale(project, catalog, plans, options))
     files.save(keep_others=bool(options.paths))
     # Filters what the report says of the templates, so it is called before the extend.
@@ -542,10 +551,15 @@ def _blocked_meetings(
     plans: Sequence[Plan],
     work: Work,
     options: BuildOptions,
+    template_check: TemplateCheck,
 ) -> list[Problem]:
     """A warning for each meeting whose agenda and meeting bundle were not made: why, naming
-    every item that blocks them, refused by the checks (``blocked``) or failed in the build."""
+    every item that blocks them, refused by the checks (``blocked``) or failed in the build,
+    and the agenda template when the template check refuses it too."""
     problems = []
+    if blocked:
+        template_check.run()  # known already after a run; else worked out (or read) now
+    agenda = project.template_for("agenda")
     for meeting, refused in blocked:
         failed = [
             plan.dossier
@@ -567,6 +581,8 @@ def _blocked_meetings(
                 else []
             ),
             *([templates_not_used(templates)] if templates else []),
+            # Mending the items alone would not make the agendas: said too.
+            *([agenda_template_not_used(project)] if template_check.refuses(agenda) else []),
         ]
         problems.append(
             Problem(
@@ -586,10 +602,12 @@ def _left_behind(
     catalog: Catalog,
     partial: set[Path],
     plans: Sequence[Plan],
+    work: Work,
     options: BuildOptions,
 ) -> list[Problem]:
     """A warning for each meeting whose agendas and meeting bundles do not show a dossier asked
-    for alone as it is now (changed since, or new): they were made from other versions."""
+    for alone as it is now (changed since, or new): they were made from other versions. A
+    dossier that failed for its template is no change of its own: the template is said."""
     problems = []
     for meeting in catalog.meetings:
         if meeting.folder.resolve() not in partial:
@@ -598,10 +616,31 @@ def _left_behind(
         if shown is None and (project.build / meeting.name / f"{PUBLIC_AGENDA}.docx").is_file():
             continue  # made by an older assembler, which did not record its items
         shown = shown or {}  # no agenda yet
-        behind = [
-            plan.dossier.name
+        ahead = [
+            plan
             for plan in plans
             if plan.meeting.name == meeting.name and shown.get(plan.output_dir.name) != plan.key
+        ]
+        # Its key differs from the agenda's for the template's change, not the dossier's; and
+        # building the meeting would not help before the template is mended.
+        templates = [
+            project.display(work.failed_templates[plan.dossier.folder])
+            for plan in ahead
+            if plan.dossier.folder in work.failed_templates
+        ]
+        if templates:
+            problems.append(
+                Problem(
+                    project.display(meeting.folder / MEETING_FILE),
+                    None,
+                    "",
+                    f"{meeting_outputs_not_made(project.build / meeting.name, options)} "
+                    f"omdat {templates_not_used(templates)}",
+                    "waarschuwing",
+                )
+            )
+        behind = [
+            plan.dossier.name for plan in ahead if plan.dossier.folder not in work.failed_templates
         ]
         if not behind:
             continue
@@ -884,7 +923,7 @@ def _run(
                     else:
                         # A broken template stops only the dossiers of its kind.
                         report.template_failed = True
-                        report.problems.append(_template_problem(project, template, outcome))
+                        report.problems.append(template_problem(project, template, outcome))
                         work.failed[plan.dossier.folder] = outcome.message
                         work.failed_templates[plan.dossier.folder] = template
                 if conversions is not None:
@@ -1025,12 +1064,7 @@ def _template_problems(
     report.problems = [p for p in report.problems if not (p.bestand in wrong and p.ernst == "fout")]
     if used & wrong:
         report.template_failed = True
-    return template_problems(checked, used)
-
-
-def _template_problem(project: Project, template: Path, error: AssemblerError) -> Problem:
-    label = project.display(template)
-    return Problem(label, None, "", error.message.removeprefix(f"{label}: "))
+    return template_problems(checked, used, template_not_needed(project, catalog))
 
 
 def _finish_dossiers(
@@ -1167,7 +1201,7 @@ def _render_agendas(
                 )
             except TemplateError as error:
                 report.template_failed = True
-                report.problems.append(_template_problem(project, template, error))
+                report.problems.append(template_problem(project, template, error))
                 break
             targets[docx] = docx.with_suffix(".pdf")
     return targets

@@ -1,4 +1,5 @@
-"""What ``assembler check`` does: lint the templates, validate, run the annex intake.
+"""What ``assembler check`` does: lint the templates, validate, run the annex intake, fill in
+each chosen dossier's template with its values.
 
 The check makes no outputs. It keeps in ``build/.cache``, as a build does, the annex checks'
 reports (``bijlagen/``), the pages of the annexes it compared with confidential ones
@@ -14,7 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from assembler.checks import template_problems, templates_used
+from assembler.checks import (
+    filled_in_problems,
+    template_not_needed,
+    template_problems,
+    templates_used,
+)
 from assembler.confidential import confidential_annexes_made_public
 from assembler.digests import DIGESTS_FILE, FileDigests
 from assembler.errors import ExitCode, sort_problems
@@ -28,7 +34,7 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     """What ``assembler check`` does: lint the templates, validate, run the annex intake."""
     from assembler.answers import STORE_NAME, remembered
     from assembler.build_cache import TemplateCheck, fonts_fingerprint
-    from assembler.intake import annex_problems
+    from assembler.intake import annex_verdicts
     from assembler.render import organisation_context
     from assembler.validate import load_catalog
 
@@ -44,11 +50,17 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     # Every template, as a build checks them (its kept answer, if the templates are the
     # same): a template the chosen dossiers do not use is warned about, not refused for.
     answer = TemplateCheck(project, files, fonts_fingerprint()).problems()
-    problems = [*template_problems(answer, templates_used(project, catalog)), *catalog.problems]
+    used = templates_used(project, catalog)
+    said = template_problems(answer, used, template_not_needed(project, catalog))
+    problems = [*said, *catalog.problems]
     dossiers = [dossier for meeting in catalog.meetings for dossier in meeting.dossiers]
     # Also the other annexes of a dossier refused for an annex file: all said in one round.
     dossiers += catalog.set_aside
-    problems.extend(annex_problems(project, dossiers))
+    found, refused = annex_verdicts(project, dossiers)
+    problems.extend(found)
+    # A template code that fails only for a dossier's own values: the build fills each in.
+    catalog.failed_filling_in = filled_in_problems(project, catalog, answer, refused)
+    problems.extend(catalog.failed_filling_in.values())
     problems.extend(confidential_annexes_made_public(project, catalog, files))
     catalog.problems = sort_problems(problems)
     return catalog
@@ -94,7 +106,14 @@ def summarise(project: Project, catalog: Catalog) -> CheckSummary:
     template_of = {
         dossier.folder: display(project.template_for(dossier.document.kind)) for dossier in valid
     }
-    blocked = [dossier for dossier in valid if template_of[dossier.folder] in files]
+    # A template that fails only for some dossiers' values blocks only those.
+    filled_in = list(catalog.failed_filling_in.values())
+    wrong = {problem.bestand for problem in errors if problem not in filled_in}
+    blocked = [
+        dossier
+        for dossier in valid
+        if template_of[dossier.folder] in wrong or dossier.folder in catalog.failed_filling_in
+    ]
     # A meeting whose vergadering.yaml is refused is not loaded: its dossiers are not counted.
     loaded = {display(meeting.folder / MEETING_FILE) for meeting in catalog.meetings}
     refused = sorted(

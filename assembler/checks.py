@@ -13,15 +13,12 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assembler.errors import Problem
-from assembler.project import Project
+from assembler.errors import AssemblerError, Problem, TemplateError
+from assembler.project import DOSSIER_FILE, Project
 
 if TYPE_CHECKING:
     from assembler.inputs import Catalog
-
-# Said after a template error when nothing chosen is made with that template: the template
-# still needs mending before its next use, but nothing chosen now is refused for it.
-TEMPLATE_NOT_NEEDED = "; de gekozen dossiers hebben dit sjabloon niet nodig"
+    from assembler.render import TemplateTrial
 
 
 def partial_meetings(project: Project, catalog: Catalog) -> set[Path]:
@@ -59,13 +56,78 @@ def templates_used(project: Project, catalog: Catalog) -> set[str]:
     return used
 
 
-def template_problems(answer: list[Problem], used: set[str]) -> list[Problem]:
+def template_not_needed(project: Project, catalog: Catalog) -> str:
+    """What is said after a template error when nothing chosen is made with that template (the
+    template still needs mending before its next use, but nothing chosen now is refused for
+    it), naming what was chosen: '; de gekozen vergadering heeft dit sjabloon niet nodig'."""
+    dossiers = project.dossiers
+    chosen = set(catalog.chosen)
+    if not chosen or dossiers in chosen:
+        return "; geen van de dossiers heeft dit sjabloon nodig"
+    meetings = sum(1 for folder in chosen if folder.parent == dossiers)
+    items = len(chosen) - meetings
+    if not items:
+        who = "de gekozen vergadering heeft" if meetings == 1 else "de gekozen vergaderingen hebben"
+    elif not meetings:
+        who = "het gekozen dossier heeft" if items == 1 else "de gekozen dossiers hebben"
+    else:
+        who = (
+            f"de gekozen {'vergadering' if meetings == 1 else 'vergaderingen'} en "
+            f"{'het dossier' if items == 1 else 'dossiers'} hebben"
+        )
+    return f"; {who} dit sjabloon niet nodig"
+
+
+def template_problems(answer: list[Problem], used: set[str], not_needed: str) -> list[Problem]:
     """The template check's ``answer`` as said for a selection that uses the templates
-    ``used``: an error of a template it does not use is a warning (nothing chosen is refused
-    for it; that template is still to be mended before its next use)."""
+    ``used``: an error of a template it does not use is a warning, ending in ``not_needed``
+    (see :func:`template_not_needed`: nothing chosen is refused for it; that template is still
+    to be mended before its next use)."""
     return [
-        dataclasses.replace(p, melding=p.melding + TEMPLATE_NOT_NEEDED, ernst="waarschuwing")
+        dataclasses.replace(p, melding=p.melding + not_needed, ernst="waarschuwing")
         if p.ernst == "fout" and p.bestand not in used
         else p
         for p in answer
     ]
+
+
+def template_problem(project: Project, template: Path, error: AssemblerError) -> Problem:
+    """A template that failed as a dossier was filled in, said of the template."""
+    label = project.display(template)
+    return Problem(label, None, "", error.message.removeprefix(f"{label}: "))
+
+
+def filled_in_problems(
+    project: Project, catalog: Catalog, answer: list[Problem], refused: set[Path]
+) -> dict[Path, Problem]:
+    """What a build finds when it fills in each chosen dossier's template with the dossier's
+    own values (a code that fails for them alone), found without making a document.
+
+    As a build: not for a template the template check finds wrong (a build says the check's
+    messages of it, not rendering's), nor for a dossier whose annex the intake refuses
+    (``refused``, folders: a build stops such a dossier before its template is looked at)).
+    Per dossier folder, the problem."""
+    from assembler.render import TemplateTrial, build_context
+
+    wrong = {p.bestand for p in answer if p.ernst == "fout"}
+    trials: dict[Path, TemplateTrial | None] = {}
+    problems: dict[Path, Problem] = {}
+    for meeting in catalog.meetings:
+        for dossier in meeting.dossiers:
+            template = project.template_for(dossier.document.kind)
+            label = project.display(template)
+            if label in wrong or dossier.folder in refused:
+                continue
+            if template not in trials:
+                try:
+                    trials[template] = TemplateTrial(template, label)
+                except TemplateError:
+                    trials[template] = None  # gone since the check read it: a build says so
+            trial = trials[template]
+            if trial is None:
+                continue
+            context = build_context(dossier.document, catalog.organisation, project.root)
+            failure = trial.failure(context, project.display(dossier.folder / DOSSIER_FILE))
+            if failure is not None:
+                problems[dossier.folder] = template_problem(project, template, failure)
+    return problems

@@ -133,6 +133,9 @@ class Catalog:
     # What each meeting's publicatie.json says it published, read once for all the run's
     # checks (see confidential.publications).
     publications: Publications | None = None
+    # Per dossier folder, what `check` found when it filled in the dossier's template with its
+    # values (see checks.filled_in_problems): that template fails for this dossier alone.
+    failed_filling_in: dict[Path, Problem] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

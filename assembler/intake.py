@@ -211,14 +211,26 @@ class AnnexIntake:
 
 def annex_problems(project: Project, dossiers: Sequence[DossierInput]) -> list[Problem]:
     """What the intake finds in the PDF annexes of ``dossiers``, in their order."""
+    return annex_verdicts(project, dossiers)[0]
+
+
+def annex_verdicts(
+    project: Project, dossiers: Sequence[DossierInput]
+) -> tuple[list[Problem], set[Path]]:
+    """What the intake finds in the PDF annexes of ``dossiers``, in their order, and the
+    folders of the dossiers it refuses an annex of (a build makes nothing of those)."""
     problems: list[Problem] = []
+    refused: set[Path] = set()
     if not dossiers:
-        return problems
+        return problems, refused
     with AnnexIntake(project) as intake:
         intake.start(dossiers)
         for dossier in dossiers:
-            problems.extend(intake.problems_of(dossier)[0])
-    return problems
+            found, accepted = intake.problems_of(dossier)
+            problems.extend(found)
+            if not accepted:
+                refused.add(dossier.folder)
+    return problems, refused
 
 
 def kept_reports(project: Project) -> Callable[[Path], AnnexReport | None]:

@@ -77,6 +77,14 @@ def templates_not_used(templates: Sequence[str]) -> str:
     ) + " (zie de melding daarover)"
 
 
+def agenda_template_not_used(project: Project) -> str:
+    """'het agendasjabloon niet gebruikt kon worden (zie de melding over …)'."""
+    return (
+        "het agendasjabloon niet gebruikt kon worden (zie de melding over "
+        f"{project.display(project.template_for('agenda'))})"
+    )
+
+
 def meeting_outputs_not_made(folder: Path, options: BuildOptions) -> str:
     """How a warning starts when a meeting's outputs stay as they are: updated, or made."""
     # After an earlier build the clerk still has what the warning names; before one (or after
@@ -188,7 +196,8 @@ def meeting_bundles(
     failed = [p.dossier for p in plan.items if p.dossier.folder in work.failed]
     made = meeting_outputs(options)
     agendas = [staging / name for name in made if name.startswith("agenda")]
-    if template_check.refuses(project.template_for("agenda")):
+    agenda_refused = template_check.refuses(project.template_for("agenda"))
+    if agenda_refused:
         report.template_failed = True
         for path in agendas:
             path.unlink(missing_ok=True)  # made with it: the agenda template's message below
@@ -203,13 +212,12 @@ def meeting_bundles(
             else:
                 names = [d.name for d in failed]
                 why = items_that(names, "niet gemaakt kon worden", "niet gemaakt konden worden")
+            if agenda_refused:  # mending the items alone would not make the agendas
+                why += f" en {agenda_template_not_used(project)}"
         elif (staging / f"{PUBLIC_AGENDA}.docx").is_file():
             why = "LibreOffice van de agenda geen PDF kon maken (zie de melding daarover)"
         else:
-            why = (
-                "het agendasjabloon niet gebruikt kon worden (zie de melding over "
-                f"{project.display(project.template_for('agenda'))})"
-            )
+            why = agenda_template_not_used(project)
         report.problems.append(
             Problem(
                 project.display(plan.meeting.folder / MEETING_FILE),

@@ -294,6 +294,11 @@ def _snippet(xml: str, position: int) -> str:
     return (_text_of(before)[-40:] + _text_of(after)[:60]).strip()
 
 
+def _paragraph_lines(src_xml: str) -> str:
+    """A part as docxtpl hands it to Jinja: a paragraph a line."""
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+
+
 @functools.lru_cache(maxsize=32)
 def _patched(src_xml: str) -> str:
     patched: str = DocxTemplate.patch_xml(None, src_xml)
@@ -324,12 +329,7 @@ class _Template(DocxTemplate):  # type: ignore[misc]
         try:
             xml: str = super().render_xml_part(src_xml, part, context, jinja_env)
         except _RENDER_FAILURES as error:
-            line = _template_line(error)
-            if line is not None and not isinstance(error, TemplateSyntaxError):
-                # docxtpl gives Jinja one paragraph a line: the paragraph that failed.
-                paragraphs = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml).splitlines()
-                if 0 < line <= len(paragraphs):
-                    self.failed_at = (partname.lstrip("/"), _text_of(paragraphs[line - 1]))
+            self.note_failure(partname, _paragraph_lines(src_xml), error)
             raise
         self.rendered_parts.add(partname.lstrip("/"))
         try:
@@ -351,6 +351,16 @@ class _Template(DocxTemplate):  # type: ignore[misc]
                 "(typ de code opnieuw als één geheel, zonder opmaakwissel erin)"
             )
         return xml
+
+    def note_failure(self, partname: str, source: str, error: Exception) -> None:
+        """Keep the paragraph of ``source`` (a part as Jinja got it) where ``error`` stopped
+        filling it in, for the message."""
+        line = _template_line(error)
+        if line is not None and not isinstance(error, TemplateSyntaxError):
+            # docxtpl gives Jinja one paragraph a line: the paragraph that failed.
+            paragraphs = source.splitlines()
+            if 0 < line <= len(paragraphs):
+                self.failed_at = (partname.lstrip("/"), _text_of(paragraphs[line - 1]))
 
     def render_properties(self, context: Any, jinja_env: Any = None) -> None:
         # Core properties are plain text: escaping them for XML here would escape twice.
@@ -1092,3 +1102,100 @@ def render_document(
     with atomic_path(Path(output)) as temp:
         temp.write_bytes(package)
     return Path(output)
+
+
+# --------------------------------------------------------------------------- trial
+
+
+class _StandIn:
+    """A Markdown text or a picture in a trial: what it prints is left out, as the XML a
+    build puts there is whole paragraphs or runs of its own (see :class:`TemplateTrial`)."""
+
+    def __html__(self) -> str:
+        return ""
+
+    def __str__(self) -> str:
+        return ""
+
+
+def _stand_ins(value: Any) -> Any:
+    """``value`` as :func:`_resolve` gives it to Jinja, but for a stand-in where a build makes
+    a Word subdocument or a picture: those cost most of a render and print no code's result."""
+    if value is None:
+        return ""
+    if isinstance(value, Markdown | Image):
+        return _StandIn()
+    if isinstance(value, Mapping):
+        return {key: _stand_ins(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_stand_ins(item) for item in value]
+    return value
+
+
+class TemplateTrial:
+    """A template's code filled in with one dossier's values after another, in memory.
+
+    What ``assembler check`` asks of each chosen dossier: a code that runs and fails only for
+    some values (``{{ datum + 1 }}``, ``{{ voorstel[1] }}``) is found by no look at the
+    template itself, only by filling it in. Each part's code runs as :func:`render_document`
+    runs it (the same environment and values) and a failure is said in its words. Nothing
+    else of a render is done: no subdocument or picture is made (a stand-in prints nothing in
+    their place), the filled-in XML is not put back together or looked at (what could be
+    wrong there, the template check finds in the template), nothing is written or converted.
+    """
+
+    def __init__(self, template: Path, label: str) -> None:
+        """Open ``template`` (raises TemplateError as :func:`render_document` does)."""
+        self.document = document = _open(template, label)
+        # In the order docxtpl's render fills them in: body, headers, footers, properties,
+        # footnotes; each as Jinja gets it, compiled once.
+        parts = [("word/document.xml", document.get_xml())]
+        for uri in (document.HEADER_URI, document.FOOTER_URI):
+            for _key, part in document.get_headers_footers(uri):
+                parts.append((str(part.partname), document.get_part_xml(part)))
+        self.sources = [(name, _paragraph_lines(document.patch_xml(xml))) for name, xml in parts]
+        core = document.docx.core_properties
+        self.properties = [getattr(core, name) or "" for name in _TRIED_PROPERTIES]
+        self.footnotes: list[tuple[str, str]] = []
+        for part in document.docx.part.package.parts:
+            if part.content_type == _FOOTNOTES_TYPE:
+                blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+                source = _paragraph_lines(document.patch_xml(blob))
+                self.footnotes.append((str(part.partname), source))
+
+    def failure(self, context: Mapping[str, object], source: str) -> TemplateError | None:
+        """Why filling in ``context`` (the values of ``source``, a dossier.yaml) fails, as a
+        build says it; None when it does not."""
+        document = self.document
+        document.source = source
+        document.failed_at = None
+        values = _stand_ins(dict(context))
+        escaped = _environment(autoescape=True)
+        plain = _environment(autoescape=False)
+        # A part's name, its code and environment; a property has no name (a build says no
+        # place for a failure there, as docxtpl fills properties in outside its parts).
+        runs = [
+            *((name, text, escaped) for name, text in self.sources),
+            *(("", text, plain) for text in self.properties),
+            *((name, text, escaped) for name, text in self.footnotes),
+        ]
+        try:
+            for name, text, environment in runs:
+                try:
+                    environment.from_string(text).render(values)
+                except _RENDER_FAILURES as error:
+                    if name:
+                        document.note_failure(name, text, error)
+                    raise
+        except JinjaTemplateError as error:
+            return _jinja_problem(document, error)
+        except _CODE_FAILURES as error:
+            if _template_line(error) is None:
+                raise  # not the template's code: assembler's own failure, shown as one
+            return _code_failed(document, error)
+        return None
+
+
+# The core properties docxtpl fills in, and the content type of a footnotes part.
+_TRIED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"

@@ -655,7 +655,7 @@ def test_checking_one_dossier_needs_only_its_own_template(
     memo = "dossiers/2023-06-23-pfho-ruimte-wonen/memo-huisvestingsverordening"
     not_needed = (
         "templates/voorstel.docx: waarschuwing: is geen Word-document (.docx) (sla het sjabloon "
-        "in Word op als .docx); de gekozen dossiers hebben dit sjabloon niet nodig"
+        "in Word op als .docx); het gekozen dossier heeft dit sjabloon niet nodig"
     )
     alone = run_cli("check", memo, cwd=example_project)
     assert alone.exit_code == 0, alone.stderr

@@ -937,7 +937,7 @@ def test_a_wrong_template_this_build_does_not_use_is_a_warning_not_exit_2(
     assert result.exit_code == 0, result.stderr
     (line,) = _problems(result.stderr)
     assert line.startswith("templates/memo.docx: waarschuwing: ")
-    assert line.endswith("; de gekozen dossiers hebben dit sjabloon niet nodig")
+    assert line.endswith("; de gekozen vergadering heeft dit sjabloon niet nodig")
     assert "bijgehouden wijzigingen" in line
 
 
