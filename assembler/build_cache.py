@@ -109,7 +109,9 @@ if TYPE_CHECKING:
 # 46: an untagged annex's links to its own pages named with the annex ("pagina 2 van bijlage 3");
 # 47: the stamp of a page longer than A4's proportion (a roll plot) grown by its length, and a
 # confidential one's no wider than the page.
-CACHE_VERSION = 47
+# 48: LibreOffice converts in the Dutch locale setting (an Excel annex's dates 12-3-2027, not
+# 3/12/2027).
+CACHE_VERSION = 48
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

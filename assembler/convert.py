@@ -133,8 +133,9 @@ _WORKSPACE_PREFIX = "assembler-convert-"
 _LINK_ROOM = Path(*["d"] * 16)
 _SEED_PREFIX = "libreoffice-profile-"
 # Raised when what a kept profile holds changes, so that seeds kept before are replaced
-# (3: LibreOffice loads nothing an office document links to, see _block_links).
-_SEED_FORMAT = "3"
+# (3: LibreOffice loads nothing an office document links to; 4: Dutch locale setting; see
+# _PROFILE_SETTINGS).
+_SEED_FORMAT = "4"
 # soffice's lock names the process holding the profile; a copy must not carry it.
 _PROFILE_LOCKS = shutil.ignore_patterns(".lock")
 # Nor the log of the graphics self-test, which a kept profile no longer runs (see keep).
@@ -152,12 +153,30 @@ _BLOCK_LINKS = (
     '<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop>'
     "</item>"
 )
-_REGISTRY_WITH_BLOCKED_LINKS = (
+# LibreOffice shows what a document leaves to the reader's locale in its own locale setting,
+# which otherwise follows the environment: en-US under the build's LANG=C.UTF-8 (or a clerk's
+# en_GB). Excel stores its built-in formats that way (numFmtId 14 "Korte datum", 4 "#,##0.00",
+# 10 "0.00%"): a Dutch reader's Excel shows 12-3-2027, 432.100,00 and 3,50%, an en-US
+# conversion 3/12/2027, 432,100.00 and 3.50%, which a Dutch reader reads as 3 December and 432
+# euro. The setting, not LANG: nl_NL.UTF-8 need not be generated on the build machine. Only
+# the locale setting (Tools › Options › Language Settings › Locale setting): the user-interface
+# language (ooLocale) formats no number, and without a Dutch language pack soffice puts en-US
+# back at its start anyway. Written the way soffice writes it, so that a profile it has saved
+# is seen to hold it.
+_DUTCH_LOCALE = (
+    '<item oor:path="/org.openoffice.Setup/L10N">'
+    '<prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>nl-NL</value></prop>'
+    "</item>"
+)
+# What every worker's and batch's profile holds, a kept one's copy included; a seed kept before
+# a setting was added gets it in each copy (and is replaced, see _SEED_FORMAT).
+_PROFILE_SETTINGS = (_BLOCK_LINKS, _DUTCH_LOCALE)
+_EMPTY_REGISTRY = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     f'<oor:items xmlns:oor="{_REGISTRY_NAMESPACE}" '
     'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-    f"{_BLOCK_LINKS}\n</oor:items>\n"
+    "</oor:items>\n"
 )
 
 
@@ -544,22 +563,25 @@ def _mark_as_seen(tree: etree._ElementTree, version: str) -> None:
     etree.SubElement(prop, "value").text = version
 
 
-def _block_links(profile: Path) -> None:
-    """Have the soffice of ``profile`` load nothing a document links to (see _BLOCK_LINKS)."""
+def _settle_profile(profile: Path) -> None:
+    """Give the soffice of ``profile`` the build's settings (see _PROFILE_SETTINGS)."""
     registry = profile / "user" / "registrymodifications.xcu"
     try:
         text = registry.read_text(encoding="utf-8")
     except FileNotFoundError:
         text = ""
-    if _BLOCK_LINKS in text:
+    missing = [setting for setting in _PROFILE_SETTINGS if setting not in text]
+    if not missing:
         return  # a seed's copy, or a profile used before
-    with_it = text.replace("</oor:items>", f"{_BLOCK_LINKS}\n</oor:items>", 1)
+    added = "".join(f"{setting}\n" for setting in missing)
+    with_them = text.replace("</oor:items>", f"{added}</oor:items>", 1)
     # An empty profile (soffice sets up the rest around it), or a registry soffice would
     # not read either.
-    if _BLOCK_LINKS not in with_it:
-        with_it = _REGISTRY_WITH_BLOCKED_LINKS
+    if added not in with_them:
+        added = "".join(f"{setting}\n" for setting in _PROFILE_SETTINGS)
+        with_them = _EMPTY_REGISTRY.replace("</oor:items>", f"{added}</oor:items>")
     registry.parent.mkdir(parents=True, exist_ok=True)
-    registry.write_text(with_it, encoding="utf-8")  # a throw-away copy: no fsync
+    registry.write_text(with_them, encoding="utf-8")  # a throw-away copy: no fsync
 
 
 def _remove_aside(folder: Path) -> None:
@@ -592,7 +614,7 @@ class _Profiles:
                 profile = self._root / f"profile-{self._count}"
         # A profile left by a soffice that closed normally is set up already.
         seeded = not profile.exists() and self._seed is not None and self._seed.plant(profile)
-        _block_links(profile)
+        _settle_profile(profile)
         return profile, seeded
 
     def set_up(self, profile: Path) -> None:

@@ -258,7 +258,7 @@ _FULL_AT_THE_PROFILE = textwrap.dedent(
     def full(profile):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    convert._block_links = full
+    convert._settle_profile = full
     run()
     """
 )

@@ -407,10 +407,11 @@ def test_libreoffice_loads_no_picture_a_document_links_to(
             assert pictures == [], f"{job.source.suffix}: a linked picture was drawn"
 
 
-def test_a_profile_blocks_links_whatever_it_held(tmp_path: Path) -> None:
-    """Empty (soffice sets up the rest), set up by soffice, or already blocking."""
+def test_a_profile_blocks_links_and_formats_in_dutch_whatever_it_held(tmp_path: Path) -> None:
+    """Empty (soffice sets up the rest), set up by soffice, already settled, or copied from a
+    seed kept before the Dutch locale setting (secretary W1: Excel annexes in US format)."""
     empty = tmp_path / "empty"
-    convert._block_links(empty)
+    convert._settle_profile(empty)
     set_up = tmp_path / "set-up"
     (set_up / "user").mkdir(parents=True)
     registry = set_up / "user" / "registrymodifications.xcu"
@@ -419,13 +420,31 @@ def test_a_profile_blocks_links_whatever_it_held(tmp_path: Path) -> None:
         '2001/registry">\n<item oor:path="/org.openoffice.Setup/Product"><prop oor:name='
         '"ooSetupLastVersion" oor:op="fuse"><value>7.4</value></prop></item>\n</oor:items>\n'
     )
-    convert._block_links(set_up)
-    convert._block_links(set_up)
-    for profile in (empty, set_up):
+    convert._settle_profile(set_up)
+    convert._settle_profile(set_up)
+    old_seed = tmp_path / "old-seed"
+    (old_seed / "user").mkdir(parents=True)
+    (old_seed / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/'
+        '2001/registry">\n<item oor:path="/org.openoffice.Office.Common/Security/Scripting">'
+        '<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop>'
+        "</item>\n</oor:items>\n"
+    )
+    convert._settle_profile(old_seed)
+    for profile in (empty, set_up, old_seed):
         text = (profile / "user" / "registrymodifications.xcu").read_text()
         assert text.count('<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse">') == 1
         root = etree.fromstring(text.encode())
         assert root.tag == "{http://openoffice.org/2001/registry}items"
+        registry_ns = "{http://openoffice.org/2001/registry}"
+        locales = [
+            prop.findtext("value")
+            for item in root.findall("item")
+            if item.get(f"{registry_ns}path") == "/org.openoffice.Setup/L10N"
+            for prop in item.findall("prop")
+            if prop.get(f"{registry_ns}name") == "ooSetupSystemLocale"
+        ]
+        assert locales == ["nl-NL"], profile
     assert "ooSetupLastVersion" in registry.read_text()
 
 
@@ -473,7 +492,7 @@ def test_broken_document_is_isolated_and_others_convert(tmp_path: Path, backend:
 
 @pytest.mark.slow
 @needs_soffice
-@pytest.mark.parametrize("refused", ["_stage", "_block_links"])
+@pytest.mark.parametrize("refused", ["_stage", "_settle_profile"])
 def test_a_full_temporary_folder_is_named_not_the_document(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, refused: str
 ) -> None:

@@ -246,6 +246,106 @@ def test_the_pdf_of_a_document_with_tracked_changes_shows_the_deleted_text_as_wa
     assert "GEHEIM 6,4 miljoen" in pdf_text(pdf)
 
 
+_SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# A workbook as Excel stores its built-in formats: by number only (numFmtId 14 "Korte datum",
+# 4 "#,##0.00", 10 "0.00%"), with no locale of their own; a reader's Excel shows them in the
+# reader's locale. The parts a spreadsheet needs and no more (the same as the workbook of the
+# secretary review's W1).
+_WORKBOOK_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELATIONSHIPS}">'
+        f'<Relationship Id="rId1" Type="{_OFFICE_RELATIONSHIP}/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_SPREADSHEET}" '
+        f'xmlns:r="{_OFFICE_RELATIONSHIP}"><sheets>'
+        '<sheet name="Planning" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELATIONSHIPS}">'
+        f'<Relationship Id="rId1" Type="{_OFFICE_RELATIONSHIP}/worksheet" '
+        'Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_OFFICE_RELATIONSHIP}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/styles.xml": (
+        f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{_SPREADSHEET}">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border/></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        '</cellStyleXfs><cellXfs count="4">'
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        "</cellXfs></styleSheet>"
+    ),
+    # 46458 is 12 March 2027 in Excel's day count.
+    "xl/worksheets/sheet1.xml": (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_SPREADSHEET}">'
+        '<cols><col min="1" max="4" width="18" customWidth="1"/></cols><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Mijlpaal</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>Datum</t></is></c>'
+        '<c r="C1" t="inlineStr"><is><t>Bedrag</t></is></c>'
+        '<c r="D1" t="inlineStr"><is><t>Aandeel</t></is></c></row>'
+        '<row r="2"><c r="A2"><v>1</v></c><c r="B2" s="1"><v>46458</v></c>'
+        '<c r="C2" s="2"><v>432100</v></c><c r="D2" s="3"><v>0.035</v></c></row>'
+        "</sheetData></worksheet>"
+    ),
+}
+
+
+def excel_workbook(path: Path) -> Path:
+    """An .xlsx with a date, an amount and a share in Excel's built-in formats."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as workbook:
+        for name, text in _WORKBOOK_PARTS.items():
+            workbook.writestr(name, text)
+    return path
+
+
+def test_an_excel_annex_shows_dates_amounts_and_shares_as_a_dutch_reader_reads_them(
+    example_project: Path,
+    run_cli: Callable[..., CliResult],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Secretary review W1: an Excel annex's 'Korte datum' 12 March 2027 came out as
+    3/12/2027 (3 December to a Dutch reader), 432.100,00 as 432,100.00 and 3,50% as 3.50%:
+    LibreOffice formatted them in its default locale, en-US under the build's LANG=C.UTF-8."""
+    monkeypatch.setenv("LANG", "C.UTF-8")  # the build's own, or a clerk's English machine
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    add_annexes(example_project, [(excel_workbook(tmp_path / "planning.xlsx"), "planning.xlsx")])
+
+    result = run_cli("build", ECONOMIE, cwd=example_project)
+
+    assert result.exit_code == 0, result.stderr
+    item = next((example_project / "build" / ECONOMIE).glob("*-werklocaties"))
+    words = pdf_text(item / "bundel.pdf").split()
+    assert "12-3-2027" in words and "432.100,00" in words and "3,50%" in words, words
+    assert "3/12/2027" not in words and "432,100.00" not in words and "3.50%" not in words
+    # The other way of converting (one-shot batches) runs in the same profile settings.
+    monkeypatch.setenv("ASSEMBLER_UNO", "0")
+    batch = convert(excel_workbook(tmp_path / "batch.xlsx"), tmp_path / "batch.pdf")
+    assert {"12-3-2027", "432.100,00", "3,50%"} <= set(pdf_text(batch).split())
+
+
 def test_finish_takes_the_actions_off_form_fields_it_is_given(tmp_path: Path) -> None:
     """Should LibreOffice export a field after all, it carries no action (ISO 19005-2
     §6.4.1), as the bundles already leave them out."""
