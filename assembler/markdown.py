@@ -67,6 +67,19 @@ def xml_safe(text: str) -> str:
     return _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+# "€ 12.345.678,90" as a clerk types it: Word and LibreOffice may break the line after the "€",
+# which a reader then finds at a line's end, apart from its amount. A no-break space keeps
+# them together; one for one, so every offset and line stays.
+_EURO_AND_SPACES = re.compile(r"€( +)(?=[-\u2212]?\d)")
+
+
+def euro_with_its_amount(text: str) -> str:
+    """``text`` with the spaces between a "€" and the number after it made no-break spaces."""
+    if "€" not in text:
+        return text
+    return _EURO_AND_SPACES.sub(lambda found: "€" + "\u00a0" * len(found.group(1)), text)
+
+
 class _LinksAsWordMakesThem(LinkifyIt):  # type: ignore[misc]
     """Bare addresses that become links as Word makes them while typing: with a scheme
     ("https://…"), starting with "www.", or an e-mail address; not every "woord.nl"."""
@@ -774,7 +787,7 @@ _STYLE_INFO: dict[tuple[str, int, int], _StyleInfo] = {}
 
 def add_markdown(document: Any, text: str, info: _StyleInfo | None = None) -> None:
     """Append Markdown ``text`` as Word paragraphs to a python-docx document."""
-    tree = SyntaxTreeNode(parse(xml_safe(text)))
+    tree = SyntaxTreeNode(parse(euro_with_its_amount(xml_safe(text))))
     info = info or _style_info(document)
     builder = _Builder(
         document=document,

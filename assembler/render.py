@@ -44,6 +44,7 @@ from assembler.dates import dutch_date, short_date
 from assembler.errors import InputRejected, TemplateError, UsageError, megabytes
 from assembler.fsutil import atomic_path, read_refused, unreadable
 from assembler.markdown import (
+    euro_with_its_amount,
     markdown_subdoc,
     numbering_showing,
     restart_numbered_lists,
@@ -244,7 +245,7 @@ def _finalize(value: Any) -> Markup:
         # An optional field left out is an empty cell, not the word "None" (Jinja's default).
         return Markup("")
     if isinstance(value, str) and not isinstance(value, Markup):
-        value = xml_safe(value)
+        value = euro_with_its_amount(xml_safe(value))
     markup = str(escape(value))
     # Character references are the same characters to any XML reader, but not to the
     # check for "{{" and "{%" that runs on the rendered XML text.

@@ -1494,3 +1494,61 @@ def test_nothing_of_the_templates_properties_reaches_the_document(tmp_path: Path
         assert leaked not in everything
     app = part_xml(out, "docProps/app.xml")
     assert "<Company/>" in app or "<Company></Company>" in app
+
+
+AMOUNT = "€ 12.345.678,90"
+KEPT_AMOUNT = "€\u00a012.345.678,90"
+
+
+def test_a_euro_sign_keeps_to_its_amount_in_every_field(tmp_path: Path) -> None:
+    """Secretary review W7: '€ 12.345.678,90' as typed was broken after the '€', which then
+    ended a line apart from its amount. A no-break space between them in one-line fields,
+    decisions, treatment rows, annex descriptions and every kind of Markdown text; a '€'
+    with no number after it keeps its space."""
+    row = {"datum": "12-11-21", "overleg": "Pho", "doel": "Vaststellen", "conclusie": AMOUNT}
+    context = voorstel_context(
+        onderwerp=f"Budget {AMOUNT}",
+        voorstel=[f"Instemmen met een budget van {AMOUNT} per jaar", "Het € -teken"],
+        behandeling=[row],
+        toelichting=Markdown(
+            f"### Kosten {AMOUNT}\n\nEen budget van {AMOUNT}  en €   -1,00.\n\n"
+            f"- post van **{AMOUNT}**\n\n| Post | Bedrag |\n|---|---|\n| Inhuur | {AMOUNT} |\n"
+        ),
+        bijlagen=[{"nummer": 1, "omschrijving": f"Begroting {AMOUNT}"}],
+    )
+    text = all_text(render(tmp_path, context))
+    # onderwerp, 2 decisions' one, conclusie, bijlage, 4 in the Markdown text (heading,
+    # paragraph, list item, table cell).
+    assert text.count(KEPT_AMOUNT) == 8, text
+    assert AMOUNT not in text
+    assert "€\u00a0\u00a0\u00a0-1,00" in text  # one for one, as typed
+    assert "Het € -teken" in text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_a_euro_sign_never_ends_a_line_of_the_pdf(tmp_path: Path) -> None:
+    """Secretary review W7 as a reader sees it: with the amount pushed along a character at a
+    time, the line breaks somewhere around '€ 12.345.678,90' in every paragraph, and never
+    between the sign and its amount."""
+    from assembler.convert import ConversionJob, convert_to_pdf
+
+    widths = range(30)
+    paragraphs = [
+        "De regio draagt in de komende vier jaar bij aan het fonds voor de werklocaties "
+        f"{'x' * width} met {AMOUNT} per jaar."
+        for width in widths
+    ]
+    context = voorstel_context(toelichting=Markdown("\n\n".join(paragraphs)))
+    docx = render(tmp_path, context)
+    report = convert_to_pdf([ConversionJob(docx, tmp_path / "out.pdf")], workers=1)
+    assert report.ok, report.failures
+    lines = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "out.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    amounts = [line for line in lines if "12.345.678,90" in line]
+    assert len(amounts) == len(widths), lines
+    assert [line for line in amounts if "€" not in line] == [], lines
+    assert not [line for line in lines if line.rstrip().endswith("€")], lines
