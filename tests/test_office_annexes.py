@@ -346,6 +346,50 @@ def test_an_excel_annex_shows_dates_amounts_and_shares_as_a_dutch_reader_reads_t
     assert {"12-3-2027", "432.100,00", "3,50%"} <= set(pdf_text(batch).split())
 
 
+def with_date_fields(path: Path) -> Path:
+    """A Word document whose text names no language, with today's date in two fields: as
+    Word's default short date, and written out ('d MMMM yyyy')."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    document = Document()
+    for language in document.styles.element.xpath("//w:lang"):
+        language.getparent().remove(language)
+    for instruction in (" DATE ", ' DATE \\@ "d MMMM yyyy" '):
+        paragraph = document.add_paragraph("Datum: ")
+        for run in (
+            '<w:fldChar w:fldCharType="begin"/>',
+            f'<w:instrText xml:space="preserve">{instruction}</w:instrText>',
+            '<w:fldChar w:fldCharType="separate"/>',
+            "<w:t>oud</w:t>",
+            '<w:fldChar w:fldCharType="end"/>',
+        ):
+            paragraph._p.append(parse_xml(f"<w:r {W}>{run}</w:r>"))
+    document.save(str(path))
+    return path
+
+
+def test_a_word_annex_with_no_language_shows_its_date_fields_in_dutch(tmp_path: Path) -> None:
+    """Secretary review W1, in Word: a document that names no language (as some programs write
+    them) had its date fields printed the American way, '12/1/26' and '1 December 2026'."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from assembler import LOCAL_TIME_ZONE
+    from assembler.dates import dutch_date
+
+    def today() -> dt.date:
+        return dt.datetime.now(ZoneInfo(LOCAL_TIME_ZONE)).date()
+
+    before = today()
+    pdf = convert(with_date_fields(tmp_path / "datum.docx"), tmp_path / "datum.pdf")
+    days = {before, today()}  # the conversion may run past midnight
+    lines = pdf_text(pdf).split("\n")
+    short = {f"Datum: {day.day}-{day.month}-{day:%y}" for day in days}
+    long = {f"Datum: {dutch_date(day)}" for day in days}  # 1 december 2026
+    assert short & set(lines) and long & set(lines), lines
+
+
 def test_finish_takes_the_actions_off_form_fields_it_is_given(tmp_path: Path) -> None:
     """Should LibreOffice export a field after all, it carries no action (ISO 19005-2
     §6.4.1), as the bundles already leave them out."""
