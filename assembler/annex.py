@@ -62,8 +62,9 @@ TOO_MUCH_MEMORY = (
 # a PDF portfolio refused, padding after %%EOF no damage; 13: the band of a page longer than
 # A4's proportion judged as high as its marks have grown by its length, see bands.mark_scale;
 # a workbook's tracked changes, =HYPERLINK() links and ActiveX controls said, a Word document's
-# ActiveX controls too, and an office part that cannot be read said and passed over).
-CHECKS_VERSION = 13
+# ActiveX controls too, and an office part that cannot be read said and passed over; 14: a Word
+# document's HYPERLINK field codes to files said).
+CHECKS_VERSION = 14
 TOO_DEEP = (
     "is beschadigd: het bestand is zo diep genest dat het niet kan worden gelezen (lever de "
     "bijlage opnieuw aan, bijvoorbeeld opnieuw afgedrukt als PDF)"

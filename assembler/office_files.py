@@ -252,6 +252,11 @@ _WORD_DELETED = frozenset({f"{_W}del", f"{_W}moveFrom"})
 _WORD_INSERTED = frozenset({f"{_W}ins", f"{_W}moveTo"})
 # Word's parts that hold text: the body, headers and footers, notes, comments aside.
 _WORD_TEXT_PART = re.compile(r"word/(?:document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+# A link Word keeps as a field code, HYPERLINK "address" \o "tip" (pasted from older documents
+# and some systems' exports), held by no relationship; LibreOffice makes it a link in the PDF.
+# A switch's argument is no address: \l names a place in the document, \o a tip, \t a frame.
+_FIELD_WORD = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
+_FIELD_SWITCHES_WITH_TEXT = frozenset({"\\l", "\\o", "\\t"})
 _TRACKED_CHANGES = (
     "neem de wijzigingen aan of wijs ze af en sla het document op; in Word: Controleren › "
     "Accepteren › Alle wijzigingen accepteren, in LibreOffice: Bewerken › Wijzigingen bijhouden "
@@ -506,12 +511,17 @@ def _ooxml_part(
                 if external and kind == "hyperlink":
                     found.addresses.append(element.get("Target") or "")
     elif _WORD_TEXT_PART.fullmatch(part):
-        if found.deleted and found.inserted:
+        fields = _names(archive, part, b"hyperlink")
+        if found.deleted and found.inserted and not fields:
             return  # all there is to say of them is said
         with archive.open(part) as stream:
+            # The codes of the fields being read, innermost last: [its text, separated].
+            codes: list[tuple[list[str], list[bool]]] = []
             for element in _elements(stream, None, strict=True):
                 found.deleted = found.deleted or element.tag in _WORD_DELETED
                 found.inserted = found.inserted or element.tag in _WORD_INSERTED
+                if fields:
+                    _read_field(element, codes, found.addresses)
     elif _SHEET.fullmatch(part) and _names(archive, part, b"hyperlink"):
         with archive.open(part) as stream:
             for element in _elements(stream, f"{_SHEET_MAIN}f", strict=True):
@@ -528,6 +538,55 @@ def _ooxml_part(
                 if element.getparent() is None:  # the root, ax:ocx, ends last
                     classid = (element.get(_ACTIVEX_CLASSID) or "").strip("{} ").upper()
                     controls.append((part, _ACTIVEX_KINDS.get(classid, _OTHER_CONTROL)))
+
+
+def _read_field(
+    element: etree._Element, codes: list[tuple[list[str], list[bool]]], addresses: list[str]
+) -> None:
+    """Follow a Word text part's fields, simple and complex (begin, code, separate, result,
+    end; nested too), and add the address of each HYPERLINK field to ``addresses``."""
+    tag = element.tag
+    if tag == f"{_W}fldSimple":
+        addresses.extend(_field_link(element.get(f"{_W}instr") or ""))
+    elif tag == f"{_W}fldChar":
+        kind = element.get(f"{_W}fldCharType")
+        if kind == "begin":
+            codes.append(([], [False]))
+        elif codes and kind in {"separate", "end"}:
+            # The code ends at the separator, or at the end of a field that shows no result.
+            open_codes = [code for code in codes if not code[1][0]]
+            if open_codes:
+                text, separated = open_codes[-1]
+                separated[0] = True
+                addresses.extend(_field_link("".join(text)))
+            if kind == "end":
+                codes.pop()
+    elif tag == f"{_W}instrText" and codes:
+        open_codes = [code for code in codes if not code[1][0]]
+        if open_codes:
+            open_codes[-1][0].append(element.text or "")
+
+
+def _field_link(code: str) -> list[str]:
+    """The address a field code ``HYPERLINK "…"`` opens ([] for another field, or a link to a
+    place in the document only)."""
+    words = [
+        # A quoted path doubles its backslashes (C:\\stukken for C:\stukken).
+        (match.group(1).replace("\\\\", "\\"), False)
+        if match.group(1) is not None
+        else (match.group(2), match.group(2).startswith("\\"))
+        for match in _FIELD_WORD.finditer(code)
+    ]
+    if not words or words[0][0].upper() != "HYPERLINK" or words[0][1]:
+        return []
+    index = 1
+    while index < len(words):
+        word, switch = words[index]
+        if switch:
+            index += 2 if word.lower() in _FIELD_SWITCHES_WITH_TEXT else 1
+            continue
+        return [word] if word.strip() else []
+    return []
 
 
 def _natural(name: str) -> tuple[str | int, ...]:

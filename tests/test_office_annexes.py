@@ -717,3 +717,110 @@ def test_the_office_scan_goes_on_past_a_part_it_cannot_read_and_says_so(
             in result.stderr
         ), result.stderr
     assert result.exit_code == 0, result.stderr
+
+
+def docx_with_hyperlink_fields(path: Path) -> Path:
+    """Links Word keeps as field codes (no relationship holds them): a complex field whose code
+    is split over two runs, nested in another field, and a simple field; beside them a link to a
+    place in the document and a web link, which are no file links."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    def run(inner: str) -> str:
+        return f"<w:r>{inner}</w:r>"
+
+    begin, separate, end = (
+        run(f'<w:fldChar w:fldCharType="{kind}"/>') for kind in ("begin", "separate", "end")
+    )
+    document = Document()
+    complex_field = (
+        begin
+        + run('<w:instrText xml:space="preserve"> HYPERLINK "file:///C:/Users/</w:instrText>')
+        + run(
+            '<w:instrText xml:space="preserve">jurist/geheim.docx" \\o "De notitie" </w:instrText>'
+        )
+        + separate
+        + run("<w:t>de notitie</w:t>")
+        + end
+    )
+    document.element.body.insert(
+        0,
+        parse_xml(
+            f'<w:p {W}><w:r><w:t xml:space="preserve">Zie </w:t></w:r>{complex_field}'
+            f'<w:fldSimple w:instr=" HYPERLINK &quot;\\\\\\\\server\\\\stukken\\\\a.docx&quot; ">'
+            "<w:r><w:t>het stuk</w:t></w:r></w:fldSimple>"
+            + begin
+            + run('<w:instrText xml:space="preserve"> HYPERLINK \\l "_Toc1" </w:instrText>')
+            + separate
+            + run("<w:t>hoofdstuk 1</w:t>")
+            + end
+            + "</w:p>"
+        ),
+    )
+    document.save(str(path))
+    return path
+
+
+def docx_with_web_fields(path: Path) -> Path:
+    """Only a web link and a place in the document as HYPERLINK fields: nothing to warn of."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    document = Document()
+    document.element.body.insert(
+        0,
+        parse_xml(
+            f'<w:p {W}><w:fldSimple w:instr=" HYPERLINK &quot;https://www.regiogv.nl/&quot; ">'
+            '<w:r><w:t>de site</w:t></w:r></w:fldSimple><w:fldSimple w:instr=" HYPERLINK \\l '
+            '&quot;_Toc1&quot; "><w:r><w:t>hoofdstuk 1</w:t></w:r></w:fldSimple></w:p>'
+        ),
+    )
+    document.save(str(path))
+    return path
+
+
+def test_check_warns_of_a_word_documents_hyperlink_fields_to_files(
+    example_project: Path, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """A link Word kept as a HYPERLINK field code went unsaid: only relationships were read."""
+    where = add_annexes(
+        example_project,
+        [
+            (docx_with_hyperlink_fields(tmp_path / "v.docx"), "bijlage-4-velden.docx"),
+            (docx_with_web_fields(tmp_path / "w.docx"), "bijlage-5-web.docx"),
+        ],
+    )
+    result = run_cli("check", cwd=example_project)
+    prefix = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
+    assert result.exit_code == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if "bijlage-" in line] == [
+        f"{prefix}:{where['bijlage-4-velden.docx']}: waarschuwing: bijlagen[4].bestand: "
+        f"'bijlage-4-velden.docx' {ACTIVE}"
+    ]
+
+
+def test_libreoffice_reads_a_word_documents_hyperlink_fields_as_links(tmp_path: Path) -> None:
+    """What the warning says is so: LibreOffice reads each field as the link it is (said in its
+    own format, where a document's links are plain to see)."""
+    source = docx_with_hyperlink_fields(tmp_path / "v.docx")
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "odt",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    with zipfile.ZipFile(tmp_path / "v.odt") as odt:
+        content = odt.read("content.xml").decode()
+    links = re.findall(r'xlink:href="([^"]*)"', content)
+    assert len(links) == 3, links
+    assert links[0].endswith("C:/Users/jurist/geheim.docx")
+    assert "server" in links[1] and links[2] == "#_Toc1"
