@@ -1497,6 +1497,37 @@ def test_the_command_says_nothing_was_written_after_the_leaks(
 
 
 @pytest.mark.slow
+def test_a_kenmerk_in_a_public_file_name_is_said_once(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """The published names are in the folder, the zip and SHA256SUMS alike: one leak, said
+    once (the gate said it again for the zip, the very same names)."""
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    described = "omschrijving: Notitie criteria prioritering snelfietsroutes"
+    assert described in text
+    dossier.write_text(
+        text.replace(described, f"omschrijving: Notitie zaak {SECRET_KENMERK}"), "utf-8"
+    )
+    result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert result.exit_code == 4, result.stderr
+    side = f"van de openbare kant van {WONEN}"
+    named = [
+        line for line in result.stderr.splitlines() if line.startswith(("de bestand", "de zip"))
+    ]
+    assert named == [
+        f"de bestandsnamen {side} (in de map openbaar/, de zip en SHA256SUMS): noemt het "
+        f"kenmerk '{SECRET_KENMERK}' van het vertrouwelijke dossier "
+        f"dossiers/{WONEN}/mandaat-woningbouwimpuls/dossier.yaml (haal die tekst uit de "
+        "openbare stukken)"
+    ]
+    assert result.stderr.splitlines()[-1] == (
+        "fout: export gestopt: 6 vertrouwelijke gegevens in de openbare stukken; er is niets "
+        "geschreven"
+    )
+
+
+@pytest.mark.slow
 def test_a_leak_in_an_annex_is_named_by_the_dossier_line_that_attaches_it(
     project: Project,
 ) -> None:
