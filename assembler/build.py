@@ -82,6 +82,7 @@ from assembler.checks import (
     template_not_needed,
     template_problem,
     template_problems,
+    templates_naming_confidential,
     templates_used,
 )
 from assembler.confidential import confidential_annexes_made_public
@@ -327,6 +328,10 @@ def _build(
     # Filters what the report says of the templates, so it is called before the extend.
     from_check = _template_problems(project, catalog, template_check, report)
     report.problems.extend(from_check)
+    # Text typed in a template is in every public document made with it (review T6): said,
+    # as check says it; the export's gate stops it.
+    fixed = template_check.fixed_texts()
+    report.problems.extend(templates_naming_confidential(project, catalog, fixed))
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
     return report

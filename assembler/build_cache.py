@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from assembler import __version__, library_versions
 from assembler.build_report import BuildOptions
+from assembler.checks import FixedText
 from assembler.digests import FileDigests, Identity, identity_now
 from assembler.errors import Problem
 from assembler.fsutil import (
@@ -137,7 +138,9 @@ CACHE_VERSION = 49
 # 18: the document's text in an else or elif branch said as that; a font name with a space typed
 # after it is that font.
 # 19: a code in a document property warned about: the documents never show it.
-TEMPLATE_CHECK_VERSION = 19
+# 20: the templates' fixed text kept with the answer, compared with the confidential dossiers
+# by checks.templates_naming_confidential.
+TEMPLATE_CHECK_VERSION = 20
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers; 3: a
 # cancelled meeting's agendas and bundles say "geannuleerd" in their PDF titles; 4: the agenda
@@ -468,14 +471,22 @@ class TemplateCheck:
         self.key = key.hexdigest()
         self.store = project.cache / "sjablonen.json"
         self.answer: list[Problem] | None = None
+        # Each template's fixed text, by paragraph (see checks.FixedText): kept with the
+        # answer, so a build compares it with the confidential dossiers without opening one.
+        self.fixed: dict[str, list[FixedText]] | None = None
         self.done = threading.Event()
         try:
             record = read_json(self.store)
             if record["sleutel"] == self.key:
-                self.answer = [Problem.from_json(item) for item in record["meldingen"]]
+                answer = [Problem.from_json(item) for item in record["meldingen"]]
+                self.fixed = {
+                    str(label): [FixedText(*map(str, paragraph)) for paragraph in paragraphs]
+                    for label, paragraphs in record["vaste_tekst"].items()
+                }
+                self.answer = answer
                 self.done.set()
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # none yet, or damaged: checked again
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.fixed = None  # none yet, or damaged: checked again
 
     def run(self) -> None:
         """Check the templates now, unless the answer is known; in the build's own thread."""
@@ -484,10 +495,16 @@ class TemplateCheck:
         try:
             from assembler.lint import lint_templates
 
-            self.answer = lint_templates(self.project)
+            fixed: dict[str, list[FixedText]] = {}
+            self.answer = lint_templates(self.project, fixed=fixed)
+            self.fixed = fixed
             if not changed_files(self.files):
                 # Not kept for a template changed since the key was taken: it judged others.
-                record = {"sleutel": self.key, "meldingen": [p.as_json() for p in self.answer]}
+                record = {
+                    "sleutel": self.key,
+                    "meldingen": [p.as_json() for p in self.answer],
+                    "vaste_tekst": self.fixed,
+                }
                 write_cache_text(self.store, json.dumps(record, ensure_ascii=False) + "\n")
         finally:
             self.done.set()  # a bundler thread waiting must not wait for ever
@@ -507,6 +524,11 @@ class TemplateCheck:
         """What the check says, warnings and errors, as ``templates check`` says it."""
         self.run()
         return list(self.answer or [])
+
+    def fixed_texts(self) -> dict[str, list[FixedText]]:
+        """Each template's fixed text, by the template as displayed (see checks.FixedText)."""
+        self.run()
+        return dict(self.fixed or {})
 
 
 # --------------------------------------------------------------------------- records

@@ -19,6 +19,7 @@ from assembler.checks import (
     filled_in_problems,
     template_not_needed,
     template_problems,
+    templates_naming_confidential,
     templates_used,
 )
 from assembler.confidential import confidential_annexes_made_public
@@ -49,10 +50,14 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     files = FileDigests(project.cache / DIGESTS_FILE)
     # Every template, as a build checks them (its kept answer, if the templates are the
     # same): a template the chosen dossiers do not use is warned about, not refused for.
-    answer = TemplateCheck(project, files, fonts_fingerprint()).problems()
+    template_check = TemplateCheck(project, files, fonts_fingerprint())
+    answer = template_check.problems()
     used = templates_used(project, catalog)
     said = template_problems(answer, used, template_not_needed(project, catalog))
     problems = [*said, *catalog.problems]
+    # Text typed in a template is in every public document made with it (review T6).
+    fixed = template_check.fixed_texts()
+    problems.extend(templates_naming_confidential(project, catalog, fixed))
     dossiers = [dossier for meeting in catalog.meetings for dossier in meeting.dossiers]
     # Also the other annexes of a dossier refused for an annex file: all said in one round.
     dossiers += catalog.set_aside

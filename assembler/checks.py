@@ -4,21 +4,24 @@ The two commands run the same checks in their own order: a check all at once, a 
 it renders and bundles (the annex intake judges an annex as its dossier's turn comes). What
 each says of the same inputs must not differ but for what only making the documents tells
 (``tests/bad_inputs/test_parity.py`` holds them to that). The rules they share live here:
-which templates a selection uses, and how the template check's answer is said for it.
+which templates a selection uses, how the template check's answer is said for it, and what
+the templates' fixed text names of the confidential dossiers.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from assembler.errors import AssemblerError, Problem, TemplateError
 from assembler.project import DOSSIER_FILE, Project
 
 if TYPE_CHECKING:
-    from assembler.inputs import Catalog
+    from assembler.inputs import Catalog, MeetingInput
     from assembler.render import TemplateTrial
+    from assembler.terms import Term
 
 
 def partial_meetings(project: Project, catalog: Catalog) -> set[Path]:
@@ -131,3 +134,106 @@ def filled_in_problems(
             if failure is not None:
                 problems[dossier.folder] = template_problem(project, template, failure)
     return problems
+
+
+class FixedText(NamedTuple):
+    """A paragraph of a template with text typed outside its codes, as the template check
+    reads it (``lint.lint_templates``) and keeps it with its answer."""
+
+    where: str  # Dutch prefix for messages: "", "in de voettekst: "
+    typed: str  # the paragraph as typed, codes and all
+    fixed: str  # the paragraph with each code replaced by a NUL, which no term matches across
+
+
+# A paragraph longer than this is named in a message by its beginning.
+_TYPED_SHOWN = 80
+
+
+def templates_naming_confidential(
+    project: Project, catalog: Catalog, fixed: Mapping[str, Sequence[FixedText]]
+) -> list[Problem]:
+    """A warning for each paragraph of a template's ``fixed`` text (by the template, as
+    displayed) that names a confidential dossier's kenmerk, onderwerp or annex description as
+    the export's gate finds it in a public PDF's text, where the chosen meetings make public
+    documents with that template: the agenda's for every meeting, a kind's where a public
+    dossier is of that kind (review T6).
+
+    Every document made with a template has its fixed text, so such a template leaks into
+    each public agenda or voorstel; the gate stops it only at the export, after the agenda
+    went round. The text is the check's kept answer: nothing is opened here.
+    """
+    from assembler.terms import archived_terms, confidential_terms, public_words, squash
+
+    everything = catalog.everything or catalog.meetings
+    if not any(fixed.values()):
+        return []
+    # As the export's gate gets them: every confidential dossier of the project, archived
+    # ones too; a term a public dossier also says word for word is public.
+    terms = confidential_terms(project, everything)
+    terms += archived_terms(project, catalog.archived, everything)
+    if not terms:
+        return []
+    public = public_words(everything)
+    terms = [term for term in terms if squash(term.text) not in public]
+    display = project.display
+    making: dict[str, list[MeetingInput]] = {}
+    for meeting in catalog.meetings:
+        # A meeting with no public item still has a public agenda, which says "Niet openbaar".
+        making.setdefault(display(project.template_for("agenda")), []).append(meeting)
+        kinds = {d.document.kind for d in meeting.dossiers if d.document.is_public}
+        for kind in sorted(kinds):
+            making.setdefault(display(project.template_for(kind)), []).append(meeting)
+    problems: list[Problem] = []
+    for label, meetings in sorted(making.items()):
+        paragraphs = fixed.get(label, ())
+        problems += _fixed_text_naming(label, paragraphs, terms, meetings)
+    return problems
+
+
+def _fixed_text_naming(
+    label: str,
+    paragraphs: Sequence[FixedText],
+    terms: Sequence[Term],
+    meetings: Sequence[MeetingInput],
+) -> list[Problem]:
+    """The warnings for the ``paragraphs`` of template ``label`` that name one of ``terms``
+    on the public side of one of ``meetings``."""
+    from assembler.terms import names, squash
+
+    def named(text: str) -> list[Term]:
+        # As the gate reads a page's text: squashed, not loosened (that is for names).
+        said = squash(text)
+        return [t for t in terms if any(names(t, said, "", m.name) for m in meetings)]
+
+    # The whole template first: nearly always nothing, and then one look per term is all.
+    # Its paragraphs joined as a page's text joins them (squashing drops the line breaks).
+    whole = named("\n".join(p.fixed for p in paragraphs))
+    if not whole:
+        return []
+    problems: list[Problem] = []
+    found: set[str] = set()
+    for paragraph in paragraphs:
+        for term in named(paragraph.fixed) if paragraph.fixed else ():
+            found.add(term.text)
+            problems.append(_naming(label, paragraph.where, _shown(paragraph.typed), term))
+    for term in whole:
+        if term.text not in found:  # over two paragraphs, as a page's text joins them
+            problems.append(_naming(label, "", "", term))
+    return problems
+
+
+def _shown(typed: str) -> str:
+    typed = " ".join(typed.split())
+    return typed if len(typed) <= _TYPED_SHOWN else typed[: _TYPED_SHOWN - 1] + "…"
+
+
+def _naming(label: str, where: str, typed: str, term: Term) -> Problem:
+    return Problem(
+        label,
+        None,
+        typed,
+        f"{where}de vaste tekst noemt {term.what} '{term.text}' van {term.source}, dat niet "
+        "openbaar is: zo komt het in elk openbaar stuk dat met dit sjabloon wordt gemaakt en "
+        f"stopt de export ({term.advice('haal die tekst uit het sjabloon')})",
+        "waarschuwing",
+    )

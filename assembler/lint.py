@@ -22,6 +22,10 @@ warning). The other checks, each module's docstring saying what it reports:
 * :mod:`assembler.lint_mark`: NIET OPENBAAR on every page of a confidential document only;
 * :mod:`assembler.template_style`: hidden text and fonts not installed (warnings).
 
+It also hands each template's fixed text (``lint_parts.fixed_texts``) to the build's kept
+answer, for :func:`assembler.checks.templates_naming_confidential`, which depends on the
+dossiers too and so is no finding of the template's own.
+
 What changed when is in the comment above ``build_cache.TEMPLATE_CHECK_VERSION``, which is
 raised whenever these rules change, so that no kept answer is reused.
 """
@@ -33,11 +37,13 @@ from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 
+from assembler.checks import FixedText
 from assembler.errors import Problem, Severity, sort_problems
 from assembler.lint_mark import confidential_mark_problems
 from assembler.lint_parts import (
     NotADocx,
     Part,
+    fixed_texts,
     jinja_environment,
     merge_field_problems,
     paragraph_problems,
@@ -79,8 +85,11 @@ _YES_NO_ADVICE = {
 }
 
 
-def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
-    """Lint one template file against ``spec``; ``label`` names the file in messages."""
+def lint_template(
+    path: Path, spec: TemplateSpec, label: str, fixed: list[FixedText] | None = None
+) -> list[Problem]:
+    """Lint one template file against ``spec``; ``label`` names the file in messages.
+    ``fixed``: where to put the template's fixed text, read from the parts read here."""
     if not path.is_file():
         return [
             Problem(
@@ -104,6 +113,8 @@ def lint_template(path: Path, spec: TemplateSpec, label: str) -> list[Problem]:
                 "is geen Word-document (.docx) (sla het sjabloon in Word op als .docx)",
             )
         ]
+    if fixed is not None:
+        fixed += [FixedText(p.where, typed, text) for p in parts for typed, text in fixed_texts(p)]
     problems: list[Problem] = []
     environment = jinja_environment()
     context = context_shape(spec.context, spec.noun)
@@ -220,9 +231,14 @@ def _missing(
     return problems
 
 
-def lint_templates(project: Project, names: Collection[str] | None = None) -> list[Problem]:
+def lint_templates(
+    project: Project,
+    names: Collection[str] | None = None,
+    fixed: dict[str, list[FixedText]] | None = None,
+) -> list[Problem]:
     """Lint every document kind's template and the agenda's (or those ``names``); errors and
-    warnings, sorted."""
+    warnings, sorted. ``fixed``: where to put each template's fixed text, by the template as
+    displayed (what checks.templates_naming_confidential compares): read with the rest."""
     problems: list[Problem] = []
     specs = [document_spec(kind) for kind in DOCUMENT_KINDS]
     specs.append(agenda_spec())
@@ -230,7 +246,8 @@ def lint_templates(project: Project, names: Collection[str] | None = None) -> li
         if names is not None and spec.name not in names:
             continue
         path = project.template_for(spec.name)
-        problems += lint_template(path, spec, project.display(path))
+        texts = None if fixed is None else fixed.setdefault(project.display(path), [])
+        problems += lint_template(path, spec, project.display(path), texts)
         if path.is_file():
             problems += style_warnings(path, project.display(path))
         if spec.name == AGENDA and path.is_file():

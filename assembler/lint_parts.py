@@ -115,6 +115,27 @@ def template_parts(path: Path) -> list[Part]:
     return parts
 
 
+def fixed_texts(part: Part) -> list[tuple[str, str]]:
+    """(as typed, fixed text) of each paragraph of ``part`` that has text typed outside its
+    codes: what every document made with the template shows whatever its values. Each code
+    (a field, a block, a comment) is replaced by a NUL, so no term is found across one."""
+    if not part.raw:
+        return []  # a document property: assembler sets or empties those itself
+    try:
+        root = etree.fromstring(part.raw.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return []  # not for this check to say
+    found: list[tuple[str, str]] = []
+    for paragraph in root.iter(f"{W}p"):
+        if any(True for _ in paragraph.iterdescendants(f"{W}p")):
+            continue  # a paragraph holding a text box: its own paragraphs are looked at
+        text = "".join(t.text or "" for t in paragraph.iter(f"{W}t"))
+        fixed = TAG.sub("\x00", text)
+        if fixed.replace("\x00", "").strip():
+            found.append((text, fixed))
+    return found
+
+
 def jinja_environment() -> SandboxedEnvironment:
     # Same kind and settings as render.py's: only parsing and the sandbox's attribute
     # rule matter here, and neither depends on the renderer's finalize.

@@ -1496,6 +1496,63 @@ def test_the_command_says_nothing_was_written_after_the_leaks(
     assert not (project.build / WONEN / "export").exists()
 
 
+_TEMPLATE_NAMING = (
+    "de vaste tekst noemt {what} '{text}' van dossiers/" + WONEN + "/mandaat-woningbouwimpuls/"
+    "dossier.yaml, dat niet openbaar is: zo komt het in elk openbaar stuk dat met dit sjabloon "
+    "wordt gemaakt en stopt de export (haal die tekst uit het sjabloon{common})"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("template", "where", "typed"),
+    [
+        ("agenda", "footer", f"Zie ook zaak {SECRET_KENMERK}"),
+        ("voorstel", "body", f"Zie ook het {SECRET_SUBJECT}"),
+    ],
+)
+def test_fixed_template_text_naming_a_confidential_dossier_is_said_by_check_and_build(
+    project: Project, run_cli: Callable[..., CliResult], template: str, where: str, typed: str
+) -> None:
+    """Text an organisation typed in a template (no field) is in every document made with it:
+    naming a confidential dossier there is said by check and build, at the template, long
+    before the export's gate stops the public agenda or voorstellen for it (review T6)."""
+    path = project.root / "templates" / f"{template}.docx"
+    document = Document(str(path))
+    if where == "footer":
+        document.sections[0].footer.add_paragraph(typed)
+    else:
+        document.add_paragraph(typed)
+    document.save(str(path))
+    kenmerk = SECRET_KENMERK in typed
+    said = (
+        f"templates/{template}.docx: waarschuwing: {typed}: "
+        + ("in de voettekst: " if where == "footer" else "")
+        + _TEMPLATE_NAMING.format(
+            what="het kenmerk" if kenmerk else "het onderwerp",
+            text=SECRET_KENMERK if kenmerk else SECRET_SUBJECT,
+            common=""
+            if kenmerk
+            else (
+                ", of maak, als het een gangbare titel is, het onderwerp van het vertrouwelijke "
+                "dossier specifieker"
+            ),
+        )
+    )
+    checked = run_cli("check", cwd=project.root)
+    assert checked.exit_code == 0, checked.stderr
+    assert [line for line in checked.stderr.splitlines() if "waarschuwing" in line] == [said]
+    built = run_cli("build", "--geen-pdf", cwd=project.root)
+    assert built.exit_code == 0, built.stderr
+    assert [line for line in built.stderr.splitlines() if "waarschuwing" in line] == [said]
+    exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert exported.exit_code == 4, exported.stderr
+    assert said in exported.stderr.splitlines()
+    leaked = "agenda.pdf" if template == "agenda" else "voorstel.pdf"
+    assert f"{leaked}: noemt {'het kenmerk' if kenmerk else 'het onderwerp'} '" in exported.stderr
+    assert not (project.build / WONEN / "export").exists()
+
+
 @pytest.mark.slow
 def test_a_kenmerk_in_a_public_file_name_is_said_once(
     project: Project, run_cli: Callable[..., CliResult]

@@ -9,6 +9,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -738,6 +739,44 @@ def test_every_build_says_what_the_template_check_warns_about(
     assert mended.exit_code == 0 and "verplichte veld" not in mended.stderr, mended.stderr
 
 
+def test_fixed_text_naming_a_confidential_dossier_is_said_where_it_becomes_public(
+    example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memo template's own text names the confidential mandaat's kenmerk: said while a
+    public memo is made with it, also by a build that reuses the kept check (the text is kept
+    with it); not once every memo is confidential (review T6)."""
+    template = example_project / "templates" / "memo.docx"
+    document = Document(str(template))
+    document.add_paragraph("Zie ook het mandaat (23-0002150).")
+    document.save(str(template))
+    said = (
+        "templates/memo.docx: waarschuwing: Zie ook het mandaat (23-0002150).: de vaste tekst "
+        "noemt het kenmerk '23.0002150' van dossiers/2023-06-23-pfho-ruimte-wonen/"
+        "mandaat-woningbouwimpuls/dossier.yaml, dat niet openbaar is: zo komt het in elk "
+        "openbaar stuk dat met dit sjabloon wordt gemaakt en stopt de export (haal die tekst uit "
+        "het sjabloon)"
+    )
+    checked = run_cli("check", cwd=example_project)
+    assert checked.exit_code == 0, checked.stderr
+    assert checked.stderr.splitlines() == [said]
+    import assembler.lint
+
+    def not_again(*_args: object, **_options: object) -> list[Problem]:
+        raise AssertionError("the templates were checked again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(assembler.lint, "lint_templates", not_again)
+        built = run_cli("build", "--geen-pdf", cwd=example_project)
+    assert built.exit_code == 0, built.stderr
+    assert said in built.stderr.splitlines(), built.stderr
+    memo = example_project / "dossiers/2023-06-23-pfho-ruimte-wonen/memo-huisvestingsverordening"
+    text = (memo / "dossier.yaml").read_text(encoding="utf-8")
+    (memo / "dossier.yaml").write_text(text.replace("verspreiden: Ja", "verspreiden: Nee"))
+    checked = run_cli("check", cwd=example_project)
+    assert checked.exit_code == 0, checked.stderr
+    assert "templates/memo.docx" not in checked.stderr, checked.stderr
+
+
 def with_part(template: Path, target: Path, name: str, xml: bytes) -> Path:
     """A copy of ``template`` with the zip part ``name`` added or replaced."""
     out = io.BytesIO()
@@ -870,9 +909,9 @@ def test_the_template_check_runs_in_the_builds_own_thread(
     threads: list[str] = []
     real = assembler.lint.lint_templates
 
-    def recorded(project: Project, names: object = None) -> list[Problem]:
+    def recorded(project: Project, names: object = None, fixed: Any = None) -> list[Problem]:
         threads.append(threading.current_thread().name)
-        return real(project)
+        return real(project, fixed=fixed)
 
     monkeypatch.setattr(assembler.lint, "lint_templates", recorded)
     result = run_cli("build", "--geen-pdf", cwd=example_project)
@@ -952,7 +991,9 @@ def test_a_template_a_newer_check_finds_wrong_is_an_error_while_its_documents_st
     newer = assembler.build_cache.TEMPLATE_CHECK_VERSION + 1
     monkeypatch.setattr(assembler.build_cache, "TEMPLATE_CHECK_VERSION", newer)
     ruled = Problem("templates/voorstel.docx", None, "", "een nieuwe regel")
-    monkeypatch.setattr(assembler.lint, "lint_templates", lambda _project, _names=None: [ruled])
+    monkeypatch.setattr(
+        assembler.lint, "lint_templates", lambda _project, _names=None, fixed=None: [ruled]
+    )
     result = run_cli("build", "--geen-pdf", cwd=example_project)
     assert result.exit_code == 2, result.stderr
     assert _problems(result.stderr) == ["templates/voorstel.docx: een nieuwe regel"]
