@@ -200,10 +200,18 @@ def _fixed_text_naming(
     on the public side of one of ``meetings``."""
     from assembler.terms import names, squash
 
+    keyed = [(squash(term.text), term) for term in terms]
+
     def named(text: str) -> list[Term]:
-        # As the gate reads a page's text: squashed, not loosened (that is for names).
+        # As the gate reads a page's text: squashed, not loosened (that is for names). And
+        # as it says them: one text once, though it is two dossiers' or fields' (a title
+        # that is also an annex's description).
         said = squash(text)
-        return [t for t in terms if any(names(t, said, "", m.name) for m in meetings)]
+        found: dict[str, Term] = {}
+        for key, term in keyed:
+            if key not in found and any(names(term, said, "", m.name) for m in meetings):
+                found[key] = term
+        return list(found.values())
 
     # The whole template first: nearly always nothing, and then one look per term is all.
     # Its paragraphs joined as a page's text joins them (squashing drops the line breaks).

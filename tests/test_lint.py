@@ -777,6 +777,33 @@ def test_fixed_text_naming_a_confidential_dossier_is_said_where_it_becomes_publi
     assert "templates/memo.docx" not in checked.stderr, checked.stderr
 
 
+def test_fixed_text_naming_a_title_two_fields_share_is_said_once(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """The confidential annex described by the dossier's own onderwerp: one text, one
+    warning at the paragraph, as the gate says it once per file."""
+    subject = "Onderhandelingsmandaat provinciale bijdrage Woningbouwimpuls"
+    mandaat = example_project / "dossiers/2023-06-23-pfho-ruimte-wonen/mandaat-woningbouwimpuls"
+    text = (mandaat / "dossier.yaml").read_text(encoding="utf-8")
+    described = "omschrijving: Aanvraagformulier Woningbouwimpuls (vertrouwelijk)"
+    assert described in text
+    (mandaat / "dossier.yaml").write_text(text.replace(described, f"omschrijving: {subject}"))
+    template = example_project / "templates" / "agenda.docx"
+    document = Document(str(template))
+    document.sections[0].header.add_paragraph(f"Bijlage: {subject}")
+    document.save(str(template))
+    checked = run_cli("check", cwd=example_project)
+    assert checked.exit_code == 0, checked.stderr
+    assert checked.stderr.splitlines() == [
+        f"templates/agenda.docx: waarschuwing: Bijlage: {subject}: in de koptekst: de vaste "
+        f"tekst noemt het onderwerp '{subject}' van dossiers/2023-06-23-pfho-ruimte-wonen/"
+        "mandaat-woningbouwimpuls/dossier.yaml, dat niet openbaar is: zo komt het in elk "
+        "openbaar stuk dat met dit sjabloon wordt gemaakt en stopt de export (haal die tekst uit "
+        "het sjabloon, of maak, als het een gangbare titel is, het onderwerp van het "
+        "vertrouwelijke dossier specifieker)"
+    ]
+
+
 def with_part(template: Path, target: Path, name: str, xml: bytes) -> Path:
     """A copy of ``template`` with the zip part ``name`` added or replaced."""
     out = io.BytesIO()
