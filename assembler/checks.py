@@ -168,26 +168,52 @@ def templates_naming_confidential(
     if not any(fixed.values()):
         return []
     # As the export's gate gets them: every confidential dossier of the project, archived
-    # ones too; a term a public dossier also says word for word is public.
+    # ones too.
     terms = confidential_terms(project, everything)
     terms += archived_terms(project, catalog.archived, everything)
     if not terms:
         return []
-    public = public_words(everything)
-    terms = [term for term in terms if squash(term.text) not in public]
-    display = project.display
-    making: dict[str, list[MeetingInput]] = {}
+    # Per template, the meetings it makes public documents of; a meeting with no public item
+    # still has a public agenda, which says "Niet openbaar".
+    making: dict[str, list[MeetingInput]] = {"agenda": list(catalog.meetings)}
     for meeting in catalog.meetings:
-        # A meeting with no public item still has a public agenda, which says "Niet openbaar".
-        making.setdefault(display(project.template_for("agenda")), []).append(meeting)
-        kinds = {d.document.kind for d in meeting.dossiers if d.document.is_public}
-        for kind in sorted(kinds):
-            making.setdefault(display(project.template_for(kind)), []).append(meeting)
+        for kind in sorted({d.document.kind for d in meeting.dossiers if d.document.is_public}):
+            making.setdefault(kind, []).append(meeting)
+    public: set[str] | None = None  # worked out only for a template that names a term
     problems: list[Problem] = []
-    for label, meetings in sorted(making.items()):
+    for kind, meetings in sorted(making.items()):
+        label = project.display(project.template_for(kind))
         paragraphs = fixed.get(label, ())
-        problems += _fixed_text_naming(label, paragraphs, terms, meetings)
+        if not _naming_any(paragraphs, terms, meetings):
+            continue  # nearly always: one look at the template's text per term
+        if public is None:
+            # A term a public dossier also says word for word is public, as to the gate.
+            public = public_words(everything)
+        said = [term for term in terms if squash(term.text) not in public]
+        problems += _fixed_text_naming(label, paragraphs, said, meetings)
     return problems
+
+
+def _naming_any(
+    paragraphs: Sequence[FixedText], terms: Sequence[Term], meetings: Sequence[MeetingInput]
+) -> bool:
+    """Whether the text of ``paragraphs`` names any of ``terms`` in any of ``meetings``."""
+    from assembler.terms import names, squash
+
+    # Joined as a page's text joins them (squashing drops the line breaks).
+    said = squash("\n".join(p.fixed for p in paragraphs))
+    for term in terms:
+        meeting = _searched_in(term, meetings)
+        if meeting is not None and names(term, said, "", meeting):
+            return True
+    return False
+
+
+def _searched_in(term: Term, meetings: Sequence[MeetingInput]) -> str | None:
+    """One of ``meetings`` whose public side is searched for ``term``; None if none is.
+
+    The text is the same in each: one look per term, not one per term and meeting."""
+    return next((m.name for m in meetings if term.searched_in(m.name)), None)
 
 
 def _fixed_text_naming(
@@ -200,7 +226,11 @@ def _fixed_text_naming(
     on the public side of one of ``meetings``."""
     from assembler.terms import names, squash
 
-    keyed = [(squash(term.text), term) for term in terms]
+    keyed = [
+        (squash(term.text), term, meeting)
+        for term in terms
+        if (meeting := _searched_in(term, meetings)) is not None
+    ]
 
     def named(text: str) -> list[Term]:
         # As the gate reads a page's text: squashed, not loosened (that is for names). And
@@ -208,16 +238,14 @@ def _fixed_text_naming(
         # that is also an annex's description).
         said = squash(text)
         found: dict[str, Term] = {}
-        for key, term in keyed:
-            if key not in found and any(names(term, said, "", m.name) for m in meetings):
+        for key, term, meeting in keyed:
+            if key not in found and names(term, said, "", meeting):
                 found[key] = term
         return list(found.values())
 
-    # The whole template first: nearly always nothing, and then one look per term is all.
-    # Its paragraphs joined as a page's text joins them (squashing drops the line breaks).
+    # The whole template too (its paragraphs joined as a page's text joins them), for a
+    # term found across two of them.
     whole = named("\n".join(p.fixed for p in paragraphs))
-    if not whole:
-        return []
     problems: list[Problem] = []
     found: set[str] = set()
     for paragraph in paragraphs:
