@@ -126,12 +126,15 @@ class Problem:
         return f"{where}: {prefix}{melding}"
 
     def as_json(self) -> dict[str, str | int | None]:
-        """The ``--json`` form: ``{bestand, regel, veld, melding, ernst}``."""
+        """The ``--json`` form: ``{bestand, regel, veld, melding, ernst}``, its text as
+        :meth:`format` shows it."""
+        # A byte of a name that is no UTF-8 (a file from a Windows zip) is a lone surrogate in
+        # Python: JSON cannot hold it as UTF-8, and a strict stdout refused the whole answer.
         return {
-            "bestand": self.bestand,
+            "bestand": readable(self.bestand),
             "regel": self.regel,
-            "veld": self.veld,
-            "melding": self.melding,
+            "veld": readable(self.veld),
+            "melding": readable(self.melding),
             "ernst": self.ernst,
         }
 

@@ -1030,3 +1030,46 @@ def test_help_examples_stay_whole_to_paste_at_any_width(
     words = result.stdout.split()
     assert [example for example in examples if example not in words] == []
     assert not re.search(r"\d-\n", result.stdout), result.stdout
+
+
+# What is said of a file in a dossier folder whose name has the byte 0x82 (a Windows zip's).
+_UNLISTED_NOT_UTF8 = (
+    "'kaart-\ufffdtage.pdf' ligt in de dossiermap maar staat niet bij de bijlagen, en de naam "
+    "van het bestand is geen UTF-8: byte 0x82 is geen teken dat te lezen is (hier getoond als "
+    "\ufffd; komt het bestand uit een zip van Windows?) (hernoem het bestand en typ de letter "
+    "op die plek opnieuw; voeg het dan toe als bijlage, of haal het weg)"
+)
+
+
+@pytest.mark.parametrize("locale", ["nl_NL.UTF-8", "C.UTF-8"])
+def test_json_of_a_file_name_that_is_no_utf_8_is_utf_8_and_no_traceback(
+    example_project: Path, locale: str
+) -> None:
+    """Windows review W1: a file from a Windows zip in a dossier folder ended 'check --json'
+    and 'build --json' in a UnicodeEncodeError under nl_NL.UTF-8 (nothing on stdout), and
+    wrote its raw byte 0x82 under C.UTF-8: JSON that is no UTF-8. Plain output showed '\ufffd'."""
+    relative = f"dossiers/{ECONOMIE}/werklocaties"
+    folder = example_project / relative
+    (folder / os.fsdecode(b"kaart-\x82tage.pdf")).write_bytes(b"%PDF-1.4\n%%EOF\n")
+    lines = (folder / "dossier.yaml").read_text(encoding="utf-8").splitlines()
+    line = lines.index("bijlagen:") + 1
+    expected = {
+        "bestand": f"{relative}/dossier.yaml",
+        "regel": line,
+        "veld": "bijlagen",
+        "melding": _UNLISTED_NOT_UTF8,
+        "ernst": "waarschuwing",
+    }
+    environment = {"LANG": locale, "LC_ALL": locale}
+    checked = python_m(example_project, "check", "--json", relative, environment=environment)
+    assert checked.returncode == 0, checked.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in checked.stderr
+    assert json.loads(checked.stdout.decode("utf-8")) == [expected]
+    meeting = f"dossiers/{ECONOMIE}"
+    built = python_m(
+        example_project, "build", "--json", "--geen-pdf", meeting, environment=environment
+    )
+    assert built.returncode == 0, built.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in built.stderr
+    summary = json.loads(built.stdout.decode("utf-8"))
+    assert (summary["afsluitcode"], summary["gebouwd"], summary["meldingen"]) == (0, 1, [expected])
