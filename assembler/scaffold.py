@@ -383,14 +383,20 @@ def _free_hint(project: Project, place: DossierPlace, values: NewDossier) -> str
 
 
 def _load_meeting(project: Project, meeting_file: Path) -> Source:
-    source = load_yaml(meeting_file, project.display(meeting_file))
+    display = project.display(meeting_file)
+    cannot = f"{display}: de agenda kan niet worden aangepast"
+    try:
+        source = load_yaml(meeting_file, display)
+    except InputRejected as error:
+        if not error.problems:
+            raise
+        # Its problems say what is wrong, at its line: the message, said after them, says what
+        # came of it (it was the same text again, without the line).
+        raise InputRejected(cannot, error.problems) from None
     try:
         Vergadering.model_validate(source.data)
     except ValidationError as error:
-        problems = problems_from_validation(error, source, Vergadering)
-        raise InputRejected(
-            f"{source.display}: de agenda kan niet worden aangepast", problems
-        ) from None
+        raise InputRejected(cannot, problems_from_validation(error, source, Vergadering)) from None
     return source
 
 
@@ -647,7 +653,16 @@ def _move_dossier(
         if not old_meeting_data.cancelled:  # a cancelled meeting was never held
             _check_held(project.display(old_meeting), old_date, today)
     dossier_file = dossier_folder / DOSSIER_FILE
-    dossier_source = load_yaml(dossier_file, project.display(dossier_file))
+    try:
+        dossier_source = load_yaml(dossier_file, project.display(dossier_file))
+    except InputRejected as error:
+        if not error.problems:
+            raise
+        # As for a meeting file (_load_meeting): the problems, then what came of them, once.
+        raise InputRejected(
+            f"{project.display(dossier_file)}: het dossier kan niet worden verplaatst",
+            error.problems,
+        ) from None
 
     old_agenda = remove_from_agenda(old_source, name)
     new_agenda = add_to_agenda(new_source, name)
@@ -1027,14 +1042,34 @@ def _previous_meeting(
         and dated.group(1) < match.group(1)
     )
     for _day, meeting_file in reversed(earlier):
+        # A damaged one is refused, not passed over: the one before it would give the new
+        # meeting another time and place, and minutes of a meeting that was not the last.
+        display = project.display(meeting_file)
         try:
-            source = load_yaml(meeting_file, project.display(meeting_file))
+            source = load_yaml(meeting_file, display)
+        except InputRejected as error:
+            raise _previous_refused(display, "kan niet gelezen worden", error) from None
+        try:
             meeting = Vergadering.model_validate(source.data)
-        except (InputRejected, ValidationError):
-            continue  # a damaged one says nothing about the next
+        except ValidationError as error:
+            problems = problems_from_validation(error, source, Vergadering)
+            raise _previous_refused(
+                display, "is niet in orde", InputRejected("", problems)
+            ) from None
         if not (held and meeting.cancelled):
             return meeting, source
     return None
+
+
+def _previous_refused(display: str, what: str, error: InputRejected) -> InputRejected:
+    """The refusal of a new meeting whose previous one, ``display``, cannot be taken from."""
+    return InputRejected(
+        f"er is geen vergadering gemaakt: de vorige vergadering van dit overleg, {display}, "
+        f"{what}, en daaruit komen het overleg, de aanvang, de locatie en het verslag op de "
+        "agenda van de nieuwe (maak dat bestand in orde zoals hierboven staat, en probeer het "
+        "opnieuw)",
+        error.problems or [Problem(display, None, "", error.message.removeprefix(f"{display}: "))],
+    )
 
 
 def new_meeting_folder(project: Project, meeting_folder: Path, datum: str = "") -> Path:

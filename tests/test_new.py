@@ -1250,3 +1250,110 @@ def test_a_new_meeting_in_capitals_takes_its_details_from_the_one_in_small_lette
     text = (example_project / folder / "vergadering.yaml").read_text(encoding="utf-8")
     assert 'overleg: "Portefeuillehoudersoverleg Economie"' in text
     assert "  - Verslag en actielijst van het overleg van 26 mei 2023\n" in text
+
+
+# What every command says of the example's WONEN meeting file saved by Notepad as UTF-16.
+SAVED_AS_UTF_16 = (
+    f"dossiers/{WONEN}/vergadering.yaml: is opgeslagen als UTF-16 (in Kladblok heet dat "
+    "'UTF-16 LE' (in oudere versies 'Unicode'); sla het bestand op als UTF-8: Opslaan als, "
+    "Codering: UTF-8)"
+)
+
+
+def save_as_notepad(path: Path, how: str) -> int | None:
+    """Save the vergadering.yaml ``path`` as Notepad does as 'UTF-16 LE' or 'ANSI' (with an
+    'é' in its locatie); the line said for it (None for UTF-16, which has no line to say)."""
+    text = path.read_text(encoding="utf-8")
+    if how == "utf-16":
+        path.write_bytes(text.replace("\n", "\r\n").encode("utf-16"))
+        return None
+    text = re.sub(r"(?m)^locatie: .*$", "locatie: Café de Zwaan", text)
+    path.write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
+    return text.splitlines().index("locatie: Café de Zwaan") + 1
+
+
+def _unreadable_said(how: str, line: int | None) -> str:
+    if how == "utf-16":
+        return SAVED_AS_UTF_16
+    return (
+        f"dossiers/{WONEN}/vergadering.yaml:{line}: is geen UTF-8: op deze regel staat het "
+        "eerste teken dat niet te lezen is (sla het bestand op als UTF-8)"
+    )
+
+
+@pytest.mark.parametrize("how", ["utf-16", "ansi"])
+def test_new_says_an_unreadable_meeting_file_once(
+    example_project: Path, run_cli: RunCli, how: str
+) -> None:
+    """Windows review W7: the problem was said twice, once as the problem (with its line) and
+    once more after 'fout:' (without it)."""
+    meeting_file = example_project / "dossiers" / WONEN / "vergadering.yaml"
+    line = save_as_notepad(meeting_file, how)
+    before = meeting_file.read_bytes()
+    result = run_cli("new", f"dossiers/{WONEN}", "laadpalen", *OPTIONS, cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        _unreadable_said(how, line),
+        f"fout: dossiers/{WONEN}/vergadering.yaml: de agenda kan niet worden aangepast",
+    ]
+    assert meeting_file.read_bytes() == before
+    assert not (example_project / "dossiers" / WONEN / "laadpalen").exists()
+
+
+def _an_earlier_meeting_archived(project: Path) -> None:
+    """An archived meeting of WONEN's series before it, at another time and place."""
+    folder = project / "dossiers" / "archief" / "2023-06-09-pfho-ruimte-wonen"
+    folder.mkdir(parents=True)
+    (folder / "vergadering.yaml").write_text(
+        "overleg: Portefeuillehoudersoverleg Ruimte en Wonen\ndatum: 2023-06-09\n"
+        'aanvang: "14:00"\nlocatie: Oude locatie Bussum\nagenda:\n  - Opening\n',
+        encoding="utf-8",
+    )
+
+
+_NOT_MADE = (
+    "fout: er is geen vergadering gemaakt: de vorige vergadering van dit overleg, "
+    f"dossiers/{WONEN}/vergadering.yaml, {{what}}, en daaruit komen het overleg, de aanvang, de "
+    "locatie en het verslag op de agenda van de nieuwe (maak dat bestand in orde zoals hierboven "
+    "staat, en probeer het opnieuw)"
+)
+
+
+@pytest.mark.parametrize("archived", [True, False])
+@pytest.mark.parametrize("how", ["utf-16", "ansi"])
+def test_a_new_meeting_is_not_made_from_an_older_one_when_the_last_is_unreadable(
+    example_project: Path, run_cli: RunCli, how: str, archived: bool
+) -> None:
+    """Windows review W2: with the last meeting's vergadering.yaml saved by Notepad as UTF-16
+    or ANSI, 'vergadering' silently took the time, place and 'Verslag' of the one before it,
+    exit 0; without one before it, it said there was no earlier meeting at all, exit 2."""
+    line = save_as_notepad(example_project / "dossiers" / WONEN / "vergadering.yaml", how)
+    if archived:
+        _an_earlier_meeting_archived(example_project)
+    folder = example_project / "dossiers" / "2023-07-07-pfho-ruimte-wonen"
+    result = run_cli("vergadering", folder.name, cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        _unreadable_said(how, line),
+        _NOT_MADE.format(what="kan niet gelezen worden"),
+    ]
+    assert not folder.exists()
+
+
+def test_a_new_meeting_is_not_made_from_an_older_one_when_the_last_is_wrong(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Windows review W2: a last meeting that check refuses is said as check says it."""
+    meeting_file = example_project / "dossiers" / WONEN / "vergadering.yaml"
+    text = meeting_file.read_text(encoding="utf-8")
+    meeting_file.write_text(re.sub(r"(?m)^aanvang: .*$", 'aanvang: "25:00"', text), "utf-8")
+    _an_earlier_meeting_archived(example_project)
+    checked = run_cli("check", f"dossiers/{WONEN}", cwd=example_project)
+    assert checked.exit_code == 1
+    said = [line for line in checked.stderr.splitlines() if "aanvang" in line]
+    assert len(said) == 1 and said[0].startswith(f"dossiers/{WONEN}/vergadering.yaml:")
+    folder = example_project / "dossiers" / "2023-07-07-pfho-ruimte-wonen"
+    result = run_cli("vergadering", folder.name, cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [said[0], _NOT_MADE.format(what="is niet in orde")]
+    assert not folder.exists()

@@ -932,3 +932,34 @@ def test_a_move_keeps_each_files_line_ends_and_bom(
     assert len(moved) > len(dossier_before)
     check = run_cli("check", cwd=example_project)
     assert check.exit_code == 0, check.stderr
+
+
+@pytest.mark.parametrize(
+    ("unreadable", "outcome"),
+    [
+        (f"dossiers/{WONEN}/vergadering.yaml", "de agenda kan niet worden aangepast"),
+        (f"dossiers/{ECONOMIE}/vergadering.yaml", "de agenda kan niet worden aangepast"),
+        (
+            f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml",
+            "het dossier kan niet worden verplaatst",
+        ),
+    ],
+)
+def test_a_file_saved_as_utf_16_is_said_once(
+    example_project: Path, run_cli: RunCli, unreadable: str, outcome: str
+) -> None:
+    """Windows review W7: a vergadering.yaml (or dossier.yaml) saved by Notepad as UTF-16 was
+    said twice, the second time after 'fout:' as if it were another problem."""
+    path = example_project / unreadable
+    path.write_bytes(path.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-16"))
+    before = {p: p.read_bytes() for p in (example_project / "dossiers").rglob("*.yaml")}
+    result = run_cli(
+        "verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{WONEN}", cwd=example_project
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{unreadable}: is opgeslagen als UTF-16 (in Kladblok heet dat 'UTF-16 LE' (in oudere "
+        "versies 'Unicode'); sla het bestand op als UTF-8: Opslaan als, Codering: UTF-8)",
+        f"fout: {unreadable}: {outcome}",
+    ]
+    assert {p: p.read_bytes() for p in (example_project / "dossiers").rglob("*.yaml")} == before
