@@ -2,14 +2,15 @@
 
 Also what every YAML file of the project is checked for before it is read, which the settings
 file is the first to need: a link to outside ``dossiers/`` (outside_problem), a file named
-otherwise ('Dossier.yml', 'dossier.yaml.txt': misnamed_file) and a copy beside it with other
-content (read_beside).
+otherwise ('Dossier.yml', 'dossier.yaml.txt', 'dossier (1).yaml': misnamed_file) and a copy
+beside it with other content (read_beside).
 """
 
 from __future__ import annotations
 
 import filecmp
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
@@ -265,15 +266,51 @@ def logo_problem(path: Path, named: str) -> str | None:
 _VARIANT_ENDINGS = (".yaml", ".yml", ".yaml.txt", ".yml.txt", ".txt")
 
 
+# What a sync program or Explorer puts after the stem of a copy it makes beside the file:
+# OneDrive and SharePoint the computer's name when two saved at once ('dossier-DESKTOP-AB12',
+# a Windows computer name: capitals, digits and hyphens, at most 15); Explorer ' (1)',
+# ' - Kopie', ' - Copy', ' - Kopie (2)'; Dropbox '(… conflicted copy …)', in Dutch
+# '(conflicterende kopie …)'. Not 'dossier-oud' or 'dossier-2': a copy the clerk kept aside.
+_FOLDER_COPY_MARK = (
+    r" \(\d+\)"
+    r"|(?i: - (?:kopie|copy)(?: \(\d+\))?)"
+    r"|(?i: \([^()]*(?:conflicted copy|conflicterende kopie)[^()]*\))"
+)
+_COPY_MARK = re.compile(r"-(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{0,14}|" + _FOLDER_COPY_MARK)
+
+
 def variants(folder: Path, meant: str) -> list[str]:
-    """The files in ``folder`` named as ``meant`` ('dossier.yaml') would be, written otherwise."""
+    """The files in ``folder`` named as ``meant`` ('dossier.yaml') would be, written otherwise,
+    or as a copy of it is named (see :func:`is_copy`)."""
     stem = meant.removesuffix(".yaml").casefold()
     names = {stem + ending for ending in _VARIANT_ENDINGS}
     try:
         found = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
     except OSError:
         return []
-    return [name for name in found if name != meant and name.casefold() in names]
+    return [
+        name
+        for name in found
+        if name != meant and (name.casefold() in names or is_copy(name, meant))
+    ]
+
+
+def is_copy(name: str, meant: str) -> bool:
+    """Whether ``name`` is that of a copy OneDrive, SharePoint, Dropbox or Explorer made of
+    ``meant`` ('dossier (1).yaml', 'dossier-DESKTOP-AB12.yaml' of 'dossier.yaml')."""
+    stem = meant.removesuffix(".yaml")
+    ending = next((e for e in _VARIANT_ENDINGS if name.casefold().endswith(e)), None)
+    if ending is None or name[: len(stem)].casefold() != stem.casefold():
+        return False
+    return _COPY_MARK.fullmatch(name[len(stem) : len(name) - len(ending)]) is not None
+
+
+def is_copied_folder(name: str, original: str) -> bool:
+    """Whether a folder ``name`` is that Explorer or a sync program gives a copy of the folder
+    ``original`` beside it ('2023-05-26-pfho-economie - Kopie', '… (2)')."""
+    # Not the computer's name: OneDrive gives that to a file two saved, not to a folder.
+    mark = name[len(original) :]
+    return name.startswith(original) and re.fullmatch(_FOLDER_COPY_MARK, mark) is not None
 
 
 def misnamed_file(folder: Path, meant: str = DOSSIER_FILE) -> str | None:
@@ -291,15 +328,17 @@ def read_beside(path: Path, display: str) -> list[Problem]:
             same = filecmp.cmp(path, path.parent / other, shallow=False)
         except OSError:
             continue  # said where the file itself is read
-        if not same:
-            problems.append(
-                Problem(
-                    display,
-                    None,
-                    "",
-                    f"naast dit bestand staat '{other}' met een andere inhoud, en dat wordt niet "
-                    f"gelezen (haal '{other}' weg, of zet wat erin hoort in {path.name})",
-                    "waarschuwing",
-                )
-            )
+        if same:
+            continue
+        said = (
+            # Its content may be the clerk's latest edit: compared, not just removed.
+            f"naast dit bestand staat '{other}', een kopie ervan met een andere inhoud (zoals "
+            "OneDrive of Dropbox die maakt als het bestand op twee plaatsen tegelijk is bewaard, "
+            "of Windows bij kopiëren), en die wordt niet gelezen (vergelijk de twee, zet wat "
+            f"erin hoort in {path.name} en haal '{other}' weg)"
+            if is_copy(other, path.name)
+            else f"naast dit bestand staat '{other}' met een andere inhoud, en dat wordt niet "
+            f"gelezen (haal '{other}' weg, of zet wat erin hoort in {path.name})"
+        )
+        problems.append(Problem(display, None, "", said, "waarschuwing"))
     return problems

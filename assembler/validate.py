@@ -67,6 +67,7 @@ from assembler.model import (
     without_invisible,
 )
 from assembler.organisation import (
+    is_copied_folder,
     misnamed_file,
     outside_problem,
     read_beside,
@@ -1365,6 +1366,8 @@ def _check_unique_references(
 
     A dossier copied into a later meeting instead of moved (DESIGN: a postponed item moves)
     is the copy: refusing the first one too would block a meeting that was held already.
+    A dossier in a meeting folder copied beside it in Explorer ('… - Kopie') is refused as
+    that copy, with advice to remove it: the original keeps its kenmerk, built or not.
     Where no one meeting came first, the one dossier of them that was built or exported
     before keeps it (a copy made this week for a new item is not): the meeting's real item
     still builds. Where none or more than one was, every one of them is refused. A kenmerk an
@@ -1392,6 +1395,26 @@ def _check_unique_references(
                 for dossier in group
             ]
             continue
+        if len(group) < 2:
+            continue
+        # A meeting folder copied in Explorer ('… - Kopie') holds the same dossiers: the copy
+        # is what to remove, and the meeting copied keeps its kenmerken (sent out already).
+        copies = [(dossier, _copied(dossier, group)) for dossier in group]
+        for dossier, original in copies:
+            if original is not None:
+                refusals.append(
+                    (
+                        dossier,
+                        f"'{reference}' is al het kenmerk van "
+                        f"{project.display(original.folder / DOSSIER_FILE)}: de vergadermap "
+                        f"'{dossier.folder.parent.name}' is een kopie van "
+                        f"'{original.folder.parent.name}' (haal de kopie weg; is het een nieuwe "
+                        "vergadering, geef de map dan een eigen naam en dit dossier een eigen "
+                        "kenmerk",
+                        ")",
+                    )
+                )
+        group = [dossier for dossier, original in copies if original is None]
         if len(group) < 2:
             continue
         first = _first_holder(group, days)
@@ -1495,6 +1518,22 @@ def _exported(meeting: Path, name: str) -> bool:
         return False
     return isinstance(records, dict) and any(
         str(key).partition(":")[2].startswith(f"{name}/") for key in records
+    )
+
+
+def _copied(dossier: _Claim, group: list[_Claim]) -> _Claim | None:
+    """The dossier of ``group`` that ``dossier`` is a copy of, by its meeting folder's name
+    (see is_copied_folder), beside it; None for one that is no such copy."""
+    meeting = dossier.folder.parent
+    return next(
+        (
+            other
+            for other in group
+            if other.folder.parent.parent == meeting.parent
+            and other.folder.name == dossier.folder.name
+            and is_copied_folder(meeting.name, other.folder.parent.name)
+        ),
+        None,
     )
 
 

@@ -4424,3 +4424,104 @@ def test_a_meeting_date_other_than_its_folder_name_is_warned_about_by_check_and_
         result = run_cli(*command, cwd=example_project)
         assert result.exit_code == 0, result.stderr
         assert said in result.stderr.splitlines(), result.stderr
+
+
+# Names OneDrive/SharePoint ('-<computer>'), Windows Explorer (' (1)', ' - Kopie', ' - Copy')
+# and Dropbox give a copy of a file beside it, by the stem of the file copied.
+_COPY_NAMES = [
+    "{}-DESKTOP-AB12.yaml",
+    "{} (1).yaml",
+    "{} - Kopie.yaml",
+    "{} - Copy (2).yaml",
+    "{} (Anouk's conflicted copy 2023-06-01).yaml",
+]
+
+
+def _copy_said(display: str, name: str, meant: str) -> str:
+    return (
+        f"{display}: waarschuwing: naast dit bestand staat '{name}', een kopie ervan met een "
+        "andere inhoud (zoals OneDrive of Dropbox die maakt als het bestand op twee plaatsen "
+        "tegelijk is bewaard, of Windows bij kopiëren), en die wordt niet gelezen (vergelijk de "
+        f"twee, zet wat erin hoort in {meant} en haal '{name}' weg)"
+    )
+
+
+@pytest.mark.parametrize("pattern", _COPY_NAMES)
+def test_a_sync_conflict_copy_beside_a_dossier_or_meeting_file_is_said_when_it_differs(
+    example_project: Path, run_cli: RunCli, pattern: str
+) -> None:
+    """Windows review W3: OneDrive keeps the clerk's latest edit in 'dossier-DESKTOP-AB12.yaml'
+    when two saved at once; such copies passed in silence, while 'dossier.yml' was said."""
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    dossier_copy = pattern.format("dossier")
+    text = (folder / "dossier.yaml").read_text(encoding="utf-8")
+    (folder / dossier_copy).write_text(text.replace("Anouk Pols", "Q. Jansen"), encoding="utf-8")
+    meeting_copy = pattern.format("vergadering")
+    meeting_text = (example_project / MEETING).read_text(encoding="utf-8")
+    (example_project / "dossiers" / ECONOMIE / meeting_copy).write_text(
+        meeting_text.replace('"14:00"', '"15:00"'), encoding="utf-8"
+    )
+    # The same content in the copies of the other meeting is no matter.
+    wonen = example_project / "dossiers" / WONEN
+    shutil.copy(wonen / "vergadering.yaml", wonen / meeting_copy)
+    shutil.copy(wonen / "res-voortgang" / "dossier.yaml", wonen / "res-voortgang" / dossier_copy)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        _copy_said(MEETING, meeting_copy, "vergadering.yaml"),
+        _copy_said(SEED, dossier_copy, "dossier.yaml"),
+    ]
+
+
+@pytest.mark.parametrize("pattern", _COPY_NAMES[:3])
+def test_a_sync_conflict_copy_without_its_file_is_said_to_be_renamed(
+    example_project: Path, run_cli: RunCli, pattern: str
+) -> None:
+    """Windows review W3: with only 'dossier (1).yaml' left, the agenda's line said 'controleer
+    de mapnaam; is het dossier weggehaald ...' instead of naming it, as for 'dossier.yml'."""
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    name = pattern.format("dossier")
+    (folder / "dossier.yaml").rename(folder / name)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    meeting = MEETING
+    assert result.stderr.splitlines() == [
+        f"{meeting}:{line_of(example_project, meeting, '  - dossier: werklocaties')}: "
+        "agenda[2].dossier: er is geen dossiermap 'werklocaties' met een dossier.yaml in "
+        f"dossiers/{ECONOMIE}: de map bevat '{name}' (hernoem dat bestand naar dossier.yaml)"
+    ]
+
+
+@pytest.mark.parametrize("name", ["dossier-oud.yaml", "dossier.yaml.bak", "dossier-2.yaml"])
+def test_a_copy_the_clerk_kept_aside_is_no_conflict_copy(
+    example_project: Path, run_cli: RunCli, name: str
+) -> None:
+    """A copy a clerk named to keep aside is not taken for one a sync program made."""
+    folder = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    text = (folder / "dossier.yaml").read_text(encoding="utf-8")
+    (folder / name).write_text(text.replace("Anouk Pols", "Q. Jansen"), encoding="utf-8")
+    result = run_cli("check", cwd=example_project)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("suffix", [" - Kopie", " (2)", " - Copy"])
+def test_a_meeting_folder_copied_in_explorer_is_said_to_be_the_copy(
+    example_project: Path, run_cli: RunCli, suffix: str
+) -> None:
+    """Windows review W8: a copy '2023-05-26-pfho-economie - Kopie' of a meeting not built
+    yet made its real dossier fail too, and told the clerk to give that one a new kenmerk,
+    one sent out already."""
+    dossiers = example_project / "dossiers"
+    copy = f"{ECONOMIE}{suffix}"
+    shutil.copytree(dossiers / ECONOMIE, dossiers / copy)
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"dossiers/{copy}/werklocaties/dossier.yaml:{line_of(example_project, SEED, 'kenmerk:')}:"
+        f" kenmerk: '23.0001772' is al het kenmerk van {SEED}: de vergadermap '{copy}' is een "
+        f"kopie van '{ECONOMIE}' (haal de kopie weg; is het een nieuwe vergadering, geef de map "
+        "dan een eigen naam en dit dossier een eigen kenmerk, het eerstvolgende vrije is "
+        "23.0002151)"
+    ]
+    real = run_cli("check", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert (real.exit_code, real.stderr) == (0, "")
