@@ -49,10 +49,13 @@ code of our own. So one library merges: pikepdf.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import math
 import os
 import re
+import sys
+import types
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -1655,8 +1658,24 @@ def _enlarge(
     return new
 
 
+def _prepare_reportlab() -> None:
+    """Let reportlab be imported where the home folder is no folder (``HOME=/dev/null``)."""
+    if "reportlab" in sys.modules:
+        return
+    # On import reportlab reads ``~/.reportlab_mods`` when no module ``reportlab_mods`` is
+    # on the path, and lets every error but a missing file or a refusal through: under a
+    # cron job or service user with HOME=/dev/null that is "Not a directory", and every
+    # bundle failed. Without that file there is nothing to read, as reportlab sees it when
+    # the file is missing: an empty module stands in for it, so the import does not look.
+    if importlib.util.find_spec("reportlab_mods") is not None:
+        return
+    if not os.path.isfile(os.path.expanduser(os.path.join("~", ".reportlab_mods"))):
+        sys.modules.setdefault("reportlab_mods", types.ModuleType("reportlab_mods"))
+
+
 def _right_margin(width: float, mark: _Mark, scale: float = 1.0) -> float:
     """The usual margin where the page is wide enough; a narrow one where it is not."""
+    _prepare_reportlab()
     from reportlab.pdfbase import pdfmetrics
 
     right = pdfmetrics.stringWidth(mark.right or "", "AsmSans", MARK_SIZE * scale)
@@ -1676,6 +1695,7 @@ def _widest_scale(mark: _Mark, width: float) -> float:
 
 def _required_width(mark: _Mark) -> float:
     """The page width (as seen) that the mark needs without running off the page."""
+    _prepare_reportlab()
     from reportlab.pdfbase import pdfmetrics
 
     _register_fonts()
@@ -1689,6 +1709,7 @@ def _required_width(mark: _Mark) -> float:
 
 
 def _register_fonts() -> None:
+    _prepare_reportlab()
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -1711,6 +1732,7 @@ def _visual_to_user(box: list[float], rotate: int) -> tuple[float, ...]:
 
 def _draw_overlays(keys: Sequence[tuple[float, float, _Mark, float]]) -> bytes:
     """One reportlab page per distinct (size, mark, scale), text in embedded LiberationSans."""
+    _prepare_reportlab()
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
 

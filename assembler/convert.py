@@ -356,8 +356,14 @@ def _cache_root() -> Path:
     root = os.environ.get("XDG_CACHE_HOME")
     if not root:
         try:
-            root = str(Path.home() / ".cache")
+            home = Path.home()
         except RuntimeError:  # no HOME and no passwd entry (a container's random user)
+            home = None
+        # HOME=/dev/null (a cron job's or service user's) or a home that does not exist:
+        # the profile is kept in the temporary folder, not made anew at every build.
+        if home is not None and home.is_dir():
+            root = str(home / ".cache")
+        else:
             root = os.path.join(tempfile.gettempdir(), f"assembler-cache-{os.getuid()}")
     return Path(root) / "assembler"
 

@@ -23,7 +23,7 @@ import docx
 import pikepdf
 import pytest
 
-from tests.conftest import CORPUS, ECONOMIE, WONEN, CliResult, needs_bridge
+from tests.conftest import CORPUS, ECONOMIE, REPO, WONEN, CliResult, needs_bridge
 
 RunCli = Callable[..., CliResult]
 pytestmark = pytest.mark.slow
@@ -156,6 +156,42 @@ def test_a_kenmerk_with_a_slash_gives_one_output_folder(
     assert sorted(p.name for p in folder.iterdir()) == ["voorstel.docx"]
     again = run_cli("build", "--geen-pdf", cwd=small_project)
     assert "Klaar: 0 gebouwd, 1 ongewijzigd" in again.stderr, again.stderr
+
+
+@pytest.mark.parametrize("home", ["/dev/null", None], ids=["home-dev-null", "no-home"])
+def test_a_cron_job_without_a_home_folder_builds_everything(
+    small_project: Path, tmp_path: Path, home: str | None
+) -> None:
+    # A cron job's or service user's HOME=/dev/null once failed every bundle: reportlab read
+    # ~/.reportlab_mods on import ("Not a directory"). The LibreOffice profile is then kept
+    # in the temporary folder (here one of the test's own); without HOME, in the home folder
+    # the user database names.
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME")
+    }
+    environment |= {"PYTHONPATH": str(REPO), "TMPDIR": str(tmp_path)}
+    if home is not None:
+        environment["HOME"] = home
+    done = subprocess.run(
+        [sys.executable, "-m", "assembler", "build"],
+        cwd=small_project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd, 0 mislukt" in done.stderr
+    item = small_project / ITEM
+    assert sorted(p.name for p in item.iterdir()) == ["bundel.pdf", "voorstel.docx", "voorstel.pdf"]
+    assert "Bijlage 1 bij 23.0001772" in pdftext(item / "bundel.pdf")
+    assert (small_project / "build" / ECONOMIE / "vergaderbundel.pdf").is_file()
+    if home == "/dev/null":
+        assert [path.name for path in tmp_path.glob("assembler-cache-*")] == [
+            f"assembler-cache-{os.getuid()}"
+        ]
 
 
 def test_build_writes_word_pdf_and_bundle(small_project: Path, run_cli: RunCli) -> None:
