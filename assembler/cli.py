@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from functools import wraps
 from pathlib import Path, PurePosixPath
@@ -54,14 +54,102 @@ R = TypeVar("R")
 _SECTIONS = {"Options": "Opties", "Commands": "Opdrachten", "Arguments": "Argumenten"}
 
 
+# Stands in for each hyphen while help text is wrapped: textwrap breaks after a hyphen, which
+# split an option named in the text ('--ook-niet-' / 'openbaar') and a path to copy.
+_UNBROKEN_HYPHEN = "\u2011"
+# Click lays help out at least 50 wide, whatever the terminal, which then folds each longer
+# line wherever it ends, in the middle of an option's name too; this is as narrow as it goes.
+_NARROWEST_HELP = 30
+# A description column narrower than this goes under its option's names instead (as in a
+# pane of 40 or 50 columns), not in a strip of a few words a line.
+_NARROWEST_DESCRIPTION = 28
+# How far a description under its option's names is indented.
+_DESCRIPTION_INDENT = 4
+
+
+def _wrapped(text: str, width: int, indent: str = "") -> str:
+    """Click's wrapping of help text, which keeps paragraphs and \\b blocks, but never
+    breaks a word at a hyphen."""
+    from click.formatting import wrap_text
+
+    kept = text.replace("-", _UNBROKEN_HYPHEN)
+    wrapped = wrap_text(
+        kept, width, initial_indent=indent, subsequent_indent=indent, preserve_paragraphs=True
+    )
+    return wrapped.replace(_UNBROKEN_HYPHEN, "-")
+
+
 class DutchHelpFormatter(click.HelpFormatter):
-    """Click's help layout with Dutch headings: clerks read the help."""
+    """Click's help layout with Dutch headings (clerks read the help), as narrow as the
+    terminal, with options' names kept whole."""
+
+    def __init__(
+        self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None
+    ) -> None:
+        import shutil
+
+        from click import formatting
+
+        if width is None and formatting.FORCED_WIDTH is None:
+            columns = shutil.get_terminal_size().columns
+            width = max(min(columns, max_width or 80) - 2, _NARROWEST_HELP)
+        super().__init__(indent_increment, width, max_width)
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, prefix="Gebruik: ")
 
     def section(self, name: str) -> Any:
         return super().section(_SECTIONS.get(name, name))
+
+    def write_text(self, text: str) -> None:
+        self.write(_wrapped(text, self.width, " " * self.current_indent))
+        self.write("\n")
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        """Options (or commands) with their help beside them, or, where that column would be
+        too narrow, under them; names that do not fit a line go on more, split between two
+        names, never in one."""
+        rows = list(rows)
+        first_width = min(max((len(first) for first, _ in rows), default=0), col_max)
+        first_col = first_width + col_spacing
+        text_width = self.width - self.current_indent - first_col
+        beside = text_width >= _NARROWEST_DESCRIPTION
+        indent = " " * self.current_indent
+        for first, second in rows:
+            names = self._names_lines(first)
+            for line in names:
+                self.write(f"{indent}{line}\n")
+            if not second:
+                continue
+            if beside:
+                lines = _wrapped(second, text_width).splitlines()
+                pad = " " * (self.current_indent + first_col)
+                if len(names) == 1 and len(first) <= first_width:
+                    # Beside the names, as click lays it out.
+                    self.buffer[-1] = f"{indent}{first}{' ' * (first_col - len(first))}"
+                    self.write(f"{lines[0]}\n" if lines else "\n")
+                    lines = lines[1:]
+            else:
+                under = self.current_indent + _DESCRIPTION_INDENT
+                lines = _wrapped(second, max(self.width - under, 10)).splitlines()
+                pad = " " * under
+            for line in lines:
+                self.write(f"{pad}{line}\n" if line else "\n")
+
+    def _names_lines(self, names: str) -> list[str]:
+        """An option's names ('--ook-niet-openbaar / --alleen-openbaar') on as many lines as
+        they need, broken only after a ' / ' or ', ' between two of them."""
+        room = self.width - self.current_indent
+        parts = re.split(r"(?<= /) |(?<=,) ", names)
+        lines = [parts[0]]
+        for part in parts[1:]:
+            if len(lines[-1]) + 1 + len(part) <= room:
+                lines[-1] += f" {part}"
+            else:
+                lines.append(f"  {part}")  # a name on a line of its own, indented under the first
+        return lines
 
 
 class DutchOption(click.Option):
@@ -96,6 +184,24 @@ class DutchGroup(click.Group):
     context_class = DutchContext
     command_class = DutchCommand
     group_class = type
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands with their first sentence, as click lists them, and as long as the
+        line under a command's name allows where there is no room beside it."""
+        commands = [
+            (name, command)
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
+        ]
+        if not commands:
+            return
+        widest = max(len(name) for name, _command in commands)
+        limit = formatter.width - 6 - widest  # click's: beside the names
+        if limit < _NARROWEST_DESCRIPTION:
+            limit = formatter.width - formatter.current_indent - 2 - _DESCRIPTION_INDENT
+        rows = [(name, command.get_short_help_str(limit)) for name, command in commands]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 CONTEXT: dict[str, Any] = {"help_option_names": [], "max_content_width": 100}

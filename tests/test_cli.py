@@ -15,7 +15,7 @@ import click
 import pytest
 
 import assembler
-from assembler.cli import _usage_message
+from assembler.cli import _usage_message, main
 from tests.conftest import CHECKED_EXAMPLE, ECONOMIE, WONEN, CliResult, python_m
 
 RunCli = Callable[..., CliResult]
@@ -1073,3 +1073,51 @@ def test_json_of_a_file_name_that_is_no_utf_8_is_utf_8_and_no_traceback(
     assert b"Traceback" not in built.stderr
     summary = json.loads(built.stdout.decode("utf-8"))
     assert (summary["afsluitcode"], summary["gebouwd"], summary["meldingen"]) == (0, 1, [expected])
+
+
+def _command_paths(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and group of the CLI, the top one too, as the words that name it."""
+    paths = [path]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, (*path, name))
+        else:
+            paths.append((*path, name))
+    return paths
+
+
+def _command_of(path: tuple[str, ...]) -> click.Command:
+    command: click.Command = main
+    for word in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[word]
+    return command
+
+
+@pytest.mark.parametrize("columns", [40, 50])
+@pytest.mark.parametrize("path", _command_paths(main), ids=lambda path: " ".join(path) or "-")
+def test_help_keeps_option_names_whole_in_a_narrow_terminal(
+    tmp_path: Path, columns: int, path: tuple[str, ...]
+) -> None:
+    """Was: at 40 to 50 columns '--ook-niet-openbaar' was split over two lines, by the
+    wrapping at its hyphens in the text, and by the terminal folding the options' lines,
+    which click laid out 50 wide whatever the terminal."""
+    # A process of its own: click's CliRunner lays help out 80 wide whatever COLUMNS says.
+    result = python_m(tmp_path, *path, "--help", environment={"COLUMNS": str(columns)}, text=True)
+    assert result.returncode == 0, result.stderr
+    help_text = result.stdout
+    names = {
+        name
+        for parameter in _command_of(path).params
+        if isinstance(parameter, click.Option)
+        for name in (*parameter.opts, *parameter.secondary_opts)
+    }
+    assert names
+    whole = r"(?<![\w-]){}(?![\w-])"
+    for name in sorted(names):
+        lines = [line for line in help_text.splitlines() if re.search(whole.format(name), line)]
+        assert lines, f"{name} is not whole in:\n{help_text}"
+        # Wider than the terminal, the line would be folded wherever it reaches the edge.
+        assert [line for line in lines if len(line) > columns] == [], help_text
+    # No line ends in the first part of an option's name ('--ook-niet-').
+    assert not re.search(r"(?:^|\s)--?[\w-]*-$", help_text, re.MULTILINE), help_text
