@@ -204,8 +204,9 @@ def _parser(*, linkify: bool = True, links: bool = True) -> MarkdownIt:
 
 def empty_heading(content: str) -> bool:
     """Whether a heading whose text (its inline token's content) is ``content`` prints nothing:
-    '###' alone, '## ##'; such a heading is not made."""
-    return not content.strip()
+    '###' alone, '## ##', or only a soft hyphen (left out of a heading); such a heading is
+    not made."""
+    return not content.replace(_SOFT_HYPHEN, "").strip()
 
 
 def _empty_heading(heading: SyntaxTreeNode) -> bool:
@@ -216,6 +217,10 @@ DEEPEST_LEVEL = 8
 """The deepest w:ilvl of a Word list (0-8)."""
 
 
+# Word's optional hyphen, pasted along with the text.
+_SOFT_HYPHEN = "\u00ad"
+
+
 @dataclass
 class _Inline:
     bold: bool = False
@@ -224,6 +229,7 @@ class _Inline:
     strike: bool = False
     hyperlink: Any = None  # the w:hyperlink element runs go into, while inside a link
     lines_as_typed: bool = False  # a table's rows: not run together into one line
+    heading: bool = False  # a heading's text: a bookmark too
 
 
 @dataclass
@@ -308,7 +314,7 @@ class _Builder:
             style = HEADING_STYLES[
                 min(self.heading_depth(int(node.tag[1:])), len(HEADING_STYLES)) - 1
             ]
-            self.inline(self.paragraph(style), node)
+            self.inline(self.paragraph(style), node, heading=True)
         elif kind == "paragraph":
             self.inline(self.list_paragraph(context), node)
         elif kind in ("bullet_list", "ordered_list"):
@@ -398,12 +404,14 @@ class _Builder:
 
     # ------------------------------------------------------------------ inline
 
-    def inline(self, paragraph: Paragraph, node: SyntaxTreeNode) -> None:
+    def inline(self, paragraph: Paragraph, node: SyntaxTreeNode, *, heading: bool = False) -> None:
         for child in node.children:
             if child.type == "inline":
                 # A Markdown table is not made (check warns), but printed as typed, row by row.
                 table = "---" in child.content and TABLE_RULE.search(child.content) is not None
-                self.spans(paragraph, child.children, _Inline(lines_as_typed=table))
+                self.spans(
+                    paragraph, child.children, _Inline(lines_as_typed=table, heading=heading)
+                )
 
     def spans(self, paragraph: Paragraph, nodes: list[SyntaxTreeNode], state: _Inline) -> None:
         for node in nodes:
@@ -445,6 +453,11 @@ class _Builder:
         self.spans(paragraph, node.children, _replace(state, hyperlink=hyperlink))
 
     def run(self, paragraph: Paragraph, text: str, state: _Inline) -> None:
+        if state.heading:
+            # A soft hyphen pasted from Word: in running text it says where a word may break,
+            # but a heading is a bookmark and a tagged heading too, where PDF viewers show it
+            # as a hyphen ('Beknopte toe-lichting') or a search does not find the word.
+            text = text.replace(_SOFT_HYPHEN, "")
         if not text:
             return
         run = paragraph.add_run(text)

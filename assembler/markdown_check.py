@@ -60,7 +60,7 @@ _MARKER_NAMES = {"*": "sterretjes", "_": "liggende streepjes"}
 
 
 # Raised when what markdown_mistakes says changes, so answers kept by a build are not reused.
-CHECK_VERSION = 26
+CHECK_VERSION = 27
 
 
 # More '[' open at once in one paragraph than any text has: markdown-it scans from each to the
@@ -783,7 +783,8 @@ def _heading(opening: Token, inline: Token, lines: list[str]) -> Iterator[_Mista
 
     if empty_heading(inline.content):
         line = lines[_line(opening)]
-        typed = line[max(0, line.find(opening.markup)) :].strip()  # not a list's '- ' before it
+        typed = line[max(0, line.find(opening.markup)) :]  # not a list's '- ' before it
+        typed = typed.replace("\u00ad", "").strip()  # a soft hyphen alone is shown as nothing
         yield (
             _line(opening),
             f"{quoted(typed)} is een leeg kopje en komt niet in het document (zet de tekst van "

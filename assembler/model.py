@@ -171,6 +171,11 @@ _UNSEEN = re.compile("[\u200b\u2060\ufeff]")
 _UNSEEN_IN_A_LINE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 
 
+def one_line(text: str) -> str:
+    """``text`` without the unseen characters a one-line field leaves out (a soft hyphen)."""
+    return _UNSEEN_IN_A_LINE.sub("", text)
+
+
 def _text(max_length: int, *, multiline: bool, shorten: str = "kort de tekst in") -> Any:
     def check(value: object) -> str:
         if multiline and isinstance(value, list | dict) and not _curly_quoted_field(value):
@@ -202,7 +207,7 @@ def _text(max_length: int, *, multiline: bool, shorten: str = "kort de tekst in"
             )
         # Pasted along unseen; in a title they would go into bookmarks, file names and the
         # manifest, where an agenda system's search trips over them.
-        text = (_UNSEEN if multiline else _UNSEEN_IN_A_LINE).sub("", text).strip()
+        text = (_UNSEEN.sub("", text) if multiline else one_line(text)).strip()
         if not text:
             raise _fail("leeg", "is leeg (vul een waarde in)")
         if len(text) > max_length:

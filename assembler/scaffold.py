@@ -26,6 +26,7 @@ from assembler.model import (
     DOCUMENT_KINDS,
     IsoDate,
     Vergadering,
+    one_line,
     suggested_folder_name,
 )
 from assembler.organisation import load_organisation
@@ -507,8 +508,10 @@ def _relative_schema(project: Project, folder: Path, name: str) -> str:
 
 
 def _yaml_text(value: str) -> str:
+    """A one-line value, quoted for YAML, as check reads it: without a soft hyphen or other
+    unseen character pasted into the answer from Word, which the file would hide."""
     # Double-quoted YAML is a superset of JSON strings, so json.dumps quotes safely.
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(one_line(value), ensure_ascii=False)
 
 
 def _plain_date(datum: str) -> str:

@@ -2492,3 +2492,62 @@ def test_a_command_that_meets_the_lock_of_an_export_is_told_an_export_runs(
         assert (result.exit_code, result.stderr) == (3, f"fout: {EXPORTING}\n")
     assert scripted.exit_code == 3
     assert json.loads(scripted.stdout)["meldingen"][-1]["melding"] == EXPORTING
+
+
+@pytest.mark.slow
+def test_soft_hyphens_pasted_from_word_stay_out_of_titles_bookmarks_and_names(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Word's optional hyphen (U+00AD), pasted into an onderwerp, a kenmerk, an annex's
+    omschrijving or a Markdown heading, shows nothing in the text; it is left out without a
+    word. Was: a heading's went into the bundles' bookmarks ('Beknopte toe\u00adlichting')."""
+    shy = "\u00ad"
+    root = copy_example(tmp_path / "project", "dossiers", "templates", "schemas")
+    shutil.rmtree(root / "dossiers" / WONEN)
+    seed = root / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = seed.read_text(encoding="utf-8")
+    for typed, pasted in (
+        (
+            "onderwerp: Aanpak actieplan Werklocaties",
+            f"onderwerp: Aanpak actie{shy}plan Werk{shy}locaties",
+        ),
+        ("kenmerk: 23.0001772", f"kenmerk: 23.000{shy}1772"),
+        (
+            "omschrijving: Voorstel aanpak actieplan Werklocaties",
+            f"omschrijving: Voorstel aanpak actie{shy}plan Werk{shy}locaties",
+        ),
+        ("### Beknopte toelichting", f"### Beknopte toe{shy}lichting"),
+    ):
+        assert typed in text
+        text = text.replace(typed, pasted, 1)
+    seed.write_text(text, encoding="utf-8")
+
+    result = run_cli("export", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    assert "U+00AD" not in result.stderr
+
+    meeting = root / "build" / ECONOMIE
+    item = meeting / "02-23.0001772-werklocaties"
+    for bundle in (item / "bundel.pdf", meeting / "vergaderbundel.pdf"):
+        with pikepdf.open(bundle) as pdf, pdf.open_outline() as outline:
+            titles: list[str] = []
+            items = list(outline.root)
+            while items:
+                titles.append(str(items[0].title))
+                items = list(items[0].children) + items[1:]
+        assert [title for title in titles if shy in title] == []
+        assert "Beknopte toelichting" in titles
+        assert "Bijlage 1 – Voorstel aanpak actieplan Werklocaties" in titles
+    with pikepdf.open(item / "voorstel.pdf") as pdf:
+        assert str(pdf.docinfo["/Title"]) == "Aanpak actieplan Werklocaties"
+    public = meeting / "export" / PUBLIC
+    names = sorted(path.name for path in public.glob("02_*"))
+    assert names[:2] == [
+        "02_23.0001772_bijlage-01_voorstel-aanpak-actieplan-werklocaties.pdf",
+        "02_23.0001772_bijlage-02_projectplan-instrumenten-ruimte-voor-werklocaties-"
+        "oktober-2021.pdf",
+    ]
+    assert names[-1] == "02_23.0001772_voorstel_aanpak-actieplan-werklocaties.pdf"
+    manifest = (public / "manifest.json").read_text(encoding="utf-8")
+    assert "Aanpak actieplan Werklocaties" in manifest
+    assert shy not in manifest and "\\u00ad" not in manifest

@@ -111,6 +111,8 @@ MISTAKES = {
     "heading-hash-alone": ("#", 0, _empty_heading("#")),
     "heading-closed-empty": ("Tekst.\n\n## ##", 2, _empty_heading("## ##")),
     "heading-empty-in-a-list-item": ("- een\n- ###", 1, _empty_heading("###")),
+    # A soft hyphen pasted from Word shows nothing, and is left out of a heading.
+    "heading-only-a-soft-hyphen": ("Tekst.\n\n### \u00ad\n\nMeer.", 2, _empty_heading("###")),
     "heading-underlined": ("Tekst.\n\nVervolg\n-------", 3, _underlined("-------", "Vervolg")),
     "heading-underlined-with-equals": ("Titel\n=====", 1, _underlined("=====", "Titel")),
     "heading-underlined-paragraph": (

@@ -96,6 +96,39 @@ def test_new_dossier_gets_next_kenmerk_and_agenda_entry(
         )
 
 
+def test_soft_hyphens_pasted_into_new_are_not_written_into_the_dossier(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Pasted from Word, a soft hyphen went into dossier.yaml unseen (check then left it out
+    of the documents without a word): the file now says what the documents will."""
+    shy = "\u00ad"
+    options = [
+        *OPTIONS[:2],
+        "--onderwerp",
+        f"Regionale aanpak laad{shy}palen",
+        "--contactpersoon",
+        f"Piet de{shy} Vries",
+        "--eenheid",
+        f"Ruimte en eco{shy}nomie",
+        *OPTIONS[8:],
+        "--kenmerk",
+        f"23.000{shy}1999",
+    ]
+    result = run_cli("new", f"dossiers/{ECONOMIE}", "laadpalen", *options, cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    text = (example_project / "dossiers" / ECONOMIE / "laadpalen" / "dossier.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert shy not in text
+    for line in (
+        'onderwerp: "Regionale aanpak laadpalen"',
+        'contactpersoon: "Piet de Vries"',
+        'eenheid: "Ruimte en economie"',
+        'kenmerk: "23.0001999"',
+    ):
+        assert line in text.splitlines(), text
+
+
 def test_new_in_another_year_starts_a_new_sequence(example_project: Path, run_cli: RunCli) -> None:
     options = ["--verspreiden", "NEE", *OPTIONS[2:-1], "2024-01-15"]
     result = run_cli("new", f"dossiers/{WONEN}", "laadpalen", *options, cwd=example_project)
