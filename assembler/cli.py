@@ -542,6 +542,7 @@ def export(vergadermappen: tuple[Path, ...], wait_minutes: int | None) -> None:
     afsluitcode 4 als er iets vertrouwelijks in de openbare stukken zou komen; dan
     wordt er niets geschreven.
     """
+    started = time.monotonic()
     from assembler.build_report import BuildOptions, source_date_epoch_from_env
     from assembler.package import export_meetings
     from assembler.validate import meeting_selected
@@ -569,6 +570,9 @@ def export(vergadermappen: tuple[Path, ...], wait_minutes: int | None) -> None:
         click.echo(f"Exportpakket: {project.display(meeting.folder)}")
         for line in _package_said(meeting):
             click.echo(f"  {line}")
+    # As build ends (on stderr, with the messages): a log of a nightly export says how long.
+    packages = _counted(len(report.meetings), "exportpakket", "exportpakketten")
+    _say(f"Klaar: {packages} gemaakt in {_time_taken(time.monotonic() - started)}.")
     sys.exit(int(report.exit_code))
 
 
@@ -682,6 +686,7 @@ def publish(
     met --ook-niet-openbaar naar een adres publiceert, stuurt de niet-openbare stukken
     daarna steeds mee, tot --alleen-openbaar ze daar weghaalt.
     """
+    started = time.monotonic()
     from assembler.errors import PublishFailed, PublishRejected
     from assembler.publish import PublishReport, PublishStopped, publish_meeting
 
@@ -724,6 +729,8 @@ def publish(
         click.echo(f"Droog: niets verstuurd ({len(report.requests)} verzoeken gepland).")
     else:
         click.echo(f"{report.accepted} verwerkt, {report.unchanged} ongewijzigd.")
+    # As build ends (on stderr, with the messages): a log of a nightly publish says how long.
+    _say(f"Klaar in {_time_taken(time.monotonic() - started)}.")
 
 
 # At most this many file names in the list of files to put at publicatie_url.
@@ -1287,13 +1294,20 @@ def _with_bar(options: Any, run: Callable[[Callable[[str, str], None]], R]) -> R
 _TABLE_WIDTH = 50
 
 
+def _time_taken(seconds: float) -> str:
+    """A command's time as the summaries say it, in Dutch: '1,7 s', '1.234,5 s'."""
+    from babel.numbers import format_decimal
+
+    return f"{format_decimal(seconds, format='#,##0.0', locale='nl_NL')} s"
+
+
 def _summary(project: Project, report: Any, interactive: bool, *, pdf: bool = True) -> None:
     built, unchanged, failed = (
         report.count("gebouwd"),
         report.count("ongewijzigd"),
         report.count("mislukt"),
     )
-    seconds = f"{report.seconds:.1f} s".replace(".", ",")  # Dutch writes 1,5 s
+    seconds = _time_taken(report.seconds)
     # A meeting whose vergadering.yaml is refused is not read: its dossiers are in no count,
     # which alone would read as if the meeting had none (as check says it).
     loaded = {meeting.meeting for meeting in report.meetings}

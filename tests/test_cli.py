@@ -950,10 +950,12 @@ def test_export_says_a_problem_the_build_said_too_once(
 
     monkeypatch.setattr(package, "export_meetings", exported)
     result = run_cli("export", cwd=example_project)
-    assert (result.exit_code, result.stderr) == (
+    *said_lines, closing = result.stderr.splitlines()
+    assert (result.exit_code, said_lines) == (
         0,
-        f"dossiers/{WONEN}/vergadering.yaml:18: waarschuwing: agenda[8]: let op\n",
+        [f"dossiers/{WONEN}/vergadering.yaml:18: waarschuwing: agenda[8]: let op"],
     )
+    assert re.fullmatch(r"Klaar: 0 exportpakketten gemaakt in \d+,\d s\.", closing), closing
 
 
 def test_a_stopped_build_json_still_gives_its_summary(
@@ -1121,3 +1123,15 @@ def test_help_keeps_option_names_whole_in_a_narrow_terminal(
         assert [line for line in lines if len(line) > columns] == [], help_text
     # No line ends in the first part of an option's name ('--ook-niet-').
     assert not re.search(r"(?:^|\s)--?[\w-]*-$", help_text, re.MULTILINE), help_text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [(0.04, "0,0 s"), (1.66, "1,7 s"), (59.95, "60,0 s"), (1234.56, "1.234,6 s")],
+)
+def test_a_commands_time_is_said_in_dutch(seconds: float, said: str) -> None:
+    """As build, export and publish end: 'Klaar: … in 1,7 s.' (a decimal comma, and a
+    thousands point for a long run, as Dutch writes them)."""
+    from assembler.cli import _time_taken
+
+    assert _time_taken(seconds) == said

@@ -685,6 +685,32 @@ def test_a_damaged_publicatie_json_is_said_at_export_and_publish_not_a_traceback
     assert (published.exit_code, message in published.stderr) == (2, True), published.stderr
 
 
+@pytest.mark.slow
+def test_export_and_publish_end_with_the_time_they_took_as_build_does(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was: a cron log of an export or publish ended without it, so it could not be told how
+    long the nightly run took, as build's 'Klaar: … in 1,7 s.' tells."""
+    exported = run_cli("export", cwd=project.root)
+    assert exported.exit_code == 0, exported.stderr
+    assert exported.stdout.splitlines()[0] == f"Exportpakket: build/{ECONOMIE}/export"
+    closing = exported.stderr.splitlines()[-1]
+    assert re.fullmatch(r"Klaar: 2 exportpakketten gemaakt in \d+,\d s\.", closing), closing
+    one = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert one.exit_code == 0, one.stderr
+    closing = one.stderr.splitlines()[-1]
+    assert re.fullmatch(r"Klaar: 1 exportpakket gemaakt in \d+,\d s\.", closing), closing
+    # A dry run sends nothing, so no API need be there.
+    published = run_cli(
+        "publish", f"dossiers/{WONEN}", "--naar", "http://127.0.0.1:9/", "--droog",
+        cwd=project.root,
+    )  # fmt: skip
+    assert published.exit_code == 0, published.stderr
+    assert published.stdout.splitlines()[-1].startswith("Droog: niets verstuurd (")
+    closing = published.stderr.splitlines()[-1]
+    assert re.fullmatch(r"Klaar in \d+,\d s\.", closing), closing
+
+
 def _newer_publication(project: Project, **fields: object) -> str:
     """Write the wonen meeting's publicatie.json as a newer assembler would: formaat 3."""
     text = json.dumps({"formaat": 3, **fields, "documenten": {}, "publicaties": {}}) + "\n"
