@@ -1752,10 +1752,12 @@ def test_an_invalid_agenda_entry_holds_up_the_export_as_that_item_not_as_a_folde
     result = run_cli("export", WONEN, cwd=project.root)
 
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == (
+    *_said, refused, closing = result.stderr.splitlines()
+    assert refused == (
         f"dossiers/{WONEN}/vergadering.yaml: niet geëxporteerd: agendapunt 8 is ongeldig (zie de "
         "meldingen hierboven)"
     )
+    assert re.fullmatch(r"Klaar: 0 exportpakketten gemaakt in \d+,\d s\.", closing), closing
 
 
 def test_an_annex_of_an_exported_meeting_replaced_by_one_with_a_password_is_said(
@@ -2480,10 +2482,12 @@ def test_export_without_a_terminal_says_each_step_as_build_does(
     dossier.write_text(text.replace("stelt subsidie", "stelt nu subsidie"), encoding="utf-8")
     exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
     assert exported.exit_code == 0, exported.stderr
-    assert exported.stderr.splitlines() == [
+    *steps, closing = exported.stderr.splitlines()
+    assert steps == [
         f"dossier: {WONEN}/snelfietsroutes",
         f"bundel: {WONEN}/snelfietsroutes",
     ]
+    assert re.fullmatch(r"Klaar: 1 exportpakket gemaakt in \d+,\d s\.", closing), closing
     assert exported.stdout.startswith(f"Exportpakket: build/{WONEN}/export\n")
 
 
