@@ -1290,6 +1290,15 @@ ANNEX_CASES = [
         _corrupt_docx_zip,
         1,
         (
+            # Which part cannot be read, said by the check before LibreOffice tries.
+            _msg(
+                29,
+                "waarschuwing: " + ANNEX,
+                "'bijlage.docx' heeft een onderdeel dat niet te lezen is ('word/document.xml'): "
+                "de controle op bijgehouden wijzigingen, koppelingen en knoppen heeft het "
+                "overgeslagen, en LibreOffice laat het mogelijk weg uit de PDF (open en bewaar het "
+                "bestand opnieuw en kijk de PDF na)",
+            ),
             _msg(
                 29,
                 ANNEX,
