@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 APT_PACKAGES=(python3 python3-venv python3-pip libreoffice-writer-nogui libreoffice-calc-nogui
-              fonts-liberation fonts-dejavu fontconfig poppler-utils python3-uno)
+              fonts-liberation fonts-dejavu fonts-crosextra-carlito fonts-crosextra-caladea
+              fontconfig poppler-utils python3-uno)
 TEST_APT_PACKAGES=(nodejs npm)
 
 log() { printf '[project] %s\n' "$*" >&2; }

@@ -63,8 +63,10 @@ TOO_MUCH_MEMORY = (
 # A4's proportion judged as high as its marks have grown by its length, see bands.mark_scale;
 # a workbook's tracked changes, =HYPERLINK() links and ActiveX controls said, a Word document's
 # ActiveX controls too, and an office part that cannot be read said and passed over; 14: a Word
-# document's HYPERLINK field codes to files said).
-CHECKS_VERSION = 14
+# document's HYPERLINK field codes to files said; 15: an office annex's
+# fonts that are not installed and its symbols in a symbol font that is not (empty boxes)
+# warned about).
+CHECKS_VERSION = 15
 TOO_DEEP = (
     "is beschadigd: het bestand is zo diep genest dat het niet kan worden gelezen (lever de "
     "bijlage opnieuw aan, bijvoorbeeld opnieuw afgedrukt als PDF)"

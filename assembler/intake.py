@@ -61,6 +61,9 @@ class AnnexIntake:
         # Files of confidential dossiers: NIET OPENBAAR goes on each of their pages, so the
         # top band of every page is judged, not only that of page 1.
         self.every_page: set[Path] = set()
+        # An office annex's report says which of its fonts are not installed: a font installed
+        # or removed changes it (see build_cache.fonts_fingerprint). Taken when first needed.
+        self.fonts: str | None = None
 
     def __enter__(self) -> AnnexIntake:
         return self
@@ -181,6 +184,12 @@ class AnnexIntake:
         digest = hashlib.sha256(
             f"{__version__} {CHECKS_VERSION} {self.limits} {MARK_BAND}\n{self.judges}".encode()
         )
+        if path.suffix.lower() != ".pdf":
+            if self.fonts is None:
+                from assembler.build_cache import fonts_fingerprint
+
+                self.fonts = fonts_fingerprint()
+            digest.update(f"fonts {self.fonts}\n".encode())
         try:
             with open(path, "rb") as handle:
                 digest_stream(handle, digest)

@@ -11,9 +11,13 @@ office_warnings: what of an accepted office annex shows otherwise in its PDF tha
 may expect: tracked changes (LibreOffice prints a document's as marked up, deleted text struck
 through and searchable; a workbook's it leaves unmarked, as if accepted), hyperlinks to files or
 other computers (judged as a PDF annex's links are, with the same words; a workbook's
-=HYPERLINK() formulas too), form buttons that did something and ActiveX controls (the archival
-PDF holds a form as it looks, see convert.py, so a button there does nothing), and the parts
-it could not read, which it passes over to judge the rest.
+=HYPERLINK() formulas and a document's HYPERLINK fields too), form buttons that did something
+and ActiveX controls (the archival PDF holds a form as it looks, see convert.py, so a button
+there does nothing), fonts that this machine lacks (LibreOffice lays the text out in another
+one, so lines and pages break otherwise than in Word or Excel; judged as a template's fonts
+are, see template_style), symbols typed in a symbol font that is not here (Word's Insert ›
+Symbol in Wingdings: they print as empty boxes), and the parts it could not read, which it
+passes over to judge the rest.
 """
 
 from __future__ import annotations
@@ -321,11 +325,12 @@ def office_warnings(path: Path, name: str) -> list[str]:
                 found = _ooxml_findings(archive)
             else:
                 return []
+            fonts, symbols = _fonts_used(archive, suffix)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, RuntimeError):
         return []
     except NotImplementedError:
         return []
-    return found.warnings(name)
+    return found.warnings(name) + _font_warnings(name, fonts, symbols)
 
 
 class _Findings:
@@ -629,3 +634,168 @@ def _odf_part(archive: zipfile.ZipFile, part: str, found: _Findings) -> None:
                     does = _BUTTON_DOES.get(kind, _BUTTON_DOES["push"])
                     found.buttons.append((does, element.get(f"{_FORM}label") or "", address))
                 listening = False
+
+
+# --------------------------------------------------------------------------- fonts
+
+# Fonts of pictures, not letters, whose symbols Word keeps as characters U+F020-U+F0FF (its
+# Insert › Symbol). LibreOffice recodes the Symbol font's to OpenSymbol, and a w:sym element of
+# any of them; a character typed in Wingdings (or Webdings, Wingdings 2 or 3) it prints in the
+# font put in its place, which has no such character: an empty box (measured, LibreOffice 7.4).
+_SYMBOL_FONTS = frozenset({"wingdings", "wingdings 2", "wingdings 3", "webdings", "symbol"})
+_RECODED_SYMBOL_FONTS = frozenset({"symbol"})
+_SYMBOL_CHARACTERS = range(0xF020, 0xF100)
+_SHOWN_SYMBOLS = 6
+_SYMBOL_ADVICE = (
+    "voeg {them} in Word opnieuw in met Invoegen › Symbool, met het lettertype '(normale tekst)', "
+    "of lever de bijlage als PDF aan"
+)
+_FONT_ADVICE = "laat de beheerder het lettertype installeren, of lever de bijlage als PDF aan"
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_SVG = "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}"
+_FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+
+
+def _font_warnings(name: str, fonts: list[str], symbols: dict[str, list[str]]) -> list[str]:
+    """What is said of the fonts an office annex's text is set in that are not here, and of
+    its symbols that print as boxes."""
+    from assembler.template_style import font_not_here, fonts_not_here
+    from assembler.text_warnings import installed_font_families
+
+    said = f"'{name}' " if name else ""
+    found = []
+    letters = [font for font in fonts if font.strip().lower() not in _SYMBOL_FONTS]
+    for font, substitute in fonts_not_here(letters):
+        found.append(
+            said
+            + f"gebruikt het lettertype '{font}', en dat "
+            + font_not_here(font, substitute, "de PDF")
+            + f" ({_FONT_ADVICE})"
+        )
+    installed = installed_font_families() if symbols else None
+    for font, characters in symbols.items():
+        if installed is None or font.strip().lower() in installed:
+            continue  # the symbol font is here (or fontconfig cannot say): it prints its own
+        codes = [f"U+{ord(c):04X}" for c in dict.fromkeys(characters)]
+        shown = ", ".join(codes[:_SHOWN_SYMBOLS]) + (", …" if len(codes) > _SHOWN_SYMBOLS else "")
+        one = len(characters) == 1
+        what = "1 symbool" if one else f"{len(characters)} symbolen"
+        source = (
+            f"in het lettertype '{font}' ({shown}), en dat is niet geïnstalleerd op deze computer"
+            if font
+            else f"zonder symboollettertype ({shown})"
+        )
+        box = "staat het als een leeg vakje" if one else "staan ze als lege vakjes"
+        advice = _SYMBOL_ADVICE.format(them="het" if one else "ze")
+        found.append(said + f"bevat {what} {source}: in de PDF {box} ({advice})")
+    return found
+
+
+def _fonts_used(archive: zipfile.ZipFile, suffix: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The fonts an office annex's text is set in, and its symbol characters by their font."""
+    if suffix == ".docx":
+        return _word_fonts(archive)
+    if suffix == ".xlsx":
+        return _sheet_fonts(archive), {}
+    return _odf_fonts(archive), {}
+
+
+def _word_fonts(archive: zipfile.ZipFile) -> tuple[list[str], dict[str, list[str]]]:
+    from lxml import etree
+
+    from assembler.template_style import Styles, used_fonts
+
+    parser = etree.XMLParser(recover=False, huge_tree=True, resolve_entities=False)
+    names = set(archive.namelist())
+
+    def part(name: str) -> etree._Element | None:
+        return etree.fromstring(archive.read(name), parser) if name in names else None
+
+    content = {}
+    for name in sorted(names):
+        if _WORD_TEXT_PART.fullmatch(name):
+            root = part(name)
+            if root is not None:
+                content[name] = root
+    styles = Styles(part("word/styles.xml"))
+    fonts = used_fonts(content, styles, part("word/theme/theme1.xml"))
+    symbols: dict[str, list[str]] = {}
+    for root in content.values():
+        for run in root.iter(_W + "r"):
+            characters = [
+                character
+                for text in run.iter(_W + "t")
+                for character in text.text or ""
+                if ord(character) in _SYMBOL_CHARACTERS
+            ]
+            if not characters:
+                continue
+            fonts_named = run.find(f"{_W}rPr/{_W}rFonts")
+            font = ""
+            if fonts_named is not None:
+                font = fonts_named.get(_W + "ascii") or fonts_named.get(_W + "hAnsi") or ""
+            if font.strip().lower() not in _RECODED_SYMBOL_FONTS:
+                symbols.setdefault(font, []).extend(characters)
+    return fonts, symbols
+
+
+def _sheet_fonts(archive: zipfile.ZipFile) -> list[str]:
+    """The fonts of the cell formats an Excel workbook's cells use, and of its rich text."""
+    names = archive.namelist()
+    used = {0}  # a cell without a format of its own has the first
+    for name in names:
+        if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
+            with archive.open(name) as stream:
+                for cell in _elements(stream, f"{_SHEET_MAIN}c"):
+                    if cell.get("s", "").isdigit():
+                        used.add(int(cell.get("s", "0")))
+    fonts: dict[str, None] = {}
+    if "xl/styles.xml" in names:
+        with archive.open("xl/styles.xml") as stream:
+            from lxml import etree
+
+            root = etree.parse(stream, etree.XMLParser(resolve_entities=False)).getroot()
+        declared = [
+            font.find(f"{_SHEET_MAIN}name")
+            for font in root.iterfind(f"{_SHEET_MAIN}fonts/{_SHEET_MAIN}font")
+        ]
+        formats = root.findall(f"{_SHEET_MAIN}cellXfs/{_SHEET_MAIN}xf")
+        for index in sorted(used):
+            if index < len(formats):
+                font_id = formats[index].get("fontId", "0")
+                if font_id.isdigit() and int(font_id) < len(declared):
+                    named = declared[int(font_id)]
+                    if named is not None and named.get("val"):
+                        fonts[str(named.get("val"))] = None
+    for name in names:
+        if name == "xl/sharedStrings.xml" or re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
+            with archive.open(name) as stream:
+                for element in _elements(stream, f"{_SHEET_MAIN}rFont"):
+                    if element.get("val"):
+                        fonts[str(element.get("val"))] = None
+    return list(fonts)
+
+
+def _odf_fonts(archive: zipfile.ZipFile) -> list[str]:
+    """The fonts an ODF document's styles set text in, by their family names."""
+    families: dict[str, str] = {}
+    named: dict[str, None] = {}
+    for part in ("styles.xml", "content.xml"):
+        try:
+            stream = archive.open(part)
+        except KeyError:
+            continue
+        with stream:
+            for element in _elements(stream, None):
+                if element.tag == f"{_STYLE}font-face":
+                    family = (element.get(f"{_SVG}font-family") or "").strip("'\"")
+                    families[element.get(f"{_STYLE}name") or ""] = family
+                elif element.tag == f"{_STYLE}text-properties":
+                    font = element.get(f"{_STYLE}font-name") or ""
+                    if font:
+                        named[font] = None
+                    family = (element.get(f"{_FO}font-family") or "").strip("'\"")
+                    if family:
+                        named["\0" + family] = None
+    fonts = [name[1:] if name.startswith("\0") else families.get(name, name) for name in named]
+    return [font for font in dict.fromkeys(fonts) if font]

@@ -26,7 +26,14 @@ from assembler.errors import Problem
 from assembler.ooxml import W as _W
 from assembler.text_warnings import font_substitute, installed_font_families
 
-__all__ = ["HIDDEN_TEXT", "style_warnings"]
+__all__ = [
+    "HIDDEN_TEXT",
+    "Styles",
+    "font_not_here",
+    "fonts_not_here",
+    "style_warnings",
+    "used_fonts",
+]
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _PARSER = etree.XMLParser(recover=False, huge_tree=True, resolve_entities=False)
@@ -69,7 +76,7 @@ def style_warnings(path: Path, label: str) -> list[Problem]:
             }
     except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError):
         return []
-    styles = _Styles(parts.get("word/styles.xml"))
+    styles = Styles(parts.get("word/styles.xml"))
     content = {name: root for name, root in parts.items() if _CONTENT.fullmatch(name)}
     problems = _hidden_text(content, styles, label)
     problems += _missing_fonts(content, styles, parts.get("word/theme/theme1.xml"), label)
@@ -89,8 +96,8 @@ def _on(holder: etree._Element | None, tag: str) -> bool | None:
     return element.get(_W + "val", "true").lower() not in ("0", "false", "off")
 
 
-class _Styles:
-    """The template's styles: names, what each is based on, and their own run properties."""
+class Styles:
+    """A Word document's styles: names, what each is based on, and their own run properties."""
 
     def __init__(self, root: etree._Element | None) -> None:
         self.names: dict[str, str] = {}
@@ -154,7 +161,7 @@ def _place(name: str) -> str:
 
 
 def _hidden_text(
-    content: Mapping[str, etree._Element], styles: _Styles, label: str
+    content: Mapping[str, etree._Element], styles: Styles, label: str
 ) -> list[Problem]:
     """A warning per part for text hidden as typed, and per style that hides text."""
     problems: list[Problem] = []
@@ -250,15 +257,16 @@ def _theme_fonts(root: etree._Element | None) -> dict[str, str]:
     return found
 
 
-def _missing_fonts(
+def used_fonts(
     content: Mapping[str, etree._Element],
-    styles: _Styles,
+    styles: Styles,
     theme_root: etree._Element | None,
-    label: str,
-) -> list[Problem]:
-    """A warning per font the template's text is set in that this machine does not have."""
+    more_styles: Iterable[str] = (),
+) -> list[str]:
+    """The Latin fonts a Word document's text is set in: named in its runs, in the styles its
+    paragraphs, runs and tables use (``more_styles`` too) and their bases, and its defaults."""
     theme = _theme_fonts(theme_root)
-    used_styles: set[str] = set(styles.defaults) | set(styles.by_name(_MARKDOWN_STYLES))
+    used_styles: set[str] = set(styles.defaults) | set(more_styles)
     fonts: dict[str, None] = {}
     for _name, root in sorted(content.items()):
         for element in root.iter(_W + "pStyle", _W + "rStyle", _W + "tblStyle"):
@@ -269,12 +277,20 @@ def _missing_fonts(
         for ancestor in styles.chain(style):
             fonts.update(dict.fromkeys(_fonts_of(styles.run_properties.get(ancestor), theme)))
     fonts.update(dict.fromkeys(_fonts_of(styles.document_default, theme)))
+    return list(fonts)
+
+
+def fonts_not_here(fonts: Iterable[str]) -> list[tuple[str, str | None]]:
+    """Of ``fonts``, those this machine lacks and has no twin of the same measures for, each
+    with what fontconfig prints instead (None: it cannot say which); none when fontconfig
+    cannot say what is installed."""
+    fonts = list(dict.fromkeys(fonts))
     if not fonts:
         return []
     installed = installed_font_families()
     if installed is None:  # fontconfig cannot say: nothing to warn about with certainty
         return []
-    problems: list[Problem] = []
+    missing: list[tuple[str, str | None]] = []
     for font in fonts:
         if font.strip().lower() in installed:
             continue  # 'Liberation Sans ' with a space typed after it is that font
@@ -284,20 +300,43 @@ def _missing_fonts(
             _METRIC_TWINS.get(font.strip().lower()),
         }:
             continue
-        instead = (
-            f"de documenten gebruiken in plaats daarvan {substitute}"
-            if substitute
-            else "de documenten gebruiken in plaats daarvan een ander lettertype"
+        missing.append((font, substitute))
+    return missing
+
+
+def font_not_here(font: str, substitute: str | None, made: str) -> str:
+    """What is said of a font that is not here, after its name: ``made`` names what is
+    printed without it ("de documenten", "de PDF")."""
+    verb = "gebruiken" if made.endswith("en") else "gebruikt"
+    instead = (
+        f"{made} {verb} in plaats daarvan {substitute}"
+        if substitute
+        else f"{made} {verb} in plaats daarvan een ander lettertype"
+    )
+    return (
+        f"is niet geïnstalleerd op deze computer: {instead}, en tekst kan anders over de regels "
+        "en pagina's lopen"
+    )
+
+
+def _missing_fonts(
+    content: Mapping[str, etree._Element],
+    styles: Styles,
+    theme_root: etree._Element | None,
+    label: str,
+) -> list[Problem]:
+    """A warning per font the template's text is set in that this machine does not have."""
+    fonts = used_fonts(content, styles, theme_root, styles.by_name(_MARKDOWN_STYLES))
+    return [
+        Problem(
+            label,
+            None,
+            font,
+            f"het lettertype '{font}' "
+            + font_not_here(font, substitute, "de documenten")
+            + " (laat de beheerder het lettertype installeren, of kies in het sjabloon een "
+            "lettertype dat er wel is)",
+            "waarschuwing",
         )
-        problems.append(
-            Problem(
-                label,
-                None,
-                font,
-                f"het lettertype '{font}' is niet geïnstalleerd op deze computer: {instead}, en "
-                "tekst kan anders over de regels en pagina's lopen (laat de beheerder het "
-                "lettertype installeren, of kies in het sjabloon een lettertype dat er wel is)",
-                "waarschuwing",
-            )
-        )
-    return problems
+        for font, substitute in fonts_not_here(fonts)
+    ]

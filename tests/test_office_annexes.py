@@ -824,3 +824,128 @@ def test_libreoffice_reads_a_word_documents_hyperlink_fields_as_links(tmp_path: 
     assert len(links) == 3, links
     assert links[0].endswith("C:/Users/jurist/geheim.docx")
     assert "server" in links[1] and links[2] == "#_Toc1"
+
+
+def in_fonts(path: Path, runs: list[tuple[str, str]]) -> Path:
+    """A Word document with a paragraph per (font, text) run, as Word saves typed text."""
+    from docx import Document
+
+    document = Document()
+    for font, text in runs:
+        document.add_paragraph().add_run(text).font.name = font
+    document.save(str(path))
+    return path
+
+
+def sheet_in(tmp_path: Path, font: str) -> Path:
+    """An Excel workbook whose cells are in ``font`` (made by LibreOffice, its font renamed)."""
+    work = tmp_path / "sheet"
+    work.mkdir()
+    (work / "tabel.csv").write_text("Post,Bedrag\nHuur,1200\n", encoding="utf-8")
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(work),
+            str(work / "tabel.csv"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    made = work / "tabel.xlsx"
+    renamed = tmp_path / "tabel.xlsx"
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(renamed, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/styles.xml":
+                data = re.sub(rb'<name val="[^"]*"/>', f'<name val="{font}"/>'.encode(), data)
+            target.writestr(info, data)
+    return renamed
+
+
+def printed_instead(font: str) -> str:
+    """What fontconfig prints ``font`` with on this machine (DejaVu Sans on the project's)."""
+    return subprocess.run(
+        ["fc-match", "--format", "%{family}", font], check=True, capture_output=True, text=True
+    ).stdout.split(",")[0]
+
+
+@pytest.mark.skipif(shutil.which("fc-match") is None, reason="needs fontconfig")
+def test_check_warns_of_an_office_annexs_fonts_not_here_and_of_its_symbols_printed_as_boxes(
+    example_project: Path, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """Aptos and Segoe UI were laid out in DejaVu Sans and Wingdings symbols printed as empty
+    boxes without a word (review windows W4); Calibri has its twin Carlito (project.sh installs
+    it), and the Symbol font's characters LibreOffice recodes: neither is warned about."""
+    word = in_fonts(
+        tmp_path / "lettertypen.docx",
+        [
+            ("Aptos", "Aptos tekst: café"),
+            ("Calibri", "Calibri tekst"),
+            ("Symbol", "\uf0b7 opsomming"),
+            ("Wingdings", "\uf0fc"),
+            ("Wingdings", "\uf0a7\uf0fc"),
+        ],
+    )
+    where = add_annexes(
+        example_project,
+        [(word, "bijlage-4-lettertypen.docx"), (sheet_in(tmp_path, "Aptos Narrow"), "b-5.xlsx")],
+    )
+    result = run_cli("check", cwd=example_project)
+    prefix = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
+    at_word = f"{prefix}:{where['bijlage-4-lettertypen.docx']}: waarschuwing: bijlagen[4].bestand: "
+    at_sheet = f"{prefix}:{where['b-5.xlsx']}: waarschuwing: bijlagen[5].bestand: "
+    advice = "(laat de beheerder het lettertype installeren, of lever de bijlage als PDF aan)"
+    for at, name, font in [
+        (at_word, "bijlage-4-lettertypen.docx", "Aptos"),
+        (at_sheet, "b-5.xlsx", "Aptos Narrow"),
+    ]:
+        assert (
+            f"{at}'{name}' gebruikt het lettertype '{font}', en dat is niet geïnstalleerd op "
+            f"deze computer: de PDF gebruikt in plaats daarvan {printed_instead(font)}, en tekst "
+            f"kan anders over de regels en pagina's lopen {advice}\n" in result.stderr
+        ), result.stderr
+    assert (
+        f"{at_word}'bijlage-4-lettertypen.docx' bevat 3 symbolen in het lettertype 'Wingdings' "
+        "(U+F0FC, U+F0A7), en dat is niet geïnstalleerd op deze computer: in de PDF staan ze "
+        "als lege vakjes (voeg ze in Word opnieuw in met Invoegen › Symbool, met het lettertype "
+        "'(normale tekst)', of lever de bijlage als PDF aan)\n" in result.stderr
+    ), result.stderr
+    assert "Calibri" not in result.stderr
+    assert "'Symbol'" not in result.stderr
+    assert len(result.stderr.splitlines()) == 3, result.stderr
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.skipif(shutil.which("fc-match") is None, reason="needs fontconfig")
+def test_a_font_installed_since_the_last_check_is_no_longer_warned_about(
+    example_project: Path,
+    run_cli: Callable[..., CliResult],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The intake keeps an annex's report by its content: the fonts on the machine are part
+    of that key, or the warning would stay after the font was installed."""
+    from assembler import build_cache, template_style
+
+    where = add_annexes(
+        example_project, [(in_fonts(tmp_path / "a.docx", [("Aptos", "tekst")]), "a.docx")]
+    )
+    said = (
+        f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:{where['a.docx']}: waarschuwing: "
+        "bijlagen[4].bestand: 'a.docx' gebruikt het lettertype 'Aptos'"
+    )
+    assert said in run_cli("check", cwd=example_project).stderr
+    installed = template_style.installed_font_families()
+    assert installed is not None
+    # Aptos installed: the fonts' files change, and fontconfig names it.
+    monkeypatch.setattr(build_cache, "fonts_fingerprint", lambda: "aptos erbij")
+    monkeypatch.setattr(template_style, "installed_font_families", lambda: installed | {"aptos"})
+    result = run_cli("check", cwd=example_project)
+    assert result.stderr == "", result.stderr
+    assert result.exit_code == 0
