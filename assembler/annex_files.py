@@ -24,7 +24,7 @@ from pydantic import TypeAdapter, ValidationError
 from assembler.annex import PASSWORD_PROTECTED, pdf_named_as_office
 from assembler.case_names import FILES, case_twin_message
 from assembler.errors import Problem, Severity, not_utf8
-from assembler.fsutil import unreadable
+from assembler.fsutil import unreadable, windows_shortcut
 from assembler.inputs import OFFICE_SUFFIXES, PDF_SUFFIXES, DossierInput
 from assembler.markdown_check import quoted
 from assembler.model import Bijlage, RelativeFile
@@ -63,19 +63,13 @@ def annexes_alone(data: dict[str, Any]) -> tuple[tuple[Bijlage, ...], frozenset[
 def _explorer_leftover(name: str, names: list[str]) -> tuple[str, str] | None:
     """The file of the folder that looks like ``name`` in Windows Explorer, and what to say of
     it: a shortcut to it, a name with the extension twice, or one with a space at its end."""
-    # Windows names a new shortcut 'bijlage-1.pdf - Snelkoppeling.lnk' (English: '- Shortcut';
-    # without '.pdf' when extensions are hidden; ' (2)' for a second); renamed, 'bijlage-1.pdf.lnk'.
-    shortcut = re.compile(
-        rf"(?:{re.escape(name)}|(?:{re.escape(name)}|{re.escape(Path(name).stem)}) - "
-        r"(?:Snelkoppeling|Shortcut)(?: \(\d+\))?)\.lnk",
-        re.IGNORECASE,
-    )
+    shortcut = windows_shortcut(name, names)
+    if shortcut is not None:
+        return shortcut, (
+            f"'{shortcut}' is een snelkoppeling naar het bestand, niet het bestand zelf "
+            "(kopieer het bestand zelf in de dossiermap, en haal de snelkoppeling weg)"
+        )
     for found in names:
-        if shortcut.fullmatch(found):
-            return found, (
-                f"'{found}' is een snelkoppeling naar het bestand, niet het bestand zelf "
-                "(kopieer het bestand zelf in de dossiermap, en haal de snelkoppeling weg)"
-            )
         if found.casefold() == name.casefold() + Path(name).suffix.casefold():
             return found, (
                 f"het bestand heet '{found}', met de extensie twee keer: Windows verbergt de "
@@ -172,6 +166,19 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
             continue
         if not there:
             names = sorted(name for name in listing if name != DOSSIER_FILE)
+            here = [n for n in names if n == path.name] or [
+                n for n in names if n.casefold() == path.name.casefold()
+            ]
+            if here and path.parent != dossier.folder:
+                # 'bijlagen/kaart.pdf' for the kaart.pdf beside dossier.yaml: the folder part
+                # is the mistake, whatever its capitals.
+                sub = path.parent.relative_to(dossier.folder).as_posix()
+                report(
+                    f"'{annex.file}' staat niet in de map '{sub}', wel in de dossiermap zelf "
+                    f"(schrijf '{here[0]}')"
+                )
+                named.add(here[0])
+                continue
             same_letters = [n for n in names if n.casefold() == path.name.casefold()]
             if same_letters:
                 # Windows and macOS find it anyway; the server that builds does not.

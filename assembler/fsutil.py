@@ -8,10 +8,11 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
@@ -51,6 +52,21 @@ def read_refused(path: Path) -> OSError | None:
     except OSError as error:
         return error
     return None
+
+
+def windows_shortcut(name: str, names: Iterable[str], *, file: bool = True) -> str | None:
+    """The Windows shortcut among ``names`` that stands where ``name`` (a ``file``, or a
+    folder) was meant: what Explorer shows by that name, or names a new shortcut to it."""
+    # Windows names a new shortcut 'bijlage-1.pdf - Snelkoppeling.lnk' (English: '- Shortcut';
+    # without '.pdf' when extensions are hidden; ' (2)' for a second); renamed, 'bijlage-1.pdf.lnk'.
+    # A folder's name has no extension to hide, though it may have a dot.
+    stems = [name, Path(name).stem] if file else [name]
+    shortcut = re.compile(
+        rf"(?:{re.escape(name)}|(?:{'|'.join(map(re.escape, stems))}) - "
+        r"(?:Snelkoppeling|Shortcut)(?: \(\d+\))?)\.lnk",
+        re.IGNORECASE,
+    )
+    return next((found for found in names if shortcut.fullmatch(found)), None)
 
 
 def unreadable(error: OSError) -> str:

@@ -462,7 +462,8 @@ def _relative_in(folder: str) -> Callable[[str], str]:
         _refuse_curly_quotes(
             value, "geldige bestandsnaam", f"de naam zonder aanhalingstekens: {value[1:-1].strip()}"
         )
-        if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
+        # 'file:///C:/x/kaart.pdf' is how a browser or Explorer's address bar shows a path.
+        if value.startswith(("/", "\\")) or re.match(r"^(?:[A-Za-z]:|file:)", value, re.I):
             raise _fail(
                 "pad",
                 f"{_quote(value)} is een absoluut pad (schrijf de bestandsnaam in {folder})",

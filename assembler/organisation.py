@@ -23,7 +23,7 @@ from assembler.errors import (
     Severity,
     sort_problems,
 )
-from assembler.fsutil import unreadable
+from assembler.fsutil import unreadable, windows_shortcut
 from assembler.inputs import as_stored
 from assembler.model import (
     DEFAULT_NAME,
@@ -249,6 +249,17 @@ def logo_problem(path: Path, named: str) -> str | None:
             return (
                 f"'{named}' bestaat niet, '{same_letters}' wel: hoofdletters en kleine letters "
                 "tellen mee (schrijf de naam precies zo)"
+            )
+        try:
+            shortcut = windows_shortcut(path.name, sorted(os.listdir(path.parent)))
+        except OSError:
+            shortcut = None
+        if shortcut is not None:
+            shown = PurePosixPath(named).parent / shortcut
+            return (
+                f"'{named}' bestaat niet: '{shown}' is een snelkoppeling naar "
+                "het bestand, niet het bestand zelf (kopieer het logo zelf naar die plaats, en "
+                "haal de snelkoppeling weg)"
             )
         return f"'{named}' bestaat niet (zet het logo in de map dossiers/ of haal de regel weg)"
     try:

@@ -40,7 +40,7 @@ from assembler.errors import (
     not_utf8,
     sort_problems,
 )
-from assembler.fsutil import read_json, unreadable
+from assembler.fsutil import read_json, unreadable, windows_shortcut
 from assembler.inputs import (
     BAD_ENTRY,
     DEFAULT_PURPOSE,
@@ -991,6 +991,12 @@ def _folder_problems(
             )
         elif misnamed is not None:
             where = f": de map bevat '{misnamed}' (hernoem dat bestand naar {DOSSIER_FILE})"
+        elif (shortcut := _shortcut_to_folder(meeting.folder, name)) is not None:
+            where = (
+                f": '{shortcut}' is een snelkoppeling naar de map, niet de map zelf (zet de "
+                f"dossiermap zelf in {project.display(meeting.folder)}, en haal de snelkoppeling "
+                "weg)"
+            )
         else:
             where = (
                 " (controleer de mapnaam; is het dossier weggehaald, haal dan ook deze regel van "
@@ -1006,6 +1012,14 @@ def _folder_problems(
             )
         )
     return problems
+
+
+def _shortcut_to_folder(folder: Path, name: str) -> str | None:
+    """The Windows shortcut in ``folder`` that stands where the folder ``name`` was meant."""
+    try:
+        return windows_shortcut(name, sorted(os.listdir(folder)), file=False)
+    except OSError:
+        return None
 
 
 def _lexists(path: Path) -> bool:

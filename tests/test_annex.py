@@ -905,3 +905,41 @@ def test_an_annex_gone_or_unreadable_when_checked_is_not_called_damaged(
     assert _check_pdf(tmp_path / "bijlage.pdf", AnnexLimits()).reasons == [
         "kan niet gelezen worden: geen leesrechten (controleer de rechten)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("bestand", "said"),
+    [
+        (
+            "bijlagen/bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf",
+            "'bijlagen/bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf' staat niet in de map "
+            "'bijlagen', wel in de dossiermap zelf (schrijf "
+            "'bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf')",
+        ),
+        (
+            "Stukken/2023/Bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf",
+            "'Stukken/2023/Bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf' staat niet in de "
+            "map 'Stukken/2023', wel in de dossiermap zelf (schrijf "
+            "'bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf')",
+        ),
+        (
+            "'file:///C:/Temp/kaart.pdf'",
+            "'file:///C:/Temp/kaart.pdf' is een absoluut pad (schrijf de bestandsnaam in de "
+            "dossiermap)",
+        ),
+    ],
+)
+def test_an_annex_named_in_a_folder_or_by_a_file_address_is_told_so_not_about_capitals(
+    example_project: Path, run_cli: Callable[..., CliResult], bestand: str, said: str
+) -> None:
+    """The folder part of 'bijlagen/x.pdf' and a pasted 'file:///C:/…' address were blamed on
+    capital letters: "hoofdletters en kleine letters tellen mee" (review windows W5)."""
+    where = "dossiers/2023-05-26-pfho-economie/werklocaties/dossier.yaml"
+    dossier = example_project / where
+    lines = dossier.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("    bestand: bijlage-1"))
+    lines[line - 1] = f"    bestand: {bestand}"
+    dossier.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("check", cwd=example_project)
+    assert result.stderr == f"{where}:{line}: bijlagen[1].bestand: {said}\n"
+    assert result.exit_code == 1
