@@ -22,6 +22,7 @@ passes over to judge the rest.
 
 from __future__ import annotations
 
+import copy
 import re
 import zipfile
 import zlib
@@ -701,42 +702,72 @@ def _fonts_used(archive: zipfile.ZipFile, suffix: str) -> tuple[list[str], dict[
 
 
 def _word_fonts(archive: zipfile.ZipFile) -> tuple[list[str], dict[str, list[str]]]:
+    """Read as a stream (a document's body may be tens of MB), its runs let go of once read."""
     from lxml import etree
 
     from assembler.template_style import Styles, used_fonts
 
-    parser = etree.XMLParser(recover=False, huge_tree=True, resolve_entities=False)
     names = set(archive.namelist())
 
     def part(name: str) -> etree._Element | None:
-        return etree.fromstring(archive.read(name), parser) if name in names else None
+        if name not in names:
+            return None
+        parser = etree.XMLParser(recover=False, huge_tree=True, resolve_entities=False)
+        return etree.fromstring(archive.read(name), parser)
 
-    content = {}
-    for name in sorted(names):
-        if _WORD_TEXT_PART.fullmatch(name):
-            root = part(name)
-            if root is not None:
-                content[name] = root
-    styles = Styles(part("word/styles.xml"))
-    fonts = used_fonts(content, styles, part("word/theme/theme1.xml"))
+    used_styles: set[str] = set()
+    # Each distinct w:rFonts once: a report of 100,000 runs names a few fonts.
+    run_fonts: dict[tuple[tuple[str, str], ...], etree._Element] = {}
     symbols: dict[str, list[str]] = {}
-    for root in content.values():
-        for run in root.iter(_W + "r"):
-            characters = [
-                character
-                for text in run.iter(_W + "t")
-                for character in text.text or ""
-                if ord(character) in _SYMBOL_CHARACTERS
-            ]
-            if not characters:
-                continue
-            fonts_named = run.find(f"{_W}rPr/{_W}rFonts")
-            font = ""
-            if fonts_named is not None:
-                font = fonts_named.get(_W + "ascii") or fonts_named.get(_W + "hAnsi") or ""
-            if font.strip().lower() not in _RECODED_SYMBOL_FONTS:
-                symbols.setdefault(font, []).extend(characters)
+    styled = (_W + "pStyle", _W + "rStyle", _W + "tblStyle")
+    for name in sorted(names):
+        if not _WORD_TEXT_PART.fullmatch(name):
+            continue
+        with archive.open(name) as stream:
+            parsed = etree.iterparse(
+                stream,
+                events=("end",),
+                tag=(_W + "rPr", _W + "r", _W + "p", *styled),
+                resolve_entities=False,
+                no_network=True,
+                huge_tree=True,
+            )
+            for _event, element in parsed:
+                if element.tag in styled:
+                    used_styles.add(element.get(_W + "val", ""))
+                elif element.tag == _W + "rPr":
+                    named = element.find(_W + "rFonts")
+                    if named is not None:
+                        key = tuple(sorted((str(k), str(v)) for k, v in named.attrib.items()))
+                        run_fonts.setdefault(key, copy.deepcopy(element))
+                elif element.tag == _W + "r":
+                    _symbols_of(element, symbols)
+                elif element.tag == _W + "p":
+                    element.clear(keep_tail=False)
+                    parent = element.getparent()
+                    while parent is not None and element.getprevious() is not None:
+                        del parent[0]
+    styles = Styles(part("word/styles.xml"))
+    fonts = used_fonts(styles, part("word/theme/theme1.xml"), used_styles, run_fonts.values())
     return fonts, symbols
+
+
+def _symbols_of(run: etree._Element, symbols: dict[str, list[str]]) -> None:
+    """Add the run's characters of a symbol font that LibreOffice does not recode."""
+    characters = [
+        character
+        for text in run.iter(_W + "t")
+        for character in text.text or ""
+        if ord(character) in _SYMBOL_CHARACTERS
+    ]
+    if not characters:
+        return
+    named = run.find(f"{_W}rPr/{_W}rFonts")
+    font = ""
+    if named is not None:
+        font = named.get(_W + "ascii") or named.get(_W + "hAnsi") or ""
+    if font.strip().lower() not in _RECODED_SYMBOL_FONTS:
+        symbols.setdefault(font, []).extend(characters)
 
 
 def _sheet_fonts(archive: zipfile.ZipFile) -> list[str]:

@@ -258,22 +258,18 @@ def _theme_fonts(root: etree._Element | None) -> dict[str, str]:
 
 
 def used_fonts(
-    content: Mapping[str, etree._Element],
     styles: Styles,
     theme_root: etree._Element | None,
-    more_styles: Iterable[str] = (),
+    used_styles: Iterable[str],
+    run_properties: Iterable[etree._Element],
 ) -> list[str]:
-    """The Latin fonts a Word document's text is set in: named in its runs, in the styles its
-    paragraphs, runs and tables use (``more_styles`` too) and their bases, and its defaults."""
+    """The Latin fonts a Word document's text is set in: named in its ``run_properties``
+    (w:rPr), in the ``used_styles`` (by id) and their bases, and its default styles."""
     theme = _theme_fonts(theme_root)
-    used_styles: set[str] = set(styles.defaults) | set(more_styles)
     fonts: dict[str, None] = {}
-    for _name, root in sorted(content.items()):
-        for element in root.iter(_W + "pStyle", _W + "rStyle", _W + "tblStyle"):
-            used_styles.add(element.get(_W + "val", ""))
-        for properties in root.iter(_W + "rPr"):
-            fonts.update(dict.fromkeys(_fonts_of(properties, theme)))
-    for style in sorted(used_styles):
+    for properties in run_properties:
+        fonts.update(dict.fromkeys(_fonts_of(properties, theme)))
+    for style in sorted(set(styles.defaults) | set(used_styles)):
         for ancestor in styles.chain(style):
             fonts.update(dict.fromkeys(_fonts_of(styles.run_properties.get(ancestor), theme)))
     fonts.update(dict.fromkeys(_fonts_of(styles.document_default, theme)))
@@ -326,7 +322,18 @@ def _missing_fonts(
     label: str,
 ) -> list[Problem]:
     """A warning per font the template's text is set in that this machine does not have."""
-    fonts = used_fonts(content, styles, theme_root, styles.by_name(_MARKDOWN_STYLES))
+    roots = [root for _name, root in sorted(content.items())]
+    used_styles = [
+        element.get(_W + "val", "")
+        for root in roots
+        for element in root.iter(_W + "pStyle", _W + "rStyle", _W + "tblStyle")
+    ]
+    fonts = used_fonts(
+        styles,
+        theme_root,
+        [*used_styles, *styles.by_name(_MARKDOWN_STYLES)],
+        [properties for root in roots for properties in root.iter(_W + "rPr")],
+    )
     return [
         Problem(
             label,

@@ -868,6 +868,9 @@ def sheet_in(tmp_path: Path, font: str) -> Path:
     return renamed
 
 
+SEGOE_HTML = '<html><body><p style="font-family: Segoe UI">Segoe UI</p><p>Gewoon</p></body></html>'
+
+
 def printed_instead(font: str) -> str:
     """What fontconfig prints ``font`` with on this machine (DejaVu Sans on the project's)."""
     return subprocess.run(
@@ -894,16 +897,22 @@ def test_check_warns_of_an_office_annexs_fonts_not_here_and_of_its_symbols_print
     )
     where = add_annexes(
         example_project,
-        [(word, "bijlage-4-lettertypen.docx"), (sheet_in(tmp_path, "Aptos Narrow"), "b-5.xlsx")],
+        [
+            (word, "bijlage-4-lettertypen.docx"),
+            (sheet_in(tmp_path, "Aptos Narrow"), "b-5.xlsx"),
+            (from_html(tmp_path, SEGOE_HTML, "segoe.odt"), "b-6.odt"),
+        ],
     )
     result = run_cli("check", cwd=example_project)
     prefix = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
     at_word = f"{prefix}:{where['bijlage-4-lettertypen.docx']}: waarschuwing: bijlagen[4].bestand: "
     at_sheet = f"{prefix}:{where['b-5.xlsx']}: waarschuwing: bijlagen[5].bestand: "
+    at_text = f"{prefix}:{where['b-6.odt']}: waarschuwing: bijlagen[6].bestand: "
     advice = "(laat de beheerder het lettertype installeren, of lever de bijlage als PDF aan)"
     for at, name, font in [
         (at_word, "bijlage-4-lettertypen.docx", "Aptos"),
         (at_sheet, "b-5.xlsx", "Aptos Narrow"),
+        (at_text, "b-6.odt", "Segoe UI"),
     ]:
         assert (
             f"{at}'{name}' gebruikt het lettertype '{font}', en dat is niet geïnstalleerd op "
@@ -918,7 +927,7 @@ def test_check_warns_of_an_office_annexs_fonts_not_here_and_of_its_symbols_print
     ), result.stderr
     assert "Calibri" not in result.stderr
     assert "'Symbol'" not in result.stderr
-    assert len(result.stderr.splitlines()) == 3, result.stderr
+    assert len(result.stderr.splitlines()) == 4, result.stderr
     assert result.exit_code == 0, result.stderr
 
 
