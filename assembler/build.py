@@ -1203,6 +1203,7 @@ def _render_agendas(
                     label=project.display(template),
                     restart_lists=DECISION,
                     source=project.display(plan.meeting.folder / MEETING_FILE),
+                    wide_numbers=plan.meeting.width > 2,
                 )
             except TemplateError as error:
                 report.template_failed = True

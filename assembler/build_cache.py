@@ -147,8 +147,9 @@ TEMPLATE_CHECK_VERSION = 20
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers; 3: a
 # cancelled meeting's agendas and bundles say "geannuleerd" in their PDF titles; 4: the agenda
-# links to the items and their annexes, and its own outline is left out).
-MEETING_FORMAT = 4
+# links to the items and their annexes, and its own outline is left out; 5: an agenda of 100
+# items or more makes its item headings' hanging indents room for three digits).
+MEETING_FORMAT = 5
 # The libraries whose version is part of every output's cache key: they write the .docx
 # (docxtpl, python-docx, Jinja2, markdown-it-py, Babel, lxml, Pillow) and the bundles
 # (pikepdf, reportlab, pypdfium2).

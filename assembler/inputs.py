@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,6 +67,10 @@ def as_stored(path: Path) -> Path:
     return path
 
 
+PADDED_TO_THREE = 100
+"""From this many agenda items on, their numbers are padded to three digits in names."""
+
+
 @dataclass(frozen=True)
 class AgendaItem:
     """An agenda item, numbered from 1; either plain text or a dossier."""
@@ -75,6 +79,15 @@ class AgendaItem:
     text: str | None = None
     folder_name: str | None = None
     dossier: DossierInput | None = None
+    # The digits its number is padded to in file and folder names: 3 on an agenda of 100
+    # items or more, so that "099" sorts before "100"; 2 on the others, whose names were
+    # published that way and must not all change.
+    width: int = 2
+
+    @property
+    def padded(self) -> str:
+        """``02``: the number as file and folder names start with it."""
+        return f"{self.number:0{self.width}d}"
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,11 @@ class MeetingInput:
         return self.folder.name
 
     @property
+    def width(self) -> int:
+        """The digits its items' numbers are padded to in names (see AgendaItem.width)."""
+        return 3 if len(self.items) >= PADDED_TO_THREE else 2
+
+    @property
     def dossiers(self) -> list[DossierInput]:
         """The valid dossiers on this meeting's agenda, in agenda order."""
         return [item.dossier for item in self.items if item.dossier is not None]
@@ -99,9 +117,7 @@ class MeetingInput:
     def keeping(self, wanted: Callable[[DossierInput], bool]) -> MeetingInput:
         """The same meeting with only the dossiers ``wanted`` keeps; the others' items stay bare."""
         items = tuple(
-            item
-            if item.dossier is None or wanted(item.dossier)
-            else AgendaItem(item.number, item.text, item.folder_name, None)
+            item if item.dossier is None or wanted(item.dossier) else replace(item, dossier=None)
             for item in self.items
         )
         return MeetingInput(self.folder, self.source, self.meeting, items)

@@ -29,10 +29,11 @@ if TYPE_CHECKING:
 
 
 def output_folder_name(item: AgendaItem, dossier: DossierInput) -> str:
-    """``02-23.0001772-werklocaties``: agenda number, kenmerk, folder."""
+    """``02-23.0001772-werklocaties``: agenda number (``102-`` on an agenda of 100 items or
+    more, see AgendaItem.width), kenmerk, folder."""
     # An organisation's own kenmerkpatroon may allow "Z/23/1234": one folder all the same.
     reference = re.sub(r"[/\\]", "-", dossier.document.reference)
-    return f"{item.number:02d}-{reference}-{dossier.name}"
+    return f"{item.padded}-{reference}-{dossier.name}"
 
 
 PUBLIC_AGENDA = "agenda"
@@ -200,7 +201,7 @@ def previous_outputs(project: Project, meeting: MeetingInput, item: AgendaItem) 
         record = read_json(dossier_record(project, meeting.name, item.folder_name))
         folder = meeting_build / recorded_dir(record, meeting_build)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return sorted(meeting_build.glob(f"{item.number:02d}-*-{item.folder_name}"))
+        return sorted(meeting_build.glob(f"{item.padded}-*-{item.folder_name}"))
     return [folder] if folder.is_dir() else []
 
 

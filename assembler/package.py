@@ -199,9 +199,10 @@ def _safe_part(text: str) -> str:
     return re.sub(r"[^a-z0-9.-]+", "-", _ascii(text).lower()).strip("-.") or "x"
 
 
-def export_name(number: int, reference: str, part: str, title: str) -> str:
-    """``02_23.0001772_voorstel_aanpak-actieplan-werklocaties.pdf``, at most 100 characters."""
-    head = f"{number:02d}_{_safe_part(reference)}_{part}_"
+def export_name(number: int, reference: str, part: str, title: str, *, width: int = 2) -> str:
+    """``02_23.0001772_voorstel_aanpak-actieplan-werklocaties.pdf``, at most 100 characters;
+    the item's number padded to ``width`` digits (AgendaItem.width)."""
+    head = f"{number:0{width}d}_{_safe_part(reference)}_{part}_"
     room = MAX_NAME - len(head) - len(".pdf")
     tail = slug(title) or "document"
     if len(tail) > room:
@@ -212,18 +213,20 @@ def export_name(number: int, reference: str, part: str, title: str) -> str:
     return (head + tail)[: MAX_NAME - 4] + ".pdf"
 
 
-def meeting_document_name(meeting_name: str, key: str) -> str:
-    """``00_2023-05-26-pfho-economie_agenda.pdf``: unique under the shared publication URL.
+def meeting_document_name(meeting_name: str, key: str, *, width: int = 2) -> str:
+    """``00_2023-05-26-pfho-economie_agenda.pdf``: unique under the shared publication URL;
+    ``000_`` on an agenda whose items are padded to three digits, so that it sorts first.
 
     A slug that fits is the name as it always was, so names published before stay. One that
     does not is cut at a word and gets a digest of the whole folder name: two folders that
     differ only after the cut ("…-deel-1", "…-deel-2") would otherwise share every link.
     """
     tail = f"_{key}.pdf"
-    room = MAX_NAME - 3 - len(tail)
+    zeros = "0" * width
+    room = MAX_NAME - len(zeros) - 1 - len(tail)
     whole = slug(meeting_name)
     if len(whole) <= room:
-        return f"00_{whole}{tail}"
+        return f"{zeros}_{whole}{tail}"
     # The name as typed, not as the file system spells it: a copy made on a Mac holds "é" as
     # "e" and an accent (NFD), and would otherwise publish under other names than the original.
     folder = unicodedata.normalize("NFC", meeting_name).encode("utf-8", "surrogateescape")
@@ -232,7 +235,7 @@ def meeting_document_name(meeting_name: str, key: str) -> str:
     cut = whole[: room + 1]
     # Cut at a word (a hyphen) when there is one, so the name stays readable.
     head = cut[: cut.rfind("-")] if "-" in cut[1:] else whole[:room]
-    return f"00_{head.strip('-')}{digest}{tail}"
+    return f"{zeros}_{head.strip('-')}{digest}{tail}"
 
 
 def overlegsoort(meeting_name: str) -> str:
@@ -365,7 +368,7 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
                     key,
                     side,
                     build_dir / file_name,
-                    meeting_document_name(meeting.name, key),
+                    meeting_document_name(meeting.name, key, width=meeting.width),
                     key.split("-")[0],
                     title,
                 )
@@ -383,7 +386,9 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
                 f"{dossier.name}/{kind}",
                 side,
                 document_pdf(output_dir, dossier),
-                export_name(item.number, document.reference, kind, document.subject),
+                export_name(
+                    item.number, document.reference, kind, document.subject, width=item.width
+                ),
                 kind,
                 document.subject,
                 item.number,
@@ -401,7 +406,11 @@ def _plan_documents(project: Project, meeting: MeetingInput) -> list[ExportDocum
                     side,
                     annex_pdf(output_dir, dossier, index),
                     export_name(
-                        item.number, document.reference, f"bijlage-{number:02d}", annex.description
+                        item.number,
+                        document.reference,
+                        f"bijlage-{number:02d}",
+                        annex.description,
+                        width=item.width,
                     ),
                     "bijlage",
                     annex.description,

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 # A dossier's kenmerk in the default pattern, as its dossier.yaml writes it: year and number.
 _REFERENCE = re.compile(r"^\s*kenmerk\s*:\s*['\"]?(\d{2})\.(\d{7})['\"]?\s*(#.*)?$", re.MULTILINE)
-# A published file's name: "03_23.0002104_voorstel_....pdf" (see package.export_name).
-_PUBLISHED_REFERENCE = re.compile(r'"bestandsnaam"\s*:\s*"\d{2}_(\d{2})\.(\d{7})_')
+# A published file's name: "03_23.0002104_voorstel_....pdf", "103_…" (see package.export_name).
+_PUBLISHED_REFERENCE = re.compile(r'"bestandsnaam"\s*:\s*"\d{2,}_(\d{2})\.(\d{7})_')
 # The files a kenmerk is taken in, and how it is written there (default pattern).
 TAKEN_IN = {DOSSIER_FILE: _REFERENCE, PUBLICATION_FILE: _PUBLISHED_REFERENCE}
 # A dossier's kenmerk in any pattern: the value of its top-level 'kenmerk:' line, unquoted.

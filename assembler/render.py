@@ -1055,6 +1055,64 @@ def _open(template: Path, label: str, source: str | None = None) -> _Template:
     return document
 
 
+# A heading that starts with its number typed: "100.", a tab, the title.
+_TYPED_NUMBER = re.compile(r"\d+\.\t")
+
+
+def widen_numbered_headings(document: Any) -> None:
+    """Make room for a number of three digits in each paragraph of ``document`` that starts
+    with a typed number, a period and a tab over a hanging indent (an agenda item's heading).
+
+    A template's hanging indent holds "99." (the default one's 7 mm); "100." is about a third
+    wider, and ran past it to the next tab stop, its title out of line with the others. Only
+    an agenda of 100 items or more is widened, by a third (a title in line after "100." as
+    after "99."): a shorter one keeps its layout, and the agendas published with it.
+    """
+    for p_pr in document.element.body.iter(qn("w:pPr")):
+        paragraph = p_pr.getparent()
+        ind = p_pr.find(qn("w:ind"))
+        if ind is None or not _TYPED_NUMBER.match(_text_with_tabs(paragraph)):
+            continue
+        hanging = _twips(ind.get(qn("w:hanging")))
+        # Word 2010 and later may write w:start for w:left.
+        side = (
+            qn("w:start")
+            if ind.get(qn("w:left")) is None and ind.get(qn("w:start"))
+            else qn("w:left")
+        )
+        left = _twips(ind.get(side))
+        if hanging <= 0:
+            continue
+        extra = -(-hanging // 3)
+        ind.set(side, str(left + extra))
+        ind.set(qn("w:hanging"), str(hanging + extra))
+        # The tab stop the title starts at (where the hanging indent ends) moves along.
+        for tab in p_pr.iterfind(f"{qn('w:tabs')}/{qn('w:tab')}"):
+            if _twips(tab.get(qn("w:pos"))) == left and tab.get(qn("w:val")) != "clear":
+                tab.set(qn("w:pos"), str(left + extra))
+
+
+def _text_with_tabs(paragraph: Any) -> str:
+    """A paragraph's text with its tabs as ``\t`` (as far as the first tab is needed)."""
+    parts: list[str] = []
+    for element in paragraph.iter(qn("w:t"), qn("w:tab")):
+        if element.tag == qn("w:tab"):
+            if element.getparent().tag == qn("w:tabs"):
+                continue  # a tab stop, not a tab
+            parts.append("\t")
+            break
+        parts.append(element.text or "")
+    return "".join(parts)
+
+
+def _twips(value: str | None) -> int:
+    """An indent or tab position in twips; 0 for none or what is not a whole number."""
+    try:
+        return int(value) if value is not None else 0
+    except ValueError:
+        return 0
+
+
 def render_document(
     template: Path,
     context: Mapping[str, object],
@@ -1064,6 +1122,7 @@ def render_document(
     label: str | None = None,
     restart_lists: str | None = None,
     source: str | None = None,
+    wide_numbers: bool = False,
 ) -> Path:
     """Render ``template`` with ``context`` into ``output`` (atomically) and return ``output``.
 
@@ -1072,6 +1131,8 @@ def render_document(
     ``restart_lists``: the name of a value (the agenda's ``besluit``) whose numbered template
     paragraphs count from 1 in each run of them (the agenda's decisions are one numbered
     paragraph in a loop in the loop over the items); other lists count on as Word counts.
+    ``wide_numbers``: the agenda of 100 items or more, whose item headings make room for
+    three digits (see widen_numbered_headings).
     Raises TemplateError for a missing, broken or non-docx template.
     """
     name = label or str(template)
@@ -1093,6 +1154,8 @@ def render_document(
         ) from None
     if restarted:
         restart_numbered_lists(document.docx, restarted)
+    if wide_numbers:
+        widen_numbered_headings(document.docx)
     _set_properties(document, properties)
     _drop_comments(document)
     buffer = io.BytesIO()

@@ -593,6 +593,9 @@ def _load_meeting(
                     )
                 )
     result = MeetingInput(folder, source, meeting, tuple(items))
+    if result.width > 2:
+        items = [dataclasses.replace(item, width=result.width) for item in items]
+        result = MeetingInput(folder, source, meeting, tuple(items))
     unlisted.extend((result, name) for name in sorted(here - named - unread))
     absent.extend((result, index, name) for index, name in missing)
     return result
