@@ -13,13 +13,16 @@ of it starting up, where PDFium takes 1-2 ms.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
+import re
 import subprocess
 import tempfile
 import threading
 import time
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,7 @@ __all__ = [
     "BLANK_DPI",
     "INK_THRESHOLD",
     "MARK_BAND",
+    "Sought",
     "TextArea",
     "mark_scale",
     "pages_showing",
@@ -101,7 +105,21 @@ def _bands_blank(
     return result
 
 
-def text_areas(pdf: Path, texts: Sequence[str]) -> list[TextArea | None]:
+@dataclass(frozen=True)
+class Sought:
+    """A text for text_areas to find, as a line of its own (``text``: "3. Onderwerp"); failing
+    that, in another wording of the agenda template, ``title`` at the end of a line that shows
+    ``number`` before it ("Agendapunt 3: Onderwerp", "3 | Onderwerp" over two lines), maybe
+    with a remark in brackets after it; with ``unnumbered``, also ``title`` alone on its line
+    (an annex listed without its number)."""
+
+    text: str
+    number: int | None = None
+    title: str = ""
+    unnumbered: bool = False
+
+
+def text_areas(pdf: Path, texts: Sequence[str | Sought]) -> list[TextArea | None]:
     """Where each of ``texts`` is shown in ``pdf``, searched in turn from where the one before
     was found (so that an item's number and title are not found in a decision before it): its
     page (0-based), the boxes of its lines (left, bottom, right, top, in the page's user
@@ -109,12 +127,20 @@ def text_areas(pdf: Path, texts: Sequence[str]) -> list[TextArea | None]:
     not found. Spaces, line breaks and hyphens do not count, so a title that wraps (after
     its own hyphen, or hyphenated by the layout) is found. For a short document made by the
     build (the agenda): every page's text is read."""
-    wanted = ["".join(_compared(char) for char in text) for text in texts]
+    sought = [text if isinstance(text, Sought) else Sought(text) for text in texts]
+    wanted = [
+        dataclasses.replace(
+            one,
+            text="".join(_compared(char) for char in one.text),
+            title="".join(_compared(char) for char in one.title),
+        )
+        for one in sought
+    ]
     with _PDFIUM:
         return _text_areas(pdf, wanted)
 
 
-def _text_areas(pdf: Path, wanted: list[str]) -> list[TextArea | None]:
+def _text_areas(pdf: Path, wanted: list[Sought]) -> list[TextArea | None]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -146,13 +172,16 @@ def _text_areas(pdf: Path, wanted: list[str]) -> list[TextArea | None]:
                 pages[index] = (textpage, "".join(shown), indices, whole)
             return pages[index]
 
-        for text in wanted:
+        for one in wanted:
             result = None
             for index in range(page_index, len(document)):
                 textpage, shown, indices, whole = read(index)
-                at = _found_on_lines_of_its_own(
-                    shown, indices, whole, text, position if index == page_index else 0
-                )
+                start = position if index == page_index else 0
+                text = one.text
+                at = _found_on_lines_of_its_own(shown, indices, whole, text, start)
+                if at < 0 and one.title:
+                    text = one.title
+                    at = _found_by_number(shown, indices, whole, one, start)
                 if at < 0:
                     continue
                 first, last = indices[at], indices[at + len(text) - 1]
@@ -208,6 +237,40 @@ def _found_on_lines_of_its_own(
         before = whole[: indices[at]].rstrip(" \t")
         after = whole[indices[at + len(text) - 1] + 1 :].lstrip(" \t")
         if (not before or before[-1] in "\r\n") and (not after or after[0] in "\r\n"):
+            return at
+        start = at + 1
+    return -1
+
+
+# What may stand before an item's title on its line (or on the line before) besides its
+# number: "Agendapunt 103:", "Bijlage 2 –"; a longer text is a sentence, not a label.
+_LABEL_LENGTH = 40
+
+
+def _found_by_number(shown: str, indices: list[int], whole: str, one: Sought, start: int) -> int:
+    """Where ``one.title`` is first found in ``shown`` from ``start`` at the end of a line
+    (or before a remark in brackets that ends it) whose label before it shows ``one.number``
+    (see Sought); -1 if nowhere."""
+    number = re.compile(rf"(?<![0-9]){one.number}(?![0-9])")
+    while one.title:
+        at = shown.find(one.title, start)
+        if at < 0:
+            return -1
+        first, last = indices[at], indices[at + len(one.title) - 1]
+        line_start = max(whole.rfind("\n", 0, first), whole.rfind("\r", 0, first)) + 1
+        ends = [i for i in (whole.find("\r", last), whole.find("\n", last)) if i >= 0]
+        after = whole[last + 1 : min(ends, default=len(whole))].strip()
+        before = whole[line_start:first].strip()
+        if not before:
+            # The label on a line of its own before it (a number in a table's first column).
+            lines = whole[:line_start].splitlines()
+            before = next((line.strip() for line in reversed(lines) if line.strip()), "")
+            if one.unnumbered:
+                before = str(one.number)
+        elif one.unnumbered and not any(char.isalnum() for char in before):
+            before = str(one.number)  # a bullet or dash
+        labelled = len(before) <= _LABEL_LENGTH and number.search(before) is not None
+        if labelled and (not after or (after[0] == "(" and after[-1] == ")")):
             return at
         start = at + 1
     return -1

@@ -73,6 +73,7 @@ from assembler.actions import bookmark_address, outline_items, strip_active_cont
 from assembler.annex import PASSWORD_PROTECTED, not_opened_pdf
 from assembler.bands import (
     MARK_BAND,
+    Sought,
     TextArea,
     mark_scale,
     pages_showing,
@@ -135,12 +136,15 @@ class PartLink:
     merge) or, with ``annex``, of that annex in it (the page its own labels start 'B<n>-'
     at, as :func:`bundle_pdf` numbers them); ``name``: what a screen reader says of it. An
     annex's link is only made where its item's (the link to ``target`` before it) was found,
-    so that it is not found under the next item."""
+    so that it is not found under the next item. Where the agenda template words it otherwise,
+    it is found by ``title`` after ``number`` on its line (see bands.Sought)."""
 
     text: str
     target: int
     name: str
     annex: int | None = None
+    number: int | None = None
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,14 +231,24 @@ def bundle_pdf(
     return merge_documents(parts, meta, output)
 
 
-def merge_documents(parts: Sequence[MergePart], meta: BundleMeta, output: Path) -> Path:
-    """Merge PDFs in order, each under its own bookmark, and write ``output`` atomically."""
+def merge_documents(
+    parts: Sequence[MergePart],
+    meta: BundleMeta,
+    output: Path,
+    *,
+    unlinked: list[str] | None = None,
+) -> Path:
+    """Merge PDFs in order, each under its own bookmark, and write ``output`` atomically;
+    the names of the parts' links not made are added to ``unlinked`` (see Merger.unlinked)."""
     if not parts:
         raise ValueError("merge_documents needs at least one part")
     with Merger(meta) as merger:
         for part in parts:
             merger.add(part)
-        return merger.write(output)
+        written = merger.write(output)
+        if unlinked is not None:
+            unlinked += merger.unlinked
+        return written
 
 
 class Merger:
@@ -258,6 +272,9 @@ class Merger:
         self._structure = _Structure()
         # Per part with links: its place, its links and where their texts were found.
         self._links: list[tuple[int, tuple[PartLink, ...], list[TextArea | None]]] = []
+        # The names of the links not made (written by ``write``) as their text was not found
+        # on their part's pages, or an annex's as its item's was not.
+        self.unlinked: list[str] = []
 
     def __enter__(self) -> Merger:
         return self
@@ -296,7 +313,11 @@ class Merger:
         if part.links:
             # Read here, while the part's file is sure to be there (a dossier's bundle is
             # moved into place while the meeting bundle is merged).
-            areas = text_areas(part.pdf, [link.text for link in part.links])
+            sought = [
+                Sought(link.text, link.number, link.title, unnumbered=link.annex is not None)
+                for link in part.links
+            ]
+            areas = text_areas(part.pdf, sought)
             self._links.append((len(self._parts), part.links, areas))
         self._parts.append(part)
         self._sources.append(src)
@@ -319,7 +340,7 @@ class Merger:
         if self._need_appearances and isinstance(out.Root.get(Name.AcroForm), Dictionary):
             out.Root.AcroForm.NeedAppearances = True
         for index, links, areas in self._links:
-            _add_links(out, self._structure, index, starts, sources, links, areas)
+            self.unlinked += _add_links(out, self._structure, index, starts, sources, links, areas)
         # Before the marks: an untagged part's wrapper must not take in its stamps.
         self._structure.write(out)
         marks = _plan_marks(parts, starts, ends, meta.niet_openbaar)
@@ -346,15 +367,18 @@ def _add_links(
     sources: Sequence[Pdf],
     links: Sequence[PartLink],
     areas: Sequence[TextArea | None],
-) -> None:
+) -> list[str]:
     """Put the links of part ``index`` on its pages where their texts were found: internal
     (a destination, no action), printed (/F 4, as PDF/A wants), without a border, named, and
-    tagged as a Link element in the part's tree (see _Structure.link)."""
+    tagged as a Link element in the part's tree (see _Structure.link). Return the names of
+    those not made for their text (or their item's) not found."""
     found: set[int] = set()
+    unfound: list[str] = []
     for link, area in zip(links, areas, strict=True):
-        if area is None or link.target >= len(starts) or link.target == index:
+        if link.target >= len(starts) or link.target == index:
             continue
-        if link.annex is not None and link.target not in found:
+        if area is None or (link.annex is not None and link.target not in found):
+            unfound.append(link.name)
             continue
         offset = 0 if link.annex is None else _annex_start(sources[link.target], link.annex)
         if offset is None:
@@ -390,6 +414,7 @@ def _add_links(
             page.Annots = annots
         annots.append(annot)
         structure.link(out, index, page, annot, mcid)
+    return unfound
 
 
 def _decimal(value: float) -> Decimal:

@@ -146,6 +146,8 @@ def _meeting_parts(plan: MeetingPlan) -> list[tuple[list[MergePart], str, bool]]
                     f"{number}. {document.subject}{marker}",
                     target,
                     f"Ga naar agendapunt {number}",
+                    number=number,
+                    title=document.subject,
                 )
             )
             links += [
@@ -154,6 +156,8 @@ def _meeting_parts(plan: MeetingPlan) -> list[tuple[list[MergePart], str, bool]]
                     target,
                     f"Ga naar bijlage {annex} bij agendapunt {number}",
                     annex=annex,
+                    number=annex,
+                    title=description.description,
                 )
                 for annex, description in enumerate(document.annexes, start=1)
             ]
@@ -177,6 +181,24 @@ def _meeting_parts(plan: MeetingPlan) -> list[tuple[list[MergePart], str, bool]]
         )
         merges.append(([agenda_part, *parts], name, confidential))
     return merges
+
+
+# How many of the items and annexes a meeting bundle cannot link to are named one by one.
+_UNLINKED_NAMED = 5
+
+
+def unlinked_message(meeting: str, names: Sequence[str]) -> str:
+    """What to tell the clerk of the links a meeting bundle's agenda could not get: ``names``
+    as the links are named ('Ga naar agendapunt 3', 'Ga naar bijlage 2 bij agendapunt 3')."""
+    shown = [name.removeprefix("Ga naar ") for name in names[:_UNLINKED_NAMED]]
+    if len(names) > _UNLINKED_NAMED:
+        shown.append(f"{len(names) - _UNLINKED_NAMED} andere")
+    return (
+        f"in de vergaderbundel van {meeting} linkt de agenda niet naar {dutch_list(shown)}: "
+        "het nummer en het onderwerp (of de omschrijving van de bijlage) staan in de agenda "
+        "niet samen aan het eind van een regel (zet in het agendasjabloon het nummer vóór het "
+        "onderwerp of de omschrijving, op dezelfde regel of de regel ervoor)"
+    )
 
 
 def meeting_bundles(
@@ -228,12 +250,24 @@ def meeting_bundles(
             )
         )
         return
+    unlinked = merges.unlinked(plan)
     if options.pdf and not merges.written(plan):
         # Not merged along the way (something went wrong there): merged here from the
         # installed files, so any problem is reported as it would be anyway.
+        unlinked = []
         for parts, name, confidential in _meeting_parts(plan):
             meta = _meeting_meta(catalog, plan, options, confidential)
-            merge_documents(parts, meta, staging / name)
+            merge_documents(parts, meta, staging / name, unlinked=unlinked)
+    if options.pdf and unlinked:
+        report.problems.append(
+            Problem(
+                project.display(project.template_for("agenda")),
+                None,
+                "",
+                unlinked_message(plan.name, list(dict.fromkeys(unlinked))),
+                "waarschuwing",
+            )
+        )
     # Which items its public agenda and bundle show in full (see withdraw.py):
     # recorded before they are installed too, with those shown so far, for the same reason
     # as a dossier's (see build._install_dossier). Without its keys while the files move: stopped
@@ -337,6 +371,7 @@ class MeetingMerges:
         self._merging = {plan.name for plan in meetings}
         self._open: list[tuple[Merger, list[MergePart], Path]] = []
         self._written: set[str] = set()
+        self._unlinked: dict[str, list[str]] = {}
         # For a meeting with large annexes: the public bundle is written and let go before the
         # full one takes its first dossier; the outputs written so far.
         self._one_at_a_time = False
@@ -383,6 +418,11 @@ class MeetingMerges:
         """Merge what can still be merged; give up the rest (see meeting_bundles)."""
         self._thread.submit(self._advance, final=True).result()
 
+    def unlinked(self, plan: MeetingPlan) -> list[str]:
+        """The links the agendas of the meeting bundles of ``plan`` written here could not get
+        (see Merger.unlinked), in agenda order."""
+        return list(self._unlinked.get(plan.name, ()))
+
     def written(self, plan: MeetingPlan) -> bool:
         """Whether both meeting bundles of ``plan`` were written to its staging folder."""
         return plan.name in self._written
@@ -422,6 +462,9 @@ class MeetingMerges:
                         if output not in self._saved:
                             merger.write(output)
                     self._written.add(plan.name)
+                    self._unlinked[plan.name] = [
+                        name for merger, _parts, _output in self._open for name in merger.unlinked
+                    ]
             except Exception:  # merged again at the end, and reported there
                 self._written.discard(plan.name)
             self._close()

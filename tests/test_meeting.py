@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -550,10 +551,16 @@ def test_meeting_bundles_merged_on_the_way_equal_those_merged_at_the_end(
     merged_at_end: list[str] = []
     merge_documents = bundle.merge_documents
 
-    def spy(parts: list[bundle.MergePart], meta: bundle.BundleMeta, output: Path) -> Path:
+    def spy(
+        parts: list[bundle.MergePart],
+        meta: bundle.BundleMeta,
+        output: Path,
+        *,
+        unlinked: list[str] | None = None,
+    ) -> Path:
         if output.name.startswith("vergaderbundel"):
             merged_at_end.append(output.name)
-        return merge_documents(parts, meta, output)
+        return merge_documents(parts, meta, output, unlinked=unlinked)
 
     monkeypatch.setattr(bundle, "merge_documents", spy)
     options = build_report.BuildOptions(source_date_epoch=1685000000)
@@ -795,3 +802,99 @@ def test_each_items_decisions_are_a_word_list_of_their_own_in_the_agenda_docx(
         assert num_id not in seen  # a list of its own
         seen.add(num_id)
         assert ("0", 1) in starts[num_id]  # counting from 1, also in Word
+
+
+def _reworded_agenda(root: Path, *wordings: tuple[str, str]) -> None:
+    """Change the wording of the project's agenda template, its other parts byte for byte."""
+    template = root / "templates" / "agenda.docx"
+    with zipfile.ZipFile(template) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                xml = data.decode("utf-8")
+                for old, new in wordings:
+                    assert old in xml, old
+                    xml = xml.replace(old, new)
+                data = xml.encode("utf-8")
+            target.writestr(info, data)
+
+
+ITEM_WORDING = "<w:t>{{ punt.nummer }}.</w:t><w:tab/><w:t>{{ punt.titel }}</w:t>"
+ANNEX_WORDING = (
+    "<w:t>Bijlage {{ bijlage.nummer }}.</w:t><w:tab/><w:t>{{ bijlage.omschrijving }}</w:t>"
+)
+
+
+def _build_wonen(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ASSEMBLER), "build", f"dossiers/{WONEN}"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_an_agenda_worded_otherwise_still_links_each_item_and_annex(tmp_path: Path) -> None:
+    """Review: an organisation's own wording of the agenda lost the bundle's links silently."""
+    root = tmp_path / "project"
+    copy_example(root, "dossiers", "templates")
+    _reworded_agenda(
+        root,
+        (
+            ITEM_WORDING,
+            '<w:t xml:space="preserve">Agendapunt {{ punt.nummer }}: {{ punt.titel }}</w:t>',
+        ),
+        (
+            ANNEX_WORDING,
+            '<w:t xml:space="preserve">– {{ bijlage.omschrijving }}</w:t>',
+        ),
+    )
+    result = _build_wonen(root)
+    assert result.returncode == 0, result.stderr
+    assert "linkt" not in result.stderr, result.stderr
+    bundle = root / "build" / WONEN / "vergaderbundel.pdf"
+    shown = text(bundle)
+    assert "Agendapunt 3: Regionale woningbouwafspraken 2023-2030" in shown
+    links = _agenda_links(bundle)
+    items = {name: label for name, label in links.items() if "bijlage" not in name}
+    assert items == {
+        "Ga naar agendapunt 3": "3.1",
+        "Ga naar agendapunt 4": "4.1",
+        "Ga naar agendapunt 5": "5.1",
+        "Ga naar agendapunt 6": "6.1",
+    }
+    assert links["Ga naar bijlage 2 bij agendapunt 3"] == "3.B2-1"
+    assert links["Ga naar bijlage 3 bij agendapunt 5"] == "5.B3-1"
+    assert len([name for name in links if "bijlage" in name]) == 9, links
+    full = _agenda_links(root / "build" / WONEN / "vergaderbundel-niet-openbaar.pdf")
+    assert full["Ga naar agendapunt 7"] == "7.1", full
+
+
+def test_an_agenda_whose_items_cannot_be_found_says_so_in_dutch(tmp_path: Path) -> None:
+    """Where the wording hides an item's number, the clerk is told which links are missing."""
+    root = tmp_path / "project"
+    copy_example(root, "dossiers", "templates")
+    _reworded_agenda(
+        root,
+        (
+            ITEM_WORDING,
+            '<w:t xml:space="preserve">{{ punt.titel }} (punt {{ punt.nummer }}) ·</w:t>',
+        ),
+    )
+    result = _build_wonen(root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("linkt de agenda niet") == 1, result.stderr
+    said = (
+        "templates/agenda.docx: waarschuwing: in de vergaderbundel van "
+        "2023-06-23-pfho-ruimte-wonen linkt de agenda niet naar agendapunt 3, bijlage 1 bij "
+        "agendapunt 3, bijlage 2 bij agendapunt 3, agendapunt 4, bijlage 1 bij agendapunt 4 en "
+        "10 andere: het nummer en het onderwerp (of de omschrijving van de bijlage) staan in de "
+        "agenda niet samen aan het eind van een regel (zet in het agendasjabloon het nummer vóór "
+        "het onderwerp of de omschrijving, op dezelfde regel of de regel ervoor)"
+    )
+    assert said in " ".join(result.stderr.split()), result.stderr
+    # Of the public bundle's 4 items and 9 annexes and the full one's item 7 and its annex.
+    assert not _agenda_links(root / "build" / WONEN / "vergaderbundel.pdf")
+    assert not _agenda_links(root / "build" / WONEN / "vergaderbundel-niet-openbaar.pdf")
