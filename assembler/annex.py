@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from assembler.bands import top_bands_blank
+from assembler.bands import bottom_bands_blank, top_bands_blank
 from assembler.errors import Problem, dutch_list, megabytes
 from assembler.fsutil import not_opened
 
@@ -65,8 +65,9 @@ TOO_MUCH_MEMORY = (
 # ActiveX controls too, and an office part that cannot be read said and passed over; 14: a Word
 # document's HYPERLINK field codes to files said; 15: an office annex's
 # fonts that are not installed and its symbols in a symbol font that is not (empty boxes)
-# warned about).
-CHECKS_VERSION = 15
+# warned about; 16: the bottom band of every page after the first judged too, of every
+# annex, for the later pages' marks).
+CHECKS_VERSION = 16
 TOO_DEEP = (
     "is beschadigd: het bestand is zo diep genest dat het niet kan worden gelezen (lever de "
     "bijlage opnieuw aan, bijvoorbeeld opnieuw afgedrukt als PDF)"
@@ -127,6 +128,9 @@ class AnnexReport:
     # "Bijlage n", and NIET OPENBAAR on every page of a confidential bundle): of page 1 only,
     # or of every page when asked. A page that could not be rendered counts as not blank.
     bands_blank: tuple[bool, ...] = ()
+    # The same for the bottom band, where a later page's mark goes when its top band has ink
+    # ("Bijlage 2 bij 23.0001772 – pagina 3 van 5"); judged for the same pages.
+    bottom_bands_blank: tuple[bool, ...] = ()
     # False when the check was cut short from outside: the report is not to be remembered.
     final: bool = True
 
@@ -154,6 +158,7 @@ class _Findings:
     has_outline: bool = False
     permissions_only: bool = False
     bands_blank: list[bool] = field(default_factory=list)
+    bottom_bands_blank: list[bool] = field(default_factory=list)
     final: bool = True
 
 
@@ -212,6 +217,7 @@ def _report(path: Path, size: int, findings: _Findings) -> AnnexReport:
         has_outline=findings.has_outline,
         permissions_only=findings.permissions_only,
         bands_blank=tuple(findings.bands_blank),
+        bottom_bands_blank=tuple(findings.bottom_bands_blank),
         final=findings.final,
     )
 
@@ -510,6 +516,11 @@ def _check_pdf(path: Path, limits: AnnexLimits, *, every_page: bool = False) -> 
                 last = found.pages - 1 if every_page else 0
                 blank = top_bands_blank(path, 0, last, seconds=limits.timeout_seconds / 3)
                 found.bands_blank = [blank.get(page, False) for page in range(last + 1)]
+                # Page 1 gets its mark at the top (in a strip if need be): its bottom is not
+                # asked about. A bottom not judged in time counts as not blank (top or strip).
+                seconds = limits.timeout_seconds / 6
+                low = bottom_bands_blank(path, 1, last, seconds=seconds) if last else {}
+                found.bottom_bands_blank = [low.get(page, False) for page in range(last + 1)]
         except MemoryError:
             found.reasons.append(TOO_MUCH_MEMORY)
         except (

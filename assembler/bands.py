@@ -34,6 +34,7 @@ __all__ = [
     "MARK_BAND",
     "Sought",
     "TextArea",
+    "bottom_bands_blank",
     "mark_scale",
     "pages_showing",
     "pages_showing_or_not",
@@ -77,11 +78,21 @@ def top_bands_blank(
     """
     with _PDFIUM:
         deadline = None if seconds is None else time.monotonic() + seconds
-        return _bands_blank(pdf, first, last, deadline)
+        return _bands_blank(pdf, first, last, deadline, bottom=False)
+
+
+def bottom_bands_blank(
+    pdf: Path, first: int = 0, last: int | None = None, *, seconds: float | None = None
+) -> dict[int, bool]:
+    """As :func:`top_bands_blank`, for the band of the same height at the bottom of the page
+    as seen: where an annex's later pages get their mark when their top band has ink."""
+    with _PDFIUM:
+        deadline = None if seconds is None else time.monotonic() + seconds
+        return _bands_blank(pdf, first, last, deadline, bottom=True)
 
 
 def _bands_blank(
-    pdf: Path, first: int, last: int | None, deadline: float | None
+    pdf: Path, first: int, last: int | None, deadline: float | None, *, bottom: bool
 ) -> dict[int, bool]:
     import pypdfium2 as pdfium  # 50 ms to import: only where pages are rendered
 
@@ -99,7 +110,7 @@ def _bands_blank(
             if deadline is not None and time.monotonic() > deadline:
                 break
             with contextlib.suppress(pdfium.PdfiumError, ValueError):
-                result[index] = _band_is_blank(document[index])
+                result[index] = _band_is_blank(document[index], bottom=bottom)
     finally:
         document.close()
     return result
@@ -289,17 +300,19 @@ def mark_scale(width: float, height: float) -> float:
     return max(1.0, min(fitted, height * MAX_BAND_SHARE / MARK_BAND))
 
 
-def _band_is_blank(page: Any) -> bool:
-    """True when the top band of a PDFium page, as seen, holds no ink."""
+def _band_is_blank(page: Any, *, bottom: bool = False) -> bool:
+    """True when the top (or bottom) band of a PDFium page, as seen, holds no ink."""
     try:
         width, height = page.get_size()  # after /Rotate
         band = MARK_BAND * mark_scale(width, height)
         if height < band:
             return False  # a mark in the band would run off the page
+        # PDFium's crop is what to cut off: left, bottom, right, top.
+        crop = (0, 0, 0, height - band) if bottom else (0, height - band, 0, 0)
         bitmap = page.render(
             scale=BLANK_DPI / 72,
             grayscale=True,
-            crop=(0, height - band, 0, 0),
+            crop=crop,
             draw_annots=True,
         )
         try:

@@ -543,6 +543,8 @@ def _meeting_plans(
         shown = agenda_items(meeting, confidential=True)
         digest.update(json.dumps(shown, sort_keys=True, default=str).encode())
         agenda_key = digest.hexdigest()
+        # Whether the meeting bundles start each item on a new sheet: not the agendas'.
+        digest.update(f"dubbelzijdig {catalog.organisation.duplex}\n".encode())
         for plan in items:
             digest.update(f"{plan.output_dir.name} {plan.key}\n".encode())
         folder = project.build / meeting.name
@@ -815,7 +817,8 @@ def _run(
             def bundle(plan: Plan) -> None:
                 main_pdf = work.rendered[plan.dossier.folder].with_suffix(".pdf")
                 annexes = range(len(plan.dossier.document.annexes))
-                bands = [intake.bands(plan.dossier.annex_path(i)) for i in annexes]
+                paths = [plan.dossier.annex_path(i) for i in annexes]
+                bands = [(intake.bands(path), intake.bottoms(path)) for path in paths]
                 bundles[plan.dossier.folder] = bundler.submit(
                     _bundle_and_install,
                     project,
@@ -1420,7 +1423,7 @@ def _bundle(
     plan: Plan,
     main_pdf: Path,
     options: BuildOptions,
-    bands: Sequence[tuple[bool, ...]],
+    bands: Sequence[tuple[tuple[bool, ...], tuple[bool, ...]]],
 ) -> tuple[Path, list[Problem]]:
     """Make a dossier's bundle; with it a warning for the pages of a confidential main
     document that do not show NIET OPENBAAR."""
@@ -1435,11 +1438,12 @@ def _bundle(
             annex_pdf(main_pdf.parent, plan.dossier, index),
             index + 1,
             annex.description,
-            bands_blank=band,
+            bands_blank=top,
+            bottom_bands_blank=bottom,
             # A PDF annex was judged by the intake; an office annex's PDF is LibreOffice's.
             judged=index not in office,
         )
-        for index, (annex, band) in enumerate(zip(document.annexes, bands, strict=True))
+        for index, (annex, (top, bottom)) in enumerate(zip(document.annexes, bands, strict=True))
     ]
     properties = document_properties(document, catalog.organisation, plan.meeting.meeting.meeting)
     meta = BundleMeta(
@@ -1526,7 +1530,7 @@ def _bundle_and_install(
     plan: Plan,
     main_pdf: Path,
     options: BuildOptions,
-    bands: Sequence[tuple[bool, ...]],
+    bands: Sequence[tuple[tuple[bool, ...], tuple[bool, ...]]],
     merges: MeetingMerges,
     warnings: Sequence[Problem],
     notify: Progress,

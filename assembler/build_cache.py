@@ -116,7 +116,9 @@ if TYPE_CHECKING:
 # 50: a Markdown heading without the soft hyphens pasted into it (they went into the bookmarks).
 # 51: an office annex's fonts not installed and symbols that print as boxes warned about (a
 # kept dossier's warnings are said again as they were).
-CACHE_VERSION = 51
+# 52: every later page of an annex stamped "Bijlage n bij <kenmerk> – pagina k van m" (at
+# the top, or at the bottom where only that band is free).
+CACHE_VERSION = 52
 
 # Raised when the template check's rules change (assembler.lint), so that its kept answer is
 # not reused (see TemplateCheck). 2: torn blocks, half-typed tags, merge fields, loop names.

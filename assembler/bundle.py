@@ -8,7 +8,9 @@ marks drawn at the top of pages, document info and XMP metadata, and a determini
 Marks ("Bijlage 2 bij 23.0001772", "NIET OPENBAAR") go in a band at the visual top of the page.
 The band is rendered first (PDFium); if anything is drawn there, the page box is enlarged by
 a strip above the page instead (on the side that is the top after ``/Rotate``), so a mark never
-covers content. Marks are drawn with reportlab in LiberationSans, embedded as a subset.
+covers content. An annex's later pages say "Bijlage 2 bij 23.0001772 – pagina 3 van 5"; such a
+page whose top band has ink takes it in its bottom band if that has none, rather than a strip.
+Marks are drawn with reportlab in LiberationSans, embedded as a subset.
 
 Tags: a part with a structure tree (the voorstel and agenda LibreOffice makes; a dossier's
 bundle in the meeting bundle) keeps it, under one ``/Part`` element per part in a ``/Document``
@@ -57,7 +59,7 @@ import re
 import sys
 import types
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from html import escape  # also quotes: safe in attributes; saxutils would load urllib and ssl
@@ -75,6 +77,7 @@ from assembler.bands import (
     MARK_BAND,
     Sought,
     TextArea,
+    bottom_bands_blank,
     mark_scale,
     pages_showing,
     text_areas,
@@ -92,8 +95,21 @@ MARK_SIZE = 9.0
 MARK_MARGIN = 24.0
 # The marks' baseline, below the top edge: their capitals start 5 mm from the edge.
 MARK_BASELINE = 21.0
+# The baseline of a mark at the bottom of a page (a later page of an annex whose top band has
+# ink), above the bottom edge: its descenders end 5 mm from the edge, as the top mark's
+# capitals start.
+MARK_BOTTOM_BASELINE = 16.0
+# The grey of a later page's mark: it finds the sheet's place, without drawing the eye.
+LATER_MARK_GREY = 0.3
 
 CONFIDENTIAL = "NIET OPENBAAR"
+# What a blank page put in for double-sided printing says (MergePart.new_sheet), small and grey
+# in the middle of an A4 page, so that a reader does not take it for a page lost in printing.
+BLANK_PAGE_TEXT = "Deze pagina is bewust leeg gelaten."
+BLANK_PAGE_SIZE = 9.0
+BLANK_PAGE_GREY = 0.5
+# Added to the label prefix of the part a blank page follows: "4.leeg" after item 4's pages.
+BLANK_PAGE_LABEL = "leeg"
 # Without SOURCE_DATE_EPOCH a bundle is dated when it is made, in the organisation's own time,
 # as the export's manifests and LibreOffice's PDFs on a clerk's computer are.
 LOCAL_TIME = ZoneInfo(LOCAL_TIME_ZONE)
@@ -126,6 +142,8 @@ class BundleAnnex:
     # unless ``judged``: a third-party file is never rendered here, its unknown pages count
     # as not blank.
     bands_blank: tuple[bool, ...] = ()
+    # The same for the bottom band, where a later page's mark goes when its top band has ink.
+    bottom_bands_blank: tuple[bool, ...] = ()
     judged: bool = False
 
 
@@ -152,7 +170,9 @@ class MergePart:
     """One document in a merge, with its top-level bookmark and page labels.
 
     ``label_prefix`` None keeps the part's own page labels (shifted into place), a string numbers
-    its pages 1, 2, … after that prefix. ``first_page_mark`` is drawn at the top of its first page.
+    its pages 1, 2, … after that prefix. ``first_page_mark`` is drawn at the top of its first page;
+    ``later_page_mark`` on each later page, with "– pagina 2 van 5" after it, at the top, or at
+    the bottom where only that band is free of ink (so that the page need not grow a strip).
     """
 
     pdf: Path
@@ -163,11 +183,14 @@ class MergePart:
     own_labels_under: str = ""
     keep_outline: bool = True
     first_page_mark: str | None = None
+    later_page_mark: str | None = None
     children: tuple[OutlineEntry, ...] = ()
     # Per page from the first, whether its top band is empty, as far as already known; the
     # pages after those are rendered to see, unless ``render_rest`` is False (then they
     # count as not blank).
     bands_blank: tuple[bool, ...] = ()
+    # The same for the bottom band (asked only of later pages whose top band has ink).
+    bottom_bands_blank: tuple[bool, ...] = ()
     render_rest: bool = True
     # Pages (0-based, in this part) that say NIET OPENBAAR themselves, as a confidential
     # voorstel's header does: not stamped a second time.
@@ -179,6 +202,10 @@ class MergePart:
     # Links to other parts, where the part shows their titles (the agenda in the meeting
     # bundle); found in the part's text as it is added, in this order.
     links: tuple[PartLink, ...] = ()
+    # Starts on the front of a sheet when printed double-sided (an odd page, 1-based): where
+    # it would start on the back of the part before's last page, a blank page goes between
+    # (see BLANK_PAGE_TEXT), so that no sheet holds pages of two parts.
+    new_sheet: bool = False
 
 
 @dataclass(frozen=True)
@@ -224,7 +251,10 @@ def bundle_pdf(
                 title=f"Bijlage {annex.nummer} – {annex.omschrijving}",
                 label_prefix=f"B{annex.nummer}-",
                 first_page_mark=f"Bijlage {annex.nummer}{reference}",
+                # A loose sheet of an annex can be put back: each page says where it belongs.
+                later_page_mark=f"Bijlage {annex.nummer}{reference}",
                 bands_blank=annex.bands_blank,
+                bottom_bands_blank=annex.bottom_bands_blank,
                 render_rest=not annex.judged,
             )
         )
@@ -275,6 +305,8 @@ class Merger:
         # The names of the links not made (written by ``write``) as their text was not found
         # on their part's pages, or an annex's as its item's was not.
         self.unlinked: list[str] = []
+        # The blank page put before a part (by its place in the merge), at this page index.
+        self._blanks: dict[int, int] = {}
 
     def __enter__(self) -> Merger:
         return self
@@ -300,6 +332,9 @@ class Merger:
                 "opnieuw aan)",
             ) from error
         self._need_appearances |= _keep_form_defaults(src)
+        if part.new_sheet and len(out.pages) % 2:
+            self._blanks[len(self._parts)] = len(out.pages)
+            _add_blank_page(out, self._stack)
         start = len(out.pages)
         self._starts.append(start)
         addresses = _mark_web_bookmarks(src) if part.keep_outline else {}
@@ -334,8 +369,10 @@ class Merger:
             self.meta,
         )
         ends = [*starts[1:], len(out.pages)]
+        for index, blank in self._blanks.items():
+            ends[index - 1] = blank  # a part's pages end before the blank page after it
         _write_outline(out, parts, starts, self._outlines)
-        _write_page_labels(out, parts, sources, starts)
+        _write_page_labels(out, parts, sources, starts, self._blanks)
         _carry_attachments(out, sources)
         if self._need_appearances and isinstance(out.Root.get(Name.AcroForm), Dictionary):
             out.Root.AcroForm.NeedAppearances = True
@@ -415,6 +452,39 @@ def _add_links(
         annots.append(annot)
         structure.link(out, index, page, annot, mcid)
     return unfound
+
+
+def _add_blank_page(out: Pdf, stack: contextlib.ExitStack) -> None:
+    """Append an A4 page that says it is left blank on purpose; its text an artifact, so
+    that it is not read as part of the document (no tags, nothing in the reading order)."""
+    blank = stack.enter_context(Pdf.open(io.BytesIO(_blank_page_pdf())))
+    out.pages.append(blank.pages[0])
+    page = out.pages[-1]
+    page.contents_add(b"/Artifact <</Type /Pagination>> BDC\n", prepend=True)
+    page.contents_add(b"\nEMC\n")
+
+
+def _blank_page_pdf() -> bytes:
+    """The blank page: A4, BLANK_PAGE_TEXT centred, small and grey, in embedded LiberationSans."""
+    _register_fonts()  # first: it readies reportlab for a build without a home folder
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(
+        buffer,
+        pagesize=A4,
+        invariant=1,
+        pageCompression=1,
+        initialFontName="AsmSans",
+        initialFontSize=BLANK_PAGE_SIZE,
+    )
+    drawing.setFillColorRGB(BLANK_PAGE_GREY, BLANK_PAGE_GREY, BLANK_PAGE_GREY)
+    drawing.setFont("AsmSans", BLANK_PAGE_SIZE)
+    drawing.drawCentredString(A4[0] / 2, A4[1] / 2, BLANK_PAGE_TEXT)
+    drawing.showPage()
+    drawing.save()
+    return buffer.getvalue()
 
 
 def _decimal(value: float) -> Decimal:
@@ -566,10 +636,22 @@ def _write_outline(
 
 
 def _write_page_labels(
-    out: Pdf, parts: Sequence[MergePart], sources: Sequence[Pdf], starts: Sequence[int]
+    out: Pdf,
+    parts: Sequence[MergePart],
+    sources: Sequence[Pdf],
+    starts: Sequence[int],
+    blanks: dict[int, int] | None = None,
 ) -> None:
     nums: list[Any] = []
-    for part, src, start in zip(parts, sources, starts, strict=True):
+    for number, (part, src, start) in enumerate(zip(parts, sources, starts, strict=True)):
+        if blanks and number in blanks:
+            # A label of its own, under the part before ("4.leeg"): not a number in that part's
+            # run ("4.B2-2" for an annex of one page would name a page it does not have), and
+            # the next part's labels start anew after it.
+            before = parts[number - 1]
+            prefix = before.label_prefix if before.label_prefix is not None else ""
+            prefix = prefix or before.own_labels_under
+            nums += [blanks[number], Dictionary(P=String(prefix + BLANK_PAGE_LABEL))]
         own = _own_page_labels(src) if part.label_prefix is None else []
         if own:
             for index, label in own:
@@ -1503,10 +1585,13 @@ def _key_holders(pages: list[Dictionary]) -> list[tuple[Any, Name]]:
 
 @dataclass(frozen=True)
 class _Mark:
-    """What is drawn in the top band of one page."""
+    """What is drawn in the top band of one page (or, ``bottom``, the right one at the bottom)."""
 
     right: str | None = None
     center: str | None = None
+    # The right mark is a later page's ("… – pagina 2 van 5"): grey, and allowed at the bottom.
+    later: bool = False
+    bottom: bool = False
 
 
 def _plan_marks(
@@ -1516,10 +1601,13 @@ def _plan_marks(
     for part, start, end in zip(parts, starts, ends, strict=True):
         for index in range(start, end):
             right = part.first_page_mark if index == start else None
+            later = index > start and part.later_page_mark is not None
+            if later:
+                right = f"{part.later_page_mark} – pagina {index - start + 1} van {end - start}"
             shown = index - start in part.confidential_shown
             center = CONFIDENTIAL if confidential and not shown else None
             if right or center:
-                marks[index] = _Mark(right=right, center=center)
+                marks[index] = _Mark(right=right, center=center, later=later)
     return marks
 
 
@@ -1572,6 +1660,10 @@ def _apply_marks(
     stack: contextlib.ExitStack,
 ) -> None:
     blank = _top_band_blank(parts, starts, ends, marks)
+    # A later page with ink at the top and no NIET OPENBAAR (which needs the top band, so a
+    # strip anyway) takes its mark at the bottom if that is free: the page keeps its size.
+    low = [i for i, m in marks.items() if m.later and not m.center and not blank.get(i, False)]
+    bottoms = _bottom_band_blank(parts, starts, ends, low)
     overlay_sizes: dict[tuple[float, float, _Mark, float], int] = {}
     placements: list[tuple[int, int, list[float], int, bytes]] = []
     for index, mark in sorted(marks.items()):
@@ -1589,6 +1681,8 @@ def _apply_marks(
         visual_width, visual_height = (width, height) if rotate in (0, 180) else (height, width)
         scale = min(mark_scale(visual_width, visual_height), _widest_scale(mark, visual_width))
         top = 0.0 if blank.get(index, False) and not skewed else MARK_BAND * scale
+        if top and not skewed and bottoms.get(index, False):
+            top, mark = 0.0, replace(mark, bottom=True)
         # A page narrower than its mark (a small image) is widened rather than cut off.
         wider = max(0.0, _required_width(mark) - visual_width)
         opening = b"q\n"
@@ -1775,12 +1869,15 @@ def _draw_overlays(keys: Sequence[tuple[float, float, _Mark, float]]) -> bytes:
     for width, height, mark, scale in keys:
         drawing.setPageSize((width, height))
         baseline = height - MARK_BASELINE * scale
+        if mark.bottom:
+            baseline = MARK_BOTTOM_BASELINE * scale
         if mark.center:
             drawing.setFillColorRGB(0.7, 0, 0)
             drawing.setFont("AsmSans-Bold", (MARK_SIZE + 1) * scale)
             drawing.drawCentredString(width / 2, baseline, mark.center)
         if mark.right:
-            drawing.setFillColorRGB(0, 0, 0)
+            grey = LATER_MARK_GREY if mark.later else 0.0
+            drawing.setFillColorRGB(grey, grey, grey)
             drawing.setFont("AsmSans", MARK_SIZE * scale)
             text_width = pdfmetrics.stringWidth(mark.right, "AsmSans", MARK_SIZE * scale)
             x = max(6.0, width - _right_margin(width, mark, scale) - text_width)
@@ -1809,6 +1906,27 @@ def _top_band_blank(
             continue
         for offset, is_blank in top_bands_blank(part.pdf, wanted[0], wanted[-1]).items():
             if start + offset in marks:
+                blank[start + offset] = is_blank
+    return blank
+
+
+def _bottom_band_blank(
+    parts: Sequence[MergePart], starts: Sequence[int], ends: Sequence[int], pages: Sequence[int]
+) -> dict[int, bool]:
+    """Per bundle page of ``pages``, whether its bottom band is empty: as the part was judged
+    (the intake's), else rendered, unless the part is not to be rendered (then not blank)."""
+    blank: dict[int, bool] = {}
+    for part, start, end in zip(parts, starts, ends, strict=True):
+        wanted = []
+        for offset in sorted(index - start for index in pages if start <= index < end):
+            if offset < len(part.bottom_bands_blank):
+                blank[start + offset] = part.bottom_bands_blank[offset]
+            elif part.render_rest:
+                wanted.append(offset)
+        if not wanted:
+            continue
+        for offset, is_blank in bottom_bands_blank(part.pdf, wanted[0], wanted[-1]).items():
+            if offset in wanted:
                 blank[start + offset] = is_blank
     return blank
 

@@ -58,8 +58,9 @@ class AnnexIntake:
         self.known: dict[Path, AnnexReport] = {}
         # Where each checked file's report is kept, named by a hash of its content.
         self.records: dict[Path, Path | None] = {}
-        # Files of confidential dossiers: NIET OPENBAAR goes on each of their pages, so the
-        # top band of every page is judged, not only that of page 1.
+        # Files whose every page is judged, not only page 1: every annex's now, as each of its
+        # pages gets a mark ("Bijlage 2 bij … – pagina 3 van 5", and NIET OPENBAAR in a
+        # confidential dossier). A set still, as the checks of one file may be asked for both.
         self.every_page: set[Path] = set()
         # An office annex's report says which of its fonts are not installed: a font installed
         # or removed changes it (see build_cache.fonts_fingerprint). Taken when first needed.
@@ -84,8 +85,7 @@ class AnnexIntake:
         copies: dict[Path, Path] = {}
         first_of: dict[str, Path] = {}
         for dossier in dossiers:
-            if not dossier.document.is_public:
-                self.every_page.update(_pdf_annexes(dossier))
+            self.every_page.update(_pdf_annexes(dossier))
         for dossier in dossiers:
             for path in _pdf_annexes(dossier):
                 if path in self.known or path in self.pending or path in todo or path in copies:
@@ -152,6 +152,12 @@ class AnnexIntake:
         report = self.known.get(path.resolve())
         return report.bands_blank if report is not None else ()
 
+    def bottoms(self, path: Path) -> tuple[bool, ...]:
+        """Per page from the first, whether the checked PDF ``path`` has an empty bottom band
+        (page 1's is not judged: False)."""
+        report = self.known.get(path.resolve())
+        return report.bottom_bands_blank if report is not None else ()
+
     def _report(self, path: Path) -> AnnexReport:
         if path not in self.known:
             future, index = self.pending.pop(path)
@@ -209,6 +215,7 @@ class AnnexIntake:
                     "reasons": tuple(fields["reasons"]),
                     "warnings": tuple(fields["warnings"]),
                     "bands_blank": tuple(fields["bands_blank"]),
+                    "bottom_bands_blank": tuple(fields["bottom_bands_blank"]),
                 }
             )
         except (OSError, ValueError, TypeError, KeyError):

@@ -114,8 +114,14 @@ def _meeting_meta(
     )
 
 
-def _meeting_parts(plan: MeetingPlan) -> list[tuple[list[MergePart], str, bool]]:
+def _meeting_parts(
+    plan: MeetingPlan, duplex: bool = False
+) -> list[tuple[list[MergePart], str, bool]]:
     """Both meeting bundles' parts, file name and whether confidential; PDFs where they end up.
+
+    With ``duplex`` (organisatie.yaml's ``dubbelzijdig``) each item starts on the front of a
+    sheet, so that a confidential item's sheets can be handed out and collected on their own
+    and a reader can sort the stack by item (see MergePart.new_sheet).
 
     The agenda is the bundle's table of contents: each item it shows in full links to the
     item's document, each of the item's annexes to the annex. Its own bookmarks (Agenda ›
@@ -168,6 +174,7 @@ def _meeting_parts(plan: MeetingPlan) -> list[tuple[list[MergePart], str, bool]]
                     label_prefix=None,
                     own_labels_under=f"{number}.",
                     own_structure=True,
+                    new_sheet=duplex,
                 )
             )
         agenda_part = MergePart(
@@ -255,7 +262,8 @@ def meeting_bundles(
         # Not merged along the way (something went wrong there): merged here from the
         # installed files, so any problem is reported as it would be anyway.
         unlinked = []
-        for parts, name, confidential in _meeting_parts(plan):
+        duplex = catalog.organisation.duplex
+        for parts, name, confidential in _meeting_parts(plan, duplex):
             meta = _meeting_meta(catalog, plan, options, confidential)
             merge_documents(parts, meta, staging / name, unlinked=unlinked)
     if options.pdf and unlinked:
@@ -475,7 +483,8 @@ class MeetingMerges:
 
         staging = staging_folder(plan.folder / MEETING_STAGING)
         self._one_at_a_time = _annex_bytes(plan) > ONE_AT_A_TIME_BYTES
-        for parts, name, confidential in _meeting_parts(plan):
+        duplex = self._catalog.organisation.duplex
+        for parts, name, confidential in _meeting_parts(plan, duplex):
             meta = _meeting_meta(self._catalog, plan, self._options, confidential)
             self._open.append((Merger(meta), list(parts), staging / name))
 

@@ -1096,6 +1096,17 @@ class Organisatie(Record):
             description="Webadres waar gepubliceerde stukken komen te staan",
         )
     )
+    duplex: JaNee = Field(
+        False,
+        alias="dubbelzijdig",
+        description=(
+            "Ja als de vergaderbundels dubbelzijdig worden afgedrukt: elk agendapunt begint dan "
+            "op een rechterbladzijde (een nieuw vel), zo nodig na een lege bladzijde; zonder "
+            "deze regel: Nee"
+        ),
+        examples=["Ja"],
+        json_schema_extra={"default": "Nee"},
+    )
 
     def borrowed_keys(self) -> list[str]:
         """The keys (tooi, publicatie_url) that are Regio Gooi en Vechtstreek's while naam is

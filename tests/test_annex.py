@@ -738,21 +738,19 @@ def test_no_corpus_file_carries_scripts_and_a_send_button_is_not_warned_about() 
             assert not any(w.endswith(SCRIPTS_LEFT_OUT) for w in warnings), path.name
 
 
-def test_an_annex_judged_for_page_one_is_judged_again_when_its_dossier_turns_confidential(
+def test_every_page_of_a_public_annex_is_judged_at_its_top_and_bottom(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Every page of an annex gets a mark now ("Bijlage 1 bij … – pagina 2 van 4"), in a public
+    # dossier too: the checking child judges the top band of every page, and the bottom band of
+    # every page after the first (where a later page's mark goes when its top has ink).
     from assembler import intake
     from assembler.check import check_project
     from assembler.project import find_project
 
-    folder = (
-        example_project / "dossiers" / "2023-06-23-pfho-ruimte-wonen" / "mandaat-woningbouwimpuls"
-    )
-    annex = folder / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf"
+    folder = example_project / "dossiers" / "2023-06-23-pfho-ruimte-wonen" / "woningbouwafspraken"
+    annex = folder / "bijlage-1-regionale-woningbouwafspraken-2023-2030.pdf"
     shutil.copyfile(CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf", annex)
-    dossier = folder / "dossier.yaml"
-    confidential = dossier.read_text(encoding="utf-8")
-    dossier.write_text(confidential.replace("verspreiden: Nee", "verspreiden: Ja"), "utf-8")
     checked: list[list[Path]] = []
     real = intake.inspect_annexes
 
@@ -763,20 +761,16 @@ def test_an_annex_judged_for_page_one_is_judged_again_when_its_dossier_turns_con
         return real(paths, limits, every_page=every_page)
 
     monkeypatch.setattr(intake, "inspect_annexes", counting)
-    project = find_project(example_project)
-    check_project(project)
-    assert checked and not any(checked), "no page beyond the first was asked for"
+    check_project(find_project(example_project))
+
+    assert annex.resolve() in [path for paths in checked for path in paths]
     records = sorted((example_project / "build" / ".cache" / "bijlagen").glob("*.json"))
-    bands = [json.loads(record.read_text())["bands_blank"] for record in records]
-    assert all(len(judged) == 1 for judged in bands)
-
-    checked.clear()
-    dossier.write_text(confidential, "utf-8")
-    check_project(project)
-
-    assert [paths for paths in checked if paths] == [[annex.resolve()]]
-    bands = [json.loads(record.read_text())["bands_blank"] for record in records]
-    assert sorted(len(judged) for judged in bands)[-1] == 4
+    reports = [json.loads(record.read_text()) for record in records]
+    assert any(r["pages"] == 4 for r in reports)
+    # Page 1's bottom is not asked about: its mark goes at the top, in a strip if need be.
+    assert all(r["bottom_bands_blank"][0] is False for r in reports)
+    assert all(len(r["bottom_bands_blank"]) == r["pages"] for r in reports)
+    assert all(len(r["bands_blank"]) == r["pages"] for r in reports)
 
 
 def test_an_annex_is_judged_again_after_an_upgrade_of_the_libraries_that_judge_it(

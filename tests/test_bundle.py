@@ -291,8 +291,11 @@ def test_stamp_is_text_in_an_embedded_font_and_page_box_kept_when_margin_blank(
     bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Kaart")], META, out)
     reader = pypdf.PdfReader(out)
     assert "Bijlage 1 bij 23.0001772" in reader.pages[2].extract_text()
-    assert "Bijlage" not in reader.pages[3].extract_text()
+    assert "pagina" not in reader.pages[2].extract_text()
+    # A later page says which annex and page it is (review W5), its box kept too.
+    assert "Bijlage 1 bij 23.0001772 – pagina 2 van 2" in reader.pages[3].extract_text()
     assert visible_box(out, 2) == [0, 0, 595, 842]
+    assert visible_box(out, 3) == [0, 0, 595, 842]
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
     row = next(line for line in fonts.splitlines() if "LiberationSans" in line)
     assert row.split()[-5:-3] == ["yes", "yes"]  # emb, sub
@@ -320,6 +323,91 @@ def test_page_box_grows_when_the_top_margin_is_not_blank(voorstel: Path, tmp_pat
     assert visible_box(out, 3) == [0, 0, 595, 842]  # only the stamped page
     text = text_of(out, 2)
     assert "Bijlage 1 bij 23.0001772" in text and "Kopregel tot aan de rand" in text
+
+
+def make_four_page_annex(path: Path) -> Path:
+    """Four A4 pages: ink at the top of 1; nothing at the top of 2; ink at the top of 3, its
+    bottom free; ink at both edges of 4."""
+    drawing = canvas.Canvas(str(path), pagesize=(595, 842), invariant=1)
+    drawing.setFont("Helvetica", 11)
+    for number, (top, bottom) in enumerate(
+        [(True, False), (False, False), (True, False), (True, True)], start=1
+    ):
+        if top:
+            drawing.drawString(400, 830, f"Kopregel {number} tot aan de rand")
+        drawing.drawString(72, 700, f"Inhoud van pagina {number}")
+        if bottom:
+            drawing.drawString(400, 6, f"Voetregel {number} tot aan de rand")
+        drawing.showPage()
+    drawing.save()
+    return path
+
+
+def _mark_boxes(path: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """Every word on a 0-based page as pdftotext boxes it: (word, xMin, yMin, xMax, yMax), y
+    from the page's top edge."""
+    done = subprocess.run(
+        ["pdftotext", "-f", str(page + 1), "-l", str(page + 1), "-bbox", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = []
+    for match in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        done.stdout,
+    ):
+        found.append((match[5], *(float(match[i]) for i in range(1, 5))))
+    return found
+
+
+@pytest.mark.parametrize("niet_openbaar", [False, True])
+def test_every_later_page_of_an_annex_says_which_annex_and_page_it_is(
+    voorstel: Path, tmp_path: Path, niet_openbaar: bool
+) -> None:
+    # Review W5: only an annex's first page was stamped, so a loose printed sheet could not be
+    # put back. A later page gets "Bijlage 1 bij <kenmerk> – pagina 2 van 4", as large as the
+    # first page's stamp: in its top band when that is free, else in its bottom band when that
+    # is (the page keeps its size), else in a strip above the page as the first page gets. In a
+    # confidential bundle NIET OPENBAAR takes the top band: the mark goes beside it.
+    annex = make_four_page_annex(tmp_path / "vier.pdf")
+    out = tmp_path / "bundel.pdf"
+    meta = dataclasses.replace(META, niet_openbaar=niet_openbaar)
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Vier")], meta, out)
+
+    stamp = f"Bijlage 1 bij {KENMERK}"
+    # The first page as before: its stamp alone, in a strip above its inked top.
+    assert visible_box(out, 2) == [0, 0, 595, 842 + MARK_BAND]
+    assert stamp in text_of(out, 2) and "pagina 1 van" not in text_of(out, 2)
+    assert _stamp_box(out, 2) == pytest.approx((14.45, 8.45), abs=0.05)
+    # Bundle pages 3 to 5 are the annex's pages 2 (top free), 3 (bottom free) and 4 (neither).
+    bottom = {4: not niet_openbaar}
+    strip = {3: False, 4: niet_openbaar, 5: True}
+    for index in (3, 4, 5):
+        number = index - 1
+        text = text_of(out, index)
+        assert f"{stamp} – pagina {number} van 4" in text, index
+        assert f"Inhoud van pagina {number}" in text
+        assert ("NIET OPENBAAR" in text) is niet_openbaar
+        height = 842 + (MARK_BAND if strip[index] else 0)
+        assert visible_box(out, index) == [0, 0, 595, height], index
+        boxes = _mark_boxes(out, index)
+        first = next(box for box in boxes if box[0] == "Bijlage")
+        line = [box for box in boxes if abs(box[2] - first[2]) < 0.5]
+        last = max(line, key=lambda box: box[1])
+        assert " ".join(box[0] for box in line) == f"{stamp} – pagina {number} van 4"
+        # As large as the first page's stamp, and as far from the right edge.
+        assert first[4] - first[2] == pytest.approx(8.45, abs=0.05), index
+        assert 595 - last[3] == pytest.approx(24, abs=0.5), index
+        if bottom.get(index, False):
+            # Its descenders 5 mm above the bottom edge, under the annex's own content.
+            assert height - first[4] == pytest.approx(14.1, abs=0.3), index
+        else:
+            assert first[2] == pytest.approx(14.45, abs=0.05), index
+        # Never over the annex's own words.
+        own = [box for box in boxes if box[0] in {"Kopregel", "Voetregel", "Inhoud"}]
+        for word in own:
+            assert word[4] <= first[2] or word[2] >= first[4], (index, word)
 
 
 def _stamp_box(path: Path, page: int) -> tuple[float, float]:
@@ -1114,6 +1202,48 @@ def test_a_judged_annex_is_never_rendered_in_this_process(
     assert annex_pdf not in rendered
     assert visible_box(out, 2) == [0, 0, 595, 842]  # page 1: judged blank, marked in its band
     assert visible_box(out, 3) == [0, 0, 595, 842 + MARK_BAND]  # page 2: not judged
+
+
+@pytest.mark.parametrize("told", [False, True])
+def test_a_judged_annexs_bottom_bands_are_trusted_and_never_rendered_here(
+    voorstel: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, told: bool
+) -> None:
+    # The intake tells a later page's bottom band (judged in its checking child): free, the
+    # mark goes there and the page keeps its size; not told, it counts as not free (a strip).
+    annex_pdf = make_four_page_annex(tmp_path / "vier.pdf")
+    rendered: list[Path] = []
+
+    def recording(pdf: Path, *args: object, **kwargs: object) -> dict[int, bool]:
+        rendered.append(pdf)
+        return {}
+
+    monkeypatch.setattr(bundle, "top_bands_blank", recording)
+    monkeypatch.setattr(bundle, "bottom_bands_blank", recording)
+    out = tmp_path / "bundel.pdf"
+    annexes = [
+        BundleAnnex(
+            annex_pdf,
+            1,
+            "Vier",
+            bands_blank=(False, True, False, False),
+            bottom_bands_blank=(False, True, True, False) if told else (),
+            judged=True,
+        )
+    ]
+    bundle_pdf(voorstel, annexes, META, out)
+    assert annex_pdf not in rendered
+    assert visible_box(out, 3) == [0, 0, 595, 842]
+    assert visible_box(out, 4) == [0, 0, 595, 842 + (0 if told else MARK_BAND)]
+    assert visible_box(out, 5) == [0, 0, 595, 842 + MARK_BAND]
+    assert f"Bijlage 1 bij {KENMERK} – pagina 3 van 4" in text_of(out, 4)
+
+
+def test_the_intake_judges_the_bottom_band_of_each_later_page(tmp_path: Path) -> None:
+    annex = make_four_page_annex(tmp_path / "vier.pdf")
+    (every,) = inspect_annexes([annex], every_page=[annex])
+    assert every.bands_blank == (False, True, False, False)
+    # Page 1's bottom is not asked about (its mark goes at the top, in a strip if need be).
+    assert every.bottom_bands_blank == (False, True, True, False)
 
 
 @pytest.mark.parametrize(("page", "kept"), [(0, False), (1, True)])
@@ -2120,3 +2250,48 @@ def test_a_link_text_is_found_as_lines_of_its_own_and_in_its_compatibility_form(
         tops[0] - 700
     ] * 4
     assert 0 < tops[0] - 700 < 12
+
+
+@needs_shared
+def test_a_part_on_a_new_sheet_follows_a_blank_page_labelled_under_the_part_before(
+    tmp_path: Path,
+) -> None:
+    # Printed double-sided (organisatie.yaml 'dubbelzijdig: Ja'), a part starts on the front of
+    # a sheet: after an odd number of pages a blank page goes first, labelled under the part it
+    # follows; after an even number none.
+    one = CORPUS / "001-trivial--minimal-document.pdf"
+    four = CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf"
+    parts = [
+        MergePart(one, "Agenda", "Agenda "),
+        MergePart(four, "3. Vier", None, "3.", new_sheet=True),
+        MergePart(one, "4. Een", None, "4.", new_sheet=True),
+        MergePart(one, "5. Een", None, "5.", new_sheet=True),
+    ]
+    out = tmp_path / "vergaderbundel.pdf"
+    merge_documents(parts, META, out)
+    labels = pypdf.PdfReader(out).page_labels
+    assert labels == [
+        "Agenda 1",
+        "Agenda leeg",
+        "3.1",
+        "3.2",
+        "3.3",
+        "3.4",
+        "4.1",
+        "4.leeg",
+        "5.1",
+    ]
+    assert [top[1] for top in _outline_targets(out)] == [0, 2, 6, 8]
+    for blank in (1, 7):
+        assert text_of(out, blank) == "Deze pagina is bewust leeg gelaten."
+        assert visible_box(out, blank) == pytest.approx([0, 0, 595.28, 841.89], abs=0.01)
+    # Without new_sheet, no page is added.
+    single = tmp_path / "enkelzijdig.pdf"
+    merge_documents([dataclasses.replace(p, new_sheet=False) for p in parts], META, single)
+    assert page_count(single) == 1 + 4 + 1 + 1
+
+
+def _outline_targets(path: Path) -> list[tuple[str, int]]:
+    with pikepdf.open(path) as pdf, pdf.open_outline() as tree:
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+        return [(str(item.title), pages[item.destination[0].objgen]) for item in tree.root]

@@ -898,3 +898,95 @@ def test_an_agenda_whose_items_cannot_be_found_says_so_in_dutch(tmp_path: Path) 
     # Of the public bundle's 4 items and 9 annexes and the full one's item 7 and its annex.
     assert not _agenda_links(root / "build" / WONEN / "vergaderbundel.pdf")
     assert not _agenda_links(root / "build" / WONEN / "vergaderbundel-niet-openbaar.pdf")
+
+
+BLANK_PAGE = "Deze pagina is bewust leeg gelaten."
+
+
+def _build(root: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**__import__("os").environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    return subprocess.run(
+        [str(ASSEMBLER), "build"], cwd=root, capture_output=True, text=True, env=environment
+    )
+
+
+def _page_texts_of(path: Path) -> list[str]:
+    raw = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [" ".join(page.split()) for page in raw.split("\f")[:-1]]
+
+
+def test_dubbelzijdig_starts_each_item_on_the_front_of_a_sheet(tmp_path: Path) -> None:
+    # Review W2: printed double-sided, a confidential item's last page and the next item's
+    # first page shared a sheet. With 'dubbelzijdig: Ja' every item starts on an odd page
+    # (1-based), after a blank page where needed, in both meeting bundles.
+    from tests.test_bundle import structure_problems
+
+    (root,) = _example_copies(tmp_path, "project")
+    settings = root / "dossiers" / "organisatie.yaml"
+    before = settings.read_text(encoding="utf-8")
+    assert _build(root).returncode == 0
+    single = _meeting_bundles_of(root)
+
+    # Nee, as written, is the default: the bundles stay as they were (not remade either).
+    settings.write_text(before + "dubbelzijdig: Nee\n", encoding="utf-8")
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    assert _meeting_bundles_of(root) == single
+    assert "opnieuw gemaakt" not in done.stderr
+
+    settings.write_text(before + "dubbelzijdig: Ja\n", encoding="utf-8")
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    # Only the meeting bundles are made again: the setting is part of their key alone.
+    assert "0 gebouwd, 6 ongewijzigd" in done.stderr
+    assert "Agenda's en vergaderbundels van 2023-05-26-pfho-economie en " in done.stderr
+    meeting = root / "build" / WONEN
+    for name in ("vergaderbundel.pdf", "vergaderbundel-niet-openbaar.pdf"):
+        bundle = meeting / name
+        tops = _top_bookmarks(bundle)
+        assert tops[0][:2] == ("Agenda", 0)
+        starts = [page for _title, page, _children in tops[1:]]
+        assert starts and all(page % 2 == 0 for page in starts), (name, tops)
+        texts = _page_texts_of(bundle)
+        labels = pypdf.PdfReader(bundle).page_labels
+        assert len(labels) == len(texts) and len(set(labels)) == len(labels), labels
+        blanks = [index for index, page in enumerate(texts) if page == BLANK_PAGE]
+        # A blank page exactly where an item would have started on the back of a sheet: it
+        # is labelled as the end of the item (or agenda) before it, and the item after it
+        # starts its own labels at 1.
+        with open(tmp_path / "single.pdf", "wb") as handle:
+            handle.write(single[f"build/{WONEN}/{name}"])
+        expected, added = [], 0
+        for _title, page, _children in _top_bookmarks(tmp_path / "single.pdf")[1:]:
+            if (page + added) % 2:
+                expected.append(page + added)
+                added += 1
+        assert blanks == expected and blanks, "the example has items of an odd page count"
+        for blank in blanks:
+            after = labels[blank + 1]
+            item = after.split(".")[0]
+            assert after == f"{item}.1"
+            before_label = labels[blank - 1]
+            owner = "Agenda " if before_label.startswith("Agenda") else before_label.split(".")[0]
+            assert labels[blank] == ("Agenda leeg" if owner == "Agenda " else f"{owner}.leeg")
+        # Without the blank pages, the bundle is the one-sided one's pages in order.
+        with pikepdf.open(bundle) as pdf:
+            assert len(pdf.pages) == len(texts)
+        unchanged = [page for index, page in enumerate(texts) if index not in blanks]
+        assert unchanged == _page_texts_of(tmp_path / "single.pdf")
+        # The agenda's links still go to each item's first page, the tree is whole, and the
+        # blank page's words are an artifact in an embedded font.
+        links = _agenda_links(bundle)
+        for number in range(3, 7):
+            assert links[f"Ga naar agendapunt {number}"] == f"{number}.1"
+        assert structure_problems(bundle) == []
+        assert tags.untagged_painting(bundle) == tags.untagged_painting(tmp_path / "single.pdf")
+        fonts = subprocess.run(
+            ["pdffonts", "-f", str(blanks[0] + 1), "-l", str(blanks[0] + 1), str(bundle)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()[2:]
+        assert fonts and all(row.split()[-5:-3] == ["yes", "yes"] for row in fonts), fonts

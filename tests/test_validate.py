@@ -4525,3 +4525,22 @@ def test_a_meeting_folder_copied_in_explorer_is_said_to_be_the_copy(
     ]
     real = run_cli("check", f"dossiers/{ECONOMIE}", cwd=example_project)
     assert (real.exit_code, real.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("misschien", "'misschien' is geen geldige waarde (schrijf Ja of Nee)"),
+        ("yes", "'yes' is geen geldige waarde (schrijf Ja of Nee)"),
+    ],
+)
+def test_dubbelzijdig_takes_ja_or_nee_and_says_so_in_dutch(
+    example_project: Path, run_cli: RunCli, written: str, said: str
+) -> None:
+    settings = example_project / "dossiers" / "organisatie.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + f"dubbelzijdig: {written}\n", encoding="utf-8"
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"dossiers/organisatie.yaml:9: dubbelzijdig: {said}"
