@@ -66,8 +66,9 @@ TOO_MUCH_MEMORY = (
 # document's HYPERLINK field codes to files said; 15: an office annex's
 # fonts that are not installed and its symbols in a symbol font that is not (empty boxes)
 # warned about; 16: the bottom band of every page after the first judged too, of every
-# annex, for the later pages' marks).
-CHECKS_VERSION = 16
+# annex, for the later pages' marks; 17: a part the font check cannot read said and passed
+# over, not a crash).
+CHECKS_VERSION = 17
 TOO_DEEP = (
     "is beschadigd: het bestand is zo diep genest dat het niet kan worden gelezen (lever de "
     "bijlage opnieuw aan, bijvoorbeeld opnieuw afgedrukt als PDF)"

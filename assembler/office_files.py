@@ -26,7 +26,8 @@ import copy
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
@@ -326,7 +327,9 @@ def office_warnings(path: Path, name: str) -> list[str]:
                 found = _ooxml_findings(archive)
             else:
                 return []
-            fonts, symbols = _fonts_used(archive, suffix)
+            # A part the font pass cannot read is said as one passed over, as the other
+            # checks say theirs; the fonts are judged from the parts that can be read.
+            fonts, symbols = _fonts_used(archive, suffix, found.unread)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, RuntimeError):
         return []
     except NotImplementedError:
@@ -692,16 +695,37 @@ def _font_warnings(name: str, fonts: list[str], symbols: dict[str, list[str]]) -
     return found
 
 
-def _fonts_used(archive: zipfile.ZipFile, suffix: str) -> tuple[list[str], dict[str, list[str]]]:
-    """The fonts an office annex's text is set in, and its symbol characters by their font."""
+def _fonts_used(
+    archive: zipfile.ZipFile, suffix: str, unread: list[str]
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The fonts an office annex's text is set in, and its symbol characters by their font;
+    a part that cannot be read is added to ``unread`` (once) and passed over."""
+    from lxml import etree
+
+    def passed_over(name: str) -> None:
+        if name not in unread:
+            unread.append(name)
+
+    def readable(name: str, read: Callable[[], None]) -> None:
+        try:
+            read()
+        except (*_UNREADABLE, NotImplementedError, etree.XMLSyntaxError):
+            passed_over(name)
+
     if suffix == ".docx":
-        return _word_fonts(archive)
+        return _word_fonts(archive, readable)
     if suffix == ".xlsx":
-        return _sheet_fonts(archive), {}
-    return _odf_fonts(archive), {}
+        return _sheet_fonts(archive, readable), {}
+    return _odf_fonts(archive, readable), {}
 
 
-def _word_fonts(archive: zipfile.ZipFile) -> tuple[list[str], dict[str, list[str]]]:
+# Runs a part's reading, passing the part over (said) when it cannot be read.
+_Reading = Callable[[str, Callable[[], None]], None]
+
+
+def _word_fonts(
+    archive: zipfile.ZipFile, readable: _Reading
+) -> tuple[list[str], dict[str, list[str]]]:
     """Read as a stream (a document's body may be tens of MB), its runs let go of once read."""
     from lxml import etree
 
@@ -710,19 +734,19 @@ def _word_fonts(archive: zipfile.ZipFile) -> tuple[list[str], dict[str, list[str
     names = set(archive.namelist())
 
     def part(name: str) -> etree._Element | None:
-        if name not in names:
-            return None
-        parser = etree.XMLParser(recover=False, huge_tree=True, resolve_entities=False)
-        return etree.fromstring(archive.read(name), parser)
+        found: list[etree._Element] = []
+        if name in names:
+            parser = etree.XMLParser(recover=False, huge_tree=True, resolve_entities=False)
+            readable(name, lambda: found.append(etree.fromstring(archive.read(name), parser)))
+        return found[0] if found else None
 
     used_styles: set[str] = set()
     # Each distinct w:rFonts once: a report of 100,000 runs names a few fonts.
     run_fonts: dict[tuple[tuple[str, str], ...], etree._Element] = {}
     symbols: dict[str, list[str]] = {}
     styled = (_W + "pStyle", _W + "rStyle", _W + "tblStyle")
-    for name in sorted(names):
-        if not _WORD_TEXT_PART.fullmatch(name):
-            continue
+
+    def read_text_part(name: str) -> None:
         with archive.open(name) as stream:
             parsed = etree.iterparse(
                 stream,
@@ -747,6 +771,10 @@ def _word_fonts(archive: zipfile.ZipFile) -> tuple[list[str], dict[str, list[str
                     parent = element.getparent()
                     while parent is not None and element.getprevious() is not None:
                         del parent[0]
+
+    for name in sorted(names):
+        if _WORD_TEXT_PART.fullmatch(name):
+            readable(name, partial(read_text_part, name))
     styles = Styles(part("word/styles.xml"))
     fonts = used_fonts(styles, part("word/theme/theme1.xml"), used_styles, run_fonts.values())
     return fonts, symbols
@@ -770,21 +798,23 @@ def _symbols_of(run: etree._Element, symbols: dict[str, list[str]]) -> None:
         symbols.setdefault(font, []).extend(characters)
 
 
-def _sheet_fonts(archive: zipfile.ZipFile) -> list[str]:
+def _sheet_fonts(archive: zipfile.ZipFile, readable: _Reading) -> list[str]:
     """The fonts of the cell formats an Excel workbook's cells use, and of its rich text."""
-    names = archive.namelist()
-    used = {0}  # a cell without a format of its own has the first
-    for name in names:
-        if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
-            with archive.open(name) as stream:
-                for cell in _elements(stream, f"{_SHEET_MAIN}c"):
-                    if cell.get("s", "").isdigit():
-                        used.add(int(cell.get("s", "0")))
-    fonts: dict[str, None] = {}
-    if "xl/styles.xml" in names:
-        with archive.open("xl/styles.xml") as stream:
-            from lxml import etree
+    from lxml import etree
 
+    names = archive.namelist()
+    sheets = [name for name in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name)]
+    used = {0}  # a cell without a format of its own has the first
+    fonts: dict[str, None] = {}
+
+    def read_cells(name: str) -> None:
+        with archive.open(name) as stream:
+            for cell in _elements(stream, f"{_SHEET_MAIN}c", strict=True):
+                if cell.get("s", "").isdigit():
+                    used.add(int(cell.get("s", "0")))
+
+    def read_formats() -> None:
+        with archive.open("xl/styles.xml") as stream:
             root = etree.parse(stream, etree.XMLParser(resolve_entities=False)).getroot()
         declared = [
             font.find(f"{_SHEET_MAIN}name")
@@ -798,26 +828,31 @@ def _sheet_fonts(archive: zipfile.ZipFile) -> list[str]:
                     named = declared[int(font_id)]
                     if named is not None and named.get("val"):
                         fonts[str(named.get("val"))] = None
-    for name in names:
-        if name == "xl/sharedStrings.xml" or re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
-            with archive.open(name) as stream:
-                for element in _elements(stream, f"{_SHEET_MAIN}rFont"):
-                    if element.get("val"):
-                        fonts[str(element.get("val"))] = None
+
+    def read_rich_text(name: str) -> None:
+        with archive.open(name) as stream:
+            for element in _elements(stream, f"{_SHEET_MAIN}rFont", strict=True):
+                if element.get("val"):
+                    fonts[str(element.get("val"))] = None
+
+    for name in sheets:
+        readable(name, partial(read_cells, name))
+    if "xl/styles.xml" in names:
+        readable("xl/styles.xml", read_formats)
+    for name in ["xl/sharedStrings.xml", *sheets]:
+        if name in names:
+            readable(name, partial(read_rich_text, name))
     return list(fonts)
 
 
-def _odf_fonts(archive: zipfile.ZipFile) -> list[str]:
+def _odf_fonts(archive: zipfile.ZipFile, readable: _Reading) -> list[str]:
     """The fonts an ODF document's styles set text in, by their family names."""
     families: dict[str, str] = {}
     named: dict[str, None] = {}
-    for part in ("styles.xml", "content.xml"):
-        try:
-            stream = archive.open(part)
-        except KeyError:
-            continue
-        with stream:
-            for element in _elements(stream, None):
+
+    def read(part: str) -> None:
+        with archive.open(part) as stream:
+            for element in _elements(stream, None, strict=True):
                 if element.tag == f"{_STYLE}font-face":
                     family = (element.get(f"{_SVG}font-family") or "").strip("'\"")
                     families[element.get(f"{_STYLE}name") or ""] = family
@@ -828,5 +863,10 @@ def _odf_fonts(archive: zipfile.ZipFile) -> list[str]:
                     family = (element.get(f"{_FO}font-family") or "").strip("'\"")
                     if family:
                         named["\0" + family] = None
+
+    parts = set(archive.namelist())
+    for part in ("styles.xml", "content.xml"):
+        if part in parts:
+            readable(part, partial(read, part))
     fonts = [name[1:] if name.startswith("\0") else families.get(name, name) for name in named]
     return [font for font in dict.fromkeys(fonts) if font]

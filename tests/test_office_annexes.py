@@ -958,3 +958,51 @@ def test_a_font_installed_since_the_last_check_is_no_longer_warned_about(
     result = run_cli("check", cwd=example_project)
     assert result.stderr == "", result.stderr
     assert result.exit_code == 0
+
+
+def with_part_replaced(source: Path, target: Path, name: str, data: bytes) -> Path:
+    """``source`` with its part ``name`` (added if missing) holding ``data``."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for item in original.infolist():
+            if item.filename != name:
+                copy.writestr(item, original.read(item))
+        copy.writestr(name, data)
+    return target
+
+
+def unread_one(part: str) -> str:
+    return UNREAD_HEADER.replace("'word/header9.xml'", f"'{part}'")
+
+
+def test_a_part_cut_off_is_passed_over_by_the_font_check_too(
+    example_project: Path, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """Review revI I1: a cut-off footer or styles part of a .docx, or a workbook's cut-off
+    styles, ended check and build in a traceback (the font check read them unguarded)."""
+    from docx import Document
+
+    word = tmp_path / "gewoon.docx"
+    Document().save(str(word))
+    cut = b'<?xml version="1.0"?><w:ftr ' + W.encode() + b"><w:p><w:r><w:t>Voet"
+    sheet = make_xlsx(tmp_path / "gewoon.xlsx", cells='<c r="B2"><v>12500</v></c>')
+    where = add_annexes(
+        example_project,
+        [
+            (with_part_replaced(word, tmp_path / "a.docx", "word/footer9.xml", cut), "b-4.docx"),
+            (with_part_replaced(word, tmp_path / "b.docx", "word/styles.xml", cut), "b-5.docx"),
+            (with_part_replaced(sheet, tmp_path / "c.xlsx", "xl/styles.xml", cut), "b-6.xlsx"),
+        ],
+    )
+    result = run_cli("check", cwd=example_project)
+    assert "Traceback" not in result.stderr
+    assert result.exit_code == 0, result.stderr
+    prefix = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
+    for index, name, part in [
+        (4, "b-4.docx", "word/footer9.xml"),
+        (5, "b-5.docx", "word/styles.xml"),
+        (6, "b-6.xlsx", "xl/styles.xml"),
+    ]:
+        assert (
+            f"{prefix}:{where[name]}: waarschuwing: bijlagen[{index}].bestand: '{name}' "
+            f"{unread_one(part)}\n" in result.stderr
+        ), result.stderr
