@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from assembler.checks import (
+    FixedText,
     filled_in_problems,
     template_not_needed,
     template_problems,
@@ -24,7 +25,7 @@ from assembler.checks import (
 )
 from assembler.confidential import confidential_annexes_made_public
 from assembler.digests import DIGESTS_FILE, FileDigests
-from assembler.errors import ExitCode, sort_problems
+from assembler.errors import AssemblerError, ExitCode, Problem, sort_problems
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
 
 if TYPE_CHECKING:
@@ -69,6 +70,25 @@ def check_project(project: Project, paths: Sequence[Path] = ()) -> Catalog:
     problems.extend(confidential_annexes_made_public(project, catalog, files))
     catalog.problems = sort_problems(problems)
     return catalog
+
+
+def check_templates(project: Project) -> list[Problem]:
+    """What ``assembler templates check`` does: lint every template, and say of its typed text
+    what check and build say when it names a confidential dossier (when the dossiers can be
+    read); sorted."""
+    from assembler.lint import lint_templates
+    from assembler.validate import load_catalog
+
+    fixed: dict[str, list[FixedText]] = {}
+    problems = lint_templates(project, fixed=fixed)
+    try:
+        catalog = load_catalog(project, ())
+    except AssemblerError:
+        # Settings that cannot be read are check's to say; the templates are judged without.
+        return problems
+    # Else "Sjablonen in orde." while check warns and the export stops (review revI I3).
+    problems.extend(templates_naming_confidential(project, catalog, fixed))
+    return sort_problems(problems)
 
 
 def check_exit_code(project: Project, catalog: Catalog) -> ExitCode:

@@ -794,10 +794,10 @@ def templates_check(as_json: bool) -> None:
 
     Afsluitcode 2 als een sjabloon fouten heeft; waarschuwingen worden alleen gemeld.
     """
-    from assembler.lint import lint_templates
+    from assembler.check import check_templates
 
     project = _project()
-    problems = lint_templates(project)
+    problems = check_templates(project)
     _print_problems(problems, as_json)
     errors = [p for p in problems if p.ernst == "fout"]
     count = len(problems) - len(errors)

@@ -1542,6 +1542,11 @@ def test_fixed_template_text_naming_a_confidential_dossier_is_said_by_check_and_
     checked = run_cli("check", cwd=project.root)
     assert checked.exit_code == 0, checked.stderr
     assert [line for line in checked.stderr.splitlines() if "waarschuwing" in line] == [said]
+    # The command a template's maker runs says it too (review revI I3: "Sjablonen in orde.").
+    templates = run_cli("templates", "check", cwd=project.root)
+    assert templates.exit_code == 0, templates.stderr
+    assert [line for line in templates.stderr.splitlines() if "waarschuwing" in line] == [said]
+    assert templates.stdout == "Sjablonen in orde (1 waarschuwing).\n"
     built = run_cli("build", "--geen-pdf", cwd=project.root)
     assert built.exit_code == 0, built.stderr
     assert [line for line in built.stderr.splitlines() if "waarschuwing" in line] == [said]
