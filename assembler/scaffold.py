@@ -129,6 +129,9 @@ def dossier_place(
     vergadering.yaml (``2023-06-23-pfho-ruimte-wonen``), as a meeting is called on its agenda.
     ``kenmerk`` None: one is to be handed out, which a custom kenmerk pattern does not allow.
     """
+    # A soft hyphen pasted along unseen: "woning\u00adbouw" is the name the clerk sees, as in
+    # every one-line field (review revI I4: the refusal named two names that looked alike).
+    name = one_line(name)
     folder = _open_meeting(project, meeting_folder)
     meeting_file = folder / MEETING_FILE
     if _cancelled(project, meeting_file):
