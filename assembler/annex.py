@@ -67,8 +67,9 @@ TOO_MUCH_MEMORY = (
 # fonts that are not installed and its symbols in a symbol font that is not (empty boxes)
 # warned about; 16: the bottom band of every page after the first judged too, of every
 # annex, for the later pages' marks; 17: a part the font check cannot read said and passed
-# over, not a crash).
-CHECKS_VERSION = 17
+# over, not a crash; 18: comments (notes and markup annotations) counted, with their authors
+# and the first one's text).
+CHECKS_VERSION = 18
 TOO_DEEP = (
     "is beschadigd: het bestand is zo diep genest dat het niet kan worden gelezen (lever de "
     "bijlage opnieuw aan, bijvoorbeeld opnieuw afgedrukt als PDF)"
@@ -134,18 +135,49 @@ class AnnexReport:
     bottom_bands_blank: tuple[bool, ...] = ()
     # False when the check was cut short from outside: the report is not to be remembered.
     final: bool = True
+    # Comments (sticky notes, markup annotations with a text or a pop-up): how many, their
+    # authors ("" for one without), and the first one's text. Kept as facts, not as a warning:
+    # whether the bundle they go into is public is the dossier's, not the file's.
+    comments: int = 0
+    commenters: tuple[str, ...] = ()
+    first_comment: str = ""
 
-    def problems(self, bestand: str, regel: int | None, veld: str, name: str = "") -> list[Problem]:
-        """The report as problem records for ``bestand:regel: veld: 'name' melding``.
+    def problems(
+        self, bestand: str, regel: int | None, veld: str, name: str = "", *, public: bool = True
+    ) -> list[Problem]:
+        """The report as problem records for ``bestand:regel: veld: 'name' melding``; ``public``:
+        whether the annex is a public dossier's.
 
         A report is kept by content, so it does not know the annex's name: the caller gives it.
         """
         said = f"'{name}' " if name else ""
         found = [Problem(bestand, regel, veld, said + text, "fout") for text in self.reasons]
-        found += [
-            Problem(bestand, regel, veld, said + text, "waarschuwing") for text in self.warnings
-        ]
+        warnings = [*self.warnings]
+        if self.comments:
+            warnings.append(self.comments_warning(public=public))
+        found += [Problem(bestand, regel, veld, said + text, "waarschuwing") for text in warnings]
         return found
+
+    def comments_warning(self, *, public: bool) -> str:
+        """What the clerk is told of the annex's comments, which go into the bundle unseen."""
+        one = self.comments == 1
+        what = (
+            "een opmerking (aantekening)" if one else f"{self.comments} opmerkingen (aantekeningen)"
+        )
+        named = [author for author in self.commenters if author]
+        if named:
+            shown = named[:3] + ([f"{len(named) - 3} anderen"] if len(named) > 3 else [])
+            some = "" if one or len(named) == len(self.commenters) else "onder meer "
+            what += f" {some}van {dutch_list(shown)}"
+        bundle = "de openbare bundel" if public else "de bundel"
+        what += f" die in {bundle} {'meegaat' if one else 'meegaan'}"
+        if self.first_comment:
+            what += f": '{self.first_comment}'"
+        pronoun = "die" if one else "ze"
+        return (
+            f"bevat {what} (verwijder {pronoun} in de PDF-lezer, of vraag de afzender om een "
+            "versie zonder opmerkingen)"
+        )
 
 
 @dataclass
@@ -161,6 +193,9 @@ class _Findings:
     bands_blank: list[bool] = field(default_factory=list)
     bottom_bands_blank: list[bool] = field(default_factory=list)
     final: bool = True
+    comments: int = 0
+    commenters: list[str] = field(default_factory=list)
+    first_comment: str = ""
 
 
 def inspect_annex(
@@ -175,14 +210,24 @@ def inspect_annexes(
     limits: AnnexLimits = AnnexLimits(),
     *,
     every_page: Collection[Path] = (),
+    texts: Collection[Path] = (),
+    cache: Path | None = None,
 ) -> list[AnnexReport]:
     """Check many annex PDFs, in order; one bounded child process parses them all.
 
     Starting Python and pikepdf costs more than checking a typical annex, so the files share
     a child. A file that exhausts the child's time or memory is checked again on its own,
     so its report names it alone and the others are unaffected. The top band of page 1 is
-    judged for each file, that of every page for the files in ``every_page``.
+    judged for each file, that of every page for the files in ``every_page``. Of the files in
+    ``texts`` (a public dossier's), the confidentiality gate's facts with text are kept in the
+    build's ``cache`` folder too (see gate.kept_annex_facts), read here where the file is
+    opened anyway, beside LibreOffice, and bounded as the check is.
     """
+
+    def asked(path: Path) -> _Asked:
+        keep = str(cache) if cache is not None and path in texts else ""
+        return (path, path in every_page, keep)
+
     reports: list[AnnexReport | None] = []
     parse: list[tuple[int, Path, int]] = []
     for index, path in enumerate(paths):
@@ -193,14 +238,14 @@ def inspect_annexes(
             parse.append((index, path, size))
     pending = list(parse)
     while pending:
-        findings = _run_batch([(path, path in every_page) for _i, path, _s in pending], limits)
+        findings = _run_batch([asked(path) for _i, path, _s in pending], limits)
         for (index, path, size), found in zip(pending, findings, strict=False):
             reports[index] = _report(path, size, found)
         done = len(findings)
         if done < len(pending):
             # The child gave up on file `done`: check that one alone for its own reason.
             index, path, size = pending[done]
-            reports[index] = _report(path, size, _run_child((path, path in every_page), limits))
+            reports[index] = _report(path, size, _run_child(asked(path), limits))
             done += 1
         pending = pending[done:]
     return [report for report in reports if report is not None]
@@ -220,6 +265,9 @@ def _report(path: Path, size: int, findings: _Findings) -> AnnexReport:
         bands_blank=tuple(findings.bands_blank),
         bottom_bands_blank=tuple(findings.bottom_bands_blank),
         final=findings.final,
+        comments=findings.comments,
+        commenters=tuple(findings.commenters),
+        first_comment=findings.first_comment,
     )
 
 
@@ -346,7 +394,12 @@ def _guess_kind(head: bytes) -> str:
 # --- the child process ---------------------------------------------------------------------
 
 
-def _run_child(file: tuple[Path, bool], limits: AnnexLimits) -> _Findings:
+# What a child is asked of a file: its path, whether to judge every page's top band, and
+# where to keep the gate's facts with its text ("": not asked).
+_Asked = tuple[Path, bool, str]
+
+
+def _run_child(file: _Asked, limits: AnnexLimits) -> _Findings:
     """Parse the PDF in a child process with a memory limit and a timeout."""
     command, env = _child_command([file], limits)
     limit_memory = _memory_limiter(limits.memory_bytes)
@@ -401,7 +454,7 @@ def _memory_limiter(memory: int) -> Callable[[], None]:
 
 
 def _child_command(
-    files: Sequence[tuple[Path, bool]], limits: AnnexLimits
+    files: Sequence[_Asked], limits: AnnexLimits
 ) -> tuple[list[str], dict[str, str]]:
     package_root = str(Path(__file__).resolve().parents[1])
     env = dict(os.environ)
@@ -411,12 +464,12 @@ def _child_command(
         "-c",
         "from assembler.annex import _child_main; _child_main()",
         json.dumps(asdict(limits)),
-        json.dumps([[str(path), every_page] for path, every_page in files]),
+        json.dumps([[str(path), every_page, keep] for path, every_page, keep in files]),
     ]
     return command, env
 
 
-def _run_batch(files: Sequence[tuple[Path, bool]], limits: AnnexLimits) -> list[_Findings]:
+def _run_batch(files: Sequence[_Asked], limits: AnnexLimits) -> list[_Findings]:
     """Findings for the first of ``files`` (path, every page) that one child managed (maybe all)."""
     command, env = _child_command(files, limits)
     limit_memory = _memory_limiter(limits.memory_bytes)
@@ -454,11 +507,52 @@ def _run_batch(files: Sequence[tuple[Path, bool]], limits: AnnexLimits) -> list[
 def _child_main() -> None:
     """Entry point of the checking child: one JSON line of findings per file, in order."""
     limits = AnnexLimits(**json.loads(sys.argv[1]))
-    for name, every_page in json.loads(sys.argv[2]):
+    for name, every_page, keep in json.loads(sys.argv[2]):
         findings = _check_pdf(Path(name), limits, every_page=bool(every_page))
+        if keep and not findings.reasons:
+            _keep_text_facts(Path(name), Path(keep), seconds=limits.timeout_seconds / 3)
         # stdout is the pipe back to the parent, not a terminal.
         sys.stdout.write(json.dumps(asdict(findings)) + "\n")
         sys.stdout.flush()
+
+
+class _OutOfTime(Exception):
+    """The time for reading an annex's text is up."""
+
+
+def _keep_text_facts(path: Path, cache: Path, *, seconds: float) -> None:
+    """Keep the gate's facts with text of the accepted PDF at ``path`` (see
+    gate.keep_annex_facts), within ``seconds``: a text too long to read in time is read when
+    it is needed (as the export does), never a reason to refuse the annex."""
+    from assembler import gate
+    from assembler.fsutil import file_sha256
+
+    global _TEXT_VERSION  # asked once per child
+    if _TEXT_VERSION is None:
+        _TEXT_VERSION = gate.text_facts_version()
+    version = _TEXT_VERSION
+
+    def out_of_time(_signal: int, _frame: object) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Out of time, or unreadable to pypdf or poppler: read when needed, as the export does.
+    try:
+        digest = file_sha256(path)
+        if gate.kept_annex_facts(cache, digest, version) is None:
+            facts = gate.analyse_pdf(path, with_text=True)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if facts.sha256 == digest:  # not changed while it was read
+                gate.keep_annex_facts(cache, facts, version)
+    except Exception:
+        return
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+_TEXT_VERSION: str | None = None
 
 
 def not_opened_pdf(error: Exception) -> str:
@@ -508,6 +602,7 @@ def _check_pdf(path: Path, limits: AnnexLimits, *, every_page: bool = False) -> 
                 _check_forms_and_outline(pdf, limits, found)
             if not found.reasons:
                 _check_attachments(pdf, found)
+                _check_comments(pdf, found)
                 _check_active_content(pdf, found)
                 _check_copy(pdf)
             if not found.reasons:
@@ -756,6 +851,78 @@ def _check_attachments(pdf: Any, found: _Findings) -> None:
             "bundel (controleer of ze erin mogen, of lever de PDF aan zonder bijgevoegde "
             "bestanden)"
         )
+
+
+# Markup annotations (PDF 2.0, 12.5.6.2) that a reviewer leaves: a note, a highlight, a
+# drawing. An attached file (FileAttachment) is said as one; a link, a form field, a pop-up
+# (the window of a note) and a redaction are none.
+_COMMENTS = frozenset(
+    {
+        "/Text",
+        "/FreeText",
+        "/Line",
+        "/Square",
+        "/Circle",
+        "/Polygon",
+        "/PolyLine",
+        "/Highlight",
+        "/Underline",
+        "/Squiggly",
+        "/StrikeOut",
+        "/Stamp",
+        "/Caret",
+        "/Ink",
+        "/Sound",
+    }
+)
+# So much of the first comment is quoted: enough to recognise it.
+_QUOTED_CHARS = 30
+
+
+def _check_comments(pdf: Any, found: _Findings) -> None:
+    """Count the comments a reader of the bundle can open: a sticky note, and a markup with a
+    text or a pop-up. A bundle copies them with the page, author and all."""
+    import pikepdf
+
+    authors: dict[str, None] = {}
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        for annot in annots if isinstance(annots, pikepdf.Array) else []:
+            if not isinstance(annot, pikepdf.Dictionary):
+                continue
+            kind = str(annot.get("/Subtype", ""))
+            if kind not in _COMMENTS or str(annot.get("/IT", "")) == "/FreeTextTypewriter":
+                # Typewriter text is filled in on the page (Acrobat's Fill & Sign): content.
+                continue
+            text = _plain(annot.get("/Contents"))
+            if kind != "/Text" and not text and "/Popup" not in annot:
+                continue  # a mark without words: what it marks is on the page for all to see
+            found.comments += 1
+            authors.setdefault(_plain(annot.get("/T")), None)
+            if text and not found.first_comment:
+                found.first_comment = _shortened(" ".join(text.split()))
+    found.commenters = list(authors)
+
+
+def _shortened(text: str) -> str:
+    """The start of ``text``, cut at a word's end, enough to recognise it."""
+    if len(text) <= _QUOTED_CHARS:
+        return text
+    start = text[: _QUOTED_CHARS + 1]
+    cut = start.rsplit(" ", 1)[0] if " " in start else start[:_QUOTED_CHARS]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def _plain(value: Any) -> str:
+    """A PDF text string as text; "" for anything else."""
+    import pikepdf
+
+    if isinstance(value, pikepdf.String):
+        try:
+            return str(value).strip()
+        except UnicodeDecodeError:
+            return ""
+    return ""
 
 
 def _check_active_content(pdf: Any, found: _Findings) -> None:

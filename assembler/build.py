@@ -1755,7 +1755,8 @@ def _remove_stale(
 def _prune_cache(project: Project, catalog: Catalog) -> None:
     """Remove records nothing will read again, so a year of builds does not pile them up: a
     dossier's whose folder is gone from its meeting (deleted, moved, renamed; its outputs went
-    above), and annex reports not written for REPORT_KEPT_DAYS."""
+    above), and annex reports and texts not written for REPORT_KEPT_DAYS."""
+    from assembler.confidential import ANNEX_FACTS_FOLDER
     from assembler.intake import REPORT_KEPT_DAYS, REPORTS_FOLDER
 
     for meeting in catalog.meetings:
@@ -1766,7 +1767,10 @@ def _prune_cache(project: Project, catalog: Catalog) -> None:
     oldest = time.time() - REPORT_KEPT_DAYS * 24 * 3600
     # Where the pages of compared annexes were kept, a file each, before PAGES_FILE.
     shutil.rmtree(project.cache / "paginas", ignore_errors=True)
-    for report in (project.cache / REPORTS_FOLDER).glob("*.json"):
+    # An annex's text is kept as long as its report: one checked anew is read anew with it.
+    kept = [*(project.cache / REPORTS_FOLDER).glob("*.json")]
+    kept += (project.cache / ANNEX_FACTS_FOLDER).glob("*.json")
+    for report in kept:
         try:
             if report.stat().st_mtime < oldest:
                 report.unlink()

@@ -44,6 +44,7 @@ def confidential_annexes_made_public(
     """
     from assembler.source import field_label
 
+    problems = annexes_naming_confidential(project, catalog, files)
     everything = catalog.everything or catalog.meetings
     selected = {dossier.folder for meeting in catalog.meetings for dossier in meeting.dossiers}
     secret = [
@@ -60,7 +61,6 @@ def confidential_annexes_made_public(
         for archived in catalog.archived
         for index, annex in archived.annexes
     ]
-    problems: list[Problem] = []
     if not secret:
         return problems
     pages = _AnnexPages(project, files)
@@ -166,6 +166,94 @@ def confidential_annexes_made_public(
             f"{_LIKENESS_SAID[likeness]} {places(users)}, {which} {_made_public(likeness, 'daar')}",
         )
     pages.save()
+    return problems
+
+
+ANNEX_FACTS_FOLDER = "bijlagetekst"
+"""In ``build/.cache``: the gate's facts with text of each public annex PDF, one file per
+content (its SHA-256), written by the annex intake's children (gate.keep_annex_facts) so that
+``check`` and ``build`` warn of a confidential kenmerk or title in it (see
+annexes_naming_confidential), and an export's gate does not read it again."""
+
+
+def annexes_naming_confidential(
+    project: Project, catalog: Catalog, files: FileDigests
+) -> list[Problem]:
+    """A warning for each PDF annex of a selected public dossier whose text, annotations, form
+    fields, links or other strings name a confidential dossier's kenmerk, onderwerp or annex
+    description, as the export's gate finds it (and would refuse the meeting for).
+
+    The gate's facts with text of each annex are kept by content: the annex intake reads them
+    in its child processes (gate.kept_annex_facts); one it did not read (its report kept from
+    before) is read here once, after the intake accepted it. Office annexes are not searched
+    here: what they show is their conversion, which the export's gate reads.
+    """
+    from assembler.source import field_label
+    from assembler.terms import archived_terms, confidential_terms, public_words, searched, squash
+
+    everything = catalog.everything or catalog.meetings
+    public = public_words(everything)
+    terms = [
+        term
+        for term in confidential_terms(project, everything)
+        + archived_terms(project, catalog.archived, everything)
+        if searched(term.text, always=term.always) and squash(term.text) not in public
+    ]
+    problems: list[Problem] = []
+    annexes = [
+        (meeting, dossier, index)
+        for meeting in catalog.meetings
+        for dossier in meeting.dossiers
+        if dossier.document.is_public
+        for index in range(len(dossier.document.annexes))
+        if index not in dossier.refused_annexes and _is_pdf_name(dossier.annex_path(index))
+    ]
+    if not terms or not annexes:
+        return problems
+    import pikepdf
+
+    from assembler import gate
+    from assembler.annex import AnnexLimits
+    from assembler.intake import kept_reports
+
+    version = gate.text_facts_version()
+    reports: Callable[[Path], AnnexReport | None] | None = None
+    for meeting, dossier, index in annexes:
+        path = dossier.annex_path(index)
+        try:
+            if path.stat().st_size > AnnexLimits().max_file_bytes:
+                continue  # refused for its size by the intake, unread
+            digest = files.sha256(path)
+        except OSError:
+            continue  # validation says so
+        facts = gate.kept_annex_facts(project.cache, digest, version)
+        if facts is None:
+            # Opened here only once the intake accepted it (see _AnnexPages.of).
+            reports = reports or kept_reports(project)
+            report = reports(path)
+            if report is None or not report.ok:
+                continue
+            try:
+                facts = gate.analyse_pdf(path, with_text=True)
+            except (OSError, pikepdf.PdfError, pikepdf.PasswordError):
+                continue
+            if facts.sha256 == digest:
+                gate.keep_annex_facts(project.cache, facts, version)
+        where = ("bijlagen", index, "bestand")
+        name = dossier.document.annexes[index].file
+        for found, term in gate.terms_named(facts, terms, meeting.name):
+            problems.append(
+                Problem(
+                    project.display(dossier.folder / DOSSIER_FILE),
+                    dossier.source.line_of(where),
+                    field_label(where),
+                    f"'{name}' noemt {found + ' ' if found else ''}{term.what} '{term.text}' van "
+                    f"het vertrouwelijke dossier {term.source}: zo komt het in de openbare "
+                    f"stukken en stopt de export "
+                    f"({term.advice('haal die tekst uit de bijlage')})",
+                    "waarschuwing",
+                )
+            )
     return problems
 
 

@@ -53,6 +53,7 @@ import pikepdf
 
 from assembler.annex import paperclip_files
 from assembler.bands import shown_text
+from assembler.confidential import ANNEX_FACTS_FOLDER
 from assembler.errors import ConfidentialityViolation, Problem
 from assembler.fsutil import file_sha256, read_json
 from assembler.terms import Term, loosen, names, searched, squash
@@ -962,9 +963,7 @@ class KeptFacts:
         self.folder = folder
         self.digest = digest
         pages_version = f"{FACTS_VERSION}\n{library_versions('pikepdf')}"
-        # The text is pypdf's and poppler's reading, besides what pikepdf reads.
-        texts_version = f"{pages_version}text {TEXT_FACTS_VERSION}\n{library_versions('pypdf')}"
-        self._versions = (pages_version, texts_version + _poppler())
+        self._versions = (pages_version, text_facts_version())
         self._pages: dict[str, Any] = self._load(folder / _PAGES_NAME, self._versions[0])
         self._texts: dict[str, dict[str, Any]] = {}  # by meeting, each loaded when asked
         self._used_pages: dict[str, Any] = {}
@@ -988,26 +987,21 @@ class KeptFacts:
         return self._texts[meeting]
 
     def has(self, digest: str, meeting: str) -> bool:
-        """Whether the text facts of the file with ``digest`` are kept for ``meeting``."""
-        return digest in self._meeting(meeting)
+        """Whether the text facts of the file with ``digest`` are kept for ``meeting``, or
+        of the annex with ``digest`` by a build or check."""
+        if digest in self._meeting(meeting):
+            return True
+        return kept_annex_facts(self.folder.parent, digest, self._versions[1]) is not None
 
     def facts(self, digest: str, with_text: bool, meeting: str) -> PdfFacts | None:
         """The facts kept of the file with ``digest``; None when there are none (or broken)."""
         stored = self._meeting(meeting).get(digest)
         if stored is None and not with_text:
             stored = self._pages.get(digest)
-        if not isinstance(stored, dict):
-            return None
-        try:
-            return PdfFacts(
-                digest,
-                tuple(str(sha) for sha in stored["embedded"]),
-                tuple(frozenset(str(part) for part in parts) for parts in stored["pages"]),
-                tuple((str(w), str(t), str(lo)) for w, t, lo in stored.get("texts", ())),
-                tuple(str(part) for part in stored.get("unread", ())),
-            )
-        except (KeyError, TypeError, ValueError):
-            return None
+        if stored is None:
+            # An annex the annex intake of a build or check read already.
+            return kept_annex_facts(self.folder.parent, digest, self._versions[1])
+        return _facts_from(digest, stored)
 
     def pages(self, path: Path) -> PdfFacts:
         """The facts without text of the PDF at ``path``: kept, or read (and kept)."""
@@ -1048,6 +1042,74 @@ class KeptFacts:
             for path in self.folder.glob("*.json"):
                 if path.name != _PAGES_NAME and path.stem not in meetings:
                     path.unlink()
+
+
+def _facts_from(digest: str, stored: Any) -> PdfFacts | None:
+    """The facts of the file with ``digest`` as kept in JSON; None when broken."""
+    if not isinstance(stored, dict):
+        return None
+    try:
+        return PdfFacts(
+            digest,
+            tuple(str(sha) for sha in stored["embedded"]),
+            tuple(frozenset(str(part) for part in parts) for parts in stored["pages"]),
+            tuple((str(w), str(t), str(lo)) for w, t, lo in stored.get("texts", ())),
+            tuple(str(part) for part in stored.get("unread", ())),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def text_facts_version() -> str:
+    """What the text facts kept depend on besides the file: this module's reading, pikepdf's,
+    pypdf's and poppler's."""
+    from assembler import library_versions
+
+    pages_version = f"{FACTS_VERSION}\n{library_versions('pikepdf')}"
+    # The text is pypdf's and poppler's reading, besides what pikepdf reads.
+    texts_version = f"{pages_version}text {TEXT_FACTS_VERSION}\n{library_versions('pypdf')}"
+    return texts_version + _poppler()
+
+
+def kept_annex_facts(cache: Path, digest: str, version: str) -> PdfFacts | None:
+    """The facts with text kept of the annex with SHA-256 ``digest``; None when there are none
+    of this ``version`` (see text_facts_version)."""
+    try:
+        data = read_json(cache / ANNEX_FACTS_FOLDER / f"{digest}.json")
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != version:
+        return None
+    return _facts_from(digest, data.get("facts"))
+
+
+def keep_annex_facts(cache: Path, facts: PdfFacts, version: str) -> None:
+    """Keep the facts with text of an annex (see kept_annex_facts)."""
+    from assembler.fsutil import write_cache_text
+
+    stored = {
+        "pages": [sorted(parts) for parts in facts.pages],
+        "embedded": list(facts.embedded),
+        "texts": [list(text) for text in facts.texts],
+        "unread": list(facts.unread),
+    }
+    text = json.dumps({"version": version, "facts": stored}, sort_keys=True)
+    write_cache_text(cache / ANNEX_FACTS_FOLDER / f"{facts.sha256}.json", text + "\n")
+
+
+def terms_named(
+    facts: PdfFacts, terms: Sequence[Term], meeting: str, *, anywhen: bool = False
+) -> list[tuple[str, Term]]:
+    """Each of ``terms`` the PDF of ``facts`` names on the public side of ``meeting``, once,
+    with where a reader finds it first: as the audit finds it (see _file_leaks)."""
+    named: list[tuple[str, Term]] = []
+    said: set[str] = set()
+    for where, text, loose in facts.texts:
+        for term in terms:
+            if term.text not in said and names(term, text, loose, meeting, anywhen=anywhen):
+                named.append((where, term))
+        said.update(term.text for _where, term in named)
+    return named
 
 
 def _poppler() -> str:
@@ -1207,15 +1269,9 @@ def _file_leaks(
                 unread=True,
             )
         )
-    said: set[str] = set()  # one leak per term, where a reader finds it first
-    for where, text, loose in facts.texts:
-        found = [
-            t
-            for t in terms
-            if t.text not in said and names(t, text, loose, item.meeting, anywhen=item.renewed)
-        ]
-        leaks.extend(_term_leaks(item.label, found, where))
-        said.update(t.text for t in found)
+    # One leak per term, where a reader finds it first.
+    for where, term in terms_named(facts, terms, item.meeting, anywhen=item.renewed):
+        leaks.extend(_term_leaks(item.label, [term], where))
     return leaks
 
 

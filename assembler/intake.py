@@ -65,6 +65,9 @@ class AnnexIntake:
         # An office annex's report says which of its fonts are not installed: a font installed
         # or removed changes it (see build_cache.fonts_fingerprint). Taken when first needed.
         self.fonts: str | None = None
+        # Files of public dossiers: the gate's facts with their text are kept too, so that a
+        # confidential kenmerk or title in one is said (confidential.annexes_naming_confidential).
+        self.texts: set[Path] = set()
 
     def __enter__(self) -> AnnexIntake:
         return self
@@ -86,6 +89,8 @@ class AnnexIntake:
         first_of: dict[str, Path] = {}
         for dossier in dossiers:
             self.every_page.update(_pdf_annexes(dossier))
+            if dossier.document.is_public:
+                self.texts.update(p for p in _pdf_annexes(dossier) if p.suffix.lower() == ".pdf")
         for dossier in dossiers:
             for path in _pdf_annexes(dossier):
                 if path in self.known or path in self.pending or path in todo or path in copies:
@@ -98,6 +103,8 @@ class AnnexIntake:
                     copies[path] = first_of[record.name]
                     if path in self.every_page:
                         self.every_page.add(first_of[record.name])
+                    if path in self.texts:
+                        self.texts.add(first_of[record.name])
                 else:
                     todo.append(path)
                     if record is not None:
@@ -136,7 +143,11 @@ class AnnexIntake:
             where = ("bijlagen", index, "bestand")
             line = dossier.source.line_of(where)
             name = dossier.document.annexes[index].file
-            problems.extend(report.problems(display, line, field_label(where), name))
+            problems.extend(
+                report.problems(
+                    display, line, field_label(where), name, public=dossier.document.is_public
+                )
+            )
             accepted = accepted and report.ok
         return problems, accepted
 
@@ -168,7 +179,13 @@ class AnnexIntake:
         if batch and batch[0].suffix.lower() != ".pdf":
             reports = [_office_report(path) for path in batch]
         else:
-            reports = inspect_annexes(batch, self.limits, every_page=self.every_page)
+            reports = inspect_annexes(
+                batch,
+                self.limits,
+                every_page=self.every_page,
+                texts=self.texts,
+                cache=self.project.cache,
+            )
         for path, report in zip(batch, reports, strict=True):
             # Only decided reports are kept: a file missing now may be there next time, and a
             # check stopped by Ctrl-C said nothing about its file.
@@ -216,6 +233,7 @@ class AnnexIntake:
                     "warnings": tuple(fields["warnings"]),
                     "bands_blank": tuple(fields["bands_blank"]),
                     "bottom_bands_blank": tuple(fields["bottom_bands_blank"]),
+                    "commenters": tuple(fields.get("commenters", ())),
                 }
             )
         except (OSError, ValueError, TypeError, KeyError):

@@ -337,10 +337,14 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     real = intake.inspect_annexes
 
     def counting(
-        paths: list[Path], limits: AnnexLimits, *, every_page: Collection[Path] = ()
+        paths: list[Path],
+        limits: AnnexLimits,
+        *,
+        every_page: Collection[Path] = (),
+        **options: Any,
     ) -> list[AnnexReport]:
         paths_checked.extend(paths)
-        return real(paths, limits, every_page=every_page)
+        return real(paths, limits, every_page=every_page, **options)
 
     monkeypatch.setattr(intake, "inspect_annexes", counting)
     return paths_checked
@@ -755,10 +759,14 @@ def test_every_page_of_a_public_annex_is_judged_at_its_top_and_bottom(
     real = intake.inspect_annexes
 
     def counting(
-        paths: list[Path], limits: AnnexLimits, *, every_page: Collection[Path] = ()
+        paths: list[Path],
+        limits: AnnexLimits,
+        *,
+        every_page: Collection[Path] = (),
+        **options: Any,
     ) -> list[AnnexReport]:
         checked.append([path for path in paths if path in every_page])
-        return real(paths, limits, every_page=every_page)
+        return real(paths, limits, every_page=every_page, **options)
 
     monkeypatch.setattr(intake, "inspect_annexes", counting)
     check_project(find_project(example_project))
@@ -937,3 +945,59 @@ def test_an_annex_named_in_a_folder_or_by_a_file_address_is_told_so_not_about_ca
     result = run_cli("check", cwd=example_project)
     assert result.stderr == f"{where}:{line}: bijlagen[1].bestand: {said}\n"
     assert result.exit_code == 1
+
+
+def _with_note(source: Path, target: Path, note: str, author: str) -> None:
+    """``source`` with a sticky note by ``author`` on page 1, as Acrobat leaves it."""
+    with pikepdf.open(source, allow_overwriting_input=True) as pdf:
+        popup = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Popup)
+        )
+        popup.Rect = pikepdf.Array([100, 600, 300, 700])
+        text = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Text,
+            Rect=pikepdf.Array([72, 720, 92, 740]),
+            Contents=pikepdf.String(note),
+            T=pikepdf.String(author),
+            Popup=popup,
+        )
+        pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(text), popup])
+        pdf.save(target)
+
+
+def test_comments_in_an_annex_are_warned_about_at_its_line(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Review W3: a sticky note "INTERN: …" in a public annex passed `check` with "In orde"
+    and went into the public bundle, author and all; in a confidential dossier's bundle too."""
+    economie = example_project / "dossiers" / "2023-05-26-pfho-economie" / "werklocaties"
+    annex = economie / "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
+    _with_note(
+        annex, annex, "INTERN: bedrag nog niet afgestemd met wethouder, niet delen", "j.jansen"
+    )
+    wonen = example_project / "dossiers" / "2023-06-23-pfho-ruimte-wonen"
+    secret = wonen / "mandaat-woningbouwimpuls" / "bijlage-1-aanvraagformulier-woningbouwimpuls.pdf"
+    shutil.copyfile(CORPUS / "024-annotations--annotated_pdf.pdf", secret)
+    checked = run_cli("check", cwd=example_project)
+    assert checked.exit_code == 0, checked.stderr
+    assert checked.stderr.splitlines()[:2] == [
+        "dossiers/2023-05-26-pfho-economie/werklocaties/dossier.yaml:53: waarschuwing: "
+        "bijlagen[1].bestand: 'bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf' bevat een "
+        "opmerking (aantekening) van j.jansen die in de openbare bundel meegaat: 'INTERN: "
+        "bedrag nog niet…' (verwijder die in de PDF-lezer, of vraag de afzender om "
+        "een versie zonder opmerkingen)",
+        # The corpus file's highlight and ink carry a text, one of them an author.
+        "dossiers/2023-06-23-pfho-ruimte-wonen/mandaat-woningbouwimpuls/dossier.yaml:46: "
+        "waarschuwing: bijlagen[1].bestand: 'bijlage-1-aanvraagformulier-woningbouwimpuls.pdf' "
+        "bevat 3 opmerkingen (aantekeningen) onder meer van Lucas die in de bundel meegaan: "
+        "'This is a text annotation.' (verwijder ze in de PDF-lezer, of vraag de afzender om "
+        "een versie zonder opmerkingen)",
+    ]
+    assert "In orde" not in checked.stderr
+
+
+@needs_shared
+def test_no_corpus_file_but_the_annotated_one_is_said_to_have_comments() -> None:
+    said = {path.name for path in corpus_files() if inspect_annex(path).comments}
+    assert said == {"024-annotations--annotated_pdf.pdf"}

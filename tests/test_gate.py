@@ -2125,3 +2125,75 @@ def test_a_short_confidential_onderwerp_a_public_title_shares_is_no_warning(
     checked = run_cli("check", cwd=example_project)
 
     assert (checked.exit_code, checked.stderr) == (0, ""), checked.stderr
+
+
+def _note_on_page_1(path: Path, note: str) -> None:
+    """A sticky note saying ``note`` on page 1 of the PDF at ``path``."""
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        text = Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Text,
+            Rect=Array([72, 720, 92, 740]),
+            Contents=String(note),
+            T=String("j.jansen"),
+        )
+        pdf.pages[0].obj.Annots = Array([pdf.make_indirect(text)])
+        pdf.save(path)
+
+
+def _naming_a_secret(folder: str, line: int, annex: str, where: str, what: str) -> str:
+    text = SECRET_KENMERK if what == "het kenmerk" else SECRET_SUBJECT
+    advice = "haal die tekst uit de bijlage" + (
+        ""
+        if what == "het kenmerk"
+        else ", of maak, als het een gangbare titel is, het onderwerp van het vertrouwelijke "
+        "dossier specifieker"
+    )
+    return (
+        f"dossiers/{WONEN}/{folder}/dossier.yaml:{line}: waarschuwing: bijlagen[1].bestand: "
+        f"'{annex}' noemt {where}{what} '{text}' van het vertrouwelijke dossier "
+        f"dossiers/{WONEN}/mandaat-woningbouwimpuls/dossier.yaml: zo komt het in de openbare "
+        f"stukken en stopt de export ({advice})"
+    )
+
+
+@pytest.mark.slow
+def test_a_confidential_kenmerk_or_title_in_a_public_annex_is_said_by_check_and_build(
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review W4: a public annex whose note names the confidential dossier's kenmerk, or whose
+    page shows its onderwerp, passed `check` and `build` without a word, and the public
+    vergaderbundel.pdf stayed in build/: only the export's gate said it."""
+    routes = project.dossiers / WONEN / "snelfietsroutes" / "bijlage-1-kaart-snelfietsroutes.pdf"
+    _note_on_page_1(routes, f"Zie ook {SECRET_KENMERK}, niet delen")
+    deals = "bijlage-1-regionale-woningbouwafspraken-2023-2030.pdf"
+    make_pdf(project.dossiers / WONEN / "woningbouwafspraken" / deals, [["Zie", SECRET_SUBJECT]])
+    said = [
+        _naming_a_secret(
+            "snelfietsroutes",
+            53,
+            "bijlage-1-kaart-snelfietsroutes.pdf",
+            f"{ANNOTATIONS} ",
+            "het kenmerk",
+        ),
+        _naming_a_secret("woningbouwafspraken", 60, deals, "", "het onderwerp"),
+    ]
+    checked = run_cli("check", cwd=project.root)
+    assert checked.exit_code == 0, checked.stderr
+    assert [line for line in checked.stderr.splitlines() if " noemt " in line] == said
+    built = run_cli("build", cwd=project.root)
+    assert built.exit_code == 0, built.stderr
+    assert [line for line in built.stderr.splitlines() if " noemt " in line] == said
+    # The export still stops, and reads neither annex again: the intake kept their text.
+    read = _count_reads(monkeypatch)
+    exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert exported.exit_code == 4, exported.stderr
+    assert (
+        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:53: bijlagen[1].bestand: noemt "
+        f"{ANNOTATIONS} het kenmerk '{SECRET_KENMERK}'"
+    ) in exported.stderr
+    assert f"dossiers/{WONEN}/woningbouwafspraken/dossier.yaml:60: bijlagen[1].bestand: noemt" in (
+        exported.stderr
+    )
+    assert not {path.name for path in read} & {routes.name, deals}
+    assert not (project.build / WONEN / "export").exists()
