@@ -2197,3 +2197,27 @@ def test_a_confidential_kenmerk_or_title_in_a_public_annex_is_said_by_check_and_
     )
     assert not {path.name for path in read} & {routes.name, deals}
     assert not (project.build / WONEN / "export").exists()
+
+
+def test_a_public_annex_whose_text_was_not_kept_is_read_once_its_check_is_kept(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """The intake's report kept, its text not (removed, or made by an older pypdf): the
+    warning still comes, from the text read then, and kept for the next run."""
+    routes = example_project / "dossiers" / WONEN / "snelfietsroutes"
+    _note_on_page_1(routes / "bijlage-1-kaart-snelfietsroutes.pdf", f"Zie {SECRET_KENMERK}")
+    said = _naming_a_secret(
+        "snelfietsroutes",
+        53,
+        "bijlage-1-kaart-snelfietsroutes.pdf",
+        f"{ANNOTATIONS} ",
+        "het kenmerk",
+    )
+    first = run_cli("check", cwd=example_project)
+    kept = example_project / "build" / ".cache" / "bijlagetekst"
+    assert said in first.stderr.splitlines()
+    texts = sorted(path.name for path in kept.glob("*.json"))
+    shutil.rmtree(kept)
+    again = run_cli("check", cwd=example_project)
+    assert said in again.stderr.splitlines()
+    assert sorted(path.name for path in kept.glob("*.json")) == texts
