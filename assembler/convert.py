@@ -95,7 +95,8 @@ _PYUNO_LIBRARIES = ("pyuno.so", "libpyuno.so", "libpyuno.dylib", "pyuno.pyd")
 # for the fast path, fontconfig and pdftotext (poppler-utils) for the checks.
 INSTALL_COMMAND = (
     "sudo apt-get install libreoffice-writer-nogui libreoffice-calc-nogui python3-uno "
-    "fonts-liberation fonts-dejavu fontconfig poppler-utils"
+    "fonts-liberation fonts-dejavu fonts-crosextra-carlito fonts-crosextra-caladea fontconfig "
+    "poppler-utils"
 )
 CALC_INSTALL_COMMAND = "sudo apt-get install libreoffice-calc-nogui"
 # What a document's failed conversion advises; left out where no document converted at all.

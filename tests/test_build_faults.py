@@ -207,7 +207,8 @@ def test_missing_libreoffice_exits_3_with_the_install_command(
     assert result.stderr.splitlines()[-1] == (
         "fout: LibreOffice (soffice) is niet geïnstalleerd; het is nodig om PDF's te maken "
         "(installeer het met: sudo apt-get install libreoffice-writer-nogui "
-        "libreoffice-calc-nogui python3-uno fonts-liberation fonts-dejavu fontconfig "
+        "libreoffice-calc-nogui python3-uno fonts-liberation fonts-dejavu fonts-crosextra-carlito "
+        "fonts-crosextra-caladea fontconfig "
         "poppler-utils)"
     )
 

@@ -663,7 +663,8 @@ def test_missing_soffice_raises_with_install_command(
         convert_to_pdf(jobs)
     assert (
         "(installeer het met: sudo apt-get install libreoffice-writer-nogui "
-        "libreoffice-calc-nogui python3-uno fonts-liberation fonts-dejavu fontconfig "
+        "libreoffice-calc-nogui python3-uno fonts-liberation fonts-dejavu fonts-crosextra-carlito "
+        "fonts-crosextra-caladea fontconfig "
         "poppler-utils)"
     ) in str(caught.value)
 
