@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import functools
 import importlib
+import os
 import posixpath
 import re
 import unicodedata
@@ -22,6 +23,7 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 from urllib.parse import quote as url_quote
@@ -453,10 +455,13 @@ Kenmerk = Annotated[
 ]
 
 
-def _relative_in(folder: str) -> Callable[[str], str]:
-    """A check that a path is relative and stays inside ``folder`` (as a clerk names it)."""
+def _relative_in(folder: str, base: str | None = None) -> Callable[[str, ValidationInfo], str]:
+    """A check that a path is relative and stays inside ``folder`` (as a clerk names it).
 
-    def check(value: str) -> str:
+    ``base``: the key of the validation context that holds that folder's path, if any.
+    """
+
+    def check(value: str, info: ValidationInfo) -> str:
         _refuse_invisible(value, "typ de naam zo nodig opnieuw")
         # '“bijlage-1.pdf”' was said to be a '.pdf”' file, to be supplied as a PDF.
         _refuse_curly_quotes(
@@ -482,6 +487,15 @@ def _relative_in(folder: str) -> Callable[[str], str]:
         if "\\" in value:
             # As Windows writes a path; this one is read on a server where '\' is a letter.
             forward = value.replace("\\", "/")
+            beside = _beside_instead(forward, info.context, base)
+            if beside is not None:
+                # 'bijlagen\\x.pdf' for the x.pdf beside dossier.yaml: told '/' first, the clerk
+                # was told next that the folder part is wrong (see annex_files), in two rounds.
+                raise _fail(
+                    "pad",
+                    f"{_quote(value)} staat niet in de map '{posixpath.dirname(forward)}', wel "
+                    f"in {folder} zelf (schrijf '{beside}')",
+                )
             raise _fail(
                 "pad",
                 f"{_quote(value)} heeft '\\' tussen map en bestand (schrijf '/': '{forward}')",
@@ -491,9 +505,29 @@ def _relative_in(folder: str) -> Callable[[str], str]:
     return check
 
 
+def _beside_instead(forward: str, context: object, base: str | None) -> str | None:
+    """The file of the folder in ``context[base]`` that ``forward`` names in a sub-folder that
+    does not hold it: its last part, capitals aside; None when not so, or the folder unknown."""
+    folder = context.get(base) if base is not None and isinstance(context, dict) else None
+    name = posixpath.basename(forward)
+    if not isinstance(folder, Path) or not name or not posixpath.dirname(forward):
+        return None
+    try:
+        if (folder / forward).exists():
+            return None
+        names = [entry.name for entry in os.scandir(folder) if entry.is_file()]
+    except OSError:  # a folder without rights: the annex checks say so
+        return None
+    same = [n for n in names if n == name] or [n for n in names if n.casefold() == name.casefold()]
+    return same[0] if same else None
+
+
 # An annex: in its dossier's folder. The logo: under dossiers/, which organisatie.yaml is in.
+# The dossier folder is known when a dossier is checked (validate passes it as "dossiermap").
 RelativeFile = Annotated[
-    str, _text(255, multiline=False), AfterValidator(_relative_in("de dossiermap"))
+    str,
+    _text(255, multiline=False),
+    AfterValidator(_relative_in("de dossiermap", base="dossiermap")),
 ]
 LogoFile = Annotated[
     str, _text(255, multiline=False), AfterValidator(_relative_in("de map dossiers/"))

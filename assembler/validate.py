@@ -1183,6 +1183,8 @@ def _check_dossier(
     set_aside: list[DossierInput] | None,
 ) -> DossierInput | None:
     """Validate the dossier.yaml read as ``source`` (see load_dossier)."""
+    # The annex paths are judged knowing the folder (see model.RelativeFile).
+    context = {**context, "dossiermap": folder}
     data = source.data
     assert isinstance(data, dict)
     kind = data.get("sjabloon", "voorstel")

@@ -947,6 +947,43 @@ def test_an_annex_named_in_a_folder_or_by_a_file_address_is_told_so_not_about_ca
     assert result.exit_code == 1
 
 
+@pytest.mark.parametrize(
+    ("in_folder", "said"),
+    [
+        (
+            False,
+            "'bijlagen\\bijlage-1-voorstel-aanpak-actieplan-werklocaties...' staat niet in de "
+            "map 'bijlagen', wel in de dossiermap zelf (schrijf "
+            "'bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf')",
+        ),
+        (
+            True,
+            "'bijlagen\\bijlage-1-voorstel-aanpak-actieplan-werklocaties...' heeft '\\' tussen "
+            "map en bestand (schrijf '/': "
+            "'bijlagen/bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf')",
+        ),
+    ],
+)
+def test_an_annex_path_with_a_backslash_is_told_its_folder_part_in_one_round(
+    example_project: Path, run_cli: Callable[..., CliResult], in_folder: bool, said: str
+) -> None:
+    """'bijlagen\\x.pdf' for the x.pdf beside dossier.yaml was told to become 'bijlagen/x.pdf',
+    and only then that the folder part was wrong (review I2); in bijlagen/ it is told '/'."""
+    where = "dossiers/2023-05-26-pfho-economie/werklocaties/dossier.yaml"
+    dossier = example_project / where
+    name = "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf"
+    if in_folder:
+        (dossier.parent / "bijlagen").mkdir()
+        (dossier.parent / name).rename(dossier.parent / "bijlagen" / name)
+    lines = dossier.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("    bestand: bijlage-1"))
+    lines[line - 1] = f"    bestand: bijlagen\\{name}"
+    dossier.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("check", cwd=example_project)
+    assert result.stderr == f"{where}:{line}: bijlagen[1].bestand: {said}\n"
+    assert result.exit_code == 1
+
+
 def _with_note(source: Path, target: Path, note: str, author: str) -> None:
     """``source`` with a sticky note by ``author`` on page 1, as Acrobat leaves it."""
     with pikepdf.open(source, allow_overwriting_input=True) as pdf:

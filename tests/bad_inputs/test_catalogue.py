@@ -1062,8 +1062,8 @@ ANNEX_CASES = [
             _msg(
                 29,
                 ANNEX,
-                "'stukken\\bijlage-1-afspraken.pdf' heeft '\\' tussen map en bestand (schrijf "
-                "'/': 'stukken/bijlage-1-afspraken.pdf')",
+                "'stukken\\bijlage-1-afspraken.pdf' staat niet in de map 'stukken', wel in de "
+                "dossiermap zelf (schrijf 'bijlage-1-afspraken.pdf')",
             ),
         ),
     ),
