@@ -54,9 +54,6 @@ R = TypeVar("R")
 _SECTIONS = {"Options": "Opties", "Commands": "Opdrachten", "Arguments": "Argumenten"}
 
 
-# Stands in for each hyphen while help text is wrapped: textwrap breaks after a hyphen, which
-# split an option named in the text ('--ook-niet-' / 'openbaar') and a path to copy.
-_UNBROKEN_HYPHEN = "\u2011"
 # Click lays help out at least 50 wide, whatever the terminal, which then folds each longer
 # line wherever it ends, in the middle of an option's name too; this is as narrow as it goes.
 _NARROWEST_HELP = 30
@@ -68,15 +65,48 @@ _DESCRIPTION_INDENT = 4
 
 
 def _wrapped(text: str, width: int, indent: str = "") -> str:
-    """Click's wrapping of help text, which keeps paragraphs and \\b blocks, but never
-    breaks a word at a hyphen."""
-    from click.formatting import wrap_text
+    """Help text wrapped as click wraps it, keeping paragraphs and \\b blocks, but never
+    breaking a word at a hyphen (a path to copy, '--ook-niet-' / 'openbaar') nor a web
+    address: one too long for a line stands whole on a line of its own."""
+    import textwrap
 
-    kept = text.replace("-", _UNBROKEN_HYPHEN)
-    wrapped = wrap_text(
-        kept, width, initial_indent=indent, subsequent_indent=indent, preserve_paragraphs=True
+    class Wrapper(textwrap.TextWrapper):
+        def _handle_long_word(
+            self, reversed_chunks: list[str], cur_line: list[str], cur_len: int, width: int
+        ) -> None:
+            # 'https://raad.exampl' / 'e.nl/…' was copied broken: wider than the terminal
+            # is better. Any other long word is split, as click does.
+            if "://" not in reversed_chunks[-1]:
+                super()._handle_long_word(reversed_chunks, cur_line, cur_len, width)
+            elif not cur_line:
+                cur_line.append(reversed_chunks.pop())
+
+    wrapper = Wrapper(
+        width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        replace_whitespace=False,
+        break_on_hyphens=False,
     )
-    return wrapped.replace(_UNBROKEN_HYPHEN, "-")
+    # Click's paragraphs (see click.formatting.wrap_text): empty lines between them, a first
+    # line of only \\b keeps a block as written, a paragraph's first line gives its indent.
+    blocks: list[list[str]] = [[]]
+    for line in text.expandtabs().splitlines():
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    paragraphs: list[str] = []
+    for lines in filter(None, blocks):
+        first = lines[0].lstrip()
+        wrapper.initial_indent = wrapper.subsequent_indent = (
+            indent + lines[0][: len(lines[0]) - len(first)]
+        )
+        if first.strip() == "\b":
+            paragraphs.append("\n".join(wrapper.initial_indent + line for line in lines[1:]))
+        else:
+            paragraphs.append(wrapper.fill(" ".join([first, *lines[1:]])))
+    return "\n\n".join(paragraphs)
 
 
 class DutchHelpFormatter(click.HelpFormatter):

@@ -1125,6 +1125,33 @@ def test_help_keeps_option_names_whole_in_a_narrow_terminal(
     assert not re.search(r"(?:^|\s)--?[\w-]*-$", help_text, re.MULTILINE), help_text
 
 
+@pytest.mark.parametrize("columns", [30, 36, 40, 50])
+@pytest.mark.parametrize("path", _command_paths(main), ids=lambda path: " ".join(path) or "-")
+def test_help_keeps_web_addresses_and_option_names_whole_in_a_narrow_terminal(
+    tmp_path: Path, columns: int, path: tuple[str, ...]
+) -> None:
+    """Was: at 40 columns 'publish --help' split its example address as
+    'https://raad.exampl' / 'e.nl/api/ods/v1', which a clerk copies broken (review I5)."""
+    # A process of its own: click's CliRunner lays help out 80 wide whatever COLUMNS says.
+    result = python_m(tmp_path, *path, "--help", environment={"COLUMNS": str(columns)}, text=True)
+    assert result.returncode == 0, result.stderr
+    help_text = result.stdout
+    command = _command_of(path)
+    helps = [command.help or ""] + [
+        parameter.help or "" for parameter in command.params if isinstance(parameter, click.Option)
+    ]
+    addresses = {word.rstrip(".,;)") for text in helps for word in text.split() if "://" in word}
+    words = help_text.split()
+    assert [address for address in sorted(addresses) if address not in words] == [], help_text
+    names = {
+        name
+        for parameter in command.params
+        if isinstance(parameter, click.Option)
+        for name in (*parameter.opts, *parameter.secondary_opts)
+    }
+    assert [name for name in sorted(names) if name not in re.findall(r"--?[\w-]+", help_text)] == []
+
+
 @pytest.mark.parametrize(
     ("seconds", "said"),
     [(0.04, "0,0 s"), (1.66, "1,7 s"), (59.95, "60,0 s"), (1234.56, "1.234,6 s")],
