@@ -13,7 +13,9 @@ of it starting up, where PDFium takes 1-2 ms.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
+import math
 import os
 import re
 import subprocess
@@ -32,12 +34,14 @@ __all__ = [
     "BLANK_DPI",
     "INK_THRESHOLD",
     "MARK_BAND",
+    "Room",
     "Sought",
     "TextArea",
     "bottom_bands_blank",
     "mark_scale",
     "pages_showing",
     "pages_showing_or_not",
+    "rooms_after",
     "shown_text",
     "text_areas",
     "top_bands_blank",
@@ -60,8 +64,9 @@ MAX_BAND_SHARE = 0.25
 BLANK_DPI = 36
 INK_THRESHOLD = 235
 TEXT_TIMEOUT = 60.0
-# Where a text is shown: its page, the boxes of its lines and its marked-content id (text_areas).
-TextArea = tuple[int, tuple[tuple[float, float, float, float], ...], int]
+# Where a text is shown: its page, the boxes of its lines, its marked-content id and the
+# baseline (y) of its last character (text_areas).
+TextArea = tuple[int, tuple[tuple[float, float, float, float], ...], int, float]
 # PDFium may not be called from two threads at once, not even for different documents, and
 # a build bundles on several threads.
 _PDFIUM = threading.Lock()
@@ -134,7 +139,8 @@ def text_areas(pdf: Path, texts: Sequence[str | Sought]) -> list[TextArea | None
     """Where each of ``texts`` is shown in ``pdf``, searched in turn from where the one before
     was found (so that an item's number and title are not found in a decision before it): its
     page (0-based), the boxes of its lines (left, bottom, right, top, in the page's user
-    space) and the marked-content id its last character is drawn in (-1: none); None for one
+    space), the marked-content id its last character is drawn in (-1: none) and that
+    character's baseline; None for one
     not found. Spaces, line breaks and hyphens do not count, so a title that wraps (after
     its own hyphen, or hyphenated by the layout) is found. For a short document made by the
     build (the agenda): every page's text is read."""
@@ -200,7 +206,12 @@ def _text_areas(pdf: Path, wanted: list[Sought]) -> list[TextArea | None]:
                 boxes = tuple(textpage.get_rect(box) for box in range(count))
                 shape = textpage.get_textobj(last)
                 mcid = -1 if shape is None else pdfium_c.FPDFPageObj_GetMarkedContentID(shape.raw)
-                result = (index, boxes, mcid)
+                x, y = ctypes.c_double(), ctypes.c_double()
+                if not pdfium_c.FPDFText_GetCharOrigin(
+                    textpage, last, ctypes.byref(x), ctypes.byref(y)
+                ):
+                    y.value = boxes[-1][1] if boxes else 0.0
+                result = (index, boxes, mcid, y.value)
                 page_index, position = index, at + len(text)
                 break
             found.append(result)
@@ -285,6 +296,110 @@ def _found_by_number(shown: str, indices: list[int], whole: str, one: Sought, st
             return at
         start = at + 1
     return -1
+
+
+@dataclass(frozen=True)
+class Room:
+    """The room on the last line of a text found by text_areas, after it (in the page's user
+    space): from ``start`` (where the text ends) to ``end`` (where ink next stands on that
+    line, or the page's edge), and ``margin``, the right edge of the page's text (the
+    rightmost character on the page: a footer's page number, a justified line)."""
+
+    baseline: float
+    start: float
+    end: float
+    margin: float
+
+
+# Rendering resolution for rooms_after: fine enough to tell a gap of a point.
+_ROOM_DPI = 144
+
+
+def rooms_after(
+    pdf: Path, areas: Sequence[TextArea | None], below: float, above: float
+) -> list[Room | None]:
+    """For each of ``areas`` (of ``pdf``, as text_areas found them), the room after it on
+    its last line, between ``below`` under its baseline and ``above`` over it; None for an
+    area not found, or on a page that is turned or cannot be read."""
+    with _PDFIUM:
+        return _rooms_after(pdf, areas, below, above)
+
+
+def _rooms_after(
+    pdf: Path, areas: Sequence[TextArea | None], below: float, above: float
+) -> list[Room | None]:
+    import pypdfium2 as pdfium
+
+    rooms: list[Room | None] = [None] * len(areas)
+    try:
+        document = pdfium.PdfDocument(os.path.abspath(pdf))
+    except (pdfium.PdfiumError, OSError, RuntimeError):
+        return rooms
+    try:
+        for index in sorted({area[0] for area in areas if area is not None}):
+            with contextlib.suppress(pdfium.PdfiumError, ValueError, IndexError):
+                page = document[index]
+                try:
+                    on_page = [(i, a) for i, a in enumerate(areas) if a and a[0] == index]
+                    for i, room in _page_rooms(page, on_page, below, above):
+                        rooms[i] = room
+                finally:
+                    page.close()
+    finally:
+        document.close()
+    return rooms
+
+
+def _page_rooms(
+    page: Any, areas: list[tuple[int, TextArea]], below: float, above: float
+) -> list[tuple[int, Room]]:
+    if page.get_rotation() % 360:
+        return []  # the agenda is made upright; a turned page is left alone
+    left, _bottom, right, top = page.get_cropbox()
+    textpage = page.get_textpage()
+    try:
+        whole = textpage.get_text_range()
+        margin = max(
+            (
+                textpage.get_charbox(i)[2]
+                for i in range(textpage.count_chars())
+                if i >= len(whole) or not whole[i].isspace()
+            ),
+            default=right,
+        )
+    finally:
+        textpage.close()
+    margin = min(margin, right)
+    scale = _ROOM_DPI / 72
+    bitmap = page.render(scale=scale, grayscale=True, draw_annots=True)
+    try:
+        if bitmap.n_channels == 1:
+            pixels, stride = bytes(bitmap.buffer), bitmap.stride
+        else:
+            pixels, stride = bitmap.to_pil().convert("L").tobytes(), bitmap.width
+        width, height = bitmap.width, bitmap.height
+    finally:
+        bitmap.close()
+    # A pixel darker than the threshold is ink.
+    ink = re.compile(b"[\\x00-\\x%02x]" % (INK_THRESHOLD - 1))
+    found = []
+    for i, (_page, boxes, _mcid, baseline) in areas:
+        if not boxes:
+            continue
+        start = boxes[-1][2]
+        # A point after the text: its last glyph's edge, smoothed, is no ink in the way.
+        first = min(width, max(0, math.ceil((start - left + 1) * scale)))
+        end = width
+        rows = range(
+            max(0, math.floor((top - baseline - above) * scale)),
+            min(height, math.ceil((top - baseline + below) * scale)),
+        )
+        for row in rows:
+            hit = ink.search(pixels, row * stride + first, row * stride + end)
+            if hit:
+                end = hit.start() - row * stride
+        found.append((i, Room(baseline, start, left + end / scale, margin)))
+    return found
 
 
 def mark_scale(width: float, height: float) -> float:

@@ -150,8 +150,9 @@ TEMPLATE_CHECK_VERSION = 20
 # kept ones are remade without remaking every dossier (2: page labels under item numbers; 3: a
 # cancelled meeting's agendas and bundles say "geannuleerd" in their PDF titles; 4: the agenda
 # links to the items and their annexes, and its own outline is left out; 5: an agenda of 100
-# items or more makes its item headings' hanging indents room for three digits).
-MEETING_FORMAT = 5
+# items or more makes its item headings' hanging indents room for three digits; 6: the agenda
+# in a meeting bundle shows beside each item and annex the label of the page it starts on).
+MEETING_FORMAT = 6
 # The libraries whose version is part of every output's cache key: they write the .docx
 # (docxtpl, python-docx, Jinja2, markdown-it-py, Babel, lxml, Pillow) and the bundles
 # (pikepdf, reportlab, pypdfium2).

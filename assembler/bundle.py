@@ -75,11 +75,13 @@ from assembler.actions import bookmark_address, outline_items, strip_active_cont
 from assembler.annex import PASSWORD_PROTECTED, not_opened_pdf
 from assembler.bands import (
     MARK_BAND,
+    Room,
     Sought,
     TextArea,
     bottom_bands_blank,
     mark_scale,
     pages_showing,
+    rooms_after,
     text_areas,
     top_bands_blank,
 )
@@ -101,6 +103,20 @@ MARK_BASELINE = 21.0
 MARK_BOTTOM_BASELINE = 16.0
 # The grey of a later page's mark: it finds the sheet's place, without drawing the eye.
 LATER_MARK_GREY = 0.3
+
+# A page reference on the agenda of a meeting bundle (MergePart.page_references): "blz. 3.B1-1"
+# at the right margin, on the last line of the item's heading or the annex's line, in the
+# stamps' font and grey, a little smaller than the agenda's text. It needs REFERENCE_GAP of
+# white space before it, and no ink between REFERENCE_BELOW under the line's baseline and
+# REFERENCE_ABOVE over it (its descenders and accented capitals); else it is left out.
+REFERENCE_PREFIX = "blz. "
+REFERENCE_SIZE = MARK_SIZE
+REFERENCE_GAP = 12.0
+REFERENCE_BELOW = 2.5
+REFERENCE_ABOVE = 8.5
+# How a page reference's content is marked: drawn for the printed page, not part of the
+# reading order (the link it belongs to is named for its target already).
+_REFERENCE_ARTIFACT = b"/Artifact <</Type /Layout>> BDC"
 
 CONFIDENTIAL = "NIET OPENBAAR"
 # What a blank page put in for double-sided printing says (MergePart.new_sheet), small and grey
@@ -206,6 +222,10 @@ class MergePart:
     # it would start on the back of the part before's last page, a blank page goes between
     # (see BLANK_PAGE_TEXT), so that no sheet holds pages of two parts.
     new_sheet: bool = False
+    # Beside each of ``links`` found, the label of the page it leads to is printed at the
+    # right margin (see REFERENCE_PREFIX): the agenda is the bundle's table of contents on
+    # paper too, where no link can be followed.
+    page_references: bool = False
 
 
 @dataclass(frozen=True)
@@ -301,7 +321,9 @@ class Merger:
         self._need_appearances = False
         self._structure = _Structure()
         # Per part with links: its place, its links and where their texts were found.
-        self._links: list[tuple[int, tuple[PartLink, ...], list[TextArea | None]]] = []
+        self._links: list[
+            tuple[int, tuple[PartLink, ...], list[TextArea | None], list[Room | None]]
+        ] = []
         # The names of the links not made (written by ``write``) as their text was not found
         # on their part's pages, or an annex's as its item's was not.
         self.unlinked: list[str] = []
@@ -353,7 +375,10 @@ class Merger:
                 for link in part.links
             ]
             areas = text_areas(part.pdf, sought)
-            self._links.append((len(self._parts), part.links, areas))
+            rooms: list[Room | None] = [None] * len(areas)
+            if part.page_references:
+                rooms = rooms_after(part.pdf, areas, REFERENCE_BELOW, REFERENCE_ABOVE)
+            self._links.append((len(self._parts), part.links, areas, rooms))
         self._parts.append(part)
         self._sources.append(src)
 
@@ -376,8 +401,12 @@ class Merger:
         _carry_attachments(out, sources)
         if self._need_appearances and isinstance(out.Root.get(Name.AcroForm), Dictionary):
             out.Root.AcroForm.NeedAppearances = True
-        for index, links, areas in self._links:
-            self.unlinked += _add_links(out, self._structure, index, starts, sources, links, areas)
+        references: dict[int, list[tuple[float, float, str]]] = {}
+        for index, links, areas, rooms in self._links:
+            self.unlinked += _add_links(
+                out, self._structure, index, starts, sources, links, areas, rooms, references
+            )
+        _draw_references(out, references, self._stack)
         # Before the marks: an untagged part's wrapper must not take in its stamps.
         self._structure.write(out)
         marks = _plan_marks(parts, starts, ends, meta.niet_openbaar)
@@ -404,14 +433,18 @@ def _add_links(
     sources: Sequence[Pdf],
     links: Sequence[PartLink],
     areas: Sequence[TextArea | None],
+    rooms: Sequence[Room | None],
+    references: dict[int, list[tuple[float, float, str]]],
 ) -> list[str]:
     """Put the links of part ``index`` on its pages where their texts were found: internal
     (a destination, no action), printed (/F 4, as PDF/A wants), without a border, named, and
-    tagged as a Link element in the part's tree (see _Structure.link). Return the names of
-    those not made for their text (or their item's) not found."""
+    tagged as a Link element in the part's tree (see _Structure.link). Where ``rooms`` has
+    room after a link's text for the label of the page it leads to, that goes in
+    ``references`` (per page: left, baseline, text), and the link covers it too. Return the
+    names of those not made for their text (or their item's) not found."""
     found: set[int] = set()
     unfound: list[str] = []
-    for link, area in zip(links, areas, strict=True):
+    for link, area, room in zip(links, areas, rooms, strict=True):
         if link.target >= len(starts) or link.target == index:
             continue
         if area is None or (link.annex is not None and link.target not in found):
@@ -422,8 +455,17 @@ def _add_links(
             continue
         if link.annex is None:
             found.add(link.target)
-        page_index, boxes, mcid = area
+        page_index, boxes, mcid, _baseline = area
         page = out.pages[starts[index] + page_index].obj
+        destination = starts[link.target] + offset
+        reference = _page_reference(out, destination, room)
+        if reference is not None:
+            left, _baseline, text = reference
+            references.setdefault(starts[index] + page_index, []).append(reference)
+            right = left + _reference_width(text)
+            # The reference's line, as PDFium boxes a line of the agenda's text.
+            line = boxes[-1]
+            boxes = (*boxes, (left, line[1], right, line[3]))
         # A little air around the text, as a finger taps.
         left = min(box[0] for box in boxes) - 1
         bottom = min(box[1] for box in boxes) - 1
@@ -441,7 +483,7 @@ def _add_links(
                 Border=Array([0, 0, 0]),
                 F=4,
                 Contents=String(link.name),
-                Dest=_page_dest(out, starts[link.target] + offset),
+                Dest=_page_dest(out, destination),
                 P=page,
             )
         )
@@ -452,6 +494,74 @@ def _add_links(
         annots.append(annot)
         structure.link(out, index, page, annot, mcid)
     return unfound
+
+
+def _reference_width(text: str) -> float:
+    _register_fonts()
+    from reportlab.pdfbase import pdfmetrics
+
+    return float(pdfmetrics.stringWidth(text, "AsmSans", REFERENCE_SIZE))
+
+
+def _page_reference(out: Pdf, page: int, room: Room | None) -> tuple[float, float, str] | None:
+    """The reference to page ``page`` (its label), its left end and baseline, if it fits in
+    ``room`` right-aligned at its margin; None if not (a heading that fills its line)."""
+    if room is None:
+        return None
+    try:
+        label = out.pages[page].label
+    except (pikepdf.PdfError, IndexError, ValueError):
+        return None
+    text = REFERENCE_PREFIX + label
+    left = room.margin - _reference_width(text)
+    if left < room.start + REFERENCE_GAP or room.margin > room.end:
+        return None
+    return left, room.baseline, text
+
+
+def _draw_references(
+    out: Pdf, references: dict[int, list[tuple[float, float, str]]], stack: contextlib.ExitStack
+) -> None:
+    """Draw the page references on their pages (see _page_reference), as artifacts."""
+    if not references:
+        return
+    _prepare_reportlab()
+    _register_fonts()
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(
+        buffer,
+        invariant=1,
+        pageCompression=1,
+        initialFontName="AsmSans",
+        initialFontSize=REFERENCE_SIZE,
+    )
+    pages = sorted(references)
+    boxes = []
+    for index in pages:
+        box = _normalised(out.pages[index].mediabox)
+        boxes.append(box)
+        drawing.setPageSize((box[2] - box[0], box[3] - box[1]))
+        drawing.setFillColorRGB(LATER_MARK_GREY, LATER_MARK_GREY, LATER_MARK_GREY)
+        drawing.setFont("AsmSans", REFERENCE_SIZE)
+        for left, baseline, text in references[index]:
+            drawing.drawString(left - box[0], baseline - box[1], text)
+        drawing.showPage()
+    drawing.save()
+    drawn = stack.enter_context(Pdf.open(io.BytesIO(buffer.getvalue())))
+    for number, (index, box) in enumerate(zip(pages, boxes, strict=True)):
+        page = out.pages[index]
+        form = out.copy_foreign(drawn.pages[number].as_form_xobject())
+        name = page.add_resource(form, Name.XObject, _free_name(page))
+        unmatched, unclosed = _unbalanced_saves(page)
+        page.contents_add(b"q\n" * (unmatched + 1), prepend=True)
+        page.contents_add(
+            b"\n"
+            + b"Q\n" * (unclosed + 1)
+            + _REFERENCE_ARTIFACT
+            + f"\nq 1 0 0 1 {_fmt(box[0])} {_fmt(box[1])} cm {name} Do Q\nEMC\n".encode("ascii")
+        )
 
 
 def _add_blank_page(out: Pdf, stack: contextlib.ExitStack) -> None:

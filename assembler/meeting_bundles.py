@@ -185,6 +185,7 @@ def _meeting_parts(
             keep_outline=False,
             own_structure=True,
             links=tuple(links),
+            page_references=True,
         )
         merges.append(([agenda_part, *parts], name, confidential))
     return merges

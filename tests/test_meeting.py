@@ -482,6 +482,99 @@ def test_the_confidential_item_links_only_in_the_full_meeting_bundle(built: Path
     assert full["Ga naar agendapunt 3"] == "3.1", full
 
 
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
+
+
+def _agenda_references(path: Path) -> dict[str, str]:
+    """The page references printed on the agenda of a meeting bundle ("blz. 3.B1-1"), by the
+    name of the link on their line, as pdftotext reads the page: each at the right margin
+    (where the footer's page number ends), after its line's text with room between, on no
+    other word; the link found on the line by its name ('Ga naar bijlage 2 bij agendapunt
+    3': the line 'Bijlage 2. …' under the heading '3. …')."""
+    with pikepdf.open(path) as pdf:
+        agenda = [i for i, page in enumerate(pdf.pages) if str(page.label).startswith("Agenda ")]
+    found: dict[str, str] = {}
+    item = ""
+    for index in agenda:
+        html = subprocess.run(
+            ["pdftotext", "-bbox", "-f", str(index + 1), "-l", str(index + 1), str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        words = [
+            (float(a), float(b), float(c), float(d), w.strip())
+            for a, b, c, d, w in _WORD.findall(html)
+        ]
+        # The headings' numbers stand left of the decisions' numbers.
+        left = min(w[0] for w in words if re.fullmatch(r"\d+\.", w[4]))
+        margin = words[-1][2]  # the footer's "Pagina 1 van 2" ends at the right margin
+        # A line: the words whose middle is within the height of its first word (a heading
+        # in 11 pt bold and its reference in 9 pt stand on one baseline, at other heights).
+        lines: list[list[tuple[float, float, float, float, str]]] = []
+        for word in sorted(words, key=lambda w: (w[3], w[0])):
+            middle = (word[1] + word[3]) / 2
+            if lines and lines[-1][0][1] <= middle <= lines[-1][0][3]:
+                lines[-1].append(word)
+            else:
+                lines.append([word])
+        for found_line in lines:
+            line = sorted(found_line)
+            texts = [w[4] for w in line]
+            if "blz." in texts:
+                at = texts.index("blz.")
+                assert at == len(texts) - 2, texts  # the line's last words
+                reference, label = line[at], line[at + 1]
+                assert abs(label[2] - margin) < 1.5, (texts, label, margin)
+                assert reference[0] - line[at - 1][2] >= 10, texts  # room before it
+                for other in words:
+                    if other not in (reference, label):
+                        overlaps = other[0] < label[2] and other[2] > reference[0]
+                        assert not (overlaps and other[1] < label[3] and other[3] > label[1])
+            else:
+                at = len(texts)
+            if re.fullmatch(r"\d+\.", texts[0]) and line[0][0] < left + 1:
+                item = texts[0].rstrip(".")
+                name = f"Ga naar agendapunt {item}"
+            elif texts[0] == "Bijlage" and len(texts) > 1 and texts[1].endswith("."):
+                name = f"Ga naar bijlage {texts[1].rstrip('.')} bij agendapunt {item}"
+            else:
+                assert at == len(texts), texts  # a reference only on an item's or annex's line
+                continue
+            if at < len(texts):
+                found[name] = texts[at + 1]
+    return found
+
+
+def test_the_agenda_of_a_meeting_bundle_says_on_paper_where_each_item_and_annex_starts(
+    built: Path,
+) -> None:
+    # Review secretary W5: on paper the agenda, the bundle's table of contents, gave no page
+    # for item 5 or its annex 2. Beside each item's heading and annex line now stands the
+    # label of the page its link leads to, at the right margin; a heading that fills its line
+    # gets none rather than one over its words.
+    for name in ("vergaderbundel.pdf", "vergaderbundel-niet-openbaar.pdf"):
+        bundle = built / "build" / WONEN / name
+        references = _agenda_references(bundle)
+        links = _agenda_links(bundle)
+        for link, label in references.items():
+            assert links[link] == label, (name, link, label)
+        # Every annex line has room; the short headings too.
+        annexes = {link for link in links if "bijlage" in link}
+        assert annexes <= set(references), (name, sorted(annexes - set(references)))
+        for number in (3, 5, 6):
+            assert references[f"Ga naar agendapunt {number}"] == f"{number}.1"
+    full = _agenda_references(built / "build" / WONEN / "vergaderbundel-niet-openbaar.pdf")
+    assert full["Ga naar bijlage 1 bij agendapunt 7"] == "7.B1-1"
+    public = _agenda_references(built / "build" / WONEN / "vergaderbundel.pdf")
+    assert not [link for link in public if link.endswith("agendapunt 7")]
+    # The stand-alone agendas have no references (their pages are numbered on their own).
+    for name in ("agenda.pdf", "agenda-niet-openbaar.pdf"):
+        assert "blz." not in text(built / "build" / WONEN / name)
+
+
 def test_a_documents_sections_keep_their_bookmarks_and_its_title_is_said_once(
     built: Path,
 ) -> None:
@@ -981,6 +1074,10 @@ def test_dubbelzijdig_starts_each_item_on_the_front_of_a_sheet(tmp_path: Path) -
         links = _agenda_links(bundle)
         for number in range(3, 7):
             assert links[f"Ga naar agendapunt {number}"] == f"{number}.1"
+        # The agenda's page references name the same pages, the blank pages between (W5).
+        references = _agenda_references(bundle)
+        assert references["Ga naar bijlage 2 bij agendapunt 5"] == "5.B2-1", references
+        assert all(links[link] == label for link, label in references.items()), references
         assert structure_problems(bundle) == []
         assert tags.untagged_painting(bundle) == tags.untagged_painting(tmp_path / "single.pdf")
         fonts = subprocess.run(
