@@ -496,7 +496,7 @@ def _agenda_references(path: Path) -> dict[str, str]:
     with pikepdf.open(path) as pdf:
         agenda = [i for i, page in enumerate(pdf.pages) if str(page.label).startswith("Agenda ")]
     found: dict[str, str] = {}
-    item = ""
+    item, name, title = "", "", 0.0
     for index in agenda:
         html = subprocess.run(
             ["pdftotext", "-bbox", "-f", str(index + 1), "-l", str(index + 1), str(path), "-"],
@@ -537,13 +537,18 @@ def _agenda_references(path: Path) -> dict[str, str]:
                 at = len(texts)
             if re.fullmatch(r"\d+\.", texts[0]) and line[0][0] < left + 1:
                 item = texts[0].rstrip(".")
-                name = f"Ga naar agendapunt {item}"
-            elif texts[0] == "Bijlage" and len(texts) > 1 and texts[1].endswith("."):
+                name, title = f"Ga naar agendapunt {item}", line[1][0]
+            elif texts[0] == "Bijlage" and len(texts) > 2 and texts[1].endswith("."):
                 name = f"Ga naar bijlage {texts[1].rstrip('.')} bij agendapunt {item}"
+                title = line[2][0]
+            elif name and abs(line[0][0] - title) < 1:
+                pass  # a title wrapped onto this line, at its hanging indent
             else:
                 assert at == len(texts), texts  # a reference only on an item's or annex's line
+                name = ""
                 continue
             if at < len(texts):
+                assert name not in found, (name, texts)
                 found[name] = texts[at + 1]
     return found
 
@@ -573,6 +578,32 @@ def test_the_agenda_of_a_meeting_bundle_says_on_paper_where_each_item_and_annex_
     # The stand-alone agendas have no references (their pages are numbered on their own).
     for name in ("agenda.pdf", "agenda-niet-openbaar.pdf"):
         assert "blz." not in text(built / "build" / WONEN / name)
+
+
+def test_a_wrapped_title_has_its_page_reference_on_its_last_line(tmp_path: Path) -> None:
+    # Review secretary W5: a title over two lines gets its reference where it ends, not over
+    # the first line's words.
+    (root,) = _example_copies(tmp_path, "project")
+    dossier = root / "dossiers" / WONEN / "snelfietsroutes" / "dossier.yaml"
+    subject = "Prioritering regionale snelfietsroutes en cofinanciering"
+    longer = (
+        f"{subject} door de gemeenten, de provincie en de vervoerregio voor 2024 tot en met 2030"
+    )
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace(subject, longer), encoding="utf-8"
+    )
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    bundle = root / "build" / WONEN / "vergaderbundel.pdf"
+    raw = subprocess.run(
+        ["pdftotext", "-layout", str(bundle), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    heading = [line for line in raw.splitlines() if "5. Prioritering" in line]
+    assert heading and "blz." not in heading[0], heading  # its first line is full
+    last = raw.splitlines()[raw.splitlines().index(heading[0]) + 1]
+    assert "2030" in last and last.rstrip().endswith("blz. 5.1"), last
+    assert _agenda_references(bundle)["Ga naar agendapunt 5"] == "5.1"
+    assert _agenda_links(bundle)["Ga naar agendapunt 5"] == "5.1"
 
 
 def test_a_documents_sections_keep_their_bookmarks_and_its_title_is_said_once(
