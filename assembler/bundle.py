@@ -525,18 +525,8 @@ def _draw_references(
     """Draw the page references on their pages (see _page_reference), as artifacts."""
     if not references:
         return
-    _prepare_reportlab()
-    _register_fonts()
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
-    drawing = canvas.Canvas(
-        buffer,
-        invariant=1,
-        pageCompression=1,
-        initialFontName="AsmSans",
-        initialFontSize=REFERENCE_SIZE,
-    )
+    drawing = _canvas(buffer, REFERENCE_SIZE)
     pages = sorted(references)
     boxes = []
     for index in pages:
@@ -576,19 +566,11 @@ def _add_blank_page(out: Pdf, stack: contextlib.ExitStack) -> None:
 
 def _blank_page_pdf() -> bytes:
     """The blank page: A4, BLANK_PAGE_TEXT centred, small and grey, in embedded LiberationSans."""
-    _register_fonts()  # first: it readies reportlab for a build without a home folder
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
-    drawing = canvas.Canvas(
-        buffer,
-        pagesize=A4,
-        invariant=1,
-        pageCompression=1,
-        initialFontName="AsmSans",
-        initialFontSize=BLANK_PAGE_SIZE,
-    )
+    drawing = _canvas(buffer, BLANK_PAGE_SIZE)
+    from reportlab.lib.pagesizes import A4
+
+    drawing.setPageSize(A4)
     drawing.setFillColorRGB(BLANK_PAGE_GREY, BLANK_PAGE_GREY, BLANK_PAGE_GREY)
     drawing.setFont("AsmSans", BLANK_PAGE_SIZE)
     drawing.drawCentredString(A4[0] / 2, A4[1] / 2, BLANK_PAGE_TEXT)
@@ -1937,6 +1919,18 @@ def _required_width(mark: _Mark) -> float:
     return max(right, center) + 12.0
 
 
+def _canvas(buffer: io.BytesIO, size: float) -> Any:
+    """A reportlab canvas writing into ``buffer`` in the embedded LiberationSans at ``size``."""
+    _register_fonts()  # first: it readies reportlab for a build without a home folder
+    from reportlab.pdfgen import canvas
+
+    # invariant=1: no timestamps or random IDs, so equal input gives equal bytes. Each page
+    # starts by selecting the initial font: the embedded one, not an unembedded Helvetica.
+    return canvas.Canvas(
+        buffer, invariant=1, pageCompression=1, initialFontName="AsmSans", initialFontSize=size
+    )
+
+
 def _register_fonts() -> None:
     _prepare_reportlab()
     from reportlab.pdfbase import pdfmetrics
@@ -1961,21 +1955,10 @@ def _visual_to_user(box: list[float], rotate: int) -> tuple[float, ...]:
 
 def _draw_overlays(keys: Sequence[tuple[float, float, _Mark, float]]) -> bytes:
     """One reportlab page per distinct (size, mark, scale), text in embedded LiberationSans."""
-    _prepare_reportlab()
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfgen import canvas
-
-    _register_fonts()
     buffer = io.BytesIO()
-    # invariant=1: no timestamps or random IDs, so equal input gives equal bytes. Each page
-    # starts by selecting the initial font: the embedded one, not an unembedded Helvetica.
-    drawing = canvas.Canvas(
-        buffer,
-        invariant=1,
-        pageCompression=1,
-        initialFontName="AsmSans",
-        initialFontSize=MARK_SIZE,
-    )
+    drawing = _canvas(buffer, MARK_SIZE)
+    from reportlab.pdfbase import pdfmetrics
+
     for width, height, mark, scale in keys:
         drawing.setPageSize((width, height))
         baseline = height - MARK_BASELINE * scale

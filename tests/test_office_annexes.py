@@ -164,6 +164,18 @@ def test_a_relative_link_stays_relative_and_two_conversions_are_the_same_bytes(
     )
 
 
+def assert_warned(
+    result: CliResult, where: dict[str, int], expected: list[tuple[int, str, str]]
+) -> None:
+    """Each (annex number, file name, warning) is said at that annex's line of the dossier."""
+    prefix = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
+    for index, name, said in expected:
+        assert (
+            f"{prefix}:{where[name]}: waarschuwing: bijlagen[{index}].bestand: '{name}' {said}\n"
+            in result.stderr
+        ), result.stderr
+
+
 def add_annexes(project: Path, names: list[tuple[Path, str]]) -> dict[str, int]:
     """Add office annexes to werklocaties; each file's name and the line that names it."""
     folder = project / "dossiers" / ECONOMIE / "werklocaties"
@@ -222,18 +234,16 @@ def test_check_says_at_each_office_annexs_line_what_its_pdf_shows_or_leaves_out(
         ],
     )
     result = run_cli("check", cwd=example_project)
-    prefix = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
-    expected = [
-        (where["bijlage-4-koppelingen.odt"], 4, "bijlage-4-koppelingen.odt", ACTIVE),
-        (where["bijlage-5-formulier.odt"], 5, "bijlage-5-formulier.odt", SUBMIT),
-        (where["bijlage-6-revisies.docx"], 6, "bijlage-6-revisies.docx", TRACKED),
-        (where["bijlage-7-knop.odt"], 7, "bijlage-7-knop.odt", URL_BUTTON),
-    ]
-    for line, index, name, said in expected:
-        assert (
-            f"{prefix}:{line}: waarschuwing: bijlagen[{index}].bestand: '{name}' {said}\n"
-            in result.stderr
-        ), result.stderr
+    assert_warned(
+        result,
+        where,
+        [
+            (4, "bijlage-4-koppelingen.odt", ACTIVE),
+            (5, "bijlage-5-formulier.odt", SUBMIT),
+            (6, "bijlage-6-revisies.docx", TRACKED),
+            (7, "bijlage-7-knop.odt", URL_BUTTON),
+        ],
+    )
     assert "gekoppeld bestand" not in result.stderr
     assert result.exit_code == 0, result.stderr
 
@@ -613,20 +623,18 @@ def test_check_warns_of_a_workbooks_tracked_changes_hyperlink_formulas_and_activ
         ],
     )
     result = run_cli("check", cwd=example_project)
-    prefix = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
-    expected = [
-        (4, "bijlage-4-revisies.xlsx", XLSX_TRACKED),
-        (5, "bijlage-5-koppelingen.xlsx", ACTIVE),
-        (6, "bijlage-6-knoppen.xlsx", ACTIVEX_CONTROLS),
-        (7, "bijlage-7-formulier.docx", ACTIVEX_FORM),
-        (8, "bijlage-8-knop.xlsx", ACTIVEX_BUTTON),
-        (9, "bijlage-9-velden.xlsx", ACTIVEX_FIELDS),
-    ]
-    for index, name, said in expected:
-        assert (
-            f"{prefix}:{where[name]}: waarschuwing: bijlagen[{index}].bestand: '{name}' {said}\n"
-            in result.stderr
-        ), result.stderr
+    assert_warned(
+        result,
+        where,
+        [
+            (4, "bijlage-4-revisies.xlsx", XLSX_TRACKED),
+            (5, "bijlage-5-koppelingen.xlsx", ACTIVE),
+            (6, "bijlage-6-knoppen.xlsx", ACTIVEX_CONTROLS),
+            (7, "bijlage-7-formulier.docx", ACTIVEX_FORM),
+            (8, "bijlage-8-knop.xlsx", ACTIVEX_BUTTON),
+            (9, "bijlage-9-velden.xlsx", ACTIVEX_FIELDS),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
 
 
@@ -704,18 +712,16 @@ def test_the_office_scan_goes_on_past_a_part_it_cannot_read_and_says_so(
         [(damaged, "bijlage-4-beschadigd.docx"), (broken, "bijlage-5-onleesbaar.docx")],
     )
     result = run_cli("check", cwd=example_project)
-    prefix = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
-    expected = [
-        (4, "bijlage-4-beschadigd.docx", ACTIVE),
-        (4, "bijlage-4-beschadigd.docx", UNREAD_HEADER),
-        (5, "bijlage-5-onleesbaar.docx", ACTIVE),
-        (5, "bijlage-5-onleesbaar.docx", UNREAD_PARTS),
-    ]
-    for index, name, said in expected:
-        assert (
-            f"{prefix}:{where[name]}: waarschuwing: bijlagen[{index}].bestand: '{name}' {said}\n"
-            in result.stderr
-        ), result.stderr
+    assert_warned(
+        result,
+        where,
+        [
+            (4, "bijlage-4-beschadigd.docx", ACTIVE),
+            (4, "bijlage-4-beschadigd.docx", UNREAD_HEADER),
+            (5, "bijlage-5-onleesbaar.docx", ACTIVE),
+            (5, "bijlage-5-onleesbaar.docx", UNREAD_PARTS),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
 
 
@@ -996,13 +1002,12 @@ def test_a_part_cut_off_is_passed_over_by_the_font_check_too(
     result = run_cli("check", cwd=example_project)
     assert "Traceback" not in result.stderr
     assert result.exit_code == 0, result.stderr
-    prefix = f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml"
-    for index, name, part in [
-        (4, "b-4.docx", "word/footer9.xml"),
-        (5, "b-5.docx", "word/styles.xml"),
-        (6, "b-6.xlsx", "xl/styles.xml"),
-    ]:
-        assert (
-            f"{prefix}:{where[name]}: waarschuwing: bijlagen[{index}].bestand: '{name}' "
-            f"{unread_one(part)}\n" in result.stderr
-        ), result.stderr
+    assert_warned(
+        result,
+        where,
+        [
+            (4, "b-4.docx", unread_one("word/footer9.xml")),
+            (5, "b-5.docx", unread_one("word/styles.xml")),
+            (6, "b-6.xlsx", unread_one("xl/styles.xml")),
+        ],
+    )
