@@ -1119,12 +1119,18 @@ def test_hidden_text_in_a_template_is_warned_about(
     document.add_paragraph().add_run("Zichtbaar weer").font.hidden = False
     document.save(str(example_project / "templates" / "voorstel.docx"))
     check = run_cli("templates", "check", cwd=example_project)
+    secret = "dossiers/2023-06-23-pfho-ruimte-wonen/mandaat-woningbouwimpuls/dossier.yaml"
     assert check.stderr.splitlines() == [
         "templates/voorstel.docx: waarschuwing: verborgen tekst komt in elk Word-document mee, "
         "ook in de openbare, al toont de PDF haar niet: 'Interne notitie: onderhandelingsruimte "
-        f"23.0002150 tot 6,4 mi…' {HIDDEN_ADVICE}"
+        f"23.0002150 tot 6,4 mi…' {HIDDEN_ADVICE}",
+        # And, as check says it: the kenmerk of a confidential dossier (review T6).
+        "templates/voorstel.docx: waarschuwing: Interne notitie: onderhandelingsruimte "
+        "23.0002150 tot 6,4 miljoen euro: de vaste tekst noemt het kenmerk '23.0002150' van "
+        f"{secret}, dat niet openbaar is: zo komt het in elk openbaar stuk dat met dit sjabloon "
+        "wordt gemaakt en stopt de export (haal die tekst uit het sjabloon)",
     ]
-    assert (check.exit_code, check.stdout) == (0, "Sjablonen in orde (1 waarschuwing).\n")
+    assert (check.exit_code, check.stdout) == (0, "Sjablonen in orde (2 waarschuwingen).\n")
 
 
 def test_a_style_that_hides_text_is_warned_about_where_it_is_used(
