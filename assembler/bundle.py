@@ -51,12 +51,14 @@ code of our own. So one library merges: pikepdf.
 from __future__ import annotations
 
 import contextlib
+import importlib.machinery
 import importlib.util
 import io
 import math
 import os
 import re
 import sys
+import threading
 import types
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -1869,19 +1871,29 @@ def _enlarge(
     return new
 
 
+# Dossier bundles are made in threads: the first to need reportlab readies it for all.
+_READYING_REPORTLAB = threading.Lock()
+
+
 def _prepare_reportlab() -> None:
     """Let reportlab be imported where the home folder is no folder (``HOME=/dev/null``)."""
-    if "reportlab" in sys.modules:
+    if "reportlab" in sys.modules or "reportlab_mods" in sys.modules:
         return
-    # On import reportlab reads ``~/.reportlab_mods`` when no module ``reportlab_mods`` is
-    # on the path, and lets every error but a missing file or a refusal through: under a
-    # cron job or service user with HOME=/dev/null that is "Not a directory", and every
-    # bundle failed. Without that file there is nothing to read, as reportlab sees it when
-    # the file is missing: an empty module stands in for it, so the import does not look.
-    if importlib.util.find_spec("reportlab_mods") is not None:
-        return
-    if not os.path.isfile(os.path.expanduser(os.path.join("~", ".reportlab_mods"))):
-        sys.modules.setdefault("reportlab_mods", types.ModuleType("reportlab_mods"))
+    with _READYING_REPORTLAB:
+        if "reportlab_mods" in sys.modules:
+            return  # put there by another thread, just now
+        # On import reportlab reads ``~/.reportlab_mods`` when no module ``reportlab_mods``
+        # is on the path, and lets every error but a missing file or a refusal through: under
+        # a cron job or service user with HOME=/dev/null that is "Not a directory", and every
+        # bundle failed. Without that file there is nothing to read, as reportlab sees it
+        # when the file is missing: an empty module stands in for it, so the import does not
+        # look. It has a spec, as find_spec refuses a module without one.
+        if importlib.util.find_spec("reportlab_mods") is not None:
+            return
+        if not os.path.isfile(os.path.expanduser(os.path.join("~", ".reportlab_mods"))):
+            stand_in = types.ModuleType("reportlab_mods")
+            stand_in.__spec__ = importlib.machinery.ModuleSpec("reportlab_mods", None)
+            sys.modules.setdefault("reportlab_mods", stand_in)
 
 
 def _right_margin(width: float, mark: _Mark, scale: float = 1.0) -> float:

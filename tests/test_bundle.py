@@ -2295,3 +2295,23 @@ def _outline_targets(path: Path) -> list[tuple[str, int]]:
     with pikepdf.open(path) as pdf, pdf.open_outline() as tree:
         pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         return [(str(item.title), pages[item.destination[0].objgen]) for item in tree.root]
+
+
+def test_reportlab_is_readied_when_another_thread_readied_it_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A build failed now and then with "reportlab_mods.__spec__ is None": a second bundle
+    thread asked for the stand-in another had just put in place, before reportlab came in."""
+    import sys
+    import types
+
+    from assembler import bundle
+
+    monkeypatch.delitem(sys.modules, "reportlab", raising=False)
+    monkeypatch.delitem(sys.modules, "reportlab_mods", raising=False)
+    bundle._prepare_reportlab()  # the first thread: puts the stand-in in place
+    stand_in = sys.modules.get("reportlab_mods")
+    assert stand_in is not None and stand_in.__spec__ is not None
+    # As an older stand-in was, without a spec: a second thread still passes.
+    monkeypatch.setitem(sys.modules, "reportlab_mods", types.ModuleType("reportlab_mods"))
+    bundle._prepare_reportlab()
