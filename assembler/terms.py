@@ -107,6 +107,12 @@ def loosen(squashed: str) -> str:
     return loose if len(loose) >= MIN_LOOSE_CHARS else ""
 
 
+@functools.lru_cache(maxsize=4096)
+def _loose_key(key: str) -> str:
+    """loosen of a term's key, kept: asked for every text searched."""
+    return loosen(key)
+
+
 def searched(text: str, *, always: bool = False) -> bool:
     """Whether the gate looks for ``text``: long enough to mean something, or a kenmerk."""
     return bool(text) and (always or len(squash(text)) >= MIN_TERM_CHARS)
@@ -136,6 +142,12 @@ class Term:
         """Whether the public side of ``meeting`` is searched for this term."""
         return self.meetings is None or meeting in self.meetings
 
+    @functools.cached_property
+    def key(self) -> str:
+        """The text squashed, as it is searched (see squash)."""
+        # Kept: a build searches every public annex's texts for every term (names).
+        return squash(self.text)
+
 
 def names(term: Term, squashed: str, loose: str, meeting: str, *, anywhen: bool = False) -> bool:
     """Whether a text (squashed, and loosened where names are written) shows ``term``, as the
@@ -143,27 +155,29 @@ def names(term: Term, squashed: str, loose: str, meeting: str, *, anywhen: bool 
     written now, whatever its meeting, so a short title is searched in it too."""
     if not (anywhen or term.searched_in(meeting)):
         return False
-    key = squash(term.text)
+    key = term.key
     if key in squashed:
         return True
     if term.always:
         # A kenmerk with another separator between its parts ("zaak-23-0002150.pdf") or a
         # space (squashed away), but not inside a longer number: an amount (230.002.150) has
-        # its separators elsewhere.
-        variant = separated(key)
-        return variant is not None and variant.search(squashed) is not None
-    wanted = loosen(key)
-    if not (loose and wanted):
+        # its separators elsewhere. Its longest part is looked for first, at C speed: a
+        # build asks this of every public annex's text for every confidential kenmerk.
+        found = separated(key)
+        return found is not None and found[1] in squashed and found[0].search(squashed) is not None
+    wanted = _loose_key(key)
+    if not (loose and wanted) or wanted not in loose:
         return False
     if wanted[0].isdigit() or wanted[-1].isdigit():
         # "Begroting 2025" is not in "begroting20251": a number is not part of a longer one.
         return re.search(rf"(?<!\d){re.escape(wanted)}(?!\d)", loose) is not None
-    return wanted in loose
+    return True
 
 
 @functools.lru_cache(maxsize=1024)
-def separated(key: str) -> re.Pattern[str] | None:
-    """A kenmerk's parts with one separator or none between them, not inside a longer number.
+def separated(key: str) -> tuple[re.Pattern[str], str] | None:
+    """A kenmerk's parts with one separator or none between them, not inside a longer number,
+    and its longest part (in every text it matches).
 
     Not across two strings: the gate joins them with a NUL, which is no separator here.
     """
@@ -171,7 +185,8 @@ def separated(key: str) -> re.Pattern[str] | None:
     if len(parts) < 2:
         return None
     separator = r"(?:[^\w\x00]|_)?"
-    return re.compile(r"(?<!\d)" + separator.join(map(re.escape, parts)) + r"(?!\d)")
+    pattern = re.compile(r"(?<!\d)" + separator.join(map(re.escape, parts)) + r"(?!\d)")
+    return pattern, max(parts, key=len)
 
 
 def confidential_terms(project: Project, meetings: Sequence[MeetingInput]) -> list[Term]:
