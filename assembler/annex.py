@@ -220,7 +220,7 @@ def inspect_annexes(
     so its report names it alone and the others are unaffected. The top band of page 1 is
     judged for each file, that of every page for the files in ``every_page``. Of the files in
     ``texts`` (a public dossier's), the confidentiality gate's facts with text are kept in the
-    build's ``cache`` folder too (see gate.kept_annex_facts), read here where the file is
+    build's ``cache`` folder too (see annex_text.kept_annex_facts), read here where the file is
     opened anyway, beside LibreOffice, and bounded as the check is.
     """
 
@@ -522,14 +522,14 @@ class _OutOfTime(Exception):
 
 def _keep_text_facts(path: Path, cache: Path, *, seconds: float) -> None:
     """Keep the gate's facts with text of the accepted PDF at ``path`` (see
-    gate.keep_annex_facts), within ``seconds``: a text too long to read in time is read when
+    annex_text.keep_annex_facts), within ``seconds``: a text too long to read in time is read when
     it is needed (as the export does), never a reason to refuse the annex."""
-    from assembler import gate
+    from assembler import annex_text, gate
     from assembler.fsutil import file_sha256
 
     global _TEXT_VERSION  # asked once per child
     if _TEXT_VERSION is None:
-        _TEXT_VERSION = gate.text_facts_version()
+        _TEXT_VERSION = annex_text.text_facts_version()
     version = _TEXT_VERSION
 
     def out_of_time(_signal: int, _frame: object) -> None:
@@ -540,11 +540,11 @@ def _keep_text_facts(path: Path, cache: Path, *, seconds: float) -> None:
     # Out of time, or unreadable to pypdf or poppler: read when needed, as the export does.
     try:
         digest = file_sha256(path)
-        if gate.kept_annex_facts(cache, digest, version) is None:
+        if annex_text.kept_annex_facts(cache, digest, version) is None:
             facts = gate.analyse_pdf(path, with_text=True)
             signal.setitimer(signal.ITIMER_REAL, 0)
             if facts.sha256 == digest:  # not changed while it was read
-                gate.keep_annex_facts(cache, facts, version)
+                annex_text.keep_annex_facts(cache, facts, version)
     except Exception:
         return
     finally:

@@ -1756,7 +1756,7 @@ def _prune_cache(project: Project, catalog: Catalog) -> None:
     """Remove records nothing will read again, so a year of builds does not pile them up: a
     dossier's whose folder is gone from its meeting (deleted, moved, renamed; its outputs went
     above), and annex reports and texts not written for REPORT_KEPT_DAYS."""
-    from assembler.confidential import ANNEX_FACTS_FOLDER
+    from assembler.annex_text import ANNEX_FACTS_FOLDER
     from assembler.intake import REPORT_KEPT_DAYS, REPORTS_FOLDER
 
     for meeting in catalog.meetings:

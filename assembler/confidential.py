@@ -27,7 +27,9 @@ from assembler.project import DOSSIER_FILE, PUBLICATION_FILE, Project
 
 if TYPE_CHECKING:
     from assembler.annex import AnnexReport
+    from assembler.annex_text import PdfFacts
     from assembler.inputs import Catalog, DossierInput, MeetingInput
+    from assembler.terms import Term
 
 
 def confidential_annexes_made_public(
@@ -169,11 +171,12 @@ def confidential_annexes_made_public(
     return problems
 
 
-ANNEX_FACTS_FOLDER = "bijlagetekst"
-"""In ``build/.cache``: the gate's facts with text of each public annex PDF, one file per
-content (its SHA-256), written by the annex intake's children (gate.keep_annex_facts) so that
-``check`` and ``build`` warn of a confidential kenmerk or title in it (see
-annexes_naming_confidential), and an export's gate does not read it again."""
+NAMED_FILE = "bijlagetekst-genoemd.json"
+"""In ``build/.cache``: which confidential terms the kept text of each public PDF annex names
+in each meeting (see annexes_naming_confidential), for the terms of that build, so a build in
+which nothing changed reads no annex's text. Written once per build, with what it searched."""
+# Raised when what terms.names finds in the same text changes.
+NAMED_VERSION = 1
 
 
 def annexes_naming_confidential(
@@ -184,10 +187,12 @@ def annexes_naming_confidential(
     description, as the export's gate finds it (and would refuse the meeting for).
 
     The gate's facts with text of each annex are kept by content: the annex intake reads them
-    in its child processes (gate.kept_annex_facts); one it did not read (its report kept from
-    before) is read here once, after the intake accepted it. Office annexes are not searched
-    here: what they show is their conversion, which the export's gate reads.
+    in its child processes (annex_text.kept_annex_facts); one it did not read (its report kept
+    from before) is read here once, after the intake accepted it. Office annexes are not
+    searched here: what they show is their conversion, which the export's gate reads.
     """
+    from assembler.annex import AnnexLimits
+    from assembler.annex_text import text_facts_version
     from assembler.source import field_label
     from assembler.terms import archived_terms, confidential_terms, public_words, searched, squash
 
@@ -210,14 +215,7 @@ def annexes_naming_confidential(
     ]
     if not terms or not annexes:
         return problems
-    import pikepdf
-
-    from assembler import gate
-    from assembler.annex import AnnexLimits
-    from assembler.intake import kept_reports
-
-    version = gate.text_facts_version()
-    reports: Callable[[Path], AnnexReport | None] | None = None
+    found = _NamedTerms(project, terms, f"{NAMED_VERSION}\n{text_facts_version()}")
     for meeting, dossier, index in annexes:
         path = dossier.annex_path(index)
         try:
@@ -226,35 +224,101 @@ def annexes_naming_confidential(
             digest = files.sha256(path)
         except OSError:
             continue  # validation says so
-        facts = gate.kept_annex_facts(project.cache, digest, version)
-        if facts is None:
-            # Opened here only once the intake accepted it (see _AnnexPages.of).
-            reports = reports or kept_reports(project)
-            report = reports(path)
-            if report is None or not report.ok:
-                continue
-            try:
-                facts = gate.analyse_pdf(path, with_text=True)
-            except (OSError, pikepdf.PdfError, pikepdf.PasswordError):
-                continue
-            if facts.sha256 == digest:
-                gate.keep_annex_facts(project.cache, facts, version)
         where = ("bijlagen", index, "bestand")
         name = dossier.document.annexes[index].file
-        for found, term in gate.terms_named(facts, terms, meeting.name):
+        for found_where, term in found.named(path, digest, meeting.name):
             problems.append(
                 Problem(
                     project.display(dossier.folder / DOSSIER_FILE),
                     dossier.source.line_of(where),
                     field_label(where),
-                    f"'{name}' noemt {found + ' ' if found else ''}{term.what} '{term.text}' van "
+                    f"'{name}' noemt {found_where + ' ' if found_where else ''}{term.what} "
+                    f"'{term.text}' van "
                     f"het vertrouwelijke dossier {term.source}: zo komt het in de openbare "
                     f"stukken en stopt de export "
                     f"({term.advice('haal die tekst uit de bijlage')})",
                     "waarschuwing",
                 )
             )
+    found.save()
     return problems
+
+
+class _NamedTerms:
+    """Which of a build's confidential terms the kept text of each public annex names, kept
+    in ``build/.cache`` (NAMED_FILE) by the annex's content, the meeting and the terms."""
+
+    def __init__(self, project: Project, terms: Sequence[Term], version: str) -> None:
+        self.project = project
+        self.terms = terms
+        self.version = version
+        self.store = project.cache / NAMED_FILE
+        # Every term as it is searched, in order: an answer keeps the terms' positions.
+        said = [
+            [t.text, t.what, t.source, sorted(t.meetings or ()), t.meetings is None, t.always]
+            for t in terms
+        ]
+        self.fingerprint = hashlib.sha256(json.dumps(said).encode()).hexdigest()
+        self._kept: dict[str, Any] = {}
+        with suppress(OSError, ValueError, TypeError, KeyError):
+            data = read_json(self.store)
+            if data["version"] == version and data["terms"] == self.fingerprint:
+                self._kept = dict(data["named"])
+        self._used: dict[str, Any] = {}
+        # Read once per build: one map or report is often attached to several proposals.
+        self._read: dict[str, PdfFacts | None] = {}
+        self._reports: Callable[[Path], AnnexReport | None] | None = None
+
+    def named(self, path: Path, digest: str, meeting: str) -> list[tuple[str, Term]]:
+        """Where the annex at ``path`` (of SHA-256 ``digest``) names each term it names on the
+        public side of ``meeting``, as annex_text.terms_named finds it."""
+        key = f"{digest} {meeting}"
+        with suppress(TypeError, ValueError, IndexError):
+            if key in self._kept:
+                kept = self._kept[key]
+                named = [(str(where), self.terms[int(at)]) for where, at in kept]
+                self._used[key] = kept
+                return named
+        from assembler.annex_text import terms_named
+
+        facts = self._facts(path, digest)
+        if facts is None:
+            return []  # not read (yet): not kept as naming nothing
+        named = terms_named(facts, self.terms, meeting)
+        positions = {id(term): at for at, term in enumerate(self.terms)}
+        self._used[key] = [[where, positions[id(term)]] for where, term in named]
+        return named
+
+    def _facts(self, path: Path, digest: str) -> PdfFacts | None:
+        if digest in self._read:
+            return self._read[digest]
+        from assembler.annex_text import keep_annex_facts, kept_annex_facts, text_facts_version
+
+        version = text_facts_version()
+        facts = kept_annex_facts(self.project.cache, digest, version)
+        if facts is None:
+            # Opened here only once the intake accepted it (see _AnnexPages.of).
+            import pikepdf
+
+            from assembler.gate import analyse_pdf
+            from assembler.intake import kept_reports
+
+            self._reports = self._reports or kept_reports(self.project)
+            report = self._reports(path)
+            if report is not None and report.ok:
+                with suppress(OSError, pikepdf.PdfError, pikepdf.PasswordError):
+                    facts = analyse_pdf(path, with_text=True)
+                    if facts.sha256 == digest:  # not changed since it was hashed
+                        keep_annex_facts(self.project.cache, facts, version)
+        self._read[digest] = facts
+        return facts
+
+    def save(self) -> None:
+        """Keep this build's answers (only when they changed)."""
+        if self._used != self._kept:
+            data = {"version": self.version, "terms": self.fingerprint, "named": self._used}
+            with suppress(OSError):
+                write_cache_text(self.store, json.dumps(data, sort_keys=True) + "\n")
 
 
 def published_first(

@@ -352,7 +352,7 @@ def _binary_stamp(binary: str) -> str:
     return "|".join(parts)
 
 
-def _cache_root() -> Path:
+def cache_root() -> Path:
     """The user's cache folder for assembler (the version memo, the kept profile)."""
     root = os.environ.get("XDG_CACHE_HOME")
     if not root:
@@ -370,7 +370,7 @@ def _cache_root() -> Path:
 
 
 def _version_memo_path() -> Path:
-    return _cache_root() / "libreoffice-version.json"
+    return cache_root() / "libreoffice-version.json"
 
 
 def _ask_version(binary: str) -> str:
@@ -461,7 +461,7 @@ class _ProfileSeed:
     def __init__(self, binary: str) -> None:
         stamp = f"{_SEED_FORMAT}|{_binary_stamp(binary)}"
         digest = hashlib.sha256(stamp.encode()).hexdigest()[:16]
-        self.path = _cache_root() / f"{_SEED_PREFIX}{digest}"
+        self.path = cache_root() / f"{_SEED_PREFIX}{digest}"
         self.binary = binary
 
     def ready(self) -> bool:

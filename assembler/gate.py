@@ -39,7 +39,6 @@ import json
 import logging
 import os
 import re
-import subprocess
 import warnings
 import zipfile
 import zlib
@@ -52,8 +51,15 @@ from typing import Any
 import pikepdf
 
 from assembler.annex import paperclip_files
+from assembler.annex_text import (
+    PdfFacts,
+    facts_from,
+    kept_annex_facts,
+    pages_facts_version,
+    terms_named,
+    text_facts_version,
+)
 from assembler.bands import shown_text
-from assembler.confidential import ANNEX_FACTS_FOLDER
 from assembler.errors import ConfidentialityViolation, Problem
 from assembler.fsutil import file_sha256, read_json
 from assembler.terms import Term, loosen, names, searched, squash
@@ -133,21 +139,6 @@ class Leak:
 
 
 # --------------------------------------------------------------------------- PDF analysis
-
-
-@dataclass(frozen=True)
-class PdfFacts:
-    """What the gate needs to know about one PDF."""
-
-    sha256: str
-    embedded: tuple[str, ...]  # SHA-256 of each embedded file
-    pages: tuple[frozenset[str], ...]  # the hashes of each page's parts
-    # By where a reader finds it: "" for the pages' own text, then the bookmarks, the
-    # document properties, annotations, form fields, links and page labels, embedded files
-    # and every other text of the file's objects. Each squashed, and loosened (see
-    # terms.loosen) where names and slugs are written, "" in running text.
-    texts: tuple[tuple[str, str, str], ...]
-    unread: tuple[str, ...] = ()  # what of its text could not be read: "pagina 3", …
 
 
 def _sha(data: bytes) -> str:
@@ -946,11 +937,6 @@ export reads only what changed since the one before: the pages of every PDF the 
 (``paginas.json``, the whole project's) and the text of each meeting's public files (one file
 per meeting: what the meeting bundle and the bundles repeat of their parts makes these large).
 Written only after an export the gate let through: one it stops leaves build/ as it was."""
-# Raised when analyse_pdf makes other facts of the same bytes (what it reads, how it squashes).
-FACTS_VERSION = 1
-# Raised when only the text it reads changes, so the pages kept are still used (2: the text
-# of every appearance of every annotation, printed only, rollover, down).
-TEXT_FACTS_VERSION = 2
 _PAGES_NAME = "paginas.json"
 
 
@@ -958,12 +944,9 @@ class KeptFacts:
     """The facts earlier exports kept, and those of this export to keep for the next."""
 
     def __init__(self, folder: Path, digest: Callable[[Path], str] = file_sha256) -> None:
-        from assembler import library_versions
-
         self.folder = folder
         self.digest = digest
-        pages_version = f"{FACTS_VERSION}\n{library_versions('pikepdf')}"
-        self._versions = (pages_version, text_facts_version())
+        self._versions = (pages_facts_version(), text_facts_version())
         self._pages: dict[str, Any] = self._load(folder / _PAGES_NAME, self._versions[0])
         self._texts: dict[str, dict[str, Any]] = {}  # by meeting, each loaded when asked
         self._used_pages: dict[str, Any] = {}
@@ -1001,7 +984,7 @@ class KeptFacts:
         if stored is None:
             # An annex the annex intake of a build or check read already.
             return kept_annex_facts(self.folder.parent, digest, self._versions[1])
-        return _facts_from(digest, stored)
+        return facts_from(digest, stored)
 
     def pages(self, path: Path) -> PdfFacts:
         """The facts without text of the PDF at ``path``: kept, or read (and kept)."""
@@ -1042,86 +1025,6 @@ class KeptFacts:
             for path in self.folder.glob("*.json"):
                 if path.name != _PAGES_NAME and path.stem not in meetings:
                     path.unlink()
-
-
-def _facts_from(digest: str, stored: Any) -> PdfFacts | None:
-    """The facts of the file with ``digest`` as kept in JSON; None when broken."""
-    if not isinstance(stored, dict):
-        return None
-    try:
-        return PdfFacts(
-            digest,
-            tuple(str(sha) for sha in stored["embedded"]),
-            tuple(frozenset(str(part) for part in parts) for parts in stored["pages"]),
-            tuple((str(w), str(t), str(lo)) for w, t, lo in stored.get("texts", ())),
-            tuple(str(part) for part in stored.get("unread", ())),
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def text_facts_version() -> str:
-    """What the text facts kept depend on besides the file: this module's reading, pikepdf's,
-    pypdf's and poppler's."""
-    from assembler import library_versions
-
-    pages_version = f"{FACTS_VERSION}\n{library_versions('pikepdf')}"
-    # The text is pypdf's and poppler's reading, besides what pikepdf reads.
-    texts_version = f"{pages_version}text {TEXT_FACTS_VERSION}\n{library_versions('pypdf')}"
-    return texts_version + _poppler()
-
-
-def kept_annex_facts(cache: Path, digest: str, version: str) -> PdfFacts | None:
-    """The facts with text kept of the annex with SHA-256 ``digest``; None when there are none
-    of this ``version`` (see text_facts_version)."""
-    try:
-        data = read_json(cache / ANNEX_FACTS_FOLDER / f"{digest}.json")
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("version") != version:
-        return None
-    return _facts_from(digest, data.get("facts"))
-
-
-def keep_annex_facts(cache: Path, facts: PdfFacts, version: str) -> None:
-    """Keep the facts with text of an annex (see kept_annex_facts)."""
-    from assembler.fsutil import write_cache_text
-
-    stored = {
-        "pages": [sorted(parts) for parts in facts.pages],
-        "embedded": list(facts.embedded),
-        "texts": [list(text) for text in facts.texts],
-        "unread": list(facts.unread),
-    }
-    text = json.dumps({"version": version, "facts": stored}, sort_keys=True)
-    write_cache_text(cache / ANNEX_FACTS_FOLDER / f"{facts.sha256}.json", text + "\n")
-
-
-def terms_named(
-    facts: PdfFacts, terms: Sequence[Term], meeting: str, *, anywhen: bool = False
-) -> list[tuple[str, Term]]:
-    """Each of ``terms`` the PDF of ``facts`` names on the public side of ``meeting``, once,
-    with where a reader finds it first: as the audit finds it (see _file_leaks)."""
-    named: list[tuple[str, Term]] = []
-    said: set[str] = set()
-    for where, text, loose in facts.texts:
-        for term in terms:
-            if term.text not in said and names(term, text, loose, meeting, anywhen=anywhen):
-                named.append((where, term))
-        said.update(term.text for _where, term in named)
-    return named
-
-
-def _poppler() -> str:
-    """pdftotext's version line, for the keys of what it read."""
-    try:
-        done = subprocess.run(
-            ["pdftotext", "-v"], capture_output=True, timeout=10, check=False, text=True
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return "pdftotext -\n"
-    first = (done.stderr or done.stdout).strip().splitlines()
-    return f"{first[0] if first else 'pdftotext ?'}\n"
 
 
 def _is_pdf(path: Path) -> bool:

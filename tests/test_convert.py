@@ -1516,7 +1516,7 @@ def test_without_a_home_folder_the_cache_goes_to_the_temporary_folder(
 
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setattr(convert.Path, "home", staticmethod(no_home))
-    root = convert._cache_root()
+    root = convert.cache_root()
     assert root.parent.parent == Path(tempfile.gettempdir())
     assert root.name == "assembler"
 

@@ -23,9 +23,10 @@ from hypothesis import strategies as st
 from pikepdf import Array, Dictionary, Name, String
 from reportlab.pdfgen import canvas
 
-from assembler import gate
+from assembler import annex_text, gate
 from assembler.build import build_project
 from assembler.build_report import BuildOptions
+from assembler.confidential import NAMED_FILE
 from assembler.errors import ConfidentialityViolation, ExitCode
 from assembler.layout import output_folder_name
 from assembler.package import PUBLIC, package_meetings
@@ -1317,7 +1318,7 @@ def test_damaged_or_outdated_kept_facts_are_read_anew(
     assert read == []
 
     # Another pikepdf (or gate) reads the same bytes otherwise: nothing kept is used.
-    monkeypatch.setattr(gate, "FACTS_VERSION", gate.FACTS_VERSION + 1)
+    monkeypatch.setattr(annex_text, "FACTS_VERSION", annex_text.FACTS_VERSION + 1)
     package_meetings(project, [project.dossiers / WONEN], source_date_epoch=1_700_000_000)
     assert len(read) > 20
 
@@ -2218,6 +2219,83 @@ def test_a_public_annex_whose_text_was_not_kept_is_read_once_its_check_is_kept(
     assert said in first.stderr.splitlines()
     texts = sorted(path.name for path in kept.glob("*.json"))
     shutil.rmtree(kept)
+    (example_project / "build" / ".cache" / NAMED_FILE).unlink()
     again = run_cli("check", cwd=example_project)
     assert said in again.stderr.splitlines()
     assert sorted(path.name for path in kept.glob("*.json")) == texts
+
+
+def test_a_run_in_which_nothing_changed_searches_no_annex_text_again(
+    example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What each public annex's text names is kept with the terms searched: a second run
+    reads no kept text and says the same; a confidential title changed is searched anew."""
+    routes = example_project / "dossiers" / WONEN / "snelfietsroutes"
+    _note_on_page_1(routes / "bijlage-1-kaart-snelfietsroutes.pdf", f"Zie {SECRET_KENMERK}")
+    deals = "bijlage-1-regionale-woningbouwafspraken-2023-2030.pdf"
+    renamed = "Onderhandelingsmandaat Woningbouwimpuls regio 2024"
+    make_pdf(example_project / "dossiers" / WONEN / "woningbouwafspraken" / deals, [[renamed]])
+    kenmerk = _naming_a_secret(
+        "snelfietsroutes",
+        53,
+        "bijlage-1-kaart-snelfietsroutes.pdf",
+        f"{ANNOTATIONS} ",
+        "het kenmerk",
+    )
+    subject = _naming_a_secret("woningbouwafspraken", 60, deals, "", "het onderwerp")
+    first = run_cli("build", cwd=example_project)
+    assert first.exit_code == 0, first.stderr
+    assert [line for line in first.stderr.splitlines() if " noemt " in line] == [kenmerk]
+
+    read: list[str] = []
+    kept_facts = annex_text.kept_annex_facts
+
+    def counted(cache: Path, digest: str, version: str) -> annex_text.PdfFacts | None:
+        read.append(digest)
+        return kept_facts(cache, digest, version)
+
+    monkeypatch.setattr(annex_text, "kept_annex_facts", counted)
+    again = run_cli("build", cwd=example_project)
+    assert [line for line in again.stderr.splitlines() if " noemt " in line] == [kenmerk]
+    assert read == []
+
+    # The confidential onderwerp renamed as the public annex shows it: searched anew, found.
+    secret = example_project / "dossiers" / WONEN / "mandaat-woningbouwimpuls" / "dossier.yaml"
+    text = secret.read_text(encoding="utf-8")
+    secret.write_text(text.replace(SECRET_SUBJECT, renamed, 1), "utf-8")
+    changed = run_cli("check", cwd=example_project)
+    said = [line for line in changed.stderr.splitlines() if " noemt " in line]
+    assert said == [kenmerk, subject.replace(SECRET_SUBJECT, renamed)]
+    assert read != []
+
+
+def test_poppler_is_asked_its_version_once_per_installed_pdftotext(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept texts' key holds pdftotext's version: a build that changed nothing starts no
+    process to ask it again; another pdftotext (an upgrade) is asked anew."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    asked: list[list[str]] = []
+    run = subprocess.run
+
+    def counted(command: list[str], **options: Any) -> subprocess.CompletedProcess[str]:
+        asked.append(command)
+        return run(command, **options)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(subprocess, "run", counted)
+    annex_text._poppler.cache_clear()
+    first = annex_text._poppler()
+    assert first.startswith("pdftotext version ")
+    annex_text._poppler.cache_clear()
+    assert annex_text._poppler() == first
+    assert len(asked) == 1
+
+    fake = tmp_path / "bin" / "pdftotext"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'pdftotext version 99.1.0' >&2\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    annex_text._poppler.cache_clear()
+    assert annex_text._poppler() == "pdftotext version 99.1.0\n"
+    assert len(asked) == 2
+    annex_text._poppler.cache_clear()
