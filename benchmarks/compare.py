@@ -1,4 +1,5 @@
-"""Compare versions of assembler on clean builds of one meeting, interleaved with the floor.
+"""Compare versions of assembler on clean builds of one meeting, interleaved with the floor;
+or, with ``--rebuilds``, on the no-op and one-changed rebuilds of ten meetings.
 
 On a two-CPU machine whose speed drifts, one run of ``build.py`` says little about one
 change: two runs of the same code differ by more than most changes do. This script builds
@@ -9,6 +10,12 @@ the per-round ratios, which the drift affects least:
 
     .venv/bin/python benchmarks/compare.py HEAD~1 .            # 8 rounds
     .venv/bin/python benchmarks/compare.py main my-branch --rounds 12 --dossiers 10
+    .venv/bin/python benchmarks/compare.py HEAD~1 . --rebuilds  # no-op and one changed of 300
+
+With ``--rebuilds`` each version gets a copy of its own of the generated ten meetings (a
+version's cache is not another's), built once; then, round after round in rotating order,
+each version rebuilds its copy with nothing changed, and again after one dossier's onderwerp
+changed (a new text each round, the same dossier in every copy): build.py's (3) and (4).
 
 Each version is exported into a temporary folder and put first on ``PYTHONPATH`` with a
 bytecode cache of its own, and builds with its own ``templates/`` (a version refuses a
@@ -85,9 +92,14 @@ def main() -> int:
     parser.add_argument("versions", nargs="+", help="git revisions, or . for the working tree")
     parser.add_argument("--rounds", type=int, default=8, help="rounds (each version once)")
     parser.add_argument("--dossiers", type=int, default=30, help="dossiers in the meeting")
+    parser.add_argument(
+        "--rebuilds", action="store_true", help="no-op and one-changed rebuilds of 10 meetings"
+    )
     args = parser.parse_args()
     if len(set(args.versions)) != len(args.versions):
         parser.error("name each version once")
+    if args.rebuilds:
+        return compare_rebuilds(args.versions, args.rounds, args.dossiers)
 
     soffice = find_soffice()
     temp = Path(tempfile.mkdtemp(prefix="assembler-compare-"))
@@ -131,6 +143,70 @@ def main() -> int:
                 flush=True,
             )
         report(args.versions, seconds)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return 0
+
+
+REBUILD_MEETINGS = 10
+
+
+def compare_rebuilds(versions: list[str], rounds: int, dossiers: int) -> int:
+    """Time each version's no-op and one-changed rebuilds of its own copy of ten meetings."""
+    temp = Path(tempfile.mkdtemp(prefix="assembler-compare-"))
+    try:
+        folders = {
+            version: export(version, temp / f"version-{number}")
+            for number, version in enumerate(versions)
+        }
+        environments = {version: environment_of(folder) for version, folder in folders.items()}
+        made = bench.make_project(
+            temp / "project", REBUILD_MEETINGS, dossiers, bench.usable_annexes(), seed=1
+        )
+        target = made.dossier_files[len(made.dossier_files) // 2].relative_to(made.root)
+        projects: dict[str, Path] = {}
+        for number, version in enumerate(versions):
+            projects[version] = temp / f"project-{number}"
+            shutil.copytree(made.root, projects[version])
+            use_templates(projects[version], folders[version])
+            built = bench.assembler_build(projects[version], environment=environments[version])
+            bench._check(built, f"{version}: first build")
+            print(f"{version}: first build {built.seconds:.1f} s", flush=True)
+        seconds: dict[tuple[str, str], list[float]] = {
+            (version, kind): [] for version in versions for kind in ("noop", "changed")
+        }
+        for round_number in range(rounds):
+            shift = round_number % len(versions)
+            for version in versions[shift:] + versions[:shift]:
+                run = bench.assembler_build(projects[version], environment=environments[version])
+                bench._check(run, f"{version}: no-op")
+                seconds[version, "noop"].append(run.seconds)
+                text = f"Gewijzigd onderwerp, versie {round_number + 1}"
+                bench.set_onderwerp(projects[version] / target, text)
+                run = bench.assembler_build(projects[version], environment=environments[version])
+                bench._check(run, f"{version}: one changed")
+                seconds[version, "changed"].append(run.seconds)
+            print(
+                f"round {round_number + 1}: "
+                + ", ".join(
+                    f"{v} {seconds[v, 'noop'][-1]:.2f} s / {seconds[v, 'changed'][-1]:.2f} s"
+                    for v in versions
+                ),
+                flush=True,
+            )
+        for kind, said in (("noop", "no-op rebuild"), ("changed", "one dossier changed")):
+            print(f"\n{said} of {REBUILD_MEETINGS * dossiers} dossiers:")
+            for version in versions:
+                print(f"{version:14} {statistics.median(seconds[version, kind]):7.2f}s")
+            first = versions[0]
+            for version in versions[1:]:
+                pairs = zip(seconds[first, kind], seconds[version, kind], strict=True)
+                against = [b / a for a, b in pairs]
+                faster = sum(ratio < 1 for ratio in against)
+                print(
+                    f"{version} / {first}: median {statistics.median(against):.3f} "
+                    f"(faster in {faster} of {len(against)} rounds)"
+                )
     finally:
         shutil.rmtree(temp, ignore_errors=True)
     return 0
