@@ -373,6 +373,8 @@ class TreeSampler(threading.Thread):
         self.peak_rss = 0
         self.peak_pss = 0
         self.peak_processes = 0
+        # What the tree held at its peak, by kind of process: (bytes of RSS, processes).
+        self.peak_kinds: dict[str, tuple[int, int]] = {}
         self.samples = 0
         self.cpu: dict[int, tuple[str, float]] = {}
         self._halt = threading.Event()
@@ -392,9 +394,15 @@ class TreeSampler(threading.Thread):
                 found = _cpu(pid, self.pid)
                 if found is not None:
                     self.cpu[pid] = found
-            rss = sum(_rss(pid) for pid in pids)
+            sizes = {pid: _rss(pid) for pid in pids}
+            rss = sum(sizes.values())
             if rss > self.peak_rss:
                 self.peak_rss = rss
+                self.peak_kinds = {}
+                for pid, size in sizes.items():
+                    kind = self.cpu.get(pid, ("?", 0.0))[0]
+                    total, count = self.peak_kinds.get(kind, (0, 0))
+                    self.peak_kinds[kind] = (total + size, count + 1)
                 # PSS splits shared pages (LibreOffice libraries) fairly; only at new peaks,
                 # because reading smaps_rollup costs more than statm.
                 self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in pids))
@@ -1081,6 +1089,9 @@ def _benchmark(args: argparse.Namespace, soffice: str, temp: Path) -> int:
     for kind, (seconds, count) in cpu_kinds.items():
         if seconds >= 0.01:
             print(f"  {kind:<32} {seconds:6.2f} s  ({count} processes)")
+    print(f"What the process tree held at its peak of (5), {peak_mb:.0f} MB of RSS:")
+    for kind, (size, count) in sorted(sampled.sampler.peak_kinds.items(), key=lambda k: -k[1][0]):
+        print(f"  {kind:<32} {size / 2**20:6.0f} MB ({count} processes)")
 
     missed_full = naive_seconds / full < TARGET_NAIVE or full / plain > TARGET_FLOOR
     if missed_full or args.explain:
