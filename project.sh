@@ -99,7 +99,8 @@ run_tests() {
   .venv/bin/mypy assembler benchmarks tools
   log "pytest"
   local status=0
-  .venv/bin/python -m pytest "$@" || status=$?
+  # The slowest tests are named at the end: CI has 90 minutes on a two-CPU machine.
+  .venv/bin/python -m pytest --durations=30 "$@" || status=$?
   if [ "$status" -eq 5 ]; then
     log "pytest collected no tests: that is a failure"
     return 1
