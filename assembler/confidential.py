@@ -274,9 +274,9 @@ class _NamedTerms:
         public side of ``meeting``, as annex_text.terms_named finds it."""
         key = f"{digest} {meeting}"
         with suppress(TypeError, ValueError, IndexError):
-            if key in self._kept:
-                kept = self._kept[key]
-                named = [(str(where), self.terms[int(at)]) for where, at in kept]
+            if key in self._used or key in self._kept:
+                kept = self._used[key] if key in self._used else self._kept[key]
+                named = [(str(where), self._term(at)) for where, at in kept]
                 self._used[key] = kept
                 return named
         from assembler.annex_text import terms_named
@@ -288,6 +288,12 @@ class _NamedTerms:
         positions = {id(term): at for at, term in enumerate(self.terms)}
         self._used[key] = [[where, positions[id(term)]] for where, term in named]
         return named
+
+    def _term(self, position: object) -> Term:
+        """The term at ``position`` in this build's list; IndexError for one not in it."""
+        if not isinstance(position, int) or not 0 <= position < len(self.terms):
+            raise IndexError(position)
+        return self.terms[position]
 
     def _facts(self, path: Path, digest: str) -> PdfFacts | None:
         if digest in self._read:

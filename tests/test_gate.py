@@ -2268,6 +2268,21 @@ def test_a_run_in_which_nothing_changed_searches_no_annex_text_again(
     assert said == [kenmerk, subject.replace(SECRET_SUBJECT, renamed)]
     assert read != []
 
+    # Damaged answers (a term no longer in the list, a file cut short): searched anew.
+    store = example_project / "build" / ".cache" / NAMED_FILE
+    kept = json.loads(store.read_text(encoding="utf-8"))
+    kept["named"] = {key: [["", -1]] for key in kept["named"]}
+    store.write_text(json.dumps(kept), encoding="utf-8")
+    damaged = run_cli("check", cwd=example_project)
+    assert [line for line in damaged.stderr.splitlines() if " noemt " in line] == said
+    kept["named"] = {key: [["", 999]] for key in kept["named"]}
+    store.write_text(json.dumps(kept), encoding="utf-8")
+    damaged = run_cli("check", cwd=example_project)
+    assert [line for line in damaged.stderr.splitlines() if " noemt " in line] == said
+    store.write_text('{"version": ', encoding="utf-8")
+    cut = run_cli("check", cwd=example_project)
+    assert [line for line in cut.stderr.splitlines() if " noemt " in line] == said
+
 
 def test_poppler_is_asked_its_version_once_per_installed_pdftotext(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
