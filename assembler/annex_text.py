@@ -109,7 +109,8 @@ def _poppler() -> str:
         info = os.stat(real)
     except OSError:
         return "pdftotext -\n"
-    stamp = f"{real}|{info.st_mtime_ns}:{info.st_size}"
+    # The name found on PATH, as the gate runs it, and the file it is: a wrapper's target.
+    stamp = f"{binary}|{real}|{info.st_mtime_ns}:{info.st_size}"
     from assembler.convert import cache_root
 
     memo = cache_root() / "poppler-version.json"
@@ -118,13 +119,18 @@ def _poppler() -> str:
         if isinstance(kept, dict) and isinstance(kept.get(stamp), str):
             return str(kept[stamp])
     try:
-        done = subprocess.run([real, "-v"], capture_output=True, timeout=10, check=False, text=True)
+        done = subprocess.run(
+            [binary, "-v"], capture_output=True, timeout=10, check=False, text=True
+        )
     except (OSError, subprocess.TimeoutExpired):
         return "pdftotext -\n"
     first = (done.stderr or done.stdout).strip().splitlines()
     line = f"{first[0] if first else 'pdftotext ?'}\n"
-    with contextlib.suppress(OSError):
-        write_cache_text(memo, json.dumps({stamp: line}))
+    # Only a working pdftotext's answer is kept: one that fails now (a library missing) reads
+    # no text, and what it read must not pass for a working one's once it is mended.
+    if done.returncode == 0 and line.startswith("pdftotext version "):
+        with contextlib.suppress(OSError):
+            write_cache_text(memo, json.dumps({stamp: line}))
     return line
 
 

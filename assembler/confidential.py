@@ -276,7 +276,7 @@ class _NamedTerms:
         with suppress(TypeError, ValueError, IndexError):
             if key in self._used or key in self._kept:
                 kept = self._used[key] if key in self._used else self._kept[key]
-                named = [(str(where), self._term(at)) for where, at in kept]
+                named = [(self._where(where), self._term(at)) for where, at in kept]
                 self._used[key] = kept
                 return named
         from assembler.annex_text import terms_named
@@ -285,15 +285,22 @@ class _NamedTerms:
         if facts is None:
             return []  # not read (yet): not kept as naming nothing
         named = terms_named(facts, self.terms, meeting)
-        positions = {id(term): at for at, term in enumerate(self.terms)}
-        self._used[key] = [[where, positions[id(term)]] for where, term in named]
+        if facts.sha256 == digest:  # not another content, changed since it was hashed
+            positions = {id(term): at for at, term in enumerate(self.terms)}
+            self._used[key] = [[where, positions[id(term)]] for where, term in named]
         return named
 
     def _term(self, position: object) -> Term:
         """The term at ``position`` in this build's list; IndexError for one not in it."""
-        if not isinstance(position, int) or not 0 <= position < len(self.terms):
-            raise IndexError(position)
+        if type(position) is not int or not 0 <= position < len(self.terms):
+            raise IndexError(position)  # not true or false either, which JSON would allow
         return self.terms[position]
+
+    @staticmethod
+    def _where(where: object) -> str:
+        if not isinstance(where, str):
+            raise TypeError(where)
+        return where
 
     def _facts(self, path: Path, digest: str) -> PdfFacts | None:
         if digest in self._read:

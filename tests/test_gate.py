@@ -2275,6 +2275,14 @@ def test_a_run_in_which_nothing_changed_searches_no_annex_text_again(
     store.write_text(json.dumps(kept), encoding="utf-8")
     damaged = run_cli("check", cwd=example_project)
     assert [line for line in damaged.stderr.splitlines() if " noemt " in line] == said
+    kept["named"] = {key: [["", True]] for key in kept["named"]}
+    store.write_text(json.dumps(kept), encoding="utf-8")
+    damaged = run_cli("check", cwd=example_project)
+    assert [line for line in damaged.stderr.splitlines() if " noemt " in line] == said
+    kept["named"] = {key: [[None, 0]] for key in kept["named"]}
+    store.write_text(json.dumps(kept), encoding="utf-8")
+    damaged = run_cli("check", cwd=example_project)
+    assert [line for line in damaged.stderr.splitlines() if " noemt " in line] == said
     kept["named"] = {key: [["", 999]] for key in kept["named"]}
     store.write_text(json.dumps(kept), encoding="utf-8")
     damaged = run_cli("check", cwd=example_project)
@@ -2313,4 +2321,13 @@ def test_poppler_is_asked_its_version_once_per_installed_pdftotext(
     annex_text._poppler.cache_clear()
     assert annex_text._poppler() == "pdftotext version 99.1.0\n"
     assert len(asked) == 2
+
+    # One that fails (a library missing) is asked again at every run: what it says is no
+    # version, and its reading must not be kept as a working one's once it is mended.
+    broken = "pdftotext: error while loading shared libraries: libpoppler.so.126"
+    fake.write_text(f"#!/bin/sh\necho '{broken}' >&2\nexit 127\n", encoding="utf-8")
+    for _run in range(2):
+        annex_text._poppler.cache_clear()
+        assert annex_text._poppler() == f"{broken}\n"
+    assert len(asked) == 4
     annex_text._poppler.cache_clear()
