@@ -215,7 +215,7 @@ def annexes_naming_confidential(
     ]
     if not terms or not annexes:
         return problems
-    found = _NamedTerms(project, terms, f"{NAMED_VERSION}\n{text_facts_version()}")
+    found = _NamedTerms(project, terms, text_facts_version())
     for meeting, dossier, index in annexes:
         path = dossier.annex_path(index)
         try:
@@ -248,10 +248,12 @@ class _NamedTerms:
     """Which of a build's confidential terms the kept text of each public annex names, kept
     in ``build/.cache`` (NAMED_FILE) by the annex's content, the meeting and the terms."""
 
-    def __init__(self, project: Project, terms: Sequence[Term], version: str) -> None:
+    def __init__(self, project: Project, terms: Sequence[Term], facts_version: str) -> None:
         self.project = project
         self.terms = terms
-        self.version = version
+        self.facts_version = facts_version  # of the annexes' kept texts (annex_text)
+        self.version = f"{NAMED_VERSION}\n{facts_version}"
+        self.positions = {id(term): at for at, term in enumerate(terms)}
         self.store = project.cache / NAMED_FILE
         # Every term as it is searched, in order: an answer keeps the terms' positions.
         said = [
@@ -262,7 +264,7 @@ class _NamedTerms:
         self._kept: dict[str, Any] = {}
         with suppress(OSError, ValueError, TypeError, KeyError):
             data = read_json(self.store)
-            if data["version"] == version and data["terms"] == self.fingerprint:
+            if data["version"] == self.version and data["terms"] == self.fingerprint:
                 self._kept = dict(data["named"])
         self._used: dict[str, Any] = {}
         # Read once per build: one map or report is often attached to several proposals.
@@ -286,8 +288,7 @@ class _NamedTerms:
             return []  # not read (yet): not kept as naming nothing
         named = terms_named(facts, self.terms, meeting)
         if facts.sha256 == digest:  # not another content, changed since it was hashed
-            positions = {id(term): at for at, term in enumerate(self.terms)}
-            self._used[key] = [[where, positions[id(term)]] for where, term in named]
+            self._used[key] = [[where, self.positions[id(term)]] for where, term in named]
         return named
 
     def _term(self, position: object) -> Term:
@@ -305,9 +306,9 @@ class _NamedTerms:
     def _facts(self, path: Path, digest: str) -> PdfFacts | None:
         if digest in self._read:
             return self._read[digest]
-        from assembler.annex_text import keep_annex_facts, kept_annex_facts, text_facts_version
+        from assembler.annex_text import keep_annex_facts, kept_annex_facts
 
-        version = text_facts_version()
+        version = self.facts_version
         facts = kept_annex_facts(self.project.cache, digest, version)
         if facts is None:
             # Opened here only once the intake accepted it (see _AnnexPages.of).
