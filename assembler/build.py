@@ -31,6 +31,7 @@ from contextlib import ExitStack, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assembler import unchanged
 from assembler.build_cache import (
     MEETING_FORMAT,
     MEETING_STAGING,
@@ -163,10 +164,17 @@ def _build_project(
         )
         # Timed from here: a cron log tells the build's time from the wait (--wacht) for another.
         started = time.monotonic()
-        service = _speculative_service(project, options)
-        if service is not None:
-            stack.callback(service.close)
-        report = _build(project, options, notify, service)
+        seen = None if options.force else unchanged.fingerprint(project, options)
+        kept = None if seen is None else unchanged.kept_report(project, seen)
+        if kept is not None:
+            report = kept
+        else:
+            service = _speculative_service(project, options)
+            if service is not None:
+                stack.callback(service.close)
+            report, worked = _build(project, options, notify, service)
+            if seen is not None:
+                unchanged.keep_report(project, options, seen, report, worked=worked)
         if options.pdf and not options.paths:
             _stamp(_last_build_stamp(project), began)
     report.seconds = time.monotonic() - started
@@ -194,8 +202,9 @@ def recover_exports(project: Project) -> None:
 
 def _build(
     project: Project, options: BuildOptions, notify: Progress, service: ConversionService | None
-) -> BuildReport:
-    """Load, plan and make what changed; the caller holds the build lock."""
+) -> tuple[BuildReport, bool]:
+    """Load, plan and make what changed; the caller holds the build lock. With the report,
+    whether anything was found to make (whether the build may have written)."""
     recover_exports(project)
     from assembler.answers import STORE_NAME, remembered
     from assembler.validate import load_catalog
@@ -334,7 +343,7 @@ def _build(
     report.problems.extend(templates_naming_confidential(project, catalog, fixed))
     report.problems = sort_problems(report.problems)
     report.results.sort(key=lambda r: (r.meeting, r.number))
-    return report
+    return report, bool(work.dossiers or work.meetings)
 
 
 # --------------------------------------------------------------------------- speculation

@@ -156,7 +156,7 @@ MEETING_FORMAT = 6
 # The libraries whose version is part of every output's cache key: they write the .docx
 # (docxtpl, python-docx, Jinja2, markdown-it-py, Babel, lxml, Pillow) and the bundles
 # (pikepdf, reportlab, pypdfium2).
-_OUTPUT_LIBRARIES = (
+OUTPUT_LIBRARIES = (
     "docxtpl",
     "python-docx",
     "Jinja2",
@@ -316,7 +316,7 @@ def settings_digest(
     digest.update(f"epoch={options.source_date_epoch}\n".encode())
     # An upgraded library can change the bytes it writes: outputs made with the old one are
     # not reused (8 ms on a no-op build).
-    digest.update(library_versions(*_OUTPUT_LIBRARIES).encode())
+    digest.update(library_versions(*OUTPUT_LIBRARIES).encode())
     return digest.hexdigest()
 
 

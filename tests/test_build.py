@@ -1724,6 +1724,210 @@ def test_corrupted_or_deleted_cache_means_rebuild(small_project: Path, run_cli: 
     assert "0 gebouwd, 1 ongewijzigd" in run_cli("build", "--geen-pdf", cwd=small_project).stderr
 
 
+@pytest.fixture
+def catalogs_read(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The project of every time a build read and validated the dossiers.
+
+    Files are taken as settled at once: on this machine's file system a change within the
+    same tick shows in the change time; test_a_file_written_just_now_keeps_no_answer shows
+    the wait where that is not so.
+    """
+    from assembler import unchanged, validate
+
+    monkeypatch.setattr(unchanged, "SETTLED_SECONDS", 0.0)
+    reads: list[Path] = []
+    real = validate.load_catalog
+
+    def counted(project: Any, *args: Any, **kwargs: Any) -> Any:
+        reads.append(project.root)
+        return real(project, *args, **kwargs)
+
+    monkeypatch.setattr(validate, "load_catalog", counted)
+    return reads
+
+
+def _without_time(said: str) -> str:
+    return re.sub(r" in \d+,\d s\.", " in ... s.", said)
+
+
+def test_a_build_that_finds_what_a_build_that_changed_nothing_left_answers_without_reading(
+    small_project: Path, run_cli: RunCli, catalogs_read: list[Path]
+) -> None:
+    """Agenda automation builds every few minutes; most runs find nothing changed. A run after
+    one that changed nothing says what that one said, warnings and summary, and reads no
+    dossier."""
+    seed = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    seed.write_text(seed.read_text().replace("onderwerp: Aanpak", "onderwerp: \u00e2\u20ac\u201c"))
+    assert run_cli("build", cwd=small_project).exit_code == 0
+    # The first build after one that made something reads all, and finds nothing to make.
+    read = run_cli("build", cwd=small_project)
+    assert len(catalogs_read) == 2
+    warning = (
+        f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:4: waarschuwing: onderwerp: "
+        "'\u00e2\u20ac\u201c' staat waarschijnlijk voor '\u2013'"
+    )
+    assert warning in read.stderr
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd, 0 mislukt in" in read.stderr
+    answered, answered_json = (
+        run_cli("build", *extra, cwd=small_project) for extra in ((), ("--json",))
+    )
+    assert len(catalogs_read) == 2
+    assert answered.exit_code == answered_json.exit_code == 0
+    assert _without_time(answered.stderr) == _without_time(read.stderr)
+    # What a script reads is what the build that reads the dossiers says.
+    (small_project / "build" / ".cache" / "ongewijzigd.json").unlink()
+    read_json = run_cli("build", "--json", cwd=small_project)
+    assert len(catalogs_read) == 3
+    assert answered_json.stderr == read_json.stderr
+    assert warning in read_json.stderr
+    summary, summary_read = json.loads(answered_json.stdout), json.loads(read_json.stdout)
+    assert summary.pop("seconden") >= 0 and summary_read.pop("seconden") >= 0
+    assert summary == summary_read
+    assert summary["ongewijzigd"] == 1 and len(summary["meldingen"]) == 1
+
+
+def test_a_file_written_just_now_keeps_no_answer(
+    small_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a share that keeps times in steps of seconds, a file saved in the same step as the
+    build looked at it would not show its change: a build finding such a file keeps nothing."""
+    from assembler import unchanged
+
+    monkeypatch.setattr(unchanged, "SETTLED_SECONDS", 3600.0)
+    for _ in range(3):
+        assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    assert not (small_project / "build" / ".cache" / "ongewijzigd.json").exists()
+    monkeypatch.setattr(unchanged, "SETTLED_SECONDS", 0.0)
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    assert (small_project / "build" / ".cache" / "ongewijzigd.json").is_file()
+
+
+def _edit_with_times_put_back(project: Path, _: pytest.MonkeyPatch) -> str:
+    path = project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    info = path.stat()
+    path.write_text(path.read_text().replace("onderwerp: Aanpak", "onderwerp: Aanpaq"))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    return "Klaar: 1 gebouwd, 0 ongewijzigd"
+
+
+def _output_removed(project: Path, _: pytest.MonkeyPatch) -> str:
+    (project / ITEM / "voorstel.docx").unlink()
+    return "Klaar: 1 gebouwd, 0 ongewijzigd"
+
+
+def _template_saved_again(project: Path, _: pytest.MonkeyPatch) -> str:
+    template = project / "templates" / "voorstel.docx"
+    template.write_bytes(template.read_bytes())
+    return "Klaar: 0 gebouwd, 1 ongewijzigd"
+
+
+def _annex_replaced(project: Path, _: pytest.MonkeyPatch) -> str:
+    shutil.copyfile(
+        CORPUS / "004-pdflatex-4-pages--pdflatex-4-pages.pdf",
+        project / SEED_ANNEX,
+    )
+    return "Klaar: 1 gebouwd, 0 ongewijzigd"
+
+
+def _another_day(_: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr("assembler.unchanged._today", lambda: "2099-01-01")
+    return "Klaar: 0 gebouwd, 1 ongewijzigd"
+
+
+def _another_environment(_: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("ASSEMBLER_PROEF", "1")
+    return "Klaar: 0 gebouwd, 1 ongewijzigd"
+
+
+def _record_damaged(project: Path, _: pytest.MonkeyPatch) -> str:
+    (project / "build" / ".cache" / "ongewijzigd.json").write_text('{"fingerprint": ')
+    return "Klaar: 0 gebouwd, 1 ongewijzigd"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _edit_with_times_put_back,
+        _output_removed,
+        _template_saved_again,
+        _annex_replaced,
+        _another_day,
+        _another_environment,
+        _record_damaged,
+    ],
+)
+def test_a_build_after_any_change_reads_and_builds_again(
+    small_project: Path,
+    run_cli: RunCli,
+    catalogs_read: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[Path, pytest.MonkeyPatch], str],
+) -> None:
+    for _ in range(3):  # makes, finds nothing to make, answers as that one did
+        assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    assert len(catalogs_read) == 2
+    summary = change(small_project, monkeypatch)
+    result = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert result.exit_code == 0, result.stderr
+    assert summary in result.stderr
+    assert len(catalogs_read) == 3
+    assert (small_project / ITEM / "voorstel.docx").is_file()
+    # Once a build found nothing to make again, the next answers without reading.
+    run_cli("build", "--geen-pdf", cwd=small_project)
+    read = len(catalogs_read)
+    answered = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd" in answered.stderr
+    assert len(catalogs_read) == read
+
+
+def test_another_libreoffice_or_the_other_options_read_again(
+    small_project: Path, run_cli: RunCli, catalogs_read: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(3):
+        assert run_cli("build", cwd=small_project).exit_code == 0
+    assert len(catalogs_read) == 2
+    word_only = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert "Klaar: 0 gebouwd, 1 ongewijzigd" in word_only.stderr
+    forced = run_cli("build", "--geen-pdf", "--force", cwd=small_project)
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd" in forced.stderr
+    assert len(catalogs_read) == 4
+    from assembler import convert
+
+    monkeypatch.setattr(convert, "libreoffice_version", lambda *_: "LibreOffice 99.1 proef")
+    upgraded = run_cli("build", cwd=small_project)
+    assert "Klaar: 1 gebouwd, 0 ongewijzigd" in upgraded.stderr
+    assert len(catalogs_read) == 5
+
+
+def test_a_tree_with_a_linked_folder_inside_is_read_every_time(
+    small_project: Path, run_cli: RunCli, catalogs_read: list[Path], tmp_path: Path
+) -> None:
+    """Files under a linked folder are not walked: the build cannot vouch for them unread."""
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    (small_project / "templates" / "gedeeld").symlink_to(elsewhere, target_is_directory=True)
+    for _ in range(3):
+        assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    assert len(catalogs_read) == 3
+    assert not (small_project / "build" / ".cache" / "ongewijzigd.json").exists()
+
+
+def test_a_rejected_dossier_is_said_again_without_reading_and_its_mending_is_seen(
+    small_project: Path, run_cli: RunCli, catalogs_read: list[Path]
+) -> None:
+    seed = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    good = seed.read_text()
+    seed.write_text(good.replace("datum: 2023-04-11", "datum: 2023-02-30"))
+    said = [run_cli("build", "--geen-pdf", cwd=small_project) for _ in range(3)]
+    assert [result.exit_code for result in said] == [1, 1, 1]
+    assert _without_time(said[2].stderr) == _without_time(said[1].stderr)
+    assert "2023-02-30" in said[2].stderr
+    assert len(catalogs_read) == 2
+    seed.write_text(good)
+    mended = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert mended.exit_code == 0 and "Klaar: 1 gebouwd" in mended.stderr
+
+
 def test_temporary_files_of_a_killed_build_are_cleared_by_the_next(
     small_project: Path, run_cli: RunCli
 ) -> None:
