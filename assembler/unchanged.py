@@ -78,14 +78,14 @@ def fingerprint(project: Project, options: BuildOptions) -> Seen | None:
         f"python {sys.executable} {sys.version}",
         # Whether a meeting has been held (what is already public) is judged by the day.
         f"today {_today()}",
-        f"cwd {os.getcwd()}",
         f"root {project.root}",
-        f"options {_options(options)}",
     )
     lines.add(
         *(f"env {key}={value}" for key, value in sorted(os.environ.items()) if key not in _SHELL)
     )
     try:
+        # A working folder that was removed: said by the whole build, if anywhere.
+        lines.add(f"cwd {os.getcwd()}", f"options {_options(options)}")
         lines.add(*_tools(options))
         # The assembler's own code (a checkout being worked on keeps its version number) and
         # the folders packages are installed into (an upgrade adds a folder to them).
@@ -100,7 +100,7 @@ def fingerprint(project: Project, options: BuildOptions) -> Seen | None:
             ("build", project.build),
         ):
             lines.walk(root, name, skip)
-    except (_Unsure, AssemblerError):
+    except (_Unsure, AssemblerError, OSError):
         return None
     settled = lines.newest_ns < looked - int(SETTLED_SECONDS * 1e9)
     return Seen(lines.digest(), settled)
@@ -131,8 +131,8 @@ def keep_report(
         and _digest(fingerprint(project, options)) == seen.digest
     )
     if keep:
-        data = {"fingerprint": seen.digest, "report": _report_data(report)}
-        write_cache_text(record, json.dumps(data))
+        data = {"fingerprint": seen.digest, "report": {**asdict(report), "seconds": 0.0}}
+        write_cache_text(record, json.dumps(data, default=str))  # str: the paths
 
 
 def _digest(seen: Seen | None) -> str | None:
@@ -226,12 +226,6 @@ class _Lines:
                 path = os.path.join(folder, entry)
                 if path not in skip:
                     self.stat(f"{name}/{relative}/{entry}", path)
-
-
-def _report_data(report: BuildReport) -> dict[str, Any]:
-    data = asdict(report)
-    data["seconds"] = 0.0
-    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
 
 
 def _report_from(data: dict[str, Any]) -> BuildReport:

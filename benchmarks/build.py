@@ -11,7 +11,10 @@ organisation settings and house style; realistic dossiers with annexes from the 
       the same rendered ``.docx`` files, with the same PDF/A options; and, for the record,
       (2') the same batch in copies of assembler's kept profile, in which soffice skips the
       graphics self-test that a plain headless soffice runs at every start;
-  (3) a no-op rebuild of 300 dossiers (10 meetings of 30) after a first full build;
+  (3) a no-op rebuild of 300 dossiers (10 meetings of 30) right after a build that changed
+      one of them, which reads and validates every dossier; and (3') the no-op after that
+      no-op, as agenda automation that builds every few minutes runs it: answered from the
+      report the no-op before it kept (assembler/unchanged.py);
   (4) a rebuild after one dossier's onderwerp changed, among the same 300;
   (5) the peak memory of the whole process tree (the build and every LibreOffice under it)
       during a clean build of the 30-dossier meeting.
@@ -57,6 +60,7 @@ from assembler.convert import (  # noqa: E402
     find_soffice,
     libreoffice_version,
 )
+from assembler.digests import SETTLED_SECONDS  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "annexes"
 ASSEMBLER = ROOT / ".venv" / "bin" / "assembler"
@@ -985,27 +989,32 @@ def _benchmark(args: argparse.Namespace, soffice: str, temp: Path) -> int:
     _check(first, "first build of the big project")
     print(f"  {first.seconds:6.1f} s  {first.summary}", flush=True)
     noop_runs: list[Run] = []
+    again_runs: list[Run] = []
     changed_runs: list[Run] = []
     target = many.dossier_files[len(many.dossier_files) // 2]
     original = re.search(r"(?m)^onderwerp: (.*)$", target.read_text(encoding="utf-8"))
     assert original is not None
     for run in range(args.repeat + 2):
-        for variant in ("noop", "changed") if run % 2 == 0 else ("changed", "noop"):
-            if variant == "changed":
-                set_onderwerp(target, f"Gewijzigd onderwerp, versie {run + 1}")
-                result = assembler_build(many.root)
-                _check(result, "changed rebuild")
-                changed_runs.append(result)
-            else:
-                result = assembler_build(many.root)
-                _check(result, "no-op rebuild")
-                noop_runs.append(result)
+        set_onderwerp(target, f"Gewijzigd onderwerp, versie {run + 1}")
+        result = assembler_build(many.root)
+        _check(result, "changed rebuild")
+        changed_runs.append(result)
+        # A no-op keeps its report only when every file is older than the digests' settling
+        # time (a share with coarse times); a cron job's runs are minutes apart.
+        time.sleep(SETTLED_SECONDS + 0.5)
+        result = assembler_build(many.root)
+        _check(result, "no-op rebuild")
+        noop_runs.append(result)
+        result = assembler_build(many.root)
+        _check(result, "no-op rebuild after a no-op")
+        again_runs.append(result)
     # For the record: the same no-op in this machine's environment, without a bytecode cache.
     bare_runs = [assembler_build(many.root, bytecode=False) for _ in range(args.repeat)]
     for result in bare_runs:
         _check(result, "no-op rebuild without bytecode cache")
     bare = statistics.median(r.seconds for r in bare_runs)
     noop = statistics.median(r.seconds for r in noop_runs)
+    again = statistics.median(r.seconds for r in again_runs)
     changed = statistics.median(r.seconds for r in changed_runs)
     peak_mb = sampled.sampler.peak_rss / 2**20
     pss_mb = sampled.sampler.peak_pss / 2**20
@@ -1049,9 +1058,14 @@ def _benchmark(args: argparse.Namespace, soffice: str, temp: Path) -> int:
     print(f"| build / floor in the kept profile | {full / plain_kept:.2f}× | | | |")
     print(f"| first build, {count} dossiers | {first.seconds:.1f} s | 1 | | |")
     print(
-        f"| (3) no-op rebuild, {count} dossiers | **{noop:.2f} s** | "
+        f"| (3) no-op rebuild, {count} dossiers, after one changed | **{noop:.2f} s** | "
         f"{_fmt([r.seconds for r in noop_runs])} | < {TARGET_NOOP:g} s | "
         f"{_verdict(noop < TARGET_NOOP)} |"
+    )
+    print(
+        f"| (3′) no-op rebuild, {count} dossiers, after a no-op | **{again:.2f} s** | "
+        f"{_fmt([r.seconds for r in again_runs])} | < {TARGET_NOOP:g} s | "
+        f"{_verdict(again < TARGET_NOOP)} |"
     )
     print(
         f"| (4) one dossier changed among {count} | **{changed:.2f} s** | "
@@ -1078,6 +1092,7 @@ def _benchmark(args: argparse.Namespace, soffice: str, temp: Path) -> int:
     )
     print()
     print(f"no-op runs:    {noop_runs[-1].summary}")
+    print(f"no-op again:   {again_runs[-1].summary}")
     print(f"changed runs:  {changed_runs[-1].summary}")
     print()
     cores = os.cpu_count() or 1
