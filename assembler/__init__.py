@@ -4,7 +4,7 @@
 # installed metadata instead costs every command 30 ms of imports. Raise the minor version
 # whenever a kept file's form, an output or what a clerk sees changes (README.md, "For
 # developers", "Versions").
-__version__ = "0.30.0"
+__version__ = "0.31.0"
 
 # The time the documents' dates are in, whatever the time zone of the machine that builds:
 # a build server often runs in UTC.
@@ -28,7 +28,7 @@ def library_versions(*names: str) -> str:
 
 
 def version_line() -> str:
-    """``assembler 0.30.0 (ee43c4e)``: the version, and the commit when the package runs from
+    """``assembler 0.31.0 (ee43c4e)``: the version, and the commit when the package runs from
     a git checkout (an editable install from the repository); the plain version when git or
     the checkout is not there. Asks git, so only for ``--version``."""
     import subprocess

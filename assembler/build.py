@@ -203,8 +203,10 @@ def recover_exports(project: Project) -> None:
 def _build(
     project: Project, options: BuildOptions, notify: Progress, service: ConversionService | None
 ) -> tuple[BuildReport, bool]:
-    """Load, plan and make what changed; the caller holds the build lock. With the report,
-    whether anything was found to make (whether the build may have written)."""
+    """Load, plan and make what changed, and say whether anything was planned to make.
+
+    The caller holds the build lock.
+    """
     recover_exports(project)
     from assembler.answers import STORE_NAME, remembered
     from assembler.validate import load_catalog

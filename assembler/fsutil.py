@@ -69,8 +69,20 @@ def windows_shortcut(name: str, names: Iterable[str], *, file: bool = True) -> s
     return next((found for found in names if shortcut.fullmatch(found)), None)
 
 
+# Read failures this process put into words: a build that met one keeps no report for the
+# next to repeat (unchanged.keep_report), as the share may answer again a minute later.
+_read_failures = 0
+
+
+def read_failures_said() -> int:
+    """How many read failures :func:`unreadable` has put into words in this process."""
+    return _read_failures
+
+
 def unreadable(error: OSError) -> str:
     """Why a file cannot be read, in Dutch, with what to do; the system's words otherwise."""
+    global _read_failures
+    _read_failures += 1
     if error.errno in (errno.EACCES, errno.EPERM):
         return "geen leesrechten (controleer de rechten)"
     if error.errno == errno.ELOOP:

@@ -4,13 +4,15 @@ build's report again, without reading a dossier.
 Agenda automation runs ``assembler build`` every few minutes, and most runs find nothing
 changed; reading and validating 300 dossiers and importing the validation's models took about
 two seconds of such a run. What a build answers depends only on the files under ``dossiers/``,
-``templates/`` and ``build/``, on the assembler and the Python that run it, on LibreOffice,
-pdftotext and the fonts, on the environment, the working folder, the options and the day. A
-build that wrote nothing (each of those the same after it as before) and met no trouble of the
-machine would answer the same again; its report is kept in ``build/.cache`` under a digest of
-all of them (:func:`fingerprint`: names, sizes, times, inodes, no content read), and the next
-build with the same digest gives it back (:func:`kept_report`). Anything else runs the whole
-build, which keeps the report anew once it finds nothing to do.
+``templates/`` and ``build/``, on where the paths it is given lead, on the assembler and the
+Python that run it, on LibreOffice, pdftotext and the fonts, on the user and groups it runs
+as, on the environment, the working folder, the options and the day. A build that planned
+nothing to make, said no error and met no file it could not read would answer the same again
+while all of those stay as they were; its report is kept in ``build/.cache`` under a digest of
+all of them (:func:`fingerprint`: the clerks' YAML by content, every other file by name,
+device, inode, size and times), and the next build with the same digest gives it back
+(:func:`kept_report`). Anything else runs the whole build, which keeps the report anew once it
+finds nothing to do.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass, fields
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import assembler
@@ -36,7 +38,7 @@ from assembler.build_report import (
 )
 from assembler.digests import SETTLED_SECONDS
 from assembler.errors import AssemblerError, ExitCode, Problem
-from assembler.fsutil import read_json, write_cache_text
+from assembler.fsutil import read_failures_said, read_json, write_cache_text
 from assembler.project import Project
 
 __all__ = ["RECORD_NAME", "Seen", "fingerprint", "keep_report", "kept_report"]
@@ -50,8 +52,30 @@ RECORD_VERSION = 1
 # Read the dossiers (their messages) and the annexes; the outputs' own are in OUTPUT_LIBRARIES.
 _JUDGING_LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "pypdf", "email-validator")
 
-# Set by the shell anew for each command; they change nothing a build does.
-_SHELL = frozenset({"_", "OLDPWD", "SHLVL"})
+# Set anew for each command by the shell, systemd, ssh or the terminal; they change nothing
+# a build does, and a timer's run would never find the digest of the run before.
+_PER_RUN = frozenset(
+    {
+        "_",
+        "OLDPWD",
+        "SHLVL",
+        "INVOCATION_ID",
+        "JOURNAL_STREAM",
+        "SYSTEMD_EXEC_PID",
+        "SSH_CLIENT",
+        "SSH_CONNECTION",
+        "SSH_TTY",
+        "WINDOWID",
+        "TERM_SESSION_ID",
+        "TMUX_PANE",
+    }
+)
+
+# Typed and saved by clerks, small and few: known by their content, so that a copy tool
+# that keeps a file's times (and on some shares its change time) does not hide an edit.
+_READ_SUFFIXES = (".yaml", ".yml", ".json")
+
+_LISTS = frozenset({"results", "meetings", "problems"})
 
 
 class _Unsure(Exception):
@@ -67,11 +91,16 @@ class Seen:
     # coarse times (a network share, a FAT stick) a file written just before could change
     # again within the same tick, unnoticed, as digests.FileDigests says.
     settled: bool
+    # fsutil.read_failures_said() when looked at.
+    read_failures: int
 
 
 def fingerprint(project: Project, options: BuildOptions) -> Seen | None:
-    """A digest of everything a build of ``project`` with ``options`` depends on; None when
-    that cannot be told without reading (a linked folder inside the tree, no LibreOffice)."""
+    """A digest of everything a build of ``project`` with ``options`` depends on, or None.
+
+    None when that cannot be told without reading: a linked or unreadable folder inside the
+    tree, no LibreOffice, a working folder that is gone.
+    """
     looked = time.time_ns()
     lines = _Lines(
         f"version {RECORD_VERSION} assembler {assembler.__version__}",
@@ -79,13 +108,15 @@ def fingerprint(project: Project, options: BuildOptions) -> Seen | None:
         # Whether a meeting has been held (what is already public) is judged by the day.
         f"today {_today()}",
         f"root {project.root}",
+        # What may be read: a user added to a group reads a file that did not change.
+        f"user {os.getuid()} {os.getgid()} {sorted(os.getgroups())}",
     )
     lines.add(
-        *(f"env {key}={value}" for key, value in sorted(os.environ.items()) if key not in _SHELL)
+        *(f"env {key}={value}" for key, value in sorted(os.environ.items()) if key not in _PER_RUN)
     )
     try:
         # A working folder that was removed: said by the whole build, if anywhere.
-        lines.add(f"cwd {os.getcwd()}", f"options {_options(options)}")
+        lines.add(f"cwd {os.getcwd()}", f"options {_options(project, options)}")
         lines.add(*_tools(options))
         # The assembler's own code (a checkout being worked on keeps its version number) and
         # the folders packages are installed into (an upgrade adds a folder to them).
@@ -99,11 +130,11 @@ def fingerprint(project: Project, options: BuildOptions) -> Seen | None:
             ("templates", project.templates),
             ("build", project.build),
         ):
-            lines.walk(root, name, skip)
+            lines.walk(root, name, skip, read=_READ_SUFFIXES if name == "dossiers" else ())
     except (_Unsure, AssemblerError, OSError):
         return None
     settled = lines.newest_ns < looked - int(SETTLED_SECONDS * 1e9)
-    return Seen(lines.digest(), settled)
+    return Seen(lines.digest(), settled, read_failures_said())
 
 
 def kept_report(project: Project, seen: Seen) -> BuildReport | None:
@@ -113,39 +144,52 @@ def kept_report(project: Project, seen: Seen) -> BuildReport | None:
         if not isinstance(record, dict) or record.get("fingerprint") != seen.digest:
             return None
         return _report_from(record["report"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # damaged: the whole build answers, and keeps its report anew
 
 
 def keep_report(
     project: Project, options: BuildOptions, seen: Seen, report: BuildReport, *, worked: bool
 ) -> None:
-    """Keep ``report`` for the digest ``seen`` when the build that made it changed nothing
-    (``worked``: it planned something to make) and the tree is still as it was before it."""
-    record = project.cache / RECORD_NAME
-    keep = (
-        seen.settled
-        and not worked
-        and report.exit_code <= ExitCode.INPUT_REJECTED
-        and not report.pdfs_removed
-        and _digest(fingerprint(project, options)) == seen.digest
-    )
-    if keep:
+    """Keep ``report`` for ``seen`` if the build that made it would answer the same again.
+
+    That is: it planned nothing to make (``worked``), said no error (a refusal may come from a
+    share that did not answer), put no read failure into words (a warning may too), and left
+    the tree as it found it (a build that withdrew or swept outputs did not).
+    """
+    if (
+        not seen.settled
+        or worked
+        or report.exit_code != ExitCode.OK
+        or read_failures_said() != seen.read_failures
+    ):
+        return
+    after = fingerprint(project, options)
+    if after is not None and after.digest == seen.digest:
         data = {"fingerprint": seen.digest, "report": {**asdict(report), "seconds": 0.0}}
-        write_cache_text(record, json.dumps(data, default=str))  # str: the paths
+        write_cache_text(project.cache / RECORD_NAME, json.dumps(data, default=_path_text))
 
 
-def _digest(seen: Seen | None) -> str | None:
-    return None if seen is None else seen.digest
+def _path_text(value: object) -> str:
+    # Only the report's paths need a form of their own; any other new kind of field must be
+    # given one here rather than be stored as something _report_from does not give back.
+    if isinstance(value, PurePath):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} in a build report")
 
 
 def _today() -> str:
     return dt.date.today().isoformat()
 
 
-def _options(options: BuildOptions) -> str:
-    # The paths as typed, and what they name from here; not how long to wait for a lock.
-    paths = [f"{path}={os.path.abspath(path)}" for path in options.paths]
+def _options(project: Project, options: BuildOptions) -> str:
+    # The paths as typed, and where they lead from here or from dossiers/ (as
+    # validate.selected_folder looks), through links too; not how long to wait for a lock.
+    paths = [
+        f"{path}={os.path.realpath(path)} {os.path.lexists(path)} "
+        f"{os.path.realpath(project.dossiers / path)}"
+        for path in options.paths
+    ]
     chosen = {f.name: getattr(options, f.name) for f in fields(options) if f.name != "lock_wait"}
     chosen["paths"] = paths
     return repr(sorted(chosen.items()))
@@ -176,6 +220,17 @@ def _skipped(project: Project) -> frozenset[str]:
     return frozenset(str(path) for path in written)
 
 
+def _unsure(error: OSError) -> None:
+    # A folder that cannot be listed, inside the tree (not a root that is missing).
+    if not isinstance(error, FileNotFoundError):
+        raise _Unsure(str(error))
+
+
+def _sha256(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
 class _Lines:
     """The lines of a digest, and the newest time of the files among them."""
 
@@ -190,30 +245,40 @@ class _Lines:
         # A name that is no UTF-8 holds lone surrogates (os.fsdecode).
         return hashlib.sha256("\n".join(self.lines).encode("utf-8", "surrogatepass")).hexdigest()
 
-    def stat(self, label: str, path: str) -> None:
+    def stat(self, label: str, path: str, *, read: bool = False) -> None:
+        """Add the file at ``path`` by its mode, device, inode, size and times; ``read``: by
+        its content's SHA-256 too."""
         try:
             info = os.stat(path)
+            content = _sha256(path) if read else ""
         except OSError as error:
             self.lines.append(f"{label} - {error.errno}")
             return
         self.newest_ns = max(self.newest_ns, info.st_mtime_ns, info.st_ctime_ns)
+        where = f"{info.st_dev} {info.st_ino}"
         times = f"{info.st_mtime_ns} {info.st_ctime_ns}"
-        self.lines.append(f"{label} {info.st_mode} {info.st_ino} {info.st_size} {times}")
+        self.lines.append(f"{label} {info.st_mode} {where} {info.st_size} {times} {content}")
 
     def walk(
-        self, root: Path, name: str, skip: frozenset[str] = frozenset(), skip_folder: str = ""
+        self,
+        root: Path,
+        name: str,
+        skip: frozenset[str] = frozenset(),
+        skip_folder: str = "",
+        read: tuple[str, ...] = (),
     ) -> None:
         """One line per folder under ``root`` (its name) and per file (name, mode, inode,
         size, times).
 
         The change time and inode tell a file replaced or edited with its old time put back;
         a linked folder inside the tree is not followed by the walk, so its files cannot be
-        vouched for. ``skip``: files by path; ``skip_folder``: folders by name (the code's
-        bytecode, written by the imports of the build that is looked at).
+        vouched for, nor can an unreadable one's. ``skip``: files by path; ``skip_folder``:
+        folders by name (the code's bytecode, written by the imports of the build that is
+        looked at); ``read``: the endings of files added by their content too.
         """
         self.lines.append(f"{name} {os.path.isdir(root)}")
         base = str(root)
-        for folder, dirs, files in os.walk(base):
+        for folder, dirs, files in os.walk(base, onerror=_unsure):
             dirs[:] = sorted(entry for entry in dirs if entry != skip_folder)
             for entry in dirs:
                 if os.path.islink(os.path.join(folder, entry)):
@@ -225,7 +290,7 @@ class _Lines:
             for entry in sorted(files):
                 path = os.path.join(folder, entry)
                 if path not in skip:
-                    self.stat(f"{name}/{relative}/{entry}", path)
+                    self.stat(f"{name}/{relative}/{entry}", path, read=entry.endswith(read))
 
 
 def _report_from(data: dict[str, Any]) -> BuildReport:
@@ -239,9 +304,6 @@ def _report_from(data: dict[str, Any]) -> BuildReport:
     ]
     report.problems = [Problem(**item) for item in data["problems"]]
     return report
-
-
-_LISTS = frozenset({"results", "meetings", "problems"})
 
 
 def _paths(item: dict[str, Any]) -> list[Path]:

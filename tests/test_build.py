@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import hashlib
 import io
 import json
@@ -1728,13 +1730,15 @@ def test_corrupted_or_deleted_cache_means_rebuild(small_project: Path, run_cli: 
 def catalogs_read(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The project of every time a build read and validated the dossiers.
 
-    Files are taken as settled at once: on this machine's file system a change within the
-    same tick shows in the change time; test_a_file_written_just_now_keeps_no_answer shows
-    the wait where that is not so.
+    Files are taken as settled at once, by the kept report and by the file digests (or a
+    no-op on a slow machine remembers the digests it could not before, and so changes the
+    tree): on this machine's file system a change within the same tick shows in the change
+    time; test_a_file_written_just_now_keeps_no_answer shows the wait where that is not so.
     """
-    from assembler import unchanged, validate
+    from assembler import digests, unchanged, validate
 
     monkeypatch.setattr(unchanged, "SETTLED_SECONDS", 0.0)
+    monkeypatch.setattr(digests, "SETTLED_SECONDS", 0.0)
     reads: list[Path] = []
     real = validate.load_catalog
 
@@ -1891,12 +1895,15 @@ def test_another_libreoffice_or_the_other_options_read_again(
     forced = run_cli("build", "--geen-pdf", "--force", cwd=small_project)
     assert "Klaar: 1 gebouwd, 0 ongewijzigd" in forced.stderr
     assert len(catalogs_read) == 4
+    for _ in range(3):  # makes the PDFs again, finds nothing to make, answers
+        assert run_cli("build", cwd=small_project).exit_code == 0
+    assert len(catalogs_read) == 6
     from assembler import convert
 
     monkeypatch.setattr(convert, "libreoffice_version", lambda *_: "LibreOffice 99.1 proef")
     upgraded = run_cli("build", cwd=small_project)
     assert "Klaar: 1 gebouwd, 0 ongewijzigd" in upgraded.stderr
-    assert len(catalogs_read) == 5
+    assert len(catalogs_read) == 7
 
 
 def test_a_tree_with_a_linked_folder_inside_is_read_every_time(
@@ -1912,7 +1919,56 @@ def test_a_tree_with_a_linked_folder_inside_is_read_every_time(
     assert not (small_project / "build" / ".cache" / "ongewijzigd.json").exists()
 
 
-def test_a_rejected_dossier_is_said_again_without_reading_and_its_mending_is_seen(
+def test_a_build_that_said_an_error_or_met_an_unreadable_file_is_not_answered_again(
+    small_project: Path,
+    run_cli: RunCli,
+    catalogs_read: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A refusal may come from a share that did not answer (EIO, a timeout), and a read
+    failure may be said as a warning: the next build looks again, a minute later."""
+    from assembler import source
+
+    seed = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    real_read = Path.read_bytes
+    stalled: list[Path] = []
+
+    def share_stalls_once(path: Path) -> bytes:
+        if path == seed and not stalled:
+            stalled.append(path)
+            raise OSError(errno.EIO, "Input/output error")
+        return real_read(path)
+
+    assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    monkeypatch.setattr(source.Path, "read_bytes", share_stalls_once)
+    stalled_run = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert stalled_run.exit_code == 1
+    assert "dossier.yaml: kan niet gelezen worden: leesfout van de schijf" in stalled_run.stderr
+    again = run_cli("build", "--geen-pdf", cwd=small_project)
+    assert again.exit_code == 0 and "Klaar: 0 gebouwd, 1 ongewijzigd" in again.stderr
+    assert len(catalogs_read) == 3
+    # Kept by the last one, unless it made the agendas the stalled one withdrew.
+    (small_project / "build" / ".cache" / "ongewijzigd.json").unlink(missing_ok=True)
+
+    # A read failure said as no error at all keeps nothing either.
+    from assembler import fsutil, validate
+
+    loading = validate.load_catalog
+
+    def said_unreadable(*args: Any, **kwargs: Any) -> Any:
+        fsutil.unreadable(OSError(errno.ETIMEDOUT, "Connection timed out"))
+        return loading(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "load_catalog", said_unreadable)
+    for _ in range(2):
+        assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    monkeypatch.setattr(validate, "load_catalog", loading)
+    for _ in range(2):  # keeps, then answers
+        assert run_cli("build", "--geen-pdf", cwd=small_project).exit_code == 0
+    assert len(catalogs_read) == 6
+
+
+def test_a_rejected_dossier_is_read_again_by_every_build_and_its_mending_is_seen(
     small_project: Path, run_cli: RunCli, catalogs_read: list[Path]
 ) -> None:
     seed = small_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
@@ -1922,10 +1978,59 @@ def test_a_rejected_dossier_is_said_again_without_reading_and_its_mending_is_see
     assert [result.exit_code for result in said] == [1, 1, 1]
     assert _without_time(said[2].stderr) == _without_time(said[1].stderr)
     assert "2023-02-30" in said[2].stderr
-    assert len(catalogs_read) == 2
+    assert len(catalogs_read) == 3
     seed.write_text(good)
     mended = run_cli("build", "--geen-pdf", cwd=small_project)
     assert mended.exit_code == 0 and "Klaar: 1 gebouwd" in mended.stderr
+
+
+def test_a_meeting_named_through_a_link_is_followed_where_the_link_points_now(
+    example_project: Path, run_cli: RunCli, catalogs_read: list[Path]
+) -> None:
+    """A link beside dossiers/ is not in the walked tree; where it leads is in the digest."""
+    link = example_project / "volgende"
+    link.symlink_to(Path("dossiers") / ECONOMIE, target_is_directory=True)
+    for _ in range(3):
+        built = run_cli("build", "--geen-pdf", "volgende", cwd=example_project)
+        assert built.exit_code == 0, built.stderr
+    assert len(catalogs_read) == 2
+    link.unlink()
+    link.symlink_to(Path("dossiers") / WONEN, target_is_directory=True)
+    moved_on = run_cli("build", "--geen-pdf", "volgende", cwd=example_project)
+    assert len(catalogs_read) == 3
+    assert moved_on.exit_code == 0, moved_on.stderr
+    assert "Klaar: 5 gebouwd, 0 ongewijzigd" in moved_on.stderr
+    assert list((example_project / "build" / WONEN).glob("*/voorstel.docx"))
+
+
+def test_a_kept_report_gives_back_every_field_of_the_report(tmp_path: Path) -> None:
+    from assembler import unchanged
+    from assembler.build_report import BuildReport, DossierResult, MeetingResult
+    from assembler.errors import Problem
+    from assembler.project import Project
+
+    odd = "punt-\udcff"  # a name that is no UTF-8, as os.fsdecode gives it
+    report = BuildReport(
+        results=[DossierResult("m", odd, 3, tmp_path / odd, "mislukt", [tmp_path / odd / "a.pdf"])],
+        meetings=[MeetingResult("m", "niet bijgewerkt", [tmp_path / "m" / "agenda.pdf"])],
+        problems=[Problem(odd, 4, "veld", "melding", "waarschuwing"), Problem("b", None, "", "x")],
+        environment_failed=True,
+        template_failed=True,
+        seconds=0.0,
+        pdfs_removed=2,
+        agenda_lines_refused=3,
+        folders_off_agenda=4,
+    )
+    record = {"fingerprint": "f", "report": dataclasses.asdict(report)}
+    project = Project(tmp_path)
+    project.cache.mkdir(parents=True)
+    text = json.dumps(record, default=unchanged._path_text)
+    (project.cache / unchanged.RECORD_NAME).write_text(text)
+    kept = unchanged.kept_report(project, unchanged.Seen("f", True, 0))
+    assert kept == report
+    assert unchanged.kept_report(project, unchanged.Seen("g", True, 0)) is None
+    with pytest.raises(TypeError, match="set in a build report"):
+        json.dumps({"x": {1}}, default=unchanged._path_text)
 
 
 def test_temporary_files_of_a_killed_build_are_cleared_by_the_next(
