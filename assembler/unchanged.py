@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 import time
 from dataclasses import asdict, dataclass, fields
@@ -227,8 +228,16 @@ def _unsure(error: OSError) -> None:
 
 
 def _sha256(path: str) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+    """The SHA-256 of a plain file; "" for anything else (a named pipe called dossier.yaml
+    would block an open without O_NONBLOCK for ever, a device never end)."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return ""
+        with os.fdopen(handle, "rb", closefd=False) as reading:
+            return hashlib.sha256(reading.read()).hexdigest()
+    finally:
+        os.close(handle)
 
 
 class _Lines:
@@ -250,7 +259,7 @@ class _Lines:
         its content's SHA-256 too."""
         try:
             info = os.stat(path)
-            content = _sha256(path) if read else ""
+            content = _sha256(path) if read and stat.S_ISREG(info.st_mode) else ""
         except OSError as error:
             self.lines.append(f"{label} - {error.errno}")
             return
