@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -174,7 +174,8 @@ def confidential_annexes_made_public(
 NAMED_FILE = "bijlagetekst-genoemd.json"
 """In ``build/.cache``: which confidential terms the kept text of each public PDF annex names
 in each meeting (see annexes_naming_confidential), for the terms of that build, so a build in
-which nothing changed reads no annex's text. Written once per build, with what it searched."""
+which nothing changed reads no annex's text. Written once per build or check, with what it
+searched; what a run over some meetings did not search is kept as it was."""
 # Raised when what terms.names finds in the same text changes.
 NAMED_VERSION = 1
 
@@ -215,7 +216,9 @@ def annexes_naming_confidential(
     ]
     if not terms or not annexes:
         return problems
-    found = _NamedTerms(project, terms, text_facts_version())
+    # A run over some meetings keeps what the last run found in the others' annexes.
+    others = {m.name for m in everything} - {m.name for m in catalog.meetings}
+    found = _NamedTerms(project, terms, text_facts_version(), others)
     for meeting, dossier, index in annexes:
         path = dossier.annex_path(index)
         try:
@@ -246,10 +249,19 @@ def annexes_naming_confidential(
 
 class _NamedTerms:
     """Which of a build's confidential terms the kept text of each public annex names, kept
-    in ``build/.cache`` (NAMED_FILE) by the annex's content, the meeting and the terms."""
+    in ``build/.cache`` (NAMED_FILE) by the annex's content, the meeting and the terms.
 
-    def __init__(self, project: Project, terms: Sequence[Term], facts_version: str) -> None:
+    What was kept for the meetings in ``others`` (not searched in this run) is kept again."""
+
+    def __init__(
+        self,
+        project: Project,
+        terms: Sequence[Term],
+        facts_version: str,
+        others: Collection[str] = (),
+    ) -> None:
         self.project = project
+        self.others = others
         self.terms = terms
         self.facts_version = facts_version  # of the annexes' kept texts (annex_text)
         self.version = f"{NAMED_VERSION}\n{facts_version}"
@@ -329,8 +341,16 @@ class _NamedTerms:
 
     def save(self) -> None:
         """Keep this build's answers (only when they changed)."""
-        if self._used != self._kept:
-            data = {"version": self.version, "terms": self.fingerprint, "named": self._used}
+        # Otherwise a check of one meeting would cost the next build of all of them a reading
+        # of every other meeting's annex texts.
+        named = {
+            key: answer
+            for key, answer in self._kept.items()
+            if key.partition(" ")[2] in self.others
+        }
+        named.update(self._used)
+        if named != self._kept:
+            data = {"version": self.version, "terms": self.fingerprint, "named": named}
             with suppress(OSError):
                 write_cache_text(self.store, json.dumps(data, sort_keys=True) + "\n")
 

@@ -2292,6 +2292,47 @@ def test_a_run_in_which_nothing_changed_searches_no_annex_text_again(
     assert [line for line in cut.stderr.splitlines() if " noemt " in line] == said
 
 
+def test_a_check_of_one_meeting_keeps_what_the_other_meetings_annexes_name(
+    example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clerk's check of one meeting between two builds of all of them: the second build
+    still reads no annex text, and still says what the other meeting's annex names."""
+    routes = example_project / "dossiers" / WONEN / "snelfietsroutes"
+    _note_on_page_1(routes / "bijlage-1-kaart-snelfietsroutes.pdf", f"Zie {SECRET_KENMERK}")
+    kenmerk = _naming_a_secret(
+        "snelfietsroutes",
+        53,
+        "bijlage-1-kaart-snelfietsroutes.pdf",
+        f"{ANNOTATIONS} ",
+        "het kenmerk",
+    )
+    first = run_cli("build", cwd=example_project)
+    assert first.exit_code == 0, first.stderr
+    assert [line for line in first.stderr.splitlines() if " noemt " in line] == [kenmerk]
+    # Another meeting's annex replaced, so that its check has an answer of its own to keep.
+    economy = example_project / "dossiers" / ECONOMIE / "werklocaties"
+    make_pdf(
+        economy / "bijlage-1-voorstel-aanpak-actieplan-werklocaties.pdf",
+        [["Een nieuwe versie van het actieplan werklocaties."]],
+    )
+    one = run_cli("check", f"dossiers/{ECONOMIE}", cwd=example_project)
+    assert one.exit_code == 0, one.stderr
+    assert [line for line in one.stderr.splitlines() if " noemt " in line] == []
+
+    read: list[str] = []
+    kept_facts = annex_text.kept_annex_facts
+
+    def counted(cache: Path, digest: str, version: str) -> annex_text.PdfFacts | None:
+        read.append(digest)
+        return kept_facts(cache, digest, version)
+
+    monkeypatch.setattr(annex_text, "kept_annex_facts", counted)
+    again = run_cli("build", cwd=example_project)
+    assert again.exit_code == 0, again.stderr
+    assert [line for line in again.stderr.splitlines() if " noemt " in line] == [kenmerk]
+    assert read == []
+
+
 def test_poppler_is_asked_its_version_once_per_installed_pdftotext(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
