@@ -162,7 +162,7 @@ def templates_naming_confidential(
     each public agenda or voorstel; the gate stops it only at the export, after the agenda
     went round. The text is the check's kept answer: nothing is opened here.
     """
-    from assembler.terms import archived_terms, confidential_terms, public_words, squash
+    from assembler.terms import archived_terms, confidential_terms, public_words
 
     everything = catalog.everything or catalog.meetings
     if not any(fixed.values()):
@@ -189,7 +189,7 @@ def templates_naming_confidential(
         if public is None:
             # A term a public dossier also says word for word is public, as to the gate.
             public = public_words(everything)
-        said = [term for term in terms if squash(term.text) not in public]
+        said = [term for term in terms if not term.shared_with(public)]
         problems += _fixed_text_naming(label, paragraphs, said, meetings)
     return problems
 

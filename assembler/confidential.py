@@ -195,7 +195,7 @@ def annexes_naming_confidential(
     from assembler.annex import AnnexLimits
     from assembler.annex_text import text_facts_version
     from assembler.source import field_label
-    from assembler.terms import archived_terms, confidential_terms, public_words, searched, squash
+    from assembler.terms import archived_terms, confidential_terms, public_words, searched
 
     everything = catalog.everything or catalog.meetings
     public = public_words(everything)
@@ -203,7 +203,7 @@ def annexes_naming_confidential(
         term
         for term in confidential_terms(project, everything)
         + archived_terms(project, catalog.archived, everything)
-        if searched(term.text, always=term.always) and squash(term.text) not in public
+        if searched(term.text, always=term.always) and not term.shared_with(public)
     ]
     problems: list[Problem] = []
     annexes = [

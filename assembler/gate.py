@@ -1093,7 +1093,7 @@ def _find_leaks(audit: Audit, cache: _Cache) -> list[Leak]:
     terms = [
         term
         for term in _unique_terms(audit.confidential_terms)
-        if searched(term.text, always=term.always) and squash(term.text) not in public_words
+        if searched(term.text, always=term.always) and not term.shared_with(public_words)
     ]
 
     leaks: list[Leak] = []

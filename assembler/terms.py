@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -138,6 +138,15 @@ class Term:
             "vertrouwelijke dossier specifieker"
         )
 
+    def shared_with(self, public: Collection[str]) -> bool:
+        """Whether a public dossier's kenmerk, onderwerp or annex description (squashed, see
+        public_words) is this term word for word: then it is public, and not searched for.
+
+        Never a kenmerk: it names one dossier only, so a public field that is the kenmerk is
+        the leak itself, not a title both dossiers happen to share.
+        """
+        return not self.always and self.key in public
+
     def searched_in(self, meeting: str) -> bool:
         """Whether the public side of ``meeting`` is searched for this term."""
         return self.meetings is None or meeting in self.meetings
@@ -248,8 +257,8 @@ def archived_terms(
 def public_words(meetings: Iterable[MeetingInput]) -> set[str]:
     """The kenmerken, onderwerpen and annex descriptions of public dossiers, squashed.
 
-    A confidential term that is one of these word for word is public (a description both
-    annexes carry); one that a public title merely contains is not.
+    A confidential title that is one of these word for word is public (a description both
+    annexes carry; see Term.shared_with); one that a public title merely contains is not.
     """
     words: set[str] = set()
     for meeting in meetings:

@@ -671,7 +671,7 @@ def _texts_naming_confidential(
     public = public_words(meetings)
     secret = confidential_terms(project, meetings) + archived_terms(project, archived, meetings)
     squashed_terms = [(squash(t.text), t) for t in secret]
-    terms = [(squashed, t) for squashed, t in squashed_terms if squashed not in public]
+    terms = [(squashed, t) for squashed, t in squashed_terms if not t.shared_with(public)]
     problems = _public_titles_of_confidential(
         project, meetings, squashed_terms, public, known or Publications()
     )

@@ -2112,6 +2112,51 @@ def test_a_public_title_that_is_a_confidential_onderwerp_is_warned_about(
     ]
 
 
+@pytest.mark.slow
+def test_a_public_annex_described_as_a_confidential_kenmerk_is_no_licence_to_name_it(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was (leak3 L1): a public annex described as '23.0002150', a confidential dossier's
+    kenmerk, made the kenmerk public: nothing searched for it any more, so a toelichting naming
+    it passed check and the export wrote it into the public voorstel, file names and manifest.
+    A kenmerk names one dossier: the public field that is it is the leak, not a shared title."""
+    dossier = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    text = text.replace(
+        "  - omschrijving: Notitie criteria prioritering snelfietsroutes",
+        f'  - omschrijving: "{SECRET_KENMERK}"',
+        1,
+    )
+    text = text.replace(
+        "  De routes staan op de [online",
+        f"  Zie ook het mandaat {SECRET_KENMERK}.\n\n  De routes staan op de [online",
+        1,
+    )
+    dossier.write_text(text, encoding="utf-8")
+    naming = (
+        f"noemt het kenmerk '{SECRET_KENMERK}' van {SECRET_FOLDER}/dossier.yaml, dat niet "
+        "openbaar is: zo komt het in de openbare stukken en stopt de export (haal het hier weg)"
+    )
+    public = f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml"
+
+    checked = run_cli("check", cwd=project.root)
+
+    assert checked.exit_code == 0, checked.stderr
+    assert checked.stderr.splitlines() == [
+        f"{public}:50: waarschuwing: toelichting: {naming}",
+        f"{public}:58: waarschuwing: bijlagen[3].omschrijving: {naming}",
+    ]
+    exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert exported.exit_code == 4, exported.stderr
+    for where in ("05-23.0002131-snelfietsroutes/voorstel.pdf", "vergaderbundel.pdf"):
+        assert (
+            f"build/{WONEN}/{where}: noemt het kenmerk '{SECRET_KENMERK}' van het "
+            f"vertrouwelijke dossier {SECRET_FOLDER}/dossier.yaml"
+        ) in exported.stderr
+    assert f"de bestandsnamen van de openbare kant van {WONEN}" in exported.stderr
+    assert not (project.build / WONEN / "export").exists()
+
+
 def test_a_short_confidential_onderwerp_a_public_title_shares_is_no_warning(
     example_project: Path, run_cli: Callable[..., CliResult]
 ) -> None:
