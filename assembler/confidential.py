@@ -7,6 +7,7 @@ and by the gate's parts of each page, which are kept in ``build/.cache`` by cont
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import json
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from assembler.annex import AnnexReport
     from assembler.annex_text import PdfFacts
     from assembler.inputs import Catalog, DossierInput, MeetingInput
+    from assembler.references import ArchivedSecret
     from assembler.terms import Term
 
 
@@ -388,6 +390,17 @@ class Published:
     digests: frozenset[str]  # the content digests (``inhoud``: gate.content_digest)
     titles: frozenset[str]  # the titles (``titel``): onderwerpen and annex descriptions
     keys: frozenset[str]  # the record keys without their side: '<dossier>/bijlage:<file>'
+    # The dossiers its exports showed on the confidential side only (see withdrawn_secrets).
+    withheld: tuple[Withheld, ...] = ()
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A dossier a meeting's exports showed on their confidential side only."""
+
+    folder: str  # its folder's name then
+    reference: str  # its kenmerk as the export's file names write it
+    titles: tuple[tuple[str, str], ...]  # ("het onderwerp", text), ("de omschrijving …", …)
 
 
 class Publications:
@@ -431,7 +444,82 @@ def _published(path: Path) -> Published | None:
         frozenset(str(r["inhoud"]) for r in public.values() if isinstance(r.get("inhoud"), str)),
         frozenset(str(r["titel"]) for r in public.values() if isinstance(r.get("titel"), str)),
         frozenset(public),
+        _withheld(records),
     )
+
+
+def _record_kenmerk(record: object) -> str:
+    """The kenmerk a record's file name holds ('05_23.0002131_voorstel_….pdf'); "" for none."""
+    parts = str(record.get("bestandsnaam", "") if isinstance(record, dict) else "").split("_")
+    return parts[1] if len(parts) > 2 else ""
+
+
+def _withheld(records: dict[Any, Any]) -> tuple[Withheld, ...]:
+    """The dossiers whose records are on the confidential side only: whatever their status
+    now, withdrawn ones too (the public side of an export holds a public dossier as well)."""
+    shown = {
+        _record_kenmerk(record)
+        for key, record in records.items()
+        if str(key).startswith("openbaar:")
+    }
+    found: dict[str, Withheld] = {}
+    for key, record in records.items():
+        side, _, rest = str(key).partition(":")
+        folder, has_folder, part = rest.partition("/")
+        reference = _record_kenmerk(record)
+        if side != "niet-openbaar" or not has_folder or not reference or reference in shown:
+            continue
+        held = found.setdefault(folder, Withheld(folder, reference, ()))
+        title = record.get("titel") if isinstance(record, dict) else None
+        if isinstance(title, str) and title and held.reference == reference:
+            what = (
+                "de omschrijving van een bijlage"
+                if part.startswith("bijlage")
+                else ("het onderwerp")
+            )
+            found[folder] = dataclasses.replace(held, titles=(*held.titles, (what, title)))
+    return tuple(found.values())
+
+
+def withdrawn_secrets(
+    project: Project,
+    meetings: Sequence[MeetingInput],
+    known: Publications,
+    references: Collection[str],
+) -> tuple[ArchivedSecret, ...]:
+    """What the public side must not show of each confidential dossier that a meeting's export
+    held and that is gone from ``dossiers/`` since (withdrawn: its folder moved out), as the
+    meeting's publicatie.json keeps it: its kenmerk and titles. Secrecy outlasts a withdrawal
+    as it does a meeting; ``references`` are the kenmerken of the dossiers still there."""
+    from assembler.references import ArchivedSecret
+
+    present = {_plain_kenmerk(reference) for reference in references}
+    secrets: list[ArchivedSecret] = []
+    for meeting in meetings:
+        published = known.of(meeting)
+        for held in published.withheld if published else ():
+            if _plain_kenmerk(held.reference) in present:
+                continue  # still there (moved to another meeting, made public): as it is now
+            label = (
+                f"{project.display(meeting.folder / held.folder)} (ingetrokken, zie "
+                f"{project.display(meeting.folder / PUBLICATION_FILE)})"
+            )
+            secrets.append(
+                ArchivedSecret(
+                    str(meeting.folder / held.folder / DOSSIER_FILE),
+                    (held.reference,),
+                    held.titles,
+                    (),
+                    meeting.meeting.date.isoformat(),
+                    label,
+                )
+            )
+    return tuple(secrets)
+
+
+def _plain_kenmerk(text: str) -> str:
+    # A file name writes a kenmerk in lower case, its other signs as '-' (package._safe_part).
+    return "".join(c for c in text.lower() if c.isascii() and c.isalnum())
 
 
 class _AnnexShown:

@@ -106,6 +106,8 @@ class ArchivedSecret:
     # terms.confidential_terms): the earlier of its document's and its meeting's day; "" when
     # neither can be read, and then only its long titles are.
     since: str
+    # How messages name it when not by its dossier.yaml (a withdrawn dossier's is gone).
+    label: str = ""
 
 
 @dataclass(frozen=True)

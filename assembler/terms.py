@@ -233,13 +233,14 @@ def confidential_terms(project: Project, meetings: Sequence[MeetingInput]) -> li
 def archived_terms(
     project: Project, secrets: Sequence[ArchivedSecret], meetings: Sequence[MeetingInput]
 ) -> list[Term]:
-    """What the public side must not show of each confidential dossier of an archived meeting:
-    as of one that is not archived (see confidential_terms), a short title from its day on."""
+    """What the public side must not show of each confidential dossier of an archived meeting
+    (or of one withdrawn, see confidential.withdrawn_secrets): as of one that is not archived
+    (see confidential_terms), a short title from its day on."""
     from pathlib import Path
 
     terms: list[Term] = []
     for secret in secrets:
-        label = project.display(Path(secret.path))
+        label = secret.label or project.display(Path(secret.path))
         terms += [Term(text, "het kenmerk", label, always=True) for text in secret.references]
         later = frozenset(
             meeting.name

@@ -31,7 +31,13 @@ from pydantic import TypeAdapter, ValidationError
 from assembler.annex_files import annexes_alone, check_annex_files
 from assembler.answers import key_of, recall
 from assembler.case_names import case_twin_problems
-from assembler.confidential import Publications, Published, publications, published_first
+from assembler.confidential import (
+    Publications,
+    Published,
+    publications,
+    published_first,
+    withdrawn_secrets,
+)
 from assembler.errors import (
     InputRejected,
     Problem,
@@ -177,7 +183,9 @@ def load_catalog(
     meetings = [_without(meeting, rejected) for meeting in meetings]
     set_aside += [dossier for dossier in all_dossiers if dossier.folder in rejected]
     known = publications(catalog)
-    catalog.problems.extend(_texts_naming_confidential(project, meetings, archive.secrets, known))
+    taken = [claim.reference for claim in claims] + list(archive.references)
+    catalog.archived += withdrawn_secrets(project, meetings, known, taken)
+    catalog.problems.extend(_texts_naming_confidential(project, meetings, catalog.archived, known))
     catalog.everything = meetings
     catalog.chosen = tuple(selected_folder(project, path) for path in paths)
     catalog.meetings, catalog.problems = _select(

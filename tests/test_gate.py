@@ -2157,6 +2157,61 @@ def test_a_public_annex_described_as_a_confidential_kenmerk_is_no_licence_to_nam
     assert not (project.build / WONEN / "export").exists()
 
 
+@pytest.mark.slow
+def test_a_withdrawn_confidential_dossier_stays_secret_as_its_meetings_export_kept_it(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was (leak3 L3): a confidential item withdrawn as the README says (its folder moved out
+    of dossiers/) was forgotten by check and the gate, so the next export let a public text
+    name its kenmerk and onderwerp. Its meeting's publicatie.json keeps them; a withdrawn
+    public dossier (on both sides of the export) stays as public as it was."""
+    first = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert first.exit_code == 0, first.stderr
+    agenda = project.dossiers / WONEN / "vergadering.yaml"
+    text = agenda.read_text(encoding="utf-8")
+    for folder in ("mandaat-woningbouwimpuls", "memo-huisvestingsverordening"):
+        shutil.move(project.dossiers / WONEN / folder, project.root / folder)
+        text = text.replace(f"  - dossier: {folder}\n", "")
+    agenda.write_text(text, encoding="utf-8")
+    withdrawn = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert withdrawn.exit_code == 0, withdrawn.stderr
+    assert " noemt " not in withdrawn.stderr
+
+    public = project.dossiers / WONEN / "snelfietsroutes" / "dossier.yaml"
+    text = public.read_text(encoding="utf-8")
+    text = text.replace(
+        "  De routes staan op de [online",
+        f"  Zie het mandaat {SECRET_KENMERK} ({SECRET_SUBJECT}) en memo 23.0002142.\n\n"
+        "  De routes staan op de [online",
+        1,
+    )
+    public.write_text(text, encoding="utf-8")
+    secret = (
+        f"dossiers/{WONEN}/mandaat-woningbouwimpuls (ingetrokken, zie "
+        f"dossiers/{WONEN}/publicatie.json)"
+    )
+    warning = f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:50: waarschuwing: toelichting: "
+
+    checked = run_cli("check", cwd=project.root)
+
+    assert checked.exit_code == 0, checked.stderr
+    assert checked.stderr.splitlines() == [
+        f"{warning}noemt het kenmerk '{SECRET_KENMERK}' van {secret}, dat niet openbaar is: zo "
+        "komt het in de openbare stukken en stopt de export (haal het hier weg)",
+        f"{warning}noemt het onderwerp '{SECRET_SUBJECT}' van {secret}, dat niet openbaar is: "
+        "zo komt het in de openbare stukken en stopt de export (haal het hier weg, of maak, "
+        "als het een gangbare titel is, het onderwerp van het vertrouwelijke dossier "
+        "specifieker)",
+    ]
+    exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert exported.exit_code == 4, exported.stderr
+    assert (
+        f"build/{WONEN}/vergaderbundel.pdf: noemt het kenmerk '{SECRET_KENMERK}' van het "
+        f"vertrouwelijke dossier {secret} (haal die tekst uit de openbare stukken)"
+    ) in exported.stderr.splitlines()
+    assert "23.0002142" not in exported.stderr
+
+
 def test_a_short_confidential_onderwerp_a_public_title_shares_is_no_warning(
     example_project: Path, run_cli: Callable[..., CliResult]
 ) -> None:
