@@ -168,6 +168,7 @@ def load_catalog(
             meetings.append(meeting)
     catalog.problems.extend(_folder_problems(project, unlisted, absent))
     catalog.problems.extend(case_twin_problems(project, folders, meetings))
+    catalog.problems.extend(_same_meeting_twice(project, meetings))
     for meeting, name in unlisted:
         catalog.unlisted.setdefault(meeting.folder, []).append(name)
     days = {meeting.folder: meeting.meeting.date for meeting in meetings}
@@ -460,6 +461,8 @@ def _load_meeting(
     _folders_under_other_keys(source, bad_entries, here)
     named_day = _day_in_name(folder.name)
     other_day = named_day if named_day is not None and named_day != meeting.date else None
+    if named_day is None:
+        problems.append(_undated_folder(folder.name, meeting.date, display, source))
     if other_day is not None:
         problems.append(
             Problem(
@@ -902,6 +905,51 @@ def _loose_item_naming(
         field_label(where),
         f"{said} {dossier}, dat niet openbaar is: als los agendapunt staat het zo op de "
         f"openbare agenda (haal {'de regel' if exact else 'het'} weg{instead})",
+        "waarschuwing",
+    )
+
+
+def _same_meeting_twice(project: Project, meetings: Sequence[MeetingInput]) -> list[Problem]:
+    """A warning at each meeting with the overleg and datum of one before it (by folder name):
+    a copy of a meeting folder, under another name, would be exported as a second meeting.
+    Not for a cancelled one: another may be held on its day instead."""
+    first: dict[tuple[str, dt.date], MeetingInput] = {}
+    problems: list[Problem] = []
+    held = (meeting for meeting in meetings if not meeting.meeting.cancelled)
+    for meeting in sorted(held, key=lambda m: m.name):
+        same = (" ".join(meeting.meeting.meeting.casefold().split()), meeting.meeting.date)
+        earlier = first.setdefault(same, meeting)
+        if earlier is meeting:
+            continue
+        problems.append(
+            Problem(
+                meeting.source.display,
+                meeting.source.line_of(("datum",)),
+                "datum",
+                f"hetzelfde overleg op dezelfde dag als {project.display(earlier.folder)}: is "
+                "deze vergadermap een kopie? (haal de kopie weg, of geef deze vergadering haar "
+                "eigen datum of overleg)",
+                "waarschuwing",
+            )
+        )
+    return problems
+
+
+def _undated_folder(name: str, day: dt.date, display: str, source: Source) -> Problem:
+    """The warning for a meeting folder whose name does not start with its day, JJJJ-MM-DD.
+
+    'assembler vergadering' makes no such folder; one made by hand is built, but the date in
+    the name is how a meeting is known as the next of its series (vergadering, verplaats), and
+    a copy of a meeting under another name would be a second meeting of the same day.
+    """
+    otherwise = date_written_otherwise(name)
+    rest = otherwise.name[11:] if otherwise is not None and otherwise.name else name
+    return Problem(
+        display,
+        source.line_of(("datum",)),
+        "datum",
+        f"de naam van de vergadermap, '{name}', begint niet met de datum van de vergadering in "
+        f"de vorm JJJJ-MM-DD (hernoem de map naar {day.isoformat()}-{rest})",
         "waarschuwing",
     )
 

@@ -1794,6 +1794,60 @@ def test_a_document_dated_years_before_its_meeting_is_warned_about(
     )
 
 
+@pytest.mark.parametrize(
+    ("folder", "named"),
+    [
+        ("PFHO Economie 26 mei", "2023-05-26-PFHO Economie 26 mei"),
+        ("26-5-2023-pfho-economie", "2023-05-26-pfho-economie"),
+        ("2023-5-26-pfho-economie", "2023-05-26-pfho-economie"),
+    ],
+)
+def test_a_meeting_folder_named_by_hand_without_its_date_is_warned_about(
+    example_project: Path, run_cli: RunCli, folder: str, named: str
+) -> None:
+    """Review clerk3 C2: 'assembler vergadering' refuses these names, but a folder made by
+    hand passed in silence; its date in the name is how vergadering and verplaats know it."""
+    dossiers = example_project / "dossiers"
+    (dossiers / ECONOMIE).rename(dossiers / folder)
+
+    result = run_cli("check", cwd=example_project)
+
+    assert result.exit_code == 0, result.stderr
+    line = line_of(example_project, f"dossiers/{folder}/vergadering.yaml", "datum:")
+    assert result.stderr == (
+        f"dossiers/{folder}/vergadering.yaml:{line}: waarschuwing: datum: de naam van de "
+        f"vergadermap, '{folder}', begint niet met de datum van de vergadering in de vorm "
+        f"JJJJ-MM-DD (hernoem de map naar {named})\n"
+    )
+
+
+def test_a_copy_of_a_meeting_under_another_name_is_warned_about(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review clerk3 C2: a meeting folder copied under another name was exported as a second
+    meeting of the same overleg on the same day; a cancelled one may have its day taken."""
+    dossiers = example_project / "dossiers"
+    copy = dossiers / f"{ECONOMIE}-kopie"
+    copy.mkdir()
+    agenda = (dossiers / ECONOMIE / "vergadering.yaml").read_text(encoding="utf-8")
+    (copy / "vergadering.yaml").write_text(
+        re.sub(r"(?m)^  - dossier: .*\n", "", agenda), encoding="utf-8"
+    )
+    line = line_of(example_project, f"dossiers/{ECONOMIE}-kopie/vergadering.yaml", "datum:")
+
+    result = run_cli("check", cwd=example_project)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        f"dossiers/{ECONOMIE}-kopie/vergadering.yaml:{line}: waarschuwing: datum: hetzelfde "
+        f"overleg op dezelfde dag als dossiers/{ECONOMIE}: is deze vergadermap een kopie? "
+        "(haal de kopie weg, of geef deze vergadering haar eigen datum of overleg)\n"
+    )
+    with (copy / "vergadering.yaml").open("a", encoding="utf-8") as cancelled:
+        cancelled.write("geannuleerd: Ja\n")
+    assert run_cli("check", cwd=example_project).stderr == ""
+
+
 def test_a_meeting_date_other_than_its_folder_name_says_is_warned_about_once(
     example_project: Path, run_cli: RunCli
 ) -> None:
