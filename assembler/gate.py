@@ -32,11 +32,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import html
 import io
 import json
 import logging
+import mmap
 import os
 import re
 import warnings
@@ -1173,9 +1175,89 @@ def _file_leaks(
             )
         )
     # One leak per term, where a reader finds it first.
-    for where, term in terms_named(facts, terms, item.meeting, anywhen=item.renewed):
+    named = terms_named(facts, terms, item.meeting, anywhen=item.renewed)
+    for where, term in named:
         leaks.extend(_term_leaks(item.label, [term], where))
+    said = {term.text for _where, term in named}
+    unsaid = [term for term in terms if term.text not in said]
+    for term in _hidden_kenmerken(item.path, unsaid, item.meeting, anywhen=item.renewed):
+        leaks.append(
+            Leak(
+                item.label,
+                f"noemt {_HIDDEN} {term.what} '{term.text}' van het vertrouwelijke dossier "
+                f"{term.source} (laat het bestand opnieuw maken zonder die gegevens, of druk het "
+                "af als nieuwe PDF)",
+            )
+        )
     return leaks
+
+
+_HIDDEN = (
+    "in gegevens die een lezer niet ziet maar die in het bestand staan (een opmerking, een "
+    "ongebruikt of verborgen onderdeel, de gegevens van een foto)"
+)
+
+
+def _hidden_kenmerken(
+    path: Path, terms: Sequence[Term], meeting: str, *, anywhen: bool = False
+) -> list[Term]:
+    """The kenmerken among ``terms`` that the PDF at ``path`` holds anywhere in its bytes or
+    its streams (an image's decoded pixels aside), as its text and strings do not show them.
+
+    A public annex is published byte for byte: what a drawing program keeps for itself, a
+    comment among the page's instructions, a photo's EXIF, an object no longer used are all
+    there for any tool. A kenmerk names one dossier and is not found by chance in other bytes
+    (see terms.separated), so it is looked for everywhere; a title is not, as it is words.
+    """
+    wanted = [
+        (term, _kenmerk_bytes(term.key))
+        for term in terms
+        if term.always and (anywhen or term.searched_in(meeting))
+    ]
+    if not wanted:
+        return []
+    found: list[Term] = []
+    try:
+        with (
+            open(path, "rb") as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as raw,
+        ):
+            found = [term for term, pattern in wanted if pattern.search(raw)]
+        wanted = [(term, pattern) for term, pattern in wanted if term not in found]
+        if wanted:
+            with pikepdf.open(path) as pdf:
+                for stream in _streams(pdf):
+                    found += [term for term, pattern in wanted if pattern.search(stream)]
+                    wanted = [(term, pattern) for term, pattern in wanted if term not in found]
+                    if not wanted:
+                        break
+    except (OSError, ValueError, pikepdf.PdfError, pikepdf.PasswordError):
+        pass  # an empty file; what could not be read is said by the facts or the intake
+    return found
+
+
+def _streams(pdf: pikepdf.Pdf) -> Iterator[bytes]:
+    """Each stream's data, decoded as far as its filters allow; an image's not (its pixels)."""
+    for obj in pdf.objects:
+        if (
+            not isinstance(obj, pikepdf.Stream)
+            or obj.get(pikepdf.Name.Subtype) == pikepdf.Name.Image
+        ):
+            continue
+        try:
+            yield obj.read_bytes()
+        except (pikepdf.PdfError, ValueError, NotImplementedError, zlib.error):
+            continue
+
+
+@functools.lru_cache(maxsize=256)
+def _kenmerk_bytes(key: str) -> re.Pattern[bytes]:
+    """A kenmerk (squashed) as its bytes: its parts with one separator or none between them,
+    not inside a longer number, in any case (as terms.separated finds it in text). Not a
+    space: drawing instructions are numbers apart ('23 0002150' is no kenmerk there)."""
+    parts = [re.escape(part.encode("utf-8")) for part in re.split(r"[\W_]+", key) if part]
+    separator = rb"[./_:-]?"
+    return re.compile(rb"(?<![0-9])" + separator.join(parts) + rb"(?![0-9])", re.IGNORECASE)
 
 
 def _term_leaks(label: str, terms: Sequence[Term], where: str = "") -> list[Leak]:

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -796,6 +797,94 @@ def test_a_title_kept_anywhere_in_the_file_is_found(tmp_path: Path, where: str) 
     assert (leak.where, leak.line, leak.unread) == ("d.yaml", 33, False)
 
 
+def _jpeg_saying(text: bytes) -> bytes:
+    """A small JPEG photo with ``text`` in its comment segment (as a camera or editor writes)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (200, 30, 30)).save(out, "JPEG")
+    data = out.getvalue()
+    segment = b"\xff\xfe" + (len(text) + 2).to_bytes(2, "big") + text
+    return data[:2] + segment + data[2:]
+
+
+def hide_in_bytes(path: Path, where: str, text: str) -> None:
+    """Put ``text`` where neither the pages nor the PDF's strings have it, but its bytes do."""
+    secret = text.encode("ascii")
+    if where == "bytes after the end":
+        # Left by an editor that saved over a longer file: no reader shows it.
+        with path.open("ab") as tail:
+            tail.write(b"\n% " + secret + b"\n")
+        return
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0]
+        if where == "comment among the page's instructions":
+            page.contents_add(pdf.make_stream(b"% " + secret + b"\n"))
+        elif where == "private data of a drawing program":
+            private = pdf.make_stream(b"")
+            private.write(zlib.compress(b"AI private " + secret), filter=Name.FlateDecode)
+            pdf.Root.PieceInfo = Dictionary(Illustrator=Dictionary(Private=private))
+        elif where == "a form never drawn":
+            form = pdf.make_stream(b"")
+            form.write(zlib.compress(b"BT (" + secret + b") Tj ET"), filter=Name.FlateDecode)
+            form.Type, form.Subtype, form.BBox = Name.XObject, Name.Form, [0, 0, 10, 10]
+            page.obj.Resources.XObject = Dictionary(Unused=form)
+        elif where == "comment in a photo":
+            photo = pdf.make_stream(_jpeg_saying(secret))
+            photo.Type, photo.Subtype, photo.Filter = Name.XObject, Name.Image, Name.DCTDecode
+            photo.Width, photo.Height, photo.BitsPerComponent = 16, 16, 8
+            photo.ColorSpace = Name.DeviceRGB
+            page.obj.Resources.XObject = Dictionary(Photo=photo)
+            page.contents_add(pdf.make_stream(b"q 16 0 0 16 0 0 cm /Photo Do Q"))
+        pdf.save(path)
+
+
+HIDDEN_BYTES = [
+    "bytes after the end",
+    "comment among the page's instructions",
+    "private data of a drawing program",
+    "a form never drawn",
+    "comment in a photo",
+]
+
+
+@pytest.mark.parametrize("where", HIDDEN_BYTES)
+def test_a_kenmerk_anywhere_in_a_public_pdfs_bytes_is_found(tmp_path: Path, where: str) -> None:
+    """Was (leak3 L2): a public annex is published byte for byte, but the gate read only its
+    text and strings; a confidential kenmerk in a comment, a drawing program's private data, a
+    form never drawn or a photo's comment passed."""
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
+    hide_in_bytes(path, where, SECRET_KENMERK)
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(path, "d.yaml", "m", 33, "bijlagen[1].bestand")],
+        confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
+    )
+
+    (leak,) = gate.find_leaks(audit)
+
+    assert leak.message == (
+        "noemt in gegevens die een lezer niet ziet maar die in het bestand staan (een "
+        "opmerking, een ongebruikt of verborgen onderdeel, de gegevens van een foto) het "
+        f"kenmerk '{SECRET_KENMERK}' van het vertrouwelijke dossier x/dossier.yaml (laat het "
+        "bestand opnieuw maken zonder die gegevens, of druk het af als nieuwe PDF)"
+    )
+    assert (leak.where, leak.line) == ("d.yaml", 33)
+
+
+@pytest.mark.parametrize("hidden", ["123.0002150", "23.00021501", "23 0002150", "2300021.50"])
+def test_a_number_that_only_looks_like_a_kenmerk_in_a_pdfs_bytes_is_no_leak(
+    tmp_path: Path, hidden: str
+) -> None:
+    """Inside a longer number, or apart as the numbers of drawing instructions are: not it."""
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
+    hide_in_bytes(path, "comment among the page's instructions", hidden)
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(path, "d.yaml", "m", 33, "bijlagen[1].bestand")],
+        confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
+    )
+    assert gate.find_leaks(audit) == []
+
+
 def test_a_title_or_kenmerk_written_as_a_name_is_found_where_names_are_written(
     tmp_path: Path,
 ) -> None:
@@ -1414,6 +1503,25 @@ def test_a_title_in_an_annotation_field_link_or_label_is_found(
     assert result.exit_code == 4, result.stderr
     said = f"noemt {ANNOTATIONS} het kenmerk '{SECRET_KENMERK}' van het vertrouwelijke dossier"
     assert said in result.stderr
+    assert not (project.build / WONEN / "export").exists()
+
+
+@pytest.mark.slow
+def test_a_kenmerk_in_a_public_annexs_private_data_stops_the_export(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """The private data a drawing program keeps in a map (leak3 L2): no page shows it, the
+    published file holds it."""
+    annex = (
+        project.dossiers / WONEN / "snelfietsroutes" / "bijlage-3-notitie-criteria-prioritering.pdf"
+    )
+    hide_in_bytes(annex, "private data of a drawing program", SECRET_KENMERK)
+    result = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert result.exit_code == 4, result.stderr
+    assert (
+        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:57: bijlagen[3].bestand: noemt in "
+        "gegevens die een lezer niet ziet maar die in het bestand staan"
+    ) in result.stderr
     assert not (project.build / WONEN / "export").exists()
 
 
