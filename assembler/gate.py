@@ -98,6 +98,9 @@ class PublicFile:
     # A new version of a document of a meeting exported before: written now, so it is searched
     # for every term, also a short title that did not exist yet at its meeting (see Term).
     renewed: bool = False
+    # An annex, published as it was received: its bytes are searched for kenmerken too (see
+    # _hidden_kenmerken); what assembler made holds only what the gate reads as text.
+    received: bool = False
 
 
 @dataclass(frozen=True)
@@ -1179,7 +1182,7 @@ def _file_leaks(
     for where, term in named:
         leaks.extend(_term_leaks(item.label, [term], where))
     said = {term.text for _where, term in named}
-    unsaid = [term for term in terms if term.text not in said]
+    unsaid = [term for term in terms if term.text not in said and item.received]
     for term in _hidden_kenmerken(item.path, unsaid, item.meeting, anywhen=item.renewed):
         leaks.append(
             Leak(
@@ -1210,7 +1213,7 @@ def _hidden_kenmerken(
     (see terms.separated), so it is looked for everywhere; a title is not, as it is words.
     """
     wanted = [
-        (term, _kenmerk_bytes(term.key))
+        (term, _KenmerkBytes.of(term.key))
         for term in terms
         if term.always and (anywhen or term.searched_in(meeting))
     ]
@@ -1222,13 +1225,13 @@ def _hidden_kenmerken(
             open(path, "rb") as handle,
             mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as raw,
         ):
-            found = [term for term, pattern in wanted if pattern.search(raw)]
-        wanted = [(term, pattern) for term, pattern in wanted if term not in found]
+            found = [term for term, kenmerk in wanted if kenmerk.in_(raw)]
+        wanted = [(term, kenmerk) for term, kenmerk in wanted if term not in found]
         if wanted:
             with pikepdf.open(path) as pdf:
                 for stream in _streams(pdf):
-                    found += [term for term, pattern in wanted if pattern.search(stream)]
-                    wanted = [(term, pattern) for term, pattern in wanted if term not in found]
+                    found += [term for term, kenmerk in wanted if kenmerk.in_(stream)]
+                    wanted = [(term, kenmerk) for term, kenmerk in wanted if term not in found]
                     if not wanted:
                         break
     except (OSError, ValueError, pikepdf.PdfError, pikepdf.PasswordError):
@@ -1250,14 +1253,33 @@ def _streams(pdf: pikepdf.Pdf) -> Iterator[bytes]:
             continue
 
 
-@functools.lru_cache(maxsize=256)
-def _kenmerk_bytes(key: str) -> re.Pattern[bytes]:
+@dataclass(frozen=True)
+class _KenmerkBytes:
     """A kenmerk (squashed) as its bytes: its parts with one separator or none between them,
     not inside a longer number, in any case (as terms.separated finds it in text). Not a
     space: drawing instructions are numbers apart ('23 0002150' is no kenmerk there)."""
-    parts = [re.escape(part.encode("utf-8")) for part in re.split(r"[\W_]+", key) if part]
-    separator = rb"[./_:-]?"
-    return re.compile(rb"(?<![0-9])" + separator.join(parts) + rb"(?![0-9])", re.IGNORECASE)
+
+    pattern: re.Pattern[bytes]
+    # Its longest part of digits, found first at C speed: a meeting's public PDFs are searched
+    # for every confidential kenmerk of the project.
+    digits: bytes
+
+    @staticmethod
+    @functools.lru_cache(maxsize=256)
+    def of(key: str) -> _KenmerkBytes:
+        """The kenmerk of squashed ``key``."""
+        parts = [part.encode("utf-8") for part in re.split(r"[\W_]+", key) if part]
+        separator = rb"[./_:-]?"
+        body = separator.join(re.escape(part) for part in parts)
+        pattern = re.compile(rb"(?<![0-9])" + body + rb"(?![0-9])", re.IGNORECASE)
+        numbers = [part for part in parts if part.isdigit()]
+        return _KenmerkBytes(pattern, max(numbers, key=len) if numbers else b"")
+
+    def in_(self, data: bytes | mmap.mmap) -> bool:
+        """Whether ``data`` holds the kenmerk."""
+        if self.digits and data.find(self.digits) < 0:
+            return False
+        return self.pattern.search(data) is not None
 
 
 def _term_leaks(label: str, terms: Sequence[Term], where: str = "") -> list[Leak]:

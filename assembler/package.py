@@ -1612,6 +1612,7 @@ def _public_file(project: Project, document: ExportDocument, meeting: str) -> ga
         meeting,
         dossier.source.line_of(where),
         field_label(where),
+        received=True,
     )
 
 

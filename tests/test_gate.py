@@ -856,7 +856,9 @@ def test_a_kenmerk_anywhere_in_a_public_pdfs_bytes_is_found(tmp_path: Path, wher
     path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
     hide_in_bytes(path, where, SECRET_KENMERK)
     audit = gate.Audit(
-        public_files=[gate.PublicFile(path, "d.yaml", "m", 33, "bijlagen[1].bestand")],
+        public_files=[
+            gate.PublicFile(path, "d.yaml", "m", 33, "bijlagen[1].bestand", received=True)
+        ],
         confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
     )
 
@@ -879,7 +881,9 @@ def test_a_number_that_only_looks_like_a_kenmerk_in_a_pdfs_bytes_is_no_leak(
     path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
     hide_in_bytes(path, "comment among the page's instructions", hidden)
     audit = gate.Audit(
-        public_files=[gate.PublicFile(path, "d.yaml", "m", 33, "bijlagen[1].bestand")],
+        public_files=[
+            gate.PublicFile(path, "d.yaml", "m", 33, "bijlagen[1].bestand", received=True)
+        ],
         confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
     )
     assert gate.find_leaks(audit) == []
