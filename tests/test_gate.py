@@ -2437,6 +2437,19 @@ def test_a_public_annex_whose_text_was_not_kept_is_read_once_its_check_is_kept(
     assert sorted(path.name for path in kept.glob("*.json")) == texts
 
 
+def _kept_texts_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The digests of the annexes whose kept text is read from now on, as it is read."""
+    read: list[str] = []
+    kept_facts = annex_text.kept_annex_facts
+
+    def counted(cache: Path, digest: str, version: str) -> annex_text.PdfFacts | None:
+        read.append(digest)
+        return kept_facts(cache, digest, version)
+
+    monkeypatch.setattr(annex_text, "kept_annex_facts", counted)
+    return read
+
+
 def test_a_run_in_which_nothing_changed_searches_no_annex_text_again(
     example_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -2459,14 +2472,7 @@ def test_a_run_in_which_nothing_changed_searches_no_annex_text_again(
     assert first.exit_code == 0, first.stderr
     assert [line for line in first.stderr.splitlines() if " noemt " in line] == [kenmerk]
 
-    read: list[str] = []
-    kept_facts = annex_text.kept_annex_facts
-
-    def counted(cache: Path, digest: str, version: str) -> annex_text.PdfFacts | None:
-        read.append(digest)
-        return kept_facts(cache, digest, version)
-
-    monkeypatch.setattr(annex_text, "kept_annex_facts", counted)
+    read = _kept_texts_read(monkeypatch)
     again = run_cli("build", cwd=example_project)
     assert [line for line in again.stderr.splitlines() if " noemt " in line] == [kenmerk]
     assert read == []
@@ -2531,14 +2537,7 @@ def test_a_check_of_one_meeting_keeps_what_the_other_meetings_annexes_name(
     assert one.exit_code == 0, one.stderr
     assert [line for line in one.stderr.splitlines() if " noemt " in line] == []
 
-    read: list[str] = []
-    kept_facts = annex_text.kept_annex_facts
-
-    def counted(cache: Path, digest: str, version: str) -> annex_text.PdfFacts | None:
-        read.append(digest)
-        return kept_facts(cache, digest, version)
-
-    monkeypatch.setattr(annex_text, "kept_annex_facts", counted)
+    read = _kept_texts_read(monkeypatch)
     again = run_cli("build", cwd=example_project)
     assert again.exit_code == 0, again.stderr
     assert [line for line in again.stderr.splitlines() if " noemt " in line] == [kenmerk]
