@@ -849,7 +849,7 @@ def templates_check(as_json: bool) -> None:
 # How `new` asks for what was not given, in the words of the documents.
 _PROMPTS = {
     "onderwerp": "Onderwerp",
-    "verspreiden": "Openbaar? (verspreiden: Ja of Nee; Nee = vertrouwelijk)",
+    "verspreiden": "Verspreiden (Ja = openbaar, Nee = vertrouwelijk)",
     "contactpersoon": "Contactpersoon",
     "eenheid": "Eenheid",
     "email": "E-mailadres",

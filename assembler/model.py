@@ -346,6 +346,15 @@ def _time_with_uur(typed: str) -> str | None:
 ClockTime = Annotated[str, BeforeValidator(_parse_time)]
 
 
+def written_time(typed: str) -> str:
+    """A time as vergadering.yaml keeps it ('14.00 uur' as '14:00'); as typed when it is none,
+    for validation to say so."""
+    try:
+        return _parse_time(typed)
+    except PydanticCustomError:
+        return typed
+
+
 class Verspreiden(StrEnum):
     """Whether a document may be distributed: Ja (public) or Nee (confidential)."""
 

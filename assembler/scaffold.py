@@ -28,6 +28,7 @@ from assembler.model import (
     Vergadering,
     one_line,
     suggested_folder_name,
+    written_time,
 )
 from assembler.organisation import load_organisation
 from assembler.project import DOSSIER_FILE, MEETING_FILE, Project
@@ -1242,7 +1243,7 @@ def _meeting_draft(project: Project, folder: Path, values: NewMeeting) -> _Meeti
         schema=_relative_schema(project, folder, "vergadering"),
         overleg=_yaml_text(given["overleg"]),
         datum=day,
-        aanvang=_yaml_text(given["aanvang"]),
+        aanvang=_yaml_text(written_time(given["aanvang"])),
         locatie=_yaml_text(given["locatie"]),
         agenda="".join(f"  - {item}\n" for item in items),  # our own words: no quotes needed
     )

@@ -228,7 +228,7 @@ def _answered(
     return CliRunner().invoke(main, ["new", *args], input=answers)
 
 
-SPREAD = "Openbaar? (verspreiden: Ja of Nee; Nee = vertrouwelijk): "
+SPREAD = "Verspreiden (Ja = openbaar, Nee = vertrouwelijk): "
 
 
 def test_new_asks_again_for_a_wrong_answer_and_keeps_the_others(
@@ -262,7 +262,7 @@ def test_new_refuses_a_wrong_answer_at_its_own_question(
     assert result.output.splitlines() == [
         "Onderwerp: Laadpalen",
         f"{SPREAD}misschien",
-        "fout: Openbaar: 'misschien' is geen geldige waarde (schrijf Ja of Nee)",
+        "fout: Verspreiden: 'misschien' is geen geldige waarde (schrijf Ja of Nee)",
         f"{SPREAD}nee",
         "Contactpersoon: Piet",
         "Eenheid: Ruimte",
@@ -1034,6 +1034,28 @@ def test_vergadering_asks_again_for_a_wrong_answer_at_its_own_question(
     assert again.exit_code == 2
     assert again.output.startswith("fout: er is geen vergadering gemaakt: --aanvang: ")
     assert "Naam van het overleg" not in again.output
+
+
+@pytest.mark.parametrize("typed", ["14.00 uur", "14 uur", "14.00", "14:00"])
+def test_a_new_meetings_time_is_written_as_its_file_keeps_it(
+    example_project: Path, run_cli: RunCli, typed: str
+) -> None:
+    """Review clerk3 C7: '--aanvang "14.00 uur"' was written as typed, where a time taken
+    from the meeting before is written "14:00"; one file, one way."""
+    made = run_cli(
+        "vergadering",
+        "2027-03-05-pfho-sociaal",
+        "--overleg",
+        "PHO Sociaal",
+        "--aanvang",
+        typed,
+        "--locatie",
+        "Hilversum",
+        cwd=example_project,
+    )
+    assert made.exit_code == 0, made.stderr
+    written = example_project / "dossiers" / "2027-03-05-pfho-sociaal" / "vergadering.yaml"
+    assert 'aanvang: "14:00"\n' in written.read_text(encoding="utf-8")
 
 
 def test_a_meeting_folder_of_only_a_date_is_said_to_need_a_name(
