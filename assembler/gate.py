@@ -1314,6 +1314,7 @@ def enforce(audit: Audit, kept: KeptFacts | None = None) -> list[Problem]:
     raise ConfidentialityViolation(
         f"export gestopt: {count} "
         f"{'vertrouwelijk gegeven' if count == 1 else 'vertrouwelijke gegevens'} "
-        "in de openbare stukken; er is niets geschreven",
+        "in de openbare stukken; er is niets geschreven (geef de stukken die hierboven genoemd "
+        "worden zo niet door)",
         problems,
     )

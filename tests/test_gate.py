@@ -1605,7 +1605,10 @@ def test_the_command_says_nothing_was_written_after_the_leaks(
     assert any(f"noemt het onderwerp '{SECRET_SUBJECT}'" in line for line in lines), lines
     # The problems say where; the last line says that none of it went out.
     assert lines[-1].startswith("fout: export gestopt: ")
-    assert lines[-1].endswith("in de openbare stukken; er is niets geschreven")
+    assert lines[-1].endswith(
+        "in de openbare stukken; er is niets geschreven (geef de stukken die hierboven genoemd "
+        "worden zo niet door)"
+    )
     assert not (project.build / WONEN / "export").exists()
 
 
@@ -1698,7 +1701,7 @@ def test_a_kenmerk_in_a_public_file_name_is_said_once(
     ]
     assert result.stderr.splitlines()[-1] == (
         "fout: export gestopt: 6 vertrouwelijke gegevens in de openbare stukken; er is niets "
-        "geschreven"
+        "geschreven (geef de stukken die hierboven genoemd worden zo niet door)"
     )
 
 
@@ -2101,7 +2104,7 @@ def test_a_confidential_dossier_of_an_archived_meeting_stays_guarded(
         for what, text in (("het kenmerk", SECRET_KENMERK), ("het onderwerp", SECRET_SUBJECT))
     ] + [
         "fout: export gestopt: 4 vertrouwelijke gegevens in de openbare stukken; er is niets "
-        "geschreven"
+        "geschreven (geef de stukken die hierboven genoemd worden zo niet door)"
     ]
     assert not (project.build / WONEN / "export").exists()
     assert not (project.dossiers / WONEN / "publicatie.json").exists()
