@@ -1090,10 +1090,26 @@ def _lexists(path: Path) -> bool:
 
 
 def _meant_folder(name: str, folders: list[str]) -> str | None:
-    """The folder an agenda entry ``name`` was most likely meant to name, by its letters."""
+    """The folder an agenda entry ``name`` was most likely meant to name, by its letters: one
+    much alike, or else the only one that begins with it or shares a word with it
+    ('jeugdzorg' for 'jeugdzorg-regio', too far apart by letters alone)."""
     by_letters = {folder.casefold(): folder for folder in folders}
-    close = difflib.get_close_matches(name.casefold(), list(by_letters), n=1, cutoff=0.8)
-    return by_letters[close[0]] if close else None
+    typed = name.casefold()
+    close = difflib.get_close_matches(typed, list(by_letters), n=1, cutoff=0.8)
+    if close:
+        return by_letters[close[0]]
+    words = {word for word in typed.split("-") if len(word) >= _WORD_CHARS}
+    akin = [
+        folder
+        for letters, folder in by_letters.items()
+        if (len(typed) >= _WORD_CHARS and (letters.startswith(typed) or typed.startswith(letters)))
+        or words & set(letters.split("-"))
+    ]
+    return akin[0] if len(akin) == 1 else None
+
+
+# A part of a folder's name shorter than this ('res', 'pfho') says too little to pair by.
+_WORD_CHARS = 5
 
 
 def folder_name_problem(name: str) -> str | None:

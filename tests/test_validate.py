@@ -3373,8 +3373,10 @@ def test_a_settings_file_beside_one_named_otherwise_is_said_when_they_differ(
             "Snelfietsroutes",
             ": hoofdletters en kleine letters tellen mee (schrijf '- dossier: snelfietsroutes')",
         ),
+        # Review clerk3 C4: too far apart by letters, but the only folder that begins with it.
+        ("snelfiets", "(bedoelt u '- dossier: snelfietsroutes'?)"),
     ],
-    ids=["typo", "capitals"],
+    ids=["typo", "capitals", "beginning"],
 )
 def test_an_agenda_entry_typed_otherwise_than_its_folder_is_said_once_with_the_name(
     example_project: Path, run_cli: RunCli, typed: str, advice: str
@@ -3389,6 +3391,23 @@ def test_an_agenda_entry_typed_otherwise_than_its_folder_is_said_once_with_the_n
         f"{meeting}:{line}: agenda[5].dossier: er is geen dossiermap '{typed}' met een "
         f"dossier.yaml in dossiers/{WONEN}, wel 'snelfietsroutes'"
         + (advice if advice.startswith(":") else " " + advice)
+    ]
+
+
+def test_an_agenda_entry_sharing_a_word_with_the_one_folder_left_out_is_sent_to_it(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Review clerk3 C4: 'voortgang-2023' for the folder res-voortgang gave two errors with no
+    link between them, the folder off the agenda and the entry without a folder."""
+    meeting = f"dossiers/{WONEN}/vergadering.yaml"
+    edit(example_project, meeting, r"^  - dossier: res-voortgang$", "  - dossier: voortgang-2023")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, meeting, "  - dossier: voortgang-2023")
+    assert [said for said in result.stderr.splitlines() if "vergadering.yaml" in said] == [
+        f"{meeting}:{line}: agenda[4].dossier: er is geen dossiermap 'voortgang-2023' met een "
+        f"dossier.yaml in dossiers/{WONEN}, wel 'res-voortgang' (bedoelt u '- dossier: "
+        "res-voortgang'?)"
     ]
 
 
