@@ -456,28 +456,27 @@ def _record_kenmerk(record: object) -> str:
 
 def _withheld(records: dict[Any, Any]) -> tuple[Withheld, ...]:
     """The dossiers whose records are on the confidential side only: whatever their status
-    now, withdrawn ones too (the public side of an export holds a public dossier as well)."""
+    now, withdrawn ones too (the public side of an export holds a public dossier as well).
+    One per folder and kenmerk: a new dossier in a withdrawn one's folder is another."""
     shown = {
         _record_kenmerk(record)
         for key, record in records.items()
         if str(key).startswith("openbaar:")
     }
-    found: dict[str, Withheld] = {}
+    found: dict[tuple[str, str], Withheld] = {}
     for key, record in records.items():
         side, _, rest = str(key).partition(":")
         folder, has_folder, part = rest.partition("/")
         reference = _record_kenmerk(record)
         if side != "niet-openbaar" or not has_folder or not reference or reference in shown:
             continue
-        held = found.setdefault(folder, Withheld(folder, reference, ()))
+        held = found.setdefault((folder, reference), Withheld(folder, reference, ()))
         title = record.get("titel") if isinstance(record, dict) else None
-        if isinstance(title, str) and title and held.reference == reference:
-            what = (
-                "de omschrijving van een bijlage"
-                if part.startswith("bijlage")
-                else ("het onderwerp")
+        if isinstance(title, str) and title:
+            what = "de omschrijving van een bijlage" if "bijlage" in part else "het onderwerp"
+            found[folder, reference] = dataclasses.replace(
+                held, titles=(*held.titles, (what, title))
             )
-            found[folder] = dataclasses.replace(held, titles=(*held.titles, (what, title)))
     return tuple(found.values())
 
 
@@ -489,37 +488,67 @@ def withdrawn_secrets(
 ) -> tuple[ArchivedSecret, ...]:
     """What the public side must not show of each confidential dossier that a meeting's export
     held and that is gone from ``dossiers/`` since (withdrawn: its folder moved out), as the
-    meeting's publicatie.json keeps it: its kenmerk and titles. Secrecy outlasts a withdrawal
-    as it does a meeting; ``references`` are the kenmerken of the dossiers still there."""
-    from assembler.references import ArchivedSecret
+    meeting's publicatie.json keeps it, also once the meeting is archived: its kenmerk and
+    titles. Secrecy outlasts a withdrawal as it does a meeting; ``references`` are the
+    kenmerken of the dossiers still there (live or archived)."""
+    from assembler.references import ArchivedSecret, meeting_folders
 
     present = {_plain_kenmerk(reference) for reference in references}
-    secrets: list[ArchivedSecret] = []
-    for meeting in meetings:
-        published = known.of(meeting)
-        for held in published.withheld if published else ():
+    # Per meeting folder: what its exports withheld, its day, and its dossiers' onderwerpen by
+    # folder (a dossier whose kenmerk was corrected is the same dossier, not withdrawn).
+    published: list[tuple[Path, str, Published | None, dict[str, str]]] = [
+        (
+            meeting.folder,
+            meeting.meeting.date.isoformat(),
+            known.of(meeting),
+            {dossier.name: dossier.document.subject for dossier in meeting.dossiers},
+        )
+        for meeting in meetings
+    ]
+    published += [
+        (folder, _named_day(folder.name), _published(folder / PUBLICATION_FILE), {})
+        for folder in meeting_folders(project.dossiers)
+        if folder.parent != project.dossiers
+    ]
+    secrets: dict[tuple[str, tuple[tuple[str, str], ...]], ArchivedSecret] = {}
+    for folder, day, held_there, subjects in published:
+        for held in held_there.withheld if held_there else ():
             if _plain_kenmerk(held.reference) in present:
                 continue  # still there (moved to another meeting, made public): as it is now
+            if ("het onderwerp", subjects.get(held.folder)) in held.titles:
+                continue  # the same dossier, its kenmerk corrected since
             label = (
-                f"{project.display(meeting.folder / held.folder)} (ingetrokken, zie "
-                f"{project.display(meeting.folder / PUBLICATION_FILE)})"
+                f"{project.display(folder / held.folder)} (ingetrokken, zie "
+                f"{project.display(folder / PUBLICATION_FILE)})"
             )
-            secrets.append(
+            # Withdrawn from two meetings (moved first): guarded once.
+            secrets.setdefault(
+                (held.reference, held.titles),
                 ArchivedSecret(
-                    str(meeting.folder / held.folder / DOSSIER_FILE),
+                    str(folder / held.folder / DOSSIER_FILE),
                     (held.reference,),
                     held.titles,
                     (),
-                    meeting.meeting.date.isoformat(),
+                    day,
                     label,
-                )
+                ),
             )
-    return tuple(secrets)
+    return tuple(secrets.values())
+
+
+def _named_day(name: str) -> str:
+    """The day (ISO) an archived meeting folder's name starts with; "" for none."""
+    try:
+        return date.fromisoformat(name[:10]).isoformat()
+    except ValueError:
+        return ""
 
 
 def _plain_kenmerk(text: str) -> str:
-    # A file name writes a kenmerk in lower case, its other signs as '-' (package._safe_part).
-    return "".join(c for c in text.lower() if c.isascii() and c.isalnum())
+    # A file name writes a kenmerk in ASCII, lower case, its other signs as '-'
+    # (package._safe_part): compared without its signs, accents dropped as there.
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "".join(c for c in ascii_text.lower() if c.isalnum())
 
 
 class _AnnexShown:

@@ -2327,6 +2327,86 @@ def test_a_withdrawn_confidential_dossier_stays_secret_as_its_meetings_export_ke
     assert "23.0002142" not in exported.stderr
 
 
+def _published_confidential(meeting: Path, folder: str, kenmerk: str, title: str) -> None:
+    """Add to ``meeting``'s publicatie.json the confidential side's record of a voorstel."""
+    store = meeting / "publicatie.json"
+    data = json.loads(store.read_text(encoding="utf-8")) if store.exists() else {"documenten": {}}
+    key = f"niet-openbaar:{folder}/voorstel"
+    while key in data["documenten"]:
+        key += "@0"  # a record set aside for a new dossier in the folder
+    data["documenten"][key] = {
+        "bestandsnaam": f"07_{kenmerk}_voorstel_{folder}.pdf",
+        "titel": title,
+        "status": "ingetrokken",
+    }
+    store.write_text(json.dumps(data), encoding="utf-8")
+
+
+_OLD_KENMERK = "23.0002099"
+_OLD_TITLE = "Onderhandelingsmandaat grondaankoop Crailo tweede fase"
+
+
+def _naming_the_old_secret(project: Path) -> str:
+    """Name the withdrawn dossier's kenmerk in the public werklocaties; the warning's start."""
+    dossier = project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("### Beknopte toelichting", f"Zie {_OLD_KENMERK}.", 1))
+    return (
+        f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:46: waarschuwing: toelichting: noemt "
+        f"het kenmerk '{_OLD_KENMERK}' van "
+    )
+
+
+def test_a_withdrawn_confidential_dossier_stays_guarded_once_its_meeting_is_archived(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Review of leak3 L3 (R1): archiving the meeting dropped its withdrawn dossiers' guard."""
+    _published_confidential(example_project / "dossiers" / WONEN, "oud", _OLD_KENMERK, _OLD_TITLE)
+    archive = example_project / "dossiers" / "archief"
+    archive.mkdir()
+    (example_project / "dossiers" / WONEN).rename(archive / WONEN)
+    said = _naming_the_old_secret(example_project)
+
+    checked = run_cli("check", cwd=example_project)
+
+    assert checked.exit_code == 0, checked.stderr
+    assert checked.stderr.startswith(
+        f"{said}dossiers/archief/{WONEN}/oud (ingetrokken, zie "
+        f"dossiers/archief/{WONEN}/publicatie.json), dat niet openbaar is"
+    ), checked.stderr
+
+
+def test_each_dossier_a_folder_held_is_guarded_and_a_corrected_kenmerk_is_no_withdrawal(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Review of leak3 L3 (R2, R6): a new dossier in a withdrawn one's folder hid the first's
+    kenmerk; a dossier still there, its kenmerk corrected since, was said twice, once as
+    withdrawn."""
+    wonen = example_project / "dossiers" / WONEN
+    _published_confidential(wonen, "mandaat-woningbouwimpuls", "23.0002149", SECRET_SUBJECT)
+    _published_confidential(wonen, "mandaat-woningbouwimpuls", _OLD_KENMERK, _OLD_TITLE)
+    said = _naming_the_old_secret(example_project)
+    public = example_project / "dossiers" / ECONOMIE / "werklocaties" / "dossier.yaml"
+    text = public.read_text(encoding="utf-8")
+    public.write_text(
+        text.replace(f"Zie {_OLD_KENMERK}.", f"Zie {_OLD_KENMERK} en het {SECRET_SUBJECT}.", 1),
+        encoding="utf-8",
+    )
+
+    checked = run_cli("check", cwd=example_project)
+
+    assert checked.exit_code == 0, checked.stderr
+    assert checked.stderr.splitlines() == [
+        f"{said}{SECRET_FOLDER} (ingetrokken, zie dossiers/{WONEN}/publicatie.json), dat niet "
+        "openbaar is: zo komt het in de openbare stukken en stopt de export (haal het hier weg)",
+        f"dossiers/{ECONOMIE}/werklocaties/dossier.yaml:46: waarschuwing: toelichting: noemt "
+        f"het onderwerp '{SECRET_SUBJECT}' van {SECRET_FOLDER}/dossier.yaml, dat niet openbaar "
+        "is: zo komt het in de openbare stukken en stopt de export (haal het hier weg, of maak, "
+        "als het een gangbare titel is, het onderwerp van het vertrouwelijke dossier "
+        "specifieker)",
+    ]
+
+
 def test_a_short_confidential_onderwerp_a_public_title_shares_is_no_warning(
     example_project: Path, run_cli: Callable[..., CliResult]
 ) -> None:
