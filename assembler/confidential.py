@@ -218,9 +218,8 @@ def annexes_naming_confidential(
     ]
     if not terms or not annexes:
         return problems
-    # A run over some meetings keeps what the last run found in the others' annexes.
-    others = {m.name for m in everything} - {m.name for m in catalog.meetings}
-    found = _NamedTerms(project, terms, text_facts_version(), others)
+    # A run over some meetings or dossiers keeps what the last run found in the others' annexes.
+    found = _NamedTerms(project, terms, text_facts_version(), partial=bool(catalog.chosen))
     for meeting, dossier, index in annexes:
         path = dossier.annex_path(index)
         try:
@@ -253,17 +252,18 @@ class _NamedTerms:
     """Which of a build's confidential terms the kept text of each public annex names, kept
     in ``build/.cache`` (NAMED_FILE) by the annex's content, the meeting and the terms.
 
-    What was kept for the meetings in ``others`` (not searched in this run) is kept again."""
+    A ``partial`` run (of some meetings or dossiers) keeps what it did not ask again."""
 
     def __init__(
         self,
         project: Project,
         terms: Sequence[Term],
         facts_version: str,
-        others: Collection[str] = (),
+        *,
+        partial: bool = False,
     ) -> None:
         self.project = project
-        self.others = others
+        self.partial = partial
         self.terms = terms
         self.facts_version = facts_version  # of the annexes' kept texts (annex_text)
         self.version = f"{NAMED_VERSION}\n{facts_version}"
@@ -344,12 +344,8 @@ class _NamedTerms:
     def save(self) -> None:
         """Keep this build's answers (only when they changed)."""
         # Otherwise a check of one meeting would cost the next build of all of them a reading
-        # of every other meeting's annex texts.
-        named = {
-            key: answer
-            for key, answer in self._kept.items()
-            if key.partition(" ")[2] in self.others
-        }
+        # of every other meeting's annex texts; a whole run keeps only what it asked.
+        named = dict(self._kept) if self.partial else {}
         named.update(self._used)
         if named != self._kept:
             data = {"version": self.version, "terms": self.fingerprint, "named": named}

@@ -1209,13 +1209,17 @@ def _hidden_kenmerken(
 
     A public annex is published byte for byte: what a drawing program keeps for itself, a
     comment among the page's instructions, a photo's EXIF, an object no longer used are all
-    there for any tool. A kenmerk names one dossier and is not found by chance in other bytes
-    (see terms.separated), so it is looked for everywhere; a title is not, as it is words.
+    there for any tool. A kenmerk with a long run of digits (the default pattern's 23.0002150)
+    is not found by chance in other bytes, so it is looked for everywhere; one of short numbers
+    ('2023/15' is a drawing's coordinate 2023.15, '123456' a stream's /Length) is not, nor a
+    title, as it is words: those are searched in text and strings only.
     """
     wanted = [
-        (term, _KenmerkBytes.of(term.key))
+        (term, kenmerk)
         for term in terms
         if term.always and (anywhen or term.searched_in(meeting))
+        for kenmerk in [_KenmerkBytes.of(term.key)]
+        if len(kenmerk.digits) >= _DISTINCT_DIGITS
     ]
     if not wanted:
         return []
@@ -1251,6 +1255,10 @@ def _streams(pdf: pikepdf.Pdf) -> Iterator[bytes]:
             yield obj.read_bytes()
         except (pikepdf.PdfError, ValueError, NotImplementedError, zlib.error):
             continue
+
+
+# A kenmerk is searched for in a PDF's bytes when it has a run of at least this many digits.
+_DISTINCT_DIGITS = 7
 
 
 @dataclass(frozen=True)

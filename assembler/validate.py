@@ -70,6 +70,7 @@ from assembler.model import (
     invisible_characters,
     markdown_fields,
     says_public,
+    suggested_folder_name,
     without_invisible,
 )
 from assembler.organisation import (
@@ -461,7 +462,9 @@ def _load_meeting(
     _folders_under_other_keys(source, bad_entries, here)
     named_day = _day_in_name(folder.name)
     other_day = named_day if named_day is not None and named_day != meeting.date else None
-    if named_day is None:
+    # Not of a meeting held or exported: its folder's name is in what was published.
+    fresh = meeting.date >= dt.date.today() and not (folder / PUBLICATION_FILE).exists()
+    if named_day is None and fresh:
         problems.append(_undated_folder(folder.name, meeting.date, display, source))
     if other_day is not None:
         problems.append(
@@ -910,14 +913,20 @@ def _loose_item_naming(
 
 
 def _same_meeting_twice(project: Project, meetings: Sequence[MeetingInput]) -> list[Problem]:
-    """A warning at each meeting with the overleg and datum of one before it (by folder name):
-    a copy of a meeting folder, under another name, would be exported as a second meeting.
-    Not for a cancelled one: another may be held on its day instead."""
-    first: dict[tuple[str, dt.date], MeetingInput] = {}
+    """A warning at each meeting with the overleg, datum and aanvang of another: a copy of a
+    meeting folder, under another name, would be exported as a second meeting. Said at the
+    one not exported (by folder name when both or neither were); not for a cancelled one:
+    another may be held on its day instead."""
+    first: dict[tuple[str, dt.date, str], MeetingInput] = {}
     problems: list[Problem] = []
     held = (meeting for meeting in meetings if not meeting.meeting.cancelled)
-    for meeting in sorted(held, key=lambda m: m.name):
-        same = (" ".join(meeting.meeting.meeting.casefold().split()), meeting.meeting.date)
+
+    def exported_first(meeting: MeetingInput) -> tuple[bool, str]:
+        return not (meeting.folder / PUBLICATION_FILE).exists(), meeting.name
+
+    for meeting in sorted(held, key=exported_first):
+        data = meeting.meeting
+        same = (" ".join(data.meeting.casefold().split()), data.date, data.start)
         earlier = first.setdefault(same, meeting)
         if earlier is meeting:
             continue
@@ -926,13 +935,17 @@ def _same_meeting_twice(project: Project, meetings: Sequence[MeetingInput]) -> l
                 meeting.source.display,
                 meeting.source.line_of(("datum",)),
                 "datum",
-                f"hetzelfde overleg op dezelfde dag als {project.display(earlier.folder)}: is "
-                "deze vergadermap een kopie? (haal de kopie weg, of geef deze vergadering haar "
-                "eigen datum of overleg)",
+                f"hetzelfde overleg op dezelfde dag en tijd als {project.display(earlier.folder)}:"
+                " is deze vergadermap een kopie? (haal de kopie weg, of geef deze vergadering "
+                "haar eigen datum, aanvang of overleg)",
                 "waarschuwing",
             )
         )
     return problems
+
+
+# A date at the start of a folder's name, in whatever form: '5-3-2027-', '2027_03_05 '.
+_LEADING_DATE = re.compile(r"^\d{1,4}[-_. ]\d{1,2}[-_. ]\d{1,4}(?:[-_. ]+|$)")
 
 
 def _undated_folder(name: str, day: dt.date, display: str, source: Source) -> Problem:
@@ -942,14 +955,15 @@ def _undated_folder(name: str, day: dt.date, display: str, source: Source) -> Pr
     the name is how a meeting is known as the next of its series (vergadering, verplaats), and
     a copy of a meeting under another name would be a second meeting of the same day.
     """
-    otherwise = date_written_otherwise(name)
-    rest = otherwise.name[11:] if otherwise is not None and otherwise.name else name
+    # The name without a date in front in any form, as an agenda can hold it.
+    rest = _LEADING_DATE.sub("", name)
+    suggested = f"{day.isoformat()}-{suggested_folder_name(rest) if rest else 'overleg'}"
     return Problem(
         display,
         source.line_of(("datum",)),
         "datum",
         f"de naam van de vergadermap, '{name}', begint niet met de datum van de vergadering in "
-        f"de vorm JJJJ-MM-DD (hernoem de map naar {day.isoformat()}-{rest})",
+        f"de vorm JJJJ-MM-DD (hernoem de map naar {suggested})",
         "waarschuwing",
     )
 
@@ -1091,25 +1105,24 @@ def _lexists(path: Path) -> bool:
 
 def _meant_folder(name: str, folders: list[str]) -> str | None:
     """The folder an agenda entry ``name`` was most likely meant to name, by its letters: one
-    much alike, or else the only one that begins with it or shares a word with it
+    much alike, or else the only one that begins with it, or with which it begins
     ('jeugdzorg' for 'jeugdzorg-regio', too far apart by letters alone)."""
     by_letters = {folder.casefold(): folder for folder in folders}
     typed = name.casefold()
     close = difflib.get_close_matches(typed, list(by_letters), n=1, cutoff=0.8)
     if close:
         return by_letters[close[0]]
-    words = {word for word in typed.split("-") if len(word) >= _WORD_CHARS}
     akin = [
         folder
         for letters, folder in by_letters.items()
-        if (len(typed) >= _WORD_CHARS and (letters.startswith(typed) or typed.startswith(letters)))
-        or words & set(letters.split("-"))
+        if min(len(letters), len(typed)) >= _PREFIX_CHARS
+        and (letters.startswith(typed) or typed.startswith(letters))
     ]
     return akin[0] if len(akin) == 1 else None
 
 
-# A part of a folder's name shorter than this ('res', 'pfho') says too little to pair by.
-_WORD_CHARS = 5
+# A beginning shorter than this ('res', 'pfho') says too little to pair a folder by.
+_PREFIX_CHARS = 5
 
 
 def folder_name_problem(name: str) -> str | None:
