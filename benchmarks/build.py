@@ -522,13 +522,15 @@ def assembler_build(
     progress: Callable[[str], None] | None = None,
     bytecode: bool = True,
     environment: Mapping[str, str] | None = None,
+    command: Sequence[str] = ("build",),
 ) -> Run:
-    """Run ``assembler build`` in ``project`` as a clerk does, timed from exec to exit."""
+    """Run ``assembler build`` (or another ``command``) in ``project`` as a clerk does, timed
+    from exec to exit."""
     settle()
     cpu = cpu_seconds(children_only=True)
     started = time.perf_counter()
     process = subprocess.Popen(
-        [str(ASSEMBLER), "build"],
+        [str(ASSEMBLER), *command],
         cwd=project,
         env=dict(environment) if environment is not None else _environment(bytecode),
         stdout=subprocess.DEVNULL,

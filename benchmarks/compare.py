@@ -16,7 +16,8 @@ With ``--rebuilds`` each version gets a copy of its own of the generated ten mee
 version's cache is not another's), built once; then, round after round in rotating order,
 each version rebuilds its copy after one dossier's onderwerp changed (a new text each round,
 the same dossier in every copy), then with nothing changed, and again with nothing changed:
-build.py's (4), (3) and (3').
+build.py's (4), (3) and (3'); then builds after a ``check`` of that dossier's meeting (as a
+clerk checks her meeting between two builds of agenda automation).
 
 Each version is exported into a temporary folder and put first on ``PYTHONPATH`` with a
 bytecode cache of its own, and builds with its own ``templates/`` (a version refuses a
@@ -155,11 +156,13 @@ REBUILD_MEETINGS = 10
 
 
 # The rebuilds of each round, in their order: one dossier changed, a no-op after it (reads
-# every dossier), and a no-op after that no-op (as a cron job runs it).
+# every dossier), a no-op after that no-op (as a cron job runs it), and a build after a check
+# of one meeting.
 KINDS = {
     "changed": "one dossier changed",
     "noop": "no-op rebuild",
     "again": "no-op rebuild after a no-op",
+    "checked": "build after a check of one meeting",
 }
 
 
@@ -177,6 +180,7 @@ def compare_rebuilds(versions: list[str], rounds: int, dossiers: int) -> int:
             temp / "project", REBUILD_MEETINGS, dossiers, bench.usable_annexes(), seed=1
         )
         target = made.dossier_files[len(made.dossier_files) // 2].relative_to(made.root)
+        meeting = str(target.parent.parent)  # dossiers/<meeting>
         projects: dict[str, Path] = {}
         for number, version in enumerate(versions):
             projects[version] = temp / f"project-{number}"
@@ -198,6 +202,11 @@ def compare_rebuilds(versions: list[str], rounds: int, dossiers: int) -> int:
                         # What a no-op keeps for the next is kept only of settled files.
                         time.sleep(SETTLED_SECONDS + 0.5)
                     environment = environments[version]
+                    if kind == "checked":
+                        checked = bench.assembler_build(
+                            projects[version], environment=environment, command=("check", meeting)
+                        )
+                        bench._check(checked, f"{version}: check")
                     run = bench.assembler_build(projects[version], environment=environment)
                     bench._check(run, f"{version}: {KINDS[kind]}")
                     seconds[version, kind].append(run.seconds)
