@@ -839,6 +839,20 @@ def hide_in_bytes(path: Path, where: str, text: str) -> None:
         pdf.save(path)
 
 
+def _leaks_of_hidden(tmp_path: Path, where: str, hidden: str, kenmerk: str) -> list[gate.Leak]:
+    """What the gate finds of confidential ``kenmerk`` in a public annex that holds ``hidden``
+    ``where`` no page shows it."""
+    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
+    hide_in_bytes(path, where, hidden)
+    audit = gate.Audit(
+        public_files=[
+            gate.PublicFile(path, "d.yaml", "m", 33, "bijlagen[1].bestand", received=True)
+        ],
+        confidential_terms=[Term(kenmerk, "het kenmerk", "x/dossier.yaml", always=True)],
+    )
+    return gate.find_leaks(audit)
+
+
 HIDDEN_BYTES = [
     "bytes after the end",
     "comment among the page's instructions",
@@ -853,16 +867,7 @@ def test_a_kenmerk_anywhere_in_a_public_pdfs_bytes_is_found(tmp_path: Path, wher
     """Was (leak3 L2): a public annex is published byte for byte, but the gate read only its
     text and strings; a confidential kenmerk in a comment, a drawing program's private data, a
     form never drawn or a photo's comment passed."""
-    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
-    hide_in_bytes(path, where, SECRET_KENMERK)
-    audit = gate.Audit(
-        public_files=[
-            gate.PublicFile(path, "d.yaml", "m", 33, "bijlagen[1].bestand", received=True)
-        ],
-        confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
-    )
-
-    (leak,) = gate.find_leaks(audit)
+    (leak,) = _leaks_of_hidden(tmp_path, where, SECRET_KENMERK, SECRET_KENMERK)
 
     assert leak.message == (
         "noemt in gegevens die een lezer niet ziet maar die in het bestand staan (een "
@@ -878,15 +883,8 @@ def test_a_number_that_only_looks_like_a_kenmerk_in_a_pdfs_bytes_is_no_leak(
     tmp_path: Path, hidden: str
 ) -> None:
     """Inside a longer number, or apart as the numbers of drawing instructions are: not it."""
-    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
-    hide_in_bytes(path, "comment among the page's instructions", hidden)
-    audit = gate.Audit(
-        public_files=[
-            gate.PublicFile(path, "d.yaml", "m", 33, "bijlagen[1].bestand", received=True)
-        ],
-        confidential_terms=[Term(SECRET_KENMERK, "het kenmerk", "x/dossier.yaml", always=True)],
-    )
-    assert gate.find_leaks(audit) == []
+    where = "comment among the page's instructions"
+    assert _leaks_of_hidden(tmp_path, where, hidden, SECRET_KENMERK) == []
 
 
 @pytest.mark.parametrize(("kenmerk", "hidden"), [("2023/15", "2023.15"), ("123456", "123456")])
@@ -896,15 +894,8 @@ def test_a_kenmerk_of_short_numbers_is_not_looked_for_in_a_pdfs_bytes(
     """Review of leak3 L2: an organisation's own kenmerkpatroon may make kenmerken of short
     numbers, which a map's coordinates (2023.15) or a stream's /Length hold by chance: an
     export refused for them could not be mended. Their text and strings are still searched."""
-    path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])
-    hide_in_bytes(path, "comment among the page's instructions", hidden)
-    audit = gate.Audit(
-        public_files=[
-            gate.PublicFile(path, "d.yaml", "m", 33, "bijlagen[1].bestand", received=True)
-        ],
-        confidential_terms=[Term(kenmerk, "het kenmerk", "x/dossier.yaml", always=True)],
-    )
-    assert gate.find_leaks(audit) == []
+    where = "comment among the page's instructions"
+    assert _leaks_of_hidden(tmp_path, where, hidden, kenmerk) == []
 
 
 def test_a_title_or_kenmerk_written_as_a_name_is_found_where_names_are_written(
