@@ -928,7 +928,7 @@ def _same_meeting_twice(project: Project, meetings: Sequence[MeetingInput]) -> l
         data = meeting.meeting
         same = (" ".join(data.meeting.casefold().split()), data.date, data.start)
         earlier = first.setdefault(same, meeting)
-        if earlier is meeting:
+        if earlier is meeting or _told_as_twin(earlier.name, meeting.name):
             continue
         problems.append(
             Problem(
@@ -946,6 +946,16 @@ def _same_meeting_twice(project: Project, meetings: Sequence[MeetingInput]) -> l
 
 # A date at the start of a folder's name, in whatever form: '5-3-2027-', '2027_03_05 '.
 _LEADING_DATE = re.compile(r"^\d{1,4}[-_. ]\d{1,2}[-_. ]\d{1,4}(?:[-_. ]+|$)")
+
+
+def _told_as_twin(one: str, other: str) -> bool:
+    """Whether two meeting folders are told apart already: names alike but for capitals
+    (case_names), or one Explorer's copy of the other (its dossiers' kenmerken say so)."""
+    return (
+        one.casefold() == other.casefold()
+        or is_copied_folder(one, other)
+        or is_copied_folder(other, one)
+    )
 
 
 def _undated_folder(name: str, day: dt.date, display: str, source: Source) -> Problem:
