@@ -214,7 +214,7 @@ def test_a_time_with_uur_is_taken_as_it_is_meant(
     result = _at_terminal(example_project, monkeypatch, ["vergadering", folder], answers)
     assert (result.exit_code, result.stderr) == (0, "")
     text = (example_project / "dossiers" / folder / "vergadering.yaml").read_text()
-    assert f'aanvang: "{typed}"' in text  # as typed, as "9.30" is kept
+    assert f'aanvang: "{meant}"' in text  # written as the file keeps it (review clerk3 C7)
     given = run_cli(
         "vergadering", "2027-01-29-pfho-sociaal-domein", "--aanvang", typed, cwd=example_project
     )
