@@ -9,6 +9,7 @@ place; and a PDF in the folder that no annex names.
 
 from __future__ import annotations
 
+import dataclasses
 import filecmp
 import mmap
 import os
@@ -31,7 +32,7 @@ from assembler.model import Bijlage, RelativeFile
 from assembler.office_files import office_problem
 from assembler.project import DOSSIER_FILE
 from assembler.pydantic_messages import place_of_missing
-from assembler.source import Source, field_label
+from assembler.source import Source, field_label, field_path
 
 _ANNEX_FILE: TypeAdapter[str] = TypeAdapter(RelativeFile)
 
@@ -83,11 +84,15 @@ def _explorer_leftover(name: str, names: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
+def check_annex_files(
+    dossier: DossierInput, display: str, *, unclaimed: list[str] | None = None
+) -> list[Problem]:
     """Check that every annex is a file inside the dossier folder of an accepted type.
 
     And warn about a PDF in the folder that no annex names: an annex forgotten in the list, or
-    a file left behind. Every build checks every dossier, so the folder is listed once.
+    a file left behind. Every build checks every dossier, so the folder is listed once. Files
+    taken to be the ones the refused entries meant are not warned about but added to
+    ``unclaimed`` (see file_left_out).
     """
     problems: list[Problem] = []
     folder = dossier.folder.resolve()
@@ -270,21 +275,78 @@ def check_annex_files(dossier: DossierInput, display: str) -> list[Problem]:
                     "bestand, of haal deze bijlage weg)",
                     ernst="waarschuwing",
                 )
-            numbered = _ANNEX_NUMBER.match(path.name)
-            if numbered and int(numbered.group(1)) != index + 1:
+            number = _annex_number(path.name)
+            if number is not None and number != index + 1:
                 # The bundle numbers annexes by their place in the list, not by their names.
                 report(
-                    f"'{annex.file}' heet bijlage {int(numbered.group(1))}, maar wordt bijlage "
+                    f"'{annex.file}' heet bijlage {number}, maar wordt bijlage "
                     f"{index + 1} in de bundel (zet de bijlagen in de volgorde van hun nummers, "
                     "of hernoem het bestand)",
                     ernst="waarschuwing",
                 )
-    unnamed = _unnamed_pdfs(dossier, display, listing, named)
+    unnamed = _unnamed_files(listing, named)
     if len(unnamed) > unmatched:
+        problems.extend(_unnamed_problems(dossier, display, unnamed))
+    elif unclaimed is not None:
         # No more files left unnamed than entries refused without a name: those are the
         # files they meant (a 'bestand:' left out, an absolute path).
-        problems.extend(unnamed)
+        unclaimed.extend(unnamed)
     return problems
+
+
+def file_left_out(said: list[Problem], unclaimed: list[str]) -> list[Problem]:
+    """``said``, where it says an annex's ``bestand:`` is missing or empty naming the file it
+    likely meant: one of ``unclaimed``, the folder's files no annex names (check_annex_files)."""
+    missing: dict[Problem, int] = {}  # each message, by the number of its annex (from 1)
+    for problem in said:
+        path = field_path(problem.veld)
+        if (
+            path is not None
+            and len(path) == 3
+            and path[::2] == ("bijlagen", "bestand")
+            and isinstance(path[1], int)
+            and problem.melding.startswith(("ontbreekt (", "is leeg ("))
+        ):
+            missing[problem] = path[1] + 1
+    if not unclaimed or not missing:
+        return said
+    # A file numbered as the entry is (bijlage-3-….pdf for bijlagen[3]) is the one it meant;
+    # then one file left for one entry left is.
+    meant: dict[Problem, str] = {}
+    for problem, entry in missing.items():
+        numbered = [name for name in unclaimed if _annex_number(name) == entry]
+        if len(numbered) == 1:
+            meant[problem] = numbered[0]
+    left = [name for name in unclaimed if name not in meant.values()]
+    open_entries = [problem for problem in missing if problem not in meant]
+    if len(left) == 1 and len(open_entries) == 1:
+        meant[open_entries[0]] = left[0]
+    shown = ", ".join(f"'{name}'" if name != name.strip() else name for name in left)
+    advice = {
+        problem: f"schrijf 'bestand: {name}': dat bestand ligt in de dossiermap en staat nog "
+        "niet bij de bijlagen"
+        for problem, name in meant.items()
+    }
+    for problem in open_entries:
+        if left and problem not in meant:
+            advice[problem] = (
+                "schrijf 'bestand:' met de naam van het bestand; nog niet bij de bijlagen "
+                f"{'staat' if len(left) == 1 else 'staan'}: {shown}"
+            )
+    return [
+        dataclasses.replace(
+            problem, melding=f"{problem.melding.split(' (', 1)[0]} ({advice[problem]})"
+        )
+        if problem in advice
+        else problem
+        for problem in said
+    ]
+
+
+def _annex_number(name: str) -> int | None:
+    """The number a file's name gives it ("bijlage-3-kaart.pdf": 3), if any."""
+    numbered = _ANNEX_NUMBER.match(name)
+    return int(numbered.group(1)) if numbered else None
 
 
 def _typed_whole(source: Source, name: str, line: int, cut: str) -> str:
@@ -364,14 +426,9 @@ def _listing(folder: Path) -> dict[str, os.DirEntry[str]]:
         return {}
 
 
-def _unnamed_pdfs(
-    dossier: DossierInput,
-    display: str,
-    listing: dict[str, os.DirEntry[str]],
-    named: set[str],
-) -> list[Problem]:
-    """A warning for each file of the folder that could be an annex (a PDF, an office
-    document) but that no annex (and no other message) names."""
+def _unnamed_files(listing: dict[str, os.DirEntry[str]], named: set[str]) -> list[str]:
+    """The files of the folder that could be an annex (a PDF, an office document) but that
+    no annex (and no other message) names."""
     # The Word or Excel file a listed PDF annex was made from ('bijlage-1.docx' beside
     # 'bijlage-1.pdf') is a source kept beside it, not an annex forgotten.
     sources = {os.path.splitext(name)[0].casefold() for name in named}
@@ -387,6 +444,11 @@ def _unnamed_pdfs(
         )
         and _is_file(entry)
     )
+    return unnamed
+
+
+def _unnamed_problems(dossier: DossierInput, display: str, unnamed: list[str]) -> list[Problem]:
+    """A warning for each of the ``unnamed`` files of the folder (see _unnamed_files)."""
     if not unnamed:
         return []
     source = dossier.source

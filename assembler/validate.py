@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from assembler.annex_files import annexes_alone, check_annex_files
+from assembler.annex_files import annexes_alone, check_annex_files, file_left_out
 from assembler.answers import key_of, recall
 from assembler.case_names import case_twin_problems
 from assembler.confidential import (
@@ -1321,21 +1321,27 @@ def _check_dossier(
     try:
         document = model.model_validate(data, context=context)
     except ValidationError as error:
-        problems.extend(problems_from_validation(error, source, model))
+        validation = problems_from_validation(error, source, model)
         # All problems of a file at once: its annex files are checked too, when the annex
         # entries themselves are valid, so a clerk does not mend it in two rounds.
         annexes, unknown = annexes_alone(data)
+        if not annexes:
+            problems.extend(validation)
+            return None
+        # Confidential unless it says otherwise: the intake then reads every page.
+        public = declared_public(folder)
+        distribution = Verspreiden.JA if public else Verspreiden.NEE
+        stand_in = DossierInput(
+            folder,
+            source,
+            model.model_construct(annexes=annexes, distribution=distribution),
+            refused_annexes=unknown,
+        )
+        unclaimed: list[str] = []
+        annex_problems = check_annex_files(stand_in, display, unclaimed=unclaimed)
+        # An entry without 'bestand:' is told the file of the folder it likely meant.
+        problems.extend(file_left_out(validation, unclaimed))
         if len(unknown) < len(annexes):
-            # Confidential unless it says otherwise: the intake then reads every page.
-            public = declared_public(folder)
-            distribution = Verspreiden.JA if public else Verspreiden.NEE
-            stand_in = DossierInput(
-                folder,
-                source,
-                model.model_construct(annexes=annexes, distribution=distribution),
-                refused_annexes=unknown,
-            )
-            annex_problems = check_annex_files(stand_in, display)
             problems.extend(annex_problems)
             _set_aside(stand_in, annex_problems, set_aside)
         return None

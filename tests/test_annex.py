@@ -471,6 +471,93 @@ def test_an_annex_entry_refused_keeps_no_other_annex_from_being_judged(
     assert "niet genoemd" not in result.stderr  # no file warned about as forgotten meanwhile
 
 
+_SNELFIETS = "dossiers/2023-06-23-pfho-ruimte-wonen/snelfietsroutes"
+_LEFT_OUT = "dat bestand ligt in de dossiermap en staat nog niet bij de bijlagen"
+
+
+@pytest.mark.parametrize(
+    ("emptied", "added", "said"),
+    [
+        # The file of the entry whose 'bestand:' was left out lies in the folder, unnamed.
+        (
+            {57: None},
+            {},
+            [
+                f"56: bijlagen[3].bestand: ontbreekt (schrijf 'bestand: "
+                f"bijlage-3-notitie-criteria-prioritering.pdf': {_LEFT_OUT})"
+            ],
+        ),
+        (
+            {57: "    bestand:"},
+            {},
+            [
+                f"57: bijlagen[3].bestand: is leeg (schrijf 'bestand: "
+                f"bijlage-3-notitie-criteria-prioritering.pdf': {_LEFT_OUT})"
+            ],
+        ),
+        # Numbered as its entry is, a file is that entry's; then the one file left is the
+        # other's.
+        (
+            {55: None, 57: None},
+            {"bijlage-2-kaartbeeld-knelpunten.pdf": "kaart.pdf"},
+            [
+                f"54: bijlagen[2].bestand: ontbreekt (schrijf 'bestand: kaart.pdf': {_LEFT_OUT})",
+                f"55: bijlagen[3].bestand: ontbreekt (schrijf 'bestand: "
+                f"bijlage-3-notitie-criteria-prioritering.pdf': {_LEFT_OUT})",
+            ],
+        ),
+        # Which is which cannot be told: both are named to both entries.
+        (
+            {55: None, 57: None},
+            {
+                "bijlage-2-kaartbeeld-knelpunten.pdf": "kaart.pdf",
+                "bijlage-3-notitie-criteria-prioritering.pdf": "notitie.pdf",
+            },
+            [
+                f"{line}: bijlagen[{number}].bestand: ontbreekt (schrijf 'bestand:' met de naam "
+                "van het bestand; nog niet bij de bijlagen staan: kaart.pdf, notitie.pdf)"
+                for line, number in ((54, 2), (55, 3))
+            ],
+        ),
+        # No file left over: the example of how to write it.
+        (
+            {57: None},
+            {"bijlage-3-notitie-criteria-prioritering.pdf": None},
+            ["56: bijlagen[3].bestand: ontbreekt (schrijf bijvoorbeeld 'bestand: bijlage-1.pdf')"],
+        ),
+    ],
+)
+def test_an_annex_without_its_file_is_told_the_file_of_the_folder_it_meant(
+    example_project: Path,
+    run_cli: Callable[..., CliResult],
+    emptied: dict[int, str | None],
+    added: dict[str, str | None],
+    said: list[str],
+) -> None:
+    """Was: 'ontbreekt (schrijf bijvoorbeeld 'bestand: bijlage-1.pdf')' with the file meant
+    lying in the folder, said nowhere."""
+    folder = example_project / _SNELFIETS
+    dossier = folder / "dossier.yaml"
+    lines = dossier.read_text(encoding="utf-8").split("\n")
+    assert lines[56].strip() == "bestand: bijlage-3-notitie-criteria-prioritering.pdf"
+    for number, replacement in sorted(emptied.items(), reverse=True):
+        if replacement is None:
+            del lines[number - 1]
+        else:
+            lines[number - 1] = replacement
+    dossier.write_text("\n".join(lines), encoding="utf-8")
+    for name, renamed in added.items():
+        if renamed is None:
+            (folder / name).unlink()
+        else:
+            (folder / name).rename(folder / renamed)
+
+    result = run_cli("check", _SNELFIETS, cwd=example_project)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"{_SNELFIETS}/dossier.yaml:{line}" for line in said]
+
+
 def test_an_annex_of_a_dossier_refused_for_a_kenmerk_used_twice_is_judged_too(
     example_project: Path, run_cli: Callable[..., CliResult]
 ) -> None:

@@ -431,7 +431,8 @@ YAML_CASES += [
             _msg(
                 28,
                 "bijlagen[1].bestand",
-                "ontbreekt (schrijf bijvoorbeeld 'bestand: bijlage-1.pdf')",
+                "ontbreekt (schrijf 'bestand: bijlage-1-afspraken.pdf': dat bestand ligt in de "
+                "dossiermap en staat nog niet bij de bijlagen)",
             ),
         ),
     ),
