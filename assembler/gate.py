@@ -36,6 +36,7 @@ import functools
 import hashlib
 import html
 import io
+import itertools
 import json
 import logging
 import mmap
@@ -44,7 +45,7 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1205,7 +1206,8 @@ def _hidden_kenmerken(
     path: Path, terms: Sequence[Term], meeting: str, *, anywhen: bool = False
 ) -> list[Term]:
     """The kenmerken among ``terms`` that the PDF at ``path`` holds anywhere in its bytes or
-    its streams (an image's decoded pixels aside), as its text and strings do not show them.
+    its streams, an earlier revision's too (an image's decoded pixels aside), as its text and
+    strings do not show them.
 
     A public annex is published byte for byte: what a drawing program keeps for itself, a
     comment among the page's instructions, a photo's EXIF, an object no longer used are all
@@ -1230,17 +1232,61 @@ def _hidden_kenmerken(
             mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as raw,
         ):
             found = [term for term, kenmerk in wanted if kenmerk.in_(raw)]
-        wanted = [(term, kenmerk) for term, kenmerk in wanted if term not in found]
-        if wanted:
-            with pikepdf.open(path) as pdf:
-                for stream in _streams(pdf):
-                    found += [term for term, kenmerk in wanted if kenmerk.in_(stream)]
-                    wanted = [(term, kenmerk) for term, kenmerk in wanted if term not in found]
-                    if not wanted:
-                        break
+            wanted = [(term, kenmerk) for term, kenmerk in wanted if term not in found]
+            if wanted:
+                with (
+                    pikepdf.open(path) as pdf,
+                    contextlib.closing(_replaced_streams(raw)) as replaced,
+                ):
+                    for stream in itertools.chain(_streams(pdf), replaced):
+                        found += [term for term, kenmerk in wanted if kenmerk.in_(stream)]
+                        wanted = [(term, kenmerk) for term, kenmerk in wanted if term not in found]
+                        if not wanted:
+                            break
     except (OSError, ValueError, pikepdf.PdfError, pikepdf.PasswordError):
         pass  # an empty file; what could not be read is said by the facts or the intake
     return found
+
+
+def _revisions(raw: mmap.mmap) -> int:
+    """How many revisions the PDF's bytes hold: one per save, more when saved incrementally."""
+    count, at = 0, raw.find(b"startxref")
+    while at >= 0:
+        count += 1
+        at = raw.find(b"startxref", at + 1)
+    return count
+
+
+# A stream's data begins after this keyword and its end of line (not 'endstream').
+_STREAM_KEYWORD = re.compile(rb"(?<!end)stream\r?\n")
+# Around a kilobyte of dictionary before a stream tells an image by its /Subtype.
+_IMAGE_DICTIONARY = re.compile(rb"/Subtype\s*/Image\b")
+# An earlier revision's stream is inflated up to this many bytes (a bomb is cut short).
+_INFLATED_LIMIT = 64 * 1024 * 1024
+
+
+def _replaced_streams(raw: mmap.mmap) -> Generator[bytes, None, None]:
+    """Of a PDF saved incrementally, every Flate-compressed stream in its bytes, inflated (an
+    image's not: its pixels, as in _streams); none of a PDF saved once.
+
+    An object replaced by a later save is in no table of the revision a reader reads, so
+    pikepdf does not give it, but its compressed bytes are still in the file.
+    """
+    if _revisions(raw) < 2:
+        return
+    for keyword in _STREAM_KEYWORD.finditer(raw):
+        begin = keyword.end()
+        end = raw.find(b"endstream", begin)
+        if end < 0:
+            return
+        before = raw[max(0, keyword.start() - 1024) : keyword.start()]
+        dictionary = before[before.rfind(b"obj") + 1 :]
+        if _IMAGE_DICTIONARY.search(dictionary):
+            continue
+        try:
+            yield zlib.decompressobj().decompress(raw[begin:end], _INFLATED_LIMIT)
+        except zlib.error:
+            continue  # not Flate, or not whole
 
 
 def _streams(pdf: pikepdf.Pdf) -> Iterator[bytes]:

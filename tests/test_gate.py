@@ -820,7 +820,7 @@ def hide_in_bytes(path: Path, where: str, text: str) -> None:
         page = pdf.pages[0]
         if where == "comment among the page's instructions":
             page.contents_add(pdf.make_stream(b"% " + secret + b"\n"))
-        elif where == "private data of a drawing program":
+        elif where in ("private data of a drawing program", "an earlier revision's private data"):
             private = pdf.make_stream(b"")
             private.write(zlib.compress(b"AI private " + secret), filter=Name.FlateDecode)
             pdf.Root.PieceInfo = Dictionary(Illustrator=Dictionary(Private=private))
@@ -837,6 +837,30 @@ def hide_in_bytes(path: Path, where: str, text: str) -> None:
             page.obj.Resources.XObject = Dictionary(Photo=photo)
             page.contents_add(pdf.make_stream(b"q 16 0 0 16 0 0 cm /Photo Do Q"))
         pdf.save(path)
+    if where == "an earlier revision's private data":
+        _replace_incrementally(path)
+
+
+def _replace_incrementally(path: Path) -> None:
+    """Save over the drawing program's private data as an editor does, incrementally: the old
+    object stays in the file's bytes, in no table of the revision a reader reads."""
+    with pikepdf.open(path) as pdf:
+        number, generation = pdf.Root.PieceInfo.Illustrator.Private.objgen
+        root = pdf.Root.objgen
+        size = int(pdf.trailer.Size)
+    data = path.read_bytes()
+    previous = int(data[data.rindex(b"startxref") :].split()[1])
+    replaced = len(data)
+    update = f"{number} {generation} obj\n<< /Length 0 >>\nstream\n\nendstream\nendobj\n"
+    table = len(data) + len(update)
+    update += (
+        f"xref\n0 1\n0000000000 65535 f \n{number} 1\n{replaced:010d} {generation:05d} n \n"
+        f"trailer\n<< /Size {size} /Root {root[0]} {root[1]} R /Prev {previous} >>\n"
+        f"startxref\n{table}\n%%EOF\n"
+    )
+    path.write_bytes(data + update.encode("ascii"))
+    with pikepdf.open(path) as pdf:  # read as a reader reads it: the private data is gone
+        assert pdf.Root.PieceInfo.Illustrator.Private.read_bytes() == b""
 
 
 def _leaks_of_hidden(tmp_path: Path, where: str, hidden: str, kenmerk: str) -> list[gate.Leak]:
@@ -859,6 +883,7 @@ HIDDEN_BYTES = [
     "private data of a drawing program",
     "a form never drawn",
     "comment in a photo",
+    "an earlier revision's private data",
 ]
 
 
