@@ -974,8 +974,11 @@ def new(
 
     for name in missing:
         answers[name] = _ask(name, problem_of)
-    target = create_dossier(project, place.meeting_folder, mapnaam, values())
-    click.echo(f"Aangemaakt: {project.display(target)} (staat op de agenda)")
+    created = create_dossier(project, place.meeting_folder, mapnaam, values())
+    click.echo(
+        f"Aangemaakt: {project.display(created.path)} (kenmerk {created.kenmerk}; staat op de "
+        "agenda)"
+    )
 
 
 def _question(name: str) -> str:

@@ -268,16 +268,30 @@ def _is_file(project: Project, path: Path) -> bool:
         ) from None
 
 
-def create_dossier(project: Project, meeting_folder: Path, name: str, values: NewDossier) -> Path:
+@dataclass(frozen=True)
+class CreatedDossier:
+    """A dossier ``assembler new`` wrote: its dossier.yaml, and the kenmerk it got."""
+
+    path: Path
+    kenmerk: str
+
+
+def create_dossier(
+    project: Project, meeting_folder: Path, name: str, values: NewDossier
+) -> CreatedDossier:
     """Write ``<meeting>/<name>/dossier.yaml`` and put it on the meeting's agenda."""
     with build_lock(project, "new", needed=False):  # as move_dossier holds it
         return _create_dossier(project, meeting_folder, name, values)
 
 
-def _create_dossier(project: Project, meeting_folder: Path, name: str, values: NewDossier) -> Path:
+def _create_dossier(
+    project: Project, meeting_folder: Path, name: str, values: NewDossier
+) -> CreatedDossier:
     asked_for(values.sjabloon)
     place = dossier_place(project, meeting_folder, name, kenmerk=values.kenmerk)
-    text = _dossier_text(project, place, values)
+    complete = _completed(project, place, values)
+    text = _dossier_text(project, place, complete)
+    # Judged as given: a kenmerk it was given is not the clerk's to mend as an option.
     problems = _value_problems(project, place, text, values)
     if problems:
         raise UsageError("de gegevens voor het nieuwe dossier kloppen niet", problems)
@@ -289,7 +303,8 @@ def _create_dossier(project: Project, meeting_folder: Path, name: str, values: N
     write_together(
         {target: own(text), place.meeting_folder / MEETING_FILE: own(place.agenda_text)}, "maak"
     )
-    return target
+    assert complete.kenmerk is not None  # given, or the next free one (_completed)
+    return CreatedDossier(target, complete.kenmerk)
 
 
 def new_dossier_problems(
@@ -317,17 +332,25 @@ def answer_problem(
     )
 
 
-def _dossier_text(project: Project, place: DossierPlace, values: NewDossier) -> str:
-    """The dossier.yaml that ``values`` make, with the date and kenmerk it gets when not given."""
+def _completed(project: Project, place: DossierPlace, values: NewDossier) -> NewDossier:
+    """``values`` with the date and kenmerk the dossier gets when they are not given."""
     if not values.datum:
         values = dataclasses.replace(
             values, datum=min(date.today(), place.meeting.date).isoformat()
         )
-    reference = values.kenmerk
-    if reference is None:
-        reference = next_reference(project, _year_of(values.datum))
+    if values.kenmerk is None:
+        values = dataclasses.replace(
+            values, kenmerk=next_reference(project, _year_of(values.datum))
+        )
+    return values
+
+
+def _dossier_text(project: Project, place: DossierPlace, values: NewDossier) -> str:
+    """The dossier.yaml that ``values`` make, with the date and kenmerk it gets when not given."""
+    values = _completed(project, place, values)
+    assert values.kenmerk is not None
     schema = _relative_schema(project, place.folder, "dossier")
-    return _DOSSIER_TEXT[values.sjabloon](values, reference, schema, place.meeting)
+    return _DOSSIER_TEXT[values.sjabloon](values, values.kenmerk, schema, place.meeting)
 
 
 # The options of `assembler new` that fill a field, by field.

@@ -27,6 +27,12 @@ from tests.conftest import (
 )
 
 RunCli = Callable[..., CliResult]
+
+# What new says of the example's next dossier: its kenmerk, and that it is on the agenda.
+CREATED = (
+    f"Aangemaakt: dossiers/{ECONOMIE}/laadpalen/dossier.yaml (kenmerk 23.0002151; staat op "
+    "de agenda)"
+)
 OPTIONS = [
     "--verspreiden",
     "Ja",
@@ -50,9 +56,7 @@ def test_new_dossier_gets_next_kenmerk_and_agenda_entry(
     before = (meeting / "vergadering.yaml").read_text(encoding="utf-8")
     result = run_cli("new", f"dossiers/{ECONOMIE}", "laadpalen", *OPTIONS, cwd=example_project)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == (
-        f"Aangemaakt: dossiers/{ECONOMIE}/laadpalen/dossier.yaml (staat op de agenda)\n"
-    )
+    assert result.stdout == f"{CREATED}\n"
     text = (meeting / "laadpalen" / "dossier.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../../schemas/dossier.schema.json")
     highest = max(
@@ -270,7 +274,7 @@ def test_new_refuses_a_wrong_answer_at_its_own_question(
         "fout: E-mailadres: 'p@regiogv' is geen geldig e-mailadres (schrijf bijvoorbeeld "
         "a.pols@regiogv.nl)",
         "E-mailadres: p@regiogv.nl",
-        f"Aangemaakt: dossiers/{ECONOMIE}/laadpalen/dossier.yaml (staat op de agenda)",
+        CREATED,
     ]
     text = (example_project / "dossiers" / ECONOMIE / "laadpalen" / "dossier.yaml").read_text()
     assert "\nverspreiden: Nee   " in text and 'email: "p@regiogv.nl"' in text
@@ -299,7 +303,7 @@ def test_a_value_a_kind_asks_without_an_option_is_asked_by_its_name(
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Portefeuillehouder: Wethouder Jansen",
-        f"Aangemaakt: dossiers/{ECONOMIE}/laadpalen/dossier.yaml (staat op de agenda)",
+        CREATED,
     ]
     text = (example_project / "dossiers" / ECONOMIE / "laadpalen" / "dossier.yaml").read_text()
     assert yaml.safe_load(text)["portefeuillehouder"] == "Wethouder Jansen"
@@ -367,9 +371,7 @@ def test_new_takes_the_bare_name_of_a_meeting_folder(
     """The name the meeting goes by is the first thing a clerk types."""
     result = run_cli("new", ECONOMIE, "laadpalen", *OPTIONS, cwd=example_project)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == (
-        f"Aangemaakt: dossiers/{ECONOMIE}/laadpalen/dossier.yaml (staat op de agenda)\n"
-    )
+    assert result.stdout == f"{CREATED}\n"
     agenda = (example_project / "dossiers" / ECONOMIE / "vergadering.yaml").read_text()
     assert "  - dossier: laadpalen\n" in agenda
     # From inside dossiers/ too, and from a dossier folder (a project works from anywhere in it).
