@@ -120,7 +120,8 @@ def find_project(start: Path | None = None, paths: Sequence[Path] = ()) -> Proje
         return found
     nowhere = (
         f"geen project gevonden: er is geen map 'dossiers' in {here} of erboven "
-        "(ga naar de projectmap of maak daar een map 'dossiers' aan"
+        "(ga met cd naar de projectmap, de map waarin 'dossiers' staat; alleen voor een nieuw "
+        "project maakt u zelf een map 'dossiers'"
     )
     if not paths:
         raise UsageError(f"{nowhere})")

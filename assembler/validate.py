@@ -263,8 +263,9 @@ def _meeting_folders(project: Project, problems: list[Problem]) -> list[Path]:
                     project.display(folder),
                     None,
                     "",
-                    f"map met dossiers maar zonder {MEETING_FILE} (maak {MEETING_FILE} aan met "
-                    "overleg, datum, aanvang, locatie en agenda)",
+                    f"map met dossiers maar zonder {MEETING_FILE} (is het een vergadering: maak "
+                    f"{MEETING_FILE} aan met overleg, datum, aanvang, locatie en agenda; zijn het "
+                    "ingetrokken dossiers: zet ze buiten dossiers/)",
                 )
             )
     return folders
@@ -476,6 +477,11 @@ def _load_meeting(
                 f"noemt ({other_day.isoformat()}) (controleer de datum, of hernoem de map)",
                 "waarschuwing",
             )
+        )
+    early = _before_the_day(meeting.start)
+    if early is not None:
+        problems.append(
+            Problem(display, source.line_of(("aanvang",)), "aanvang", early, "waarschuwing")
         )
     on_agenda = {e.folder for e in meeting.agenda if isinstance(e, AgendaDossier)}
     on_agenda.update(bad_entries.values())
@@ -955,6 +961,21 @@ def _told_as_twin(one: str, other: str) -> bool:
         one.casefold() == other.casefold()
         or is_copied_folder(one, other)
         or is_copied_folder(other, one)
+    )
+
+
+# No meeting starts before this hour: '2 uur' is what a clerk says of two in the afternoon.
+_FIRST_HOUR = 7
+
+
+def _before_the_day(start: str) -> str | None:
+    """What to say of a meeting's ``start`` (UU:MM) in the night or at dawn; None by day."""
+    hour, minute = (int(part) for part in start.split(":"))
+    if hour >= _FIRST_HOUR:
+        return None
+    return (
+        f"'{start}' ligt vóór zeven uur 's ochtends (bedoelt u '{hour + 12:02d}:{minute:02d}'? "
+        "schrijf een tijd in de middag als 14:00)"
     )
 
 
@@ -1863,6 +1884,10 @@ def missing_path_message(project: Project, path: Path, asked: str, *, advice: st
             f"{shown}: bestaat nog niet (maak de vergadering eerst met 'assembler vergadering "
             f"{to_make}')"
         )
+    impossible = None if same is not None else _impossible_day(mended)
+    if impossible is not None:
+        # '2025-13-01-pfho-economie': a near folder's name would hide the date that is wrong.
+        return f"{shown}: bestaat niet: '{impossible}' is geen bestaande datum (schrijf JJJJ-MM-DD)"
     meant = same or _one_named(project, mended) or _near_folder(project, mended)
     if meant is not None and asked == A_MEETING and _is_dossier(project, meant):
         # export and publish take a whole meeting: its dossier's path they would refuse next.
@@ -1914,6 +1939,19 @@ def _in_dossiers(project: Project, given: Path) -> bool:
     """Whether ``given`` (as typed) names a folder directly in dossiers/, or is a bare name
     (the command line reads that in dossiers/ too)."""
     return given.parent == Path() or Path(os.path.abspath(given.parent)) == project.dossiers
+
+
+def _impossible_day(typed: str) -> str | None:
+    """The date a meeting folder's name ``typed`` begins with when there is no such day
+    ('2025-13-01', '2024-02-30'); None for a name without a date or with one that exists."""
+    dated = DATED_FOLDER.match(Path(typed).name)
+    if dated is None:
+        return None
+    try:
+        dt.date.fromisoformat(dated.group(1))
+    except ValueError:
+        return dated.group(1)
+    return None
 
 
 def _meeting_to_make(project: Project, typed: str) -> str | None:

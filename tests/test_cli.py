@@ -563,8 +563,9 @@ def test_from_outside_a_project_paths_in_no_project_or_in_two_are_refused(
     alone = check("ergens")
     assert alone.returncode == 2
     assert alone.stderr == (
-        f"fout: {nowhere} of erboven (ga naar de projectmap of maak daar een map 'dossiers' "
-        "aan, of geef een pad in een project: 'ergens' ligt in geen project)\n"
+        f"fout: {nowhere} of erboven (ga met cd naar de projectmap, de map waarin 'dossiers' "
+        "staat; alleen voor een nieuw project maakt u zelf een map 'dossiers', of geef een pad "
+        "in een project: 'ergens' ligt in geen project)\n"
     )
     meeting = example_project / "dossiers" / ECONOMIE
     two = check(str(meeting), "tweede/dossiers", "ergens")

@@ -87,6 +87,28 @@ def test_a_meeting_not_made_yet_with_its_date_written_otherwise_is_named_right(
     )
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["verplaats", f"{ECONOMIE}/werklocaties", "2025-13-01-pfho-economie"],
+        ["new", "2023-05-32-pfho-economie", "x"],
+        ["check", "dossiers/2023-02-30-pfho-economie"],
+    ],
+)
+def test_a_meeting_of_a_day_that_does_not_exist_is_told_so(
+    example_project: Path, run_cli: RunCli, args: list[str]
+) -> None:
+    """Was "bestaat niet (bedoelt u '2023-05-26-pfho-economie'?)": the meeting the dossier was
+    on already, for a month 13 (guide walk F)."""
+    typed = args[-2] if args[0] == "new" else args[-1]
+    day = typed.removeprefix("dossiers/")[:10]
+    result = run_cli(*args, cwd=example_project)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"fout: {typed}: bestaat niet: '{day}' is geen bestaande datum (schrijf JJJJ-MM-DD)\n",
+    )
+
+
 def test_a_meeting_not_made_yet_is_said_as_typed_and_a_real_typo_still_gets_its_hint(
     example_project: Path, run_cli: RunCli
 ) -> None:
@@ -230,6 +252,28 @@ def test_a_time_with_uur_is_taken_as_it_is_meant(
     with zipfile.ZipFile(io.BytesIO(document)) as archive:
         printed = f"{meant.replace(':', '.')} uur"
         assert printed in archive.read("word/document.xml").decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("2 uur", "'02:00' ligt vóór zeven uur 's ochtends (bedoelt u '14:00'?"), ("07:00", None)],
+)
+def test_a_meeting_before_seven_in_the_morning_is_warned_about(
+    example_project: Path, run_cli: RunCli, typed: str, said: str | None
+) -> None:
+    """Was: '--aanvang "2 uur"' written as 02:00 and printed "Aanvang 02.00 uur" on the agenda
+    without a word, where the clerk meant two in the afternoon (guide walk A)."""
+    meeting = f"dossiers/{ECONOMIE}/vergadering.yaml"
+    _edit(example_project, meeting, r"^aanvang: .*$", f'aanvang: "{typed}"')
+    checked = run_cli("check", ECONOMIE, cwd=example_project)
+    assert checked.exit_code == 0
+    if said is None:
+        assert checked.stderr == ""
+        return
+    line = _line_of(example_project, meeting, "aanvang:")
+    assert checked.stderr.splitlines() == [
+        f"{meeting}:{line}: waarschuwing: aanvang: {said} schrijf een tijd in de middag als 14:00)"
+    ]
 
 
 def test_a_time_that_is_not_one_is_told_the_form_quoted(

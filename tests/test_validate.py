@@ -3240,8 +3240,9 @@ def test_a_copy_kept_aside_is_no_misnamed_settings_file(
         f"agenda[2].dossier: er is geen dossiermap 'werklocaties' met een dossier.yaml in "
         f"dossiers/{ECONOMIE} (controleer de mapnaam; is het dossier weggehaald, haal dan ook "
         "deze regel van de agenda)",
-        f"dossiers/{WONEN}: map met dossiers maar zonder vergadering.yaml (maak vergadering.yaml "
-        "aan met overleg, datum, aanvang, locatie en agenda)",
+        f"dossiers/{WONEN}: map met dossiers maar zonder vergadering.yaml (is het een "
+        "vergadering: maak vergadering.yaml aan met overleg, datum, aanvang, locatie en agenda; "
+        "zijn het ingetrokken dossiers: zet ze buiten dossiers/)",
     ]
     assert result.stdout.startswith("Niet in orde: 2 fouten in 1 bestand en 1 map; ")
 

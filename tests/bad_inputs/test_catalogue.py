@@ -1619,8 +1619,9 @@ MEETING_CASES = [
         lambda c: c.path(AGENDA).unlink(),
         1,
         (
-            f"{MEETING_DIR}: map met dossiers maar zonder vergadering.yaml (maak vergadering.yaml "
-            "aan met overleg, datum, aanvang, locatie en agenda)",
+            f"{MEETING_DIR}: map met dossiers maar zonder vergadering.yaml (is het een "
+            "vergadering: maak vergadering.yaml aan met overleg, datum, aanvang, locatie en "
+            "agenda; zijn het ingetrokken dossiers: zet ze buiten dossiers/)",
         ),
         absent=EVERY_DOSSIER,
         built=(WERKLOCATIES,),
