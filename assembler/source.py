@@ -621,6 +621,16 @@ def _syntax_problem(
         if mark.line < len(source_lines) and mark.column < len(source_lines[mark.line]):
             offending = source_lines[mark.line][mark.column]
     context = str(error.context or "")
+    emptied = _items_under_empty_list(text.split("\n"), mark.line) if mark is not None else None
+    if emptied is not None:
+        key_line, key, empty = emptied
+        return _reject(
+            display,
+            key_line,
+            f"ongeldige YAML: '{key}: {empty}' is een lege lijst, maar eronder staan punten (haal "
+            f"'{empty}' weg, zodat de regel '{key}:' is en de punten eronder bij '{key}' horen)",
+            key,
+        )
     forgotten = _forgotten_dash(error, text.split("\n"))
     if forgotten is not None:
         line, key, example = forgotten
@@ -1001,6 +1011,9 @@ def _forgotten_dash(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int,
     elif "expected ':'" in problem and error.context_mark is not None:
         line = min(error.context_mark.line, mark.line)
         example = _item_above(lines, line)
+        while example is not None and ":" in lines[example] and ":" not in lines[line]:
+            # An agenda's '- dossier: …' beside its plain items: the plain one above is the form.
+            example = _item_above(lines, example)
         if example is None or ":" in lines[line] or ":" in lines[example]:
             return None  # only for a list of plain text, like voorstel
     else:
@@ -1244,6 +1257,27 @@ def _open_bracket(text: str, index: int) -> tuple[str, int] | None:
     except yaml.YAMLError:
         pass  # the scanner stops where the parser did; what was seen until then is enough
     return stack[-1] if stack else None
+
+
+# 'bijlagen: []' as `assembler new` writes it, maybe with a comment after it.
+_EMPTY_LIST = re.compile(r"^(\s*)([^\s#:][^:#]*):\s*(\[\s*\]|\{\s*\})\s*(#.*)?$")
+# An item of a list, as a clerk adds it under the empty list.
+_LIST_ITEM = re.compile(r"^(\s*)-(\s|$)")
+
+
+def _items_under_empty_list(lines: list[str], at: int) -> tuple[int, str, str] | None:
+    """The line (from 1), key and brackets of 'bijlagen: []' when the line ``at`` (from 0),
+    where YAML gave up, is a list item written under it: the clerk kept the empty list
+    `assembler new` wrote and added the annexes below it."""
+    if not 0 <= at < len(lines) or (item := _LIST_ITEM.match(lines[at])) is None:
+        return None
+    above = at - 1
+    while above >= 0 and (not lines[above].strip() or lines[above].lstrip().startswith("#")):
+        above -= 1
+    empty = _EMPTY_LIST.match(lines[above]) if above >= 0 else None
+    if empty is None or len(item.group(1)) < len(empty.group(1)):
+        return None
+    return above + 1, empty.group(2).strip(), empty.group(3)
 
 
 _STRUCTURE = (

@@ -96,6 +96,27 @@ def test_every_field_path_has_its_line() -> None:
             "bij de tekst onder 'toelichting: >' (spring hem in met twee spaties, zoals de regels "
             "erboven)",
         ),
+        # The empty list `assembler new` writes, kept with the annexes added below it; was
+        # "deze regel past niet in de opbouw" at the first annex (guide walk B).
+        *(
+            (
+                f"onderwerp: a\nbijlagen: []   # - omschrijving: ...\n{items}",
+                "d.yaml:2: bijlagen: ongeldige YAML: 'bijlagen: []' is een lege lijst, maar "
+                "eronder staan punten (haal '[]' weg, zodat de regel 'bijlagen:' is en de punten "
+                "eronder bij 'bijlagen' horen)",
+            )
+            for items in (
+                "  - omschrijving: Rapport\n    bestand: bijlage-1.pdf\n",
+                "\n- omschrijving: Rapport\n  bestand: bijlage-1.pdf\n",
+            )
+        ),
+        (
+            # A spoken item without its '- ' after a dossier's item; was "een regel mist ':'" at
+            # the next line (guide walk C).
+            "agenda:\n  - Opening\n  - dossier: wmo\n  Terugblik werkbezoek\n  - Rondvraag\n",
+            "d.yaml:4: agenda: hier begint een nieuw punt van de lijst zonder '- ' (begin de "
+            "regel met '- ' en spring in zoals het punt op regel 2)",
+        ),
         ("", "d.yaml:1: het bestand is leeg (vul de velden in)"),
         ("---\n", "d.yaml:1: het bestand is leeg (vul de velden in)"),
         ("# alleen een opmerking\n---\n...\n", "d.yaml:1: het bestand is leeg (vul de velden in)"),
