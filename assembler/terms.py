@@ -128,10 +128,13 @@ class Term:
     # The meetings whose public side must not show it; None: every meeting's.
     meetings: frozenset[str] | None = None
     always: bool = False  # checked whatever its length (kenmerk)
+    # Whether its dossier.yaml is there to reword: a withdrawn dossier's is gone (its titles
+    # come from publicatie.json), so a common title of it cannot be made more specific.
+    rewordable: bool = True
 
     def advice(self, mend: str = "haal die tekst uit de openbare stukken") -> str:
         """How to mend a public text that shows it: a common title may be the wrong one."""
-        if self.always:
+        if self.always or not self.rewordable:
             return mend
         return (
             f"{mend}, of maak, als het een gangbare titel is, {self.what} van het "
@@ -247,11 +250,12 @@ def archived_terms(
             for meeting in meetings
             if secret.since and meeting.meeting.date.isoformat() >= secret.since
         )
+        rewordable = not secret.label  # a withdrawn dossier is named by its record
         for what, text in secret.titles:
             if len(squash(text)) >= MIN_TERM_CHARS_ELSEWHERE:
-                terms.append(Term(text, what, label))
+                terms.append(Term(text, what, label, rewordable=rewordable))
             elif secret.since:
-                terms.append(Term(text, what, label, later))
+                terms.append(Term(text, what, label, later, rewordable=rewordable))
     return [term for term in terms if searched(term.text, always=term.always)]
 
 
