@@ -552,6 +552,22 @@ def load_publication(project: Project, meeting: MeetingInput) -> dict[str, Any]:
     return data
 
 
+def _refuse_lost_publication(project: Project, meeting: MeetingInput, package: Path) -> None:
+    """Raise UsageError when the meeting's publicatie.json is gone but an export package of it
+    is there: the export would start every version at 1 again and forget the confidential
+    items withdrawn since (their kenmerken and titles are kept only in that file)."""
+    path = publication_path(meeting)
+    if path.exists() or not any(package.glob("*/manifest.json")):
+        return
+    raise UsageError(
+        f"{project.display(path)}: ontbreekt, maar {project.display(package)} is het pakket van "
+        "een eerdere export: zonder dat bestand krijgen alle stukken weer versie 1 en weet de "
+        f"export niet meer welke vertrouwelijke punten zijn ingetrokken (zet {PUBLICATION_FILE} "
+        "terug uit git of een back-up; is deze vergadering nooit gepubliceerd, verwijder dan "
+        f"{project.display(package)})"
+    )
+
+
 def save_publication(meeting: MeetingInput, data: dict[str, Any]) -> None:
     """Write publicatie.json atomically, in a stable order so diffs stay small; in this
     version's format, saying which version wrote it."""
@@ -1751,6 +1767,7 @@ def plan_meeting(
     for document in documents:
         key = _record_key(document.side, document.key)
         export.facts[key] = _pdf_facts(document.source, kept)
+    _refuse_lost_publication(project, meeting, export.folder)
     publication = load_publication(project, meeting)
     # Which meeting the record belongs to, so that a copy of the folder is told from a rename.
     owner = _meeting_record(publication)

@@ -685,6 +685,39 @@ def test_a_damaged_publicatie_json_is_said_at_export_and_publish_not_a_traceback
     assert (published.exit_code, message in published.stderr) == (2, True), published.stderr
 
 
+def test_a_publicatie_json_deleted_after_an_export_stops_the_next(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Was: an export went ahead without it, every version 1 again and the confidential items
+    withdrawn since forgotten, so a public text naming one passed (guide walk, other)."""
+    assert run_cli("export", f"dossiers/{WONEN}", cwd=project.root).exit_code == 0
+    record = project.dossiers / WONEN / "publicatie.json"
+    kept = record.read_bytes()
+    record.unlink()
+    package = project.build / WONEN / "export"
+    before = {p: p.read_bytes() for p in package.rglob("*") if p.is_file()}
+
+    for command in (["export"], ["publish", "--naar", "http://127.0.0.1:9/", "--droog"]):
+        refused = run_cli(*command, f"dossiers/{WONEN}", cwd=project.root)
+        assert (refused.exit_code, refused.stderr.splitlines()[0]) == (
+            2,
+            f"fout: dossiers/{WONEN}/publicatie.json: ontbreekt, maar build/{WONEN}/export is "
+            "het pakket van een eerdere export: zonder dat bestand krijgen alle stukken weer "
+            "versie 1 en weet de export niet meer welke vertrouwelijke punten zijn ingetrokken "
+            "(zet publicatie.json terug uit git of een back-up; is deze vergadering nooit "
+            f"gepubliceerd, verwijder dan build/{WONEN}/export)",
+        )
+        assert not record.exists()
+        assert {p: p.read_bytes() for p in package.rglob("*") if p.is_file()} == before
+    # Put back, it is read as before; with the package gone, the export begins anew.
+    record.write_bytes(kept)
+    assert run_cli("export", f"dossiers/{WONEN}", cwd=project.root).exit_code == 0
+    record.unlink()
+    shutil.rmtree(package)
+    assert run_cli("export", f"dossiers/{WONEN}", cwd=project.root).exit_code == 0
+    assert record.exists()
+
+
 @pytest.mark.slow
 def test_export_and_publish_end_with_the_time_they_took_as_build_does(
     project: Project, run_cli: Callable[..., CliResult]
