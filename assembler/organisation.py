@@ -200,6 +200,10 @@ def outside_problem(project: Project, path: Path, what: str) -> str | None:
     None when it is inside, or not there (which is said elsewhere)."""
     try:
         target = path.resolve(strict=True)
+        # A path without links under dossiers/ as written is inside: no second resolve, which
+        # a no-op build does twice per dossier.
+        if target.is_relative_to(project.dossiers):
+            return None
         inside = project.dossiers.resolve(strict=True)
     except (OSError, RuntimeError):
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from assembler.errors import UsageError, dutch_list
@@ -71,15 +72,27 @@ class Project:
 
     def display(self, path: Path) -> str:
         """``path`` relative to the project root, as messages show it."""
-        path = Path(path)
+        if not isinstance(path, Path):
+            path = Path(path)
         # Most paths are made from the root: shown as named, without asking the file system
         # about links (a tenth of a no-op build of 300 dossiers went to that).
-        if path.is_absolute() and ".." not in path.parts and path.is_relative_to(self.root):
-            return path.relative_to(self.root).as_posix()
+        named = _named_under(self.root, path)
+        if named is not None:
+            return named
         try:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+@lru_cache(maxsize=4096)
+def _named_under(root: Path, path: Path) -> str | None:
+    """``path`` relative to ``root`` as written, when it is written under it; else None.
+
+    Text alone, no file system: kept, as one dossier's folder is shown in many messages."""
+    if path.is_absolute() and ".." not in path.parts and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    return None
 
 
 def holds_dossier(folder: Path) -> bool | None:

@@ -94,13 +94,19 @@ class Seen:
     settled: bool
     # fsutil.read_failures_said() when looked at.
     read_failures: int
+    # The programs' lines (see _tools), for the look after the build: a program that changes
+    # meanwhile changes the next build's digest, not this build's report.
+    tools: tuple[str, ...] = ()
 
 
-def fingerprint(project: Project, options: BuildOptions) -> Seen | None:
+def fingerprint(
+    project: Project, options: BuildOptions, tools: tuple[str, ...] | None = None
+) -> Seen | None:
     """A digest of everything a build of ``project`` with ``options`` depends on, or None.
 
     None when that cannot be told without reading: a linked or unreadable folder inside the
-    tree, no LibreOffice, a working folder that is gone.
+    tree, no LibreOffice, a working folder that is gone. ``tools``: the programs' lines of
+    the look before the build, for the look after it (see Seen.tools).
     """
     looked = time.time_ns()
     lines = _Lines(
@@ -118,7 +124,9 @@ def fingerprint(project: Project, options: BuildOptions) -> Seen | None:
     try:
         # A working folder that was removed: said by the whole build, if anywhere.
         lines.add(f"cwd {os.getcwd()}", f"options {_options(project, options)}")
-        lines.add(*_tools(options))
+        if tools is None:
+            tools = tuple(_tools(options))
+        lines.add(*tools)
         # The assembler's own code (a checkout being worked on keeps its version number) and
         # the folders packages are installed into (an upgrade adds a folder to them).
         lines.walk(Path(assembler.__file__).parent, "code", skip_folder="__pycache__")
@@ -135,7 +143,7 @@ def fingerprint(project: Project, options: BuildOptions) -> Seen | None:
     except (_Unsure, AssemblerError, OSError):
         return None
     settled = lines.newest_ns < looked - int(SETTLED_SECONDS * 1e9)
-    return Seen(lines.digest(), settled, read_failures_said())
+    return Seen(lines.digest(), settled, read_failures_said(), tools)
 
 
 def kept_report(project: Project, seen: Seen) -> BuildReport | None:
@@ -165,7 +173,7 @@ def keep_report(
         or read_failures_said() != seen.read_failures
     ):
         return
-    after = fingerprint(project, options)
+    after = fingerprint(project, options, seen.tools)
     if after is not None and after.digest == seen.digest:
         data = {"fingerprint": seen.digest, "report": {**asdict(report), "seconds": 0.0}}
         write_cache_text(project.cache / RECORD_NAME, json.dumps(data, default=_path_text))
