@@ -1136,13 +1136,21 @@ def _lexists(path: Path) -> bool:
 
 def _meant_folder(name: str, folders: list[str]) -> str | None:
     """The folder an agenda entry ``name`` was most likely meant to name, by its letters: one
-    much alike, or else the only one that begins with it, or with which it begins
-    ('jeugdzorg' for 'jeugdzorg-regio', too far apart by letters alone)."""
+    much alike, or else the only one a single typing slip away ('wm0' for 'wmo', too short
+    for likeness by share of letters), or else the only one that begins with it, or with
+    which it begins ('jeugdzorg' for 'jeugdzorg-regio', too far apart by letters alone)."""
     by_letters = {folder.casefold(): folder for folder in folders}
     typed = name.casefold()
     close = difflib.get_close_matches(typed, list(by_letters), n=1, cutoff=0.8)
     if close:
         return by_letters[close[0]]
+    slipped = [
+        folder
+        for letters, folder in by_letters.items()
+        if min(len(letters), len(typed)) >= _SLIP_CHARS and _one_slip_apart(letters, typed)
+    ]
+    if len(slipped) == 1:
+        return slipped[0]
     akin = [
         folder
         for letters, folder in by_letters.items()
@@ -1154,6 +1162,25 @@ def _meant_folder(name: str, folders: list[str]) -> str | None:
 
 # A beginning shorter than this ('res', 'pfho') says too little to pair a folder by.
 _PREFIX_CHARS = 5
+# Names shorter than this ('ab' and 'ac') are one slip apart from too many others.
+_SLIP_CHARS = 3
+
+
+def _one_slip_apart(first: str, second: str) -> bool:
+    """Whether ``second`` is ``first`` with one character mistyped, added, left out, or two
+    neighbours swapped."""
+    if first == second or abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) == len(second):
+        differ = [i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+        return len(differ) == 1 or (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and first[differ[0]] == second[differ[1]]
+            and first[differ[1]] == second[differ[0]]
+        )
+    shorter, longer = sorted((first, second), key=len)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def folder_name_problem(name: str) -> str | None:

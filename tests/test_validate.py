@@ -3420,6 +3420,55 @@ def test_an_agenda_entry_typed_otherwise_than_its_folder_is_said_once_with_the_n
     ]
 
 
+@pytest.mark.parametrize(
+    ("typed", "hinted"),
+    [("wm0", True), ("mwo", True), ("wmoo", True), ("abc", False)],
+    ids=["mistyped", "swapped", "added", "other"],
+)
+def test_a_short_agenda_entry_one_slip_from_its_folder_is_told_the_name(
+    example_project: Path, run_cli: RunCli, typed: str, hinted: bool
+) -> None:
+    """A clerk's walk: '- dossier: wm0' for the folder 'wmo' was told to check the folder's
+    name, the folder itself only as not on the agenda: three letters are too few for likeness
+    by their share."""
+    meeting = f"dossiers/{WONEN}/vergadering.yaml"
+    folder = example_project / "dossiers" / WONEN / "snelfietsroutes"
+    folder.rename(folder.with_name("wmo"))
+    edit(example_project, meeting, r"^  - dossier: snelfietsroutes$", f"  - dossier: {typed}")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, meeting, f"  - dossier: {typed}")
+    said = f"{meeting}:{line}: agenda[5].dossier: er is geen dossiermap '{typed}' met een "
+    said += f"dossier.yaml in dossiers/{WONEN}"
+    lines = result.stderr.splitlines()
+    if hinted:
+        assert f"{said}, wel 'wmo' (bedoelt u '- dossier: wmo'?)" in lines, result.stderr
+        assert "staat niet op de agenda" not in result.stderr
+    else:
+        assert any(line.startswith(f"{said} (controleer de mapnaam") for line in lines)
+        assert "dossiermap 'wmo' staat niet op de agenda" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "apart"),
+    [
+        ("wmo", "wm0", True),
+        ("abcd", "acbd", True),
+        ("wmo", "wo", True),
+        ("wmo", "wmo", False),
+        ("abcd", "badc", False),
+        ("ab", "abcd", False),
+    ],
+)
+def test_one_slip_is_one_character_mistyped_added_left_out_or_swapped(
+    first: str, second: str, apart: bool
+) -> None:
+    from assembler.validate import _one_slip_apart
+
+    assert _one_slip_apart(first, second) is apart
+    assert _one_slip_apart(second, first) is apart
+
+
 def test_an_entry_whose_folder_is_there_with_its_file_misnamed_is_no_typo(
     example_project: Path, run_cli: RunCli
 ) -> None:
