@@ -351,6 +351,11 @@ class _Builder:
                 self._problem(path, line, _hard_dash_message(value[1]))
                 self.dropped.add(path)
                 return None
+            joined = _item_joined_below(node, self.text_lines) if siblings is not None else None
+            if joined is not None:
+                self._problem(path, joined, _joined_item_message(node, self.text_lines, joined))
+                self.dropped.add(path)
+                return None
             # Plain text, or nothing, followed by '#3 ...'; not a date or number with a note.
             end = node.end_mark
             if (
@@ -784,6 +789,32 @@ def _hard_indent_message(space: str) -> str:
 # "-<NBSP>Instemmen met ...": a list's dash with a no-break space after it, from Word or Outlook.
 # YAML reads one word of text, not an item of a list; the line looks right to the clerk.
 _HARD_DASH = re.compile("-([\u00a0\u2007\u202f])")
+
+
+def _item_joined_below(node: yaml.ScalarNode, lines: list[str]) -> int | None:
+    """The line (from 1) of the first '- ' line that YAML joined to the plain list item
+    ``node`` above it, being indented further; None when it joined none.
+
+    "- Verslag" with "    - Mededelingen" below it is one item, "Verslag - Mededelingen".
+    """
+    first, last = node.start_mark.line, node.end_mark.line
+    if node.style or last == first:
+        return None
+    for number in range(first + 1, min(last, len(lines) - 1) + 1):
+        typed = lines[number].strip()
+        if typed == "-" or typed.startswith("- "):
+            return number + 1
+    return None
+
+
+def _joined_item_message(node: yaml.ScalarNode, lines: list[str], joined: int) -> str:
+    above = lines[node.start_mark.line][node.start_mark.column :].strip()
+    below = lines[joined - 1].strip()
+    return (
+        f"'{below}' is verder ingesprongen dan het punt erboven en wordt eraan vastgeplakt: "
+        f"'{above} {below}' (is het een eigen punt: zet de '-' recht onder die van het punt "
+        "erboven; hoort het erbij: zet het op dezelfde regel)"
+    )
 
 
 def _starts_a_line_with_a_hard_dash(node: yaml.ScalarNode, lines: list[str]) -> bool:

@@ -536,6 +536,47 @@ def test_a_no_break_space_after_a_key_is_said_at_its_line(text: str, line: int, 
     assert messages(text) == [f"d.yaml:{line}: {HARD_SPACE.format(key)}"]
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # A clerk's walk: a spoken item indented under the one above became part of it.
+        (
+            "agenda:\n  - Verslag\n    - Mededelingen\n  - Rondvraag\n",
+            "d.yaml:3: agenda[1]: '- Mededelingen' is verder ingesprongen dan het punt erboven "
+            "en wordt eraan vastgeplakt: 'Verslag - Mededelingen'",
+        ),
+        # A sub-item under a decision, the item wrapped over two lines first.
+        (
+            "voorstel:\n  - Instemmen met het plan\n    van aanpak\n    -\n",
+            "d.yaml:4: voorstel[1]: '-' is verder ingesprongen dan het punt erboven en wordt "
+            "eraan vastgeplakt: 'Instemmen met het plan -'",
+        ),
+    ],
+    ids=["agenda", "voorstel"],
+)
+def test_a_dash_line_indented_under_a_plain_item_is_said_where_it_is_joined(
+    text: str, said: str
+) -> None:
+    advice = (
+        " (is het een eigen punt: zet de '-' recht onder die van het punt erboven; hoort het "
+        "erbij: zet het op dezelfde regel)"
+    )
+    assert messages(text) == [said + advice]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "voorstel:\n  - Instemmen met het plan\n    van aanpak - fase 2\n",
+        "voorstel:\n  - |\n    Instemmen met:\n    - het plan\n",
+        "toelichting: Tekst\n  - punt\n",
+    ],
+    ids=["streepje-in-de-regel", "blok", "geen-lijst"],
+)
+def test_a_dash_inside_a_wrapped_item_or_a_block_is_no_joined_item(text: str) -> None:
+    assert parse_yaml(text.encode(), Path("d.yaml"), "d.yaml").data
+
+
 HARD_DASH = (
     "deze regel begint met '-' en een vaste spatie (U+{:04X}), en YAML leest die niet als spatie, "
     "dus is het geen punt van een lijst (typ na '-' een gewone spatie)"

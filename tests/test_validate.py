@@ -3449,6 +3449,25 @@ def test_a_short_agenda_entry_one_slip_from_its_folder_is_told_the_name(
         assert "dossiermap 'wmo' staat niet op de agenda" in result.stderr
 
 
+def test_a_spoken_item_indented_under_the_one_above_refuses_the_meeting_saying_so(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """A clerk's walk: '    - Mededelingen' under '  - Verslag ...' made one agenda item of
+    the two, without a word."""
+    meeting = f"dossiers/{WONEN}/vergadering.yaml"
+    above = "Verslag en actielijst van het overleg van 12 mei 2023"
+    edit(example_project, meeting, f"^  - {above}$", f"  - {above}\n    - Mededelingen")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    line = line_of(example_project, meeting, "    - Mededelingen")
+    assert result.stderr.splitlines()[0] == (
+        f"{meeting}:{line}: agenda[2]: '- Mededelingen' is verder ingesprongen dan het punt "
+        f"erboven en wordt eraan vastgeplakt: '{above} - Mededelingen' (is het een eigen punt: "
+        "zet de '-' recht onder die van het punt erboven; hoort het erbij: zet het op dezelfde "
+        "regel)"
+    )
+
+
 @pytest.mark.parametrize(
     ("first", "second", "apart"),
     [
