@@ -1047,6 +1047,7 @@ def vergadering(
         NewMeeting,
         create_meeting,
         meeting_answer_problem,
+        meeting_warnings,
         new_meeting_folder,
         previous_meeting,
         refuse_wrong_meeting,
@@ -1070,6 +1071,7 @@ def vergadering(
                 values[name] = _ask(name, problem_of)
     target = create_meeting(project, folder, meeting())
     click.echo(f"Aangemaakt: {project.display(target)} (zet er dossiers op met 'assembler new')")
+    _print_problems(meeting_warnings(project, target), as_json=False)
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")

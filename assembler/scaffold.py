@@ -42,6 +42,7 @@ from assembler.references import (
 from assembler.source import Source, YamlValue, load_yaml, parse_yaml
 from assembler.validate import (
     DATED_FOLDER,
+    before_the_day,
     date_written_otherwise,
     folder_name_problem,
     missing_path_message,
@@ -1206,6 +1207,22 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
         text = draft.previous.in_own_form(draft.text) if draft.previous else draft.text
         write_together({target: text}, "maak")
     return target
+
+
+# An aanvang as the meeting file holds it once checked: UU:MM.
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+
+
+def meeting_warnings(project: Project, target: Path) -> list[Problem]:
+    """What ``check`` would warn of in the new meeting's ``target`` by itself: an aanvang in
+    the night ('2 uur' written as 02:00), given or taken from the meeting before."""
+    source = load_yaml(target, project.display(target), may_be_empty=True)
+    start = source.data.get("aanvang") if isinstance(source.data, dict) else None
+    early = before_the_day(start) if isinstance(start, str) and _CLOCK.fullmatch(start) else None
+    if early is None:
+        return []
+    line = source.line_of(("aanvang",))
+    return [Problem(project.display(target), line, "aanvang", early, "waarschuwing")]
 
 
 def refuse_wrong_meeting(project: Project, folder: Path, values: NewMeeting) -> _MeetingDraft:

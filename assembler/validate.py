@@ -478,7 +478,7 @@ def _load_meeting(
                 "waarschuwing",
             )
         )
-    early = _before_the_day(meeting.start)
+    early = before_the_day(meeting.start)
     if early is not None:
         problems.append(
             Problem(display, source.line_of(("aanvang",)), "aanvang", early, "waarschuwing")
@@ -968,7 +968,7 @@ def _told_as_twin(one: str, other: str) -> bool:
 _FIRST_HOUR = 7
 
 
-def _before_the_day(start: str) -> str | None:
+def before_the_day(start: str) -> str | None:
     """What to say of a meeting's ``start`` (UU:MM) in the night or at dawn; None by day."""
     hour, minute = (int(part) for part in start.split(":"))
     if hour >= _FIRST_HOUR:

@@ -276,6 +276,35 @@ def test_a_meeting_before_seven_in_the_morning_is_warned_about(
     ]
 
 
+@pytest.mark.parametrize(("given", "warned"), [("2 uur", True), ("14:00", False)])
+def test_vergadering_warns_of_a_meeting_before_seven_as_check_does(
+    example_project: Path, run_cli: RunCli, given: str, warned: bool
+) -> None:
+    """Guide walk: 'assembler vergadering --aanvang "2 uur"' said only 'Aangemaakt', and so
+    did the next meeting of the kind, which took its 02:00 over; check and build warned."""
+    created = []
+    for day, options in (("2027-03-12", ["--aanvang", given]), ("2027-03-26", [])):
+        folder = f"dossiers/{day}-pfho-economie"
+        made = run_cli("vergadering", folder, *options, cwd=example_project)
+        assert made.exit_code == 0, made.stderr
+        assert made.stdout.startswith(f"Aangemaakt: {folder}/vergadering.yaml")
+        created.append((folder, made.stderr))
+    for folder, said in created:
+        meeting = f"{folder}/vergadering.yaml"
+        expected = (
+            [
+                f"{meeting}:{_line_of(example_project, meeting, 'aanvang:')}: waarschuwing: "
+                "aanvang: '02:00' ligt vóór zeven uur 's ochtends (bedoelt u '14:00'? schrijf "
+                "een tijd in de middag als 14:00)"
+            ]
+            if warned
+            else []
+        )
+        assert said.splitlines() == expected
+        checked = run_cli("check", folder.removeprefix("dossiers/"), cwd=example_project)
+        assert [line for line in checked.stderr.splitlines() if "aanvang" in line] == expected
+
+
 def test_a_time_that_is_not_one_is_told_the_form_quoted(
     example_project: Path, run_cli: RunCli
 ) -> None:
