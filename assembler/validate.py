@@ -458,6 +458,7 @@ def _load_meeting(
     problems += file_warnings(source, display) + glyph_warnings(source, display)
     meeting, bad_entries = _validate_meeting(source, problems)
     if meeting is None:
+        _compare_refused_agenda(folder, source, set(on_disk[folder]) - unread, unlisted, absent)
         return None
     here = set(on_disk[folder])
     _folders_under_other_keys(source, bad_entries, here)
@@ -619,6 +620,34 @@ def _load_meeting(
     unlisted.extend((result, name) for name in sorted(here - named - unread))
     absent.extend((result, index, name) for index, name in missing)
     return result
+
+
+def _compare_refused_agenda(
+    folder: Path,
+    source: Source,
+    here: set[str],
+    unlisted: list[tuple[MeetingInput, str]],
+    absent: list[tuple[MeetingInput, int, str]],
+) -> None:
+    """Note the folders a meeting file refused for another field leaves off its agenda, and
+    its entries that name no folder, as for a meeting read (see _load_meeting): a typo in the
+    agenda is said in the same round as a wrong date, not once that is mended."""
+    entries = source.data.get("agenda") if isinstance(source.data, dict) else None
+    if not isinstance(entries, list):
+        return
+    stand_in = MeetingInput(folder, source, Vergadering.model_construct(), ())
+    named: set[str] = set()
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or "dossier" not in entry:
+            continue  # a loose item, or said by the meeting's model
+        try:
+            read = AgendaDossier.model_validate(entry)
+        except ValidationError:
+            continue  # said by the meeting's model; an entry it refused names no folder
+        if read.folder not in here and read.folder not in named:
+            absent.append((stand_in, index, read.folder))
+        named.add(read.folder)
+    unlisted.extend((stand_in, name) for name in sorted(here - named))
 
 
 def _meeting_partly_read(rejected: InputRejected) -> list[Problem]:

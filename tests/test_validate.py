@@ -3449,6 +3449,31 @@ def test_a_short_agenda_entry_one_slip_from_its_folder_is_told_the_name(
         assert "dossiermap 'wmo' staat niet op de agenda" in result.stderr
 
 
+def test_a_meeting_refused_for_its_date_still_compares_its_agenda_with_its_folders(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Guide walk: an agenda typo was said only once the wrong date was mended, a second
+    round for what one check could say."""
+    meeting = f"dossiers/{WONEN}/vergadering.yaml"
+    edit(example_project, meeting, r"^datum: .*$", "datum: 2023-06-31")
+    edit(example_project, meeting, r"^  - dossier: snelfietsroutes$", "  - dossier: snelfietroutes")
+    edit(example_project, meeting, r"^  - dossier: res-voortgang\n", "")
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 1
+    said = [line for line in result.stderr.splitlines() if line.startswith(meeting)]
+    assert said == [
+        f"{meeting}:{line_of(example_project, meeting, 'datum:')}: datum: '2023-06-31' is geen "
+        "bestaande datum (schrijf JJJJ-MM-DD)",
+        f"{meeting}:{line_of(example_project, meeting, 'agenda:')}: agenda: dossiermap "
+        "'res-voortgang' staat niet op de agenda (voeg '- dossier: res-voortgang' toe; is het "
+        f"uitgesteld: 'assembler verplaats dossiers/{WONEN}/res-voortgang VERGADERMAP'; is het "
+        "ingetrokken: haal de map uit dossiers/)",
+        f"{meeting}:{line_of(example_project, meeting, '  - dossier: snelfietroutes')}: "
+        "agenda[4].dossier: er is geen dossiermap 'snelfietroutes' met een dossier.yaml in "
+        f"dossiers/{WONEN}, wel 'snelfietsroutes' (bedoelt u '- dossier: snelfietsroutes'?)",
+    ]
+
+
 def test_a_spoken_item_indented_under_the_one_above_refuses_the_meeting_saying_so(
     example_project: Path, run_cli: RunCli
 ) -> None:
