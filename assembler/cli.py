@@ -935,6 +935,24 @@ def new(
     # All that needs no answer is refused before the first question: no answer typed in vain.
     place = dossier_place(project, vergadermap, mapnaam, kenmerk=kenmerk)
     missing = [name for name, value in answers.items() if not value]
+
+    def values(**answer: str) -> NewDossier:
+        # NewDossier.of: a value without a field of its own is kept for the kind's outline.
+        return NewDossier.of(
+            sjabloon=sjabloon, datum=datum or "", kenmerk=kenmerk, **{**answers, **answer}
+        )
+
+    # Wrong options too; a value still to be asked is not wrong yet.
+    wrong = [
+        problem
+        for problem in new_dossier_problems(project, place, values())
+        if problem.veld.removeprefix("--") not in missing
+    ]
+    # No file yet, so each is said as every message without a file is, "fout: --optie:
+    # melding", all of them at once: the wrong options with the missing ones, so that the
+    # command is mended in one round.
+    for problem in wrong:
+        _say(f"fout: {problem.veld}: {problem.melding}")
     if missing and not _interactive():
         options = ", ".join(f"--{name}" for name in missing if name in given)
         # A value a kind asks without an option of its own can only be asked.
@@ -949,24 +967,7 @@ def new(
             f"gegevens ontbreken: {'; '.join(part for part in said if part)} (er is geen "
             "terminal om te vragen)"
         )
-
-    def values(**answer: str) -> NewDossier:
-        # NewDossier.of: a value without a field of its own is kept for the kind's outline.
-        return NewDossier.of(
-            sjabloon=sjabloon, datum=datum or "", kenmerk=kenmerk, **{**answers, **answer}
-        )
-
-    # Wrong options too; a value still to be asked is not wrong yet.
-    wrong = [
-        problem
-        for problem in new_dossier_problems(project, place, values())
-        if problem.veld.removeprefix("--") not in missing
-    ]
     if wrong:
-        # No file yet, so each is said as every message without a file is, "fout: --optie:
-        # melding", all of them at once.
-        for problem in wrong:
-            _say(f"fout: {problem.veld}: {problem.melding}")
         sys.exit(int(ExitCode.USAGE))
 
     def problem_of(name: str, answer: str) -> str | None:

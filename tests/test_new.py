@@ -159,6 +159,28 @@ def test_new_without_terminal_names_missing_options(example_project: Path, run_c
     assert not (example_project / "dossiers" / ECONOMIE / "laadpalen").exists()
 
 
+def test_new_without_terminal_says_wrong_options_with_the_missing_ones(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Guide walk: '--verspreiden misschien' was said only once the missing options were
+    given, a second round for what one run could say."""
+    result = run_cli(
+        "new",
+        f"dossiers/{ECONOMIE}",
+        "laadpalen",
+        *("--onderwerp", "X", "--verspreiden", "misschien", "--email", "pols"),
+        cwd=example_project,
+    )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "fout: --verspreiden: 'misschien' is geen geldige waarde (schrijf Ja of Nee)",
+        "fout: --email: 'pols' is geen geldig e-mailadres (schrijf bijvoorbeeld a.pols@regiogv.nl)",
+        "fout: gegevens ontbreken: geef --contactpersoon, --eenheid op (er is geen terminal om "
+        "te vragen)",
+    ]
+    assert not (example_project / "dossiers" / ECONOMIE / "laadpalen").exists()
+
+
 def test_new_memo_asks_aan_and_van_and_builds(example_project: Path, run_cli: RunCli) -> None:
     memo = [
         "--sjabloon",
