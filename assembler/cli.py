@@ -448,8 +448,8 @@ def check(paden: tuple[Path, ...], as_json: bool) -> None:
 
     Zonder PADEN wordt alles onder dossiers/ gecontroleerd; geef een vergadermap of
     dossiermap om alleen die te controleren. Buiten een project wordt het project gezocht
-    vanaf de PADEN (zie 'assembler --help'). Meldingen gaan naar stderr als
-    bestand:regel: veld: melding. Afsluitcode 0 als alles klopt, 1 bij fouten in
+    vanaf de PADEN (zie 'assembler --help'). Meldingen gaan naar de foutuitvoer (stderr)
+    als bestand:regel: veld: melding. Afsluitcode 0 als alles klopt, 1 bij fouten in
     vergaderingen of dossiers, 2 bij een fout in de opdracht, in organisatie.yaml of in een
     sjabloon, 3 als de uitvoer niet geschreven kon worden.
     """
@@ -566,11 +566,16 @@ def export(vergadermappen: tuple[Path, ...], wait_minutes: int | None) -> None:
     """Maak per vergadering het pakket voor het vergadersysteem.
 
     Schrijft build/<vergadering>/export/ met openbaar/ en niet-openbaar/ (PDF's,
-    manifest.json, SHA256SUMS, DiWoo-sitemap) en een zip per kant. Zonder
+    manifest.json, SHA256SUMS; openbaar/ ook de DiWoo-sitemap) en een zip per kant. Zonder
     VERGADERMAPPEN: alle vergaderingen. Buiten een project wordt het project gezocht vanaf
-    de VERGADERMAPPEN (zie 'assembler --help'). Bouwt eerst wat verouderd is. Stopt met
-    afsluitcode 4 als er iets vertrouwelijks in de openbare stukken zou komen; dan
-    wordt er niets geschreven.
+    de VERGADERMAPPEN (zie 'assembler --help'). Bouwt eerst wat verouderd is.
+
+    Afsluitcode 0 als elk pakket gemaakt is; 1 als een vergadering of dossier is afgekeurd
+    of nog '...' bevat (die vergadering krijgt geen pakket); 2 bij een fout in de opdracht,
+    in organisatie.yaml of in een sjabloon, of als publicatie.json weg is; 3 als
+    LibreOffice ontbreekt of de uitvoer niet geschreven kon worden; 4 als er iets
+    vertrouwelijks in de openbare stukken zou komen: dan wordt er geen pakket geschreven
+    (de documenten in build/ zijn wel bijgewerkt: geef die niet door).
     """
     started = time.monotonic()
     from assembler.build_report import BuildOptions, source_date_epoch_from_env
@@ -666,7 +671,11 @@ def _file_size(path: Path) -> str:
     return megabytes(size)
 
 
-@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@main.command(
+    context_settings=CONTEXT,
+    options_metavar="[OPTIES]",
+    short_help="Lever een vergadering aan een vergadersysteem (ODS-API).",
+)
 @dutch_help
 # A file in the meeting folder (vergadering.yaml) means that folder, as export takes it.
 @click.argument("vergadermap", type=click.Path(path_type=Path))
@@ -714,7 +723,11 @@ def publish(
     (publicatie_url in organisatie.yaml plus de bestandsnaam). De PDF's zelf staan in
     build/<vergadering>/export/openbaar/ en horen op dat adres te staan. Wie eenmaal
     met --ook-niet-openbaar naar een adres publiceert, stuurt de niet-openbare stukken
-    daarna steeds mee, tot --alleen-openbaar ze daar weghaalt.
+    daarna steeds mee, tot --alleen-openbaar ze daar weghaalt. Eén vergadering tegelijk.
+
+    Afsluitcodes als bij export (zie 'assembler export --help'); daarnaast 2 als het token
+    ontbreekt, het webadres niet klopt of het vergadersysteem de gegevens weigert, en 3 als
+    het vergadersysteem niet te bereiken is.
     """
     started = time.monotonic()
     from assembler.errors import PublishFailed, PublishRejected
@@ -861,7 +874,11 @@ _PROMPTS = {
 }
 
 
-@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@main.command(
+    context_settings=CONTEXT,
+    options_metavar="[OPTIES]",
+    short_help="Maak een nieuw dossier en zet het op de agenda.",
+)
 @dutch_help
 @click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False))
 @click.argument("mapnaam")
@@ -1013,7 +1030,11 @@ def _terminal(stream: TextIO | None) -> bool:
     return stream is not None and stream.isatty()
 
 
-@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@main.command(
+    context_settings=CONTEXT,
+    options_metavar="[OPTIES]",
+    short_help="Maak een nieuwe vergadering met haar vergadering.yaml.",
+)
 @dutch_help
 @click.argument("vergadermap", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--overleg", metavar="TEKST", help="Naam van het overleg.")
@@ -1075,7 +1096,11 @@ def vergadering(
     _print_problems(meeting_warnings(project, target), as_json=False)
 
 
-@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@main.command(
+    context_settings=CONTEXT,
+    options_metavar="[OPTIES]",
+    short_help="Verplaats een dossier naar een andere vergadering.",
+)
 @dutch_help
 # A file in the dossier (dossier.yaml, an annex) means the dossier, as build takes it.
 @click.argument("dossiermap", type=click.Path(path_type=Path))
@@ -1114,7 +1139,11 @@ def verplaats(dossiermap: Path, naar_vergadermap: Path, anyway: bool) -> None:
     click.echo(f"Verplaatst naar {project.display(moved)} (bouw opnieuw om beide bij te werken)")
 
 
-@main.command(context_settings=CONTEXT, options_metavar="[OPTIES]")
+@main.command(
+    context_settings=CONTEXT,
+    options_metavar="[OPTIES]",
+    short_help="Schrijf de JSON-schema's voor editors naar schemas/.",
+)
 @dutch_help
 @handles_errors
 def schema() -> None:
@@ -1510,7 +1539,22 @@ def _usage_message(error: click.UsageError) -> str:
         meant = _command_meant(typed.strip("'"), error.ctx)
         return f"onbekende opdracht {typed}" + (f": bedoelt u '{meant}'?" if meant else "")
     if "Got unexpected extra argument" in error.message:
-        return "te veel argumenten " + error.message.split("argument", 1)[1].strip(" s")
+        said = "te veel argumenten " + error.message.split("argument", 1)[1].strip(" s")
+        command = error.ctx.command if error.ctx else None
+        takes = [
+            param
+            for param in (command.params if command else [])
+            if isinstance(param, click.Argument)
+        ]
+        # As typed after the program's name: 'templates check', not 'check'.
+        name = error.ctx.command_path.partition(" ")[2] if error.ctx else ""
+        if command is not None and name and not takes:
+            said += f": {name} neemt geen argumenten"
+        elif command is not None and name and all(param.nargs == 1 for param in takes):
+            # 'publish A B': the command takes one meeting at a time, which it did not say.
+            names = " ".join(param.human_readable_name for param in takes)
+            said += f": {name} neemt alleen {names}"
+        return said
     return error.message
 
 

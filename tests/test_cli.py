@@ -40,6 +40,9 @@ def test_help_is_dutch(example_project: Path, run_cli: RunCli) -> None:
     ):
         assert f"  {command} " in result.stdout
     assert "Show this message" not in result.stdout
+    # Clerk walk: click cut four of the commands' lines off with '...'.
+    listed = result.stdout.split("Opdrachten:", 1)[1].splitlines()
+    assert [line for line in listed if line.rstrip().endswith("...")] == []
 
 
 @pytest.mark.parametrize(
@@ -284,6 +287,17 @@ def test_export_says_why_a_meeting_was_not_exported(example_project: Path) -> No
             ["build", "--force=1"],
             "fout: optie --force neemt geen waarde (schrijf alleen --force) (zie 'assembler "
             "build --help')",
+        ),
+        # Clerk walk: 'te veel argumenten' did not say that publish takes one meeting.
+        (
+            ["publish", WONEN, ECONOMIE, "--naar", "https://raad.example.nl/api"],
+            f"fout: te veel argumenten ({ECONOMIE}): publish neemt alleen VERGADERMAP (zie "
+            "'assembler publish --help')",
+        ),
+        (
+            ["templates", "check", "voorstel"],
+            "fout: te veel argumenten (voorstel): templates check neemt geen argumenten (zie "
+            "'assembler templates check --help')",
         ),
         (
             ["--version=1"],
@@ -825,6 +839,28 @@ def test_the_help_states_the_exit_codes_the_command_gives(
     text = " ".join(result.stdout.split())
     assert said in text
     assert "4" not in text.split("Afsluitcode", 1)[1].split("Opties:", 1)[0]  # export's only
+
+
+def test_export_and_publish_help_state_their_exit_codes(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Clerk walk: export's help named only 4, publish's none; a gate's refusal 'wrote
+    nothing' while the documents in build/ were made."""
+    export = " ".join(run_cli("export", "--help", cwd=example_project).stdout.split())
+    assert (
+        "Afsluitcode 0 als elk pakket gemaakt is; 1 als een vergadering of dossier is afgekeurd "
+        "of nog '...' bevat (die vergadering krijgt geen pakket); 2 bij een fout in de opdracht, "
+        "in organisatie.yaml of in een sjabloon, of als publicatie.json weg is; 3 als "
+        "LibreOffice ontbreekt of de uitvoer niet geschreven kon worden; 4 als er iets "
+        "vertrouwelijks in de openbare stukken zou komen: dan wordt er geen pakket geschreven "
+        "(de documenten in build/ zijn wel bijgewerkt: geef die niet door)."
+    ) in export
+    publish = " ".join(run_cli("publish", "--help", cwd=example_project).stdout.split())
+    assert (
+        "Afsluitcodes als bij export (zie 'assembler export --help'); daarnaast 2 als het token "
+        "ontbreekt, het webadres niet klopt of het vergadersysteem de gegevens weigert, en 3 als "
+        "het vergadersysteem niet te bereiken is."
+    ) in publish
 
 
 @pytest.mark.parametrize("command", [[], ["templates"]])
