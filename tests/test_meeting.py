@@ -172,6 +172,8 @@ def test_a_confidential_item_is_marked_before_its_heading_on_the_full_agenda_onl
     assert len(marked) == 1 and marked[0].startswith(f"7. {CONFIDENTIAL_SUBJECT}"), marked
     public = text(built / "build" / WONEN / "agenda.pdf")
     assert "6. Stand van zaken regionale huisvestingsverordening 2024 Kenmerk" in public
+    # One annex is headed in the singular (look review: 'Bijlagen' over one).
+    assert "ter informatie Bijlage Bijlage 1. Overzicht" in public
     # The public agenda keeps the item as its number and "Niet openbaar", nothing more.
     assert (
         "Bijlage 1. Overzicht voorgenomen wijzigingen huisvestingsverordening 7. Niet openbaar "
