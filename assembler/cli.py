@@ -1093,7 +1093,7 @@ def vergadering(
                 values[name] = _ask(name, problem_of)
     target = create_meeting(project, folder, meeting())
     click.echo(f"Aangemaakt: {project.display(target)} (zet er dossiers op met 'assembler new')")
-    _print_problems(meeting_warnings(project, target), as_json=False)
+    _print_problems(meeting_warnings(project, target, date.today()), as_json=False)
 
 
 @main.command(

@@ -1213,16 +1213,59 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
 
 
-def meeting_warnings(project: Project, target: Path) -> list[Problem]:
-    """What ``check`` would warn of in the new meeting's ``target`` by itself: an aanvang in
-    the night ('2 uur' written as 02:00), given or taken from the meeting before."""
-    source = load_yaml(target, project.display(target), may_be_empty=True)
-    start = source.data.get("aanvang") if isinstance(source.data, dict) else None
+def meeting_warnings(project: Project, target: Path, today: date) -> list[Problem]:
+    """What to warn of in the new meeting's ``target``: what ``check`` would, an aanvang in
+    the night ('2 uur' written as 02:00), given or taken from the meeting before; and a day
+    already past (a year mistyped), which check does not, a held meeting being common."""
+    display = project.display(target)
+    source = load_yaml(target, display, may_be_empty=True)
+    data = source.data if isinstance(source.data, dict) else {}
+    problems = []
+    start = data.get("aanvang")
     early = before_the_day(start) if isinstance(start, str) and _CLOCK.fullmatch(start) else None
-    if early is None:
-        return []
-    line = source.line_of(("aanvang",))
-    return [Problem(project.display(target), line, "aanvang", early, "waarschuwing")]
+    if early is not None:
+        line = source.line_of(("aanvang",))
+        problems.append(Problem(display, line, "aanvang", early, "waarschuwing"))
+    day = _written_day(data.get("datum"))
+    if day is not None and day < today:
+        meant = _next_such_day(day, today)
+        dated = DATED_FOLDER.match(target.parent.name)
+        redo = (
+            f"is het die van {dutch_date(meant)}: haal deze map weg en maak de vergadering "
+            f"opnieuw met 'assembler vergadering {meant.isoformat()}-{dated.group(2)}'"
+            if meant is not None and dated is not None
+            else "controleer het jaartal"
+        )
+        problems.append(
+            Problem(
+                display,
+                source.line_of(("datum",)),
+                "datum",
+                f"{dutch_date(day)} is al geweest ({redo})",
+                "waarschuwing",
+            )
+        )
+    return problems
+
+
+def _written_day(value: object) -> date | None:
+    """The day a meeting file's ``datum`` names, JJJJ-MM-DD; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _next_such_day(day: date, today: date) -> date | None:
+    """The same day and month as ``day`` in the first year it is not past; None for 29
+    February in a year without it."""
+    try:
+        meant = day.replace(year=today.year)
+        return meant if meant >= today else day.replace(year=today.year + 1)
+    except ValueError:
+        return None
 
 
 def refuse_wrong_meeting(project: Project, folder: Path, values: NewMeeting) -> _MeetingDraft:

@@ -8,11 +8,13 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from assembler.dates import dutch_date
 from tests.conftest import ECONOMIE, WONEN, CliResult
 
 RunCli = Callable[..., CliResult]
@@ -303,6 +305,29 @@ def test_vergadering_warns_of_a_meeting_before_seven_as_check_does(
         assert said.splitlines() == expected
         checked = run_cli("check", folder.removeprefix("dossiers/"), cwd=example_project)
         assert [line for line in checked.stderr.splitlines() if "aanvang" in line] == expected
+
+
+def test_vergadering_warns_of_a_day_already_past_with_the_one_likely_meant(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Clerk walk: '2026-02-05-…' for February 2027 made a meeting in the past without a word
+    (check does not warn: a held meeting is common)."""
+    today = date.today()
+    past = date(today.year - 1, 2, 5)
+    meant = past.replace(year=today.year) if past.replace(year=today.year) >= today else None
+    meant = meant or past.replace(year=today.year + 1)
+    folder = f"dossiers/{past.isoformat()}-pfho-economie"
+    made = run_cli("vergadering", folder, cwd=example_project)
+    assert made.exit_code == 0, made.stderr
+    meeting = f"{folder}/vergadering.yaml"
+    line = _line_of(example_project, meeting, "datum:")
+    assert made.stderr.splitlines() == [
+        f"{meeting}:{line}: waarschuwing: datum: {dutch_date(past)} is al geweest (is het die "
+        f"van {dutch_date(meant)}: haal deze map weg en maak de vergadering opnieuw met "
+        f"'assembler vergadering {meant.isoformat()}-pfho-economie')"
+    ]
+    checked = run_cli("check", folder.removeprefix("dossiers/"), cwd=example_project)
+    assert "datum" not in checked.stderr
 
 
 def test_a_time_that_is_not_one_is_told_the_form_quoted(
