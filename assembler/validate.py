@@ -2048,8 +2048,12 @@ def _is_dossier(project: Project, typed: str) -> bool:
 def _one_named(project: Project, typed: str) -> str | None:
     """The one folder a bare name in dossiers/ most likely means: the only meeting on a date
     ('2027-01-15'), or the only dossier folder of that name ('woningbouw-2027', which lies
-    in its meeting's folder), written as the command line takes it."""
+    in its meeting's folder; for 'M/woningbouw-2027', in a meeting other than M: moved),
+    written as the command line takes it."""
     given = Path(typed)
+    moved = _moved_dossier(project, given)
+    if moved is not None:
+        return moved
     if not given.name or not _in_dossiers(project, given):
         return None
     found: list[Path] = []
@@ -2071,6 +2075,26 @@ def _one_named(project: Project, typed: str) -> str | None:
         return None
     meant = found[0].relative_to(project.dossiers)
     return (given.parent / meant).as_posix()
+
+
+def _moved_dossier(project: Project, given: Path) -> str | None:
+    """For 'M/dossier' (as typed) that M does not hold: the one other meeting's dossier folder
+    of that name, written as ``given`` is; None when none or several hold one."""
+    meeting = given.parent
+    if not given.name or not meeting.name or not _in_dossiers(project, meeting):
+        return None
+    found: list[Path] = []
+    with contextlib.suppress(OSError):
+        found = [
+            other / given.name
+            for other in project.dossiers.iterdir()
+            if other.name != meeting.name
+            and (other / MEETING_FILE).is_file()
+            and stands_for_a_file(other / given.name / DOSSIER_FILE)
+        ]
+    if len(found) != 1:
+        return None
+    return (meeting.parent / found[0].relative_to(project.dossiers)).as_posix()
 
 
 def _same_but_capitals(project: Project, typed: str) -> str | None:

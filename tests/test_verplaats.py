@@ -141,6 +141,17 @@ def test_move_of_a_dossier_named_as_build_names_it(
             f"fout: dossiers/{ECONOMIE}/werklocatie: bestaat niet (bedoelt u "
             f"'dossiers/{ECONOMIE}/werklocaties'?)",
         ),
+        # Clerk walk: the old path of a dossier moved before; the meeting that holds it now.
+        (
+            f"{ECONOMIE}/snelfietsroutes",
+            f"fout: {ECONOMIE}/snelfietsroutes: bestaat niet (bedoelt u "
+            f"'{WONEN}/snelfietsroutes'?)",
+        ),
+        (
+            f"dossiers/{ECONOMIE}/snelfietsroutes",
+            f"fout: dossiers/{ECONOMIE}/snelfietsroutes: bestaat niet (bedoelt u "
+            f"'dossiers/{WONEN}/snelfietsroutes'?)",
+        ),
         (
             f"dossiers/{ECONOMIE}",
             f"fout: dossiers/{ECONOMIE}: is geen dossiermap, er staat geen dossier.yaml in "
