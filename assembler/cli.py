@@ -621,7 +621,28 @@ def _package_said(export: MeetingExport) -> list[str]:
         zipped = export.zips.get(side)
         size = f", {zipped.name} ({_file_size(zipped)})" if zipped is not None else ""
         lines.append(f"{side}: {_counted(count, 'document', 'documenten')}{size}")
-    return lines + _withdrawn_said(export)
+    return lines + _made_public_said(export) + _withdrawn_said(export)
+
+
+def _made_public_said(export: MeetingExport) -> list[str]:
+    """The documents this export put on the public side that an export before had on the
+    confidential one: said as a withdrawal is, as a slip ('verspreiden: Ja' copied) would
+    otherwise publish them with only a word in the manifest."""
+    from assembler.package import PUBLIC
+
+    records = export.publication.get("documenten", {})
+    said = []
+    for key in export.renewed:
+        record_side, _, document = key.partition(":")
+        if record_side != PUBLIC or export.versions.get(key, ("", ""))[1] != "nu openbaar":
+            continue
+        name = str(records.get(key, {}).get("bestandsnaam") or document)
+        line = (
+            f"nu {PUBLIC}: {name} (was bij een vorige export niet openbaar; controleer of de "
+            "geheimhouding is opgeheven)"
+        )
+        said.append(((name.split("_")[:2], "_bijlage-" in name, name), line))
+    return [line for _order, line in sorted(said)]
 
 
 def _withdrawn_said(export: MeetingExport) -> list[str]:
@@ -803,7 +824,7 @@ def _say_requests(report: PublishReport) -> None:
     # about what was sent.
     _print_problems([*report.export.build.problems, *report.export.problems], False)
     for meeting in report.export.meetings:
-        for line in _withdrawn_said(meeting):  # why the DELETEs below go
+        for line in _made_public_said(meeting) + _withdrawn_said(meeting):  # before the requests
             click.echo(line)
     for note in report.notes:
         _say(f"waarschuwing: {note}")

@@ -863,6 +863,29 @@ def test_a_build_withdraws_a_package_of_a_newer_assembler_that_may_show_an_item_
     assert not (project.build / WONEN / "export").exists()
 
 
+def test_the_export_names_what_it_made_public_that_was_confidential_and_only_the_once(
+    project: Project, run_cli: Callable[..., CliResult]
+) -> None:
+    """Clerk walk: 'verspreiden: Nee' turned 'Ja' after an export (a slip, a copied header)
+    was exported and published without a word; only the manifest said 'nu openbaar'."""
+    assert run_cli("export", f"dossiers/{WONEN}", cwd=project.root).exit_code == 0
+    dossier = project.dossiers / WONEN / "mandaat-woningbouwimpuls" / "dossier.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("verspreiden: Nee", "verspreiden: Ja"), encoding="utf-8")
+    exported = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert exported.exit_code == 0, exported.stderr
+    prefix = "07_23.0002150_"
+    said = " (was bij een vorige export niet openbaar; controleer of de geheimhouding is opgeheven)"
+    assert [line for line in exported.stdout.splitlines() if "nu openbaar" in line] == [
+        f"  nu openbaar: {prefix}voorstel_onderhandelingsmandaat-provinciale-bijdrage-"
+        f"woningbouwimpuls.pdf{said}",
+        f"  nu openbaar: {prefix}bijlage-01_aanvraagformulier-woningbouwimpuls-vertrouwelijk.pdf"
+        f"{said}",
+    ]
+    again = run_cli("export", f"dossiers/{WONEN}", cwd=project.root)
+    assert again.exit_code == 0 and "nu openbaar" not in again.stdout
+
+
 @pytest.mark.slow
 def test_the_export_names_what_it_withdraws_and_only_the_once(
     project: Project, run_cli: Callable[..., CliResult]
