@@ -815,7 +815,8 @@ def _public_titles_of_confidential(
     long_titles = {
         squashed: term
         for squashed, term in terms
-        if term.what == "het onderwerp"
+        # An annex's description too: copied with the 'bijlagen:' block (clerk walk).
+        if (term.what == "het onderwerp" or term.what.startswith("de omschrijving van bijlage"))
         and squashed in public
         and len(squashed) >= MIN_TERM_CHARS_ELSEWHERE
     }
@@ -852,8 +853,9 @@ def _public_titles_of_confidential(
                     return any(squash(title) == squashed for title in published.titles)
 
                 if published_first(meeting, held[0] if held else None, shown, known):
-                    first.setdefault(term.source, []).append((meeting, dossier, path))
-                    continue
+                    if term.what == "het onderwerp":
+                        first.setdefault(term.source, []).append((meeting, dossier, path))
+                    continue  # an annex's published first: its own description stays
                 mend = (
                     "dit dossier een ander onderwerp"
                     if len(path) == 1
@@ -864,7 +866,7 @@ def _public_titles_of_confidential(
                         dossier.source.display,
                         dossier.source.line_of(path),
                         field_label(path),
-                        f"is het onderwerp van {term.source.removesuffix(f'/{DOSSIER_FILE}')}, "
+                        f"is {term.what} van {term.source.removesuffix(f'/{DOSSIER_FILE}')}, "
                         "dat niet openbaar is: zo staat het in de openbare stukken, en zoekt de "
                         f"export er nergens meer naar (haal het hier weg, of geef {mend})",
                         "waarschuwing",

@@ -2261,6 +2261,31 @@ def test_a_public_title_that_is_a_confidential_onderwerp_is_warned_about(
     ]
 
 
+def test_a_public_annex_described_as_a_confidential_annex_is_warned_about(
+    example_project: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Clerk walk: the 'bijlagen:' block copied from the confidential dossier put its annex's
+    description on the public agenda and in the manifest without a word (its onderwerp was
+    warned about), and the gate took those words for public."""
+    folder = example_project / "dossiers" / WONEN / "snelfietsroutes"
+    make_pdf(folder / "bijlage-4-notitie.pdf", [["Notitie bij de snelfietsroutes."]])
+    dossier = folder / "dossier.yaml"
+    typed = "Aanvraagformulier Woningbouwimpuls (vertrouwelijk)"
+    text = dossier.read_text(encoding="utf-8")
+    text += f"  - omschrijving: {typed}\n    bestand: bijlage-4-notitie.pdf\n"
+    dossier.write_text(text, encoding="utf-8")
+
+    checked = run_cli("check", cwd=example_project)
+
+    assert checked.exit_code == 0, checked.stderr
+    assert (
+        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:58: waarschuwing: "
+        f"bijlagen[4].omschrijving: is de omschrijving van bijlage 1 van {SECRET_FOLDER}, dat "
+        "niet openbaar is: zo staat het in de openbare stukken, en zoekt de export er nergens "
+        "meer naar (haal het hier weg, of geef de bijlage een andere omschrijving)"
+    ) in checked.stderr.splitlines(), checked.stderr
+
+
 @pytest.mark.slow
 def test_a_public_annex_described_as_a_confidential_kenmerk_is_no_licence_to_name_it(
     project: Project, run_cli: Callable[..., CliResult]
