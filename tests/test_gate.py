@@ -2237,15 +2237,37 @@ def test_an_archived_confidential_annex_the_intake_refuses_is_not_opened_nor_sai
     assert read and bomb not in read
 
 
-def test_a_public_title_that_is_a_confidential_onderwerp_is_warned_about(
-    example_project: Path, run_cli: Callable[..., CliResult]
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        # Was (leak2 L3): passed check in silence, and the gate then took that onderwerp for
+        # public.
+        (
+            "onderhandelingsmandaat  provinciale bijdrage WONINGBOUWIMPULS",
+            [f"is het onderwerp van {SECRET_FOLDER}, dat niet openbaar is"],
+        ),
+        # Clerk walk: the 'bijlagen:' block copied from the confidential dossier put its
+        # annex's description on the public agenda and in the manifest without a word.
+        (
+            "Aanvraagformulier Woningbouwimpuls (vertrouwelijk)",
+            [
+                f"is de omschrijving van bijlage 1 van {SECRET_FOLDER}, dat niet openbaar is",
+                "zegt 'vertrouwelijk', maar het dossier is openbaar (verspreiden: Ja), dus wordt "
+                "deze bijlage gepubliceerd (zet de bijlage in een dossier met verspreiden: Nee, "
+                "zet hier verspreiden: Nee, of pas de omschrijving aan)",
+            ],
+        ),
+    ],
+    ids=["onderwerp", "bijlage"],
+)
+def test_a_public_annex_described_as_a_confidential_title_is_warned_about(
+    example_project: Path, run_cli: Callable[..., CliResult], typed: str, said: list[str]
 ) -> None:
-    """Was (leak2 L3): a public annex described, word for word, as a confidential dossier's
-    long onderwerp passed check in silence, and the gate then took that onderwerp for public."""
+    """A public annex described, word for word, as a confidential dossier's long onderwerp or
+    one of its annexes: the gate takes those words for public, so check says it."""
     folder = example_project / "dossiers" / WONEN / "snelfietsroutes"
     make_pdf(folder / "bijlage-4-notitie.pdf", [["Notitie bij de snelfietsroutes."]])
     dossier = folder / "dossier.yaml"
-    typed = "onderhandelingsmandaat  provinciale bijdrage WONINGBOUWIMPULS"
     text = dossier.read_text(encoding="utf-8")
     text += f"  - omschrijving: {typed}\n    bestand: bijlage-4-notitie.pdf\n"
     dossier.write_text(text, encoding="utf-8")
@@ -2253,37 +2275,15 @@ def test_a_public_title_that_is_a_confidential_onderwerp_is_warned_about(
     checked = run_cli("check", cwd=example_project)
 
     assert checked.exit_code == 0, checked.stderr
+    mend = (
+        ": zo staat het in de openbare stukken, en zoekt de export er nergens meer naar (haal "
+        "het hier weg, of geef de bijlage een andere omschrijving)"
+    )
+    at = f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:58: waarschuwing: bijlagen[4].omschrijving"
     assert checked.stderr.splitlines() == [
-        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:58: waarschuwing: "
-        f"bijlagen[4].omschrijving: is het onderwerp van {SECRET_FOLDER}, dat niet openbaar "
-        "is: zo staat het in de openbare stukken, en zoekt de export er nergens meer naar "
-        "(haal het hier weg, of geef de bijlage een andere omschrijving)"
+        f"{at}: {said[0]}{mend}",
+        *(f"{at}: {line}" for line in said[1:]),
     ]
-
-
-def test_a_public_annex_described_as_a_confidential_annex_is_warned_about(
-    example_project: Path, run_cli: Callable[..., CliResult]
-) -> None:
-    """Clerk walk: the 'bijlagen:' block copied from the confidential dossier put its annex's
-    description on the public agenda and in the manifest without a word (its onderwerp was
-    warned about), and the gate took those words for public."""
-    folder = example_project / "dossiers" / WONEN / "snelfietsroutes"
-    make_pdf(folder / "bijlage-4-notitie.pdf", [["Notitie bij de snelfietsroutes."]])
-    dossier = folder / "dossier.yaml"
-    typed = "Aanvraagformulier Woningbouwimpuls (vertrouwelijk)"
-    text = dossier.read_text(encoding="utf-8")
-    text += f"  - omschrijving: {typed}\n    bestand: bijlage-4-notitie.pdf\n"
-    dossier.write_text(text, encoding="utf-8")
-
-    checked = run_cli("check", cwd=example_project)
-
-    assert checked.exit_code == 0, checked.stderr
-    assert (
-        f"dossiers/{WONEN}/snelfietsroutes/dossier.yaml:58: waarschuwing: "
-        f"bijlagen[4].omschrijving: is de omschrijving van bijlage 1 van {SECRET_FOLDER}, dat "
-        "niet openbaar is: zo staat het in de openbare stukken, en zoekt de export er nergens "
-        "meer naar (haal het hier weg, of geef de bijlage een andere omschrijving)"
-    ) in checked.stderr.splitlines(), checked.stderr
 
 
 @pytest.mark.slow
