@@ -45,6 +45,7 @@ from assembler.validate import (
     before_the_day,
     date_written_otherwise,
     folder_name_problem,
+    likely_meant,
     missing_path_message,
     selected_folder,
 )
@@ -1197,9 +1198,16 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
         draft = refuse_wrong_meeting(project, folder, values)
         missing = [f"--{name}" for name in MEETING_ASKED if not draft.given[name]]
         if missing:
+            meant = overleg_meant(project, folder)
             raise UsageError(
                 f"gegevens ontbreken: geef {', '.join(missing)} op (er is geen eerdere "
-                "vergadering van dit overleg om ze van over te nemen)"
+                "vergadering van dit overleg om ze van over te nemen"
+                + (
+                    f"; is het overleg van {meant.latest} bedoeld, noem de map dan {meant.name}"
+                    if meant
+                    else ""
+                )
+                + ")"
             )
         target = folder / MEETING_FILE
         # In the line ends and BOM of the meeting it takes its details from, as the clerk's
@@ -1213,10 +1221,45 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
 
 
+@dataclass(frozen=True)
+class OverlegMeant:
+    """The overleg a new meeting's folder name most likely meant to name (see overleg_meant)."""
+
+    # The latest meeting folder of that overleg ('2023-06-23-pfho-ruimte-wonen').
+    latest: str
+    # The new meeting's folder name with that overleg's name ('2027-02-05-pfho-ruimte-wonen').
+    name: str
+
+
+def overleg_meant(project: Project, folder: Path) -> OverlegMeant | None:
+    """For the first meeting of its overleg in ``folder``: the overleg a typing slip in its
+    name most likely stands for, by the other meetings' folder names; else None.
+
+    The part after the date is what puts a meeting in its series: a new meeting of
+    '…-pfho-ruimte-wonne' starts a series of its own and takes nothing from the last one.
+    """
+    dated = _DATED_FOLDER.match(folder.name)
+    if dated is None:
+        return None
+    latest: dict[str, str] = {}
+    for candidate in meeting_folders(project.dossiers):
+        other = _DATED_FOLDER.match(candidate.name)
+        if other is None or candidate.name == folder.name:
+            continue
+        if other.group(2).casefold() == dated.group(2).casefold():
+            return None  # not the first of its overleg
+        latest[other.group(2)] = max(latest.get(other.group(2), ""), candidate.name)
+    meant = likely_meant(dated.group(2), sorted(latest))
+    if meant is None:
+        return None
+    return OverlegMeant(latest[meant], f"{dated.group(1)}-{meant}")
+
+
 def meeting_warnings(project: Project, target: Path, today: date) -> list[Problem]:
     """What to warn of in the new meeting's ``target``: what ``check`` would, an aanvang in
-    the night ('2 uur' written as 02:00), given or taken from the meeting before; and a day
-    already past (a year mistyped), which check does not, a held meeting being common."""
+    the night ('2 uur' written as 02:00), given or taken from the meeting before; a day
+    already past (a year mistyped), which check does not, a held meeting being common; and
+    an overleg named once, by a slip from one that has meetings."""
     display = project.display(target)
     source = load_yaml(target, display, may_be_empty=True)
     data = source.data if isinstance(source.data, dict) else {}
@@ -1242,6 +1285,21 @@ def meeting_warnings(project: Project, target: Path, today: date) -> list[Proble
                 source.line_of(("datum",)),
                 "datum",
                 f"{dutch_date(day)} is al geweest ({redo})",
+                "waarschuwing",
+            )
+        )
+    series = overleg_meant(project, target.parent)
+    if series is not None:
+        overleg = _DATED_FOLDER.match(target.parent.name)
+        assert overleg is not None  # overleg_meant gives None for an undated name
+        problems.append(
+            Problem(
+                display,
+                None,
+                "",
+                f"dit is de eerste vergadering van '{overleg.group(2)}' (is het overleg van "
+                f"{series.latest} bedoeld: haal deze map weg en maak de vergadering opnieuw met "
+                f"'assembler vergadering {series.name}')",
                 "waarschuwing",
             )
         )

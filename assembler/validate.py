@@ -1064,7 +1064,7 @@ def _folder_problems(
         # A folder that is there, its dossier.yaml misnamed or gone, is the one meant.
         if name not in left_out and not _lexists(meeting.folder / name)
         for meant in [
-            _meant_folder(
+            likely_meant(
                 name,
                 [
                     folder
@@ -1165,11 +1165,12 @@ def _lexists(path: Path) -> bool:
         return True
 
 
-def _meant_folder(name: str, folders: list[str]) -> str | None:
-    """The folder an agenda entry ``name`` was most likely meant to name, by its letters: one
-    much alike, or else the only one a single typing slip away ('wm0' for 'wmo', too short
-    for likeness by share of letters), or else the only one that begins with it, or with
-    which it begins ('jeugdzorg' for 'jeugdzorg-regio', too far apart by letters alone)."""
+def likely_meant(name: str, folders: list[str]) -> str | None:
+    """The folder (or overleg) among ``folders`` that ``name`` was most likely meant to name,
+    by its letters: one much alike, or else the only one a single typing slip away ('wm0' for
+    'wmo', too short for likeness by share of letters), or else the only one that begins with
+    it, or with which it begins ('jeugdzorg' for 'jeugdzorg-regio', too far apart by letters
+    alone)."""
     by_letters = {folder.casefold(): folder for folder in folders}
     typed = name.casefold()
     close = difflib.get_close_matches(typed, list(by_letters), n=1, cutoff=0.8)
