@@ -42,11 +42,16 @@ PLACEHOLDER_LEFT = "bevat nog '...' uit het nieuwe dossier (vul de tekst in)"
 
 
 def line_saying(source: Source, path: FieldPath, text: str, squashed: str) -> int | None:
-    """The line within a field's (multi-line) text that says ``squashed``; else the key's."""
-    lines = text.split("\n")
-    offset = next(
-        (i for i, line in enumerate(lines) if squashed in squash(MARKUP.sub("", line))), None
-    )
+    """The line within a field's (multi-line) text where ``squashed`` begins, also when it goes
+    on in the next line (a long title wrapped by the clerk's editor); else the key's."""
+    # Squashed text has no white space: the squashed lines, end to end, are the squashed text.
+    ends = []
+    said = ""
+    for line in text.split("\n"):
+        said += squash(MARKUP.sub("", line))
+        ends.append(len(said))
+    found = said.find(squashed)
+    offset = bisect_right(ends, found) if found >= 0 else None
     return text_line(source, path, text, offset)
 
 

@@ -2949,6 +2949,27 @@ def test_a_confidential_title_in_bold_or_with_an_invisible_space_is_warned_about
     ]
 
 
+def test_a_confidential_title_wrapped_over_two_lines_is_warned_about_where_it_begins(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Clerk walk: a title the editor wrapped was warned about at 'toelichting: |', the
+    field's first line, not at the line of the toelichting that names it."""
+    edit(
+        example_project,
+        SEED,
+        r"^  ### Beknopte toelichting$",
+        "  ### Beknopte toelichting\n\n  Dit hangt samen met het Onderhandelingsmandaat\n"
+        "  provinciale bijdrage Woningbouwimpuls van juni.",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    line = line_of(example_project, SEED, "  Dit hangt samen")
+    assert [said.split(": waarschuwing: ")[0] for said in result.stderr.splitlines()] == [
+        f"{SEED}:{line}"
+    ], result.stderr
+    assert "toelichting: noemt het onderwerp 'Onderhandelingsmandaat" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
