@@ -675,7 +675,13 @@ def _move_dossier(
     old_date = old_meeting_data.date
     new_meeting = Vergadering.model_validate(new_source.data)
     if not anyway:
-        _check_move_date(project.display(target_meeting), old_date, new_meeting.date, today)
+        _check_move_date(
+            project.display(target_meeting),
+            old_date,
+            new_meeting.date,
+            today,
+            cancelled=new_meeting.cancelled,
+        )
         if new_meeting.cancelled:
             raise UsageError(
                 f"{project.display(target_meeting / MEETING_FILE)}: deze vergadering gaat niet "
@@ -714,8 +720,11 @@ def _move_dossier(
     return destination
 
 
-def _check_move_date(shown: str, old: date, new: date, today: date) -> None:
-    """Refuse a move back in time: to an earlier meeting, or to one that has been held."""
+def _check_move_date(
+    shown: str, old: date, new: date, today: date, *, cancelled: bool = False
+) -> None:
+    """Refuse a move back in time: to an earlier meeting, or to one that has been held; and
+    say it if that meeting is ``cancelled`` too, which --toch would pass over unsaid."""
     earlier, past = new < old, new < today
     if not (earlier or past):
         return
@@ -724,6 +733,8 @@ def _check_move_date(shown: str, old: date, new: date, today: date) -> None:
         reasons.append("is al geweest")
     if earlier:
         reasons.append(f"is eerder dan die waar het dossier nu op staat ({dutch_date(old)})")
+    if cancelled:
+        reasons.append("gaat niet door (geannuleerd: Ja)")
     choice = "een latere vergadering" if earlier else "een vergadering"
     if past:
         choice += " die nog moet komen"

@@ -427,8 +427,16 @@ def test_a_move_to_another_meeting_on_the_same_day_keeps_that_days_row(
             "staat (26 mei 2023)",
             "kies een latere vergadering die nog moet komen",
         ),
+        # Clerk walk: said as earlier only, and --toch then put it on a cancelled meeting.
+        (
+            date(2023, 4, 1),
+            "2023-04-14-pfho-economie-geannuleerd",
+            "(14 april 2023) is eerder dan die waar het dossier nu op staat (26 mei 2023) en "
+            "gaat niet door (geannuleerd: Ja)",
+            "kies een latere vergadering",
+        ),
     ],
-    ids=["earlier", "past", "both"],
+    ids=["earlier", "past", "both", "earlier-cancelled"],
 )
 def test_a_move_back_in_time_is_refused_unless_toch(
     example_project: Path,
@@ -444,7 +452,10 @@ def test_a_move_back_in_time_is_refused_unless_toch(
     set_today(today)
     dossiers = example_project / "dossiers"
     if not (dossiers / target).exists():
-        _meeting(example_project, target, target[:10])
+        made = _meeting(example_project, target, target[:10])
+        if target.endswith("-geannuleerd"):
+            with (made / "vergadering.yaml").open("a", encoding="utf-8") as meeting:
+                meeting.write("geannuleerd: Ja\n")
     before = {path: path.read_bytes() for path in dossiers.rglob("*.yaml")}
     args = ("verplaats", f"dossiers/{ECONOMIE}/werklocaties", f"dossiers/{target}")
 
