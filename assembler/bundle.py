@@ -9,7 +9,8 @@ Marks ("Bijlage 2 bij 23.0001772", "NIET OPENBAAR") go in a band at the visual t
 The band is rendered first (PDFium); if anything is drawn there, the page box is enlarged by
 a strip above the page instead (on the side that is the top after ``/Rotate``), so a mark never
 covers content. An annex's later pages say "Bijlage 2 bij 23.0001772 – pagina 3 van 5"; such a
-page whose top band has ink takes it in its bottom band if that has none, rather than a strip.
+page whose top band has ink takes it in its bottom band if that has none, rather than a strip
+(and with it the annex's other later pages, when all of them have room there).
 Marks are drawn with reportlab in LiberationSans, embedded as a subset.
 
 Tags: a part with a structure tree (the voorstel and agenda LibreOffice makes; a dossier's
@@ -60,6 +61,7 @@ import re
 import sys
 import threading
 import types
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -1756,8 +1758,14 @@ def _apply_marks(
     blank = _top_band_blank(parts, starts, ends, marks)
     # A later page with ink at the top and no NIET OPENBAAR (which needs the top band, so a
     # strip anyway) takes its mark at the bottom if that is free: the page keeps its size.
-    low = [i for i, m in marks.items() if m.later and not m.center and not blank.get(i, False)]
-    bottoms = _bottom_band_blank(parts, starts, ends, low)
+    later = [i for i, m in marks.items() if m.later and not m.center]
+    low = [i for i in later if not blank.get(i, False)]
+    # And so do the annex's other later pages when every one of them is free at the bottom:
+    # a reader finds "pagina 3 van 5" in one place all through the annex.
+    inked = {bisect_right(starts, i) for i in low}
+    asked = [i for i in later if bisect_right(starts, i) in inked]
+    bottoms = _bottom_band_blank(parts, starts, ends, asked)
+    together = inked - {bisect_right(starts, i) for i in asked if not bottoms.get(i, False)}
     overlay_sizes: dict[tuple[float, float, _Mark, float], int] = {}
     placements: list[tuple[int, int, list[float], int, bytes]] = []
     for index, mark in sorted(marks.items()):
@@ -1775,7 +1783,10 @@ def _apply_marks(
         visual_width, visual_height = (width, height) if rotate in (0, 180) else (height, width)
         scale = min(mark_scale(visual_width, visual_height), _widest_scale(mark, visual_width))
         top = 0.0 if blank.get(index, False) and not skewed else MARK_BAND * scale
-        if top and not skewed and bottoms.get(index, False):
+        if not skewed and (
+            (top and bottoms.get(index, False))
+            or (mark.later and not mark.center and bisect_right(starts, index) in together)
+        ):
             top, mark = 0.0, replace(mark, bottom=True)
         # A page narrower than its mark (a small image) is widened rather than cut off.
         wider = max(0.0, _required_width(mark) - visual_width)

@@ -328,11 +328,14 @@ def test_page_box_grows_when_the_top_margin_is_not_blank(voorstel: Path, tmp_pat
 def make_four_page_annex(path: Path) -> Path:
     """Four A4 pages: ink at the top of 1; nothing at the top of 2; ink at the top of 3, its
     bottom free; ink at both edges of 4."""
+    return make_inked_annex(path, [(True, False), (False, False), (True, False), (True, True)])
+
+
+def make_inked_annex(path: Path, edges: list[tuple[bool, bool]]) -> Path:
+    """A4 pages with a line at the top edge, the bottom edge, both or neither, per page."""
     drawing = canvas.Canvas(str(path), pagesize=(595, 842), invariant=1)
     drawing.setFont("Helvetica", 11)
-    for number, (top, bottom) in enumerate(
-        [(True, False), (False, False), (True, False), (True, True)], start=1
-    ):
+    for number, (top, bottom) in enumerate(edges, start=1):
         if top:
             drawing.drawString(400, 830, f"Kopregel {number} tot aan de rand")
         drawing.drawString(72, 700, f"Inhoud van pagina {number}")
@@ -408,6 +411,37 @@ def test_every_later_page_of_an_annex_says_which_annex_and_page_it_is(
         own = [box for box in boxes if box[0] in {"Kopregel", "Voetregel", "Inhoud"}]
         for word in own:
             assert word[4] <= first[2] or word[2] >= first[4], (index, word)
+
+
+def test_an_annexs_later_pages_are_marked_in_one_band_when_they_all_can_be(
+    voorstel: Path, tmp_path: Path
+) -> None:
+    """Look review: an annex's "pagina 2 van 3" was at the top of one page and "pagina 3 van
+    3" at the bottom of the next, where its top had ink; with every bottom free, all of its
+    later pages are marked at the bottom. Another annex, whose top bands are all free, keeps
+    them at the top."""
+    mixed = make_inked_annex(tmp_path / "drie.pdf", [(False, False), (False, False), (True, False)])
+    plain = make_inked_annex(tmp_path / "twee.pdf", [(False, False), (False, False)])
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(mixed, 1, "Drie"), BundleAnnex(plain, 2, "Twee")], META, out)
+    start = page_count(voorstel)
+    # Each annex's first page keeps its "Bijlage N bij …" at the top.
+    for first_page in (start, start + 3):
+        assert _stamp_box(out, first_page) == pytest.approx((14.45, 8.45), abs=0.05)
+    for index, number, annex, at_bottom in [
+        (start + 1, 2, 1, True),
+        (start + 2, 3, 1, True),
+        (start + 4, 2, 2, False),
+    ]:
+        assert visible_box(out, index) == [0, 0, 595, 842], index  # no strip
+        boxes = _mark_boxes(out, index)
+        first = next(box for box in boxes if box[0] == "Bijlage")
+        line = " ".join(box[0] for box in boxes if abs(box[2] - first[2]) < 0.5)
+        assert line.endswith(f"– pagina {number} van {3 if annex == 1 else 2}"), index
+        if at_bottom:
+            assert 842 - first[4] == pytest.approx(14.1, abs=0.3), index
+        else:
+            assert first[2] == pytest.approx(14.45, abs=0.05), index
 
 
 def _stamp_box(path: Path, page: int) -> tuple[float, float]:
