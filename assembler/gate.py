@@ -47,7 +47,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -1361,7 +1361,7 @@ def enforce(audit: Audit, kept: KeptFacts | None = None) -> list[Problem]:
     """Raise ConfidentialityViolation (exit 4) naming every leak; when there is none, return
     the warnings for what could not be read."""
     leaks = find_leaks(audit, kept)
-    problems = sorted({leak.problem() for leak in leaks})
+    problems = _said_once(sorted({leak.problem() for leak in leaks}))
     if all(leak.unread for leak in leaks):
         return problems
     count = sum(problem.ernst == "fout" for problem in problems)
@@ -1372,3 +1372,21 @@ def enforce(audit: Audit, kept: KeptFacts | None = None) -> list[Problem]:
         "worden zo niet door)",
         problems,
     )
+
+
+def _said_once(problems: list[Problem]) -> list[Problem]:
+    """One problem for what is found alike in several public files, at the first of them,
+    naming the others: a kenmerk in a toelichting is in the voorstel, its bundle and the
+    meeting bundle, one mistake to mend in one place (the dossier line said above)."""
+    alike: dict[tuple[object, ...], list[Problem]] = {}
+    for problem in problems:
+        key = (problem.veld, problem.melding, problem.ernst)
+        # A problem at a line of a file stands for itself.
+        alike.setdefault(key if problem.regel is None else (problem,), []).append(problem)
+    said = []
+    for first, *others in alike.values():
+        if others:
+            also = _listed([other.bestand for other in others])
+            first = replace(first, melding=f"{first.melding}; staat ook in {also}")
+        said.append(first)
+    return said
