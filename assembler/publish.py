@@ -601,6 +601,13 @@ def publish_meeting(
         exported = export_meetings(project, [meeting_path])
         export = _find_export(exported, meeting_path)
         report = PublishReport(export.name, base, dry_run, exported)
+        if dry_run and not token.strip():
+            # A dry run that says all is well must not hide why the real one would stop.
+            report.notes.append(
+                f"er is geen token: zonder --droog stopt de publicatie hier (zet de "
+                f"omgevingsvariabele {TOKEN_VARIABLE}, het token van de API van het "
+                "vergadersysteem)"
+            )
         sender = _Sender(base, http, token, report, attempts, backoff, sleep, max_wait)
         publication = load_publication(project, export.meeting)
         targets = publication.setdefault("publicaties", {})

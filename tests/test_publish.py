@@ -896,6 +896,14 @@ def test_dry_run_sends_nothing(project: Project) -> None:
     assert [r.method for r in report.requests].count("POST") == 1 + 8 + 15
     assert all(r.status is None for r in report.requests)
     assert _publication(project)["publicaties"] == {}
+    # Clerk walk: the dry run said nothing of the token the real one stops without.
+    assert report.notes == [
+        "er is geen token: zonder --droog stopt de publicatie hier (zet de omgevingsvariabele "
+        "ASSEMBLER_ODS_TOKEN, het token van de API van het vergadersysteem)"
+    ]
+    with Stub([]) as stub:
+        told = publish_meeting(project, project.dossiers / WONEN, stub.url, token="t", dry_run=True)
+    assert told.notes == []
 
 
 def test_one_api_has_one_address_whatever_its_spelling() -> None:
