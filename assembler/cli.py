@@ -1092,6 +1092,7 @@ def vergadering(
         meeting_answer_problem,
         meeting_warnings,
         new_meeting_folder,
+        overleg_meant,
         previous_meeting,
         refuse_wrong_meeting,
     )
@@ -1105,6 +1106,12 @@ def vergadering(
 
     refuse_wrong_meeting(project, folder, meeting())  # said before any question
     if previous_meeting(project, folder) is None and _interactive():
+        meant = overleg_meant(project, folder)
+        if meant is not None and not all(values.values()):  # before the questions it needs
+            _say(
+                f"waarschuwing: er is nog geen vergadering van '{meant.typed}'; "
+                f"{meant.question()} (breek hier af met Ctrl-C)"
+            )
 
         def problem_of(name: str, answer: str) -> str | None:
             return meeting_answer_problem(project, folder, meeting(**{name: answer}), name)

@@ -19,7 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from assembler.build_report import build_lock
 from assembler.dates import dutch_date
-from assembler.errors import InputRejected, Problem, UsageError
+from assembler.errors import InputRejected, Problem, UsageError, dutch_list
 from assembler.fsutil import not_writable, unreadable, write_together
 from assembler.model import (
     DEFAULT_REFERENCE_PATTERN,
@@ -723,23 +723,25 @@ def _move_dossier(
 def _check_move_date(
     shown: str, old: date, new: date, today: date, *, cancelled: bool = False
 ) -> None:
-    """Refuse a move back in time: to an earlier meeting, or to one that has been held; and
+    """Refuse a move back in time: to an earlier meeting, or to one whose day is past; and
     say it if that meeting is ``cancelled`` too, which --toch would pass over unsaid."""
     earlier, past = new < old, new < today
     if not (earlier or past):
         return
     reasons = []
     if past:
-        reasons.append("is al geweest")
+        # A cancelled meeting was never held: its day is only past.
+        reasons.append("is voorbij" if cancelled else "is al geweest")
     if earlier:
         reasons.append(f"is eerder dan die waar het dossier nu op staat ({dutch_date(old)})")
     if cancelled:
-        reasons.append("gaat niet door (geannuleerd: Ja)")
+        reasons.append(f"{'ging' if past else 'gaat'} niet door (geannuleerd: Ja)")
+    wanted = [*(["nog moet komen"] if past else []), *(["doorgaat"] if cancelled else [])]
     choice = "een latere vergadering" if earlier else "een vergadering"
-    if past:
-        choice += " die nog moet komen"
+    if wanted:
+        choice += " die " + " en ".join(wanted)
     raise UsageError(
-        f"{shown}: deze vergadering ({dutch_date(new)}) {' en '.join(reasons)}; er is niets "
+        f"{shown}: deze vergadering ({dutch_date(new)}) {dutch_list(reasons)}; er is niets "
         f"veranderd (kies {choice}, of geef --toch als dit echt de bedoeling is)"
     )
 
@@ -1213,11 +1215,7 @@ def create_meeting(project: Project, folder: Path, values: NewMeeting) -> Path:
             raise UsageError(
                 f"gegevens ontbreken: geef {', '.join(missing)} op (er is geen eerdere "
                 "vergadering van dit overleg om ze van over te nemen"
-                + (
-                    f"; is het overleg van {meant.latest} bedoeld, noem de map dan {meant.name}"
-                    if meant
-                    else ""
-                )
+                + (f"; {meant.question()}" if meant else "")
                 + ")"
             )
         target = folder / MEETING_FILE
@@ -1236,10 +1234,26 @@ _CLOCK = re.compile(r"\d{1,2}:\d{2}")
 class OverlegMeant:
     """The overleg a new meeting's folder name most likely meant to name (see overleg_meant)."""
 
-    # The latest meeting folder of that overleg ('2023-06-23-pfho-ruimte-wonen').
+    # The overleg's name as typed in the new folder's name ('pfho-ruimte-wonne').
+    typed: str
+    # The latest meeting folder of the overleg meant ('2023-06-23-pfho-ruimte-wonen').
     latest: str
-    # The new meeting's folder name with that overleg's name ('2027-02-05-pfho-ruimte-wonen').
+    # The new meeting's folder name with that overleg's name ('2027-02-05-pfho-ruimte-wonen'),
+    # and whether that meeting is there already.
     name: str
+    exists: bool
+
+    def question(self) -> str:
+        """'is het overleg van … bedoeld?', with what to do if so."""
+        if self.exists:
+            return (
+                f"is het overleg van {self.latest} bedoeld? daarvan is er op die dag al een "
+                f"vergadering: dossiers/{self.name}"
+            )
+        return (
+            f"is het overleg van {self.latest} bedoeld? maak de vergadering dan met "
+            f"'assembler vergadering {self.name}'"
+        )
 
 
 def overleg_meant(project: Project, folder: Path) -> OverlegMeant | None:
@@ -1248,22 +1262,37 @@ def overleg_meant(project: Project, folder: Path) -> OverlegMeant | None:
 
     The part after the date is what puts a meeting in its series: a new meeting of
     '…-pfho-ruimte-wonne' starts a series of its own and takes nothing from the last one.
+    Only a slip counts, not a name that begins like another: 'pfho-economie-extra' beside
+    'pfho-economie' is most likely an overleg of its own.
     """
     dated = _DATED_FOLDER.match(folder.name)
     if dated is None:
         return None
-    latest: dict[str, str] = {}
+    # By the overleg's letters: the date, folder name and overleg as spelled of its latest.
+    latest: dict[str, tuple[str, str, str]] = {}
     for candidate in meeting_folders(project.dossiers):
         other = _DATED_FOLDER.match(candidate.name)
         if other is None or candidate.name == folder.name:
             continue
-        if other.group(2).casefold() == dated.group(2).casefold():
+        letters = other.group(2).casefold()
+        if letters == dated.group(2).casefold():
             return None  # not the first of its overleg
-        latest[other.group(2)] = max(latest.get(other.group(2), ""), candidate.name)
-    meant = likely_meant(dated.group(2), sorted(latest))
+        found = (other.group(1), candidate.name, other.group(2))
+        latest[letters] = max(latest.get(letters, found), found)
+    meant = likely_meant(dated.group(2), sorted(latest), cutoff=0.9, beginnings=False)
     if meant is None:
         return None
-    return OverlegMeant(latest[meant], f"{dated.group(1)}-{meant}")
+    _day, name, spelled = latest[meant]
+    renamed = f"{dated.group(1)}-{spelled}"
+    exists = any(other.casefold() == renamed.casefold() for other in _listing(project.dossiers))
+    return OverlegMeant(dated.group(2), name, renamed, exists)
+
+
+def _listing(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 def meeting_warnings(project: Project, target: Path, today: date) -> list[Problem]:
@@ -1301,16 +1330,13 @@ def meeting_warnings(project: Project, target: Path, today: date) -> list[Proble
         )
     series = overleg_meant(project, target.parent)
     if series is not None:
-        overleg = _DATED_FOLDER.match(target.parent.name)
-        assert overleg is not None  # overleg_meant gives None for an undated name
         problems.append(
             Problem(
                 display,
                 None,
                 "",
-                f"dit is de eerste vergadering van '{overleg.group(2)}' (is het overleg van "
-                f"{series.latest} bedoeld: haal deze map weg en maak de vergadering opnieuw met "
-                f"'assembler vergadering {series.name}')",
+                f"dit is de eerste vergadering van '{series.typed}' ({series.question()}; "
+                "haal deze map dan weg)",
                 "waarschuwing",
             )
         )

@@ -1165,15 +1165,17 @@ def _lexists(path: Path) -> bool:
         return True
 
 
-def likely_meant(name: str, folders: list[str]) -> str | None:
+def likely_meant(
+    name: str, folders: list[str], *, cutoff: float = 0.8, beginnings: bool = True
+) -> str | None:
     """The folder (or overleg) among ``folders`` that ``name`` was most likely meant to name,
-    by its letters: one much alike, or else the only one a single typing slip away ('wm0' for
-    'wmo', too short for likeness by share of letters), or else the only one that begins with
-    it, or with which it begins ('jeugdzorg' for 'jeugdzorg-regio', too far apart by letters
-    alone)."""
+    by its letters: one much alike (``cutoff``: difflib's ratio), or else the only one a single
+    typing slip away ('wm0' for 'wmo', too short for likeness by share of letters), or else
+    (``beginnings``) the only one that begins with it, or with which it begins ('jeugdzorg'
+    for 'jeugdzorg-regio', too far apart by letters alone)."""
     by_letters = {folder.casefold(): folder for folder in folders}
     typed = name.casefold()
-    close = difflib.get_close_matches(typed, list(by_letters), n=1, cutoff=0.8)
+    close = difflib.get_close_matches(typed, list(by_letters), n=1, cutoff=cutoff)
     if close:
         return by_letters[close[0]]
     slipped = [
@@ -1183,6 +1185,8 @@ def likely_meant(name: str, folders: list[str]) -> str | None:
     ]
     if len(slipped) == 1:
         return slipped[0]
+    if not beginnings:
+        return None
     akin = [
         folder
         for letters, folder in by_letters.items()

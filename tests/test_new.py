@@ -1028,30 +1028,63 @@ def test_a_first_meeting_of_its_kind_needs_its_details(
 
 
 def test_a_slip_in_the_name_of_the_overleg_is_told_the_one_meant(
-    example_project: Path, run_cli: RunCli
+    example_project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Clerk walk: '…-pfho-ruimte-wonne' started an overleg of its own, without the last
     meeting's details or its Verslag item, and said only that there was no earlier one."""
     folder = "dossiers/2099-01-09-pfho-ruimte-wonne"
+    meant = (
+        f"is het overleg van {WONEN} bedoeld? maak de vergadering dan met 'assembler "
+        "vergadering 2099-01-09-pfho-ruimte-wonen'"
+    )
     asked = run_cli("vergadering", folder, cwd=example_project)
     assert (asked.exit_code, asked.stderr) == (
         2,
         "fout: gegevens ontbreken: geef --overleg, --aanvang, --locatie op (er is geen eerdere "
-        f"vergadering van dit overleg om ze van over te nemen; is het overleg van {WONEN} "
-        "bedoeld, noem de map dan 2099-01-09-pfho-ruimte-wonen)\n",
+        f"vergadering van dit overleg om ze van over te nemen; {meant})\n",
+    )
+    # At a terminal, before the questions the clerk would answer in vain.
+    import assembler.cli
+    from assembler.cli import main
+
+    monkeypatch.setattr(assembler.cli, "_interactive", lambda: True)
+    monkeypatch.chdir(example_project)
+    stopped = CliRunner().invoke(main, ["vergadering", folder], input="")
+    assert stopped.output.splitlines()[0] == (
+        f"waarschuwing: er is nog geen vergadering van 'pfho-ruimte-wonne'; {meant} (breek hier "
+        "af met Ctrl-C)"
     )
     details = ["--overleg", "Pfho Ruimte", "--aanvang", "10:00", "--locatie", "Zaal 2"]
     made = run_cli("vergadering", folder, *details, cwd=example_project)
     assert made.exit_code == 0, made.stderr
     assert made.stderr.splitlines() == [
         f"{folder}/vergadering.yaml: waarschuwing: dit is de eerste vergadering van "
-        f"'pfho-ruimte-wonne' (is het overleg van {WONEN} bedoeld: haal deze map weg en maak "
-        "de vergadering opnieuw met 'assembler vergadering 2099-01-09-pfho-ruimte-wonen')"
+        f"'pfho-ruimte-wonne' ({meant}; haal deze map dan weg)"
     ]
-    # Once the new overleg has a meeting, its next one is no slip; nor is one of another name.
-    for later in ("2099-02-06-pfho-ruimte-wonne", "2099-02-06-pfho-sociaal"):
+    # Once the new overleg has a meeting, its next one is no slip; nor is one of another name,
+    # or one that only begins as another does (an overleg of its own, most likely).
+    for later in (
+        "2099-02-06-pfho-ruimte-wonne",
+        "2099-02-06-pfho-sociaal",
+        "2099-02-06-pfho-ruimte-wonen-extra",
+    ):
         again = run_cli("vergadering", later, *details, cwd=example_project)
         assert (again.exit_code, again.stderr) == (0, ""), later
+
+
+def test_a_slip_in_the_name_of_the_overleg_names_the_meeting_of_that_day_if_there_is_one(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    made = run_cli("vergadering", "2099-01-09-pfho-ruimte-wonen", cwd=example_project)
+    assert made.exit_code == 0, made.stderr
+    asked = run_cli("vergadering", "2099-01-09-pfho-ruimte-wonne", cwd=example_project)
+    assert (asked.exit_code, asked.stderr) == (
+        2,
+        "fout: gegevens ontbreken: geef --overleg, --aanvang, --locatie op (er is geen eerdere "
+        "vergadering van dit overleg om ze van over te nemen; is het overleg van "
+        "2099-01-09-pfho-ruimte-wonen bedoeld? daarvan is er op die dag al een vergadering: "
+        "dossiers/2099-01-09-pfho-ruimte-wonen)\n",
+    )
 
 
 def test_vergadering_asks_again_for_a_wrong_answer_at_its_own_question(

@@ -433,10 +433,18 @@ def test_a_move_to_another_meeting_on_the_same_day_keeps_that_days_row(
             "2023-04-14-pfho-economie-geannuleerd",
             "(14 april 2023) is eerder dan die waar het dossier nu op staat (26 mei 2023) en "
             "gaat niet door (geannuleerd: Ja)",
-            "kies een latere vergadering",
+            "kies een latere vergadering die doorgaat",
+        ),
+        # Never held: its day is past, not the meeting.
+        (
+            date(2023, 5, 1),
+            "2023-04-14-pfho-economie-geannuleerd",
+            "(14 april 2023) is voorbij, is eerder dan die waar het dossier nu op staat (26 mei "
+            "2023) en ging niet door (geannuleerd: Ja)",
+            "kies een latere vergadering die nog moet komen en doorgaat",
         ),
     ],
-    ids=["earlier", "past", "both", "earlier-cancelled"],
+    ids=["earlier", "past", "both", "earlier-cancelled", "both-cancelled"],
 )
 def test_a_move_back_in_time_is_refused_unless_toch(
     example_project: Path,
