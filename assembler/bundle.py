@@ -209,7 +209,8 @@ class MergePart:
     # pages after those are rendered to see, unless ``render_rest`` is False (then they
     # count as not blank).
     bands_blank: tuple[bool, ...] = ()
-    # The same for the bottom band (asked only of later pages whose top band has ink).
+    # The same for the bottom band (asked only of later pages, of an annex where one has ink
+    # in its top band).
     bottom_bands_blank: tuple[bool, ...] = ()
     render_rest: bool = True
     # Pages (0-based, in this part) that say NIET OPENBAAR themselves, as a confidential
@@ -1765,7 +1766,12 @@ def _apply_marks(
     inked = {bisect_right(starts, i) for i in low}
     asked = [i for i in later if bisect_right(starts, i) in inked]
     bottoms = _bottom_band_blank(parts, starts, ends, asked)
-    together = inked - {bisect_right(starts, i) for i in asked if not bottoms.get(i, False)}
+    # A page turned by no multiple of 90 gets a strip (below): its annex is marked page by page.
+    together = inked - {
+        bisect_right(starts, i)
+        for i in asked
+        if not bottoms.get(i, False) or _rotation(out.pages[i])[1]
+    }
     overlay_sizes: dict[tuple[float, float, _Mark, float], int] = {}
     placements: list[tuple[int, int, list[float], int, bytes]] = []
     for index, mark in sorted(marks.items()):

@@ -444,6 +444,24 @@ def test_an_annexs_later_pages_are_marked_in_one_band_when_they_all_can_be(
             assert first[2] == pytest.approx(14.45, abs=0.05), index
 
 
+def test_an_annex_with_a_skewed_later_page_is_marked_page_by_page(
+    voorstel: Path, tmp_path: Path
+) -> None:
+    """A page turned by 45 degrees gets a strip whatever its bands: its annex's other later
+    pages are not all moved to the bottom for its sake (review of the one-band rule)."""
+    annex = make_inked_annex(tmp_path / "drie.pdf", [(False, False), (False, False), (True, False)])
+    with pikepdf.open(annex, allow_overwriting_input=True) as pdf:
+        pdf.pages[2].obj.Rotate = 45
+        pdf.save(annex)
+    out = tmp_path / "bundel.pdf"
+    bundle_pdf(voorstel, [BundleAnnex(annex, 1, "Drie")], META, out)
+    start = page_count(voorstel)
+    boxes = _mark_boxes(out, start + 1)
+    first = next(box for box in boxes if box[0] == "Bijlage")
+    assert first[2] == pytest.approx(14.45, abs=0.05)  # page 2: at the top, where it is free
+    assert visible_box(out, start + 2) == [0, 0, 595, 842 + MARK_BAND]  # page 3: a strip
+
+
 def _stamp_box(path: Path, page: int) -> tuple[float, float]:
     """The top (from the page's top edge) and the height of the stamp's word 'Bijlage'."""
     done = subprocess.run(
