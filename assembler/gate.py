@@ -63,7 +63,7 @@ from assembler.annex_text import (
     text_facts_version,
 )
 from assembler.bands import shown_text
-from assembler.errors import ConfidentialityViolation, Problem
+from assembler.errors import ConfidentialityViolation, Problem, dutch_list
 from assembler.fsutil import file_sha256, read_json
 from assembler.terms import Term, loosen, names, searched, squash
 
@@ -1377,16 +1377,19 @@ def enforce(audit: Audit, kept: KeptFacts | None = None) -> list[Problem]:
 def _said_once(problems: list[Problem]) -> list[Problem]:
     """One problem for what is found alike in several public files, at the first of them,
     naming the others: a kenmerk in a toelichting is in the voorstel, its bundle and the
-    meeting bundle, one mistake to mend in one place (the dossier line said above)."""
+    meeting bundle, one thing found, mended where the warnings above say (the dossier lines)."""
     alike: dict[tuple[object, ...], list[Problem]] = {}
     for problem in problems:
-        key = (problem.veld, problem.melding, problem.ernst)
-        # A problem at a line of a file stands for itself.
-        alike.setdefault(key if problem.regel is None else (problem,), []).append(problem)
+        # A problem at a line of a file stands for itself; so does a warning of what could not
+        # be read ('pagina 1' of one file is not page 1 of another).
+        alone = problem.regel is not None or problem.ernst != "fout"
+        key = (problem,) if alone else (problem.veld, problem.melding)
+        alike.setdefault(key, []).append(problem)
     said = []
     for first, *others in alike.values():
         if others:
-            also = _listed([other.bestand for other in others])
+            # Every one named: each is a file not to pass on as it is.
+            also = dutch_list([other.bestand for other in others])
             first = replace(first, melding=f"{first.melding}; staat ook in {also}")
         said.append(first)
     return said

@@ -1314,6 +1314,28 @@ def _said_at(said: str, place: str, leak: str) -> bool:
     return False
 
 
+def test_a_leak_is_said_once_with_every_place_and_an_unread_part_per_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Review of the grouping: a warning of an unread page is no leak 'also in' another file
+    (page 1 of one is not page 1 of the other), and no place is cut from the list."""
+    said = "noemt het kenmerk '23.0002150' van het vertrouwelijke dossier x (haal die tekst uit "
+    unread = "de tekst van pagina 1 kon niet gelezen worden"
+    places = [f"build/m/{name}.pdf" for name in "abcdefgh"]
+    leaks = [gate.Leak(place, said) for place in places] + [
+        gate.Leak(place, unread, unread=True) for place in places[:2]
+    ]
+    monkeypatch.setattr(gate, "find_leaks", lambda audit, kept=None: leaks)
+    with pytest.raises(ConfidentialityViolation) as raised:
+        gate.enforce(gate.Audit())
+    assert [problem.format() for problem in raised.value.problems] == [
+        f"build/m/a.pdf: waarschuwing: {unread}",
+        f"build/m/a.pdf: {said}; staat ook in {', '.join(places[1:-1])} en {places[-1]}",
+        f"build/m/b.pdf: waarschuwing: {unread}",
+    ]
+    assert raised.value.message.startswith("export gestopt: 1 vertrouwelijk gegeven ")
+
+
 def _refused_for(project: Project, leak: str) -> None:
     """Export, and assert that the gate stops it for the ``leak`` planted, writing nothing."""
     before = _snapshot(project)
