@@ -604,8 +604,8 @@ def publish_meeting(
         if dry_run and not token.strip():
             # A dry run that says all is well must not hide why the real one would stop.
             report.notes.append(
-                f"er is geen token: zonder --droog stopt de publicatie hier (zet de "
-                f"omgevingsvariabele {TOKEN_VARIABLE}, het token van de API van het "
+                "er is geen token: zonder --droog stopt de publicatie meteen, vóór de export "
+                f"(zet de omgevingsvariabele {TOKEN_VARIABLE}, het token van de API van het "
                 "vergadersysteem)"
             )
         sender = _Sender(base, http, token, report, attempts, backoff, sleep, max_wait)

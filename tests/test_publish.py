@@ -898,8 +898,8 @@ def test_dry_run_sends_nothing(project: Project) -> None:
     assert _publication(project)["publicaties"] == {}
     # Clerk walk: the dry run said nothing of the token the real one stops without.
     assert report.notes == [
-        "er is geen token: zonder --droog stopt de publicatie hier (zet de omgevingsvariabele "
-        "ASSEMBLER_ODS_TOKEN, het token van de API van het vergadersysteem)"
+        "er is geen token: zonder --droog stopt de publicatie meteen, vóór de export (zet de "
+        "omgevingsvariabele ASSEMBLER_ODS_TOKEN, het token van de API van het vergadersysteem)"
     ]
     with Stub([]) as stub:
         told = publish_meeting(project, project.dossiers / WONEN, stub.url, token="t", dry_run=True)
