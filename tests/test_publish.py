@@ -702,10 +702,15 @@ def test_an_answer_without_an_id_is_read_for_its_url_or_said_to_have_made_it(
 @pytest.mark.slow
 @pytest.mark.parametrize(("status", "check"), [(401, "het token"), (404, "het adres van de API")])
 def test_an_address_that_accepted_nothing_is_not_kept(
-    project: Project, run_cli: Callable[..., CliResult], status: int, check: str
+    project: Project,
+    run_cli: Callable[..., CliResult],
+    monkeypatch: pytest.MonkeyPatch,
+    status: int,
+    check: str,
 ) -> None:
     """A typo in --naar, or a refused token: publishing to the right address later is not
     warned about the wrong one, as if something stood there."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)  # as a clerk's dry run has it
     with Stub([status]) as stub, pytest.raises(PublishRejected) as raised:
         publish_meeting(project, project.dossiers / WONEN, stub.url, token=TOKEN)
     assert f"de server weigerde het verzoek met {status}: nee (controleer {check}" in (
@@ -929,9 +934,10 @@ def test_one_api_has_one_address_whatever_its_spelling() -> None:
 
 @pytest.mark.slow
 def test_publishing_to_another_address_says_what_stays_at_the_first(
-    project: Project, run_cli: Callable[..., CliResult]
+    project: Project, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What stands at an address this meeting went to before is not updated from another."""
+    monkeypatch.setenv("ASSEMBLER_ODS_TOKEN", TOKEN)  # as a clerk's dry run has it
     first = "http://127.0.0.1:18765/api"
     publication = project.dossiers / WONEN / "publicatie.json"
     data = json.loads(publication.read_text(encoding="utf-8"))
