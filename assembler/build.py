@@ -57,6 +57,7 @@ from assembler.build_cache import (
     logo_path,
     meeting_cached,
     meeting_outputs,
+    meeting_warnings,
     office_version,
     read_record,
     remember,
@@ -258,7 +259,9 @@ def _build(
         )
         for meeting_plan in meeting_plans:
             record = read_record(meeting_record(project, meeting_plan.name))
-            if options.force or not meeting_cached(meeting_plan, record, options, office, files):
+            if not options.force and meeting_cached(meeting_plan, record, options, office, files):
+                report.problems.extend(meeting_warnings(record))
+            else:
                 report.problems.extend(edited(project, record, meeting_plan.folder, files))
                 work.meetings.append(meeting_plan)
                 kept_agendas = (

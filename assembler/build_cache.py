@@ -151,8 +151,9 @@ TEMPLATE_CHECK_VERSION = 20
 # cancelled meeting's agendas and bundles say "geannuleerd" in their PDF titles; 4: the agenda
 # links to the items and their annexes, and its own outline is left out; 5: an agenda of 100
 # items or more makes its item headings' hanging indents room for three digits; 6: the agenda
-# in a meeting bundle shows beside each item and annex the label of the page it starts on).
-MEETING_FORMAT = 6
+# in a meeting bundle shows beside each item and annex the label of the page it starts on; 7:
+# the record keeps the warnings of links the agenda could not get, said by every build).
+MEETING_FORMAT = 7
 # The libraries whose version is part of every output's cache key: they write the .docx
 # (docxtpl, python-docx, Jinja2, markdown-it-py, Babel, lxml, Pillow) and the bundles
 # (pikepdf, reportlab, pypdfium2).
@@ -846,6 +847,16 @@ def meeting_cached(
         return not _altered(plan.folder, meeting_outputs(options), record.get("stamps"), files)
     except (OSError, ValueError, AttributeError):
         return False
+
+
+def meeting_warnings(record: dict[str, Any] | None) -> list[Problem]:
+    """The warnings kept with a meeting's outputs (links its agenda could not get), said
+    again by a build that finds the meeting unchanged, until the agenda template is mended."""
+    try:
+        kept = record.get("meldingen", []) if record is not None else []
+        return [Problem.from_json(item) for item in kept]
+    except (ValueError, TypeError, AttributeError):
+        return []  # a damaged record: the meeting is made anew when its keys do not match
 
 
 def agendas_reusable(

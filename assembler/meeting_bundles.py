@@ -267,8 +267,10 @@ def meeting_bundles(
         for parts, name, confidential in _meeting_parts(plan, duplex):
             meta = _meeting_meta(catalog, plan, options, confidential)
             merge_documents(parts, meta, staging / name, unlinked=unlinked)
+    # Kept with the outputs: a build that finds the meeting unchanged says them again.
+    warnings: list[Problem] = []
     if options.pdf and unlinked:
-        report.problems.append(
+        warnings.append(
             Problem(
                 project.display(project.template_for("agenda")),
                 None,
@@ -277,6 +279,7 @@ def meeting_bundles(
                 "waarschuwing",
             )
         )
+    report.problems.extend(warnings)
     # Which items its public agenda and bundle show in full (see withdraw.py):
     # recorded before they are installed too, with those shown so far, for the same reason
     # as a dossier's (see build._install_dossier). Without its keys while the files move: stopped
@@ -331,6 +334,7 @@ def meeting_bundles(
                 "punten": items,
                 "stamps": stamps(plan.folder, installed),
                 "pdf": options.pdf,
+                "meldingen": [problem.as_json() for problem in warnings],
                 # The LibreOffice that made the PDFs among them (see build_cache.office_version).
                 **({"office": office} if office else {}),
             }

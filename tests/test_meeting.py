@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
 import subprocess
@@ -1026,6 +1027,18 @@ def test_an_agenda_whose_items_cannot_be_found_says_so_in_dutch(tmp_path: Path) 
     # Of the public bundle's 4 items and 9 annexes and the full one's item 7 and its annex.
     assert not _agenda_links(root / "build" / WONEN / "vergaderbundel.pdf")
     assert not _agenda_links(root / "build" / WONEN / "vergaderbundel-niet-openbaar.pdf")
+    # Said by every build until the template is mended, also one that makes nothing anew.
+    again = _build_wonen(root)
+    assert again.returncode == 0, again.stderr
+    assert "0 gebouwd, 5 ongewijzigd" in again.stdout + again.stderr
+    assert said in " ".join(again.stderr.split()), again.stderr
+    answered = subprocess.run(
+        [str(ASSEMBLER), "build", "--json", WONEN], cwd=root, capture_output=True, text=True
+    )
+    warned = [p for p in json.loads(answered.stdout)["meldingen"] if "linkt" in p["melding"]]
+    assert [(p["bestand"], p["ernst"]) for p in warned] == [
+        ("templates/agenda.docx", "waarschuwing")
+    ], answered.stdout
 
 
 BLANK_PAGE = "Deze pagina is bewust leeg gelaten."
