@@ -59,6 +59,8 @@ __all__ = [
 ]
 
 LEFTOVER = re.compile(r"\{\{|\{%")
+# Jinja's words for a closing, else or elif with no block open.
+_STRAY = re.compile(r"Encountered unknown tag '(?:end\w+|else|elif)'\.?")
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # Core properties docxtpl renders with the context (DocxTemplate.render_properties).
@@ -556,15 +558,22 @@ def syntax_problem(label: str, part: Part, error: TemplateSyntaxError) -> Proble
         # Jinja notices at the document's end; the clerk looks for the block left open.
         where = _unclosed(part.source) or where
     # The failing paragraph, or the nearest one before it with text in it.
-    for index in range(min(where, len(lines)) - 1, -1, -1):
+    index = min(where, len(lines))
+    while index > 0 and not snippet:
+        index -= 1
         snippet = plain_text(lines[index])
-        if snippet:
-            break
+    shown = f"'{_typed_in(snippet, typed)[:160]}'"
+    if snippet and not TAG.sub("", snippet).strip():
+        # A paragraph of codes alone ({%p endif %}) is one of many alike: found by what is
+        # before it.
+        before = next((text for line in lines[index - 1 :: -1] if (text := plain_text(line))), "")
+        if index > 0 and before:
+            shown += f" (na '{_typed_in(before, typed)[-80:]}')"
     return Problem(
         label,
         None,
         "",
-        f"{part.where}fout in de sjablooncode bij '{_typed_in(snippet, typed)[:160]}': "
+        f"{part.where}fout in de sjablooncode bij {shown}: "
         f"{_unknown_as_typed(error, lines, typed)}",
     )
 
@@ -579,7 +588,12 @@ def _unknown_as_typed(
     for match in TAG.finditer(plain_text(line)):
         words = _plain_form(match.group()).split()
         if unknown and len(words) > 1 and words[1] == unknown.group(1):
-            return said.replace(f"{{% {unknown.group(1)} %}}", tag_as_typed(match.group(), typed))
+            shown = tag_as_typed(match.group(), typed)
+            if _STRAY.fullmatch((error.message or "").strip()):
+                # A closing with nothing open: its if or for written as this one is ({%p if %}).
+                kind = re.match(r"\{%\w*", shown)
+                return said.replace("{% ", f"{kind.group() if kind else '{%'} ")
+            return said.replace(f"{{% {unknown.group(1)} %}}", shown)
     return said
 
 

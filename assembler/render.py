@@ -617,6 +617,17 @@ _SYNTAX_MESSAGES = (
         "{{% {0} %}} staat hier verkeerd: eerst moet {{% {1} %}} gesloten worden "
         "(zet {{% end{1} %}} ervoor of haal {{% {0} %}} weg)",
     ),
+    # A closing or else with nothing open: its if or for was taken out with what it held.
+    (
+        r"Encountered unknown tag 'end(\w+)'\.?",
+        "{{% end{0} %}} zonder {{% {0} %}} ervoor (haal {{% end{0} %}} weg, of zet de "
+        "{{% {0} … %}} terug waar hij bij hoort)",
+    ),
+    (
+        r"Encountered unknown tag '(else|elif)'\.?",
+        "{{% {0} %}} zonder {{% if %}} ervoor (haal {{% {0} %}} weg, of zet de {{% if … %}} "
+        "terug waar hij bij hoort)",
+    ),
     (
         r"Encountered unknown tag '(\w+)'.*",
         "onbekende code {{% {0} %}} (gebruik alleen if, for en de velden van het sjabloon)",

@@ -504,6 +504,43 @@ def test_an_end_typed_apart_is_said_with_the_code_to_write(tmp_path: Path) -> No
     ]
 
 
+def _voorstel_without(tmp_path: Path, *texts: str) -> Path:
+    """A copy of the voorstel template without its paragraphs of ``texts``."""
+    document = Document(str(VOORSTEL))
+    gone = [p for p in document.paragraphs if p.text.strip() in texts]
+    assert sorted(p.text.strip() for p in gone) == sorted(texts)
+    for paragraph in gone:
+        paragraph._element.getparent().remove(paragraph._element)
+    path = tmp_path / "voorstel.docx"
+    document.save(str(path))
+    return path
+
+
+def test_a_closing_left_behind_is_said_with_nothing_open_and_where(tmp_path: Path) -> None:
+    """Was 'onbekende code {%p endif %} (gebruik alleen if, for …)', with no word of which of
+    the template's paragraphs of {%p endif %} it was (template maintainer walk)."""
+    path = _voorstel_without(tmp_path, "{%p if bijlagen %}", "{%p else %}", "Geen bijlagen.")
+    assert [p.melding for p in lint_voorstel(path)] == [
+        "fout in de sjablooncode bij '{%p endif %}' (na '{{ bijlage.omschrijving }}{%tr endfor "
+        "%}'): {%p endif %} zonder {%p if %} ervoor (haal {%p endif %} weg, of zet de {%p if … "
+        "%} terug waar hij bij hoort)"
+    ]
+    path = _voorstel_without(tmp_path, "{%p if bijlagen %}")
+    assert [p.melding for p in lint_voorstel(path)] == [
+        "fout in de sjablooncode bij '{%p else %}' (na '{{ bijlage.omschrijving }}{%tr endfor "
+        "%}'): {%p else %} zonder {%p if %} ervoor (haal {%p else %} weg, of zet de {%p if … %} "
+        "terug waar hij bij hoort)"
+    ]
+
+
+def test_an_unknown_code_is_still_said_unknown(tmp_path: Path) -> None:
+    path = with_paragraph(tmp_path, "Let op: {% herhaal %}")
+    assert [p.melding for p in lint_voorstel(path)] == [
+        "fout in de sjablooncode bij 'Let op: {% herhaal %}': onbekende code {% herhaal %} "
+        "(gebruik alleen if, for en de velden van het sjabloon)"
+    ]
+
+
 def test_an_end_typed_apart_in_one_paragraph_is_said_once_as_typed(tmp_path: Path) -> None:
     """Also said as an {% if %} left open in another paragraph; the dashes lost in the fix."""
     path = with_paragraph(tmp_path, "Zie {%- if kenmerk -%}{{ kenmerk }}{%- end if -%} hier")
