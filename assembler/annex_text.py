@@ -41,8 +41,8 @@ content (its SHA-256), written by the annex intake's children (keep_annex_facts)
 confidential.annexes_naming_confidential), and an export's gate does not read it again."""
 
 # Raised when gate.analyse_pdf makes other facts of the same bytes (what it reads, how it
-# squashes).
-FACTS_VERSION = 1
+# squashes; 2: quotation marks left out).
+FACTS_VERSION = 2
 # Raised when only the text it reads changes, so the pages kept are still used (2: the text
 # of every appearance of every annotation, printed only, rollover, down).
 TEXT_FACTS_VERSION = 2

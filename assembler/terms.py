@@ -41,8 +41,9 @@ MIN_TERM_CHARS_ELSEWHERE = 30
 # Character classes, not translate tables: a regular expression skips text without them at C
 # speed, where str.translate looks up every character (three times slower over a dossier).
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
-_SINGLE_QUOTES = re.compile("[\u2018\u2019\u201a\u201b\u2032]")
-_DOUBLE_QUOTES = re.compile("[\u201c\u201d\u201e\u201f\u2033]")
+# Quotation marks and apostrophes of any kind: a title retyped without its quotes, or with
+# them moved ("Grondbeleid “De Zuidpoort”" as Grondbeleid De Zuidpoort), is the title.
+_QUOTES = re.compile("[\"'`\u00ab\u00b4\u00bb\u2018-\u201f\u2032\u2033\u2039\u203a]")
 # And soft hyphens, zero-width spaces and joiners, direction marks, word joiners and BOMs:
 # pasted text carries them unseen, and a PDF's text often lacks them.
 _SPACE = re.compile(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", re.UNICODE)
@@ -78,8 +79,8 @@ _LOOKALIKE = re.compile("[" + "".join(chr(code) for code in _LOOKALIKES) + _ACCE
 
 
 def squash(text: str) -> str:
-    """Text reduced for matching: NFKC, Latin look-alikes folded, case-folded, plain dashes
-    and quotes, no white space."""
+    """Text reduced for matching: NFKC, Latin look-alikes folded, case-folded, plain dashes,
+    no quotation marks, no white space."""
     if "\u03f2" in text or "\u03f9" in text:  # a string search: all but free
         text = text.translate(_LUNATE_SIGMAS)
     text = unicodedata.normalize("NFKC", text)
@@ -88,8 +89,7 @@ def squash(text: str) -> str:
         text = unicodedata.normalize("NFC", folded)
     text = text.casefold()
     text = _DASHES.sub("-", text)
-    text = _SINGLE_QUOTES.sub("'", text)
-    text = _DOUBLE_QUOTES.sub('"', text)
+    text = _QUOTES.sub("", text)
     return _SPACE.sub("", text)
 
 

@@ -501,6 +501,30 @@ def _helvetica() -> Dictionary:
     return Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
 
 
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "Zie ook Grondbeleid bedrijventerrein De Zuidpoort.",  # retyped without them
+        "Zie ook \u201cGrondbeleid bedrijventerrein De Zuidpoort\u201d.",  # moved
+        "Zie ook Grondbeleid bedrijventerrein 'De Zuidpoort'.",
+        "Zie ook grondbeleid bedrijventerrein \u201cde zuidpoort\u201d.",  # as it was
+    ],
+)
+def test_a_title_is_found_with_its_quotation_marks_left_out_or_moved(
+    tmp_path: Path, printed: str
+) -> None:
+    """Clerk walk: a public memo saying 'Grondbeleid bedrijventerrein De Zuidpoort' of the
+    confidential 'Grondbeleid bedrijventerrein \u201cDe Zuidpoort\u201d' was exported, exit 0."""
+    title = "Grondbeleid bedrijventerrein \u201cDe Zuidpoort\u201d"
+    path = make_pdf(tmp_path / "memo.pdf", [[printed]])
+    audit = gate.Audit(
+        public_files=[gate.PublicFile(path, "openbaar/memo.pdf", "m")],
+        confidential_terms=[Term(title, "het onderwerp", "x/dossier.yaml")],
+    )
+    said = [leak.message.split(" van het vertrouwelijke")[0] for leak in gate.find_leaks(audit)]
+    assert said == [f"noemt het onderwerp '{title}'"]
+
+
 def test_a_title_a_stamp_draws_is_found(tmp_path: Path) -> None:
     """A stamp (Acrobat's own stamps) shows its text by drawing it, without /Contents."""
     path = make_pdf(tmp_path / "bijlage.pdf", [["Openbare notitie over fietsroutes"]])

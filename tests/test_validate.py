@@ -2949,6 +2949,29 @@ def test_a_confidential_title_in_bold_or_with_an_invisible_space_is_warned_about
     ]
 
 
+def test_a_confidential_title_retyped_without_its_quotation_marks_is_warned_about(
+    example_project: Path, run_cli: RunCli
+) -> None:
+    """Clerk walk: the gate (and check) found the title only with its quotes where they were."""
+    mandaat = f"dossiers/{WONEN}/mandaat-woningbouwimpuls/dossier.yaml"
+    title = "Onderhandelingsmandaat \u201cProvinciale bijdrage\u201d Woningbouwimpuls"
+    edit(example_project, mandaat, r"^onderwerp: .*$", f"onderwerp: {title}")
+    edit(
+        example_project,
+        SEED,
+        r"^  ### Beknopte toelichting$",
+        "  ### Beknopte toelichting\n\n  Zie het Onderhandelingsmandaat provinciale bijdrage "
+        "woningbouwimpuls.",
+    )
+    result = run_cli("check", cwd=example_project)
+    assert result.exit_code == 0, result.stderr
+    line = line_of(example_project, SEED, "  Zie het Onderhandelingsmandaat")
+    assert result.stderr.startswith(
+        f"{SEED}:{line}: waarschuwing: toelichting: noemt het onderwerp '{title}' van {mandaat}, "
+        "dat niet openbaar is"
+    ), result.stderr
+
+
 def test_a_confidential_title_wrapped_over_two_lines_is_warned_about_where_it_begins(
     example_project: Path, run_cli: RunCli
 ) -> None:
