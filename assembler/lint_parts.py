@@ -563,11 +563,13 @@ def syntax_problem(label: str, part: Part, error: TemplateSyntaxError) -> Proble
         index -= 1
         snippet = plain_text(lines[index])
     shown = f"'{_typed_in(snippet, typed)[:160]}'"
-    if snippet and not TAG.sub("", snippet).strip():
-        # A paragraph of codes alone ({%p endif %}) is one of many alike: found by what is
-        # before it.
+    # A paragraph of codes alone that the part has more of ({%p endif %}): found by the text
+    # before it.
+    codes = {_plain_form(code) for code in TAG.findall(snippet)}
+    alike = sum(_plain_form(code) in codes for _line, code in tags_with_lines(part.source))
+    if alike > 1 and index > 0 and not TAG.sub("", snippet).strip():
         before = next((text for line in lines[index - 1 :: -1] if (text := plain_text(line))), "")
-        if index > 0 and before:
+        if before:
             shown += f" (na '{_typed_in(before, typed)[-80:]}')"
     return Problem(
         label,

@@ -504,9 +504,12 @@ def test_an_end_typed_apart_is_said_with_the_code_to_write(tmp_path: Path) -> No
     ]
 
 
-def _voorstel_without(tmp_path: Path, *texts: str) -> Path:
-    """A copy of the voorstel template without its paragraphs of ``texts``."""
+def _voorstel_without(tmp_path: Path, *texts: str, added: tuple[str, ...] = ()) -> Path:
+    """A copy of the voorstel template without its paragraphs of ``texts``, and with
+    paragraphs of ``added`` at its end."""
     document = Document(str(VOORSTEL))
+    for text in added:
+        document.add_paragraph(text)
     gone = [p for p in document.paragraphs if p.text.strip() in texts]
     assert sorted(p.text.strip() for p in gone) == sorted(texts)
     for paragraph in gone:
@@ -516,20 +519,33 @@ def _voorstel_without(tmp_path: Path, *texts: str) -> Path:
     return path
 
 
-def test_a_closing_left_behind_is_said_with_nothing_open_and_where(tmp_path: Path) -> None:
-    """Was 'onbekende code {%p endif %} (gebruik alleen if, for …)', with no word of which of
-    the template's paragraphs of {%p endif %} it was (template maintainer walk)."""
+def test_a_closing_left_behind_is_said_with_nothing_open(tmp_path: Path) -> None:
+    """Was 'onbekende code {%p endif %} (gebruik alleen if, for …)' (template maintainer
+    walk): a section taken out, its closing left."""
     path = _voorstel_without(tmp_path, "{%p if bijlagen %}", "{%p else %}", "Geen bijlagen.")
     assert [p.melding for p in lint_voorstel(path)] == [
-        "fout in de sjablooncode bij '{%p endif %}' (na '{{ bijlage.omschrijving }}{%tr endfor "
-        "%}'): {%p endif %} zonder {%p if %} ervoor (haal {%p endif %} weg, of zet de {%p if … "
-        "%} terug waar hij bij hoort)"
+        "fout in de sjablooncode bij '{%p endif %}': {%p endif %} zonder {%p if %} ervoor "
+        "(haal {%p endif %} weg, of zet de {%p if … %} terug waar hij bij hoort)"
     ]
     path = _voorstel_without(tmp_path, "{%p if bijlagen %}")
     assert [p.melding for p in lint_voorstel(path)] == [
-        "fout in de sjablooncode bij '{%p else %}' (na '{{ bijlage.omschrijving }}{%tr endfor "
-        "%}'): {%p else %} zonder {%p if %} ervoor (haal {%p else %} weg, of zet de {%p if … %} "
-        "terug waar hij bij hoort)"
+        "fout in de sjablooncode bij '{%p else %}': {%p else %} zonder {%p if %} ervoor (haal "
+        "{%p else %} weg, of zet de {%p if … %} terug waar hij bij hoort)"
+    ]
+
+
+def test_a_closing_left_behind_among_alike_ones_is_said_after_the_text_before_it(
+    tmp_path: Path,
+) -> None:
+    """One of several paragraphs of {%p endif %} alone: which one, by the text before it."""
+    added = ("{%p if kenmerk %}", "Met kenmerk.", "{%p endif %}")
+    path = _voorstel_without(
+        tmp_path, "{%p if bijlagen %}", "{%p else %}", "Geen bijlagen.", added=added
+    )
+    assert [p.melding for p in lint_voorstel(path)] == [
+        "fout in de sjablooncode bij '{%p endif %}{%p if kenmerk %}' (na '{{ "
+        "bijlage.omschrijving }}{%tr endfor %}'): {%p endif %} zonder {%p if %} ervoor (haal "
+        "{%p endif %} weg, of zet de {%p if … %} terug waar hij bij hoort)"
     ]
 
 
