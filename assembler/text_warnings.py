@@ -40,6 +40,21 @@ MARKUP = re.compile(r"[*_`]")
 # Said at text that still holds the '...' 'assembler new' wrote: the export refuses it.
 PLACEHOLDER_LEFT = "bevat nog '...' uit het nieuwe dossier (vul de tekst in)"
 
+# A line with a tab between its words: what Word gives for a table copied as text. Markdown
+# joins the lines of a paragraph, so its rows become one paragraph with gaps.
+_TABBED_LINE = re.compile(r"^[^\n]*\S[ \t]*\t[ \t]*\S[^\n]*$", re.MULTILINE)
+_PASTED_TABLE = (
+    "deze regels met tabs lijken een tabel die uit Word is geplakt: ze worden samen één "
+    "alinea, met gaten op wisselende plekken (zet de tabel in een bijlage, of schrijf elke rij "
+    "als punt van een lijst met '- ')"
+)
+_TAB_IN_TEXT = (
+    "een tab midden in de tekst wordt een gat op een wisselende plek (zet er een spatie voor "
+    "in de plaats)"
+)
+# A decision typed with its own number or letter: the documents number them ("Voorstel 2.").
+_OWN_NUMBER = re.compile(r"\(?(?:\d{1,2}[.)]|[a-zA-Z]\))(?=\s)")
+
 
 def line_saying(source: Source, path: FieldPath, text: str, squashed: str) -> int | None:
     """The line within a field's (multi-line) text where ``squashed`` begins, also when it goes
@@ -528,6 +543,15 @@ def content_warnings(
         problems.append(Problem(display, line, name, message, "waarschuwing"))
 
     problems += glyph_warnings(source, display, markdown)
+    decisions = data.get("voorstel")
+    for index, decision in enumerate(decisions if isinstance(decisions, list) else []):
+        numbered = _OWN_NUMBER.match(decision.lstrip()) if isinstance(decision, str) else None
+        if numbered:
+            warn(
+                ("voorstel", index),
+                f"begint met '{numbered.group()}', maar de documenten nummeren de voorstellen "
+                f"zelf (Voorstel {index + 1}.) (haal '{numbered.group()}' weg)",
+            )
     # Every build reads every dossier: the walk only when the file has a '...' at all.
     for path, text in texts_of(data) if "..." in source.text else ():
         lines = [line.strip() for line in text.split("\n")]
@@ -563,6 +587,11 @@ def content_warnings(
                 "het document (zet de tabel in een bijlage, of schrijf de rijen als lijst met "
                 "'- ')",
             )
+        tabbed = _TABBED_LINE.search(value) if "\t" in value else None
+        if tabbed:
+            below = value[tabbed.end() + 1 :].split("\n", 1)[0]
+            rows = _TABBED_LINE.fullmatch(below) is not None  # two, one under the other
+            warn_at(name, value, tabbed.start(), _PASTED_TABLE if rows else _TAB_IN_TEXT)
         tag = _HTML_TAG.search(value) if "<" in value else None
         if tag:
             warn_at(

@@ -585,6 +585,33 @@ YAML_CASES += [
         "HTML zoals '<b>' komt letterlijk in het document (gebruik **vet**, *cursief* of een "
         "lijst met '- ')",
     ),
+    # Word gives a table copied as text as lines with tabs: one paragraph with gaps.
+    _warned(
+        "toelichting-tabs-tabel",
+        _doel(26, "  Gemeente\tHectare\tStatus\n  Hilversum\t12,5\tIn ontwikkeling"),
+        26,
+        "toelichting",
+        "deze regels met tabs lijken een tabel die uit Word is geplakt: ze worden samen één "
+        "alinea, met gaten op wisselende plekken (zet de tabel in een bijlage, of schrijf elke "
+        "rij als punt van een lijst met '- ')",
+    ),
+    _warned(
+        "toelichting-tab",
+        _doel(26, "  Het Rijk vraagt\tom afspraken."),
+        26,
+        "toelichting",
+        "een tab midden in de tekst wordt een gat op een wisselende plek (zet er een spatie voor "
+        "in de plaats)",
+    ),
+    # The documents number the decisions themselves: "Voorstel 1. 1) Instemmen …".
+    _warned(
+        "voorstel-eigen-nummer",
+        _doel(12, "  - 1) Instemmen met de regionale afspraken"),
+        12,
+        "voorstel[1]",
+        "begint met '1)', maar de documenten nummeren de voorstellen zelf (Voorstel 1.) (haal "
+        "'1)' weg)",
+    ),
     # LibreOffice would make the relative link one to /etc/passwd on the build machine.
     _warned(
         "toelichting-link-naar-bestand",
