@@ -1580,13 +1580,16 @@ def _check_unique_references(
     every dossier that has it too is refused, as a copy of last year's dossier would be.
     Each refusal names a free kenmerk, the one ``assembler new`` would hand out there; the
     next refusal (in the order they are said) the one after it, so that a clerk who follows
-    each of them makes no new twins.
+    each of them makes no new twins. Two dossiers of which either may keep it are told so, and
+    named the same free one: only one of them is to change.
     """
     by_reference: dict[str, list[_Claim]] = {}
     for dossier in dossiers:
         by_reference.setdefault(dossier.reference, []).append(dossier)
     # Each refusal's message, before and after the free kenmerk it names.
     refusals: list[tuple[_Claim, str, str]] = []
+    # The kenmerken of two dossiers of which either may keep it: one free kenmerk for both.
+    either: set[str] = set()
     for reference, group in by_reference.items():
         held = archived.get(reference)
         if held is not None:
@@ -1649,29 +1652,43 @@ def _check_unique_references(
                     )
                 )
             else:
-                others = ", ".join(
-                    project.display(other.folder / DOSSIER_FILE)
-                    for other in group
-                    if other is not dossier
+                # Which one it was given to first only the clerk knows: one of them keeps it.
+                others = dutch_list(
+                    [
+                        project.display(other.folder / DOSSIER_FILE)
+                        for other in group
+                        if other is not dossier
+                    ]
                 )
+                if len(group) == 2:
+                    either.add(reference)
+                    change = "één van beide dossiers", "het andere houdt dit kenmerk"
+                else:
+                    change = "alle dossiers op één na", "dat ene houdt dit kenmerk"
                 refusals.append(
                     (
                         dossier,
-                        f"'{reference}' is al gebruikt in {others} (geef elk dossier een eigen "
-                        "kenmerk",
-                        ")",
+                        f"'{reference}' is ook het kenmerk van {others} (geef {change[0]} een "
+                        "eigen kenmerk",
+                        f"; {change[1]})",
                     )
                 )
     # Numbered in the order the problems are said (sort_problems: by file).
     refusals.sort(key=lambda refusal: project.display(refusal[0].folder / DOSSIER_FILE))
     handed_out: dict[int, str] = {}
+    named: dict[str, str] = {}
     for dossier, before, after in refusals:
+        free = named.get(dossier.reference)
+        if free is None:
+            free = _free_reference(project, days, handed_out, pattern, dossier)
+            if dossier.reference in either:
+                named[dossier.reference] = free
         problems.append(
             Problem(
                 project.display(dossier.folder / DOSSIER_FILE),
                 dossier.source.line_of(("kenmerk",)),
                 "kenmerk",
-                before + _free_reference(project, days, handed_out, pattern, dossier) + after,
+                before + free + after,
             )
         )
     return {dossier.folder for dossier, _before, _after in refusals}

@@ -890,16 +890,31 @@ def test_a_kenmerk_twice_in_one_meeting_refuses_both(
     edit(example_project, second, r"^kenmerk: .*", "kenmerk: 23.0009999")
     result = run_cli("check", cwd=example_project)
     assert result.exit_code == 1
-    # Each is told a kenmerk assembler new would hand out in that meeting, the second the one
-    # after the first's: following both makes no new twins (revH H7).
+    # Both are told that one of the two is to change, and the same kenmerk assembler new
+    # would hand out in that meeting (clerk walk: each was told to change, to another one).
     assert result.stderr.splitlines() == [
-        f"{first}:{line_of(example_project, first, 'kenmerk:')}: kenmerk: '23.0009999' is al "
-        f"gebruikt in {second} (geef elk dossier een eigen kenmerk, het eerstvolgende vrije is "
-        "23.0010000)",
-        f"{second}:{line_of(example_project, second, 'kenmerk:')}: kenmerk: '23.0009999' is al "
-        f"gebruikt in {first} (geef elk dossier een eigen kenmerk, het eerstvolgende vrije is "
-        "23.0010001)",
+        f"{first}:{line_of(example_project, first, 'kenmerk:')}: kenmerk: '23.0009999' is ook "
+        f"het kenmerk van {second} (geef één van beide dossiers een eigen kenmerk, het "
+        "eerstvolgende vrije is 23.0010000; het andere houdt dit kenmerk)",
+        f"{second}:{line_of(example_project, second, 'kenmerk:')}: kenmerk: '23.0009999' is ook "
+        f"het kenmerk van {first} (geef één van beide dossiers een eigen kenmerk, het "
+        "eerstvolgende vrije is 23.0010000; het andere houdt dit kenmerk)",
     ]
+    # Of three, two are to change: each told another free kenmerk, so that following every
+    # message makes no new twins (revH H7).
+    third = f"dossiers/{WONEN}/mandaat-woningbouwimpuls/dossier.yaml"
+    edit(example_project, third, r"^kenmerk: .*", "kenmerk: 23.0009999")
+    result = run_cli("check", cwd=example_project)
+    told = [line.partition(": kenmerk: ")[2] for line in result.stderr.splitlines()]
+    assert [said for said in told if said] == [
+        f"'23.0009999' is ook het kenmerk van {b} en {c} (geef alle dossiers op één na een "
+        f"eigen kenmerk, het eerstvolgende vrije is {free}; dat ene houdt dit kenmerk)"
+        for b, c, free in (
+            (first, second, "23.0010000"),  # said at the third, the first file by name
+            (third, second, "23.0010001"),
+            (third, first, "23.0010002"),
+        )
+    ], result.stderr
 
 
 COPIED = f"dossiers/{WONEN}/res-voortgang-2/dossier.yaml"
@@ -960,11 +975,14 @@ def test_a_copy_made_before_the_original_was_built_is_told_with_the_original(
     """Neither built before, or both: which one is the copy only the clerk knows."""
     _copy_res_voortgang(example_project)
     line = line_of(example_project, COPIED, "kenmerk:")
+    # One of the two is to change (clerk walk: both were told to, each to another kenmerk).
     expected = [
-        f"{ORIGINAL}:{line}: kenmerk: '23.0002117' is al gebruikt in {COPIED} (geef elk "
-        "dossier een eigen kenmerk, het eerstvolgende vrije is 23.0002152)",
-        f"{COPIED}:{line}: kenmerk: '23.0002117' is al gebruikt in {ORIGINAL} (geef elk "
-        "dossier een eigen kenmerk, het eerstvolgende vrije is 23.0002151)",
+        f"{ORIGINAL}:{line}: kenmerk: '23.0002117' is ook het kenmerk van {COPIED} (geef één "
+        "van beide dossiers een eigen kenmerk, het eerstvolgende vrije is 23.0002151; het "
+        "andere houdt dit kenmerk)",
+        f"{COPIED}:{line}: kenmerk: '23.0002117' is ook het kenmerk van {ORIGINAL} (geef één "
+        "van beide dossiers een eigen kenmerk, het eerstvolgende vrije is 23.0002151; het "
+        "andere houdt dit kenmerk)",
     ]
     result = run_cli("build", "--geen-pdf", f"dossiers/{WONEN}", cwd=example_project)
     assert result.exit_code == 1
@@ -994,8 +1012,10 @@ def test_a_kenmerk_twice_is_said_in_the_round_that_refuses_another_field_of_the_
     kenmerk = line_of(example_project, second, "kenmerk:")
     datum = line_of(example_project, second, "datum:")
     assert f"{second}:{datum}: datum: '26-05-2023' is geen datum" in result.stderr
-    assert f"{second}:{kenmerk}: kenmerk: '23.0009999' is al gebruikt in {first}" in result.stderr
-    assert f"{first}:" in result.stderr and f"is al gebruikt in {second}" in result.stderr
+    assert f"{second}:{kenmerk}: kenmerk: '23.0009999' is ook het kenmerk van {first}" in (
+        result.stderr
+    )
+    assert f"{first}:" in result.stderr and f"is ook het kenmerk van {second}" in result.stderr
 
 
 def test_the_organisations_kenmerkpatroon_is_what_kenmerken_are_checked_against(

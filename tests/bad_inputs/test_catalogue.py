@@ -751,14 +751,16 @@ YAML_CASES += [
             _msg(
                 9,
                 "kenmerk",
-                f"'23.0002150' is al gebruikt in {GEHEIM} (geef elk dossier een eigen kenmerk, "
-                "het eerstvolgende vrije is 23.0002151)",
+                f"'23.0002150' is ook het kenmerk van {GEHEIM} (geef één van beide dossiers een "
+                "eigen kenmerk, het eerstvolgende vrije is 23.0002151; het andere houdt dit "
+                "kenmerk)",
             ),
             _msg(
                 10,
                 "kenmerk",
-                f"'23.0002150' is al gebruikt in {DOEL} (geef elk dossier een eigen kenmerk, "
-                "het eerstvolgende vrije is 23.0002152)",  # 23.0002151 was named for doel
+                f"'23.0002150' is ook het kenmerk van {DOEL} (geef één van beide dossiers een "
+                "eigen kenmerk, het eerstvolgende vrije is 23.0002151; het andere houdt dit "
+                "kenmerk)",  # one of the two changes: the same free one
                 file=GEHEIM,
             ),
             f"{AGENDA}: waarschuwing: agenda en vergaderbundel zijn niet gemaakt omdat de "
