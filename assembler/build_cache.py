@@ -145,7 +145,9 @@ CACHE_VERSION = 52
 # 19: a code in a document property warned about: the documents never show it.
 # 20: the templates' fixed text kept with the answer, compared with the confidential dossiers
 # by checks.templates_naming_confidential.
-TEMPLATE_CHECK_VERSION = 20
+# 21: a closing with nothing open said as that; an agenda that prints "Niet openbaar (niet
+# openbaar)" on the public agenda warned about.
+TEMPLATE_CHECK_VERSION = 21
 # Raised when what a meeting's agendas and bundles hold changes while their inputs do not, so
 # kept ones are remade without remaking every dossier (2: page labels under item numbers; 3: a
 # cancelled meeting's agendas and bundles say "geannuleerd" in their PDF titles; 4: the agenda

@@ -39,7 +39,7 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 
 from assembler.checks import FixedText
 from assembler.errors import Problem, Severity, sort_problems
-from assembler.lint_mark import confidential_mark_problems
+from assembler.lint_mark import confidential_mark_problems, doubled_mark_problems
 from assembler.lint_parts import (
     NotADocx,
     Part,
@@ -178,6 +178,7 @@ def lint_template(
     if not unread:
         problems += _missing(spec, used, row_names, label)
         problems += confidential_mark_problems(path, parts, spec, label, used)
+        problems += doubled_mark_problems(parts, spec, label)
     return problems
 
 

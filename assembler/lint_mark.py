@@ -27,7 +27,7 @@ from assembler.lint_specs import TemplateSpec
 from assembler.model import Verspreiden
 from assembler.ooxml import W
 
-__all__ = ["confidential_mark_problems"]
+__all__ = ["confidential_mark_problems", "doubled_mark_problems"]
 
 # What every page of a confidential document shows and no public one: with runs joined and
 # spaces evened out, as a reader of the PDF sees it; case-blind in a header or footer, where it
@@ -262,3 +262,37 @@ def _relationships(archive: zipfile.ZipFile, rels: str, folder: str) -> dict[str
 def _of_type(relationships: Mapping[str, tuple[str, str]], kind: str) -> str | None:
     """The part name of the first target of type ``kind`` (its last word), if any."""
     return next((target for found, target in relationships.values() if found == kind), None)
+
+
+# "Niet openbaar (niet openbaar)": a confidential item's stand-in title with the full agenda's
+# addition after it, as a template whose test leaves out 'punt.dossier' prints it.
+_DOUBLED = re.compile(r"niet openbaar\W{0,3}niet openbaar", re.IGNORECASE)
+
+
+def doubled_mark_problems(parts: Sequence[Part], spec: TemplateSpec, label: str) -> list[Problem]:
+    """A warning for an agenda template that shows a confidential item on the public agenda
+    as "Niet openbaar (niet openbaar)": filled in for a meeting of confidential items only."""
+    if spec.public_context is None:
+        return []
+    environment = jinja_environment()
+    for part in parts:
+        if not part.raw or part.where:
+            continue  # the items are listed in the document's own text
+        try:
+            xml = environment.from_string(part.source).render(spec.public_context)
+        except Exception:  # any failure of the sample: its code is judged by lint.lint_template
+            continue
+        if _DOUBLED.search(_shown_text(xml)):
+            return [
+                Problem(
+                    label,
+                    None,
+                    "punt.niet_openbaar",
+                    "de openbare agenda toont een vertrouwelijk punt als 'Niet openbaar (niet "
+                    "openbaar)' (laat de toevoeging alleen zien bij een punt dat de agenda "
+                    "helemaal toont: {% if punt.dossier and punt.niet_openbaar %} (niet "
+                    "openbaar){% endif %})",
+                    "waarschuwing",
+                )
+            ]
+    return []

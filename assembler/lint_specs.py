@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from assembler.agenda import agenda_context
 from assembler.inputs import AgendaItem, DossierInput, MeetingInput
-from assembler.model import DOCUMENT_KINDS, Document, Organisatie, Vergadering
+from assembler.model import DOCUMENT_KINDS, Document, Organisatie, Vergadering, Verspreiden
 from assembler.render import build_context, organisation_context
 from assembler.source import Source
 
@@ -109,6 +109,8 @@ class TemplateSpec:
     noun: str  # "het model voorstel", "de agenda"
     context: Mapping[str, Any]
     required: tuple[tuple[str, ...], ...]
+    # The agenda's: the public agenda of a meeting whose every dossier is confidential.
+    public_context: Mapping[str, Any] | None = None
 
 
 def document_spec(kind: str) -> TemplateSpec:
@@ -134,12 +136,20 @@ def agenda_spec() -> TemplateSpec:
     where = Path(".")
     source = Source(where, "vergadering.yaml", {})
     items = [AgendaItem(1, text="Opening")]
+    secret = [AgendaItem(1, text="Opening")]
     for number, model in enumerate(DOCUMENT_KINDS.values(), start=2):
-        dossier = DossierInput(where, source, _sample_model(model))
+        sample = _sample_model(model)
+        dossier = DossierInput(where, source, sample)
         items.append(AgendaItem(number, folder_name=model.kind, dossier=dossier))
+        hidden = sample.model_copy(update={"distribution": Verspreiden.NEE})
+        secret.append(
+            AgendaItem(number, folder_name=model.kind, dossier=DossierInput(where, source, hidden))
+        )
     meeting = MeetingInput(where, source, _sample_model(Vergadering), tuple(items))
     organisation = organisation_context(Organisatie.model_validate({}), where)
     context = agenda_context(meeting, organisation, confidential=True)
     required: list[tuple[str, ...]] = [(key,) for key in context if key not in EXTRA_KEYS]
     required += [("punten", key) for key in AGENDA_ITEM_REQUIRED]
-    return TemplateSpec(AGENDA, "de agenda", context, tuple(required))
+    hidden_meeting = MeetingInput(where, source, meeting.meeting, tuple(secret))
+    public = agenda_context(hidden_meeting, organisation, confidential=False)
+    return TemplateSpec(AGENDA, "de agenda", context, tuple(required), public)

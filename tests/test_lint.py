@@ -220,6 +220,25 @@ def test_an_agenda_template_without_the_cancellation_is_told_the_condition_to_ad
     assert lint_template(path, agenda_spec(), "templates/agenda.docx") == []
 
 
+def test_an_agenda_showing_niet_openbaar_twice_on_the_public_agenda_is_warned_about(
+    tmp_path: Path,
+) -> None:
+    """Template maintainer walk: the shipped test simplified to {% if punt.niet_openbaar %}
+    printed '7. Niet openbaar (niet openbaar)' on the public agenda, and nothing said so."""
+    shipped = "{% if punt.dossier and punt.niet_openbaar %} (niet openbaar)"
+    path = with_document_xml(
+        tmp_path,
+        lambda xml: xml.replace(shipped, "{% if punt.niet_openbaar %} (niet openbaar)"),
+        TEMPLATES / "agenda.docx",
+    )
+    assert [p.format() for p in lint_template(path, agenda_spec(), "templates/agenda.docx")] == [
+        "templates/agenda.docx: waarschuwing: punt.niet_openbaar: de openbare agenda toont een "
+        "vertrouwelijk punt als 'Niet openbaar (niet openbaar)' (laat de toevoeging alleen zien "
+        "bij een punt dat de agenda helemaal toont: {% if punt.dossier and punt.niet_openbaar "
+        "%} (niet openbaar){% endif %})"
+    ]
+
+
 def test_a_yes_no_field_is_advised_as_a_condition_whatever_its_name(tmp_path: Path) -> None:
     spec = TemplateSpec("voorstel", "het model voorstel", {"spoed": False}, (("spoed",),))
     document = Document()
