@@ -198,14 +198,26 @@ _UNLINKED_NAMED = 5
 def unlinked_message(meeting: str, names: Sequence[str]) -> str:
     """What to tell the clerk of the links a meeting bundle's agenda could not get: ``names``
     as the links are named ('Ga naar agendapunt 3', 'Ga naar bijlage 2 bij agendapunt 3')."""
-    shown = [name.removeprefix("Ga naar ") for name in names[:_UNLINKED_NAMED]]
-    if len(names) > _UNLINKED_NAMED:
-        shown.append(f"{len(names) - _UNLINKED_NAMED} andere")
+    # An annex is looked for under its item's heading: where that is not found, neither are
+    # its annexes, and only the item is named.
+    items = [name.removeprefix("Ga naar ") for name in names if name.startswith("Ga naar agenda")]
+    said: list[str] = []
+    for name in names:
+        what = name.removeprefix("Ga naar ")
+        if what in items:
+            under = any(other.endswith(f" bij {what}") for other in names)
+            said.append(f"{what} met zijn bijlagen" if under else what)
+        elif what.rpartition(" bij ")[2] not in items:
+            said.append(what)
+    shown = said[:_UNLINKED_NAMED]
+    if len(said) > _UNLINKED_NAMED:
+        shown.append(f"{len(said) - _UNLINKED_NAMED} andere")
     return (
         f"in de vergaderbundel van {meeting} linkt de agenda niet naar {dutch_list(shown)}: "
         "het nummer en het onderwerp (of de omschrijving van de bijlage) staan in de agenda "
         "niet samen aan het eind van een regel (zet in het agendasjabloon het nummer vóór het "
-        "onderwerp of de omschrijving, op dezelfde regel of de regel ervoor)"
+        "onderwerp of de omschrijving, op dezelfde regel of de regel ervoor, met niets erachter: "
+        "ook geen kolom van een tabel)"
     )
 
 
