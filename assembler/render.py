@@ -588,8 +588,9 @@ _MAX_LOGO_BYTES = 2_000_000
 _EXIF_ORIENTATION = 0x0112
 
 
-def _find_tag(template: _Template, name: str) -> str:
-    """The first template tag that mentions ``name``, for a message."""
+def _find_tag(template: _Template, name: str, *, wanted: str = "") -> str:
+    """The first template tag that mentions ``name``, for a message; one that also matches
+    the pattern ``wanted`` first."""
     # A fresh copy: a failed render may have replaced parts of the one in hand.
     fresh = DocxTemplate(template.template_file)
     fresh.init_docx()
@@ -598,11 +599,8 @@ def _find_tag(template: _Template, name: str) -> str:
         for _key, part in fresh.get_headers_footers(uri):
             texts.append(_text_of(fresh.get_part_xml(part)))
     pattern = re.compile(r"\{[{%][^{}%]*\b" + re.escape(name) + r"\b[^{}%]*[}%]\}")
-    for text in texts:
-        match = pattern.search(text)
-        if match:
-            return match.group(0)
-    return name
+    found = [match.group(0) for text in texts for match in pattern.finditer(text)]
+    return next((tag for tag in found if re.search(wanted, tag)), found[0] if found else name)
 
 
 _SYNTAX_MESSAGES = (
@@ -754,6 +752,9 @@ def _code_failure_in_dutch(error: Exception) -> str:
         return "de code roept zichzelf steeds opnieuw aan"
     if isinstance(error, AssertionError):
         return "een filter in de code krijgt een waarde die het niet aanneemt"
+    if isinstance(error, TypeError) and "not reversible" in text:
+        # |map, |select and the like give a stream, which |last cannot read from its end.
+        return "|last kan niet direct na |map, |select of |reject: zet er |list voor"
     return "de code kan voor deze waarden niet worden uitgevoerd"
 
 
@@ -886,9 +887,17 @@ def _jinja_problem(template: _Template, error: JinjaTemplateError) -> TemplateEr
             # Another of Jinja's hints, not a field's name: said as a code that failed.
             return _code_failed(template, error)
         name = found.group(1)
+        # |attr("x") reads an attribute, never a field: a row and the organisation are fields.
+        read = rf"\|\s*attr\(\s*[\"']{re.escape(name)}[\"']\s*\)"
+        tag = _find_tag(template, name, wanted=read)
+        if re.search(read, tag):
+            return TemplateError(
+                f"{label}: '{tag}': |attr(\"{name}\") leest geen veld (schrijf .{name}, zoals "
+                f"{{{{ rij.{name} }}}}, of haal de code weg)"
+            )
         return TemplateError(
             f"{label}: het sjabloon gebruikt '{name}', maar dat veld bestaat niet: "
-            f"'{_find_tag(template, name)}' (controleer de spelling of haal de code weg)"
+            f"'{tag}' (controleer de spelling of haal de code weg)"
         )
     if isinstance(error, SecurityError):
         found = re.search(r"attribute '([^']+)'", str(error))

@@ -456,6 +456,10 @@ def test_a_block_closed_in_another_paragraph_is_refused_not_cut_short(tmp_path: 
             "{{ onderwerp|truncate(2) }}",
             "een filter in de code krijgt een waarde die het niet aanneemt",
         ),
+        (  # template maintainer walk: was "kan voor deze waarden niet worden uitgevoerd"
+            '{{ behandeling|map(attribute="datum")|last }}',
+            "|last kan niet direct na |map, |select of |reject: zet er |list voor",
+        ),
     ],
 )
 def test_a_code_that_fails_as_it_runs_is_said_not_a_traceback(
@@ -472,6 +476,20 @@ def test_a_code_that_fails_as_it_runs_is_said_not_a_traceback(
         "code of haal hem weg)"
     )
     assert not (tmp_path / "out.docx").exists()
+
+
+def test_attr_of_a_row_is_said_to_read_no_field_at_its_own_code(tmp_path: Path) -> None:
+    """Template maintainer walk: '{{ behandeling|last|attr("datum") }}' was said as a field
+    'datum' that does not exist, quoting the correct '{{ datum }}' beside it."""
+    template = edited_template(
+        tmp_path, 'Op {{ datum }}, laatst {{ behandeling|last|attr("datum") }}'
+    )
+    with pytest.raises(TemplateError) as caught:
+        render_document(template, voorstel_context(), tmp_path / "out.docx", PROPERTIES)
+    assert caught.value.message == (
+        f'{template}: \'{{{{ behandeling|last|attr("datum") }}}}\': |attr("datum") leest geen '
+        "veld (schrijf .datum, zoals {{ rij.datum }}, of haal de code weg)"
+    )
 
 
 def test_unclosed_tag_in_footer(tmp_path: Path) -> None:
