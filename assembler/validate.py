@@ -1588,8 +1588,8 @@ def _check_unique_references(
         by_reference.setdefault(dossier.reference, []).append(dossier)
     # Each refusal's message, before and after the free kenmerk it names.
     refusals: list[tuple[_Claim, str, str]] = []
-    # The kenmerken of two dossiers of which either may keep it: one free kenmerk for both.
-    either: set[str] = set()
+    # Two dossiers of which either may keep their kenmerk, by folder: one free kenmerk for both.
+    either: dict[Path, str] = {}
     for reference, group in by_reference.items():
         held = archived.get(reference)
         if held is not None:
@@ -1661,7 +1661,7 @@ def _check_unique_references(
                     ]
                 )
                 if len(group) == 2:
-                    either.add(reference)
+                    either[dossier.folder] = reference
                     change = "één van beide dossiers", "het andere houdt dit kenmerk"
                 else:
                     change = "alle dossiers op één na", "dat ene houdt dit kenmerk"
@@ -1676,13 +1676,14 @@ def _check_unique_references(
     # Numbered in the order the problems are said (sort_problems: by file).
     refusals.sort(key=lambda refusal: project.display(refusal[0].folder / DOSSIER_FILE))
     handed_out: dict[int, str] = {}
-    named: dict[str, str] = {}
+    named: dict[str, str] = {}  # kenmerk -> the free one named to the first of such two
     for dossier, before, after in refusals:
-        free = named.get(dossier.reference)
+        pair = either.get(dossier.folder)
+        free = named.get(pair) if pair is not None else None
         if free is None:
             free = _free_reference(project, days, handed_out, pattern, dossier)
-            if dossier.reference in either:
-                named[dossier.reference] = free
+            if pair is not None:
+                named[pair] = free
         problems.append(
             Problem(
                 project.display(dossier.folder / DOSSIER_FILE),
