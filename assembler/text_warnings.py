@@ -41,8 +41,12 @@ MARKUP = re.compile(r"[*_`]")
 PLACEHOLDER_LEFT = "bevat nog '...' uit het nieuwe dossier (vul de tekst in)"
 
 # A line with a tab between its words: what Word gives for a table copied as text. Markdown
-# joins the lines of a paragraph, so its rows become one paragraph with gaps.
-_TABBED_LINE = re.compile(r"^[^\n]*\S[ \t]*\t[ \t]*\S[^\n]*$", re.MULTILINE)
+# joins the lines of a paragraph, so its rows become one paragraph with gaps. Not a tab after
+# a pasted list's bullet or number alone ("\uf0b7<tab>Tekst", "1.<tab>Tekst"): said as a list.
+_TABBED_LINE = re.compile(
+    r"^(?![ \t]*(?:\W|\d{1,2}[.)]|[a-zA-Z][.)])[ \t]*\t)[^\n]*\S[ \t]*\t[ \t]*\S[^\n]*$",
+    re.MULTILINE,
+)
 _PASTED_TABLE = (
     "deze regels met tabs lijken een tabel die uit Word is geplakt: ze worden samen één "
     "alinea, met gaten op wisselende plekken (zet de tabel in een bijlage, of schrijf elke rij "
